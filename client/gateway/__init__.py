@@ -1,0 +1,96 @@
+"""A Fabric Gateway client: evaluate and submit transactions, follow events.
+
+    from client.gateway import connect, load_msp_folder
+
+    identity, signer = load_msp_folder("msp", "Org1MSP")
+    with connect("peer0.org1:7051", identity=identity, signer=signer,
+                 tls_root_certificates="tls/ca.crt") as gateway:
+        contract = gateway.get_network("mychannel").get_contract("receivables")
+        contract.submit_transaction("Register", "R-1", "1000")
+
+See docs/sdk-gateway.md. Errors are in :mod:`client.gateway.errors`.
+"""
+
+from . import hashing
+from ._checkpointer import Checkpoint, FileCheckpointer, InMemoryCheckpointer
+from ._commit import AsyncCommit, AsyncSubmittedTransaction, Commit, Status, SubmittedTransaction
+from ._context import Timeouts
+from ._contract import AsyncContract, Contract
+from ._events import (
+    AsyncBlockEventsRequest,
+    AsyncChaincodeEventsRequest,
+    AsyncEventIterator,
+    BlockEventsRequest,
+    ChaincodeEvent,
+    ChaincodeEventsRequest,
+    EventIterator,
+)
+from ._gateway import AsyncGateway, Gateway, connect, connect_async
+from ._identity import Identity, load_msp_folder
+from ._network import Network
+from ._proposal import AsyncProposal, Proposal, transaction_id_for
+from ._retry import RetryPolicy
+from ._signer import Signer, private_key_signer, signer_from_pem
+from ._transaction import AsyncTransaction, Transaction
+from ._transport import AsyncGatewayTransport, AsyncGrpcTransport, GatewayTransport, GrpcTransport, TransportError
+from .errors import (
+    CommitError,
+    CommitStatusError,
+    EndorseError,
+    ErrorDetail,
+    EvaluateError,
+    GatewayError,
+    SubmitError,
+    TransactionError,
+)
+
+__all__ = [
+    "connect",
+    "Gateway",
+    "Network",
+    "Contract",
+    "Proposal",
+    "Transaction",
+    "Commit",
+    "SubmittedTransaction",
+    "Status",
+    "Identity",
+    "load_msp_folder",
+    "Signer",
+    "private_key_signer",
+    "signer_from_pem",
+    "hashing",
+    "Timeouts",
+    "RetryPolicy",
+    "ChaincodeEvent",
+    "ChaincodeEventsRequest",
+    "BlockEventsRequest",
+    "EventIterator",
+    "Checkpoint",
+    "InMemoryCheckpointer",
+    "FileCheckpointer",
+    "GatewayTransport",
+    "GrpcTransport",
+    "TransportError",
+    "transaction_id_for",
+    "connect_async",
+    "AsyncGateway",
+    "AsyncContract",
+    "AsyncProposal",
+    "AsyncTransaction",
+    "AsyncCommit",
+    "AsyncSubmittedTransaction",
+    "AsyncChaincodeEventsRequest",
+    "AsyncBlockEventsRequest",
+    "AsyncEventIterator",
+    "AsyncGatewayTransport",
+    "AsyncGrpcTransport",
+    "GatewayError",
+    "TransactionError",
+    "EvaluateError",
+    "EndorseError",
+    "SubmitError",
+    "CommitStatusError",
+    "CommitError",
+    "ErrorDetail",
+]

@@ -1,0 +1,202 @@
+"""Contracts: call a chaincode's functions."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Iterable
+
+from ._commit import SubmittedTransaction
+from ._context import Context
+from ._proposal import Argument, AsyncProposal, Proposal, Transient, build_proposal
+from ._retry import NO_RETRY, RetryPolicy
+from .errors import CommitError
+
+
+class _ContractBase:
+    def __init__(
+        self, context: Context, channel: str, chaincode: str, contract_name: str | None, retry: RetryPolicy | None
+    ) -> None:
+        self._context = context
+        self.channel = channel
+        self.chaincode_name = chaincode
+        self.contract_name = contract_name
+        self._retry = retry or NO_RETRY
+
+    def qualified_name(self, name: str) -> str:
+        """The function name as the chaincode sees it: ``contract:function`` when the contract is named."""
+        return f"{self.contract_name}:{name}" if self.contract_name else name
+
+    def new_proposal(
+        self,
+        name: str,
+        *,
+        arguments: Iterable[Argument] = (),
+        transient: Transient | None = None,
+        endorsing_organizations: Iterable[str] | None = None,
+    ) -> Proposal | AsyncProposal:
+        """A proposal for one call, not yet signed or sent.
+
+        ``transient`` data reaches the chaincode but not the ledger (private
+        data, secrets). ``endorsing_organizations`` (MSP IDs) pins which orgs
+        endorse, e.g. the members of a private data collection; by default the
+        Gateway picks peers that satisfy the endorsement policy.
+        """
+        return build_proposal(
+            self._context,
+            channel=self.channel,
+            chaincode=self.chaincode_name,
+            function=self.qualified_name(name),
+            arguments=arguments,
+            transient=transient,
+            endorsing_organizations=endorsing_organizations,
+        )
+
+    def _attempt_failed(self, policy: RetryPolicy, attempt: int, status) -> None:
+        """Raise CommitError unless the policy allows another attempt."""
+        if not policy.should_retry(attempt, status.code):
+            raise CommitError(
+                transaction_id=status.transaction_id, validation_code=status.code, block_number=status.block_number
+            )
+
+
+class Contract(_ContractBase):
+    """One smart contract in a chaincode on a channel.
+
+    Which call to use:
+
+    - ``evaluate_transaction`` / ``evaluate``: queries. Runs on one peer, nothing
+      is ordered or written.
+    - ``submit_transaction`` / ``submit``: changes. Endorse, order, wait for
+      the commit; raises CommitError if the transaction committed as invalid.
+    - ``submit_async``: as submit, but returns once the orderer accepted the
+      transaction, with the result and a Commit to wait on later.
+    - ``new_proposal``: the step-by-step flow, to see the transaction ID early
+      or to sign outside this process.
+    """
+
+    def evaluate(
+        self,
+        name: str,
+        *,
+        arguments: Iterable[Argument] = (),
+        transient: Transient | None = None,
+        endorsing_organizations: Iterable[str] | None = None,
+    ) -> bytes:
+        """Query with transient data or chosen organisations; returns the function's result."""
+        return self.new_proposal(
+            name, arguments=arguments, transient=transient, endorsing_organizations=endorsing_organizations
+        ).evaluate()
+
+    def evaluate_transaction(self, name: str, *args: Argument) -> bytes:
+        """Query with positional arguments; returns the function's result."""
+        return self.evaluate(name, arguments=args)
+
+    def submit_async(
+        self,
+        name: str,
+        *,
+        arguments: Iterable[Argument] = (),
+        transient: Transient | None = None,
+        endorsing_organizations: Iterable[str] | None = None,
+    ) -> SubmittedTransaction:
+        """Endorse and send to the orderer without waiting for the commit.
+
+        Returns at once with ``.result`` and ``.status()`` to wait for the
+        block later: use it to answer a user quickly, or to pipeline many
+        transactions.
+        """
+        proposal = self.new_proposal(
+            name, arguments=arguments, transient=transient, endorsing_organizations=endorsing_organizations
+        )
+        return proposal.endorse().submit()
+
+    def submit(
+        self,
+        name: str,
+        *,
+        arguments: Iterable[Argument] = (),
+        transient: Transient | None = None,
+        endorsing_organizations: Iterable[str] | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> bytes:
+        """Submit and wait for the commit; returns the function's result.
+
+        Raises CommitError if the transaction committed as invalid. With a
+        ``retry`` policy (or the Gateway's default), conflicts listed in the
+        policy are retried with a new proposal.
+        """
+        policy = retry or self._retry
+        attempt = 1
+        while True:
+            submitted = self.submit_async(
+                name, arguments=arguments, transient=transient, endorsing_organizations=endorsing_organizations
+            )
+            status = submitted.status()
+            if status.successful:
+                return submitted.result
+            self._attempt_failed(policy, attempt, status)
+            policy.pause(attempt)
+            attempt += 1
+
+    def submit_transaction(self, name: str, *args: Argument, retry: RetryPolicy | None = None) -> bytes:
+        """Submit with positional arguments and wait for the commit; returns the function's result."""
+        return self.submit(name, arguments=args, retry=retry)
+
+
+class AsyncContract(_ContractBase):
+    """The async twin of :class:`Contract`: the same calls, awaited."""
+
+    async def evaluate(
+        self,
+        name: str,
+        *,
+        arguments: Iterable[Argument] = (),
+        transient: Transient | None = None,
+        endorsing_organizations: Iterable[str] | None = None,
+    ) -> bytes:
+        proposal = self.new_proposal(
+            name, arguments=arguments, transient=transient, endorsing_organizations=endorsing_organizations
+        )
+        return await proposal.evaluate()
+
+    async def evaluate_transaction(self, name: str, *args: Argument) -> bytes:
+        return await self.evaluate(name, arguments=args)
+
+    async def submit_async(
+        self,
+        name: str,
+        *,
+        arguments: Iterable[Argument] = (),
+        transient: Transient | None = None,
+        endorsing_organizations: Iterable[str] | None = None,
+    ):
+        proposal = self.new_proposal(
+            name, arguments=arguments, transient=transient, endorsing_organizations=endorsing_organizations
+        )
+        transaction = await proposal.endorse()
+        return await transaction.submit()
+
+    async def submit(
+        self,
+        name: str,
+        *,
+        arguments: Iterable[Argument] = (),
+        transient: Transient | None = None,
+        endorsing_organizations: Iterable[str] | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> bytes:
+        policy = retry or self._retry
+        attempt = 1
+        while True:
+            submitted = await self.submit_async(
+                name, arguments=arguments, transient=transient, endorsing_organizations=endorsing_organizations
+            )
+            status = await submitted.status()
+            if status.successful:
+                return submitted.result
+            self._attempt_failed(policy, attempt, status)
+            await asyncio.sleep(policy.backoff * attempt)
+            attempt += 1
+
+    async def submit_transaction(self, name: str, *args: Argument, retry: RetryPolicy | None = None) -> bytes:
+        return await self.submit(name, arguments=args, retry=retry)

@@ -1,0 +1,263 @@
+"""Connecting to a Fabric Gateway peer, and rebuilding requests signed elsewhere."""
+
+from __future__ import annotations
+
+from hashlib import sha256
+from pathlib import Path
+from typing import Sequence
+
+import grpc
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from fabric_protos.common import common_pb2
+from fabric_protos.gateway import gateway_pb2
+
+from . import hashing
+from ._context import Context, SigningIdentity, Timeouts
+from ._identity import Identity
+from ._models import ASYNC, SYNC, Models
+from ._network import Network
+from ._retry import RetryPolicy
+from ._signer import Signer
+from ._transport import AsyncGatewayTransport, AsyncGrpcTransport, GatewayTransport, GrpcTransport, Metadata
+
+_DEFAULT_GRPC_OPTIONS = (
+    ("grpc.max_receive_message_length", 100 * 1024 * 1024),
+    ("grpc.max_send_message_length", 100 * 1024 * 1024),
+    ("grpc.keepalive_time_ms", 120_000),
+)
+
+
+def connect(
+    target: str | None = None,
+    *,
+    identity: Identity,
+    signer: Signer | None = None,
+    hash: hashing.Hash = hashing.sha256,
+    tls_root_certificates: bytes | str | Path | None = None,
+    client_certificate: bytes | str | Path | None = None,
+    client_key: bytes | str | Path | None = None,
+    server_name_override: str | None = None,
+    insecure: bool = False,
+    grpc_channel: grpc.Channel | None = None,
+    transport: GatewayTransport | None = None,
+    timeouts: Timeouts | None = None,
+    retry: RetryPolicy | None = None,
+    metadata: Metadata = (),
+    grpc_options: Sequence[tuple[str, object]] = (),
+) -> "Gateway":
+    """Connect to a Fabric peer's Gateway service.
+
+    Give exactly one of:
+
+    - ``target`` ("host:port"): the client opens its own gRPC channel, with TLS
+      using ``tls_root_certificates`` (the network's TLS CA roots, PEM bytes or
+      a file path; system roots if omitted), and mutual TLS when
+      ``client_certificate`` and ``client_key`` are given.
+      ``server_name_override`` sets the name checked against the peer's
+      certificate (when connecting by IP or through a tunnel). ``insecure=True``
+      uses plain text, for development only.
+    - ``grpc_channel``: a channel you made and close yourself.
+    - ``transport``: your own GatewayTransport.
+
+    With ``grpc_channel`` or ``transport``, ``client_certificate`` may still
+    be given: its hash is then bound into block-event requests (mutual TLS).
+
+    ``signer`` may be omitted to build requests that are signed elsewhere
+    (see ``new_signed_proposal`` and friends). ``retry`` sets the default
+    RetryPolicy of ``submit``; none by default.
+    """
+    transport = _transport(
+        grpc, GrpcTransport, target, grpc_channel, transport, metadata,
+        tls_root_certificates, client_certificate, client_key, server_name_override, insecure, grpc_options,
+    )  # fmt: skip
+    context = _context(transport, identity, signer, hash, timeouts, client_certificate, SYNC)
+    return Gateway(context, retry)
+
+
+def connect_async(
+    target: str | None = None,
+    *,
+    identity: Identity,
+    signer: Signer | None = None,
+    hash: hashing.Hash = hashing.sha256,
+    tls_root_certificates: bytes | str | Path | None = None,
+    client_certificate: bytes | str | Path | None = None,
+    client_key: bytes | str | Path | None = None,
+    server_name_override: str | None = None,
+    insecure: bool = False,
+    grpc_channel: grpc.aio.Channel | None = None,
+    transport: AsyncGatewayTransport | None = None,
+    timeouts: Timeouts | None = None,
+    retry: RetryPolicy | None = None,
+    metadata: Metadata = (),
+    grpc_options: Sequence[tuple[str, object]] = (),
+) -> "AsyncGateway":
+    """The async twin of :func:`connect`, over ``grpc.aio``; same options.
+
+    Call it inside a running event loop. Every call that talks to the peer is
+    awaited; event methods return async iterators.
+    """
+    transport = _transport(
+        grpc.aio, AsyncGrpcTransport, target, grpc_channel, transport, metadata,
+        tls_root_certificates, client_certificate, client_key, server_name_override, insecure, grpc_options,
+    )  # fmt: skip
+    context = _context(transport, identity, signer, hash, timeouts, client_certificate, ASYNC)
+    return AsyncGateway(context, retry)
+
+
+def _transport(
+    grpc_module, transport_class, target, grpc_channel, transport, metadata,
+    root, certificate, key, server_name_override, insecure, grpc_options,
+):  # fmt: skip
+    if sum(x is not None for x in (target, grpc_channel, transport)) != 1:
+        raise ValueError("give exactly one of target, grpc_channel or transport")
+    if transport is not None:
+        return transport
+    if grpc_channel is not None:
+        return transport_class(grpc_channel, metadata=metadata)
+    channel = _open_channel(
+        grpc_module,
+        target,
+        insecure=insecure,
+        root=root,
+        certificate=certificate,
+        key=key,
+        server_name_override=server_name_override,
+        options=list(_DEFAULT_GRPC_OPTIONS) + list(grpc_options),
+    )
+    return transport_class(channel, metadata=metadata, owns_channel=True)
+
+
+def _context(transport, identity, signer, hash, timeouts, client_certificate, models) -> Context:
+    tls_hash = _certificate_hash(_read(client_certificate)) if client_certificate is not None else b""
+    signing = SigningIdentity(identity, signer, hash)
+    return Context(transport, signing, timeouts or Timeouts(), tls_hash, models)
+
+
+class _GatewayBase:
+    def __init__(self, context: Context, retry: RetryPolicy | None = None) -> None:
+        self._context = context
+        self._retry = retry
+
+    @property
+    def identity(self) -> Identity:
+        return self._context.signing.identity
+
+    def get_network(self, channel: str) -> Network:
+        if not channel:
+            raise ValueError("a network needs a channel name")
+        return Network(self._context, channel, self._retry)
+
+    # Offline signing: rebuild from bytes, with or without a signature.
+
+    def new_proposal(self, proposal_bytes: bytes):
+        """A Proposal from ``Proposal.bytes``, unsigned (this Gateway's signer signs it, if it has one)."""
+        return self._models.proposal(self._context, gateway_pb2.ProposedTransaction.FromString(proposal_bytes))
+
+    def new_signed_proposal(self, proposal_bytes: bytes, signature: bytes):
+        """A Proposal from ``Proposal.bytes`` and the signature of its ``digest``."""
+        proposed = gateway_pb2.ProposedTransaction.FromString(proposal_bytes)
+        proposed.proposal.signature = signature
+        return self._models.proposal(self._context, proposed)
+
+    def new_transaction(self, transaction_bytes: bytes):
+        return self._models.transaction(self._context, gateway_pb2.PreparedTransaction.FromString(transaction_bytes))
+
+    def new_signed_transaction(self, transaction_bytes: bytes, signature: bytes):
+        """A Transaction from ``Transaction.bytes`` and the signature of its ``digest``."""
+        prepared = gateway_pb2.PreparedTransaction.FromString(transaction_bytes)
+        prepared.envelope.signature = signature
+        return self._models.transaction(self._context, prepared)
+
+    def new_commit(self, commit_bytes: bytes):
+        return self._models.commit(self._context, gateway_pb2.SignedCommitStatusRequest.FromString(commit_bytes))
+
+    def new_signed_commit(self, commit_bytes: bytes, signature: bytes):
+        """A Commit from ``Commit.bytes`` and the signature of its ``digest``."""
+        signed = gateway_pb2.SignedCommitStatusRequest.FromString(commit_bytes)
+        signed.signature = signature
+        return self._models.commit(self._context, signed)
+
+    def new_chaincode_events_request(self, request_bytes: bytes):
+        signed = gateway_pb2.SignedChaincodeEventsRequest.FromString(request_bytes)
+        return self._models.chaincode_events_request(self._context, signed)
+
+    def new_signed_chaincode_events_request(self, request_bytes: bytes, signature: bytes):
+        signed = gateway_pb2.SignedChaincodeEventsRequest.FromString(request_bytes)
+        signed.signature = signature
+        return self._models.chaincode_events_request(self._context, signed)
+
+    def new_signed_block_events_request(self, request_bytes: bytes, signature: bytes, kind: str = "block"):
+        envelope = common_pb2.Envelope.FromString(request_bytes)
+        envelope.signature = signature
+        return self._models.block_events_request(self._context, envelope, kind)
+
+    @property
+    def _models(self) -> Models:
+        return self._context.models
+
+
+class Gateway(_GatewayBase):
+    """A connection to a Gateway peer for one identity. Use as a context manager, or call close().
+
+    ``get_network(channel)`` is where transactions start. The ``new_*``
+    methods rebuild requests from bytes and a signature obtained elsewhere
+    (offline signing): each is the bottom layer of the normal flow, and the
+    objects they return behave exactly like the ones the flow creates.
+    """
+
+    def close(self) -> None:
+        """Close the gRPC channel if connect() opened it."""
+        self._context.transport.close()
+
+    def __enter__(self) -> "Gateway":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+class AsyncGateway(_GatewayBase):
+    """The async twin of :class:`Gateway`; use ``async with`` or ``await close()``."""
+
+    async def close(self) -> None:
+        await self._context.transport.close()
+
+    async def __aenter__(self) -> "AsyncGateway":
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        await self.close()
+
+
+def _read(value: bytes | str | Path) -> bytes:
+    if isinstance(value, bytes):
+        return value
+    if isinstance(value, str) and value.lstrip().startswith("-----BEGIN"):
+        return value.encode()
+    return Path(value).read_bytes()
+
+
+def _certificate_hash(pem: bytes) -> bytes:
+    """SHA-256 of the client TLS certificate (DER), which Fabric binds into Deliver requests."""
+    der = x509.load_pem_x509_certificate(pem).public_bytes(serialization.Encoding.DER)
+    return sha256(der).digest()
+
+
+def _open_channel(grpc_module, target, *, insecure, root, certificate, key, server_name_override, options) -> grpc.Channel:
+    if server_name_override:
+        options.append(("grpc.ssl_target_name_override", server_name_override))
+        options.append(("grpc.default_authority", server_name_override))
+    if insecure:
+        if root is not None or certificate is not None:
+            raise ValueError("insecure=True cannot be combined with TLS certificates")
+        return grpc_module.insecure_channel(target, options=options)
+    if (certificate is None) != (key is None):
+        raise ValueError("mutual TLS needs both client_certificate and client_key")
+    credentials = grpc.ssl_channel_credentials(
+        root_certificates=_read(root) if root is not None else None,
+        private_key=_read(key) if key is not None else None,
+        certificate_chain=_read(certificate) if certificate is not None else None,
+    )
+    return grpc_module.secure_channel(target, credentials, options=options)

@@ -1,0 +1,82 @@
+"""Who is transacting: an MSP ID and an X.509 certificate, and where to load them from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from fabric_protos.msp import identities_pb2
+
+from ._signer import Signer, private_key_signer
+
+
+@dataclass(frozen=True)
+class Identity:
+    """A client identity: the MSP ID of its organisation and its PEM certificate.
+
+    The identity is not secret; it travels in every request as the
+    ``creator``. Pair it with a :data:`Signer` holding the matching private key.
+    """
+
+    msp_id: str
+    credentials: bytes
+
+    def __post_init__(self) -> None:
+        if not self.msp_id:
+            raise ValueError("an identity needs an MSP ID")
+        x509.load_pem_x509_certificate(self.credentials)  # fail early on a bad certificate
+
+    @classmethod
+    def from_pem(cls, msp_id: str, certificate_pem: bytes | str) -> "Identity":
+        """An identity from a PEM certificate given as text or bytes."""
+        if isinstance(certificate_pem, str):
+            certificate_pem = certificate_pem.encode()
+        return cls(msp_id, certificate_pem)
+
+    @classmethod
+    def from_certificate_file(cls, msp_id: str, path: str | Path) -> "Identity":
+        return cls(msp_id, Path(path).read_bytes())
+
+    @property
+    def certificate(self) -> x509.Certificate:
+        return x509.load_pem_x509_certificate(self.credentials)
+
+    def serialize(self) -> bytes:
+        """The ``msp.SerializedIdentity`` bytes Fabric expects as creator."""
+        return identities_pb2.SerializedIdentity(mspid=self.msp_id, id_bytes=self.credentials).SerializeToString()
+
+
+def load_msp_folder(path: str | Path, msp_id: str, password: bytes | None = None) -> tuple[Identity, Signer]:
+    """Identity and signer from a Fabric MSP folder (as cryptogen or fabric-ca write it).
+
+    Reads the certificate from ``signcerts/*.pem`` and the private key from
+    ``keystore/`` (``*_sk`` or ``*.pem``). When the keystore holds several
+    keys, the one whose public key matches the certificate is used.
+    """
+    folder = Path(path)
+    certs = sorted((folder / "signcerts").glob("*.pem"))
+    if not certs:
+        raise ValueError(f"no certificate in {folder / 'signcerts'} (expected *.pem)")
+    if len(certs) > 1:
+        raise ValueError(f"more than one certificate in {folder / 'signcerts'}: {[c.name for c in certs]}")
+    identity = Identity(msp_id, certs[0].read_bytes())
+    wanted = _public_bytes(identity.certificate.public_key())
+
+    keystore = folder / "keystore"
+    candidates = sorted({*keystore.glob("*_sk"), *keystore.glob("*.pem")})
+    if not candidates:
+        raise ValueError(f"no private key in {keystore} (expected *_sk or *.pem)")
+    for candidate in candidates:
+        try:
+            key = serialization.load_pem_private_key(candidate.read_bytes(), password=password)
+        except (ValueError, TypeError):
+            continue
+        if _public_bytes(key.public_key()) == wanted:
+            return identity, private_key_signer(key)
+    raise ValueError(f"no private key in {keystore} matches the certificate {certs[0].name}")
+
+
+def _public_bytes(public_key) -> bytes:
+    return public_key.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)

@@ -1,0 +1,196 @@
+"""Proposals: a chaincode function call, ready to evaluate or to endorse."""
+
+from __future__ import annotations
+
+import os
+import time
+from hashlib import sha256
+from typing import Iterable, Mapping
+
+from fabric_protos.common import common_pb2
+from fabric_protos.gateway import gateway_pb2
+from fabric_protos.peer import chaincode_pb2, proposal_pb2
+from google.protobuf import timestamp_pb2
+
+from ._context import Context
+from ._transaction import AsyncTransaction, Transaction
+from .errors import EndorseError, EvaluateError
+
+NONCE_LENGTH = 24
+
+Argument = str | bytes
+Transient = Mapping[str, str | bytes]
+
+
+def new_nonce() -> bytes:
+    return os.urandom(NONCE_LENGTH)
+
+
+def transaction_id_for(nonce: bytes, creator: bytes) -> str:
+    """Fabric's transaction ID: hex SHA-256 of the nonce followed by the creator bytes."""
+    return sha256(nonce + creator).hexdigest()
+
+
+def _as_bytes(value: Argument, what: str) -> bytes:
+    if isinstance(value, bytes):
+        return value
+    if isinstance(value, (bytearray, memoryview)):
+        return bytes(value)
+    if isinstance(value, str):
+        return value.encode("utf-8")
+    raise TypeError(f"{what} must be str or bytes, not {type(value).__name__}")
+
+
+def build_proposal(
+    context: Context,
+    *,
+    channel: str,
+    chaincode: str,
+    function: str,
+    arguments: Iterable[Argument] = (),
+    transient: Transient | None = None,
+    endorsing_organizations: Iterable[str] | None = None,
+    nonce: bytes | None = None,
+    timestamp: float | None = None,
+) -> "Proposal":
+    """Build an unsigned proposal the way Fabric peers expect it (see proposal.proto)."""
+    if not function:
+        raise ValueError("a transaction needs a function name")
+    nonce = new_nonce() if nonce is None else nonce
+    creator = context.signing.creator
+    tx_id = transaction_id_for(nonce, creator)
+
+    stamp = timestamp_pb2.Timestamp()
+    stamp.FromNanoseconds(int((time.time() if timestamp is None else timestamp) * 1e9))
+    chaincode_id = chaincode_pb2.ChaincodeID(name=chaincode)
+    channel_header = common_pb2.ChannelHeader(
+        type=common_pb2.ENDORSER_TRANSACTION,
+        timestamp=stamp,
+        channel_id=channel,
+        tx_id=tx_id,
+        epoch=0,
+        extension=proposal_pb2.ChaincodeHeaderExtension(chaincode_id=chaincode_id).SerializeToString(),
+    )
+    header = common_pb2.Header(
+        channel_header=channel_header.SerializeToString(),
+        signature_header=common_pb2.SignatureHeader(creator=creator, nonce=nonce).SerializeToString(),
+    )
+    args = [function.encode("utf-8")] + [_as_bytes(a, "an argument") for a in arguments]
+    invocation = chaincode_pb2.ChaincodeInvocationSpec(
+        chaincode_spec=chaincode_pb2.ChaincodeSpec(
+            type=chaincode_pb2.ChaincodeSpec.UNDEFINED,
+            chaincode_id=chaincode_id,
+            input=chaincode_pb2.ChaincodeInput(args=args),
+        )
+    )
+    payload = proposal_pb2.ChaincodeProposalPayload(
+        input=invocation.SerializeToString(),
+        TransientMap={k: _as_bytes(v, f"transient value {k!r}") for k, v in (transient or {}).items()},
+    )
+    proposal = proposal_pb2.Proposal(header=header.SerializeToString(), payload=payload.SerializeToString())
+    proposed = gateway_pb2.ProposedTransaction(
+        transaction_id=tx_id,
+        proposal=proposal_pb2.SignedProposal(proposal_bytes=proposal.SerializeToString()),
+        endorsing_organizations=list(endorsing_organizations or ()),
+    )
+    return context.models.proposal(context, proposed)
+
+
+class _ProposalBase:
+    """What sync and async proposals share: the bytes, the signing, the requests."""
+
+    def __init__(self, context: Context, proposed: gateway_pb2.ProposedTransaction) -> None:
+        self._context = context
+        self._proposed = proposed
+        header = common_pb2.Header.FromString(proposal_pb2.Proposal.FromString(proposed.proposal.proposal_bytes).header)
+        self._channel = common_pb2.ChannelHeader.FromString(header.channel_header).channel_id
+
+    @property
+    def transaction_id(self) -> str:
+        return self._proposed.transaction_id
+
+    @property
+    def channel(self) -> str:
+        return self._channel
+
+    @property
+    def endorsing_organizations(self) -> tuple[str, ...]:
+        return tuple(self._proposed.endorsing_organizations)
+
+    @property
+    def bytes(self) -> bytes:
+        """Serialized ``gateway.ProposedTransaction``: what new_proposal/new_signed_proposal take back."""
+        return self._proposed.SerializeToString()
+
+    @property
+    def digest(self) -> bytes:
+        """What a signer must sign: the hash of the proposal bytes."""
+        return self._context.signing.digest(self._proposed.proposal.proposal_bytes)
+
+    @property
+    def signature(self) -> bytes:
+        return self._proposed.proposal.signature
+
+    def _sign(self) -> None:
+        if not self._proposed.proposal.signature:
+            self._proposed.proposal.signature = self._context.signing.sign(self._proposed.proposal.proposal_bytes)
+
+    def _evaluate_request(self) -> gateway_pb2.EvaluateRequest:
+        self._sign()
+        return gateway_pb2.EvaluateRequest(
+            transaction_id=self.transaction_id,
+            channel_id=self._channel,
+            proposed_transaction=self._proposed.proposal,
+            target_organizations=self._proposed.endorsing_organizations,
+        )
+
+    def _endorse_request(self) -> gateway_pb2.EndorseRequest:
+        self._sign()
+        return gateway_pb2.EndorseRequest(
+            transaction_id=self.transaction_id,
+            channel_id=self._channel,
+            proposed_transaction=self._proposed.proposal,
+            endorsing_organizations=self._proposed.endorsing_organizations,
+        )
+
+    def _transaction(self, response: gateway_pb2.EndorseResponse):
+        prepared = gateway_pb2.PreparedTransaction(
+            transaction_id=self.transaction_id, envelope=response.prepared_transaction
+        )
+        return self._context.models.transaction(self._context, prepared)
+
+
+class Proposal(_ProposalBase):
+    """A transaction proposal: evaluate it, or endorse it to get a Transaction.
+
+    Use it directly when you need the transaction ID before endorsing, or to
+    sign somewhere else: send ``digest`` to the signer, then
+    ``gateway.new_signed_proposal(bytes, signature)``.
+    """
+
+    def evaluate(self, *, timeout: float | None = None) -> bytes:
+        """Run the function on a peer without ordering or committing it; return its result.
+
+        For queries. Nothing is written to the ledger, whatever the chaincode does.
+        """
+        response = self._context.call("evaluate", self._evaluate_request(), timeout, EvaluateError, self.transaction_id)
+        return response.result.payload
+
+    def endorse(self, *, timeout: float | None = None) -> Transaction:
+        """Collect endorsements; the returned Transaction is ready to be signed and submitted."""
+        response = self._context.call("endorse", self._endorse_request(), timeout, EndorseError, self.transaction_id)
+        return self._transaction(response)
+
+
+class AsyncProposal(_ProposalBase):
+    """The async twin of :class:`Proposal`."""
+
+    async def evaluate(self, *, timeout: float | None = None) -> bytes:
+        request = self._evaluate_request()
+        response = await self._context.call_async("evaluate", request, timeout, EvaluateError, self.transaction_id)
+        return response.result.payload
+
+    async def endorse(self, *, timeout: float | None = None) -> AsyncTransaction:
+        request = self._endorse_request()
+        response = await self._context.call_async("endorse", request, timeout, EndorseError, self.transaction_id)
+        return self._transaction(response)

@@ -1,0 +1,149 @@
+"""Errors raised by the Gateway client.
+
+Every error the client raises on purpose is a :class:`GatewayError`::
+
+    GatewayError                 code (grpc.StatusCode or None), details, message
+    ├── TransactionError         + transaction_id
+    │   ├── EvaluateError        the Evaluate call failed (no ledger change)
+    │   ├── EndorseError         endorsement failed; nothing was sent to the orderer
+    │   ├── SubmitError          the orderer did not accept the endorsed transaction
+    │   ├── CommitStatusError    the commit status could not be obtained; the
+    │   │                        transaction may or may not have committed
+    │   └── CommitError          committed to a block but marked invalid
+    │                            (validation_code, e.g. MVCC_READ_CONFLICT); code is None
+    └── (event streams raise GatewayError itself when the stream fails)
+
+``details`` is a tuple of :class:`ErrorDetail`, one for each endorsing peer or
+orderer that answered the Gateway peer with an error, decoded from the
+``gateway.ErrorDetail`` entries of the gRPC status. It is empty when the
+failure happened on the Gateway peer itself.
+
+Arguments the caller got wrong (a bad PEM, an empty function name) raise
+ordinary ``ValueError``/``TypeError``, not a GatewayError.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable
+
+import grpc
+from fabric_protos.peer import transaction_pb2
+
+__all__ = [
+    "ErrorDetail",
+    "GatewayError",
+    "TransactionError",
+    "EvaluateError",
+    "EndorseError",
+    "SubmitError",
+    "CommitStatusError",
+    "CommitError",
+]
+
+
+@dataclass(frozen=True)
+class ErrorDetail:
+    """What one peer or orderer said: its address, its MSP ID and its message."""
+
+    address: str
+    msp_id: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.address} ({self.msp_id}): {self.message}"
+
+
+class GatewayError(Exception):
+    """A failure talking to the Gateway, or a result it reported.
+
+    ``code`` is the gRPC status code of the failed call (``None`` when the
+    failure was not a gRPC status), ``message`` the status message.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: grpc.StatusCode | None = None,
+        details: Iterable[ErrorDetail] = (),
+    ) -> None:
+        self.message = message
+        self.code = code
+        self.details: tuple[ErrorDetail, ...] = tuple(details)
+        super().__init__(self._render())
+
+    def _render(self) -> str:
+        text = self.message
+        if self.code is not None:
+            text = f"{self.code.name}: {text}"
+        for detail in self.details:
+            text += f"\n  - {detail}"
+        return text
+
+
+class TransactionError(GatewayError):
+    """A GatewayError that belongs to one transaction."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        transaction_id: str,
+        code: grpc.StatusCode | None = None,
+        details: Iterable[ErrorDetail] = (),
+    ) -> None:
+        self.transaction_id = transaction_id
+        super().__init__(message, code=code, details=details)
+
+    def _render(self) -> str:
+        return f"[tx {self.transaction_id}] " + super()._render()
+
+
+class EvaluateError(TransactionError):
+    """Evaluating a transaction failed; no ledger change can have happened."""
+
+
+class EndorseError(TransactionError):
+    """Endorsement failed (chaincode error, policy not satisfiable, peer down).
+
+    Nothing was sent to the orderer, so it is safe to retry with a new proposal.
+    """
+
+
+class SubmitError(TransactionError):
+    """The endorsed transaction was not accepted by the orderer."""
+
+
+class CommitStatusError(TransactionError):
+    """The commit status could not be obtained (timeout, peer unavailable).
+
+    The transaction may still commit: ask again with ``Commit.status()`` or
+    look for it in block events before submitting it anew.
+    """
+
+
+class CommitError(TransactionError):
+    """The transaction reached a block but failed validation.
+
+    ``validation_code`` is the ``TxValidationCode`` number and
+    ``validation_code_name`` its name (``MVCC_READ_CONFLICT``,
+    ``ENDORSEMENT_POLICY_FAILURE``...). ``code`` is ``None``: the gRPC calls
+    succeeded.
+    """
+
+    def __init__(self, *, transaction_id: str, validation_code: int, block_number: int) -> None:
+        self.validation_code = validation_code
+        self.validation_code_name = validation_code_name(validation_code)
+        self.block_number = block_number
+        super().__init__(
+            f"transaction committed in block {block_number} as invalid: {self.validation_code_name}",
+            transaction_id=transaction_id,
+        )
+
+
+def validation_code_name(code: int) -> str:
+    try:
+        return transaction_pb2.TxValidationCode.Name(code)
+    except ValueError:
+        return f"UNKNOWN_VALIDATION_CODE_{code}"

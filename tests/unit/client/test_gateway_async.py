@@ -1,0 +1,152 @@
+"""The async twin: same requests and error handling as the sync client, awaited."""
+
+import asyncio
+
+import grpc
+import pytest
+from fabric_protos.gateway import gateway_pb2
+from fabric_protos.peer import transaction_pb2
+
+from client.gateway import (
+    AsyncContract,
+    AsyncProposal,
+    ChaincodeEvent,
+    CommitError,
+    EndorseError,
+    ErrorDetail,
+    GatewayError,
+    InMemoryCheckpointer,
+    RetryPolicy,
+    TransportError,
+    connect_async,
+    private_key_signer,
+)
+from gateway_fakes import AsyncFakeTransport, FakeTransport, Servicer, events_response, start_server, verify
+
+CHANNEL = "receivables-channel"
+
+
+def async_gateway(credentials, fake, signer=True):
+    key, identity = credentials
+    return connect_async(
+        identity=identity, signer=private_key_signer(key) if signer else None, transport=AsyncFakeTransport(fake)
+    )
+
+
+def test_async_submit_sends_signed_requests(credentials):
+    fake = FakeTransport()
+    key, identity = credentials
+
+    async def main():
+        async with async_gateway(credentials, fake) as gateway:
+            contract = gateway.get_network(CHANNEL).get_contract("receivables", "Receivable")
+            assert isinstance(contract, AsyncContract)
+            assert await contract.evaluate_transaction("Get", "R-1") == b"result"
+            return await contract.submit_transaction("Confirm", "R-1")
+
+    assert asyncio.run(main()) == b"result"
+    assert [name for name, *_ in fake.calls] == ["evaluate", "endorse", "submit", "commit_status"]
+    assert fake.closed
+    submit = fake.requests("submit")[0]
+    verify(key.public_key(), submit.prepared_transaction.signature, submit.prepared_transaction.payload)
+    commit = gateway_pb2.CommitStatusRequest.FromString(fake.requests("commit_status")[0].request)
+    assert commit.identity == identity.serialize() and commit.transaction_id == submit.transaction_id
+
+
+def test_async_mvcc_retry_is_bounded(credentials):
+    fake = FakeTransport()
+    fake.commit_codes = [transaction_pb2.MVCC_READ_CONFLICT]
+
+    async def main():
+        contract = async_gateway(credentials, fake).get_network(CHANNEL).get_contract("receivables")
+        await contract.submit_transaction("Confirm", retry=RetryPolicy(max_attempts=2))
+
+    with pytest.raises(CommitError):
+        asyncio.run(main())
+    tx_ids = [r.transaction_id for r in fake.requests("endorse")]
+    assert len(tx_ids) == 2 and len(set(tx_ids)) == 2
+
+
+def test_async_errors_are_typed(credentials):
+    fake = FakeTransport()
+    fake.fail["endorse"] = TransportError(grpc.StatusCode.ABORTED, "no", [ErrorDetail("p", "Org1MSP", "bad")])
+
+    async def main():
+        contract = async_gateway(credentials, fake).get_network(CHANNEL).get_contract("receivables")
+        await contract.submit_async("Confirm")
+
+    with pytest.raises(EndorseError) as caught:
+        asyncio.run(main())
+    assert caught.value.details == (ErrorDetail("p", "Org1MSP", "bad"),)
+    assert fake.requests("submit") == []
+
+
+def test_async_offline_signing(credentials):
+    fake = FakeTransport()
+    key, _ = credentials
+
+    async def main():
+        gateway = async_gateway(credentials, fake, signer=False)
+        proposal = gateway.get_network(CHANNEL).get_contract("receivables").new_proposal("Get")
+        assert isinstance(proposal, AsyncProposal)
+        signed = gateway.new_signed_proposal(proposal.bytes, private_key_signer(key)(proposal.digest))
+        return await signed.evaluate()
+
+    assert asyncio.run(main()) == b"result"
+    request = fake.requests("evaluate")[0]
+    verify(key.public_key(), request.proposed_transaction.signature, request.proposed_transaction.proposal_bytes)
+
+
+def test_async_chaincode_events_with_checkpoint(credentials):
+    fake = FakeTransport()
+    fake.event_responses = [events_response(5, "tx2", "tx3")]
+    checkpointer = InMemoryCheckpointer()
+    checkpointer.checkpoint_transaction(5, "tx1")
+
+    async def main():
+        network = async_gateway(credentials, fake).get_network(CHANNEL)
+        async with network.chaincode_events("receivables", checkpoint=checkpointer) as events:
+            return [event async for event in events]
+
+    assert asyncio.run(main()) == [
+        ChaincodeEvent(5, "tx2", "receivables", "Confirmed", b"tx2"),
+        ChaincodeEvent(5, "tx3", "receivables", "Confirmed", b"tx3"),
+    ]
+    request = gateway_pb2.ChaincodeEventsRequest.FromString(fake.requests("chaincode_events")[0].request)
+    assert request.start_position.specified.number == 5 and request.after_transaction_id == "tx1"
+
+
+def test_async_grpc_transport_against_real_server(credentials):
+    servicer = Servicer()
+    server, port = start_server(servicer)
+    key, identity = credentials
+
+    async def main():
+        async with connect_async(
+            f"127.0.0.1:{port}",
+            identity=identity,
+            signer=private_key_signer(key),
+            insecure=True,
+            metadata=[("x-recfin-caller", "async")],
+        ) as gateway:
+            network = gateway.get_network(CHANNEL)
+            contract = network.get_contract("receivables")
+            assert await contract.evaluate_transaction("Get") == b"42"
+            with pytest.raises(EndorseError) as caught:
+                await contract.submit_transaction("Confirm", "R-404")
+            events = network.chaincode_events("receivables")
+            received = [await events.__anext__(), await events.__anext__()]
+            with pytest.raises(GatewayError) as stream_error:
+                await events.__anext__()
+            return caught.value, received, stream_error.value
+
+    try:
+        error, received, stream_error = asyncio.run(main())
+    finally:
+        servicer.release.set()
+        server.stop(None)
+    assert servicer.seen[0][2] == "async"
+    assert error.code == grpc.StatusCode.ABORTED
+    assert error.details == (ErrorDetail("peer0.org2:9051", "Org2MSP", "chaincode response 500, no such receivable"),)
+    assert [e.transaction_id for e in received] == ["tx3", "tx4"]
+    assert stream_error.code == grpc.StatusCode.UNAVAILABLE

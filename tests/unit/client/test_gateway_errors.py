@@ -1,0 +1,80 @@
+"""Typed errors, and the per-peer details decoded from google.rpc.Status."""
+
+import grpc
+import pytest
+from fabric_protos.gateway import gateway_pb2
+from google.protobuf import any_pb2
+
+from client.gateway import (
+    CommitError,
+    CommitStatusError,
+    EndorseError,
+    ErrorDetail,
+    EvaluateError,
+    GatewayError,
+    SubmitError,
+    TransactionError,
+    TransportError,
+)
+from client.gateway import errors as errors_module
+from client.gateway._status import decode_error_details
+from gateway_fakes import rpc_status
+
+
+def packed(message) -> any_pb2.Any:
+    wrapped = any_pb2.Any()
+    wrapped.Pack(message)
+    return wrapped
+
+
+def test_decodes_one_detail_per_peer_and_ignores_other_types():
+    other = any_pb2.Any(type_url="type.googleapis.com/google.rpc.DebugInfo", value=b"\x0a\x01x")
+    status = rpc_status(
+        10,
+        "failed to endorse transaction",
+        [
+            packed(gateway_pb2.ErrorDetail(address="peer0.org1:7051", msp_id="Org1MSP", message="chaincode said no")),
+            other,
+            packed(gateway_pb2.ErrorDetail(address="peer0.org2:9051", msp_id="Org2MSP", message="timeout")),
+        ],
+    )
+    assert decode_error_details(status) == (
+        ErrorDetail("peer0.org1:7051", "Org1MSP", "chaincode said no"),
+        ErrorDetail("peer0.org2:9051", "Org2MSP", "timeout"),
+    )
+
+
+def test_undecodable_status_gives_no_details():
+    assert decode_error_details(b"\xff\xff\xff") == ()
+    assert decode_error_details(rpc_status(2, "no details", [])) == ()
+
+
+@pytest.mark.parametrize(
+    "method, error_type, call",
+    [
+        ("evaluate", EvaluateError, lambda c: c.evaluate_transaction("Get", "R-1")),
+        ("endorse", EndorseError, lambda c: c.submit_transaction("Confirm", "R-1")),
+        ("submit", SubmitError, lambda c: c.submit_transaction("Confirm", "R-1")),
+        ("commit_status", CommitStatusError, lambda c: c.submit_transaction("Confirm", "R-1")),
+    ],
+)
+def test_each_phase_raises_its_error_with_tx_id_code_and_details(contract, transport, method, error_type, call):
+    details = [ErrorDetail("orderer0:7050", "OrdererMSP", "service unavailable")]
+    transport.fail[method] = TransportError(grpc.StatusCode.UNAVAILABLE, "phase failed", details)
+    with pytest.raises(error_type) as caught:
+        call(contract)
+    error = caught.value
+    sent = transport.calls[0][1]
+    assert error.transaction_id == sent.transaction_id
+    assert error.code == grpc.StatusCode.UNAVAILABLE
+    assert error.details == tuple(details)
+    assert "orderer0:7050" in str(error) and sent.transaction_id in str(error)
+    assert isinstance(error.__cause__, TransportError)
+
+
+def test_hierarchy():
+    for error_type in (EvaluateError, EndorseError, SubmitError, CommitStatusError, CommitError):
+        assert issubclass(error_type, TransactionError)
+    assert issubclass(TransactionError, GatewayError)
+    for name in ("EndorseError", "SubmitError", "CommitStatusError", "CommitError", "GatewayError"):
+        assert name in errors_module.__doc__

@@ -1,0 +1,185 @@
+"""Chaincode events, block events and checkpointers."""
+
+import hashlib
+
+import grpc
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from fabric_protos.common import common_pb2
+from fabric_protos.gateway import gateway_pb2
+from fabric_protos.orderer import ab_pb2
+from fabric_protos.peer import events_pb2
+
+from client.gateway import (
+    ChaincodeEvent,
+    FileCheckpointer,
+    GatewayError,
+    InMemoryCheckpointer,
+    TransportError,
+    connect,
+    private_key_signer,
+)
+from gateway_fakes import events_response, make_key_and_cert, verify
+
+CHANNEL = "receivables-channel"
+
+
+def sent_events_request(transport):
+    (signed,) = transport.requests("chaincode_events")
+    return signed, gateway_pb2.ChaincodeEventsRequest.FromString(signed.request)
+
+
+def test_chaincode_events_default_to_next_commit_and_are_signed(gateway, transport, credentials):
+    key, identity = credentials
+    transport.event_responses = [events_response(5, "tx1", "tx2"), events_response(6, "tx3")]
+    events = list(gateway.get_network(CHANNEL).chaincode_events("receivables"))
+    assert events == [
+        ChaincodeEvent(5, "tx1", "receivables", "Confirmed", b"tx1"),
+        ChaincodeEvent(5, "tx2", "receivables", "Confirmed", b"tx2"),
+        ChaincodeEvent(6, "tx3", "receivables", "Confirmed", b"tx3"),
+    ]
+    signed, request = sent_events_request(transport)
+    assert request.channel_id == CHANNEL and request.chaincode_id == "receivables"
+    assert request.identity == identity.serialize()
+    assert request.start_position.WhichOneof("Type") == "next_commit"
+    assert request.after_transaction_id == ""
+    verify(key.public_key(), signed.signature, signed.request)
+
+
+def test_chaincode_events_from_start_block(gateway, transport):
+    gateway.get_network(CHANNEL).chaincode_events("receivables", start_block=12)
+    _, request = sent_events_request(transport)
+    assert request.start_position.specified.number == 12
+
+
+def test_checkpoint_wins_over_start_block_and_skips_handled_transactions(gateway, transport):
+    checkpointer = InMemoryCheckpointer()
+    checkpointer.checkpoint_chaincode_event(ChaincodeEvent(9, "tx-b", "receivables", "Confirmed", b""))
+    gateway.get_network(CHANNEL).chaincode_events("receivables", start_block=1, checkpoint=checkpointer)
+    _, request = sent_events_request(transport)
+    assert request.start_position.specified.number == 9
+    assert request.after_transaction_id == "tx-b"
+
+
+def test_empty_checkpoint_uses_start_block(gateway, transport):
+    gateway.get_network(CHANNEL).chaincode_events("receivables", start_block=3, checkpoint=InMemoryCheckpointer())
+    _, request = sent_events_request(transport)
+    assert request.start_position.specified.number == 3 and request.after_transaction_id == ""
+
+
+def test_checkpointer_semantics():
+    checkpointer = InMemoryCheckpointer()
+    assert checkpointer.block_number is None and checkpointer.transaction_id is None
+    checkpointer.checkpoint_transaction(4, "tx1")
+    assert (checkpointer.block_number, checkpointer.transaction_id) == (4, "tx1")
+    checkpointer.checkpoint_block(4)
+    assert (checkpointer.block_number, checkpointer.transaction_id) == (5, None)
+    with pytest.raises(ValueError):
+        checkpointer.checkpoint_block(-2)
+
+
+def test_file_checkpointer_resumes_after_restart(tmp_path, gateway, transport):
+    path = tmp_path / "state" / "checkpoint.json"
+    first = FileCheckpointer(path)
+    assert first.block_number is None and not path.exists()
+    transport.event_responses = [events_response(5, "tx1", "tx2")]
+    for event in gateway.get_network(CHANNEL).chaincode_events("receivables", checkpoint=first):
+        first.checkpoint_chaincode_event(event)
+        break  # the process stops after handling tx1
+
+    restarted = FileCheckpointer(path)
+    assert (restarted.block_number, restarted.transaction_id) == (5, "tx1")
+    transport.calls.clear()
+    gateway.get_network(CHANNEL).chaincode_events("receivables", checkpoint=restarted)
+    _, request = sent_events_request(transport)
+    assert request.start_position.specified.number == 5 and request.after_transaction_id == "tx1"
+
+    restarted.checkpoint_block(5)
+    assert (FileCheckpointer(path).block_number, FileCheckpointer(path).transaction_id) == (6, None)
+    assert list(path.parent.iterdir()) == [path]  # no temporary files left behind
+
+
+def test_event_stream_failure_is_a_gateway_error(gateway, transport):
+    transport.event_responses = [events_response(1, "tx1"), TransportError(grpc.StatusCode.UNAVAILABLE, "peer gone")]
+    events = gateway.get_network(CHANNEL).chaincode_events("receivables")
+    assert next(events).transaction_id == "tx1"
+    with pytest.raises(GatewayError) as caught:
+        next(events)
+    assert caught.value.code == grpc.StatusCode.UNAVAILABLE
+
+
+def test_closing_event_iterator_cancels_stream(gateway, transport):
+    transport.event_responses = [events_response(1, "tx1"), events_response(2, "tx2")]
+    with gateway.get_network(CHANNEL).chaincode_events("receivables") as events:
+        next(events)
+    assert transport.streams[0].cancelled
+    with pytest.raises(StopIteration):
+        next(events)
+
+
+def test_offline_signed_chaincode_events_request(credentials, transport):
+    key, identity = credentials
+    gateway = connect(identity=identity, transport=transport)
+    request = gateway.get_network(CHANNEL).new_chaincode_events_request("receivables", start_block=2)
+    signature = private_key_signer(key)(request.digest)
+    gateway.new_signed_chaincode_events_request(request.bytes, signature).events()
+    signed, inner = sent_events_request(transport)
+    assert signed.signature == signature and inner.start_position.specified.number == 2
+
+
+def block(number):
+    return common_pb2.Block(header=common_pb2.BlockHeader(number=number))
+
+
+def test_block_events_send_signed_seek_envelope(gateway, transport, credentials):
+    key, identity = credentials
+    transport.deliver_responses = [events_pb2.DeliverResponse(block=block(3)), events_pb2.DeliverResponse(block=block(4))]
+    blocks = list(gateway.get_network(CHANNEL).block_events(start_block=3))
+    assert [b.header.number for b in blocks] == [3, 4]
+
+    ((envelope, kind),) = transport.requests("deliver")
+    assert kind == "block"
+    verify(key.public_key(), envelope.signature, envelope.payload)
+    payload = common_pb2.Payload.FromString(envelope.payload)
+    channel_header = common_pb2.ChannelHeader.FromString(payload.header.channel_header)
+    signature_header = common_pb2.SignatureHeader.FromString(payload.header.signature_header)
+    assert channel_header.type == common_pb2.DELIVER_SEEK_INFO and channel_header.channel_id == CHANNEL
+    assert signature_header.creator == identity.serialize() and len(signature_header.nonce) == 24
+    seek = ab_pb2.SeekInfo.FromString(payload.data)
+    assert seek.start.specified.number == 3
+    assert seek.stop.specified.number == 2**64 - 1
+    assert seek.behavior == ab_pb2.SeekInfo.BLOCK_UNTIL_READY
+
+
+def test_block_events_resume_from_block_checkpoint(gateway, transport):
+    checkpointer = InMemoryCheckpointer()
+    checkpointer.checkpoint_block(10)
+    gateway.get_network(CHANNEL).filtered_block_events(checkpoint=checkpointer)
+    ((envelope, kind),) = transport.requests("deliver")
+    seek = ab_pb2.SeekInfo.FromString(common_pb2.Payload.FromString(envelope.payload).data)
+    assert kind == "filtered" and seek.start.specified.number == 11
+
+
+def test_block_events_default_to_next_commit(gateway, transport):
+    gateway.get_network(CHANNEL).block_events()
+    ((envelope, _),) = transport.requests("deliver")
+    seek = ab_pb2.SeekInfo.FromString(common_pb2.Payload.FromString(envelope.payload).data)
+    assert seek.start.WhichOneof("Type") == "next_commit"
+
+
+def test_deliver_error_status_raises(gateway, transport):
+    transport.deliver_responses = [events_pb2.DeliverResponse(status=common_pb2.FORBIDDEN)]
+    with pytest.raises(GatewayError, match="FORBIDDEN"):
+        list(gateway.get_network(CHANNEL).block_events())
+
+
+def test_tls_client_certificate_hash_is_bound_into_deliver_requests(credentials, transport):
+    key, identity = credentials
+    _, tls_cert = make_key_and_cert("tls-client")
+    gateway = connect(identity=identity, signer=private_key_signer(key), transport=transport, client_certificate=tls_cert)
+    gateway.get_network(CHANNEL).block_events()
+    ((envelope, _),) = transport.requests("deliver")
+    channel_header = common_pb2.ChannelHeader.FromString(common_pb2.Payload.FromString(envelope.payload).header.channel_header)
+    der = x509.load_pem_x509_certificate(tls_cert).public_bytes(serialization.Encoding.DER)
+    assert channel_header.tls_cert_hash == hashlib.sha256(der).digest()

@@ -1,0 +1,146 @@
+"""The real gRPC transport against an in-process grpc server.
+
+This checks the client's wiring (metadata, deadlines, status details in
+trailing metadata, streams, TLS options) over real HTTP/2; it is not a
+stand-in for a Fabric peer, which the integration tests use.
+"""
+
+import grpc
+import pytest
+from cryptography import x509
+
+from client.gateway import (
+    CommitStatusError,
+    EndorseError,
+    ErrorDetail,
+    GatewayError,
+    Timeouts,
+    connect,
+    private_key_signer,
+)
+from gateway_fakes import Servicer, key_pem, make_key_and_cert, start_server, verify
+
+CHANNEL = "receivables-channel"
+
+
+@pytest.fixture
+def served(credentials):
+    servicer = Servicer()
+    server, port = start_server(servicer)
+    key, identity = credentials
+    gateway = connect(
+        f"127.0.0.1:{port}",
+        identity=identity,
+        signer=private_key_signer(key),
+        insecure=True,
+        metadata=[("x-recfin-caller", "unit-test")],
+        timeouts=Timeouts(evaluate=7.0, endorse=9.0, submit=5.0, commit_status=0.3),
+    )
+    yield servicer, gateway, key
+    servicer.release.set()
+    gateway.close()
+    server.stop(None)
+
+
+def test_unary_call_carries_signed_request_metadata_and_deadline(served):
+    servicer, gateway, key = served
+    contract = gateway.get_network(CHANNEL).get_contract("receivables")
+    assert contract.evaluate_transaction("Get", "R-1") == b"42"
+    ((name, request, caller, remaining),) = servicer.seen
+    assert name == "evaluate" and caller == "unit-test"
+    assert remaining is not None and 0 < remaining <= 7.0
+    verify(key.public_key(), request.proposed_transaction.signature, request.proposed_transaction.proposal_bytes)
+
+
+def test_status_details_from_trailing_metadata_become_endorse_error(served):
+    servicer, gateway, _ = served
+    contract = gateway.get_network(CHANNEL).get_contract("receivables")
+    with pytest.raises(EndorseError) as caught:
+        contract.submit_transaction("Confirm", "R-404")
+    error = caught.value
+    assert error.code == grpc.StatusCode.ABORTED
+    assert error.message == "failed to endorse transaction"
+    assert error.details == (ErrorDetail("peer0.org2:9051", "Org2MSP", "chaincode response 500, no such receivable"),)
+    assert error.transaction_id == servicer.seen[0][1].transaction_id
+
+
+def test_commit_status_deadline_becomes_commit_status_error(served):
+    servicer, gateway, _ = served
+    contract = gateway.get_network(CHANNEL).get_contract("receivables")
+    submitted = contract.submit_async("Confirm", arguments=["R-1"], endorsing_organizations=["Org1MSP"])
+    assert submitted.result == b"ok"
+    with pytest.raises(CommitStatusError) as caught:
+        submitted.status()
+    assert caught.value.code == grpc.StatusCode.DEADLINE_EXCEEDED
+    assert caught.value.transaction_id == submitted.transaction_id
+    assert [name for name, *_ in servicer.seen] == ["endorse", "submit", "commit_status"]
+
+
+def test_chaincode_event_stream_and_its_failure(served):
+    _, gateway, _ = served
+    events = gateway.get_network(CHANNEL).chaincode_events("receivables", start_block=3)
+    assert [(next(events).block_number), next(events).transaction_id] == [3, "tx4"]
+    with pytest.raises(GatewayError) as caught:
+        next(events)
+    assert caught.value.code == grpc.StatusCode.UNAVAILABLE
+
+
+def test_deliver_stream_sends_envelope_and_reports_status(served):
+    servicer, gateway, key = served
+    blocks = gateway.get_network(CHANNEL).block_events(start_block=8)
+    assert next(blocks).header.number == 8
+    with pytest.raises(GatewayError, match="NOT_FOUND"):
+        next(blocks)
+    envelope = servicer.seen[-1][1]
+    verify(key.public_key(), envelope.signature, envelope.payload)
+
+
+def test_mutual_tls_with_server_name_override(credentials):
+    ca_key, ca_cert = make_key_and_cert("tls-ca")
+    server_key, server_cert = make_key_and_cert(
+        "peer0.org1.example.com", issuer_key=ca_key, issuer_cert=_load(ca_cert), san=["peer0.org1.example.com"]
+    )
+    client_key, client_cert = make_key_and_cert("client", issuer_key=ca_key, issuer_cert=_load(ca_cert))
+    server_credentials = grpc.ssl_server_credentials(
+        [(key_pem(server_key), server_cert)], root_certificates=ca_cert, require_client_auth=True
+    )
+    servicer = Servicer()
+    server, port = start_server(servicer, server_credentials)
+    key, identity = credentials
+    try:
+        options = dict(identity=identity, signer=private_key_signer(key), tls_root_certificates=ca_cert)
+        with connect(
+            f"127.0.0.1:{port}",
+            server_name_override="peer0.org1.example.com",
+            client_certificate=client_cert,
+            client_key=key_pem(client_key),
+            **options,
+        ) as gateway:
+            assert gateway.get_network(CHANNEL).get_contract("receivables").evaluate_transaction("Get") == b"42"
+
+        # Without a client certificate the server refuses the handshake.
+        with connect(f"127.0.0.1:{port}", server_name_override="peer0.org1.example.com", **options) as gateway:
+            with pytest.raises(GatewayError) as caught:
+                gateway.get_network(CHANNEL).get_contract("receivables").evaluate_transaction("Get")
+            assert caught.value.code == grpc.StatusCode.UNAVAILABLE
+    finally:
+        server.stop(None)
+
+
+def _load(pem):
+    return x509.load_pem_x509_certificate(pem)
+
+
+def test_caller_owned_channel_stays_open_after_gateway_closes(credentials):
+    servicer = Servicer()
+    server, port = start_server(servicer)
+    key, identity = credentials
+    channel = grpc.insecure_channel(f"127.0.0.1:{port}")
+    try:
+        for _ in range(2):  # the second gateway reuses the channel the first one left open
+            with connect(grpc_channel=channel, identity=identity, signer=private_key_signer(key)) as gateway:
+                assert gateway.get_network(CHANNEL).get_contract("receivables").evaluate_transaction("Get") == b"42"
+        assert len(servicer.seen) == 2
+    finally:
+        channel.close()
+        server.stop(None)

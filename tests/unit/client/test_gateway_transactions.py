@@ -1,0 +1,283 @@
+"""Proposal -> endorse -> submit -> commit: the bytes the client sends and what it does with replies."""
+
+import hashlib
+
+import grpc
+import pytest
+from fabric_protos.common import common_pb2
+from fabric_protos.gateway import gateway_pb2
+from fabric_protos.peer import chaincode_pb2, proposal_pb2, transaction_pb2
+
+from client.gateway import (
+    CommitError,
+    EndorseError,
+    GatewayError,
+    RetryPolicy,
+    Timeouts,
+    TransportError,
+    connect,
+    private_key_signer,
+    transaction_id_for,
+)
+from gateway_fakes import FakeTransport, is_low_s, verify
+
+CHANNEL = "receivables-channel"
+
+
+def decode_proposal(signed_proposal):
+    proposal = proposal_pb2.Proposal.FromString(signed_proposal.proposal_bytes)
+    header = common_pb2.Header.FromString(proposal.header)
+    channel_header = common_pb2.ChannelHeader.FromString(header.channel_header)
+    signature_header = common_pb2.SignatureHeader.FromString(header.signature_header)
+    extension = proposal_pb2.ChaincodeHeaderExtension.FromString(channel_header.extension)
+    payload = proposal_pb2.ChaincodeProposalPayload.FromString(proposal.payload)
+    spec = chaincode_pb2.ChaincodeInvocationSpec.FromString(payload.input).chaincode_spec
+    return channel_header, signature_header, extension, payload, spec
+
+
+def test_proposal_decodes_to_what_fabric_expects(contract, transport, credentials):
+    key, identity = credentials
+    proposal = contract.new_proposal(
+        "Register",
+        arguments=["R-1", b"\x00\x01"],
+        transient={"terms": b"secret", "note": "text"},
+        endorsing_organizations=["Org1MSP", "Org2MSP"],
+    )
+    proposal.endorse()
+    (request,) = transport.requests("endorse")
+    channel_header, signature_header, extension, payload, spec = decode_proposal(request.proposed_transaction)
+
+    assert channel_header.type == common_pb2.ENDORSER_TRANSACTION
+    assert channel_header.channel_id == CHANNEL == request.channel_id
+    assert channel_header.epoch == 0 and channel_header.timestamp.seconds > 0
+    assert extension.chaincode_id.name == "receivables"
+    assert spec.chaincode_id.name == "receivables"
+    assert list(spec.input.args) == [b"Receivable:Register", b"R-1", b"\x00\x01"]
+    assert dict(payload.TransientMap) == {"terms": b"secret", "note": b"text"}
+    assert list(request.endorsing_organizations) == ["Org1MSP", "Org2MSP"]
+
+    assert signature_header.creator == identity.serialize()
+    assert len(signature_header.nonce) == 24
+    expected_tx_id = hashlib.sha256(signature_header.nonce + signature_header.creator).hexdigest()
+    assert channel_header.tx_id == expected_tx_id == request.transaction_id == proposal.transaction_id
+
+    signature = request.proposed_transaction.signature
+    verify(key.public_key(), signature, request.proposed_transaction.proposal_bytes)
+    assert is_low_s(signature)
+
+
+def test_transaction_id_derivation():
+    nonce, creator = b"n" * 24, b"creator"
+    assert transaction_id_for(nonce, creator) == hashlib.sha256(b"n" * 24 + b"creator").hexdigest()
+    assert transaction_id_for(b"m" * 24, creator) != transaction_id_for(nonce, creator)
+
+
+def test_each_proposal_gets_a_fresh_nonce_and_transaction_id(contract):
+    ids = {contract.new_proposal("Get").transaction_id for _ in range(20)}
+    assert len(ids) == 20
+
+
+def test_default_contract_uses_bare_function_name(gateway, transport):
+    gateway.get_network(CHANNEL).get_contract("receivables").evaluate_transaction("Get", "R-1")
+    (request,) = transport.requests("evaluate")
+    *_, spec = decode_proposal(request.proposed_transaction)
+    assert list(spec.input.args) == [b"Get", b"R-1"]
+
+
+def test_evaluate_sends_signed_proposal_and_returns_payload(contract, transport, credentials):
+    transport.result = b'{"id":"R-1"}'
+    result = contract.evaluate("Get", arguments=["R-1"], endorsing_organizations=["Org2MSP"])
+    assert result == b'{"id":"R-1"}'
+    (request,) = transport.requests("evaluate")
+    assert list(request.target_organizations) == ["Org2MSP"]
+    assert transport.requests("endorse") == [] and transport.requests("submit") == []
+    verify(credentials[0].public_key(), request.proposed_transaction.signature, request.proposed_transaction.proposal_bytes)
+
+
+def test_bad_argument_type_is_rejected(contract):
+    with pytest.raises(TypeError):
+        contract.new_proposal("Register", arguments=[100])
+
+
+def test_submit_transaction_signs_envelope_and_commit_request(contract, transport, credentials):
+    key, identity = credentials
+    transport.result = b"done"
+    assert contract.submit_transaction("Confirm", "R-1") == b"done"
+
+    (endorse,) = transport.requests("endorse")
+    (submit,) = transport.requests("submit")
+    (commit,) = transport.requests("commit_status")
+    envelope = submit.prepared_transaction
+    assert submit.transaction_id == endorse.transaction_id and submit.channel_id == CHANNEL
+    verify(key.public_key(), envelope.signature, envelope.payload)
+    assert is_low_s(envelope.signature)
+
+    inner = gateway_pb2.CommitStatusRequest.FromString(commit.request)
+    assert inner.transaction_id == endorse.transaction_id
+    assert inner.channel_id == CHANNEL
+    assert inner.identity == identity.serialize()
+    verify(key.public_key(), commit.signature, commit.request)
+
+
+def test_timeouts_per_call_kind_reach_the_transport(credentials):
+    transport = FakeTransport()
+    key, identity = credentials
+    gateway = connect(
+        identity=identity,
+        signer=private_key_signer(key),
+        transport=transport,
+        timeouts=Timeouts(evaluate=1.5, endorse=2.5, submit=3.5, commit_status=4.5),
+    )
+    contract = gateway.get_network(CHANNEL).get_contract("receivables")
+    contract.evaluate_transaction("Get")
+    contract.submit_transaction("Put")
+    assert [(name, timeout) for name, _, timeout in transport.calls] == [
+        ("evaluate", 1.5),
+        ("endorse", 2.5),
+        ("submit", 3.5),
+        ("commit_status", 4.5),
+    ]
+
+
+def test_default_timeouts_are_set():
+    timeouts = Timeouts()
+    assert all(t and t > 0 for t in (timeouts.evaluate, timeouts.endorse, timeouts.submit, timeouts.commit_status))
+
+
+def test_submit_async_returns_result_and_commit(contract, transport):
+    transport.result = b"r"
+    transport.block_number = 42
+    submitted = contract.submit_async("Transfer", arguments=["R-1", "supplierB"])
+    assert submitted.result == b"r"
+    assert transport.requests("commit_status") == []
+    status = submitted.status()
+    assert status.successful and status.block_number == 42 and status.code == transaction_pb2.VALID
+    assert status.transaction_id == submitted.transaction_id
+
+
+def test_invalid_commit_raises_commit_error(contract, transport):
+    transport.commit_codes = [transaction_pb2.ENDORSEMENT_POLICY_FAILURE]
+    with pytest.raises(CommitError) as caught:
+        contract.submit_transaction("Confirm", "R-1")
+    error = caught.value
+    assert error.validation_code == transaction_pb2.ENDORSEMENT_POLICY_FAILURE
+    assert error.validation_code_name == "ENDORSEMENT_POLICY_FAILURE"
+    assert error.transaction_id == transport.requests("endorse")[0].transaction_id
+    assert error.code is None
+
+
+def test_commit_status_reports_invalid_without_raising(contract, transport):
+    transport.commit_codes = [transaction_pb2.MVCC_READ_CONFLICT]
+    status = contract.submit_async("Confirm", arguments=["R-1"]).status()
+    assert not status.successful and status.code_name == "MVCC_READ_CONFLICT"
+
+
+def test_mvcc_conflict_is_not_retried_by_default(contract, transport):
+    transport.commit_codes = [transaction_pb2.MVCC_READ_CONFLICT, transaction_pb2.VALID]
+    with pytest.raises(CommitError):
+        contract.submit_transaction("Confirm", "R-1")
+    assert len(transport.requests("endorse")) == 1
+
+
+def test_mvcc_retry_reendorses_with_new_transaction_id(contract, transport):
+    transport.commit_codes = [transaction_pb2.MVCC_READ_CONFLICT, transaction_pb2.VALID]
+    assert contract.submit_transaction("Confirm", "R-1", retry=RetryPolicy(max_attempts=3)) == b"result"
+    endorsed = transport.requests("endorse")
+    assert len(endorsed) == 2
+    assert endorsed[0].transaction_id != endorsed[1].transaction_id
+
+
+def test_mvcc_retry_is_bounded(contract, transport):
+    transport.commit_codes = [transaction_pb2.MVCC_READ_CONFLICT]
+    with pytest.raises(CommitError) as caught:
+        contract.submit_transaction("Confirm", "R-1", retry=RetryPolicy(max_attempts=3))
+    endorsed = transport.requests("endorse")
+    assert len(endorsed) == 3 and len(transport.requests("submit")) == 3
+    assert caught.value.transaction_id == endorsed[-1].transaction_id
+
+
+def test_retry_skips_codes_not_in_policy(contract, transport):
+    transport.commit_codes = [transaction_pb2.ENDORSEMENT_POLICY_FAILURE, transaction_pb2.VALID]
+    with pytest.raises(CommitError):
+        contract.submit_transaction("Confirm", "R-1", retry=RetryPolicy(max_attempts=3))
+    assert len(transport.requests("endorse")) == 1
+
+
+def test_gateway_default_retry_policy(credentials, transport):
+    key, identity = credentials
+    gateway = connect(identity=identity, signer=private_key_signer(key), transport=transport, retry=RetryPolicy(2))
+    transport.commit_codes = [transaction_pb2.MVCC_READ_CONFLICT, transaction_pb2.VALID]
+    gateway.get_network(CHANNEL).get_contract("receivables").submit_transaction("Confirm")
+    assert len(transport.requests("endorse")) == 2
+
+
+def test_retry_policy_validates_bounds():
+    with pytest.raises(ValueError):
+        RetryPolicy(max_attempts=0)
+
+
+def test_endorse_failure_is_typed_and_nothing_is_submitted(contract, transport):
+    transport.fail["endorse"] = TransportError(grpc.StatusCode.ABORTED, "failed to endorse")
+    with pytest.raises(EndorseError) as caught:
+        contract.submit_transaction("Confirm", "R-1")
+    assert caught.value.code == grpc.StatusCode.ABORTED
+    assert caught.value.transaction_id == transport.requests("endorse")[0].transaction_id
+    assert transport.requests("submit") == []
+
+
+def test_offline_signing_gives_the_same_bytes_as_online(credentials):
+    key, identity = credentials
+    online_transport, offline_transport = FakeTransport(), FakeTransport()
+    online = connect(identity=identity, signer=private_key_signer(key), transport=online_transport)
+    offline = connect(identity=identity, transport=offline_transport)  # no signer
+
+    proposal = online.get_network(CHANNEL).get_contract("receivables").new_proposal("Confirm", arguments=["R-1"])
+    proposal_bytes = proposal.bytes  # before signing: what an offline signer is sent
+    transaction = proposal.endorse()
+    commit = transaction.submit()
+    commit.status()
+
+    # Offline: same proposal bytes, signatures made elsewhere (here: the ones the online flow made).
+    unsigned = offline.new_proposal(proposal_bytes)
+    assert unsigned.digest == hashlib.sha256(
+        gateway_pb2.ProposedTransaction.FromString(proposal_bytes).proposal.proposal_bytes
+    ).digest()
+    with pytest.raises(GatewayError, match="no signer"):
+        unsigned.endorse()
+
+    offline_proposal = offline.new_signed_proposal(unsigned.bytes, proposal.signature)
+    offline_transaction = offline.new_signed_transaction(offline_proposal.endorse().bytes, transaction.signature)
+    offline_commit = offline_transaction.submit()
+    offline.new_signed_commit(offline_commit.bytes, commit.signature).status()
+
+    def wire(t):
+        return [(name, request.SerializeToString()) for name, request, _ in t.calls]
+
+    assert wire(offline_transport) == wire(online_transport)
+    assert offline_transaction.result == transaction.result
+
+
+def test_signer_less_gateway_builds_proposals_and_digests_match_signing(credentials, transport):
+    key, identity = credentials
+    gateway = connect(identity=identity, transport=transport)
+    proposal = gateway.get_network(CHANNEL).get_contract("receivables").new_proposal("Get")
+    signature = private_key_signer(key)(proposal.digest)
+    signed = gateway.new_signed_proposal(proposal.bytes, signature)
+    assert signed.evaluate() == b"result"
+    (request,) = transport.requests("evaluate")
+    verify(key.public_key(), request.proposed_transaction.signature, request.proposed_transaction.proposal_bytes)
+
+
+def test_connect_needs_exactly_one_way_to_reach_the_peer(credentials, transport):
+    _, identity = credentials
+    with pytest.raises(ValueError):
+        connect(identity=identity)
+    with pytest.raises(ValueError):
+        connect("localhost:7051", identity=identity, transport=transport)
+
+
+def test_closing_gateway_closes_transport(credentials, transport):
+    _, identity = credentials
+    with connect(identity=identity, transport=transport):
+        pass
+    assert transport.closed
