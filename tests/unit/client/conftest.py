@@ -1,7 +1,7 @@
 import pytest
 
 from client.gateway import Identity, connect, private_key_signer
-from gateway_fakes import FakeTransport, make_key_and_cert
+from .gateway_fakes import FakeTransport, make_key_and_cert
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ from client.gateway import (
     connect_async,
     private_key_signer,
 )
-from gateway_fakes import AsyncFakeTransport, FakeTransport, Servicer, events_response, start_server, verify
+from .gateway_fakes import AsyncFakeTransport, FakeTransport, Servicer, events_response, start_server, verify
 
 CHANNEL = "receivables-channel"
 

@@ -18,7 +18,7 @@ from client.gateway import (
 )
 from client.gateway import errors as errors_module
 from client.gateway._status import decode_error_details
-from gateway_fakes import rpc_status
+from .gateway_fakes import rpc_status
 
 
 def packed(message) -> any_pb2.Any:

@@ -20,7 +20,7 @@ from client.gateway import (
     connect,
     private_key_signer,
 )
-from gateway_fakes import events_response, make_key_and_cert, verify
+from .gateway_fakes import events_response, make_key_and_cert, verify
 
 CHANNEL = "receivables-channel"
 

@@ -18,7 +18,7 @@ from client.gateway import (
     connect,
     private_key_signer,
 )
-from gateway_fakes import Servicer, key_pem, make_key_and_cert, start_server, verify
+from .gateway_fakes import Servicer, key_pem, make_key_and_cert, start_server, verify
 
 CHANNEL = "receivables-channel"
 

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from client.gateway import Identity, hashing, load_msp_folder, private_key_signer, signer_from_pem
 from client.gateway._signer import to_low_s
-from gateway_fakes import P256_ORDER, is_low_s, key_pem, make_key_and_cert, verify
+from .gateway_fakes import P256_ORDER, is_low_s, key_pem, make_key_and_cert, verify
 
 KEY, CERT = make_key_and_cert("signer")
 SIGN = private_key_signer(KEY)

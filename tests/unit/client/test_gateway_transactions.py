@@ -19,7 +19,7 @@ from client.gateway import (
     private_key_signer,
     transaction_id_for,
 )
-from gateway_fakes import FakeTransport, is_low_s, verify
+from .gateway_fakes import FakeTransport, is_low_s, verify
 
 CHANNEL = "receivables-channel"
 
