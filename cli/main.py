@@ -1,0 +1,26 @@
+"""`recfin`: the top-level command group."""
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+
+import click
+
+from .chaincode_commands import chaincode
+from .network_commands import network
+
+
+def _version() -> str:
+    try:
+        return version("recfin")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(_version(), "--version", prog_name="recfin")
+def main() -> None:
+    """recfin: a receivables-financing network on Hyperledger Fabric."""
+
+
+main.add_command(network)
+main.add_command(chaincode)

@@ -1,0 +1,75 @@
+"""Rendering (tables or --json) and error reporting for every command, in one place."""
+from __future__ import annotations
+
+import dataclasses
+import functools
+import json
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+
+from network.errors import NetworkError
+
+
+def _plain(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {k: _plain(v) for k, v in dataclasses.asdict(value).items()}
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, Path):
+        return str(value)
+    return value
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def table(rows: Sequence[dict], columns: Sequence[str]) -> str:
+    """Left-aligned columns with an upper-case header; None shows as "-", booleans as yes/no."""
+    cells = [[c.upper() for c in columns]] + [[_cell(r.get(c)) for c in columns] for r in rows]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(columns))]
+    return "\n".join("  ".join(v.ljust(w) for v, w in zip(row, widths)).rstrip() for row in cells)
+
+
+def emit(data: Any, *, as_json: bool, columns: Sequence[str] | None = None) -> None:
+    """Print data as JSON, or as a table (list of records) / key: value lines (one record)."""
+    plain = _plain(data)
+    if as_json:
+        click.echo(json.dumps(plain, indent=2, sort_keys=True))
+    elif isinstance(plain, list):
+        click.echo(table(plain, columns or (list(plain[0]) if plain else [])))
+    elif isinstance(plain, dict):
+        for k in columns or plain:
+            click.echo(f"{k}: {_cell(plain.get(k))}")
+    else:
+        click.echo(_cell(plain))
+
+
+def progress(as_json: bool) -> Callable[[str], None]:
+    """Step lines go to stdout, or to stderr when stdout carries --json."""
+    return lambda line: click.echo(line, err=as_json)
+
+
+def one_line(exc: BaseException) -> str:
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    return "; ".join(lines) or type(exc).__name__
+
+
+def reports_errors(fn: Callable) -> Callable:
+    """Turn the library's NetworkError into a ClickException carrying its one actionable line."""
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except NetworkError as exc:
+            raise click.ClickException(one_line(exc)) from exc
+    return wrapper

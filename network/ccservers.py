@@ -1,0 +1,104 @@
+"""Chaincode servers: one `python -m chaincode --contract module:Class` per org, dialled by that org's peer.
+
+Each org packages its own connection.json (its server's address), so each org has its own
+package ID; that ID is the server's CHAINCODE_ID. Servers run under the supervisor like
+the nodes, with logs and pid files under <data_root>/chaincode/<name>/<org>/.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from .fabric_bin import REPO_ROOT
+from .supervisor import ProcessSpec
+from .tools import inherited_env
+from .topology import PeerOrgSpec, Topology
+
+def chaincode_dir(data_root: Path, name: str) -> Path:
+    return data_root / "chaincode" / name
+
+
+def org_dir(data_root: Path, name: str, org: PeerOrgSpec) -> Path:
+    return chaincode_dir(data_root, name) / org.name
+
+
+def server_address(topology: Topology, org: PeerOrgSpec, port_offset: int = 0) -> str:
+    return f"{topology.listen_host}:{org.chaincode_server_port + port_offset}"
+
+
+def server_env(package_id: str, address: str, msp_id: str) -> dict[str, str]:
+    env = inherited_env(("PYTHONPATH",))
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO_ROOT), env.get("PYTHONPATH", "")) if p)
+    env.update({"CHAINCODE_ID": package_id, "CHAINCODE_SERVER_ADDRESS": address, "RECFIN_MSP_ID": msp_id,
+                "PYTHONUNBUFFERED": "1"})
+    return env
+
+
+def server_spec(topology: Topology, data_root: Path, name: str, org: PeerOrgSpec, contract: str,
+                package_id: str, port_offset: int = 0) -> ProcessSpec:
+    folder = org_dir(data_root, name, org)
+    return ProcessSpec(
+        name=f"{name}.{org.name}",
+        argv=[sys.executable, "-m", "chaincode", "--contract", contract],
+        env=server_env(package_id, server_address(topology, org, port_offset), org.msp_id),
+        log=folder / "server.log",
+        pid_file=folder / "server.pid",
+        cwd=REPO_ROOT,
+    )
+
+
+@dataclass
+class Deployment:
+    """What was last committed for one chaincode name: enough to restart its servers."""
+
+    name: str
+    version: str
+    sequence: int
+    contract: str
+    signature_policy: str | None
+    collections_sha256: str | None
+    port_offset: int
+    package_ids: dict[str, str]           # MSP ID -> package ID
+
+    def definition_key(self) -> dict:
+        return {"version": self.version, "contract": self.contract, "signature_policy": self.signature_policy,
+                "collections_sha256": self.collections_sha256, "package_ids": self.package_ids}
+
+
+def state_file(data_root: Path, name: str) -> Path:
+    return chaincode_dir(data_root, name) / "deployment.json"
+
+
+def load_deployment(data_root: Path, name: str) -> Deployment | None:
+    try:
+        return Deployment(**json.loads(state_file(data_root, name).read_text()))
+    except (OSError, ValueError, TypeError):
+        return None
+
+
+def save_deployment(data_root: Path, d: Deployment) -> None:
+    path = state_file(data_root, d.name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(d.__dict__, indent=2, sort_keys=True))
+
+
+def deployments(data_root: Path) -> list[Deployment]:
+    root = data_root / "chaincode"
+    if not root.is_dir():
+        return []
+    found = (load_deployment(data_root, p.name) for p in sorted(root.iterdir()) if p.is_dir())
+    return [d for d in found if d is not None]
+
+
+def port_offset_for(data_root: Path, name: str, default_name: str) -> int:
+    """The topology's chaincode uses chaincode_server_port; each other name 10 ports further on."""
+    if name == default_name:
+        return 0
+    known = load_deployment(data_root, name)
+    if known is not None:
+        return known.port_offset
+    used = {d.port_offset for d in deployments(data_root)} | {0}
+    return max(used) + 10

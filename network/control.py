@@ -1,0 +1,340 @@
+"""`Network`: the one object that brings the topology up, down, reports it and deploys chaincode.
+
+Each step prints one line through `say` (the CLI passes click.echo). Every wait polls a
+real signal against a deadline: /healthz for health, Raft's is_leader metric for the
+leader, block heights (metrics, falling back to the CLIs) for catch-up.
+"""
+from __future__ import annotations
+
+import hashlib
+import shutil
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import builder, ccservers, channel, crypto, nodeconfig, packaging, probes, profiles, supervisor
+from .errors import ChaincodeError, NetworkError, NodeNotFoundError
+from .fabric_bin import REPO_ROOT, FabricInstall
+from .lifecycle import Definition, Lifecycle, next_sequence
+from .ports import ensure_free
+from .supervisor import ProcessSpec, Supervisor
+from .tools import Tools, inherited_env
+from .topology import Node, Topology, load as load_topology
+
+
+@dataclass
+class NodeStatus:
+    name: str
+    org: str            # MSP ID
+    kind: str           # orderer, peer, chaincode
+    address: str
+    pid: int | None
+    healthy: bool
+    height: int | None
+    log: Path
+
+
+@dataclass
+class DeployResult:
+    name: str
+    version: str
+    sequence: int
+    changed: bool
+    package_ids: dict[str, str] = field(default_factory=dict)
+
+
+def _server_port(spec: ProcessSpec) -> int:
+    return int(spec.env["CHAINCODE_SERVER_ADDRESS"].rsplit(":", 1)[1])
+
+
+class Network:
+    """A topology bound to a data folder, the Fabric tools and a process supervisor."""
+
+    def __init__(self, topology: Topology, *, data_root: Path | None = None, fabric: FabricInstall | None = None,
+                 supervisor_: Supervisor | None = None, say: Callable[[str], None] | None = None,
+                 timeout: float = 60.0):
+        self.topology = topology
+        self.data_root = Path(data_root) if data_root else topology.resolved_data_root()
+        self.fabric = fabric or FabricInstall.locate()
+        self.supervisor = supervisor_ or Supervisor()
+        self.tools = Tools(self.fabric)
+        self.say = say or (lambda _msg: None)
+        self.timeout = timeout
+
+    @classmethod
+    def load(cls, topology_path: str | Path | None = None, **kwargs) -> "Network":
+        """Network.load() reads network/topology.yaml (or the given file) and validates it."""
+        return cls(load_topology(topology_path), **kwargs)
+
+    # ---- processes -----------------------------------------------------------
+    def node_spec(self, node: Node) -> ProcessSpec:
+        dirs = nodeconfig.node_dirs(self.data_root, node.name)
+        argv = [str(self.fabric.tool("peer")), "node", "start"] if node.kind == "peer" else [str(self.fabric.tool("orderer"))]
+        env = inherited_env() | nodeconfig.node_env(self.topology, self.data_root, node)
+        return ProcessSpec(node.name, argv, env, dirs.log, dirs.pid, cwd=dirs.root)
+
+    def _pid(self, node: Node) -> int | None:
+        return self.supervisor.running_pid(nodeconfig.node_dirs(self.data_root, node.name).pid)
+
+    def _owned_ports(self, nodes: list[Node]) -> list[tuple[str, str, int]]:
+        return [(n.name, key, port) for n in nodes for key, port in n.ports.items()]
+
+    def _start_node(self, node: Node) -> None:
+        spec = self.node_spec(node)
+        pid, started = self.supervisor.start(spec)
+        if started:
+            self.say(f"  started {node.name} (pid {pid}), log {spec.log}")
+        healthy_before = not started and probes.healthy(node.operations_address)
+        if not healthy_before:
+            self.supervisor.wait_until(lambda: probes.healthy(node.operations_address), what="healthy /healthz",
+                                       name=node.name, log=spec.log, timeout=self.timeout, pid_file=spec.pid_file)
+        self.say(f"  {node.name} healthy at {node.address}" + ("" if started else " (already running)"))
+
+    # ---- up ---------------------------------------------------------------------
+    def up(self) -> list[NodeStatus]:
+        """Bring the whole network up; nodes already running and healthy are left alone."""
+        topo, root = self.topology, self.data_root
+        self.fabric.require()
+        stopped = [n for n in topo.nodes() if self._pid(n) is None]
+        ensure_free(topo.listen_host, self._owned_ports(stopped) + self._idle_server_ports())
+        self.say(f"[1/7] crypto material in {root / 'crypto'}")
+        crypto.generate(topo, root)
+        self.say("[2/7] node configuration and the ccaas builder")
+        builder.install(root)
+        for node in topo.nodes():
+            nodeconfig.write_node_config(topo, root, node, self.fabric.config_dir)
+        block, created = channel.create_genesis_block(self.tools, topo, root)
+        self.say(f"[3/7] channel {topo.channel} genesis block {block}" + (" (created)" if created else " (kept)"))
+        self.say("[4/7] orderers")
+        for node in topo.orderers():
+            self._start_node(node)
+        for node in topo.orderers():
+            joined = channel.join_orderer(self.tools, topo, root, node, block)
+            self.say(f"  {node.name} {'joined' if joined else 'already in'} {topo.channel}")
+        leader = self.wait_for_raft_leader()
+        self.say(f"  Raft leader: {leader.name if leader else 'elected'}")
+        self.say("[5/7] peers")
+        for node in topo.peers():
+            self._start_node(node)
+        for node in topo.peers():
+            joined = channel.join_peer(self.tools, topo, root, node, block)
+            self.say(f"  {node.name} {'joined' if joined else 'already in'} {topo.channel}")
+        self.wait_for_heights()
+        self.say("[6/7] chaincode servers")
+        started = self.start_chaincode_servers()
+        self.say(f"  {len(started)} started" if started else "  none to start")
+        self.say("[7/7] connection profiles")
+        for path in profiles.write_all(topo, root):
+            self.say(f"  {path}")
+        return self.status()
+
+    def wait_for_raft_leader(self) -> Node | None:
+        """Wait until one orderer says it leads the channel's Raft cluster; return it (None if it just moved)."""
+        first = self.topology.orderers()[0]
+        self.supervisor.wait_until(lambda: channel.raft_leader(self.topology) is not None,
+                                   what=f"a Raft leader on {self.topology.channel}", name="orderers",
+                                   log=nodeconfig.node_dirs(self.data_root, first.name).log, timeout=self.timeout)
+        return channel.raft_leader(self.topology)
+
+    def wait_for_heights(self) -> int:
+        """Wait until every peer has caught up with the ordering service's height; return it."""
+        orderer_heights = [channel.node_height(self.tools, self.topology, self.data_root, n)
+                           for n in self.topology.orderers()]
+        target = max((h for h in orderer_heights if h is not None), default=1)
+        for node in self.topology.peers():
+            dirs = nodeconfig.node_dirs(self.data_root, node.name)
+            self.supervisor.wait_until(
+                lambda n=node: (channel.node_height(self.tools, self.topology, self.data_root, n) or 0) >= target,
+                what=f"block height {target} on {self.topology.channel}", name=node.name, log=dirs.log,
+                timeout=self.timeout, pid_file=dirs.pid)
+        self.say(f"  all peers at height >= {target}")
+        return target
+
+    # ---- down -------------------------------------------------------------------
+    def down(self, purge: bool = False) -> list[str]:
+        """Stop chaincode servers, peers, then orderers. Ledgers stay unless purge."""
+        stopped = []
+        for dep in ccservers.deployments(self.data_root):
+            for org in self.topology.orgs:
+                spec = self._server_spec(dep, org.name)
+                if self.supervisor.stop(spec.pid_file):
+                    stopped.append(spec.name)
+                    self.say(f"stopped {spec.name}")
+        for node in reversed(self.topology.nodes()):
+            if self.supervisor.stop(nodeconfig.node_dirs(self.data_root, node.name).pid):
+                stopped.append(node.name)
+                self.say(f"stopped {node.name}")
+        if purge:
+            self._purge()
+        return stopped
+
+    def _purge(self) -> None:
+        root = self.data_root.resolve()
+        forbidden = {Path("/").resolve(), Path.home().resolve(), REPO_ROOT.resolve()}
+        if root in forbidden or len(root.parts) < 3:
+            raise NetworkError(f"refusing to delete {root}: set data_root to a folder of its own")
+        if root.exists():
+            shutil.rmtree(root)
+            self.say(f"removed {root}")
+
+    # ---- status and logs -----------------------------------------------------------
+    def status(self) -> list[NodeStatus]:
+        out = []
+        tools = self.tools if not self.fabric.missing() else None
+        for node in self.topology.nodes():
+            pid = self._pid(node)
+            healthy = pid is not None and probes.healthy(node.operations_address)
+            height = channel.node_height(tools, self.topology, self.data_root, node) if healthy else None
+            out.append(NodeStatus(node.name, node.msp_id, node.kind, node.address, pid, healthy, height,
+                                  nodeconfig.node_dirs(self.data_root, node.name).log))
+        for dep in ccservers.deployments(self.data_root):
+            for org in self.topology.orgs:
+                spec = self._server_spec(dep, org.name)
+                pid = self.supervisor.running_pid(spec.pid_file)
+                address = spec.env["CHAINCODE_SERVER_ADDRESS"]
+                out.append(NodeStatus(spec.name, org.msp_id, "chaincode", address, pid,
+                                      pid is not None and probes.accepting(address), None, spec.log))
+        return out
+
+    def log_path(self, name: str) -> Path:
+        """The log file of a node ("peer0.supplier") or chaincode server ("receivables.supplier")."""
+        try:
+            return nodeconfig.node_dirs(self.data_root, self.topology.node(name).name).log
+        except NodeNotFoundError as exc:
+            for dep in ccservers.deployments(self.data_root):
+                for org in self.topology.orgs:
+                    spec = self._server_spec(dep, org.name)
+                    if spec.name == name:
+                        return spec.log
+            raise exc
+
+    def logs(self, name: str, lines: int = 50) -> list[str]:
+        return supervisor.tail(self.log_path(name), lines)
+
+    def follow(self, name: str, lines: int = 10, *, stop: Callable[[], bool] = lambda: False) -> Iterator[str]:
+        return supervisor.follow(self.log_path(name), lines, stop=stop, sleep=self.supervisor.sleep)
+
+    # ---- chaincode ---------------------------------------------------------------
+    def _server_spec(self, dep: ccservers.Deployment, org_name: str) -> ProcessSpec:
+        org = self.topology.org(org_name)
+        return ccservers.server_spec(self.topology, self.data_root, dep.name, org, dep.contract,
+                                     dep.package_ids.get(org.msp_id, ""), dep.port_offset)
+
+    def _idle_server_ports(self) -> list[tuple[str, str, int]]:
+        out = []
+        for dep in ccservers.deployments(self.data_root):
+            for org in self.topology.orgs:
+                spec = self._server_spec(dep, org.name)
+                if self.supervisor.running_pid(spec.pid_file) is None:
+                    out.append((spec.name, "chaincode server", _server_port(spec)))
+        return out
+
+    def _start_server(self, spec: ProcessSpec) -> bool:
+        pid, started = self.supervisor.start(spec)
+        address = spec.env["CHAINCODE_SERVER_ADDRESS"]
+        self.supervisor.wait_until(lambda: probes.accepting(address), what=f"chaincode server listening on {address}",
+                                   name=spec.name, log=spec.log, timeout=self.timeout, pid_file=spec.pid_file)
+        if started:
+            self.say(f"  started {spec.name} (pid {pid}) on {address}, log {spec.log}")
+        return started
+
+    def start_chaincode_servers(self, name: str | None = None, restart: bool = False) -> list[str]:
+        """Start the servers of every recorded deployment (or one name); with restart, stop them first."""
+        started = []
+        deps = [d for d in ccservers.deployments(self.data_root) if name in (None, d.name)]
+        if name is not None and not deps:
+            raise ChaincodeError(f"chaincode {name!r} was never deployed here: run `recfin chaincode deploy --name {name}`")
+        for dep in deps:
+            for org in self.topology.orgs:
+                spec = self._server_spec(dep, org.name)
+                if restart:
+                    self.supervisor.stop(spec.pid_file)
+                if self._start_server(spec):
+                    started.append(spec.name)
+        return started
+
+    def deploy_chaincode(self, name: str | None = None, contract: str | None = None, version: str | None = None,
+                         collections_config: Path | None = None, signature_policy: str | None = "topology") -> DeployResult:
+        """Package, serve, install, approve (each org), check readiness, commit; upgrade if committed.
+
+        signature_policy: "topology" (default) uses topology.chaincode.endorsement_policy;
+        None or "" uses the channel's MAJORITY Endorsement policy; any other string is a
+        signature policy such as "AND('BankMSP.peer','SupplierMSP.peer')".
+        """
+        topo, root = self.topology, self.data_root
+        self.fabric.require(("peer",))
+        name = name or topo.chaincode.name
+        contract = contract or topo.chaincode.contract
+        version = version or topo.chaincode.version
+        policy = topo.chaincode.endorsement_policy if signature_policy == "topology" else (signature_policy or None)
+        collections_sha = None
+        if collections_config is not None:
+            collections_config = Path(collections_config).resolve()
+            if not collections_config.is_file():
+                raise ChaincodeError(f"collections config {collections_config} not found")
+            collections_sha = hashlib.sha256(collections_config.read_bytes()).hexdigest()
+        first = topo.orgs[0].name
+        lc = Lifecycle(self.tools, topo, root)
+        offset = ccservers.port_offset_for(root, name, topo.chaincode.name)
+        label = f"{name}_{version}"
+
+        self.say(f"[1/6] package {label} (one ccaas package per org: each names its own server)")
+        package_ids = {}
+        packages = {}
+        for org in topo.orgs:
+            address = ccservers.server_address(topo, org, offset)
+            pkg = packaging.write_package(ccservers.org_dir(root, name, org), label,
+                                          packaging.connection_json(address))
+            packages[org.msp_id], package_ids[org.msp_id] = pkg, pkg.package_id
+            self.say(f"  {org.msp_id}: {pkg.package_id} -> {address}")
+
+        committed = lc.committed(first, name)
+        recorded = ccservers.load_deployment(root, name)
+        wanted = {"version": version, "contract": contract, "signature_policy": policy,
+                  "collections_sha256": collections_sha, "package_ids": package_ids}
+        sequence, changed = next_sequence(committed, recorded.__dict__ if recorded else None, wanted)
+        dep = ccservers.Deployment(name, version, sequence, contract, policy, collections_sha, offset, package_ids)
+        if not changed:
+            self.say(f"{name} {version} already committed at sequence {sequence}: ensuring its servers run")
+            self.start_chaincode_servers(name)
+            return DeployResult(name, version, sequence, False, package_ids)
+        what = "new" if committed is None else f"upgrade from {committed.get('version')} seq {committed.get('sequence')}"
+        self.say(f"[2/6] install on every peer ({what}, sequence {sequence})")
+        for org in topo.orgs:
+            done = lc.install(org.name, packages[org.msp_id].path, package_ids[org.msp_id])
+            self.say(f"  {topo.peers(org.name)[0].name}: {'installed' if done else 'already installed'}")
+        definition = Definition(topo.channel, name, version, sequence, policy, collections_config)
+        self.wait_for_raft_leader()         # approvals are transactions: the ordering service must have a leader
+        self.say(f"[3/6] approve as each org (policy: {policy or 'channel Endorsement: MAJORITY'})")
+        ready = lc.readiness(first, definition)
+        for org in topo.orgs:
+            if ready.get(org.msp_id):
+                self.say(f"  {org.msp_id}: already approved")
+                continue
+            lc.approve(org.name, definition, package_ids[org.msp_id])
+            self.say(f"  {org.msp_id}: approved")
+        ready = lc.readiness(first, definition)
+        missing = [m for m, ok in ready.items() if not ok]
+        self.say(f"[4/6] commit readiness: {', '.join(f'{m}={ok}' for m, ok in sorted(ready.items()))}")
+        if missing:
+            raise ChaincodeError(f"{name} sequence {sequence} lacks approvals from {', '.join(missing)}: "
+                                 f"see `recfin network logs` of their peers")
+        self.say("[5/6] chaincode servers")
+        for org in topo.orgs:
+            spec = self._server_spec(dep, org.name)
+            running = self.supervisor.running_pid(spec.pid_file)
+            if running is not None and recorded is not None and \
+                    recorded.package_ids.get(org.msp_id) != package_ids[org.msp_id]:
+                self.supervisor.stop(spec.pid_file)
+                self.say(f"  stopped old {spec.name} ({recorded.version})")
+            if self.supervisor.running_pid(spec.pid_file) is None:
+                ensure_free(topo.listen_host, [(spec.name, "chaincode server", _server_port(spec))])
+            self._start_server(spec)
+        self.say(f"[6/6] commit {name} {version} sequence {sequence}")
+        lc.commit(first, definition)
+        ccservers.save_deployment(root, dep)
+        now = lc.committed(first, name)
+        if now is None or int(now["sequence"]) != sequence:
+            raise ChaincodeError(f"commit of {name} sequence {sequence} is not visible on {first}'s peer")
+        self.say(f"  committed: {name} {version} sequence {sequence}")
+        return DeployResult(name, version, sequence, True, package_ids)

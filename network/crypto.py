@@ -1,0 +1,262 @@
+"""MSP and TLS material for every org, node and user, generated with `cryptography`.
+
+Per org: a signing CA and a TLS CA (self-signed, ECDSA P-256). Per node and user: a
+signing identity whose OU is its NodeOU role (peer, orderer, admin, client) and a TLS
+key pair. Node TLS certs carry SANs for the hostname, localhost and 127.0.0.1 and are
+good for server and client auth (peers gossip, orderers form the Raft cluster); user TLS
+certs are client certs (the orderer admin's is what osnadmin presents for mutual TLS).
+Users carry Fabric CA's attribute extension (OID 1.2.3.4.5.6.7.8.1, JSON {"attrs": ...})
+with the `attrs` the topology gives them (`recfin.role`, `recfin.enterprise`).
+
+Layout under <data_root>/crypto/<org>/:
+
+    ca/ca.pem ca/ca.key  tlsca/tlsca.pem tlsca/tlsca.key
+    msp/                     the org's verifying MSP (cacerts, tlscacerts, config.yaml) for configtx
+    nodes/<hostname>/msp/    cacerts tlscacerts signcerts/cert.pem keystore/<ski>_sk config.yaml
+    nodes/<hostname>/tls/    ca.crt server.crt server.key
+    users/<user>@<domain>/msp/ ...   users/<user>@<domain>/tls/ ca.crt client.crt client.key
+
+Idempotent: a file that exists is kept; missing certificates are issued by the existing CAs.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import ipaddress
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID, ObjectIdentifier
+
+from .topology import Topology
+
+ATTRS_OID = ObjectIdentifier("1.2.3.4.5.6.7.8.1")
+NODE_OUS = ("client", "peer", "admin", "orderer")
+VALIDITY = dt.timedelta(days=3650)
+
+
+# ---- primitives --------------------------------------------------------------
+def new_key() -> ec.EllipticCurvePrivateKey:
+    return ec.generate_private_key(ec.SECP256R1())
+
+
+def fabric_ski(public_key: ec.EllipticCurvePublicKey) -> bytes:
+    """Fabric's subject key identifier: SHA-256 of the uncompressed EC point (names the keystore file)."""
+    raw = public_key.public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
+    return hashlib.sha256(raw).digest()
+
+
+def _name(cn: str, org: str, ou: str | None = None) -> x509.Name:
+    attrs = [x509.NameAttribute(NameOID.COUNTRY_NAME, "CN"), x509.NameAttribute(NameOID.ORGANIZATION_NAME, org)]
+    if ou:
+        attrs.append(x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, ou))
+    attrs.append(x509.NameAttribute(NameOID.COMMON_NAME, cn))
+    return x509.Name(attrs)
+
+
+def _builder(subject: x509.Name, issuer: x509.Name, key: ec.EllipticCurvePrivateKey) -> x509.CertificateBuilder:
+    now = dt.datetime.now(dt.timezone.utc)
+    return (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(issuer)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
+        .not_valid_after(now + VALIDITY)
+        .add_extension(x509.SubjectKeyIdentifier(fabric_ski(key.public_key())), critical=False)
+    )
+
+
+def make_ca(cn: str, org: str) -> tuple[ec.EllipticCurvePrivateKey, x509.Certificate]:
+    key = new_key()
+    name = _name(cn, org)
+    cert = (
+        _builder(name, name, key)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=False, key_encipherment=True,
+                                     data_encipherment=False, key_agreement=False, key_cert_sign=True,
+                                     crl_sign=True, encipher_only=False, decipher_only=False), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    return key, cert
+
+
+def issue(ca_key: ec.EllipticCurvePrivateKey, ca_cert: x509.Certificate, key: ec.EllipticCurvePrivateKey, *,
+          cn: str, org: str, ou: str | None = None, sans: list[str] | None = None, tls: bool = False,
+          server: bool = False, attrs: dict[str, str] | None = None) -> x509.Certificate:
+    """Issue an end-entity certificate: a signing identity (tls=False) or a TLS cert."""
+    b = (
+        _builder(_name(cn, org, ou), ca_cert.subject, key)
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_cert.public_key()), critical=False)
+        .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=False, key_encipherment=tls,
+                                     data_encipherment=False, key_agreement=False, key_cert_sign=False,
+                                     crl_sign=False, encipher_only=False, decipher_only=False), critical=True)
+    )
+    if tls:
+        usages = [ExtendedKeyUsageOID.CLIENT_AUTH] + ([ExtendedKeyUsageOID.SERVER_AUTH] if server else [])
+        b = b.add_extension(x509.ExtendedKeyUsage(usages), critical=False)
+    if sans:
+        entries: list[x509.GeneralName] = []
+        for san in sans:
+            try:
+                entries.append(x509.IPAddress(ipaddress.ip_address(san)))
+            except ValueError:
+                entries.append(x509.DNSName(san))
+        b = b.add_extension(x509.SubjectAlternativeName(entries), critical=False)
+    if attrs:
+        value = json.dumps({"attrs": attrs}, sort_keys=True, separators=(",", ":")).encode()
+        b = b.add_extension(x509.UnrecognizedExtension(ATTRS_OID, value), critical=False)
+    return b.sign(ca_key, hashes.SHA256())
+
+
+def cert_attrs(cert: x509.Certificate) -> dict[str, str]:
+    """The Fabric CA attributes a certificate carries ({} when none)."""
+    try:
+        ext = cert.extensions.get_extension_for_oid(ATTRS_OID)
+    except x509.ExtensionNotFound:
+        return {}
+    return json.loads(ext.value.value)["attrs"]
+
+
+def _pem_cert(cert: x509.Certificate) -> bytes:
+    return cert.public_bytes(serialization.Encoding.PEM)
+
+
+def _pem_key(key: ec.EllipticCurvePrivateKey) -> bytes:
+    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+
+
+def _write(path: Path, data: bytes, mode: int = 0o644) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    tmp.write_bytes(data)
+    tmp.chmod(mode)
+    tmp.replace(path)
+
+
+def load_cert(path: Path) -> x509.Certificate:
+    return x509.load_pem_x509_certificate(path.read_bytes())
+
+
+def load_key(path: Path) -> ec.EllipticCurvePrivateKey:
+    return serialization.load_pem_private_key(path.read_bytes(), password=None)
+
+
+def node_ous_config() -> dict:
+    """config.yaml of an MSP with NodeOUs on: roles come from the OU of a cert issued by cacerts/ca.pem."""
+    ids = {f"{ou.capitalize()}OUIdentifier": {"Certificate": "cacerts/ca.pem", "OrganizationalUnitIdentifier": ou}
+           for ou in NODE_OUS}
+    return {"NodeOUs": {"Enable": True, **ids}}
+
+
+# ---- layout -----------------------------------------------------------------
+@dataclass(frozen=True)
+class OrgCrypto:
+    """Paths of one org's material."""
+
+    root: Path           # <data_root>/crypto/<org name>
+    domain: str
+
+    @property
+    def ca_cert(self) -> Path:
+        return self.root / "ca" / "ca.pem"
+
+    @property
+    def tlsca_cert(self) -> Path:
+        return self.root / "tlsca" / "tlsca.pem"
+
+    @property
+    def msp_dir(self) -> Path:
+        return self.root / "msp"
+
+    def node_dir(self, hostname: str) -> Path:
+        return self.root / "nodes" / hostname
+
+    def user_dir(self, user: str) -> Path:
+        return self.root / "users" / f"{user}@{self.domain}"
+
+    def user_msp(self, user: str) -> Path:
+        return self.user_dir(user) / "msp"
+
+    def user_tls(self, user: str) -> Path:
+        return self.user_dir(user) / "tls"
+
+
+def org_crypto(data_root: Path, org_name: str, domain: str) -> OrgCrypto:
+    return OrgCrypto(data_root / "crypto" / org_name, domain)
+
+
+class _OrgIssuer:
+    def __init__(self, paths: OrgCrypto, org_label: str):
+        self.paths = paths
+        self.org = org_label
+        self.ca_key, self.ca_cert = self._ca(paths.root / "ca", "ca.pem", f"ca.{paths.domain}")
+        self.tls_key, self.tls_cert = self._ca(paths.root / "tlsca", "tlsca.pem", f"tlsca.{paths.domain}")
+
+    def _ca(self, folder: Path, cert_name: str, cn: str):
+        cert_path, key_path = folder / cert_name, folder / cert_name.replace(".pem", ".key")
+        if cert_path.is_file() and key_path.is_file():
+            return load_key(key_path), load_cert(cert_path)
+        key, cert = make_ca(cn, self.org)
+        _write(key_path, _pem_key(key), 0o600)
+        _write(cert_path, _pem_cert(cert))
+        return key, cert
+
+    def verifying_msp(self, msp: Path) -> None:
+        _write_if_missing(msp / "cacerts" / "ca.pem", _pem_cert(self.ca_cert))
+        _write_if_missing(msp / "tlscacerts" / "tlsca.pem", _pem_cert(self.tls_cert))
+        _write_if_missing(msp / "config.yaml", yaml.safe_dump(node_ous_config(), sort_keys=False).encode())
+
+    def signing_msp(self, msp: Path, cn: str, ou: str, attrs: dict[str, str] | None = None) -> None:
+        self.verifying_msp(msp)
+        cert_path = msp / "signcerts" / "cert.pem"
+        if cert_path.is_file() and any((msp / "keystore").glob("*_sk")):
+            return
+        key = new_key()
+        cert = issue(self.ca_key, self.ca_cert, key, cn=cn, org=self.org, ou=ou, attrs=attrs)
+        _write(msp / "keystore" / f"{fabric_ski(key.public_key()).hex()}_sk", _pem_key(key), 0o600)
+        _write(cert_path, _pem_cert(cert))
+
+    def tls_pair(self, tls: Path, cn: str, *, server: bool, sans: list[str] | None) -> None:
+        _write_if_missing(tls / "ca.crt", _pem_cert(self.tls_cert))
+        stem = "server" if server else "client"
+        cert_path, key_path = tls / f"{stem}.crt", tls / f"{stem}.key"
+        if cert_path.is_file() and key_path.is_file():
+            return
+        key = new_key()
+        cert = issue(self.tls_key, self.tls_cert, key, cn=cn, org=self.org, tls=True, server=server, sans=sans)
+        _write(key_path, _pem_key(key), 0o600)
+        _write(cert_path, _pem_cert(cert))
+
+
+def _write_if_missing(path: Path, data: bytes) -> None:
+    if not path.is_file():
+        _write(path, data)
+
+
+def generate(topology: Topology, data_root: Path) -> None:
+    """Create (or complete) all MSP and TLS material for the topology under data_root/crypto."""
+    oo = topology.orderer_org
+    groups = [(oo.name, oo.domain, oo.admin, [], [n for n in topology.orderers()])]
+    groups += [(o.name, o.domain, o.admin, o.users, topology.peers(o.name)) for o in topology.orgs]
+    for org_name, domain, admin, users, nodes in groups:
+        paths = org_crypto(data_root, org_name, domain)
+        issuer = _OrgIssuer(paths, domain)
+        issuer.verifying_msp(paths.msp_dir)
+        for node in nodes:
+            d = paths.node_dir(node.hostname)
+            issuer.signing_msp(d / "msp", node.hostname, node.kind)
+            issuer.tls_pair(d / "tls", node.hostname, server=True,
+                            sans=[node.hostname, node.name, "localhost", topology.listen_host])
+        identities = [(admin, "admin", None)] + [(u.name, "client", u.attrs or None) for u in users]
+        for name, ou, attrs in identities:
+            cn = f"{name}@{domain}"
+            issuer.signing_msp(paths.user_msp(name), cn, ou, attrs)
+            issuer.tls_pair(paths.user_tls(name), cn, server=False, sans=None)

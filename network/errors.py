@@ -1,0 +1,48 @@
+"""The errors the network package raises, one family so the CLI can report them alike.
+
+    NetworkError                  anything the operator can act on; str() is one actionable line
+    ├── TopologyError             topology.yaml is malformed or inconsistent
+    ├── PortInUseError            a node's port is taken on 127.0.0.1 before anything starts
+    ├── MissingBinariesError      the Fabric tools or base config are not installed
+    ├── ToolError                 a Fabric CLI call (peer, osnadmin, configtxgen) failed
+    ├── NodeTimeoutError          a node did not become healthy / reach a height in time
+    ├── NodeNotFoundError         a node name that is not in the topology
+    └── ChaincodeError            a chaincode deploy / restart could not proceed
+"""
+from __future__ import annotations
+
+
+class NetworkError(Exception):
+    """Base of every error the network package raises on purpose."""
+
+
+class TopologyError(NetworkError):
+    pass
+
+
+class PortInUseError(NetworkError):
+    pass
+
+
+class MissingBinariesError(NetworkError):
+    pass
+
+
+class ToolError(NetworkError):
+    def __init__(self, message: str, *, stdout: str = "", stderr: str = "", returncode: int | None = None):
+        super().__init__(message)
+        self.stdout = stdout
+        self.stderr = stderr
+        self.returncode = returncode
+
+
+class NodeTimeoutError(NetworkError):
+    pass
+
+
+class NodeNotFoundError(NetworkError):
+    pass
+
+
+class ChaincodeError(NetworkError):
+    pass

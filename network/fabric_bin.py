@@ -1,0 +1,71 @@
+"""Where the Fabric tools and their base configuration live.
+
+`scripts/install-fabric` builds `peer`, `orderer`, `configtxgen`, `osnadmin` into
+`<repo>/.fabric/bin` and copies Fabric's sampleconfig `core.yaml`, `orderer.yaml`,
+`configtx.yaml` into `<repo>/.fabric/config`. Environment overrides, strongest first:
+`RECFIN_FABRIC_BIN` / `RECFIN_FABRIC_CFG` (each folder), then `RECFIN_FABRIC_HOME`
+(the `.fabric` folder, as the install script honours it).
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import MissingBinariesError
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+NETWORK_TOOLS = ("peer", "orderer", "configtxgen", "osnadmin")
+BASE_CONFIG_FILES = ("core.yaml", "orderer.yaml")
+
+
+def fabric_home(env: dict[str, str] | None = None) -> Path:
+    env = os.environ if env is None else env
+    return Path(env.get("RECFIN_FABRIC_HOME") or REPO_ROOT / ".fabric")
+
+
+def bin_dir(env: dict[str, str] | None = None) -> Path:
+    env = os.environ if env is None else env
+    return Path(env["RECFIN_FABRIC_BIN"]) if env.get("RECFIN_FABRIC_BIN") else fabric_home(env) / "bin"
+
+
+def config_dir(env: dict[str, str] | None = None) -> Path:
+    env = os.environ if env is None else env
+    return Path(env["RECFIN_FABRIC_CFG"]) if env.get("RECFIN_FABRIC_CFG") else fabric_home(env) / "config"
+
+
+@dataclass(frozen=True)
+class FabricInstall:
+    """The located Fabric tools; `tool(name)` gives the path of one binary."""
+
+    bin_dir: Path
+    config_dir: Path
+
+    @classmethod
+    def locate(cls, env: dict[str, str] | None = None) -> "FabricInstall":
+        return cls(bin_dir(env), config_dir(env))
+
+    def tool(self, name: str) -> Path:
+        return self.bin_dir / name
+
+    def missing(self, tools: tuple[str, ...] = NETWORK_TOOLS) -> list[str]:
+        """The missing binaries and base config files, by name."""
+        gone = [t for t in tools if not os.access(self.tool(t), os.X_OK)]
+        gone += [f for f in BASE_CONFIG_FILES if not (self.config_dir / f).is_file()]
+        return gone
+
+    def require(self, tools: tuple[str, ...] = NETWORK_TOOLS) -> "FabricInstall":
+        """Raise MissingBinariesError naming what is missing and where it was expected."""
+        gone = self.missing(tools)
+        if not gone:
+            return self
+        binaries = [g for g in gone if g not in BASE_CONFIG_FILES]
+        configs = [g for g in gone if g in BASE_CONFIG_FILES]
+        parts = []
+        if binaries:
+            parts.append(f"Fabric binar{'y' if len(binaries) == 1 else 'ies'} {', '.join(binaries)} not found in {self.bin_dir}")
+        if configs:
+            parts.append(f"base config {', '.join(configs)} not found in {self.config_dir}")
+        error_file = self.bin_dir.parent / "install-error.txt"
+        reason = f" (why the last install failed: {error_file})" if error_file.is_file() else ""
+        raise MissingBinariesError("; ".join(parts) + f": run scripts/install-fabric{reason}")

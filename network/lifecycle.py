@@ -1,0 +1,125 @@
+"""`peer lifecycle chaincode ...`: the argument lists (pure) and the calls, one org admin at a time."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import ToolError
+from .nodeconfig import orderer_client_args, peer_admin_env
+from .tools import Tools
+from .topology import Topology
+
+
+@dataclass(frozen=True)
+class Definition:
+    """A chaincode definition as the channel sees it (package IDs are per org, not part of it)."""
+
+    channel: str
+    name: str
+    version: str
+    sequence: int
+    signature_policy: str | None = None     # None: the channel's /Channel/Application/Endorsement
+    collections_config: Path | None = None
+
+    def args(self) -> list[str]:
+        out = ["--channelID", self.channel, "--name", self.name, "--version", self.version,
+               "--sequence", str(self.sequence)]
+        if self.signature_policy:
+            out += ["--signature-policy", self.signature_policy]
+        if self.collections_config:
+            out += ["--collections-config", str(self.collections_config)]
+        return out
+
+
+def install_args(package: Path) -> list[str]:
+    return ["lifecycle", "chaincode", "install", str(package)]
+
+
+def approve_args(topology: Topology, data_root: Path, d: Definition, package_id: str) -> list[str]:
+    return ["lifecycle", "chaincode", "approveformyorg", *orderer_client_args(topology, data_root),
+            *d.args(), "--package-id", package_id]
+
+
+def readiness_args(d: Definition) -> list[str]:
+    return ["lifecycle", "chaincode", "checkcommitreadiness", *d.args(), "--output", "json"]
+
+
+def commit_args(topology: Topology, data_root: Path, d: Definition) -> list[str]:
+    """Commit, collecting endorsements from every org's peer (LifecycleEndorsement is MAJORITY)."""
+    peers: list[str] = []
+    for org in topology.orgs:
+        env = peer_admin_env(topology, data_root, org.name)
+        peers += ["--peerAddresses", env["CORE_PEER_ADDRESS"], "--tlsRootCertFiles", env["CORE_PEER_TLS_ROOTCERT_FILE"]]
+    return ["lifecycle", "chaincode", "commit", *orderer_client_args(topology, data_root), *d.args(), *peers]
+
+
+def querycommitted_args(channel: str, name: str) -> list[str]:
+    return ["lifecycle", "chaincode", "querycommitted", "--channelID", channel, "--name", name, "--output", "json"]
+
+
+class Lifecycle:
+    """The lifecycle calls, each as the named org's admin against that org's peer."""
+
+    def __init__(self, tools: Tools, topology: Topology, data_root: Path):
+        self.tools, self.topology, self.data_root = tools, topology, data_root
+
+    def _env(self, org: str) -> dict[str, str]:
+        return peer_admin_env(self.topology, self.data_root, org)
+
+    def installed(self, org: str) -> set[str]:
+        res = self.tools.run("peer", ["lifecycle", "chaincode", "queryinstalled", "--output", "json"], self._env(org))
+        return parse_installed(res.stdout)
+
+    def install(self, org: str, package: Path, package_id: str) -> bool:
+        """Install unless the peer already has this package ID. True if installed now."""
+        if package_id in self.installed(org):
+            return False
+        self.tools.run("peer", install_args(package), self._env(org))
+        return True
+
+    def approve(self, org: str, d: Definition, package_id: str) -> None:
+        self.tools.run("peer", approve_args(self.topology, self.data_root, d, package_id), self._env(org))
+
+    def readiness(self, org: str, d: Definition) -> dict[str, bool]:
+        res = self.tools.run("peer", readiness_args(d), self._env(org))
+        return parse_readiness(res.stdout)
+
+    def commit(self, org: str, d: Definition) -> None:
+        self.tools.run("peer", commit_args(self.topology, self.data_root, d), self._env(org))
+
+    def committed(self, org: str, name: str) -> dict | None:
+        """The committed definition ({sequence, version, ...}) or None when the name is not defined."""
+        res = self.tools.run("peer", querycommitted_args(self.topology.channel, name), self._env(org), check=False)
+        if res.returncode != 0:
+            text = res.stderr + res.stdout
+            if "404" in text or "not defined" in text or "not found" in text:
+                return None
+            raise ToolError(f"peer lifecycle chaincode querycommitted failed: {text.strip().splitlines()[-1:]}",
+                            stdout=res.stdout, stderr=res.stderr, returncode=res.returncode)
+        return json.loads(res.stdout)
+
+
+def parse_installed(output: str) -> set[str]:
+    doc = json.loads(output or "{}")
+    return {c["package_id"] for c in doc.get("installed_chaincodes") or []}
+
+
+def parse_readiness(output: str) -> dict[str, bool]:
+    return {k: bool(v) for k, v in (json.loads(output).get("approvals") or {}).items()}
+
+
+def next_sequence(committed: dict | None, recorded: dict | None, wanted: dict) -> tuple[int, bool]:
+    """(sequence to use, whether anything changes).
+
+    Nothing committed: sequence 1. The committed sequence is the one we recorded with the
+    same wanted definition: nothing to do. Anything else: committed sequence + 1 (an upgrade
+    in place: state stays, the new definition takes over at commit).
+    """
+    if committed is None:
+        return 1, True
+    seq = int(committed["sequence"])
+    if recorded is not None and int(recorded.get("sequence", -1)) == seq and \
+            all(recorded.get(k) == v for k, v in wanted.items()):
+        return seq, False
+    return seq + 1, True

@@ -1,0 +1,197 @@
+"""Per-node configuration: folders, environment and config files, as pure functions of the topology.
+
+Peers run from a per-peer `core.yaml` (FABRIC_CFG_PATH=<node>/config) derived from Fabric's
+base core.yaml with two edits env vars cannot make well: `vm.endpoint` emptied (no Docker)
+and `chaincode.externalBuilders` (a list) naming the project's ccaas builder. Everything
+node-specific is an environment override, as Fabric intends. Orderers run from the base
+orderer.yaml, copied unchanged, with environment overrides only.
+"""
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .crypto import OrgCrypto, org_crypto
+from .topology import Node, Topology
+
+BUILDER_NAME = "recfin-ccaas"
+NODE_LOGGING_SPEC = "info"
+
+
+@dataclass(frozen=True)
+class NodeDirs:
+    root: Path
+
+    @property
+    def config(self) -> Path:
+        return self.root / "config"
+
+    @property
+    def data(self) -> Path:
+        return self.root / "data"
+
+    @property
+    def log(self) -> Path:
+        return self.root / "node.log"
+
+    @property
+    def pid(self) -> Path:
+        return self.root / "node.pid"
+
+
+def node_dirs(data_root: Path, name: str) -> NodeDirs:
+    return NodeDirs(data_root / "nodes" / name)
+
+
+def builder_dir(data_root: Path) -> Path:
+    return data_root / "builder"
+
+
+def _org_crypto(topology: Topology, data_root: Path, node: Node) -> OrgCrypto:
+    if node.kind == "orderer":
+        return org_crypto(data_root, topology.orderer_org.name, topology.orderer_org.domain)
+    org = topology.org(node.org_name)
+    return org_crypto(data_root, org.name, org.domain)
+
+
+def _list(*paths: Path) -> str:
+    """Fabric reads a list from one env var written as [a,b]."""
+    return "[" + ",".join(str(p) for p in paths) + "]"
+
+
+def peer_env(topology: Topology, data_root: Path, node: Node) -> dict[str, str]:
+    dirs = node_dirs(data_root, node.name)
+    crypto = _org_crypto(topology, data_root, node)
+    tls = crypto.node_dir(node.hostname) / "tls"
+    host = node.host
+    return {
+        "FABRIC_CFG_PATH": str(dirs.config),
+        "FABRIC_LOGGING_SPEC": NODE_LOGGING_SPEC,
+        "CORE_PEER_ID": node.hostname,
+        "CORE_PEER_ADDRESS": node.address,
+        "CORE_PEER_LISTENADDRESS": node.address,
+        "CORE_PEER_CHAINCODELISTENADDRESS": f"{host}:{node.ports['chaincode_port']}",
+        "CORE_PEER_CHAINCODEADDRESS": f"{host}:{node.ports['chaincode_port']}",
+        # One peer per org: it bootstraps gossip from itself; other orgs learn it
+        # through its external endpoint and the anchor peers in the channel config.
+        "CORE_PEER_GOSSIP_BOOTSTRAP": node.address,
+        "CORE_PEER_GOSSIP_EXTERNALENDPOINT": node.address,
+        "CORE_PEER_LOCALMSPID": node.msp_id,
+        "CORE_PEER_MSPCONFIGPATH": str(crypto.node_dir(node.hostname) / "msp"),
+        "CORE_PEER_TLS_ENABLED": "true",
+        "CORE_PEER_TLS_CERT_FILE": str(tls / "server.crt"),
+        "CORE_PEER_TLS_KEY_FILE": str(tls / "server.key"),
+        "CORE_PEER_TLS_ROOTCERT_FILE": str(tls / "ca.crt"),
+        "CORE_PEER_GATEWAY_ENABLED": "true",
+        "CORE_PEER_FILESYSTEMPATH": str(dirs.data),
+        "CORE_LEDGER_SNAPSHOTS_ROOTDIR": str(dirs.data / "snapshots"),
+        "CORE_OPERATIONS_LISTENADDRESS": node.operations_address,
+        "CORE_OPERATIONS_TLS_ENABLED": "false",
+        "CORE_METRICS_PROVIDER": "prometheus",
+        "CORE_VM_ENDPOINT": "",
+    }
+
+
+def orderer_env(topology: Topology, data_root: Path, node: Node) -> dict[str, str]:
+    dirs = node_dirs(data_root, node.name)
+    crypto = _org_crypto(topology, data_root, node)
+    tls = crypto.node_dir(node.hostname) / "tls"
+    ca = tls / "ca.crt"
+    return {
+        "FABRIC_CFG_PATH": str(dirs.config),
+        "FABRIC_LOGGING_SPEC": NODE_LOGGING_SPEC,
+        "ORDERER_GENERAL_LISTENADDRESS": node.host,
+        "ORDERER_GENERAL_LISTENPORT": str(node.ports["port"]),
+        "ORDERER_GENERAL_LOCALMSPID": node.msp_id,
+        "ORDERER_GENERAL_LOCALMSPDIR": str(crypto.node_dir(node.hostname) / "msp"),
+        "ORDERER_GENERAL_BOOTSTRAPMETHOD": "none",
+        "ORDERER_GENERAL_TLS_ENABLED": "true",
+        "ORDERER_GENERAL_TLS_CERTIFICATE": str(tls / "server.crt"),
+        "ORDERER_GENERAL_TLS_PRIVATEKEY": str(tls / "server.key"),
+        "ORDERER_GENERAL_TLS_ROOTCAS": _list(ca),
+        # Raft traffic shares the listen port; the node's TLS pair is its cluster client identity
+        # (consenters are trusted through the TLS CAs in the channel config).
+        "ORDERER_GENERAL_CLUSTER_CLIENTCERTIFICATE": str(tls / "server.crt"),
+        "ORDERER_GENERAL_CLUSTER_CLIENTPRIVATEKEY": str(tls / "server.key"),
+        "ORDERER_CHANNELPARTICIPATION_ENABLED": "true",
+        "ORDERER_FILELEDGER_LOCATION": str(dirs.data / "ledger"),
+        "ORDERER_CONSENSUS_WALDIR": str(dirs.data / "etcdraft" / "wal"),
+        "ORDERER_CONSENSUS_SNAPDIR": str(dirs.data / "etcdraft" / "snapshot"),
+        "ORDERER_ADMIN_LISTENADDRESS": node.admin_address,
+        "ORDERER_ADMIN_TLS_ENABLED": "true",
+        "ORDERER_ADMIN_TLS_CERTIFICATE": str(tls / "server.crt"),
+        "ORDERER_ADMIN_TLS_PRIVATEKEY": str(tls / "server.key"),
+        "ORDERER_ADMIN_TLS_ROOTCAS": _list(ca),
+        "ORDERER_ADMIN_TLS_CLIENTAUTHREQUIRED": "true",
+        "ORDERER_ADMIN_TLS_CLIENTROOTCAS": _list(ca),
+        "ORDERER_OPERATIONS_LISTENADDRESS": node.operations_address,
+        "ORDERER_OPERATIONS_TLS_ENABLED": "false",
+        "ORDERER_METRICS_PROVIDER": "prometheus",
+    }
+
+
+def node_env(topology: Topology, data_root: Path, node: Node) -> dict[str, str]:
+    return (peer_env if node.kind == "peer" else orderer_env)(topology, data_root, node)
+
+
+def peer_core_yaml(base: dict, builder_path: Path) -> dict:
+    """The base core.yaml with Docker off and the project's external builder on."""
+    core = copy.deepcopy(base)
+    core.setdefault("vm", {})["endpoint"] = ""
+    core.setdefault("chaincode", {})["externalBuilders"] = [
+        {"name": BUILDER_NAME, "path": str(builder_path), "propagateEnvironment": ["HOME", "PATH"]}
+    ]
+    return core
+
+
+def write_node_config(topology: Topology, data_root: Path, node: Node, base_config_dir: Path) -> Path:
+    """Write the node's config folder (core.yaml or orderer.yaml) and return it."""
+    dirs = node_dirs(data_root, node.name)
+    dirs.config.mkdir(parents=True, exist_ok=True)
+    dirs.data.mkdir(parents=True, exist_ok=True)
+    if node.kind == "peer":
+        base = yaml.safe_load((base_config_dir / "core.yaml").read_text())
+        text = yaml.safe_dump(peer_core_yaml(base, builder_dir(data_root)), sort_keys=False)
+        (dirs.config / "core.yaml").write_text(text)
+    else:
+        (dirs.config / "orderer.yaml").write_text((base_config_dir / "orderer.yaml").read_text())
+    return dirs.config
+
+
+# ---- client-side environments (the CLIs acting as an org admin) ------------------
+def peer_admin_env(topology: Topology, data_root: Path, org_name: str) -> dict[str, str]:
+    """Env for `peer` CLI calls as the org's admin against its first peer."""
+    org = topology.org(org_name)
+    node = topology.peers(org.name)[0]
+    crypto = org_crypto(data_root, org.name, org.domain)
+    return {
+        "FABRIC_CFG_PATH": str(node_dirs(data_root, node.name).config),
+        "CORE_PEER_LOCALMSPID": org.msp_id,
+        "CORE_PEER_MSPCONFIGPATH": str(crypto.user_msp(org.admin)),
+        "CORE_PEER_ADDRESS": node.address,
+        "CORE_PEER_TLS_ENABLED": "true",
+        "CORE_PEER_TLS_ROOTCERT_FILE": str(crypto.tlsca_cert),
+    }
+
+
+def orderer_tls_ca(topology: Topology, data_root: Path) -> Path:
+    oo = topology.orderer_org
+    return org_crypto(data_root, oo.name, oo.domain).tlsca_cert
+
+
+def orderer_client_args(topology: Topology, data_root: Path) -> list[str]:
+    """`peer` flags that reach the first orderer over TLS (approve, commit)."""
+    node = topology.orderers()[0]
+    return ["-o", node.address, "--ordererTLSHostnameOverride", node.hostname,
+            "--tls", "--cafile", str(orderer_tls_ca(topology, data_root))]
+
+
+def osnadmin_tls_args(topology: Topology, data_root: Path) -> list[str]:
+    """Mutual-TLS flags for osnadmin: the orderer TLS CA and the orderer admin's TLS client pair."""
+    oo = topology.orderer_org
+    tls = org_crypto(data_root, oo.name, oo.domain).user_tls(oo.admin)
+    return ["--ca-file", str(orderer_tls_ca(topology, data_root)),
+            "--client-cert", str(tls / "client.crt"), "--client-key", str(tls / "client.key")]

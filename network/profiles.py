@@ -1,0 +1,104 @@
+"""Connection profiles for SDK clients: one JSON file per org, written by `up`.
+
+`<data_root>/profiles/<org>.json` names the org's gateway peer (address, TLS root cert,
+host name override), the orderers, the channel and, for each of the org's users, the
+MSP folder and the exact cert/key files. `load("supplier")` (or `load("SupplierMSP")`)
+reads one back as a typed `ConnectionProfile`.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from .crypto import org_crypto
+from .errors import NetworkError
+from .topology import Topology, load as load_topology
+
+
+class Endpoint(BaseModel):
+    address: str
+    host_name_override: str
+    tls_root_cert: Path
+
+
+class UserIdentity(BaseModel):
+    name: str
+    role: str                       # "admin" or "client" (its NodeOU)
+    msp_dir: Path
+    cert: Path
+    key: Path
+    tls_cert: Path
+    tls_key: Path
+    attrs: dict[str, str] = {}
+
+
+class ConnectionProfile(BaseModel):
+    org: str
+    msp_id: str
+    channel: str
+    chaincode: str
+    gateway: Endpoint
+    peers: list[Endpoint]
+    orderers: list[Endpoint]
+    users: dict[str, UserIdentity]
+
+    def user(self, name: str) -> UserIdentity:
+        try:
+            return self.users[name]
+        except KeyError:
+            raise NetworkError(f"org {self.org} has no user {name!r}: choose one of {', '.join(self.users)}") from None
+
+
+def build(topology: Topology, data_root: Path, org_name: str) -> ConnectionProfile:
+    """The profile of one org (pure: reads no files but the keystore listing when present)."""
+    org = topology.org(org_name)
+    crypto = org_crypto(data_root, org.name, org.domain)
+    oo = topology.orderer_org
+    ocrypto = org_crypto(data_root, oo.name, oo.domain)
+    peers = [Endpoint(address=n.address, host_name_override=n.hostname, tls_root_cert=crypto.tlsca_cert)
+             for n in topology.peers(org.name)]
+    users = {}
+    for name, role, attrs in [(org.admin, "admin", {})] + [(u.name, "client", u.attrs) for u in org.users]:
+        msp = crypto.user_msp(name)
+        keys = sorted((msp / "keystore").glob("*_sk")) if (msp / "keystore").is_dir() else []
+        tls = crypto.user_tls(name)
+        users[name] = UserIdentity(name=name, role=role, msp_dir=msp, cert=msp / "signcerts" / "cert.pem",
+                                   key=keys[0] if keys else msp / "keystore", tls_cert=tls / "client.crt",
+                                   tls_key=tls / "client.key", attrs=attrs)
+    return ConnectionProfile(
+        org=org.name, msp_id=org.msp_id, channel=topology.channel, chaincode=topology.chaincode.name,
+        gateway=peers[0], peers=peers,
+        orderers=[Endpoint(address=n.address, host_name_override=n.hostname, tls_root_cert=ocrypto.tlsca_cert)
+                  for n in topology.orderers()],
+        users=users)
+
+
+def profiles_dir(data_root: Path) -> Path:
+    return data_root / "profiles"
+
+
+def write_all(topology: Topology, data_root: Path) -> list[Path]:
+    out = []
+    profiles_dir(data_root).mkdir(parents=True, exist_ok=True)
+    for org in topology.orgs:
+        path = profiles_dir(data_root) / f"{org.name}.json"
+        path.write_text(build(topology, data_root, org.name).model_dump_json(indent=2) + "\n")
+        out.append(path)
+    return out
+
+
+def load(org: str, data_root: str | Path | None = None) -> ConnectionProfile:
+    """Read the connection profile of an org (name or MSP ID) written by `recfin network up`."""
+    root = Path(data_root) if data_root else load_topology().resolved_data_root()
+    folder = profiles_dir(root)
+    candidates = [folder / f"{org.lower()}.json"]
+    if folder.is_dir():
+        candidates += sorted(folder.glob("*.json"))
+    for path in candidates:
+        if not path.is_file():
+            continue
+        profile = ConnectionProfile.model_validate_json(path.read_text())
+        if org.lower() in (profile.org.lower(), profile.msp_id.lower()):
+            return profile
+    raise NetworkError(f"no connection profile for org {org!r} in {folder}: run `recfin network up` first")

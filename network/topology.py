@@ -1,0 +1,234 @@
+"""The network topology: `topology.yaml` loaded into validated pydantic models.
+
+Every other module derives what it needs (crypto, configtx, per-node config, profiles)
+from a `Topology`. `Topology.nodes()` flattens orderers and peers into `Node`s, the one
+shape the supervisor, the port check and `status` work with.
+"""
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from .errors import NodeNotFoundError, TopologyError
+from .fabric_bin import REPO_ROOT
+
+DEFAULT_TOPOLOGY = Path(__file__).resolve().parent / "topology.yaml"
+
+Port = Annotated[int, Field(ge=1, le=65535, strict=False)]
+Name = Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]*$")]
+MspId = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9]*MSP$")]
+Domain = Annotated[str, Field(pattern=r"^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$")]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class OrdererSpec(_Model):
+    name: Name
+    port: Port
+    admin_port: Port
+    operations_port: Port
+
+
+class PeerSpec(_Model):
+    name: Name
+    port: Port
+    chaincode_port: Port
+    operations_port: Port
+
+
+class UserSpec(_Model):
+    name: Name
+    attrs: dict[str, str] = Field(default_factory=dict)
+
+
+class OrdererOrgSpec(_Model):
+    name: Name
+    msp_id: MspId
+    domain: Domain
+    admin: Name = "admin"
+    orderers: list[OrdererSpec] = Field(min_length=1)
+
+
+class PeerOrgSpec(_Model):
+    name: Name
+    msp_id: MspId
+    domain: Domain
+    admin: Name = "admin"
+    chaincode_server_port: Port
+    peers: list[PeerSpec] = Field(min_length=1)
+    users: list[UserSpec] = Field(min_length=2)
+
+    @property
+    def anchor_peer(self) -> PeerSpec:
+        return self.peers[0]
+
+
+class ChaincodeSpec(_Model):
+    name: Name = "receivables"
+    contract: str = Field(pattern=r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$")
+    version: str = "1.0"
+    endorsement_policy: str | None = None
+
+
+NodeKind = Literal["orderer", "peer"]
+
+
+@dataclass(frozen=True)
+class Node:
+    """One Fabric process: where it listens and which org it belongs to."""
+
+    name: str            # short unique id, e.g. "peer0.supplier", "orderer1.orderer"
+    kind: NodeKind
+    org_name: str
+    msp_id: str
+    hostname: str        # the name in its certificates, e.g. "peer0.supplier.recfin.local"
+    host: str            # the address it listens on, e.g. "127.0.0.1"
+    ports: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def address(self) -> str:
+        return f"{self.host}:{self.ports['port']}"
+
+    @property
+    def operations_address(self) -> str:
+        return f"{self.host}:{self.ports['operations_port']}"
+
+    @property
+    def admin_address(self) -> str:
+        return f"{self.host}:{self.ports['admin_port']}"
+
+
+class Topology(_Model):
+    name: Name = "recfin"
+    listen_host: str = "127.0.0.1"
+    data_root: Path | None = None
+    channel: Annotated[str, Field(pattern=r"^[a-z][a-z0-9.-]*$")] = "receivables"
+    batch_timeout: Annotated[str, Field(pattern=r"^\d+(ms|s)$")] = "250ms"
+    orderer_org: OrdererOrgSpec
+    orgs: list[PeerOrgSpec] = Field(min_length=1)
+    chaincode: ChaincodeSpec
+
+    @model_validator(mode="after")
+    def _unique(self) -> "Topology":
+        seen: dict[str, str] = {}
+        for owner in [self.orderer_org.msp_id, *(o.msp_id for o in self.orgs)]:
+            if owner in seen:
+                raise ValueError(f"MSP ID {owner} is used by two orgs")
+            seen[owner] = owner
+        names = [self.orderer_org.name, *(o.name for o in self.orgs)]
+        if len(set(names)) != len(names):
+            raise ValueError(f"org names must be unique, got {names}")
+        used: dict[int, str] = {}
+        for owner, port in self._all_ports():
+            if port in used:
+                raise ValueError(f"port {port} is used twice: by {used[port]} and by {owner}")
+            used[port] = owner
+        return self
+
+    def _all_ports(self) -> list[tuple[str, int]]:
+        out = []
+        for node in self.nodes():
+            out += [(f"{node.name} {key}", port) for key, port in node.ports.items()]
+        out += [(f"chaincode server of {o.name} chaincode_server_port", o.chaincode_server_port) for o in self.orgs]
+        return out
+
+    # ---- derived views -------------------------------------------------
+    def nodes(self) -> list[Node]:
+        """Orderers first, then peers, in file order (the order `up` starts them)."""
+        oo = self.orderer_org
+        out = [
+            Node(f"{o.name}.{oo.name}", "orderer", oo.name, oo.msp_id, f"{o.name}.{oo.domain}", self.listen_host,
+                 {"port": o.port, "admin_port": o.admin_port, "operations_port": o.operations_port})
+            for o in oo.orderers
+        ]
+        for org in self.orgs:
+            out += [
+                Node(f"{p.name}.{org.name}", "peer", org.name, org.msp_id, f"{p.name}.{org.domain}", self.listen_host,
+                     {"port": p.port, "chaincode_port": p.chaincode_port, "operations_port": p.operations_port})
+                for p in org.peers
+            ]
+        return out
+
+    def orderers(self) -> list[Node]:
+        return [n for n in self.nodes() if n.kind == "orderer"]
+
+    def peers(self, org: str | None = None) -> list[Node]:
+        return [n for n in self.nodes() if n.kind == "peer" and (org is None or org in (n.org_name, n.msp_id))]
+
+    def node(self, name: str) -> Node:
+        """A node by short name ("peer0.supplier") or hostname ("peer0.supplier.recfin.local")."""
+        for n in self.nodes():
+            if name in (n.name, n.hostname):
+                return n
+        raise NodeNotFoundError(f"no node named {name!r}: choose one of {', '.join(n.name for n in self.nodes())}")
+
+    def org(self, name: str) -> PeerOrgSpec:
+        """A peer org by name ("supplier") or MSP ID ("SupplierMSP"), case-insensitive."""
+        for o in self.orgs:
+            if name.lower() in (o.name.lower(), o.msp_id.lower()):
+                return o
+        raise NodeNotFoundError(f"no peer org named {name!r}: choose one of {', '.join(o.name for o in self.orgs)}")
+
+    def resolved_data_root(self, env: dict[str, str] | None = None) -> Path:
+        """topology data_root (relative to the repo), else $RECFIN_HOME/network, else <repo>/.recfin/network."""
+        env = os.environ if env is None else env
+        if self.data_root is not None:
+            return self.data_root if self.data_root.is_absolute() else REPO_ROOT / self.data_root
+        if env.get("RECFIN_HOME"):
+            return Path(env["RECFIN_HOME"]) / "network"
+        return REPO_ROOT / ".recfin" / "network"
+
+
+def _loc(loc: tuple) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif not re.fullmatch(r"[\w.-]+", str(part)) or part in ("function-after", "function-before"):
+            continue  # pydantic's internal validator steps are no field names
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def format_validation_error(source: str, exc: ValidationError) -> str:
+    """One line per problem: "<file>: <field path>: <message>"."""
+    lines = []
+    for err in exc.errors():
+        msg = err["msg"].removeprefix("Value error, ")
+        where = _loc(err["loc"])
+        lines.append(f"{source}: {where}: {msg}" if where else f"{source}: {msg}")
+    return "\n".join(lines)
+
+
+def parse(data: object, source: str = "topology.yaml") -> Topology:
+    if not isinstance(data, dict):
+        raise TopologyError(f"{source}: expected a mapping at the top level, got {type(data).__name__}")
+    try:
+        return Topology.model_validate(data)
+    except ValidationError as exc:
+        raise TopologyError(format_validation_error(source, exc)) from None
+
+
+def load(path: str | Path | None = None) -> Topology:
+    """Load and validate a topology file (default: the packaged network/topology.yaml)."""
+    path = Path(path) if path else DEFAULT_TOPOLOGY
+    try:
+        text = path.read_text()
+    except OSError as exc:
+        raise TopologyError(f"cannot read topology {path}: {exc.strerror}") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark else ""
+        raise TopologyError(f"{path.name}: not valid YAML{where}: {getattr(exc, 'problem', exc)}") from None
+    return parse(data, path.name)

@@ -1,0 +1,103 @@
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from cli.main import main
+from network.topology import DEFAULT_TOPOLOGY
+
+
+def test_version(runner):
+    res = runner.invoke(main, ["--version"])
+    assert res.exit_code == 0 and res.output.startswith("recfin, version ")
+
+
+def test_console_script_entry_point_runs(tmp_path):
+    script = Path(sys.executable).parent / "recfin"
+    if not script.exists():
+        pytest.skip("recfin console script not installed next to this interpreter (pip install -e .)")
+    res = subprocess.run([str(script), "--help"], capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    assert res.returncode == 0 and "network" in res.stdout and "chaincode" in res.stdout
+
+
+def test_status_table_of_a_stopped_network(runner):
+    res = runner.invoke(main, ["network", "status"])
+    assert res.exit_code == 0, res.output
+    lines = res.output.splitlines()
+    assert lines[0].split() == ["NAME", "ORG", "KIND", "ADDRESS", "PID", "HEALTHY", "HEIGHT"]
+    assert lines[1].split() == ["orderer0.orderer", "OrdererMSP", "orderer", "127.0.0.1:7050", "-", "no", "-"]
+    assert len(lines) == 8
+
+
+def test_status_json(runner, tmp_path):
+    res = runner.invoke(main, ["network", "status", "--json"])
+    rows = json.loads(res.output)
+    assert [r["kind"] for r in rows].count("peer") == 4
+    assert rows[3]["log"] == str(tmp_path / "home" / "network" / "nodes" / "peer0.coreenterprise" / "node.log")
+
+
+def test_up_without_binaries_says_to_run_install_fabric(runner, tmp_path):
+    res = runner.invoke(main, ["network", "up"])
+    assert res.exit_code == 1
+    assert res.output.startswith("Error: Fabric binaries peer, orderer, configtxgen, osnadmin not found in "
+                                 f"{tmp_path / 'fabric' / 'bin'}")
+    assert "run scripts/install-fabric" in res.output
+    assert len(res.output.strip().splitlines()) == 1
+
+
+def test_a_malformed_topology_is_reported_by_field(runner, tmp_path):
+    data = yaml.safe_load(DEFAULT_TOPOLOGY.read_text())
+    data["orgs"][2]["peers"][0]["port"] = "x"
+    bad = tmp_path / "topology.yaml"
+    bad.write_text(yaml.safe_dump(data))
+    res = runner.invoke(main, ["network", "status", "--topology", str(bad)])
+    assert res.exit_code == 1
+    assert "Error: topology.yaml: orgs[2].peers[0].port: Input should be a valid integer" in res.output
+
+
+def test_logs_shows_the_last_lines(runner, tmp_path):
+    log = tmp_path / "home" / "network" / "nodes" / "peer0.bank" / "node.log"
+    log.parent.mkdir(parents=True)
+    log.write_text("".join(f"line {i}\n" for i in range(100)))
+    res = runner.invoke(main, ["network", "logs", "peer0.bank", "-n", "3"])
+    assert res.exit_code == 0 and res.output == "line 97\nline 98\nline 99\n"
+
+
+def test_logs_of_an_unknown_node_lists_the_known_ones(runner):
+    res = runner.invoke(main, ["network", "logs", "peer9.bank"])
+    assert res.exit_code == 1 and "no node named 'peer9.bank'" in res.output and "peer0.bank" in res.output
+
+
+def test_logs_before_up_says_so(runner):
+    res = runner.invoke(main, ["network", "logs", "orderer0.orderer"])
+    assert res.exit_code == 1 and "no log yet for orderer0.orderer" in res.output
+
+
+def test_down_with_nothing_running(runner):
+    res = runner.invoke(main, ["network", "down"])
+    assert res.exit_code == 0 and "0 process(es) stopped; ledgers kept in" in res.output
+
+
+def test_down_purge_removes_state(runner, tmp_path):
+    (tmp_path / "home" / "network" / "crypto").mkdir(parents=True)
+    res = runner.invoke(main, ["network", "down", "--purge"])
+    assert res.exit_code == 0 and "all state removed" in res.output
+    assert not (tmp_path / "home" / "network").exists()
+
+
+def test_deploy_rejects_two_policies(runner):
+    res = runner.invoke(main, ["chaincode", "deploy", "--signature-policy", "OR('BankMSP.peer')", "--channel-policy"])
+    assert res.exit_code == 2 and "exclude each other" in res.output
+
+
+def test_deploy_without_binaries(runner):
+    res = runner.invoke(main, ["chaincode", "deploy", "--version", "1.1"])
+    assert res.exit_code == 1 and "Fabric binary peer not found" in res.output
+
+
+def test_restart_before_any_deploy(runner, tmp_path):
+    res = runner.invoke(main, ["chaincode", "restart", "--name", "receivables"])
+    assert res.exit_code == 1 and "never deployed" in res.output

@@ -1,0 +1,46 @@
+import shutil
+from pathlib import Path
+
+import pytest
+
+from network import crypto
+from network.topology import load
+
+
+@pytest.fixture(scope="session")
+def topology():
+    return load()
+
+
+@pytest.fixture(scope="session")
+def crypto_root(tmp_path_factory, topology) -> Path:
+    """One generated crypto tree for the whole session (generation is the slow part)."""
+    root = tmp_path_factory.mktemp("net")
+    crypto.generate(topology, root)
+    return root
+
+
+@pytest.fixture
+def data_root(tmp_path, crypto_root) -> Path:
+    """A fresh data folder that already holds the session's crypto material."""
+    root = tmp_path / "network"
+    shutil.copytree(crypto_root, root)
+    return root
+
+
+@pytest.fixture
+def fake_fabric(tmp_path, monkeypatch):
+    """A bin and config folder holding placeholder tools that only exit 1: enough for presence checks."""
+    home = tmp_path / "fabric"
+    (home / "bin").mkdir(parents=True)
+    (home / "config").mkdir()
+    for tool in ("peer", "orderer", "configtxgen", "osnadmin"):
+        exe = home / "bin" / tool
+        exe.write_text("#!/bin/sh\necho 'placeholder, not Fabric' >&2\nexit 1\n")
+        exe.chmod(0o755)
+    (home / "config" / "core.yaml").write_text("peer:\n  id: jdoe\nvm:\n  endpoint: unix:///var/run/docker.sock\nchaincode:\n  externalBuilders: []\n")
+    (home / "config" / "orderer.yaml").write_text("General:\n  ListenPort: 7050\n")
+    monkeypatch.setenv("RECFIN_FABRIC_HOME", str(home))
+    monkeypatch.delenv("RECFIN_FABRIC_BIN", raising=False)
+    monkeypatch.delenv("RECFIN_FABRIC_CFG", raising=False)
+    return home

@@ -1,0 +1,120 @@
+"""Network orchestration up to the point where real Fabric binaries are needed."""
+import socket
+import sys
+
+import pytest
+
+from network import ccservers
+from network.control import Network
+from network.errors import MissingBinariesError, NetworkError, NodeNotFoundError, PortInUseError
+from network.fabric_bin import FabricInstall
+
+
+def make(topology, root, fabric=None):
+    lines = []
+    net = Network(topology, data_root=root, fabric=fabric or FabricInstall.locate(), say=lines.append, timeout=5)
+    return net, lines
+
+
+def test_up_without_binaries_stops_before_anything(topology, tmp_path):
+    net, _ = make(topology, tmp_path / "net", FabricInstall(tmp_path / "bin", tmp_path / "cfg"))
+    with pytest.raises(MissingBinariesError, match="run scripts/install-fabric"):
+        net.up()
+    assert not (tmp_path / "net").exists()
+
+
+def test_up_reports_a_busy_port_by_node_before_starting(topology, tmp_path, fake_fabric):
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind(("127.0.0.1", topology.node("peer0.regulator").ports["operations_port"]))
+    except OSError:
+        pytest.skip("port 9447 is taken by something else on this machine")
+    sock.listen(1)
+    try:
+        net, lines = make(topology, tmp_path / "net")
+        with pytest.raises(PortInUseError, match=r"peer0\.regulator operations_port 127\.0\.0\.1:9447"):
+            net.up()
+        assert lines == [] and not (tmp_path / "net").exists()
+    finally:
+        sock.close()
+
+
+def test_status_of_a_stopped_network(topology, tmp_path, fake_fabric):
+    net, _ = make(topology, tmp_path)
+    rows = net.status()
+    assert [r.name for r in rows] == [n.name for n in topology.nodes()]
+    assert all(r.pid is None and not r.healthy and r.height is None for r in rows)
+    assert rows[0].log == tmp_path / "nodes" / "orderer0.orderer" / "node.log"
+
+
+def test_status_lists_chaincode_servers_of_recorded_deployments(topology, tmp_path, fake_fabric):
+    ccservers.save_deployment(tmp_path, ccservers.Deployment("receivables", "1.0", 1, "m:C", None, None, 0,
+                                                             {o.msp_id: "receivables_1.0:aa" for o in topology.orgs}))
+    net, _ = make(topology, tmp_path)
+    servers = [r for r in net.status() if r.kind == "chaincode"]
+    assert [(r.name, r.address) for r in servers] == [
+        ("receivables.coreenterprise", "127.0.0.1:9991"), ("receivables.supplier", "127.0.0.1:9992"),
+        ("receivables.bank", "127.0.0.1:9993"), ("receivables.regulator", "127.0.0.1:9994")]
+    assert net.log_path("receivables.bank") == tmp_path / "chaincode" / "receivables" / "bank" / "server.log"
+
+
+def test_node_spec_runs_the_fabric_binary_with_its_env(topology, tmp_path, fake_fabric):
+    net, _ = make(topology, tmp_path)
+    peer = net.node_spec(topology.node("peer0.bank"))
+    assert peer.argv == [str(fake_fabric / "bin" / "peer"), "node", "start"]
+    assert peer.env["CORE_PEER_LOCALMSPID"] == "BankMSP" and "PATH" in peer.env
+    orderer = net.node_spec(topology.node("orderer0.orderer"))
+    assert orderer.argv == [str(fake_fabric / "bin" / "orderer")]
+    assert orderer.pid_file == tmp_path / "nodes" / "orderer0.orderer" / "node.pid"
+
+
+def test_logs_of_a_node(topology, tmp_path, fake_fabric):
+    net, _ = make(topology, tmp_path)
+    log = net.log_path("peer0.supplier")
+    log.parent.mkdir(parents=True)
+    log.write_text("a\nb\nc\n")
+    assert net.logs("peer0.supplier.recfin.local", 2) == ["b", "c"]
+    with pytest.raises(NodeNotFoundError):
+        net.log_path("peer7.nowhere")
+
+
+def test_down_stops_running_processes_and_keeps_state(topology, tmp_path, fake_fabric):
+    net, lines = make(topology, tmp_path)
+    net.supervisor.grace = 2
+    spec = net.node_spec(topology.node("peer0.bank"))
+    fake = type(spec)(spec.name, [sys.executable, "-c", "import time\nwhile True: time.sleep(0.05)"], spec.env,
+                      spec.log, spec.pid_file)
+    pid, _ = net.supervisor.start(fake)
+    try:
+        assert net.status()[5].pid == pid
+        assert net.down() == ["peer0.bank"]
+        assert lines == ["stopped peer0.bank"]
+        assert spec.log.is_file() and net.supervisor.running_pid(spec.pid_file) is None
+    finally:
+        net.supervisor.stop(spec.pid_file)
+
+
+def test_down_purge_removes_the_data_folder(topology, data_root, fake_fabric):
+    net, _ = make(topology, data_root)
+    net.down(purge=True)
+    assert not data_root.exists()
+
+
+def test_purge_refuses_the_repository_itself(topology, fake_fabric):
+    from network.fabric_bin import REPO_ROOT
+    net, _ = make(topology, REPO_ROOT)
+    with pytest.raises(NetworkError, match="refusing to delete"):
+        net.down(purge=True)
+
+
+def test_restart_of_a_never_deployed_chaincode_is_explained(topology, tmp_path, fake_fabric):
+    net, _ = make(topology, tmp_path)
+    with pytest.raises(NetworkError, match="never deployed"):
+        net.start_chaincode_servers("receivables", restart=True)
+
+
+def test_deploy_without_peer_binary(topology, tmp_path):
+    net, _ = make(topology, tmp_path, FabricInstall(tmp_path / "bin", tmp_path / "cfg"))
+    with pytest.raises(MissingBinariesError, match="peer"):
+        net.deploy_chaincode()

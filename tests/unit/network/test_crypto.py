@@ -1,0 +1,158 @@
+import hashlib
+import ipaddress
+
+import pytest
+import yaml
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+from network import crypto
+from network.crypto import cert_attrs, fabric_ski, load_cert, load_key, org_crypto
+
+
+def ou(cert):
+    return [a.value for a in cert.subject.get_attributes_for_oid(NameOID.ORGANIZATIONAL_UNIT_NAME)]
+
+
+def sans(cert):
+    ext = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+    return set(ext.get_values_for_type(x509.DNSName)) | {str(i) for i in ext.get_values_for_type(x509.IPAddress)}
+
+
+def keystore_key(msp):
+    keys = list((msp / "keystore").glob("*_sk"))
+    assert len(keys) == 1
+    return keys[0], load_key(keys[0])
+
+
+def same_public_key(key, cert):
+    fmt = (serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    return key.public_key().public_bytes(*fmt) == cert.public_key().public_bytes(*fmt)
+
+
+@pytest.fixture(scope="module")
+def supplier(crypto_root, topology):
+    org = topology.org("supplier")
+    return org_crypto(crypto_root, org.name, org.domain)
+
+
+def test_cas_are_self_signed_p256_cas(supplier):
+    for path in (supplier.ca_cert, supplier.tlsca_cert):
+        cert = load_cert(path)
+        cert.verify_directly_issued_by(cert)
+        assert cert.extensions.get_extension_for_class(x509.BasicConstraints).value.ca
+        assert cert.public_key().curve.name == "secp256r1"
+    assert load_cert(supplier.ca_cert).subject != load_cert(supplier.tlsca_cert).subject
+
+
+def test_peer_identity_chains_to_the_org_ca_with_the_peer_ou(supplier, topology):
+    node = topology.node("peer0.supplier")
+    msp = supplier.node_dir(node.hostname) / "msp"
+    cert = load_cert(msp / "signcerts" / "cert.pem")
+    cert.verify_directly_issued_by(load_cert(supplier.ca_cert))
+    with pytest.raises(Exception):
+        cert.verify_directly_issued_by(load_cert(supplier.tlsca_cert))
+    assert ou(cert) == ["peer"]
+    assert not cert.extensions.get_extension_for_class(x509.BasicConstraints).value.ca
+    path, key = keystore_key(msp)
+    assert same_public_key(key, cert)
+    assert path.name == fabric_ski(cert.public_key()).hex() + "_sk"
+    assert cert.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value.digest == fabric_ski(cert.public_key())
+
+
+def test_peer_tls_cert_has_sans_and_both_usages(supplier, topology):
+    node = topology.node("peer0.supplier")
+    tls = supplier.node_dir(node.hostname) / "tls"
+    cert = load_cert(tls / "server.crt")
+    cert.verify_directly_issued_by(load_cert(supplier.tlsca_cert))
+    assert load_cert(tls / "ca.crt") == load_cert(supplier.tlsca_cert)
+    assert {"peer0.supplier.recfin.local", "localhost", "127.0.0.1"} <= sans(cert)
+    ips = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value.get_values_for_type(x509.IPAddress)
+    assert ipaddress.ip_address("127.0.0.1") in ips
+    eku = cert.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value
+    assert ExtendedKeyUsageOID.SERVER_AUTH in eku and ExtendedKeyUsageOID.CLIENT_AUTH in eku
+    assert same_public_key(load_key(tls / "server.key"), cert)
+
+
+def test_orderers_have_the_orderer_ou(crypto_root, topology):
+    oo = topology.orderer_org
+    paths = org_crypto(crypto_root, oo.name, oo.domain)
+    for node in topology.orderers():
+        cert = load_cert(paths.node_dir(node.hostname) / "msp" / "signcerts" / "cert.pem")
+        cert.verify_directly_issued_by(load_cert(paths.ca_cert))
+        assert ou(cert) == ["orderer"]
+        assert node.hostname in sans(load_cert(paths.node_dir(node.hostname) / "tls" / "server.crt"))
+
+
+def test_orderer_admin_has_a_tls_client_cert_for_osnadmin(crypto_root, topology):
+    oo = topology.orderer_org
+    paths = org_crypto(crypto_root, oo.name, oo.domain)
+    cert = load_cert(paths.user_tls(oo.admin) / "client.crt")
+    cert.verify_directly_issued_by(load_cert(paths.tlsca_cert))
+    eku = cert.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value
+    assert list(eku) == [ExtendedKeyUsageOID.CLIENT_AUTH]
+    assert same_public_key(load_key(paths.user_tls(oo.admin) / "client.key"), cert)
+    assert ou(load_cert(paths.user_msp(oo.admin) / "signcerts" / "cert.pem")) == ["admin"]
+
+
+def test_admin_and_users_roles_and_attributes(supplier, topology):
+    org = topology.org("supplier")
+    admin = load_cert(supplier.user_msp(org.admin) / "signcerts" / "cert.pem")
+    assert ou(admin) == ["admin"] and cert_attrs(admin) == {}
+    for user in org.users:
+        msp = supplier.user_msp(user.name)
+        cert = load_cert(msp / "signcerts" / "cert.pem")
+        cert.verify_directly_issued_by(load_cert(supplier.ca_cert))
+        assert ou(cert) == ["client"]
+        assert cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)[0].value == f"{user.name}@{org.domain}"
+        assert cert_attrs(cert) == user.attrs
+        assert same_public_key(keystore_key(msp)[1], cert)
+
+
+def test_attributes_are_raw_json_as_fabric_ca_writes_them(supplier, topology):
+    user = topology.org("supplier").users[0]
+    cert = load_cert(supplier.user_msp(user.name) / "signcerts" / "cert.pem")
+    raw = cert.extensions.get_extension_for_oid(crypto.ATTRS_OID).value.value
+    assert raw.startswith(b'{"attrs":{')
+    assert b'"recfin.role":"creditor"' in raw
+
+
+def test_every_msp_enables_node_ous(supplier, topology):
+    org = topology.org("supplier")
+    node = topology.node("peer0.supplier")
+    for msp in (supplier.msp_dir, supplier.user_msp(org.admin), supplier.node_dir(node.hostname) / "msp"):
+        conf = yaml.safe_load((msp / "config.yaml").read_text())["NodeOUs"]
+        assert conf["Enable"] is True
+        for role in ("Client", "Peer", "Admin", "Orderer"):
+            ident = conf[f"{role}OUIdentifier"]
+            assert ident["OrganizationalUnitIdentifier"] == role.lower()
+            assert (msp / ident["Certificate"]).is_file()
+        assert not (msp / "admincerts").exists()
+    assert sorted(p.name for p in supplier.msp_dir.iterdir()) == ["cacerts", "config.yaml", "tlscacerts"]
+
+
+def test_private_keys_are_not_world_readable(supplier):
+    for key in supplier.root.rglob("*_sk"):
+        assert key.stat().st_mode & 0o077 == 0
+
+
+def digest_tree(root):
+    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest() for p in root.rglob("*") if p.is_file()}
+
+
+def test_generation_is_idempotent_and_fills_gaps(data_root, topology):
+    before = digest_tree(data_root / "crypto")
+    crypto.generate(topology, data_root)
+    assert digest_tree(data_root / "crypto") == before
+    org = topology.org("bank")
+    paths = org_crypto(data_root, org.name, org.domain)
+    signcert = paths.user_msp("officer1") / "signcerts" / "cert.pem"
+    for f in (paths.user_msp("officer1") / "keystore").iterdir():
+        f.unlink()
+    signcert.unlink()
+    crypto.generate(topology, data_root)
+    after = digest_tree(data_root / "crypto")
+    assert after[str(signcert.relative_to(data_root / "crypto"))] != before[str(signcert.relative_to(data_root / "crypto"))]
+    load_cert(signcert).verify_directly_issued_by(load_cert(paths.ca_cert))   # same CA, kept
+    assert after[str(paths.ca_cert.relative_to(data_root / "crypto"))] == before[str(paths.ca_cert.relative_to(data_root / "crypto"))]

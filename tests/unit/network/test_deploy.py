@@ -1,0 +1,161 @@
+"""deploy_chaincode's sequence of lifecycle calls, with the peer CLI's answers scripted.
+
+The real calls are exercised by the integration tests against real peers; here the
+seam is the Tools object (which runs the binaries) and the Supervisor (which starts
+processes), so the order, the per-org identities and the sequence arithmetic are checked.
+"""
+import json
+
+import pytest
+
+from network import ccservers
+from network.control import Network
+from network.errors import ChaincodeError
+from network.fabric_bin import FabricInstall
+from network.tools import Result
+
+
+class ScriptedPeer:
+    def __init__(self, topology, committed=None, approved=()):
+        self.orgs = [o.msp_id for o in topology.orgs]
+        self.committed = committed
+        self.approved = set(approved)
+        self.installed = {m: set() for m in self.orgs}
+        self.calls = []
+        self.refuse = set()          # orgs whose approval does not take
+
+    def run(self, tool, args, env=None, *, check=True, cwd=None):
+        assert tool == "peer"
+        msp = env["CORE_PEER_LOCALMSPID"]
+        verb = args[2]
+        self.calls.append((verb, msp, list(args)))
+        if verb == "queryinstalled":
+            return Result(json.dumps({"installed_chaincodes": [{"package_id": p} for p in self.installed[msp]]}), "", 0)
+        if verb == "install":
+            from network.packaging import package_id
+            from pathlib import Path
+            path = Path(args[3])
+            self.installed[msp].add(package_id(path.name.removesuffix(".tar.gz"), path.read_bytes()))
+            return Result("", "", 0)
+        if verb == "querycommitted":
+            if self.committed is None:
+                return Result("", "Error: query failed with status: 404 - namespace receivables is not defined", 1)
+            return Result(json.dumps(self.committed), "", 0)
+        if verb == "checkcommitreadiness":
+            return Result(json.dumps({"approvals": {m: m in self.approved for m in self.orgs}}), "", 0)
+        if verb == "approveformyorg":
+            if msp not in self.refuse:
+                self.approved.add(msp)
+            return Result("", "", 0)
+        if verb == "commit":
+            seq = int(args[args.index("--sequence") + 1])
+            self.committed = {"sequence": seq, "version": args[args.index("--version") + 1]}
+            return Result("", "", 0)
+        raise AssertionError(verb)
+
+
+class RecordingSupervisor:
+    def __init__(self, running=()):
+        self.running = set(running)
+        self.started, self.stopped = [], []
+
+    def running_pid(self, pid_file):
+        return 4242 if pid_file in self.running else None
+
+    def start(self, spec):
+        self.started.append(spec)
+        self.running.add(spec.pid_file)
+        return 4243, True
+
+    def stop(self, pid_file):
+        self.stopped.append(pid_file)
+        self.running.discard(pid_file)
+        return True
+
+    def wait_until(self, check, **kwargs):
+        return None
+
+
+@pytest.fixture
+def net(topology, data_root, fake_fabric):
+    n = Network(topology, data_root=data_root, fabric=FabricInstall.locate(), supervisor_=RecordingSupervisor(),
+                say=lambda _: None)
+    n.tools = ScriptedPeer(topology)
+    return n
+
+
+def verbs(peer, verb):
+    return [c for c in peer.calls if c[0] == verb]
+
+
+def test_first_deploy_installs_approves_each_org_and_commits_sequence_one(net, topology, data_root):
+    result = net.deploy_chaincode(version="1.0")
+    assert (result.sequence, result.changed) == (1, True)
+    peer = net.tools
+    assert {c[1] for c in verbs(peer, "install")} == set(peer.orgs)
+    approvals = verbs(peer, "approveformyorg")
+    assert [c[1] for c in approvals] == peer.orgs
+    for verb, msp, args in approvals:
+        assert args[args.index("--package-id") + 1] == result.package_ids[msp]
+        assert args[args.index("--signature-policy") + 1] == topology.chaincode.endorsement_policy
+    assert len(set(result.package_ids.values())) == 4           # each org's package names its own server
+    assert [c[1] for c in verbs(peer, "commit")] == ["CoreEnterpriseMSP"]
+    started = net.supervisor.started
+    assert [s.env["CHAINCODE_ID"] for s in started] == [result.package_ids[m] for m in peer.orgs]
+    assert ccservers.load_deployment(data_root, "receivables").sequence == 1
+
+
+def test_servers_start_before_the_commit(net):
+    order = []
+    real_commit = net.tools.run
+
+    def run(tool, args, env=None, **kw):
+        if args[2] == "commit":
+            order.append(("commit", len(net.supervisor.started)))
+        return real_commit(tool, args, env, **kw)
+
+    net.tools.run = run
+    net.deploy_chaincode()
+    assert order == [("commit", 4)]
+
+
+def test_deploying_the_same_again_changes_nothing(net):
+    net.deploy_chaincode()
+    before = len(net.tools.calls)
+    again = net.deploy_chaincode()
+    assert again.changed is False and again.sequence == 1
+    assert [c[0] for c in net.tools.calls[before:]] == ["querycommitted"]
+
+
+def test_a_new_version_upgrades_with_the_next_sequence_and_replaces_servers(net, data_root):
+    first = net.deploy_chaincode(version="1.0")
+    net.supervisor.started.clear()
+    second = net.deploy_chaincode(version="1.1")
+    assert (second.sequence, second.changed) == (2, True)
+    assert set(first.package_ids.values()).isdisjoint(second.package_ids.values())
+    assert len(net.supervisor.stopped) == 4                    # old servers replaced
+    assert [s.env["CHAINCODE_ID"].split(":")[0] for s in net.supervisor.started] == ["receivables_1.1"] * 4
+    assert net.tools.committed == {"sequence": 2, "version": "1.1"}
+    assert ccservers.load_deployment(data_root, "receivables").version == "1.1"
+
+
+def test_channel_policy_leaves_out_the_signature_policy(net):
+    net.deploy_chaincode(signature_policy=None)
+    assert all("--signature-policy" not in args for _, _, args in verbs(net.tools, "approveformyorg"))
+
+
+def test_missing_approvals_stop_before_commit(net):
+    net.tools.refuse = {"RegulatorMSP"}
+    with pytest.raises(ChaincodeError, match="lacks approvals from RegulatorMSP"):
+        net.deploy_chaincode()
+    assert not verbs(net.tools, "commit")
+
+
+def test_collections_config_must_exist(net, tmp_path):
+    with pytest.raises(ChaincodeError, match="not found"):
+        net.deploy_chaincode(collections_config=tmp_path / "absent.json")
+    cfg = tmp_path / "collections.json"
+    cfg.write_text("[]")
+    net.deploy_chaincode(collections_config=cfg)
+    args = verbs(net.tools, "approveformyorg")[0][2]
+    assert args[args.index("--collections-config") + 1] == str(cfg.resolve())

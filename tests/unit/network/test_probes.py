@@ -1,0 +1,90 @@
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from network import probes
+
+METRICS = """# HELP ledger_blockchain_height Height of the chain in blocks.
+# TYPE ledger_blockchain_height gauge
+ledger_blockchain_height{channel="receivables"} 7
+ledger_blockchain_height{channel="other"} 2
+consensus_etcdraft_is_leader{channel="receivables"} 1
+consensus_etcdraft_committed_block_number{channel="receivables"} 6
+go_goroutines 42
+"""
+
+
+class Handler(BaseHTTPRequestHandler):
+    status = 200
+    body = {"status": "OK"}
+
+    def do_GET(self):
+        if self.path == "/healthz":
+            data, code = json.dumps(self.body).encode(), self.status
+        elif self.path == "/metrics":
+            data, code = METRICS.encode(), 200
+        else:
+            data, code = b"", 404
+        self.send_response(code)
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def server():
+    srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=srv.serve_forever, daemon=True)
+    thread.start()
+    yield f"127.0.0.1:{srv.server_address[1]}"
+    srv.shutdown()
+    srv.server_close()
+    Handler.status, Handler.body = 200, {"status": "OK"}
+
+
+def test_healthy_when_healthz_says_ok(server):
+    assert probes.healthy(server)
+
+
+def test_unhealthy_on_503(server):
+    Handler.status, Handler.body = 503, {"status": "Service Unavailable", "failed_checks": [{"component": "docker"}]}
+    assert not probes.healthy(server)
+
+
+def test_unhealthy_when_nothing_listens():
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    assert not probes.healthy(f"127.0.0.1:{port}", timeout=0.5)
+
+
+def test_metrics_over_http(server):
+    m = probes.fetch_metrics(server)
+    assert probes.peer_height(m, "receivables") == 7
+    assert probes.peer_height(m, "other") == 2
+    assert probes.orderer_height(m, "receivables") == 7
+    assert probes.is_raft_leader(m, "receivables")
+
+
+def test_parse_metrics_ignores_comments_and_keeps_labels():
+    m = probes.parse_metrics(METRICS)
+    assert probes.metric(m, "go_goroutines") == 42
+    assert probes.metric(m, "ledger_blockchain_height", channel="nope") is None
+    assert probes.peer_height({}, "receivables") is None
+    assert not probes.is_raft_leader(probes.parse_metrics('consensus_etcdraft_is_leader{channel="receivables"} 0'),
+                                     "receivables")
+
+
+def test_accepting_tells_a_listening_port_from_a_closed_one():
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen(1)
+        address = f"127.0.0.1:{s.getsockname()[1]}"
+        assert probes.accepting(address)
+    assert not probes.accepting(address)

@@ -1,0 +1,37 @@
+import json
+
+import pytest
+
+from network import profiles
+from network.errors import NetworkError
+
+
+def test_profiles_name_the_gateway_and_every_user(topology, data_root):
+    paths = profiles.write_all(topology, data_root)
+    assert sorted(p.name for p in paths) == ["bank.json", "coreenterprise.json", "regulator.json", "supplier.json"]
+    doc = json.loads((data_root / "profiles" / "supplier.json").read_text())
+    assert doc["msp_id"] == "SupplierMSP" and doc["channel"] == "receivables"
+    assert doc["gateway"]["address"] == "127.0.0.1:8051"
+    assert doc["gateway"]["host_name_override"] == "peer0.supplier.recfin.local"
+    assert set(doc["users"]) == {"admin", "supplier1", "supplier2", "supplier3", "supplier4"}
+
+
+def test_load_by_name_or_msp_id_gives_existing_files(topology, data_root):
+    profiles.write_all(topology, data_root)
+    p = profiles.load("SupplierMSP", data_root)
+    assert p == profiles.load("supplier", data_root)
+    assert p.gateway.tls_root_cert.is_file()
+    user = p.user("supplier3")
+    assert user.role == "client" and user.attrs["recfin.role"] == "creditor"
+    for f in (user.msp_dir, user.cert, user.key, user.tls_cert, user.tls_key):
+        assert f.exists(), f
+    assert user.key.name.endswith("_sk")
+    assert p.user("admin").role == "admin"
+    assert [o.address for o in p.orderers] == ["127.0.0.1:7050", "127.0.0.1:7150", "127.0.0.1:7250"]
+    with pytest.raises(NetworkError, match="no user 'nobody'"):
+        p.user("nobody")
+
+
+def test_missing_profile_says_to_run_up(tmp_path):
+    with pytest.raises(NetworkError, match="run `recfin network up` first"):
+        profiles.load("bank", tmp_path)

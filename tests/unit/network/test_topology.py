@@ -1,0 +1,109 @@
+import copy
+from pathlib import Path
+
+import pytest
+import yaml
+
+from network.errors import NodeNotFoundError, TopologyError
+from network.topology import DEFAULT_TOPOLOGY, load, parse
+
+RAW = yaml.safe_load(DEFAULT_TOPOLOGY.read_text())
+
+
+def raw():
+    return copy.deepcopy(RAW)
+
+
+def test_default_topology_has_the_issue_s_shape(topology):
+    assert topology.channel == "receivables"
+    assert topology.orderer_org.msp_id == "OrdererMSP"
+    assert len(topology.orderers()) == 3
+    assert [o.msp_id for o in topology.orgs] == ["CoreEnterpriseMSP", "SupplierMSP", "BankMSP", "RegulatorMSP"]
+    assert all(len(o.peers) == 1 for o in topology.orgs)
+    assert all(len(o.users) >= 2 for o in topology.orgs)
+    assert len(topology.org("SupplierMSP").users) >= 4
+    assert topology.batch_timeout == "250ms"
+
+
+def test_nodes_carry_all_their_ports(topology):
+    orderer = topology.node("orderer0.orderer")
+    assert set(orderer.ports) == {"port", "admin_port", "operations_port"}
+    peer = topology.node("peer0.supplier.recfin.local")
+    assert peer.name == "peer0.supplier"
+    assert set(peer.ports) == {"port", "chaincode_port", "operations_port"}
+    assert peer.address == "127.0.0.1:8051"
+
+
+def test_a_non_integer_port_is_reported_with_its_field_path():
+    data = raw()
+    data["orgs"][2]["peers"][0]["port"] = "eight thousand"
+    with pytest.raises(TopologyError) as err:
+        parse(data)
+    assert str(err.value).startswith("topology.yaml: orgs[2].peers[0].port: ")
+    assert "valid integer" in str(err.value)
+
+
+def test_a_missing_field_is_named():
+    data = raw()
+    del data["orderer_org"]["orderers"][1]["admin_port"]
+    with pytest.raises(TopologyError, match=r"orderer_org\.orderers\[1\]\.admin_port: Field required"):
+        parse(data)
+
+
+def test_an_unknown_field_is_rejected():
+    data = raw()
+    data["orgs"][0]["peers"][0]["prot"] = 1
+    with pytest.raises(TopologyError, match=r"orgs\[0\]\.peers\[0\]\.prot: Extra inputs"):
+        parse(data)
+
+
+def test_duplicate_ports_are_rejected_naming_both_owners():
+    data = raw()
+    data["orgs"][1]["peers"][0]["operations_port"] = data["orderer_org"]["orderers"][0]["admin_port"]
+    with pytest.raises(TopologyError) as err:
+        parse(data)
+    message = str(err.value)
+    assert "port 7053 is used twice" in message
+    assert "orderer0.orderer admin_port" in message and "peer0.supplier operations_port" in message
+
+
+def test_a_chaincode_server_port_clashing_with_a_node_is_rejected():
+    data = raw()
+    data["orgs"][3]["chaincode_server_port"] = 7051
+    with pytest.raises(TopologyError, match="port 7051 is used twice"):
+        parse(data)
+
+
+def test_an_org_with_fewer_than_two_users_is_rejected():
+    data = raw()
+    data["orgs"][3]["users"] = data["orgs"][3]["users"][:1]
+    with pytest.raises(TopologyError, match=r"orgs\[3\]\.users"):
+        parse(data)
+
+
+def test_invalid_yaml_names_the_line(tmp_path):
+    bad = tmp_path / "topology.yaml"
+    bad.write_text("name: recfin\norgs: [\n  - x\n")
+    with pytest.raises(TopologyError, match=r"topology\.yaml: not valid YAML at line \d+"):
+        load(bad)
+
+
+def test_a_missing_file_is_reported(tmp_path):
+    with pytest.raises(TopologyError, match="cannot read topology"):
+        load(tmp_path / "nope.yaml")
+
+
+def test_data_root_defaults(topology, tmp_path):
+    assert topology.resolved_data_root({}) == Path(__file__).resolve().parents[3] / ".recfin" / "network"
+    assert topology.resolved_data_root({"RECFIN_HOME": str(tmp_path)}) == tmp_path / "network"
+    data = raw()
+    data["data_root"] = str(tmp_path / "elsewhere")
+    assert parse(data).resolved_data_root({"RECFIN_HOME": "/x"}) == tmp_path / "elsewhere"
+
+
+def test_unknown_names_list_the_choices(topology):
+    with pytest.raises(NodeNotFoundError, match="peer0.bank"):
+        topology.node("peer9.bank")
+    assert topology.org("bankmsp").name == "bank"
+    with pytest.raises(NodeNotFoundError, match="supplier"):
+        topology.org("insurer")
