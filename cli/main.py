@@ -6,6 +6,7 @@ from importlib.metadata import PackageNotFoundError, version
 import click
 
 from .chaincode_commands import chaincode
+from .invoice_commands import invoice
 from .network_commands import network
 
 
@@ -24,3 +25,4 @@ def main() -> None:
 
 main.add_command(network)
 main.add_command(chaincode)
+main.add_command(invoice)

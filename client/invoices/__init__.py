@@ -1,0 +1,56 @@
+"""Invoices: read e-invoices and scans into one model, check them, match them, verify them.
+
+Integrators import from here::
+
+    from client.invoices import read_invoice, check_invoice, CheckOptions
+
+- :func:`read_invoice` / :func:`parse_invoice` -- fully digitalised e-invoice XML, its JSON twin, recfin JSON
+- :func:`read_scan` -- PDF text layer, or OCR of an image / image-only PDF, with per-field confidence
+- :func:`check_invoice` -- the named checks (totals, tax, check digits, dates, parties, duplicates)
+- :func:`match_invoice` -- three-way match against a purchase order and a goods receipt
+- :func:`registration_from_match` -- a receivable registration from a matched invoice
+- :func:`verify_with_sources` -- tax authority, business registry and credit bureau, disagreements shown
+- :func:`invoice_fingerprint` -- the fingerprint the ledger keys invoices by
+"""
+
+from .checks import CheckOptions, Enterprise, FingerprintRegistry, InMemoryRegistry, LiveReceivable, check_invoice
+from .credit_code import check_tax_id, credit_code_check_digit, is_valid_credit_code
+from .errors import InvoiceError, MalformedInput, MissingDependency, UnsupportedFormat
+from .fingerprint import fingerprint_of, invoice_fingerprint
+from .matching import (
+    GoodsReceipt,
+    MatchResult,
+    PurchaseOrder,
+    Tolerances,
+    evidence_hash,
+    match_invoice,
+    read_goods_receipt,
+    read_purchase_order,
+)
+from .model import Finding, Invoice, InvoiceLine, Party, Report
+from .parse import invoice_to_json, parse_invoice, read_invoice
+from .register import NotMatched, ReceivableRegistrar, ReceivableRegistration, registration_from_match
+from .scan import FieldReading, ScanResult, read_scan
+from .sources import (
+    BusinessRegistry,
+    CreditBureau,
+    ReferenceBusinessRegistry,
+    ReferenceCreditBureau,
+    ReferenceTaxInvoiceVerifier,
+    SourceVerification,
+    TaxInvoiceVerifier,
+    attestation,
+    verify_with_sources,
+)
+
+__all__ = [
+    "BusinessRegistry", "CheckOptions", "CreditBureau", "Enterprise", "FieldReading", "Finding",
+    "FingerprintRegistry", "GoodsReceipt", "InMemoryRegistry", "Invoice", "InvoiceError", "InvoiceLine",
+    "LiveReceivable", "MalformedInput", "MatchResult", "MissingDependency", "NotMatched", "Party",
+    "PurchaseOrder", "ReceivableRegistrar", "ReceivableRegistration", "ReferenceBusinessRegistry",
+    "ReferenceCreditBureau", "ReferenceTaxInvoiceVerifier", "Report", "ScanResult", "SourceVerification",
+    "TaxInvoiceVerifier", "Tolerances", "UnsupportedFormat", "attestation", "check_invoice", "check_tax_id",
+    "credit_code_check_digit", "evidence_hash", "fingerprint_of", "invoice_fingerprint", "invoice_to_json",
+    "is_valid_credit_code", "match_invoice", "parse_invoice", "read_goods_receipt", "read_invoice",
+    "read_purchase_order", "read_scan", "registration_from_match", "verify_with_sources",
+]

@@ -1,0 +1,205 @@
+"""Checks over one invoice, each producing a named :class:`Finding`.
+
+=====================  ===========================================================
+check                  passes when
+=====================  ===========================================================
+totals.amount          the lines' amounts add up to 合计金额
+totals.tax             the lines' taxes add up to 合计税额
+totals.with_tax        合计金额 + 合计税额 = 价税合计
+totals.positive        价税合计 > 0 (a red-letter, negative invoice backs nothing)
+line.amount            per line: quantity x unit price = amount, within tolerance
+line.tax               per line: amount x rate = tax, within tolerance
+seller.tax_id          the seller's tax id passes its check digit
+buyer.tax_id           the buyer's tax id passes its check digit
+date.plausible         issued no later than today and no earlier than max_age_days
+parties.debtor         the buyer is the registered debtor (credit code, and name)
+parties.supplier       the seller is the registering supplier (credit code, and name)
+duplicate.ledger       the fingerprint backs no live receivable on the ledger
+=====================  ===========================================================
+
+Rounding: computed money rounds half-up to the fen; ``tolerance_fen`` (default 1)
+absorbs the one-fen differences that per-line rounding produces.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Protocol
+
+from ._money import fen_to_text, round_fen
+from .credit_code import check_tax_id
+from .fingerprint import invoice_fingerprint
+from .model import Finding, Invoice, Report
+
+
+@dataclass(frozen=True)
+class Enterprise:
+    """A party as registered on the ledger: credit code and registered name."""
+
+    credit_code: str
+    name: str | None = None
+
+
+@dataclass(frozen=True)
+class LiveReceivable:
+    """What the ledger says about a receivable an invoice fingerprint backs."""
+
+    receivable_id: str
+    status: str
+
+
+class FingerprintRegistry(Protocol):
+    """The ledger's invoice-fingerprint registry, as the checks need it.
+
+    The Gateway-backed implementation evaluates the receivables contract; tests
+    and offline runs pass an in-memory one.
+    """
+
+    def live_receivable(self, fingerprint: str) -> LiveReceivable | None:
+        """The live receivable this fingerprint backs, or ``None``."""
+        ...
+
+
+class InMemoryRegistry:
+    """A :class:`FingerprintRegistry` over a dict, for tests and offline runs."""
+
+    def __init__(self, entries: dict[str, LiveReceivable] | None = None) -> None:
+        self.entries = dict(entries or {})
+
+    def live_receivable(self, fingerprint: str) -> LiveReceivable | None:
+        return self.entries.get(fingerprint)
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    """What the checks compare against; each missing input skips its check."""
+
+    today: date | None = None
+    max_age_days: int = 365
+    tolerance_fen: int = 1
+    debtor: Enterprise | None = None
+    supplier: Enterprise | None = None
+    registry: FingerprintRegistry | None = None
+
+
+def check_invoice(invoice: Invoice, options: CheckOptions | None = None) -> Report:
+    """Run every check; the report lists one finding per check (per line for line checks)."""
+    o = options or CheckOptions()
+    findings = [
+        *_totals(invoice),
+        *_lines(invoice, o.tolerance_fen),
+        _tax_id("seller.tax_id", invoice.seller.tax_id),
+        _tax_id("buyer.tax_id", invoice.buyer.tax_id),
+        _date(invoice, o),
+        _party("parties.debtor", "buyer", "registered debtor", invoice.buyer.tax_id, invoice.buyer.name, o.debtor),
+        _party("parties.supplier", "seller", "registering supplier", invoice.seller.tax_id, invoice.seller.name, o.supplier),
+        _duplicate(invoice, o.registry),
+    ]
+    return Report(subject=f"invoice {invoice.number}", findings=tuple(findings))
+
+
+def _ok(check: str, passed: bool, yes: str, no: str, **details: object) -> Finding:
+    return Finding(check=check, status="pass" if passed else "fail", message=yes if passed else no, details=details)
+
+
+def _totals(inv: Invoice) -> list[Finding]:
+    amount = sum(line.amount_fen for line in inv.lines)
+    tax = sum(line.tax_fen for line in inv.lines)
+    t = fen_to_text
+    return [
+        _ok("totals.amount", amount == inv.total_amount_fen,
+            f"lines add up to the total amount {t(amount)}",
+            f"lines add up to {t(amount)} but the total amount is {t(inv.total_amount_fen)}",
+            lines_fen=amount, total_fen=inv.total_amount_fen),
+        _ok("totals.tax", tax == inv.total_tax_fen,
+            f"line taxes add up to the total tax {t(tax)}",
+            f"line taxes add up to {t(tax)} but the total tax is {t(inv.total_tax_fen)}",
+            lines_fen=tax, total_fen=inv.total_tax_fen),
+        _ok("totals.with_tax", inv.total_amount_fen + inv.total_tax_fen == inv.total_with_tax_fen,
+            f"amount + tax = total with tax {t(inv.total_with_tax_fen)}",
+            f"amount {t(inv.total_amount_fen)} + tax {t(inv.total_tax_fen)} = "
+            f"{t(inv.total_amount_fen + inv.total_tax_fen)}, not the total with tax {t(inv.total_with_tax_fen)}",
+            expected_fen=inv.total_amount_fen + inv.total_tax_fen, total_fen=inv.total_with_tax_fen),
+        _ok("totals.positive", inv.total_with_tax_fen > 0,
+            "total with tax is positive",
+            f"total with tax is {t(inv.total_with_tax_fen)}: a red-letter or zero invoice cannot back a receivable",
+            total_fen=inv.total_with_tax_fen),
+    ]
+
+
+def _lines(inv: Invoice, tolerance: int) -> list[Finding]:
+    out = []
+    for i, line in enumerate(inv.lines, start=1):
+        if line.quantity is None or line.unit_price is None:
+            out.append(Finding(check="line.amount", status="skipped",
+                               message=f"line {i}: no quantity or unit price to check the amount against",
+                               details={"line": i}))
+        else:
+            expected = round_fen(line.quantity * line.unit_price * 100)
+            out.append(_ok("line.amount", abs(expected - line.amount_fen) <= tolerance,
+                           f"line {i}: {line.quantity} x {line.unit_price} = {fen_to_text(line.amount_fen)}",
+                           f"line {i}: {line.quantity} x {line.unit_price} = {fen_to_text(expected)}, "
+                           f"but the amount is {fen_to_text(line.amount_fen)}",
+                           line=i, expected_fen=expected, amount_fen=line.amount_fen))
+        expected_tax = round_fen(Decimal(line.amount_fen) * line.tax_rate)
+        out.append(_ok("line.tax", abs(expected_tax - line.tax_fen) <= tolerance,
+                       f"line {i}: {fen_to_text(line.amount_fen)} x {line.tax_rate} = tax {fen_to_text(line.tax_fen)}",
+                       f"line {i}: {fen_to_text(line.amount_fen)} x {line.tax_rate} = {fen_to_text(expected_tax)}, "
+                       f"but the tax is {fen_to_text(line.tax_fen)}",
+                       line=i, expected_fen=expected_tax, tax_fen=line.tax_fen))
+    return out
+
+
+def _tax_id(check: str, tax_id: str) -> Finding:
+    result = check_tax_id(tax_id)
+    return _ok(check, result.valid, f"{tax_id}: {result.reason}", f"{tax_id}: {result.reason}", kind=result.kind)
+
+
+def _date(inv: Invoice, o: CheckOptions) -> Finding:
+    if o.today is None:
+        return Finding(check="date.plausible", status="skipped", message="no reference date given")
+    if inv.issue_date > o.today:
+        return Finding(check="date.plausible", status="fail",
+                       message=f"issued {inv.issue_date}, after today {o.today}")
+    oldest = o.today - timedelta(days=o.max_age_days)
+    return _ok("date.plausible", inv.issue_date >= oldest,
+               f"issued {inv.issue_date}, within {o.max_age_days} days of {o.today}",
+               f"issued {inv.issue_date}, more than {o.max_age_days} days before {o.today}",
+               issue_date=inv.issue_date.isoformat())
+
+
+def normalise_name(name: str) -> str:
+    """Enterprise names compare after NFKC (full-width brackets become ASCII) and without spaces."""
+    return "".join(unicodedata.normalize("NFKC", name).split())
+
+
+def _party(check: str, side: str, role: str, tax_id: str, name: str, registered: Enterprise | None) -> Finding:
+    if registered is None:
+        return Finding(check=check, status="skipped", message=f"no {role} given to compare the {side} with")
+    if tax_id.strip().upper() != registered.credit_code.strip().upper():
+        return Finding(check=check, status="fail",
+                       message=f"the {side}'s tax id {tax_id} is not the {role}'s credit code {registered.credit_code}",
+                       details={"invoice": tax_id, "registered": registered.credit_code})
+    if registered.name is not None and normalise_name(name) != normalise_name(registered.name):
+        return Finding(check=check, status="fail",
+                       message=f"the {side}'s name {name!r} is not the {role}'s registered name {registered.name!r}",
+                       details={"invoice": name, "registered": registered.name})
+    return Finding(check=check, status="pass", message=f"the {side} is the {role} ({registered.credit_code})")
+
+
+def _duplicate(inv: Invoice, registry: FingerprintRegistry | None) -> Finding:
+    fp = invoice_fingerprint(inv)
+    if registry is None:
+        return Finding(check="duplicate.ledger", status="skipped",
+                       message="not asked: no ledger connection (needs the network and a Gateway identity)",
+                       details={"fingerprint": fp})
+    live = registry.live_receivable(fp)
+    if live is None:
+        return Finding(check="duplicate.ledger", status="pass",
+                       message="the invoice backs no live receivable", details={"fingerprint": fp})
+    return Finding(check="duplicate.ledger", status="fail",
+                   message=f"the invoice already backs live receivable {live.receivable_id} ({live.status})",
+                   details={"fingerprint": fp, "receivable_id": live.receivable_id, "status": live.status})

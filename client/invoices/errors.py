@@ -1,0 +1,47 @@
+"""Errors raised by ``client.invoices``.
+
+The family, as a tree::
+
+    InvoiceError                  base of everything raised here
+    ├── MalformedInput            a file cannot be read into the model (names file and field)
+    │   └── UnsupportedFormat     the file is none of the formats this package reads
+    └── MissingDependency         an OS tool or Python package needed for this call is absent
+                                  (e.g. the ``tesseract`` binary, ``pypdf``)
+
+Findings that fail (a total that does not add up, a wrong check digit) are not
+errors: they are reported in a :class:`~client.invoices.model.Report`.
+"""
+
+from __future__ import annotations
+
+
+class InvoiceError(Exception):
+    """Base of every error raised by ``client.invoices``."""
+
+
+class MalformedInput(InvoiceError):
+    """A file cannot be read into the model.
+
+    ``source`` names the file (or ``<memory>``), ``field`` the element or column
+    that was missing or wrong (``None`` when the whole file is unreadable).
+    """
+
+    def __init__(self, source: str, field: str | None, problem: str) -> None:
+        self.source = source
+        self.field = field
+        self.problem = problem
+        where = f"{source}: {field}" if field else source
+        super().__init__(f"{where}: {problem}")
+
+
+class UnsupportedFormat(MalformedInput):
+    """The file is none of the formats this package reads."""
+
+
+class MissingDependency(InvoiceError):
+    """An OS tool or optional Python package needed for this call is absent."""
+
+    def __init__(self, what: str, how_to_install: str) -> None:
+        self.what = what
+        self.how_to_install = how_to_install
+        super().__init__(f"{what} is not available; {how_to_install}")

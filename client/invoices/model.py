@@ -1,0 +1,101 @@
+"""The typed invoice model and the report of checks over it.
+
+Money is integer fen (分). Quantities, unit prices and tax rates are ``Decimal``.
+Amounts read from a file must have at most two decimal places: an amount such
+as ``10.005`` is malformed, never rounded silently.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Party(_Frozen):
+    """A seller (销售方) or buyer (购买方) as printed on the invoice."""
+
+    name: str
+    tax_id: str = Field(description="taxpayer identification number; since 2015 the unified social credit code")
+
+
+class InvoiceLine(_Frozen):
+    """One item line (项目): amount and tax exclude each other, both in fen."""
+
+    name: str
+    spec: str | None = None
+    unit: str | None = None
+    quantity: Decimal | None = None
+    unit_price: Decimal | None = None
+    amount_fen: int
+    tax_rate: Decimal = Field(description="a fraction: 0.06 for 6%; 0 for exempt (免税) and not taxed (不征税)")
+    tax_fen: int
+
+
+class Invoice(_Frozen):
+    """An electronic invoice in the one shape every reader produces."""
+
+    number: str = Field(description="发票号码; 20 digits on a fully digitalised e-invoice")
+    issue_date: date
+    seller: Party
+    buyer: Party
+    lines: tuple[InvoiceLine, ...]
+    total_amount_fen: int = Field(description="合计金额, without tax")
+    total_tax_fen: int = Field(description="合计税额")
+    total_with_tax_fen: int = Field(description="价税合计")
+    currency: str = "CNY"
+    kind: str | None = Field(default=None, description="e.g. 增值税专用发票 / 普通发票, when the file says")
+    source: str | None = Field(default=None, description="the file it was read from", exclude=True)
+
+
+Status = Literal["pass", "fail", "skipped"]
+
+
+class Finding(_Frozen):
+    """The outcome of one named check.
+
+    ``skipped`` means the check could not run (its input was not given, e.g. no
+    registered debtor); it never counts as a pass in :attr:`Report.skipped`.
+    """
+
+    check: str
+    status: Status
+    message: str
+    details: dict[str, Any] = Field(default_factory=dict)
+
+
+class Report(_Frozen):
+    """Findings over one subject (an invoice, a match)."""
+
+    subject: str
+    findings: tuple[Finding, ...]
+
+    @property
+    def failed(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.status == "fail")
+
+    @property
+    def skipped(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.status == "skipped")
+
+    @property
+    def ok(self) -> bool:
+        """No finding failed (skipped ones are listed, not failed)."""
+        return not self.failed
+
+    def finding(self, check: str) -> Finding:
+        """The first finding of a check by name; ``KeyError`` if there is none."""
+        for f in self.findings:
+            if f.check == check:
+                return f
+        raise KeyError(check)
+
+    def of(self, check: str) -> tuple[Finding, ...]:
+        """Every finding of a check by name (per-line checks give one per line)."""
+        return tuple(f for f in self.findings if f.check == check)

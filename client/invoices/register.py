@@ -1,0 +1,96 @@
+"""Register a receivable from a matched invoice, in one call.
+
+:func:`registration_from_match` builds the request (pure, no network) in the
+receivables contract's wire format for ``RegisterReceivable`` (a JSON document,
+see docs/invoices.md): debtor, face amount, dates, the invoice (number, date,
+amount, tax, seller and buyer tax ids) and ``contract_hash``, which carries the
+hash of the three-way evidence (invoice + purchase order + goods receipt). The
+invoice fingerprint is computed alongside, for reporting and the duplicate
+pre-check; the contract computes it again from the same fields.
+
+:func:`register_matched_invoice` hands the request to a
+:class:`ReceivableRegistrar`, the seam where the typed receivables API (over
+the Fabric Gateway) plugs in; without a network there is none to pass.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Protocol
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .errors import InvoiceError
+from .fingerprint import invoice_fingerprint
+from .matching import GoodsReceipt, MatchResult, PurchaseOrder, evidence_hash
+from .model import Invoice
+
+
+class NotMatched(InvoiceError):
+    """The invoice did not match its purchase order and goods receipt."""
+
+
+class InvoiceReference(BaseModel):
+    """An invoice as ``RegisterReceivable`` takes it (amounts in fen, dates ``YYYY-MM-DD``)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    number: str
+    date: str
+    amount: int = Field(description="合计金额, excluding tax")
+    tax: int
+    seller_tax_id: str
+    buyer_tax_id: str
+
+
+class ReceivableRegistration(BaseModel):
+    """The ``RegisterReceivable`` request; :meth:`wire` is the JSON argument to submit."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    debtor: str
+    face_amount: int
+    currency: str
+    issue_date: str
+    due_date: str
+    invoices: tuple[InvoiceReference, ...]
+    contract_hash: str = Field(description="SHA-256 hex of the evidence: invoice, purchase order, goods receipt")
+    fingerprints: tuple[str, ...] = Field(exclude=True, description="the invoices' fingerprints, not sent")
+
+    def wire(self) -> str:
+        return self.model_dump_json()
+
+
+class ReceivableRegistrar(Protocol):
+    """Submits a registration to the ledger and returns the new receivable's id."""
+
+    def register(self, registration: ReceivableRegistration) -> str: ...
+
+
+def registration_from_match(invoice: Invoice, po: PurchaseOrder, receipt: GoodsReceipt,
+                            match: MatchResult, due_date: date) -> ReceivableRegistration:
+    """The registration for a matched invoice. Raises :class:`NotMatched` otherwise."""
+    if not match.ok or match.invoice_number != invoice.number or match.po_number != po.number \
+            or match.receipt_number != receipt.number:
+        raise NotMatched(f"invoice {invoice.number} is {match.status} against PO {po.number} / receipt "
+                         f"{receipt.number}; only a matched invoice can back a receivable")
+    if due_date <= invoice.issue_date:
+        raise InvoiceError(f"due date {due_date} is not after the invoice date {invoice.issue_date}")
+    return ReceivableRegistration(
+        debtor=invoice.buyer.tax_id,
+        face_amount=invoice.total_with_tax_fen,
+        currency=invoice.currency,
+        issue_date=invoice.issue_date.isoformat(),
+        due_date=due_date.isoformat(),
+        invoices=(InvoiceReference(number=invoice.number, date=invoice.issue_date.isoformat(),
+                                   amount=invoice.total_amount_fen, tax=invoice.total_tax_fen,
+                                   seller_tax_id=invoice.seller.tax_id, buyer_tax_id=invoice.buyer.tax_id),),
+        contract_hash=evidence_hash(invoice, po, receipt),
+        fingerprints=(invoice_fingerprint(invoice),),
+    )
+
+
+def register_matched_invoice(registrar: ReceivableRegistrar, invoice: Invoice, po: PurchaseOrder,
+                             receipt: GoodsReceipt, match: MatchResult, due_date: date) -> str:
+    """Build the registration and submit it; returns the receivable id."""
+    return registrar.register(registration_from_match(invoice, po, receipt, match, due_date))

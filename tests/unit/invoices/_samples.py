@@ -1,0 +1,88 @@
+"""Synthetic invoices, purchase orders and receipts that the tests build themselves.
+
+Every company, credit code and amount here is made up. Credit codes get their
+check digit from GB 32100 arithmetic done here, so they are valid by construction.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from client.invoices.credit_code import credit_code_check_digit
+from client.invoices.model import Invoice, InvoiceLine, Party
+
+
+def code(first17: str) -> str:
+    return first17 + credit_code_check_digit(first17)
+
+
+BUYER = Party(name="华南精密制造股份有限公司", tax_id=code("91440300MA5F7KQ3X"))
+SELLER = Party(name="深圳市云帆供应链管理有限公司", tax_id=code("91440300MA5G2HT8L"))
+SELLER_2 = Party(name="上海星河电子科技有限公司", tax_id=code("91310115MA1K4A2B7"))
+BUYER_2 = Party(name="北京恒远商贸有限公司", tax_id=code("91110108MA01C3D5E"))
+
+
+def line(name: str, qty: str, price: str, rate: str, unit: str | None = None, spec: str | None = None) -> InvoiceLine:
+    amount = int((Decimal(qty) * Decimal(price) * 100).quantize(Decimal(1)))
+    tax = int((Decimal(amount) * Decimal(rate)).quantize(Decimal(1), rounding="ROUND_HALF_UP"))
+    return InvoiceLine(name=name, spec=spec, unit=unit, quantity=Decimal(qty), unit_price=Decimal(price),
+                       amount_fen=amount, tax_rate=Decimal(rate), tax_fen=tax)
+
+
+def invoice(number: str = "26442000000012345678", issued: date = date(2026, 9, 1),
+            seller: Party = SELLER, buyer: Party = BUYER, lines: tuple[InvoiceLine, ...] | None = None) -> Invoice:
+    lines = lines or (
+        line("*电子元件*贴片电容", "200", "1.50", "0.13", unit="个", spec="0805"),
+        line("*金属制品*不锈钢螺栓", "1000", "0.80", "0.13", unit="个", spec="M6"),
+        line("*信息技术服务*软件维护服务费", "1", "1000.00", "0.06", unit="项"),
+    )
+    amount = sum(l.amount_fen for l in lines)
+    tax = sum(l.tax_fen for l in lines)
+    return Invoice(number=number, issue_date=issued, seller=seller, buyer=buyer, lines=lines,
+                   total_amount_fen=amount, total_tax_fen=tax, total_with_tax_fen=amount + tax,
+                   kind="增值税专用发票")
+
+
+def money(fen: int) -> str:
+    return f"{fen // 100}.{fen % 100:02d}"
+
+
+def einvoice_xml(inv: Invoice, *, drop: str | None = None, replace: dict[str, str] | None = None) -> str:
+    """The invoice as fully digitalised e-invoice XML; ``drop`` removes an element, ``replace`` edits text."""
+    items = "".join(
+        "<IssuItemInformation>"
+        f"<ItemName>{l.name}</ItemName>"
+        + (f"<SpecMod>{l.spec}</SpecMod>" if l.spec else "")
+        + (f"<MeaUnits>{l.unit}</MeaUnits>" if l.unit else "")
+        + f"<Quantity>{l.quantity}</Quantity><UnPrice>{l.unit_price}</UnPrice>"
+        f"<Amount>{money(l.amount_fen)}</Amount><TaxRate>{l.tax_rate}</TaxRate><ComTaxAm>{money(l.tax_fen)}</ComTaxAm>"
+        "</IssuItemInformation>"
+        for l in inv.lines
+    )
+    xml = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        "<EInvoice><Header><EIid>{number}</EIid><EInvoiceTag>SWEI3200</EInvoiceTag><Version>0.1</Version>"
+        "<InherentLabel><GeneralOrSpecialVAT><LabelCode>01</LabelCode><LabelName>增值税专用发票</LabelName>"
+        "</GeneralOrSpecialVAT></InherentLabel></Header>"
+        "<EInvoiceData>"
+        "<SellerInformation><SellerIdNum>{sid}</SellerIdNum><SellerName>{sname}</SellerName></SellerInformation>"
+        "<BuyerInformation><BuyerIdNum>{bid}</BuyerIdNum><BuyerName>{bname}</BuyerName></BuyerInformation>"
+        "<BasicInformation><TotalAmWithoutTax>{amount}</TotalAmWithoutTax><TotalTaxAm>{tax}</TotalTaxAm>"
+        "<TotalTax-includedAmount>{total}</TotalTax-includedAmount><Drawer>张三</Drawer>"
+        "<RequestTime>{date} 10:11:12</RequestTime></BasicInformation>"
+        "{items}"
+        "</EInvoiceData>"
+        "<TaxSupervisionInfo><InvoiceNumber>{number}</InvoiceNumber><IssueTime>{date}</IssueTime>"
+        "<TaxBureauCode>14403000000</TaxBureauCode></TaxSupervisionInfo>"
+        "</EInvoice>"
+    ).format(number=inv.number, sid=inv.seller.tax_id, sname=inv.seller.name, bid=inv.buyer.tax_id,
+             bname=inv.buyer.name, amount=money(inv.total_amount_fen), tax=money(inv.total_tax_fen),
+             total=money(inv.total_with_tax_fen), date=inv.issue_date.isoformat(), items=items)
+    if drop:
+        import re
+        xml = re.sub(rf"<{drop}>.*?</{drop}>", "", xml, count=1)
+    for old, new in (replace or {}).items():
+        assert old in xml, old
+        xml = xml.replace(old, new, 1)
+    return xml

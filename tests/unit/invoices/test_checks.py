@@ -1,0 +1,138 @@
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from client.invoices import CheckOptions, Enterprise, InMemoryRegistry, LiveReceivable, check_invoice
+from client.invoices.fingerprint import invoice_fingerprint
+
+from ._samples import BUYER, SELLER, code, invoice, line
+
+TODAY = date(2026, 9, 10)
+
+
+def full_options(**kw):
+    base = dict(today=TODAY, debtor=Enterprise(BUYER.tax_id, BUYER.name), supplier=Enterprise(SELLER.tax_id, SELLER.name),
+                registry=InMemoryRegistry())
+    base.update(kw)
+    return CheckOptions(**base)
+
+
+def test_a_good_invoice_passes_every_check():
+    report = check_invoice(invoice(), full_options())
+    assert report.ok
+    assert {f.status for f in report.findings} == {"pass"}
+    assert {f.check for f in report.findings} == {
+        "totals.amount", "totals.tax", "totals.with_tax", "totals.positive", "line.amount", "line.tax",
+        "seller.tax_id", "buyer.tax_id", "date.plausible", "parties.debtor", "parties.supplier", "duplicate.ledger"}
+
+
+def test_without_context_the_contextual_checks_are_skipped_not_passed():
+    report = check_invoice(invoice())
+    assert report.ok
+    skipped = {f.check for f in report.skipped}
+    assert skipped == {"date.plausible", "parties.debtor", "parties.supplier", "duplicate.ledger"}
+
+
+def failing(report, check):
+    return [f for f in report.of(check) if f.status == "fail"]
+
+
+def test_totals_amount_fails_when_lines_do_not_add_up():
+    inv = invoice()
+    bad = inv.model_copy(update={"total_amount_fen": inv.total_amount_fen + 100,
+                                 "total_with_tax_fen": inv.total_with_tax_fen + 100})
+    report = check_invoice(bad, full_options())
+    assert failing(report, "totals.amount") and not failing(report, "totals.with_tax")
+    assert "2100.00" in report.finding("totals.amount").message and "2101.00" in report.finding("totals.amount").message
+
+
+def test_totals_tax_fails():
+    inv = invoice()
+    report = check_invoice(inv.model_copy(update={"total_tax_fen": inv.total_tax_fen - 1,
+                                                  "total_with_tax_fen": inv.total_with_tax_fen - 1}), full_options())
+    assert failing(report, "totals.tax")
+
+
+def test_totals_with_tax_fails():
+    inv = invoice()
+    report = check_invoice(inv.model_copy(update={"total_with_tax_fen": inv.total_with_tax_fen + 1}), full_options())
+    assert [f.check for f in report.failed] == ["totals.with_tax"]
+
+
+def test_red_letter_invoice_fails_positive():
+    l = line("*电子元件*贴片电容", "-10", "1.50", "0.13")
+    inv = invoice(lines=(l,))
+    report = check_invoice(inv, full_options())
+    assert [f.check for f in report.failed] == ["totals.positive"]
+
+
+def test_line_tax_within_one_fen_passes_and_beyond_fails():
+    base = line("*服务*咨询费", "3", "33.33", "0.06")  # 99.99 x 6% = 5.9994 -> 6.00
+    assert base.tax_fen == 600
+    for tax, ok in ((600, True), (599, True), (601, True), (598, False), (700, False)):
+        l = base.model_copy(update={"tax_fen": tax})
+        inv = invoice(lines=(l,))
+        f = check_invoice(inv).finding("line.tax")
+        assert (f.status == "pass") == ok, tax
+
+
+def test_line_tax_rounds_half_up():
+    l = line("*服务*咨询费", "1", "0.25", "0.06")  # 25 fen x 6% = 1.5 fen -> 2 fen
+    assert l.tax_fen == 2
+    assert check_invoice(invoice(lines=(l,)), CheckOptions(tolerance_fen=0)).finding("line.tax").status == "pass"
+    assert check_invoice(invoice(lines=(l.model_copy(update={"tax_fen": 1}),)),
+                         CheckOptions(tolerance_fen=0)).finding("line.tax").status == "fail"
+
+
+def test_line_amount_against_quantity_and_price():
+    l = line("*电子元件*贴片电容", "200", "1.50", "0.13")
+    assert check_invoice(invoice(lines=(l,))).finding("line.amount").status == "pass"
+    wrong = l.model_copy(update={"quantity": Decimal("201")})
+    assert check_invoice(invoice(lines=(wrong,))).finding("line.amount").status == "fail"
+    no_price = l.model_copy(update={"unit_price": None})
+    assert check_invoice(invoice(lines=(no_price,))).finding("line.amount").status == "skipped"
+
+
+def test_tax_ids_must_pass_their_check_digit():
+    bad_seller = SELLER.model_copy(update={"tax_id": SELLER.tax_id[:17] + ("0" if SELLER.tax_id[17] != "0" else "1")})
+    report = check_invoice(invoice(seller=bad_seller))
+    assert [f.check for f in report.failed] == ["seller.tax_id"]
+    bad_buyer = BUYER.model_copy(update={"tax_id": "1234567890"})
+    report = check_invoice(invoice(buyer=bad_buyer))
+    assert [f.check for f in report.failed] == ["buyer.tax_id"]
+
+
+@pytest.mark.parametrize("issued,ok", [
+    (date(2026, 9, 10), True), (date(2025, 9, 11), True), (date(2026, 9, 11), False), (date(2025, 9, 9), False),
+])
+def test_date_plausible(issued, ok):
+    f = check_invoice(invoice(issued=issued), CheckOptions(today=TODAY, max_age_days=364)).finding("date.plausible")
+    assert (f.status == "pass") == ok
+
+
+def test_buyer_must_be_the_registered_debtor():
+    other = Enterprise(code("91110108MA01C3D5E"), None)
+    assert check_invoice(invoice(), full_options(debtor=other)).finding("parties.debtor").status == "fail"
+    wrong_name = Enterprise(BUYER.tax_id, "华南精密制造有限公司")
+    assert check_invoice(invoice(), full_options(debtor=wrong_name)).finding("parties.debtor").status == "fail"
+    # names compare after NFKC and without spaces: full-width brackets equal ASCII ones
+    buyer = BUYER.model_copy(update={"name": "华南精密制造（深圳）股份有限公司"})
+    same = Enterprise(BUYER.tax_id, "华南精密制造(深圳)股份有限公司 ")
+    assert check_invoice(invoice(buyer=buyer), full_options(debtor=same)).finding("parties.debtor").status == "pass"
+
+
+def test_seller_must_be_the_registering_supplier():
+    other = Enterprise(code("91310115MA1K4A2B7"), "上海星河电子科技有限公司")
+    f = check_invoice(invoice(), full_options(supplier=other)).finding("parties.supplier")
+    assert f.status == "fail" and other.credit_code in f.message
+
+
+def test_duplicate_against_the_ledger():
+    inv = invoice()
+    fp = invoice_fingerprint(inv)
+    registry = InMemoryRegistry({fp: LiveReceivable("RCV-0001", "confirmed")})
+    f = check_invoice(inv, full_options(registry=registry)).finding("duplicate.ledger")
+    assert f.status == "fail" and "RCV-0001" in f.message and f.details["fingerprint"] == fp
+    other = invoice(number="26442000000099999999")
+    assert check_invoice(other, full_options(registry=registry)).finding("duplicate.ledger").status == "pass"

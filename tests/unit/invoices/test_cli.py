@@ -1,0 +1,120 @@
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cli.invoice_commands import invoice as invoice_group
+
+from . import _render
+from ._samples import BUYER, SELLER, einvoice_xml, invoice
+
+SAMPLES = Path(__file__).parents[3] / "client" / "invoices" / "reference_data" / "samples"
+
+
+def run(*args):
+    result = CliRunner().invoke(invoice_group, [str(a) for a in args])
+    assert "Traceback" not in result.output
+    assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit), result.exception
+    return result
+
+
+def write(tmp_path, name, text):
+    p = tmp_path / name
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+def test_verify_passes_with_exit_0():
+    r = run("verify", SAMPLES / "einvoice.xml", "--today", "2026-09-10", "--debtor", BUYER.tax_id,
+            "--supplier", SELLER.tax_id, "--supplier-name", SELLER.name)
+    assert r.exit_code == 0, r.output
+    assert "PASS  parties.supplier" in r.output and "SKIP  duplicate.ledger" in r.output
+    assert r.output.strip().splitlines()[-1].startswith("PASSED:")
+
+
+def test_verify_json():
+    r = run("verify", SAMPLES / "einvoice.json", "--today", "2026-09-10", "--json")
+    assert r.exit_code == 0
+    doc = json.loads(r.stdout)
+    assert doc["result"] == "pass" and doc["invoice_number"] == "26442000000012345678"
+    assert {f["check"] for f in doc["findings"]} >= {"totals.amount", "buyer.tax_id", "duplicate.ledger"}
+
+
+def test_verify_failing_findings_exit_1(tmp_path):
+    inv = invoice()
+    bad = write(tmp_path, "bad.xml", einvoice_xml(inv, replace={"<TotalTaxAm>203.00<": "<TotalTaxAm>230.00<"}))
+    r = run("verify", bad, "--today", "2026-09-10")
+    assert r.exit_code == 1
+    assert "FAIL  totals.tax" in r.output and r.output.strip().splitlines()[-1].startswith("FAILED:")
+    r = run("verify", SAMPLES / "einvoice.xml", "--today", "2026-09-10", "--debtor", SELLER.tax_id)
+    assert r.exit_code == 1 and "FAIL  parties.debtor" in r.output
+
+
+def test_verify_reports_source_disagreements(tmp_path):
+    inv = invoice()
+    xml = einvoice_xml(inv, replace={"<SellerName>深圳市云帆供应链管理有限公司<": "<SellerName>深圳市云帆物流有限公司<"})
+    r = run("verify", write(tmp_path, "x.xml", xml), "--today", "2026-09-10", "--reference-sources")
+    assert r.exit_code == 1
+    assert "DISAGREE  seller.name" in r.output and "reference-registry: 深圳市云帆供应链管理有限公司" in r.output
+
+
+@pytest.mark.parametrize("content", ["<EInvoice><Header>", '{"format": "recfin.invoice/1"}', "plain text"])
+def test_malformed_file_one_line_exit_2(tmp_path, content):
+    r = run("verify", write(tmp_path, "m.xml", content))
+    assert r.exit_code == 2
+    assert len(r.output.strip().splitlines()) == 1 and "m.xml" in r.output
+
+
+def test_bad_options_and_missing_files_exit_2(tmp_path):
+    assert run("verify", SAMPLES / "einvoice.xml", "--today", "yesterday").exit_code == 2
+    assert run("verify", tmp_path / "none.xml").exit_code == 2
+    assert run("match", SAMPLES / "einvoice.xml", "--po", SAMPLES / "purchase_order.csv").exit_code == 2
+    assert run("match", SAMPLES / "einvoice.xml", "--po", SAMPLES / "purchase_order.csv", "--receipt",
+               SAMPLES / "goods_receipt.csv", "--price-tolerance", "lots").exit_code == 2
+
+
+def test_match_exit_codes(tmp_path):
+    r = run("match", SAMPLES / "einvoice.xml", "--po", SAMPLES / "purchase_order.csv",
+            "--receipt", SAMPLES / "goods_receipt.csv")
+    assert r.exit_code == 0 and "MATCHED: 3 matched, 0 partially matched, 0 unmatched" in r.output
+    short = (SAMPLES / "goods_receipt.csv").read_text(encoding="utf-8").replace("不锈钢螺栓,1000", "不锈钢螺栓,900")
+    r = run("match", SAMPLES / "einvoice.xml", "--po", SAMPLES / "purchase_order.csv",
+            "--receipt", write(tmp_path, "gr.csv", short), "--json")
+    assert r.exit_code == 1
+    doc = json.loads(r.stdout)
+    assert doc["status"] == "partial" and [l["status"] for l in doc["lines"]] == ["matched", "partial", "matched"]
+    r = run("match", SAMPLES / "einvoice.xml", "--po", write(tmp_path, "po.csv", "nonsense"),
+            "--receipt", SAMPLES / "goods_receipt.csv")
+    assert r.exit_code == 2 and "po.csv" in r.output
+
+
+@pytest.mark.skipif(_render.cjk_font() is None, reason="no CJK font (OS package fonts-wqy-zenhei)")
+def test_read_text_layer_pdf(tmp_path):
+    pytest.importorskip("fpdf", reason="fpdf2 (test dependency) renders the text-layer PDF")
+    path = _render.save_text_pdf(invoice(), tmp_path / "inv.pdf")
+    r = run("read", path, "--json")
+    assert r.exit_code == 0
+    doc = json.loads(r.stdout)
+    assert doc["method"] == "text-layer" and doc["flagged"] == []
+    assert doc["invoice"]["total_with_tax_fen"] == 230300
+    r = run("read", path, "--min-confidence", "1.0")
+    assert r.exit_code == 0 and "READ:" in r.output  # a text layer is exact
+
+
+def test_read_without_tesseract_exits_3(tmp_path, monkeypatch):
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    png = tmp_path / "x.png"
+    png.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 20)
+    r = run("read", png)
+    assert r.exit_code == 3 and "tesseract" in r.output
+    r = run("read", write(tmp_path, "x.txt", "hello"))
+    assert r.exit_code == 2
+
+
+def test_register_names_what_is_missing():
+    r = run("register", SAMPLES / "einvoice.xml", "--as", "supplier1/alice")
+    assert r.exit_code == 3 and "network" in r.output and "26442000000012345678" in r.output
+    assert run("register", SAMPLES / "einvoice.xml", "--as", "alice").exit_code == 2
+    assert run("register", SAMPLES / "purchase_order.csv", "--as", "supplier1/alice").exit_code == 2

@@ -1,0 +1,229 @@
+import json
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from client.invoices import (
+    InvoiceError,
+    MalformedInput,
+    NotMatched,
+    Tolerances,
+    evidence_hash,
+    invoice_fingerprint,
+    match_invoice,
+    read_goods_receipt,
+    read_purchase_order,
+    registration_from_match,
+)
+from client.invoices.matching import GoodsReceipt, OrderLine, PurchaseOrder, item_key
+
+from ._samples import invoice, line
+
+PO_CSV = """po_number,line,item_code,item_name,quantity,unit_price
+PO-1,1,C0805,贴片电容,200,1.50
+PO-1,2,B-M6,不锈钢螺栓,1000,0.80
+PO-1,3,SVC-01,软件维护服务费,1,1000.00
+"""
+GR_CSV = """receipt_number,po_number,line,item_code,item_name,quantity
+GR-1,PO-1,1,C0805,贴片电容,200
+GR-1,PO-1,2,B-M6,不锈钢螺栓,1000
+GR-1,PO-1,3,SVC-01,软件维护服务费,1
+"""
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    p = tmp_path / name
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+@pytest.fixture
+def docs(tmp_path):
+    return read_purchase_order(write(tmp_path, "po.csv", PO_CSV)), read_goods_receipt(write(tmp_path, "gr.csv", GR_CSV))
+
+
+def test_everything_matches(docs):
+    po, gr = docs
+    result = match_invoice(invoice(), po, gr)
+    assert result.ok and result.status == "matched"
+    assert [(l.status, l.po_line, l.receipt_line) for l in result.lines] == [
+        ("matched", "1", "1"), ("matched", "2", "2"), ("matched", "3", "3")]
+    assert result.expected_amount_fen == result.invoice_amount_fen == 210000
+    assert gr.po_number == "PO-1" and gr.number == "GR-1"
+
+
+def test_price_outside_tolerance_is_partial(docs):
+    po, gr = docs
+    lines = list(invoice().lines)
+    lines[1] = line("*金属制品*不锈钢螺栓", "1000", "0.81", "0.13", unit="个", spec="M6")
+    result = match_invoice(invoice(lines=tuple(lines)), po, gr)
+    assert result.status == "partial"
+    assert [l.status for l in result.lines] == ["matched", "partial", "matched"]
+    assert "PO price 0.80" in result.lines[1].problems[0]
+    # 0.81 is 1.25% above 0.80: a 2% tolerance accepts the line; the total is 10.00 over, so raise that too
+    loose = match_invoice(invoice(lines=tuple(lines)), po, gr, Tolerances(price_rel=Decimal("0.02"), total_fen=1000))
+    assert loose.status == "matched"
+    tight_total = match_invoice(invoice(lines=tuple(lines)), po, gr, Tolerances(price_rel=Decimal("0.02")))
+    assert tight_total.status == "partial" and tight_total.problems
+
+
+def test_quantity_beyond_received_is_partial(tmp_path, docs):
+    po, _ = docs
+    gr = read_goods_receipt(write(tmp_path, "gr2.csv", GR_CSV.replace("B-M6,不锈钢螺栓,1000", "B-M6,不锈钢螺栓,900")))
+    result = match_invoice(invoice(), po, gr)
+    assert result.lines[1].status == "partial"
+    assert "received 900" in result.lines[1].problems[0]
+    assert match_invoice(invoice(), po, gr, Tolerances(quantity_rel=Decimal("0.2"))).lines[1].status == "matched"
+
+
+def test_quantity_beyond_ordered_is_partial(tmp_path, docs):
+    _, gr = docs
+    po = read_purchase_order(write(tmp_path, "po2.csv", PO_CSV.replace("B-M6,不锈钢螺栓,1000", "B-M6,不锈钢螺栓,500")))
+    result = match_invoice(invoice(), po, gr)
+    assert any("exceeds the ordered 500" in p for p in result.lines[1].problems)
+
+
+def test_not_received_is_partial(tmp_path, docs):
+    po, _ = docs
+    gr = read_goods_receipt(write(tmp_path, "gr3.csv", "\n".join(GR_CSV.splitlines()[:3]) + "\n"))
+    result = match_invoice(invoice(), po, gr)
+    assert result.lines[2].status == "partial" and result.lines[2].receipt_line is None
+    assert "not received" in result.lines[2].problems[0]
+
+
+def test_item_not_on_the_po_is_unmatched(docs):
+    po, gr = docs
+    lines = invoice().lines + (line("*办公用品*打印纸", "10", "25.00", "0.13"),)
+    result = match_invoice(invoice(lines=lines), po, gr)
+    assert result.lines[3].status == "unmatched"
+    assert result.status == "partial"
+    nothing = match_invoice(invoice(lines=(line("*办公用品*打印纸", "10", "25.00", "0.13"),)), po, gr)
+    assert nothing.status == "unmatched"
+    assert nothing.not_invoiced_po_lines == ("1", "2", "3")
+
+
+def test_receipt_for_another_po_is_reported(tmp_path, docs):
+    po, _ = docs
+    gr = read_goods_receipt(write(tmp_path, "gr4.csv", GR_CSV.replace("PO-1", "PO-9")))
+    result = match_invoice(invoice(), po, gr)
+    assert result.status == "partial" and "PO-9" in result.problems[0]
+
+
+def test_chinese_headers_and_json(tmp_path):
+    po_csv = "采购订单号,行号,物料编码,物料名称,数量,单价\nPO-1,1,C0805,贴片电容,200,1.50\n"
+    po = read_purchase_order(write(tmp_path, "po.csv", po_csv))
+    assert po.lines[0] == OrderLine(line="1", item_code="C0805", item_name="贴片电容", quantity=Decimal(200),
+                                    unit_price=Decimal("1.50"))
+    gr_json = {"receipt_number": "GR-1", "po_number": "PO-1",
+               "lines": [{"item_name": "贴片电容", "quantity": 200.0}]}
+    gr = read_goods_receipt(write(tmp_path, "gr.json", json.dumps(gr_json, ensure_ascii=False)))
+    assert gr.lines[0].quantity == Decimal("200.0") and gr.po_number == "PO-1"
+
+
+@pytest.mark.parametrize("text,field", [
+    ("po_number,item_name,quantity\nPO-1,贴片电容,200\n", "unit_price"),
+    ("po_number,item_name,quantity,unit_price\nPO-1,贴片电容,many,1.50\n", "quantity"),
+    ("po_number,item_name,quantity,unit_price\nPO-1,,200,1.50\n", "item_name"),
+    ("po_number,item_name,quantity,unit_price\nPO-1,a,1,1\nPO-2,b,1,1\n", "po_number"),
+    ("item_name,quantity,unit_price\na,1,1\n", "po_number"),
+    ("foo,bar\n1,2\n", "header"),
+    ('{"number": "PO-1", "lines": 3}', "lines"),
+])
+def test_malformed_exports_name_the_field(tmp_path, text, field):
+    with pytest.raises(MalformedInput) as err:
+        read_purchase_order(write(tmp_path, "po.csv", text))
+    assert field in err.value.field
+
+
+def test_empty_and_unreadable_exports(tmp_path):
+    with pytest.raises(MalformedInput):
+        read_purchase_order(write(tmp_path, "po.csv", ""))
+    with pytest.raises(MalformedInput):
+        read_goods_receipt(tmp_path / "missing.csv")
+    bad = tmp_path / "gbk.csv"
+    bad.write_bytes("物料名称".encode("gbk"))
+    with pytest.raises(MalformedInput, match="UTF-8"):
+        read_purchase_order(bad)
+
+
+def test_item_key_drops_the_category():
+    assert item_key("*信息技术服务*软件维护服务费") == item_key(" 软件 维护服务费 ")
+
+
+def test_evidence_hash_depends_on_content_not_format(tmp_path, docs):
+    po, gr = docs
+    inv = invoice()
+    gr_json = {"receipt_number": "GR-1", "po_number": "PO-1", "lines": [
+        {"line": "1", "item_code": "C0805", "item_name": "贴片电容", "quantity": "200"},
+        {"line": "2", "item_code": "B-M6", "item_name": "不锈钢螺栓", "quantity": "1000"},
+        {"line": "3", "item_code": "SVC-01", "item_name": "软件维护服务费", "quantity": "1"}]}
+    gr2 = read_goods_receipt(write(tmp_path, "gr.json", json.dumps(gr_json, ensure_ascii=False)))
+    assert evidence_hash(inv, po, gr) == evidence_hash(inv, po, gr2)
+    changed = GoodsReceipt(number=gr.number, po_number=gr.po_number,
+                           lines=gr.lines[:2] + (gr.lines[2].model_copy(update={"quantity": Decimal(2)}),))
+    assert evidence_hash(inv, po, gr) != evidence_hash(inv, po, changed)
+
+
+def test_registration_from_a_matched_invoice(docs):
+    po, gr = docs
+    inv = invoice()
+    result = match_invoice(inv, po, gr)
+    reg = registration_from_match(inv, po, gr, result, due_date=date(2026, 12, 1))
+    assert reg.debtor == inv.buyer.tax_id and reg.face_amount == 230300
+    assert (reg.issue_date, reg.due_date) == ("2026-09-01", "2026-12-01")
+    (ref,) = reg.invoices
+    assert (ref.number, ref.date, ref.amount, ref.tax, ref.seller_tax_id) == (
+        inv.number, "2026-09-01", 210000, 20300, inv.seller.tax_id)
+    assert reg.fingerprints == (invoice_fingerprint(inv),)
+    assert reg.contract_hash == evidence_hash(inv, po, gr)
+    wire = json.loads(reg.wire())
+    assert "fingerprints" not in wire and wire["invoices"][0]["buyer_tax_id"] == inv.buyer.tax_id
+
+
+def test_registration_is_what_the_contract_accepts(docs):
+    model = pytest.importorskip("chaincode.receivables.model",
+                                reason="the receivables chaincode (chaincode/receivables/model.py) is not there yet")
+    po, gr = docs
+    inv = invoice()
+    reg = registration_from_match(inv, po, gr, match_invoice(inv, po, gr), due_date=date(2026, 12, 1))
+    parsed = model.ReceivableRegistration.model_validate_json(reg.wire())
+    assert parsed.face_amount == reg.face_amount and parsed.contract_hash == reg.contract_hash
+    assert [i.number for i in parsed.invoices] == [inv.number]
+
+
+def test_registration_refuses_an_unmatched_invoice(docs):
+    po, gr = docs
+    inv = invoice(lines=(line("*办公用品*打印纸", "10", "25.00", "0.13"),))
+    with pytest.raises(NotMatched):
+        registration_from_match(inv, po, gr, match_invoice(inv, po, gr), due_date=date(2026, 12, 1))
+    # a match result for another PO is refused too
+    good = match_invoice(invoice(), po, gr)
+    other_po = PurchaseOrder(number="PO-2", lines=po.lines)
+    with pytest.raises(NotMatched):
+        registration_from_match(invoice(), other_po, gr, good, due_date=date(2026, 12, 1))
+    with pytest.raises(InvoiceError, match="due date"):
+        registration_from_match(invoice(), po, gr, good, due_date=date(2026, 9, 1))
+
+
+from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
+
+_cells = st.sampled_from(["po_number", "item_name", "quantity", "unit_price", "PO-1", "贴片电容", "1.5", "-", "",
+                          '"', "\x00", "{", "1e999", "NaN"])
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.lists(_cells, max_size=6), max_size=5), st.booleans())
+def test_any_export_is_read_or_refused_cleanly(tmp_path, rows, as_json):
+    if as_json:
+        text = json.dumps({"number": "PO-1", "lines": [dict(zip(["item_name", "quantity", "unit_price"], r))
+                                                       for r in rows]})
+    else:
+        text = "\n".join(",".join(r) for r in rows)
+    path = write(tmp_path, "po.json" if as_json else "po.csv", text)
+    for reader in (read_purchase_order, read_goods_receipt):
+        try:
+            reader(path)
+        except MalformedInput:
+            pass
