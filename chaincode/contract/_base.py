@@ -1,0 +1,59 @@
+"""Contract: the base class of every contract, with the hooks the router calls around each transaction."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from typing import Any
+
+from chaincode.shim._stub import ChaincodeStub
+
+from ._context import Context
+from ._decorator import TransactionMark, transaction_mark
+from ._errors import ContractError
+
+
+class Contract:
+    """Subclass, set ``name`` (default: the class name) and decorate methods with ``@transaction``."""
+
+    name: str = "Contract"
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "name" not in cls.__dict__:
+            cls.name = cls.__name__
+
+    def __init__(self, name: str | None = None) -> None:
+        if name is not None:
+            self.name = name
+        if not self.name or ":" in self.name:
+            raise ValueError(f"contract name {self.name!r} must be non-empty and contain no ':'")
+
+    def create_context(self, stub: ChaincodeStub) -> Context:
+        """Make the context each transaction receives; override to return a richer ``Context``."""
+        return Context(stub)
+
+    async def before_transaction(self, ctx: Context) -> None:
+        """Runs before every transaction of this contract (e.g. a common access check)."""
+
+    async def after_transaction(self, ctx: Context, result: Any) -> None:
+        """Runs after every successful transaction of this contract, with its result."""
+
+    async def unknown_transaction(self, ctx: Context) -> Any:
+        """Runs when the requested function does not exist; by default fails naming it."""
+        function, _ = ctx.stub.get_function_and_parameters()
+        raise ContractError(f"function {function!r} is not a transaction of contract {self.name!r}")
+
+    def transactions(self) -> dict[str, tuple[TransactionMark, Callable[..., Any]]]:
+        """The decorated methods, by public name, bound to this instance (in definition order)."""
+        found: dict[str, tuple[TransactionMark, Callable[..., Any]]] = {}
+        for cls in reversed(type(self).__mro__):
+            for attribute, value in cls.__dict__.items():
+                mark = transaction_mark(value)
+                if mark is not None:
+                    found.pop(mark.name, None)
+                    found[mark.name] = (mark, getattr(self, attribute))
+        for mark, method in found.values():
+            if not inspect.iscoroutinefunction(method) and not inspect.iscoroutinefunction(inspect.unwrap(method)):
+                raise TypeError(f"transaction {method.__qualname__} must be an async def")
+        return found

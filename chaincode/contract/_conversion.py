@@ -1,0 +1,162 @@
+"""Arguments in, results out: strings from the client become typed values, return values become bytes.
+
+Converters are built once per transaction when the contract is registered, so
+an unsupported annotation fails at start-up, not on the first call.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import re
+import typing
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pydantic
+import pydantic_core
+
+from ._errors import ContractError
+
+_INTEGER = re.compile(r"[+-]?[0-9]+")
+_EMPTY = inspect.Parameter.empty
+
+
+class ConversionError(ContractError):
+    """An argument that does not convert to its parameter's type."""
+
+
+def _excerpt(raw: bytes) -> str:
+    text = raw.decode("utf-8", "replace")
+    return repr(text if len(text) <= 60 else text[:57] + "...")
+
+
+def _as_text(raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ValueError("not valid UTF-8") from exc
+
+
+def _to_int(raw: bytes) -> int:
+    text = _as_text(raw)
+    if not _INTEGER.fullmatch(text):
+        raise ValueError("expected a base-10 integer")
+    return int(text, 10)
+
+
+def _to_bool(raw: bytes) -> bool:
+    text = _as_text(raw).lower()
+    if text not in ("true", "false"):
+        raise ValueError("expected true or false")
+    return text == "true"
+
+
+def _json_of(kind: type) -> Callable[[bytes], Any]:
+    def convert(raw: bytes) -> Any:
+        try:
+            value = json.loads(raw)
+        except ValueError as exc:
+            raise ValueError(f"expected a JSON {kind.__name__}") from exc
+        if not isinstance(value, kind):
+            raise ValueError(f"expected a JSON {kind.__name__}, got {type(value).__name__}")
+        return value
+
+    return convert
+
+
+def _pydantic(annotation: Any) -> Callable[[bytes], Any]:
+    adapter = pydantic.TypeAdapter(annotation)
+
+    def convert(raw: bytes) -> Any:
+        try:
+            return adapter.validate_json(raw)
+        except pydantic.ValidationError as exc:
+            problems = "; ".join(
+                f"{'.'.join(str(p) for p in error['loc']) or 'value'}: {error['msg']}" for error in exc.errors()
+            )
+            raise ValueError(problems) from None
+
+    return convert
+
+
+def converter_for(annotation: Any) -> Callable[[bytes], Any]:
+    """The function that turns a raw argument into a value of ``annotation``."""
+    if annotation in (_EMPTY, str, Any):
+        return _as_text
+    if annotation is bytes:
+        return bytes
+    if annotation is bool:
+        return _to_bool
+    if annotation is int:
+        return _to_int
+    if annotation is dict:
+        return _json_of(dict)
+    if annotation is list:
+        return _json_of(list)
+    try:
+        return _pydantic(annotation)  # models, list[Model], dict[str, int], Decimal, ...
+    except pydantic.PydanticSchemaGenerationError as exc:
+        raise TypeError(f"cannot convert transaction arguments to {annotation!r}") from exc
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    annotation: Any
+    default: Any
+    convert: Callable[[bytes], Any]
+
+
+@dataclass(frozen=True)
+class Signature:
+    """A transaction's parameters (after ``ctx``) and return annotation."""
+
+    parameters: list[Parameter]
+    returns: Any
+
+    @classmethod
+    def of(cls, method: Callable[..., Any]) -> Signature:
+        function = getattr(method, "__func__", method)
+        hints = typing.get_type_hints(inspect.unwrap(function))
+        signature = inspect.signature(method)
+        params = list(signature.parameters.values())
+        if not params:
+            raise TypeError(f"transaction {function.__qualname__} must take ctx as its first argument")
+        parameters = []
+        for param in params[1:]:
+            if param.kind not in (param.POSITIONAL_ONLY, param.POSITIONAL_OR_KEYWORD):
+                raise TypeError(f"transaction {function.__qualname__}: parameter {param.name} must be positional")
+            annotation = hints.get(param.name, _EMPTY)
+            parameters.append(Parameter(param.name, annotation, param.default, converter_for(annotation)))
+        return cls(parameters, hints.get("return", _EMPTY))
+
+    def convert(self, function_name: str, raw_args: list[bytes]) -> list[Any]:
+        required = sum(1 for p in self.parameters if p.default is _EMPTY)
+        if not required <= len(raw_args) <= len(self.parameters):
+            names = ", ".join(p.name for p in self.parameters) or "none"
+            expected = str(len(self.parameters)) if required == len(self.parameters) else f"{required}-{len(self.parameters)}"
+            raise ConversionError(
+                f"{function_name} takes {expected} arguments ({names}), got {len(raw_args)}"
+            )
+        values = []
+        for param, raw in zip(self.parameters, raw_args):
+            try:
+                values.append(param.convert(raw))
+            except ValueError as exc:
+                raise ConversionError(f"{function_name}: argument {param.name!r} = {_excerpt(raw)}: {exc}") from None
+        return values
+
+
+def encode_result(value: Any) -> bytes:
+    """bytes as is, str as UTF-8, None as empty, anything else as compact JSON."""
+    if value is None:
+        return b""
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return bytes(value)
+    if isinstance(value, str):
+        return value.encode("utf-8")
+    if isinstance(value, pydantic.BaseModel):
+        return value.model_dump_json().encode("utf-8")
+    return pydantic_core.to_json(value)

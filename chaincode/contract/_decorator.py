@@ -1,0 +1,53 @@
+"""The ``transaction`` decorator: marks a contract method as callable, as submit or evaluate."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, overload
+
+SUBMIT = "submit"
+EVALUATE = "evaluate"
+_MARK = "__chaincode_transaction__"
+
+
+@dataclass(frozen=True)
+class TransactionMark:
+    """What the decorator records on the method: the public name and whether it only reads."""
+
+    name: str
+    evaluate: bool
+
+    @property
+    def tag(self) -> str:
+        return EVALUATE if self.evaluate else SUBMIT
+
+
+@overload
+def transaction(function: Callable[..., Any]) -> Callable[..., Any]: ...
+@overload
+def transaction(*, evaluate: bool = False, name: str | None = None) -> Callable[[Callable[..., Any]], Callable[..., Any]]: ...
+
+
+def transaction(function=None, *, evaluate: bool = False, name: str | None = None):
+    """Expose an ``async def`` method as a transaction.
+
+    ``@transaction`` is a submit transaction (its writes are meant to be
+    ordered and committed); ``@transaction(evaluate=True)`` a query that
+    clients evaluate on one peer. ``name`` overrides the public function name.
+    """
+
+    def mark(fn: Callable[..., Any]) -> Callable[..., Any]:
+        if not inspect.iscoroutinefunction(inspect.unwrap(fn)) and not inspect.iscoroutinefunction(fn):
+            raise TypeError(f"transaction {fn.__qualname__} must be an async def")
+        setattr(fn, _MARK, TransactionMark(name or fn.__name__, evaluate))
+        return fn
+
+    if function is not None:
+        return mark(function)
+    return mark
+
+
+def transaction_mark(fn: Any) -> TransactionMark | None:
+    return getattr(fn, _MARK, None)

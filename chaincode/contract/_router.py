@@ -1,0 +1,149 @@
+"""The router: from a transaction's arguments to a contract method, and from its outcome to a Response.
+
+The first argument names the function: ``Contract:Function``, or plain
+``Function`` for the default contract (the first registered).
+``org.hyperledger.fabric:GetMetadata`` describes every contract.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from chaincode.shim._stub import ChaincodeStub
+from chaincode.shim._types import INTERNAL_ERROR, OK, Response
+
+from ._base import Contract
+from ._context import Context
+from ._conversion import Signature, encode_result
+from ._decorator import TransactionMark, transaction
+from ._errors import ContractError
+from ._schema import schema_of
+
+logger = logging.getLogger(__name__)
+
+SYSTEM_CONTRACT_NAME = "org.hyperledger.fabric"
+METADATA_SCHEMA_URL = "https://hyperledger.github.io/fabric-chaincode-node/main/api/contract-schema.json"
+
+
+@dataclass(frozen=True)
+class Route:
+    contract: Contract
+    mark: TransactionMark
+    method: Callable[..., Any]
+    signature: Signature
+
+
+class SystemContract(Contract):
+    """Fabric's reserved contract: ``GetMetadata`` returns the metadata of every contract (and itself)."""
+
+    name = SYSTEM_CONTRACT_NAME
+
+    def __init__(self, router: ContractRouter) -> None:
+        super().__init__()
+        self._router = router
+
+    @transaction(evaluate=True)
+    async def GetMetadata(self, ctx: Context) -> dict:
+        return self._router.metadata()
+
+
+class ContractRouter:
+    """Holds the registered contracts and runs one transaction at a time against them (concurrently safe)."""
+
+    def __init__(self, contracts: Sequence[Contract], *, title: str = "recfin chaincode", version: str = "0.1.0") -> None:
+        if not contracts:
+            raise ValueError("register at least one contract")
+        self.title = title
+        self.version = version
+        self._routes: dict[str, dict[str, Route]] = {}
+        self._contracts: dict[str, Contract] = {}
+        for contract in [*contracts, SystemContract(self)]:
+            self._register(contract)
+        self.default_contract = contracts[0]
+
+    def _register(self, contract: Contract) -> None:
+        if contract.name in self._contracts:
+            raise ValueError(f"two contracts are named {contract.name!r}")
+        self._contracts[contract.name] = contract
+        self._routes[contract.name] = {
+            name: Route(contract, mark, method, Signature.of(method))
+            for name, (mark, method) in contract.transactions().items()
+        }
+
+    @property
+    def contracts(self) -> dict[str, Contract]:
+        return dict(self._contracts)
+
+    def route(self, function: str) -> tuple[Contract, Route | None]:
+        """Resolve ``Contract:Function`` (or ``Function``); raises ContractError for an unknown contract."""
+        contract_name, separator, function_name = function.rpartition(":")
+        if not separator:
+            contract = self.default_contract
+        else:
+            contract = self._contracts.get(contract_name)
+            if contract is None:
+                known = ", ".join(sorted(self._contracts))
+                raise ContractError(f"no contract named {contract_name!r} (contracts: {known})")
+        return contract, self._routes[contract.name].get(function_name)
+
+    async def invoke(self, stub: ChaincodeStub) -> Response:
+        """Run the transaction the stub's arguments name; every failure becomes a status-500 Response."""
+        args = stub.get_args()
+        function = "<none>"
+        try:
+            if not args:
+                raise ContractError("no function given: the first argument must name the transaction")
+            function = args[0].decode("utf-8")
+            contract, route = self.route(function)
+            ctx = contract.create_context(stub)
+            if route is None:
+                result = await contract.unknown_transaction(ctx)
+            else:
+                values = route.signature.convert(function, args[1:])
+                await contract.before_transaction(ctx)
+                result = await route.method(ctx, *values)
+                await contract.after_transaction(ctx, result)
+            payload = encode_result(result)
+        except ContractError as exc:
+            logger.debug("transaction %s %s refused: %s", stub.tx_id, function, exc.message)
+            return Response(INTERNAL_ERROR, exc.message)
+        except Exception as exc:  # any bug must still answer the peer
+            logger.exception("transaction %s %s failed", stub.tx_id, function)
+            return Response(INTERNAL_ERROR, f"{type(exc).__name__}: {exc}")
+        return Response(OK, "", payload)
+
+    def metadata(self) -> dict[str, Any]:
+        """Contract metadata in the shape Fabric's contract APIs publish from GetMetadata."""
+        components: dict[str, Any] = {}
+        contracts = {}
+        for name, routes in self._routes.items():
+            transactions = []
+            for function_name, route in routes.items():
+                entry: dict[str, Any] = {
+                    "name": function_name,
+                    "tag": [route.mark.tag],
+                    "parameters": [
+                        {"name": p.name, "schema": schema_of(p.annotation, components)}
+                        for p in route.signature.parameters
+                    ],
+                }
+                returns = route.signature.returns
+                if returns not in (None, type(None), inspect.Parameter.empty):
+                    entry["returns"] = schema_of(returns, components)
+                transactions.append(entry)
+            contracts[name] = {
+                "name": name,
+                "info": {"title": name, "version": self.version},
+                "default": self._contracts[name] is self.default_contract,
+                "transactions": transactions,
+            }
+        return {
+            "$schema": METADATA_SCHEMA_URL,
+            "info": {"title": self.title, "version": self.version},
+            "contracts": contracts,
+            "components": {"schemas": components},
+        }

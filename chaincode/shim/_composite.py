@@ -1,0 +1,60 @@
+"""Composite keys, encoded as Fabric's shims encode them so all languages share one key space.
+
+A composite key is ``U+0000 objectType U+0000 attr1 U+0000 attr2 U+0000 ...``.
+Simple keys must not start with U+0000, which keeps range queries over simple
+keys from ever returning composite keys.
+"""
+
+from __future__ import annotations
+
+COMPOSITE_KEY_NAMESPACE = "\x00"
+MIN_UNICODE_RUNE = "\x00"
+MAX_UNICODE_RUNE = "\U0010ffff"
+# A range query with an empty start key starts here, past every composite key.
+EMPTY_KEY_SUBSTITUTE = "\x01"
+
+
+def _validate_component(component: str, what: str) -> None:
+    if not isinstance(component, str):
+        raise TypeError(f"composite key {what} must be a str, got {type(component).__name__}")
+    try:
+        component.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ValueError(f"composite key {what} {component!r} is not valid UTF-8") from exc
+    if MIN_UNICODE_RUNE in component or MAX_UNICODE_RUNE in component:
+        raise ValueError(f"composite key {what} {component!r} must not contain U+0000 or U+10FFFF")
+
+
+def create_composite_key(object_type: str, attributes: list[str] | tuple[str, ...]) -> str:
+    """Join ``object_type`` and ``attributes`` into one key (partial keys are prefixes of full ones)."""
+    _validate_component(object_type, "object type")
+    parts = [COMPOSITE_KEY_NAMESPACE, object_type, MIN_UNICODE_RUNE]
+    for attribute in attributes:
+        _validate_component(attribute, "attribute")
+        parts.append(attribute)
+        parts.append(MIN_UNICODE_RUNE)
+    return "".join(parts)
+
+
+def split_composite_key(key: str) -> tuple[str, list[str]]:
+    """Undo :func:`create_composite_key`: ``(object_type, attributes)``."""
+    if not key.startswith(COMPOSITE_KEY_NAMESPACE):
+        raise ValueError(f"{key!r} is not a composite key")
+    components = key[1:].split(MIN_UNICODE_RUNE)
+    if components and components[-1] == "":
+        components.pop()
+    if not components:
+        raise ValueError(f"{key!r} is not a composite key")
+    return components[0], components[1:]
+
+
+def partial_key_range(object_type: str, attributes: list[str] | tuple[str, ...]) -> tuple[str, str]:
+    """The start and end keys that cover every key with this prefix."""
+    start = create_composite_key(object_type, attributes)
+    return start, start + MAX_UNICODE_RUNE
+
+
+def validate_simple_key(key: str) -> None:
+    """Range queries take simple keys only: a key starting with U+0000 would reach composite keys."""
+    if key.startswith(COMPOSITE_KEY_NAMESPACE):
+        raise ValueError(f"range key {key!r} starts with U+0000, which is reserved for composite keys")

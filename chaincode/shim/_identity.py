@@ -1,0 +1,111 @@
+"""ClientIdentity: who submitted the transaction, read from the creator's X.509 certificate."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from cryptography import x509
+from cryptography.x509.oid import NameOID
+from fabric_protos.msp import identities_pb2
+
+logger = logging.getLogger(__name__)
+
+# Fabric CA writes enrolment attributes as JSON {"attrs": {...}} into this extension.
+ATTRIBUTES_OID = x509.ObjectIdentifier("1.2.3.4.5.6.7.8.1")
+
+
+def _attributes_of(certificate: x509.Certificate) -> dict[str, str]:
+    try:
+        extension = certificate.extensions.get_extension_for_oid(ATTRIBUTES_OID)
+    except x509.ExtensionNotFound:
+        return {}
+    raw = extension.value.value if isinstance(extension.value, x509.UnrecognizedExtension) else b""
+    try:
+        attrs = json.loads(raw).get("attrs", {})
+    except (ValueError, AttributeError):
+        logger.warning("ignoring a malformed Fabric CA attribute extension")
+        return {}
+    return {str(name): str(value) for name, value in attrs.items()} if isinstance(attrs, dict) else {}
+
+
+# The attribute types Go's pkix.Name keeps, in the order its ToRDNSequence emits them.
+_DN_ORDER = (
+    (NameOID.COUNTRY_NAME, "C"),
+    (NameOID.STATE_OR_PROVINCE_NAME, "ST"),
+    (NameOID.LOCALITY_NAME, "L"),
+    (NameOID.STREET_ADDRESS, "STREET"),
+    (NameOID.POSTAL_CODE, "POSTALCODE"),
+    (NameOID.ORGANIZATION_NAME, "O"),
+    (NameOID.ORGANIZATIONAL_UNIT_NAME, "OU"),
+    (NameOID.COMMON_NAME, "CN"),
+    (NameOID.SERIAL_NUMBER, "SERIALNUMBER"),
+)
+_DN_SPECIAL = set(',+"\\<>;')
+
+
+def _escape_dn_value(value: str) -> str:
+    escaped = []
+    for index, char in enumerate(value):
+        at_edge = (index == 0 and char in " #") or (index == len(value) - 1 and char == " ")
+        escaped.append("\\" + char if at_edge or char in _DN_SPECIAL else char)
+    return "".join(escaped)
+
+
+def fabric_dn(name: x509.Name) -> str:
+    """A DN as Fabric's Go cid library writes it: Go's canonical attribute order, reversed, RFC 2253 escaping.
+
+    Go rebuilds the name from the fields it knows (so the certificate's own
+    attribute order does not matter, and other attribute types are left out);
+    values of one type share an RDN, joined with ``+``.
+    """
+    rdns = []
+    for oid, label in _DN_ORDER:
+        values = [str(attribute.value) for attribute in name.get_attributes_for_oid(oid)]
+        if oid in (NameOID.COMMON_NAME, NameOID.SERIAL_NUMBER):
+            values = values[:1]  # pkix.Name holds a single common name and serial number
+        if values:
+            rdns.append("+".join(f"{label}={_escape_dn_value(value)}" for value in values))
+    return ",".join(reversed(rdns))
+
+
+class ClientIdentity:
+    """The creator of the proposal: MSP ID, certificate, a stable id and Fabric CA attributes.
+
+    Build it with :meth:`from_serialized` from ``stub.get_creator()``.
+    """
+
+    def __init__(self, msp_id: str, certificate: x509.Certificate) -> None:
+        self.msp_id = msp_id
+        self.certificate = certificate
+        self._attributes = _attributes_of(certificate)
+
+    @classmethod
+    def from_serialized(cls, creator: bytes) -> ClientIdentity:
+        identity = identities_pb2.SerializedIdentity.FromString(creator)
+        if not identity.mspid:
+            raise ValueError("the creator identity has no MSP ID")
+        try:
+            certificate = x509.load_pem_x509_certificate(identity.id_bytes)
+        except ValueError as exc:
+            raise ValueError(f"the creator identity of {identity.mspid} is not a PEM X.509 certificate") from exc
+        return cls(identity.mspid, certificate)
+
+    @property
+    def id(self) -> str:
+        """``x509::<subject DN>::<issuer DN>`` as Fabric's cid library forms it (before its base64 step)."""
+        return f"x509::{fabric_dn(self.certificate.subject)}::{fabric_dn(self.certificate.issuer)}"
+
+    @property
+    def attributes(self) -> dict[str, str]:
+        return dict(self._attributes)
+
+    def get_attribute(self, name: str) -> str | None:
+        return self._attributes.get(name)
+
+    def assert_attribute_value(self, name: str, value: str) -> bool:
+        """True when the attribute exists and equals ``value`` exactly."""
+        return self._attributes.get(name) == value
+
+    def __repr__(self) -> str:
+        return f"ClientIdentity(msp_id={self.msp_id!r}, id={self.id!r})"

@@ -1,0 +1,84 @@
+"""Async iterators over the peer's batched query responses (range, rich query, history)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Generic, TypeVar
+
+from fabric_protos.peer import chaincode_shim_pb2 as shim_pb2
+
+from ._transport import PeerTransport
+
+T = TypeVar("T")
+Msg = shim_pb2.ChaincodeMessage
+
+
+class QueryIterator(Generic[T]):
+    """Yields decoded rows, asking the peer for the next batch (QUERY_STATE_NEXT) while it says has_more.
+
+    The first request is sent on the first ``__anext__`` so that creating an
+    iterator costs nothing. ``close()`` releases the peer's iterator early;
+    after the last batch the peer has already released it.
+    """
+
+    def __init__(
+        self,
+        transport: PeerTransport,
+        message_type: int,
+        request: bytes,
+        decode: Callable[[bytes], T],
+    ) -> None:
+        self._transport = transport
+        self._message_type = message_type
+        self._request = request
+        self._decode = decode
+        self._rows: list[bytes] = []
+        self._position = 0
+        self._started = False
+        self._has_more = False
+        self._iterator_id = ""
+        self._closed = False
+        self.response_metadata: bytes = b""  # QueryResponseMetadata of paginated queries
+
+    def __aiter__(self) -> QueryIterator[T]:
+        return self
+
+    async def __anext__(self) -> T:
+        if not self._started:
+            self._started = True
+            self._accept(await self._transport.request(self._message_type, self._request))
+        while self._position >= len(self._rows):
+            if not self._has_more or self._closed:
+                raise StopAsyncIteration
+            next_request = shim_pb2.QueryStateNext(id=self._iterator_id).SerializeToString()
+            self._accept(await self._transport.request(Msg.QUERY_STATE_NEXT, next_request))
+        row = self._rows[self._position]
+        self._position += 1
+        return self._decode(row)
+
+    def _accept(self, payload: bytes) -> None:
+        response = shim_pb2.QueryResponse.FromString(payload)
+        self._rows = [result.resultBytes for result in response.results]
+        self._position = 0
+        self._has_more = response.has_more
+        self._iterator_id = response.id
+        if response.metadata:
+            self.response_metadata = response.metadata
+
+    async def close(self) -> None:
+        """Tell the peer to drop the iterator if it still holds unread batches."""
+        if self._closed:
+            return
+        self._closed = True
+        if self._started and self._has_more:
+            close_request = shim_pb2.QueryStateClose(id=self._iterator_id).SerializeToString()
+            await self._transport.request(Msg.QUERY_STATE_CLOSE, close_request)
+
+    async def collect(self) -> list[T]:
+        return [row async for row in self]
+
+    async def __aenter__(self) -> QueryIterator[T]:
+        return self
+
+    async def __aexit__(self, *exc_info) -> None:
+        await self.close()

@@ -1,0 +1,365 @@
+"""ChaincodeStub: what a transaction can ask of the ledger, one peer round trip per coroutine.
+
+Fabric semantics worth remembering when reading or writing contracts:
+reads see the state committed before this transaction (a transaction never
+reads its own writes), writes become the transaction's write set and reach
+the ledger only if the transaction is endorsed, ordered and validated.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from fabric_protos.ledger.queryresult import kv_query_result_pb2
+from fabric_protos.peer import chaincode_pb2, chaincode_shim_pb2 as shim_pb2, proposal_response_pb2
+
+from . import _composite as composite
+from ._errors import PeerError
+from ._iterators import QueryIterator
+from ._peer_options import PeerOptions
+from ._proposal import ProposalDetails, timestamp_to_datetime
+from ._types import INTERNAL_ERROR, KV, KeyModification, QueryMetadata, Response
+
+if TYPE_CHECKING:
+    from fabric_protos.peer import proposal_pb2
+
+    from ._transport import PeerTransport
+
+Msg = shim_pb2.ChaincodeMessage
+WriteRecord = shim_pb2.WriteRecord
+VALIDATION_PARAMETER = "VALIDATION_PARAMETER"
+
+
+def _decode_kv(row: bytes) -> KV:
+    kv = kv_query_result_pb2.KV.FromString(row)
+    return KV(kv.key, kv.value)
+
+
+def _decode_history(row: bytes) -> KeyModification:
+    mod = kv_query_result_pb2.KeyModification.FromString(row)
+    timestamp = timestamp_to_datetime(mod.timestamp) if mod.HasField("timestamp") else None
+    return KeyModification(mod.tx_id, mod.value, timestamp, mod.is_delete)
+
+
+def _require(value: str, what: str) -> None:
+    if not value:
+        raise ValueError(f"{what} must not be an empty string")
+
+
+class ChaincodeStub:
+    """One transaction's view of the ledger. Created by the runtime, handed to contracts as ``ctx.stub``."""
+
+    def __init__(
+        self,
+        transport: PeerTransport,
+        *,
+        channel_id: str,
+        tx_id: str,
+        args: list[bytes],
+        proposal: ProposalDetails | None = None,
+        options: PeerOptions | None = None,
+    ) -> None:
+        self._transport = transport
+        self._channel_id = channel_id
+        self._tx_id = tx_id
+        self._args = list(args)
+        self._proposal = proposal or ProposalDetails()
+        self._options = options or PeerOptions()
+        self._event: tuple[str, bytes] | None = None
+        # Writes waiting for WRITE_BATCH_STATE, keyed so a later write of the same
+        # key (and kind) replaces an earlier one, as the peer's write set would.
+        self._write_batch: dict[tuple[str, str, str], shim_pb2.WriteRecord] = {}
+
+    # -- what the transaction was asked (no round trip)
+
+    @property
+    def tx_id(self) -> str:
+        return self._tx_id
+
+    @property
+    def channel_id(self) -> str:
+        return self._channel_id
+
+    def get_args(self) -> list[bytes]:
+        return list(self._args)
+
+    def get_string_args(self) -> list[str]:
+        return [arg.decode("utf-8") for arg in self._args]
+
+    def get_function_and_parameters(self) -> tuple[str, list[str]]:
+        args = self.get_string_args()
+        return (args[0], args[1:]) if args else ("", [])
+
+    def get_creator(self) -> bytes:
+        """The submitter's serialized identity (msp.SerializedIdentity bytes)."""
+        return self._proposal.creator
+
+    def get_signed_proposal(self) -> proposal_pb2.SignedProposal | None:
+        return self._proposal.signed_proposal
+
+    def get_transient(self) -> dict[str, bytes]:
+        """Transient data: sent to the endorsers only, never written to the ledger."""
+        return dict(self._proposal.transient)
+
+    def get_tx_timestamp(self) -> datetime:
+        """The client's proposal timestamp (UTC, aware): the same on every endorser, unlike the clock."""
+        if self._proposal.timestamp is None:
+            raise ValueError("the proposal carries no timestamp")
+        return self._proposal.timestamp
+
+    def get_binding(self) -> bytes:
+        return self._proposal.binding
+
+    def set_event(self, name: str, payload: bytes) -> None:
+        """Attach the transaction's event; a later call replaces an earlier one."""
+        _require(name, "event name")
+        self._event = (name, bytes(payload))
+
+    @property
+    def event(self) -> tuple[str, bytes] | None:
+        return self._event
+
+    @staticmethod
+    def create_composite_key(object_type: str, attributes: list[str]) -> str:
+        return composite.create_composite_key(object_type, attributes)
+
+    @staticmethod
+    def split_composite_key(key: str) -> tuple[str, list[str]]:
+        return composite.split_composite_key(key)
+
+    # -- world state
+
+    async def get_state(self, key: str) -> bytes | None:
+        _require(key, "key")
+        return await self._get(key, "")
+
+    async def get_multiple_states(self, keys: list[str]) -> list[bytes | None]:
+        """Values of ``keys`` in order; one GET_STATE_MULTIPLE per chunk when the peer offers it."""
+        return await self._get_many(list(keys), "")
+
+    async def put_state(self, key: str, value: bytes) -> None:
+        _require(key, "key")
+        await self._write(WriteRecord.PUT_STATE, key, "", value=bytes(value))
+
+    async def del_state(self, key: str) -> None:
+        _require(key, "key")
+        await self._write(WriteRecord.DEL_STATE, key, "")
+
+    def get_state_by_range(self, start: str, end: str) -> QueryIterator[KV]:
+        """Keys in [start, end), sorted; "" means unbounded. Composite keys are never included."""
+        start, end = self._simple_range(start, end)
+        return self._range_iterator("", start, end, b"")
+
+    async def get_state_by_range_with_pagination(
+        self, start: str, end: str, page_size: int, bookmark: str = ""
+    ) -> tuple[list[KV], QueryMetadata]:
+        start, end = self._simple_range(start, end)
+        return await self._paginated_range(start, end, page_size, bookmark)
+
+    def get_state_by_partial_composite_key(self, object_type: str, attributes: list[str]) -> QueryIterator[KV]:
+        start, end = composite.partial_key_range(object_type, attributes)
+        return self._range_iterator("", start, end, b"")
+
+    async def get_state_by_partial_composite_key_with_pagination(
+        self, object_type: str, attributes: list[str], page_size: int, bookmark: str = ""
+    ) -> tuple[list[KV], QueryMetadata]:
+        start, end = composite.partial_key_range(object_type, attributes)
+        return await self._paginated_range(start, end, page_size, bookmark)
+
+    def get_query_result(self, query: str) -> QueryIterator[KV]:
+        """A rich (JSON selector) query: CouchDB state databases only."""
+        request = shim_pb2.GetQueryResult(query=query).SerializeToString()
+        return QueryIterator(self._transport, Msg.GET_QUERY_RESULT, request, _decode_kv)
+
+    def get_history_for_key(self, key: str) -> QueryIterator[KeyModification]:
+        """Every committed write of ``key``, newest first (needs the peer's history database)."""
+        _require(key, "key")
+        request = shim_pb2.GetHistoryForKey(key=key).SerializeToString()
+        return QueryIterator(self._transport, Msg.GET_HISTORY_FOR_KEY, request, _decode_history)
+
+    async def get_state_validation_parameter(self, key: str) -> bytes | None:
+        _require(key, "key")
+        return await self._get_validation_parameter(key, "")
+
+    async def set_state_validation_parameter(self, key: str, policy: bytes) -> None:
+        _require(key, "key")
+        await self._write_validation_parameter(key, "", policy)
+
+    # -- private data
+
+    async def get_private_data(self, collection: str, key: str) -> bytes | None:
+        _require(collection, "collection")
+        _require(key, "key")
+        return await self._get(key, collection)
+
+    async def get_multiple_private_data(self, collection: str, keys: list[str]) -> list[bytes | None]:
+        _require(collection, "collection")
+        return await self._get_many(list(keys), collection)
+
+    async def get_private_data_hash(self, collection: str, key: str) -> bytes | None:
+        """SHA-256 of the private value; readable by every peer on the channel, members or not."""
+        _require(collection, "collection")
+        _require(key, "key")
+        request = shim_pb2.GetState(key=key, collection=collection).SerializeToString()
+        payload = await self._transport.request(Msg.GET_PRIVATE_DATA_HASH, request)
+        return payload or None
+
+    async def put_private_data(self, collection: str, key: str, value: bytes) -> None:
+        _require(collection, "collection")
+        _require(key, "key")
+        await self._write(WriteRecord.PUT_STATE, key, collection, value=bytes(value))
+
+    async def del_private_data(self, collection: str, key: str) -> None:
+        _require(collection, "collection")
+        _require(key, "key")
+        await self._write(WriteRecord.DEL_STATE, key, collection)
+
+    async def purge_private_data(self, collection: str, key: str) -> None:
+        """Delete the value and its history from every peer's private store (the hash stays on chain)."""
+        _require(collection, "collection")
+        _require(key, "key")
+        await self._write(WriteRecord.PURGE_PRIVATE_DATA, key, collection)
+
+    def get_private_data_by_range(self, collection: str, start: str, end: str) -> QueryIterator[KV]:
+        _require(collection, "collection")
+        start, end = self._simple_range(start, end)
+        return self._range_iterator(collection, start, end, b"")
+
+    def get_private_data_by_partial_composite_key(
+        self, collection: str, object_type: str, attributes: list[str]
+    ) -> QueryIterator[KV]:
+        _require(collection, "collection")
+        start, end = composite.partial_key_range(object_type, attributes)
+        return self._range_iterator(collection, start, end, b"")
+
+    async def get_private_data_validation_parameter(self, collection: str, key: str) -> bytes | None:
+        _require(collection, "collection")
+        _require(key, "key")
+        return await self._get_validation_parameter(key, collection)
+
+    async def set_private_data_validation_parameter(self, collection: str, key: str, policy: bytes) -> None:
+        _require(collection, "collection")
+        _require(key, "key")
+        await self._write_validation_parameter(key, collection, policy)
+
+    # -- other chaincodes
+
+    async def invoke_chaincode(self, name: str, args: list[bytes | str], channel: str = "") -> Response:
+        """Call another chaincode in this transaction (same channel: its writes join this transaction)."""
+        _require(name, "chaincode name")
+        target = f"{name}/{channel}" if channel else name
+        spec = chaincode_pb2.ChaincodeSpec(
+            chaincode_id=chaincode_pb2.ChaincodeID(name=target),
+            input=chaincode_pb2.ChaincodeInput(args=[a.encode("utf-8") if isinstance(a, str) else bytes(a) for a in args]),
+        )
+        payload = await self._transport.request(Msg.INVOKE_CHAINCODE, spec.SerializeToString())
+        reply = Msg.FromString(payload)
+        if reply.type == Msg.COMPLETED:
+            response = proposal_response_pb2.Response.FromString(reply.payload)
+            return Response(response.status, response.message, response.payload)
+        # The called chaincode failed before producing a response.
+        return Response(INTERNAL_ERROR, reply.payload.decode("utf-8", "replace"), b"")
+
+    # -- end of transaction (called by the runtime, not by contracts)
+
+    async def flush_writes(self) -> None:
+        """Send the batched writes as WRITE_BATCH_STATE messages of at most the peer's maximum size."""
+        records = list(self._write_batch.values())
+        self._write_batch.clear()
+        limit = self._options.max_size_write_batch or len(records)
+        for offset in range(0, len(records), max(limit, 1)):
+            batch = shim_pb2.WriteBatchState(rec=records[offset : offset + limit])
+            await self._transport.request(Msg.WRITE_BATCH_STATE, batch.SerializeToString())
+
+    # -- helpers
+
+    async def _get(self, key: str, collection: str) -> bytes | None:
+        request = shim_pb2.GetState(key=key, collection=collection).SerializeToString()
+        payload = await self._transport.request(Msg.GET_STATE, request)
+        # The peer cannot tell an empty value from an absent one: both arrive empty.
+        return payload or None
+
+    async def _get_many(self, keys: list[str], collection: str) -> list[bytes | None]:
+        for key in keys:
+            _require(key, "key")
+        if not self._options.use_get_multiple_keys:
+            return [await self._get(key, collection) for key in keys]
+        limit = self._options.max_size_get_multiple_keys or len(keys) or 1
+        values: list[bytes | None] = []
+        for offset in range(0, len(keys), limit):
+            chunk = keys[offset : offset + limit]
+            request = shim_pb2.GetStateMultiple(keys=chunk, collection=collection).SerializeToString()
+            result = shim_pb2.GetStateMultipleResult.FromString(
+                await self._transport.request(Msg.GET_STATE_MULTIPLE, request)
+            )
+            if len(result.values) != len(chunk):
+                raise PeerError(f"GET_STATE_MULTIPLE returned {len(result.values)} values for {len(chunk)} keys")
+            values.extend(value or None for value in result.values)
+        return values
+
+    async def _write(
+        self,
+        record_type: int,
+        key: str,
+        collection: str,
+        *,
+        value: bytes = b"",
+        metadata: shim_pb2.StateMetadata | None = None,
+    ) -> None:
+        if self._options.use_write_batch:
+            record = WriteRecord(key=key, value=value, collection=collection, type=record_type)
+            if metadata is not None:
+                record.metadata.CopyFrom(metadata)
+            # PUT and DEL of one key overwrite each other; metadata and purge are separate entries.
+            kind = "state" if record_type in (WriteRecord.PUT_STATE, WriteRecord.DEL_STATE) else str(record_type)
+            self._write_batch.pop((kind, collection, key), None)
+            self._write_batch[(kind, collection, key)] = record
+            return
+        if record_type == WriteRecord.PUT_STATE:
+            message_type = Msg.PUT_STATE
+            request = shim_pb2.PutState(key=key, value=value, collection=collection)
+        elif record_type == WriteRecord.DEL_STATE:
+            message_type = Msg.DEL_STATE
+            request = shim_pb2.DelState(key=key, collection=collection)
+        elif record_type == WriteRecord.PURGE_PRIVATE_DATA:
+            message_type = Msg.PURGE_PRIVATE_DATA
+            request = shim_pb2.DelState(key=key, collection=collection)
+        else:
+            message_type = Msg.PUT_STATE_METADATA
+            request = shim_pb2.PutStateMetadata(key=key, collection=collection, metadata=metadata)
+        await self._transport.request(message_type, request.SerializeToString())
+
+    async def _get_validation_parameter(self, key: str, collection: str) -> bytes | None:
+        request = shim_pb2.GetStateMetadata(key=key, collection=collection).SerializeToString()
+        result = shim_pb2.StateMetadataResult.FromString(await self._transport.request(Msg.GET_STATE_METADATA, request))
+        for entry in result.entries:
+            if entry.metakey == VALIDATION_PARAMETER:
+                return entry.value or None
+        return None
+
+    async def _write_validation_parameter(self, key: str, collection: str, policy: bytes) -> None:
+        metadata = shim_pb2.StateMetadata(metakey=VALIDATION_PARAMETER, value=bytes(policy))
+        await self._write(WriteRecord.PUT_STATE_METADATA, key, collection, metadata=metadata)
+
+    @staticmethod
+    def _simple_range(start: str, end: str) -> tuple[str, str]:
+        composite.validate_simple_key(start)
+        composite.validate_simple_key(end)
+        return (start or composite.EMPTY_KEY_SUBSTITUTE), end
+
+    def _range_iterator(self, collection: str, start: str, end: str, metadata: bytes) -> QueryIterator[KV]:
+        request = shim_pb2.GetStateByRange(startKey=start, endKey=end, collection=collection, metadata=metadata)
+        return QueryIterator(self._transport, Msg.GET_STATE_BY_RANGE, request.SerializeToString(), _decode_kv)
+
+    async def _paginated_range(
+        self, start: str, end: str, page_size: int, bookmark: str
+    ) -> tuple[list[KV], QueryMetadata]:
+        if page_size <= 0:
+            raise ValueError("page_size must be a positive number")
+        query_metadata = shim_pb2.QueryMetadata(pageSize=page_size, bookmark=bookmark).SerializeToString()
+        iterator = self._range_iterator("", start, end, query_metadata)
+        rows = await iterator.collect()
+        response_metadata = shim_pb2.QueryResponseMetadata.FromString(iterator.response_metadata)
+        return rows, QueryMetadata(response_metadata.fetched_records_count, response_metadata.bookmark)
+

@@ -1,0 +1,167 @@
+"""The chaincode-as-a-service gRPC server: the peer dials it and calls Connect.
+
+``python -m chaincode --contract chaincode.receivables:ReceivablesContract``
+reads the package ID from ``CHAINCODE_ID``, the listen address from
+``CHAINCODE_SERVER_ADDRESS`` and, for TLS, PEM file paths from
+``CHAINCODE_TLS_CERT``, ``CHAINCODE_TLS_KEY`` and ``CHAINCODE_TLS_CLIENT_CA``
+(mutual TLS when the last is set). SIGTERM and SIGINT stop it gracefully.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib
+import logging
+import os
+import signal
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import grpc
+from fabric_protos.peer import chaincode_shim_pb2_grpc
+
+from ._handler import StreamHandler
+
+if TYPE_CHECKING:
+    from chaincode.contract import Contract, ContractRouter
+
+logger = logging.getLogger(__name__)
+
+MAX_MESSAGE_BYTES = 100 * 1024 * 1024  # the peer's default gRPC message limit
+SHUTDOWN_GRACE_SECONDS = 5.0
+
+
+class _ChaincodeService(chaincode_shim_pb2_grpc.ChaincodeServicer):
+    def __init__(self, router: ContractRouter, package_id: str) -> None:
+        self._router = router
+        self._package_id = package_id
+
+    async def Connect(self, request_iterator, context):  # noqa: N802 - the gRPC method name
+        peer = context.peer()
+        logger.info("peer %s connected", peer)
+        handler = StreamHandler(self._router.invoke, self._package_id, context.read, context.write)
+        await handler.run()
+        logger.info("peer %s disconnected", peer)
+
+
+class ChaincodeServer:
+    """Serves the contracts to every peer that connects. ``start`` returns the bound port."""
+
+    def __init__(
+        self,
+        contracts: Sequence[Contract] | ContractRouter,
+        address: str,
+        package_id: str,
+        *,
+        tls_cert: bytes | None = None,
+        tls_key: bytes | None = None,
+        client_ca: bytes | None = None,
+    ) -> None:
+        from chaincode.contract import ContractRouter  # here: chaincode.contract imports this package
+
+        if not package_id:
+            raise ValueError("the chaincode package ID is required (CHAINCODE_ID)")
+        if bool(tls_cert) != bool(tls_key):
+            raise ValueError("TLS needs both a certificate and a key")
+        self.router = contracts if isinstance(contracts, ContractRouter) else ContractRouter(list(contracts))
+        self.address = address
+        self.package_id = package_id
+        self._tls = (tls_cert, tls_key, client_ca)
+        self._server: grpc.aio.Server | None = None
+
+    async def start(self) -> int:
+        server = grpc.aio.server(
+            options=[
+                ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
+                ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
+            ]
+        )
+        chaincode_shim_pb2_grpc.add_ChaincodeServicer_to_server(_ChaincodeService(self.router, self.package_id), server)
+        tls_cert, tls_key, client_ca = self._tls
+        if tls_cert:
+            credentials = grpc.ssl_server_credentials(
+                [(tls_key, tls_cert)], root_certificates=client_ca, require_client_auth=client_ca is not None
+            )
+            port = server.add_secure_port(self.address, credentials)
+        else:
+            port = server.add_insecure_port(self.address)
+        await server.start()
+        self._server = server
+        logger.info("chaincode %s listening on %s (tls=%s)", self.package_id, self.address, bool(tls_cert))
+        return port
+
+    async def stop(self, grace: float | None = SHUTDOWN_GRACE_SECONDS) -> None:
+        if self._server is not None:
+            await self._server.stop(grace)
+            self._server = None
+
+    async def wait_for_termination(self) -> None:
+        if self._server is not None:
+            await self._server.wait_for_termination()
+
+
+async def serve(
+    contracts: Sequence[Contract],
+    address: str,
+    package_id: str,
+    tls_cert: bytes | None = None,
+    tls_key: bytes | None = None,
+    client_ca: bytes | None = None,
+) -> None:
+    """Serve until SIGTERM/SIGINT (or cancellation), then stop, letting running transactions finish."""
+    server = ChaincodeServer(contracts, address, package_id, tls_cert=tls_cert, tls_key=tls_key, client_ca=client_ca)
+    await server.start()
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        try:
+            loop.add_signal_handler(signum, stop.set)
+        except (NotImplementedError, RuntimeError):  # not the main thread, or no signals on this platform
+            pass
+    try:
+        await stop.wait()
+        logger.info("stopping chaincode server")
+    finally:
+        await server.stop()
+
+
+def load_contract(spec: str) -> Contract:
+    """Instantiate ``module:Class`` (a Contract subclass taking no arguments)."""
+    module_name, _, class_name = spec.partition(":")
+    if not module_name or not class_name:
+        raise ValueError(f"--contract {spec!r}: expected module:Class")
+    contract_class = getattr(importlib.import_module(module_name), class_name)
+    return contract_class()
+
+
+def _read_file(variable: str) -> bytes | None:
+    path = os.environ.get(variable)
+    if not path:
+        return None
+    with open(path, "rb") as handle:
+        return handle.read()
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m chaincode", description="Serve contracts as chaincode-as-a-service.")
+    parser.add_argument("--contract", action="append", required=True, metavar="MODULE:CLASS",
+                        help="a contract class to serve (repeatable; the first is the default contract)")
+    parser.add_argument("--log-level", default=os.environ.get("CHAINCODE_LOG_LEVEL", "INFO"))
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    package_id = os.environ.get("CHAINCODE_ID", "")
+    address = os.environ.get("CHAINCODE_SERVER_ADDRESS", "")
+    if not package_id or not address:
+        parser.error("set CHAINCODE_ID (the package ID) and CHAINCODE_SERVER_ADDRESS (host:port to listen on)")
+    contracts = [load_contract(spec) for spec in args.contract]
+    asyncio.run(
+        serve(
+            contracts,
+            address,
+            package_id,
+            tls_cert=_read_file("CHAINCODE_TLS_CERT"),
+            tls_key=_read_file("CHAINCODE_TLS_KEY"),
+            client_ca=_read_file("CHAINCODE_TLS_CLIENT_CA"),
+        )
+    )

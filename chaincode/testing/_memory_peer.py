@@ -1,0 +1,213 @@
+"""The peer's side of the chaincode protocol, answered from memory for one transaction.
+
+It decodes the very request messages the stub sends to a real peer and
+answers with the same reply messages, so contracts under unit test run
+through the production stub. Like a peer, it serves reads from committed
+state (no read-your-writes) and collects writes into a write set.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from fabric_protos.ledger.queryresult import kv_query_result_pb2
+from fabric_protos.peer import chaincode_shim_pb2 as shim_pb2
+
+from chaincode.shim._errors import PeerError
+from chaincode.shim._stub import VALIDATION_PARAMETER
+
+if TYPE_CHECKING:
+    from ._ledger import MemoryLedger
+
+Msg = shim_pb2.ChaincodeMessage
+WriteRecord = shim_pb2.WriteRecord
+
+
+@dataclass(frozen=True)
+class Write:
+    """One entry of the write set, applied in order at commit."""
+
+    kind: int  # a WriteRecord.Type
+    collection: str
+    key: str
+    value: bytes = b""
+
+
+@dataclass
+class _OpenQuery:
+    rows: list[bytes]
+    metadata: bytes = b""
+
+
+@dataclass
+class MemoryPeerSession:
+    """Answers one transaction's requests; ``writes`` is its write set."""
+
+    ledger: MemoryLedger
+    batch_size: int = 100
+    writes: list[Write] = field(default_factory=list)
+    _queries: dict[str, _OpenQuery] = field(default_factory=dict)
+    _query_ids: itertools.count = field(default_factory=itertools.count)
+
+    async def request(self, message_type: int, payload: bytes) -> bytes:
+        handler = self._handlers().get(message_type)
+        if handler is None:
+            raise PeerError(f"{Msg.Type.Name(message_type)} is not supported by MemoryLedger")
+        return handler(payload)
+
+    def _handlers(self):
+        return {
+            Msg.GET_STATE: self._get_state,
+            Msg.GET_STATE_MULTIPLE: self._get_state_multiple,
+            Msg.PUT_STATE: self._put_state,
+            Msg.DEL_STATE: self._del_state,
+            Msg.PURGE_PRIVATE_DATA: self._purge,
+            Msg.GET_PRIVATE_DATA_HASH: self._get_private_data_hash,
+            Msg.GET_STATE_METADATA: self._get_state_metadata,
+            Msg.PUT_STATE_METADATA: self._put_state_metadata,
+            Msg.WRITE_BATCH_STATE: self._write_batch,
+            Msg.GET_STATE_BY_RANGE: self._get_state_by_range,
+            Msg.GET_HISTORY_FOR_KEY: self._get_history,
+            Msg.QUERY_STATE_NEXT: self._query_next,
+            Msg.QUERY_STATE_CLOSE: self._query_close,
+            Msg.GET_QUERY_RESULT: self._rich_query,
+        }
+
+    # -- reads
+
+    def _values(self, collection: str) -> dict[str, bytes]:
+        if collection:
+            return self.ledger.private_state.get(collection, {})
+        return self.ledger.state
+
+    def _get_state(self, payload: bytes) -> bytes:
+        request = shim_pb2.GetState.FromString(payload)
+        return self._values(request.collection).get(request.key, b"")
+
+    def _get_state_multiple(self, payload: bytes) -> bytes:
+        request = shim_pb2.GetStateMultiple.FromString(payload)
+        values = self._values(request.collection)
+        return shim_pb2.GetStateMultipleResult(values=[values.get(key, b"") for key in request.keys]).SerializeToString()
+
+    def _get_private_data_hash(self, payload: bytes) -> bytes:
+        request = shim_pb2.GetState.FromString(payload)
+        value = self._values(request.collection).get(request.key)
+        return hashlib.sha256(value).digest() if value is not None else b""
+
+    def _get_state_metadata(self, payload: bytes) -> bytes:
+        request = shim_pb2.GetStateMetadata.FromString(payload)
+        policy = self.ledger.validation_parameter(request.collection, request.key)
+        entries = [shim_pb2.StateMetadata(metakey=VALIDATION_PARAMETER, value=policy)] if policy else []
+        return shim_pb2.StateMetadataResult(entries=entries).SerializeToString()
+
+    def _get_state_by_range(self, payload: bytes) -> bytes:
+        request = shim_pb2.GetStateByRange.FromString(payload)
+        start, end = request.startKey, request.endKey
+        page_size = 0
+        if request.metadata:
+            if request.collection:
+                raise PeerError("pagination is not supported for private data queries")
+            query_metadata = shim_pb2.QueryMetadata.FromString(request.metadata)
+            page_size = query_metadata.pageSize
+            start = query_metadata.bookmark or start
+        keys = sorted(k for k in self._values(request.collection) if k >= start and (not end or k < end))
+        values = self._values(request.collection)
+        metadata = b""
+        if page_size > 0:
+            bookmark = keys[page_size] if len(keys) > page_size else ""
+            keys = keys[:page_size]
+            metadata = shim_pb2.QueryResponseMetadata(
+                fetched_records_count=len(keys), bookmark=bookmark
+            ).SerializeToString()
+        rows = [kv_query_result_pb2.KV(key=k, value=values[k]).SerializeToString() for k in keys]
+        return self._open_query(rows, metadata)
+
+    def _get_history(self, payload: bytes) -> bytes:
+        request = shim_pb2.GetHistoryForKey.FromString(payload)
+        rows = []
+        for modification in reversed(self.ledger.history.get(request.key, [])):  # newest first, as Fabric
+            row = kv_query_result_pb2.KeyModification(
+                tx_id=modification.tx_id, value=modification.value, is_delete=modification.is_delete
+            )
+            if modification.timestamp is not None:
+                row.timestamp.FromDatetime(modification.timestamp)
+            rows.append(row.SerializeToString())
+        return self._open_query(rows, b"")
+
+    def _rich_query(self, payload: bytes) -> bytes:
+        raise PeerError("rich queries need a CouchDB state database; MemoryLedger has none")
+
+    def _open_query(self, rows: list[bytes], metadata: bytes) -> bytes:
+        query_id = f"q{next(self._query_ids)}"
+        self._queries[query_id] = _OpenQuery(rows, metadata)
+        return self._next_batch(query_id)
+
+    def _next_batch(self, query_id: str) -> bytes:
+        query = self._queries.get(query_id)
+        if query is None:
+            raise PeerError(f"query iterator {query_id} does not exist")
+        batch, query.rows = query.rows[: self.batch_size], query.rows[self.batch_size :]
+        has_more = bool(query.rows)
+        response = shim_pb2.QueryResponse(
+            results=[shim_pb2.QueryResultBytes(resultBytes=row) for row in batch], has_more=has_more, id=query_id
+        )
+        if not has_more:
+            # Like the peer, finish with the page metadata and forget the iterator.
+            response.metadata = query.metadata
+            del self._queries[query_id]
+        return response.SerializeToString()
+
+    def _query_next(self, payload: bytes) -> bytes:
+        return self._next_batch(shim_pb2.QueryStateNext.FromString(payload).id)
+
+    def _query_close(self, payload: bytes) -> bytes:
+        query_id = shim_pb2.QueryStateClose.FromString(payload).id
+        self._queries.pop(query_id, None)
+        return shim_pb2.QueryResponse(id=query_id).SerializeToString()
+
+    # -- writes
+
+    def _put_state(self, payload: bytes) -> bytes:
+        request = shim_pb2.PutState.FromString(payload)
+        self._record(WriteRecord.PUT_STATE, request.collection, request.key, request.value)
+        return b""
+
+    def _del_state(self, payload: bytes) -> bytes:
+        request = shim_pb2.DelState.FromString(payload)
+        self._record(WriteRecord.DEL_STATE, request.collection, request.key)
+        return b""
+
+    def _purge(self, payload: bytes) -> bytes:
+        request = shim_pb2.DelState.FromString(payload)
+        self._record(WriteRecord.PURGE_PRIVATE_DATA, request.collection, request.key)
+        return b""
+
+    def _put_state_metadata(self, payload: bytes) -> bytes:
+        request = shim_pb2.PutStateMetadata.FromString(payload)
+        self._record_metadata(request.collection, request.key, request.metadata)
+        return b""
+
+    def _write_batch(self, payload: bytes) -> bytes:
+        for record in shim_pb2.WriteBatchState.FromString(payload).rec:
+            if record.type == WriteRecord.PUT_STATE_METADATA:
+                self._record_metadata(record.collection, record.key, record.metadata)
+            elif record.type in (WriteRecord.PUT_STATE, WriteRecord.DEL_STATE, WriteRecord.PURGE_PRIVATE_DATA):
+                self._record(record.type, record.collection, record.key, record.value)
+            else:
+                raise PeerError(f"write batch record of unknown type {record.type} for key {record.key!r}")
+        return b""
+
+    def _record_metadata(self, collection: str, key: str, metadata: shim_pb2.StateMetadata) -> None:
+        if metadata.metakey != VALIDATION_PARAMETER:
+            raise PeerError(f"unsupported state metadata key {metadata.metakey!r}")
+        self._record(WriteRecord.PUT_STATE_METADATA, collection, key, metadata.value)
+
+    def _record(self, kind: int, collection: str, key: str, value: bytes = b"") -> None:
+        if not key:
+            raise PeerError("key must not be an empty string")
+        if kind == WriteRecord.PURGE_PRIVATE_DATA and not collection:
+            raise PeerError("purge needs a private data collection")
+        self.writes.append(Write(kind, collection, key, value))

@@ -1,0 +1,63 @@
+"""Signed proposals as a Fabric client builds them, so tests exercise the stub's real decoding."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from datetime import datetime, timezone
+
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec
+from fabric_protos.common import common_pb2
+from fabric_protos.peer import chaincode_pb2, proposal_pb2
+from google.protobuf import timestamp_pb2
+
+
+def make_signed_proposal(
+    *,
+    channel_id: str,
+    chaincode_name: str,
+    args: list[bytes],
+    creator: bytes,
+    transient: dict[str, bytes] | None = None,
+    timestamp: datetime | None = None,
+    signing_key: ec.EllipticCurvePrivateKey | None = None,
+) -> tuple[proposal_pb2.SignedProposal, str]:
+    """An endorser-transaction proposal and its tx id (SHA-256 of nonce and creator, as clients compute it)."""
+    nonce = os.urandom(24)
+    tx_id = hashlib.sha256(nonce + creator).hexdigest()
+    when = timestamp or datetime.now(timezone.utc)
+    if when.tzinfo is None:
+        raise ValueError("timestamp must be timezone-aware")
+    proto_timestamp = timestamp_pb2.Timestamp()
+    proto_timestamp.FromDatetime(when.astimezone(timezone.utc))
+    chaincode_id = chaincode_pb2.ChaincodeID(name=chaincode_name)
+    channel_header = common_pb2.ChannelHeader(
+        type=common_pb2.ENDORSER_TRANSACTION,
+        timestamp=proto_timestamp,
+        channel_id=channel_id,
+        tx_id=tx_id,
+        epoch=0,
+        extension=proposal_pb2.ChaincodeHeaderExtension(chaincode_id=chaincode_id).SerializeToString(),
+    )
+    signature_header = common_pb2.SignatureHeader(creator=creator, nonce=nonce)
+    invocation = chaincode_pb2.ChaincodeInvocationSpec(
+        chaincode_spec=chaincode_pb2.ChaincodeSpec(
+            type=chaincode_pb2.ChaincodeSpec.GOLANG,
+            chaincode_id=chaincode_id,
+            input=chaincode_pb2.ChaincodeInput(args=args),
+        )
+    )
+    payload = proposal_pb2.ChaincodeProposalPayload(
+        input=invocation.SerializeToString(), TransientMap=transient or {}
+    )
+    proposal = proposal_pb2.Proposal(
+        header=common_pb2.Header(
+            channel_header=channel_header.SerializeToString(),
+            signature_header=signature_header.SerializeToString(),
+        ).SerializeToString(),
+        payload=payload.SerializeToString(),
+    )
+    proposal_bytes = proposal.SerializeToString()
+    signature = signing_key.sign(proposal_bytes, ec.ECDSA(hashes.SHA256())) if signing_key else b""
+    return proposal_pb2.SignedProposal(proposal_bytes=proposal_bytes, signature=signature), tx_id

@@ -1,0 +1,133 @@
+"""Arguments converted by annotation, results encoded, both through the real router."""
+
+import json
+from decimal import Decimal
+
+import pydantic
+import pytest
+
+from chaincode.contract import Context, Contract, transaction
+from chaincode.contract._conversion import encode_result
+from chaincode.testing import MemoryLedger, make_identity
+
+ALICE = make_identity("SupplierMSP", "alice")
+
+
+class Invoice(pydantic.BaseModel):
+    number: str
+    amount: int = pydantic.Field(gt=0)
+
+
+class Echo(Contract):
+    name = "echo"
+
+    @transaction(evaluate=True)
+    async def Types(self, ctx: Context, text: str, count: int, flag: bool, raw: bytes, obj: dict, items: list) -> dict:
+        return {"text": text, "count": count, "flag": flag, "raw": raw.hex(), "obj": obj, "items": items}
+
+    @transaction(evaluate=True)
+    async def Model(self, ctx: Context, invoice: Invoice) -> Invoice:
+        return invoice
+
+    @transaction(evaluate=True)
+    async def Models(self, ctx: Context, invoices: list[Invoice]) -> list[Invoice]:
+        return invoices
+
+    @transaction(evaluate=True)
+    async def Optional(self, ctx: Context, who: str, greeting: str = "hi") -> str:
+        return f"{greeting} {who}"
+
+    @transaction(evaluate=True)
+    async def Nothing(self, ctx: Context) -> None:
+        return None
+
+    @transaction(evaluate=True)
+    async def Raw(self, ctx: Context) -> bytes:
+        return b"\x00\xff"
+
+    @transaction(evaluate=True)
+    async def Amount(self, ctx: Context, amount: Decimal) -> str:
+        return str(amount)
+
+
+async def call(*args):
+    return await MemoryLedger([Echo()]).evaluate(ALICE, *args)
+
+
+async def test_every_supported_type_converts():
+    result = await call("Types", "héllo", "-42", "TRUE", b"\x00\x01", '{"a": 1}', "[1, 2]")
+    assert result.status == 200, result.message
+    assert json.loads(result.payload) == {
+        "text": "héllo", "count": -42, "flag": True, "raw": "0001", "obj": {"a": 1}, "items": [1, 2],
+    }
+
+
+@pytest.mark.parametrize(
+    ("position", "bad", "expected"),
+    [
+        (1, "1.5", "argument 'count' = '1.5': expected a base-10 integer"),
+        (1, "12abc", "argument 'count' = '12abc': expected a base-10 integer"),
+        (2, "yes", "argument 'flag' = 'yes': expected true or false"),
+        (4, "[1]", "argument 'obj' = '[1]': expected a JSON dict, got list"),
+        (4, "{nope", "argument 'obj' = '{nope': expected a JSON dict"),
+        (5, "{}", "argument 'items' = '{}': expected a JSON list, got dict"),
+    ],
+)
+async def test_a_value_that_does_not_convert_is_refused_naming_the_parameter(position, bad, expected):
+    args = ["t", "1", "true", "r", "{}", "[]"]
+    args[position] = bad
+    result = await call("Types", *args)
+    assert result.status == 500
+    assert result.message == f"Types: {expected}"
+
+
+async def test_invalid_utf8_for_a_str_parameter_is_refused():
+    result = await call("Optional", b"\xff\xfe")
+    assert (result.status, result.message) == (500, "Optional: argument 'who' = '\ufffd\ufffd': not valid UTF-8")
+
+
+async def test_pydantic_models_are_validated_and_returned_as_json():
+    ok = await call("Model", '{"number": "INV1", "amount": 5}')
+    assert json.loads(ok.payload) == {"number": "INV1", "amount": 5}
+    bad = await call("Model", '{"number": "INV1", "amount": 0}')
+    assert bad.status == 500
+    assert bad.message.startswith("Model: argument 'invoice'")
+    assert "amount: Input should be greater than 0" in bad.message
+    many = await call("Models", '[{"number": "A", "amount": 1}, {"number": "B", "amount": 2}]')
+    assert json.loads(many.payload) == [{"number": "A", "amount": 1}, {"number": "B", "amount": 2}]
+
+
+async def test_other_pydantic_types_convert_from_json():
+    assert (await call("Amount", '"12.50"')).payload == b"12.50"
+
+
+async def test_argument_count_is_checked_and_defaults_apply():
+    assert (await call("Optional", "bob")).payload == b"hi bob"
+    assert (await call("Optional", "bob", "hey")).payload == b"hey bob"
+    too_many = await call("Optional", "a", "b", "c")
+    assert (too_many.status, too_many.message) == (500, "Optional takes 1-2 arguments (who, greeting), got 3")
+    too_few = await call("Types", "only one")
+    assert too_few.message == "Types takes 6 arguments (text, count, flag, raw, obj, items), got 1"
+
+
+async def test_result_encoding():
+    assert (await call("Nothing")).payload == b""
+    assert (await call("Raw")).payload == b"\x00\xff"
+    assert encode_result("中") == "中".encode()
+    assert encode_result({"a": [1, True, None]}) == b'{"a":[1,true,null]}'
+    assert encode_result(7) == b"7"
+    assert encode_result(False) == b"false"
+    assert encode_result(Invoice(number="X", amount=1)) == b'{"number":"X","amount":1}'
+
+
+def test_unsupported_annotations_fail_when_the_contract_is_registered():
+    class Opaque:  # neither a builtin nor anything pydantic can validate
+        pass
+
+    class Weird(Contract):
+        @transaction
+        async def Bad(self, ctx: Context, thing: Opaque) -> None:
+            return None
+
+    with pytest.raises(TypeError, match="cannot convert"):
+        MemoryLedger([Weird()])

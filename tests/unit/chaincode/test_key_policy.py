@@ -1,0 +1,58 @@
+"""KeyEndorsementPolicy bytes are the SignaturePolicyEnvelope Fabric's validator expects."""
+
+import pytest
+from fabric_protos.common import policies_pb2
+from fabric_protos.msp import msp_principal_pb2
+
+from chaincode.shim import KeyEndorsementPolicy
+
+
+def decode(policy: bytes):
+    envelope = policies_pb2.SignaturePolicyEnvelope.FromString(policy)
+    principals = []
+    for identity in envelope.identities:
+        assert identity.principal_classification == msp_principal_pb2.MSPPrincipal.ROLE
+        role = msp_principal_pb2.MSPRole.FromString(identity.principal)
+        principals.append((role.msp_identifier, msp_principal_pb2.MSPRole.MSPRoleType.Name(role.role)))
+    return envelope, principals
+
+
+def test_policy_is_n_out_of_n_over_principals_sorted_by_msp_id():
+    policy = KeyEndorsementPolicy()
+    policy.add_orgs("MEMBER", "SupplierMSP", "CoreEnterpriseMSP")
+    policy.add_orgs("peer", "BankMSP")
+    envelope, principals = decode(policy.policy())
+    assert envelope.version == 0
+    assert principals == [("BankMSP", "PEER"), ("CoreEnterpriseMSP", "MEMBER"), ("SupplierMSP", "MEMBER")]
+    assert envelope.rule.n_out_of.n == 3
+    assert [rule.signed_by for rule in envelope.rule.n_out_of.rules] == [0, 1, 2]
+
+
+def test_insertion_order_does_not_change_the_bytes():
+    one, two = KeyEndorsementPolicy(), KeyEndorsementPolicy()
+    one.add_orgs("MEMBER", "A", "B", "C")
+    two.add_orgs("MEMBER", "C")
+    two.add_orgs("MEMBER", "B", "A")
+    assert one.policy() == two.policy()
+
+
+def test_existing_bytes_round_trip_and_can_be_edited():
+    original = KeyEndorsementPolicy()
+    original.add_orgs("MEMBER", "CoreEnterpriseMSP", "SupplierMSP")
+    loaded = KeyEndorsementPolicy(original.policy())
+    assert loaded.policy() == original.policy()
+    assert loaded.list_orgs() == ["CoreEnterpriseMSP", "SupplierMSP"]
+    loaded.add_orgs("MEMBER", "BankMSP")
+    loaded.del_orgs("SupplierMSP", "NotThereMSP")
+    _, principals = decode(loaded.policy())
+    assert principals == [("BankMSP", "MEMBER"), ("CoreEnterpriseMSP", "MEMBER")]
+
+
+def test_bad_roles_and_principals_are_rejected():
+    with pytest.raises(ValueError, match="unknown MSP role"):
+        KeyEndorsementPolicy().add_orgs("BOSS", "A")
+    not_a_role = policies_pb2.SignaturePolicyEnvelope(
+        identities=[msp_principal_pb2.MSPPrincipal(principal_classification=msp_principal_pb2.MSPPrincipal.IDENTITY)]
+    ).SerializeToString()
+    with pytest.raises(ValueError, match="not an MSP role"):
+        KeyEndorsementPolicy(not_a_role)

@@ -1,0 +1,322 @@
+"""MemoryLedger semantics: commit on 200 only, no read-your-writes, queries, history, private data, batching."""
+
+import hashlib
+import json
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from chaincode.contract import Context, Contract, ContractError, transaction
+from chaincode.shim import KeyEndorsementPolicy, PeerOptions
+from chaincode.testing import MemoryLedger, make_identity
+
+ALICE = make_identity("SupplierMSP", "alice", attrs={"recfin.party": "91310000X"})
+T0 = datetime(2026, 3, 2, 2, 0, tzinfo=timezone.utc)
+
+
+def kvs(rows):
+    return [[kv.key, kv.value.decode()] for kv in rows]
+
+
+class Probe(Contract):
+    """Thin transactions over the stub so tests can drive each ledger feature."""
+
+    name = "probe"
+
+    @transaction
+    async def Put(self, ctx: Context, key: str, value: str) -> None:
+        await ctx.stub.put_state(key, value.encode())
+
+    @transaction
+    async def PutMany(self, ctx: Context, entries: dict) -> None:
+        for key, value in entries.items():
+            await ctx.stub.put_state(key, value.encode())
+
+    @transaction
+    async def PutThenRead(self, ctx: Context, key: str, value: str) -> dict:
+        before = await ctx.stub.get_state(key)
+        await ctx.stub.put_state(key, value.encode())
+        after = await ctx.stub.get_state(key)
+        return {"before": before and before.decode(), "after": after and after.decode()}
+
+    @transaction
+    async def PutThenFail(self, ctx: Context, key: str) -> None:
+        await ctx.stub.put_state(key, b"doomed")
+        await ctx.stub.set_state_validation_parameter(key, b"policy")
+        raise ContractError("changed my mind")
+
+    @transaction
+    async def Delete(self, ctx: Context, key: str) -> None:
+        await ctx.stub.del_state(key)
+
+    @transaction(evaluate=True)
+    async def Get(self, ctx: Context, key: str) -> dict:
+        value = await ctx.stub.get_state(key)
+        return {"value": value.decode() if value is not None else None}
+
+    @transaction(evaluate=True)
+    async def GetMany(self, ctx: Context, keys: list[str]) -> list:
+        return [v and v.decode() for v in await ctx.stub.get_multiple_states(keys)]
+
+    @transaction(evaluate=True)
+    async def Range(self, ctx: Context, start: str, end: str) -> list:
+        return kvs([kv async for kv in ctx.stub.get_state_by_range(start, end)])
+
+    @transaction(evaluate=True)
+    async def Page(self, ctx: Context, start: str, end: str, size: int, bookmark: str) -> dict:
+        rows, meta = await ctx.stub.get_state_by_range_with_pagination(start, end, size, bookmark)
+        return {"rows": kvs(rows), "count": meta.fetched_records_count, "bookmark": meta.bookmark}
+
+    @transaction
+    async def Index(self, ctx: Context, object_type: str, attributes: list[str], value: str) -> dict:
+        key = ctx.stub.create_composite_key(object_type, attributes)
+        await ctx.stub.put_state(key, value.encode())
+        return {"key": key}
+
+    @transaction(evaluate=True)
+    async def ByPrefix(self, ctx: Context, object_type: str, attributes: list[str]) -> list:
+        rows = [kv async for kv in ctx.stub.get_state_by_partial_composite_key(object_type, attributes)]
+        return [[*ctx.stub.split_composite_key(kv.key), kv.value.decode()] for kv in rows]
+
+    @transaction(evaluate=True)
+    async def PrefixPage(self, ctx: Context, object_type: str, size: int, bookmark: str) -> dict:
+        rows, meta = await ctx.stub.get_state_by_partial_composite_key_with_pagination(object_type, [], size, bookmark)
+        return {"values": [kv.value.decode() for kv in rows], "bookmark": meta.bookmark}
+
+    @transaction(evaluate=True)
+    async def History(self, ctx: Context, key: str) -> list:
+        return [
+            [m.tx_id, m.value.decode(), m.timestamp.isoformat(), m.is_delete]
+            async for m in ctx.stub.get_history_for_key(key)
+        ]
+
+    @transaction
+    async def PutPrivate(self, ctx: Context, collection: str, key: str) -> None:
+        await ctx.stub.put_private_data(collection, key, ctx.stub.get_transient()["value"])
+
+    @transaction(evaluate=True)
+    async def GetPrivate(self, ctx: Context, collection: str, key: str) -> dict:
+        value = await ctx.stub.get_private_data(collection, key)
+        digest = await ctx.stub.get_private_data_hash(collection, key)
+        return {"value": value and value.decode(), "hash": digest and digest.hex()}
+
+    @transaction
+    async def DeletePrivate(self, ctx: Context, collection: str, key: str, purge: bool) -> None:
+        if purge:
+            await ctx.stub.purge_private_data(collection, key)
+        else:
+            await ctx.stub.del_private_data(collection, key)
+
+    @transaction(evaluate=True)
+    async def PrivateRange(self, ctx: Context, collection: str) -> list:
+        return kvs([kv async for kv in ctx.stub.get_private_data_by_range(collection, "", "")])
+
+    @transaction
+    async def Endorse(self, ctx: Context, key: str, orgs: list[str]) -> list:
+        policy = KeyEndorsementPolicy(await ctx.stub.get_state_validation_parameter(key))
+        policy.add_orgs("MEMBER", *orgs)
+        await ctx.stub.set_state_validation_parameter(key, policy.policy())
+        return policy.list_orgs()
+
+    @transaction
+    async def EndorsePrivate(self, ctx: Context, collection: str, key: str, org: str) -> None:
+        policy = KeyEndorsementPolicy()
+        policy.add_orgs("PEER", org)
+        await ctx.stub.set_private_data_validation_parameter(collection, key, policy.policy())
+
+    @transaction(evaluate=True)
+    async def PrivatePolicy(self, ctx: Context, collection: str, key: str) -> list:
+        raw = await ctx.stub.get_private_data_validation_parameter(collection, key)
+        return KeyEndorsementPolicy(raw).list_orgs() if raw else []
+
+    @transaction
+    async def Emit(self, ctx: Context, first: str, second: str) -> None:
+        ctx.stub.set_event(first, b"1")
+        ctx.stub.set_event(second, b"2")
+
+    @transaction(evaluate=True)
+    async def Whoami(self, ctx: Context) -> dict:
+        identity = ctx.client_identity
+        return {
+            "msp": identity.msp_id,
+            "id": identity.id,
+            "party": identity.get_attribute("recfin.party"),
+            "time": ctx.stub.get_tx_timestamp().isoformat(),
+            "tx": ctx.stub.tx_id,
+            "channel": ctx.stub.channel_id,
+            "binding": len(ctx.stub.get_binding()),
+            "signed": bool(ctx.stub.get_signed_proposal().signature),
+        }
+
+    @transaction(evaluate=True)
+    async def Rich(self, ctx: Context) -> list:
+        return [kv.key async for kv in ctx.stub.get_query_result('{"selector": {}}')]
+
+
+@pytest.fixture(params=["unbatched", "batched"])
+def ledger(request):
+    """Every test runs twice: with per-call writes/reads, and with Fabric 3.1 batching (tiny batches)."""
+    if request.param == "batched":
+        options = PeerOptions(use_write_batch=True, max_size_write_batch=2, use_get_multiple_keys=True,
+                              max_size_get_multiple_keys=2)
+        return MemoryLedger([Probe()], peer_options=options, query_batch_size=2)
+    return MemoryLedger([Probe()])
+
+
+async def ok(ledger, fn, *args, submit=True, **kw):
+    call = ledger.submit if submit else ledger.evaluate
+    result = await call(ALICE, fn, *args, timestamp=kw.pop("timestamp", T0), **kw)
+    assert result.status == 200, result.message
+    return json.loads(result.payload) if result.payload else None
+
+
+async def test_submit_commits_and_evaluate_does_not(ledger):
+    await ok(ledger, "Put", "a", "1")
+    assert ledger.state == {"a": b"1"}
+    await ok(ledger, "Put", "b", "2", submit=False)
+    assert "b" not in ledger.state
+    assert await ok(ledger, "Get", "a", submit=False) == {"value": "1"}
+    assert await ok(ledger, "Get", "b", submit=False) == {"value": None}
+
+
+async def test_reads_see_committed_state_not_the_transactions_own_writes(ledger):
+    await ok(ledger, "Put", "k", "old")
+    assert await ok(ledger, "PutThenRead", "k", "new") == {"before": "old", "after": "old"}
+    assert ledger.state["k"] == b"new"
+
+
+async def test_a_failed_transaction_writes_nothing(ledger):
+    result = await ledger.submit(ALICE, "PutThenFail", "x")
+    assert (result.status, result.message) == (500, "changed my mind")
+    assert ledger.state == {} and ledger.validation_parameters == {} and ledger.history == {}
+
+
+async def test_multiple_states_come_back_in_order(ledger):
+    await ok(ledger, "PutMany", json.dumps({"a": "1", "c": "3", "e": "5"}))
+    assert await ok(ledger, "GetMany", '["e", "b", "a", "c", "zz"]', submit=False) == ["5", None, "1", "3", None]
+
+
+async def test_range_queries_are_sorted_half_open_and_skip_composite_keys(ledger):
+    await ok(ledger, "PutMany", json.dumps({k: k.upper() for k in "edcba"}))
+    await ok(ledger, "Index", "idx", '["x"]', "composite")
+    assert await ok(ledger, "Range", "b", "d", submit=False) == [["b", "B"], ["c", "C"]]
+    assert [k for k, _ in await ok(ledger, "Range", "", "", submit=False)] == list("abcde")
+
+
+async def test_pagination_walks_pages_with_bookmarks(ledger):
+    await ok(ledger, "PutMany", json.dumps({f"k{i}": str(i) for i in range(5)}))
+    page1 = await ok(ledger, "Page", "", "", "2", "", submit=False)
+    assert page1 == {"rows": [["k0", "0"], ["k1", "1"]], "count": 2, "bookmark": "k2"}
+    page2 = await ok(ledger, "Page", "", "", "2", page1["bookmark"], submit=False)
+    assert page2 == {"rows": [["k2", "2"], ["k3", "3"]], "count": 2, "bookmark": "k4"}
+    page3 = await ok(ledger, "Page", "", "", "2", page2["bookmark"], submit=False)
+    assert page3 == {"rows": [["k4", "4"]], "count": 1, "bookmark": ""}
+
+
+async def test_composite_keys_query_by_prefix_and_paginate(ledger):
+    key = await ok(ledger, "Index", "owner", '["alice", "a1"]', "v1")
+    assert key == {"key": "\x00owner\x00alice\x00a1\x00"}
+    await ok(ledger, "Index", "owner", '["alice", "a2"]', "v2")
+    await ok(ledger, "Index", "owner", '["bob", "b1"]', "v3")
+    await ok(ledger, "Index", "ownerx", '["alice", "z"]', "other type")
+    assert await ok(ledger, "ByPrefix", "owner", '["alice"]', submit=False) == [
+        ["owner", ["alice", "a1"], "v1"],
+        ["owner", ["alice", "a2"], "v2"],
+    ]
+    first = await ok(ledger, "PrefixPage", "owner", "2", "", submit=False)
+    assert first["values"] == ["v1", "v2"]
+    second = await ok(ledger, "PrefixPage", "owner", "2", first["bookmark"], submit=False)
+    assert second == {"values": ["v3"], "bookmark": ""}
+
+
+async def test_history_lists_writes_and_deletes_newest_first_with_tx_times(ledger):
+    first = await ledger.submit(ALICE, "Put", "h", "1", timestamp=T0)
+    second = await ledger.submit(ALICE, "Put", "h", "2", timestamp=T0 + timedelta(hours=1))
+    third = await ledger.submit(ALICE, "Delete", "h", timestamp=T0 + timedelta(hours=2))
+    history = await ok(ledger, "History", "h", submit=False)
+    assert history == [
+        [third.tx_id, "", (T0 + timedelta(hours=2)).isoformat(), True],
+        [second.tx_id, "2", (T0 + timedelta(hours=1)).isoformat(), False],
+        [first.tx_id, "1", T0.isoformat(), False],
+    ]
+    assert "h" not in ledger.state
+
+
+async def test_private_data_from_transient_with_hash_delete_and_purge(ledger):
+    await ok(ledger, "PutPrivate", "terms", "deal1", transient={"value": b"secret"})
+    await ok(ledger, "PutPrivate", "terms", "deal2", transient={"value": b"other"})
+    assert ledger.private_state["terms"] == {"deal1": b"secret", "deal2": b"other"}
+    assert "deal1" not in ledger.state
+    assert await ok(ledger, "GetPrivate", "terms", "deal1", submit=False) == {
+        "value": "secret",
+        "hash": hashlib.sha256(b"secret").hexdigest(),
+    }
+    assert await ok(ledger, "PrivateRange", "terms", submit=False) == [["deal1", "secret"], ["deal2", "other"]]
+    await ok(ledger, "DeletePrivate", "terms", "deal1", "false")
+    await ok(ledger, "DeletePrivate", "terms", "deal2", "true")
+    assert ledger.private_state["terms"] == {}
+    assert await ok(ledger, "GetPrivate", "terms", "deal1", submit=False) == {"value": None, "hash": None}
+
+
+async def test_validation_parameters_are_stored_extended_and_dropped_with_the_key(ledger):
+    await ok(ledger, "Put", "r1", "v")
+    assert await ok(ledger, "Endorse", "r1", '["SupplierMSP"]') == ["SupplierMSP"]
+    # The second call reads the committed policy and adds to it.
+    assert await ok(ledger, "Endorse", "r1", '["CoreEnterpriseMSP"]') == ["CoreEnterpriseMSP", "SupplierMSP"]
+    assert KeyEndorsementPolicy(ledger.validation_parameters["r1"]).list_orgs() == ["CoreEnterpriseMSP", "SupplierMSP"]
+    await ok(ledger, "Delete", "r1")
+    assert "r1" not in ledger.validation_parameters
+
+
+async def test_private_validation_parameters(ledger):
+    await ok(ledger, "EndorsePrivate", "terms", "deal", "BankMSP")
+    assert await ok(ledger, "PrivatePolicy", "terms", "deal", submit=False) == ["BankMSP"]
+    assert ("terms", "deal") in ledger.private_validation_parameters
+
+
+async def test_the_last_event_wins_and_is_recorded_on_commit_only(ledger):
+    result = await ledger.submit(ALICE, "Emit", "First", "Second", timestamp=T0)
+    assert result.event == ("Second", b"2")
+    assert ledger.events == [(result.tx_id, "Second", b"2")]
+    evaluated = await ledger.evaluate(ALICE, "Emit", "A", "B")
+    assert evaluated.event == ("B", b"2")
+    assert len(ledger.events) == 1
+
+
+async def test_identity_timestamp_and_proposal_come_from_the_signed_proposal(ledger):
+    result = await ledger.evaluate(ALICE, "Whoami", timestamp=T0)
+    info = json.loads(result.payload)
+    assert info == {
+        "msp": "SupplierMSP",
+        "id": ALICE.id,
+        "party": "91310000X",
+        "time": "2026-03-02T02:00:00+00:00",
+        "tx": result.tx_id,
+        "channel": "recfin",
+        "binding": 32,
+        "signed": True,
+    }
+
+
+async def test_rich_queries_are_refused_with_the_peers_message(ledger):
+    result = await ledger.evaluate(ALICE, "Rich")
+    assert result.status == 500
+    assert result.message == "PeerError: rich queries need a CouchDB state database; MemoryLedger has none"
+
+
+async def test_batched_writes_arrive_as_write_batches_of_the_peers_size(monkeypatch):
+    from chaincode.testing._memory_peer import MemoryPeerSession, Msg
+
+    options = PeerOptions(use_write_batch=True, max_size_write_batch=2)
+    ledger = MemoryLedger([Probe()], peer_options=options)
+    sent = []
+    original = MemoryPeerSession.request
+
+    async def spy(self, message_type, payload):
+        sent.append(Msg.Type.Name(message_type))
+        return await original(self, message_type, payload)
+
+    monkeypatch.setattr(MemoryPeerSession, "request", spy)
+    await ok(ledger, "PutMany", json.dumps({"a": "1", "b": "2", "c": "3"}))
+    assert sent == ["WRITE_BATCH_STATE", "WRITE_BATCH_STATE"]
+    assert ledger.state == {"a": b"1", "b": b"2", "c": b"3"}

@@ -1,0 +1,65 @@
+"""org.hyperledger.fabric:GetMetadata describes every transaction in Fabric's metadata shape."""
+
+import json
+
+import pydantic
+
+from chaincode.contract import Context, Contract, transaction
+from chaincode.testing import MemoryLedger, make_identity
+
+
+class Line(pydantic.BaseModel):
+    sku: str
+    quantity: int
+
+
+class Order(pydantic.BaseModel):
+    id: str
+    lines: list[Line]
+
+
+class Shop(Contract):
+    name = "shop"
+
+    @transaction
+    async def Place(self, ctx: Context, order: Order, rush: bool) -> Order:
+        return order
+
+    @transaction(evaluate=True)
+    async def Count(self, ctx: Context, sku: str) -> int:
+        return 0
+
+    @transaction(evaluate=True)
+    async def Blob(self, ctx: Context, data: bytes, tags: list[str]) -> None:
+        return None
+
+
+async def test_metadata_lists_contracts_transactions_parameters_and_model_schemas():
+    ledger = MemoryLedger([Shop()])
+    result = await ledger.evaluate(make_identity("BankMSP", "x"), "org.hyperledger.fabric:GetMetadata")
+    assert result.status == 200
+    metadata = json.loads(result.payload)
+    assert metadata["$schema"].endswith("contract-schema.json")
+    assert metadata["info"] == {"title": "recfin chaincode", "version": "0.1.0"}
+    assert set(metadata["contracts"]) == {"shop", "org.hyperledger.fabric"}
+    shop = metadata["contracts"]["shop"]
+    assert shop["name"] == "shop" and shop["default"] is True
+    by_name = {t["name"]: t for t in shop["transactions"]}
+    assert by_name["Place"] == {
+        "name": "Place",
+        "tag": ["submit"],
+        "parameters": [
+            {"name": "order", "schema": {"$ref": "#/components/schemas/Order"}},
+            {"name": "rush", "schema": {"type": "boolean"}},
+        ],
+        "returns": {"$ref": "#/components/schemas/Order"},
+    }
+    assert by_name["Count"]["tag"] == ["evaluate"]
+    assert by_name["Count"]["returns"] == {"type": "integer"}
+    assert by_name["Blob"]["parameters"][1]["schema"] == {"type": "array", "items": {"type": "string"}}
+    assert "returns" not in by_name["Blob"]
+    schemas = metadata["components"]["schemas"]
+    assert schemas["Order"]["properties"]["lines"]["items"] == {"$ref": "#/components/schemas/Line"}
+    assert schemas["Line"]["required"] == ["sku", "quantity"]
+    system = metadata["contracts"]["org.hyperledger.fabric"]["transactions"]
+    assert system == [{"name": "GetMetadata", "tag": ["evaluate"], "parameters": [], "returns": {"type": "object"}}]

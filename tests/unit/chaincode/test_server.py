@@ -1,0 +1,149 @@
+"""The server entry points: ``python -m chaincode`` with SIGTERM, TLS, and a peer that goes away."""
+
+import asyncio
+import datetime
+import ipaddress
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import grpc
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+from fabric_protos.peer import chaincode_pb2, chaincode_shim_pb2_grpc, proposal_response_pb2
+
+from chaincode.feature_contract import FeatureContract
+from chaincode.shim import ChaincodeServer
+from chaincode.shim.server import load_contract
+
+from .peer_double import CALLER, PACKAGE_ID, Msg, PeerSide, running_server
+
+REPO = Path(__file__).resolve().parents[3]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+async def connect_when_up(port: int, attempts: int = 100):
+    for _ in range(attempts):
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return
+        except OSError:
+            await asyncio.sleep(0.1)
+    raise AssertionError(f"nothing listens on port {port}")
+
+
+async def test_python_m_chaincode_serves_and_stops_cleanly_on_sigterm():
+    port = free_port()
+    env = dict(os.environ, CHAINCODE_ID=PACKAGE_ID, CHAINCODE_SERVER_ADDRESS=f"127.0.0.1:{port}")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "chaincode", "--contract", "chaincode.feature_contract:FeatureContract"],
+        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )
+    try:
+        await connect_when_up(port)
+        async with PeerSide.connect(port) as peer:
+            assert chaincode_pb2.ChaincodeID.FromString(peer.register.payload).name == PACKAGE_ID
+            await peer.start("tx1", "features:EchoTransient", transient={"hello": b"world"})
+            completed = await peer.expect("tx1", Msg.COMPLETED)
+            response = proposal_response_pb2.Response.FromString(completed.payload)
+            assert json.loads(response.payload) == {"hello": "world"}
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=15) == 0
+        assert b"stopping chaincode server" in process.stdout.read()
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
+def test_python_m_chaincode_needs_its_environment():
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CHAINCODE_")}
+    done = subprocess.run(
+        [sys.executable, "-m", "chaincode", "--contract", "chaincode.feature_contract:FeatureContract"],
+        cwd=REPO, env=env, capture_output=True, timeout=60,
+    )
+    assert done.returncode == 2
+    assert b"CHAINCODE_ID" in done.stderr
+
+
+def test_load_contract():
+    assert isinstance(load_contract("chaincode.feature_contract:FeatureContract"), FeatureContract)
+    with pytest.raises(ValueError, match="module:Class"):
+        load_contract("chaincode.feature_contract")
+
+
+def _certificate(name: str, key, issuer_name: x509.Name | None = None, issuer_key=None, ca: bool = False):
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
+    builder = (
+        x509.CertificateBuilder().subject_name(subject).issuer_name(issuer_name or subject)
+        .public_key(key.public_key()).serial_number(x509.random_serial_number())
+        .not_valid_before(datetime.datetime(2020, 1, 1)).not_valid_after(datetime.datetime(2099, 1, 1))
+        .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
+    )
+    if not ca:
+        builder = builder.add_extension(
+            x509.SubjectAlternativeName([x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+    return builder.sign(issuer_key or key, hashes.SHA256())
+
+
+def _pem(obj) -> bytes:
+    if isinstance(obj, x509.Certificate):
+        return obj.public_bytes(serialization.Encoding.PEM)
+    return obj.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+
+
+async def test_mutual_tls_accepts_a_client_of_the_ca_only():
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca = _certificate("test-ca", ca_key, ca=True)
+    server_key, client_key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
+    server_cert = _certificate("chaincode", server_key, ca.subject, ca_key)
+    client_cert = _certificate("peer0", client_key, ca.subject, ca_key)
+    server = ChaincodeServer([FeatureContract()], "127.0.0.1:0", PACKAGE_ID,
+                             tls_cert=_pem(server_cert), tls_key=_pem(server_key), client_ca=_pem(ca))
+    port = await server.start()
+    try:
+        good = grpc.ssl_channel_credentials(_pem(ca), _pem(client_key), _pem(client_cert))
+        async with grpc.aio.secure_channel(f"127.0.0.1:{port}", good) as channel:
+            call = chaincode_shim_pb2_grpc.ChaincodeStub(channel).Connect()
+            register = await asyncio.wait_for(call.read(), 5)
+            assert register.type == Msg.REGISTER
+            call.cancel()
+        anonymous = grpc.ssl_channel_credentials(_pem(ca))
+        async with grpc.aio.secure_channel(f"127.0.0.1:{port}", anonymous) as channel:
+            call = chaincode_shim_pb2_grpc.ChaincodeStub(channel).Connect()
+            with pytest.raises(grpc.aio.AioRpcError):
+                await asyncio.wait_for(call.read(), 5)
+    finally:
+        await server.stop(0)
+
+
+async def test_a_peer_that_disconnects_mid_transaction_leaves_the_server_serving():
+    async with running_server([FeatureContract()]) as port:
+        channel = grpc.aio.insecure_channel(f"127.0.0.1:{port}")
+        call = chaincode_shim_pb2_grpc.ChaincodeStub(channel).Connect()
+        await call.read()
+        await call.write(Msg(type=Msg.REGISTERED))
+        await call.write(Msg(type=Msg.READY))
+        await call.write(Msg(type=Msg.TRANSACTION, txid="t", channel_id="c",
+                             payload=chaincode_pb2.ChaincodeInput(args=[b"features:GetState", b"k"]).SerializeToString()))
+        assert (await call.read()).type == Msg.GET_STATE  # the transaction waits for our answer...
+        call.cancel()  # ...and we vanish
+        await channel.close()
+        async with PeerSide.connect(port) as peer:  # a new peer is still served
+            await peer.start("t2", "features:WhoAmI")
+            response = proposal_response_pb2.Response.FromString((await peer.expect("t2", Msg.COMPLETED)).payload)
+            assert json.loads(response.payload)["msp_id"] == CALLER.msp_id

@@ -1,0 +1,409 @@
+"""The runtime against a peer played with real ChaincodeMessage protobufs over a real gRPC stream."""
+
+import asyncio
+import json
+
+from fabric_protos.common import policies_pb2
+from fabric_protos.ledger.queryresult import kv_query_result_pb2
+from fabric_protos.msp import msp_principal_pb2
+from fabric_protos.peer import chaincode_pb2, chaincode_shim_pb2 as shim_pb2, proposal_response_pb2
+from google.protobuf import timestamp_pb2
+
+from chaincode.contract import Context, Contract, transaction
+from chaincode.shim import KeyEndorsementPolicy, PeerOptions
+
+from .peer_double import CALLER, CHANNEL, PACKAGE_ID, Msg, PeerSide, running_server
+
+
+class Wire(Contract):
+    name = "wire"
+
+    @transaction(evaluate=True)
+    async def Read(self, ctx: Context, key: str) -> bytes:
+        return await ctx.stub.get_state(key) or b"<none>"
+
+    @transaction
+    async def Write(self, ctx: Context, entries: dict) -> None:
+        for key, value in entries.items():
+            await ctx.stub.put_state(key, value.encode())
+
+    @transaction
+    async def Mixed(self, ctx: Context) -> None:
+        await ctx.stub.put_state("a", b"1")
+        await ctx.stub.del_state("b")
+        await ctx.stub.put_private_data("coll", "p", b"secret")
+        await ctx.stub.purge_private_data("coll", "old")
+        policy = KeyEndorsementPolicy()
+        policy.add_orgs("MEMBER", "SupplierMSP", "CoreEnterpriseMSP")
+        await ctx.stub.set_state_validation_parameter("a", policy.policy())
+
+    @transaction(evaluate=True)
+    async def Many(self, ctx: Context, keys: list[str]) -> list:
+        return [v and v.decode() for v in await ctx.stub.get_multiple_states(keys)]
+
+    @transaction
+    async def Boom(self, ctx: Context) -> None:
+        raise RuntimeError("boom")
+
+    @transaction(evaluate=True)
+    async def Page(self, ctx: Context, size: int, bookmark: str) -> dict:
+        rows, meta = await ctx.stub.get_state_by_range_with_pagination("a", "z", size, bookmark)
+        return {"keys": [kv.key for kv in rows], "count": meta.fetched_records_count, "bookmark": meta.bookmark}
+
+    @transaction(evaluate=True)
+    async def History(self, ctx: Context, key: str) -> list:
+        return [[m.tx_id, m.value.decode(), m.timestamp.isoformat(), m.is_delete]
+                async for m in ctx.stub.get_history_for_key(key)]
+
+    @transaction
+    async def Emit(self, ctx: Context, name: str) -> None:
+        ctx.stub.set_event(name, b'{"n":1}')
+
+    @transaction(evaluate=True)
+    async def Transient(self, ctx: Context, key: str) -> dict:
+        return {"value": ctx.stub.get_transient()[key].decode(), "msp": ctx.client_identity.msp_id,
+                "party": ctx.client_identity.get_attribute("recfin.party")}
+
+    @transaction
+    async def Call(self, ctx: Context, name: str, channel: str) -> dict:
+        response = await ctx.stub.invoke_chaincode(name, ["Fn", b"\x01"], channel)
+        return {"status": response.status, "message": response.message, "payload": response.payload.decode()}
+
+    @transaction(evaluate=True)
+    async def Hash(self, ctx: Context) -> str:
+        return (await ctx.stub.get_private_data_hash("coll", "p")).hex()
+
+
+def response_of(completed) -> proposal_response_pb2.Response:
+    return proposal_response_pb2.Response.FromString(completed.payload)
+
+
+async def test_handshake_registers_with_the_package_id_and_answers_keepalive():
+    async with running_server([Wire()]) as port, PeerSide.connect(port) as peer:
+        assert peer.register.type == Msg.REGISTER
+        assert chaincode_pb2.ChaincodeID.FromString(peer.register.payload).name == PACKAGE_ID
+        await peer.send(Msg(type=Msg.KEEPALIVE))
+        answer = await asyncio.wait_for(peer.keepalives.get(), 5)
+        assert answer.type == Msg.KEEPALIVE
+
+
+async def test_get_state_round_trip_and_completed_response():
+    async with running_server([Wire()]) as port, PeerSide.connect(port) as peer:
+        await peer.start("tx1", "wire:Read", "k1")
+        request = await peer.expect("tx1", Msg.GET_STATE)
+        assert shim_pb2.GetState.FromString(request.payload) == shim_pb2.GetState(key="k1")
+        await peer.reply("tx1", b"value-1")
+        completed = await peer.expect("tx1", Msg.COMPLETED)
+        assert response_of(completed) == proposal_response_pb2.Response(status=200, payload=b"value-1")
+        assert not completed.HasField("chaincode_event")
+
+
+async def test_an_error_reply_from_the_peer_fails_the_transaction_with_its_message():
+    async with running_server([Wire()]) as port, PeerSide.connect(port) as peer:
+        await peer.start("tx1", "wire:Read", "k1")
+        await peer.expect("tx1", Msg.GET_STATE)
+        await peer.reply("tx1", b"GET_STATE failed: no ledger context", error=True)
+        response = response_of(await peer.expect("tx1", Msg.COMPLETED))
+        assert response.status == 500
+        assert response.message == "PeerError: GET_STATE failed: no ledger context"
+        assert response.payload == b""
+
+
+async def test_a_raising_transaction_still_completes_with_status_500():
+    async with running_server([Wire()]) as port, PeerSide.connect(port) as peer:
+        await peer.start("tx1", "wire:Boom")
+        response = response_of(await peer.expect("tx1", Msg.COMPLETED))
+        assert (response.status, response.message) == (500, "RuntimeError: boom")
+        # The stream still works afterwards.
+        await peer.start("tx2", "wire:Read", "k")
+        await peer.expect("tx2", Msg.GET_STATE)
+        await peer.reply("tx2", b"fine")
+        assert response_of(await peer.expect("tx2", Msg.COMPLETED)).payload == b"fine"
+
+
+async def test_same_tx_id_on_two_streams_stays_separate():
+    async with running_server([Wire()]) as port, PeerSide.connect(port) as one, PeerSide.connect(port) as two:
+        await one.start("shared", "wire:Read", "k")
+        await two.start("shared", "wire:Read", "k")
+        await one.expect("shared", Msg.GET_STATE)
+        await two.expect("shared", Msg.GET_STATE)
+        await two.reply("shared", b"from-peer-two")  # answered in the opposite order
+        await one.reply("shared", b"from-peer-one")
+        assert response_of(await one.expect("shared", Msg.COMPLETED)).payload == b"from-peer-one"
+        assert response_of(await two.expect("shared", Msg.COMPLETED)).payload == b"from-peer-two"
+
+
+async def test_same_tx_id_on_two_channels_of_one_stream_stays_separate():
+    async with running_server([Wire()]) as port, PeerSide.connect(port) as peer:
+        for channel in ("ch-a", "ch-b"):
+            await peer.send(Msg(type=Msg.TRANSACTION, txid="t", channel_id=channel,
+                                payload=chaincode_pb2.ChaincodeInput(args=[b"wire:Read", b"k"]).SerializeToString()))
+        await peer.expect("t", Msg.GET_STATE, channel_id="ch-a")
+        await peer.expect("t", Msg.GET_STATE, channel_id="ch-b")
+        await peer.reply("t", b"B", channel_id="ch-b")
+        await peer.reply("t", b"A", channel_id="ch-a")
+        assert response_of(await peer.expect("t", Msg.COMPLETED, channel_id="ch-a")).payload == b"A"
+        assert response_of(await peer.expect("t", Msg.COMPLETED, channel_id="ch-b")).payload == b"B"
+
+
+async def test_many_concurrent_transactions_on_one_stream_all_complete():
+    async with running_server([Wire()]) as port, PeerSide.connect(port) as peer:
+        tx_ids = [f"tx{i}" for i in range(20)]
+        for tx_id in tx_ids:
+            await peer.start(tx_id, "wire:Read", tx_id)
+        for tx_id in reversed(tx_ids):
+            request = await peer.expect(tx_id, Msg.GET_STATE)
+            await peer.reply(tx_id, shim_pb2.GetState.FromString(request.payload).key.upper().encode())
+        for tx_id in tx_ids:
+            assert response_of(await peer.expect(tx_id, Msg.COMPLETED)).payload == tx_id.upper().encode()
+
+
+async def test_without_write_batching_each_write_is_its_own_message():
+    async with running_server([Wire()]) as port, PeerSide.connect(port) as peer:
+        await peer.start("tx1", "wire:Mixed")
+        put = await peer.expect("tx1", Msg.PUT_STATE)
+        assert shim_pb2.PutState.FromString(put.payload) == shim_pb2.PutState(key="a", value=b"1")
+        await peer.reply("tx1")
+        delete = await peer.expect("tx1", Msg.DEL_STATE)
+        assert shim_pb2.DelState.FromString(delete.payload).key == "b"
+        await peer.reply("tx1")
+        private = await peer.expect("tx1", Msg.PUT_STATE)
+        assert shim_pb2.PutState.FromString(private.payload) == shim_pb2.PutState(key="p", value=b"secret",
+                                                                                  collection="coll")
+        await peer.reply("tx1")
+        purge = await peer.expect("tx1", Msg.PURGE_PRIVATE_DATA)
+        assert shim_pb2.DelState.FromString(purge.payload) == shim_pb2.DelState(key="old", collection="coll")
+        await peer.reply("tx1")
+        metadata = await peer.expect("tx1", Msg.PUT_STATE_METADATA)
+        put_metadata = shim_pb2.PutStateMetadata.FromString(metadata.payload)
+        assert (put_metadata.key, put_metadata.metadata.metakey) == ("a", "VALIDATION_PARAMETER")
+        envelope = policies_pb2.SignaturePolicyEnvelope.FromString(put_metadata.metadata.value)
+        roles = [msp_principal_pb2.MSPRole.FromString(p.principal) for p in envelope.identities]
+        assert [(r.msp_identifier, r.role) for r in roles] == [
+            ("CoreEnterpriseMSP", msp_principal_pb2.MSPRole.MEMBER),
+            ("SupplierMSP", msp_principal_pb2.MSPRole.MEMBER),
+        ]
+        assert envelope.rule.n_out_of.n == 2
+        assert [r.signed_by for r in envelope.rule.n_out_of.rules] == [0, 1]
+        await peer.reply("tx1")
+        assert response_of(await peer.expect("tx1", Msg.COMPLETED)).status == 200
+
+
+async def test_with_write_batching_writes_go_in_batches_of_the_peers_size_before_completed():
+    options = PeerOptions(use_write_batch=True, max_size_write_batch=2)
+    async with running_server([Wire()]) as port, PeerSide.connect(port, options) as peer:
+        await peer.start("tx1", "wire:Mixed")
+        records = []
+        for expected_size in (2, 2, 1):
+            batch = shim_pb2.WriteBatchState.FromString((await peer.expect("tx1", Msg.WRITE_BATCH_STATE)).payload)
+            assert len(batch.rec) == expected_size
+            records.extend(batch.rec)
+            await peer.reply("tx1")
+        assert [(shim_pb2.WriteRecord.Type.Name(r.type), r.collection, r.key) for r in records] == [
+            ("PUT_STATE", "", "a"),
+            ("DEL_STATE", "", "b"),
+            ("PUT_STATE", "coll", "p"),
+            ("PURGE_PRIVATE_DATA", "coll", "old"),
+            ("PUT_STATE_METADATA", "", "a"),
+        ]
+        assert records[0].value == b"1" and records[2].value == b"secret"
+        assert records[4].metadata.metakey == "VALIDATION_PARAMETER"
+        assert KeyEndorsementPolicy(records[4].metadata.value).list_orgs() == ["CoreEnterpriseMSP", "SupplierMSP"]
+        assert response_of(await peer.expect("tx1", Msg.COMPLETED)).status == 200
+
+
+async def test_a_failed_write_batch_fails_the_transaction():
+    options = PeerOptions(use_write_batch=True)
+    async with running_server([Wire()]) as port, PeerSide.connect(port, options) as peer:
+        await peer.start("tx1", "wire:Write", '{"a": "1"}')
+        await peer.expect("tx1", Msg.WRITE_BATCH_STATE)
+        await peer.reply("tx1", b"WRITE_BATCH_STATE failed: too big", error=True)
+        response = response_of(await peer.expect("tx1", Msg.COMPLETED))
+        assert (response.status, response.message) == (500, "PeerError: WRITE_BATCH_STATE failed: too big")
+
+
+async def test_an_older_peer_with_an_empty_ready_payload_gets_plain_writes():
+    async with running_server([Wire()]) as port, PeerSide.connect(port, ready_payload=b"") as peer:
+        await peer.start("tx1", "wire:Write", '{"a": "1"}')
+        await peer.expect("tx1", Msg.PUT_STATE)
+        await peer.reply("tx1")
+        assert response_of(await peer.expect("tx1", Msg.COMPLETED)).status == 200
+
+
+async def test_multi_key_reads_use_get_state_multiple_in_chunks_when_offered():
+    options = PeerOptions(use_get_multiple_keys=True, max_size_get_multiple_keys=2)
+    async with running_server([Wire()]) as port, PeerSide.connect(port, options) as peer:
+        await peer.start("tx1", "wire:Many", '["a", "b", "c"]')
+        first = shim_pb2.GetStateMultiple.FromString((await peer.expect("tx1", Msg.GET_STATE_MULTIPLE)).payload)
+        assert list(first.keys) == ["a", "b"]
+        await peer.reply("tx1", shim_pb2.GetStateMultipleResult(values=[b"A", b""]).SerializeToString())
+        second = shim_pb2.GetStateMultiple.FromString((await peer.expect("tx1", Msg.GET_STATE_MULTIPLE)).payload)
+        assert list(second.keys) == ["c"]
+        await peer.reply("tx1", shim_pb2.GetStateMultipleResult(values=[b"C"]).SerializeToString())
+        assert json.loads(response_of(await peer.expect("tx1", Msg.COMPLETED)).payload) == ["A", None, "C"]
+
+
+async def test_multi_key_reads_fall_back_to_get_state_per_key():
+    async with running_server([Wire()]) as port, PeerSide.connect(port) as peer:
+        await peer.start("tx1", "wire:Many", '["a", "b"]')
+        for key, value in (("a", b"A"), ("b", b"")):
+            request = await peer.expect("tx1", Msg.GET_STATE)
+            assert shim_pb2.GetState.FromString(request.payload).key == key
+            await peer.reply("tx1", value)
+        assert json.loads(response_of(await peer.expect("tx1", Msg.COMPLETED)).payload) == ["A", None]
+
+
+def kv_row(key: str) -> shim_pb2.QueryResultBytes:
+    return shim_pb2.QueryResultBytes(resultBytes=kv_query_result_pb2.KV(key=key, value=b"v").SerializeToString())
+
+
+async def test_pagination_sends_query_metadata_and_follows_has_more():
+    async with running_server([Wire()]) as port, PeerSide.connect(port) as peer:
+        await peer.start("tx1", "wire:Page", "3", "b")
+        request = shim_pb2.GetStateByRange.FromString((await peer.expect("tx1", Msg.GET_STATE_BY_RANGE)).payload)
+        assert (request.startKey, request.endKey, request.collection) == ("a", "z", "")
+        assert shim_pb2.QueryMetadata.FromString(request.metadata) == shim_pb2.QueryMetadata(pageSize=3, bookmark="b")
+        await peer.reply("tx1", shim_pb2.QueryResponse(results=[kv_row("b"), kv_row("c")], has_more=True,
+                                                       id="iter-7").SerializeToString())
+        next_request = await peer.expect("tx1", Msg.QUERY_STATE_NEXT)
+        assert shim_pb2.QueryStateNext.FromString(next_request.payload).id == "iter-7"
+        metadata = shim_pb2.QueryResponseMetadata(fetched_records_count=3, bookmark="e").SerializeToString()
+        await peer.reply("tx1", shim_pb2.QueryResponse(results=[kv_row("d")], has_more=False, id="iter-7",
+                                                       metadata=metadata).SerializeToString())
+        result = json.loads(response_of(await peer.expect("tx1", Msg.COMPLETED)).payload)
+        assert result == {"keys": ["b", "c", "d"], "count": 3, "bookmark": "e"}
+
+
+async def test_history_rows_decode_to_key_modifications():
+    async with running_server([Wire()]) as port, PeerSide.connect(port) as peer:
+        await peer.start("tx1", "wire:History", "r1")
+        request = await peer.expect("tx1", Msg.GET_HISTORY_FOR_KEY)
+        assert shim_pb2.GetHistoryForKey.FromString(request.payload).key == "r1"
+        rows = []
+        for tx_id, value, seconds, deleted in (("t2", b"", 1_772_416_800, True), ("t1", b"v1", 1_772_413_200, False)):
+            modification = kv_query_result_pb2.KeyModification(
+                tx_id=tx_id, value=value, timestamp=timestamp_pb2.Timestamp(seconds=seconds, nanos=500_000_000),
+                is_delete=deleted)
+            rows.append(shim_pb2.QueryResultBytes(resultBytes=modification.SerializeToString()))
+        await peer.reply("tx1", shim_pb2.QueryResponse(results=rows, id="h").SerializeToString())
+        result = json.loads(response_of(await peer.expect("tx1", Msg.COMPLETED)).payload)
+        assert result == [
+            ["t2", "", "2026-03-02T02:00:00.500000+00:00", True],
+            ["t1", "v1", "2026-03-02T01:00:00.500000+00:00", False],
+        ]
+
+
+async def test_event_travels_in_completed():
+    async with running_server([Wire()]) as port, PeerSide.connect(port) as peer:
+        await peer.start("tx1", "wire:Emit", "ReceivableConfirmed")
+        completed = await peer.expect("tx1", Msg.COMPLETED)
+        assert completed.chaincode_event.event_name == "ReceivableConfirmed"
+        assert completed.chaincode_event.payload == b'{"n":1}'
+        assert response_of(completed).status == 200
+
+
+async def test_transient_data_and_creator_come_from_the_signed_proposal():
+    async with running_server([Wire()]) as port, PeerSide.connect(port) as peer:
+        await peer.start("tx1", "wire:Transient", "terms", transient={"terms": b"rate=3.6%"})
+        result = json.loads(response_of(await peer.expect("tx1", Msg.COMPLETED)).payload)
+        assert result == {"value": "rate=3.6%", "msp": CALLER.msp_id, "party": "913100"}
+
+
+async def test_invoke_chaincode_sends_a_spec_and_unwraps_the_nested_response():
+    async with running_server([Wire()]) as port, PeerSide.connect(port) as peer:
+        await peer.start("tx1", "wire:Call", "other", "ch2")
+        request = await peer.expect("tx1", Msg.INVOKE_CHAINCODE)
+        spec = chaincode_pb2.ChaincodeSpec.FromString(request.payload)
+        assert spec.chaincode_id.name == "other/ch2"
+        assert list(spec.input.args) == [b"Fn", b"\x01"]
+        inner = Msg(type=Msg.COMPLETED, payload=proposal_response_pb2.Response(
+            status=200, payload=b"called").SerializeToString())
+        await peer.reply("tx1", inner.SerializeToString())
+        result = json.loads(response_of(await peer.expect("tx1", Msg.COMPLETED)).payload)
+        assert result == {"status": 200, "message": "", "payload": "called"}
+
+
+async def test_invoke_chaincode_refused_by_the_peer_fails_the_transaction():
+    async with running_server([Wire()]) as port, PeerSide.connect(port) as peer:
+        await peer.start("tx1", "wire:Call", "other", "")
+        await peer.expect("tx1", Msg.INVOKE_CHAINCODE)
+        await peer.reply("tx1", b"access denied for [other]", error=True)
+        response = response_of(await peer.expect("tx1", Msg.COMPLETED))
+        assert response.message == "PeerError: access denied for [other]"
+
+
+async def test_private_data_hash_request():
+    async with running_server([Wire()]) as port, PeerSide.connect(port) as peer:
+        await peer.start("tx1", "wire:Hash")
+        request = await peer.expect("tx1", Msg.GET_PRIVATE_DATA_HASH)
+        assert shim_pb2.GetState.FromString(request.payload) == shim_pb2.GetState(key="p", collection="coll")
+        await peer.reply("tx1", bytes.fromhex("ab" * 32))
+        assert response_of(await peer.expect("tx1", Msg.COMPLETED)).payload == b"ab" * 32
+
+
+async def test_a_malformed_transaction_payload_still_completes():
+    async with running_server([Wire()]) as port, PeerSide.connect(port) as peer:
+        await peer.send(Msg(type=Msg.TRANSACTION, txid="bad", channel_id=CHANNEL, payload=b"\xff\xff\xff"))
+        response = response_of(await peer.expect("bad", Msg.COMPLETED))
+        assert response.status == 500
+        assert response.message.startswith("DecodeError")
+
+
+async def test_a_transaction_before_ready_is_refused_with_error():
+    async with running_server([Wire()]) as port:
+        import grpc
+        from fabric_protos.peer import chaincode_shim_pb2_grpc
+
+        async with grpc.aio.insecure_channel(f"127.0.0.1:{port}") as channel:
+            call = chaincode_shim_pb2_grpc.ChaincodeStub(channel).Connect()
+            assert (await call.read()).type == Msg.REGISTER
+            await call.write(Msg(type=Msg.REGISTERED))  # but no READY yet
+            await call.write(Msg(type=Msg.TRANSACTION, txid="early", channel_id=CHANNEL,
+                                 payload=chaincode_pb2.ChaincodeInput(args=[b"wire:Boom"]).SerializeToString()))
+            reply = await asyncio.wait_for(call.read(), 5)
+            assert (reply.type, reply.txid) == (Msg.ERROR, "early")
+            assert b"not ready" in reply.payload
+            call.cancel()
+
+
+async def test_invoke_chaincode_whose_target_failed_returns_a_500_response():
+    async with running_server([Wire()]) as port, PeerSide.connect(port) as peer:
+        await peer.start("tx1", "wire:Call", "other", "")
+        request = await peer.expect("tx1", Msg.INVOKE_CHAINCODE)
+        assert chaincode_pb2.ChaincodeSpec.FromString(request.payload).chaincode_id.name == "other"
+        inner = Msg(type=Msg.ERROR, payload=b"chaincode other crashed")
+        await peer.reply("tx1", inner.SerializeToString())
+        result = json.loads(response_of(await peer.expect("tx1", Msg.COMPLETED)).payload)
+        assert result == {"status": 500, "message": "chaincode other crashed", "payload": ""}
+
+
+async def test_concurrent_stub_calls_in_one_transaction_are_sent_one_at_a_time():
+    class Parallel(Contract):
+        name = "parallel"
+
+        @transaction(evaluate=True)
+        async def Both(self, ctx: Context) -> list:
+            values = await asyncio.gather(ctx.stub.get_state("x"), ctx.stub.get_state("y"))
+            return [v.decode() for v in values]
+
+    async with running_server([Parallel()]) as port, PeerSide.connect(port) as peer:
+        await peer.start("tx1", "Both")
+        first = shim_pb2.GetState.FromString((await peer.expect("tx1", Msg.GET_STATE)).payload).key
+        # The second request must not be sent before the first is answered (the peer would refuse it).
+        await asyncio.sleep(0.2)
+        assert peer._queues[(CHANNEL, "tx1")].empty()
+        await peer.reply("tx1", first.encode())
+        second = shim_pb2.GetState.FromString((await peer.expect("tx1", Msg.GET_STATE)).payload).key
+        await peer.reply("tx1", second.encode())
+        assert {first, second} == {"x", "y"}
+        assert json.loads(response_of(await peer.expect("tx1", Msg.COMPLETED)).payload) == ["x", "y"]
+
+
+async def test_init_runs_the_named_function_or_succeeds_when_none_is_named():
+    async with running_server([Wire()]) as port, PeerSide.connect(port) as peer:
+        await peer.send(Msg(type=Msg.INIT, txid="i1", channel_id=CHANNEL,
+                            payload=chaincode_pb2.ChaincodeInput(args=[], is_init=True).SerializeToString()))
+        assert response_of(await peer.expect("i1", Msg.COMPLETED)).status == 200
+        await peer.send(Msg(type=Msg.INIT, txid="i2", channel_id=CHANNEL,
+                            payload=chaincode_pb2.ChaincodeInput(args=[b"wire:Boom"], is_init=True).SerializeToString()))
+        assert response_of(await peer.expect("i2", Msg.COMPLETED)).message == "RuntimeError: boom"
