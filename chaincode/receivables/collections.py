@@ -1,0 +1,75 @@
+"""Deployment pieces that ship with the chaincode: collections and endorsement policy.
+
+Private data: one collection per (holder org, bank org) pair, members the two
+orgs and the regulator's org(s). A bank's offer terms are seen by the holder it
+made them to, the bank, and the regulator - and by no other bank or supplier
+org. Holders are the orgs whose parties may hold receivables (suppliers).
+
+- ``requiredPeerCount`` 0, ``maxPeerCount`` 3: an offer can be endorsed while a
+  member peer is down; dissemination is best effort and reconciliation fills gaps.
+- ``blockToLive`` 0: terms are kept for the regulator's audit.
+- ``memberOnlyRead``/``memberOnlyWrite``: only member orgs' clients.
+- collection endorsement policy: both the holder's and the bank's org endorse a
+  write of their terms.
+
+Chaincode-level endorsement policy: any two distinct orgs of the channel
+(``OutOf(2, ...)``): no single org can write state by running altered
+chaincode, and a transaction does not wait on a third org being up. Receivable
+keys get stricter key-level policies once confirmed (see :mod:`.policy`).
+
+``python -m chaincode.receivables.collections`` prints the collections JSON
+(the form ``peer lifecycle chaincode approveformyorg --collections-config`` takes);
+``--policy`` prints the signature policy.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from . import config as _config
+
+ROLE = "member"
+
+
+def collection_name(holder_msp: str, bank_msp: str) -> str:
+    return f"terms-{holder_msp}-{bank_msp}"
+
+
+def _member(msp: str) -> str:
+    return f"'{msp}.{ROLE}'"
+
+
+def collections_config(cfg: _config.NetworkConfig = _config.DEFAULT_CONFIG) -> list[dict]:
+    regulators = cfg.msps_with_role(_config.REGULATOR)
+    out = []
+    for holder in cfg.msps_with_role(_config.SUPPLIER):
+        for bank in cfg.msps_with_role(_config.FINANCIER):
+            members = sorted({holder, bank, *regulators})
+            out.append({
+                "name": collection_name(holder, bank),
+                "policy": f"OR({', '.join(_member(m) for m in members)})",
+                "requiredPeerCount": 0,
+                "maxPeerCount": 3,
+                "blockToLive": 0,
+                "memberOnlyRead": True,
+                "memberOnlyWrite": True,
+                "endorsementPolicy": {"signaturePolicy": f"AND({_member(holder)}, {_member(bank)})"},
+            })
+    return out
+
+
+def endorsement_policy(cfg: _config.NetworkConfig = _config.DEFAULT_CONFIG) -> str:
+    return f"OutOf(2, {', '.join(_member(m) for m in cfg.msp_ids)})"
+
+
+def main(argv: list[str]) -> int:
+    if "--policy" in argv:
+        print(endorsement_policy())
+    else:
+        print(json.dumps(collections_config(), indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

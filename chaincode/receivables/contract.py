@@ -1,0 +1,789 @@
+"""The receivables contract: one method per business action.
+
+Each method reads like the business: guard clauses first (who is calling, what
+state the claim is in, what the arguments must satisfy), then read, change,
+write, and emit exactly one event. A broken rule raises ``ContractError`` with
+``RULE <code>: <what to do>``; the runtime then discards every write.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from chaincode.contract import Context, Contract, ContractError, transaction
+
+from . import collections as colls
+from . import config as cfg
+from . import dates, events, fingerprint, keys, lifecycle, money, queries, settlement
+from . import financing as fin
+from .errors import RuleViolation, rule
+from .identity import is_org_admin
+from .model import (
+    CONFIRMED, FINANCED, OVERDUE, REGISTERED, REJECTED, SETTLED, SPLIT,
+    Action, AssignmentNotice, DiscountOffer, DiscountOfferRequest, Financing, FreezeOrder, Invoice, Offer,
+    OfferTerms, Party, PartyRegistration, Payment, Receivable, ReceivableRegistration, parse_request, sha256_hex,
+)
+from .schemas import (
+    FinancingView, HistoryEntry, Page, PaymentResult, Provenance, Statistics, TransferResult, json_argument,
+)
+from .store import Store
+
+PartyArgument = json_argument(PartyRegistration)
+ReceivableArgument = json_argument(ReceivableRegistration)
+DiscountOfferArgument = json_argument(DiscountOfferRequest)
+
+TERMS_TRANSIENT_KEY = "terms"
+
+
+def rules(method):
+    """Turn a domain :class:`RuleViolation` into the runtime's ``ContractError``."""
+
+    @functools.wraps(method)
+    async def wrapper(self, ctx, *args, **kwargs):
+        try:
+            return await method(self, ctx, *args, **kwargs)
+        except RuleViolation as exc:
+            raise ContractError(str(exc)) from None
+
+    return wrapper
+
+
+@dataclass
+class Session:
+    """What one transaction knows: the store, the date, the caller."""
+
+    ctx: Any
+    store: Store
+    today: date
+    now: str
+    tx_id: str
+
+    @property
+    def today_iso(self) -> str:
+        return self.today.isoformat()
+
+    async def party(self) -> Party:
+        ci = self.ctx.client_identity
+        party = await self.store.party_for_client(ci.msp_id, ci.id)
+        if party is None:
+            raise rule("caller-not-a-party", f"client identity {ci.id} of {ci.msp_id} acts for no registered party: "
+                       "ask your org admin to register the party or bind this identity")
+        return party
+
+    async def party_with_role(self, *roles: str) -> Party:
+        party = await self.party()
+        if party.role not in roles:
+            raise rule("role-not-permitted", f"{party.name} ({party.uscc}) is a {party.role}: "
+                       f"only a {' or '.join(roles)} may do this")
+        return party
+
+    def action(self, name: str, by: str) -> Action:
+        return Action(action=name, by=by, msp_id=self.ctx.client_identity.msp_id, at=self.now, tx_id=self.tx_id)
+
+    def emit(self, name: str, receivable_id: str | None, **details: Any) -> None:
+        self.ctx.stub.set_event(name, events.payload(name, receivable_id, self.tx_id, **details))
+
+
+def _require_text(value: str, field: str, max_len: int = 500) -> str:
+    value = value.strip()
+    if not value or len(value) > max_len:
+        raise rule("argument-invalid", f"{field} must be 1 to {max_len} characters")
+    return value
+
+
+def _page_size(value: str) -> int:
+    if not value.isdigit() or not 1 <= int(value) <= 100:
+        raise rule("page-size-invalid", f"page size {value!r}: ask for 1 to 100 records per page")
+    return int(value)
+
+
+class ReceivablesContract(Contract):
+    """Receivables (应收账款) from registration through confirmation, transfer, financing and settlement."""
+
+    name = "receivables"
+
+    def __init__(self, config: cfg.NetworkConfig = cfg.DEFAULT_CONFIG) -> None:
+        super().__init__()
+        self.config = config
+        self.collection_names = {c["name"] for c in colls.collections_config(config)}
+
+    def _session(self, ctx: Context) -> Session:
+        ts = ctx.stub.get_tx_timestamp()
+        return Session(ctx, Store(ctx.stub), dates.business_date(ts), dates.iso_timestamp(ts), ctx.stub.tx_id)
+
+    # ================================================================ parties
+
+    @transaction
+    @rules
+    async def RegisterParty(self, ctx: Context, party: PartyArgument) -> Party:
+        """An org admin registers an enterprise of its own org, with the client identities that act for it."""
+        s = self._session(ctx)
+        ci = ctx.client_identity
+        if not is_org_admin(ci):
+            raise rule("not-an-org-admin", f"{ci.id} is not an admin of {ci.msp_id} (certificate OU=admin): only org admins register parties")
+        req = parse_request(PartyRegistration, party, "party")
+        if req.msp_id != ci.msp_id:
+            raise rule("admin-of-own-org-only", f"an admin of {ci.msp_id} cannot register a party of {req.msp_id}: "
+                       "each org admin registers parties of its own org")
+        if req.role not in self.config.org_roles.get(req.msp_id, ()):
+            raise rule("role-not-allowed-for-org", f"parties of {req.msp_id} may be "
+                       f"{', '.join(self.config.org_roles.get(req.msp_id, ())) or 'nothing'}, not {req.role}")
+        if await s.store.party(req.uscc) is not None:
+            raise rule("party-already-registered", f"credit code {req.uscc} is already registered")
+        if len(set(req.client_ids)) != len(req.client_ids):
+            raise rule("argument-invalid", "client_ids lists an identity twice")
+        for client_id in req.client_ids:
+            if (owner := await s.store.client_bound(req.msp_id, client_id)) is not None:
+                raise rule("identity-already-bound", f"client identity {client_id} already acts for {owner}: one identity acts for one party")
+        doc = Party(uscc=req.uscc, name=req.name, role=req.role, msp_id=req.msp_id, client_ids=req.client_ids,
+                    registered=s.action("RegisterParty", ci.id))
+        await s.store.put_party(doc, req.client_ids)
+        s.emit(events.PARTY_REGISTERED, None, party=doc.uscc, role=doc.role, msp_id=doc.msp_id)
+        return doc.to_json()
+
+    @transaction
+    @rules
+    async def BindPartyIdentity(self, ctx: Context, uscc: str, client_id: str) -> Party:
+        """An org admin lets one more client identity act for a party of its org."""
+        s = self._session(ctx)
+        ci = ctx.client_identity
+        if not is_org_admin(ci):
+            raise rule("not-an-org-admin", f"{ci.id} is not an admin of {ci.msp_id}: only org admins bind identities")
+        party = await s.store.require_party(uscc)
+        if party.msp_id != ci.msp_id:
+            raise rule("admin-of-own-org-only", f"{party.uscc} belongs to {party.msp_id}: an admin of {ci.msp_id} cannot change it")
+        client_id = _require_text(client_id, "client_id", 1000)
+        if (owner := await s.store.client_bound(party.msp_id, client_id)) is not None:
+            raise rule("identity-already-bound", f"client identity {client_id} already acts for {owner}")
+        party.client_ids.append(client_id)
+        await s.store.put_party(party, [client_id])
+        s.emit(events.PARTY_IDENTITY_BOUND, None, party=party.uscc, client_id=client_id)
+        return party.to_json()
+
+    @transaction(evaluate=True)
+    @rules
+    async def GetParty(self, ctx: Context, uscc: str) -> Party:
+        """Any registered party or org admin may look up a party."""
+        s = self._session(ctx)
+        if not is_org_admin(ctx.client_identity):
+            await s.party()
+        return (await s.store.require_party(uscc)).to_json()
+
+    @transaction(evaluate=True)
+    @rules
+    async def WhoAmI(self, ctx: Context) -> Party:
+        """The party the calling identity acts for."""
+        return (await self._session(ctx).party()).to_json()
+
+    # ================================================================ register, confirm, reject
+
+    @transaction
+    @rules
+    async def RegisterReceivable(self, ctx: Context, receivable: ReceivableArgument) -> Receivable:
+        """A supplier registers a claim on its debtor, backed by invoices."""
+        s = self._session(ctx)
+        creditor = await s.party_with_role(cfg.SUPPLIER)
+        req = parse_request(ReceivableRegistration, receivable, "receivable")
+        debtor = await s.store.require_party(req.debtor)
+        if debtor.role != cfg.CORE_ENTERPRISE:
+            raise rule("debtor-not-core-enterprise", f"{debtor.uscc} is a {debtor.role}: the debtor must be a core enterprise")
+        issue, due = date.fromisoformat(req.issue_date), date.fromisoformat(req.due_date)
+        if issue > s.today:
+            raise rule("issue-date-in-future", f"issue date {issue} is after today {s.today}")
+        if due <= s.today:
+            raise rule("due-date-passed", f"due date {due} is not after today {s.today}: register only claims not yet due")
+        term = (due - issue).days
+        if term > self.config.max_payment_term_days:
+            raise rule("payment-term-too-long", f"{term} days from issue to due date exceeds the maximum payment term of "
+                       f"{self.config.max_payment_term_days} days")
+        invoices: list[Invoice] = []
+        for n, inv in enumerate(req.invoices, 1):
+            if inv.seller_tax_id != creditor.uscc or inv.buyer_tax_id != debtor.uscc:
+                raise rule("invoice-parties-mismatch", f"invoice {inv.number}: seller must be the creditor {creditor.uscc} and buyer the debtor {debtor.uscc}")
+            if date.fromisoformat(inv.date) > s.today:
+                raise rule("invoice-date-in-future", f"invoice {inv.number} is dated {inv.date}, after today {s.today}")
+            fp = fingerprint.invoice_fingerprint(inv.seller_tax_id, inv.number, inv.date, inv.amount)
+            invoices.append(Invoice(**inv.model_dump(), fingerprint=fp))
+        fps = [i.fingerprint for i in invoices]
+        if len(set(fps)) != len(fps):
+            raise rule("invoice-listed-twice", "the same invoice appears twice in this receivable")
+        backing = sum(i.amount + i.tax for i in invoices)
+        if req.face_amount > backing:
+            raise rule("face-exceeds-invoices", f"face amount {money.yuan(req.face_amount)} exceeds the invoices' total "
+                       f"with tax {money.yuan(backing)}")
+        for inv in invoices:
+            if (owner := await s.store.fingerprint_owner(inv.fingerprint)) is not None:
+                raise rule("invoice-already-financed", f"invoice {inv.number} (fingerprint {inv.fingerprint[:12]}…) already backs "
+                           f"live receivable {owner}: a fingerprint can back only one live receivable")
+        rid = keys.new_id("R", s.tx_id)
+        r = Receivable(id=rid, status=REGISTERED, debtor=debtor.uscc, debtor_msp=debtor.msp_id, creditor=creditor.uscc,
+                       holder=creditor.uscc, holder_msp=creditor.msp_id, face_amount=req.face_amount,
+                       outstanding=req.face_amount, currency=req.currency, issue_date=req.issue_date,
+                       due_date=req.due_date, invoices=invoices, contract_hash=req.contract_hash, root_id=rid,
+                       last=s.action("RegisterReceivable", creditor.uscc))
+        for fp in fps:
+            await s.store.put_fingerprint(fp, rid)
+        await s.store.put_receivable(r, None)
+        s.emit(events.RECEIVABLE_REGISTERED, rid, debtor=r.debtor, holder=r.holder, face_amount=r.face_amount,
+               currency=r.currency, due_date=r.due_date)
+        return r.to_json()
+
+    async def _as_debtor(self, s: Session, receivable_id: str) -> tuple[Party, Receivable]:
+        party = await s.party_with_role(cfg.CORE_ENTERPRISE)
+        r = await s.store.receivable(receivable_id)
+        if r.debtor != party.uscc:
+            raise rule("not-the-debtor", f"{party.uscc} is not the debtor of {r.id}: only its debtor {r.debtor} may do this")
+        return party, r
+
+    async def _as_holder(self, s: Session, receivable_id: str) -> tuple[Party, Receivable]:
+        party = await s.party()
+        r = await s.store.receivable(receivable_id)
+        if r.holder != party.uscc:
+            raise rule("not-the-holder", f"{party.uscc} does not hold {r.id}: only its holder may do this")
+        return party, r
+
+    @transaction
+    @rules
+    async def ConfirmReceivable(self, ctx: Context, receivable_id: str) -> Receivable:
+        """The debtor confirms (确权): its irrevocable promise to pay the holder at maturity."""
+        s = self._session(ctx)
+        debtor, r = await self._as_debtor(s, receivable_id)
+        lifecycle.ensure_not_frozen(r)
+        lifecycle.ensure_status(r, (REGISTERED,), "confirm")
+        if date.fromisoformat(r.due_date) <= s.today:
+            raise rule("past-maturity", f"{r.id} fell due on {r.due_date}: a claim past maturity cannot be confirmed")
+        before = r.model_copy(deep=True)
+        r.status, r.confirmed_on = CONFIRMED, s.today_iso
+        r.last = s.action("ConfirmReceivable", debtor.uscc)
+        await s.store.put_receivable(r, before)
+        s.emit(events.RECEIVABLE_CONFIRMED, r.id, debtor=r.debtor, holder=r.holder, face_amount=r.face_amount)
+        return r.to_json()
+
+    @transaction
+    @rules
+    async def RejectReceivable(self, ctx: Context, receivable_id: str, reason: str) -> Receivable:
+        """The debtor rejects a claim it does not owe; its invoices are released."""
+        s = self._session(ctx)
+        debtor, r = await self._as_debtor(s, receivable_id)
+        lifecycle.ensure_not_frozen(r)
+        lifecycle.ensure_status(r, (REGISTERED,), "reject")
+        before = r.model_copy(deep=True)
+        r.status, r.rejection_reason = REJECTED, _require_text(reason, "reason")
+        r.last = s.action("RejectReceivable", debtor.uscc)
+        for inv in r.invoices:
+            await s.store.release_fingerprint(inv.fingerprint)
+        await s.store.put_receivable(r, before)
+        s.emit(events.RECEIVABLE_REJECTED, r.id, reason=r.rejection_reason)
+        return r.to_json()
+
+    # ================================================================ split and transfer
+
+    @transaction
+    @rules
+    async def TransferReceivable(self, ctx: Context, receivable_id: str, to: str, amount: str) -> TransferResult:
+        """The holder transfers all of a confirmed claim, or splits part of it off, to another party.
+
+        The whole outstanding amount moves the claim itself; less splits it into
+        two children (``<id>.1`` transferred, ``<id>.2`` kept) that add up to it.
+        """
+        s = self._session(ctx)
+        holder, r = await self._as_holder(s, receivable_id)
+        lifecycle.ensure_transferable(r)
+        value = money.parse_amount(amount, "amount")
+        recipient = await s.store.require_party(to)
+        if recipient.uscc == holder.uscc:
+            raise rule("transfer-to-self", f"{holder.uscc} already holds {r.id}")
+        if recipient.role != cfg.SUPPLIER:
+            raise rule("recipient-cannot-hold", f"{recipient.uscc} is a {recipient.role}: receivables pass only between suppliers")
+        transferred, kept = lifecycle.split_amounts(r.outstanding, value)
+        before = r.model_copy(deep=True)
+        if kept == 0:
+            r.holder, r.holder_msp = recipient.uscc, recipient.msp_id
+            r.last = s.action("TransferReceivable", holder.uscc)
+            await s.store.put_receivable(r, before)
+            s.emit(events.RECEIVABLE_TRANSFERRED, r.id, **{"from": holder.uscc, "to": recipient.uscc, "amount": transferred})
+            return r.to_json()
+        children = []
+        for n, (amt, owner) in enumerate(((transferred, recipient), (kept, holder)), 1):
+            child = Receivable(
+                id=keys.child_id(r.id, n), status=CONFIRMED, debtor=r.debtor, debtor_msp=r.debtor_msp,
+                creditor=r.creditor, holder=owner.uscc, holder_msp=owner.msp_id, face_amount=amt, outstanding=amt,
+                currency=r.currency, issue_date=r.issue_date, due_date=r.due_date, contract_hash=r.contract_hash,
+                root_id=r.root_id, parent_id=r.id, confirmed_on=r.confirmed_on,
+                last=s.action("TransferReceivable", holder.uscc))
+            await s.store.put_receivable(child, None)
+            children.append(child)
+        r.status, r.outstanding, r.children = SPLIT, 0, [c.id for c in children]
+        r.last = s.action("TransferReceivable", holder.uscc)
+        await s.store.put_receivable(r, before)
+        s.emit(events.RECEIVABLE_SPLIT, r.id, **{"from": holder.uscc, "to": recipient.uscc, "amount": transferred,
+               "children": r.children})
+        return {**r.to_json(), "children_records": [c.to_json() for c in children]}
+
+    # ================================================================ financing
+
+    @transaction
+    @rules
+    async def RequestFinancing(self, ctx: Context, receivable_id: str) -> Financing:
+        """The holder asks banks to finance a confirmed claim (at most one live financing)."""
+        s = self._session(ctx)
+        holder, r = await self._as_holder(s, receivable_id)
+        lifecycle.ensure_not_frozen(r)
+        if r.financing_id is not None:
+            raise rule("financing-already-live", f"{r.id} already has live financing {r.financing_id}: at most one per receivable")
+        lifecycle.ensure_status(r, (CONFIRMED,), "finance")
+        if date.fromisoformat(r.due_date) <= s.today:
+            raise rule("past-maturity", f"{r.id} is due {r.due_date}: nothing to finance on or after maturity")
+        f = Financing(id=keys.new_id("F", s.tx_id), receivable_id=r.id, holder=holder.uscc, holder_msp=holder.msp_id,
+                      status="REQUESTED", requested_on=s.today_iso, last=s.action("RequestFinancing", holder.uscc))
+        before = r.model_copy(deep=True)
+        r.financing_id = f.id
+        r.last = f.last
+        await s.store.put_financing(f)
+        await s.store.put_receivable(r, before)
+        s.emit(events.FINANCING_REQUESTED, r.id, financing_id=f.id, face_amount=r.outstanding, due_date=r.due_date)
+        return f.to_json()
+
+    @transaction
+    @rules
+    async def WithdrawFinancing(self, ctx: Context, financing_id: str) -> Financing:
+        """The holder withdraws a request no offer of which it has accepted; open offers lapse."""
+        s = self._session(ctx)
+        f = await s.store.financing(financing_id)
+        holder, r = await self._as_holder(s, f.receivable_id)
+        lifecycle.ensure_not_frozen(r)
+        if f.status != "REQUESTED":
+            raise rule("invalid-state", f"financing {f.id} is {f.status}: only a request not yet accepted can be withdrawn")
+        for o in await s.store.offers_of(f.id):
+            if o.status == "OPEN":
+                o.status, o.last = "LAPSED", s.action("WithdrawFinancing", holder.uscc)
+                await s.store.put_offer(o)
+        before = r.model_copy(deep=True)
+        f.status, f.last = "WITHDRAWN", s.action("WithdrawFinancing", holder.uscc)
+        r.financing_id, r.last = None, f.last
+        await s.store.put_financing(f)
+        await s.store.put_receivable(r, before)
+        s.emit(events.FINANCING_WITHDRAWN, r.id, financing_id=f.id)
+        return f.to_json()
+
+    def _terms(self, ctx: Context) -> OfferTerms:
+        raw = ctx.stub.get_transient().get(TERMS_TRANSIENT_KEY)
+        if raw is None:
+            raise rule("terms-missing", f"pass the offer terms as transient data under {TERMS_TRANSIENT_KEY!r}: "
+                       "they go to private data and only their hash to the public record")
+        return parse_request(OfferTerms, raw, "terms")
+
+    @transaction
+    @rules
+    async def MakeFinancingOffer(self, ctx: Context, financing_id: str) -> Offer:
+        """A bank offers terms (transient ``terms``): kept private, the public offer keeps their hash."""
+        s = self._session(ctx)
+        bank = await s.party_with_role(cfg.FINANCIER)
+        f = await s.store.financing(financing_id)
+        r = await s.store.receivable(f.receivable_id)
+        lifecycle.ensure_not_frozen(r)
+        if f.status != "REQUESTED":
+            raise rule("invalid-state", f"financing {f.id} is {f.status}: offers are made only on open requests")
+        terms = self._terms(ctx)
+        if terms.expires_on < s.today_iso:
+            raise rule("offer-expired", f"the offer would expire on {terms.expires_on}, before today {s.today}")
+        # a point read, not a range scan: concurrent offers of different banks do not conflict
+        if (earlier := await s.store.offer_of_bank(f.id, bank.uscc)) is not None:
+            raise rule("offer-already-made", f"{bank.uscc} already made offer {earlier} on {f.id}: one offer per bank and request")
+        collection = colls.collection_name(f.holder_msp, bank.msp_id)
+        if collection not in self.collection_names:
+            raise rule("no-collection", f"no private data collection {collection} for {f.holder_msp} and {bank.msp_id}: "
+                       "add the org pair to the chaincode's configuration")
+        o = Offer(id=keys.new_id("O", s.tx_id), financing_id=f.id, receivable_id=r.id, financier=bank.uscc,
+                  financier_msp=bank.msp_id, collection=collection, terms_hash=terms.terms_hash(),
+                  expires_on=terms.expires_on, status="OPEN", made_on=s.today_iso,
+                  last=s.action("MakeFinancingOffer", bank.uscc))
+        await s.store.put_private(collection, terms, keys.TERMS, o.id)
+        await s.store.put_offer(o, new=True)
+        s.emit(events.FINANCING_OFFERED, r.id, financing_id=f.id, offer_id=o.id, financier=bank.uscc,
+               terms_hash=o.terms_hash, expires_on=o.expires_on)
+        return o.to_json()
+
+    @transaction
+    @rules
+    async def AcceptFinancingOffer(self, ctx: Context, offer_id: str) -> Financing:
+        """The holder accepts one offer; the others lapse; the bank becomes the claim's financier."""
+        s = self._session(ctx)
+        o = await s.store.offer(offer_id)
+        f = await s.store.financing(o.financing_id)
+        holder, r = await self._as_holder(s, f.receivable_id)
+        lifecycle.ensure_not_frozen(r)
+        if f.status != "REQUESTED" or o.status != "OPEN":
+            raise rule("invalid-state", f"offer {o.id} is {o.status} on financing {f.status}: only an open offer on an open request can be accepted")
+        if o.expires_on < s.today_iso:
+            raise rule("offer-expired", f"offer {o.id} expired on {o.expires_on}")
+        lifecycle.ensure_status(r, (CONFIRMED,), "finance")
+        act = s.action("AcceptFinancingOffer", holder.uscc)
+        for other in await s.store.offers_of(f.id):
+            if other.id != o.id and other.status == "OPEN":
+                other.status, other.last = "LAPSED", act
+                await s.store.put_offer(other)
+        o.status, o.last = "ACCEPTED", act
+        f.status, f.accepted_offer_id, f.financier, f.financier_msp = "ACCEPTED", o.id, o.financier, o.financier_msp
+        f.collection, f.terms_hash, f.last = o.collection, o.terms_hash, act
+        before = r.model_copy(deep=True)
+        r.status, r.financier, r.financier_msp, r.last = FINANCED, o.financier, o.financier_msp, act
+        await s.store.put_offer(o)
+        await s.store.put_financing(f)
+        await s.store.put_receivable(r, before)
+        s.emit(events.FINANCING_OFFER_ACCEPTED, r.id, financing_id=f.id, offer_id=o.id, financier=o.financier)
+        return f.to_json()
+
+    async def _as_financier(self, s: Session, financing_id: str) -> tuple[Party, Financing, Receivable]:
+        bank = await s.party_with_role(cfg.FINANCIER)
+        f = await s.store.financing(financing_id)
+        if f.financier != bank.uscc:
+            raise rule("not-the-financier", f"{bank.uscc} is not the financier of {f.id}")
+        return bank, f, await s.store.receivable(f.receivable_id)
+
+    @transaction
+    @rules
+    async def RecordDisbursement(self, ctx: Context, financing_id: str) -> Financing:
+        """The bank records the advance (terms again as transient ``terms``) and notifies the debtor of the assignment."""
+        s = self._session(ctx)
+        bank, f, r = await self._as_financier(s, financing_id)
+        lifecycle.ensure_not_frozen(r)
+        if f.status != "ACCEPTED":
+            raise rule("invalid-state", f"financing {f.id} is {f.status}: disbursement follows acceptance, once")
+        terms = self._terms(ctx)
+        if terms.terms_hash() != f.terms_hash:
+            raise rule("terms-mismatch", f"the terms given hash to {terms.terms_hash()[:12]}…, the accepted offer to "
+                       f"{(f.terms_hash or '')[:12]}…: pass exactly the accepted terms")
+        d = fin.disbursement(financing_id=f.id, receivable_id=r.id, face_amount=r.outstanding, terms=terms,
+                             disbursed_on=s.today_iso, due_date=r.due_date,
+                             days=(date.fromisoformat(r.due_date) - s.today).days)
+        act = s.action("RecordDisbursement", bank.uscc)
+        notice = AssignmentNotice(
+            id=keys.new_id("N", s.tx_id), receivable_id=r.id, financing_id=f.id, debtor=r.debtor, assignor=r.holder,
+            financier=bank.uscc, issued_on=s.today_iso, status="ISSUED", last=act,
+            text=(f"Receivable {r.id} of {money.yuan(r.outstanding)} {r.currency} due {r.due_date}, held by {r.holder}, "
+                  f"has been assigned to {bank.uscc}. Pay {bank.uscc} at maturity."))
+        f.status, f.disbursed_on, f.disbursement_hash = "DISBURSED", s.today_iso, sha256_hex(d.to_bytes())
+        f.notice_id, f.last = notice.id, act
+        before = r.model_copy(deep=True)
+        r.notice_id, r.last = notice.id, act
+        await s.store.put_private(f.collection, d, keys.DISBURSEMENT, f.id)
+        await s.store.put_notice(notice)
+        await s.store.put_financing(f)
+        await s.store.put_receivable(r, before)
+        s.emit(events.FINANCING_DISBURSED, r.id, financing_id=f.id, notice_id=notice.id, financier=bank.uscc)
+        return f.to_json()
+
+    @transaction
+    @rules
+    async def AcknowledgeAssignment(self, ctx: Context, notice_id: str) -> AssignmentNotice:
+        """The debtor acknowledges the assignment notice: it will pay the financier."""
+        s = self._session(ctx)
+        n = await s.store.notice(notice_id)
+        debtor, r = await self._as_debtor(s, n.receivable_id)
+        lifecycle.ensure_not_frozen(r)
+        if n.status != "ISSUED":
+            raise rule("invalid-state", f"notice {n.id} is already {n.status}")
+        n.status, n.acknowledged_on, n.last = "ACKNOWLEDGED", s.today_iso, s.action("AcknowledgeAssignment", debtor.uscc)
+        await s.store.put_notice(n)
+        s.emit(events.ASSIGNMENT_ACKNOWLEDGED, r.id, notice_id=n.id, financier=n.financier)
+        return n.to_json()
+
+    @transaction
+    @rules
+    async def RecordRepayment(self, ctx: Context, financing_id: str) -> Financing:
+        """The financier records that the debtor paid it; the financing closes and the claim is settled."""
+        s = self._session(ctx)
+        bank, f, r = await self._as_financier(s, financing_id)
+        lifecycle.ensure_not_frozen(r)
+        if f.status != "DISBURSED":
+            raise rule("invalid-state", f"financing {f.id} is {f.status}: repayment follows disbursement, once")
+        act = s.action("RecordRepayment", bank.uscc)
+        before = r.model_copy(deep=True)
+        if r.status != SETTLED:
+            r.payments.append(Payment(amount=r.outstanding, payee=bank.uscc, payee_role="financier", date=s.today_iso,
+                                      tx_id=s.tx_id, late=s.today_iso > r.due_date, method="repayment"))
+            r.outstanding, r.status = 0, SETTLED
+        r.financing_id, r.last = None, act
+        f.status, f.repaid_on, f.last = "REPAID", s.today_iso, act
+        await s.store.put_financing(f)
+        await s.store.put_receivable(r, before)
+        s.emit(events.FINANCING_REPAID, r.id, financing_id=f.id, financier=bank.uscc)
+        return f.to_json()
+
+    # ================================================================ dynamic discounting
+
+    @transaction
+    @rules
+    async def PublishDiscountOffer(self, ctx: Context, offer: DiscountOfferArgument) -> DiscountOffer:
+        """The debtor offers early payment on its confirmed payables: a flat APR or a sliding scale."""
+        s = self._session(ctx)
+        debtor = await s.party_with_role(cfg.CORE_ENTERPRISE)
+        req = parse_request(DiscountOfferRequest, offer, "offer")
+        if (req.apr is None) == (req.scale is None) or req.scale == []:
+            raise rule("discount-terms-invalid", "give exactly one of apr (a flat annual rate) or scale (tiers of min_days_early and apr)")
+        if req.expires_on < s.today_iso:
+            raise rule("offer-expired", f"the offer would expire on {req.expires_on}, before today {s.today}")
+        for rid in req.receivable_ids:
+            r = await s.store.receivable(rid)
+            if r.debtor != debtor.uscc:
+                raise rule("not-the-debtor", f"{rid} is owed by {r.debtor}: a debtor offers early payment on its own payables only")
+        d = DiscountOffer(**req.model_dump(), id=keys.new_id("D", s.tx_id), debtor=debtor.uscc, debtor_msp=debtor.msp_id,
+                          status="OPEN", published_on=s.today_iso, last=s.action("PublishDiscountOffer", debtor.uscc))
+        await s.store.put_discount_offer(d)
+        s.emit(events.DISCOUNT_OFFER_PUBLISHED, None, offer_id=d.id, debtor=d.debtor, receivable_ids=d.receivable_ids)
+        return d.to_json()
+
+    @transaction
+    @rules
+    async def AcceptDiscountOffer(self, ctx: Context, offer_id: str, receivable_id: str) -> Receivable:
+        """The holder takes early payment: the claim settles at outstanding x (1 - apr x days early / basis)."""
+        s = self._session(ctx)
+        d = await s.store.discount_offer(offer_id)
+        holder, r = await self._as_holder(s, receivable_id)
+        lifecycle.ensure_not_frozen(r)
+        if r.financing_id is not None:
+            raise rule("receivable-financed", f"{r.id} has live financing {r.financing_id}: the financier, not the holder, is paid")
+        lifecycle.ensure_status(r, (CONFIRMED,), "discount")
+        if r.debtor != d.debtor or (d.receivable_ids and r.id not in d.receivable_ids):
+            raise rule("discount-offer-not-for-receivable", f"offer {d.id} of {d.debtor} does not cover {r.id}")
+        if d.status != "OPEN" or d.expires_on < s.today_iso:
+            raise rule("offer-expired", f"discount offer {d.id} is closed or expired on {d.expires_on}")
+        early = settlement.days_early(s.today, date.fromisoformat(r.due_date))
+        if early <= 0:
+            raise rule("past-maturity", f"{r.id} is due {r.due_date}: nothing to pay early")
+        apr = settlement.discount_rate_for(d, early)
+        if apr is None:
+            raise rule("discount-not-applicable", f"{early} days early reaches no tier of offer {d.id}")
+        paid, discount = settlement.early_payment(r.outstanding, apr, early, d.day_count)
+        before = r.model_copy(deep=True)
+        r.payments.append(Payment(amount=paid, discount=discount, payee=holder.uscc, payee_role="holder",
+                                  date=s.today_iso, tx_id=s.tx_id, method="dynamic-discount"))
+        r.outstanding, r.status = 0, SETTLED
+        r.last = s.action("AcceptDiscountOffer", holder.uscc)
+        await s.store.put_receivable(r, before)
+        s.emit(events.DISCOUNT_OFFER_ACCEPTED, r.id, offer_id=d.id, paid=paid, discount=discount, days_early=early,
+               apr=str(apr))
+        return r.to_json()
+
+    # ================================================================ settlement and overdue
+
+    @transaction
+    @rules
+    async def RecordPayment(self, ctx: Context, receivable_id: str, amount: str) -> PaymentResult:
+        """The debtor records a payment to the payee (holder, or financier once notified).
+
+        Against a claim that was split, the payment is spread pro rata over its
+        unpaid leaves, exact to the fen.
+        """
+        s = self._session(ctx)
+        debtor, r = await self._as_debtor(s, receivable_id)
+        value = money.parse_amount(amount, "amount")
+        lifecycle.ensure_not_frozen(r)
+        if r.status == SPLIT:
+            leaves = [leaf for leaf in await queries.leaves(s.store, r) if leaf.status in lifecycle.PAYABLE]
+        else:
+            lifecycle.ensure_status(r, lifecycle.PAYABLE, "record a payment on")
+            leaves = [r]
+        for leaf in leaves:
+            lifecycle.ensure_not_frozen(leaf)
+            if leaf.financing_id is not None and leaf.notice_id is None:
+                raise rule("financing-in-progress", f"{leaf.id} has financing {leaf.financing_id} not yet disbursed: "
+                           "pay after disbursement (to the financier) or once it is withdrawn")
+        shares = settlement.allocate_pro_rata(value, [(leaf.id, leaf.outstanding) for leaf in leaves])
+        allocations = []
+        for leaf in leaves:
+            share = shares[leaf.id]
+            if share == 0:
+                continue
+            before = leaf.model_copy(deep=True)
+            to_financier = leaf.notice_id is not None and leaf.financing_id is not None
+            payee = leaf.financier if to_financier else leaf.holder
+            leaf.payments.append(Payment(amount=share, payee=payee, payee_role="financier" if to_financier else "holder",
+                                         date=s.today_iso, tx_id=s.tx_id, late=s.today_iso > leaf.due_date))
+            leaf.outstanding -= share
+            if leaf.outstanding == 0:
+                leaf.status = SETTLED
+            leaf.last = s.action("RecordPayment", debtor.uscc)
+            await s.store.put_receivable(leaf, before)
+            allocations.append({"receivable_id": leaf.id, "amount": share, "payee": payee, "outstanding": leaf.outstanding})
+        s.emit(events.PAYMENT_RECORDED, r.id, amount=value, allocations=allocations)
+        return {**r.to_json(), "allocations": allocations}
+
+    @transaction
+    @rules
+    async def RecordOverdue(self, ctx: Context, receivable_id: str) -> Receivable:
+        """Any party but the regulator records that a claim is unpaid past its due date (by the transaction's date)."""
+        s = self._session(ctx)
+        party = await s.party_with_role(cfg.CORE_ENTERPRISE, cfg.SUPPLIER, cfg.FINANCIER)
+        r = await s.store.receivable(receivable_id)
+        lifecycle.ensure_not_frozen(r)
+        lifecycle.ensure_status(r, (CONFIRMED, FINANCED), "mark overdue")
+        if s.today_iso <= r.due_date:
+            raise rule("not-yet-due", f"{r.id} is due {r.due_date}; today is {s.today}: it is not overdue")
+        before = r.model_copy(deep=True)
+        r.status = OVERDUE
+        r.overdue_since = (date.fromisoformat(r.due_date) + timedelta(days=1)).isoformat()
+        r.last = s.action("RecordOverdue", party.uscc)
+        await s.store.put_receivable(r, before)
+        s.emit(events.RECEIVABLE_OVERDUE, r.id, outstanding=r.outstanding, due_date=r.due_date)
+        return r.to_json()
+
+    # ================================================================ regulator
+
+    @transaction
+    @rules
+    async def FreezeReceivable(self, ctx: Context, receivable_id: str, order_reference: str) -> Receivable:
+        """The regulator freezes a claim under an order: nothing changes until it is unfrozen."""
+        s = self._session(ctx)
+        regulator = await s.party_with_role(cfg.REGULATOR)
+        order = _require_text(order_reference, "order_reference", 200)
+        r = await s.store.receivable(receivable_id)
+        if r.frozen is not None:
+            raise rule("already-frozen", f"{r.id} is already frozen by order {r.frozen.order_reference}")
+        lifecycle.ensure_status(r, lifecycle.LIVE, "freeze")
+        before = r.model_copy(deep=True)
+        r.frozen = FreezeOrder(order_reference=order, by=regulator.uscc, date=s.today_iso, tx_id=s.tx_id)
+        r.last = s.action("FreezeReceivable", regulator.uscc)
+        await s.store.put_receivable(r, before)
+        s.emit(events.RECEIVABLE_FROZEN, r.id, order_reference=order)
+        return r.to_json()
+
+    @transaction
+    @rules
+    async def UnfreezeReceivable(self, ctx: Context, receivable_id: str, order_reference: str) -> Receivable:
+        """The regulator lifts a freeze, citing the order that lifts it."""
+        s = self._session(ctx)
+        regulator = await s.party_with_role(cfg.REGULATOR)
+        order = _require_text(order_reference, "order_reference", 200)
+        r = await s.store.receivable(receivable_id)
+        if r.frozen is None:
+            raise rule("not-frozen", f"{r.id} is not frozen")
+        before = r.model_copy(deep=True)
+        lifted = r.frozen.order_reference
+        r.frozen = None
+        r.last = s.action("UnfreezeReceivable", regulator.uscc)
+        await s.store.put_receivable(r, before)
+        s.emit(events.RECEIVABLE_UNFROZEN, r.id, order_reference=order, lifted=lifted)
+        return r.to_json()
+
+    # ================================================================ queries
+
+    async def _readable(self, s: Session, receivable_id: str) -> tuple[Party, Receivable]:
+        party = await s.party()
+        r = await s.store.receivable(receivable_id)
+        if not await queries.may_read(s.store, party, r):
+            raise rule("not-permitted-to-read", f"{party.uscc} is not a party to {r.id}: only its debtor, holder, "
+                       "creditor, financier, banks asked to finance it, and the regulator may read it")
+        return party, r
+
+    @transaction(evaluate=True)
+    @rules
+    async def GetReceivable(self, ctx: Context, receivable_id: str) -> Receivable:
+        """A receivable by id."""
+        return (await self._readable(self._session(ctx), receivable_id))[1].to_json()
+
+    @transaction(evaluate=True)
+    @rules
+    async def GetReceivableHistory(self, ctx: Context, receivable_id: str) -> list[HistoryEntry]:
+        """Every change of a receivable: who, what, when, in which transaction."""
+        s = self._session(ctx)
+        _, r = await self._readable(s, receivable_id)
+        return await queries.history(s.store, r.id)
+
+    @transaction(evaluate=True)
+    @rules
+    async def GetProvenance(self, ctx: Context, receivable_id: str) -> Provenance:
+        """The receivable's ancestors (up to the registered root) and the tree of its children."""
+        s = self._session(ctx)
+        _, r = await self._readable(s, receivable_id)
+        return await queries.provenance(s.store, r)
+
+    @transaction(evaluate=True)
+    @rules
+    async def ListReceivablesByHolder(self, ctx: Context, holder: str, page_size: str, bookmark: str) -> Page:
+        """A page of the receivables a party holds (the holder itself or the regulator)."""
+        s = self._session(ctx)
+        party = await s.party()
+        if party.uscc != holder and party.role != cfg.REGULATOR:
+            raise rule("not-permitted-to-read", "a party lists only the receivables it holds")
+        return await queries.page(s.store, keys.BY_HOLDER, holder, _page_size(page_size), bookmark)
+
+    @transaction(evaluate=True)
+    @rules
+    async def ListReceivablesByDebtor(self, ctx: Context, debtor: str, page_size: str, bookmark: str) -> Page:
+        """A page of a debtor's payables (the debtor itself or the regulator)."""
+        s = self._session(ctx)
+        party = await s.party()
+        if party.uscc != debtor and party.role != cfg.REGULATOR:
+            raise rule("not-permitted-to-read", "a debtor lists only its own payables")
+        return await queries.page(s.store, keys.BY_DEBTOR, debtor, _page_size(page_size), bookmark)
+
+    @transaction(evaluate=True)
+    @rules
+    async def ListReceivablesByStatus(self, ctx: Context, status: str, page_size: str, bookmark: str) -> Page:
+        """A page of receivables in one status (the regulator)."""
+        s = self._session(ctx)
+        await s.party_with_role(cfg.REGULATOR)
+        if status not in queries.STATUSES:
+            raise rule("argument-invalid", f"status {status!r} is not one of {', '.join(queries.STATUSES)}")
+        return await queries.page(s.store, keys.BY_STATUS, status, _page_size(page_size), bookmark)
+
+    @transaction(evaluate=True)
+    @rules
+    async def GetStatistics(self, ctx: Context) -> Statistics:
+        """The regulator's view: exposure per debtor, financed share, overdue amounts."""
+        s = self._session(ctx)
+        await s.party_with_role(cfg.REGULATOR)
+        return await queries.statistics(s.store)
+
+    @transaction(evaluate=True)
+    @rules
+    async def GetFinancing(self, ctx: Context, financing_id: str) -> FinancingView:
+        """A financing request and its progress, with its offers' public records."""
+        s = self._session(ctx)
+        f = await s.store.financing(financing_id)
+        await self._readable(s, f.receivable_id)
+        return {**f.to_json(), "offers": [o.to_json() for o in await s.store.offers_of(f.id)]}
+
+    @transaction(evaluate=True)
+    @rules
+    async def GetOfferTerms(self, ctx: Context, offer_id: str) -> OfferTerms:
+        """An offer's private terms, for the holder, the offering bank and the regulator (members of its collection)."""
+        s = self._session(ctx)
+        party = await s.party()
+        o = await s.store.offer(offer_id)
+        f = await s.store.financing(o.financing_id)
+        if party.uscc not in (f.holder, o.financier) and party.role != cfg.REGULATOR:
+            raise rule("not-permitted-to-read", f"the terms of {o.id} are for the holder, the bank and the regulator only")
+        raw = await s.store.get_private(o.collection, keys.TERMS, o.id)
+        if raw is None:
+            raise rule("not-found", f"the terms of {o.id} are not on this peer: ask a peer of {o.collection}'s member orgs")
+        return json.loads(raw)
+
+    @transaction(evaluate=True)
+    @rules
+    async def GetAssignmentNotice(self, ctx: Context, notice_id: str) -> AssignmentNotice:
+        """An assignment notice, for the parties to its receivable."""
+        s = self._session(ctx)
+        n = await s.store.notice(notice_id)
+        await self._readable(s, n.receivable_id)
+        return n.to_json()
+
+    @transaction(evaluate=True)
+    @rules
+    async def GetDiscountOffer(self, ctx: Context, offer_id: str) -> DiscountOffer:
+        """A debtor's early-payment offer, for the debtor, suppliers and the regulator."""
+        s = self._session(ctx)
+        party = await s.party()
+        d = await s.store.discount_offer(offer_id)
+        if party.uscc != d.debtor and party.role not in (cfg.SUPPLIER, cfg.REGULATOR):
+            raise rule("not-permitted-to-read", f"discount offer {d.id} is for {d.debtor}'s suppliers, the debtor and the regulator")
+        return d.to_json()
+
+
+CONTRACTS = [ReceivablesContract()]

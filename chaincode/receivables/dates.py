@@ -1,0 +1,38 @@
+"""Business dates from the transaction timestamp, never the wall clock.
+
+Every endorsing peer sees the same proposal timestamp, so dates derived from it
+agree. Business dates are calendar dates in China Standard Time (UTC+8, no
+daylight saving): a transaction at 01:00 Beijing time on 1 March belongs to
+1 March although it is still 28/29 February in UTC.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta, timezone
+
+from .errors import rule
+
+BUSINESS_TZ = timezone(timedelta(hours=8), "CST")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def business_date(timestamp: datetime) -> date:
+    if timestamp.tzinfo is None:
+        timestamp = timestamp.replace(tzinfo=timezone.utc)
+    return timestamp.astimezone(BUSINESS_TZ).date()
+
+
+def iso_timestamp(timestamp: datetime) -> str:
+    if timestamp.tzinfo is None:
+        timestamp = timestamp.replace(tzinfo=timezone.utc)
+    return timestamp.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+
+
+def parse_date(value: object, field: str) -> date:
+    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
+        raise rule("date-invalid", f"{field} is {value!r}: give a calendar date as YYYY-MM-DD")
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise rule("date-invalid", f"{field} is {value!r}: not a calendar date") from None

@@ -1,0 +1,36 @@
+"""Chaincode events: exactly one per transaction, naming what happened.
+
+The payload is JSON with ``event`` (the name), ``receivable_id`` (``null`` for
+party events) and the details of the change.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .model import canonical_json
+
+PARTY_REGISTERED = "PartyRegistered"
+PARTY_IDENTITY_BOUND = "PartyIdentityBound"
+RECEIVABLE_REGISTERED = "ReceivableRegistered"
+RECEIVABLE_CONFIRMED = "ReceivableConfirmed"
+RECEIVABLE_REJECTED = "ReceivableRejected"
+RECEIVABLE_TRANSFERRED = "ReceivableTransferred"
+RECEIVABLE_SPLIT = "ReceivableSplit"
+FINANCING_REQUESTED = "FinancingRequested"
+FINANCING_WITHDRAWN = "FinancingWithdrawn"
+FINANCING_OFFERED = "FinancingOffered"
+FINANCING_OFFER_ACCEPTED = "FinancingOfferAccepted"
+FINANCING_DISBURSED = "FinancingDisbursed"
+ASSIGNMENT_ACKNOWLEDGED = "AssignmentNoticeAcknowledged"
+FINANCING_REPAID = "FinancingRepaid"
+DISCOUNT_OFFER_PUBLISHED = "DiscountOfferPublished"
+DISCOUNT_OFFER_ACCEPTED = "DiscountOfferAccepted"
+PAYMENT_RECORDED = "PaymentRecorded"
+RECEIVABLE_OVERDUE = "ReceivableOverdue"
+RECEIVABLE_FROZEN = "ReceivableFrozen"
+RECEIVABLE_UNFROZEN = "ReceivableUnfrozen"
+
+
+def payload(name: str, receivable_id: str | None, tx_id: str, **details: Any) -> bytes:
+    return canonical_json({"event": name, "receivable_id": receivable_id, "tx_id": tx_id, **details})

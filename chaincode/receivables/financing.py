@@ -1,0 +1,32 @@
+"""Financing arithmetic: what a bank advances against a receivable.
+
+    principal = face x advance rate                      (half up, to the fen)
+    interest  = principal x discount rate x days / basis  (days: disbursement -> due date, ACT)
+    net       = principal - interest - fees               (paid to the holder)
+
+Interest is charged on the money advanced (the principal), not on the face: with
+an advance rate of 100% the two coincide.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from . import daycount
+from .errors import rule
+from .model import Disbursement, OfferTerms
+
+
+def disbursement(*, financing_id: str, receivable_id: str, face_amount: int, terms: OfferTerms,
+                 disbursed_on: str, due_date: str, days: int) -> Disbursement:
+    if days <= 0:
+        raise rule("past-maturity", f"receivable {receivable_id} is due {due_date}: nothing to finance on or after maturity")
+    principal = daycount.proportion_fen(face_amount, Decimal(terms.advance_rate))
+    interest = daycount.interest_fen(principal, Decimal(terms.discount_rate), days, terms.day_count)
+    net = principal - interest - terms.fees
+    if net <= 0:
+        raise rule("financing-not-positive", f"the terms leave {net} fen for the holder: interest {interest} and fees {terms.fees} "
+                   f"consume the principal {principal}")
+    return Disbursement(financing_id=financing_id, receivable_id=receivable_id, face_amount=face_amount,
+                        principal=principal, interest=interest, fees=terms.fees, net_amount=net, days=days,
+                        day_count=terms.day_count, disbursed_on=disbursed_on, due_date=due_date)

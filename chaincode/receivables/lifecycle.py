@@ -1,0 +1,50 @@
+"""The receivable state machine and the guards every change passes.
+
+    REGISTERED --confirm--> CONFIRMED --split/transfer--> SPLIT (children CONFIRMED)
+        |                      |
+        +--reject--> REJECTED  +--accept a financing offer--> FINANCED
+    CONFIRMED / FINANCED --due date passes, unpaid--> OVERDUE
+    CONFIRMED / FINANCED / OVERDUE --paid in full / discounted / repaid--> SETTLED
+
+Freezing is not a status: a frozen receivable keeps its status and accepts no
+change until the regulator unfreezes it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from .errors import rule
+from .model import CONFIRMED, FINANCED, OVERDUE, REGISTERED, Receivable
+
+LIVE = frozenset({REGISTERED, CONFIRMED, FINANCED, OVERDUE})
+PAYABLE = frozenset({CONFIRMED, FINANCED, OVERDUE})
+
+
+def ensure_not_frozen(r: Receivable) -> None:
+    if r.frozen is not None:
+        raise rule("receivable-frozen", f"receivable {r.id} is frozen by order {r.frozen.order_reference}: "
+                   "it accepts no change until the regulator unfreezes it")
+
+
+def ensure_status(r: Receivable, allowed: Iterable[str], action: str) -> None:
+    allowed = tuple(allowed)
+    if r.status not in allowed:
+        raise rule("invalid-state", f"cannot {action} receivable {r.id} while it is {r.status}: "
+                   f"only when {' or '.join(allowed)}")
+
+
+def ensure_transferable(r: Receivable) -> None:
+    ensure_not_frozen(r)
+    if r.status == FINANCED or r.financing_id is not None:
+        raise rule("receivable-financed", f"receivable {r.id} has a live financing ({r.financing_id}): "
+                   "a financed receivable cannot be split or transferred; settle or withdraw the financing first")
+    ensure_status(r, (CONFIRMED,), "split or transfer")
+
+
+def split_amounts(face: int, amount: int) -> tuple[int, int]:
+    """The two children of a split: the part transferred and the part kept. They add up to the face."""
+    if amount > face:
+        raise rule("split-exceeds-amount", f"cannot split {amount} fen off a receivable of {face} fen: "
+                   "the part transferred must not exceed the outstanding amount")
+    return amount, face - amount

@@ -1,0 +1,323 @@
+"""The documents the contract stores and the requests it accepts (pydantic).
+
+Money fields are integer fen, validated by :mod:`.money` (floats, booleans and
+negatives are refused with a rule code); business dates are ``YYYY-MM-DD``
+strings; timestamps are ISO 8601 UTC strings from the transaction timestamp.
+Stored documents carry ``doc_type`` so a reader of raw state knows what it sees.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Annotated, Any, Literal, TypeVar
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, ValidationInfo
+
+from . import config, dates, daycount, money, uscc
+from .errors import rule
+
+
+def _fen(value: Any, info: ValidationInfo) -> int:
+    return money.parse_amount(value, info.field_name or "amount")
+
+
+def _fen_or_zero(value: Any, info: ValidationInfo) -> int:
+    return money.parse_amount(value, info.field_name or "amount", allow_zero=True)
+
+
+def _date(value: Any, info: ValidationInfo) -> str:
+    return dates.parse_date(value, info.field_name or "date").isoformat()
+
+
+def _credit_code(value: Any, info: ValidationInfo) -> str:
+    why = uscc.problem(value)
+    if why:
+        raise rule("credit-code-invalid", f"{info.field_name}: {why}")
+    return value
+
+
+def _currency(value: Any, info: ValidationInfo) -> str:
+    return money.parse_currency(value, info.field_name or "currency")
+
+
+def _rate(value: Any, info: ValidationInfo) -> str:
+    return str(daycount.parse_rate(value, info.field_name or "rate"))
+
+
+def _basis(value: Any, info: ValidationInfo) -> str:
+    return daycount.parse_basis(value)
+
+
+Fen = Annotated[int, BeforeValidator(_fen), Field(description="integer fen, > 0")]
+FenOrZero = Annotated[int, BeforeValidator(_fen_or_zero), Field(description="integer fen, >= 0")]
+IsoDate = Annotated[str, BeforeValidator(_date), Field(description="YYYY-MM-DD")]
+CreditCode = Annotated[str, BeforeValidator(_credit_code), Field(description="unified social credit code, GB 32100-2015")]
+Currency = Annotated[str, BeforeValidator(_currency), Field(description="ISO 4217")]
+Rate = Annotated[str, BeforeValidator(_rate), Field(description="decimal fraction as a string: \"0.045\" is 4.5%")]
+Basis = Annotated[str, BeforeValidator(_basis), Field(description="ACT/360 or ACT/365")]
+Role = Literal["core_enterprise", "supplier", "financier", "regulator"]
+Text = Annotated[str, Field(min_length=1, max_length=200)]
+
+# receivable statuses
+REGISTERED, CONFIRMED, REJECTED, SPLIT, FINANCED, OVERDUE, SETTLED = (
+    "REGISTERED", "CONFIRMED", "REJECTED", "SPLIT", "FINANCED", "OVERDUE", "SETTLED")
+Status = Literal["REGISTERED", "CONFIRMED", "REJECTED", "SPLIT", "FINANCED", "OVERDUE", "SETTLED"]
+STATUSES = ("REGISTERED", "CONFIRMED", "REJECTED", "SPLIT", "FINANCED", "OVERDUE", "SETTLED")
+
+
+class Doc(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    def to_json(self) -> dict:
+        return self.model_dump(mode="json")
+
+    def to_bytes(self) -> bytes:
+        return canonical_json(self.to_json())
+
+
+def canonical_json(value: Any) -> bytes:
+    """Sorted keys, no spaces, UTF-8: the same bytes on every endorser."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+D = TypeVar("D", bound=BaseModel)
+
+
+def parse_request(model: type[D], raw: str | bytes | dict, what: str) -> D:
+    """Validate a JSON request; shape errors become rule ``argument-invalid``."""
+    try:
+        data = json.loads(raw) if isinstance(raw, (str, bytes)) else raw
+    except ValueError as exc:
+        raise rule("argument-invalid", f"{what} is not JSON ({exc}): send a JSON object") from None
+    if not isinstance(data, dict):
+        raise rule("argument-invalid", f"{what} must be a JSON object")
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc']) or what}: {e['msg']}" for e in exc.errors())
+        raise rule("argument-invalid", f"{what}: {problems}") from None
+
+
+class Action(Doc):
+    """Who did what, when, in which transaction: the last change of a document."""
+
+    action: str
+    by: str = Field(description="the acting party's credit code, or the admin's client identity")
+    msp_id: str
+    at: str = Field(description="transaction timestamp, ISO 8601 UTC")
+    tx_id: str
+
+
+# ---------------------------------------------------------------- parties
+
+class PartyRegistration(Doc):
+    uscc: CreditCode
+    name: Text
+    role: Role
+    msp_id: Text
+    client_ids: list[Annotated[str, Field(min_length=1, max_length=1000)]] = Field(
+        min_length=1, description="client identities that act for the party: x509::<subject>::<issuer>")
+
+
+class Party(Doc):
+    doc_type: Literal["party"] = "party"
+    uscc: str
+    name: str
+    role: Role
+    msp_id: str
+    client_ids: list[str]
+    registered: Action
+
+
+# ---------------------------------------------------------------- receivables
+
+class InvoiceInput(Doc):
+    number: Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[0-9A-Za-z-]+$")]
+    date: IsoDate
+    amount: Fen = Field(description="amount excluding tax (合计金额), fen")
+    tax: FenOrZero = Field(description="tax (合计税额), fen")
+    seller_tax_id: CreditCode
+    buyer_tax_id: CreditCode
+
+
+class Invoice(InvoiceInput):
+    fingerprint: str
+
+
+class ReceivableRegistration(Doc):
+    debtor: CreditCode
+    face_amount: Fen
+    currency: Currency = money.DEFAULT_CURRENCY
+    issue_date: IsoDate
+    due_date: IsoDate
+    invoices: list[InvoiceInput] = Field(min_length=1, max_length=100)
+    contract_hash: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$", description="SHA-256 hex of the trade contract")]
+
+
+class Payment(Doc):
+    amount: int
+    payee: str = Field(description="credit code of the party paid: the holder, or the financier while financed")
+    payee_role: Literal["holder", "financier"]
+    date: str
+    tx_id: str
+    late: bool = False
+    method: Literal["payment", "dynamic-discount", "repayment"] = "payment"
+    discount: int = 0
+
+
+class FreezeOrder(Doc):
+    order_reference: str
+    by: str
+    date: str
+    tx_id: str
+
+
+class Receivable(Doc):
+    doc_type: Literal["receivable"] = "receivable"
+    id: str
+    status: Status
+    debtor: str
+    debtor_msp: str
+    creditor: str = Field(description="the original creditor (the supplier that registered the claim, or the split's holder)")
+    holder: str
+    holder_msp: str
+    face_amount: int
+    outstanding: int
+    currency: str
+    issue_date: str
+    due_date: str
+    invoices: list[Invoice] = Field(default_factory=list, description="on the root only; children inherit the root's")
+    contract_hash: str
+    root_id: str
+    parent_id: str | None = None
+    children: list[str] = Field(default_factory=list)
+    confirmed_on: str | None = None
+    rejection_reason: str | None = None
+    financing_id: str | None = Field(default=None, description="the live financing, at most one")
+    financier: str | None = None
+    financier_msp: str | None = None
+    notice_id: str | None = None
+    payments: list[Payment] = Field(default_factory=list)
+    overdue_since: str | None = None
+    frozen: FreezeOrder | None = None
+    last: Action
+
+
+# ---------------------------------------------------------------- financing
+
+class OfferTerms(Doc):
+    """The commercial terms of a bank's offer: private data, hashed on the public record."""
+
+    advance_rate: Rate = Field(description="share of the face amount advanced, e.g. \"0.9\"")
+    discount_rate: Rate = Field(description="annual discount rate, e.g. \"0.045\"")
+    fees: FenOrZero = 0
+    recourse: bool
+    day_count: Basis = daycount.DEFAULT_BASIS
+    expires_on: IsoDate
+    salt: Annotated[str, Field(min_length=16, max_length=128, description="random text so the public hash cannot be guessed from the few likely terms")]
+
+    def terms_hash(self) -> str:
+        return sha256_hex(self.to_bytes())
+
+
+class Financing(Doc):
+    doc_type: Literal["financing"] = "financing"
+    id: str
+    receivable_id: str
+    holder: str
+    holder_msp: str
+    status: Literal["REQUESTED", "ACCEPTED", "DISBURSED", "REPAID", "WITHDRAWN"]
+    requested_on: str
+    offer_ids: list[str] = Field(default_factory=list)
+    accepted_offer_id: str | None = None
+    financier: str | None = None
+    financier_msp: str | None = None
+    collection: str | None = None
+    terms_hash: str | None = None
+    disbursed_on: str | None = None
+    disbursement_hash: str | None = None
+    notice_id: str | None = None
+    repaid_on: str | None = None
+    last: Action
+
+
+class Offer(Doc):
+    doc_type: Literal["offer"] = "offer"
+    id: str
+    financing_id: str
+    receivable_id: str
+    financier: str
+    financier_msp: str
+    collection: str
+    terms_hash: str
+    expires_on: str
+    status: Literal["OPEN", "ACCEPTED", "LAPSED"]
+    made_on: str
+    last: Action
+
+
+class Disbursement(Doc):
+    """Private: the amounts of a disbursement, computed from the accepted terms."""
+
+    doc_type: Literal["disbursement"] = "disbursement"
+    financing_id: str
+    receivable_id: str
+    face_amount: int
+    principal: int = Field(description="face x advance rate, fen")
+    interest: int = Field(description="principal x discount rate x days / basis, fen")
+    fees: int
+    net_amount: int = Field(description="principal - interest - fees: what the holder receives")
+    days: int
+    day_count: str
+    disbursed_on: str
+    due_date: str
+
+
+class AssignmentNotice(Doc):
+    """债权转让通知: tells the debtor to pay the financier at maturity."""
+
+    doc_type: Literal["notice"] = "notice"
+    id: str
+    receivable_id: str
+    financing_id: str
+    debtor: str
+    assignor: str
+    financier: str
+    text: str
+    issued_on: str
+    status: Literal["ISSUED", "ACKNOWLEDGED"]
+    acknowledged_on: str | None = None
+    last: Action
+
+
+# ---------------------------------------------------------------- dynamic discounting
+
+class ScaleTier(Doc):
+    min_days_early: Annotated[int, Field(strict=True, ge=1, le=3660)]
+    apr: Rate
+
+
+class DiscountOfferRequest(Doc):
+    apr: Rate | None = None
+    scale: list[ScaleTier] | None = Field(default=None, max_length=20)
+    day_count: Basis = daycount.DEFAULT_BASIS
+    expires_on: IsoDate
+    receivable_ids: list[str] = Field(default_factory=list, max_length=1000, description="empty: every confirmed payable of the debtor")
+
+
+class DiscountOffer(DiscountOfferRequest):
+    doc_type: Literal["discount_offer"] = "discount_offer"
+    id: str
+    debtor: str
+    debtor_msp: str
+    status: Literal["OPEN", "WITHDRAWN"]
+    published_on: str
+    last: Action
+
+
+ROLES = config.ROLES

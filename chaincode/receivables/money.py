@@ -1,0 +1,49 @@
+"""Money: integer minor units (fen, 分) with an ISO 4217 currency.
+
+No float ever becomes money. An amount arrives as a JSON integer or as a
+string of decimal digits; a float (``1.5``, ``100.0``, ``"1e3"``), a boolean,
+a sign or a negative value is refused, naming the field.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .errors import rule
+
+DEFAULT_CURRENCY = "CNY"
+MAX_AMOUNT = 10**17  # fen; a bound far above any real claim, so sums stay exact everywhere
+_DIGITS = re.compile(r"[0-9]{1,18}")
+_CURRENCY = re.compile(r"[A-Z]{3}")
+
+
+def parse_amount(value: object, field: str, *, allow_zero: bool = False) -> int:
+    """An amount in fen from a JSON integer or a digit string; anything else is refused."""
+    if isinstance(value, bool) or isinstance(value, float):
+        raise rule("amount-not-integer-fen", f"{field} is {value!r}: give money as an integer number of fen (1 yuan = 100), never a float or boolean")
+    if isinstance(value, str):
+        if value.startswith("-") and _DIGITS.fullmatch(value[1:]):
+            raise rule("amount-negative", f"{field} is {value}: amounts cannot be negative")
+        if not _DIGITS.fullmatch(value):
+            raise rule("amount-not-integer-fen", f"{field} is {value!r}: give money as an integer number of fen, digits only")
+        value = int(value)
+    if not isinstance(value, int):
+        raise rule("amount-not-integer-fen", f"{field} is {value!r}: give money as an integer number of fen")
+    if value < 0:
+        raise rule("amount-negative", f"{field} is {value}: amounts cannot be negative")
+    if value == 0 and not allow_zero:
+        raise rule("amount-not-positive", f"{field} is 0: give an amount greater than zero")
+    if value > MAX_AMOUNT:
+        raise rule("amount-too-large", f"{field} is {value}: amounts are capped at {MAX_AMOUNT} fen")
+    return value
+
+
+def parse_currency(value: object, field: str = "currency") -> str:
+    if not isinstance(value, str) or not _CURRENCY.fullmatch(value):
+        raise rule("currency-invalid", f"{field} is {value!r}: give a three-letter ISO 4217 code in capitals, e.g. CNY")
+    return value
+
+
+def yuan(fen: int) -> str:
+    """For messages: 123456 -> '1234.56'."""
+    return f"{'-' if fen < 0 else ''}{abs(fen) // 100}.{abs(fen) % 100:02d}"

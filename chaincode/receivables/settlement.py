@@ -1,0 +1,51 @@
+"""Settlement arithmetic: pro-rata allocation over split children, dynamic discounting.
+
+Pro rata: a payment against a receivable that was split is spread over its
+live leaves in proportion to their outstanding amounts by the largest-remainder
+method: each leaf gets ``floor(payment x outstanding / total)`` fen, and the fen
+left over go one each to the leaves with the largest remainders (ties: in id
+order). The shares add up to the payment exactly and none exceeds its leaf.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from . import daycount
+from .errors import rule
+from .model import DiscountOffer
+
+
+def allocate_pro_rata(amount: int, outstanding: list[tuple[str, int]]) -> dict[str, int]:
+    total = sum(o for _, o in outstanding)
+    if amount > total:
+        raise rule("payment-exceeds-outstanding", f"payment of {amount} fen exceeds the {total} fen outstanding")
+    if total == 0:
+        return {key: 0 for key, _ in outstanding}
+    shares = {key: amount * o // total for key, o in outstanding}
+    left = amount - sum(shares.values())
+    by_remainder = sorted(outstanding, key=lambda item: (-(amount * item[1] % total), item[0]))
+    for key, _ in by_remainder[:left]:
+        shares[key] += 1
+    return shares
+
+
+def discount_rate_for(offer: DiscountOffer, days_early: int) -> Decimal | None:
+    """The APR that applies ``days_early`` before maturity: the flat APR, or the best tier reached."""
+    if offer.apr is not None:
+        return Decimal(offer.apr)
+    tiers = [t for t in (offer.scale or []) if t.min_days_early <= days_early]
+    if not tiers:
+        return None
+    return Decimal(max(tiers, key=lambda t: t.min_days_early).apr)
+
+
+def early_payment(outstanding: int, apr: Decimal, days_early: int, basis: str) -> tuple[int, int]:
+    """(amount paid, discount): settles at outstanding x (1 - apr x days early / basis)."""
+    discount = daycount.interest_fen(outstanding, apr, days_early, basis)
+    return outstanding - discount, discount
+
+
+def days_early(today: date, due: date) -> int:
+    return daycount.days_between(today, due)

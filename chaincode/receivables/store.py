@@ -1,0 +1,153 @@
+"""Reading and writing the contract's documents through the stub.
+
+One place knows the key layout: every write of a receivable also moves its
+index entries (holder, debtor, status) and sets its key-level endorsement
+policy when the orgs that must endorse it change.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+
+from chaincode.shim import KeyEndorsementPolicy
+
+from . import keys, policy
+from .errors import rule
+from .model import (AssignmentNotice, DiscountOffer, Financing, Offer, Party, Receivable)
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class Store:
+    def __init__(self, stub: Any) -> None:
+        self.stub = stub
+
+    def key(self, object_type: str, *attributes: str) -> str:
+        return self.stub.create_composite_key(object_type, list(attributes))
+
+    async def _get(self, model: type[M], object_type: str, *attributes: str) -> M | None:
+        raw = await self.stub.get_state(self.key(object_type, *attributes))
+        return None if raw is None or raw == b"" else model.model_validate_json(raw)
+
+    async def _put(self, doc: Any, object_type: str, *attributes: str) -> None:
+        await self.stub.put_state(self.key(object_type, *attributes), doc.to_bytes())
+
+    async def _require(self, model: type[M], object_type: str, ident: str, what: str) -> M:
+        doc = await self._get(model, object_type, ident)
+        if doc is None:
+            raise rule("not-found", f"no {what} {ident!r} on this channel: check the id")
+        return doc
+
+    # -- parties
+    async def party(self, uscc: str) -> Party | None:
+        return await self._get(Party, keys.PARTY, uscc)
+
+    async def require_party(self, uscc: str) -> Party:
+        party = await self.party(uscc)
+        if party is None:
+            raise rule("party-not-registered", f"no party with credit code {uscc} is registered: its org admin registers it first")
+        return party
+
+    async def party_for_client(self, msp_id: str, client_id: str) -> Party | None:
+        raw = await self.stub.get_state(self.key(keys.CLIENT, msp_id, client_id))
+        if not raw:
+            return None
+        return await self.party(raw.decode())
+
+    async def client_bound(self, msp_id: str, client_id: str) -> str | None:
+        raw = await self.stub.get_state(self.key(keys.CLIENT, msp_id, client_id))
+        return raw.decode() if raw else None
+
+    async def put_party(self, party: Party, new_client_ids: list[str]) -> None:
+        key = self.key(keys.PARTY, party.uscc)
+        await self.stub.put_state(key, party.to_bytes())
+        for client_id in new_client_ids:
+            await self.stub.put_state(self.key(keys.CLIENT, party.msp_id, client_id), party.uscc.encode())
+        # later changes to a party record need its own org's endorsement
+        await self._set_policy(key, [party.msp_id])
+
+    # -- receivables
+    async def receivable(self, receivable_id: str) -> Receivable:
+        return await self._require(Receivable, keys.RECEIVABLE, receivable_id, "receivable")
+
+    async def receivable_or_none(self, receivable_id: str) -> Receivable | None:
+        return await self._get(Receivable, keys.RECEIVABLE, receivable_id)
+
+    async def put_receivable(self, r: Receivable, before: Receivable | None) -> None:
+        key = self.key(keys.RECEIVABLE, r.id)
+        await self.stub.put_state(key, r.to_bytes())
+        for index, attr in ((keys.BY_HOLDER, "holder"), (keys.BY_DEBTOR, "debtor"), (keys.BY_STATUS, "status")):
+            new_value = getattr(r, attr)
+            old_value = getattr(before, attr) if before is not None else None
+            if old_value == new_value:
+                continue
+            if old_value is not None:
+                await self.stub.del_state(self.key(index, old_value, r.id))
+            await self.stub.put_state(self.key(index, new_value, r.id), keys.INDEX_VALUE)
+        orgs = policy.endorsing_orgs(r)
+        if orgs is not None and (before is None or policy.endorsing_orgs(before) != orgs):
+            await self._set_policy(key, orgs)
+
+    async def _set_policy(self, key: str, orgs: list[str]) -> None:
+        kep = KeyEndorsementPolicy()
+        kep.add_orgs("MEMBER", *orgs)
+        await self.stub.set_state_validation_parameter(key, kep.policy())
+
+    # -- fingerprint registry
+    async def fingerprint_owner(self, fp: str) -> str | None:
+        raw = await self.stub.get_state(self.key(keys.FINGERPRINT, fp))
+        return json.loads(raw)["receivable_id"] if raw else None
+
+    async def put_fingerprint(self, fp: str, receivable_id: str) -> None:
+        await self.stub.put_state(self.key(keys.FINGERPRINT, fp),
+                                  json.dumps({"fingerprint": fp, "receivable_id": receivable_id}, sort_keys=True).encode())
+
+    async def release_fingerprint(self, fp: str) -> None:
+        await self.stub.del_state(self.key(keys.FINGERPRINT, fp))
+
+    # -- financing
+    async def financing(self, financing_id: str) -> Financing:
+        return await self._require(Financing, keys.FINANCING, financing_id, "financing")
+
+    async def put_financing(self, f: Financing) -> None:
+        await self._put(f, keys.FINANCING, f.id)
+
+    async def offer(self, offer_id: str) -> Offer:
+        return await self._require(Offer, keys.OFFER, offer_id, "financing offer")
+
+    async def put_offer(self, o: Offer, new: bool = False) -> None:
+        await self._put(o, keys.OFFER, o.id)
+        if new:
+            await self.stub.put_state(self.key(keys.BY_FINANCING, o.financing_id, o.id), keys.INDEX_VALUE)
+            await self.stub.put_state(self.key(keys.OFFER_BY_BANK, o.financing_id, o.financier), o.id.encode())
+
+    async def offer_of_bank(self, financing_id: str, bank: str) -> str | None:
+        raw = await self.stub.get_state(self.key(keys.OFFER_BY_BANK, financing_id, bank))
+        return raw.decode() if raw else None
+
+    async def offers_of(self, financing_id: str) -> list[Offer]:
+        ids = [self.stub.split_composite_key(kv.key)[1][1]
+               async for kv in self.stub.get_state_by_partial_composite_key(keys.BY_FINANCING, [financing_id])]
+        return [o for o in [await self._get(Offer, keys.OFFER, i) for i in sorted(ids)] if o is not None]
+
+    async def notice(self, notice_id: str) -> AssignmentNotice:
+        return await self._require(AssignmentNotice, keys.NOTICE, notice_id, "assignment notice")
+
+    async def put_notice(self, n: AssignmentNotice) -> None:
+        await self._put(n, keys.NOTICE, n.id)
+
+    async def discount_offer(self, offer_id: str) -> DiscountOffer:
+        return await self._require(DiscountOffer, keys.DISCOUNT, offer_id, "discount offer")
+
+    async def put_discount_offer(self, d: DiscountOffer) -> None:
+        await self._put(d, keys.DISCOUNT, d.id)
+
+    # -- private data
+    async def put_private(self, collection: str, doc: Any, object_type: str, ident: str) -> None:
+        await self.stub.put_private_data(collection, self.key(object_type, ident), doc.to_bytes())
+
+    async def get_private(self, collection: str, object_type: str, ident: str) -> bytes | None:
+        return await self.stub.get_private_data(collection, self.key(object_type, ident))

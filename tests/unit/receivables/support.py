@@ -1,0 +1,175 @@
+"""Test support: a small network of parties on the MemoryLedger, and helpers that assert on outcomes.
+
+``Net`` drives the contract the way clients would: each call names an actor
+(a client identity), a transaction and its string arguments, at a transaction
+timestamp the test controls. ``net.ok`` asserts success and returns the JSON
+result; ``net.refused`` asserts the rule code and that nothing was written.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from chaincode.receivables import uscc
+from chaincode.receivables.config import DEFAULT_CONFIG, NetworkConfig
+
+CORE, SUPPLIER, BANK, REGULATOR = "CoreEnterpriseMSP", "SupplierMSP", "BankMSP", "RegulatorMSP"
+START = datetime(2026, 3, 2, 2, 0, tzinfo=timezone.utc)  # 10:00 in Beijing on 2 March 2026
+
+
+
+def credit_code(n: int, region: str = "310000") -> str:
+    """A valid credit code (GB 32100-2015 check character) numbered ``n``."""
+    body = f"91{region}{n:08d}X"
+    return body + uscc.check_character(body)
+
+
+def contract_hash(text: str = "trade contract") -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+@dataclass
+class Actor:
+    name: str
+    msp: str
+    identity: Any
+    uscc: str | None = None
+    role: str | None = None
+
+
+def admin_identity(msp: str, name: str) -> Any:
+    from chaincode.testing import make_identity
+
+    return make_identity(msp, name, ou="admin")
+
+
+def client_identity(msp: str, name: str) -> Any:
+    from chaincode.testing import make_identity
+
+    return make_identity(msp, name)
+
+
+class Net:
+    """The ledger, the actors, the clock."""
+
+    def __init__(self, config: NetworkConfig = DEFAULT_CONFIG) -> None:
+        from chaincode.receivables import ReceivablesContract
+        from chaincode.testing import MemoryLedger
+
+        self.contract = ReceivablesContract(config)
+        self.ledger = MemoryLedger(contracts=[self.contract])
+        self.now = START
+        self.admins = {msp: Actor(f"admin@{msp}", msp, admin_identity(msp, f"admin-{msp}")) for msp in config.org_roles}
+        self.actors: dict[str, Actor] = {}
+        self.results: list[tuple[str, bytes]] = []  # (transaction, payload) of every successful call
+        self._n = 0
+
+    # -- the clock
+    def advance(self, days: int = 0, **kw: float) -> None:
+        self.now += timedelta(days=days, **kw)
+
+    @property
+    def today(self) -> str:
+        return (self.now + timedelta(hours=8)).date().isoformat()
+
+    def day(self, offset: int) -> str:
+        return ((self.now + timedelta(hours=8)).date() + timedelta(days=offset)).isoformat()
+
+    # -- calling
+    async def call(self, actor: Actor, fn: str, *args: Any, transient: dict | None = None, evaluate: bool = False):
+        strargs = [a if isinstance(a, str) else json.dumps(a) for a in args]
+        run = self.ledger.evaluate if evaluate else self.ledger.submit
+        result = await run(actor.identity, f"receivables:{fn}", *strargs, transient=transient or {}, timestamp=self.now)
+        if result.status == 200:
+            self.results.append((fn, result.payload))
+        return result
+
+    async def ok(self, actor: Actor, fn: str, *args: Any, **kw: Any) -> Any:
+        result = await self.call(actor, fn, *args, **kw)
+        assert result.status == 200, f"{fn} by {actor.name} failed: {result.message}"
+        return json.loads(result.payload) if result.payload else None
+
+    def snapshot(self) -> tuple:
+        return (dict(self.ledger.state), copy.deepcopy(getattr(self.ledger, "private_state", None)),
+                dict(self.ledger.validation_parameters))
+
+    async def refused(self, actor: Actor, fn: str, *args: Any, rule: str, **kw: Any) -> str:
+        before = self.snapshot()
+        result = await self.call(actor, fn, *args, **kw)
+        assert result.status != 200, f"{fn} by {actor.name} succeeded, expected RULE {rule}"
+        marker = f"RULE {rule}:" if rule else "RULE "
+        assert marker in result.message, f"expected {marker!r}, got: {result.message}"
+        assert self.snapshot() == before, "a rejected call changed the ledger"
+        assert result.event is None
+        return result.message
+
+    # -- parties
+    async def party(self, key: str, msp: str, role: str, name: str | None = None) -> Actor:
+        self._n += 1
+        ident = client_identity(msp, f"{key}-user")
+        code = credit_code(self._n)
+        actor = Actor(key, msp, ident, code, role)
+        await self.ok(self.admins[msp], "RegisterParty",
+                      {"uscc": code, "name": name or key, "role": role, "msp_id": msp, "client_ids": [ident.id]})
+        self.actors[key] = actor
+        return actor
+
+    # -- receivables
+    def registration(self, creditor: Actor, debtor: Actor, face: int = 100_000_00, *, due_in: int = 90,
+                     invoice_no: str | None = None, **over: Any) -> dict:
+        self._n += 1
+        number = invoice_no or f"INV{self._n:08d}"
+        req = {
+            "debtor": debtor.uscc, "face_amount": face, "currency": "CNY",
+            "issue_date": self.today, "due_date": self.day(due_in),
+            "invoices": [{"number": number, "date": self.today, "amount": face, "tax": face * 13 // 100,
+                          "seller_tax_id": creditor.uscc, "buyer_tax_id": debtor.uscc}],
+            "contract_hash": contract_hash(),
+        }
+        req.update(over)
+        return req
+
+    async def registered(self, creditor: Actor, debtor: Actor, face: int = 100_000_00, **kw: Any) -> dict:
+        return await self.ok(creditor, "RegisterReceivable", self.registration(creditor, debtor, face, **kw))
+
+    async def confirmed(self, creditor: Actor, debtor: Actor, face: int = 100_000_00, **kw: Any) -> dict:
+        r = await self.registered(creditor, debtor, face, **kw)
+        return await self.ok(debtor, "ConfirmReceivable", r["id"])
+
+    def doc(self, receivable_id: str) -> dict:
+        from chaincode.receivables import keys
+
+        key = self._key(keys.RECEIVABLE, receivable_id)
+        return json.loads(self.ledger.state[key])
+
+    def _key(self, object_type: str, *attrs: str) -> str:
+        return "\x00" + object_type + "\x00" + "".join(a + "\x00" for a in attrs)
+
+
+def terms(**over: Any) -> dict:
+    t = {"advance_rate": "0.9", "discount_rate": "0.036", "fees": 0, "recourse": False,
+         "day_count": "ACT/360", "expires_on": "2026-12-31", "salt": "s" * 16}
+    t.update(over)
+    return t
+
+
+def transient_terms(**over: Any) -> dict:
+    return {"terms": json.dumps(terms(**over)).encode()}
+
+
+async def standard_net(config: NetworkConfig = DEFAULT_CONFIG) -> Net:
+    net = Net(config)
+    await net.party("core", CORE, "core_enterprise", "Core Manufacturing")
+    await net.party("core2", CORE, "core_enterprise", "Second Core")
+    await net.party("tier1", SUPPLIER, "supplier", "Tier-1 Parts")
+    await net.party("tier2", SUPPLIER, "supplier", "Tier-2 Castings")
+    await net.party("bank", BANK, "financier", "First Bank")
+    await net.party("bank2", BANK, "financier", "Second Bank")
+    await net.party("regulator", REGULATOR, "regulator", "Regulator")
+    return net
+

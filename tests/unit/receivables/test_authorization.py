@@ -1,0 +1,268 @@
+"""The authorization matrix: every transaction x every kind of caller; only the allowed succeed.
+
+Callers: the parties to the claim (debtor ``core``, holder ``tier1``, financier
+``bank``), parties of the right role but not party to it (``core2``, ``tier2``,
+``bank2``), the regulator, a party of the wrong role in each org (``core_sup``:
+a supplier in the core enterprise's org, ``sup_core``: a core enterprise in the
+supplier org, ``bank_sup``, ``reg_sup``), each org's admin, and an identity
+bound to no party (``stranger``).
+
+For each transaction the scenario is built once; every caller not allowed is
+refused (and the ledger is unchanged, which ``net.refused`` asserts); then each
+allowed caller succeeds on a fresh copy of the scenario.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Awaitable, Callable
+
+import pytest
+
+from chaincode.receivables.config import NetworkConfig
+from .support import BANK, CORE, REGULATOR, SUPPLIER, Actor, Net, client_identity, credit_code, transient_terms
+
+MATRIX_CONFIG = NetworkConfig(org_roles={
+    CORE: ("core_enterprise", "supplier"),
+    SUPPLIER: ("supplier", "core_enterprise"),
+    BANK: ("financier", "supplier"),
+    REGULATOR: ("regulator", "supplier"),
+})
+
+PARTIES = ["core", "core2", "tier1", "tier2", "bank", "bank2", "regulator", "core_sup", "sup_core", "bank_sup", "reg_sup"]
+ADMINS = ["admin_core", "admin_sup", "admin_bank", "admin_reg"]
+CALLERS = PARTIES + ADMINS + ["stranger"]
+EVERY_PARTY = set(PARTIES)
+ADMIN_MSP = {"admin_core": CORE, "admin_sup": SUPPLIER, "admin_bank": BANK, "admin_reg": REGULATOR}
+
+
+async def matrix_net() -> Net:
+    net = Net(MATRIX_CONFIG)
+    for key, msp, role in [
+        ("core", CORE, "core_enterprise"), ("core2", CORE, "core_enterprise"),
+        ("tier1", SUPPLIER, "supplier"), ("tier2", SUPPLIER, "supplier"),
+        ("bank", BANK, "financier"), ("bank2", BANK, "financier"), ("regulator", REGULATOR, "regulator"),
+        ("core_sup", CORE, "supplier"), ("sup_core", SUPPLIER, "core_enterprise"),
+        ("bank_sup", BANK, "supplier"), ("reg_sup", REGULATOR, "supplier"),
+    ]:
+        await net.party(key, msp, role)
+    for key, msp in ADMIN_MSP.items():
+        net.actors[key] = net.admins[msp]
+    net.actors["stranger"] = Actor("stranger", SUPPLIER, client_identity(SUPPLIER, "stranger"))
+    return net
+
+
+Scenario = Callable[[Net], Awaitable[tuple[list[Any], dict[str, Any]]]]
+
+
+async def _confirmed(net: Net) -> dict:
+    return await net.confirmed(net.actors["tier1"], net.actors["core"], 1000, due_in=30)
+
+
+async def _requested(net: Net) -> tuple[dict, dict]:
+    r = await _confirmed(net)
+    return r, await net.ok(net.actors["tier1"], "RequestFinancing", r["id"])
+
+
+async def _offered(net: Net) -> tuple[dict, dict, dict]:
+    r, f = await _requested(net)
+    return r, f, await net.ok(net.actors["bank"], "MakeFinancingOffer", f["id"], transient=transient_terms())
+
+
+async def _accepted(net: Net) -> tuple[dict, dict]:
+    r, f, o = await _offered(net)
+    await net.ok(net.actors["tier1"], "AcceptFinancingOffer", o["id"])
+    return r, f
+
+
+async def _disbursed(net: Net) -> tuple[dict, dict]:
+    r, f = await _accepted(net)
+    return r, await net.ok(net.actors["bank"], "RecordDisbursement", f["id"], transient=transient_terms())
+
+
+async def s_register_party(net):
+    return [{"uscc": credit_code(9000), "name": "New Supplier", "role": "supplier", "msp_id": SUPPLIER,
+             "client_ids": ["x509::CN=new::CN=ca"]}], {}
+
+
+async def s_bind(net):
+    return [net.actors["tier2"].uscc, "x509::CN=another::CN=ca"], {}
+
+
+async def s_register(net):
+    return [net.registration(net.actors["tier1"], net.actors["core"], 1000)], {}
+
+
+async def s_registered(net):
+    r = await net.registered(net.actors["tier1"], net.actors["core"], 1000)
+    return [r["id"]], {}
+
+
+async def s_reject(net):
+    return (await s_registered(net))[0] + ["not owed"], {}
+
+
+async def s_transfer(net):
+    return [(await _confirmed(net))["id"], net.actors["tier2"].uscc, "100"], {}
+
+
+async def s_confirmed(net):
+    return [(await _confirmed(net))["id"]], {}
+
+
+async def s_requested(net):
+    return [(await _requested(net))[1]["id"]], {}
+
+
+async def s_make_offer(net):
+    return [(await _requested(net))[1]["id"]], {"transient": transient_terms()}
+
+
+async def s_accept(net):
+    return [(await _offered(net))[2]["id"]], {}
+
+
+async def s_disburse(net):
+    return [(await _accepted(net))[1]["id"]], {"transient": transient_terms()}
+
+
+async def s_acknowledge(net):
+    return [(await _disbursed(net))[1]["notice_id"]], {}
+
+
+async def s_repay(net):
+    _, f = await _disbursed(net)
+    net.advance(days=30)
+    return [f["id"]], {}
+
+
+async def s_publish(net):
+    r = await _confirmed(net)
+    return [{"apr": "0.05", "expires_on": net.day(10), "receivable_ids": [r["id"]]}], {}
+
+
+async def s_accept_discount(net):
+    r = await _confirmed(net)
+    d = await net.ok(net.actors["core"], "PublishDiscountOffer", {"apr": "0.05", "expires_on": net.day(10)})
+    return [d["id"], r["id"]], {}
+
+
+async def s_payment(net):
+    return [(await _confirmed(net))["id"], "1000"], {}
+
+
+async def s_overdue(net):
+    r = await _confirmed(net)
+    net.advance(days=31)
+    return [r["id"]], {}
+
+
+async def s_freeze(net):
+    return [(await _confirmed(net))["id"], "order-1"], {}
+
+
+async def s_unfreeze(net):
+    r = await _confirmed(net)
+    await net.ok(net.actors["regulator"], "FreezeReceivable", r["id"], "order-1")
+    return [r["id"], "order-2"], {}
+
+
+async def s_by_holder(net):
+    await _confirmed(net)
+    return [net.actors["tier1"].uscc, "10", ""], {}
+
+
+async def s_by_debtor(net):
+    await _confirmed(net)
+    return [net.actors["core"].uscc, "10", ""], {}
+
+
+async def s_by_status(net):
+    await _confirmed(net)
+    return ["CONFIRMED", "10", ""], {}
+
+
+async def s_nothing(net):
+    await _confirmed(net)
+    return [], {}
+
+
+async def s_offer_terms(net):
+    return [(await _offered(net))[2]["id"]], {}
+
+
+async def s_notice(net):
+    return [(await _disbursed(net))[1]["notice_id"]], {}
+
+
+async def s_discount_offer(net):
+    r = await _confirmed(net)
+    d = await net.ok(net.actors["core"], "PublishDiscountOffer", {"apr": "0.05", "expires_on": net.day(10)})
+    return [d["id"]], {}
+
+
+async def s_get_party(net):
+    return [net.actors["tier1"].uscc], {}
+
+
+READERS = {"core", "tier1", "regulator"}
+SUPPLIERS = {"tier1", "tier2", "core_sup", "bank_sup", "reg_sup"}
+
+# (transaction, scenario, callers allowed, evaluate)
+MATRIX: list[tuple[str, Scenario, set[str], bool]] = [
+    ("RegisterParty", s_register_party, {"admin_sup"}, False),
+    ("BindPartyIdentity", s_bind, {"admin_sup"}, False),
+    ("RegisterReceivable", s_register, {"tier1"}, False),
+    ("ConfirmReceivable", s_registered, {"core"}, False),
+    ("RejectReceivable", s_reject, {"core"}, False),
+    ("TransferReceivable", s_transfer, {"tier1"}, False),
+    ("RequestFinancing", s_confirmed, {"tier1"}, False),
+    ("WithdrawFinancing", s_requested, {"tier1"}, False),
+    ("MakeFinancingOffer", s_make_offer, {"bank", "bank2"}, False),
+    ("AcceptFinancingOffer", s_accept, {"tier1"}, False),
+    ("RecordDisbursement", s_disburse, {"bank"}, False),
+    ("AcknowledgeAssignment", s_acknowledge, {"core"}, False),
+    ("RecordRepayment", s_repay, {"bank"}, False),
+    ("PublishDiscountOffer", s_publish, {"core"}, False),
+    ("AcceptDiscountOffer", s_accept_discount, {"tier1"}, False),
+    ("RecordPayment", s_payment, {"core"}, False),
+    ("RecordOverdue", s_overdue, EVERY_PARTY - {"regulator"}, False),
+    ("FreezeReceivable", s_freeze, {"regulator"}, False),
+    ("UnfreezeReceivable", s_unfreeze, {"regulator"}, False),
+    ("GetReceivable", s_confirmed, READERS, True),
+    ("GetReceivableHistory", s_confirmed, READERS, True),
+    ("GetProvenance", s_confirmed, READERS, True),
+    ("ListReceivablesByHolder", s_by_holder, {"tier1", "regulator"}, True),
+    ("ListReceivablesByDebtor", s_by_debtor, {"core", "regulator"}, True),
+    ("ListReceivablesByStatus", s_by_status, {"regulator"}, True),
+    ("GetStatistics", s_nothing, {"regulator"}, True),
+    ("GetFinancing", s_requested, READERS | {"bank", "bank2"}, True),
+    ("GetOfferTerms", s_offer_terms, {"tier1", "bank", "regulator"}, True),
+    ("GetAssignmentNotice", s_notice, READERS | {"bank"}, True),
+    ("GetDiscountOffer", s_discount_offer, {"core", "regulator"} | SUPPLIERS, True),
+    ("GetParty", s_get_party, EVERY_PARTY | set(ADMINS), True),
+    ("WhoAmI", s_nothing, EVERY_PARTY, True),
+]
+
+
+@pytest.mark.parametrize("fn, scenario, allowed, evaluate", MATRIX, ids=[row[0] for row in MATRIX])
+async def test_only_the_allowed_callers_succeed(fn, scenario, allowed, evaluate):
+    net = await matrix_net()
+    args, kw = await scenario(net)
+    for caller in CALLERS:
+        if caller in allowed:
+            continue
+        await net.refused(net.actors[caller], fn, *args, evaluate=evaluate, rule="", **kw)
+    for caller in sorted(allowed):
+        fresh = net if evaluate else await matrix_net()
+        fresh_args, fresh_kw = (args, kw) if evaluate else await scenario(fresh)
+        result = await fresh.call(fresh.actors[caller], fn, *fresh_args, evaluate=evaluate, **fresh_kw)
+        assert result.status == 200, f"{fn} by {caller}: {result.message}"
+        if not evaluate:
+            assert result.event is not None, f"{fn} emitted no event"
+
+
+def test_the_matrix_covers_every_transaction():
+    from chaincode.receivables.contract import ReceivablesContract
+
+    transactions = {name for name in dir(ReceivablesContract) if name[0].isupper()}
+    assert transactions == {row[0] for row in MATRIX}

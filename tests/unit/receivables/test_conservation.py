@@ -1,0 +1,69 @@
+"""Amounts are conserved under random splits, transfers and pro-rata payments (property-based)."""
+
+from __future__ import annotations
+
+import asyncio
+
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from .support import standard_net
+
+# a step: (which leaf, by position among the open leaves; fraction of it to split off, in per-mille; to which supplier)
+steps = st.lists(st.tuples(st.integers(0, 50), st.integers(1, 1000), st.sampled_from(["tier1", "tier2"])),
+                 min_size=1, max_size=8)
+
+
+async def _leaves(net, rid: str) -> list[dict]:
+    doc = net.doc(rid)
+    if not doc["children"]:
+        return [doc]
+    out = []
+    for c in doc["children"]:
+        out.extend(await _leaves(net, c))
+    return out
+
+
+def _check_tree(net, rid: str) -> None:
+    doc = net.doc(rid)
+    if doc["children"]:
+        kids = [net.doc(c) for c in doc["children"]]
+        assert sum(k["face_amount"] for k in kids) == doc["face_amount"] - sum(p["amount"] for p in doc["payments"])
+        for k in kids:
+            assert k["parent_id"] == rid and k["root_id"] == doc["root_id"]
+            _check_tree(net, k["id"])
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(face=st.integers(1, 10**12), plan=steps, payments=st.lists(st.integers(1, 1000), max_size=4))
+def test_random_splits_and_payments_conserve_the_face_amount(face, plan, payments):
+    async def run():
+        net = await standard_net()
+        core = net.actors["core"]
+        r = await net.confirmed(net.actors["tier1"], core, face, due_in=60)
+        for pick, permille, to in plan:
+            open_leaves = [leaf for leaf in await _leaves(net, r["id"]) if leaf["outstanding"] > 0]
+            leaf = open_leaves[pick % len(open_leaves)]
+            amount = max(1, leaf["outstanding"] * permille // 1000)
+            holder = next(a for a in net.actors.values() if a.uscc == leaf["holder"])
+            recipient = net.actors[to] if net.actors[to].uscc != holder.uscc else net.actors["tier1" if to == "tier2" else "tier2"]
+            await net.ok(holder, "TransferReceivable", leaf["id"], recipient.uscc, str(amount))
+            leaves = await _leaves(net, r["id"])
+            assert sum(x["outstanding"] for x in leaves) == face
+            _check_tree(net, r["id"])
+        paid = 0
+        for permille in payments:
+            outstanding = sum(x["outstanding"] for x in await _leaves(net, r["id"]))
+            amount = outstanding * permille // 1000
+            if amount == 0:
+                continue
+            result = await net.ok(core, "RecordPayment", r["id"], str(amount))
+            assert sum(a["amount"] for a in result["allocations"]) == amount
+            paid += amount
+            leaves = await _leaves(net, r["id"])
+            assert sum(x["outstanding"] for x in leaves) == face - paid
+            assert sum(p["amount"] for x in leaves for p in x["payments"]) == paid
+            for x in leaves:
+                assert x["outstanding"] >= 0
+                assert (x["status"] == "SETTLED") == (x["outstanding"] == 0)
+
+    asyncio.run(run())

@@ -1,0 +1,204 @@
+"""Pure domain modules: credit codes, money, day count, fingerprints, allocation."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date, datetime, timezone
+from decimal import Decimal
+from fractions import Fraction
+
+import pytest
+from hypothesis import given, strategies as st
+
+from chaincode.receivables import daycount, dates, fingerprint, money, settlement, uscc
+from chaincode.receivables.errors import RuleViolation
+
+
+# ------------------------------------------------------------------ credit codes
+
+@pytest.mark.parametrize("code", ["91350100M000100Y43", "91110000600037341L", "91440300708461136T"])
+def test_published_credit_codes_pass(code):
+    assert uscc.is_valid(code)
+
+
+@pytest.mark.parametrize("code, why", [
+    ("91350100M000100Y44", "check character"),
+    ("91350100M000100Y4", "17 characters"),
+    ("91350100M000100I43", "outside"),
+    ("91350100m000100Y43", "outside"),
+    ("91A50100M000100Y43", "region"),
+])
+def test_bad_credit_codes_say_why(code, why):
+    problem = uscc.problem(code)
+    assert problem is not None and why in problem
+
+
+def test_check_character_is_the_gb32100_formula():
+    # 9 1 3 5 0 1 0 0 M 0 0 0 1 0 0 Y 4 with weights 3**i mod 31, M=21, Y=30
+    values = [9, 1, 3, 5, 0, 1, 0, 0, 21, 0, 0, 0, 1, 0, 0, 30, 4]
+    weights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
+    total = sum(v * w for v, w in zip(values, weights))
+    assert uscc.CHARSET[(31 - total % 31) % 31] == "3" == uscc.check_character("91350100M000100Y4")
+
+
+@given(st.text(alphabet=uscc.CHARSET, min_size=9, max_size=9), st.integers(0, 999999))
+def test_any_single_character_change_is_caught(org, region):
+    body = f"91{region:06d}{org}"
+    code = body + uscc.check_character(body)
+    assert uscc.is_valid(code)
+    for i in range(18):
+        for c in uscc.CHARSET[:3]:
+            if c != code[i]:
+                changed = code[:i] + c + code[i + 1:]
+                assert not uscc.is_valid(changed)
+
+
+# ------------------------------------------------------------------ money
+
+@pytest.mark.parametrize("value, expected", [(1, 1), (123456, 123456), ("789", 789)])
+def test_amounts_in_fen(value, expected):
+    assert money.parse_amount(value, "x") == expected
+
+
+@pytest.mark.parametrize("value, code", [
+    (1.5, "amount-not-integer-fen"), (100.0, "amount-not-integer-fen"), ("1.50", "amount-not-integer-fen"),
+    ("1e3", "amount-not-integer-fen"), (True, "amount-not-integer-fen"), (None, "amount-not-integer-fen"),
+    (-1, "amount-negative"), ("-5", "amount-negative"), (0, "amount-not-positive"),
+    (10**17 + 1, "amount-too-large"), ("+5", "amount-not-integer-fen"), (" 5", "amount-not-integer-fen"),
+])
+def test_bad_amounts_are_refused_with_their_rule(value, code):
+    with pytest.raises(RuleViolation) as err:
+        money.parse_amount(value, "face_amount")
+    assert err.value.code == code
+    assert "face_amount" in str(err.value)
+
+
+def test_zero_allowed_only_where_asked():
+    assert money.parse_amount(0, "tax", allow_zero=True) == 0
+
+
+@pytest.mark.parametrize("value", ["cny", "CN", "RMB1", 156, None])
+def test_bad_currency(value):
+    with pytest.raises(RuleViolation) as err:
+        money.parse_currency(value)
+    assert err.value.code == "currency-invalid"
+
+
+# ------------------------------------------------------------------ day count (hand-computed)
+
+@pytest.mark.parametrize("principal, rate, days, basis, expected", [
+    # 1,000,000.00 yuan at 3.6% for 90 days ACT/360 = 9,000.00 yuan
+    (100_000_000, "0.036", 90, "ACT/360", 900_000),
+    # same on ACT/365: 100,000,000 x 0.036 x 90 / 365 = 887,671.23... -> 887,671
+    (100_000_000, "0.036", 90, "ACT/365", 887_671),
+    # 10,000.00 yuan at 4.5% for 1 day ACT/360: 1,000,000 x 0.045 / 360 = 125 fen exactly
+    (1_000_000, "0.045", 1, "ACT/360", 125),
+    # half a fen rounds up: 100 x 0.18 x 1 / 360 = 0.05; 1000 x 0.18 / 360 = 0.5 -> 1
+    (1_000, "0.18", 1, "ACT/360", 1),
+    # 0.4999.. rounds down: 999 x 0.18 / 360 = 0.4995 -> 0
+    (999, "0.18", 1, "ACT/360", 0),
+    # 2.5 rounds up to 3 (not banker's 2): 5000 x 0.18 / 360 = 2.5
+    (5_000, "0.18", 1, "ACT/360", 3),
+    # zero days, zero interest
+    (123_456_789, "0.05", 0, "ACT/360", 0),
+    # 1 fen... x 0.05 x 365/365 = 0.05 -> 0
+    (1, "0.05", 365, "ACT/365", 0),
+    # a large claim stays exact: 98,765,432,109.87 yuan at 4.35% for 181 days ACT/360
+    # 9876543210987 x 435 x 181 / (10000 x 360) = 216,008,230,476.96... -> 216008230477
+    (9_876_543_210_987, "0.0435", 181, "ACT/360", 216_008_230_477),
+])
+def test_interest_against_hand_computed_cases(principal, rate, days, basis, expected):
+    assert daycount.interest_fen(principal, Decimal(rate), days, basis) == expected
+
+
+@given(st.integers(0, 10**15), st.integers(0, 10**6), st.integers(0, 3650), st.sampled_from(["ACT/360", "ACT/365"]))
+def test_interest_is_the_exact_product_rounded_half_up(principal, rate_millionths, days, basis):
+    rate = Decimal(rate_millionths) / Decimal(10**6)
+    got = daycount.interest_fen(principal, rate, days, basis)
+    exact = Fraction(principal) * Fraction(rate_millionths, 10**6) * days / daycount.BASES[basis]
+    assert got - Fraction(1, 2) <= exact < got + Fraction(1, 2)
+
+
+def test_days_are_actual_calendar_days():
+    assert daycount.days_between(date(2028, 2, 1), date(2028, 3, 1)) == 29  # leap year
+    assert daycount.days_between(date(2027, 2, 1), date(2027, 3, 1)) == 28
+
+
+@pytest.mark.parametrize("value", [0.05, "5%", "-0.1", "1.5", "abc", None, "0.12345678901"])
+def test_rates_are_decimal_strings_within_bounds(value):
+    with pytest.raises(RuleViolation) as err:
+        daycount.parse_rate(value, "discount_rate")
+    assert err.value.code == "rate-invalid"
+
+
+def test_unknown_basis_refused():
+    with pytest.raises(RuleViolation) as err:
+        daycount.parse_basis("30/360")
+    assert err.value.code == "day-count-basis-unknown"
+
+
+# ------------------------------------------------------------------ dates
+
+def test_business_date_is_china_standard_time():
+    assert dates.business_date(datetime(2026, 2, 28, 17, 0, tzinfo=timezone.utc)) == date(2026, 3, 1)
+    assert dates.business_date(datetime(2026, 2, 28, 15, 59, tzinfo=timezone.utc)) == date(2026, 2, 28)
+
+
+@pytest.mark.parametrize("value", ["2026-02-30", "2026-2-1", "20260201", 20260201, None])
+def test_bad_dates(value):
+    with pytest.raises(RuleViolation) as err:
+        dates.parse_date(value, "due_date")
+    assert err.value.code == "date-invalid"
+
+
+# ------------------------------------------------------------------ fingerprint
+
+def test_fingerprint_is_sha256_of_the_documented_canonical_form():
+    text = "recfin-invoice-v1|91350100M000100Y43|24312000000012345678|2026-03-01|1272000"
+    assert fingerprint.canonical_form(" 91350100m000100y43 ", " 24312000000012345678 ", "2026-03-01", 1272000) == text
+    assert fingerprint.invoice_fingerprint("91350100M000100Y43", "24312000000012345678", "2026-03-01", 1272000) == \
+        hashlib.sha256(text.encode()).hexdigest()
+
+
+def test_fingerprint_changes_with_each_field():
+    base = ("91350100M000100Y43", "0001", "2026-03-01", 100)
+    fp = fingerprint.invoice_fingerprint(*base)
+    for i, other in enumerate(["91110000600037341L", "0002", "2026-03-02", 101]):
+        changed = list(base)
+        changed[i] = other
+        assert fingerprint.invoice_fingerprint(*changed) != fp
+
+
+# ------------------------------------------------------------------ pro rata
+
+@given(st.lists(st.integers(1, 10**12), min_size=1, max_size=30), st.data())
+def test_pro_rata_adds_up_exactly_and_stays_within_each_leaf(amounts, data):
+    leaves = [(f"R-{i:03d}", a) for i, a in enumerate(amounts)]
+    total = sum(amounts)
+    payment = data.draw(st.integers(0, total))
+    shares = settlement.allocate_pro_rata(payment, leaves)
+    assert sum(shares.values()) == payment
+    for key, outstanding in leaves:
+        assert 0 <= shares[key] <= outstanding
+        # each share within one fen of the exact proportion
+        assert abs(Fraction(shares[key]) - Fraction(payment * outstanding, total)) < 1
+
+
+def test_pro_rata_hand_case():
+    # 100 fen over three equal leaves: 33.33 each, the extra fen to the first by id
+    assert settlement.allocate_pro_rata(100, [("a", 100), ("b", 100), ("c", 100)]) == {"a": 34, "b": 33, "c": 33}
+    # 2 fen over three 1-fen leaves: ties broken in id order
+    assert settlement.allocate_pro_rata(2, [("c", 1), ("a", 1), ("b", 1)]) == {"a": 1, "b": 1, "c": 0}
+    # 10 over 3 and 7 is exact
+    assert settlement.allocate_pro_rata(10, [("a", 300), ("b", 700)]) == {"a": 3, "b": 7}
+
+
+def test_pro_rata_refuses_overpayment():
+    with pytest.raises(RuleViolation) as err:
+        settlement.allocate_pro_rata(11, [("a", 5), ("b", 5)])
+    assert err.value.code == "payment-exceeds-outstanding"
+
+
+def test_early_payment_hand_case():
+    # 1,000,000.00 yuan, 6% APR, 30 days early, ACT/360: discount 5,000.00 yuan
+    assert settlement.early_payment(100_000_000, Decimal("0.06"), 30, "ACT/360") == (99_500_000, 500_000)

@@ -1,0 +1,81 @@
+"""GetMetadata publishes the JSON shape of every argument and result, and the results have that shape."""
+
+from __future__ import annotations
+
+import inspect
+import json
+import typing
+
+from pydantic import TypeAdapter
+
+from chaincode.receivables import ReceivablesContract
+from .support import standard_net, transient_terms
+
+
+async def _metadata(net) -> dict:
+    result = await net.ledger.evaluate(net.actors["tier1"].identity, "org.hyperledger.fabric:GetMetadata")
+    assert result.status == 200, result.message
+    return json.loads(result.payload)
+
+
+async def test_metadata_describes_every_transaction_with_argument_and_result_shapes():
+    net = await standard_net()
+    meta = await _metadata(net)
+    contract = meta["contracts"]["receivables"]
+    txs = {t["name"]: t for t in contract["transactions"]}
+    assert set(txs) == {name for name in ReceivablesContract().transactions()}
+    for name, tx in txs.items():
+        assert "returns" in tx and tx["returns"], f"{name} publishes no result shape"
+        for p in tx["parameters"]:
+            assert p["schema"], f"{name}.{p['name']} has no schema"
+    reg = txs["RegisterReceivable"]["parameters"][0]["schema"]
+    assert reg["properties"]["face_amount"]["type"] == "integer"
+    assert reg["properties"]["invoices"]["items"] == {"$ref": "#/components/schemas/InvoiceInput"}
+    assert set(reg["required"]) >= {"debtor", "face_amount", "due_date", "invoices", "contract_hash"}
+    assert txs["GetReceivable"]["returns"] == {"$ref": "#/components/schemas/Receivable"}
+    assert txs["GetReceivable"]["tag"] == ["evaluate"] and txs["RegisterReceivable"]["tag"] == ["submit"]
+    schemas = meta["components"]["schemas"]
+    for model in ("Receivable", "Party", "Financing", "Offer", "OfferTerms", "AssignmentNotice", "DiscountOffer",
+                  "Statistics", "Page", "Provenance", "PaymentResult", "InvoiceInput"):
+        assert model in schemas, model
+    assert schemas["Receivable"]["properties"]["status"]["enum"] == [
+        "REGISTERED", "CONFIRMED", "REJECTED", "SPLIT", "FINANCED", "OVERDUE", "SETTLED"]
+
+
+async def test_every_result_has_the_published_shape():
+    net = await standard_net()
+    core, tier1, tier2, bank, reg = (net.actors[k] for k in ("core", "tier1", "tier2", "bank", "regulator"))
+    r = await net.confirmed(tier1, core, 10_000, due_in=60)
+    await net.ok(tier1, "TransferReceivable", r["id"], tier2.uscc, "4000")
+    leaf = f"{r['id']}.2"
+    f = await net.ok(tier1, "RequestFinancing", leaf)
+    o = await net.ok(bank, "MakeFinancingOffer", f["id"], transient=transient_terms())
+    await net.ok(tier1, "GetOfferTerms", o["id"], evaluate=True)
+    await net.ok(tier1, "GetFinancing", f["id"], evaluate=True)
+    await net.ok(tier1, "AcceptFinancingOffer", o["id"])
+    d = await net.ok(bank, "RecordDisbursement", f["id"], transient=transient_terms())
+    await net.ok(core, "GetAssignmentNotice", d["notice_id"], evaluate=True)
+    await net.ok(core, "AcknowledgeAssignment", d["notice_id"])
+    disc = await net.ok(core, "PublishDiscountOffer", {"apr": "0.05", "expires_on": net.day(30)})
+    await net.ok(tier2, "GetDiscountOffer", disc["id"], evaluate=True)
+    await net.ok(tier2, "AcceptDiscountOffer", disc["id"], f"{r['id']}.1")
+    await net.ok(reg, "FreezeReceivable", leaf, "o-1")
+    await net.ok(reg, "UnfreezeReceivable", leaf, "o-2")
+    await net.ok(core, "RecordPayment", r["id"], "1000")
+    await net.ok(reg, "GetStatistics", evaluate=True)
+    await net.ok(reg, "ListReceivablesByStatus", "FINANCED", "5", "", evaluate=True)
+    await net.ok(tier1, "GetProvenance", leaf, evaluate=True)
+    await net.ok(tier1, "GetReceivableHistory", leaf, evaluate=True)
+    await net.ok(tier1, "WhoAmI", evaluate=True)
+    await net.ok(tier1, "GetParty", core.uscc, evaluate=True)
+    net.advance(days=61)
+    await net.ok(bank, "RecordOverdue", leaf)
+    await net.ok(bank, "RecordRepayment", f["id"])
+    contract = net.contract
+    methods = {name: method for name, (_, method) in contract.transactions().items()}
+    checked = set()
+    for fn, payload in net.results:
+        returns = typing.get_type_hints(inspect.unwrap(methods[fn].__func__))["return"]
+        TypeAdapter(returns).validate_python(json.loads(payload))  # extra fields are refused by the models
+        checked.add(fn)
+    assert len(checked) >= 22

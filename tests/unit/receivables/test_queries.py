@@ -1,0 +1,98 @@
+"""Queries: by id, history, provenance, paginated lists, the regulator's statistics."""
+
+from __future__ import annotations
+
+from .support import standard_net, transient_terms
+
+
+async def test_history_says_who_did_what_when_in_which_transaction():
+    net = await standard_net()
+    core, tier1, reg = net.actors["core"], net.actors["tier1"], net.actors["regulator"]
+    r = await net.registered(tier1, core, 1000)
+    net.advance(days=1)
+    await net.ok(core, "ConfirmReceivable", r["id"])
+    await net.ok(reg, "FreezeReceivable", r["id"], "order-7")
+    history = await net.ok(tier1, "GetReceivableHistory", r["id"], evaluate=True)
+    assert [h["action"] for h in history] == ["RegisterReceivable", "ConfirmReceivable", "FreezeReceivable"]
+    assert [h["by"] for h in history] == [tier1.uscc, core.uscc, reg.uscc]
+    assert [h["status"] for h in history] == ["REGISTERED", "CONFIRMED", "CONFIRMED"]
+    assert history[2]["frozen"] is True
+    assert len({h["tx_id"] for h in history}) == 3
+    assert all(h["timestamp"] for h in history)
+
+
+async def test_provenance_shows_ancestors_and_the_tree_below():
+    net = await standard_net()
+    core, tier1, tier2 = net.actors["core"], net.actors["tier1"], net.actors["tier2"]
+    r = await net.confirmed(tier1, core, 1000)
+    await net.ok(tier1, "TransferReceivable", r["id"], tier2.uscc, "400")
+    await net.ok(tier2, "TransferReceivable", f"{r['id']}.1", tier1.uscc, "100")
+    leaf = f"{r['id']}.1.1"
+    p = await net.ok(tier1, "GetProvenance", leaf, evaluate=True)
+    assert [a["id"] for a in p["ancestors"]] == [f"{r['id']}.1", r["id"]]
+    assert p["root_id"] == r["id"] and p["tree"]["children"] == []
+    root = await net.ok(tier1, "GetProvenance", r["id"], evaluate=True)
+    tree = root["tree"]
+    assert [c["id"] for c in tree["children"]] == [f"{r['id']}.1", f"{r['id']}.2"]
+    assert [c["face_amount"] for c in tree["children"][0]["children"]] == [100, 300]
+
+
+async def test_lists_paginate_with_bookmarks():
+    net = await standard_net()
+    core, tier1, tier2, reg = net.actors["core"], net.actors["tier1"], net.actors["tier2"], net.actors["regulator"]
+    ids = [(await net.registered(tier1, core, 1000 + i))["id"] for i in range(5)]
+    other = await net.registered(tier2, core, 7)
+    seen, bookmark = [], ""
+    for _ in range(5):
+        page = await net.ok(tier1, "ListReceivablesByHolder", tier1.uscc, "2", bookmark, evaluate=True)
+        seen += [rec["id"] for rec in page["records"]]
+        bookmark = page["bookmark"]
+        assert len(page["records"]) <= 2
+        if not bookmark:
+            break
+    assert sorted(seen) == sorted(ids)
+    page = await net.ok(core, "ListReceivablesByDebtor", core.uscc, "100", "", evaluate=True)
+    assert sorted(rec["id"] for rec in page["records"]) == sorted(ids + [other["id"]])
+    await net.ok(core, "ConfirmReceivable", ids[0])
+    page = await net.ok(reg, "ListReceivablesByStatus", "CONFIRMED", "100", "", evaluate=True)
+    assert [rec["id"] for rec in page["records"]] == [ids[0]]
+    page = await net.ok(reg, "ListReceivablesByStatus", "REGISTERED", "100", "", evaluate=True)
+    assert ids[0] not in [rec["id"] for rec in page["records"]] and len(page["records"]) == 5
+    await net.refused(reg, "ListReceivablesByStatus", "PAID", "10", "", evaluate=True, rule="argument-invalid")
+    await net.refused(reg, "ListReceivablesByStatus", "CONFIRMED", "0", "", evaluate=True, rule="page-size-invalid")
+    await net.refused(reg, "ListReceivablesByStatus", "CONFIRMED", "101", "", evaluate=True, rule="page-size-invalid")
+
+
+async def test_statistics_exposure_financed_share_overdue():
+    net = await standard_net()
+    core, core2, tier1, bank, reg = (net.actors[k] for k in ("core", "core2", "tier1", "bank", "regulator"))
+    a = await net.confirmed(tier1, core, 3000, due_in=30)
+    b = await net.confirmed(tier1, core, 1000, due_in=10)
+    c = await net.confirmed(tier1, core2, 500, due_in=60)
+    await net.registered(tier1, core2, 9999)  # not confirmed: no exposure
+    f = await net.ok(tier1, "RequestFinancing", a["id"])
+    o = await net.ok(bank, "MakeFinancingOffer", f["id"], transient=transient_terms())
+    await net.ok(tier1, "AcceptFinancingOffer", o["id"])
+    await net.ok(core2, "RecordPayment", c["id"], "100")
+    net.advance(days=11)
+    await net.ok(tier1, "RecordOverdue", b["id"])
+    stats = await net.ok(reg, "GetStatistics", evaluate=True)
+    assert stats["per_debtor"][core.uscc] == {"exposure": 4000, "financed": 3000, "overdue": 1000,
+                                              "receivables": 2, "financed_share": "0.7500"}
+    assert stats["per_debtor"][core2.uscc] == {"exposure": 400, "financed": 0, "overdue": 0,
+                                               "receivables": 1, "financed_share": "0.0000"}
+    assert stats["total"] == {"exposure": 4400, "financed": 3000, "overdue": 1000, "receivables": 3,
+                              "financed_share": "0.6818"}
+    assert stats["count_by_status"]["REGISTERED"] == 1 and stats["count_by_status"]["FINANCED"] == 1
+
+
+async def test_readers_of_a_receivable():
+    net = await standard_net()
+    core, tier1, tier2, bank = (net.actors[k] for k in ("core", "tier1", "tier2", "bank"))
+    r = await net.confirmed(tier1, core, 1000)
+    await net.refused(tier2, "GetReceivable", r["id"], evaluate=True, rule="not-permitted-to-read")
+    await net.refused(bank, "GetReceivable", r["id"], evaluate=True, rule="not-permitted-to-read")
+    await net.ok(tier1, "RequestFinancing", r["id"])
+    # a bank may read a claim while it is asked to finance it
+    assert (await net.ok(bank, "GetReceivable", r["id"], evaluate=True))["id"] == r["id"]
+    await net.refused(tier1, "GetReceivable", "R-nope", evaluate=True, rule="not-found")

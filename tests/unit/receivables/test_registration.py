@@ -1,0 +1,114 @@
+"""Parties and registration: every rejection names its rule and changes nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from .support import BANK, CORE, REGULATOR, SUPPLIER, contract_hash, credit_code, standard_net
+
+
+async def test_admin_registers_parties_of_its_own_org_only():
+    net = await standard_net()
+    party = {"uscc": credit_code(500), "name": "X", "role": "supplier", "msp_id": SUPPLIER, "client_ids": ["x509::CN=x::CN=ca"]}
+    await net.refused(net.admins[CORE], "RegisterParty", party, rule="admin-of-own-org-only")
+    await net.refused(net.actors["tier1"], "RegisterParty", party, rule="not-an-org-admin")
+    await net.refused(net.admins[SUPPLIER], "RegisterParty", dict(party, role="regulator"), rule="role-not-allowed-for-org")
+    await net.refused(net.admins[SUPPLIER], "RegisterParty", dict(party, uscc=party["uscc"][:-1] + "0" if party["uscc"][-1] != "0" else party["uscc"][:-1] + "1"),
+                      rule="credit-code-invalid")
+    await net.refused(net.admins[SUPPLIER], "RegisterParty", dict(party, uscc=net.actors["tier1"].uscc), rule="party-already-registered")
+    await net.refused(net.admins[SUPPLIER], "RegisterParty", dict(party, client_ids=[net.actors["tier1"].identity.id]),
+                      rule="identity-already-bound")
+    await net.refused(net.admins[SUPPLIER], "RegisterParty", dict(party, extra=1), rule="argument-invalid")
+    await net.refused(net.admins[SUPPLIER], "RegisterParty", ["a", "list"], rule="argument-invalid")
+    before = net.snapshot()
+    res = await net.call(net.admins[SUPPLIER], "RegisterParty", "not json")  # refused by the runtime, naming the parameter
+    assert res.status == 500 and "'party'" in res.message and net.snapshot() == before
+    res = await net.call(net.admins[SUPPLIER], "RegisterParty", party)
+    assert res.status == 200 and res.event[0] == "PartyRegistered"
+
+
+async def test_unbound_identity_is_not_a_party():
+    from .support import Actor, client_identity
+
+    net = await standard_net()
+    stranger = Actor("stranger", SUPPLIER, client_identity(SUPPLIER, "stranger"))
+    await net.refused(stranger, "RegisterReceivable", net.registration(net.actors["tier1"], net.actors["core"]),
+                      rule="caller-not-a-party")
+    # the same subject name under another MSP does not act for the party
+    other_org = Actor("tier1@bank", BANK, client_identity(BANK, "tier1-user"))
+    await net.refused(other_org, "WhoAmI", evaluate=True, rule="caller-not-a-party")
+    me = await net.ok(net.actors["tier1"], "WhoAmI", evaluate=True)
+    assert me["uscc"] == net.actors["tier1"].uscc and me["msp_id"] == SUPPLIER
+
+
+async def test_bound_identity_acts_for_the_party():
+    from .support import Actor, client_identity
+
+    net = await standard_net()
+    second = client_identity(SUPPLIER, "tier1-second")
+    await net.ok(net.admins[SUPPLIER], "BindPartyIdentity", net.actors["tier1"].uscc, second.id)
+    me = await net.ok(Actor("second", SUPPLIER, second), "WhoAmI", evaluate=True)
+    assert me["uscc"] == net.actors["tier1"].uscc
+    await net.refused(net.admins[SUPPLIER], "BindPartyIdentity", net.actors["tier2"].uscc, second.id, rule="identity-already-bound")
+    await net.refused(net.admins[REGULATOR], "BindPartyIdentity", net.actors["tier2"].uscc, "x509::CN=y::CN=ca", rule="admin-of-own-org-only")
+
+
+def _bad(net, change):
+    tier1, core = net.actors["tier1"], net.actors["core"]
+    req = net.registration(tier1, core, 1000)
+    change(req, net)
+    return req
+
+
+CASES = [
+    ("float face amount", lambda r, n: r.update(face_amount=1000.0), "amount-not-integer-fen"),
+    ("negative face amount", lambda r, n: r.update(face_amount=-1000), "amount-negative"),
+    ("zero face amount", lambda r, n: r.update(face_amount=0), "amount-not-positive"),
+    ("boolean face amount", lambda r, n: r.update(face_amount=True), "amount-not-integer-fen"),
+    ("float invoice tax", lambda r, n: r["invoices"][0].update(tax=1.3), "amount-not-integer-fen"),
+    ("bad currency", lambda r, n: r.update(currency="rmb"), "currency-invalid"),
+    ("bad debtor code", lambda r, n: r.update(debtor="91310000000000000X"), "credit-code-invalid"),
+    ("unregistered debtor", lambda r, n: r.update(debtor=credit_code(777)), "party-not-registered"),
+    ("supplier as debtor", lambda r, n: r.update(debtor=n.actors["tier2"].uscc), "debtor-not-core-enterprise"),
+    ("issue date in future", lambda r, n: r.update(issue_date=n.day(1)), "issue-date-in-future"),
+    ("due date today", lambda r, n: r.update(due_date=n.day(0)), "due-date-passed"),
+    ("term over a year", lambda r, n: r.update(issue_date=n.day(-10), due_date=n.day(356)), "payment-term-too-long"),
+    ("bad date", lambda r, n: r.update(due_date="2026-13-01"), "date-invalid"),
+    ("seller not creditor", lambda r, n: r["invoices"][0].update(seller_tax_id=n.actors["tier2"].uscc), "invoice-parties-mismatch"),
+    ("buyer not debtor", lambda r, n: r["invoices"][0].update(buyer_tax_id=n.actors["core2"].uscc), "invoice-parties-mismatch"),
+    ("invoice dated later", lambda r, n: r["invoices"][0].update(date=n.day(1)), "invoice-date-in-future"),
+    ("face above invoices", lambda r, n: r.update(face_amount=1131), "face-exceeds-invoices"),
+    ("no invoices", lambda r, n: r.update(invoices=[]), "argument-invalid"),
+    ("bad contract hash", lambda r, n: r.update(contract_hash="abc"), "argument-invalid"),
+    ("unknown field", lambda r, n: r.update(colour="red"), "argument-invalid"),
+]
+
+
+@pytest.mark.parametrize("label, change, code", CASES, ids=[c[0] for c in CASES])
+async def test_registration_rejections(label, change, code):
+    net = await standard_net()
+    await net.refused(net.actors["tier1"], "RegisterReceivable", _bad(net, change), rule=code)
+
+
+async def test_term_of_exactly_the_maximum_is_allowed():
+    net = await standard_net()
+    req = net.registration(net.actors["tier1"], net.actors["core"], 1000)
+    req.update(issue_date=net.day(-10), due_date=net.day(355))
+    assert (await net.ok(net.actors["tier1"], "RegisterReceivable", req))["status"] == "REGISTERED"
+    assert contract_hash() == req["contract_hash"]
+
+
+async def test_confirm_and_reject_rules():
+    net = await standard_net()
+    core, core2, tier1 = net.actors["core"], net.actors["core2"], net.actors["tier1"]
+    r = await net.registered(tier1, core, 1000, due_in=5)
+    await net.refused(core2, "ConfirmReceivable", r["id"], rule="not-the-debtor")
+    await net.refused(tier1, "ConfirmReceivable", r["id"], rule="role-not-permitted")
+    await net.refused(core, "RejectReceivable", r["id"], "  ", rule="argument-invalid")
+    await net.refused(core, "TransferReceivable", r["id"], tier1.uscc, "1", rule="not-the-holder")
+    await net.refused(tier1, "TransferReceivable", r["id"], net.actors["tier2"].uscc, "1", rule="invalid-state")
+    await net.refused(tier1, "RequestFinancing", r["id"], rule="invalid-state")
+    net.advance(days=5)
+    await net.refused(core, "ConfirmReceivable", r["id"], rule="past-maturity")
+    await net.ok(core, "RejectReceivable", r["id"], "too late")
+    await net.refused(core, "ConfirmReceivable", r["id"], rule="invalid-state")
