@@ -267,6 +267,8 @@ class Network:
         contract = contract or topo.chaincode.contract
         version = version or topo.chaincode.version
         policy = topo.chaincode.endorsement_policy if signature_policy == "topology" else (signature_policy or None)
+        if collections_config is None and name == topo.chaincode.name:
+            collections_config = topo.chaincode.resolved_collections_config()
         collections_sha = None
         if collections_config is not None:
             collections_config = Path(collections_config).resolve()

@@ -76,6 +76,15 @@ class ChaincodeSpec(_Model):
     contract: str = Field(pattern=r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$")
     version: str = "1.0"
     endorsement_policy: str | None = None
+    # The chaincode's private data collections (Fabric's --collections-config JSON),
+    # relative to the repository; part of the definition every org approves.
+    collections_config: Path | None = None
+
+    def resolved_collections_config(self) -> Path | None:
+        if self.collections_config is None:
+            return None
+        path = self.collections_config
+        return path if path.is_absolute() else REPO_ROOT / path
 
 
 NodeKind = Literal["orderer", "peer"]

@@ -159,3 +159,16 @@ def test_collections_config_must_exist(net, tmp_path):
     net.deploy_chaincode(collections_config=cfg)
     args = verbs(net.tools, "approveformyorg")[0][2]
     assert args[args.index("--collections-config") + 1] == str(cfg.resolve())
+
+
+def test_the_topologys_chaincode_is_approved_with_its_own_collections(net, topology):
+    net.deploy_chaincode()
+    args = verbs(net.tools, "approveformyorg")[0][2]
+    shipped = topology.chaincode.resolved_collections_config()
+    assert shipped is not None and shipped.is_file()
+    assert args[args.index("--collections-config") + 1] == str(shipped.resolve())
+
+
+def test_another_chaincode_gets_no_collections_unless_given(net):
+    net.deploy_chaincode(name="features", contract="chaincode.feature_contract:FeatureContract")
+    assert all("--collections-config" not in args for _, _, args in verbs(net.tools, "approveformyorg"))
