@@ -6,8 +6,10 @@ from importlib.metadata import PackageNotFoundError, version
 import click
 
 from .chaincode_commands import chaincode
+from .finance_commands import finance
 from .invoice_commands import invoice
 from .network_commands import network
+from .risk_commands import risk
 
 
 def _version() -> str:
@@ -26,3 +28,5 @@ def main() -> None:
 main.add_command(network)
 main.add_command(chaincode)
 main.add_command(invoice)
+main.add_command(risk)
+main.add_command(finance)

@@ -1,0 +1,200 @@
+"""`recfin risk ...`: score a debtor, train and evaluate the late-payment model.
+
+The commands are thin: they parse options, call ``client.risk`` and render.
+Training and evaluation run on SYNTHETIC histories from the project's simulator
+and say so in their output. Scoring reads a debtor's history from a JSON file
+(``--history``) or from the simulator (``--synthetic-seed``); reading it from
+the ledger (``client.risk.history_from_ledger`` over ``client.receivables``) is
+not wired into the CLI yet (see docs/risk-and-pricing.md).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+import click
+from pydantic import ValidationError
+
+from client.risk import DEFAULT_MODEL, LatePaymentModel, ReceivableHistory, score_debtor
+
+from .output import emit, table
+
+SYNTHETIC_NOTE = "data: SYNTHETIC (simulated debtors from client.risk.simulator), not real enterprises"
+
+
+def _load_model(path: Path) -> LatePaymentModel:
+    try:
+        return LatePaymentModel.load(path)
+    except FileNotFoundError:
+        raise click.ClickException(f"no model at {path}: run `recfin risk train` first") from None
+    except (ValidationError, ValueError) as exc:
+        raise click.ClickException(f"{path} is not a usable model artefact: {str(exc).splitlines()[0]}") from None
+
+
+def load_history(path: Path, debtor: str) -> ReceivableHistory:
+    """A history file: a ReceivableHistory object, or a bare list of events of one debtor."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise click.ClickException(f"cannot read {path}: {exc.strerror}") from None
+    except ValueError as exc:
+        raise click.ClickException(f"{path} is not JSON: {exc}") from None
+    if isinstance(data, list):
+        data = {"debtor": debtor, "events": data}
+    try:
+        history = ReceivableHistory.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise click.ClickException(f"{path}: {'.'.join(str(p) for p in first['loc'])}: {first['msg']}") from None
+    if history.debtor != debtor:
+        raise click.ClickException(f"{path} holds the history of {history.debtor}, not {debtor}")
+    return history
+
+
+def synthetic_history(debtor: str, seed: int, debtors: int) -> tuple[ReceivableHistory, date]:
+    from client.risk.simulator import SimulationConfig, simulate
+    cfg = SimulationConfig(debtors=debtors, seed=seed)
+    for history in simulate(cfg):
+        if history.debtor == debtor:
+            return history, cfg.end - timedelta(days=1)  # the last simulated day
+    raise click.ClickException(f"no synthetic debtor {debtor}: ids run SYN-DEBTOR-0000 .. SYN-DEBTOR-{debtors - 1:04d}")
+
+
+def _score_rows(score) -> dict:
+    f = score.features
+    return {
+        "debtor": score.debtor, "as_of": score.as_of.isoformat(),
+        "probability_late": str(score.probability_late), "grade": score.grade,
+        "horizon_days": score.horizon_days, "model": score.model,
+        "top_factors": ", ".join(f"{k} {v:+.2f}" for k, v in score.top_factors),
+        "confirmed": f"{f.confirmed_count} ({f.confirmed_amount} fen)",
+        "settled_on_time": f"{f.settled_on_time_count} ({f.settled_on_time_amount} fen)",
+        "settled_late": f"{f.settled_late_count} ({f.settled_late_amount} fen, mean {f.mean_days_late:.1f} days late)",
+        "overdue_now": f"{f.overdue_count} ({f.overdue_amount} fen)",
+        "late_share_90/180/365": f"{f.late_90}/{f.fell_due_90}, {f.late_180}/{f.fell_due_180}, {f.late_365}/{f.fell_due_365}",
+        "financed_share": f"{f.financed_share:.3f}", "concentration": f"{f.concentration:.3f}",
+        "rejection_rate": f"{f.rejection_rate:.3f}", "freezes": f.freezes,
+    }
+
+
+@click.group()
+def risk() -> None:
+    """Score debtors by their probability of paying late; train and evaluate the model."""
+
+
+@risk.command()
+@click.argument("debtor")
+@click.option("--history", "history_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="JSON file with the debtor's receivable history (ReceivableHistory or a list of events).")
+@click.option("--synthetic-seed", type=int, help="Score a SYNTHETIC debtor from the simulator with this seed.")
+@click.option("--synthetic-debtors", type=int, default=300, show_default=True, help="Simulator size with --synthetic-seed.")
+@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), help="Score as of this date (default: today UTC, "
+              "or the simulation's last day). Events after it are ignored.")
+@click.option("--model", "model_path", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_MODEL,
+              show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def score(debtor: str, history_file: Path | None, synthetic_seed: int | None, synthetic_debtors: int,
+          as_of: datetime | None, model_path: Path, as_json: bool) -> None:
+    """Probability that DEBTOR pays a receivable late, its grade and what drove it."""
+    if history_file and synthetic_seed is not None:
+        raise click.UsageError("give --history or --synthetic-seed, not both")
+    if history_file:
+        history, default_day = load_history(history_file, debtor), datetime.now(timezone.utc).date()
+    elif synthetic_seed is not None:
+        history, default_day = synthetic_history(debtor, synthetic_seed, synthetic_debtors)
+    else:
+        raise click.ClickException(
+            "reading the history from the ledger is not wired into the CLI yet (client.risk.history_from_ledger "
+            "needs a ReceivablesClient connected as the debtor or the regulator): pass --history FILE "
+            "(see docs/risk-and-pricing.md) or --synthetic-seed SEED")
+    model = _load_model(model_path)
+    result = score_debtor(model, history, as_of.date() if as_of else default_day)
+    if as_json:
+        data = result.model_dump(mode="json")
+        data["synthetic"] = history.synthetic
+        emit(data, as_json=True)
+        return
+    if history.synthetic:
+        click.echo(SYNTHETIC_NOTE)
+    emit(_score_rows(result), as_json=False)
+
+
+def _metrics_rows(report) -> list[dict]:
+    rows = [{"model": "logistic (this model)", "auc": f"{report.model.auc:.4f}", "brier": f"{report.model.brier:.4f}"},
+            {"model": "baseline: last-365-day late share", "auc": f"{report.baseline.auc:.4f}",
+             "brier": f"{report.baseline.brier:.4f}"}]
+    if report.gradient_boosting:
+        rows.append({"model": "gradient boosting + isotonic", "auc": f"{report.gradient_boosting.auc:.4f}",
+                     "brier": f"{report.gradient_boosting.brier:.4f}"})
+    return rows
+
+
+def _print_report(report, seconds: float) -> None:
+    click.echo(SYNTHETIC_NOTE)
+    click.echo(f"debtors: {report.training_debtors} training, {report.held_out_debtors} held out "
+               f"(seed {report.seed}); examples: {report.training_examples} training, "
+               f"{report.held_out_examples} held out; held-out late rate {report.held_out_late_rate:.3f}")
+    click.echo(f"label: receivable falling due in the {report.horizon_days} days after the as-of date not paid by its due date")
+    click.echo("")
+    click.echo(table(_metrics_rows(report), ["model", "auc", "brier"]))
+    click.echo("")
+    click.echo("calibration (held out):")
+    click.echo(table([{"predicted": f"{r.lower:.1f}-{r.upper:.1f}", "examples": r.count,
+                       "mean_predicted": None if r.mean_predicted is None else f"{r.mean_predicted:.3f}",
+                       "observed": None if r.observed_rate is None else f"{r.observed_rate:.3f}"}
+                      for r in report.model.calibration], ["predicted", "examples", "mean_predicted", "observed"]))
+    click.echo("")
+    click.echo(f"time: simulate {report.simulate_seconds:.1f} s, fit {report.fit_seconds:.2f} s, "
+               f"total {seconds:.1f} s; scoring {report.score_ms_per_debtor:.2f} ms per debtor")
+
+
+@risk.command()
+@click.option("--seed", type=int, default=None, help="Simulator and split seed (default: the shipped model's).")
+@click.option("--debtors", type=click.IntRange(min=20), default=None, help="Synthetic debtors to simulate (default 300).")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder for the artefact and card (default: client/risk/models).")
+@click.option("--compare", is_flag=True, help="Also measure a calibrated gradient-boosted model for the card.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def train(seed: int | None, debtors: int | None, out_dir: Path | None, compare: bool, as_json: bool) -> None:
+    """Re-train the late-payment model on SYNTHETIC histories and write the artefact and its card."""
+    from client.risk.training import DEFAULT_DEBTORS, DEFAULT_SEED, summary, train_and_save
+    t0 = time.perf_counter()
+    model, report, path = train_and_save(seed if seed is not None else DEFAULT_SEED,
+                                         debtors or DEFAULT_DEBTORS, out_dir, compare=compare)
+    seconds = time.perf_counter() - t0
+    if as_json:
+        emit({"artefact": str(path), "card": str(path.with_suffix("").with_suffix(".card.md")),
+              "seconds": round(seconds, 2), **summary(report)}, as_json=True)
+        return
+    _print_report(report, seconds)
+    click.echo(f"wrote {path} and {path.with_name(path.name.replace('.json', '.card.md'))}")
+
+
+@risk.command()
+@click.option("--seed", type=int, default=None, help="Simulator and split seed (default: the shipped model's).")
+@click.option("--debtors", type=click.IntRange(min=20), default=None, help="Synthetic debtors to simulate (default 300).")
+@click.option("--compare", is_flag=True, help="Also measure a calibrated gradient-boosted model.")
+@click.option("--plot", "plot_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the calibration curve and score distribution to this PNG.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def evaluate(seed: int | None, debtors: int | None, compare: bool, plot_path: Path | None, as_json: bool) -> None:
+    """Held-out AUC, Brier score and calibration on SYNTHETIC debtors, against the baseline."""
+    from client.risk.training import DEFAULT_DEBTORS, DEFAULT_SEED, plot, run, summary
+    t0 = time.perf_counter()
+    _, report = run(seed if seed is not None else DEFAULT_SEED, debtors or DEFAULT_DEBTORS, compare=compare)
+    seconds = time.perf_counter() - t0
+    if plot_path:
+        try:
+            plot(report, plot_path)
+        except ImportError:
+            raise click.ClickException("--plot needs matplotlib: pip install matplotlib") from None
+    if as_json:
+        emit({"seconds": round(seconds, 2), "plot": str(plot_path) if plot_path else None, **summary(report)},
+             as_json=True)
+        return
+    _print_report(report, seconds)
+    if plot_path:
+        click.echo(f"wrote {plot_path}")

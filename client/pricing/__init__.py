@@ -1,0 +1,19 @@
+"""Pricing and financing proposals: offers from a risk grade, and their comparison.
+
+- :mod:`.money`: exact interest, fees, net cash and APR (fen, Decimal, half up);
+- :mod:`.config`: one bank's parameters (one YAML per bank);
+- :mod:`.pricer`: grade + exposure -> the bank's offer;
+- :mod:`.proposals`: every offer on a receivable priced and ranked, with why;
+- :mod:`.ledger`: a receivable's offers read through ``client.receivables``.
+"""
+
+from .config import BankPricing, PricingConfigError, bank_config_path, load_bank_config
+from .money import effective_annual_cost, interest_fen, proportion_fen
+from .pricer import Quote, quote
+from .proposals import BankOffer, EarlyPaymentOffer, Proposal, ReceivableTerms, ScaleTier, rank_proposals
+
+__all__ = [
+    "BankOffer", "BankPricing", "EarlyPaymentOffer", "PricingConfigError", "Proposal", "Quote",
+    "ReceivableTerms", "ScaleTier", "bank_config_path", "effective_annual_cost", "interest_fen",
+    "load_bank_config", "proportion_fen", "quote", "rank_proposals",
+]

@@ -1,0 +1,127 @@
+"""One bank's pricing parameters: one YAML file per bank, validated here.
+
+Every problem is reported with the path of the field at fault, e.g.
+``example-bank.yaml: grades.B.spread: write rates as strings ...``. Rates are
+decimal fractions written as quoted strings ("0.031" is 3.1%): YAML would read
+an unquoted 0.031 as a float, which is not exact, so floats are refused.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from .proposals import _rate
+
+BANKS_DIR = Path(__file__).parent / "banks"
+GRADE_NAMES = ("A", "B", "C", "D", "E")
+
+
+class PricingConfigError(ValueError):
+    """A bank configuration that cannot be used; the message names the file and the field."""
+
+
+class Grade(BaseModel):
+    """Terms for one risk grade."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    spread: Decimal = Field(description="added to the base rate")
+    advance_rate: Decimal = Field(description="share of the face advanced")
+    limit_factor: Decimal = Field(description="share of the per-debtor limit available at this grade")
+
+    @field_validator("spread", "advance_rate", "limit_factor", mode="before")
+    @classmethod
+    def _rates(cls, v: object, info) -> Decimal:
+        return _rate(v, info.field_name)
+
+    @field_validator("advance_rate")
+    @classmethod
+    def _positive(cls, v: Decimal) -> Decimal:
+        if v == 0:
+            raise ValueError("must be above 0: decline the grade with `null` instead")
+        return v
+
+
+class Fees(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    flat: int = Field(default=0, ge=0, description="fen per financing")
+    rate_of_advance: Decimal = Field(default=Decimal(0), description="share of the advance, rounded half up to the fen")
+
+    @field_validator("rate_of_advance", mode="before")
+    @classmethod
+    def _rates(cls, v: object) -> Decimal:
+        return _rate(v, "rate_of_advance")
+
+
+class Limits(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    per_debtor: int = Field(gt=0, description="fen: the most the bank lends against one debtor's receivables, grade A")
+    min_advance: int = Field(default=0, ge=0, description="fen: below this the bank does not bother")
+    max_days: int = Field(default=365, ge=1, le=3660, description="longest time to the due date the bank finances")
+
+
+class BankPricing(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    bank: str = Field(min_length=1, description="the financier's name or credit code, as it appears on offers")
+    base_rate: Decimal
+    day_count: Literal["ACT/360", "ACT/365"] = "ACT/360"
+    recourse: bool = True
+    offer_valid_days: int = Field(default=7, ge=1, le=90)
+    fees: Fees = Fees()
+    limits: Limits
+    grades: dict[str, Grade | None] = Field(description="A..E; null declines the grade")
+
+    @field_validator("base_rate", mode="before")
+    @classmethod
+    def _base(cls, v: object) -> Decimal:
+        return _rate(v, "base_rate")
+
+    @model_validator(mode="after")
+    def _grades(self) -> "BankPricing":
+        missing = [g for g in GRADE_NAMES if g not in self.grades]
+        unknown = [g for g in self.grades if g not in GRADE_NAMES]
+        if missing or unknown:
+            raise ValueError(f"grades: give exactly {', '.join(GRADE_NAMES)} "
+                             f"(missing {missing or 'none'}, unknown {unknown or 'none'}); null declines a grade")
+        previous: Grade | None = None
+        for name in GRADE_NAMES:
+            grade = self.grades[name]
+            if grade is None:
+                continue
+            if previous is not None and (grade.spread < previous.spread or grade.limit_factor > previous.limit_factor):
+                raise ValueError(f"grades.{name}: a riskier grade needs a spread at least and a limit factor at most "
+                                 f"those of the grade before it")
+            previous = grade
+        return self
+
+
+def load_bank_config(path: str | Path) -> BankPricing:
+    """Read and validate one bank's YAML; errors name the file and the field."""
+    path = Path(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise PricingConfigError(f"{path}: cannot read ({exc.strerror})") from None
+    except yaml.YAMLError as exc:
+        raise PricingConfigError(f"{path}: not YAML ({exc})") from None
+    if not isinstance(data, dict):
+        raise PricingConfigError(f"{path}: expected a mapping of settings")
+    try:
+        return BankPricing.model_validate(data)
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'config'}: {e['msg'].removeprefix('Value error, ')}"
+                             for e in exc.errors())
+        raise PricingConfigError(f"{path.name}: {problems}") from None
+
+
+def bank_config_path(bank: str) -> Path:
+    """The shipped configuration for a bank name: banks/<bank>.yaml."""
+    return BANKS_DIR / f"{bank}.yaml"

@@ -1,0 +1,65 @@
+"""The inputs of a proposal ranking, read from the ledger through the typed receivables API.
+
+:func:`proposal_inputs_from_ledger` gathers, for one receivable, what
+:func:`client.pricing.proposals.rank_proposals` needs:
+
+- the receivable (``get_receivable``): its outstanding amount and due date;
+- the open bank offers on its live financing request (``get_financing``) and
+  each offer's private terms (``get_offer_terms``; readable by the holder, the
+  offering bank and the regulator, from a peer of the collection);
+- the debtor's early-payment offer, when its id is known (``get_discount_offer``;
+  the holder learns it from the ``DiscountOfferPublished`` event), if it is
+  open and covers this receivable.
+
+``receivables`` is ``client.receivables.ReceivablesClient`` connected as the
+holder (or anything with those four methods).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from pydantic import BaseModel, ConfigDict
+
+from .proposals import BankOffer, EarlyPaymentOffer, ReceivableTerms, ScaleTier
+
+
+class ProposalInputs(BaseModel):
+    """A receivable and the offers on it: what the ledger gives, or an ``--offers`` file."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    receivable: ReceivableTerms
+    bank_offers: list[BankOffer] = []
+    early_payment: EarlyPaymentOffer | None = None
+
+
+class OfferReader(Protocol):
+    def get_receivable(self, receivable_id: str) -> Any: ...
+    def get_financing(self, financing_id: str) -> Any: ...
+    def get_offer_terms(self, offer_id: str) -> Any: ...
+    def get_discount_offer(self, offer_id: str) -> Any: ...
+
+
+def proposal_inputs_from_ledger(receivables: OfferReader, receivable_id: str, *,
+                                discount_offer_id: str | None = None) -> ProposalInputs:
+    r = receivables.get_receivable(receivable_id)
+    terms = ReceivableTerms(receivable_id=r.id, face_amount=r.outstanding, due_date=r.due_date)
+    bank_offers = []
+    if r.financing_id:
+        for offer in receivables.get_financing(r.financing_id).offers:
+            if offer.status != "OPEN":
+                continue
+            t = receivables.get_offer_terms(offer.id)
+            bank_offers.append(BankOffer(offer_id=offer.id, financier=offer.financier, advance_rate=str(t.advance_rate),
+                                         discount_rate=str(t.discount_rate), fees=t.fees, recourse=t.recourse,
+                                         day_count=t.day_count, expires_on=t.expires_on))
+    early = None
+    if discount_offer_id:
+        d = receivables.get_discount_offer(discount_offer_id)
+        if d.status == "OPEN" and (not d.receivable_ids or receivable_id in d.receivable_ids):
+            early = EarlyPaymentOffer(
+                offer_id=d.id, debtor=d.debtor, apr=None if d.apr is None else str(d.apr),
+                scale=[ScaleTier(min_days_early=s.min_days_early, apr=str(s.apr)) for s in d.scale] if d.scale else None,
+                day_count=d.day_count, expires_on=d.expires_on)
+    return ProposalInputs(receivable=terms, bank_offers=bank_offers, early_payment=early)

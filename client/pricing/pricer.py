@@ -1,0 +1,85 @@
+"""The bank-side pricer: a debtor's risk grade and the bank's exposure -> an offer.
+
+    annual discount rate = base rate + spread[grade]
+    advance rate         = advance_rate[grade], cut so the advance fits the limit
+    debtor limit         = per-debtor limit x limit_factor[grade]   (fen, half up)
+    available            = max(0, debtor limit - current exposure to the debtor)
+    advance              = min(face x advance rate, available)
+    fees                 = flat + advance x fee rate                (fen, half up)
+
+So the limit shrinks as risk grows (a smaller limit factor) and as exposure
+grows (less left). The bank declines when the grade is declined (null in its
+configuration), the time to the due date is longer than it finances, nothing
+is available under the limit, or the advance would be below its minimum.
+Interest, net cash and APR follow :mod:`client.pricing.money`.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import ROUND_DOWN, Decimal
+
+from pydantic import BaseModel, ConfigDict
+
+from .config import BankPricing
+from .money import days_between, proportion_fen
+from .proposals import BankOffer, Proposal, ReceivableTerms, price_bank_offer
+
+
+class Quote(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    bank: str
+    receivable_id: str
+    debtor_grade: str
+    probability_late: Decimal | None
+    on: date
+    debtor_limit: int
+    exposure: int
+    available: int
+    offer: BankOffer | None
+    priced: Proposal | None
+    declined: str | None = None
+
+
+def quote(config: BankPricing, terms: ReceivableTerms, *, grade: str, on: date, exposure: int = 0,
+          probability_late: Decimal | None = None) -> Quote:
+    """The bank's offer for one receivable of a debtor with ``grade``, given what it already lends against the debtor."""
+    if exposure < 0:
+        raise ValueError("exposure cannot be negative")
+    if grade not in config.grades:
+        raise ValueError(f"grade {grade!r} is not one of {', '.join(config.grades)}")
+    terms_by_grade = config.grades[grade]
+    factor = terms_by_grade.limit_factor if terms_by_grade else Decimal(0)
+    limit = proportion_fen(config.limits.per_debtor, factor)
+    available = max(0, limit - exposure)
+    common = dict(bank=config.bank, receivable_id=terms.receivable_id, debtor_grade=grade,
+                  probability_late=probability_late, on=on, debtor_limit=limit, exposure=exposure, available=available)
+
+    def declined(reason: str) -> Quote:
+        return Quote(offer=None, priced=None, declined=reason, **common)
+
+    if terms_by_grade is None:
+        return declined(f"grade {grade} is declined by {config.bank}'s policy")
+    days = days_between(on, terms.due_date)
+    if days <= 0:
+        return declined("the receivable is due; nothing to finance")
+    if days > config.limits.max_days:
+        return declined(f"{days} days to the due date; {config.bank} finances at most {config.limits.max_days}")
+    if available == 0:
+        return declined(f"no room under the debtor limit {limit} fen (exposure {exposure} fen)")
+    advance_rate = terms_by_grade.advance_rate
+    if proportion_fen(terms.face_amount, advance_rate) > available:
+        advance_rate = (Decimal(available) / Decimal(terms.face_amount)).quantize(Decimal("0.0001"), rounding=ROUND_DOWN)
+    advance = proportion_fen(terms.face_amount, advance_rate)
+    if advance == 0 or advance < config.limits.min_advance:
+        return declined(f"the advance {advance} fen is below the minimum {config.limits.min_advance} fen")
+    fees = config.fees.flat + proportion_fen(advance, config.fees.rate_of_advance)
+    offer = BankOffer(offer_id=f"{config.bank}:{terms.receivable_id}", financier=config.bank,
+                      advance_rate=advance_rate, discount_rate=config.base_rate + terms_by_grade.spread, fees=fees,
+                      recourse=config.recourse, day_count=config.day_count,
+                      expires_on=on + timedelta(days=config.offer_valid_days))
+    priced = price_bank_offer(offer, terms, on)
+    if not priced.eligible:
+        return declined(priced.why.removeprefix("not eligible: "))
+    return Quote(offer=offer, priced=priced, **common)

@@ -1,0 +1,226 @@
+"""Debtor features from a receivable history, as of a date, with no look-ahead.
+
+:func:`debtor_features` is a pure function of (history, as_of): it first drops
+every event recorded after the end of ``as_of`` and never looks at them, so
+appending future events cannot change the result (a test proves it).
+
+What is measured (amounts in fen, windows ending on ``as_of`` inclusive):
+
+- confirmed: receivables the debtor confirmed (确权), count and amount;
+- settled on time / late: settlements recorded by ``as_of``; late means paid
+  after the due date, and days late = settled date - due date;
+- overdue now: confirmed, due before ``as_of`` and not settled by it;
+- financed share: financed face amount / confirmed face amount;
+- concentration: the largest holder's share of the open (confirmed, unsettled)
+  amount, by the holder at the last event seen;
+- trend: late share of the receivables that fell due in the last 30, 90, 180
+  and 365 days (counting overdue-now as late);
+- season: late share of those that fell due in the 90 days that followed this
+  date a year ago (the season ahead, as it went last time), and whether the
+  Spring Festival lies in the months ahead (a calendar fact, not a look-ahead);
+- rejection rate: rejected / (confirmed + rejected);
+- freezes: freeze orders recorded.
+
+A split closes its parent (neither settled nor overdue); the parts carry on
+as claims of their own for timeliness, but the confirmation is counted once,
+on the original claim.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from pydantic import BaseModel, ConfigDict
+
+from .history import ReceivableHistory
+
+WINDOWS = (90, 180, 365)
+
+# the model's inputs, in order; see DebtorFeatures.model_inputs
+MODEL_FEATURES: tuple[str, ...] = (
+    "late_rate_30",
+    "late_rate_90",
+    "late_rate_180",
+    "late_rate_365",
+    "late_rate_all",
+    "mean_days_late_365",
+    "overdue_share",
+    "financed_share",
+    "concentration",
+    "rejection_rate",
+    "freezes",
+    "log_confirmed_365",
+    "trend_90_vs_365",
+    "late_rate_same_season",
+    "spring_festival_ahead",
+)
+
+
+class DebtorFeatures(BaseModel):
+    """What the ledger says about how a debtor pays, as of a date."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    debtor: str
+    as_of: date
+    confirmed_count: int
+    confirmed_amount: int
+    settled_on_time_count: int
+    settled_on_time_amount: int
+    settled_late_count: int
+    settled_late_amount: int
+    mean_days_late: float
+    max_days_late: int
+    overdue_count: int
+    overdue_amount: int
+    open_amount: int
+    financed_share: float
+    concentration: float
+    rejection_rate: float
+    freezes: int
+    fell_due_90: int
+    fell_due_180: int
+    fell_due_365: int
+    late_90: int
+    late_180: int
+    late_365: int
+    fell_due_30: int
+    late_30: int
+    fell_due_same_season: int
+    late_same_season: int
+    mean_days_late_365: float
+    confirmed_count_365: int
+
+    def model_inputs(self) -> list[float]:
+        """The numbers the model sees, in the order of MODEL_FEATURES.
+
+        Late rates are smoothed towards 0.1 with two pseudo-observations
+        ((late + 0.2) / (n + 2)), so a debtor with no history is neither
+        perfect nor hopeless; the model learns how far to trust that prior
+        from the count feature.
+        """
+        def rate(late: int, n: int) -> float:
+            return (late + 0.2) / (n + 2)
+
+        fell_all = self.settled_on_time_count + self.settled_late_count + self.overdue_count
+        late_all = self.settled_late_count + self.overdue_count
+        values = {
+            "late_rate_30": rate(self.late_30, self.fell_due_30),
+            "late_rate_90": rate(self.late_90, self.fell_due_90),
+            "late_rate_180": rate(self.late_180, self.fell_due_180),
+            "late_rate_365": rate(self.late_365, self.fell_due_365),
+            "late_rate_all": rate(late_all, fell_all),
+            "mean_days_late_365": math.log1p(self.mean_days_late_365),
+            "overdue_share": self.overdue_amount / self.open_amount if self.open_amount else 0.0,
+            "financed_share": self.financed_share,
+            "concentration": self.concentration,
+            "rejection_rate": self.rejection_rate,
+            "freezes": float(min(self.freezes, 5)),
+            "log_confirmed_365": math.log1p(self.confirmed_count_365),
+            "trend_90_vs_365": rate(self.late_90, self.fell_due_90) - rate(self.late_365, self.fell_due_365),
+            "late_rate_same_season": rate(self.late_same_season, self.fell_due_same_season),
+            "spring_festival_ahead": 1.0 if self.as_of.month in (11, 12, 1, 2) else 0.0,
+        }
+        return [values[name] for name in MODEL_FEATURES]
+
+
+@dataclass
+class _Claim:
+    face: int
+    due: date
+    holder: str
+    confirmed_on: date | None = None
+    rejected: bool = False
+    financed: bool = False
+    settled_on: date | None = None
+    overdue_marked: bool = False
+    frozen: int = 0
+    split: bool = False
+    child: bool = False
+
+
+def debtor_features(history: ReceivableHistory, as_of: date) -> DebtorFeatures:
+    """The debtor's features at the end of ``as_of``; later events are ignored."""
+    claims: dict[str, _Claim] = {}
+    for event in history.events:
+        if event.event_date > as_of:
+            continue
+        claim = claims.get(event.receivable_id)
+        if claim is None:
+            claim = claims[event.receivable_id] = _Claim(face=event.face_amount, due=event.due_date, holder=event.holder,
+                                                         child=event.parent_id is not None)
+        claim.holder = event.holder
+        kind = event.kind
+        if kind == "confirmed":
+            claim.confirmed_on = claim.confirmed_on or event.event_date
+        elif kind == "rejected":
+            claim.rejected = True
+        elif kind == "financed":
+            claim.financed = True
+        elif kind == "settled":
+            claim.settled_on = event.settled_date
+        elif kind == "overdue":
+            claim.overdue_marked = True
+        elif kind == "frozen":
+            claim.frozen += 1
+        elif kind == "split":
+            claim.split = True
+
+    # confirmations count once: on the original claim, not again on the parts it was split into
+    confirmed = [c for c in claims.values() if c.confirmed_on is not None and not c.child]
+    # what is payable: confirmed claims and split parts, not the parents a split closed
+    payable = [c for c in claims.values() if c.confirmed_on is not None and not c.split]
+    on_time = [c for c in payable if c.settled_on is not None and c.settled_on <= c.due]
+    late = [c for c in payable if c.settled_on is not None and c.settled_on > c.due]
+    overdue = [c for c in payable if c.settled_on is None and (c.due < as_of or c.overdue_marked)]
+    open_ = [c for c in payable if c.settled_on is None]
+    rejected = sum(1 for c in claims.values() if c.rejected)
+
+    days_late = [(c.settled_on - c.due).days for c in late]  # type: ignore[operator]
+    open_amount = sum(c.face for c in open_)
+    by_holder: dict[str, int] = {}
+    for c in open_:
+        by_holder[c.holder] = by_holder.get(c.holder, 0) + c.face
+    confirmed_amount = sum(c.face for c in confirmed)
+
+    def fell_due(window: int, back: int = 0) -> tuple[int, int, list[int]]:
+        end = as_of - timedelta(days=back)
+        start = end - timedelta(days=window)
+        due = [c for c in payable if start < c.due < end or (c.due == end and c.settled_on is not None)]
+        lates = [c for c in due if (c.settled_on is not None and c.settled_on > c.due) or
+                 (c.settled_on is None and c.due < as_of)]
+        return len(due), len(lates), [(c.settled_on - c.due).days for c in lates if c.settled_on is not None]
+
+    windows = {w: fell_due(w) for w in (30, *WINDOWS)}
+    # the 90 days that, a year ago, followed this date: the season ahead, as it went last time
+    same_season = fell_due(90, back=365 - 90)
+    late_days_365 = windows[365][2]
+    year_ago = as_of - timedelta(days=365)
+    return DebtorFeatures(
+        debtor=history.debtor,
+        as_of=as_of,
+        confirmed_count=len(confirmed),
+        confirmed_amount=confirmed_amount,
+        settled_on_time_count=len(on_time),
+        settled_on_time_amount=sum(c.face for c in on_time),
+        settled_late_count=len(late),
+        settled_late_amount=sum(c.face for c in late),
+        mean_days_late=sum(days_late) / len(days_late) if days_late else 0.0,
+        max_days_late=max(days_late, default=0),
+        overdue_count=len(overdue),
+        overdue_amount=sum(c.face for c in overdue),
+        open_amount=open_amount,
+        financed_share=min(1.0, sum(c.face for c in claims.values() if c.financed) / confirmed_amount)
+        if confirmed_amount else 0.0,
+        concentration=max(by_holder.values()) / open_amount if open_amount else 0.0,
+        rejection_rate=rejected / (len(confirmed) + rejected) if confirmed or rejected else 0.0,
+        freezes=sum(c.frozen for c in claims.values()),
+        fell_due_90=windows[90][0], fell_due_180=windows[180][0], fell_due_365=windows[365][0],
+        fell_due_30=windows[30][0], late_30=windows[30][1],
+        fell_due_same_season=same_season[0], late_same_season=same_season[1],
+        late_90=windows[90][1], late_180=windows[180][1], late_365=windows[365][1],
+        mean_days_late_365=sum(late_days_365) / len(late_days_365) if late_days_365 else 0.0,
+        confirmed_count_365=sum(1 for c in confirmed if c.confirmed_on and c.confirmed_on > year_ago),
+    )

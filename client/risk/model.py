@@ -1,0 +1,114 @@
+"""The late-payment model as a portable artefact, and the scorer that loads it.
+
+The artefact is a JSON document: the feature names in order, the
+standardisation (mean and scale of each feature) and the logistic
+regression's coefficients and intercept, plus how it was trained and how it
+measured on held-out debtors. Scoring is a dot product and a sigmoid in plain
+Python: the scorer needs neither scikit-learn nor pickle, and loading an
+artefact can never execute code (joblib/pickle files can), so an artefact can
+be shipped, reviewed in a diff and checked by hash.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from .features import MODEL_FEATURES, DebtorFeatures, debtor_features
+from .history import ReceivableHistory
+
+FORMAT = "recfin.late-payment.logistic/1"
+MODELS_DIR = Path(__file__).parent / "models"
+DEFAULT_MODEL = MODELS_DIR / "late_payment-v1.json"
+
+
+class LatePaymentModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    format: str = FORMAT
+    name: str = "late_payment"
+    version: str = "v1"
+    features: list[str]
+    mean: list[float]
+    scale: list[float]
+    coef: list[float]
+    intercept: float
+    horizon_days: int
+    training: dict[str, Any] = Field(default_factory=dict, description="data, seed, sizes, library versions")
+    metrics: dict[str, Any] = Field(default_factory=dict, description="held-out figures measured at training time")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "LatePaymentModel":
+        if self.format != FORMAT:
+            raise ValueError(f"format: {self.format!r} is not {FORMAT!r}")
+        n = len(self.features)
+        for name in ("mean", "scale", "coef"):
+            if len(getattr(self, name)) != n:
+                raise ValueError(f"{name}: has {len(getattr(self, name))} values for {n} features")
+        if any(s <= 0 for s in self.scale):
+            raise ValueError("scale: every scale must be positive")
+        if list(self.features) != list(MODEL_FEATURES):
+            raise ValueError(f"features: the artefact expects {self.features}, this code computes {list(MODEL_FEATURES)}")
+        return self
+
+    def probability(self, inputs: list[float]) -> float:
+        z = self.intercept + sum(c * (x - m) / s for c, x, m, s in zip(self.coef, inputs, self.mean, self.scale))
+        return 1.0 / (1.0 + math.exp(-z)) if z >= 0 else math.exp(z) / (1.0 + math.exp(z))
+
+    def contributions(self, inputs: list[float]) -> dict[str, float]:
+        """Each feature's share of the log-odds (coefficient x standardised value)."""
+        return {f: c * (x - m) / s for f, c, x, m, s in zip(self.features, self.coef, inputs, self.mean, self.scale)}
+
+    def save(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(self.model_dump(mode="json"), indent=2, sort_keys=True) + "\n", encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: Path = DEFAULT_MODEL) -> "LatePaymentModel":
+        return cls.model_validate_json(Path(path).read_text(encoding="utf-8"))
+
+
+# ---------------------------------------------------------------- grades and the score
+
+GRADES: tuple[tuple[str, Decimal], ...] = (
+    ("A", Decimal("0.03")), ("B", Decimal("0.07")), ("C", Decimal("0.15")),
+    ("D", Decimal("0.30")), ("E", Decimal("1")),
+)
+
+
+def grade_for(probability: Decimal) -> str:
+    """A for a probability below 3%, B below 7%, C below 15%, D below 30%, E above."""
+    for grade, upper in GRADES:
+        if probability < upper:
+            return grade
+    return GRADES[-1][0]
+
+
+class DebtorScore(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    debtor: str
+    as_of: date
+    probability_late: Decimal = Field(description="rounded half up to 4 places")
+    grade: str
+    model: str
+    horizon_days: int
+    top_factors: list[tuple[str, float]]
+    features: DebtorFeatures
+
+
+def score_debtor(model: LatePaymentModel, history: ReceivableHistory, as_of: date) -> DebtorScore:
+    """The debtor's probability of late payment as of a date, its grade and what drove it."""
+    feats = debtor_features(history, as_of)
+    inputs = feats.model_inputs()
+    p = Decimal(repr(model.probability(inputs))).quantize(Decimal("0.0001"), rounding="ROUND_HALF_UP")
+    factors = sorted(model.contributions(inputs).items(), key=lambda kv: -abs(kv[1]))[:3]
+    return DebtorScore(debtor=history.debtor, as_of=as_of, probability_late=p, grade=grade_for(p),
+                       model=f"{model.name}-{model.version}", horizon_days=model.horizon_days,
+                       top_factors=[(k, round(v, 3)) for k, v in factors], features=feats)

@@ -1,0 +1,176 @@
+"""A seeded simulator of supply-chain payment behaviour. Its output is SYNTHETIC.
+
+It produces :class:`~client.risk.history.ReceivableHistory` objects, the same
+shape the ledger adapter produces, for debtors (core enterprises) with
+different payment habits:
+
+- archetypes: reliable, average, seasonal (a yearly cash squeeze in a month of
+  their own), deteriorating (drifting towards late payment), improving, and
+  distressed;
+- a mild sector-wide squeeze around the Spring Festival (January/February);
+- shocks: a debtor may suffer a spell of 2 to 8 months of much later payment,
+  with more rejected registrations and the odd freeze order;
+- persistence: month-to-month wobble in the propensity to pay late (AR(1)).
+
+Each debtor buys from a few suppliers of unequal weight, so concentration
+varies. A confirmed receivable is paid on or a few days before its due date,
+or late by a number of days that grows with the debtor's current propensity;
+late claims are marked overdue the day after their due date. Everything is
+driven by one ``random.Random(seed)``: the same seed gives the same histories.
+
+Nothing here describes a real enterprise; the numbers are chosen to be
+plausible, not estimated from data.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from .history import LedgerEvent, ReceivableHistory
+
+_ARCHETYPES = (("reliable", 0.35), ("average", 0.28), ("seasonal", 0.14),
+               ("deteriorating", 0.10), ("improving", 0.07), ("distressed", 0.06))
+_BASE_LOGIT = {"reliable": (-3.3, 0.4), "average": (-2.1, 0.5), "seasonal": (-2.4, 0.4),
+               "deteriorating": (-2.8, 0.4), "improving": (-0.6, 0.4), "distressed": (-0.9, 0.5)}
+_TERMS = ((30, 2), (60, 3), (90, 4), (120, 2), (180, 1))
+
+
+@dataclass(frozen=True)
+class SimulationConfig:
+    debtors: int = 300
+    start: date = date(2023, 1, 1)
+    days: int = 3 * 365
+    seed: int = 20261128
+
+    @property
+    def end(self) -> date:
+        return self.start + timedelta(days=self.days)
+
+
+def _sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x))
+
+
+def _poisson(rng: random.Random, lam: float) -> int:
+    limit, k, p = math.exp(-lam), 0, 1.0
+    while True:
+        p *= rng.random()
+        if p <= limit:
+            return k
+        k += 1
+
+
+@dataclass
+class _Debtor:
+    id: str
+    archetype: str
+    base: float
+    drift: float            # change of the logit over the whole period
+    season_month: int
+    season_amplitude: float
+    volume: float           # receivables per month
+    suppliers: list[str]
+    supplier_weights: list[float]
+    shocks: list[tuple[int, int, float]]  # (start day, end day, size)
+    wobble: list[float]                   # AR(1) per month
+
+
+def _make_debtor(rng: random.Random, index: int, cfg: SimulationConfig) -> _Debtor:
+    archetype = rng.choices([a for a, _ in _ARCHETYPES], weights=[w for _, w in _ARCHETYPES])[0]
+    mu, sd = _BASE_LOGIT[archetype]
+    drift = {"deteriorating": rng.uniform(1.8, 3.2), "improving": rng.uniform(-2.6, -1.4)}.get(archetype, 0.0)
+    amplitude = rng.uniform(1.2, 2.0) if archetype == "seasonal" else 0.0
+    n_suppliers = rng.randint(2, 14)
+    skew = rng.uniform(0.3, 1.8)
+    months = cfg.days // 30 + 2
+    wobble, x = [], 0.0
+    for _ in range(months):
+        x = 0.85 * x + rng.gauss(0.0, 0.35)
+        wobble.append(x)
+    shocks = []
+    shock_rate = 0.5 if archetype == "distressed" else 0.12
+    for year in range(math.ceil(cfg.days / 365)):
+        if rng.random() < shock_rate:
+            begin = year * 365 + rng.randint(0, 364)
+            shocks.append((begin, begin + rng.randint(60, 240), rng.uniform(1.5, 3.0)))
+    debtor_id = f"SYN-DEBTOR-{index:04d}"
+    return _Debtor(
+        id=debtor_id, archetype=archetype, base=rng.gauss(mu, sd), drift=drift,
+        season_month=rng.randint(1, 12), season_amplitude=amplitude,
+        volume=math.exp(rng.gauss(math.log(5.0), 0.5)),
+        suppliers=[f"SYN-SUPPLIER-{index:04d}-{k:02d}" for k in range(n_suppliers)],
+        supplier_weights=[1.0 / (k + 1) ** skew for k in range(n_suppliers)],
+        shocks=shocks, wobble=wobble)
+
+
+def _logit(d: _Debtor, day: int, on: date, total_days: int) -> float:
+    value = d.base + d.drift * day / total_days + d.wobble[min(day // 30, len(d.wobble) - 1)]
+    if on.month in (1, 2):
+        value += 0.6  # Spring Festival squeeze, everyone
+    if d.season_amplitude:
+        distance = min((on.month - d.season_month) % 12, (d.season_month - on.month) % 12)
+        value += d.season_amplitude * max(0.0, 1.0 - distance / 1.5)
+    for begin, end, size in d.shocks:
+        if begin <= day < end:
+            value += size
+    return value
+
+
+def _simulate_debtor(rng: random.Random, d: _Debtor, cfg: SimulationConfig) -> ReceivableHistory:
+    events: list[LedgerEvent] = []
+    end = cfg.end
+    serial = 0
+
+    def add(kind: str, rid: str, holder: str, face: int, on: date, due: date, settled: date | None = None) -> None:
+        if on < end:
+            events.append(LedgerEvent(receivable_id=rid, debtor=d.id, holder=holder, face_amount=face, kind=kind,
+                                      event_date=on, due_date=due, settled_date=settled))
+
+    for month_start in range(0, cfg.days, 30):
+        for _ in range(_poisson(rng, d.volume)):
+            day = month_start + rng.randint(0, 29)
+            registered = cfg.start + timedelta(days=day)
+            serial += 1
+            rid = f"{d.id}-R{serial:05d}"
+            holder = rng.choices(d.suppliers, weights=d.supplier_weights)[0]
+            face = max(100_00, int(math.exp(rng.gauss(math.log(400_000_00), 1.0))))
+            term = rng.choices([t for t, _ in _TERMS], weights=[w for _, w in _TERMS])[0]
+            due = registered + timedelta(days=term)
+            p_now = _sigmoid(_logit(d, day, registered, cfg.days))
+            add("registered", rid, holder, face, registered, due)
+            decided = registered + timedelta(days=rng.randint(1, 5))
+            if rng.random() < 0.02 + 0.15 * p_now:
+                add("rejected", rid, holder, face, decided, due)
+                continue
+            add("confirmed", rid, holder, face, decided, due)
+            if rng.random() < 0.3:
+                add("financed", rid, holder, face, decided + timedelta(days=rng.randint(1, 10)), due)
+            if rng.random() < 0.002 + 0.03 * p_now:
+                add("frozen", rid, holder, face, decided + timedelta(days=rng.randint(1, term - 6)), due)
+            due_day = day + term
+            p_late = _sigmoid(_logit(d, due_day, due, cfg.days))
+            if rng.random() < p_late:
+                days_late = 1 + int(rng.expovariate(1.0 / (4 + 40 * p_late)))
+                add("overdue", rid, holder, face, due + timedelta(days=1), due)
+                paid = due + timedelta(days=days_late)
+            else:
+                paid = due - timedelta(days=rng.choice((0, 0, 0, 1, 2, 3)))
+            add("settled", rid, holder, face, paid, due, settled=paid)
+    events.sort(key=lambda e: (e.event_date, e.receivable_id))
+    return ReceivableHistory(debtor=d.id, events=events, synthetic=True)
+
+
+def simulate(cfg: SimulationConfig = SimulationConfig()) -> list[ReceivableHistory]:
+    """SYNTHETIC histories for ``cfg.debtors`` debtors; the same config gives the same histories."""
+    rng = random.Random(cfg.seed)
+    debtors = [_make_debtor(rng, i, cfg) for i in range(cfg.debtors)]
+    return [_simulate_debtor(random.Random(f"{cfg.seed}:{d.id}"), d, cfg) for d in debtors]
+
+
+def archetypes(cfg: SimulationConfig = SimulationConfig()) -> dict[str, str]:
+    """Debtor id -> archetype, for describing a synthetic data set (never a model input)."""
+    rng = random.Random(cfg.seed)
+    return {d.id: d.archetype for d in (_make_debtor(rng, i, cfg) for i in range(cfg.debtors))}

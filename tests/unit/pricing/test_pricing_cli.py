@@ -1,0 +1,87 @@
+"""`recfin finance ...` through click, with offers from a file (no network)."""
+import json
+
+from click.testing import CliRunner
+
+from cli.finance_commands import finance
+
+OFFERS = {
+    "receivable": {"receivable_id": "RCV-1", "face_amount": 100_000_000, "due_date": "2027-03-01"},
+    "bank_offers": [
+        {"offer_id": "OF-A", "financier": "bank-a", "advance_rate": "0.90", "discount_rate": "0.04", "fees": 50_000,
+         "recourse": True, "day_count": "ACT/360", "expires_on": "2026-12-10"},
+        {"offer_id": "OF-B", "financier": "bank-b", "advance_rate": "1", "discount_rate": "0.045", "fees": 0,
+         "recourse": False, "day_count": "ACT/365", "expires_on": "2026-12-10"},
+    ],
+    "early_payment": {"offer_id": "DD-1", "debtor": "core", "apr": "0.05", "day_count": "ACT/365",
+                      "expires_on": "2027-01-01"},
+}
+
+
+def offers_file(tmp_path, data=OFFERS):
+    path = tmp_path / "offers.json"
+    path.write_text(json.dumps(data))
+    return str(path)
+
+
+def test_compare_ranks_with_why(tmp_path):
+    result = CliRunner().invoke(finance, ["compare", "RCV-1", "--offers", offers_file(tmp_path), "--on", "2026-12-01"])
+    assert result.exit_code == 0, result.output
+    assert "OF-A: cheapest of 3" in result.output and "OF-B:" in result.output and "DD-1:" in result.output
+
+
+def test_compare_json_by_cash(tmp_path):
+    result = CliRunner().invoke(finance, ["compare", "RCV-1", "--offers", offers_file(tmp_path), "--on", "2026-12-01",
+                                          "--by", "cash", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert [p["offer_id"] for p in data["proposals"]] == ["OF-B", "DD-1", "OF-A"]
+    assert data["proposals"][2]["net_cash"] == 89_050_000 and data["proposals"][2]["apr"] == "0.043265"
+
+
+def test_compare_errors_are_one_line(tmp_path):
+    bad = json.loads(json.dumps(OFFERS))
+    bad["bank_offers"][0]["discount_rate"] = 0.04
+    result = CliRunner().invoke(finance, ["compare", "RCV-1", "--offers", offers_file(tmp_path, bad)])
+    assert result.exit_code == 1 and "bank_offers.0.discount_rate" in result.output
+    result = CliRunner().invoke(finance, ["compare", "RCV-2", "--offers", offers_file(tmp_path)])
+    assert result.exit_code == 1 and "not RCV-2" in result.output
+    result = CliRunner().invoke(finance, ["compare", "RCV-1"])
+    assert result.exit_code == 1 and "--offers" in result.output
+
+
+def test_quote_as_a_bank(tmp_path):
+    args = ["quote", "RCV-1", "--as", "example-bank", "--face", "100000000", "--due", "2027-03-01",
+            "--grade", "B", "--on", "2026-12-01"]
+    result = CliRunner().invoke(finance, args + ["--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["offer"]["discount_rate"] == "0.0400" and data["priced"]["interest"] == 900_000
+    table = CliRunner().invoke(finance, args)
+    assert "apr_incl_fees" in table.output and "net_cash: 890,050.00" in table.output
+
+
+def test_quote_needs_the_receivable_or_says_so():
+    result = CliRunner().invoke(finance, ["quote", "RCV-1", "--as", "example-bank", "--grade", "A"])
+    assert result.exit_code == 1 and "--face" in result.output
+
+
+def test_quote_reports_a_bad_config(tmp_path):
+    path = tmp_path / "b.yaml"
+    path.write_text("bank: x\nbase_rate: 0.03\n")
+    result = CliRunner().invoke(finance, ["quote", "R", "--as", "x", "--config", str(path), "--face", "100",
+                                          "--due", "2027-01-01", "--grade", "A"])
+    assert result.exit_code == 1 and "base_rate" in result.output
+
+
+def test_quote_scores_the_debtor_from_a_history_file(tmp_path):
+    from client.risk.simulator import SimulationConfig, simulate
+    history = simulate(SimulationConfig(debtors=2, seed=4))[0]
+    path = tmp_path / "h.json"
+    path.write_text(history.model_dump_json())
+    result = CliRunner().invoke(finance, ["quote", "RCV-9", "--as", "example-bank", "--face", "100000000",
+                                          "--due", "2026-03-01", "--on", "2025-12-31", "--history", str(path),
+                                          "--debtor", history.debtor, "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["debtor_grade"] in "ABCDE" and 0 <= float(data["probability_late"]) <= 1

@@ -1,0 +1,98 @@
+"""Bank configuration (validated, errors name the field) and the bank-side pricer."""
+from datetime import date
+from decimal import Decimal
+
+import pytest
+import yaml
+
+from client.pricing import PricingConfigError, ReceivableTerms, bank_config_path, load_bank_config, quote
+
+ON = date(2026, 12, 1)
+TERMS = ReceivableTerms(receivable_id="RCV-1", face_amount=100_000_000, due_date=date(2027, 3, 1))  # 90 days
+
+
+@pytest.fixture
+def config():
+    return load_bank_config(bank_config_path("example-bank"))
+
+
+def write(tmp_path, data):
+    path = tmp_path / "bank.yaml"
+    path.write_text(yaml.safe_dump(data))
+    return path
+
+
+def example_data():
+    return yaml.safe_load(bank_config_path("example-bank").read_text())
+
+
+def test_shipped_example_loads(config):
+    assert config.base_rate == Decimal("0.0310")
+    assert config.grades["E"] is None
+    assert config.grades["A"].advance_rate == Decimal("0.95")
+
+
+def test_float_rate_is_refused_naming_the_field(tmp_path):
+    data = example_data()
+    data["grades"]["B"]["spread"] = 0.009
+    with pytest.raises(PricingConfigError, match=r"grades\.B\.spread: .*strings"):
+        load_bank_config(write(tmp_path, data))
+
+
+def test_missing_grade_and_unknown_field_are_named(tmp_path):
+    data = example_data()
+    del data["grades"]["C"]
+    with pytest.raises(PricingConfigError, match="grades: .*missing \\['C'\\]"):
+        load_bank_config(write(tmp_path, data))
+    data = example_data()
+    data["limits"]["per_debtr"] = 5
+    with pytest.raises(PricingConfigError, match=r"limits\.per_debtr"):
+        load_bank_config(write(tmp_path, data))
+
+
+def test_riskier_grade_cannot_be_cheaper(tmp_path):
+    data = example_data()
+    data["grades"]["C"]["spread"] = "0.0010"
+    with pytest.raises(PricingConfigError, match=r"grades\.C"):
+        load_bank_config(write(tmp_path, data))
+
+
+def test_unreadable_file_is_reported(tmp_path):
+    with pytest.raises(PricingConfigError, match="cannot read"):
+        load_bank_config(tmp_path / "absent.yaml")
+
+
+def test_rate_is_base_plus_grade_spread_and_amounts_are_exact(config):
+    q = quote(config, TERMS, grade="B", on=ON)
+    assert q.offer.discount_rate == Decimal("0.0400")                  # 3.10% + 0.90%
+    assert q.offer.advance_rate == Decimal("0.90")
+    p = q.priced
+    assert p.advance == 90_000_000
+    assert p.interest == 900_000                                       # 90,000,000 x 0.04 x 90/360
+    assert p.fees == 50_000 + 45_000                                   # flat + 0.05% of the advance
+    assert p.net_cash == 90_000_000 - 900_000 - 95_000
+    assert q.offer.expires_on == date(2026, 12, 8)
+
+
+def test_limit_shrinks_with_risk(config):
+    limits = [quote(config, TERMS, grade=g, on=ON).debtor_limit for g in "ABCD"]
+    assert limits == sorted(limits, reverse=True) and limits[0] > limits[-1]
+    assert quote(config, TERMS, grade="A", on=ON).debtor_limit == config.limits.per_debtor
+
+
+def test_limit_shrinks_with_exposure_and_caps_the_advance(config):
+    limit = quote(config, TERMS, grade="B", on=ON).debtor_limit
+    q = quote(config, TERMS, grade="B", on=ON, exposure=limit - 45_000_000)
+    assert q.available == 45_000_000
+    assert q.offer.advance_rate == Decimal("0.4500")
+    assert q.priced.advance == 45_000_000 <= q.available
+    full = quote(config, TERMS, grade="B", on=ON, exposure=limit)
+    assert full.offer is None and "no room" in full.declined
+
+
+def test_declines(config):
+    assert "declined" in quote(config, TERMS, grade="E", on=ON).declined
+    far = ReceivableTerms(receivable_id="R", face_amount=100_000_000, due_date=date(2028, 1, 1))
+    assert "at most 360" in quote(config, far, grade="A", on=ON).declined
+    tiny = ReceivableTerms(receivable_id="R", face_amount=1_000, due_date=date(2027, 3, 1))
+    assert "below the minimum" in quote(config, tiny, grade="A", on=ON).declined

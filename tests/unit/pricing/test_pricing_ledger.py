@@ -1,0 +1,38 @@
+"""Gathering a receivable's offers through the typed receivables API (a fake with its four reads)."""
+from datetime import date
+from decimal import Decimal
+from types import SimpleNamespace as NS
+
+from client.pricing import rank_proposals
+from client.pricing.ledger import proposal_inputs_from_ledger
+
+
+class FakeReceivables:
+    def get_receivable(self, rid):
+        return NS(id=rid, outstanding=100_000_000, due_date=date(2027, 3, 1), financing_id="FIN-1")
+
+    def get_financing(self, fid):
+        return NS(offers=[NS(id="OF-1", financier="bank-a", status="OPEN"),
+                          NS(id="OF-2", financier="bank-b", status="LAPSED")])
+
+    def get_offer_terms(self, oid):
+        assert oid == "OF-1"
+        return NS(advance_rate=Decimal("0.9"), discount_rate=Decimal("0.04"), fees=50_000, recourse=True,
+                  day_count="ACT/360", expires_on=date(2026, 12, 10), salt="x" * 16)
+
+    def get_discount_offer(self, did):
+        return NS(id=did, debtor="core", status="OPEN", apr=None, receivable_ids=[],
+                  scale=[NS(min_days_early=30, apr=Decimal("0.05"))], day_count="ACT/365", expires_on=date(2027, 1, 1))
+
+
+def test_open_offers_and_the_discount_offer_are_gathered_and_ranked():
+    inputs = proposal_inputs_from_ledger(FakeReceivables(), "RCV-1", discount_offer_id="DD-1")
+    assert [o.offer_id for o in inputs.bank_offers] == ["OF-1"]
+    assert inputs.early_payment.scale[0].apr == Decimal("0.05")
+    ranked = rank_proposals(inputs.receivable, date(2026, 12, 1), inputs.bank_offers, inputs.early_payment)
+    assert {p.offer_id for p in ranked} == {"OF-1", "DD-1"} and all(p.eligible for p in ranked)
+    assert next(p for p in ranked if p.offer_id == "OF-1").net_cash == 89_050_000
+
+
+def test_without_a_discount_offer_id_only_bank_offers():
+    assert proposal_inputs_from_ledger(FakeReceivables(), "RCV-1").early_payment is None

@@ -1,0 +1,86 @@
+"""Ranking financing proposals: hand-computed amounts, both orders, eligibility and why."""
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from pydantic import ValidationError
+
+from client.pricing import BankOffer, EarlyPaymentOffer, ReceivableTerms, ScaleTier, rank_proposals
+
+ON = date(2026, 12, 1)
+TERMS = ReceivableTerms(receivable_id="RCV-1", face_amount=100_000_000, due_date=date(2027, 3, 1))  # 90 days
+
+
+def bank(offer_id, advance="1", rate="0.04", fees=0, recourse=False, basis="ACT/365", expires=date(2026, 12, 31)):
+    return BankOffer(offer_id=offer_id, financier=f"bank-{offer_id}", advance_rate=advance, discount_rate=rate,
+                     fees=fees, recourse=recourse, day_count=basis, expires_on=expires)
+
+
+def test_bank_offer_amounts_are_exact():
+    [p] = rank_proposals(TERMS, ON, [bank("A", advance="0.90", rate="0.04", fees=50_000, basis="ACT/360")])
+    assert (p.advance, p.interest, p.fees, p.net_cash) == (90_000_000, 900_000, 50_000, 89_050_000)
+    assert p.remainder_at_maturity == 10_000_000
+    assert p.apr == Decimal("0.043265")
+    assert (p.rank_by_cost, p.rank_by_cash) == (1, 1)
+
+
+def test_early_payment_flat_apr():
+    offer = EarlyPaymentOffer(offer_id="DD", debtor="core", apr="0.05", day_count="ACT/365", expires_on=date(2027, 1, 1))
+    [p] = rank_proposals(TERMS, ON, [], offer)
+    # discount = 100,000,000 x 0.05 x 90 / 365 = 1,232,876.71 -> 1,232,877
+    assert (p.interest, p.net_cash, p.fees, p.recourse) == (1_232_877, 98_767_123, 0, False)
+    assert p.source == "early-payment"
+
+
+def test_sliding_scale_uses_the_highest_tier_reached_or_is_ineligible():
+    scale = [ScaleTier(min_days_early=30, apr="0.06"), ScaleTier(min_days_early=60, apr="0.05")]
+    offer = EarlyPaymentOffer(offer_id="DD", debtor="core", scale=scale, expires_on=date(2027, 3, 1))
+    assert offer.apr_for(90) == Decimal("0.05")
+    assert offer.apr_for(45) == Decimal("0.06")
+    late = rank_proposals(TERMS, date(2027, 2, 10), [], offer)  # 19 days early
+    assert not late[0].eligible and "starts at 30 days" in late[0].why
+
+
+def test_ranks_by_cost_and_by_cash_differ_and_say_why():
+    cheap_small = bank("CHEAP", advance="0.80", rate="0.03")
+    dear_full = bank("FULL", advance="1", rate="0.05")
+    by_cost = rank_proposals(TERMS, ON, [dear_full, cheap_small], by="cost")
+    assert [p.offer_id for p in by_cost] == ["CHEAP", "FULL"]
+    assert (by_cost[0].rank_by_cost, by_cost[0].rank_by_cash) == (1, 2)
+    assert "cheapest" in by_cost[0].why and "less now than FULL" in by_cost[0].why
+    assert "most cash now" in by_cost[1].why and "above CHEAP" in by_cost[1].why
+    by_cash = rank_proposals(TERMS, ON, [dear_full, cheap_small], by="cash")
+    assert [p.offer_id for p in by_cash] == ["FULL", "CHEAP"]
+
+
+def test_act_360_costs_more_than_act_365_at_the_same_quoted_rate():
+    ranked = rank_proposals(TERMS, ON, [bank("360", basis="ACT/360"), bank("365", basis="ACT/365")])
+    assert [p.offer_id for p in ranked] == ["365", "360"]
+    assert ranked[0].apr < ranked[1].apr
+
+
+def test_ties_prefer_no_recourse():
+    ranked = rank_proposals(TERMS, ON, [bank("R", recourse=True), bank("N", recourse=False)])
+    assert [p.offer_id for p in ranked] == ["N", "R"]
+
+
+def test_expired_and_consuming_offers_are_listed_last_as_ineligible():
+    ranked = rank_proposals(TERMS, ON, [bank("OLD", expires=date(2026, 11, 30)), bank("OK"),
+                                        bank("GREEDY", advance="0.01", fees=1_000_000)])
+    assert [p.offer_id for p in ranked] == ["OK", "OLD", "GREEDY"]
+    assert "expired" in ranked[1].why and ranked[1].rank_by_cost is None
+    assert "consume" in ranked[2].why
+
+
+def test_duplicate_offer_ids_are_refused():
+    with pytest.raises(ValueError, match="unique"):
+        rank_proposals(TERMS, ON, [bank("X"), bank("X")])
+
+
+def test_rates_must_be_exact_strings_between_0_and_1():
+    with pytest.raises(ValidationError, match="discount_rate"):
+        bank("F", rate=0.04)
+    with pytest.raises(ValidationError, match="advance_rate"):
+        bank("F", advance="1.5")
+    with pytest.raises(ValidationError, match="either apr or scale"):
+        EarlyPaymentOffer(offer_id="DD", debtor="core", expires_on=date(2027, 1, 1))

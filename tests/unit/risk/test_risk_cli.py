@@ -1,0 +1,60 @@
+"""`recfin risk ...` through click, without the network."""
+import json
+
+from click.testing import CliRunner
+
+from cli.risk_commands import risk
+from client.risk.simulator import SimulationConfig, simulate
+
+
+def test_score_from_a_history_file_as_json_and_table(tmp_path):
+    history = simulate(SimulationConfig(debtors=3, seed=2))[1]
+    path = tmp_path / "history.json"
+    path.write_text(history.model_dump_json())
+    runner = CliRunner()
+    result = runner.invoke(risk, ["score", history.debtor, "--history", str(path), "--as-of", "2025-03-31", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["debtor"] == history.debtor and data["as_of"] == "2025-03-31" and data["synthetic"] is True
+    assert 0 <= float(data["probability_late"]) <= 1 and data["grade"] in "ABCDE"
+    table = runner.invoke(risk, ["score", history.debtor, "--history", str(path), "--as-of", "2025-03-31"])
+    assert table.exit_code == 0 and "SYNTHETIC" in table.output and "probability_late" in table.output
+
+
+def test_score_names_what_is_missing_without_a_history():
+    result = CliRunner().invoke(risk, ["score", "SOMEONE"])
+    assert result.exit_code == 1 and "ledger" in result.output and "--history" in result.output
+
+
+def test_score_refuses_a_history_of_someone_else(tmp_path):
+    history = simulate(SimulationConfig(debtors=1, seed=2))[0]
+    path = tmp_path / "h.json"
+    path.write_text(history.model_dump_json())
+    result = CliRunner().invoke(risk, ["score", "SOMEONE-ELSE", "--history", str(path)])
+    assert result.exit_code == 1 and "not SOMEONE-ELSE" in result.output
+
+
+def test_evaluate_prints_figures_and_writes_the_plot(tmp_path):
+    png = tmp_path / "eval.png"
+    result = CliRunner().invoke(risk, ["evaluate", "--seed", "3", "--debtors", "40", "--plot", str(png)])
+    assert result.exit_code == 0, result.output
+    for word in ("SYNTHETIC", "AUC", "BRIER", "baseline", "calibration", "per debtor"):
+        assert word in result.output
+    assert png.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_train_writes_artefact_and_card(tmp_path):
+    result = CliRunner().invoke(risk, ["train", "--seed", "3", "--debtors", "40", "--out", str(tmp_path), "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["data"].startswith("SYNTHETIC")
+    assert (tmp_path / "late_payment-v1.json").exists()
+    assert "SYNTHETIC" in (tmp_path / "late_payment-v1.card.md").read_text()
+
+
+def test_score_a_synthetic_debtor_says_synthetic():
+    result = CliRunner().invoke(risk, ["score", "SYN-DEBTOR-0001", "--synthetic-seed", "5", "--synthetic-debtors", "3"])
+    assert result.exit_code == 0, result.output
+    assert "SYNTHETIC" in result.output and "grade" in result.output
+    missing = CliRunner().invoke(risk, ["score", "SYN-DEBTOR-0009", "--synthetic-seed", "5", "--synthetic-debtors", "3"])
+    assert missing.exit_code == 1 and "no synthetic debtor" in missing.output

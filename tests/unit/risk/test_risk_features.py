@@ -1,0 +1,83 @@
+"""Features from a hand-made history, and the proof of no look-ahead."""
+from datetime import date, timedelta
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from client.risk import ReceivableHistory, debtor_features
+from client.risk.features import MODEL_FEATURES
+from .risk_helpers import DEBTOR, ev, lifecycle
+
+AS_OF = date(2026, 6, 30)
+
+
+def history():
+    events = []
+    events += lifecycle("R1", date(2026, 1, 5), date(2026, 3, 1), paid=date(2026, 3, 1), face=100_000, financed=True)
+    events += lifecycle("R2", date(2026, 2, 1), date(2026, 4, 1), paid=date(2026, 4, 11), face=200_000)    # 10 days late
+    events += lifecycle("R3", date(2026, 3, 1), date(2026, 6, 1), face=300_000, holder="S2")                # overdue now
+    events += lifecycle("R4", date(2026, 5, 1), date(2026, 8, 1), face=100_000, holder="S1")                # open, not due
+    events += [ev("R5", "registered", date(2026, 5, 2), date(2026, 8, 2)),
+               ev("R5", "rejected", date(2026, 5, 3), date(2026, 8, 2))]
+    events += [ev("R4", "frozen", date(2026, 6, 10), date(2026, 8, 1))]
+    events.sort(key=lambda e: e.event_date)
+    return ReceivableHistory(debtor=DEBTOR, events=events)
+
+
+def test_counts_and_amounts():
+    f = debtor_features(history(), AS_OF)
+    assert (f.confirmed_count, f.confirmed_amount) == (4, 700_000)
+    assert (f.settled_on_time_count, f.settled_on_time_amount) == (1, 100_000)
+    assert (f.settled_late_count, f.settled_late_amount) == (1, 200_000)
+    assert (f.mean_days_late, f.max_days_late) == (10.0, 10)
+    assert (f.overdue_count, f.overdue_amount) == (1, 300_000)
+    assert f.open_amount == 400_000
+    assert f.financed_share == 100_000 / 700_000
+    assert f.concentration == 300_000 / 400_000          # S2 holds R3, the larger open claim
+    assert f.rejection_rate == 1 / 5
+    assert f.freezes == 1
+
+
+def test_windows():
+    f = debtor_features(history(), AS_OF)
+    # the last 90 days are Apr 2 .. Jun 30: only R3 (overdue) fell due; R2 fell due on Apr 1
+    assert (f.fell_due_90, f.late_90) == (1, 1)
+    # in the last 180: R1 as well, on time
+    assert (f.fell_due_180, f.late_180) == (3, 2)
+    assert len(f.model_inputs()) == len(MODEL_FEATURES)
+
+
+def test_as_of_before_settlement_sees_the_claim_overdue():
+    f = debtor_features(history(), date(2026, 4, 5))   # R2 due Apr 1, paid Apr 11
+    assert f.overdue_count == 1 and f.settled_late_count == 0
+    f = debtor_features(history(), date(2026, 4, 11))  # the day it was paid
+    assert f.overdue_count == 0 and f.settled_late_count == 1
+
+
+def test_empty_history_is_all_zero_and_usable():
+    f = debtor_features(ReceivableHistory(debtor=DEBTOR), AS_OF)
+    assert f.confirmed_count == 0 and f.concentration == 0.0 and f.rejection_rate == 0.0
+    assert all(isinstance(x, float) for x in f.model_inputs())
+
+
+future_event = st.builds(
+    lambda rid, kind, days, term, face: ev(f"F{rid}", kind, AS_OF + timedelta(days=days),
+                                           AS_OF + timedelta(days=days + term), face=face,
+                                           settled=AS_OF + timedelta(days=days) if kind == "settled" else None),
+    st.integers(1, 5), st.sampled_from(["registered", "confirmed", "rejected", "financed", "settled", "overdue", "frozen"]),
+    st.integers(1, 400), st.integers(-30, 120), st.integers(1, 10**9))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(future_event, max_size=15), st.booleans())
+def test_no_look_ahead_future_events_change_nothing(extra, also_settle_open_claims):
+    """Anything recorded after as_of, even about existing claims, leaves the features as they were."""
+    base = history()
+    future = list(extra)
+    if also_settle_open_claims:  # the overdue R3 gets paid, R4 gets paid late, tomorrow and later
+        future += [ev("R3", "settled", AS_OF + timedelta(days=1), date(2026, 6, 1), face=300_000, holder="S2",
+                      settled=AS_OF + timedelta(days=1)),
+                   ev("R4", "settled", AS_OF + timedelta(days=60), date(2026, 8, 1), settled=AS_OF + timedelta(days=60))]
+    longer = ReceivableHistory(debtor=DEBTOR, events=base.events + future)
+    assert debtor_features(longer, AS_OF) == debtor_features(base, AS_OF)
+    assert debtor_features(longer.as_of(AS_OF), AS_OF) == debtor_features(base, AS_OF)
