@@ -12,17 +12,21 @@ The commands are thin: they parse options, call ``client.invoices`` and render.
 
 from __future__ import annotations
 
+from contextlib import ExitStack, contextmanager
 from datetime import date, datetime, timezone
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, Callable, TypeVar
+from typing import Any, Callable, Iterator, TypeVar
 
 import click
 
 from client.invoices import (
     CheckOptions,
     Enterprise,
+    FingerprintRegistry,
     InvoiceError,
+    LedgerAnswerInvalid,
+    LedgerRegistry,
     MalformedInput,
     MissingDependency,
     ReferenceBusinessRegistry,
@@ -115,24 +119,34 @@ def invoice() -> None:
               help="rounding allowed between computed and printed amounts")
 @click.option("--reference-sources", is_flag=True,
               help="also ask the reference tax, registry and credit sources (synthetic local data)")
+@click.option("--ledger", is_flag=True,
+              help="also ask the ledger whether the invoice already backs a receivable (FindInvoice; needs the network)")
+@click.option("--org", default="supplier", show_default=True, help="with --ledger: org name or MSP ID to connect as")
+@click.option("--user", help="with --ledger: user of the org (default: its first client user)")
+@click.option("--data-root", type=click.Path(file_okay=False, path_type=Path),
+              help="with --ledger: network data folder holding profiles/ (default: the topology's)")
 @click.option("--json", "as_json", is_flag=True, help="print the report as JSON")
 def verify(file: Path, debtor: str | None, debtor_name: str | None, supplier: str | None,
            supplier_name: str | None, today: date | None, max_age_days: int, tolerance_fen: int,
-           reference_sources: bool, as_json: bool) -> None:
+           reference_sources: bool, ledger: bool, org: str, user: str | None, data_root: Path | None,
+           as_json: bool) -> None:
     """Check an e-invoice (XML or JSON) and report each named finding.
 
-    The duplicate check against the ledger needs the network; without it the
-    finding is reported as skipped.
+    The duplicate check against the ledger runs with --ledger (the org's user
+    must act for a registered party); without it the finding is reported as
+    skipped.
     """
     inv = _call(lambda: read_invoice(file))
-    options = CheckOptions(
-        today=today or datetime.now(timezone.utc).date(),
-        max_age_days=max_age_days,
-        tolerance_fen=tolerance_fen,
-        debtor=Enterprise(debtor, debtor_name) if debtor else None,
-        supplier=Enterprise(supplier, supplier_name) if supplier else None,
-    )
-    report = check_invoice(inv, options)
+    with _ledger_registry(ledger, org, user, data_root) as registry:
+        options = CheckOptions(
+            today=today or datetime.now(timezone.utc).date(),
+            max_age_days=max_age_days,
+            tolerance_fen=tolerance_fen,
+            debtor=Enterprise(debtor, debtor_name) if debtor else None,
+            supplier=Enterprise(supplier, supplier_name) if supplier else None,
+            registry=registry,
+        )
+        report = check_invoice(inv, options)
     sources = None
     if reference_sources:
         sources = _call(lambda: verify_with_sources(inv, ReferenceTaxInvoiceVerifier(), ReferenceBusinessRegistry(),
@@ -161,6 +175,46 @@ def verify(file: Path, debtor: str | None, debtor_name: str | None, supplier: st
         click.echo(f"{'PASSED' if passed else 'FAILED'}: {counts['pass']} passed, {counts['fail']} failed, "
                    f"{counts['skipped']} skipped")
     raise SystemExit(EXIT_PASS if passed else EXIT_FAILED)
+
+
+@contextmanager
+def _ledger_registry(wanted: bool, org: str, user: str | None, data_root: Path | None
+                     ) -> Iterator[FingerprintRegistry | None]:
+    """The ledger's fingerprint registry over a Gateway session of ``org``, or ``None`` without --ledger.
+
+    A failure to connect or to ask exits 3 with one line: the duplicate check
+    could not run, so the invoice must not be reported as passing it.
+    """
+    if not wanted:
+        yield None
+        return
+    # imported here, so that the offline commands never need the network packages
+    from client.gateway import GatewayError
+    from client.receivables import CONTRACT_NAME
+    from network.errors import NetworkError
+
+    from . import connection
+
+    failures = (GatewayError, NetworkError, LedgerAnswerInvalid, OSError, ValueError)
+
+    def asking(fn: Callable[[], T]) -> T:
+        try:
+            return fn()
+        except failures as exc:
+            raise CommandError(f"cannot ask the ledger: {connection.describe(exc)}", EXIT_MISSING) from None
+
+    class Registry:
+        def __init__(self, inner: LedgerRegistry) -> None:
+            self.inner = inner
+
+        def receivable_for(self, fingerprint: str):
+            return asking(lambda: self.inner.receivable_for(fingerprint))
+
+    with ExitStack() as stack:
+        session = asking(lambda: stack.enter_context(connection.open_session(org, user, data_root)))
+        contract = asking(lambda: session.gateway.get_network(session.profile.channel)
+                          .get_contract(session.profile.chaincode, CONTRACT_NAME))
+        yield Registry(LedgerRegistry(contract))
 
 
 @invoice.command("match")

@@ -21,6 +21,8 @@ from . import config as cfg
 from . import dates, events, fingerprint, keys, lifecycle, money, queries, settlement
 from . import financing as fin
 from .errors import RuleViolation, rule
+from .fingerprint import VERSION as FINGERPRINT_VERSION
+from .fingerprint import is_fingerprint
 from .identity import is_org_admin
 from .model import (
     CONFIRMED, FINANCED, OVERDUE, REGISTERED, REJECTED, SETTLED, SPLIT,
@@ -28,7 +30,8 @@ from .model import (
     OfferTerms, Party, PartyRegistration, Payment, Receivable, ReceivableRegistration, parse_request, sha256_hex,
 )
 from .schemas import (
-    FinancingView, HistoryEntry, Page, PaymentResult, Provenance, Statistics, TransferResult, json_argument,
+    FinancingView, HistoryEntry, InvoiceLookup, Page, PaymentResult, Provenance, Statistics, TransferResult,
+    json_argument,
 )
 from .store import Store
 
@@ -206,7 +209,10 @@ class ReceivablesContract(Contract):
                 raise rule("invoice-parties-mismatch", f"invoice {inv.number}: seller must be the creditor {creditor.uscc} and buyer the debtor {debtor.uscc}")
             if date.fromisoformat(inv.date) > s.today:
                 raise rule("invoice-date-in-future", f"invoice {inv.number} is dated {inv.date}, after today {s.today}")
-            fp = fingerprint.invoice_fingerprint(inv.seller_tax_id, inv.number, inv.date, inv.amount)
+            if (why := fingerprint.identity_problem(inv.code, inv.number)) is not None:
+                raise rule("invoice-code-invalid", why)
+            # identity only: issuer, code, number; a copy with another date or amount is the same invoice
+            fp = fingerprint.invoice_fingerprint(inv.seller_tax_id, inv.code, inv.number)
             invoices.append(Invoice(**inv.model_dump(), fingerprint=fp))
         fps = [i.fingerprint for i in invoices]
         if len(set(fps)) != len(fps):
@@ -218,7 +224,7 @@ class ReceivablesContract(Contract):
         for inv in invoices:
             if (owner := await s.store.fingerprint_owner(inv.fingerprint)) is not None:
                 raise rule("invoice-already-financed", f"invoice {inv.number} (fingerprint {inv.fingerprint[:12]}…) already backs "
-                           f"live receivable {owner}: a fingerprint can back only one live receivable")
+                           f"receivable {owner}: an invoice backs one receivable, until that one is rejected")
         rid = keys.new_id("R", s.tx_id)
         r = Receivable(id=rid, status=REGISTERED, debtor=debtor.uscc, debtor_msp=debtor.msp_id, creditor=creditor.uscc,
                        holder=creditor.uscc, holder_msp=creditor.msp_id, face_amount=req.face_amount,
@@ -702,6 +708,22 @@ class ReceivablesContract(Contract):
         s = self._session(ctx)
         _, r = await self._readable(s, receivable_id)
         return await queries.provenance(s.store, r)
+
+    @transaction(evaluate=True)
+    @rules
+    async def FindInvoice(self, ctx: Context, fingerprint: str) -> InvoiceLookup:
+        """Whether an invoice fingerprint is used: the receivable it backs, and whether that claim is still live.
+
+        Any registered party may ask (a supplier before registering, a bank
+        shown an invoice, the regulator). The answer names the root receivable
+        only; reading it stays subject to GetReceivable's rules.
+        """
+        s = self._session(ctx)
+        await s.party()
+        if not is_fingerprint(fingerprint):
+            raise rule("fingerprint-invalid", f"{fingerprint[:80]!r} is not an invoice fingerprint: send the 64 "
+                       f"lower-case hex digits of sha256({FINGERPRINT_VERSION}|seller tax id|code|number)")
+        return await queries.invoice_use(s.store, fingerprint)
 
     @transaction(evaluate=True)
     @rules

@@ -1,33 +1,76 @@
 """Invoice fingerprints: the key of the anti double-financing registry.
 
-Canonical form (version 1), UTF-8, fields joined by ``|`` with no spaces::
+An invoice is identified by who issued it and its number, nothing else: a
+fully digitalised e-invoice (全电发票) by its seller and 20-digit number, unique
+nationally; an older paper or electronic VAT invoice by its seller, invoice
+code (发票代码, 10 or 12 digits) and 8-digit number. Issue date and amount are
+checked fields of the invoice but not part of its identity, so a copy with an
+altered date or amount has the same fingerprint as the original.
 
-    recfin-invoice-v1|<seller tax id>|<invoice number>|<issue date>|<amount>
+Canonical form (version 2), UTF-8, fields joined by ``|`` with no spaces::
 
-- seller tax id: the seller's taxpayer id (its credit code), upper case,
-  surrounding whitespace removed;
-- invoice number: as printed, surrounding whitespace removed, no other change;
-- issue date: ``YYYY-MM-DD``;
-- amount: the invoice amount excluding tax (合计金额) in integer fen, base 10,
-  no sign, no leading zeros (``0`` for zero).
+    recfin-invoice-v2|<seller tax id>|<invoice code>|<invoice number>
+
+- seller tax id: the seller's taxpayer id (its credit code), surrounding
+  whitespace removed, upper case;
+- invoice code: surrounding whitespace removed, otherwise as printed; empty
+  (so the form has ``||``) for a fully digitalised e-invoice, which has none;
+- invoice number: surrounding whitespace removed, otherwise as printed
+  (leading zeros kept).
 
 The fingerprint is the lower-case hex SHA-256 of that string. The off-chain
-client computes the same value to check an invoice against the registry.
+client (``client/invoices/fingerprint.py``) computes the same value, without
+importing this module, to ask the registry about an invoice (``FindInvoice``).
+
+:func:`identity_problem` says whether code and number fit together, so that a
+supplier cannot make the same invoice look new by adding or dropping a code.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 
-VERSION = "recfin-invoice-v1"
+VERSION = "recfin-invoice-v2"
+
+FINGERPRINT_PATTERN = re.compile(r"[0-9a-f]{64}")
+_LEGACY_NUMBER = re.compile(r"[0-9]{8}")
+_CODE = re.compile(r"[0-9]{10}|[0-9]{12}")
 
 
-def canonical_form(seller_tax_id: str, invoice_number: str, issue_date: str, amount_fen: int) -> str:
-    if "|" in invoice_number or "|" in seller_tax_id:
-        raise ValueError("'|' cannot appear in a tax id or invoice number")
-    return "|".join((VERSION, seller_tax_id.strip().upper(), invoice_number.strip(), issue_date, str(int(amount_fen))))
+def canonical_form(seller_tax_id: str, invoice_code: str, invoice_number: str) -> str:
+    seller, code, number = seller_tax_id.strip().upper(), invoice_code.strip(), invoice_number.strip()
+    if "|" in seller or "|" in code or "|" in number:
+        raise ValueError("'|' cannot appear in a tax id, an invoice code or an invoice number")
+    if not seller or not number:
+        raise ValueError("a fingerprint needs the seller's tax id and the invoice number")
+    return "|".join((VERSION, seller, code, number))
 
 
-def invoice_fingerprint(seller_tax_id: str, invoice_number: str, issue_date: str, amount_fen: int) -> str:
-    form = canonical_form(seller_tax_id, invoice_number, issue_date, amount_fen)
+def invoice_fingerprint(seller_tax_id: str, invoice_code: str, invoice_number: str) -> str:
+    form = canonical_form(seller_tax_id, invoice_code, invoice_number)
     return hashlib.sha256(form.encode("utf-8")).hexdigest()
+
+
+def is_fingerprint(value: str) -> bool:
+    """64 lower-case hex digits: the only spelling the registry keys by."""
+    return FINGERPRINT_PATTERN.fullmatch(value) is not None
+
+
+def identity_problem(invoice_code: str, invoice_number: str) -> str | None:
+    """Why code and number do not identify an invoice, or ``None`` when they do.
+
+    An 8-digit number is the number of an invoice with a code (10 or 12
+    digits), which must be given; any other number (the 20 digits of a fully
+    digitalised e-invoice) takes no code.
+    """
+    code, number = invoice_code.strip(), invoice_number.strip()
+    if _LEGACY_NUMBER.fullmatch(number):
+        if not _CODE.fullmatch(code):
+            return (f"invoice number {number} is the 8-digit number of an invoice with an invoice code (发票代码): "
+                    "give its 10- or 12-digit code")
+        return None
+    if code:
+        return (f"invoice number {number} takes no invoice code (only 8-digit numbers of invoices issued before "
+                f"full digitalisation have one): leave code empty, not {code!r}")
+    return None

@@ -5,7 +5,7 @@
 | ``recfin.party`` | credit code | Party |
 | ``recfin.client`` | MSP ID, client identity | credit code of the bound party |
 | ``recfin.receivable`` | receivable id | Receivable |
-| ``recfin.fingerprint`` | invoice fingerprint | root receivable id |
+| ``recfin.fingerprint`` | invoice fingerprint | ``{"fingerprint", "receivable_id"}`` (the root receivable) |
 | ``recfin.financing`` | financing id | Financing |
 | ``recfin.offer`` | offer id | Offer |
 | ``recfin.notice`` | notice id | AssignmentNotice |

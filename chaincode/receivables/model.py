@@ -137,7 +137,11 @@ class Party(Doc):
 # ---------------------------------------------------------------- receivables
 
 class InvoiceInput(Doc):
-    number: Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[0-9A-Za-z-]+$")]
+    number: Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[0-9A-Za-z-]+$",
+                                 description="发票号码: 20 digits on a fully digitalised e-invoice, 8 on an older one")]
+    code: Annotated[str, Field(max_length=12, pattern=r"^[0-9]*$",
+                               description="发票代码 (10 or 12 digits) of an invoice with an 8-digit number; "
+                                           "empty (the default) for a fully digitalised e-invoice")] = ""
     date: IsoDate
     amount: Fen = Field(description="amount excluding tax (合计金额), fen")
     tax: FenOrZero = Field(description="tax (合计税额), fen")
@@ -146,7 +150,7 @@ class InvoiceInput(Doc):
 
 
 class Invoice(InvoiceInput):
-    fingerprint: str
+    fingerprint: str = Field(description="sha256 of recfin-invoice-v2|seller tax id|code|number (fingerprint.py)")
 
 
 class ReceivableRegistration(Doc):

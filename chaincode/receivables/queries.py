@@ -1,4 +1,4 @@
-"""Read-side logic: who may read a receivable, history, provenance, pages, statistics.
+"""Read-side logic: who may read a receivable, history, provenance, pages, statistics, invoice use.
 
 All of it runs on LevelDB: composite-key range scans, never CouchDB rich queries.
 """
@@ -15,7 +15,7 @@ from .daycount import round_half_up
 from .model import FINANCED, OVERDUE, STATUSES, Party, Receivable
 from .store import Store
 
-__all__ = ["STATUSES", "may_read", "leaves", "history", "provenance", "page", "statistics"]
+__all__ = ["STATUSES", "may_read", "leaves", "history", "provenance", "page", "statistics", "invoice_use"]
 
 
 async def may_read(store: Store, party: Party, r: Receivable) -> bool:
@@ -112,3 +112,21 @@ async def statistics(store: Store) -> dict:
         "total": {**total, "financed_share": _share(total["financed"], total["exposure"])},
         "count_by_status": counts,
     }
+
+
+async def invoice_use(store: Store, fp: str) -> dict:
+    """What the fingerprint registry says about one invoice.
+
+    ``used``: the registry holds the fingerprint, so a registration naming the
+    invoice is refused; it is held from registration on and released only when
+    the claim is rejected, so a settled (paid) invoice stays used.
+    ``receivable_id``: the root receivable it was registered with, or ``None``.
+    ``live``: some claim of that lineage (the root, or a leaf of its splits) is
+    still unsettled: REGISTERED, CONFIRMED, FINANCED or OVERDUE.
+    """
+    owner = await store.fingerprint_owner(fp)
+    if owner is None:
+        return {"fingerprint": fp, "used": False, "receivable_id": None, "live": False}
+    root = await store.receivable(owner)
+    live = any(leaf.status in lifecycle.LIVE for leaf in await leaves(store, root))
+    return {"fingerprint": fp, "used": True, "receivable_id": owner, "live": live}

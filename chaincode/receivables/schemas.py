@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from pydantic_core import core_schema
 
 from .model import Doc, Financing, Offer, Receivable
@@ -108,3 +108,12 @@ class Statistics(Doc):
     per_debtor: dict[str, Exposure]
     total: Exposure
     count_by_status: dict[str, int]
+
+
+class InvoiceLookup(Doc):
+    """FindInvoice's answer: is the invoice used, by which receivable, is that claim still live."""
+
+    fingerprint: str
+    used: bool = Field(description="the registry holds it: a registration naming this invoice is refused")
+    receivable_id: str | None = Field(description="the root receivable it backs; null when unused")
+    live: bool = Field(description="a claim of that lineage is still unsettled (REGISTERED, CONFIRMED, FINANCED, OVERDUE)")

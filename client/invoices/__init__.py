@@ -11,12 +11,14 @@ Integrators import from here::
 - :func:`registration_from_match` -- a receivable registration from a matched invoice
 - :func:`verify_with_sources` -- tax authority, business registry and credit bureau, disagreements shown
 - :func:`invoice_fingerprint` -- the fingerprint the ledger keys invoices by
+- :class:`LedgerRegistry` -- the ledger's fingerprint registry (``FindInvoice``) over the Fabric Gateway
 """
 
-from .checks import CheckOptions, Enterprise, FingerprintRegistry, InMemoryRegistry, LiveReceivable, check_invoice
+from .checks import CheckOptions, Enterprise, FingerprintRegistry, InMemoryRegistry, InvoiceUse, check_invoice
 from .credit_code import check_tax_id, credit_code_check_digit, is_valid_credit_code
-from .errors import InvoiceError, MalformedInput, MissingDependency, UnsupportedFormat
+from .errors import InvoiceError, LedgerAnswerInvalid, MalformedInput, MissingDependency, UnsupportedFormat
 from .fingerprint import fingerprint_of, invoice_fingerprint
+from .ledger import InvoiceLookup, LedgerRegistry
 from .matching import (
     GoodsReceipt,
     MatchResult,
@@ -46,7 +48,7 @@ from .sources import (
 __all__ = [
     "BusinessRegistry", "CheckOptions", "CreditBureau", "Enterprise", "FieldReading", "Finding",
     "FingerprintRegistry", "GoodsReceipt", "InMemoryRegistry", "Invoice", "InvoiceError", "InvoiceLine",
-    "LiveReceivable", "MalformedInput", "MatchResult", "MissingDependency", "NotMatched", "Party",
+    "InvoiceLookup", "InvoiceUse", "LedgerAnswerInvalid", "LedgerRegistry", "MalformedInput", "MatchResult", "MissingDependency", "NotMatched", "Party",
     "PurchaseOrder", "ReceivableRegistrar", "ReceivableRegistration", "ReferenceBusinessRegistry",
     "ReferenceCreditBureau", "ReferenceTaxInvoiceVerifier", "Report", "ScanResult", "SourceVerification",
     "TaxInvoiceVerifier", "Tolerances", "UnsupportedFormat", "attestation", "check_invoice", "check_tax_id",

@@ -10,11 +10,12 @@ totals.positive        价税合计 > 0 (a red-letter, negative invoice backs no
 line.amount            per line: quantity x unit price = amount, within tolerance
 line.tax               per line: amount x rate = tax, within tolerance
 seller.tax_id          the seller's tax id passes its check digit
+number.code            the invoice code is given exactly when the number needs one (8 digits)
 buyer.tax_id           the buyer's tax id passes its check digit
 date.plausible         issued no later than today and no earlier than max_age_days
 parties.debtor         the buyer is the registered debtor (credit code, and name)
 parties.supplier       the seller is the registering supplier (credit code, and name)
-duplicate.ledger       the fingerprint backs no live receivable on the ledger
+duplicate.ledger       the ledger holds no receivable for the fingerprint (live or settled)
 =====================  ===========================================================
 
 Rounding: computed money rounds half-up to the fen; ``tolerance_fen`` (default 1)
@@ -31,7 +32,7 @@ from typing import Protocol
 
 from ._money import fen_to_text, round_fen
 from .credit_code import check_tax_id
-from .fingerprint import invoice_fingerprint
+from .fingerprint import code_problem, invoice_fingerprint
 from .model import Finding, Invoice, Report
 
 
@@ -44,32 +45,39 @@ class Enterprise:
 
 
 @dataclass(frozen=True)
-class LiveReceivable:
-    """What the ledger says about a receivable an invoice fingerprint backs."""
+class InvoiceUse:
+    """The receivable the ledger holds an invoice fingerprint for.
+
+    The ledger holds a fingerprint from registration until the receivable is
+    rejected; a settled receivable keeps it (a paid invoice backs no new claim).
+    ``live`` says whether a claim of that lineage is still unsettled; either
+    way the invoice is used and a new registration naming it is refused.
+    """
 
     receivable_id: str
-    status: str
+    live: bool
 
 
 class FingerprintRegistry(Protocol):
     """The ledger's invoice-fingerprint registry, as the checks need it.
 
-    The Gateway-backed implementation evaluates the receivables contract; tests
-    and offline runs pass an in-memory one.
+    :class:`~client.invoices.ledger.LedgerRegistry` asks the receivables
+    contract (``FindInvoice``) over the Fabric Gateway; tests and offline runs
+    pass an :class:`InMemoryRegistry`.
     """
 
-    def live_receivable(self, fingerprint: str) -> LiveReceivable | None:
-        """The live receivable this fingerprint backs, or ``None``."""
+    def receivable_for(self, fingerprint: str) -> InvoiceUse | None:
+        """The receivable this fingerprint is held for, live or settled; ``None`` when the invoice is unused."""
         ...
 
 
 class InMemoryRegistry:
     """A :class:`FingerprintRegistry` over a dict, for tests and offline runs."""
 
-    def __init__(self, entries: dict[str, LiveReceivable] | None = None) -> None:
+    def __init__(self, entries: dict[str, InvoiceUse] | None = None) -> None:
         self.entries = dict(entries or {})
 
-    def live_receivable(self, fingerprint: str) -> LiveReceivable | None:
+    def receivable_for(self, fingerprint: str) -> InvoiceUse | None:
         return self.entries.get(fingerprint)
 
 
@@ -93,6 +101,7 @@ def check_invoice(invoice: Invoice, options: CheckOptions | None = None) -> Repo
         *_lines(invoice, o.tolerance_fen),
         _tax_id("seller.tax_id", invoice.seller.tax_id),
         _tax_id("buyer.tax_id", invoice.buyer.tax_id),
+        _code(invoice),
         _date(invoice, o),
         _party("parties.debtor", "buyer", "registered debtor", invoice.buyer.tax_id, invoice.buyer.name, o.debtor),
         _party("parties.supplier", "seller", "registering supplier", invoice.seller.tax_id, invoice.seller.name, o.supplier),
@@ -190,16 +199,27 @@ def _party(check: str, side: str, role: str, tax_id: str, name: str, registered:
     return Finding(check=check, status="pass", message=f"the {side} is the {role} ({registered.credit_code})")
 
 
+def _code(inv: Invoice) -> Finding:
+    why = code_problem(inv.code, inv.number)
+    if why is None:
+        return Finding(check="number.code", status="pass",
+                       message=f"code {inv.code} and number {inv.number} identify the invoice" if inv.code
+                       else f"number {inv.number} identifies the invoice without a code")
+    return Finding(check="number.code", status="fail", message=why, details={"code": inv.code, "number": inv.number})
+
+
 def _duplicate(inv: Invoice, registry: FingerprintRegistry | None) -> Finding:
     fp = invoice_fingerprint(inv)
     if registry is None:
         return Finding(check="duplicate.ledger", status="skipped",
                        message="not asked: no ledger connection (needs the network and a Gateway identity)",
                        details={"fingerprint": fp})
-    live = registry.live_receivable(fp)
-    if live is None:
+    use = registry.receivable_for(fp)
+    if use is None:
         return Finding(check="duplicate.ledger", status="pass",
-                       message="the invoice backs no live receivable", details={"fingerprint": fp})
+                       message="the invoice backs no receivable on the ledger", details={"fingerprint": fp})
+    state = ("still live" if use.live
+             else "settled; a paid invoice cannot back a new receivable")
     return Finding(check="duplicate.ledger", status="fail",
-                   message=f"the invoice already backs live receivable {live.receivable_id} ({live.status})",
-                   details={"fingerprint": fp, "receivable_id": live.receivable_id, "status": live.status})
+                   message=f"the invoice already backs receivable {use.receivable_id} ({state})",
+                   details={"fingerprint": fp, "receivable_id": use.receivable_id, "live": use.live})

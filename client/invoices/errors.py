@@ -5,8 +5,9 @@ The family, as a tree::
     InvoiceError                  base of everything raised here
     ├── MalformedInput            a file cannot be read into the model (names file and field)
     │   └── UnsupportedFormat     the file is none of the formats this package reads
-    └── MissingDependency         an OS tool or Python package needed for this call is absent
-                                  (e.g. the ``tesseract`` binary, ``pypdf``)
+    ├── MissingDependency         an OS tool or Python package needed for this call is absent
+    │                             (e.g. the ``tesseract`` binary, ``pypdf``)
+    └── LedgerAnswerInvalid       the ledger answered a lookup with something not of its documented shape
 
 Findings that fail (a total that does not add up, a wrong check digit) are not
 errors: they are reported in a :class:`~client.invoices.model.Report`.
@@ -45,3 +46,7 @@ class MissingDependency(InvoiceError):
         self.what = what
         self.how_to_install = how_to_install
         super().__init__(f"{what} is not available; {how_to_install}")
+
+
+class LedgerAnswerInvalid(InvoiceError):
+    """The ledger's answer to a lookup is not of the documented shape (wrong contract or version?)."""

@@ -1,48 +1,79 @@
 """The invoice fingerprint: the key under which the ledger lets one invoice back
-only one live receivable.
+only one receivable (until that receivable is rejected).
 
-Canonical form, version 1 -- the form the receivables contract defines
-(chaincode/receivables/fingerprint.py); implemented here independently, since
-the client never imports the chaincode, and checked against it by
-tests/unit/invoices/test_fingerprint.py::
+Canonical form, version 2 -- the form the receivables contract defines
+(chaincode/receivables/fingerprint.py, docs/receivables.md); implemented here
+independently, since the client never imports the chaincode, and checked
+against it by tests/unit/invoices/test_fingerprint.py::
 
-    recfin-invoice-v1|<seller tax id>|<invoice number>|<issue date>|<amount>
+    recfin-invoice-v2|<seller tax id>|<invoice code>|<invoice number>
 
 - seller tax id: surrounding whitespace removed, upper case;
-- invoice number: surrounding whitespace removed, nothing else changed;
-- issue date: ``YYYY-MM-DD``;
-- amount: 合计金额 (total excluding tax) in integer fen, base 10.
+- invoice code (发票代码): surrounding whitespace removed, otherwise as printed;
+  empty for a fully digitalised e-invoice, which has none;
+- invoice number (发票号码): surrounding whitespace removed, nothing else changed.
 
 joined by ``|``, encoded as UTF-8; the fingerprint is its SHA-256 as 64
-lower-case hex digits. ``|`` may not appear in the tax id or the number.
+lower-case hex digits. ``|`` may not appear in any field.
+
+Only what identifies the invoice is hashed: its issuer, code and number. The
+issue date and the amounts are checked (:mod:`.checks`) but are not identity,
+so a copy of an invoice with another date or amount has the same fingerprint.
 """
 
 from __future__ import annotations
 
 import hashlib
-from datetime import date
+import re
 
 from .model import Invoice
 
-FINGERPRINT_VERSION = "recfin-invoice-v1"
+FINGERPRINT_VERSION = "recfin-invoice-v2"
+
+_FINGERPRINT = re.compile(r"[0-9a-f]{64}")
+_LEGACY_NUMBER = re.compile(r"[0-9]{8}")
+_CODE = re.compile(r"[0-9]{10}|[0-9]{12}")
 
 
-def canonical_form(seller_tax_id: str, invoice_number: str, issue_date: date, amount_fen: int) -> str:
+def canonical_form(seller_tax_id: str, invoice_code: str, invoice_number: str) -> str:
     """The string that is hashed (exposed so tests and docs can show it)."""
-    seller, number = seller_tax_id.strip().upper(), invoice_number.strip()
-    if "|" in seller or "|" in number:
-        raise ValueError("'|' cannot appear in a tax id or an invoice number")
+    seller, code, number = seller_tax_id.strip().upper(), invoice_code.strip(), invoice_number.strip()
+    if "|" in seller or "|" in code or "|" in number:
+        raise ValueError("'|' cannot appear in a tax id, an invoice code or an invoice number")
     if not seller or not number:
         raise ValueError("a fingerprint needs the seller's tax id and the invoice number")
-    return "|".join((FINGERPRINT_VERSION, seller, number, issue_date.isoformat(), str(int(amount_fen))))
+    return "|".join((FINGERPRINT_VERSION, seller, code, number))
 
 
-def fingerprint_of(seller_tax_id: str, invoice_number: str, issue_date: date, amount_fen: int) -> str:
-    """The fingerprint from its four fields."""
-    form = canonical_form(seller_tax_id, invoice_number, issue_date, amount_fen)
+def fingerprint_of(seller_tax_id: str, invoice_code: str, invoice_number: str) -> str:
+    """The fingerprint from its three fields (``invoice_code`` is ``""`` when the invoice has none)."""
+    form = canonical_form(seller_tax_id, invoice_code, invoice_number)
     return hashlib.sha256(form.encode("utf-8")).hexdigest()
 
 
 def invoice_fingerprint(invoice: Invoice) -> str:
-    """The fingerprint of an invoice (its amount excluding tax)."""
-    return fingerprint_of(invoice.seller.tax_id, invoice.number, invoice.issue_date, invoice.total_amount_fen)
+    """The fingerprint of an invoice: its seller's tax id, its code and its number."""
+    return fingerprint_of(invoice.seller.tax_id, invoice.code, invoice.number)
+
+
+def is_fingerprint(value: str) -> bool:
+    """64 lower-case hex digits, the only spelling the ledger accepts."""
+    return _FINGERPRINT.fullmatch(value) is not None
+
+
+def code_problem(invoice_code: str, invoice_number: str) -> str | None:
+    """Why code and number do not fit together (the contract refuses them), or ``None``.
+
+    An 8-digit number belongs to an invoice issued before full digitalisation,
+    identified by its 10- or 12-digit code and number; any other number (the 20
+    digits of a fully digitalised e-invoice) takes no code.
+    """
+    code, number = invoice_code.strip(), invoice_number.strip()
+    if _LEGACY_NUMBER.fullmatch(number):
+        if not _CODE.fullmatch(code):
+            return (f"number {number} has 8 digits: the invoice is identified by its 10- or 12-digit invoice "
+                    f"code (发票代码) and number, and the code {'is missing' if not code else f'{code!r} is not one'}")
+        return None
+    if code:
+        return f"number {number} takes no invoice code (only 8-digit numbers do), but the code is {code!r}"
+    return None

@@ -41,7 +41,9 @@ class InvoiceLine(_Frozen):
 class Invoice(_Frozen):
     """An electronic invoice in the one shape every reader produces."""
 
-    number: str = Field(description="发票号码; 20 digits on a fully digitalised e-invoice")
+    number: str = Field(description="发票号码; 20 digits on a fully digitalised e-invoice, 8 on an older one")
+    code: str = Field(default="", description="发票代码 (10 or 12 digits) of an invoice with an 8-digit number; "
+                                              "empty on a fully digitalised e-invoice, which has none")
     issue_date: date
     seller: Party
     buyer: Party

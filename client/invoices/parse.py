@@ -73,6 +73,7 @@ def invoice_to_json(invoice: Invoice) -> dict[str, Any]:
     return {
         "format": RECFIN_JSON_FORMAT,
         "number": invoice.number,
+        **({"code": invoice.code} if invoice.code else {}),
         "issue_date": invoice.issue_date.isoformat(),
         "kind": invoice.kind,
         "currency": invoice.currency,
@@ -321,6 +322,7 @@ def _from_recfin_json(doc: dict[str, Any], source: str) -> Invoice:
         raise r.fail("currency", f"only CNY invoices are supported, got {currency!r}")
     return Invoice(
         number=r.text(None, ("number",)),
+        code=r.text(None, ("code",), required=False) or "",
         issue_date=r.value(None, ("issue_date",), _parse_date),
         seller=party("seller"),
         buyer=party("buyer"),

@@ -2,8 +2,8 @@
 
 :func:`registration_from_match` builds the request (pure, no network) in the
 receivables contract's wire format for ``RegisterReceivable`` (a JSON document,
-see docs/invoices.md): debtor, face amount, dates, the invoice (number, date,
-amount, tax, seller and buyer tax ids) and ``contract_hash``, which carries the
+see docs/invoices.md): debtor, face amount, dates, the invoice (number, code,
+date, amount, tax, seller and buyer tax ids) and ``contract_hash``, which carries the
 hash of the three-way evidence (invoice + purchase order + goods receipt). The
 invoice fingerprint is computed alongside, for reporting and the duplicate
 pre-check; the contract computes it again from the same fields.
@@ -36,6 +36,7 @@ class InvoiceReference(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     number: str
+    code: str = Field(default="", description="发票代码; empty for a fully digitalised e-invoice")
     date: str
     amount: int = Field(description="合计金额, excluding tax")
     tax: int
@@ -82,7 +83,7 @@ def registration_from_match(invoice: Invoice, po: PurchaseOrder, receipt: GoodsR
         currency=invoice.currency,
         issue_date=invoice.issue_date.isoformat(),
         due_date=due_date.isoformat(),
-        invoices=(InvoiceReference(number=invoice.number, date=invoice.issue_date.isoformat(),
+        invoices=(InvoiceReference(number=invoice.number, code=invoice.code, date=invoice.issue_date.isoformat(),
                                    amount=invoice.total_amount_fen, tax=invoice.total_tax_fen,
                                    seller_tax_id=invoice.seller.tax_id, buyer_tax_id=invoice.buyer.tax_id),),
         contract_hash=evidence_hash(invoice, po, receipt),

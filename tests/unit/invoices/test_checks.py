@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from client.invoices import CheckOptions, Enterprise, InMemoryRegistry, LiveReceivable, check_invoice
+from client.invoices import CheckOptions, Enterprise, InMemoryRegistry, InvoiceUse, check_invoice
 from client.invoices.fingerprint import invoice_fingerprint
 
 from ._samples import BUYER, SELLER, code, invoice, line
@@ -24,7 +24,7 @@ def test_a_good_invoice_passes_every_check():
     assert {f.status for f in report.findings} == {"pass"}
     assert {f.check for f in report.findings} == {
         "totals.amount", "totals.tax", "totals.with_tax", "totals.positive", "line.amount", "line.tax",
-        "seller.tax_id", "buyer.tax_id", "date.plausible", "parties.debtor", "parties.supplier", "duplicate.ledger"}
+        "seller.tax_id", "buyer.tax_id", "number.code", "date.plausible", "parties.debtor", "parties.supplier", "duplicate.ledger"}
 
 
 def test_without_context_the_contextual_checks_are_skipped_not_passed():
@@ -131,8 +131,39 @@ def test_seller_must_be_the_registering_supplier():
 def test_duplicate_against_the_ledger():
     inv = invoice()
     fp = invoice_fingerprint(inv)
-    registry = InMemoryRegistry({fp: LiveReceivable("RCV-0001", "confirmed")})
+    registry = InMemoryRegistry({fp: InvoiceUse("RCV-0001", live=True)})
     f = check_invoice(inv, full_options(registry=registry)).finding("duplicate.ledger")
-    assert f.status == "fail" and "RCV-0001" in f.message and f.details["fingerprint"] == fp
+    assert f.status == "fail" and "RCV-0001" in f.message and "still live" in f.message
+    assert f.details == {"fingerprint": fp, "receivable_id": "RCV-0001", "live": True}
     other = invoice(number="26442000000099999999")
     assert check_invoice(other, full_options(registry=registry)).finding("duplicate.ledger").status == "pass"
+
+
+def test_a_settled_invoice_is_still_a_duplicate():
+    # the ledger keeps a settled receivable's invoices: registering it again would be refused
+    inv = invoice()
+    registry = InMemoryRegistry({invoice_fingerprint(inv): InvoiceUse("RCV-0002", live=False)})
+    f = check_invoice(inv, full_options(registry=registry)).finding("duplicate.ledger")
+    assert f.status == "fail" and "RCV-0002" in f.message and "settled" in f.message and f.details["live"] is False
+
+
+def test_an_altered_copy_is_a_duplicate_of_the_original():
+    # another date and other amounts, same seller and number: the same invoice
+    inv = invoice()
+    registry = InMemoryRegistry({invoice_fingerprint(inv): InvoiceUse("RCV-0003", live=True)})
+    copy = invoice(issued=date(2026, 9, 5), lines=(line("*电子元件*贴片电容", "400", "1.50", "0.13"),))
+    assert copy.total_amount_fen != inv.total_amount_fen
+    assert check_invoice(copy, full_options(registry=registry)).finding("duplicate.ledger").status == "fail"
+
+
+@pytest.mark.parametrize("number, code, status", [
+    ("26442000000012345678", "", "pass"),
+    ("00123456", "3100204130", "pass"),
+    ("00123456", "031002400111", "pass"),
+    ("00123456", "", "fail"),
+    ("26442000000012345678", "3100204130", "fail"),
+    ("00123456", "3100", "fail"),
+])
+def test_the_code_is_given_exactly_when_the_number_needs_one(number, code, status):
+    inv = invoice(number=number).model_copy(update={"code": code})
+    assert check_invoice(inv, full_options()).finding("number.code").status == status

@@ -118,3 +118,95 @@ def test_register_names_what_is_missing():
     assert r.exit_code == 3 and "network" in r.output and "26442000000012345678" in r.output
     assert run("register", SAMPLES / "einvoice.xml", "--as", "alice").exit_code == 2
     assert run("register", SAMPLES / "purchase_order.csv", "--as", "supplier1/alice").exit_code == 2
+
+
+# ------------------------------------------------------------------ verify --ledger
+
+class _FakeContract:
+    """Stands in for client.gateway.Contract: records calls, answers FindInvoice with canned JSON."""
+
+    def __init__(self, answer):
+        self.answer, self.calls = answer, []
+
+    def evaluate_transaction(self, name, *args):
+        self.calls.append((name, *args))
+        if isinstance(self.answer, Exception):
+            raise self.answer
+        return self.answer
+
+
+def _fake_ledger(monkeypatch, answer):
+    """Replace cli.connection.open_session by a session whose gateway serves one fake contract."""
+    from contextlib import contextmanager
+    from types import SimpleNamespace
+
+    from cli import connection
+
+    contract = _FakeContract(answer)
+    seen = {}
+
+    class Network:
+        def get_contract(self, chaincode, name):
+            seen["contract"] = (chaincode, name)
+            return contract
+
+    class Gateway:
+        def get_network(self, channel):
+            seen["channel"] = channel
+            return Network()
+
+    @contextmanager
+    def open_session(org, user=None, data_root=None, *, admin=False):
+        seen["session"] = (org, user, admin)
+        yield SimpleNamespace(gateway=Gateway(), profile=SimpleNamespace(channel="recfin", chaincode="recfin-cc"))
+        seen["closed"] = True
+
+    monkeypatch.setattr(connection, "open_session", open_session)
+    return contract, seen
+
+
+def _verify_ledger(*extra):
+    return run("verify", SAMPLES / "einvoice.xml", "--today", "2026-09-10", "--ledger", *extra)
+
+
+def test_verify_ledger_reports_a_used_invoice(monkeypatch):
+    from client.invoices import invoice_fingerprint, read_invoice
+
+    fp = invoice_fingerprint(read_invoice(SAMPLES / "einvoice.xml"))
+    answer = json.dumps({"fingerprint": fp, "used": True, "receivable_id": "R-0123456789abcdef", "live": False})
+    contract, seen = _fake_ledger(monkeypatch, answer.encode())
+    r = _verify_ledger("--org", "supplier2", "--user", "alice")
+    assert r.exit_code == 1, r.output
+    assert "FAIL  duplicate.ledger" in r.output and "R-0123456789abcdef" in r.output and "settled" in r.output
+    assert contract.calls == [("FindInvoice", fp)]
+    assert seen == {"session": ("supplier2", "alice", False), "channel": "recfin",
+                    "contract": ("recfin-cc", "receivables"), "closed": True}
+
+
+def test_verify_ledger_passes_an_unused_invoice(monkeypatch):
+    from client.invoices import invoice_fingerprint, read_invoice
+
+    fp = invoice_fingerprint(read_invoice(SAMPLES / "einvoice.xml"))
+    answer = json.dumps({"fingerprint": fp, "used": False, "receivable_id": None, "live": False})
+    _fake_ledger(monkeypatch, answer.encode())
+    r = _verify_ledger("--json")
+    assert r.exit_code == 0, r.output
+    duplicate = [f for f in json.loads(r.stdout)["findings"] if f["check"] == "duplicate.ledger"]
+    assert [f["status"] for f in duplicate] == ["pass"]
+
+
+def test_verify_ledger_that_cannot_be_asked_exits_3(monkeypatch):
+    from client.gateway.errors import GatewayError
+
+    _fake_ledger(monkeypatch, GatewayError("RULE caller-not-a-party: client identity x acts for no registered party"))
+    r = _verify_ledger()
+    assert r.exit_code == 3 and "cannot ask the ledger" in r.output and "caller-not-a-party" in r.output
+    _fake_ledger(monkeypatch, b"<html>not the contract</html>")
+    r = _verify_ledger()
+    assert r.exit_code == 3 and "FindInvoice answered" in r.output
+
+
+def test_verify_ledger_without_a_network_profile_exits_3(monkeypatch, tmp_path):
+    r = _verify_ledger("--data-root", tmp_path)
+    assert r.exit_code == 3 and "cannot ask the ledger" in r.output, r.output
+    assert len(r.output.strip().splitlines()) == 1

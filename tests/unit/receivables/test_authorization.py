@@ -204,6 +204,11 @@ async def s_get_party(net):
     return [net.actors["tier1"].uscc], {}
 
 
+async def s_find_invoice(net):
+    r = await _confirmed(net)
+    return [r["invoices"][0]["fingerprint"]], {}
+
+
 READERS = {"core", "tier1", "regulator"}
 SUPPLIERS = {"tier1", "tier2", "core_sup", "bank_sup", "reg_sup"}
 
@@ -240,6 +245,7 @@ MATRIX: list[tuple[str, Scenario, set[str], bool]] = [
     ("GetAssignmentNotice", s_notice, READERS | {"bank"}, True),
     ("GetDiscountOffer", s_discount_offer, {"core", "regulator"} | SUPPLIERS, True),
     ("GetParty", s_get_party, EVERY_PARTY | set(ADMINS), True),
+    ("FindInvoice", s_find_invoice, EVERY_PARTY, True),
     ("WhoAmI", s_nothing, EVERY_PARTY, True),
 ]
 

@@ -154,19 +154,57 @@ def test_bad_dates(value):
 # ------------------------------------------------------------------ fingerprint
 
 def test_fingerprint_is_sha256_of_the_documented_canonical_form():
-    text = "recfin-invoice-v1|91350100M000100Y43|24312000000012345678|2026-03-01|1272000"
-    assert fingerprint.canonical_form(" 91350100m000100y43 ", " 24312000000012345678 ", "2026-03-01", 1272000) == text
-    assert fingerprint.invoice_fingerprint("91350100M000100Y43", "24312000000012345678", "2026-03-01", 1272000) == \
+    text = "recfin-invoice-v2|91350100M000100Y43||24312000000012345678"
+    assert fingerprint.canonical_form(" 91350100m000100y43 ", "", " 24312000000012345678 ") == text
+    assert fingerprint.invoice_fingerprint("91350100M000100Y43", "", "24312000000012345678") == \
         hashlib.sha256(text.encode()).hexdigest()
+    # the worked example of docs/receivables.md
+    assert fingerprint.invoice_fingerprint("91350100M000100Y43", "", "24312000000012345678") == \
+        "b6b419d613541ff16e83dfdfecf30cdc7003539bb7f1be45124498722acadea8"
+    legacy = "recfin-invoice-v2|91350100M000100Y43|3100204130|00123456"
+    assert fingerprint.canonical_form("91350100M000100Y43", " 3100204130 ", "00123456") == legacy
+    assert fingerprint.invoice_fingerprint("91350100M000100Y43", "3100204130", "00123456") == \
+        "0717ac1766b4626fe4df8b5e559b0485035bc2616eea900f4928af3c2de3f435"
 
 
-def test_fingerprint_changes_with_each_field():
-    base = ("91350100M000100Y43", "0001", "2026-03-01", 100)
+def test_fingerprint_changes_with_each_identity_field_and_only_those():
+    base = ("91350100M000100Y43", "3100204130", "00000001")
     fp = fingerprint.invoice_fingerprint(*base)
-    for i, other in enumerate(["91110000600037341L", "0002", "2026-03-02", 101]):
+    for i, other in enumerate(["91110000600037341L", "310020413000", "00000002"]):
         changed = list(base)
         changed[i] = other
         assert fingerprint.invoice_fingerprint(*changed) != fp
+    # spelling that is not identity: case of the tax id, surrounding whitespace
+    assert fingerprint.invoice_fingerprint(" 91350100m000100y43", "3100204130 ", " 00000001 ") == fp
+    # moving digits between code and number is another invoice, not a collision
+    assert fingerprint.invoice_fingerprint("91350100M000100Y43", "", "310020413000000001") != fp
+
+
+def test_fingerprint_refuses_separators_and_missing_fields():
+    for args in [("9135|", "", "1"), ("91350100M000100Y43", "31|0", "1"), ("91350100M000100Y43", "", "1|2"),
+                 ("  ", "", "1"), ("91350100M000100Y43", "", " ")]:
+        with pytest.raises(ValueError):
+            fingerprint.canonical_form(*args)
+
+
+def test_is_fingerprint_accepts_only_64_lower_case_hex_digits():
+    fp = fingerprint.invoice_fingerprint("91350100M000100Y43", "", "24312000000012345678")
+    assert fingerprint.is_fingerprint(fp)
+    for bad in ["", fp.upper(), fp[:-1], fp + "0", " " + fp, fp[:-1] + "g", fp + "\n"]:
+        assert not fingerprint.is_fingerprint(bad), bad
+
+
+@pytest.mark.parametrize("code, number, ok", [
+    ("", "24312000000012345678", True),             # fully digitalised: no code
+    ("3100204130", "00123456", True),               # paper VAT invoice: 10-digit code
+    ("031002400111", "00123456", True),             # electronic ordinary invoice: 12-digit code
+    ("", "INV-0001", True),                         # other numbers take no code
+    ("3100204130", "24312000000012345678", False),  # a code added to a fully digitalised number
+    ("", "00123456", False),                        # an 8-digit number without its code
+    ("31002041", "00123456", False),                # a code of the wrong length
+])
+def test_code_and_number_must_fit_together(code, number, ok):
+    assert (fingerprint.identity_problem(code, number) is None) is ok
 
 
 # ------------------------------------------------------------------ pro rata

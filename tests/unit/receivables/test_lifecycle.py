@@ -23,7 +23,8 @@ async def test_register_confirm_and_pay_at_maturity():
     r = json.loads(result.payload)
     assert (r["status"], r["holder"], r["debtor"], r["outstanding"]) == ("REGISTERED", tier1.uscc, core.uscc, 500_000_00)
     inv = req["invoices"][0]
-    assert r["invoices"][0]["fingerprint"] == fingerprint.invoice_fingerprint(inv["seller_tax_id"], inv["number"], inv["date"], inv["amount"])
+    assert r["invoices"][0]["fingerprint"] == fingerprint.invoice_fingerprint(inv["seller_tax_id"], "", inv["number"])
+    assert r["invoices"][0]["code"] == ""
     assert event(result)[0] == "ReceivableRegistered" and event(result)[1]["receivable_id"] == r["id"]
     assert net.doc(r["id"])["status"] == "REGISTERED"
 
@@ -90,6 +91,33 @@ async def test_invoice_fingerprint_is_channel_wide_across_suppliers_and_lineages
     req3 = net.registration(tier1, core, 1000)
     req3["invoices"] = req3["invoices"] * 2
     await net.refused(tier1, "RegisterReceivable", req3, rule="invoice-listed-twice")
+
+
+async def test_an_altered_copy_of_a_financed_invoice_is_refused():
+    """Same seller and number, another amount and date, under another receivable: the same invoice."""
+    net = await standard_net()
+    core, tier1, bank = net.actors["core"], net.actors["tier1"], net.actors["bank"]
+    original = net.registration(tier1, core, 1000, invoice_no="24312000000012345678")
+    r = await net.ok(tier1, "RegisterReceivable", original)
+    await net.ok(core, "ConfirmReceivable", r["id"])
+    f = await net.ok(tier1, "RequestFinancing", r["id"])
+    o = await net.ok(bank, "MakeFinancingOffer", f["id"], transient=transient_terms())
+    await net.ok(tier1, "AcceptFinancingOffer", o["id"])
+    net.advance(days=3)
+    copy = net.registration(tier1, core, 2000, invoice_no="24312000000012345678")
+    inv = copy["invoices"][0]
+    inv.update(date=net.day(-1), amount=2000, tax=260)
+    assert (inv["date"], inv["amount"]) != (original["invoices"][0]["date"], original["invoices"][0]["amount"])
+    msg = await net.refused(tier1, "RegisterReceivable", copy, rule="invoice-already-financed")  # and nothing written
+    assert r["id"] in msg
+    # the copy next to a genuinely new invoice is refused as a whole
+    mixed = net.registration(tier1, core, 1500)
+    mixed["invoices"].append(dict(inv, number="24312000000012345678"))
+    await net.refused(tier1, "RegisterReceivable", mixed, rule="invoice-already-financed")
+    # and the original and the altered copy in one registration are one invoice listed twice
+    twice = net.registration(tier1, core, 1000, invoice_no="24312000000099999999")
+    twice["invoices"].append(dict(twice["invoices"][0], amount=5, tax=0, date=net.day(-2)))
+    await net.refused(tier1, "RegisterReceivable", twice, rule="invoice-listed-twice")
 
 
 async def test_transfer_whole_and_split_keep_the_amounts():

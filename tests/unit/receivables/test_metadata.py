@@ -34,9 +34,14 @@ async def test_metadata_describes_every_transaction_with_argument_and_result_sha
     assert set(reg["required"]) >= {"debtor", "face_amount", "due_date", "invoices", "contract_hash"}
     assert txs["GetReceivable"]["returns"] == {"$ref": "#/components/schemas/Receivable"}
     assert txs["GetReceivable"]["tag"] == ["evaluate"] and txs["RegisterReceivable"]["tag"] == ["submit"]
+    assert txs["FindInvoice"]["tag"] == ["evaluate"]
+    assert [p["name"] for p in txs["FindInvoice"]["parameters"]] == ["fingerprint"]
+    assert txs["FindInvoice"]["returns"] == {"$ref": "#/components/schemas/InvoiceLookup"}
+    invoice = meta["components"]["schemas"]["InvoiceInput"]
+    assert "code" in invoice["properties"] and "code" not in invoice.get("required", [])
     schemas = meta["components"]["schemas"]
     for model in ("Receivable", "Party", "Financing", "Offer", "OfferTerms", "AssignmentNotice", "DiscountOffer",
-                  "Statistics", "Page", "Provenance", "PaymentResult", "InvoiceInput"):
+                  "Statistics", "Page", "Provenance", "PaymentResult", "InvoiceInput", "InvoiceLookup"):
         assert model in schemas, model
     assert schemas["Receivable"]["properties"]["status"]["enum"] == [
         "REGISTERED", "CONFIRMED", "REJECTED", "SPLIT", "FINANCED", "OVERDUE", "SETTLED"]
@@ -68,6 +73,8 @@ async def test_every_result_has_the_published_shape():
     await net.ok(tier1, "GetReceivableHistory", leaf, evaluate=True)
     await net.ok(tier1, "WhoAmI", evaluate=True)
     await net.ok(tier1, "GetParty", core.uscc, evaluate=True)
+    await net.ok(bank, "FindInvoice", r["invoices"][0]["fingerprint"], evaluate=True)
+    await net.ok(bank, "FindInvoice", "0" * 64, evaluate=True)
     net.advance(days=61)
     await net.ok(bank, "RecordOverdue", leaf)
     await net.ok(bank, "RecordRepayment", f["id"])

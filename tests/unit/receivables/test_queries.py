@@ -96,3 +96,45 @@ async def test_readers_of_a_receivable():
     # a bank may read a claim while it is asked to finance it
     assert (await net.ok(bank, "GetReceivable", r["id"], evaluate=True))["id"] == r["id"]
     await net.refused(tier1, "GetReceivable", "R-nope", evaluate=True, rule="not-found")
+
+
+async def test_find_invoice_follows_the_registry_through_the_lifecycle():
+    from chaincode.receivables import fingerprint
+
+    net = await standard_net()
+    core, tier1, tier2, bank = (net.actors[k] for k in ("core", "tier1", "tier2", "bank"))
+    req = net.registration(tier1, core, 1000, invoice_no="24312000000012345678")
+    fp = fingerprint.invoice_fingerprint(tier1.uscc, "", "24312000000012345678")
+
+    async def find(actor=bank):
+        return await net.ok(actor, "FindInvoice", fp, evaluate=True)
+
+    assert await find() == {"fingerprint": fp, "used": False, "receivable_id": None, "live": False}
+    r = await net.ok(tier1, "RegisterReceivable", req)
+    assert await find() == {"fingerprint": fp, "used": True, "receivable_id": r["id"], "live": True}
+    # rejection releases the invoice: unused again, and it may back a new claim
+    await net.ok(core, "RejectReceivable", r["id"], "not delivered")
+    assert await find(tier1) == {"fingerprint": fp, "used": False, "receivable_id": None, "live": False}
+    r = await net.ok(tier1, "RegisterReceivable", req)
+    await net.ok(core, "ConfirmReceivable", r["id"])
+    # after a split the root is SPLIT, its children carry the claim: still live, still the root's id
+    await net.ok(tier1, "TransferReceivable", r["id"], tier2.uscc, "400")
+    assert await find(core) == {"fingerprint": fp, "used": True, "receivable_id": r["id"], "live": True}
+    await net.ok(core, "RecordPayment", f"{r['id']}.1", "400")
+    assert (await find())["live"] is True  # the other child is unpaid
+    await net.ok(core, "RecordPayment", f"{r['id']}.2", "600")
+    # settled: no longer live, but the invoice stays used; a paid invoice backs no new claim
+    assert await find(net.actors["regulator"]) == {"fingerprint": fp, "used": True, "receivable_id": r["id"],
+                                                   "live": False}
+    await net.refused(tier1, "RegisterReceivable", req, rule="invoice-already-financed")
+
+
+async def test_find_invoice_refuses_what_is_not_a_fingerprint():
+    from chaincode.receivables import fingerprint
+
+    net = await standard_net()
+    tier1 = net.actors["tier1"]
+    fp = fingerprint.invoice_fingerprint(tier1.uscc, "", "24312000000012345678")
+    for bad in ["", fp.upper(), fp[:63], fp + "a", f" {fp}", "24312000000012345678", "x" * 5000]:
+        msg = await net.refused(tier1, "FindInvoice", bad, evaluate=True, rule="fingerprint-invalid")
+        assert len(msg) < 600

@@ -81,6 +81,12 @@ CASES = [
     ("no invoices", lambda r, n: r.update(invoices=[]), "argument-invalid"),
     ("bad contract hash", lambda r, n: r.update(contract_hash="abc"), "argument-invalid"),
     ("unknown field", lambda r, n: r.update(colour="red"), "argument-invalid"),
+    ("invoice code not digits", lambda r, n: r["invoices"][0].update(code="31A0204130"), "argument-invalid"),
+    ("code on a digitalised invoice", lambda r, n: r["invoices"][0].update(number="24312000000012345678",
+                                                                           code="3100204130"), "invoice-code-invalid"),
+    ("8-digit number without code", lambda r, n: r["invoices"][0].update(number="00123456"), "invoice-code-invalid"),
+    ("code of wrong length", lambda r, n: r["invoices"][0].update(number="00123456", code="31002041"),
+     "invoice-code-invalid"),
 ]
 
 
@@ -112,3 +118,20 @@ async def test_confirm_and_reject_rules():
     await net.refused(core, "ConfirmReceivable", r["id"], rule="past-maturity")
     await net.ok(core, "RejectReceivable", r["id"], "too late")
     await net.refused(core, "ConfirmReceivable", r["id"], rule="invalid-state")
+
+
+async def test_an_invoice_with_a_code_is_identified_by_code_and_number():
+    net = await standard_net()
+    tier1, core = net.actors["tier1"], net.actors["core"]
+    req = net.registration(tier1, core, 1000)
+    req["invoices"][0].update(number="00123456", code="3100204130")
+    r = await net.ok(tier1, "RegisterReceivable", req)
+    assert r["invoices"][0]["code"] == "3100204130"
+    # the same number under another code is another invoice
+    other = net.registration(tier1, core, 1000)
+    other["invoices"][0].update(number="00123456", code="3100204131")
+    await net.ok(tier1, "RegisterReceivable", other)
+    # the same code and number again is the same invoice
+    again = net.registration(tier1, core, 1000)
+    again["invoices"][0].update(number="00123456", code="3100204130")
+    await net.refused(tier1, "RegisterReceivable", again, rule="invoice-already-financed")
