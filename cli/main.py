@@ -6,9 +6,11 @@ from importlib.metadata import PackageNotFoundError, version
 import click
 
 from .chaincode_commands import chaincode
+from .demo_commands import demo
 from .finance_commands import finance
 from .invoice_commands import invoice
 from .network_commands import network
+from .receivable_commands import discount, financing, party, receivable
 from .risk_commands import risk
 
 
@@ -30,3 +32,5 @@ main.add_command(chaincode)
 main.add_command(invoice)
 main.add_command(risk)
 main.add_command(finance)
+for group in (party, receivable, financing, discount, demo):
+    main.add_command(group)

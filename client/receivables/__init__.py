@@ -1,0 +1,104 @@
+"""The typed receivables API: the receivables contract's business operations and documents.
+
+    from client.gateway import connect, load_msp_folder
+    from client.receivables import ReceivablesClient, CONTRACT_NAME
+
+    with connect(...) as gateway:
+        network = gateway.get_network("receivables")
+        receivables = ReceivablesClient(network.get_contract("receivables", CONTRACT_NAME), network)
+        r = receivables.confirm("R-0123456789abcdef")
+        print(r.status, r.outstanding, r.last.tx_id)
+
+Depends only on ``client.gateway`` (never on the chaincode): the two share the
+JSON documents and transaction names, and a unit test checks they agree.
+See docs/sdk-receivables.md.
+"""
+
+from ._client import CONTRACT_NAME, AsyncReceivablesClient, ReceivablesClient
+from ._events import EVENT_NAMES, AsyncReceivablesEvents, ReceivablesEvent, ReceivablesEvents
+from ._identity import client_id_of
+from ._models import (
+    STATUSES,
+    Action,
+    Allocation,
+    AssignmentNotice,
+    DiscountOffer,
+    DiscountOfferRequest,
+    Document,
+    Exposure,
+    Financing,
+    FinancingTerms,
+    FinancingView,
+    FreezeOrder,
+    HistoryEntry,
+    Invoice,
+    InvoiceInput,
+    InvoiceLookup,
+    Offer,
+    OfferTerms,
+    Page,
+    Party,
+    PartyRegistration,
+    Payment,
+    PaymentResult,
+    Provenance,
+    ProvenanceNode,
+    Receivable,
+    ReceivableRegistration,
+    ReceivableSummary,
+    ScaleTier,
+    ScaleTierIn,
+    Statistics,
+    TransferResult,
+)
+from ._money import Amount, rate_text, to_fen, to_yuan
+from .errors import ReceivablesError, RuleViolation
+
+__all__ = [
+    "ReceivablesClient",
+    "AsyncReceivablesClient",
+    "CONTRACT_NAME",
+    "ReceivablesError",
+    "RuleViolation",
+    "ReceivablesEvent",
+    "ReceivablesEvents",
+    "AsyncReceivablesEvents",
+    "EVENT_NAMES",
+    "client_id_of",
+    "Amount",
+    "to_fen",
+    "to_yuan",
+    "rate_text",
+    "STATUSES",
+    "Document",
+    "Action",
+    "Party",
+    "PartyRegistration",
+    "Invoice",
+    "InvoiceInput",
+    "InvoiceLookup",
+    "ReceivableRegistration",
+    "Receivable",
+    "Payment",
+    "FreezeOrder",
+    "TransferResult",
+    "Allocation",
+    "PaymentResult",
+    "FinancingTerms",
+    "OfferTerms",
+    "Financing",
+    "FinancingView",
+    "Offer",
+    "AssignmentNotice",
+    "ScaleTier",
+    "ScaleTierIn",
+    "DiscountOfferRequest",
+    "DiscountOffer",
+    "HistoryEntry",
+    "ReceivableSummary",
+    "ProvenanceNode",
+    "Provenance",
+    "Page",
+    "Exposure",
+    "Statistics",
+]

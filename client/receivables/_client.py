@@ -1,0 +1,438 @@
+"""ReceivablesClient: the business operations of the receivables contract, typed."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
+from typing import Any
+
+from pydantic import BaseModel, TypeAdapter
+
+from client.gateway.errors import GatewayError
+
+from ._events import AsyncReceivablesEvents, ReceivablesEvents
+from ._models import (
+    STATUSES,
+    AssignmentNotice,
+    DiscountOffer,
+    DiscountOfferRequest,
+    Financing,
+    FinancingTerms,
+    FinancingView,
+    HistoryEntry,
+    InvoiceLookup,
+    Offer,
+    OfferTerms,
+    Page,
+    Party,
+    PartyRegistration,
+    PaymentResult,
+    Provenance,
+    Receivable,
+    ReceivableRegistration,
+    Role,
+    Statistics,
+    TransferResult,
+)
+from ._money import Amount, to_fen
+from .errors import rule_violation_from
+
+CONTRACT_NAME = "receivables"
+"""The contract's name in the chaincode: functions are ``receivables:<Transaction>``."""
+
+_HISTORY = TypeAdapter(list[HistoryEntry])
+
+
+def _text(value: str, what: str) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"{what} must be a str, not {type(value).__name__}")
+    return value
+
+
+def _json(model: BaseModel) -> str:
+    return json.dumps(model.model_dump(mode="json"), separators=(",", ":"), ensure_ascii=False)
+
+
+class _Operations:
+    """The contract's operations as calls; :class:`ReceivablesClient` runs them blocking,
+    :class:`AsyncReceivablesClient` awaits them. Same arguments, same models."""
+
+    def __init__(self, contract: Any, network: Any | None = None) -> None:
+        self.contract = contract
+        self.network = network
+
+    def _call(self, kind: str, name: str, args: Sequence[str], model: Any, *,
+              transient: dict[str, bytes] | None = None, endorsing_organizations: Sequence[str] | None = None):
+        raise NotImplementedError
+
+    @staticmethod
+    def _options(args: Sequence[str], transient, endorsing_organizations) -> dict[str, Any]:
+        options: dict[str, Any] = {"arguments": list(args)}
+        if transient is not None:
+            options["transient"] = transient
+        if endorsing_organizations is not None:
+            options["endorsing_organizations"] = list(endorsing_organizations)
+        return options
+
+    @staticmethod
+    def _parse(model: Any, payload: bytes) -> Any:
+        if isinstance(model, TypeAdapter):
+            return model.validate_json(payload)
+        return model.model_validate_json(payload)
+
+    @staticmethod
+    def _refusal(error: GatewayError, name: str) -> Exception:
+        violation = rule_violation_from(error, name)
+        if violation is None:
+            return error
+        violation.__cause__ = error
+        return violation
+
+    def _submit(self, name: str, *args: str, model: Any, transient: dict[str, bytes] | None = None,
+                endorsing_organizations: Sequence[str] | None = None):
+        return self._call("submit", name, args, model, transient=transient,
+                          endorsing_organizations=endorsing_organizations)
+
+    def _evaluate(self, name: str, *args: str, model: Any):
+        return self._call("evaluate", name, args, model)
+
+    # ------------------------------------------------------------ parties
+
+    def register_party(self, uscc: str, name: str, role: Role, msp_id: str, client_ids: Iterable[str]) -> Party:
+        """An org admin registers an enterprise of its own org and the client identities that act for it
+        (``client_id_of(cert)`` gives an identity's id)."""
+        request = PartyRegistration(uscc=uscc, name=name, role=role, msp_id=msp_id, client_ids=list(client_ids))
+        return self._submit("RegisterParty", _json(request), model=Party)
+
+    def bind_party_identity(self, uscc: str, client_id: str) -> Party:
+        """An org admin lets one more client identity act for a party of its org."""
+        return self._submit("BindPartyIdentity", _text(uscc, "uscc"), _text(client_id, "client_id"), model=Party)
+
+    def get_party(self, uscc: str) -> Party:
+        return self._evaluate("GetParty", _text(uscc, "uscc"), model=Party)
+
+    def who_am_i(self) -> Party:
+        """The party the calling identity acts for."""
+        return self._evaluate("WhoAmI", model=Party)
+
+    # ------------------------------------------------------------ register, confirm, reject, transfer
+
+    def register_receivable(self, registration: ReceivableRegistration) -> Receivable:
+        """A supplier registers a claim on a core enterprise, backed by invoices; it becomes creditor and holder."""
+        if not isinstance(registration, ReceivableRegistration):
+            raise TypeError("register_receivable takes a ReceivableRegistration")
+        return self._submit("RegisterReceivable", _json(registration), model=Receivable)
+
+    def confirm(self, receivable_id: str) -> Receivable:
+        """The debtor confirms (确权) the claim: its irrevocable promise to pay at maturity."""
+        return self._submit("ConfirmReceivable", _text(receivable_id, "receivable_id"), model=Receivable)
+
+    def reject(self, receivable_id: str, reason: str) -> Receivable:
+        """The debtor rejects a claim it does not owe; the invoices behind it are released."""
+        return self._submit("RejectReceivable", _text(receivable_id, "receivable_id"),
+                                                    _text(reason, "reason"), model=Receivable)
+
+    def transfer(self, receivable_id: str, to: str, amount: Amount) -> TransferResult:
+        """The holder passes ``amount`` of a confirmed claim to supplier ``to`` (credit code).
+
+        The whole outstanding amount moves the claim; less splits it into
+        ``<id>.1`` (to the recipient) and ``<id>.2`` (kept), in ``children_records``.
+        """
+        return self._submit("TransferReceivable", _text(receivable_id, "receivable_id"), _text(to, "to"),
+                            str(to_fen(amount)), model=TransferResult)
+
+    split = transfer
+
+    # ------------------------------------------------------------ financing
+
+    def request_financing(self, receivable_id: str) -> Financing:
+        """The holder asks banks to finance a confirmed claim."""
+        return self._submit("RequestFinancing", _text(receivable_id, "receivable_id"), model=Financing)
+
+    def withdraw_financing(self, financing_id: str) -> Financing:
+        return self._submit("WithdrawFinancing", _text(financing_id, "financing_id"), model=Financing)
+
+    def _offer(self, financing_id: str, terms: FinancingTerms, endorsing_organizations: Sequence[str]):
+        return self._submit("MakeFinancingOffer", _text(financing_id, "financing_id"), transient=terms.transient(),
+                            endorsing_organizations=endorsing_organizations, model=Offer)
+
+    def accept_offer(self, offer_id: str) -> Financing:
+        """The holder accepts one offer; the others lapse; the claim becomes FINANCED."""
+        return self._submit("AcceptFinancingOffer", _text(offer_id, "offer_id"), model=Financing)
+
+    def _disbursement(self, financing_id: str, terms: FinancingTerms, endorsing_organizations: Sequence[str]):
+        return self._submit("RecordDisbursement", _text(financing_id, "financing_id"), transient=terms.transient(),
+                            endorsing_organizations=endorsing_organizations, model=Financing)
+
+    def acknowledge_assignment(self, notice_id: str) -> AssignmentNotice:
+        """The debtor acknowledges the assignment notice: it will pay the financier."""
+        return self._submit("AcknowledgeAssignment", _text(notice_id, "notice_id"), model=AssignmentNotice)
+
+    def record_repayment(self, financing_id: str) -> Financing:
+        """The financier records that it was repaid; the financing closes and the claim is settled."""
+        return self._submit("RecordRepayment", _text(financing_id, "financing_id"), model=Financing)
+
+    # ------------------------------------------------------------ discounting, settlement, overdue
+
+    def publish_discount_offer(self, offer: DiscountOfferRequest) -> DiscountOffer:
+        """The debtor offers early payment on its confirmed payables (a flat APR or a sliding scale)."""
+        if not isinstance(offer, DiscountOfferRequest):
+            raise TypeError("publish_discount_offer takes a DiscountOfferRequest")
+        return self._submit("PublishDiscountOffer", _json(offer), model=DiscountOffer)
+
+    def accept_discount_offer(self, offer_id: str, receivable_id: str) -> Receivable:
+        """The holder takes early payment at the discounted amount; the claim settles."""
+        return self._submit("AcceptDiscountOffer", _text(offer_id, "offer_id"),
+                                                    _text(receivable_id, "receivable_id"), model=Receivable)
+
+    def record_payment(self, receivable_id: str, amount: Amount) -> PaymentResult:
+        """The debtor records a payment (spread pro rata over the leaves of a split claim)."""
+        return self._submit("RecordPayment", _text(receivable_id, "receivable_id"), str(to_fen(amount)),
+                            model=PaymentResult)
+
+    settle = record_payment
+
+    def record_overdue(self, receivable_id: str) -> Receivable:
+        """Mark a claim unpaid after its due date (any party but the regulator)."""
+        return self._submit("RecordOverdue", _text(receivable_id, "receivable_id"), model=Receivable)
+
+    mark_overdue = record_overdue
+
+    # ------------------------------------------------------------ regulator
+
+    def freeze(self, receivable_id: str, order_reference: str) -> Receivable:
+        """The regulator freezes a claim under an order; nothing changes until it is unfrozen."""
+        return self._submit("FreezeReceivable", _text(receivable_id, "receivable_id"),
+                                                    _text(order_reference, "order_reference"), model=Receivable)
+
+    def unfreeze(self, receivable_id: str, order_reference: str) -> Receivable:
+        return self._submit("UnfreezeReceivable", _text(receivable_id, "receivable_id"),
+                                                    _text(order_reference, "order_reference"), model=Receivable)
+
+    # ------------------------------------------------------------ queries
+
+    def get_receivable(self, receivable_id: str) -> Receivable:
+        return self._evaluate("GetReceivable", _text(receivable_id, "receivable_id"), model=Receivable)
+
+    def history(self, receivable_id: str) -> list[HistoryEntry]:
+        """Every change of a receivable, oldest first."""
+        return self._evaluate("GetReceivableHistory", _text(receivable_id, "receivable_id"), model=_HISTORY)
+
+    def provenance(self, receivable_id: str) -> Provenance:
+        """Ancestors up to the registered root, and the tree of children."""
+        return self._evaluate("GetProvenance", _text(receivable_id, "receivable_id"), model=Provenance)
+
+    def find_invoice(self, fingerprint: str) -> InvoiceLookup:
+        """Whether an invoice fingerprint already backs a receivable (any registered party may ask)."""
+        return self._evaluate("FindInvoice", _text(fingerprint, "fingerprint"), model=InvoiceLookup)
+
+    def list_by_holder(self, holder: str, *, page_size: int = 20, bookmark: str = "") -> Page:
+        return self._page("ListReceivablesByHolder", holder, page_size, bookmark)
+
+    def list_by_debtor(self, debtor: str, *, page_size: int = 20, bookmark: str = "") -> Page:
+        return self._page("ListReceivablesByDebtor", debtor, page_size, bookmark)
+
+    def list_by_status(self, status: str, *, page_size: int = 20, bookmark: str = "") -> Page:
+        if status not in STATUSES:
+            raise ValueError(f"status {status!r} is not one of {', '.join(STATUSES)}")
+        return self._page("ListReceivablesByStatus", status, page_size, bookmark)
+
+    def _lister(self, by: str):
+        lister = {"holder": self.list_by_holder, "debtor": self.list_by_debtor, "status": self.list_by_status}.get(by)
+        if lister is None:
+            raise ValueError(f"list by {by!r}: choose holder, debtor or status")
+        return lister
+
+    def _page(self, name: str, value: str, page_size: int, bookmark: str) -> Page:
+        if isinstance(page_size, bool) or not isinstance(page_size, int) or not 1 <= page_size <= 100:
+            raise ValueError(f"page_size {page_size!r}: ask for 1 to 100 records per page")
+        return self._evaluate(name, _text(value, "value"), str(page_size), _text(bookmark, "bookmark"), model=Page)
+
+    def statistics(self) -> Statistics:
+        """The regulator's view: exposure, financed share and overdue amounts per debtor."""
+        return self._evaluate("GetStatistics", model=Statistics)
+
+    def get_financing(self, financing_id: str) -> FinancingView:
+        return self._evaluate("GetFinancing", _text(financing_id, "financing_id"), model=FinancingView)
+
+    def get_offer_terms(self, offer_id: str) -> OfferTerms:
+        """An offer's private terms (holder, offering bank, regulator), from a peer of the collection."""
+        return self._evaluate("GetOfferTerms", _text(offer_id, "offer_id"), model=OfferTerms)
+
+    def get_assignment_notice(self, notice_id: str) -> AssignmentNotice:
+        return self._evaluate("GetAssignmentNotice", _text(notice_id, "notice_id"), model=AssignmentNotice)
+
+    def get_discount_offer(self, offer_id: str) -> DiscountOffer:
+        return self._evaluate("GetDiscountOffer", _text(offer_id, "offer_id"), model=DiscountOffer)
+
+    # ------------------------------------------------------------ events
+
+    def events(self, *, start_block: int | None = None, checkpoint: Any = None, network: Any | None = None):
+        """The contract's chaincode events, typed, without end (close to stop).
+
+        Needs the ``client.gateway`` Network (given here or to the constructor).
+        Starts at the next block, at ``start_block``, or at the checkpoint.
+        """
+        network = network or self.network
+        if network is None:
+            raise ValueError("events need the gateway Network: ReceivablesClient(contract, network) or events(network=...)")
+        raw = network.chaincode_events(self.contract.chaincode_name, start_block=start_block, checkpoint=checkpoint)
+        return self._events_class(raw)
+
+    _events_class: type = ReceivablesEvents
+
+
+MAKE_OFFER_DOC = """A bank offers terms on a financing request. The terms travel as transient data (``terms``).
+
+Endorsement is pinned to the holder's org and the bank's own org (the private data
+collection's members), which the gateway requires when a proposal carries transient
+data; by default both are looked up (``get_financing`` and ``who_am_i``). Pass
+``endorsing_organizations`` to skip that.
+"""
+
+DISBURSEMENT_DOC = """The financing bank records the advance, passing the accepted terms again (transient ``terms``).
+
+Without ``terms`` they are read back from the private data (``get_offer_terms`` of the
+accepted offer). Endorsement is pinned to the debtor's, holder's and bank's orgs: the
+claim's key-level policy needs all three, and the gateway would otherwise keep a
+proposal with transient data to the collection's members.
+"""
+
+
+def _check_terms(terms: Any, what: str) -> None:
+    if not isinstance(terms, FinancingTerms):
+        raise TypeError(f"{what} takes FinancingTerms")
+
+
+def _accepted_offer(financing: FinancingView) -> str:
+    if financing.accepted_offer_id is None:
+        raise ValueError(f"financing {financing.id} has no accepted offer: nothing to disburse")
+    return financing.accepted_offer_id
+
+
+class ReceivablesClient(_Operations):
+    """The receivables contract as Python methods (blocking).
+
+    Build it on a ``client.gateway`` Contract of the ``receivables`` chaincode
+    (``network.get_contract("receivables", "receivables")``), and the Network for
+    events. Changes are submitted (endorsed, ordered, committed before the method
+    returns); queries are evaluated on one peer. Every method returns the document
+    the contract returned, as a model. A refusal raises
+    :class:`~client.receivables.errors.RuleViolation` with the rule's code.
+
+    The identity of the gateway connection is the caller: the contract decides
+    from it what the caller may do (see the authorization matrix in
+    docs/receivables.md).
+    """
+
+    def _call(self, kind, name, args, model, *, transient=None, endorsing_organizations=None):
+        options = self._options(args, transient, endorsing_organizations)
+        try:
+            payload = self.contract.submit(name, **options) if kind == "submit" else self.contract.evaluate(name, **options)
+        except GatewayError as error:
+            refusal = self._refusal(error, name)
+            if refusal is error:
+                raise
+            raise refusal from error
+        return self._parse(model, payload)
+
+    def make_offer(self, financing_id: str, terms: FinancingTerms,
+                   endorsing_organizations: Sequence[str] | None = None) -> Offer:
+        _check_terms(terms, "make_offer")
+        if endorsing_organizations is None:
+            endorsing_organizations = _unique([self.get_financing(financing_id).holder_msp, self.who_am_i().msp_id])
+        return self._offer(financing_id, terms, endorsing_organizations)
+
+    make_offer.__doc__ = MAKE_OFFER_DOC
+
+    def record_disbursement(self, financing_id: str, terms: FinancingTerms | None = None,
+                            endorsing_organizations: Sequence[str] | None = None) -> Financing:
+        financing = self.get_financing(financing_id) if terms is None or endorsing_organizations is None else None
+        if terms is None:
+            terms = self.get_offer_terms(_accepted_offer(financing)).as_request()
+        _check_terms(terms, "record_disbursement")
+        if endorsing_organizations is None:
+            debtor_msp = self.get_receivable(financing.receivable_id).debtor_msp
+            endorsing_organizations = _unique([debtor_msp, financing.holder_msp,
+                                               financing.financier_msp or self.who_am_i().msp_id])
+        return self._disbursement(financing_id, terms, endorsing_organizations)
+
+    record_disbursement.__doc__ = DISBURSEMENT_DOC
+
+    def iter_receivables(self, by: str, value: str, *, page_size: int = 50) -> Iterator[Receivable]:
+        """Every receivable of a listing (``by`` = ``holder``, ``debtor`` or ``status``), page after page."""
+        lister = self._lister(by)
+        bookmark = ""
+        while True:
+            page = lister(value, page_size=page_size, bookmark=bookmark)
+            yield from page.records
+            if not page.bookmark or page.bookmark == bookmark:
+                return
+            bookmark = page.bookmark
+
+
+class AsyncReceivablesClient(_Operations):
+    """The async twin of :class:`ReceivablesClient`, over a ``client.gateway`` AsyncContract:
+    the same methods and models, awaited (``events`` gives an async iterator)."""
+
+    async def _call(self, kind, name, args, model, *, transient=None, endorsing_organizations=None):
+        options = self._options(args, transient, endorsing_organizations)
+        try:
+            if kind == "submit":
+                payload = await self.contract.submit(name, **options)
+            else:
+                payload = await self.contract.evaluate(name, **options)
+        except GatewayError as error:
+            refusal = self._refusal(error, name)
+            if refusal is error:
+                raise
+            raise refusal from error
+        return self._parse(model, payload)
+
+    async def make_offer(self, financing_id: str, terms: FinancingTerms,
+                         endorsing_organizations: Sequence[str] | None = None) -> Offer:
+        _check_terms(terms, "make_offer")
+        if endorsing_organizations is None:
+            financing = await self.get_financing(financing_id)
+            endorsing_organizations = _unique([financing.holder_msp, (await self.who_am_i()).msp_id])
+        return await self._offer(financing_id, terms, endorsing_organizations)
+
+    make_offer.__doc__ = MAKE_OFFER_DOC
+
+    async def record_disbursement(self, financing_id: str, terms: FinancingTerms | None = None,
+                                  endorsing_organizations: Sequence[str] | None = None) -> Financing:
+        financing = None
+        if terms is None or endorsing_organizations is None:
+            financing = await self.get_financing(financing_id)
+        if terms is None:
+            terms = (await self.get_offer_terms(_accepted_offer(financing))).as_request()
+        _check_terms(terms, "record_disbursement")
+        if endorsing_organizations is None:
+            debtor_msp = (await self.get_receivable(financing.receivable_id)).debtor_msp
+            bank_msp = financing.financier_msp or (await self.who_am_i()).msp_id
+            endorsing_organizations = _unique([debtor_msp, financing.holder_msp, bank_msp])
+        return await self._disbursement(financing_id, terms, endorsing_organizations)
+
+    record_disbursement.__doc__ = DISBURSEMENT_DOC
+
+    async def iter_receivables(self, by: str, value: str, *, page_size: int = 50) -> AsyncIterator[Receivable]:
+        """Every receivable of a listing, page after page (``async for``)."""
+        lister = self._lister(by)
+        bookmark = ""
+        while True:
+            page = await lister(value, page_size=page_size, bookmark=bookmark)
+            for record in page.records:
+                yield record
+            if not page.bookmark or page.bookmark == bookmark:
+                return
+            bookmark = page.bookmark
+
+    _events_class = AsyncReceivablesEvents
+
+
+def _unique(items: Iterable[str | None]) -> list[str]:
+    out: list[str] = []
+    for item in items:
+        if item and item not in out:
+            out.append(item)
+    return out

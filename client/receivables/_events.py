@@ -1,0 +1,101 @@
+"""Typed chaincode events of the receivables contract, over the gateway's event stream."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from client.gateway import ChaincodeEvent
+
+EVENT_NAMES: tuple[str, ...] = (
+    "PartyRegistered", "PartyIdentityBound", "ReceivableRegistered", "ReceivableConfirmed", "ReceivableRejected",
+    "ReceivableTransferred", "ReceivableSplit", "FinancingRequested", "FinancingWithdrawn", "FinancingOffered",
+    "FinancingOfferAccepted", "FinancingDisbursed", "AssignmentNoticeAcknowledged", "FinancingRepaid",
+    "DiscountOfferPublished", "DiscountOfferAccepted", "PaymentRecorded", "ReceivableOverdue", "ReceivableFrozen",
+    "ReceivableUnfrozen",
+)
+
+
+class ReceivablesEvent(BaseModel):
+    """One event of the contract: its name, the receivable (None for party and discount-offer
+    events), the transaction, the block, and the details of the change (``details``: the payload's
+    other fields, e.g. ``face_amount``, ``financing_id``, ``from``/``to``)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    receivable_id: str | None
+    tx_id: str
+    block_number: int
+    details: dict[str, Any]
+
+    @classmethod
+    def from_chaincode_event(cls, event: ChaincodeEvent) -> "ReceivablesEvent":
+        payload = json.loads(event.payload)
+        if not isinstance(payload, dict) or payload.get("event") != event.event_name:
+            raise ValueError(f"event {event.event_name!r} in tx {event.transaction_id} has a payload that does not name it")
+        details = {k: v for k, v in payload.items() if k not in ("event", "receivable_id", "tx_id")}
+        return cls(name=event.event_name, receivable_id=payload.get("receivable_id"),
+                   tx_id=payload.get("tx_id") or event.transaction_id, block_number=event.block_number, details=details)
+
+    def payload(self) -> dict[str, Any]:
+        """The JSON payload as the contract emitted it."""
+        return {"event": self.name, "receivable_id": self.receivable_id, "tx_id": self.tx_id, **self.details}
+
+
+class ReceivablesEvents:
+    """An endless iterator of :class:`ReceivablesEvent` over the gateway's chaincode events.
+
+    ``raw`` is the gateway iterator: checkpoint with its ``ChaincodeEvent`` via
+    ``last_raw`` (``checkpointer.checkpoint_chaincode_event(events.last_raw)``).
+    Close it (or use ``with``) to stop the stream.
+    """
+
+    def __init__(self, raw) -> None:
+        self.raw = raw
+        self.last_raw: ChaincodeEvent | None = None
+
+    def __iter__(self) -> Iterator[ReceivablesEvent]:
+        return self
+
+    def __next__(self) -> ReceivablesEvent:
+        event = next(self.raw)
+        self.last_raw = event
+        return ReceivablesEvent.from_chaincode_event(event)
+
+    def close(self) -> None:
+        self.raw.close()
+
+    def __enter__(self) -> "ReceivablesEvents":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+class AsyncReceivablesEvents:
+    """The async twin of :class:`ReceivablesEvents`: ``async for``, and ``aclose()`` or ``async with``."""
+
+    def __init__(self, raw) -> None:
+        self.raw = raw
+        self.last_raw: ChaincodeEvent | None = None
+
+    def __aiter__(self) -> "AsyncReceivablesEvents":
+        return self
+
+    async def __anext__(self) -> ReceivablesEvent:
+        event = await self.raw.__anext__()
+        self.last_raw = event
+        return ReceivablesEvent.from_chaincode_event(event)
+
+    async def aclose(self) -> None:
+        await self.raw.aclose()
+
+    async def __aenter__(self) -> "AsyncReceivablesEvents":
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        await self.aclose()

@@ -1,0 +1,432 @@
+"""Typed documents of the receivables contract, field for field as the contract writes them.
+
+Each model mirrors one JSON document the contract returns (the names match the
+schemas it publishes through ``org.hyperledger.fabric:GetMetadata``) and refuses
+fields it does not know, so a contract change shows up as an error rather than
+as silently lost data. ``model.to_json()`` gives back the contract's JSON.
+
+- Money is integer fen (``int``); ``to_yuan(fen)`` turns it into ``Decimal`` yuan.
+- Business dates are ``datetime.date``; audit timestamps (``Action.at``,
+  ``HistoryEntry.timestamp``) stay ISO 8601 strings exactly as written.
+- Rates are ``Decimal`` (the contract sends decimal strings).
+
+Requests (``PartyRegistration``, ``InvoiceInput``, ``ReceivableRegistration``,
+``FinancingTerms``, ``DiscountOfferRequest``, ``ScaleTier``) take amounts as int
+fen or Decimal yuan and rates as Decimal or decimal strings; floats raise
+``TypeError``.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, StrictBool, StrictInt
+
+from ._money import rate_text, to_fen
+
+Role = Literal["core_enterprise", "supplier", "financier", "regulator"]
+Status = Literal["REGISTERED", "CONFIRMED", "REJECTED", "SPLIT", "FINANCED", "OVERDUE", "SETTLED"]
+STATUSES: tuple[str, ...] = ("REGISTERED", "CONFIRMED", "REJECTED", "SPLIT", "FINANCED", "OVERDUE", "SETTLED")
+DayCount = Literal["ACT/360", "ACT/365"]
+
+
+def _no_float(value: Any) -> Any:
+    if isinstance(value, float):
+        raise TypeError(f"{value!r} is a float: money and rates are never floats")
+    return value
+
+
+Fen = Annotated[StrictInt, Field(description="integer fen")]
+"""Integer fen in a document (floats refused)."""
+
+RateValue = Annotated[Decimal, BeforeValidator(_no_float), PlainSerializer(rate_text, return_type=str, when_used="json")]
+"""A rate: the contract writes decimal strings; Decimal here, the same string in JSON."""
+
+AmountIn = Annotated[int, BeforeValidator(lambda v: to_fen(v))]
+"""An amount in a request: int fen or Decimal yuan (exact to the fen); floats raise TypeError."""
+
+RateIn = Annotated[str, BeforeValidator(rate_text)]
+"""A rate in a request: Decimal or decimal string, sent as a plain decimal string."""
+
+
+class Document(BaseModel):
+    """A JSON document of the contract. Unknown fields are refused."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    def to_json(self) -> dict[str, Any]:
+        """The document as the contract's JSON (dates and rates as strings)."""
+        return self.model_dump(mode="json")
+
+
+# ---------------------------------------------------------------- common
+
+class Action(Document):
+    """Who did what, when, in which transaction: the last change of a document."""
+
+    action: str
+    by: str
+    msp_id: str
+    at: str
+    tx_id: str
+
+
+# ---------------------------------------------------------------- parties
+
+class PartyRegistration(Document):
+    uscc: str
+    name: str
+    role: Role
+    msp_id: str
+    client_ids: list[str] = Field(min_length=1)
+
+
+class Party(Document):
+    doc_type: Literal["party"] = "party"
+    uscc: str
+    name: str
+    role: Role
+    msp_id: str
+    client_ids: list[str]
+    registered: Action
+
+    @property
+    def tx_id(self) -> str:
+        return self.registered.tx_id
+
+
+# ---------------------------------------------------------------- receivables
+
+class InvoiceInput(Document):
+    number: str = Field(description="发票号码: 20 digits on a fully digitalised e-invoice, 8 on an older one")
+    code: str = Field(default="", description="发票代码 of an invoice with an 8-digit number; empty for a fully digitalised e-invoice")
+    date: date
+    amount: AmountIn = Field(description="amount excluding tax (合计金额), fen")
+    tax: AmountIn = Field(description="tax (合计税额), fen")
+    seller_tax_id: str
+    buyer_tax_id: str
+
+
+class Invoice(Document):
+    number: str
+    code: str = ""
+    date: date
+    amount: Fen
+    tax: Fen
+    seller_tax_id: str
+    buyer_tax_id: str
+    fingerprint: str
+
+
+class ReceivableRegistration(Document):
+    debtor: str
+    face_amount: AmountIn
+    currency: str = "CNY"
+    issue_date: date
+    due_date: date
+    invoices: list[InvoiceInput] = Field(min_length=1)
+    contract_hash: str
+
+
+class Payment(Document):
+    amount: Fen
+    payee: str
+    payee_role: Literal["holder", "financier"]
+    date: date
+    tx_id: str
+    late: StrictBool = False
+    method: Literal["payment", "dynamic-discount", "repayment"] = "payment"
+    discount: Fen = 0
+
+
+class FreezeOrder(Document):
+    order_reference: str
+    by: str
+    date: date
+    tx_id: str
+
+
+class Receivable(Document):
+    doc_type: Literal["receivable"] = "receivable"
+    id: str
+    status: Status
+    debtor: str
+    debtor_msp: str
+    creditor: str
+    holder: str
+    holder_msp: str
+    face_amount: Fen
+    outstanding: Fen
+    currency: str
+    issue_date: date
+    due_date: date
+    invoices: list[Invoice] = Field(default_factory=list)
+    contract_hash: str
+    root_id: str
+    parent_id: str | None = None
+    children: list[str] = Field(default_factory=list)
+    confirmed_on: date | None = None
+    rejection_reason: str | None = None
+    financing_id: str | None = None
+    financier: str | None = None
+    financier_msp: str | None = None
+    notice_id: str | None = None
+    payments: list[Payment] = Field(default_factory=list)
+    overdue_since: date | None = None
+    frozen: FreezeOrder | None = None
+    last: Action
+
+    @property
+    def tx_id(self) -> str:
+        """The transaction of the last change."""
+        return self.last.tx_id
+
+
+class TransferResult(Receivable):
+    """The receivable transferred or split; on a split, the two children (``<id>.1`` moved, ``<id>.2`` kept)."""
+
+    children_records: list[Receivable] = Field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        data = super().to_json()
+        if "children_records" not in self.model_fields_set:  # a whole transfer returns the receivable alone
+            del data["children_records"]
+        return data
+
+
+class Allocation(Document):
+    receivable_id: str
+    amount: Fen
+    payee: str
+    outstanding: Fen
+
+
+class PaymentResult(Receivable):
+    """The receivable paid against, with where each fen went (one allocation per leaf paid)."""
+
+    allocations: list[Allocation]
+
+
+# ---------------------------------------------------------------- financing
+
+class FinancingTerms(Document):
+    """A bank's commercial terms (private data; the public offer keeps their hash).
+
+    ``salt`` defaults to 32 random hex characters so the hash cannot be found by
+    guessing the few likely terms. Keep the terms: the disbursement must pass
+    exactly these again (or read them back with ``get_offer_terms``).
+    """
+
+    advance_rate: RateIn
+    discount_rate: RateIn
+    fees: AmountIn = 0
+    recourse: bool
+    day_count: DayCount = "ACT/360"
+    expires_on: date
+    salt: str = Field(default_factory=lambda: secrets.token_hex(16), min_length=16, max_length=128)
+
+    def transient(self) -> dict[str, bytes]:
+        """The transient map the contract expects: the terms as JSON under ``terms``."""
+        return {"terms": json.dumps(self.to_json(), sort_keys=True, separators=(",", ":")).encode("utf-8")}
+
+
+class OfferTerms(Document):
+    """Terms as ``GetOfferTerms`` returns them."""
+
+    advance_rate: RateValue
+    discount_rate: RateValue
+    fees: Fen
+    recourse: StrictBool
+    day_count: DayCount
+    expires_on: date
+    salt: str
+
+    def as_request(self) -> FinancingTerms:
+        """The same terms, to pass to a disbursement."""
+        return FinancingTerms.model_validate(self.to_json())
+
+
+class Financing(Document):
+    doc_type: Literal["financing"] = "financing"
+    id: str
+    receivable_id: str
+    holder: str
+    holder_msp: str
+    status: Literal["REQUESTED", "ACCEPTED", "DISBURSED", "REPAID", "WITHDRAWN"]
+    requested_on: date
+    offer_ids: list[str] = Field(default_factory=list)
+    accepted_offer_id: str | None = None
+    financier: str | None = None
+    financier_msp: str | None = None
+    collection: str | None = None
+    terms_hash: str | None = None
+    disbursed_on: date | None = None
+    disbursement_hash: str | None = None
+    notice_id: str | None = None
+    repaid_on: date | None = None
+    last: Action
+
+    @property
+    def tx_id(self) -> str:
+        return self.last.tx_id
+
+
+class Offer(Document):
+    doc_type: Literal["offer"] = "offer"
+    id: str
+    financing_id: str
+    receivable_id: str
+    financier: str
+    financier_msp: str
+    collection: str
+    terms_hash: str
+    expires_on: date
+    status: Literal["OPEN", "ACCEPTED", "LAPSED"]
+    made_on: date
+    last: Action
+
+    @property
+    def tx_id(self) -> str:
+        return self.last.tx_id
+
+
+class FinancingView(Financing):
+    """A financing with the public records of its offers (``GetFinancing``)."""
+
+    offers: list[Offer]
+
+
+class AssignmentNotice(Document):
+    """债权转让通知: tells the debtor to pay the financier at maturity."""
+
+    doc_type: Literal["notice"] = "notice"
+    id: str
+    receivable_id: str
+    financing_id: str
+    debtor: str
+    assignor: str
+    financier: str
+    text: str
+    issued_on: date
+    status: Literal["ISSUED", "ACKNOWLEDGED"]
+    acknowledged_on: date | None = None
+    last: Action
+
+    @property
+    def tx_id(self) -> str:
+        return self.last.tx_id
+
+
+# ---------------------------------------------------------------- dynamic discounting
+
+class ScaleTier(Document):
+    min_days_early: StrictInt
+    apr: RateValue
+
+
+class ScaleTierIn(Document):
+    min_days_early: StrictInt
+    apr: RateIn
+
+
+class DiscountOfferRequest(Document):
+    """An early-payment offer: exactly one of ``apr`` (flat) or ``scale`` (tiers)."""
+
+    apr: RateIn | None = None
+    scale: list[ScaleTierIn] | None = None
+    day_count: DayCount = "ACT/360"
+    expires_on: date
+    receivable_ids: list[str] = Field(default_factory=list, description="empty: every confirmed payable of the debtor")
+
+
+class DiscountOffer(Document):
+    doc_type: Literal["discount_offer"] = "discount_offer"
+    apr: RateValue | None = None
+    scale: list[ScaleTier] | None = None
+    day_count: DayCount
+    expires_on: date
+    receivable_ids: list[str]
+    id: str
+    debtor: str
+    debtor_msp: str
+    status: Literal["OPEN", "WITHDRAWN"]
+    published_on: date
+    last: Action
+
+    @property
+    def tx_id(self) -> str:
+        return self.last.tx_id
+
+
+# ---------------------------------------------------------------- queries
+
+class HistoryEntry(Document):
+    tx_id: str
+    timestamp: str
+    is_delete: StrictBool
+    action: str | None = None
+    by: str | None = None
+    msp_id: str | None = None
+    status: Status | None = None
+    holder: str | None = None
+    outstanding: Fen | None = None
+    frozen: StrictBool | None = None
+
+
+class InvoiceLookup(Document):
+    """Whether an invoice fingerprint is used, by which root receivable, and whether that claim is still live."""
+
+    fingerprint: str
+    used: StrictBool
+    receivable_id: str | None
+    live: StrictBool
+
+
+class ReceivableSummary(Document):
+    id: str
+    status: Status
+    holder: str
+    face_amount: Fen
+    outstanding: Fen
+    parent_id: str | None
+
+
+class ProvenanceNode(ReceivableSummary):
+    children: list[ProvenanceNode]
+
+
+class Provenance(Document):
+    id: str
+    root_id: str
+    ancestors: list[ReceivableSummary]
+    tree: ProvenanceNode
+
+
+class Page(Document):
+    """One page of receivables; pass ``bookmark`` for the next page (``""`` when there is none)."""
+
+    records: list[Receivable]
+    fetched: StrictInt
+    bookmark: str
+
+    @property
+    def more(self) -> bool:
+        return bool(self.bookmark)
+
+
+class Exposure(Document):
+    exposure: Fen
+    financed: Fen
+    overdue: Fen
+    receivables: StrictInt
+    financed_share: RateValue
+
+
+class Statistics(Document):
+    per_debtor: dict[str, Exposure]
+    total: Exposure
+    count_by_status: dict[str, StrictInt]

@@ -1,0 +1,142 @@
+"""A test double of the SDK's dependency: a client.gateway Contract that records calls and answers from a table.
+
+Sample documents are written by hand in the contract's shape; the cross-check
+against the real contract is in test_contract_agreement.py.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+CORE = "91310000MA1K000019"
+TIER1 = "91310000MA1K00002C"
+TIER2 = "91320500MA1K00003D"
+BANK = "91110000MA1K00006B"
+
+
+def action(name: str, by: str = TIER1, msp: str = "SupplierMSP", tx: str = "ab" * 32) -> dict:
+    return {"action": name, "by": by, "msp_id": msp, "at": "2026-03-02T02:00:00+00:00", "tx_id": tx}
+
+
+def receivable(**over: Any) -> dict:
+    doc = {
+        "doc_type": "receivable", "id": "R-00000000000000a1", "status": "CONFIRMED", "debtor": CORE,
+        "debtor_msp": "CoreEnterpriseMSP", "creditor": TIER1, "holder": TIER1, "holder_msp": "SupplierMSP",
+        "face_amount": 11300000, "outstanding": 11300000, "currency": "CNY", "issue_date": "2026-03-02",
+        "due_date": "2026-05-31",
+        "invoices": [{"number": "24312000000012345678", "code": "", "date": "2026-03-01", "amount": 10000000, "tax": 1300000,
+                      "seller_tax_id": TIER1, "buyer_tax_id": CORE, "fingerprint": "f" * 64}],
+        "contract_hash": "c" * 64, "root_id": "R-00000000000000a1", "parent_id": None, "children": [],
+        "confirmed_on": "2026-03-02", "rejection_reason": None, "financing_id": None, "financier": None,
+        "financier_msp": None, "notice_id": None, "payments": [], "overdue_since": None, "frozen": None,
+        "last": action("ConfirmReceivable", CORE, "CoreEnterpriseMSP"),
+    }
+    doc.update(over)
+    return doc
+
+
+def financing(**over: Any) -> dict:
+    doc = {
+        "doc_type": "financing", "id": "F-00000000000000b1", "receivable_id": "R-00000000000000a1", "holder": TIER1,
+        "holder_msp": "SupplierMSP", "status": "ACCEPTED", "requested_on": "2026-03-02", "offer_ids": [],
+        "accepted_offer_id": "O-00000000000000c1", "financier": BANK, "financier_msp": "BankMSP",
+        "collection": "terms-SupplierMSP-BankMSP", "terms_hash": "e" * 64, "disbursed_on": None,
+        "disbursement_hash": None, "notice_id": None, "repaid_on": None, "last": action("AcceptFinancingOffer"),
+    }
+    doc.update(over)
+    return doc
+
+
+def offer(**over: Any) -> dict:
+    doc = {"doc_type": "offer", "id": "O-00000000000000c1", "financing_id": "F-00000000000000b1",
+           "receivable_id": "R-00000000000000a1", "financier": BANK, "financier_msp": "BankMSP",
+           "collection": "terms-SupplierMSP-BankMSP", "terms_hash": "e" * 64, "expires_on": "2026-04-30",
+           "status": "OPEN", "made_on": "2026-03-02", "last": action("MakeFinancingOffer", BANK, "BankMSP")}
+    doc.update(over)
+    return doc
+
+
+def terms(**over: Any) -> dict:
+    doc = {"advance_rate": "0.9", "discount_rate": "0.036", "fees": 0, "recourse": False, "day_count": "ACT/360",
+           "expires_on": "2026-04-30", "salt": "0123456789abcdef0123"}
+    doc.update(over)
+    return doc
+
+
+def party(**over: Any) -> dict:
+    doc = {"doc_type": "party", "uscc": TIER1, "name": "Tier-1 Parts", "role": "supplier", "msp_id": "SupplierMSP",
+           "client_ids": ["x509::CN=supplier1,OU=client,O=SupplierMSP,C=CN::CN=ca.supplier,O=SupplierMSP,C=CN"],
+           "registered": action("RegisterParty", "x509::CN=admin", "SupplierMSP")}
+    doc.update(over)
+    return doc
+
+
+def notice(**over: Any) -> dict:
+    doc = {"doc_type": "notice", "id": "N-00000000000000d1", "receivable_id": "R-00000000000000a1",
+           "financing_id": "F-00000000000000b1", "debtor": CORE, "assignor": TIER1, "financier": BANK,
+           "text": "Pay the bank.", "issued_on": "2026-03-03", "status": "ISSUED", "acknowledged_on": None,
+           "last": action("RecordDisbursement", BANK, "BankMSP")}
+    doc.update(over)
+    return doc
+
+
+def discount_offer(**over: Any) -> dict:
+    doc = {"doc_type": "discount_offer", "apr": "0.05", "scale": None, "day_count": "ACT/360",
+           "expires_on": "2026-04-01", "receivable_ids": [], "id": "D-00000000000000e1", "debtor": CORE,
+           "debtor_msp": "CoreEnterpriseMSP", "status": "OPEN", "published_on": "2026-03-02",
+           "last": action("PublishDiscountOffer", CORE, "CoreEnterpriseMSP")}
+    doc.update(over)
+    return doc
+
+
+def page(records: list[dict], bookmark: str = "") -> dict:
+    return {"records": records, "fetched": len(records), "bookmark": bookmark}
+
+
+def statistics() -> dict:
+    row = {"exposure": 11300000, "financed": 2825000, "overdue": 0, "receivables": 1, "financed_share": "0.2500"}
+    return {"per_debtor": {CORE: row}, "total": dict(row),
+            "count_by_status": {"REGISTERED": 0, "CONFIRMED": 1, "REJECTED": 0, "SPLIT": 0, "FINANCED": 0,
+                                "OVERDUE": 0, "SETTLED": 0}}
+
+
+@dataclass
+class Call:
+    kind: str  # "submit" or "evaluate"
+    name: str
+    arguments: list
+    transient: dict | None
+    endorsing_organizations: list | None
+
+
+@dataclass
+class FakeContract:
+    """Records each call; answers with ``responses[name]`` (a dict is sent as JSON) or raises ``errors[name]``."""
+
+    responses: dict[str, Any] = field(default_factory=dict)
+    errors: dict[str, Exception] = field(default_factory=dict)
+    chaincode_name: str = "receivables"
+    calls: list[Call] = field(default_factory=list)
+
+    def _answer(self, kind, name, arguments, transient, endorsing_organizations) -> bytes:
+        self.calls.append(Call(kind, name, list(arguments), transient,
+                               None if endorsing_organizations is None else list(endorsing_organizations)))
+        if name in self.errors:
+            raise self.errors[name]
+        answer = self.responses[name]
+        if callable(answer):
+            answer = answer(list(arguments))
+        return answer if isinstance(answer, bytes) else json.dumps(answer).encode()
+
+    def submit(self, name, *, arguments=(), transient=None, endorsing_organizations=None, retry=None) -> bytes:
+        return self._answer("submit", name, arguments, transient, endorsing_organizations)
+
+    def evaluate(self, name, *, arguments=(), transient=None, endorsing_organizations=None) -> bytes:
+        return self._answer("evaluate", name, arguments, transient, endorsing_organizations)
+
+    def only(self, kind: str | None = None) -> Call:
+        calls = [c for c in self.calls if kind is None or c.kind == kind]
+        assert len(calls) == 1, calls
+        return calls[0]

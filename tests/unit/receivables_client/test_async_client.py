@@ -1,0 +1,105 @@
+"""AsyncReceivablesClient sends exactly what the blocking client sends, awaited."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import grpc
+import pytest
+
+from client.gateway import ChaincodeEvent
+from client.gateway.errors import EndorseError, ErrorDetail
+from client.receivables import AsyncReceivablesClient, ReceivablesClient, RuleViolation
+
+from . import fakes
+from .fakes import TIER1, FakeContract
+from .test_client_calls import CASES, TERMS
+
+
+class FakeAsyncContract(FakeContract):
+    """The recording double with the AsyncContract's awaited calls."""
+
+    async def submit(self, name, **options):  # type: ignore[override]
+        return FakeContract.submit(self, name, **options)
+
+    async def evaluate(self, name, **options):  # type: ignore[override]
+        return FakeContract.evaluate(self, name, **options)
+
+
+@pytest.mark.parametrize("call, kind, name, arguments, answer", CASES, ids=[f"{c[2]}-{i}" for i, c in enumerate(CASES)])
+def test_async_method_sends_the_same_call_as_the_blocking_one(call, kind, name, arguments, answer):
+    sync_contract, async_contract = FakeContract(responses={name: answer}), FakeAsyncContract(responses={name: answer})
+    expected = call(ReceivablesClient(sync_contract))
+    result = asyncio.run(call(AsyncReceivablesClient(async_contract)))
+    assert async_contract.calls == sync_contract.calls
+    assert result == expected
+
+
+def test_async_make_offer_looks_up_the_orgs_and_sends_transient_terms():
+    contract = FakeAsyncContract(responses={
+        "GetFinancing": {**fakes.financing(status="REQUESTED"), "offers": []},
+        "WhoAmI": fakes.party(msp_id="BankMSP", role="financier"),
+        "MakeFinancingOffer": fakes.offer()})
+    offer = asyncio.run(AsyncReceivablesClient(contract).make_offer("F-1", TERMS))
+    assert [c.name for c in contract.calls] == ["GetFinancing", "WhoAmI", "MakeFinancingOffer"]
+    assert contract.calls[-1].transient == TERMS.transient()
+    assert contract.calls[-1].endorsing_organizations == ["SupplierMSP", "BankMSP"]
+    assert offer.id == fakes.offer()["id"]
+
+
+def test_async_disbursement_reads_back_terms():
+    contract = FakeAsyncContract(responses={
+        "GetFinancing": {**fakes.financing(), "offers": []}, "GetOfferTerms": fakes.terms(),
+        "GetReceivable": fakes.receivable(status="FINANCED"), "RecordDisbursement": fakes.financing(status="DISBURSED")})
+    asyncio.run(AsyncReceivablesClient(contract).record_disbursement("F-1"))
+    sent = contract.calls[-1]
+    assert json.loads(sent.transient["terms"]) == fakes.terms()
+    assert sent.endorsing_organizations == ["CoreEnterpriseMSP", "SupplierMSP", "BankMSP"]
+
+
+def test_async_refusal_is_a_rule_violation():
+    error = EndorseError("failed to endorse", transaction_id="tx-3", code=grpc.StatusCode.ABORTED,
+                         details=[ErrorDetail("p", "CoreEnterpriseMSP", "chaincode response 500, RULE past-maturity: due")])
+    contract = FakeAsyncContract(errors={"ConfirmReceivable": error})
+    with pytest.raises(RuleViolation) as caught:
+        asyncio.run(AsyncReceivablesClient(contract).confirm("R-1"))
+    assert caught.value.rule == "past-maturity" and caught.value.__cause__ is error
+
+
+def test_async_iteration_over_pages_and_events():
+    pages = {"": fakes.page([fakes.receivable(id="R-1")], "b"), "b": fakes.page([fakes.receivable(id="R-2")], "")}
+    contract = FakeAsyncContract(responses={"ListReceivablesByHolder": lambda args: pages[args[2]]})
+
+    class Stream:
+        def __init__(self):
+            self.items = [ChaincodeEvent(4, "t", "receivables", "ReceivableConfirmed",
+                                         json.dumps({"event": "ReceivableConfirmed", "receivable_id": "R-1",
+                                                     "tx_id": "t", "face_amount": 5}).encode())]
+            self.closed = False
+
+        async def __anext__(self):
+            if not self.items:
+                raise StopAsyncIteration
+            return self.items.pop(0)
+
+        async def aclose(self):
+            self.closed = True
+
+    stream = Stream()
+
+    class Network:
+        def chaincode_events(self, chaincode, *, start_block=None, checkpoint=None):
+            return stream
+
+    async def main():
+        client = AsyncReceivablesClient(contract, Network())
+        ids = [r.id async for r in client.iter_receivables("holder", TIER1, page_size=1)]
+        async with client.events() as events:
+            names = [(e.name, e.details) async for e in events]
+        return ids, names
+
+    ids, names = asyncio.run(main())
+    assert ids == ["R-1", "R-2"]
+    assert names == [("ReceivableConfirmed", {"face_amount": 5})]
+    assert stream.closed

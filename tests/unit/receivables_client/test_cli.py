@@ -1,0 +1,167 @@
+"""The CLI commands are thin: they parse, call the SDK (here over the recording Contract double), and render."""
+
+from __future__ import annotations
+
+import json
+from contextlib import contextmanager
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from cli import connection
+from cli.receivable_commands import COMMANDS
+from client.gateway.errors import EndorseError, ErrorDetail
+from client.receivables import ReceivablesClient
+from network.profiles import ConnectionProfile, Endpoint, UserIdentity
+
+from . import fakes
+from .fakes import CORE, TIER2, FakeContract
+
+recfin = click.Group("recfin", commands={c.name: c for c in COMMANDS})
+
+
+def profile(org: str) -> ConnectionProfile:
+    user = UserIdentity(name="u1", role="client", msp_dir="/x/msp", cert="/x/cert.pem", key="/x/key", tls_cert="/x/t",
+                        tls_key="/x/k")
+    end = Endpoint(address="127.0.0.1:1", host_name_override="peer0", tls_root_cert="/x/ca.pem")
+    return ConnectionProfile(org=org, msp_id="SupplierMSP", channel="receivables", chaincode="receivables",
+                             gateway=end, peers=[end], orderers=[end], users={"u1": user})
+
+
+@pytest.fixture
+def ledger(monkeypatch):
+    """Replace the connection with the recording double; remember who connected."""
+    contract = FakeContract()
+    contract.opened = []
+
+    @contextmanager
+    def open_session(org, user=None, data_root=None, *, admin=False):
+        contract.opened.append((org, user, admin))
+        p = profile(org)
+        yield connection.Session(ReceivablesClient(contract), p, p.users["u1"])
+
+    monkeypatch.setattr(connection, "open_session", open_session)
+    return contract
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(recfin, list(args))
+
+
+def test_confirm_acts_as_the_core_enterprise_by_default_and_prints_the_tx(ledger):
+    ledger.responses["ConfirmReceivable"] = fakes.receivable()
+    res = invoke("receivable", "confirm", "R-1")
+    assert res.exit_code == 0, res.output
+    assert ledger.opened == [("coreenterprise", None, False)]
+    call = ledger.only()
+    assert (call.kind, call.name, call.arguments) == ("submit", "ConfirmReceivable", ["R-1"])
+    assert "status: CONFIRMED" in res.output and f"tx: {'ab' * 32}" in res.output
+
+
+def test_transfer_in_yuan_sends_fen_and_json_prints_the_document(ledger):
+    ledger.responses["TransferReceivable"] = fakes.receivable()
+    res = invoke("receivable", "transfer", "R-1", "--to", TIER2, "--amount", "300.50", "--yuan",
+                 "--org", "supplier", "--user", "supplier1", "--json")
+    assert res.exit_code == 0, res.output
+    assert ledger.only().arguments == ["R-1", TIER2, "30050"]
+    assert ledger.opened == [("supplier", "supplier1", False)]
+    assert json.loads(res.output) == fakes.receivable()
+
+
+@pytest.mark.parametrize("amount, extra", [("12.5", []), ("1.005", ["--yuan"]), ("-3", [])])
+def test_bad_amounts_are_usage_errors_and_send_nothing(ledger, amount, extra):
+    res = invoke("receivable", "transfer", "R-1", "--to", TIER2, "--amount", amount, *extra)
+    assert res.exit_code == 2, res.output
+    assert ledger.calls == []
+
+
+def test_a_refusal_is_one_line_with_the_rule(ledger):
+    ledger.errors["RequestFinancing"] = EndorseError(
+        "failed to endorse transaction", transaction_id="tx-1",
+        details=[ErrorDetail("peer0:8051", "SupplierMSP", "chaincode response 500, RULE financing-already-live: R-1 already has live financing F-1")])
+    res = invoke("financing", "request", "R-1")
+    assert res.exit_code == 1
+    assert res.output.strip() == ("Error: RequestFinancing refused: RULE financing-already-live: "
+                                  "R-1 already has live financing F-1")
+
+
+def test_offer_sends_the_terms_as_transient_data(ledger):
+    ledger.responses["MakeFinancingOffer"] = fakes.offer()
+    ledger.responses["GetFinancing"] = {**fakes.financing(status="REQUESTED"), "offers": []}
+    ledger.responses["WhoAmI"] = fakes.party(msp_id="BankMSP", role="financier")
+    res = invoke("financing", "offer", "F-1", "--advance-rate", "0.9", "--discount-rate", "0.036", "--fees", "200",
+                 "--expires", "2026-04-30")
+    assert res.exit_code == 0, res.output
+    assert ledger.opened == [("bank", None, False)]
+    sent = ledger.calls[-1]
+    assert sent.name == "MakeFinancingOffer" and sent.arguments == ["F-1"]
+    terms = json.loads(sent.transient["terms"])
+    assert {k: terms[k] for k in ("advance_rate", "discount_rate", "fees", "recourse", "expires_on")} == {
+        "advance_rate": "0.9", "discount_rate": "0.036", "fees": 200, "recourse": False, "expires_on": "2026-04-30"}
+
+
+def test_list_by_status_prints_the_next_bookmark(ledger):
+    ledger.responses["ListReceivablesByStatus"] = fakes.page([fakes.receivable()], "next-key")
+    res = invoke("receivable", "list", "--status", "CONFIRMED", "--page-size", "1")
+    assert res.exit_code == 0, res.output
+    assert ledger.only().arguments == ["CONFIRMED", "1", ""]
+    assert "R-00000000000000a1" in res.output and "next page: --bookmark next-key" in res.output
+
+
+def test_party_register_connects_as_the_org_admin(ledger):
+    ledger.responses["RegisterParty"] = fakes.party()
+    res = invoke("party", "register", "--uscc", CORE, "--name", "Core", "--role", "core_enterprise",
+                 "--client-id", "x509::CN=a::CN=ca", "--org", "coreenterprise")
+    assert res.exit_code == 0, res.output
+    assert ledger.opened == [("coreenterprise", None, True)]
+    body = json.loads(ledger.only().arguments[0])
+    assert body["client_ids"] == ["x509::CN=a::CN=ca"] and body["msp_id"] == "SupplierMSP"
+
+
+def test_default_user_is_the_first_client_or_the_admin():
+    p = profile("supplier")
+    admin = p.users["u1"].model_copy(update={"name": "admin", "role": "admin"})
+    second = p.users["u1"].model_copy(update={"name": "u2"})
+    p = p.model_copy(update={"users": {"admin": admin, "u1": p.users["u1"], "u2": second}})
+    assert connection.default_user(p) == "u1"
+    assert connection.default_user(p, admin=True) == "admin"
+    only_admin = p.model_copy(update={"users": {"admin": admin}})
+    with pytest.raises(Exception, match="no client user"):
+        connection.default_user(only_admin)
+
+
+def test_register_builds_the_registration_with_the_caller_as_seller(ledger, tmp_path):
+    ledger.responses["WhoAmI"] = fakes.party()
+    ledger.responses["RegisterReceivable"] = fakes.receivable(status="REGISTERED")
+    contract_file = tmp_path / "contract.pdf"
+    contract_file.write_bytes(b"the trade contract")
+    res = invoke("receivable", "register", "--debtor", CORE, "--face", "113000", "--yuan", "--issue", "2026-03-02",
+                 "--due", "2026-05-31", "--invoice", "24312000000012345678,2026-03-01,100000,13000",
+                 "--contract-file", str(contract_file))
+    assert res.exit_code == 0, res.output
+    body = json.loads(ledger.calls[-1].arguments[0])
+    assert body["face_amount"] == 11_300_000
+    assert body["invoices"] == [{"number": "24312000000012345678", "code": "", "date": "2026-03-01",
+                                 "amount": 10_000_000, "tax": 1_300_000, "seller_tax_id": fakes.TIER1,
+                                 "buyer_tax_id": CORE}]
+    import hashlib
+    assert body["contract_hash"] == hashlib.sha256(b"the trade contract").hexdigest()
+
+
+def test_demo_acts_as_users_of_the_shipped_topology_with_valid_credit_codes():
+    from cli.demo_commands import ACTORS, PARTIES, REGULATOR_CODE_BODY
+    from client.invoices.credit_code import credit_code_check_digit, is_valid_credit_code
+    from network.topology import load
+
+    topology = load()
+    users = {org.name: {u.name: u for u in org.users} for org in topology.orgs}
+    msp = {org.name: org.msp_id for org in topology.orgs}
+    for key, (org, user) in ACTORS.items():
+        assert user in users[org], f"{key}: {org} has no user {user}"
+        code = users[org][user].attrs.get("recfin.enterprise")
+        assert code is None or is_valid_credit_code(code), code
+    for key, _name, _role, acting in PARTIES:
+        assert set(acting) <= set(users[ACTORS[key][0]])
+    assert {msp[org] for org, _ in ACTORS.values()} == {"CoreEnterpriseMSP", "SupplierMSP", "BankMSP", "RegulatorMSP"}
+    assert is_valid_credit_code(REGULATOR_CODE_BODY + credit_code_check_digit(REGULATOR_CODE_BODY))

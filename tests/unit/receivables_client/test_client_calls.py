@@ -1,0 +1,196 @@
+"""Each ReceivablesClient method sends the right transaction, arguments, transient data, submit or evaluate."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from client.receivables import (
+    DiscountOfferRequest,
+    FinancingTerms,
+    InvoiceInput,
+    ReceivableRegistration,
+    ReceivablesClient,
+    ScaleTierIn,
+)
+
+from . import fakes
+from .fakes import BANK, CORE, TIER1, TIER2, FakeContract
+
+R, F, O, N, D = "R-00000000000000a1", "F-00000000000000b1", "O-00000000000000c1", "N-00000000000000d1", "D-00000000000000e1"
+
+
+def registration() -> ReceivableRegistration:
+    return ReceivableRegistration(
+        debtor=CORE, face_amount=Decimal("113000.00"), issue_date=date(2026, 3, 2), due_date=date(2026, 5, 31),
+        invoices=[InvoiceInput(number="24312000000012345678", date=date(2026, 3, 1), amount=10_000_000, tax=1_300_000,
+                               seller_tax_id=TIER1, buyer_tax_id=CORE)],
+        contract_hash="c" * 64)
+
+
+TERMS = FinancingTerms(advance_rate=Decimal("0.9"), discount_rate="0.036", fees=Decimal("100.00"), recourse=False,
+                       expires_on=date(2026, 4, 30), salt="0123456789abcdef")
+
+# method call, submit/evaluate, transaction, arguments, canned answer
+CASES = [
+    (lambda c: c.register_party(TIER1, "Tier-1 Parts", "supplier", "SupplierMSP", ["x509::CN=a::CN=ca"]),
+     "submit", "RegisterParty",
+     [json.dumps({"uscc": TIER1, "name": "Tier-1 Parts", "role": "supplier", "msp_id": "SupplierMSP",
+                  "client_ids": ["x509::CN=a::CN=ca"]}, separators=(",", ":"))], fakes.party()),
+    (lambda c: c.bind_party_identity(TIER1, "x509::CN=b::CN=ca"), "submit", "BindPartyIdentity",
+     [TIER1, "x509::CN=b::CN=ca"], fakes.party()),
+    (lambda c: c.get_party(CORE), "evaluate", "GetParty", [CORE], fakes.party()),
+    (lambda c: c.who_am_i(), "evaluate", "WhoAmI", [], fakes.party()),
+    (lambda c: c.confirm(R), "submit", "ConfirmReceivable", [R], fakes.receivable()),
+    (lambda c: c.reject(R, "no such delivery"), "submit", "RejectReceivable", [R, "no such delivery"],
+     fakes.receivable(status="REJECTED", rejection_reason="no such delivery")),
+    (lambda c: c.transfer(R, TIER2, 4_000_000), "submit", "TransferReceivable", [R, TIER2, "4000000"],
+     {**fakes.receivable(status="SPLIT"), "children_records": [fakes.receivable(id=R + ".1"), fakes.receivable(id=R + ".2")]}),
+    (lambda c: c.transfer(R, TIER2, Decimal("40000.50")), "submit", "TransferReceivable", [R, TIER2, "4000050"],
+     fakes.receivable()),
+    (lambda c: c.request_financing(R), "submit", "RequestFinancing", [R], fakes.financing(status="REQUESTED")),
+    (lambda c: c.withdraw_financing(F), "submit", "WithdrawFinancing", [F], fakes.financing(status="WITHDRAWN")),
+    (lambda c: c.accept_offer(O), "submit", "AcceptFinancingOffer", [O], fakes.financing()),
+    (lambda c: c.acknowledge_assignment(N), "submit", "AcknowledgeAssignment", [N], fakes.notice()),
+    (lambda c: c.record_repayment(F), "submit", "RecordRepayment", [F], fakes.financing(status="REPAID")),
+    (lambda c: c.accept_discount_offer(D, R), "submit", "AcceptDiscountOffer", [D, R], fakes.receivable()),
+    (lambda c: c.record_payment(R, Decimal("1.5")), "submit", "RecordPayment", [R, "150"],
+     {**fakes.receivable(), "allocations": [{"receivable_id": R, "amount": 150, "payee": TIER1, "outstanding": 1}]}),
+    (lambda c: c.record_overdue(R), "submit", "RecordOverdue", [R], fakes.receivable(status="OVERDUE")),
+    (lambda c: c.freeze(R, "ORDER-1"), "submit", "FreezeReceivable", [R, "ORDER-1"], fakes.receivable()),
+    (lambda c: c.unfreeze(R, "ORDER-2"), "submit", "UnfreezeReceivable", [R, "ORDER-2"], fakes.receivable()),
+    (lambda c: c.get_receivable(R), "evaluate", "GetReceivable", [R], fakes.receivable()),
+    (lambda c: c.history(R), "evaluate", "GetReceivableHistory", [R],
+     [{"tx_id": "t1", "timestamp": "2026-03-02T02:00:00+00:00", "is_delete": False, "action": "RegisterReceivable",
+       "by": TIER1, "msp_id": "SupplierMSP", "status": "REGISTERED", "holder": TIER1, "outstanding": 5,
+       "frozen": False}]),
+    (lambda c: c.provenance(R), "evaluate", "GetProvenance", [R],
+     {"id": R, "root_id": R, "ancestors": [],
+      "tree": {"id": R, "status": "CONFIRMED", "holder": TIER1, "face_amount": 5, "outstanding": 5,
+               "parent_id": None, "children": []}}),
+    (lambda c: c.find_invoice("f" * 64), "evaluate", "FindInvoice", ["f" * 64],
+     {"fingerprint": "f" * 64, "used": True, "receivable_id": R, "live": True}),
+    (lambda c: c.list_by_holder(TIER1), "evaluate", "ListReceivablesByHolder", [TIER1, "20", ""], fakes.page([])),
+    (lambda c: c.list_by_debtor(CORE, page_size=5, bookmark="bm"), "evaluate", "ListReceivablesByDebtor",
+     [CORE, "5", "bm"], fakes.page([fakes.receivable()])),
+    (lambda c: c.list_by_status("FINANCED", page_size=100), "evaluate", "ListReceivablesByStatus",
+     ["FINANCED", "100", ""], fakes.page([])),
+    (lambda c: c.statistics(), "evaluate", "GetStatistics", [], fakes.statistics()),
+    (lambda c: c.get_financing(F), "evaluate", "GetFinancing", [F], {**fakes.financing(), "offers": [fakes.offer()]}),
+    (lambda c: c.get_offer_terms(O), "evaluate", "GetOfferTerms", [O], fakes.terms()),
+    (lambda c: c.get_assignment_notice(N), "evaluate", "GetAssignmentNotice", [N], fakes.notice()),
+    (lambda c: c.get_discount_offer(D), "evaluate", "GetDiscountOffer", [D], fakes.discount_offer()),
+]
+
+
+@pytest.mark.parametrize("call, kind, name, arguments, answer", CASES, ids=[f"{c[2]}-{i}" for i, c in enumerate(CASES)])
+def test_method_sends_transaction(call, kind, name, arguments, answer):
+    contract = FakeContract(responses={name: answer})
+    result = call(ReceivablesClient(contract))
+    sent = contract.only()
+    assert (sent.kind, sent.name, sent.arguments) == (kind, name, arguments)
+    assert sent.transient is None and sent.endorsing_organizations is None
+    as_json = [r.to_json() for r in result] if isinstance(result, list) else result.to_json()
+    assert as_json == answer  # parsed without loss
+
+
+def test_register_receivable_sends_the_registration_json_with_fen_and_iso_dates():
+    contract = FakeContract(responses={"RegisterReceivable": fakes.receivable(status="REGISTERED")})
+    r = ReceivablesClient(contract).register_receivable(registration())
+    sent = contract.only("submit")
+    assert sent.name == "RegisterReceivable" and len(sent.arguments) == 1
+    assert json.loads(sent.arguments[0]) == {
+        "debtor": CORE, "face_amount": 11_300_000, "currency": "CNY", "issue_date": "2026-03-02",
+        "due_date": "2026-05-31", "contract_hash": "c" * 64,
+        "invoices": [{"number": "24312000000012345678", "code": "", "date": "2026-03-01", "amount": 10_000_000,
+                      "tax": 1_300_000, "seller_tax_id": TIER1, "buyer_tax_id": CORE}]}
+    assert r.status == "REGISTERED" and r.due_date == date(2026, 5, 31)
+
+
+def test_publish_discount_offer_sends_rates_as_decimal_strings():
+    contract = FakeContract(responses={"PublishDiscountOffer": fakes.discount_offer(apr=None, scale=[
+        {"min_days_early": 30, "apr": "0.04"}])})
+    offer = DiscountOfferRequest(scale=[ScaleTierIn(min_days_early=30, apr=Decimal("0.04"))], expires_on=date(2026, 4, 1))
+    result = ReceivablesClient(contract).publish_discount_offer(offer)
+    sent = contract.only("submit")
+    assert json.loads(sent.arguments[0]) == {"apr": None, "scale": [{"min_days_early": 30, "apr": "0.04"}],
+                                             "day_count": "ACT/360", "expires_on": "2026-04-01", "receivable_ids": []}
+    assert result.scale[0].apr == Decimal("0.04")
+
+
+def test_make_offer_sends_terms_as_transient_and_pins_holder_and_bank_orgs():
+    contract = FakeContract(responses={
+        "GetFinancing": {**fakes.financing(status="REQUESTED", financier=None, financier_msp=None), "offers": []},
+        "WhoAmI": fakes.party(uscc=BANK, role="financier", msp_id="BankMSP"),
+        "MakeFinancingOffer": fakes.offer()})
+    offer = ReceivablesClient(contract).make_offer(F, TERMS)
+    assert [(c.kind, c.name) for c in contract.calls] == [
+        ("evaluate", "GetFinancing"), ("evaluate", "WhoAmI"), ("submit", "MakeFinancingOffer")]
+    sent = contract.calls[-1]
+    assert sent.arguments == [F]
+    assert sent.endorsing_organizations == ["SupplierMSP", "BankMSP"]
+    assert json.loads(sent.transient["terms"]) == {
+        "advance_rate": "0.9", "discount_rate": "0.036", "fees": 10000, "recourse": False, "day_count": "ACT/360",
+        "expires_on": "2026-04-30", "salt": "0123456789abcdef"}
+    assert offer.id == O
+
+
+def test_make_offer_with_explicit_orgs_does_no_lookup():
+    contract = FakeContract(responses={"MakeFinancingOffer": fakes.offer()})
+    ReceivablesClient(contract).make_offer(F, TERMS, endorsing_organizations=["SupplierMSP", "BankMSP"])
+    assert contract.only().name == "MakeFinancingOffer"
+
+
+def test_disbursement_reads_back_the_accepted_terms_and_pins_debtor_holder_and_bank():
+    contract = FakeContract(responses={
+        "GetFinancing": {**fakes.financing(), "offers": [fakes.offer(status="ACCEPTED")]},
+        "GetOfferTerms": fakes.terms(),
+        "GetReceivable": fakes.receivable(status="FINANCED"),
+        "RecordDisbursement": fakes.financing(status="DISBURSED", notice_id=N, disbursed_on="2026-03-03")})
+    result = ReceivablesClient(contract).record_disbursement(F)
+    assert [(c.kind, c.name, c.arguments) for c in contract.calls] == [
+        ("evaluate", "GetFinancing", [F]), ("evaluate", "GetOfferTerms", [O]), ("evaluate", "GetReceivable", [R]),
+        ("submit", "RecordDisbursement", [F])]
+    sent = contract.calls[-1]
+    assert json.loads(sent.transient["terms"]) == fakes.terms()  # exactly the accepted terms, so the hash matches
+    assert sent.endorsing_organizations == ["CoreEnterpriseMSP", "SupplierMSP", "BankMSP"]
+    assert result.notice_id == N and result.disbursed_on == date(2026, 3, 3)
+
+
+def test_disbursement_with_terms_and_orgs_given_sends_them_as_is():
+    contract = FakeContract(responses={"RecordDisbursement": fakes.financing(status="DISBURSED")})
+    ReceivablesClient(contract).record_disbursement(F, TERMS, endorsing_organizations=["A", "B"])
+    sent = contract.only()
+    assert sent.transient == TERMS.transient() and sent.endorsing_organizations == ["A", "B"]
+
+
+def test_iter_receivables_follows_bookmarks_to_the_end():
+    pages = {"": fakes.page([fakes.receivable(id="R-1")], "bm1"), "bm1": fakes.page([fakes.receivable(id="R-2")], "")}
+    contract = FakeContract(responses={"ListReceivablesByHolder": lambda args: pages[args[2]]})
+    ids = [r.id for r in ReceivablesClient(contract).iter_receivables("holder", TIER1, page_size=1)]
+    assert ids == ["R-1", "R-2"]
+    assert [c.arguments for c in contract.calls] == [[TIER1, "1", ""], [TIER1, "1", "bm1"]]
+
+
+@pytest.mark.parametrize("size", [0, 101, True])
+def test_page_size_outside_1_to_100_is_refused_before_sending(size):
+    contract = FakeContract()
+    with pytest.raises(ValueError):
+        ReceivablesClient(contract).list_by_holder(TIER1, page_size=size)
+    assert contract.calls == []
+
+
+def test_unknown_status_is_refused_before_sending():
+    contract = FakeContract()
+    with pytest.raises(ValueError, match="not one of"):
+        ReceivablesClient(contract).list_by_status("PAID")
+    assert contract.calls == []
+
+
+def test_a_document_with_an_unknown_field_is_an_error_not_silently_dropped():
+    contract = FakeContract(responses={"GetReceivable": {**fakes.receivable(), "surprise": 1}})
+    with pytest.raises(Exception, match="surprise"):
+        ReceivablesClient(contract).get_receivable(R)

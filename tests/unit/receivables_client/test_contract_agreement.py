@@ -1,0 +1,279 @@
+"""The SDK and the contract agree: transaction names and parameters (GetMetadata), document shapes
+(published schemas), and the documents the contract really returns (a lifecycle on MemoryLedger).
+
+This is the one place the SDK's tests touch the chaincode, and only through its
+published interface: the metadata, and the JSON of real transactions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+import json
+from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal
+
+import pytest
+
+import client.receivables as sdk
+from chaincode.receivables import ReceivablesContract
+from chaincode.testing import MemoryLedger, make_identity
+from client.invoices.credit_code import credit_code_check_digit
+from client.receivables import (
+    AsyncReceivablesClient,
+    DiscountOfferRequest,
+    FinancingTerms,
+    InvoiceInput,
+    PartyRegistration,
+    ReceivableRegistration,
+    ReceivablesClient,
+    client_id_of,
+)
+from client.receivables.errors import RULE_PATTERN
+
+from .fakes import FakeContract
+
+START = datetime(2026, 3, 2, 2, 0, tzinfo=timezone.utc)  # 10:00 on 2 March in Beijing
+
+# transaction -> the client method that sends it
+METHODS = {
+    "RegisterParty": "register_party", "BindPartyIdentity": "bind_party_identity", "GetParty": "get_party",
+    "WhoAmI": "who_am_i", "RegisterReceivable": "register_receivable", "ConfirmReceivable": "confirm",
+    "RejectReceivable": "reject", "TransferReceivable": "transfer", "RequestFinancing": "request_financing",
+    "WithdrawFinancing": "withdraw_financing", "MakeFinancingOffer": "make_offer",
+    "AcceptFinancingOffer": "accept_offer", "RecordDisbursement": "record_disbursement",
+    "AcknowledgeAssignment": "acknowledge_assignment", "RecordRepayment": "record_repayment",
+    "PublishDiscountOffer": "publish_discount_offer", "AcceptDiscountOffer": "accept_discount_offer",
+    "RecordPayment": "record_payment", "RecordOverdue": "record_overdue", "FreezeReceivable": "freeze",
+    "UnfreezeReceivable": "unfreeze", "GetReceivable": "get_receivable", "GetReceivableHistory": "history",
+    "GetProvenance": "provenance", "FindInvoice": "find_invoice", "ListReceivablesByHolder": "list_by_holder",
+    "ListReceivablesByDebtor": "list_by_debtor", "ListReceivablesByStatus": "list_by_status",
+    "GetStatistics": "statistics", "GetFinancing": "get_financing", "GetOfferTerms": "get_offer_terms",
+    "GetAssignmentNotice": "get_assignment_notice", "GetDiscountOffer": "get_discount_offer",
+}
+# transactions whose one argument is a JSON document: the request model the client sends
+JSON_ARGUMENTS = {"RegisterParty": PartyRegistration, "RegisterReceivable": ReceivableRegistration,
+                  "PublishDiscountOffer": DiscountOfferRequest}
+
+
+def credit_code(n: int) -> str:
+    body = f"91310000{n:08d}X"
+    return body + credit_code_check_digit(body)
+
+
+def run(coro):
+    import asyncio
+
+    return asyncio.run(coro)
+
+
+@pytest.fixture(scope="module")
+def metadata() -> dict:
+    ledger = MemoryLedger([ReceivablesContract()])
+    result = run(ledger.evaluate(make_identity("SupplierMSP", "reader"), "org.hyperledger.fabric:GetMetadata"))
+    assert result.status == 200, result.message
+    return json.loads(result.payload)
+
+
+def transactions(metadata: dict) -> dict[str, dict]:
+    return {t["name"]: t for t in metadata["contracts"][sdk.CONTRACT_NAME]["transactions"]}
+
+
+def test_the_client_covers_every_transaction_with_the_same_parameters_and_tag(metadata):
+    txs = transactions(metadata)
+    assert set(METHODS) == set(txs)
+    for name, method_name in METHODS.items():
+        params = [p["name"] for p in txs[name]["parameters"]]
+        signature = [p for p in inspect.signature(getattr(ReceivablesClient, method_name)).parameters if p != "self"]
+        async_signature = [p for p in inspect.signature(getattr(AsyncReceivablesClient, method_name)).parameters
+                           if p != "self"]
+        assert async_signature == signature, method_name
+        if name in JSON_ARGUMENTS:
+            schema = txs[name]["parameters"][0]["schema"]
+            assert set(JSON_ARGUMENTS[name].model_fields) == set(schema["properties"]), name
+            assert set(schema.get("required", [])) <= set(
+                f for f, info in JSON_ARGUMENTS[name].model_fields.items() if info.is_required()), name
+        else:
+            assert signature[: len(params)] == params, f"{method_name}{signature} vs {name}{params}"
+
+
+def test_what_the_client_sends_matches_the_metadata(metadata):
+    """Drive every method through the recording double; each call names a transaction of the
+    metadata, with as many arguments as it declares, submitted or evaluated as tagged."""
+    from .test_client_calls import CASES, TERMS, registration
+
+    txs = transactions(metadata)
+    sent = []
+    for call, _kind, name, _args, answer in CASES:
+        contract = FakeContract(responses={name: answer})
+        call(ReceivablesClient(contract))
+        sent += contract.calls
+    from . import fakes
+
+    contract = FakeContract(responses={"RegisterReceivable": fakes.receivable(), "MakeFinancingOffer": fakes.offer(),
+                                       "RecordDisbursement": fakes.financing(),
+                                       "PublishDiscountOffer": fakes.discount_offer()})
+    client = ReceivablesClient(contract)
+    client.register_receivable(registration())
+    client.make_offer("F-1", TERMS, endorsing_organizations=["SupplierMSP", "BankMSP"])
+    client.record_disbursement("F-1", TERMS, endorsing_organizations=["SupplierMSP", "BankMSP"])
+    client.publish_discount_offer(DiscountOfferRequest(apr="0.05", expires_on=date(2026, 4, 1)))
+    sent += contract.calls
+    assert {c.name for c in sent} == set(txs)
+    for call in sent:
+        tx = txs[call.name]
+        assert len(call.arguments) == len(tx["parameters"]), call
+        assert tx["tag"] == [call.kind], call
+
+
+def test_document_models_have_the_published_fields(metadata):
+    schemas = metadata["components"]["schemas"]
+    checked = []
+    for name, schema in schemas.items():
+        model = getattr(sdk, name, None)
+        if model is None:
+            continue
+        assert set(model.model_fields) == set(schema["properties"]), name
+        for field, prop in schema["properties"].items():
+            if "enum" in prop:
+                assert set(prop["enum"]) == set(model.model_fields[field].annotation.__args__), f"{name}.{field}"
+        checked.append(name)
+    assert len(checked) == len(schemas), set(schemas) - set(checked)
+    # requests with their own client-side names
+    assert set(sdk.FinancingTerms.model_fields) == set(schemas["OfferTerms"]["properties"])
+    assert set(sdk.ScaleTierIn.model_fields) == set(schemas["ScaleTier"]["properties"])
+
+
+class Lifecycle:
+    """Parties and calls on MemoryLedger; every successful payload is kept with its transaction."""
+
+    def __init__(self) -> None:
+        self.ledger = MemoryLedger([ReceivablesContract()])
+        self.now = START
+        self.results: list[tuple[str, bytes]] = []
+        self.n = 0
+
+    def today(self, offset: int = 0) -> date:
+        return (self.now + timedelta(hours=8)).date() + timedelta(days=offset)
+
+    def call(self, who, fn: str, *args: str, transient=None, evaluate: bool = False):
+        run_ = self.ledger.evaluate if evaluate else self.ledger.submit
+        result = run(run_(who, f"{sdk.CONTRACT_NAME}:{fn}", *args, transient=transient, timestamp=self.now))
+        if result.status == 200:
+            self.results.append((fn, result.payload))
+        return result
+
+    def ok(self, who, fn: str, *args: str, **kw) -> dict:
+        result = self.call(who, fn, *args, **kw)
+        assert result.status == 200, f"{fn}: {result.message}"
+        return json.loads(result.payload)
+
+    def party(self, msp: str, role: str, name: str):
+        self.n += 1
+        identity = make_identity(msp, f"{name}-user")
+        admin = make_identity(msp, f"admin-{msp}-{self.n}", ou="admin")
+        code = credit_code(self.n)
+        request = PartyRegistration(uscc=code, name=name, role=role, msp_id=msp, client_ids=[client_id_of(identity.certificate)])
+        self.ok(admin, "RegisterParty", json.dumps(request.to_json()))
+        identity.uscc = code
+        identity.admin = admin
+        return identity
+
+    def registration(self, creditor, debtor, face: Decimal, number: str, due_in: int) -> ReceivableRegistration:
+        return ReceivableRegistration(
+            debtor=debtor.uscc, face_amount=face, issue_date=self.today(), due_date=self.today(due_in),
+            invoices=[InvoiceInput(number=number, date=self.today(-1), amount=face, tax=face * Decimal("0.13"),
+                                   seller_tax_id=creditor.uscc, buyer_tax_id=debtor.uscc)],
+            contract_hash=hashlib.sha256(b"trade contract").hexdigest())
+
+
+def test_documents_of_a_lifecycle_parse_into_the_models_without_loss(metadata):
+    life = Lifecycle()
+    core = life.party("CoreEnterpriseMSP", "core_enterprise", "Core Manufacturing")
+    tier1 = life.party("SupplierMSP", "supplier", "Tier-1 Parts")
+    tier2 = life.party("SupplierMSP", "supplier", "Tier-2 Castings")
+    bank = life.party("BankMSP", "financier", "First Bank")
+    regulator = life.party("RegulatorMSP", "regulator", "Regulator")
+    extra = make_identity("SupplierMSP", "tier1-second-user")
+    life.ok(tier1.admin, "BindPartyIdentity", tier1.uscc, client_id_of(extra.certificate))
+    assert life.ok(extra, "WhoAmI", evaluate=True)["uscc"] == tier1.uscc  # client_id_of spells ids as the contract does
+    life.ok(tier2, "GetParty", core.uscc, evaluate=True)
+
+    reg = life.registration(tier1, core, Decimal("100000.00"), "24312000000012345678", 90)
+    r = life.ok(tier1, "RegisterReceivable", json.dumps(reg.to_json()))
+    rid = r["id"]
+    life.ok(core, "ConfirmReceivable", rid)
+    life.ok(tier1, "TransferReceivable", rid, tier2.uscc, "4000000")
+    moved, kept = f"{rid}.1", f"{rid}.2"
+    life.ok(tier2, "TransferReceivable", moved, tier1.uscc, "1000000")  # a second split, down a level
+    life.ok(tier1, "GetProvenance", kept, evaluate=True)
+    life.ok(tier1, "GetReceivableHistory", rid, evaluate=True)
+    lookup = life.ok(bank, "FindInvoice", r["invoices"][0]["fingerprint"], evaluate=True)
+    assert lookup["used"] and lookup["receivable_id"] == rid
+
+    # the same invoice cannot back a second receivable: the refusal's wording parses
+    refused = life.call(tier1, "RegisterReceivable", json.dumps(reg.to_json()))
+    assert refused.status != 200
+    match = RULE_PATTERN.search(refused.message)
+    assert match and match.group(1) == "invoice-already-financed"
+
+    # financing with terms as transient data; the bank disburses with the terms read back
+    f = life.ok(tier1, "RequestFinancing", kept)
+    terms = FinancingTerms(advance_rate=Decimal("0.9"), discount_rate=Decimal("0.036"), fees=Decimal("50.00"),
+                           recourse=False, expires_on=life.today(30))
+    o = life.ok(bank, "MakeFinancingOffer", f["id"], transient=terms.transient())
+    life.ok(bank, "GetFinancing", f["id"], evaluate=True)
+    read_back = sdk.OfferTerms.model_validate(life.ok(bank, "GetOfferTerms", o["id"], evaluate=True))
+    assert read_back.as_request() == terms  # the private terms come back as they were sent
+    life.ok(tier1, "AcceptFinancingOffer", o["id"])
+    life.now += timedelta(days=1)
+    d = life.ok(bank, "RecordDisbursement", f["id"], transient=read_back.as_request().transient())
+    life.ok(core, "GetAssignmentNotice", d["notice_id"], evaluate=True)
+    life.ok(core, "AcknowledgeAssignment", d["notice_id"])
+
+    # dynamic discounting on a leaf of tier2's; a rejected claim; freeze and unfreeze
+    disc = DiscountOfferRequest(apr=Decimal("0.05"), expires_on=life.today(20))
+    offer = life.ok(core, "PublishDiscountOffer", json.dumps(disc.to_json()))
+    life.ok(tier2, "GetDiscountOffer", offer["id"], evaluate=True)
+    life.ok(tier2, "AcceptDiscountOffer", offer["id"], f"{moved}.2")
+    other = life.ok(tier1, "RegisterReceivable", json.dumps(
+        life.registration(tier1, core, Decimal("2000.00"), "24312000000099999999", 30).to_json()))
+    life.ok(core, "RejectReceivable", other["id"], "goods not delivered")
+    life.ok(regulator, "FreezeReceivable", f"{moved}.1", "ORDER-1")
+    life.ok(regulator, "UnfreezeReceivable", f"{moved}.1", "ORDER-2")
+
+    # payments: pro rata over the root's unpaid leaves, then the bank records repayment
+    life.ok(core, "RecordPayment", rid, "1000")
+    life.ok(bank, "RecordRepayment", f["id"])
+    short = life.ok(tier1, "RegisterReceivable", json.dumps(
+        life.registration(tier1, core, Decimal("300.00"), "24312000000077777777", 5).to_json()))
+    life.ok(core, "ConfirmReceivable", short["id"])
+    withdrawn = life.ok(tier1, "RequestFinancing", short["id"])
+    life.ok(tier1, "WithdrawFinancing", withdrawn["id"])
+    life.now += timedelta(days=10)
+    life.ok(tier1, "RecordOverdue", short["id"])
+
+    # queries: pages with bookmarks, statistics
+    first = life.ok(tier1, "ListReceivablesByHolder", tier1.uscc, "1", "", evaluate=True)
+    assert first["bookmark"]
+    life.ok(tier1, "ListReceivablesByHolder", tier1.uscc, "1", first["bookmark"], evaluate=True)
+    life.ok(core, "ListReceivablesByDebtor", core.uscc, "100", "", evaluate=True)
+    life.ok(regulator, "ListReceivablesByStatus", "SETTLED", "10", "", evaluate=True)
+    stats = life.ok(regulator, "GetStatistics", evaluate=True)
+    assert stats["total"]["overdue"] > 0
+    life.ok(tier1, "GetReceivable", kept, evaluate=True)
+
+    txs = transactions(metadata)
+    seen = set()
+    for fn, payload in life.results:
+        returns = txs[fn]["returns"]
+        ref = returns["items"]["$ref"] if returns.get("type") == "array" else returns["$ref"]
+        model = getattr(sdk, ref.rsplit("/", 1)[-1])
+        data = json.loads(payload)
+        if returns.get("type") == "array":
+            parsed = [model.model_validate_json(json.dumps(item)).to_json() for item in data]
+        else:
+            parsed = model.model_validate_json(payload).to_json()
+        assert parsed == data, fn
+        seen.add(fn)
+    assert seen == set(txs), f"not exercised: {set(txs) - seen}"

@@ -1,0 +1,131 @@
+"""Refusals come back as RuleViolation with the rule's code; money is never a float."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+import grpc
+import pytest
+
+from client.gateway.errors import CommitError, EndorseError, ErrorDetail, EvaluateError
+from client.receivables import (
+    FinancingTerms,
+    InvoiceInput,
+    ReceivablesClient,
+    RuleViolation,
+    to_fen,
+    to_yuan,
+)
+
+from . import fakes
+from .fakes import CORE, TIER1, TIER2, FakeContract
+
+HOLDER_MESSAGE = "91310000MA1K00002C does not hold R-1: only its holder may do this"
+
+
+def endorse_error(*messages: str) -> EndorseError:
+    return EndorseError("failed to endorse transaction, see attached details for more info", transaction_id="tx-9",
+                        code=grpc.StatusCode.ABORTED,
+                        details=[ErrorDetail(f"peer{i}.example:7051", "SupplierMSP", m) for i, m in enumerate(messages)])
+
+
+def test_endorsement_refusal_becomes_rule_violation_with_code_detail_and_cause():
+    error = endorse_error("chaincode response 500, RULE not-the-holder: " + HOLDER_MESSAGE)
+    contract = FakeContract(errors={"TransferReceivable": error})
+    with pytest.raises(RuleViolation) as caught:
+        ReceivablesClient(contract).transfer("R-1", TIER2, 100)
+    violation = caught.value
+    assert violation.rule == "not-the-holder"
+    assert violation.detail == HOLDER_MESSAGE
+    assert violation.transaction == "TransferReceivable" and violation.transaction_id == "tx-9"
+    assert violation.__cause__ is error and violation.gateway_error is error
+    assert "RULE not-the-holder" in str(violation)
+
+
+def test_rule_is_found_in_a_later_peer_detail():
+    error = endorse_error("some unrelated transport hiccup",
+                          "chaincode response 500, RULE invoice-already-financed: invoice 1 backs R-2")
+    contract = FakeContract(errors={"ConfirmReceivable": error})
+    with pytest.raises(RuleViolation) as caught:
+        ReceivablesClient(contract).confirm("R-1")
+    assert caught.value.rule == "invoice-already-financed"
+    assert caught.value.detail == "invoice 1 backs R-2"
+
+
+def test_evaluate_refusal_in_the_status_message_becomes_rule_violation():
+    error = EvaluateError("evaluate call to endorser returned error: chaincode response 500, RULE not-found: no receivable R-404",
+                          transaction_id="tx-1", code=grpc.StatusCode.ABORTED)
+    contract = FakeContract(errors={"GetReceivable": error})
+    with pytest.raises(RuleViolation) as caught:
+        ReceivablesClient(contract).get_receivable("R-404")
+    assert (caught.value.rule, caught.value.detail) == ("not-found", "no receivable R-404")
+
+
+def test_errors_without_a_rule_pass_through_unchanged():
+    conversion = endorse_error("chaincode response 500, argument 'receivable' is not JSON")
+    commit = CommitError(transaction_id="tx-2", validation_code=11, block_number=7)  # MVCC_READ_CONFLICT
+    contract = FakeContract(errors={"RegisterParty": conversion, "ConfirmReceivable": commit})
+    client = ReceivablesClient(contract)
+    with pytest.raises(EndorseError) as caught:
+        client.register_party(TIER1, "x", "supplier", "SupplierMSP", ["id"])
+    assert caught.value is conversion
+    with pytest.raises(CommitError) as caught_commit:
+        client.confirm("R-1")
+    assert caught_commit.value is commit
+
+
+@pytest.mark.parametrize("call", [
+    lambda c: c.transfer("R-1", TIER2, 100.0),
+    lambda c: c.transfer("R-1", TIER2, True),
+    lambda c: c.record_payment("R-1", 12.5),
+    lambda c: c.transfer("R-1", TIER2, "100"),
+])
+def test_float_bool_or_text_amounts_raise_type_error_before_sending(call):
+    contract = FakeContract()
+    with pytest.raises(TypeError):
+        call(ReceivablesClient(contract))
+    assert contract.calls == []
+
+
+def test_float_in_request_models_raises_type_error():
+    with pytest.raises(TypeError, match="float"):
+        InvoiceInput(number="1", date=date(2026, 3, 1), amount=100.0, tax=0, seller_tax_id=TIER1, buyer_tax_id=CORE)
+    with pytest.raises(TypeError, match="float"):
+        FinancingTerms(advance_rate=0.9, discount_rate="0.036", recourse=False, expires_on=date(2026, 4, 30))
+
+
+def test_decimal_yuan_must_be_exact_to_the_fen_unless_rounding_is_explicit():
+    assert to_fen(Decimal("1234.56")) == 123456
+    assert to_fen(Decimal("1234.5")) == 123450
+    assert to_fen(7) == 7
+    with pytest.raises(ValueError, match="round it explicitly"):
+        to_fen(Decimal("0.005"))
+    assert to_fen(Decimal("0.005"), rounding=ROUND_HALF_UP) == 1
+    assert to_fen(Decimal("0.0249"), rounding=ROUND_HALF_UP) == 2
+    contract = FakeContract()
+    with pytest.raises(ValueError):
+        ReceivablesClient(contract).record_payment("R-1", Decimal("0.001"))
+    assert contract.calls == []
+
+
+def test_to_yuan_is_exact_decimal():
+    assert to_yuan(123456) == Decimal("1234.56") and str(to_yuan(5)) == "0.05"
+    with pytest.raises(TypeError):
+        to_yuan(1.0)
+
+
+def test_salt_is_random_and_long_enough():
+    a = FinancingTerms(advance_rate="0.9", discount_rate="0.036", recourse=False, expires_on=date(2026, 4, 30))
+    b = FinancingTerms(advance_rate="0.9", discount_rate="0.036", recourse=False, expires_on=date(2026, 4, 30))
+    assert a.salt != b.salt and len(a.salt) >= 16
+
+
+def test_parsed_documents_keep_money_as_int_and_rates_as_decimal():
+    contract = FakeContract(responses={"GetStatistics": fakes.statistics(), "GetOfferTerms": fakes.terms()})
+    client = ReceivablesClient(contract)
+    stats = client.statistics()
+    assert stats.total.exposure == 11300000 and isinstance(stats.total.exposure, int)
+    assert stats.total.financed_share == Decimal("0.25")
+    assert stats.to_json()["total"]["financed_share"] == "0.2500"
+    assert client.get_offer_terms("O-1").discount_rate == Decimal("0.036")
