@@ -1,0 +1,86 @@
+"""What an operator does to a running network, done for real: a chaincode server
+dies and comes back, the whole network stops and resumes on its ledgers, and a
+new chaincode version is deployed in place. These run after the feature tests
+(the module sorts last) because they stop processes the others use.
+"""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import uuid
+
+import pytest
+
+from client.gateway import GatewayError
+
+from .conftest import FEATURE_CHAINCODE, FEATURE_CONTRACT, as_json
+
+
+@pytest.fixture
+def contract_for(gateways, feature_chaincode):
+    def contract(org: str):
+        return gateways(org).get_network("receivables").get_contract(feature_chaincode)
+
+    return contract
+
+
+def chaincode_server(network, org_msp_id: str):
+    for node in network.status():
+        if node.kind == "chaincode" and node.name.startswith(f"{FEATURE_CHAINCODE}.") and node.org == org_msp_id:
+            return node
+    raise AssertionError(f"no {FEATURE_CHAINCODE} chaincode server for {org_msp_id} in status")
+
+
+def test_a_dead_chaincode_server_fails_clearly_and_work_resumes_when_it_is_back(fabric_network, contract_for):
+    key = f"cc-restart-{uuid.uuid4().hex[:8]}"
+    contract_for("supplier").submit_transaction("PutState", key, "before")
+
+    server = chaincode_server(fabric_network, "SupplierMSP")
+    os.kill(server.pid, signal.SIGKILL)
+    with pytest.raises(GatewayError) as failed:
+        contract_for("supplier").evaluate_transaction("GetState", key)
+    assert "chaincode" in str(failed.value).lower()
+
+    fabric_network.start_chaincode_servers(FEATURE_CHAINCODE)
+    assert as_json(contract_for("supplier").evaluate_transaction("GetState", key))["value"] == "before"
+
+
+def test_down_then_up_resumes_on_the_same_ledgers(fabric_network, gateways, feature_chaincode):
+    key = f"resume-{uuid.uuid4().hex[:8]}"
+    contract = gateways("bank").get_network("receivables").get_contract(feature_chaincode)
+    contract.submit_transaction("PutState", key, "kept")
+    heights_before = {n.name: n.height for n in fabric_network.status() if n.kind == "peer"}
+
+    fabric_network.down()
+    assert all(n.pid is None for n in fabric_network.status())
+    fabric_network.up()
+    fabric_network.start_chaincode_servers()
+
+    heights_after = {n.name: n.height for n in fabric_network.status() if n.kind == "peer"}
+    assert all(heights_after[name] >= height for name, height in heights_before.items())
+    # A fresh connection: the old channels died with the peers.
+    reader = gateways("regulator").get_network("receivables").get_contract(feature_chaincode)
+    assert as_json(reader.evaluate_transaction("GetState", key))["value"] == "kept"
+
+
+def test_a_new_version_upgrades_in_place_without_losing_state(fabric_network, gateways, feature_chaincode, tmp_path):
+    from chaincode.feature_contract import feature_collections_json
+
+    key = f"upgrade-{uuid.uuid4().hex[:8]}"
+    gateways("supplier").get_network("receivables").get_contract(feature_chaincode).submit_transaction(
+        "PutState", key, "from 1.0"
+    )
+    collections = tmp_path / "collections.json"
+    collections.write_text(feature_collections_json())
+    first = fabric_network.deploy_chaincode(
+        name=FEATURE_CHAINCODE, contract=FEATURE_CONTRACT, version="1.0", collections_config=collections
+    )
+    upgraded = fabric_network.deploy_chaincode(
+        name=FEATURE_CHAINCODE, contract=FEATURE_CONTRACT, version="1.1", collections_config=collections
+    )
+    assert first.changed is False
+    assert upgraded.changed and upgraded.sequence == first.sequence + 1
+
+    reader = gateways("coreenterprise").get_network("receivables").get_contract(feature_chaincode)
+    assert json.loads(reader.evaluate_transaction("GetState", key))["value"] == "from 1.0"
