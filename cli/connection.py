@@ -70,6 +70,51 @@ def open_session(org: str, user: str | None = None, data_root: Path | None = Non
         gateway.close()
 
 
+def parse_as(text: str) -> tuple[str, str | None]:
+    """``ORG[/USER]`` -> (org, user or None): the one reading of ``--as`` (org name or MSP ID; user in its profile)."""
+    org, slash, user = text.strip().partition("/")
+    org, user = org.strip(), user.strip()
+    if not org or (slash and not user) or "/" in user:
+        raise click.BadParameter(f"{text!r}: write ORG or ORG/USER, e.g. supplier/supplier1", param_hint="--as")
+    return org, user or None
+
+
+def caller(as_: str | None, org: str | None, user: str | None, default_org: str) -> tuple[str, str | None]:
+    """Who acts: ``--as ORG[/USER]``, or the older ``--org``/``--user`` (kept as aliases), or the default org."""
+    if as_ is not None:
+        if org is not None or user is not None:
+            raise click.UsageError("give --as ORG[/USER], or --org/--user, not both")
+        return parse_as(as_)
+    return org or default_org, user
+
+
+def acting(default_org: str, *, admin: bool = False, json_help: str = "Print the contract's JSON document."):
+    """``--as ORG[/USER]`` (aliases ``--org``/``--user``), ``--data-root`` and ``--json``; the command gets an
+    open :class:`Session` as ``session`` and ``as_json``. Refusals and connection errors become one line."""
+    def decorate(fn):
+        @functools.wraps(fn)
+        def wrapper(as_: str | None, org: str | None, user: str | None, data_root: Path | None, as_json: bool,
+                    **kwargs):
+            who_org, who_user = caller(as_, org, user, default_org)
+            with open_session(who_org, who_user, data_root, admin=admin) as session:
+                return fn(session=session, as_json=as_json, **kwargs)
+        wrapper = reports_ledger_errors(wrapper)
+        default_user_text = "its admin" if admin else "its first client user"
+        for option in reversed([
+            click.option("--as", "as_", metavar="ORG[/USER]",
+                         help=f"Who acts: an org (name or MSP ID) and optionally a user of its profile "
+                              f"[default: {default_org}, {default_user_text}]."),
+            click.option("--org", hidden=True, help="Alias: the ORG of --as."),
+            click.option("--user", hidden=True, help="Alias: the USER of --as."),
+            click.option("--data-root", type=click.Path(file_okay=False, path_type=Path),
+                         help="Network data folder holding profiles/ (default: the topology's)."),
+            click.option("--json", "as_json", is_flag=True, help=json_help),
+        ]):
+            wrapper = option(wrapper)
+        return wrapper
+    return decorate
+
+
 def describe(error: BaseException) -> str:
     """One line a person can act on."""
     if isinstance(error, RuleViolation):

@@ -1,20 +1,34 @@
-"""`recfin demo`: one receivable through its whole life on the running network, across the four orgs.
+"""`recfin demo`: one story across the four orgs, with real transactions on the network.
 
-It uses the connection profiles `recfin network up` wrote, and prints every step
-with its transaction id. Dates come from the transaction timestamp (China
-Standard Time business dates), so the receivable is issued today and falls due
-in 90 days; it is settled before maturity, which the contract allows (a payment
-before the due date is simply not late), and one part is paid early under the
-debtor's dynamic-discount offer.
+It brings the network up if needed (``Network.up`` leaves healthy nodes alone) and
+deploys the receivables chaincode unless the same definition is committed
+(``Network.deploy_chaincode`` changes nothing then); ``--skip-setup`` uses a network
+someone else runs. Then, printing who did what and the tx id of each step:
 
-Steps: the org admins register the parties; the tier-1 supplier registers a
-receivable backed by an invoice; the core enterprise confirms it; the holder
-splits part off to a tier-2 supplier; the holder requests financing on the part
-it kept, the bank offers, the holder accepts, the bank disburses, the debtor
-acknowledges the assignment notice; a second receivable on the same invoice and
-a second financing of the same claim are refused; the tier-2 supplier takes
-early payment at a discount; the debtor pays the bank and the bank records
-repayment; the regulator reads the statistics.
+1. the org admins register the parties (a rerun reports them as already registered):
+   the core enterprise, the tier-1 and tier-2 suppliers, and two financiers of BankMSP,
+   First Bank (officer1) and Second Bank (officer2; the contract takes one offer per
+   bank and request, so two offers need two banks);
+2. the tier-1 supplier registers a 113,000.00 receivable backed by a new invoice (a new
+   number each run), issued today and due in 90 days; the core enterprise confirms it;
+3. the tier-1 supplier splits 30,000.00 off to its own tier-2 supplier;
+4. it requests financing on the 83,000.00 it kept; both banks offer; it prices and ranks
+   the two offers with ``client.pricing.proposals`` and accepts the cheaper one (lowest
+   all-in annual cost); that bank disburses and the core enterprise acknowledges the
+   assignment notice; a second receivable on the same invoice and a second financing of
+   the same claim are refused;
+5. the core enterprise offers early payment at 5% APR on the tier-2 part, and the
+   tier-2 supplier takes it: that part settles at a discount;
+6. the regulator reads the exposure, then freezes the financed part under a court order
+   (a dispute); the core enterprise's payment on it is refused while it is frozen; the
+   regulator lifts the freeze when the order is withdrawn (it does not stay frozen);
+7. settlement: the core enterprise pays the rest to the bank (the contract accepts
+   payment on or before the due date; the demo pays today rather than wait 90 days)
+   and the bank records repayment;
+8. the end prints the ledger state: each receivable of the story (id, holder, status,
+   outstanding) and the regulator's statistics.
+
+Dates come from the transaction timestamp (China Standard Time business dates).
 """
 from __future__ import annotations
 
@@ -29,6 +43,7 @@ from typing import Any, Callable
 import click
 
 from client.invoices.credit_code import credit_code_check_digit
+from client.pricing.proposals import BankOffer, ReceivableTerms, rank_proposals
 from client.receivables import (
     DiscountOfferRequest,
     FinancingTerms,
@@ -36,14 +51,18 @@ from client.receivables import (
     ReceivableRegistration,
     RuleViolation,
     to_fen,
-    to_yuan,
 )
+from network import Network
+from network.topology import load as load_topology
 
 from . import connection
-from .output import emit, progress
+from .amounts import money
+from .output import emit, progress, table
+from .regulator_commands import EXPOSURE_COLUMNS, statistics_rows
 
 CHINA = timezone(timedelta(hours=8))
 REGULATOR_CODE_BODY = "11110000MB000001X"  # a synthetic credit code for the demo's regulator (GB 32100 form)
+SECOND_BANK_CODE_BODY = "91110000MA1K00099"  # a synthetic credit code for the demo's second bank
 
 # who acts: (org, user) as in network/topology.yaml
 ACTORS = {
@@ -51,15 +70,23 @@ ACTORS = {
     "tier1": ("supplier", "supplier1"),
     "tier2": ("supplier", "supplier2"),
     "bank": ("bank", "officer1"),
+    "bank2": ("bank", "officer2"),
     "regulator": ("regulator", "inspector1"),
 }
 PARTIES = [  # (actor key, party name, role, users acting for it)
     ("core", "Core Manufacturing Co.", "core_enterprise", ("treasurer", "accountant")),
     ("tier1", "Tier-1 Parts Co.", "supplier", ("supplier1",)),
     ("tier2", "Tier-2 Castings Co.", "supplier", ("supplier2",)),
-    ("bank", "First Bank", "financier", ("officer1", "officer2")),
+    ("bank", "First Bank", "financier", ("officer1",)),
+    ("bank2", "Second Bank", "financier", ("officer2",)),
     ("regulator", "Receivables Regulator", "regulator", ("inspector1", "inspector2")),
 ]
+# The two banks' terms on the tier-1 supplier's request (the demo's fixed quotes).
+QUOTES = {
+    "bank": dict(advance_rate=Decimal("0.90"), discount_rate=Decimal("0.036"), fees=Decimal("200.00"), recourse=False),
+    "bank2": dict(advance_rate=Decimal("0.85"), discount_rate=Decimal("0.032"), fees=Decimal("0.00"), recourse=False),
+}
+STORY_COLUMNS = ["id", "holder", "status", "outstanding", "frozen"]
 
 
 @dataclass
@@ -71,7 +98,7 @@ class Run:
         n = len(self.steps) + 1
         self.steps.append({"step": n, "actor": actor, "what": what, "tx_id": tx_id, **facts})
         extra = "  ".join(f"{k}={v}" for k, v in facts.items())
-        self.say(f"[{n:2d}] {actor:<9} {what:<46} tx {tx_id or '-'}  {extra}".rstrip())
+        self.say(f"[{n:2d}] {actor:<9} {what:<48} tx {tx_id or '-'}  {extra}".rstrip())
 
     def refused(self, actor: str, what: str, error: RuleViolation) -> None:
         self.step(actor, what + " -> refused", error.transaction_id, rule=error.rule)
@@ -83,25 +110,65 @@ def credit_code_of(session: connection.Session, fallback_body: str) -> str:
     return code or fallback_body + credit_code_check_digit(fallback_body)
 
 
+def demo_codes(sessions: dict[str, connection.Session]) -> dict[str, str]:
+    """Each actor's credit code; the second bank always gets its own (officer2 shares officer1's attribute)."""
+    second = SECOND_BANK_CODE_BODY + credit_code_check_digit(SECOND_BANK_CODE_BODY)
+    return {key: second if key == "bank2" else credit_code_of(session, REGULATOR_CODE_BODY)
+            for key, session in sessions.items()}
+
+
 def business_today() -> date:
     return datetime.now(CHINA).date()
 
 
+def ensure_network(topology_path: Path | None, data_root: Path | None, say: Callable[[str], None]) -> None:
+    """Up (idempotent) and the receivables chaincode deployed (idempotent: the same definition changes nothing)."""
+    net = Network(load_topology(topology_path), data_root=data_root, say=say)
+    say("network: bringing it up if needed")
+    net.up()
+    result = net.deploy_chaincode()
+    say(f"chaincode {result.name} {result.version} sequence {result.sequence}"
+        + (" deployed" if result.changed else " already committed"))
+
+
 @click.command()
+@click.option("--topology", "topology_path", type=click.Path(dir_okay=False, path_type=Path),
+              envvar="RECFIN_TOPOLOGY", help="Topology file (default: network/topology.yaml; env RECFIN_TOPOLOGY).")
 @click.option("--data-root", type=click.Path(file_okay=False, path_type=Path),
               help="Network data folder holding profiles/ (default: the topology's).")
-@click.option("--json", "as_json", is_flag=True, help="Print the steps as JSON (progress goes to stderr).")
+@click.option("--skip-setup", is_flag=True,
+              help="Do not bring the network up or deploy: use the running network's profiles as they are.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the steps and the ledger state as JSON (progress goes to stderr).")
 @connection.reports_ledger_errors
-def demo(data_root: Path | None, as_json: bool) -> None:
-    """Take one receivable through its life on the running network, printing each step's tx id."""
-    run = Run(progress(as_json))
+def demo(topology_path: Path | None, data_root: Path | None, skip_setup: bool, as_json: bool) -> None:
+    """Tell one receivable's story across the four orgs with real transactions, printing each step's tx id.
+
+    Brings the network up and deploys the chaincode if needed; runs again on the same
+    ledger (new invoice numbers each run).
+
+    \b
+    Example:
+      recfin demo
+      recfin demo --json > demo.json
+      recfin demo --skip-setup --data-root /srv/recfin/network
+    """
+    say = progress(as_json)
+    if not skip_setup:
+        ensure_network(topology_path, data_root, say)
+    run = Run(say)
     with ExitStack() as stack:
         s = {key: stack.enter_context(connection.open_session(org, user, data_root)) for key, (org, user) in ACTORS.items()}
-        codes = {key: credit_code_of(s[key], REGULATOR_CODE_BODY) for key in ACTORS}
+        codes = demo_codes(s)
         register_parties(run, stack, s, codes, data_root)
-        summary = lifecycle(run, s, codes)
+        summary = story(run, s, codes)
     if as_json:
         emit({"steps": run.steps, **summary}, as_json=True)
+        return
+    click.echo("\nLedger state (read by the regulator):")
+    click.echo(table(summary["ledger_table"], STORY_COLUMNS))
+    click.echo("")
+    click.echo(table(summary["statistics_table"], EXPOSURE_COLUMNS))
 
 
 def register_parties(run: Run, stack: ExitStack, s: dict, codes: dict, data_root: Path | None) -> None:
@@ -121,8 +188,8 @@ def register_parties(run: Run, stack: ExitStack, s: dict, codes: dict, data_root
             run.step(f"{org}-admin", f"party {name} already registered", None, uscc=codes[key])
 
 
-def lifecycle(run: Run, s: dict, codes: dict) -> dict[str, Any]:
-    core, tier1, tier2, bank, regulator = (s[k].client for k in ("core", "tier1", "tier2", "bank", "regulator"))
+def story(run: Run, s: dict, codes: dict) -> dict[str, Any]:
+    core, tier1, tier2, regulator = (s[k].client for k in ("core", "tier1", "tier2", "regulator"))
     today = business_today()
     invoice = InvoiceInput(number=f"{today:%y%m%d}{secrets.randbelow(10**14):014d}", date=today,
                            amount=Decimal("100000.00"), tax=Decimal("13000.00"),
@@ -131,28 +198,39 @@ def lifecycle(run: Run, s: dict, codes: dict) -> dict[str, Any]:
         debtor=codes["core"], face_amount=Decimal("113000.00"), issue_date=today, due_date=today + timedelta(days=90),
         invoices=[invoice], contract_hash=secrets.token_hex(32))
 
+    # 1. register and confirm
     r = tier1.register_receivable(registration)
     run.step("tier1", "register receivable (invoice " + invoice.number + ")", r.tx_id, id=r.id,
-             face=f"{to_yuan(r.face_amount)}", due=r.due_date.isoformat())
+             face=money(r.face_amount), due=r.due_date.isoformat())
     r = core.confirm(r.id)
     run.step("core", "confirm (确权)", r.tx_id, status=r.status)
+
+    # 2. split part to the tier-2 supplier
     split = tier1.transfer(r.id, codes["tier2"], Decimal("30000.00"))
     moved, kept = split.children_records
-    run.step("tier1", "split 30000.00 to tier-2 supplier", split.tx_id, moved=moved.id, kept=kept.id)
+    run.step("tier1", "split 30,000.00 to its tier-2 supplier", split.tx_id, moved=moved.id, kept=kept.id)
 
+    # 3. financing: two offers, compared, the cheaper accepted
     f = tier1.request_financing(kept.id)
     run.step("tier1", f"request financing on {kept.id}", f.tx_id, financing=f.id)
-    terms = FinancingTerms(advance_rate=Decimal("0.9"), discount_rate=Decimal("0.036"), fees=Decimal("200.00"),
-                           recourse=False, expires_on=today + timedelta(days=14))
-    o = bank.make_offer(f.id, terms)
-    run.step("bank", "offer 90% advance at 3.6% ACT/360", o.tx_id, offer=o.id, terms_hash=o.terms_hash[:12])
-    f = tier1.accept_offer(o.id)
-    run.step("tier1", "accept the offer", f.tx_id, status=f.status)
+    offers = make_offers(run, s, f.id, today)
+    terms = ReceivableTerms(receivable_id=kept.id, face_amount=kept.outstanding, due_date=kept.due_date)
+    ranked = rank_proposals(terms, today, [o for o, _ in offers.values()], by="cost")
+    if not ranked or not ranked[0].eligible:
+        raise click.ClickException("no eligible financing offer: " + "; ".join(p.why for p in ranked))
+    best = ranked[0]
+    winner = next(key for key, (o, _) in offers.items() if o.offer_id == best.offer_id)
+    run.step("tier1", "compare the offers (client.pricing.proposals)", None, chosen=best.offer_id,
+             **{p.offer_id: f"{p.apr * 100:.2f}% all-in, {money(p.net_cash)} now" for p in ranked if p.eligible})
+    bank = s[winner].client
+    f = tier1.accept_offer(best.offer_id)
+    run.step("tier1", f"accept {winner}'s offer, the cheaper", f.tx_id, status=f.status)
     f = bank.record_disbursement(f.id)
-    run.step("bank", "disburse; assignment notice issued", f.tx_id, notice=f.notice_id)
+    run.step(winner, "disburse; assignment notice issued", f.tx_id, notice=f.notice_id)
     n = core.acknowledge_assignment(f.notice_id)
     run.step("core", "acknowledge the assignment notice", n.tx_id, status=n.status)
 
+    # anti double-financing
     try:
         tier1.register_receivable(registration.model_copy(update={"contract_hash": secrets.token_hex(32)}))
         raise click.ClickException("a second receivable on the same invoice was accepted: anti double-financing failed")
@@ -164,24 +242,72 @@ def lifecycle(run: Run, s: dict, codes: dict) -> dict[str, Any]:
     except RuleViolation as error:
         run.refused("tier1", f"request financing again on {kept.id}", error)
 
+    # 4. dynamic discounting for the tier-2 supplier
     offer = core.publish_discount_offer(DiscountOfferRequest(apr=Decimal("0.05"), expires_on=today + timedelta(days=7),
                                                              receivable_ids=[moved.id]))
     run.step("core", "publish early-payment offer, 5% APR", offer.tx_id, offer=offer.id)
     early = tier2.accept_discount_offer(offer.id, moved.id)
     paid = early.payments[-1]
-    run.step("tier2", f"take early payment on {moved.id}", early.tx_id, paid=f"{to_yuan(paid.amount)}",
-             discount=f"{to_yuan(paid.discount)}", status=early.status)
+    run.step("tier2", f"take early payment on {moved.id}", early.tx_id, paid=money(paid.amount),
+             discount=money(paid.discount), status=early.status)
 
+    # 5. the regulator: exposure, a freeze under an order, a change refused, the freeze lifted
+    stats = regulator.statistics()
+    run.step("regulator", "read the exposure", None, exposure=money(stats.total.exposure),
+             financed_share=str(stats.total.financed_share))
+    order = f"DEMO-{today:%Y%m%d}-{secrets.token_hex(3).upper()}"
+    frozen = regulator.freeze(kept.id, f"{order} (dispute over delivered goods)")
+    run.step("regulator", f"freeze {kept.id} under order {order}", frozen.tx_id, frozen="yes")
     owed = tier1.get_receivable(kept.id).outstanding
-    payment = core.record_payment(kept.id, to_fen(owed))
-    run.step("core", f"pay {to_yuan(owed)} to the bank (before maturity)", payment.tx_id,
+    try:
+        core.record_payment(kept.id, owed)
+        raise click.ClickException(f"a payment on frozen {kept.id} was accepted: the freeze did not hold")
+    except RuleViolation as error:
+        run.refused("core", f"pay {kept.id} while it is frozen", error)
+    thawed = regulator.unfreeze(kept.id, f"{order}-LIFTED (dispute withdrawn)")
+    run.step("regulator", f"unfreeze {kept.id}: the order is lifted", thawed.tx_id, frozen="no")
+
+    # 6. settlement of the rest
+    payment = core.record_payment(kept.id, owed)
+    run.step("core", f"pay {money(owed)} to the bank (due {kept.due_date})", payment.tx_id,
              payee=payment.allocations[0].payee if payment.allocations else "-", status=payment.status)
     f = bank.record_repayment(f.id)
-    run.step("bank", "record repayment; financing closed", f.tx_id, status=f.status)
+    run.step(winner, "record repayment; financing closed", f.tx_id, status=f.status)
 
+    # 7. the ledger state
     stats = regulator.statistics()
-    run.step("regulator", "read statistics", None, exposure=f"{to_yuan(stats.total.exposure)}",
-             financed_share=str(stats.total.financed_share),
+    story_ids = [r.id, moved.id, kept.id]
+    ledger = [regulator.get_receivable(i).to_json() for i in story_ids]
+    ledger_rows = [{"id": d["id"], "holder": d["holder"], "status": d["status"], "outstanding": d["outstanding"],
+                    "frozen": d["frozen"]} for d in ledger]
+    run.step("regulator", "read the ledger state and statistics", None,
              **{k.lower(): v for k, v in stats.count_by_status.items() if v})
-    return {"receivable_id": r.id, "financing_id": f.id, "statistics": stats.to_json(),
-            "provenance": regulator.provenance(r.id).to_json()}
+    return {
+        "receivable_id": r.id, "financing_id": f.id, "chosen_offer": best.offer_id, "chosen_bank": winner,
+        "proposals": [p.model_dump(mode="json") for p in ranked],
+        "ledger": ledger_rows, "statistics": stats.to_json(), "provenance": regulator.provenance(r.id).to_json(),
+        "ledger_table": [{**row, "outstanding": money(row["outstanding"]),
+                          "frozen": "yes" if row["frozen"] else "no"} for row in ledger_rows],
+        "statistics_table": statistics_rows(stats),
+    }
+
+
+def make_offers(run: Run, s: dict, financing_id: str, today: date) -> dict[str, tuple[BankOffer, Any]]:
+    """Each bank offers its quote; a second bank that is not a separate party (an older ledger bound officer2 to
+    First Bank) is reported and skipped."""
+    out: dict[str, tuple[BankOffer, Any]] = {}
+    first = s["bank"].client.who_am_i().uscc
+    for key in ("bank", "bank2"):
+        if key == "bank2" and s[key].client.who_am_i().uscc == first:
+            run.step(key, "second bank unavailable: officer2 acts for First Bank on this ledger", None)
+            continue
+        quote = QUOTES[key]
+        terms = FinancingTerms(**quote, expires_on=today + timedelta(days=14))
+        fees = to_fen(quote["fees"])
+        o = s[key].client.make_offer(financing_id, terms)
+        run.step(key, f"offer {quote['advance_rate'] * 100:.0f}% advance at {quote['discount_rate'] * 100:.1f}% "
+                      f"ACT/360, fees {money(fees)}", o.tx_id, offer=o.id, terms_hash=o.terms_hash[:12])
+        out[key] = (BankOffer(offer_id=o.id, financier=o.financier, advance_rate=terms.advance_rate,
+                              discount_rate=terms.discount_rate, fees=fees,
+                              recourse=terms.recourse, day_count=terms.day_count, expires_on=terms.expires_on), o)
+    return out

@@ -10,8 +10,11 @@ from .demo_commands import demo
 from .finance_commands import finance
 from .invoice_commands import invoice
 from .network_commands import network
+from .org_commands import org
 from .receivable_commands import discount, financing, party, receivable
+from .regulator_commands import regulator
 from .risk_commands import risk
+from .event_commands import events
 
 
 def _version() -> str:
@@ -29,8 +32,11 @@ def main() -> None:
 
 main.add_command(network)
 main.add_command(chaincode)
+main.add_command(org)
 main.add_command(invoice)
 main.add_command(risk)
 main.add_command(finance)
 for group in (party, receivable, financing, discount, demo):
     main.add_command(group)
+main.add_command(regulator)
+main.add_command(events)

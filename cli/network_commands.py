@@ -5,8 +5,9 @@ from pathlib import Path
 
 import click
 
-from network import Network
+from network import Network, compose
 from network.errors import NetworkError
+from network.topology import load as load_topology
 
 from .output import emit, progress, reports_errors
 
@@ -25,9 +26,10 @@ def open_network(topology_path: Path | None, as_json: bool = False, timeout: flo
 
 @click.group()
 def network() -> None:
-    """Run the Fabric network as native processes.
+    """Run the Fabric network as native processes, or prepare it for docker compose.
 
-    Three Raft orderers and one peer per org (CoreEnterprise, Supplier, Bank, Regulator) on 127.0.0.1.
+    Three Raft orderers and one peer per org (CoreEnterprise, Supplier, Bank, Regulator) on 127.0.0.1;
+    `prepare --hostnames` and `compose` give the same topology addressed by hostname.
     """
 
 
@@ -98,3 +100,51 @@ def logs(topology_path, node, lines, follow):
         return
     for line in net.logs(node, lines):
         click.echo(line)
+
+
+@network.command()
+@topology_option
+@click.option("--hostnames", is_flag=True,
+              help="Address nodes by hostname, for docker compose or one host per org (data in $RECFIN_HOSTS_DATA, "
+                   "default .recfin/hosts next to the native data folder).")
+@click.option("--data-root", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Write here instead of the default data folder.")
+@reports_errors
+def prepare(topology_path, hostnames, data_root):
+    """Generate crypto material, configtx.yaml and the genesis block; start nothing.
+
+    Without --hostnames: for the native runtime (also the per-node config), as `up` would.
+    With --hostnames: what docker-compose.yaml and `recfin org bundle` mount, plus each
+    org's ccaas package naming its chaincode server's hostname.
+    """
+    topo = load_topology(topology_path)
+    if hostnames:
+        topo = topo.on_hosts()
+        data_root = data_root or compose.hosts_data_root(topo)
+    net = Network(topo, data_root=data_root, say=click.echo)
+    if hostnames:
+        for msp_id, pkg in compose.write_packages(topo, net.data_root).items():
+            click.echo(f"chaincode package {msp_id}: {pkg.package_id} -> {pkg.path}")
+    block = net.prepare(node_config=not hostnames)
+    click.echo(f"prepared {net.data_root} (channel block {block})")
+
+
+@network.command("compose")
+@topology_option
+@click.option("--write", "write_file", is_flag=True,
+              help=f"Write {compose.COMPOSE_FILE.name} at the top of the repository instead of printing it.")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="With --write: write this file instead.")
+@reports_errors
+def compose_command(topology_path, write_file, output):
+    """The same network on the official Fabric images, as a docker-compose.yaml.
+
+    Generated from the topology; run `recfin network prepare --hostnames` first, then
+    `docker compose up -d` (docs/network.md, "Running on separate hosts").
+    """
+    topo = load_topology(topology_path)
+    if not write_file:
+        click.echo(compose.render(compose.build(topo)), nl=False)
+        return
+    path = compose.write(topo, output or compose.COMPOSE_FILE)
+    click.echo(f"wrote {path}")

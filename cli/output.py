@@ -73,3 +73,17 @@ def reports_errors(fn: Callable) -> Callable:
         except NetworkError as exc:
             raise click.ClickException(one_line(exc)) from exc
     return wrapper
+
+
+def show(doc: Any, as_json: bool, columns: Sequence[str]) -> None:
+    """A contract document (a client.receivables model): its JSON, or its columns with amounts as money
+    (``CNY 12,345.67``) and the tx id that wrote it."""
+    from .amounts import with_money
+
+    data = doc.to_json()
+    if as_json:
+        emit(data, as_json=True)
+        return
+    emit(with_money(data), as_json=False, columns=columns)
+    if getattr(doc, "last", None) is not None:
+        click.echo(f"tx: {doc.last.tx_id}")

@@ -1,21 +1,22 @@
 """`recfin party|receivable|financing|discount ...`: the receivables contract's business operations.
 
 Thin: parse options, call ``client.receivables`` through ``cli.connection``, render
-with ``cli.output``. Every command takes ``--org`` (a default fitting who usually
-acts: the supplier registers, the core enterprise confirms, the bank offers...),
-``--user`` (default: the org's first client user in its connection profile, or
-its admin for party commands), ``--data-root`` and ``--json``.
+with ``cli.output``. Every ledger command takes ``--as ORG[/USER]`` (default: the org
+that usually acts: the supplier registers, the core enterprise confirms, the bank
+offers...; the user defaults to the org's first client user in its connection profile,
+or its admin for party commands; ``--org``/``--user`` remain as aliases),
+``--data-root`` and ``--json``.
 
-Amounts are integer fen; with ``--yuan`` they are yuan (exact to the fen).
+Amounts are yuan (``12,345.67``) or fen with the suffix ``fen`` (``1234567fen``):
+one parser, ``cli.amounts``; tables show them with the currency (``CNY 12,345.67``).
+The regulator's commands are in ``cli.regulator_commands`` and the event stream in
+``cli.event_commands``; ``receivable freeze|unfreeze|stats|events`` are aliases of them.
 """
 from __future__ import annotations
 
 import hashlib
-import json
 from datetime import date
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
 
 import click
 
@@ -25,63 +26,22 @@ from client.receivables import (
     FinancingTerms,
     InvoiceInput,
     ReceivableRegistration,
-    to_fen,
-    to_yuan,
 )
 
-from . import connection
-from .output import emit
+from . import connection, event_commands, regulator_commands
+from .amounts import AMOUNT, AMOUNT_HELP, money, parse_amount, with_money
+from .connection import acting
+from .output import emit, show
+from .regulator_commands import emit_listing, with_page_options
 
 RECEIVABLE_COLUMNS = ["id", "status", "holder", "debtor", "face_amount", "outstanding", "due_date", "financing_id"]
 FINANCING_COLUMNS = ["id", "receivable_id", "status", "holder", "financier", "accepted_offer_id", "notice_id"]
 
 
-# ------------------------------------------------------------------ shared options and helpers
+# ------------------------------------------------------------------ shared helpers
 
-def acting(default_org: str, *, admin: bool = False):
-    """--org/--user/--data-root/--json, opening a session passed to the command as ``session``."""
-    def decorate(fn):
-        def wrapper(org: str, user: str | None, data_root: Path | None, as_json: bool, **kwargs):
-            with connection.open_session(org, user, data_root, admin=admin) as session:
-                return fn(session=session, as_json=as_json, **kwargs)
-        wrapper.__name__, wrapper.__doc__ = fn.__name__, fn.__doc__
-        wrapper = connection.reports_ledger_errors(wrapper)
-        for option in reversed([
-            click.option("--org", default=default_org, show_default=True, help="Org name or MSP ID of the caller."),
-            click.option("--user", help=f"User of the org (default: its {'admin' if admin else 'first client user'})."),
-            click.option("--data-root", type=click.Path(file_okay=False, path_type=Path),
-                         help="Network data folder holding profiles/ (default: the topology's)."),
-            click.option("--json", "as_json", is_flag=True, help="Print the contract's JSON document."),
-        ]):
-            wrapper = option(wrapper)
-        return wrapper
-    return decorate
-
-
-def parse_amount(text: str, yuan: bool) -> int:
-    """Fen from the command line: digits (fen), or with --yuan a decimal exact to the fen."""
-    if yuan:
-        try:
-            return to_fen(Decimal(text))
-        except (InvalidOperation, ValueError) as exc:
-            raise click.BadParameter(f"{text!r}: give yuan with at most two decimals ({exc})") from None
-    if not text.isdigit():
-        raise click.BadParameter(f"{text!r}: give integer fen (or pass --yuan for yuan)")
-    return int(text)
-
-
-yuan_flag = click.option("--yuan", is_flag=True, help="Amounts are yuan (e.g. 1234.56), not fen.")
-
-
-def show(doc: Any, as_json: bool, columns: list[str]) -> None:
-    data = doc.to_json()
-    emit(data, as_json=as_json, columns=None if as_json else columns)
-    if not as_json and getattr(doc, "last", None) is not None:
-        click.echo(f"tx: {doc.last.tx_id}")
-
-
-def show_money(fen: int) -> str:
-    return f"{to_yuan(fen)} yuan"
+def rows_with_money(records) -> list[dict]:
+    return [with_money(r.to_json()) for r in records]
 
 
 # ------------------------------------------------------------------ parties
@@ -100,7 +60,13 @@ def party() -> None:
 @click.option("--client-id", "client_ids", multiple=True, help="A client identity id x509::<subject>::<issuer> (repeatable).")
 @acting("supplier", admin=True)
 def register_party(session, as_json, uscc, name, role, clients, client_ids) -> None:
-    """An org admin registers an enterprise of its org."""
+    """An org admin registers an enterprise of its org.
+
+    \b
+    Example:
+      recfin party register --as supplier/admin --uscc 91310000MA1K00002C --name 'Tier-1 Parts Co.' \\
+        --role supplier --client supplier1
+    """
     ids = [connection.client_id_of(session.profile.user(u).cert) for u in clients] + list(client_ids)
     if not ids:
         raise click.UsageError("name at least one --client USER or --client-id ID")
@@ -114,7 +80,12 @@ def register_party(session, as_json, uscc, name, role, clients, client_ids) -> N
 @click.option("--client-id", help="A client identity id to bind.")
 @acting("supplier", admin=True)
 def bind_party(session, as_json, uscc, client_user, client_id) -> None:
-    """An org admin lets one more identity act for party USCC."""
+    """An org admin lets one more identity act for party USCC.
+
+    \b
+    Example:
+      recfin party bind 91310000MA1K00002C --as supplier/admin --client supplier3
+    """
     if (client_user is None) == (client_id is None):
         raise click.UsageError("give exactly one of --client USER or --client-id ID")
     ident = client_id or connection.client_id_of(session.profile.user(client_user).cert)
@@ -125,14 +96,24 @@ def bind_party(session, as_json, uscc, client_user, client_id) -> None:
 @click.argument("uscc")
 @acting("supplier")
 def get_party(session, as_json, uscc) -> None:
-    """A party by credit code."""
+    """A party by credit code.
+
+    \b
+    Example:
+      recfin party get 91310000MA1K000019 --as supplier/supplier1 --json
+    """
     show(session.client.get_party(uscc), as_json, ["uscc", "name", "role", "msp_id", "client_ids"])
 
 
 @party.command("whoami")
 @acting("supplier")
 def whoami(session, as_json) -> None:
-    """The party the calling user acts for."""
+    """The party the calling user acts for.
+
+    \b
+    Example:
+      recfin party whoami --as bank/officer2
+    """
     show(session.client.who_am_i(), as_json, ["uscc", "name", "role", "msp_id"])
 
 
@@ -145,35 +126,45 @@ def receivable() -> None:
 
 @receivable.command("register")
 @click.option("--debtor", required=True, help="Credit code of the core enterprise that owes.")
-@click.option("--face", required=True, help="Face amount (fen, or yuan with --yuan).")
+@click.option("--face", required=True, type=AMOUNT, help=f"Face amount: {AMOUNT_HELP}.")
 @click.option("--issue", "issue_date", type=click.DateTime(["%Y-%m-%d"]), required=True)
 @click.option("--due", "due_date", type=click.DateTime(["%Y-%m-%d"]), required=True)
 @click.option("--invoice", "invoices", multiple=True, required=True, metavar="NUMBER,DATE,AMOUNT,TAX[,CODE]",
-              help="An invoice from you to the debtor: number, date, amount excluding tax, tax, and the "
-                   "invoice code of an older 8-digit-number invoice (repeatable).")
+              help="An invoice from you to the debtor: number, date, amount excluding tax, tax (yuan, or "
+                   "NNNfen; no thousands separators inside this list), and the invoice code of an older "
+                   "8-digit-number invoice (repeatable).")
 @click.option("--contract-file", type=click.Path(dir_okay=False, exists=True, path_type=Path),
               help="The trade contract; its SHA-256 is recorded.")
 @click.option("--contract-hash", help="SHA-256 hex of the trade contract.")
 @click.option("--currency", default="CNY", show_default=True)
-@yuan_flag
 @acting("supplier")
 def register_receivable(session, as_json, debtor, face, issue_date, due_date, invoices, contract_file, contract_hash,
-                        currency, yuan) -> None:
-    """The holder registers a receivable backed by invoices; you become creditor and holder."""
+                        currency) -> None:
+    """The holder registers a receivable backed by invoices; you become creditor and holder.
+
+    \b
+    Example:
+      recfin receivable register --as supplier/supplier1 --debtor 91310000MA1K000019 \\
+        --face 113,000.00 --issue 2026-03-02 --due 2026-05-31 \\
+        --invoice 24312000000012345678,2026-03-01,100000.00,13000.00 --contract-file contract.pdf
+    """
     if (contract_file is None) == (contract_hash is None):
         raise click.UsageError("give exactly one of --contract-file or --contract-hash")
     digest = contract_hash or hashlib.sha256(contract_file.read_bytes()).hexdigest()
-    me = session.client.who_am_i().uscc
-    parsed = []
-    for text in invoices:
+    lines = []
+    for text in invoices:  # read every invoice before asking the ledger anything
         parts = [p.strip() for p in text.split(",")]
         if len(parts) not in (4, 5):
             raise click.BadParameter(f"{text!r}: write NUMBER,DATE,AMOUNT,TAX[,CODE]", param_hint="--invoice")
         number, day, amount, tax, code = (parts + [""])[:5]
-        parsed.append(InvoiceInput(number=number, code=code, date=date.fromisoformat(day),
-                                   amount=parse_amount(amount, yuan),
-                                   tax=parse_amount(tax, yuan), seller_tax_id=me, buyer_tax_id=debtor))
-    registration = ReceivableRegistration(debtor=debtor, face_amount=parse_amount(face, yuan), currency=currency,
+        try:
+            lines.append(dict(number=number, code=code, date=date.fromisoformat(day),
+                              amount=parse_amount(amount, currency=currency), tax=parse_amount(tax, currency=currency)))
+        except ValueError as exc:
+            raise click.BadParameter(f"{text!r}: {connection.describe(exc)}", param_hint="--invoice") from None
+    me = session.client.who_am_i().uscc
+    parsed = [InvoiceInput(**line, seller_tax_id=me, buyer_tax_id=debtor) for line in lines]
+    registration = ReceivableRegistration(debtor=debtor, face_amount=face, currency=currency,
                                           issue_date=issue_date.date(), due_date=due_date.date(), invoices=parsed,
                                           contract_hash=digest)
     show(session.client.register_receivable(registration), as_json, RECEIVABLE_COLUMNS)
@@ -183,7 +174,12 @@ def register_receivable(session, as_json, debtor, face, issue_date, due_date, in
 @click.argument("receivable_id")
 @acting("coreenterprise")
 def confirm(session, as_json, receivable_id) -> None:
-    """The debtor confirms (确权) RECEIVABLE_ID."""
+    """The debtor confirms (确权) RECEIVABLE_ID.
+
+    \b
+    Example:
+      recfin receivable confirm R-0123456789abcdef --as coreenterprise/treasurer
+    """
     show(session.client.confirm(receivable_id), as_json, RECEIVABLE_COLUMNS + ["confirmed_on"])
 
 
@@ -192,33 +188,48 @@ def confirm(session, as_json, receivable_id) -> None:
 @click.option("--reason", required=True)
 @acting("coreenterprise")
 def reject(session, as_json, receivable_id, reason) -> None:
-    """The debtor rejects RECEIVABLE_ID; its invoices are released."""
+    """The debtor rejects RECEIVABLE_ID; its invoices are released.
+
+    \b
+    Example:
+      recfin receivable reject R-0123456789abcdef --reason 'goods returned' --as coreenterprise
+    """
     show(session.client.reject(receivable_id, reason), as_json, RECEIVABLE_COLUMNS + ["rejection_reason"])
 
 
 @receivable.command("transfer")
 @click.argument("receivable_id")
 @click.option("--to", "recipient", required=True, help="Credit code of the supplier receiving it.")
-@click.option("--amount", required=True, help="How much to pass on; less than outstanding splits the claim.")
-@yuan_flag
+@click.option("--amount", required=True, type=AMOUNT,
+              help=f"How much to pass on ({AMOUNT_HELP}); less than outstanding splits the claim.")
 @acting("supplier")
-def transfer(session, as_json, receivable_id, recipient, amount, yuan) -> None:
-    """The holder transfers all or part (a split) of RECEIVABLE_ID."""
-    result = session.client.transfer(receivable_id, recipient, parse_amount(amount, yuan))
+def transfer(session, as_json, receivable_id, recipient, amount) -> None:
+    """The holder transfers all or part (a split) of RECEIVABLE_ID.
+
+    \b
+    Example:
+      recfin receivable transfer R-0123456789abcdef --to 91320500MA1K00003D --amount 30,000.00 \\
+        --as supplier/supplier1
+    """
+    result = session.client.transfer(receivable_id, recipient, amount)
     show(result, as_json, RECEIVABLE_COLUMNS + ["children"])
 
 
 @receivable.command("pay")
 @click.argument("receivable_id")
-@click.option("--amount", required=True)
-@yuan_flag
+@click.option("--amount", required=True, type=AMOUNT, help=f"The payment: {AMOUNT_HELP}.")
 @acting("coreenterprise")
-def pay(session, as_json, receivable_id, amount, yuan) -> None:
-    """The debtor records a payment on RECEIVABLE_ID (pro rata over a split claim's leaves)."""
-    result = session.client.record_payment(receivable_id, parse_amount(amount, yuan))
+def pay(session, as_json, receivable_id, amount) -> None:
+    """The debtor records a payment on RECEIVABLE_ID (pro rata over a split claim's leaves).
+
+    \b
+    Example:
+      recfin receivable pay R-0123456789abcdef --amount 83,000.00 --as coreenterprise/treasurer
+    """
+    result = session.client.record_payment(receivable_id, amount)
     show(result, as_json, RECEIVABLE_COLUMNS)
     if not as_json:
-        emit([a.to_json() for a in result.allocations], as_json=False,
+        emit(rows_with_money(result.allocations), as_json=False,
              columns=["receivable_id", "amount", "payee", "outstanding"])
 
 
@@ -226,33 +237,25 @@ def pay(session, as_json, receivable_id, amount, yuan) -> None:
 @click.argument("receivable_id")
 @acting("supplier")
 def overdue(session, as_json, receivable_id) -> None:
-    """Record that RECEIVABLE_ID is unpaid past its due date."""
+    """Record that RECEIVABLE_ID is unpaid past its due date.
+
+    \b
+    Example:
+      recfin receivable overdue R-0123456789abcdef --as supplier/supplier1
+    """
     show(session.client.record_overdue(receivable_id), as_json, RECEIVABLE_COLUMNS + ["overdue_since"])
-
-
-@receivable.command("freeze")
-@click.argument("receivable_id")
-@click.option("--order", "order_reference", required=True, help="The freeze order's reference.")
-@acting("regulator")
-def freeze(session, as_json, receivable_id, order_reference) -> None:
-    """The regulator freezes RECEIVABLE_ID under an order."""
-    show(session.client.freeze(receivable_id, order_reference), as_json, RECEIVABLE_COLUMNS + ["frozen"])
-
-
-@receivable.command("unfreeze")
-@click.argument("receivable_id")
-@click.option("--order", "order_reference", required=True, help="The order lifting the freeze.")
-@acting("regulator")
-def unfreeze(session, as_json, receivable_id, order_reference) -> None:
-    """The regulator lifts the freeze on RECEIVABLE_ID."""
-    show(session.client.unfreeze(receivable_id, order_reference), as_json, RECEIVABLE_COLUMNS + ["frozen"])
 
 
 @receivable.command("get")
 @click.argument("receivable_id")
 @acting("supplier")
 def get_receivable(session, as_json, receivable_id) -> None:
-    """One receivable."""
+    """One receivable.
+
+    \b
+    Example:
+      recfin receivable get R-0123456789abcdef --as regulator --json
+    """
     show(session.client.get_receivable(receivable_id), as_json,
          RECEIVABLE_COLUMNS + ["creditor", "parent_id", "children", "notice_id", "financier", "frozen"])
 
@@ -261,25 +264,35 @@ def get_receivable(session, as_json, receivable_id) -> None:
 @click.argument("receivable_id")
 @acting("supplier")
 def history(session, as_json, receivable_id) -> None:
-    """Every change of RECEIVABLE_ID, oldest first."""
+    """Every change of RECEIVABLE_ID, oldest first.
+
+    \b
+    Example:
+      recfin receivable history R-0123456789abcdef --as supplier/supplier1
+    """
     rows = [h.to_json() for h in session.client.history(receivable_id)]
-    emit(rows, as_json=as_json, columns=["timestamp", "action", "by", "status", "holder", "outstanding", "tx_id"])
+    emit(rows if as_json else [with_money(r) for r in rows], as_json=as_json, columns=["timestamp", "action", "by", "status", "holder", "outstanding", "tx_id"])
 
 
 @receivable.command("provenance")
 @click.argument("receivable_id")
 @acting("supplier")
 def provenance(session, as_json, receivable_id) -> None:
-    """Ancestors and the tree of splits of RECEIVABLE_ID."""
+    """Ancestors and the tree of splits of RECEIVABLE_ID.
+
+    \b
+    Example:
+      recfin receivable provenance R-0123456789abcdef --as regulator
+    """
     p = session.client.provenance(receivable_id)
     if as_json:
         emit(p.to_json(), as_json=True)
         return
     for a in reversed(p.ancestors):
-        click.echo(f"^ {a.id}  {a.status}  {a.holder}  {show_money(a.face_amount)}")
+        click.echo(f"^ {a.id}  {a.status}  {a.holder}  {money(a.face_amount)}")
 
     def walk(node, depth):
-        click.echo(f"{'  ' * depth}- {node.id}  {node.status}  {node.holder}  outstanding {show_money(node.outstanding)}")
+        click.echo(f"{'  ' * depth}- {node.id}  {node.status}  {node.holder}  outstanding {money(node.outstanding)}")
         for child in node.children:
             walk(child, depth + 1)
     walk(p.tree, 0)
@@ -289,69 +302,34 @@ def provenance(session, as_json, receivable_id) -> None:
 @click.argument("fingerprint")
 @acting("supplier")
 def find_invoice(session, as_json, fingerprint) -> None:
-    """Whether the invoice with FINGERPRINT already backs a receivable (anti double-financing registry)."""
+    """Whether the invoice with FINGERPRINT already backs a receivable (anti double-financing registry).
+
+    \b
+    Example:
+      recfin receivable find-invoice 3f5a...e9 --as bank/officer1 --json
+    """
     emit(session.client.find_invoice(fingerprint).to_json(), as_json=as_json)
 
 
 @receivable.command("list")
 @click.option("--holder", help="Credit code of the holder.")
 @click.option("--debtor", help="Credit code of the debtor.")
-@click.option("--status", type=click.Choice(STATUSES), help="A status (the regulator).")
-@click.option("--page-size", type=click.IntRange(1, 100), default=20, show_default=True)
-@click.option("--bookmark", default="", help="The bookmark printed with the previous page.")
-@click.option("--all", "all_pages", is_flag=True, help="Follow bookmarks to the last page.")
+@click.option("--status", type=click.Choice(STATUSES), help="A status (the regulator; also `recfin regulator list`).")
+@with_page_options
 @acting("supplier")
 def list_receivables(session, as_json, holder, debtor, status, page_size, bookmark, all_pages) -> None:
-    """A page of receivables by holder, debtor or status (default: the caller's holdings)."""
+    """A page of receivables by holder, debtor or status (default: the caller's holdings).
+
+    \b
+    Example:
+      recfin receivable list --as supplier/supplier1 --all
+      recfin receivable list --debtor 91310000MA1K000019 --as coreenterprise --json
+    """
     given = [(k, v) for k, v in (("holder", holder), ("debtor", debtor), ("status", status)) if v]
     if len(given) > 1:
         raise click.UsageError("give at most one of --holder, --debtor, --status")
     by, value = given[0] if given else ("holder", session.client.who_am_i().uscc)
-    if all_pages:
-        rows = [r.to_json() for r in session.client.iter_receivables(by, value, page_size=page_size)]
-        emit(rows, as_json=as_json, columns=RECEIVABLE_COLUMNS)
-        return
-    lister = {"holder": session.client.list_by_holder, "debtor": session.client.list_by_debtor,
-              "status": session.client.list_by_status}[by]
-    page = lister(value, page_size=page_size, bookmark=bookmark)
-    if as_json:
-        emit(page.to_json(), as_json=True)
-        return
-    emit([r.to_json() for r in page.records], as_json=False, columns=RECEIVABLE_COLUMNS)
-    if page.bookmark:
-        click.echo(f"next page: --bookmark {page.bookmark}")
-
-
-@receivable.command("stats")
-@acting("regulator")
-def stats(session, as_json) -> None:
-    """The regulator's statistics: exposure, financed share, overdue per debtor."""
-    s = session.client.statistics()
-    if as_json:
-        emit(s.to_json(), as_json=True)
-        return
-    rows = [{"debtor": d, **e.to_json()} for d, e in s.per_debtor.items()] + [{"debtor": "TOTAL", **s.total.to_json()}]
-    emit(rows, as_json=False, columns=["debtor", "receivables", "exposure", "financed", "overdue", "financed_share"])
-    click.echo("by status: " + ", ".join(f"{k} {v}" for k, v in s.count_by_status.items() if v))
-
-
-@receivable.command("events")
-@click.option("--start-block", type=click.IntRange(min=0), help="Replay from this block (default: new events only).")
-@click.option("--limit", type=click.IntRange(min=1), help="Stop after this many events.")
-@acting("regulator")
-def events(session, as_json, start_block, limit) -> None:
-    """Follow the contract's events (Ctrl-C to stop)."""
-    count = 0
-    with session.client.events(start_block=start_block) as stream:
-        for event in stream:
-            if as_json:
-                click.echo(json.dumps({"block": event.block_number, **event.payload()}, sort_keys=True))
-            else:
-                click.echo(f"block {event.block_number}  {event.name}  {event.receivable_id or '-'}  tx {event.tx_id}  "
-                           + json.dumps(event.details, sort_keys=True, ensure_ascii=False))
-            count += 1
-            if limit and count >= limit:
-                return
+    emit_listing(session, as_json, by, value, page_size, bookmark, all_pages, RECEIVABLE_COLUMNS)
 
 
 # ------------------------------------------------------------------ financing
@@ -365,7 +343,12 @@ def financing() -> None:
 @click.argument("receivable_id")
 @acting("supplier")
 def request_financing(session, as_json, receivable_id) -> None:
-    """The holder asks banks to finance RECEIVABLE_ID."""
+    """The holder asks banks to finance RECEIVABLE_ID.
+
+    \b
+    Example:
+      recfin financing request R-0123456789abcdef.2 --as supplier/supplier1
+    """
     show(session.client.request_financing(receivable_id), as_json, FINANCING_COLUMNS)
 
 
@@ -373,7 +356,12 @@ def request_financing(session, as_json, receivable_id) -> None:
 @click.argument("financing_id")
 @acting("supplier")
 def withdraw(session, as_json, financing_id) -> None:
-    """The holder withdraws a request it has not accepted an offer on."""
+    """The holder withdraws a request it has not accepted an offer on.
+
+    \b
+    Example:
+      recfin financing withdraw F-0123456789abcdef --as supplier/supplier1
+    """
     show(session.client.withdraw_financing(financing_id), as_json, FINANCING_COLUMNS)
 
 
@@ -381,16 +369,20 @@ def withdraw(session, as_json, financing_id) -> None:
 @click.argument("financing_id")
 @click.option("--advance-rate", required=True, help="Share of face advanced, a decimal fraction (0.9).")
 @click.option("--discount-rate", required=True, help="Annual discount rate, a decimal fraction (0.036).")
-@click.option("--fees", default="0", show_default=True, help="Fees (fen, or yuan with --yuan).")
+@click.option("--fees", default="0", show_default=True, type=AMOUNT, help=f"Fees: {AMOUNT_HELP}.")
 @click.option("--recourse/--no-recourse", default=False, show_default=True)
 @click.option("--day-count", type=click.Choice(["ACT/360", "ACT/365"]), default="ACT/360", show_default=True)
 @click.option("--expires", "expires_on", type=click.DateTime(["%Y-%m-%d"]), required=True)
-@yuan_flag
 @acting("bank")
-def offer(session, as_json, financing_id, advance_rate, discount_rate, fees, recourse, day_count, expires_on,
-          yuan) -> None:
-    """A bank offers terms on FINANCING_ID (sent as private transient data; the ledger keeps their hash)."""
-    terms = FinancingTerms(advance_rate=advance_rate, discount_rate=discount_rate, fees=parse_amount(fees, yuan),
+def offer(session, as_json, financing_id, advance_rate, discount_rate, fees, recourse, day_count, expires_on) -> None:
+    """A bank offers terms on FINANCING_ID (sent as private transient data; the ledger keeps their hash).
+
+    \b
+    Example:
+      recfin financing offer F-0123456789abcdef --advance-rate 0.9 --discount-rate 0.036 --fees 200.00 \\
+        --expires 2026-04-30 --as bank/officer1
+    """
+    terms = FinancingTerms(advance_rate=advance_rate, discount_rate=discount_rate, fees=fees,
                            recourse=recourse, day_count=day_count, expires_on=expires_on.date())
     show(session.client.make_offer(financing_id, terms), as_json,
          ["id", "financing_id", "receivable_id", "financier", "status", "expires_on", "terms_hash"])
@@ -400,7 +392,12 @@ def offer(session, as_json, financing_id, advance_rate, discount_rate, fees, rec
 @click.argument("offer_id")
 @acting("supplier")
 def accept(session, as_json, offer_id) -> None:
-    """The holder accepts OFFER_ID; the receivable becomes FINANCED."""
+    """The holder accepts OFFER_ID; the receivable becomes FINANCED.
+
+    \b
+    Example:
+      recfin financing accept O-0123456789abcdef --as supplier/supplier1
+    """
     show(session.client.accept_offer(offer_id), as_json, FINANCING_COLUMNS)
 
 
@@ -408,7 +405,12 @@ def accept(session, as_json, offer_id) -> None:
 @click.argument("financing_id")
 @acting("bank")
 def disburse(session, as_json, financing_id) -> None:
-    """The bank records the advance (the accepted terms are read back from private data) and notifies the debtor."""
+    """The bank records the advance (the accepted terms are read back from private data) and notifies the debtor.
+
+    \b
+    Example:
+      recfin financing disburse F-0123456789abcdef --as bank/officer1
+    """
     show(session.client.record_disbursement(financing_id), as_json, FINANCING_COLUMNS + ["disbursed_on"])
 
 
@@ -416,7 +418,12 @@ def disburse(session, as_json, financing_id) -> None:
 @click.argument("notice_id")
 @acting("coreenterprise")
 def acknowledge(session, as_json, notice_id) -> None:
-    """The debtor acknowledges the assignment notice (债权转让通知) NOTICE_ID."""
+    """The debtor acknowledges the assignment notice (债权转让通知) NOTICE_ID.
+
+    \b
+    Example:
+      recfin financing acknowledge N-0123456789abcdef --as coreenterprise/treasurer
+    """
     show(session.client.acknowledge_assignment(notice_id), as_json,
          ["id", "receivable_id", "financier", "status", "acknowledged_on", "text"])
 
@@ -425,7 +432,12 @@ def acknowledge(session, as_json, notice_id) -> None:
 @click.argument("financing_id")
 @acting("bank")
 def repay(session, as_json, financing_id) -> None:
-    """The bank records repayment; the financing closes."""
+    """The bank records repayment; the financing closes.
+
+    \b
+    Example:
+      recfin financing repay F-0123456789abcdef --as bank/officer1
+    """
     show(session.client.record_repayment(financing_id), as_json, FINANCING_COLUMNS + ["repaid_on"])
 
 
@@ -433,7 +445,12 @@ def repay(session, as_json, financing_id) -> None:
 @click.argument("financing_id")
 @acting("supplier")
 def get_financing(session, as_json, financing_id) -> None:
-    """A financing and its offers."""
+    """A financing and its offers.
+
+    \b
+    Example:
+      recfin financing get F-0123456789abcdef --as supplier/supplier1 --json
+    """
     f = session.client.get_financing(financing_id)
     show(f, as_json, FINANCING_COLUMNS + ["disbursed_on", "repaid_on"])
     if not as_json and f.offers:
@@ -444,15 +461,26 @@ def get_financing(session, as_json, financing_id) -> None:
 @click.argument("offer_id")
 @acting("bank")
 def terms(session, as_json, offer_id) -> None:
-    """An offer's private terms (the holder, the bank, the regulator)."""
-    emit(session.client.get_offer_terms(offer_id).to_json(), as_json=as_json)
+    """An offer's private terms (the holder, the bank, the regulator).
+
+    \b
+    Example:
+      recfin financing terms O-0123456789abcdef --as regulator
+    """
+    data = session.client.get_offer_terms(offer_id).to_json()
+    emit(data if as_json else with_money(data), as_json=as_json)
 
 
 @financing.command("notice")
 @click.argument("notice_id")
 @acting("coreenterprise")
 def notice(session, as_json, notice_id) -> None:
-    """An assignment notice."""
+    """An assignment notice.
+
+    \b
+    Example:
+      recfin financing notice N-0123456789abcdef --as coreenterprise
+    """
     show(session.client.get_assignment_notice(notice_id), as_json,
          ["id", "receivable_id", "debtor", "financier", "status", "text"])
 
@@ -473,7 +501,14 @@ def discount() -> None:
 @click.option("--day-count", type=click.Choice(["ACT/360", "ACT/365"]), default="ACT/360", show_default=True)
 @acting("coreenterprise")
 def publish(session, as_json, apr, tiers, expires_on, receivable_ids, day_count) -> None:
-    """The debtor publishes an early-payment offer: --apr or --tier (not both)."""
+    """The debtor publishes an early-payment offer: --apr or --tier (not both).
+
+    \b
+    Example:
+      recfin discount publish --apr 0.05 --expires 2026-04-01 --receivable R-0123456789abcdef.1 \\
+        --as coreenterprise/treasurer
+      recfin discount publish --tier 30:0.04 --tier 60:0.05 --expires 2026-04-01 --as coreenterprise
+    """
     scale = None
     if tiers:
         try:
@@ -491,24 +526,40 @@ def publish(session, as_json, apr, tiers, expires_on, receivable_ids, day_count)
 @click.argument("receivable_id")
 @acting("supplier")
 def accept_discount(session, as_json, offer_id, receivable_id) -> None:
-    """The holder takes early payment on RECEIVABLE_ID under OFFER_ID; the claim settles."""
+    """The holder takes early payment on RECEIVABLE_ID under OFFER_ID; the claim settles.
+
+    \b
+    Example:
+      recfin discount accept D-0123456789abcdef R-0123456789abcdef.1 --as supplier/supplier2
+    """
     r = session.client.accept_discount_offer(offer_id, receivable_id)
     show(r, as_json, RECEIVABLE_COLUMNS)
     if not as_json and r.payments:
         p = r.payments[-1]
-        click.echo(f"paid {show_money(p.amount)}, discount {show_money(p.discount)}")
+        click.echo(f"paid {money(p.amount, r.currency)}, discount {money(p.discount, r.currency)}")
 
 
 @discount.command("get")
 @click.argument("offer_id")
 @acting("supplier")
 def get_discount(session, as_json, offer_id) -> None:
-    """A discount offer."""
+    """A discount offer.
+
+    \b
+    Example:
+      recfin discount get D-0123456789abcdef --as supplier/supplier2
+    """
     show(session.client.get_discount_offer(offer_id), as_json,
          ["id", "debtor", "apr", "scale", "expires_on", "receivable_ids", "status"])
 
 
+# Aliases: one implementation each, in the regulator and events modules.
+receivable.add_command(regulator_commands.freeze, "freeze")
+receivable.add_command(regulator_commands.unfreeze, "unfreeze")
+receivable.add_command(regulator_commands.statistics, "stats")
+receivable.add_command(event_commands.events, "events")
+
 COMMANDS = [party, receivable, financing, discount]
 """The groups to register on ``recfin``: ``for c in COMMANDS: main.add_command(c)``."""
 
-__all__ = ["party", "receivable", "financing", "discount", "COMMANDS", "parse_amount"]
+__all__ = ["party", "receivable", "financing", "discount", "COMMANDS"]

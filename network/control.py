@@ -12,8 +12,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import builder, ccservers, channel, crypto, nodeconfig, packaging, probes, profiles, supervisor
-from .errors import ChaincodeError, NetworkError, NodeNotFoundError
+from . import builder, ccservers, channel, compose, configtx, crypto, nodeconfig, packaging, probes, profiles, supervisor
+from .errors import ChaincodeError, MissingBinariesError, NetworkError, NodeNotFoundError
 from .fabric_bin import REPO_ROOT, FabricInstall
 from .lifecycle import Definition, Lifecycle, next_sequence
 from .ports import ensure_free
@@ -127,6 +127,33 @@ class Network:
         for path in profiles.write_all(topo, root):
             self.say(f"  {path}")
         return self.status()
+
+    # ---- prepare (nothing started) ------------------------------------------------
+    def prepare(self, *, node_config: bool = True) -> Path:
+        """Crypto material, configtx.yaml and the channel's genesis block; with node_config, also
+        each node's config folder and the ccaas builder (native runtime). Starts nothing: all that
+        compose or a separate host needs from the generator. Returns the genesis block path."""
+        topo, root = self.topology, self.data_root
+        if node_config:
+            self.fabric.require(("configtxgen",))
+        crypto.generate(topo, root)
+        self.say(f"crypto material in {root / 'crypto'}")
+        if node_config:
+            builder.install(root)
+            for node in topo.nodes():
+                nodeconfig.write_node_config(topo, root, node, self.fabric.config_dir)
+            self.say(f"node configuration in {root / 'nodes'}")
+        block = configtx.genesis_block_path(root, topo.channel)
+        if not (block.is_file() and block.stat().st_size > 0) and not self.fabric.tool("configtxgen").is_file():
+            config_path = configtx.write(topo, root)
+            args = " ".join(configtx.configtxgen_args(config_path, topo.channel, block))
+            raise MissingBinariesError(
+                f"crypto material and {config_path / 'configtx.yaml'} are written, but the genesis block needs "
+                f"configtxgen, not found in {self.fabric.bin_dir}: run scripts/install-fabric, "
+                f"or run `configtxgen {args}` with Fabric {compose.FABRIC_VERSION}'s configtxgen")
+        block, created = channel.create_genesis_block(self.tools, topo, root)
+        self.say(f"channel {topo.channel} genesis block {block}" + (" (created)" if created else " (kept)"))
+        return block
 
     def wait_for_raft_leader(self) -> Node | None:
         """Wait until one orderer says it leads the channel's Raft cluster; return it (None if it just moved)."""
@@ -284,7 +311,7 @@ class Network:
         package_ids = {}
         packages = {}
         for org in topo.orgs:
-            address = ccservers.server_address(topo, org, offset)
+            address = topo.chaincode_server_address(org, offset)
             pkg = packaging.write_package(ccservers.org_dir(root, name, org), label,
                                           packaging.connection_json(address))
             packages[org.msp_id], package_ids[org.msp_id] = pkg, pkg.package_id

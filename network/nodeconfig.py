@@ -66,15 +66,14 @@ def peer_env(topology: Topology, data_root: Path, node: Node) -> dict[str, str]:
     dirs = node_dirs(data_root, node.name)
     crypto = _org_crypto(topology, data_root, node)
     tls = crypto.node_dir(node.hostname) / "tls"
-    host = node.host
     return {
         "FABRIC_CFG_PATH": str(dirs.config),
         "FABRIC_LOGGING_SPEC": NODE_LOGGING_SPEC,
         "CORE_PEER_ID": node.hostname,
         "CORE_PEER_ADDRESS": node.address,
-        "CORE_PEER_LISTENADDRESS": node.address,
-        "CORE_PEER_CHAINCODELISTENADDRESS": f"{host}:{node.ports['chaincode_port']}",
-        "CORE_PEER_CHAINCODEADDRESS": f"{host}:{node.ports['chaincode_port']}",
+        "CORE_PEER_LISTENADDRESS": node.listen(),
+        "CORE_PEER_CHAINCODELISTENADDRESS": node.listen("chaincode_port"),
+        "CORE_PEER_CHAINCODEADDRESS": f"{node.host}:{node.ports['chaincode_port']}",
         # One peer per org: it bootstraps gossip from itself; other orgs learn it
         # through its external endpoint and the anchor peers in the channel config.
         "CORE_PEER_GOSSIP_BOOTSTRAP": node.address,
@@ -88,7 +87,7 @@ def peer_env(topology: Topology, data_root: Path, node: Node) -> dict[str, str]:
         "CORE_PEER_GATEWAY_ENABLED": "true",
         "CORE_PEER_FILESYSTEMPATH": str(dirs.data),
         "CORE_LEDGER_SNAPSHOTS_ROOTDIR": str(dirs.data / "snapshots"),
-        "CORE_OPERATIONS_LISTENADDRESS": node.operations_address,
+        "CORE_OPERATIONS_LISTENADDRESS": node.listen("operations_port"),
         "CORE_OPERATIONS_TLS_ENABLED": "false",
         "CORE_METRICS_PROVIDER": "prometheus",
         "CORE_VM_ENDPOINT": "",
@@ -103,7 +102,7 @@ def orderer_env(topology: Topology, data_root: Path, node: Node) -> dict[str, st
     return {
         "FABRIC_CFG_PATH": str(dirs.config),
         "FABRIC_LOGGING_SPEC": NODE_LOGGING_SPEC,
-        "ORDERER_GENERAL_LISTENADDRESS": node.host,
+        "ORDERER_GENERAL_LISTENADDRESS": node.bind_host or node.host,
         "ORDERER_GENERAL_LISTENPORT": str(node.ports["port"]),
         "ORDERER_GENERAL_LOCALMSPID": node.msp_id,
         "ORDERER_GENERAL_LOCALMSPDIR": str(crypto.node_dir(node.hostname) / "msp"),
@@ -120,14 +119,14 @@ def orderer_env(topology: Topology, data_root: Path, node: Node) -> dict[str, st
         "ORDERER_FILELEDGER_LOCATION": str(dirs.data / "ledger"),
         "ORDERER_CONSENSUS_WALDIR": str(dirs.data / "etcdraft" / "wal"),
         "ORDERER_CONSENSUS_SNAPDIR": str(dirs.data / "etcdraft" / "snapshot"),
-        "ORDERER_ADMIN_LISTENADDRESS": node.admin_address,
+        "ORDERER_ADMIN_LISTENADDRESS": node.listen("admin_port"),
         "ORDERER_ADMIN_TLS_ENABLED": "true",
         "ORDERER_ADMIN_TLS_CERTIFICATE": str(tls / "server.crt"),
         "ORDERER_ADMIN_TLS_PRIVATEKEY": str(tls / "server.key"),
         "ORDERER_ADMIN_TLS_ROOTCAS": _list(ca),
         "ORDERER_ADMIN_TLS_CLIENTAUTHREQUIRED": "true",
         "ORDERER_ADMIN_TLS_CLIENTROOTCAS": _list(ca),
-        "ORDERER_OPERATIONS_LISTENADDRESS": node.operations_address,
+        "ORDERER_OPERATIONS_LISTENADDRESS": node.listen("operations_port"),
         "ORDERER_OPERATIONS_TLS_ENABLED": "false",
         "ORDERER_METRICS_PROVIDER": "prometheus",
     }

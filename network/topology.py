@@ -32,6 +32,8 @@ class _Model(BaseModel):
 
 class OrdererSpec(_Model):
     name: Name
+    # The name other hosts dial and the certificates carry; default <name>.<org domain>.
+    hostname: Domain | None = None
     port: Port
     admin_port: Port
     operations_port: Port
@@ -39,6 +41,7 @@ class OrdererSpec(_Model):
 
 class PeerSpec(_Model):
     name: Name
+    hostname: Domain | None = None      # default <name>.<org domain>
     port: Port
     chaincode_port: Port
     operations_port: Port
@@ -63,6 +66,9 @@ class PeerOrgSpec(_Model):
     domain: Domain
     admin: Name = "admin"
     chaincode_server_port: Port
+    # Where the org's peer dials its chaincode server when nodes are addressed by hostname
+    # (compose, separate hosts); default <chaincode name>.<org domain>.
+    chaincode_server_host: Domain | None = None
     peers: list[PeerSpec] = Field(min_length=1)
     users: list[UserSpec] = Field(min_length=2)
 
@@ -99,12 +105,17 @@ class Node:
     org_name: str
     msp_id: str
     hostname: str        # the name in its certificates, e.g. "peer0.supplier.recfin.local"
-    host: str            # the address it listens on, e.g. "127.0.0.1"
+    host: str            # the host others dial it at: listen_host, or its hostname on separate hosts
     ports: dict[str, int] = field(default_factory=dict)
+    bind_host: str | None = None   # the interface it listens on when that is not `host` (e.g. 0.0.0.0)
 
     @property
     def address(self) -> str:
         return f"{self.host}:{self.ports['port']}"
+
+    def listen(self, port_key: str = "port") -> str:
+        """host:port the process binds (the advertised address unless bind_host says otherwise)."""
+        return f"{self.bind_host or self.host}:{self.ports[port_key]}"
 
     @property
     def operations_address(self) -> str:
@@ -115,9 +126,17 @@ class Node:
         return f"{self.host}:{self.ports['admin_port']}"
 
 
+Addressing = Literal["listen_host", "hostnames"]
+ANY_INTERFACE = "0.0.0.0"
+
+
 class Topology(_Model):
     name: Name = "recfin"
     listen_host: str = "127.0.0.1"
+    # How nodes are addressed: "listen_host" (the native runtime: everything on listen_host)
+    # or "hostnames" (compose, separate hosts: each node is dialled at its hostname and
+    # binds 0.0.0.0). `on_hosts()` gives the "hostnames" view of a topology.
+    addressing: Addressing = "listen_host"
     data_root: Path | None = None
     channel: Annotated[str, Field(pattern=r"^[a-z][a-z0-9.-]*$")] = "receivables"
     batch_timeout: Annotated[str, Field(pattern=r"^\d+(ms|s)$")] = "250ms"
@@ -135,6 +154,13 @@ class Topology(_Model):
         names = [self.orderer_org.name, *(o.name for o in self.orgs)]
         if len(set(names)) != len(names):
             raise ValueError(f"org names must be unique, got {names}")
+        hosts: dict[str, str] = {}
+        named = [(n.name, n.hostname) for n in self.nodes()]
+        named += [(f"chaincode server of {o.name}", self.chaincode_server_host(o)) for o in self.orgs]
+        for owner, host in named:
+            if host in hosts:
+                raise ValueError(f"hostname {host} is used twice: by {hosts[host]} and by {owner}")
+            hosts[host] = owner
         used: dict[int, str] = {}
         for owner, port in self._all_ports():
             if port in used:
@@ -150,21 +176,45 @@ class Topology(_Model):
         return out
 
     # ---- derived views -------------------------------------------------
+    def on_hosts(self) -> "Topology":
+        """This topology with every node addressed by its hostname (compose, one host per org)."""
+        return self.model_copy(update={"addressing": "hostnames"})
+
+    def _node(self, name: str, kind: NodeKind, org_name: str, msp_id: str, hostname: str,
+              ports: dict[str, int]) -> Node:
+        if self.addressing == "hostnames":
+            return Node(name, kind, org_name, msp_id, hostname, hostname, ports, bind_host=ANY_INTERFACE)
+        return Node(name, kind, org_name, msp_id, hostname, self.listen_host, ports)
+
     def nodes(self) -> list[Node]:
         """Orderers first, then peers, in file order (the order `up` starts them)."""
         oo = self.orderer_org
         out = [
-            Node(f"{o.name}.{oo.name}", "orderer", oo.name, oo.msp_id, f"{o.name}.{oo.domain}", self.listen_host,
-                 {"port": o.port, "admin_port": o.admin_port, "operations_port": o.operations_port})
+            self._node(f"{o.name}.{oo.name}", "orderer", oo.name, oo.msp_id, o.hostname or f"{o.name}.{oo.domain}",
+                       {"port": o.port, "admin_port": o.admin_port, "operations_port": o.operations_port})
             for o in oo.orderers
         ]
         for org in self.orgs:
             out += [
-                Node(f"{p.name}.{org.name}", "peer", org.name, org.msp_id, f"{p.name}.{org.domain}", self.listen_host,
-                     {"port": p.port, "chaincode_port": p.chaincode_port, "operations_port": p.operations_port})
+                self._node(f"{p.name}.{org.name}", "peer", org.name, org.msp_id, p.hostname or f"{p.name}.{org.domain}",
+                           {"port": p.port, "chaincode_port": p.chaincode_port, "operations_port": p.operations_port})
                 for p in org.peers
             ]
         return out
+
+    def chaincode_server_host(self, org: PeerOrgSpec) -> str:
+        """The hostname of an org's chaincode server (used when addressing by hostnames)."""
+        return org.chaincode_server_host or f"{self.chaincode.name}.{org.domain}"
+
+    def chaincode_server_address(self, org: PeerOrgSpec, port_offset: int = 0) -> str:
+        """Where the org's peer dials its chaincode server: what connection.json names."""
+        host = self.chaincode_server_host(org) if self.addressing == "hostnames" else self.listen_host
+        return f"{host}:{org.chaincode_server_port + port_offset}"
+
+    def chaincode_server_listen(self, org: PeerOrgSpec, port_offset: int = 0) -> str:
+        """The address the org's chaincode server binds (CHAINCODE_SERVER_ADDRESS)."""
+        host = ANY_INTERFACE if self.addressing == "hostnames" else self.listen_host
+        return f"{host}:{org.chaincode_server_port + port_offset}"
 
     def orderers(self) -> list[Node]:
         return [n for n in self.nodes() if n.kind == "orderer"]

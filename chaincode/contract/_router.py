@@ -97,7 +97,11 @@ class ContractRouter:
         try:
             if not args:
                 raise ContractError("no function given: the first argument must name the transaction")
-            function = args[0].decode("utf-8")
+            try:
+                function = args[0].decode("utf-8")
+            except UnicodeDecodeError:
+                raise ContractError("the function name is not valid UTF-8: name the transaction as "
+                                    "Contract:Function") from None
             contract, route = self.route(function)
             ctx = contract.create_context(stub)
             if route is None:

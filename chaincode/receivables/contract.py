@@ -87,6 +87,32 @@ class Session:
     def action(self, name: str, by: str) -> Action:
         return Action(action=name, by=by, msp_id=self.ctx.client_identity.msp_id, at=self.now, tx_id=self.tx_id)
 
+    async def replay(self, party: Party, request_id: str, transaction: str, *args: str) -> Any | None:
+        """The recorded result of ``request_id`` (a retry), or None for a new request (or no request id).
+
+        Called right after the caller is known and before any state-dependent
+        guard: a retry of a committed transfer must be answered even though the
+        caller no longer holds the claim.
+        """
+        if not request_id:
+            return None
+        _request_id(request_id)
+        record = await self.store.request(party.uscc, request_id)
+        if record is None:
+            return None
+        if record["transaction"] != transaction or record["arguments"] != keys.arguments_hash(transaction, args):
+            raise rule("request-id-reused", f"request id {request_id} of {party.uscc} was used by transaction "
+                       f"{record['tx_id']} for other arguments: send a new request id for a new request")
+        return record["result"]
+
+    async def remember(self, party: Party, request_id: str, transaction: str, args: tuple[str, ...], result: Any) -> Any:
+        """Record the result of a request with an id, so a retry returns it instead of repeating the effect."""
+        if request_id:
+            await self.store.put_request(party.uscc, request_id, {
+                "transaction": transaction, "arguments": keys.arguments_hash(transaction, args),
+                "tx_id": self.tx_id, "at": self.now, "result": result})
+        return result
+
     def emit(self, name: str, receivable_id: str | None, **details: Any) -> None:
         self.ctx.stub.set_event(name, events.payload(name, receivable_id, self.tx_id, **details))
 
@@ -95,6 +121,13 @@ def _require_text(value: str, field: str, max_len: int = 500) -> str:
     value = value.strip()
     if not value or len(value) > max_len:
         raise rule("argument-invalid", f"{field} must be 1 to {max_len} characters")
+    return value
+
+
+def _request_id(value: str) -> str:
+    if not keys.is_request_id(value):
+        raise rule("request-id-invalid", f"request id {value[:80]!r}: send 1 to {keys.REQUEST_ID_MAX} letters, digits, "
+                   "'-', '_', '.' or ':' (the SDK sends a uuid4 hex), or nothing")
     return value
 
 
@@ -186,10 +219,16 @@ class ReceivablesContract(Contract):
 
     @transaction
     @rules
-    async def RegisterReceivable(self, ctx: Context, receivable: ReceivableArgument) -> Receivable:
-        """A supplier registers a claim on its debtor, backed by invoices."""
+    async def RegisterReceivable(self, ctx: Context, receivable: ReceivableArgument, request_id: str = "") -> Receivable:
+        """A supplier registers a claim on its debtor, backed by invoices.
+
+        With a ``request_id``, a retry of a registration that committed returns its receivable unchanged.
+        """
         s = self._session(ctx)
         creditor = await s.party_with_role(cfg.SUPPLIER)
+        raw = json.dumps(receivable, sort_keys=True, ensure_ascii=False)
+        if (done := await s.replay(creditor, request_id, "RegisterReceivable", raw)) is not None:
+            return done
         req = parse_request(ReceivableRegistration, receivable, "receivable")
         debtor = await s.store.require_party(req.debtor)
         if debtor.role != cfg.CORE_ENTERPRISE:
@@ -236,7 +275,7 @@ class ReceivablesContract(Contract):
         await s.store.put_receivable(r, None)
         s.emit(events.RECEIVABLE_REGISTERED, rid, debtor=r.debtor, holder=r.holder, face_amount=r.face_amount,
                currency=r.currency, due_date=r.due_date)
-        return r.to_json()
+        return await s.remember(creditor, request_id, "RegisterReceivable", (raw,), r.to_json())
 
     async def _as_debtor(self, s: Session, receivable_id: str) -> tuple[Party, Receivable]:
         party = await s.party_with_role(cfg.CORE_ENTERPRISE)
@@ -290,13 +329,18 @@ class ReceivablesContract(Contract):
 
     @transaction
     @rules
-    async def TransferReceivable(self, ctx: Context, receivable_id: str, to: str, amount: str) -> TransferResult:
+    async def TransferReceivable(self, ctx: Context, receivable_id: str, to: str, amount: str,
+                                 request_id: str = "") -> TransferResult:
         """The holder transfers all of a confirmed claim, or splits part of it off, to another party.
 
         The whole outstanding amount moves the claim itself; less splits it into
         two children (``<id>.1`` transferred, ``<id>.2`` kept) that add up to it.
+        With a ``request_id``, a retry of a transfer that committed returns its result and moves nothing.
         """
         s = self._session(ctx)
+        args = (receivable_id, to, amount)
+        if (done := await s.replay(await s.party(), request_id, "TransferReceivable", *args)) is not None:
+            return done
         holder, r = await self._as_holder(s, receivable_id)
         lifecycle.ensure_transferable(r)
         value = money.parse_amount(amount, "amount")
@@ -312,7 +356,7 @@ class ReceivablesContract(Contract):
             r.last = s.action("TransferReceivable", holder.uscc)
             await s.store.put_receivable(r, before)
             s.emit(events.RECEIVABLE_TRANSFERRED, r.id, **{"from": holder.uscc, "to": recipient.uscc, "amount": transferred})
-            return r.to_json()
+            return await s.remember(holder, request_id, "TransferReceivable", args, r.to_json())
         children = []
         for n, (amt, owner) in enumerate(((transferred, recipient), (kept, holder)), 1):
             child = Receivable(
@@ -328,7 +372,8 @@ class ReceivablesContract(Contract):
         await s.store.put_receivable(r, before)
         s.emit(events.RECEIVABLE_SPLIT, r.id, **{"from": holder.uscc, "to": recipient.uscc, "amount": transferred,
                "children": r.children})
-        return {**r.to_json(), "children_records": [c.to_json() for c in children]}
+        return await s.remember(holder, request_id, "TransferReceivable", args,
+                                {**r.to_json(), "children_records": [c.to_json() for c in children]})
 
     # ================================================================ financing
 
@@ -580,13 +625,18 @@ class ReceivablesContract(Contract):
 
     @transaction
     @rules
-    async def RecordPayment(self, ctx: Context, receivable_id: str, amount: str) -> PaymentResult:
+    async def RecordPayment(self, ctx: Context, receivable_id: str, amount: str, request_id: str = "") -> PaymentResult:
         """The debtor records a payment to the payee (holder, or financier once notified).
 
         Against a claim that was split, the payment is spread pro rata over its
-        unpaid leaves, exact to the fen.
+        unpaid leaves, exact to the fen. With a ``request_id``, a retry of a
+        payment that committed returns its result and pays nothing twice.
         """
         s = self._session(ctx)
+        args = (receivable_id, amount)
+        caller = await s.party_with_role(cfg.CORE_ENTERPRISE)
+        if (done := await s.replay(caller, request_id, "RecordPayment", *args)) is not None:
+            return done
         debtor, r = await self._as_debtor(s, receivable_id)
         value = money.parse_amount(amount, "amount")
         lifecycle.ensure_not_frozen(r)
@@ -618,7 +668,7 @@ class ReceivablesContract(Contract):
             await s.store.put_receivable(leaf, before)
             allocations.append({"receivable_id": leaf.id, "amount": share, "payee": payee, "outstanding": leaf.outstanding})
         s.emit(events.PAYMENT_RECORDED, r.id, amount=value, allocations=allocations)
-        return {**r.to_json(), "allocations": allocations}
+        return await s.remember(debtor, request_id, "RecordPayment", args, {**r.to_json(), "allocations": allocations})
 
     @transaction
     @rules

@@ -15,6 +15,7 @@
 | ``recfin.by-status`` | status, receivable id | ``0x00`` |
 | ``recfin.by-financing`` | financing id, offer id | ``0x00`` |
 | ``recfin.offer-by-bank`` | financing id, bank credit code | offer id |
+| ``recfin.request`` | caller's credit code, request id | ``{"transaction", "arguments", "tx_id", "at", "result"}`` |
 
 Index values are one zero byte: Fabric treats an empty value as a delete.
 Private data (collection per holder org and bank org): ``recfin.terms`` [offer
@@ -24,6 +25,8 @@ id] -> OfferTerms, ``recfin.disbursement`` [financing id] -> Disbursement.
 from __future__ import annotations
 
 import hashlib
+import json
+import re
 
 PARTY = "recfin.party"
 CLIENT = "recfin.client"
@@ -38,6 +41,7 @@ BY_DEBTOR = "recfin.by-debtor"
 BY_STATUS = "recfin.by-status"
 BY_FINANCING = "recfin.by-financing"
 OFFER_BY_BANK = "recfin.offer-by-bank"
+REQUEST = "recfin.request"
 TERMS = "recfin.terms"
 DISBURSEMENT = "recfin.disbursement"
 
@@ -52,3 +56,17 @@ def new_id(prefix: str, tx_id: str, salt: str = "") -> str:
 def child_id(parent_id: str, n: int) -> str:
     """Children of a split are ``<parent>.1`` and ``<parent>.2``: the id shows the lineage."""
     return f"{parent_id}.{n}"
+
+
+REQUEST_ID_MAX = 128
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,%d}" % REQUEST_ID_MAX)
+
+
+def is_request_id(value: str) -> bool:
+    """A business request id: 1 to 128 of letters, digits, ``-_.:`` (a uuid4 hex fits)."""
+    return _REQUEST_ID.fullmatch(value) is not None
+
+
+def arguments_hash(transaction: str, args: tuple[str, ...] | list[str]) -> str:
+    """What a request id is bound to: the transaction and its arguments, as sent."""
+    return hashlib.sha256(json.dumps([transaction, *args], ensure_ascii=False).encode()).hexdigest()

@@ -26,7 +26,13 @@ class Store:
         self.stub = stub
 
     def key(self, object_type: str, *attributes: str) -> str:
-        return self.stub.create_composite_key(object_type, list(attributes))
+        try:
+            return self.stub.create_composite_key(object_type, list(attributes))
+        except ValueError:
+            # an id, credit code or client id from the caller with U+0000 or U+10FFFF (the key delimiters)
+            bad = next((a for a in attributes if "\x00" in a or "\U0010ffff" in a), "")
+            raise rule("argument-invalid", f"{bad[:40]!r} contains U+0000 or U+10FFFF, which no id, credit code "
+                       "or client identity may contain") from None
 
     async def _get(self, model: type[M], object_type: str, *attributes: str) -> M | None:
         raw = await self.stub.get_state(self.key(object_type, *attributes))
@@ -68,6 +74,15 @@ class Store:
             await self.stub.put_state(self.key(keys.CLIENT, party.msp_id, client_id), party.uscc.encode())
         # later changes to a party record need its own org's endorsement
         await self._set_policy(key, [party.msp_id])
+
+    # -- business request ids (idempotent retries)
+    async def request(self, party_uscc: str, request_id: str) -> dict | None:
+        raw = await self.stub.get_state(self.key(keys.REQUEST, party_uscc, request_id))
+        return json.loads(raw) if raw else None
+
+    async def put_request(self, party_uscc: str, request_id: str, record: dict) -> None:
+        await self.stub.put_state(self.key(keys.REQUEST, party_uscc, request_id),
+                                  json.dumps(record, separators=(",", ":"), ensure_ascii=False).encode())
 
     # -- receivables
     async def receivable(self, receivable_id: str) -> Receivable:

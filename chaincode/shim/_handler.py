@@ -17,6 +17,7 @@ from collections.abc import Awaitable, Callable
 
 from fabric_protos.peer import chaincode_event_pb2, chaincode_pb2, chaincode_shim_pb2 as shim_pb2
 from fabric_protos.peer import proposal_response_pb2
+from google.protobuf.message import DecodeError
 
 from ._errors import PeerError
 from ._execution import Invoke, execute_transaction
@@ -29,6 +30,14 @@ logger = logging.getLogger(__name__)
 
 Msg = shim_pb2.ChaincodeMessage
 TxKey = tuple[str, str]  # (channel id, tx id); the handler itself stands for the stream
+
+
+def _type_name(kind: int) -> str:
+    """The message type's name; a number no enum value names (a newer or a hostile peer) must not raise."""
+    try:
+        return Msg.Type.Name(kind)
+    except ValueError:
+        return f"message type {kind}"
 
 
 class _State(enum.Enum):
@@ -63,7 +72,7 @@ class _TransactionRequests:
             return reply.payload
         if reply.type == Msg.ERROR:
             raise PeerError(reply.payload.decode("utf-8", "replace"))
-        raise PeerError(f"unexpected {Msg.Type.Name(reply.type)} reply to {Msg.Type.Name(message_type)}")
+        raise PeerError(f"unexpected {_type_name(reply.type)} reply to {_type_name(message_type)}")
 
 
 class StreamHandler:
@@ -120,13 +129,17 @@ class StreamHandler:
 
     async def _dispatch(self, message: shim_pb2.ChaincodeMessage) -> None:
         kind = message.type
-        logger.debug("received %s for tx %s", Msg.Type.Name(kind), message.txid[:8])
+        logger.debug("received %s for tx %s", _type_name(kind), message.txid[:8])
         if kind == Msg.KEEPALIVE:
             await self._send(Msg(type=Msg.KEEPALIVE))
         elif kind == Msg.REGISTERED:
             self._state = _State.ESTABLISHED
         elif kind == Msg.READY:
-            self.options = PeerOptions.from_ready_payload(message.payload)
+            try:
+                self.options = PeerOptions.from_ready_payload(message.payload)
+            except DecodeError:
+                logger.warning("READY payload does not parse: no write batching, no multi-key reads")
+                self.options = PeerOptions()
             self._state = _State.READY
             logger.info("chaincode %s ready (peer options: %s)", self._package_id, self.options)
         elif kind in (Msg.TRANSACTION, Msg.INIT):
@@ -134,11 +147,11 @@ class StreamHandler:
         elif kind in (Msg.RESPONSE, Msg.ERROR):
             future = self._pending_replies.get((message.channel_id, message.txid))
             if future is None or future.done():
-                logger.warning("dropping an unexpected %s for tx %s", Msg.Type.Name(kind), message.txid)
+                logger.warning("dropping an unexpected %s for tx %s", _type_name(kind), message.txid)
             else:
                 future.set_result(message)
         else:
-            logger.warning("ignoring %s in state %s", Msg.Type.Name(kind), self._state.value)
+            logger.warning("ignoring %s in state %s", _type_name(kind), self._state.value)
 
     def _start_transaction(self, message: shim_pb2.ChaincodeMessage) -> None:
         key = (message.channel_id, message.txid)

@@ -14,7 +14,7 @@ JSON documents and transaction names, and a unit test checks they agree.
 See docs/sdk-receivables.md.
 """
 
-from ._client import CONTRACT_NAME, AsyncReceivablesClient, ReceivablesClient
+from ._client import CONTRACT_NAME, AsyncReceivablesClient, ReceivablesClient, new_request_id
 from ._events import EVENT_NAMES, AsyncReceivablesEvents, ReceivablesEvent, ReceivablesEvents
 from ._identity import client_id_of
 from ._models import (
@@ -58,6 +58,7 @@ __all__ = [
     "ReceivablesClient",
     "AsyncReceivablesClient",
     "CONTRACT_NAME",
+    "new_request_id",
     "ReceivablesError",
     "RuleViolation",
     "ReceivablesEvent",

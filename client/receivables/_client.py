@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
 from typing import Any
 
@@ -47,6 +48,17 @@ def _text(value: str, what: str) -> str:
     if not isinstance(value, str):
         raise TypeError(f"{what} must be a str, not {type(value).__name__}")
     return value
+
+
+def new_request_id() -> str:
+    """A fresh business request id (uuid4 hex): the contract answers a retry with the same id with the first result."""
+    return uuid.uuid4().hex
+
+
+def _request_id(value: str | None) -> str:
+    if value is None:
+        return new_request_id()
+    return _text(value, "request_id")
 
 
 def _json(model: BaseModel) -> str:
@@ -117,11 +129,14 @@ class _Operations:
 
     # ------------------------------------------------------------ register, confirm, reject, transfer
 
-    def register_receivable(self, registration: ReceivableRegistration) -> Receivable:
-        """A supplier registers a claim on a core enterprise, backed by invoices; it becomes creditor and holder."""
+    def register_receivable(self, registration: ReceivableRegistration, *, request_id: str | None = None) -> Receivable:
+        """A supplier registers a claim on a core enterprise, backed by invoices; it becomes creditor and holder.
+
+        ``request_id`` (default: a new uuid4 hex) makes a retry of this call return the first result.
+        """
         if not isinstance(registration, ReceivableRegistration):
             raise TypeError("register_receivable takes a ReceivableRegistration")
-        return self._submit("RegisterReceivable", _json(registration), model=Receivable)
+        return self._submit("RegisterReceivable", _json(registration), _request_id(request_id), model=Receivable)
 
     def confirm(self, receivable_id: str) -> Receivable:
         """The debtor confirms (确权) the claim: its irrevocable promise to pay at maturity."""
@@ -132,14 +147,15 @@ class _Operations:
         return self._submit("RejectReceivable", _text(receivable_id, "receivable_id"),
                                                     _text(reason, "reason"), model=Receivable)
 
-    def transfer(self, receivable_id: str, to: str, amount: Amount) -> TransferResult:
+    def transfer(self, receivable_id: str, to: str, amount: Amount, *, request_id: str | None = None) -> TransferResult:
         """The holder passes ``amount`` of a confirmed claim to supplier ``to`` (credit code).
 
         The whole outstanding amount moves the claim; less splits it into
         ``<id>.1`` (to the recipient) and ``<id>.2`` (kept), in ``children_records``.
+        ``request_id`` (default: a new uuid4 hex) makes a retry of this call return the first result.
         """
         return self._submit("TransferReceivable", _text(receivable_id, "receivable_id"), _text(to, "to"),
-                            str(to_fen(amount)), model=TransferResult)
+                            str(to_fen(amount)), _request_id(request_id), model=TransferResult)
 
     split = transfer
 
@@ -185,10 +201,13 @@ class _Operations:
         return self._submit("AcceptDiscountOffer", _text(offer_id, "offer_id"),
                                                     _text(receivable_id, "receivable_id"), model=Receivable)
 
-    def record_payment(self, receivable_id: str, amount: Amount) -> PaymentResult:
-        """The debtor records a payment (spread pro rata over the leaves of a split claim)."""
+    def record_payment(self, receivable_id: str, amount: Amount, *, request_id: str | None = None) -> PaymentResult:
+        """The debtor records a payment (spread pro rata over the leaves of a split claim).
+
+        ``request_id`` (default: a new uuid4 hex) makes a retry of this call return the first result.
+        """
         return self._submit("RecordPayment", _text(receivable_id, "receivable_id"), str(to_fen(amount)),
-                            model=PaymentResult)
+                            _request_id(request_id), model=PaymentResult)
 
     settle = record_payment
 

@@ -61,17 +61,17 @@ def test_confirm_acts_as_the_core_enterprise_by_default_and_prints_the_tx(ledger
 
 def test_transfer_in_yuan_sends_fen_and_json_prints_the_document(ledger):
     ledger.responses["TransferReceivable"] = fakes.receivable()
-    res = invoke("receivable", "transfer", "R-1", "--to", TIER2, "--amount", "300.50", "--yuan",
-                 "--org", "supplier", "--user", "supplier1", "--json")
+    res = invoke("receivable", "transfer", "R-1", "--to", TIER2, "--amount", "300.50",
+                 "--as", "supplier/supplier1", "--json")
     assert res.exit_code == 0, res.output
-    assert ledger.only().arguments == ["R-1", TIER2, "30050"]
+    assert ledger.only().arguments[:3] == ["R-1", TIER2, "30050"]  # then the SDK's business request id
     assert ledger.opened == [("supplier", "supplier1", False)]
     assert json.loads(res.output) == fakes.receivable()
 
 
-@pytest.mark.parametrize("amount, extra", [("12.5", []), ("1.005", ["--yuan"]), ("-3", [])])
-def test_bad_amounts_are_usage_errors_and_send_nothing(ledger, amount, extra):
-    res = invoke("receivable", "transfer", "R-1", "--to", TIER2, "--amount", amount, *extra)
+@pytest.mark.parametrize("amount", ["12.5.0", "1.005", "-3", "1,00.00", "12.5fen", "USD 10.00", "ten"])
+def test_bad_amounts_are_usage_errors_and_send_nothing(ledger, amount):
+    res = invoke("receivable", "transfer", "R-1", "--to", TIER2, "--amount", amount)
     assert res.exit_code == 2, res.output
     assert ledger.calls == []
 
@@ -90,7 +90,7 @@ def test_offer_sends_the_terms_as_transient_data(ledger):
     ledger.responses["MakeFinancingOffer"] = fakes.offer()
     ledger.responses["GetFinancing"] = {**fakes.financing(status="REQUESTED"), "offers": []}
     ledger.responses["WhoAmI"] = fakes.party(msp_id="BankMSP", role="financier")
-    res = invoke("financing", "offer", "F-1", "--advance-rate", "0.9", "--discount-rate", "0.036", "--fees", "200",
+    res = invoke("financing", "offer", "F-1", "--advance-rate", "0.9", "--discount-rate", "0.036", "--fees", "200.00",
                  "--expires", "2026-04-30")
     assert res.exit_code == 0, res.output
     assert ledger.opened == [("bank", None, False)]
@@ -98,7 +98,7 @@ def test_offer_sends_the_terms_as_transient_data(ledger):
     assert sent.name == "MakeFinancingOffer" and sent.arguments == ["F-1"]
     terms = json.loads(sent.transient["terms"])
     assert {k: terms[k] for k in ("advance_rate", "discount_rate", "fees", "recourse", "expires_on")} == {
-        "advance_rate": "0.9", "discount_rate": "0.036", "fees": 200, "recourse": False, "expires_on": "2026-04-30"}
+        "advance_rate": "0.9", "discount_rate": "0.036", "fees": 20_000, "recourse": False, "expires_on": "2026-04-30"}
 
 
 def test_list_by_status_prints_the_next_bookmark(ledger):
@@ -112,7 +112,7 @@ def test_list_by_status_prints_the_next_bookmark(ledger):
 def test_party_register_connects_as_the_org_admin(ledger):
     ledger.responses["RegisterParty"] = fakes.party()
     res = invoke("party", "register", "--uscc", CORE, "--name", "Core", "--role", "core_enterprise",
-                 "--client-id", "x509::CN=a::CN=ca", "--org", "coreenterprise")
+                 "--client-id", "x509::CN=a::CN=ca", "--as", "coreenterprise")
     assert res.exit_code == 0, res.output
     assert ledger.opened == [("coreenterprise", None, True)]
     body = json.loads(ledger.only().arguments[0])
@@ -136,7 +136,7 @@ def test_register_builds_the_registration_with_the_caller_as_seller(ledger, tmp_
     ledger.responses["RegisterReceivable"] = fakes.receivable(status="REGISTERED")
     contract_file = tmp_path / "contract.pdf"
     contract_file.write_bytes(b"the trade contract")
-    res = invoke("receivable", "register", "--debtor", CORE, "--face", "113000", "--yuan", "--issue", "2026-03-02",
+    res = invoke("receivable", "register", "--debtor", CORE, "--face", "113,000.00", "--issue", "2026-03-02",
                  "--due", "2026-05-31", "--invoice", "24312000000012345678,2026-03-01,100000,13000",
                  "--contract-file", str(contract_file))
     assert res.exit_code == 0, res.output

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -47,9 +48,11 @@ CASES = [
     (lambda c: c.confirm(R), "submit", "ConfirmReceivable", [R], fakes.receivable()),
     (lambda c: c.reject(R, "no such delivery"), "submit", "RejectReceivable", [R, "no such delivery"],
      fakes.receivable(status="REJECTED", rejection_reason="no such delivery")),
-    (lambda c: c.transfer(R, TIER2, 4_000_000), "submit", "TransferReceivable", [R, TIER2, "4000000"],
+    (lambda c: c.transfer(R, TIER2, 4_000_000, request_id="q-1"), "submit", "TransferReceivable",
+     [R, TIER2, "4000000", "q-1"],
      {**fakes.receivable(status="SPLIT"), "children_records": [fakes.receivable(id=R + ".1"), fakes.receivable(id=R + ".2")]}),
-    (lambda c: c.transfer(R, TIER2, Decimal("40000.50")), "submit", "TransferReceivable", [R, TIER2, "4000050"],
+    (lambda c: c.transfer(R, TIER2, Decimal("40000.50"), request_id="q-2"), "submit", "TransferReceivable",
+     [R, TIER2, "4000050", "q-2"],
      fakes.receivable()),
     (lambda c: c.request_financing(R), "submit", "RequestFinancing", [R], fakes.financing(status="REQUESTED")),
     (lambda c: c.withdraw_financing(F), "submit", "WithdrawFinancing", [F], fakes.financing(status="WITHDRAWN")),
@@ -57,7 +60,7 @@ CASES = [
     (lambda c: c.acknowledge_assignment(N), "submit", "AcknowledgeAssignment", [N], fakes.notice()),
     (lambda c: c.record_repayment(F), "submit", "RecordRepayment", [F], fakes.financing(status="REPAID")),
     (lambda c: c.accept_discount_offer(D, R), "submit", "AcceptDiscountOffer", [D, R], fakes.receivable()),
-    (lambda c: c.record_payment(R, Decimal("1.5")), "submit", "RecordPayment", [R, "150"],
+    (lambda c: c.record_payment(R, Decimal("1.5"), request_id="q-3"), "submit", "RecordPayment", [R, "150", "q-3"],
      {**fakes.receivable(), "allocations": [{"receivable_id": R, "amount": 150, "payee": TIER1, "outstanding": 1}]}),
     (lambda c: c.record_overdue(R), "submit", "RecordOverdue", [R], fakes.receivable(status="OVERDUE")),
     (lambda c: c.freeze(R, "ORDER-1"), "submit", "FreezeReceivable", [R, "ORDER-1"], fakes.receivable()),
@@ -101,7 +104,8 @@ def test_register_receivable_sends_the_registration_json_with_fen_and_iso_dates(
     contract = FakeContract(responses={"RegisterReceivable": fakes.receivable(status="REGISTERED")})
     r = ReceivablesClient(contract).register_receivable(registration())
     sent = contract.only("submit")
-    assert sent.name == "RegisterReceivable" and len(sent.arguments) == 1
+    assert sent.name == "RegisterReceivable" and len(sent.arguments) == 2
+    assert re.fullmatch(r"[0-9a-f]{32}", sent.arguments[1])  # a fresh business request id
     assert json.loads(sent.arguments[0]) == {
         "debtor": CORE, "face_amount": 11_300_000, "currency": "CNY", "issue_date": "2026-03-02",
         "due_date": "2026-05-31", "contract_hash": "c" * 64,
@@ -194,3 +198,21 @@ def test_a_document_with_an_unknown_field_is_an_error_not_silently_dropped():
     contract = FakeContract(responses={"GetReceivable": {**fakes.receivable(), "surprise": 1}})
     with pytest.raises(Exception, match="surprise"):
         ReceivablesClient(contract).get_receivable(R)
+
+
+@pytest.mark.parametrize("name, call, answer", [
+    ("TransferReceivable", lambda c, **kw: c.transfer(R, TIER2, 1, **kw), fakes.receivable()),
+    ("RecordPayment", lambda c, **kw: c.record_payment(R, 1, **kw),
+     {**fakes.receivable(), "allocations": []}),
+    ("RegisterReceivable", lambda c, **kw: c.register_receivable(registration(), **kw), fakes.receivable()),
+])
+def test_state_changing_calls_send_a_business_request_id_last(name, call, answer):
+    contract = FakeContract(responses={name: answer})
+    client = ReceivablesClient(contract)
+    call(client)
+    call(client)
+    call(client, request_id="order-2026-0042")
+    first, second, chosen = (c.arguments[-1] for c in contract.calls)
+    assert re.fullmatch(r"[0-9a-f]{32}", first) and re.fullmatch(r"[0-9a-f]{32}", second)
+    assert first != second  # a new call is a new request; only a retry of one call repeats its id
+    assert chosen == "order-2026-0042"

@@ -1,0 +1,107 @@
+"""Amounts on the command line: read as yuan (``12,345.67``) or explicit fen (``1234567fen``), shown with the currency.
+
+One parser for every command. Yuan go through ``client.receivables.to_fen`` (which
+refuses fractions of a fen), so no rounding rule lives here:
+
+    12,345.67    12345.67    12345    -> 1,234,567 fen
+    1234567fen   1,234,567 fen        -> 1,234,567 fen
+    CNY 12,345.67                     -> the currency code is accepted and checked
+
+Negative amounts, more than two decimals, misplaced thousands separators and
+anything else are refused with one line saying what to write.
+"""
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import click
+
+from client.receivables import to_fen, to_yuan
+
+__all__ = ["parse_amount", "AmountType", "AMOUNT", "money", "with_money", "MONEY_FIELDS", "AMOUNT_HELP"]
+
+AMOUNT_HELP = "yuan, e.g. 12,345.67, or fen with the suffix fen, e.g. 1234567fen"
+MONEY_FIELDS = ("face_amount", "outstanding", "amount", "tax", "fees", "exposure", "financed", "overdue", "discount")
+
+_GROUPED = re.compile(r"^\d{1,3}(,\d{3})+$")
+_PLAIN = re.compile(r"^\d+$")
+_FEN = re.compile(r"^(?P<digits>[\d,]+)\s*fen$", re.IGNORECASE)
+_CURRENCY = re.compile(r"^(?P<code>[A-Z]{3})\s+(?P<rest>.+)$")
+
+
+def _integer_part(text: str, original: str) -> str:
+    if _PLAIN.match(text):
+        return text
+    if _GROUPED.match(text):
+        return text.replace(",", "")
+    raise ValueError(f"{original!r} is not an amount: write {AMOUNT_HELP}")
+
+
+def parse_amount(text: str, *, currency: str = "CNY") -> int:
+    """Integer fen from yuan (``12,345.67``, at most two decimals) or fen (``1234567fen``).
+
+    Raises ``ValueError`` with a line a person can act on.
+    """
+    original = text
+    text = text.strip()
+    match = _CURRENCY.match(text)
+    if match:
+        if match["code"] != currency:
+            raise ValueError(f"{original!r} is in {match['code']}, but the amount is in {currency}")
+        text = match["rest"].strip()
+    if text.startswith("-"):
+        raise ValueError(f"{original!r}: amounts are not negative")
+    fen = _FEN.match(text)
+    if fen:
+        return int(_integer_part(fen["digits"], original))
+    whole, dot, fraction = text.partition(".")
+    if dot and not fraction.isdigit():
+        raise ValueError(f"{original!r} is not an amount: write {AMOUNT_HELP}")
+    digits = _integer_part(whole, original) + (dot + fraction if dot else "")
+    try:
+        return to_fen(Decimal(digits))
+    except ValueError:
+        raise ValueError(f"{original!r} has fractions of a fen: give yuan with at most two decimals "
+                         "(or whole fen, e.g. 1234567fen)") from None
+    except InvalidOperation:
+        raise ValueError(f"{original!r} is not an amount: write {AMOUNT_HELP}") from None
+
+
+class AmountType(click.ParamType):
+    """A click parameter type giving integer fen; a bad amount is a usage error (exit 2) naming the option."""
+
+    name = "AMOUNT"
+
+    def convert(self, value: Any, param, ctx) -> int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        try:
+            return parse_amount(str(value))
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+AMOUNT = AmountType()
+
+
+def money(fen: int | None, currency: str = "CNY") -> str:
+    """``CNY 12,345.67`` from integer fen (exact)."""
+    if fen is None:
+        return "-"
+    return f"{currency} {to_yuan(fen):,}"
+
+
+def _cell(key: str, value: Any, currency: str) -> Any:
+    if key in MONEY_FIELDS and isinstance(value, int) and not isinstance(value, bool):
+        return money(value, currency)
+    if key == "frozen" and isinstance(value, dict):  # a freeze order
+        return f"{value.get('order_reference')} ({value.get('date')})"
+    return value
+
+
+def with_money(row: dict, currency: str | None = None) -> dict:
+    """A copy of a JSON record for a table: integer-fen fields as money, a freeze order as its reference."""
+    code = currency or row.get("currency") or "CNY"
+    return {k: _cell(k, v, code) for k, v in row.items()}

@@ -1,0 +1,210 @@
+"""Per-org bundles: what one company needs to run its own peer and chaincode server on its own host.
+
+`write(topology, data_root, org, out)` copies from a data folder prepared for hostnames
+(`recfin network prepare --hostnames`) into `out`:
+
+    bundle.json                       org, MSP ID, install root, every file written
+    README.md                         how to start it, what to make resolvable, what is not inside
+    docker-compose.yaml               the org's peers and chaincode server (network.compose, this org only)
+    endpoints.yaml                    every node the org's host dials or is dialled by: hostname, port, TLS CA
+    crypto/<org>/                     the org's own material: verifying MSP, CA and TLS CA certificates,
+                                      its peers' MSP+TLS, its users' MSP+TLS (never the CA keys)
+    crypto/<other org>/               public material only: msp/ (CA certs, config.yaml), ca.pem, tlsca.pem
+    channel/<channel>.block           the genesis block, to join the channel (when prepared)
+    chaincode/<name>/<org>/<label>.tar.gz   the org's ccaas package (its server's hostname)
+    profiles/<org>.json               the connection profile for the org's SDK clients
+
+Every address is a topology hostname (the names in the TLS certificates). Paths in the
+profile are under `install_root` (default /var/recfin, the folder the README says to
+unpack into); inside containers the same folder is mounted at compose.CONTAINER_ROOT.
+No other org's private key is ever read: other orgs contribute certificates only.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from . import compose, configtx, profiles
+from .crypto import org_crypto
+from .errors import NetworkError
+from .topology import Topology
+
+DEFAULT_INSTALL_ROOT = Path("/var/recfin")
+MANIFEST = "bundle.json"
+PUBLIC_SUFFIXES = (".pem", ".crt", ".yaml")
+
+
+@dataclass
+class Bundle:
+    org: str
+    msp_id: str
+    root: Path
+    install_root: Path
+    files: list[str] = field(default_factory=list)      # relative to root
+    missing: list[str] = field(default_factory=list)    # what the data folder did not hold yet
+
+
+def _copy(src: Path, dst: Path, bundle: Bundle) -> None:
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(src, dst)
+    bundle.files.append(dst.relative_to(bundle.root).as_posix())
+
+
+def _copy_tree(src: Path, dst: Path, bundle: Bundle, *, public_only: bool = False) -> None:
+    for path in sorted(p for p in src.rglob("*") if p.is_file()):
+        if public_only and (path.suffix not in PUBLIC_SUFFIXES or path.parent.name == "keystore"):
+            continue
+        _copy(path, dst / path.relative_to(src), bundle)
+
+
+def _write(path: Path, text: str, bundle: Bundle) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    bundle.files.append(path.relative_to(bundle.root).as_posix())
+
+
+def _rebase(value, old: str, new: str):
+    if isinstance(value, dict):
+        return {k: _rebase(v, old, new) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_rebase(v, old, new) for v in value]
+    if isinstance(value, str) and (value == old or value.startswith(old + "/")):
+        return new + value[len(old):]
+    return value
+
+
+def endpoints(topology: Topology, org_name: str) -> dict:
+    """Who the org's host talks to, by hostname, with the TLS CA (a path in the bundle) that verifies each."""
+    topology = topology.on_hosts()
+    org = topology.org(org_name)
+    oo = topology.orderer_org
+
+    def tlsca(name: str, domain: str) -> str:
+        return org_crypto(Path("."), name, domain).tlsca_cert.as_posix()
+
+    return {
+        "org": org.name,
+        "msp_id": org.msp_id,
+        "channel": topology.channel,
+        "own": {
+            "peers": [{"name": n.name, "hostname": n.hostname, "port": n.ports["port"],
+                       "operations_port": n.ports["operations_port"]} for n in topology.peers(org.name)],
+            "chaincode_server": {"hostname": topology.chaincode_server_host(org), "port": org.chaincode_server_port,
+                                 "address": topology.chaincode_server_address(org)},
+        },
+        "orderers": [{"name": n.name, "hostname": n.hostname, "port": n.ports["port"],
+                      "admin_port": n.ports["admin_port"], "msp_id": oo.msp_id, "tls_ca": tlsca(oo.name, oo.domain)}
+                     for n in topology.orderers()],
+        "peers": [{"name": n.name, "hostname": n.hostname, "port": n.ports["port"], "msp_id": n.msp_id,
+                   "tls_ca": tlsca(o.name, o.domain)}
+                  for o in topology.orgs if o.name != org.name for n in topology.peers(o.name)],
+    }
+
+
+def _readme(topology: Topology, bundle: Bundle, ends: dict) -> str:
+    org = topology.org(bundle.org)
+    names = [n["hostname"] for n in ends["orderers"] + ends["peers"]]
+    own = [p["hostname"] for p in ends["own"]["peers"]]
+    missing = "".join(f"- not yet in this bundle: {m}\n" for m in bundle.missing)
+    return f"""# {org.msp_id}: running your own node
+
+This bundle holds what {org.name} needs to run its peer and chaincode server on its own
+host in the `{topology.channel}` channel of the {topology.name} network: your own MSP and
+TLS material (your peers and users, no CA keys), the other organisations' CA and TLS CA
+certificates (certificates only), the channel's genesis block, your chaincode package,
+a docker-compose.yaml for your node, endpoints.yaml and a connection profile.
+{missing}
+1. Unpack this folder at `{bundle.install_root}` (the connection profile names files there).
+2. Make these names resolve to the hosts that run them (DNS, or /etc/hosts on your host):
+   {", ".join(names)}.
+   Publish your own {", ".join(own)} under that name to the others, ports as in endpoints.yaml.
+3. Set RECFIN_SOURCE to a checkout of recfin (the chaincode server image builds from its
+   Dockerfile), then `docker compose up -d` here: your peer(s) on the official
+   hyperledger/fabric-peer image and your chaincode server.
+4. As your admin (crypto/{org.name}/users/{org.admin}@{org.domain}/msp), join the channel with
+   channel/{topology.channel}.block (`peer channel join`), then install
+   chaincode/{topology.chaincode.name}/{org.name}/*.tar.gz and approve the definition the
+   network agreed (`peer lifecycle chaincode install|approveformyorg`).
+
+SDK clients: profiles/{org.name}.json (`network.profiles.load("{org.name}", "{bundle.install_root}")`).
+Keep crypto/{org.name}/users/*/msp/keystore and */tls/*.key private: they are your identities.
+"""
+
+
+def write(topology: Topology, data_root: Path, org_name: str, out: Path,
+          install_root: Path = DEFAULT_INSTALL_ROOT) -> Bundle:
+    """Write the org's bundle into `out` (replacing an earlier bundle there, never anything else)."""
+    topology = topology.on_hosts()
+    org = topology.org(org_name)
+    own = org_crypto(data_root, org.name, org.domain)
+    if not own.ca_cert.is_file():
+        raise NetworkError(f"no crypto material for {org.name} in {data_root}: run `recfin network prepare --hostnames`")
+    out = Path(out)
+    if out.exists() and any(out.iterdir()):
+        if not (out / MANIFEST).is_file():
+            raise NetworkError(f"{out} is not empty and holds no {MANIFEST}: choose an empty or new folder")
+        shutil.rmtree(out)
+    out.mkdir(parents=True, exist_ok=True)
+    bundle = Bundle(org.name, org.msp_id, out, Path(install_root))
+
+    # The org's own material: everything but the CA private keys.
+    mine = org_crypto(out, org.name, org.domain)
+    _copy_tree(own.msp_dir, mine.msp_dir, bundle)
+    _copy(own.ca_cert, mine.ca_cert, bundle)
+    _copy(own.tlsca_cert, mine.tlsca_cert, bundle)
+    for node in topology.peers(org.name):
+        _copy_tree(own.node_dir(node.hostname), mine.node_dir(node.hostname), bundle)
+    for user in [org.admin, *(u.name for u in org.users)]:
+        _copy_tree(own.user_dir(user), mine.user_dir(user), bundle)
+    # Everybody else: certificates only.
+    oo = topology.orderer_org
+    for name, domain in [(oo.name, oo.domain), *((o.name, o.domain) for o in topology.orgs if o.name != org.name)]:
+        theirs, copy = org_crypto(data_root, name, domain), org_crypto(out, name, domain)
+        if not theirs.ca_cert.is_file():
+            raise NetworkError(f"no crypto material for {name} in {data_root}: run `recfin network prepare --hostnames`")
+        _copy_tree(theirs.msp_dir, copy.msp_dir, bundle, public_only=True)
+        _copy(theirs.ca_cert, copy.ca_cert, bundle)
+        _copy(theirs.tlsca_cert, copy.tlsca_cert, bundle)
+
+    block = configtx.genesis_block_path(data_root, topology.channel)
+    if block.is_file():
+        _copy(block, configtx.genesis_block_path(out, topology.channel), bundle)
+    else:
+        bundle.missing.append(f"channel/{block.name} (run `recfin network prepare --hostnames` with configtxgen)")
+    label = f"{topology.chaincode.name}_{topology.chaincode.version}"
+    pkg_dir = Path("chaincode") / topology.chaincode.name / org.name
+    pkg = compose.write_packages(topology, out)[org.msp_id]
+    for other in topology.orgs:                      # write_packages wrote every org's: keep only ours
+        if other.name != org.name:
+            shutil.rmtree(out / "chaincode" / topology.chaincode.name / other.name)
+    bundle.files.append((pkg_dir / f"{label}.tar.gz").as_posix())
+
+    doc = compose.build(topology, ".", orgs=[org.name],
+                        chaincode_context="${RECFIN_SOURCE:?set RECFIN_SOURCE to a checkout of recfin}")
+    doc["name"] = f"{topology.name}-{org.name}"
+    doc["services"][topology.chaincode_server_host(org)]["environment"]["CHAINCODE_ID"] = pkg.package_id
+    header = (f"# Generated by `recfin org bundle {org.name}`: {org.msp_id}'s peer(s) and chaincode server on the\n"
+              f"# official Fabric image and recfin's Dockerfile. Set RECFIN_SOURCE, then `docker compose up -d`\n"
+              f"# in this folder (README.md).\n")
+    _write(out / "docker-compose.yaml", header + yaml.safe_dump(doc, sort_keys=False, width=120), bundle)
+    ends = endpoints(topology, org.name)
+    _write(out / "endpoints.yaml", yaml.safe_dump(ends, sort_keys=False), bundle)
+
+    profile = profiles.build(topology, out, org.name).model_dump(mode="json")
+    profile = _rebase(profile, str(out), str(bundle.install_root))
+    _write(profiles.profiles_dir(out) / f"{org.name}.json", json.dumps(profile, indent=2) + "\n", bundle)
+    _write(out / "README.md", _readme(topology, bundle, ends), bundle)
+    bundle.files.append(MANIFEST)
+    (out / MANIFEST).write_text(json.dumps(
+        {"org": org.name, "msp_id": org.msp_id, "install_root": str(bundle.install_root),
+         "package_id": pkg.package_id, "missing": bundle.missing, "files": sorted(bundle.files)}, indent=2) + "\n")
+    bundle.files.sort()
+    return bundle
+
+
+def default_out(data_root: Path, org_name: str) -> Path:
+    return data_root / "bundles" / org_name

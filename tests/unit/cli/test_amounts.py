@@ -1,0 +1,54 @@
+"""The CLI's one amount parser: yuan with thousands separators, or explicit fen; shown with the currency."""
+from __future__ import annotations
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from cli.amounts import AMOUNT, money, parse_amount, with_money
+
+
+@pytest.mark.parametrize("text, fen", [
+    ("12,345.67", 1_234_567), ("12345.67", 1_234_567), ("12345", 1_234_500), ("0.5", 50), ("0.05", 5),
+    ("1,000,000", 100_000_000), ("1234567fen", 1_234_567), ("1,234,567 fen", 1_234_567), ("7FEN", 7),
+    ("CNY 12,345.67", 1_234_567), ("  300.50 ", 30_050), ("0", 0),
+])
+def test_amounts_read_as_yuan_or_explicit_fen(text, fen):
+    assert parse_amount(text) == fen
+
+
+@pytest.mark.parametrize("text, says", [
+    ("1.005", "fractions of a fen"), ("-3", "not negative"), ("12,34.5", "not an amount"),
+    ("1,2345", "not an amount"), ("12.5fen", "not an amount"), ("1e3", "not an amount"), ("nan", "not an amount"),
+    ("", "not an amount"), ("1.", "not an amount"), (".5", "not an amount"), ("USD 10", "in USD"),
+    ("12 345", "not an amount"),
+])
+def test_bad_amounts_say_what_to_write(text, says):
+    with pytest.raises(ValueError, match=says):
+        parse_amount(text)
+
+
+def test_the_click_type_is_a_usage_error_naming_the_option():
+    @click.command()
+    @click.option("--amount", type=AMOUNT)
+    def cmd(amount):
+        click.echo(repr(amount))
+
+    assert CliRunner().invoke(cmd, ["--amount", "1,234.50"]).output == "123450\n"
+    bad = CliRunner().invoke(cmd, ["--amount", "1.234,50"])
+    assert bad.exit_code == 2 and "Invalid value for '--amount'" in bad.output
+
+
+def test_money_is_exact_with_the_currency():
+    assert money(1_234_567) == "CNY 12,345.67"
+    assert money(5, "USD") == "USD 0.05"
+    assert money(0) == "CNY 0.00"
+    assert money(None) == "-"
+
+
+def test_tables_get_money_and_freeze_orders_machines_keep_fen():
+    row = {"id": "R-1", "face_amount": 11_300_000, "outstanding": 0, "currency": "CNY", "financed_share": "0.25",
+           "frozen": {"order_reference": "ORD-1", "date": "2026-03-05"}}
+    assert with_money(row) == {**row, "face_amount": "CNY 113,000.00", "outstanding": "CNY 0.00",
+                               "frozen": "ORD-1 (2026-03-05)"}
+    assert row["face_amount"] == 11_300_000  # the record itself is not changed

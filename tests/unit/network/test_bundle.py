@@ -1,0 +1,200 @@
+"""Per-org bundles: own keys only, every referenced path inside, hostnames from the topology."""
+import json
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+
+from network import bundle, compose, crypto, profiles
+from network.errors import NetworkError
+from network.topology import load
+
+PRIVATE_KEY = re.compile(rb"-----BEGIN [A-Z ]*PRIVATE KEY-----")
+ORGS = ["coreenterprise", "supplier", "bank", "regulator"]
+
+
+@pytest.fixture(scope="module")
+def hosts():
+    return load().on_hosts()
+
+
+@pytest.fixture(scope="module")
+def prepared(tmp_path_factory, hosts) -> Path:
+    """A data folder as `prepare --hostnames` leaves it (crypto from the real generator; the genesis
+    block would come from configtxgen, which is absent here, so a stand-in file is only copied)."""
+    root = tmp_path_factory.mktemp("hosts")
+    crypto.generate(hosts, root)
+    (root / "channel").mkdir()
+    (root / "channel" / f"{hosts.channel}.block").write_bytes(b"genesis block stand-in: copied, never parsed")
+    return root
+
+
+@pytest.fixture(scope="module")
+def bundles(tmp_path_factory, hosts, prepared) -> dict[str, bundle.Bundle]:
+    out = tmp_path_factory.mktemp("bundles")
+    return {org: bundle.write(hosts, prepared, org, out / org) for org in ORGS}
+
+
+def _public_key_bytes(key_or_cert) -> bytes:
+    pub = key_or_cert.public_key()
+    return pub.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+
+
+def _foreign_private_keys(data_root: Path, org: str) -> set[bytes]:
+    keys = set()
+    for path in (data_root / "crypto").rglob("*"):
+        if path.is_file() and path.relative_to(data_root / "crypto").parts[0] != org \
+                and PRIVATE_KEY.search(path.read_bytes()):
+            keys.add(_public_key_bytes(serialization.load_pem_private_key(path.read_bytes(), None)))
+    return keys
+
+
+@pytest.mark.parametrize("org", ORGS)
+def test_every_private_key_in_the_bundle_is_one_of_the_orgs_own_identities(org, bundles, prepared, hosts):
+    b = bundles[org]
+    spec = hosts.org(org)
+    ca = x509.load_pem_x509_certificate((prepared / "crypto" / org / "ca" / "ca.pem").read_bytes())
+    tlsca = x509.load_pem_x509_certificate((prepared / "crypto" / org / "tlsca" / "tlsca.pem").read_bytes())
+    foreign = _foreign_private_keys(prepared, org)
+    found = 0
+    for path in sorted(p for p in b.root.rglob("*") if p.is_file()):
+        data = path.read_bytes()
+        if not PRIVATE_KEY.search(data):
+            continue
+        found += 1
+        rel = path.relative_to(b.root)
+        assert rel.parts[:2] == ("crypto", org), f"{rel}: a private key outside the org's own folder"
+        key = serialization.load_pem_private_key(data, None)
+        assert _public_key_bytes(key) not in foreign, f"{rel} is another org's key"
+        # its certificate sits next to it and was issued by this org's CA or TLS CA
+        cert_path = path.parent.parent / "signcerts" / "cert.pem" if path.parent.name == "keystore" \
+            else path.with_suffix(".crt")
+        cert = x509.load_pem_x509_certificate(cert_path.read_bytes())
+        assert _public_key_bytes(cert) == _public_key_bytes(key), f"{rel} does not match {cert_path.name}"
+        assert cert.issuer in (ca.subject, tlsca.subject)
+    # a signing key and a TLS key per peer and per user; never the CA keys
+    assert found == 2 * (len(spec.peers) + 1 + len(spec.users))
+    assert not list(b.root.rglob("ca.key")) and not list(b.root.rglob("tlsca.key"))
+
+
+@pytest.mark.parametrize("org", ORGS)
+def test_other_orgs_contribute_certificates_only(org, bundles, hosts):
+    b = bundles[org]
+    others = [o.name for o in hosts.orgs if o.name != org] + [hosts.orderer_org.name]
+    for other in others:
+        folder = b.root / "crypto" / other
+        files = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+        assert files == ["ca/ca.pem", "msp/cacerts/ca.pem", "msp/config.yaml", "msp/tlscacerts/tlsca.pem",
+                         "tlsca/tlsca.pem"]
+        assert not (folder / "nodes").exists() and not (folder / "users").exists()
+
+
+def _mount_sources(service: dict, root: Path) -> dict[str, Path]:
+    out = {}
+    for volume in service["volumes"]:
+        host, container = volume.split(":")[:2]
+        if host.startswith("./"):
+            out[container] = root / host[2:]
+    return out
+
+
+@pytest.mark.parametrize("org", ORGS)
+def test_every_path_the_bundle_refers_to_is_inside_it(org, bundles, hosts):
+    b = bundles[org]
+    manifest = json.loads((b.root / bundle.MANIFEST).read_text())
+    assert manifest["msp_id"] == hosts.org(org).msp_id
+    for rel in manifest["files"]:
+        assert (b.root / rel).is_file(), rel
+    # compose: every host folder mounted exists; every crypto path a container reads is under a mount
+    doc = yaml.safe_load((b.root / "docker-compose.yaml").read_text())
+    for name, svc in doc["services"].items():
+        if "volumes" not in svc:
+            continue
+        mounts = _mount_sources(svc, b.root)
+        assert mounts and all(p.exists() for p in mounts.values()), name
+        checked = 0
+        for key, value in svc["environment"].items():
+            for path in (value.strip("[]").split(",") if value.startswith("[") else [value]):
+                if not path.startswith("/var/recfin/crypto/"):
+                    continue            # the image's config, or the ledger in the node's named volume
+                source = next((src / path[len(c) + 1:] for c, src in mounts.items() if path.startswith(c + "/")), None)
+                assert source is not None and source.exists(), f"{name} {key}={path}"
+                checked += 1
+        assert checked >= 4
+    # endpoints.yaml: every TLS CA it names
+    ends = yaml.safe_load((b.root / "endpoints.yaml").read_text())
+    for entry in ends["orderers"] + ends["peers"]:
+        assert (b.root / entry["tls_ca"]).is_file()
+    # the connection profile: paths under the install root, each present in the bundle
+    profile = profiles.load(org, b.root)
+    paths = [profile.gateway.tls_root_cert] + [e.tls_root_cert for e in profile.peers + profile.orderers]
+    for user in profile.users.values():
+        paths += [user.msp_dir, user.cert, user.key, user.tls_cert, user.tls_key]
+    for path in paths:
+        rel = path.relative_to(bundle.DEFAULT_INSTALL_ROOT)
+        assert (b.root / rel).exists(), path
+    assert all(u.key.name.endswith("_sk") for u in profile.users.values())
+
+
+@pytest.mark.parametrize("org", ORGS)
+def test_endpoints_are_the_topology_hostnames(org, bundles, hosts):
+    b = bundles[org]
+    ends = yaml.safe_load((b.root / "endpoints.yaml").read_text())
+    assert [(e["hostname"], e["port"]) for e in ends["orderers"]] == \
+           [(n.hostname, n.ports["port"]) for n in hosts.orderers()]
+    assert {(e["hostname"], e["port"], e["msp_id"]) for e in ends["peers"]} == \
+           {(n.hostname, n.ports["port"], n.msp_id) for n in hosts.peers() if n.org_name != org}
+    assert ends["own"]["chaincode_server"]["address"] == hosts.chaincode_server_address(hosts.org(org))
+    profile = profiles.load(org, b.root)
+    assert profile.gateway.address == f"{hosts.peers(org)[0].hostname}:{hosts.peers(org)[0].ports['port']}"
+    assert [o.address for o in profile.orderers] == [n.address for n in hosts.orderers()]
+    for path in b.root.rglob("*"):
+        if path.is_file() and path.suffix in (".yaml", ".json", ".md"):
+            text = path.read_text()
+            assert "127.0.0.1" not in text and "localhost" not in text, path
+
+
+@pytest.mark.parametrize("org", ORGS)
+def test_compose_runs_the_orgs_own_nodes_with_its_own_package(org, bundles, hosts):
+    b = bundles[org]
+    spec = hosts.org(org)
+    doc = yaml.safe_load((b.root / "docker-compose.yaml").read_text())
+    assert set(doc["services"]) == {n.hostname for n in hosts.peers(org)} | {hosts.chaincode_server_host(spec)}
+    server = doc["services"][hosts.chaincode_server_host(spec)]
+    assert server["environment"]["CHAINCODE_ID"] == compose.package_ids(hosts)[spec.msp_id]
+    assert server["environment"]["RECFIN_MSP_ID"] == spec.msp_id
+    packages = list((b.root / "chaincode").rglob("*.tar.gz"))
+    assert [p.relative_to(b.root).parts[2] for p in packages] == [org]
+
+
+def test_the_genesis_block_is_carried_and_its_absence_reported(tmp_path, hosts, prepared, bundles):
+    assert (bundles["bank"].root / "channel" / f"{hosts.channel}.block").read_bytes() == \
+           (prepared / "channel" / f"{hosts.channel}.block").read_bytes()
+    assert bundles["bank"].missing == []
+    bare = tmp_path / "bare"
+    crypto.generate(hosts, bare)
+    b = bundle.write(hosts, bare, "bank", tmp_path / "out")
+    assert b.missing and "receivables.block" in b.missing[0]
+    assert "receivables.block" in (b.root / "README.md").read_text()
+
+
+def test_a_bundle_replaces_an_earlier_bundle_but_never_other_files(tmp_path, hosts, prepared):
+    out = tmp_path / "out"
+    bundle.write(hosts, prepared, "supplier", out)
+    (out / "stale.txt").write_text("from before")
+    bundle.write(hosts, prepared, "supplier", out)
+    assert not (out / "stale.txt").exists()
+    other = tmp_path / "mine"
+    other.mkdir()
+    (other / "notes.txt").write_text("keep me")
+    with pytest.raises(NetworkError, match="not empty"):
+        bundle.write(hosts, prepared, "supplier", other)
+    assert (other / "notes.txt").read_text() == "keep me"
+
+
+def test_without_crypto_material_it_says_to_prepare(tmp_path, hosts):
+    with pytest.raises(NetworkError, match="prepare --hostnames"):
+        bundle.write(hosts, tmp_path / "empty", "bank", tmp_path / "out")

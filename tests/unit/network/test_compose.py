@@ -1,0 +1,344 @@
+"""docker-compose.yaml: generated from the topology, committed, and consistent with it."""
+import io
+import json
+import re
+import shlex
+import subprocess
+import tarfile
+import gzip
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+from cryptography import x509
+
+from cli.main import main
+from network import compose, crypto, nodeconfig
+from network.fabric_bin import REPO_ROOT
+from network.topology import load, parse
+
+COMPOSE = REPO_ROOT / "docker-compose.yaml"
+DOCKERFILE = REPO_ROOT / "Dockerfile"
+INSTALL = REPO_ROOT / "scripts" / "install"
+
+
+@pytest.fixture(scope="module")
+def hosts():
+    return load().on_hosts()
+
+
+@pytest.fixture(scope="module")
+def doc():
+    return yaml.safe_load(COMPOSE.read_text())
+
+
+def _env_paths(value: str) -> list[str]:
+    """Absolute paths in an env value: a path, or Fabric's [a,b] list of paths."""
+    parts = value.strip("[]").split(",") if value.startswith("[") else [value]
+    return [p for p in parts if p.startswith("/")]
+
+
+def _mounts(service: dict) -> list[tuple[str, str]]:
+    """(host, container) of each volume; the host side may start with ${VAR:-default}."""
+    out = []
+    for volume in service.get("volumes", []):
+        prefix = ""
+        if volume.startswith("${"):
+            prefix, volume = volume[:volume.index("}") + 1], volume[volume.index("}") + 1:]
+        host, container = volume.split(":")[:2]
+        out.append((prefix + host, container))
+    return out
+
+
+def _host_side(service: dict, container_path: str) -> str | None:
+    for host, container in _mounts(service):
+        if container_path == container or container_path.startswith(container + "/"):
+            return host + container_path[len(container):]
+    return None
+
+
+# ---- the committed file is the generator's output ---------------------------------------
+def test_committed_compose_file_is_what_the_generator_writes():
+    assert COMPOSE.read_text() == compose.render(compose.build(load())), \
+        "docker-compose.yaml is stale: run `recfin network compose --write`"
+
+
+def test_compose_cli_prints_and_writes_the_same_document(tmp_path):
+    runner = CliRunner()
+    printed = runner.invoke(main, ["network", "compose"])
+    assert printed.exit_code == 0, printed.output
+    assert printed.output == COMPOSE.read_text()
+    target = tmp_path / "compose.yaml"
+    written = runner.invoke(main, ["network", "compose", "--write", "--output", str(target)])
+    assert written.exit_code == 0, written.output
+    assert target.read_text() == COMPOSE.read_text()
+
+
+def test_compose_file_parses_with_a_service_per_node_and_chaincode_server(doc, hosts):
+    expected = {n.hostname for n in hosts.nodes()} | {hosts.chaincode_server_host(o) for o in hosts.orgs}
+    assert set(doc["services"]) == expected
+    assert len(doc["services"]) == 3 + 4 + 4
+    assert doc["name"] == hosts.name
+    assert set(doc["volumes"]) == {f"{n.name}-data" for n in hosts.nodes()}
+
+
+# ---- every service agrees with the topology -------------------------------------------------
+def test_nodes_use_the_official_images_of_the_pinned_release(doc, hosts):
+    for node in hosts.nodes():
+        svc = doc["services"][node.hostname]
+        assert svc["image"] == f"hyperledger/fabric-{node.kind}:3.1.5"
+        assert svc["hostname"] == svc["container_name"] == node.hostname
+        assert svc["networks"] == [compose.NETWORK]
+
+
+def test_ports_msp_ids_and_addresses_follow_the_topology(doc, hosts):
+    for node in hosts.nodes():
+        svc, env = doc["services"][node.hostname], doc["services"][node.hostname]["environment"]
+        published = {int(p.split(":")[0]) for p in svc["ports"]}
+        assert all(p.split(":")[0] == p.split(":")[1] for p in svc["ports"])
+        assert published == {v for k, v in node.ports.items() if k != "chaincode_port"}
+        if node.kind == "peer":
+            assert env["CORE_PEER_LOCALMSPID"] == node.msp_id
+            assert env["CORE_PEER_ADDRESS"] == f"{node.hostname}:{node.ports['port']}"
+            assert env["CORE_PEER_LISTENADDRESS"] == f"0.0.0.0:{node.ports['port']}"
+            assert env["CORE_PEER_GOSSIP_EXTERNALENDPOINT"] == f"{node.hostname}:{node.ports['port']}"
+            assert env["CORE_PEER_CHAINCODEADDRESS"] == f"{node.hostname}:{node.ports['chaincode_port']}"
+            assert env["CORE_OPERATIONS_LISTENADDRESS"] == f"0.0.0.0:{node.ports['operations_port']}"
+        else:
+            assert env["ORDERER_GENERAL_LOCALMSPID"] == node.msp_id
+            assert env["ORDERER_GENERAL_LISTENADDRESS"] == "0.0.0.0"
+            assert env["ORDERER_GENERAL_LISTENPORT"] == str(node.ports["port"])
+            assert env["ORDERER_ADMIN_LISTENADDRESS"] == f"0.0.0.0:{node.ports['admin_port']}"
+            assert env["ORDERER_GENERAL_BOOTSTRAPMETHOD"] == "none"
+        assert env["FABRIC_CFG_PATH"] == (compose.PEER_CFG_PATH if node.kind == "peer" else "/etc/hyperledger/fabric")
+        if node.kind == "peer":
+            assert svc["command"] == ["sh", "-c", compose.peer_start_script()]
+            assert svc["command"][2].endswith("exec peer node start")
+        else:
+            assert svc["command"] == ["orderer"]
+        # Same overrides as the native runtime, seen from the container (only the config path and the
+        # vm endpoint, which the native runtime sets in its own core.yaml, differ).
+        native = nodeconfig.node_env(hosts, compose.CONTAINER_ROOT, node)
+        native.pop("CORE_VM_ENDPOINT", None)
+        assert {k: v for k, v in env.items() if k != "FABRIC_CFG_PATH"} == \
+               {k: v for k, v in native.items() if k != "FABRIC_CFG_PATH"}
+
+
+# A stand-in for the vm and chaincode sections of Fabric's sampleconfig core.yaml, which the
+# peer image ships as /etc/hyperledger/fabric/core.yaml.
+CORE_YAML = """\
+peer:
+  id: jdoe
+  gossip:
+    endpoint:
+vm:
+  endpoint: unix:///var/run/docker.sock
+  docker:
+    tls:
+      enabled: false
+chaincode:
+  externalBuilders:
+    - name: ccaas_builder
+      path: /opt/hyperledger/ccaas_builder
+"""
+
+
+def test_the_peer_starts_from_the_images_core_yaml_with_docker_off(tmp_path):
+    image_cfg, cfg = tmp_path / "image", tmp_path / "cfg"
+    image_cfg.mkdir()
+    (image_cfg / "core.yaml").write_text(CORE_YAML)
+    script = compose.peer_start_script(str(image_cfg), str(cfg), start="echo started")
+    done = subprocess.run(["sh", "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "started"
+    core = yaml.safe_load((cfg / "core.yaml").read_text())
+    assert core["vm"]["endpoint"] == ""
+    assert core["chaincode"]["externalBuilders"] == [{"name": "ccaas_builder", "path": "/opt/hyperledger/ccaas_builder"}]
+    assert core["peer"] == yaml.safe_load(CORE_YAML)["peer"]
+
+
+def test_the_peer_refuses_to_start_when_the_edit_finds_nothing(tmp_path):
+    image_cfg = tmp_path / "image"
+    image_cfg.mkdir()
+    (image_cfg / "core.yaml").write_text(CORE_YAML.replace("unix:///var/run/docker.sock", "tcp://docker:2375"))
+    script = compose.peer_start_script(str(image_cfg), str(tmp_path / "cfg"), start="echo started")
+    done = subprocess.run(["sh", "-c", script], capture_output=True, text=True)
+    assert done.returncode == 1 and "started" not in done.stdout
+    assert "could not empty vm.endpoint" in done.stderr
+
+
+def test_compose_values_hold_no_variable_but_the_data_folder():
+    text = COMPOSE.read_text()
+    assert set(re.findall(r"\$\{?[A-Za-z_]+", text)) == {"${" + compose.DATA_VARIABLE}
+
+
+def test_nothing_dials_or_advertises_the_loopback_address():
+    assert "127.0.0.1" not in COMPOSE.read_text()
+    assert "localhost" not in COMPOSE.read_text()
+
+
+def test_every_path_a_node_reads_is_mounted_from_the_generated_data_folder(doc, hosts, tmp_path):
+    data = tmp_path / "hosts"
+    crypto.generate(hosts, data)
+    (data / "channel").mkdir()
+    for node in hosts.nodes():
+        svc = doc["services"][node.hostname]
+        data_dir = nodeconfig.node_dirs(compose.CONTAINER_ROOT, node.name).data.as_posix()
+        assert f"{node.name}-data:{data_dir}" in svc["volumes"]
+        for host, _ in _mounts(svc):
+            if host.startswith("${"):
+                assert host.startswith(compose.DEFAULT_DATA)
+        checked = 0
+        for key, value in svc["environment"].items():
+            for path in _env_paths(value):
+                if path.startswith(data_dir):
+                    continue            # ledger, WAL, snapshots: the node's named volume
+                if not path.startswith(compose.CONTAINER_ROOT.as_posix() + "/"):
+                    assert path in (compose.IMAGE_CFG_PATH, compose.PEER_CFG_PATH), f"{key}={path}"  # image config
+                    continue
+                host = _host_side(svc, path)
+                assert host is not None, f"{node.hostname} {key}={path} is not mounted"
+                real = Path(host.replace(compose.DEFAULT_DATA, str(data), 1))
+                assert real.exists(), f"{node.hostname} {key}: {real} does not exist"
+                checked += 1
+        assert checked >= 4         # MSP, TLS cert, key and CA at least
+        # read-only crypto, only the node's own folder
+        crypto_mounts = [v for v in svc["volumes"] if "/crypto/" in v]
+        assert len(crypto_mounts) == 1 and crypto_mounts[0].endswith(":ro")
+        assert f"/nodes/{node.hostname}:" in crypto_mounts[0]
+
+
+def test_tls_certificates_name_the_service_hostname(doc, hosts, tmp_path):
+    data = tmp_path / "hosts"
+    crypto.generate(hosts, data)
+    for node in hosts.nodes():
+        env = doc["services"][node.hostname]["environment"]
+        path = env["CORE_PEER_TLS_CERT_FILE"] if node.kind == "peer" else env["ORDERER_GENERAL_TLS_CERTIFICATE"]
+        real = Path(_host_side(doc["services"][node.hostname], path).replace(compose.DEFAULT_DATA, str(data), 1))
+        cert = x509.load_pem_x509_certificate(real.read_bytes())
+        sans = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+        assert node.hostname in sans.get_values_for_type(x509.DNSName)
+
+
+def test_chaincode_servers_serve_the_package_their_peer_installs(doc, hosts, tmp_path):
+    packages = compose.write_packages(hosts, tmp_path)
+    for org in hosts.orgs:
+        host = hosts.chaincode_server_host(org)
+        svc = doc["services"][host]
+        assert svc["build"] == {"context": ".", "dockerfile": "Dockerfile"}
+        assert (REPO_ROOT / svc["build"]["context"] / svc["build"]["dockerfile"]).is_file()
+        assert svc["command"] == ["python", "-m", "chaincode", "--contract", hosts.chaincode.contract]
+        env = svc["environment"]
+        assert env["RECFIN_MSP_ID"] == org.msp_id
+        assert env["CHAINCODE_SERVER_ADDRESS"] == f"0.0.0.0:{org.chaincode_server_port}"
+        assert env["CHAINCODE_ID"] == packages[org.msp_id].package_id
+        # the package's connection.json names the compose service, so the peer reaches this container
+        with tarfile.open(packages[org.msp_id].path) as outer:
+            code = outer.extractfile("code.tar.gz").read()
+            meta = json.loads(outer.extractfile("metadata.json").read())
+        with tarfile.open(fileobj=io.BytesIO(gzip.decompress(code))) as inner:
+            conn = json.loads(inner.extractfile("connection.json").read())
+        assert meta["type"] == "ccaas"
+        assert conn["address"] == f"{host}:{org.chaincode_server_port}"
+        assert host in doc["services"]
+
+
+def test_native_packages_still_name_the_listen_host():
+    topo = load()
+    org = topo.orgs[0]
+    assert topo.chaincode_server_address(org) == f"127.0.0.1:{org.chaincode_server_port}"
+    assert topo.chaincode_server_listen(org) == f"127.0.0.1:{org.chaincode_server_port}"
+    assert topo.on_hosts().chaincode_server_address(org) == f"receivables.core.recfin.local:{org.chaincode_server_port}"
+    assert all(n.bind_host is None and n.host == "127.0.0.1" for n in topo.nodes())
+
+
+def test_hostnames_from_the_topology_reach_services_and_certificates(tmp_path):
+    data = yaml.safe_load((REPO_ROOT / "network" / "topology.yaml").read_text())
+    data["orgs"][1]["peers"][0]["hostname"] = "ledger.supplier.example.com"
+    data["orgs"][1]["chaincode_server_host"] = "cc.supplier.example.com"
+    topo = parse(data)
+    doc = compose.build(topo)
+    assert "ledger.supplier.example.com" in doc["services"]
+    assert "cc.supplier.example.com" in doc["services"]
+    env = doc["services"]["ledger.supplier.example.com"]["environment"]
+    assert env["CORE_PEER_ADDRESS"] == "ledger.supplier.example.com:8051"
+    crypto.generate(topo, tmp_path)
+    cert = tmp_path / "crypto/supplier/nodes/ledger.supplier.example.com/tls/server.crt"
+    sans = x509.load_pem_x509_certificate(cert.read_bytes()).extensions.get_extension_for_class(
+        x509.SubjectAlternativeName).value.get_values_for_type(x509.DNSName)
+    assert "ledger.supplier.example.com" in sans
+
+
+def test_one_org_subset_has_its_peers_and_server_only(hosts):
+    doc = compose.build(hosts, ".", orgs=["bank"])
+    assert set(doc["services"]) == {"peer0.bank.recfin.local", "receivables.bank.recfin.local"}
+    assert doc["services"]["peer0.bank.recfin.local"]["volumes"][0].startswith("./crypto/bank/nodes/")
+
+
+# ---- the chaincode image installs the project as scripts/install does ---------------------------
+def _pip_install_args(text: str) -> list[list[str]]:
+    found = []
+    for line in text.splitlines():
+        line = line.strip()
+        if line.startswith("#") or not re.search(r"-m pip install\b", line):
+            continue
+        words = shlex.split(line)
+        found.append(words[words.index("install") + 1:])
+    return found
+
+
+def test_dockerfile_installs_exactly_as_scripts_install_does():
+    script, docker = _pip_install_args(INSTALL.read_text()), _pip_install_args(DOCKERFILE.read_text())
+    assert len(script) == 1 and len(docker) == 1, (script, docker)
+    assert docker == script
+
+
+def test_dockerfile_is_python_311_slim_and_copies_what_the_install_needs():
+    text = DOCKERFILE.read_text()
+    assert re.search(r"^FROM python:3\.11-slim$", text, re.M)
+    pyproject = (REPO_ROOT / "pyproject.toml").read_text()
+    for package in re.search(r'include = \[(.*?)\]', pyproject).group(1).replace('"', "").replace("*", "").split(","):
+        assert re.search(rf"^COPY {package.strip()} ", text, re.M), package
+    assert re.search(r"^COPY pyproject.toml README.md ", text, re.M)
+    ignored = [line.strip() for line in (REPO_ROOT / ".dockerignore").read_text().splitlines()
+               if line.strip() and not line.startswith("#")]
+    assert ".venv" in ignored and ".recfin" in ignored and "README.md" not in ignored
+
+
+# ---- prepare: the generators without starting anything --------------------------------------
+def test_prepare_for_the_native_runtime_writes_crypto_and_node_config_then_runs_configtxgen(fake_fabric, tmp_path):
+    from network import Network
+    from network.errors import ToolError
+
+    net = Network(load(), data_root=tmp_path / "net")
+    with pytest.raises(ToolError, match="configtxgen"):
+        net.prepare()          # the placeholder configtxgen exits 1: everything before it is written
+    root = tmp_path / "net"
+    assert (root / "crypto" / "bank" / "nodes" / "peer0.bank.recfin.local" / "msp" / "signcerts" / "cert.pem").is_file()
+    core = yaml.safe_load((root / "nodes" / "peer0.bank" / "config" / "core.yaml").read_text())
+    assert core["chaincode"]["externalBuilders"][0]["path"] == str(root / "builder")
+    assert "127.0.0.1:7050" in (root / "config" / "configtx.yaml").read_text()
+    assert not (root / "nodes" / "peer0.bank" / "node.pid").exists()
+
+
+def test_prepare_without_fabric_names_the_missing_tool(tmp_path, monkeypatch):
+    from network import Network
+    from network.errors import MissingBinariesError
+
+    monkeypatch.setenv("RECFIN_FABRIC_HOME", str(tmp_path / "nofabric"))
+    monkeypatch.delenv("RECFIN_FABRIC_BIN", raising=False)
+    monkeypatch.delenv("RECFIN_FABRIC_CFG", raising=False)
+    with pytest.raises(MissingBinariesError, match="configtxgen"):
+        Network(load(), data_root=tmp_path / "net").prepare()
+    assert not (tmp_path / "net").exists()    # native prepare checks the tools before writing anything
+
+
+def test_a_hostname_used_twice_is_rejected_naming_both_owners():
+    from network.errors import TopologyError
+
+    data = yaml.safe_load((REPO_ROOT / "network" / "topology.yaml").read_text())
+    data["orgs"][2]["chaincode_server_host"] = "peer0.supplier.recfin.local"
+    with pytest.raises(TopologyError, match="hostname peer0.supplier.recfin.local is used twice: "
+                                            "by peer0.supplier and by chaincode server of bank"):
+        parse(data)

@@ -1,0 +1,251 @@
+"""--as, amounts, the regulator and events commands, and bad input, over the recording Contract double.
+
+The double stands in for the Gateway Contract/Network the SDK talks to; the SDK
+(``ReceivablesClient``) and the commands run for real.
+"""
+
+from __future__ import annotations
+
+import json
+from contextlib import contextmanager
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from cli import connection
+from cli.event_commands import events
+from cli.receivable_commands import COMMANDS
+from cli.regulator_commands import regulator
+from client.gateway import ChaincodeEvent
+from client.gateway.errors import EndorseError, ErrorDetail
+from client.receivables import ReceivablesClient
+
+from . import fakes
+from .fakes import CORE, TIER1, TIER2, FakeContract
+from .test_cli import profile
+from .test_events import FakeNetwork
+
+recfin = click.Group("recfin", commands={c.name: c for c in [*COMMANDS, regulator, events]})
+
+
+def chaincode_event(block: int, tx: str, name: str = "ReceivableConfirmed", rid: str = "R-1", **details) -> ChaincodeEvent:
+    payload = {"event": name, "receivable_id": rid, "tx_id": tx, **details}
+    return ChaincodeEvent(block_number=block, transaction_id=tx, chaincode_name="receivables", event_name=name,
+                          payload=json.dumps(payload).encode())
+
+
+@pytest.fixture
+def ledger(monkeypatch):
+    contract = FakeContract()
+    contract.opened = []
+    contract.network = FakeNetwork([])
+
+    @contextmanager
+    def open_session(org, user=None, data_root=None, *, admin=False):
+        contract.opened.append((org, user, admin))
+        p = profile(org)
+        yield connection.Session(ReceivablesClient(contract, contract.network), p, p.users["u1"])
+
+    monkeypatch.setattr(connection, "open_session", open_session)
+    return contract
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(recfin, list(args))
+
+
+def refusal(rule: str, detail: str) -> EndorseError:
+    return EndorseError("failed to endorse transaction", transaction_id="tx-9",
+                        details=[ErrorDetail("peer0:7051", "CoreEnterpriseMSP", f"chaincode response 500, RULE {rule}: {detail}")])
+
+
+# ------------------------------------------------------------------ --as ORG[/USER]
+
+@pytest.mark.parametrize("given, opened", [
+    (["--as", "supplier/supplier2"], ("supplier", "supplier2", False)),
+    (["--as", "SupplierMSP"], ("SupplierMSP", None, False)),
+    (["--org", "supplier", "--user", "supplier2"], ("supplier", "supplier2", False)),  # the older aliases
+    ([], ("supplier", None, False)),  # the command's default org
+])
+def test_as_picks_the_org_and_user(ledger, given, opened):
+    ledger.responses["GetReceivable"] = fakes.receivable()
+    res = invoke("receivable", "get", "R-1", *given)
+    assert res.exit_code == 0, res.output
+    assert ledger.opened == [opened]
+
+
+@pytest.mark.parametrize("given", [["--as", "supplier/"], ["--as", "/supplier1"], ["--as", "a/b/c"],
+                                   ["--as", "supplier", "--org", "bank"], ["--as", "supplier", "--user", "x"]])
+def test_a_bad_as_is_a_usage_error_and_connects_to_nothing(ledger, given):
+    res = invoke("receivable", "get", "R-1", *given)
+    assert res.exit_code == 2, res.output
+    assert ledger.opened == [] and ledger.calls == []
+
+
+def test_parse_as():
+    assert connection.parse_as("bank/officer2") == ("bank", "officer2")
+    assert connection.parse_as(" regulator ") == ("regulator", None)
+    with pytest.raises(click.BadParameter):
+        connection.parse_as("")
+
+
+def test_every_ledger_command_takes_as(ledger):
+    def walk(group, path):
+        for name, cmd in group.commands.items():
+            if isinstance(cmd, click.Group):
+                yield from walk(cmd, path + [name])
+            else:
+                yield path + [name], cmd
+    for path, cmd in walk(recfin, []):
+        names = {o for p in cmd.params for o in getattr(p, "opts", [])}
+        assert {"--as", "--json", "--data-root"} <= names, path
+
+
+# ------------------------------------------------------------------ amounts
+
+def test_an_amount_in_fen_is_sent_as_is(ledger):
+    ledger.responses["TransferReceivable"] = fakes.receivable()
+    res = invoke("receivable", "transfer", "R-1", "--to", TIER2, "--amount", "3,000,050fen")
+    assert res.exit_code == 0, res.output
+    assert ledger.only().arguments[:3] == ["R-1", TIER2, "3000050"]
+
+
+def test_pay_takes_yuan_with_thousands_separators(ledger):
+    ledger.responses["RecordPayment"] = fakes.receivable(
+        outstanding=0, status="SETTLED",
+        allocations=[{"receivable_id": "R-00000000000000a1", "amount": 1234567, "payee": TIER1, "outstanding": 0}])
+    res = invoke("receivable", "pay", "R-1", "--amount", "12,345.67")
+    assert res.exit_code == 0, res.output
+    assert ledger.only().arguments[:2] == ["R-1", "1234567"]
+    assert "CNY 12,345.67" in res.output
+
+
+def test_tables_show_amounts_with_the_currency(ledger):
+    ledger.responses["GetReceivable"] = fakes.receivable(outstanding=8_300_000)
+    res = invoke("receivable", "get", "R-1")
+    assert res.exit_code == 0, res.output
+    assert "face_amount: CNY 113,000.00" in res.output and "outstanding: CNY 83,000.00" in res.output
+    res = invoke("receivable", "get", "R-1", "--json")
+    assert json.loads(res.output)["face_amount"] == 11_300_000  # machines get integer fen
+
+
+def test_a_bad_invoice_amount_is_a_usage_error_before_any_call(ledger, tmp_path):
+    res = invoke("receivable", "register", "--debtor", CORE, "--face", "113,000.00", "--issue", "2026-03-02",
+                 "--due", "2026-05-31", "--invoice", "24312000000012345678,2026-03-01,100000.001,13000",
+                 "--contract-hash", "c" * 64)
+    assert res.exit_code == 2, res.output
+    assert "--invoice" in res.output and "fractions of a fen" in res.output
+    assert ledger.calls == []
+
+
+# ------------------------------------------------------------------ the regulator
+
+@pytest.mark.parametrize("path", [["regulator", "freeze"], ["receivable", "freeze"]])
+def test_freeze_acts_as_the_regulator_with_the_order(ledger, path):
+    frozen = {"order_reference": "ORD-1", "by": "reg", "date": "2026-03-05", "tx_id": "cd" * 32}
+    ledger.responses["FreezeReceivable"] = fakes.receivable(frozen=frozen)
+    res = invoke(*path, "R-1", "--order", "ORD-1")
+    assert res.exit_code == 0, res.output
+    assert ledger.opened == [("regulator", None, False)]
+    assert (ledger.only().kind, ledger.only().name, ledger.only().arguments) == ("submit", "FreezeReceivable", ["R-1", "ORD-1"])
+    assert "frozen: ORD-1 (2026-03-05)" in res.output
+
+
+def test_unfreeze_sends_the_lifting_order(ledger):
+    ledger.responses["UnfreezeReceivable"] = fakes.receivable()
+    res = invoke("regulator", "unfreeze", "R-1", "--order", "ORD-2", "--as", "regulator/inspector2")
+    assert res.exit_code == 0, res.output
+    assert ledger.opened == [("regulator", "inspector2", False)]
+    assert ledger.only().arguments == ["R-1", "ORD-2"]
+
+
+def test_statistics_table_and_json(ledger):
+    ledger.responses["GetStatistics"] = fakes.statistics()
+    res = invoke("regulator", "statistics")
+    assert res.exit_code == 0, res.output
+    assert "TOTAL" in res.output and "CNY 113,000.00" in res.output and "CNY 28,250.00" in res.output
+    assert "by status: CONFIRMED 1" in res.output
+    alias = invoke("receivable", "stats", "--json")
+    assert json.loads(alias.output) == fakes.statistics()
+
+
+def test_regulator_lists_by_status_following_bookmarks(ledger):
+    pages = {"": fakes.page([fakes.receivable()], "k1"), "k1": fakes.page([fakes.receivable(id="R-2")], "")}
+    ledger.responses["ListReceivablesByStatus"] = lambda args: pages[args[2]]
+    res = invoke("regulator", "list", "CONFIRMED", "--all", "--json")
+    assert res.exit_code == 0, res.output
+    assert [r["id"] for r in json.loads(res.output)] == ["R-00000000000000a1", "R-2"]
+    assert [c.arguments for c in ledger.calls] == [["CONFIRMED", "20", ""], ["CONFIRMED", "20", "k1"]]
+
+
+def test_regulator_list_refuses_an_unknown_status(ledger):
+    res = invoke("regulator", "list", "LOST")
+    assert res.exit_code == 2 and ledger.calls == []
+
+
+# ------------------------------------------------------------------ events
+
+def test_events_print_json_lines_up_to_the_limit(ledger):
+    ledger.network = FakeNetwork([chaincode_event(5, "t1"), chaincode_event(6, "t2", "ReceivableFrozen"),
+                                  chaincode_event(7, "t3")])
+    res = invoke("events", "--start-block", "5", "--limit", "2", "--json")
+    assert res.exit_code == 0, res.output
+    lines = [json.loads(line) for line in res.output.splitlines()]
+    assert [(e["block"], e["event"], e["tx_id"]) for e in lines] == [(5, "ReceivableConfirmed", "t1"),
+                                                                    (6, "ReceivableFrozen", "t2")]
+    assert ledger.network.requests == [("receivables", 5, None)]
+    assert ledger.network.stream.closed
+
+
+def test_events_checkpoint_resumes_after_the_last_event_printed(ledger, tmp_path):
+    checkpoint = tmp_path / "events.checkpoint"
+    ledger.network = FakeNetwork([chaincode_event(5, "t1"), chaincode_event(6, "t2")])
+    first = invoke("events", "--start-block", "0", "--checkpoint", str(checkpoint), "--limit", "2")
+    assert first.exit_code == 0, first.output
+    assert "block 6  ReceivableConfirmed  R-1  tx t2" in first.output
+    assert json.loads(checkpoint.read_text()) == {"blockNumber": 6, "transactionId": "t2"}
+
+    ledger.network = FakeNetwork([chaincode_event(7, "t3")])
+    again = invoke("events", "--start-block", "0", "--checkpoint", str(checkpoint), "--limit", "1")
+    assert again.exit_code == 0, again.output
+    (_, start_block, resume), = ledger.network.requests
+    assert start_block is None and resume is not None  # the checkpoint wins over --start-block
+    assert "resuming at block 6 after tx t2" in again.output
+    assert json.loads(checkpoint.read_text()) == {"blockNumber": 7, "transactionId": "t3"}
+
+
+def test_receivable_events_is_the_same_command(ledger):
+    assert COMMANDS[1].commands["events"] is events
+
+
+# ------------------------------------------------------------------ bad input: one line, non-zero, nothing changed
+
+def test_an_unknown_receivable_is_one_line(ledger):
+    ledger.errors["ConfirmReceivable"] = refusal("not-found", "no receivable R-404")
+    res = invoke("receivable", "confirm", "R-404")
+    assert res.exit_code == 1
+    assert res.output.strip() == "Error: ConfirmReceivable refused: RULE not-found: no receivable R-404"
+    assert [c.name for c in ledger.calls] == ["ConfirmReceivable"]  # refused at endorsement: nothing committed
+
+
+def test_the_wrong_org_for_the_action_is_one_line(ledger):
+    ledger.errors["ConfirmReceivable"] = refusal("not-the-debtor", "only the debtor confirms R-1")
+    res = invoke("receivable", "confirm", "R-1", "--as", "supplier/supplier1")
+    assert res.exit_code == 1
+    assert res.output.strip() == "Error: ConfirmReceivable refused: RULE not-the-debtor: only the debtor confirms R-1"
+
+
+def test_an_org_without_a_profile_is_one_line(tmp_path):
+    (tmp_path / "profiles").mkdir()
+    res = invoke("receivable", "confirm", "R-1", "--as", "nosuchorg", "--data-root", str(tmp_path))
+    assert res.exit_code == 1
+    lines = res.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: no connection profile for org 'nosuchorg'"), res.output
+
+
+def test_a_bad_amount_is_one_usage_line_and_nothing_is_sent(ledger):
+    res = invoke("receivable", "pay", "R-1", "--amount", "1,2345.00")
+    assert res.exit_code == 2
+    assert "Invalid value for '--amount'" in res.output and "not an amount" in res.output
+    assert ledger.opened == [] and ledger.calls == []

@@ -1,0 +1,230 @@
+"""`recfin demo` over contract doubles (one per connected identity): the story's calls, choices and output.
+
+The doubles answer each transaction with a document in the contract's shape (or a
+refusal); the demo, the SDK and the pricing code run for real. The network package is
+replaced by a double recording up() and deploy_chaincode().
+"""
+
+from __future__ import annotations
+
+import json
+from contextlib import contextmanager
+from datetime import timedelta
+
+import pytest
+from click.testing import CliRunner
+
+from cli import connection, demo_commands
+from client.gateway.errors import EndorseError, ErrorDetail
+from client.receivables import ReceivablesClient
+
+from . import fakes
+from .fakes import BANK, CORE, TIER1, TIER2, FakeContract
+from .test_cli import profile
+
+R, MOVED, KEPT = "R-00000000000000a1", "R-00000000000000a1.1", "R-00000000000000a1.2"
+BANK2 = demo_commands.SECOND_BANK_CODE_BODY + "X"
+
+
+def refusal(rule: str) -> EndorseError:
+    return EndorseError("failed to endorse", transaction_id=f"tx-{rule}",
+                        details=[ErrorDetail("peer0:7051", "SupplierMSP", f"chaincode response 500, RULE {rule}: no")])
+
+
+class Ledger:
+    """Shared answers for every session's contract double, with per-session WhoAmI."""
+
+    def __init__(self, second_bank_party: str = BANK2):
+        self.contracts: dict[tuple, FakeContract] = {}
+        self.second_bank_party = second_bank_party
+        self.frozen = False
+        self.registrations = 0
+        self.requests = 0
+
+    def tx(self, name: str) -> dict:
+        return fakes.action(name, tx=f"{name}-tx".ljust(64, "0"))
+
+    def answers(self, who: tuple) -> dict:
+        org, user, admin = who
+        me = {("bank", "officer1"): fakes.party(uscc=BANK, msp_id="BankMSP", role="financier"),
+              ("bank", "officer2"): fakes.party(uscc=self.second_bank_party, msp_id="BankMSP", role="financier")}
+        due = (demo_commands.business_today() + timedelta(days=90)).isoformat()
+        kept = fakes.receivable(id=KEPT, due_date=due, outstanding=8_300_000, face_amount=8_300_000, parent_id=R,
+                                status="CONFIRMED", last=self.tx("TransferReceivable"))
+        moved = fakes.receivable(id=MOVED, due_date=due, holder=TIER2, outstanding=3_000_000, face_amount=3_000_000, parent_id=R,
+                                 last=self.tx("TransferReceivable"))
+
+        def register(_args):
+            self.registrations += 1
+            if self.registrations > 1:
+                raise refusal("invoice-already-financed")
+            return fakes.receivable(status="REGISTERED", last=self.tx("RegisterReceivable"))
+
+        def request(_args):
+            self.requests += 1
+            if self.requests > 1:
+                raise refusal("financing-already-live")
+            return fakes.financing(status="REQUESTED", receivable_id=KEPT, accepted_offer_id=None, financier=None,
+                                   financier_msp=None, last=self.tx("RequestFinancing"))
+
+        def offer(_args):
+            bank2 = user == "officer2"
+            return fakes.offer(id="O-2" if bank2 else "O-1", financier=BANK2 if bank2 else BANK, receivable_id=KEPT,
+                               last=self.tx("MakeFinancingOffer" + ("2" if bank2 else "1")))
+
+        def freeze(args):
+            self.frozen = True
+            return fakes.receivable(id=KEPT, frozen={"order_reference": args[1], "by": "reg", "date": "2026-03-05",
+                                                     "tx_id": "f" * 64}, last=self.tx("FreezeReceivable"))
+
+        def unfreeze(_args):
+            self.frozen = False
+            return {**kept, "last": self.tx("UnfreezeReceivable")}
+
+        def pay(args):
+            if self.frozen:
+                raise refusal("receivable-frozen")
+            return fakes.receivable(id=KEPT, outstanding=0, status="SETTLED", last=self.tx("RecordPayment"),
+                                    allocations=[{"receivable_id": KEPT, "amount": int(args[1]), "payee": BANK2,
+                                                  "outstanding": 0}])
+
+        financed = fakes.financing(receivable_id=KEPT, accepted_offer_id="O-2", financier=BANK2)
+        return {
+            "WhoAmI": me.get((org, user), fakes.party()),
+            "RegisterParty": lambda args: fakes.party(**{k: json.loads(args[0])[k] for k in ("uscc", "name", "role")},
+                                                      registered=self.tx("RegisterParty")),
+            "RegisterReceivable": register,
+            "ConfirmReceivable": fakes.receivable(last=self.tx("ConfirmReceivable")),
+            "TransferReceivable": fakes.receivable(status="SPLIT", children=[MOVED, KEPT], outstanding=0,
+                                                   last=self.tx("TransferReceivable"),
+                                                   children_records=[moved, kept]),
+            "RequestFinancing": request,
+            "GetFinancing": {**financed, "status": "REQUESTED", "offers": []},
+            "MakeFinancingOffer": offer,
+            "AcceptFinancingOffer": {**financed, "last": self.tx("AcceptFinancingOffer")},
+            "GetOfferTerms": fakes.terms(advance_rate="0.85", discount_rate="0.032"),
+            "GetReceivable": lambda args: {R: fakes.receivable(status="SPLIT", outstanding=0, children=[MOVED, KEPT]),
+                                           MOVED: moved, KEPT: kept}[args[0]],
+            "RecordDisbursement": {**financed, "status": "DISBURSED", "notice_id": "N-1",
+                                   "last": self.tx("RecordDisbursement")},
+            "AcknowledgeAssignment": fakes.notice(status="ACKNOWLEDGED", last=self.tx("AcknowledgeAssignment")),
+            "PublishDiscountOffer": fakes.discount_offer(receivable_ids=[MOVED], last=self.tx("PublishDiscountOffer")),
+            "AcceptDiscountOffer": {**moved, "status": "SETTLED", "outstanding": 0, "last": self.tx("AcceptDiscountOffer"),
+                                    "payments": [{"amount": 2_962_500, "payee": TIER2, "payee_role": "holder",
+                                                  "date": "2026-03-03", "tx_id": "d" * 64, "method": "dynamic-discount",
+                                                  "discount": 37_500}]},
+            "GetStatistics": fakes.statistics(),
+            "FreezeReceivable": freeze,
+            "UnfreezeReceivable": unfreeze,
+            "RecordPayment": pay,
+            "RecordRepayment": {**financed, "status": "REPAID", "last": self.tx("RecordRepayment")},
+            "GetProvenance": {"id": R, "root_id": R, "ancestors": [],
+                              "tree": {"id": R, "status": "SPLIT", "holder": TIER1, "face_amount": 11_300_000,
+                                       "outstanding": 0, "parent_id": None, "children": []}},
+        }
+
+    def contract(self, who: tuple) -> FakeContract:
+        if who not in self.contracts:
+            self.contracts[who] = FakeContract(responses=self.answers(who))
+        return self.contracts[who]
+
+    def calls(self, name: str) -> list[tuple[tuple, list]]:
+        return [(who, c.arguments) for who, k in self.contracts.items() for c in k.calls if c.name == name]
+
+
+class FakeNetwork:
+    instances: list["FakeNetwork"] = []
+
+    def __init__(self, topology, *, data_root=None, say=None, **_):
+        self.data_root, self.say, self.calls = data_root, say, []
+        FakeNetwork.instances.append(self)
+
+    def up(self):
+        self.calls.append("up")
+        return []
+
+    def deploy_chaincode(self):
+        self.calls.append("deploy_chaincode")
+        from network.control import DeployResult
+        return DeployResult("receivables", "1.0", 1, False, {})
+
+
+@pytest.fixture
+def ledger(monkeypatch):
+    state = Ledger()
+
+    @contextmanager
+    def open_session(org, user=None, data_root=None, *, admin=False):
+        p = profile(org)
+        names = {n for key, _, _, users in demo_commands.PARTIES if demo_commands.ACTORS[key][0] == org for n in users}
+        users = {n: p.users["u1"].model_copy(update={"name": n, "cert": f"{org}/{n}.pem"}) for n in names}
+        p = p.model_copy(update={"msp_id": {"bank": "BankMSP", "coreenterprise": "CoreEnterpriseMSP",
+                                             "regulator": "RegulatorMSP"}.get(org, "SupplierMSP"),
+                                 "users": {**p.users, **users}})
+        u = p.users["u1"].model_copy(update={"attrs": {} if org in ("regulator",) or user == "officer2" else
+                                             {"recfin.enterprise": {"coreenterprise": CORE, "bank": BANK}.get(
+                                                 org, TIER2 if user == "supplier2" else TIER1)}})
+        yield connection.Session(ReceivablesClient(state.contract((org, user, admin))), p, u)
+
+    monkeypatch.setattr(connection, "open_session", open_session)
+    monkeypatch.setattr(connection, "client_id_of", lambda cert: f"x509::CN={cert}::CN=ca")
+    FakeNetwork.instances = []
+    monkeypatch.setattr(demo_commands, "Network", FakeNetwork)
+    return state
+
+
+def run_demo(*args):
+    return CliRunner().invoke(demo_commands.demo, list(args))
+
+
+def test_the_story_compares_two_offers_freezes_and_settles(ledger, tmp_path):
+    res = run_demo("--json", "--data-root", str(tmp_path))
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.stdout)
+    # the network is brought up and the chaincode deployed (both idempotent), on the given data root
+    assert [n.calls for n in FakeNetwork.instances] == [["up", "deploy_chaincode"]]
+    assert FakeNetwork.instances[0].data_root == tmp_path
+    # two banks offered, the cheaper (Second Bank: 3.27% all-in against 4.79%) was accepted and disbursed
+    assert [who for who, _ in ledger.calls("MakeFinancingOffer")] == [("bank", "officer1", False),
+                                                                      ("bank", "officer2", False)]
+    assert ledger.calls("AcceptFinancingOffer") == [(("supplier", "supplier1", False), ["O-2"])]
+    assert [who for who, _ in ledger.calls("RecordDisbursement")] == [("bank", "officer2", False)]
+    assert out["chosen_offer"] == "O-2" and [p["offer_id"] for p in out["proposals"]] == ["O-2", "O-1"]
+    # the regulator froze the financed part under an order, a payment was refused, then the freeze was lifted
+    (who, (rid, order)), = ledger.calls("FreezeReceivable")
+    assert who[0] == "regulator" and rid == KEPT and order.startswith("DEMO-")
+    refusals = {s["rule"]: s for s in out["steps"] if "rule" in s}
+    assert set(refusals) == {"invoice-already-financed", "financing-already-live", "receivable-frozen"}
+    assert len(ledger.calls("UnfreezeReceivable")) == 1
+    payments = ledger.calls("RecordPayment")
+    assert len(payments) == 2 and payments[-1][1][:2] == [KEPT, "8300000"]
+    assert [s["actor"] for s in out["steps"] if s["what"].startswith("record repayment")] == ["bank2"]
+    # the second bank is its own party, with its own valid credit code
+    parties = [json.loads(args[0]) for _, args in ledger.calls("RegisterParty")]
+    assert {p["name"]: p["uscc"] for p in parties if p["role"] == "financier"} == {"First Bank": BANK,
+                                                                                   "Second Bank": BANK2}
+    # the integration suite's contract: steps with actor/what/tx_id, the ids, the ledger state
+    assert {"core", "tier1", "tier2", "bank", "bank2", "regulator"} <= {s["actor"] for s in out["steps"]}
+    assert all({"actor", "what", "tx_id"} <= set(s) for s in out["steps"])
+    assert out["receivable_id"] == R and out["financing_id"] == "F-00000000000000b1"
+    assert [row["id"] for row in out["ledger"]] == [R, MOVED, KEPT]
+    assert out["statistics"] == fakes.statistics()
+
+
+def test_people_get_steps_with_tx_ids_and_the_ledger_state(ledger):
+    res = run_demo("--skip-setup")
+    assert res.exit_code == 0, res.output
+    assert FakeNetwork.instances == []  # --skip-setup: no network management
+    assert "accept bank2's offer, the cheaper" in res.output and "AcceptFinancingOffer-tx" in res.output
+    assert "Ledger state" in res.output and "CNY 83,000.00" in res.output and "TOTAL" in res.output
+
+
+def test_a_ledger_where_officer2_acts_for_first_bank_still_tells_the_story(ledger):
+    ledger.second_bank_party = BANK  # an older ledger bound officer2 to First Bank
+    ledger.contracts.clear()
+    res = run_demo("--skip-setup", "--json")
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.stdout)
+    assert [who for who, _ in ledger.calls("MakeFinancingOffer")] == [("bank", "officer1", False)]
+    assert any(s["what"].startswith("second bank unavailable") for s in out["steps"])
+    assert out["chosen_offer"] == "O-1"

@@ -1,0 +1,96 @@
+"""The SDK's business request id makes retries exactly-once, against the real contract on MemoryLedger.
+
+``LedgerContract`` stands in for a gateway Contract: ``submit`` endorses and
+commits on the MemoryLedger as one identity. It can lose an answer after the
+commit (the client sees a timeout, the ledger changed) or have an attempt
+invalidated by an MVCC conflict (nothing committed) and resubmit the same
+arguments as a new transaction, as the gateway's RetryPolicy does.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import pytest
+
+from client.receivables import ReceivablesClient
+
+from ..receivables.support import standard_net
+
+
+class LedgerContract:
+    def __init__(self, net, actor) -> None:
+        self.net, self.actor = net, actor
+        self.lose_answer_after_commit = False
+        self.conflicts_before_commit = 0
+        self.attempts: list[list[str]] = []
+
+    def _run(self, name, arguments, transient, commit: bool):
+        self.attempts.append(list(arguments))
+        ledger = self.net.ledger
+        run = ledger.submit if commit else ledger.evaluate
+        return asyncio.run(run(self.actor.identity, f"receivables:{name}", *arguments, transient=transient or {},
+                               timestamp=self.net.now))
+
+    def submit(self, name, *, arguments=(), transient=None, endorsing_organizations=None, retry=None) -> bytes:
+        while self.conflicts_before_commit:  # endorsed, then invalidated (MVCC_READ_CONFLICT): resubmit, same args
+            self.conflicts_before_commit -= 1
+            self._run(name, arguments, transient, commit=False)
+        result = self._run(name, arguments, transient, commit=True)
+        assert result.status == 200, result.message
+        if self.lose_answer_after_commit:
+            self.lose_answer_after_commit = False
+            raise TimeoutError("commit status not received")
+        return result.payload
+
+    def evaluate(self, name, *, arguments=(), transient=None, endorsing_organizations=None) -> bytes:
+        return self._run(name, arguments, transient, commit=False).payload
+
+
+@pytest.fixture
+def world():
+    net = asyncio.run(standard_net())
+    r = asyncio.run(net.confirmed(net.actors["tier1"], net.actors["core"], 100_000_00))
+    return net, r
+
+
+def everything(net) -> tuple:
+    return (dict(net.ledger.state), json.dumps(net.ledger.private_state, default=repr),
+            {k: len(v) for k, v in net.ledger.history.items()}, len(net.ledger.events))
+
+
+def test_a_transfer_whose_answer_was_lost_is_retried_once_with_its_request_id(world):
+    net, r = world
+    tier1, tier2 = net.actors["tier1"], net.actors["tier2"]
+    contract = LedgerContract(net, tier1)
+    client = ReceivablesClient(contract)
+    contract.lose_answer_after_commit = True
+    with pytest.raises(TimeoutError):
+        client.transfer(r["id"], tier2.uscc, 3_000_000, request_id="order-7")
+    committed = everything(net)
+    again = client.transfer(r["id"], tier2.uscc, 3_000_000, request_id="order-7")
+    assert everything(net) == committed  # no duplicate transfer
+    assert again.children == [f"{r['id']}.1", f"{r['id']}.2"]
+    assert [c.outstanding for c in again.children_records] == [3_000_000, 7_000_000]
+    assert contract.attempts[0] == contract.attempts[1]  # the same arguments, request id included
+
+
+def test_conflicting_attempts_of_one_call_share_its_request_id_and_take_effect_once(world):
+    net, r = world
+    core = net.actors["core"]
+    contract = LedgerContract(net, core)
+    contract.conflicts_before_commit = 2
+    paid = ReceivablesClient(contract).record_payment(r["id"], 4_000_000)  # fen
+    assert len(contract.attempts) == 3 and len({a[-1] for a in contract.attempts}) == 1  # one generated request id
+    assert paid.outstanding == 6_000_000 and net.doc(r["id"])["outstanding"] == 6_000_000  # no lost payment
+    assert len(net.doc(r["id"])["payments"]) == 1  # no double payment
+
+
+def test_two_calls_without_a_request_id_are_two_requests(world):
+    net, r = world
+    core = net.actors["core"]
+    client = ReceivablesClient(LedgerContract(net, core))
+    client.record_payment(r["id"], 1)
+    client.record_payment(r["id"], 1)
+    assert len(net.doc(r["id"])["payments"]) == 2
