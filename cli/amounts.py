@@ -1,6 +1,6 @@
 """Amounts on the command line: read as yuan (``12,345.67``) or explicit fen (``1234567fen``), shown with the currency.
 
-One parser for every command. Yuan go through ``client.receivables.to_fen`` (which
+One parser for every command. Yuan go through ``client.money.to_fen`` (which
 refuses fractions of a fen), so no rounding rule lives here:
 
     12,345.67    12345.67    12345    -> 1,234,567 fen
@@ -18,7 +18,7 @@ from typing import Any
 
 import click
 
-from client.receivables import to_fen, to_yuan
+from client.money import to_fen, yuan
 
 __all__ = ["parse_amount", "AmountType", "AMOUNT", "money", "with_money", "MONEY_FIELDS", "AMOUNT_HELP"]
 
@@ -90,7 +90,7 @@ def money(fen: int | None, currency: str = "CNY") -> str:
     """``CNY 12,345.67`` from integer fen (exact)."""
     if fen is None:
         return "-"
-    return f"{currency} {to_yuan(fen):,}"
+    return f"{currency} {yuan(fen)}"
 
 
 def _cell(key: str, value: Any, currency: str) -> Any:

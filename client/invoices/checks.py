@@ -30,7 +30,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Protocol
 
-from ._money import fen_to_text, round_fen
+from client.money import plain_yuan, round_half_up
+
 from .credit_code import check_tax_id
 from .fingerprint import code_problem, invoice_fingerprint
 from .model import Finding, Invoice, Report
@@ -117,7 +118,7 @@ def _ok(check: str, passed: bool, yes: str, no: str, **details: object) -> Findi
 def _totals(inv: Invoice) -> list[Finding]:
     amount = sum(line.amount_fen for line in inv.lines)
     tax = sum(line.tax_fen for line in inv.lines)
-    t = fen_to_text
+    t = plain_yuan
     return [
         _ok("totals.amount", amount == inv.total_amount_fen,
             f"lines add up to the total amount {t(amount)}",
@@ -147,17 +148,17 @@ def _lines(inv: Invoice, tolerance: int) -> list[Finding]:
                                message=f"line {i}: no quantity or unit price to check the amount against",
                                details={"line": i}))
         else:
-            expected = round_fen(line.quantity * line.unit_price * 100)
+            expected = round_half_up(line.quantity * line.unit_price * 100)
             out.append(_ok("line.amount", abs(expected - line.amount_fen) <= tolerance,
-                           f"line {i}: {line.quantity} x {line.unit_price} = {fen_to_text(line.amount_fen)}",
-                           f"line {i}: {line.quantity} x {line.unit_price} = {fen_to_text(expected)}, "
-                           f"but the amount is {fen_to_text(line.amount_fen)}",
+                           f"line {i}: {line.quantity} x {line.unit_price} = {plain_yuan(line.amount_fen)}",
+                           f"line {i}: {line.quantity} x {line.unit_price} = {plain_yuan(expected)}, "
+                           f"but the amount is {plain_yuan(line.amount_fen)}",
                            line=i, expected_fen=expected, amount_fen=line.amount_fen))
-        expected_tax = round_fen(Decimal(line.amount_fen) * line.tax_rate)
+        expected_tax = round_half_up(Decimal(line.amount_fen) * line.tax_rate)
         out.append(_ok("line.tax", abs(expected_tax - line.tax_fen) <= tolerance,
-                       f"line {i}: {fen_to_text(line.amount_fen)} x {line.tax_rate} = tax {fen_to_text(line.tax_fen)}",
-                       f"line {i}: {fen_to_text(line.amount_fen)} x {line.tax_rate} = {fen_to_text(expected_tax)}, "
-                       f"but the tax is {fen_to_text(line.tax_fen)}",
+                       f"line {i}: {plain_yuan(line.amount_fen)} x {line.tax_rate} = tax {plain_yuan(line.tax_fen)}",
+                       f"line {i}: {plain_yuan(line.amount_fen)} x {line.tax_rate} = {plain_yuan(expected_tax)}, "
+                       f"but the tax is {plain_yuan(line.tax_fen)}",
                        line=i, expected_fen=expected_tax, tax_fen=line.tax_fen))
     return out
 

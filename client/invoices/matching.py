@@ -32,7 +32,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ._money import ValueProblem, fen_to_text, round_fen, to_decimal
+from client.money import plain_yuan, round_half_up
+
+from ._reading import ValueProblem, to_decimal
 from .errors import MalformedInput, UnsupportedFormat
 from .model import Invoice
 from .parse import invoice_to_json
@@ -267,10 +269,10 @@ def match_invoice(invoice: Invoice, po: PurchaseOrder, receipt: GoodsReceipt,
             expected += qty * (order.unit_price if order.unit_price is not None else price)
         results.append(LineMatch(invoice_line=i, item=line.name, status="partial" if problems else "matched",
                                  po_line=order.line, receipt_line=got.line if got else None, problems=tuple(problems)))
-    expected_fen = round_fen(expected * 100)
+    expected_fen = round_half_up(expected * 100)
     if abs(expected_fen - invoice.total_amount_fen) > tol.total_fen:
-        doc_problems.append(f"invoice amount {fen_to_text(invoice.total_amount_fen)} is not the PO value of the "
-                            f"invoiced quantities {fen_to_text(expected_fen)} (tolerance {fen_to_text(tol.total_fen)})")
+        doc_problems.append(f"invoice amount {plain_yuan(invoice.total_amount_fen)} is not the PO value of the "
+                            f"invoiced quantities {plain_yuan(expected_fen)} (tolerance {plain_yuan(tol.total_fen)})")
     statuses = {r.status for r in results}
     if statuses == {"matched"} and not doc_problems:
         status: LineStatus = "matched"

@@ -25,7 +25,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable
 
-from ._money import ValueProblem, to_decimal, to_fen, to_rate
+from client.money import plain_yuan
+
+from ._reading import ValueProblem, to_decimal, to_fen, to_rate
 from .errors import MalformedInput, UnsupportedFormat
 from .model import Invoice, InvoiceLine, Party
 
@@ -68,8 +70,6 @@ def parse_invoice(data: bytes, source: str = "<memory>") -> Invoice:
 
 def invoice_to_json(invoice: Invoice) -> dict[str, Any]:
     """The recfin JSON form of an invoice (what :func:`parse_invoice` reads back)."""
-    from ._money import fen_to_text
-
     return {
         "format": RECFIN_JSON_FORMAT,
         "number": invoice.number,
@@ -86,15 +86,15 @@ def invoice_to_json(invoice: Invoice) -> dict[str, Any]:
                 "unit": line.unit,
                 "quantity": None if line.quantity is None else str(line.quantity),
                 "unit_price": None if line.unit_price is None else str(line.unit_price),
-                "amount": fen_to_text(line.amount_fen),
+                "amount": plain_yuan(line.amount_fen),
                 "tax_rate": str(line.tax_rate),
-                "tax": fen_to_text(line.tax_fen),
+                "tax": plain_yuan(line.tax_fen),
             }
             for line in invoice.lines
         ],
-        "total_amount": fen_to_text(invoice.total_amount_fen),
-        "total_tax": fen_to_text(invoice.total_tax_fen),
-        "total_with_tax": fen_to_text(invoice.total_with_tax_fen),
+        "total_amount": plain_yuan(invoice.total_amount_fen),
+        "total_tax": plain_yuan(invoice.total_tax_fen),
+        "total_with_tax": plain_yuan(invoice.total_with_tax_fen),
     }
 
 

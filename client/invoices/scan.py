@@ -35,7 +35,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from ._money import ValueProblem, round_fen, to_decimal, to_fen, to_rate
+from client.money import round_half_up
+
+from ._reading import ValueProblem, to_decimal, to_fen, to_rate
 from .credit_code import check_tax_id
 from .errors import MalformedInput, MissingDependency, UnsupportedFormat
 from .model import Invoice, InvoiceLine, Party
@@ -240,8 +242,8 @@ def extract_fields(lines: list[_Line], min_confidence: float
                 tax_fen=0 if m.group("tax") == "***" else to_fen(m.group("tax")),
             ), conf, line.text, None))
             row = rows[-1][0]
-            if round_fen(row.quantity * row.unit_price * 100) != row.amount_fen \
-                    or abs(round_fen(row.amount_fen * row.tax_rate) - row.tax_fen) > 1:
+            if round_half_up(row.quantity * row.unit_price * 100) != row.amount_fen \
+                    or abs(round_half_up(row.amount_fen * row.tax_rate) - row.tax_fen) > 1:
                 rows[-1] = (row, conf, line.text, "quantity x price or amount x rate disagrees: probably misread")
         except (ValueProblem, ValidationError) as exc:
             rows.append((None, conf, line.text, f"unreadable: {exc}"))

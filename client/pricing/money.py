@@ -1,8 +1,9 @@
-"""Exact money arithmetic for offers: integer fen, Decimal rates, one rounding rule.
+"""The formulas of a financing offer: integer fen, Decimal rates.
 
-Rounding: every amount is computed as an exact fraction and rounded once, to
-whole fen, ROUND_HALF_UP (四舍五入), as the receivables contract does, so a
-quote computed here matches the disbursement the ledger records.
+Every amount is computed as an exact fraction and rounded once, to whole fen,
+by the rule in :mod:`client.money` (half up, 四舍五入), as the receivables
+contract does, so a quote computed here matches the disbursement the ledger
+records. Amounts here are never negative.
 
     advance   = face x advance_rate                      -> fen, half up
     interest  = advance x annual_rate x days / basis     -> fen, half up
@@ -23,19 +24,21 @@ is a simple (not compounded) annual rate on the cash actually received.
 from __future__ import annotations
 
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from fractions import Fraction
+
+from client import money
 
 BASES = {"ACT/360": 360, "ACT/365": 365}
 APR_YEAR_DAYS = 365
 APR_PLACES = Decimal("0.000001")
 
 
-def round_half_up(value: Fraction) -> int:
-    """Nearest whole number, halves away from zero (amounts here are never negative)."""
+def _round_amount(value: Fraction) -> int:
+    """Whole fen by the one rounding rule; a negative amount is a mistake in the offer, refused."""
     if value < 0:
         raise ValueError("amounts are never negative here")
-    return int((value + Fraction(1, 2)) // 1)
+    return money.round_half_up(value)
 
 
 def days_between(start: date, end: date) -> int:
@@ -44,7 +47,7 @@ def days_between(start: date, end: date) -> int:
 
 
 def proportion_fen(amount_fen: int, fraction: Decimal) -> int:
-    return round_half_up(Fraction(amount_fen) * Fraction(fraction))
+    return _round_amount(Fraction(amount_fen) * Fraction(fraction))
 
 
 def interest_fen(principal_fen: int, annual_rate: Decimal, days: int, basis: str) -> int:
@@ -52,7 +55,7 @@ def interest_fen(principal_fen: int, annual_rate: Decimal, days: int, basis: str
         raise ValueError(f"day-count basis {basis!r} is not one of {', '.join(BASES)}")
     if days < 0:
         raise ValueError("days cannot be negative")
-    return round_half_up(Fraction(principal_fen) * Fraction(annual_rate) * days / BASES[basis])
+    return _round_amount(Fraction(principal_fen) * Fraction(annual_rate) * days / BASES[basis])
 
 
 def effective_annual_cost(cost_fen: int, net_cash_fen: int, days: int) -> Decimal:
@@ -61,17 +64,6 @@ def effective_annual_cost(cost_fen: int, net_cash_fen: int, days: int) -> Decima
         raise ValueError("the effective annual cost needs positive net cash and days")
     if cost_fen < 0:
         raise ValueError("cost cannot be negative")
-    millionths = round_half_up(Fraction(cost_fen, net_cash_fen) * APR_YEAR_DAYS / days * 1_000_000)
+    millionths = _round_amount(Fraction(cost_fen, net_cash_fen) * APR_YEAR_DAYS / days * 1_000_000)
     return (Decimal(millionths) / 1_000_000).quantize(APR_PLACES)
 
-
-def yuan(fen: int) -> str:
-    """Fen as yuan text with thousands separators: 123456 -> '1,234.56'."""
-    sign = "-" if fen < 0 else ""
-    whole, cents = divmod(abs(fen), 100)
-    return f"{sign}{whole:,}.{cents:02d}"
-
-
-def percent(rate: Decimal, places: int = 4) -> str:
-    """0.051234 -> '5.1234%'."""
-    return f"{(rate * 100).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)}%"

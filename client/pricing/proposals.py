@@ -28,7 +28,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from .money import BASES, days_between, effective_annual_cost, interest_fen, percent, proportion_fen, yuan
+from client.money import percent, yuan
+
+from .money import BASES, days_between, effective_annual_cost, interest_fen, proportion_fen
 
 Basis = Literal["ACT/360", "ACT/365"]
 

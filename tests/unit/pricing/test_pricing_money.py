@@ -1,10 +1,10 @@
-"""Hand-computed cases for the money arithmetic (fen, Decimal, ROUND_HALF_UP)."""
+"""Hand-computed cases for the offer formulas (fen, Decimal, ROUND_HALF_UP)."""
 from datetime import date
 from decimal import Decimal
 
 import pytest
 
-from client.pricing.money import days_between, effective_annual_cost, interest_fen, percent, proportion_fen, yuan
+from client.pricing.money import days_between, effective_annual_cost, interest_fen, proportion_fen
 
 
 def test_act_360_interest_on_the_advance():
@@ -50,9 +50,6 @@ def test_bad_inputs_are_refused():
         effective_annual_cost(10, 0, 30)
 
 
-def test_days_and_rendering():
+def test_days_are_actual_calendar_days():
     assert days_between(date(2026, 12, 1), date(2027, 3, 1)) == 90
     assert days_between(date(2024, 2, 1), date(2024, 3, 1)) == 29      # leap year, actual days
-    assert yuan(123_456_789) == "1,234,567.89"
-    assert yuan(5) == "0.05"
-    assert percent(Decimal("0.043265")) == "4.3265%"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 import grpc
 import pytest
@@ -14,8 +14,6 @@ from client.receivables import (
     InvoiceInput,
     ReceivablesClient,
     RuleViolation,
-    to_fen,
-    to_yuan,
 )
 
 from . import fakes
@@ -95,24 +93,11 @@ def test_float_in_request_models_raises_type_error():
         FinancingTerms(advance_rate=0.9, discount_rate="0.036", recourse=False, expires_on=date(2026, 4, 30))
 
 
-def test_decimal_yuan_must_be_exact_to_the_fen_unless_rounding_is_explicit():
-    assert to_fen(Decimal("1234.56")) == 123456
-    assert to_fen(Decimal("1234.5")) == 123450
-    assert to_fen(7) == 7
-    with pytest.raises(ValueError, match="round it explicitly"):
-        to_fen(Decimal("0.005"))
-    assert to_fen(Decimal("0.005"), rounding=ROUND_HALF_UP) == 1
-    assert to_fen(Decimal("0.0249"), rounding=ROUND_HALF_UP) == 2
+def test_fractions_of_a_fen_are_refused_before_sending():
     contract = FakeContract()
     with pytest.raises(ValueError):
         ReceivablesClient(contract).record_payment("R-1", Decimal("0.001"))
     assert contract.calls == []
-
-
-def test_to_yuan_is_exact_decimal():
-    assert to_yuan(123456) == Decimal("1234.56") and str(to_yuan(5)) == "0.05"
-    with pytest.raises(TypeError):
-        to_yuan(1.0)
 
 
 def test_salt_is_random_and_long_enough():

@@ -1,13 +1,16 @@
-"""Reading money, quantities and rates from text, and the one rounding rule.
+"""Reading money, quantities and rates as invoices write them.
 
-Rounding: wherever the package computes money (tax = amount x rate, amount =
-quantity x unit price) it rounds to the fen ROUND_HALF_UP, as the tax
-authority's invoicing systems do (四舍五入).
+Amounts are read strictly: "1272.00", "¥1,272.00" and "1,272" become integer
+fen through :func:`client.money.to_fen`; more than two decimal places is an
+error, never rounded away. Computing money from what was read follows the
+rounding rule in :mod:`client.money`.
 """
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
+
+from client import money
 
 _EXEMPT = {"免税", "不征税", "免征", "免征增值税", "exempt"}
 
@@ -37,10 +40,10 @@ def to_fen(value: object) -> int:
     More than two decimal places is an error, never rounded away.
     """
     number = to_decimal(value)
-    fen = number * 100
-    if fen != fen.to_integral_value():
-        raise ValueProblem(f"more than two decimal places: {value!r}")
-    return int(fen)
+    try:
+        return money.to_fen(number)
+    except ValueError:
+        raise ValueProblem(f"more than two decimal places: {value!r}") from None
 
 
 def to_rate(value: object) -> Decimal:
@@ -57,15 +60,3 @@ def to_rate(value: object) -> Decimal:
     if rate < 0 or rate >= 1:
         raise ValueProblem(f"not a tax rate: {value!r}")
     return rate.normalize() if rate else Decimal(0)
-
-
-def round_fen(value: Decimal) -> int:
-    """Round a fen amount (a Decimal) half-up to whole fen."""
-    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
-
-
-def fen_to_text(fen: int) -> str:
-    """Fen as yuan with two decimals: 127200 -> "1272.00"."""
-    sign = "-" if fen < 0 else ""
-    fen = abs(fen)
-    return f"{sign}{fen // 100}.{fen % 100:02d}"

@@ -1,18 +1,30 @@
-"""Money at the edge of the SDK: integer fen, or Decimal yuan rounded explicitly; never floats.
+"""Money in the client: integer fen, exact Decimal yuan, and the one rounding rule.
 
-The contract counts in integer fen (分). Callers may give an ``int`` (fen) or a
-``Decimal`` (yuan). A Decimal with more than two decimal places is refused
-unless the caller says how to round it (``rounding=ROUND_HALF_UP``...), so no
-fen is gained or lost silently. Floats, booleans and strings are refused with
-``TypeError``: a float cannot hold 0.1 yuan exactly, and a string could be
-either unit.
+The rules, stated once for every package in ``client`` (and the CLI on top):
+
+- An amount is integer fen (分). Yuan are ``Decimal`` with two places. A float
+  is never money: it cannot hold 0.1 yuan exactly, so floats (and booleans,
+  and strings, which could be either unit) are refused with ``TypeError``.
+- Fen <-> yuan conversion is exact. :func:`to_fen` refuses yuan with a fraction
+  of a fen unless the caller names a ``decimal`` rounding mode, so no fen is
+  gained or lost silently.
+- Wherever the client computes money (tax = amount x rate, amount = quantity
+  x unit price, an advance, interest, a discount) it computes exactly and
+  rounds once, to whole fen, half up (四舍五入, halves away from zero):
+  :func:`round_half_up`. That is what the tax authority's invoicing systems
+  and the receivables contract do, so an amount computed here matches the one
+  on the invoice and on the ledger.
+- Text: :func:`yuan` for people ("1,234.56"), :func:`plain_yuan` as invoices
+  write amounts ("1234.56"), :func:`percent` for rates shown to people
+  ("5.1234%"), :func:`rate_text` for rates sent to the contract ("0.036").
 """
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from fractions import Fraction
 
-__all__ = ["Amount", "to_fen", "to_yuan", "rate_text"]
+__all__ = ["Amount", "to_fen", "to_yuan", "round_half_up", "yuan", "plain_yuan", "rate_text", "percent"]
 
 Amount = int | Decimal
 _HUNDRED = Decimal(100)
@@ -49,6 +61,23 @@ def to_yuan(fen: int) -> Decimal:
     return (Decimal(fen) / _HUNDRED).quantize(_FEN)
 
 
+def round_half_up(value: Fraction | Decimal | int) -> int:
+    """The nearest whole number, halves away from zero, computed exactly (no Decimal context precision)."""
+    exact = Fraction(value)
+    whole = int((abs(exact) + Fraction(1, 2)) // 1)
+    return whole if exact >= 0 else -whole
+
+
+def yuan(fen: int) -> str:
+    """Fen as yuan text with thousands separators, for people: 123456 -> '1,234.56'."""
+    return format(to_yuan(fen), ",f")
+
+
+def plain_yuan(fen: int) -> str:
+    """Fen as yuan text as invoices write it, no separators: 127200 -> '1272.00'."""
+    return format(to_yuan(fen), "f")
+
+
 def rate_text(rate: Decimal | str) -> str:
     """A rate as the contract takes it: a plain decimal string ("0.036"). Floats are refused."""
     if isinstance(rate, bool) or isinstance(rate, float):
@@ -63,3 +92,8 @@ def rate_text(rate: Decimal | str) -> str:
     if not rate.is_finite() or rate < 0:
         raise ValueError(f"rate {rate} must be a finite, non-negative fraction")
     return format(rate, "f")
+
+
+def percent(rate: Decimal, places: int = 4) -> str:
+    """A rate as a percentage for people, half up to ``places``: 0.051234 -> '5.1234%'."""
+    return f"{(rate * 100).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)}%"

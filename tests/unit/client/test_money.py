@@ -1,0 +1,70 @@
+"""The client's one money module: exact fen <-> yuan, the half-up rule, and the text forms."""
+from __future__ import annotations
+
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
+import pytest
+
+from client.money import percent, plain_yuan, rate_text, round_half_up, to_fen, to_yuan, yuan
+
+
+def test_decimal_yuan_must_be_exact_to_the_fen_unless_rounding_is_explicit():
+    assert to_fen(Decimal("1234.56")) == 123456
+    assert to_fen(Decimal("1234.5")) == 123450
+    assert to_fen(7) == 7
+    with pytest.raises(ValueError, match="round it explicitly"):
+        to_fen(Decimal("0.005"))
+    assert to_fen(Decimal("0.005"), rounding=ROUND_HALF_UP) == 1
+    assert to_fen(Decimal("0.0249"), rounding=ROUND_HALF_UP) == 2
+    assert to_fen(Decimal("0.0299"), rounding=ROUND_DOWN) == 2
+
+
+@pytest.mark.parametrize("amount, error", [
+    (1.5, TypeError), (True, TypeError), ("100", TypeError), (Decimal("NaN"), ValueError), (Decimal("Infinity"), ValueError),
+])
+def test_floats_booleans_text_and_non_finite_amounts_are_refused(amount, error):
+    with pytest.raises(error):
+        to_fen(amount)
+
+
+def test_to_yuan_is_exact_decimal():
+    assert to_yuan(123456) == Decimal("1234.56") and str(to_yuan(5)) == "0.05"
+    assert str(to_yuan(-5)) == "-0.05"
+    with pytest.raises(TypeError):
+        to_yuan(1.0)
+    with pytest.raises(TypeError):
+        to_yuan(True)
+
+
+@pytest.mark.parametrize("value, whole", [
+    (Fraction(15, 2), 8), (Fraction(13, 2), 7), (Fraction(149, 100), 1), (Decimal("2.5"), 3), (Decimal("2.4999"), 2),
+    (Decimal("-2.5"), -3), (Fraction(-149, 100), -1), (0, 0), (Decimal("12345678901234567890123456789.5"),
+                                                                12345678901234567890123456790),
+])
+def test_halves_round_away_from_zero_exactly(value, whole):
+    assert round_half_up(value) == whole
+
+
+def test_yuan_text_for_people_and_as_invoices_write_it():
+    assert yuan(123_456_789) == "1,234,567.89"
+    assert yuan(5) == "0.05"
+    assert yuan(-123_456) == "-1,234.56"
+    assert plain_yuan(127_200) == "1272.00"
+    assert plain_yuan(123_456_789) == "1234567.89"
+    assert plain_yuan(-5) == "-0.05"
+
+
+def test_rates_for_the_contract_and_for_people():
+    assert rate_text(Decimal("0.036")) == "0.036"
+    assert rate_text("0.0360") == "0.0360"
+    assert rate_text(Decimal("1E-3")) == "0.001"
+    with pytest.raises(TypeError, match="float"):
+        rate_text(0.036)
+    with pytest.raises(ValueError, match="not a decimal"):
+        rate_text("3.6%")
+    with pytest.raises(ValueError, match="non-negative"):
+        rate_text("-0.01")
+    assert percent(Decimal("0.043265")) == "4.3265%"
+    assert percent(Decimal("0.0432655"), 2) == "4.33%"
+    assert percent(Decimal("0.04325")) == "4.3250%"
