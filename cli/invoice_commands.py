@@ -1,9 +1,10 @@
-"""`recfin invoice ...`: verify, match and read invoices; register (needs the network).
+"""`recfin invoice ...`: verify, match and read invoices; attest verifications and register (need the network).
 
 Exit codes, the same for every command:
 
-    0  passed: every check passed (skipped ones are listed), matched, or read with nothing flagged
-    1  findings failed, the match is partial or unmatched, or fields are flagged for a person
+    0  passed: every check passed (skipped ones are listed), matched, read with nothing flagged, or done
+    1  findings failed, the match is partial or unmatched, fields are flagged for a person,
+       a failing verification was attested, or the ledger refused the call (the rule is named)
     2  bad input: a file that cannot be read, a malformed field, a bad option
     3  something this command needs is missing: an OS tool (tesseract) or the network
 
@@ -12,6 +13,7 @@ The commands are thin: they parse options, call ``client.invoices`` and render.
 
 from __future__ import annotations
 
+import json
 from contextlib import ExitStack, contextmanager
 from datetime import date, datetime, timezone
 from decimal import Decimal, InvalidOperation
@@ -29,6 +31,7 @@ from client.invoices import (
     LedgerRegistry,
     MalformedInput,
     MissingDependency,
+    NotMatched,
     ReferenceBusinessRegistry,
     ReferenceCreditBureau,
     ReferenceTaxInvoiceVerifier,
@@ -40,10 +43,12 @@ from client.invoices import (
     read_invoice,
     read_purchase_order,
     read_scan,
+    registration_from_match,
     verify_with_sources,
 )
-from client.invoices._money import fen_to_text
+from client.invoices.fingerprint import is_fingerprint
 from client.invoices.scan import DEFAULT_MIN_CONFIDENCE
+from client.money import plain_yuan
 
 from .output import emit, one_line
 
@@ -99,10 +104,10 @@ def _parse_decimal(_ctx: click.Context, _param: click.Parameter, value: str) -> 
 
 @click.group("invoice")
 def invoice() -> None:
-    """Check e-invoices, match them to orders and receipts, read scans.
+    """Check e-invoices, match them to orders and receipts, read scans; attest and register on the ledger.
 
-    Exit codes: 0 passed, 1 findings failed (or fields flagged), 2 bad input,
-    3 a needed tool or the network is missing.
+    Exit codes: 0 passed, 1 findings failed (or fields flagged, or the ledger
+    refused the call), 2 bad input, 3 a needed tool or the network is missing.
     """
 
 
@@ -121,23 +126,31 @@ def invoice() -> None:
               help="also ask the reference tax, registry and credit sources (synthetic local data)")
 @click.option("--ledger", is_flag=True,
               help="also ask the ledger whether the invoice already backs a receivable (FindInvoice; needs the network)")
-@click.option("--org", default="supplier", show_default=True, help="with --ledger: org name or MSP ID to connect as")
-@click.option("--user", help="with --ledger: user of the org (default: its first client user)")
+@click.option("--as", "as_", metavar="ORG[/USER]",
+              help="with --ledger: who asks, an org (name or MSP ID) and optionally a user of its profile "
+                   "[default: supplier, its first client user]")
+@click.option("--org", hidden=True, help="Alias: the ORG of --as.")
+@click.option("--user", hidden=True, help="Alias: the USER of --as.")
 @click.option("--data-root", type=click.Path(file_okay=False, path_type=Path),
               help="with --ledger: network data folder holding profiles/ (default: the topology's)")
 @click.option("--json", "as_json", is_flag=True, help="print the report as JSON")
 def verify(file: Path, debtor: str | None, debtor_name: str | None, supplier: str | None,
            supplier_name: str | None, today: date | None, max_age_days: int, tolerance_fen: int,
-           reference_sources: bool, ledger: bool, org: str, user: str | None, data_root: Path | None,
-           as_json: bool) -> None:
+           reference_sources: bool, ledger: bool, as_: str | None, org: str | None, user: str | None,
+           data_root: Path | None, as_json: bool) -> None:
     """Check an e-invoice (XML or JSON) and report each named finding.
 
     The duplicate check against the ledger runs with --ledger (the org's user
     must act for a registered party); without it the finding is reported as
     skipped.
+
+    \b
+    Example:
+      recfin invoice verify invoice.xml --debtor 91440300MA5F7KQ3XU --supplier 91440300MA5G2HT8LX \\
+        --reference-sources --ledger --as supplier/supplier1 --json
     """
     inv = _call(lambda: read_invoice(file))
-    with _ledger_registry(ledger, org, user, data_root) as registry:
+    with _ledger_registry(ledger, as_, org, user, data_root) as registry:
         options = CheckOptions(
             today=today or datetime.now(timezone.utc).date(),
             max_age_days=max_age_days,
@@ -164,7 +177,7 @@ def verify(file: Path, debtor: str | None, debtor_name: str | None, supplier: st
         _emit_json(doc)
     else:
         click.echo(f"invoice {inv.number}  {inv.seller.name} -> {inv.buyer.name}  "
-                   f"{fen_to_text(inv.total_with_tax_fen)} {inv.currency}  issued {inv.issue_date}")
+                   f"{plain_yuan(inv.total_with_tax_fen)} {inv.currency}  issued {inv.issue_date}")
         findings = list(report.findings) + (list(sources.findings) if sources else [])
         for f in findings:
             click.echo(f"  {_MARK[f.status]}  {f.check:<24} {f.message}")
@@ -178,9 +191,10 @@ def verify(file: Path, debtor: str | None, debtor_name: str | None, supplier: st
 
 
 @contextmanager
-def _ledger_registry(wanted: bool, org: str, user: str | None, data_root: Path | None
+def _ledger_registry(wanted: bool, as_: str | None, org: str | None, user: str | None, data_root: Path | None
                      ) -> Iterator[FingerprintRegistry | None]:
-    """The ledger's fingerprint registry over a Gateway session of ``org``, or ``None`` without --ledger.
+    """The ledger's fingerprint registry over a Gateway session as ``--as`` (or ``--org``/``--user``),
+    or ``None`` without --ledger.
 
     A failure to connect or to ask exits 3 with one line: the duplicate check
     could not run, so the invoice must not be reported as passing it.
@@ -210,8 +224,9 @@ def _ledger_registry(wanted: bool, org: str, user: str | None, data_root: Path |
         def receivable_for(self, fingerprint: str):
             return asking(lambda: self.inner.receivable_for(fingerprint))
 
+    who_org, who_user = connection.caller(as_, org, user, "supplier")
     with ExitStack() as stack:
-        session = asking(lambda: stack.enter_context(connection.open_session(org, user, data_root)))
+        session = asking(lambda: stack.enter_context(connection.open_session(who_org, who_user, data_root)))
         contract = asking(lambda: session.gateway.get_network(session.profile.channel)
                           .get_contract(session.profile.chaincode, CONTRACT_NAME))
         yield Registry(LedgerRegistry(contract))
@@ -232,7 +247,12 @@ def _ledger_registry(wanted: bool, org: str, user: str | None, data_root: Path |
 @click.option("--json", "as_json", is_flag=True, help="print the result as JSON")
 def match(invoice_file: Path, po_file: Path, receipt_file: Path, price_tolerance: Decimal,
           quantity_tolerance: Decimal, total_tolerance_fen: int, as_json: bool) -> None:
-    """Three-way match an invoice against a purchase order and a goods receipt."""
+    """Three-way match an invoice against a purchase order and a goods receipt.
+
+    \b
+    Example:
+      recfin invoice match invoice.xml --po purchase_order.csv --receipt goods_receipt.csv --json
+    """
     inv = _call(lambda: read_invoice(invoice_file))
     po = _call(lambda: read_purchase_order(po_file))
     gr = _call(lambda: read_goods_receipt(receipt_file))
@@ -268,6 +288,10 @@ def read(scan: Path, min_confidence: float, as_json: bool) -> None:
     """Read a PDF or scanned invoice (OCR: tesseract, Chinese and English).
 
     Every field comes with a confidence; flagged fields need a person's eyes.
+
+    \b
+    Example:
+      recfin invoice read scan.png --min-confidence 0.8 --json
     """
     result = _call(lambda: read_scan(scan, min_confidence=min_confidence))
     if as_json:
@@ -288,17 +312,161 @@ def read(scan: Path, min_confidence: float, as_json: bool) -> None:
     raise SystemExit(EXIT_PASS if result.ok else EXIT_FAILED)
 
 
+# ------------------------------------------------------------------ on the ledger
+
+@contextmanager
+def _ledger_session(identity: str, data_root: Path | None) -> Iterator[Any]:
+    """A Gateway session as ``ORG[/USER]``. A contract refusal exits 1 naming the rule; a network,
+    profile or gateway failure exits 3 with one line."""
+    # imported here, so that the offline commands never need the network packages
+    from client.gateway import GatewayError
+    from client.receivables import RuleViolation
+    from network.errors import NetworkError
+
+    from . import connection
+
+    org, user = connection.parse_as(identity)
+    try:
+        with connection.open_session(org, user, data_root) as session:
+            yield session
+    except RuleViolation as exc:
+        raise CommandError(connection.describe(exc), EXIT_FAILED) from None
+    except (GatewayError, NetworkError, OSError, ValueError) as exc:
+        raise CommandError(f"cannot reach the ledger as {identity}: {connection.describe(exc)}", EXIT_MISSING) from None
+
+
+def _as_option(role: str, example: str):
+    return click.option("--as", "identity", required=True, metavar="ORG[/USER]",
+                        help=f"who acts: {role} org (name or MSP ID) and optionally a user of its profile, "
+                             f"e.g. {example}")
+
+
+_DATA_ROOT = click.option("--data-root", type=click.Path(file_okay=False, path_type=Path),
+                          help="network data folder holding profiles/ (default: the topology's)")
+
+
+@invoice.command("attest")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@_as_option("a bank's or the regulator's", "bank/officer1")
+@click.option("--evidence", "evidence_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="also write the evidence document (the verification the ledger holds the digest of) here")
+@_DATA_ROOT
+@click.option("--json", "as_json", is_flag=True, help="print the evidence and the ledger's record as JSON")
+def attest(file: Path, identity: str, evidence_file: Path | None, data_root: Path | None, as_json: bool) -> None:
+    """Verify an invoice with the data sources and attest the result on the ledger.
+
+    The tax, registry and credit sources are asked (the reference providers);
+    the outcome and the digest of the evidence document are signed on the
+    ledger by the --as party, at the transaction's time. A failing verification
+    is attested too (and exits 1): it warns the next bank. Keep the evidence
+    document (--evidence): the digest on the ledger proves it.
+
+    \b
+    Example:
+      recfin invoice attest invoice.xml --as bank/officer1 --evidence invoice.evidence.json
+    """
+    from client.invoices.attest import attest_verification
+
+    inv = _call(lambda: read_invoice(file))
+    result = _call(lambda: verify_with_sources(inv, ReferenceTaxInvoiceVerifier(), ReferenceBusinessRegistry(),
+                                               ReferenceCreditBureau()))
+    with _ledger_session(identity, data_root) as session:
+        done = attest_verification(session.client, inv, result)
+    if evidence_file is not None:
+        try:
+            evidence_file.write_text(json.dumps(done.evidence.document, ensure_ascii=False, indent=2, sort_keys=True)
+                                     + "\n", encoding="utf-8")
+        except OSError as exc:
+            raise CommandError(f"attested in tx {done.record.tx_id}, but cannot write {evidence_file}: "
+                               f"{exc.strerror or exc}", EXIT_BAD_INPUT) from None
+    record = done.record
+    if as_json:
+        _emit_json({"file": str(file), "invoice_number": inv.number, "fingerprint": record.fingerprint,
+                    "outcome": record.outcome, "evidence": {"digest": done.evidence.digest,
+                                                            "document": done.evidence.document},
+                    "attestation": record.to_json()})
+    else:
+        click.echo(f"invoice {inv.number}  fingerprint {record.fingerprint}")
+        for f in result.findings:
+            click.echo(f"  {_MARK[f.status]}  {f.check:<24} {f.message}")
+        for d in result.disagreements:
+            click.echo(f"  DISAGREE  {d.field:<20} {'; '.join(f'{k}: {v}' for k, v in d.values.items())}")
+        click.echo(f"ATTESTED {record.outcome.upper()} by {record.attester} ({record.attester_role}, "
+                   f"{record.attested.msp_id}) at {record.attested.at} in tx {record.tx_id}")
+        click.echo(f"  evidence digest {done.evidence.digest}")
+    raise SystemExit(EXIT_PASS if record.passed else EXIT_FAILED)
+
+
+@invoice.command("attestations")
+@click.argument("invoice_ref", metavar="FILE|FINGERPRINT")
+@_as_option("any registered party's", "supplier/supplier1")
+@_DATA_ROOT
+@click.option("--json", "as_json", is_flag=True, help="print the attestations as JSON")
+def attestations(invoice_ref: str, identity: str, data_root: Path | None, as_json: bool) -> None:
+    """Show the verification attestations of an invoice on the ledger, oldest first.
+
+    Name the invoice by its file or by its fingerprint (64 hex digits).
+
+    \b
+    Example:
+      recfin invoice attestations invoice.xml --as supplier/supplier1 --json
+    """
+    if is_fingerprint(invoice_ref):
+        fingerprint = invoice_ref
+    else:
+        fingerprint = invoice_fingerprint(_call(lambda: read_invoice(Path(invoice_ref))))
+    with _ledger_session(identity, data_root) as session:
+        records = session.client.invoice_attestations(fingerprint)
+    if as_json:
+        _emit_json({"fingerprint": fingerprint, "attestations": [a.to_json() for a in records]})
+        return
+    click.echo(f"fingerprint {fingerprint}: {len(records)} attestation(s)")
+    for a in records:
+        click.echo(f"  {a.outcome.upper():<4}  {a.attested.at}  {a.attester} ({a.attester_role}, {a.attested.msp_id})  "
+                   f"sources {', '.join(a.sources)}  tx {a.tx_id}")
+
+
 @invoice.command("register")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--as", "identity", required=True, metavar="SUPPLIER/USER", help="the supplier org and user to act as")
-def register(file: Path, identity: str) -> None:
-    """Register a receivable backed by an invoice (needs the network)."""
-    if "/" not in identity:
-        raise CommandError(f"--as {identity!r}: expected SUPPLIER/USER, e.g. supplier1/alice", EXIT_BAD_INPUT)
+@click.option("--po", "po_file", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="purchase order export (CSV or JSON)")
+@click.option("--receipt", "receipt_file", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="goods receipt export (CSV or JSON)")
+@click.option("--due", "due_date", required=True, callback=_parse_date, metavar="YYYY-MM-DD",
+              help="the date the debtor pays the claim")
+@_as_option("the supplier's", "supplier/supplier1")
+@_DATA_ROOT
+@click.option("--json", "as_json", is_flag=True, help="print the registered receivable as JSON")
+def register(file: Path, po_file: Path, receipt_file: Path, due_date: date, identity: str, data_root: Path | None,
+             as_json: bool) -> None:
+    """Register a receivable backed by a matched invoice (three-way match first; needs the network).
+
+    The face amount is the invoice's total with tax, the debtor its buyer; the
+    evidence hash of invoice, order and receipt goes on the ledger as the
+    contract hash. Where the network requires it, the invoice needs a passing
+    verification attestation first (recfin invoice attest).
+
+    \b
+    Example:
+      recfin invoice register invoice.xml --po purchase_order.csv --receipt goods_receipt.csv \\
+        --due 2026-11-30 --as supplier/supplier1 --json
+    """
+    from client.receivables import ReceivableRegistration
+
     inv = _call(lambda: read_invoice(file))
-    raise CommandError(
-        f"cannot register invoice {inv.number} as {identity}: registering needs a running Fabric network and the "
-        "Gateway client wired into this command, and this build has neither; `recfin invoice verify` and "
-        "`recfin invoice match` work offline",
-        EXIT_MISSING,
-    )
+    po = _call(lambda: read_purchase_order(po_file))
+    gr = _call(lambda: read_goods_receipt(receipt_file))
+    try:
+        registration = registration_from_match(inv, po, gr, match_invoice(inv, po, gr, Tolerances()), due_date)
+    except NotMatched as exc:
+        raise CommandError(f"{one_line(exc)} (see recfin invoice match)", EXIT_FAILED) from None
+    except InvoiceError as exc:
+        raise CommandError(one_line(exc), EXIT_BAD_INPUT) from None
+    request = ReceivableRegistration.model_validate(json.loads(registration.wire()))
+    with _ledger_session(identity, data_root) as session:
+        r = session.client.register_receivable(request)
+    if as_json:
+        _emit_json(r.to_json())
+    else:
+        click.echo(f"registered {r.id} for invoice {inv.number}: {plain_yuan(r.face_amount)} {r.currency} owed by "
+                   f"{r.debtor}, due {r.due_date}, status {r.status}, tx {r.last.tx_id}")

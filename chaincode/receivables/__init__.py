@@ -2,7 +2,8 @@
 
 Serve it with ``python -m chaincode --contract chaincode.receivables:ReceivablesContract``.
 The domain modules (``uscc``, ``money``, ``daycount``, ``fingerprint``, ``settlement``,
-``financing``, ``lifecycle``, ``policy``, ``collections``, ``config``, ``model``) do not
+``financing``, ``lifecycle``, ``policy``, ``collections``, ``config``, ``model``,
+``attestation``) do not
 import the chaincode runtime; ``contract``, ``store`` and ``queries`` do, so the
 contract is loaded only when asked for.
 """

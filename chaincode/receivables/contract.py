@@ -18,7 +18,7 @@ from chaincode.contract import Context, Contract, ContractError, transaction
 
 from . import collections as colls
 from . import config as cfg
-from . import dates, events, fingerprint, keys, lifecycle, money, queries, settlement
+from . import attestation, dates, events, fingerprint, keys, lifecycle, money, queries, settlement
 from . import financing as fin
 from .errors import RuleViolation, rule
 from .fingerprint import VERSION as FINGERPRINT_VERSION
@@ -26,8 +26,8 @@ from .fingerprint import is_fingerprint
 from .identity import is_org_admin
 from .model import (
     CONFIRMED, FINANCED, OVERDUE, REGISTERED, REJECTED, SETTLED, SPLIT,
-    Action, AssignmentNotice, DiscountOffer, DiscountOfferRequest, Financing, FreezeOrder, Invoice, Offer,
-    OfferTerms, Party, PartyRegistration, Payment, Receivable, ReceivableRegistration, parse_request, sha256_hex,
+    Action, AssignmentNotice, DiscountOffer, DiscountOfferRequest, Financing, FreezeOrder, Invoice,
+    InvoiceAttestation, InvoiceAttestationRequest, Offer, OfferTerms, Party, PartyRegistration, Payment, Receivable, ReceivableRegistration, parse_request, sha256_hex,
 )
 from .schemas import (
     FinancingView, HistoryEntry, InvoiceLookup, Page, PaymentResult, Provenance, Statistics, TransferResult,
@@ -38,6 +38,7 @@ from .store import Store
 PartyArgument = json_argument(PartyRegistration)
 ReceivableArgument = json_argument(ReceivableRegistration)
 DiscountOfferArgument = json_argument(DiscountOfferRequest)
+AttestationArgument = json_argument(InvoiceAttestationRequest)
 
 TERMS_TRANSIENT_KEY = "terms"
 
@@ -128,6 +129,13 @@ def _request_id(value: str) -> str:
     if not keys.is_request_id(value):
         raise rule("request-id-invalid", f"request id {value[:80]!r}: send 1 to {keys.REQUEST_ID_MAX} letters, digits, "
                    "'-', '_', '.' or ':' (the SDK sends a uuid4 hex), or nothing")
+    return value
+
+
+def _fingerprint(value: str) -> str:
+    if not is_fingerprint(value):
+        raise rule("fingerprint-invalid", f"{value[:80]!r} is not an invoice fingerprint: send the 64 "
+                   f"lower-case hex digits of sha256({FINGERPRINT_VERSION}|seller tax id|code|number)")
     return value
 
 
@@ -264,6 +272,12 @@ class ReceivablesContract(Contract):
             if (owner := await s.store.fingerprint_owner(inv.fingerprint)) is not None:
                 raise rule("invoice-already-financed", f"invoice {inv.number} (fingerprint {inv.fingerprint[:12]}…) already backs "
                            f"receivable {owner}: an invoice backs one receivable, until that one is rejected")
+        if self.config.require_attestation:  # only then: a range read is re-checked at commit (phantom reads)
+            for inv in invoices:
+                why = attestation.registration_problem(self.config, inv.number, inv.fingerprint,
+                                                       await s.store.attestations_of(inv.fingerprint))
+                if why is not None:
+                    raise why
         rid = keys.new_id("R", s.tx_id)
         r = Receivable(id=rid, status=REGISTERED, debtor=debtor.uscc, debtor_msp=debtor.msp_id, creditor=creditor.uscc,
                        holder=creditor.uscc, holder_msp=creditor.msp_id, face_amount=req.face_amount,
@@ -570,10 +584,16 @@ class ReceivablesContract(Contract):
 
     @transaction
     @rules
-    async def PublishDiscountOffer(self, ctx: Context, offer: DiscountOfferArgument) -> DiscountOffer:
-        """The debtor offers early payment on its confirmed payables: a flat APR or a sliding scale."""
+    async def PublishDiscountOffer(self, ctx: Context, offer: DiscountOfferArgument, request_id: str = "") -> DiscountOffer:
+        """The debtor offers early payment on its confirmed payables: a flat APR or a sliding scale.
+
+        With a ``request_id``, a retry of a publication that committed returns its offer and publishes no second one.
+        """
         s = self._session(ctx)
         debtor = await s.party_with_role(cfg.CORE_ENTERPRISE)
+        raw = json.dumps(offer, sort_keys=True, ensure_ascii=False)
+        if (done := await s.replay(debtor, request_id, "PublishDiscountOffer", raw)) is not None:
+            return done
         req = parse_request(DiscountOfferRequest, offer, "offer")
         if (req.apr is None) == (req.scale is None) or req.scale == []:
             raise rule("discount-terms-invalid", "give exactly one of apr (a flat annual rate) or scale (tiers of min_days_early and apr)")
@@ -587,7 +607,7 @@ class ReceivablesContract(Contract):
                           status="OPEN", published_on=s.today_iso, last=s.action("PublishDiscountOffer", debtor.uscc))
         await s.store.put_discount_offer(d)
         s.emit(events.DISCOUNT_OFFER_PUBLISHED, None, offer_id=d.id, debtor=d.debtor, receivable_ids=d.receivable_ids)
-        return d.to_json()
+        return await s.remember(debtor, request_id, "PublishDiscountOffer", (raw,), d.to_json())
 
     @transaction
     @rules
@@ -689,6 +709,41 @@ class ReceivablesContract(Contract):
         s.emit(events.RECEIVABLE_OVERDUE, r.id, outstanding=r.outstanding, due_date=r.due_date)
         return r.to_json()
 
+    # ================================================================ invoice verification
+
+    @transaction
+    @rules
+    async def AttestInvoiceVerification(self, ctx: Context, attestation_request: AttestationArgument,
+                                        request_id: str = "") -> InvoiceAttestation:
+        """A bank or the regulator (``NetworkConfig.attesting_roles``) signs what data sources said about an invoice.
+
+        The record names the invoice (the fingerprint is computed again here),
+        the sources, the outcome and the evidence document's digest; the
+        attester and the time (the transaction timestamp) come from the
+        transaction. With a ``request_id``, a retry returns the first record.
+        """
+        s = self._session(ctx)
+        attester = await s.party_with_role(*self.config.attesting_roles)
+        raw = json.dumps(attestation_request, sort_keys=True, ensure_ascii=False)
+        if (done := await s.replay(attester, request_id, "AttestInvoiceVerification", raw)) is not None:
+            return done
+        req = parse_request(InvoiceAttestationRequest, attestation_request, "attestation_request")
+        a = attestation.new_attestation(req, attester, keys.new_id("A", s.tx_id),
+                                        s.action("AttestInvoiceVerification", attester.uscc))
+        await s.store.put_attestation(a)
+        s.emit(events.INVOICE_VERIFICATION_ATTESTED, None, attestation_id=a.id, fingerprint=a.fingerprint,
+               outcome=a.outcome, sources=a.sources, attester=a.attester)
+        return await s.remember(attester, request_id, "AttestInvoiceVerification", (raw,), a.to_json())
+
+    @transaction(evaluate=True)
+    @rules
+    async def GetInvoiceAttestations(self, ctx: Context, fingerprint: str) -> list[InvoiceAttestation]:
+        """Every verification attestation of an invoice, oldest first; any registered party may ask."""
+        s = self._session(ctx)
+        await s.party()
+        _fingerprint(fingerprint)
+        return [a.to_json() for a in await s.store.attestations_of(fingerprint)]
+
     # ================================================================ regulator
 
     @transaction
@@ -770,10 +825,7 @@ class ReceivablesContract(Contract):
         """
         s = self._session(ctx)
         await s.party()
-        if not is_fingerprint(fingerprint):
-            raise rule("fingerprint-invalid", f"{fingerprint[:80]!r} is not an invoice fingerprint: send the 64 "
-                       f"lower-case hex digits of sha256({FINGERPRINT_VERSION}|seller tax id|code|number)")
-        return await queries.invoice_use(s.store, fingerprint)
+        return await queries.invoice_use(s.store, _fingerprint(fingerprint))
 
     @transaction(evaluate=True)
     @rules

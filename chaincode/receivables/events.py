@@ -1,7 +1,7 @@
 """Chaincode events: exactly one per transaction, naming what happened.
 
 The payload is JSON with ``event`` (the name), ``receivable_id`` (``null`` for
-party events) and the details of the change.
+party, discount-offer and attestation events) and the details of the change.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ PAYMENT_RECORDED = "PaymentRecorded"
 RECEIVABLE_OVERDUE = "ReceivableOverdue"
 RECEIVABLE_FROZEN = "ReceivableFrozen"
 RECEIVABLE_UNFROZEN = "ReceivableUnfrozen"
+INVOICE_VERIFICATION_ATTESTED = "InvoiceVerificationAttested"
 
 
 def payload(name: str, receivable_id: str | None, tx_id: str, **details: Any) -> bytes:

@@ -15,6 +15,7 @@
 | ``recfin.by-status`` | status, receivable id | ``0x00`` |
 | ``recfin.by-financing`` | financing id, offer id | ``0x00`` |
 | ``recfin.offer-by-bank`` | financing id, bank credit code | offer id |
+| ``recfin.attestation`` | invoice fingerprint, attestation id | InvoiceAttestation |
 | ``recfin.request`` | caller's credit code, request id | ``{"transaction", "arguments", "tx_id", "at", "result"}`` |
 
 Index values are one zero byte: Fabric treats an empty value as a delete.
@@ -41,6 +42,7 @@ BY_DEBTOR = "recfin.by-debtor"
 BY_STATUS = "recfin.by-status"
 BY_FINANCING = "recfin.by-financing"
 OFFER_BY_BANK = "recfin.offer-by-bank"
+ATTESTATION = "recfin.attestation"
 REQUEST = "recfin.request"
 TERMS = "recfin.terms"
 DISBURSEMENT = "recfin.disbursement"

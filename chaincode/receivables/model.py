@@ -325,3 +325,31 @@ class DiscountOffer(DiscountOfferRequest):
 
 
 ROLES = config.ROLES
+
+
+# ---------------------------------------------------------------- invoice verification attestations
+
+SourceName = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]{0,63}$",
+                                  description="the data source's name, e.g. reference-tax")]
+
+
+class InvoiceAttestationRequest(Doc):
+    """What a checking party attests: which invoice, which sources, what they found, the evidence's digest."""
+
+    seller_tax_id: CreditCode
+    code: Annotated[str, Field(max_length=12, pattern=r"^[0-9]*$", description="发票代码; empty for a fully digitalised e-invoice")] = ""
+    number: Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[0-9A-Za-z-]+$", description="发票号码")]
+    fingerprint: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$",
+                                      description="the invoice fingerprint as the attester computed it; the contract computes it again and refuses a mismatch")]
+    sources: list[SourceName] = Field(min_length=1, max_length=10, description="the sources asked")
+    outcome: Literal["pass", "fail"]
+    evidence_digest: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$",
+                                          description="SHA-256 hex of the canonical verification document (client.invoices.attestation)")]
+
+
+class InvoiceAttestation(InvoiceAttestationRequest):
+    doc_type: Literal["invoice_attestation"] = "invoice_attestation"
+    id: str
+    attester: str = Field(description="credit code of the attesting party")
+    attester_role: Role
+    attested: Action = Field(description="who attested, from which MSP, at the transaction timestamp, in which transaction")

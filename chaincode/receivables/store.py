@@ -16,7 +16,7 @@ from chaincode.shim import KeyEndorsementPolicy
 
 from . import keys, policy
 from .errors import rule
-from .model import (AssignmentNotice, DiscountOffer, Financing, Offer, Party, Receivable)
+from .model import (AssignmentNotice, DiscountOffer, Financing, InvoiceAttestation, Offer, Party, Receivable)
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -159,6 +159,16 @@ class Store:
 
     async def put_discount_offer(self, d: DiscountOffer) -> None:
         await self._put(d, keys.DISCOUNT, d.id)
+
+    # -- invoice verification attestations (never changed once written)
+    async def put_attestation(self, a: InvoiceAttestation) -> None:
+        await self._put(a, keys.ATTESTATION, a.fingerprint, a.id)
+
+    async def attestations_of(self, fp: str) -> list[InvoiceAttestation]:
+        """Every attestation of an invoice, oldest first (by transaction timestamp, then id)."""
+        found = [InvoiceAttestation.model_validate_json(kv.value)
+                 async for kv in self.stub.get_state_by_partial_composite_key(keys.ATTESTATION, [fp])]
+        return sorted(found, key=lambda a: (a.attested.at, a.id))
 
     # -- private data
     async def put_private(self, collection: str, doc: Any, object_type: str, ident: str) -> None:

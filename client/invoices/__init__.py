@@ -12,6 +12,8 @@ Integrators import from here::
 - :func:`verify_with_sources` -- tax authority, business registry and credit bureau, disagreements shown
 - :func:`invoice_fingerprint` -- the fingerprint the ledger keys invoices by
 - :class:`LedgerRegistry` -- the ledger's fingerprint registry (``FindInvoice``) over the Fabric Gateway
+- :func:`client.invoices.attest.attest_verification` -- a verification attested on the ledger, in one call
+  (imported from its module: it needs the receivables SDK and the gateway)
 """
 
 from .checks import CheckOptions, Enterprise, FingerprintRegistry, InMemoryRegistry, InvoiceUse, check_invoice

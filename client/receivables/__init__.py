@@ -32,6 +32,8 @@ from ._models import (
     FreezeOrder,
     HistoryEntry,
     Invoice,
+    InvoiceAttestation,
+    InvoiceAttestationRequest,
     InvoiceInput,
     InvoiceLookup,
     Offer,
@@ -51,7 +53,7 @@ from ._models import (
     Statistics,
     TransferResult,
 )
-from ._money import Amount, rate_text, to_fen, to_yuan
+from ..money import Amount, rate_text, to_fen, to_yuan
 from .errors import ReceivablesError, RuleViolation
 
 __all__ = [
@@ -78,6 +80,8 @@ __all__ = [
     "Invoice",
     "InvoiceInput",
     "InvoiceLookup",
+    "InvoiceAttestationRequest",
+    "InvoiceAttestation",
     "ReceivableRegistration",
     "Receivable",
     "Payment",

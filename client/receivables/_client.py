@@ -21,6 +21,8 @@ from ._models import (
     FinancingTerms,
     FinancingView,
     HistoryEntry,
+    InvoiceAttestation,
+    InvoiceAttestationRequest,
     InvoiceLookup,
     Offer,
     OfferTerms,
@@ -35,13 +37,14 @@ from ._models import (
     Statistics,
     TransferResult,
 )
-from ._money import Amount, to_fen
+from ..money import Amount, to_fen
 from .errors import rule_violation_from
 
 CONTRACT_NAME = "receivables"
 """The contract's name in the chaincode: functions are ``receivables:<Transaction>``."""
 
 _HISTORY = TypeAdapter(list[HistoryEntry])
+_ATTESTATIONS = TypeAdapter(list[InvoiceAttestation])
 
 
 def _text(value: str, what: str) -> str:
@@ -190,11 +193,14 @@ class _Operations:
 
     # ------------------------------------------------------------ discounting, settlement, overdue
 
-    def publish_discount_offer(self, offer: DiscountOfferRequest) -> DiscountOffer:
-        """The debtor offers early payment on its confirmed payables (a flat APR or a sliding scale)."""
+    def publish_discount_offer(self, offer: DiscountOfferRequest, *, request_id: str | None = None) -> DiscountOffer:
+        """The debtor offers early payment on its confirmed payables (a flat APR or a sliding scale).
+
+        ``request_id`` (default: a new uuid4 hex) makes a retry of this call return the first offer.
+        """
         if not isinstance(offer, DiscountOfferRequest):
             raise TypeError("publish_discount_offer takes a DiscountOfferRequest")
-        return self._submit("PublishDiscountOffer", _json(offer), model=DiscountOffer)
+        return self._submit("PublishDiscountOffer", _json(offer), _request_id(request_id), model=DiscountOffer)
 
     def accept_discount_offer(self, offer_id: str, receivable_id: str) -> Receivable:
         """The holder takes early payment at the discounted amount; the claim settles."""
@@ -216,6 +222,25 @@ class _Operations:
         return self._submit("RecordOverdue", _text(receivable_id, "receivable_id"), model=Receivable)
 
     mark_overdue = record_overdue
+
+    # ------------------------------------------------------------ invoice verification
+
+    def attest_invoice_verification(self, attestation_request: InvoiceAttestationRequest, *,
+                                    request_id: str | None = None) -> InvoiceAttestation:
+        """A bank or the regulator signs what data sources said about an invoice; the ledger adds who and when.
+
+        Build the request with ``InvoiceAttestationRequest.from_evidence`` (or use
+        ``client.invoices.attest.attest_verification``, which verifies and attests in one call).
+        ``request_id`` (default: a new uuid4 hex) makes a retry of this call return the first record.
+        """
+        if not isinstance(attestation_request, InvoiceAttestationRequest):
+            raise TypeError("attest_invoice_verification takes an InvoiceAttestationRequest")
+        return self._submit("AttestInvoiceVerification", _json(attestation_request), _request_id(request_id),
+                            model=InvoiceAttestation)
+
+    def invoice_attestations(self, fingerprint: str) -> list[InvoiceAttestation]:
+        """Every verification attestation of an invoice, oldest first (any registered party may ask)."""
+        return self._evaluate("GetInvoiceAttestations", _text(fingerprint, "fingerprint"), model=_ATTESTATIONS)
 
     # ------------------------------------------------------------ regulator
 

@@ -15,13 +15,13 @@ EVENT_NAMES: tuple[str, ...] = (
     "ReceivableTransferred", "ReceivableSplit", "FinancingRequested", "FinancingWithdrawn", "FinancingOffered",
     "FinancingOfferAccepted", "FinancingDisbursed", "AssignmentNoticeAcknowledged", "FinancingRepaid",
     "DiscountOfferPublished", "DiscountOfferAccepted", "PaymentRecorded", "ReceivableOverdue", "ReceivableFrozen",
-    "ReceivableUnfrozen",
+    "ReceivableUnfrozen", "InvoiceVerificationAttested",
 )
 
 
 class ReceivablesEvent(BaseModel):
-    """One event of the contract: its name, the receivable (None for party and discount-offer
-    events), the transaction, the block, and the details of the change (``details``: the payload's
+    """One event of the contract: its name, the receivable (None for party, discount-offer
+    and attestation events), the transaction, the block, and the details of the change (``details``: the payload's
     other fields, e.g. ``face_amount``, ``financing_id``, ``from``/``to``)."""
 
     model_config = ConfigDict(frozen=True)

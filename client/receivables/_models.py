@@ -11,7 +11,7 @@ as silently lost data. ``model.to_json()`` gives back the contract's JSON.
 - Rates are ``Decimal`` (the contract sends decimal strings).
 
 Requests (``PartyRegistration``, ``InvoiceInput``, ``ReceivableRegistration``,
-``FinancingTerms``, ``DiscountOfferRequest``, ``ScaleTier``) take amounts as int
+``FinancingTerms``, ``DiscountOfferRequest``, ``ScaleTier``, ``InvoiceAttestationRequest``) take amounts as int
 fen or Decimal yuan and rates as Decimal or decimal strings; floats raise
 ``TypeError``.
 """
@@ -26,7 +26,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, StrictBool, StrictInt
 
-from ._money import rate_text, to_fen
+from ..money import rate_text, to_fen
 
 Role = Literal["core_enterprise", "supplier", "financier", "regulator"]
 Status = Literal["REGISTERED", "CONFIRMED", "REJECTED", "SPLIT", "FINANCED", "OVERDUE", "SETTLED"]
@@ -360,6 +360,62 @@ class DiscountOffer(Document):
     @property
     def tx_id(self) -> str:
         return self.last.tx_id
+
+
+# ---------------------------------------------------------------- invoice verification attestations
+
+Outcome = Literal["pass", "fail"]
+
+
+class InvoiceAttestationRequest(Document):
+    """What a bank or the regulator attests about an invoice: the sources asked, the outcome, the evidence's digest.
+
+    ``from_evidence`` builds it from the canonical verification document
+    (``client.invoices.attestation``), so the ledger record says exactly what the document says.
+    """
+
+    seller_tax_id: str
+    code: str = Field(default="", description="发票代码; empty for a fully digitalised e-invoice")
+    number: str
+    fingerprint: str = Field(description="the invoice fingerprint; the contract computes it again and refuses a mismatch")
+    sources: list[str] = Field(min_length=1)
+    outcome: Outcome
+    evidence_digest: str = Field(description="SHA-256 hex of the canonical verification document")
+
+    @classmethod
+    def from_evidence(cls, seller_tax_id: str, code: str, document: dict[str, Any],
+                      digest: str) -> "InvoiceAttestationRequest":
+        """The request for a verification document (``kind`` ``recfin.invoice-verification/1``) and its digest."""
+        if document.get("kind") != "recfin.invoice-verification/1":
+            raise ValueError(f"not an invoice verification document: kind {document.get('kind')!r}")
+        return cls(seller_tax_id=seller_tax_id, code=code, number=document["invoice_number"],
+                   fingerprint=document["fingerprint"], sources=list(document["sources"]),
+                   outcome=document["outcome"], evidence_digest=digest)
+
+
+class InvoiceAttestation(Document):
+    """An attestation on the ledger: the request, who attested (party, role, MSP) and when (the transaction time)."""
+
+    doc_type: Literal["invoice_attestation"] = "invoice_attestation"
+    seller_tax_id: str
+    code: str
+    number: str
+    fingerprint: str
+    sources: list[str]
+    outcome: Outcome
+    evidence_digest: str
+    id: str
+    attester: str
+    attester_role: Role
+    attested: Action
+
+    @property
+    def passed(self) -> bool:
+        return self.outcome == "pass"
+
+    @property
+    def tx_id(self) -> str:
+        return self.attested.tx_id
 
 
 # ---------------------------------------------------------------- queries

@@ -4,6 +4,10 @@ The demo's full lifecycle runs as an operator would run it; then the rules that
 matter most when one participant turns hostile are tried directly: a second
 receivable on an invoice already used, a confirmed claim changed with the
 endorsement of the wrong orgs, and a bank outside the deal reading its terms.
+A bank's attestation of an invoice verification is read by the supplier from
+its own peer before it registers the claim. A bank quotes a claim from the
+ledger (the debtor's history read as the regulator), makes the offer, and the
+holder sees it ranked.
 """
 from __future__ import annotations
 
@@ -19,7 +23,11 @@ from cli.connection import open_session
 from cli.demo_commands import business_today, credit_code_of
 from cli.main import main
 from client.gateway import CommitError, GatewayError
-from client.receivables import CONTRACT_NAME, InvoiceInput, ReceivableRegistration
+from client.invoices.fingerprint import fingerprint_of
+from client.pricing import bank_config_path
+from client.receivables import (
+    CONTRACT_NAME, InvoiceAttestationRequest, InvoiceInput, ReceivableRegistration, RuleViolation,
+)
 
 
 @pytest.fixture(scope="module")
@@ -88,3 +96,64 @@ def test_a_bank_outside_the_deal_cannot_read_its_terms(demo_run, receivables_dep
     with open_session("coreenterprise", data_root=root) as core:
         with pytest.raises(GatewayError):
             core.client.get_offer_terms(offer_id)
+
+
+def test_a_bank_attests_an_invoice_and_the_supplier_registers_it(demo_run, receivables_deployed):
+    root = receivables_deployed.data_root
+    with open_session("bank", "officer1", root) as bank, open_session("supplier", "supplier1", root) as tier1, \
+            open_session("coreenterprise", "treasurer", root) as core:
+        today = business_today()
+        debtor, seller = credit_code_of(core, ""), credit_code_of(tier1, "")
+        number = f"{today:%y%m%d}{secrets.randbelow(10**14):014d}"
+        checked = InvoiceAttestationRequest(
+            seller_tax_id=seller, number=number, fingerprint=fingerprint_of(seller, "", number),
+            sources=["reference-tax", "reference-registry"], outcome="pass", evidence_digest=secrets.token_hex(32))
+
+        with pytest.raises(RuleViolation) as refused:  # the supplier cannot vouch for its own invoice
+            tier1.client.attest_invoice_verification(checked)
+        assert refused.value.rule == "role-not-permitted"
+
+        record = bank.client.attest_invoice_verification(checked)
+        assert record.attester == bank.client.who_am_i().uscc and record.attested.msp_id == "BankMSP"
+        seen = tier1.client.invoice_attestations(checked.fingerprint)  # evaluated on the supplier org's peer
+        assert seen == [record]
+
+        claim = tier1.client.register_receivable(ReceivableRegistration(
+            debtor=debtor, face_amount=Decimal("1130.00"), issue_date=today, due_date=today + timedelta(days=60),
+            invoices=[InvoiceInput(number=number, date=today, amount=Decimal("1000.00"), tax=Decimal("130.00"),
+                                   seller_tax_id=seller, buyer_tax_id=debtor)],
+            contract_hash=secrets.token_hex(32)))
+        assert claim.invoices[0].fingerprint == record.fingerprint
+        assert bank.client.find_invoice(record.fingerprint).receivable_id == claim.id
+
+
+def test_a_bank_quotes_from_the_ledger_offers_and_the_holder_compares(demo_run, receivables_deployed):
+    root = receivables_deployed.data_root
+    with open_session("supplier", "supplier1", root) as tier1, open_session("coreenterprise", "treasurer", root) as core:
+        today = business_today()
+        debtor, holder = credit_code_of(core, ""), credit_code_of(tier1, "")
+        invoice = InvoiceInput(number=f"{today:%y%m%d}{secrets.randbelow(10**14):014d}", date=today,
+                               amount=Decimal("100000.00"), tax=Decimal("13000.00"),
+                               seller_tax_id=holder, buyer_tax_id=debtor)
+        claim = tier1.client.register_receivable(ReceivableRegistration(
+            debtor=debtor, face_amount=Decimal("113000.00"), issue_date=today, due_date=today + timedelta(days=90),
+            invoices=[invoice], contract_hash=secrets.token_hex(32)))
+        core.client.confirm(claim.id)
+        financing = tier1.client.request_financing(claim.id)
+
+    cli = ["--data-root", str(root), "--json"]
+    scored = CliRunner().invoke(main, ["risk", "score", debtor, "--as", "regulator", *cli])
+    assert scored.exit_code == 0, scored.output
+    assert json.loads(scored.stdout)["features"]["confirmed_count"] >= 1  # the demo's claims and this one
+
+    quoted = CliRunner().invoke(main, ["finance", "quote", claim.id, "--as", "bank/officer1", "--config",
+                                       str(bank_config_path("example-bank")), "--history-as", "regulator",
+                                       "--yes", *cli])
+    assert quoted.exit_code == 0, quoted.output
+    made = json.loads(quoted.stdout)["made_offer"]
+    assert made["financing_id"] == financing.id and made["status"] == "OPEN"
+
+    compared = CliRunner().invoke(main, ["finance", "compare", claim.id, "--as", "supplier/supplier1", *cli])
+    assert compared.exit_code == 0, compared.output
+    proposals = json.loads(compared.stdout)["proposals"]
+    assert [p["offer_id"] for p in proposals] == [made["id"]] and proposals[0]["eligible"]

@@ -151,6 +151,18 @@ class Net:
         return "\x00" + object_type + "\x00" + "".join(a + "\x00" for a in attrs)
 
 
+def attestation_request(seller_tax_id: str, number: str, *, code: str = "", outcome: str = "pass",
+                        sources: tuple[str, ...] = ("reference-tax", "reference-registry"), **over: Any) -> dict:
+    """An AttestInvoiceVerification argument for one invoice, with its fingerprint computed as the client does."""
+    from client.invoices.fingerprint import fingerprint_of
+
+    req = {"seller_tax_id": seller_tax_id, "code": code, "number": number,
+           "fingerprint": fingerprint_of(seller_tax_id, code, number), "sources": list(sources), "outcome": outcome,
+           "evidence_digest": hashlib.sha256(f"evidence of {number} {outcome}".encode()).hexdigest()}
+    req.update(over)
+    return req
+
+
 def terms(**over: Any) -> dict:
     t = {"advance_rate": "0.9", "discount_rate": "0.036", "fees": 0, "recourse": False,
          "day_count": "ACT/360", "expires_on": "2026-12-31", "salt": "s" * 16}

@@ -19,7 +19,9 @@ from typing import Any, Awaitable, Callable
 import pytest
 
 from chaincode.receivables.config import NetworkConfig
-from .support import BANK, CORE, REGULATOR, SUPPLIER, Actor, Net, client_identity, credit_code, transient_terms
+from .support import (
+    BANK, CORE, REGULATOR, SUPPLIER, Actor, Net, attestation_request, client_identity, credit_code, transient_terms,
+)
 
 MATRIX_CONFIG = NetworkConfig(org_roles={
     CORE: ("core_enterprise", "supplier"),
@@ -86,6 +88,16 @@ async def s_register_party(net):
 
 async def s_bind(net):
     return [net.actors["tier2"].uscc, "x509::CN=another::CN=ca"], {}
+
+
+async def s_attest(net):
+    return [attestation_request(net.actors["tier1"].uscc, "26442000000000000001")], {}
+
+
+async def s_attestations(net):
+    req = attestation_request(net.actors["tier1"].uscc, "26442000000000000001")
+    await net.ok(net.actors["bank"], "AttestInvoiceVerification", req)
+    return [req["fingerprint"]], {}
 
 
 async def s_register(net):
@@ -246,6 +258,8 @@ MATRIX: list[tuple[str, Scenario, set[str], bool]] = [
     ("GetDiscountOffer", s_discount_offer, {"core", "regulator"} | SUPPLIERS, True),
     ("GetParty", s_get_party, EVERY_PARTY | set(ADMINS), True),
     ("FindInvoice", s_find_invoice, EVERY_PARTY, True),
+    ("AttestInvoiceVerification", s_attest, {"bank", "bank2", "regulator"}, False),
+    ("GetInvoiceAttestations", s_attestations, EVERY_PARTY, True),
     ("WhoAmI", s_nothing, EVERY_PARTY, True),
 ]
 

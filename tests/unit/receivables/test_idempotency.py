@@ -94,6 +94,25 @@ async def test_a_registration_replayed_returns_the_same_receivable():
     await net.refused(tier1, "RegisterReceivable", reg, rule="invoice-already-financed")
 
 
+async def test_a_discount_offer_replayed_publishes_no_second_offer():
+    net = await standard_net()
+    core, tier1 = net.actors["core"], net.actors["tier1"]
+    r = await net.confirmed(tier1, core, 100_000_00)
+    offer = {"apr": "0.05", "expires_on": net.day(30), "receivable_ids": [r["id"]]}
+    done = await net.ok(core, "PublishDiscountOffer", offer, "disc-1")
+    assert await replayed(net, core, "PublishDiscountOffer", offer, "disc-1") == done
+    offers = [k for k in net.ledger.state if k.startswith("\x00" + keys.DISCOUNT + "\x00")]
+    assert offers == [net._key(keys.DISCOUNT, done["id"])]
+    # the same id for other terms is refused; a new id is a new offer
+    await net.refused(core, "PublishDiscountOffer", {**offer, "apr": "0.06"}, "disc-1", rule="request-id-reused")
+    again = await net.ok(core, "PublishDiscountOffer", offer, "disc-2")
+    assert again["id"] != done["id"]
+    # without a request id, publishing twice gives two offers, as before
+    first = await net.ok(core, "PublishDiscountOffer", offer)
+    second = await net.ok(core, "PublishDiscountOffer", offer)
+    assert first["id"] != second["id"]
+
+
 async def test_the_same_request_id_with_other_arguments_is_refused():
     net = await standard_net()
     core, tier1, tier2 = net.actors["core"], net.actors["tier1"], net.actors["tier2"]
@@ -146,5 +165,6 @@ async def test_the_request_id_is_published_as_the_optional_last_parameter():
     meta = json.loads((await net.ledger.evaluate(net.admins["SupplierMSP"].identity,
                                                  "org.hyperledger.fabric:GetMetadata")).payload)
     txs = {t["name"]: t for t in meta["contracts"]["receivables"]["transactions"]}
-    for name in ("RegisterReceivable", "TransferReceivable", "RecordPayment"):
+    for name in ("RegisterReceivable", "TransferReceivable", "RecordPayment", "PublishDiscountOffer",
+                 "AttestInvoiceVerification"):
         assert txs[name]["parameters"][-1]["name"] == "request_id"

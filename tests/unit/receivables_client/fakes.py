@@ -91,6 +91,15 @@ def discount_offer(**over: Any) -> dict:
     return doc
 
 
+def invoice_attestation(**over: Any) -> dict:
+    doc = {"doc_type": "invoice_attestation", "seller_tax_id": TIER1, "code": "", "number": "24312000000012345678",
+           "fingerprint": "f" * 64, "sources": ["reference-tax", "reference-registry"], "outcome": "pass",
+           "evidence_digest": "e" * 64, "id": "A-00000000000000f1", "attester": BANK, "attester_role": "financier",
+           "attested": action("AttestInvoiceVerification", BANK, "BankMSP")}
+    doc.update(over)
+    return doc
+
+
 def page(records: list[dict], bookmark: str = "") -> dict:
     return {"records": records, "fetched": len(records), "bookmark": bookmark}
 

@@ -12,6 +12,7 @@ import pytest
 from client.receivables import (
     DiscountOfferRequest,
     FinancingTerms,
+    InvoiceAttestationRequest,
     InvoiceInput,
     ReceivableRegistration,
     ReceivablesClient,
@@ -31,6 +32,9 @@ def registration() -> ReceivableRegistration:
                                seller_tax_id=TIER1, buyer_tax_id=CORE)],
         contract_hash="c" * 64)
 
+
+ATTESTATION = InvoiceAttestationRequest(seller_tax_id=TIER1, number="24312000000012345678", fingerprint="f" * 64,
+                                        sources=["reference-tax"], outcome="fail", evidence_digest="e" * 64)
 
 TERMS = FinancingTerms(advance_rate=Decimal("0.9"), discount_rate="0.036", fees=Decimal("100.00"), recourse=False,
                        expires_on=date(2026, 4, 30), salt="0123456789abcdef")
@@ -76,6 +80,13 @@ CASES = [
                "parent_id": None, "children": []}}),
     (lambda c: c.find_invoice("f" * 64), "evaluate", "FindInvoice", ["f" * 64],
      {"fingerprint": "f" * 64, "used": True, "receivable_id": R, "live": True}),
+    (lambda c: c.attest_invoice_verification(ATTESTATION, request_id="q-4"), "submit", "AttestInvoiceVerification",
+     [json.dumps({"seller_tax_id": TIER1, "code": "", "number": "24312000000012345678", "fingerprint": "f" * 64,
+                  "sources": ["reference-tax"], "outcome": "fail", "evidence_digest": "e" * 64},
+                 separators=(",", ":")), "q-4"],
+     fakes.invoice_attestation(outcome="fail", sources=["reference-tax"])),
+    (lambda c: c.invoice_attestations("f" * 64), "evaluate", "GetInvoiceAttestations", ["f" * 64],
+     [fakes.invoice_attestation(), fakes.invoice_attestation(id="A-00000000000000f2", attester_role="regulator")]),
     (lambda c: c.list_by_holder(TIER1), "evaluate", "ListReceivablesByHolder", [TIER1, "20", ""], fakes.page([])),
     (lambda c: c.list_by_debtor(CORE, page_size=5, bookmark="bm"), "evaluate", "ListReceivablesByDebtor",
      [CORE, "5", "bm"], fakes.page([fakes.receivable()])),
@@ -205,6 +216,10 @@ def test_a_document_with_an_unknown_field_is_an_error_not_silently_dropped():
     ("RecordPayment", lambda c, **kw: c.record_payment(R, 1, **kw),
      {**fakes.receivable(), "allocations": []}),
     ("RegisterReceivable", lambda c, **kw: c.register_receivable(registration(), **kw), fakes.receivable()),
+    ("PublishDiscountOffer", lambda c, **kw: c.publish_discount_offer(
+        DiscountOfferRequest(apr="0.05", expires_on=date(2026, 4, 1)), **kw), fakes.discount_offer()),
+    ("AttestInvoiceVerification", lambda c, **kw: c.attest_invoice_verification(ATTESTATION, **kw),
+     fakes.invoice_attestation()),
 ])
 def test_state_changing_calls_send_a_business_request_id_last(name, call, answer):
     contract = FakeContract(responses={name: answer})

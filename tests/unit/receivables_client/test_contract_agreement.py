@@ -50,10 +50,12 @@ METHODS = {
     "ListReceivablesByDebtor": "list_by_debtor", "ListReceivablesByStatus": "list_by_status",
     "GetStatistics": "statistics", "GetFinancing": "get_financing", "GetOfferTerms": "get_offer_terms",
     "GetAssignmentNotice": "get_assignment_notice", "GetDiscountOffer": "get_discount_offer",
+    "AttestInvoiceVerification": "attest_invoice_verification", "GetInvoiceAttestations": "invoice_attestations",
 }
 # transactions whose one argument is a JSON document: the request model the client sends
 JSON_ARGUMENTS = {"RegisterParty": PartyRegistration, "RegisterReceivable": ReceivableRegistration,
-                  "PublishDiscountOffer": DiscountOfferRequest}
+                  "PublishDiscountOffer": DiscountOfferRequest,
+                  "AttestInvoiceVerification": sdk.InvoiceAttestationRequest}
 
 
 def credit_code(n: int) -> str:
@@ -210,6 +212,14 @@ def test_documents_of_a_lifecycle_parse_into_the_models_without_loss(metadata):
     life.ok(tier1, "GetReceivableHistory", rid, evaluate=True)
     lookup = life.ok(bank, "FindInvoice", r["invoices"][0]["fingerprint"], evaluate=True)
     assert lookup["used"] and lookup["receivable_id"] == rid
+
+    # a bank attests a verification of the invoice; the request the SDK builds is accepted as is
+    checked = sdk.InvoiceAttestationRequest(
+        seller_tax_id=tier1.uscc, number=r["invoices"][0]["number"], fingerprint=r["invoices"][0]["fingerprint"],
+        sources=["reference-tax"], outcome="pass", evidence_digest=hashlib.sha256(b"evidence").hexdigest())
+    life.ok(bank, "AttestInvoiceVerification", json.dumps(checked.to_json()))
+    attested = life.ok(tier1, "GetInvoiceAttestations", checked.fingerprint, evaluate=True)
+    assert [a["outcome"] for a in attested] == ["pass"]
 
     # the same invoice cannot back a second receivable: the refusal's wording parses
     refused = life.call(tier1, "RegisterReceivable", json.dumps(reg.to_json()))

@@ -1,0 +1,60 @@
+"""From a verification against data sources to an attestation on the ledger, in one call.
+
+:func:`attest_verification` turns a :class:`~client.invoices.sources.SourceVerification`
+into its canonical evidence document (:func:`~client.invoices.sources.attestation`)
+and submits ``AttestInvoiceVerification`` with the document's digest through a
+:class:`~client.receivables.ReceivablesClient`. The caller must act for a party
+of an attesting role (a bank or the regulator, by default)::
+
+    from client.invoices import ReferenceBusinessRegistry, ReferenceTaxInvoiceVerifier, read_invoice, verify_with_sources
+    from client.invoices.attest import attest_verification
+
+    inv = read_invoice("invoice.xml")
+    result = verify_with_sources(inv, ReferenceTaxInvoiceVerifier(), ReferenceBusinessRegistry())
+    done = attest_verification(receivables, inv, result)
+    print(done.record.outcome, done.record.tx_id, done.evidence.digest)
+
+Keep ``done.evidence.document``: it is what the digest on the ledger proves.
+This module imports the receivables SDK (and so the gateway); the rest of
+``client.invoices`` works without them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from client.receivables import InvoiceAttestation, InvoiceAttestationRequest
+
+from .model import Invoice
+from .sources import Attestation, SourceVerification, attestation
+
+
+@dataclass(frozen=True)
+class LedgerAttestation:
+    """The evidence document (keep it) and the record the ledger holds of it."""
+
+    evidence: Attestation
+    record: InvoiceAttestation
+
+
+def attestation_request(invoice: Invoice, evidence: Attestation) -> InvoiceAttestationRequest:
+    """The ``AttestInvoiceVerification`` request for an invoice's evidence document."""
+    if evidence.document.get("invoice_number") != invoice.number:
+        raise ValueError(f"the evidence is about invoice {evidence.document.get('invoice_number')}, not {invoice.number}")
+    return InvoiceAttestationRequest.from_evidence(invoice.seller.tax_id, invoice.code, evidence.document,
+                                                   evidence.digest)
+
+
+def attest_verification(receivables: Any, invoice: Invoice, verification: SourceVerification, *,
+                        attested_at: datetime | None = None, request_id: str | None = None) -> LedgerAttestation:
+    """Attest ``verification`` of ``invoice`` on the ledger through ``receivables`` (a ReceivablesClient).
+
+    ``attested_at`` goes into the evidence document (default: now); the ledger
+    records its own time, the transaction's. Pass the same ``request_id`` and
+    ``attested_at`` on a retry so that it returns the first record.
+    """
+    evidence = attestation(verification, attested_at)
+    record = receivables.attest_invoice_verification(attestation_request(invoice, evidence), request_id=request_id)
+    return LedgerAttestation(evidence=evidence, record=record)

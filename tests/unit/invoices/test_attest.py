@@ -1,0 +1,180 @@
+"""From a verification to an attestation on the ledger, and registration that requires one: the SDK bridge and
+`recfin invoice attest / attestations / register`, over the real contract on a MemoryLedger."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from chaincode.receivables.config import DEFAULT_CONFIG
+from cli.invoice_commands import invoice as invoice_group
+from client.invoices import (
+    ReferenceBusinessRegistry,
+    ReferenceCreditBureau,
+    ReferenceTaxInvoiceVerifier,
+    attestation,
+    invoice_fingerprint,
+    read_invoice,
+    verify_with_sources,
+)
+from client.invoices.attest import attest_verification, attestation_request
+from client.receivables import RuleViolation
+
+from ._ledger import BANK_CODE, Ledger
+from ._samples import SELLER, einvoice_xml, invoice
+
+SAMPLES = Path(__file__).parents[3] / "client" / "invoices" / "reference_data" / "samples"
+INVOICE = SAMPLES / "einvoice.xml"
+MATCHED = ["--po", SAMPLES / "purchase_order.csv", "--receipt", SAMPLES / "goods_receipt.csv", "--due", "2026-11-30"]
+AT = datetime(2026, 9, 10, 9, 30, tzinfo=timezone.utc)
+
+
+def run(*args):
+    result = CliRunner().invoke(invoice_group, [str(a) for a in args])
+    assert "Traceback" not in result.output
+    assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit), result.exception
+    return result
+
+
+def canonical_digest(document: dict) -> str:
+    return hashlib.sha256(json.dumps(document, sort_keys=True, separators=(",", ":"),
+                                     ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def sources():
+    return ReferenceTaxInvoiceVerifier(), ReferenceBusinessRegistry(), ReferenceCreditBureau()
+
+
+# ------------------------------------------------------------------ the SDK bridge
+
+def test_a_verification_is_attested_in_one_call_with_the_ledgers_time_and_the_evidence_digest():
+    ledger = Ledger()
+    inv = read_invoice(INVOICE)
+    result = verify_with_sources(inv, *sources())
+    done = attest_verification(ledger.client("bank"), inv, result, attested_at=AT)
+    assert done.evidence == attestation(result, AT)
+    record = done.record
+    assert record.passed and record.fingerprint == invoice_fingerprint(inv) == result.fingerprint
+    assert record.evidence_digest == done.evidence.digest == canonical_digest(done.evidence.document)
+    assert record.sources == ["reference-tax", "reference-registry", "reference-credit"]
+    assert record.attester == BANK_CODE and record.attester_role == "financier" and record.attested.msp_id == "BankMSP"
+    assert record.attested.at == "2026-09-10T02:00:00Z"  # the transaction's time, not the document's 09:30
+    assert done.evidence.document["attested_at"] == "2026-09-10T09:30:00Z"
+    assert ledger.client("supplier").invoice_attestations(record.fingerprint) == [record]
+
+
+def test_a_failing_verification_is_attested_as_failing():
+    ledger = Ledger()
+    inv = invoice(number="26442000000000000001")  # unknown to the tax source
+    done = attest_verification(ledger.client("regulator"), inv, verify_with_sources(inv, *sources()))
+    assert done.record.outcome == "fail" and done.record.attester_role == "regulator"
+
+
+def test_the_contract_refuses_an_attestation_by_a_supplier_and_records_nothing():
+    ledger = Ledger()
+    inv = read_invoice(INVOICE)
+    with pytest.raises(RuleViolation) as refused:
+        attest_verification(ledger.client("supplier"), inv, verify_with_sources(inv, *sources()))
+    assert refused.value.rule == "role-not-permitted"
+    assert ledger.client("bank").invoice_attestations(invoice_fingerprint(inv)) == []
+
+
+def test_evidence_of_another_invoice_is_not_attested_for_this_one():
+    inv = read_invoice(INVOICE)
+    other = invoice(number="26442000000000000001")
+    evidence = attestation(verify_with_sources(other, *sources()), AT)
+    with pytest.raises(ValueError, match="26442000000000000001"):
+        attestation_request(inv, evidence)
+    request = attestation_request(other, evidence)
+    assert (request.seller_tax_id, request.code, request.outcome) == (SELLER.tax_id, "", "fail")
+
+
+# ------------------------------------------------------------------ the commands
+
+def test_attest_then_register_across_orgs(monkeypatch, tmp_path):
+    ledger = Ledger(DEFAULT_CONFIG.model_copy(update={"require_attestation": True})).serve(monkeypatch)
+    r = run("register", INVOICE, *MATCHED, "--as", "supplier/supplier1")
+    assert r.exit_code == 1, r.output
+    assert "RULE invoice-not-attested" in r.output and "recfin invoice attest" in r.output
+
+    evidence = tmp_path / "evidence.json"
+    r = run("attest", INVOICE, "--as", "bank/officer1", "--evidence", evidence)
+    assert r.exit_code == 0, r.output
+    assert f"ATTESTED PASS by {BANK_CODE} (financier, BankMSP) at 2026-09-10T02:00:00Z" in r.output
+    assert "PASS  source.tax.found" in r.output
+    document = json.loads(evidence.read_text(encoding="utf-8"))
+    assert f"evidence digest {canonical_digest(document)}" in r.output
+
+    r = run("attestations", INVOICE, "--as", "supplier", "--json")
+    assert r.exit_code == 0, r.output
+    listed = json.loads(r.stdout)
+    assert listed["fingerprint"] == document["fingerprint"]
+    assert [(a["outcome"], a["attester"], a["evidence_digest"]) for a in listed["attestations"]] == [
+        ("pass", BANK_CODE, canonical_digest(document))]
+
+    r = run("register", INVOICE, *MATCHED, "--as", "supplier/supplier1", "--json")
+    assert r.exit_code == 0, r.output
+    registered = json.loads(r.stdout)
+    inv = read_invoice(INVOICE)
+    assert registered["status"] == "REGISTERED" and registered["face_amount"] == inv.total_with_tax_fen
+    assert registered["invoices"][0]["fingerprint"] == document["fingerprint"]
+    assert ledger.opened == [("supplier", "supplier1"), ("bank", "officer1"), ("supplier", None), ("supplier", "supplier1")]
+
+
+def test_attest_json_shows_the_evidence_and_the_record(monkeypatch):
+    Ledger().serve(monkeypatch)
+    r = run("attest", INVOICE, "--as", "regulator", "--json")
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.stdout)
+    assert doc["outcome"] == "pass" and doc["invoice_number"] == "26442000000012345678"
+    assert doc["evidence"]["digest"] == canonical_digest(doc["evidence"]["document"])
+    assert doc["attestation"]["evidence_digest"] == doc["evidence"]["digest"]
+    assert doc["attestation"]["attester_role"] == "regulator"
+
+
+def test_attesting_a_failing_verification_records_it_and_exits_1(monkeypatch, tmp_path):
+    ledger = Ledger().serve(monkeypatch)
+    unknown = tmp_path / "unknown.xml"
+    unknown.write_text(einvoice_xml(invoice(number="26442000000000000001")), encoding="utf-8")
+    r = run("attest", unknown, "--as", "bank")
+    assert r.exit_code == 1, r.output
+    assert "FAIL  source.tax.found" in r.output and "ATTESTED FAIL" in r.output
+    fp = invoice_fingerprint(read_invoice(unknown))
+    r = run("attestations", fp, "--as", "coreenterprise")
+    assert r.exit_code == 0 and "1 attestation(s)" in r.output and "FAIL" in r.output
+    assert [a.outcome for a in ledger.client("bank").invoice_attestations(fp)] == ["fail"]
+
+
+def test_a_refused_attestation_names_the_rule_and_exits_1(monkeypatch):
+    ledger = Ledger().serve(monkeypatch)
+    r = run("attest", INVOICE, "--as", "supplier/supplier1")
+    assert r.exit_code == 1 and "RULE role-not-permitted" in r.output
+    assert ledger.client("bank").invoice_attestations(invoice_fingerprint(read_invoice(INVOICE))) == []
+
+
+def test_register_without_a_match_or_with_bad_input_connects_to_nothing(monkeypatch, tmp_path):
+    ledger = Ledger().serve(monkeypatch)
+    short = tmp_path / "gr.csv"
+    short.write_text((SAMPLES / "goods_receipt.csv").read_text(encoding="utf-8").replace("不锈钢螺栓,1000", "不锈钢螺栓,900"),
+                     encoding="utf-8")
+    r = run("register", INVOICE, "--po", SAMPLES / "purchase_order.csv", "--receipt", short, "--due", "2026-11-30",
+            "--as", "supplier")
+    assert r.exit_code == 1 and "recfin invoice match" in r.output
+    assert run("register", INVOICE, *MATCHED, "--as", "supplier/").exit_code == 2
+    assert run("register", SAMPLES / "purchase_order.csv", *MATCHED, "--as", "supplier").exit_code == 2
+    assert run("register", INVOICE, *MATCHED[:-1], "2026-13-01", "--as", "supplier").exit_code == 2
+    assert run("attestations", tmp_path / "missing.xml", "--as", "supplier").exit_code == 2
+    assert ledger.opened == []
+
+
+def test_without_a_network_profile_the_ledger_commands_exit_3(tmp_path):
+    for args in (["attest", INVOICE, "--as", "bank"], ["attestations", INVOICE, "--as", "bank"],
+                 ["register", INVOICE, *MATCHED, "--as", "supplier"]):
+        r = run(*args, "--data-root", tmp_path)
+        assert r.exit_code == 3 and "cannot reach the ledger as" in r.output, r.output
+        assert len(r.output.strip().splitlines()) == 1
