@@ -1,11 +1,12 @@
 """`recfin finance ...`: a bank's quote for a receivable; every offer on it compared.
 
 The commands are thin: they parse options, call ``client.pricing`` (and
-``client.risk`` for the debtor's grade) and render. Without the network they
-take their inputs from options and files: ``quote`` the receivable's face and
-due date (``--face``, ``--due``) and the debtor's grade or history; ``compare``
-the live offers (``--offers FILE``). Reading them from the ledger through
-``client.receivables`` is not wired yet (see docs/risk-and-pricing.md).
+``client.risk`` for the debtor's grade) and render. By default they read the
+ledger through ``client.receivables`` (``cli.connection``): ``quote`` the
+receivable, its live financing request and the debtor's history, and on
+confirmation submits the offer; ``compare`` the open bank offers and the
+debtor's early-payment offer. Without a network they take the same inputs from
+options and files (``quote --face --due``, ``compare --offers FILE``).
 
 Amounts are shown in yuan (fen in --json); rates as percentages (decimal
 fractions in --json).
@@ -21,6 +22,7 @@ from pathlib import Path
 import click
 from pydantic import ValidationError
 
+from client.money import percent, yuan
 from client.pricing import (
     BankOffer,
     EarlyPaymentOffer,
@@ -31,18 +33,23 @@ from client.pricing import (
     quote as price_quote,
     rank_proposals,
 )
-from client.pricing.ledger import ProposalInputs
-from client.pricing.money import percent, yuan
+from client.pricing.ledger import ProposalInputs, proposal_inputs_from_ledger
+from client.receivables import FinancingTerms
 from client.risk import DEFAULT_MODEL, grade_for
+from client.risk.history import business_date
 
+from . import connection
 from .output import emit, table
-
-NEEDS_LEDGER = ("reading {what} from the ledger is not wired into the CLI yet: {hint} "
-                "(see docs/risk-and-pricing.md)")
+from .risk_commands import ledger_history, load_history, offline_hint
 
 
 def _today() -> datetime:
     return datetime.now(timezone.utc)
+
+
+def _business_today():
+    """Today as the contract counts it (China Standard Time): an offer may not expire before it."""
+    return business_date(datetime.now(timezone.utc))
 
 
 @click.group()
@@ -50,56 +57,40 @@ def finance() -> None:
     """Price financing for a receivable and compare the offers on it."""
 
 
-@finance.command()
-@click.argument("receivable")
-@click.option("--as", "bank", required=True, help="The bank quoting: its configuration is client/pricing/banks/BANK.yaml.")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="The bank's pricing YAML instead of the shipped one.")
-@click.option("--face", type=click.IntRange(min=1), help="The receivable's outstanding face amount, fen.")
-@click.option("--due", type=click.DateTime(["%Y-%m-%d"]), help="The receivable's due date.")
-@click.option("--grade", type=click.Choice(["A", "B", "C", "D", "E"]), help="The debtor's risk grade.")
-@click.option("--probability", help="The debtor's probability of late payment (a fraction); sets the grade.")
-@click.option("--history", "history_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="The debtor's history file: score it with the model to get the grade.")
-@click.option("--debtor", help="The debtor's id in --history.")
-@click.option("--exposure", type=click.IntRange(min=0), default=0, show_default=True,
-              help="What the bank already lends against this debtor, fen.")
-@click.option("--on", "on", type=click.DateTime(["%Y-%m-%d"]), help="Disbursement date (default today UTC).")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def quote(receivable: str, bank: str, config_path: Path | None, face: int | None, due: datetime | None,
-          grade: str | None, probability: str | None, history_file: Path | None, debtor: str | None,
-          exposure: int, on: datetime | None, as_json: bool) -> None:
-    """The offer BANK would make for RECEIVABLE: rate, advance, fees, net cash, APR, limit."""
-    if face is None or due is None:
-        raise click.ClickException(NEEDS_LEDGER.format(what="the receivable", hint="pass --face FEN --due YYYY-MM-DD"))
-    if sum(x is not None for x in (grade, probability, history_file)) != 1:
-        raise click.UsageError("give exactly one of --grade, --probability, --history (the debtor's risk)")
+def _probability(text: str) -> Decimal:
     try:
-        config = load_bank_config(config_path or bank_config_path(bank))
-    except PricingConfigError as exc:
-        raise click.ClickException(str(exc)) from None
-    day = (on or _today()).date()
-    p: Decimal | None = None
+        p = Decimal(text)
+    except InvalidOperation:
+        raise click.BadParameter(f"{text!r} is not a number", param_hint="--probability") from None
+    if not (0 <= p <= 1):
+        raise click.BadParameter("must be between 0 and 1", param_hint="--probability")
+    return p
+
+
+def _score(history, day) -> tuple[Decimal, str]:
+    from client.risk import LatePaymentModel, score_debtor
+    scored = score_debtor(LatePaymentModel.load(DEFAULT_MODEL), history, day)
+    return scored.probability_late, scored.grade
+
+
+def _given_risk(grade: str | None, probability: str | None, history_file: Path | None, debtor: str | None,
+                day) -> tuple[Decimal | None, str] | None:
+    """The debtor's risk from the options, or None when none was given (then the ledger's history is scored)."""
+    if sum(x is not None for x in (grade, probability, history_file)) > 1:
+        raise click.UsageError("give at most one of --grade, --probability, --history (the debtor's risk)")
     if probability is not None:
-        try:
-            p = Decimal(probability)
-        except InvalidOperation:
-            raise click.BadParameter(f"{probability!r} is not a number", param_hint="--probability") from None
-        if not (0 <= p <= 1):
-            raise click.BadParameter("must be between 0 and 1", param_hint="--probability")
-        grade = grade_for(p)
-    elif history_file is not None:
-        from client.risk import LatePaymentModel, score_debtor
-        from .risk_commands import load_history
+        p = _probability(probability)
+        return p, grade_for(p)
+    if history_file is not None:
         if not debtor:
             raise click.UsageError("--history needs --debtor")
-        scored = score_debtor(LatePaymentModel.load(DEFAULT_MODEL), load_history(history_file, debtor), day)
-        p, grade = scored.probability_late, scored.grade
-    terms = ReceivableTerms(receivable_id=receivable, face_amount=face, due_date=due.date())
-    result = price_quote(config, terms, grade=grade, on=day, exposure=exposure, probability_late=p)
-    if as_json:
-        emit(result.model_dump(mode="json"), as_json=True)
-        return
+        return _score(load_history(history_file, debtor), day)
+    if grade is not None:
+        return None, grade
+    return None
+
+
+def _quote_rows(result, receivable: str, day) -> dict:
     rows = {"bank": result.bank, "receivable": receivable, "on": day.isoformat(),
             "debtor_grade": result.debtor_grade,
             "probability_late": None if result.probability_late is None else str(result.probability_late),
@@ -114,7 +105,123 @@ def quote(receivable: str, bank: str, config_path: Path | None, face: int | None
                      "interest": yuan(pr.interest), "fees": yuan(pr.fees), "net_cash": yuan(pr.net_cash),
                      "remainder_at_maturity": yuan(pr.remainder_at_maturity), "apr_incl_fees": percent(pr.apr),
                      "recourse": o.recourse, "expires_on": o.expires_on.isoformat()})
-    emit(rows, as_json=False)
+    return rows
+
+
+def _config(config_path: Path | None, name: str, *, ledger: bool):
+    path = config_path or bank_config_path(name)
+    if ledger and config_path is None and not path.is_file():
+        raise click.ClickException(f"no pricing configuration for {name} at {path}: pass --config YAML "
+                                   f"(e.g. --config {bank_config_path('example-bank')})")
+    try:
+        return load_bank_config(path)
+    except PricingConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@finance.command()
+@click.argument("receivable")
+@click.option("--as", "as_", required=True, metavar="ORG[/USER] | BANK",
+              help="On the ledger: the bank's org (and user) that quotes and offers; its pricing is "
+                   "client/pricing/banks/ORG.yaml unless --config. With --face/--due: the bank's name, pricing "
+                   "client/pricing/banks/BANK.yaml.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="The bank's pricing YAML instead of the shipped one.")
+@click.option("--face", type=click.IntRange(min=1), help="Without the ledger: the receivable's outstanding face, fen.")
+@click.option("--due", type=click.DateTime(["%Y-%m-%d"]), help="Without the ledger: the receivable's due date.")
+@click.option("--grade", type=click.Choice(["A", "B", "C", "D", "E"]), help="The debtor's risk grade.")
+@click.option("--probability", help="The debtor's probability of late payment (a fraction); sets the grade.")
+@click.option("--history", "history_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="The debtor's history file: score it with the model to get the grade.")
+@click.option("--debtor", help="The debtor's id in --history.")
+@click.option("--history-as", metavar="ORG[/USER]",
+              help="On the ledger: read the debtor's history as this org (the debtor or the regulator, the only "
+                   "parties the contract lets list it) [default: --as].")
+@click.option("--exposure", type=click.IntRange(min=0), default=0, show_default=True,
+              help="What the bank already lends against this debtor, fen.")
+@click.option("--on", "on", type=click.DateTime(["%Y-%m-%d"]),
+              help="Disbursement date (default today: China Standard Time on the ledger, UTC without).")
+@click.option("--yes", is_flag=True, help="On the ledger: make the offer without asking.")
+@click.option("--data-root", type=click.Path(file_okay=False, path_type=Path),
+              help="Network data folder holding profiles/ (default: the topology's).")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print JSON. On the ledger without --yes, only quotes (no prompt, no offer).")
+def quote(receivable: str, as_: str, config_path: Path | None, face: int | None, due: datetime | None,
+          grade: str | None, probability: str | None, history_file: Path | None, debtor: str | None,
+          history_as: str | None, exposure: int, on: datetime | None, yes: bool, data_root: Path | None,
+          as_json: bool) -> None:
+    """The offer a bank would make for RECEIVABLE: rate, advance, fees, net cash, APR, limit; then make it.
+
+    On the ledger (the default) the bank reads the receivable and its live
+    financing request, scores the debtor from its ledger history as of the
+    date (or from --grade, --probability, --history), prices with its
+    configuration and, once confirmed, submits MakeFinancingOffer with the
+    terms as transient data. With --face and --due it only quotes, offline.
+
+    \b
+    Example:
+      recfin finance quote R-7f3a9c0d1e2b4a5c --as bank/officer1 --config client/pricing/banks/example-bank.yaml \\
+        --history-as regulator --yes
+      recfin finance quote RCV-1 --as example-bank --face 100000000 --due 2027-03-01 --grade B --json
+    """
+    if face is not None or due is not None:
+        if face is None or due is None:
+            raise click.UsageError("quoting without the ledger needs both --face FEN and --due YYYY-MM-DD")
+        day = (on or _today()).date()
+        risk = _given_risk(grade, probability, history_file, debtor, day)
+        if risk is None:
+            raise click.UsageError("give one of --grade, --probability, --history (the debtor's risk)")
+        p, grade = risk
+        config = _config(config_path, as_, ledger=False)
+        terms = ReceivableTerms(receivable_id=receivable, face_amount=face, due_date=due.date())
+        result = price_quote(config, terms, grade=grade, on=day, exposure=exposure, probability_late=p)
+        if as_json:
+            emit(result.model_dump(mode="json"), as_json=True)
+        else:
+            emit(_quote_rows(result, receivable, day), as_json=False)
+        return
+    _quote_on_the_ledger(receivable, as_, config_path, grade, probability, history_file, debtor, history_as,
+                         exposure, on, yes, data_root, as_json)
+
+
+@connection.reports_ledger_errors
+def _quote_on_the_ledger(receivable, as_, config_path, grade, probability, history_file, debtor, history_as,
+                         exposure, on, yes, data_root, as_json) -> None:
+    org, user = connection.parse_as(as_)
+    day = on.date() if on else _business_today()
+    risk = _given_risk(grade, probability, history_file, debtor, day)
+    config = _config(config_path, org, ledger=True)
+    with offline_hint("pass --face FEN --due YYYY-MM-DD and the debtor's risk to quote"), \
+            connection.open_session(org, user, data_root) as session:
+        r = session.client.get_receivable(receivable)
+        if r.financing_id is None:
+            raise click.ClickException(f"{r.id} has no live financing request: its holder asks first "
+                                       f"(recfin financing request {r.id})")
+        if risk is None:
+            risk = _score(ledger_history(r.debtor, history_as or as_, data_root, day, remedy=(
+                "read the history as one of them with --history-as regulator, or give the debtor's risk with "
+                "--history FILE, --grade or --probability")), day)
+        p, grade = risk
+        terms = ReceivableTerms(receivable_id=r.id, face_amount=r.outstanding, due_date=r.due_date)
+        result = price_quote(config, terms, grade=grade, on=day, exposure=exposure, probability_late=p)
+        if not as_json:
+            rows = _quote_rows(result, r.id, day)
+            rows.update({"debtor": r.debtor, "financing": r.financing_id})
+            emit(rows, as_json=False)
+        made = None
+        if result.offer is not None and (yes or (not as_json and click.confirm(
+                f"make this offer on {r.financing_id}?", default=False))):
+            o = result.offer
+            made = session.client.make_offer(r.financing_id, FinancingTerms(
+                advance_rate=o.advance_rate, discount_rate=o.discount_rate, fees=o.fees, recourse=o.recourse,
+                day_count=o.day_count, expires_on=o.expires_on))
+        if as_json:
+            emit({**result.model_dump(mode="json"), "debtor": r.debtor, "financing_id": r.financing_id,
+                  "made_offer": None if made is None else made.model_dump(mode="json")}, as_json=True)
+        elif made is not None:
+            click.echo(f"offered {made.id} on {r.financing_id} (terms hash {made.terms_hash}, expires {made.expires_on})")
+        elif result.offer is not None:
+            click.echo("no offer made")
 
 
 OffersFile = ProposalInputs  # the --offers file has the shape the ledger reader returns
@@ -133,22 +240,51 @@ def _read_offers(path: Path) -> OffersFile:
         raise click.ClickException(f"{path} is not JSON: {exc}") from None
 
 
+@connection.reports_ledger_errors
+def _offers_on_the_ledger(receivable: str, as_: str, discount_offer: str | None, data_root: Path | None) -> OffersFile:
+    org, user = connection.parse_as(as_)
+    with offline_hint("pass --offers FILE"), connection.open_session(org, user, data_root) as session:
+        return proposal_inputs_from_ledger(session.client, receivable, discount_offer_id=discount_offer)
+
+
 @finance.command()
 @click.argument("receivable")
+@click.option("--as", "as_", default="supplier", show_default=True, metavar="ORG[/USER]",
+              help="Who reads the offers: the receivable's holder (or the regulator), who may read the banks' "
+                   "private terms.")
+@click.option("--discount-offer", metavar="ID",
+              help="The debtor's early-payment offer to include (its id is in the DiscountOfferPublished event).")
 @click.option("--offers", "offers_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="JSON file with the receivable, the bank offers and the debtor's early-payment offer.")
-@click.option("--on", "on", type=click.DateTime(["%Y-%m-%d"]), help="Date the cash would be taken (default today UTC).")
+              help="Without the ledger: a JSON file with the receivable, the bank offers and the early-payment offer.")
+@click.option("--on", "on", type=click.DateTime(["%Y-%m-%d"]),
+              help="Date the cash would be taken (default today: China Standard Time on the ledger, UTC without).")
 @click.option("--by", type=click.Choice(["cost", "cash"]), default="cost", show_default=True,
               help="Order by effective annual cost or by net cash now.")
+@click.option("--data-root", type=click.Path(file_okay=False, path_type=Path),
+              help="Network data folder holding profiles/ (default: the topology's).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def compare(receivable: str, offers_file: Path | None, on: datetime | None, by: str, as_json: bool) -> None:
-    """Every live offer on RECEIVABLE ranked by net cash and by effective annual cost, with why."""
-    if offers_file is None:
-        raise click.ClickException(NEEDS_LEDGER.format(what="the offers", hint="pass --offers FILE"))
-    data = _read_offers(offers_file)
-    if data.receivable.receivable_id != receivable:
-        raise click.ClickException(f"{offers_file} is about {data.receivable.receivable_id}, not {receivable}")
-    day = (on or _today()).date()
+def compare(receivable: str, as_: str, discount_offer: str | None, offers_file: Path | None, on: datetime | None,
+            by: str, data_root: Path | None, as_json: bool) -> None:
+    """Every live offer on RECEIVABLE ranked by net cash and by effective annual cost, with why.
+
+    On the ledger (the default): the open bank offers on the receivable's live
+    financing request, with their private terms, and the debtor's
+    early-payment offer named by --discount-offer when it is open and covers
+    the receivable. With --offers FILE: the same from a file.
+
+    \b
+    Example:
+      recfin finance compare R-7f3a9c0d1e2b4a5c --as supplier/supplier1 --discount-offer D-5e6f7a8b9c0d1e2f --by cash
+      recfin finance compare RCV-1 --offers offers.json --on 2026-12-01 --json
+    """
+    if offers_file is not None:
+        data = _read_offers(offers_file)
+        if data.receivable.receivable_id != receivable:
+            raise click.ClickException(f"{offers_file} is about {data.receivable.receivable_id}, not {receivable}")
+        day = (on or _today()).date()
+    else:
+        data = _offers_on_the_ledger(receivable, as_, discount_offer, data_root)
+        day = on.date() if on else _business_today()
     try:
         ranked = rank_proposals(data.receivable, day, data.bank_offers, data.early_payment, by=by)
     except ValueError as exc:
@@ -159,6 +295,9 @@ def compare(receivable: str, offers_file: Path | None, on: datetime | None, by: 
         return
     click.echo(f"{receivable}: face {yuan(data.receivable.face_amount)} due {data.receivable.due_date}; "
                f"cash taken on {day} ({(data.receivable.due_date - day).days} days early); ordered by {by}")
+    if not ranked:
+        click.echo("no open offers on it")
+        return
     rows = [{"cost#": p.rank_by_cost, "cash#": p.rank_by_cash, "offer": p.offer_id, "from": p.counterparty,
              "kind": p.source, "rate": None if p.annual_rate is None else percent(p.annual_rate, 2),
              "basis": p.day_count, "net_cash": yuan(p.net_cash) if p.eligible else None,

@@ -2,24 +2,32 @@
 
 The commands are thin: they parse options, call ``client.risk`` and render.
 Training and evaluation run on SYNTHETIC histories from the project's simulator
-and say so in their output. Scoring reads a debtor's history from a JSON file
-(``--history``) or from the simulator (``--synthetic-seed``); reading it from
-the ledger (``client.risk.history_from_ledger`` over ``client.receivables``) is
-not wired into the CLI yet (see docs/risk-and-pricing.md).
+and say so in their output. Scoring reads a debtor's history from the ledger
+(``client.risk.history_from_ledger`` over ``client.receivables``, connected as
+the debtor or the regulator), from a JSON file (``--history``) or from the
+simulator (``--synthetic-seed``).
 """
 
 from __future__ import annotations
 
 import json
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import click
 from pydantic import ValidationError
 
-from client.risk import DEFAULT_MODEL, LatePaymentModel, ReceivableHistory, score_debtor
+from client.gateway import GatewayError
+from client.gateway.errors import TransactionError
+from client.receivables import RuleViolation
+from network.errors import NetworkError
+from client.risk import DEFAULT_MODEL, LatePaymentModel, ReceivableHistory, history_from_ledger, score_debtor
+from client.risk.history import business_date
 
+from . import connection
 from .output import emit, table
 
 SYNTHETIC_NOTE = "data: SYNTHETIC (simulated debtors from client.risk.simulator), not real enterprises"
@@ -85,32 +93,76 @@ def risk() -> None:
     """Score debtors by their probability of paying late; train and evaluate the model."""
 
 
+@contextmanager
+def offline_hint(hint: str) -> Iterator[None]:
+    """A connection that cannot be made (no profile, no gateway) says what works without a network (``hint``)."""
+    try:
+        yield
+    except (NetworkError, GatewayError) as exc:
+        if isinstance(exc, TransactionError):  # the network answered: the hint would mislead
+            raise
+        raise click.ClickException(f"{connection.describe(exc)} (without a network: {hint})") from exc
+
+
+@connection.reports_ledger_errors
+def ledger_history(debtor: str, as_: str, data_root: Path | None, as_of: date, *,
+                   remedy: str = "read it as the regulator (--as regulator), or pass --history FILE"
+                   ) -> ReceivableHistory:
+    """The debtor's history on the ledger up to the end of ``as_of``, read as ``as_`` (ORG[/USER]).
+
+    The contract lets only the debtor itself and the regulator list a debtor's
+    receivables; anyone else is told ``remedy``.
+    """
+    org, user = connection.parse_as(as_)
+    with offline_hint("pass --history FILE, or --synthetic-seed SEED for a SYNTHETIC debtor"), \
+            connection.open_session(org, user, data_root) as session:
+        try:
+            return history_from_ledger(session.client, debtor, as_of)
+        except RuleViolation as exc:
+            if exc.rule != "not-permitted-to-read":
+                raise
+            raise click.ClickException(f"{org} may not list {debtor}'s receivables (only the debtor and the "
+                                       f"regulator may): {remedy}") from None
+
+
 @risk.command()
 @click.argument("debtor")
+@click.option("--as", "as_", default="regulator", show_default=True, metavar="ORG[/USER]",
+              help="On the ledger: who reads the history (the debtor itself or the regulator).")
 @click.option("--history", "history_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="JSON file with the debtor's receivable history (ReceivableHistory or a list of events).")
+              help="Without the ledger: a JSON file with the debtor's receivable history (ReceivableHistory or a "
+                   "list of events).")
 @click.option("--synthetic-seed", type=int, help="Score a SYNTHETIC debtor from the simulator with this seed.")
 @click.option("--synthetic-debtors", type=int, default=300, show_default=True, help="Simulator size with --synthetic-seed.")
-@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), help="Score as of this date (default: today UTC, "
-              "or the simulation's last day). Events after it are ignored.")
+@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), help="Score as of this date (default: today, China "
+              "Standard Time, or the simulation's last day). Events after it are ignored, even on the ledger.")
 @click.option("--model", "model_path", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_MODEL,
               show_default=True)
+@click.option("--data-root", type=click.Path(file_okay=False, path_type=Path),
+              help="Network data folder holding profiles/ (default: the topology's).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def score(debtor: str, history_file: Path | None, synthetic_seed: int | None, synthetic_debtors: int,
-          as_of: datetime | None, model_path: Path, as_json: bool) -> None:
-    """Probability that DEBTOR pays a receivable late, its grade and what drove it."""
+def score(debtor: str, as_: str, history_file: Path | None, synthetic_seed: int | None, synthetic_debtors: int,
+          as_of: datetime | None, model_path: Path, data_root: Path | None, as_json: bool) -> None:
+    """Probability that DEBTOR pays a receivable late, its grade and what drove it.
+
+    DEBTOR is the core enterprise's credit code. By default its history is read
+    from the ledger, as of the date (nothing recorded later is used).
+
+    \b
+    Example:
+      recfin risk score 91310000MA1K000019 --as regulator --as-of 2026-11-30
+      recfin risk score SYN-DEBTOR-0007 --synthetic-seed 20261128 --json
+    """
     if history_file and synthetic_seed is not None:
         raise click.UsageError("give --history or --synthetic-seed, not both")
+    model = _load_model(model_path)
     if history_file:
         history, default_day = load_history(history_file, debtor), datetime.now(timezone.utc).date()
     elif synthetic_seed is not None:
         history, default_day = synthetic_history(debtor, synthetic_seed, synthetic_debtors)
     else:
-        raise click.ClickException(
-            "reading the history from the ledger is not wired into the CLI yet (client.risk.history_from_ledger "
-            "needs a ReceivablesClient connected as the debtor or the regulator): pass --history FILE "
-            "(see docs/risk-and-pricing.md) or --synthetic-seed SEED")
-    model = _load_model(model_path)
+        default_day = business_date(datetime.now(timezone.utc))
+        history = ledger_history(debtor, as_, data_root, as_of.date() if as_of else default_day)
     result = score_debtor(model, history, as_of.date() if as_of else default_day)
     if as_json:
         data = result.model_dump(mode="json")
@@ -159,7 +211,12 @@ def _print_report(report, seconds: float) -> None:
 @click.option("--compare", is_flag=True, help="Also measure a calibrated gradient-boosted model for the card.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def train(seed: int | None, debtors: int | None, out_dir: Path | None, compare: bool, as_json: bool) -> None:
-    """Re-train the late-payment model on SYNTHETIC histories and write the artefact and its card."""
+    """Re-train the late-payment model on SYNTHETIC histories and write the artefact and its card.
+
+    \b
+    Example:
+      recfin risk train --seed 20261128 --debtors 300 --out /tmp/model --json
+    """
     from client.risk.training import DEFAULT_DEBTORS, DEFAULT_SEED, summary, train_and_save
     t0 = time.perf_counter()
     model, report, path = train_and_save(seed if seed is not None else DEFAULT_SEED,
@@ -181,7 +238,12 @@ def train(seed: int | None, debtors: int | None, out_dir: Path | None, compare: 
               help="Write the calibration curve and score distribution to this PNG.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def evaluate(seed: int | None, debtors: int | None, compare: bool, plot_path: Path | None, as_json: bool) -> None:
-    """Held-out AUC, Brier score and calibration on SYNTHETIC debtors, against the baseline."""
+    """Held-out AUC, Brier score and calibration on SYNTHETIC debtors, against the baseline.
+
+    \b
+    Example:
+      recfin risk evaluate --seed 20261128 --plot calibration.png
+    """
     from client.risk.training import DEFAULT_DEBTORS, DEFAULT_SEED, plot, run, summary
     t0 = time.perf_counter()
     _, report = run(seed if seed is not None else DEFAULT_SEED, debtors or DEFAULT_DEBTORS, compare=compare)

@@ -18,8 +18,9 @@ turns one receivable's document and history into events;
 :func:`history_from_ledger` does it for a debtor through the typed receivables
 API (``client.receivables.ReceivablesClient``: ``list_by_debtor``, ``history``).
 Only the debtor itself and the regulator may list a debtor's receivables, so a
-bank scores a debtor from a history the debtor or the regulator shares (a file,
-``recfin risk score --history``) until the contract offers a query for banks.
+bank reads the history as one of them (``recfin finance quote --history-as``) or
+scores a history they share (a file, ``--history``) until the contract offers a
+query for banks.
 """
 
 from __future__ import annotations

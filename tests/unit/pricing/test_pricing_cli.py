@@ -46,8 +46,8 @@ def test_compare_errors_are_one_line(tmp_path):
     assert result.exit_code == 1 and "bank_offers.0.discount_rate" in result.output
     result = CliRunner().invoke(finance, ["compare", "RCV-2", "--offers", offers_file(tmp_path)])
     assert result.exit_code == 1 and "not RCV-2" in result.output
-    result = CliRunner().invoke(finance, ["compare", "RCV-1"])
-    assert result.exit_code == 1 and "--offers" in result.output
+    result = CliRunner().invoke(finance, ["compare", "RCV-1", "--data-root", str(tmp_path)])  # no network there
+    assert result.exit_code == 1 and "connection profile" in result.output and "--offers FILE" in result.output
 
 
 def test_quote_as_a_bank(tmp_path):
@@ -61,9 +61,12 @@ def test_quote_as_a_bank(tmp_path):
     assert "apr_incl_fees" in table.output and "net_cash: 890,050.00" in table.output
 
 
-def test_quote_needs_the_receivable_or_says_so():
-    result = CliRunner().invoke(finance, ["quote", "RCV-1", "--as", "example-bank", "--grade", "A"])
-    assert result.exit_code == 1 and "--face" in result.output
+def test_quote_without_a_network_or_the_receivable_says_what_to_pass(tmp_path):
+    result = CliRunner().invoke(finance, ["quote", "RCV-1", "--as", "example-bank", "--grade", "A",
+                                          "--data-root", str(tmp_path)])
+    assert result.exit_code == 1 and "connection profile" in result.output and "--face FEN --due" in result.output
+    result = CliRunner().invoke(finance, ["quote", "RCV-1", "--as", "example-bank", "--grade", "A", "--face", "100"])
+    assert result.exit_code == 2 and "--due" in result.output
 
 
 def test_quote_reports_a_bad_config(tmp_path):

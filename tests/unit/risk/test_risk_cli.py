@@ -21,9 +21,10 @@ def test_score_from_a_history_file_as_json_and_table(tmp_path):
     assert table.exit_code == 0 and "SYNTHETIC" in table.output and "probability_late" in table.output
 
 
-def test_score_names_what_is_missing_without_a_history():
-    result = CliRunner().invoke(risk, ["score", "SOMEONE"])
-    assert result.exit_code == 1 and "ledger" in result.output and "--history" in result.output
+def test_score_without_a_network_says_what_works_without_one(tmp_path):
+    result = CliRunner().invoke(risk, ["score", "SOMEONE", "--data-root", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "no connection profile for org 'regulator'" in result.output and "--history FILE" in result.output
 
 
 def test_score_refuses_a_history_of_someone_else(tmp_path):

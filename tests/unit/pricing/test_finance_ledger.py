@@ -1,0 +1,111 @@
+"""`recfin finance quote` and `compare` on the ledger: the real contract in-process, through the SDK."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from click.testing import CliRunner
+
+from cli.finance_commands import finance
+from client.pricing import bank_config_path
+from client.receivables import DiscountOfferRequest, FinancingTerms
+
+from .ledger_world import World
+
+CONFIG = str(bank_config_path("example-bank"))
+
+
+@pytest.fixture
+def world(monkeypatch):
+    """A confirmed claim of tier1 on core (1,000,000.00 yuan, due in 90 days) with a live financing request."""
+    w = World().serve(monkeypatch)
+    net = w.net
+    r = asyncio.run(net.confirmed(net.actors["tier1"], net.actors["core"], 100_000_000, due_in=90))
+    w.receivable = r["id"]
+    w.financing = w.client("tier1").request_financing(r["id"]).id
+    w.today = net.today
+    return w
+
+
+def quote(world, *extra: str, input: str | None = None):
+    return CliRunner().invoke(finance, ["quote", world.receivable, "--as", "bank", "--config", CONFIG,
+                                        "--on", world.today, *extra], input=input)
+
+
+def test_quote_scores_from_the_ledger_and_offers_those_terms_on_yes(world):
+    result = quote(world, "--history-as", "regulator", "--yes", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert world.opened == ["bank", "regulator"]
+    assert data["debtor"] == world.uscc("core") and data["financing_id"] == world.financing
+    assert data["debtor_grade"] in "ABCDE" and data["made_offer"]["financier"] == world.uscc("bank")
+    stored = world.client("tier1").get_offer_terms(data["made_offer"]["id"])  # what the holder sees, privately
+    assert Decimal(stored.discount_rate) == Decimal(data["offer"]["discount_rate"])
+    assert Decimal(stored.advance_rate) == Decimal(data["offer"]["advance_rate"])
+    assert stored.fees == data["offer"]["fees"] and stored.expires_on.isoformat() == data["offer"]["expires_on"]
+
+
+def test_quote_makes_no_offer_when_not_confirmed(world):
+    result = quote(world, "--grade", "B", input="n\n")
+    assert result.exit_code == 0, result.output
+    assert "net_cash:" in result.output and "make this offer" in result.output and "no offer made" in result.output
+    assert world.client("tier1").get_financing(world.financing).offers == []
+    yes = quote(world, "--grade", "B", input="y\n")
+    assert yes.exit_code == 0, yes.output
+    assert [o.financier for o in world.client("tier1").get_financing(world.financing).offers] == [world.uscc("bank")]
+
+
+def test_quote_as_a_bank_that_may_not_read_the_history_says_what_to_do_and_offers_nothing(world):
+    result = quote(world, "--yes")
+    assert result.exit_code == 1
+    assert "--history-as regulator" in result.output and "--grade" in result.output
+    assert world.client("tier1").get_financing(world.financing).offers == []
+
+
+def test_quote_on_a_receivable_without_a_request_says_who_must_ask(world):
+    net = world.net
+    other = asyncio.run(net.confirmed(net.actors["tier1"], net.actors["core"], 1_000_000, due_in=60))
+    result = CliRunner().invoke(finance, ["quote", other["id"], "--as", "regulator", "--config", CONFIG,
+                                          "--grade", "A", "--yes"])
+    assert result.exit_code == 1 and "no live financing request" in result.output
+
+
+def offer(world, bank: str, rate: str, expires_in: int = 10) -> str:
+    expires = date.fromisoformat(world.today) + timedelta(days=expires_in)
+    terms = FinancingTerms(advance_rate="0.9", discount_rate=rate, fees=0, recourse=False, day_count="ACT/360",
+                           expires_on=expires)
+    return world.client(bank).make_offer(world.financing, terms).id
+
+
+def test_compare_ranks_the_live_offers_and_the_debtors_discount_offer(world):
+    cheap, dear = offer(world, "bank2", "0.03"), offer(world, "bank", "0.05")
+    expires = date.fromisoformat(world.today) + timedelta(days=30)
+    discount = world.client("core").publish_discount_offer(DiscountOfferRequest(apr="0.04", expires_on=expires)).id
+    result = CliRunner().invoke(finance, ["compare", world.receivable, "--as", "tier1", "--discount-offer", discount,
+                                          "--on", world.today, "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["receivable"] == {"receivable_id": world.receivable, "face_amount": 100_000_000,
+                                  "due_date": (date.fromisoformat(world.today) + timedelta(days=90)).isoformat()}
+    assert [p["offer_id"] for p in data["proposals"]] == [cheap, discount, dear]
+    assert data["proposals"][0]["counterparty"] == world.uscc("bank2") and all(p["why"] for p in data["proposals"])
+    by_cash = CliRunner().invoke(finance, ["compare", world.receivable, "--as", "tier1", "--discount-offer", discount,
+                                           "--on", world.today, "--by", "cash"])
+    assert by_cash.exit_code == 0, by_cash.output
+    assert f"{discount}:" in by_cash.output and f"{cheap}:" in by_cash.output  # the reasons, one line each
+
+
+def test_compare_without_the_discount_offer_lists_the_bank_offers_only(world):
+    only = offer(world, "bank", "0.04")
+    result = CliRunner().invoke(finance, ["compare", world.receivable, "--as", "tier1", "--on", world.today, "--json"])
+    assert result.exit_code == 0, result.output
+    assert [p["offer_id"] for p in json.loads(result.stdout)["proposals"]] == [only]
+
+
+def test_compare_as_someone_not_party_to_the_claim_is_refused(world):
+    result = CliRunner().invoke(finance, ["compare", world.receivable, "--as", "tier2"])
+    assert result.exit_code == 1 and "not-permitted-to-read" in result.output

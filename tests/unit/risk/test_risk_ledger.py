@@ -1,0 +1,84 @@
+"""The debtor's history read from the ledger (the real contract in-process, through the SDK), and `recfin risk score` on it."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import date, timedelta
+
+import pytest
+from click.testing import CliRunner
+
+from cli.risk_commands import risk
+from client.risk import debtor_features, history_from_ledger
+
+from ..pricing.ledger_world import World
+
+
+@pytest.fixture
+def world():
+    """Two claims on `core`, due in 30 days: one paid on day 20 (on time), one on day 45 (15 days late)."""
+    w = World()
+    net = w.net
+    tier1, core = net.actors["tier1"], net.actors["core"]
+    on_time = asyncio.run(net.confirmed(tier1, core, 5_000_000, due_in=30))
+    late = asyncio.run(net.confirmed(tier1, core, 7_000_000, due_in=30))
+    w.start = date.fromisoformat(net.today)
+    net.advance(20)
+    w.client("core").record_payment(on_time["id"], 5_000_000)
+    net.advance(25)
+    w.client("core").record_payment(late["id"], 7_000_000)
+    w.on_time, w.late = on_time["id"], late["id"]
+    return w
+
+
+def test_the_history_as_of_a_date_ignores_what_the_ledger_recorded_after_it(world):
+    regulator = world.client("regulator")
+    debtor = world.uscc("core")
+    day_40 = world.start + timedelta(days=40)
+    before = debtor_features(history_from_ledger(regulator, debtor, day_40), day_40)
+    assert (before.confirmed_count, before.settled_on_time_count, before.settled_late_count) == (2, 1, 0)
+    assert (before.overdue_count, before.overdue_amount) == (1, 7_000_000)  # the late payment is not known yet
+    day_50 = world.start + timedelta(days=50)
+    after = debtor_features(history_from_ledger(regulator, debtor, day_50), day_50)
+    assert (after.settled_late_count, after.settled_late_amount, after.overdue_count) == (1, 7_000_000, 0)
+    assert after.max_days_late == 15
+    assert history_from_ledger(regulator, debtor, world.start - timedelta(days=1)).events == []
+
+
+def test_risk_score_reads_the_ledger_as_the_regulator(world, monkeypatch):
+    world.serve(monkeypatch)
+    debtor = world.uscc("core")
+    day = (world.start + timedelta(days=40)).isoformat()
+    result = CliRunner().invoke(risk, ["score", debtor, "--as-of", day, "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert world.opened == ["regulator"] and data["debtor"] == debtor and data["synthetic"] is False
+    assert data["features"]["overdue_count"] == 1 and data["features"]["settled_late_count"] == 0
+    table = CliRunner().invoke(risk, ["score", debtor, "--as-of", day])
+    assert table.exit_code == 0 and "SYNTHETIC" not in table.output and "overdue_now: 1 (7000000 fen)" in table.output
+
+
+def test_risk_score_as_a_supplier_is_refused_with_what_to_do(world, monkeypatch):
+    world.serve(monkeypatch)
+    result = CliRunner().invoke(risk, ["score", world.uscc("core"), "--as", "tier1"])
+    assert result.exit_code == 1
+    assert "may not list" in result.output and "--as regulator" in result.output and "--history" in result.output
+
+
+def test_a_freeze_and_a_rejection_count_from_the_day_the_ledger_recorded_them():
+    w = World()
+    net = w.net
+    tier1, core = net.actors["tier1"], net.actors["core"]
+    claim = asyncio.run(net.confirmed(tier1, core, 3_000_000, due_in=60))
+    disputed = asyncio.run(net.registered(tier1, core, 1_000_000, due_in=60))
+    start = date.fromisoformat(net.today)
+    net.advance(10)
+    w.client("regulator").freeze(claim["id"], "ORDER-2026-17")
+    w.client("core").reject(disputed["id"], "goods not received")
+    regulator, debtor = w.client("regulator"), w.uscc("core")
+    day_9, day_10 = start + timedelta(days=9), start + timedelta(days=10)
+    before = debtor_features(history_from_ledger(regulator, debtor, day_9), day_9)
+    after = debtor_features(history_from_ledger(regulator, debtor, day_10), day_10)
+    assert (before.freezes, before.rejection_rate) == (0, 0)
+    assert (after.freezes, after.rejection_rate) == (1, 0.5)
