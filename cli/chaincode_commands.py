@@ -38,6 +38,11 @@ def deploy(topology_path, name, contract, version_, collections_config, signatur
 
     Packages it, starts one server per org, installs on every peer, approves as each org,
     checks commit readiness and commits. A changed definition bumps the sequence.
+
+    \b
+    Example:
+      recfin chaincode deploy
+      recfin chaincode deploy --version 1.1 --json
     """
     if channel_policy and signature_policy:
         raise click.UsageError("--signature-policy and --channel-policy exclude each other")
@@ -57,6 +62,10 @@ def restart(topology_path, name, timeout):
     """Restart the chaincode servers of deployed chaincode.
 
     State stays on the ledger; use this when a server died or its code changed without a new version.
+
+    \b
+    Example:
+      recfin chaincode restart --name receivables
     """
     net = open_network(topology_path, timeout=timeout)
     started = net.start_chaincode_servers(name, restart=True)

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import click
 
-from network import Network, compose
-from network.errors import NetworkError
+from network import Network, compose, crypto, namespaces
+from network.errors import NamespaceError, NetworkError
 from network.topology import load as load_topology
 
 from .output import emit, progress, reports_errors
@@ -42,6 +42,10 @@ def up(topology_path, timeout, as_json):
     """Start the network and join the channel (idempotent).
 
     Nodes already running and healthy are left alone; one line per step, then a status table.
+
+    \b
+    Example:
+      recfin network up --json
     """
     net = open_network(topology_path, as_json, timeout)
     statuses = net.up()
@@ -60,6 +64,10 @@ def down(topology_path, purge):
     """Stop every process; ledgers stay unless --purge.
 
     Chaincode servers, then peers, then orderers: SIGTERM, and SIGKILL after a grace period.
+
+    \b
+    Example:
+      recfin network down --purge
     """
     net = open_network(topology_path)
     stopped = net.down(purge=purge)
@@ -72,7 +80,12 @@ def down(topology_path, purge):
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 @reports_errors
 def status(topology_path, as_json):
-    """Each node's org, kind, pid, health and block height."""
+    """Each node's org, kind, pid, health and block height.
+
+    \b
+    Example:
+      recfin network status --json
+    """
     emit(open_network(topology_path).status(), as_json=as_json, columns=STATUS_COLUMNS)
 
 
@@ -86,6 +99,10 @@ def logs(topology_path, node, lines, follow):
     """Show a node's or chaincode server's log.
 
     NODE is e.g. peer0.supplier, orderer0.orderer, or a chaincode server such as receivables.bank.
+
+    \b
+    Example:
+      recfin network logs peer0.supplier -n 100
     """
     net = open_network(topology_path)
     path = net.log_path(node)
@@ -109,24 +126,36 @@ def logs(topology_path, node, lines, follow):
                    "default .recfin/hosts next to the native data folder).")
 @click.option("--data-root", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Write here instead of the default data folder.")
+@click.option("--json", "as_json", is_flag=True, help="Print the data folder, genesis block and packages as JSON.")
 @reports_errors
-def prepare(topology_path, hostnames, data_root):
+def prepare(topology_path, hostnames, data_root, as_json):
     """Generate crypto material, configtx.yaml and the genesis block; start nothing.
 
     Without --hostnames: for the native runtime (also the per-node config), as `up` would.
     With --hostnames: what docker-compose.yaml and `recfin org bundle` mount, plus each
-    org's ccaas package naming its chaincode server's hostname.
+    org's ccaas package naming its chaincode server's hostname (with the TLS material its
+    peer dials with) and the chaincode.env holding that package's ID.
+
+    \b
+    Example:
+      recfin network prepare --hostnames --json
     """
+    say = progress(as_json)
     topo = load_topology(topology_path)
     if hostnames:
         topo = topo.on_hosts()
         data_root = data_root or compose.hosts_data_root(topo)
-    net = Network(topo, data_root=data_root, say=click.echo)
+    net = Network(topo, data_root=data_root, say=say)
+    packages = {}
     if hostnames:
+        crypto.generate(topo, net.data_root)      # the packages carry each org's chaincode TLS material
         for msp_id, pkg in compose.write_packages(topo, net.data_root).items():
-            click.echo(f"chaincode package {msp_id}: {pkg.package_id} -> {pkg.path}")
+            say(f"chaincode package {msp_id}: {pkg.package_id} -> {pkg.path}")
+            packages[msp_id] = {"package_id": pkg.package_id, "path": pkg.path}
     block = net.prepare(node_config=not hostnames)
-    click.echo(f"prepared {net.data_root} (channel block {block})")
+    say(f"prepared {net.data_root} (channel block {block})")
+    if as_json:
+        emit({"data_root": net.data_root, "block": block, "packages": packages}, as_json=True)
 
 
 @network.command("compose")
@@ -141,6 +170,10 @@ def compose_command(topology_path, write_file, output):
 
     Generated from the topology; run `recfin network prepare --hostnames` first, then
     `docker compose up -d` (docs/network.md, "Running on separate hosts").
+
+    \b
+    Example:
+      recfin network compose --write
     """
     topo = load_topology(topology_path)
     if not write_file:
@@ -148,3 +181,153 @@ def compose_command(topology_path, write_file, output):
         return
     path = compose.write(topo, output or compose.COMPOSE_FILE)
     click.echo(f"wrote {path}")
+
+
+# ---- network namespaces --------------------------------------------------------------------
+NETNS_COLUMNS = ("org", "netns", "address", "link", "exists", "connected", "processes")
+
+
+def netns_options(fn):
+    fn = click.option("--subnet", default=namespaces.DEFAULT_SUBNET, show_default=True,
+                      envvar="RECFIN_NETNS_SUBNET", help="The private IPv4 network the orgs' addresses come from.")(fn)
+    fn = click.option("--prefix", default=namespaces.DEFAULT_PREFIX, show_default=True, envvar="RECFIN_NETNS_PREFIX",
+                      help="Start of every namespace and link name (1-8 lower-case letters and digits).")(fn)
+    return topology_option(fn)
+
+
+def netns_layout(topology_path, prefix, subnet):
+    topo = load_topology(topology_path)
+    return topo, namespaces.plan(topo, prefix, subnet)
+
+
+@network.group()
+def netns() -> None:
+    """Run each org in its own Linux network namespace, joined by one bridge (needs root).
+
+    `netns up` makes the namespaces and writes a topology that places every org's nodes and
+    chaincode server in its namespace at its own address; `recfin network up --topology` that
+    file runs the network across those boundaries. `cut`/`restore` take one org off the bridge
+    and back; `down` removes everything named with the prefix, leftovers of a crash included.
+    """
+
+
+@netns.command("up")
+@netns_options
+@click.option("--folder", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where to write topology.yaml and the data folder (default: .recfin/netns next to the "
+                   "native data folder).")
+@click.option("--json", "as_json", is_flag=True, help="Print the namespaces and the topology path as JSON.")
+@reports_errors
+def netns_up(topology_path, prefix, subnet, folder, as_json):
+    """Make the bridge and one namespace per org with its address (idempotent).
+
+    \b
+    Example:
+      recfin network netns up && recfin network up --topology .recfin/netns/topology.yaml
+    """
+    topo, layout = netns_layout(topology_path, prefix, subnet)
+    reason = namespaces.unavailable_reason(prefix)
+    if reason:
+        raise NamespaceError(f"network namespaces cannot be made here: {reason}")
+    namespaces.up(layout)
+    path = namespaces.write_topology(topo, layout, folder or namespaces.default_folder(topo))
+    say = progress(as_json)
+    say(f"{len(layout.orgs)} orgs in namespaces {prefix}-<org> on bridge {layout.bridge} ({layout.subnet}, "
+        f"this namespace at {layout.gateway})")
+    say(f"topology: {path}  (next: recfin network up --topology {path})")
+    states = namespaces.status(layout)
+    if as_json:
+        emit({"topology": path, "bridge": layout.bridge, "gateway": layout.gateway, "orgs": states}, as_json=True)
+    else:
+        emit(states, as_json=False, columns=NETNS_COLUMNS)
+
+
+@netns.command("down")
+@click.option("--prefix", default=namespaces.DEFAULT_PREFIX, show_default=True, envvar="RECFIN_NETNS_PREFIX",
+              help="Remove every namespace and link whose name starts with this.")
+@click.option("--kill", is_flag=True, help="SIGKILL processes still running inside the namespaces first.")
+@click.option("--json", "as_json", is_flag=True, help="Print what was removed as JSON.")
+@reports_errors
+def netns_down(prefix, kill, as_json):
+    """Remove the namespaces, bridge and links (idempotent; also finds a crashed run's leftovers).
+
+    \b
+    Example:
+      recfin network netns down --kill
+    """
+    removed = namespaces.down(prefix, kill=kill)
+    if as_json:
+        emit({"removed": removed}, as_json=True)
+    else:
+        click.echo(f"removed {len(removed)}: {', '.join(removed)}" if removed else f"nothing named {prefix}-* to remove")
+
+
+def _one_org_state(layout, org: str, as_json: bool) -> None:
+    [state] = [s for s in namespaces.status(layout) if s.org == layout.org(org).org]
+    emit(state, as_json=as_json, columns=NETNS_COLUMNS)
+
+
+@netns.command("cut")
+@netns_options
+@click.argument("org")
+@click.option("--json", "as_json", is_flag=True, help="Print the org's state as JSON.")
+@reports_errors
+def netns_cut(topology_path, prefix, subnet, org, as_json):
+    """Take an org off the bridge: nothing reaches its nodes, they reach nothing.
+
+    \b
+    Example:
+      recfin network netns cut supplier
+    """
+    _, layout = netns_layout(topology_path, prefix, subnet)
+    namespaces.cut(layout, org)
+    _one_org_state(layout, org, as_json)
+
+
+@netns.command("restore")
+@netns_options
+@click.argument("org")
+@click.option("--json", "as_json", is_flag=True, help="Print the org's state as JSON.")
+@reports_errors
+def netns_restore(topology_path, prefix, subnet, org, as_json):
+    """Put a cut org back on the bridge (its peer then catches up from the ordering service).
+
+    \b
+    Example:
+      recfin network netns restore supplier
+    """
+    _, layout = netns_layout(topology_path, prefix, subnet)
+    namespaces.restore(layout, org)
+    _one_org_state(layout, org, as_json)
+
+
+@netns.command("status")
+@netns_options
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@reports_errors
+def netns_status(topology_path, prefix, subnet, as_json):
+    """Each org's namespace, address, whether its link is up and how many processes run inside.
+
+    \b
+    Example:
+      recfin network netns status --json
+    """
+    _, layout = netns_layout(topology_path, prefix, subnet)
+    emit(namespaces.status(layout), as_json=as_json, columns=NETNS_COLUMNS)
+
+
+@netns.command("exec", context_settings={"ignore_unknown_options": True})
+@netns_options
+@click.argument("org")
+@click.argument("command", nargs=-1, required=True, type=click.UNPROCESSED)
+@reports_errors
+def netns_exec(topology_path, prefix, subnet, org, command):
+    """Run a command inside an org's namespace, as that org's nodes see the network.
+
+    \b
+    Example:
+      recfin network netns exec bank -- python -m network.ccprobe connection.json
+    """
+    _, layout = netns_layout(topology_path, prefix, subnet)
+    done = namespaces.run_in(layout.org(org).netns, list(command))
+    raise SystemExit(done.returncode)

@@ -1,8 +1,11 @@
 """Chaincode servers: one `python -m chaincode --contract module:Class` per org, dialled by that org's peer.
 
-Each org packages its own connection.json (its server's address), so each org has its own
-package ID; that ID is the server's CHAINCODE_ID. Servers run under the supervisor like
-the nodes, with logs and pid files under <data_root>/chaincode/<name>/<org>/.
+Each org packages its own connection.json (its server's address and the TLS material its
+peers dial with), so each org has its own package ID; that ID is the server's CHAINCODE_ID.
+Every server speaks mutual TLS: it presents the certificate crypto.generate issued for its
+host and accepts only clients whose certificate comes from its own org's TLS CA, which is
+what the org's peers present (connection.json's client_cert). Servers run under the
+supervisor like the nodes, with logs and pid files under <data_root>/chaincode/<name>/<org>/.
 """
 from __future__ import annotations
 
@@ -12,6 +15,9 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import packaging
+from .crypto import org_crypto
+from .errors import ChaincodeError
 from .fabric_bin import REPO_ROOT
 from .supervisor import ProcessSpec
 from .tools import inherited_env
@@ -26,15 +32,42 @@ def org_dir(data_root: Path, name: str, org: PeerOrgSpec) -> Path:
 
 
 def server_address(topology: Topology, org: PeerOrgSpec, port_offset: int = 0) -> str:
-    return f"{topology.listen_host}:{org.chaincode_server_port + port_offset}"
+    """The address the org's server binds (CHAINCODE_SERVER_ADDRESS)."""
+    return topology.chaincode_server_listen(org, port_offset)
 
 
-def server_env(package_id: str, address: str, msp_id: str) -> dict[str, str]:
+def server_tls_dir(topology: Topology, data_root: Path, org: PeerOrgSpec) -> Path:
+    return org_crypto(data_root, org.name, org.domain).chaincode_server_tls(topology.chaincode_server_host(org))
+
+
+def client_tls_dir(topology: Topology, data_root: Path, org: PeerOrgSpec) -> Path:
+    return org_crypto(data_root, org.name, org.domain).chaincode_client_tls(topology.chaincode_server_host(org))
+
+
+def tls_env(server_tls: Path) -> dict[str, str]:
+    """The server's own pair, and the CA its clients' certificates must come from (mutual TLS)."""
+    return {"CHAINCODE_TLS_CERT": str(server_tls / "server.crt"), "CHAINCODE_TLS_KEY": str(server_tls / "server.key"),
+            "CHAINCODE_TLS_CLIENT_CA": str(server_tls / "ca.crt")}
+
+
+def server_env(package_id: str, address: str, msp_id: str, server_tls: Path) -> dict[str, str]:
     env = inherited_env(("PYTHONPATH",))
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO_ROOT), env.get("PYTHONPATH", "")) if p)
     env.update({"CHAINCODE_ID": package_id, "CHAINCODE_SERVER_ADDRESS": address, "RECFIN_MSP_ID": msp_id,
-                "PYTHONUNBUFFERED": "1"})
+                "PYTHONUNBUFFERED": "1", **tls_env(server_tls)})
     return env
+
+
+def connection(topology: Topology, data_root: Path, org: PeerOrgSpec, port_offset: int = 0) -> dict:
+    """The org's connection.json: where its peers dial its server, over mutual TLS with the org's material."""
+    client = client_tls_dir(topology, data_root, org)
+    try:
+        root_cert, cert, key = ((client / name).read_text() for name in ("ca.crt", "client.crt", "client.key"))
+    except OSError as exc:
+        raise ChaincodeError(f"no chaincode TLS material for {org.name} ({exc.filename} missing): "
+                             f"run `recfin network prepare` (or `up`) to generate it") from None
+    return packaging.connection_json(topology.chaincode_server_address(org, port_offset),
+                                     root_cert=root_cert, client_cert=cert, client_key=key)
 
 
 def server_spec(topology: Topology, data_root: Path, name: str, org: PeerOrgSpec, contract: str,
@@ -43,10 +76,12 @@ def server_spec(topology: Topology, data_root: Path, name: str, org: PeerOrgSpec
     return ProcessSpec(
         name=f"{name}.{org.name}",
         argv=[sys.executable, "-m", "chaincode", "--contract", contract],
-        env=server_env(package_id, server_address(topology, org, port_offset), org.msp_id),
+        env=server_env(package_id, server_address(topology, org, port_offset), org.msp_id,
+                       server_tls_dir(topology, data_root, org)),
         log=folder / "server.log",
         pid_file=folder / "server.pid",
         cwd=REPO_ROOT,
+        netns=topology.netns_of(org.name),
     )
 
 

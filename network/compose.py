@@ -21,8 +21,11 @@ What runs where:
   the peer's command copies the image's core.yaml with that one line changed (see
   `peer_start_script`) and starts from the copy;
 - chaincode servers: the image built from this repository's Dockerfile, running
-  `python -m chaincode --contract <topology contract>`, CHAINCODE_ID being the package
-  ID of that org's ccaas package (reproducible: computed here from the address).
+  `python -m chaincode --contract <topology contract>` over mutual TLS: the server's pair
+  and its clients' CA are mounted read-only from the org's crypto folder. The org's ccaas
+  package carries the TLS material its peer dials with, so its package ID is known only
+  once the crypto exists: `prepare --hostnames` writes it next to the package as
+  `chaincode.env` (CHAINCODE_ID=...), which the service reads as its env_file.
 
 Each node mounts only its own folder of crypto material (read-only) and the channel
 folder; ledgers live in named volumes. Host paths start with `data`, by default the
@@ -36,7 +39,7 @@ from pathlib import Path
 
 import yaml
 
-from . import nodeconfig, packaging
+from . import ccservers, nodeconfig, packaging
 from .crypto import org_crypto
 from .fabric_bin import REPO_ROOT
 from .topology import Node, Topology
@@ -128,32 +131,32 @@ def node_service(topology: Topology, node: Node, data: str) -> dict:
     }
 
 
-def package_ids(topology: Topology) -> dict[str, str]:
-    """MSP ID -> package ID of the topology's chaincode, each org's package naming its server's hostname."""
-    topology = topology.on_hosts()
-    label = f"{topology.chaincode.name}_{topology.chaincode.version}"
-    out = {}
-    for org in topology.orgs:
-        pkg = packaging.ccaas_package(label, packaging.connection_json(topology.chaincode_server_address(org)))
-        out[org.msp_id] = packaging.package_id(label, pkg)
-    return out
+CHAINCODE_ENV = "chaincode.env"      # CHAINCODE_ID=<package ID>, next to the org's package
 
 
-def chaincode_service(topology: Topology, org_name: str, package_id: str) -> dict:
+def chaincode_folder(topology: Topology, data_root: Path, org_name: str) -> Path:
+    """Where an org's ccaas package and its chaincode.env live under a data folder."""
+    return data_root / "chaincode" / topology.chaincode.name / topology.org(org_name).name
+
+
+def chaincode_service(topology: Topology, org_name: str, data: str = DEFAULT_DATA) -> dict:
     org = topology.org(org_name)
     host = topology.chaincode_server_host(org)
+    server_tls = ccservers.server_tls_dir(topology, CONTAINER_ROOT, org)
     return {
         "build": {"context": ".", "dockerfile": "Dockerfile"},
         "image": CHAINCODE_IMAGE,
         "container_name": host,
         "hostname": host,
         "command": ["python", "-m", "chaincode", "--contract", topology.chaincode.contract],
+        "env_file": [host_path(data, chaincode_folder(topology, CONTAINER_ROOT, org.name) / CHAINCODE_ENV)],
         "environment": {
-            "CHAINCODE_ID": package_id,
             "CHAINCODE_SERVER_ADDRESS": topology.chaincode_server_listen(org),
+            **ccservers.tls_env(server_tls),        # mutual TLS: its own pair, its peer's CA
             "PYTHONUNBUFFERED": "1",
             "RECFIN_MSP_ID": org.msp_id,
         },
+        "volumes": [f"{host_path(data, server_tls)}:{server_tls.as_posix()}:ro"],
         "expose": [str(org.chaincode_server_port)],
         "networks": [NETWORK],
         "restart": "unless-stopped",
@@ -165,13 +168,12 @@ def build(topology: Topology, data: str = DEFAULT_DATA, orgs: list[str] | None =
     """The compose document (pure). `orgs` limits it to those peer orgs' peers and chaincode
     servers (no orderers): what one company runs on its own host (see network.bundle)."""
     topology = topology.on_hosts()
-    ids = package_ids(topology)
     chosen = [topology.org(o).name for o in orgs] if orgs is not None else [o.name for o in topology.orgs]
     nodes = [n for n in topology.nodes() if (orgs is None and n.kind == "orderer") or n.org_name in chosen]
     services = {n.hostname: node_service(topology, n, data) for n in nodes}
     for name in chosen:
         org = topology.org(name)
-        svc = chaincode_service(topology, name, ids[org.msp_id])
+        svc = chaincode_service(topology, name, data)
         svc["build"]["context"] = chaincode_context
         services[topology.chaincode_server_host(org)] = svc
     return {
@@ -200,13 +202,15 @@ def hosts_data_root(topology: Topology, env: dict[str, str] | None = None) -> Pa
     return topology.resolved_data_root(env).parent / "hosts"
 
 
-def write_packages(topology: Topology, data_root: Path) -> dict[str, packaging.Package]:
-    """Write each org's ccaas package (hostname addresses) under data_root/chaincode/<name>/<org>/."""
+def write_packages(topology: Topology, data_root: Path, orgs: list[str] | None = None) -> dict[str, packaging.Package]:
+    """Write each org's ccaas package (hostname address, the org's chaincode TLS material under
+    data_root/crypto) and its chaincode.env under data_root/chaincode/<name>/<org>/."""
     topology = topology.on_hosts()
     label = f"{topology.chaincode.name}_{topology.chaincode.version}"
     out = {}
-    for org in topology.orgs:
-        folder = data_root / "chaincode" / topology.chaincode.name / org.name
-        out[org.msp_id] = packaging.write_package(folder, label,
-                                                  packaging.connection_json(topology.chaincode_server_address(org)))
+    for org in (topology.org(o) for o in orgs) if orgs is not None else topology.orgs:
+        folder = chaincode_folder(topology, data_root, org.name)
+        pkg = packaging.write_package(folder, label, ccservers.connection(topology, data_root, org))
+        (folder / CHAINCODE_ENV).write_text(f"CHAINCODE_ID={pkg.package_id}\n")
+        out[org.msp_id] = pkg
     return out

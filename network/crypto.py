@@ -15,6 +15,12 @@ Layout under <data_root>/crypto/<org>/:
     nodes/<hostname>/msp/    cacerts tlscacerts signcerts/cert.pem keystore/<ski>_sk config.yaml
     nodes/<hostname>/tls/    ca.crt server.crt server.key
     users/<user>@<domain>/msp/ ...   users/<user>@<domain>/tls/ ca.crt client.crt client.key
+    chaincode/<server host>/server/  ca.crt server.crt server.key   the org's chaincode server (mutual TLS)
+    chaincode/<server host>/client/  ca.crt client.crt client.key   what the org's peers present to it
+
+The chaincode server's pair and the peers' client pair are both issued by the org's TLS CA: the
+server trusts only clients from that CA, and the peer checks the server against the same CA
+(connection.json's root_cert).
 
 Idempotent: a file that exists is kept; missing certificates are issued by the existing CAs.
 """
@@ -94,7 +100,10 @@ def issue(ca_key: ec.EllipticCurvePrivateKey, ca_cert: x509.Certificate, key: ec
     b = (
         _builder(_name(cn, org, ou), ca_cert.subject, key)
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_cert.public_key()), critical=False)
+        # The issuer's own SKI (Fabric's SHA-256 form): OpenSSL/BoringSSL clients (grpc Python) look the
+        # issuer up by it, and from_issuer_public_key would compute the SHA-1 form instead.
+        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(
+            ca_cert.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value), critical=False)
         .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=False, key_encipherment=tls,
                                      data_encipherment=False, key_agreement=False, key_cert_sign=False,
                                      crl_sign=False, encipher_only=False, decipher_only=False), critical=True)
@@ -188,6 +197,14 @@ class OrgCrypto:
     def user_tls(self, user: str) -> Path:
         return self.user_dir(user) / "tls"
 
+    def chaincode_server_tls(self, host: str) -> Path:
+        """ca.crt, server.crt, server.key of the org's chaincode server named host."""
+        return self.root / "chaincode" / host / "server"
+
+    def chaincode_client_tls(self, host: str) -> Path:
+        """ca.crt, client.crt, client.key: the pair the org's peers present to that server."""
+        return self.root / "chaincode" / host / "client"
+
 
 def org_crypto(data_root: Path, org_name: str, domain: str) -> OrgCrypto:
     return OrgCrypto(data_root / "crypto" / org_name, domain)
@@ -253,10 +270,21 @@ def generate(topology: Topology, data_root: Path) -> None:
         for node in nodes:
             d = paths.node_dir(node.hostname)
             issuer.signing_msp(d / "msp", node.hostname, node.kind)
-            issuer.tls_pair(d / "tls", node.hostname, server=True,
-                            sans=[node.hostname, node.name, "localhost", topology.listen_host])
+            sans = [node.hostname, node.name, "localhost", topology.listen_host]
+            issuer.tls_pair(d / "tls", node.hostname, server=True, sans=sans + [node.host] * (node.host not in sans))
+        if org_name != oo.name:
+            _chaincode_tls(topology, topology.org(org_name), paths, issuer)
         identities = [(admin, "admin", None)] + [(u.name, "client", u.attrs or None) for u in users]
         for name, ou, attrs in identities:
             cn = f"{name}@{domain}"
             issuer.signing_msp(paths.user_msp(name), cn, ou, attrs)
             issuer.tls_pair(paths.user_tls(name), cn, server=False, sans=None)
+
+
+def _chaincode_tls(topology: Topology, org, paths: OrgCrypto, issuer: _OrgIssuer) -> None:
+    """The org's chaincode server pair (named as its peers dial it) and its peers' client pair."""
+    host = topology.chaincode_server_host(org)
+    sans = [host, "localhost", topology.listen_host]
+    dialled = topology.chaincode_server_address(org).rsplit(":", 1)[0]
+    issuer.tls_pair(paths.chaincode_server_tls(host), host, server=True, sans=sans + [dialled] * (dialled not in sans))
+    issuer.tls_pair(paths.chaincode_client_tls(host), f"peer-client.{host}", server=False, sans=None)

@@ -7,7 +7,8 @@
     ├── ToolError                 a Fabric CLI call (peer, osnadmin, configtxgen) failed
     ├── NodeTimeoutError          a node did not become healthy / reach a height in time
     ├── NodeNotFoundError         a node name that is not in the topology
-    └── ChaincodeError            a chaincode deploy / restart could not proceed
+    ├── ChaincodeError            a chaincode deploy / restart could not proceed
+    └── NamespaceError            a network namespace, bridge or link could not be made or changed
 """
 from __future__ import annotations
 
@@ -45,4 +46,8 @@ class NodeNotFoundError(NetworkError):
 
 
 class ChaincodeError(NetworkError):
+    pass
+
+
+class NamespaceError(NetworkError):
     pass

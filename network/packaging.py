@@ -2,7 +2,7 @@
 
 A ccaas package is a tar.gz of `metadata.json` ({"type": "ccaas", "label": ...}) and
 `code.tar.gz`, which holds `connection.json` (where the peer dials the chaincode
-server). The peer names an installed package `<label>:<sha256 of the package file>`, so
+server, and the TLS material it dials with). The peer names an installed package `<label>:<sha256 of the package file>`, so
 both archives are written with fixed mtimes (0), owners (0/0, no names), modes (0644),
 entry order and gzip header: packaging the same inputs twice gives the same package ID.
 """
@@ -42,8 +42,26 @@ def _json(doc: dict) -> bytes:
     return json.dumps(doc, indent=2, sort_keys=True).encode() + b"\n"
 
 
-def connection_json(address: str, *, dial_timeout: str = "10s", tls_required: bool = False) -> dict:
-    return {"address": address, "dial_timeout": dial_timeout, "tls_required": tls_required}
+def connection_json(address: str, *, dial_timeout: str = "10s", root_cert: str | None = None,
+                    client_cert: str | None = None, client_key: str | None = None) -> dict:
+    """What the peer reads to dial a chaincode server, in the fields Fabric's ccaas builder defines.
+
+    With root_cert (PEM of the CA that issued the server's certificate) the peer dials over TLS;
+    with client_cert and client_key (PEM) as well it presents that pair (mutual TLS). The PEM
+    text sits in the file itself: the peer reads no paths from it.
+    """
+    doc: dict = {"address": address, "dial_timeout": dial_timeout, "tls_required": root_cert is not None}
+    if root_cert is None:
+        if client_cert or client_key:
+            raise ChaincodeError("a client certificate for the chaincode server needs TLS: give root_cert too")
+        return doc
+    if bool(client_cert) != bool(client_key):
+        raise ChaincodeError("mutual TLS to the chaincode server needs both client_cert and client_key")
+    doc["root_cert"] = root_cert
+    doc["client_auth_required"] = bool(client_cert)
+    if client_cert:
+        doc["client_cert"], doc["client_key"] = client_cert, client_key
+    return doc
 
 
 def ccaas_package(label: str, connection: dict) -> bytes:

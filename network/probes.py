@@ -4,12 +4,17 @@ Heights: a peer's `ledger_blockchain_height{channel=...}`; an orderer's Raft
 `consensus_etcdraft_committed_block_number{channel=...}` + 1. Raft leadership:
 `consensus_etcdraft_is_leader{channel=...}` is 1 on exactly one orderer once elected.
 (Metrics need the prometheus provider, which nodeconfig sets on every node.)
+
+A chaincode server is probed as its peer dials it: `chaincode_registers` opens the Connect
+stream with the TLS material of a connection.json and returns the package ID the server
+registers with (its first message), so a refused handshake is an error, not a False.
 """
 from __future__ import annotations
 
 import json
 import re
 import socket
+import threading
 import urllib.error
 import urllib.request
 
@@ -94,3 +99,41 @@ def accepting(address: str, timeout: float = 0.5) -> bool:
             return True
     except OSError:
         return False
+
+
+def chaincode_registers(address: str, *, root_cert: bytes | None = None, client_cert: bytes | None = None,
+                        client_key: bytes | None = None, server_name: str | None = None,
+                        timeout: float = 5.0) -> str:
+    """Dial a chaincode server as a peer does and return the package ID it registers with.
+
+    With root_cert the channel is TLS (presenting client_cert/client_key when given); without
+    it, plaintext. Raises grpc.RpcError when the server cannot be reached or refuses the
+    handshake (UNAVAILABLE), or sends nothing within timeout (DEADLINE_EXCEEDED).
+    """
+    import grpc
+    from fabric_protos.peer import chaincode_pb2, chaincode_shim_pb2, chaincode_shim_pb2_grpc
+
+    finished = threading.Event()
+
+    def nothing_to_send():
+        finished.wait()        # keep our half of the stream open until the first message is read
+        return
+        yield
+
+    if root_cert is None:
+        channel = grpc.insecure_channel(address)
+    else:
+        credentials = grpc.ssl_channel_credentials(root_cert, client_key, client_cert)
+        options = [("grpc.ssl_target_name_override", server_name)] if server_name else []
+        channel = grpc.secure_channel(address, credentials, options)
+    with channel:
+        responses = chaincode_shim_pb2_grpc.ChaincodeStub(channel).Connect(nothing_to_send(), timeout=timeout)
+        try:
+            first = next(responses)
+        finally:
+            finished.set()
+            responses.cancel()
+    if first.type != chaincode_shim_pb2.ChaincodeMessage.REGISTER:
+        raise ValueError(f"chaincode server at {address} opened with message type {first.type}, not REGISTER")
+    return chaincode_pb2.ChaincodeID.FromString(first.payload).name
+

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import shutil
 import signal
 import subprocess
 import time
@@ -30,6 +31,14 @@ class ProcessSpec:
     log: Path
     pid_file: Path
     cwd: Path | None = None
+    netns: str | None = None       # a Linux network namespace to run in (`ip netns exec`), else this one
+
+    def command(self) -> list[str]:
+        """What is executed: argv, entered into netns first when one is named (ip execs argv in place,
+        so the running process's own argv[0] stays argv[0], which is what the pid file records)."""
+        if not self.netns:
+            return list(self.argv)
+        return [shutil.which("ip") or "/usr/sbin/ip", "netns", "exec", self.netns, *self.argv]
 
 
 @dataclass
@@ -67,9 +76,9 @@ class Supervisor:
         spec.pid_file.parent.mkdir(parents=True, exist_ok=True)
         with open(spec.log, "ab") as log:
             stamp = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
-            log.write(f"==== recfin: starting {spec.name} at {stamp}: {' '.join(spec.argv)}\n".encode())
+            log.write(f"==== recfin: starting {spec.name} at {stamp}: {' '.join(spec.command())}\n".encode())
             log.flush()
-            proc = subprocess.Popen(spec.argv, env=spec.env, cwd=spec.cwd, stdin=subprocess.DEVNULL,
+            proc = subprocess.Popen(spec.command(), env=spec.env, cwd=spec.cwd, stdin=subprocess.DEVNULL,
                                     stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         self._children[proc.pid] = proc
         spec.pid_file.write_text(json.dumps({"pid": proc.pid, "exe": spec.argv[0], "name": spec.name}))

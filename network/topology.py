@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
+from ipaddress import IPv4Address
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -93,6 +94,14 @@ class ChaincodeSpec(_Model):
         return path if path.is_absolute() else REPO_ROOT / path
 
 
+class OrgNamespace(_Model):
+    """Where one org's processes run when each org has a Linux network namespace of its own
+    (written by `recfin network netns up`; see network.namespaces)."""
+
+    netns: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
+    address: IPv4Address
+
+
 NodeKind = Literal["orderer", "peer"]
 
 
@@ -108,6 +117,7 @@ class Node:
     host: str            # the host others dial it at: listen_host, or its hostname on separate hosts
     ports: dict[str, int] = field(default_factory=dict)
     bind_host: str | None = None   # the interface it listens on when that is not `host` (e.g. 0.0.0.0)
+    netns: str | None = None       # the network namespace it runs in (None: the current one)
 
     @property
     def address(self) -> str:
@@ -143,6 +153,24 @@ class Topology(_Model):
     orderer_org: OrdererOrgSpec
     orgs: list[PeerOrgSpec] = Field(min_length=1)
     chaincode: ChaincodeSpec
+    # Org name -> its network namespace and address: every node and chaincode server of the org
+    # runs in that namespace and is dialled at that address (empty: everything on listen_host).
+    namespaces: dict[str, OrgNamespace] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _namespaces_cover_every_org(self) -> "Topology":
+        if not self.namespaces:
+            return self
+        orgs = [self.orderer_org.name, *(o.name for o in self.orgs)]
+        missing, unknown = set(orgs) - set(self.namespaces), set(self.namespaces) - set(orgs)
+        if missing or unknown:
+            raise ValueError(f"namespaces must name every org exactly: missing {sorted(missing)}, "
+                             f"unknown {sorted(unknown)}")
+        for what in ("netns", "address"):
+            values = [getattr(ns, what) for ns in self.namespaces.values()]
+            if len(set(values)) != len(values):
+                raise ValueError(f"namespaces: two orgs share one {what}")
+        return self
 
     @model_validator(mode="after")
     def _unique(self) -> "Topology":
@@ -184,7 +212,8 @@ class Topology(_Model):
               ports: dict[str, int]) -> Node:
         if self.addressing == "hostnames":
             return Node(name, kind, org_name, msp_id, hostname, hostname, ports, bind_host=ANY_INTERFACE)
-        return Node(name, kind, org_name, msp_id, hostname, self.listen_host, ports)
+        return Node(name, kind, org_name, msp_id, hostname, self.org_host(org_name), ports,
+                    netns=self.netns_of(org_name))
 
     def nodes(self) -> list[Node]:
         """Orderers first, then peers, in file order (the order `up` starts them)."""
@@ -208,13 +237,31 @@ class Topology(_Model):
 
     def chaincode_server_address(self, org: PeerOrgSpec, port_offset: int = 0) -> str:
         """Where the org's peer dials its chaincode server: what connection.json names."""
-        host = self.chaincode_server_host(org) if self.addressing == "hostnames" else self.listen_host
+        host = self.chaincode_server_host(org) if self.addressing == "hostnames" else self.org_host(org.name)
         return f"{host}:{org.chaincode_server_port + port_offset}"
 
     def chaincode_server_listen(self, org: PeerOrgSpec, port_offset: int = 0) -> str:
         """The address the org's chaincode server binds (CHAINCODE_SERVER_ADDRESS)."""
-        host = ANY_INTERFACE if self.addressing == "hostnames" else self.listen_host
+        host = ANY_INTERFACE if self.addressing == "hostnames" else self.org_host(org.name)
         return f"{host}:{org.chaincode_server_port + port_offset}"
+
+    def org_host(self, org_name: str) -> str:
+        """The address an org's processes listen on and are dialled at (native runtime)."""
+        ns = self.namespaces.get(org_name)
+        return str(ns.address) if ns else self.listen_host
+
+    def netns_of(self, org_name: str) -> str | None:
+        """The network namespace an org's processes run in, None for the current one."""
+        ns = self.namespaces.get(org_name)
+        return ns.netns if ns else None
+
+    def in_namespaces(self, namespaces: dict[str, "OrgNamespace"], data_root: Path | None = None) -> "Topology":
+        """This topology with each org in its own network namespace (validated like a loaded file)."""
+        data = self.model_dump(mode="json", exclude_none=True)
+        data["namespaces"] = {org: ns.model_dump(mode="json") for org, ns in namespaces.items()}
+        if data_root is not None:
+            data["data_root"] = str(data_root)
+        return parse(data, "namespaced topology")
 
     def orderers(self) -> list[Node]:
         return [n for n in self.nodes() if n.kind == "orderer"]

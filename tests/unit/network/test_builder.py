@@ -92,3 +92,28 @@ def test_install_copies_scripts_with_exec_bits(tmp_path):
     (folder / "bin" / "detect").write_text("stale")
     builder.install(tmp_path)
     assert (folder / "bin" / "detect").read_bytes() == (BIN / "detect").read_bytes()
+
+
+def _source_with(tmp_path, connection: dict):
+    pkg, src, meta = tmp_path / "pkg", tmp_path / "src", tmp_path / "meta"
+    unpack(ccaas_package("receivables_1.0", connection), pkg)
+    unpack((pkg / "code.tar.gz").read_bytes(), src)
+    meta.mkdir()
+    (meta / "metadata.json").write_bytes((pkg / "metadata.json").read_bytes())
+    return src, meta
+
+
+def test_build_carries_mutual_tls_material_and_refuses_it_without_pem_text(tmp_path):
+    pem = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"
+    key = "-----BEGIN PRIVATE KEY-----\nMIGH\n-----END PRIVATE KEY-----\n"
+    good = connection_json("127.0.0.1:9992", root_cert=pem, client_cert=pem, client_key=key)
+    src, meta = _source_with(tmp_path / "good", good)
+    assert run("build", src, meta, tmp_path / "out").returncode == 0
+    assert run("release", tmp_path / "out", tmp_path / "rel").returncode == 0
+    assert json.loads((tmp_path / "rel" / "chaincode" / "server" / "connection.json").read_text()) == good
+
+    paths_not_pem = dict(good, client_key="/etc/keys/client.key")
+    src, meta = _source_with(tmp_path / "bad", paths_not_pem)
+    res = run("build", src, meta, tmp_path / "out2")
+    assert res.returncode == 1 and '"client_key" holding PEM text' in res.stderr
+    assert not (tmp_path / "out2" / "connection.json").exists()

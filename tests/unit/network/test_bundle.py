@@ -1,4 +1,5 @@
 """Per-org bundles: own keys only, every referenced path inside, hostnames from the topology."""
+import hashlib
 import json
 import re
 from pathlib import Path
@@ -8,7 +9,7 @@ import yaml
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
-from network import bundle, compose, crypto, profiles
+from network import bundle, crypto, profiles
 from network.errors import NetworkError
 from network.topology import load
 
@@ -75,8 +76,9 @@ def test_every_private_key_in_the_bundle_is_one_of_the_orgs_own_identities(org, 
         cert = x509.load_pem_x509_certificate(cert_path.read_bytes())
         assert _public_key_bytes(cert) == _public_key_bytes(key), f"{rel} does not match {cert_path.name}"
         assert cert.issuer in (ca.subject, tlsca.subject)
-    # a signing key and a TLS key per peer and per user; never the CA keys
-    assert found == 2 * (len(spec.peers) + 1 + len(spec.users))
+    # a signing key and a TLS key per peer and per user, the chaincode server's TLS key and its
+    # peers' client key for it; never the CA keys
+    assert found == 2 * (len(spec.peers) + 1 + len(spec.users)) + 2
     assert not list(b.root.rglob("ca.key")) and not list(b.root.rglob("tlsca.key"))
 
 
@@ -123,7 +125,7 @@ def test_every_path_the_bundle_refers_to_is_inside_it(org, bundles, hosts):
                 source = next((src / path[len(c) + 1:] for c, src in mounts.items() if path.startswith(c + "/")), None)
                 assert source is not None and source.exists(), f"{name} {key}={path}"
                 checked += 1
-        assert checked >= 4
+        assert checked >= (3 if "env_file" in svc else 4)   # a chaincode server reads its TLS pair and client CA
     # endpoints.yaml: every TLS CA it names
     ends = yaml.safe_load((b.root / "endpoints.yaml").read_text())
     for entry in ends["orderers"] + ends["peers"]:
@@ -164,10 +166,15 @@ def test_compose_runs_the_orgs_own_nodes_with_its_own_package(org, bundles, host
     doc = yaml.safe_load((b.root / "docker-compose.yaml").read_text())
     assert set(doc["services"]) == {n.hostname for n in hosts.peers(org)} | {hosts.chaincode_server_host(spec)}
     server = doc["services"][hosts.chaincode_server_host(spec)]
-    assert server["environment"]["CHAINCODE_ID"] == compose.package_ids(hosts)[spec.msp_id]
+    assert "CHAINCODE_ID" not in server["environment"]
     assert server["environment"]["RECFIN_MSP_ID"] == spec.msp_id
     packages = list((b.root / "chaincode").rglob("*.tar.gz"))
     assert [p.relative_to(b.root).parts[2] for p in packages] == [org]
+    # the service reads its package ID from the env file next to the package it serves
+    [env_file] = server["env_file"]
+    manifest = json.loads((b.root / bundle.MANIFEST).read_text())
+    assert (b.root / env_file).read_text() == f"CHAINCODE_ID={manifest['package_id']}\n"
+    assert manifest["package_id"].endswith(hashlib.sha256(packages[0].read_bytes()).hexdigest())
 
 
 def test_the_genesis_block_is_carried_and_its_absence_reported(tmp_path, hosts, prepared, bundles):

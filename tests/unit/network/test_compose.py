@@ -222,6 +222,7 @@ def test_tls_certificates_name_the_service_hostname(doc, hosts, tmp_path):
 
 
 def test_chaincode_servers_serve_the_package_their_peer_installs(doc, hosts, tmp_path):
+    crypto.generate(hosts, tmp_path)
     packages = compose.write_packages(hosts, tmp_path)
     for org in hosts.orgs:
         host = hosts.chaincode_server_host(org)
@@ -232,7 +233,17 @@ def test_chaincode_servers_serve_the_package_their_peer_installs(doc, hosts, tmp
         env = svc["environment"]
         assert env["RECFIN_MSP_ID"] == org.msp_id
         assert env["CHAINCODE_SERVER_ADDRESS"] == f"0.0.0.0:{org.chaincode_server_port}"
-        assert env["CHAINCODE_ID"] == packages[org.msp_id].package_id
+        # the package ID depends on the TLS material inside the package: read from the env file beside it
+        assert "CHAINCODE_ID" not in env
+        [env_file] = svc["env_file"]
+        real_env_file = Path(env_file.replace(compose.DEFAULT_DATA, str(tmp_path), 1))
+        assert real_env_file.read_text() == f"CHAINCODE_ID={packages[org.msp_id].package_id}\n"
+        assert real_env_file.parent == packages[org.msp_id].path.parent
+        # its TLS pair and client CA are mounted from the org's own chaincode server folder
+        for key in ("CHAINCODE_TLS_CERT", "CHAINCODE_TLS_KEY", "CHAINCODE_TLS_CLIENT_CA"):
+            real = Path(_host_side(svc, env[key]).replace(compose.DEFAULT_DATA, str(tmp_path), 1))
+            assert real.is_file() and f"/crypto/{org.name}/chaincode/{host}/server/" in real.as_posix(), key
+        assert all(v.endswith(":ro") for v in svc["volumes"])
         # the package's connection.json names the compose service, so the peer reaches this container
         with tarfile.open(packages[org.msp_id].path) as outer:
             code = outer.extractfile("code.tar.gz").read()
@@ -241,6 +252,10 @@ def test_chaincode_servers_serve_the_package_their_peer_installs(doc, hosts, tmp
             conn = json.loads(inner.extractfile("connection.json").read())
         assert meta["type"] == "ccaas"
         assert conn["address"] == f"{host}:{org.chaincode_server_port}"
+        assert conn["tls_required"] is True and conn["client_auth_required"] is True
+        client = tmp_path / "crypto" / org.name / "chaincode" / host / "client"
+        assert (conn["root_cert"], conn["client_cert"], conn["client_key"]) == tuple(
+            (client / name).read_text() for name in ("ca.crt", "client.crt", "client.key"))
         assert host in doc["services"]
 
 

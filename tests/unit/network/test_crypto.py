@@ -156,3 +156,20 @@ def test_generation_is_idempotent_and_fills_gaps(data_root, topology):
     assert after[str(signcert.relative_to(data_root / "crypto"))] != before[str(signcert.relative_to(data_root / "crypto"))]
     load_cert(signcert).verify_directly_issued_by(load_cert(paths.ca_cert))   # same CA, kept
     assert after[str(paths.ca_cert.relative_to(data_root / "crypto"))] == before[str(paths.ca_cert.relative_to(data_root / "crypto"))]
+
+
+def test_every_issued_certificate_names_its_issuer_by_the_issuers_own_key_identifier(crypto_root):
+    # OpenSSL and BoringSSL (grpc's TLS) find the issuer by AKI == the CA's SKI: a mismatch fails every handshake.
+    checked = 0
+    for org in (crypto_root / "crypto").iterdir():
+        cas = [load_cert(org / "ca" / "ca.pem"), load_cert(org / "tlsca" / "tlsca.pem")]
+        for path in org.rglob("*"):
+            if path.suffix not in (".pem", ".crt") or path.name in ("ca.pem", "tlsca.pem", "ca.crt"):
+                continue
+            cert = load_cert(path)
+            [issuer] = [ca for ca in cas if ca.subject == cert.issuer]
+            aki = cert.extensions.get_extension_for_class(x509.AuthorityKeyIdentifier).value.key_identifier
+            assert aki == issuer.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value.digest, path
+            cert.verify_directly_issued_by(issuer)
+            checked += 1
+    assert checked > 40

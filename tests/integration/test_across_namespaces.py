@@ -1,0 +1,114 @@
+"""The whole network across real network boundaries: each org's orderers or peer and chaincode server in
+its own Linux network namespace at its own address, joined by one bridge (network.namespaces), the
+operator's tools and the Gateway clients in the root namespace. Endorsement, ordering, gossip and the
+Gateway all cross namespaces; one org's link is cut and restored, and its peer catches up.
+
+Skips without the Fabric binaries (the suite's own reason) or where namespaces cannot be made (not
+root, no CAP_NET_ADMIN). The namespaces are made and removed here, even when a test fails.
+"""
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from client.gateway import connect, load_msp_folder
+from network import Network, channel, namespaces, probes, profiles
+from network.topology import load as load_topology
+
+from .conftest import FEATURE_CONTRACT, as_json, fabric_missing_reason
+
+PREFIX = "rfnint"
+SUBNET = "10.213.9.0/24"
+CHAINCODE = "features"
+
+
+@pytest.fixture(scope="module")
+def across(tmp_path_factory):
+    """(network, layout): the topology placed in namespaces, up, with the feature chaincode deployed."""
+    reason = fabric_missing_reason()
+    if reason:
+        pytest.skip(reason)
+    ns_reason = namespaces.unavailable_reason(PREFIX)
+    if ns_reason:
+        pytest.skip(f"network namespaces cannot be made here: {ns_reason}")
+    from chaincode.feature_contract import feature_collections_json
+
+    namespaces.down(PREFIX, kill=True)               # leftovers of a run that crashed
+    topology = load_topology()
+    layout = namespaces.plan(topology, PREFIX, SUBNET)
+    namespaces.up(layout)
+    try:
+        placed = topology.in_namespaces(layout.namespaces())
+        network = Network(placed, data_root=tmp_path_factory.mktemp("across") / "network", say=print, timeout=120)
+        network.up()
+        try:
+            collections = tmp_path_factory.mktemp("features") / "collections.json"
+            collections.write_text(feature_collections_json())
+            network.deploy_chaincode(name=CHAINCODE, contract=FEATURE_CONTRACT, version="1.0",
+                                     collections_config=collections)
+            yield network, layout
+        finally:
+            network.down(purge=True)
+    finally:
+        namespaces.down(PREFIX, kill=True)
+
+
+@pytest.fixture
+def contract_of(across):
+    network, _ = across
+    opened = []
+
+    def contract(org: str):
+        profile = profiles.load(org, network.data_root)
+        who = next(iter(profile.users.values()))
+        identity, signer = load_msp_folder(who.msp_dir, profile.msp_id)
+        gateway = connect(profile.gateway.address, identity=identity, signer=signer,
+                          tls_root_certificates=profile.gateway.tls_root_cert,
+                          server_name_override=profile.gateway.host_name_override)
+        opened.append(gateway)
+        return gateway.get_network(network.topology.channel).get_contract(CHAINCODE)
+
+    yield contract
+    for gateway in opened:
+        gateway.close()
+
+
+def test_every_process_runs_in_its_orgs_namespace_at_its_address(across):
+    network, layout = across
+    topology = network.topology
+    org_of = {topology.orderer_org.msp_id: topology.orderer_org.name, **{o.msp_id: o.name for o in topology.orgs}}
+    statuses = network.status()
+    assert len(statuses) == len(topology.nodes()) + len(topology.orgs)      # nodes and one server per org
+    for state in statuses:
+        org = layout.org(org_of[state.org])
+        assert state.pid is not None and state.healthy, state
+        assert state.pid in namespaces.pids_in(org.netns), state
+        assert state.address.startswith(org.address + ":"), state
+
+
+def test_endorsement_ordering_and_the_gateway_cross_the_boundaries(contract_of):
+    key = f"across-{uuid.uuid4().hex[:8]}"
+    contract_of("supplier").submit_transaction("PutState", key, "over the bridge")   # two orgs endorse
+    assert as_json(contract_of("regulator").evaluate_transaction("GetState", key))["value"] == "over the bridge"
+
+
+def test_a_cut_org_misses_blocks_and_catches_up_when_restored(across, contract_of):
+    network, layout = across
+    supplier_peer = network.topology.peers("supplier")[0]
+    key = f"while-cut-{uuid.uuid4().hex[:8]}"
+    before = channel.node_height(network.tools, network.topology, network.data_root, supplier_peer)
+    assert before is not None
+    namespaces.cut(layout, "supplier")
+    try:
+        assert not probes.healthy(supplier_peer.operations_address)     # unreachable from here too
+        writer = contract_of("bank")
+        for n in range(3):
+            writer.submit_transaction("PutState", key, f"written while the supplier was cut ({n})")
+    finally:
+        namespaces.restore(layout, "supplier")
+    target = network.wait_for_heights()           # every peer, the supplier's included, reaches the orderers' height
+    height = channel.node_height(network.tools, network.topology, network.data_root, supplier_peer)
+    assert height is not None and height >= target >= before + 3
+    value = as_json(contract_of("supplier").evaluate_transaction("GetState", key))["value"]
+    assert value == "written while the supplier was cut (2)"
