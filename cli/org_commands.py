@@ -1,20 +1,142 @@
-"""`recfin org ...`: what one organisation needs to run its own node on its own host."""
+"""`recfin org ...`: onboard and offboard orgs on the running channel, and bundle an org for its own host."""
 from __future__ import annotations
 
 from pathlib import Path
 
 import click
 
-from network import bundle, compose
+from client.invoices.credit_code import credit_code_problem
+from network import Network, bundle, channel_config, compose
+from network.membership import ROLE_ATTRS
+from network.org_change import OrgChange
+from network.org_membership import OrgMembership
 from network.topology import load as load_topology
 
 from .network_commands import topology_option
-from .output import emit, reports_errors
+from .output import emit, progress, reports_errors
+
+CHANGE_COLUMNS = ("element", "kind", "version", "new_version")
 
 
 @click.group()
 def org() -> None:
-    """Per-organisation material for running each org on its own host."""
+    """Add and remove orgs on the running channel; per-org bundles for running an org on its own host."""
+
+
+def _sign_as_option(fn):
+    return click.option("--sign-as", "sign_as", multiple=True, metavar="ORG",
+                        help="Sign the update as this org's admin only (repeatable; default: every org admin "
+                             "of the channel whose keys are in the data folder).")(fn)
+
+
+def _plan_options(fn):
+    fn = click.option("--json", "as_json", is_flag=True, help="Print the update and the policy verdict as JSON.")(fn)
+    fn = click.option("--data-root", type=click.Path(file_okay=False, path_type=Path), default=None,
+                      help="The running network's data folder (default: the topology's).")(fn)
+    fn = click.option("--timeout", default=60.0, show_default=True, help="Seconds to wait for each node or signal.")(fn)
+    fn = click.option("--config-block", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+                      help="With --dry-run: compute against this config block (e.g. from `peer channel fetch "
+                           "config`) instead of fetching the channel's.")(fn)
+    fn = click.option("--dry-run", is_flag=True,
+                      help="Compute, sign and check the config update, print it with the policy verdict; "
+                           "submit nothing, start nothing.")(fn)
+    return _sign_as_option(fn)
+
+
+def _render(change: OrgChange | None, as_json: bool, submitted: bool) -> None:
+    if change is None:
+        emit({"submitted": False, "reason": "the channel config already matched"}, as_json=as_json)
+        return
+    summary = change.summary() | {"submitted": submitted}
+    if as_json:
+        emit(summary, as_json=True)
+        return
+    click.echo(f"{summary['action']} {summary['org']} ({summary['msp_id']}) on channel {summary['channel']}")
+    emit(summary["changes"], as_json=False, columns=CHANGE_COLUMNS)
+    for removed in summary["removed_members"]:
+        click.echo(f"removes: {removed}")
+    if "msp" in summary:
+        msp = summary["msp"]
+        click.echo(f"MSP {msp['name']}: {msp['root_certs']} root CA, {msp['tls_root_certs']} TLS root CA, "
+                   f"NodeOUs {', '.join(sorted(msp['node_ous'])) or 'off'}; anchor peers "
+                   f"{', '.join(summary['anchor_peers']) or '-'}; policies {', '.join(summary['org_policies'])}")
+    click.echo(f"signed by: {', '.join(summary['signed_by']) or 'nobody'}")
+    click.echo(f"policy: {'satisfied' if summary['policy_satisfied'] else 'NOT satisfied'}: {summary['verdict']}")
+    click.echo("submitted" if submitted else "dry run: nothing submitted")
+
+
+def _current(config_block: Path | None, dry_run: bool):
+    if config_block is None:
+        return None
+    if not dry_run:
+        raise click.UsageError("--config-block is for --dry-run: a real change always starts from the channel's config")
+    return channel_config.config_from_block(config_block.read_bytes())
+
+
+@org.command("add")
+@topology_option
+@click.argument("name")
+@click.option("--role", required=True, type=click.Choice(sorted(ROLE_ATTRS)),
+              help="What the org's parties do on the channel.")
+@click.option("--enterprise", default=None, metavar="CREDIT_CODE",
+              help="Unified social credit code of the enterprise the org's users act for (all roles but regulator).")
+@_plan_options
+@reports_errors
+def add_command(topology_path, name, role, enterprise, sign_as, dry_run, config_block, timeout, data_root, as_json):
+    """Add org NAME to the running channel: crypto, config update signed by the org admins, peer, chaincode.
+
+    The update adding its MSP, anchor peer and policies is checked against the channel's policies
+    (MAJORITY of the org admins) before it is sent; what is missing is named, nothing is submitted.
+    Then its peer starts and joins, each deployed chaincode is installed and approved for it, and its
+    chaincode server starts.
+
+    \b
+    Example:
+      recfin org add bank2 --role bank --enterprise 91110000MA1K00007E --dry-run
+      recfin org add bank2 --role bank --enterprise 91110000MA1K00007E --json
+    """
+    if enterprise and credit_code_problem(enterprise):
+        raise click.BadParameter(f"{credit_code_problem(enterprise)}: give the enterprise's 18-character unified "
+                                 f"social credit code", param_hint="--enterprise")
+    net = Network.load(topology_path, data_root=data_root, say=progress(as_json), timeout=timeout)
+    members = OrgMembership(net)
+    signers = list(sign_as) or None
+    if dry_run:
+        current = _current(config_block, dry_run)
+        change = members.plan_add(name, role, enterprise, signers, current, throwaway_crypto=True)
+        _render(change, as_json, submitted=False)
+        return
+    _current(config_block, dry_run)
+    change = members.add(name, role, enterprise, signers)
+    _render(change, as_json, submitted=change is not None)
+    progress(as_json)(f"{name} added: its connection profile is {net.data_root / 'profiles' / (name + '.json')}")
+
+
+@org.command("remove")
+@topology_option
+@click.argument("name")
+@_plan_options
+@reports_errors
+def remove_command(topology_path, name, sign_as, dry_run, config_block, timeout, data_root, as_json):
+    """Remove org NAME from the running channel: config update signed by the org admins, then stop its nodes.
+
+    Refused for the channel's last org of a role the receivables contract needs. The org's crypto and
+    ledger stay in the data folder.
+
+    \b
+    Example:
+      recfin org remove bank2 --dry-run
+      recfin org remove bank2 --sign-as bank --sign-as supplier --sign-as coreenterprise
+    """
+    net = Network.load(topology_path, data_root=data_root, say=progress(as_json), timeout=timeout)
+    members = OrgMembership(net)
+    signers = list(sign_as) or None
+    if dry_run:
+        _render(members.plan_remove(name, signers, _current(config_block, dry_run)), as_json, submitted=False)
+        return
+    _current(config_block, dry_run)
+    change = members.remove(name, signers)
+    _render(change, as_json, submitted=change is not None)
 
 
 @org.command("bundle")
@@ -34,6 +156,10 @@ def bundle_command(topology_path, org_name, out, data_root, install_root, as_jso
     chaincode-server compose file, endpoints, connection profile and a README.
 
     ORG is an org name or MSP ID (supplier, BankMSP, ...).
+
+    \b
+    Example:
+      recfin org bundle supplier --out /tmp/supplier-bundle --json
     """
     topo = load_topology(topology_path).on_hosts()
     name = topo.org(org_name).name

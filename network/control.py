@@ -12,7 +12,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import builder, ccservers, channel, compose, configtx, crypto, nodeconfig, packaging, probes, profiles, supervisor
+from . import (builder, ccservers, channel, compose, configtx, crypto, membership, nodeconfig, packaging, probes, profiles,
+               supervisor)
 from .errors import ChaincodeError, MissingBinariesError, NetworkError, NodeNotFoundError
 from .fabric_bin import REPO_ROOT, FabricInstall
 from .lifecycle import Definition, Lifecycle, next_sequence
@@ -53,8 +54,9 @@ class Network:
     def __init__(self, topology: Topology, *, data_root: Path | None = None, fabric: FabricInstall | None = None,
                  supervisor_: Supervisor | None = None, say: Callable[[str], None] | None = None,
                  timeout: float = 60.0):
-        self.topology = topology
         self.data_root = Path(data_root) if data_root else topology.resolved_data_root()
+        # The channel's orgs as they are now: topology.yaml plus what `recfin org add|remove` recorded.
+        self.topology = membership.effective(topology, self.data_root)
         self.fabric = fabric or FabricInstall.locate()
         self.supervisor = supervisor_ or Supervisor()
         self.tools = Tools(self.fabric)
@@ -71,7 +73,7 @@ class Network:
         dirs = nodeconfig.node_dirs(self.data_root, node.name)
         argv = [str(self.fabric.tool("peer")), "node", "start"] if node.kind == "peer" else [str(self.fabric.tool("orderer"))]
         env = inherited_env() | nodeconfig.node_env(self.topology, self.data_root, node)
-        return ProcessSpec(node.name, argv, env, dirs.log, dirs.pid, cwd=dirs.root)
+        return ProcessSpec(node.name, argv, env, dirs.log, dirs.pid, cwd=dirs.root, netns=node.netns)
 
     def _pid(self, node: Node) -> int | None:
         return self.supervisor.running_pid(nodeconfig.node_dirs(self.data_root, node.name).pid)
@@ -96,7 +98,8 @@ class Network:
         topo, root = self.topology, self.data_root
         self.fabric.require()
         stopped = [n for n in topo.nodes() if self._pid(n) is None]
-        ensure_free(topo.listen_host, self._owned_ports(stopped) + self._idle_server_ports())
+        if not topo.namespaces:     # in namespaces each org's ports are its own namespace's, not this one's
+            ensure_free(topo.listen_host, self._owned_ports(stopped) + self._idle_server_ports())
         self.say(f"[1/7] crypto material in {root / 'crypto'}")
         crypto.generate(topo, root)
         self.say("[2/7] node configuration and the ccaas builder")
@@ -307,13 +310,13 @@ class Network:
         offset = ccservers.port_offset_for(root, name, topo.chaincode.name)
         label = f"{name}_{version}"
 
-        self.say(f"[1/6] package {label} (one ccaas package per org: each names its own server)")
+        self.say(f"[1/6] package {label} (one ccaas package per org: each names its own server, mutual TLS)")
         package_ids = {}
         packages = {}
         for org in topo.orgs:
             address = topo.chaincode_server_address(org, offset)
             pkg = packaging.write_package(ccservers.org_dir(root, name, org), label,
-                                          packaging.connection_json(address))
+                                          ccservers.connection(topo, root, org, offset))
             packages[org.msp_id], package_ids[org.msp_id] = pkg, pkg.package_id
             self.say(f"  {org.msp_id}: {pkg.package_id} -> {address}")
 
@@ -356,7 +359,7 @@ class Network:
                     recorded.package_ids.get(org.msp_id) != package_ids[org.msp_id]:
                 self.supervisor.stop(spec.pid_file)
                 self.say(f"  stopped old {spec.name} ({recorded.version})")
-            if self.supervisor.running_pid(spec.pid_file) is None:
+            if self.supervisor.running_pid(spec.pid_file) is None and not spec.netns:
                 ensure_free(topo.listen_host, [(spec.name, "chaincode server", _server_port(spec))])
             self._start_server(spec)
         self.say(f"[6/6] commit {name} {version} sequence {sequence}")

@@ -1,0 +1,213 @@
+"""A channel's configuration: read it from a config block, change it, and compute the ConfigUpdate.
+
+`config_from_block` decodes the `common.Config` a config block carries (`peer channel
+fetch config` writes one). `with_org` / `without_org` give the desired Config with an
+application org added or removed. `compute_update(current, desired)` is the delta the
+ordering service accepts: the same rules Fabric's configtxlator applies, so no binary is
+needed for it.
+
+How a ConfigUpdate is versioned (what the orderer checks):
+- every element (group, value, policy) carries a version; an element in the write set
+  whose version differs from the read set's is a change, and must be exactly current+1
+  (or 0 for a new element);
+- a group whose own members change (an element added or removed, or its mod_policy
+  changed) is bumped, and its read and write sets then list every remaining member at
+  its current version, so the orderer sees the whole membership it is replacing;
+- a group whose members only change below it is carried at its current version, listing
+  just the changed subtrees; untouched siblings are left out.
+The orderer authorises each bumped element by its *current* mod_policy (see config_policy).
+"""
+from __future__ import annotations
+
+from fabric_protos.common import common_pb2, configtx_pb2
+
+from .errors import NetworkError
+
+APPLICATION = "Application"
+ORDERER = "Orderer"
+
+
+class ConfigUpdateError(NetworkError):
+    pass
+
+
+# ---- reading ---------------------------------------------------------------------------
+def config_envelope_from_block(block: common_pb2.Block | bytes) -> configtx_pb2.ConfigEnvelope:
+    if isinstance(block, (bytes, bytearray)):
+        block = common_pb2.Block.FromString(bytes(block))
+    if len(block.data.data) != 1:
+        raise ConfigUpdateError(f"block {block.header.number} holds {len(block.data.data)} transactions: "
+                                f"a config block holds exactly one")
+    envelope = common_pb2.Envelope.FromString(block.data.data[0])
+    payload = common_pb2.Payload.FromString(envelope.payload)
+    header = common_pb2.ChannelHeader.FromString(payload.header.channel_header)
+    if header.type != common_pb2.CONFIG:
+        raise ConfigUpdateError(f"block {block.header.number} is not a config block (its transaction is of type "
+                                f"{common_pb2.HeaderType.Name(header.type)}): "
+                                f"fetch it with `peer channel fetch config`")
+    return configtx_pb2.ConfigEnvelope.FromString(payload.data)
+
+
+def config_from_block(block: common_pb2.Block | bytes) -> configtx_pb2.Config:
+    """The channel configuration a config block carries."""
+    return config_envelope_from_block(block).config
+
+
+def channel_id_of_block(block: common_pb2.Block | bytes) -> str:
+    if isinstance(block, (bytes, bytearray)):
+        block = common_pb2.Block.FromString(bytes(block))
+    envelope = common_pb2.Envelope.FromString(block.data.data[0])
+    payload = common_pb2.Payload.FromString(envelope.payload)
+    return common_pb2.ChannelHeader.FromString(payload.header.channel_header).channel_id
+
+
+def application_orgs(config: configtx_pb2.Config) -> list[str]:
+    """The MSP IDs (group names) of the channel's application orgs, sorted."""
+    return sorted(config.channel_group.groups[APPLICATION].groups)
+
+
+# ---- changing ---------------------------------------------------------------------------
+def with_org(config: configtx_pb2.Config, msp_id: str, group: configtx_pb2.ConfigGroup) -> configtx_pb2.Config:
+    """A copy of config with the application org `msp_id` added (ConfigUpdateError if already there)."""
+    if msp_id in application_orgs(config):
+        raise ConfigUpdateError(f"{msp_id} is already an org of the channel: choose another MSP ID, "
+                                f"or remove it first with `recfin org remove`")
+    desired = configtx_pb2.Config()
+    desired.CopyFrom(config)
+    desired.channel_group.groups[APPLICATION].groups[msp_id].CopyFrom(group)
+    return desired
+
+
+def without_org(config: configtx_pb2.Config, msp_id: str) -> configtx_pb2.Config:
+    """A copy of config without the application org `msp_id` (ConfigUpdateError if absent)."""
+    orgs = application_orgs(config)
+    if msp_id not in orgs:
+        raise ConfigUpdateError(f"{msp_id} is not an org of the channel: its orgs are {', '.join(orgs)}")
+    desired = configtx_pb2.Config()
+    desired.CopyFrom(config)
+    del desired.channel_group.groups[APPLICATION].groups[msp_id]
+    return desired
+
+
+# ---- the delta ------------------------------------------------------------------------------
+def _leaf_delta(kind, original, updated):
+    """(write set, unchanged set, membership changed) for a map of values or policies.
+
+    Leaves carry no read set of their own: their group's read set lists them by version
+    only when the group's membership changes.
+    """
+    write, same, members_changed = {}, {}, False
+    for name, old in original.items():
+        if name not in updated:
+            members_changed = True
+            continue
+        new = updated[name]
+        if old == new:
+            same[name] = kind(version=old.version)
+        else:
+            changed = kind()
+            changed.CopyFrom(new)
+            changed.version = old.version + 1
+            write[name] = changed
+    for name, new in updated.items():
+        if name not in original:
+            members_changed = True
+            added = kind()
+            added.CopyFrom(new)
+            added.version = 0
+            write[name] = added
+    return write, same, members_changed
+
+
+def _new_group(updated: configtx_pb2.ConfigGroup) -> configtx_pb2.ConfigGroup:
+    """A group absent from the current config: everything in it at version 0."""
+    _, write, _ = _group_delta(configtx_pb2.ConfigGroup(), updated)
+    write.version = 0
+    write.mod_policy = updated.mod_policy
+    return write
+
+
+def _groups_delta(original, updated):
+    read, write, same, members_changed = {}, {}, {}, False
+    for name, old in original.items():
+        if name not in updated:
+            members_changed = True
+            continue
+        group_read, group_write, changed = _group_delta(old, updated[name])
+        if changed:
+            read[name], write[name] = group_read, group_write
+        else:
+            same[name] = group_read
+    for name, new in updated.items():
+        if name not in original:
+            members_changed = True
+            write[name] = _new_group(new)
+    return read, write, same, members_changed
+
+
+def _fill(group: configtx_pb2.ConfigGroup, groups: dict, values: dict, policies: dict) -> None:
+    for name, g in groups.items():
+        group.groups[name].CopyFrom(g)
+    for name, v in values.items():
+        group.values[name].CopyFrom(v)
+    for name, p in policies.items():
+        group.policies[name].CopyFrom(p)
+
+
+def _group_delta(original: configtx_pb2.ConfigGroup, updated: configtx_pb2.ConfigGroup):
+    """(read set, write set, changed) of one group and everything below it."""
+    write_values, same_values, values_changed = _leaf_delta(configtx_pb2.ConfigValue, original.values, updated.values)
+    write_policies, same_policies, policies_changed = _leaf_delta(configtx_pb2.ConfigPolicy, original.policies,
+                                                                  updated.policies)
+    read_groups, write_groups, same_groups, groups_changed = _groups_delta(original.groups, updated.groups)
+    read = configtx_pb2.ConfigGroup(version=original.version)
+    write = configtx_pb2.ConfigGroup(version=original.version)
+    if not (values_changed or policies_changed or groups_changed or original.mod_policy != updated.mod_policy):
+        # The group itself stays: it is carried at its version, holding only what changed below it.
+        if not (write_values or write_policies or read_groups or write_groups):
+            return read, write, False
+        _fill(read, read_groups, {}, {})
+        _fill(write, write_groups, write_values, write_policies)
+        return read, write, True
+    # The group's membership changes: bump it, and list every member it keeps at its version.
+    _fill(read, {**read_groups, **same_groups}, same_values, same_policies)
+    _fill(write, {**write_groups, **same_groups}, {**write_values, **same_values},
+          {**write_policies, **same_policies})
+    write.version = original.version + 1
+    write.mod_policy = updated.mod_policy
+    return read, write, True
+
+
+def compute_update(channel_id: str, current: configtx_pb2.Config,
+                   desired: configtx_pb2.Config) -> configtx_pb2.ConfigUpdate:
+    """The ConfigUpdate that turns `current` into `desired` (ConfigUpdateError when they are the same)."""
+    read, write, changed = _group_delta(current.channel_group, desired.channel_group)
+    if not changed:
+        raise ConfigUpdateError("the desired channel configuration is the same as the current one: nothing to update")
+    return configtx_pb2.ConfigUpdate(channel_id=channel_id, read_set=read, write_set=write)
+
+
+# ---- walking an update -----------------------------------------------------------------------
+def changed_elements(update: configtx_pb2.ConfigUpdate) -> list[tuple[tuple[str, ...], str, object, object]]:
+    """Every element the update changes: (group path, kind, read-set element or None, write-set element).
+
+    kind is "group", "value" or "policy"; the path of a value or policy is its group's path
+    plus its own name. An element is changed when its write-set version differs from the
+    read set's, or it is not in the read set at all (a new element, version 0).
+    """
+    out: list = []
+
+    def walk(path: tuple[str, ...], read: configtx_pb2.ConfigGroup | None, write: configtx_pb2.ConfigGroup):
+        if read is None or read.version != write.version:
+            out.append((path, "group", read, write))
+        for kind, read_map, write_map in (("value", read.values if read else {}, write.values),
+                                          ("policy", read.policies if read else {}, write.policies)):
+            for name, element in sorted(write_map.items()):
+                before = read_map[name] if name in read_map else None
+                if before is None or before.version != element.version:
+                    out.append((path + (name,), kind, before, element))
+        for name, child in sorted(write.groups.items()):
+            walk(path + (name,), read.groups[name] if read is not None and name in read.groups else None, child)
+
+    walk(("Channel",), update.read_set, update.write_set)
+    return out

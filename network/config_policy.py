@@ -1,0 +1,256 @@
+"""Who must sign a ConfigUpdate, and whether the signatures in hand are enough: checked before submitting.
+
+The ordering service authorises a ConfigUpdate element by element: every element the update
+changes (channel_config.changed_elements) must already exist at version N and arrive at
+N+1, and its *current* mod_policy must be satisfied by the update's signatures. A relative
+mod_policy names a policy of the element's own group (for a group) or of the group that
+holds it (for a value or a policy); an absolute one ("/Channel/Orderer/Admins") is found
+from the root. New elements carry no check of their own: adding them bumps their parent,
+whose mod_policy is checked.
+
+Policies are evaluated as Fabric does:
+- ImplicitMeta: the named sub-policy of each child group (each org); ANY needs one,
+  ALL every one, MAJORITY more than half;
+- Signature (NOutOf over MSP principals): each signer can satisfy one principal; a signer
+  satisfies 'X.member' when its certificate was issued by a root CA of MSP X in the
+  current config, and 'X.admin' / 'X.peer' / 'X.client' when, in addition, its OU is the
+  role's NodeOU (or, for admin, it is one of the MSP's listed admin certificates).
+Signatures that do not verify are ignored, as the orderer ignores them.
+
+`evaluate(current, update_envelope)` returns a Verdict: ok, and one line per policy that
+says who signed and who is missing ("needs 3 of 4 org admins: missing BankMSP, RegulatorMSP").
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from cryptography import x509
+from cryptography.x509.oid import NameOID
+from fabric_protos.common import configtx_pb2, policies_pb2
+from fabric_protos.msp import msp_principal_pb2
+
+from . import channel_config, config_signing
+from .org_definition import ROLE_NAMES, OrgMsp, decode_msp
+
+ROOT = "Channel"
+
+
+@dataclass
+class PolicyCheck:
+    """One policy evaluated against the signers."""
+
+    path: str                           # e.g. /Channel/Application/Admins
+    rule: str                           # e.g. "MAJORITY Admins" or "OR('BankMSP.admin')"
+    satisfied: bool
+    needed: int                         # how many of the parts must be satisfied
+    parts: list[str] = field(default_factory=list)       # the orgs (ImplicitMeta) or principals (Signature)
+    met: list[str] = field(default_factory=list)
+    for_elements: list[str] = field(default_factory=list)  # the changed elements this policy authorises
+    noun: str = "principals"            # what the parts are, for the message ("org admins")
+
+    @property
+    def missing(self) -> list[str]:
+        return [p for p in self.parts if p not in self.met]
+
+    def describe(self) -> str:
+        head = f"{self.path} ({self.rule}) needs {self.needed} of {len(self.parts)} {self.noun}"
+        if self.satisfied:
+            return f"{head}: met by {', '.join(self.met)}"
+        short = self.needed - len(self.met)
+        return (f"{head}, has {len(self.met)}" + (f" ({', '.join(self.met)})" if self.met else "")
+                + f": missing {short} of {', '.join(self.missing)}")
+
+
+@dataclass
+class Verdict:
+    checks: list[PolicyCheck]
+    signers: list[str]                  # "<MSP ID> <subject>" of each valid signature
+    invalid_signatures: list[str]
+
+    @property
+    def ok(self) -> bool:
+        return all(c.satisfied for c in self.checks)
+
+    def describe(self) -> str:
+        return "; ".join(c.describe() for c in self.checks) or "no policy to check"
+
+
+# ---- finding things in the current config -----------------------------------------------------
+def _group_at(config: configtx_pb2.Config, path: tuple[str, ...]) -> configtx_pb2.ConfigGroup | None:
+    if not path or path[0] != ROOT:
+        return None
+    group = config.channel_group
+    for name in path[1:]:
+        if name not in group.groups:
+            return None
+        group = group.groups[name]
+    return group
+
+
+def _element(config: configtx_pb2.Config, path: tuple[str, ...], kind: str):
+    if kind == "group":
+        return _group_at(config, path)
+    parent = _group_at(config, path[:-1])
+    if parent is None:
+        return None
+    members = parent.values if kind == "value" else parent.policies
+    return members[path[-1]] if path[-1] in members else None
+
+
+def _policy_path(element_path: tuple[str, ...], kind: str, mod_policy: str) -> tuple[str, ...]:
+    if mod_policy.startswith("/"):
+        return tuple(p for p in mod_policy.split("/") if p)
+    context = element_path if kind == "group" else element_path[:-1]
+    return context + tuple(p for p in mod_policy.split("/") if p)
+
+
+def org_msps(config: configtx_pb2.Config) -> dict[str, OrgMsp]:
+    """Every org MSP of the channel (application and orderer orgs), by MSP ID."""
+    out = {}
+    for section in (channel_config.APPLICATION, channel_config.ORDERER):
+        holder = config.channel_group.groups.get(section)
+        if holder is None:
+            continue
+        for group in holder.groups.values():
+            if "MSP" in group.values:
+                msp = decode_msp(group)
+                out[msp.msp_id] = msp
+    return out
+
+
+# ---- principals -------------------------------------------------------------------------------------
+def _issued_by_root(cert: x509.Certificate, msp: OrgMsp) -> bool:
+    for pem in msp.root_certs:
+        root = x509.load_pem_x509_certificate(pem)
+        try:
+            cert.verify_directly_issued_by(root)
+            return True
+        except Exception:  # wrong issuer, bad signature, unsupported key: not issued by this root
+            continue
+    return False
+
+
+def _ous(cert: x509.Certificate) -> set[str]:
+    return {a.value for a in cert.subject.get_attributes_for_oid(NameOID.ORGANIZATIONAL_UNIT_NAME)}
+
+
+def satisfies(signer: config_signing.SignedBy, msp_id: str, role: str, msps: dict[str, OrgMsp]) -> bool:
+    """Whether one valid signer is the principal 'msp_id.role' under the channel's MSPs."""
+    msp = msps.get(msp_id)
+    if msp is None or signer.msp_id != msp_id or not signer.valid or not _issued_by_root(signer.certificate, msp):
+        return False
+    if role == "member":
+        return True
+    if role == "admin" and any(x509.load_pem_x509_certificate(pem) == signer.certificate for pem in msp.admins):
+        return True
+    ou = msp.node_ous.get(role)
+    return ou is not None and ou in _ous(signer.certificate)
+
+
+# ---- evaluation -------------------------------------------------------------------------------------
+class _Evaluator:
+    def __init__(self, config: configtx_pb2.Config, signed: list[config_signing.SignedBy]):
+        self.config = config
+        self.signed = [s for s in signed if s.valid]
+        self.msps = org_msps(config)
+
+    def policy_at(self, path: tuple[str, ...]) -> configtx_pb2.ConfigPolicy | None:
+        group = _group_at(self.config, path[:-1])
+        if group is None or path[-1] not in group.policies:
+            return None
+        return group.policies[path[-1]]
+
+    def check(self, path: tuple[str, ...]) -> PolicyCheck:
+        where = "/" + "/".join(path)
+        found = self.policy_at(path)
+        if found is None:
+            return PolicyCheck(where, "(no such policy)", False, 1)
+        policy = found.policy
+        if policy.type == policies_pb2.Policy.IMPLICIT_META:
+            meta = policies_pb2.ImplicitMetaPolicy.FromString(policy.value)
+            rule = f"{policies_pb2.ImplicitMetaPolicy.Rule.Name(meta.rule)} {meta.sub_policy}"
+            group = _group_at(self.config, path[:-1])
+            children = sorted(group.groups) if group is not None else []
+            met = [c for c in children if self.check(path[:-1] + (c, meta.sub_policy)).satisfied]
+            needed = {policies_pb2.ImplicitMetaPolicy.ANY: 1, policies_pb2.ImplicitMetaPolicy.ALL: len(children),
+                      policies_pb2.ImplicitMetaPolicy.MAJORITY: len(children) // 2 + 1}[meta.rule]
+            noun = f"org {meta.sub_policy.lower()}" if meta.sub_policy == "Admins" else f"orgs' {meta.sub_policy}"
+            return PolicyCheck(where, rule, len(met) >= needed, needed, children, met, noun=noun)
+        if policy.type == policies_pb2.Policy.SIGNATURE:
+            env = policies_pb2.SignaturePolicyEnvelope.FromString(policy.value)
+            principals = [_principal(p) for p in env.identities]
+            used = [False] * len(self.signed)
+            satisfied, met = self._signature(env.rule, principals, used)
+            names = [f"{m}.{r}" for m, r in principals]
+            needed = env.rule.n_out_of.n if env.rule.HasField("n_out_of") else 1
+            return PolicyCheck(where, render_signature_rule(env), satisfied, needed, names,
+                               [f"{m}.{r}" for m, r in met])
+        return PolicyCheck(where, f"(unsupported policy type {policy.type})", False, 1)
+
+    def _signature(self, rule: policies_pb2.SignaturePolicy, principals, used: list[bool]):
+        """Fabric's greedy NOutOf: each signer is used for at most one principal."""
+        if rule.HasField("signed_by"):
+            msp_id, role = principals[rule.signed_by]
+            for i, signer in enumerate(self.signed):
+                if not used[i] and satisfies(signer, msp_id, role, self.msps):
+                    used[i] = True
+                    return True, [(msp_id, role)]
+            return False, []
+        count, met = 0, []
+        for sub in rule.n_out_of.rules:
+            trial = list(used)
+            ok, sub_met = self._signature(sub, principals, trial)
+            if ok:
+                used[:] = trial
+                count += 1
+                met += sub_met
+        return count >= rule.n_out_of.n, met
+
+
+def _principal(p: msp_principal_pb2.MSPPrincipal) -> tuple[str, str]:
+    if p.principal_classification != msp_principal_pb2.MSPPrincipal.ROLE:
+        return ("?", "unsupported-principal")
+    role = msp_principal_pb2.MSPRole.FromString(p.principal)
+    return role.msp_identifier, ROLE_NAMES.get(role.role, "?")
+
+
+def render_signature_rule(env: policies_pb2.SignaturePolicyEnvelope) -> str:
+    """A SignaturePolicyEnvelope back in the policy language, e.g. "OR('BankMSP.admin')"."""
+    principals = [_principal(p) for p in env.identities]
+
+    def render(rule: policies_pb2.SignaturePolicy) -> str:
+        if rule.HasField("signed_by"):
+            msp_id, role = principals[rule.signed_by]
+            return f"'{msp_id}.{role}'"
+        subs = ", ".join(render(r) for r in rule.n_out_of.rules)
+        n, total = rule.n_out_of.n, len(rule.n_out_of.rules)
+        return f"OR({subs})" if n == 1 else f"AND({subs})" if n == total else f"OutOf({n}, {subs})"
+
+    return render(env.rule)
+
+
+def required_policies(current: configtx_pb2.Config,
+                      update: configtx_pb2.ConfigUpdate) -> dict[tuple[str, ...], list[str]]:
+    """The policy path each changed, existing element must satisfy -> the elements it authorises."""
+    out: dict[tuple[str, ...], list[str]] = {}
+    for path, kind, _read, _write in channel_config.changed_elements(update):
+        existing = _element(current, path, kind)
+        if existing is None:
+            continue                 # new: authorised through its parent's bump
+        target = _policy_path(path, kind, existing.mod_policy)
+        out.setdefault(target, []).append(f"{kind} /{'/'.join(path)}")
+    return out
+
+
+def evaluate(current: configtx_pb2.Config, update_envelope: configtx_pb2.ConfigUpdateEnvelope) -> Verdict:
+    """Check the envelope's signatures against every mod_policy its update touches, in the current config."""
+    update = configtx_pb2.ConfigUpdate.FromString(update_envelope.config_update)
+    signed = config_signing.signers(update_envelope)
+    evaluator = _Evaluator(current, signed)
+    checks = []
+    for path, elements in required_policies(current, update).items():
+        check = evaluator.check(path)
+        check.for_elements = elements
+        checks.append(check)
+    return Verdict(checks, [f"{s.msp_id} {s.subject}" for s in signed if s.valid],
+                   [f"{s.msp_id} {s.subject}" for s in signed if not s.valid])

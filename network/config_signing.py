@@ -1,0 +1,96 @@
+"""Signatures on a ConfigUpdate: org admins sign it, and the signatures are checked before submitting.
+
+A ConfigSignature is the signer's SignatureHeader (its serialized identity and a fresh
+nonce) and its signature over signature_header || config_update, the bytes the ordering
+service verifies. Signing reuses the Gateway SDK's identity and signer
+(`client.gateway.load_msp_folder`), so an admin key never leaves the signer callable.
+
+`config_tx(channel_id, envelope)` wraps the ConfigUpdateEnvelope in the unsigned CONFIG_UPDATE
+transaction that `peer channel update -f` takes; the CLI adds its own admin's signature
+and signs the outer envelope.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec
+from fabric_protos.common import common_pb2, configtx_pb2
+from fabric_protos.msp import identities_pb2
+
+from client.gateway import Identity, Signer, hashing, load_msp_folder
+
+NONCE_BYTES = 24
+
+
+@dataclass(frozen=True)
+class AdminSigner:
+    """An org admin able to sign: its identity (MSP ID + certificate) and a digest signer."""
+
+    identity: Identity
+    signer: Signer
+
+    @property
+    def msp_id(self) -> str:
+        return self.identity.msp_id
+
+
+def load_admin(msp_dir: Path, msp_id: str) -> AdminSigner:
+    identity, signer = load_msp_folder(msp_dir, msp_id)
+    return AdminSigner(identity, signer)
+
+
+def sign(update: configtx_pb2.ConfigUpdate | bytes, admin: AdminSigner) -> configtx_pb2.ConfigSignature:
+    """admin's ConfigSignature over the serialized ConfigUpdate."""
+    update_bytes = update if isinstance(update, bytes) else update.SerializeToString()
+    header = common_pb2.SignatureHeader(creator=admin.identity.serialize(), nonce=os.urandom(NONCE_BYTES))
+    header_bytes = header.SerializeToString()
+    return configtx_pb2.ConfigSignature(signature_header=header_bytes,
+                                        signature=admin.signer(hashing.sha256(header_bytes + update_bytes)))
+
+
+def envelope(update: configtx_pb2.ConfigUpdate,
+             signatures: list[configtx_pb2.ConfigSignature]) -> configtx_pb2.ConfigUpdateEnvelope:
+    return configtx_pb2.ConfigUpdateEnvelope(config_update=update.SerializeToString(), signatures=signatures)
+
+
+def config_tx(channel_id: str, update_envelope: configtx_pb2.ConfigUpdateEnvelope) -> common_pb2.Envelope:
+    """The CONFIG_UPDATE transaction around a ConfigUpdateEnvelope, unsigned (the submitter signs it)."""
+    channel_header = common_pb2.ChannelHeader(type=common_pb2.CONFIG_UPDATE, channel_id=channel_id)
+    payload = common_pb2.Payload(header=common_pb2.Header(channel_header=channel_header.SerializeToString()),
+                                 data=update_envelope.SerializeToString())
+    return common_pb2.Envelope(payload=payload.SerializeToString())
+
+
+@dataclass(frozen=True)
+class SignedBy:
+    """One signature of a ConfigUpdateEnvelope, with what checking it found."""
+
+    msp_id: str
+    certificate: x509.Certificate
+    valid: bool            # the signature verifies under the certificate's key
+
+    @property
+    def subject(self) -> str:
+        return self.certificate.subject.rfc4514_string()
+
+
+def signers(update_envelope: configtx_pb2.ConfigUpdateEnvelope) -> list[SignedBy]:
+    """Who signed the envelope's config_update, and whether each signature verifies."""
+    out = []
+    for sig in update_envelope.signatures:
+        header = common_pb2.SignatureHeader.FromString(sig.signature_header)
+        creator = identities_pb2.SerializedIdentity.FromString(header.creator)
+        cert = x509.load_pem_x509_certificate(creator.id_bytes)
+        try:
+            cert.public_key().verify(sig.signature, sig.signature_header + update_envelope.config_update,
+                                     ec.ECDSA(hashes.SHA256()))
+            valid = True
+        except (InvalidSignature, TypeError, ValueError):
+            valid = False
+        out.append(SignedBy(creator.mspid, cert, valid))
+    return out

@@ -1,0 +1,147 @@
+"""Which peer orgs the running channel has beyond topology.yaml: orgs added or removed by `recfin org`.
+
+topology.yaml names the orgs the channel starts with. Orgs added to or removed from the
+running channel are recorded in <data_root>/membership.yaml, next to the ledgers that
+reflect them, so every command on that data folder (`network status`, `down`, `chaincode
+deploy`, profiles) sees the channel's orgs as they are. `effective(topology, data_root)`
+applies the record; the result is validated like topology.yaml (unique names, MSP IDs,
+hostnames and ports).
+
+A new org's spec follows the topology's conventions: MSP ID <Name>MSP, domain
+<name>.<the other orgs' parent domain>, one peer with ports past the highest in use, an
+admin and users whose `recfin.role` attribute says what its parties do.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from .errors import NetworkError, TopologyError
+from .topology import PeerOrgSpec, Topology, format_validation_error
+
+STATE_FILE = "membership.yaml"
+# The org roles `recfin org add --role` accepts -> the recfin.role its users carry.
+ROLE_ATTRS = {"core-enterprise": "debtor", "supplier": "creditor", "bank": "financier", "regulator": "regulator"}
+USER_NAMES = {"core-enterprise": "treasurer", "supplier": "supplier", "bank": "officer", "regulator": "inspector"}
+
+
+def state_path(data_root: Path) -> Path:
+    return data_root / STATE_FILE
+
+
+def load_state(data_root: Path) -> dict:
+    path = state_path(data_root)
+    if not path.is_file():
+        return {"added": [], "removed": []}
+    doc = yaml.safe_load(path.read_text()) or {}
+    return {"added": list(doc.get("added") or []), "removed": list(doc.get("removed") or [])}
+
+
+def _save_state(data_root: Path, state: dict) -> None:
+    path = state_path(data_root)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text("# Orgs added to / removed from the running channel by `recfin org add|remove`.\n"
+                   + yaml.safe_dump(state, sort_keys=False))
+    tmp.replace(path)
+
+
+def with_orgs(topology: Topology, orgs: list[PeerOrgSpec]) -> Topology:
+    """The topology with this org list, validated as topology.yaml is."""
+    doc = topology.model_dump(mode="python")
+    doc["orgs"] = [o.model_dump(mode="python") for o in orgs]
+    if doc.get("namespaces"):           # an org that left keeps no namespace; a new one must be given one
+        kept = {topology.orderer_org.name, *(o.name for o in orgs)}
+        doc["namespaces"] = {name: ns for name, ns in doc["namespaces"].items() if name in kept}
+    try:
+        return Topology.model_validate(doc)
+    except ValidationError as exc:
+        raise TopologyError(format_validation_error(STATE_FILE, exc)) from None
+
+
+def effective(topology: Topology, data_root: Path) -> Topology:
+    """The topology with the orgs recorded in data_root's membership.yaml added and removed."""
+    state = load_state(data_root)
+    if not state["added"] and not state["removed"]:
+        return topology
+    added = [PeerOrgSpec.model_validate(o) for o in state["added"]]
+    orgs = [o for o in [*topology.orgs, *added] if o.name not in state["removed"]]
+    return with_orgs(topology, orgs)
+
+
+def record_added(data_root: Path, org: PeerOrgSpec) -> None:
+    state = load_state(data_root)
+    state["added"] = [o for o in state["added"] if o.get("name") != org.name] + [org.model_dump(mode="json")]
+    state["removed"] = [n for n in state["removed"] if n != org.name]
+    _save_state(data_root, state)
+
+
+def record_removed(data_root: Path, org_name: str) -> None:
+    state = load_state(data_root)
+    before = len(state["added"])
+    state["added"] = [o for o in state["added"] if o.get("name") != org_name]
+    if len(state["added"]) == before and org_name not in state["removed"]:
+        state["removed"].append(org_name)          # an org of topology.yaml: remember it is gone
+    _save_state(data_root, state)
+
+
+# ---- roles ---------------------------------------------------------------------------------
+def org_role(org: PeerOrgSpec) -> str | None:
+    """The `recfin org add --role` name of an org, read from its users' recfin.role attribute."""
+    attrs = {u.attrs.get("recfin.role") for u in org.users}
+    for role, attr in ROLE_ATTRS.items():
+        if attr in attrs:
+            return role
+    return None
+
+
+def last_of_role(topology: Topology, org_name: str) -> str | None:
+    """The role the channel would lose entirely if org_name left (None when another org holds it)."""
+    org = topology.org(org_name)
+    role = org_role(org)
+    if role is None:
+        return None
+    others = [o for o in topology.orgs if o.name != org.name and org_role(o) == role]
+    return None if others else role
+
+
+# ---- a new org's spec ------------------------------------------------------------------------
+def msp_id_for(name: str) -> str:
+    return "".join(part.capitalize() for part in name.split("-")) + "MSP"
+
+
+def _parent_domain(topology: Topology) -> str:
+    parents = {o.domain.split(".", 1)[1] for o in topology.orgs if "." in o.domain}
+    return sorted(parents)[0] if len(parents) == 1 else f"{topology.name}.local"
+
+
+def new_org_spec(topology: Topology, name: str, role: str, enterprise: str | None = None,
+                 users: int = 2) -> PeerOrgSpec:
+    """The spec of a new peer org in this topology's conventions (NetworkError on a clash or bad role)."""
+    if role not in ROLE_ATTRS:
+        raise NetworkError(f"role {role!r}: choose one of {', '.join(ROLE_ATTRS)}")
+    if any(name.lower() == o.name.lower() for o in topology.orgs) or name == topology.orderer_org.name:
+        raise NetworkError(f"an org named {name} is already in the network: choose another name")
+    if role != "regulator" and not enterprise:
+        raise NetworkError(f"a {role} org's users act for an enterprise: give its unified social credit code "
+                           f"with --enterprise")
+    peers = [p for o in topology.orgs for p in o.peers]
+    peer_port = max(p.port for p in peers) + 1000
+    operations_port = max([p.operations_port for p in peers]
+                          + [o.operations_port for o in topology.orderer_org.orderers]) + 1
+    cc_server_port = max(o.chaincode_server_port for o in topology.orgs) + 1
+    attrs = {"recfin.role": ROLE_ATTRS[role]} | ({"recfin.enterprise": enterprise} if enterprise else {})
+    try:
+        spec = PeerOrgSpec.model_validate({
+            "name": name, "msp_id": msp_id_for(name), "domain": f"{name}.{_parent_domain(topology)}",
+            "chaincode_server_port": cc_server_port,
+            "peers": [{"name": "peer0", "port": peer_port, "chaincode_port": peer_port + 1,
+                       "operations_port": operations_port}],
+            "users": [{"name": f"{USER_NAMES[role]}{i}", "attrs": attrs} for i in range(1, users + 1)],
+        })
+    except ValidationError as exc:
+        raise TopologyError(format_validation_error(f"org {name}", exc)) from None
+    with_orgs(topology, [*topology.orgs, spec])       # ports, hostnames and MSP ID must not clash
+    return spec

@@ -1,0 +1,135 @@
+"""Planning an org's arrival or departure: the ConfigUpdate, its signatures and the policy verdict.
+
+Pure over its inputs (the current channel Config, the topology, the crypto folder): nothing
+is fetched or submitted here, so a plan can be shown (`recfin org add --dry-run`) and
+checked before anything reaches the ordering service. `OrgMembership` (org_membership.py)
+fetches the config, and submits a plan whose verdict is ok.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from fabric_protos.common import configtx_pb2
+
+from . import channel_config, config_policy, config_signing, configtx
+from .crypto import org_crypto
+from .errors import NetworkError
+from .org_definition import decode_anchor_peers, decode_msp, org_group
+from .topology import PeerOrgSpec, Topology
+
+
+class OrgChangeError(NetworkError):
+    pass
+
+
+@dataclass
+class OrgChange:
+    action: str                                  # "add" or "remove"
+    org: PeerOrgSpec
+    channel: str
+    update: configtx_pb2.ConfigUpdate
+    signatures: dict[str, configtx_pb2.ConfigSignature]   # MSP ID of the signing admin -> its signature
+    verdict: config_policy.Verdict
+    current: configtx_pb2.Config                 # the channel config the update was computed against
+
+    def envelope(self, leave_out: str | None = None) -> configtx_pb2.ConfigUpdateEnvelope:
+        """The signed ConfigUpdateEnvelope; leave_out drops one org's signature (the submitter adds its own)."""
+        return config_signing.envelope(self.update, [s for m, s in self.signatures.items() if m != leave_out])
+
+    def summary(self) -> dict:
+        """What the update changes and who must sign, as plain data (the CLI prints it)."""
+        changes = []
+        for path, kind, before, after in channel_config.changed_elements(self.update):
+            changes.append({"element": "/" + "/".join(path), "kind": kind,
+                            "version": None if before is None else before.version,
+                            "new_version": after.version})
+        out = {
+            "action": self.action, "org": self.org.name, "msp_id": self.org.msp_id, "channel": self.channel,
+            "changes": changes,
+            "removed_members": removed_members(self.current, self.update),
+            "policies": [{"policy": c.path, "rule": c.rule, "needed": c.needed, "of": len(c.parts),
+                          "met_by": c.met, "missing": c.missing if not c.satisfied else [],
+                          "satisfied": c.satisfied, "authorises": c.for_elements} for c in self.verdict.checks],
+            "signed_by": sorted(self.signatures),
+            "invalid_signatures": self.verdict.invalid_signatures,
+            "policy_satisfied": self.verdict.ok,
+            "verdict": self.verdict.describe(),
+        }
+        if self.action == "add":
+            group = self.update.write_set.groups[channel_config.APPLICATION].groups[self.org.msp_id]
+            msp = decode_msp(group)
+            out["msp"] = {"name": msp.msp_id, "root_certs": len(msp.root_certs),
+                          "tls_root_certs": len(msp.tls_root_certs), "node_ous": msp.node_ous}
+            out["anchor_peers"] = [f"{h}:{p}" for h, p in decode_anchor_peers(group)]
+            out["org_policies"] = sorted(group.policies)
+        return out
+
+
+def removed_members(current: configtx_pb2.Config, update: configtx_pb2.ConfigUpdate) -> list[str]:
+    """Groups, values and policies of the current config that a bumped group of the update no longer lists.
+
+    (A bumped group's write set names every member it keeps; the read set names them too,
+    so what is dropped shows only against the current config.)
+    """
+    out = []
+
+    def walk(path, existing, write):
+        if existing.version != write.version:
+            for kind, before, after in (("group", existing.groups, write.groups),
+                                        ("value", existing.values, write.values),
+                                        ("policy", existing.policies, write.policies)):
+                out.extend(f"{kind} /{'/'.join(path + (name,))}" for name in sorted(before) if name not in after)
+        for name, child in write.groups.items():
+            if name in existing.groups:
+                walk(path + (name,), existing.groups[name], child)
+
+    walk(("Channel",), current.channel_group, update.write_set)
+    return out
+
+
+def admin_signers(topology: Topology, data_root: Path, msp_ids: list[str],
+                  only: list[str] | None = None) -> dict[str, config_signing.AdminSigner]:
+    """The admins of these orgs whose keys are in the data folder (only: a subset, by org name or MSP ID)."""
+    wanted = None if only is None else {topology.org(o).msp_id for o in only}
+    out = {}
+    for org in topology.orgs:
+        if org.msp_id not in msp_ids or (wanted is not None and org.msp_id not in wanted):
+            continue
+        msp_dir = org_crypto(data_root, org.name, org.domain).user_msp(org.admin)
+        if (msp_dir / "signcerts").is_dir():
+            out[org.msp_id] = config_signing.load_admin(msp_dir, org.msp_id)
+    return out
+
+
+def _signed(action: str, org: PeerOrgSpec, channel: str, current: configtx_pb2.Config,
+            update: configtx_pb2.ConfigUpdate, admins: dict[str, config_signing.AdminSigner]) -> OrgChange:
+    signatures = {msp: config_signing.sign(update, admin) for msp, admin in admins.items()}
+    verdict = config_policy.evaluate(current, config_signing.envelope(update, list(signatures.values())))
+    return OrgChange(action, org, channel, update, signatures, verdict, current)
+
+
+def plan_add(topology: Topology, data_root: Path, current: configtx_pb2.Config, org_name: str,
+             sign_as: list[str] | None = None, org_root: Path | None = None) -> OrgChange:
+    """Add org_name (an org of `topology` whose crypto exists) to the channel config `current`.
+
+    Signed by the admins of the orgs already in the channel (or those of them in sign_as),
+    whose keys are under data_root; the new org's crypto is under org_root (default data_root).
+    """
+    org = topology.org(org_name)
+    group = org_group(configtx.peer_org(topology, org_root or data_root, org.name))
+    desired = channel_config.with_org(current, org.msp_id, group)
+    update = channel_config.compute_update(topology.channel, current, desired)
+    members = channel_config.application_orgs(current)
+    return _signed("add", org, topology.channel, current, update, admin_signers(topology, data_root, members, sign_as))
+
+
+def plan_remove(topology: Topology, data_root: Path, current: configtx_pb2.Config, org_name: str,
+                sign_as: list[str] | None = None) -> OrgChange:
+    """Remove org_name from the channel config `current`, signed by the channel's org admins (or sign_as)."""
+    org = topology.org(org_name)
+    desired = channel_config.without_org(current, org.msp_id)
+    update = channel_config.compute_update(topology.channel, current, desired)
+    members = channel_config.application_orgs(current)
+    return _signed("remove", org, topology.channel, current, update,
+                   admin_signers(topology, data_root, members, sign_as))

@@ -1,0 +1,233 @@
+"""An org's definition in the channel configuration: its ConfigGroup, encoded from its crypto folder.
+
+The group holds what configtxgen would write for an org of configtx.yaml: the `MSP` value
+(a FabricMSPConfig built from the org's verifying MSP folder: CA and TLS CA certificates,
+NodeOUs from config.yaml), the `AnchorPeers` value, and the org's Readers, Writers,
+Admins and Endorsement policies, every element with mod_policy "Admins" (the org's own
+admins may change it). The policies come from `configtx.peer_org`, so an org added to a
+running channel is defined exactly like the ones in the genesis block.
+
+Policies are written in Fabric's signature policy language ("OR('BankMSP.admin')",
+"AND(...)", "OutOf(2, ...)") or as implicit meta rules ("MAJORITY Admins"); `policy_from`
+turns either into a `common.Policy`.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from fabric_protos.common import configtx_pb2, policies_pb2
+from fabric_protos.msp import msp_config_pb2, msp_principal_pb2
+from fabric_protos.peer import configuration_pb2 as peer_config_pb2
+
+from .errors import NetworkError
+
+ADMINS = "Admins"
+MSP_KEY = "MSP"
+ANCHOR_PEERS_KEY = "AnchorPeers"
+FABRIC_MSP_TYPE = 0            # msp.MSPConfig.type: 0 is the X.509 FABRIC MSP
+ROLES = {"member": msp_principal_pb2.MSPRole.MEMBER, "admin": msp_principal_pb2.MSPRole.ADMIN,
+         "client": msp_principal_pb2.MSPRole.CLIENT, "peer": msp_principal_pb2.MSPRole.PEER,
+         "orderer": msp_principal_pb2.MSPRole.ORDERER}
+ROLE_NAMES = {v: k for k, v in ROLES.items()}
+NODE_OU_FIELDS = {"ClientOUIdentifier": "client_ou_identifier", "PeerOUIdentifier": "peer_ou_identifier",
+                  "AdminOUIdentifier": "admin_ou_identifier", "OrdererOUIdentifier": "orderer_ou_identifier"}
+
+
+class PolicySyntaxError(NetworkError):
+    pass
+
+
+# ---- the signature policy language ----------------------------------------------------
+_TOKEN = re.compile(r"\s*(?:(?P<str>'[^']*'|\"[^\"]*\")|(?P<int>\d+)|(?P<name>[A-Za-z]+)|(?P<punct>[(),]))")
+
+
+def _tokens(text: str) -> list[tuple[str, str]]:
+    out, pos = [], 0
+    while pos < len(text.rstrip()):
+        m = _TOKEN.match(text, pos)
+        if not m:
+            raise PolicySyntaxError(f"policy {text!r}: cannot read {text[pos:pos + 20]!r}")
+        kind = m.lastgroup
+        out.append((kind, m.group(kind)))
+        pos = m.end()
+    return out
+
+
+class _SignatureParser:
+    def __init__(self, text: str):
+        self.text, self.tokens, self.i = text, _tokens(text), 0
+        self.principals: list[tuple[str, int]] = []
+
+    def fail(self, what: str) -> PolicySyntaxError:
+        return PolicySyntaxError(f"policy {self.text!r}: {what}; write e.g. \"OR('BankMSP.admin')\" "
+                                 f"or \"OutOf(2, 'AMSP.peer', 'BMSP.peer')\"")
+
+    def take(self, kind: str, value: str | None = None) -> str:
+        if self.i >= len(self.tokens):
+            raise self.fail(f"ends early, expected {value or kind}")
+        k, v = self.tokens[self.i]
+        if k != kind or (value is not None and v != value):
+            raise self.fail(f"expected {value or kind}, found {v!r}")
+        self.i += 1
+        return v
+
+    def principal(self, quoted: str) -> policies_pb2.SignaturePolicy:
+        msp, _, role = quoted[1:-1].rpartition(".")
+        if not msp or role not in ROLES:
+            raise self.fail(f"{quoted} is not 'MSPID.role' with role one of {', '.join(ROLES)}")
+        key = (msp, ROLES[role])
+        if key not in self.principals:
+            self.principals.append(key)
+        return policies_pb2.SignaturePolicy(signed_by=self.principals.index(key))
+
+    def rule(self) -> policies_pb2.SignaturePolicy:
+        if self.i < len(self.tokens) and self.tokens[self.i][0] == "str":
+            return self.principal(self.take("str"))
+        op = self.take("name")
+        if op.lower() not in ("and", "or", "outof"):
+            raise self.fail(f"unknown operator {op!r}")
+        self.take("punct", "(")
+        n = int(self.take("int")) if op.lower() == "outof" else None
+        if n is not None:
+            self.take("punct", ",")
+        rules = [self.rule()]
+        while self.i < len(self.tokens) and self.tokens[self.i] == ("punct", ","):
+            self.i += 1
+            rules.append(self.rule())
+        self.take("punct", ")")
+        n = {"and": len(rules), "or": 1}.get(op.lower(), n)
+        if not 1 <= n <= len(rules):
+            raise self.fail(f"OutOf({n}, ...) over {len(rules)} rules")
+        return policies_pb2.SignaturePolicy(n_out_of=policies_pb2.SignaturePolicy.NOutOf(n=n, rules=rules))
+
+    def envelope(self) -> policies_pb2.SignaturePolicyEnvelope:
+        rule = self.rule()
+        if self.i != len(self.tokens):
+            raise self.fail(f"unexpected {self.tokens[self.i][1]!r} after the policy")
+        identities = [msp_principal_pb2.MSPPrincipal(
+            principal_classification=msp_principal_pb2.MSPPrincipal.ROLE,
+            principal=msp_principal_pb2.MSPRole(msp_identifier=msp, role=role).SerializeToString())
+            for msp, role in self.principals]
+        return policies_pb2.SignaturePolicyEnvelope(version=0, rule=rule, identities=identities)
+
+
+def signature_policy(text: str) -> policies_pb2.SignaturePolicyEnvelope:
+    """Fabric's signature policy language compiled to a SignaturePolicyEnvelope."""
+    return _SignatureParser(text).envelope()
+
+
+def implicit_meta_policy(text: str) -> policies_pb2.ImplicitMetaPolicy:
+    """ "MAJORITY Admins" -> ImplicitMetaPolicy(rule=MAJORITY, sub_policy="Admins")."""
+    parts = text.split()
+    if len(parts) != 2 or parts[0] not in policies_pb2.ImplicitMetaPolicy.Rule.keys():
+        raise PolicySyntaxError(f"implicit meta policy {text!r}: write '<ANY|ALL|MAJORITY> <sub-policy>'")
+    return policies_pb2.ImplicitMetaPolicy(rule=policies_pb2.ImplicitMetaPolicy.Rule.Value(parts[0]),
+                                           sub_policy=parts[1])
+
+
+def policy_from(spec: dict) -> policies_pb2.Policy:
+    """A configtx.yaml policy ({"Type": "Signature"|"ImplicitMeta", "Rule": ...}) as a common.Policy."""
+    if spec["Type"] == "Signature":
+        return policies_pb2.Policy(type=policies_pb2.Policy.SIGNATURE,
+                                   value=signature_policy(spec["Rule"]).SerializeToString())
+    if spec["Type"] == "ImplicitMeta":
+        return policies_pb2.Policy(type=policies_pb2.Policy.IMPLICIT_META,
+                                   value=implicit_meta_policy(spec["Rule"]).SerializeToString())
+    raise PolicySyntaxError(f"policy type {spec['Type']!r}: recfin writes Signature and ImplicitMeta policies")
+
+
+def config_policy(spec: dict, mod_policy: str = ADMINS) -> configtx_pb2.ConfigPolicy:
+    return configtx_pb2.ConfigPolicy(policy=policy_from(spec), mod_policy=mod_policy)
+
+
+# ---- the MSP value ------------------------------------------------------------------------
+def _pems(folder: Path) -> list[bytes]:
+    return [p.read_bytes() for p in sorted(folder.glob("*.pem"))] if folder.is_dir() else []
+
+
+def fabric_msp_config(msp_id: str, msp_dir: Path) -> msp_config_pb2.FabricMSPConfig:
+    """The FabricMSPConfig of a verifying MSP folder (cacerts, tlscacerts, config.yaml), as configtxgen reads it."""
+    roots = _pems(msp_dir / "cacerts")
+    if not roots:
+        raise NetworkError(f"no CA certificate in {msp_dir / 'cacerts'}: generate the org's crypto material first")
+    conf = msp_config_pb2.FabricMSPConfig(
+        name=msp_id, root_certs=roots, intermediate_certs=_pems(msp_dir / "intermediatecerts"),
+        admins=_pems(msp_dir / "admincerts"), tls_root_certs=_pems(msp_dir / "tlscacerts"),
+        tls_intermediate_certs=_pems(msp_dir / "tlsintermediatecerts"),
+        crypto_config=msp_config_pb2.FabricCryptoConfig(signature_hash_family="SHA2",
+                                                        identity_identifier_hash_function="SHA256"))
+    config_file = msp_dir / "config.yaml"
+    doc = yaml.safe_load(config_file.read_text()) if config_file.is_file() else {}
+    for ou in (doc or {}).get("OrganizationalUnitIdentifiers") or []:
+        conf.organizational_unit_identifiers.append(msp_config_pb2.FabricOUIdentifier(
+            certificate=(msp_dir / ou["Certificate"]).read_bytes(),
+            organizational_unit_identifier=ou["OrganizationalUnitIdentifier"]))
+    node_ous = (doc or {}).get("NodeOUs") or {}
+    if node_ous.get("Enable"):
+        conf.fabric_node_ous.enable = True
+        for key, field in NODE_OU_FIELDS.items():
+            if key in node_ous:
+                ident = getattr(conf.fabric_node_ous, field)
+                ident.organizational_unit_identifier = node_ous[key]["OrganizationalUnitIdentifier"]
+                if node_ous[key].get("Certificate"):
+                    ident.certificate = (msp_dir / node_ous[key]["Certificate"]).read_bytes()
+    return conf
+
+
+def msp_value(msp_id: str, msp_dir: Path) -> configtx_pb2.ConfigValue:
+    conf = msp_config_pb2.MSPConfig(type=FABRIC_MSP_TYPE, config=fabric_msp_config(msp_id, msp_dir).SerializeToString())
+    return configtx_pb2.ConfigValue(value=conf.SerializeToString(), mod_policy=ADMINS)
+
+
+def anchor_peers_value(anchors: list[dict]) -> configtx_pb2.ConfigValue:
+    peers = peer_config_pb2.AnchorPeers(anchor_peers=[peer_config_pb2.AnchorPeer(host=a["Host"], port=int(a["Port"]))
+                                                      for a in anchors])
+    return configtx_pb2.ConfigValue(value=peers.SerializeToString(), mod_policy=ADMINS)
+
+
+# ---- the org group ----------------------------------------------------------------------------
+def org_group(org: dict) -> configtx_pb2.ConfigGroup:
+    """An org of configtx.yaml (configtx.peer_org's dict: ID, MSPDir, Policies, AnchorPeers) as a ConfigGroup."""
+    group = configtx_pb2.ConfigGroup(mod_policy=ADMINS)
+    group.values[MSP_KEY].CopyFrom(msp_value(org["ID"], Path(org["MSPDir"])))
+    if org.get("AnchorPeers"):
+        group.values[ANCHOR_PEERS_KEY].CopyFrom(anchor_peers_value(org["AnchorPeers"]))
+    for name, spec in org["Policies"].items():
+        group.policies[name].CopyFrom(config_policy(spec))
+    return group
+
+
+@dataclass(frozen=True)
+class OrgMsp:
+    """What an org's MSP value says, decoded: its ID and the certificates it trusts."""
+
+    msp_id: str
+    root_certs: tuple[bytes, ...]
+    tls_root_certs: tuple[bytes, ...]
+    node_ous: dict[str, str]            # role -> OU (client, peer, admin, orderer) when NodeOUs are on
+    admins: tuple[bytes, ...] = ()      # admin certificates listed explicitly (none with NodeOUs)
+
+
+def decode_msp(group: configtx_pb2.ConfigGroup) -> OrgMsp:
+    """The MSP of an org group (raises NetworkError when the group has none)."""
+    if MSP_KEY not in group.values:
+        raise NetworkError("the org group carries no MSP value")
+    outer = msp_config_pb2.MSPConfig.FromString(group.values[MSP_KEY].value)
+    conf = msp_config_pb2.FabricMSPConfig.FromString(outer.config)
+    ous = {}
+    if conf.fabric_node_ous.enable:
+        for key, field in NODE_OU_FIELDS.items():
+            ident = getattr(conf.fabric_node_ous, field)
+            if ident.organizational_unit_identifier:
+                ous[key.removesuffix("OUIdentifier").lower()] = ident.organizational_unit_identifier
+    return OrgMsp(conf.name, tuple(conf.root_certs), tuple(conf.tls_root_certs), ous, tuple(conf.admins))
+
+
+def decode_anchor_peers(group: configtx_pb2.ConfigGroup) -> list[tuple[str, int]]:
+    if ANCHOR_PEERS_KEY not in group.values:
+        return []
+    peers = peer_config_pb2.AnchorPeers.FromString(group.values[ANCHOR_PEERS_KEY].value)
+    return [(p.host, p.port) for p in peers.anchor_peers]

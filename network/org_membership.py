@@ -1,0 +1,278 @@
+"""Onboarding and offboarding a peer org on the running channel: `recfin org add|remove`.
+
+add: the new org's crypto -> the channel config fetched from the ordering service -> the
+ConfigUpdate adding its MSP, anchor peer and policies, signed by the existing org admins
+-> the policy check (nothing is sent unless the signatures satisfy every mod_policy the
+update touches) -> `peer channel update` -> its peer started and joined -> every deployed
+chaincode installed, approved at the committed sequence for the new org, and its server
+started -> connection profiles. remove is the reverse: the update dropping the org, then
+its chaincode servers and peer stopped. Its crypto and ledger stay in the data folder.
+
+The config travels through the `peer` CLI (`peer channel fetch config`, `peer channel
+update`), as every other channel operation here does: the CLI already carries the TLS
+setup, hostname overrides and the org admin's MSP, while Python computes, signs and checks
+the update itself. `peer channel update` adds the submitting admin's own signature, so the
+envelope handed to it carries the other admins' signatures only.
+
+Both steps are safe to re-run: an org already in (or already gone from) the channel skips
+the update and completes the rest.
+"""
+from __future__ import annotations
+
+import hashlib
+import tempfile
+from pathlib import Path
+
+from fabric_protos.common import configtx_pb2
+
+from . import (ccservers, channel, channel_config, config_signing, configtx, crypto, membership, nodeconfig, packaging,
+               profiles)
+from .control import Network
+from .crypto import org_crypto
+from .errors import ChaincodeError, NetworkError
+from .lifecycle import Definition, Lifecycle
+from .nodeconfig import orderer_client_args, peer_admin_env
+from .org_change import OrgChange, OrgChangeError, plan_add, plan_remove
+from .org_definition import decode_msp
+from .ports import ensure_free
+from .topology import PeerOrgSpec, Topology
+
+
+class PolicyNotSatisfiedError(OrgChangeError):
+    """The collected signatures do not satisfy the update's policies; nothing was submitted."""
+
+
+def updates_dir(data_root: Path) -> Path:
+    return data_root / "channel" / "updates"
+
+
+class OrgMembership:
+    """Adds and removes peer orgs of a Network's running channel."""
+
+    def __init__(self, net: Network):
+        self.net = net
+
+    @property
+    def topology(self) -> Topology:
+        return self.net.topology
+
+    @property
+    def root(self) -> Path:
+        return self.net.data_root
+
+    # ---- the channel config ------------------------------------------------------------------
+    def fetch_config(self, via_org: str) -> configtx_pb2.Config:
+        """The channel's current config, fetched from the ordering service as via_org's admin."""
+        self.net.fabric.require(("peer",))
+        out = updates_dir(self.root) / f"config-{via_org}.block"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        self.net.tools.run("peer", ["channel", "fetch", "config", str(out), "-c", self.topology.channel,
+                                    *orderer_client_args(self.topology, self.root)],
+                           peer_admin_env(self.topology, self.root, via_org))
+        return channel_config.config_from_block(out.read_bytes())
+
+    def _submit(self, change: OrgChange, submitter_msp: str) -> Path:
+        submitter = next(o for o in self.topology.orgs if o.msp_id == submitter_msp)
+        tx = config_signing.config_tx(change.channel, change.envelope(leave_out=submitter_msp))
+        path = updates_dir(self.root) / f"{change.action}-{change.org.name}.tx"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(tx.SerializeToString())
+        self.net.tools.run("peer", ["channel", "update", "-f", str(path), "-c", change.channel,
+                                    *orderer_client_args(self.topology, self.root)],
+                           peer_admin_env(self.topology, self.root, submitter.name))
+        return path
+
+    def _wait_for_config(self, via_org: str, msp_id: str, present: bool) -> None:
+        first = self.topology.orderers()[0]
+        self.net.supervisor.wait_until(
+            lambda: (msp_id in channel_config.application_orgs(self.fetch_config(via_org))) == present,
+            what=f"{msp_id} {'in' if present else 'gone from'} the config of {self.topology.channel}",
+            name="orderers", log=nodeconfig.node_dirs(self.root, first.name).log, timeout=self.net.timeout)
+
+    @staticmethod
+    def _require_signatures(change: OrgChange) -> None:
+        if not change.verdict.ok:
+            raise PolicyNotSatisfiedError(
+                f"not submitted: {change.verdict.describe()}. Sign as more org admins (--sign-as), "
+                f"or have the missing admins' keys in the data folder")
+
+    def _submitter(self, change: OrgChange, leaving: str | None = None) -> str:
+        for org in self.topology.orgs:
+            if org.msp_id in change.signatures and org.msp_id != leaving:
+                return org.msp_id
+        raise OrgChangeError("no admin of an org staying in the channel signed the update: add one with --sign-as")
+
+    def _via(self, leaving: str | None = None) -> str:
+        for org in self.topology.orgs:
+            if org.name != leaving and org_crypto(self.root, org.name, org.domain).user_msp(org.admin).is_dir():
+                return org.name
+        raise NetworkError("no org admin of the channel has its keys in the data folder: cannot fetch the config")
+
+    # ---- add -------------------------------------------------------------------------------------
+    def spec_for(self, name: str, role: str, enterprise: str | None) -> PeerOrgSpec:
+        """The new org's spec: recorded by an earlier, interrupted `org add`, or derived now."""
+        for recorded in membership.load_state(self.root)["added"]:
+            if recorded.get("name") == name:
+                return PeerOrgSpec.model_validate(recorded)
+        return membership.new_org_spec(self.topology, name, role, enterprise)
+
+    def plan_add(self, name: str, role: str, enterprise: str | None = None, sign_as: list[str] | None = None,
+                 current: configtx_pb2.Config | None = None, throwaway_crypto: bool = False) -> OrgChange:
+        """The signed update adding the org, checked; nothing submitted. throwaway_crypto (dry runs): when
+        the org has no crypto yet, encode certificates made in a temporary folder, leaving the data folder as it is."""
+        spec = self.spec_for(name, role, enterprise)
+        grown = membership.with_orgs(self.topology, [*(o for o in self.topology.orgs if o.name != name), spec])
+        if current is None:
+            current = self.fetch_config(self._via())
+        if throwaway_crypto:
+            if org_crypto(self.root, spec.name, spec.domain).ca_cert.is_file():
+                return plan_add(grown, self.root, current, spec.name, sign_as)   # an earlier `org add` made it
+            with tempfile.TemporaryDirectory() as tmp:
+                crypto.generate(membership.with_orgs(self.topology, [spec]), Path(tmp))
+                return plan_add(grown, self.root, current, spec.name, sign_as, org_root=Path(tmp))
+        crypto.generate(grown, self.root)
+        return plan_add(grown, self.root, current, spec.name, sign_as)
+
+    def add(self, name: str, role: str, enterprise: str | None = None,
+            sign_as: list[str] | None = None) -> OrgChange | None:
+        """Onboard the org end to end. Returns the submitted change (None when the channel already had it)."""
+        net, say = self.net, self.net.say
+        net.fabric.require()
+        spec = self.spec_for(name, role, enterprise)
+        grown = membership.with_orgs(self.topology, [*(o for o in self.topology.orgs if o.name != name), spec])
+        folder = org_crypto(self.root, spec.name, spec.domain).root
+        say(f"[1/6] crypto material for {spec.name} ({spec.msp_id}) in {folder}")
+        crypto.generate(grown, self.root)
+        via = self._via()
+        current = self.fetch_config(via)
+        change = None
+        if spec.msp_id in channel_config.application_orgs(current):
+            self._check_same_msp(current, spec)
+            say(f"[2/6] {spec.msp_id} is already in {self.topology.channel}'s config: update skipped")
+        else:
+            change = plan_add(grown, self.root, current, spec.name, sign_as)
+            changed = len(change.summary()["changes"])
+            say(f"[2/6] config update: {changed} element(s) change; {change.verdict.describe()}")
+            self._require_signatures(change)
+            submitter = self._submitter(change)
+            self._submit(change, submitter)
+            self._wait_for_config(via, spec.msp_id, present=True)
+            say(f"  submitted as {submitter}'s admin; {spec.msp_id} is in the channel config")
+        membership.record_added(self.root, spec)
+        net.topology = grown
+        say(f"[3/6] peer of {spec.name}")
+        self._start_peers(spec)
+        say("[4/6] chaincode")
+        self._join_chaincode(spec)
+        say("[5/6] connection profiles")
+        for path in profiles.write_all(net.topology, self.root):
+            say(f"  {path}")
+        say(f"[6/6] {spec.msp_id} is a member of {self.topology.channel}")
+        return change
+
+    def _check_same_msp(self, current: configtx_pb2.Config, spec: PeerOrgSpec) -> None:
+        group = current.channel_group.groups[channel_config.APPLICATION].groups[spec.msp_id]
+        ours = org_crypto(self.root, spec.name, spec.domain).ca_cert.read_bytes()
+        if ours not in decode_msp(group).root_certs:
+            raise OrgChangeError(f"{spec.msp_id} is already in the channel with another CA than "
+                                 f"{org_crypto(self.root, spec.name, spec.domain).ca_cert}: choose another org name")
+
+    def _start_peers(self, spec: PeerOrgSpec) -> None:
+        net, topo = self.net, self.net.topology
+        nodes = topo.peers(spec.name)
+        ensure_free(topo.listen_host, [(n.name, key, port) for n in nodes if net._pid(n) is None
+                                       for key, port in n.ports.items()])
+        block = configtx.genesis_block_path(self.root, topo.channel)
+        if not block.is_file():
+            raise NetworkError(f"no genesis block at {block}: the new peer joins with it; "
+                               f"run `recfin network up` first")
+        for node in nodes:
+            nodeconfig.write_node_config(topo, self.root, node, net.fabric.config_dir)
+            net._start_node(node)
+            joined = channel.join_peer(net.tools, topo, self.root, node, block)
+            net.say(f"  {node.name} {'joined' if joined else 'already in'} {topo.channel}")
+        net.wait_for_heights()
+
+    def _collections_of(self, dep: ccservers.Deployment) -> Path | None:
+        """The collections file recorded with the deployment (by hash), for the approval to match it."""
+        if dep.collections_sha256 is None:
+            return None
+        candidate = self.topology.chaincode.resolved_collections_config()
+        if candidate is not None and candidate.is_file() and \
+                hashlib.sha256(candidate.read_bytes()).hexdigest() == dep.collections_sha256:
+            return candidate
+        raise ChaincodeError(f"{dep.name} was committed with a collections config this host cannot find "
+                             f"(sha256 {dep.collections_sha256[:12]}...): approve it for the new org with "
+                             f"`peer lifecycle chaincode approveformyorg --collections-config <that file>`")
+
+    def _join_chaincode(self, spec: PeerOrgSpec) -> None:
+        """Install each deployed chaincode on the org's peer, approve the committed definition, start its server."""
+        topo, root, say = self.net.topology, self.root, self.net.say
+        deployments = ccservers.deployments(root)
+        if not deployments:
+            say("  no chaincode deployed yet: `recfin chaincode deploy` will include the new org")
+            return
+        lc = Lifecycle(self.net.tools, topo, root)
+        for dep in deployments:
+            org = topo.org(spec.name)
+            pkg = packaging.write_package(ccservers.org_dir(root, dep.name, org), f"{dep.name}_{dep.version}",
+                                          ccservers.connection(topo, root, org, dep.port_offset))
+            lc.install(org.name, pkg.path, pkg.package_id)
+            definition = Definition(topo.channel, dep.name, dep.version, dep.sequence, dep.signature_policy,
+                                    self._collections_of(dep))
+            # Approving the sequence in force with its exact parameters is allowed (and repeatable):
+            # it records this org's approval and package ID without a new sequence.
+            lc.approve(org.name, definition, pkg.package_id)
+            dep.package_ids[org.msp_id] = pkg.package_id
+            ccservers.save_deployment(root, dep)
+            say(f"  {dep.name} {dep.version} sequence {dep.sequence}: installed and approved for {org.msp_id}")
+        started = self.net.start_chaincode_servers()
+        say(f"  {len(started)} chaincode server(s) started" if started else "  chaincode servers already running")
+
+    # ---- remove ----------------------------------------------------------------------------------
+    def check_removable(self, name: str) -> PeerOrgSpec:
+        org = self.topology.org(name)
+        role = membership.last_of_role(self.topology, org.name)
+        if role is not None:
+            raise OrgChangeError(f"{org.name} is the channel's last {role} org: the receivables contract needs one "
+                                 f"(add another {role} org with `recfin org add NAME --role {role}` first)")
+        return org
+
+    def plan_remove(self, name: str, sign_as: list[str] | None = None,
+                    current: configtx_pb2.Config | None = None) -> OrgChange:
+        org = self.check_removable(name)
+        if current is None:
+            current = self.fetch_config(self._via(leaving=org.name))
+        return plan_remove(self.topology, self.root, current, org.name, sign_as)
+
+    def remove(self, name: str, sign_as: list[str] | None = None) -> OrgChange | None:
+        """Offboard the org: the config update dropping it, then its chaincode servers and peers stopped."""
+        net, say = self.net, self.net.say
+        org = self.check_removable(name)
+        via = self._via(leaving=org.name)
+        current = self.fetch_config(via)
+        change = None
+        if org.msp_id not in channel_config.application_orgs(current):
+            say(f"[1/3] {org.msp_id} is not in {self.topology.channel}'s config: update skipped")
+        else:
+            change = plan_remove(self.topology, self.root, current, org.name, sign_as)
+            say(f"[1/3] config update: {change.verdict.describe()}")
+            self._require_signatures(change)
+            submitter = self._submitter(change, leaving=org.msp_id)
+            self._submit(change, submitter)
+            self._wait_for_config(via, org.msp_id, present=False)
+            say(f"  submitted as {submitter}'s admin; {org.msp_id} is gone from the channel config")
+        say(f"[2/3] stop {org.name}'s chaincode servers and peers")
+        for dep in ccservers.deployments(self.root):
+            if net.supervisor.stop(net._server_spec(dep, org.name).pid_file):
+                say(f"  stopped {dep.name}.{org.name}")
+            if dep.package_ids.pop(org.msp_id, None) is not None:
+                ccservers.save_deployment(self.root, dep)
+        for node in net.topology.peers(org.name):
+            if net.supervisor.stop(nodeconfig.node_dirs(self.root, node.name).pid):
+                say(f"  stopped {node.name}")
+        say(f"[3/3] {org.name} removed from the network's orgs; its crypto and ledger stay in {self.root}")
+        membership.record_removed(self.root, org.name)
+        net.topology = membership.with_orgs(net.topology, [o for o in net.topology.orgs if o.name != org.name])
+        (profiles.profiles_dir(self.root) / f"{org.name}.json").unlink(missing_ok=True)
+        return change

@@ -1,0 +1,130 @@
+"""A second bank org joins the running channel, finances a receivable, and leaves again.
+
+`recfin org add` computes the config update in Python, has the four org admins sign it,
+checks MAJORITY Admins, submits it through `peer channel update`, starts the new org's peer
+and chaincode server, joins it and approves the committed chaincode for it. The tests then
+use the new org's own peer, and `recfin org remove` takes it out again.
+"""
+from __future__ import annotations
+
+import json
+import secrets
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from click.testing import CliRunner
+
+from chaincode.receivables.uscc import check_character
+from cli.connection import open_session
+from cli.demo_commands import business_today, credit_code_of
+from cli.org_commands import org
+from client.receivables import (FinancingTerms, InvoiceInput, ReceivableRegistration, RuleViolation,
+                                client_id_of)
+from network import channel, channel_config, nodeconfig, probes
+from network.org_membership import OrgMembership
+
+NEW_BANK = "bank2"
+NEW_BANK_MSP = "Bank2MSP"
+NEW_BANK_CODE = "91110000MA1K00007" + check_character("91110000MA1K00007")
+
+
+@pytest.fixture(scope="module")
+def receivables_deployed(fabric_network):
+    fabric_network.deploy_chaincode()
+    return fabric_network
+
+
+@pytest.fixture(scope="module")
+def bank2_added(receivables_deployed):
+    net = receivables_deployed
+    change = OrgMembership(net).add(NEW_BANK, "bank", enterprise=NEW_BANK_CODE)
+    assert change is not None and change.verdict.ok
+    return net
+
+
+def test_a_dry_run_names_the_missing_signatures_and_submits_nothing(receivables_deployed):
+    net = receivables_deployed
+    result = CliRunner().invoke(org, ["add", "bank3", "--role", "bank", "--enterprise", NEW_BANK_CODE,
+                                      "--data-root", str(net.data_root), "--dry-run", "--sign-as", "bank", "--json"])
+    assert result.exit_code == 0, result.output
+    plan = json.loads(result.stdout)
+    assert plan["policy_satisfied"] is False and plan["policies"][0]["needed"] == 3
+    members = OrgMembership(net)
+    assert "Bank3MSP" not in channel_config.application_orgs(members.fetch_config("bank"))
+
+
+def test_the_new_bank_is_in_the_channel_config_and_its_peer_caught_up(bank2_added):
+    net = bank2_added
+    config = OrgMembership(net).fetch_config("supplier")
+    assert NEW_BANK_MSP in channel_config.application_orgs(config)
+    peer = net.topology.peers(NEW_BANK)[0]
+    assert probes.healthy(peer.operations_address)
+    assert net.topology.channel in channel.peer_channels(net.tools, net.topology, net.data_root, peer)
+    heights = [channel.node_height(net.tools, net.topology, net.data_root, n) for n in net.topology.peers()]
+    assert heights[-1] == max(heights)
+
+
+def test_the_new_bank_approved_the_committed_definition_and_serves_it(bank2_added):
+    net = bank2_added
+    committed = net.status()
+    server = next(s for s in committed if s.kind == "chaincode" and s.org == NEW_BANK_MSP)
+    assert server.pid is not None and server.healthy
+    env = nodeconfig.peer_admin_env(net.topology, net.data_root, NEW_BANK)
+    res = net.tools.run("peer", ["lifecycle", "chaincode", "querycommitted", "--channelID", net.topology.channel,
+                                 "--name", net.topology.chaincode.name, "--output", "json"], env)
+    assert json.loads(res.stdout)["approvals"][NEW_BANK_MSP] is True
+    # A read through the new bank's own peer runs the chaincode on its own server: the contract
+    # answers (its officer is no registered party yet) rather than the peer failing to reach it.
+    with open_session(NEW_BANK, "officer1", net.data_root) as officer:
+        with pytest.raises(RuleViolation) as no_party:
+            officer.client.who_am_i()
+        assert no_party.value.rule == "caller-not-a-party"
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "the receivables contract takes its org roles and offer-terms collections from "
+    "chaincode/receivables/config.py DEFAULT_CONFIG, not from the deployment: Bank2MSP cannot register "
+    "a financier party, and no collection holds its terms with SupplierMSP, until it does"))
+def test_the_new_bank_finances_a_receivable(bank2_added):
+    # The channel's chaincode definition is left as deployed: a definition naming Bank2MSP's
+    # collections could not drop them again once Bank2MSP leaves (Fabric keeps collections), and
+    # the other modules of the suite deploy the topology's definition on this same network.
+    net = bank2_added
+    root = net.data_root
+    with open_session(NEW_BANK, admin=True, data_root=root) as admin:
+        officer_cert = admin.profile.user("officer1").cert
+        admin.client.register_party(NEW_BANK_CODE, "Second Commercial Bank", "financier", NEW_BANK_MSP,
+                                    [client_id_of(officer_cert)])
+    with open_session("supplier", "supplier1", root) as tier1, open_session("coreenterprise", "treasurer", root) as core, \
+            open_session(NEW_BANK, "officer1", root) as bank2:
+        today = business_today()
+        debtor, holder = credit_code_of(core, ""), credit_code_of(tier1, "")
+        invoice = InvoiceInput(number=f"{today:%y%m%d}{secrets.randbelow(10**14):014d}", date=today,
+                               amount=Decimal("50000.00"), tax=Decimal("6500.00"),
+                               seller_tax_id=holder, buyer_tax_id=debtor)
+        claim = tier1.client.register_receivable(ReceivableRegistration(
+            debtor=debtor, face_amount=Decimal("56500.00"), issue_date=today, due_date=today + timedelta(days=90),
+            invoices=[invoice], contract_hash=secrets.token_hex(32)))
+        claim = core.client.confirm(claim.id)
+        financing = tier1.client.request_financing(claim.id)
+        terms = FinancingTerms(advance_rate=Decimal("0.88"), discount_rate=Decimal("0.034"), recourse=False,
+                               expires_on=today + timedelta(days=14))
+        offer = bank2.client.make_offer(financing.id, terms)
+        tier1.client.accept_offer(offer.id)
+        disbursed = bank2.client.record_disbursement(financing.id, terms)
+        assert (disbursed.status, disbursed.financier_msp) == ("DISBURSED", NEW_BANK_MSP)
+
+
+def test_removing_the_new_bank_takes_it_out_of_the_channel(bank2_added):
+    net = bank2_added
+    peer = net.topology.peers(NEW_BANK)[0]
+    change = OrgMembership(net).remove(NEW_BANK)
+    assert change is not None and change.verdict.ok
+    assert change.verdict.checks[0].needed == 3 and len(change.verdict.checks[0].parts) == 5
+    assert NEW_BANK_MSP not in channel_config.application_orgs(OrgMembership(net).fetch_config("bank"))
+    assert NEW_BANK not in [o.name for o in net.topology.orgs]
+    assert not probes.healthy(peer.operations_address)
+    # The four orgs still transact without it.
+    with open_session("regulator", data_root=net.data_root) as regulator:
+        assert regulator.client.statistics() is not None

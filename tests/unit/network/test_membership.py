@@ -1,0 +1,63 @@
+"""The channel's orgs beyond topology.yaml: a new org's spec, the recorded changes, the removal guard."""
+from __future__ import annotations
+
+import pytest
+
+from network import Network, membership
+from network.errors import NetworkError, TopologyError
+from network.org_change import OrgChangeError
+from network.org_membership import OrgMembership
+
+
+def test_a_new_bank_org_follows_the_topologys_conventions(topology):
+    spec = membership.new_org_spec(topology, "bank2", "bank", enterprise="91110000MA1K00006B")
+    assert (spec.msp_id, spec.domain) == ("Bank2MSP", "bank2.recfin.local")
+    peer = spec.peers[0]
+    # Past every port in use: peers up to 10051/10052, operations up to 9643, chaincode servers up to 9994.
+    assert (peer.port, peer.chaincode_port, peer.operations_port, spec.chaincode_server_port) == (11051, 11052, 9644, 9995)
+    assert [u.name for u in spec.users] == ["officer1", "officer2"]
+    assert all(u.attrs == {"recfin.role": "financier", "recfin.enterprise": "91110000MA1K00006B"} for u in spec.users)
+    assert membership.org_role(spec) == "bank"
+    assert membership.msp_id_for("second-bank") == "SecondBankMSP"
+
+
+@pytest.mark.parametrize("name, role, enterprise, message", [
+    ("bank", "bank", "91110000MA1K00006B", "already in the network"),
+    ("bank2", "lender", "91110000MA1K00006B", "choose one of"),
+    ("bank2", "bank", None, "--enterprise"),
+])
+def test_a_bad_new_org_is_refused_with_the_reason(topology, name, role, enterprise, message):
+    with pytest.raises(NetworkError, match=message):
+        membership.new_org_spec(topology, name, role, enterprise)
+
+
+def test_recorded_additions_and_removals_shape_the_networks_orgs(topology, tmp_path):
+    spec = membership.new_org_spec(topology, "bank2", "bank", enterprise="91110000MA1K00006B")
+    membership.record_added(tmp_path, spec)
+    membership.record_removed(tmp_path, "regulator")
+    net = Network(topology, data_root=tmp_path)
+    assert [o.name for o in net.topology.orgs] == ["coreenterprise", "supplier", "bank", "bank2"]
+    assert net.topology.org("Bank2MSP").peers[0].port == 11051
+    assert "peer0.bank2" in [n.name for n in net.topology.peers()]
+    # Removing an added org forgets it; adding back a topology org un-removes it.
+    membership.record_removed(tmp_path, "bank2")
+    assert membership.load_state(tmp_path) == {"added": [], "removed": ["regulator"]}
+    assert [o.name for o in membership.effective(topology, tmp_path).orgs] == ["coreenterprise", "supplier", "bank"]
+
+
+def test_a_recorded_org_that_clashes_is_reported_not_ignored(topology, tmp_path):
+    spec = membership.new_org_spec(topology, "bank2", "bank", enterprise="91110000MA1K00006B")
+    clash = spec.model_copy(update={"chaincode_server_port": topology.orgs[0].chaincode_server_port})
+    membership.record_added(tmp_path, clash)
+    with pytest.raises(TopologyError, match="port 9991 is used twice"):
+        membership.effective(topology, tmp_path)
+
+
+def test_the_last_org_of_a_role_cannot_leave(topology, tmp_path):
+    members = OrgMembership(Network(topology, data_root=tmp_path))
+    with pytest.raises(OrgChangeError, match="bank is the channel's last bank org"):
+        members.check_removable("bank")
+    membership.record_added(tmp_path, membership.new_org_spec(topology, "bank2", "bank", "91110000MA1K00006B"))
+    members = OrgMembership(Network(topology, data_root=tmp_path))
+    assert members.check_removable("bank").msp_id == "BankMSP"
+    assert members.check_removable("bank2").msp_id == "Bank2MSP"

@@ -1,0 +1,67 @@
+"""`OrgMembership` refuses to submit an update its signatures cannot carry, and says whose are missing.
+
+What is tested is what happens before anything reaches the ordering service, so the `peer`
+CLI is a script that hands out a saved config block for `peer channel fetch config` and
+records any `peer channel update`; no part of Fabric is imitated beyond that transport.
+"""
+from __future__ import annotations
+
+import pytest
+
+from network import Network, membership
+from network.channel_config import ConfigUpdateError
+from network.org_membership import OrgMembership, PolicyNotSatisfiedError
+
+from .channel_fixtures import channel_config, config_block
+
+CODE = "91110000MA1K00007E"
+
+
+@pytest.fixture
+def channel_peer(fake_fabric, tmp_path, topology, data_root):
+    """A `peer` whose fetch returns the channel's config block; returns the file submissions go to."""
+    block = tmp_path / "current.block"
+    block.write_bytes(config_block(channel_config(topology, data_root), topology.channel).SerializeToString())
+    submitted = tmp_path / "submitted.txt"
+    peer = fake_fabric / "bin" / "peer"
+    peer.write_text(f"""#!/bin/sh
+case "$1 $2" in
+  "channel fetch") cp {block} "$4"; exit 0;;
+  "channel update") echo "$@" >> {submitted}; exit 0;;
+esac
+echo "not handled: $*" >&2
+exit 1
+""")
+    peer.chmod(0o755)
+    return submitted
+
+
+def test_add_with_one_admin_names_the_missing_ones_and_sends_nothing(channel_peer, topology, data_root):
+    lines = []
+    members = OrgMembership(Network(topology, data_root=data_root, say=lines.append))
+    with pytest.raises(PolicyNotSatisfiedError) as refused:
+        members.add("bank2", "bank", CODE, sign_as=["bank"])
+    message = str(refused.value)
+    assert message.startswith("not submitted: /Channel/Application/Admins (MAJORITY Admins) needs 3 of 4 org admins")
+    assert "missing 2 of CoreEnterpriseMSP, RegulatorMSP, SupplierMSP" in message and "--sign-as" in message
+    assert not channel_peer.exists()
+    assert membership.load_state(data_root) == {"added": [], "removed": []}
+    assert [o.name for o in members.topology.orgs] == [o.name for o in topology.orgs]
+
+
+def test_remove_with_too_few_admins_sends_nothing_and_keeps_the_org(channel_peer, topology, data_root):
+    membership.record_added(data_root, membership.new_org_spec(topology, "supplier2", "supplier", CODE))
+    members = OrgMembership(Network(topology, data_root=data_root))
+    with pytest.raises(ConfigUpdateError, match="Supplier2MSP is not an org of the channel"):
+        members.plan_remove("supplier2")       # the saved block predates supplier2: nothing to remove there
+    with pytest.raises(PolicyNotSatisfiedError, match="needs 3 of 4 org admins, has 2"):
+        members.remove("supplier", sign_as=["supplier", "bank"])
+    assert not channel_peer.exists()
+    assert "supplier" in [o.name for o in members.topology.orgs]
+
+
+def test_a_dry_run_fetches_the_config_through_the_peer_cli(channel_peer, topology, data_root):
+    change = OrgMembership(Network(topology, data_root=data_root)).plan_add("bank2", "bank", CODE,
+                                                                             throwaway_crypto=True)
+    assert change.verdict.ok and change.org.msp_id == "Bank2MSP"
+    assert not (data_root / "crypto" / "bank2").exists() and not channel_peer.exists()
