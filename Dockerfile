@@ -9,6 +9,7 @@ COPY network ./network
 COPY chaincode ./chaincode
 COPY client ./client
 COPY cli ./cli
+COPY bench ./bench
 
 # The project's one install step, exactly as scripts/install runs it (a unit test,
 # tests/unit/network/test_compose.py, checks the two agree).

@@ -5,6 +5,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 import click
 
+from .bench_commands import bench
 from .chaincode_commands import chaincode
 from .demo_commands import demo
 from .finance_commands import finance
@@ -40,3 +41,4 @@ for group in (party, receivable, financing, discount, demo):
     main.add_command(group)
 main.add_command(regulator)
 main.add_command(events)
+main.add_command(bench)

@@ -25,6 +25,8 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if here in Path(str(item.fspath)).parents:
             item.add_marker(pytest.mark.integration)
+    # The fault suite kills and restarts nodes of the shared network: it runs after everything else.
+    items.sort(key=lambda item: item.get_closest_marker("chaos") is not None)
 
 
 def fabric_missing_reason() -> str | None:

@@ -1,0 +1,212 @@
+"""The load driver: issue operations at a fixed rate (open loop) or with a fixed number in flight
+(closed loop), through a warm-up and then a measured window.
+
+Open loop: operation i is due at ``i / rate`` seconds after the start, whether or
+not earlier ones have finished. Its latency is counted from that due time, not
+from when the driver got round to sending it, so time spent queueing in the
+client (the event loop busy, the ``max_in_flight`` cap reached) shows up in the
+figures instead of being left out (coordinated omission).
+
+Closed loop: ``concurrency`` workers each send, wait for the outcome, and send the
+next; latency runs from the send. Throughput then measures what the system
+sustains at that concurrency.
+
+Counts and latencies belong to the window their operation was due (or sent) in;
+throughput counts the committed operations that *finished* inside the measured
+window, divided by its length, so a backlog drained after the window does not
+inflate it. The clock is injected: tests drive the scheduling with a fake one.
+"""
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from .outcomes import COMMITTED, Outcome, classify
+
+RATE = "rate"
+CONCURRENCY = "concurrency"
+MODES = (RATE, CONCURRENCY)
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One call of a workload: its kind (``register``, ``confirm``...) and a coroutine function that
+    performs it and returns the tx id of what it committed (None for a query)."""
+
+    kind: str
+    call: Callable[[], Awaitable[str | None]]
+
+
+@dataclass(frozen=True)
+class Sample:
+    """What happened to one operation; times in seconds from the start of the run."""
+
+    kind: str
+    due: float          # open loop: the scheduled send time; closed loop: the send time
+    sent: float
+    finished: float
+    cause: str
+    tx_id: str | None
+    detail: str
+    measured: bool      # due inside the measured window
+
+    @property
+    def latency(self) -> float:
+        return self.finished - self.due
+
+    @property
+    def committed(self) -> bool:
+        return self.cause == COMMITTED
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How to drive: ``mode`` (rate or concurrency), its figure, and the windows in seconds.
+
+    ``call_timeout`` bounds one operation (None: the SDK's own deadlines only);
+    ``max_in_flight`` bounds the open loop's outstanding operations so an overload
+    cannot exhaust the client (late sends are then counted from their due time).
+    """
+
+    mode: str
+    rate: float | None = None
+    concurrency: int | None = None
+    warmup: float = 10.0
+    duration: float = 60.0
+    call_timeout: float | None = 120.0
+    max_in_flight: int = 10_000
+
+    def __post_init__(self) -> None:
+        if self.mode not in MODES:
+            raise ValueError(f"mode {self.mode!r}: choose {' or '.join(MODES)}")
+        if self.mode == RATE and not (self.rate and self.rate > 0):
+            raise ValueError("fixed-rate mode needs a rate above 0 (transactions per second)")
+        if self.mode == CONCURRENCY and not (self.concurrency and self.concurrency >= 1):
+            raise ValueError("fixed-concurrency mode needs a concurrency of at least 1")
+        if self.warmup < 0 or self.duration <= 0:
+            raise ValueError("the warm-up must not be negative and the measured window must be longer than 0 s")
+        if self.max_in_flight < 1:
+            raise ValueError("max_in_flight must be at least 1")
+
+    @property
+    def end(self) -> float:
+        return self.warmup + self.duration
+
+    def in_window(self, t: float) -> bool:
+        return self.warmup <= t < self.end
+
+
+class Clock(Protocol):
+    def now(self) -> float: ...
+
+    async def sleep(self, seconds: float) -> None: ...
+
+
+class MonotonicClock:
+    """The real clock: time.monotonic and asyncio.sleep."""
+
+    def now(self) -> float:
+        return time.monotonic()
+
+    async def sleep(self, seconds: float) -> None:
+        await asyncio.sleep(max(0.0, seconds))
+
+
+@dataclass
+class Run:
+    """The samples of one drive, the plan, and whether the workload ran out of operations early."""
+
+    plan: Plan
+    samples: list[Sample] = field(default_factory=list)
+    exhausted: bool = False
+
+    def measured(self) -> list[Sample]:
+        return [s for s in self.samples if s.measured]
+
+    def committed_in_window(self) -> list[Sample]:
+        """Committed operations that finished inside the measured window (the throughput's numerator)."""
+        return [s for s in self.samples if s.committed and self.plan.in_window(s.finished)]
+
+
+WindowHook = Callable[[str], None]
+"""Called with ``"start"`` when the measured window opens and ``"end"`` when it closes (CPU snapshots)."""
+
+
+async def drive(operations: Iterator[Operation], plan: Plan, *, clock: Clock | None = None,
+                on_window: WindowHook | None = None) -> Run:
+    """Run ``operations`` under ``plan``; every operation started is awaited before this returns."""
+    clock = clock or MonotonicClock()
+    run = Run(plan)
+    origin = clock.now()
+    marks = asyncio.ensure_future(_window_marks(plan, clock, origin, on_window))
+    try:
+        if plan.mode == RATE:
+            await _open_loop(operations, plan, clock, origin, run)
+        else:
+            await _closed_loop(operations, plan, clock, origin, run)
+        await marks
+    finally:
+        marks.cancel()
+    return run
+
+
+async def _window_marks(plan: Plan, clock: Clock, origin: float, on_window: WindowHook | None) -> None:
+    await clock.sleep(plan.warmup - (clock.now() - origin))
+    if on_window:
+        on_window("start")
+    await clock.sleep(plan.end - (clock.now() - origin))
+    if on_window:
+        on_window("end")
+
+
+async def _perform(op: Operation, plan: Plan, clock: Clock, origin: float, due: float, run: Run) -> None:
+    sent = clock.now() - origin
+    try:
+        if plan.call_timeout is None:
+            tx_id = await op.call()
+        else:
+            tx_id = await asyncio.wait_for(op.call(), plan.call_timeout)
+        outcome = Outcome(COMMITTED, tx_id)
+    except asyncio.CancelledError:
+        raise
+    except Exception as error:  # every failure is a counted outcome, never a crash of the run
+        outcome = classify(error)
+    finished = clock.now() - origin
+    run.samples.append(Sample(op.kind, due, sent, finished, outcome.cause, outcome.tx_id, outcome.detail,
+                              plan.in_window(due)))
+
+
+async def _open_loop(operations: Iterator[Operation], plan: Plan, clock: Clock, origin: float, run: Run) -> None:
+    slots = asyncio.Semaphore(plan.max_in_flight)
+    pending: set[asyncio.Task] = set()
+    interval = 1.0 / plan.rate
+    i = 0
+    while (due := i * interval) < plan.end:
+        await clock.sleep(due - (clock.now() - origin))
+        await slots.acquire()               # a full client delays the send; its latency still starts at `due`
+        op = next(operations, None)
+        if op is None:
+            slots.release()
+            run.exhausted = True
+            break
+        task = asyncio.ensure_future(_perform(op, plan, clock, origin, due, run))
+        pending.add(task)
+        task.add_done_callback(lambda t: (pending.discard(t), slots.release()))
+        i += 1
+    if pending:
+        await asyncio.gather(*pending)
+
+
+async def _closed_loop(operations: Iterator[Operation], plan: Plan, clock: Clock, origin: float, run: Run) -> None:
+    async def worker() -> None:
+        while clock.now() - origin < plan.end:
+            op = next(operations, None)
+            if op is None:
+                run.exhausted = True
+                return
+            await _perform(op, plan, clock, origin, clock.now() - origin, run)
+
+    await asyncio.gather(*(worker() for _ in range(plan.concurrency)))

@@ -1,0 +1,216 @@
+'use strict';
+// The benchmark's workload sent by the official Fabric Gateway Node client, for comparison.
+//
+//   node workload.js <config.json>
+//
+// The config (written by `recfin bench --compare-node`) names the two actors' gateway
+// peers and identities, the parties' credit codes, a registration document to copy,
+// the workload and the plan. The same transactions as bench/workloads.py are sent with
+// the same arguments; the samples and this process's CPU seconds in the measured window
+// are printed on stdout as one JSON document that bench/node_compare.py reads.
+
+const crypto = require('node:crypto');
+const fs = require('node:fs');
+const grpc = require('@grpc/grpc-js');
+const { connect, signers } = require('@hyperledger/fabric-gateway');
+
+const MIX = [['register', 4], ['confirm', 3], ['transfer', 2], ['query', 1]];
+const VALIDATION = { 10: 'ENDORSEMENT_POLICY_FAILURE', 11: 'MVCC_READ_CONFLICT', 12: 'PHANTOM_READ_CONFLICT' };
+const DEADLINE_EXCEEDED = 4;
+
+// By error name: the package exports some of its error classes and not others (SubmitError).
+function classify(err) {
+    const txId = err.transactionId || null;
+    const texts = [err.message || '', ...(err.details || []).map((d) => d.message || '')];
+    const rule = texts.map((t) => /RULE ([a-z0-9-]+):/.exec(t)).find(Boolean);
+    if (rule) return ['refused', txId, rule[1]];
+    if (err.name === 'CommitError') {
+        const name = VALIDATION[err.code] || `VALIDATION_CODE_${err.code}`;
+        if (err.code === 11 || err.code === 12) return ['mvcc_conflict', txId, name];
+        if (err.code === 10) return ['endorsement', txId, name];
+        return ['invalid', txId, name];
+    }
+    if (err.code === DEADLINE_EXCEEDED || err.name === 'CommitStatusError') return ['timeout', txId, String(err.code ?? '')];
+    if (err.name === 'EndorseError') return ['endorsement', txId, String(err.code ?? '')];
+    if (err.name === 'SubmitError') return ['ordering', txId, String(err.code ?? '')];
+    if (err.name === 'GatewayError') return ['unavailable', txId, String(err.code ?? '')];
+    return ['client_error', txId, String(err && err.message).slice(0, 200)];
+}
+
+async function openContract(actor, config) {
+    const tls = grpc.credentials.createSsl(fs.readFileSync(actor.tls_root_cert));
+    const client = new grpc.Client(actor.address, tls, { 'grpc.ssl_target_name_override': actor.host_name_override });
+    const gateway = connect({
+        client,
+        identity: { mspId: actor.msp_id, credentials: fs.readFileSync(actor.cert) },
+        signer: signers.newPrivateKeySigner(crypto.createPrivateKey(fs.readFileSync(actor.key))),
+    });
+    const contract = gateway.getNetwork(config.channel).getContract(config.chaincode, config.contract);
+    return { contract, close: () => { gateway.close(); client.close(); } };
+}
+
+function newRegistration(template) {
+    const doc = JSON.parse(JSON.stringify(template));
+    doc.invoices[0].number = doc.invoices[0].number.slice(0, 6) + String(crypto.randomInt(0, 1e12)).padStart(14, '0');
+    doc.contract_hash = crypto.randomBytes(32).toString('hex');
+    return JSON.stringify(doc);
+}
+
+class Workload {
+    constructor(supplier, debtor, config) {
+        Object.assign(this, { supplier, debtor, config });
+        this.registered = [];
+        this.confirmed = [];
+        this.known = [];
+    }
+    register() {
+        return ['register', async () => {
+            const doc = JSON.parse(new TextDecoder().decode(await this.supplier.submit('RegisterReceivable', {
+                arguments: [newRegistration(this.config.registration), crypto.randomUUID().replace(/-/g, '')] })));
+            this.registered.push(doc.id);
+            return doc.last.tx_id;
+        }];
+    }
+    confirm(id) {
+        return ['confirm', async () => {
+            const doc = JSON.parse(new TextDecoder().decode(await this.debtor.submit('ConfirmReceivable', { arguments: [id] })));
+            this.confirmed.push(doc.id);
+            return doc.last.tx_id;
+        }];
+    }
+    transfer(id) {
+        return ['transfer', async () => {
+            const doc = JSON.parse(new TextDecoder().decode(await this.supplier.submit('TransferReceivable', {
+                arguments: [id, this.config.codes.transferee, String(this.config.face_amount_fen),
+                    crypto.randomUUID().replace(/-/g, '')] })));
+            return doc.last.tx_id;
+        }];
+    }
+    query(id) {
+        return ['query', async () => { await this.debtor.evaluate('GetReceivable', { arguments: [id] }); return null; }];
+    }
+    async fill(count, make) {
+        let done = 0;
+        let tries = 0;
+        const worker = async () => {
+            while (done < count && tries < 2 * count) {
+                tries += 1;
+                const op = make();
+                if (!op) return;
+                try { await op[1](); done += 1; } catch (e) { /* counted by the shortfall below */ }
+            }
+        };
+        await Promise.all(Array.from({ length: Math.min(16, Math.max(1, count)) }, worker));
+        return done;
+    }
+    async prepare(pool) {
+        const name = this.config.workload;
+        if (name === 'confirm' || name === 'transfer') await this.fill(pool, () => this.register());
+        if (name === 'transfer') await this.fill(this.registered.length, () => this.registered.length && this.confirm(this.registered.shift()));
+        if (name === 'mixed') {
+            const seed = Math.max(1, Math.floor(pool / 10));
+            await this.fill(2 * seed, () => this.register());
+            await this.fill(seed, () => this.registered.length && this.confirm(this.registered.shift()));
+            this.known.push(...this.confirmed);
+        }
+    }
+    *operations() {
+        const name = this.config.workload;
+        const cycle = MIX.flatMap(([kind, weight]) => Array(weight).fill(kind));
+        for (;;) {
+            if (name === 'register') yield this.register();
+            else if (name === 'confirm') { if (!this.registered.length) return; yield this.confirm(this.registered.shift()); }
+            else if (name === 'transfer') { if (!this.confirmed.length) return; yield this.transfer(this.confirmed.shift()); }
+            else {
+                for (const kind of cycle) {
+                    if (kind === 'confirm' && this.registered.length) yield this.confirm(this.registered.shift());
+                    else if (kind === 'transfer' && this.confirmed.length) {
+                        const id = this.confirmed.shift();
+                        this.known.push(id);
+                        yield this.transfer(id);
+                    } else if (kind === 'query' && this.known.length) {
+                        this.known.unshift(this.known.pop());
+                        yield this.query(this.known[0]);
+                    } else yield this.register();
+                }
+            }
+        }
+    }
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+const cpuSeconds = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6; };
+
+// Open loop: operation i is due at i / rate; latency counts from the due time (as bench/driver.py).
+// Closed loop: `concurrency` workers, each sending the next when the last is done.
+async function drive(workload, plan) {
+    const origin = performance.now() / 1000;
+    const now = () => performance.now() / 1000 - origin;
+    const end = plan.warmup + plan.duration;
+    const samples = [];
+    const cpu = {};
+    let exhausted = false;
+    const marks = (async () => {
+        await sleep((plan.warmup - now()) * 1000); cpu.start = cpuSeconds();
+        await sleep((end - now()) * 1000); cpu.end = cpuSeconds();
+    })();
+    const perform = async ([kind, call], due) => {
+        const sent = now();
+        let outcome;
+        try { outcome = ['committed', await call(), '']; } catch (err) { outcome = classify(err); }
+        const finished = now();
+        samples.push([kind, due, sent, finished, ...outcome, due >= plan.warmup && due < end]);
+    };
+    const ops = workload.operations();
+    if (plan.mode === 'rate') {
+        const pending = new Set();
+        for (let i = 0; i / plan.rate < end; i += 1) {
+            const due = i / plan.rate;
+            await sleep((due - now()) * 1000);
+            while (pending.size >= plan.max_in_flight) await Promise.race(pending);
+            const next = ops.next();
+            if (next.done) { exhausted = true; break; }
+            const task = perform(next.value, due).finally(() => pending.delete(task));
+            pending.add(task);
+        }
+        await Promise.all(pending);
+    } else {
+        await Promise.all(Array.from({ length: plan.concurrency }, async () => {
+            while (now() < end) {
+                const next = ops.next();
+                if (next.done) { exhausted = true; return; }
+                await perform(next.value, now());
+            }
+        }));
+    }
+    await marks;
+    return { samples, exhausted, cpu_s: cpu.end - cpu.start };
+}
+
+async function main() {
+    if (process.argv.length < 3) {
+        process.stderr.write('usage: node workload.js <config.json> (written by `recfin bench --compare-node`)\n');
+        process.exit(2);
+    }
+    const config = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
+    const supplier = await openContract(config.actors.supplier, config);
+    const debtor = await openContract(config.actors.debtor, config);
+    try {
+        try {
+            await debtor.contract.evaluate('WhoAmI');   // fail fast, with one line, when no peer answers
+        } catch (err) {
+            process.stderr.write(`no gateway peer answered at ${config.actors.debtor.address}: ${err.message.split('\n')[0]}; `
+                + 'start the network with `recfin network up` and `recfin chaincode deploy`\n');
+            process.exit(3);
+        }
+        const workload = new Workload(supplier.contract, debtor.contract, config);
+        await workload.prepare(config.pool_size);
+        const result = await drive(workload, config.plan);
+        process.stdout.write(JSON.stringify({ client: 'node', ...result }) + '\n');
+    } finally {
+        supplier.close();
+        debtor.close();
+    }
+}
+
+main().catch((err) => { process.stderr.write(`${err.stack || err}\n`); process.exit(1); });

@@ -1,0 +1,95 @@
+"""The same workload sent by the official Fabric Gateway Node client (bench/node), for comparison.
+
+``install()`` runs ``npm ci`` (or ``npm install`` without a lock file) in bench/node once;
+``run()`` writes the script's config (the actors' peers and identities from the connection
+profiles, the parties' codes, a registration document to copy, the plan), runs
+``node workload.js`` and turns its samples into a report like the Python client's, its
+client CPU read by the script from the same OS counters (``process.cpuUsage``).
+"""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from network import profiles
+
+from .driver import Plan, Run, Sample
+from .report import build
+from .workloads import FACE_AMOUNT, Parties, new_registration
+
+NODE_DIR = Path(__file__).parent / "node"
+SCRIPT = NODE_DIR / "workload.js"
+
+
+class NodeClientError(RuntimeError):
+    """npm or node is missing, the install failed, or the script stopped with an error."""
+
+
+def _tool(name: str) -> str:
+    found = shutil.which(name)
+    if found is None:
+        raise NodeClientError(f"{name} not found on PATH: install Node.js 20 or later to compare with the Node client")
+    return found
+
+
+def install(folder: Path = NODE_DIR) -> None:
+    """Install the pinned packages into bench/node/node_modules unless they are there."""
+    if (folder / "node_modules" / "@hyperledger" / "fabric-gateway").is_dir():
+        return
+    command = [_tool("npm"), "ci" if (folder / "package-lock.json").is_file() else "install", "--no-audit", "--no-fund"]
+    done = subprocess.run(command, cwd=folder, capture_output=True, text=True)
+    if done.returncode != 0:
+        tail = (done.stderr or done.stdout).strip().splitlines()[-3:]
+        raise NodeClientError(f"{' '.join(command[1:])} in {folder} failed: " + " / ".join(tail))
+
+
+def actor(org: str, user: str, data_root: Path | None) -> dict[str, str]:
+    """What the script needs to act as ``user`` of ``org``: gateway peer, TLS root, MSP ID, cert and key files."""
+    profile = profiles.load(org, data_root)
+    who = profile.user(user)
+    return {"address": profile.gateway.address, "host_name_override": profile.gateway.host_name_override,
+            "tls_root_cert": str(profile.gateway.tls_root_cert), "msp_id": profile.msp_id,
+            "cert": str(who.cert), "key": str(who.key)}
+
+
+def config(workload: str, plan: Plan, pool_size: int, codes: dict[str, str], data_root: Path | None) -> dict[str, Any]:
+    from cli.demo_commands import ACTORS
+
+    from .network_session import DEBTOR, SUPPLIER, TRANSFEREE
+
+    profile = profiles.load(ACTORS[SUPPLIER][0], data_root)
+    parties = Parties(None, None, codes[SUPPLIER], codes[DEBTOR], codes[TRANSFEREE])
+    return {
+        "workload": workload, "pool_size": pool_size, "channel": profile.channel, "chaincode": profile.chaincode,
+        "contract": "receivables",
+        "plan": {"mode": plan.mode, "rate": plan.rate, "concurrency": plan.concurrency, "warmup": plan.warmup,
+                 "duration": plan.duration, "max_in_flight": plan.max_in_flight},
+        "actors": {"supplier": actor(*ACTORS[SUPPLIER], data_root), "debtor": actor(*ACTORS[DEBTOR], data_root)},
+        "codes": {"supplier": codes[SUPPLIER], "debtor": codes[DEBTOR], "transferee": codes[TRANSFEREE]},
+        "registration": new_registration(parties).model_dump(mode="json"),
+        "face_amount_fen": int(FACE_AMOUNT * 100),
+    }
+
+
+def report_from(output: dict[str, Any], workload: str, plan: Plan) -> dict[str, Any]:
+    """The script's JSON (samples as rows in Sample's field order, cpu_s) as a report."""
+    run = Run(plan, [Sample(*row) for row in output["samples"]], bool(output["exhausted"]))
+    return build(run, workload=workload, client="node", cpu_usage={"node-client": output.get("cpu_s")},
+                 process_kinds={"node-client": "client"})
+
+
+def run(workload: str, plan: Plan, pool_size: int, codes: dict[str, str], data_root: Path | None) -> dict[str, Any]:
+    """Install if needed, run the script, return its report."""
+    install()
+    with tempfile.TemporaryDirectory(prefix="recfin-bench-node-") as tmp:
+        path = Path(tmp) / "config.json"
+        path.write_text(json.dumps(config(workload, plan, pool_size, codes, data_root)))
+        done = subprocess.run([_tool("node"), str(SCRIPT), str(path)], cwd=NODE_DIR, capture_output=True, text=True)
+    if done.returncode != 0:
+        lines = done.stderr.strip().splitlines()
+        raise NodeClientError("the Node client stopped: " + (lines[0] if lines else f"exit code {done.returncode}"))
+    return report_from(json.loads(done.stdout.strip().splitlines()[-1]), workload, plan)

@@ -1,0 +1,96 @@
+"""What became of one transaction, read from the SDK's typed errors.
+
+The causes the report counts separately::
+
+    committed          committed as valid (or, for a query, answered)
+    mvcc_conflict      committed as invalid: MVCC_READ_CONFLICT or PHANTOM_READ_CONFLICT
+    endorsement        endorsement failed (EndorseError), or committed as ENDORSEMENT_POLICY_FAILURE
+    timeout            the commit status never came (CommitStatusError), a gRPC DEADLINE_EXCEEDED,
+                       or the driver's own deadline for the call
+    ordering           the orderer did not accept the endorsed transaction (SubmitError)
+    refused            the contract refused it on a business rule (RuleViolation)
+    invalid            committed as invalid for another validation code (``detail`` names it)
+    query_failed       an evaluate call failed (EvaluateError)
+    unavailable        any other gateway failure (peer unreachable, stream broken)
+    client_error       anything else raised in the client (a bug in the workload, a bad argument)
+"""
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+
+import grpc
+
+from client.gateway.errors import (
+    CommitError,
+    CommitStatusError,
+    EndorseError,
+    EvaluateError,
+    GatewayError,
+    SubmitError,
+)
+from client.receivables.errors import RuleViolation
+
+COMMITTED = "committed"
+MVCC_CONFLICT = "mvcc_conflict"
+ENDORSEMENT = "endorsement"
+TIMEOUT = "timeout"
+ORDERING = "ordering"
+REFUSED = "refused"
+INVALID = "invalid"
+QUERY_FAILED = "query_failed"
+UNAVAILABLE = "unavailable"
+CLIENT_ERROR = "client_error"
+
+CAUSES = (COMMITTED, MVCC_CONFLICT, ENDORSEMENT, TIMEOUT, ORDERING, REFUSED, INVALID, QUERY_FAILED,
+          UNAVAILABLE, CLIENT_ERROR)
+"""Every outcome, in the order the report lists them."""
+
+_CONFLICT_CODES = {"MVCC_READ_CONFLICT", "PHANTOM_READ_CONFLICT"}
+_ENDORSEMENT_CODES = {"ENDORSEMENT_POLICY_FAILURE"}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A cause from :data:`CAUSES`, the tx id when one is known, and a short detail (the rule, the code)."""
+
+    cause: str
+    tx_id: str | None = None
+    detail: str = ""
+
+    @property
+    def committed(self) -> bool:
+        return self.cause == COMMITTED
+
+
+def classify(error: BaseException) -> Outcome:
+    """The outcome of a call that raised ``error``.
+
+    A RuleViolation is read before the gateway error it wraps: the contract's
+    refusal is the cause, not the endorsement failure that carried it.
+    """
+    tx_id = getattr(error, "transaction_id", None)
+    if isinstance(error, RuleViolation):
+        return Outcome(REFUSED, tx_id, error.rule)
+    if isinstance(error, CommitError):
+        name = error.validation_code_name
+        if name in _CONFLICT_CODES:
+            return Outcome(MVCC_CONFLICT, tx_id, name)
+        if name in _ENDORSEMENT_CODES:
+            return Outcome(ENDORSEMENT, tx_id, name)
+        return Outcome(INVALID, tx_id, name)
+    if isinstance(error, (asyncio.TimeoutError, TimeoutError)):
+        return Outcome(TIMEOUT, tx_id, "no answer within the driver's deadline")
+    if isinstance(error, GatewayError) and error.code == grpc.StatusCode.DEADLINE_EXCEEDED:
+        return Outcome(TIMEOUT, tx_id, type(error).__name__)
+    if isinstance(error, CommitStatusError):
+        return Outcome(TIMEOUT, tx_id, error.code.name if error.code else "commit status unknown")
+    if isinstance(error, EndorseError):
+        return Outcome(ENDORSEMENT, tx_id, error.code.name if error.code else "")
+    if isinstance(error, SubmitError):
+        return Outcome(ORDERING, tx_id, error.code.name if error.code else "")
+    if isinstance(error, EvaluateError):
+        return Outcome(QUERY_FAILED, tx_id, error.code.name if error.code else "")
+    if isinstance(error, GatewayError):
+        return Outcome(UNAVAILABLE, tx_id, error.code.name if error.code else "")
+    return Outcome(CLIENT_ERROR, tx_id, f"{type(error).__name__}: {error}"[:200])

@@ -1,0 +1,135 @@
+"""The benchmark report: counts by cause, throughput, latency percentiles, CPU per committed transaction;
+as a dict (written as JSON), as text lines, and the ratios of the Node client's figures to recfin's."""
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from .driver import Run, Sample
+from .outcomes import CAUSES, COMMITTED
+from .stats import METHOD as LATENCY_METHOD
+from .stats import PERCENTILES, latency_summary, throughput
+
+SCHEMA = "recfin.bench/1"
+REQUIRED_KEYS = ("schema", "workload", "client", "plan", "exhausted", "submitted", "committed", "failed",
+                 "throughput_tps", "latency_s", "latency_method", "cpu", "by_kind", "timeline")
+
+
+def _counts(samples: list[Sample]) -> dict[str, Any]:
+    causes = Counter(s.cause for s in samples)
+    details: dict[str, Counter] = {}
+    for s in samples:
+        if not s.committed and s.detail:
+            details.setdefault(s.cause, Counter())[s.detail] += 1
+    return {
+        "submitted": len(samples),
+        "committed": causes[COMMITTED],
+        "failed": {cause: causes[cause] for cause in CAUSES if cause != COMMITTED},
+        "failed_detail": {cause: dict(c.most_common(5)) for cause, c in details.items()},
+    }
+
+
+def timeline(run: Run, bin_seconds: float = 1.0) -> list[dict[str, Any]]:
+    """Per time bin of the whole run (warm-up included): committed completions and their latency p50/p99."""
+    if not run.samples:
+        return []
+    bins = math.ceil(max(s.finished for s in run.samples) / bin_seconds) + 1
+    grouped: list[list[float]] = [[] for _ in range(bins)]
+    for s in run.samples:
+        if s.committed:
+            grouped[int(s.finished // bin_seconds)].append(s.latency)
+    out = []
+    for i, latencies in enumerate(grouped):
+        summary = latency_summary(latencies, (50, 99))
+        out.append({"t": i * bin_seconds, "committed_tps": len(latencies) / bin_seconds,
+                    "p50_s": summary["p50"], "p99_s": summary["p99"]})
+    return out
+
+
+def cpu_per_tx(usage: Mapping[str, float | None], kinds: Mapping[str, str], committed: int) -> dict[str, Any]:
+    """Each process's CPU seconds in the window and per committed transaction (None when not measurable)."""
+    return {name: {"kind": kinds.get(name, "?"), "cpu_s": seconds,
+                   "cpu_s_per_tx": (seconds / committed) if (seconds is not None and committed) else None}
+            for name, seconds in usage.items()}
+
+
+def build(run: Run, *, workload: str, client: str, cpu_usage: Mapping[str, float | None],
+          process_kinds: Mapping[str, str], extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The report of one run. Counts and latencies are of the operations due in the measured window;
+    throughput is of the committed ones that finished in it."""
+    measured = run.measured()
+    counts = _counts(measured)
+    committed_in_window = len(run.committed_in_window())
+    kinds = sorted({s.kind for s in measured})
+    report = {
+        "schema": SCHEMA,
+        "workload": workload,
+        "client": client,
+        "plan": {k: getattr(run.plan, k) for k in ("mode", "rate", "concurrency", "warmup", "duration",
+                                                   "call_timeout", "max_in_flight")},
+        "exhausted": run.exhausted,
+        **counts,
+        "throughput_tps": throughput(committed_in_window, run.plan.duration),
+        "latency_s": latency_summary([s.latency for s in measured if s.committed]),
+        "latency_method": LATENCY_METHOD,
+        "cpu": cpu_per_tx(cpu_usage, process_kinds, committed_in_window),
+        "by_kind": {k: {**_counts([s for s in measured if s.kind == k]),
+                        "latency_s": latency_summary([s.latency for s in measured if s.kind == k and s.committed])}
+                    for k in kinds},
+        "timeline": timeline(run),
+    }
+    report.update(extra or {})
+    return report
+
+
+def client_cpu_per_tx(report: Mapping[str, Any]) -> float | None:
+    """The summed CPU per committed tx of the report's client processes."""
+    values = [p["cpu_s_per_tx"] for p in report["cpu"].values() if p["kind"] == "client"]
+    return None if not values or any(v is None for v in values) else sum(values)
+
+
+def comparison(ours: Mapping[str, Any], node: Mapping[str, Any]) -> dict[str, float | None]:
+    """The Node client's figures as a ratio to recfin's: above 1, Node is faster / spends more CPU per tx."""
+    def ratio(a: float | None, b: float | None) -> float | None:
+        return None if a is None or not b else a / b
+
+    return {"throughput_node_to_recfin": ratio(node["throughput_tps"], ours["throughput_tps"]),
+            "client_cpu_per_tx_node_to_recfin": ratio(client_cpu_per_tx(node), client_cpu_per_tx(ours))}
+
+
+def lines(report: Mapping[str, Any]) -> list[str]:
+    """A human summary of one report."""
+    lat = report["latency_s"]
+    plan = report["plan"]
+    load = f"rate {plan['rate']}/s" if plan["mode"] == "rate" else f"concurrency {plan['concurrency']}"
+    fmt = lambda v: "-" if v is None else f"{v * 1000:.1f} ms"
+    out = [f"{report['workload']} ({report['client']} client, {load}, warm-up {plan['warmup']} s, "
+           f"measured {plan['duration']} s)" + ("  [workload ran out of operations]" if report["exhausted"] else ""),
+           f"  submitted {report['submitted']}  committed valid {report['committed']}  "
+           + "  ".join(f"{k} {v}" for k, v in report["failed"].items() if v),
+           f"  throughput {report['throughput_tps']:.1f} tx/s  latency "
+           + "  ".join(f"p{p} {fmt(lat.get(f'p{p}'))}" for p in PERCENTILES)]
+    for name, cpu in sorted(report["cpu"].items(), key=lambda kv: (kv[1]["kind"], kv[0])):
+        per = cpu["cpu_s_per_tx"]
+        out.append(f"  cpu {cpu['kind']:<9} {name:<28} "
+                   + ("not measured" if cpu["cpu_s"] is None else
+                      f"{cpu['cpu_s']:.2f} s" + ("" if per is None else f"  {per * 1000:.2f} ms/tx")))
+    return out
+
+
+def write_json(report: Mapping[str, Any], path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(report, indent=2, sort_keys=True))
+    return path
+
+
+def check_schema(report: Mapping[str, Any]) -> list[str]:
+    """What a report lacks (empty when it is complete); the Node side's JSON is checked the same way."""
+    problems = [f"missing {key!r}" for key in REQUIRED_KEYS if key not in report]
+    if report.get("schema") not in (None, SCHEMA):
+        problems.append(f"schema {report.get('schema')!r} is not {SCHEMA}")
+    return problems

@@ -1,0 +1,168 @@
+"""One benchmark run: prepare the workload, drive it, and account the CPU of every process in the window.
+
+With ``clients`` above 1 the load is split across that many client processes
+(rate or concurrency divided evenly), each with its own gateway connections;
+they prepare their pools, meet at a barrier, and drive together. Their samples
+are merged into one report, and each one's CPU is listed as ``client-<n>``.
+"""
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import multiprocessing
+import os
+import queue
+import threading
+from collections.abc import Callable, Sequence
+from contextlib import AsyncExitStack
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from . import cpu
+from .driver import CONCURRENCY, Clock, Plan, Run, Sample, drive
+from .network_session import open_parties
+from .workloads import WORKLOADS, Workload
+
+BARRIER_TIMEOUT = 600.0   # the longest a client process may take to prepare its pool
+
+
+class ClientProcessError(RuntimeError):
+    """A client process failed; the message names each one and its error."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What to run, against which network data folder, from how many client processes."""
+
+    workload: str
+    plan: Plan
+    pool_size: int
+    data_root: Path | None = None
+    clients: int = 1
+    grpc_options: tuple[tuple[str, Any], ...] = ()
+    prepare_concurrency: int = 16
+
+    def share(self, n: int) -> "Settings":
+        """This run divided among n client processes."""
+        plan = self.plan
+        plan = dataclasses.replace(plan, concurrency=max(1, plan.concurrency // n)) if plan.mode == CONCURRENCY \
+            else dataclasses.replace(plan, rate=plan.rate / n)
+        return dataclasses.replace(self, plan=plan, pool_size=-(-self.pool_size // n), clients=1)
+
+
+@dataclass
+class Measured:
+    """A finished run: its samples, and the CPU seconds of each process in the measured window."""
+
+    run: Run
+    cpu_usage: dict[str, float | None]
+    process_kinds: dict[str, str]
+    touched: set[str]
+
+
+async def execute(workload: Workload, plan: Plan, processes: Sequence[cpu.Watched], *,
+                  clock: Clock | None = None) -> Measured:
+    """Drive a prepared workload; the processes' CPU is read when the measured window opens and closes."""
+    snapshots: dict[str, dict[str, float | None]] = {}
+    run = await drive(workload.operations(), plan, clock=clock,
+                      on_window=lambda mark: snapshots.__setitem__(mark, cpu.snapshot(processes)))
+    usage = cpu.usage_between(snapshots.get("start", {}), snapshots.get("end", {}))
+    return Measured(run, usage, {p.name: p.kind for p in processes}, set(workload.touched))
+
+
+async def run_on_network(settings: Settings, codes: dict[str, str], network_processes: Sequence[cpu.Watched], *,
+                         say: Callable[[str], None] = print) -> Measured:
+    """The run in this process (``clients`` = 1) or across client processes."""
+    if settings.clients > 1:
+        return await asyncio.to_thread(_across_processes, settings, codes, network_processes, say)
+    async with AsyncExitStack() as stack:
+        parties = await open_parties(stack, codes, settings.data_root, settings.grpc_options)
+        workload = WORKLOADS[settings.workload](parties)
+        await workload.prepare(settings.pool_size, concurrency=settings.prepare_concurrency, say=say)
+        watched = [cpu.Watched("client", "client", os.getpid()), *network_processes]
+        return await execute(workload, settings.plan, watched)
+
+
+# ---- several client processes --------------------------------------------------------------
+
+def _client_process(settings: Settings, codes: dict[str, str], barrier, results, index: int) -> None:
+    """A client process: prepare its share, wait for the others, drive, send back samples and its own CPU."""
+    async def main() -> dict[str, Any]:
+        async with AsyncExitStack() as stack:
+            parties = await open_parties(stack, codes, settings.data_root, settings.grpc_options)
+            workload = WORKLOADS[settings.workload](parties)
+            await workload.prepare(settings.pool_size, concurrency=settings.prepare_concurrency,
+                                   say=lambda line: None)
+            await asyncio.to_thread(barrier.wait, BARRIER_TIMEOUT)
+            me = [cpu.Watched(f"client-{index}", "client", os.getpid())]
+            measured = await execute(workload, settings.plan, me)
+            return {"samples": [dataclasses.astuple(s) for s in measured.run.samples],
+                    "exhausted": measured.run.exhausted, "cpu": measured.cpu_usage, "touched": sorted(measured.touched)}
+
+    try:
+        results.put((index, asyncio.run(main()), None))
+    except BaseException as error:  # reported by the parent, which then stops the run
+        barrier.abort()
+        results.put((index, None, f"{type(error).__name__}: {error}"))
+
+
+def _across_processes(settings: Settings, codes: dict[str, str], network_processes: Sequence[cpu.Watched],
+                      say: Callable[[str], None]) -> Measured:
+    n = settings.clients
+    context = multiprocessing.get_context("spawn")
+    barrier, results = context.Barrier(n + 1), context.Queue()
+    share = settings.share(n)
+    children = [context.Process(target=_client_process, args=(share, codes, barrier, results, i), daemon=True)
+                for i in range(n)]
+    for child in children:
+        child.start()
+    say(f"  {n} client processes preparing their pools")
+    try:
+        barrier.wait(BARRIER_TIMEOUT)
+    except threading.BrokenBarrierError:
+        for child in children:          # each one fails on the broken barrier too, and says why it stopped
+            child.join(timeout=30)
+            if child.is_alive():
+                child.terminate()
+        failures = [f"client-{index}: {failure}" for index, _, failure in _drain(results) if failure]
+        raise ClientProcessError("client processes failed before the run: "
+                                 + ("; ".join(failures) or f"not all ready within {BARRIER_TIMEOUT:g} s")) from None
+    snapshots = {}
+    timers = [threading.Timer(settings.plan.warmup, lambda: snapshots.__setitem__("start", cpu.snapshot(network_processes))),
+             threading.Timer(settings.plan.end, lambda: snapshots.__setitem__("end", cpu.snapshot(network_processes)))]
+    for t in timers:
+        t.start()
+    collected, failures = {}, []
+    for _ in children:
+        index, result, failure = results.get()
+        if failure:
+            failures.append(f"client-{index}: {failure}")
+        else:
+            collected[index] = result
+    for t in timers:
+        t.join()
+    for child in children:
+        child.join(timeout=10)
+    if failures:
+        raise ClientProcessError("client processes failed: " + "; ".join(failures))
+    merged = Run(settings.plan)
+    usage = cpu.usage_between(snapshots.get("start", {}), snapshots.get("end", {}))
+    kinds = {p.name: p.kind for p in network_processes}
+    touched: set[str] = set()
+    for index, result in sorted(collected.items()):
+        merged.samples.extend(Sample(*row) for row in result["samples"])
+        merged.exhausted |= result["exhausted"]
+        usage.update(result["cpu"])
+        kinds.update({name: "client" for name in result["cpu"]})
+        touched.update(result["touched"])
+    return Measured(merged, usage, kinds, touched)
+
+
+def _drain(results) -> list[tuple[int, Any, str | None]]:
+    out = []
+    while True:
+        try:
+            out.append(results.get(timeout=1))
+        except queue.Empty:
+            return out

@@ -1,0 +1,148 @@
+"""`recfin bench`: the load benchmark on a running network (the driver and reports live in `bench`)."""
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import click
+
+from bench import cpu, node_compare
+from bench.driver import CONCURRENCY, MODES, RATE, Plan
+from bench.network_session import ensure_parties
+from bench.plot import plot
+from bench.report import build, comparison, lines, write_json
+from bench.runner import ClientProcessError, Settings, run_on_network
+from bench.workloads import WORKLOADS, pool_size_for
+from network import Network
+
+from .connection import reports_ledger_errors
+from .output import progress
+
+
+def running_network(topology_path: Path | None, data_root: Path | None) -> tuple[Network, list]:
+    """The network and its status rows; a ClickException with how to start it unless every node is healthy
+    and the chaincode servers run."""
+    net = Network.load(topology_path, data_root=data_root)
+    statuses = net.status()
+    nodes = [s for s in statuses if s.kind != "chaincode"]
+    healthy = sum(s.healthy for s in nodes)
+    servers = [s for s in statuses if s.kind == "chaincode" and s.pid is not None]
+    if healthy < len(nodes) or not servers:
+        raise click.ClickException(
+            f"no running network to benchmark ({healthy}/{len(nodes)} nodes healthy, {len(servers)} chaincode "
+            f"servers in {net.data_root}): start one with `recfin network up` and `recfin chaincode deploy`")
+    return net, statuses
+
+
+def grpc_option(_ctx, _param, values: tuple[str, ...]) -> tuple[tuple[str, Any], ...]:
+    out = []
+    for text in values:
+        key, eq, value = text.partition("=")
+        if not eq or not key.startswith("grpc."):
+            raise click.BadParameter(f"{text!r}: write grpc.NAME=VALUE, e.g. grpc.keepalive_time_ms=30000")
+        out.append((key, int(value) if value.lstrip("-").isdigit() else value))
+    return tuple(out)
+
+
+def network_settings(net: Network) -> dict[str, Any]:
+    """The network settings the figures depend on, as the topology sets them."""
+    topo = net.topology
+    return {"batch_timeout": topo.batch_timeout, "endorsement_policy": topo.chaincode.endorsement_policy,
+            "orderers": len(topo.orderers()), "peers": len(topo.peers())}
+
+
+@click.command()
+@click.option("--workload", "-w", "workloads", type=click.Choice([*WORKLOADS, "all"]), multiple=True,
+              default=("all",), show_default=True, help="Workload(s) to run, one after the other.")
+@click.option("--mode", type=click.Choice(MODES), default=RATE, show_default=True,
+              help="rate: open loop at --rate tx/s; concurrency: closed loop with --concurrency in flight.")
+@click.option("--rate", type=click.FloatRange(min=0, min_open=True), default=50.0, show_default=True,
+              help="Operations per second (rate mode).")
+@click.option("--concurrency", type=click.IntRange(min=1), default=16, show_default=True,
+              help="Operations in flight (concurrency mode).")
+@click.option("--warmup", type=click.FloatRange(min=0), default=10.0, show_default=True, help="Warm-up seconds.")
+@click.option("--duration", type=click.FloatRange(min=0, min_open=True), default=60.0, show_default=True,
+              help="Measured seconds.")
+@click.option("--clients", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Client processes sharing the load.")
+@click.option("--pool", "pool_size", type=click.IntRange(min=0), default=None,
+              help="Receivables to prepare for confirm/transfer/mixed (default: enough for the run).")
+@click.option("--call-timeout", type=click.FloatRange(min=0, min_open=True), default=120.0, show_default=True,
+              help="Seconds before one operation counts as a timeout.")
+@click.option("--max-in-flight", type=click.IntRange(min=1), default=10_000, show_default=True,
+              help="Cap on outstanding operations in rate mode (late sends still count from their due time).")
+@click.option("--grpc-option", "grpc_options", multiple=True, callback=grpc_option, metavar="grpc.NAME=VALUE",
+              help="A gRPC channel option for the client's connections (repeatable).")
+@click.option("--compare-node", is_flag=True,
+              help="Also send each workload with the official Node client (npm install into bench/node on first use).")
+@click.option("--output", "output_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder for the JSON reports and the PNG plot [default: bench-results/<UTC time>].")
+@click.option("--topology", "topology_path", type=click.Path(dir_okay=False, path_type=Path),
+              envvar="RECFIN_TOPOLOGY", help="Topology file (default: network/topology.yaml; env RECFIN_TOPOLOGY).")
+@click.option("--data-root", type=click.Path(file_okay=False, path_type=Path),
+              help="Network data folder holding profiles/ (default: the topology's).")
+@click.option("--json", "as_json", is_flag=True, help="Print the reports as JSON (progress goes to stderr).")
+@reports_ledger_errors
+def bench(workloads, mode, rate, concurrency, warmup, duration, clients, pool_size, call_timeout, max_in_flight,
+          grpc_options, compare_node, output_dir, topology_path, data_root, as_json) -> None:
+    """Load-test the receivables contract on the running network: counts by outcome, throughput,
+    latency p50/p95/p99 and CPU seconds per committed transaction of every process.
+
+    Fixed rate is an open loop (latency from each operation's scheduled time); fixed
+    concurrency a closed loop. Writes bench-<workload>.json, summary.json and bench.png.
+
+    \b
+    Example:
+      recfin bench --workload register --rate 100 --duration 60
+      recfin bench --mode concurrency --concurrency 32 --clients 2 --json
+      recfin bench --workload mixed --compare-node --output results/mixed
+    """
+    say = progress(as_json)
+    net, statuses = running_network(topology_path, data_root)
+    names = list(WORKLOADS) if "all" in workloads else list(dict.fromkeys(workloads))
+    plan = Plan(mode, rate=rate if mode == RATE else None, concurrency=concurrency if mode == CONCURRENCY else None,
+                warmup=warmup, duration=duration, call_timeout=call_timeout, max_in_flight=max_in_flight)
+    output_dir = output_dir or Path("bench-results") / datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    say("parties: registering the demo's parties if needed")
+    codes = ensure_parties(data_root, say)
+    processes = cpu.network_processes(statuses)
+    settings_in_effect = {**network_settings(net), "clients": clients, "grpc_options": [list(o) for o in grpc_options]}
+    reports, summary = [], {"settings": settings_in_effect, "workloads": {}}
+    for name in names:
+        pool = pool_size if pool_size is not None else pool_size_for(name, mode, rate, concurrency, warmup + duration)
+        say(f"{name}: preparing {pool} receivables, then {warmup:g} s warm-up and {duration:g} s measured")
+        settings = Settings(name, plan, pool, data_root, clients, grpc_options)
+        try:
+            measured = asyncio.run(run_on_network(settings, codes, processes, say=say))
+        except ClientProcessError as error:
+            raise click.ClickException(str(error)) from error
+        ours = build(measured.run, workload=name, client="python", cpu_usage=measured.cpu_usage,
+                     process_kinds=measured.process_kinds, extra={"settings": settings_in_effect})
+        write_json(ours, output_dir / f"bench-{name}.json")
+        reports.append(ours)
+        entry: dict[str, Any] = {"python": ours}
+        for line in lines(ours):
+            say(line)
+        if compare_node:
+            say(f"{name}: the same with the Node client (@hyperledger/fabric-gateway)")
+            try:
+                theirs = node_compare.run(name, plan, pool, codes, data_root)
+            except node_compare.NodeClientError as error:
+                raise click.ClickException(str(error)) from error
+            write_json(theirs, output_dir / f"bench-{name}-node.json")
+            reports.append(theirs)
+            entry["node"] = theirs
+            entry["node_to_recfin"] = comparison(ours, theirs)
+            for line in lines(theirs):
+                say(line)
+            say("  node / recfin: " + "  ".join(f"{k} {'-' if v is None else f'{v:.2f}'}"
+                                                for k, v in entry["node_to_recfin"].items()))
+        summary["workloads"][name] = entry
+    write_json(summary, output_dir / "summary.json")
+    plot(reports, output_dir / "bench.png")
+    say(f"reports in {output_dir}: summary.json, bench-<workload>.json, bench.png")
+    if as_json:
+        click.echo(json.dumps(summary, indent=2, sort_keys=True))

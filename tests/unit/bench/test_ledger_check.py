@@ -1,0 +1,62 @@
+"""The fault suite's replay: blocks built field by field from the Fabric protos, as a peer stores them."""
+from fabric_protos.common import common_pb2
+from fabric_protos.ledger.rwset import rwset_pb2
+from fabric_protos.ledger.rwset.kvrwset import kv_rwset_pb2
+from fabric_protos.peer import proposal_pb2, proposal_response_pb2, transaction_pb2
+
+from bench.ledger_check import PeerLedger, Verdict, receivable_key, replay, valid_writes
+
+
+def envelope(writes, namespace="receivables", kind=common_pb2.ENDORSER_TRANSACTION):
+    kv = kv_rwset_pb2.KVRWSet(writes=[kv_rwset_pb2.KVWrite(key=k, value=v or b"", is_delete=v is None)
+                                      for k, v in writes])
+    results = rwset_pb2.TxReadWriteSet(ns_rwset=[rwset_pb2.NsReadWriteSet(namespace=namespace,
+                                                                          rwset=kv.SerializeToString())])
+    action = proposal_pb2.ChaincodeAction(results=results.SerializeToString())
+    response = proposal_response_pb2.ProposalResponsePayload(extension=action.SerializeToString())
+    payload_action = transaction_pb2.ChaincodeActionPayload(
+        action=transaction_pb2.ChaincodeEndorsedAction(proposal_response_payload=response.SerializeToString()))
+    tx = transaction_pb2.Transaction(actions=[transaction_pb2.TransactionAction(
+        payload=payload_action.SerializeToString())])
+    header = common_pb2.Header(channel_header=common_pb2.ChannelHeader(type=kind).SerializeToString())
+    payload = common_pb2.Payload(header=header, data=tx.SerializeToString())
+    return common_pb2.Envelope(payload=payload.SerializeToString()).SerializeToString()
+
+
+def block(envelopes, flags):
+    b = common_pb2.Block(data=common_pb2.BlockData(data=envelopes))
+    b.metadata.metadata.extend([b""] * 5)
+    b.metadata.metadata[common_pb2.TRANSACTIONS_FILTER] = bytes(flags)
+    return b
+
+
+def test_replay_applies_only_valid_writes_of_the_namespace_in_order():
+    key = receivable_key("R-1")
+    blocks = [
+        block([envelope([(key, b'{"v":1}'), ("idx", b"\x00")])], [transaction_pb2.VALID]),
+        block([envelope([(key, b'{"v":2}')]),                                  # lost an MVCC race
+               envelope([(key, b'{"v":3}')]),
+               envelope([("other", b"x")], namespace="features")],
+              [transaction_pb2.MVCC_READ_CONFLICT, transaction_pb2.VALID, transaction_pb2.VALID]),
+        block([envelope([("idx", None)])], [transaction_pb2.VALID]),           # a delete
+        block([envelope([(key, b"config")], kind=common_pb2.CONFIG)], [transaction_pb2.VALID]),
+    ]
+    assert replay(blocks, "receivables") == {key: b'{"v":3}'}
+    assert list(valid_writes(blocks[1], "features")) == [("other", b"x")]
+
+
+def test_the_receivable_key_is_the_one_the_contract_writes():
+    # The chaincode's own key layout and composite-key builder (the bench never imports the chaincode).
+    from chaincode.receivables import keys
+    from chaincode.shim._composite import create_composite_key
+
+    assert receivable_key("R-1.2") == create_composite_key(keys.RECEIVABLE, ["R-1.2"])
+
+
+def test_a_transaction_missing_or_invalid_on_any_peer_counts_as_lost_once():
+    peers = [PeerLedger("peer0.bank", found=2, lost=["tx-3"]),
+             PeerLedger("peer0.core", found=2, not_valid={"tx-3": "MVCC_READ_CONFLICT"}),
+             PeerLedger("peer0.supplier", found=3)]
+    verdict = Verdict(3, peers)
+    assert (verdict.acknowledged, verdict.found, verdict.lost) == (3, 2, 1)
+    assert verdict.to_json()["peers"][0]["lost"] == ["tx-3"]

@@ -1,0 +1,71 @@
+"""Each failure the SDK raises lands in its cause; built from the SDK's own error classes."""
+import asyncio
+
+import grpc
+import pytest
+from fabric_protos.peer import transaction_pb2
+
+from bench import outcomes
+from bench.outcomes import classify
+from client.gateway import (
+    CommitError,
+    CommitStatusError,
+    EndorseError,
+    ErrorDetail,
+    EvaluateError,
+    GatewayError,
+    SubmitError,
+)
+from client.receivables import AsyncReceivablesClient, RuleViolation
+
+
+def committed_as(code):
+    return CommitError(transaction_id="tx-1", validation_code=code, block_number=12)
+
+
+@pytest.mark.parametrize("error, cause, detail", [
+    (committed_as(transaction_pb2.MVCC_READ_CONFLICT), outcomes.MVCC_CONFLICT, "MVCC_READ_CONFLICT"),
+    (committed_as(transaction_pb2.PHANTOM_READ_CONFLICT), outcomes.MVCC_CONFLICT, "PHANTOM_READ_CONFLICT"),
+    (committed_as(transaction_pb2.ENDORSEMENT_POLICY_FAILURE), outcomes.ENDORSEMENT, "ENDORSEMENT_POLICY_FAILURE"),
+    (committed_as(transaction_pb2.DUPLICATE_TXID), outcomes.INVALID, "DUPLICATE_TXID"),
+    (EndorseError("no peers", transaction_id="tx-1", code=grpc.StatusCode.ABORTED), outcomes.ENDORSEMENT, "ABORTED"),
+    (EndorseError("slow", transaction_id="tx-1", code=grpc.StatusCode.DEADLINE_EXCEEDED), outcomes.TIMEOUT,
+     "EndorseError"),
+    (CommitStatusError("gone", transaction_id="tx-1", code=grpc.StatusCode.UNAVAILABLE), outcomes.TIMEOUT,
+     "UNAVAILABLE"),
+    (SubmitError("orderer said no", transaction_id="tx-1", code=grpc.StatusCode.UNAVAILABLE), outcomes.ORDERING,
+     "UNAVAILABLE"),
+    (EvaluateError("query", transaction_id="tx-1", code=grpc.StatusCode.INTERNAL), outcomes.QUERY_FAILED, "INTERNAL"),
+])
+def test_gateway_errors_map_to_their_cause_and_keep_the_tx_id(error, cause, detail):
+    outcome = classify(error)
+    assert (outcome.cause, outcome.tx_id, outcome.detail) == (cause, "tx-1", detail)
+
+
+def test_errors_without_a_transaction():
+    assert classify(GatewayError("stream broke", code=grpc.StatusCode.UNAVAILABLE)).cause == outcomes.UNAVAILABLE
+    assert classify(asyncio.TimeoutError()).cause == outcomes.TIMEOUT
+    client_error = classify(ValueError("bad amount"))
+    assert client_error.cause == outcomes.CLIENT_ERROR and "bad amount" in client_error.detail
+
+
+class RefusingContract:
+    """A contract whose submit fails the way the Gateway reports a chaincode refusal."""
+    chaincode_name = "receivables"
+
+    async def submit(self, name, **options):
+        raise EndorseError("failed to endorse transaction", transaction_id="tx-9", code=grpc.StatusCode.ABORTED,
+                           details=[ErrorDetail("peer0.core:7051", "CoreEnterpriseMSP",
+                                                "chaincode response 500, RULE not-the-debtor: only the debtor confirms")])
+
+
+def test_a_contract_refusal_raised_by_the_receivables_client_counts_as_refused_not_endorsement():
+    client = AsyncReceivablesClient(RefusingContract())
+    with pytest.raises(RuleViolation) as raised:
+        asyncio.run(client.confirm("R-1"))
+    outcome = classify(raised.value)
+    assert (outcome.cause, outcome.tx_id, outcome.detail) == (outcomes.REFUSED, "tx-9", "not-the-debtor")
+
+
+def test_every_cause_is_listed_once():
+    assert len(set(outcomes.CAUSES)) == len(outcomes.CAUSES) and outcomes.CAUSES[0] == outcomes.COMMITTED

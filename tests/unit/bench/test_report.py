@@ -1,0 +1,71 @@
+"""The report: counts, throughput, latency, CPU per tx, the JSON schema, the Node ratio, and the PNG."""
+import json
+
+import pytest
+
+from bench import node_compare
+from bench.driver import RATE, Plan, Run, Sample
+from bench.plot import plot
+from bench.report import REQUIRED_KEYS, build, check_schema, comparison, lines, write_json
+from bench.stats import percentile
+
+PLAN = Plan(RATE, rate=2, warmup=1, duration=4, call_timeout=None)
+
+
+def sample(due, latency, cause="committed", kind="register", tx=None):
+    return Sample(kind, due, due, due + latency, cause, tx or f"tx-{due}", "" if cause == "committed" else "X",
+                  PLAN.in_window(due))
+
+
+def a_run():
+    samples = [sample(0.0, 0.3), sample(0.5, 0.3)]                         # warm-up
+    samples += [sample(1.0 + i / 2, 0.2 + i / 10) for i in range(7)]         # due 1.0 .. 4.0
+    samples += [sample(4.5, 0.4, "mvcc_conflict", "transfer"), sample(4.9, 0.9)]  # the last finishes at 5.8
+    return Run(PLAN, samples)
+
+
+def test_counts_throughput_latency_and_cpu_per_committed_tx():
+    run = a_run()
+    report = build(run, workload="mixed", client="python", cpu_usage={"client": 1.6, "peer0.bank": None},
+                   process_kinds={"client": "client", "peer0.bank": "peer"})
+    assert check_schema(report) == []
+    assert report["submitted"] == 9 and report["committed"] == 8
+    assert report["failed"]["mvcc_conflict"] == 1 and sum(report["failed"].values()) == 1
+    in_window = [s for s in run.samples if s.committed and 1 <= s.finished < 5]
+    assert report["throughput_tps"] == pytest.approx(len(in_window) / 4)
+    committed_latencies = [s.latency for s in run.samples if s.measured and s.committed]
+    assert report["latency_s"]["p95"] == pytest.approx(percentile(committed_latencies, 95))
+    assert report["cpu"]["client"]["cpu_s_per_tx"] == pytest.approx(1.6 / len(in_window))
+    assert report["cpu"]["peer0.bank"]["cpu_s_per_tx"] is None
+    assert set(report["by_kind"]) == {"register", "transfer"}
+    assert report["by_kind"]["transfer"]["failed"]["mvcc_conflict"] == 1
+    assert sum(p["committed_tps"] for p in report["timeline"]) == 10   # every committed op, one bin each
+    text = "\n".join(lines(report))
+    assert "committed valid 8" in text and "mvcc_conflict 1" in text and "not measured" in text
+
+
+def test_the_json_file_round_trips_and_a_missing_key_is_named(tmp_path):
+    report = build(a_run(), workload="register", client="python", cpu_usage={}, process_kinds={})
+    path = write_json(report, tmp_path / "out" / "bench-register.json")
+    loaded = json.loads(path.read_text())
+    assert loaded == json.loads(json.dumps(report)) and set(REQUIRED_KEYS) <= set(loaded)
+    del loaded["latency_s"]
+    assert check_schema(loaded) == ["missing 'latency_s'"]
+
+
+def test_the_node_scripts_rows_make_the_same_report_and_the_ratio_to_ours():
+    rows = [list(s.__dict__.values()) for s in a_run().samples]   # the script prints Sample's fields in order
+    theirs = node_compare.report_from({"samples": rows, "exhausted": False, "cpu_s": 0.8}, "mixed", PLAN)
+    ours = build(a_run(), workload="mixed", client="python", cpu_usage={"client": 1.6},
+                 process_kinds={"client": "client"})
+    assert check_schema(theirs) == [] and theirs["client"] == "node"
+    assert theirs["throughput_tps"] == ours["throughput_tps"]
+    assert comparison(ours, theirs) == {"throughput_node_to_recfin": pytest.approx(1.0),
+                                        "client_cpu_per_tx_node_to_recfin": pytest.approx(0.5)}
+
+
+def test_the_plot_is_a_png(tmp_path):
+    report = build(a_run(), workload="mixed", client="python", cpu_usage={}, process_kinds={})
+    path = plot([report], tmp_path / "bench.png")
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert path.stat().st_size > 1000

@@ -1,0 +1,48 @@
+import math
+import random
+import statistics
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bench.stats import latency_summary, percentile, throughput
+
+
+@given(st.lists(st.floats(min_value=0, max_value=1e4, allow_nan=False), min_size=2, max_size=200))
+def test_percentiles_agree_with_the_standard_librarys_inclusive_quantiles(values):
+    reference = statistics.quantiles(values, n=100, method="inclusive")  # cut points p1..p99
+    for p in range(1, 100):
+        assert math.isclose(percentile(values, p), reference[p - 1], rel_tol=1e-9, abs_tol=1e-9)
+
+
+def test_small_cases_by_the_sorted_list_definition():
+    values = [5.0, 1.0, 4.0, 2.0, 3.0]          # sorted: 1 2 3 4 5
+    assert percentile(values, 0) == 1.0
+    assert percentile(values, 100) == 5.0
+    assert percentile(values, 50) == 3.0        # h = 4 * 0.5 = 2 -> x[2]
+    assert percentile(values, 95) == pytest.approx(4.8)   # h = 3.8 -> 4 + 0.8 * (5 - 4)
+    assert percentile([7.0], 99) == 7.0
+
+
+def test_order_of_input_does_not_matter():
+    values = [random.Random(3).random() for _ in range(101)]
+    shuffled = values[::-1]
+    assert percentile(values, 99) == percentile(shuffled, 99)
+
+
+def test_nothing_to_measure_is_said_plainly():
+    with pytest.raises(ValueError, match="at least one"):
+        percentile([], 50)
+    with pytest.raises(ValueError, match="outside"):
+        percentile([1.0], 101)
+    assert latency_summary([]) == {"p50": None, "p95": None, "p99": None, "mean": None, "max": None}
+    with pytest.raises(ValueError, match="positive window"):
+        throughput(10, 0)
+
+
+def test_summary_and_throughput():
+    summary = latency_summary([0.1, 0.2, 0.3, 0.4])
+    assert summary["max"] == 0.4 and summary["mean"] == pytest.approx(0.25)
+    assert summary["p50"] == pytest.approx(0.25)
+    assert throughput(120, 60) == 2.0

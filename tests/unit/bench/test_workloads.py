@@ -1,0 +1,159 @@
+"""The workloads' bookkeeping (which receivable each call takes, what the mix yields) over a recording client.
+
+The client here only records calls and hands back ids: it checks which SDK calls the
+workloads make, with which arguments; what the contract does with them is tested in
+tests/unit/receivables and, on the network, by the integration suite.
+"""
+import asyncio
+import itertools
+from types import SimpleNamespace
+
+import pytest
+
+from bench.driver import Plan
+from bench.runner import Settings
+from bench.workloads import (
+    FACE_AMOUNT,
+    MIX,
+    ConfirmWorkload,
+    MixedWorkload,
+    Parties,
+    RegisterWorkload,
+    TransferWorkload,
+    new_registration,
+    pool_size_for,
+)
+from client.receivables import ReceivableRegistration, to_fen
+
+
+class Recording:
+    def __init__(self):
+        self.calls = []
+        self.ids = itertools.count(1)
+
+    def _doc(self, receivable_id):
+        return SimpleNamespace(id=receivable_id, tx_id=f"tx-{len(self.calls)}")
+
+    async def register_receivable(self, registration):
+        self.calls.append(("register", registration))
+        return self._doc(f"R-{next(self.ids)}")
+
+    async def confirm(self, receivable_id):
+        self.calls.append(("confirm", receivable_id))
+        return self._doc(receivable_id)
+
+    async def transfer(self, receivable_id, to, amount):
+        self.calls.append(("transfer", receivable_id, to, amount))
+        return self._doc(receivable_id)
+
+    async def get_receivable(self, receivable_id):
+        self.calls.append(("query", receivable_id))
+        return self._doc(receivable_id)
+
+
+def parties():
+    client = Recording()
+    return Parties(client, client, "91310000MA1K00002C", "91310000MA1K000019", "91320500MA1K00003D"), client
+
+
+def run_ops(workload, n):
+    async def go():
+        ops = workload.operations()
+        return [(op.kind, await op.call()) for op in itertools.islice(ops, n)]
+    return asyncio.run(go())
+
+
+def test_a_registration_is_a_valid_sdk_request_on_a_new_invoice():
+    p, _ = parties()
+    a, b = new_registration(p), new_registration(p)
+    assert isinstance(a, ReceivableRegistration)
+    assert a.face_amount == to_fen(FACE_AMOUNT) == sum(i.amount + i.tax for i in a.invoices)
+    assert a.invoices[0].seller_tax_id == p.supplier_code and a.debtor == p.debtor_code
+    assert len(a.invoices[0].number) == 20 and a.invoices[0].number != b.invoices[0].number
+    assert (a.due_date - a.issue_date).days == 90
+
+
+def test_confirm_takes_each_prepared_receivable_once_then_runs_dry():
+    p, client = parties()
+    workload = ConfirmWorkload(p)
+    asyncio.run(workload.prepare(3, say=lambda line: None))
+    done = run_ops(workload, 10)
+    assert [kind for kind, _ in done] == ["confirm"] * 3
+    assert [c[1] for c in client.calls if c[0] == "confirm"] == ["R-1", "R-2", "R-3"]
+    assert workload.touched == {"R-1", "R-2", "R-3"}
+
+
+def test_transfer_moves_the_whole_face_amount_to_the_tier2_supplier():
+    p, client = parties()
+    workload = TransferWorkload(p)
+    asyncio.run(workload.prepare(2, say=lambda line: None))
+    run_ops(workload, 2)
+    transfers = [c for c in client.calls if c[0] == "transfer"]
+    assert [t[1] for t in transfers] == ["R-1", "R-2"]
+    assert all(t[2] == p.transferee_code and t[3] == FACE_AMOUNT for t in transfers)
+
+
+def test_the_mix_follows_its_proportions_once_the_pools_are_full():
+    p, _ = parties()
+    workload = MixedWorkload(p)
+    asyncio.run(workload.prepare(100, say=lambda line: None))
+    kinds = [kind for kind, _ in run_ops(workload, 10 * sum(w for _, w in MIX))]
+    for kind, weight in MIX:
+        assert kinds.count(kind) == 10 * weight
+
+
+def test_the_mix_registers_when_nothing_is_there_to_confirm_or_transfer():
+    p, _ = parties()
+    kinds = [kind for kind, _ in run_ops(MixedWorkload(p), 4)]
+    assert kinds == ["register"] * 4
+
+
+def test_register_never_runs_dry_and_pools_are_sized_for_the_run():
+    p, _ = parties()
+    assert [k for k, _ in run_ops(RegisterWorkload(p), 5)] == ["register"] * 5
+    assert pool_size_for("register", "rate", 50, None, 70) == 0
+    assert pool_size_for("confirm", "rate", 50, None, 70) >= 50 * 70
+    assert pool_size_for("transfer", "concurrency", None, 8, 70) >= 8 * 70
+
+
+@pytest.mark.parametrize("plan, rate, concurrency", [
+    (Plan("rate", rate=90, warmup=1, duration=2), 30, None),
+    (Plan("concurrency", concurrency=10, warmup=1, duration=2), None, 3),
+])
+def test_a_run_is_shared_evenly_between_client_processes(plan, rate, concurrency):
+    share = Settings("confirm", plan, pool_size=100, clients=3).share(3)
+    assert (share.plan.rate, share.plan.concurrency, share.pool_size, share.clients) == (rate, concurrency, 34, 1)
+
+
+def test_client_processes_that_cannot_connect_stop_the_run_with_each_ones_reason(tmp_path):
+    from bench.runner import ClientProcessError, run_on_network
+
+    settings = Settings("register", Plan("rate", rate=2, warmup=0, duration=1), pool_size=0, data_root=tmp_path,
+                        clients=2)
+    with pytest.raises(ClientProcessError) as failed:
+        asyncio.run(run_on_network(settings, {}, [], say=lambda line: None))
+    message = str(failed.value)
+    assert "client-0" in message and "client-1" in message and "recfin network up" in message
+
+
+def test_a_run_goes_from_workload_to_report_with_this_process_cpu_accounted(tmp_path):
+    import os
+
+    from bench.cpu import Watched
+    from bench.plot import plot
+    from bench.report import build, check_schema
+    from bench.runner import execute
+
+    p, client = parties()
+    workload = ConfirmWorkload(p)
+    asyncio.run(workload.prepare(50, say=lambda line: None))
+    plan = Plan("rate", rate=40, warmup=0.1, duration=0.5, call_timeout=5)
+    measured = asyncio.run(execute(workload, plan, [Watched("client", "client", os.getpid())]))
+    assert measured.run.samples and {s.cause for s in measured.run.samples} == {"committed"}
+    assert measured.cpu_usage["client"] is not None and measured.cpu_usage["client"] >= 0
+    assert measured.touched == {f"R-{n}" for n in range(1, 51)}       # every receivable registered or confirmed
+    assert {c[1] for c in client.calls if c[0] == "confirm"} <= measured.touched
+    report = build(measured.run, workload="confirm", client="python", cpu_usage=measured.cpu_usage,
+                   process_kinds=measured.process_kinds)
+    assert check_schema(report) == [] and report["committed"] == len(measured.run.measured())
+    assert plot([report], tmp_path / "bench.png").read_bytes()[:4] == b"\x89PNG"
