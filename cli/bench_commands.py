@@ -16,7 +16,7 @@ from bench.plot import plot
 from bench.report import build, comparison, lines, write_json
 from bench.runner import ClientProcessError, Settings, run_on_network
 from bench.workloads import WORKLOADS, pool_size_for
-from network import Network
+from network import Network, contract_config
 
 from .connection import reports_ledger_errors
 from .output import progress
@@ -50,7 +50,7 @@ def grpc_option(_ctx, _param, values: tuple[str, ...]) -> tuple[tuple[str, Any],
 def network_settings(net: Network) -> dict[str, Any]:
     """The network settings the figures depend on, as the topology sets them."""
     topo = net.topology
-    return {"batch_timeout": topo.batch_timeout, "endorsement_policy": topo.chaincode.endorsement_policy,
+    return {"batch_timeout": topo.batch_timeout, "endorsement_policy": contract_config.endorsement_policy(topo),
             "orderers": len(topo.orderers()), "peers": len(topo.peers())}
 
 

@@ -87,8 +87,10 @@ def add_command(topology_path, name, role, enterprise, sign_as, dry_run, config_
 
     The update adding its MSP, anchor peer and policies is checked against the channel's policies
     (MAJORITY of the org admins) before it is sent; what is missing is named, nothing is submitted.
-    Then its peer starts and joins, each deployed chaincode is installed and approved for it, and its
-    chaincode server starts.
+    Then its peer starts and joins, and the receivables chaincode is deployed again as a new sequence:
+    its contract configuration gives the org's MSP the role (a bank's officers may then register and
+    offer), with the offer-terms collections that brings, and every org's chaincode server restarts
+    with it. Any other deployed chaincode is installed and approved for the org at its committed sequence.
 
     \b
     Example:
@@ -120,8 +122,10 @@ def add_command(topology_path, name, role, enterprise, sign_as, dry_run, config_
 def remove_command(topology_path, name, sign_as, dry_run, config_block, timeout, data_root, as_json):
     """Remove org NAME from the running channel: config update signed by the org admins, then stop its nodes.
 
-    Refused for the channel's last org of a role the receivables contract needs. The org's crypto and
-    ledger stay in the data folder.
+    Refused for the channel's last org of a role the receivables contract needs. The receivables
+    chaincode is then deployed again without the org in its configuration (its offer-terms collections
+    stay in the definition, unused: Fabric never drops a collection). The org's crypto and ledger stay
+    in the data folder.
 
     \b
     Example:

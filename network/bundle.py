@@ -14,6 +14,8 @@
     channel/<channel>.block           the genesis block, to join the channel (when prepared)
     chaincode/<name>/<org>/<label>.tar.gz   the org's ccaas package (its server's hostname, mutual TLS)
     chaincode/<name>/<org>/chaincode.env    CHAINCODE_ID=<that package's ID>, read by the chaincode service
+    chaincode/<name>/network_config.json    the contract configuration its chaincode server runs with (the same
+                                      in every org's bundle), and collections_config.json when derived
     profiles/<org>.json               the connection profile for the org's SDK clients
 
 Every address is a topology hostname (the names in the TLS certificates). Paths in the
@@ -30,7 +32,7 @@ from pathlib import Path
 
 import yaml
 
-from . import compose, configtx, profiles
+from . import compose, configtx, contract_config, profiles
 from .crypto import org_crypto
 from .errors import NetworkError
 from .topology import Topology
@@ -112,6 +114,9 @@ def _readme(topology: Topology, bundle: Bundle, ends: dict) -> str:
     names = [n["hostname"] for n in ends["orderers"] + ends["peers"]]
     own = [p["hostname"] for p in ends["own"]["peers"]]
     missing = "".join(f"- not yet in this bundle: {m}\n" for m in bundle.missing)
+    cc, version = topology.chaincode.name, contract_config.definition_version(topology)
+    collections = (f", and --collections-config chaincode/{cc}/{contract_config.COLLECTIONS_FILE}"
+                   if topology.chaincode.derives_collections else "")
     return f"""# {org.msp_id}: running your own node
 
 This bundle holds what {org.name} needs to run its peer and chaincode server on its own
@@ -130,8 +135,10 @@ a docker-compose.yaml for your node, endpoints.yaml and a connection profile.
    from clients of your TLS CA (your peer presents the pair inside your chaincode package).
 4. As your admin (crypto/{org.name}/users/{org.admin}@{org.domain}/msp), join the channel with
    channel/{topology.channel}.block (`peer channel join`), then install
-   chaincode/{topology.chaincode.name}/{org.name}/*.tar.gz and approve the definition the
-   network agreed (`peer lifecycle chaincode install|approveformyorg`).
+   chaincode/{cc}/{org.name}/*.tar.gz and approve the definition the network agreed
+   (`peer lifecycle chaincode install|approveformyorg`): version {version}, whose digest names
+   the contract configuration your chaincode server runs with (chaincode/{cc}/{contract_config.CONFIG_FILE},
+   the same file in every org's bundle){collections}.
 
 SDK clients: profiles/{org.name}.json (`network.profiles.load("{org.name}", "{bundle.install_root}")`).
 Keep crypto/{org.name}/users/*/msp/keystore and */tls/*.key private: they are your identities.
@@ -181,10 +188,18 @@ def write(topology: Topology, data_root: Path, org_name: str, out: Path,
         _copy(block, configtx.genesis_block_path(out, topology.channel), bundle)
     else:
         bundle.missing.append(f"channel/{block.name} (run `recfin network prepare --hostnames` with configtxgen)")
-    label = f"{topology.chaincode.name}_{topology.chaincode.version}"
-    pkg_dir = Path("chaincode") / topology.chaincode.name / org.name
+    name = topology.chaincode.name
+    prepared = contract_config.collections_path(data_root, name)
+    if prepared.is_file():          # the collections written before, which every later definition keeps
+        _copy(prepared, contract_config.collections_path(out, name), bundle)
+    version = contract_config.definition_version(topology)
+    pkg_dir = Path("chaincode") / name / org.name
     pkg = compose.write_packages(topology, out, orgs=[org.name])[org.msp_id]   # from the copied own material
-    bundle.files += [(pkg_dir / f"{label}.tar.gz").as_posix(), (pkg_dir / compose.CHAINCODE_ENV).as_posix()]
+    bundle.files += [(pkg_dir / f"{name}_{version}.tar.gz").as_posix(), (pkg_dir / compose.CHAINCODE_ENV).as_posix(),
+                     contract_config.config_path(Path("."), name).as_posix()]
+    collections = contract_config.collections_path(Path("."), name).as_posix()
+    if (out / collections).is_file() and collections not in bundle.files:
+        bundle.files.append(collections)
 
     doc = compose.build(topology, ".", orgs=[org.name],
                         chaincode_context="${RECFIN_SOURCE:?set RECFIN_SOURCE to a checkout of recfin}")
@@ -203,7 +218,9 @@ def write(topology: Topology, data_root: Path, org_name: str, out: Path,
     bundle.files.append(MANIFEST)
     (out / MANIFEST).write_text(json.dumps(
         {"org": org.name, "msp_id": org.msp_id, "install_root": str(bundle.install_root),
-         "package_id": pkg.package_id, "missing": bundle.missing, "files": sorted(bundle.files)}, indent=2) + "\n")
+         "package_id": pkg.package_id, "chaincode_version": version,
+         "network_config_sha256": contract_config.digest(topology), "missing": bundle.missing,
+         "files": sorted(bundle.files)}, indent=2) + "\n")
     bundle.files.sort()
     return bundle
 

@@ -2,7 +2,8 @@
 
 Each org packages its own connection.json (its server's address and the TLS material its
 peers dial with), so each org has its own package ID; that ID is the server's CHAINCODE_ID.
-Every server speaks mutual TLS: it presents the certificate crypto.generate issued for its
+The topology's own chaincode also gets RECFIN_NETWORK_CONFIG, the contract configuration
+file `contract_config.write` put next to its packages. Every server speaks mutual TLS: it presents the certificate crypto.generate issued for its
 host and accepts only clients whose certificate comes from its own org's TLS CA, which is
 what the org's peers present (connection.json's client_cert). Servers run under the
 supervisor like the nodes, with logs and pid files under <data_root>/chaincode/<name>/<org>/.
@@ -14,6 +15,8 @@ import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+
+from chaincode.receivables.config import CONFIG_ENV as NETWORK_CONFIG_ENV
 
 from . import packaging
 from .crypto import org_crypto
@@ -71,13 +74,17 @@ def connection(topology: Topology, data_root: Path, org: PeerOrgSpec, port_offse
 
 
 def server_spec(topology: Topology, data_root: Path, name: str, org: PeerOrgSpec, contract: str,
-                package_id: str, port_offset: int = 0) -> ProcessSpec:
+                package_id: str, port_offset: int = 0, network_config: Path | None = None) -> ProcessSpec:
+    """network_config: the contract configuration file the server runs with (RECFIN_NETWORK_CONFIG)."""
     folder = org_dir(data_root, name, org)
+    env = server_env(package_id, server_address(topology, org, port_offset), org.msp_id,
+                     server_tls_dir(topology, data_root, org))
+    if network_config is not None:
+        env[NETWORK_CONFIG_ENV] = str(network_config)
     return ProcessSpec(
         name=f"{name}.{org.name}",
         argv=[sys.executable, "-m", "chaincode", "--contract", contract],
-        env=server_env(package_id, server_address(topology, org, port_offset), org.msp_id,
-                       server_tls_dir(topology, data_root, org)),
+        env=env,
         log=folder / "server.log",
         pid_file=folder / "server.pid",
         cwd=REPO_ROOT,
@@ -97,6 +104,8 @@ class Deployment:
     collections_sha256: str | None
     port_offset: int
     package_ids: dict[str, str]           # MSP ID -> package ID
+    # sha256 of the contract configuration its servers run with (contract_config), None: the contract's default
+    network_config_sha256: str | None = None
 
     def definition_key(self) -> dict:
         return {"version": self.version, "contract": self.contract, "signature_policy": self.signature_policy,

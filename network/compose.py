@@ -25,7 +25,9 @@ What runs where:
   and its clients' CA are mounted read-only from the org's crypto folder. The org's ccaas
   package carries the TLS material its peer dials with, so its package ID is known only
   once the crypto exists: `prepare --hostnames` writes it next to the package as
-  `chaincode.env` (CHAINCODE_ID=...), which the service reads as its env_file.
+  `chaincode.env` (CHAINCODE_ID=...), which the service reads as its env_file. Every
+  server mounts the same contract configuration, `chaincode/<name>/network_config.json`
+  (RECFIN_NETWORK_CONFIG), derived from the topology like the package label's digest.
 
 Each node mounts only its own folder of crypto material (read-only) and the channel
 folder; ledgers live in named volumes. Host paths start with `data`, by default the
@@ -39,7 +41,7 @@ from pathlib import Path
 
 import yaml
 
-from . import ccservers, nodeconfig, packaging
+from . import ccservers, contract_config, nodeconfig, packaging
 from .crypto import org_crypto
 from .fabric_bin import REPO_ROOT
 from .topology import Node, Topology
@@ -143,6 +145,7 @@ def chaincode_service(topology: Topology, org_name: str, data: str = DEFAULT_DAT
     org = topology.org(org_name)
     host = topology.chaincode_server_host(org)
     server_tls = ccservers.server_tls_dir(topology, CONTAINER_ROOT, org)
+    network_config = contract_config.config_path(CONTAINER_ROOT, topology.chaincode.name)
     return {
         "build": {"context": ".", "dockerfile": "Dockerfile"},
         "image": CHAINCODE_IMAGE,
@@ -154,9 +157,11 @@ def chaincode_service(topology: Topology, org_name: str, data: str = DEFAULT_DAT
             "CHAINCODE_SERVER_ADDRESS": topology.chaincode_server_listen(org),
             **ccservers.tls_env(server_tls),        # mutual TLS: its own pair, its peer's CA
             "PYTHONUNBUFFERED": "1",
+            contract_config.ENV_VAR: network_config.as_posix(),
             "RECFIN_MSP_ID": org.msp_id,
         },
-        "volumes": [f"{host_path(data, server_tls)}:{server_tls.as_posix()}:ro"],
+        "volumes": [f"{host_path(data, server_tls)}:{server_tls.as_posix()}:ro",
+                    f"{host_path(data, network_config)}:{network_config.as_posix()}:ro"],
         "expose": [str(org.chaincode_server_port)],
         "networks": [NETWORK],
         "restart": "unless-stopped",
@@ -204,9 +209,10 @@ def hosts_data_root(topology: Topology, env: dict[str, str] | None = None) -> Pa
 
 def write_packages(topology: Topology, data_root: Path, orgs: list[str] | None = None) -> dict[str, packaging.Package]:
     """Write each org's ccaas package (hostname address, the org's chaincode TLS material under
-    data_root/crypto) and its chaincode.env under data_root/chaincode/<name>/<org>/."""
+    data_root/crypto) and its chaincode.env under data_root/chaincode/<name>/<org>/, and the
+    contract configuration every server mounts (with the derived collections) in data_root/chaincode/<name>/."""
     topology = topology.on_hosts()
-    label = f"{topology.chaincode.name}_{topology.chaincode.version}"
+    label = f"{topology.chaincode.name}_{contract_config.write(topology, data_root).version}"
     out = {}
     for org in (topology.org(o) for o in orgs) if orgs is not None else topology.orgs:
         folder = chaincode_folder(topology, data_root, org.name)

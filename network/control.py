@@ -12,8 +12,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import (builder, ccservers, channel, compose, configtx, crypto, membership, nodeconfig, packaging, probes, profiles,
-               supervisor)
+from . import (builder, ccservers, channel, compose, configtx, contract_config, crypto, membership, nodeconfig, packaging,
+               probes, profiles, supervisor)
 from .errors import ChaincodeError, MissingBinariesError, NetworkError, NodeNotFoundError
 from .fabric_bin import REPO_ROOT, FabricInstall
 from .lifecycle import Definition, Lifecycle, next_sequence
@@ -247,8 +247,9 @@ class Network:
     # ---- chaincode ---------------------------------------------------------------
     def _server_spec(self, dep: ccservers.Deployment, org_name: str) -> ProcessSpec:
         org = self.topology.org(org_name)
+        config = contract_config.config_path(self.data_root, dep.name) if dep.network_config_sha256 else None
         return ccservers.server_spec(self.topology, self.data_root, dep.name, org, dep.contract,
-                                     dep.package_ids.get(org.msp_id, ""), dep.port_offset)
+                                     dep.package_ids.get(org.msp_id, ""), dep.port_offset, config)
 
     def _idle_server_ports(self) -> list[tuple[str, str, int]]:
         out = []
@@ -287,18 +288,29 @@ class Network:
                          collections_config: Path | None = None, signature_policy: str | None = "topology") -> DeployResult:
         """Package, serve, install, approve (each org), check readiness, commit; upgrade if committed.
 
-        signature_policy: "topology" (default) uses topology.chaincode.endorsement_policy;
-        None or "" uses the channel's MAJORITY Endorsement policy; any other string is a
-        signature policy such as "AND('BankMSP.peer','SupplierMSP.peer')".
+        signature_policy: "topology" (default) uses topology.chaincode.endorsement_policy
+        (derived from the orgs when it says "derived"); None or "" uses the channel's MAJORITY
+        Endorsement policy; any other string is a signature policy such as
+        "AND('BankMSP.peer','SupplierMSP.peer')".
+
+        The topology's own chaincode runs with the contract configuration derived from the
+        channel's orgs as they are now (contract_config): its digest is added to the version,
+        so every org's approval covers it and a changed configuration is a new sequence, and
+        its collections are derived from it when the topology says so.
         """
         topo, root = self.topology, self.data_root
         self.fabric.require(("peer",))
         name = name or topo.chaincode.name
         contract = contract or topo.chaincode.contract
         version = version or topo.chaincode.version
-        policy = topo.chaincode.endorsement_policy if signature_policy == "topology" else (signature_policy or None)
-        if collections_config is None and name == topo.chaincode.name:
-            collections_config = topo.chaincode.resolved_collections_config()
+        policy = contract_config.endorsement_policy(topo) if signature_policy == "topology" else (signature_policy or None)
+        config_sha = None
+        if name == topo.chaincode.name:
+            config_sha = contract_config.digest(topo)
+            version = contract_config.definition_version(topo, version)
+            if collections_config is None:
+                collections_config = (contract_config.write_collections(topo, root)
+                                      or topo.chaincode.resolved_collections_config())
         collections_sha = None
         if collections_config is not None:
             collections_config = Path(collections_config).resolve()
@@ -325,9 +337,12 @@ class Network:
         wanted = {"version": version, "contract": contract, "signature_policy": policy,
                   "collections_sha256": collections_sha, "package_ids": package_ids}
         sequence, changed = next_sequence(committed, recorded.__dict__ if recorded else None, wanted)
-        dep = ccservers.Deployment(name, version, sequence, contract, policy, collections_sha, offset, package_ids)
+        dep = ccservers.Deployment(name, version, sequence, contract, policy, collections_sha, offset, package_ids,
+                                   config_sha)
         if not changed:
             self.say(f"{name} {version} already committed at sequence {sequence}: ensuring its servers run")
+            if config_sha:
+                contract_config.write_config(topo, root)
             self.start_chaincode_servers(name)
             return DeployResult(name, version, sequence, False, package_ids)
         what = "new" if committed is None else f"upgrade from {committed.get('version')} seq {committed.get('sequence')}"
@@ -352,6 +367,10 @@ class Network:
             raise ChaincodeError(f"{name} sequence {sequence} lacks approvals from {', '.join(missing)}: "
                                  f"see `recfin network logs` of their peers")
         self.say("[5/6] chaincode servers")
+        # Written only now, just before the servers that read it: a deploy that stopped earlier
+        # leaves the file the running servers' packages name, so restarting them still works.
+        if config_sha:
+            self.say(f"  contract configuration {config_sha[:12]}: {contract_config.write_config(topo, root)}")
         for org in topo.orgs:
             spec = self._server_spec(dep, org.name)
             running = self.supervisor.running_pid(spec.pid_file)

@@ -9,7 +9,8 @@ hostnames and ports).
 
 A new org's spec follows the topology's conventions: MSP ID <Name>MSP, domain
 <name>.<the other orgs' parent domain>, one peer with ports past the highest in use, an
-admin and users whose `recfin.role` attribute says what its parties do.
+admin and users whose `recfin.role` attribute says what its parties do, and the contract
+`role:` that the receivables contract's configuration gives its MSP (network.contract_config).
 """
 from __future__ import annotations
 
@@ -22,8 +23,10 @@ from .errors import NetworkError, TopologyError
 from .topology import PeerOrgSpec, Topology, format_validation_error
 
 STATE_FILE = "membership.yaml"
-# The org roles `recfin org add --role` accepts -> the recfin.role its users carry.
+# The org roles `recfin org add --role` accepts -> the recfin.role its users carry, and the org's contract role.
 ROLE_ATTRS = {"core-enterprise": "debtor", "supplier": "creditor", "bank": "financier", "regulator": "regulator"}
+CONTRACT_ROLES = {"core-enterprise": "core_enterprise", "supplier": "supplier", "bank": "financier",
+                  "regulator": "regulator"}
 USER_NAMES = {"core-enterprise": "treasurer", "supplier": "supplier", "bank": "officer", "regulator": "inspector"}
 
 
@@ -88,21 +91,15 @@ def record_removed(data_root: Path, org_name: str) -> None:
 
 
 # ---- roles ---------------------------------------------------------------------------------
-def org_role(org: PeerOrgSpec) -> str | None:
-    """The `recfin org add --role` name of an org, read from its users' recfin.role attribute."""
-    attrs = {u.attrs.get("recfin.role") for u in org.users}
-    for role, attr in ROLE_ATTRS.items():
-        if attr in attrs:
-            return role
-    return None
+def org_role(org: PeerOrgSpec) -> str:
+    """The `recfin org add --role` name of an org's contract role."""
+    return next(role for role, contract_role in CONTRACT_ROLES.items() if contract_role == org.role)
 
 
 def last_of_role(topology: Topology, org_name: str) -> str | None:
     """The role the channel would lose entirely if org_name left (None when another org holds it)."""
     org = topology.org(org_name)
     role = org_role(org)
-    if role is None:
-        return None
     others = [o for o in topology.orgs if o.name != org.name and org_role(o) == role]
     return None if others else role
 
@@ -136,6 +133,7 @@ def new_org_spec(topology: Topology, name: str, role: str, enterprise: str | Non
     try:
         spec = PeerOrgSpec.model_validate({
             "name": name, "msp_id": msp_id_for(name), "domain": f"{name}.{_parent_domain(topology)}",
+            "role": CONTRACT_ROLES[role],
             "chaincode_server_port": cc_server_port,
             "peers": [{"name": "peer0", "port": peer_port, "chaincode_port": peer_port + 1,
                        "operations_port": operations_port}],

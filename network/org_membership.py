@@ -3,10 +3,13 @@
 add: the new org's crypto -> the channel config fetched from the ordering service -> the
 ConfigUpdate adding its MSP, anchor peer and policies, signed by the existing org admins
 -> the policy check (nothing is sent unless the signatures satisfy every mod_policy the
-update touches) -> `peer channel update` -> its peer started and joined -> every deployed
-chaincode installed, approved at the committed sequence for the new org, and its server
-started -> connection profiles. remove is the reverse: the update dropping the org, then
-its chaincode servers and peer stopped. Its crypto and ledger stay in the data folder.
+update touches) -> `peer channel update` -> its peer started and joined -> the topology's
+chaincode deployed again (a new sequence: the contract configuration now names the org's
+role, with the collections that brings, and every org's server restarts with it); any other
+deployed chaincode installed and approved at the committed sequence for the new org, its
+server started -> connection profiles. remove is the reverse: the update dropping the org,
+its chaincode servers and peer stopped, and the topology's chaincode deployed again without
+it. Its crypto and ledger stay in the data folder.
 
 The config travels through the `peer` CLI (`peer channel fetch config`, `peer channel
 update`), as every other channel operation here does: the CLI already carries the TLS
@@ -25,8 +28,10 @@ from pathlib import Path
 
 from fabric_protos.common import configtx_pb2
 
-from . import (ccservers, channel, channel_config, config_signing, configtx, crypto, membership, nodeconfig, packaging,
-               profiles)
+from chaincode.receivables.config import untagged_version
+
+from . import (ccservers, channel, channel_config, config_signing, configtx, contract_config, crypto, membership,
+               nodeconfig, packaging, profiles)
 from .control import Network
 from .crypto import org_crypto
 from .errors import ChaincodeError, NetworkError
@@ -159,11 +164,11 @@ class OrgMembership:
             self._wait_for_config(via, spec.msp_id, present=True)
             say(f"  submitted as {submitter}'s admin; {spec.msp_id} is in the channel config")
         membership.record_added(self.root, spec)
-        net.topology = grown
+        before, net.topology = net.topology, grown
         say(f"[3/6] peer of {spec.name}")
         self._start_peers(spec)
         say("[4/6] chaincode")
-        self._join_chaincode(spec)
+        self._join_chaincode(spec, before)
         say("[5/6] connection profiles")
         for path in profiles.write_all(net.topology, self.root):
             say(f"  {path}")
@@ -205,8 +210,10 @@ class OrgMembership:
                              f"(sha256 {dep.collections_sha256[:12]}...): approve it for the new org with "
                              f"`peer lifecycle chaincode approveformyorg --collections-config <that file>`")
 
-    def _join_chaincode(self, spec: PeerOrgSpec) -> None:
-        """Install each deployed chaincode on the org's peer, approve the committed definition, start its server."""
+    def _join_chaincode(self, spec: PeerOrgSpec, before: Topology) -> None:
+        """The topology's chaincode: a new definition whose contract configuration names the org.
+        Any other deployed chaincode: installed on the org's peer, the committed definition approved
+        for it, its server started."""
         topo, root, say = self.net.topology, self.root, self.net.say
         deployments = ccservers.deployments(root)
         if not deployments:
@@ -214,6 +221,9 @@ class OrgMembership:
             return
         lc = Lifecycle(self.net.tools, topo, root)
         for dep in deployments:
+            if dep.name == topo.chaincode.name:
+                self._redeploy(dep, before)
+                continue
             org = topo.org(spec.name)
             pkg = packaging.write_package(ccservers.org_dir(root, dep.name, org), f"{dep.name}_{dep.version}",
                                           ccservers.connection(topo, root, org, dep.port_offset))
@@ -226,8 +236,24 @@ class OrgMembership:
             dep.package_ids[org.msp_id] = pkg.package_id
             ccservers.save_deployment(root, dep)
             say(f"  {dep.name} {dep.version} sequence {dep.sequence}: installed and approved for {org.msp_id}")
-        started = self.net.start_chaincode_servers()
-        say(f"  {len(started)} chaincode server(s) started" if started else "  chaincode servers already running")
+            started = self.net.start_chaincode_servers(dep.name)
+            say(f"  {len(started)} {dep.name} server(s) started" if started else f"  {dep.name} servers already running")
+
+    def _redeploy(self, dep: ccservers.Deployment, before: Topology) -> None:
+        """Deploy the topology's chaincode again for the channel's orgs as they are now.
+
+        The contract configuration (org roles), the collections and a derived endorsement policy
+        follow the orgs; the version keeps its number and gets the new configuration's digest, so
+        this is a new sequence approved by the orgs, and every org's server restarts with the new
+        file. A policy given explicitly at the earlier deploy (not the topology's) is kept; the
+        collections are the topology's (derived, or its file). Should this step fail, `recfin
+        chaincode deploy` completes it: it derives the same definition from the recorded orgs."""
+        topology_policy = contract_config.endorsement_policy(before)
+        policy = "topology" if dep.signature_policy == topology_policy else dep.signature_policy
+        result = self.net.deploy_chaincode(dep.name, dep.contract, untagged_version(dep.version),
+                                           signature_policy=policy)
+        self.net.say(f"  {result.name} {result.version} sequence {result.sequence}: "
+                     f"{'committed for the new set of orgs' if result.changed else 'already committed'}")
 
     # ---- remove ----------------------------------------------------------------------------------
     def check_removable(self, name: str) -> PeerOrgSpec:
@@ -253,16 +279,16 @@ class OrgMembership:
         current = self.fetch_config(via)
         change = None
         if org.msp_id not in channel_config.application_orgs(current):
-            say(f"[1/3] {org.msp_id} is not in {self.topology.channel}'s config: update skipped")
+            say(f"[1/4] {org.msp_id} is not in {self.topology.channel}'s config: update skipped")
         else:
             change = plan_remove(self.topology, self.root, current, org.name, sign_as)
-            say(f"[1/3] config update: {change.verdict.describe()}")
+            say(f"[1/4] config update: {change.verdict.describe()}")
             self._require_signatures(change)
             submitter = self._submitter(change, leaving=org.msp_id)
             self._submit(change, submitter)
             self._wait_for_config(via, org.msp_id, present=False)
             say(f"  submitted as {submitter}'s admin; {org.msp_id} is gone from the channel config")
-        say(f"[2/3] stop {org.name}'s chaincode servers and peers")
+        say(f"[2/4] stop {org.name}'s chaincode servers and peers")
         for dep in ccservers.deployments(self.root):
             if net.supervisor.stop(net._server_spec(dep, org.name).pid_file):
                 say(f"  stopped {dep.name}.{org.name}")
@@ -271,8 +297,17 @@ class OrgMembership:
         for node in net.topology.peers(org.name):
             if net.supervisor.stop(nodeconfig.node_dirs(self.root, node.name).pid):
                 say(f"  stopped {node.name}")
-        say(f"[3/3] {org.name} removed from the network's orgs; its crypto and ledger stay in {self.root}")
+        say(f"[3/4] {org.name} removed from the network's orgs; its crypto and ledger stay in {self.root}")
         membership.record_removed(self.root, org.name)
+        before = net.topology
         net.topology = membership.with_orgs(net.topology, [o for o in net.topology.orgs if o.name != org.name])
         (profiles.profiles_dir(self.root) / f"{org.name}.json").unlink(missing_ok=True)
+        say(f"[4/4] chaincode definition without {org.msp_id}")
+        deployed = [d for d in ccservers.deployments(self.root) if d.name == net.topology.chaincode.name]
+        for dep in deployed:
+            # Fabric keeps every collection of a definition: the org's offer-terms collections stay
+            # in it, unused, since the contract configuration no longer names the org.
+            self._redeploy(dep, before)
+        if not deployed:
+            say("  no chaincode deployed")
         return change

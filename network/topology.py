@@ -16,6 +16,8 @@ from typing import Annotated, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from chaincode.receivables.config import ROLES, ContractSettings, Role
+
 from .errors import NodeNotFoundError, TopologyError
 from .fabric_bin import REPO_ROOT
 
@@ -53,6 +55,17 @@ class UserSpec(_Model):
     attrs: dict[str, str] = Field(default_factory=dict)
 
 
+# The recfin.role attribute of an org's users -> the contract role of the org's parties.
+USER_ROLE_TO_CONTRACT_ROLE = {"debtor": "core_enterprise", "creditor": "supplier", "financier": "financier",
+                              "regulator": "regulator"}
+DERIVED = "derived"      # chaincode.collections_config / endorsement_policy: derived from the orgs' roles
+
+
+def _contract_role_of(user: object) -> str | None:
+    attrs = user.get("attrs") if isinstance(user, dict) else getattr(user, "attrs", None)
+    return USER_ROLE_TO_CONTRACT_ROLE.get((attrs or {}).get("recfin.role"))
+
+
 class OrdererOrgSpec(_Model):
     name: Name
     msp_id: MspId
@@ -65,6 +78,9 @@ class PeerOrgSpec(_Model):
     name: Name
     msp_id: MspId
     domain: Domain
+    # What the org's parties may be in the receivables contract. Unset: read from its users'
+    # recfin.role attribute (debtor -> core_enterprise, creditor -> supplier, ...).
+    role: Role
     admin: Name = "admin"
     chaincode_server_port: Port
     # Where the org's peer dials its chaincode server when nodes are addressed by hostname
@@ -72,6 +88,27 @@ class PeerOrgSpec(_Model):
     chaincode_server_host: Domain | None = None
     peers: list[PeerSpec] = Field(min_length=1)
     users: list[UserSpec] = Field(min_length=2)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _role_from_users(cls, data: object) -> object:
+        if not isinstance(data, dict) or data.get("role") is not None:
+            return data
+        roles = {_contract_role_of(u) for u in data.get("users") or []} - {None}
+        if len(roles) != 1:
+            found = f"name {', '.join(sorted(roles))}" if roles else "name none"
+            raise ValueError(f"role: give what the org's parties are ({', '.join(ROLES)}); its users' "
+                             f"recfin.role attributes {found}")
+        return {**data, "role": roles.pop()}
+
+    @model_validator(mode="after")
+    def _users_agree_with_role(self) -> "PeerOrgSpec":
+        for user in self.users:
+            attr = user.attrs.get("recfin.role")
+            if attr in USER_ROLE_TO_CONTRACT_ROLE and USER_ROLE_TO_CONTRACT_ROLE[attr] != self.role:
+                raise ValueError(f"role is {self.role}, but user {user.name}'s recfin.role {attr} belongs to a "
+                                 f"{USER_ROLE_TO_CONTRACT_ROLE[attr]} org: make them agree")
+        return self
 
     @property
     def anchor_peer(self) -> PeerSpec:
@@ -81,16 +118,23 @@ class PeerOrgSpec(_Model):
 class ChaincodeSpec(_Model):
     name: Name = "receivables"
     contract: str = Field(pattern=r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$")
-    version: str = "1.0"
+    version: str = Field(default="1.0", pattern=r"^[A-Za-z0-9_.-]+$")   # "+cfg.<digest>" is added at deploy
+    # A signature policy, or "derived": any two of the channel's peer orgs, as they are now.
     endorsement_policy: str | None = None
-    # The chaincode's private data collections (Fabric's --collections-config JSON),
-    # relative to the repository; part of the definition every org approves.
-    collections_config: Path | None = None
+    # The chaincode's private data collections (Fabric's --collections-config JSON): a file
+    # relative to the repository, or "derived" from the orgs' roles at deploy time
+    # (network/contract_config.py); part of the definition every org approves.
+    collections_config: Literal["derived"] | Path | None = None
+
+    @property
+    def derives_collections(self) -> bool:
+        return self.collections_config == DERIVED
 
     def resolved_collections_config(self) -> Path | None:
-        if self.collections_config is None:
+        """The fixed collections file (None when there is none, or when it is derived)."""
+        if self.collections_config is None or self.derives_collections:
             return None
-        path = self.collections_config
+        path = Path(self.collections_config)
         return path if path.is_absolute() else REPO_ROOT / path
 
 
@@ -153,6 +197,9 @@ class Topology(_Model):
     orderer_org: OrdererOrgSpec
     orgs: list[PeerOrgSpec] = Field(min_length=1)
     chaincode: ChaincodeSpec
+    # The receivables contract's settings; with the orgs' roles they make the configuration
+    # every chaincode server runs with (network/contract_config.py).
+    contract: ContractSettings = Field(default_factory=ContractSettings)
     # Org name -> its network namespace and address: every node and chaincode server of the org
     # runs in that namespace and is dialled at that address (empty: everything on listen_host).
     namespaces: dict[str, OrgNamespace] = Field(default_factory=dict)

@@ -17,9 +17,14 @@ Chaincode-level endorsement policy: any two distinct orgs of the channel
 chaincode, and a transaction does not wait on a third org being up. Receivable
 keys get stricter key-level policies once confirmed (see :mod:`.policy`).
 
+The network tooling derives both from the deployment's configuration
+(network/contract_config.py); ``collections_config.json`` next to this module is
+the derivation for the default four orgs.
+
 ``python -m chaincode.receivables.collections`` prints the collections JSON
 (the form ``peer lifecycle chaincode approveformyorg --collections-config`` takes);
-``--policy`` prints the signature policy.
+``--policy`` prints the signature policy (for the configuration RECFIN_NETWORK_CONFIG
+names, when it is set).
 """
 
 from __future__ import annotations
@@ -36,8 +41,8 @@ def collection_name(holder_msp: str, bank_msp: str) -> str:
     return f"terms-{holder_msp}-{bank_msp}"
 
 
-def _member(msp: str) -> str:
-    return f"'{msp}.{ROLE}'"
+def _member(msp: str, role: str = ROLE) -> str:
+    return f"'{msp}.{role}'"
 
 
 def collections_config(cfg: _config.NetworkConfig = _config.DEFAULT_CONFIG) -> list[dict]:
@@ -59,15 +64,17 @@ def collections_config(cfg: _config.NetworkConfig = _config.DEFAULT_CONFIG) -> l
     return out
 
 
-def endorsement_policy(cfg: _config.NetworkConfig = _config.DEFAULT_CONFIG) -> str:
-    return f"OutOf(2, {', '.join(_member(m) for m in cfg.msp_ids)})"
+def endorsement_policy(cfg: _config.NetworkConfig = _config.DEFAULT_CONFIG, principal: str = ROLE) -> str:
+    """Any two of the configuration's orgs; principal "peer" counts only the orgs' peers."""
+    return f"OutOf(2, {', '.join(_member(m, principal) for m in cfg.msp_ids)})"
 
 
 def main(argv: list[str]) -> int:
+    cfg = _config.load_config()         # RECFIN_NETWORK_CONFIG's file when set, else the default orgs
     if "--policy" in argv:
-        print(endorsement_policy())
+        print(endorsement_policy(cfg))
     else:
-        print(json.dumps(collections_config(), indent=2))
+        print(json.dumps(collections_config(cfg), indent=2))
     return 0
 
 

@@ -1,39 +1,62 @@
-"""Network configuration that ships with the chaincode.
+"""The network configuration the contract runs with: which roles each org's parties may hold,
+the maximum payment term, who attests invoice verifications and whether registration needs them.
 
-Which roles each organisation's parties may hold, the maximum payment term,
-and who attests invoice verifications and whether registration needs them.
-It is data, not code: a new bank or supplier org is one more entry here.
-Adding an org to the channel also needs a new chaincode definition anyway (its
-private data collection is part of the definition), so the mapping changes
-through the same lifecycle approvals as the collections: no single org can
-change it, and every peer runs the same values (a per-peer setting would make
-endorsements disagree).
+It is data, not code, and it comes from the deployment: the network tooling derives it from
+the topology (each org's ``role:`` and the ``contract:`` settings, see network/contract_config.py),
+writes it to a JSON file and starts every org's chaincode server with ``RECFIN_NETWORK_CONFIG``
+naming that file. ``load_config`` reads it at startup; without the variable the contract runs
+with ``DEFAULT_CONFIG`` (the four orgs of network/topology.yaml), which unit tests and the demo use.
+
+Every org's server must run the same values: a per-org difference would make endorsements
+disagree. So the chaincode definition's version carries a short digest of the configuration
+(``1.0+cfg.<12 hex>``, ``tagged_version``): each org's lifecycle approval covers it, a changed
+configuration is a new definition (new sequence) that a majority of orgs must approve, and a
+server whose package label names another digest than the file it was given refuses to start.
 """
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+import hashlib
+import json
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Literal, get_args
 
-CORE_ENTERPRISE = "core_enterprise"
-SUPPLIER = "supplier"
-FINANCIER = "financier"
-REGULATOR = "regulator"
-ROLES = (CORE_ENTERPRISE, SUPPLIER, FINANCIER, REGULATOR)
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+Role = Literal["core_enterprise", "supplier", "financier", "regulator"]
+ROLES: tuple[str, ...] = get_args(Role)
+CORE_ENTERPRISE, SUPPLIER, FINANCIER, REGULATOR = ROLES
+
+CONFIG_ENV = "RECFIN_NETWORK_CONFIG"     # path of the JSON file the chaincode server runs with
+PACKAGE_ENV = "CHAINCODE_ID"             # the chaincode server's package ID: <label>:<sha256>
+DIGEST_TAG = "+cfg."                     # version 1.0 with configuration digest abc...: 1.0+cfg.abc...
+SHORT_DIGEST = 12
 
 
-class NetworkConfig(BaseModel):
+class NetworkConfigError(ValueError):
+    """The configuration file is missing, unreadable or invalid, or not the one the package was approved with."""
+
+
+def _known_roles(field: str, roles: tuple[str, ...]) -> tuple[str, ...]:
+    unknown = [r for r in roles if r not in ROLES]
+    if unknown:
+        raise ValueError(f"{field}: {', '.join(unknown)} is not one of {', '.join(ROLES)}")
+    return roles
+
+
+class ContractSettings(BaseModel):
+    """The contract's rules that do not depend on which orgs are in the channel (topology ``contract:``)."""
+
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    org_roles: dict[str, tuple[str, ...]] = Field(
-        description="MSP ID -> the roles its parties may hold",
-    )
     max_payment_term_days: int = Field(
-        default=365,
+        default=365, ge=1,
         description="longest allowed span from issue date to due date; one year by default, after the 2025 rules on supply-chain payment terms",
     )
-
     attesting_roles: tuple[str, ...] = Field(
-        default=("financier", "regulator"),
+        default=(FINANCIER, REGULATOR),
         description="roles whose parties may attest an invoice verification. By default banks and the regulator: "
                     "they check invoices for their own decisions and answer for what they sign, while the supplier "
                     "that registers a claim and the debtor that owes it each have a stake in the outcome",
@@ -50,11 +73,21 @@ class NetworkConfig(BaseModel):
 
     @field_validator("attesting_roles")
     @classmethod
-    def _known_roles(cls, roles: tuple[str, ...]) -> tuple[str, ...]:
-        unknown = [r for r in roles if r not in ROLES]
-        if unknown:
-            raise ValueError(f"attesting_roles: {', '.join(unknown)} is not one of {', '.join(ROLES)}")
-        return roles
+    def _known_attesting_roles(cls, roles: tuple[str, ...]) -> tuple[str, ...]:
+        return _known_roles("attesting_roles", roles)
+
+
+class NetworkConfig(ContractSettings):
+    org_roles: dict[str, tuple[str, ...]] = Field(
+        description="MSP ID -> the roles its parties may hold",
+    )
+
+    @field_validator("org_roles")
+    @classmethod
+    def _known_org_roles(cls, org_roles: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+        for msp, roles in org_roles.items():
+            _known_roles(f"org_roles.{msp}", roles)
+        return org_roles
 
     def msps_with_role(self, role: str) -> list[str]:
         return sorted(msp for msp, roles in self.org_roles.items() if role in roles)
@@ -72,3 +105,84 @@ DEFAULT_CONFIG = NetworkConfig(
         "RegulatorMSP": (REGULATOR,),
     },
 )
+
+
+# ---- the file form and its digest ------------------------------------------------------------
+def to_json(cfg: NetworkConfig) -> str:
+    """The canonical JSON text of a configuration (sorted keys): what the deployment writes."""
+    return json.dumps(cfg.model_dump(mode="json"), indent=2, sort_keys=True) + "\n"
+
+
+def digest(cfg: NetworkConfig) -> str:
+    """sha256 of the canonical JSON: the same values give the same digest however the file was formatted."""
+    return hashlib.sha256(to_json(cfg).encode()).hexdigest()
+
+
+def untagged_version(version: str) -> str:
+    return version.split(DIGEST_TAG, 1)[0]
+
+
+def tagged_version(version: str, cfg: NetworkConfig) -> str:
+    """The chaincode definition version naming the configuration: ``1.0`` -> ``1.0+cfg.<12 hex>``."""
+    return f"{untagged_version(version)}{DIGEST_TAG}{digest(cfg)[:SHORT_DIGEST]}"
+
+
+def version_digest(version_or_label: str) -> str | None:
+    """The short digest a tagged version (or package label) names, None when it names none."""
+    _, tag, short = version_or_label.partition(DIGEST_TAG)
+    return (short or None) if tag else None
+
+
+def _field_path(loc: tuple) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else ("." if out else "") + str(part)
+    return out
+
+
+def parse_config(text: str, source: str) -> NetworkConfig:
+    """A configuration from its JSON text; NetworkConfigError names the source and each bad field."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise NetworkConfigError(f"{source}: not valid JSON at line {exc.lineno}: {exc.msg}") from None
+    if not isinstance(data, dict):
+        raise NetworkConfigError(f"{source}: expected a JSON object, got {type(data).__name__}")
+    try:
+        return NetworkConfig.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            where = _field_path(err["loc"])
+            problems.append(f"{source}: {where + ': ' if where else ''}{err['msg'].removeprefix('Value error, ')}")
+        raise NetworkConfigError("\n".join(problems)) from None
+
+
+def read_config(path: str | Path) -> NetworkConfig:
+    path = Path(path)
+    try:
+        text = path.read_text()
+    except OSError as exc:
+        raise NetworkConfigError(
+            f"{CONFIG_ENV}={path}: cannot read it ({exc.strerror}): `recfin chaincode deploy` writes it from the "
+            f"topology; unset {CONFIG_ENV} to run with the default configuration") from None
+    return parse_config(text, str(path))
+
+
+def load_config(environ: Mapping[str, str] | None = None) -> NetworkConfig:
+    """The configuration named by RECFIN_NETWORK_CONFIG (must exist and validate), else DEFAULT_CONFIG.
+
+    When the server's package label (CHAINCODE_ID) names a configuration digest, the loaded
+    configuration must have it: the orgs approved the definition for that configuration."""
+    env = os.environ if environ is None else environ
+    path = env.get(CONFIG_ENV) or None
+    cfg = read_config(path) if path else DEFAULT_CONFIG
+    label = env.get(PACKAGE_ENV, "").partition(":")[0]
+    approved = version_digest(label)
+    if approved is not None and not digest(cfg).startswith(approved):
+        source = path or f"the default configuration ({CONFIG_ENV} is unset)"
+        raise NetworkConfigError(
+            f"{source}: its digest {digest(cfg)[:SHORT_DIGEST]} is not cfg.{approved}, the configuration chaincode "
+            f"package {label} was approved with: start the server with the file that deployment wrote, or deploy "
+            f"the new configuration with `recfin chaincode deploy`")
+    return cfg

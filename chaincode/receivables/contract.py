@@ -150,10 +150,12 @@ class ReceivablesContract(Contract):
 
     name = "receivables"
 
-    def __init__(self, config: cfg.NetworkConfig = cfg.DEFAULT_CONFIG) -> None:
+    def __init__(self, config: cfg.NetworkConfig | None = None) -> None:
+        """config: the network's org roles and rules; by default the deployment's (``cfg.load_config``:
+        the file RECFIN_NETWORK_CONFIG names, else ``DEFAULT_CONFIG``)."""
         super().__init__()
-        self.config = config
-        self.collection_names = {c["name"] for c in colls.collections_config(config)}
+        self.config = config if config is not None else cfg.load_config()
+        self.collection_names = {c["name"] for c in colls.collections_config(self.config)}
 
     def _session(self, ctx: Context) -> Session:
         ts = ctx.stub.get_tx_timestamp()
@@ -910,4 +912,4 @@ class ReceivablesContract(Contract):
         return d.to_json()
 
 
-CONTRACTS = [ReceivablesContract()]
+CONTRACTS = [ReceivablesContract()]  # with the deployment's configuration (cfg.load_config)

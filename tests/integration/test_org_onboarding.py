@@ -1,9 +1,11 @@
 """A second bank org joins the running channel, finances a receivable, and leaves again.
 
 `recfin org add` computes the config update in Python, has the four org admins sign it,
-checks MAJORITY Admins, submits it through `peer channel update`, starts the new org's peer
-and chaincode server, joins it and approves the committed chaincode for it. The tests then
-use the new org's own peer, and `recfin org remove` takes it out again.
+checks MAJORITY Admins, submits it through `peer channel update`, starts the new org's peer,
+joins it, and deploys the receivables chaincode again as a new sequence whose contract
+configuration names the new org's role (with its offer-terms collection), restarting every
+org's chaincode server with it. The tests then use the new org's own peer, and `recfin org
+remove` takes it out again, deploying the chaincode once more without it.
 """
 from __future__ import annotations
 
@@ -21,7 +23,7 @@ from cli.demo_commands import business_today, credit_code_of
 from cli.org_commands import org
 from client.receivables import (FinancingTerms, InvoiceInput, ReceivableRegistration, RuleViolation,
                                 client_id_of)
-from network import channel, channel_config, nodeconfig, probes
+from network import channel, channel_config, contract_config, nodeconfig, probes
 from network.org_membership import OrgMembership
 
 NEW_BANK = "bank2"
@@ -67,13 +69,17 @@ def test_the_new_bank_is_in_the_channel_config_and_its_peer_caught_up(bank2_adde
 
 def test_the_new_bank_approved_the_committed_definition_and_serves_it(bank2_added):
     net = bank2_added
-    committed = net.status()
-    server = next(s for s in committed if s.kind == "chaincode" and s.org == NEW_BANK_MSP)
+    statuses = net.status()
+    server = next(s for s in statuses if s.kind == "chaincode" and s.org == NEW_BANK_MSP)
     assert server.pid is not None and server.healthy
     env = nodeconfig.peer_admin_env(net.topology, net.data_root, NEW_BANK)
     res = net.tools.run("peer", ["lifecycle", "chaincode", "querycommitted", "--channelID", net.topology.channel,
                                  "--name", net.topology.chaincode.name, "--output", "json"], env)
-    assert json.loads(res.stdout)["approvals"][NEW_BANK_MSP] is True
+    committed = json.loads(res.stdout)
+    assert committed["approvals"][NEW_BANK_MSP] is True
+    # the committed definition is the one naming the configuration with the new bank in it
+    assert committed["version"] == contract_config.definition_version(net.topology)
+    assert contract_config.network_config(net.topology).org_roles[NEW_BANK_MSP] == ("financier",)
     # A read through the new bank's own peer runs the chaincode on its own server: the contract
     # answers (its officer is no registered party yet) rather than the peer failing to reach it.
     with open_session(NEW_BANK, "officer1", net.data_root) as officer:
@@ -82,14 +88,11 @@ def test_the_new_bank_approved_the_committed_definition_and_serves_it(bank2_adde
         assert no_party.value.rule == "caller-not-a-party"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "the receivables contract takes its org roles and offer-terms collections from "
-    "chaincode/receivables/config.py DEFAULT_CONFIG, not from the deployment: Bank2MSP cannot register "
-    "a financier party, and no collection holds its terms with SupplierMSP, until it does"))
 def test_the_new_bank_finances_a_receivable(bank2_added):
-    # The channel's chaincode definition is left as deployed: a definition naming Bank2MSP's
-    # collections could not drop them again once Bank2MSP leaves (Fabric keeps collections), and
-    # the other modules of the suite deploy the topology's definition on this same network.
+    # `org add` deployed a new definition of the receivables chaincode: its contract configuration
+    # names Bank2MSP as a financier org, it carries the terms-SupplierMSP-Bank2MSP collection, and
+    # every org's chaincode server restarted with that configuration. So Bank2MSP's admin registers
+    # its bank, and its officer offers and disburses through its own peer.
     net = bank2_added
     root = net.data_root
     with open_session(NEW_BANK, admin=True, data_root=root) as admin:
@@ -125,6 +128,16 @@ def test_removing_the_new_bank_takes_it_out_of_the_channel(bank2_added):
     assert NEW_BANK_MSP not in channel_config.application_orgs(OrgMembership(net).fetch_config("bank"))
     assert NEW_BANK not in [o.name for o in net.topology.orgs]
     assert not probes.healthy(peer.operations_address)
+    # The definition was deployed again without it: the configuration no longer names Bank2MSP, while
+    # its collection stays in the definition (Fabric keeps every collection), unused.
+    env = nodeconfig.peer_admin_env(net.topology, net.data_root, "bank")
+    res = net.tools.run("peer", ["lifecycle", "chaincode", "querycommitted", "--channelID", net.topology.channel,
+                                 "--name", net.topology.chaincode.name, "--output", "json"], env)
+    committed = json.loads(res.stdout)
+    assert committed["version"] == contract_config.definition_version(net.topology)
+    assert NEW_BANK_MSP not in committed["approvals"]
+    collections = json.loads(contract_config.collections_path(net.data_root, net.topology.chaincode.name).read_text())
+    assert "terms-SupplierMSP-Bank2MSP" in {c["name"] for c in collections}
     # The four orgs still transact without it.
     with open_session("regulator", data_root=net.data_root) as regulator:
         assert regulator.client.statistics() is not None

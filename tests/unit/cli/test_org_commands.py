@@ -3,7 +3,7 @@ import json
 from pathlib import Path
 
 from cli.main import main
-from network import crypto
+from network import contract_config, crypto
 from network.topology import load
 
 
@@ -58,8 +58,9 @@ def test_prepare_hostnames_writes_crypto_config_and_packages_then_asks_for_confi
     assert (data / "crypto" / "bank" / "nodes" / "peer0.bank.recfin.local" / "tls" / "server.crt").is_file()
     configtx = (data / "config" / "configtx.yaml").read_text()
     assert "orderer0.orderer.recfin.local" in configtx and "127.0.0.1" not in configtx
-    assert len(list((data / "chaincode" / "receivables").glob("*/receivables_1.0.tar.gz"))) == 4
-    assert "chaincode package BankMSP: receivables_1.0:" in result.output
+    label = f"receivables_{contract_config.definition_version(load())}"    # 1.0+cfg.<config digest>
+    assert len(list((data / "chaincode" / "receivables").glob(f"*/{label}.tar.gz"))) == 4
+    assert f"chaincode package BankMSP: {label}:" in result.output
 
 
 def test_org_group_is_registered(runner):

@@ -2,6 +2,7 @@
 import hashlib
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,8 @@ import yaml
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
-from network import bundle, crypto, profiles
+from chaincode.receivables import config as contract
+from network import bundle, contract_config, crypto, profiles
 from network.errors import NetworkError
 from network.topology import load
 
@@ -175,6 +177,38 @@ def test_compose_runs_the_orgs_own_nodes_with_its_own_package(org, bundles, host
     manifest = json.loads((b.root / bundle.MANIFEST).read_text())
     assert (b.root / env_file).read_text() == f"CHAINCODE_ID={manifest['package_id']}\n"
     assert manifest["package_id"].endswith(hashlib.sha256(packages[0].read_bytes()).hexdigest())
+
+
+def test_every_bundle_carries_the_same_contract_configuration_for_its_server(bundles, hosts):
+    texts = set()
+    for org, b in bundles.items():
+        config_file = b.root / "chaincode" / "receivables" / "network_config.json"
+        texts.add(config_file.read_text())
+        assert "chaincode/receivables/network_config.json" in b.files
+        assert "chaincode/receivables/collections_config.json" in b.files
+        doc = yaml.safe_load((b.root / "docker-compose.yaml").read_text())
+        server = doc["services"][hosts.chaincode_server_host(hosts.org(org))]
+        path = server["environment"][contract.CONFIG_ENV]
+        assert f"./chaincode/receivables/network_config.json:{path}:ro" in server["volumes"]
+        manifest = json.loads((b.root / bundle.MANIFEST).read_text())
+        assert manifest["chaincode_version"] == contract_config.definition_version(hosts)
+        env = {contract.CONFIG_ENV: str(config_file), contract.PACKAGE_ENV: manifest["package_id"]}
+        assert contract.load_config(env) == contract_config.network_config(hosts)
+        assert manifest["chaincode_version"] in (b.root / "README.md").read_text()
+    assert len(texts) == 1
+
+
+def test_a_bundle_keeps_the_collections_the_prepared_folder_holds(tmp_path, hosts, prepared):
+    data = tmp_path / "data"
+    shutil.copytree(prepared, data)
+    retired = {"name": "terms-SupplierMSP-OldBankMSP", "policy": "OR('SupplierMSP.member')", "requiredPeerCount": 0,
+               "maxPeerCount": 3, "blockToLive": 0, "memberOnlyRead": True, "memberOnlyWrite": True}
+    path = contract_config.collections_path(data, "receivables")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(contract_config.derived_collections(hosts) + [retired]))
+    b = bundle.write(hosts, data, "bank", tmp_path / "out")
+    carried = json.loads(contract_config.collections_path(b.root, "receivables").read_text())
+    assert retired in carried and carried[0]["name"] == "terms-SupplierMSP-BankMSP"
 
 
 def test_the_genesis_block_is_carried_and_its_absence_reported(tmp_path, hosts, prepared, bundles):

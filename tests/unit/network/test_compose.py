@@ -14,7 +14,8 @@ from click.testing import CliRunner
 from cryptography import x509
 
 from cli.main import main
-from network import compose, crypto, nodeconfig
+from chaincode.receivables import config as contract
+from network import compose, contract_config, crypto, nodeconfig
 from network.fabric_bin import REPO_ROOT
 from network.topology import load, parse
 
@@ -257,6 +258,26 @@ def test_chaincode_servers_serve_the_package_their_peer_installs(doc, hosts, tmp
         assert (conn["root_cert"], conn["client_cert"], conn["client_key"]) == tuple(
             (client / name).read_text() for name in ("ca.crt", "client.crt", "client.key"))
         assert host in doc["services"]
+
+
+def test_every_chaincode_server_mounts_the_configuration_its_package_label_names(doc, hosts, tmp_path):
+    crypto.generate(hosts, tmp_path)
+    packages = compose.write_packages(hosts, tmp_path)
+    config_file = tmp_path / "chaincode" / "receivables" / "network_config.json"
+    cfg = contract.read_config(config_file)
+    assert cfg == contract_config.network_config(hosts)
+    for org in hosts.orgs:
+        svc = doc["services"][hosts.chaincode_server_host(org)]
+        path = svc["environment"][contract.CONFIG_ENV]
+        assert path == "/var/recfin/chaincode/receivables/network_config.json"
+        mounted = [v for v in svc["volumes"] if v.endswith(f":{path}:ro")]
+        assert len(mounted) == 1, svc["volumes"]
+        assert Path(_host_side(svc, path).replace(compose.DEFAULT_DATA, str(tmp_path), 1)) == config_file
+        # what the server does at startup: the file has the digest its package label names
+        env = {contract.CONFIG_ENV: str(config_file), contract.PACKAGE_ENV: packages[org.msp_id].package_id}
+        assert contract.load_config(env) == cfg
+    assert json.loads((tmp_path / "chaincode" / "receivables" / "collections_config.json").read_text()) == \
+        contract_config.derived_collections(hosts)
 
 
 def test_native_packages_still_name_the_listen_host():

@@ -8,10 +8,11 @@ import json
 
 import pytest
 
-from network import ccservers
+from chaincode.receivables import config as contract
+from network import ccservers, contract_config
 from network.control import Network
 from network.errors import ChaincodeError
-from network.fabric_bin import FabricInstall
+from network.fabric_bin import REPO_ROOT, FabricInstall
 from network.tools import Result
 
 
@@ -97,7 +98,7 @@ def test_first_deploy_installs_approves_each_org_and_commits_sequence_one(net, t
     assert [c[1] for c in approvals] == peer.orgs
     for verb, msp, args in approvals:
         assert args[args.index("--package-id") + 1] == result.package_ids[msp]
-        assert args[args.index("--signature-policy") + 1] == topology.chaincode.endorsement_policy
+        assert args[args.index("--signature-policy") + 1] == contract_config.endorsement_policy(topology)
     assert len(set(result.package_ids.values())) == 4           # each org's package names its own server
     assert [c[1] for c in verbs(peer, "commit")] == ["CoreEnterpriseMSP"]
     started = net.supervisor.started
@@ -127,16 +128,17 @@ def test_deploying_the_same_again_changes_nothing(net):
     assert [c[0] for c in net.tools.calls[before:]] == ["querycommitted"]
 
 
-def test_a_new_version_upgrades_with_the_next_sequence_and_replaces_servers(net, data_root):
+def test_a_new_version_upgrades_with_the_next_sequence_and_replaces_servers(net, data_root, topology):
     first = net.deploy_chaincode(version="1.0")
     net.supervisor.started.clear()
     second = net.deploy_chaincode(version="1.1")
-    assert (second.sequence, second.changed) == (2, True)
+    tagged = f"1.1+cfg.{contract_config.digest(topology)[:12]}"       # the version names the configuration
+    assert (second.sequence, second.changed, second.version) == (2, True, tagged)
     assert set(first.package_ids.values()).isdisjoint(second.package_ids.values())
     assert len(net.supervisor.stopped) == 4                    # old servers replaced
-    assert [s.env["CHAINCODE_ID"].split(":")[0] for s in net.supervisor.started] == ["receivables_1.1"] * 4
-    assert net.tools.committed == {"sequence": 2, "version": "1.1"}
-    assert ccservers.load_deployment(data_root, "receivables").version == "1.1"
+    assert [s.env["CHAINCODE_ID"].split(":")[0] for s in net.supervisor.started] == [f"receivables_{tagged}"] * 4
+    assert net.tools.committed == {"sequence": 2, "version": tagged}
+    assert ccservers.load_deployment(data_root, "receivables").version == tagged
 
 
 def test_channel_policy_leaves_out_the_signature_policy(net):
@@ -161,14 +163,67 @@ def test_collections_config_must_exist(net, tmp_path):
     assert args[args.index("--collections-config") + 1] == str(cfg.resolve())
 
 
-def test_the_topologys_chaincode_is_approved_with_its_own_collections(net, topology):
+def test_the_topologys_chaincode_is_approved_with_the_collections_derived_from_its_orgs(net, topology, data_root):
     net.deploy_chaincode()
     args = verbs(net.tools, "approveformyorg")[0][2]
-    shipped = topology.chaincode.resolved_collections_config()
-    assert shipped is not None and shipped.is_file()
-    assert args[args.index("--collections-config") + 1] == str(shipped.resolve())
+    written = data_root / "chaincode" / "receivables" / "collections_config.json"
+    assert args[args.index("--collections-config") + 1] == str(written.resolve())
+    shipped = REPO_ROOT / "chaincode" / "receivables" / "collections_config.json"
+    assert json.loads(written.read_text()) == json.loads(shipped.read_text())
+
+
+def test_a_topology_naming_a_collections_file_is_approved_with_that_file(net, topology, tmp_path):
+    fixed = tmp_path / "fixed.json"
+    fixed.write_text("[]")
+    net.topology = topology.model_copy(update={"chaincode": topology.chaincode.model_copy(
+        update={"collections_config": fixed})})
+    net.deploy_chaincode()
+    args = verbs(net.tools, "approveformyorg")[0][2]
+    assert args[args.index("--collections-config") + 1] == str(fixed)
+
+
+def test_every_server_runs_the_written_configuration_the_version_names(net, data_root):
+    result = net.deploy_chaincode()
+    config_file = data_root / "chaincode" / "receivables" / "network_config.json"
+    cfg = contract.read_config(config_file)
+    assert cfg == contract.DEFAULT_CONFIG
+    assert result.version == contract.tagged_version("1.0", cfg)
+    for spec in net.supervisor.started:
+        assert spec.env[contract.CONFIG_ENV] == str(config_file)
+        assert contract.load_config(spec.env) == cfg          # the server's own check passes
+    assert ccservers.load_deployment(data_root, "receivables").network_config_sha256 == contract.digest(cfg)
+
+
+def test_changing_a_contract_setting_is_a_new_sequence_with_restarted_servers(net, topology, data_root):
+    first = net.deploy_chaincode()
+    net.supervisor.started.clear()
+    net.topology = topology.model_copy(update={"contract": topology.contract.model_copy(
+        update={"require_attestation": True, "attestation_sources": ("reference-tax",)})})
+    second = net.deploy_chaincode()
+    assert (second.sequence, second.changed) == (2, True)
+    assert second.version != first.version and second.version.startswith("1.0+cfg.")
+    written = contract.read_config(data_root / "chaincode" / "receivables" / "network_config.json")
+    assert written.require_attestation and written.attestation_sources == ("reference-tax",)
+    assert len(net.supervisor.started) == 4 and len(net.supervisor.stopped) == 4
+    assert all(contract.load_config(s.env) == written for s in net.supervisor.started)
+
+
+def test_a_server_given_another_file_than_its_package_names_refuses_to_start(net, data_root):
+    net.deploy_chaincode()
+    env = dict(net.supervisor.started[0].env)
+    config_file = data_root / "chaincode" / "receivables" / "network_config.json"
+    config_file.write_text(contract.to_json(contract.DEFAULT_CONFIG.model_copy(update={"max_payment_term_days": 30})))
+    with pytest.raises(contract.NetworkConfigError, match="is not cfg\\."):
+        contract.load_config(env)
 
 
 def test_another_chaincode_gets_no_collections_unless_given(net):
     net.deploy_chaincode(name="features", contract="chaincode.feature_contract:FeatureContract")
     assert all("--collections-config" not in args for _, _, args in verbs(net.tools, "approveformyorg"))
+
+
+def test_another_chaincode_keeps_its_version_and_runs_without_the_contract_configuration(net):
+    result = net.deploy_chaincode(name="features", contract="chaincode.feature_contract:FeatureContract",
+                                  version="2.0")
+    assert result.version == "2.0"
+    assert all(contract.CONFIG_ENV not in s.env for s in net.supervisor.started)

@@ -17,7 +17,7 @@ def test_a_new_bank_org_follows_the_topologys_conventions(topology):
     assert (peer.port, peer.chaincode_port, peer.operations_port, spec.chaincode_server_port) == (11051, 11052, 9644, 9995)
     assert [u.name for u in spec.users] == ["officer1", "officer2"]
     assert all(u.attrs == {"recfin.role": "financier", "recfin.enterprise": "91110000MA1K00006B"} for u in spec.users)
-    assert membership.org_role(spec) == "bank"
+    assert membership.org_role(spec) == "bank" and spec.role == "financier"     # the contract role its MSP gets
     assert membership.msp_id_for("second-bank") == "SecondBankMSP"
 
 

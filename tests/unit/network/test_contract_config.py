@@ -1,0 +1,197 @@
+"""The contract's network configuration, derived from the topology the channel has now, and what follows
+from it: the files every chaincode server reads, the definition's version, collections and policy, and the
+new definition `recfin org add|remove` deploy."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from chaincode.receivables import config as contract
+from network import Network, ccservers, contract_config, crypto, membership
+from network.errors import TopologyError
+from network.fabric_bin import FabricInstall, REPO_ROOT
+from network.org_membership import OrgMembership
+from network.topology import parse
+
+from .test_deploy import RecordingSupervisor, ScriptedPeer, verbs
+
+CODE = "91110000MA1K00007E"
+SHIPPED_COLLECTIONS = REPO_ROOT / "chaincode" / "receivables" / "collections_config.json"
+BANK2_PAIR = "terms-SupplierMSP-Bank2MSP"
+
+
+def doc_of(topology) -> dict:
+    return topology.model_dump(mode="json", exclude_none=True)
+
+
+def with_bank2(topology):
+    return membership.with_orgs(topology, [*topology.orgs, membership.new_org_spec(topology, "bank2", "bank", CODE)])
+
+
+# ---- the derivation ---------------------------------------------------------------------------
+def test_the_default_topology_gives_the_default_configuration_and_the_shipped_collections(topology):
+    assert contract_config.network_config(topology) == contract.DEFAULT_CONFIG
+    assert contract_config.derived_collections(topology) == json.loads(SHIPPED_COLLECTIONS.read_text()), \
+        "chaincode/receivables/collections_config.json is stale: regenerate it from the default topology"
+    assert contract_config.endorsement_policy(topology) == (
+        "OutOf(2, 'BankMSP.peer', 'CoreEnterpriseMSP.peer', 'RegulatorMSP.peer', 'SupplierMSP.peer')")
+    assert contract_config.definition_version(topology) == f"1.0+cfg.{contract.digest(contract.DEFAULT_CONFIG)[:12]}"
+
+
+def test_an_added_bank_gets_its_role_its_collection_and_a_place_in_the_policy(topology, tmp_path):
+    membership.record_added(tmp_path, membership.new_org_spec(topology, "bank2", "bank", CODE))
+    effective = membership.effective(topology, tmp_path)
+    cfg = contract_config.network_config(effective)
+    assert cfg.org_roles["Bank2MSP"] == ("financier",)
+    assert cfg.msps_with_role("financier") == ["Bank2MSP", "BankMSP"]
+    assert BANK2_PAIR in {c["name"] for c in contract_config.derived_collections(effective)}
+    assert "'Bank2MSP.peer'" in contract_config.endorsement_policy(effective)
+    assert contract_config.definition_version(effective) != contract_config.definition_version(topology)
+
+
+def test_the_contract_block_sets_the_contract_rules(topology):
+    doc = doc_of(topology) | {"contract": {"require_attestation": True, "attestation_sources": ["reference-tax"],
+                                           "max_payment_term_days": 180, "attesting_roles": ["regulator"]}}
+    cfg = contract_config.network_config(parse(doc))
+    assert (cfg.require_attestation, cfg.attestation_sources, cfg.max_payment_term_days, cfg.attesting_roles) == \
+        (True, ("reference-tax",), 180, ("regulator",))
+    assert cfg.org_roles == contract.DEFAULT_CONFIG.org_roles
+
+
+@pytest.mark.parametrize("contract_block, message", [
+    ({"attesting_roles": ["auditor"]}, "topology.yaml: contract.attesting_roles: attesting_roles: auditor is not one of"),
+    ({"max_payment_term_days": 0}, "topology.yaml: contract.max_payment_term_days: Input should be greater than"),
+    ({"require_attestations": True}, "topology.yaml: contract.require_attestations: Extra inputs are not permitted"),
+])
+def test_a_bad_contract_block_is_reported_by_field(topology, contract_block, message):
+    with pytest.raises(TopologyError, match=message):
+        parse(doc_of(topology) | {"contract": contract_block})
+
+
+# ---- each org's role ----------------------------------------------------------------------------
+def test_every_org_of_the_topology_file_states_its_role(topology):
+    assert [(o.name, o.role) for o in topology.orgs] == [
+        ("coreenterprise", "core_enterprise"), ("supplier", "supplier"), ("bank", "financier"),
+        ("regulator", "regulator")]
+
+
+def test_an_org_without_role_takes_it_from_its_users_recfin_role(topology):
+    doc = doc_of(topology)
+    del doc["orgs"][2]["role"]
+    assert parse(doc).org("bank").role == "financier"
+
+
+@pytest.mark.parametrize("role, users, message", [
+    ("supplier", None, r"orgs\[2\]: role is supplier, but user officer1's recfin.role financier"),
+    (None, [{"name": "a"}, {"name": "b"}], r"orgs\[2\]: role: give what the org's parties are"),
+    ("lender", None, r"orgs\[2\].role: Input should be 'core_enterprise', 'supplier', 'financier' or 'regulator'"),
+])
+def test_a_missing_unknown_or_contradicted_role_is_named(topology, role, users, message):
+    doc = doc_of(topology)
+    bank = doc["orgs"][2]
+    bank.pop("role")
+    if role:
+        bank["role"] = role
+    if users:
+        bank["users"] = users
+    with pytest.raises(TopologyError, match=message):
+        parse(doc)
+
+
+# ---- the files ------------------------------------------------------------------------------------
+def test_the_written_files_are_what_the_servers_and_the_approval_read(topology, tmp_path):
+    files = contract_config.write(topology, tmp_path)
+    assert files.config_file == tmp_path / "chaincode" / "receivables" / "network_config.json"
+    assert contract.load_config({contract.CONFIG_ENV: str(files.config_file)}) == contract.DEFAULT_CONFIG
+    assert json.loads(files.collections_file.read_text()) == json.loads(SHIPPED_COLLECTIONS.read_text())
+    assert files.version == contract_config.definition_version(topology)
+
+
+def test_a_collection_once_written_stays_after_its_org_leaves(topology, tmp_path):
+    contract_config.write_collections(with_bank2(topology), tmp_path)
+    path = contract_config.write_collections(topology, tmp_path)         # bank2 gone again
+    names = [c["name"] for c in json.loads(path.read_text())]
+    assert names == ["terms-SupplierMSP-BankMSP", BANK2_PAIR]
+    assert "Bank2MSP" not in contract_config.network_config(topology).org_roles
+
+
+def test_report_compares_the_configuration_with_what_is_deployed(topology, tmp_path):
+    assert contract_config.report(topology, tmp_path)["deployed"] is False
+    ccservers.save_deployment(tmp_path, ccservers.Deployment(
+        "receivables", contract_config.definition_version(topology), 1, "m:C", None, None, 0, {},
+        contract_config.digest(topology)))
+    report = contract_config.report(topology, tmp_path, {"version": contract_config.definition_version(topology),
+                                                         "sequence": 1, "approvals": {"BankMSP": True}})
+    assert report["deployed"] and report["committed"] and report["approvals"] == {"BankMSP": True}
+    assert contract_config.report(with_bank2(topology), tmp_path)["deployed"] is False
+
+
+# ---- org add and remove deploy a new definition ---------------------------------------------------
+@pytest.fixture
+def deployed(topology, data_root, fake_fabric):
+    """The default topology's chaincode deployed on a scripted peer CLI, then bank2's crypto."""
+    net = Network(topology, data_root=data_root, fabric=FabricInstall.locate(), supervisor_=RecordingSupervisor())
+    net.tools = ScriptedPeer(topology)
+    net.deploy_chaincode()
+    crypto.generate(with_bank2(topology), data_root)
+    return net
+
+
+def bank2_recorded(net, data_root, topology):
+    """bank2 as `org add` leaves it before the chaincode step: recorded, in the topology, its peer answering."""
+    spec = membership.new_org_spec(topology, "bank2", "bank", CODE)
+    membership.record_added(data_root, spec)
+    before, net.topology = net.topology, membership.effective(topology, data_root)
+    net.tools.orgs.append("Bank2MSP")
+    net.tools.installed["Bank2MSP"] = set()
+    return spec, before
+
+
+def test_adding_a_bank_deploys_a_definition_whose_configuration_names_it(deployed, data_root, topology):
+    net, peer = deployed, deployed.tools
+    spec, before = bank2_recorded(net, data_root, topology)
+    net.supervisor.started.clear()
+    OrgMembership(net)._join_chaincode(spec, before)
+
+    assert peer.committed["sequence"] == 2 and peer.committed["version"] == contract_config.definition_version(net.topology)
+    cfg = contract.read_config(contract_config.config_path(data_root, "receivables"))
+    assert cfg.org_roles["Bank2MSP"] == ("financier",)
+    approval = verbs(peer, "approveformyorg")[-1][2]
+    collections = json.loads(open(approval[approval.index("--collections-config") + 1]).read())
+    assert BANK2_PAIR in {c["name"] for c in collections}
+    assert "'Bank2MSP.peer'" in approval[approval.index("--signature-policy") + 1]
+    # every org's server, the new bank's included, restarted with the new configuration
+    assert sorted(s.name for s in net.supervisor.started) == sorted(f"receivables.{o.name}" for o in net.topology.orgs)
+    assert all(contract.load_config(s.env) == cfg for s in net.supervisor.started)
+    dep = ccservers.load_deployment(data_root, "receivables")
+    assert set(dep.package_ids) == {o.msp_id for o in net.topology.orgs}
+
+
+def test_removing_it_again_keeps_its_collection_and_drops_it_from_the_configuration(deployed, data_root, topology):
+    net, peer = deployed, deployed.tools
+    spec, before = bank2_recorded(net, data_root, topology)
+    members = OrgMembership(net)
+    members._join_chaincode(spec, before)
+
+    membership.record_removed(data_root, "bank2")
+    before, net.topology = net.topology, membership.effective(topology, data_root)
+    peer.orgs.remove("Bank2MSP")
+    members._redeploy(ccservers.load_deployment(data_root, "receivables"), before)
+
+    assert peer.committed["sequence"] == 3
+    assert peer.committed["version"] == contract_config.definition_version(topology)   # the first configuration again
+    assert "Bank2MSP" not in contract.read_config(contract_config.config_path(data_root, "receivables")).org_roles
+    approval = verbs(peer, "approveformyorg")[-1][2]
+    names = [c["name"] for c in json.loads(open(approval[approval.index("--collections-config") + 1]).read())]
+    assert names == ["terms-SupplierMSP-BankMSP", BANK2_PAIR]
+
+
+def test_a_policy_given_at_deploy_is_kept_when_the_orgs_change(deployed, data_root, topology):
+    net, peer = deployed, deployed.tools
+    custom = "AND('BankMSP.peer', 'SupplierMSP.peer')"
+    net.deploy_chaincode(signature_policy=custom)
+    spec, before = bank2_recorded(net, data_root, topology)
+    OrgMembership(net)._join_chaincode(spec, before)
+    approval = verbs(peer, "approveformyorg")[-1][2]
+    assert approval[approval.index("--signature-policy") + 1] == custom

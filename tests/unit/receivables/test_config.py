@@ -1,0 +1,127 @@
+"""The contract's configuration comes from the deployment: RECFIN_NETWORK_CONFIG names the file."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from chaincode.receivables import collections
+from chaincode.receivables import config as cfg
+from chaincode.receivables.config import DEFAULT_CONFIG, NetworkConfig, NetworkConfigError
+
+from .support import BANK, CORE, SUPPLIER, Actor, Net, admin_identity, transient_terms
+
+BANK2 = "Bank2MSP"
+WITH_BANK2 = NetworkConfig(org_roles={**DEFAULT_CONFIG.org_roles, BANK2: ("financier",)})
+
+
+def written(tmp_path, config: NetworkConfig | dict, name: str = "network_config.json"):
+    path = tmp_path / name
+    path.write_text(cfg.to_json(config) if isinstance(config, NetworkConfig) else json.dumps(config))
+    return path
+
+
+def test_without_the_variable_the_default_configuration_applies():
+    assert cfg.load_config({}) is DEFAULT_CONFIG
+    assert cfg.load_config({cfg.CONFIG_ENV: ""}) is DEFAULT_CONFIG
+
+
+def test_the_named_file_is_loaded(tmp_path):
+    path = written(tmp_path, WITH_BANK2)
+    loaded = cfg.load_config({cfg.CONFIG_ENV: str(path)})
+    assert loaded == WITH_BANK2 and loaded.msps_with_role("financier") == [BANK2, BANK]
+
+
+def test_a_missing_file_is_named_with_the_variable_and_what_to_do(tmp_path):
+    missing = tmp_path / "absent.json"
+    with pytest.raises(NetworkConfigError) as err:
+        cfg.load_config({cfg.CONFIG_ENV: str(missing)})
+    message = str(err.value)
+    assert message.startswith(f"RECFIN_NETWORK_CONFIG={missing}: cannot read it")
+    assert "recfin chaincode deploy" in message and "unset RECFIN_NETWORK_CONFIG" in message
+
+
+@pytest.mark.parametrize("change, where, what", [
+    ({"org_roles": {BANK2: ["lender"]}}, "org_roles", "org_roles.Bank2MSP: lender is not one of"),
+    ({"max_payment_term_days": 0}, "max_payment_term_days", "greater than or equal to 1"),
+    ({"require_attestation": "sometimes"}, "require_attestation", "valid boolean"),
+    ({"surprise": 1}, "surprise", "Extra inputs are not permitted"),
+])
+def test_a_bad_field_is_named_with_the_file(tmp_path, change, where, what):
+    doc = json.loads(cfg.to_json(DEFAULT_CONFIG)) | change
+    path = written(tmp_path, doc)
+    with pytest.raises(NetworkConfigError) as err:
+        cfg.load_config({cfg.CONFIG_ENV: str(path)})
+    assert str(err.value).startswith(f"{path}: {where}")
+    assert what in str(err.value)
+
+
+def test_a_missing_field_and_broken_json_are_named(tmp_path):
+    path = written(tmp_path, {"max_payment_term_days": 30})
+    with pytest.raises(NetworkConfigError, match="network_config.json: org_roles: Field required"):
+        cfg.read_config(path)
+    path.write_text('{"org_roles": {\n  "BankMSP": [financier]}')
+    with pytest.raises(NetworkConfigError, match="not valid JSON at line 2"):
+        cfg.read_config(path)
+
+
+def test_the_digest_ignores_formatting_and_tags_the_version(tmp_path):
+    path = tmp_path / "compact.json"
+    path.write_text(json.dumps(json.loads(cfg.to_json(WITH_BANK2)), separators=(",", ":")))
+    assert cfg.digest(cfg.read_config(path)) == cfg.digest(WITH_BANK2) != cfg.digest(DEFAULT_CONFIG)
+    version = cfg.tagged_version("1.0", WITH_BANK2)
+    assert version == f"1.0+cfg.{cfg.digest(WITH_BANK2)[:12]}"
+    assert cfg.tagged_version(version, DEFAULT_CONFIG).startswith("1.0+cfg.")      # re-tagged, not stacked
+    assert cfg.untagged_version(version) == "1.0" and cfg.version_digest("1.0") is None
+
+
+def test_a_package_approved_for_another_configuration_refuses_the_file(tmp_path):
+    path = written(tmp_path, WITH_BANK2)
+    approved = {cfg.CONFIG_ENV: str(path), cfg.PACKAGE_ENV: f"receivables_{cfg.tagged_version('1.0', WITH_BANK2)}:ab"}
+    assert cfg.load_config(approved) == WITH_BANK2
+    stale = approved | {cfg.PACKAGE_ENV: f"receivables_{cfg.tagged_version('1.0', DEFAULT_CONFIG)}:ab"}
+    with pytest.raises(NetworkConfigError, match=f"{path}: its digest .* is not cfg"):
+        cfg.load_config(stale)
+    with pytest.raises(NetworkConfigError, match="the default configuration"):
+        cfg.load_config({cfg.PACKAGE_ENV: approved[cfg.PACKAGE_ENV]})
+    assert cfg.load_config({cfg.PACKAGE_ENV: "receivables_1.0:ab"}) is DEFAULT_CONFIG   # untagged: no check
+
+
+def test_the_contract_runs_with_the_deployments_file(tmp_path, monkeypatch):
+    from chaincode.receivables import ReceivablesContract
+
+    monkeypatch.setenv(cfg.CONFIG_ENV, str(written(tmp_path, WITH_BANK2)))
+    contract = ReceivablesContract()
+    assert contract.config == WITH_BANK2
+    assert f"terms-{SUPPLIER}-{BANK2}" in contract.collection_names
+    monkeypatch.setenv(cfg.CONFIG_ENV, str(tmp_path / "absent.json"))
+    with pytest.raises(NetworkConfigError, match="absent.json"):
+        ReceivablesContract()
+
+
+def test_collections_derived_from_a_configuration_naming_a_new_bank_include_its_pair():
+    names = {c["name"] for c in collections.collections_config(WITH_BANK2)}
+    assert names == {f"terms-{SUPPLIER}-{BANK}", f"terms-{SUPPLIER}-{BANK2}"}
+    assert collections.endorsement_policy(WITH_BANK2, principal="peer").count(".peer'") == 5
+
+
+async def test_a_financier_of_a_bank_the_configuration_names_registers_and_offers():
+    net = Net(WITH_BANK2)
+    core = await net.party("core", CORE, "core_enterprise")
+    tier1 = await net.party("tier1", SUPPLIER, "supplier")
+    second = await net.party("second", BANK2, "financier", "Second Commercial Bank")
+    r = await net.confirmed(tier1, core, 500_000_00)
+    financing = await net.ok(tier1, "RequestFinancing", r["id"])
+    offer = await net.ok(second, "MakeFinancingOffer", financing["id"], transient=transient_terms())
+    assert offer["financier"] == second.uscc
+    assert f"terms-{SUPPLIER}-{BANK2}" in net.ledger.private_state
+
+
+async def test_under_the_default_configuration_that_bank_cannot_register():
+    net = Net()
+    admin = Actor(f"admin@{BANK2}", BANK2, admin_identity(BANK2, f"admin-{BANK2}"))
+    await net.refused(admin, "RegisterParty",
+                      {"uscc": "91110000MA1K00007E", "name": "Second Commercial Bank", "role": "financier",
+                       "msp_id": BANK2, "client_ids": ["x509::CN=officer1::CN=ca"]},
+                      rule="role-not-allowed-for-org")
