@@ -1,7 +1,8 @@
 """`recfin party|receivable|financing|discount ...`: the receivables contract's business operations.
 
 Thin: parse options, call ``client.receivables`` through ``cli.connection``, render
-with ``cli.output``. Every ledger command takes ``--as ORG[/USER]`` (default: the org
+with ``cli.output``; a command that prints the one document its call returns just
+returns it (``cli.documents.prints_document``). Every ledger command takes ``--as ORG[/USER]`` (default: the org
 that usually acts: the supplier registers, the core enterprise confirms, the bank
 offers...; the user defaults to the org's first client user in its connection profile,
 or its admin for party commands; ``--org``/``--user`` remain as aliases),
@@ -29,19 +30,17 @@ from client.receivables import (
 )
 
 from . import connection, event_commands, regulator_commands
-from .amounts import AMOUNT, AMOUNT_HELP, money, parse_amount, with_money
+from .amounts import AMOUNT, AMOUNT_HELP, money, parse_amount
 from .connection import acting
+from .documents import emit_with_money, prints_document
 from .output import emit, show
 from .regulator_commands import emit_listing, with_page_options
 
+PARTY_COLUMNS = ["uscc", "name", "role", "msp_id", "client_ids"]
 RECEIVABLE_COLUMNS = ["id", "status", "holder", "debtor", "face_amount", "outstanding", "due_date", "financing_id"]
 FINANCING_COLUMNS = ["id", "receivable_id", "status", "holder", "financier", "accepted_offer_id", "notice_id"]
-
-
-# ------------------------------------------------------------------ shared helpers
-
-def rows_with_money(records) -> list[dict]:
-    return [with_money(r.to_json()) for r in records]
+DISCOUNT_COLUMNS = ["id", "debtor", "apr", "scale", "expires_on", "receivable_ids", "status"]
+HISTORY_COLUMNS = ["timestamp", "action", "by", "status", "holder", "outstanding", "tx_id"]
 
 
 # ------------------------------------------------------------------ parties
@@ -58,8 +57,8 @@ def party() -> None:
 @click.option("--client", "clients", multiple=True,
               help="A user of this org who acts for the party (repeatable); its certificate's id is bound.")
 @click.option("--client-id", "client_ids", multiple=True, help="A client identity id x509::<subject>::<issuer> (repeatable).")
-@acting("supplier", admin=True)
-def register_party(session, as_json, uscc, name, role, clients, client_ids) -> None:
+@prints_document("supplier", PARTY_COLUMNS, admin=True)
+def register_party(session, uscc, name, role, clients, client_ids):
     """An org admin registers an enterprise of its org.
 
     \b
@@ -70,16 +69,15 @@ def register_party(session, as_json, uscc, name, role, clients, client_ids) -> N
     ids = [connection.client_id_of(session.profile.user(u).cert) for u in clients] + list(client_ids)
     if not ids:
         raise click.UsageError("name at least one --client USER or --client-id ID")
-    p = session.client.register_party(uscc, name, role, session.profile.msp_id, ids)
-    show(p, as_json, ["uscc", "name", "role", "msp_id", "client_ids"])
+    return session.client.register_party(uscc, name, role, session.profile.msp_id, ids)
 
 
 @party.command("bind")
 @click.argument("uscc")
 @click.option("--client", "client_user", help="A user of this org to bind.")
 @click.option("--client-id", help="A client identity id to bind.")
-@acting("supplier", admin=True)
-def bind_party(session, as_json, uscc, client_user, client_id) -> None:
+@prints_document("supplier", ["uscc", "name", "client_ids"], admin=True)
+def bind_party(session, uscc, client_user, client_id):
     """An org admin lets one more identity act for party USCC.
 
     \b
@@ -89,32 +87,32 @@ def bind_party(session, as_json, uscc, client_user, client_id) -> None:
     if (client_user is None) == (client_id is None):
         raise click.UsageError("give exactly one of --client USER or --client-id ID")
     ident = client_id or connection.client_id_of(session.profile.user(client_user).cert)
-    show(session.client.bind_party_identity(uscc, ident), as_json, ["uscc", "name", "client_ids"])
+    return session.client.bind_party_identity(uscc, ident)
 
 
 @party.command("get")
 @click.argument("uscc")
-@acting("supplier")
-def get_party(session, as_json, uscc) -> None:
+@prints_document("supplier", PARTY_COLUMNS)
+def get_party(session, uscc):
     """A party by credit code.
 
     \b
     Example:
       recfin party get 91310000MA1K000019 --as supplier/supplier1 --json
     """
-    show(session.client.get_party(uscc), as_json, ["uscc", "name", "role", "msp_id", "client_ids"])
+    return session.client.get_party(uscc)
 
 
 @party.command("whoami")
-@acting("supplier")
-def whoami(session, as_json) -> None:
+@prints_document("supplier", ["uscc", "name", "role", "msp_id"])
+def whoami(session):
     """The party the calling user acts for.
 
     \b
     Example:
       recfin party whoami --as bank/officer2
     """
-    show(session.client.who_am_i(), as_json, ["uscc", "name", "role", "msp_id"])
+    return session.client.who_am_i()
 
 
 # ------------------------------------------------------------------ receivables
@@ -137,9 +135,8 @@ def receivable() -> None:
               help="The trade contract; its SHA-256 is recorded.")
 @click.option("--contract-hash", help="SHA-256 hex of the trade contract.")
 @click.option("--currency", default="CNY", show_default=True)
-@acting("supplier")
-def register_receivable(session, as_json, debtor, face, issue_date, due_date, invoices, contract_file, contract_hash,
-                        currency) -> None:
+@prints_document("supplier", RECEIVABLE_COLUMNS)
+def register_receivable(session, debtor, face, issue_date, due_date, invoices, contract_file, contract_hash, currency):
     """The holder registers a receivable backed by invoices; you become creditor and holder.
 
     \b
@@ -167,34 +164,34 @@ def register_receivable(session, as_json, debtor, face, issue_date, due_date, in
     registration = ReceivableRegistration(debtor=debtor, face_amount=face, currency=currency,
                                           issue_date=issue_date.date(), due_date=due_date.date(), invoices=parsed,
                                           contract_hash=digest)
-    show(session.client.register_receivable(registration), as_json, RECEIVABLE_COLUMNS)
+    return session.client.register_receivable(registration)
 
 
 @receivable.command("confirm")
 @click.argument("receivable_id")
-@acting("coreenterprise")
-def confirm(session, as_json, receivable_id) -> None:
+@prints_document("coreenterprise", RECEIVABLE_COLUMNS + ["confirmed_on"])
+def confirm(session, receivable_id):
     """The debtor confirms (确权) RECEIVABLE_ID.
 
     \b
     Example:
       recfin receivable confirm R-0123456789abcdef --as coreenterprise/treasurer
     """
-    show(session.client.confirm(receivable_id), as_json, RECEIVABLE_COLUMNS + ["confirmed_on"])
+    return session.client.confirm(receivable_id)
 
 
 @receivable.command("reject")
 @click.argument("receivable_id")
 @click.option("--reason", required=True)
-@acting("coreenterprise")
-def reject(session, as_json, receivable_id, reason) -> None:
+@prints_document("coreenterprise", RECEIVABLE_COLUMNS + ["rejection_reason"])
+def reject(session, receivable_id, reason):
     """The debtor rejects RECEIVABLE_ID; its invoices are released.
 
     \b
     Example:
       recfin receivable reject R-0123456789abcdef --reason 'goods returned' --as coreenterprise
     """
-    show(session.client.reject(receivable_id, reason), as_json, RECEIVABLE_COLUMNS + ["rejection_reason"])
+    return session.client.reject(receivable_id, reason)
 
 
 @receivable.command("transfer")
@@ -202,8 +199,8 @@ def reject(session, as_json, receivable_id, reason) -> None:
 @click.option("--to", "recipient", required=True, help="Credit code of the supplier receiving it.")
 @click.option("--amount", required=True, type=AMOUNT,
               help=f"How much to pass on ({AMOUNT_HELP}); less than outstanding splits the claim.")
-@acting("supplier")
-def transfer(session, as_json, receivable_id, recipient, amount) -> None:
+@prints_document("supplier", RECEIVABLE_COLUMNS + ["children"])
+def transfer(session, receivable_id, recipient, amount):
     """The holder transfers all or part (a split) of RECEIVABLE_ID.
 
     \b
@@ -211,8 +208,7 @@ def transfer(session, as_json, receivable_id, recipient, amount) -> None:
       recfin receivable transfer R-0123456789abcdef --to 91320500MA1K00003D --amount 30,000.00 \\
         --as supplier/supplier1
     """
-    result = session.client.transfer(receivable_id, recipient, amount)
-    show(result, as_json, RECEIVABLE_COLUMNS + ["children"])
+    return session.client.transfer(receivable_id, recipient, amount)
 
 
 @receivable.command("pay")
@@ -229,35 +225,35 @@ def pay(session, as_json, receivable_id, amount) -> None:
     result = session.client.record_payment(receivable_id, amount)
     show(result, as_json, RECEIVABLE_COLUMNS)
     if not as_json:
-        emit(rows_with_money(result.allocations), as_json=False,
-             columns=["receivable_id", "amount", "payee", "outstanding"])
+        emit_with_money([a.to_json() for a in result.allocations], as_json=False,
+                        columns=["receivable_id", "amount", "payee", "outstanding"])
 
 
 @receivable.command("overdue")
 @click.argument("receivable_id")
-@acting("supplier")
-def overdue(session, as_json, receivable_id) -> None:
+@prints_document("supplier", RECEIVABLE_COLUMNS + ["overdue_since"])
+def overdue(session, receivable_id):
     """Record that RECEIVABLE_ID is unpaid past its due date.
 
     \b
     Example:
       recfin receivable overdue R-0123456789abcdef --as supplier/supplier1
     """
-    show(session.client.record_overdue(receivable_id), as_json, RECEIVABLE_COLUMNS + ["overdue_since"])
+    return session.client.record_overdue(receivable_id)
 
 
 @receivable.command("get")
 @click.argument("receivable_id")
-@acting("supplier")
-def get_receivable(session, as_json, receivable_id) -> None:
+@prints_document("supplier",
+                 RECEIVABLE_COLUMNS + ["creditor", "parent_id", "children", "notice_id", "financier", "frozen"])
+def get_receivable(session, receivable_id):
     """One receivable.
 
     \b
     Example:
       recfin receivable get R-0123456789abcdef --as regulator --json
     """
-    show(session.client.get_receivable(receivable_id), as_json,
-         RECEIVABLE_COLUMNS + ["creditor", "parent_id", "children", "notice_id", "financier", "frozen"])
+    return session.client.get_receivable(receivable_id)
 
 
 @receivable.command("history")
@@ -270,8 +266,7 @@ def history(session, as_json, receivable_id) -> None:
     Example:
       recfin receivable history R-0123456789abcdef --as supplier/supplier1
     """
-    rows = [h.to_json() for h in session.client.history(receivable_id)]
-    emit(rows if as_json else [with_money(r) for r in rows], as_json=as_json, columns=["timestamp", "action", "by", "status", "holder", "outstanding", "tx_id"])
+    emit_with_money([h.to_json() for h in session.client.history(receivable_id)], as_json, HISTORY_COLUMNS)
 
 
 @receivable.command("provenance")
@@ -341,28 +336,28 @@ def financing() -> None:
 
 @financing.command("request")
 @click.argument("receivable_id")
-@acting("supplier")
-def request_financing(session, as_json, receivable_id) -> None:
+@prints_document("supplier", FINANCING_COLUMNS)
+def request_financing(session, receivable_id):
     """The holder asks banks to finance RECEIVABLE_ID.
 
     \b
     Example:
       recfin financing request R-0123456789abcdef.2 --as supplier/supplier1
     """
-    show(session.client.request_financing(receivable_id), as_json, FINANCING_COLUMNS)
+    return session.client.request_financing(receivable_id)
 
 
 @financing.command("withdraw")
 @click.argument("financing_id")
-@acting("supplier")
-def withdraw(session, as_json, financing_id) -> None:
+@prints_document("supplier", FINANCING_COLUMNS)
+def withdraw(session, financing_id):
     """The holder withdraws a request it has not accepted an offer on.
 
     \b
     Example:
       recfin financing withdraw F-0123456789abcdef --as supplier/supplier1
     """
-    show(session.client.withdraw_financing(financing_id), as_json, FINANCING_COLUMNS)
+    return session.client.withdraw_financing(financing_id)
 
 
 @financing.command("offer")
@@ -373,8 +368,8 @@ def withdraw(session, as_json, financing_id) -> None:
 @click.option("--recourse/--no-recourse", default=False, show_default=True)
 @click.option("--day-count", type=click.Choice(["ACT/360", "ACT/365"]), default="ACT/360", show_default=True)
 @click.option("--expires", "expires_on", type=click.DateTime(["%Y-%m-%d"]), required=True)
-@acting("bank")
-def offer(session, as_json, financing_id, advance_rate, discount_rate, fees, recourse, day_count, expires_on) -> None:
+@prints_document("bank", ["id", "financing_id", "receivable_id", "financier", "status", "expires_on", "terms_hash"])
+def offer(session, financing_id, advance_rate, discount_rate, fees, recourse, day_count, expires_on):
     """A bank offers terms on FINANCING_ID (sent as private transient data; the ledger keeps their hash).
 
     \b
@@ -384,61 +379,59 @@ def offer(session, as_json, financing_id, advance_rate, discount_rate, fees, rec
     """
     terms = FinancingTerms(advance_rate=advance_rate, discount_rate=discount_rate, fees=fees,
                            recourse=recourse, day_count=day_count, expires_on=expires_on.date())
-    show(session.client.make_offer(financing_id, terms), as_json,
-         ["id", "financing_id", "receivable_id", "financier", "status", "expires_on", "terms_hash"])
+    return session.client.make_offer(financing_id, terms)
 
 
 @financing.command("accept")
 @click.argument("offer_id")
-@acting("supplier")
-def accept(session, as_json, offer_id) -> None:
+@prints_document("supplier", FINANCING_COLUMNS)
+def accept(session, offer_id):
     """The holder accepts OFFER_ID; the receivable becomes FINANCED.
 
     \b
     Example:
       recfin financing accept O-0123456789abcdef --as supplier/supplier1
     """
-    show(session.client.accept_offer(offer_id), as_json, FINANCING_COLUMNS)
+    return session.client.accept_offer(offer_id)
 
 
 @financing.command("disburse")
 @click.argument("financing_id")
-@acting("bank")
-def disburse(session, as_json, financing_id) -> None:
+@prints_document("bank", FINANCING_COLUMNS + ["disbursed_on"])
+def disburse(session, financing_id):
     """The bank records the advance (the accepted terms are read back from private data) and notifies the debtor.
 
     \b
     Example:
       recfin financing disburse F-0123456789abcdef --as bank/officer1
     """
-    show(session.client.record_disbursement(financing_id), as_json, FINANCING_COLUMNS + ["disbursed_on"])
+    return session.client.record_disbursement(financing_id)
 
 
 @financing.command("acknowledge")
 @click.argument("notice_id")
-@acting("coreenterprise")
-def acknowledge(session, as_json, notice_id) -> None:
+@prints_document("coreenterprise", ["id", "receivable_id", "financier", "status", "acknowledged_on", "text"])
+def acknowledge(session, notice_id):
     """The debtor acknowledges the assignment notice (债权转让通知) NOTICE_ID.
 
     \b
     Example:
       recfin financing acknowledge N-0123456789abcdef --as coreenterprise/treasurer
     """
-    show(session.client.acknowledge_assignment(notice_id), as_json,
-         ["id", "receivable_id", "financier", "status", "acknowledged_on", "text"])
+    return session.client.acknowledge_assignment(notice_id)
 
 
 @financing.command("repay")
 @click.argument("financing_id")
-@acting("bank")
-def repay(session, as_json, financing_id) -> None:
+@prints_document("bank", FINANCING_COLUMNS + ["repaid_on"])
+def repay(session, financing_id):
     """The bank records repayment; the financing closes.
 
     \b
     Example:
       recfin financing repay F-0123456789abcdef --as bank/officer1
     """
-    show(session.client.record_repayment(financing_id), as_json, FINANCING_COLUMNS + ["repaid_on"])
+    return session.client.record_repayment(financing_id)
 
 
 @financing.command("get")
@@ -467,22 +460,20 @@ def terms(session, as_json, offer_id) -> None:
     Example:
       recfin financing terms O-0123456789abcdef --as regulator
     """
-    data = session.client.get_offer_terms(offer_id).to_json()
-    emit(data if as_json else with_money(data), as_json=as_json)
+    emit_with_money(session.client.get_offer_terms(offer_id).to_json(), as_json)
 
 
 @financing.command("notice")
 @click.argument("notice_id")
-@acting("coreenterprise")
-def notice(session, as_json, notice_id) -> None:
+@prints_document("coreenterprise", ["id", "receivable_id", "debtor", "financier", "status", "text"])
+def notice(session, notice_id):
     """An assignment notice.
 
     \b
     Example:
       recfin financing notice N-0123456789abcdef --as coreenterprise
     """
-    show(session.client.get_assignment_notice(notice_id), as_json,
-         ["id", "receivable_id", "debtor", "financier", "status", "text"])
+    return session.client.get_assignment_notice(notice_id)
 
 
 # ------------------------------------------------------------------ dynamic discounting
@@ -499,8 +490,8 @@ def discount() -> None:
 @click.option("--expires", "expires_on", type=click.DateTime(["%Y-%m-%d"]), required=True)
 @click.option("--receivable", "receivable_ids", multiple=True, help="Limit to these receivables (default: all).")
 @click.option("--day-count", type=click.Choice(["ACT/360", "ACT/365"]), default="ACT/360", show_default=True)
-@acting("coreenterprise")
-def publish(session, as_json, apr, tiers, expires_on, receivable_ids, day_count) -> None:
+@prints_document("coreenterprise", DISCOUNT_COLUMNS)
+def publish(session, apr, tiers, expires_on, receivable_ids, day_count):
     """The debtor publishes an early-payment offer: --apr or --tier (not both).
 
     \b
@@ -517,8 +508,7 @@ def publish(session, as_json, apr, tiers, expires_on, receivable_ids, day_count)
             raise click.BadParameter("write DAYS:APR, e.g. 30:0.04", param_hint="--tier") from None
     request = DiscountOfferRequest(apr=apr, scale=scale, day_count=day_count, expires_on=expires_on.date(),
                                    receivable_ids=list(receivable_ids))
-    show(session.client.publish_discount_offer(request), as_json,
-         ["id", "debtor", "apr", "scale", "expires_on", "receivable_ids", "status"])
+    return session.client.publish_discount_offer(request)
 
 
 @discount.command("accept")
@@ -541,16 +531,15 @@ def accept_discount(session, as_json, offer_id, receivable_id) -> None:
 
 @discount.command("get")
 @click.argument("offer_id")
-@acting("supplier")
-def get_discount(session, as_json, offer_id) -> None:
+@prints_document("supplier", DISCOUNT_COLUMNS)
+def get_discount(session, offer_id):
     """A discount offer.
 
     \b
     Example:
       recfin discount get D-0123456789abcdef --as supplier/supplier2
     """
-    show(session.client.get_discount_offer(offer_id), as_json,
-         ["id", "debtor", "apr", "scale", "expires_on", "receivable_ids", "status"])
+    return session.client.get_discount_offer(offer_id)
 
 
 # Aliases: one implementation each, in the regulator and events modules.

@@ -11,19 +11,18 @@
 See docs/sdk-gateway.md. Errors are in :mod:`client.gateway.errors`.
 """
 
-from . import hashing
+from . import errors, hashing
 from ._checkpointer import Checkpoint, FileCheckpointer, InMemoryCheckpointer
 from ._commit import AsyncCommit, AsyncSubmittedTransaction, Commit, Status, SubmittedTransaction
 from ._context import Timeouts
 from ._contract import AsyncContract, Contract
+from ._event_iterators import AsyncEventIterator, EventIterator
 from ._events import (
     AsyncBlockEventsRequest,
     AsyncChaincodeEventsRequest,
-    AsyncEventIterator,
     BlockEventsRequest,
     ChaincodeEvent,
     ChaincodeEventsRequest,
-    EventIterator,
 )
 from ._gateway import AsyncGateway, Gateway, connect, connect_async
 from ._identity import Identity, load_msp_folder
@@ -32,7 +31,8 @@ from ._proposal import AsyncProposal, Proposal, transaction_id_for
 from ._retry import RetryPolicy
 from ._signer import Signer, private_key_signer, signer_from_pem
 from ._transaction import AsyncTransaction, Transaction
-from ._transport import AsyncGatewayTransport, AsyncGrpcTransport, GatewayTransport, GrpcTransport, TransportError
+from ._grpc_transport import AsyncGrpcTransport, GrpcTransport
+from ._transport import AsyncGatewayTransport, GatewayTransport, TransportError
 from .errors import (
     CommitError,
     CommitStatusError,
@@ -85,12 +85,5 @@ __all__ = [
     "AsyncEventIterator",
     "AsyncGatewayTransport",
     "AsyncGrpcTransport",
-    "GatewayError",
-    "TransactionError",
-    "EvaluateError",
-    "EndorseError",
-    "SubmitError",
-    "CommitStatusError",
-    "CommitError",
-    "ErrorDetail",
+    *errors.__all__,
 ]

@@ -8,6 +8,8 @@ from fabric_protos.gateway import gateway_pb2
 from fabric_protos.peer import transaction_pb2
 
 from ._context import Context
+from ._signable import Signable
+from ._twins import Steps, awaiting, blocking
 from .errors import CommitStatusError, validation_code_name
 
 
@@ -29,35 +31,24 @@ class Status:
         return validation_code_name(self.code)
 
 
-class _CommitBase:
+class _CommitBase(Signable):
+    _message_type = gateway_pb2.SignedCommitStatusRequest
+    _signed_field = "request"
+
     def __init__(self, context: Context, signed: gateway_pb2.SignedCommitStatusRequest) -> None:
-        self._context = context
-        self._signed = signed
+        super().__init__(context, signed)
         self._request = gateway_pb2.CommitStatusRequest.FromString(signed.request)
 
     @property
     def transaction_id(self) -> str:
         return self._request.transaction_id
 
-    @property
-    def bytes(self) -> bytes:
-        """Serialized ``gateway.SignedCommitStatusRequest``."""
-        return self._signed.SerializeToString()
-
-    @property
-    def digest(self) -> bytes:
-        return self._context.signing.digest(self._signed.request)
-
-    @property
-    def signature(self) -> bytes:
-        return self._signed.signature
-
-    def _status_request(self) -> gateway_pb2.SignedCommitStatusRequest:
-        if not self._signed.signature:
-            self._signed.signature = self._context.signing.sign(self._signed.request)
-        return self._signed
-
-    def _status(self, response: gateway_pb2.CommitStatusResponse) -> Status:
+    def _status(self, *, timeout: float | None = None) -> Steps[Status]:
+        """Wait for the transaction's block; raise CommitStatusError if the peer cannot tell."""
+        request = self._signed()
+        response = yield from self._context.call(
+            "commit_status", request, timeout, CommitStatusError, self.transaction_id
+        )
         return Status(self.transaction_id, response.block_number, response.result)
 
 
@@ -70,37 +61,29 @@ class Commit(_CommitBase):
     ``digest`` and use ``gateway.new_signed_commit(bytes, signature)``.
     """
 
-    def status(self, *, timeout: float | None = None) -> Status:
-        """Wait for the transaction's block; raise CommitStatusError if the peer cannot tell."""
-        request = self._status_request()
-        return self._status(self._context.call("commit_status", request, timeout, CommitStatusError, self.transaction_id))
+    status = blocking(_CommitBase._status)
 
 
 class AsyncCommit(_CommitBase):
     """The async twin of :class:`Commit`."""
 
-    async def status(self, *, timeout: float | None = None) -> Status:
-        request = self._status_request()
-        response = await self._context.call_async(
-            "commit_status", request, timeout, CommitStatusError, self.transaction_id
-        )
-        return self._status(response)
+    status = awaiting(_CommitBase._status)
 
 
-class SubmittedTransaction(Commit):
+class _WithResult:
+    """A commit that also carries the endorsed result."""
+
+    def __init__(self, context: Context, signed: gateway_pb2.SignedCommitStatusRequest, result: bytes) -> None:
+        super().__init__(context, signed)
+        self.result = result
+
+
+class SubmittedTransaction(_WithResult, Commit):
     """A Commit that also carries the endorsed result, as returned by submit and submit_async."""
 
-    def __init__(self, context: Context, signed: gateway_pb2.SignedCommitStatusRequest, result: bytes) -> None:
-        super().__init__(context, signed)
-        self.result = result
 
-
-class AsyncSubmittedTransaction(AsyncCommit):
+class AsyncSubmittedTransaction(_WithResult, AsyncCommit):
     """The async twin of :class:`SubmittedTransaction`."""
-
-    def __init__(self, context: Context, signed: gateway_pb2.SignedCommitStatusRequest, result: bytes) -> None:
-        super().__init__(context, signed)
-        self.result = result
 
 
 def new_commit(context: Context, channel: str, transaction_id: str, *, result: bytes):

@@ -7,7 +7,8 @@ from typing import Any
 
 from ._identity import Identity
 from ._signer import Signer
-from ._transport import TransportError
+from ._transport import transport_errors_as
+from ._twins import Steps
 from .errors import GatewayError
 from .hashing import Hash
 
@@ -52,8 +53,9 @@ class Context:
     """Shared by every object of one Gateway.
 
     ``models`` names the classes to build (the sync ones, or their async
-    twins): request building and response parsing live in shared base
-    classes, and only the call to the transport differs.
+    twins): request building, response parsing and the calls themselves are
+    written once, in shared base classes (see ``_twins``); only how a call is
+    waited for differs.
     """
 
     transport: Any
@@ -65,20 +67,7 @@ class Context:
     def timeout(self, kind: str, override: float | None) -> float | None:
         return override if override is not None else getattr(self.timeouts, kind)
 
-    def call(self, method: str, request, timeout: float | None, error_type, transaction_id: str):
-        """A unary call through the transport, failures raised as ``error_type``."""
-        try:
-            return getattr(self.transport, method)(request, self.timeout(method, timeout))
-        except TransportError as error:
-            raise wrap(error, error_type, transaction_id) from error
-
-    async def call_async(self, method: str, request, timeout: float | None, error_type, transaction_id: str):
-        try:
-            return await getattr(self.transport, method)(request, self.timeout(method, timeout))
-        except TransportError as error:
-            raise wrap(error, error_type, transaction_id) from error
-
-
-def wrap(error: TransportError, error_type, transaction_id: str):
-    """The typed error for a failed transport call."""
-    return error_type(error.message, transaction_id=transaction_id, code=error.code, details=error.details)
+    def call(self, method: str, request, timeout: float | None, error_type, transaction_id: str) -> Steps:
+        """A unary call through the transport, as a step of a shared body; failures raise ``error_type``."""
+        with transport_errors_as(error_type, transaction_id=transaction_id):
+            return (yield getattr(self.transport, method)(request, self.timeout(method, timeout)))

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Iterable
 
-from ._commit import SubmittedTransaction
 from ._context import Context
 from ._proposal import Argument, AsyncProposal, Proposal, Transient, build_proposal
 from ._retry import NO_RETRY, RetryPolicy
+from ._twins import Pause, Steps, awaiting, blocking
 from .errors import CommitError
 
 
 class _ContractBase:
+    """What Contract and AsyncContract share. Each call is written once, as the body ``_name``
+    that becomes the method ``name`` of both (see ``_twins``)."""
+
     def __init__(
         self, context: Context, channel: str, chaincode: str, contract_name: str | None, retry: RetryPolicy | None
     ) -> None:
@@ -51,12 +53,78 @@ class _ContractBase:
             endorsing_organizations=endorsing_organizations,
         )
 
-    def _attempt_failed(self, policy: RetryPolicy, attempt: int, status) -> None:
-        """Raise CommitError unless the policy allows another attempt."""
-        if not policy.should_retry(attempt, status.code):
-            raise CommitError(
-                transaction_id=status.transaction_id, validation_code=status.code, block_number=status.block_number
+    def _evaluate(
+        self,
+        name: str,
+        *,
+        arguments: Iterable[Argument] = (),
+        transient: Transient | None = None,
+        endorsing_organizations: Iterable[str] | None = None,
+    ) -> Steps[bytes]:
+        """Query with transient data or chosen organisations; returns the function's result."""
+        proposal = self.new_proposal(
+            name, arguments=arguments, transient=transient, endorsing_organizations=endorsing_organizations
+        )
+        return (yield proposal.evaluate())
+
+    def _evaluate_transaction(self, name: str, *args: Argument) -> Steps[bytes]:
+        """Query with positional arguments; returns the function's result."""
+        return (yield self.evaluate(name, arguments=args))
+
+    def _submit_async(
+        self,
+        name: str,
+        *,
+        arguments: Iterable[Argument] = (),
+        transient: Transient | None = None,
+        endorsing_organizations: Iterable[str] | None = None,
+    ) -> Steps:
+        """Endorse and send to the orderer without waiting for the commit.
+
+        Returns at once with ``.result`` and ``.status()`` to wait for the
+        block later: use it to answer a user quickly, or to pipeline many
+        transactions.
+        """
+        proposal = self.new_proposal(
+            name, arguments=arguments, transient=transient, endorsing_organizations=endorsing_organizations
+        )
+        transaction = yield proposal.endorse()
+        return (yield transaction.submit())
+
+    def _submit(
+        self,
+        name: str,
+        *,
+        arguments: Iterable[Argument] = (),
+        transient: Transient | None = None,
+        endorsing_organizations: Iterable[str] | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> Steps[bytes]:
+        """Submit and wait for the commit; returns the function's result.
+
+        Raises CommitError if the transaction committed as invalid. With a
+        ``retry`` policy (or the Gateway's default), conflicts listed in the
+        policy are retried with a new proposal.
+        """
+        policy = retry or self._retry
+        attempt = 1
+        while True:
+            submitted = yield self.submit_async(
+                name, arguments=arguments, transient=transient, endorsing_organizations=endorsing_organizations
             )
+            status = yield submitted.status()
+            if status.successful:
+                return submitted.result
+            if not policy.should_retry(attempt, status.code):
+                raise CommitError(
+                    transaction_id=status.transaction_id, validation_code=status.code, block_number=status.block_number
+                )
+            yield Pause(policy.backoff * attempt)
+            attempt += 1
+
+    def _submit_transaction(self, name: str, *args: Argument, retry: RetryPolicy | None = None) -> Steps[bytes]:
+        """Submit with positional arguments and wait for the commit; returns the function's result."""
+        return (yield self.submit(name, arguments=args, retry=retry))
 
 
 class Contract(_ContractBase):
@@ -74,129 +142,18 @@ class Contract(_ContractBase):
       or to sign outside this process.
     """
 
-    def evaluate(
-        self,
-        name: str,
-        *,
-        arguments: Iterable[Argument] = (),
-        transient: Transient | None = None,
-        endorsing_organizations: Iterable[str] | None = None,
-    ) -> bytes:
-        """Query with transient data or chosen organisations; returns the function's result."""
-        return self.new_proposal(
-            name, arguments=arguments, transient=transient, endorsing_organizations=endorsing_organizations
-        ).evaluate()
-
-    def evaluate_transaction(self, name: str, *args: Argument) -> bytes:
-        """Query with positional arguments; returns the function's result."""
-        return self.evaluate(name, arguments=args)
-
-    def submit_async(
-        self,
-        name: str,
-        *,
-        arguments: Iterable[Argument] = (),
-        transient: Transient | None = None,
-        endorsing_organizations: Iterable[str] | None = None,
-    ) -> SubmittedTransaction:
-        """Endorse and send to the orderer without waiting for the commit.
-
-        Returns at once with ``.result`` and ``.status()`` to wait for the
-        block later: use it to answer a user quickly, or to pipeline many
-        transactions.
-        """
-        proposal = self.new_proposal(
-            name, arguments=arguments, transient=transient, endorsing_organizations=endorsing_organizations
-        )
-        return proposal.endorse().submit()
-
-    def submit(
-        self,
-        name: str,
-        *,
-        arguments: Iterable[Argument] = (),
-        transient: Transient | None = None,
-        endorsing_organizations: Iterable[str] | None = None,
-        retry: RetryPolicy | None = None,
-    ) -> bytes:
-        """Submit and wait for the commit; returns the function's result.
-
-        Raises CommitError if the transaction committed as invalid. With a
-        ``retry`` policy (or the Gateway's default), conflicts listed in the
-        policy are retried with a new proposal.
-        """
-        policy = retry or self._retry
-        attempt = 1
-        while True:
-            submitted = self.submit_async(
-                name, arguments=arguments, transient=transient, endorsing_organizations=endorsing_organizations
-            )
-            status = submitted.status()
-            if status.successful:
-                return submitted.result
-            self._attempt_failed(policy, attempt, status)
-            policy.pause(attempt)
-            attempt += 1
-
-    def submit_transaction(self, name: str, *args: Argument, retry: RetryPolicy | None = None) -> bytes:
-        """Submit with positional arguments and wait for the commit; returns the function's result."""
-        return self.submit(name, arguments=args, retry=retry)
+    evaluate = blocking(_ContractBase._evaluate)
+    evaluate_transaction = blocking(_ContractBase._evaluate_transaction)
+    submit_async = blocking(_ContractBase._submit_async)
+    submit = blocking(_ContractBase._submit)
+    submit_transaction = blocking(_ContractBase._submit_transaction)
 
 
 class AsyncContract(_ContractBase):
     """The async twin of :class:`Contract`: the same calls, awaited."""
 
-    async def evaluate(
-        self,
-        name: str,
-        *,
-        arguments: Iterable[Argument] = (),
-        transient: Transient | None = None,
-        endorsing_organizations: Iterable[str] | None = None,
-    ) -> bytes:
-        proposal = self.new_proposal(
-            name, arguments=arguments, transient=transient, endorsing_organizations=endorsing_organizations
-        )
-        return await proposal.evaluate()
-
-    async def evaluate_transaction(self, name: str, *args: Argument) -> bytes:
-        return await self.evaluate(name, arguments=args)
-
-    async def submit_async(
-        self,
-        name: str,
-        *,
-        arguments: Iterable[Argument] = (),
-        transient: Transient | None = None,
-        endorsing_organizations: Iterable[str] | None = None,
-    ):
-        proposal = self.new_proposal(
-            name, arguments=arguments, transient=transient, endorsing_organizations=endorsing_organizations
-        )
-        transaction = await proposal.endorse()
-        return await transaction.submit()
-
-    async def submit(
-        self,
-        name: str,
-        *,
-        arguments: Iterable[Argument] = (),
-        transient: Transient | None = None,
-        endorsing_organizations: Iterable[str] | None = None,
-        retry: RetryPolicy | None = None,
-    ) -> bytes:
-        policy = retry or self._retry
-        attempt = 1
-        while True:
-            submitted = await self.submit_async(
-                name, arguments=arguments, transient=transient, endorsing_organizations=endorsing_organizations
-            )
-            status = await submitted.status()
-            if status.successful:
-                return submitted.result
-            self._attempt_failed(policy, attempt, status)
-            await asyncio.sleep(policy.backoff * attempt)
-            attempt += 1
-
-    async def submit_transaction(self, name: str, *args: Argument, retry: RetryPolicy | None = None) -> bytes:
-        return await self.submit(name, arguments=args, retry=retry)
+    evaluate = awaiting(_ContractBase._evaluate)
+    evaluate_transaction = awaiting(_ContractBase._evaluate_transaction)
+    submit_async = awaiting(_ContractBase._submit_async)
+    submit = awaiting(_ContractBase._submit)
+    submit_transaction = awaiting(_ContractBase._submit_transaction)

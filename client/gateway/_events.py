@@ -1,10 +1,9 @@
-"""Event streams: chaincode events through the Gateway, blocks through the peer's Deliver service."""
+"""Events requests: chaincode events through the Gateway, blocks through the peer's Deliver service."""
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Generic, Iterator, TypeVar
 
 from fabric_protos.common import common_pb2
 from fabric_protos.gateway import gateway_pb2
@@ -14,11 +13,11 @@ from google.protobuf import timestamp_pb2
 
 from ._checkpointer import Checkpoint
 from ._context import Context
+from ._event_iterators import AsyncEventIterator, EventIterator, open_events
 from ._proposal import new_nonce
-from ._transport import TransportError
+from ._signable import Signable
+from ._transport import DELIVER_KINDS
 from .errors import GatewayError
-
-T = TypeVar("T")
 
 _MAX_BLOCK = 2**64 - 1
 
@@ -46,137 +45,54 @@ def start_position(start_block: int | None, checkpoint: Checkpoint | None) -> tu
     return ab_pb2.SeekPosition(next_commit=ab_pb2.SeekNextCommit()), ""
 
 
-class EventIterator(Generic[T]):
-    """An endless iterator of events; ``close()`` (or leaving a ``with`` block) stops the stream."""
+class _EventsRequest(Signable):
+    """An events request, signed on demand. A kind of request says which stream it opens
+    (``_open``) and what the stream's responses carry (``_convert``)."""
 
-    def __init__(self, stream, convert) -> None:
-        self._stream = stream
-        self._items = self._generate(convert)
+    def _events(self, iterate):
+        """Sign the request (unless it carries a signature) and hand the stream to the family's iterator."""
+        request = self._signed()
+        return iterate(lambda: self._open(request), self._convert)
 
-    def _generate(self, convert) -> Iterator[T]:
-        try:
-            for response in self._stream:
-                yield from convert(response)
-        except TransportError as error:
-            raise GatewayError(error.message, code=error.code, details=error.details) from error
+    def _open(self, request):
+        raise NotImplementedError
 
-    def __iter__(self) -> "EventIterator[T]":
-        return self
-
-    def __next__(self) -> T:
-        return next(self._items)
-
-    def close(self) -> None:
-        cancel = getattr(self._stream, "cancel", None)
-        if cancel is not None:
-            cancel()
-        self._items.close()
-
-    def __enter__(self) -> "EventIterator[T]":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
+    def _convert(self, response) -> list:
+        raise NotImplementedError
 
 
-class AsyncEventIterator(Generic[T]):
-    """The async twin of :class:`EventIterator`: ``async for``, and ``aclose()`` or ``async with``."""
+class _ChaincodeEventsRequestBase(_EventsRequest):
+    _message_type = gateway_pb2.SignedChaincodeEventsRequest
+    _signed_field = "request"
 
-    def __init__(self, open_stream, convert) -> None:
-        self._open_stream = open_stream
-        self._convert = convert
-        self._stream = None
-        self._pending: list[T] = []
-        self._closed = False
+    def _open(self, request: gateway_pb2.SignedChaincodeEventsRequest):
+        return self._context.transport.chaincode_events(request)
 
-    def __aiter__(self) -> "AsyncEventIterator[T]":
-        return self
-
-    async def __anext__(self) -> T:
-        while not self._pending:
-            if self._closed:
-                raise StopAsyncIteration
-            try:
-                if self._stream is None:
-                    self._stream = self._open_stream()
-                response = await self._stream.__anext__()
-            except StopAsyncIteration:
-                self._closed = True
-                raise
-            except TransportError as error:
-                self._closed = True
-                raise GatewayError(error.message, code=error.code, details=error.details) from error
-            self._pending.extend(self._convert(response))
-        return self._pending.pop(0)
-
-    async def aclose(self) -> None:
-        self._closed = True
-        self._pending.clear()
-        if self._stream is not None:
-            self._stream.cancel()
-
-    async def __aenter__(self) -> "AsyncEventIterator[T]":
-        return self
-
-    async def __aexit__(self, *exc) -> None:
-        await self.aclose()
-
-
-class _ChaincodeEventsRequestBase:
-    def __init__(self, context: Context, signed: gateway_pb2.SignedChaincodeEventsRequest) -> None:
-        self._context = context
-        self._signed = signed
-
-    @property
-    def bytes(self) -> bytes:
-        """Serialized ``gateway.SignedChaincodeEventsRequest``."""
-        return self._signed.SerializeToString()
-
-    @property
-    def digest(self) -> bytes:
-        return self._context.signing.digest(self._signed.request)
-
-    @property
-    def signature(self) -> bytes:
-        return self._signed.signature
-
-    def _request(self) -> gateway_pb2.SignedChaincodeEventsRequest:
-        if not self._signed.signature:
-            self._signed.signature = self._context.signing.sign(self._signed.request)
-        return self._signed
+    def _convert(self, response: gateway_pb2.ChaincodeEventsResponse) -> list[ChaincodeEvent]:
+        return [
+            ChaincodeEvent(
+                block_number=response.block_number,
+                transaction_id=event.tx_id,
+                chaincode_name=event.chaincode_id,
+                event_name=event.event_name,
+                payload=event.payload,
+            )
+            for event in response.events
+        ]
 
 
 class ChaincodeEventsRequest(_ChaincodeEventsRequestBase):
     """A request for one chaincode's events; ``events()`` signs it (if need be) and opens the stream."""
 
     def events(self) -> EventIterator[ChaincodeEvent]:
-        request = self._request()
-        try:
-            stream = self._context.transport.chaincode_events(request)
-        except TransportError as error:
-            raise GatewayError(error.message, code=error.code, details=error.details) from error
-        return EventIterator(stream, _chaincode_events_of)
+        return self._events(open_events)
 
 
 class AsyncChaincodeEventsRequest(_ChaincodeEventsRequestBase):
     """The async twin of :class:`ChaincodeEventsRequest`; ``events()`` gives an async iterator."""
 
     def events(self) -> AsyncEventIterator[ChaincodeEvent]:
-        request = self._request()
-        return AsyncEventIterator(lambda: self._context.transport.chaincode_events(request), _chaincode_events_of)
-
-
-def _chaincode_events_of(response: gateway_pb2.ChaincodeEventsResponse) -> list[ChaincodeEvent]:
-    return [
-        ChaincodeEvent(
-            block_number=response.block_number,
-            transaction_id=event.tx_id,
-            chaincode_name=event.chaincode_id,
-            event_name=event.event_name,
-            payload=event.payload,
-        )
-        for event in response.events
-    ]
+        return self._events(AsyncEventIterator)
 
 
 def build_chaincode_events_request(
@@ -194,78 +110,53 @@ def build_chaincode_events_request(
     return context.models.chaincode_events_request(context, signed)
 
 
-class _BlockEventsRequestBase:
+class _BlockEventsRequestBase(_EventsRequest):
     """``kind`` is ``"block"`` (full blocks), ``"filtered"`` (filtered blocks:
     transaction IDs, validation codes, chaincode event names without payload)
     or ``"private"`` (blocks with the private data this client may see).
     """
 
+    _message_type = common_pb2.Envelope
+    _signed_field = "payload"
+
     def __init__(self, context: Context, envelope: common_pb2.Envelope, kind: str = "block") -> None:
-        self._context = context
-        self._envelope = envelope
+        super().__init__(context, envelope)
         self.kind = kind
 
-    @property
-    def bytes(self) -> bytes:
-        """Serialized ``common.Envelope`` carrying the SeekInfo."""
-        return self._envelope.SerializeToString()
+    def _open(self, envelope: common_pb2.Envelope):
+        return self._context.transport.deliver(envelope, self.kind)
 
-    @property
-    def digest(self) -> bytes:
-        return self._context.signing.digest(self._envelope.payload)
-
-    @property
-    def signature(self) -> bytes:
-        return self._envelope.signature
-
-    def _request(self) -> common_pb2.Envelope:
-        if not self._envelope.signature:
-            self._envelope.signature = self._context.signing.sign(self._envelope.payload)
-        return self._envelope
-
-    def _convert(self, response: events_pb2.DeliverResponse):
-        return _blocks_of(response, _DELIVER_FIELDS[self.kind])
+    def _convert(self, response: events_pb2.DeliverResponse) -> list:
+        field = DELIVER_KINDS[self.kind].response_field
+        kind = response.WhichOneof("Type")
+        if kind == field:
+            return [getattr(response, field)]
+        if kind == "status" and response.status != common_pb2.SUCCESS:
+            status = common_pb2.Status.Name(response.status) if response.status in common_pb2.Status.values() else str(
+                response.status
+            )
+            raise GatewayError(f"block delivery ended with status {status}")
+        return []
 
 
 class BlockEventsRequest(_BlockEventsRequestBase):
     """A request for blocks from the peer's Deliver service; ``events()`` signs it and opens the stream."""
 
     def events(self) -> EventIterator:
-        envelope = self._request()
-        try:
-            stream = self._context.transport.deliver(envelope, self.kind)
-        except TransportError as error:
-            raise GatewayError(error.message, code=error.code, details=error.details) from error
-        return EventIterator(stream, self._convert)
+        return self._events(open_events)
 
 
 class AsyncBlockEventsRequest(_BlockEventsRequestBase):
     """The async twin of :class:`BlockEventsRequest`; ``events()`` gives an async iterator."""
 
     def events(self) -> AsyncEventIterator:
-        envelope = self._request()
-        return AsyncEventIterator(lambda: self._context.transport.deliver(envelope, self.kind), self._convert)
-
-
-_DELIVER_FIELDS = {"block": "block", "filtered": "filtered_block", "private": "block_and_private_data"}
-
-
-def _blocks_of(response: events_pb2.DeliverResponse, field: str) -> list:
-    kind = response.WhichOneof("Type")
-    if kind == field:
-        return [getattr(response, field)]
-    if kind == "status" and response.status != common_pb2.SUCCESS:
-        status = common_pb2.Status.Name(response.status) if response.status in common_pb2.Status.values() else str(
-            response.status
-        )
-        raise GatewayError(f"block delivery ended with status {status}")
-    return []
+        return self._events(AsyncEventIterator)
 
 
 def build_block_events_request(
     context: Context, channel: str, kind: str, start_block: int | None, checkpoint: Checkpoint | None
 ) -> BlockEventsRequest:
-    if kind not in ("block", "filtered", "private"):
+    if kind not in DELIVER_KINDS:
         raise ValueError(f"unknown block event kind {kind!r}")
     position, _ = start_position(start_block, checkpoint)
     seek = ab_pb2.SeekInfo(

@@ -9,9 +9,6 @@ from typing import Sequence
 import grpc
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
-from fabric_protos.common import common_pb2
-from fabric_protos.gateway import gateway_pb2
-
 from . import hashing
 from ._context import Context, SigningIdentity, Timeouts
 from ._identity import Identity
@@ -19,7 +16,8 @@ from ._models import ASYNC, SYNC, Models
 from ._network import Network
 from ._retry import RetryPolicy
 from ._signer import Signer
-from ._transport import AsyncGatewayTransport, AsyncGrpcTransport, GatewayTransport, GrpcTransport, Metadata
+from ._grpc_transport import AsyncGrpcTransport, GrpcTransport
+from ._transport import AsyncGatewayTransport, GatewayTransport, Metadata
 
 _DEFAULT_GRPC_OPTIONS = (
     ("grpc.max_receive_message_length", 100 * 1024 * 1024),
@@ -149,49 +147,39 @@ class _GatewayBase:
             raise ValueError("a network needs a channel name")
         return Network(self._context, channel, self._retry)
 
-    # Offline signing: rebuild from bytes, with or without a signature.
+    # Offline signing: rebuild from bytes, with or without a signature. An unsigned
+    # object is signed by this Gateway's signer when sent, if it has one.
 
     def new_proposal(self, proposal_bytes: bytes):
         """A Proposal from ``Proposal.bytes``, unsigned (this Gateway's signer signs it, if it has one)."""
-        return self._models.proposal(self._context, gateway_pb2.ProposedTransaction.FromString(proposal_bytes))
+        return self._models.proposal._rebuild(self._context, proposal_bytes)
 
     def new_signed_proposal(self, proposal_bytes: bytes, signature: bytes):
         """A Proposal from ``Proposal.bytes`` and the signature of its ``digest``."""
-        proposed = gateway_pb2.ProposedTransaction.FromString(proposal_bytes)
-        proposed.proposal.signature = signature
-        return self._models.proposal(self._context, proposed)
+        return self._models.proposal._rebuild(self._context, proposal_bytes, signature)
 
     def new_transaction(self, transaction_bytes: bytes):
-        return self._models.transaction(self._context, gateway_pb2.PreparedTransaction.FromString(transaction_bytes))
+        return self._models.transaction._rebuild(self._context, transaction_bytes)
 
     def new_signed_transaction(self, transaction_bytes: bytes, signature: bytes):
         """A Transaction from ``Transaction.bytes`` and the signature of its ``digest``."""
-        prepared = gateway_pb2.PreparedTransaction.FromString(transaction_bytes)
-        prepared.envelope.signature = signature
-        return self._models.transaction(self._context, prepared)
+        return self._models.transaction._rebuild(self._context, transaction_bytes, signature)
 
     def new_commit(self, commit_bytes: bytes):
-        return self._models.commit(self._context, gateway_pb2.SignedCommitStatusRequest.FromString(commit_bytes))
+        return self._models.commit._rebuild(self._context, commit_bytes)
 
     def new_signed_commit(self, commit_bytes: bytes, signature: bytes):
         """A Commit from ``Commit.bytes`` and the signature of its ``digest``."""
-        signed = gateway_pb2.SignedCommitStatusRequest.FromString(commit_bytes)
-        signed.signature = signature
-        return self._models.commit(self._context, signed)
+        return self._models.commit._rebuild(self._context, commit_bytes, signature)
 
     def new_chaincode_events_request(self, request_bytes: bytes):
-        signed = gateway_pb2.SignedChaincodeEventsRequest.FromString(request_bytes)
-        return self._models.chaincode_events_request(self._context, signed)
+        return self._models.chaincode_events_request._rebuild(self._context, request_bytes)
 
     def new_signed_chaincode_events_request(self, request_bytes: bytes, signature: bytes):
-        signed = gateway_pb2.SignedChaincodeEventsRequest.FromString(request_bytes)
-        signed.signature = signature
-        return self._models.chaincode_events_request(self._context, signed)
+        return self._models.chaincode_events_request._rebuild(self._context, request_bytes, signature)
 
     def new_signed_block_events_request(self, request_bytes: bytes, signature: bytes, kind: str = "block"):
-        envelope = common_pb2.Envelope.FromString(request_bytes)
-        envelope.signature = signature
-        return self._models.block_events_request(self._context, envelope, kind)
+        return self._models.block_events_request._rebuild(self._context, request_bytes, signature, kind=kind)
 
     @property
     def _models(self) -> Models:

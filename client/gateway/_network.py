@@ -5,11 +5,11 @@ from __future__ import annotations
 from ._checkpointer import Checkpoint
 from ._context import Context
 from ._contract import Contract
+from ._event_iterators import EventIterator
 from ._events import (
     BlockEventsRequest,
     ChaincodeEvent,
     ChaincodeEventsRequest,
-    EventIterator,
     build_block_events_request,
     build_chaincode_events_request,
 )

@@ -13,7 +13,8 @@ from fabric_protos.peer import chaincode_pb2, proposal_pb2
 from google.protobuf import timestamp_pb2
 
 from ._context import Context
-from ._transaction import AsyncTransaction, Transaction
+from ._signable import Signable
+from ._twins import Steps, awaiting, blocking
 from .errors import EndorseError, EvaluateError
 
 NONCE_LENGTH = 24
@@ -96,18 +97,23 @@ def build_proposal(
     return context.models.proposal(context, proposed)
 
 
-class _ProposalBase:
-    """What sync and async proposals share: the bytes, the signing, the requests."""
+class _ProposalBase(Signable):
+    """What sync and async proposals share: the bytes, the signing, the requests and the calls."""
+
+    _message_type = gateway_pb2.ProposedTransaction
+    _signed_field = "proposal_bytes"
 
     def __init__(self, context: Context, proposed: gateway_pb2.ProposedTransaction) -> None:
-        self._context = context
-        self._proposed = proposed
+        super().__init__(context, proposed)
         header = common_pb2.Header.FromString(proposal_pb2.Proposal.FromString(proposed.proposal.proposal_bytes).header)
         self._channel = common_pb2.ChannelHeader.FromString(header.channel_header).channel_id
 
+    def _signed_part(self) -> proposal_pb2.SignedProposal:
+        return self._message.proposal
+
     @property
     def transaction_id(self) -> str:
-        return self._proposed.transaction_id
+        return self._message.transaction_id
 
     @property
     def channel(self) -> str:
@@ -115,49 +121,35 @@ class _ProposalBase:
 
     @property
     def endorsing_organizations(self) -> tuple[str, ...]:
-        return tuple(self._proposed.endorsing_organizations)
+        return tuple(self._message.endorsing_organizations)
 
-    @property
-    def bytes(self) -> bytes:
-        """Serialized ``gateway.ProposedTransaction``: what new_proposal/new_signed_proposal take back."""
-        return self._proposed.SerializeToString()
+    def _evaluate(self, *, timeout: float | None = None) -> Steps[bytes]:
+        """Run the function on a peer without ordering or committing it; return its result.
 
-    @property
-    def digest(self) -> bytes:
-        """What a signer must sign: the hash of the proposal bytes."""
-        return self._context.signing.digest(self._proposed.proposal.proposal_bytes)
+        For queries. Nothing is written to the ledger, whatever the chaincode does.
+        """
+        request = self._request(gateway_pb2.EvaluateRequest, "target_organizations")
+        response = yield from self._context.call("evaluate", request, timeout, EvaluateError, self.transaction_id)
+        return response.result.payload
 
-    @property
-    def signature(self) -> bytes:
-        return self._proposed.proposal.signature
-
-    def _sign(self) -> None:
-        if not self._proposed.proposal.signature:
-            self._proposed.proposal.signature = self._context.signing.sign(self._proposed.proposal.proposal_bytes)
-
-    def _evaluate_request(self) -> gateway_pb2.EvaluateRequest:
-        self._sign()
-        return gateway_pb2.EvaluateRequest(
-            transaction_id=self.transaction_id,
-            channel_id=self._channel,
-            proposed_transaction=self._proposed.proposal,
-            target_organizations=self._proposed.endorsing_organizations,
-        )
-
-    def _endorse_request(self) -> gateway_pb2.EndorseRequest:
-        self._sign()
-        return gateway_pb2.EndorseRequest(
-            transaction_id=self.transaction_id,
-            channel_id=self._channel,
-            proposed_transaction=self._proposed.proposal,
-            endorsing_organizations=self._proposed.endorsing_organizations,
-        )
-
-    def _transaction(self, response: gateway_pb2.EndorseResponse):
+    def _endorse(self, *, timeout: float | None = None) -> Steps:
+        """Collect endorsements; the returned Transaction is ready to be signed and submitted."""
+        request = self._request(gateway_pb2.EndorseRequest, "endorsing_organizations")
+        response = yield from self._context.call("endorse", request, timeout, EndorseError, self.transaction_id)
         prepared = gateway_pb2.PreparedTransaction(
             transaction_id=self.transaction_id, envelope=response.prepared_transaction
         )
         return self._context.models.transaction(self._context, prepared)
+
+    def _request(self, request_type, organizations_field: str):
+        """An Evaluate or Endorse request for the signed proposal; the two name the organisations differently."""
+        proposed = self._signed()
+        return request_type(
+            transaction_id=self.transaction_id,
+            channel_id=self._channel,
+            proposed_transaction=proposed.proposal,
+            **{organizations_field: proposed.endorsing_organizations},
+        )
 
 
 class Proposal(_ProposalBase):
@@ -168,29 +160,12 @@ class Proposal(_ProposalBase):
     ``gateway.new_signed_proposal(bytes, signature)``.
     """
 
-    def evaluate(self, *, timeout: float | None = None) -> bytes:
-        """Run the function on a peer without ordering or committing it; return its result.
-
-        For queries. Nothing is written to the ledger, whatever the chaincode does.
-        """
-        response = self._context.call("evaluate", self._evaluate_request(), timeout, EvaluateError, self.transaction_id)
-        return response.result.payload
-
-    def endorse(self, *, timeout: float | None = None) -> Transaction:
-        """Collect endorsements; the returned Transaction is ready to be signed and submitted."""
-        response = self._context.call("endorse", self._endorse_request(), timeout, EndorseError, self.transaction_id)
-        return self._transaction(response)
+    evaluate = blocking(_ProposalBase._evaluate)
+    endorse = blocking(_ProposalBase._endorse)
 
 
 class AsyncProposal(_ProposalBase):
     """The async twin of :class:`Proposal`."""
 
-    async def evaluate(self, *, timeout: float | None = None) -> bytes:
-        request = self._evaluate_request()
-        response = await self._context.call_async("evaluate", request, timeout, EvaluateError, self.transaction_id)
-        return response.result.payload
-
-    async def endorse(self, *, timeout: float | None = None) -> AsyncTransaction:
-        request = self._endorse_request()
-        response = await self._context.call_async("endorse", request, timeout, EndorseError, self.transaction_id)
-        return self._transaction(response)
+    evaluate = awaiting(_ProposalBase._evaluate)
+    endorse = awaiting(_ProposalBase._endorse)

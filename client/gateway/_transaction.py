@@ -6,22 +6,29 @@ from fabric_protos.common import common_pb2
 from fabric_protos.gateway import gateway_pb2
 from fabric_protos.peer import proposal_pb2, proposal_response_pb2, transaction_pb2
 
-from ._commit import AsyncSubmittedTransaction, SubmittedTransaction, new_commit
+from ._commit import new_commit
 from ._context import Context
+from ._signable import Signable
+from ._twins import Steps, awaiting, blocking
 from .errors import SubmitError
 
 
-class _TransactionBase:
+class _TransactionBase(Signable):
+    _message_type = gateway_pb2.PreparedTransaction
+    _signed_field = "payload"
+
     def __init__(self, context: Context, prepared: gateway_pb2.PreparedTransaction) -> None:
-        self._context = context
-        self._prepared = prepared
+        super().__init__(context, prepared)
         payload = common_pb2.Payload.FromString(prepared.envelope.payload)
         self._channel = common_pb2.ChannelHeader.FromString(payload.header.channel_header).channel_id
         self._result = _result_of(payload)
 
+    def _signed_part(self) -> common_pb2.Envelope:
+        return self._message.envelope
+
     @property
     def transaction_id(self) -> str:
-        return self._prepared.transaction_id
+        return self._message.transaction_id
 
     @property
     def channel(self) -> str:
@@ -32,29 +39,16 @@ class _TransactionBase:
         """What the chaincode function returned, as endorsed."""
         return self._result
 
-    @property
-    def bytes(self) -> bytes:
-        """Serialized ``gateway.PreparedTransaction``."""
-        return self._prepared.SerializeToString()
+    def _submit(self, *, timeout: float | None = None) -> Steps:
+        """Send the signed transaction to the orderer and return at once.
 
-    @property
-    def digest(self) -> bytes:
-        """What a signer must sign: the hash of the envelope payload."""
-        return self._context.signing.digest(self._prepared.envelope.payload)
-
-    @property
-    def signature(self) -> bytes:
-        return self._prepared.envelope.signature
-
-    def _submit_request(self) -> gateway_pb2.SubmitRequest:
-        envelope = self._prepared.envelope
-        if not envelope.signature:
-            envelope.signature = self._context.signing.sign(envelope.payload)
-        return gateway_pb2.SubmitRequest(
-            transaction_id=self.transaction_id, channel_id=self._channel, prepared_transaction=envelope
+        The returned object is a Commit: call ``status()`` to wait for the
+        block that commits it.
+        """
+        request = gateway_pb2.SubmitRequest(
+            transaction_id=self.transaction_id, channel_id=self._channel, prepared_transaction=self._signed().envelope
         )
-
-    def _commit(self):
+        yield from self._context.call("submit", request, timeout, SubmitError, self.transaction_id)
         return new_commit(self._context, self._channel, self.transaction_id, result=self._result)
 
 
@@ -65,22 +59,13 @@ class Transaction(_TransactionBase):
     and rebuild it with ``gateway.new_signed_transaction(bytes, signature)``.
     """
 
-    def submit(self, *, timeout: float | None = None) -> SubmittedTransaction:
-        """Send the signed transaction to the orderer and return at once.
-
-        The returned object is a Commit: call ``status()`` to wait for the
-        block that commits it.
-        """
-        self._context.call("submit", self._submit_request(), timeout, SubmitError, self.transaction_id)
-        return self._commit()
+    submit = blocking(_TransactionBase._submit)
 
 
 class AsyncTransaction(_TransactionBase):
     """The async twin of :class:`Transaction`."""
 
-    async def submit(self, *, timeout: float | None = None) -> AsyncSubmittedTransaction:
-        await self._context.call_async("submit", self._submit_request(), timeout, SubmitError, self.transaction_id)
-        return self._commit()
+    submit = awaiting(_TransactionBase._submit)
 
 
 def _result_of(payload: common_pb2.Payload) -> bytes:

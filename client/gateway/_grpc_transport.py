@@ -1,0 +1,128 @@
+"""The real transports: Gateway and Deliver stubs over one gRPC channel, sync or ``grpc.aio``."""
+
+from __future__ import annotations
+
+import grpc
+from fabric_protos.gateway import gateway_pb2_grpc
+from fabric_protos.peer import events_pb2_grpc
+
+from ._reraise import Reraise
+from ._status import details_from_metadata
+from ._transport import DELIVER_KINDS, Metadata, TransportError
+
+
+def as_transport_error(error: grpc.RpcError) -> TransportError:
+    """A TransportError from a failed gRPC call (sync or aio), with the Gateway's error details decoded."""
+    code = error.code() if hasattr(error, "code") else grpc.StatusCode.UNKNOWN
+    message = error.details() if hasattr(error, "details") else str(error)
+    trailers = error.trailing_metadata() if hasattr(error, "trailing_metadata") else None
+    return TransportError(code or grpc.StatusCode.UNKNOWN, message or "", details_from_metadata(trailers))
+
+
+_rpc_errors = Reraise(grpc.RpcError, as_transport_error)
+"""Around every call and every read of a stream: gRPC failures leave the transport as TransportError."""
+
+
+class _GrpcTransportBase:
+    """What both families share: the stubs, the metadata, and which stub method each call uses.
+
+    A family says how a unary call is made (``_unary``), how a stream is read
+    (``_stream``) and how the channel is closed.
+    """
+
+    def __init__(self, channel, *, metadata: Metadata = (), owns_channel: bool = False) -> None:
+        self._channel = channel
+        self._metadata = tuple(metadata)
+        self._owns_channel = owns_channel
+        self._gateway = gateway_pb2_grpc.GatewayStub(channel)
+        self._deliver = events_pb2_grpc.DeliverStub(channel)
+
+    def evaluate(self, request, timeout):
+        return self._unary(self._gateway.Evaluate, request, timeout)
+
+    def endorse(self, request, timeout):
+        return self._unary(self._gateway.Endorse, request, timeout)
+
+    def submit(self, request, timeout):
+        return self._unary(self._gateway.Submit, request, timeout)
+
+    def commit_status(self, request, timeout):
+        return self._unary(self._gateway.CommitStatus, request, timeout)
+
+    def chaincode_events(self, request):
+        return self._stream(self._gateway.ChaincodeEvents(request, metadata=self._call_metadata))
+
+    def deliver(self, envelope, kind):
+        method = getattr(self._deliver, DELIVER_KINDS[kind].method)
+        # Deliver is bidirectional: send the one seek envelope, then read blocks.
+        return self._stream(method(iter([envelope]), metadata=self._call_metadata))
+
+    @property
+    def _call_metadata(self):
+        return self._metadata or None
+
+
+class GrpcTransport(_GrpcTransportBase):
+    """The real transport: Gateway and Deliver stubs over one gRPC channel.
+
+    ``metadata`` is sent with every call (for proxies or auth layers in front
+    of the peer). The channel is closed by :meth:`close` only if
+    ``owns_channel`` is true.
+    """
+
+    def close(self) -> None:
+        if self._owns_channel:
+            self._channel.close()
+
+    def _unary(self, method, request, timeout):
+        with _rpc_errors:
+            return method(request, timeout=timeout, metadata=self._call_metadata)
+
+    def _stream(self, call) -> "_GrpcStream":
+        return _GrpcStream(call)
+
+
+class AsyncGrpcTransport(_GrpcTransportBase):
+    """The real async transport, over a ``grpc.aio`` channel; unary calls return awaitables."""
+
+    async def close(self) -> None:
+        if self._owns_channel:
+            await self._channel.close()
+
+    async def _unary(self, method, request, timeout):
+        with _rpc_errors:
+            return await method(request, timeout=timeout, metadata=self._call_metadata)
+
+    def _stream(self, call) -> "_AsyncGrpcStream":
+        return _AsyncGrpcStream(call)
+
+
+class _GrpcStream:
+    def __init__(self, call) -> None:
+        self._call = call
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        with _rpc_errors:
+            return next(self._call)
+
+    def cancel(self) -> None:
+        self._call.cancel()
+
+
+class _AsyncGrpcStream:
+    def __init__(self, call) -> None:
+        self._call = call
+        self._responses = call.__aiter__()
+
+    def __aiter__(self):
+        return self
+
+    async def __anext__(self):
+        with _rpc_errors:
+            return await self._responses.__anext__()
+
+    def cancel(self) -> None:
+        self._call.cancel()
