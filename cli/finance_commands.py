@@ -3,10 +3,11 @@
 The commands are thin: they parse options, call ``client.pricing`` (and
 ``client.risk`` for the debtor's grade) and render. By default they read the
 ledger through ``client.receivables`` (``cli.connection``): ``quote`` the
-receivable, its live financing request and the debtor's history, and on
-confirmation submits the offer; ``compare`` the open bank offers and the
-debtor's early-payment offer. Without a network they take the same inputs from
-options and files (``quote --face --due``, ``compare --offers FILE``).
+receivable, its live financing request, the debtor's payment record and the
+bank's own exposure to the debtor, and on confirmation submits the offer;
+``compare`` the open bank offers and the debtor's open early-payment offers on
+the receivable. Without a network they take the same inputs from options and
+files (``quote --face --due``, ``compare --offers FILE``).
 
 Amounts are shown in yuan (fen in --json); rates as percentages (decimal
 fractions in --json).
@@ -24,8 +25,6 @@ from pydantic import ValidationError
 
 from client.money import percent, yuan
 from client.pricing import (
-    BankOffer,
-    EarlyPaymentOffer,
     PricingConfigError,
     ReceivableTerms,
     bank_config_path,
@@ -35,12 +34,12 @@ from client.pricing import (
 )
 from client.pricing.ledger import ProposalInputs, proposal_inputs_from_ledger
 from client.receivables import FinancingTerms
-from client.risk import DEFAULT_MODEL, grade_for
+from client.risk import DEFAULT_MODEL, grade_for, history_from_ledger
 from client.risk.history import business_date
 
 from . import connection
 from .output import emit, table
-from .risk_commands import ledger_history, load_history, offline_hint
+from .risk_commands import load_history, offline_hint
 
 
 def _today() -> datetime:
@@ -134,11 +133,9 @@ def _config(config_path: Path | None, name: str, *, ledger: bool):
 @click.option("--history", "history_file", type=click.Path(dir_okay=False, path_type=Path),
               help="The debtor's history file: score it with the model to get the grade.")
 @click.option("--debtor", help="The debtor's id in --history.")
-@click.option("--history-as", metavar="ORG[/USER]",
-              help="On the ledger: read the debtor's history as this org (the debtor or the regulator, the only "
-                   "parties the contract lets list it) [default: --as].")
-@click.option("--exposure", type=click.IntRange(min=0), default=0, show_default=True,
-              help="What the bank already lends against this debtor, fen.")
+@click.option("--exposure", type=click.IntRange(min=0),
+              help="What the bank already lends against this debtor, fen [default: on the ledger, the bank's own "
+                   "outstanding financed principal on the debtor (GetFinancierExposure); without it, 0].")
 @click.option("--on", "on", type=click.DateTime(["%Y-%m-%d"]),
               help="Disbursement date (default today: China Standard Time on the ledger, UTC without).")
 @click.option("--yes", is_flag=True, help="On the ledger: make the offer without asking.")
@@ -148,20 +145,19 @@ def _config(config_path: Path | None, name: str, *, ledger: bool):
               help="Print JSON. On the ledger without --yes, only quotes (no prompt, no offer).")
 def quote(receivable: str, as_: str, config_path: Path | None, face: int | None, due: datetime | None,
           grade: str | None, probability: str | None, history_file: Path | None, debtor: str | None,
-          history_as: str | None, exposure: int, on: datetime | None, yes: bool, data_root: Path | None,
-          as_json: bool) -> None:
+          exposure: int | None, on: datetime | None, yes: bool, data_root: Path | None, as_json: bool) -> None:
     """The offer a bank would make for RECEIVABLE: rate, advance, fees, net cash, APR, limit; then make it.
 
     On the ledger (the default) the bank reads the receivable and its live
-    financing request, scores the debtor from its ledger history as of the
-    date (or from --grade, --probability, --history), prices with its
-    configuration and, once confirmed, submits MakeFinancingOffer with the
-    terms as transient data. With --face and --due it only quotes, offline.
+    financing request, scores the debtor from its payment record as of the
+    date (or from --grade, --probability, --history), takes its own exposure
+    to the debtor off its limit (or --exposure), prices with its configuration
+    and, once confirmed, submits MakeFinancingOffer with the terms as
+    transient data. With --face and --due it only quotes, offline.
 
     \b
     Example:
-      recfin finance quote R-7f3a9c0d1e2b4a5c --as bank/officer1 --config client/pricing/banks/example-bank.yaml \\
-        --history-as regulator --yes
+      recfin finance quote R-7f3a9c0d1e2b4a5c --as bank/officer1 --config client/pricing/banks/example-bank.yaml --yes
       recfin finance quote RCV-1 --as example-bank --face 100000000 --due 2027-03-01 --grade B --json
     """
     if face is not None or due is not None:
@@ -174,19 +170,19 @@ def quote(receivable: str, as_: str, config_path: Path | None, face: int | None,
         p, grade = risk
         config = _config(config_path, as_, ledger=False)
         terms = ReceivableTerms(receivable_id=receivable, face_amount=face, due_date=due.date())
-        result = price_quote(config, terms, grade=grade, on=day, exposure=exposure, probability_late=p)
+        result = price_quote(config, terms, grade=grade, on=day, exposure=exposure or 0, probability_late=p)
         if as_json:
             emit(result.model_dump(mode="json"), as_json=True)
         else:
             emit(_quote_rows(result, receivable, day), as_json=False)
         return
-    _quote_on_the_ledger(receivable, as_, config_path, grade, probability, history_file, debtor, history_as,
-                         exposure, on, yes, data_root, as_json)
+    _quote_on_the_ledger(receivable, as_, config_path, grade, probability, history_file, debtor, exposure, on, yes,
+                         data_root, as_json)
 
 
 @connection.reports_ledger_errors
-def _quote_on_the_ledger(receivable, as_, config_path, grade, probability, history_file, debtor, history_as,
-                         exposure, on, yes, data_root, as_json) -> None:
+def _quote_on_the_ledger(receivable, as_, config_path, grade, probability, history_file, debtor, exposure, on, yes,
+                         data_root, as_json) -> None:
     org, user = connection.parse_as(as_)
     day = on.date() if on else _business_today()
     risk = _given_risk(grade, probability, history_file, debtor, day)
@@ -198,9 +194,9 @@ def _quote_on_the_ledger(receivable, as_, config_path, grade, probability, histo
             raise click.ClickException(f"{r.id} has no live financing request: its holder asks first "
                                        f"(recfin financing request {r.id})")
         if risk is None:
-            risk = _score(ledger_history(r.debtor, history_as or as_, data_root, day, remedy=(
-                "read the history as one of them with --history-as regulator, or give the debtor's risk with "
-                "--history FILE, --grade or --probability")), day)
+            risk = _score(history_from_ledger(session.client, r.debtor, day), day)
+        if exposure is None:
+            exposure = session.client.financier_exposure(r.debtor).exposure
         p, grade = risk
         terms = ReceivableTerms(receivable_id=r.id, face_amount=r.outstanding, due_date=r.due_date)
         result = price_quote(config, terms, grade=grade, on=day, exposure=exposure, probability_late=p)
@@ -234,7 +230,8 @@ def _read_offers(path: Path) -> OffersFile:
         raise click.ClickException(f"cannot read {path}: {exc.strerror}") from None
     except ValueError as exc:
         if isinstance(exc, ValidationError):
-            problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg'].removeprefix('Value error, ')}"
+            problems = "; ".join(": ".join(filter(None, ('.'.join(str(p) for p in e['loc']),
+                                                         e['msg'].removeprefix('Value error, '))))
                                  for e in exc.errors())
             raise click.ClickException(f"{path}: {problems}") from None
         raise click.ClickException(f"{path} is not JSON: {exc}") from None
@@ -253,7 +250,8 @@ def _offers_on_the_ledger(receivable: str, as_: str, discount_offer: str | None,
               help="Who reads the offers: the receivable's holder (or the regulator), who may read the banks' "
                    "private terms.")
 @click.option("--discount-offer", metavar="ID",
-              help="The debtor's early-payment offer to include (its id is in the DiscountOfferPublished event).")
+              help="Compare only this early-payment offer of the debtor [default: every open one that covers "
+                   "RECEIVABLE, as ListDiscountOffers gives them].")
 @click.option("--offers", "offers_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Without the ledger: a JSON file with the receivable, the bank offers and the early-payment offer.")
 @click.option("--on", "on", type=click.DateTime(["%Y-%m-%d"]),
@@ -268,13 +266,14 @@ def compare(receivable: str, as_: str, discount_offer: str | None, offers_file: 
     """Every live offer on RECEIVABLE ranked by net cash and by effective annual cost, with why.
 
     On the ledger (the default): the open bank offers on the receivable's live
-    financing request, with their private terms, and the debtor's
-    early-payment offer named by --discount-offer when it is open and covers
-    the receivable. With --offers FILE: the same from a file.
+    financing request, with their private terms, and the debtor's open
+    early-payment offers that cover the receivable (or only the one named by
+    --discount-offer). With --offers FILE: the same from a file.
 
     \b
     Example:
-      recfin finance compare R-7f3a9c0d1e2b4a5c --as supplier/supplier1 --discount-offer D-5e6f7a8b9c0d1e2f --by cash
+      recfin finance compare R-7f3a9c0d1e2b4a5c --as supplier/supplier1 --by cash
+      recfin finance compare R-7f3a9c0d1e2b4a5c --as supplier/supplier1 --discount-offer D-5e6f7a8b9c0d1e2f
       recfin finance compare RCV-1 --offers offers.json --on 2026-12-01 --json
     """
     if offers_file is not None:
@@ -286,7 +285,7 @@ def compare(receivable: str, as_: str, discount_offer: str | None, offers_file: 
         data = _offers_on_the_ledger(receivable, as_, discount_offer, data_root)
         day = on.date() if on else _business_today()
     try:
-        ranked = rank_proposals(data.receivable, day, data.bank_offers, data.early_payment, by=by)
+        ranked = rank_proposals(data.receivable, day, data.bank_offers, data.early_payments, by=by)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
     if as_json:

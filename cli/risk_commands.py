@@ -3,9 +3,9 @@
 The commands are thin: they parse options, call ``client.risk`` and render.
 Training and evaluation run on SYNTHETIC histories from the project's simulator
 and say so in their output. Scoring reads a debtor's history from the ledger
-(``client.risk.history_from_ledger`` over ``client.receivables``, connected as
-the debtor or the regulator), from a JSON file (``--history``) or from the
-simulator (``--synthetic-seed``).
+(``client.risk.history_from_ledger`` over ``client.receivables``: the debtor's
+payment record, connected as a bank, the debtor or the regulator), from a JSON
+file (``--history``) or from the simulator (``--synthetic-seed``).
 """
 
 from __future__ import annotations
@@ -105,13 +105,11 @@ def offline_hint(hint: str) -> Iterator[None]:
 
 
 @connection.reports_ledger_errors
-def ledger_history(debtor: str, as_: str, data_root: Path | None, as_of: date, *,
-                   remedy: str = "read it as the regulator (--as regulator), or pass --history FILE"
-                   ) -> ReceivableHistory:
+def ledger_history(debtor: str, as_: str, data_root: Path | None, as_of: date) -> ReceivableHistory:
     """The debtor's history on the ledger up to the end of ``as_of``, read as ``as_`` (ORG[/USER]).
 
-    The contract lets only the debtor itself and the regulator list a debtor's
-    receivables; anyone else is told ``remedy``.
+    The contract lets banks, the debtor itself and the regulator read a
+    debtor's payment record; anyone else is told what to do instead.
     """
     org, user = connection.parse_as(as_)
     with offline_hint("pass --history FILE, or --synthetic-seed SEED for a SYNTHETIC debtor"), \
@@ -121,14 +119,15 @@ def ledger_history(debtor: str, as_: str, data_root: Path | None, as_of: date, *
         except RuleViolation as exc:
             if exc.rule != "not-permitted-to-read":
                 raise
-            raise click.ClickException(f"{org} may not list {debtor}'s receivables (only the debtor and the "
-                                       f"regulator may): {remedy}") from None
+            raise click.ClickException(f"{org} may not read {debtor}'s payment record (banks, the debtor itself "
+                                       "and the regulator may): read it as one of them (--as bank, --as regulator), "
+                                       "or pass --history FILE") from None
 
 
 @risk.command()
 @click.argument("debtor")
 @click.option("--as", "as_", default="regulator", show_default=True, metavar="ORG[/USER]",
-              help="On the ledger: who reads the history (the debtor itself or the regulator).")
+              help="On the ledger: who reads the debtor's payment record (a bank, the debtor itself or the regulator).")
 @click.option("--history", "history_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Without the ledger: a JSON file with the debtor's receivable history (ReceivableHistory or a "
                    "list of events).")
@@ -151,6 +150,7 @@ def score(debtor: str, as_: str, history_file: Path | None, synthetic_seed: int 
     \b
     Example:
       recfin risk score 91310000MA1K000019 --as regulator --as-of 2026-11-30
+      recfin risk score 91310000MA1K000019 --as bank/officer1
       recfin risk score SYN-DEBTOR-0007 --synthetic-seed 20261128 --json
     """
     if history_file and synthetic_seed is not None:

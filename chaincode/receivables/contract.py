@@ -30,8 +30,8 @@ from .model import (
     InvoiceAttestation, InvoiceAttestationRequest, Offer, OfferTerms, Party, PartyRegistration, Payment, Receivable, ReceivableRegistration, parse_request, sha256_hex,
 )
 from .schemas import (
-    FinancingView, HistoryEntry, InvoiceLookup, Page, PaymentResult, Provenance, Statistics, TransferResult,
-    json_argument,
+    DiscountOfferPage, FinancierExposure, FinancingView, HistoryEntry, InvoiceLookup, Page, PaymentRecordPage,
+    PaymentResult, Provenance, Statistics, TransferResult, json_argument,
 )
 from .store import Store
 
@@ -143,6 +143,12 @@ def _page_size(value: str) -> int:
     if not value.isdigit() or not 1 <= int(value) <= 100:
         raise rule("page-size-invalid", f"page size {value!r}: ask for 1 to 100 records per page")
     return int(value)
+
+
+def _as_of(value: str, today: date) -> date:
+    """A query's as-of date: empty for today; a later date is read as today (the ledger knows nothing later,
+    and the answer names the date it is as of)."""
+    return min(dates.parse_date(value, "as_of"), today) if value else today
 
 
 class ReceivablesContract(Contract):
@@ -869,6 +875,42 @@ class ReceivablesContract(Contract):
 
     @transaction(evaluate=True)
     @rules
+    async def GetDebtorPaymentRecord(self, ctx: Context, debtor: str, page_size: str, bookmark: str,
+                                     as_of: str = "") -> PaymentRecordPage:
+        """A page of how a debtor has paid, claim by claim, as the ledger stood at the end of ``as_of`` (default today).
+
+        For financiers pricing claims on the debtor, the debtor itself and the
+        regulator. Dates, amounts and states only: no terms, no financier, and
+        for a financier each holder as an opaque token.
+        """
+        s = self._session(ctx)
+        party = await s.party()
+        if not queries.may_read_payment_record(party, debtor):
+            raise rule("not-permitted-to-read", f"{party.uscc} is a {party.role}: a debtor's payment record is for "
+                       "financiers, the debtor itself and the regulator")
+        await s.store.require_party(debtor)
+        day = _as_of(as_of, s.today)
+        return await queries.payment_record_page(s.store, party, debtor, day, _page_size(page_size), bookmark)
+
+    @transaction(evaluate=True)
+    @rules
+    async def GetFinancierExposure(self, ctx: Context, debtor: str, financier: str = "") -> FinancierExposure:
+        """A bank's outstanding financed principal on a debtor's claims: a bank asks for its own (``financier``
+        empty or itself), the regulator names any bank."""
+        s = self._session(ctx)
+        party = await s.party_with_role(cfg.FINANCIER, cfg.REGULATOR)
+        if party.role == cfg.FINANCIER and financier not in ("", party.uscc):
+            raise rule("not-permitted-to-read", f"{party.uscc} may read its own exposure only, not {financier}'s")
+        if party.role == cfg.REGULATOR and not financier:
+            raise rule("argument-invalid", "financier is empty: the regulator names the bank whose exposure to read")
+        bank = await s.store.require_party(financier or party.uscc)
+        if bank.role != cfg.FINANCIER:
+            raise rule("argument-invalid", f"{bank.uscc} is a {bank.role}, not a financier: name a bank")
+        await s.store.require_party(debtor)
+        return await queries.financier_exposure(s.store, bank.uscc, debtor)
+
+    @transaction(evaluate=True)
+    @rules
     async def GetFinancing(self, ctx: Context, financing_id: str) -> FinancingView:
         """A financing request and its progress, with its offers' public records."""
         s = self._session(ctx)
@@ -899,6 +941,33 @@ class ReceivablesContract(Contract):
         n = await s.store.notice(notice_id)
         await self._readable(s, n.receivable_id)
         return n.to_json()
+
+    @transaction(evaluate=True)
+    @rules
+    async def ListDiscountOffers(self, ctx: Context, debtor: str, receivable_id: str, page_size: str, bookmark: str,
+                                 scope: str = "open") -> DiscountOfferPage:
+        """A page of a debtor's early-payment offers, oldest first, for the debtor, suppliers and the regulator.
+
+        Name the debtor, or a receivable (readable by the caller) to get only
+        the offers that cover it. ``scope`` ``open`` (the default): offers not
+        withdrawn and not expired today; ``all``: every one.
+        """
+        s = self._session(ctx)
+        party = await s.party()
+        r = None
+        if receivable_id:
+            _, r = await self._readable(s, receivable_id)
+            if debtor not in ("", r.debtor):
+                raise rule("argument-invalid", f"{r.id} is owed by {r.debtor}, not {debtor}: give its debtor or none")
+            debtor = r.debtor
+        elif not debtor:
+            raise rule("argument-invalid", "debtor and receivable_id are both empty: name the debtor or a receivable")
+        if not queries.may_read_discount_offers(party, debtor):
+            raise rule("not-permitted-to-read", f"discount offers of {debtor} are for its suppliers, the debtor and the regulator")
+        if scope not in ("open", "all"):
+            raise rule("argument-invalid", f"scope {scope!r}: ask for open (not withdrawn, not expired) or all")
+        return await queries.discount_offer_page(s.store, debtor, r, s.today_iso if scope == "open" else None,
+                                                 _page_size(page_size), bookmark)
 
     @transaction(evaluate=True)
     @rules

@@ -15,6 +15,8 @@
 | ``recfin.by-status`` | status, receivable id | ``0x00`` |
 | ``recfin.by-financing`` | financing id, offer id | ``0x00`` |
 | ``recfin.offer-by-bank`` | financing id, bank credit code | offer id |
+| ``recfin.by-financier`` | bank credit code, debtor, receivable id | ``0x00`` (while the bank's financing is live) |
+| ``recfin.discount-by-debtor`` | debtor, publication date, discount offer id | ``0x00`` |
 | ``recfin.attestation`` | invoice fingerprint, attestation id | InvoiceAttestation |
 | ``recfin.request`` | caller's credit code, request id | ``{"transaction", "arguments", "tx_id", "at", "result"}`` |
 
@@ -42,6 +44,8 @@ BY_DEBTOR = "recfin.by-debtor"
 BY_STATUS = "recfin.by-status"
 BY_FINANCING = "recfin.by-financing"
 OFFER_BY_BANK = "recfin.offer-by-bank"
+BY_FINANCIER = "recfin.by-financier"
+DISCOUNT_BY_DEBTOR = "recfin.discount-by-debtor"
 ATTESTATION = "recfin.attestation"
 REQUEST = "recfin.request"
 TERMS = "recfin.terms"
@@ -58,6 +62,17 @@ def new_id(prefix: str, tx_id: str, salt: str = "") -> str:
 def child_id(parent_id: str, n: int) -> str:
     """Children of a split are ``<parent>.1`` and ``<parent>.2``: the id shows the lineage."""
     return f"{parent_id}.{n}"
+
+
+def holder_token(reader: str, debtor: str, holder: str) -> str:
+    """A holder as one reader sees it in a debtor's payment record: ``H-`` + 16 hex digits.
+
+    The same for one reader, debtor and holder (so pages and repeated reads
+    agree and concentration can be measured), different for another reader (two
+    banks cannot line their answers up). Not a secret: whoever already knows a
+    holder's credit code can compute it.
+    """
+    return "H-" + hashlib.sha256(f"recfin-holder|{reader}|{debtor}|{holder}".encode()).hexdigest()[:16]
 
 
 REQUEST_ID_MAX = 128

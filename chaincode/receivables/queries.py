@@ -1,21 +1,31 @@
-"""Read-side logic: who may read a receivable, history, provenance, pages, statistics, invoice use.
+"""Read-side logic: who may read what, history, provenance, pages, statistics, invoice use,
+a debtor's payment record, a bank's exposure, discount offers.
 
 All of it runs on LevelDB: composite-key range scans, never CouchDB rich queries.
 """
 
 from __future__ import annotations
 
+import functools
 import json
+from collections.abc import Callable
+from datetime import date, datetime
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
 from . import config as cfg
-from . import keys, lifecycle
-from .daycount import round_half_up
-from .model import FINANCED, OVERDUE, STATUSES, Party, Receivable
+from . import dates, keys, lifecycle
+from .daycount import proportion_fen, round_half_up
+from .errors import rule
+from .model import (
+    FINANCED, OVERDUE, SETTLED, STATUSES, DiscountOffer, Disbursement, OfferTerms, Party, Receivable,
+)
 from .store import Store
 
-__all__ = ["STATUSES", "may_read", "leaves", "history", "provenance", "page", "statistics", "invoice_use"]
+__all__ = ["STATUSES", "may_read", "leaves", "history", "provenance", "page", "statistics", "invoice_use",
+           "may_read_payment_record", "payment_record_page", "may_read_discount_offers",
+           "discount_offer_page", "financier_exposure"]
 
 
 async def may_read(store: Store, party: Party, r: Receivable) -> bool:
@@ -130,3 +140,148 @@ async def invoice_use(store: Store, fp: str) -> dict:
     root = await store.receivable(owner)
     live = any(leaf.status in lifecycle.LIVE for leaf in await leaves(store, root))
     return {"fingerprint": fp, "used": True, "receivable_id": owner, "live": live}
+
+
+# ---------------------------------------------------------------- a debtor's payment record
+
+def may_read_payment_record(party: Party, debtor: str) -> bool:
+    """Financiers (to price claims on the debtor), the debtor itself and the regulator."""
+    return party.role in (cfg.FINANCIER, cfg.REGULATOR) or party.uscc == debtor
+
+
+def _holder_label(reader: Party, debtor: str) -> tuple[str, Callable[[str], str]]:
+    """How holders appear to ``reader``: credit codes for the debtor and the regulator, who may list the
+    debtor's receivables anyway; an opaque per-reader token for a bank (keys.holder_token)."""
+    if reader.role == cfg.FINANCIER:
+        return "token", functools.partial(keys.holder_token, reader.uscc, debtor)
+    return "credit-code", str
+
+
+async def payment_record_page(store: Store, reader: Party, debtor: str, as_of: date, page_size: int,
+                              bookmark: str) -> dict:
+    """One page of the debtor's receivables (by-debtor index, id order) as they stood at the end of ``as_of``.
+
+    Each record is built from the key's history up to that date only, so
+    nothing recorded later shows; a claim registered later is left out (the
+    page then holds fewer records than it scanned: ``fetched``).
+    """
+    holder_ids, label = _holder_label(reader, debtor)
+    kvs, meta = await store.stub.get_state_by_partial_composite_key_with_pagination(
+        keys.BY_DEBTOR, [debtor], page_size, bookmark)
+    records = []
+    for kv in kvs:
+        states = await _states_until(store, store.stub.split_composite_key(kv.key)[1][1], as_of)
+        if states:
+            records.append(_payment_record(states, as_of, label))
+    return {"debtor": debtor, "as_of": as_of.isoformat(), "holder_ids": holder_ids,
+            "records": records, "fetched": meta.fetched_records_count, "bookmark": meta.bookmark}
+
+
+async def _states_until(store: Store, receivable_id: str, as_of: date) -> list[tuple[date, Receivable]]:
+    """The receivable as each transaction left it, oldest first, up to the end of ``as_of`` (business date)."""
+    states = []
+    async for mod in store.stub.get_history_for_key(store.key(keys.RECEIVABLE, receivable_id)):
+        if mod.is_delete or not mod.value:
+            continue
+        doc = Receivable.model_validate_json(mod.value)
+        day = dates.business_date(mod.timestamp or datetime.fromisoformat(doc.last.at.replace("Z", "+00:00")))
+        if day <= as_of:
+            states.append((day, doc))
+    states.reverse()  # the peer answers newest first
+    return states
+
+
+def _payment_record(states: list[tuple[date, Receivable]], as_of: date, label: Callable[[str], str]) -> dict:
+    """What the risk features need of one claim: the day each state was first reached, amounts, lateness."""
+    reached: dict[str, str] = {}
+    freezes: list[str] = []
+    was_frozen = False
+    for day, doc in states:
+        reached.setdefault(doc.status, day.isoformat())
+        if doc.frozen is not None and not was_frozen:
+            freezes.append(day.isoformat())
+        was_frozen = doc.frozen is not None
+    r = states[-1][1]
+    due = date.fromisoformat(r.due_date)
+    payable = r.status in lifecycle.PAYABLE
+    settled_on = reached.get(SETTLED)
+    if settled_on is not None:
+        days_late = max(0, (date.fromisoformat(settled_on) - due).days)
+    else:
+        days_late = max(0, (as_of - due).days) if payable else 0
+    return {
+        "receivable_id": r.id, "parent_id": r.parent_id, "holder": label(r.holder),
+        "face_amount": r.face_amount, "outstanding": r.outstanding, "due_date": r.due_date, "status": r.status,
+        "registered_on": states[0][0].isoformat(), "confirmed_on": r.confirmed_on,
+        "rejected_on": reached.get("REJECTED"), "financed_on": reached.get(FINANCED),
+        "marked_overdue_on": reached.get(OVERDUE), "split_on": reached.get("SPLIT"), "settled_on": settled_on,
+        "days_late": days_late, "overdue": payable and (due < as_of or r.status == OVERDUE),
+        "freezes": freezes, "frozen": r.frozen is not None,
+    }
+
+
+# ---------------------------------------------------------------- discount offers
+
+def may_read_discount_offers(party: Party, debtor: str) -> bool:
+    """A debtor's early-payment offers are for its suppliers, the debtor itself and the regulator."""
+    return party.uscc == debtor or party.role in (cfg.SUPPLIER, cfg.REGULATOR)
+
+
+def is_open(d: DiscountOffer, today: str) -> bool:
+    """Open: not withdrawn and not expired (as AcceptDiscountOffer decides)."""
+    return d.status == "OPEN" and d.expires_on >= today
+
+
+def covers(d: DiscountOffer, r: Receivable) -> bool:
+    """The offer applies to the claim: same debtor, and it lists the claim or lists none (all payables)."""
+    return d.debtor == r.debtor and (not d.receivable_ids or r.id in d.receivable_ids)
+
+
+async def discount_offer_page(store: Store, debtor: str, receivable: Receivable | None, open_on: str | None,
+                              page_size: int, bookmark: str) -> dict:
+    """One page of the debtor's discount offers, oldest first: those covering ``receivable`` when given,
+    those open on ``open_on`` when given. ``fetched`` counts the offers scanned before filtering."""
+    offers, meta = await store.discount_offers_page(debtor, page_size, bookmark)
+    kept = [d for d in offers if (receivable is None or covers(d, receivable))
+            and (open_on is None or is_open(d, open_on))]
+    return {"records": [d.to_json() for d in kept], "fetched": meta.fetched_records_count, "bookmark": meta.bookmark}
+
+
+# ---------------------------------------------------------------- a bank's exposure to a debtor
+
+async def financier_exposure(store: Store, financier: str, debtor: str) -> dict:
+    """The principal ``financier`` has out, and not yet recovered, on the debtor's claims.
+
+    Per live financing (accepted or disbursed, not yet repaid): the principal
+    is the disbursement's (private data), or for an accepted offer not yet
+    disbursed the one its terms will advance (outstanding x advance rate, as
+    the disbursement computes it); less what the debtor has paid the bank on
+    the claim. Private data is read from this peer: a peer of the bank's org
+    or the regulator's holds it.
+    """
+    claims = []
+    for r in await store.financed_by(financier, debtor):
+        f = await store.financing(r.financing_id or "")
+        principal = await _principal(store, f, r)
+        collected = sum(p.amount for p in r.payments if p.payee_role == "financier")
+        claims.append({"receivable_id": r.id, "financing_id": f.id, "status": f.status, "due_date": r.due_date,
+                       "principal": principal, "collected": collected,
+                       "outstanding_principal": max(0, principal - collected)})
+    return {"financier": financier, "debtor": debtor,
+            "exposure": sum(c["outstanding_principal"] for c in claims), "financings": claims}
+
+
+async def _principal(store: Store, f: Any, r: Receivable) -> int:
+    if f.status == "DISBURSED":
+        raw = await store.get_private(f.collection, keys.DISBURSEMENT, f.id)
+        if raw is not None:
+            return Disbursement.model_validate_json(raw).principal
+        what = "disbursement"
+    else:
+        raw = await store.get_private(f.collection, keys.TERMS, f.accepted_offer_id or "")
+        if raw is not None:
+            return proportion_fen(r.outstanding, Decimal(OfferTerms.model_validate_json(raw).advance_rate))
+        what = "accepted terms"
+    raise rule("not-found", f"the private record of financing {f.id} ({what}) is not on this peer: ask a peer of "
+               f"{f.collection}'s member orgs (the bank's or the regulator's), or retry once private data "
+               "reconciliation has filled it")

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from typing import Literal
+
 from pydantic import BaseModel, Field
 from pydantic_core import core_schema
 
-from .model import Doc, Financing, Offer, Receivable
+from .model import DiscountOffer, Doc, Financing, Offer, Receivable, Status
 
 
 def json_argument(model: type[BaseModel]) -> type:
@@ -117,3 +119,70 @@ class InvoiceLookup(Doc):
     used: bool = Field(description="the registry holds it: a registration naming this invoice is refused")
     receivable_id: str | None = Field(description="the root receivable it backs; null when unused")
     live: bool = Field(description="a claim of that lineage is still unsettled (REGISTERED, CONFIRMED, FINANCED, OVERDUE)")
+
+
+class PaymentRecord(Doc):
+    """One claim of a debtor as the ledger stood at the end of the record's ``as_of``: dates, amounts, states.
+
+    Dates are business dates (China Standard Time) of the transactions that
+    made each change; a state never reached is null.
+    """
+
+    receivable_id: str
+    parent_id: str | None = Field(description="set on the parts of a split claim")
+    holder: str = Field(description="a credit code, or for a bank an opaque token: the same for one holder in "
+                                    "every answer about this debtor to this bank")
+    face_amount: int
+    outstanding: int
+    due_date: str
+    status: Status
+    registered_on: str = Field(description="the claim's first record (a split part's: the split)")
+    confirmed_on: str | None = Field(description="the debtor's confirmation (a split part keeps the original's)")
+    rejected_on: str | None
+    financed_on: str | None = Field(description="a bank's offer accepted; which bank and on what terms is not shown")
+    marked_overdue_on: str | None = Field(description="RecordOverdue recorded it")
+    split_on: str | None
+    settled_on: str | None = Field(description="paid in full (by payment, discount or repayment)")
+    days_late: int = Field(description="settled: days after the due date it was settled; unpaid: days past due "
+                                       "on as_of; else 0")
+    overdue: bool = Field(description="on as_of: confirmed, unpaid and past its due date (or marked overdue)")
+    freezes: list[str] = Field(description="the dates freeze orders were recorded")
+    frozen: bool = Field(description="under a freeze order on as_of")
+
+
+class PaymentRecordPage(Doc):
+    """GetDebtorPaymentRecord's answer: one page of a debtor's claims as of a date."""
+
+    debtor: str
+    as_of: str
+    holder_ids: Literal["credit-code", "token"]
+    records: list[PaymentRecord]
+    fetched: int
+    bookmark: str
+
+
+class DiscountOfferPage(Doc):
+    records: list[DiscountOffer]
+    fetched: int
+    bookmark: str
+
+
+class FinancedClaim(Doc):
+    """One live financing of a bank on the debtor's claims, and what of its principal is still out."""
+
+    receivable_id: str
+    financing_id: str
+    status: Literal["ACCEPTED", "DISBURSED"]
+    due_date: str
+    principal: int = Field(description="disbursed, or for an accepted offer: what its terms will advance, fen")
+    collected: int = Field(description="paid by the debtor to the bank on the claim so far, fen")
+    outstanding_principal: int = Field(description="max(0, principal - collected), fen")
+
+
+class FinancierExposure(Doc):
+    """GetFinancierExposure's answer: one bank's outstanding financed principal on one debtor's claims."""
+
+    financier: str
+    debtor: str
+    exposure: int = Field(description="the sum of outstanding_principal, fen")
+    financings: list[FinancedClaim]

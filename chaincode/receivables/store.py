@@ -102,9 +102,27 @@ class Store:
             if old_value is not None:
                 await self.stub.del_state(self.key(index, old_value, r.id))
             await self.stub.put_state(self.key(index, new_value, r.id), keys.INDEX_VALUE)
+        await self._index_financier(r, before)
         orgs = policy.endorsing_orgs(r)
         if orgs is not None and (before is None or policy.endorsing_orgs(before) != orgs):
             await self._set_policy(key, orgs)
+
+    async def _index_financier(self, r: Receivable, before: Receivable | None) -> None:
+        """Keep ``recfin.by-financier`` [bank, debtor, id] while a bank's financing of the claim is live
+        (acceptance to repayment), so one bank's exposure to one debtor is a range scan of its own entries."""
+        new, old = _live_financier(r), _live_financier(before)
+        if new == old:
+            return
+        if old is not None:
+            await self.stub.del_state(self.key(keys.BY_FINANCIER, *old, r.id))
+        if new is not None:
+            await self.stub.put_state(self.key(keys.BY_FINANCIER, *new, r.id), keys.INDEX_VALUE)
+
+    async def financed_by(self, financier: str, debtor: str) -> list[Receivable]:
+        """The debtor's receivables with a live financing of ``financier``, in id order."""
+        ids = [self.stub.split_composite_key(kv.key)[1][2] async for kv in
+               self.stub.get_state_by_partial_composite_key(keys.BY_FINANCIER, [financier, debtor])]
+        return [await self.receivable(i) for i in ids]
 
     async def _set_policy(self, key: str, orgs: list[str]) -> None:
         kep = KeyEndorsementPolicy()
@@ -159,6 +177,15 @@ class Store:
 
     async def put_discount_offer(self, d: DiscountOffer) -> None:
         await self._put(d, keys.DISCOUNT, d.id)
+        # indexed by fields that never change, so writing the entry again on a later update is harmless
+        await self.stub.put_state(self.key(keys.DISCOUNT_BY_DEBTOR, d.debtor, d.published_on, d.id), keys.INDEX_VALUE)
+
+    async def discount_offers_page(self, debtor: str, page_size: int, bookmark: str) -> tuple[list[DiscountOffer], Any]:
+        """One page of the debtor's discount offers, oldest publication first (then id), and the page's metadata."""
+        kvs, meta = await self.stub.get_state_by_partial_composite_key_with_pagination(
+            keys.DISCOUNT_BY_DEBTOR, [debtor], page_size, bookmark)
+        ids = [self.stub.split_composite_key(kv.key)[1][2] for kv in kvs]
+        return [await self.discount_offer(i) for i in ids], meta
 
     # -- invoice verification attestations (never changed once written)
     async def put_attestation(self, a: InvoiceAttestation) -> None:
@@ -176,3 +203,10 @@ class Store:
 
     async def get_private(self, collection: str, object_type: str, ident: str) -> bytes | None:
         return await self.stub.get_private_data(collection, self.key(object_type, ident))
+
+
+def _live_financier(r: Receivable | None) -> tuple[str, str] | None:
+    """(bank, debtor) while the claim has a live financing with a bank (accepted, not yet repaid)."""
+    if r is None or r.financing_id is None or r.financier is None:
+        return None
+    return r.financier, r.debtor

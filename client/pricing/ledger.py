@@ -7,19 +7,20 @@
 - the open bank offers on its live financing request (``get_financing``) and
   each offer's private terms (``get_offer_terms``; readable by the holder, the
   offering bank and the regulator, from a peer of the collection);
-- the debtor's early-payment offer, when its id is known (``get_discount_offer``;
-  the holder learns it from the ``DiscountOfferPublished`` event), if it is
-  open and covers this receivable.
+- the debtor's early-payment offers that cover it and are open today
+  (``iter_discount_offers``, the contract's ``ListDiscountOffers``), or the one
+  named by its id (``get_discount_offer``) if it is open and covers it.
 
 ``receivables`` is ``client.receivables.ReceivablesClient`` connected as the
-holder (or anything with those four methods).
+holder (or anything with those methods).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, Protocol
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, model_validator
 
 from .proposals import BankOffer, EarlyPaymentOffer, ReceivableTerms, ScaleTier
 
@@ -31,7 +32,19 @@ class ProposalInputs(BaseModel):
 
     receivable: ReceivableTerms
     bank_offers: list[BankOffer] = []
-    early_payment: EarlyPaymentOffer | None = None
+    early_payments: list[EarlyPaymentOffer] = []
+
+    @model_validator(mode="before")
+    @classmethod
+    def _one_early_payment(cls, data: Any) -> Any:
+        """A file may name one early-payment offer as ``early_payment``: it is read as a list of one."""
+        if isinstance(data, dict) and "early_payment" in data:
+            data = dict(data)
+            one = data.pop("early_payment")
+            if "early_payments" in data:
+                raise ValueError("early_payment: give it or early_payments, not both")
+            data["early_payments"] = [] if one is None else [one]
+        return data
 
 
 class OfferReader(Protocol):
@@ -39,6 +52,8 @@ class OfferReader(Protocol):
     def get_financing(self, financing_id: str) -> Any: ...
     def get_offer_terms(self, offer_id: str) -> Any: ...
     def get_discount_offer(self, offer_id: str) -> Any: ...
+    def iter_discount_offers(self, debtor: str | None = None, receivable_id: str | None = None, *,
+                             scope: str = "open", page_size: int = 50) -> Iterable[Any]: ...
 
 
 def proposal_inputs_from_ledger(receivables: OfferReader, receivable_id: str, *,
@@ -54,12 +69,17 @@ def proposal_inputs_from_ledger(receivables: OfferReader, receivable_id: str, *,
             bank_offers.append(BankOffer(offer_id=offer.id, financier=offer.financier, advance_rate=str(t.advance_rate),
                                          discount_rate=str(t.discount_rate), fees=t.fees, recourse=t.recourse,
                                          day_count=t.day_count, expires_on=t.expires_on))
-    early = None
     if discount_offer_id:
         d = receivables.get_discount_offer(discount_offer_id)
-        if d.status == "OPEN" and (not d.receivable_ids or receivable_id in d.receivable_ids):
-            early = EarlyPaymentOffer(
-                offer_id=d.id, debtor=d.debtor, apr=None if d.apr is None else str(d.apr),
-                scale=[ScaleTier(min_days_early=s.min_days_early, apr=str(s.apr)) for s in d.scale] if d.scale else None,
-                day_count=d.day_count, expires_on=d.expires_on)
-    return ProposalInputs(receivable=terms, bank_offers=bank_offers, early_payment=early)
+        covering = [d] if d.status == "OPEN" and (not d.receivable_ids or receivable_id in d.receivable_ids) else []
+    else:
+        covering = receivables.iter_discount_offers(receivable_id=receivable_id)  # open ones covering it
+    return ProposalInputs(receivable=terms, bank_offers=bank_offers, early_payments=[_early(d) for d in covering])
+
+
+def _early(d: Any) -> EarlyPaymentOffer:
+    return EarlyPaymentOffer(
+        offer_id=d.id, debtor=d.debtor, apr=None if d.apr is None else str(d.apr),
+        scale=[ScaleTier(min_days_early=s.min_days_early, apr=str(s.apr)) for s in d.scale] if d.scale else None,
+        day_count=d.day_count, expires_on=d.expires_on)
+

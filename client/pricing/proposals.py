@@ -2,9 +2,9 @@
 
 The holder of a confirmed receivable can take cash before the due date in two
 ways: a bank's financing offer (advance against the claim, less discount
-interest and fees) or the debtor's early-payment offer (dynamic discounting:
-the debtor pays the face less a discount now). :func:`rank_proposals` prices
-each with :mod:`client.pricing.money` and ranks them two ways:
+interest and fees) or one of the debtor's early-payment offers (dynamic
+discounting: the debtor pays the face less a discount now). :func:`rank_proposals`
+prices each with :mod:`client.pricing.money` and ranks them two ways:
 
 - by cost: the effective annual cost (APR, fees included), cheapest first;
 - by cash: the net cash the holder receives now, most first.
@@ -22,6 +22,7 @@ financed: the holder still collects it at maturity. It is shown
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Literal
@@ -175,17 +176,18 @@ def price_early_payment(offer: EarlyPaymentOffer, terms: ReceivableTerms, on: da
                     apr=effective_annual_cost(discount, net, days), **base)
 
 
-def rank_proposals(terms: ReceivableTerms, on: date, bank_offers: list[BankOffer],
-                   early_payment: EarlyPaymentOffer | None = None, *, by: Literal["cost", "cash"] = "cost"
+def rank_proposals(terms: ReceivableTerms, on: date, bank_offers: Sequence[BankOffer],
+                   early_payments: Sequence[EarlyPaymentOffer] = (), *, by: Literal["cost", "cash"] = "cost"
                    ) -> list[Proposal]:
     """Every offer priced for taking cash on ``on``; eligible ones ranked, ordered ``by`` cost or cash."""
-    ids = [o.offer_id for o in bank_offers] + ([early_payment.offer_id] if early_payment else [])
+    if isinstance(early_payments, EarlyPaymentOffer):
+        raise TypeError("early_payments takes a list of EarlyPaymentOffer: pass [offer]")
+    ids = [o.offer_id for o in bank_offers] + [e.offer_id for e in early_payments]
     duplicated = sorted({i for i in ids if ids.count(i) > 1})
     if duplicated:
         raise ValueError(f"offer ids must be unique: {', '.join(duplicated)} appear more than once")
     priced = [price_bank_offer(o, terms, on) for o in bank_offers]
-    if early_payment is not None:
-        priced.append(price_early_payment(early_payment, terms, on))
+    priced += [price_early_payment(e, terms, on) for e in early_payments]
     live = [p for p in priced if p.eligible]
     by_cost = sorted(live, key=lambda p: (p.apr, -p.net_cash, p.recourse, p.offer_id))
     by_cash = sorted(live, key=lambda p: (-p.net_cash, p.apr, p.recourse, p.offer_id))

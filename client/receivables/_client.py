@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Sequence
+from datetime import date
 from typing import Any
 
 from pydantic import BaseModel, TypeAdapter
@@ -16,7 +17,9 @@ from ._models import (
     STATUSES,
     AssignmentNotice,
     DiscountOffer,
+    DiscountOfferPage,
     DiscountOfferRequest,
+    FinancierExposure,
     Financing,
     FinancingTerms,
     FinancingView,
@@ -29,6 +32,8 @@ from ._models import (
     Page,
     Party,
     PartyRegistration,
+    PaymentRecord,
+    PaymentRecordPage,
     PaymentResult,
     Provenance,
     Receivable,
@@ -62,6 +67,24 @@ def _request_id(value: str | None) -> str:
     if value is None:
         return new_request_id()
     return _text(value, "request_id")
+
+
+def _page_size(value: int) -> str:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 100:
+        raise ValueError(f"page_size {value!r}: ask for 1 to 100 records per page")
+    return str(value)
+
+
+def _date_text(value: date | None, what: str) -> str:
+    """A date argument: ``""`` for none (the contract's today), else YYYY-MM-DD."""
+    if value is None:
+        return ""
+    if not isinstance(value, date):
+        raise TypeError(f"{what} must be a datetime.date, not {type(value).__name__}")
+    return value.isoformat()
+
+
+DISCOUNT_OFFER_SCOPES = ("open", "all")
 
 
 def _json(model: BaseModel) -> str:
@@ -288,9 +311,7 @@ class _Operations:
         return lister
 
     def _page(self, name: str, value: str, page_size: int, bookmark: str) -> Page:
-        if isinstance(page_size, bool) or not isinstance(page_size, int) or not 1 <= page_size <= 100:
-            raise ValueError(f"page_size {page_size!r}: ask for 1 to 100 records per page")
-        return self._evaluate(name, _text(value, "value"), str(page_size), _text(bookmark, "bookmark"), model=Page)
+        return self._evaluate(name, _text(value, "value"), _page_size(page_size), _text(bookmark, "bookmark"), model=Page)
 
     def statistics(self) -> Statistics:
         """The regulator's view: exposure, financed share and overdue amounts per debtor."""
@@ -308,6 +329,34 @@ class _Operations:
 
     def get_discount_offer(self, offer_id: str) -> DiscountOffer:
         return self._evaluate("GetDiscountOffer", _text(offer_id, "offer_id"), model=DiscountOffer)
+
+    def list_discount_offers(self, debtor: str | None = None, receivable_id: str | None = None, *, page_size: int = 20,
+                             bookmark: str = "", scope: str = "open") -> DiscountOfferPage:
+        """A page of a debtor's early-payment offers, oldest first (the debtor, suppliers, the regulator).
+
+        Name the debtor, or a receivable you may read for only the offers that
+        cover it. ``scope="open"``: not withdrawn and not expired today; ``"all"``: every one.
+        """
+        if not debtor and not receivable_id:
+            raise ValueError("name the debtor or a receivable whose discount offers to list")
+        if scope not in DISCOUNT_OFFER_SCOPES:
+            raise ValueError(f"scope {scope!r} is not one of {', '.join(DISCOUNT_OFFER_SCOPES)}")
+        return self._evaluate("ListDiscountOffers", _text(debtor or "", "debtor"),
+                              _text(receivable_id or "", "receivable_id"), _page_size(page_size),
+                              _text(bookmark, "bookmark"), scope, model=DiscountOfferPage)
+
+    def debtor_payment_record(self, debtor: str, *, page_size: int = 100, bookmark: str = "",
+                              as_of: date | None = None) -> PaymentRecordPage:
+        """A page of the debtor's claims as the ledger stood at the end of ``as_of`` (default: the contract's
+        today), for risk scoring: banks (holders as opaque tokens), the debtor itself and the regulator."""
+        return self._evaluate("GetDebtorPaymentRecord", _text(debtor, "debtor"), _page_size(page_size),
+                              _text(bookmark, "bookmark"), _date_text(as_of, "as_of"), model=PaymentRecordPage)
+
+    def financier_exposure(self, debtor: str, financier: str | None = None) -> FinancierExposure:
+        """A bank's outstanding financed principal on the debtor's claims: a bank's own (``financier``
+        None), or as the regulator, the bank ``financier``'s."""
+        return self._evaluate("GetFinancierExposure", _text(debtor, "debtor"), _text(financier or "", "financier"),
+                              model=FinancierExposure)
 
     # ------------------------------------------------------------ events
 
@@ -403,16 +452,37 @@ class ReceivablesClient(_Operations):
 
     record_disbursement.__doc__ = DISBURSEMENT_DOC
 
-    def iter_receivables(self, by: str, value: str, *, page_size: int = 50) -> Iterator[Receivable]:
-        """Every receivable of a listing (``by`` = ``holder``, ``debtor`` or ``status``), page after page."""
-        lister = self._lister(by)
+    @staticmethod
+    def _walk(fetch: Callable[[str], Any]) -> Iterator[Any]:
+        """The records of every page ``fetch(bookmark)`` returns, following bookmarks to the end."""
         bookmark = ""
         while True:
-            page = lister(value, page_size=page_size, bookmark=bookmark)
+            page = fetch(bookmark)
             yield from page.records
             if not page.bookmark or page.bookmark == bookmark:
                 return
             bookmark = page.bookmark
+
+    def iter_receivables(self, by: str, value: str, *, page_size: int = 50) -> Iterator[Receivable]:
+        """Every receivable of a listing (``by`` = ``holder``, ``debtor`` or ``status``), page after page."""
+        lister = self._lister(by)
+        return self._walk(lambda bookmark: lister(value, page_size=page_size, bookmark=bookmark))
+
+    def iter_payment_record(self, debtor: str, *, as_of: date | None = None,
+                            page_size: int = 100) -> Iterator[PaymentRecord]:
+        """Every claim of the debtor's payment record, page after page, all as of the first page's date."""
+        def fetch(bookmark: str) -> PaymentRecordPage:
+            nonlocal as_of
+            page = self.debtor_payment_record(debtor, page_size=page_size, bookmark=bookmark, as_of=as_of)
+            as_of = page.as_of  # later pages at the same date, even if the contract's day turns meanwhile
+            return page
+        return self._walk(fetch)
+
+    def iter_discount_offers(self, debtor: str | None = None, receivable_id: str | None = None, *,
+                             scope: str = "open", page_size: int = 50) -> Iterator[DiscountOffer]:
+        """Every discount offer of a listing (see :meth:`list_discount_offers`), page after page."""
+        return self._walk(lambda bookmark: self.list_discount_offers(
+            debtor, receivable_id, page_size=page_size, bookmark=bookmark, scope=scope))
 
 
 class AsyncReceivablesClient(_Operations):
@@ -459,17 +529,38 @@ class AsyncReceivablesClient(_Operations):
 
     record_disbursement.__doc__ = DISBURSEMENT_DOC
 
-    async def iter_receivables(self, by: str, value: str, *, page_size: int = 50) -> AsyncIterator[Receivable]:
-        """Every receivable of a listing, page after page (``async for``)."""
-        lister = self._lister(by)
+    @staticmethod
+    async def _walk(fetch: Callable[[str], Awaitable[Any]]) -> AsyncIterator[Any]:
+        """The records of every page ``await fetch(bookmark)`` returns, following bookmarks to the end."""
         bookmark = ""
         while True:
-            page = await lister(value, page_size=page_size, bookmark=bookmark)
+            page = await fetch(bookmark)
             for record in page.records:
                 yield record
             if not page.bookmark or page.bookmark == bookmark:
                 return
             bookmark = page.bookmark
+
+    def iter_receivables(self, by: str, value: str, *, page_size: int = 50) -> AsyncIterator[Receivable]:
+        """Every receivable of a listing, page after page (``async for``)."""
+        lister = self._lister(by)
+        return self._walk(lambda bookmark: lister(value, page_size=page_size, bookmark=bookmark))
+
+    def iter_payment_record(self, debtor: str, *, as_of: date | None = None,
+                            page_size: int = 100) -> AsyncIterator[PaymentRecord]:
+        """Every claim of the debtor's payment record (``async for``), all as of the first page's date."""
+        async def fetch(bookmark: str) -> PaymentRecordPage:
+            nonlocal as_of
+            page = await self.debtor_payment_record(debtor, page_size=page_size, bookmark=bookmark, as_of=as_of)
+            as_of = page.as_of
+            return page
+        return self._walk(fetch)
+
+    def iter_discount_offers(self, debtor: str | None = None, receivable_id: str | None = None, *,
+                             scope: str = "open", page_size: int = 50) -> AsyncIterator[DiscountOffer]:
+        """Every discount offer of a listing (``async for``), page after page."""
+        return self._walk(lambda bookmark: self.list_discount_offers(
+            debtor, receivable_id, page_size=page_size, bookmark=bookmark, scope=scope))
 
     _events_class = AsyncReceivablesEvents
 

@@ -486,3 +486,78 @@ class Statistics(Document):
     per_debtor: dict[str, Exposure]
     total: Exposure
     count_by_status: dict[str, StrictInt]
+
+
+# ---------------------------------------------------------------- reads for risk and pricing
+
+class PaymentRecord(Document):
+    """One claim of a debtor as the ledger stood on the page's ``as_of``: the date each state was first reached
+    (``None`` when not reached), amounts and lateness. ``holder`` is a credit code, or for a bank an opaque
+    token, the same for one holder in every answer about this debtor to this bank."""
+
+    receivable_id: str
+    parent_id: str | None
+    holder: str
+    face_amount: Fen
+    outstanding: Fen
+    due_date: date
+    status: Status
+    registered_on: date
+    confirmed_on: date | None
+    rejected_on: date | None
+    financed_on: date | None
+    marked_overdue_on: date | None
+    split_on: date | None
+    settled_on: date | None
+    days_late: StrictInt
+    overdue: StrictBool
+    freezes: list[date]
+    frozen: StrictBool
+
+
+class PaymentRecordPage(Document):
+    """One page of ``GetDebtorPaymentRecord``; pass ``bookmark`` for the next (``""`` when there is none)."""
+
+    debtor: str
+    as_of: date
+    holder_ids: Literal["credit-code", "token"]
+    records: list[PaymentRecord]
+    fetched: StrictInt
+    bookmark: str
+
+    @property
+    def more(self) -> bool:
+        return bool(self.bookmark)
+
+
+class DiscountOfferPage(Document):
+    """One page of ``ListDiscountOffers``, oldest publication first."""
+
+    records: list[DiscountOffer]
+    fetched: StrictInt
+    bookmark: str
+
+    @property
+    def more(self) -> bool:
+        return bool(self.bookmark)
+
+
+class FinancedClaim(Document):
+    """One live financing (accepted or disbursed) of a bank on a debtor's claim, and its principal still out."""
+
+    receivable_id: str
+    financing_id: str
+    status: Literal["ACCEPTED", "DISBURSED"]
+    due_date: date
+    principal: Fen
+    collected: Fen
+    outstanding_principal: Fen
+
+
+class FinancierExposure(Document):
+    """``GetFinancierExposure``: one bank's outstanding financed principal (``exposure``, fen) on one debtor."""
+
+    financier: str
+    debtor: str
+    exposure: Fen
+    financings: list[FinancedClaim]

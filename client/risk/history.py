@@ -10,22 +10,19 @@ Dates are business dates: ``event_date`` is the date of the transaction
 timestamp that made the change, in China Standard Time (UTC+8) as the contract
 dates everything (docs/receivables.md), never a wall clock. Money is integer fen.
 
-Reading the ledger (docs/receivables.md, "Queries"): ``ListReceivablesByDebtor``
-pages through the debtor's receivables (full documents: face amount, due date,
-payments, parent link); ``GetReceivableHistory`` gives each one's changes oldest
-first (timestamp, action, status, holder, frozen). :func:`events_from_contract_history`
-turns one receivable's document and history into events;
-:func:`history_from_ledger` does it for a debtor through the typed receivables
-API (``client.receivables.ReceivablesClient``: ``list_by_debtor``, ``history``).
-Only the debtor itself and the regulator may list a debtor's receivables, so a
-bank reads the history as one of them (``recfin finance quote --history-as``) or
-scores a history they share (a file, ``--history``) until the contract offers a
-query for banks.
+Reading the ledger (docs/receivables.md, "Reads for risk and pricing"):
+``GetDebtorPaymentRecord`` gives the debtor's claims as the ledger stood at the
+end of a date, each with the date it was registered, confirmed, rejected,
+financed, marked overdue, split, settled and frozen. :func:`events_from_payment_record`
+turns one such record into events; :func:`history_from_ledger` does it for a
+debtor through the typed receivables API (``ReceivablesClient.iter_payment_record``).
+Financiers, the debtor itself and the regulator may read it; a bank sees each
+holder as an opaque token, which is all concentration needs.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta, timezone
 from typing import Any, Literal, Protocol
 
@@ -85,16 +82,11 @@ class ReceivableHistory(BaseModel):
 
 # ---------------------------------------------------------------- from the ledger
 
-class ReceivablesReader(Protocol):
-    """What the adapter needs: ``client.receivables.ReceivablesClient`` (or a fake with the same two methods)."""
+class PaymentRecordReader(Protocol):
+    """What the adapter needs: ``client.receivables.ReceivablesClient`` (or a fake with the same method)."""
 
-    def list_by_debtor(self, debtor: str, *, page_size: int = 20, bookmark: str = "") -> Any: ...
-
-    def history(self, receivable_id: str) -> Sequence[Any]: ...
-
-
-_KIND_OF_STATUS = {"CONFIRMED": "confirmed", "REJECTED": "rejected", "FINANCED": "financed",
-                   "OVERDUE": "overdue", "SPLIT": "split"}
+    def iter_payment_record(self, debtor: str, *, as_of: date | None = None,
+                            page_size: int = 100) -> Iterable[Any]: ...
 
 
 def business_date(timestamp: str | datetime) -> date:
@@ -105,67 +97,47 @@ def business_date(timestamp: str | datetime) -> date:
     return ts.astimezone(BUSINESS_TZ).date()
 
 
-def events_from_contract_history(receivable: dict[str, Any], entries: Sequence[dict[str, Any]]) -> list[LedgerEvent]:
-    """The lifecycle events of one receivable from ``GetReceivable`` and ``GetReceivableHistory``.
+# the record's date fields and the event each gives, in lifecycle order
+_DATED_KINDS = (("rejected_on", "rejected"), ("financed_on", "financed"), ("marked_overdue_on", "overdue"),
+                ("split_on", "split"))
 
-    Only fields that never change are taken from the current document (id,
-    debtor, face amount, due date, parent link) plus the payment dates; status,
-    holder and freeze come from each history entry, so nothing recorded after
-    an entry's date leaks into the events of that date. A status change gives
-    the event of that status (CONFIRMED, REJECTED, FINANCED, OVERDUE, SPLIT,
-    SETTLED); a freeze appearing gives 'frozen'. A split part's first entry
-    (already CONFIRMED) gives 'registered' and 'confirmed' on the split date.
-    A settlement's date is the latest payment dated on or before it.
+
+def _day(value: Any) -> date | None:
+    return value if isinstance(value, date) or value is None else date.fromisoformat(value)
+
+
+def events_from_payment_record(debtor: str, record: Any) -> list[LedgerEvent]:
+    """The lifecycle events of one claim from its ``GetDebtorPaymentRecord`` entry (a model or its JSON).
+
+    Each dated state gives its event on that date; a split part, which keeps
+    the original's confirmation date, is confirmed from the day it came to be
+    (its first record). Every event carries the holder of the record's date.
     """
-    fixed = dict(receivable_id=receivable["id"], debtor=receivable["debtor"], face_amount=receivable["face_amount"],
-                 due_date=date.fromisoformat(receivable["due_date"]), parent_id=receivable.get("parent_id"))
-    payments = sorted(date.fromisoformat(p["date"][:10]) for p in receivable.get("payments") or [])
-    events: list[LedgerEvent] = []
-    before: dict[str, Any] | None = None
-    for entry in entries:
-        if entry.get("is_delete") or not entry.get("status"):
-            continue
-        day = business_date(entry["timestamp"])
-        common = dict(fixed, holder=entry.get("holder") or receivable["holder"], event_date=day)
-        status = entry["status"]
-        if before is None:
-            events.append(LedgerEvent(kind="registered", **common))
-            if status in ("CONFIRMED", "FINANCED", "OVERDUE"):
-                events.append(LedgerEvent(kind="confirmed", **common))
-        if before is not None and status != before["status"]:
-            if status in _KIND_OF_STATUS:
-                events.append(LedgerEvent(kind=_KIND_OF_STATUS[status], **common))
-            elif status == "SETTLED":
-                paid = [p for p in payments if p <= day]
-                events.append(LedgerEvent(kind="settled", settled_date=paid[-1] if paid else day, **common))
-        if entry.get("frozen") and not (before or {}).get("frozen"):
-            events.append(LedgerEvent(kind="frozen", **common))
-        before = entry
+    r = record.model_dump() if hasattr(record, "model_dump") else dict(record)
+    common = dict(receivable_id=r["receivable_id"], debtor=debtor, holder=r["holder"], face_amount=r["face_amount"],
+                  due_date=_day(r["due_date"]), parent_id=r.get("parent_id"))
+    registered = _day(r["registered_on"])
+    events = [LedgerEvent(kind="registered", event_date=registered, **common)]
+    if r.get("confirmed_on") is not None:
+        events.append(LedgerEvent(kind="confirmed", event_date=max(_day(r["confirmed_on"]), registered), **common))
+    events += [LedgerEvent(kind=kind, event_date=_day(r[field]), **common)
+               for field, kind in _DATED_KINDS if r.get(field) is not None]
+    if r.get("settled_on") is not None:
+        settled = _day(r["settled_on"])
+        events.append(LedgerEvent(kind="settled", event_date=settled, settled_date=settled, **common))
+    events += [LedgerEvent(kind="frozen", event_date=_day(day), **common) for day in r.get("freezes") or []]
     return events
 
 
-def _plain(value: Any) -> dict[str, Any]:
-    return value.model_dump(mode="json") if hasattr(value, "model_dump") else dict(value)
-
-
-def history_from_ledger(receivables: ReceivablesReader, debtor: str, as_of: date, *, page_size: int = 100
+def history_from_ledger(receivables: PaymentRecordReader, debtor: str, as_of: date, *, page_size: int = 100
                         ) -> ReceivableHistory:
-    """The debtor's history as recorded on the ledger up to the end of ``as_of``.
+    """The debtor's history as the ledger recorded it up to the end of ``as_of``.
 
     ``receivables`` is the typed receivables API (``client.receivables.ReceivablesClient``)
-    connected with the identity of the debtor or the regulator (the only callers
-    the contract lets list a debtor's receivables). Events after ``as_of`` are
-    dropped here as well as in the features.
+    connected as a bank, the debtor itself or the regulator. The contract answers
+    as of that date, and events after it are dropped here as well as in the features.
     """
-    events: list[LedgerEvent] = []
-    bookmark = ""
-    while True:
-        page = receivables.list_by_debtor(debtor, page_size=page_size, bookmark=bookmark)
-        for record in page.records:
-            doc = _plain(record)
-            events.extend(events_from_contract_history(doc, [_plain(e) for e in receivables.history(doc["id"])]))
-        bookmark = page.bookmark or ""
-        if not bookmark or not page.records:
-            break
+    events = [event for record in receivables.iter_payment_record(debtor, as_of=as_of, page_size=page_size)
+              for event in events_from_payment_record(debtor, record)]
     events.sort(key=lambda e: (e.event_date, e.receivable_id, EVENT_KINDS.index(e.kind)))
     return ReceivableHistory(debtor=debtor, events=events).as_of(as_of)

@@ -6,13 +6,16 @@ receivable on an invoice already used, a confirmed claim changed with the
 endorsement of the wrong orgs, and a bank outside the deal reading its terms.
 A bank's attestation of an invoice verification is read by the supplier from
 its own peer before it registers the claim. A bank quotes a claim from the
-ledger (the debtor's history read as the regulator), makes the offer, and the
-holder sees it ranked.
+ledger (the debtor's payment record and its own exposure, read as the bank),
+makes the offer, and the holder sees it ranked. A bank reads a debtor's payment
+record (holders as tokens) and its own exposure, the regulator any bank's, and
+the holder lists the debtor's discount offers on its claim.
 """
 from __future__ import annotations
 
 import json
 import secrets
+import time
 from datetime import timedelta
 from decimal import Decimal
 
@@ -26,7 +29,8 @@ from client.gateway import CommitError, GatewayError
 from client.invoices.fingerprint import fingerprint_of
 from client.pricing import bank_config_path
 from client.receivables import (
-    CONTRACT_NAME, InvoiceAttestationRequest, InvoiceInput, ReceivableRegistration, RuleViolation,
+    CONTRACT_NAME, DiscountOfferRequest, FinancingTerms, InvoiceAttestationRequest, InvoiceInput,
+    ReceivableRegistration, RuleViolation,
 )
 
 
@@ -147,8 +151,7 @@ def test_a_bank_quotes_from_the_ledger_offers_and_the_holder_compares(demo_run, 
     assert json.loads(scored.stdout)["features"]["confirmed_count"] >= 1  # the demo's claims and this one
 
     quoted = CliRunner().invoke(main, ["finance", "quote", claim.id, "--as", "bank/officer1", "--config",
-                                       str(bank_config_path("example-bank")), "--history-as", "regulator",
-                                       "--yes", *cli])
+                                       str(bank_config_path("example-bank")), "--yes", *cli])
     assert quoted.exit_code == 0, quoted.output
     made = json.loads(quoted.stdout)["made_offer"]
     assert made["financing_id"] == financing.id and made["status"] == "OPEN"
@@ -156,4 +159,74 @@ def test_a_bank_quotes_from_the_ledger_offers_and_the_holder_compares(demo_run, 
     compared = CliRunner().invoke(main, ["finance", "compare", claim.id, "--as", "supplier/supplier1", *cli])
     assert compared.exit_code == 0, compared.output
     proposals = json.loads(compared.stdout)["proposals"]
-    assert [p["offer_id"] for p in proposals] == [made["id"]] and proposals[0]["eligible"]
+    assert [p["offer_id"] for p in proposals if p["source"] == "bank"] == [made["id"]]
+    assert all(p["counterparty"] == debtor for p in proposals if p["source"] == "early-payment")
+    assert next(p for p in proposals if p["offer_id"] == made["id"])["eligible"]
+
+
+def _claim(tier1, core, face: str, days: int):
+    today = business_today()
+    debtor, holder = credit_code_of(core, ""), credit_code_of(tier1, "")
+    amount = Decimal(face)
+    invoice = InvoiceInput(number=f"{today:%y%m%d}{secrets.randbelow(10**14):014d}", date=today, amount=amount,
+                           tax=Decimal("0.00"), seller_tax_id=holder, buyer_tax_id=debtor)
+    claim = tier1.client.register_receivable(ReceivableRegistration(
+        debtor=debtor, face_amount=amount, issue_date=today, due_date=today + timedelta(days=days),
+        invoices=[invoice], contract_hash=secrets.token_hex(32)))
+    return core.client.confirm(claim.id)
+
+
+def _when_reconciled(read):
+    """A read of private data on a peer that may not have received it yet (dissemination is best effort)."""
+    for _ in range(30):
+        try:
+            return read()
+        except RuleViolation as refused:
+            if refused.rule != "not-found":
+                raise
+            time.sleep(1)
+    return read()
+
+
+def test_the_reads_for_risk_and_pricing_across_the_orgs(demo_run, receivables_deployed):
+    root = receivables_deployed.data_root
+    with open_session("bank", "officer1", root) as bank, open_session("regulator", data_root=root) as regulator, \
+            open_session("supplier", "supplier1", root) as tier1, open_session("coreenterprise", "treasurer", root) as core:
+        debtor, bank_code = credit_code_of(core, ""), bank.client.who_am_i().uscc
+        before = bank.client.financier_exposure(debtor).exposure
+
+        # a claim the bank finances: its principal is the bank's exposure, read from private data
+        claim = _claim(tier1, core, "200000.00", 90)
+        financing = tier1.client.request_financing(claim.id)
+        terms = FinancingTerms(advance_rate=Decimal("0.8"), discount_rate=Decimal("0.04"), recourse=True,
+                               expires_on=business_today() + timedelta(days=5))
+        tier1.client.accept_offer(bank.client.make_offer(financing.id, terms).id)
+        bank.client.record_disbursement(financing.id)
+        exposure = bank.client.financier_exposure(debtor)
+        assert exposure.exposure == before + 16_000_000
+        assert claim.id in {f.receivable_id for f in exposure.financings}
+        seen_by_regulator = _when_reconciled(lambda: regulator.client.financier_exposure(debtor, bank_code))
+        assert seen_by_regulator.exposure == exposure.exposure
+        with pytest.raises(RuleViolation) as refused:
+            core.client.financier_exposure(debtor)
+        assert refused.value.rule == "role-not-permitted"
+
+        # the debtor's payment record: the bank sees holders as tokens, the regulator as credit codes
+        as_bank = {r.receivable_id: r for r in bank.client.iter_payment_record(debtor)}
+        as_regulator = {r.receivable_id: r for r in regulator.client.iter_payment_record(debtor)}
+        assert claim.id in as_bank and as_bank[claim.id].financed_on == business_today()
+        assert all(r.holder.startswith("H-") for r in as_bank.values())
+        assert as_regulator[claim.id].holder == credit_code_of(tier1, "")
+        with pytest.raises(RuleViolation) as refused:
+            tier1.client.debtor_payment_record(debtor)
+        assert refused.value.rule == "not-permitted-to-read"
+
+        # the debtor's early-payment offer on another claim: listed for its holder, not for a bank
+        other = _claim(tier1, core, "50000.00", 60)
+        offer = core.client.publish_discount_offer(DiscountOfferRequest(
+            apr=Decimal("0.04"), expires_on=business_today() + timedelta(days=10), receivable_ids=[other.id]))
+        assert offer.id in [d.id for d in tier1.client.iter_discount_offers(receivable_id=other.id)]
+        assert offer.id not in [d.id for d in tier1.client.iter_discount_offers(receivable_id=claim.id)]
+        with pytest.raises(RuleViolation) as refused:
+            bank.client.list_discount_offers(debtor)
+        assert refused.value.rule == "not-permitted-to-read"

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli.finance_commands import finance
-from client.pricing import bank_config_path
+from client.pricing import bank_config_path, load_bank_config
 from client.receivables import DiscountOfferRequest, FinancingTerms
 
 from .ledger_world import World
@@ -37,10 +37,11 @@ def quote(world, *extra: str, input: str | None = None):
 
 
 def test_quote_scores_from_the_ledger_and_offers_those_terms_on_yes(world):
-    result = quote(world, "--history-as", "regulator", "--yes", "--json")
+    result = quote(world, "--yes", "--json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert world.opened == ["bank", "regulator"]
+    assert world.opened == ["bank"]  # the bank reads the debtor's payment record and its exposure itself
+    assert data["exposure"] == 0
     assert data["debtor"] == world.uscc("core") and data["financing_id"] == world.financing
     assert data["debtor_grade"] in "ABCDE" and data["made_offer"]["financier"] == world.uscc("bank")
     stored = world.client("tier1").get_offer_terms(data["made_offer"]["id"])  # what the holder sees, privately
@@ -59,10 +60,31 @@ def test_quote_makes_no_offer_when_not_confirmed(world):
     assert [o.financier for o in world.client("tier1").get_financing(world.financing).offers] == [world.uscc("bank")]
 
 
-def test_quote_as_a_bank_that_may_not_read_the_history_says_what_to_do_and_offers_nothing(world):
-    result = quote(world, "--yes")
-    assert result.exit_code == 1
-    assert "--history-as regulator" in result.output and "--grade" in result.output
+def test_quote_takes_what_the_bank_already_lends_against_the_debtor_off_its_limit(world):
+    net = world.net
+    other = asyncio.run(net.confirmed(net.actors["tier2"], net.actors["core"], 50_000_000, due_in=60))
+    f = world.client("tier2").request_financing(other["id"]).id
+    terms = FinancingTerms(advance_rate="0.8", discount_rate="0.04", fees=0, recourse=True, day_count="ACT/360",
+                           expires_on=date.fromisoformat(world.today) + timedelta(days=5))
+    world.client("tier2").accept_offer(world.client("bank").make_offer(f, terms).id)
+    world.client("bank").record_disbursement(f)
+    result = quote(world, "--grade", "A", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    limit = load_bank_config(CONFIG).limits.per_debtor  # grade A: the whole per-debtor limit
+    assert (data["exposure"], data["debtor_limit"]) == (40_000_000, limit)
+    assert data["available"] == max(0, limit - 40_000_000)
+    other_bank = CliRunner().invoke(finance, ["quote", world.receivable, "--as", "bank2", "--config", CONFIG,
+                                              "--on", world.today, "--grade", "A", "--json"])
+    assert json.loads(other_bank.stdout)["exposure"] == 0  # bank2 lends nothing against core
+    given = quote(world, "--grade", "A", "--exposure", "0", "--json")
+    assert json.loads(given.stdout)["exposure"] == 0  # --exposure overrides the ledger's figure
+
+
+def test_quote_as_a_supplier_cannot_read_the_debtors_record_and_offers_nothing(world):
+    result = CliRunner().invoke(finance, ["quote", world.receivable, "--as", "tier1", "--config", CONFIG,
+                                          "--on", world.today, "--yes"])
+    assert result.exit_code == 1 and "not-permitted-to-read" in result.output
     assert world.client("tier1").get_financing(world.financing).offers == []
 
 
@@ -85,8 +107,7 @@ def test_compare_ranks_the_live_offers_and_the_debtors_discount_offer(world):
     cheap, dear = offer(world, "bank2", "0.03"), offer(world, "bank", "0.05")
     expires = date.fromisoformat(world.today) + timedelta(days=30)
     discount = world.client("core").publish_discount_offer(DiscountOfferRequest(apr="0.04", expires_on=expires)).id
-    result = CliRunner().invoke(finance, ["compare", world.receivable, "--as", "tier1", "--discount-offer", discount,
-                                          "--on", world.today, "--json"])
+    result = CliRunner().invoke(finance, ["compare", world.receivable, "--as", "tier1", "--on", world.today, "--json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["receivable"] == {"receivable_id": world.receivable, "face_amount": 100_000_000,
@@ -99,11 +120,26 @@ def test_compare_ranks_the_live_offers_and_the_debtors_discount_offer(world):
     assert f"{discount}:" in by_cash.output and f"{cheap}:" in by_cash.output  # the reasons, one line each
 
 
-def test_compare_without_the_discount_offer_lists_the_bank_offers_only(world):
+def test_compare_lists_the_open_discount_offers_covering_the_receivable_or_the_one_named(world):
     only = offer(world, "bank", "0.04")
-    result = CliRunner().invoke(finance, ["compare", world.receivable, "--as", "tier1", "--on", world.today, "--json"])
-    assert result.exit_code == 0, result.output
-    assert [p["offer_id"] for p in json.loads(result.stdout)["proposals"]] == [only]
+    core = world.client("core")
+    today = date.fromisoformat(world.today)
+    other = asyncio.run(world.net.confirmed(world.net.actors["tier1"], world.net.actors["core"], 1_000_000, due_in=60))
+    covering = core.publish_discount_offer(DiscountOfferRequest(
+        apr="0.02", expires_on=today + timedelta(days=30), receivable_ids=[world.receivable])).id
+    core.publish_discount_offer(DiscountOfferRequest(  # for another claim: not this one's
+        apr="0.01", expires_on=today + timedelta(days=30), receivable_ids=[other["id"]]))
+    general = core.publish_discount_offer(DiscountOfferRequest(apr="0.06", expires_on=today + timedelta(days=1))).id
+
+    def compare(*extra):
+        result = CliRunner().invoke(finance, ["compare", world.receivable, "--as", "tier1", "--json", *extra])
+        assert result.exit_code == 0, result.output
+        return [p["offer_id"] for p in json.loads(result.stdout)["proposals"]]
+
+    assert compare("--on", world.today) == [covering, only, general]
+    assert compare("--on", world.today, "--discount-offer", general) == [only, general]
+    world.net.advance(2)  # the general offer has expired: no longer listed
+    assert compare("--on", world.net.today) == [covering, only]
 
 
 def test_compare_as_someone_not_party_to_the_claim_is_refused(world):

@@ -39,6 +39,18 @@ def test_compare_json_by_cash(tmp_path):
     assert data["proposals"][2]["net_cash"] == 89_050_000 and data["proposals"][2]["apr"] == "0.043265"
 
 
+def test_compare_takes_several_early_payment_offers_from_a_file(tmp_path):
+    data = {k: v for k, v in OFFERS.items() if k != "early_payment"}
+    data["early_payments"] = [OFFERS["early_payment"], {**OFFERS["early_payment"], "offer_id": "DD-2", "apr": "0.03"}]
+    result = CliRunner().invoke(finance, ["compare", "RCV-1", "--offers", offers_file(tmp_path, data), "--on",
+                                          "2026-12-01", "--json"])
+    assert result.exit_code == 0, result.output
+    assert [p["offer_id"] for p in json.loads(result.stdout)["proposals"]][0] == "DD-2"
+    both = {**data, "early_payment": OFFERS["early_payment"]}
+    result = CliRunner().invoke(finance, ["compare", "RCV-1", "--offers", offers_file(tmp_path, both)])
+    assert result.exit_code == 1 and "early_payment: give it or early_payments, not both" in result.output
+
+
 def test_compare_errors_are_one_line(tmp_path):
     bad = json.loads(json.dumps(OFFERS))
     bad["bank_offers"][0]["discount_rate"] = 0.04

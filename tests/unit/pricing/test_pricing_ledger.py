@@ -1,4 +1,4 @@
-"""Gathering a receivable's offers through the typed receivables API (a fake with its four reads)."""
+"""Gathering a receivable's offers through the typed receivables API (a fake with its five reads)."""
 from datetime import date
 from decimal import Decimal
 from types import SimpleNamespace as NS
@@ -20,19 +20,39 @@ class FakeReceivables:
         return NS(advance_rate=Decimal("0.9"), discount_rate=Decimal("0.04"), fees=50_000, recourse=True,
                   day_count="ACT/360", expires_on=date(2026, 12, 10), salt="x" * 16)
 
+    def __init__(self):
+        self.listed = []
+
     def get_discount_offer(self, did):
         return NS(id=did, debtor="core", status="OPEN", apr=None, receivable_ids=[],
                   scale=[NS(min_days_early=30, apr=Decimal("0.05"))], day_count="ACT/365", expires_on=date(2027, 1, 1))
 
+    def iter_discount_offers(self, debtor=None, receivable_id=None, *, scope="open", page_size=50):
+        self.listed.append((debtor, receivable_id, scope))
+        return iter([self.get_discount_offer("DD-1"),
+                     NS(id="DD-2", debtor="core", status="OPEN", apr=Decimal("0.06"), receivable_ids=[receivable_id],
+                        scale=None, day_count="ACT/360", expires_on=date(2027, 1, 1))])
 
-def test_open_offers_and_the_discount_offer_are_gathered_and_ranked():
-    inputs = proposal_inputs_from_ledger(FakeReceivables(), "RCV-1", discount_offer_id="DD-1")
+
+def test_open_offers_and_the_named_discount_offer_are_gathered_and_ranked():
+    source = FakeReceivables()
+    inputs = proposal_inputs_from_ledger(source, "RCV-1", discount_offer_id="DD-1")
     assert [o.offer_id for o in inputs.bank_offers] == ["OF-1"]
-    assert inputs.early_payment.scale[0].apr == Decimal("0.05")
-    ranked = rank_proposals(inputs.receivable, date(2026, 12, 1), inputs.bank_offers, inputs.early_payment)
+    assert [e.offer_id for e in inputs.early_payments] == ["DD-1"] and source.listed == []
+    assert inputs.early_payments[0].scale[0].apr == Decimal("0.05")
+    ranked = rank_proposals(inputs.receivable, date(2026, 12, 1), inputs.bank_offers, inputs.early_payments)
     assert {p.offer_id for p in ranked} == {"OF-1", "DD-1"} and all(p.eligible for p in ranked)
     assert next(p for p in ranked if p.offer_id == "OF-1").net_cash == 89_050_000
 
 
-def test_without_a_discount_offer_id_only_bank_offers():
-    assert proposal_inputs_from_ledger(FakeReceivables(), "RCV-1").early_payment is None
+def test_without_a_discount_offer_id_the_open_ones_covering_the_receivable_are_listed():
+    source = FakeReceivables()
+    inputs = proposal_inputs_from_ledger(source, "RCV-1")
+    assert source.listed == [(None, "RCV-1", "open")]
+    assert [(e.offer_id, e.apr) for e in inputs.early_payments] == [("DD-1", None), ("DD-2", Decimal("0.06"))]
+
+
+def test_a_named_discount_offer_that_does_not_cover_the_receivable_is_left_out():
+    source = FakeReceivables()
+    source.get_discount_offer = lambda did: NS(id=did, debtor="core", status="OPEN", receivable_ids=["RCV-9"])
+    assert proposal_inputs_from_ledger(source, "RCV-1", discount_offer_id="DD-9").early_payments == []

@@ -26,7 +26,7 @@ def test_bank_offer_amounts_are_exact():
 
 def test_early_payment_flat_apr():
     offer = EarlyPaymentOffer(offer_id="DD", debtor="core", apr="0.05", day_count="ACT/365", expires_on=date(2027, 1, 1))
-    [p] = rank_proposals(TERMS, ON, [], offer)
+    [p] = rank_proposals(TERMS, ON, [], [offer])
     # discount = 100,000,000 x 0.05 x 90 / 365 = 1,232,876.71 -> 1,232,877
     assert (p.interest, p.net_cash, p.fees, p.recourse) == (1_232_877, 98_767_123, 0, False)
     assert p.source == "early-payment"
@@ -37,8 +37,18 @@ def test_sliding_scale_uses_the_highest_tier_reached_or_is_ineligible():
     offer = EarlyPaymentOffer(offer_id="DD", debtor="core", scale=scale, expires_on=date(2027, 3, 1))
     assert offer.apr_for(90) == Decimal("0.05")
     assert offer.apr_for(45) == Decimal("0.06")
-    late = rank_proposals(TERMS, date(2027, 2, 10), [], offer)  # 19 days early
+    late = rank_proposals(TERMS, date(2027, 2, 10), [], [offer])  # 19 days early
     assert not late[0].eligible and "starts at 30 days" in late[0].why
+
+
+def test_every_early_payment_offer_is_ranked_and_one_offer_alone_is_refused():
+    flat = EarlyPaymentOffer(offer_id="FLAT", debtor="core", apr="0.05", day_count="ACT/365", expires_on=date(2027, 1, 1))
+    cheaper = EarlyPaymentOffer(offer_id="TIER", debtor="core", scale=[ScaleTier(min_days_early=60, apr="0.03")],
+                                day_count="ACT/365", expires_on=date(2027, 1, 1))
+    ranked = rank_proposals(TERMS, ON, [bank("A", rate="0.04")], [flat, cheaper])
+    assert [p.offer_id for p in ranked] == ["TIER", "A", "FLAT"]
+    with pytest.raises(TypeError, match="list of EarlyPaymentOffer"):
+        rank_proposals(TERMS, ON, [], flat)
 
 
 def test_ranks_by_cost_and_by_cash_differ_and_say_why():

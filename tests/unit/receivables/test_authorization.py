@@ -212,6 +212,21 @@ async def s_discount_offer(net):
     return [d["id"]], {}
 
 
+async def s_payment_record(net):
+    await _confirmed(net)
+    return [net.actors["core"].uscc, "10", ""], {}
+
+
+async def s_exposure(net):
+    await _accepted(net)
+    return [net.actors["core"].uscc, net.actors["bank"].uscc], {}
+
+
+async def s_discount_offers(net):
+    await s_discount_offer(net)
+    return [net.actors["core"].uscc, "", "10", ""], {}
+
+
 async def s_get_party(net):
     return [net.actors["tier1"].uscc], {}
 
@@ -256,6 +271,9 @@ MATRIX: list[tuple[str, Scenario, set[str], bool]] = [
     ("GetOfferTerms", s_offer_terms, {"tier1", "bank", "regulator"}, True),
     ("GetAssignmentNotice", s_notice, READERS | {"bank"}, True),
     ("GetDiscountOffer", s_discount_offer, {"core", "regulator"} | SUPPLIERS, True),
+    ("ListDiscountOffers", s_discount_offers, {"core", "regulator"} | SUPPLIERS, True),
+    ("GetDebtorPaymentRecord", s_payment_record, {"core", "bank", "bank2", "regulator"}, True),
+    ("GetFinancierExposure", s_exposure, {"bank", "regulator"}, True),
     ("GetParty", s_get_party, EVERY_PARTY | set(ADMINS), True),
     ("FindInvoice", s_find_invoice, EVERY_PARTY, True),
     ("AttestInvoiceVerification", s_attest, {"bank", "bank2", "regulator"}, False),

@@ -111,6 +111,29 @@ def statistics() -> dict:
                                 "OVERDUE": 0, "SETTLED": 0}}
 
 
+def payment_record(**over: Any) -> dict:
+    doc = {"receivable_id": "R-00000000000000a1", "parent_id": None, "holder": "H-0123456789abcdef",
+           "face_amount": 11300000, "outstanding": 0, "due_date": "2026-05-31", "status": "SETTLED",
+           "registered_on": "2026-03-02", "confirmed_on": "2026-03-02", "rejected_on": None,
+           "financed_on": "2026-03-05", "marked_overdue_on": "2026-06-01", "split_on": None,
+           "settled_on": "2026-06-10", "days_late": 10, "overdue": False, "freezes": ["2026-04-01"], "frozen": False}
+    doc.update(over)
+    return doc
+
+
+def payment_record_page(records: list[dict], bookmark: str = "", as_of: str = "2026-06-30") -> dict:
+    return {"debtor": CORE, "as_of": as_of, "holder_ids": "token", "records": records, "fetched": len(records),
+            "bookmark": bookmark}
+
+
+def financier_exposure(**over: Any) -> dict:
+    doc = {"financier": BANK, "debtor": CORE, "exposure": 7000000, "financings": [
+        {"receivable_id": "R-00000000000000a1", "financing_id": "F-00000000000000b1", "status": "DISBURSED",
+         "due_date": "2026-05-31", "principal": 10170000, "collected": 3170000, "outstanding_principal": 7000000}]}
+    doc.update(over)
+    return doc
+
+
 @dataclass
 class Call:
     kind: str  # "submit" or "evaluate"

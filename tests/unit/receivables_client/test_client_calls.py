@@ -97,6 +97,18 @@ CASES = [
     (lambda c: c.get_offer_terms(O), "evaluate", "GetOfferTerms", [O], fakes.terms()),
     (lambda c: c.get_assignment_notice(N), "evaluate", "GetAssignmentNotice", [N], fakes.notice()),
     (lambda c: c.get_discount_offer(D), "evaluate", "GetDiscountOffer", [D], fakes.discount_offer()),
+    (lambda c: c.list_discount_offers(receivable_id=R), "evaluate", "ListDiscountOffers", ["", R, "20", "", "open"],
+     fakes.page([fakes.discount_offer()])),
+    (lambda c: c.list_discount_offers(CORE, page_size=5, bookmark="bm", scope="all"), "evaluate",
+     "ListDiscountOffers", [CORE, "", "5", "bm", "all"], fakes.page([])),
+    (lambda c: c.debtor_payment_record(CORE), "evaluate", "GetDebtorPaymentRecord", [CORE, "100", "", ""],
+     fakes.payment_record_page([fakes.payment_record(), fakes.payment_record(
+         receivable_id=R + ".1", parent_id=R, settled_on=None, status="CONFIRMED", days_late=0, freezes=[])])),
+    (lambda c: c.debtor_payment_record(CORE, page_size=2, bookmark="bm", as_of=date(2026, 6, 1)), "evaluate",
+     "GetDebtorPaymentRecord", [CORE, "2", "bm", "2026-06-01"], fakes.payment_record_page([], as_of="2026-06-01")),
+    (lambda c: c.financier_exposure(CORE), "evaluate", "GetFinancierExposure", [CORE, ""], fakes.financier_exposure()),
+    (lambda c: c.financier_exposure(CORE, BANK), "evaluate", "GetFinancierExposure", [CORE, BANK],
+     fakes.financier_exposure(exposure=0, financings=[])),
 ]
 
 
@@ -188,6 +200,34 @@ def test_iter_receivables_follows_bookmarks_to_the_end():
     ids = [r.id for r in ReceivablesClient(contract).iter_receivables("holder", TIER1, page_size=1)]
     assert ids == ["R-1", "R-2"]
     assert [c.arguments for c in contract.calls] == [[TIER1, "1", ""], [TIER1, "1", "bm1"]]
+
+
+def test_iter_payment_record_follows_bookmarks_at_the_first_pages_date():
+    pages = {"": fakes.payment_record_page([fakes.payment_record(receivable_id="R-1")], "bm1"),
+             "bm1": fakes.payment_record_page([fakes.payment_record(receivable_id="R-2")], "")}
+    contract = FakeContract(responses={"GetDebtorPaymentRecord": lambda args: pages[args[2]]})
+    ids = [r.receivable_id for r in ReceivablesClient(contract).iter_payment_record(CORE, page_size=1)]
+    assert ids == ["R-1", "R-2"]
+    assert [c.arguments for c in contract.calls] == [[CORE, "1", "", ""], [CORE, "1", "bm1", "2026-06-30"]]
+
+
+def test_iter_discount_offers_follows_bookmarks():
+    pages = {"": fakes.page([fakes.discount_offer(id="D-1")], "bm1"), "bm1": fakes.page([], "bm2"),
+             "bm2": fakes.page([fakes.discount_offer(id="D-2")], "")}
+    contract = FakeContract(responses={"ListDiscountOffers": lambda args: pages[args[3]]})
+    ids = [d.id for d in ReceivablesClient(contract).iter_discount_offers(receivable_id=R, page_size=1)]
+    assert ids == ["D-1", "D-2"]  # an empty page with a bookmark is not the end
+
+
+def test_discount_offer_listing_needs_a_debtor_or_a_receivable_and_a_known_scope():
+    contract = FakeContract()
+    with pytest.raises(ValueError, match="debtor or a receivable"):
+        ReceivablesClient(contract).list_discount_offers()
+    with pytest.raises(ValueError, match="not one of"):
+        ReceivablesClient(contract).list_discount_offers(CORE, scope="expired")
+    with pytest.raises(TypeError, match="datetime.date"):
+        ReceivablesClient(contract).debtor_payment_record(CORE, as_of="2026-06-01")
+    assert contract.calls == []
 
 
 @pytest.mark.parametrize("size", [0, 101, True])

@@ -51,6 +51,8 @@ METHODS = {
     "GetStatistics": "statistics", "GetFinancing": "get_financing", "GetOfferTerms": "get_offer_terms",
     "GetAssignmentNotice": "get_assignment_notice", "GetDiscountOffer": "get_discount_offer",
     "AttestInvoiceVerification": "attest_invoice_verification", "GetInvoiceAttestations": "invoice_attestations",
+    "GetDebtorPaymentRecord": "debtor_payment_record", "GetFinancierExposure": "financier_exposure",
+    "ListDiscountOffers": "list_discount_offers",
 }
 # transactions whose one argument is a JSON document: the request model the client sends
 JSON_ARGUMENTS = {"RegisterParty": PartyRegistration, "RegisterReceivable": ReceivableRegistration,
@@ -240,11 +242,15 @@ def test_documents_of_a_lifecycle_parse_into_the_models_without_loss(metadata):
     d = life.ok(bank, "RecordDisbursement", f["id"], transient=read_back.as_request().transient())
     life.ok(core, "GetAssignmentNotice", d["notice_id"], evaluate=True)
     life.ok(core, "AcknowledgeAssignment", d["notice_id"])
+    exposure = life.ok(regulator, "GetFinancierExposure", core.uscc, bank.uscc, evaluate=True)
+    assert [row["receivable_id"] for row in exposure["financings"]] == [kept]
 
     # dynamic discounting on a leaf of tier2's; a rejected claim; freeze and unfreeze
     disc = DiscountOfferRequest(apr=Decimal("0.05"), expires_on=life.today(20))
     offer = life.ok(core, "PublishDiscountOffer", json.dumps(disc.to_json()))
     life.ok(tier2, "GetDiscountOffer", offer["id"], evaluate=True)
+    listed = life.ok(tier2, "ListDiscountOffers", "", f"{moved}.2", "10", "", "open", evaluate=True)
+    assert [d["id"] for d in listed["records"]] == [offer["id"]]
     life.ok(tier2, "AcceptDiscountOffer", offer["id"], f"{moved}.2")
     other = life.ok(tier1, "RegisterReceivable", json.dumps(
         life.registration(tier1, core, Decimal("2000.00"), "24312000000099999999", 30).to_json()))
@@ -270,6 +276,9 @@ def test_documents_of_a_lifecycle_parse_into_the_models_without_loss(metadata):
     life.ok(core, "ListReceivablesByDebtor", core.uscc, "100", "", evaluate=True)
     life.ok(regulator, "ListReceivablesByStatus", "SETTLED", "10", "", evaluate=True)
     stats = life.ok(regulator, "GetStatistics", evaluate=True)
+    record = life.ok(bank, "GetDebtorPaymentRecord", core.uscc, "100", "", "", evaluate=True)
+    assert record["holder_ids"] == "token" and {r["status"] for r in record["records"]} >= {"SPLIT", "SETTLED", "REJECTED"}
+    life.ok(core, "GetDebtorPaymentRecord", core.uscc, "100", "", START.date().isoformat(), evaluate=True)
     assert stats["total"]["overdue"] > 0
     life.ok(tier1, "GetReceivable", kept, evaluate=True)
 

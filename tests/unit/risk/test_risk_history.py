@@ -1,33 +1,24 @@
-"""The event history model and the conversion from the receivables contract's query results."""
+"""The event history model and the conversion from the receivables contract's payment record."""
 from datetime import date
-from types import SimpleNamespace
 
 import pytest
 from pydantic import ValidationError
 
-from client.risk import LedgerEvent, ReceivableHistory, debtor_features, events_from_contract_history, history_from_ledger
+from client.risk import LedgerEvent, ReceivableHistory, debtor_features, events_from_payment_record, history_from_ledger
 from client.risk.history import business_date
 from .risk_helpers import DEBTOR, ev
 
-DOC = {"doc_type": "receivable", "id": "RCV-1", "status": "SETTLED", "debtor": DEBTOR, "holder": "SUP-1",
-       "face_amount": 500_000, "outstanding": 0, "due_date": "2026-04-01", "parent_id": None,
-       "payments": [{"amount": 500_000, "date": "2026-04-12", "late": True}]}
 
-
-def entry(ts, status, holder="SUP-1", frozen=False, action="x"):
-    return {"tx_id": f"tx-{ts}", "timestamp": ts, "is_delete": False, "action": action, "by": "someone",
-            "msp_id": "M", "status": status, "holder": holder, "outstanding": 500_000, "frozen": frozen}
-
-
-HISTORY = [
-    entry("2026-01-05T02:00:00Z", "REGISTERED"),
-    entry("2026-01-06T17:30:00Z", "CONFIRMED"),          # 01:30 on 7 January in Beijing
-    entry("2026-01-09T02:00:00Z", "FINANCED"),
-    entry("2026-02-01T02:00:00Z", "FINANCED", frozen=True),
-    entry("2026-02-09T02:00:00Z", "FINANCED", frozen=False),
-    entry("2026-04-02T02:00:00Z", "OVERDUE"),
-    entry("2026-04-12T02:00:00Z", "SETTLED"),
-]
+def record(rid="RCV-1", **over):
+    """A GetDebtorPaymentRecord entry: registered 5 Jan, confirmed 7 Jan, financed 9 Jan, frozen 1 Feb,
+    marked overdue 2 Apr, settled 12 Apr (11 days late)."""
+    doc = {"receivable_id": rid, "parent_id": None, "holder": "H-0000000000000001", "face_amount": 500_000,
+           "outstanding": 0, "due_date": "2026-04-01", "status": "SETTLED", "registered_on": "2026-01-05",
+           "confirmed_on": "2026-01-07", "rejected_on": None, "financed_on": "2026-01-09",
+           "marked_overdue_on": "2026-04-02", "split_on": None, "settled_on": "2026-04-12", "days_late": 11,
+           "overdue": False, "freezes": ["2026-02-01"], "frozen": False}
+    doc.update(over)
+    return doc
 
 
 def test_settled_event_needs_its_date():
@@ -46,53 +37,60 @@ def test_business_dates_are_china_standard_time():
     assert business_date("2026-02-28T15:59:59Z") == date(2026, 2, 28)
 
 
-def test_events_follow_the_status_changes():
-    events = events_from_contract_history(DOC, HISTORY)
-    assert [(e.kind, e.event_date.isoformat()) for e in events] == [
-        ("registered", "2026-01-05"), ("confirmed", "2026-01-07"), ("financed", "2026-01-09"),
-        ("frozen", "2026-02-01"), ("overdue", "2026-04-02"), ("settled", "2026-04-12")]
-    assert events[-1].settled_date == date(2026, 4, 12)
-    assert all(e.face_amount == 500_000 and e.due_date == date(2026, 4, 1) for e in events)
+def test_events_follow_the_dated_states():
+    events = events_from_payment_record(DEBTOR, record())
+    assert sorted((e.event_date.isoformat(), e.kind) for e in events) == [
+        ("2026-01-05", "registered"), ("2026-01-07", "confirmed"), ("2026-01-09", "financed"),
+        ("2026-02-01", "frozen"), ("2026-04-02", "overdue"), ("2026-04-12", "settled")]
+    settled = next(e for e in events if e.kind == "settled")
+    assert settled.settled_date == date(2026, 4, 12)
+    assert all(e.face_amount == 500_000 and e.due_date == date(2026, 4, 1) and e.debtor == DEBTOR
+               and e.holder == "H-0000000000000001" for e in events)
 
 
-def test_a_split_closes_the_parent_and_the_parts_carry_on():
-    parent = dict(DOC, status="SPLIT", payments=[])
-    parent_history = [entry("2026-01-05T02:00:00Z", "REGISTERED"), entry("2026-01-07T02:00:00Z", "CONFIRMED"),
-                      entry("2026-02-01T02:00:00Z", "SPLIT")]
-    parts = []
-    for n, (holder, face) in enumerate((("SUP-1", 200_000), ("SUP-2", 300_000))):
-        doc = dict(DOC, id=f"RCV-1-{n}", holder=holder, face_amount=face, parent_id="RCV-1", status="CONFIRMED",
-                   payments=[])
-        parts += events_from_contract_history(doc, [entry("2026-02-01T02:00:00Z", "CONFIRMED", holder=holder)])
-    history = ReceivableHistory(debtor=DEBTOR, events=events_from_contract_history(parent, parent_history) + parts)
+def test_a_rejected_claim_gives_registration_and_rejection_only():
+    events = events_from_payment_record(DEBTOR, record(
+        status="REJECTED", confirmed_on=None, financed_on=None, marked_overdue_on=None, settled_on=None, freezes=[],
+        rejected_on="2026-01-06"))
+    assert [(e.kind, e.event_date.isoformat()) for e in events] == [("registered", "2026-01-05"),
+                                                                    ("rejected", "2026-01-06")]
+
+
+def test_a_split_closes_the_parent_and_the_parts_carry_on_from_the_split():
+    open_ = dict(financed_on=None, marked_overdue_on=None, settled_on=None, freezes=[], status="CONFIRMED")
+    parent = record(**open_, split_on="2026-02-01")
+    parts = [record(f"RCV-1.{n}", **open_, parent_id="RCV-1", holder=holder, face_amount=face,
+                    registered_on="2026-02-01")  # confirmed_on stays the original's, 7 January
+             for n, (holder, face) in enumerate((("H-1", 200_000), ("H-2", 300_000)), 1)]
+    events = [e for r in [parent, *parts] for e in events_from_payment_record(DEBTOR, r)]
+    assert {e.event_date for e in events if e.kind == "confirmed" and e.parent_id} == {date(2026, 2, 1)}
+    history = ReceivableHistory(debtor=DEBTOR, events=events)
     f = debtor_features(history, date(2026, 5, 1))
     assert (f.confirmed_count, f.confirmed_amount) == (1, 500_000)     # confirmed once
     assert (f.overdue_count, f.overdue_amount) == (2, 500_000)         # the parts, not the parent as well
     assert f.concentration == 300_000 / 500_000
+    before = debtor_features(history, date(2026, 1, 31))               # before the split: the original alone
+    assert (before.open_amount, before.confirmed_count) == (500_000, 1)
 
 
 class FakeReceivables:
-    """The two reads of client.receivables.ReceivablesClient the adapter uses, in pages of one."""
+    """ReceivablesClient.iter_payment_record over fixed records; the contract cuts at as_of, so this does too."""
 
-    def __init__(self, docs, histories):
-        self.docs, self.histories, self.calls = docs, histories, []
+    def __init__(self, records):
+        self.records, self.calls = records, []
 
-    def list_by_debtor(self, debtor, *, page_size=20, bookmark=""):
-        self.calls.append(("list_by_debtor", debtor, page_size, bookmark))
-        mine = [d for d in self.docs if d["debtor"] == debtor]
-        i = int(bookmark or 0)
-        return SimpleNamespace(records=mine[i:i + 1], bookmark=str(i + 1) if i + 1 < len(mine) else "")
-
-    def history(self, receivable_id):
-        return self.histories[receivable_id]
+    def iter_payment_record(self, debtor, *, as_of=None, page_size=100):
+        self.calls.append((debtor, as_of, page_size))
+        return iter([r for r in self.records if r["registered_on"] <= as_of.isoformat()])
 
 
-def test_history_from_ledger_pages_and_cuts_at_as_of():
-    second = dict(DOC, id="RCV-2", status="CONFIRMED", payments=[])
-    source = FakeReceivables([DOC, second], {"RCV-1": HISTORY, "RCV-2": HISTORY[:2]})
+def test_history_from_ledger_reads_the_record_as_of_the_date():
+    source = FakeReceivables([record(), record("RCV-2", registered_on="2026-03-01", confirmed_on=None,
+                                               financed_on=None, marked_overdue_on=None, settled_on=None, freezes=[])])
     full = history_from_ledger(source, DEBTOR, date(2026, 12, 31))
-    assert len(full.events) == 8 and not full.synthetic
-    assert [c[3] for c in source.calls] == ["", "1"]
+    assert len(full.events) == 7 and not full.synthetic
+    assert source.calls == [(DEBTOR, date(2026, 12, 31), 100)]
+    assert [e.event_date for e in full.events] == sorted(e.event_date for e in full.events)
     cut = history_from_ledger(source, DEBTOR, date(2026, 1, 31))
-    assert sorted(e.kind for e in cut.events) == ["confirmed", "confirmed", "financed", "registered", "registered"]
-    assert history_from_ledger(FakeReceivables([], {}), "NOBODY", date(2026, 3, 1)).events == []
+    assert sorted(e.kind for e in cut.events) == ["confirmed", "financed", "registered"]
+    assert history_from_ledger(FakeReceivables([]), "NOBODY", date(2026, 3, 1)).events == []

@@ -1,4 +1,5 @@
-"""The debtor's history read from the ledger (the real contract in-process, through the SDK), and `recfin risk score` on it."""
+"""The debtor's history read from the ledger (the real contract's payment record in-process, through the SDK),
+and `recfin risk score` on it."""
 
 from __future__ import annotations
 
@@ -63,7 +64,23 @@ def test_risk_score_as_a_supplier_is_refused_with_what_to_do(world, monkeypatch)
     world.serve(monkeypatch)
     result = CliRunner().invoke(risk, ["score", world.uscc("core"), "--as", "tier1"])
     assert result.exit_code == 1
-    assert "may not list" in result.output and "--as regulator" in result.output and "--history" in result.output
+    assert "may not read" in result.output and "--as regulator" in result.output and "--history" in result.output
+
+
+def test_a_bank_reads_the_same_features_as_the_regulator_with_holders_as_tokens(world, monkeypatch):
+    net = world.net
+    asyncio.run(net.confirmed(net.actors["tier2"], net.actors["core"], 3_000_000, due_in=60))  # a second holder
+    debtor = world.uscc("core")
+    day = world.start + timedelta(days=50)
+    as_bank = history_from_ledger(world.client("bank"), debtor, day)
+    as_regulator = history_from_ledger(world.client("regulator"), debtor, day)
+    assert debtor_features(as_bank, day) == debtor_features(as_regulator, day)
+    assert {e.holder for e in as_regulator.events} == {world.uscc("tier1"), world.uscc("tier2")}
+    assert {e.holder[:2] for e in as_bank.events} == {"H-"} and len({e.holder for e in as_bank.events}) == 2
+    world.serve(monkeypatch)
+    result = CliRunner().invoke(risk, ["score", debtor, "--as", "bank", "--as-of", day.isoformat(), "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["features"]["concentration"] == debtor_features(as_regulator, day).concentration
 
 
 def test_a_freeze_and_a_rejection_count_from_the_day_the_ledger_recorded_them():

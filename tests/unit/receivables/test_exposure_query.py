@@ -1,0 +1,94 @@
+"""GetFinancierExposure: a bank's outstanding financed principal on one debtor's claims, its own only."""
+
+from __future__ import annotations
+
+from chaincode.receivables import keys
+
+from .support import Net, standard_net, transient_terms
+
+
+async def _financed(net: Net, bank: str, debtor: str, face: int, *, advance: str = "0.9", disburse: bool = True,
+                    due_in: int = 60) -> tuple[dict, dict]:
+    """A confirmed claim of tier1 on ``debtor`` financed by ``bank`` (accepted, and disbursed unless told not)."""
+    tier1 = net.actors["tier1"]
+    r = await net.confirmed(tier1, net.actors[debtor], face, due_in=due_in)
+    f = await net.ok(tier1, "RequestFinancing", r["id"])
+    terms = transient_terms(advance_rate=advance)
+    o = await net.ok(net.actors[bank], "MakeFinancingOffer", f["id"], transient=terms)
+    await net.ok(tier1, "AcceptFinancingOffer", o["id"])
+    if disburse:
+        await net.ok(net.actors[bank], "RecordDisbursement", f["id"], transient=terms)
+    return r, f
+
+
+async def _exposure(net: Net, who: str, debtor: str, financier: str = "") -> dict:
+    return await net.ok(net.actors[who], "GetFinancierExposure", net.actors[debtor].uscc, financier, evaluate=True)
+
+
+async def test_a_bank_sees_its_own_principal_on_the_debtor_and_nothing_of_other_banks_or_debtors():
+    net = await standard_net()
+    bank = net.actors["bank"]
+    a, _ = await _financed(net, "bank", "core", 100_000)                    # principal 90,000
+    b, _ = await _financed(net, "bank", "core", 50_000, advance="0.8", disburse=False)  # accepted: 40,000 to come
+    await _financed(net, "bank", "core2", 70_000)                           # another debtor
+    await _financed(net, "bank2", "core", 30_000)                           # another bank
+    offered = await net.confirmed(net.actors["tier1"], net.actors["core"], 9_000)  # offered on, not accepted
+    f = await net.ok(net.actors["tier1"], "RequestFinancing", offered["id"])
+    await net.ok(bank, "MakeFinancingOffer", f["id"], transient=transient_terms())
+
+    seen = await _exposure(net, "bank", "core")
+    assert (seen["financier"], seen["debtor"], seen["exposure"]) == (bank.uscc, net.actors["core"].uscc, 130_000)
+    rows = {row["receivable_id"]: row for row in seen["financings"]}
+    assert set(rows) == {a["id"], b["id"]}
+    assert (rows[a["id"]]["status"], rows[a["id"]]["principal"]) == ("DISBURSED", 90_000)
+    assert (rows[b["id"]]["status"], rows[b["id"]]["principal"]) == ("ACCEPTED", 40_000)
+    assert await _exposure(net, "bank", "core", bank.uscc) == seen  # naming itself is the same
+    assert (await _exposure(net, "regulator", "core", bank.uscc)) == seen
+    assert (await _exposure(net, "bank2", "core"))["exposure"] == 27_000
+    assert (await _exposure(net, "bank", "core2"))["exposure"] == 63_000
+
+
+async def test_payments_to_the_bank_reduce_it_and_repayment_closes_it():
+    net = await standard_net()
+    core, bank = net.actors["core"], net.actors["bank"]
+    r, f = await _financed(net, "bank", "core", 100_000)
+    await net.ok(core, "AcknowledgeAssignment", (await net.ok(bank, "GetFinancing", f["id"], evaluate=True))["notice_id"])
+    await net.ok(core, "RecordPayment", r["id"], "30000")  # to the bank, after the assignment notice
+    [row] = (await _exposure(net, "bank", "core"))["financings"]
+    assert (row["principal"], row["collected"], row["outstanding_principal"]) == (90_000, 30_000, 60_000)
+    await net.ok(core, "RecordPayment", r["id"], "70000")  # more than the principal: nothing left out
+    seen = await _exposure(net, "bank", "core")
+    assert seen["exposure"] == 0 and seen["financings"][0]["outstanding_principal"] == 0
+    await net.ok(bank, "RecordRepayment", f["id"])
+    assert await _exposure(net, "bank", "core") == {"financier": bank.uscc, "debtor": core.uscc, "exposure": 0,
+                                                    "financings": []}
+
+
+async def test_a_bank_may_not_read_another_banks_exposure_and_only_banks_and_the_regulator_ask():
+    net = await standard_net()
+    await _financed(net, "bank2", "core", 10_000)
+    core = net.actors["core"].uscc
+    bank2 = net.actors["bank2"].uscc
+    message = await net.refused(net.actors["bank"], "GetFinancierExposure", core, bank2, evaluate=True,
+                                rule="not-permitted-to-read")
+    assert "its own exposure only" in message
+    for who in ("core", "tier1"):
+        await net.refused(net.actors[who], "GetFinancierExposure", core, "", evaluate=True, rule="role-not-permitted")
+    reg = net.actors["regulator"]
+    await net.refused(reg, "GetFinancierExposure", core, "", evaluate=True, rule="argument-invalid")
+    await net.refused(reg, "GetFinancierExposure", core, net.actors["tier1"].uscc, evaluate=True,
+                      rule="argument-invalid")
+    await net.refused(reg, "GetFinancierExposure", "91310000MA1K0000XX", bank2, evaluate=True,
+                      rule="party-not-registered")
+
+
+async def test_without_the_private_record_on_this_peer_the_answer_says_where_to_ask():
+    net = await standard_net()
+    _, f = await _financed(net, "bank", "core", 10_000)
+    financing = await net.ok(net.actors["bank"], "GetFinancing", f["id"], evaluate=True)
+    private = net.ledger.private_state[financing["collection"]]
+    for key in [k for k in private if keys.DISBURSEMENT in k]:
+        del private[key]
+    message = await net.refused(net.actors["bank"], "GetFinancierExposure", net.actors["core"].uscc, "",
+                                evaluate=True, rule="not-found")
+    assert financing["collection"] in message
