@@ -1,13 +1,17 @@
 """`recfin bench`: load workloads on the receivables SDK, a fixed-rate and fixed-concurrency driver,
 and reports (outcomes by cause, throughput, latency percentiles, CPU per committed transaction).
 
-- ``workloads``: register, confirm, transfer and the mixed business flow, as endless operations;
+- ``workloads``: register, confirm, transfer and the mixed business flow, as endless operations, and ``hotkey``
+  (many clients on one receivable family);
+- ``exactly_once``: the hotkey workload's check that every acknowledged transfer is on the ledger once;
 - ``driver``: open loop (latency from the scheduled time) and closed loop, warm-up then a measured window;
 - ``outcomes``: each operation's cause (committed, MVCC conflict, endorsement, timeout...) from the SDK's errors;
 - ``stats``, ``cpu``, ``report``, ``plot``: percentiles, /proc CPU seconds, the JSON report, the PNG;
 - ``runner``: one run, in this process or across client processes;
 - ``node_compare``: the same workload through the official Node Gateway client (``bench/node``);
 - ``ledger_check``: after a fault, every acknowledged tx on every peer and the state replayed from blocks.
+- ``sdk_roundtrip``: ``python -m bench.sdk_roundtrip``, the Gateway SDK's round trip on the feature contract
+  (sequential and concurrent submits from one process) and the demo's time.
 
 See docs/benchmark.md.
 """

@@ -15,14 +15,14 @@ import queue
 import threading
 from collections.abc import Callable, Sequence
 from contextlib import AsyncExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from . import cpu
 from .driver import CONCURRENCY, Clock, Plan, Run, Sample, drive
 from .network_session import open_parties
-from .workloads import WORKLOADS, Workload
+from .workloads import WORKLOADS, Workload, merge_findings
 
 BARRIER_TIMEOUT = 600.0   # the longest a client process may take to prepare its pool
 
@@ -53,12 +53,14 @@ class Settings:
 
 @dataclass
 class Measured:
-    """A finished run: its samples, and the CPU seconds of each process in the measured window."""
+    """A finished run: its samples, the CPU seconds of each process in the measured window, and what the
+    workload checked on the ledger afterwards (``Workload.conclude``)."""
 
     run: Run
     cpu_usage: dict[str, float | None]
     process_kinds: dict[str, str]
     touched: set[str]
+    findings: dict[str, Any] = field(default_factory=dict)
 
 
 async def execute(workload: Workload, plan: Plan, processes: Sequence[cpu.Watched], *,
@@ -68,7 +70,8 @@ async def execute(workload: Workload, plan: Plan, processes: Sequence[cpu.Watche
     run = await drive(workload.operations(), plan, clock=clock,
                       on_window=lambda mark: snapshots.__setitem__(mark, cpu.snapshot(processes)))
     usage = cpu.usage_between(snapshots.get("start", {}), snapshots.get("end", {}))
-    return Measured(run, usage, {p.name: p.kind for p in processes}, set(workload.touched))
+    findings = await workload.conclude()
+    return Measured(run, usage, {p.name: p.kind for p in processes}, set(workload.touched), findings)
 
 
 async def run_on_network(settings: Settings, codes: dict[str, str], network_processes: Sequence[cpu.Watched], *,
@@ -98,7 +101,8 @@ def _client_process(settings: Settings, codes: dict[str, str], barrier, results,
             me = [cpu.Watched(f"client-{index}", "client", os.getpid())]
             measured = await execute(workload, settings.plan, me)
             return {"samples": [dataclasses.astuple(s) for s in measured.run.samples],
-                    "exhausted": measured.run.exhausted, "cpu": measured.cpu_usage, "touched": sorted(measured.touched)}
+                    "exhausted": measured.run.exhausted, "cpu": measured.cpu_usage, "touched": sorted(measured.touched),
+                    "findings": measured.findings}
 
     try:
         results.put((index, asyncio.run(main()), None))
@@ -156,7 +160,8 @@ def _across_processes(settings: Settings, codes: dict[str, str], network_process
         usage.update(result["cpu"])
         kinds.update({name: "client" for name in result["cpu"]})
         touched.update(result["touched"])
-    return Measured(merged, usage, kinds, touched)
+    findings = merge_findings([result["findings"] for _, result in sorted(collected.items())])
+    return Measured(merged, usage, kinds, touched, findings)
 
 
 def _drain(results) -> list[tuple[int, Any, str | None]]:

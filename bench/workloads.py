@@ -11,7 +11,10 @@ new invoice, so none is refused as double financing.
   confirmed beforehand to the tier-2 supplier (key-level endorsement: debtor and holder);
 - ``mixed``: the business flow in proportion, 4 register : 3 confirm : 2 transfer :
   1 query (``GetReceivable``), each confirm and transfer taking a receivable the
-  run itself registered or confirmed (a seed pool lets every kind start at once).
+  run itself registered or confirmed (a seed pool lets every kind start at once);
+- ``hotkey`` (not part of ``all``): every client splits small amounts off the same
+  confirmed receivable, with business request ids and the SDK's MVCC retry; after the
+  run the family is read back and checked for exactly-once (``bench/exactly_once.py``).
 
 Workloads are written over :class:`~client.receivables.AsyncReceivablesClient`;
 anything with the same coroutine methods drives them.
@@ -19,17 +22,29 @@ anything with the same coroutine methods drives them.
 from __future__ import annotations
 
 import asyncio
+import functools
 import secrets
 from collections import deque
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 
-from client.receivables import InvoiceInput, ReceivableRegistration
+from fabric_protos.peer import transaction_pb2
+
+from client.gateway import CommitError, CommitStatusError, EndorseError, RetryPolicy
+from client.money import yuan
+from client.receivables import (
+    AsyncReceivablesClient,
+    InvoiceInput,
+    ReceivableRegistration,
+    RuleViolation,
+    new_request_id,
+)
 
 from .driver import Operation
+from .exactly_once import Acknowledgement, check, read_family
 
 CHINA = timezone(timedelta(hours=8))
 INVOICE_AMOUNT = Decimal("1000.00")
@@ -69,6 +84,8 @@ class Workload:
     """A named stream of operations; ``prepare`` builds what the stream consumes before the clock starts."""
 
     name = ""
+    in_all = True             # run by `recfin bench --workload all`
+    node_counterpart = True   # bench/node/workload.js sends it too (--compare-node)
 
     def __init__(self, parties: Parties) -> None:
         self.parties = parties
@@ -81,6 +98,10 @@ class Workload:
 
     def operations(self) -> Iterator[Operation]:
         raise NotImplementedError
+
+    async def conclude(self) -> dict[str, Any]:
+        """After the run: what the workload checked on the ledger, added to its report; nothing by default."""
+        return {}
 
     # -- the calls, each returning the tx id it committed and feeding the pools
     def register(self) -> Operation:
@@ -199,8 +220,225 @@ class MixedWorkload(Workload):
                     yield self.register()
 
 
+# ---- the hot key ---------------------------------------------------------------------------
+
+MAX_HOT_TRANSFERS = 300
+"""Request n of a family moves n fen, so each request's amount is its own: 300 requests move 451.50 CNY of
+the 1,130.00 face, and the chain of remainders (``<id>.2.2...``) stays short enough to read back."""
+HOT_RETRY = RetryPolicy(max_attempts=3, backoff=0.1)
+HOT_SENDS = 60
+"""Sends of one request (each a submit with the SDK's own retries) before it gives up."""
+CATCH_UP_PAUSE = 0.05
+CONFLICT_CODES = frozenset({transaction_pb2.MVCC_READ_CONFLICT, transaction_pb2.PHANTOM_READ_CONFLICT})
+SPLIT_SECONDS = 0.25
+"""About one split of the hot receivable commits per block, cut at the 250 ms batch timeout under load."""
+
+
+@dataclass
+class ConflictTally:
+    conflicts: int = 0   # transactions the SDK saw invalidated by a read conflict
+    retries: int = 0     # of which it endorsed and submitted again
+
+
+@dataclass(frozen=True)
+class CountingRetry(RetryPolicy):
+    """The SDK's RetryPolicy, counting each conflict the SDK asks it about and each retry it allows."""
+
+    tally: ConflictTally = field(default_factory=ConflictTally, compare=False)
+
+    def should_retry(self, attempt: int, validation_code: int) -> bool:
+        retry = super().should_retry(attempt, validation_code)
+        self.tally.conflicts += validation_code in CONFLICT_CODES
+        self.tally.retries += retry
+        return retry
+
+
+class _RetryingContract:
+    """A gateway contract whose submits carry ``retry``: the SDK's per-call MVCC retry for one client."""
+
+    def __init__(self, contract: Any, retry: RetryPolicy) -> None:
+        self._contract, self._retry = contract, retry
+
+    def submit(self, name: str, **options: Any):
+        return self._contract.submit(name, retry=self._retry, **options)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._contract, name)
+
+
+@dataclass
+class HotRequest:
+    """One business transfer: its request id, its amount in fen (no other request of the family moves the
+    same), and every remainder a send of it was aimed at."""
+
+    request_id: str
+    amount: int
+    targets: list[str] = field(default_factory=list)
+
+
+class HotKeyStarved(RuntimeError):
+    """A request found no remainder to split within HOT_SENDS sends."""
+
+
+class HotKeyWorkload(Workload):
+    """Every client splits a small amount off the same confirmed receivable family, to the tier-2 supplier.
+
+    A split reads and rewrites the family's remainder, so concurrent splits conflict:
+    one per block commits, the others are invalidated (MVCC_READ_CONFLICT) and the SDK
+    endorses them again (its RetryPolicy). The remainder has moved on by then (the
+    re-endorsement is refused, ``invalid-state``), so the request is sent again to the new
+    remainder (``<id>.2``, then ``<id>.2.2``...) with the same request id. Every
+    ``duplicate_every``-th request is sent twice at once, as by a client that resends
+    before the first answer comes: both sends must get one answer and move the amount once.
+    ``conclude`` reads the family back and checks exactly that (``bench/exactly_once.py``).
+    """
+
+    name = "hotkey"
+    in_all = False            # a correctness workload: it measures contention, not throughput
+    node_counterpart = False
+
+    def __init__(self, parties: Parties, *, duplicate_every: int = 5, retry: RetryPolicy = HOT_RETRY) -> None:
+        super().__init__(parties)
+        self.duplicate_every = duplicate_every
+        self.policy = CountingRetry(max_attempts=retry.max_attempts, backoff=retry.backoff, retry_on=retry.retry_on)
+        self.client = AsyncReceivablesClient(_RetryingContract(parties.supplier.contract, self.policy),
+                                             parties.supplier.network)
+        self.root: str | None = None
+        self.remainder = ""
+        self.budget = 0
+        self.requests: dict[str, HotRequest] = {}
+        self.acknowledgements: list[Acknowledgement] = []
+        self.duplicate_sends = self.retargets = self.unsettled = 0
+
+    async def prepare(self, pool_size: int, *, concurrency: int = 16, say: Callable[[str], None] = print) -> None:
+        """Register and confirm the family's root; ``pool_size`` requests (at most MAX_HOT_TRANSFERS) follow."""
+        self.budget = min(pool_size, MAX_HOT_TRANSFERS)
+        registered = await self.parties.supplier.register_receivable(new_registration(self.parties))
+        confirmed = await self.parties.debtor.confirm(registered.id)
+        self.root = self.remainder = confirmed.id
+        self.touched.add(confirmed.id)
+        say(f"  hot family {confirmed.id}: up to {self.budget} transfers of 0.01 to {yuan(self.budget)} CNY off it")
+
+    def operations(self) -> Iterator[Operation]:
+        for n in range(1, self.budget + 1):
+            request = HotRequest(new_request_id(), amount=n)
+            self.requests[request.request_id] = request
+            twice = bool(self.duplicate_every) and n % self.duplicate_every == 0
+            yield Operation("transfer", functools.partial(self._perform, request, twice))
+
+    async def _perform(self, request: HotRequest, twice: bool) -> str:
+        if not twice:
+            return await self._send(request, request.request_id)
+        self.duplicate_sends += 1
+        sent = await asyncio.gather(self._send(request, request.request_id),
+                                    self._send(request, self._resend_id(request)), return_exceptions=True)
+        failure = next((s for s in sent if isinstance(s, BaseException)), None)
+        if failure is not None:
+            raise failure
+        return sent[0]
+
+    def _resend_id(self, request: HotRequest) -> str:
+        """The request id of the second send of a request: the same one, which is what makes it harmless."""
+        return request.request_id
+
+    async def _send(self, request: HotRequest, request_id: str) -> str:
+        for _ in range(HOT_SENDS):
+            target = self.remainder
+            if target not in request.targets:
+                request.targets.append(target)
+            try:
+                result = await self.client.transfer(target, self.parties.transferee_code, request.amount,
+                                                    request_id=request_id)
+            except RuleViolation as refusal:
+                if refusal.rule == "invalid-state":         # another split took this remainder first
+                    self.retargets += 1
+                    await self._catch_up(target)
+                    continue
+                if refusal.rule != "request-id-reused":
+                    raise
+                result = await self._recorded(request, request_id)
+            except CommitError as error:
+                if error.validation_code not in CONFLICT_CODES:
+                    raise
+                self.retargets += 1                         # the SDK's attempts all lost the race
+                await self._catch_up(target)
+                continue
+            except (EndorseError, CommitStatusError):
+                # peers answered differently (one had not seen the last split yet), or the outcome is
+                # unknown: the request id makes sending it again safe
+                self.unsettled += 1
+                await self._catch_up(target)
+                continue
+            return self._acknowledge(request, result)
+        raise HotKeyStarved(f"request {request.request_id} ({request.amount} fen) found no remainder to split "
+                            f"in {HOT_SENDS} sends")
+
+    async def _recorded(self, request: HotRequest, request_id: str):
+        """The answer the contract recorded for ``request_id``: an earlier send committed on a remainder the
+        latest send no longer named. Sent again there, it returns that answer and moves nothing."""
+        for target in reversed(request.targets):
+            try:
+                return await self.client.transfer(target, self.parties.transferee_code, request.amount,
+                                                  request_id=request_id)
+            except RuleViolation as refusal:
+                if refusal.rule != "request-id-reused":
+                    raise
+        raise RuntimeError(f"request id {request_id} is recorded for a remainder none of its sends named")
+
+    async def _catch_up(self, stale: str) -> None:
+        """Move the remainder past ``stale`` to the part the family keeps now, as the ledger says."""
+        if self.remainder != stale:
+            return                                          # another send has moved on already
+        node = await self.client.get_receivable(stale)
+        while node.status == "SPLIT":
+            node = await self.client.get_receivable(node.children[1])    # <id>.2, the part kept
+        if node.id == stale:
+            await asyncio.sleep(CATCH_UP_PAUSE)             # this peer has not committed the split yet
+        self._advance(node.id)
+
+    def _advance(self, receivable_id: str) -> None:
+        """Take ``receivable_id`` as the remainder if it is deeper in the chain than the one known."""
+        if receivable_id.startswith(self.remainder + "."):
+            self.remainder = receivable_id
+
+    def _acknowledge(self, request: HotRequest, result: Any) -> str:
+        moved, kept = result.children_records        # <id>.1 to the tier-2 supplier, <id>.2 kept
+        self.acknowledgements.append(Acknowledgement(request.request_id, moved.id, moved.last.tx_id))
+        self.touched.update({result.id, moved.id, kept.id})
+        self._advance(kept.id)
+        return moved.last.tx_id
+
+    async def conclude(self) -> dict[str, Any]:
+        """Read the family back and judge it: acknowledged / found / duplicated / lost, amounts adding up."""
+        if self.root is None:
+            return {}
+        family = await read_family(self.client, self.root)
+        verdict = check({r.request_id: r.amount for r in self.requests.values()}, self.acknowledgements,
+                        family, self.root)
+        return {"hot_key": {"families": [self.root], "requests": len(self.requests),
+                            "duplicate_sends": self.duplicate_sends, "conflicts": self.policy.tally.conflicts,
+                            "retries": self.policy.tally.retries, "retargets": self.retargets,
+                            "unsettled": self.unsettled},
+                "exactly_once": verdict.to_json()}
+
+
 WORKLOADS: dict[str, type[Workload]] = {w.name: w for w in (RegisterWorkload, ConfirmWorkload, TransferWorkload,
-                                                            MixedWorkload)}
+                                                            MixedWorkload, HotKeyWorkload)}
+
+
+def merge_findings(parts: list[dict[str, Any]]) -> dict[str, Any]:
+    """The findings of client processes as one: counts add up, lists join, a verdict holds if it holds in each."""
+    def merge(a: Any, b: Any) -> Any:
+        if isinstance(a, dict):
+            return {k: merge(a[k], b[k]) if k in a and k in b else a.get(k, b.get(k)) for k in {**a, **b}}
+        if isinstance(a, bool):
+            return a and b
+        return a + b     # numbers and lists
+
+    merged: dict[str, Any] = {}
+    for part in parts:
+        merged = merge(merged, part) if merged else dict(part)
+    return merged
 
 
 def pool_size_for(workload: str, mode: str, rate: float | None, concurrency: int | None, seconds: float,
@@ -209,5 +447,7 @@ def pool_size_for(workload: str, mode: str, rate: float | None, concurrency: int
     fixed-concurrency mode, concurrency x time / the shortest latency Fabric gives (about a block cut)."""
     if workload == "register":
         return 0
+    if workload == HotKeyWorkload.name:
+        return min(MAX_HOT_TRANSFERS, int(seconds / SPLIT_SECONDS) + 10)
     per_second = rate if mode == "rate" else (concurrency or 1) / assumed_latency
     return int(per_second * seconds * 1.1) + 10

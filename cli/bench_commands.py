@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from bench import cpu, node_compare
+from bench import cpu, exactly_once, node_compare
 from bench.driver import CONCURRENCY, MODES, RATE, Plan
 from bench.network_session import ensure_parties
 from bench.plot import plot
@@ -56,7 +56,8 @@ def network_settings(net: Network) -> dict[str, Any]:
 
 @click.command()
 @click.option("--workload", "-w", "workloads", type=click.Choice([*WORKLOADS, "all"]), multiple=True,
-              default=("all",), show_default=True, help="Workload(s) to run, one after the other.")
+              default=("all",), show_default=True,
+              help="Workload(s) to run, one after the other; all: every one but hotkey (the contention check).")
 @click.option("--mode", type=click.Choice(MODES), default=RATE, show_default=True,
               help="rate: open loop at --rate tx/s; concurrency: closed loop with --concurrency in flight.")
 @click.option("--rate", type=click.FloatRange(min=0, min_open=True), default=50.0, show_default=True,
@@ -69,7 +70,8 @@ def network_settings(net: Network) -> dict[str, Any]:
 @click.option("--clients", type=click.IntRange(min=1), default=1, show_default=True,
               help="Client processes sharing the load.")
 @click.option("--pool", "pool_size", type=click.IntRange(min=0), default=None,
-              help="Receivables to prepare for confirm/transfer/mixed (default: enough for the run).")
+              help="Receivables to prepare for confirm/transfer/mixed, transfers off the hot family for hotkey "
+                   "(default: enough for the run).")
 @click.option("--call-timeout", type=click.FloatRange(min=0, min_open=True), default=120.0, show_default=True,
               help="Seconds before one operation counts as a timeout.")
 @click.option("--max-in-flight", type=click.IntRange(min=1), default=10_000, show_default=True,
@@ -93,16 +95,19 @@ def bench(workloads, mode, rate, concurrency, warmup, duration, clients, pool_si
 
     Fixed rate is an open loop (latency from each operation's scheduled time); fixed
     concurrency a closed loop. Writes bench-<workload>.json, summary.json and bench.png.
+    The SDK's own round trip (the feature contract's simplest write, sequential and 16
+    in flight, and the demo's time) is `python -m bench.sdk_roundtrip`.
 
     \b
     Example:
       recfin bench --workload register --rate 100 --duration 60
       recfin bench --mode concurrency --concurrency 32 --clients 2 --json
       recfin bench --workload mixed --compare-node --output results/mixed
+      recfin bench --workload hotkey --mode concurrency --concurrency 8 --duration 30
     """
     say = progress(as_json)
     net, statuses = running_network(topology_path, data_root)
-    names = list(WORKLOADS) if "all" in workloads else list(dict.fromkeys(workloads))
+    names = [n for n, w in WORKLOADS.items() if w.in_all] if "all" in workloads else list(dict.fromkeys(workloads))
     plan = Plan(mode, rate=rate if mode == RATE else None, concurrency=concurrency if mode == CONCURRENCY else None,
                 warmup=warmup, duration=duration, call_timeout=call_timeout, max_in_flight=max_in_flight)
     output_dir = output_dir or Path("bench-results") / datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
@@ -120,13 +125,15 @@ def bench(workloads, mode, rate, concurrency, warmup, duration, clients, pool_si
         except ClientProcessError as error:
             raise click.ClickException(str(error)) from error
         ours = build(measured.run, workload=name, client="python", cpu_usage=measured.cpu_usage,
-                     process_kinds=measured.process_kinds, extra={"settings": settings_in_effect})
+                     process_kinds=measured.process_kinds, extra={"settings": settings_in_effect, **measured.findings})
         write_json(ours, output_dir / f"bench-{name}.json")
         reports.append(ours)
         entry: dict[str, Any] = {"python": ours}
-        for line in lines(ours):
+        for line in lines(ours) + exactly_once.lines(measured.findings):
             say(line)
-        if compare_node:
+        if compare_node and not WORKLOADS[name].node_counterpart:
+            say(f"{name}: no Node client counterpart, not compared")
+        elif compare_node:
             say(f"{name}: the same with the Node client (@hyperledger/fabric-gateway)")
             try:
                 theirs = node_compare.run(name, plan, pool, codes, data_root)
@@ -146,3 +153,8 @@ def bench(workloads, mode, rate, concurrency, warmup, duration, clients, pool_si
     say(f"reports in {output_dir}: summary.json, bench-<workload>.json, bench.png")
     if as_json:
         click.echo(json.dumps(summary, indent=2, sort_keys=True))
+    broken = [n for n, entry in summary["workloads"].items()
+              if not entry["python"].get("exactly_once", {}).get("holds", True)]
+    if broken:
+        raise click.ClickException(f"exactly-once does not hold for {', '.join(broken)}: see \"exactly_once\" "
+                                   f"in {output_dir}/bench-<workload>.json")

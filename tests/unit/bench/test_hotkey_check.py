@@ -1,0 +1,166 @@
+"""The exactly-once check of the hot-key workload, on families the real contract built on MemoryLedger.
+
+Each family is a confirmed receivable split again and again by the tier-1 supplier,
+every split a business request with its own id and amount. The faulty families are
+the ones a client without request ids leaves (a retry moved the amount twice) or a
+client that reports what never committed; one is a ledger whose amounts were altered.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+
+import pytest
+
+from bench.exactly_once import Acknowledgement, check, ledger_transfers, lines, read_family
+from bench.workloads import merge_findings
+from client.receivables import Receivable
+
+from ..receivables.support import standard_net
+
+FACE = 1_130_00
+
+
+class Family:
+    """A confirmed receivable on MemoryLedger and the supplier's splits of its remainder."""
+
+    def __init__(self) -> None:
+        self.net = asyncio.run(standard_net())
+        self.tier1, self.tier2, core = (self.net.actors[k] for k in ("tier1", "tier2", "core"))
+        self.root = asyncio.run(self.net.confirmed(self.tier1, core, FACE))["id"]
+        self.remainder = self.root
+        self.acks: list[Acknowledgement] = []
+
+    def split(self, request_id: str, amount: int, *, target: str | None = None, answered_as: str | None = None):
+        """Split ``amount`` fen off the remainder (or ``target``) with ``request_id``; the client's answer is
+        recorded under ``answered_as`` (default: the same request)."""
+        result = asyncio.run(self.net.ok(self.tier1, "TransferReceivable", target or self.remainder,
+                                         self.tier2.uscc, str(amount), request_id))
+        moved, kept = result["children_records"]
+        self.acks.append(Acknowledgement(answered_as or request_id, moved["id"], moved["last"]["tx_id"]))
+        if target is None:
+            self.remainder = kept["id"]
+        return result
+
+    def records(self) -> list[Receivable]:
+        out, level = [], [self.root]
+        while level:
+            docs = [Receivable.model_validate(self.net.doc(i)) for i in level]
+            out += docs
+            level = [c for d in docs for c in d.children]
+        return out
+
+
+def five_requests() -> dict[str, int]:
+    return {f"r{n}": n for n in range(1, 6)}
+
+
+def test_every_acknowledged_transfer_is_found_once_and_the_parts_add_up():
+    family = Family()
+    for request_id, amount in five_requests().items():
+        family.split(request_id, amount)
+    first_target = family.root
+    family.split("r1", 1, target=first_target)      # a resend of r1 with its request id: the recorded answer
+    verdict = check(five_requests(), family.acks, family.records(), family.root)
+    assert (verdict.acknowledged, verdict.found, verdict.duplicated, verdict.lost) == (5, 5, 0, 0)
+    assert verdict.holds and verdict.problems == []
+    assert verdict.face_amount == verdict.leaves_total == FACE
+    assert sorted(t.amount for t in ledger_transfers(family.records())) == [1, 2, 3, 4, 5]
+
+
+def test_a_request_moved_twice_is_duplicated():
+    """The retry of a client without request ids: r3's answer was lost, it sent r3 again under a new id."""
+    family = Family()
+    for request_id, amount in five_requests().items():
+        family.split(request_id, amount)
+        if request_id == "r3":
+            family.split("r3-resent-without-its-id", amount, answered_as="r3")
+    verdict = check(five_requests(), family.acks, family.records(), family.root)
+    assert (verdict.acknowledged, verdict.found, verdict.duplicated, verdict.lost) == (5, 4, 1, 0)
+    assert not verdict.holds
+    assert any(p.startswith("duplicated: request r3 moved 2 parts") for p in verdict.problems)
+    assert verdict.amounts_add_up      # the ledger is consistent: the claim was split once too often
+
+
+def test_an_acknowledgement_without_its_transfer_is_lost():
+    family = Family()
+    for request_id, amount in five_requests().items():
+        family.split(request_id, amount)
+    requests = {**five_requests(), "r6": 6}
+    never_committed = Acknowledgement("r6", f"{family.remainder}.1", "ab" * 32)
+    misreported = Acknowledgement("r2", f"{family.root}.2.2.1", "cd" * 32)   # the ledger moved r2 as <root>.2.1
+    acks = [a for a in family.acks if a.request_id != "r2"] + [never_committed, misreported]
+    verdict = check(requests, acks, family.records(), family.root)
+    assert (verdict.acknowledged, verdict.found, verdict.duplicated, verdict.lost) == (6, 4, 0, 2)
+    assert not verdict.holds
+    assert [p.split(":")[0] for p in verdict.problems] == ["lost", "lost"]
+    assert any("r6" in p and "no such transfer" in p for p in verdict.problems)
+    assert any("r2" in p and f"{family.root}.2.1" in p for p in verdict.problems)
+
+
+def test_an_outcome_the_client_never_learnt_and_a_stranger_transfer_are_listed_not_failed():
+    family = Family()
+    for request_id, amount in five_requests().items():
+        family.split(request_id, amount)
+    family.split("someone-else", 50)                           # no request of this run moves 50 fen
+    acks = [a for a in family.acks if a.request_id not in ("r4", "someone-else")]   # r4 timed out, yet committed
+    verdict = check(five_requests(), acks, family.records(), family.root)
+    assert (verdict.acknowledged, verdict.found, verdict.committed_unacknowledged, verdict.unexpected) == (4, 4, 1, 1)
+    assert verdict.duplicated == verdict.lost == 0 and verdict.holds
+
+
+def test_parts_that_do_not_add_up_to_the_face_amount_are_reported():
+    family = Family()
+    for request_id, amount in five_requests().items():
+        family.split(request_id, amount)
+    key = family.net._key("recfin.receivable", family.remainder)
+    doc = json.loads(family.net.ledger.state[key])
+    doc["face_amount"] += 1                                    # one fen appears from nowhere
+    family.net.ledger.state[key] = json.dumps(doc).encode()
+    verdict = check(five_requests(), family.acks, family.records(), family.root)
+    assert verdict.duplicated == verdict.lost == 0
+    assert not verdict.amounts_add_up and not verdict.holds
+    assert verdict.leaves_total == FACE + 1
+    assert any(p.startswith("amounts: the parts add up to 1,130.01") for p in verdict.problems)
+
+
+def test_requests_must_each_move_their_own_amount():
+    with pytest.raises(ValueError, match="both move 3 fen"):
+        check({"a": 3, "b": 3}, [], [], "R-1")
+
+
+def test_the_family_is_read_level_by_level_through_the_client():
+    family = Family()
+    for request_id, amount in five_requests().items():
+        family.split(request_id, amount)
+    reads = []
+
+    class Reader:
+        async def get_receivable(self, receivable_id):
+            reads.append(receivable_id)
+            return Receivable.model_validate(family.net.doc(receivable_id))
+
+    records = asyncio.run(read_family(Reader(), family.root))
+    assert {r.id for r in records} == {r.id for r in family.records()} and len(records) == 11
+    assert reads[0] == family.root and len(reads) == len(set(reads))
+
+
+def test_the_verdict_prints_as_acknowledged_found_duplicated_lost_and_processes_merge():
+    family = Family()
+    for request_id, amount in five_requests().items():
+        family.split(request_id, amount)
+    verdict = check(five_requests(), family.acks, family.records(), family.root).to_json()
+    hot = {"families": [family.root], "requests": 5, "duplicate_sends": 1, "conflicts": 4, "retries": 3,
+           "retargets": 2, "unsettled": 0}
+    text = lines({"hot_key": hot, "exactly_once": verdict})
+    assert "4 MVCC conflicts, 3 SDK retries" in text[0]
+    assert "acknowledged 5  found 5  duplicated 0  lost 0" in text[1] and "add up" in text[1]
+    assert lines({}) == []
+
+    broken = {**verdict, "lost": 1, "holds": False}
+    merged = merge_findings([{"hot_key": hot, "exactly_once": verdict},
+                             {"hot_key": {**hot, "families": ["R-other"]}, "exactly_once": broken}])
+    assert merged["hot_key"]["families"] == [family.root, "R-other"] and merged["hot_key"]["conflicts"] == 8
+    assert merged["exactly_once"]["acknowledged"] == 10 and merged["exactly_once"]["lost"] == 1
+    assert merged["exactly_once"]["holds"] is False and merged["exactly_once"]["amounts_add_up"] is True
+    assert merge_findings([]) == {} and merge_findings([{}, {}]) == {}

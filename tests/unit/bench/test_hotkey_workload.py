@@ -1,0 +1,319 @@
+"""The hot-key workload through the real SDK and the real contract, with read conflicts forced.
+
+``BlockPeer`` is the Gateway transport of these tests, in process: endorsement
+runs the receivables contract on a MemoryLedger (recording the keys it read),
+everything submitted within ``block_time`` is ordered into one block, and a
+transaction is invalidated (MVCC_READ_CONFLICT) when a key it read changed
+before its turn in the block: the rule Fabric's validation applies, compared by
+value here. It is one peer, not Fabric; the workload on the real network is
+tests/integration/test_contention.py. What these tests prove is the workload's
+own logic and the SDK's retry with business request ids against the contract's
+real replay of a recorded request.
+"""
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import grpc
+from cryptography.hazmat.primitives.serialization import Encoding
+from fabric_protos.common import common_pb2
+from fabric_protos.gateway import gateway_pb2
+from fabric_protos.peer import chaincode_pb2, chaincode_shim_pb2, proposal_pb2, proposal_response_pb2, transaction_pb2
+
+from bench.driver import CONCURRENCY, Plan
+from bench.runner import execute
+from bench.workloads import FACE_AMOUNT, MAX_HOT_TRANSFERS, WORKLOADS, HotKeyWorkload, Parties, pool_size_for
+from chaincode.shim._execution import execute_transaction
+from chaincode.shim._proposal import decode_proposal
+from chaincode.shim._stub import ChaincodeStub
+from chaincode.testing import MemoryLedger
+from chaincode.testing._memory_peer import MemoryPeerSession, Write
+from client.gateway import ErrorDetail, Identity, RetryPolicy, TransportError, connect_async, private_key_signer
+from client.receivables import CONTRACT_NAME, AsyncReceivablesClient, new_request_id, to_fen
+
+from ..client.gateway_fakes import prepared_envelope
+from ..receivables.support import standard_net
+
+PEM = Encoding.PEM
+
+
+class _ReadRecording(MemoryPeerSession):
+    """A transaction's session that also keeps what each key read returned (its read set, by value)."""
+
+    def __init__(self, ledger: MemoryLedger, batch_size: int) -> None:
+        super().__init__(ledger, batch_size)
+        self.reads: dict[tuple[str, str], bytes] = {}
+
+    def _get_state(self, payload: bytes) -> bytes:
+        request = chaincode_shim_pb2.GetState.FromString(payload)
+        value = super()._get_state(payload)
+        self.reads.setdefault((request.collection, request.key), value)
+        return value
+
+    def _get_state_multiple(self, payload: bytes) -> bytes:
+        request = chaincode_shim_pb2.GetStateMultiple.FromString(payload)
+        values = self._values(request.collection)
+        for key in request.keys:
+            self.reads.setdefault((request.collection, key), values.get(key, b""))
+        return super()._get_state_multiple(payload)
+
+
+@dataclass
+class Endorsed:
+    tx_id: str
+    response: object
+    reads: dict[tuple[str, str], bytes]
+    writes: list[Write]
+    event: tuple[str, bytes] | None
+    timestamp: datetime
+
+
+@dataclass
+class BlockPeer:
+    """An AsyncGatewayTransport answered by one in-process peer over ``ledger``."""
+
+    ledger: MemoryLedger
+    block_time: float = 0.02
+    blocks: int = 0
+    invalidated: int = 0
+    _endorsed: dict[str, Endorsed] = field(default_factory=dict)
+    _pending: list[tuple[Endorsed, asyncio.Future]] = field(default_factory=list)
+    _status: dict[str, asyncio.Future] = field(default_factory=dict)
+
+    async def _simulate(self, signed: proposal_pb2.SignedProposal) -> Endorsed:
+        proposal = proposal_pb2.Proposal.FromString(signed.proposal_bytes)
+        header = _header(proposal)
+        invocation = chaincode_pb2.ChaincodeInvocationSpec.FromString(
+            proposal_pb2.ChaincodeProposalPayload.FromString(proposal.payload).input)
+        session = _ReadRecording(self.ledger, self.ledger.query_batch_size)
+        stub = ChaincodeStub(session, channel_id=header.channel_id, tx_id=header.tx_id,
+                             args=list(invocation.chaincode_spec.input.args), proposal=decode_proposal(signed),
+                             options=self.ledger.peer_options)
+        response = await execute_transaction(self.ledger.router.invoke, stub)
+        if not response.ok:
+            raise TransportError(grpc.StatusCode.ABORTED, "failed to endorse transaction, see attached details",
+                                 [ErrorDetail("peer0.test:7051", "SupplierMSP",
+                                              f"chaincode response {response.status}, {response.message}")])
+        return Endorsed(header.tx_id, response, session.reads, session.writes, stub.event, stub.get_tx_timestamp())
+
+    async def evaluate(self, request, timeout):
+        endorsed = await self._simulate(request.proposed_transaction)
+        return gateway_pb2.EvaluateResponse(
+            result=proposal_response_pb2.Response(status=200, payload=endorsed.response.payload))
+
+    async def endorse(self, request, timeout):
+        endorsed = await self._simulate(request.proposed_transaction)
+        self._endorsed[endorsed.tx_id] = endorsed
+        envelope = prepared_envelope(request.proposed_transaction.proposal_bytes, endorsed.response.payload)
+        return gateway_pb2.EndorseResponse(prepared_transaction=envelope)
+
+    async def submit(self, request, timeout):
+        status = asyncio.get_running_loop().create_future()
+        self._status[request.transaction_id] = status
+        self._pending.append((self._endorsed.pop(request.transaction_id), status))
+        if len(self._pending) == 1:
+            asyncio.get_running_loop().call_later(self.block_time, self._cut)
+        return gateway_pb2.SubmitResponse()
+
+    def _cut(self) -> None:
+        block, self._pending = self._pending, []
+        self.blocks += 1
+        for endorsed, status in block:
+            status.set_result(self._validate_and_commit(endorsed))
+
+    def _validate_and_commit(self, endorsed: Endorsed) -> int:
+        values = lambda collection: self.ledger.private_state.get(collection, {}) if collection else self.ledger.state
+        if any(values(c).get(key, b"") != value for (c, key), value in endorsed.reads.items()):
+            self.invalidated += 1
+            return transaction_pb2.MVCC_READ_CONFLICT
+        self.ledger._commit(endorsed.tx_id, endorsed.timestamp, endorsed.writes, endorsed.event)
+        return transaction_pb2.VALID
+
+    async def commit_status(self, request, timeout):
+        transaction_id = gateway_pb2.CommitStatusRequest.FromString(request.request).transaction_id
+        code = await self._status.pop(transaction_id)
+        return gateway_pb2.CommitStatusResponse(result=code, block_number=self.blocks)
+
+    def chaincode_events(self, request):
+        raise NotImplementedError
+
+    def deliver(self, envelope, kind):
+        raise NotImplementedError
+
+    async def close(self) -> None:
+        pass
+
+
+def _header(proposal: proposal_pb2.Proposal) -> common_pb2.ChannelHeader:
+    return common_pb2.ChannelHeader.FromString(common_pb2.Header.FromString(proposal.header).channel_header)
+
+
+class World:
+    """The demo's parties on a MemoryLedger, every client going through one BlockPeer.
+
+    Build it outside the event loop; open the clients (``parties``) inside it."""
+
+    def __init__(self) -> None:
+        self.net = asyncio.run(standard_net())
+        self.peer = BlockPeer(self.net.ledger)
+
+    def client(self, actor: str) -> AsyncReceivablesClient:
+        identity = self.net.actors[actor].identity
+        gateway = connect_async(transport=self.peer,
+                                identity=Identity.from_pem(identity.msp_id, identity.certificate.public_bytes(PEM)),
+                                signer=private_key_signer(identity.private_key))
+        network = gateway.get_network(self.net.ledger.channel_id)
+        return AsyncReceivablesClient(network.get_contract(self.net.ledger.chaincode_name, CONTRACT_NAME), network)
+
+    def parties(self) -> Parties:
+        a = self.net.actors
+        return Parties(self.client("tier1"), self.client("core"), a["tier1"].uscc, a["core"].uscc, a["tier2"].uscc)
+
+    def transfers_on_ledger(self, root: str) -> list[tuple[str, int]]:
+        """(part id, fen) of every part split off the family, read straight from the ledger's state."""
+        out, level = [], [root]
+        while level:
+            docs = [self.net.doc(i) for i in level]
+            out += [(self.net.doc(d["children"][0])["id"], self.net.doc(d["children"][0])["face_amount"])
+                    for d in docs if d["status"] == "SPLIT"]
+            level = [c for d in docs for c in d["children"]]
+        return out
+
+
+NO_BACKOFF = RetryPolicy(max_attempts=3, backoff=0.0)
+
+
+def quiet(line: str) -> None:
+    pass
+
+
+def run_all_at_once(world: World, requests: int, *, duplicate_every: int,
+                    workload_class: type[HotKeyWorkload] = HotKeyWorkload):
+    """Prepare, start every request at the same moment (as that many clients would), then conclude:
+    the workload, the tx ids answered, the hot-key figures and the exactly-once verdict."""
+    async def scenario():
+        workload = workload_class(world.parties(), duplicate_every=duplicate_every, retry=NO_BACKOFF)
+        await workload.prepare(requests, say=quiet)
+        tx_ids = await asyncio.gather(*(op.call() for op in workload.operations()))
+        findings = await workload.conclude()
+        return workload, list(tx_ids), findings["hot_key"], findings["exactly_once"]
+
+    return asyncio.run(scenario())
+
+
+def counts(verdict: dict) -> tuple[int, int, int, int]:
+    return verdict["acknowledged"], verdict["found"], verdict["duplicated"], verdict["lost"]
+
+
+def test_two_clients_on_one_block_conflict_and_the_loser_moves_on_to_the_new_remainder():
+    world = World()
+    workload, tx_ids, hot, verdict = run_all_at_once(world, 2, duplicate_every=0)
+    # the second split read the root the first one rewrote: invalidated, endorsed again by the SDK and
+    # refused there (the root is split now), then sent with its request id to <root>.2
+    assert (hot["conflicts"], hot["retries"], hot["retargets"]) == (1, 1, 1)
+    assert world.peer.invalidated == 1
+    assert counts(verdict) == (2, 2, 0, 0)
+    assert verdict["holds"] and verdict["leaves_total"] == verdict["face_amount"]
+    root = workload.root
+    assert sorted(world.transfers_on_ledger(root)) == [(f"{root}.1", 1), (f"{root}.2.1", 2)]
+    assert len(set(tx_ids)) == 2 and workload.remainder == f"{root}.2.2"
+
+
+def test_a_request_sent_twice_at_once_is_answered_twice_and_moves_its_amount_once():
+    world = World()
+    workload, _, hot, verdict = run_all_at_once(world, 1, duplicate_every=1)
+    # both sends endorsed on the same state: the second is invalidated; the SDK endorses it again and the
+    # contract answers it from the request id's record, writing nothing
+    assert (hot["duplicate_sends"], hot["conflicts"], hot["retries"], hot["retargets"]) == (1, 1, 1, 0)
+    answers = workload.acknowledgements
+    assert len(answers) == 2 and answers[0] == answers[1]
+    assert world.transfers_on_ledger(workload.root) == [(f"{workload.root}.1", 1)]
+    assert counts(verdict) == (1, 1, 0, 0)
+
+
+class ResendsWithoutItsRequestId(HotKeyWorkload):
+    """A client that resends a request under a new request id: what business request ids prevent."""
+
+    def _resend_id(self, request):
+        return new_request_id()
+
+
+def test_a_resend_under_a_new_request_id_moves_the_amount_twice_and_the_check_says_so():
+    world = World()
+    workload, _, _, verdict = run_all_at_once(world, 1, duplicate_every=1, workload_class=ResendsWithoutItsRequestId)
+    assert sorted(amount for _, amount in world.transfers_on_ledger(workload.root)) == [1, 1]
+    assert counts(verdict) == (1, 0, 1, 0)
+    assert not verdict["holds"]
+
+
+def test_many_clients_under_the_driver_conflict_retry_and_every_transfer_happens_exactly_once():
+    world = World()
+    plan = Plan(CONCURRENCY, concurrency=6, warmup=0, duration=2.5, call_timeout=30)
+
+    async def scenario():
+        workload = HotKeyWorkload(world.parties(), duplicate_every=5, retry=NO_BACKOFF)
+        await workload.prepare(30, say=quiet)
+        return workload, await execute(workload, plan, [])
+
+    workload, measured = asyncio.run(scenario())
+    samples = measured.run.samples
+    assert measured.run.exhausted and len(samples) == 30
+    assert {s.cause for s in samples} == {"committed"} and {s.kind for s in samples} == {"transfer"}
+    hot, verdict = measured.findings["hot_key"], measured.findings["exactly_once"]
+    assert hot["requests"] == 30 and hot["duplicate_sends"] == 6
+    assert hot["conflicts"] > 0 and hot["retries"] > 0 and hot["retargets"] > 0
+    assert counts(verdict) == (30, 30, 0, 0)
+    assert verdict["holds"] and verdict["committed_unacknowledged"] == verdict["unexpected"] == 0
+    assert sorted(a for _, a in world.transfers_on_ledger(workload.root)) == list(range(1, 31))
+    assert {workload.root, f"{workload.root}.1"} <= measured.touched
+
+
+def test_the_hot_family_is_sized_for_the_run_and_kept_short():
+    assert pool_size_for("hotkey", "concurrency", None, 8, 30) == 130       # about one split per 250 ms block
+    assert pool_size_for("hotkey", "rate", 50, None, 3600) == MAX_HOT_TRANSFERS
+    assert MAX_HOT_TRANSFERS * (MAX_HOT_TRANSFERS + 1) // 2 < to_fen(FACE_AMOUNT)   # 1 + 2 + ... fen fit the face
+
+
+def test_recfin_bench_runs_hotkey_only_when_named_and_prints_the_verdict(tmp_path, monkeypatch):
+    """The command's wiring with the runner fed by the in-process peer: findings printed, in the report,
+    and a verdict that does not hold makes the command fail."""
+    import json
+    from types import SimpleNamespace
+
+    from click.testing import CliRunner
+
+    from cli import bench_commands
+    from network.topology import load as load_topology
+
+    ran = []
+
+    def fake_run_with(workload_class):
+        async def fake_run(settings, codes, processes, say):
+            ran.append(settings.workload)
+            workload = workload_class(world.parties(), retry=NO_BACKOFF)
+            await workload.prepare(min(settings.pool_size, 6), say=say)
+            return await execute(workload, settings.plan, [])
+        return fake_run
+
+    monkeypatch.setattr(bench_commands, "running_network",
+                        lambda topology, root: (SimpleNamespace(topology=load_topology(None)), []))
+    monkeypatch.setattr(bench_commands, "ensure_parties", lambda root, say: {})
+    args = ["--mode", "concurrency", "--concurrency", "3", "--warmup", "0", "--duration", "1"]
+
+    world = World()
+    monkeypatch.setattr(bench_commands, "run_on_network", fake_run_with(HotKeyWorkload))
+    result = CliRunner().invoke(bench_commands.bench, ["-w", "hotkey", *args, "--output", str(tmp_path / "ok")])
+    assert result.exit_code == 0, result.output
+    assert "exactly once: acknowledged 6  found 6  duplicated 0  lost 0" in result.output
+    report = json.loads((tmp_path / "ok" / "bench-hotkey.json").read_text())
+    assert report["exactly_once"]["holds"] and report["hot_key"]["requests"] == 6
+
+    world = World()
+    monkeypatch.setattr(bench_commands, "run_on_network", fake_run_with(ResendsWithoutItsRequestId))
+    result = CliRunner().invoke(bench_commands.bench, ["-w", "hotkey", *args, "--output", str(tmp_path / "bad")])
+    assert result.exit_code == 1 and "exactly-once does not hold for hotkey" in result.output
+    assert "duplicated: request" in result.output
+
+    assert "hotkey" not in [name for name, w in WORKLOADS.items() if w.in_all] and ran == ["hotkey", "hotkey"]
