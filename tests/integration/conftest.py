@@ -11,10 +11,12 @@ import json
 from pathlib import Path
 
 import pytest
+import yaml
 
-from client.gateway import Gateway, connect, load_msp_folder
+from client.gateway import AsyncGateway, Gateway, connect, connect_async, load_msp_folder
 from network import Network, profiles
 from network.fabric_bin import FabricInstall, fabric_home
+from network.topology import DEFAULT_TOPOLOGY
 
 FEATURE_CHAINCODE = "features"
 FEATURE_CONTRACT = "chaincode.feature_contract:FeatureContract"
@@ -65,28 +67,82 @@ def feature_chaincode(fabric_network, tmp_path_factory) -> str:
     return FEATURE_CHAINCODE
 
 
+def user_of(data_root: Path, org: str, user: str | None = None
+            ) -> tuple[profiles.ConnectionProfile, profiles.UserIdentity]:
+    """An org's connection profile and one of its users (default: the first the profile lists)."""
+    profile = profiles.load(org, data_root)
+    return profile, profile.user(user) if user else next(iter(profile.users.values()))
+
+
+def connection_options(data_root: Path, org: str, user: str | None = None) -> tuple[str, dict]:
+    """The address of an org's own gateway peer and the connect() options to reach it as one of its users."""
+    profile, who = user_of(data_root, org, user)
+    identity, signer = load_msp_folder(who.msp_dir, profile.msp_id)
+    return profile.gateway.address, {
+        "identity": identity,
+        "signer": signer,
+        "tls_root_certificates": profile.gateway.tls_root_cert,
+        "server_name_override": profile.gateway.host_name_override,
+    }
+
+
 @pytest.fixture(scope="session")
 def gateways(fabric_network):
     """connect_as(org, user) -> a Gateway to that org's own peer; all closed at the end."""
     opened: list[Gateway] = []
 
     def connect_as(org: str, user: str | None = None) -> Gateway:
-        profile = profiles.load(org, fabric_network.data_root)
-        who = profile.user(user) if user else next(iter(profile.users.values()))
-        identity, signer = load_msp_folder(who.msp_dir, profile.msp_id)
-        gateway = connect(
-            profile.gateway.address,
-            identity=identity,
-            signer=signer,
-            tls_root_certificates=profile.gateway.tls_root_cert,
-            server_name_override=profile.gateway.host_name_override,
-        )
+        address, options = connection_options(fabric_network.data_root, org, user)
+        gateway = connect(address, **options)
         opened.append(gateway)
         return gateway
 
     yield connect_as
     for gateway in opened:
         gateway.close()
+
+
+@pytest.fixture(scope="session")
+def async_gateways(fabric_network):
+    """connect_as(org, user) -> an AsyncGateway to that org's own peer. Call it inside the event loop that
+    uses it, and close it there (``async with``)."""
+
+    def connect_as(org: str, user: str | None = None) -> AsyncGateway:
+        address, options = connection_options(fabric_network.data_root, org, user)
+        return connect_async(address, **options)
+
+    return connect_as
+
+
+@pytest.fixture(scope="session")
+def contract_for(gateways, fabric_network, feature_chaincode):
+    """contract(org, user) -> the feature contract through that org's own gateway peer (one Gateway per user)."""
+    contracts = {}
+
+    def contract(org: str, user: str | None = None):
+        if (org, user) not in contracts:
+            network = gateways(org, user).get_network(fabric_network.topology.channel)
+            contracts[org, user] = network.get_contract(feature_chaincode)
+        return contracts[org, user]
+
+    return contract
+
+
+@pytest.fixture(scope="session")
+def receivables_deployed(fabric_network) -> Network:
+    """The topology's chaincode, receivables, deployed with its collections (idempotent)."""
+    fabric_network.deploy_chaincode()
+    return fabric_network
+
+
+@pytest.fixture(scope="session")
+def topology_file(fabric_network, tmp_path_factory) -> Path:
+    """The topology with the suite's network folder as its data_root, for commands that take --topology."""
+    topology = yaml.safe_load(DEFAULT_TOPOLOGY.read_text())
+    topology["data_root"] = str(fabric_network.data_root.resolve())
+    path = tmp_path_factory.mktemp("topology") / "topology.yaml"
+    path.write_text(yaml.safe_dump(topology, sort_keys=False))
+    return path
 
 
 def as_json(result: bytes):

@@ -1,0 +1,226 @@
+"""The Gateway SDK's own round trip on a running network, and the demo's time on it.
+
+    python -m bench.sdk_roundtrip                     # sequential, then 16 in flight; then the demo, timed
+    python -m bench.sdk_roundtrip --json > sdk.json
+
+Each phase submits the simplest write there is, the runtime's feature contract's
+``PutState(key, value)`` (a new key each time: one write, no read, so no conflicts),
+through the async Gateway client from this one process, and waits for each commit:
+first one at a time (``sequential``), then with 16 in flight (``16-way concurrent``).
+The phases are ``bench.driver``'s closed loop, a warm-up and then a measured window,
+reported the way ``recfin bench`` reports (``bench.report``): throughput, latency
+p50/p95/p99, and CPU seconds per committed transaction of this process and of every
+peer, orderer and chaincode server. Then ``recfin demo --skip-setup`` runs as its own
+process on the warm network (up, chaincode deployed), timed from start to exit.
+
+The feature contract is deployed as chaincode ``features`` first if the network does
+not have it. See docs/benchmark.md.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AsyncExitStack
+from pathlib import Path
+from typing import Any
+
+import click
+
+from cli.bench_commands import running_network
+from cli.connection import parse_as, reports_ledger_errors
+from cli.network_commands import topology_option
+from cli.output import progress, table
+from client.gateway import CommitError
+
+from . import cpu
+from .driver import CONCURRENCY, Operation, Plan
+from .network_session import open_client
+from .report import build, client_cpu_per_tx, lines
+from .runner import execute
+
+FEATURE_CHAINCODE = "features"
+FEATURE_CONTRACT = "chaincode.feature_contract:FeatureContract"
+WRITE = "PutState"
+DEFAULT_CONCURRENCY = (1, 16)
+SUMMARY_COLUMNS = ["phase", "in_flight", "committed", "failed", "tx_per_s", "p50_ms", "p99_ms", "client_cpu_ms_per_tx"]
+
+
+def phase_name(concurrency: int) -> str:
+    return "sequential" if concurrency == 1 else f"{concurrency}-way concurrent"
+
+
+class PutStateWorkload:
+    """Endless ``PutState`` submits on new keys (``<prefix>-<n>``), each waiting for its commit; the shape
+    ``bench.runner.execute`` drives (``operations()``, ``touched``, ``conclude()``)."""
+
+    def __init__(self, contract: Any, prefix: str) -> None:
+        self.contract = contract          # an AsyncContract of the feature chaincode
+        self.prefix = prefix
+        self.touched: set[str] = set()    # keys of committed writes
+
+    def put(self, key: str) -> Operation:
+        async def call() -> str:
+            submitted = await self.contract.submit_async(WRITE, arguments=[key, "v"])
+            status = await submitted.status()
+            if not status.successful:
+                raise CommitError(transaction_id=status.transaction_id, validation_code=status.code,
+                                  block_number=status.block_number)
+            self.touched.add(key)
+            return status.transaction_id
+        return Operation("put", call)
+
+    def operations(self) -> Iterator[Operation]:
+        n = 0
+        while True:
+            yield self.put(f"{self.prefix}-{n}")
+            n += 1
+
+    async def conclude(self) -> dict[str, Any]:
+        """Nothing to check on the ledger afterwards: each commit status was checked as it came."""
+        return {}
+
+
+async def measure_phases(contract: Any, concurrencies: Sequence[int], *, warmup: float, duration: float,
+                         call_timeout: float, processes: Sequence[cpu.Watched], run_id: str,
+                         say: Callable[[str], None]) -> list[dict[str, Any]]:
+    """One report per concurrency, in order, from this process (its CPU is the ``client`` entry)."""
+    watched = [cpu.Watched("client", "client", os.getpid()), *processes]
+    reports = []
+    for concurrency in concurrencies:
+        name = phase_name(concurrency)
+        say(f"{name}: {warmup:g} s warm-up, {duration:g} s measured, {concurrency} in flight")
+        plan = Plan(CONCURRENCY, concurrency=concurrency, warmup=warmup, duration=duration, call_timeout=call_timeout)
+        workload = PutStateWorkload(contract, f"bench-{run_id}-c{concurrency}")
+        measured = await execute(workload, plan, watched)
+        report = build(measured.run, workload=f"{FEATURE_CHAINCODE}:{WRITE}", client="python-async",
+                       cpu_usage=measured.cpu_usage, process_kinds=measured.process_kinds, extra={"phase": name})
+        for line in lines(report):
+            say(line)
+        reports.append(report)
+    return reports
+
+
+def demo_command(data_root: Path) -> list[str]:
+    """``recfin demo --skip-setup --json`` on the network in ``data_root``, as its own process."""
+    script = Path(sys.executable).with_name("recfin")
+    recfin = [str(script)] if script.is_file() else [sys.executable, "-c", "from cli.main import main; main()"]
+    return [*recfin, "demo", "--skip-setup", "--json", "--data-root", str(data_root)]
+
+
+def time_demo(command: Sequence[str], runs: int, *, run: Callable[..., subprocess.CompletedProcess] = subprocess.run,
+              clock: Callable[[], float] = time.monotonic) -> dict[str, Any]:
+    """Wall-clock seconds of each run of the demo, start to exit, and the transactions it committed."""
+    timed = []
+    for _ in range(runs):
+        start = clock()
+        done = run(list(command), capture_output=True, text=True)
+        seconds = clock() - start
+        if done.returncode != 0:
+            said = [line for line in (done.stderr or "").splitlines() if line.strip()]
+            raise click.ClickException(f"the demo failed (exit {done.returncode}): "
+                                       + (said[-1] if said else "no message"))
+        steps = json.loads(done.stdout)["steps"]
+        timed.append({"seconds": seconds, "transactions": sum(1 for s in steps if s.get("tx_id"))})
+    return {"command": " ".join(command), "runs": timed,
+            "median_seconds": statistics.median(r["seconds"] for r in timed) if timed else None}
+
+
+def summary_rows(reports: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One table row per phase: committed, failed, tx/s, latency p50/p99 and the client's CPU per tx, in ms."""
+    def ms(value: float | None) -> str | None:
+        return None if value is None else f"{value * 1000:.1f}"
+
+    return [{"phase": r["phase"], "in_flight": r["plan"]["concurrency"], "committed": r["committed"],
+             "failed": sum(r["failed"].values()), "tx_per_s": f"{r['throughput_tps']:.1f}",
+             "p50_ms": ms(r["latency_s"]["p50"]), "p99_ms": ms(r["latency_s"]["p99"]),
+             "client_cpu_ms_per_tx": (None if (c := client_cpu_per_tx(r)) is None else f"{c * 1000:.2f}")}
+            for r in reports]
+
+
+def ensure_feature_chaincode(net, say: Callable[[str], None]) -> None:
+    """Deploy the feature contract as ``features`` unless the network has it (it keeps whatever version it has)."""
+    from chaincode.feature_contract import feature_collections_json
+    from network import ccservers
+
+    if ccservers.load_deployment(net.data_root, FEATURE_CHAINCODE) is not None:
+        return
+    say(f"chaincode {FEATURE_CHAINCODE}: deploying the feature contract ({FEATURE_CONTRACT})")
+    with tempfile.TemporaryDirectory() as folder:
+        collections = Path(folder) / "collections.json"
+        collections.write_text(feature_collections_json())
+        net.deploy_chaincode(name=FEATURE_CHAINCODE, contract=FEATURE_CONTRACT, version="1.0",
+                             collections_config=collections)
+
+
+async def _run_phases(org: str, user: str | None, data_root: Path, concurrencies: Sequence[int], warmup: float,
+                      duration: float, call_timeout: float, processes: Sequence[cpu.Watched],
+                      say: Callable[[str], None]) -> list[dict[str, Any]]:
+    async with AsyncExitStack() as stack:
+        client = await open_client(stack, org, user, data_root)
+        contract = client.network.get_contract(FEATURE_CHAINCODE)
+        return await measure_phases(contract, concurrencies, warmup=warmup, duration=duration,
+                                    call_timeout=call_timeout, processes=processes, run_id=uuid.uuid4().hex[:8],
+                                    say=say)
+
+
+@click.command("sdk-roundtrip", context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--as", "as_", default="supplier", show_default=True, metavar="ORG[/USER]",
+              help="Who submits: an org of the network and optionally one of its users.")
+@click.option("--concurrency", "concurrencies", type=click.IntRange(min=1), multiple=True,
+              default=DEFAULT_CONCURRENCY, show_default=True,
+              help="Submits in flight for one phase (repeatable; 1 is sequential).")
+@click.option("--warmup", type=click.FloatRange(min=0), default=5.0, show_default=True,
+              help="Warm-up seconds of each phase.")
+@click.option("--duration", type=click.FloatRange(min=0, min_open=True), default=30.0, show_default=True,
+              help="Measured seconds of each phase.")
+@click.option("--call-timeout", type=click.FloatRange(min=0, min_open=True), default=60.0, show_default=True,
+              help="Seconds before one submit counts as a timeout.")
+@click.option("--demo-runs", type=click.IntRange(min=0), default=1, show_default=True,
+              help="Times to run and time `recfin demo --skip-setup` afterwards (0: none).")
+@topology_option
+@click.option("--data-root", type=click.Path(file_okay=False, path_type=Path),
+              help="Network data folder holding profiles/ (default: the topology's).")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON (progress goes to stderr).")
+@reports_ledger_errors
+def main(as_, concurrencies, warmup, duration, call_timeout, demo_runs, topology_path, data_root, as_json) -> None:
+    """The SDK's round trip on the running network: tx/s, latency p50/p99 and client CPU per
+    transaction of sequential and of concurrent submits from one process; then the demo's time.
+
+    \b
+    Example:
+      python -m bench.sdk_roundtrip
+      python -m bench.sdk_roundtrip --concurrency 1 --concurrency 16 --concurrency 64 --duration 60
+      python -m bench.sdk_roundtrip --as bank/officer1 --demo-runs 3 --json > sdk.json
+    """
+    say = progress(as_json)
+    org, user = parse_as(as_)
+    net, _ = running_network(topology_path, data_root)
+    ensure_feature_chaincode(net, say)
+    processes = cpu.network_processes(net.status())      # read again: the feature contract's servers too
+    reports = asyncio.run(_run_phases(org, user, net.data_root, list(dict.fromkeys(concurrencies)), warmup,
+                                      duration, call_timeout, processes, say))
+    demo = None
+    if demo_runs:
+        say(f"demo: `recfin demo --skip-setup`, {demo_runs} run(s)")
+        demo = time_demo(demo_command(net.data_root), demo_runs)
+    summary = {"submitter": as_, "chaincode": FEATURE_CHAINCODE, "transaction": WRITE, "phases": reports,
+               "demo": demo}
+    if as_json:
+        click.echo(json.dumps(summary, indent=2, sort_keys=True))
+        return
+    click.echo(table(summary_rows(reports), SUMMARY_COLUMNS))
+    if demo is not None:
+        click.echo(f"demo on the warm network: median {demo['median_seconds']:.1f} s over {len(demo['runs'])} "
+                   f"run(s), {demo['runs'][-1]['transactions']} transactions each")
+
+
+if __name__ == "__main__":
+    main()
