@@ -628,9 +628,9 @@ class ReceivablesContract(Contract):
         if r.financing_id is not None:
             raise rule("receivable-financed", f"{r.id} has live financing {r.financing_id}: the financier, not the holder, is paid")
         lifecycle.ensure_status(r, (CONFIRMED,), "discount")
-        if r.debtor != d.debtor or (d.receivable_ids and r.id not in d.receivable_ids):
+        if not queries.covers(d, r):
             raise rule("discount-offer-not-for-receivable", f"offer {d.id} of {d.debtor} does not cover {r.id}")
-        if d.status != "OPEN" or d.expires_on < s.today_iso:
+        if not queries.is_open(d, s.today_iso):
             raise rule("offer-expired", f"discount offer {d.id} is closed or expired on {d.expires_on}")
         early = settlement.days_early(s.today, date.fromisoformat(r.due_date))
         if early <= 0:
@@ -976,7 +976,7 @@ class ReceivablesContract(Contract):
         s = self._session(ctx)
         party = await s.party()
         d = await s.store.discount_offer(offer_id)
-        if party.uscc != d.debtor and party.role not in (cfg.SUPPLIER, cfg.REGULATOR):
+        if not queries.may_read_discount_offers(party, d.debtor):
             raise rule("not-permitted-to-read", f"discount offer {d.id} is for {d.debtor}'s suppliers, the debtor and the regulator")
         return d.to_json()
 

@@ -119,7 +119,7 @@ class _ContractBase:
                 raise CommitError(
                     transaction_id=status.transaction_id, validation_code=status.code, block_number=status.block_number
                 )
-            yield Pause(policy.backoff * attempt)
+            yield Pause(policy.delay(attempt))
             attempt += 1
 
     def _submit_transaction(self, name: str, *args: Argument, retry: RetryPolicy | None = None) -> Steps[bytes]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 
 from fabric_protos.peer import transaction_pb2
@@ -34,9 +33,10 @@ class RetryPolicy:
         """Whether to try again after ``attempt`` (1-based) failed with ``validation_code``."""
         return attempt < self.max_attempts and validation_code in self.retry_on
 
-    def pause(self, attempt: int) -> None:
-        if self.backoff:
-            time.sleep(self.backoff * attempt)
+    def delay(self, attempt: int) -> float:
+        """Seconds to wait after ``attempt`` (1-based) failed, before the next one; the sync client
+        sleeps, the async one awaits, so a policy never blocks an event loop."""
+        return self.backoff * attempt
 
 
 NO_RETRY = RetryPolicy(max_attempts=1)
