@@ -1,20 +1,25 @@
 """Exactly-once on a hot receivable family: every acknowledged transfer is on the ledger once, none twice.
 
 The ``hotkey`` workload splits small amounts off one confirmed receivable from many
-clients at once; each transfer is a business request with its own request id. The
-contract keeps ``request id -> result`` under keys no query returns, and a split
-child does not carry the request id, so each request is given an amount no other
-request of the family has: a transfer on the ledger is mapped back to its request id
-by its amount. Then, per request id:
+clients at once; each transfer is a business request with its own request id. After
+the run each request id is read back through ``GetRequest``: the contract's record
+names the transaction that applied it and the part (``<id>.1`` child) it split off.
+Every split of the family is matched to a request that way, by request id, so
+requests may move the same amount. Then, per request id:
 
-- **found**: acknowledged, and the ledger holds exactly one transfer for it, the very
-  part (``<id>.1`` child) the answer named;
-- **duplicated**: the ledger holds two or more transfers for it, or two answers named
-  different parts (the effect happened twice);
-- **lost**: acknowledged, but no transfer for it is on the ledger, or another part
-  than the one the answer named;
+- **found**: acknowledged, and the ledger's record names the very part the answer
+  named, a part the family holds;
+- **duplicated**: the request moved two or more parts: the answers named different
+  parts, or named a part besides the recorded one that the family holds and no record
+  accounts for (a resend that was applied again instead of answered from the record);
+- **lost**: acknowledged, but the ledger has no record of it (``not-found``), or its
+  record names a part the family does not hold, another part than the answer named,
+  or another amount than the request moved;
+- **unaccounted**: a split of the family that no request record names and no answer
+  claims: an effect without its request (the family is the run's own, so every split
+  of it is one of the run's requests);
 - committed but unacknowledged (the client never learnt the outcome, e.g. a timeout)
-  and transfers of no request of the run (``unexpected``) are listed, not failures.
+  is listed, not a failure.
 
 The amounts must also add up: the leaves of the family (every part transferred and
 the remainder kept) sum to the root's face amount, and each split's two parts to
@@ -29,8 +34,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from client.money import yuan
+from client.receivables import RuleViolation
 
 SPLIT = "SPLIT"
+READ_CONCURRENCY = 16
 
 
 @dataclass(frozen=True)
@@ -44,7 +51,8 @@ class Acknowledgement:
 
 @dataclass(frozen=True)
 class LedgerTransfer:
-    """A part split off on the ledger: the ``<id>.1`` child of a SPLIT receivable."""
+    """A part split off on the ledger: the ``<id>.1`` child of a SPLIT receivable, or the part a request
+    record names."""
 
     child_id: str
     amount: int
@@ -58,7 +66,7 @@ class Verdict:
     duplicated: int
     lost: int
     committed_unacknowledged: int
-    unexpected: int
+    unaccounted: int
     face_amount: int
     leaves_total: int
     problems: list[str] = field(default_factory=list)
@@ -69,13 +77,13 @@ class Verdict:
 
     @property
     def holds(self) -> bool:
-        """Exactly once, and the amounts add up."""
-        return self.duplicated == 0 and self.lost == 0 and self.amounts_add_up
+        """Exactly once (no duplicated, lost or unaccounted transfer), and the amounts add up."""
+        return self.duplicated == 0 and self.lost == 0 and self.unaccounted == 0 and self.amounts_add_up
 
     def to_json(self) -> dict[str, Any]:
         return {"acknowledged": self.acknowledged, "found": self.found, "duplicated": self.duplicated,
                 "lost": self.lost, "committed_unacknowledged": self.committed_unacknowledged,
-                "unexpected": self.unexpected, "face_amount": self.face_amount, "leaves_total": self.leaves_total,
+                "unaccounted": self.unaccounted, "face_amount": self.face_amount, "leaves_total": self.leaves_total,
                 "amounts_add_up": self.amounts_add_up, "holds": self.holds, "problems": list(self.problems)}
 
 
@@ -88,6 +96,33 @@ def ledger_transfers(family: Iterable[Any]) -> list[LedgerTransfer]:
             moved = by_id[r.children[0]]   # the contract lists <id>.1 (transferred) before <id>.2 (kept)
             out.append(LedgerTransfer(moved.id, moved.face_amount, moved.last.tx_id))
     return out
+
+
+def recorded_transfer(record: Any) -> LedgerTransfer:
+    """The part a TransferReceivable request record (``client.receivables.RequestRecord``) names as moved:
+    the ``<id>.1`` child of a split, or for a whole transfer the receivable itself."""
+    result = record.typed_result
+    moved = result.children_records[0] if result.children_records else result
+    return LedgerTransfer(moved.id, moved.face_amount, record.tx_id)
+
+
+async def read_records(client: Any, request_ids: Iterable[str],
+                       concurrency: int = READ_CONCURRENCY) -> dict[str, LedgerTransfer | None]:
+    """What the ledger recorded for each request id, through ``client.request`` (an AsyncReceivablesClient of
+    the requesting party): the part it moved, or None for a request id with no record (``not-found``)."""
+    gate = asyncio.Semaphore(concurrency)
+
+    async def read(request_id: str) -> LedgerTransfer | None:
+        async with gate:
+            try:
+                return recorded_transfer(await client.request(request_id))
+            except RuleViolation as refusal:
+                if refusal.rule != "not-found":
+                    raise
+                return None
+
+    ids = list(request_ids)
+    return dict(zip(ids, await asyncio.gather(*(read(i) for i in ids))))
 
 
 def _amount_problems(family: list[Any], root_id: str) -> tuple[int, int, list[str]]:
@@ -109,51 +144,60 @@ def _amount_problems(family: list[Any], root_id: str) -> tuple[int, int, list[st
     return root.face_amount, leaves_total, problems
 
 
-def check(requests: Mapping[str, int], acknowledgements: Iterable[Acknowledgement], family: Iterable[Any],
-          root_id: str) -> Verdict:
-    """Judge a family read from the ledger against the requests sent (request id -> amount in fen, each
-    amount unique) and the answers the clients got."""
-    by_amount: dict[int, str] = {}
-    for request_id, amount in requests.items():
-        if amount in by_amount:
-            raise ValueError(f"requests {by_amount[amount]} and {request_id} both move {amount} fen: "
-                             "each request needs its own amount to be found on the ledger")
-        by_amount[amount] = request_id
+def check(requests: Mapping[str, int], acknowledgements: Iterable[Acknowledgement],
+          recorded: Mapping[str, LedgerTransfer | None], family: Iterable[Any], root_id: str) -> Verdict:
+    """Judge a family read from the ledger against the requests sent (request id -> amount in fen), the answers
+    the clients got, and what the ledger recorded for each request id (:func:`read_records`)."""
     family = list(family)
-    on_ledger: dict[str, list[LedgerTransfer]] = defaultdict(list)
-    unexpected = []
-    for moved in ledger_transfers(family):
-        request_id = by_amount.get(moved.amount)
-        (on_ledger[request_id] if request_id else unexpected).append(moved)
+    transfers = {t.child_id: t for t in ledger_transfers(family)}
+    recorded = {rid: recorded.get(rid) for rid in requests}
+    claimed = {t.child_id for t in recorded.values() if t is not None}
     answered: dict[str, set[str]] = defaultdict(set)
     for ack in acknowledgements:
         answered[ack.request_id].add(ack.child_id)
 
-    problems = []
-    duplicated = {rid for rid, moved in on_ledger.items() if len(moved) > 1} | \
-                 {rid for rid, children in answered.items() if len(children) > 1}
-    for rid in sorted(duplicated):
-        problems.append(f"duplicated: request {rid} moved {len(on_ledger[rid])} parts "
-                        f"({', '.join(m.child_id for m in on_ledger[rid])}); answers named {sorted(answered[rid])}")
-    lost = set()
-    for rid, children in answered.items():
-        if rid in duplicated:
+    problems: list[str] = []
+    duplicated, lost = set(), set()
+    for rid, children in sorted(answered.items()):
+        record = recorded.get(rid)
+        # the parts this request moved: its recorded one, and any answered part no record accounts for
+        parts = sorted({record.child_id} & transfers.keys() if record else set()) + \
+            sorted(c for c in children if c in transfers and c not in claimed)
+        if len(children) > 1 or len(parts) > 1:
+            duplicated.add(rid)
+            problems.append(f"duplicated: request {rid} moved {len(parts)} parts ({', '.join(parts)}); "
+                            f"answers named {sorted(children)}")
             continue
-        if not on_ledger[rid]:
+        why = _lost(rid, requests.get(rid), children, record, transfers)
+        if why:
             lost.add(rid)
-            problems.append(f"lost: request {rid} was answered with {sorted(children)}, no such transfer is on the ledger")
-        elif children != {on_ledger[rid][0].child_id}:
-            lost.add(rid)
-            problems.append(f"lost: request {rid} was answered with {sorted(children)}, "
-                            f"the ledger moved {on_ledger[rid][0].child_id}")
-    problems += [f"unexpected: {m.child_id} moved {m.amount} fen for no request of this run" for m in unexpected]
+            problems.append(why)
+    attributed = {c for rid in duplicated for c in answered[rid]}
+    unaccounted = [t for t in transfers.values() if t.child_id not in claimed and t.child_id not in attributed]
+    problems += [f"unaccounted: {t.child_id} moved {t.amount} fen in {t.tx_id[:12]}…, and no request record "
+                 "names it" for t in sorted(unaccounted, key=lambda t: t.child_id)]
     face, leaves_total, amount_problems = _amount_problems(family, root_id)
     return Verdict(
         acknowledged=len(answered), found=len(set(answered) - duplicated - lost), duplicated=len(duplicated),
-        lost=len(lost), committed_unacknowledged=sum(1 for rid, moved in on_ledger.items()
-                                                     if rid not in answered and len(moved) == 1),
-        unexpected=len(unexpected), face_amount=face, leaves_total=leaves_total,
+        lost=len(lost), committed_unacknowledged=sum(1 for rid, t in recorded.items()
+                                                     if rid not in answered and t is not None and t.child_id in transfers),
+        unaccounted=len(unaccounted), face_amount=face, leaves_total=leaves_total,
         problems=problems + amount_problems)
+
+
+def _lost(rid: str, amount: int | None, children: set[str], record: LedgerTransfer | None,
+          transfers: Mapping[str, LedgerTransfer]) -> str | None:
+    """Why an acknowledged request (one answered part) is not on the ledger as answered, or None."""
+    if record is None:
+        return f"lost: request {rid} was answered with {sorted(children)}, the ledger has no record of it"
+    if record.child_id not in transfers:
+        return f"lost: request {rid} is recorded as moving {record.child_id}, no such part of the family is on the ledger"
+    if children != {record.child_id}:
+        return f"lost: request {rid} was answered with {sorted(children)}, the ledger moved {record.child_id}"
+    if amount is not None and transfers[record.child_id].amount != amount:
+        return (f"lost: request {rid} asked for {amount} fen, the ledger moved "
+                f"{transfers[record.child_id].amount} fen as {record.child_id}")
+    return None
 
 
 async def read_family(client: Any, root_id: str, concurrency: int = 16) -> list[Any]:
@@ -185,8 +229,8 @@ def lines(findings: Mapping[str, Any]) -> list[str]:
     if verdict:
         out.append(f"  exactly once: acknowledged {verdict['acknowledged']}  found {verdict['found']}  "
                    f"duplicated {verdict['duplicated']}  lost {verdict['lost']}  "
-                   f"(committed unacknowledged {verdict['committed_unacknowledged']}, "
-                   f"unexpected {verdict['unexpected']}); parts {yuan(verdict['leaves_total'])} of face "
+                   f"unaccounted {verdict['unaccounted']} "
+                   f"(committed unacknowledged {verdict['committed_unacknowledged']}); parts {yuan(verdict['leaves_total'])} of face "
                    f"{yuan(verdict['face_amount'])}: {'add up' if verdict['amounts_add_up'] else 'DO NOT add up'}")
         out += [f"    {problem}" for problem in verdict["problems"][:10]]
     return out

@@ -44,7 +44,7 @@ from client.receivables import (
 )
 
 from .driver import Operation
-from .exactly_once import Acknowledgement, check, read_family
+from .exactly_once import Acknowledgement, check, read_family, read_records
 
 CHINA = timezone(timedelta(hours=8))
 INVOICE_AMOUNT = Decimal("1000.00")
@@ -222,9 +222,12 @@ class MixedWorkload(Workload):
 
 # ---- the hot key ---------------------------------------------------------------------------
 
-MAX_HOT_TRANSFERS = 300
-"""Request n of a family moves n fen, so each request's amount is its own: 300 requests move 451.50 CNY of
-the 1,130.00 face, and the chain of remainders (``<id>.2.2...``) stays short enough to read back."""
+MAX_HOT_TRANSFERS = 2_000
+"""Each split adds a level to the chain of remainders (``<id>.2.2...``), two characters to the remainder's
+id and one round trip to reading the family back: 2,000 keep ids under 4 KB and the read-back in seconds."""
+HOT_AMOUNT_CYCLE = 50
+"""Request n moves 1 + (n - 1) % 50 fen: requests are matched to the ledger by request id (GetRequest), so
+amounts repeat; 2,000 requests move 510.00 CNY of the 1,130.00 face."""
 HOT_RETRY = RetryPolicy(max_attempts=3, backoff=0.1)
 HOT_SENDS = 60
 """Sends of one request (each a submit with the SDK's own retries) before it gives up."""
@@ -253,27 +256,12 @@ class CountingRetry(RetryPolicy):
         return retry
 
 
-class _RetryingContract:
-    """A gateway contract whose submits carry ``retry``: the SDK's per-call MVCC retry for one client."""
-
-    def __init__(self, contract: Any, retry: RetryPolicy) -> None:
-        self._contract, self._retry = contract, retry
-
-    def submit(self, name: str, **options: Any):
-        return self._contract.submit(name, retry=self._retry, **options)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._contract, name)
-
-
 @dataclass
 class HotRequest:
-    """One business transfer: its request id, its amount in fen (no other request of the family moves the
-    same), and every remainder a send of it was aimed at."""
+    """One business transfer: its request id and its amount in fen."""
 
     request_id: str
     amount: int
-    targets: list[str] = field(default_factory=list)
 
 
 class HotKeyStarved(RuntimeError):
@@ -301,8 +289,7 @@ class HotKeyWorkload(Workload):
         super().__init__(parties)
         self.duplicate_every = duplicate_every
         self.policy = CountingRetry(max_attempts=retry.max_attempts, backoff=retry.backoff, retry_on=retry.retry_on)
-        self.client = AsyncReceivablesClient(_RetryingContract(parties.supplier.contract, self.policy),
-                                             parties.supplier.network)
+        self.client = AsyncReceivablesClient(parties.supplier.contract, parties.supplier.network, retry=self.policy)
         self.root: str | None = None
         self.remainder = ""
         self.budget = 0
@@ -317,11 +304,12 @@ class HotKeyWorkload(Workload):
         confirmed = await self.parties.debtor.confirm(registered.id)
         self.root = self.remainder = confirmed.id
         self.touched.add(confirmed.id)
-        say(f"  hot family {confirmed.id}: up to {self.budget} transfers of 0.01 to {yuan(self.budget)} CNY off it")
+        say(f"  hot family {confirmed.id}: up to {self.budget} transfers of 0.01 to "
+            f"{yuan(min(self.budget, HOT_AMOUNT_CYCLE))} CNY off it")
 
     def operations(self) -> Iterator[Operation]:
         for n in range(1, self.budget + 1):
-            request = HotRequest(new_request_id(), amount=n)
+            request = HotRequest(new_request_id(), amount=1 + (n - 1) % HOT_AMOUNT_CYCLE)
             self.requests[request.request_id] = request
             twice = bool(self.duplicate_every) and n % self.duplicate_every == 0
             yield Operation("transfer", functools.partial(self._perform, request, twice))
@@ -344,8 +332,6 @@ class HotKeyWorkload(Workload):
     async def _send(self, request: HotRequest, request_id: str) -> str:
         for _ in range(HOT_SENDS):
             target = self.remainder
-            if target not in request.targets:
-                request.targets.append(target)
             try:
                 result = await self.client.transfer(target, self.parties.transferee_code, request.amount,
                                                     request_id=request_id)
@@ -356,7 +342,7 @@ class HotKeyWorkload(Workload):
                     continue
                 if refusal.rule != "request-id-reused":
                     raise
-                result = await self._recorded(request, request_id)
+                result = await self._recorded(request_id)
             except CommitError as error:
                 if error.validation_code not in CONFLICT_CODES:
                     raise
@@ -373,17 +359,17 @@ class HotKeyWorkload(Workload):
         raise HotKeyStarved(f"request {request.request_id} ({request.amount} fen) found no remainder to split "
                             f"in {HOT_SENDS} sends")
 
-    async def _recorded(self, request: HotRequest, request_id: str):
-        """The answer the contract recorded for ``request_id``: an earlier send committed on a remainder the
-        latest send no longer named. Sent again there, it returns that answer and moves nothing."""
-        for target in reversed(request.targets):
+    async def _recorded(self, request_id: str):
+        """The answer the contract recorded for ``request_id`` (GetRequest): an earlier send committed on a
+        remainder the latest send no longer named, so the latest was refused as ``request-id-reused``."""
+        for _ in range(HOT_SENDS):
             try:
-                return await self.client.transfer(target, self.parties.transferee_code, request.amount,
-                                                  request_id=request_id)
+                return (await self.client.request(request_id)).typed_result
             except RuleViolation as refusal:
-                if refusal.rule != "request-id-reused":
+                if refusal.rule != "not-found":
                     raise
-        raise RuntimeError(f"request id {request_id} is recorded for a remainder none of its sends named")
+            await asyncio.sleep(CATCH_UP_PAUSE)             # the peer asked has not committed that send yet
+        raise RuntimeError(f"request id {request_id} was refused as reused, yet no peer asked has its record")
 
     async def _catch_up(self, stale: str) -> None:
         """Move the remainder past ``stale`` to the part the family keeps now, as the ledger says."""
@@ -409,12 +395,14 @@ class HotKeyWorkload(Workload):
         return moved.last.tx_id
 
     async def conclude(self) -> dict[str, Any]:
-        """Read the family back and judge it: acknowledged / found / duplicated / lost, amounts adding up."""
+        """Read the family and every request's record back and judge them: acknowledged / found / duplicated /
+        lost / unaccounted, amounts adding up."""
         if self.root is None:
             return {}
         family = await read_family(self.client, self.root)
+        recorded = await read_records(self.client, self.requests)
         verdict = check({r.request_id: r.amount for r in self.requests.values()}, self.acknowledgements,
-                        family, self.root)
+                        recorded, family, self.root)
         return {"hot_key": {"families": [self.root], "requests": len(self.requests),
                             "duplicate_sends": self.duplicate_sends, "conflicts": self.policy.tally.conflicts,
                             "retries": self.policy.tally.retries, "retargets": self.retargets,

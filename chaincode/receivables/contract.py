@@ -31,7 +31,7 @@ from .model import (
 )
 from .schemas import (
     DiscountOfferPage, FinancierExposure, FinancingView, HistoryEntry, InvoiceLookup, Page, PaymentRecordPage,
-    PaymentResult, Provenance, Statistics, TransferResult, json_argument,
+    PaymentResult, Provenance, RequestRecord, Statistics, TransferResult, json_argument,
 )
 from .store import Store
 
@@ -968,6 +968,33 @@ class ReceivablesContract(Contract):
             raise rule("argument-invalid", f"scope {scope!r}: ask for open (not withdrawn, not expired) or all")
         return await queries.discount_offer_page(s.store, debtor, r, s.today_iso if scope == "open" else None,
                                                  _page_size(page_size), bookmark)
+
+    @transaction(evaluate=True)
+    @rules
+    async def GetRequest(self, ctx: Context, request_id: str, party: str = "") -> RequestRecord:
+        """What a business request id was recorded with: the transaction that first applied it, and its result.
+
+        ``party`` (default: the caller's own) names whose request id it is: the
+        party itself, an admin of its org and the regulator may read it. A
+        request id never applied (never sent, or every attempt failed) is
+        ``not-found``: a client that lost the answer learns whether it committed.
+        """
+        s = self._session(ctx)
+        _request_id(request_id)
+        ci = ctx.client_identity
+        admin = is_org_admin(ci)
+        caller = None if admin else await s.party()
+        if not party and caller is None:
+            raise rule("argument-invalid", "party is empty: an org admin names the party whose request to read")
+        owner = await s.store.require_party(party) if party else caller
+        if not queries.may_read_request(caller, ci.msp_id if admin else None, owner):
+            raise rule("not-permitted-to-read", f"request ids of {owner.uscc} are for the party itself, an admin of "
+                       f"{owner.msp_id} and the regulator")
+        record = await s.store.request(owner.uscc, request_id)
+        if record is None:
+            raise rule("not-found", f"{owner.uscc} has no request {request_id!r} on this channel: no attempt of it "
+                       "committed, so sending it again with the same id applies it once")
+        return queries.request_record(owner.uscc, request_id, record)
 
     @transaction(evaluate=True)
     @rules

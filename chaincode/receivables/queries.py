@@ -25,7 +25,7 @@ from .store import Store
 
 __all__ = ["STATUSES", "may_read", "leaves", "history", "provenance", "page", "statistics", "invoice_use",
            "may_read_payment_record", "payment_record_page", "may_read_discount_offers",
-           "discount_offer_page", "financier_exposure"]
+           "discount_offer_page", "financier_exposure", "may_read_request", "request_record"]
 
 
 async def may_read(store: Store, party: Party, r: Receivable) -> bool:
@@ -285,3 +285,20 @@ async def _principal(store: Store, f: Any, r: Receivable) -> int:
     raise rule("not-found", f"the private record of financing {f.id} ({what}) is not on this peer: ask a peer of "
                f"{f.collection}'s member orgs (the bank's or the regulator's), or retry once private data "
                "reconciliation has filled it")
+
+
+# ---------------------------------------------------------------- business request records
+
+def may_read_request(caller: Party | None, admin_of: str | None, owner: Party) -> bool:
+    """A party's request records are for the party itself, an admin of its org (who binds the identities
+    acting for it) and the regulator. ``caller`` is None and ``admin_of`` the MSP ID for an org admin."""
+    if admin_of is not None:
+        return admin_of == owner.msp_id
+    return caller is not None and (caller.uscc == owner.uscc or caller.role == cfg.REGULATOR)
+
+
+def request_record(owner: str, request_id: str, record: dict) -> dict:
+    """The stored ``recfin.request`` record as GetRequest answers it, naming whose request it is."""
+    return {"request_id": request_id, "party": owner, "transaction": record["transaction"],
+            "arguments": record["arguments"], "tx_id": record["tx_id"], "at": record["at"],
+            "result": record["result"]}

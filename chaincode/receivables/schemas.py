@@ -167,6 +167,19 @@ class DiscountOfferPage(Doc):
     bookmark: str
 
 
+class RequestRecord(Doc):
+    """GetRequest's answer: what the contract recorded for a business request id when it first applied it."""
+
+    request_id: str
+    party: str = Field(description="credit code of the party that made the request")
+    transaction: str = Field(description="the transaction it was applied by, e.g. TransferReceivable")
+    arguments: str = Field(description="sha256 of the transaction name and arguments it was bound to")
+    tx_id: str = Field(description="the transaction that applied it (later retries were answered from this record)")
+    at: str = Field(description="that transaction's timestamp")
+    result: dict[str, Any] = Field(description="what the transaction returned: the same document every retry "
+                                               "returned, with the ids it produced")
+
+
 class FinancedClaim(Doc):
     """One live financing of a bank on the debtor's claims, and what of its principal is still out."""
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel, TypeAdapter
 
+from client.gateway import RetryPolicy
 from client.gateway.errors import GatewayError
 
 from ._events import AsyncReceivablesEvents, ReceivablesEvents
@@ -38,6 +39,7 @@ from ._models import (
     Provenance,
     Receivable,
     ReceivableRegistration,
+    RequestRecord,
     Role,
     Statistics,
     TransferResult,
@@ -95,21 +97,27 @@ class _Operations:
     """The contract's operations as calls; :class:`ReceivablesClient` runs them blocking,
     :class:`AsyncReceivablesClient` awaits them. Same arguments, same models."""
 
-    def __init__(self, contract: Any, network: Any | None = None) -> None:
+    def __init__(self, contract: Any, network: Any | None = None, *, retry: RetryPolicy | None = None) -> None:
+        """contract: a ``client.gateway`` Contract of the ``receivables`` chaincode; network: its Network (for
+        events); retry: the RetryPolicy every submit of this client carries (default: the Gateway's)."""
+        if retry is not None and not isinstance(retry, RetryPolicy):
+            raise TypeError(f"retry must be a client.gateway.RetryPolicy, not {type(retry).__name__}")
         self.contract = contract
         self.network = network
+        self.retry = retry
 
     def _call(self, kind: str, name: str, args: Sequence[str], model: Any, *,
               transient: dict[str, bytes] | None = None, endorsing_organizations: Sequence[str] | None = None):
         raise NotImplementedError
 
-    @staticmethod
-    def _options(args: Sequence[str], transient, endorsing_organizations) -> dict[str, Any]:
+    def _options(self, kind: str, args: Sequence[str], transient, endorsing_organizations) -> dict[str, Any]:
         options: dict[str, Any] = {"arguments": list(args)}
         if transient is not None:
             options["transient"] = transient
         if endorsing_organizations is not None:
             options["endorsing_organizations"] = list(endorsing_organizations)
+        if kind == "submit" and self.retry is not None:
+            options["retry"] = self.retry
         return options
 
     @staticmethod
@@ -358,6 +366,13 @@ class _Operations:
         return self._evaluate("GetFinancierExposure", _text(debtor, "debtor"), _text(financier or "", "financier"),
                               model=FinancierExposure)
 
+    def request(self, request_id: str, party: str | None = None) -> RequestRecord:
+        """What a business request id of yours (or, as an org admin or the regulator, of ``party``) was recorded
+        with: the transaction that first applied it and its result. A request id no attempt of which committed
+        raises RuleViolation ``not-found``: sending the call again with the same id applies it once."""
+        return self._evaluate("GetRequest", _text(request_id, "request_id"), _text(party or "", "party"),
+                              model=RequestRecord)
+
     # ------------------------------------------------------------ events
 
     def events(self, *, start_block: int | None = None, checkpoint: Any = None, network: Any | None = None):
@@ -419,7 +434,7 @@ class ReceivablesClient(_Operations):
     """
 
     def _call(self, kind, name, args, model, *, transient=None, endorsing_organizations=None):
-        options = self._options(args, transient, endorsing_organizations)
+        options = self._options(kind, args, transient, endorsing_organizations)
         try:
             payload = self.contract.submit(name, **options) if kind == "submit" else self.contract.evaluate(name, **options)
         except GatewayError as error:
@@ -490,7 +505,7 @@ class AsyncReceivablesClient(_Operations):
     the same methods and models, awaited (``events`` gives an async iterator)."""
 
     async def _call(self, kind, name, args, model, *, transient=None, endorsing_organizations=None):
-        options = self._options(args, transient, endorsing_organizations)
+        options = self._options(kind, args, transient, endorsing_organizations)
         try:
             if kind == "submit":
                 payload = await self.contract.submit(name, **options)

@@ -561,3 +561,37 @@ class FinancierExposure(Document):
     debtor: str
     exposure: Fen
     financings: list[FinancedClaim]
+
+
+# ---------------------------------------------------------------- business request records
+
+# the document each transaction that takes a request id returns, hence records
+_RECORDED_RESULTS: dict[str, type[Document]] = {
+    "RegisterReceivable": Receivable, "TransferReceivable": TransferResult, "RecordPayment": PaymentResult,
+    "PublishDiscountOffer": DiscountOffer, "AttestInvoiceVerification": InvoiceAttestation,
+}
+
+
+class RequestRecord(Document):
+    """``GetRequest``: what the contract recorded for a business request id when it first applied it.
+
+    ``tx_id`` is the transaction that applied it; ``result`` is the document that
+    call returned (and every retry with the same id returned since), as JSON;
+    :attr:`typed_result` gives it as its model.
+    """
+
+    request_id: str
+    party: str
+    transaction: str
+    arguments: str
+    tx_id: str
+    at: str
+    result: dict[str, Any]
+
+    @property
+    def typed_result(self) -> Document:
+        """``result`` as the transaction's model (a TransferResult for TransferReceivable...)."""
+        model = _RECORDED_RESULTS.get(self.transaction)
+        if model is None:
+            raise ValueError(f"no model for the result of {self.transaction}: read result as JSON")
+        return model.model_validate(self.result)

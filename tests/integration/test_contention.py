@@ -5,8 +5,9 @@ The hotkey workload (bench/workloads.py) has eight clients split small amounts o
 one confirmed receivable at once, each transfer a business request with its own
 request id and the SDK's bounded MVCC retry; every fifth request is sent twice at
 once. Concurrent splits of the remainder conflict, one per block commits. After the
-run the family is read back from the ledger (bench/exactly_once.py): every
-acknowledged transfer must be there exactly once, the parts must add up to the face
+run the family and every request id's record (GetRequest) are read back from the
+ledger (bench/exactly_once.py): every acknowledged transfer must be there exactly
+once, every split of the family accounted for by a request, the parts must add up to the face
 amount, and the run must have met read conflicts and retried them.
 """
 from __future__ import annotations
@@ -56,6 +57,7 @@ def test_a_hot_family_under_concurrent_transfers_retries_its_conflicts_and_moves
     assert committed and verdict["acknowledged"] >= len(committed), "nothing committed: the check proves nothing"
     assert verdict["duplicated"] == 0, verdict["problems"]
     assert verdict["lost"] == 0, verdict["problems"]
+    assert verdict["unaccounted"] == 0, verdict["problems"]
     assert verdict["found"] == verdict["acknowledged"]
     assert verdict["amounts_add_up"] and verdict["leaves_total"] == verdict["face_amount"], verdict["problems"]
     assert hot["conflicts"] > 0, "eight clients on one key met no read conflict: the workload is not contended"

@@ -1,9 +1,11 @@
 """The exactly-once check of the hot-key workload, on families the real contract built on MemoryLedger.
 
 Each family is a confirmed receivable split again and again by the tier-1 supplier,
-every split a business request with its own id and amount. The faulty families are
-the ones a client without request ids leaves (a retry moved the amount twice) or a
-client that reports what never committed; one is a ledger whose amounts were altered.
+every split a business request with its own id; each request id's record is read
+back through the contract's GetRequest, as the workload does. The faulty families
+are the ones a client without request ids leaves (a retry moved the amount twice),
+a client that reports what never committed, a split no request accounts for, and a
+ledger whose amounts were altered.
 """
 from __future__ import annotations
 
@@ -12,9 +14,10 @@ import json
 
 import pytest
 
-from bench.exactly_once import Acknowledgement, check, ledger_transfers, lines, read_family
+from bench.exactly_once import Acknowledgement, check, ledger_transfers, lines, read_family, read_records
 from bench.workloads import merge_findings
-from client.receivables import Receivable
+from client.receivables import Receivable, RequestRecord, RuleViolation
+from client.receivables.errors import RULE_PATTERN
 
 from ..receivables.support import standard_net
 
@@ -42,6 +45,13 @@ class Family:
             self.remainder = kept["id"]
         return result
 
+    def recorded(self, request_ids):
+        """What GetRequest answers the supplier for each request id, as the workload reads it."""
+        return asyncio.run(read_records(RecordReader(self.net, self.tier1), request_ids))
+
+    def judge(self, requests: dict[str, int], acks: list[Acknowledgement] | None = None):
+        return check(requests, self.acks if acks is None else acks, self.recorded(requests), self.records(), self.root)
+
     def records(self) -> list[Receivable]:
         out, level = [], [self.root]
         while level:
@@ -49,6 +59,21 @@ class Family:
             out += docs
             level = [c for d in docs for c in d.children]
         return out
+
+
+class RecordReader:
+    """``AsyncReceivablesClient.request`` of one actor, answered by the contract on MemoryLedger."""
+
+    def __init__(self, net, actor) -> None:
+        self.net, self.actor, self.asked = net, actor, []
+
+    async def request(self, request_id: str) -> RequestRecord:
+        self.asked.append(request_id)
+        result = await self.net.call(self.actor, "GetRequest", request_id, evaluate=True)
+        if result.status != 200:
+            raise RuleViolation(RULE_PATTERN.search(result.message).group(1), result.message,
+                                transaction="GetRequest", gateway_error=None)
+        return RequestRecord.model_validate_json(result.payload)
 
 
 def five_requests() -> dict[str, int]:
@@ -61,8 +86,8 @@ def test_every_acknowledged_transfer_is_found_once_and_the_parts_add_up():
         family.split(request_id, amount)
     first_target = family.root
     family.split("r1", 1, target=first_target)      # a resend of r1 with its request id: the recorded answer
-    verdict = check(five_requests(), family.acks, family.records(), family.root)
-    assert (verdict.acknowledged, verdict.found, verdict.duplicated, verdict.lost) == (5, 5, 0, 0)
+    verdict = family.judge(five_requests())
+    assert (verdict.acknowledged, verdict.found, verdict.duplicated, verdict.lost, verdict.unaccounted) == (5, 5, 0, 0, 0)
     assert verdict.holds and verdict.problems == []
     assert verdict.face_amount == verdict.leaves_total == FACE
     assert sorted(t.amount for t in ledger_transfers(family.records())) == [1, 2, 3, 4, 5]
@@ -75,10 +100,10 @@ def test_a_request_moved_twice_is_duplicated():
         family.split(request_id, amount)
         if request_id == "r3":
             family.split("r3-resent-without-its-id", amount, answered_as="r3")
-    verdict = check(five_requests(), family.acks, family.records(), family.root)
+    verdict = family.judge(five_requests())
     assert (verdict.acknowledged, verdict.found, verdict.duplicated, verdict.lost) == (5, 4, 1, 0)
-    assert not verdict.holds
-    assert any(p.startswith("duplicated: request r3 moved 2 parts") for p in verdict.problems)
+    assert not verdict.holds and verdict.unaccounted == 0      # the second part is r3's: counted there, once
+    assert [p for p in verdict.problems if p.startswith("duplicated: request r3 moved 2 parts")]
     assert verdict.amounts_add_up      # the ledger is consistent: the claim was split once too often
 
 
@@ -90,23 +115,44 @@ def test_an_acknowledgement_without_its_transfer_is_lost():
     never_committed = Acknowledgement("r6", f"{family.remainder}.1", "ab" * 32)
     misreported = Acknowledgement("r2", f"{family.root}.2.2.1", "cd" * 32)   # the ledger moved r2 as <root>.2.1
     acks = [a for a in family.acks if a.request_id != "r2"] + [never_committed, misreported]
-    verdict = check(requests, acks, family.records(), family.root)
+    verdict = family.judge(requests, acks)
     assert (verdict.acknowledged, verdict.found, verdict.duplicated, verdict.lost) == (6, 4, 0, 2)
     assert not verdict.holds
     assert [p.split(":")[0] for p in verdict.problems] == ["lost", "lost"]
-    assert any("r6" in p and "no such transfer" in p for p in verdict.problems)
+    assert any("r6" in p and "the ledger has no record of it" in p for p in verdict.problems)
     assert any("r2" in p and f"{family.root}.2.1" in p for p in verdict.problems)
 
 
-def test_an_outcome_the_client_never_learnt_and_a_stranger_transfer_are_listed_not_failed():
+def test_an_outcome_the_client_never_learnt_is_listed_not_failed():
     family = Family()
     for request_id, amount in five_requests().items():
         family.split(request_id, amount)
-    family.split("someone-else", 50)                           # no request of this run moves 50 fen
-    acks = [a for a in family.acks if a.request_id not in ("r4", "someone-else")]   # r4 timed out, yet committed
-    verdict = check(five_requests(), acks, family.records(), family.root)
-    assert (verdict.acknowledged, verdict.found, verdict.committed_unacknowledged, verdict.unexpected) == (4, 4, 1, 1)
+    acks = [a for a in family.acks if a.request_id != "r4"]    # r4 timed out, yet committed
+    verdict = family.judge(five_requests(), acks)
+    assert (verdict.acknowledged, verdict.found, verdict.committed_unacknowledged, verdict.unaccounted) == (4, 4, 1, 0)
     assert verdict.duplicated == verdict.lost == 0 and verdict.holds
+
+
+def test_a_split_no_request_of_the_run_accounts_for_fails_the_check():
+    """A part moved without any answer or record of the run: an effect applied beyond its recorded one."""
+    family = Family()
+    for request_id, amount in five_requests().items():
+        family.split(request_id, amount)
+    family.split("someone-else", 3)
+    acks = [a for a in family.acks if a.request_id != "someone-else"]
+    verdict = family.judge(five_requests(), acks)
+    assert (verdict.found, verdict.duplicated, verdict.lost, verdict.unaccounted) == (5, 0, 0, 1)
+    assert not verdict.holds and verdict.amounts_add_up
+    assert [p.split(":")[0] for p in verdict.problems] == ["unaccounted"]
+
+
+def test_a_record_of_another_amount_than_the_request_moved_is_lost():
+    family = Family()
+    for request_id, amount in five_requests().items():
+        family.split(request_id, amount)
+    verdict = family.judge({**five_requests(), "r5": 50})
+    assert (verdict.found, verdict.lost) == (4, 1)
+    assert any("r5 asked for 50 fen, the ledger moved 5 fen" in p for p in verdict.problems)
 
 
 def test_parts_that_do_not_add_up_to_the_face_amount_are_reported():
@@ -117,16 +163,47 @@ def test_parts_that_do_not_add_up_to_the_face_amount_are_reported():
     doc = json.loads(family.net.ledger.state[key])
     doc["face_amount"] += 1                                    # one fen appears from nowhere
     family.net.ledger.state[key] = json.dumps(doc).encode()
-    verdict = check(five_requests(), family.acks, family.records(), family.root)
+    verdict = family.judge(five_requests())
     assert verdict.duplicated == verdict.lost == 0
     assert not verdict.amounts_add_up and not verdict.holds
     assert verdict.leaves_total == FACE + 1
     assert any(p.startswith("amounts: the parts add up to 1,130.01") for p in verdict.problems)
 
 
-def test_requests_must_each_move_their_own_amount():
-    with pytest.raises(ValueError, match="both move 3 fen"):
-        check({"a": 3, "b": 3}, [], [], "R-1")
+def test_requests_moving_the_same_amount_are_told_apart_by_request_id():
+    """Matching by request id: six requests of 7 fen each, one of them moved twice, one answered wrongly."""
+    family = Family()
+    same = {f"s{n}": 7 for n in range(1, 7)}
+    for request_id in same:
+        family.split(request_id, 7)
+        if request_id == "s2":
+            family.split("s2-resent-without-its-id", 7, answered_as="s2")
+    unanswered = family.judge(same, [a for a in family.acks if a.request_id != "s2"])   # s2's answers never came
+    assert (unanswered.unaccounted, unanswered.committed_unacknowledged, unanswered.holds) == (1, 1, False)
+    swapped = {a.request_id: a for a in family.acks if a.request_id in ("s4", "s5")}
+    acks = [a for a in family.acks if a.request_id not in ("s4", "s5")] + [
+        Acknowledgement("s4", swapped["s5"].child_id, swapped["s5"].tx_id),
+        Acknowledgement("s5", swapped["s4"].child_id, swapped["s4"].tx_id)]
+    verdict = family.judge(same, acks)
+    assert (verdict.acknowledged, verdict.found, verdict.duplicated, verdict.lost) == (6, 3, 1, 2)
+    assert sorted(p.split(":")[0] for p in verdict.problems) == ["duplicated", "lost", "lost"]
+
+
+def test_records_are_read_by_request_id_and_a_missing_one_is_none():
+    family = Family()
+    family.split("r1", 1)
+    reader = RecordReader(family.net, family.tier1)
+    recorded = asyncio.run(read_records(reader, ["r1", "never-sent"], concurrency=1))
+    assert recorded["never-sent"] is None and reader.asked == ["r1", "never-sent"]
+    assert recorded["r1"].child_id == f"{family.root}.1" and recorded["r1"].amount == 1
+    assert recorded["r1"].tx_id == family.acks[0].tx_id
+
+    class Refusing(RecordReader):
+        async def request(self, request_id):
+            raise RuleViolation("not-permitted-to-read", "", transaction="GetRequest", gateway_error=None)
+
+    with pytest.raises(RuleViolation):
+        asyncio.run(read_records(Refusing(family.net, family.tier1), ["r1"]))
 
 
 def test_the_family_is_read_level_by_level_through_the_client():
@@ -149,12 +226,12 @@ def test_the_verdict_prints_as_acknowledged_found_duplicated_lost_and_processes_
     family = Family()
     for request_id, amount in five_requests().items():
         family.split(request_id, amount)
-    verdict = check(five_requests(), family.acks, family.records(), family.root).to_json()
+    verdict = family.judge(five_requests()).to_json()
     hot = {"families": [family.root], "requests": 5, "duplicate_sends": 1, "conflicts": 4, "retries": 3,
            "retargets": 2, "unsettled": 0}
     text = lines({"hot_key": hot, "exactly_once": verdict})
     assert "4 MVCC conflicts, 3 SDK retries" in text[0]
-    assert "acknowledged 5  found 5  duplicated 0  lost 0" in text[1] and "add up" in text[1]
+    assert "acknowledged 5  found 5  duplicated 0  lost 0  unaccounted 0" in text[1] and "add up" in text[1]
     assert lines({}) == []
 
     broken = {**verdict, "lost": 1, "holds": False}

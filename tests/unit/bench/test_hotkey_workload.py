@@ -24,7 +24,7 @@ from fabric_protos.peer import chaincode_pb2, chaincode_shim_pb2, proposal_pb2, 
 
 from bench.driver import CONCURRENCY, Plan
 from bench.runner import execute
-from bench.workloads import FACE_AMOUNT, MAX_HOT_TRANSFERS, WORKLOADS, HotKeyWorkload, Parties, pool_size_for
+from bench.workloads import FACE_AMOUNT, HOT_AMOUNT_CYCLE, MAX_HOT_TRANSFERS, WORKLOADS, HotKeyWorkload, Parties, pool_size_for
 from chaincode.shim._execution import execute_transaction
 from chaincode.shim._proposal import decode_proposal
 from chaincode.shim._stub import ChaincodeStub
@@ -265,15 +265,35 @@ def test_many_clients_under_the_driver_conflict_retry_and_every_transfer_happens
     assert hot["requests"] == 30 and hot["duplicate_sends"] == 6
     assert hot["conflicts"] > 0 and hot["retries"] > 0 and hot["retargets"] > 0
     assert counts(verdict) == (30, 30, 0, 0)
-    assert verdict["holds"] and verdict["committed_unacknowledged"] == verdict["unexpected"] == 0
+    assert verdict["holds"] and verdict["committed_unacknowledged"] == verdict["unaccounted"] == 0
     assert sorted(a for _, a in world.transfers_on_ledger(workload.root)) == list(range(1, 31))
     assert {workload.root, f"{workload.root}.1"} <= measured.touched
 
 
 def test_the_hot_family_is_sized_for_the_run_and_kept_short():
     assert pool_size_for("hotkey", "concurrency", None, 8, 30) == 130       # about one split per 250 ms block
+    assert pool_size_for("hotkey", "concurrency", None, 8, 120) == 490      # past the old cap of 300
     assert pool_size_for("hotkey", "rate", 50, None, 3600) == MAX_HOT_TRANSFERS
-    assert MAX_HOT_TRANSFERS * (MAX_HOT_TRANSFERS + 1) // 2 < to_fen(FACE_AMOUNT)   # 1 + 2 + ... fen fit the face
+    moved = sum(1 + (n - 1) % HOT_AMOUNT_CYCLE for n in range(1, MAX_HOT_TRANSFERS + 1))
+    assert moved < to_fen(FACE_AMOUNT)                                      # every request's amount fits the face
+
+
+def test_requests_past_the_amount_cycle_repeat_amounts_and_are_matched_by_request_id():
+    world = World()
+    workload, _, _, verdict = run_all_at_once(world, HOT_AMOUNT_CYCLE + 3, duplicate_every=0)
+    amounts = sorted(a for _, a in world.transfers_on_ledger(workload.root))
+    assert amounts == sorted([*range(1, HOT_AMOUNT_CYCLE + 1), 1, 2, 3])
+    assert counts(verdict) == (HOT_AMOUNT_CYCLE + 3, HOT_AMOUNT_CYCLE + 3, 0, 0) and verdict["holds"]
+
+
+def test_the_workload_sdk_client_carries_its_counting_retry_policy():
+    world = World()
+
+    async def scenario():
+        return HotKeyWorkload(world.parties(), retry=NO_BACKOFF)
+
+    workload = asyncio.run(scenario())
+    assert workload.client.retry is workload.policy and workload.policy.max_attempts == NO_BACKOFF.max_attempts
 
 
 def test_recfin_bench_runs_hotkey_only_when_named_and_prints_the_verdict(tmp_path, monkeypatch):

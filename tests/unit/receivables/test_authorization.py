@@ -236,6 +236,12 @@ async def s_find_invoice(net):
     return [r["invoices"][0]["fingerprint"]], {}
 
 
+async def s_request(net):
+    r = await _confirmed(net)
+    await net.ok(net.actors["tier1"], "TransferReceivable", r["id"], net.actors["tier2"].uscc, "100", "req-1")
+    return ["req-1", net.actors["tier1"].uscc], {}
+
+
 READERS = {"core", "tier1", "regulator"}
 SUPPLIERS = {"tier1", "tier2", "core_sup", "bank_sup", "reg_sup"}
 
@@ -279,6 +285,7 @@ MATRIX: list[tuple[str, Scenario, set[str], bool]] = [
     ("AttestInvoiceVerification", s_attest, {"bank", "bank2", "regulator"}, False),
     ("GetInvoiceAttestations", s_attestations, EVERY_PARTY, True),
     ("WhoAmI", s_nothing, EVERY_PARTY, True),
+    ("GetRequest", s_request, {"tier1", "regulator", "admin_sup"}, True),
 ]
 
 

@@ -134,6 +134,19 @@ def financier_exposure(**over: Any) -> dict:
     return doc
 
 
+def request_record(**over: Any) -> dict:
+    moved = receivable(id="R-00000000000000a1.1", holder=TIER2, parent_id="R-00000000000000a1", face_amount=3000000,
+                       outstanding=3000000)
+    kept = receivable(id="R-00000000000000a1.2", parent_id="R-00000000000000a1", face_amount=8300000,
+                      outstanding=8300000)
+    doc = {"request_id": "split-0001", "party": TIER1, "transaction": "TransferReceivable", "arguments": "a" * 64,
+           "tx_id": "ab" * 32, "at": "2026-03-02T02:00:00Z",
+           "result": {**receivable(status="SPLIT", children=[moved["id"], kept["id"]]),
+                      "children_records": [moved, kept]}}
+    doc.update(over)
+    return doc
+
+
 @dataclass
 class Call:
     kind: str  # "submit" or "evaluate"
@@ -141,6 +154,7 @@ class Call:
     arguments: list
     transient: dict | None
     endorsing_organizations: list | None
+    retry: Any = None  # the RetryPolicy a submit carried
 
 
 @dataclass
@@ -152,9 +166,9 @@ class FakeContract:
     chaincode_name: str = "receivables"
     calls: list[Call] = field(default_factory=list)
 
-    def _answer(self, kind, name, arguments, transient, endorsing_organizations) -> bytes:
+    def _answer(self, kind, name, arguments, transient, endorsing_organizations, retry=None) -> bytes:
         self.calls.append(Call(kind, name, list(arguments), transient,
-                               None if endorsing_organizations is None else list(endorsing_organizations)))
+                               None if endorsing_organizations is None else list(endorsing_organizations), retry))
         if name in self.errors:
             raise self.errors[name]
         answer = self.responses[name]
@@ -163,7 +177,7 @@ class FakeContract:
         return answer if isinstance(answer, bytes) else json.dumps(answer).encode()
 
     def submit(self, name, *, arguments=(), transient=None, endorsing_organizations=None, retry=None) -> bytes:
-        return self._answer("submit", name, arguments, transient, endorsing_organizations)
+        return self._answer("submit", name, arguments, transient, endorsing_organizations, retry)
 
     def evaluate(self, name, *, arguments=(), transient=None, endorsing_organizations=None) -> bytes:
         return self._answer("evaluate", name, arguments, transient, endorsing_organizations)

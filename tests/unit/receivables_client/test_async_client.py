@@ -103,3 +103,16 @@ def test_async_iteration_over_pages_and_events():
     assert ids == ["R-1", "R-2"]
     assert names == [("ReceivableConfirmed", {"face_amount": 5})]
     assert stream.closed
+
+
+def test_async_client_carries_its_retry_policy_on_every_submit():
+    from client.gateway import RetryPolicy
+
+    policy = RetryPolicy(max_attempts=4)
+    contract = FakeAsyncContract(responses={"TransferReceivable": fakes.receivable(),
+                                            "GetRequest": fakes.request_record()})
+    client = AsyncReceivablesClient(contract, retry=policy)
+    asyncio.run(client.transfer("R-00000000000000a1", TIER1, 100, request_id="t-1"))
+    record = asyncio.run(client.request("split-0001"))
+    assert [(c.kind, c.retry) for c in contract.calls] == [("submit", policy), ("evaluate", None)]
+    assert record.typed_result.children_records[0].id == "R-00000000000000a1.1"

@@ -109,6 +109,10 @@ CASES = [
     (lambda c: c.financier_exposure(CORE), "evaluate", "GetFinancierExposure", [CORE, ""], fakes.financier_exposure()),
     (lambda c: c.financier_exposure(CORE, BANK), "evaluate", "GetFinancierExposure", [CORE, BANK],
      fakes.financier_exposure(exposure=0, financings=[])),
+    (lambda c: c.request("split-0001"), "evaluate", "GetRequest", ["split-0001", ""], fakes.request_record()),
+    (lambda c: c.request("pay-1", TIER1), "evaluate", "GetRequest", ["pay-1", TIER1],
+     fakes.request_record(request_id="pay-1", transaction="RecordPayment",
+                          result={**fakes.receivable(), "allocations": []})),
 ]
 
 
@@ -271,3 +275,38 @@ def test_state_changing_calls_send_a_business_request_id_last(name, call, answer
     assert re.fullmatch(r"[0-9a-f]{32}", first) and re.fullmatch(r"[0-9a-f]{32}", second)
     assert first != second  # a new call is a new request; only a retry of one call repeats its id
     assert chosen == "order-2026-0042"
+
+
+def test_a_retry_policy_given_to_the_client_goes_with_every_submit_and_no_query():
+    from client.gateway import RetryPolicy
+
+    policy = RetryPolicy(max_attempts=5, backoff=0.1)
+    contract = FakeContract(responses={"TransferReceivable": fakes.receivable(), "GetReceivable": fakes.receivable(),
+                                       "ConfirmReceivable": fakes.receivable()})
+    client = ReceivablesClient(contract, retry=policy)
+    client.transfer(R, TIER2, Decimal("10.00"), request_id="t-1")
+    client.confirm(R)
+    client.get_receivable(R)
+    assert [(c.name, c.retry) for c in contract.calls] == [("TransferReceivable", policy), ("ConfirmReceivable", policy),
+                                                           ("GetReceivable", None)]
+    plain = FakeContract(responses={"ConfirmReceivable": fakes.receivable()})
+    ReceivablesClient(plain).confirm(R)
+    assert plain.only().retry is None          # no policy: the Gateway's default applies
+
+
+def test_a_retry_that_is_not_a_retry_policy_is_refused():
+    with pytest.raises(TypeError, match="RetryPolicy"):
+        ReceivablesClient(FakeContract(), retry=3)
+
+
+def test_the_request_record_reads_as_the_transaction_result_model():
+    from client.receivables import PaymentResult, RequestRecord, TransferResult
+
+    record = ReceivablesClient(FakeContract(responses={"GetRequest": fakes.request_record()})).request("split-0001")
+    assert isinstance(record, RequestRecord) and isinstance(record.typed_result, TransferResult)
+    assert [c.id for c in record.typed_result.children_records] == [R + ".1", R + ".2"]
+    paid = RequestRecord.model_validate(fakes.request_record(transaction="RecordPayment",
+                                                             result={**fakes.receivable(), "allocations": []}))
+    assert isinstance(paid.typed_result, PaymentResult)
+    with pytest.raises(ValueError, match="no model for the result of RegisterParty"):
+        RequestRecord.model_validate(fakes.request_record(transaction="RegisterParty")).typed_result

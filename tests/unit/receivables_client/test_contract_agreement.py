@@ -52,7 +52,7 @@ METHODS = {
     "GetAssignmentNotice": "get_assignment_notice", "GetDiscountOffer": "get_discount_offer",
     "AttestInvoiceVerification": "attest_invoice_verification", "GetInvoiceAttestations": "invoice_attestations",
     "GetDebtorPaymentRecord": "debtor_payment_record", "GetFinancierExposure": "financier_exposure",
-    "ListDiscountOffers": "list_discount_offers",
+    "ListDiscountOffers": "list_discount_offers", "GetRequest": "request",
 }
 # transactions whose one argument is a JSON document: the request model the client sends
 JSON_ARGUMENTS = {"RegisterParty": PartyRegistration, "RegisterReceivable": ReceivableRegistration,
@@ -207,8 +207,10 @@ def test_documents_of_a_lifecycle_parse_into_the_models_without_loss(metadata):
     r = life.ok(tier1, "RegisterReceivable", json.dumps(reg.to_json()))
     rid = r["id"]
     life.ok(core, "ConfirmReceivable", rid)
-    life.ok(tier1, "TransferReceivable", rid, tier2.uscc, "4000000")
+    split = life.ok(tier1, "TransferReceivable", rid, tier2.uscc, "4000000", "split-1")
     moved, kept = f"{rid}.1", f"{rid}.2"
+    recorded = sdk.RequestRecord.model_validate(life.ok(tier1, "GetRequest", "split-1", "", evaluate=True))
+    assert recorded.typed_result.to_json() == split and recorded.typed_result.children_records[0].id == moved
     life.ok(tier2, "TransferReceivable", moved, tier1.uscc, "1000000")  # a second split, down a level
     life.ok(tier1, "GetProvenance", kept, evaluate=True)
     life.ok(tier1, "GetReceivableHistory", rid, evaluate=True)
