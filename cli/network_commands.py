@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from network import Network, compose, crypto, namespaces
+from network import Network, compose, crypto, membership, namespaces
 from network.errors import NamespaceError, NetworkError
 from network.topology import load as load_topology
 
@@ -145,11 +145,11 @@ def prepare(topology_path, hostnames, data_root, as_json):
     if hostnames:
         topo = topo.on_hosts()
         data_root = data_root or compose.hosts_data_root(topo)
-    net = Network(topo, data_root=data_root, say=say)
+    net = Network(topo, data_root=data_root, say=say)      # net.topology: with the folder's membership.yaml
     packages = {}
     if hostnames:
-        crypto.generate(topo, net.data_root)      # the packages carry each org's chaincode TLS material
-        for msp_id, pkg in compose.write_packages(topo, net.data_root).items():
+        crypto.generate(net.topology, net.data_root)      # the packages carry each org's chaincode TLS material
+        for msp_id, pkg in compose.write_packages(net.topology, net.data_root).items():
             say(f"chaincode package {msp_id}: {pkg.package_id} -> {pkg.path}")
             packages[msp_id] = {"package_id": pkg.package_id, "path": pkg.path}
     block = net.prepare(node_config=not hostnames)
@@ -160,26 +160,38 @@ def prepare(topology_path, hostnames, data_root, as_json):
 
 @network.command("compose")
 @topology_option
+@click.option("--data-root", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Take the channel's orgs from this data folder's membership.yaml (orgs added or removed by "
+                   "`recfin org`; default: $RECFIN_HOSTS_DATA, else .recfin/hosts next to the native data folder).")
 @click.option("--write", "write_file", is_flag=True,
-              help=f"Write {compose.COMPOSE_FILE.name} at the top of the repository instead of printing it.")
+              help=f"Write {compose.COMPOSE_FILE.name} at the top of the repository instead of printing it "
+                   f"(topology.yaml's orgs only: with orgs added or removed, give --output).")
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="With --write: write this file instead.")
 @reports_errors
-def compose_command(topology_path, write_file, output):
+def compose_command(topology_path, data_root, write_file, output):
     """The same network on the official Fabric images, as a docker-compose.yaml.
 
-    Generated from the topology; run `recfin network prepare --hostnames` first, then
-    `docker compose up -d` (docs/network.md, "Running on separate hosts").
+    Generated from the topology with the channel's orgs as they are: those `recfin org
+    add|remove` recorded in the data folder's membership.yaml get (or lose) their peers,
+    chaincode server, ports and volumes. Run `recfin network prepare --hostnames` first,
+    then `docker compose up -d` (docs/network.md, "Running on separate hosts").
 
     \b
     Example:
       recfin network compose --write
+      recfin network compose --data-root .recfin/data --write --output /tmp/docker-compose.yaml
     """
     topo = load_topology(topology_path)
+    channel_topo = membership.effective(topo, data_root or compose.hosts_data_root(topo))
     if not write_file:
-        click.echo(compose.render(compose.build(topo)), nl=False)
+        click.echo(compose.render(compose.build(channel_topo)), nl=False)
         return
-    path = compose.write(topo, output or compose.COMPOSE_FILE)
+    if output is None and channel_topo != topo:
+        raise NetworkError(f"{compose.COMPOSE_FILE.name} in the repository is generated from topology.yaml alone, "
+                           f"but the data folder records orgs added or removed: give --output to write the "
+                           f"channel's compose file elsewhere")
+    path = compose.write(channel_topo, output or compose.COMPOSE_FILE)
     click.echo(f"wrote {path}")
 
 

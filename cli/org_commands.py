@@ -7,6 +7,7 @@ import click
 
 from client.invoices.credit_code import credit_code_problem
 from network import Network, bundle, channel_config, compose
+from network import membership
 from network.membership import ROLE_ATTRS
 from network.org_change import OrgChange
 from network.org_membership import OrgMembership
@@ -166,8 +167,8 @@ def bundle_command(topology_path, org_name, out, data_root, install_root, as_jso
       recfin org bundle supplier --out /tmp/supplier-bundle --json
     """
     topo = load_topology(topology_path).on_hosts()
-    name = topo.org(org_name).name
     data_root = data_root or compose.hosts_data_root(topo)
+    name = membership.effective(topo, data_root).org(org_name).name     # an org added by `recfin org add` too
     result = bundle.write(topo, data_root, name, out or bundle.default_out(data_root, name), install_root)
     summary = {"org": result.org, "msp_id": result.msp_id, "folder": result.root, "files": len(result.files),
                "install_root": result.install_root, "missing": ", ".join(result.missing) or None}

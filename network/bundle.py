@@ -32,7 +32,7 @@ from pathlib import Path
 
 import yaml
 
-from . import compose, configtx, contract_config, profiles
+from . import compose, configtx, contract_config, membership, profiles
 from .crypto import org_crypto
 from .errors import NetworkError
 from .topology import Topology
@@ -147,8 +147,9 @@ Keep crypto/{org.name}/users/*/msp/keystore and */tls/*.key private: they are yo
 
 def write(topology: Topology, data_root: Path, org_name: str, out: Path,
           install_root: Path = DEFAULT_INSTALL_ROOT) -> Bundle:
-    """Write the org's bundle into `out` (replacing an earlier bundle there, never anything else)."""
-    topology = topology.on_hosts()
+    """Write the org's bundle into `out` (replacing an earlier bundle there, never anything else), for
+    the channel's orgs as data_root's membership.yaml records them (orgs added or removed by `recfin org`)."""
+    topology = membership.effective(topology, data_root).on_hosts()
     org = topology.org(org_name)
     own = org_crypto(data_root, org.name, org.domain)
     if not own.ca_cert.is_file():

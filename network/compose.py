@@ -33,6 +33,9 @@ Each node mounts only its own folder of crypto material (read-only) and the chan
 folder; ledgers live in named volumes. Host paths start with `data`, by default the
 variable RECFIN_HOSTS_DATA or ./.recfin/hosts (where `recfin network prepare --hostnames`
 writes), so one committed file serves any data folder.
+
+`build` takes the topology it is given: `recfin network compose` passes the effective one
+(network.membership: orgs added or removed by `recfin org`), the committed file topology.yaml's.
 """
 from __future__ import annotations
 

@@ -3,7 +3,7 @@ import json
 from pathlib import Path
 
 from cli.main import main
-from network import contract_config, crypto
+from network import contract_config, crypto, membership
 from network.topology import load
 
 
@@ -66,3 +66,23 @@ def test_prepare_hostnames_writes_crypto_config_and_packages_then_asks_for_confi
 def test_org_group_is_registered(runner):
     result = runner.invoke(main, ["--help"])
     assert result.exit_code == 0 and "org" in result.output
+
+
+def test_prepare_hostnames_and_bundle_take_an_added_org_from_the_membership_record(runner, tmp_path):
+    data = tmp_path / "hosts"
+    topology = load()
+    membership.record_added(data, membership.new_org_spec(topology, "bank2", "bank", "91110000MA1K00006B"))
+    channel = membership.effective(topology, data)
+    result = runner.invoke(main, ["network", "prepare", "--hostnames", "--data-root", str(data)])
+    assert "configtxgen" in result.output          # configtxgen is absent here; everything before it is written
+    assert (data / "crypto" / "bank2" / "nodes" / "peer0.bank2.recfin.local" / "tls" / "server.crt").is_file()
+    label = f"receivables_{contract_config.definition_version(channel)}"
+    assert (data / "chaincode" / "receivables" / "bank2" / f"{label}.tar.gz").is_file()
+    config = json.loads(contract_config.config_path(data, "receivables").read_text())
+    assert config["org_roles"]["Bank2MSP"] == ["financier"]
+
+    out = tmp_path / "bank2-bundle"
+    result = runner.invoke(main, ["org", "bundle", "bank2", "--data-root", str(data), "--out", str(out), "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["msp_id"] == "Bank2MSP"
+    assert json.loads((out / "bundle.json").read_text())["chaincode_version"] == label.split("_", 1)[1]

@@ -11,8 +11,8 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
 from chaincode.receivables import config as contract
-from network import bundle, contract_config, crypto, profiles
-from network.errors import NetworkError
+from network import bundle, contract_config, crypto, membership, profiles
+from network.errors import NetworkError, NodeNotFoundError
 from network.topology import load
 
 PRIVATE_KEY = re.compile(rb"-----BEGIN [A-Z ]*PRIVATE KEY-----")
@@ -239,3 +239,53 @@ def test_a_bundle_replaces_an_earlier_bundle_but_never_other_files(tmp_path, hos
 def test_without_crypto_material_it_says_to_prepare(tmp_path, hosts):
     with pytest.raises(NetworkError, match="prepare --hostnames"):
         bundle.write(hosts, tmp_path / "empty", "bank", tmp_path / "out")
+
+
+# ---- an org added by `recfin org add`, recorded in the prepared folder's membership.yaml --------
+@pytest.fixture(scope="module")
+def prepared_with_bank2(tmp_path_factory, hosts) -> Path:
+    root = tmp_path_factory.mktemp("hosts-bank2")
+    membership.record_added(root, membership.new_org_spec(hosts, "bank2", "bank", "91110000MA1K00006B"))
+    crypto.generate(membership.effective(hosts, root), root)        # what `prepare --hostnames` generates
+    return root
+
+
+def test_an_added_org_gets_a_bundle_of_its_own(tmp_path, hosts, prepared_with_bank2):
+    root = prepared_with_bank2
+    channel = membership.effective(hosts, root)
+    b = bundle.write(hosts, root, "Bank2MSP", tmp_path / "bank2")
+    assert (b.org, b.msp_id) == ("bank2", "Bank2MSP")
+    spec = channel.org("bank2")
+    # its own MSP, with its own keys, and nobody else's
+    assert (b.root / "crypto" / "bank2" / "msp" / "cacerts" / "ca.pem").read_bytes() == \
+        (root / "crypto" / "bank2" / "ca" / "ca.pem").read_bytes()
+    foreign = _foreign_private_keys(root, "bank2")
+    keys = [p for p in b.root.rglob("*") if p.is_file() and PRIVATE_KEY.search(p.read_bytes())]
+    assert len(keys) == 2 * (len(spec.peers) + 1 + len(spec.users)) + 2
+    for path in keys:
+        assert path.relative_to(b.root).parts[:2] == ("crypto", "bank2")
+        assert _public_key_bytes(serialization.load_pem_private_key(path.read_bytes(), None)) not in foreign
+    # its peer and server in its compose file, running the configuration that names it
+    doc = yaml.safe_load((b.root / "docker-compose.yaml").read_text())
+    assert set(doc["services"]) == {n.hostname for n in channel.peers("bank2")} | {channel.chaincode_server_host(spec)}
+    config = json.loads((b.root / "chaincode" / "receivables" / "network_config.json").read_text())
+    assert config["org_roles"]["Bank2MSP"] == ["financier"]
+    assert json.loads((b.root / bundle.MANIFEST).read_text())["chaincode_version"] == \
+        contract_config.definition_version(channel)
+
+
+def test_the_other_orgs_bundles_know_an_added_org_and_forget_a_removed_one(tmp_path, hosts, prepared_with_bank2):
+    root = tmp_path / "hosts"
+    shutil.copytree(prepared_with_bank2, root)
+    b = bundle.write(hosts, root, "bank", tmp_path / "bank")
+    assert "Bank2MSP" in {p["msp_id"] for p in yaml.safe_load((b.root / "endpoints.yaml").read_text())["peers"]}
+    assert (b.root / "crypto" / "bank2" / "ca" / "ca.pem").is_file()
+    assert "Bank2MSP" in json.loads((b.root / "chaincode" / "receivables" / "network_config.json").read_text())["org_roles"]
+
+    membership.record_removed(root, "bank2")
+    b = bundle.write(hosts, root, "bank", tmp_path / "bank")
+    assert "Bank2MSP" not in {p["msp_id"] for p in yaml.safe_load((b.root / "endpoints.yaml").read_text())["peers"]}
+    assert not (b.root / "crypto" / "bank2").exists()
+    assert "Bank2MSP" not in json.loads((b.root / "chaincode" / "receivables" / "network_config.json").read_text())["org_roles"]
+    with pytest.raises(NodeNotFoundError, match="bank2"):
+        bundle.write(hosts, root, "bank2", tmp_path / "bank2")

@@ -15,7 +15,7 @@ from cryptography import x509
 
 from cli.main import main
 from chaincode.receivables import config as contract
-from network import compose, contract_config, crypto, nodeconfig
+from network import compose, contract_config, crypto, membership, nodeconfig
 from network.fabric_bin import REPO_ROOT
 from network.topology import load, parse
 
@@ -378,3 +378,61 @@ def test_a_hostname_used_twice_is_rejected_naming_both_owners():
     with pytest.raises(TopologyError, match="hostname peer0.supplier.recfin.local is used twice: "
                                             "by peer0.supplier and by chaincode server of bank"):
         parse(data)
+
+
+# ---- the channel's orgs as `recfin org add|remove` left them --------------------------------
+BANK2_CODE = "91110000MA1K00006B"
+
+
+def _compose_for(data_root: Path) -> dict:
+    result = CliRunner().invoke(main, ["network", "compose", "--data-root", str(data_root)])
+    assert result.exit_code == 0, result.output
+    return yaml.safe_load(result.output)
+
+
+def test_compose_takes_an_added_org_from_the_data_folders_membership(tmp_path):
+    topology = load()
+    membership.record_added(tmp_path, membership.new_org_spec(topology, "bank2", "bank", BANK2_CODE))
+    channel = membership.effective(topology, tmp_path).on_hosts()
+    doc = _compose_for(tmp_path)
+
+    bank2 = channel.org("bank2")
+    expected = {n.hostname for n in channel.nodes()} | {channel.chaincode_server_host(o) for o in channel.orgs}
+    assert set(doc["services"]) == expected
+    for node in channel.peers("bank2"):
+        peer = doc["services"][node.hostname]
+        assert peer["environment"]["CORE_PEER_LOCALMSPID"] == "Bank2MSP"
+        assert f"{node.ports['port']}:{node.ports['port']}" in peer["ports"]
+        assert compose.data_volume(node) in doc["volumes"]
+    server = doc["services"][channel.chaincode_server_host(bank2)]
+    assert server["environment"]["RECFIN_MSP_ID"] == "Bank2MSP"
+    assert server["environment"]["CHAINCODE_SERVER_ADDRESS"] == channel.chaincode_server_listen(bank2)
+    assert server["expose"] == [str(bank2.chaincode_server_port)]
+
+    # every server mounts the contract configuration `prepare --hostnames` writes, which names Bank2MSP
+    contract_config.write(channel, tmp_path)        # as `prepare --hostnames` does (write_packages)
+    default_prefix = compose.DEFAULT_DATA
+    for org in channel.orgs:
+        svc = doc["services"][channel.chaincode_server_host(org)]
+        host = _host_side(svc, svc["environment"][contract.CONFIG_ENV])
+        config = json.loads(Path(host.replace(default_prefix, str(tmp_path))).read_text())
+        assert "Bank2MSP" in config["org_roles"]
+
+
+def test_compose_drops_a_removed_org_and_keeps_the_committed_file_topology_only(tmp_path):
+    topology = load()
+    membership.record_added(tmp_path, membership.new_org_spec(topology, "bank2", "bank", BANK2_CODE))
+    membership.record_removed(tmp_path, "bank2")
+    assert _compose_for(tmp_path) == yaml.safe_load(COMPOSE.read_text())     # added, then removed: gone
+
+    membership.record_removed(tmp_path, "regulator")
+    doc = _compose_for(tmp_path)
+    hosts = load().on_hosts()
+    gone = {n.hostname for n in hosts.peers("regulator")} | {hosts.chaincode_server_host(hosts.org("regulator"))}
+    assert gone and not gone & set(doc["services"])
+    assert not any(v.startswith("peer0.regulator") for v in doc["volumes"])
+
+    before = COMPOSE.read_text()
+    refused = CliRunner().invoke(main, ["network", "compose", "--data-root", str(tmp_path), "--write"])
+    assert refused.exit_code != 0 and "--output" in refused.output
+    assert COMPOSE.read_text() == before
