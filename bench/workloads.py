@@ -27,12 +27,13 @@ import secrets
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 from fabric_protos.peer import transaction_pb2
 
+from client.business_dates import business_today
 from client.gateway import CommitError, CommitStatusError, EndorseError, RetryPolicy
 from client.money import yuan
 from client.receivables import (
@@ -46,7 +47,6 @@ from client.receivables import (
 from .driver import Operation
 from .exactly_once import Acknowledgement, check, read_family, read_records
 
-CHINA = timezone(timedelta(hours=8))
 INVOICE_AMOUNT = Decimal("1000.00")
 INVOICE_TAX = Decimal("130.00")
 FACE_AMOUNT = INVOICE_AMOUNT + INVOICE_TAX
@@ -63,10 +63,6 @@ class Parties:
     supplier_code: str
     debtor_code: str
     transferee_code: str    # the tier-2 supplier
-
-
-def business_today() -> date:
-    return datetime.now(CHINA).date()
 
 
 def new_registration(parties: Parties, today: date | None = None) -> ReceivableRegistration:

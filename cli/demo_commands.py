@@ -35,13 +35,14 @@ from __future__ import annotations
 import secrets
 from contextlib import ExitStack
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable
 
 import click
 
+from client.business_dates import business_today
 from client.invoices.credit_code import credit_code_check_digit
 from client.pricing.proposals import BankOffer, ReceivableTerms, rank_proposals
 from client.receivables import (
@@ -60,7 +61,6 @@ from .amounts import money
 from .output import emit, progress, table
 from .regulator_commands import EXPOSURE_COLUMNS, statistics_rows
 
-CHINA = timezone(timedelta(hours=8))
 REGULATOR_CODE_BODY = "11110000MB000001X"  # a synthetic credit code for the demo's regulator (GB 32100 form)
 SECOND_BANK_CODE_BODY = "91110000MA1K00099"  # a synthetic credit code for the demo's second bank
 
@@ -115,10 +115,6 @@ def demo_codes(sessions: dict[str, connection.Session]) -> dict[str, str]:
     second = SECOND_BANK_CODE_BODY + credit_code_check_digit(SECOND_BANK_CODE_BODY)
     return {key: second if key == "bank2" else credit_code_of(session, REGULATOR_CODE_BODY)
             for key, session in sessions.items()}
-
-
-def business_today() -> date:
-    return datetime.now(CHINA).date()
 
 
 def ensure_network(topology_path: Path | None, data_root: Path | None, say: Callable[[str], None]) -> None:

@@ -35,7 +35,7 @@ from client.pricing import (
 from client.pricing.ledger import ProposalInputs, proposal_inputs_from_ledger
 from client.receivables import FinancingTerms
 from client.risk import DEFAULT_MODEL, grade_for, history_from_ledger
-from client.risk.history import business_date
+from client.business_dates import business_today
 
 from . import connection
 from .output import emit, table
@@ -44,11 +44,6 @@ from .risk_commands import load_history, offline_hint
 
 def _today() -> datetime:
     return datetime.now(timezone.utc)
-
-
-def _business_today():
-    """Today as the contract counts it (China Standard Time): an offer may not expire before it."""
-    return business_date(datetime.now(timezone.utc))
 
 
 @click.group()
@@ -184,7 +179,7 @@ def quote(receivable: str, as_: str, config_path: Path | None, face: int | None,
 def _quote_on_the_ledger(receivable, as_, config_path, grade, probability, history_file, debtor, exposure, on, yes,
                          data_root, as_json) -> None:
     org, user = connection.parse_as(as_)
-    day = on.date() if on else _business_today()
+    day = on.date() if on else business_today()
     risk = _given_risk(grade, probability, history_file, debtor, day)
     config = _config(config_path, org, ledger=True)
     with offline_hint("pass --face FEN --due YYYY-MM-DD and the debtor's risk to quote"), \
@@ -283,7 +278,7 @@ def compare(receivable: str, as_: str, discount_offer: str | None, offers_file: 
         day = (on or _today()).date()
     else:
         data = _offers_on_the_ledger(receivable, as_, discount_offer, data_root)
-        day = on.date() if on else _business_today()
+        day = on.date() if on else business_today()
     try:
         ranked = rank_proposals(data.receivable, day, data.bank_offers, data.early_payments, by=by)
     except ValueError as exc:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 from contextlib import ExitStack, contextmanager
-from datetime import date, datetime, timezone
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Callable, Iterator, TypeVar
@@ -48,6 +48,7 @@ from client.invoices import (
 )
 from client.invoices.fingerprint import is_fingerprint
 from client.invoices.scan import DEFAULT_MIN_CONFIDENCE
+from client.business_dates import business_today
 from client.money import plain_yuan
 
 from .output import emit, one_line
@@ -117,7 +118,7 @@ def invoice() -> None:
 @click.option("--debtor-name", metavar="NAME", help="the debtor's registered name (also compared)")
 @click.option("--supplier", metavar="CREDIT_CODE", help="the registering supplier the seller must be")
 @click.option("--supplier-name", metavar="NAME", help="the supplier's registered name (also compared)")
-@click.option("--today", callback=_parse_date, metavar="YYYY-MM-DD", help="reference date (default: today, UTC)")
+@click.option("--today", callback=_parse_date, metavar="YYYY-MM-DD", help="reference date (default: today in China Standard Time, as the ledger dates)")
 @click.option("--max-age-days", type=click.IntRange(min=1), default=365, show_default=True,
               help="oldest plausible issue date, in days before --today")
 @click.option("--tolerance-fen", type=click.IntRange(min=0), default=1, show_default=True,
@@ -152,7 +153,7 @@ def verify(file: Path, debtor: str | None, debtor_name: str | None, supplier: st
     inv = _call(lambda: read_invoice(file))
     with _ledger_registry(ledger, as_, org, user, data_root) as registry:
         options = CheckOptions(
-            today=today or datetime.now(timezone.utc).date(),
+            today=today or business_today(),
             max_age_days=max_age_days,
             tolerance_fen=tolerance_fen,
             debtor=Enterprise(debtor, debtor_name) if debtor else None,

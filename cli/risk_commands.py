@@ -14,7 +14,7 @@ import json
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import click
@@ -25,7 +25,7 @@ from client.gateway.errors import TransactionError
 from client.receivables import RuleViolation
 from network.errors import NetworkError
 from client.risk import DEFAULT_MODEL, LatePaymentModel, ReceivableHistory, history_from_ledger, score_debtor
-from client.risk.history import business_date
+from client.business_dates import business_today
 
 from . import connection
 from .output import emit, table
@@ -157,11 +157,11 @@ def score(debtor: str, as_: str, history_file: Path | None, synthetic_seed: int 
         raise click.UsageError("give --history or --synthetic-seed, not both")
     model = _load_model(model_path)
     if history_file:
-        history, default_day = load_history(history_file, debtor), datetime.now(timezone.utc).date()
+        history, default_day = load_history(history_file, debtor), business_today()
     elif synthetic_seed is not None:
         history, default_day = synthetic_history(debtor, synthetic_seed, synthetic_debtors)
     else:
-        default_day = business_date(datetime.now(timezone.utc))
+        default_day = business_today()
         history = ledger_history(debtor, as_, data_root, as_of.date() if as_of else default_day)
     result = score_debtor(model, history, as_of.date() if as_of else default_day)
     if as_json:

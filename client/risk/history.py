@@ -23,7 +23,7 @@ holder as an opaque token, which is all concentration needs.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta, timezone
+from datetime import date
 from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -31,7 +31,6 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 EventKind = Literal["registered", "confirmed", "rejected", "financed", "settled", "overdue", "frozen", "split"]
 EVENT_KINDS: tuple[str, ...] = ("registered", "confirmed", "rejected", "financed", "settled", "overdue", "frozen",
                                 "split")
-BUSINESS_TZ = timezone(timedelta(hours=8), "CST")
 
 
 class LedgerEvent(BaseModel):
@@ -87,14 +86,6 @@ class PaymentRecordReader(Protocol):
 
     def iter_payment_record(self, debtor: str, *, as_of: date | None = None,
                             page_size: int = 100) -> Iterable[Any]: ...
-
-
-def business_date(timestamp: str | datetime) -> date:
-    """The China Standard Time date of a transaction timestamp (ISO 8601, UTC when naive)."""
-    ts = datetime.fromisoformat(timestamp.replace("Z", "+00:00")) if isinstance(timestamp, str) else timestamp
-    if ts.tzinfo is None:
-        ts = ts.replace(tzinfo=timezone.utc)
-    return ts.astimezone(BUSINESS_TZ).date()
 
 
 # the record's date fields and the event each gives, in lifecycle order

@@ -5,7 +5,7 @@ import pytest
 from pydantic import ValidationError
 
 from client.risk import LedgerEvent, ReceivableHistory, debtor_features, events_from_payment_record, history_from_ledger
-from client.risk.history import business_date
+from client.business_dates import business_date
 from .risk_helpers import DEBTOR, ev
 
 
