@@ -36,8 +36,13 @@ def _plan_options(fn):
                       help="The running network's data folder (default: the topology's).")(fn)
     fn = click.option("--timeout", default=60.0, show_default=True, help="Seconds to wait for each node or signal.")(fn)
     fn = click.option("--config-block", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
-                      help="With --dry-run: compute against this config block (e.g. from `peer channel fetch "
-                           "config`) instead of fetching the channel's.")(fn)
+                      help="With --dry-run or --update-out: compute against this config block (e.g. from "
+                           "`peer channel fetch config`) instead of fetching the channel's.")(fn)
+    fn = click.option("--no-sign", is_flag=True,
+                      help="With --update-out: write the update unsigned (each org admin signs on its own host).")(fn)
+    fn = click.option("--update-out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                      help="Compute and sign the update, write it to this file for the other org admins "
+                           "(`recfin org sign`, or `peer channel signconfigtx`) and stop: nothing submitted.")(fn)
     fn = click.option("--dry-run", is_flag=True,
                       help="Compute, sign and check the config update, print it with the policy verdict; "
                            "submit nothing, start nothing.")(fn)
@@ -66,11 +71,43 @@ def _render(change: OrgChange | None, as_json: bool, submitted: bool) -> None:
     click.echo("submitted" if submitted else "dry run: nothing submitted")
 
 
-def _current(config_block: Path | None, dry_run: bool):
+def _signers(sign_as: tuple[str, ...], no_sign: bool, update_out: Path | None) -> list[str] | None:
+    if no_sign and update_out is None:
+        raise click.UsageError("--no-sign is for --update-out: a submitted update needs signatures")
+    if no_sign and sign_as:
+        raise click.UsageError("give --no-sign or --sign-as, not both")
+    return [] if no_sign else (list(sign_as) or None)
+
+
+def _write_update(members: OrgMembership, change: OrgChange, update_out: Path, as_json: bool) -> None:
+    path = members.write_update(change, update_out)
+    summary = {"file": str(path), "action": change.action, "msp_id": change.org.msp_id,
+               "signed_by": sorted(change.signatures),
+               "missing": change.verdict.missing,
+               "policy_satisfied": change.verdict.ok, "verdict": change.verdict.describe(), "submitted": False}
+    _render_file(summary, as_json, f"update written to {path}: nothing submitted")
+
+
+def _render_file(summary: dict, as_json: bool, headline: str) -> None:
+    if as_json:
+        emit(summary, as_json=True)
+        return
+    click.echo(headline)
+    click.echo(f"{summary['action']} {summary['msp_id']}; signed by: {', '.join(summary['signed_by']) or 'nobody'}")
+    if summary["policy_satisfied"]:
+        click.echo(f"policy: satisfied: {summary['verdict']}")
+    else:
+        click.echo(f"policy: NOT satisfied: {summary['verdict']}")
+        click.echo(f"still to sign (`recfin org sign {summary['file']} --as ORG`): {', '.join(summary['missing'])}")
+
+
+def _current(config_block: Path | None, offline: bool):
+    """The config block to compute against: only for what submits nothing (--dry-run, --update-out)."""
     if config_block is None:
         return None
-    if not dry_run:
-        raise click.UsageError("--config-block is for --dry-run: a real change always starts from the channel's config")
+    if not offline:
+        raise click.UsageError("--config-block is for --dry-run and --update-out: a submitted change always "
+                               "starts from the channel's config")
     return channel_config.config_from_block(config_block.read_bytes())
 
 
@@ -83,7 +120,8 @@ def _current(config_block: Path | None, dry_run: bool):
               help="Unified social credit code of the enterprise the org's users act for (all roles but regulator).")
 @_plan_options
 @reports_errors
-def add_command(topology_path, name, role, enterprise, sign_as, dry_run, config_block, timeout, data_root, as_json):
+def add_command(topology_path, name, role, enterprise, sign_as, dry_run, update_out, no_sign, config_block, timeout,
+                data_root, as_json):
     """Add org NAME to the running channel: crypto, config update signed by the org admins, peer, chaincode.
 
     The update adding its MSP, anchor peer and policies is checked against the channel's policies
@@ -97,13 +135,20 @@ def add_command(topology_path, name, role, enterprise, sign_as, dry_run, config_
     Example:
       recfin org add bank2 --role bank --enterprise 91110000MA1K00007E --dry-run
       recfin org add bank2 --role bank --enterprise 91110000MA1K00007E --json
+      recfin org add bank2 --role bank --enterprise 91110000MA1K00007E --update-out bank2.tx
     """
     if enterprise and credit_code_problem(enterprise):
         raise click.BadParameter(f"{credit_code_problem(enterprise)}: give the enterprise's 18-character unified "
                                  f"social credit code", param_hint="--enterprise")
     net = Network.load(topology_path, data_root=data_root, say=progress(as_json), timeout=timeout)
     members = OrgMembership(net)
-    signers = list(sign_as) or None
+    signers = _signers(sign_as, no_sign, update_out)
+    if update_out is not None:
+        if dry_run:
+            raise click.UsageError("give --dry-run or --update-out, not both")
+        _write_update(members, members.plan_add(name, role, enterprise, signers, _current(config_block, True)),
+                      update_out, as_json)
+        return
     if dry_run:
         current = _current(config_block, dry_run)
         change = members.plan_add(name, role, enterprise, signers, current, throwaway_crypto=True)
@@ -120,7 +165,8 @@ def add_command(topology_path, name, role, enterprise, sign_as, dry_run, config_
 @click.argument("name")
 @_plan_options
 @reports_errors
-def remove_command(topology_path, name, sign_as, dry_run, config_block, timeout, data_root, as_json):
+def remove_command(topology_path, name, sign_as, dry_run, update_out, no_sign, config_block, timeout, data_root,
+                   as_json):
     """Remove org NAME from the running channel: config update signed by the org admins, then stop its nodes.
 
     Refused for the channel's last org of a role the receivables contract needs. The receivables
@@ -132,16 +178,77 @@ def remove_command(topology_path, name, sign_as, dry_run, config_block, timeout,
     Example:
       recfin org remove bank2 --dry-run
       recfin org remove bank2 --sign-as bank --sign-as supplier --sign-as coreenterprise
+      recfin org remove bank2 --no-sign --update-out remove-bank2.tx
     """
     net = Network.load(topology_path, data_root=data_root, say=progress(as_json), timeout=timeout)
     members = OrgMembership(net)
-    signers = list(sign_as) or None
+    signers = _signers(sign_as, no_sign, update_out)
+    if update_out is not None:
+        if dry_run:
+            raise click.UsageError("give --dry-run or --update-out, not both")
+        _write_update(members, members.plan_remove(name, signers, _current(config_block, True)), update_out, as_json)
+        return
     if dry_run:
         _render(members.plan_remove(name, signers, _current(config_block, dry_run)), as_json, submitted=False)
         return
     _current(config_block, dry_run)
     change = members.remove(name, signers)
     _render(change, as_json, submitted=change is not None)
+
+
+def _file_options(fn):
+    fn = click.option("--json", "as_json", is_flag=True, help="Print the signers and the policy verdict as JSON.")(fn)
+    fn = click.option("--data-root", type=click.Path(file_okay=False, path_type=Path), default=None,
+                      help="The network's data folder (default: the topology's).")(fn)
+    fn = click.option("--timeout", default=60.0, show_default=True, help="Seconds to wait for each node or signal.")(fn)
+    fn = click.argument("update_file", metavar="FILE", type=click.Path(exists=True, dir_okay=False, path_type=Path))(fn)
+    return topology_option(fn)
+
+
+@org.command("sign")
+@_file_options
+@click.option("--as", "as_org", required=True, metavar="ORG",
+              help="The org (name or MSP ID) whose admin signs; its key from --msp-dir or this host's data folder.")
+@click.option("--msp-dir", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+              help="The admin's MSP folder (signcerts, keystore), when it is not in the data folder.")
+@reports_errors
+def sign_command(topology_path, update_file, timeout, data_root, as_json, as_org, msp_dir):
+    """Add ORG's admin signature to the config update in FILE (written by `org add|remove --update-out`).
+
+    The file is checked against the channel's current config first: it must update this channel,
+    be computed against the config in force (not an older one), and not be signed by this admin
+    already. The policy verdict after signing is printed; pass the file on to the next admin, or
+    to `recfin org submit` once it is satisfied.
+
+    \b
+    Example:
+      recfin org sign bank2.tx --as supplier
+      recfin org sign bank2.tx --as BankMSP --msp-dir /etc/recfin/bank/admin/msp --json
+    """
+    members = OrgMembership(Network.load(topology_path, data_root=data_root, say=progress(as_json), timeout=timeout))
+    signer, checked = members.sign_update_file(update_file, as_org, msp_dir)
+    _render_file(checked.summary() | {"signed_now": signer}, as_json, f"signed by {signer}: {update_file} updated")
+
+
+@org.command("submit")
+@_file_options
+@reports_errors
+def submit_command(topology_path, update_file, timeout, data_root, as_json):
+    """Submit the signed config update in FILE, then finish the org's arrival or departure.
+
+    Refused, naming the missing org admins, unless its signatures satisfy the channel's policies in
+    the current config. Then, as `recfin org add` does: the new org's peer starts and joins, the
+    chaincode is deployed again and the connection profiles written (or, for a removal, the org's
+    nodes stop and the chaincode is deployed again without it). Run it on the host that wrote the file.
+
+    \b
+    Example:
+      recfin org submit bank2.tx
+      recfin org submit remove-bank2.tx --json
+    """
+    members = OrgMembership(Network.load(topology_path, data_root=data_root, say=progress(as_json), timeout=timeout))
+    checked = members.submit_update_file(update_file)
+    _render_file(checked.summary() | {"submitted": True}, as_json, f"{update_file} submitted")
 
 
 @org.command("bundle")

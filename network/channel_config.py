@@ -211,3 +211,43 @@ def changed_elements(update: configtx_pb2.ConfigUpdate) -> list[tuple[tuple[str,
 
     walk(("Channel",), update.read_set, update.write_set)
     return out
+
+
+def stale_reads(current: configtx_pb2.Config, update: configtx_pb2.ConfigUpdate) -> list[str]:
+    """Elements the update read at a version the current config no longer has (or no longer has at all).
+
+    The ordering service rejects such an update: it was computed against an older config, so
+    its signatures are for a change that can no longer apply. An empty list means it still fits.
+    """
+    out: list[str] = []
+
+    def walk(path: tuple[str, ...], read: configtx_pb2.ConfigGroup, now: configtx_pb2.ConfigGroup | None):
+        where = "/" + "/".join(path)
+        if now is None or now.version != read.version:
+            out.append(f"group {where} (read at version {read.version}, now "
+                       f"{'gone' if now is None else now.version})")
+            return
+        for kind, read_map, now_map in (("value", read.values, now.values), ("policy", read.policies, now.policies)):
+            for name, element in sorted(read_map.items()):
+                if name not in now_map or now_map[name].version != element.version:
+                    out.append(f"{kind} {where}/{name} (read at version {element.version})")
+        for name, child in sorted(read.groups.items()):
+            walk(path + (name,), child, now.groups[name] if name in now.groups else None)
+
+    walk(("Channel",), update.read_set, current.channel_group)
+    return out
+
+
+def org_membership_change(current: configtx_pb2.Config, update: configtx_pb2.ConfigUpdate) -> tuple[str, str]:
+    """("add" | "remove", MSP ID) of an update that adds or drops one application org
+    (ConfigUpdateError for any other update: only org changes are carried through this way)."""
+    members = set(application_orgs(current))
+    write = update.write_set.groups[APPLICATION] if APPLICATION in update.write_set.groups else None
+    if write is not None and write.version != current.channel_group.groups[APPLICATION].version:
+        added, dropped = set(write.groups) - members, members - set(write.groups)
+        if len(added) == 1 and not dropped:
+            return "add", added.pop()
+        if len(dropped) == 1 and not added:
+            return "remove", dropped.pop()
+    raise ConfigUpdateError("the update neither adds nor removes exactly one org of the channel: "
+                            "submit it with `peer channel update` instead")

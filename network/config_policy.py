@@ -74,6 +74,11 @@ class Verdict:
     def describe(self) -> str:
         return "; ".join(c.describe() for c in self.checks) or "no policy to check"
 
+    @property
+    def missing(self) -> list[str]:
+        """Who could still sign for the policies not yet met (some of them suffice: see describe())."""
+        return sorted({m for c in self.checks if not c.satisfied for m in c.missing})
+
 
 # ---- finding things in the current config -----------------------------------------------------
 def _group_at(config: configtx_pb2.Config, path: tuple[str, ...]) -> configtx_pb2.ConfigGroup | None:

@@ -24,6 +24,8 @@ from fabric_protos.msp import identities_pb2
 
 from client.gateway import Identity, Signer, hashing, load_msp_folder
 
+from .errors import NetworkError
+
 NONCE_BYTES = 24
 
 
@@ -94,3 +96,47 @@ def signers(update_envelope: configtx_pb2.ConfigUpdateEnvelope) -> list[SignedBy
             valid = False
         out.append(SignedBy(creator.mspid, cert, valid))
     return out
+
+
+# ---- the update as a file that travels between org admins ----------------------------------------
+class UpdateFileError(NetworkError):
+    """A file that is not a CONFIG_UPDATE transaction, or a signature that cannot be added to it."""
+
+
+def write_update_file(path: Path, channel_id: str, update_envelope: configtx_pb2.ConfigUpdateEnvelope) -> Path:
+    """Write the CONFIG_UPDATE transaction: the same bytes `peer channel signconfigtx -f` and
+    `peer channel update -f` read, so an admin with Fabric's own tools can sign or submit it too."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(config_tx(channel_id, update_envelope).SerializeToString())
+    return path
+
+
+def read_update_file(path: Path) -> tuple[str, configtx_pb2.ConfigUpdateEnvelope]:
+    """(channel ID, ConfigUpdateEnvelope) of a file written by write_update_file or `peer channel signconfigtx`."""
+    try:
+        payload = common_pb2.Payload.FromString(common_pb2.Envelope.FromString(path.read_bytes()).payload)
+        header = common_pb2.ChannelHeader.FromString(payload.header.channel_header)
+        update_envelope = configtx_pb2.ConfigUpdateEnvelope.FromString(payload.data)
+        update = configtx_pb2.ConfigUpdate.FromString(update_envelope.config_update)
+    except Exception as exc:   # protobuf raises DecodeError or RuntimeError depending on the backend
+        raise UpdateFileError(f"{path} is not a config update transaction ({exc}): write one with "
+                              f"`recfin org add|remove --update-out`") from exc
+    if header.type != common_pb2.CONFIG_UPDATE or not update_envelope.config_update:
+        raise UpdateFileError(f"{path} holds a transaction of type {header.type}, not CONFIG_UPDATE: "
+                              f"write one with `recfin org add|remove --update-out`")
+    if update.channel_id != header.channel_id:
+        raise UpdateFileError(f"{path}: its update is for channel {update.channel_id!r} but its header names "
+                              f"{header.channel_id!r}: the file was tampered with; write it again")
+    return header.channel_id, update_envelope
+
+
+def add_signature(update_envelope: configtx_pb2.ConfigUpdateEnvelope, admin: AdminSigner) -> SignedBy:
+    """Sign the envelope's config_update as admin, in place. Refused when that identity signed already
+    (a second signature by one identity counts once, so it could only hide a mistake)."""
+    mine = admin.identity.serialize()
+    for sig in update_envelope.signatures:
+        if common_pb2.SignatureHeader.FromString(sig.signature_header).creator == mine:
+            raise UpdateFileError(f"{admin.msp_id}'s admin has already signed this update: "
+                                  f"have another org's admin sign it")
+    update_envelope.signatures.append(sign(update_envelope.config_update, admin))
+    return signers(update_envelope)[-1]

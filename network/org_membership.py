@@ -19,19 +19,25 @@ envelope handed to it carries the other admins' signatures only.
 
 Both steps are safe to re-run: an org already in (or already gone from) the channel skips
 the update and completes the rest.
+
+When the admins' keys live on other hosts, the update travels as a file instead:
+write_update (`--update-out`), sign_update_file on each admin's host (`recfin org sign`),
+submit_update_file (`recfin org submit`), which then runs the same steps after the update
+(_after_add, _after_remove) as add and remove do.
 """
 from __future__ import annotations
 
 import hashlib
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from fabric_protos.common import configtx_pb2
 
 from chaincode.receivables.config import untagged_version
 
-from . import (ccservers, channel, channel_config, config_signing, configtx, contract_config, crypto, membership,
-               nodeconfig, packaging, profiles)
+from . import (ccservers, channel, channel_config, config_policy, config_signing, configtx, contract_config, crypto,
+               membership, nodeconfig, packaging, profiles)
 from .control import Network
 from .crypto import org_crypto
 from .errors import ChaincodeError, NetworkError
@@ -77,12 +83,14 @@ class OrgMembership:
         return channel_config.config_from_block(out.read_bytes())
 
     def _submit(self, change: OrgChange, submitter_msp: str) -> Path:
+        return self._send(change.envelope(leave_out=submitter_msp), submitter_msp,
+                          updates_dir(self.root) / f"{change.action}-{change.org.name}.tx")
+
+    def _send(self, update_envelope: configtx_pb2.ConfigUpdateEnvelope, submitter_msp: str, path: Path) -> Path:
+        """`peer channel update` as submitter_msp's admin; the envelope must not carry that admin's signature."""
         submitter = next(o for o in self.topology.orgs if o.msp_id == submitter_msp)
-        tx = config_signing.config_tx(change.channel, change.envelope(leave_out=submitter_msp))
-        path = updates_dir(self.root) / f"{change.action}-{change.org.name}.tx"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(tx.SerializeToString())
-        self.net.tools.run("peer", ["channel", "update", "-f", str(path), "-c", change.channel,
+        config_signing.write_update_file(path, self.topology.channel, update_envelope)
+        self.net.tools.run("peer", ["channel", "update", "-f", str(path), "-c", self.topology.channel,
                                     *orderer_client_args(self.topology, self.root)],
                            peer_admin_env(self.topology, self.root, submitter.name))
         return path
@@ -163,6 +171,12 @@ class OrgMembership:
             self._submit(change, submitter)
             self._wait_for_config(via, spec.msp_id, present=True)
             say(f"  submitted as {submitter}'s admin; {spec.msp_id} is in the channel config")
+        self._after_add(spec, grown)
+        return change
+
+    def _after_add(self, spec: PeerOrgSpec, grown: Topology) -> None:
+        """Once the channel config has the org: its peer started and joined, chaincode, profiles."""
+        net, say = self.net, self.net.say
         membership.record_added(self.root, spec)
         before, net.topology = net.topology, grown
         say(f"[3/6] peer of {spec.name}")
@@ -173,7 +187,6 @@ class OrgMembership:
         for path in profiles.write_all(net.topology, self.root):
             say(f"  {path}")
         say(f"[6/6] {spec.msp_id} is a member of {self.topology.channel}")
-        return change
 
     def _check_same_msp(self, current: configtx_pb2.Config, spec: PeerOrgSpec) -> None:
         group = current.channel_group.groups[channel_config.APPLICATION].groups[spec.msp_id]
@@ -288,6 +301,12 @@ class OrgMembership:
             self._submit(change, submitter)
             self._wait_for_config(via, org.msp_id, present=False)
             say(f"  submitted as {submitter}'s admin; {org.msp_id} is gone from the channel config")
+        self._after_remove(org)
+        return change
+
+    def _after_remove(self, org: PeerOrgSpec) -> None:
+        """Once the channel config lacks the org: its servers and peers stopped, chaincode without it."""
+        net, say = self.net, self.net.say
         say(f"[2/4] stop {org.name}'s chaincode servers and peers")
         for dep in ccservers.deployments(self.root):
             if net.supervisor.stop(net._server_spec(dep, org.name).pid_file):
@@ -310,4 +329,119 @@ class OrgMembership:
             self._redeploy(dep, before)
         if not deployed:
             say("  no chaincode deployed")
-        return change
+
+    # ---- the update as a file: signed by admins on their own hosts, then submitted ---------------
+    def write_update(self, change: OrgChange, path: Path) -> Path:
+        """Write the signed update for other hosts' admins to sign (`recfin org sign`), and remember the
+        new org's spec so `recfin org submit` on this host can carry on with the rest of `org add`."""
+        if change.action == "add":
+            pending = self._pending_spec(change.org.msp_id)
+            pending.parent.mkdir(parents=True, exist_ok=True)
+            pending.write_text(change.org.model_dump_json(indent=2))
+        return config_signing.write_update_file(path, change.channel, change.envelope())
+
+    def _pending_spec(self, msp_id: str) -> Path:
+        return updates_dir(self.root) / f"pending-{msp_id}.json"
+
+    def check_update_file(self, path: Path) -> UpdateFileCheck:
+        """The file's update against the channel's current config: the right channel, not stale, and its verdict."""
+        channel_id, update_envelope = config_signing.read_update_file(path)
+        if channel_id != self.topology.channel:
+            raise OrgChangeError(f"{path} updates channel {channel_id!r}, not {self.topology.channel!r}: "
+                                 f"use the topology of that channel (--topology)")
+        update = configtx_pb2.ConfigUpdate.FromString(update_envelope.config_update)
+        current = self.fetch_config(self._via())
+        stale = channel_config.stale_reads(current, update)
+        if stale:
+            raise OrgChangeError(f"{path} was computed against an older channel config ({stale[0]}"
+                                 f"{f' and {len(stale) - 1} more' if len(stale) > 1 else ''}): "
+                                 f"write the update again with `recfin org add|remove --update-out`")
+        action, msp_id = channel_config.org_membership_change(current, update)
+        return UpdateFileCheck(path, action, msp_id, update_envelope, current,
+                               config_policy.evaluate(current, update_envelope))
+
+    def sign_update_file(self, path: Path, as_org: str, msp_dir: Path | None = None) -> tuple[str, UpdateFileCheck]:
+        """Add as_org's admin signature to the file in place; its key from msp_dir, else this data folder."""
+        org = self.topology.org(as_org)
+        if msp_dir is None:
+            msp_dir = org_crypto(self.root, org.name, org.domain).user_msp(org.admin)
+        if not (msp_dir / "signcerts").is_dir():
+            raise OrgChangeError(f"no admin MSP folder for {org.msp_id} at {msp_dir}: give it with --msp-dir")
+        checked = self.check_update_file(path)
+        signed = config_signing.add_signature(checked.envelope, config_signing.load_admin(msp_dir, org.msp_id))
+        if not signed.valid:
+            raise OrgChangeError(f"the key in {msp_dir} does not match its certificate: nothing written")
+        config_signing.write_update_file(path, self.topology.channel, checked.envelope)
+        checked.verdict = config_policy.evaluate(checked.current, checked.envelope)
+        return f"{signed.msp_id} {signed.subject}", checked
+
+    def submit_update_file(self, path: Path) -> UpdateFileCheck:
+        """Submit the file's update once its signatures satisfy the policy, then finish the add or remove."""
+        checked = self.check_update_file(path)
+        self.net.fabric.require()
+        if not checked.verdict.ok:
+            raise PolicyNotSatisfiedError(f"not submitted: {checked.verdict.describe()}. Have the missing admins "
+                                          f"sign it with `recfin org sign {path} --as ORG`")
+        leaving = checked.msp_id if checked.action == "remove" else None
+        submitter = self._file_submitter(checked, leaving)
+        # `peer channel update` adds the submitter's own signature: one identity signs once.
+        signed_by = config_signing.signers(checked.envelope)
+        others = configtx_pb2.ConfigUpdateEnvelope(
+            config_update=checked.envelope.config_update,
+            signatures=[sig for sig, who in zip(checked.envelope.signatures, signed_by) if who.msp_id != submitter])
+        via = self._via(leaving=self._name_of(leaving))
+        if checked.action == "add":
+            spec = self._pending_add(checked.msp_id)
+            staying = [o for o in self.topology.orgs if o.name != spec.name]
+            grown = membership.with_orgs(self.topology, [*staying, spec])
+            self._send(others, submitter, updates_dir(self.root) / f"add-{spec.name}.tx")
+            self._wait_for_config(via, spec.msp_id, present=True)
+            self.net.say(f"  submitted as {submitter}'s admin; {spec.msp_id} is in the channel config")
+            self._after_add(spec, grown)
+        else:
+            org = next(o for o in self.topology.orgs if o.msp_id == checked.msp_id)
+            self._send(others, submitter, updates_dir(self.root) / f"remove-{org.name}.tx")
+            self._wait_for_config(via, org.msp_id, present=False)
+            self.net.say(f"  submitted as {submitter}'s admin; {org.msp_id} is gone from the channel config")
+            self._after_remove(org)
+        return checked
+
+    def _name_of(self, msp_id: str | None) -> str | None:
+        return next((o.name for o in self.topology.orgs if o.msp_id == msp_id), None)
+
+    def _pending_add(self, msp_id: str) -> PeerOrgSpec:
+        pending = self._pending_spec(msp_id)
+        if not pending.is_file():
+            raise OrgChangeError(f"this data folder has no record of the update adding {msp_id} ({pending}): "
+                                 f"submit from the host that ran `recfin org add ... --update-out`")
+        return PeerOrgSpec.model_validate_json(pending.read_text())
+
+    def _file_submitter(self, checked: UpdateFileCheck, leaving: str | None) -> str:
+        """A channel org staying in it whose admin keys are here, preferably one that signed the update."""
+        signed = {s.msp_id for s in config_signing.signers(checked.envelope) if s.valid}
+        local = [o.msp_id for o in self.topology.orgs if o.msp_id != leaving
+                 and org_crypto(self.root, o.name, o.domain).user_msp(o.admin).is_dir()]
+        for msp_id in sorted(local, key=lambda m: m not in signed):
+            return msp_id
+        raise OrgChangeError("no admin of an org staying in the channel has its keys in this data folder: "
+                             "submit from a host that has one")
+
+
+@dataclass
+class UpdateFileCheck:
+    """A config update file checked against the channel: what it does and whether its signatures suffice."""
+
+    path: Path
+    action: str                                  # "add" or "remove"
+    msp_id: str                                  # the org it adds or removes
+    envelope: configtx_pb2.ConfigUpdateEnvelope
+    current: configtx_pb2.Config                 # the channel config it was checked against
+    verdict: config_policy.Verdict
+
+    def summary(self) -> dict:
+        signed = config_signing.signers(self.envelope)
+        return {"file": str(self.path), "action": self.action, "msp_id": self.msp_id,
+                "signed_by": sorted({s.msp_id for s in signed if s.valid}),
+                "invalid_signatures": self.verdict.invalid_signatures,
+                "missing": self.verdict.missing,
+                "policy_satisfied": self.verdict.ok, "verdict": self.verdict.describe()}

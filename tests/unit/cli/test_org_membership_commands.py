@@ -5,9 +5,11 @@ import json
 import shutil
 
 import pytest
+from fabric_protos.common import configtx_pb2
 
 from cli.org_commands import org
-from network import configtx, crypto, membership
+from network import channel_config as channel_config_module
+from network import config_signing, configtx, crypto, membership
 from network.org_definition import org_group
 from network.topology import load
 from tests.unit.network.channel_fixtures import channel_config, config_block
@@ -108,3 +110,90 @@ def test_a_credit_code_with_a_wrong_check_digit_is_refused_before_anything_runs(
     assert result.exit_code == 2
     assert "GB 32100-2015 gives 'E'" in result.output and "--enterprise" in result.output
     assert files_under(root) == before
+
+
+# ---- the update as a file: --update-out, sign, submit ----------------------------------------------
+@pytest.fixture
+def scripted_peer(tmp_path, network_home):
+    """A Fabric install whose `peer` hands out the channel's config block and records `channel update`."""
+    root, block = network_home
+    home = tmp_path / "fabric"
+    (home / "bin").mkdir(parents=True)
+    (home / "config").mkdir()
+    (home / "config" / "core.yaml").write_text("peer:\n  id: jdoe\nchaincode:\n  externalBuilders: []\n")
+    (home / "config" / "orderer.yaml").write_text("General:\n  ListenPort: 7050\n")
+    for tool in ("orderer", "configtxgen", "osnadmin"):
+        (home / "bin" / tool).write_text("#!/bin/sh\nexit 1\n")
+        (home / "bin" / tool).chmod(0o755)
+    submitted = tmp_path / "submitted.txt"
+    (home / "bin" / "peer").write_text(f"""#!/bin/sh
+case "$1 $2" in
+  "channel fetch") cp {block} "$4"; exit 0;;
+  "channel update") echo "$@" >> {submitted}; exit 0;;
+esac
+exit 1
+""")
+    (home / "bin" / "peer").chmod(0o755)
+    return submitted
+
+
+def test_update_out_writes_the_update_and_names_who_still_signs(runner, network_home, tmp_path):
+    root, block = network_home
+    out = tmp_path / "bank2.tx"
+    result = runner.invoke(org, [*BANK, "--update-out", str(out), "--config-block", str(block),
+                                 "--sign-as", "bank", "--json"])
+    assert result.exit_code == 0, result.output
+    written = json.loads(result.stdout)
+    assert (written["signed_by"], written["policy_satisfied"], written["submitted"]) == (["BankMSP"], False, False)
+    assert written["missing"] == ["CoreEnterpriseMSP", "RegulatorMSP", "SupplierMSP"]
+    channel_id, update_envelope = config_signing.read_update_file(out)
+    update = configtx_pb2.ConfigUpdate.FromString(update_envelope.config_update)
+    current = channel_config_module.config_from_block(block.read_bytes())
+    assert channel_id == "receivables"
+    assert channel_config_module.org_membership_change(current, update) == ("add", "Bank2MSP")
+
+
+def test_no_sign_is_only_for_update_out(runner, network_home, tmp_path):
+    root, block = network_home
+    result = runner.invoke(org, [*BANK, "--no-sign", "--dry-run", "--config-block", str(block)])
+    assert result.exit_code == 2 and "--no-sign is for --update-out" in result.output
+    out = tmp_path / "unsigned.tx"
+    result = runner.invoke(org, [*BANK, "--no-sign", "--update-out", str(out), "--config-block", str(block)])
+    assert result.exit_code == 0, result.output
+    assert "signed by: nobody" in result.output and len(config_signing.read_update_file(out)[1].signatures) == 0
+
+
+def test_sign_and_submit_refuse_a_file_that_is_no_config_update(runner, network_home, tmp_path):
+    junk = tmp_path / "junk.tx"
+    junk.write_bytes(b"not a transaction")
+    for args in (["sign", str(junk), "--as", "bank"], ["submit", str(junk)]):
+        result = runner.invoke(org, args)
+        assert result.exit_code == 1 and "is not a config update transaction" in result.output, result.output
+
+
+def test_admins_sign_in_turn_and_submit_waits_for_the_policy(runner, network_home, scripted_peer, tmp_path):
+    """Submitting once satisfied is covered in tests/unit/network/test_org_membership.py, which can stand
+    in for the steps after the update (starting the new org's peer)."""
+    out = tmp_path / "bank2.tx"
+    result = runner.invoke(org, [*BANK, "--update-out", str(out), "--sign-as", "bank"])
+    assert result.exit_code == 0, result.output
+    assert "still to sign" in result.output
+
+    result = runner.invoke(org, ["submit", str(out)])
+    assert result.exit_code == 1 and not scripted_peer.exists()
+    assert "missing 2 of CoreEnterpriseMSP, RegulatorMSP, SupplierMSP" in result.output
+
+    result = runner.invoke(org, ["sign", str(out), "--as", "supplier", "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["missing"] == ["CoreEnterpriseMSP", "RegulatorMSP"]
+    result = runner.invoke(org, ["sign", str(out), "--as", "supplier"])
+    assert result.exit_code == 1 and "SupplierMSP's admin has already signed" in result.output
+    result = runner.invoke(org, ["sign", str(out), "--as", "CoreEnterpriseMSP", "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["policy_satisfied"] is True
+
+
+@pytest.mark.parametrize("command", ["sign", "submit"])
+def test_file_commands_show_an_example(runner, command):
+    result = runner.invoke(org, [command, "--help"])
+    assert result.exit_code == 0 and "Example:" in result.output and "--json" in result.output

@@ -6,10 +6,14 @@ records any `peer channel update`; no part of Fabric is imitated beyond that tra
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from network import Network, membership
+from network import Network, config_signing, membership
+from network import channel_config as channel_config_module
 from network.channel_config import ConfigUpdateError
+from network.org_change import OrgChangeError
 from network.org_membership import OrgMembership, PolicyNotSatisfiedError
 
 from .channel_fixtures import channel_config, config_block
@@ -27,7 +31,7 @@ def channel_peer(fake_fabric, tmp_path, topology, data_root):
     peer.write_text(f"""#!/bin/sh
 case "$1 $2" in
   "channel fetch") cp {block} "$4"; exit 0;;
-  "channel update") echo "$@" >> {submitted}; exit 0;;
+  "channel update") echo "$@" >> {submitted}; [ -f {block}.after ] && cp {block}.after {block}; exit 0;;
 esac
 echo "not handled: $*" >&2
 exit 1
@@ -65,3 +69,58 @@ def test_a_dry_run_fetches_the_config_through_the_peer_cli(channel_peer, topolog
                                                                              throwaway_crypto=True)
     assert change.verdict.ok and change.org.msp_id == "Bank2MSP"
     assert not (data_root / "crypto" / "bank2").exists() and not channel_peer.exists()
+
+
+# ---- the update as a file signed on each admin's host ---------------------------------------------
+def _channel_after_submit(tmp_path, change):
+    """What the scripted orderer hands out once the update went through: the config with the new org."""
+    group = change.update.write_set.groups["Application"].groups[change.org.msp_id]
+    after = channel_config_module.with_org(change.current, change.org.msp_id, group)
+    after.channel_group.groups["Application"].version = change.update.write_set.groups["Application"].version
+    (tmp_path / "current.block.after").write_bytes(config_block(after, change.channel).SerializeToString())
+
+
+def test_a_file_signed_in_turn_is_submitted_once_the_policy_is_met(channel_peer, topology, data_root, tmp_path,
+                                                                   monkeypatch):
+    members = OrgMembership(Network(topology, data_root=data_root, timeout=5))
+    change = members.plan_add("bank2", "bank", CODE, sign_as=["bank"])
+    path = members.write_update(change, tmp_path / "bank2.tx")
+    assert not channel_peer.exists()
+
+    signer, checked = members.sign_update_file(path, "supplier")
+    assert signer.startswith("SupplierMSP ") and not checked.verdict.ok
+    with pytest.raises(PolicyNotSatisfiedError, match="missing 1 of CoreEnterpriseMSP, RegulatorMSP") as refused:
+        members.submit_update_file(path)
+    assert "recfin org sign" in str(refused.value) and not channel_peer.exists()
+    with pytest.raises(config_signing.UpdateFileError, match="SupplierMSP.s admin has already signed"):
+        members.sign_update_file(path, "SupplierMSP")
+
+    _, checked = members.sign_update_file(path, "regulator")
+    assert checked.verdict.ok and checked.summary()["missing"] == []
+    finished = []
+    monkeypatch.setattr(members, "_after_add", lambda spec, grown: finished.append((spec.name, len(grown.orgs))))
+    _channel_after_submit(tmp_path, change)
+    members.submit_update_file(path)
+    sent = channel_peer.read_text().split()
+    assert sent[:3] == ["channel", "update", "-f"] and "receivables" in sent
+    submitted = config_signing.read_update_file(Path(sent[3]))[1]
+    assert len(submitted.signatures) == 2       # the submitting admin's own signature is added by the peer CLI
+    assert finished == [("bank2", len(topology.orgs) + 1)]
+
+
+def test_a_file_for_another_channel_or_an_older_config_is_refused(channel_peer, topology, data_root, tmp_path):
+    members = OrgMembership(Network(topology, data_root=data_root))
+    change = members.plan_add("bank2", "bank", CODE, sign_as=[])
+    elsewhere = type(change.update)()
+    elsewhere.CopyFrom(change.update)
+    elsewhere.channel_id = "otherchannel"
+    other = config_signing.write_update_file(tmp_path / "other.tx", "otherchannel",
+                                             config_signing.envelope(elsewhere, []))
+    with pytest.raises(OrgChangeError, match="updates channel 'otherchannel', not 'receivables'"):
+        members.sign_update_file(other, "bank")
+    path = members.write_update(change, tmp_path / "bank2.tx")
+    _channel_after_submit(tmp_path, change)
+    (tmp_path / "current.block.after").replace(tmp_path / "current.block")     # the channel moved on
+    with pytest.raises(OrgChangeError, match="computed against an older channel config"):
+        members.sign_update_file(path, "bank")
+    assert len(config_signing.read_update_file(path)[1].signatures) == 0
