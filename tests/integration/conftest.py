@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from bench.network_session import ensure_parties
 from client.gateway import AsyncGateway, Gateway, connect, connect_async, load_msp_folder
 from network import Network, profiles
 from network.fabric_bin import FabricInstall, fabric_home
@@ -128,11 +129,18 @@ def contract_for(gateways, fabric_network, feature_chaincode):
     return contract
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def receivables_deployed(fabric_network) -> Network:
-    """The topology's chaincode, receivables, deployed with its collections (idempotent)."""
+    """The topology's chaincode, receivables, deployed with its collections. Once per module: deploy is
+    idempotent, and a module may follow one that redeployed it (org add/remove) or killed its servers."""
     fabric_network.deploy_chaincode()
     return fabric_network
+
+
+@pytest.fixture(scope="module")
+def party_codes(receivables_deployed) -> dict[str, str]:
+    """The demo's parties registered (once; later calls find them): role key -> unified social credit code."""
+    return ensure_parties(receivables_deployed.data_root, print)
 
 
 @pytest.fixture(scope="session")

@@ -23,7 +23,7 @@ import pytest
 
 from bench.driver import RATE, Plan
 from bench.ledger_check import verify
-from bench.network_session import ensure_parties, open_parties
+from bench.network_session import open_parties
 from bench.runner import execute
 from bench.workloads import MixedWorkload
 from network import channel
@@ -31,19 +31,8 @@ from network import channel
 pytestmark = pytest.mark.chaos
 
 
-@pytest.fixture(scope="module")
-def deployed(fabric_network):
-    fabric_network.deploy_chaincode()
-    return fabric_network
-
-
-@pytest.fixture(scope="module")
-def codes(deployed):
-    return ensure_parties(deployed.data_root, print)
-
-
 @pytest.fixture
-def full_suite(deployed):
+def full_suite(receivables_deployed):
     if os.environ.get("RECFIN_CHAOS_FULL") != "1":
         pytest.skip("the full fault suite runs with RECFIN_CHAOS_FULL=1; the short test covers CI")
 
@@ -54,13 +43,13 @@ def pid_of(network, name: str) -> int:
     return pid
 
 
-def under_load(network, codes, fault, *, rate: float, warmup: float, duration: float):
+def under_load(network, party_codes, fault, *, rate: float, warmup: float, duration: float):
     """Drive the mixed workload; run ``fault`` (blocking, in a thread) as the measured window opens."""
     plan = Plan(RATE, rate=rate, warmup=warmup, duration=duration, call_timeout=90.0)
 
     async def main():
         async with AsyncExitStack() as stack:
-            workload = MixedWorkload(await open_parties(stack, codes, network.data_root))
+            workload = MixedWorkload(await open_parties(stack, party_codes, network.data_root))
             await workload.prepare(int(rate * (warmup + duration)), say=print)
 
             async def inject():
@@ -94,41 +83,43 @@ def kill_the_raft_leader(network):
     network.up()                        # restarts the killed orderer; the running nodes are left alone
 
 
-def test_short_the_raft_leader_killed_under_a_small_load_loses_nothing(deployed, codes):
-    measured = under_load(deployed, codes, lambda: kill_the_raft_leader(deployed), rate=5, warmup=5, duration=20)
-    check_nothing_lost(deployed, measured)
+def test_short_the_raft_leader_killed_under_a_small_load_loses_nothing(receivables_deployed, party_codes):
+    measured = under_load(receivables_deployed, party_codes, lambda: kill_the_raft_leader(receivables_deployed),
+                          rate=5, warmup=5, duration=20)
+    check_nothing_lost(receivables_deployed, measured)
 
 
-def test_the_raft_leader_killed_loses_nothing(full_suite, deployed, codes):
-    measured = under_load(deployed, codes, lambda: kill_the_raft_leader(deployed), rate=20, warmup=10, duration=60)
-    check_nothing_lost(deployed, measured)
+def test_the_raft_leader_killed_loses_nothing(full_suite, receivables_deployed, party_codes):
+    measured = under_load(receivables_deployed, party_codes, lambda: kill_the_raft_leader(receivables_deployed),
+                          rate=20, warmup=10, duration=60)
+    check_nothing_lost(receivables_deployed, measured)
 
 
-def test_a_peer_killed_and_restarted_catches_up_and_loses_nothing(full_suite, deployed, codes):
+def test_a_peer_killed_and_restarted_catches_up_and_loses_nothing(full_suite, receivables_deployed, party_codes):
     def fault():
-        os.kill(pid_of(deployed, "peer0.bank"), signal.SIGKILL)
-        deployed.up()
+        os.kill(pid_of(receivables_deployed, "peer0.bank"), signal.SIGKILL)
+        receivables_deployed.up()
 
-    measured = under_load(deployed, codes, fault, rate=20, warmup=10, duration=60)
-    check_nothing_lost(deployed, measured)
+    measured = under_load(receivables_deployed, party_codes, fault, rate=20, warmup=10, duration=60)
+    check_nothing_lost(receivables_deployed, measured)
 
 
-def test_a_chaincode_server_killed_and_restarted_loses_nothing(full_suite, deployed, codes):
+def test_a_chaincode_server_killed_and_restarted_loses_nothing(full_suite, receivables_deployed, party_codes):
     def fault():
-        server = next(s for s in deployed.status() if s.kind == "chaincode" and s.org == "SupplierMSP"
-                      and s.name.startswith(f"{deployed.topology.chaincode.name}.") and s.pid)
+        server = next(s for s in receivables_deployed.status() if s.kind == "chaincode" and s.org == "SupplierMSP"
+                      and s.name.startswith(f"{receivables_deployed.topology.chaincode.name}.") and s.pid)
         os.kill(server.pid, signal.SIGKILL)
-        deployed.start_chaincode_servers(deployed.topology.chaincode.name)
+        receivables_deployed.start_chaincode_servers(receivables_deployed.topology.chaincode.name)
 
-    measured = under_load(deployed, codes, fault, rate=20, warmup=10, duration=60)
-    check_nothing_lost(deployed, measured)
+    measured = under_load(receivables_deployed, party_codes, fault, rate=20, warmup=10, duration=60)
+    check_nothing_lost(receivables_deployed, measured)
 
 
-def test_the_whole_network_stopped_and_started_mid_run_loses_nothing(full_suite, deployed, codes):
+def test_the_whole_network_stopped_and_started_mid_run_loses_nothing(full_suite, receivables_deployed, party_codes):
     def fault():
-        deployed.down()
-        deployed.up()
-        deployed.start_chaincode_servers()
+        receivables_deployed.down()
+        receivables_deployed.up()
+        receivables_deployed.start_chaincode_servers()
 
-    measured = under_load(deployed, codes, fault, rate=20, warmup=10, duration=90)
-    check_nothing_lost(deployed, measured)
+    measured = under_load(receivables_deployed, party_codes, fault, rate=20, warmup=10, duration=90)
+    check_nothing_lost(receivables_deployed, measured)

@@ -19,37 +19,27 @@ import pytest
 
 from bench.driver import CONCURRENCY, Plan
 from bench.exactly_once import lines
-from bench.network_session import ensure_parties, open_parties
+from bench.network_session import open_parties
 from bench.runner import execute
 from bench.workloads import HotKeyWorkload, pool_size_for
 
 
-@pytest.fixture(scope="module")
-def deployed(fabric_network):
-    fabric_network.deploy_chaincode()
-    return fabric_network
-
-
-@pytest.fixture(scope="module")
-def codes(deployed):
-    return ensure_parties(deployed.data_root, print)
-
-
-def run_hot_key(network, codes, *, clients: int, seconds: float):
+def run_hot_key(network, party_codes, *, clients: int, seconds: float):
     """The hotkey workload in a closed loop of ``clients`` workers; the run's samples and findings."""
     plan = Plan(CONCURRENCY, concurrency=clients, warmup=0, duration=seconds, call_timeout=120)
 
     async def main():
         async with AsyncExitStack() as stack:
-            workload = HotKeyWorkload(await open_parties(stack, codes, network.data_root))
+            workload = HotKeyWorkload(await open_parties(stack, party_codes, network.data_root))
             await workload.prepare(pool_size_for(workload.name, CONCURRENCY, None, clients, seconds), say=print)
             return await execute(workload, plan, [])
 
     return asyncio.run(main())
 
 
-def test_a_hot_family_under_concurrent_transfers_retries_its_conflicts_and_moves_each_amount_once(deployed, codes):
-    measured = run_hot_key(deployed, codes, clients=8, seconds=20)
+def test_a_hot_family_under_concurrent_transfers_retries_its_conflicts_and_moves_each_amount_once(
+        receivables_deployed, party_codes):
+    measured = run_hot_key(receivables_deployed, party_codes, clients=8, seconds=20)
     for line in lines(measured.findings):
         print(line)
     hot, verdict = measured.findings["hot_key"], measured.findings["exactly_once"]

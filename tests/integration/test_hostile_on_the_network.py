@@ -28,7 +28,6 @@ from cryptography.hazmat.primitives import serialization
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bench.network_session import ensure_parties
 from bench.workloads import Parties, new_registration
 from cli.connection import default_user, open_session
 from cli.demo_commands import ACTORS
@@ -50,53 +49,44 @@ CHAINCODE_MESSAGE = re.compile(r"chaincode response \d+, (.*)$", re.S)
 STRANGER = ("supplier", "supplier3")    # a user of SupplierMSP the demo binds to no party
 
 
-@pytest.fixture(scope="module")
-def deployed(fabric_network):
-    fabric_network.deploy_chaincode()
-    return fabric_network
-
-
-@pytest.fixture(scope="module")
-def codes(deployed):
-    return ensure_parties(deployed.data_root, print)
-
-
 def admin_of(data_root, org: str) -> str:
     return default_user(profiles.load(org, data_root), admin=True)
 
 
 @pytest.fixture(scope="module")
-def sample(deployed, codes):
+def sample(receivables_deployed, party_codes):
     """A confirmed claim, a claim split to the tier-2 supplier, a registered one, and what the fuzz draws from."""
-    root = deployed.data_root
-    parties = Parties(None, None, codes["tier1"], codes["core"], codes["tier2"])
+    root = receivables_deployed.data_root
+    parties = Parties(None, None, party_codes["tier1"], party_codes["core"], party_codes["tier2"])
     with open_session(*ACTORS["tier1"], root) as tier1, open_session(*ACTORS["core"], root) as core:
         confirmed = core.client.confirm(tier1.client.register_receivable(new_registration(parties)).id)
         split = core.client.confirm(tier1.client.register_receivable(new_registration(parties)).id)
-        tier1.client.transfer(split.id, codes["tier2"], 100_00)
+        tier1.client.transfer(split.id, party_codes["tier2"], 100_00)
         registered = tier1.client.register_receivable(new_registration(parties))
     ids = [confirmed.id, split.id, f"{split.id}.1", f"{split.id}.2", registered.id]
-    return SimpleNamespace(ids=ids, usccs=sorted(set(codes.values())), fingerprint=confirmed.invoices[0].fingerprint,
+    return SimpleNamespace(ids=ids, usccs=sorted(set(party_codes.values())),
+                           fingerprint=confirmed.invoices[0].fingerprint,
                            registration=new_registration(parties).model_dump(mode="json"))
 
 
 @pytest.fixture(scope="module")
-def callers(deployed, gateways):
+def callers(receivables_deployed, gateways):
     """Name -> the receivables contract as that caller, through its own org's gateway peer."""
-    channel, chaincode = deployed.topology.channel, deployed.topology.chaincode.name
+    channel, chaincode = receivables_deployed.topology.channel, receivables_deployed.topology.chaincode.name
     who = {key: ACTORS[key] for key in ("core", "tier1", "tier2", "bank", "regulator")}
-    who |= {"supplier-admin": ("supplier", admin_of(deployed.data_root, "supplier")), "stranger": STRANGER}
+    who |= {"supplier-admin": ("supplier", admin_of(receivables_deployed.data_root, "supplier")), "stranger": STRANGER}
     return {name: gateways(org, user).get_network(channel).get_contract(chaincode, CONTRACT_NAME)
             for name, (org, user) in who.items()}
 
 
 @pytest.fixture(scope="module")
-def ledger_reader(deployed, gateways):
+def ledger_reader(receivables_deployed, gateways):
     """The regulator's views: the receivables contract (reads every claim) and qscc as the org's admin."""
-    channel = deployed.topology.channel
-    reader = gateways(*ACTORS["regulator"]).get_network(channel).get_contract(deployed.topology.chaincode.name,
-                                                                             CONTRACT_NAME)
-    qscc = gateways("regulator", admin_of(deployed.data_root, "regulator")).get_network(channel).get_contract("qscc")
+    channel = receivables_deployed.topology.channel
+    reader = gateways(*ACTORS["regulator"]).get_network(channel).get_contract(
+        receivables_deployed.topology.chaincode.name, CONTRACT_NAME)
+    regulator_admin = admin_of(receivables_deployed.data_root, "regulator")
+    qscc = gateways("regulator", regulator_admin).get_network(channel).get_contract("qscc")
     return SimpleNamespace(contract=reader, qscc=qscc, channel=channel)
 
 
@@ -137,9 +127,9 @@ def assert_not_on_the_ledger(error: GatewayError, reader, shown: str) -> None:
         reader.qscc.evaluate_transaction("GetTransactionByID", reader.channel, tx_id)
 
 
-def test_a_hostile_sample_is_refused_cleanly_changes_nothing_and_no_server_dies(deployed, sample, callers,
+def test_a_hostile_sample_is_refused_cleanly_changes_nothing_and_no_server_dies(receivables_deployed, sample, callers,
                                                                                  ledger_reader):
-    servers = chaincode_servers(deployed)
+    servers = chaincode_servers(receivables_deployed)
     assert servers and all(servers.values()), f"chaincode servers not running: {servers}"
     after_success = {"pending": False}
 
@@ -154,7 +144,7 @@ def test_a_hostile_sample_is_refused_cleanly_changes_nothing_and_no_server_dies(
         transient = data.draw(transients(), label="transient")
         evaluate = data.draw(st.booleans(), label="evaluate")
         if after_success["pending"]:      # the last call committed: let every peer have it before reading
-            deployed.wait_for_heights()
+            receivables_deployed.wait_for_heights()
             after_success["pending"] = False
         before = snapshot(ledger_reader, sample)
         contract = callers[caller]
@@ -172,9 +162,10 @@ def test_a_hostile_sample_is_refused_cleanly_changes_nothing_and_no_server_dies(
             after_success["pending"] = not evaluate
 
     run()
-    assert chaincode_servers(deployed) == servers, "a chaincode server died or was restarted during the sample"
-    for org in deployed.topology.orgs:    # each org's peer runs the contract on its org's own server
-        if deployed.topology.peers(org.name):
+    assert chaincode_servers(receivables_deployed) == servers, \
+        "a chaincode server died or was restarted during the sample"
+    for org in receivables_deployed.topology.orgs:    # each org's peer runs the contract on its org's own server
+        if receivables_deployed.topology.peers(org.name):
             ledger_reader.contract.evaluate("WhoAmI", endorsing_organizations=[org.msp_id])
 
 
@@ -194,13 +185,13 @@ def plaintext_state(address: str, timeout: float = 10.0) -> grpc.ChannelConnecti
             channel.unsubscribe(watch)
 
 
-def test_plaintext_to_any_tls_endpoint_of_the_network_fails(deployed, codes):
-    endpoints = [s for s in deployed.status() if s.address and s.pid]
+def test_plaintext_to_any_tls_endpoint_of_the_network_fails(receivables_deployed, party_codes):
+    endpoints = [s for s in receivables_deployed.status() if s.address and s.pid]
     assert {s.kind for s in endpoints} >= {"orderer", "peer", "chaincode"}
     states = {node.name: plaintext_state(node.address) for node in endpoints}
     assert set(states.values()) == {grpc.ChannelConnectivity.TRANSIENT_FAILURE}, states
 
-    profile = profiles.load("supplier", deployed.data_root)
+    profile = profiles.load("supplier", receivables_deployed.data_root)
     identity, signer = load_msp_folder(profile.user(ACTORS["tier1"][1]).msp_dir, profile.msp_id)
     with grpc.insecure_channel(profile.gateway.address) as plaintext:
         gateway = connect(grpc_channel=plaintext, identity=identity, signer=signer)
@@ -212,7 +203,7 @@ def test_plaintext_to_any_tls_endpoint_of_the_network_fails(deployed, codes):
                  tls_root_certificates=profile.gateway.tls_root_cert,
                  server_name_override=profile.gateway.host_name_override) as over_tls:     # the same call over TLS
         who = over_tls.get_network(profile.channel).get_contract(profile.chaincode, CONTRACT_NAME)
-        assert codes["tier1"].encode() in who.evaluate_transaction("WhoAmI")
+        assert party_codes["tier1"].encode() in who.evaluate_transaction("WhoAmI")
 
 
 def _pem(cert) -> bytes:
@@ -225,12 +216,13 @@ def _key_pem(key) -> bytes:
 
 
 @pytest.mark.parametrize("claimed_msp", ["SupplierMSP", "OutsiderMSP"])
-def test_a_client_certified_by_a_ca_outside_the_channel_is_refused(deployed, sample, ledger_reader, claimed_msp):
+def test_a_client_certified_by_a_ca_outside_the_channel_is_refused(receivables_deployed, sample, ledger_reader,
+                                                                   claimed_msp):
     ca_key, ca_cert = crypto.make_ca("ca.outsider.example", "Outsider Org")
     key, tls_key = crypto.new_key(), crypto.new_key()
     cert = crypto.issue(ca_key, ca_cert, key, cn="supplier1", org="Outsider Org", ou="client")
     tls_cert = crypto.issue(ca_key, ca_cert, tls_key, cn="supplier1", org="Outsider Org", tls=True)
-    profile = profiles.load("supplier", deployed.data_root)
+    profile = profiles.load("supplier", receivables_deployed.data_root)
     before = snapshot(ledger_reader, sample)
     with connect(profile.gateway.address, identity=Identity.from_pem(claimed_msp, _pem(cert)),
                  signer=private_key_signer(key), tls_root_certificates=profile.gateway.tls_root_cert,
@@ -247,20 +239,20 @@ def test_a_client_certified_by_a_ca_outside_the_channel_is_refused(deployed, sam
     assert snapshot(ledger_reader, sample) == before
 
 
-def test_a_supplier_cannot_act_as_the_debtor_party(deployed, codes):
-    root = deployed.data_root
-    parties = Parties(None, None, codes["tier1"], codes["core"], codes["tier2"])
+def test_a_supplier_cannot_act_as_the_debtor_party(receivables_deployed, party_codes):
+    root = receivables_deployed.data_root
+    parties = Parties(None, None, party_codes["tier1"], party_codes["core"], party_codes["tier2"])
     with open_session(*ACTORS["tier1"], root) as tier1, open_session(*ACTORS["core"], root) as core, \
             open_session("supplier", data_root=root, admin=True) as supplier_admin:
         claim = tier1.client.register_receivable(new_registration(parties))
         with pytest.raises(RuleViolation) as confirmed:        # the debtor's confirmation, by its supplier
             tier1.client.confirm(claim.id)
         assert confirmed.value.rule == "role-not-permitted"
-        debtor = core.client.get_party(codes["core"])
+        debtor = core.client.get_party(party_codes["core"])
         with pytest.raises(RuleViolation) as bound:            # the supplier's admin binds its user to the debtor
-            supplier_admin.client.bind_party_identity(codes["core"], client_id_of(tier1.user.cert))
+            supplier_admin.client.bind_party_identity(party_codes["core"], client_id_of(tier1.user.cert))
         assert bound.value.rule == "admin-of-own-org-only"
 
         assert core.client.get_receivable(claim.id).status == "REGISTERED"
-        assert core.client.get_party(codes["core"]).client_ids == debtor.client_ids
+        assert core.client.get_party(party_codes["core"]).client_ids == debtor.client_ids
         assert core.client.confirm(claim.id).status == "CONFIRMED"      # the debtor itself may

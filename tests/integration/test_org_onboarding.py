@@ -32,12 +32,6 @@ NEW_BANK_CODE = "91110000MA1K00007" + check_character("91110000MA1K00007")
 
 
 @pytest.fixture(scope="module")
-def receivables_deployed(fabric_network):
-    fabric_network.deploy_chaincode()
-    return fabric_network
-
-
-@pytest.fixture(scope="module")
 def bank2_added(receivables_deployed):
     net = receivables_deployed
     change = OrgMembership(net).add(NEW_BANK, "bank", enterprise=NEW_BANK_CODE)

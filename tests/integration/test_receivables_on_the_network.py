@@ -35,12 +35,6 @@ from client.receivables import (
 
 
 @pytest.fixture(scope="module")
-def receivables_deployed(fabric_network):
-    fabric_network.deploy_chaincode()  # the topology's chaincode: receivables, with its collections
-    return fabric_network
-
-
-@pytest.fixture(scope="module")
 def demo_run(receivables_deployed):
     result = CliRunner().invoke(main, ["demo", "--json", "--data-root", str(receivables_deployed.data_root)])
     assert result.exit_code == 0, result.output
