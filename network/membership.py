@@ -11,6 +11,10 @@ A new org's spec follows the topology's conventions: MSP ID <Name>MSP, domain
 <name>.<the other orgs' parent domain>, one peer with ports past the highest in use, an
 admin and users whose `recfin.role` attribute says what its parties do, and the contract
 `role:` that the receivables contract's configuration gives its MSP (network.contract_config).
+
+On a network whose orgs run in Linux network namespaces (topology `namespaces:`, written by
+`recfin network netns up`), an added org's namespace and address are recorded here too
+(`namespaces:`), so the topology that `effective` gives places it like the others.
 """
 from __future__ import annotations
 
@@ -20,7 +24,7 @@ import yaml
 from pydantic import ValidationError
 
 from .errors import NetworkError, TopologyError
-from .topology import PeerOrgSpec, Topology, format_validation_error
+from .topology import OrgNamespace, PeerOrgSpec, Topology, format_validation_error
 
 STATE_FILE = "membership.yaml"
 # The org roles `recfin org add --role` accepts -> the recfin.role its users carry, and the org's contract role.
@@ -39,7 +43,10 @@ def load_state(data_root: Path) -> dict:
     if not path.is_file():
         return {"added": [], "removed": []}
     doc = yaml.safe_load(path.read_text()) or {}
-    return {"added": list(doc.get("added") or []), "removed": list(doc.get("removed") or [])}
+    state = {"added": list(doc.get("added") or []), "removed": list(doc.get("removed") or [])}
+    if doc.get("namespaces"):
+        state["namespaces"] = dict(doc["namespaces"])
+    return state
 
 
 def _save_state(data_root: Path, state: dict) -> None:
@@ -51,13 +58,15 @@ def _save_state(data_root: Path, state: dict) -> None:
     tmp.replace(path)
 
 
-def with_orgs(topology: Topology, orgs: list[PeerOrgSpec]) -> Topology:
-    """The topology with this org list, validated as topology.yaml is."""
+def with_orgs(topology: Topology, orgs: list[PeerOrgSpec], placed: dict[str, OrgNamespace] | None = None) -> Topology:
+    """The topology with this org list, validated as topology.yaml is. In namespaces, placed gives
+    new orgs theirs (a topology without namespaces ignores it)."""
     doc = topology.model_dump(mode="python")
     doc["orgs"] = [o.model_dump(mode="python") for o in orgs]
     if doc.get("namespaces"):           # an org that left keeps no namespace; a new one must be given one
         kept = {topology.orderer_org.name, *(o.name for o in orgs)}
-        doc["namespaces"] = {name: ns for name, ns in doc["namespaces"].items() if name in kept}
+        given = {name: OrgNamespace.model_validate(ns).model_dump(mode="python") for name, ns in (placed or {}).items()}
+        doc["namespaces"] = {name: ns for name, ns in {**doc["namespaces"], **given}.items() if name in kept}
     try:
         return Topology.model_validate(doc)
     except ValidationError as exc:
@@ -71,14 +80,29 @@ def effective(topology: Topology, data_root: Path) -> Topology:
         return topology
     added = [PeerOrgSpec.model_validate(o) for o in state["added"]]
     orgs = [o for o in [*topology.orgs, *added] if o.name not in state["removed"]]
-    return with_orgs(topology, orgs)
+    return with_orgs(topology, orgs, recorded_namespaces(data_root))
 
 
-def record_added(data_root: Path, org: PeerOrgSpec) -> None:
+def recorded_namespaces(data_root: Path) -> dict[str, OrgNamespace]:
+    """The namespaces and addresses of added orgs (on a network in namespaces)."""
+    return {name: OrgNamespace.model_validate(ns) for name, ns in load_state(data_root).get("namespaces", {}).items()}
+
+
+def record_added(data_root: Path, org: PeerOrgSpec, namespace: OrgNamespace | None = None) -> None:
     state = load_state(data_root)
     state["added"] = [o for o in state["added"] if o.get("name") != org.name] + [org.model_dump(mode="json")]
     state["removed"] = [n for n in state["removed"] if n != org.name]
+    if namespace is not None:
+        state["namespaces"] = {**state.get("namespaces", {}), org.name: namespace.model_dump(mode="json")}
     _save_state(data_root, state)
+
+
+def record_namespace(data_root: Path, org_name: str, namespace: OrgNamespace) -> None:
+    """Move an added org to another namespace or address (`netns up` with another prefix or subnet)."""
+    state = load_state(data_root)
+    if state.get("namespaces", {}).get(org_name) != namespace.model_dump(mode="json"):
+        state["namespaces"] = {**state.get("namespaces", {}), org_name: namespace.model_dump(mode="json")}
+        _save_state(data_root, state)
 
 
 def record_removed(data_root: Path, org_name: str) -> None:
@@ -87,6 +111,10 @@ def record_removed(data_root: Path, org_name: str) -> None:
     state["added"] = [o for o in state["added"] if o.get("name") != org_name]
     if len(state["added"]) == before and org_name not in state["removed"]:
         state["removed"].append(org_name)          # an org of topology.yaml: remember it is gone
+    if org_name in state.get("namespaces", {}):     # its namespace is removed with it: the address is free again
+        del state["namespaces"][org_name]
+        if not state["namespaces"]:
+            del state["namespaces"]
     _save_state(data_root, state)
 
 
@@ -141,5 +169,6 @@ def new_org_spec(topology: Topology, name: str, role: str, enterprise: str | Non
         })
     except ValidationError as exc:
         raise TopologyError(format_validation_error(f"org {name}", exc)) from None
-    with_orgs(topology, [*topology.orgs, spec])       # ports, hostnames and MSP ID must not clash
+    # ports, hostnames and MSP ID must not clash (on a namespaced network its namespace is given it later)
+    with_orgs(topology.model_copy(update={"namespaces": {}}), [*topology.orgs, spec])
     return spec

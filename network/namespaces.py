@@ -17,6 +17,13 @@ crash. Everything is done with `ip` (iproute2) and needs CAP_NET_ADMIN (root);
 A topology put into the namespaces (`Topology.in_namespaces(layout.namespaces())`) runs each
 org's nodes and chaincode server inside its namespace (supervisor.ProcessSpec.netns) at the
 org's address; `write_topology` saves that topology for `recfin network up --topology`.
+
+The namespaces follow the channel's orgs as the namespaced data folder records them
+(membership.yaml, written by `recfin org add|remove`): `channel_layout` places those orgs,
+keeping every address given out before (an org's address fixes its link names too, so
+nothing is renumbered when orgs come and go). An org that `recfin org add` brings to a
+namespaced network gets the next free address (`place_new_org`) and a namespace of its own
+(`add_org`); `recfin org remove` takes it away again (`remove_org`).
 """
 from __future__ import annotations
 
@@ -26,13 +33,16 @@ import re
 import shutil
 import signal
 import subprocess
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
+from . import membership
 from .errors import NamespaceError
 from .topology import OrgNamespace, Topology
+from .topology import load as load_topology
 
 DEFAULT_PREFIX = "recfin"
 # A /24 from the private range; the addresses exist only inside namespaces made here.
@@ -70,8 +80,26 @@ class Layout:
         return {o.org: OrgNamespace(netns=o.netns, address=o.address) for o in self.orgs}
 
 
-def plan(topology: Topology, prefix: str = DEFAULT_PREFIX, subnet: str = DEFAULT_SUBNET) -> Layout:
-    """Names and addresses for every org of the topology (pure): the orderer org first, then the peer orgs."""
+def org_names(topology: Topology) -> list[str]:
+    """Every org that gets a namespace: the orderer org first, then the peer orgs."""
+    return [topology.orderer_org.name, *(o.name for o in topology.orgs)]
+
+
+def plan(topology: Topology, prefix: str = DEFAULT_PREFIX, subnet: str = DEFAULT_SUBNET,
+         placed: Mapping[str, OrgNamespace] | None = None) -> Layout:
+    """Names and addresses for every org of the topology (pure); see plan_orgs."""
+    return plan_orgs(org_names(topology), prefix, subnet, placed)
+
+
+def plan_orgs(names: list[str], prefix: str = DEFAULT_PREFIX, subnet: str = DEFAULT_SUBNET,
+              placed: Mapping[str, OrgNamespace] | None = None) -> Layout:
+    """Names and addresses for these orgs (pure). Without placed: .10, .11, ... in order.
+
+    placed holds addresses given out before (org -> namespace): an org named there keeps its
+    address when it lies in the subnet and no earlier entry took it; entries for orgs not in
+    names hold their address (so a new org never takes a placed one); every other org gets the
+    lowest free address. Link names follow the address (<prefix>-h<i> for .(10+i)), so an org
+    that keeps its address keeps its links."""
     if not PREFIX_RE.match(prefix):
         raise NamespaceError(f"namespace prefix {prefix!r} is not valid: 1-8 lower-case letters and digits, "
                              f"starting with a letter")
@@ -79,13 +107,27 @@ def plan(topology: Topology, prefix: str = DEFAULT_PREFIX, subnet: str = DEFAULT
         net = ipaddress.IPv4Network(subnet)
     except ValueError as exc:
         raise NamespaceError(f"subnet {subnet!r} is not an IPv4 network: {exc}") from None
-    names = [topology.orderer_org.name, *(o.name for o in topology.orgs)]
     hosts = list(net.hosts())
     if len(hosts) < FIRST_ORG_HOST + len(names):
         raise NamespaceError(f"subnet {subnet} is too small for {len(names)} orgs: use a /24 or larger")
-    orgs = tuple(OrgLink(org=name, netns=f"{prefix}-{name}", address=str(hosts[FIRST_ORG_HOST - 1 + i]),
-                         host_link=f"{prefix}-h{i}", ns_link=f"{prefix}-n{i}")
-                 for i, name in enumerate(names))
+    slots = {str(address): i for i, address in enumerate(hosts[FIRST_ORG_HOST - 1:])}
+    taken: set[int] = set()
+    slot_of: dict[str, int] = {}
+    for name, ns in (placed or {}).items():
+        slot = slots.get(str(ns.address))
+        if slot is not None and slot not in taken:
+            taken.add(slot)
+            if name in names:
+                slot_of[name] = slot
+    free = (i for i in range(len(slots)) if i not in taken)
+    for name in names:
+        if name not in slot_of:
+            slot_of[name] = next(free, None)
+            if slot_of[name] is None:
+                raise NamespaceError(f"subnet {subnet} has no free address left for {name}: use a larger one")
+    orgs = tuple(OrgLink(org=name, netns=f"{prefix}-{name}", address=str(hosts[FIRST_ORG_HOST - 1 + slot_of[name]]),
+                         host_link=f"{prefix}-h{slot_of[name]}", ns_link=f"{prefix}-n{slot_of[name]}")
+                 for name in names)
     return Layout(prefix, net, f"{prefix}-br", str(hosts[0]), orgs)
 
 
@@ -113,10 +155,13 @@ def existing_namespaces(prefix: str) -> list[str]:
     return sorted(n for n in _all_namespaces() if n.startswith(prefix + "-"))
 
 
+def _links(netns: str | None = None) -> list[str]:
+    out = ip(*(["-n", netns] if netns else []), "-o", "link", "show", check=False).stdout
+    return [line.split(":")[1].strip().split("@")[0] for line in out.splitlines() if line.count(":") >= 2]
+
+
 def existing_links(prefix: str) -> list[str]:
-    out = ip("-o", "link", "show", check=False).stdout
-    names = [line.split(":")[1].strip().split("@")[0] for line in out.splitlines() if line.count(":") >= 2]
-    return sorted(n for n in names if n.startswith(prefix + "-"))
+    return sorted(n for n in _links() if n.startswith(prefix + "-"))
 
 
 def _link_exists(name: str, netns: str | None = None) -> bool:
@@ -139,23 +184,49 @@ def unavailable_reason(prefix: str = DEFAULT_PREFIX) -> str | None:
 # ---- up, down, cut, restore ------------------------------------------------------------
 def up(layout: Layout) -> Layout:
     """Create the bridge, one namespace per org and its veth pair, with addresses (idempotent)."""
-    length = layout.subnet.prefixlen
     if not _link_exists(layout.bridge):
         ip("link", "add", "name", layout.bridge, "type", "bridge")
-    ip("addr", "replace", f"{layout.gateway}/{length}", "dev", layout.bridge)
+    ip("addr", "replace", f"{layout.gateway}/{layout.subnet.prefixlen}", "dev", layout.bridge)
     ip("link", "set", layout.bridge, "up")
-    present = set(existing_namespaces(layout.prefix))
     for org in layout.orgs:
-        if org.netns not in present:
-            ip("netns", "add", org.netns)
-        ip("-n", org.netns, "link", "set", "lo", "up")
-        if not _link_exists(org.host_link):
-            ip("link", "add", org.host_link, "type", "veth", "peer", "name", org.ns_link, "netns", org.netns)
-        ip("link", "set", org.host_link, "master", layout.bridge)
-        ip("link", "set", org.host_link, "up")
-        ip("-n", org.netns, "addr", "replace", f"{org.address}/{length}", "dev", org.ns_link)
-        ip("-n", org.netns, "link", "set", org.ns_link, "up")
+        _make_org(layout, org)
     return layout
+
+
+def _make_org(layout: Layout, org: OrgLink) -> None:
+    if org.netns not in _all_namespaces():
+        ip("netns", "add", org.netns)
+    ip("-n", org.netns, "link", "set", "lo", "up")
+    if not _link_exists(org.host_link):
+        ip("link", "add", org.host_link, "type", "veth", "peer", "name", org.ns_link, "netns", org.netns)
+    ip("link", "set", org.host_link, "master", layout.bridge)
+    ip("link", "set", org.host_link, "up")
+    ip("-n", org.netns, "addr", "replace", f"{org.address}/{layout.subnet.prefixlen}", "dev", org.ns_link)
+    ip("-n", org.netns, "link", "set", org.ns_link, "up")
+
+
+def add_org(layout: Layout, org: str) -> OrgLink:
+    """Make one org's namespace and link on the layout's bridge, leaving the other orgs as they are
+    (a cut org stays cut, unlike with `up`)."""
+    if not _link_exists(layout.bridge):
+        raise NamespaceError(f"no bridge {layout.bridge}: run `recfin network netns up --prefix {layout.prefix}` first")
+    link = layout.org(org)
+    _make_org(layout, link)
+    return link
+
+
+def remove_org(netns: str) -> bool:
+    """Remove one org's namespace and its veth pair; False when there was none. Its processes must be stopped."""
+    if netns not in _all_namespaces():
+        return False
+    running = pids_in(netns)
+    if running:
+        raise NamespaceError(f"processes still run in {netns} (pids {', '.join(map(str, running))}): stop them first")
+    for link in _links(netns):
+        if link != "lo":     # deleting a veth end takes its peer on the bridge with it, at once
+            ip("-n", netns, "link", "delete", link, check=False)
+    ip("netns", "delete", netns)
+    return True
 
 
 def pids_in(netns: str) -> list[int]:
@@ -241,21 +312,92 @@ def run_in(netns: str, argv: list[str], **kwargs) -> subprocess.CompletedProcess
 
 
 # ---- the namespaced topology -------------------------------------------------------------
+TOPOLOGY_FILE = "topology.yaml"
+
+
 def default_folder(topology: Topology) -> Path:
     """Where `recfin network netns up` writes: next to the native data folder."""
     return topology.resolved_data_root().parent / "netns"
 
 
+def data_root_in(folder: Path) -> Path:
+    """The namespaced network's data folder (its own: TLS certificates name the addresses nodes are dialled at)."""
+    return (folder / "network").resolve()
+
+
+def recorded_placements(folder: Path) -> dict[str, OrgNamespace]:
+    """The namespaces and addresses the channel's orgs were given: by an earlier `netns up` (the topology
+    written in folder) and by `recfin org add` (the data folder's membership.yaml). Empty before the first."""
+    path = folder / TOPOLOGY_FILE
+    if not path.is_file():
+        return {}
+    written = load_topology(path)
+    return dict(membership.effective(written, written.resolved_data_root()).namespaces)
+
+
+def channel_layout(topology: Topology, prefix: str = DEFAULT_PREFIX, subnet: str = DEFAULT_SUBNET,
+                   folder: Path | None = None) -> Layout:
+    """The layout for the channel's orgs: the topology's, with those `recfin org add|remove` recorded in the
+    namespaced data folder added and removed, each keeping the address it was given before."""
+    folder = folder or default_folder(topology)
+    channel = membership.effective(topology, data_root_in(folder))
+    return plan(channel, prefix, subnet, recorded_placements(folder))
+
+
 def write_topology(topology: Topology, layout: Layout, folder: Path) -> Path:
     """Write <folder>/topology.yaml: the topology with each org in its namespace, data in <folder>/network.
 
-    The data folder is separate from the loopback network's, because TLS certificates name the
-    addresses nodes are dialled at."""
-    placed = topology.in_namespaces(layout.namespaces(), data_root=(folder / "network").resolve())
-    path = folder / "topology.yaml"
+    The layout may follow the channel rather than the file: an org of the file that has left the
+    channel is written with a free address (it runs nowhere); an org `recfin org add` brought has
+    its placement recorded in the data folder's membership.yaml instead."""
+    data_root = data_root_in(folder)
+    in_file = plan(topology, layout.prefix, str(layout.subnet), layout.namespaces())
+    placed = topology.in_namespaces(in_file.namespaces(), data_root=data_root)
+    for org, namespace in layout.namespaces().items():
+        if org not in in_file.namespaces():
+            membership.record_namespace(data_root, org, namespace)
+    path = folder / TOPOLOGY_FILE
     folder.mkdir(parents=True, exist_ok=True)
     header = (f"# Written by `recfin network netns up`: {topology.name} with each org in its own network namespace\n"
               f"# ({layout.prefix}-<org>, bridge {layout.bridge}, {layout.subnet}). Use it with\n"
               f"# `recfin network up --topology {path}`; docs/network.md, \"Across network namespaces\".\n")
     path.write_text(header + yaml.safe_dump(placed.model_dump(mode="json", exclude_none=True), sort_keys=False))
     return path
+
+
+# ---- an org joining or leaving a namespaced network -----------------------------------------
+def prefix_of(topology: Topology) -> str:
+    """The prefix a namespaced topology's namespaces were named with (<prefix>-<org>)."""
+    org = topology.orderer_org.name
+    netns = topology.netns_of(org) or ""
+    prefix = netns.removesuffix(f"-{org}")
+    if not topology.namespaces or prefix == netns or not PREFIX_RE.match(prefix):
+        raise NamespaceError(f"the orderer org's namespace {netns or '(none)'} is not named <prefix>-{org}: "
+                             f"use the topology `recfin network netns up` wrote")
+    return prefix
+
+
+def bridge_subnet(prefix: str) -> ipaddress.IPv4Network:
+    """The subnet of the live bridge <prefix>-br (its gateway address's network)."""
+    bridge = f"{prefix}-br"
+    shown = ip("-o", "-4", "addr", "show", "dev", bridge, check=False)
+    found = re.search(r"\binet (\S+)", shown.stdout) if shown.returncode == 0 else None
+    if found is None:
+        raise NamespaceError(f"no bridge {bridge} with an address: run `recfin network netns up --prefix {prefix}` "
+                             f"first")
+    return ipaddress.IPv4Interface(found.group(1)).network
+
+
+def layout_of(topology: Topology, subnet: str | None = None) -> Layout:
+    """The layout a namespaced topology runs in, from its own placements (subnet None: the live bridge's)."""
+    prefix = prefix_of(topology)
+    return plan(topology, prefix, subnet or str(bridge_subnet(prefix)), topology.namespaces)
+
+
+def place_new_org(topology: Topology, org: str, subnet: str | None = None) -> OrgNamespace:
+    """Where an org joining a namespaced network runs: a namespace named like the others' and the
+    lowest address of the subnet no org holds (subnet None: the live bridge's). Pure given the subnet."""
+    prefix = prefix_of(topology)
+    layout = plan_orgs([*org_names(topology), org], prefix, subnet or str(bridge_subnet(prefix)),
+                       topology.namespaces)
+    return layout.namespaces()[org]

@@ -20,6 +20,10 @@ envelope handed to it carries the other admins' signatures only.
 Both steps are safe to re-run: an org already in (or already gone from) the channel skips
 the update and completes the rest.
 
+On a network in Linux network namespaces (topology `namespaces:`), a new org gets a namespace
+of its own at the next free address before its peer starts (recorded with it in membership.yaml),
+and a removed org's namespace goes once its processes have stopped (network.namespaces).
+
 When the admins' keys live on other hosts, the update travels as a file instead:
 write_update (`--update-out`), sign_update_file on each admin's host (`recfin org sign`),
 submit_update_file (`recfin org submit`), which then runs the same steps after the update
@@ -37,7 +41,7 @@ from fabric_protos.common import configtx_pb2
 from chaincode.receivables.config import untagged_version
 
 from . import (ccservers, channel, channel_config, config_policy, config_signing, configtx, contract_config, crypto,
-               membership, nodeconfig, packaging, profiles)
+               membership, namespaces, nodeconfig, packaging, profiles)
 from .control import Network
 from .crypto import org_crypto
 from .errors import ChaincodeError, NetworkError
@@ -129,19 +133,29 @@ class OrgMembership:
                 return PeerOrgSpec.model_validate(recorded)
         return membership.new_org_spec(self.topology, name, role, enterprise)
 
+    def grown(self, spec: PeerOrgSpec) -> Topology:
+        """The topology with the new org; in namespaces, placed in one of its own (recorded by an earlier,
+        interrupted `org add`, else the next free address of the live bridge's subnet)."""
+        orgs = [*(o for o in self.topology.orgs if o.name != spec.name), spec]
+        if not self.topology.namespaces:
+            return membership.with_orgs(self.topology, orgs)
+        placement = membership.recorded_namespaces(self.root).get(spec.name) or \
+            namespaces.place_new_org(self.topology, spec.name)
+        return membership.with_orgs(self.topology, orgs, {spec.name: placement})
+
     def plan_add(self, name: str, role: str, enterprise: str | None = None, sign_as: list[str] | None = None,
                  current: configtx_pb2.Config | None = None, throwaway_crypto: bool = False) -> OrgChange:
         """The signed update adding the org, checked; nothing submitted. throwaway_crypto (dry runs): when
         the org has no crypto yet, encode certificates made in a temporary folder, leaving the data folder as it is."""
         spec = self.spec_for(name, role, enterprise)
-        grown = membership.with_orgs(self.topology, [*(o for o in self.topology.orgs if o.name != name), spec])
+        grown = self.grown(spec)
         if current is None:
             current = self.fetch_config(self._via())
         if throwaway_crypto:
             if org_crypto(self.root, spec.name, spec.domain).ca_cert.is_file():
                 return plan_add(grown, self.root, current, spec.name, sign_as)   # an earlier `org add` made it
             with tempfile.TemporaryDirectory() as tmp:
-                crypto.generate(membership.with_orgs(self.topology, [spec]), Path(tmp))
+                crypto.generate(membership.with_orgs(grown, [spec]), Path(tmp))
                 return plan_add(grown, self.root, current, spec.name, sign_as, org_root=Path(tmp))
         crypto.generate(grown, self.root)
         return plan_add(grown, self.root, current, spec.name, sign_as)
@@ -152,7 +166,7 @@ class OrgMembership:
         net, say = self.net, self.net.say
         net.fabric.require()
         spec = self.spec_for(name, role, enterprise)
-        grown = membership.with_orgs(self.topology, [*(o for o in self.topology.orgs if o.name != name), spec])
+        grown = self.grown(spec)
         folder = org_crypto(self.root, spec.name, spec.domain).root
         say(f"[1/6] crypto material for {spec.name} ({spec.msp_id}) in {folder}")
         crypto.generate(grown, self.root)
@@ -177,9 +191,12 @@ class OrgMembership:
     def _after_add(self, spec: PeerOrgSpec, grown: Topology) -> None:
         """Once the channel config has the org: its peer started and joined, chaincode, profiles."""
         net, say = self.net, self.net.say
-        membership.record_added(self.root, spec)
+        membership.record_added(self.root, spec, grown.namespaces.get(spec.name))
         before, net.topology = net.topology, grown
         say(f"[3/6] peer of {spec.name}")
+        if grown.namespaces:
+            link = namespaces.add_org(namespaces.layout_of(grown), spec.name)
+            say(f"  namespace {link.netns} at {link.address} on the bridge ({link.host_link})")
         self._start_peers(spec)
         say("[4/6] chaincode")
         self._join_chaincode(spec, before)
@@ -198,8 +215,9 @@ class OrgMembership:
     def _start_peers(self, spec: PeerOrgSpec) -> None:
         net, topo = self.net, self.net.topology
         nodes = topo.peers(spec.name)
-        ensure_free(topo.listen_host, [(n.name, key, port) for n in nodes if net._pid(n) is None
-                                       for key, port in n.ports.items()])
+        if not topo.namespaces:     # in its namespace the org's ports are its own, not this namespace's
+            ensure_free(topo.listen_host, [(n.name, key, port) for n in nodes if net._pid(n) is None
+                                           for key, port in n.ports.items()])
         block = configtx.genesis_block_path(self.root, topo.channel)
         if not block.is_file():
             raise NetworkError(f"no genesis block at {block}: the new peer joins with it; "
@@ -316,6 +334,9 @@ class OrgMembership:
         for node in net.topology.peers(org.name):
             if net.supervisor.stop(nodeconfig.node_dirs(self.root, node.name).pid):
                 say(f"  stopped {node.name}")
+        netns = net.topology.netns_of(org.name)
+        if netns and namespaces.remove_org(netns):
+            say(f"  removed namespace {netns}")
         say(f"[3/4] {org.name} removed from the network's orgs; its crypto and ledger stay in {self.root}")
         membership.record_removed(self.root, org.name)
         before = net.topology
@@ -392,8 +413,7 @@ class OrgMembership:
         via = self._via(leaving=self._name_of(leaving))
         if checked.action == "add":
             spec = self._pending_add(checked.msp_id)
-            staying = [o for o in self.topology.orgs if o.name != spec.name]
-            grown = membership.with_orgs(self.topology, [*staying, spec])
+            grown = self.grown(spec)
             self._send(others, submitter, updates_dir(self.root) / f"add-{spec.name}.tx")
             self._wait_for_config(via, spec.msp_id, present=True)
             self.net.say(f"  submitted as {submitter}'s admin; {spec.msp_id} is in the channel config")

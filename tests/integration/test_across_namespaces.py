@@ -1,7 +1,9 @@
 """The whole network across real network boundaries: each org's orderers or peer and chaincode server in
 its own Linux network namespace at its own address, joined by one bridge (network.namespaces), the
 operator's tools and the Gateway clients in the root namespace. Endorsement, ordering, gossip and the
-Gateway all cross namespaces; one org's link is cut and restored, and its peer catches up.
+Gateway all cross namespaces; one org's link is cut and restored, and its peer catches up. Last, an
+org joins with `org add`: it gets a namespace of its own at the next free address, no other org is
+renumbered, and `org remove` takes the namespace away again.
 
 Skips without the Fabric binaries (the suite's own reason) or where namespaces cannot be made (not
 root, no CAP_NET_ADMIN). The namespaces are made and removed here, even when a test fails.
@@ -12,8 +14,10 @@ import uuid
 
 import pytest
 
+from chaincode.receivables.uscc import check_character
 from client.gateway import connect, load_msp_folder
 from network import Network, channel, namespaces, probes, profiles
+from network.org_membership import OrgMembership
 from network.topology import load as load_topology
 
 from .conftest import FEATURE_CONTRACT, as_json, fabric_missing_reason
@@ -112,3 +116,25 @@ def test_a_cut_org_misses_blocks_and_catches_up_when_restored(across, contract_o
     assert height is not None and height >= target >= before + 3
     value = as_json(contract_of("supplier").evaluate_transaction("GetState", key))["value"]
     assert value == "written while the supplier was cut (2)"
+
+
+def test_an_org_added_to_the_namespaced_network_gets_a_namespace_of_its_own_until_removed(across):
+    network, layout = across
+    members = OrgMembership(network)
+    code = "91110000MA1K00009" + check_character("91110000MA1K00009")
+    assert members.add("bank9", "bank", enterprise=code) is not None
+    try:
+        now = namespaces.layout_of(network.topology)
+        link = now.org("bank9")
+        assert all(now.org(o.org) == o for o in layout.orgs)                   # nobody renumbered
+        assert link.address == str(layout.subnet.network_address + 10 + len(layout.orgs))
+        peer = network.topology.peers("bank9")[0]
+        assert (peer.netns, peer.host) == (link.netns, link.address)
+        assert network._pid(peer) in namespaces.pids_in(link.netns)
+        assert probes.healthy(peer.operations_address)                        # reached from here, over the bridge
+        state = {s.org: s for s in namespaces.status(now)}["bank9"]
+        assert state.exists and state.connected and state.processes >= 1
+    finally:
+        members.remove("bank9")
+    assert link.netns not in namespaces.existing_namespaces(PREFIX)
+    assert link.host_link not in namespaces.existing_links(PREFIX)

@@ -3,6 +3,8 @@ real thing: namespaces, a bridge and veth pairs made and removed here, the proje
 in one org's namespace dialled over mutual TLS from another's, with that org's link cut and restored.
 
 The real tests need root (CAP_NET_ADMIN); elsewhere they skip with the reason `ip netns add` gave.
+Their prefix and subnet are this process's own (netns_fixtures), so two runs on one machine
+do not remove or shadow each other's namespaces, and everything made is removed on teardown.
 """
 import ipaddress
 import json
@@ -18,15 +20,26 @@ from network.fabric_bin import REPO_ROOT
 from network.topology import load
 from network.supervisor import ProcessSpec, Supervisor
 
-PREFIX = "rfnunit"          # not the default prefix or subnet: a namespaced network someone runs here is left alone
-SUBNET = "10.213.17.0/24"
+from .netns_fixtures import free_subnet, remove_leftovers_of_dead_runs, unique_prefix
+
+# Not the default prefix or subnet, and not another run's: a namespaced network someone runs here is left alone.
+PREFIX = unique_prefix("rfu")
+CLI_PREFIX = unique_prefix("rfc")
 PACKAGE_ID = "receivables_1.0:" + "cd" * 32
 CONTRACT = "chaincode.receivables:ReceivablesContract"
 
 
 @pytest.fixture(scope="module")
-def layout(topology):
-    return namespaces.plan(topology, PREFIX, SUBNET)
+def subnet():
+    try:
+        return free_subnet()
+    except NamespaceError:          # no iproute2: only the tests that make nothing run
+        return "10.214.0.0/24"
+
+
+@pytest.fixture(scope="module")
+def layout(topology, subnet):
+    return namespaces.plan(topology, PREFIX, subnet)
 
 
 @pytest.fixture(scope="module")
@@ -119,12 +132,12 @@ def made(layout):
     reason = namespaces.unavailable_reason(PREFIX)
     if reason:
         pytest.skip(f"network namespaces cannot be made here: {reason}")
-    namespaces.down(PREFIX, kill=True)          # leftovers of an earlier run that crashed
+    remove_leftovers_of_dead_runs()
     try:
         yield namespaces.up(layout)
     finally:
         namespaces.down(PREFIX, kill=True)
-        assert namespaces.existing_namespaces(PREFIX) == []
+        assert namespaces.existing_namespaces(PREFIX) == [] and namespaces.existing_links(PREFIX) == []
 
 
 @pytest.fixture(scope="module")
@@ -217,15 +230,17 @@ def test_down_refuses_while_processes_run_inside_and_finds_leftovers_by_prefix(m
     assert all(s.exists and s.connected for s in status.values())
 
 
-def test_the_netns_commands_make_cut_restore_and_remove(tmp_path):
+def test_the_netns_commands_make_cut_restore_and_remove(tmp_path, subnet):
     from click.testing import CliRunner
 
     from cli.network_commands import network
 
-    prefix = "rfncli"
+    prefix = CLI_PREFIX
     reason = namespaces.unavailable_reason(prefix)
     if reason:
         pytest.skip(f"network namespaces cannot be made here: {reason}")
+    cli_subnet = free_subnet(avoid=(subnet,))
+    where = ["--prefix", prefix, "--subnet", cli_subnet, "--folder", str(tmp_path)]
     runner = CliRunner()
 
     def run(*args):
@@ -234,16 +249,16 @@ def test_the_netns_commands_make_cut_restore_and_remove(tmp_path):
         return result.stdout            # step lines go to stderr under --json
 
     try:
-        made = json.loads(run("up", "--prefix", prefix, "--subnet", "10.213.8.0/24", "--folder", str(tmp_path),
-                              "--json"))
+        made = json.loads(run("up", *where, "--json"))
         assert made["topology"] == str(tmp_path / "topology.yaml")
-        assert {o["org"]: o["address"] for o in made["orgs"]}["bank"] == "10.213.8.13"
+        bank = str(list(ipaddress.IPv4Network(cli_subnet).hosts())[12])      # .13: orderer, core, supplier, bank
+        assert {o["org"]: o["address"] for o in made["orgs"]}["bank"] == bank
         assert all(o["exists"] and o["connected"] for o in made["orgs"])
-        cut = json.loads(run("cut", "bank", "--prefix", prefix, "--subnet", "10.213.8.0/24", "--json"))
+        cut = json.loads(run("cut", "bank", *where, "--json"))
         assert (cut["org"], cut["connected"]) == ("bank", False)
-        status = json.loads(run("status", "--prefix", prefix, "--subnet", "10.213.8.0/24", "--json"))
+        status = json.loads(run("status", *where, "--json"))
         assert [o["org"] for o in status if not o["connected"]] == ["bank"]
-        restored = json.loads(run("restore", "bank", "--prefix", prefix, "--subnet", "10.213.8.0/24", "--json"))
+        restored = json.loads(run("restore", "bank", *where, "--json"))
         assert restored["connected"] is True
     finally:
         removed = json.loads(run("down", "--prefix", prefix, "--kill", "--json"))["removed"]
