@@ -48,10 +48,12 @@ def grpc_option(_ctx, _param, values: tuple[str, ...]) -> tuple[tuple[str, Any],
 
 
 def network_settings(net: Network) -> dict[str, Any]:
-    """The network settings the figures depend on, as the topology sets them."""
+    """The network settings the figures depend on, as the topology sets them (tuning: every knob of
+    its `tuning:` block; the ordering batch as the topology says, which a channel created before an
+    edit keeps until `recfin network tune`)."""
     topo = net.topology
     return {"batch_timeout": topo.batch_timeout, "endorsement_policy": contract_config.endorsement_policy(topo),
-            "orderers": len(topo.orderers()), "peers": len(topo.peers())}
+            "orderers": len(topo.orderers()), "peers": len(topo.peers()), "tuning": topo.tuning.in_effect()}
 
 
 @click.command()

@@ -6,6 +6,7 @@ from pathlib import Path
 import click
 
 from network import Network, compose, crypto, membership, namespaces
+from network.batch_tuning import BatchTuner, batch_of
 from network.errors import NamespaceError, NetworkError
 from network.topology import load as load_topology
 
@@ -195,11 +196,56 @@ def compose_command(topology_path, data_root, write_file, output):
     click.echo(f"wrote {path}")
 
 
+@network.command()
+@topology_option
+@click.option("--batch-size", "max_message_count", type=int, default=None,
+              help="Transactions per block at most (Orderer BatchSize.MaxMessageCount, 1..100000).")
+@click.option("--batch-timeout", default=None,
+              help="Cut a block this long after its first transaction (BatchTimeout, e.g. 250ms; 1ms..60s).")
+@click.option("--absolute-max-bytes", default=None, help="Largest block (e.g. '10 MB'; up to 100 MB).")
+@click.option("--preferred-max-bytes", default=None, help="Cut a block once it holds this much (e.g. '2 MB').")
+@click.option("--timeout", default=60.0, show_default=True, help="Seconds to wait for the new config.")
+@click.option("--json", "as_json", is_flag=True, help="Print the batch before and after as JSON.")
+@reports_errors
+def tune(topology_path, max_message_count, batch_timeout, absolute_max_bytes, preferred_max_bytes, timeout,
+         as_json):
+    """Change the ordering batch of the running channel (a channel config update).
+
+    The batch lives in the channel config, so editing `tuning.ordering` in the topology
+    changes new channels only; this sets it on the channel that runs, signed and submitted
+    as the orderer org's admin. Options left out keep the channel's value; with none, the
+    channel's batch is printed. Peer tuning needs no update: `recfin network down`, then `up`.
+
+    \b
+    Example:
+      recfin network tune
+      recfin network tune --batch-size 500 --batch-timeout 1s
+      recfin network tune --preferred-max-bytes "4 MB" --json
+    """
+    tuner = BatchTuner(open_network(topology_path, as_json, timeout))
+    changes = {"max_message_count": max_message_count, "batch_timeout": batch_timeout,
+               "absolute_max_bytes": absolute_max_bytes, "preferred_max_bytes": preferred_max_bytes}
+    if all(value is None for value in changes.values()):
+        emit(batch_of(tuner.fetch_config()).model_dump(mode="json"), as_json=as_json)
+        return
+    change = tuner.tune(**changes)
+    if change is None:
+        progress(as_json)(f"channel {tuner.net.topology.channel} already has that batch: nothing to update")
+        emit(batch_of(tuner.fetch_config()).model_dump(mode="json"), as_json=as_json)
+        return
+    progress(as_json)(f"channel {change.channel}: batch updated ({change.verdict.describe()})")
+    emit(change.summary() if as_json else change.after.model_dump(mode="json"), as_json=as_json)
+
+
 # ---- network namespaces --------------------------------------------------------------------
 NETNS_COLUMNS = ("org", "netns", "address", "link", "exists", "connected", "processes")
 
 
 def netns_options(fn):
+    fn = click.option("--folder", type=click.Path(file_okay=False, path_type=Path), default=None,
+                      help="The namespaced network's folder: its topology.yaml and data folder, whose membership.yaml "
+                           "names orgs added or removed by `recfin org` (default: .recfin/netns next to the native "
+                           "data folder).")(fn)
     fn = click.option("--subnet", default=namespaces.DEFAULT_SUBNET, show_default=True,
                       envvar="RECFIN_NETNS_SUBNET", help="The private IPv4 network the orgs' addresses come from.")(fn)
     fn = click.option("--prefix", default=namespaces.DEFAULT_PREFIX, show_default=True, envvar="RECFIN_NETNS_PREFIX",
@@ -207,9 +253,11 @@ def netns_options(fn):
     return topology_option(fn)
 
 
-def netns_layout(topology_path, prefix, subnet):
+def netns_layout(topology_path, prefix, subnet, folder):
+    """The topology file, its namespaced folder, and the layout of the channel's orgs as that folder records them."""
     topo = load_topology(topology_path)
-    return topo, namespaces.plan(topo, prefix, subnet)
+    folder = folder or namespaces.default_folder(topo)
+    return topo, folder, namespaces.channel_layout(topo, prefix, subnet, folder)
 
 
 @network.group()
@@ -218,31 +266,34 @@ def netns() -> None:
 
     `netns up` makes the namespaces and writes a topology that places every org's nodes and
     chaincode server in its namespace at its own address; `recfin network up --topology` that
-    file runs the network across those boundaries. `cut`/`restore` take one org off the bridge
-    and back; `down` removes everything named with the prefix, leftovers of a crash included.
+    file runs the network across those boundaries. The orgs are the channel's: those `recfin
+    org add|remove` recorded in the namespaced data folder are added and removed (an added org
+    gets its namespace from `org add` itself), and every org keeps the address it was given.
+    `cut`/`restore` take one org off the bridge and back; `down` removes everything named with
+    the prefix, leftovers of a crash included.
     """
 
 
 @netns.command("up")
 @netns_options
-@click.option("--folder", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Where to write topology.yaml and the data folder (default: .recfin/netns next to the "
-                   "native data folder).")
 @click.option("--json", "as_json", is_flag=True, help="Print the namespaces and the topology path as JSON.")
 @reports_errors
 def netns_up(topology_path, prefix, subnet, folder, as_json):
-    """Make the bridge and one namespace per org with its address (idempotent).
+    """Make the bridge and one namespace per org of the channel with its address (idempotent).
+
+    Writes topology.yaml into the folder (the data folder beside it). Orgs keep the addresses an
+    earlier `netns up` or `recfin org add` gave them; a new org takes the lowest free one.
 
     \b
     Example:
       recfin network netns up && recfin network up --topology .recfin/netns/topology.yaml
     """
-    topo, layout = netns_layout(topology_path, prefix, subnet)
+    topo, folder, layout = netns_layout(topology_path, prefix, subnet, folder)
     reason = namespaces.unavailable_reason(prefix)
     if reason:
         raise NamespaceError(f"network namespaces cannot be made here: {reason}")
     namespaces.up(layout)
-    path = namespaces.write_topology(topo, layout, folder or namespaces.default_folder(topo))
+    path = namespaces.write_topology(topo, layout, folder)
     say = progress(as_json)
     say(f"{len(layout.orgs)} orgs in namespaces {prefix}-<org> on bridge {layout.bridge} ({layout.subnet}, "
         f"this namespace at {layout.gateway})")
@@ -284,14 +335,14 @@ def _one_org_state(layout, org: str, as_json: bool) -> None:
 @click.argument("org")
 @click.option("--json", "as_json", is_flag=True, help="Print the org's state as JSON.")
 @reports_errors
-def netns_cut(topology_path, prefix, subnet, org, as_json):
+def netns_cut(topology_path, prefix, subnet, folder, org, as_json):
     """Take an org off the bridge: nothing reaches its nodes, they reach nothing.
 
     \b
     Example:
       recfin network netns cut supplier
     """
-    _, layout = netns_layout(topology_path, prefix, subnet)
+    _, _, layout = netns_layout(topology_path, prefix, subnet, folder)
     namespaces.cut(layout, org)
     _one_org_state(layout, org, as_json)
 
@@ -301,14 +352,14 @@ def netns_cut(topology_path, prefix, subnet, org, as_json):
 @click.argument("org")
 @click.option("--json", "as_json", is_flag=True, help="Print the org's state as JSON.")
 @reports_errors
-def netns_restore(topology_path, prefix, subnet, org, as_json):
+def netns_restore(topology_path, prefix, subnet, folder, org, as_json):
     """Put a cut org back on the bridge (its peer then catches up from the ordering service).
 
     \b
     Example:
       recfin network netns restore supplier
     """
-    _, layout = netns_layout(topology_path, prefix, subnet)
+    _, _, layout = netns_layout(topology_path, prefix, subnet, folder)
     namespaces.restore(layout, org)
     _one_org_state(layout, org, as_json)
 
@@ -317,14 +368,14 @@ def netns_restore(topology_path, prefix, subnet, org, as_json):
 @netns_options
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 @reports_errors
-def netns_status(topology_path, prefix, subnet, as_json):
+def netns_status(topology_path, prefix, subnet, folder, as_json):
     """Each org's namespace, address, whether its link is up and how many processes run inside.
 
     \b
     Example:
       recfin network netns status --json
     """
-    _, layout = netns_layout(topology_path, prefix, subnet)
+    _, _, layout = netns_layout(topology_path, prefix, subnet, folder)
     emit(namespaces.status(layout), as_json=as_json, columns=NETNS_COLUMNS)
 
 
@@ -333,13 +384,13 @@ def netns_status(topology_path, prefix, subnet, as_json):
 @click.argument("org")
 @click.argument("command", nargs=-1, required=True, type=click.UNPROCESSED)
 @reports_errors
-def netns_exec(topology_path, prefix, subnet, org, command):
+def netns_exec(topology_path, prefix, subnet, folder, org, command):
     """Run a command inside an org's namespace, as that org's nodes see the network.
 
     \b
     Example:
       recfin network netns exec bank -- python -m network.ccprobe connection.json
     """
-    _, layout = netns_layout(topology_path, prefix, subnet)
+    _, _, layout = netns_layout(topology_path, prefix, subnet, folder)
     done = namespaces.run_in(layout.org(org).netns, list(command))
     raise SystemExit(done.returncode)

@@ -19,7 +19,9 @@ What runs where:
   in the container; with an endpoint set the peer registers a Docker health check and
   /healthz fails). An empty CORE_VM_ENDPOINT would fall back to the file's value, so
   the peer's command copies the image's core.yaml with that one line changed (see
-  `peer_start_script`) and starts from the copy;
+  `peer_start_script`) and starts from the copy The topology's peer tuning (limits, Gateway timeouts,
+  chaincode runtime parameters) reaches the containers as the same CORE_* variables the
+  native peers get (`nodeconfig.peer_tuning_env`);
 - chaincode servers: the image built from this repository's Dockerfile, running
   `python -m chaincode --contract <topology contract>` over mutual TLS: the server's pair
   and its clients' CA are mounted read-only from the org's crypto folder. The org's ccaas

@@ -4,7 +4,9 @@ One profile, `ReceivablesChannel`: etcdraft with the three orderers as consenter
 TLS certs as client and server certs, cluster traffic on the listen port), capabilities
 V3_0 (channel) / V2_0 (orderer) / V2_5 (application), NodeOU-based org policies, each
 peer org's first peer as its anchor peer, and MAJORITY Endorsement for both
-LifecycleEndorsement and the default Endorsement policy.
+LifecycleEndorsement and the default Endorsement policy. The batch (BatchTimeout, BatchSize)
+is the topology's `tuning.ordering`; it lives in the genesis block, so a channel that exists
+keeps its batch until a config update changes it (network/batch_tuning.py).
 """
 from __future__ import annotations
 
@@ -78,8 +80,7 @@ def build(topology: Topology, data_root: Path) -> dict:
         "Capabilities": {"V3_0": True},
         "Orderer": {
             "OrdererType": "etcdraft",
-            "BatchTimeout": topology.batch_timeout,
-            "BatchSize": {"MaxMessageCount": 100, "AbsoluteMaxBytes": "10 MB", "PreferredMaxBytes": "2 MB"},
+            **topology.tuning.ordering.configtx(),      # BatchTimeout and BatchSize
             "EtcdRaft": {
                 "Consenters": consenters,
                 "Options": {"TickInterval": "500ms", "ElectionTick": 10, "HeartbeatTick": 1,

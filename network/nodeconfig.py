@@ -3,8 +3,10 @@
 Peers run from a per-peer `core.yaml` (FABRIC_CFG_PATH=<node>/config) derived from Fabric's
 base core.yaml with two edits env vars cannot make well: `vm.endpoint` emptied (no Docker)
 and `chaincode.externalBuilders` (a list) naming the project's ccaas builder. Everything
-node-specific is an environment override, as Fabric intends. Orderers run from the base
-orderer.yaml, copied unchanged, with environment overrides only.
+node-specific is an environment override, as Fabric intends. The topology's peer tuning
+(network/tuning.py) is both: written into core.yaml, so the file says what runs, and set as
+CORE_* variables, which is how compose's peers (on the image's core.yaml) get it. Orderers
+run from the base orderer.yaml, copied unchanged, with environment overrides only.
 """
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ import yaml
 
 from .crypto import OrgCrypto, org_crypto
 from .topology import Node, Topology
+from .tuning import core_env_name, env_value
 
 BUILDER_NAME = "recfin-ccaas"
 NODE_LOGGING_SPEC = "info"
@@ -91,7 +94,13 @@ def peer_env(topology: Topology, data_root: Path, node: Node) -> dict[str, str]:
         "CORE_OPERATIONS_TLS_ENABLED": "false",
         "CORE_METRICS_PROVIDER": "prometheus",
         "CORE_VM_ENDPOINT": "",
+        **peer_tuning_env(topology),
     }
+
+
+def peer_tuning_env(topology: Topology) -> dict[str, str]:
+    """CORE_* overrides for the topology's peer tuning (limits, Gateway timeouts, runtime parameters)."""
+    return {core_env_name(key): env_value(value) for key, value in topology.tuning.peer_core_yaml().items()}
 
 
 def orderer_env(topology: Topology, data_root: Path, node: Node) -> dict[str, str]:
@@ -136,13 +145,22 @@ def node_env(topology: Topology, data_root: Path, node: Node) -> dict[str, str]:
     return (peer_env if node.kind == "peer" else orderer_env)(topology, data_root, node)
 
 
-def peer_core_yaml(base: dict, builder_path: Path) -> dict:
-    """The base core.yaml with Docker off and the project's external builder on."""
+def peer_core_yaml(base: dict, builder_path: Path, settings: dict[str, object] | None = None) -> dict:
+    """The base core.yaml with Docker off, the project's external builder on, and `settings`
+    (dotted core.yaml key -> value, e.g. the topology's tuning) set."""
     core = copy.deepcopy(base)
     core.setdefault("vm", {})["endpoint"] = ""
     core.setdefault("chaincode", {})["externalBuilders"] = [
         {"name": BUILDER_NAME, "path": str(builder_path), "propagateEnvironment": ["HOME", "PATH"]}
     ]
+    for key, value in (settings or {}).items():
+        *parents, leaf = key.split(".")
+        section = core
+        for name in parents:
+            if not isinstance(section.get(name), dict):
+                section[name] = {}        # missing, or an empty key the base file leaves as null
+            section = section[name]
+        section[leaf] = value
     return core
 
 
@@ -153,7 +171,8 @@ def write_node_config(topology: Topology, data_root: Path, node: Node, base_conf
     dirs.data.mkdir(parents=True, exist_ok=True)
     if node.kind == "peer":
         base = yaml.safe_load((base_config_dir / "core.yaml").read_text())
-        text = yaml.safe_dump(peer_core_yaml(base, builder_dir(data_root)), sort_keys=False)
+        core = peer_core_yaml(base, builder_dir(data_root), topology.tuning.peer_core_yaml())
+        text = yaml.safe_dump(core, sort_keys=False)
         (dirs.config / "core.yaml").write_text(text)
     else:
         (dirs.config / "orderer.yaml").write_text((base_config_dir / "orderer.yaml").read_text())

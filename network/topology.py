@@ -20,6 +20,7 @@ from chaincode.receivables.config import ROLES, ContractSettings, Role
 
 from .errors import NodeNotFoundError, TopologyError
 from .fabric_bin import REPO_ROOT
+from .tuning import Tuning
 
 DEFAULT_TOPOLOGY = Path(__file__).resolve().parent / "topology.yaml"
 
@@ -193,7 +194,9 @@ class Topology(_Model):
     addressing: Addressing = "listen_host"
     data_root: Path | None = None
     channel: Annotated[str, Field(pattern=r"^[a-z][a-z0-9.-]*$")] = "receivables"
-    batch_timeout: Annotated[str, Field(pattern=r"^\d+(ms|s)$")] = "250ms"
+    # The benchmark's knobs: ordering batch, peer limits and Gateway timeouts, chaincode runtime
+    # parameters (network/tuning.py). Left out: what the network has always run with.
+    tuning: Tuning = Field(default_factory=Tuning)
     orderer_org: OrdererOrgSpec
     orgs: list[PeerOrgSpec] = Field(min_length=1)
     chaincode: ChaincodeSpec
@@ -203,6 +206,30 @@ class Topology(_Model):
     # Org name -> its network namespace and address: every node and chaincode server of the org
     # runs in that namespace and is dialled at that address (empty: everything on listen_host).
     namespaces: dict[str, OrgNamespace] = Field(default_factory=dict)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _batch_timeout_into_tuning(cls, data: object) -> object:
+        """A top-level batch_timeout (older topology files) is tuning.ordering.batch_timeout."""
+        if not isinstance(data, dict) or "batch_timeout" not in data:
+            return data
+        tuning = data.get("tuning") or {}
+        ordering = tuning.get("ordering") or {} if isinstance(tuning, dict) else None
+        if not isinstance(ordering, dict):
+            return data                   # a malformed tuning block is reported as it is
+        data, tuning, ordering = dict(data), dict(tuning), dict(ordering)
+        legacy = data.pop("batch_timeout")
+        if "batch_timeout" in ordering and ordering["batch_timeout"] != legacy:
+            raise ValueError(f"batch_timeout ({legacy}) and tuning.ordering.batch_timeout "
+                             f"({ordering['batch_timeout']}) disagree: keep only tuning.ordering.batch_timeout")
+        ordering["batch_timeout"] = legacy
+        tuning["ordering"] = ordering
+        data["tuning"] = tuning
+        return data
+
+    @property
+    def batch_timeout(self) -> str:
+        return self.tuning.ordering.batch_timeout
 
     @model_validator(mode="after")
     def _namespaces_cover_every_org(self) -> "Topology":

@@ -55,6 +55,7 @@ def test_the_command_writes_and_prints_the_reports_the_runner_gives_it(tmp_path,
     summary = json.loads(result.stdout)
     assert set(summary["workloads"]) == {"register", "confirm"}
     assert summary["settings"]["batch_timeout"] == load_topology(None).batch_timeout
+    assert summary["settings"]["tuning"] == load_topology(None).tuning.in_effect()
     assert [s.plan.rate for s in plans] == [20, 20] and plans[0].pool_size == 0 and plans[1].pool_size > 0
     assert json.loads((tmp_path / "bench-confirm.json").read_text())["workload"] == "confirm"
     assert (tmp_path / "bench.png").read_bytes()[:4] == b"\x89PNG" and (tmp_path / "summary.json").is_file()

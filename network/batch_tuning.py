@@ -1,0 +1,142 @@
+"""Changing the ordering batch of a channel that exists: `recfin network tune`.
+
+BatchTimeout and BatchSize are values of the channel config's Orderer group, written into
+the genesis block from the topology's `tuning.ordering`; editing the topology later changes
+new channels only. For a running channel the change is a config update: the config fetched
+from the ordering service, the two values changed, the delta computed (channel_config), the
+orderer org's admin signing it (both values are modified under /Channel/Orderer/Admins), the
+signatures checked against the policies (config_policy), then `peer channel update` as that
+admin, and the new config read back until the ordering service has it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from fabric_protos.common import configtx_pb2
+from fabric_protos.orderer import configuration_pb2
+from pydantic import ValidationError
+
+from . import channel_config, config_policy, config_signing
+from .control import Network
+from .crypto import org_crypto
+from .errors import NetworkError
+from .nodeconfig import node_dirs, orderer_client_args, peer_admin_env
+from .topology import Topology, format_validation_error
+from .tuning import OrderingTuning, duration_seconds
+
+BATCH_SIZE = "BatchSize"
+BATCH_TIMEOUT = "BatchTimeout"
+
+
+def batch_of(config: configtx_pb2.Config) -> OrderingTuning:
+    """The ordering batch a channel config carries."""
+    orderer = config.channel_group.groups[channel_config.ORDERER]
+    if BATCH_SIZE not in orderer.values or BATCH_TIMEOUT not in orderer.values:
+        raise NetworkError("the channel config has no Orderer BatchSize/BatchTimeout: is it an application channel?")
+    size = configuration_pb2.BatchSize.FromString(orderer.values[BATCH_SIZE].value)
+    timeout = configuration_pb2.BatchTimeout.FromString(orderer.values[BATCH_TIMEOUT].value)
+    return OrderingTuning(batch_timeout=timeout.timeout, max_message_count=size.max_message_count,
+                          absolute_max_bytes=size.absolute_max_bytes, preferred_max_bytes=size.preferred_max_bytes)
+
+
+def with_batch(config: configtx_pb2.Config, batch: OrderingTuning) -> configtx_pb2.Config:
+    """A copy of config with the Orderer group's BatchSize and BatchTimeout set to `batch`."""
+    desired = configtx_pb2.Config()
+    desired.CopyFrom(config)
+    orderer = desired.channel_group.groups[channel_config.ORDERER]
+    orderer.values[BATCH_SIZE].value = configuration_pb2.BatchSize(
+        max_message_count=batch.max_message_count, absolute_max_bytes=batch.absolute_max_bytes,
+        preferred_max_bytes=batch.preferred_max_bytes).SerializeToString()
+    orderer.values[BATCH_TIMEOUT].value = configuration_pb2.BatchTimeout(timeout=batch.batch_timeout).SerializeToString()
+    return desired
+
+
+def changed_batch(current: OrderingTuning, **changes: object) -> OrderingTuning:
+    """current with the given fields changed (None: keep), validated like the topology's block.
+    A timeout equal to the current one in another spelling ("60s", Go's "1m0s") keeps the current text."""
+    given = {name: value for name, value in changes.items() if value is not None}
+    try:
+        after = OrderingTuning.model_validate({**current.model_dump(), **given})
+    except ValidationError as exc:
+        raise NetworkError(format_validation_error("batch", exc)) from None
+    if duration_seconds(after.batch_timeout) == duration_seconds(current.batch_timeout):
+        after = after.model_copy(update={"batch_timeout": current.batch_timeout})
+    return after
+
+
+@dataclass(frozen=True)
+class BatchChange:
+    """The signed update turning the channel's batch from `before` into `after`, and its policy verdict."""
+
+    channel: str
+    before: OrderingTuning
+    after: OrderingTuning
+    envelope: configtx_pb2.ConfigUpdateEnvelope
+    verdict: config_policy.Verdict
+
+    def summary(self) -> dict:
+        return {"channel": self.channel, "before": self.before.model_dump(mode="json"),
+                "after": self.after.model_dump(mode="json"), "policy_satisfied": self.verdict.ok,
+                "verdict": self.verdict.describe()}
+
+
+def orderer_admin_msp(topology: Topology, data_root: Path) -> Path:
+    oo = topology.orderer_org
+    return org_crypto(data_root, oo.name, oo.domain).user_msp(oo.admin)
+
+
+def plan(topology: Topology, data_root: Path, current: configtx_pb2.Config, after: OrderingTuning) -> BatchChange:
+    """The update setting the batch to `after`, signed by the orderer org's admin and checked; nothing sent."""
+    update = channel_config.compute_update(topology.channel, current, with_batch(current, after))
+    msp_dir = orderer_admin_msp(topology, data_root)
+    if not (msp_dir / "signcerts").is_dir():
+        raise NetworkError(f"no admin MSP folder for {topology.orderer_org.msp_id} at {msp_dir}: the orderer "
+                           f"org's admin signs batch changes; run this where its keys are")
+    admin = config_signing.load_admin(msp_dir, topology.orderer_org.msp_id)
+    envelope = config_signing.envelope(update, [config_signing.sign(update, admin)])
+    return BatchChange(topology.channel, batch_of(current), after, envelope,
+                       config_policy.evaluate(current, envelope))
+
+
+class BatchTuner:
+    """Reads and changes the ordering batch of a Network's running channel."""
+
+    def __init__(self, net: Network):
+        self.net = net
+
+    def _admin_env(self) -> dict[str, str]:
+        """`peer` CLI env as the orderer org's admin (FABRIC_CFG_PATH from the first peer org's)."""
+        topo, root = self.net.topology, self.net.data_root
+        return {**peer_admin_env(topo, root, topo.orgs[0].name), "CORE_PEER_LOCALMSPID": topo.orderer_org.msp_id,
+                "CORE_PEER_MSPCONFIGPATH": str(orderer_admin_msp(topo, root))}
+
+    def fetch_config(self) -> configtx_pb2.Config:
+        topo, root = self.net.topology, self.net.data_root
+        self.net.fabric.require(("peer",))
+        out = root / "channel" / "updates" / "config-batch.block"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        self.net.tools.run("peer", ["channel", "fetch", "config", str(out), "-c", topo.channel,
+                                    *orderer_client_args(topo, root)], self._admin_env())
+        return channel_config.config_from_block(out.read_bytes())
+
+    def tune(self, **changes: object) -> BatchChange | None:
+        """Set the batch fields given (None: keep); None when the channel already has those values."""
+        topo, root = self.net.topology, self.net.data_root
+        current = self.fetch_config()
+        after = changed_batch(batch_of(current), **changes)
+        if after == batch_of(current):
+            return None
+        change = plan(topo, root, current, after)
+        if not change.verdict.ok:
+            raise NetworkError(f"not submitted: {change.verdict.describe()}")
+        # `peer channel update` signs as the submitting admin itself: the envelope goes without that signature.
+        unsigned = configtx_pb2.ConfigUpdateEnvelope(config_update=change.envelope.config_update)
+        path = config_signing.write_update_file(root / "channel" / "updates" / "batch.tx", topo.channel, unsigned)
+        self.net.tools.run("peer", ["channel", "update", "-f", str(path), "-c", topo.channel,
+                                    *orderer_client_args(topo, root)], self._admin_env())
+        first = topo.orderers()[0]
+        self.net.supervisor.wait_until(lambda: batch_of(self.fetch_config()) == after,
+                                       what=f"the new batch in the config of {topo.channel}", name="orderers",
+                                       log=node_dirs(root, first.name).log, timeout=self.net.timeout)
+        return change
