@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 
@@ -72,29 +73,34 @@ def fabric_dn(name: x509.Name) -> str:
 class ClientIdentity:
     """The creator of the proposal: MSP ID, certificate, a stable id and Fabric CA attributes.
 
-    Build it with :meth:`from_serialized` from ``stub.get_creator()``.
+    Build it with :meth:`from_serialized` from ``stub.get_creator()``. It is read-only, so
+    transactions of the same creator can share one.
     """
 
     def __init__(self, msp_id: str, certificate: x509.Certificate) -> None:
-        self.msp_id = msp_id
-        self.certificate = certificate
+        self._msp_id = msp_id
+        self._certificate = certificate
         self._attributes = _attributes_of(certificate)
 
     @classmethod
     def from_serialized(cls, creator: bytes) -> ClientIdentity:
-        identity = identities_pb2.SerializedIdentity.FromString(creator)
-        if not identity.mspid:
-            raise ValueError("the creator identity has no MSP ID")
-        try:
-            certificate = x509.load_pem_x509_certificate(identity.id_bytes)
-        except ValueError as exc:
-            raise ValueError(f"the creator identity of {identity.mspid} is not a PEM X.509 certificate") from exc
-        return cls(identity.mspid, certificate)
+        """The identity in ``creator`` (msp.SerializedIdentity bytes), decoded once per distinct creator:
+        a network has few clients, and decoding the certificate and forming its id took about a
+        quarter of a register's or transfer's CPU in the chaincode server (docs/benchmark.md)."""
+        return _decoded(cls, bytes(creator))
 
     @property
+    def msp_id(self) -> str:
+        return self._msp_id
+
+    @property
+    def certificate(self) -> x509.Certificate:
+        return self._certificate
+
+    @functools.cached_property
     def id(self) -> str:
         """``x509::<subject DN>::<issuer DN>`` as Fabric's cid library forms it (before its base64 step)."""
-        return f"x509::{fabric_dn(self.certificate.subject)}::{fabric_dn(self.certificate.issuer)}"
+        return f"x509::{fabric_dn(self._certificate.subject)}::{fabric_dn(self._certificate.issuer)}"
 
     @property
     def attributes(self) -> dict[str, str]:
@@ -109,3 +115,15 @@ class ClientIdentity:
 
     def __repr__(self) -> str:
         return f"ClientIdentity(msp_id={self.msp_id!r}, id={self.id!r})"
+
+
+@functools.lru_cache(maxsize=1024)
+def _decoded(cls: type[ClientIdentity], creator: bytes) -> ClientIdentity:
+    identity = identities_pb2.SerializedIdentity.FromString(creator)
+    if not identity.mspid:
+        raise ValueError("the creator identity has no MSP ID")
+    try:
+        certificate = x509.load_pem_x509_certificate(identity.id_bytes)
+    except ValueError as exc:
+        raise ValueError(f"the creator identity of {identity.mspid} is not a PEM X.509 certificate") from exc
+    return cls(identity.mspid, certificate)

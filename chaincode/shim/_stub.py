@@ -4,6 +4,11 @@ Fabric semantics worth remembering when reading or writing contracts:
 reads see the state committed before this transaction (a transaction never
 reads its own writes), writes become the transaction's write set and reach
 the ledger only if the transaction is endorsed, ordered and validated.
+
+Since the peer holds committed state still while it simulates a transaction,
+a key of the world state read again in the same transaction has the value it
+had the first time: ``get_state`` answers it from that first read, without a
+round trip.
 """
 
 from __future__ import annotations
@@ -70,6 +75,7 @@ class ChaincodeStub:
         # Writes waiting for WRITE_BATCH_STATE, keyed so a later write of the same
         # key (and kind) replaces an earlier one, as the peer's write set would.
         self._write_batch: dict[tuple[str, str, str], shim_pb2.WriteRecord] = {}
+        self._state_read: dict[str, bytes | None] = {}  # world-state values this transaction has read
 
     # -- what the transaction was asked (no round trip)
 
@@ -131,8 +137,13 @@ class ChaincodeStub:
     # -- world state
 
     async def get_state(self, key: str) -> bytes | None:
+        """The committed value of ``key`` (None when absent); a second read of a key costs no round trip."""
         _require(key, "key")
-        return await self._get(key, "")
+        if key in self._state_read:
+            return self._state_read[key]
+        value = await self._get(key, "")
+        self._state_read[key] = value
+        return value
 
     async def get_multiple_states(self, keys: list[str]) -> list[bytes | None]:
         """Values of ``keys`` in order; one GET_STATE_MULTIPLE per chunk when the peer offers it."""

@@ -36,8 +36,7 @@ def private_key_signer(key) -> Signer:
             raise ValueError(f"unsupported ECDSA curve {key.curve.name}; Fabric uses P-256 or P-384")
 
         def sign(digest: bytes) -> bytes:
-            algorithm = ec.ECDSA(utils.Prehashed(_hash_for_length(len(digest))))
-            der = key.sign(digest, algorithm)
+            der = key.sign(digest, _ecdsa_for_length(len(digest)))
             return to_low_s(der, order)
 
         return sign
@@ -61,10 +60,16 @@ def to_low_s(der_signature: bytes, curve_order: int) -> bytes:
     return utils.encode_dss_signature(r, s)
 
 
-def _hash_for_length(length: int) -> hashes.HashAlgorithm:
-    # Prehashed only needs the digest size; any algorithm of that size will do.
-    sizes = {32: hashes.SHA256(), 48: hashes.SHA384(), 64: hashes.SHA512()}
+# Prehashed only needs the digest size; any algorithm of that size will do. Built once: three
+# signatures per transaction made them anew each time.
+_ECDSA_BY_DIGEST_LENGTH = {
+    hash_algorithm.digest_size: ec.ECDSA(utils.Prehashed(hash_algorithm))
+    for hash_algorithm in (hashes.SHA256(), hashes.SHA384(), hashes.SHA512())
+}
+
+
+def _ecdsa_for_length(length: int) -> ec.ECDSA:
     try:
-        return sizes[length]
+        return _ECDSA_BY_DIGEST_LENGTH[length]
     except KeyError:
         raise ValueError(f"ECDSA signer got a {length}-byte digest; use a SHA-256 or SHA-384 hash") from None

@@ -1,0 +1,118 @@
+"""`python -m bench.components`: what each measured operation did, the report's shape, the options.
+
+The chaincode server really runs (its own process, over loopback gRPC) and the SDK really
+builds and signs; these tests check the effects and the counts, never the timings.
+"""
+import asyncio
+import json
+
+import pytest
+from click.testing import CliRunner
+from fabric_protos.common import common_pb2
+from fabric_protos.ledger.rwset import rwset_pb2
+from fabric_protos.ledger.rwset.kvrwset import kv_rwset_pb2
+from fabric_protos.peer import chaincode_shim_pb2, proposal_pb2, proposal_response_pb2, transaction_pb2
+
+from bench import components
+from bench.components import (
+    CLIENT_STEPS, COLUMNS, OPERATIONS, SPLIT_AMOUNT_FEN, Settings, figures, main, prepared_transaction,
+    run_components,
+)
+from chaincode.testing import make_identity
+from chaincode.testing._memory_peer import Write
+from chaincode.testing._proposals import make_signed_proposal
+
+ITERATIONS = 4
+WARMUP = 2
+
+
+@pytest.fixture(scope="module")
+def report():
+    return asyncio.run(run_components(Settings(iterations=ITERATIONS, warmup=WARMUP, profile=5)))
+
+
+def test_every_measured_operation_commits_its_effect_on_the_ledger(report):
+    # Each receivable of the measured pass was registered, confirmed by the debtor, and split,
+    # the split-off part held by the tier-2 supplier.
+    assert report["ledger"] == {"registered": ITERATIONS, "confirmed": ITERATIONS, "split": ITERATIONS,
+                                "moved_to_transferee": ITERATIONS}
+
+
+def test_one_row_per_part_and_operation_with_the_iterations_asked_for(report):
+    assert [(r["part"], r["operation"]) for r in report["rows"]] == (
+        [("chaincode", op) for op in OPERATIONS] + [("client", op) for op in OPERATIONS])
+    for row in report["rows"]:
+        assert row["iterations"] == ITERATIONS
+        assert set(COLUMNS) <= set(row)
+        assert row["cpu_ms_per_tx"] >= 0 and row["wall_ms_per_tx"] > 0
+    for row in report["rows"][3:]:
+        assert list(row["cpu_ms_per_tx_by_step"]) == list(CLIENT_STEPS)
+
+
+def test_the_report_is_json_with_machine_settings_and_profiles(report):
+    assert json.loads(json.dumps(report)) == report
+    assert set(report["machine"]) == {"nproc", "cpu_model", "python"}
+    assert report["settings"]["iterations"] == ITERATIONS
+    assert report["settings"]["peer_options"] == "fabric-3.1"
+    for part in ("chaincode", "client"):
+        assert set(report["profiles"][part]) == set(OPERATIONS)
+        for functions in report["profiles"][part].values():
+            assert 0 < len(functions) <= 5
+            assert {"function", "calls", "own_s", "cumulative_s"} == set(functions[0])
+    # the server's profile is of the contract's code, not only of the event loop
+    everything = [f["function"] for fs in report["profiles"]["chaincode"].values() for f in fs]
+    assert any("chaincode/" in name for name in everything)
+
+
+def test_the_client_replies_carry_the_endorsed_read_write_sets(report):
+    sizes = {row["operation"]: row["endorse_reply_bytes"] for row in report["rows"] if row["part"] == "client"}
+    assert set(sizes) == set(OPERATIONS)
+    assert sizes["transfer"] > sizes["confirm"]  # a split writes two new receivables and their indexes
+
+
+def test_a_prepared_transaction_holds_the_result_the_writes_and_the_endorsements():
+    user = make_identity("SupplierMSP", "tier1-user")
+    peers = [make_identity("CoreEnterpriseMSP", "peer0", ou="peer"), make_identity("SupplierMSP", "peer0", ou="peer")]
+    signed, tx_id = make_signed_proposal(channel_id="receivables", chaincode_name="receivables", args=[b"f"],
+                                         creator=bytes(user), transient={"secret": b"x"})
+    executed = components.Executed(
+        signed, tx_id, 200, "", b'{"id":"R-1"}', ("ReceivableRegistered", b"{}"), ["k1", "k1", "k2"],
+        [Write(chaincode_shim_pb2.WriteRecord.PUT_STATE, "", "k1", b"v"),
+         Write(chaincode_shim_pb2.WriteRecord.PUT_STATE_METADATA, "", "k1", b"policy")])
+    envelope = prepared_transaction(executed, peers)
+    payload = common_pb2.Payload.FromString(envelope.payload)
+    action = transaction_pb2.ChaincodeActionPayload.FromString(
+        transaction_pb2.Transaction.FromString(payload.data).actions[0].payload)
+    assert len(action.action.endorsements) == 2
+    assert not proposal_pb2.ChaincodeProposalPayload.FromString(action.chaincode_proposal_payload).TransientMap
+    chaincode_action = proposal_pb2.ChaincodeAction.FromString(
+        proposal_response_pb2.ProposalResponsePayload.FromString(action.action.proposal_response_payload).extension)
+    assert chaincode_action.response.payload == b'{"id":"R-1"}'
+    kv = kv_rwset_pb2.KVRWSet.FromString(rwset_pb2.TxReadWriteSet.FromString(chaincode_action.results).ns_rwset[0].rwset)
+    assert [r.key for r in kv.reads] == ["k1", "k2"]
+    assert [(w.key, w.value) for w in kv.writes] == [("k1", b"v")]
+    assert kv.metadata_writes[0].entries[0].value == b"policy"
+
+
+def test_figures_per_transaction():
+    row = figures("client", "confirm", 0.5, [0.01] * 100, {"proposal": 0.1})
+    assert row["cpu_ms_per_tx"] == 5.0
+    assert row["wall_ms_per_tx"] == 10.0
+    assert row["tx_per_s_one_core"] == 200.0
+    assert row["cpu_ms_per_tx_by_step"] == {"proposal": 1.0}
+    with pytest.raises(ValueError, match="no transactions"):
+        figures("client", "confirm", 0.5, [])
+
+
+def test_command_json_for_one_part():
+    result = CliRunner().invoke(main, ["--part", "client", "--iterations", "2", "--warmup", "1", "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert [r["part"] for r in report["rows"]] == ["client"] * 3
+    assert report["settings"]["split_amount_fen"] == SPLIT_AMOUNT_FEN
+
+
+def test_help_has_an_example():
+    result = CliRunner().invoke(main, ["--help"])
+    assert result.exit_code == 0
+    assert "Example:" in result.output and "--profile" in result.output
