@@ -290,6 +290,8 @@ def test_a_transaction_signed_with_another_key_is_refused_by_the_orderer(offline
 
     someone_else = private_key_signer(ec.generate_private_key(ec.SECP256R1()))
     forged = gateway.new_signed_transaction(unsigned_transaction.bytes, someone_else(unsigned_transaction.digest))
+    # The orderer checks the envelope's signature against the channel's Writers policy and answers FORBIDDEN;
+    # the Gateway returns that as a failed Submit (ABORTED), before anything reaches a block.
     with pytest.raises(SubmitError) as refused:
         forged.submit()
     assert refused.value.transaction_id == unsigned.transaction_id

@@ -233,6 +233,9 @@ def test_a_client_certified_by_a_ca_outside_the_channel_is_refused(receivables_d
             contract.evaluate_transaction("GetReceivable", sample.ids[0])
         with pytest.raises(GatewayError) as moved:
             contract.submit_transaction("TransferReceivable", sample.ids[0], sample.usccs[0], "1")
+    # The peer's endorser validates the creator against the channel's MSPs before any chaincode runs and
+    # answers "access denied: channel [..] creator org [..]" (or "creator org unknown" for an MSP ID the
+    # channel does not have); the Gateway passes that message on as the call's detail.
     for refused in (read.value, moved.value):
         assert "access denied" in " ".join(messages(refused)).lower(), messages(refused)
         assert not [m for m in messages(refused) if clean(m)], messages(refused)
