@@ -18,9 +18,9 @@ from typing import Any
 
 import click
 
-from client.money import to_fen, yuan
+from client.money import MAX_FEN, to_fen, yuan
 
-__all__ = ["parse_amount", "AmountType", "AMOUNT", "money", "with_money", "MONEY_FIELDS", "AMOUNT_HELP"]
+__all__ = ["parse_amount", "AmountType", "AMOUNT", "FenType", "money", "with_money", "MONEY_FIELDS", "AMOUNT_HELP"]
 
 AMOUNT_HELP = "yuan, e.g. 12,345.67, or fen with the suffix fen, e.g. 1234567fen"
 MONEY_FIELDS = ("face_amount", "outstanding", "amount", "tax", "fees", "exposure", "financed", "overdue", "discount")
@@ -53,6 +53,13 @@ def parse_amount(text: str, *, currency: str = "CNY") -> int:
         text = match["rest"].strip()
     if text.startswith("-"):
         raise ValueError(f"{original!r}: amounts are not negative")
+    fen = _unsigned_fen(text, original)
+    if fen > MAX_FEN:
+        raise ValueError(f"{original!r} is above the cap of {yuan(MAX_FEN)} yuan that the ledger accepts")
+    return fen
+
+
+def _unsigned_fen(text: str, original: str) -> int:
     fen = _FEN.match(text)
     if fen:
         return int(_integer_part(fen["digits"], original))
@@ -84,6 +91,37 @@ class AmountType(click.ParamType):
 
 
 AMOUNT = AmountType()
+
+
+class FenType(click.ParamType):
+    """Whole fen (``100000000``, ``100,000,000`` or ``100000000fen``) from ``minimum`` up to the contract's cap.
+
+    For options documented in fen, where a plain number must not be read as yuan.
+    """
+
+    name = "FEN"
+
+    def __init__(self, minimum: int = 0) -> None:
+        self.minimum = minimum
+
+    def convert(self, value: Any, param, ctx) -> int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            fen = value
+        else:
+            text = str(value).strip()
+            match = _FEN.match(text)
+            digits = match["digits"] if match else text
+            try:
+                fen = int(_integer_part(digits, str(value)))
+            except ValueError:
+                self.fail(f"{value!r} is not whole fen: write an integer number of fen, e.g. 100000000 for "
+                          "1,000,000.00 yuan", param, ctx)
+        if fen < self.minimum:
+            self.fail(f"{value} fen is below {self.minimum}", param, ctx)
+        if fen > MAX_FEN:
+            self.fail(f"{value} fen is above the cap of {MAX_FEN} fen ({yuan(MAX_FEN)} yuan) that the ledger "
+                      "accepts", param, ctx)
+        return fen
 
 
 def money(fen: int | None, currency: str = "CNY") -> str:

@@ -15,8 +15,7 @@ fractions in --json).
 
 from __future__ import annotations
 
-import json
-from datetime import datetime, timezone
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -31,6 +30,7 @@ from client.pricing import (
     load_bank_config,
     quote as price_quote,
     rank_proposals,
+    validation_problems,
 )
 from client.pricing.ledger import ProposalInputs, proposal_inputs_from_ledger
 from client.receivables import FinancingTerms
@@ -38,12 +38,9 @@ from client.risk import DEFAULT_MODEL, grade_for, history_from_ledger
 from client.business_dates import business_today
 
 from . import connection
-from .output import emit, table
-from .risk_commands import load_history, offline_hint
-
-
-def _today() -> datetime:
-    return datetime.now(timezone.utc)
+from .amounts import FenType
+from .output import emit, read_json_file, table
+from .risk_commands import load_history, note_thin_record, offline_hint
 
 
 @click.group()
@@ -56,7 +53,7 @@ def _probability(text: str) -> Decimal:
         p = Decimal(text)
     except InvalidOperation:
         raise click.BadParameter(f"{text!r} is not a number", param_hint="--probability") from None
-    if not (0 <= p <= 1):
+    if not p.is_finite() or not (0 <= p <= 1):
         raise click.BadParameter("must be between 0 and 1", param_hint="--probability")
     return p
 
@@ -64,6 +61,7 @@ def _probability(text: str) -> Decimal:
 def _score(history, day) -> tuple[Decimal, str]:
     from client.risk import LatePaymentModel, score_debtor
     scored = score_debtor(LatePaymentModel.load(DEFAULT_MODEL), history, day)
+    note_thin_record(scored)
     return scored.probability_late, scored.grade
 
 
@@ -102,9 +100,9 @@ def _quote_rows(result, receivable: str, day) -> dict:
     return rows
 
 
-def _config(config_path: Path | None, name: str, *, ledger: bool):
+def _config(config_path: Path | None, name: str):
     path = config_path or bank_config_path(name)
-    if ledger and config_path is None and not path.is_file():
+    if config_path is None and not path.is_file():
         raise click.ClickException(f"no pricing configuration for {name} at {path}: pass --config YAML "
                                    f"(e.g. --config {bank_config_path('example-bank')})")
     try:
@@ -121,18 +119,18 @@ def _config(config_path: Path | None, name: str, *, ledger: bool):
                    "client/pricing/banks/BANK.yaml.")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
               help="The bank's pricing YAML instead of the shipped one.")
-@click.option("--face", type=click.IntRange(min=1), help="Without the ledger: the receivable's outstanding face, fen.")
+@click.option("--face", type=FenType(minimum=1), help="Without the ledger: the receivable's outstanding face, fen.")
 @click.option("--due", type=click.DateTime(["%Y-%m-%d"]), help="Without the ledger: the receivable's due date.")
 @click.option("--grade", type=click.Choice(["A", "B", "C", "D", "E"]), help="The debtor's risk grade.")
 @click.option("--probability", help="The debtor's probability of late payment (a fraction); sets the grade.")
 @click.option("--history", "history_file", type=click.Path(dir_okay=False, path_type=Path),
               help="The debtor's history file: score it with the model to get the grade.")
 @click.option("--debtor", help="The debtor's id in --history.")
-@click.option("--exposure", type=click.IntRange(min=0),
+@click.option("--exposure", type=FenType(),
               help="What the bank already lends against this debtor, fen [default: on the ledger, the bank's own "
                    "outstanding financed principal on the debtor (GetFinancierExposure); without it, 0].")
 @click.option("--on", "on", type=click.DateTime(["%Y-%m-%d"]),
-              help="Disbursement date (default today: China Standard Time on the ledger, UTC without).")
+              help="Disbursement date (default: today in China Standard Time, the ledger's business date).")
 @click.option("--yes", is_flag=True, help="On the ledger: make the offer without asking.")
 @click.option("--data-root", type=click.Path(file_okay=False, path_type=Path),
               help="Network data folder holding profiles/ (default: the topology's).")
@@ -148,22 +146,28 @@ def quote(receivable: str, as_: str, config_path: Path | None, face: int | None,
     date (or from --grade, --probability, --history), takes its own exposure
     to the debtor off its limit (or --exposure), prices with its configuration
     and, once confirmed, submits MakeFinancingOffer with the terms as
-    transient data. With --face and --due it only quotes, offline.
+    transient data. With --face and --due it only quotes, offline (the
+    second and third examples, from the repository root).
 
     \b
     Example:
       recfin finance quote R-7f3a9c0d1e2b4a5c --as bank/officer1 --config client/pricing/banks/example-bank.yaml --yes
-      recfin finance quote RCV-1 --as example-bank --face 100000000 --due 2027-03-01 --grade B --json
+      recfin finance quote RCV-1 --as example-bank --face 100000000 --due 2027-03-01 --grade B --on 2026-12-01 --json
+      recfin finance quote RCV-1 --as example-bank --face 100000000 --due 2026-03-31 --on 2025-12-30 \\
+        --history client/risk/samples/history.json --debtor SYN-DEBTOR-0007
     """
     if face is not None or due is not None:
         if face is None or due is None:
             raise click.UsageError("quoting without the ledger needs both --face FEN and --due YYYY-MM-DD")
-        day = (on or _today()).date()
+        if yes:
+            raise click.UsageError("--yes makes the offer on the ledger; with --face and --due there is no "
+                                   "financing request to offer on, only a quote (drop --yes)")
+        day = on.date() if on else business_today()
         risk = _given_risk(grade, probability, history_file, debtor, day)
         if risk is None:
             raise click.UsageError("give one of --grade, --probability, --history (the debtor's risk)")
         p, grade = risk
-        config = _config(config_path, as_, ledger=False)
+        config = _config(config_path, as_)
         terms = ReceivableTerms(receivable_id=receivable, face_amount=face, due_date=due.date())
         result = price_quote(config, terms, grade=grade, on=day, exposure=exposure or 0, probability_late=p)
         if as_json:
@@ -181,7 +185,7 @@ def _quote_on_the_ledger(receivable, as_, config_path, grade, probability, histo
     org, user = connection.parse_as(as_)
     day = on.date() if on else business_today()
     risk = _given_risk(grade, probability, history_file, debtor, day)
-    config = _config(config_path, org, ledger=True)
+    config = _config(config_path, org)
     with offline_hint("pass --face FEN --due YYYY-MM-DD and the debtor's risk to quote"), \
             connection.open_session(org, user, data_root) as session:
         r = session.client.get_receivable(receivable)
@@ -219,17 +223,11 @@ OffersFile = ProposalInputs  # the --offers file has the shape the ledger reader
 
 
 def _read_offers(path: Path) -> OffersFile:
+    data = read_json_file(path, "a receivable and the offers on it")
     try:
-        return OffersFile.model_validate(json.loads(path.read_text(encoding="utf-8")))
-    except OSError as exc:
-        raise click.ClickException(f"cannot read {path}: {exc.strerror}") from None
-    except ValueError as exc:
-        if isinstance(exc, ValidationError):
-            problems = "; ".join(": ".join(filter(None, ('.'.join(str(p) for p in e['loc']),
-                                                         e['msg'].removeprefix('Value error, '))))
-                                 for e in exc.errors())
-            raise click.ClickException(f"{path}: {problems}") from None
-        raise click.ClickException(f"{path} is not JSON: {exc}") from None
+        return OffersFile.model_validate(data)
+    except ValidationError as exc:
+        raise click.ClickException(f"{path}: {validation_problems(exc)}") from None
 
 
 @connection.reports_ledger_errors
@@ -250,7 +248,7 @@ def _offers_on_the_ledger(receivable: str, as_: str, discount_offer: str | None,
 @click.option("--offers", "offers_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Without the ledger: a JSON file with the receivable, the bank offers and the early-payment offer.")
 @click.option("--on", "on", type=click.DateTime(["%Y-%m-%d"]),
-              help="Date the cash would be taken (default today: China Standard Time on the ledger, UTC without).")
+              help="Date the cash would be taken (default: today in China Standard Time, the ledger's business date).")
 @click.option("--by", type=click.Choice(["cost", "cash"]), default="cost", show_default=True,
               help="Order by effective annual cost or by net cash now.")
 @click.option("--data-root", type=click.Path(file_okay=False, path_type=Path),
@@ -263,32 +261,34 @@ def compare(receivable: str, as_: str, discount_offer: str | None, offers_file: 
     On the ledger (the default): the open bank offers on the receivable's live
     financing request, with their private terms, and the debtor's open
     early-payment offers that cover the receivable (or only the one named by
-    --discount-offer). With --offers FILE: the same from a file.
+    --discount-offer). With --offers FILE: the same from a file (the third
+    example reads the shipped one from the repository root).
 
     \b
     Example:
       recfin finance compare R-7f3a9c0d1e2b4a5c --as supplier/supplier1 --by cash
       recfin finance compare R-7f3a9c0d1e2b4a5c --as supplier/supplier1 --discount-offer D-5e6f7a8b9c0d1e2f
-      recfin finance compare RCV-1 --offers offers.json --on 2026-12-01 --json
+      recfin finance compare RCV-1 --offers client/pricing/samples/offers.json --on 2026-12-01 --json
     """
     if offers_file is not None:
         data = _read_offers(offers_file)
         if data.receivable.receivable_id != receivable:
             raise click.ClickException(f"{offers_file} is about {data.receivable.receivable_id}, not {receivable}")
-        day = (on or _today()).date()
     else:
         data = _offers_on_the_ledger(receivable, as_, discount_offer, data_root)
-        day = on.date() if on else business_today()
+    day = on.date() if on else business_today()
     try:
         ranked = rank_proposals(data.receivable, day, data.bank_offers, data.early_payments, by=by)
     except ValueError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(f"{offers_file}: {exc}" if offers_file else str(exc)) from None
     if as_json:
         emit({"receivable": data.receivable.model_dump(mode="json"), "on": day.isoformat(), "by": by,
               "proposals": [p.model_dump(mode="json") for p in ranked]}, as_json=True)
         return
+    early = (data.receivable.due_date - day).days
+    timing = f"{early} days early" if early >= 0 else f"{-early} days after the due date"
     click.echo(f"{receivable}: face {yuan(data.receivable.face_amount)} due {data.receivable.due_date}; "
-               f"cash taken on {day} ({(data.receivable.due_date - day).days} days early); ordered by {by}")
+               f"cash taken on {day} ({timing}); ordered by {by}")
     if not ranked:
         click.echo("no open offers on it")
         return

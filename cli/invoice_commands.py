@@ -14,6 +14,7 @@ The commands are thin: they parse options, call ``client.invoices`` and render.
 from __future__ import annotations
 
 import json
+import logging
 from contextlib import ExitStack, contextmanager
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -93,13 +94,13 @@ def _parse_date(_ctx: click.Context, _param: click.Parameter, value: str | None)
         raise click.BadParameter(f"{value!r} is not a date like 2026-09-01") from None
 
 
-def _parse_decimal(_ctx: click.Context, _param: click.Parameter, value: str) -> Decimal:
+def _parse_fraction(_ctx: click.Context, _param: click.Parameter, value: str) -> Decimal:
     try:
         number = Decimal(value)
     except InvalidOperation:
         raise click.BadParameter(f"{value!r} is not a number") from None
-    if not number.is_finite() or number < 0:
-        raise click.BadParameter(f"{value!r} must be a non-negative number")
+    if not number.is_finite() or not 0 <= number <= 1:
+        raise click.BadParameter(f"{value!r} must be a fraction from 0 to 1 (0.005 is 0.5%)")
     return number
 
 
@@ -145,10 +146,15 @@ def verify(file: Path, debtor: str | None, debtor_name: str | None, supplier: st
     must act for a registered party); without it the finding is reported as
     skipped.
 
+    The examples read the shipped samples from the repository root; the
+    second needs the network.
+
     \b
     Example:
-      recfin invoice verify invoice.xml --debtor 91440300MA5F7KQ3XU --supplier 91440300MA5G2HT8LX \\
-        --reference-sources --ledger --as supplier/supplier1 --json
+      recfin invoice verify client/invoices/reference_data/samples/einvoice.xml --today 2026-11-30 \\
+        --debtor 91440300MA5F7KQ3XU --supplier 91440300MA5G2HT8LX --reference-sources --json
+      recfin invoice verify client/invoices/reference_data/samples/einvoice.xml \\
+        --ledger --as supplier/supplier1 --json
     """
     inv = _call(lambda: read_invoice(file))
     with _ledger_registry(ledger, as_, org, user, data_root) as registry:
@@ -239,9 +245,9 @@ def _ledger_registry(wanted: bool, as_: str | None, org: str | None, user: str |
               help="purchase order export (CSV or JSON)")
 @click.option("--receipt", "receipt_file", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="goods receipt export (CSV or JSON)")
-@click.option("--price-tolerance", default="0.005", show_default=True, callback=_parse_decimal,
+@click.option("--price-tolerance", default="0.005", show_default=True, callback=_parse_fraction,
               help="unit price difference allowed, as a fraction of the PO price")
-@click.option("--quantity-tolerance", default="0", show_default=True, callback=_parse_decimal,
+@click.option("--quantity-tolerance", default="0", show_default=True, callback=_parse_fraction,
               help="quantity difference allowed, as a fraction")
 @click.option("--total-tolerance-fen", type=click.IntRange(min=0), default=100, show_default=True,
               help="difference allowed between the invoice amount and the PO value, in fen")
@@ -250,9 +256,13 @@ def match(invoice_file: Path, po_file: Path, receipt_file: Path, price_tolerance
           quantity_tolerance: Decimal, total_tolerance_fen: int, as_json: bool) -> None:
     """Three-way match an invoice against a purchase order and a goods receipt.
 
+    The example reads the shipped samples from the repository root.
+
     \b
     Example:
-      recfin invoice match invoice.xml --po purchase_order.csv --receipt goods_receipt.csv --json
+      recfin invoice match client/invoices/reference_data/samples/einvoice.xml \\
+        --po client/invoices/reference_data/samples/purchase_order.csv \\
+        --receipt client/invoices/reference_data/samples/goods_receipt.csv --json
     """
     inv = _call(lambda: read_invoice(invoice_file))
     po = _call(lambda: read_purchase_order(po_file))
@@ -282,19 +292,24 @@ def match(invoice_file: Path, po_file: Path, receipt_file: Path, price_tolerance
 
 @invoice.command("read")
 @click.argument("scan", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--min-confidence", type=click.FloatRange(0, 1), default=DEFAULT_MIN_CONFIDENCE, show_default=True,
-              help="fields read with less confidence are flagged for a person")
+@click.option("--min-confidence", default=str(DEFAULT_MIN_CONFIDENCE), show_default=True, callback=_parse_fraction,
+              help="fields read with less confidence (0 to 1) are flagged for a person")
 @click.option("--json", "as_json", is_flag=True, help="print the fields and the invoice as JSON")
-def read(scan: Path, min_confidence: float, as_json: bool) -> None:
+def read(scan: Path, min_confidence: Decimal, as_json: bool) -> None:
     """Read a PDF or scanned invoice (OCR: tesseract, Chinese and English).
 
     Every field comes with a confidence; flagged fields need a person's eyes.
 
+    The example reads the shipped sample (a PDF with a text layer) from the
+    repository root.
+
     \b
     Example:
-      recfin invoice read scan.png --min-confidence 0.8 --json
+      recfin invoice read client/invoices/reference_data/samples/einvoice.pdf --min-confidence 0.8 --json
     """
-    result = _call(lambda: read_scan(scan, min_confidence=min_confidence))
+    # pypdf logs what it repairs in a damaged file; the one line this command prints says what matters
+    logging.getLogger("pypdf").addHandler(logging.NullHandler())
+    result = _call(lambda: read_scan(scan, min_confidence=float(min_confidence)))
     if as_json:
         doc = result.model_dump(mode="json")
         doc["flagged"] = result.flagged

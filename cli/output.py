@@ -64,6 +64,24 @@ def one_line(exc: BaseException) -> str:
     return "; ".join(lines) or type(exc).__name__
 
 
+def read_json_file(path: Path, what: str) -> Any:
+    """The JSON in a file the user named (``what`` it should hold, for the message), or one line on what is wrong."""
+    try:
+        text = Path(path).read_bytes().decode("utf-8-sig")
+    except OSError as exc:
+        raise click.ClickException(f"cannot read {path}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise click.ClickException(f"{path} is not UTF-8 text: save it as UTF-8 (e.g. iconv -f GBK -t UTF-8)") from None
+    if not text.strip():
+        raise click.ClickException(f"{path} is empty: expected {what} as JSON")
+    try:
+        return json.loads(text)
+    except ValueError as exc:
+        raise click.ClickException(f"{path} is not JSON ({exc}): expected {what}") from None
+    except RecursionError:
+        raise click.ClickException(f"{path} is nested too deeply to be {what}") from None
+
+
 def reports_errors(fn: Callable) -> Callable:
     """Turn the library's NetworkError into a ClickException carrying its one actionable line."""
     @functools.wraps(fn)

@@ -10,7 +10,6 @@ file (``--history``) or from the simulator (``--synthetic-seed``).
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,42 +23,54 @@ from client.gateway import GatewayError
 from client.gateway.errors import TransactionError
 from client.receivables import RuleViolation
 from network.errors import NetworkError
-from client.risk import DEFAULT_MODEL, LatePaymentModel, ReceivableHistory, history_from_ledger, score_debtor
+from client.risk import DEFAULT_MODEL, DebtorScore, LatePaymentModel, ReceivableHistory, history_from_ledger, score_debtor
 from client.business_dates import business_today
 
 from . import connection
-from .output import emit, table
+from .output import emit, read_json_file, table
 
 SYNTHETIC_NOTE = "data: SYNTHETIC (simulated debtors from client.risk.simulator), not real enterprises"
+SEED = click.IntRange(0, 2**32 - 1)  # what the simulator's and scikit-learn's generators take
+MAX_DEBTORS = 10_000  # far above the 300 the shipped model is trained on: more is a typo, not a plan
 
 
 def _load_model(path: Path) -> LatePaymentModel:
+    if not Path(path).is_file():
+        raise click.ClickException(f"no model at {path}: run `recfin risk train` first")
+    data = read_json_file(path, "a model artefact (recfin risk train writes one)")
     try:
-        return LatePaymentModel.load(path)
-    except FileNotFoundError:
-        raise click.ClickException(f"no model at {path}: run `recfin risk train` first") from None
-    except (ValidationError, ValueError) as exc:
-        raise click.ClickException(f"{path} is not a usable model artefact: {str(exc).splitlines()[0]}") from None
+        return LatePaymentModel.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise click.ClickException(f"{path} is not a usable model artefact: {where + ': ' if where else ''}"
+                                   f"{first['msg'].removeprefix('Value error, ')}") from None
 
 
 def load_history(path: Path, debtor: str) -> ReceivableHistory:
     """A history file: a ReceivableHistory object, or a bare list of events of one debtor."""
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise click.ClickException(f"cannot read {path}: {exc.strerror}") from None
-    except ValueError as exc:
-        raise click.ClickException(f"{path} is not JSON: {exc}") from None
+    data = read_json_file(path, f"the receivable history of {debtor}")
     if isinstance(data, list):
         data = {"debtor": debtor, "events": data}
     try:
         history = ReceivableHistory.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
-        raise click.ClickException(f"{path}: {'.'.join(str(p) for p in first['loc'])}: {first['msg']}") from None
+        hint = (" (write dates as YYYY-MM-DD)" if first["type"].startswith("date") else
+                " (write amounts as whole fen, a JSON integer: 12345 is 123.45 yuan)" if first["type"].startswith("int")
+                else "")
+        raise click.ClickException(f"{path}: {'.'.join(str(p) for p in first['loc'])}: "
+                                   f"{first['msg'].removeprefix('Value error, ')}{hint}") from None
     if history.debtor != debtor:
         raise click.ClickException(f"{path} holds the history of {history.debtor}, not {debtor}")
     return history
+
+
+def note_thin_record(score: DebtorScore) -> None:
+    """A debtor with no confirmed receivable by the date is scored from nothing: say so (stderr, beside --json)."""
+    if score.features.confirmed_count == 0:
+        click.echo(f"note: {score.debtor} has no confirmed receivable on record by {score.as_of}: grade "
+                   f"{score.grade} is the model's view of an unknown debtor, not of its payments", err=True)
 
 
 def synthetic_history(debtor: str, seed: int, debtors: int) -> tuple[ReceivableHistory, date]:
@@ -131,8 +142,9 @@ def ledger_history(debtor: str, as_: str, data_root: Path | None, as_of: date) -
 @click.option("--history", "history_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Without the ledger: a JSON file with the debtor's receivable history (ReceivableHistory or a "
                    "list of events).")
-@click.option("--synthetic-seed", type=int, help="Score a SYNTHETIC debtor from the simulator with this seed.")
-@click.option("--synthetic-debtors", type=int, default=300, show_default=True, help="Simulator size with --synthetic-seed.")
+@click.option("--synthetic-seed", type=SEED, help="Score a SYNTHETIC debtor from the simulator with this seed.")
+@click.option("--synthetic-debtors", type=click.IntRange(1, MAX_DEBTORS), default=300, show_default=True,
+              help="Simulator size with --synthetic-seed.")
 @click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), help="Score as of this date (default: today, China "
               "Standard Time, or the simulation's last day). Events after it are ignored, even on the ledger.")
 @click.option("--model", "model_path", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_MODEL,
@@ -145,12 +157,15 @@ def score(debtor: str, as_: str, history_file: Path | None, synthetic_seed: int 
     """Probability that DEBTOR pays a receivable late, its grade and what drove it.
 
     DEBTOR is the core enterprise's credit code. By default its history is read
-    from the ledger, as of the date (nothing recorded later is used).
+    from the ledger, as of the date (nothing recorded later is used). The first
+    two examples need the network; the third reads the shipped SYNTHETIC
+    history from the repository root.
 
     \b
     Example:
       recfin risk score 91310000MA1K000019 --as regulator --as-of 2026-11-30
       recfin risk score 91310000MA1K000019 --as bank/officer1
+      recfin risk score SYN-DEBTOR-0007 --history client/risk/samples/history.json --as-of 2025-12-30 --json
       recfin risk score SYN-DEBTOR-0007 --synthetic-seed 20261128 --json
     """
     if history_file and synthetic_seed is not None:
@@ -164,6 +179,7 @@ def score(debtor: str, as_: str, history_file: Path | None, synthetic_seed: int 
         default_day = business_today()
         history = ledger_history(debtor, as_, data_root, as_of.date() if as_of else default_day)
     result = score_debtor(model, history, as_of.date() if as_of else default_day)
+    note_thin_record(result)
     if as_json:
         data = result.model_dump(mode="json")
         data["synthetic"] = history.synthetic
@@ -204,8 +220,9 @@ def _print_report(report, seconds: float) -> None:
 
 
 @risk.command()
-@click.option("--seed", type=int, default=None, help="Simulator and split seed (default: the shipped model's).")
-@click.option("--debtors", type=click.IntRange(min=20), default=None, help="Synthetic debtors to simulate (default 300).")
+@click.option("--seed", type=SEED, default=None, help="Simulator and split seed (default: the shipped model's).")
+@click.option("--debtors", type=click.IntRange(20, MAX_DEBTORS), default=None,
+              help="Synthetic debtors to simulate (default 300).")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder for the artefact and card (default: client/risk/models).")
 @click.option("--compare", is_flag=True, help="Also measure a calibrated gradient-boosted model for the card.")
@@ -219,8 +236,12 @@ def train(seed: int | None, debtors: int | None, out_dir: Path | None, compare: 
     """
     from client.risk.training import DEFAULT_DEBTORS, DEFAULT_SEED, summary, train_and_save
     t0 = time.perf_counter()
-    model, report, path = train_and_save(seed if seed is not None else DEFAULT_SEED,
-                                         debtors or DEFAULT_DEBTORS, out_dir, compare=compare)
+    try:
+        model, report, path = train_and_save(seed if seed is not None else DEFAULT_SEED,
+                                             debtors or DEFAULT_DEBTORS, out_dir, compare=compare)
+    except OSError as exc:
+        raise click.ClickException(f"cannot write the model to {exc.filename or out_dir}: {exc.strerror or exc} "
+                                   "(pass --out with a folder you can write)") from None
     seconds = time.perf_counter() - t0
     if as_json:
         emit({"artefact": str(path), "card": str(path.with_suffix("").with_suffix(".card.md")),
@@ -230,9 +251,22 @@ def train(seed: int | None, debtors: int | None, out_dir: Path | None, compare: 
     click.echo(f"wrote {path} and {path.with_name(path.name.replace('.json', '.card.md'))}")
 
 
+def _check_plot_path(path: Path) -> None:
+    """Before minutes of evaluation: the plot can be drawn and written where asked."""
+    if path.suffix.lower() != ".png":
+        raise click.BadParameter(f"{path} does not end in .png: the plot is written as PNG", param_hint="--plot")
+    if not path.parent.is_dir():
+        raise click.BadParameter(f"no folder {path.parent} to write {path.name} in", param_hint="--plot")
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        raise click.ClickException("--plot needs matplotlib: pip install matplotlib") from None
+
+
 @risk.command()
-@click.option("--seed", type=int, default=None, help="Simulator and split seed (default: the shipped model's).")
-@click.option("--debtors", type=click.IntRange(min=20), default=None, help="Synthetic debtors to simulate (default 300).")
+@click.option("--seed", type=SEED, default=None, help="Simulator and split seed (default: the shipped model's).")
+@click.option("--debtors", type=click.IntRange(20, MAX_DEBTORS), default=None,
+              help="Synthetic debtors to simulate (default 300).")
 @click.option("--compare", is_flag=True, help="Also measure a calibrated gradient-boosted model.")
 @click.option("--plot", "plot_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write the calibration curve and score distribution to this PNG.")
@@ -245,14 +279,16 @@ def evaluate(seed: int | None, debtors: int | None, compare: bool, plot_path: Pa
       recfin risk evaluate --seed 20261128 --plot calibration.png
     """
     from client.risk.training import DEFAULT_DEBTORS, DEFAULT_SEED, plot, run, summary
+    if plot_path:
+        _check_plot_path(plot_path)
     t0 = time.perf_counter()
     _, report = run(seed if seed is not None else DEFAULT_SEED, debtors or DEFAULT_DEBTORS, compare=compare)
     seconds = time.perf_counter() - t0
     if plot_path:
         try:
             plot(report, plot_path)
-        except ImportError:
-            raise click.ClickException("--plot needs matplotlib: pip install matplotlib") from None
+        except OSError as exc:
+            raise click.ClickException(f"cannot write {plot_path}: {exc.strerror or exc}") from None
     if as_json:
         emit({"seconds": round(seconds, 2), "plot": str(plot_path) if plot_path else None, **summary(report)},
              as_json=True)

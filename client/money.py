@@ -24,9 +24,12 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from fractions import Fraction
 
-__all__ = ["Amount", "to_fen", "to_yuan", "round_half_up", "yuan", "plain_yuan", "rate_text", "percent"]
+__all__ = ["Amount", "MAX_FEN", "to_fen", "to_yuan", "round_half_up", "yuan", "plain_yuan", "rate_text", "percent"]
 
 Amount = int | Decimal
+# The receivables contract's cap (chaincode/receivables/money.py, MAX_AMOUNT): no real claim comes near it, so
+# an amount above it is a typo or a damaged file, refused when read rather than found out on the ledger.
+MAX_FEN = 10**17
 _HUNDRED = Decimal(100)
 _FEN = Decimal("0.01")
 

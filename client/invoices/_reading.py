@@ -9,10 +9,14 @@ rounding rule in :mod:`client.money`.
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
+from fractions import Fraction
 
 from client import money
 
 _EXEMPT = {"免税", "不征税", "免征", "免征增值税", "exempt"}
+# No quantity, price or amount on an invoice has more digits than this before the point; a number beyond it is a
+# damaged file, and refusing it here keeps every product computed later (quantity x price) exact.
+_MAX_INTEGER_DIGITS = 18
 
 
 class ValueProblem(ValueError):
@@ -31,6 +35,8 @@ def to_decimal(value: object) -> Decimal:
         raise ValueProblem(f"not a number: {value!r}") from None
     if not number.is_finite():
         raise ValueProblem(f"not a finite number: {value!r}")
+    if number and number.adjusted() >= _MAX_INTEGER_DIGITS:
+        raise ValueProblem(f"too large: {value!r} (more than {_MAX_INTEGER_DIGITS} digits before the point)")
     return number
 
 
@@ -41,9 +47,12 @@ def to_fen(value: object) -> int:
     """
     number = to_decimal(value)
     try:
-        return money.to_fen(number)
+        fen = money.to_fen(number)
     except ValueError:
         raise ValueProblem(f"more than two decimal places: {value!r}") from None
+    if abs(fen) > money.MAX_FEN:
+        raise ValueProblem(f"too large: {value!r} (amounts are capped at {money.plain_yuan(money.MAX_FEN)} yuan)")
+    return fen
 
 
 def to_rate(value: object) -> Decimal:
@@ -60,3 +69,13 @@ def to_rate(value: object) -> Decimal:
     if rate < 0 or rate >= 1:
         raise ValueProblem(f"not a tax rate: {value!r}")
     return rate.normalize() if rate else Decimal(0)
+
+
+def line_amount_fen(quantity: Decimal, unit_price: Decimal) -> int:
+    """Quantity x unit price in fen, computed exactly (a Decimal product could round at 28 digits), half up."""
+    return money.round_half_up(Fraction(quantity) * Fraction(unit_price) * 100)
+
+
+def line_tax_fen(amount_fen: int, rate: Decimal) -> int:
+    """Amount x tax rate in fen, computed exactly, half up."""
+    return money.round_half_up(Fraction(amount_fen) * Fraction(rate))

@@ -27,11 +27,11 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal
 from typing import Protocol
 
-from client.money import plain_yuan, round_half_up
+from client.money import plain_yuan
 
+from ._reading import line_amount_fen, line_tax_fen
 from .credit_code import check_tax_id
 from .fingerprint import code_problem, invoice_fingerprint
 from .model import Finding, Invoice, Report
@@ -148,13 +148,13 @@ def _lines(inv: Invoice, tolerance: int) -> list[Finding]:
                                message=f"line {i}: no quantity or unit price to check the amount against",
                                details={"line": i}))
         else:
-            expected = round_half_up(line.quantity * line.unit_price * 100)
+            expected = line_amount_fen(line.quantity, line.unit_price)
             out.append(_ok("line.amount", abs(expected - line.amount_fen) <= tolerance,
                            f"line {i}: {line.quantity} x {line.unit_price} = {plain_yuan(line.amount_fen)}",
                            f"line {i}: {line.quantity} x {line.unit_price} = {plain_yuan(expected)}, "
                            f"but the amount is {plain_yuan(line.amount_fen)}",
                            line=i, expected_fen=expected, amount_fen=line.amount_fen))
-        expected_tax = round_half_up(Decimal(line.amount_fen) * line.tax_rate)
+        expected_tax = line_tax_fen(line.amount_fen, line.tax_rate)
         out.append(_ok("line.tax", abs(expected_tax - line.tax_fen) <= tolerance,
                        f"line {i}: {plain_yuan(line.amount_fen)} x {line.tax_rate} = tax {plain_yuan(line.tax_fen)}",
                        f"line {i}: {plain_yuan(line.amount_fen)} x {line.tax_rate} = {plain_yuan(expected_tax)}, "

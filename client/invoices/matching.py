@@ -27,6 +27,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 from typing import Any, Literal
 
@@ -37,7 +38,7 @@ from client.money import plain_yuan, round_half_up
 from ._reading import ValueProblem, to_decimal
 from .errors import MalformedInput, UnsupportedFormat
 from .model import Invoice
-from .parse import invoice_to_json
+from .parse import invoice_to_json, parse_json
 
 
 class _Frozen(BaseModel):
@@ -134,16 +135,17 @@ def _read_export(p: Path, what: str, number_field: str, reference_field: str | N
     except OSError as exc:
         raise MalformedInput(source, None, f"cannot read file: {exc.strerror or exc}") from None
     except UnicodeDecodeError:
-        raise MalformedInput(source, None, "not UTF-8 text") from None
+        raise MalformedInput(source, None, "not UTF-8 text: export it as UTF-8 (Excel: Save As, CSV UTF-8; "
+                                           "or iconv -f GBK -t UTF-8)") from None
     stripped = text.lstrip()
-    is_json = stripped.startswith("{")
+    is_json = stripped.startswith(("{", "["))
     if not stripped:
         raise UnsupportedFormat(source, None, f"empty file, expected a {what} as CSV or JSON")
     if is_json:
-        try:
-            doc = json.loads(text, parse_float=Decimal)
-        except json.JSONDecodeError as exc:
-            raise MalformedInput(source, None, f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+        doc = parse_json(text, source)
+        if not isinstance(doc, dict):
+            raise MalformedInput(source, None, f"JSON that is not an object: expected a {what} as "
+                                               '{"number": ..., "lines": [...]}')
         rows = doc.get("lines")
         if not isinstance(rows, list) or not all(isinstance(x, dict) for x in rows):
             raise MalformedInput(source, "lines", "missing or not a list of objects")
@@ -155,7 +157,7 @@ def _read_export(p: Path, what: str, number_field: str, reference_field: str | N
         if not any(h in _COLUMNS["item_name"] for h in headers):
             raise MalformedInput(source, "header", f"no item name column (one of {', '.join(_COLUMNS['item_name'])})")
         try:
-            rows = [{(k or "").strip(): v for k, v in row.items()} for row in reader]
+            rows = [_csv_row(row, reader.line_num, len(headers), source) for row in reader]
         except csv.Error as exc:
             raise MalformedInput(source, None, f"invalid CSV: {exc}") from None
         number = _one(rows, number_field, source)
@@ -172,14 +174,8 @@ def _read_export(p: Path, what: str, number_field: str, reference_field: str | N
             raise MalformedInput(source, f"{where}: quantity", "missing")
         if price_required and not price:
             raise MalformedInput(source, f"{where}: unit_price", "missing")
-        try:
-            quantity = to_decimal(qty)
-        except ValueProblem as exc:
-            raise MalformedInput(source, f"{where}: quantity", str(exc)) from None
-        try:
-            unit_price = to_decimal(price) if price else None
-        except ValueProblem as exc:
-            raise MalformedInput(source, f"{where}: unit_price", str(exc)) from None
+        quantity = _not_negative(qty, source, f"{where}: quantity")
+        unit_price = _not_negative(price, source, f"{where}: unit_price") if price else None
         lines.append(OrderLine(line=_cell(row, "line") or str(i + 1), item_code=_cell(row, "item_code") or None,
                                item_name=name, quantity=quantity, unit_price=unit_price))
     if not lines:
@@ -187,6 +183,25 @@ def _read_export(p: Path, what: str, number_field: str, reference_field: str | N
     if not number:
         raise MalformedInput(source, f"{number_field} (one of {', '.join(_COLUMNS[number_field])})", "missing")
     return number, reference, tuple(lines)
+
+
+def _csv_row(row: dict[str | None, Any], line: int, columns: int, source: str) -> dict[str, Any]:
+    # csv.DictReader files surplus cells under None: a row wider than the header has shifted columns
+    if None in row:
+        raise MalformedInput(source, f"row {line}", f"{columns + len(row[None])} cells, but the header names "
+                                                     f"{columns} columns (quote a cell that holds a comma)")
+    return {k.strip(): v for k, v in row.items()}
+
+
+def _not_negative(text: str, source: str, field: str) -> Decimal:
+    try:
+        number = to_decimal(text)
+    except ValueProblem as exc:
+        raise MalformedInput(source, field, str(exc)) from None
+    if number < 0:
+        raise MalformedInput(source, field, f"{text!r} is negative; an order or a receipt lists what was ordered "
+                                            "or received")
+    return number
 
 
 def _cell(row: dict[str, Any], field: str) -> str:
@@ -216,7 +231,8 @@ def item_key(name: str) -> str:
 
 
 def _within(a: Decimal, b: Decimal, rel: Decimal) -> bool:
-    return abs(a - b) <= abs(b) * rel
+    # exact: Decimal arithmetic rounds at 28 digits
+    return abs(Fraction(a) - Fraction(b)) <= abs(Fraction(b)) * Fraction(rel)
 
 
 def _find(lines: tuple[OrderLine, ...], name: str, spec: str | None, used: set[str]) -> OrderLine | None:
@@ -238,7 +254,7 @@ def match_invoice(invoice: Invoice, po: PurchaseOrder, receipt: GoodsReceipt,
     results: list[LineMatch] = []
     used_po: set[str] = set()
     used_gr: set[str] = set()
-    expected = Decimal(0)
+    expected = Fraction(0)
     doc_problems: list[str] = []
     if receipt.po_number and receipt.po_number != po.number:
         doc_problems.append(f"the receipt {receipt.number} is for PO {receipt.po_number}, not {po.number}")
@@ -262,11 +278,11 @@ def match_invoice(invoice: Invoice, po: PurchaseOrder, receipt: GoodsReceipt,
                 problems.append("not received: no goods receipt line for this item")
             elif not _within(qty, got.quantity, tol.quantity_rel):
                 problems.append(f"invoiced quantity {qty} is not the received {got.quantity}")
-            if qty > order.quantity * (1 + tol.quantity_rel):
+            if Fraction(qty) > Fraction(order.quantity) * (1 + Fraction(tol.quantity_rel)):
                 problems.append(f"invoiced quantity {qty} exceeds the ordered {order.quantity}")
             if order.unit_price is not None and not _within(price, order.unit_price, tol.price_rel):
                 problems.append(f"unit price {price} is not the PO price {order.unit_price}")
-            expected += qty * (order.unit_price if order.unit_price is not None else price)
+            expected += Fraction(qty) * Fraction(order.unit_price if order.unit_price is not None else price)
         results.append(LineMatch(invoice_line=i, item=line.name, status="partial" if problems else "matched",
                                  po_line=order.line, receipt_line=got.line if got else None, problems=tuple(problems)))
     expected_fen = round_half_up(expected * 100)

@@ -52,20 +52,29 @@ def parse_invoice(data: bytes, source: str = "<memory>") -> Invoice:
     if len(data) > MAX_BYTES:
         raise MalformedInput(source, None, f"larger than {MAX_BYTES} bytes; not an invoice")
     text = _decode(data, source)
+    if not text.strip():
+        raise UnsupportedFormat(source, None, "empty file, expected an e-invoice as XML or JSON")
     head = text.lstrip()[:1]
     if head == "<":
         return _from_tree(_xml_tree(text, source), source)
     if head in ("{", "["):
-        try:
-            doc = json.loads(text, parse_float=Decimal)
-        except json.JSONDecodeError as exc:
-            raise MalformedInput(source, None, f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+        doc = parse_json(text, source)
         if isinstance(doc, dict) and "EInvoice" in doc:
             return _from_tree(_Tree(doc["EInvoice"], "EInvoice"), source)
         if isinstance(doc, dict) and doc.get("format") == RECFIN_JSON_FORMAT:
             return _from_recfin_json(doc, source)
         raise UnsupportedFormat(source, None, f'JSON that is neither {{"EInvoice": ...}} nor {{"format": "{RECFIN_JSON_FORMAT}"}}')
     raise UnsupportedFormat(source, None, "neither XML nor JSON (for a PDF or image use `recfin invoice read`)")
+
+
+def parse_json(text: str, source: str) -> Any:
+    """JSON with numbers as exact decimals; every problem, nesting too deep included, as MalformedInput."""
+    try:
+        return json.loads(text, parse_float=Decimal)
+    except json.JSONDecodeError as exc:
+        raise MalformedInput(source, None, f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+    except RecursionError:
+        raise MalformedInput(source, None, "JSON nested too deeply to be a document") from None
 
 
 def invoice_to_json(invoice: Invoice) -> dict[str, Any]:
@@ -113,7 +122,8 @@ def _decode(data: bytes, source: str) -> str:
     try:
         return data.decode(encoding)
     except (UnicodeDecodeError, LookupError):
-        raise MalformedInput(source, None, f"not valid {encoding} text") from None
+        raise MalformedInput(source, None, f"not valid {encoding} text: save the file as UTF-8, or name its "
+                                           f"encoding in the XML declaration (e.g. encoding=\"GBK\")") from None
 
 
 def _xml_tree(text: str, source: str) -> "_Tree":
@@ -122,9 +132,11 @@ def _xml_tree(text: str, source: str) -> "_Tree":
     text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text, count=1)
     try:
         root = ET.fromstring(text)
+        return _Tree(_element_to_obj(root), _local(root.tag))
     except ET.ParseError as exc:
         raise MalformedInput(source, None, f"invalid XML: {exc}") from None
-    return _Tree(_element_to_obj(root), _local(root.tag))
+    except RecursionError:
+        raise MalformedInput(source, None, "XML nested too deeply to be an e-invoice") from None
 
 
 def _local(tag: str) -> str:
@@ -214,6 +226,15 @@ class _Reader:
             raise self.fail(_join((node or self.root).path, path), str(exc)) from None
 
 
+def _identified(invoice: Invoice, r: _Reader, fields: dict[str, str]) -> Invoice:
+    """The invoice, once the fields its fingerprint joins with '|' are known not to hold one."""
+    values = {"number": invoice.number, "code": invoice.code, "seller": invoice.seller.tax_id}
+    for key, field in fields.items():
+        if "|" in values[key]:
+            raise r.fail(field, f"{values[key]!r}: '|' cannot appear in an invoice number, invoice code or tax id")
+    return invoice
+
+
 def _join(base: str, path: tuple[str, ...]) -> str:
     return "/".join(([base] if base else []) + list(path))
 
@@ -273,7 +294,7 @@ def _from_tree(root: _Tree, source: str) -> Invoice:
     kind = None
     if label is not None:
         kind = r.text(label, ("GeneralOrSpecialVAT", "LabelName"), ("EInvoiceType", "LabelName"), required=False)
-    return Invoice(
+    return _identified(Invoice(
         number=number,
         issue_date=issue_date,
         seller=Party(name=r.text(seller, ("SellerName",)), tax_id=r.text(seller, ("SellerIdNum",))),
@@ -284,7 +305,7 @@ def _from_tree(root: _Tree, source: str) -> Invoice:
         total_with_tax_fen=r.value(basic, ("TotalTax-includedAmount",), to_fen),
         kind=kind,
         source=source,
-    )
+    ), r, {"number": "EInvoice/TaxSupervisionInfo/InvoiceNumber", "seller": f"{seller.path}/SellerIdNum"})
 
 
 def _from_recfin_json(doc: dict[str, Any], source: str) -> Invoice:
@@ -320,7 +341,7 @@ def _from_recfin_json(doc: dict[str, Any], source: str) -> Invoice:
     currency = r.text(None, ("currency",), required=False) or "CNY"
     if currency != "CNY":
         raise r.fail("currency", f"only CNY invoices are supported, got {currency!r}")
-    return Invoice(
+    return _identified(Invoice(
         number=r.text(None, ("number",)),
         code=r.text(None, ("code",), required=False) or "",
         issue_date=r.value(None, ("issue_date",), _parse_date),
@@ -332,4 +353,4 @@ def _from_recfin_json(doc: dict[str, Any], source: str) -> Invoice:
         total_with_tax_fen=r.value(None, ("total_with_tax",), to_fen),
         kind=r.text(None, ("kind",), required=False),
         source=source,
-    )
+    ), r, {"number": "number", "code": "code", "seller": "seller/tax_id"})

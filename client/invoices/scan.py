@@ -35,9 +35,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from client.money import round_half_up
 
-from ._reading import ValueProblem, to_decimal, to_fen, to_rate
+from ._reading import ValueProblem, line_amount_fen, line_tax_fen, to_decimal, to_fen, to_rate
 from .credit_code import check_tax_id
 from .errors import MalformedInput, MissingDependency, UnsupportedFormat
 from .model import Invoice, InvoiceLine, Party
@@ -242,8 +241,8 @@ def extract_fields(lines: list[_Line], min_confidence: float
                 tax_fen=0 if m.group("tax") == "***" else to_fen(m.group("tax")),
             ), conf, line.text, None))
             row = rows[-1][0]
-            if round_half_up(row.quantity * row.unit_price * 100) != row.amount_fen \
-                    or abs(round_half_up(row.amount_fen * row.tax_rate) - row.tax_fen) > 1:
+            if line_amount_fen(row.quantity, row.unit_price) != row.amount_fen \
+                    or abs(line_tax_fen(row.amount_fen, row.tax_rate) - row.tax_fen) > 1:
                 rows[-1] = (row, conf, line.text, "quantity x price or amount x rate disagrees: probably misread")
         except (ValueProblem, ValidationError) as exc:
             rows.append((None, conf, line.text, f"unreadable: {exc}"))
@@ -393,6 +392,10 @@ def read_scan(path: str | Path, min_confidence: float = DEFAULT_MIN_CONFIDENCE) 
         return _result(source, "ocr", lines, min_confidence)
     if _image_kind(data):
         return _result(source, "ocr", ocr_image(p, source), min_confidence)
+    if not data.strip():
+        raise UnsupportedFormat(source, None, "empty file, expected a PDF or a PNG/JPEG/TIFF/BMP image")
+    if data.lstrip().startswith((b"<", b"{", b"\xef\xbb\xbf")):
+        raise UnsupportedFormat(source, None, "an XML or JSON file, not a scan: check it with `recfin invoice verify`")
     raise UnsupportedFormat(source, None, "neither a PDF nor a PNG/JPEG/TIFF/BMP image")
 
 

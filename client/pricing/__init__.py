@@ -7,7 +7,7 @@
 - :mod:`.ledger`: a receivable's offers read through ``client.receivables``.
 """
 
-from .config import BankPricing, PricingConfigError, bank_config_path, load_bank_config
+from .config import BankPricing, PricingConfigError, bank_config_path, load_bank_config, validation_problems
 from .money import effective_annual_cost, interest_fen, proportion_fen
 from .pricer import Quote, quote
 from .proposals import BankOffer, EarlyPaymentOffer, Proposal, ReceivableTerms, ScaleTier, rank_proposals
@@ -15,5 +15,5 @@ from .proposals import BankOffer, EarlyPaymentOffer, Proposal, ReceivableTerms, 
 __all__ = [
     "BankOffer", "BankPricing", "EarlyPaymentOffer", "PricingConfigError", "Proposal", "Quote",
     "ReceivableTerms", "ScaleTier", "bank_config_path", "effective_annual_cost", "interest_fen",
-    "load_bank_config", "proportion_fen", "quote", "rank_proposals",
+    "load_bank_config", "proportion_fen", "quote", "rank_proposals", "validation_problems",
 ]

@@ -15,7 +15,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from .proposals import _rate
+from .proposals import Fen, _rate
 
 BANKS_DIR = Path(__file__).parent / "banks"
 GRADE_NAMES = ("A", "B", "C", "D", "E")
@@ -50,7 +50,7 @@ class Grade(BaseModel):
 class Fees(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    flat: int = Field(default=0, ge=0, description="fen per financing")
+    flat: Fen = Field(default=0, description="fen per financing")
     rate_of_advance: Decimal = Field(default=Decimal(0), description="share of the advance, rounded half up to the fen")
 
     @field_validator("rate_of_advance", mode="before")
@@ -62,9 +62,10 @@ class Fees(BaseModel):
 class Limits(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    per_debtor: int = Field(gt=0, description="fen: the most the bank lends against one debtor's receivables, grade A")
-    min_advance: int = Field(default=0, ge=0, description="fen: below this the bank does not bother")
-    max_days: int = Field(default=365, ge=1, le=3660, description="longest time to the due date the bank finances")
+    per_debtor: Fen = Field(gt=0, description="fen: the most the bank lends against one debtor's receivables, grade A")
+    min_advance: Fen = Field(default=0, description="fen: below this the bank does not bother")
+    max_days: int = Field(default=365, ge=1, le=3660, strict=True,
+                          description="longest time to the due date the bank finances")
 
 
 class BankPricing(BaseModel):
@@ -74,7 +75,7 @@ class BankPricing(BaseModel):
     base_rate: Decimal
     day_count: Literal["ACT/360", "ACT/365"] = "ACT/360"
     recourse: bool = True
-    offer_valid_days: int = Field(default=7, ge=1, le=90)
+    offer_valid_days: int = Field(default=7, ge=1, le=90, strict=True)
     fees: Fees = Fees()
     limits: Limits
     grades: dict[str, Grade | None] = Field(description="A..E; null declines the grade")
@@ -107,19 +108,32 @@ def load_bank_config(path: str | Path) -> BankPricing:
     """Read and validate one bank's YAML; errors name the file and the field."""
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.safe_load(path.read_bytes().decode("utf-8-sig"))
     except OSError as exc:
-        raise PricingConfigError(f"{path}: cannot read ({exc.strerror})") from None
+        raise PricingConfigError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    except UnicodeDecodeError:
+        raise PricingConfigError(f"{path}: not UTF-8 text; save it as UTF-8 (e.g. iconv -f GBK -t UTF-8)") from None
     except yaml.YAMLError as exc:
-        raise PricingConfigError(f"{path}: not YAML ({exc})") from None
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise PricingConfigError(f"{path}: not YAML{where}: {getattr(exc, 'problem', None) or exc}") from None
     if not isinstance(data, dict):
-        raise PricingConfigError(f"{path}: expected a mapping of settings")
+        raise PricingConfigError(f"{path}: {'empty' if data is None else 'not a mapping'}: expected the bank's "
+                                 f"settings (see {bank_config_path('example-bank')})")
     try:
         return BankPricing.model_validate(data)
     except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'config'}: {e['msg'].removeprefix('Value error, ')}"
-                             for e in exc.errors())
-        raise PricingConfigError(f"{path.name}: {problems}") from None
+        raise PricingConfigError(f"{path.name}: {validation_problems(exc)}") from None
+
+
+def validation_problems(exc: ValidationError) -> str:
+    """Each field's path and what is wrong with it, on one line; a money field says it takes whole fen."""
+    def problem(e) -> str:
+        text = e["msg"].removeprefix("Value error, ")
+        if e["type"].startswith("int") and not str(e["loc"][-1]).endswith("days"):
+            text += " (whole fen, e.g. 50000 for 500.00 yuan)"
+        return ": ".join(filter(None, (".".join(str(p) for p in e["loc"]), text)))
+    return "; ".join(problem(e) for e in exc.errors())
 
 
 def bank_config_path(bank: str) -> Path:

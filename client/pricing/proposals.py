@@ -25,11 +25,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from client.money import percent, yuan
+from client.money import MAX_FEN, percent, yuan
 
 from .money import BASES, days_between, effective_annual_cost, interest_fen, proportion_fen
 
@@ -37,15 +37,21 @@ Basis = Literal["ACT/360", "ACT/365"]
 
 
 def _rate(value: object, field: str) -> Decimal:
+    # the messages do not repeat ``field``: pydantic's error path already names it
     if isinstance(value, float) or isinstance(value, bool):
-        raise ValueError(f"{field}: write rates as strings, e.g. \"0.045\" for 4.5% (a float is not exact)")
+        raise ValueError("write rates as strings, e.g. \"0.045\" for 4.5% (a float is not exact)")
     try:
         rate = Decimal(str(value))
     except Exception:
-        raise ValueError(f"{field}: {value!r} is not a decimal rate") from None
+        raise ValueError(f"{value!r} is not a decimal rate") from None
     if not rate.is_finite() or rate < 0 or rate > 1:
-        raise ValueError(f"{field}: {value} must be between 0 and 1 (a fraction: 0.045 is 4.5%)")
+        raise ValueError(f"{value} must be between 0 and 1 (a fraction: 0.045 is 4.5%)")
     return rate
+
+
+# Money in offers and configurations: whole fen as an integer, no float or string (a unit mistake, yuan for fen,
+# is refused rather than rounded), and under the contract's cap.
+Fen = Annotated[int, Field(ge=0, le=MAX_FEN, strict=True)]
 
 
 class BankOffer(BaseModel):
@@ -57,7 +63,7 @@ class BankOffer(BaseModel):
     financier: str = Field(min_length=1)
     advance_rate: Decimal
     discount_rate: Decimal
-    fees: int = Field(default=0, ge=0, description="fen")
+    fees: Fen = Field(default=0, description="fen")
     recourse: bool
     day_count: Basis = "ACT/360"
     expires_on: date
@@ -113,7 +119,7 @@ class EarlyPaymentOffer(BaseModel):
 class ReceivableTerms(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     receivable_id: str = Field(min_length=1)
-    face_amount: int = Field(gt=0, description="fen: the outstanding amount")
+    face_amount: Fen = Field(gt=0, description="fen: the outstanding amount")
     due_date: date
 
 
@@ -185,7 +191,7 @@ def rank_proposals(terms: ReceivableTerms, on: date, bank_offers: Sequence[BankO
     ids = [o.offer_id for o in bank_offers] + [e.offer_id for e in early_payments]
     duplicated = sorted({i for i in ids if ids.count(i) > 1})
     if duplicated:
-        raise ValueError(f"offer ids must be unique: {', '.join(duplicated)} appear more than once")
+        raise ValueError(f"offer ids must be unique: {', '.join(duplicated)} used more than once")
     priced = [price_bank_offer(o, terms, on) for o in bank_offers]
     priced += [price_early_payment(e, terms, on) for e in early_payments]
     live = [p for p in priced if p.eligible]

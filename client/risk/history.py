@@ -28,6 +28,8 @@ from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from client.money import MAX_FEN
+
 EventKind = Literal["registered", "confirmed", "rejected", "financed", "settled", "overdue", "frozen", "split"]
 EVENT_KINDS: tuple[str, ...] = ("registered", "confirmed", "rejected", "financed", "settled", "overdue", "frozen",
                                 "split")
@@ -41,7 +43,8 @@ class LedgerEvent(BaseModel):
     receivable_id: str = Field(min_length=1)
     debtor: str = Field(min_length=1, description="the debtor's credit code (or a synthetic id)")
     holder: str = Field(min_length=1, description="who held the claim when the event happened")
-    face_amount: int = Field(gt=0, description="fen")
+    # strict: a float or a string in a history file is a unit mistake (yuan for fen), never rounded into fen
+    face_amount: int = Field(gt=0, le=MAX_FEN, strict=True, description="fen")
     kind: EventKind
     event_date: date = Field(description="date of the transaction timestamp")
     due_date: date

@@ -65,9 +65,13 @@ class LatePaymentModel(BaseModel):
         """Each feature's share of the log-odds (coefficient x standardised value)."""
         return {f: c * (x - m) / s for f, c, x, m, s in zip(self.features, self.coef, inputs, self.mean, self.scale)}
 
+    def to_text(self) -> str:
+        """The artefact as it is saved: sorted, indented JSON (reviewable in a diff)."""
+        return json.dumps(self.model_dump(mode="json"), indent=2, sort_keys=True) + "\n"
+
     def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(self.model_dump(mode="json"), indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        path.write_text(self.to_text(), encoding="utf-8")
 
     @classmethod
     def load(cls, path: Path = DEFAULT_MODEL) -> "LatePaymentModel":

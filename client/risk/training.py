@@ -13,7 +13,10 @@ scikit-learn and numpy are imported here only: scoring needs neither.
 
 from __future__ import annotations
 
+import os
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from importlib.metadata import version as _version
 from pathlib import Path
@@ -256,13 +259,30 @@ Re-train: `recfin risk train` (seed {report.seed}, {report.debtors} debtors).
 
 def train_and_save(seed: int = DEFAULT_SEED, debtors: int = DEFAULT_DEBTORS, out_dir: Path | None = None,
                    *, compare: bool = True) -> tuple[LatePaymentModel, EvaluationReport, Path]:
+    """Train, then write the artefact and its card. The folder is made before training (so a bad one fails
+    first, not after minutes of work); the files are written whole or not at all (``OSError`` otherwise)."""
     from .model import MODELS_DIR
     out = Path(out_dir) if out_dir else MODELS_DIR
+    out.mkdir(parents=True, exist_ok=True)
     model, report = run(seed, debtors, compare=compare)
     path = out / f"{model.name}-{model.version}.json"
-    model.save(path)
-    (out / f"{model.name}-{model.version}.card.md").write_text(model_card(model, report), encoding="utf-8")
+    card = out / f"{model.name}-{model.version}.card.md"
+    with _staged(path) as artefact_tmp, _staged(card) as card_tmp:
+        artefact_tmp.write_text(model.to_text(), encoding="utf-8")
+        card_tmp.write_text(model_card(model, report), encoding="utf-8")
     return model, report, path
+
+
+@contextmanager
+def _staged(path: Path) -> Iterator[Path]:
+    """A temporary file beside ``path`` that replaces it when the block succeeds and is removed when it fails."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        yield tmp
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    os.replace(tmp, path)
 
 
 def plot(report: EvaluationReport, path: Path) -> Path:
@@ -287,8 +307,11 @@ def plot(report: EvaluationReport, path: Path) -> Path:
     right.legend()
     fig.tight_layout()
     path = Path(path)
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    try:
+        with _staged(path) as tmp:
+            fig.savefig(tmp, dpi=110, format=path.suffix.lstrip(".") or "png")
+    finally:
+        plt.close(fig)
     return path
 
 

@@ -5,7 +5,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from cli.amounts import AMOUNT, money, parse_amount, with_money
+from cli.amounts import AMOUNT, FenType, money, parse_amount, with_money
 
 
 @pytest.mark.parametrize("text, fen", [
@@ -52,3 +52,25 @@ def test_tables_get_money_and_freeze_orders_machines_keep_fen():
     assert with_money(row) == {**row, "face_amount": "CNY 113,000.00", "outstanding": "CNY 0.00",
                                "frozen": "ORD-1 (2026-03-05)"}
     assert row["face_amount"] == 11_300_000  # the record itself is not changed
+
+
+@pytest.mark.parametrize("text", ["1000000000000000.01", "100000000000000001fen", "9" * 40])
+def test_amounts_above_the_ledger_cap_are_refused(text):
+    with pytest.raises(ValueError, match="above the cap"):
+        parse_amount(text)
+    assert parse_amount("1000000000000000") == 10**17  # the cap itself is an amount
+
+
+@pytest.mark.parametrize("text, fen", [("100000000", 100_000_000), ("100,000,000", 100_000_000),
+                                       ("100000000fen", 100_000_000), ("0", 0)])
+def test_fen_options_read_whole_fen_never_yuan(text, fen):
+    assert FenType().convert(text, None, None) == fen
+
+
+@pytest.mark.parametrize("text, says", [("1.5", "not whole fen"), ("-1", "not whole fen"), ("abc", "not whole fen"),
+                                        ("1" + "0" * 18, "above the cap")])
+def test_bad_fen_options_are_usage_errors(text, says):
+    with pytest.raises(click.BadParameter, match=says):
+        FenType().convert(text, None, None)
+    with pytest.raises(click.BadParameter, match="below 1"):
+        FenType(minimum=1).convert("0", None, None)

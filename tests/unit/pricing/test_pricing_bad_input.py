@@ -1,0 +1,147 @@
+"""Bad input an operator may hand `recfin finance ...` offline: one line saying what is wrong, never a traceback."""
+import json
+from pathlib import Path
+
+import pytest
+
+from cli.finance_commands import finance
+from client.pricing import PricingConfigError, bank_config_path, load_bank_config
+
+from ..cli_errors import error_line, invoke as run_command
+
+SHIPPED = bank_config_path("example-bank").read_text(encoding="utf-8")
+QUOTE = ["quote", "RCV-1", "--as", "example-bank", "--face", "100000000", "--due", "2027-03-01", "--on", "2026-12-01"]
+OFFERS = json.loads((Path(__file__).parents[3] / "client" / "pricing" / "samples" / "offers.json").read_text())
+
+
+def invoke(*args):
+    return run_command(finance, *args)
+
+
+def config(tmp_path, text, encoding="utf-8"):
+    path = tmp_path / "bank.yaml"
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+@pytest.mark.parametrize("old,new,field", [
+    ("flat: 50000", "flat: 500.00", "fees.flat"),
+    ("flat: 50000", "flat: true", "fees.flat"),
+    ("per_debtor: 20000000000", 'per_debtor: "20000000000"', "limits.per_debtor"),
+    ("per_debtor: 20000000000", "per_debtor: 1000000000000000000", "limits.per_debtor"),
+    ("min_advance: 1000000", "min_advance: 10000.5", "limits.min_advance"),
+])
+def test_money_settings_are_whole_fen_under_the_cap(tmp_path, old, new, field):
+    with pytest.raises(PricingConfigError, match=field):
+        load_bank_config(config(tmp_path, SHIPPED.replace(old, new)))
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("bank: [unclosed\n", "not YAML at line 2, column 1"),
+    (SHIPPED.replace("bank: example-bank", "bank: 示例银行"), "not UTF-8 text"),
+    ("", "empty"),
+    ("- a\n", "not a mapping"),
+])
+def test_unreadable_configurations_are_one_line(tmp_path, text, expected):
+    encoding = "gbk" if "示例" in text else "utf-8"
+    r = invoke(*QUOTE, "--grade", "B", "--config", config(tmp_path, text, encoding))
+    assert r.exit_code == 1 and expected in error_line(r)
+
+
+def test_a_missing_key_and_a_rate_out_of_range_name_the_field_once(tmp_path):
+    no_limit = "\n".join(l for l in SHIPPED.splitlines() if "per_debtor" not in l)
+    assert "limits.per_debtor: Field required" in error_line(invoke(*QUOTE, "--grade", "B", "--config",
+                                                                    config(tmp_path, no_limit)))
+    line = error_line(invoke(*QUOTE, "--grade", "B", "--config",
+                             config(tmp_path, SHIPPED.replace('"0.0310"', '"1.5"'))))
+    assert "base_rate: 1.5 must be between 0 and 1" in line and "base_rate: base_rate" not in line
+
+
+def test_a_bank_without_a_shipped_configuration_is_told_to_pass_config():
+    r = invoke("quote", "RCV-1", "--as", "no-such-bank", "--face", "100000000", "--due", "2027-03-01", "--grade", "B")
+    assert r.exit_code == 1 and "no pricing configuration for no-such-bank" in error_line(r)
+    assert "--config" in error_line(r)
+
+
+@pytest.mark.parametrize("face,expected", [("1.5", "is not whole fen"), ("0", "below 1"),
+                                           ("1" + "0" * 27, "above the cap")])
+def test_face_is_whole_fen_under_the_cap(face, expected):
+    args = [a if a != "100000000" else face for a in QUOTE]
+    r = invoke(*args, "--grade", "B")
+    assert r.exit_code == 2 and expected in r.output
+
+
+def test_face_takes_the_fen_suffix_and_exposure_is_capped():
+    r = invoke(*[a if a != "100000000" else "100000000fen" for a in QUOTE], "--grade", "B", "--json")
+    assert r.exit_code == 0 and json.loads(r.stdout)["priced"]["advance"] == 90_000_000
+    r = invoke(*QUOTE, "--grade", "B", "--exposure", "9" * 26)
+    assert r.exit_code == 2 and "above the cap" in r.output
+
+
+@pytest.mark.parametrize("p", ["nan", "NaN", "Infinity", "-inf", "1.5"])
+def test_probability_must_be_a_finite_fraction(p):
+    r = invoke(*QUOTE, "--probability", p)
+    assert r.exit_code == 2 and "must be between 0 and 1" in r.output
+
+
+def test_yes_without_the_ledger_is_refused_rather_than_ignored():
+    r = invoke(*QUOTE, "--grade", "B", "--yes")
+    assert r.exit_code == 2 and "--yes makes the offer on the ledger" in r.output
+
+
+def test_the_offline_quote_json_has_integer_fen_and_decimal_strings():
+    data = json.loads(invoke(*QUOTE, "--grade", "B", "--json").stdout)
+    assert all(isinstance(data["priced"][k], int) for k in ("advance", "interest", "fees", "net_cash"))
+    assert isinstance(data["offer"]["discount_rate"], str) and isinstance(data["priced"]["apr"], str)
+
+
+# --- compare --offers -------------------------------------------------------------
+
+def offers(tmp_path, data=None, raw: bytes | None = None):
+    path = tmp_path / "offers.json"
+    path.write_bytes(raw if raw is not None else json.dumps(data).encode())
+    return path
+
+
+@pytest.mark.parametrize("where,key,value", [
+    ("receivable", "face_amount", 100_000_000.0), ("receivable", "face_amount", "100000000"),
+    ("receivable", "face_amount", 10**40), ("bank_offers", "fees", True), ("bank_offers", "fees", 500.0),
+    ("bank_offers", "fees", 10**40),
+])
+def test_offer_amounts_are_whole_fen_under_the_cap(tmp_path, where, key, value):
+    data = json.loads(json.dumps(OFFERS))
+    (data[where] if where == "receivable" else data[where][0])[key] = value
+    r = invoke("compare", "RCV-1", "--offers", offers(tmp_path, data), "--on", "2026-12-01", "--json")
+    assert r.exit_code == 1 and key in error_line(r) and r.stdout == ""
+
+
+@pytest.mark.parametrize("raw,expected", [
+    (b"", "is empty"), (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
+    ('{"receivable": "应收"}'.encode("gbk"), "not UTF-8 text"), (b"<xml/>", "is not JSON"),
+])
+def test_unreadable_offer_files_are_one_line(tmp_path, raw, expected):
+    r = invoke("compare", "RCV-1", "--offers", offers(tmp_path, raw=raw))
+    assert r.exit_code == 1 and expected in error_line(r)
+
+
+def test_duplicate_offer_ids_name_the_file(tmp_path):
+    data = json.loads(json.dumps(OFFERS))
+    data["bank_offers"].append(dict(data["bank_offers"][0]))
+    path = offers(tmp_path, data)
+    assert f"{path}: offer ids must be unique: OF-A used more than once" in error_line(
+        invoke("compare", "RCV-1", "--offers", path))
+
+
+def test_cash_taken_after_the_due_date_is_said_so(tmp_path):
+    r = invoke("compare", "RCV-1", "--offers", offers(tmp_path, OFFERS), "--on", "2027-06-01")
+    assert r.exit_code == 0 and "(92 days after the due date)" in r.output and "-92" not in r.output
+
+
+def test_offline_quotes_and_comparisons_date_by_the_business_day(tmp_path, monkeypatch):
+    import cli.finance_commands as commands
+    from datetime import date
+    monkeypatch.setattr(commands, "business_today", lambda: date(2026, 12, 2))
+    quote = invoke(*[a for a in QUOTE if a not in ("--on", "2026-12-01")], "--grade", "B", "--json")
+    assert json.loads(quote.stdout)["on"] == "2026-12-02"
+    compare = invoke("compare", "RCV-1", "--offers", offers(tmp_path, OFFERS), "--json")
+    assert json.loads(compare.stdout)["on"] == "2026-12-02"

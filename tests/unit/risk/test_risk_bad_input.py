@@ -1,0 +1,122 @@
+"""Bad input an operator may hand `recfin risk ...`: one line saying what is wrong, never a traceback, no partial files."""
+import json
+
+import pytest
+from pydantic import ValidationError
+
+from cli.risk_commands import risk
+from client.risk import LedgerEvent, ReceivableHistory
+from client.risk import training
+from client.risk.simulator import SimulationConfig, simulate
+
+from ..cli_errors import error_line, invoke as run_command
+
+EVENT = {"receivable_id": "R1", "debtor": "D1", "holder": "S1", "face_amount": 100_000, "kind": "registered",
+         "event_date": "2025-01-02", "due_date": "2025-04-02"}
+
+
+def invoke(*args):
+    return run_command(risk, *args)
+
+
+@pytest.mark.parametrize("face", [100_000.0, "100000", True, 10**17 + 1])
+def test_a_face_amount_must_be_integer_fen_under_the_cap(face):
+    with pytest.raises(ValidationError, match="face_amount"):
+        LedgerEvent.model_validate({**EVENT, "face_amount": face})
+
+
+def test_a_float_face_amount_in_a_history_file_says_to_write_fen(tmp_path):
+    path = tmp_path / "h.json"
+    path.write_text(json.dumps([{**EVENT, "face_amount": 1000.0}]))
+    r = invoke("score", "D1", "--history", path)
+    assert r.exit_code == 1 and "events.0.face_amount" in error_line(r) and "whole fen" in error_line(r)
+
+
+@pytest.mark.parametrize("content,expected", [
+    (b"", "is empty"),
+    (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
+    ('{"debtor": "债务人", "events": []}'.encode("gbk"), "not UTF-8 text"),
+    (b'{"debtor": ', "is not JSON"),
+])
+def test_unreadable_history_files_are_one_line(tmp_path, content, expected):
+    path = tmp_path / "h.json"
+    path.write_bytes(content)
+    r = invoke("score", "D1", "--history", path)
+    assert r.exit_code == 1 and expected in error_line(r)
+
+
+def test_a_date_in_another_format_says_how_to_write_it(tmp_path):
+    path = tmp_path / "h.json"
+    path.write_text(json.dumps([{**EVENT, "event_date": "02/01/2025"}]))
+    r = invoke("score", "D1", "--history", path)
+    assert "events.0.event_date" in error_line(r) and "YYYY-MM-DD" in error_line(r)
+
+
+def test_a_debtor_with_no_record_is_scored_with_a_note_on_stderr(tmp_path):
+    path = tmp_path / "h.json"
+    path.write_text(json.dumps({"debtor": "D1", "events": []}))
+    r = invoke("score", "D1", "--history", path, "--as-of", "2025-06-01", "--json")
+    assert r.exit_code == 0
+    assert json.loads(r.stdout)["debtor"] == "D1"
+    assert "no confirmed receivable on record by 2025-06-01" in r.stderr
+
+
+def test_a_model_that_is_not_an_artefact_names_the_field(tmp_path):
+    history = tmp_path / "h.json"
+    history.write_text(json.dumps({"debtor": "D1", "events": []}))
+    model = tmp_path / "m.json"
+    model.write_text(json.dumps({"format": "recfin.late-payment.logistic/1"}))
+    r = invoke("score", "D1", "--history", history, "--model", model)
+    assert r.exit_code == 1 and "not a usable model artefact: features: Field required" in error_line(r)
+    model.write_text("")
+    assert "is empty" in error_line(invoke("score", "D1", "--history", history, "--model", model))
+
+
+@pytest.mark.parametrize("args", [
+    ("score", "SYN-DEBTOR-0000", "--synthetic-seed", "1", "--synthetic-debtors", "0"),
+    ("score", "SYN-DEBTOR-0000", "--synthetic-seed", "-1"),
+    ("evaluate", "--seed", "-1"),
+    ("evaluate", "--debtors", "100000000000"),
+    ("train", "--seed", str(2**32)),
+])
+def test_seeds_and_sizes_out_of_range_are_usage_errors(args):
+    r = invoke(*args)
+    assert r.exit_code == 2 and "is not in the range" in r.output
+
+
+@pytest.mark.parametrize("name,expected", [("nodir/x.png", "no folder"), ("out.txt", "does not end in .png")])
+def test_a_plot_that_cannot_be_written_is_refused_before_evaluating(tmp_path, monkeypatch, name, expected):
+    monkeypatch.setattr(training, "run", lambda *a, **k: pytest.fail("evaluated before checking --plot"))
+    r = invoke("evaluate", "--plot", tmp_path / name)
+    assert r.exit_code == 2 and expected in r.output
+
+
+def test_an_out_folder_that_cannot_be_made_is_refused_before_training(tmp_path, monkeypatch):
+    monkeypatch.setattr(training, "run", lambda *a, **k: pytest.fail("trained before making --out"))
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    r = invoke("train", "--out", blocker / "models")
+    assert r.exit_code == 1 and "cannot write the model to" in error_line(r) and "--out" in error_line(r)
+
+
+def test_a_failed_write_leaves_no_partial_artefact(tmp_path, monkeypatch):
+    model, report = training.run(5, 20)
+    monkeypatch.setattr(training, "run", lambda *a, **k: (model, report))
+
+    def broken_card(*_):
+        raise OSError(28, "No space left on device")
+    monkeypatch.setattr(training, "model_card", broken_card)
+    with pytest.raises(OSError):
+        training.train_and_save(5, 20, tmp_path, compare=False)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_train_writes_both_files_whole(tmp_path):
+    model, _, path = training.train_and_save(5, 20, tmp_path, compare=False)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["late_payment-v1.card.md", "late_payment-v1.json"]
+    assert json.loads(path.read_text())["coef"] == model.coef
+
+
+def test_history_model_still_reads_what_the_simulator_writes():
+    history = simulate(SimulationConfig(debtors=1, seed=2))[0]
+    assert ReceivableHistory.model_validate_json(history.model_dump_json()) == history
