@@ -91,7 +91,8 @@ FABRIC_31_OPTIONS = PeerOptions(use_write_batch=True, max_size_write_batch=1000,
 PEER_OPTIONS = {"fabric-3.1": FABRIC_31_OPTIONS, "none": PeerOptions()}
 """What the peer offers in READY: Fabric 3.1's core.yaml defaults (write batching and multi-key
 reads on, 1,000 each), or nothing (a peer before 3.1: one round trip per write)."""
-COLUMNS = ["part", "operation", "iterations", "cpu_ms_per_tx", "wall_ms_per_tx", "wall_p99_ms", "tx_per_s_one_core"]
+COLUMNS = ["part", "operation", "iterations", "cpu_ms_per_tx", "wall_ms_per_tx", "wall_p99_ms", "tx_per_s_one_core",
+           "peer_round_trips"]
 TIMEOUT = 30.0
 REPO = Path(__file__).resolve().parents[1]
 
@@ -100,8 +101,9 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def figures(part: str, operation: str, cpu_seconds: float, wall: Sequence[float],
-            steps: dict[str, float] | None = None) -> dict[str, Any]:
-    """One row: CPU and wall milliseconds per transaction, and the tx/s one core could sustain on that CPU."""
+            steps: dict[str, float] | None = None, round_trips: Sequence[int] | None = None) -> dict[str, Any]:
+    """One row: CPU and wall milliseconds per transaction, and the tx/s one core could sustain on that CPU;
+    for the chaincode server also its requests to the peer per transaction (the count the CPU follows)."""
     n = len(wall)
     if n == 0:
         raise ValueError(f"{part} {operation}: no transactions measured")
@@ -115,6 +117,8 @@ def figures(part: str, operation: str, cpu_seconds: float, wall: Sequence[float]
         "wall_p99_ms": round(latency["p99"] * 1000, 3),
         "tx_per_s_one_core": round(1000 / cpu_ms, 1) if cpu_ms > 0 else None,
     }
+    if round_trips is not None:
+        row["peer_round_trips"] = round(sum(round_trips) / len(round_trips), 2) if round_trips else None
     if steps is not None:
         row["cpu_ms_per_tx_by_step"] = {name: round(seconds * 1000 / n, 3) for name, seconds in steps.items()}
     return row
@@ -297,6 +301,7 @@ class Executed:
     event: tuple[str, bytes] | None
     reads: list[str]
     writes: list[Write]
+    round_trips: int = 0      # requests the chaincode server sent the peer (GET_STATE, PUT_STATE, WRITE_BATCH ...)
 
     @property
     def ok(self) -> bool:
@@ -344,6 +349,7 @@ class LoopbackPeer:
                                              creator=bytes(identity), timestamp=when,
                                              signing_key=identity.private_key)
         session = _RecordingSession(self.ledger)
+        round_trips = 0
         await self._call.write(Msg(type=Msg.TRANSACTION, txid=tx_id, channel_id=CHANNEL, proposal=signed,
                                    payload=chaincode_pb2.ChaincodeInput(args=args).SerializeToString()))
         while True:
@@ -352,6 +358,7 @@ class LoopbackPeer:
                 raise RuntimeError(f"the chaincode server closed the stream during {function}")
             if message.type == Msg.COMPLETED:
                 break
+            round_trips += 1
             try:
                 reply = Msg(type=Msg.RESPONSE, payload=await session.request(message.type, message.payload))
             except PeerError as error:
@@ -363,7 +370,7 @@ class LoopbackPeer:
         if message.HasField("chaincode_event"):
             event = (message.chaincode_event.event_name, message.chaincode_event.payload)
         executed = Executed(signed, tx_id, response.status, response.message, response.payload, event,
-                            session.reads, session.writes)
+                            session.reads, session.writes, round_trips)
         if executed.ok:
             # Commit at once, as MemoryLedger.submit does: the peer side of this benchmark is one ledger.
             self.ledger._commit(tx_id, when, session.writes, event)  # noqa: SLF001
@@ -421,7 +428,7 @@ async def chaincode_pass(peer: LoopbackPeer, cast: Cast, iterations: int, cpu_no
             registered = [e.result()["id"] for e in executed]
         written[operation] = [e.result()["id"] for e in executed]
         samples[operation] = executed[-1]
-        rows.append(figures("chaincode", operation, cpu_seconds, wall))
+        rows.append(figures("chaincode", operation, cpu_seconds, wall, round_trips=[e.round_trips for e in executed]))
     return ChaincodePass(rows, samples, written)
 
 

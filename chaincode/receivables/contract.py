@@ -70,16 +70,26 @@ class Session:
     def today_iso(self) -> str:
         return self.today.isoformat()
 
-    async def party(self) -> Party:
+    async def party(self, *prefetch: tuple[str, ...], request_id: str = "") -> Party:
+        """The registered party the caller acts for.
+
+        ``prefetch`` names records the transaction reads next (see ``Store.prefetch``), read with the
+        caller's binding; with a ``request_id`` its request record is read with the party, for ``replay``.
+        """
         ci = self.ctx.client_identity
-        party = await self.store.party_for_client(ci.msp_id, ci.id)
+        await self.store.prefetch((keys.CLIENT, ci.msp_id, ci.id), *prefetch)
+        uscc = await self.store.client_bound(ci.msp_id, ci.id)
+        if uscc is not None and request_id and keys.is_request_id(request_id):
+            await self.store.prefetch((keys.PARTY, uscc), (keys.REQUEST, uscc, request_id))
+        party = await self.store.party(uscc) if uscc is not None else None
         if party is None:
             raise rule("caller-not-a-party", f"client identity {ci.id} of {ci.msp_id} acts for no registered party: "
                        "ask your org admin to register the party or bind this identity")
         return party
 
-    async def party_with_role(self, *roles: str) -> Party:
-        party = await self.party()
+    async def party_with_role(self, *roles: str, prefetch: tuple[tuple[str, ...], ...] = (),
+                              request_id: str = "") -> Party:
+        party = await self.party(*prefetch, request_id=request_id)
         if party.role not in roles:
             raise rule("role-not-permitted", f"{party.name} ({party.uscc}) is a {party.role}: "
                        f"only a {' or '.join(roles)} may do this")
@@ -137,6 +147,17 @@ def _fingerprint(value: str) -> str:
         raise rule("fingerprint-invalid", f"{value[:80]!r} is not an invoice fingerprint: send the 64 "
                    f"lower-case hex digits of sha256({FINGERPRINT_VERSION}|seller tax id|code|number)")
     return value
+
+
+def _fingerprints(invoices) -> list[str]:
+    """The fingerprints of well-formed invoice identities (for prefetching; the checks report the others)."""
+    found = []
+    for inv in invoices:
+        try:
+            found.append(fingerprint.invoice_fingerprint(inv.seller_tax_id, inv.code, inv.number))
+        except ValueError:
+            continue
+    return found
 
 
 def _page_size(value: str) -> int:
@@ -241,11 +262,12 @@ class ReceivablesContract(Contract):
         With a ``request_id``, a retry of a registration that committed returns its receivable unchanged.
         """
         s = self._session(ctx)
-        creditor = await s.party_with_role(cfg.SUPPLIER)
+        creditor = await s.party_with_role(cfg.SUPPLIER, request_id=request_id)
         raw = json.dumps(receivable, sort_keys=True, ensure_ascii=False)
         if (done := await s.replay(creditor, request_id, "RegisterReceivable", raw)) is not None:
             return done
         req = parse_request(ReceivableRegistration, receivable, "receivable")
+        await s.store.prefetch((keys.PARTY, req.debtor), *((keys.FINGERPRINT, fp) for fp in _fingerprints(req.invoices)))
         debtor = await s.store.require_party(req.debtor)
         if debtor.role != cfg.CORE_ENTERPRISE:
             raise rule("debtor-not-core-enterprise", f"{debtor.uscc} is a {debtor.role}: the debtor must be a core enterprise")
@@ -300,14 +322,14 @@ class ReceivablesContract(Contract):
         return await s.remember(creditor, request_id, "RegisterReceivable", (raw,), r.to_json())
 
     async def _as_debtor(self, s: Session, receivable_id: str) -> tuple[Party, Receivable]:
-        party = await s.party_with_role(cfg.CORE_ENTERPRISE)
+        party = await s.party_with_role(cfg.CORE_ENTERPRISE, prefetch=((keys.RECEIVABLE, receivable_id),))
         r = await s.store.receivable(receivable_id)
         if r.debtor != party.uscc:
             raise rule("not-the-debtor", f"{party.uscc} is not the debtor of {r.id}: only its debtor {r.debtor} may do this")
         return party, r
 
     async def _as_holder(self, s: Session, receivable_id: str) -> tuple[Party, Receivable]:
-        party = await s.party()
+        party = await s.party((keys.RECEIVABLE, receivable_id))
         r = await s.store.receivable(receivable_id)
         if r.holder != party.uscc:
             raise rule("not-the-holder", f"{party.uscc} does not hold {r.id}: only its holder may do this")
@@ -323,7 +345,7 @@ class ReceivablesContract(Contract):
         lifecycle.ensure_status(r, (REGISTERED,), "confirm")
         if date.fromisoformat(r.due_date) <= s.today:
             raise rule("past-maturity", f"{r.id} fell due on {r.due_date}: a claim past maturity cannot be confirmed")
-        before = r.model_copy(deep=True)
+        before = r.model_copy()
         r.status, r.confirmed_on = CONFIRMED, s.today_iso
         r.last = s.action("ConfirmReceivable", debtor.uscc)
         await s.store.put_receivable(r, before)
@@ -338,7 +360,7 @@ class ReceivablesContract(Contract):
         debtor, r = await self._as_debtor(s, receivable_id)
         lifecycle.ensure_not_frozen(r)
         lifecycle.ensure_status(r, (REGISTERED,), "reject")
-        before = r.model_copy(deep=True)
+        before = r.model_copy()
         r.status, r.rejection_reason = REJECTED, _require_text(reason, "reason")
         r.last = s.action("RejectReceivable", debtor.uscc)
         for inv in r.invoices:
@@ -361,7 +383,8 @@ class ReceivablesContract(Contract):
         """
         s = self._session(ctx)
         args = (receivable_id, to, amount)
-        if (done := await s.replay(await s.party(), request_id, "TransferReceivable", *args)) is not None:
+        caller = await s.party((keys.RECEIVABLE, receivable_id), (keys.PARTY, to), request_id=request_id)
+        if (done := await s.replay(caller, request_id, "TransferReceivable", *args)) is not None:
             return done
         holder, r = await self._as_holder(s, receivable_id)
         lifecycle.ensure_transferable(r)
@@ -372,7 +395,7 @@ class ReceivablesContract(Contract):
         if recipient.role != cfg.SUPPLIER:
             raise rule("recipient-cannot-hold", f"{recipient.uscc} is a {recipient.role}: receivables pass only between suppliers")
         transferred, kept = lifecycle.split_amounts(r.outstanding, value)
-        before = r.model_copy(deep=True)
+        before = r.model_copy()
         if kept == 0:
             r.holder, r.holder_msp = recipient.uscc, recipient.msp_id
             r.last = s.action("TransferReceivable", holder.uscc)
@@ -413,7 +436,7 @@ class ReceivablesContract(Contract):
             raise rule("past-maturity", f"{r.id} is due {r.due_date}: nothing to finance on or after maturity")
         f = Financing(id=keys.new_id("F", s.tx_id), receivable_id=r.id, holder=holder.uscc, holder_msp=holder.msp_id,
                       status="REQUESTED", requested_on=s.today_iso, last=s.action("RequestFinancing", holder.uscc))
-        before = r.model_copy(deep=True)
+        before = r.model_copy()
         r.financing_id = f.id
         r.last = f.last
         await s.store.put_financing(f)
@@ -435,7 +458,7 @@ class ReceivablesContract(Contract):
             if o.status == "OPEN":
                 o.status, o.last = "LAPSED", s.action("WithdrawFinancing", holder.uscc)
                 await s.store.put_offer(o)
-        before = r.model_copy(deep=True)
+        before = r.model_copy()
         f.status, f.last = "WITHDRAWN", s.action("WithdrawFinancing", holder.uscc)
         r.financing_id, r.last = None, f.last
         await s.store.put_financing(f)
@@ -503,7 +526,7 @@ class ReceivablesContract(Contract):
         o.status, o.last = "ACCEPTED", act
         f.status, f.accepted_offer_id, f.financier, f.financier_msp = "ACCEPTED", o.id, o.financier, o.financier_msp
         f.collection, f.terms_hash, f.last = o.collection, o.terms_hash, act
-        before = r.model_copy(deep=True)
+        before = r.model_copy()
         r.status, r.financier, r.financier_msp, r.last = FINANCED, o.financier, o.financier_msp, act
         await s.store.put_offer(o)
         await s.store.put_financing(f)
@@ -542,7 +565,7 @@ class ReceivablesContract(Contract):
                   f"has been assigned to {bank.uscc}. Pay {bank.uscc} at maturity."))
         f.status, f.disbursed_on, f.disbursement_hash = "DISBURSED", s.today_iso, sha256_hex(d.to_bytes())
         f.notice_id, f.last = notice.id, act
-        before = r.model_copy(deep=True)
+        before = r.model_copy()
         r.notice_id, r.last = notice.id, act
         await s.store.put_private(f.collection, d, keys.DISBURSEMENT, f.id)
         await s.store.put_notice(notice)
@@ -576,7 +599,7 @@ class ReceivablesContract(Contract):
         if f.status != "DISBURSED":
             raise rule("invalid-state", f"financing {f.id} is {f.status}: repayment follows disbursement, once")
         act = s.action("RecordRepayment", bank.uscc)
-        before = r.model_copy(deep=True)
+        before = r.model_copy()
         if r.status != SETTLED:
             r.payments.append(Payment(amount=r.outstanding, payee=bank.uscc, payee_role="financier", date=s.today_iso,
                                       tx_id=s.tx_id, late=s.today_iso > r.due_date, method="repayment"))
@@ -639,7 +662,7 @@ class ReceivablesContract(Contract):
         if apr is None:
             raise rule("discount-not-applicable", f"{early} days early reaches no tier of offer {d.id}")
         paid, discount = settlement.early_payment(r.outstanding, apr, early, d.day_count)
-        before = r.model_copy(deep=True)
+        before = r.model_copy()
         r.payments.append(Payment(amount=paid, discount=discount, payee=holder.uscc, payee_role="holder",
                                   date=s.today_iso, tx_id=s.tx_id, method="dynamic-discount"))
         r.outstanding, r.status = 0, SETTLED
@@ -684,7 +707,7 @@ class ReceivablesContract(Contract):
             share = shares[leaf.id]
             if share == 0:
                 continue
-            before = leaf.model_copy(deep=True)
+            before = leaf.model_copy()
             to_financier = leaf.notice_id is not None and leaf.financing_id is not None
             payee = leaf.financier if to_financier else leaf.holder
             leaf.payments.append(Payment(amount=share, payee=payee, payee_role="financier" if to_financier else "holder",
@@ -709,7 +732,7 @@ class ReceivablesContract(Contract):
         lifecycle.ensure_status(r, (CONFIRMED, FINANCED), "mark overdue")
         if s.today_iso <= r.due_date:
             raise rule("not-yet-due", f"{r.id} is due {r.due_date}; today is {s.today}: it is not overdue")
-        before = r.model_copy(deep=True)
+        before = r.model_copy()
         r.status = OVERDUE
         r.overdue_since = (date.fromisoformat(r.due_date) + timedelta(days=1)).isoformat()
         r.last = s.action("RecordOverdue", party.uscc)
@@ -765,7 +788,7 @@ class ReceivablesContract(Contract):
         if r.frozen is not None:
             raise rule("already-frozen", f"{r.id} is already frozen by order {r.frozen.order_reference}")
         lifecycle.ensure_status(r, lifecycle.LIVE, "freeze")
-        before = r.model_copy(deep=True)
+        before = r.model_copy()
         r.frozen = FreezeOrder(order_reference=order, by=regulator.uscc, date=s.today_iso, tx_id=s.tx_id)
         r.last = s.action("FreezeReceivable", regulator.uscc)
         await s.store.put_receivable(r, before)
@@ -782,7 +805,7 @@ class ReceivablesContract(Contract):
         r = await s.store.receivable(receivable_id)
         if r.frozen is None:
             raise rule("not-frozen", f"{r.id} is not frozen")
-        before = r.model_copy(deep=True)
+        before = r.model_copy()
         lifted = r.frozen.order_reference
         r.frozen = None
         r.last = s.action("UnfreezeReceivable", regulator.uscc)

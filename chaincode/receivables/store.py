@@ -34,6 +34,22 @@ class Store:
             raise rule("argument-invalid", f"{bad[:40]!r} contains U+0000 or U+10FFFF, which no id, credit code "
                        "or client identity may contain") from None
 
+    async def prefetch(self, *records: tuple[str, ...]) -> None:
+        """Read, in one round trip to the peer, records this transaction is about to read one by one
+        (each an object type and its attributes); the stub answers the later reads from this one.
+
+        Name only records every successful path reads anyway: each read joins the read set the
+        orderer's validation checks. A record whose key cannot be formed is left to the read that
+        will report it."""
+        wanted = []
+        for object_type, *attributes in records:
+            try:
+                wanted.append(self.stub.create_composite_key(object_type, attributes))
+            except ValueError:
+                continue
+        if len(wanted) > 1:
+            await self.stub.get_multiple_states(wanted)
+
     async def _get(self, model: type[M], object_type: str, *attributes: str) -> M | None:
         raw = await self.stub.get_state(self.key(object_type, *attributes))
         return None if raw is None or raw == b"" else model.model_validate_json(raw)
@@ -56,12 +72,6 @@ class Store:
         if party is None:
             raise rule("party-not-registered", f"no party with credit code {uscc} is registered: its org admin registers it first")
         return party
-
-    async def party_for_client(self, msp_id: str, client_id: str) -> Party | None:
-        raw = await self.stub.get_state(self.key(keys.CLIENT, msp_id, client_id))
-        if not raw:
-            return None
-        return await self.party(raw.decode())
 
     async def client_bound(self, msp_id: str, client_id: str) -> str | None:
         raw = await self.stub.get_state(self.key(keys.CLIENT, msp_id, client_id))
@@ -92,6 +102,10 @@ class Store:
         return await self._get(Receivable, keys.RECEIVABLE, receivable_id)
 
     async def put_receivable(self, r: Receivable, before: Receivable | None) -> None:
+        """Write ``r`` and keep its indexes and key-level policy in step with it.
+
+        ``before`` is the record as it was read (None for a new one). Only its top-level fields are
+        compared, so a shallow ``model_copy()`` taken before the change is enough."""
         key = self.key(keys.RECEIVABLE, r.id)
         await self.stub.put_state(key, r.to_bytes())
         for index, attr in ((keys.BY_HOLDER, "holder"), (keys.BY_DEBTOR, "debtor"), (keys.BY_STATUS, "status")):

@@ -146,8 +146,16 @@ class ChaincodeStub:
         return value
 
     async def get_multiple_states(self, keys: list[str]) -> list[bytes | None]:
-        """Values of ``keys`` in order; one GET_STATE_MULTIPLE per chunk when the peer offers it."""
-        return await self._get_many(list(keys), "")
+        """Values of ``keys`` in order; one GET_STATE_MULTIPLE per chunk when the peer offers it.
+
+        Keys this transaction has read already are answered from that read, and the ones read here
+        are kept, so reading several keys first and then each with ``get_state`` costs one round trip.
+        """
+        keys = list(keys)
+        missing = list(dict.fromkeys(key for key in keys if key not in self._state_read))
+        if missing:
+            self._state_read.update(zip(missing, await self._get_many(missing, "")))
+        return [self._state_read[key] for key in keys]
 
     async def put_state(self, key: str, value: bytes) -> None:
         _require(key, "key")

@@ -1,4 +1,4 @@
-"""A key read twice in one transaction costs one round trip; a creator is decoded once."""
+"""A key read twice in one transaction costs one round trip (single or multi-key reads); a creator is decoded once."""
 
 from fabric_protos.peer import chaincode_shim_pb2 as shim_pb2
 
@@ -21,6 +21,10 @@ class CountingPeer:
             key = shim_pb2.GetState.FromString(payload).key
             self.requests.append(("GET_STATE", key))
             return self.values.get(key, b"")
+        if message_type == Msg.GET_STATE_MULTIPLE:
+            keys = list(shim_pb2.GetStateMultiple.FromString(payload).keys)
+            self.requests.append(("GET_STATE_MULTIPLE", ",".join(keys)))
+            return shim_pb2.GetStateMultipleResult(values=[self.values.get(k, b"") for k in keys]).SerializeToString()
         self.requests.append((Msg.Type.Name(message_type), ""))
         return b""
 
@@ -37,6 +41,16 @@ async def test_a_second_read_of_a_key_is_answered_without_asking_the_peer():
     assert await stub.get_state("missing") is None
     assert await stub.get_state("missing") is None
     assert peer.requests == [("GET_STATE", "a"), ("GET_STATE", "missing")]
+
+
+async def test_a_multi_key_read_asks_only_for_keys_not_read_yet_and_answers_later_reads():
+    peer = CountingPeer({"a": b"1", "b": b"2"})
+    stub = stub_over(peer, PeerOptions(use_get_multiple_keys=True, max_size_get_multiple_keys=10))
+    assert await stub.get_state("a") == b"1"
+    assert await stub.get_multiple_states(["a", "b", "c", "b"]) == [b"1", b"2", None, b"2"]
+    assert await stub.get_state("b") == b"2" and await stub.get_state("c") is None
+    assert await stub.get_multiple_states(["c", "a"]) == [None, b"1"]
+    assert peer.requests == [("GET_STATE", "a"), ("GET_STATE_MULTIPLE", "b,c")]
 
 
 async def test_reads_after_a_write_still_see_the_committed_value():
