@@ -21,8 +21,12 @@
   no gRPC call is made: the figure is this process's CPU (``time.process_time``).
 
 Operations: ``RegisterReceivable`` by the tier-1 supplier, ``ConfirmReceivable`` by the debtor,
-``TransferReceivable`` splitting 100.00 off each confirmed receivable to the tier-2 supplier.
-Everything runs one transaction at a time. See docs/benchmark.md, "Component CPU".
+``TransferReceivable`` splitting 100.00 off each confirmed receivable to the tier-2 supplier (both
+parts); then, chaincode server only, the financing of the part kept (request, a bank's offer with
+private terms, acceptance, disbursement, the debtor's acknowledgement and payment to the bank, the
+bank's repayment record) and the part moved (the regulator's freeze and unfreeze, the debtor's
+early-payment offer, the holder's acceptance). Everything runs one transaction at a time. See
+docs/benchmark.md, "Component CPU".
 """
 from __future__ import annotations
 
@@ -33,6 +37,7 @@ import hashlib
 import json
 import os
 import pstats
+import secrets
 import subprocess
 import sys
 import tempfile
@@ -41,7 +46,7 @@ import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 import click
@@ -84,6 +89,12 @@ CHAINCODE = "receivables"
 PACKAGE_ID = "receivables_1.0:components"
 SERVED_CONTRACT = "chaincode.receivables:ReceivablesContract"
 OPERATIONS = ("register", "confirm", "transfer")
+"""Measured in both parts."""
+SETTLEMENT_OPERATIONS = ("request_financing", "make_offer", "accept_offer", "disburse", "acknowledge",
+                         "record_payment", "repay", "freeze", "unfreeze", "publish_discount", "accept_discount")
+"""Measured in the chaincode server only, on the two parts each transfer left: the part kept is financed,
+paid to the bank and its repayment recorded; the part moved is frozen, unfrozen and paid early at a discount."""
+CHAINCODE_OPERATIONS = OPERATIONS + SETTLEMENT_OPERATIONS
 SPLIT_AMOUNT_FEN = 100_00
 ENDORSERS = 2       # the network's policy: any two orgs; a confirmed receivable's key-level policy: debtor + holder
 FABRIC_31_OPTIONS = PeerOptions(use_write_batch=True, max_size_write_batch=1000,
@@ -158,7 +169,8 @@ class Cast:
     codes: dict[str, str] = field(default_factory=dict)
 
     PARTIES = (("core", "CoreEnterpriseMSP", "core_enterprise"), ("tier1", "SupplierMSP", "supplier"),
-               ("tier2", "SupplierMSP", "supplier"))
+               ("tier2", "SupplierMSP", "supplier"), ("bank", "BankMSP", "financier"),
+               ("regulator", "RegulatorMSP", "regulator"))
 
     @classmethod
     def create(cls) -> Cast:
@@ -187,6 +199,20 @@ class Cast:
 
     def transfer_arguments(self, receivable_id: str) -> list[str]:
         return [receivable_id, self.codes["tier2"], str(SPLIT_AMOUNT_FEN), new_request_id()]
+
+
+def offer_terms(today: date) -> dict[str, bytes]:
+    """A bank's terms as the SDK sends them (transient ``terms``), valid for 30 days."""
+    terms = {"advance_rate": "0.9", "discount_rate": "0.045", "fees": 0, "recourse": False, "day_count": "ACT/360",
+             "expires_on": (today + timedelta(days=30)).isoformat(), "salt": secrets.token_hex(16)}
+    return {"terms": json.dumps(terms, sort_keys=True, separators=(",", ":")).encode()}
+
+
+def discount_offer_arguments(receivable_id: str, today: date) -> list[str]:
+    """The debtor's early-payment offer on one receivable at a flat 6 % a year, with a request id."""
+    offer = {"apr": "0.06", "day_count": "ACT/360", "expires_on": (today + timedelta(days=30)).isoformat(),
+             "receivable_ids": [receivable_id]}
+    return [json.dumps(offer, separators=(",", ":")), new_request_id()]
 
 
 # ---------------------------------------------------------------- the chaincode server's process
@@ -274,18 +300,23 @@ class ServerProcess:
 
 
 class _RecordingSession(MemoryPeerSession):
-    """The peer session of one transaction that also keeps the keys it read (its read set)."""
+    """The peer session of one transaction that also keeps the world-state keys it read (its public
+    read set; private data reads, answered from the ledger's collections, go to another namespace)."""
 
     def __init__(self, ledger: MemoryLedger) -> None:
         super().__init__(ledger)
         self.reads: list[str] = []
 
     def _get_state(self, payload: bytes) -> bytes:
-        self.reads.append(shim_pb2.GetState.FromString(payload).key)
+        request = shim_pb2.GetState.FromString(payload)
+        if not request.collection:
+            self.reads.append(request.key)
         return super()._get_state(payload)
 
     def _get_state_multiple(self, payload: bytes) -> bytes:
-        self.reads.extend(shim_pb2.GetStateMultiple.FromString(payload).keys)
+        request = shim_pb2.GetStateMultiple.FromString(payload)
+        if not request.collection:
+            self.reads.extend(request.keys)
         return super()._get_state_multiple(payload)
 
 
@@ -342,11 +373,12 @@ class LoopbackPeer:
                 pass
         await self._channel.close()
 
-    async def execute(self, identity: TestIdentity, function: str, arguments: Sequence[str]) -> Executed:
+    async def execute(self, identity: TestIdentity, function: str, arguments: Sequence[str],
+                      transient: dict[str, bytes] | None = None) -> Executed:
         args = [f"{CONTRACT_NAME}:{function}".encode()] + [a.encode() for a in arguments]
         when = datetime.now(timezone.utc)
         signed, tx_id = make_signed_proposal(channel_id=CHANNEL, chaincode_name=CHAINCODE, args=args,
-                                             creator=bytes(identity), timestamp=when,
+                                             creator=bytes(identity), transient=transient, timestamp=when,
                                              signing_key=identity.private_key)
         session = _RecordingSession(self.ledger)
         round_trips = 0
@@ -377,8 +409,9 @@ class LoopbackPeer:
         return executed
 
 
-async def _checked(peer: LoopbackPeer, identity: TestIdentity, function: str, arguments: Sequence[str]) -> Executed:
-    executed = await peer.execute(identity, function, arguments)
+async def _checked(peer: LoopbackPeer, identity: TestIdentity, function: str, arguments: Sequence[str],
+                   transient: dict[str, bytes] | None = None) -> Executed:
+    executed = await peer.execute(identity, function, arguments, transient)
     if not executed.ok:
         raise RuntimeError(f"{function} was refused ({executed.status}): {executed.message}")
     return executed
@@ -386,7 +419,7 @@ async def _checked(peer: LoopbackPeer, identity: TestIdentity, function: str, ar
 
 @dataclass
 class ChaincodePass:
-    """The rows of one pass over the three operations, and one executed sample of each."""
+    """The rows of one pass over the operations, and one executed sample of each."""
 
     rows: list[dict[str, Any]]
     samples: dict[str, Executed]
@@ -405,28 +438,51 @@ async def _timed(n: int, call: Callable[[int], Awaitable[Executed]], cpu_now: Ca
 
 async def chaincode_pass(peer: LoopbackPeer, cast: Cast, iterations: int, cpu_now: Callable[[], float],
                          around: Callable[[str], contextlib.AbstractAsyncContextManager]) -> ChaincodePass:
-    """Register ``iterations`` receivables, confirm them, split each; the server's CPU per transaction."""
+    """Register ``iterations`` receivables, confirm them, split each, then finance and settle both parts
+    of each split (``SETTLEMENT_OPERATIONS``); the server's CPU per transaction of each operation."""
     rows, samples, written = [], {}, {}
     today = business_today()
-    supplier, debtor = cast.users["tier1"], cast.users["core"]
+    users = cast.users
+    terms = offer_terms(today)
+    done: dict[str, list[dict[str, Any]]] = {}      # per operation: each transaction's result
 
-    async def register(_: int) -> Executed:
-        return await _checked(peer, supplier, "RegisterReceivable", cast.register_arguments(today))
+    def kept(i: int) -> str:      # the part of the i-th split its holder kept: financed
+        return keys.child_id(done["register"][i]["id"], 2)
 
-    registered: list[str] = []
+    def moved(i: int) -> str:     # the part moved to the tier-2 supplier: frozen, unfrozen, discounted
+        return keys.child_id(done["register"][i]["id"], 1)
 
-    async def confirm(i: int) -> Executed:
-        return await _checked(peer, debtor, "ConfirmReceivable", [registered[i]])
+    steps: dict[str, Callable[[int], tuple[TestIdentity, str, list[str], dict[str, bytes] | None]]] = {
+        "register": lambda i: (users["tier1"], "RegisterReceivable", cast.register_arguments(today), None),
+        "confirm": lambda i: (users["core"], "ConfirmReceivable", [done["register"][i]["id"]], None),
+        "transfer": lambda i: (users["tier1"], "TransferReceivable",
+                               cast.transfer_arguments(done["register"][i]["id"]), None),
+        "request_financing": lambda i: (users["tier1"], "RequestFinancing", [kept(i)], None),
+        "make_offer": lambda i: (users["bank"], "MakeFinancingOffer", [done["request_financing"][i]["id"]], terms),
+        "accept_offer": lambda i: (users["tier1"], "AcceptFinancingOffer", [done["make_offer"][i]["id"]], None),
+        "disburse": lambda i: (users["bank"], "RecordDisbursement", [done["request_financing"][i]["id"]], terms),
+        "acknowledge": lambda i: (users["core"], "AcknowledgeAssignment", [done["disburse"][i]["notice_id"]], None),
+        "record_payment": lambda i: (users["core"], "RecordPayment",
+                                     [kept(i), str(done["transfer"][i]["children_records"][1]["outstanding"]),
+                                      new_request_id()], None),
+        "repay": lambda i: (users["bank"], "RecordRepayment", [done["request_financing"][i]["id"]], None),
+        "freeze": lambda i: (users["regulator"], "FreezeReceivable", [moved(i), f"ORDER-{i}"], None),
+        "unfreeze": lambda i: (users["regulator"], "UnfreezeReceivable", [moved(i), f"LIFT-{i}"], None),
+        "publish_discount": lambda i: (users["core"], "PublishDiscountOffer",
+                                       discount_offer_arguments(moved(i), today), None),
+        "accept_discount": lambda i: (users["tier2"], "AcceptDiscountOffer",
+                                      [done["publish_discount"][i]["id"], moved(i)], None),
+    }
+    for operation in CHAINCODE_OPERATIONS:
+        step = steps[operation]
 
-    async def transfer(i: int) -> Executed:
-        return await _checked(peer, supplier, "TransferReceivable", cast.transfer_arguments(registered[i]))
+        async def call(i: int) -> Executed:
+            return await _checked(peer, *step(i))
 
-    for operation, call in (("register", register), ("confirm", confirm), ("transfer", transfer)):
         async with around(operation):
             cpu_seconds, wall, executed = await _timed(iterations, call, cpu_now)
-        if operation == "register":
-            registered = [e.result()["id"] for e in executed]
-        written[operation] = [e.result()["id"] for e in executed]
+        done[operation] = [e.result() for e in executed]
+        written[operation] = [result["id"] for result in done[operation]]
         samples[operation] = executed[-1]
         rows.append(figures("chaincode", operation, cpu_seconds, wall, round_trips=[e.round_trips for e in executed]))
     return ChaincodePass(rows, samples, written)
@@ -662,19 +718,25 @@ def _server_profiler(server: ServerProcess, limit: int, into: dict[str, list]):
 
 def ledger_summary(ledger: MemoryLedger, cast: Cast, measured: ChaincodePass) -> dict[str, int]:
     """What the measured pass left on the ledger, read back: how many of its receivables were
-    registered, confirmed, and split with the part moved to the tier-2 supplier."""
+    registered, confirmed, and split with the part moved to the tier-2 supplier; how many kept parts
+    were paid to the bank with the financing closed, and how many moved parts were paid early."""
     def receivable(receivable_id: str) -> dict[str, Any] | None:
         value = ledger.state.get(create_composite_key(keys.RECEIVABLE, [receivable_id]))
         return json.loads(value) if value else None
 
     registered = [receivable(r) for r in measured.receivables["register"]]
-    moved = [receivable(f"{r}.1") for r in measured.receivables["transfer"]]
+    moved = [receivable(keys.child_id(r, 1)) for r in measured.receivables["transfer"]]
+    kept = [receivable(keys.child_id(r, 2)) for r in measured.receivables["transfer"]]
     return {
         "registered": sum(r is not None for r in registered),
         "confirmed": sum(r is not None and bool(r.get("confirmed_on")) for r in registered),
         "split": sum(r is not None and r["status"] == SPLIT for r in registered),
         "moved_to_transferee": sum(m is not None and m["holder"] == cast.codes["tier2"]
                                    and m["face_amount"] == SPLIT_AMOUNT_FEN for m in moved),
+        "paid_to_financier": sum(k is not None and k["status"] == "SETTLED" and k.get("financing_id") is None
+                                 and [p["payee"] for p in k["payments"]] == [cast.codes["bank"]] for k in kept),
+        "paid_early": sum(m is not None and m["status"] == "SETTLED" and m.get("frozen") is None
+                          and [p["method"] for p in m["payments"]] == ["dynamic-discount"] for m in moved),
     }
 
 
@@ -720,7 +782,9 @@ def text_lines(report: dict[str, Any]) -> list[str]:
 @click.option("--serve-chaincode", is_flag=True, hidden=True)
 def main(iterations, warmup, parts, peer_options, profile, as_json, serve_chaincode) -> None:
     """CPU per transaction of the chaincode server and of the Gateway client, without a Fabric
-    network: register, confirm and transfer (a split) of the receivables contract.
+    network: register, confirm and transfer (a split) of the receivables contract; for the chaincode
+    server also financing (request, offer, accept, disburse, acknowledge, repay), payment, freeze,
+    unfreeze and early payment (publish and accept a discount offer).
 
     \b
     Example:

@@ -70,6 +70,24 @@ class Session:
     def today_iso(self) -> str:
         return self.today.isoformat()
 
+    @property
+    def binding(self) -> tuple[str, str, str]:
+        """The record binding the caller's identity to its party, for ``Store.prefetch``: a transaction
+        that must read a record before it knows its party reads it with this one."""
+        ci = self.ctx.client_identity
+        return keys.CLIENT, ci.msp_id, ci.id
+
+    async def caller_code(self) -> str | None:
+        """The credit code the caller's identity is bound to, or None (an unbound identity)."""
+        ci = self.ctx.client_identity
+        return await self.store.client_bound(ci.msp_id, ci.id)
+
+    async def read_with_party(self, *records: tuple[str, ...]) -> None:
+        """Read ``records`` with the caller's party record, in one round trip: for a transaction that
+        read its first records with ``binding`` and learnt from them what it reads next."""
+        uscc = await self.caller_code()
+        await self.store.prefetch(*([(keys.PARTY, uscc)] if uscc is not None else []), *records)
+
     async def party(self, *prefetch: tuple[str, ...], request_id: str = "") -> Party:
         """The registered party the caller acts for.
 
@@ -77,8 +95,8 @@ class Session:
         caller's binding; with a ``request_id`` its request record is read with the party, for ``replay``.
         """
         ci = self.ctx.client_identity
-        await self.store.prefetch((keys.CLIENT, ci.msp_id, ci.id), *prefetch)
-        uscc = await self.store.client_bound(ci.msp_id, ci.id)
+        await self.store.prefetch(self.binding, *prefetch)
+        uscc = await self.caller_code()
         if uscc is not None and request_id and keys.is_request_id(request_id):
             await self.store.prefetch((keys.PARTY, uscc), (keys.REQUEST, uscc, request_id))
         party = await self.store.party(uscc) if uscc is not None else None
@@ -160,6 +178,15 @@ def _fingerprints(invoices) -> list[str]:
     return found
 
 
+def _listed_receivables(offer: Any) -> list[tuple[str, str]]:
+    """The receivables a discount offer request lists, for prefetching: only from a well-formed list
+    (parsing reports the rest), so a successful publication reads each of them anyway."""
+    listed = offer.get("receivable_ids") if isinstance(offer, dict) else None
+    if not isinstance(listed, list) or len(listed) > 1000 or not all(isinstance(i, str) for i in listed):
+        return []
+    return [(keys.RECEIVABLE, i) for i in listed]
+
+
 def _page_size(value: str) -> int:
     if not value.isdigit() or not 1 <= int(value) <= 100:
         raise rule("page-size-invalid", f"page size {value!r}: ask for 1 to 100 records per page")
@@ -205,6 +232,7 @@ class ReceivablesContract(Contract):
         if req.role not in self.config.org_roles.get(req.msp_id, ()):
             raise rule("role-not-allowed-for-org", f"parties of {req.msp_id} may be "
                        f"{', '.join(self.config.org_roles.get(req.msp_id, ())) or 'nothing'}, not {req.role}")
+        await s.store.prefetch((keys.PARTY, req.uscc), *((keys.CLIENT, req.msp_id, c) for c in req.client_ids))
         if await s.store.party(req.uscc) is not None:
             raise rule("party-already-registered", f"credit code {req.uscc} is already registered")
         if len(set(req.client_ids)) != len(req.client_ids):
@@ -226,6 +254,8 @@ class ReceivablesContract(Contract):
         ci = ctx.client_identity
         if not is_org_admin(ci):
             raise rule("not-an-org-admin", f"{ci.id} is not an admin of {ci.msp_id}: only org admins bind identities")
+        # a binding succeeds only for a party of the admin's own org: its key is known before the party is read
+        await s.store.prefetch((keys.PARTY, uscc), (keys.CLIENT, ci.msp_id, client_id.strip()))
         party = await s.store.require_party(uscc)
         if party.msp_id != ci.msp_id:
             raise rule("admin-of-own-org-only", f"{party.uscc} belongs to {party.msp_id}: an admin of {ci.msp_id} cannot change it")
@@ -449,6 +479,7 @@ class ReceivablesContract(Contract):
     async def WithdrawFinancing(self, ctx: Context, financing_id: str) -> Financing:
         """The holder withdraws a request no offer of which it has accepted; open offers lapse."""
         s = self._session(ctx)
+        await self._prefetch_financing(s, financing_id)
         f = await s.store.financing(financing_id)
         holder, r = await self._as_holder(s, f.receivable_id)
         lifecycle.ensure_not_frozen(r)
@@ -466,6 +497,18 @@ class ReceivablesContract(Contract):
         s.emit(events.FINANCING_WITHDRAWN, r.id, financing_id=f.id)
         return f.to_json()
 
+    async def _prefetch_financing(self, s: Session, financing_id: str, *, callers_offer: bool = False) -> None:
+        """Read a financing with the caller's binding, then its receivable with the caller's party (and,
+        with ``callers_offer``, the entry of the caller's offer on it): what every successful
+        transaction on a financing reads, in two round trips instead of four or five."""
+        await s.store.prefetch(s.binding, (keys.FINANCING, financing_id))
+        f = await s.store.financing_or_none(financing_id)
+        code = await s.caller_code()
+        if f is None or code is None:
+            return  # the reads that follow report it
+        await s.read_with_party((keys.RECEIVABLE, f.receivable_id),
+                                *([(keys.OFFER_BY_BANK, f.id, code)] if callers_offer else []))
+
     def _terms(self, ctx: Context) -> OfferTerms:
         raw = ctx.stub.get_transient().get(TERMS_TRANSIENT_KEY)
         if raw is None:
@@ -478,6 +521,7 @@ class ReceivablesContract(Contract):
     async def MakeFinancingOffer(self, ctx: Context, financing_id: str) -> Offer:
         """A bank offers terms (transient ``terms``): kept private, the public offer keeps their hash."""
         s = self._session(ctx)
+        await self._prefetch_financing(s, financing_id, callers_offer=True)
         bank = await s.party_with_role(cfg.FINANCIER)
         f = await s.store.financing(financing_id)
         r = await s.store.receivable(f.receivable_id)
@@ -509,7 +553,10 @@ class ReceivablesContract(Contract):
     async def AcceptFinancingOffer(self, ctx: Context, offer_id: str) -> Financing:
         """The holder accepts one offer; the others lapse; the bank becomes the claim's financier."""
         s = self._session(ctx)
+        await s.store.prefetch(s.binding, (keys.OFFER, offer_id))
         o = await s.store.offer(offer_id)
+        # an offer names its financing's receivable (MakeFinancingOffer copies it): both read with the party
+        await s.read_with_party((keys.FINANCING, o.financing_id), (keys.RECEIVABLE, o.receivable_id))
         f = await s.store.financing(o.financing_id)
         holder, r = await self._as_holder(s, f.receivable_id)
         lifecycle.ensure_not_frozen(r)
@@ -535,6 +582,7 @@ class ReceivablesContract(Contract):
         return f.to_json()
 
     async def _as_financier(self, s: Session, financing_id: str) -> tuple[Party, Financing, Receivable]:
+        await self._prefetch_financing(s, financing_id)
         bank = await s.party_with_role(cfg.FINANCIER)
         f = await s.store.financing(financing_id)
         if f.financier != bank.uscc:
@@ -579,7 +627,9 @@ class ReceivablesContract(Contract):
     async def AcknowledgeAssignment(self, ctx: Context, notice_id: str) -> AssignmentNotice:
         """The debtor acknowledges the assignment notice: it will pay the financier."""
         s = self._session(ctx)
+        await s.store.prefetch(s.binding, (keys.NOTICE, notice_id))
         n = await s.store.notice(notice_id)
+        await s.read_with_party((keys.RECEIVABLE, n.receivable_id))
         debtor, r = await self._as_debtor(s, n.receivable_id)
         lifecycle.ensure_not_frozen(r)
         if n.status != "ISSUED":
@@ -621,7 +671,8 @@ class ReceivablesContract(Contract):
         With a ``request_id``, a retry of a publication that committed returns its offer and publishes no second one.
         """
         s = self._session(ctx)
-        debtor = await s.party_with_role(cfg.CORE_ENTERPRISE)
+        debtor = await s.party_with_role(cfg.CORE_ENTERPRISE, prefetch=tuple(_listed_receivables(offer)),
+                                         request_id=request_id)
         raw = json.dumps(offer, sort_keys=True, ensure_ascii=False)
         if (done := await s.replay(debtor, request_id, "PublishDiscountOffer", raw)) is not None:
             return done
@@ -645,6 +696,7 @@ class ReceivablesContract(Contract):
     async def AcceptDiscountOffer(self, ctx: Context, offer_id: str, receivable_id: str) -> Receivable:
         """The holder takes early payment: the claim settles at outstanding x (1 - apr x days early / basis)."""
         s = self._session(ctx)
+        await s.store.prefetch(s.binding, (keys.DISCOUNT, offer_id), (keys.RECEIVABLE, receivable_id))
         d = await s.store.discount_offer(offer_id)
         holder, r = await self._as_holder(s, receivable_id)
         lifecycle.ensure_not_frozen(r)
@@ -685,7 +737,8 @@ class ReceivablesContract(Contract):
         """
         s = self._session(ctx)
         args = (receivable_id, amount)
-        caller = await s.party_with_role(cfg.CORE_ENTERPRISE)
+        caller = await s.party_with_role(cfg.CORE_ENTERPRISE, prefetch=((keys.RECEIVABLE, receivable_id),),
+                                         request_id=request_id)
         if (done := await s.replay(caller, request_id, "RecordPayment", *args)) is not None:
             return done
         debtor, r = await self._as_debtor(s, receivable_id)
@@ -726,7 +779,8 @@ class ReceivablesContract(Contract):
     async def RecordOverdue(self, ctx: Context, receivable_id: str) -> Receivable:
         """Any party but the regulator records that a claim is unpaid past its due date (by the transaction's date)."""
         s = self._session(ctx)
-        party = await s.party_with_role(cfg.CORE_ENTERPRISE, cfg.SUPPLIER, cfg.FINANCIER)
+        party = await s.party_with_role(cfg.CORE_ENTERPRISE, cfg.SUPPLIER, cfg.FINANCIER,
+                                        prefetch=((keys.RECEIVABLE, receivable_id),))
         r = await s.store.receivable(receivable_id)
         lifecycle.ensure_not_frozen(r)
         lifecycle.ensure_status(r, (CONFIRMED, FINANCED), "mark overdue")
@@ -754,7 +808,7 @@ class ReceivablesContract(Contract):
         transaction. With a ``request_id``, a retry returns the first record.
         """
         s = self._session(ctx)
-        attester = await s.party_with_role(*self.config.attesting_roles)
+        attester = await s.party_with_role(*self.config.attesting_roles, request_id=request_id)
         raw = json.dumps(attestation_request, sort_keys=True, ensure_ascii=False)
         if (done := await s.replay(attester, request_id, "AttestInvoiceVerification", raw)) is not None:
             return done
@@ -782,7 +836,7 @@ class ReceivablesContract(Contract):
     async def FreezeReceivable(self, ctx: Context, receivable_id: str, order_reference: str) -> Receivable:
         """The regulator freezes a claim under an order: nothing changes until it is unfrozen."""
         s = self._session(ctx)
-        regulator = await s.party_with_role(cfg.REGULATOR)
+        regulator = await s.party_with_role(cfg.REGULATOR, prefetch=((keys.RECEIVABLE, receivable_id),))
         order = _require_text(order_reference, "order_reference", 200)
         r = await s.store.receivable(receivable_id)
         if r.frozen is not None:
@@ -800,7 +854,7 @@ class ReceivablesContract(Contract):
     async def UnfreezeReceivable(self, ctx: Context, receivable_id: str, order_reference: str) -> Receivable:
         """The regulator lifts a freeze, citing the order that lifts it."""
         s = self._session(ctx)
-        regulator = await s.party_with_role(cfg.REGULATOR)
+        regulator = await s.party_with_role(cfg.REGULATOR, prefetch=((keys.RECEIVABLE, receivable_id),))
         order = _require_text(order_reference, "order_reference", 200)
         r = await s.store.receivable(receivable_id)
         if r.frozen is None:

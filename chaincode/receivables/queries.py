@@ -41,6 +41,8 @@ async def leaves(store: Store, r: Receivable) -> list[Receivable]:
     """The receivables without children below ``r`` (``r`` itself if never split), in id order."""
     if not r.children:
         return [r]
+    # a split's children are read together: whatever is done with the leaves reads every one of them
+    await store.prefetch(*((keys.RECEIVABLE, child_id) for child_id in r.children))
     out: list[Receivable] = []
     for child_id in r.children:
         out.extend(await leaves(store, await store.receivable(child_id)))

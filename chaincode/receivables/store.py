@@ -15,7 +15,7 @@ from pydantic import BaseModel
 from chaincode.shim import KeyEndorsementPolicy
 
 from . import keys, policy
-from .errors import rule
+from .errors import RuleViolation, rule
 from .model import (AssignmentNotice, DiscountOffer, Financing, InvoiceAttestation, Offer, Party, Receivable)
 
 M = TypeVar("M", bound=BaseModel)
@@ -159,6 +159,14 @@ class Store:
     async def financing(self, financing_id: str) -> Financing:
         return await self._require(Financing, keys.FINANCING, financing_id, "financing")
 
+    async def financing_or_none(self, financing_id: str) -> Financing | None:
+        """The financing, or None when there is none or its id cannot be a key (for planning reads:
+        ``financing`` reports either, in its turn)."""
+        try:
+            return await self._get(Financing, keys.FINANCING, financing_id)
+        except RuleViolation:
+            return None
+
     async def put_financing(self, f: Financing) -> None:
         await self._put(f, keys.FINANCING, f.id)
 
@@ -178,6 +186,7 @@ class Store:
     async def offers_of(self, financing_id: str) -> list[Offer]:
         ids = [self.stub.split_composite_key(kv.key)[1][1]
                async for kv in self.stub.get_state_by_partial_composite_key(keys.BY_FINANCING, [financing_id])]
+        await self.prefetch(*((keys.OFFER, i) for i in ids))
         return [o for o in [await self._get(Offer, keys.OFFER, i) for i in sorted(ids)] if o is not None]
 
     async def notice(self, notice_id: str) -> AssignmentNotice:
