@@ -12,6 +12,10 @@ and reports (outcomes by cause, throughput, latency percentiles, CPU per committ
 - ``ledger_check``: after a fault, every acknowledged tx on every peer and the state replayed from blocks.
 - ``sdk_roundtrip``: ``python -m bench.sdk_roundtrip``, the Gateway SDK's round trip on the feature contract
   (sequential and concurrent submits from one process) and the demo's time.
+- ``components``: ``python -m bench.components``, CPU and peer round trips per transaction of the chaincode
+  server, and the client's own CPU, without a network;
+- ``client_cpu``: ``python -m bench.client_cpu``, client CPU per transaction of ours and of the Node client
+  against a stand-in Gateway (no Fabric).
 
 See docs/benchmark.md.
 """

@@ -68,7 +68,7 @@ from network.crypto import issue, make_ca, new_key
 from . import cpu
 from .components import (
     CHAINCODE, CHANNEL, ENDORSERS, PEER_OPTIONS, SERVED_CONTRACT, Cast, Executed, LoopbackPeer, ServerProcess,
-    _async_null, chaincode_pass, machine, prepared_transaction, setup_parties, top_functions,
+    _async_null, chaincode_pass, machine, prepared_transaction, profile_lines, setup_parties, top_functions,
 )
 from .node_compare import NODE_DIR, NodeClientError, _tool, install
 
@@ -493,8 +493,7 @@ def text_lines(report: dict[str, Any]) -> list[str]:
     calls = report["gateway_calls"]
     out.append("stand-in Gateway answered: " + ", ".join(f"{k} {v}" for k, v in calls.items()))
     for operation, functions in report["profiles"].items():
-        out.append(f"\nrecfin sync {operation}: top {len(functions)} functions by cumulative CPU (profiled pass)")
-        out.append(table(functions, ["cumulative_s", "own_s", "calls", "function"]))
+        out.extend(profile_lines(f"recfin sync {operation}", functions))
     return out
 
 

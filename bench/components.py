@@ -145,8 +145,14 @@ def top_functions(stats: pstats.Stats, limit: int) -> list[dict[str, Any]]:
     return rows[:limit]
 
 
+def profile_lines(title: str, functions: list[dict[str, Any]]) -> list[str]:
+    """A profiled pass's top functions under a heading, for the text report."""
+    return [f"\n{title}: top {len(functions)} functions by cumulative time (profiled pass)",
+            table(functions, ["cumulative_s", "own_s", "calls", "function"])]
+
+
 def _short_path(filename: str) -> str:
-    for marker in ("site-packages/", "/work/main/", os.getcwd() + "/"):
+    for marker in ("site-packages/", f"{REPO}/", os.getcwd() + "/"):
         if marker in filename:
             return filename.split(marker, 1)[1]
     return filename
@@ -761,8 +767,7 @@ def text_lines(report: dict[str, Any]) -> list[str]:
                        + "  ".join(f"{k} {v}" for k, v in row["cpu_ms_per_tx_by_step"].items()))
     for part, by_operation in report["profiles"].items():
         for operation, functions in by_operation.items():
-            out.append(f"\n{part} {operation}: top {len(functions)} functions by cumulative time (profiled pass)")
-            out.append(table(functions, ["cumulative_s", "own_s", "calls", "function"]))
+            out.extend(profile_lines(f"{part} {operation}", functions))
     return out
 
 
