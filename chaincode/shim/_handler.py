@@ -129,8 +129,16 @@ class StreamHandler:
 
     async def _dispatch(self, message: shim_pb2.ChaincodeMessage) -> None:
         kind = message.type
-        logger.debug("received %s for tx %s", _type_name(kind), message.txid[:8])
-        if kind == Msg.KEEPALIVE:
+        if logger.isEnabledFor(logging.DEBUG):  # the arguments alone cost more than a disabled call
+            logger.debug("received %s for tx %s", _type_name(kind), message.txid[:8])
+        # Replies first: they are most of the traffic, one per request a transaction sends.
+        if kind == Msg.RESPONSE or kind == Msg.ERROR:
+            future = self._pending_replies.get((message.channel_id, message.txid))
+            if future is None or future.done():
+                logger.warning("dropping an unexpected %s for tx %s", _type_name(kind), message.txid)
+            else:
+                future.set_result(message)
+        elif kind == Msg.KEEPALIVE:
             await self._send(Msg(type=Msg.KEEPALIVE))
         elif kind == Msg.REGISTERED:
             self._state = _State.ESTABLISHED
@@ -142,14 +150,8 @@ class StreamHandler:
                 self.options = PeerOptions()
             self._state = _State.READY
             logger.info("chaincode %s ready (peer options: %s)", self._package_id, self.options)
-        elif kind in (Msg.TRANSACTION, Msg.INIT):
+        elif kind == Msg.TRANSACTION or kind == Msg.INIT:
             self._start_transaction(message)
-        elif kind in (Msg.RESPONSE, Msg.ERROR):
-            future = self._pending_replies.get((message.channel_id, message.txid))
-            if future is None or future.done():
-                logger.warning("dropping an unexpected %s for tx %s", _type_name(kind), message.txid)
-            else:
-                future.set_result(message)
         else:
             logger.warning("ignoring %s in state %s", _type_name(kind), self._state.value)
 

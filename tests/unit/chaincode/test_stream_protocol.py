@@ -2,6 +2,7 @@
 
 import asyncio
 import json
+import logging
 
 from fabric_protos.common import policies_pb2
 from fabric_protos.ledger.queryresult import kv_query_result_pb2
@@ -407,3 +408,25 @@ async def test_init_runs_the_named_function_or_succeeds_when_none_is_named():
         await peer.send(Msg(type=Msg.INIT, txid="i2", channel_id=CHANNEL,
                             payload=chaincode_pb2.ChaincodeInput(args=[b"wire:Boom"], is_init=True).SerializeToString()))
         assert response_of(await peer.expect("i2", Msg.COMPLETED)).message == "RuntimeError: boom"
+
+
+async def test_received_messages_are_logged_at_debug_and_cost_nothing_when_debug_is_off(caplog, monkeypatch):
+    from chaincode.shim import _handler
+
+    named = []
+    monkeypatch.setattr(_handler, "_type_name", lambda kind: named.append(kind) or Msg.Type.Name(kind))
+
+    async def one_read(tx_id: str) -> None:
+        await peer.start(tx_id, "wire:Read", "k")
+        await peer.expect(tx_id, Msg.GET_STATE)
+        await peer.reply(tx_id, b"v")
+        assert response_of(await peer.expect(tx_id, Msg.COMPLETED)).payload == b"v"
+
+    async with running_server([Wire()]) as port, PeerSide.connect(port) as peer:
+        caplog.set_level(logging.INFO, logger=_handler.__name__)
+        await one_read("tx1")
+        assert named == []  # a disabled debug line is not even formatted
+        caplog.set_level(logging.DEBUG, logger=_handler.__name__)
+        await one_read("tx2")
+    received = [r.getMessage() for r in caplog.records if r.getMessage().startswith("received")]
+    assert received == ["received TRANSACTION for tx tx2", "received RESPONSE for tx tx2"]
