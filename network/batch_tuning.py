@@ -17,11 +17,11 @@ from fabric_protos.common import configtx_pb2
 from fabric_protos.orderer import configuration_pb2
 from pydantic import ValidationError
 
-from . import channel_config, config_policy, config_signing
+from . import channel_admin, channel_config, config_policy, config_signing
 from .control import Network
 from .crypto import org_crypto
 from .errors import NetworkError
-from .nodeconfig import node_dirs, orderer_client_args, peer_admin_env
+from .nodeconfig import node_dirs, peer_admin_env
 from .topology import Topology, format_validation_error
 from .tuning import OrderingTuning, duration_seconds
 
@@ -112,13 +112,8 @@ class BatchTuner:
                 "CORE_PEER_MSPCONFIGPATH": str(orderer_admin_msp(topo, root))}
 
     def fetch_config(self) -> configtx_pb2.Config:
-        topo, root = self.net.topology, self.net.data_root
-        self.net.fabric.require(("peer",))
-        out = root / "channel" / "updates" / "config-batch.block"
-        out.parent.mkdir(parents=True, exist_ok=True)
-        self.net.tools.run("peer", ["channel", "fetch", "config", str(out), "-c", topo.channel,
-                                    *orderer_client_args(topo, root)], self._admin_env())
-        return channel_config.config_from_block(out.read_bytes())
+        return channel_admin.fetch_config(self.net, self._admin_env(),
+                                          self.net.data_root / "channel" / "updates" / "config-batch.block")
 
     def tune(self, **changes: object) -> BatchChange | None:
         """Set the batch fields given (None: keep); None when the channel already has those values."""
@@ -132,9 +127,7 @@ class BatchTuner:
             raise NetworkError(f"not submitted: {change.verdict.describe()}")
         # `peer channel update` signs as the submitting admin itself: the envelope goes without that signature.
         unsigned = configtx_pb2.ConfigUpdateEnvelope(config_update=change.envelope.config_update)
-        path = config_signing.write_update_file(root / "channel" / "updates" / "batch.tx", topo.channel, unsigned)
-        self.net.tools.run("peer", ["channel", "update", "-f", str(path), "-c", topo.channel,
-                                    *orderer_client_args(topo, root)], self._admin_env())
+        channel_admin.submit_update(self.net, self._admin_env(), unsigned, root / "channel" / "updates" / "batch.tx")
         first = topo.orderers()[0]
         self.net.supervisor.wait_until(lambda: batch_of(self.fetch_config()) == after,
                                        what=f"the new batch in the config of {topo.channel}", name="orderers",

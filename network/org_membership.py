@@ -40,13 +40,13 @@ from fabric_protos.common import configtx_pb2
 
 from chaincode.receivables.config import untagged_version
 
-from . import (ccservers, channel, channel_config, config_policy, config_signing, configtx, contract_config, crypto,
-               membership, namespaces, nodeconfig, packaging, profiles)
+from . import (ccservers, channel, channel_admin, channel_config, config_policy, config_signing, configtx,
+               contract_config, crypto, membership, namespaces, nodeconfig, packaging, profiles)
 from .control import Network
 from .crypto import org_crypto
 from .errors import ChaincodeError, NetworkError
 from .lifecycle import Definition, Lifecycle
-from .nodeconfig import orderer_client_args, peer_admin_env
+from .nodeconfig import peer_admin_env
 from .org_change import OrgChange, OrgChangeError, plan_add, plan_remove
 from .org_definition import decode_msp
 from .ports import ensure_free
@@ -78,13 +78,8 @@ class OrgMembership:
     # ---- the channel config ------------------------------------------------------------------
     def fetch_config(self, via_org: str) -> configtx_pb2.Config:
         """The channel's current config, fetched from the ordering service as via_org's admin."""
-        self.net.fabric.require(("peer",))
-        out = updates_dir(self.root) / f"config-{via_org}.block"
-        out.parent.mkdir(parents=True, exist_ok=True)
-        self.net.tools.run("peer", ["channel", "fetch", "config", str(out), "-c", self.topology.channel,
-                                    *orderer_client_args(self.topology, self.root)],
-                           peer_admin_env(self.topology, self.root, via_org))
-        return channel_config.config_from_block(out.read_bytes())
+        return channel_admin.fetch_config(self.net, peer_admin_env(self.topology, self.root, via_org),
+                                          updates_dir(self.root) / f"config-{via_org}.block")
 
     def _submit(self, change: OrgChange, submitter_msp: str) -> Path:
         return self._send(change.envelope(leave_out=submitter_msp), submitter_msp,
@@ -93,11 +88,8 @@ class OrgMembership:
     def _send(self, update_envelope: configtx_pb2.ConfigUpdateEnvelope, submitter_msp: str, path: Path) -> Path:
         """`peer channel update` as submitter_msp's admin; the envelope must not carry that admin's signature."""
         submitter = next(o for o in self.topology.orgs if o.msp_id == submitter_msp)
-        config_signing.write_update_file(path, self.topology.channel, update_envelope)
-        self.net.tools.run("peer", ["channel", "update", "-f", str(path), "-c", self.topology.channel,
-                                    *orderer_client_args(self.topology, self.root)],
-                           peer_admin_env(self.topology, self.root, submitter.name))
-        return path
+        return channel_admin.submit_update(self.net, peer_admin_env(self.topology, self.root, submitter.name),
+                                           update_envelope, path)
 
     def _wait_for_config(self, via_org: str, msp_id: str, present: bool) -> None:
         first = self.topology.orderers()[0]
