@@ -10,6 +10,7 @@ from typing import Any
 
 import click
 
+from client.user_files import UnreadableFile, read_user_text
 from network.errors import NetworkError
 
 
@@ -67,11 +68,9 @@ def one_line(exc: BaseException) -> str:
 def read_json_file(path: Path, what: str) -> Any:
     """The JSON in a file the user named (``what`` it should hold, for the message), or one line on what is wrong."""
     try:
-        text = Path(path).read_bytes().decode("utf-8-sig")
-    except OSError as exc:
-        raise click.ClickException(f"cannot read {path}: {exc.strerror or exc}") from None
-    except UnicodeDecodeError:
-        raise click.ClickException(f"{path} is not UTF-8 text: save it as UTF-8 (e.g. iconv -f GBK -t UTF-8)") from None
+        text = read_user_text(path)
+    except UnreadableFile as exc:
+        raise click.ClickException(str(exc)) from None
     if not text.strip():
         raise click.ClickException(f"{path} is empty: expected {what} as JSON")
     try:

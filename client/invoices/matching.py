@@ -34,6 +34,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from client.money import plain_yuan, round_half_up
+from client.user_files import UnreadableFile, read_user_text
 
 from ._reading import ValueProblem, to_decimal
 from .errors import MalformedInput, UnsupportedFormat
@@ -131,12 +132,9 @@ def _read_export(p: Path, what: str, number_field: str, reference_field: str | N
                  price_required: bool) -> tuple[str, str, tuple[OrderLine, ...]]:
     source = str(p)
     try:
-        text = p.read_bytes().decode("utf-8-sig")
-    except OSError as exc:
-        raise MalformedInput(source, None, f"cannot read file: {exc.strerror or exc}") from None
-    except UnicodeDecodeError:
-        raise MalformedInput(source, None, "not UTF-8 text: export it as UTF-8 (Excel: Save As, CSV UTF-8; "
-                                           "or iconv -f GBK -t UTF-8)") from None
+        text = read_user_text(p)
+    except UnreadableFile as exc:
+        raise MalformedInput(source, None, exc.problem) from None
     stripped = text.lstrip()
     is_json = stripped.startswith(("{", "["))
     if not stripped:

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from client.money import plain_yuan
+from client.user_files import UnreadableFile, read_user_bytes
 
 from ._reading import ValueProblem, to_decimal, to_fen, to_rate
 from .errors import MalformedInput, UnsupportedFormat
@@ -41,9 +42,9 @@ def read_invoice(path: str | Path) -> Invoice:
     """Read an XML or JSON e-invoice file. Raises :class:`MalformedInput`."""
     p = Path(path)
     try:
-        data = p.read_bytes()
-    except OSError as exc:
-        raise MalformedInput(str(p), None, f"cannot read file: {exc.strerror or exc}") from None
+        data = read_user_bytes(p)
+    except UnreadableFile as exc:
+        raise MalformedInput(str(p), None, exc.problem) from None
     return parse_invoice(data, source=str(p))
 
 

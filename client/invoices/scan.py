@@ -35,6 +35,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from client.user_files import UnreadableFile, read_user_bytes
 
 from ._reading import ValueProblem, line_amount_fen, line_tax_fen, to_decimal, to_fen, to_rate
 from .credit_code import check_tax_id
@@ -372,9 +373,9 @@ def read_scan(path: str | Path, min_confidence: float = DEFAULT_MIN_CONFIDENCE) 
     p = Path(path)
     source = str(p)
     try:
-        data = p.read_bytes()
-    except OSError as exc:
-        raise MalformedInput(source, None, f"cannot read file: {exc.strerror or exc}") from None
+        data = read_user_bytes(p)
+    except UnreadableFile as exc:
+        raise MalformedInput(source, None, exc.problem) from None
     if data.startswith(b"%PDF"):
         reader = _pdf_reader(data, source)
         try:

@@ -22,12 +22,15 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import json
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, ValidationError
+
+from client.user_files import UnreadableFile, read_user_text
 
 from .checks import normalise_name
 from .errors import MalformedInput
@@ -88,9 +91,9 @@ class CreditBureau(Protocol):
 
 def _load_json(path: Path) -> list[dict]:
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise MalformedInput(str(path), None, f"cannot read file: {exc.strerror or exc}") from None
+        doc = json.loads(read_user_text(path))
+    except UnreadableFile as exc:
+        raise MalformedInput(str(path), None, exc.problem) from None
     except json.JSONDecodeError as exc:
         raise MalformedInput(str(path), None, f"invalid JSON at line {exc.lineno}: {exc.msg}") from None
     records = doc.get("records") if isinstance(doc, dict) else None
@@ -132,10 +135,10 @@ class ReferenceBusinessRegistry:
     def __init__(self, path: Path | None = None) -> None:
         path = path or REFERENCE_DATA / "business_registry.csv"
         try:
-            with path.open(encoding="utf-8-sig", newline="") as fh:
-                rows = [{k: (v or None) for k, v in row.items()} for row in csv.DictReader(fh)]
-        except OSError as exc:
-            raise MalformedInput(str(path), None, f"cannot read file: {exc.strerror or exc}") from None
+            text = read_user_text(path)
+        except UnreadableFile as exc:
+            raise MalformedInput(str(path), None, exc.problem) from None
+        rows = [{k: (v or None) for k, v in row.items()} for row in csv.DictReader(io.StringIO(text))]
         self._records = {r.credit_code: r for r in _typed(RegistryRecord, rows, path)}
 
     def lookup_enterprise(self, credit_code: str) -> RegistryRecord | None:

@@ -15,6 +15,8 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from client.user_files import UnreadableFile, read_user_text
+
 from .proposals import Fen, _rate
 
 BANKS_DIR = Path(__file__).parent / "banks"
@@ -108,11 +110,9 @@ def load_bank_config(path: str | Path) -> BankPricing:
     """Read and validate one bank's YAML; errors name the file and the field."""
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_bytes().decode("utf-8-sig"))
-    except OSError as exc:
-        raise PricingConfigError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    except UnicodeDecodeError:
-        raise PricingConfigError(f"{path}: not UTF-8 text; save it as UTF-8 (e.g. iconv -f GBK -t UTF-8)") from None
+        data = yaml.safe_load(read_user_text(path))
+    except UnreadableFile as exc:
+        raise PricingConfigError(str(exc)) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""

@@ -145,7 +145,7 @@ def test_json_that_is_not_an_object_is_named_as_such(tmp_path):
 def test_a_gbk_export_says_how_to_convert_it(tmp_path):
     path = write(tmp_path, "po.csv", PO_HEADER + "PO-1,1,C0805,贴片电容,200,1.50\n", encoding="gbk")
     r = run("match", SAMPLES / "einvoice.xml", "--po", path, "--receipt", SAMPLES / "goods_receipt.csv")
-    assert r.exit_code == 2 and "not UTF-8 text: export it as UTF-8" in one_error_line(r)
+    assert r.exit_code == 2 and "not UTF-8 text: save it as UTF-8 (Excel: Save As, CSV UTF-8" in one_error_line(r)
 
 
 def test_the_total_is_summed_exactly(tmp_path):

@@ -1,0 +1,55 @@
+"""Every tool that reads a file a person names words a bad file the same way, and says what to do."""
+import pytest
+
+from client.invoices.errors import MalformedInput
+from client.invoices.sources import ReferenceBusinessRegistry, ReferenceCreditBureau
+from client.pricing.config import PricingConfigError, load_bank_config
+from client.user_files import UTF8_ADVICE, UnreadableFile, read_user_bytes, read_user_text
+
+
+def test_utf8_text_loses_the_byte_order_mark_excel_writes(tmp_path):
+    path = tmp_path / "po.csv"
+    path.write_bytes("\ufeffnumber,品名\n".encode("utf-8"))
+    assert read_user_text(path) == "number,品名\n"
+
+
+def test_gbk_text_is_refused_with_how_to_convert_it(tmp_path):
+    path = tmp_path / "po.csv"
+    path.write_bytes("number,品名\n".encode("gbk"))
+    with pytest.raises(UnreadableFile) as caught:
+        read_user_text(path)
+    assert caught.value.path == str(path)
+    assert caught.value.problem == f"not UTF-8 text: {UTF8_ADVICE}"
+    assert str(caught.value) == f"{path}: not UTF-8 text: {UTF8_ADVICE}"
+
+
+@pytest.mark.parametrize("name", ["missing.json", "."])
+def test_a_missing_file_or_a_folder_names_the_os_reason(tmp_path, name):
+    path = tmp_path / name
+    with pytest.raises(UnreadableFile, match=r"cannot read file: (No such file or directory|Is a directory)"):
+        read_user_bytes(path)
+
+
+def test_bytes_are_returned_as_they_are(tmp_path):
+    path = tmp_path / "scan.png"
+    path.write_bytes(b"\x89PNG\xff\xfe")
+    assert read_user_bytes(path) == b"\x89PNG\xff\xfe"
+
+
+def test_reference_sources_in_gbk_are_refused_as_malformed_input(tmp_path):
+    registry = tmp_path / "business_registry.csv"
+    registry.write_bytes("credit_code,name\n91440300MA5F7KQ3XU,深圳\n".encode("gbk"))
+    with pytest.raises(MalformedInput, match="not UTF-8 text"):
+        ReferenceBusinessRegistry(registry)
+    bureau = tmp_path / "credit_bureau.json"
+    bureau.write_bytes('{"records": [{"name": "深圳"}]}'.encode("gbk"))
+    with pytest.raises(MalformedInput, match="not UTF-8 text"):
+        ReferenceCreditBureau(bureau)
+
+
+def test_a_bank_config_in_gbk_names_the_file_and_the_fix(tmp_path):
+    path = tmp_path / "bank.yaml"
+    path.write_bytes("bank: 示例银行\n".encode("gbk"))
+    with pytest.raises(PricingConfigError) as caught:
+        load_bank_config(path)
+    assert str(caught.value) == f"{path}: not UTF-8 text: {UTF8_ADVICE}"
