@@ -13,7 +13,9 @@ and reports (outcomes by cause, throughput, latency percentiles, CPU per committ
 - ``sdk_roundtrip``: ``python -m bench.sdk_roundtrip``, the Gateway SDK's round trip on the feature contract
   (sequential and concurrent submits from one process) and the demo's time.
 - ``components``: ``python -m bench.components``, CPU and peer round trips per transaction of the chaincode
-  server, and the client's own CPU, without a network;
+  server, and the client's own CPU, without a network; on ``loopback_peer`` (a real chaincode server in its
+  own process, with this process as its peer), ``cast`` (who acts, with what arguments), ``prepared_gateway``
+  (a stand-in Gateway's prepared replies) and ``profiling`` (top functions, the machine);
 - ``client_cpu``: ``python -m bench.client_cpu``, client CPU per transaction of ours and of the Node client
   against a stand-in Gateway (no Fabric).
 

@@ -10,7 +10,7 @@ This is a benchmark of the two clients' own work, never a test of Fabric behavio
 - **The stand-in Gateway** (``python -m bench.client_cpu --serve-gateway FOLDER``, its own process):
   the Gateway gRPC service of ``fabric_protos`` on 127.0.0.1 with TLS, its server certificate issued
   by a TLS CA made with ``network.crypto``, as a peer's is. Endorse answers with a prepared
-  transaction built for that request (``bench.components.prepared_transaction``): the request's own
+  transaction built for that request (``bench.prepared_gateway.prepared_transaction``): the request's own
   proposal header and payload, so its transaction id, creator and nonce, around the read/write set,
   event and result of a real execution of the same operation by the receivables contract, endorsed
   by two peers; Submit accepts a signed transaction it endorsed, CommitStatus answers VALID with
@@ -66,10 +66,11 @@ from client.receivables import CONTRACT_NAME
 from network.crypto import issue, make_ca, new_key
 
 from . import cpu
-from .components import (
-    CHAINCODE, CHANNEL, ENDORSERS, PEER_OPTIONS, SERVED_CONTRACT, Cast, Executed, LoopbackPeer, ServerProcess,
-    _async_null, chaincode_pass, machine, prepared_transaction, profile_lines, setup_parties, top_functions,
-)
+from .cast import Cast, setup_parties
+from .components import ENDORSERS, PEER_OPTIONS, _async_null, chaincode_pass
+from .loopback_peer import CHAINCODE, CHANNEL, SERVED_CONTRACT, Executed, LoopbackPeer, ServerProcess
+from .prepared_gateway import prepared_transaction
+from .profiling import machine, profile_lines, top_functions
 from .node_compare import NODE_DIR, NodeClientError, _tool, install
 
 LABEL = "client CPU only; the Gateway is a stand-in returning prepared replies; no Fabric involved"

@@ -18,7 +18,8 @@ from bench.client_cpu import (
     COLUMNS, FIRST_BLOCK, LABEL, NODE_SCRIPT, Settings, main, new_workload, run_client_cpu, run_node,
     run_python_async, run_python_sync, stand_in_gateway, with_ratios,
 )
-from bench.components import CHAINCODE, CHANNEL, Cast
+from bench.cast import Cast
+from bench.loopback_peer import CHAINCODE, CHANNEL
 from bench.node_compare import NODE_DIR
 from client.business_dates import business_today
 from client.gateway import Identity, SubmitError, connect, private_key_signer

@@ -13,11 +13,12 @@ from fabric_protos.ledger.rwset import rwset_pb2
 from fabric_protos.ledger.rwset.kvrwset import kv_rwset_pb2
 from fabric_protos.peer import chaincode_shim_pb2, proposal_pb2, proposal_response_pb2, transaction_pb2
 
-from bench import components
+from bench.cast import SPLIT_AMOUNT_FEN
 from bench.components import (
-    CHAINCODE_OPERATIONS, CLIENT_STEPS, COLUMNS, OPERATIONS, SPLIT_AMOUNT_FEN, Settings, figures, main,
-    prepared_transaction, run_components,
+    CHAINCODE_OPERATIONS, CLIENT_STEPS, COLUMNS, OPERATIONS, Settings, figures, main, run_components,
 )
+from bench.loopback_peer import Executed
+from bench.prepared_gateway import prepared_transaction
 from chaincode.testing import make_identity
 from chaincode.testing._memory_peer import Write
 from chaincode.testing._proposals import make_signed_proposal
@@ -89,7 +90,7 @@ def test_a_prepared_transaction_holds_the_result_the_writes_and_the_endorsements
     peers = [make_identity("CoreEnterpriseMSP", "peer0", ou="peer"), make_identity("SupplierMSP", "peer0", ou="peer")]
     signed, tx_id = make_signed_proposal(channel_id="receivables", chaincode_name="receivables", args=[b"f"],
                                          creator=bytes(user), transient={"secret": b"x"})
-    executed = components.Executed(
+    executed = Executed(
         signed, tx_id, 200, "", b'{"id":"R-1"}', ("ReceivableRegistered", b"{}"), ["k1", "k1", "k2"],
         [Write(chaincode_shim_pb2.WriteRecord.PUT_STATE, "", "k1", b"v"),
          Write(chaincode_shim_pb2.WriteRecord.PUT_STATE_METADATA, "", "k1", b"policy")])
