@@ -9,6 +9,7 @@ from .bench_commands import bench
 from .chaincode_commands import chaincode
 from .demo_commands import demo
 from .finance_commands import finance
+from .host_commands import host
 from .invoice_commands import invoice
 from .network_commands import network
 from .org_commands import org
@@ -34,6 +35,7 @@ def main() -> None:
 main.add_command(network)
 main.add_command(chaincode)
 main.add_command(org)
+main.add_command(host)
 main.add_command(invoice)
 main.add_command(risk)
 main.add_command(finance)

@@ -7,6 +7,7 @@
     README.md                         how to start it, what to make resolvable, what is not inside
     docker-compose.yaml               the org's peers and chaincode server (network.compose, this org only)
     endpoints.yaml                    every node the org's host dials or is dialled by: hostname, port, TLS CA
+    topology.yaml                     the network on hostnames, as the package was made for (`recfin host` reads it)
     crypto/<org>/                     the org's own material: verifying MSP, CA and TLS CA certificates,
                                       its peers' MSP+TLS, its users' MSP+TLS, its chaincode server's TLS
                                       pair and its peers' client pair for it (never the CA keys)
@@ -39,6 +40,7 @@ from .topology import Topology
 
 DEFAULT_INSTALL_ROOT = Path("/var/recfin")
 MANIFEST = "bundle.json"
+TOPOLOGY_FILE = "topology.yaml"
 PUBLIC_SUFFIXES = (".pem", ".crt", ".yaml")
 
 
@@ -50,6 +52,15 @@ class Bundle:
     install_root: Path
     files: list[str] = field(default_factory=list)      # relative to root
     missing: list[str] = field(default_factory=list)    # what the data folder did not hold yet
+
+
+def topology_document(topology: Topology) -> dict:
+    """What a bundle records of the network: the topology on hostnames, without what only the writer's
+    host uses (its data folder, loopback address and network namespaces). Nothing in it is secret."""
+    data = topology.on_hosts().model_dump(mode="json", exclude_none=True)
+    for key in ("data_root", "listen_host", "namespaces"):
+        data.pop(key, None)
+    return data
 
 
 def _copy(src: Path, dst: Path, bundle: Bundle) -> None:
@@ -133,12 +144,18 @@ a docker-compose.yaml for your node, endpoints.yaml and a connection profile.
    Dockerfile), then `docker compose up -d` here: your peer(s) on the official
    hyperledger/fabric-peer image and your chaincode server, which accepts only mutual TLS
    from clients of your TLS CA (your peer presents the pair inside your chaincode package).
-4. As your admin (crypto/{org.name}/users/{org.admin}@{org.domain}/msp), join the channel with
-   channel/{topology.channel}.block (`peer channel join`), then install
-   chaincode/{cc}/{org.name}/*.tar.gz and approve the definition the network agreed
-   (`peer lifecycle chaincode install|approveformyorg`): version {version}, whose digest names
-   the contract configuration your chaincode server runs with (chaincode/{cc}/{contract_config.CONFIG_FILE},
-   the same file in every org's bundle){collections}.
+4. As your admin (crypto/{org.name}/users/{org.admin}@{org.domain}/msp), with recfin and Fabric's
+   `peer` installed on this host (`scripts/install` in a recfin checkout):
+
+       recfin host join --bundle {bundle.install_root}       # peer channel join with channel/{topology.channel}.block
+       recfin host approve --bundle {bundle.install_root}    # install your package, approve the agreed definition
+       recfin host status --bundle {bundle.install_root}     # joined, height, installed, committed
+
+   The definition is version {version}, whose digest names the contract configuration your
+   chaincode server runs with (chaincode/{cc}/{contract_config.CONFIG_FILE}, the same file in every
+   org's bundle){collections}. When every org has approved a new definition, any one of them
+   commits it: `recfin host commit` (or `approve --commit`). The same steps by hand are
+   `peer channel join` and `peer lifecycle chaincode install|approveformyorg|commit`.
 
 SDK clients: profiles/{org.name}.json (`network.profiles.load("{org.name}", "{bundle.install_root}")`).
 Keep crypto/{org.name}/users/*/msp/keystore and */tls/*.key private: they are your identities.
@@ -211,6 +228,9 @@ def write(topology: Topology, data_root: Path, org_name: str, out: Path,
     _write(out / "docker-compose.yaml", header + yaml.safe_dump(doc, sort_keys=False, width=120), bundle)
     ends = endpoints(topology, org.name)
     _write(out / "endpoints.yaml", yaml.safe_dump(ends, sort_keys=False), bundle)
+    # The network as this bundle's package and configuration were made for: `recfin host` reads it.
+    _write(out / TOPOLOGY_FILE,
+           yaml.safe_dump(topology_document(topology), sort_keys=False, allow_unicode=True), bundle)
 
     profile = profiles.build(topology, out, org.name).model_dump(mode="json")
     profile = _rebase(profile, str(out), str(bundle.install_root))

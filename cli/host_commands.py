@@ -1,0 +1,130 @@
+"""`recfin host ...`: on a company's own host, join the channel and approve the chaincode from its bundle."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from network.bundle import DEFAULT_INSTALL_ROOT
+from network.bundle_host import BundleHost, HostOperations
+from network.fabric_bin import FabricInstall
+from network.tools import Tools
+
+from .output import emit, progress, reports_errors
+
+PEER_COLUMNS = ["peer", "address", "joined", "height", "error"]
+
+
+@click.group()
+def host() -> None:
+    """On a company's own host: join the channel and approve the chaincode from its bundle.
+
+    The bundle is what `recfin org bundle ORG` wrote for the company, unpacked on its host;
+    its peer and chaincode server run from the bundle's docker-compose.yaml. These commands
+    act as the org's admin with Fabric's `peer` CLI (from scripts/install-fabric), and each
+    can be run again: what is done already is left alone.
+    """
+
+
+def _bundle_options(fn):
+    fn = click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")(fn)
+    fn = click.option("--timeout", default=120.0, show_default=True,
+                      help="Seconds each `peer` call may take.")(fn)
+    fn = click.option("--bundle", "bundle_root", type=click.Path(file_okay=False, path_type=Path),
+                      envvar="RECFIN_BUNDLE", default=DEFAULT_INSTALL_ROOT, show_default=True,
+                      help="The unpacked bundle (env RECFIN_BUNDLE).")(fn)
+    return fn
+
+
+def _operations(bundle_root: Path, timeout: float, as_json: bool) -> HostOperations:
+    bundle = BundleHost.open(bundle_root)
+    fabric = FabricInstall.locate().require(("peer",))
+    return HostOperations(bundle, Tools(fabric, timeout=timeout), progress(as_json))
+
+
+@host.command()
+@_bundle_options
+@reports_errors
+def join(bundle_root, timeout, as_json):
+    """Join the org's peer(s) to the channel with the bundle's genesis block.
+
+    \b
+    Example:
+      recfin host join --bundle /var/recfin
+    """
+    ops = _operations(bundle_root, timeout, as_json)
+    joined = ops.join()
+    rows = [{"peer": name, "channel": ops.host.topology.channel, "joined_now": now} for name, now in joined.items()]
+    emit(rows, as_json=as_json, columns=["peer", "channel", "joined_now"])
+
+
+@host.command()
+@_bundle_options
+@click.option("--commit", "and_commit", is_flag=True,
+              help="Then commit the definition, if every org has approved it (any one org may commit).")
+@reports_errors
+def approve(bundle_root, timeout, as_json, and_commit):
+    """Install the org's chaincode package and approve the definition the network agreed.
+
+    The definition is the bundle's: its version (which names the contract configuration's digest),
+    endorsement policy and collections. When the channel already runs that version, the org
+    approves the committed definition, so its peer runs the chaincode too; otherwise it approves
+    the next sequence, which is committed once every org has approved it.
+
+    \b
+    Example:
+      recfin host approve --bundle /var/recfin
+      recfin host approve --commit --json
+    """
+    ops = _operations(bundle_root, timeout, as_json)
+    approval = ops.approve()
+    result = {"org": ops.host.msp_id, "chaincode": ops.host.chaincode_name, "version": ops.host.chaincode_version,
+              "sequence": approval.sequence, "approved_now": approval.approved_now,
+              "already_committed": approval.committed,
+              "waiting_for": sorted(msp for msp, ok in approval.approvals.items() if not ok)}
+    if and_commit and not approval.committed:
+        ops.commit()
+        result["committed_now"] = True
+    emit(result, as_json=as_json, columns=list(result))
+
+
+@host.command()
+@_bundle_options
+@reports_errors
+def commit(bundle_root, timeout, as_json):
+    """Commit the definition every org has approved (refused, naming who has not, until then).
+
+    \b
+    Example:
+      recfin host commit --bundle /var/recfin --json
+    """
+    ops = _operations(bundle_root, timeout, as_json)
+    sequence = ops.commit()
+    emit({"chaincode": ops.host.chaincode_name, "version": ops.host.chaincode_version, "sequence": sequence,
+          "committed_now": True}, as_json=as_json, columns=["chaincode", "version", "sequence", "committed_now"])
+
+
+@host.command()
+@_bundle_options
+@reports_errors
+def status(bundle_root, timeout, as_json):
+    """The org's peers (joined, block height), its package and the committed definition.
+
+    \b
+    Example:
+      recfin host status --bundle /var/recfin
+    """
+    report = _operations(bundle_root, timeout, as_json).status()
+    if as_json:
+        emit(report, as_json=True)
+        return
+    emit(report["peers"], as_json=False, columns=PEER_COLUMNS)
+    committed = report["committed"]
+    click.echo(f"package {report['package_id']}: {'installed' if report['installed'] else 'not installed'}")
+    if committed is None:
+        click.echo(f"{report['channel']}: no definition of the chaincode committed (or the peer is unreachable)")
+    else:
+        click.echo(f"{report['channel']}: version {committed['version']} sequence {committed['sequence']} committed; "
+                   f"this bundle's version {report['chaincode_version']} "
+                   f"{'is' if committed['is_bundle_version'] else 'is not'} the one committed; "
+                   f"{report['msp_id']} {'has' if committed['approved_by_us'] else 'has not'} approved it")

@@ -1,0 +1,222 @@
+"""A company's own host: join the channel and approve the chaincode from the company's bundle.
+
+`recfin org bundle ORG` writes what one company needs to run its node (network/bundle.py),
+including the network as its writer saw it (topology.yaml: every node by hostname). Once the
+company's peer and chaincode server run from the bundle's compose file, its admin joins the
+channel and approves the chaincode. These are the calls `recfin network up` and `recfin chaincode
+deploy` make on the native network (network/channel.py, network/lifecycle.py), pointed at the
+bundle: the admin's MSP, the TLS CAs and the package are the bundle's files, and the `peer` CLI
+reads the Fabric install's base core.yaml for its client settings (copied into
+nodes/<peer>/config/, where those functions look; the peer itself runs on its image's core.yaml).
+
+Every step can be run again: a joined peer is not joined twice, an installed package is not
+installed twice, an approval is not repeated.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import yaml
+
+from . import channel, configtx, contract_config
+from .bundle import MANIFEST, TOPOLOGY_FILE
+from .errors import ChaincodeError, NetworkError, ToolError, TopologyError
+from .fabric_bin import FabricInstall
+from .lifecycle import Definition, Lifecycle
+from .nodeconfig import node_dirs
+from .tools import Tools
+from .topology import Topology, parse
+
+MANIFEST_KEYS = ("org", "msp_id", "package_id", "chaincode_version", "network_config_sha256")
+
+
+def _rewrite_hint(org: str) -> str:
+    return f"ask the network's operator to write it again with `recfin org bundle {org}`"
+
+
+@dataclass(frozen=True)
+class BundleHost:
+    """One company's unpacked bundle, and the Fabric calls its admin makes from it."""
+
+    root: Path
+    org: str
+    msp_id: str
+    topology: Topology
+    package_id: str
+    chaincode_version: str
+
+    @classmethod
+    def open(cls, root: str | Path) -> BundleHost:
+        root = Path(root)
+        manifest = root / MANIFEST
+        if not manifest.is_file():
+            raise NetworkError(f"{root} holds no {MANIFEST}: point --bundle at the folder `recfin org bundle ORG` "
+                               f"wrote, as unpacked on this host")
+        try:
+            doc = json.loads(manifest.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise NetworkError(f"{manifest} cannot be read as a bundle manifest ({exc}): write the bundle again") from None
+        gone = [key for key in MANIFEST_KEYS if not isinstance(doc, dict) or not doc.get(key)]
+        if gone:
+            raise NetworkError(f"{manifest} lacks {', '.join(gone)}: write the bundle again with `recfin org bundle`")
+        org = doc["org"]
+        topology_file = root / TOPOLOGY_FILE
+        if not topology_file.is_file():
+            raise NetworkError(f"{root} has no {TOPOLOGY_FILE} (written by an older recfin): {_rewrite_hint(org)}")
+        try:
+            topology = parse(yaml.safe_load(topology_file.read_text(encoding="utf-8")), TOPOLOGY_FILE).on_hosts()
+            topology.org(org)
+        except (OSError, yaml.YAMLError, TopologyError, NetworkError) as exc:
+            raise NetworkError(f"{topology_file} is not this bundle's network ({exc}): {_rewrite_hint(org)}") from None
+        # The manifest's digest is of the contract configuration the bundle's package was made for;
+        # a topology.yaml edited since would approve a definition no other org approves.
+        if contract_config.digest(topology) != doc["network_config_sha256"] or \
+                contract_config.definition_version(topology) != doc["chaincode_version"]:
+            raise NetworkError(f"{topology_file} does not match {MANIFEST} (the contract configuration differs, "
+                               f"was either edited?): {_rewrite_hint(org)}")
+        return cls(root, org, doc["msp_id"], topology, doc["package_id"], doc["chaincode_version"])
+
+    # ---- the bundle's files -------------------------------------------------------
+    @property
+    def chaincode_name(self) -> str:
+        return self.topology.chaincode.name
+
+    def block(self) -> Path:
+        path = configtx.genesis_block_path(self.root, self.topology.channel)
+        if not path.is_file():
+            raise NetworkError(f"{path} is missing: the bundle was written before the channel's genesis block "
+                               f"existed; {_rewrite_hint(self.org)} after `recfin network prepare --hostnames`")
+        return path
+
+    def package(self) -> Path:
+        name = self.chaincode_name
+        path = contract_config.folder(self.root, name) / self.org / f"{name}_{self.chaincode_version}.tar.gz"
+        if not path.is_file():
+            raise NetworkError(f"{path} is missing from the bundle: {_rewrite_hint(self.org)}")
+        return path
+
+    def definition(self, sequence: int) -> Definition:
+        collections = contract_config.collections_path(self.root, self.chaincode_name)
+        return Definition(self.topology.channel, self.chaincode_name, self.chaincode_version, sequence,
+                          contract_config.endorsement_policy(self.topology),
+                          collections if collections.is_file() else None)
+
+    def peers(self):
+        return self.topology.peers(self.org)
+
+    def prepare_cli(self, fabric: FabricInstall) -> None:
+        """Give the `peer` CLI the base core.yaml of the Fabric install, where the shared calls look."""
+        base = fabric.config_dir / "core.yaml"
+        for node in self.peers():
+            target = node_dirs(self.root, node.name).config / "core.yaml"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(base, target)
+
+
+@dataclass(frozen=True)
+class Approval:
+    sequence: int
+    committed: bool                  # the definition is the committed one (this org joins it late)
+    approved_now: bool
+    approvals: dict[str, bool]       # MSP ID -> approved, for this sequence
+
+
+class HostOperations:
+    """Join, approve, commit and report, as the bundle's org admin."""
+
+    def __init__(self, host: BundleHost, tools: Tools, say: Callable[[str], None] = lambda _: None):
+        self.host, self.tools, self.say = host, tools, say
+        host.prepare_cli(tools.fabric)
+        self.lifecycle = Lifecycle(tools, host.topology, host.root)
+
+    def join(self) -> dict[str, bool]:
+        """Join each of the org's peers to the channel; peer name -> joined now."""
+        block, topo = self.host.block(), self.host.topology
+        out = {}
+        for node in self.host.peers():
+            out[node.name] = channel.join_peer(self.tools, topo, self.host.root, node, block)
+            self.say(f"  {node.name} ({node.address}): {'joined' if out[node.name] else 'already joined'} {topo.channel}")
+        return out
+
+    def _committed(self) -> dict | None:
+        return self.lifecycle.committed(self.host.org, self.host.chaincode_name)
+
+    def approval_target(self) -> tuple[int, dict | None]:
+        """The sequence to approve: the committed one when the bundle's version is what the channel runs
+        (this org approves the definition in force), else the next one (a new definition every org approves)."""
+        committed = self._committed()
+        if committed is None:
+            return 1, None
+        sequence = int(committed["sequence"])
+        if committed.get("version") == self.host.chaincode_version:
+            return sequence, committed
+        return sequence + 1, None
+
+    def approvals(self, sequence: int, committed: dict | None) -> dict[str, bool]:
+        if committed is not None:
+            return {k: bool(v) for k, v in (committed.get("approvals") or {}).items()}
+        return self.lifecycle.readiness(self.host.org, self.host.definition(sequence))
+
+    def approve(self) -> Approval:
+        """Install the org's package unless installed, then approve the definition unless approved."""
+        host = self.host
+        installed = self.lifecycle.install(host.org, host.package(), host.package_id)
+        self.say(f"  package {host.package_id}: {'installed' if installed else 'already installed'}")
+        sequence, committed = self.approval_target()
+        approvals = self.approvals(sequence, committed)
+        approved_now = False
+        if not approvals.get(host.msp_id):
+            self.lifecycle.approve(host.org, host.definition(sequence), host.package_id)
+            approved_now = True
+            approvals = self.approvals(sequence, self._committed() if committed is not None else None)
+        what = "committed definition" if committed is not None else "definition"
+        self.say(f"  {host.msp_id}: {'approved' if approved_now else 'already approved'} the {what} "
+                 f"{host.chaincode_name} {host.chaincode_version} sequence {sequence}")
+        return Approval(sequence, committed is not None, approved_now, approvals)
+
+    def commit(self) -> int:
+        """Commit the definition every org has approved; the sequence committed."""
+        host = self.host
+        sequence, committed = self.approval_target()
+        if committed is not None:
+            raise ChaincodeError(f"{host.chaincode_name} {host.chaincode_version} is already committed at sequence "
+                                 f"{sequence}: nothing to commit")
+        approvals = self.approvals(sequence, None)
+        missing = sorted(msp for msp, ok in approvals.items() if not ok)
+        if missing:
+            raise ChaincodeError(f"{host.chaincode_name} sequence {sequence} lacks approvals from {', '.join(missing)}: "
+                                 f"their admins run `recfin host approve` on their own hosts first")
+        self.lifecycle.commit(host.org, host.definition(sequence))
+        now = self._committed()
+        if now is None or int(now["sequence"]) != sequence:
+            raise ChaincodeError(f"the commit of {host.chaincode_name} sequence {sequence} is not visible on "
+                                 f"{host.peers()[0].name}: see its peer's log")
+        return sequence
+
+    def status(self) -> dict:
+        """What the org's peers and the channel say: joined, height, package installed, definition approved."""
+        host, topo = self.host, self.host.topology
+        peers = []
+        for node in host.peers():
+            row = {"peer": node.name, "address": node.address, "joined": None, "height": None, "error": None}
+            try:
+                row["joined"] = topo.channel in channel.peer_channels(self.tools, topo, host.root, node)
+            except ToolError as exc:       # not started, not resolvable, or refusing this admin
+                row["error"] = str(exc)
+            if row["joined"]:
+                row["height"] = channel.node_height(self.tools, topo, host.root, node)
+            peers.append(row)
+        reachable = peers[0]["joined"]      # the lifecycle calls go to the org's first peer
+        installed = host.package_id in self.lifecycle.installed(host.org) if reachable else None
+        committed = self._committed() if reachable else None
+        return {"org": host.org, "msp_id": host.msp_id, "channel": topo.channel, "peers": peers,
+                "package_id": host.package_id, "installed": installed,
+                "chaincode_version": host.chaincode_version,
+                "committed": None if committed is None else {
+                    "version": committed.get("version"), "sequence": committed.get("sequence"),
+                    "approved_by_us": bool((committed.get("approvals") or {}).get(host.msp_id)),
+                    "is_bundle_version": committed.get("version") == host.chaincode_version}}

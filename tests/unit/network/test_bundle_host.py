@@ -1,0 +1,303 @@
+"""`recfin host`: a company joins the channel and approves the chaincode from its own bundle.
+
+The `peer` CLI's answers are scripted (the seam is the Tools object that runs the binaries);
+what is checked is what a company's admin would run: the bundle's own files and identities,
+the peers by hostname, the sequence arithmetic, and refusals that say what to do.
+"""
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from cli.main import main
+from network import bundle, contract_config, crypto
+from network.bundle_host import BundleHost, HostOperations
+from network.errors import ChaincodeError, NetworkError
+from network.fabric_bin import FabricInstall
+from network.packaging import package_id
+from network.tools import Result
+from network.topology import load
+
+CHANNEL_BLOCK = b"genesis block stand-in: handed to the scripted peer, never parsed"
+
+
+@pytest.fixture(scope="module")
+def hosts():
+    return load().on_hosts()
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory, hosts) -> Path:
+    """The supplier's bundle, written from a data folder as `prepare --hostnames` leaves it."""
+    root = tmp_path_factory.mktemp("hosts")
+    crypto.generate(hosts, root)
+    (root / "channel").mkdir()
+    (root / "channel" / f"{hosts.channel}.block").write_bytes(CHANNEL_BLOCK)
+    out = tmp_path_factory.mktemp("bundles") / "supplier"
+    bundle.write(hosts, root, "supplier", out)
+    return out
+
+
+@pytest.fixture
+def unpacked(written, tmp_path) -> Path:
+    """A fresh copy per test, as unpacked on the company's host."""
+    target = tmp_path / "var-recfin"
+    shutil.copytree(written, target)
+    return target
+
+
+@pytest.fixture
+def fabric(tmp_path) -> FabricInstall:
+    config = tmp_path / "fabric-config"
+    config.mkdir()
+    (config / "core.yaml").write_text("peer:\n  id: base-config-of-the-fabric-install\n")
+    return FabricInstall(tmp_path / "fabric-bin", config)
+
+
+class ScriptedChannel:
+    """The `peer` CLI's answers for one channel of four orgs: what each peer has joined and
+    installed, the approvals of the pending sequence, and the committed definition."""
+
+    def __init__(self, fabric, orgs, *, joined=(), committed=None, approved=()):
+        self.fabric = fabric
+        self.orgs = orgs
+        self.joined = set(joined)
+        self.committed = committed
+        self.approved = set(approved)
+        self.installed: set[str] = set()
+        self.calls = []
+
+    def run(self, tool, args, env=None, *, check=True, cwd=None):
+        assert tool == "peer"
+        self.calls.append((list(args), dict(env)))
+        address = env["CORE_PEER_ADDRESS"]
+        if args[:2] == ["channel", "list"]:
+            listed = "".join("receivables\n" for _ in [1] if address in self.joined)
+            return Result("Channels peers has joined: \n" + listed, "", 0)
+        if args[:2] == ["channel", "join"]:
+            self.joined.add(address)
+            return Result("", "Successfully submitted proposal to join channel", 0)
+        if args[:2] == ["channel", "getinfo"]:
+            return Result('Blockchain info: {"height":7,"currentBlockHash":"x"}\n', "", 0)
+        verb = args[2]
+        if verb == "queryinstalled":
+            return Result(json.dumps({"installed_chaincodes": [{"package_id": p} for p in self.installed]}), "", 0)
+        if verb == "install":
+            path = Path(args[3])
+            self.installed.add(package_id(path.name.removesuffix(".tar.gz"), path.read_bytes()))
+            return Result("", "", 0)
+        if verb == "querycommitted":
+            if self.committed is None:
+                return Result("", "Error: query failed with status: 404 - namespace receivables is not defined", 1)
+            return Result(json.dumps(self.committed), "", 0)
+        if verb == "checkcommitreadiness":
+            return Result(json.dumps({"approvals": {m: m in self.approved for m in self.orgs}}), "", 0)
+        if verb == "approveformyorg":
+            msp = env["CORE_PEER_LOCALMSPID"]
+            if self.committed is not None and int(args[args.index("--sequence") + 1]) == self.committed["sequence"]:
+                self.committed["approvals"][msp] = True
+            else:
+                self.approved.add(msp)
+            return Result("", "", 0)
+        if verb == "commit":
+            self.committed = {"sequence": int(args[args.index("--sequence") + 1]),
+                              "version": args[args.index("--version") + 1],
+                              "approvals": {m: True for m in self.orgs}}
+            return Result("", "", 0)
+        raise AssertionError(args)
+
+
+def scripted(fabric, hosts, **kwargs) -> ScriptedChannel:
+    return ScriptedChannel(fabric, [o.msp_id for o in hosts.orgs], **kwargs)
+
+
+def verbs(peer):
+    return [" ".join(args[:3]) for args, _ in peer.calls]
+
+
+# ---- opening a bundle -----------------------------------------------------------------
+
+def test_the_bundle_records_the_network_it_was_made_for(unpacked, hosts):
+    host = BundleHost.open(unpacked)
+    assert (host.org, host.msp_id) == ("supplier", "SupplierMSP")
+    assert host.topology.addressing == "hostnames"
+    assert [o.msp_id for o in host.topology.orgs] == [o.msp_id for o in hosts.orgs]
+    assert host.chaincode_version == contract_config.definition_version(hosts)
+    assert "data_root" not in yaml.safe_load((unpacked / bundle.TOPOLOGY_FILE).read_text())
+    assert bundle.TOPOLOGY_FILE in json.loads((unpacked / bundle.MANIFEST).read_text())["files"]
+
+
+def test_a_folder_that_is_not_a_bundle_is_refused(tmp_path):
+    with pytest.raises(NetworkError, match="holds no bundle.json: point --bundle at the folder"):
+        BundleHost.open(tmp_path)
+
+
+def test_a_bundle_from_before_topology_yaml_says_to_write_it_again(unpacked):
+    (unpacked / bundle.TOPOLOGY_FILE).unlink()
+    with pytest.raises(NetworkError, match=r"has no topology.yaml .*`recfin org bundle supplier`"):
+        BundleHost.open(unpacked)
+
+
+def test_an_edited_topology_is_refused_rather_than_approving_another_definition(unpacked):
+    path = unpacked / bundle.TOPOLOGY_FILE
+    doc = yaml.safe_load(path.read_text())
+    doc["contract"] = {**doc.get("contract", {}), "max_payment_term_days": 90}
+    path.write_text(yaml.safe_dump(doc))
+    with pytest.raises(NetworkError, match="does not match bundle.json"):
+        BundleHost.open(unpacked)
+
+
+def test_a_manifest_without_the_package_id_is_refused(unpacked):
+    path = unpacked / bundle.MANIFEST
+    doc = json.loads(path.read_text())
+    del doc["package_id"]
+    path.write_text(json.dumps(doc))
+    with pytest.raises(NetworkError, match="lacks package_id"):
+        BundleHost.open(unpacked)
+
+
+# ---- join ---------------------------------------------------------------------------------
+
+def test_join_runs_peer_channel_join_as_the_bundles_admin_against_its_own_peer(unpacked, fabric, hosts):
+    peer = scripted(fabric, hosts)
+    joined = HostOperations(BundleHost.open(unpacked), peer).join()
+    assert joined == {"peer0.supplier": True}
+    (list_args, env), (join_args, join_env) = peer.calls
+    assert list_args == ["channel", "list"]
+    assert join_args == ["channel", "join", "-b", str(unpacked / "channel" / "receivables.block")]
+    supplier = hosts.peers("supplier")[0]
+    assert join_env["CORE_PEER_ADDRESS"] == f"{supplier.hostname}:{supplier.ports['port']}"
+    assert join_env["CORE_PEER_LOCALMSPID"] == "SupplierMSP"
+    assert Path(join_env["CORE_PEER_MSPCONFIGPATH"]).is_relative_to(unpacked / "crypto" / "supplier" / "users")
+    assert Path(join_env["CORE_PEER_TLS_ROOTCERT_FILE"]) == unpacked / "crypto/supplier/tlsca/tlsca.pem"
+    # The CLI's client settings: the Fabric install's base core.yaml, where the shared calls look.
+    config = Path(join_env["FABRIC_CFG_PATH"])
+    assert (config / "core.yaml").read_text() == (fabric.config_dir / "core.yaml").read_text()
+
+
+def test_join_again_changes_nothing(unpacked, fabric, hosts):
+    supplier = hosts.peers("supplier")[0]
+    peer = scripted(fabric, hosts, joined={f"{supplier.hostname}:{supplier.ports['port']}"})
+    assert HostOperations(BundleHost.open(unpacked), peer).join() == {"peer0.supplier": False}
+    assert verbs(peer) == ["channel list"]
+
+
+def test_join_without_the_genesis_block_says_where_it_comes_from(unpacked, fabric, hosts):
+    (unpacked / "channel" / "receivables.block").unlink()
+    peer = scripted(fabric, hosts)
+    with pytest.raises(NetworkError, match=r"receivables.block is missing.*recfin network prepare --hostnames"):
+        HostOperations(BundleHost.open(unpacked), peer).join()
+    assert peer.calls == []
+
+
+# ---- approve and commit -------------------------------------------------------------------
+
+def test_first_approval_installs_the_package_and_approves_sequence_one(unpacked, fabric, hosts):
+    peer = scripted(fabric, hosts)
+    host = BundleHost.open(unpacked)
+    approval = HostOperations(host, peer).approve()
+    assert (approval.sequence, approval.committed, approval.approved_now) == (1, False, True)
+    assert approval.approvals["SupplierMSP"] and not approval.approvals["BankMSP"]
+    assert host.package_id in peer.installed
+    approve_args = next(args for args, _ in peer.calls if args[2] == "approveformyorg")
+    flag = {approve_args[i]: approve_args[i + 1] for i in range(3, len(approve_args) - 1) if approve_args[i].startswith("-")}
+    assert flag["--package-id"] == host.package_id
+    assert flag["--version"] == host.chaincode_version and flag["--sequence"] == "1"
+    assert flag["--signature-policy"] == contract_config.endorsement_policy(hosts)
+    assert flag["--collections-config"] == str(unpacked / "chaincode/receivables/collections_config.json")
+    orderer = hosts.orderers()[0]
+    assert flag["-o"] == f"{orderer.hostname}:{orderer.ports['port']}"
+    assert flag["--cafile"] == str(unpacked / "crypto/orderer/tlsca/tlsca.pem")
+
+
+def test_approving_again_installs_and_approves_nothing(unpacked, fabric, hosts):
+    peer = scripted(fabric, hosts, approved={"SupplierMSP"})
+    host = BundleHost.open(unpacked)
+    peer.installed.add(host.package_id)
+    approval = HostOperations(host, peer).approve()
+    assert not approval.approved_now
+    assert "lifecycle chaincode install" not in verbs(peer) and "lifecycle chaincode approveformyorg" not in verbs(peer)
+
+
+def test_a_late_org_approves_the_committed_definition_at_its_sequence(unpacked, fabric, hosts):
+    host = BundleHost.open(unpacked)
+    committed = {"sequence": 3, "version": host.chaincode_version,
+                 "approvals": {o.msp_id: o.msp_id != "SupplierMSP" for o in hosts.orgs}}
+    peer = scripted(fabric, hosts, committed=committed)
+    approval = HostOperations(host, peer).approve()
+    assert (approval.sequence, approval.committed, approval.approved_now) == (3, True, True)
+    assert approval.approvals["SupplierMSP"]
+    assert "lifecycle chaincode checkcommitreadiness" not in verbs(peer)   # a committed sequence has no readiness
+
+
+def test_a_new_version_is_approved_at_the_next_sequence(unpacked, fabric, hosts):
+    committed = {"sequence": 2, "version": "0.9+cfg.000000000000", "approvals": {}}
+    peer = scripted(fabric, hosts, committed=committed)
+    approval = HostOperations(BundleHost.open(unpacked), peer).approve()
+    assert (approval.sequence, approval.committed) == (3, False)
+
+
+def test_commit_names_the_orgs_that_have_not_approved_and_commits_nothing(unpacked, fabric, hosts):
+    peer = scripted(fabric, hosts, approved={"SupplierMSP", "BankMSP"})
+    with pytest.raises(ChaincodeError, match=r"lacks approvals from CoreEnterpriseMSP, RegulatorMSP: .*recfin host approve"):
+        HostOperations(BundleHost.open(unpacked), peer).commit()
+    assert "lifecycle chaincode commit" not in verbs(peer)
+
+
+def test_commit_collects_every_orgs_peer_by_hostname_with_the_tls_cas_in_the_bundle(unpacked, fabric, hosts):
+    peer = scripted(fabric, hosts, approved={o.msp_id for o in hosts.orgs})
+    assert HostOperations(BundleHost.open(unpacked), peer).commit() == 1
+    args = next(args for args, _ in peer.calls if args[2] == "commit")
+    pairs = [(args[i + 1], args[i + 3]) for i, a in enumerate(args) if a == "--peerAddresses"]
+    assert pairs == [(f"{n.hostname}:{n.ports['port']}", str(unpacked / "crypto" / o.name / "tlsca" / "tlsca.pem"))
+                     for o in hosts.orgs for n in hosts.peers(o.name)[:1]]
+    assert all(Path(tls).is_file() for _, tls in pairs)
+
+
+def test_commit_of_what_is_already_committed_is_refused(unpacked, fabric, hosts):
+    host = BundleHost.open(unpacked)
+    peer = scripted(fabric, hosts, committed={"sequence": 1, "version": host.chaincode_version, "approvals": {}})
+    with pytest.raises(ChaincodeError, match="already committed at sequence 1"):
+        HostOperations(host, peer).commit()
+
+
+# ---- status and the CLI ------------------------------------------------------------------
+
+def test_status_reports_a_peer_that_cannot_be_reached_instead_of_failing(unpacked, fabric, hosts):
+    class Unreachable(ScriptedChannel):
+        def run(self, tool, args, env=None, *, check=True, cwd=None):
+            from network.errors import ToolError
+            raise ToolError("peer channel list failed: connection refused")
+
+    report = HostOperations(BundleHost.open(unpacked), Unreachable(fabric, [])).status()
+    assert report["peers"][0]["joined"] is None and "connection refused" in report["peers"][0]["error"]
+    assert report["installed"] is None and report["committed"] is None
+
+
+def test_status_of_a_joined_peer_with_the_definition_committed(unpacked, fabric, hosts):
+    host = BundleHost.open(unpacked)
+    supplier = hosts.peers("supplier")[0]
+    peer = scripted(fabric, hosts, joined={f"{supplier.hostname}:{supplier.ports['port']}"},
+                    committed={"sequence": 1, "version": host.chaincode_version, "approvals": {"SupplierMSP": True}})
+    peer.installed.add(host.package_id)
+    report = HostOperations(host, peer).status()
+    assert report["peers"][0]["joined"] is True and report["installed"] is True
+    assert report["committed"] == {"version": host.chaincode_version, "sequence": 1, "approved_by_us": True,
+                                   "is_bundle_version": True}
+
+
+def test_the_cli_refuses_a_folder_that_is_not_a_bundle_in_one_line(tmp_path):
+    result = CliRunner().invoke(main, ["host", "join", "--bundle", str(tmp_path)])
+    assert result.exit_code != 0
+    assert result.output.strip().splitlines() == [
+        f"Error: {tmp_path} holds no bundle.json: point --bundle at the folder `recfin org bundle ORG` wrote, "
+        f"as unpacked on this host"]
+
+
+def test_the_cli_says_when_the_peer_cli_is_not_installed(unpacked, tmp_path, monkeypatch):
+    monkeypatch.setenv("RECFIN_FABRIC_HOME", str(tmp_path / "no-fabric"))
+    result = CliRunner().invoke(main, ["host", "approve", "--bundle", str(unpacked)])
+    assert result.exit_code != 0 and "peer not found" in result.output
