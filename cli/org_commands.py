@@ -232,22 +232,27 @@ def sign_command(topology_path, update_file, timeout, data_root, as_json, as_org
 
 @org.command("submit")
 @_file_options
+@click.option("--channel-only", is_flag=True,
+              help="Submit and record the change in the data folder, start and stop nothing: for networks "
+                   "where each company runs its own node from its bundle (it then runs `recfin host approve`).")
 @reports_errors
-def submit_command(topology_path, update_file, timeout, data_root, as_json):
+def submit_command(topology_path, update_file, timeout, data_root, as_json, channel_only):
     """Submit the signed config update in FILE, then finish the org's arrival or departure.
 
     Refused, naming the missing org admins, unless its signatures satisfy the channel's policies in
     the current config. Then, as `recfin org add` does: the new org's peer starts and joins, the
     chaincode is deployed again and the connection profiles written (or, for a removal, the org's
     nodes stop and the chaincode is deployed again without it). Run it on the host that wrote the file.
+    With --channel-only the change is only recorded, and the next steps for each company are printed.
 
     \b
     Example:
       recfin org submit bank2.tx
       recfin org submit remove-bank2.tx --json
+      recfin org submit bank2.tx --channel-only --data-root .recfin/hosts
     """
     members = OrgMembership(Network.load(topology_path, data_root=data_root, say=progress(as_json), timeout=timeout))
-    checked = members.submit_update_file(update_file)
+    checked = members.submit_update_file(update_file, channel_only=channel_only)
     _render_file(checked.summary() | {"submitted": True}, as_json, f"{update_file} submitted")
 
 

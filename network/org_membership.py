@@ -388,8 +388,12 @@ class OrgMembership:
         checked.verdict = config_policy.evaluate(checked.current, checked.envelope)
         return f"{signed.msp_id} {signed.subject}", checked
 
-    def submit_update_file(self, path: Path) -> UpdateFileCheck:
-        """Submit the file's update once its signatures satisfy the policy, then finish the add or remove."""
+    def submit_update_file(self, path: Path, *, channel_only: bool = False) -> UpdateFileCheck:
+        """Submit the file's update once its signatures satisfy the policy, then finish the add or remove.
+
+        channel_only: record the org's arrival or departure in this data folder and stop there; where each
+        company runs its own node, nothing on this host is started or stopped, and the chaincode is
+        approved again by each company from its new bundle (`recfin host approve`)."""
         checked = self.check_update_file(path)
         self.net.fabric.require()
         if not checked.verdict.ok:
@@ -409,14 +413,33 @@ class OrgMembership:
             self._send(others, submitter, updates_dir(self.root) / f"add-{spec.name}.tx")
             self._wait_for_config(via, spec.msp_id, present=True)
             self.net.say(f"  submitted as {submitter}'s admin; {spec.msp_id} is in the channel config")
-            self._after_add(spec, grown)
+            if channel_only:
+                membership.record_added(self.root, spec)
+                self._say_next_on_hosts(grown)
+            else:
+                self._after_add(spec, grown)
         else:
             org = next(o for o in self.topology.orgs if o.msp_id == checked.msp_id)
             self._send(others, submitter, updates_dir(self.root) / f"remove-{org.name}.tx")
             self._wait_for_config(via, org.msp_id, present=False)
             self.net.say(f"  submitted as {submitter}'s admin; {org.msp_id} is gone from the channel config")
-            self._after_remove(org)
+            if channel_only:
+                membership.record_removed(self.root, org.name)
+                self._say_next_on_hosts(membership.with_orgs(self.topology, [o for o in self.topology.orgs
+                                                                               if o.name != org.name]))
+            else:
+                self._after_remove(org)
         return checked
+
+    def _say_next_on_hosts(self, now: Topology) -> None:
+        """What the companies do next when each runs its own node: the contract configuration names the
+        channel's orgs, so the chaincode definition changes and every org approves it again."""
+        say = self.net.say
+        say(f"  recorded in {membership.state_path(self.root)}; nothing started or stopped on this host. Next:")
+        say(f"  1. write every org's bundle again: {'; '.join(f'recfin org bundle {o.name}' for o in now.orgs)}")
+        say("  2. each company unpacks its new bundle, runs `docker compose up -d` in it (its chaincode server "
+            "takes the new configuration), then `recfin host join` (a new org) and `recfin host approve`")
+        say("  3. once every org has approved, one of them runs `recfin host commit`")
 
     def _name_of(self, msp_id: str | None) -> str | None:
         return next((o.name for o in self.topology.orgs if o.msp_id == msp_id), None)

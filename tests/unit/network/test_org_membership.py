@@ -124,3 +124,23 @@ def test_a_file_for_another_channel_or_an_older_config_is_refused(channel_peer, 
     with pytest.raises(OrgChangeError, match="computed against an older channel config"):
         members.sign_update_file(path, "bank")
     assert len(config_signing.read_update_file(path)[1].signatures) == 0
+
+
+def test_channel_only_records_the_new_org_and_starts_nothing_for_networks_of_bundles(
+        channel_peer, topology, data_root, tmp_path, monkeypatch):
+    said = []
+    members = OrgMembership(Network(topology, data_root=data_root, timeout=5, say=said.append))
+    change = members.plan_add("bank2", "bank", CODE, sign_as=["bank", "supplier", "regulator"])
+    path = members.write_update(change, tmp_path / "bank2.tx")
+
+    def started(*_):
+        raise AssertionError("a channel-only submit starts nothing")
+
+    monkeypatch.setattr(members, "_after_add", started)
+    _channel_after_submit(tmp_path, change)
+    members.submit_update_file(path, channel_only=True)
+    assert channel_peer.read_text().split()[:2] == ["channel", "update"]
+    assert "bank2" in [o.name for o in membership.effective(topology, data_root).orgs]
+    steps = "\n".join(said)
+    assert "nothing started or stopped on this host" in steps
+    assert "recfin org bundle bank2" in steps and "recfin host approve" in steps and "recfin host commit" in steps
