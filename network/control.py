@@ -16,7 +16,7 @@ from . import (builder, ccservers, channel, compose, configtx, contract_config, 
                probes, profiles, supervisor)
 from .errors import ChaincodeError, MissingBinariesError, NetworkError, NodeNotFoundError
 from .fabric_bin import REPO_ROOT, FabricInstall
-from .lifecycle import Definition, Lifecycle, next_sequence
+from .lifecycle import Definition, Lifecycle, check_name_and_version, next_sequence
 from .ports import ensure_free
 from .supervisor import ProcessSpec, Supervisor
 from .tools import Tools, inherited_env
@@ -54,7 +54,9 @@ class Network:
     def __init__(self, topology: Topology, *, data_root: Path | None = None, fabric: FabricInstall | None = None,
                  supervisor_: Supervisor | None = None, say: Callable[[str], None] | None = None,
                  timeout: float = 60.0):
-        self.data_root = Path(data_root) if data_root else topology.resolved_data_root()
+        # Absolute: Fabric reads a relative path in its env or configtx.yaml against the config file's
+        # folder (FABRIC_CFG_PATH, configtxgen's -configPath), not against our working directory.
+        self.data_root = (Path(data_root) if data_root else topology.resolved_data_root()).absolute()
         # The channel's orgs as they are now: topology.yaml plus what `recfin org add|remove` recorded.
         self.topology = membership.effective(topology, self.data_root)
         self.fabric = fabric or FabricInstall.locate()
@@ -304,6 +306,7 @@ class Network:
         contract = contract or topo.chaincode.contract
         version = version or topo.chaincode.version
         policy = contract_config.endorsement_policy(topo) if signature_policy == "topology" else (signature_policy or None)
+        check_name_and_version(name, version)     # before anything is written (the digest suffix is valid)
         config_sha = None
         if name == topo.chaincode.name:
             config_sha = contract_config.digest(topo)

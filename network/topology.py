@@ -28,6 +28,8 @@ Port = Annotated[int, Field(ge=1, le=65535, strict=False)]
 Name = Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]*$")]
 MspId = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9]*MSP$")]
 Domain = Annotated[str, Field(pattern=r"^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$")]
+# A chaincode name _lifecycle accepts that is also a DNS label (it names the chaincode servers' hosts).
+ChaincodeName = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
 
 
 class _Model(BaseModel):
@@ -117,7 +119,7 @@ class PeerOrgSpec(_Model):
 
 
 class ChaincodeSpec(_Model):
-    name: Name = "receivables"
+    name: ChaincodeName = "receivables"
     contract: str = Field(pattern=r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$")
     version: str = Field(default="1.0", pattern=r"^[A-Za-z0-9_.-]+$")   # "+cfg.<digest>" is added at deploy
     # A signature policy, or "derived": any two of the channel's peer orgs, as they are now.

@@ -58,9 +58,12 @@ def test_build_then_release_writes_the_server_connection(peer_dirs):
     assert conn["address"] == "127.0.0.1:9992" and conn["tls_required"] is False
 
 
-def test_build_carries_statedb_indexes_to_release(peer_dirs):
+@pytest.mark.parametrize("folder", ["META-INF", "metadata"])
+def test_build_carries_statedb_indexes_to_release(peer_dirs, folder):
+    """META-INF/ is where Fabric's packages and its ccaas builder keep indexes; metadata/ is the
+    layout of Fabric's chaincode-as-a-service guide. Either reaches the peer as statedb/."""
     src, meta, tmp = peer_dirs
-    index = src / "metadata" / "statedb" / "couchdb" / "indexes" / "byHolder.json"
+    index = src / folder / "statedb" / "couchdb" / "indexes" / "byHolder.json"
     index.parent.mkdir(parents=True)
     index.write_text("{}")
     assert run("build", src, meta, tmp / "b").returncode == 0

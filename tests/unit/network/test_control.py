@@ -69,6 +69,22 @@ def test_node_spec_runs_the_fabric_binary_with_its_env(topology, tmp_path, fake_
     assert orderer.pid_file == tmp_path / "nodes" / "orderer0.orderer" / "node.pid"
 
 
+def test_a_relative_data_root_reaches_fabric_as_absolute_paths(topology, tmp_path, fake_fabric, monkeypatch):
+    """The peer reads a relative MSP path against FABRIC_CFG_PATH and configtxgen a relative MSPDir
+    against configtx.yaml's folder: a relative --data-root must never reach them as given."""
+    from network import configtx
+
+    monkeypatch.chdir(tmp_path)
+    net, _ = make(topology, "net")
+    assert net.data_root == tmp_path / "net"
+    env = net.node_spec(topology.node("peer0.bank")).env
+    for key in ("FABRIC_CFG_PATH", "CORE_PEER_MSPCONFIGPATH", "CORE_PEER_TLS_CERT_FILE", "CORE_PEER_FILESYSTEMPATH"):
+        assert env[key].startswith(str(tmp_path / "net")), key
+    profile = configtx.build(net.topology, net.data_root)["Profiles"][configtx.PROFILE]
+    assert profile["Application"]["Organizations"][0]["MSPDir"].startswith(str(tmp_path / "net"))
+    assert profile["Orderer"]["EtcdRaft"]["Consenters"][0]["ClientTLSCert"].startswith(str(tmp_path / "net"))
+
+
 def test_logs_of_a_node(topology, tmp_path, fake_fabric):
     net, _ = make(topology, tmp_path)
     log = net.log_path("peer0.supplier")
@@ -112,6 +128,15 @@ def test_restart_of_a_never_deployed_chaincode_is_explained(topology, tmp_path, 
     net, _ = make(topology, tmp_path)
     with pytest.raises(NetworkError, match="never deployed"):
         net.start_chaincode_servers("receivables", restart=True)
+
+
+def test_deploy_refuses_a_name_fabric_would_refuse_before_writing_anything(topology, tmp_path, fake_fabric):
+    from network.errors import ChaincodeError
+
+    net, _ = make(topology, tmp_path / "net")
+    with pytest.raises(ChaincodeError, match="'assets-' is not one Fabric accepts"):
+        net.deploy_chaincode(name="assets-", contract="m:C")
+    assert not (tmp_path / "net" / "chaincode").exists()
 
 
 def test_deploy_without_peer_binary(topology, tmp_path):

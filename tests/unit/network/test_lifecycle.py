@@ -1,6 +1,9 @@
 from pathlib import Path
 
+import pytest
+
 from network import lifecycle
+from network.errors import ChaincodeError
 from network.lifecycle import Definition, next_sequence
 
 D = Definition("receivables", "receivables", "1.0", 3, "OutOf(2,'A.peer','B.peer')", Path("/x/collections.json"))
@@ -65,3 +68,17 @@ def test_any_change_bumps_the_sequence():
     # committed by someone else since we recorded: move past what is on the channel
     assert next_sequence({"sequence": 5}, recorded, WANTED) == (6, True)
     assert next_sequence({"sequence": 1}, None, WANTED) == (2, True)
+
+
+@pytest.mark.parametrize("name, version", [("receivables", "1.0+cfg.e0a7dfbc22d4"), ("my_cc-2", "v2"), ("CC9", "1")])
+def test_names_and_versions_fabric_accepts(name, version):
+    lifecycle.check_name_and_version(name, version)
+
+
+@pytest.mark.parametrize("name, version, problem", [
+    ("receivables-", "1.0", "name 'receivables-'"), ("a--b", "1.0", "name 'a--b'"), ("_lifecycle", "1.0", "name"),
+    ("my cc", "1.0", "name"), ("lscc", "1.0", "system chaincode"), ("receivables", "1.0 beta", "version"),
+    ("receivables", "1.0/2", "version")])
+def test_names_and_versions_fabric_refuses_are_named(name, version, problem):
+    with pytest.raises(ChaincodeError, match=problem):
+        lifecycle.check_name_and_version(name, version)

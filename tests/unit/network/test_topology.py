@@ -57,6 +57,14 @@ def test_an_unknown_field_is_rejected():
         parse(data)
 
 
+@pytest.mark.parametrize("name", ["receivables-", "a--b", "my_cc"])
+def test_a_chaincode_name_fabric_or_dns_would_refuse_is_rejected(name):
+    data = raw()
+    data["chaincode"]["name"] = name
+    with pytest.raises(TopologyError, match=r"chaincode\.name"):
+        parse(data)
+
+
 def test_duplicate_ports_are_rejected_naming_both_owners():
     data = raw()
     data["orgs"][1]["peers"][0]["operations_port"] = data["orderer_org"]["orderers"][0]["admin_port"]
