@@ -34,8 +34,13 @@ class ChaincodeEvent:
 
 
 def start_position(start_block: int | None, checkpoint: Checkpoint | None) -> tuple[ab_pb2.SeekPosition, str]:
-    """Seek position and after-transaction ID: a checkpoint wins over start_block; default is the next commit."""
-    if checkpoint is not None and checkpoint.block_number is not None:
+    """Seek position and after-transaction ID: a checkpoint wins over start_block; default is the next commit.
+
+    A checkpoint at block 0 with no transaction is empty, as in the official clients: their file
+    checkpointer writes that state before the first event, and resuming from it must not replay
+    the channel from its genesis block.
+    """
+    if _holds_position(checkpoint):
         position = ab_pb2.SeekPosition(specified=ab_pb2.SeekSpecified(number=checkpoint.block_number))
         return position, checkpoint.transaction_id or ""
     if start_block is not None:
@@ -43,6 +48,12 @@ def start_position(start_block: int | None, checkpoint: Checkpoint | None) -> tu
             raise ValueError("start_block must not be negative")
         return ab_pb2.SeekPosition(specified=ab_pb2.SeekSpecified(number=start_block)), ""
     return ab_pb2.SeekPosition(next_commit=ab_pb2.SeekNextCommit()), ""
+
+
+def _holds_position(checkpoint: Checkpoint | None) -> bool:
+    if checkpoint is None or checkpoint.block_number is None:
+        return False
+    return checkpoint.block_number > 0 or bool(checkpoint.transaction_id)
 
 
 class _EventsRequest(Signable):

@@ -3,6 +3,12 @@
 A signer is any callable ``(digest: bytes) -> bytes``. The Gateway hashes
 each message (see :mod:`client.gateway.hashing`) and passes the digest to the
 signer, so an HSM, a KMS or a remote signing service plugs in as a function.
+
+A Fabric peer checks a client's signature the way its MSP does: it hashes
+the signed bytes with SHA-256 (SHA3-256 if the channel's MSPs are set to
+SHA3) and verifies the signature over that 32-byte digest, whatever the key
+type (msp/identities.go, ``identity.Verify``). So every key, P-256, P-384 or
+Ed25519, signs a 32-byte digest.
 """
 
 from __future__ import annotations
@@ -24,11 +30,13 @@ _CURVE_ORDERS = {
 
 
 def private_key_signer(key) -> Signer:
-    """A signer over an in-process private key.
+    """A signer over an in-process private key, for the Gateway's default SHA-256 hash.
 
     ECDSA keys (P-256, P-384) sign the digest as given (pre-hashed) and the
     signature is normalised to low-S, which Fabric requires. Ed25519 keys sign
-    the message itself: use them with ``hash=hashing.none``.
+    the digest as their message, which is what a peer verifies. A digest that
+    is not 32 bytes long (SHA-384, or the whole message from ``hashing.none``)
+    is refused: no peer would accept the signature.
     """
     if isinstance(key, ec.EllipticCurvePrivateKey):
         order = _CURVE_ORDERS.get(key.curve.name)
@@ -36,12 +44,12 @@ def private_key_signer(key) -> Signer:
             raise ValueError(f"unsupported ECDSA curve {key.curve.name}; Fabric uses P-256 or P-384")
 
         def sign(digest: bytes) -> bytes:
-            der = key.sign(digest, _ecdsa_for_length(len(digest)))
+            der = key.sign(_checked(digest), _PREHASHED_32)
             return to_low_s(der, order)
 
         return sign
     if isinstance(key, ed25519.Ed25519PrivateKey):
-        return key.sign
+        return lambda digest: key.sign(_checked(digest))
     raise TypeError(f"unsupported private key type {type(key).__name__}")
 
 
@@ -60,16 +68,17 @@ def to_low_s(der_signature: bytes, curve_order: int) -> bytes:
     return utils.encode_dss_signature(r, s)
 
 
-# Prehashed only needs the digest size; any algorithm of that size will do. Built once: three
-# signatures per transaction made them anew each time.
-_ECDSA_BY_DIGEST_LENGTH = {
-    hash_algorithm.digest_size: ec.ECDSA(utils.Prehashed(hash_algorithm))
-    for hash_algorithm in (hashes.SHA256(), hashes.SHA384(), hashes.SHA512())
-}
+# Prehashed only needs the digest size, and every digest a peer verifies is 32 bytes (SHA-256 or
+# SHA3-256). Built once: three signatures per transaction made it anew each time.
+_PREHASHED_32 = ec.ECDSA(utils.Prehashed(hashes.SHA256()))
+_DIGEST_LENGTH = 32
 
 
-def _ecdsa_for_length(length: int) -> ec.ECDSA:
-    try:
-        return _ECDSA_BY_DIGEST_LENGTH[length]
-    except KeyError:
-        raise ValueError(f"ECDSA signer got a {length}-byte digest; use a SHA-256 or SHA-384 hash") from None
+def _checked(digest: bytes) -> bytes:
+    if len(digest) != _DIGEST_LENGTH:
+        raise ValueError(
+            f"signer got a {len(digest)}-byte digest, but Fabric peers verify signatures over the 32-byte "
+            "SHA-256 digest of the message whatever the key type; connect with the default hash "
+            "(hashing.sha256), or hashing.sha3_256 if the channel's MSPs use SHA3"
+        )
+    return digest

@@ -2,9 +2,13 @@
 
 The Gateway hashes every message it wants signed with the hash chosen at
 ``connect(hash=...)`` (SHA-256 unless told otherwise) and hands the digest to
-the signer. Choose the hash your signer expects: SHA-256 for ECDSA P-256 keys,
-SHA-384 for P-384 keys, :func:`none` for signers that hash themselves
-(Ed25519, some HSM or remote signing services).
+the signer. Fabric peers verify every client signature over the SHA-256
+digest of the message, whatever the key (P-256, P-384 or Ed25519), because
+the channel's MSPs use the SHA2 hash family; keep the default. Use
+:func:`sha3_256` only for MSPs set to SHA3, and :func:`none` only for a
+signing service that computes the SHA-256 digest itself. :func:`sha384` and
+:func:`sha3_384` match the official clients' hash options, but no Fabric MSP
+verifies signatures over them.
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ import grpc
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec, utils
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519, utils
 from cryptography.x509.oid import NameOID
 from fabric_protos.common import common_pb2
 from fabric_protos.gateway import gateway_pb2, gateway_pb2_grpc
@@ -33,9 +33,9 @@ from google.protobuf import any_pb2
 P256_ORDER = 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551
 
 
-def make_key_and_cert(common_name: str = "user1", curve=None, issuer_key=None, issuer_cert=None, san=None):
-    """A private key and a PEM certificate (self-signed unless an issuer is given)."""
-    key = ec.generate_private_key(curve or ec.SECP256R1())
+def make_key_and_cert(common_name: str = "user1", curve=None, issuer_key=None, issuer_cert=None, san=None, key=None):
+    """A private key (ECDSA on ``curve``, or ``key`` as given) and a PEM certificate (self-signed unless an issuer is given)."""
+    key = key or ec.generate_private_key(curve or ec.SECP256R1())
     subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
     now = datetime.datetime.now(datetime.timezone.utc)
     builder = (
@@ -51,7 +51,8 @@ def make_key_and_cert(common_name: str = "user1", curve=None, issuer_key=None, i
         builder = builder.add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
     if san:
         builder = builder.add_extension(x509.SubjectAlternativeName([x509.DNSName(n) for n in san]), critical=False)
-    cert = builder.sign(issuer_key or key, hashes.SHA256())
+    signing_key = issuer_key or key
+    cert = builder.sign(signing_key, None if isinstance(signing_key, ed25519.Ed25519PrivateKey) else hashes.SHA256())
     return key, cert.public_bytes(serialization.Encoding.PEM)
 
 
@@ -305,7 +306,10 @@ class Servicer(gateway_pb2_grpc.GatewayServicer, events_pb2_grpc.DeliverServicer
 
     def Deliver(self, request_iterator, context):
         envelope = next(request_iterator)
-        self.seen.append(("deliver", envelope, None, None))
+        # The client certificate of the TLS session, which a peer requiring client auth hashes and
+        # compares with the channel header's tls_cert_hash (core/comm binding.go).
+        tls_client_certificate = (context.auth_context().get("x509_pem_cert") or [None])[0]
+        self.seen.append(("deliver", envelope, tls_client_certificate, None))
         yield events_pb2.DeliverResponse(block=common_pb2.Block(header=common_pb2.BlockHeader(number=8)))
         yield events_pb2.DeliverResponse(status=common_pb2.NOT_FOUND)
 

@@ -68,6 +68,31 @@ def test_empty_checkpoint_uses_start_block(gateway, transport):
     assert request.start_position.specified.number == 3 and request.after_transaction_id == ""
 
 
+def test_checkpoint_file_written_before_any_event_by_the_official_clients_is_empty(tmp_path, gateway, transport):
+    # fabric-gateway's Go FileCheckpointer saves its zero state when created; its WithCheckpoint
+    # treats block 0 with no transaction as no checkpoint, so resuming must not replay from genesis.
+    path = tmp_path / "checkpoint.json"
+    path.write_text('{"blockNumber":0,"transactionId":""}')
+    network = gateway.get_network(CHANNEL)
+    network.chaincode_events("receivables", checkpoint=FileCheckpointer(path))
+    network.chaincode_events("receivables", start_block=7, checkpoint=FileCheckpointer(path))
+    network.block_events(checkpoint=FileCheckpointer(path))
+    first, second = [gateway_pb2.ChaincodeEventsRequest.FromString(s.request) for s in transport.requests("chaincode_events")]
+    assert first.start_position.WhichOneof("Type") == "next_commit" and first.after_transaction_id == ""
+    assert second.start_position.specified.number == 7
+    ((envelope, _),) = transport.requests("deliver")
+    seek = ab_pb2.SeekInfo.FromString(common_pb2.Payload.FromString(envelope.payload).data)
+    assert seek.start.WhichOneof("Type") == "next_commit"
+
+
+def test_checkpoint_in_block_0_after_a_transaction_resumes_there(gateway, transport):
+    checkpointer = InMemoryCheckpointer()
+    checkpointer.checkpoint_transaction(0, "tx-genesis-neighbour")
+    gateway.get_network(CHANNEL).chaincode_events("receivables", checkpoint=checkpointer)
+    _, request = sent_events_request(transport)
+    assert request.start_position.specified.number == 0 and request.after_transaction_id == "tx-genesis-neighbour"
+
+
 def test_checkpointer_semantics():
     checkpointer = InMemoryCheckpointer()
     assert checkpointer.block_number is None and checkpointer.transaction_id is None

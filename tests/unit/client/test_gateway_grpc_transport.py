@@ -5,9 +5,13 @@ trailing metadata, streams, TLS options) over real HTTP/2; it is not a
 stand-in for a Fabric peer, which the integration tests use.
 """
 
+import hashlib
+
 import grpc
 import pytest
 from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from fabric_protos.common import common_pb2
 
 from client.gateway import (
     CommitStatusError,
@@ -117,6 +121,12 @@ def test_mutual_tls_with_server_name_override(credentials):
             **options,
         ) as gateway:
             assert gateway.get_network(CHANNEL).get_contract("receivables").evaluate_transaction("Get") == b"42"
+            assert next(gateway.get_network(CHANNEL).block_events()).header.number == 8
+        # The peer's binding check: the hash in the seek envelope is SHA-256 of the session's client certificate.
+        (_, envelope, session_certificate, _) = servicer.seen[-1]
+        channel_header = common_pb2.ChannelHeader.FromString(common_pb2.Payload.FromString(envelope.payload).header.channel_header)
+        session_der = x509.load_pem_x509_certificate(session_certificate).public_bytes(serialization.Encoding.DER)
+        assert channel_header.tls_cert_hash == hashlib.sha256(session_der).digest()
 
         # Without a client certificate the server refuses the handshake.
         with connect(f"127.0.0.1:{port}", server_name_override="peer0.org1.example.com", **options) as gateway:

@@ -10,9 +10,9 @@ from fabric_protos.msp import identities_pb2
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from client.gateway import Identity, hashing, load_msp_folder, private_key_signer, signer_from_pem
+from client.gateway import Identity, connect, hashing, load_msp_folder, private_key_signer, signer_from_pem
 from client.gateway._signer import to_low_s
-from .gateway_fakes import P256_ORDER, is_low_s, key_pem, make_key_and_cert, verify
+from .gateway_fakes import P256_ORDER, FakeTransport, is_low_s, key_pem, make_key_and_cert, verify
 
 KEY, CERT = make_key_and_cert("signer")
 SIGN = private_key_signer(KEY)
@@ -47,18 +47,52 @@ def test_to_low_s_flips_high_s_and_keeps_signature_valid():
     verify(KEY.public_key(), low, b"m")
 
 
-def test_p384_signer_with_sha384():
-    key, _ = make_key_and_cert("p384", curve=ec.SECP384R1())
-    signature = private_key_signer(key)(hashing.sha384(b"msg"))
-    key.public_key().verify(signature, b"msg", ec.ECDSA(hashes.SHA384()))
-    order = int("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFC7634D81F4372DDF581A0DB248B0A77AECEC196ACCC52973", 16)
+P384_ORDER = int("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFC7634D81F4372DDF581A0DB248B0A77AECEC196ACCC52973", 16)
+
+
+def verify_like_a_peer(public_key, signature: bytes, message: bytes) -> None:
+    """What a peer's MSP does (msp/identities.go, identity.Verify): SHA-256 of the message, then the
+    key's own verification over that digest, whatever the key type; ECDSA signatures must be low-S."""
+    digest = hashlib.sha256(message).digest()
+    if isinstance(public_key, ed25519.Ed25519PublicKey):
+        public_key.verify(signature, digest)
+        return
+    public_key.verify(signature, digest, ec.ECDSA(utils.Prehashed(hashes.SHA256())))
+    order = {"secp256r1": P256_ORDER, "secp384r1": P384_ORDER}[public_key.curve.name]
     assert is_low_s(signature, order)
 
 
-def test_ed25519_signs_the_whole_message_with_hash_none():
-    key = ed25519.Ed25519PrivateKey.generate()
-    signature = private_key_signer(key)(hashing.none(b"msg"))
-    key.public_key().verify(signature, b"msg")
+@pytest.mark.parametrize(
+    "key",
+    [ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP384R1()), ed25519.Ed25519PrivateKey.generate()],
+    ids=["P-256", "P-384", "Ed25519"],
+)
+def test_every_key_type_signs_what_a_peer_verifies_with_the_default_hash(key):
+    _, cert = make_key_and_cert("user", key=key)
+    transport = FakeTransport()
+    gateway = connect(identity=Identity("Org1MSP", cert), signer=private_key_signer(key), transport=transport)
+    gateway.get_network("ch").get_contract("receivables").submit_transaction("Confirm", "R-1")
+
+    (endorse,) = transport.requests("endorse")
+    (submit,) = transport.requests("submit")
+    (commit,) = transport.requests("commit_status")
+    public_key = Identity("Org1MSP", cert).certificate.public_key()
+    verify_like_a_peer(public_key, endorse.proposed_transaction.signature, endorse.proposed_transaction.proposal_bytes)
+    verify_like_a_peer(public_key, submit.prepared_transaction.signature, submit.prepared_transaction.payload)
+    verify_like_a_peer(public_key, commit.signature, commit.request)
+
+
+@pytest.mark.parametrize(
+    "key, hash",
+    [
+        (ec.generate_private_key(ec.SECP384R1()), hashing.sha384),
+        (ed25519.Ed25519PrivateKey.generate(), hashing.none),
+    ],
+    ids=["P-384 with SHA-384", "Ed25519 over the whole message"],
+)
+def test_signer_refuses_digests_no_peer_verifies(key, hash):
+    with pytest.raises(ValueError, match="32-byte SHA-256 digest"):
+        private_key_signer(key)(hash(b"a proposal longer than thirty-two bytes"))
 
 
 def test_signer_rejects_digest_of_unknown_size():
