@@ -186,6 +186,7 @@ class StreamHandler:
                 args=list(chaincode_input.args),
                 proposal=proposal,
                 options=self.options,
+                decorations=dict(chaincode_input.decorations),
             )
             if message.type == Msg.INIT and not chaincode_input.args:
                 # An init call that names no function has nothing to run (as in Fabric's contract API).

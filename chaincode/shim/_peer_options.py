@@ -3,8 +3,8 @@
 The peer sends a ``ChaincodeAdditionalParams`` message as the READY payload
 (Fabric 3.1 ``core/chaincode/handler.go`` sendReady). The installed
 hyperledger-fabric-protos build predates that message, so it is declared here
-with the field numbers of fabric-protos' chaincode_shim.proto, in a private
-descriptor pool so it can never clash with a newer protos package.
+with the field numbers of fabric-protos' peer/chaincode.proto (0.3.7), in a
+private descriptor pool so it can never clash with a newer protos package.
 An empty READY payload (older peers) means neither feature is offered.
 """
 
@@ -38,14 +38,30 @@ def _build_message_class():
 ChaincodeAdditionalParams = _build_message_class()
 
 
+# Keys per WRITE_BATCH_STATE or GET_STATE_MULTIPLE when the peer offers the feature but names
+# no size: fabric-chaincode-go's default (shim/handler.go), so a peer sees the same segments
+# from this runtime as from a Go chaincode, never one unbounded message.
+DEFAULT_SEGMENT_SIZE = 100
+
+
 @dataclass(frozen=True)
 class PeerOptions:
-    """Features the connected peer enabled; a size of 0 means no limit."""
+    """Features the connected peer enabled and its segment sizes (0: the peer named none)."""
 
     use_write_batch: bool = False
     max_size_write_batch: int = 0
     use_get_multiple_keys: bool = False
     max_size_get_multiple_keys: int = 0
+
+    @property
+    def write_batch_segment(self) -> int:
+        """Write records per WRITE_BATCH_STATE message."""
+        return self.max_size_write_batch or DEFAULT_SEGMENT_SIZE
+
+    @property
+    def get_multiple_keys_segment(self) -> int:
+        """Keys per GET_STATE_MULTIPLE message."""
+        return self.max_size_get_multiple_keys or DEFAULT_SEGMENT_SIZE
 
     @classmethod
     def from_ready_payload(cls, payload: bytes) -> PeerOptions:

@@ -64,11 +64,13 @@ class ChaincodeStub:
         args: list[bytes],
         proposal: ProposalDetails | None = None,
         options: PeerOptions | None = None,
+        decorations: dict[str, bytes] | None = None,
     ) -> None:
         self._transport = transport
         self._channel_id = channel_id
         self._tx_id = tx_id
         self._args = list(args)
+        self._decorations = dict(decorations or {})
         self._proposal = proposal or ProposalDetails()
         self._options = options or PeerOptions()
         self._event: tuple[str, bytes] | None = None
@@ -96,6 +98,10 @@ class ChaincodeStub:
     def get_function_and_parameters(self) -> tuple[str, list[str]]:
         args = self.get_string_args()
         return (args[0], args[1:]) if args else ("", [])
+
+    def get_decorations(self) -> dict[str, bytes]:
+        """What the peer's decorators added to the ChaincodeInput (none unless the peer is configured with some)."""
+        return dict(self._decorations)
 
     def get_creator(self) -> bytes:
         """The submitter's serialized identity (msp.SerializedIdentity bytes)."""
@@ -286,8 +292,8 @@ class ChaincodeStub:
         """Send the batched writes as WRITE_BATCH_STATE messages of at most the peer's maximum size."""
         records = list(self._write_batch.values())
         self._write_batch.clear()
-        limit = self._options.max_size_write_batch or len(records)
-        for offset in range(0, len(records), max(limit, 1)):
+        limit = self._options.write_batch_segment
+        for offset in range(0, len(records), limit):
             batch = shim_pb2.WriteBatchState(rec=records[offset : offset + limit])
             await self._transport.request(Msg.WRITE_BATCH_STATE, batch.SerializeToString())
 
@@ -304,7 +310,7 @@ class ChaincodeStub:
             _require(key, "key")
         if not self._options.use_get_multiple_keys:
             return [await self._get(key, collection) for key in keys]
-        limit = self._options.max_size_get_multiple_keys or len(keys) or 1
+        limit = self._options.get_multiple_keys_segment
         values: list[bytes | None] = []
         for offset in range(0, len(keys), limit):
             chunk = keys[offset : offset + limit]

@@ -30,6 +30,23 @@ logger = logging.getLogger(__name__)
 
 MAX_MESSAGE_BYTES = 100 * 1024 * 1024  # the peer's default gRPC message limit
 SHUTDOWN_GRACE_SECONDS = 5.0
+# The peer dials a chaincode server with Fabric's default client keepalive: an HTTP/2 ping
+# after every minute without traffic, on an idle stream too (internal/pkg/comm
+# DefaultKeepaliveOptions, PermitWithoutStream). gRPC's C core allows one such ping per five
+# minutes and answers more with GOAWAY "too_many_pings", which drops the chaincode's
+# registration on the peer after a few quiet minutes. Accept them, as fabric-chaincode-go's
+# server does (EnforcementPolicy PermitWithoutStream), with half the peer's interval as the floor
+# so that a ping arriving a moment early by the server's clock never counts as a strike.
+PEER_PING_MIN_INTERVAL_MS = 30_000
+
+
+def _grpc_options() -> list[tuple[str, int]]:
+    return [
+        ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
+        ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
+        ("grpc.keepalive_permit_without_calls", 1),
+        ("grpc.http2.min_ping_interval_without_data_ms", PEER_PING_MIN_INTERVAL_MS),
+    ]
 
 
 class _ChaincodeService(chaincode_shim_pb2_grpc.ChaincodeServicer):
@@ -71,12 +88,7 @@ class ChaincodeServer:
         self._server: grpc.aio.Server | None = None
 
     async def start(self) -> int:
-        server = grpc.aio.server(
-            options=[
-                ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
-                ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
-            ]
-        )
+        server = grpc.aio.server(options=_grpc_options())
         chaincode_shim_pb2_grpc.add_ChaincodeServicer_to_server(_ChaincodeService(self.router, self.package_id), server)
         tls_cert, tls_key, client_ca = self._tls
         if tls_cert:

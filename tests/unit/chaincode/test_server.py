@@ -20,7 +20,7 @@ from cryptography.x509.oid import NameOID
 from fabric_protos.peer import chaincode_pb2, chaincode_shim_pb2_grpc, proposal_response_pb2
 
 from chaincode.feature_contract import FeatureContract
-from chaincode.shim import ChaincodeServer
+from chaincode.shim import ChaincodeServer, server
 from chaincode.shim.server import load_contract
 
 from .peer_double import CALLER, PACKAGE_ID, Msg, PeerSide, running_server
@@ -147,3 +147,28 @@ async def test_a_peer_that_disconnects_mid_transaction_leaves_the_server_serving
             await peer.start("t2", "features:WhoAmI")
             response = proposal_response_pb2.Response.FromString((await peer.expect("t2", Msg.COMPLETED)).payload)
             assert json.loads(response.payload)["msp_id"] == CALLER.msp_id
+
+
+QUIET_SECONDS = 8.0  # long enough for gRPC's default policy to count three early pings and GOAWAY
+
+
+async def test_keepalive_pings_on_a_quiet_stream_do_not_end_the_connection(monkeypatch):
+    """The peer pings every minute without traffic; the server must let it, or the peer loses the chaincode.
+
+    gRPC clients ping at most once a second, so the server's floor is lowered below that here to
+    run the same policy in seconds instead of minutes.
+    """
+    assert server.PEER_PING_MIN_INTERVAL_MS <= 60_000  # Fabric's peer pings after 60 s without traffic
+    monkeypatch.setattr(server, "PEER_PING_MIN_INTERVAL_MS", 500)
+    pinging = [("grpc.keepalive_time_ms", 1000), ("grpc.keepalive_permit_without_calls", 1),
+               ("grpc.http2.max_pings_without_data", 0)]
+    async with running_server([FeatureContract()]) as port:
+        async with grpc.aio.insecure_channel(f"127.0.0.1:{port}", options=pinging) as channel:
+            call = chaincode_shim_pb2_grpc.ChaincodeStub(channel).Connect()
+            assert (await call.read()).type == Msg.REGISTER
+            await call.write(Msg(type=Msg.REGISTERED))
+            await call.write(Msg(type=Msg.READY))
+            await asyncio.sleep(QUIET_SECONDS)
+            await call.write(Msg(type=Msg.KEEPALIVE))
+            assert (await asyncio.wait_for(call.read(), 5)).type == Msg.KEEPALIVE
+            call.cancel()

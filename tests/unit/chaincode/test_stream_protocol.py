@@ -74,6 +74,10 @@ class Wire(Contract):
     async def Hash(self, ctx: Context) -> str:
         return (await ctx.stub.get_private_data_hash("coll", "p")).hex()
 
+    @transaction(evaluate=True)
+    async def Decorations(self, ctx: Context) -> dict:
+        return {name: value.decode() for name, value in ctx.stub.get_decorations().items()}
+
 
 def response_of(completed) -> proposal_response_pb2.Response:
     return proposal_response_pb2.Response.FromString(completed.payload)
@@ -242,6 +246,33 @@ async def test_multi_key_reads_use_get_state_multiple_in_chunks_when_offered():
         assert list(second.keys) == ["c"]
         await peer.reply("tx1", shim_pb2.GetStateMultipleResult(values=[b"C"]).SerializeToString())
         assert json.loads(response_of(await peer.expect("tx1", Msg.COMPLETED)).payload) == ["A", None, "C"]
+
+
+async def test_a_peer_offering_batching_without_sizes_gets_segments_of_100_like_from_a_go_chaincode():
+    options = PeerOptions(use_write_batch=True, use_get_multiple_keys=True)  # sizes 0: the peer named none
+    keys = [f"k{i:03}" for i in range(101)]
+    async with running_server([Wire()]) as port, PeerSide.connect(port, options) as peer:
+        await peer.start("w", "wire:Write", json.dumps({key: "v" for key in keys}))
+        for expected_size in (100, 1):
+            batch = shim_pb2.WriteBatchState.FromString((await peer.expect("w", Msg.WRITE_BATCH_STATE)).payload)
+            assert len(batch.rec) == expected_size
+            await peer.reply("w")
+        assert response_of(await peer.expect("w", Msg.COMPLETED)).status == 200
+
+        await peer.start("r", "wire:Many", json.dumps(keys))
+        for expected in (keys[:100], keys[100:]):
+            request = shim_pb2.GetStateMultiple.FromString((await peer.expect("r", Msg.GET_STATE_MULTIPLE)).payload)
+            assert list(request.keys) == expected
+            await peer.reply("r", shim_pb2.GetStateMultipleResult(values=[b"v"] * len(expected)).SerializeToString())
+        assert json.loads(response_of(await peer.expect("r", Msg.COMPLETED)).payload) == ["v"] * 101
+
+
+async def test_decorations_of_the_chaincode_input_reach_the_stub():
+    async with running_server([Wire()]) as port, PeerSide.connect(port) as peer:
+        chaincode_input = chaincode_pb2.ChaincodeInput(args=[b"wire:Decorations"], decorations={"region": b"cn-east"})
+        await peer.send(Msg(type=Msg.TRANSACTION, txid="d", channel_id=CHANNEL,
+                            payload=chaincode_input.SerializeToString()))
+        assert json.loads(response_of(await peer.expect("d", Msg.COMPLETED)).payload) == {"region": "cn-east"}
 
 
 async def test_multi_key_reads_fall_back_to_get_state_per_key():
