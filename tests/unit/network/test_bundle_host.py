@@ -301,3 +301,38 @@ def test_the_cli_says_when_the_peer_cli_is_not_installed(unpacked, tmp_path, mon
     monkeypatch.setenv("RECFIN_FABRIC_HOME", str(tmp_path / "no-fabric"))
     result = CliRunner().invoke(main, ["host", "approve", "--bundle", str(unpacked)])
     assert result.exit_code != 0 and "peer not found" in result.output
+
+
+@pytest.fixture
+def cli_peer(monkeypatch, fabric, hosts):
+    """The CLI's Fabric install and `peer` runner replaced by the scripted channel."""
+    peer = scripted(fabric, hosts)
+    monkeypatch.setattr("cli.host_commands.FabricInstall.locate", classmethod(lambda cls: fabric))
+    monkeypatch.setattr(FabricInstall, "require", lambda self, tools=(): self)
+    monkeypatch.setattr("cli.host_commands.Tools", lambda fabric, timeout: peer)
+    return peer
+
+
+def test_the_cli_joins_approves_and_commits_printing_what_a_script_needs(unpacked, cli_peer, hosts):
+    run = CliRunner().invoke
+    joined = run(main, ["host", "join", "--bundle", str(unpacked), "--json"])
+    assert joined.exit_code == 0, joined.output
+    assert json.loads(joined.stdout) == [{"peer": "peer0.supplier", "channel": "receivables", "joined_now": True}]
+
+    approved = run(main, ["host", "approve", "--bundle", str(unpacked), "--json"])
+    assert approved.exit_code == 0, approved.output
+    result = json.loads(approved.stdout)
+    assert (result["sequence"], result["approved_now"], result["already_committed"]) == (1, True, False)
+    assert result["waiting_for"] == ["BankMSP", "CoreEnterpriseMSP", "RegulatorMSP"]
+
+    refused = run(main, ["host", "commit", "--bundle", str(unpacked)])
+    assert refused.exit_code != 0 and "lacks approvals from BankMSP, CoreEnterpriseMSP, RegulatorMSP" in refused.output
+    cli_peer.approved |= {o.msp_id for o in hosts.orgs}
+    committed = run(main, ["host", "approve", "--bundle", str(unpacked), "--commit", "--json"])
+    assert committed.exit_code == 0, committed.output
+    assert json.loads(committed.stdout)["committed_now"] is True and cli_peer.committed["sequence"] == 1
+
+    status = run(main, ["host", "status", "--bundle", str(unpacked)])
+    assert status.exit_code == 0, status.output
+    assert "package" in status.output and "installed" in status.output
+    assert f"version {BundleHost.open(unpacked).chaincode_version} sequence 1 committed" in status.output
