@@ -15,11 +15,11 @@ from click.testing import CliRunner
 from cli.main import main
 from network import bundle, contract_config, crypto
 from network.bundle_host import BundleHost, HostOperations
-from network.errors import ChaincodeError, NetworkError
+from network.errors import ChaincodeError, NetworkError, ToolError
 from network.fabric_bin import FabricInstall
-from network.packaging import package_id
-from network.tools import Result
 from network.topology import load
+
+from .scripted_peer import ScriptedPeer
 
 CHANNEL_BLOCK = b"genesis block stand-in: handed to the scripted peer, never parsed"
 
@@ -57,65 +57,8 @@ def fabric(tmp_path) -> FabricInstall:
     return FabricInstall(tmp_path / "fabric-bin", config)
 
 
-class ScriptedChannel:
-    """The `peer` CLI's answers for one channel of four orgs: what each peer has joined and
-    installed, the approvals of the pending sequence, and the committed definition."""
-
-    def __init__(self, fabric, orgs, *, joined=(), committed=None, approved=()):
-        self.fabric = fabric
-        self.orgs = orgs
-        self.joined = set(joined)
-        self.committed = committed
-        self.approved = set(approved)
-        self.installed: set[str] = set()
-        self.calls = []
-
-    def run(self, tool, args, env=None, *, check=True, cwd=None):
-        assert tool == "peer"
-        self.calls.append((list(args), dict(env)))
-        address = env["CORE_PEER_ADDRESS"]
-        if args[:2] == ["channel", "list"]:
-            listed = "".join("receivables\n" for _ in [1] if address in self.joined)
-            return Result("Channels peers has joined: \n" + listed, "", 0)
-        if args[:2] == ["channel", "join"]:
-            self.joined.add(address)
-            return Result("", "Successfully submitted proposal to join channel", 0)
-        if args[:2] == ["channel", "getinfo"]:
-            return Result('Blockchain info: {"height":7,"currentBlockHash":"x"}\n', "", 0)
-        verb = args[2]
-        if verb == "queryinstalled":
-            return Result(json.dumps({"installed_chaincodes": [{"package_id": p} for p in self.installed]}), "", 0)
-        if verb == "install":
-            path = Path(args[3])
-            self.installed.add(package_id(path.name.removesuffix(".tar.gz"), path.read_bytes()))
-            return Result("", "", 0)
-        if verb == "querycommitted":
-            if self.committed is None:
-                return Result("", "Error: query failed with status: 404 - namespace receivables is not defined", 1)
-            return Result(json.dumps(self.committed), "", 0)
-        if verb == "checkcommitreadiness":
-            return Result(json.dumps({"approvals": {m: m in self.approved for m in self.orgs}}), "", 0)
-        if verb == "approveformyorg":
-            msp = env["CORE_PEER_LOCALMSPID"]
-            if self.committed is not None and int(args[args.index("--sequence") + 1]) == self.committed["sequence"]:
-                self.committed["approvals"][msp] = True
-            else:
-                self.approved.add(msp)
-            return Result("", "", 0)
-        if verb == "commit":
-            self.committed = {"sequence": int(args[args.index("--sequence") + 1]),
-                              "version": args[args.index("--version") + 1],
-                              "approvals": {m: True for m in self.orgs}}
-            return Result("", "", 0)
-        raise AssertionError(args)
-
-
-def scripted(fabric, hosts, **kwargs) -> ScriptedChannel:
-    return ScriptedChannel(fabric, [o.msp_id for o in hosts.orgs], **kwargs)
-
-
-def verbs(peer):
-    return [" ".join(args[:3]) for args, _ in peer.calls]
+def scripted(fabric, hosts, **kwargs) -> ScriptedPeer:
+    return ScriptedPeer(hosts, fabric=fabric, **kwargs)
 
 
 # ---- opening a bundle -----------------------------------------------------------------
@@ -165,7 +108,7 @@ def test_join_runs_peer_channel_join_as_the_bundles_admin_against_its_own_peer(u
     peer = scripted(fabric, hosts)
     joined = HostOperations(BundleHost.open(unpacked), peer).join()
     assert joined == {"peer0.supplier": True}
-    (list_args, env), (join_args, join_env) = peer.calls
+    (_, _, list_args, _), (_, _, join_args, join_env) = peer.calls
     assert list_args == ["channel", "list"]
     assert join_args == ["channel", "join", "-b", str(unpacked / "channel" / "receivables.block")]
     supplier = hosts.peers("supplier")[0]
@@ -182,7 +125,7 @@ def test_join_again_changes_nothing(unpacked, fabric, hosts):
     supplier = hosts.peers("supplier")[0]
     peer = scripted(fabric, hosts, joined={f"{supplier.hostname}:{supplier.ports['port']}"})
     assert HostOperations(BundleHost.open(unpacked), peer).join() == {"peer0.supplier": False}
-    assert verbs(peer) == ["channel list"]
+    assert peer.verbs() == ["channel list"]
 
 
 def test_join_without_the_genesis_block_says_where_it_comes_from(unpacked, fabric, hosts):
@@ -201,8 +144,8 @@ def test_first_approval_installs_the_package_and_approves_sequence_one(unpacked,
     approval = HostOperations(host, peer).approve()
     assert (approval.sequence, approval.committed, approval.approved_now) == (1, False, True)
     assert approval.approvals["SupplierMSP"] and not approval.approvals["BankMSP"]
-    assert host.package_id in peer.installed
-    approve_args = next(args for args, _ in peer.calls if args[2] == "approveformyorg")
+    assert host.package_id in peer.installed["SupplierMSP"]
+    approve_args = next(args for verb, _, args, _ in peer.calls if verb == "approveformyorg")
     flag = {approve_args[i]: approve_args[i + 1] for i in range(3, len(approve_args) - 1) if approve_args[i].startswith("-")}
     assert flag["--package-id"] == host.package_id
     assert flag["--version"] == host.chaincode_version and flag["--sequence"] == "1"
@@ -216,10 +159,10 @@ def test_first_approval_installs_the_package_and_approves_sequence_one(unpacked,
 def test_approving_again_installs_and_approves_nothing(unpacked, fabric, hosts):
     peer = scripted(fabric, hosts, approved={"SupplierMSP"})
     host = BundleHost.open(unpacked)
-    peer.installed.add(host.package_id)
+    peer.installed["SupplierMSP"].add(host.package_id)
     approval = HostOperations(host, peer).approve()
     assert not approval.approved_now
-    assert "lifecycle chaincode install" not in verbs(peer) and "lifecycle chaincode approveformyorg" not in verbs(peer)
+    assert "install" not in peer.verbs() and "approveformyorg" not in peer.verbs()
 
 
 def test_a_late_org_approves_the_committed_definition_at_its_sequence(unpacked, fabric, hosts):
@@ -230,7 +173,7 @@ def test_a_late_org_approves_the_committed_definition_at_its_sequence(unpacked, 
     approval = HostOperations(host, peer).approve()
     assert (approval.sequence, approval.committed, approval.approved_now) == (3, True, True)
     assert approval.approvals["SupplierMSP"]
-    assert "lifecycle chaincode checkcommitreadiness" not in verbs(peer)   # a committed sequence has no readiness
+    assert "checkcommitreadiness" not in peer.verbs()   # a committed sequence has no readiness
 
 
 def test_a_new_version_is_approved_at_the_next_sequence(unpacked, fabric, hosts):
@@ -244,13 +187,13 @@ def test_commit_names_the_orgs_that_have_not_approved_and_commits_nothing(unpack
     peer = scripted(fabric, hosts, approved={"SupplierMSP", "BankMSP"})
     with pytest.raises(ChaincodeError, match=r"lacks approvals from CoreEnterpriseMSP, RegulatorMSP: .*recfin host approve"):
         HostOperations(BundleHost.open(unpacked), peer).commit()
-    assert "lifecycle chaincode commit" not in verbs(peer)
+    assert "commit" not in peer.verbs()
 
 
 def test_commit_collects_every_orgs_peer_by_hostname_with_the_tls_cas_in_the_bundle(unpacked, fabric, hosts):
     peer = scripted(fabric, hosts, approved={o.msp_id for o in hosts.orgs})
     assert HostOperations(BundleHost.open(unpacked), peer).commit() == 1
-    args = next(args for args, _ in peer.calls if args[2] == "commit")
+    args = next(args for verb, _, args, _ in peer.calls if verb == "commit")
     pairs = [(args[i + 1], args[i + 3]) for i, a in enumerate(args) if a == "--peerAddresses"]
     assert pairs == [(f"{n.hostname}:{n.ports['port']}", str(unpacked / "crypto" / o.name / "tlsca" / "tlsca.pem"))
                      for o in hosts.orgs for n in hosts.peers(o.name)[:1]]
@@ -267,12 +210,11 @@ def test_commit_of_what_is_already_committed_is_refused(unpacked, fabric, hosts)
 # ---- status and the CLI ------------------------------------------------------------------
 
 def test_status_reports_a_peer_that_cannot_be_reached_instead_of_failing(unpacked, fabric, hosts):
-    class Unreachable(ScriptedChannel):
+    class Unreachable(ScriptedPeer):
         def run(self, tool, args, env=None, *, check=True, cwd=None):
-            from network.errors import ToolError
             raise ToolError("peer channel list failed: connection refused")
 
-    report = HostOperations(BundleHost.open(unpacked), Unreachable(fabric, [])).status()
+    report = HostOperations(BundleHost.open(unpacked), Unreachable(hosts, fabric=fabric)).status()
     assert report["peers"][0]["joined"] is None and "connection refused" in report["peers"][0]["error"]
     assert report["installed"] is None and report["committed"] is None
 
@@ -282,7 +224,7 @@ def test_status_of_a_joined_peer_with_the_definition_committed(unpacked, fabric,
     supplier = hosts.peers("supplier")[0]
     peer = scripted(fabric, hosts, joined={f"{supplier.hostname}:{supplier.ports['port']}"},
                     committed={"sequence": 1, "version": host.chaincode_version, "approvals": {"SupplierMSP": True}})
-    peer.installed.add(host.package_id)
+    peer.installed["SupplierMSP"].add(host.package_id)
     report = HostOperations(host, peer).status()
     assert report["peers"][0]["joined"] is True and report["installed"] is True
     assert report["committed"] == {"version": host.chaincode_version, "sequence": 1, "approved_by_us": True,

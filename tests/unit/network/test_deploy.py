@@ -13,46 +13,8 @@ from network import ccservers, contract_config
 from network.control import Network
 from network.errors import ChaincodeError
 from network.fabric_bin import REPO_ROOT, FabricInstall
-from network.tools import Result
 
-
-class ScriptedPeer:
-    def __init__(self, topology, committed=None, approved=()):
-        self.orgs = [o.msp_id for o in topology.orgs]
-        self.committed = committed
-        self.approved = set(approved)
-        self.installed = {m: set() for m in self.orgs}
-        self.calls = []
-        self.refuse = set()          # orgs whose approval does not take
-
-    def run(self, tool, args, env=None, *, check=True, cwd=None):
-        assert tool == "peer"
-        msp = env["CORE_PEER_LOCALMSPID"]
-        verb = args[2]
-        self.calls.append((verb, msp, list(args)))
-        if verb == "queryinstalled":
-            return Result(json.dumps({"installed_chaincodes": [{"package_id": p} for p in self.installed[msp]]}), "", 0)
-        if verb == "install":
-            from network.packaging import package_id
-            from pathlib import Path
-            path = Path(args[3])
-            self.installed[msp].add(package_id(path.name.removesuffix(".tar.gz"), path.read_bytes()))
-            return Result("", "", 0)
-        if verb == "querycommitted":
-            if self.committed is None:
-                return Result("", "Error: query failed with status: 404 - namespace receivables is not defined", 1)
-            return Result(json.dumps(self.committed), "", 0)
-        if verb == "checkcommitreadiness":
-            return Result(json.dumps({"approvals": {m: m in self.approved for m in self.orgs}}), "", 0)
-        if verb == "approveformyorg":
-            if msp not in self.refuse:
-                self.approved.add(msp)
-            return Result("", "", 0)
-        if verb == "commit":
-            seq = int(args[args.index("--sequence") + 1])
-            self.committed = {"sequence": seq, "version": args[args.index("--version") + 1]}
-            return Result("", "", 0)
-        raise AssertionError(verb)
+from .scripted_peer import ScriptedPeer
 
 
 class RecordingSupervisor:
@@ -86,7 +48,7 @@ def net(topology, data_root, fake_fabric):
 
 
 def verbs(peer, verb):
-    return [c for c in peer.calls if c[0] == verb]
+    return [c[:3] for c in peer.calls if c[0] == verb]
 
 
 def test_first_deploy_installs_approves_each_org_and_commits_sequence_one(net, topology, data_root):
@@ -137,7 +99,7 @@ def test_a_new_version_upgrades_with_the_next_sequence_and_replaces_servers(net,
     assert set(first.package_ids.values()).isdisjoint(second.package_ids.values())
     assert len(net.supervisor.stopped) == 4                    # old servers replaced
     assert [s.env["CHAINCODE_ID"].split(":")[0] for s in net.supervisor.started] == [f"receivables_{tagged}"] * 4
-    assert net.tools.committed == {"sequence": 2, "version": tagged}
+    assert (net.tools.committed["sequence"], net.tools.committed["version"]) == (2, tagged)
     assert ccservers.load_deployment(data_root, "receivables").version == tagged
 
 

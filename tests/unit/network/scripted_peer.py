@@ -1,0 +1,87 @@
+"""The `peer` CLI's answers for one channel, scripted: the seam between recfin's orchestration
+(which calls to make, as whom, in what order) and Fabric, whose real answers the integration
+suite gets from real peers.
+
+It keeps what each org's peer has joined and installed, the approvals of the pending
+definition, and the committed one with its approvals, and records every call.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from network.packaging import package_id
+from network.tools import Result
+
+NOT_DEFINED = "Error: query failed with status: 404 - namespace receivables is not defined"
+
+
+class ScriptedPeer:
+    def __init__(self, topology, *, committed=None, approved=(), joined=(), fabric=None):
+        self.orgs = [o.msp_id for o in topology.orgs]
+        self.fabric = fabric                       # what Tools.fabric gives, for callers that read it
+        self.committed = committed
+        self.approved = set(approved)              # MSP IDs that approved the pending definition
+        self.joined = set(joined)                  # peer addresses that joined the channel
+        self.installed: dict[str, set[str]] = {m: set() for m in self.orgs}
+        self.refuse: set[str] = set()              # MSP IDs whose approval does not take
+        self.calls: list[tuple[str, str, list[str], dict]] = []   # (verb, MSP ID, args, env)
+
+    def run(self, tool, args, env=None, *, check=True, cwd=None):
+        assert tool == "peer"
+        args, env = list(args), dict(env or {})
+        msp = env["CORE_PEER_LOCALMSPID"]
+        verb = args[2] if args[0] == "lifecycle" else f"{args[0]} {args[1]}"
+        self.calls.append((verb, msp, args, env))
+        handler = getattr(self, "_" + verb.replace(" ", "_"), None)
+        if handler is None:
+            raise AssertionError(f"not scripted: peer {' '.join(args)}")
+        return handler(msp, args, env)
+
+    def verbs(self) -> list[str]:
+        return [verb for verb, *_ in self.calls]
+
+    # ---- peer channel ...
+    def _channel_list(self, msp, args, env):
+        joined = "receivables\n" if env["CORE_PEER_ADDRESS"] in self.joined else ""
+        return Result("Channels peers has joined: \n" + joined, "", 0)
+
+    def _channel_join(self, msp, args, env):
+        self.joined.add(env["CORE_PEER_ADDRESS"])
+        return Result("", "Successfully submitted proposal to join channel", 0)
+
+    def _channel_getinfo(self, msp, args, env):
+        return Result('Blockchain info: {"height":7,"currentBlockHash":"x"}\n', "", 0)
+
+    # ---- peer lifecycle chaincode ...
+    def _queryinstalled(self, msp, args, env):
+        return Result(json.dumps({"installed_chaincodes": [{"package_id": p} for p in self.installed[msp]]}), "", 0)
+
+    def _install(self, msp, args, env):
+        path = Path(args[3])
+        self.installed[msp].add(package_id(path.name.removesuffix(".tar.gz"), path.read_bytes()))
+        return Result("", "", 0)
+
+    def _querycommitted(self, msp, args, env):
+        if self.committed is None:
+            return Result("", NOT_DEFINED, 1)
+        return Result(json.dumps(self.committed), "", 0)
+
+    def _checkcommitreadiness(self, msp, args, env):
+        return Result(json.dumps({"approvals": {m: m in self.approved for m in self.orgs}}), "", 0)
+
+    def _approveformyorg(self, msp, args, env):
+        if msp in self.refuse:
+            return Result("", "", 0)
+        sequence = int(args[args.index("--sequence") + 1])
+        if self.committed is not None and sequence == int(self.committed["sequence"]):
+            self.committed.setdefault("approvals", {})[msp] = True     # a late org joins the definition in force
+        else:
+            self.approved.add(msp)
+        return Result("", "", 0)
+
+    def _commit(self, msp, args, env):
+        self.committed = {"sequence": int(args[args.index("--sequence") + 1]),
+                          "version": args[args.index("--version") + 1],
+                          "approvals": {m: m in self.approved for m in self.orgs}}
+        return Result("", "", 0)
