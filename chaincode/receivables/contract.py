@@ -373,8 +373,7 @@ class ReceivablesContract(Contract):
         debtor, r = await self._as_debtor(s, receivable_id)
         lifecycle.ensure_not_frozen(r)
         lifecycle.ensure_status(r, (REGISTERED,), "confirm")
-        if date.fromisoformat(r.due_date) <= s.today:
-            raise rule("past-maturity", f"{r.id} fell due on {r.due_date}: a claim past maturity cannot be confirmed")
+        lifecycle.ensure_before_maturity(r, s.today, "confirm")
         before = r.model_copy()
         r.status, r.confirmed_on = CONFIRMED, s.today_iso
         r.last = s.action("ConfirmReceivable", debtor.uscc)
@@ -462,8 +461,7 @@ class ReceivablesContract(Contract):
         if r.financing_id is not None:
             raise rule("financing-already-live", f"{r.id} already has live financing {r.financing_id}: at most one per receivable")
         lifecycle.ensure_status(r, (CONFIRMED,), "finance")
-        if date.fromisoformat(r.due_date) <= s.today:
-            raise rule("past-maturity", f"{r.id} is due {r.due_date}: nothing to finance on or after maturity")
+        lifecycle.ensure_before_maturity(r, s.today, "finance")
         f = Financing(id=keys.new_id("F", s.tx_id), receivable_id=r.id, holder=holder.uscc, holder_msp=holder.msp_id,
                       status="REQUESTED", requested_on=s.today_iso, last=s.action("RequestFinancing", holder.uscc))
         before = r.model_copy()
@@ -565,6 +563,8 @@ class ReceivablesContract(Contract):
         if o.expires_on < s.today_iso:
             raise rule("offer-expired", f"offer {o.id} expired on {o.expires_on}")
         lifecycle.ensure_status(r, (CONFIRMED,), "finance")
+        # the bank could never disburse it (RecordDisbursement refuses past maturity), and the debtor could not pay
+        lifecycle.ensure_before_maturity(r, s.today, "finance")
         act = s.action("AcceptFinancingOffer", holder.uscc)
         for other in await s.store.offers_of(f.id):
             if other.id != o.id and other.status == "OPEN":

@@ -13,6 +13,7 @@ change until the regulator unfreezes it.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 
 from .errors import rule
 from .model import CONFIRMED, FINANCED, OVERDUE, REGISTERED, Receivable
@@ -32,6 +33,11 @@ def ensure_status(r: Receivable, allowed: Iterable[str], action: str) -> None:
     if r.status not in allowed:
         raise rule("invalid-state", f"cannot {action} receivable {r.id} while it is {r.status}: "
                    f"only when {' or '.join(allowed)}")
+
+
+def ensure_before_maturity(r: Receivable, today: date, action: str) -> None:
+    if date.fromisoformat(r.due_date) <= today:
+        raise rule("past-maturity", f"receivable {r.id} fell due on {r.due_date}: cannot {action} it on or after maturity")
 
 
 def ensure_transferable(r: Receivable) -> None:

@@ -86,7 +86,7 @@ async def provenance(store: Store, r: Receivable) -> dict:
 
 
 async def page(store: Store, index: str, value: str, page_size: int, bookmark: str) -> dict:
-    kvs, meta = await store.stub.get_state_by_partial_composite_key_with_pagination(index, [value], page_size, bookmark)
+    kvs, meta = await store.index_page(index, value, page_size, bookmark)
     ids = [store.stub.split_composite_key(kv.key)[1][1] for kv in kvs]
     docs = await store.stub.get_multiple_states([store.key(keys.RECEIVABLE, i) for i in ids]) if ids else []
     return {"records": [json.loads(d) for d in docs if d],
@@ -168,8 +168,7 @@ async def payment_record_page(store: Store, reader: Party, debtor: str, as_of: d
     page then holds fewer records than it scanned: ``fetched``).
     """
     holder_ids, label = _holder_label(reader, debtor)
-    kvs, meta = await store.stub.get_state_by_partial_composite_key_with_pagination(
-        keys.BY_DEBTOR, [debtor], page_size, bookmark)
+    kvs, meta = await store.index_page(keys.BY_DEBTOR, debtor, page_size, bookmark)
     records = []
     for kv in kvs:
         states = await _states_until(store, store.stub.split_composite_key(kv.key)[1][1], as_of)

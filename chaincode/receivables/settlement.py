@@ -42,8 +42,16 @@ def discount_rate_for(offer: DiscountOffer, days_early: int) -> Decimal | None:
 
 
 def early_payment(outstanding: int, apr: Decimal, days_early: int, basis: str) -> tuple[int, int]:
-    """(amount paid, discount): settles at outstanding x (1 - apr x days early / basis)."""
+    """(amount paid, discount): settles at outstanding x (1 - apr x days early / basis).
+
+    The discount is rounded half up to the fen. A discount that would leave nothing (or less) to pay
+    is refused: a high APR far from maturity (apr x days early / basis >= 1) is not an early payment.
+    """
     discount = daycount.interest_fen(outstanding, apr, days_early, basis)
+    if discount >= outstanding:
+        raise rule("discount-exceeds-amount", f"{apr} a year for {days_early} days ({basis}) is a discount of "
+                   f"{discount} fen on {outstanding} fen outstanding, leaving nothing to pay: the debtor offers a "
+                   "lower rate, or the holder waits until nearer maturity")
     return outstanding - discount, discount
 
 

@@ -63,6 +63,18 @@ class Store:
             raise rule("not-found", f"no {what} {ident!r} on this channel: check the id")
         return doc
 
+    async def index_page(self, index: str, value: str, page_size: int, bookmark: str) -> tuple[list[Any], Any]:
+        """One page of the entries of ``index`` under ``value``, from ``bookmark`` ("" for the first page),
+        and the page's metadata.
+
+        The peer starts a page at the bookmark as given, without checking it lies in the range asked
+        for, so a bookmark from below the range would page through other holders' or debtors' entries.
+        Only a key under ``value``, as the previous page of this list returned it, is accepted."""
+        if bookmark and not bookmark.startswith(self.key(index, value)):
+            raise rule("bookmark-invalid", f"{bookmark[:80]!r} is not a bookmark of this list: send \"\" for the "
+                       "first page and then the bookmark the previous page returned")
+        return await self.stub.get_state_by_partial_composite_key_with_pagination(index, [value], page_size, bookmark)
+
     # -- parties
     async def party(self, uscc: str) -> Party | None:
         return await self._get(Party, keys.PARTY, uscc)
@@ -205,8 +217,7 @@ class Store:
 
     async def discount_offers_page(self, debtor: str, page_size: int, bookmark: str) -> tuple[list[DiscountOffer], Any]:
         """One page of the debtor's discount offers, oldest publication first (then id), and the page's metadata."""
-        kvs, meta = await self.stub.get_state_by_partial_composite_key_with_pagination(
-            keys.DISCOUNT_BY_DEBTOR, [debtor], page_size, bookmark)
+        kvs, meta = await self.index_page(keys.DISCOUNT_BY_DEBTOR, debtor, page_size, bookmark)
         ids = [self.stub.split_composite_key(kv.key)[1][2] for kv in kvs]
         return [await self.discount_offer(i) for i in ids], meta
 

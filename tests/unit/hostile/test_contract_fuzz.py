@@ -144,7 +144,8 @@ def arguments(w: _World):
     text = st.one_of(
         st.sampled_from(w.ids), st.sampled_from(w.usccs), amount_texts, st.just(""), st.text(max_size=40),
         st.sampled_from(["ACT/360", "OVERDUE", "FINANCED", w.fingerprint, "x" * 100_000, "\u202e\u0000\ud7ff",
-                         "R-" + "f" * 16 + ".1.2.1", "receivables:WhoAmI", "req-1"]),
+                         "R-" + "f" * 16 + ".1.2.1", "receivables:WhoAmI", "req-1",
+                         "\x00recfin.by-holder\x00", "\x00recfin.by-debtor\x00"]),  # forged bookmarks
     )
     encoded = st.one_of(
         text.map(lambda s: s.encode("utf-8", "surrogatepass")),

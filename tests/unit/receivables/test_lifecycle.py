@@ -370,3 +370,37 @@ async def test_key_level_endorsement_follows_the_state():
     r2 = await net.confirmed(tier1, core, 1000)
     await net.ok(tier1, "TransferReceivable", r2["id"], tier2.uscc, "10")
     assert orgs(net._key(keys.RECEIVABLE, f"{r2['id']}.1")) == [CORE, SUPPLIER]
+
+
+async def test_key_level_endorsement_follows_the_holder_across_orgs_and_the_bank_in_and_out():
+    from chaincode.receivables.config import DEFAULT_CONFIG, NetworkConfig
+    from chaincode.shim import KeyEndorsementPolicy
+
+    far_org = "Supplier2MSP"
+    net = await standard_net(NetworkConfig(org_roles={**DEFAULT_CONFIG.org_roles, far_org: ("supplier",)}))
+    core, tier1, tier2, bank = (net.actors[k] for k in ("core", "tier1", "tier2", "bank"))
+    far = await net.party("far", far_org, "supplier")
+    orgs = lambda rid: sorted(KeyEndorsementPolicy(  # noqa: E731
+        net.ledger.validation_parameters[net._key(keys.RECEIVABLE, rid)]).list_orgs())
+    r = await net.confirmed(tier1, core, 1000, due_in=60)
+    assert orgs(r["id"]) == [CORE, SUPPLIER]
+    # a whole transfer to a supplier of another org: the new holder's org replaces the old one's
+    await net.ok(tier1, "TransferReceivable", r["id"], far.uscc, "1000")
+    assert orgs(r["id"]) == sorted([CORE, far_org])
+    # a split back: each child requires its own holder's org, the parent keeps its policy
+    await net.ok(far, "TransferReceivable", r["id"], tier2.uscc, "400")
+    assert orgs(f"{r['id']}.1") == [CORE, SUPPLIER] and orgs(f"{r['id']}.2") == sorted([CORE, far_org])
+    assert orgs(r["id"]) == sorted([CORE, far_org])
+    # financing: the bank's org only from acceptance to repayment, not for a request or an offer
+    kept = f"{r['id']}.2"
+    f = await net.ok(far, "RequestFinancing", kept)
+    o = await net.ok(bank, "MakeFinancingOffer", f["id"], transient=transient_terms())
+    assert orgs(kept) == sorted([CORE, far_org])
+    await net.ok(far, "AcceptFinancingOffer", o["id"])
+    assert orgs(kept) == sorted([BANK, CORE, far_org])
+    await net.ok(bank, "RecordDisbursement", f["id"], transient=transient_terms())
+    net.advance(days=60)
+    await net.ok(core, "RecordPayment", kept, "600")  # paid to the bank; the financing is live until repaid
+    assert orgs(kept) == sorted([BANK, CORE, far_org])
+    await net.ok(bank, "RecordRepayment", f["id"])
+    assert orgs(kept) == sorted([CORE, far_org])

@@ -138,3 +138,32 @@ async def test_find_invoice_refuses_what_is_not_a_fingerprint():
     for bad in ["", fp.upper(), fp[:63], fp + "a", f" {fp}", "24312000000012345678", "x" * 5000]:
         msg = await net.refused(tier1, "FindInvoice", bad, evaluate=True, rule="fingerprint-invalid")
         assert len(msg) < 600
+
+
+async def test_a_bookmark_this_list_did_not_return_is_refused():
+    """The peer starts a page at whatever bookmark it is given: one forged below the range would list other
+    holders' claims (tier1's credit code sorts before tier2's), so only a bookmark of the same list is taken."""
+    net = await standard_net()
+    core, core2, tier1, tier2 = (net.actors[k] for k in ("core", "core2", "tier1", "tier2"))
+    assert tier1.uscc < tier2.uscc and core.uscc < core2.uscc
+    for _ in range(3):
+        await net.registered(tier1, core, 1000)
+    await net.registered(tier2, core2, 1000)
+    await net.ok(core, "PublishDiscountOffer", {"apr": "0.05", "expires_on": net.day(10)})
+    first = await net.ok(tier1, "ListReceivablesByHolder", tier1.uscc, "1", "", evaluate=True)
+    assert first["bookmark"]
+    below = ["\x00recfin.by-holder\x00", "\x00recfin.a", "\x00", first["bookmark"]]
+    for bookmark in below:  # the last one is tier1's own, used on tier2's list
+        await net.refused(tier2, "ListReceivablesByHolder", tier2.uscc, "10", bookmark, evaluate=True,
+                          rule="bookmark-invalid")
+    await net.refused(core2, "ListReceivablesByDebtor", core2.uscc, "10", "\x00recfin.by-debtor\x00", evaluate=True,
+                      rule="bookmark-invalid")
+    await net.refused(net.actors["regulator"], "ListReceivablesByStatus", "REGISTERED", "10", "\x00recfin.by-status\x00",
+                      evaluate=True, rule="bookmark-invalid")
+    await net.refused(core2, "GetDebtorPaymentRecord", core2.uscc, "10", "\x00recfin.by-debtor\x00", evaluate=True,
+                      rule="bookmark-invalid")
+    await net.refused(core2, "ListDiscountOffers", core2.uscc, "", "10", "\x00recfin.discount-by-debtor\x00",
+                      evaluate=True, rule="bookmark-invalid")
+    # the bookmark the list returned still leads to its next page, and only to the caller's own claims
+    second = await net.ok(tier1, "ListReceivablesByHolder", tier1.uscc, "5", first["bookmark"], evaluate=True)
+    assert len(second["records"]) == 2 and {r["holder"] for r in second["records"]} == {tier1.uscc}

@@ -135,3 +135,21 @@ async def test_an_invoice_with_a_code_is_identified_by_code_and_number():
     again = net.registration(tier1, core, 1000)
     again["invoices"][0].update(number="00123456", code="3100204130")
     await net.refused(tier1, "RegisterReceivable", again, rule="invoice-already-financed")
+
+
+async def test_the_maximum_payment_term_comes_from_the_network_configuration():
+    from chaincode.receivables.config import DEFAULT_CONFIG
+
+    net = await standard_net(DEFAULT_CONFIG.model_copy(update={"max_payment_term_days": 30}))
+    tier1, core = net.actors["tier1"], net.actors["core"]
+    await net.refused(tier1, "RegisterReceivable", net.registration(tier1, core, 1000, due_in=31), rule="payment-term-too-long")
+    assert (await net.ok(tier1, "RegisterReceivable", net.registration(tier1, core, 1000, due_in=30)))["status"] == "REGISTERED"
+
+
+async def test_a_confirmation_is_irrevocable():
+    net = await standard_net()
+    core, tier1 = net.actors["core"], net.actors["tier1"]
+    r = await net.confirmed(tier1, core, 1000)
+    await net.refused(core, "RejectReceivable", r["id"], "changed our mind", rule="invalid-state")
+    await net.refused(core, "ConfirmReceivable", r["id"], rule="invalid-state")
+    assert net.doc(r["id"])["status"] == "CONFIRMED"

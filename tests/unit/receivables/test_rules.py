@@ -93,7 +93,45 @@ def test_the_contract_never_reads_the_wall_clock_or_randomness():
         assert forbidden not in source, forbidden
 
 
+def test_the_contract_uses_no_couchdb_only_query():
+    # LevelDB answers key, range and partial-composite-key reads only; a rich (JSON selector) query needs CouchDB
+    source = "".join(p.read_text() for p in (ROOT / "chaincode" / "receivables").glob("*.py"))
+    for couchdb_only in ("get_query_result", "get_private_data_query_result", "selector"):
+        assert couchdb_only not in source, couchdb_only
+
+
 def test_the_chaincode_never_imports_the_client():
     for p in (ROOT / "chaincode" / "receivables").glob("*.py"):
         text = p.read_text()
         assert "from client" not in text and "import client" not in text, p.name
+
+
+async def test_a_discount_is_rounded_half_up_to_the_fen_and_never_consumes_the_claim():
+    net = await standard_net()
+    core, tier1 = net.actors["core"], net.actors["tier1"]
+    # 50.00 yuan, 18% a year, one day early, ACT/360: 2.5 fen of discount, rounded up to 3
+    r = await net.confirmed(tier1, core, 50_00, due_in=1)
+    d = await net.ok(core, "PublishDiscountOffer", {"apr": "0.18", "expires_on": net.day(0)})
+    paid = (await net.ok(tier1, "AcceptDiscountOffer", d["id"], r["id"]))["payments"][0]
+    assert (paid["amount"], paid["discount"]) == (50_00 - 3, 3)
+    # 100% a year for 365 days on ACT/360 would discount 1014 of 1000 fen: a payment of -14 fen
+    far = await net.confirmed(tier1, core, 1000, due_in=365)
+    steep = await net.ok(core, "PublishDiscountOffer", {"apr": "1", "expires_on": net.day(10)})
+    await net.refused(tier1, "AcceptDiscountOffer", steep["id"], far["id"], rule="discount-exceeds-amount")
+    # and exactly the whole amount (ACT/365) leaves nothing to pay: refused too
+    whole = await net.ok(core, "PublishDiscountOffer", {"apr": "1", "day_count": "ACT/365", "expires_on": net.day(10)})
+    await net.refused(tier1, "AcceptDiscountOffer", whole["id"], far["id"], rule="discount-exceeds-amount")
+
+
+async def test_an_offer_cannot_be_accepted_on_or_after_maturity():
+    """Accepted then, the financing could never be disbursed (past maturity) nor withdrawn, and the debtor could
+    never pay (financing-in-progress): the claim would be stuck."""
+    net = await standard_net()
+    core, tier1, bank = net.actors["core"], net.actors["tier1"], net.actors["bank"]
+    r = await net.confirmed(tier1, core, 1000, due_in=5)
+    f = await net.ok(tier1, "RequestFinancing", r["id"])
+    o = await net.ok(bank, "MakeFinancingOffer", f["id"], transient=transient_terms())
+    net.advance(days=5)
+    await net.refused(tier1, "AcceptFinancingOffer", o["id"], rule="past-maturity")
+    await net.ok(tier1, "WithdrawFinancing", f["id"])
+    await net.ok(core, "RecordPayment", r["id"], "1000")

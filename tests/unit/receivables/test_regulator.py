@@ -1,0 +1,119 @@
+"""The regulator: a freeze stops every change to a claim at every stage, freezing changes nothing but the
+freeze order, and the regulator reads everything without its reads changing anything."""
+
+from __future__ import annotations
+
+import json
+
+from chaincode.receivables import ReceivablesContract, keys
+from .support import attestation_request, standard_net, transient_terms
+
+CONTRACT = ReceivablesContract()
+SUBMITS = {name for name, (mark, _) in CONTRACT.transactions().items() if not mark.evaluate}
+QUERIES = {name for name, (mark, _) in CONTRACT.transactions().items() if mark.evaluate}
+# submit transactions that change no existing claim, so a freeze has nothing to stop
+NOT_ON_A_CLAIM = {"RegisterParty", "BindPartyIdentity", "RegisterReceivable", "PublishDiscountOffer",
+                  "AttestInvoiceVerification", "FreezeReceivable", "UnfreezeReceivable"}
+
+
+def _changes(net) -> int:
+    """How many key modifications the ledger's history holds."""
+    return sum(len(mods) for mods in net.ledger.history.values())
+
+
+async def _financing(net, stage: str) -> tuple[dict, dict, dict]:
+    """A confirmed claim whose financing reached ``stage`` (requested, accepted, disbursed): claim, financing, offer."""
+    a = net.actors
+    r = await net.confirmed(a["tier1"], a["core"], 1000, due_in=30)
+    f = await net.ok(a["tier1"], "RequestFinancing", r["id"])
+    o = await net.ok(a["bank"], "MakeFinancingOffer", f["id"], transient=transient_terms())
+    if stage in ("accepted", "disbursed"):
+        await net.ok(a["tier1"], "AcceptFinancingOffer", o["id"])
+    if stage == "disbursed":
+        f = await net.ok(a["bank"], "RecordDisbursement", f["id"], transient=transient_terms())
+    return r, f, o
+
+
+async def test_a_frozen_claim_accepts_no_change_at_any_stage_but_unfreeze():
+    net = await standard_net()
+    core, tier1, tier2, bank, bank2, reg = (net.actors[k] for k in ("core", "tier1", "tier2", "bank", "bank2", "regulator"))
+    registered = (await net.registered(tier1, core, 1000, due_in=30))["id"]
+    confirmed = (await net.confirmed(tier1, core, 1000, due_in=30))["id"]
+    discount = (await net.ok(core, "PublishDiscountOffer", {"apr": "0.05", "expires_on": net.day(40)}))["id"]
+    requested, f_requested, o_requested = await _financing(net, "requested")
+    accepted, f_accepted, _ = await _financing(net, "accepted")
+    disbursed, f_disbursed, _ = await _financing(net, "disbursed")
+    claims = [registered, confirmed, requested["id"], accepted["id"], disbursed["id"]]
+    for rid in claims:
+        await net.ok(reg, "FreezeReceivable", rid, f"order-{rid}")
+
+    attempts = [
+        (core, "ConfirmReceivable", registered), (core, "RejectReceivable", registered, "not owed"),
+        (tier1, "TransferReceivable", confirmed, tier2.uscc, "100"), (tier1, "RequestFinancing", confirmed),
+        (tier1, "AcceptDiscountOffer", discount, confirmed), (core, "RecordPayment", confirmed, "100"),
+        (bank2, "MakeFinancingOffer", f_requested["id"]), (tier1, "AcceptFinancingOffer", o_requested["id"]),
+        (tier1, "WithdrawFinancing", f_requested["id"]), (bank, "RecordDisbursement", f_accepted["id"]),
+        (core, "AcknowledgeAssignment", f_disbursed["notice_id"]), (core, "RecordPayment", disbursed["id"], "100"),
+        (bank, "RecordRepayment", f_disbursed["id"]),
+    ]
+    for actor, fn, *args in attempts:
+        await net.refused(actor, fn, *args, rule="receivable-frozen", transient=transient_terms())
+    net.advance(days=31)
+    for rid in (confirmed, disbursed["id"]):
+        await net.refused(tier2, "RecordOverdue", rid, rule="receivable-frozen")
+    tried = {fn for _, fn, *_ in attempts} | {"RecordOverdue"}
+    assert tried | NOT_ON_A_CLAIM == SUBMITS, f"freeze not tried on {sorted(SUBMITS - tried - NOT_ON_A_CLAIM)}"
+
+    # only the regulator's unfreeze passes; then the changes go through again
+    for rid in claims:
+        await net.refused(reg, "FreezeReceivable", rid, "order-again", rule="already-frozen")
+        await net.ok(reg, "UnfreezeReceivable", rid, f"lift-{rid}")
+    await net.ok(tier2, "RecordOverdue", confirmed)
+    await net.ok(core, "AcknowledgeAssignment", f_disbursed["notice_id"])
+    await net.ok(bank, "RecordRepayment", f_disbursed["id"])
+
+
+async def test_freezing_and_unfreezing_change_the_freeze_order_and_nothing_else():
+    net = await standard_net()
+    reg = net.actors["regulator"]
+    r, _, _ = await _financing(net, "disbursed")
+    key = net._key(keys.RECEIVABLE, r["id"])
+    for fn, order in (("FreezeReceivable", "order-1"), ("UnfreezeReceivable", "lift-1")):
+        state, private, policies = net.snapshot()
+        await net.ok(reg, fn, r["id"], order)
+        after, after_private, after_policies = net.snapshot()
+        assert {k for k in state.keys() | after.keys() if state.get(k) != after.get(k)} == {key}, fn
+        assert (after_private, after_policies) == (private, policies), fn
+        old, new = json.loads(state[key]), json.loads(after[key])
+        assert {field for field in old if old[field] != new[field]} == {"frozen", "last"}, fn
+
+
+async def test_the_regulator_reads_everything_and_its_reads_change_nothing():
+    """Every query, by the regulator, submitted rather than evaluated: whatever a query wrote would be committed."""
+    net = await standard_net()
+    a = net.actors
+    core, tier1, tier2, bank, reg = (a[k] for k in ("core", "tier1", "tier2", "bank", "regulator"))
+    r, f, o = await _financing(net, "disbursed")
+    split = await net.confirmed(tier1, core, 1000, due_in=30)
+    await net.ok(tier1, "TransferReceivable", split["id"], tier2.uscc, "400", "req-1")
+    d = await net.ok(core, "PublishDiscountOffer", {"apr": "0.05", "expires_on": net.day(10)})
+    attested = attestation_request(tier1.uscc, r["invoices"][0]["number"])
+    await net.ok(bank, "AttestInvoiceVerification", attested)
+    fingerprint = r["invoices"][0]["fingerprint"]
+    queries = {
+        "GetParty": [tier1.uscc], "WhoAmI": [], "GetInvoiceAttestations": [fingerprint],
+        "GetReceivable": [r["id"]], "GetReceivableHistory": [r["id"]], "GetProvenance": [f"{split['id']}.1"],
+        "FindInvoice": [fingerprint], "ListReceivablesByHolder": [tier1.uscc, "10", ""],
+        "ListReceivablesByDebtor": [core.uscc, "10", ""], "ListReceivablesByStatus": ["FINANCED", "10", ""],
+        "GetStatistics": [], "GetDebtorPaymentRecord": [core.uscc, "10", ""],
+        "GetFinancierExposure": [core.uscc, bank.uscc], "GetFinancing": [f["id"]], "GetOfferTerms": [o["id"]],
+        "GetAssignmentNotice": [f["notice_id"]], "ListDiscountOffers": [core.uscc, "", "10", ""],
+        "GetRequest": ["req-1", tier1.uscc], "GetDiscountOffer": [d["id"]],
+    }
+    assert set(queries) == QUERIES, f"add {sorted(QUERIES - set(queries))} here"
+    for fn, args in queries.items():
+        before, history, events = net.snapshot(), _changes(net), len(net.ledger.events)
+        result = await net.call(reg, fn, *args)
+        assert result.status == 200, f"{fn}: {result.message}"
+        assert result.event is None and len(net.ledger.events) == events, f"{fn} emitted an event"
+        assert net.snapshot() == before and _changes(net) == history, f"{fn} wrote"
