@@ -249,8 +249,9 @@ def story(run: Run, s: dict, codes: dict) -> dict[str, Any]:
 
     # 5. the regulator: exposure, a freeze under an order, a change refused, the freeze lifted
     stats = regulator.statistics()
-    run.step("regulator", "read the exposure", None, exposure=money(stats.total.exposure),
-             financed_share=str(stats.total.financed_share))
+    run.step("regulator", "read the exposure", None,
+             exposure=", ".join(money(t.exposure, c) for c, t in stats.total.items()),
+             financed_share=", ".join(f"{c} {t.financed_share}" for c, t in stats.total.items()))
     order = f"DEMO-{today:%Y%m%d}-{secrets.token_hex(3).upper()}"
     frozen = regulator.freeze(kept.id, f"{order} (dispute over delivered goods)")
     run.step("regulator", f"freeze {kept.id} under order {order}", frozen.tx_id, frozen="yes")

@@ -128,7 +128,8 @@ def _config(config_path: Path | None, name: str):
 @click.option("--debtor", help="The debtor's id in --history.")
 @click.option("--exposure", type=FenType(),
               help="What the bank already lends against this debtor, fen [default: on the ledger, the bank's own "
-                   "outstanding financed principal on the debtor (GetFinancierExposure); without it, 0].")
+                   "outstanding financed principal on the debtor in the claim's currency (GetFinancierExposure); "
+                   "without it, 0].")
 @click.option("--on", "on", type=click.DateTime(["%Y-%m-%d"]),
               help="Disbursement date (default: today in China Standard Time, the ledger's business date).")
 @click.option("--yes", is_flag=True, help="On the ledger: make the offer without asking.")
@@ -195,7 +196,7 @@ def _quote_on_the_ledger(receivable, as_, config_path, grade, probability, histo
         if risk is None:
             risk = _score(history_from_ledger(session.client, r.debtor, day), day)
         if exposure is None:
-            exposure = session.client.financier_exposure(r.debtor).exposure
+            exposure = session.client.financier_exposure(r.debtor).exposure_in(r.currency)
         p, grade = risk
         terms = ReceivableTerms(receivable_id=r.id, face_amount=r.outstanding, due_date=r.due_date)
         result = price_quote(config, terms, grade=grade, on=day, exposure=exposure, probability_late=p)

@@ -331,7 +331,7 @@ def list_receivables(session, as_json, holder, debtor, status, page_size, bookma
 
 @click.group()
 def financing() -> None:
-    """Financing of a confirmed receivable: request, offers, acceptance, disbursement, repayment (保理)."""
+    """Financing of a confirmed receivable: request, offers, acceptance, disbursement, repayment, cancellation (保理)."""
 
 
 @financing.command("request")
@@ -432,6 +432,24 @@ def repay(session, financing_id):
       recfin financing repay F-0123456789abcdef --as bank/officer1
     """
     return session.client.record_repayment(financing_id)
+
+
+@financing.command("cancel")
+@click.argument("financing_id")
+@click.option("--reason", required=True, help="Why the financing ends (kept on the financing record).")
+@prints_document("supplier", FINANCING_COLUMNS + ["cancelled_on", "cancellation_reason"])
+def cancel(session, financing_id, reason):
+    """The holder, or the bank whose offer was accepted, ends a financing the bank has not disbursed.
+
+    The receivable is a confirmed claim again (financed anew, transferred, paid or marked overdue).
+    A disbursed financing is ended by repayment instead.
+
+    \b
+    Example:
+      recfin financing cancel F-0123456789abcdef --reason 'not disbursed by the due date' --as supplier/supplier1
+      recfin financing cancel F-0123456789abcdef --reason 'credit line withdrawn' --as bank/officer1 --json
+    """
+    return session.client.cancel_financing(financing_id, reason)
 
 
 @financing.command("get")

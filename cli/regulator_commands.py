@@ -17,7 +17,7 @@ from .output import emit, show
 
 COLUMNS = ["id", "status", "holder", "debtor", "face_amount", "outstanding", "due_date", "frozen"]
 LIST_COLUMNS = ["id", "status", "holder", "debtor", "face_amount", "outstanding", "due_date", "financing_id"]
-EXPOSURE_COLUMNS = ["debtor", "receivables", "exposure", "financed", "overdue", "financed_share"]
+EXPOSURE_COLUMNS = ["debtor", "currency", "receivables", "exposure", "financed", "overdue", "financed_share"]
 
 
 @click.group()
@@ -54,16 +54,18 @@ def unfreeze(session, as_json, receivable_id, order_reference) -> None:
 
 
 def statistics_rows(stats) -> list[dict]:
-    """Per debtor and TOTAL, amounts as money: the table of `regulator statistics` (also the demo's ending)."""
-    rows = [{"debtor": d, **e.to_json()} for d, e in stats.per_debtor.items()]
-    rows.append({"debtor": "TOTAL", **stats.total.to_json()})
+    """A row per debtor and currency, then a TOTAL row per currency, amounts as money in their own currency
+    (amounts of two currencies are never added): the table of `regulator statistics` (also the demo's ending)."""
+    rows = [{"debtor": d, "currency": c, **e.to_json()} for d, by_currency in stats.per_debtor.items()
+            for c, e in by_currency.items()]
+    rows += [{"debtor": "TOTAL", "currency": c, **e.to_json()} for c, e in stats.total.items()]
     return [with_money(r) for r in rows]
 
 
 @regulator.command("statistics")
 @acting("regulator")
 def statistics(session, as_json) -> None:
-    """Exposure, financed share and overdue amounts per debtor, and claims per status.
+    """Exposure, financed share and overdue amounts per debtor and currency, totals per currency, claims per status.
 
     \b
     Example:

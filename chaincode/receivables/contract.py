@@ -661,6 +661,51 @@ class ReceivablesContract(Contract):
         s.emit(events.FINANCING_REPAID, r.id, financing_id=f.id, financier=bank.uscc)
         return f.to_json()
 
+    @transaction
+    @rules
+    async def CancelFinancing(self, ctx: Context, financing_id: str, reason: str) -> Financing:
+        """The holder or the accepted bank ends an accepted financing the bank has not disbursed.
+
+        Nothing else ends one: withdrawal is for requests not yet accepted, the
+        debtor cannot pay before disbursement, and disbursement is refused from
+        maturity on. The claim is financed no more (financed again, transferred,
+        paid or marked overdue like any confirmed claim); the accepted offer and
+        its private terms stay as they were, for the record. No assignment
+        notice exists yet: disbursement issues it.
+        """
+        s = self._session(ctx)
+        await self._prefetch_financing(s, financing_id)
+        party = await s.party_with_role(cfg.SUPPLIER, cfg.FINANCIER)
+        f = await s.store.financing(financing_id)
+        r = await s.store.receivable(f.receivable_id)
+        if party.role == cfg.SUPPLIER and party.uscc != r.holder:
+            raise rule("not-the-holder", f"{party.uscc} does not hold {r.id}: only its holder or the bank whose "
+                       "offer it accepted may cancel its financing")
+        if party.role == cfg.FINANCIER and party.uscc != f.financier:
+            raise rule("not-the-financier", f"{party.uscc} is not the financier of {f.id}: only the bank whose offer "
+                       "was accepted, or the holder, may cancel it")
+        lifecycle.ensure_not_frozen(r)
+        if f.status == "DISBURSED":
+            raise rule("financing-disbursed", f"financing {f.id} was disbursed on {f.disbursed_on}: it ends with "
+                       "repayment (RecordRepayment by the bank), not cancellation")
+        if f.status != "ACCEPTED":
+            hint = ": withdraw a request not yet accepted (WithdrawFinancing)" if f.status == "REQUESTED" else ""
+            raise rule("invalid-state", f"financing {f.id} is {f.status}: only an accepted financing not yet "
+                       f"disbursed can be cancelled{hint}")
+        why = _require_text(reason, "reason")
+        act = s.action("CancelFinancing", party.uscc)
+        before = r.model_copy()
+        if r.status == FINANCED:  # an overdue claim stays overdue
+            r.status = CONFIRMED
+        # the bank leaves the claim: its index entry and its org in the key-level policy go with it (Store)
+        r.financing_id, r.financier, r.financier_msp, r.last = None, None, None, act
+        f.status, f.cancelled_on, f.cancellation_reason, f.last = "CANCELLED", s.today_iso, why, act
+        await s.store.put_financing(f)
+        await s.store.put_receivable(r, before)
+        s.emit(events.FINANCING_CANCELLED, r.id, financing_id=f.id, financier=f.financier, by=party.uscc,
+               reason=why, status=r.status)
+        return f.to_json()
+
     # ================================================================ dynamic discounting
 
     @transaction

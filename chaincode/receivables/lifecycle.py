@@ -3,6 +3,7 @@
     REGISTERED --confirm--> CONFIRMED --split/transfer--> SPLIT (children CONFIRMED)
         |                      |
         +--reject--> REJECTED  +--accept a financing offer--> FINANCED
+    FINANCED --financing cancelled before disbursement--> CONFIRMED (an OVERDUE claim stays OVERDUE)
     CONFIRMED / FINANCED --due date passes, unpaid--> OVERDUE
     CONFIRMED / FINANCED / OVERDUE --paid in full / discounted / repaid--> SETTLED
 

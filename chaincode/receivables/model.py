@@ -235,7 +235,7 @@ class Financing(Doc):
     receivable_id: str
     holder: str
     holder_msp: str
-    status: Literal["REQUESTED", "ACCEPTED", "DISBURSED", "REPAID", "WITHDRAWN"]
+    status: Literal["REQUESTED", "ACCEPTED", "DISBURSED", "REPAID", "WITHDRAWN", "CANCELLED"]
     requested_on: str
     offer_ids: list[str] = Field(default_factory=list)
     accepted_offer_id: str | None = None
@@ -247,6 +247,8 @@ class Financing(Doc):
     disbursement_hash: str | None = None
     notice_id: str | None = None
     repaid_on: str | None = None
+    cancelled_on: str | None = Field(default=None, description="an accepted financing ended before disbursement")
+    cancellation_reason: str | None = None
     last: Action
 
 

@@ -101,29 +101,43 @@ def _share(part: int, whole: int) -> str:
     return f"{n // 10_000}.{n % 10_000:04d}"
 
 
+_FIGURES = ("exposure", "financed", "overdue", "receivables")
+
+
 async def statistics(store: Store) -> dict:
-    """Exposure over confirmed, unpaid claims (CONFIRMED, FINANCED, OVERDUE leaves), per debtor and in total."""
-    per_debtor: dict[str, dict[str, int]] = {}
+    """Exposure over confirmed, unpaid claims (CONFIRMED, FINANCED, OVERDUE leaves), per debtor and in total,
+    each per currency: a sum of fen of different currencies means nothing, so none is ever made."""
+    per_debtor: dict[str, dict[str, dict[str, int]]] = {}
     counts = {s: 0 for s in STATUSES}
     async for kv in store.stub.get_state_by_partial_composite_key(keys.RECEIVABLE, []):
         r = Receivable.model_validate_json(kv.value)
         counts[r.status] += 1
         if r.status not in lifecycle.PAYABLE:
             continue
-        row = per_debtor.setdefault(r.debtor, {"exposure": 0, "financed": 0, "overdue": 0, "receivables": 0})
+        row = per_debtor.setdefault(r.debtor, {}).setdefault(r.currency, dict.fromkeys(_FIGURES, 0))
         row["exposure"] += r.outstanding
         row["receivables"] += 1
         if r.status == FINANCED or (r.financing_id is not None and r.financier is not None):
             row["financed"] += r.outstanding
         if r.status == OVERDUE:
             row["overdue"] += r.outstanding
-    total = {k: sum(row[k] for row in per_debtor.values()) for k in ("exposure", "financed", "overdue", "receivables")}
+    totals: dict[str, dict[str, int]] = {}
+    for by_currency in per_debtor.values():
+        for currency, row in by_currency.items():
+            total = totals.setdefault(currency, dict.fromkeys(_FIGURES, 0))
+            for figure in _FIGURES:
+                total[figure] += row[figure]
     return {
-        "per_debtor": {d: {**row, "financed_share": _share(row["financed"], row["exposure"])}
-                       for d, row in sorted(per_debtor.items())},
-        "total": {**total, "financed_share": _share(total["financed"], total["exposure"])},
+        "per_debtor": {d: _with_shares(by_currency) for d, by_currency in sorted(per_debtor.items())},
+        "total": _with_shares(totals),
         "count_by_status": counts,
     }
+
+
+def _with_shares(by_currency: dict[str, dict[str, int]]) -> dict[str, dict]:
+    """Each currency's figures, in currency order, with the financed share of its exposure."""
+    return {c: {**row, "financed_share": _share(row["financed"], row["exposure"])}
+            for c, row in sorted(by_currency.items())}
 
 
 async def invoice_use(store: Store, fp: str) -> dict:
@@ -257,8 +271,8 @@ async def financier_exposure(store: Store, financier: str, debtor: str) -> dict:
     is the disbursement's (private data), or for an accepted offer not yet
     disbursed the one its terms will advance (outstanding x advance rate, as
     the disbursement computes it); less what the debtor has paid the bank on
-    the claim. Private data is read from this peer: a peer of the bank's org
-    or the regulator's holds it.
+    the claim. ``exposure`` sums them per currency. Private data is read from
+    this peer: a peer of the bank's org or the regulator's holds it.
     """
     claims = []
     for r in await store.financed_by(financier, debtor):
@@ -266,10 +280,12 @@ async def financier_exposure(store: Store, financier: str, debtor: str) -> dict:
         principal = await _principal(store, f, r)
         collected = sum(p.amount for p in r.payments if p.payee_role == "financier")
         claims.append({"receivable_id": r.id, "financing_id": f.id, "status": f.status, "due_date": r.due_date,
-                       "principal": principal, "collected": collected,
+                       "currency": r.currency, "principal": principal, "collected": collected,
                        "outstanding_principal": max(0, principal - collected)})
-    return {"financier": financier, "debtor": debtor,
-            "exposure": sum(c["outstanding_principal"] for c in claims), "financings": claims}
+    exposure: dict[str, int] = {}
+    for c in claims:  # per currency: fen of different currencies are never added
+        exposure[c["currency"]] = exposure.get(c["currency"], 0) + c["outstanding_principal"]
+    return {"financier": financier, "debtor": debtor, "exposure": dict(sorted(exposure.items())), "financings": claims}
 
 
 async def _principal(store: Store, f: Any, r: Receivable) -> int:

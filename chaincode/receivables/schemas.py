@@ -99,6 +99,8 @@ class Page(Doc):
 
 
 class Exposure(Doc):
+    """The figures of one currency: amounts in fen of that currency."""
+
     exposure: int
     financed: int
     overdue: int
@@ -107,8 +109,10 @@ class Exposure(Doc):
 
 
 class Statistics(Doc):
-    per_debtor: dict[str, Exposure]
-    total: Exposure
+    """GetStatistics' answer. Amounts are grouped by currency (ISO 4217 code), never added across currencies."""
+
+    per_debtor: dict[str, dict[str, Exposure]] = Field(description="debtor's credit code -> currency -> figures")
+    total: dict[str, Exposure] = Field(description="currency -> figures over every debtor")
     count_by_status: dict[str, int]
 
 
@@ -187,6 +191,7 @@ class FinancedClaim(Doc):
     financing_id: str
     status: Literal["ACCEPTED", "DISBURSED"]
     due_date: str
+    currency: str = Field(description="the claim's currency (ISO 4217): the amounts below are in it")
     principal: int = Field(description="disbursed, or for an accepted offer: what its terms will advance, fen")
     collected: int = Field(description="paid by the debtor to the bank on the claim so far, fen")
     outstanding_principal: int = Field(description="max(0, principal - collected), fen")
@@ -197,5 +202,5 @@ class FinancierExposure(Doc):
 
     financier: str
     debtor: str
-    exposure: int = Field(description="the sum of outstanding_principal, fen")
+    exposure: dict[str, int] = Field(description="currency -> the sum of outstanding_principal in it, fen")
     financings: list[FinancedClaim]

@@ -222,6 +222,10 @@ class _Operations:
         """The financier records that it was repaid; the financing closes and the claim is settled."""
         return self._submit("RecordRepayment", _text(financing_id, "financing_id"), model=Financing)
 
+    def _cancellation(self, financing_id: str, reason: str, endorsing_organizations: Sequence[str]):
+        return self._submit("CancelFinancing", _text(financing_id, "financing_id"), _text(reason, "reason"),
+                            endorsing_organizations=endorsing_organizations, model=Financing)
+
     # ------------------------------------------------------------ discounting, settlement, overdue
 
     def publish_discount_offer(self, offer: DiscountOfferRequest, *, request_id: str | None = None) -> DiscountOffer:
@@ -407,6 +411,21 @@ proposal with transient data to the collection's members.
 """
 
 
+CANCEL_DOC = """The holder, or the bank whose offer was accepted, ends an accepted financing not yet disbursed.
+
+The claim is financed no more: it can be financed again, transferred, paid or marked
+overdue. A disbursed financing is refused (``financing-disbursed``: repayment ends it).
+Endorsement is pinned to the debtor's, holder's and bank's orgs: the claim's key-level
+policy in force names all three until this transaction drops the bank. They are looked
+up (``get_financing`` and ``get_receivable``) unless ``endorsing_organizations`` is given.
+"""
+
+
+def _parties_orgs(financing: FinancingView, receivable: Receivable) -> list[str]:
+    """The orgs of the debtor, the holder and the bank of a financing: who endorses a change to a financed claim."""
+    return _unique([receivable.debtor_msp, financing.holder_msp, financing.financier_msp])
+
+
 def _check_terms(terms: Any, what: str) -> None:
     if not isinstance(terms, FinancingTerms):
         raise TypeError(f"{what} takes FinancingTerms")
@@ -466,6 +485,15 @@ class ReceivablesClient(_Operations):
         return self._disbursement(financing_id, terms, endorsing_organizations)
 
     record_disbursement.__doc__ = DISBURSEMENT_DOC
+
+    def cancel_financing(self, financing_id: str, reason: str,
+                         endorsing_organizations: Sequence[str] | None = None) -> Financing:
+        if endorsing_organizations is None:
+            financing = self.get_financing(financing_id)
+            endorsing_organizations = _parties_orgs(financing, self.get_receivable(financing.receivable_id))
+        return self._cancellation(financing_id, reason, endorsing_organizations)
+
+    cancel_financing.__doc__ = CANCEL_DOC
 
     @staticmethod
     def _walk(fetch: Callable[[str], Any]) -> Iterator[Any]:
@@ -543,6 +571,16 @@ class AsyncReceivablesClient(_Operations):
         return await self._disbursement(financing_id, terms, endorsing_organizations)
 
     record_disbursement.__doc__ = DISBURSEMENT_DOC
+
+    async def cancel_financing(self, financing_id: str, reason: str,
+                               endorsing_organizations: Sequence[str] | None = None) -> Financing:
+        if endorsing_organizations is None:
+            financing = await self.get_financing(financing_id)
+            receivable = await self.get_receivable(financing.receivable_id)
+            endorsing_organizations = _parties_orgs(financing, receivable)
+        return await self._cancellation(financing_id, reason, endorsing_organizations)
+
+    cancel_financing.__doc__ = CANCEL_DOC
 
     @staticmethod
     async def _walk(fetch: Callable[[str], Awaitable[Any]]) -> AsyncIterator[Any]:

@@ -14,8 +14,8 @@ EVENT_NAMES: tuple[str, ...] = (
     "PartyRegistered", "PartyIdentityBound", "ReceivableRegistered", "ReceivableConfirmed", "ReceivableRejected",
     "ReceivableTransferred", "ReceivableSplit", "FinancingRequested", "FinancingWithdrawn", "FinancingOffered",
     "FinancingOfferAccepted", "FinancingDisbursed", "AssignmentNoticeAcknowledged", "FinancingRepaid",
-    "DiscountOfferPublished", "DiscountOfferAccepted", "PaymentRecorded", "ReceivableOverdue", "ReceivableFrozen",
-    "ReceivableUnfrozen", "InvoiceVerificationAttested",
+    "FinancingCancelled", "DiscountOfferPublished", "DiscountOfferAccepted", "PaymentRecorded", "ReceivableOverdue",
+    "ReceivableFrozen", "ReceivableUnfrozen", "InvoiceVerificationAttested",
 )
 
 

@@ -256,7 +256,7 @@ class Financing(Document):
     receivable_id: str
     holder: str
     holder_msp: str
-    status: Literal["REQUESTED", "ACCEPTED", "DISBURSED", "REPAID", "WITHDRAWN"]
+    status: Literal["REQUESTED", "ACCEPTED", "DISBURSED", "REPAID", "WITHDRAWN", "CANCELLED"]
     requested_on: date
     offer_ids: list[str] = Field(default_factory=list)
     accepted_offer_id: str | None = None
@@ -268,6 +268,8 @@ class Financing(Document):
     disbursement_hash: str | None = None
     notice_id: str | None = None
     repaid_on: date | None = None
+    cancelled_on: date | None = None
+    cancellation_reason: str | None = None
     last: Action
 
     @property
@@ -475,6 +477,8 @@ class Page(Document):
 
 
 class Exposure(Document):
+    """The statistics of one currency: amounts in fen of that currency."""
+
     exposure: Fen
     financed: Fen
     overdue: Fen
@@ -483,8 +487,14 @@ class Exposure(Document):
 
 
 class Statistics(Document):
-    per_debtor: dict[str, Exposure]
-    total: Exposure
+    """``GetStatistics``: amounts grouped by currency (ISO 4217), never added across currencies.
+
+    ``per_debtor[debtor][currency]`` and ``total[currency]`` are :class:`Exposure`; ``count_by_status``
+    counts claims of every currency.
+    """
+
+    per_debtor: dict[str, dict[str, Exposure]]
+    total: dict[str, Exposure]
     count_by_status: dict[str, StrictInt]
 
 
@@ -549,18 +559,24 @@ class FinancedClaim(Document):
     financing_id: str
     status: Literal["ACCEPTED", "DISBURSED"]
     due_date: date
+    currency: str
     principal: Fen
     collected: Fen
     outstanding_principal: Fen
 
 
 class FinancierExposure(Document):
-    """``GetFinancierExposure``: one bank's outstanding financed principal (``exposure``, fen) on one debtor."""
+    """``GetFinancierExposure``: one bank's outstanding financed principal on one debtor, per currency
+    (``exposure``: currency -> fen), and the financings it is made of."""
 
     financier: str
     debtor: str
-    exposure: Fen
+    exposure: dict[str, Fen]
     financings: list[FinancedClaim]
+
+    def exposure_in(self, currency: str) -> int:
+        """The outstanding principal in ``currency``, fen: 0 when the bank has none in it."""
+        return self.exposure.get(currency, 0)
 
 
 # ---------------------------------------------------------------- business request records

@@ -269,6 +269,29 @@ def test_the_holder_withdraws_a_financing_request(recfin, codes):
     assert recfin.json("financing", "withdraw", financing["id"], as_="supplier/supplier1")["status"] == "WITHDRAWN"
 
 
+def test_an_accepted_financing_the_bank_does_not_disburse_is_cancelled_and_the_claim_moves_on(recfin, codes):
+    claim = confirmed(recfin, codes)
+    financing = recfin.json("financing", "request", claim["id"], as_="supplier/supplier1")
+    expires = (business_today() + timedelta(days=14)).isoformat()
+    offer = recfin.json("financing", "offer", financing["id"], "--advance-rate", "0.9", "--discount-rate", "0.036",
+                        "--expires", expires, as_="bank/officer1")
+    recfin.json("financing", "accept", offer["id"], as_="supplier/supplier1")
+    refusal = recfin.fails("financing", "withdraw", financing["id"], as_="supplier/supplier1", exit_code=1)
+    assert "WithdrawFinancing refused: RULE invalid-state" in refusal
+
+    cancelled = recfin.json("financing", "cancel", financing["id"], "--reason", "not disbursed",
+                            as_="supplier/supplier1")
+    assert (cancelled["status"], cancelled["cancellation_reason"]) == ("CANCELLED", "not disbursed")
+    after = recfin.json("receivable", "get", claim["id"], as_="supplier/supplier1")
+    assert (after["status"], after["financing_id"], after["financier"]) == ("CONFIRMED", None, None)
+    # the bank is no party to the claim any more: it cannot even read the financing to disburse it
+    refusal = recfin.fails("financing", "disburse", financing["id"], as_="bank/officer1", exit_code=1)
+    assert "GetFinancing refused: RULE not-permitted-to-read" in refusal
+    moved = recfin.json("receivable", "transfer", claim["id"], "--to", codes["tier2"], "--amount", FACE,
+                        as_="supplier/supplier1")
+    assert moved["holder"] == codes["tier2"]
+
+
 def test_the_debtor_offers_early_payment_and_the_holder_takes_it(recfin, codes):
     claim = confirmed(recfin, codes)
     moved = recfin.json("receivable", "transfer", claim["id"], "--to", codes["tier2"], "--amount", FACE,
@@ -300,7 +323,8 @@ def test_the_regulator_freezes_a_claim_reads_statistics_and_lifts_the_freeze(rec
     assert recfin.json("receivable", "get", claim["id"], as_="regulator")["outstanding"] == FACE_FEN
 
     statistics = recfin.json("regulator", "statistics", as_="regulator")
-    assert statistics["per_debtor"][codes["core"]]["receivables"] >= 1
+    assert statistics["per_debtor"][codes["core"]]["CNY"]["receivables"] >= 1
+    assert statistics["total"]["CNY"]["exposure"] >= FACE_FEN
     assert statistics["count_by_status"].get("CONFIRMED", 0) >= 1
     assert claim["id"] in [r["id"] for r in recfin.json("regulator", "list", "CONFIRMED", "--all", as_="regulator")]
 

@@ -9,7 +9,10 @@ its own peer before it registers the claim. A bank quotes a claim from the
 ledger (the debtor's payment record and its own exposure, read as the bank),
 makes the offer, and the holder sees it ranked. A bank reads a debtor's payment
 record (holders as tokens) and its own exposure, the regulator any bank's, and
-the holder lists the debtor's discount offers on its claim.
+the holder lists the debtor's discount offers on its claim. An accepted financing
+the bank does not disburse is cancelled with the bank's org among the endorsers
+(without it the claim's key-level policy invalidates the cancellation), after
+which the debtor's and holder's orgs alone may change the claim again.
 """
 from __future__ import annotations
 
@@ -187,7 +190,7 @@ def test_the_reads_for_risk_and_pricing_across_the_orgs(demo_run, receivables_de
     with open_session("bank", "officer1", root) as bank, open_session("regulator", data_root=root) as regulator, \
             open_session("supplier", "supplier1", root) as tier1, open_session("coreenterprise", "treasurer", root) as core:
         debtor, bank_code = credit_code_of(core, ""), bank.client.who_am_i().uscc
-        before = bank.client.financier_exposure(debtor).exposure
+        before = bank.client.financier_exposure(debtor).exposure_in("CNY")
 
         # a claim the bank finances: its principal is the bank's exposure, read from private data
         claim = _claim(tier1, core, "200000.00", 90)
@@ -197,7 +200,7 @@ def test_the_reads_for_risk_and_pricing_across_the_orgs(demo_run, receivables_de
         tier1.client.accept_offer(bank.client.make_offer(financing.id, terms).id)
         bank.client.record_disbursement(financing.id)
         exposure = bank.client.financier_exposure(debtor)
-        assert exposure.exposure == before + 16_000_000
+        assert exposure.exposure_in("CNY") == before + 16_000_000
         assert claim.id in {f.receivable_id for f in exposure.financings}
         seen_by_regulator = _when_reconciled(lambda: regulator.client.financier_exposure(debtor, bank_code))
         assert seen_by_regulator.exposure == exposure.exposure
@@ -224,3 +227,34 @@ def test_the_reads_for_risk_and_pricing_across_the_orgs(demo_run, receivables_de
         with pytest.raises(RuleViolation) as refused:
             bank.client.list_discount_offers(debtor)
         assert refused.value.rule == "not-permitted-to-read"
+
+
+def test_a_cancelled_financing_needs_the_banks_endorsement_and_then_frees_the_claim(demo_run, receivables_deployed):
+    root = receivables_deployed.data_root
+    with open_session("bank", "officer1", root) as bank, open_session("supplier", "supplier1", root) as tier1, \
+            open_session("supplier", "supplier2", root) as tier2, open_session("coreenterprise", "treasurer", root) as core:
+        debtor = credit_code_of(core, "")
+        claim = _claim(tier1, core, "30000.00", 60)
+        financing = tier1.client.request_financing(claim.id)
+        terms = FinancingTerms(advance_rate=Decimal("0.9"), discount_rate=Decimal("0.036"), recourse=False,
+                               expires_on=business_today() + timedelta(days=5))
+        tier1.client.accept_offer(bank.client.make_offer(financing.id, terms).id)
+        contract = tier1.gateway.get_network("receivables").get_contract("receivables", CONTRACT_NAME)
+
+        # the claim's key-level policy names the bank's org while the financing is live: without it, invalid
+        with pytest.raises(CommitError) as invalid:
+            contract.submit("CancelFinancing", arguments=[financing.id, "not disbursed"],
+                            endorsing_organizations=["CoreEnterpriseMSP", "SupplierMSP"])
+        assert invalid.value.validation_code_name == "ENDORSEMENT_POLICY_FAILURE"
+        assert tier1.client.get_financing(financing.id).status == "ACCEPTED"
+
+        cancelled = tier1.client.cancel_financing(financing.id, "not disbursed")  # debtor, holder and bank endorse
+        assert (cancelled.status, cancelled.cancelled_on) == ("CANCELLED", business_today())
+        after = tier1.client.get_receivable(claim.id)
+        assert (after.status, after.financing_id, after.financier) == ("CONFIRMED", None, None)
+        assert claim.id not in {f.receivable_id for f in bank.client.financier_exposure(debtor).financings}
+
+        # the bank's org left the policy: the debtor's and holder's orgs alone now move the claim
+        contract.submit("TransferReceivable", arguments=[claim.id, credit_code_of(tier2, ""), "3000000"],
+                        endorsing_organizations=["CoreEnterpriseMSP", "SupplierMSP"])
+        assert tier2.client.get_receivable(claim.id).holder == credit_code_of(tier2, "")

@@ -81,6 +81,18 @@ def test_quote_takes_what_the_bank_already_lends_against_the_debtor_off_its_limi
     assert json.loads(given.stdout)["exposure"] == 0  # --exposure overrides the ledger's figure
 
 
+def test_quote_takes_off_only_what_the_bank_lends_in_the_claims_currency(world):
+    net = world.net
+    other = asyncio.run(net.confirmed(net.actors["tier2"], net.actors["core"], 50_000_000, due_in=60, currency="USD"))
+    f = world.client("tier2").request_financing(other["id"]).id
+    terms = FinancingTerms(advance_rate="0.8", discount_rate="0.04", fees=0, recourse=True, day_count="ACT/360",
+                           expires_on=date.fromisoformat(world.today) + timedelta(days=5))
+    world.client("tier2").accept_offer(world.client("bank").make_offer(f, terms).id)
+    result = quote(world, "--grade", "A", "--json")  # the quoted claim is in CNY
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["exposure"] == 0
+
+
 def test_quote_as_a_supplier_cannot_read_the_debtors_record_and_offers_nothing(world):
     result = CliRunner().invoke(finance, ["quote", world.receivable, "--as", "tier1", "--config", CONFIG,
                                           "--on", world.today, "--yes"])

@@ -147,6 +147,10 @@ async def s_repay(net):
     return [f["id"]], {}
 
 
+async def s_cancel(net):
+    return [(await _accepted(net))[1]["id"], "not disbursed"], {}
+
+
 async def s_publish(net):
     r = await _confirmed(net)
     return [{"apr": "0.05", "expires_on": net.day(10), "receivable_ids": [r["id"]]}], {}
@@ -260,6 +264,7 @@ MATRIX: list[tuple[str, Scenario, set[str], bool]] = [
     ("RecordDisbursement", s_disburse, {"bank"}, False),
     ("AcknowledgeAssignment", s_acknowledge, {"core"}, False),
     ("RecordRepayment", s_repay, {"bank"}, False),
+    ("CancelFinancing", s_cancel, {"tier1", "bank"}, False),
     ("PublishDiscountOffer", s_publish, {"core"}, False),
     ("AcceptDiscountOffer", s_accept_discount, {"tier1"}, False),
     ("RecordPayment", s_payment, {"core"}, False),

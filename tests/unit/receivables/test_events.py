@@ -98,6 +98,14 @@ async def test_every_submit_transaction_emits_exactly_one_event_naming_the_recei
                         receivable=kept)
     await ev.change(core, "AcknowledgeAssignment", f["notice_id"], event="AssignmentNoticeAcknowledged", receivable=kept)
 
+    # an accepted financing the bank does not disburse, ended by the holder
+    stuck = (await net.confirmed(tier1, core, 1000, due_in=30))["id"]
+    stuck_f = await net.ok(tier1, "RequestFinancing", stuck)
+    stuck_o = await net.ok(bank2, "MakeFinancingOffer", stuck_f["id"], transient=transient_terms())
+    await net.ok(tier1, "AcceptFinancingOffer", stuck_o["id"])
+    await ev.change(tier1, "CancelFinancing", stuck_f["id"], "not disbursed", event="FinancingCancelled",
+                    receivable=stuck)
+
     # the part sold: discounted early; a second claim frozen, unfrozen, part paid, then overdue
     d = await ev.change(core, "PublishDiscountOffer", {"apr": "0.05", "expires_on": net.day(10)}, "req-3",
                         event="DiscountOfferPublished", receivable=None)

@@ -8,10 +8,10 @@ from .support import Net, standard_net, transient_terms
 
 
 async def _financed(net: Net, bank: str, debtor: str, face: int, *, advance: str = "0.9", disburse: bool = True,
-                    due_in: int = 60) -> tuple[dict, dict]:
+                    due_in: int = 60, currency: str = "CNY") -> tuple[dict, dict]:
     """A confirmed claim of tier1 on ``debtor`` financed by ``bank`` (accepted, and disbursed unless told not)."""
     tier1 = net.actors["tier1"]
-    r = await net.confirmed(tier1, net.actors[debtor], face, due_in=due_in)
+    r = await net.confirmed(tier1, net.actors[debtor], face, due_in=due_in, currency=currency)
     f = await net.ok(tier1, "RequestFinancing", r["id"])
     terms = transient_terms(advance_rate=advance)
     o = await net.ok(net.actors[bank], "MakeFinancingOffer", f["id"], transient=terms)
@@ -37,15 +37,15 @@ async def test_a_bank_sees_its_own_principal_on_the_debtor_and_nothing_of_other_
     await net.ok(bank, "MakeFinancingOffer", f["id"], transient=transient_terms())
 
     seen = await _exposure(net, "bank", "core")
-    assert (seen["financier"], seen["debtor"], seen["exposure"]) == (bank.uscc, net.actors["core"].uscc, 130_000)
+    assert (seen["financier"], seen["debtor"], seen["exposure"]) == (bank.uscc, net.actors["core"].uscc, {"CNY": 130_000})
     rows = {row["receivable_id"]: row for row in seen["financings"]}
     assert set(rows) == {a["id"], b["id"]}
-    assert (rows[a["id"]]["status"], rows[a["id"]]["principal"]) == ("DISBURSED", 90_000)
+    assert (rows[a["id"]]["status"], rows[a["id"]]["principal"], rows[a["id"]]["currency"]) == ("DISBURSED", 90_000, "CNY")
     assert (rows[b["id"]]["status"], rows[b["id"]]["principal"]) == ("ACCEPTED", 40_000)
     assert await _exposure(net, "bank", "core", bank.uscc) == seen  # naming itself is the same
     assert (await _exposure(net, "regulator", "core", bank.uscc)) == seen
-    assert (await _exposure(net, "bank2", "core"))["exposure"] == 27_000
-    assert (await _exposure(net, "bank", "core2"))["exposure"] == 63_000
+    assert (await _exposure(net, "bank2", "core"))["exposure"] == {"CNY": 27_000}
+    assert (await _exposure(net, "bank", "core2"))["exposure"] == {"CNY": 63_000}
 
 
 async def test_payments_to_the_bank_reduce_it_and_repayment_closes_it():
@@ -58,10 +58,21 @@ async def test_payments_to_the_bank_reduce_it_and_repayment_closes_it():
     assert (row["principal"], row["collected"], row["outstanding_principal"]) == (90_000, 30_000, 60_000)
     await net.ok(core, "RecordPayment", r["id"], "70000")  # more than the principal: nothing left out
     seen = await _exposure(net, "bank", "core")
-    assert seen["exposure"] == 0 and seen["financings"][0]["outstanding_principal"] == 0
+    assert seen["exposure"] == {"CNY": 0} and seen["financings"][0]["outstanding_principal"] == 0
     await net.ok(bank, "RecordRepayment", f["id"])
-    assert await _exposure(net, "bank", "core") == {"financier": bank.uscc, "debtor": core.uscc, "exposure": 0,
+    assert await _exposure(net, "bank", "core") == {"financier": bank.uscc, "debtor": core.uscc, "exposure": {},
                                                     "financings": []}
+
+
+async def test_principal_in_each_currency_is_summed_apart_never_across_currencies():
+    net = await standard_net()
+    cny, _ = await _financed(net, "bank", "core", 100_000)                                   # CNY 90,000 out
+    usd, _ = await _financed(net, "bank", "core", 50_000, currency="USD")                     # USD 45,000 out
+    await _financed(net, "bank", "core", 20_000, advance="0.5", disburse=False, currency="USD")  # USD 10,000 to come
+    seen = await _exposure(net, "bank", "core")
+    assert seen["exposure"] == {"CNY": 90_000, "USD": 55_000}  # one sum of fen would say 145,000 of nothing
+    assert {row["receivable_id"]: row["currency"] for row in seen["financings"]}[usd["id"]] == "USD"
+    assert {row["receivable_id"]: row["currency"] for row in seen["financings"]}[cny["id"]] == "CNY"
 
 
 async def test_a_bank_may_not_read_another_banks_exposure_and_only_banks_and_the_regulator_ask():

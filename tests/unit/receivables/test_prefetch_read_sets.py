@@ -94,7 +94,7 @@ async def test_every_transaction_of_a_lifecycle_reads_what_it_read_one_record_at
                 "req-3")
     await check(a["bank"], "RecordRepayment", f["id"])
 
-    # freeze, unfreeze, early payment; a withdrawn request; overdue
+    # freeze, unfreeze, early payment; a withdrawn request, a cancelled financing; overdue
     r2 = await net.confirmed(a["tier1"], a["core"])
     await check(a["regulator"], "FreezeReceivable", r2["id"], "ORDER-1")
     await check(a["regulator"], "UnfreezeReceivable", r2["id"], "LIFT-1")
@@ -105,6 +105,11 @@ async def test_every_transaction_of_a_lifecycle_reads_what_it_read_one_record_at
     f3 = await check(a["tier1"], "RequestFinancing", r3["id"])
     await check(a["bank"], "MakeFinancingOffer", f3["id"], transient=transient_terms())
     await check(a["tier1"], "WithdrawFinancing", f3["id"])
+    r4 = await net.confirmed(a["tier1"], a["core"])
+    f4 = await net.ok(a["tier1"], "RequestFinancing", r4["id"])
+    o4 = await net.ok(a["bank"], "MakeFinancingOffer", f4["id"], transient=transient_terms())
+    await net.ok(a["tier1"], "AcceptFinancingOffer", o4["id"])
+    await check(a["bank"], "CancelFinancing", f4["id"], "will not disburse")
     await check(a["bank"], "AttestInvoiceVerification", attestation_request(a["tier1"].uscc, "INV-9"), "req-5")
     net.advance(days=95)
     await check(a["bank"], "RecordOverdue", r3["id"])

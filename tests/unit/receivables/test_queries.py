@@ -77,13 +77,35 @@ async def test_statistics_exposure_financed_share_overdue():
     net.advance(days=11)
     await net.ok(tier1, "RecordOverdue", b["id"])
     stats = await net.ok(reg, "GetStatistics", evaluate=True)
-    assert stats["per_debtor"][core.uscc] == {"exposure": 4000, "financed": 3000, "overdue": 1000,
-                                              "receivables": 2, "financed_share": "0.7500"}
-    assert stats["per_debtor"][core2.uscc] == {"exposure": 400, "financed": 0, "overdue": 0,
-                                               "receivables": 1, "financed_share": "0.0000"}
-    assert stats["total"] == {"exposure": 4400, "financed": 3000, "overdue": 1000, "receivables": 3,
-                              "financed_share": "0.6818"}
+    assert stats["per_debtor"][core.uscc] == {"CNY": {"exposure": 4000, "financed": 3000, "overdue": 1000,
+                                                      "receivables": 2, "financed_share": "0.7500"}}
+    assert stats["per_debtor"][core2.uscc] == {"CNY": {"exposure": 400, "financed": 0, "overdue": 0,
+                                                       "receivables": 1, "financed_share": "0.0000"}}
+    assert stats["total"] == {"CNY": {"exposure": 4400, "financed": 3000, "overdue": 1000, "receivables": 3,
+                                      "financed_share": "0.6818"}}
     assert stats["count_by_status"]["REGISTERED"] == 1 and stats["count_by_status"]["FINANCED"] == 1
+
+
+async def test_statistics_keep_each_currency_apart_per_debtor_and_in_total():
+    net = await standard_net()
+    core, core2, tier1, bank, reg = (net.actors[k] for k in ("core", "core2", "tier1", "bank", "regulator"))
+    await net.confirmed(tier1, core, 3000, due_in=30)
+    usd = await net.confirmed(tier1, core, 1000, due_in=30, currency="USD")
+    await net.confirmed(tier1, core2, 500, due_in=30, currency="USD")
+    f = await net.ok(tier1, "RequestFinancing", usd["id"])
+    o = await net.ok(bank, "MakeFinancingOffer", f["id"], transient=transient_terms())
+    await net.ok(tier1, "AcceptFinancingOffer", o["id"])
+    stats = await net.ok(reg, "GetStatistics", evaluate=True)
+    # added up regardless of currency, core's exposure would read 4000 with a financed share of 0.2500
+    assert stats["per_debtor"][core.uscc] == {
+        "CNY": {"exposure": 3000, "financed": 0, "overdue": 0, "receivables": 1, "financed_share": "0.0000"},
+        "USD": {"exposure": 1000, "financed": 1000, "overdue": 0, "receivables": 1, "financed_share": "1.0000"}}
+    assert stats["per_debtor"][core2.uscc] == {
+        "USD": {"exposure": 500, "financed": 0, "overdue": 0, "receivables": 1, "financed_share": "0.0000"}}
+    assert stats["total"] == {
+        "CNY": {"exposure": 3000, "financed": 0, "overdue": 0, "receivables": 1, "financed_share": "0.0000"},
+        "USD": {"exposure": 1500, "financed": 1000, "overdue": 0, "receivables": 2, "financed_share": "0.6667"}}
+    assert sum(stats["count_by_status"].values()) == 3  # claims are counted, not amounts: one count for all
 
 
 async def test_readers_of_a_receivable():

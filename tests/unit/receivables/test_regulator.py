@@ -54,7 +54,8 @@ async def test_a_frozen_claim_accepts_no_change_at_any_stage_but_unfreeze():
         (bank2, "MakeFinancingOffer", f_requested["id"]), (tier1, "AcceptFinancingOffer", o_requested["id"]),
         (tier1, "WithdrawFinancing", f_requested["id"]), (bank, "RecordDisbursement", f_accepted["id"]),
         (core, "AcknowledgeAssignment", f_disbursed["notice_id"]), (core, "RecordPayment", disbursed["id"], "100"),
-        (bank, "RecordRepayment", f_disbursed["id"]),
+        (bank, "RecordRepayment", f_disbursed["id"]), (tier1, "CancelFinancing", f_accepted["id"], "not disbursed"),
+        (bank, "CancelFinancing", f_accepted["id"], "will not disburse"),
     ]
     for actor, fn, *args in attempts:
         await net.refused(actor, fn, *args, rule="receivable-frozen", transient=transient_terms())
@@ -71,6 +72,7 @@ async def test_a_frozen_claim_accepts_no_change_at_any_stage_but_unfreeze():
     await net.ok(tier2, "RecordOverdue", confirmed)
     await net.ok(core, "AcknowledgeAssignment", f_disbursed["notice_id"])
     await net.ok(bank, "RecordRepayment", f_disbursed["id"])
+    await net.ok(bank, "CancelFinancing", f_accepted["id"], "will not disburse")
 
 
 async def test_freezing_and_unfreezing_change_the_freeze_order_and_nothing_else():

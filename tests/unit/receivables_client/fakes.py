@@ -43,7 +43,8 @@ def financing(**over: Any) -> dict:
         "holder_msp": "SupplierMSP", "status": "ACCEPTED", "requested_on": "2026-03-02", "offer_ids": [],
         "accepted_offer_id": "O-00000000000000c1", "financier": BANK, "financier_msp": "BankMSP",
         "collection": "terms-SupplierMSP-BankMSP", "terms_hash": "e" * 64, "disbursed_on": None,
-        "disbursement_hash": None, "notice_id": None, "repaid_on": None, "last": action("AcceptFinancingOffer"),
+        "disbursement_hash": None, "notice_id": None, "repaid_on": None, "cancelled_on": None,
+        "cancellation_reason": None, "last": action("AcceptFinancingOffer"),
     }
     doc.update(over)
     return doc
@@ -106,7 +107,7 @@ def page(records: list[dict], bookmark: str = "") -> dict:
 
 def statistics() -> dict:
     row = {"exposure": 11300000, "financed": 2825000, "overdue": 0, "receivables": 1, "financed_share": "0.2500"}
-    return {"per_debtor": {CORE: row}, "total": dict(row),
+    return {"per_debtor": {CORE: {"CNY": row}}, "total": {"CNY": dict(row)},
             "count_by_status": {"REGISTERED": 0, "CONFIRMED": 1, "REJECTED": 0, "SPLIT": 0, "FINANCED": 0,
                                 "OVERDUE": 0, "SETTLED": 0}}
 
@@ -127,9 +128,9 @@ def payment_record_page(records: list[dict], bookmark: str = "", as_of: str = "2
 
 
 def financier_exposure(**over: Any) -> dict:
-    doc = {"financier": BANK, "debtor": CORE, "exposure": 7000000, "financings": [
+    doc = {"financier": BANK, "debtor": CORE, "exposure": {"CNY": 7000000}, "financings": [
         {"receivable_id": "R-00000000000000a1", "financing_id": "F-00000000000000b1", "status": "DISBURSED",
-         "due_date": "2026-05-31", "principal": 10170000, "collected": 3170000, "outstanding_principal": 7000000}]}
+         "due_date": "2026-05-31", "currency": "CNY", "principal": 10170000, "collected": 3170000, "outstanding_principal": 7000000}]}
     doc.update(over)
     return doc
 

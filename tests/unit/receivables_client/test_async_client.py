@@ -58,6 +58,17 @@ def test_async_disbursement_reads_back_terms():
     assert sent.endorsing_organizations == ["CoreEnterpriseMSP", "SupplierMSP", "BankMSP"]
 
 
+def test_async_cancel_financing_pins_the_same_orgs():
+    contract = FakeAsyncContract(responses={
+        "GetFinancing": {**fakes.financing(), "offers": []}, "GetReceivable": fakes.receivable(status="FINANCED"),
+        "CancelFinancing": fakes.financing(status="CANCELLED")})
+    result = asyncio.run(AsyncReceivablesClient(contract).cancel_financing("F-1", "not disbursed"))
+    assert [c.name for c in contract.calls] == ["GetFinancing", "GetReceivable", "CancelFinancing"]
+    assert contract.calls[-1].arguments == ["F-1", "not disbursed"]
+    assert contract.calls[-1].endorsing_organizations == ["CoreEnterpriseMSP", "SupplierMSP", "BankMSP"]
+    assert result.status == "CANCELLED"
+
+
 def test_async_refusal_is_a_rule_violation():
     error = EndorseError("failed to endorse", transaction_id="tx-3", code=grpc.StatusCode.ABORTED,
                          details=[ErrorDetail("p", "CoreEnterpriseMSP", "chaincode response 500, RULE past-maturity: due")])

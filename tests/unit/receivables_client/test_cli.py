@@ -101,6 +101,30 @@ def test_offer_sends_the_terms_as_transient_data(ledger):
         "advance_rate": "0.9", "discount_rate": "0.036", "fees": 20_000, "recourse": False, "expires_on": "2026-04-30"}
 
 
+def test_financing_cancel_sends_the_reason_as_the_holder_and_pins_the_three_orgs(ledger):
+    ledger.responses["GetFinancing"] = {**fakes.financing(), "offers": []}
+    ledger.responses["GetReceivable"] = fakes.receivable(status="FINANCED")
+    ledger.responses["CancelFinancing"] = fakes.financing(status="CANCELLED", cancelled_on="2026-06-01",
+                                                          cancellation_reason="not disbursed by the due date")
+    res = invoke("financing", "cancel", "F-1", "--reason", "not disbursed by the due date")
+    assert res.exit_code == 0, res.output
+    assert ledger.opened == [("supplier", None, False)]
+    sent = ledger.calls[-1]
+    assert (sent.kind, sent.name, sent.arguments) == ("submit", "CancelFinancing", ["F-1", "not disbursed by the due date"])
+    assert sent.endorsing_organizations == ["CoreEnterpriseMSP", "SupplierMSP", "BankMSP"]
+    assert "status: CANCELLED" in res.output and "cancelled_on: 2026-06-01" in res.output
+    as_bank = invoke("financing", "cancel", "F-1", "--reason", "credit line withdrawn", "--as", "bank/officer1", "--json")
+    assert as_bank.exit_code == 0, as_bank.output
+    assert json.loads(as_bank.output)["status"] == "CANCELLED"
+    assert ledger.calls[-1].arguments == ["F-1", "credit line withdrawn"]
+
+
+def test_financing_cancel_needs_a_reason_and_sends_nothing_without_one(ledger):
+    res = invoke("financing", "cancel", "F-1")
+    assert res.exit_code == 2 and "--reason" in res.output
+    assert ledger.calls == []
+
+
 def test_list_by_status_prints_the_next_bookmark(ledger):
     ledger.responses["ListReceivablesByStatus"] = fakes.page([fakes.receivable()], "next-key")
     res = invoke("receivable", "list", "--status", "CONFIRMED", "--page-size", "1")

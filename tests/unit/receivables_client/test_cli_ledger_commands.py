@@ -170,6 +170,24 @@ def test_statistics_table_and_json(ledger):
     assert json.loads(alias.output) == fakes.statistics()
 
 
+def test_statistics_show_each_currency_apart_and_a_total_per_currency(ledger):
+    row = lambda exposure, financed, n, share: {"exposure": exposure, "financed": financed, "overdue": 0,  # noqa: E731
+                                                "receivables": n, "financed_share": share}
+    stats = {"per_debtor": {CORE: {"CNY": row(300000, 0, 1, "0.0000"), "USD": row(100000, 100000, 1, "1.0000")}},
+             "total": {"CNY": row(300000, 0, 1, "0.0000"), "USD": row(100000, 100000, 1, "1.0000")},
+             "count_by_status": {"CONFIRMED": 1, "FINANCED": 1}}
+    ledger.responses["GetStatistics"] = stats
+    res = invoke("regulator", "statistics")
+    assert res.exit_code == 0, res.output
+    lines = res.output.splitlines()
+    assert lines[0].split() == ["DEBTOR", "CURRENCY", "RECEIVABLES", "EXPOSURE", "FINANCED", "OVERDUE", "FINANCED_SHARE"]
+    usd_total = next(line for line in lines if line.startswith("TOTAL") and "USD" in line)
+    assert "USD 1,000.00" in usd_total and "CNY" not in usd_total
+    assert "CNY 3,000.00" in next(line for line in lines if line.startswith("TOTAL") and " CNY " in line)
+    assert "4,000.00" not in res.output  # no sum across currencies
+    assert json.loads(invoke("regulator", "statistics", "--json").output) == stats
+
+
 def test_regulator_lists_by_status_following_bookmarks(ledger):
     pages = {"": fakes.page([fakes.receivable()], "k1"), "k1": fakes.page([fakes.receivable(id="R-2")], "")}
     ledger.responses["ListReceivablesByStatus"] = lambda args: pages[args[2]]

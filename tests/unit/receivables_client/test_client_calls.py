@@ -108,7 +108,7 @@ CASES = [
      "GetDebtorPaymentRecord", [CORE, "2", "bm", "2026-06-01"], fakes.payment_record_page([], as_of="2026-06-01")),
     (lambda c: c.financier_exposure(CORE), "evaluate", "GetFinancierExposure", [CORE, ""], fakes.financier_exposure()),
     (lambda c: c.financier_exposure(CORE, BANK), "evaluate", "GetFinancierExposure", [CORE, BANK],
-     fakes.financier_exposure(exposure=0, financings=[])),
+     fakes.financier_exposure(exposure={}, financings=[])),
     (lambda c: c.request("split-0001"), "evaluate", "GetRequest", ["split-0001", ""], fakes.request_record()),
     (lambda c: c.request("pay-1", TIER1), "evaluate", "GetRequest", ["pay-1", TIER1],
      fakes.request_record(request_id="pay-1", transaction="RecordPayment",
@@ -196,6 +196,36 @@ def test_disbursement_with_terms_and_orgs_given_sends_them_as_is():
     ReceivablesClient(contract).record_disbursement(F, TERMS, endorsing_organizations=["A", "B"])
     sent = contract.only()
     assert sent.transient == TERMS.transient() and sent.endorsing_organizations == ["A", "B"]
+
+
+def test_cancel_financing_looks_up_and_pins_debtor_holder_and_bank():
+    contract = FakeContract(responses={
+        "GetFinancing": {**fakes.financing(), "offers": [fakes.offer(status="ACCEPTED")]},
+        "GetReceivable": fakes.receivable(status="FINANCED", financing_id=F, financier=BANK, financier_msp="BankMSP"),
+        "CancelFinancing": fakes.financing(status="CANCELLED", cancelled_on="2026-06-01",
+                                           cancellation_reason="not disbursed")})
+    result = ReceivablesClient(contract).cancel_financing(F, "not disbursed")
+    assert [(c.kind, c.name, c.arguments) for c in contract.calls] == [
+        ("evaluate", "GetFinancing", [F]), ("evaluate", "GetReceivable", [R]),
+        ("submit", "CancelFinancing", [F, "not disbursed"])]
+    sent = contract.calls[-1]
+    assert sent.endorsing_organizations == ["CoreEnterpriseMSP", "SupplierMSP", "BankMSP"] and sent.transient is None
+    assert (result.status, result.cancelled_on, result.cancellation_reason) == (
+        "CANCELLED", date(2026, 6, 1), "not disbursed")
+
+
+def test_cancel_financing_with_orgs_given_does_no_lookup():
+    contract = FakeContract(responses={"CancelFinancing": fakes.financing(status="CANCELLED")})
+    ReceivablesClient(contract).cancel_financing(F, "credit line withdrawn", endorsing_organizations=["A", "B", "C"])
+    sent = contract.only()
+    assert (sent.name, sent.arguments, sent.endorsing_organizations) == (
+        "CancelFinancing", [F, "credit line withdrawn"], ["A", "B", "C"])
+
+
+def test_exposure_in_a_currency_is_zero_where_the_bank_has_none():
+    exposure = ReceivablesClient(FakeContract(responses={"GetFinancierExposure": fakes.financier_exposure(
+        exposure={"CNY": 7000000, "USD": 50000})})).financier_exposure(CORE)
+    assert (exposure.exposure_in("CNY"), exposure.exposure_in("USD"), exposure.exposure_in("EUR")) == (7000000, 50000, 0)
 
 
 def test_iter_receivables_follows_bookmarks_to_the_end():

@@ -43,6 +43,7 @@ METHODS = {
     "WithdrawFinancing": "withdraw_financing", "MakeFinancingOffer": "make_offer",
     "AcceptFinancingOffer": "accept_offer", "RecordDisbursement": "record_disbursement",
     "AcknowledgeAssignment": "acknowledge_assignment", "RecordRepayment": "record_repayment",
+    "CancelFinancing": "cancel_financing",
     "PublishDiscountOffer": "publish_discount_offer", "AcceptDiscountOffer": "accept_discount_offer",
     "RecordPayment": "record_payment", "RecordOverdue": "record_overdue", "FreezeReceivable": "freeze",
     "UnfreezeReceivable": "unfreeze", "GetReceivable": "get_receivable", "GetReceivableHistory": "history",
@@ -116,11 +117,13 @@ def test_what_the_client_sends_matches_the_metadata(metadata):
 
     contract = FakeContract(responses={"RegisterReceivable": fakes.receivable(), "MakeFinancingOffer": fakes.offer(),
                                        "RecordDisbursement": fakes.financing(),
+                                       "CancelFinancing": fakes.financing(status="CANCELLED"),
                                        "PublishDiscountOffer": fakes.discount_offer()})
     client = ReceivablesClient(contract)
     client.register_receivable(registration())
     client.make_offer("F-1", TERMS, endorsing_organizations=["SupplierMSP", "BankMSP"])
     client.record_disbursement("F-1", TERMS, endorsing_organizations=["SupplierMSP", "BankMSP"])
+    client.cancel_financing("F-1", "not disbursed", endorsing_organizations=["SupplierMSP", "BankMSP"])
     client.publish_discount_offer(DiscountOfferRequest(apr="0.05", expires_on=date(2026, 4, 1)))
     sent += contract.calls
     assert {c.name for c in sent} == set(txs)
@@ -268,6 +271,12 @@ def test_documents_of_a_lifecycle_parse_into_the_models_without_loss(metadata):
     life.ok(core, "ConfirmReceivable", short["id"])
     withdrawn = life.ok(tier1, "RequestFinancing", short["id"])
     life.ok(tier1, "WithdrawFinancing", withdrawn["id"])
+    stuck = life.ok(tier1, "RequestFinancing", short["id"])
+    stuck_offer = life.ok(bank, "MakeFinancingOffer", stuck["id"], transient=terms.transient())
+    life.ok(tier1, "AcceptFinancingOffer", stuck_offer["id"])
+    life.ok(bank, "GetFinancierExposure", core.uscc, "", evaluate=True)  # the accepted offer counts, in CNY
+    cancelled = sdk.Financing.model_validate(life.ok(tier1, "CancelFinancing", stuck["id"], "not disbursed"))
+    assert (cancelled.status, cancelled.cancellation_reason) == ("CANCELLED", "not disbursed")
     life.now += timedelta(days=10)
     life.ok(tier1, "RecordOverdue", short["id"])
 
@@ -281,7 +290,7 @@ def test_documents_of_a_lifecycle_parse_into_the_models_without_loss(metadata):
     record = life.ok(bank, "GetDebtorPaymentRecord", core.uscc, "100", "", "", evaluate=True)
     assert record["holder_ids"] == "token" and {r["status"] for r in record["records"]} >= {"SPLIT", "SETTLED", "REJECTED"}
     life.ok(core, "GetDebtorPaymentRecord", core.uscc, "100", "", START.date().isoformat(), evaluate=True)
-    assert stats["total"]["overdue"] > 0
+    assert stats["total"]["CNY"]["overdue"] > 0
     life.ok(tier1, "GetReceivable", kept, evaluate=True)
 
     txs = transactions(metadata)
@@ -298,3 +307,10 @@ def test_documents_of_a_lifecycle_parse_into_the_models_without_loss(metadata):
         assert parsed == data, fn
         seen.add(fn)
     assert seen == set(txs), f"not exercised: {set(txs) - seen}"
+
+
+def test_the_client_names_every_event_the_contract_emits():
+    from chaincode.receivables import events
+
+    emitted = {value for name, value in vars(events).items() if name.isupper() and isinstance(value, str)}
+    assert set(sdk.EVENT_NAMES) == emitted

@@ -110,7 +110,7 @@ def test_parsed_documents_keep_money_as_int_and_rates_as_decimal():
     contract = FakeContract(responses={"GetStatistics": fakes.statistics(), "GetOfferTerms": fakes.terms()})
     client = ReceivablesClient(contract)
     stats = client.statistics()
-    assert stats.total.exposure == 11300000 and isinstance(stats.total.exposure, int)
-    assert stats.total.financed_share == Decimal("0.25")
-    assert stats.to_json()["total"]["financed_share"] == "0.2500"
+    assert stats.total["CNY"].exposure == 11300000 and isinstance(stats.total["CNY"].exposure, int)
+    assert stats.total["CNY"].financed_share == Decimal("0.25")
+    assert stats.to_json()["total"]["CNY"]["financed_share"] == "0.2500"
     assert client.get_offer_terms("O-1").discount_rate == Decimal("0.036")
