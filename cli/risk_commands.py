@@ -193,7 +193,9 @@ def score(debtor: str, as_: str, history_file: Path | None, synthetic_seed: int 
 def _metrics_rows(report) -> list[dict]:
     rows = [{"model": "logistic (this model)", "auc": f"{report.model.auc:.4f}", "brier": f"{report.model.brier:.4f}"},
             {"model": "baseline: last-365-day late share", "auc": f"{report.baseline.auc:.4f}",
-             "brier": f"{report.baseline.brier:.4f}"}]
+             "brier": f"{report.baseline.brier:.4f}"},
+            {"model": "ceiling: the simulator's own probability", "auc": f"{report.ceiling.auc:.4f}",
+             "brier": f"{report.ceiling.brier:.4f}"}]
     if report.gradient_boosting:
         rows.append({"model": "gradient boosting + isotonic", "auc": f"{report.gradient_boosting.auc:.4f}",
                      "brier": f"{report.gradient_boosting.brier:.4f}"})

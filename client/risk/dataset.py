@@ -18,10 +18,11 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from .features import DebtorFeatures, debtor_features
+from .features import HORIZON_DAYS, DebtorFeatures, debtor_features
 from .history import ReceivableHistory
 
-HORIZON_DAYS = 90
+__all__ = ["HORIZON_DAYS", "Examples", "build_examples", "labelled_claims", "late_labels", "snapshot_dates",
+           "split_debtors"]
 
 
 @dataclass
@@ -30,14 +31,16 @@ class Examples:
     labels: list[int] = field(default_factory=list)
     debtors: list[str] = field(default_factory=list)
     as_of: list[date] = field(default_factory=list)
+    due_dates: list[date] = field(default_factory=list)
     features: list[DebtorFeatures] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.labels)
 
 
-def late_labels(history: ReceivableHistory, as_of: date, horizon: int = HORIZON_DAYS) -> list[int]:
-    """Labels of the debtor's confirmed receivables due in (as_of, as_of + horizon]: 1 = not paid by the due date.
+def labelled_claims(history: ReceivableHistory, as_of: date, horizon: int = HORIZON_DAYS) -> list[tuple[date, int]]:
+    """(due date, label) of the debtor's confirmed receivables due in (as_of, as_of + horizon], by receivable id;
+    label 1 = not paid by the due date.
 
     This is the only function that reads events after ``as_of``.
     """
@@ -53,8 +56,13 @@ def late_labels(history: ReceivableHistory, as_of: date, horizon: int = HORIZON_
     for rid, due in sorted(confirmed.items()):
         if as_of < due <= last:
             paid = settled.get(rid)
-            labels.append(0 if paid is not None and paid <= due else 1)
+            labels.append((due, 0 if paid is not None and paid <= due else 1))
     return labels
+
+
+def late_labels(history: ReceivableHistory, as_of: date, horizon: int = HORIZON_DAYS) -> list[int]:
+    """The labels of :func:`labelled_claims`."""
+    return [label for _, label in labelled_claims(history, as_of, horizon)]
 
 
 def build_examples(histories: list[ReceivableHistory], as_of_dates: list[date],
@@ -62,16 +70,17 @@ def build_examples(histories: list[ReceivableHistory], as_of_dates: list[date],
     out = Examples()
     for history in histories:
         for as_of in as_of_dates:
-            labels = late_labels(history, as_of, horizon)
-            if not labels:
+            labelled = labelled_claims(history, as_of, horizon)
+            if not labelled:
                 continue
             feats = debtor_features(history.as_of(as_of), as_of)
             row = feats.model_inputs()
-            for label in labels:
+            for due, label in labelled:
                 out.inputs.append(row)
                 out.labels.append(label)
                 out.debtors.append(history.debtor)
                 out.as_of.append(as_of)
+                out.due_dates.append(due)
                 out.features.append(feats)
     return out
 

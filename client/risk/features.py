@@ -9,16 +9,19 @@ What is measured (amounts in fen, windows ending on ``as_of`` inclusive):
 - confirmed: receivables the debtor confirmed (确权), count and amount;
 - settled on time / late: settlements recorded by ``as_of``; late means paid
   after the due date, and days late = settled date - due date;
-- overdue now: confirmed, due before ``as_of`` and not settled by it;
+- overdue now: confirmed, due before ``as_of`` and not settled by it, and how
+  many days past due the oldest of them is;
 - financed share: financed face amount / confirmed face amount;
 - concentration: the largest holder's share of the open (confirmed, unsettled)
   amount, by the holder at the last event seen;
 - trend: late share of the receivables that fell due in the last 30, 90, 180
   and 365 days (counting overdue-now as late);
 - season: late share of those that fell due in the 90 days that followed this
-  date a year ago (the season ahead, as it went last time), and whether the
-  Spring Festival lies in the months ahead (a calendar fact, not a look-ahead);
-- rejection rate: rejected / (confirmed + rejected);
+  date a year ago (the season ahead, as it went last time), and how much of the
+  horizon ahead falls in the Spring Festival months (a calendar fact, not a
+  look-ahead);
+- rejection rate: rejected / (confirmed + rejected), over all time and over
+  the decisions of the last 90 days;
 - freezes: freeze orders recorded.
 
 A split closes its parent (neither settled nor overdue); the parts carry on
@@ -37,25 +40,43 @@ from pydantic import BaseModel, ConfigDict
 from .history import ReceivableHistory
 
 WINDOWS = (90, 180, 365)
+HORIZON_DAYS = 90  # the model speaks of receivables falling due in the next 90 days (client.risk.dataset)
+SPRING_FESTIVAL_MONTHS = (1, 2)
+LATE_PRIOR = 0.1       # late shares are smoothed towards this with two pseudo-observations
+REJECTION_PRIOR = 0.05
 
 # the model's inputs, in order; see DebtorFeatures.model_inputs
 MODEL_FEATURES: tuple[str, ...] = (
-    "late_rate_30",
-    "late_rate_90",
-    "late_rate_180",
-    "late_rate_365",
-    "late_rate_all",
-    "mean_days_late_365",
-    "overdue_share",
-    "financed_share",
-    "concentration",
+    "late_log_odds_30",
+    "late_log_odds_90",
+    "late_log_odds_180",
+    "late_log_odds_365",
+    "late_log_odds_all",
+    "late_log_odds_same_season",
+    "log_mean_days_late_365",
+    "log_overdue_count",
+    "log_overdue_days_max",
     "rejection_rate",
+    "rejection_rate_90",
     "freezes",
     "log_confirmed_365",
-    "trend_90_vs_365",
-    "late_rate_same_season",
-    "spring_festival_ahead",
+    "spring_festival_share",
 )
+
+
+def smoothed_share(hits: int, n: int, prior: float) -> float:
+    """(hits + 2 prior) / (n + 2): a debtor with little history is neither perfect nor hopeless."""
+    return (hits + 2 * prior) / (n + 2)
+
+
+def log_odds(share: float) -> float:
+    return math.log(share / (1.0 - share))
+
+
+def spring_festival_share(as_of: date, days: int = HORIZON_DAYS) -> float:
+    """The share of the ``days`` after ``as_of`` that fall in the Spring Festival months (January, February)."""
+    return sum(1 for k in range(1, days + 1)
+               if (as_of + timedelta(days=k)).month in SPRING_FESTIVAL_MONTHS) / days
 
 
 class DebtorFeatures(BaseModel):
@@ -75,6 +96,7 @@ class DebtorFeatures(BaseModel):
     max_days_late: int
     overdue_count: int
     overdue_amount: int
+    overdue_days_max: int
     open_amount: int
     financed_share: float
     concentration: float
@@ -92,36 +114,41 @@ class DebtorFeatures(BaseModel):
     late_same_season: int
     mean_days_late_365: float
     confirmed_count_365: int
+    confirmed_count_90: int
+    rejected_count_90: int
 
     def model_inputs(self) -> list[float]:
         """The numbers the model sees, in the order of MODEL_FEATURES.
 
-        Late rates are smoothed towards 0.1 with two pseudo-observations
+        Late shares are smoothed towards 0.1 with two pseudo-observations
         ((late + 0.2) / (n + 2)), so a debtor with no history is neither
-        perfect nor hopeless; the model learns how far to trust that prior
-        from the count feature.
+        perfect nor hopeless, and enter as log-odds: the logistic model adds
+        evidence on that scale, so a recent-vs-long-run trend is the
+        difference of two inputs it already has. Counts and days enter as
+        log1p. Financed share and concentration are measured (and shown with
+        a score) but are not inputs: the synthetic training data gives them
+        no relation to payment, so any weight learned there would be noise.
         """
-        def rate(late: int, n: int) -> float:
-            return (late + 0.2) / (n + 2)
+        def late(hits: int, n: int) -> float:
+            return log_odds(smoothed_share(hits, n, LATE_PRIOR))
 
         fell_all = self.settled_on_time_count + self.settled_late_count + self.overdue_count
-        late_all = self.settled_late_count + self.overdue_count
         values = {
-            "late_rate_30": rate(self.late_30, self.fell_due_30),
-            "late_rate_90": rate(self.late_90, self.fell_due_90),
-            "late_rate_180": rate(self.late_180, self.fell_due_180),
-            "late_rate_365": rate(self.late_365, self.fell_due_365),
-            "late_rate_all": rate(late_all, fell_all),
-            "mean_days_late_365": math.log1p(self.mean_days_late_365),
-            "overdue_share": self.overdue_amount / self.open_amount if self.open_amount else 0.0,
-            "financed_share": self.financed_share,
-            "concentration": self.concentration,
+            "late_log_odds_30": late(self.late_30, self.fell_due_30),
+            "late_log_odds_90": late(self.late_90, self.fell_due_90),
+            "late_log_odds_180": late(self.late_180, self.fell_due_180),
+            "late_log_odds_365": late(self.late_365, self.fell_due_365),
+            "late_log_odds_all": late(self.settled_late_count + self.overdue_count, fell_all),
+            "late_log_odds_same_season": late(self.late_same_season, self.fell_due_same_season),
+            "log_mean_days_late_365": math.log1p(self.mean_days_late_365),
+            "log_overdue_count": math.log1p(self.overdue_count),
+            "log_overdue_days_max": math.log1p(self.overdue_days_max),
             "rejection_rate": self.rejection_rate,
+            "rejection_rate_90": smoothed_share(self.rejected_count_90, self.rejected_count_90 +
+                                                self.confirmed_count_90, REJECTION_PRIOR),
             "freezes": float(min(self.freezes, 5)),
             "log_confirmed_365": math.log1p(self.confirmed_count_365),
-            "trend_90_vs_365": rate(self.late_90, self.fell_due_90) - rate(self.late_365, self.fell_due_365),
-            "late_rate_same_season": rate(self.late_same_season, self.fell_due_same_season),
-            "spring_festival_ahead": 1.0 if self.as_of.month in (11, 12, 1, 2) else 0.0,
+            "spring_festival_share": spring_festival_share(self.as_of),
         }
         return [values[name] for name in MODEL_FEATURES]
 
@@ -132,7 +159,7 @@ class _Claim:
     due: date
     holder: str
     confirmed_on: date | None = None
-    rejected: bool = False
+    rejected_on: date | None = None
     financed: bool = False
     settled_on: date | None = None
     overdue_marked: bool = False
@@ -156,7 +183,7 @@ def debtor_features(history: ReceivableHistory, as_of: date) -> DebtorFeatures:
         if kind == "confirmed":
             claim.confirmed_on = claim.confirmed_on or event.event_date
         elif kind == "rejected":
-            claim.rejected = True
+            claim.rejected_on = claim.rejected_on or event.event_date
         elif kind == "financed":
             claim.financed = True
         elif kind == "settled":
@@ -176,7 +203,7 @@ def debtor_features(history: ReceivableHistory, as_of: date) -> DebtorFeatures:
     late = [c for c in payable if c.settled_on is not None and c.settled_on > c.due]
     overdue = [c for c in payable if c.settled_on is None and (c.due < as_of or c.overdue_marked)]
     open_ = [c for c in payable if c.settled_on is None]
-    rejected = sum(1 for c in claims.values() if c.rejected)
+    rejected = sum(1 for c in claims.values() if c.rejected_on is not None)
 
     days_late = [(c.settled_on - c.due).days for c in late]  # type: ignore[operator]
     open_amount = sum(c.face for c in open_)
@@ -197,7 +224,7 @@ def debtor_features(history: ReceivableHistory, as_of: date) -> DebtorFeatures:
     # the 90 days that, a year ago, followed this date: the season ahead, as it went last time
     same_season = fell_due(90, back=365 - 90)
     late_days_365 = windows[365][2]
-    year_ago = as_of - timedelta(days=365)
+    year_ago, quarter_ago = as_of - timedelta(days=365), as_of - timedelta(days=90)
     return DebtorFeatures(
         debtor=history.debtor,
         as_of=as_of,
@@ -211,6 +238,7 @@ def debtor_features(history: ReceivableHistory, as_of: date) -> DebtorFeatures:
         max_days_late=max(days_late, default=0),
         overdue_count=len(overdue),
         overdue_amount=sum(c.face for c in overdue),
+        overdue_days_max=max((max(0, (as_of - c.due).days) for c in overdue), default=0),
         open_amount=open_amount,
         financed_share=min(1.0, sum(c.face for c in claims.values() if c.financed) / confirmed_amount)
         if confirmed_amount else 0.0,
@@ -223,4 +251,6 @@ def debtor_features(history: ReceivableHistory, as_of: date) -> DebtorFeatures:
         late_90=windows[90][1], late_180=windows[180][1], late_365=windows[365][1],
         mean_days_late_365=sum(late_days_365) / len(late_days_365) if late_days_365 else 0.0,
         confirmed_count_365=sum(1 for c in confirmed if c.confirmed_on and c.confirmed_on > year_ago),
+        confirmed_count_90=sum(1 for c in confirmed if c.confirmed_on and c.confirmed_on > quarter_ago),
+        rejected_count_90=sum(1 for c in claims.values() if c.rejected_on and c.rejected_on > quarter_ago),
     )

@@ -24,8 +24,10 @@ from .features import MODEL_FEATURES, DebtorFeatures, debtor_features
 from .history import ReceivableHistory
 
 FORMAT = "recfin.late-payment.logistic/1"
+# bumped whenever the features change: an artefact fits only the code that computes its features
+VERSION = "v2"
 MODELS_DIR = Path(__file__).parent / "models"
-DEFAULT_MODEL = MODELS_DIR / "late_payment-v1.json"
+DEFAULT_MODEL = MODELS_DIR / f"late_payment-{VERSION}.json"
 
 
 class LatePaymentModel(BaseModel):
@@ -33,7 +35,7 @@ class LatePaymentModel(BaseModel):
 
     format: str = FORMAT
     name: str = "late_payment"
-    version: str = "v1"
+    version: str = VERSION
     features: list[str]
     mean: list[float]
     scale: list[float]
@@ -54,7 +56,8 @@ class LatePaymentModel(BaseModel):
         if any(s <= 0 for s in self.scale):
             raise ValueError("scale: every scale must be positive")
         if list(self.features) != list(MODEL_FEATURES):
-            raise ValueError(f"features: the artefact expects {self.features}, this code computes {list(MODEL_FEATURES)}")
+            raise ValueError(f"features: the artefact ({self.name}-{self.version}) expects {self.features}, this code "
+                             f"computes {list(MODEL_FEATURES)}: re-train it with `recfin risk train`")
         return self
 
     def probability(self, inputs: list[float]) -> float:

@@ -20,6 +20,11 @@ driven by one ``random.Random(seed)``: the same seed gives the same histories.
 
 Nothing here describes a real enterprise; the numbers are chosen to be
 plausible, not estimated from data.
+
+:func:`late_probability` gives the probability the simulator drew a label
+from. No model can see it (it includes the wobble and shocks still to come);
+the evaluation scores held-out receivables with it to show the ceiling a model
+could reach on this data.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ import math
 import random
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 from .history import LedgerEvent, ReceivableHistory
 
@@ -163,14 +169,26 @@ def _simulate_debtor(rng: random.Random, d: _Debtor, cfg: SimulationConfig) -> R
     return ReceivableHistory(debtor=d.id, events=events, synthetic=True)
 
 
+@lru_cache(maxsize=4)
+def _debtors(cfg: SimulationConfig) -> dict[str, _Debtor]:
+    rng = random.Random(cfg.seed)
+    return {d.id: d for d in (_make_debtor(rng, i, cfg) for i in range(cfg.debtors))}
+
+
 def simulate(cfg: SimulationConfig = SimulationConfig()) -> list[ReceivableHistory]:
     """SYNTHETIC histories for ``cfg.debtors`` debtors; the same config gives the same histories."""
-    rng = random.Random(cfg.seed)
-    debtors = [_make_debtor(rng, i, cfg) for i in range(cfg.debtors)]
-    return [_simulate_debtor(random.Random(f"{cfg.seed}:{d.id}"), d, cfg) for d in debtors]
+    return [_simulate_debtor(random.Random(f"{cfg.seed}:{d.id}"), d, cfg) for d in _debtors(cfg).values()]
 
 
 def archetypes(cfg: SimulationConfig = SimulationConfig()) -> dict[str, str]:
     """Debtor id -> archetype, for describing a synthetic data set (never a model input)."""
-    rng = random.Random(cfg.seed)
-    return {d.id: d.archetype for d in (_make_debtor(rng, i, cfg) for i in range(cfg.debtors))}
+    return {d.id: d.archetype for d in _debtors(cfg).values()}
+
+
+def late_probability(cfg: SimulationConfig, debtor: str, due: date) -> float:
+    """The probability the simulator gave a receivable of ``debtor`` due on ``due`` of being paid late.
+
+    For measuring the ceiling only, never a model input: it knows the debtor's
+    hidden habit and the wobble and shocks up to the due date.
+    """
+    return _sigmoid(_logit(_debtors(cfg)[debtor], (due - cfg.start).days, due, cfg.days))

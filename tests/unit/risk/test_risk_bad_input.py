@@ -7,6 +7,7 @@ from pydantic import ValidationError
 from cli.risk_commands import risk
 from client.risk import LedgerEvent, ReceivableHistory
 from client.risk import training
+from client.risk.model import VERSION
 from client.risk.simulator import SimulationConfig, simulate
 
 from ..cli_errors import error_line, invoke as run_command
@@ -113,7 +114,8 @@ def test_a_failed_write_leaves_no_partial_artefact(tmp_path, monkeypatch):
 
 def test_train_writes_both_files_whole(tmp_path):
     model, _, path = training.train_and_save(5, 20, tmp_path, compare=False)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["late_payment-v1.card.md", "late_payment-v1.json"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"late_payment-{VERSION}.card.md",
+                                                          f"late_payment-{VERSION}.json"]
     assert json.loads(path.read_text())["coef"] == model.coef
 
 

@@ -4,6 +4,7 @@ import json
 from click.testing import CliRunner
 
 from cli.risk_commands import risk
+from client.risk.model import VERSION
 from client.risk.simulator import SimulationConfig, simulate
 
 
@@ -49,8 +50,8 @@ def test_train_writes_artefact_and_card(tmp_path):
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["data"].startswith("SYNTHETIC")
-    assert (tmp_path / "late_payment-v1.json").exists()
-    assert "SYNTHETIC" in (tmp_path / "late_payment-v1.card.md").read_text()
+    assert (tmp_path / f"late_payment-{VERSION}.json").exists()
+    assert "SYNTHETIC" in (tmp_path / f"late_payment-{VERSION}.card.md").read_text()
 
 
 def test_score_a_synthetic_debtor_says_synthetic():

@@ -1,11 +1,12 @@
 """Features from a hand-made history, and the proof of no look-ahead."""
+import math
 from datetime import date, timedelta
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from client.risk import ReceivableHistory, debtor_features
-from client.risk.features import MODEL_FEATURES
+from client.risk.features import MODEL_FEATURES, spring_festival_share
 from .risk_helpers import DEBTOR, ev, lifecycle
 
 AS_OF = date(2026, 6, 30)
@@ -31,10 +32,12 @@ def test_counts_and_amounts():
     assert (f.settled_late_count, f.settled_late_amount) == (1, 200_000)
     assert (f.mean_days_late, f.max_days_late) == (10.0, 10)
     assert (f.overdue_count, f.overdue_amount) == (1, 300_000)
+    assert f.overdue_days_max == 29                      # R3, due 1 June
     assert f.open_amount == 400_000
     assert f.financed_share == 100_000 / 700_000
     assert f.concentration == 300_000 / 400_000          # S2 holds R3, the larger open claim
     assert f.rejection_rate == 1 / 5
+    assert (f.rejected_count_90, f.confirmed_count_90) == (1, 1)   # R5 and R4, decided in May
     assert f.freezes == 1
 
 
@@ -57,7 +60,24 @@ def test_as_of_before_settlement_sees_the_claim_overdue():
 def test_empty_history_is_all_zero_and_usable():
     f = debtor_features(ReceivableHistory(debtor=DEBTOR), AS_OF)
     assert f.confirmed_count == 0 and f.concentration == 0.0 and f.rejection_rate == 0.0
-    assert all(isinstance(x, float) for x in f.model_inputs())
+    assert f.overdue_days_max == 0 and f.rejected_count_90 == 0
+    assert all(isinstance(x, float) and math.isfinite(x) for x in f.model_inputs())
+
+
+def test_late_shares_enter_as_smoothed_log_odds():
+    inputs = dict(zip(MODEL_FEATURES, debtor_features(history(), AS_OF).model_inputs()))
+    assert inputs["late_log_odds_90"] == math.log((1.2 / 3) / (1 - 1.2 / 3))        # 1 late of 1, smoothed
+    assert inputs["late_log_odds_180"] == math.log((2.2 / 5) / (1 - 2.2 / 5))       # 2 late of 3
+    assert inputs["log_overdue_days_max"] == math.log1p(29)
+    assert inputs["rejection_rate_90"] == (1 + 0.1) / (2 + 2)
+
+
+def test_spring_festival_share_is_the_calendar_ahead():
+    assert spring_festival_share(date(2025, 6, 30)) == 0.0
+    assert spring_festival_share(date(2025, 12, 31)) == 59 / 90             # all of January and February 2026
+    assert spring_festival_share(date(2024, 12, 31)) == 59 / 90
+    assert spring_festival_share(date(2023, 12, 31)) == 60 / 90             # 2024 is a leap year
+    assert spring_festival_share(date(2025, 2, 27)) == 1 / 90               # 28 February only
 
 
 future_event = st.builds(

@@ -7,6 +7,7 @@ import pytest
 from pydantic import ValidationError
 
 from client.risk import DEFAULT_MODEL, MODEL_FEATURES, LatePaymentModel, ReceivableHistory, grade_for, score_debtor
+from client.risk.model import VERSION
 from client.risk.simulator import SimulationConfig, simulate
 
 
@@ -18,7 +19,8 @@ def histories():
 def test_shipped_artefact_loads_and_scores_synthetic_debtors(histories):
     model = LatePaymentModel.load(DEFAULT_MODEL)
     assert model.features == list(MODEL_FEATURES)
-    assert DEFAULT_MODEL.with_name("late_payment-v1.card.md").read_text().count("SYNTHETIC") >= 1
+    assert DEFAULT_MODEL.name == f"late_payment-{VERSION}.json" and model.version == VERSION
+    assert DEFAULT_MODEL.with_name(f"late_payment-{VERSION}.card.md").read_text().count("SYNTHETIC") >= 1
     for h in histories:
         s = score_debtor(model, h, date(2025, 6, 30))
         assert Decimal(0) <= s.probability_late <= Decimal(1)
@@ -40,6 +42,10 @@ def test_mismatched_artefact_is_refused(tmp_path):
     data = json.loads(DEFAULT_MODEL.read_text())
     data["features"] = data["features"][:-1]
     with pytest.raises(ValidationError):
+        LatePaymentModel.model_validate(data)
+    data = json.loads(DEFAULT_MODEL.read_text())
+    data["features"][0] = "late_rate_30"  # as an artefact of an earlier feature set
+    with pytest.raises(ValidationError, match="re-train it with `recfin risk train`"):
         LatePaymentModel.model_validate(data)
     data = json.loads(DEFAULT_MODEL.read_text())
     data["format"] = "pickle"

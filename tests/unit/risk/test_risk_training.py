@@ -10,7 +10,8 @@ from client.risk import debtor_features
 from client.risk.dataset import build_examples, late_labels, snapshot_dates, split_debtors
 from client.risk.history import ReceivableHistory
 from client.risk.simulator import SimulationConfig, simulate
-from client.risk.training import DEFAULT_DEBTORS, DEFAULT_SEED, calibration_table, model_card, plot, run
+from client.risk.training import (DEFAULT_DEBTORS, DEFAULT_SEED, calibration_table, debtor_folds, model_card, plot,
+                                  run)
 
 SMALL = 60
 
@@ -81,6 +82,30 @@ def test_model_beats_the_baseline_on_held_out_debtors(default_run):
     assert report.model.auc > report.baseline.auc
     assert report.model.brier < report.baseline.brier
     assert report.model.auc > 0.5
+
+
+def test_model_stays_below_the_simulators_own_probability(default_run):
+    """The ceiling knows the hidden habit and the future; a model that reached it would be seeing the future."""
+    _, report = default_run
+    assert report.ceiling.auc > report.model.auc and report.ceiling.brier < report.model.brier
+
+
+def test_examples_carry_the_due_date_their_label_is_for():
+    cfg = SimulationConfig(debtors=6, seed=9)
+    as_of = snapshot_dates(cfg.start, cfg.days)[0]
+    examples = build_examples(simulate(cfg), [as_of])
+    assert len(examples.due_dates) == len(examples) > 0
+    assert all(as_of < due <= as_of + timedelta(days=90) for due in examples.due_dates)
+
+
+def test_gradient_boosting_is_calibrated_on_folds_of_whole_debtors():
+    cfg = SimulationConfig(debtors=12, seed=9)
+    examples = build_examples(simulate(cfg), snapshot_dates(cfg.start, cfg.days, count=2))
+    folds = debtor_folds(examples)
+    assert len(folds) == 3
+    for fit, calibrate in folds:
+        assert not {examples.debtors[i] for i in fit} & {examples.debtors[i] for i in calibrate}
+        assert sorted(fit + calibrate) == list(range(len(examples)))
 
 
 def test_calibration_table_shape(small_run):
