@@ -396,18 +396,19 @@ class _Operations:
 
 MAKE_OFFER_DOC = """A bank offers terms on a financing request. The terms travel as transient data (``terms``).
 
-Endorsement is pinned to the holder's org and the bank's own org (the private data
-collection's members), which the gateway requires when a proposal carries transient
-data; by default both are looked up (``get_financing`` and ``who_am_i``). Pass
-``endorsing_organizations`` to skip that.
+Endorsement is pinned to the holder's org and the bank's own org (the collection's policy),
+so no other org's peer receives the terms: unpinned, the gateway would simulate first on a
+peer of its own org, member of the collection or not. By default both are looked up
+(``get_financing`` and ``who_am_i``). Pass ``endorsing_organizations`` to skip that; the
+orgs given are sent as they are.
 """
 
 DISBURSEMENT_DOC = """The financing bank records the advance, passing the accepted terms again (transient ``terms``).
 
 Without ``terms`` they are read back from the private data (``get_offer_terms`` of the
 accepted offer). Endorsement is pinned to the debtor's, holder's and bank's orgs: the
-claim's key-level policy needs all three, and the gateway would otherwise keep a
-proposal with transient data to the collection's members.
+claim's key-level policy needs all three, and the gateway refuses to plan a proposal
+with transient data beyond the collection's members (the debtor's org is not one).
 """
 
 
@@ -416,8 +417,9 @@ CANCEL_DOC = """The holder, or the bank whose offer was accepted, ends an accept
 The claim is financed no more: it can be financed again, transferred, paid or marked
 overdue. A disbursed financing is refused (``financing-disbursed``: repayment ends it).
 Endorsement is pinned to the debtor's, holder's and bank's orgs: the claim's key-level
-policy in force names all three until this transaction drops the bank. They are looked
-up (``get_financing`` and ``get_receivable``) unless ``endorsing_organizations`` is given.
+policy in force names all three until this transaction drops the bank (the gateway would
+plan the same orgs). They are looked up (``get_financing`` and ``get_receivable``) unless
+``endorsing_organizations`` is given.
 """
 
 
@@ -449,7 +451,10 @@ class ReceivablesClient(_Operations):
 
     The identity of the gateway connection is the caller: the contract decides
     from it what the caller may do (see the authorization matrix in
-    docs/receivables.md).
+    docs/receivables.md). Submits leave the choice of endorsers to the Gateway, which
+    plans it from the key-level policies of the keys the transaction writes; ``make_offer``
+    and ``record_disbursement`` (terms as transient data) and ``cancel_financing`` name
+    their orgs: see "Who endorses" in docs/sdk-receivables.md.
     """
 
     def _call(self, kind, name, args, model, *, transient=None, endorsing_organizations=None):

@@ -1,8 +1,9 @@
 """The SDK and the contract agree: transaction names and parameters (GetMetadata), document shapes
 (published schemas), and the documents the contract really returns (a lifecycle on MemoryLedger).
 
-This is the one place the SDK's tests touch the chaincode, and only through its
-published interface: the metadata, and the JSON of real transactions.
+This and test_endorsement.py (who must endorse each submit) are the places the SDK's tests
+touch the chaincode, and only through its published interface: the metadata, the JSON of
+real transactions, and the key-level policies they leave on the ledger.
 """
 
 from __future__ import annotations

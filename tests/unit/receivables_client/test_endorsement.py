@@ -1,0 +1,292 @@
+"""Who must endorse each submit of the SDK, from the contract's key-level policies, and which orgs the SDK names.
+
+Fabric's validation (core/common/validation/statebased, validator_keylevel.go and v20.go) checks, for
+every key a transaction writes or whose key-level policy it writes, the policy the key had *before*
+the transaction; the chaincode policy (any two of the channel's orgs) once if any written key has no
+key-level policy; and a collection's endorsement policy for its private writes. The Gateway plans
+endorsers from the same facts when the client names none: the first endorser's simulation reports the
+committed policies of the keys it writes (core/endorser/endorser.go, buildChaincodeInterest) and
+discovery combines them with the chaincode policy. When the client names orgs, the Gateway endorses on
+exactly those and checks nothing, so those are what must be right.
+
+Here the real contract runs on MemoryLedger behind a stand-in for the Gateway Contract: every submit
+is kept with the orgs the SDK named and the orgs that rule requires, computed from the ledger as it
+stood before the transaction. The table below is the one in docs/sdk-receivables.md ("Who endorses").
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+
+from chaincode.receivables import ReceivablesContract
+from chaincode.receivables.collections import collections_config
+from chaincode.receivables.config import NetworkConfig
+from chaincode.shim import KeyEndorsementPolicy
+from chaincode.testing import MemoryLedger, TestIdentity, make_identity
+from client.invoices.fingerprint import fingerprint_of
+from client.receivables import (
+    CONTRACT_NAME,
+    DiscountOfferRequest,
+    FinancingTerms,
+    InvoiceAttestationRequest,
+    InvoiceInput,
+    ReceivableRegistration,
+    ReceivablesClient,
+    client_id_of,
+)
+
+from .test_contract_agreement import START, credit_code
+
+CORE, SUPPLIER, SUPPLIER2, BANK, REGULATOR = (
+    "CoreEnterpriseMSP", "SupplierMSP", "Supplier2MSP", "BankMSP", "RegulatorMSP")
+# the default orgs plus a second supplier org, so a claim can pass to a party of another org
+CONFIG = NetworkConfig(org_roles={CORE: ("core_enterprise",), SUPPLIER: ("supplier",), SUPPLIER2: ("supplier",),
+                                  BANK: ("financier",), REGULATOR: ("regulator",)})
+COLLECTION_ORGS = {c["name"]: frozenset(re.findall(r"'([^']+)\.member'", c["endorsementPolicy"]["signaturePolicy"]))
+                   for c in collections_config(CONFIG)}
+
+
+@dataclass(frozen=True)
+class Needed:
+    """What validation requires of a transaction's endorsers: each of ``orgs`` (key-level and collection
+    policies), and two distinct channel orgs when ``any_two`` (the chaincode policy)."""
+
+    orgs: frozenset[str]
+    any_two: bool
+
+    def met_by(self, endorsers: list[str]) -> bool:
+        chosen = set(endorsers)
+        return self.orgs <= chosen and (not self.any_two or len(chosen & set(CONFIG.msp_ids)) >= 2)
+
+
+@dataclass(frozen=True)
+class Submit:
+    transaction: str
+    named: list[str] | None  # the endorsing organisations the SDK sent; None: the Gateway plans them
+    needed: Needed
+
+
+def _snapshot(ledger: MemoryLedger) -> tuple[dict, dict, dict]:
+    return dict(ledger.state), dict(ledger.validation_parameters), {c: dict(v) for c, v in ledger.private_state.items()}
+
+
+def _changed(before: dict, after: dict) -> set:
+    return {k for k in before.keys() | after.keys() if before.get(k) != after.get(k)}
+
+
+def needed_between(before: tuple[dict, dict, dict], after: tuple[dict, dict, dict]) -> Needed:
+    """The endorsement a transaction needs, from the ledger before and after it: the policies in force
+    before it on the keys it wrote (values or key-level policies) and the collections it wrote."""
+    (state, policies, private), (state_after, policies_after, private_after) = before, after
+    orgs: set[str] = set()
+    any_two = False
+    for key in _changed(state, state_after) | _changed(policies, policies_after):
+        if key in policies:
+            orgs |= set(KeyEndorsementPolicy(policies[key]).list_orgs())
+        else:
+            any_two = True
+    for collection in _changed(private, private_after):
+        orgs |= COLLECTION_ORGS[collection]
+    return Needed(frozenset(orgs), any_two)
+
+
+@dataclass
+class Channel:
+    """The contract on MemoryLedger, one clock, and every submit kept with what it needed."""
+
+    ledger: MemoryLedger = field(default_factory=lambda: MemoryLedger([ReceivablesContract(CONFIG)]))
+    now: datetime = START
+    submits: list[Submit] = field(default_factory=list)
+
+    def today(self, days: int = 0) -> date:
+        return (self.now + timedelta(hours=8)).date() + timedelta(days=days)
+
+    def client(self, identity: TestIdentity) -> ReceivablesClient:
+        return ReceivablesClient(LedgerContract(self, identity))
+
+
+@dataclass
+class LedgerContract:
+    """Stands in for a client.gateway Contract of the receivables chaincode, calling as ``identity``."""
+
+    channel: Channel
+    identity: TestIdentity
+    chaincode_name: str = "receivables"
+
+    def _run(self, submit: bool, name: str, arguments, transient):
+        ledger = self.channel.ledger
+        run = ledger.submit if submit else ledger.evaluate
+        result = asyncio.run(run(self.identity, f"{CONTRACT_NAME}:{name}", *arguments, transient=transient,
+                                 timestamp=self.channel.now))
+        assert result.status == 200, f"{name}: {result.message}"
+        return result.payload
+
+    def submit(self, name, *, arguments=(), transient=None, endorsing_organizations=None, retry=None) -> bytes:
+        before = _snapshot(self.channel.ledger)
+        payload = self._run(True, name, arguments, transient)
+        named = None if endorsing_organizations is None else list(endorsing_organizations)
+        self.channel.submits.append(Submit(name, named, needed_between(before, _snapshot(self.channel.ledger))))
+        return payload
+
+    def evaluate(self, name, *, arguments=(), transient=None, endorsing_organizations=None) -> bytes:
+        return self._run(False, name, arguments, transient)
+
+
+@dataclass
+class Party:
+    uscc: str
+    client: ReceivablesClient
+    admin: ReceivablesClient
+
+
+def register(channel: Channel, n: int, msp: str, role: str, name: str) -> Party:
+    user, admin = make_identity(msp, f"{name}-user"), make_identity(msp, f"{name}-admin", ou="admin")
+    admin_client = channel.client(admin)
+    admin_client.register_party(credit_code(n), name, role, msp, [client_id_of(user.certificate)])
+    return Party(credit_code(n), channel.client(user), admin_client)
+
+
+def claim(channel: Channel, creditor: Party, debtor: Party, number: str, due_in: int = 90) -> str:
+    """A claim of 1,130.00 registered by ``creditor`` and confirmed by ``debtor``."""
+    registration = ReceivableRegistration(
+        debtor=debtor.uscc, face_amount=Decimal("1130.00"), issue_date=channel.today(),
+        due_date=channel.today(due_in), contract_hash=hashlib.sha256(number.encode()).hexdigest(),
+        invoices=[InvoiceInput(number=number, date=channel.today(-1), amount=Decimal("1000.00"),
+                               tax=Decimal("130.00"), seller_tax_id=creditor.uscc, buyer_tax_id=debtor.uscc)])
+    receivable_id = creditor.client.register_receivable(registration).id
+    debtor.client.confirm(receivable_id)
+    return receivable_id
+
+
+def terms(channel: Channel) -> FinancingTerms:
+    return FinancingTerms(advance_rate=Decimal("0.9"), discount_rate=Decimal("0.036"), recourse=False,
+                          expires_on=channel.today(30))
+
+
+ANY_TWO = frozenset()  # no key-level or collection policy: the chaincode's "any two orgs" alone
+# (transaction, the orgs every one of which must endorse it), in the order the story below submits them
+STORY = [
+    *[("RegisterParty", ANY_TWO)] * 5,
+    ("BindPartyIdentity", frozenset({SUPPLIER})),               # the party record's own org (and any other)
+    ("RegisterReceivable", ANY_TWO),
+    ("ConfirmReceivable", ANY_TWO),                             # no key-level policy before confirmation
+    ("TransferReceivable", frozenset({CORE, SUPPLIER})),        # split: the parent's debtor and holder
+    ("RequestFinancing", frozenset({CORE, SUPPLIER})),
+    ("MakeFinancingOffer", frozenset({SUPPLIER, BANK})),        # the terms collection's policy
+    ("AcceptFinancingOffer", frozenset({CORE, SUPPLIER})),      # the policy before: the bank joins it here
+    ("RecordDisbursement", frozenset({CORE, SUPPLIER, BANK})),
+    ("AcknowledgeAssignment", ANY_TWO),                         # writes the notice only
+    ("FreezeReceivable", frozenset({CORE, SUPPLIER, BANK})),    # not the regulator's own org
+    ("UnfreezeReceivable", frozenset({CORE, SUPPLIER, BANK})),
+    ("RecordPayment", frozenset({CORE, SUPPLIER, SUPPLIER2, BANK})),  # every leaf paid: both holders, the bank
+    ("RecordRepayment", frozenset({CORE, SUPPLIER, BANK})),     # the policy before: repayment drops the bank
+    ("RegisterReceivable", ANY_TWO),
+    ("ConfirmReceivable", ANY_TWO),
+    ("TransferReceivable", frozenset({CORE, SUPPLIER})),        # to another org's party: not the recipient's org
+    ("RequestFinancing", frozenset({CORE, SUPPLIER2})),         # from then on, the new holder's org
+    ("WithdrawFinancing", frozenset({CORE, SUPPLIER2})),
+    ("RegisterReceivable", ANY_TWO),
+    ("ConfirmReceivable", ANY_TWO),
+    ("RequestFinancing", frozenset({CORE, SUPPLIER})),
+    ("MakeFinancingOffer", frozenset({SUPPLIER, BANK})),
+    ("AcceptFinancingOffer", frozenset({CORE, SUPPLIER})),
+    ("CancelFinancing", frozenset({CORE, SUPPLIER, BANK})),     # the policy before: cancelling drops the bank
+    ("PublishDiscountOffer", ANY_TWO),
+    ("AcceptDiscountOffer", frozenset({CORE, SUPPLIER})),
+    ("RegisterReceivable", ANY_TWO),
+    ("RejectReceivable", ANY_TWO),
+    ("AttestInvoiceVerification", ANY_TWO),
+    ("RegisterReceivable", ANY_TWO),
+    ("ConfirmReceivable", ANY_TWO),
+    ("RecordOverdue", frozenset({CORE, SUPPLIER})),
+]
+NAMED_BY_THE_SDK = {"MakeFinancingOffer", "RecordDisbursement", "CancelFinancing"}
+
+
+@pytest.fixture(scope="module")
+def story() -> list[Submit]:
+    """Every business call of the SDK once or more, across five orgs, with the orgs it looks up itself."""
+    channel = Channel()
+    core = register(channel, 1, CORE, "core_enterprise", "core")
+    tier1 = register(channel, 2, SUPPLIER, "supplier", "tier1")
+    tier2 = register(channel, 3, SUPPLIER2, "supplier", "tier2")
+    bank = register(channel, 4, BANK, "financier", "bank")
+    regulator = register(channel, 5, REGULATOR, "regulator", "regulator")
+    tier1.admin.bind_party_identity(tier1.uscc, client_id_of(make_identity(SUPPLIER, "tier1-second").certificate))
+
+    # a claim split across orgs, its kept part financed, disbursed, frozen a while, paid and repaid
+    split = claim(channel, tier1, core, "24312000000000000001")
+    tier1.client.transfer(split, tier2.uscc, Decimal("300.00"))
+    financing = tier1.client.request_financing(f"{split}.2").id
+    tier1.client.accept_offer(bank.client.make_offer(financing, terms(channel)).id)
+    notice = bank.client.record_disbursement(financing).notice_id
+    core.client.acknowledge_assignment(notice)
+    regulator.client.freeze(f"{split}.2", "ORDER-1")
+    regulator.client.unfreeze(f"{split}.2", "ORDER-2")
+    core.client.record_payment(split, 1000)
+    bank.client.record_repayment(financing)
+
+    # a whole claim passes to a party of another org, whose org endorses the next change
+    moved = claim(channel, tier1, core, "24312000000000000002")
+    tier1.client.transfer(moved, tier2.uscc, Decimal("1130.00"))
+    tier2.client.withdraw_financing(tier2.client.request_financing(moved).id)
+
+    # an accepted financing cancelled before disbursement, then the claim discounted
+    cancelled = claim(channel, tier1, core, "24312000000000000003")
+    financing = tier1.client.request_financing(cancelled).id
+    tier1.client.accept_offer(bank.client.make_offer(financing, terms(channel)).id)
+    tier1.client.cancel_financing(financing, "not disbursed")
+    offer = core.client.publish_discount_offer(DiscountOfferRequest(apr=Decimal("0.05"), expires_on=channel.today(20)))
+    tier1.client.accept_discount_offer(offer.id, cancelled)
+
+    # a rejected claim, an attestation, and a claim marked overdue
+    rejected = tier1.client.register_receivable(ReceivableRegistration(
+        debtor=core.uscc, face_amount=Decimal("113.00"), issue_date=channel.today(), due_date=channel.today(30),
+        contract_hash="c" * 64, invoices=[InvoiceInput(number="24312000000000000004", date=channel.today(),
+                                                       amount=Decimal("100.00"), tax=Decimal("13.00"),
+                                                       seller_tax_id=tier1.uscc, buyer_tax_id=core.uscc)]))
+    core.client.reject(rejected.id, "goods not delivered")
+    bank.client.attest_invoice_verification(InvoiceAttestationRequest(
+        seller_tax_id=tier1.uscc, number="24312000000000000005",
+        fingerprint=fingerprint_of(tier1.uscc, "", "24312000000000000005"), sources=["reference-tax"], outcome="fail",
+        evidence_digest=hashlib.sha256(b"evidence").hexdigest()))
+    late = claim(channel, tier1, core, "24312000000000000006", due_in=5)
+    channel.now += timedelta(days=10)
+    tier1.client.record_overdue(late)
+    return channel.submits
+
+
+def test_each_call_needs_the_key_level_policy_in_force_before_it(story):
+    assert [(s.transaction, s.needed.orgs) for s in story] == STORY
+
+
+def test_the_sdk_names_endorsers_only_for_the_financing_calls_and_leaves_the_rest_to_the_gateway(story):
+    assert {s.transaction for s in story if s.named is not None} == NAMED_BY_THE_SDK
+
+
+def test_the_orgs_the_sdk_names_satisfy_what_validation_checks(story):
+    named = [s for s in story if s.named is not None]
+    assert named and all(s.needed.met_by(s.named) for s in named), named
+    by_transaction = {s.transaction: set(s.named) for s in named}
+    assert by_transaction == {"MakeFinancingOffer": {SUPPLIER, BANK}, "RecordDisbursement": {CORE, SUPPLIER, BANK},
+                              "CancelFinancing": {CORE, SUPPLIER, BANK}}
+
+
+def test_orgs_a_caller_names_are_sent_as_given_and_are_its_responsibility():
+    channel = Channel()
+    core = register(channel, 1, CORE, "core_enterprise", "core")
+    tier1 = register(channel, 2, SUPPLIER, "supplier", "tier1")
+    bank = register(channel, 4, BANK, "financier", "bank")
+    financing = tier1.client.request_financing(claim(channel, tier1, core, "24312000000000000007")).id
+    tier1.client.accept_offer(bank.client.make_offer(financing, terms(channel)).id)
+    bank.client.record_disbursement(financing, endorsing_organizations=[SUPPLIER, BANK])
+    disbursed = channel.submits[-1]
+    # the Gateway would endorse on these two only; validation needs the debtor's org as well
+    assert disbursed.named == [SUPPLIER, BANK] and not disbursed.needed.met_by(disbursed.named)
