@@ -316,10 +316,11 @@ def read(scan: Path, min_confidence: Decimal, as_json: bool) -> None:
         _emit_json(doc)
     else:
         click.echo(f"{scan} read by {result.method}")
+        width = max(map(len, result.fields), default=0)
         for name, f in result.fields.items():
             mark = "CHECK" if f.flagged else "ok   "
             reason = f"  <- {f.reason}" if f.reason else ""
-            click.echo(f"  {mark} {name:<16} {f.confidence:4.2f}  {f.value if f.value is not None else '-'}{reason}")
+            click.echo(f"  {mark} {name:<{width}} {f.confidence:4.2f}  {f.value if f.value is not None else '-'}{reason}")
         if result.ok:
             click.echo("READ: every field read with confidence")
         else:

@@ -56,6 +56,22 @@ def rows(inv: Invoice) -> list[list[tuple[int, str]]]:
     return out
 
 
+def layout(inv: Invoice, scale: float = 1.4) -> list[list[tuple[str, tuple[int, int, int, int]]]]:
+    """Each row's cells as (text, box in pixels) where :func:`render_image` draws them."""
+    from PIL import ImageFont
+
+    font = ImageFont.truetype(str(cjk_font()), round(28 * scale))
+    out = []
+    for r, cells in enumerate(rows(inv)):
+        row = []
+        for x, text in cells:
+            origin = (round(x * scale), round((40 + 56 * r) * scale))
+            left, top, right, bottom = font.getbbox(text)
+            row.append((text, (origin[0] + left, origin[1] + top, origin[0] + right, origin[1] + bottom)))
+        out.append(row)
+    return out
+
+
 def render_image(inv: Invoice, *, degrade: bool = False, seed: int = 0, scale: float = 1.4):
     """A PIL image of the invoice; ``degrade`` adds blur, a small rotation and specks like a scan.
 

@@ -6,7 +6,9 @@ from datetime import date
 import pytest
 
 from client.invoices import MalformedInput, MissingDependency, UnsupportedFormat, read_scan
-from client.invoices.scan import _Line, _tsv_lines, extract_fields, field_accuracy, ocr_image
+from client.invoices._lines import TextLine, word_lines
+from client.invoices._ocr import parse_tsv
+from client.invoices.scan import cell_accuracy, extract_fields, field_accuracy, ocr_image
 
 from . import _render
 from ._samples import BUYER, BUYER_2, SELLER, SELLER_2, invoice, line, money
@@ -21,7 +23,7 @@ def lines_of(inv, conf=0.95, overrides=None):
     """The rendered rows as text lines, each character with confidence ``conf``."""
     out = []
     for cells in _render.rows(inv):
-        ln = _Line()
+        ln = TextLine()
         for i, (_, text) in enumerate(cells):
             ln.add(text, (overrides or {}).get(text, conf), gap=i > 0)
         out.append(ln)
@@ -45,6 +47,19 @@ def test_a_low_confidence_field_is_flagged():
     assert got is not None  # complete, but not to be trusted: the flag says so
 
 
+def test_a_name_split_at_a_wide_gap_is_read_whole():
+    # OCR puts a space where the gap between two characters is wide; a company name has none
+    inv = invoice()
+    ls = lines_of(inv)
+    row = next(i for i, l in enumerate(ls) if inv.seller.name in l.text)
+    ls[row] = TextLine()
+    ls[row].add("销售方信息", 0.9, gap=False)
+    ls[row].add("名称：深圳市云帆", 0.9, gap=True)
+    ls[row].add("供应链管理有限公司", 0.9, gap=True)
+    fields, got, _ = extract_fields(ls, 0.8)
+    assert fields["seller.name"].value == inv.seller.name and got.seller.name == inv.seller.name
+
+
 def test_a_confident_tax_id_with_a_wrong_check_digit_is_flagged():
     inv = invoice()
     misread = BUYER.tax_id[:-1] + ("A" if BUYER.tax_id[-1] != "A" else "B")
@@ -53,18 +68,62 @@ def test_a_confident_tax_id_with_a_wrong_check_digit_is_flagged():
     assert fields["buyer.tax_id"].flagged and "check digit" in fields["buyer.tax_id"].reason
 
 
-def test_totals_that_do_not_add_up_are_flagged():
+def test_a_total_the_rows_contradict_is_derived_from_them_flagged_and_says_how():
     inv = invoice()
     bad = inv.model_copy(update={"total_with_tax_fen": inv.total_with_tax_fen + 900})
+    fields, got, _ = extract_fields(lines_of(bad, conf=0.99), 0.8)
+    # the rows add up to 合计金额 and 合计税额, so 价税合计 is the one misread: restored, and flagged
+    assert {n for n, f in fields.items() if f.flagged} == {"total_with_tax"}
+    restored = fields["total_with_tax"]
+    assert restored.value == money(inv.total_with_tax_fen) and restored.reason.startswith("derived, not read")
+    assert "合计金额 + 合计税额" in restored.derived
+    assert got.total_with_tax_fen == inv.total_with_tax_fen
+
+
+def test_totals_nothing_confirms_are_all_flagged():
+    inv = invoice()
+    bad = inv.model_copy(update={"total_tax_fen": inv.total_tax_fen + 900,
+                                 "total_with_tax_fen": inv.total_with_tax_fen + 1800})
     fields, _, _ = extract_fields(lines_of(bad, conf=0.99), 0.8)
-    assert {n for n, f in fields.items() if f.flagged} == {"total_amount", "total_tax", "total_with_tax"}
+    assert {"total_amount", "total_tax", "total_with_tax"} <= {n for n, f in fields.items() if f.flagged}
+    assert fields["total_with_tax"].derived is None  # nothing was guessed
+
+
+def test_a_tax_id_with_look_alike_letters_is_corrected_and_says_how():
+    inv = invoice()
+    misread = BUYER.tax_id.replace("0", "O", 1)
+    fields, got, _ = extract_fields(lines_of(inv.model_copy(update={"buyer": BUYER.model_copy(
+        update={"tax_id": misread})}), conf=0.99), 0.8)
+    assert fields["buyer.tax_id"].value == BUYER.tax_id and not fields["buyer.tax_id"].flagged
+    assert "check digit confirms" in fields["buyer.tax_id"].derived
+    assert got.buyer.tax_id == BUYER.tax_id
+
+
+def test_a_unit_read_as_no_unit_is_corrected_flagged_and_says_how():
+    inv = invoice(lines=(line("*化学原料及制品*工业用盐酸", "30", "45.60", "0.13", unit="干克"),))
+    fields, got, items = extract_fields(lines_of(inv), 0.8)
+    assert fields["lines[0].unit"].value == "千克" and fields["lines[0].unit"].flagged
+    assert "干克" in fields["lines[0].unit"].derived
+    assert fields["lines[0]"].flagged and fields["lines[0]"].reason == "check unit"
+    assert items[0].unit == "千克"
+
+
+def test_every_cell_of_a_row_has_its_own_reading():
+    inv = invoice()
+    fields, _, _ = extract_fields(lines_of(inv), 0.8)
+    row = fields["lines[1]"]
+    assert row.value == "*金属制品*不锈钢螺栓 M6 个 1000 0.80 800.00 13% 104.00"
+    columns = ("name", "spec", "unit", "quantity", "unit_price", "amount", "tax_rate", "tax")
+    assert [k for k in fields if k.startswith("lines[1].")] == [f"lines[1].{c}" for c in columns]
+    assert fields["lines[1].unit_price"].value == "0.80"
+    assert "lines[2].spec" not in fields  # a blank column has no cell
 
 
 def test_an_unreadable_item_row_is_flagged_not_dropped():
     inv = invoice()
     ls = lines_of(inv)
     row = next(i for i, l in enumerate(ls) if l.text.startswith("*金属制品*"))
-    ls[row] = _Line()
+    ls[row] = TextLine()
     ls[row].add("*金属制品*不锈钢螺栓 M6 个 1OOO O.8O 8OO.OO 13% 1O4.OO", 0.9, gap=False)
     fields, got, _ = extract_fields(ls, 0.8)
     assert fields["lines[1]"].flagged and fields["lines[1]"].reason == "unreadable item row"
@@ -83,9 +142,10 @@ def test_tsv_words_join_without_spaces_inside_cjk_and_with_spaces_across_columns
     words = [("名", 10, 91.5), ("称", 42, 90.0), ("：", 74, 95.0), ("甲", 106, 60.0), ("100.00", 400, 96.0)]
     rows = [header] + [f"5\t1\t1\t1\t1\t{i}\t{x}\t5\t30\t30\t{c}\t{t}" for i, (t, x, c) in enumerate(words, 1)]
     rows.append("4\t1\t1\t1\t1\t0\t0\t0\t500\t30\t-1\t")
-    (ln,) = _tsv_lines("\n".join(rows))
+    (ln,) = word_lines(parse_tsv("\n".join(rows)))
     assert ln.text == "名称：甲 100.00"
     assert ln.span_conf(0, 2) == pytest.approx(0.90) and ln.span_conf(3, 4) == pytest.approx(0.60)
+    assert ln.span_box(3, 4) == (106, 5, 136, 35)  # where 甲 is, for the second pass
 
 
 # --- files --------------------------------------------------------------------
@@ -142,67 +202,86 @@ CORPUS = [
             lines=(line("*运输服务*国内道路货物运输服务", "1", "3600.00", "0.09", unit="次"),
                    line("*现代服务*仓储服务", "30", "120.00", "0.06", unit="天"))),
 ]
+# A fourth invoice, measured apart so that the first three's figures stay comparable with earlier ones: other
+# units (台, 盒, and 千克 of two characters), a spec of letters and digits, and smaller type (scale 1.0: text
+# about 28 px high, 7 pt at 300 dpi, against 39 px).
+NEW_CORPUS = [
+    invoice(number="26512000000000905317", issued=date(2026, 3, 16), seller=SELLER_2, buyer=BUYER_2,
+            lines=(line("*机械设备*液压泵", "2", "2600.00", "0.13", unit="台", spec="DN50"),
+                   line("*化学原料及制品*工业用盐酸", "30", "45.60", "0.13", unit="千克"),
+                   line("*办公用品*打印机墨盒", "12", "356.00", "0.13", unit="盒"))),
+]
+NEW_SCALE = 1.0
 VARIANTS = {
-    "png": lambda inv, p: _render.save_png(inv, p.with_suffix(".png")),
-    "degraded-jpeg": lambda inv, p: _render.save_jpeg(inv, p.with_suffix(".jpg"), degrade=True, seed=7),
-    "image-pdf": lambda inv, p: _render.save_image_pdf(inv, p.with_suffix(".pdf")),
+    "png": lambda inv, p, **kw: _render.save_png(inv, p.with_suffix(".png"), **kw),
+    "degraded-jpeg": lambda inv, p, **kw: _render.save_jpeg(inv, p.with_suffix(".jpg"), degrade=True, seed=7, **kw),
+    "image-pdf": lambda inv, p, **kw: _render.save_image_pdf(inv, p.with_suffix(".pdf"), **kw),
 }
 
 
 @pytest.fixture(scope="module")
 def ocr_runs(tmp_path_factory):
+    """Every scan of both corpora read once: (corpus, variant, truth, result, field accuracy)."""
     pytest.importorskip("PIL", reason="Pillow renders the test scans")
     folder = tmp_path_factory.mktemp("scans")
     runs = []
-    for i, inv in enumerate(CORPUS):
-        for name, save in VARIANTS.items():
-            path = save(inv, folder / f"inv{i}")
-            result = read_scan(path)
-            runs.append((name, inv, result, field_accuracy(inv, result)))
+    for corpus, invoices, scale in (("old", CORPUS, {}), ("new", NEW_CORPUS, {"scale": NEW_SCALE})):
+        for i, inv in enumerate(invoices):
+            for name, save in VARIANTS.items():
+                result = read_scan(save(inv, folder / f"{corpus}{i}", **scale))
+                runs.append((corpus, name, inv, result, field_accuracy(inv, result)))
     return runs
+
+
+def _tally(runs):
+    header = [0, 0]
+    lines = [0, 0]
+    for *_, acc in runs:
+        for name, ok in acc.items():
+            kind = lines if name.startswith("lines") else header
+            kind[0] += ok
+            kind[1] += 1
+    return header, lines
 
 
 @needs_tesseract
 @needs_font
 def test_ocr_field_accuracy_is_measured_and_reported(ocr_runs, capsys):
-    total = correct = header_total = header_correct = 0
-    per_variant = {}
-    for name, _, _, acc in ocr_runs:
-        for field_name, ok in acc.items():
-            total += 1
-            correct += ok
-            if not field_name.startswith("lines"):
-                header_total += 1
-                header_correct += ok
-            v = per_variant.setdefault(name, [0, 0])
-            v[0] += ok
-            v[1] += 1
-    with capsys.disabled():
-        print(f"\nOCR field accuracy on {len(ocr_runs)} generated scans: {correct}/{total} = {correct / total:.1%} "
-              f"(header fields {header_correct}/{header_total} = {header_correct / header_total:.1%}); "
-              + ", ".join(f"{k} {a}/{b}" for k, (a, b) in per_variant.items()))
-    # measured with tesseract 5.3.0 + chi_sim 4.1.0 (Debian 12): header 76/81, all fields 83/99
-    assert header_correct / header_total >= 0.90
-    assert correct / total >= 0.75
+    figures = {}
+    for corpus in ("old", "new"):
+        runs = [r for r in ocr_runs if r[0] == corpus]
+        (hc, ht), (lc, lt) = _tally(runs)
+        figures[corpus] = (hc / ht, (hc + lc) / (ht + lt))
+        with capsys.disabled():
+            print(f"\nOCR field accuracy, {corpus} corpus ({len(runs)} scans): all fields {hc + lc}/{ht + lt} = "
+                  f"{(hc + lc) / (ht + lt):.1%}, header fields {hc}/{ht} = {hc / ht:.1%}, item lines {lc}/{lt}")
+    # measured with tesseract 5.3.0 + chi_sim 4.1.0 (Debian 12): old corpus 99/99 (header 81/81), new corpus
+    # 36/36; a little room is left for other tesseract builds
+    assert figures["old"][0] >= 0.95 and figures["old"][1] >= 0.93
+    assert figures["new"][0] >= 0.90 and figures["new"][1] >= 0.85
 
 
 @needs_tesseract
 @needs_font
 def test_ocr_never_silently_trusts_a_wrong_field(ocr_runs):
-    for name, inv, result, acc in ocr_runs:
+    for corpus, name, inv, result, acc in ocr_runs:
         assert result.method == "ocr"
-        for field_name, ok in acc.items():
-            if not ok:  # a field read wrong, or not read at all, is flagged itself
-                reading = result.fields.get(field_name) or result.fields.get("lines")
-                assert reading is not None and reading.flagged, (name, inv.number, field_name, reading)
+        for field_name, ok in {**acc, **cell_accuracy(inv, result)}.items():
+            if not ok:  # a field, row or cell read wrong, or not read at all, is flagged itself
+                reading = result.fields.get(field_name) or result.fields.get(field_name.split(".")[0]) \
+                    or result.fields.get("lines")
+                assert reading is not None and reading.flagged, (corpus, name, field_name, reading)
+        for field_name, reading in result.fields.items():  # a corrected value says how; unless a check digit
+            if reading.derived:                                # confirms it, a person checks it
+                assert reading.flagged or "check digit confirms" in reading.derived, (field_name, reading)
         if result.ok:  # nothing flagged: then everything was read right
-            assert all(acc.values()), (name, inv.number, acc)
+            assert all(acc.values()), (corpus, name, acc)
 
 
 @needs_tesseract
 @needs_font
 def test_ocr_reads_the_header_fields_of_a_clean_scan(ocr_runs):
-    name, inv, result, acc = ocr_runs[0]
+    corpus, name, inv, result, acc = ocr_runs[0]
     assert name == "png"
     for field_name in ("number", "buyer.tax_id", "seller.tax_id", "total_amount", "total_tax", "total_with_tax"):
         assert acc[field_name], (field_name, result.fields[field_name])
@@ -213,7 +292,7 @@ def test_ocr_reads_the_header_fields_of_a_clean_scan(ocr_runs):
 def test_a_corrupt_image_is_refused_cleanly(tmp_path):
     png = tmp_path / "x.png"
     png.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 20)
-    with pytest.raises(MalformedInput, match="tesseract could not read"):
+    with pytest.raises(MalformedInput, match="cannot decode the image"):
         read_scan(png)
 
 

@@ -1,0 +1,266 @@
+"""Tesseract, run as the OS binary: a page read into words with boxes, and regions of it read again.
+
+A page is read once (``--psm 6``, a uniform block of text) into words with their
+boxes and confidences. Any region of it can then be read again from its own crop,
+in a :class:`ReadMode` suited to what the region holds (languages, page
+segmentation mode, a character whitelist). Every crop read in one mode goes
+through a single tesseract run, as a list of images, so a second pass over a page
+costs a few process starts, not one per field.
+
+Images are decoded with Pillow and read as grayscale.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import MalformedInput, MissingDependency
+
+Box = tuple[int, int, int, int]  # left, top, right, bottom, in page pixels
+
+_CROP_MARGIN = 12  # white border around a crop: tesseract misreads glyphs that touch the image edge
+
+
+@dataclass(frozen=True)
+class ReadMode:
+    """How a region is read: tesseract languages, page segmentation mode, the characters allowed, and
+    whether the crop is fitted to its ink (see :func:`fitted`) instead of framed in a fixed white border."""
+
+    languages: str
+    psm: int
+    whitelist: str = ""
+    fit: bool = False
+
+    def args(self) -> list[str]:
+        args = ["-l", self.languages, "--psm", str(self.psm)]
+        if self.whitelist:
+            args += ["-c", f"tessedit_char_whitelist={self.whitelist}"]
+        return args
+
+
+# The page pass reads Chinese only: with English added, labels on a blurred scan come back as Latin
+# garbage (名称 as "BAR"), and the page pass is there to find labels and boxes; values are read again.
+PAGE_MODE = ReadMode("chi_sim", 6)
+
+
+@dataclass(frozen=True)
+class Word:
+    """One word as tesseract read it: text, confidence 0-1, box, and the line it belongs to."""
+
+    text: str
+    confidence: float
+    box: Box
+    line: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A region read again: its text and the lowest confidence of its words (0 when nothing was read)."""
+
+    text: str
+    confidence: float
+
+
+def tesseract_path() -> str | None:
+    """The ``tesseract`` binary on PATH, or ``None``."""
+    return shutil.which("tesseract")
+
+
+def require_tesseract() -> str:
+    exe = tesseract_path()
+    if exe is None:
+        raise MissingDependency("the tesseract OCR binary",
+                                "install the OS packages tesseract-ocr and tesseract-ocr-chi-sim "
+                                "(Debian: apt-get install tesseract-ocr tesseract-ocr-chi-sim)")
+    return exe
+
+
+def parse_tsv(tsv: str) -> list[Word]:
+    """The words (level 5 rows with text) of tesseract's TSV output."""
+    words = []
+    for row in csv.DictReader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE):
+        text = (row.get("text") or "").strip()
+        if row.get("level") != "5" or not text:
+            continue
+        left, top = int(row["left"]), int(row["top"])
+        words.append(Word(text, max(0.0, float(row["conf"])) / 100,
+                          (left, top, left + int(row["width"]), top + int(row["height"])),
+                          (row["page_num"], row["block_num"], row["par_num"], row["line_num"])))
+    return words
+
+
+def _environment() -> dict[str, str]:
+    # tesseract's OpenMP threads spin-wait on each other: on a 2-core machine a page took 4.1 s with them
+    # and 1.6 s without. A caller who set the limit keeps it.
+    env = dict(os.environ)
+    env.setdefault("OMP_THREAD_LIMIT", "1")
+    return env
+
+
+def _run(target: Path, mode: ReadMode, source: str) -> str:
+    proc = subprocess.run([require_tesseract(), str(target), "stdout", *mode.args(), "tsv"],
+                          capture_output=True, timeout=300, env=_environment())
+    if proc.returncode != 0:
+        stderr = proc.stderr.decode("utf-8", "replace")
+        if "Failed loading language" in stderr:
+            raise MissingDependency(f"tesseract language data {mode.languages}",
+                                    "install the OS packages tesseract-ocr-chi-sim and tesseract-ocr-eng")
+        lines = stderr.strip().splitlines()
+        detail = lines[-1] if lines else f"exit status {proc.returncode}"
+        raise MalformedInput(source, None, f"tesseract could not read the image: {detail}")
+    return proc.stdout.decode("utf-8", "replace")
+
+
+def load_pages(image: bytes | Path, source: str) -> list:
+    """The image's frames (a TIFF may hold several) as grayscale Pillow images."""
+    try:
+        from PIL import Image, ImageSequence
+    except ImportError:
+        raise MissingDependency("the Python package Pillow (to decode scans for OCR)",
+                                "pip install 'pillow>=10,<14'") from None
+    try:
+        with Image.open(image if isinstance(image, Path) else io.BytesIO(image)) as opened:
+            return [frame.convert("L") for frame in ImageSequence.Iterator(opened)]
+    except (OSError, ValueError, Image.DecompressionBombError) as exc:
+        raise MalformedInput(source, None, f"cannot decode the image: {exc}") from None
+
+
+def read_words(page, source: str, mode: ReadMode = PAGE_MODE) -> list[Word]:
+    """Read a whole page (a grayscale Pillow image) into words."""
+    with tempfile.TemporaryDirectory(prefix="recfin-ocr-") as tmp:
+        path = Path(tmp) / "page.png"
+        page.save(path, format="PNG")
+        return parse_tsv(_run(path, mode, source))
+
+
+def read_crops(page, boxes: list[Box], mode: ReadMode, source: str) -> list[Reading]:
+    """Read each box of ``page`` on its own, all in one tesseract run; one reading per box, in order."""
+    if not boxes:
+        return []
+    with tempfile.TemporaryDirectory(prefix="recfin-ocr-") as tmp:
+        paths = []
+        for i, (left, top, right, bottom) in enumerate(boxes):
+            # inside the page (Pillow fills what lies outside with black, which would read as ink), never empty
+            left, top = min(max(0, left), page.width - 1), min(max(0, top), page.height - 1)
+            crop = page.crop((left, top, max(left + 1, min(page.width, right)), max(top + 1, min(page.height, bottom))))
+            crop = fitted(crop) if mode.fit else _framed(crop, _CROP_MARGIN)
+            path = Path(tmp) / f"crop{i:04d}.png"
+            crop.save(path, format="PNG")
+            paths.append(str(path))
+        listing = Path(tmp) / "crops.txt"
+        listing.write_text("\n".join(paths) + "\n", encoding="utf-8")
+        words = parse_tsv(_run(listing, mode, source))
+    by_crop: dict[int, list[Word]] = {}
+    for word in words:
+        by_crop.setdefault(int(word.line[0]) - 1, []).append(word)
+    readings = []
+    for i in range(len(boxes)):
+        found = sorted(by_crop.get(i, []), key=lambda w: w.box[0])
+        readings.append(Reading("".join(w.text for w in found), min((w.confidence for w in found), default=0.0)))
+    return readings
+
+
+def _framed(crop, margin: int):
+    from PIL import Image
+
+    framed = Image.new("L", (crop.width + 2 * margin, crop.height + 2 * margin), 255)
+    framed.paste(crop, (margin, margin))
+    return framed
+
+
+def _dark(image):
+    """Dark pixels white, the rest black: what ``getbbox`` and column sums count as ink."""
+    return image.point(lambda v: 255 if v < 128 else 0)
+
+
+def fitted(crop):
+    """A crop cut to its ink, framed by 0.3 text heights, with narrow raised marks (``*``) spaced apart.
+
+    With ``--psm 13`` tesseract scales the whole image to its line height, so the frame decides how big the
+    text is to it: a frame in proportion to the text reads alike at any scan resolution. An asterisk set
+    close to a Chinese character is read as part of it (``*钢材`` as ``*人钢材``) or eats it (``*照明`` as
+    ``*妥明``); white space around it keeps the two apart.
+    """
+    ink = _dark(crop).getbbox()
+    if ink is None:
+        return _framed(crop, _CROP_MARGIN)
+    crop = crop.crop(ink)
+    spaced = _space_raised_marks(crop)
+    return _framed(spaced, max(2, round(0.3 * crop.height)))
+
+
+def _space_raised_marks(crop):
+    """``crop`` (cut to its ink) with white space of 0.35 text heights either side of each glyph that is narrow
+    and sits in the upper part of the line, as an asterisk or a quote does; Chinese characters span the line."""
+    from PIL import Image
+
+    height = crop.height
+    ink = column_ink(crop, 0, height)
+    glyphs, start = [], None
+    for x, dark in enumerate(ink + [0.0]):
+        if dark >= 0.5 and start is None:
+            start = x
+        elif dark < 0.5 and start is not None:
+            glyphs.append((start, x))
+            start = None
+    gap = round(0.35 * height)
+    pieces, last = [], 0
+    for left, right in glyphs:
+        if right - left >= 0.5 * height:
+            continue
+        box = _dark(crop.crop((left, 0, right, height))).getbbox()
+        if box is not None and box[3] <= 0.6 * height:
+            pieces += [(last, left, 0), (left, right, gap)]
+            last = right
+    if not pieces:
+        return crop
+    pieces.append((last, crop.width, 0))
+    out = Image.new("L", (crop.width + sum(2 * g for _, _, g in pieces), height), 255)
+    x = 0
+    for left, right, g in pieces:
+        out.paste(crop.crop((left, 0, right, height)), (x + g, 0))
+        x += g + (right - left) + g
+    return out
+
+
+def column_ink(page, top: int, bottom: int) -> list[float]:
+    """How many dark pixels each column of the page has between rows ``top`` and ``bottom``."""
+    from PIL import Image
+
+    band = page.crop((0, max(0, top), page.width, min(page.height, bottom)))
+    if band.height == 0:
+        return [0.0] * page.width
+    averaged = _dark(band).resize((band.width, 1), resample=Image.Resampling.BOX)  # each column to one pixel
+    return [v * band.height / 255 for v in averaged.tobytes()]
+
+
+def ink_runs(page, top: int, bottom: int, min_gap: int) -> list[tuple[int, int]]:
+    """Horizontal extents of the ink between rows ``top`` and ``bottom``, split where the blank gap exceeds
+    ``min_gap`` pixels. Specks (a few dark pixels) are not ink."""
+    ink = column_ink(page, top, bottom)
+    runs: list[list[int]] = []
+    for x, dark in enumerate(ink):
+        if dark < 0.5:
+            continue
+        if runs and x - runs[-1][1] <= min_gap:
+            runs[-1][1] = x + 1
+        else:
+            runs.append([x, x + 1])
+    min_ink = max(4.0, (bottom - top) / 3)  # fewer dark pixels than a third of the band's height: a speck
+    return [(a, b) for a, b in runs if sum(ink[a:b]) >= min_ink]
+
+
+def blank_before(ink: list[float], x: int, reach: int) -> int:
+    """The first blank column at or left of ``x`` within ``reach`` pixels (``x`` itself when there is none):
+    where a glyph begins, so that a crop starting there does not cut it in two."""
+    for candidate in range(x, max(-1, x - reach - 1), -1):
+        if candidate < len(ink) and ink[candidate] < 0.5:
+            return candidate
+    return x

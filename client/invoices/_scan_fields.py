@@ -1,0 +1,171 @@
+"""What each field of a scanned invoice looks like, and how two readings of it become one.
+
+Every field has a kind: how its text is cleaned of OCR noise, when a reading of it
+is well formed, and the :class:`ReadMode` its region is read again in (a page
+segmentation mode and the characters the field can hold). The page pass reads
+every field once; the second pass reads the field's own crop in its kind's mode;
+:func:`reconcile` makes one value of the two and says when they disagree.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from typing import Any, Callable
+
+from ._ocr import Box, Reading, ReadMode
+from .credit_code import check_tax_id
+
+MONEY = r"-?\d[\d,]*\.\d{2}"
+_DIGITS = "0123456789"
+_LOOKALIKE = str.maketrans("IOSZ", "1052")
+STRAY = str.maketrans("", "", "“”‘’\"'|")  # quotes and bars OCR sees in specks; no field has them
+
+
+@dataclass
+class Found:
+    """A field's value as read, how sure the reading is, where it is on its page, and any doubt about it."""
+
+    value: str
+    confidence: float
+    box: Box | None = None
+    page: Any = None
+    derived: str | None = None  # how the value was computed from other fields: never trusted, always flagged
+    note: str | None = None  # a correction that a check confirms (I read as 1 in a tax id whose check digit passes)
+    doubt: str | None = None  # why a person must look although the value is well formed
+
+
+@dataclass(frozen=True)
+class FieldKind:
+    mode: ReadMode
+    clean: Callable[[str], str]
+    well_formed: Callable[[str], bool]
+    canonical: Callable[[str], str] = lambda text: text  # two readings with one canonical form agree
+    # psm 13 reports low confidence on text it reads right, so its confidence cannot be weighed against the
+    # page pass's: on disagreement its reading is kept (and the field flagged)
+    prefer_second: bool = False
+
+
+def _no_spaces(text: str) -> str:
+    return "".join(text.translate(STRAY).split())
+
+
+def _money_text(text: str) -> str:
+    """``¥2,100.00`` as ``2,100.00``: the currency sign (which chi_sim, lacking it, reads as 半 or Y) dropped."""
+    text = _no_spaces(text)
+    return re.sub(r"^[^\d-]{1,2}(?=\d)", "", text)
+
+
+_PUNCTUATION = r"[.,:;，。：；_、]"
+
+
+def _item_name(text: str) -> str:
+    """An item name with its ``*category*`` prefix as printed: OCR drops the first asterisk, reads them as
+    + or #, or sets stray punctuation beside them or at the end, which no item name has."""
+    text = _no_spaces(text)
+    text = re.sub(r"^[^*+#\u4e00-\u9fff]*(?=[*+#])", "", text)
+    text = re.sub(_PUNCTUATION + r"+(?=[*+#])|(?<=[*+#])" + _PUNCTUATION + "+", "", text)
+    text = re.sub(_PUNCTUATION + r"+$", "", text)
+    if len(re.findall(r"[*+#]", text)) == 1 and not text.startswith(("*", "+", "#")):
+        text = "*" + text  # psm 13 drops a leading asterisk more often than any other character
+    return re.sub(r"^[*+#]+([^*+#]+)[*+#]+", lambda m: f"*{m.group(1)}*", text)
+
+
+def tax_id_passes(text: str) -> bool:
+    return check_tax_id(text).valid or check_tax_id(text.translate(_LOOKALIKE)).valid
+
+
+def tax_id_text(text: str) -> tuple[str, str | None]:
+    """The tax id, with I O S Z read as 1 0 5 2 when only that makes its check digit pass; and a note saying so."""
+    if len(text) == 18 and not check_tax_id(text).valid:
+        fixed = text.translate(_LOOKALIKE)
+        if check_tax_id(fixed).valid:
+            # I, O, S, V, Z are not in the credit-code set because they pass for 1, 0, 5, U, 2
+            return fixed, "read I O S Z as 1 0 5 2 (a credit code has no such letters); the check digit confirms it"
+    return text, None
+
+
+# Units of measure (计量单位) printed on invoices
+UNITS = frozenset((
+    "个 件 项 次 天 日 月 年 小时 分钟 台 套 批 片 只 支 张 箱 吨 千克 公斤 克 斤 米 厘米 毫米 千米 公里 "
+    "平方米 立方米 升 毫升 卷 包 袋 桶 根 块 盒 本 册 页 人 人次 人天 人月 辆 部 双 对 瓶 罐 条 组 份 票 "
+    "间 台班 工日 株 棵 头 度 千瓦时 方 立方 付 副 把 枚 粒 颗 趟 单 户 座 栋 层 孔 节 段 宗 笔 元 "
+    "kg g t m km L ml mm cm m2 m3 kWh"
+).split())
+# Characters chi_sim confuses in units, and what they stand for there: 千克 is read as 干克, which is no unit
+_UNIT_LOOKALIKE = str.maketrans("干", "千")
+
+
+def unit_text(text: str) -> tuple[str, str | None]:
+    """A unit read as no unit but one look-alike character away from one (干克 for 千克): that unit, and how."""
+    if text in UNITS:
+        return text, None
+    fixed = text.translate(_UNIT_LOOKALIKE)
+    if fixed in UNITS:
+        return fixed, f"read as {text!r}, which is no unit; {fixed!r} differs from it by a look-alike character"
+    return text, None
+
+
+def _matches(pattern: str) -> Callable[[str], bool]:
+    compiled = re.compile(pattern)
+    return lambda text: compiled.fullmatch(text) is not None
+
+
+def _unit_like(text: str) -> bool:
+    # a unit is a word (个, 千克, kg); a reading of digits only is a misread glyph (个 as 4)
+    return 0 < len(text) <= 4 and not re.fullmatch(r"[\d.,%*+#-]+", text)
+
+
+_UNIT = ReadMode("chi_sim", 7)  # not English: with it 盒 comes back as "a", 千克 as "Ts"
+_FIGURE = ReadMode("chi_sim+eng", 7)
+
+KINDS: dict[str, FieldKind] = {
+    "number": FieldKind(ReadMode("eng", 7, _DIGITS), _no_spaces, _matches(r"\d{8,20}")),
+    "date": FieldKind(ReadMode("chi_sim", 7, _DIGITS + "年月日-"), _no_spaces,
+                      _matches(r"\d{4}年\d{1,2}月\d{1,2}日|\d{4}-\d{2}-\d{2}")),
+    "party": FieldKind(ReadMode("chi_sim", 7), lambda t: _no_spaces(t).lstrip(":：;；,，.。"),
+                       lambda t: len(t) >= 2),
+    "tax_id": FieldKind(ReadMode("eng", 7, _DIGITS + "ABCDEFGHIJKLMNOPQRSTUVWXYZ"),
+                        lambda t: _no_spaces(t).upper(), tax_id_passes, lambda t: tax_id_text(t)[0]),
+    "money": FieldKind(ReadMode("eng", 7, _DIGITS + ".,-¥"), _money_text, _matches(MONEY)),
+    # the item table's columns
+    "name": FieldKind(ReadMode("chi_sim", 13, fit=True), _item_name, lambda t: len(t) >= 2, prefer_second=True),
+    "spec": FieldKind(_FIGURE, _no_spaces, lambda t: len(t) >= 1),
+    "unit": FieldKind(_UNIT, _no_spaces, _unit_like),
+    "quantity": FieldKind(_FIGURE, _no_spaces, _matches(r"\d+(?:\.\d+)?")),
+    "unit_price": FieldKind(_FIGURE, _no_spaces, _matches(r"\d+(?:\.\d+)?")),
+    "amount": FieldKind(_FIGURE, _money_text, _matches(MONEY)),
+    "tax_rate": FieldKind(_FIGURE, _no_spaces, _matches(r"\d{1,2}(?:\.\d+)?%|免税|不征税|免征")),
+    "tax": FieldKind(_FIGURE, _money_text, _matches(MONEY + r"|\*+")),
+}
+
+
+def reconcile(first: Found | None, second: Reading | None, kind: FieldKind) -> Found | None:
+    """One value from the page pass's reading (``first``) and the region's second reading.
+
+    A well-formed reading beats a malformed one. Two well-formed readings that agree
+    are as sure as the surer of them. Two that disagree keep the surer one, or the
+    second where the kind says so or where it is the first read on past the point the
+    page pass stopped; the doubt is recorded either way, so the field is flagged.
+    """
+    if first is not None:
+        first = replace(first, value=kind.clean(first.value))
+    if second is None:
+        return first
+    text = kind.clean(second.text)
+    if not kind.well_formed(text):
+        return first
+    if first is None or not kind.well_formed(first.value):
+        base = first or Found("", 0.0)
+        return replace(base, value=text, confidence=second.confidence)
+    if kind.canonical(text) == kind.canonical(first.value):
+        value = text if kind.canonical(text) == text else first.value  # the reading that needs no correcting
+        return replace(first, value=value, confidence=max(first.confidence, second.confidence))
+    if kind.prefer_second or text.startswith(first.value):  # a value cut short on the page, read whole
+        readings = [(second.confidence, text), (first.confidence, first.value)]
+    else:
+        readings = sorted([(first.confidence, first.value), (second.confidence, text)], reverse=True)
+    (conf, value), (other_conf, other) = readings
+    return replace(first, value=value, confidence=conf,
+                   doubt=f"read as {value!r} ({conf:.2f}) and as {other!r} ({other_conf:.2f})")
+
