@@ -20,6 +20,23 @@ def crypto_root(tmp_path_factory, topology) -> Path:
     return root
 
 
+@pytest.fixture(scope="session")
+def hosts():
+    """The topology on hostnames, as compose files and per-org bundles address it."""
+    return load().on_hosts()
+
+
+@pytest.fixture(scope="session")
+def prepared_hosts(tmp_path_factory, hosts) -> Path:
+    """A data folder as `prepare --hostnames` leaves it (crypto from the real generator; the genesis
+    block would come from configtxgen, which is absent here, so a stand-in file is only copied)."""
+    root = tmp_path_factory.mktemp("hosts")
+    crypto.generate(hosts, root)
+    (root / "channel").mkdir()
+    (root / "channel" / f"{hosts.channel}.block").write_bytes(b"genesis block stand-in: copied, never parsed")
+    return root
+
+
 @pytest.fixture
 def data_root(tmp_path, crypto_root) -> Path:
     """A fresh data folder that already holds the session's crypto material."""

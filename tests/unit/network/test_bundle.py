@@ -13,32 +13,16 @@ from cryptography.hazmat.primitives import serialization
 from chaincode.receivables import config as contract
 from network import bundle, contract_config, crypto, membership, profiles
 from network.errors import NetworkError, NodeNotFoundError
-from network.topology import load
 
 PRIVATE_KEY = re.compile(rb"-----BEGIN [A-Z ]*PRIVATE KEY-----")
 ORGS = ["coreenterprise", "supplier", "bank", "regulator"]
 
 
 @pytest.fixture(scope="module")
-def hosts():
-    return load().on_hosts()
-
-
-@pytest.fixture(scope="module")
-def prepared(tmp_path_factory, hosts) -> Path:
-    """A data folder as `prepare --hostnames` leaves it (crypto from the real generator; the genesis
-    block would come from configtxgen, which is absent here, so a stand-in file is only copied)."""
-    root = tmp_path_factory.mktemp("hosts")
-    crypto.generate(hosts, root)
-    (root / "channel").mkdir()
-    (root / "channel" / f"{hosts.channel}.block").write_bytes(b"genesis block stand-in: copied, never parsed")
-    return root
-
-
-@pytest.fixture(scope="module")
-def bundles(tmp_path_factory, hosts, prepared) -> dict[str, bundle.Bundle]:
+def bundles(tmp_path_factory, hosts, prepared_hosts) -> dict[str, bundle.Bundle]:
     out = tmp_path_factory.mktemp("bundles")
-    return {org: bundle.write(hosts, prepared, org, out / org) for org in ORGS}
+    return {org: bundle.write(hosts, prepared_hosts, org, out / org) for org in ORGS}
+
 
 
 def _public_key_bytes(key_or_cert) -> bytes:
@@ -56,12 +40,12 @@ def _foreign_private_keys(data_root: Path, org: str) -> set[bytes]:
 
 
 @pytest.mark.parametrize("org", ORGS)
-def test_every_private_key_in_the_bundle_is_one_of_the_orgs_own_identities(org, bundles, prepared, hosts):
+def test_every_private_key_in_the_bundle_is_one_of_the_orgs_own_identities(org, bundles, prepared_hosts, hosts):
     b = bundles[org]
     spec = hosts.org(org)
-    ca = x509.load_pem_x509_certificate((prepared / "crypto" / org / "ca" / "ca.pem").read_bytes())
-    tlsca = x509.load_pem_x509_certificate((prepared / "crypto" / org / "tlsca" / "tlsca.pem").read_bytes())
-    foreign = _foreign_private_keys(prepared, org)
+    ca = x509.load_pem_x509_certificate((prepared_hosts / "crypto" / org / "ca" / "ca.pem").read_bytes())
+    tlsca = x509.load_pem_x509_certificate((prepared_hosts / "crypto" / org / "tlsca" / "tlsca.pem").read_bytes())
+    foreign = _foreign_private_keys(prepared_hosts, org)
     found = 0
     for path in sorted(p for p in b.root.rglob("*") if p.is_file()):
         data = path.read_bytes()
@@ -198,9 +182,9 @@ def test_every_bundle_carries_the_same_contract_configuration_for_its_server(bun
     assert len(texts) == 1
 
 
-def test_a_bundle_keeps_the_collections_the_prepared_folder_holds(tmp_path, hosts, prepared):
+def test_a_bundle_keeps_the_collections_the_prepared_folder_holds(tmp_path, hosts, prepared_hosts):
     data = tmp_path / "data"
-    shutil.copytree(prepared, data)
+    shutil.copytree(prepared_hosts, data)
     retired = {"name": "terms-SupplierMSP-OldBankMSP", "policy": "OR('SupplierMSP.member')", "requiredPeerCount": 0,
                "maxPeerCount": 3, "blockToLive": 0, "memberOnlyRead": True, "memberOnlyWrite": True}
     path = contract_config.collections_path(data, "receivables")
@@ -211,9 +195,9 @@ def test_a_bundle_keeps_the_collections_the_prepared_folder_holds(tmp_path, host
     assert retired in carried and carried[0]["name"] == "terms-SupplierMSP-BankMSP"
 
 
-def test_the_genesis_block_is_carried_and_its_absence_reported(tmp_path, hosts, prepared, bundles):
+def test_the_genesis_block_is_carried_and_its_absence_reported(tmp_path, hosts, prepared_hosts, bundles):
     assert (bundles["bank"].root / "channel" / f"{hosts.channel}.block").read_bytes() == \
-           (prepared / "channel" / f"{hosts.channel}.block").read_bytes()
+           (prepared_hosts / "channel" / f"{hosts.channel}.block").read_bytes()
     assert bundles["bank"].missing == []
     bare = tmp_path / "bare"
     crypto.generate(hosts, bare)
@@ -222,17 +206,17 @@ def test_the_genesis_block_is_carried_and_its_absence_reported(tmp_path, hosts, 
     assert "receivables.block" in (b.root / "README.md").read_text()
 
 
-def test_a_bundle_replaces_an_earlier_bundle_but_never_other_files(tmp_path, hosts, prepared):
+def test_a_bundle_replaces_an_earlier_bundle_but_never_other_files(tmp_path, hosts, prepared_hosts):
     out = tmp_path / "out"
-    bundle.write(hosts, prepared, "supplier", out)
+    bundle.write(hosts, prepared_hosts, "supplier", out)
     (out / "stale.txt").write_text("from before")
-    bundle.write(hosts, prepared, "supplier", out)
+    bundle.write(hosts, prepared_hosts, "supplier", out)
     assert not (out / "stale.txt").exists()
     other = tmp_path / "mine"
     other.mkdir()
     (other / "notes.txt").write_text("keep me")
     with pytest.raises(NetworkError, match="not empty"):
-        bundle.write(hosts, prepared, "supplier", other)
+        bundle.write(hosts, prepared_hosts, "supplier", other)
     assert (other / "notes.txt").read_text() == "keep me"
 
 

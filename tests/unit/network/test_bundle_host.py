@@ -13,31 +13,20 @@ import yaml
 from click.testing import CliRunner
 
 from cli.main import main
-from network import bundle, contract_config, crypto
+from network import bundle, contract_config
 from network.bundle_host import BundleHost, HostOperations
 from network.errors import ChaincodeError, NetworkError, ToolError
 from network.fabric_bin import FabricInstall
-from network.topology import load
 
 from .scripted_peer import ScriptedPeer
 
-CHANNEL_BLOCK = b"genesis block stand-in: handed to the scripted peer, never parsed"
 
 
 @pytest.fixture(scope="module")
-def hosts():
-    return load().on_hosts()
-
-
-@pytest.fixture(scope="module")
-def written(tmp_path_factory, hosts) -> Path:
+def written(tmp_path_factory, hosts, prepared_hosts) -> Path:
     """The supplier's bundle, written from a data folder as `prepare --hostnames` leaves it."""
-    root = tmp_path_factory.mktemp("hosts")
-    crypto.generate(hosts, root)
-    (root / "channel").mkdir()
-    (root / "channel" / f"{hosts.channel}.block").write_bytes(CHANNEL_BLOCK)
     out = tmp_path_factory.mktemp("bundles") / "supplier"
-    bundle.write(hosts, root, "supplier", out)
+    bundle.write(hosts, prepared_hosts, "supplier", out)
     return out
 
 
