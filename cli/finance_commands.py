@@ -194,7 +194,7 @@ def _quote_on_the_ledger(receivable, as_, config_path, grade, probability, histo
             raise click.ClickException(f"{r.id} has no live financing request: its holder asks first "
                                        f"(recfin financing request {r.id})")
         if risk is None:
-            risk = _score(history_from_ledger(session.client, r.debtor, day), day)
+            risk = _score(history_from_ledger(session.client, r.debtor, day, currency=r.currency), day)
         if exposure is None:
             exposure = session.client.financier_exposure(r.debtor).exposure_in(r.currency)
         p, grade = risk

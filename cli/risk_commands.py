@@ -34,6 +34,13 @@ SEED = click.IntRange(0, 2**32 - 1)  # what the simulator's and scikit-learn's g
 MAX_DEBTORS = 10_000  # far above the 300 the shipped model is trained on: more is a typo, not a plan
 
 
+def _currency_code(_ctx: click.Context, _param: click.Parameter, code: str) -> str:
+    """Checked here: a misspelt code would match no claim and score the debtor on an empty record."""
+    if not (len(code) == 3 and code.isascii() and code.isalpha() and code.isupper()):
+        raise click.BadParameter(f"{code!r}: give a three-letter ISO 4217 code in capitals, e.g. CNY or USD")
+    return code
+
+
 def _load_model(path: Path) -> LatePaymentModel:
     if not Path(path).is_file():
         raise click.ClickException(f"no model at {path}: run `recfin risk train` first")
@@ -116,8 +123,9 @@ def offline_hint(hint: str) -> Iterator[None]:
 
 
 @connection.reports_ledger_errors
-def ledger_history(debtor: str, as_: str, data_root: Path | None, as_of: date) -> ReceivableHistory:
-    """The debtor's history on the ledger up to the end of ``as_of``, read as ``as_`` (ORG[/USER]).
+def ledger_history(debtor: str, as_: str, data_root: Path | None, as_of: date, currency: str = "CNY"
+                   ) -> ReceivableHistory:
+    """The debtor's claims in ``currency`` on the ledger up to the end of ``as_of``, read as ``as_`` (ORG[/USER]).
 
     The contract lets banks, the debtor itself and the regulator read a
     debtor's payment record; anyone else is told what to do instead.
@@ -126,7 +134,7 @@ def ledger_history(debtor: str, as_: str, data_root: Path | None, as_of: date) -
     with offline_hint("pass --history FILE, or --synthetic-seed SEED for a SYNTHETIC debtor"), \
             connection.open_session(org, user, data_root) as session:
         try:
-            return history_from_ledger(session.client, debtor, as_of)
+            return history_from_ledger(session.client, debtor, as_of, currency=currency)
         except RuleViolation as exc:
             if exc.rule != "not-permitted-to-read":
                 raise
@@ -139,6 +147,8 @@ def ledger_history(debtor: str, as_: str, data_root: Path | None, as_of: date) -
 @click.argument("debtor")
 @click.option("--as", "as_", default="regulator", show_default=True, metavar="ORG[/USER]",
               help="On the ledger: who reads the debtor's payment record (a bank, the debtor itself or the regulator).")
+@click.option("--currency", default="CNY", show_default=True, callback=_currency_code,
+              help="On the ledger: score the debtor on its claims in this currency (ISO 4217) only.")
 @click.option("--history", "history_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Without the ledger: a JSON file with the debtor's receivable history (ReceivableHistory or a "
                    "list of events).")
@@ -152,19 +162,20 @@ def ledger_history(debtor: str, as_: str, data_root: Path | None, as_of: date) -
 @click.option("--data-root", type=click.Path(file_okay=False, path_type=Path),
               help="Network data folder holding profiles/ (default: the topology's).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def score(debtor: str, as_: str, history_file: Path | None, synthetic_seed: int | None, synthetic_debtors: int,
-          as_of: datetime | None, model_path: Path, data_root: Path | None, as_json: bool) -> None:
+def score(debtor: str, as_: str, currency: str, history_file: Path | None, synthetic_seed: int | None,
+          synthetic_debtors: int, as_of: datetime | None, model_path: Path, data_root: Path | None, as_json: bool) -> None:
     """Probability that DEBTOR pays a receivable late, its grade and what drove it.
 
     DEBTOR is the core enterprise's credit code. By default its history is read
-    from the ledger, as of the date (nothing recorded later is used). The first
+    from the ledger, as of the date (nothing recorded later is used), from its
+    claims in one currency (--currency; amounts are never mixed). The first
     two examples need the network; the third reads the shipped SYNTHETIC
     history from the repository root.
 
     \b
     Example:
       recfin risk score 91310000MA1K000019 --as regulator --as-of 2026-11-30
-      recfin risk score 91310000MA1K000019 --as bank/officer1
+      recfin risk score 91310000MA1K000019 --as bank/officer1 --currency USD
       recfin risk score SYN-DEBTOR-0007 --history client/risk/samples/history.json --as-of 2025-12-30 --json
       recfin risk score SYN-DEBTOR-0007 --synthetic-seed 20261128 --json
     """
@@ -177,7 +188,7 @@ def score(debtor: str, as_: str, history_file: Path | None, synthetic_seed: int 
         history, default_day = synthetic_history(debtor, synthetic_seed, synthetic_debtors)
     else:
         default_day = business_today()
-        history = ledger_history(debtor, as_, data_root, as_of.date() if as_of else default_day)
+        history = ledger_history(debtor, as_, data_root, as_of.date() if as_of else default_day, currency)
     result = score_debtor(model, history, as_of.date() if as_of else default_day)
     note_thin_record(result)
     if as_json:

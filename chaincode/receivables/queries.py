@@ -207,7 +207,8 @@ async def _states_until(store: Store, receivable_id: str, as_of: date) -> list[t
 
 
 def _payment_record(states: list[tuple[date, Receivable]], as_of: date, label: Callable[[str], str]) -> dict:
-    """What the risk features need of one claim: the day each state was first reached, amounts, lateness."""
+    """What the risk features need of one claim: the day each state was first reached, amounts (with their
+    currency, so a reader never adds amounts of two currencies), lateness."""
     reached: dict[str, str] = {}
     freezes: list[str] = []
     was_frozen = False
@@ -226,7 +227,7 @@ def _payment_record(states: list[tuple[date, Receivable]], as_of: date, label: C
         days_late = max(0, (as_of - due).days) if payable else 0
     return {
         "receivable_id": r.id, "parent_id": r.parent_id, "holder": label(r.holder),
-        "face_amount": r.face_amount, "outstanding": r.outstanding, "due_date": r.due_date, "status": r.status,
+        "face_amount": r.face_amount, "outstanding": r.outstanding, "currency": r.currency, "due_date": r.due_date, "status": r.status,
         "registered_on": states[0][0].isoformat(), "confirmed_on": r.confirmed_on,
         "rejected_on": reached.get("REJECTED"), "financed_on": reached.get(FINANCED),
         "marked_overdue_on": reached.get(OVERDUE), "split_on": reached.get("SPLIT"), "settled_on": settled_on,

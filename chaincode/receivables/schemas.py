@@ -138,6 +138,7 @@ class PaymentRecord(Doc):
                                     "every answer about this debtor to this bank")
     face_amount: int
     outstanding: int
+    currency: str = Field(description="the claim's currency (ISO 4217): face_amount and outstanding are in it")
     due_date: str
     status: Status
     registered_on: str = Field(description="the claim's first record (a split part's: the split)")

@@ -502,14 +502,15 @@ class Statistics(Document):
 
 class PaymentRecord(Document):
     """One claim of a debtor as the ledger stood on the page's ``as_of``: the date each state was first reached
-    (``None`` when not reached), amounts and lateness. ``holder`` is a credit code, or for a bank an opaque
-    token, the same for one holder in every answer about this debtor to this bank."""
+    (``None`` when not reached), amounts in ``currency`` and lateness. ``holder`` is a credit code, or for a
+    bank an opaque token, the same for one holder in every answer about this debtor to this bank."""
 
     receivable_id: str
     parent_id: str | None
     holder: str
     face_amount: Fen
     outstanding: Fen
+    currency: str  # required: a default would label another currency's claim as CNY, the mix-up it prevents
     due_date: date
     status: Status
     registered_on: date

@@ -100,6 +100,11 @@ def _day(value: Any) -> date | None:
     return value if isinstance(value, date) or value is None else date.fromisoformat(value)
 
 
+def _field(record: Any, name: str) -> Any:
+    """A field of a record given as a model or as its JSON."""
+    return record[name] if isinstance(record, dict) else getattr(record, name)
+
+
 def events_from_payment_record(debtor: str, record: Any) -> list[LedgerEvent]:
     """The lifecycle events of one claim from its ``GetDebtorPaymentRecord`` entry (a model or its JSON).
 
@@ -123,15 +128,18 @@ def events_from_payment_record(debtor: str, record: Any) -> list[LedgerEvent]:
     return events
 
 
-def history_from_ledger(receivables: PaymentRecordReader, debtor: str, as_of: date, *, page_size: int = 100
-                        ) -> ReceivableHistory:
-    """The debtor's history as the ledger recorded it up to the end of ``as_of``.
+def history_from_ledger(receivables: PaymentRecordReader, debtor: str, as_of: date, *, currency: str = "CNY",
+                        page_size: int = 100) -> ReceivableHistory:
+    """The debtor's history in ``currency`` as the ledger recorded it up to the end of ``as_of``.
 
     ``receivables`` is the typed receivables API (``client.receivables.ReceivablesClient``)
     connected as a bank, the debtor itself or the regulator. The contract answers
     as of that date, and events after it are dropped here as well as in the features.
+    Claims in other currencies are left out: the features add amounts, and fen of
+    two currencies do not add up. Pass the currency of the claim being priced.
     """
     events = [event for record in receivables.iter_payment_record(debtor, as_of=as_of, page_size=page_size)
+              if _field(record, "currency") == currency
               for event in events_from_payment_record(debtor, record)]
     events.sort(key=lambda e: (e.event_date, e.receivable_id, EVENT_KINDS.index(e.kind)))
     return ReceivableHistory(debtor=debtor, events=events).as_of(as_of)

@@ -50,6 +50,28 @@ def test_quote_scores_from_the_ledger_and_offers_those_terms_on_yes(world):
     assert stored.fees == data["offer"]["fees"] and stored.expires_on.isoformat() == data["offer"]["expires_on"]
 
 
+def test_quote_scores_the_debtor_in_the_claims_currency(world, monkeypatch):
+    import cli.finance_commands as commands
+
+    net = world.net
+    dollars = asyncio.run(net.confirmed(net.actors["tier2"], net.actors["core"], 20_000_000, due_in=60,
+                                        currency="USD"))
+    world.client("tier2").request_financing(dollars["id"])
+    read, real = [], commands.history_from_ledger
+
+    def history_from_ledger(*args, **kwargs):  # the real read, noting which claims it scored
+        history = real(*args, **kwargs)
+        read.append((kwargs.get("currency"), {e.receivable_id for e in history.events}))
+        return history
+
+    monkeypatch.setattr(commands, "history_from_ledger", history_from_ledger)
+    for receivable in (dollars["id"], world.receivable):
+        result = CliRunner().invoke(finance, ["quote", receivable, "--as", "bank", "--config", CONFIG,
+                                              "--on", world.today, "--json"])
+        assert result.exit_code == 0, result.output
+    assert read == [("USD", {dollars["id"]}), ("CNY", {world.receivable})]
+
+
 def test_quote_makes_no_offer_when_not_confirmed(world):
     result = quote(world, "--grade", "B", input="n\n")
     assert result.exit_code == 0, result.output

@@ -87,6 +87,15 @@ async def test_an_unpaid_claim_past_its_due_date_is_overdue_with_its_days_late()
     assert on_due_date["receivable_id"] == r["id"]
 
 
+async def test_each_claim_carries_its_currency():
+    net = await standard_net()
+    core, tier1 = net.actors["core"], net.actors["tier1"]
+    yuan = await net.confirmed(tier1, core, 1000, due_in=30)
+    dollars = await net.confirmed(tier1, core, 2000, due_in=30, currency="USD")
+    records = (await _records(net, "bank", core.uscc))["records"]
+    assert {r["receivable_id"]: r["currency"] for r in records} == {yuan["id"]: "CNY", dollars["id"]: "USD"}
+
+
 async def test_nothing_recorded_after_as_of_shows():
     net = await standard_net()
     core, tier1 = net.actors["core"], net.actors["tier1"]

@@ -114,7 +114,8 @@ def statistics() -> dict:
 
 def payment_record(**over: Any) -> dict:
     doc = {"receivable_id": "R-00000000000000a1", "parent_id": None, "holder": "H-0123456789abcdef",
-           "face_amount": 11300000, "outstanding": 0, "due_date": "2026-05-31", "status": "SETTLED",
+           "face_amount": 11300000, "outstanding": 0, "currency": "CNY", "due_date": "2026-05-31",
+           "status": "SETTLED",
            "registered_on": "2026-03-02", "confirmed_on": "2026-03-02", "rejected_on": None,
            "financed_on": "2026-03-05", "marked_overdue_on": "2026-06-01", "split_on": None,
            "settled_on": "2026-06-10", "days_late": 10, "overdue": False, "freezes": ["2026-04-01"], "frozen": False}

@@ -13,7 +13,7 @@ def record(rid="RCV-1", **over):
     """A GetDebtorPaymentRecord entry: registered 5 Jan, confirmed 7 Jan, financed 9 Jan, frozen 1 Feb,
     marked overdue 2 Apr, settled 12 Apr (11 days late)."""
     doc = {"receivable_id": rid, "parent_id": None, "holder": "H-0000000000000001", "face_amount": 500_000,
-           "outstanding": 0, "due_date": "2026-04-01", "status": "SETTLED", "registered_on": "2026-01-05",
+           "outstanding": 0, "currency": "CNY", "due_date": "2026-04-01", "status": "SETTLED", "registered_on": "2026-01-05",
            "confirmed_on": "2026-01-07", "rejected_on": None, "financed_on": "2026-01-09",
            "marked_overdue_on": "2026-04-02", "split_on": None, "settled_on": "2026-04-12", "days_late": 11,
            "overdue": False, "freezes": ["2026-02-01"], "frozen": False}
@@ -94,3 +94,17 @@ def test_history_from_ledger_reads_the_record_as_of_the_date():
     cut = history_from_ledger(source, DEBTOR, date(2026, 1, 31))
     assert sorted(e.kind for e in cut.events) == ["confirmed", "financed", "registered"]
     assert history_from_ledger(FakeReceivables([]), "NOBODY", date(2026, 3, 1)).events == []
+
+
+def test_history_from_ledger_keeps_only_the_claims_in_the_currency_asked_for():
+    open_ = dict(financed_on=None, marked_overdue_on=None, settled_on=None, freezes=[], status="CONFIRMED",
+                 outstanding=500_000)
+    source = FakeReceivables([record("RCV-CNY", **open_),
+                              record("RCV-USD", **open_, currency="USD", face_amount=70_000)])
+    day = date(2026, 3, 1)
+    yuan = history_from_ledger(source, DEBTOR, day)  # CNY unless told otherwise
+    assert {e.receivable_id for e in yuan.events} == {"RCV-CNY"}
+    assert debtor_features(yuan, day).open_amount == 500_000  # not 570,000: US cents and fen do not add up
+    dollars = history_from_ledger(source, DEBTOR, day, currency="USD")
+    assert {e.receivable_id for e in dollars.events} == {"RCV-USD"}
+    assert debtor_features(dollars, day).open_amount == 70_000

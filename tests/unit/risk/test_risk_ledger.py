@@ -83,6 +83,33 @@ def test_a_bank_reads_the_same_features_as_the_regulator_with_holders_as_tokens(
     assert json.loads(result.stdout)["features"]["concentration"] == debtor_features(as_regulator, day).concentration
 
 
+def test_the_history_from_the_ledger_is_in_one_currency(world):
+    net = world.net
+    dollars = asyncio.run(net.confirmed(net.actors["tier1"], net.actors["core"], 900_000, due_in=30, currency="USD"))
+    regulator, debtor, day = world.client("regulator"), world.uscc("core"), world.start + timedelta(days=50)
+    yuan = history_from_ledger(regulator, debtor, day)
+    assert dollars["id"] not in {e.receivable_id for e in yuan.events}
+    assert debtor_features(yuan, day).confirmed_amount == 12_000_000  # the two CNY claims only
+    in_usd = history_from_ledger(regulator, debtor, day, currency="USD")
+    assert {e.receivable_id for e in in_usd.events} == {dollars["id"]}
+    assert debtor_features(in_usd, day).confirmed_amount == 900_000
+
+
+def test_risk_score_on_the_ledger_scores_the_currency_asked_for(world, monkeypatch):
+    net = world.net
+    asyncio.run(net.confirmed(net.actors["tier1"], net.actors["core"], 900_000, due_in=30, currency="USD"))
+    world.serve(monkeypatch)
+    debtor, day = world.uscc("core"), (world.start + timedelta(days=50)).isoformat()
+    amounts = {}
+    for currency in ("CNY", "USD"):
+        result = CliRunner().invoke(risk, ["score", debtor, "--currency", currency, "--as-of", day, "--json"])
+        assert result.exit_code == 0, result.output
+        amounts[currency] = json.loads(result.stdout)["features"]["confirmed_amount"]
+    assert amounts == {"CNY": 12_000_000, "USD": 900_000}
+    misspelt = CliRunner().invoke(risk, ["score", debtor, "--currency", "usd"])
+    assert misspelt.exit_code == 2 and "three-letter ISO 4217 code in capitals" in misspelt.output
+
+
 def test_a_freeze_and_a_rejection_count_from_the_day_the_ledger_recorded_them():
     w = World()
     net = w.net
