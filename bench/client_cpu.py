@@ -59,7 +59,7 @@ from fabric_protos.peer import chaincode_pb2, proposal_pb2, proposal_response_pb
 
 from chaincode.shim.server import load_contract
 from chaincode.testing import MemoryLedger, TestIdentity, make_identity
-from cli.output import progress, table
+from cli.output import emit, progress, table
 from client.business_dates import business_today
 from client.gateway import Identity, connect, connect_async, private_key_signer
 from client.receivables import CONTRACT_NAME
@@ -532,7 +532,7 @@ def main(iterations, warmup, concurrency, operations, clients, profile, as_json,
                         tuple(clients) or ("python", "node"), profile)
     report = run_client_cpu(settings, progress(as_json))
     if as_json:
-        click.echo(json.dumps(report, indent=2, sort_keys=True))
+        emit(report, as_json=True)
         return
     for line in text_lines(report):
         click.echo(line)

@@ -37,7 +37,7 @@ import click
 from cli.bench_commands import running_network
 from cli.connection import parse_as, reports_ledger_errors
 from cli.network_commands import topology_option
-from cli.output import progress, table
+from cli.output import emit, progress, table
 from client.gateway import CommitError
 
 from . import cpu
@@ -214,7 +214,7 @@ def main(as_, concurrencies, warmup, duration, call_timeout, demo_runs, topology
     summary = {"submitter": as_, "chaincode": FEATURE_CHAINCODE, "transaction": WRITE, "phases": reports,
                "demo": demo}
     if as_json:
-        click.echo(json.dumps(summary, indent=2, sort_keys=True))
+        emit(summary, as_json=True)
         return
     click.echo(table(summary_rows(reports), SUMMARY_COLUMNS))
     if demo is not None:

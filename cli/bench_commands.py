@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,7 @@ from bench.workloads import WORKLOADS, pool_size_for
 from network import Network, contract_config
 
 from .connection import reports_ledger_errors
-from .output import progress
+from .output import emit, progress
 
 
 def running_network(topology_path: Path | None, data_root: Path | None) -> tuple[Network, list]:
@@ -154,7 +153,7 @@ def bench(workloads, mode, rate, concurrency, warmup, duration, clients, pool_si
     plot(reports, output_dir / "bench.png")
     say(f"reports in {output_dir}: summary.json, bench-<workload>.json, bench.png")
     if as_json:
-        click.echo(json.dumps(summary, indent=2, sort_keys=True))
+        emit(summary, as_json=True)
     broken = [n for n, entry in summary["workloads"].items()
               if not entry["python"].get("exactly_once", {}).get("holds", True)]
     if broken:
