@@ -39,11 +39,9 @@ def unpacked(written, tmp_path) -> Path:
 
 
 @pytest.fixture
-def fabric(tmp_path) -> FabricInstall:
-    config = tmp_path / "fabric-config"
-    config.mkdir()
-    (config / "core.yaml").write_text("peer:\n  id: base-config-of-the-fabric-install\n")
-    return FabricInstall(tmp_path / "fabric-bin", config)
+def fabric(fake_fabric) -> FabricInstall:
+    """The placeholder Fabric install: its base core.yaml is what the `peer` CLI is given."""
+    return FabricInstall.locate()
 
 
 def scripted(fabric, hosts, **kwargs) -> ScriptedPeer:
@@ -236,10 +234,8 @@ def test_the_cli_says_when_the_peer_cli_is_not_installed(unpacked, tmp_path, mon
 
 @pytest.fixture
 def cli_peer(monkeypatch, fabric, hosts):
-    """The CLI's Fabric install and `peer` runner replaced by the scripted channel."""
+    """The CLI on the placeholder Fabric install, its `peer` runner replaced by the scripted channel."""
     peer = scripted(fabric, hosts)
-    monkeypatch.setattr("cli.host_commands.FabricInstall.locate", classmethod(lambda cls: fabric))
-    monkeypatch.setattr(FabricInstall, "require", lambda self, tools=(): self)
     monkeypatch.setattr("cli.host_commands.Tools", lambda fabric, timeout: peer)
     return peer
 
