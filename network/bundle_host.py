@@ -22,7 +22,7 @@ from typing import Callable
 
 import yaml
 
-from . import channel, configtx, contract_config
+from . import channel, compose, configtx, contract_config
 from .bundle import MANIFEST, TOPOLOGY_FILE
 from .errors import ChaincodeError, NetworkError, ToolError, TopologyError
 from .fabric_bin import FabricInstall
@@ -93,8 +93,8 @@ class BundleHost:
         return path
 
     def package(self) -> Path:
-        name = self.chaincode_name
-        path = contract_config.folder(self.root, name) / self.org / f"{name}_{self.chaincode_version}.tar.gz"
+        label = f"{self.chaincode_name}_{self.chaincode_version}"       # as compose.write_packages names it
+        path = compose.chaincode_folder(self.topology, self.root, self.org) / f"{label}.tar.gz"
         if not path.is_file():
             raise NetworkError(f"{path} is missing from the bundle: {_rewrite_hint(self.org)}")
         return path
