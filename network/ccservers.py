@@ -30,6 +30,9 @@ def chaincode_dir(data_root: Path, name: str) -> Path:
     return data_root / "chaincode" / name
 
 
+SERVER_PID_FILE = "server.pid"
+
+
 def org_dir(data_root: Path, name: str, org: PeerOrgSpec) -> Path:
     return chaincode_dir(data_root, name) / org.name
 
@@ -86,7 +89,7 @@ def server_spec(topology: Topology, data_root: Path, name: str, org: PeerOrgSpec
         argv=[sys.executable, "-m", "chaincode", "--contract", contract],
         env=env,
         log=folder / "server.log",
-        pid_file=folder / "server.pid",
+        pid_file=folder / SERVER_PID_FILE,
         cwd=REPO_ROOT,
         netns=topology.netns_of(org.name),
     )
@@ -127,6 +130,11 @@ def save_deployment(data_root: Path, d: Deployment) -> None:
     path = state_file(data_root, d.name)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(d.__dict__, indent=2, sort_keys=True))
+
+
+def server_pid_files(data_root: Path) -> list[Path]:
+    """The pid file of every chaincode server started under data_root (server_spec's layout)."""
+    return sorted((data_root / "chaincode").glob(f"*/*/{SERVER_PID_FILE}"))
 
 
 def deployments(data_root: Path) -> list[Deployment]:

@@ -186,12 +186,13 @@ class Network:
     def down(self, purge: bool = False) -> list[str]:
         """Stop chaincode servers, peers, then orderers. Ledgers stay unless purge."""
         stopped = []
-        for dep in ccservers.deployments(self.data_root):
-            for org in self.topology.orgs:
-                spec = self._server_spec(dep, org.name)
-                if self.supervisor.stop(spec.pid_file):
-                    stopped.append(spec.name)
-                    self.say(f"stopped {spec.name}")
+        # Every chaincode server with a pid file, not only those of recorded deployments: a deploy that
+        # stopped between starting its servers and its commit never recorded them.
+        for pid_file in ccservers.server_pid_files(self.data_root):
+            if self.supervisor.stop(pid_file):
+                name = f"{pid_file.parent.parent.name}.{pid_file.parent.name}"     # as server_spec names it
+                stopped.append(name)
+                self.say(f"stopped {name}")
         for node in reversed(self.topology.nodes()):
             if self.supervisor.stop(nodeconfig.node_dirs(self.data_root, node.name).pid):
                 stopped.append(node.name)

@@ -8,6 +8,7 @@ from network import ccservers
 from network.control import Network
 from network.errors import MissingBinariesError, NetworkError, NodeNotFoundError, PortInUseError
 from network.fabric_bin import FabricInstall
+from network.supervisor import ProcessSpec
 
 
 def make(topology, root, fabric=None):
@@ -107,6 +108,21 @@ def test_down_stops_running_processes_and_keeps_state(topology, tmp_path, fake_f
         assert net.down() == ["peer0.bank"]
         assert lines == ["stopped peer0.bank"]
         assert spec.log.is_file() and net.supervisor.running_pid(spec.pid_file) is None
+    finally:
+        net.supervisor.stop(spec.pid_file)
+
+
+def test_down_stops_chaincode_servers_a_failed_deploy_never_recorded(topology, tmp_path, fake_fabric):
+    """A deploy that failed between starting its servers and its commit recorded none of them."""
+    net, lines = make(topology, tmp_path)
+    net.supervisor.grace = 2
+    folder = tmp_path / "chaincode" / "receivables" / "bank"
+    spec = ProcessSpec("receivables.bank", [sys.executable, "-c", "import time\nwhile True: time.sleep(0.05)"],
+                       {}, folder / "server.log", folder / "server.pid")
+    pid, _ = net.supervisor.start(spec)
+    try:
+        assert net.down() == ["receivables.bank"]
+        assert lines == ["stopped receivables.bank"] and net.supervisor.running_pid(spec.pid_file) is None
     finally:
         net.supervisor.stop(spec.pid_file)
 
