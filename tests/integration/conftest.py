@@ -48,8 +48,8 @@ def fabric_network(tmp_path_factory) -> Network:
     if reason:
         pytest.skip(reason)
     network = Network.load(data_root=tmp_path_factory.mktemp("network"), say=print)
-    network.up()
     try:
+        network.up()        # inside: an `up` that fails half way still has its started nodes stopped
         yield network
     finally:
         network.down(purge=True)

@@ -45,8 +45,8 @@ def across(tmp_path_factory):
     try:
         placed = topology.in_namespaces(layout.namespaces())
         network = Network(placed, data_root=tmp_path_factory.mktemp("across") / "network", say=print, timeout=120)
-        network.up()
         try:
+            network.up()    # inside: an `up` that fails half way still has its started nodes stopped
             collections = tmp_path_factory.mktemp("features") / "collections.json"
             collections.write_text(feature_collections_json())
             network.deploy_chaincode(name=CHAINCODE, contract=FEATURE_CONTRACT, version="1.0",
