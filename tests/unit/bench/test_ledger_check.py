@@ -46,7 +46,8 @@ def test_replay_applies_only_valid_writes_of_the_namespace_in_order():
 
 
 def test_the_receivable_key_is_the_one_the_contract_writes():
-    # The chaincode's own key layout and composite-key builder (the bench never imports the chaincode).
+    # The chaincode's own key layout and composite-key builder: ledger_check spells the key itself, as an
+    # auditor reading blocks would, so this is what keeps the two in step.
     from chaincode.receivables import keys
     from chaincode.shim._composite import create_composite_key
 
