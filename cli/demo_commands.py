@@ -164,7 +164,12 @@ def demo(topology_path: Path | None, data_root: Path | None, skip_setup: bool, a
     click.echo("\nLedger state (read by the regulator):")
     click.echo(table(summary["ledger_table"], STORY_COLUMNS))
     click.echo("")
-    click.echo(table(summary["statistics_table"], EXPOSURE_COLUMNS))
+    if summary["statistics_table"]:
+        click.echo(table(summary["statistics_table"], EXPOSURE_COLUMNS))
+    else:  # the regulator's exposure counts outstanding claims only
+        click.echo("No outstanding exposure on the ledger.")
+    counts = summary["statistics"]["count_by_status"]
+    click.echo("by status: " + (", ".join(f"{status} {n}" for status, n in counts.items() if n) or "none"))
 
 
 def register_parties(run: Run, stack: ExitStack, s: dict, codes: dict, data_root: Path | None) -> None:
@@ -179,9 +184,12 @@ def register_parties(run: Run, stack: ExitStack, s: dict, codes: dict, data_root
             party = admin.client.register_party(codes[key], name, role, admin.profile.msp_id, client_ids)
             run.step(f"{org}-admin", f"register party {name}", party.tx_id, uscc=codes[key])
         except RuleViolation as error:
-            if error.rule not in ("party-already-registered", "identity-already-bound"):
+            if error.rule == "party-already-registered":  # a rerun
+                run.step(f"{org}-admin", f"party {name} already registered", None, uscc=codes[key])
+            elif error.rule == "identity-already-bound":  # an older ledger: its user acts for another party
+                run.refused(f"{org}-admin", f"register party {name}", error)
+            else:
                 raise
-            run.step(f"{org}-admin", f"party {name} already registered", None, uscc=codes[key])
 
 
 def story(run: Run, s: dict, codes: dict) -> dict[str, Any]:
@@ -220,7 +228,8 @@ def story(run: Run, s: dict, codes: dict) -> dict[str, Any]:
              **{p.offer_id: f"{p.apr * 100:.2f}% all-in, {money(p.net_cash)} now" for p in ranked if p.eligible})
     bank = s[winner].client
     f = tier1.accept_offer(best.offer_id)
-    run.step("tier1", f"accept {winner}'s offer, the cheaper", f.tx_id, status=f.status)
+    why = "the cheaper" if sum(p.eligible for p in ranked) > 1 else "the only one"
+    run.step("tier1", f"accept {winner}'s offer, {why}", f.tx_id, status=f.status)
     f = bank.record_disbursement(f.id)
     run.step(winner, "disburse; assignment notice issued", f.tx_id, notice=f.notice_id)
     n = core.acknowledge_assignment(f.notice_id)

@@ -2,7 +2,8 @@
 
 The doubles answer each transaction with a document in the contract's shape (or a
 refusal); the demo, the SDK and the pricing code run for real. The network package is
-replaced by a double recording up() and deploy_chaincode().
+replaced by a double recording up() and deploy_chaincode(). test_demo_on_contract.py runs the same story
+on the real contract.
 """
 
 from __future__ import annotations

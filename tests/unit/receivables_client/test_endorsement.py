@@ -9,30 +9,28 @@ committed policies of the keys it writes (core/endorser/endorser.go, buildChainc
 discovery combines them with the chaincode policy. When the client names orgs, the Gateway endorses on
 exactly those and checks nothing, so those are what must be right.
 
-Here the real contract runs on MemoryLedger behind a stand-in for the Gateway Contract: every submit
-is kept with the orgs the SDK named and the orgs that rule requires, computed from the ledger as it
-stood before the transaction. The table below is the one in docs/sdk-receivables.md ("Who endorses").
+Here the real contract runs on MemoryLedger behind a stand-in for the Gateway Contract
+(ledger_contract.py): every submit is kept with the orgs the SDK named and the orgs that rule requires,
+computed from the ledger as it stood before the transaction. The table below is the one in
+docs/sdk-receivables.md ("Who endorses").
 """
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import re
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 
-from chaincode.receivables import ReceivablesContract
 from chaincode.receivables.collections import collections_config
 from chaincode.receivables.config import NetworkConfig
 from chaincode.shim import KeyEndorsementPolicy
-from chaincode.testing import MemoryLedger, TestIdentity, make_identity
+from chaincode.testing import make_identity
 from client.invoices.fingerprint import fingerprint_of
 from client.receivables import (
-    CONTRACT_NAME,
     DiscountOfferRequest,
     FinancingTerms,
     InvoiceAttestationRequest,
@@ -42,7 +40,8 @@ from client.receivables import (
     client_id_of,
 )
 
-from .test_contract_agreement import START, credit_code
+from .ledger_contract import Channel, Snapshot, changed_keys
+from .test_contract_agreement import credit_code
 
 CORE, SUPPLIER, SUPPLIER2, BANK, REGULATOR = (
     "CoreEnterpriseMSP", "SupplierMSP", "Supplier2MSP", "BankMSP", "RegulatorMSP")
@@ -73,70 +72,24 @@ class Submit:
     needed: Needed
 
 
-def _snapshot(ledger: MemoryLedger) -> tuple[dict, dict, dict]:
-    return dict(ledger.state), dict(ledger.validation_parameters), {c: dict(v) for c, v in ledger.private_state.items()}
-
-
-def _changed(before: dict, after: dict) -> set:
-    return {k for k in before.keys() | after.keys() if before.get(k) != after.get(k)}
-
-
-def needed_between(before: tuple[dict, dict, dict], after: tuple[dict, dict, dict]) -> Needed:
+def needed_between(before: Snapshot, after: Snapshot) -> Needed:
     """The endorsement a transaction needs, from the ledger before and after it: the policies in force
     before it on the keys it wrote (values or key-level policies) and the collections it wrote."""
-    (state, policies, private), (state_after, policies_after, private_after) = before, after
     orgs: set[str] = set()
     any_two = False
-    for key in _changed(state, state_after) | _changed(policies, policies_after):
-        if key in policies:
-            orgs |= set(KeyEndorsementPolicy(policies[key]).list_orgs())
+    for key in changed_keys(before.state, after.state) | changed_keys(before.policies, after.policies):
+        if key in before.policies:
+            orgs |= set(KeyEndorsementPolicy(before.policies[key]).list_orgs())
         else:
             any_two = True
-    for collection in _changed(private, private_after):
+    for collection in changed_keys(before.private, after.private):
         orgs |= COLLECTION_ORGS[collection]
     return Needed(frozenset(orgs), any_two)
 
 
-@dataclass
-class Channel:
-    """The contract on MemoryLedger, one clock, and every submit kept with what it needed."""
-
-    ledger: MemoryLedger = field(default_factory=lambda: MemoryLedger([ReceivablesContract(CONFIG)]))
-    now: datetime = START
-    submits: list[Submit] = field(default_factory=list)
-
-    def today(self, days: int = 0) -> date:
-        return (self.now + timedelta(hours=8)).date() + timedelta(days=days)
-
-    def client(self, identity: TestIdentity) -> ReceivablesClient:
-        return ReceivablesClient(LedgerContract(self, identity))
-
-
-@dataclass
-class LedgerContract:
-    """Stands in for a client.gateway Contract of the receivables chaincode, calling as ``identity``."""
-
-    channel: Channel
-    identity: TestIdentity
-    chaincode_name: str = "receivables"
-
-    def _run(self, submit: bool, name: str, arguments, transient):
-        ledger = self.channel.ledger
-        run = ledger.submit if submit else ledger.evaluate
-        result = asyncio.run(run(self.identity, f"{CONTRACT_NAME}:{name}", *arguments, transient=transient,
-                                 timestamp=self.channel.now))
-        assert result.status == 200, f"{name}: {result.message}"
-        return result.payload
-
-    def submit(self, name, *, arguments=(), transient=None, endorsing_organizations=None, retry=None) -> bytes:
-        before = _snapshot(self.channel.ledger)
-        payload = self._run(True, name, arguments, transient)
-        named = None if endorsing_organizations is None else list(endorsing_organizations)
-        self.channel.submits.append(Submit(name, named, needed_between(before, _snapshot(self.channel.ledger))))
-        return payload
-
-    def evaluate(self, name, *, arguments=(), transient=None, endorsing_organizations=None) -> bytes:
-        return self._run(False, name, arguments, transient)
+def submits_of(channel: Channel) -> list[Submit]:
+    """Every committed submit with the orgs the SDK named and what validation needed of it."""
+    return [Submit(s.transaction, s.named, needed_between(s.before, s.after)) for s in channel.submits]
 
 
 @dataclass
@@ -213,7 +166,7 @@ NAMED_BY_THE_SDK = {"MakeFinancingOffer", "RecordDisbursement", "CancelFinancing
 @pytest.fixture(scope="module")
 def story() -> list[Submit]:
     """Every business call of the SDK once or more, across five orgs, with the orgs it looks up itself."""
-    channel = Channel()
+    channel = Channel(CONFIG)
     core = register(channel, 1, CORE, "core_enterprise", "core")
     tier1 = register(channel, 2, SUPPLIER, "supplier", "tier1")
     tier2 = register(channel, 3, SUPPLIER2, "supplier", "tier2")
@@ -260,7 +213,7 @@ def story() -> list[Submit]:
     late = claim(channel, tier1, core, "24312000000000000006", due_in=5)
     channel.now += timedelta(days=10)
     tier1.client.record_overdue(late)
-    return channel.submits
+    return submits_of(channel)
 
 
 def test_each_call_needs_the_key_level_policy_in_force_before_it(story):
@@ -280,13 +233,13 @@ def test_the_orgs_the_sdk_names_satisfy_what_validation_checks(story):
 
 
 def test_orgs_a_caller_names_are_sent_as_given_and_are_its_responsibility():
-    channel = Channel()
+    channel = Channel(CONFIG)
     core = register(channel, 1, CORE, "core_enterprise", "core")
     tier1 = register(channel, 2, SUPPLIER, "supplier", "tier1")
     bank = register(channel, 4, BANK, "financier", "bank")
     financing = tier1.client.request_financing(claim(channel, tier1, core, "24312000000000000007")).id
     tier1.client.accept_offer(bank.client.make_offer(financing, terms(channel)).id)
     bank.client.record_disbursement(financing, endorsing_organizations=[SUPPLIER, BANK])
-    disbursed = channel.submits[-1]
+    disbursed = submits_of(channel)[-1]
     # the Gateway would endorse on these two only; validation needs the debtor's org as well
     assert disbursed.named == [SUPPLIER, BANK] and not disbursed.needed.met_by(disbursed.named)

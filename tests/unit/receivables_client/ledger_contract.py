@@ -1,0 +1,168 @@
+"""The real receivables contract in-process, behind a stand-in for the Gateway Contract, so the real SDK drives it.
+
+``Channel`` is the contract on a MemoryLedger with one clock: every transaction carries ``channel.now`` as its
+timestamp, as a proposal carries the client's clock. ``LedgerContract`` is ``client.gateway.Contract``'s
+``submit``/``evaluate`` calling as one identity, with the transient data and the endorsing organisations the SDK
+gives; a refusal comes back as the Gateway words it (``EndorseError``/``EvaluateError`` carrying the peer's
+``chaincode response 500, RULE ...``), so the SDK raises ``RuleViolation`` as it would on a network. Every
+committed submit is kept with the ledger before and after it. Endorsement policies are not enforced
+(MemoryLedger commits what the contract writes); test_endorsement.py computes them from those snapshots.
+
+``TopologySessions`` opens ``cli.connection.Session`` objects over a channel for the orgs and users of a topology:
+one identity per org user (its NodeOU and Fabric CA attributes in a real certificate, written where the org's
+connection profile says), the same identity each time it is opened.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from cryptography.hazmat.primitives import serialization
+
+from chaincode.receivables import ReceivablesContract
+from chaincode.receivables.config import DEFAULT_CONFIG, NetworkConfig
+from chaincode.shim import create_composite_key, split_composite_key
+from chaincode.testing import MemoryLedger, TestIdentity, make_identity
+from cli import connection
+from client.gateway.errors import EndorseError, ErrorDetail, EvaluateError
+from client.receivables import CONTRACT_NAME, ReceivablesClient
+from network import profiles
+from network.topology import Topology
+
+from .test_contract_agreement import START
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The ledger's public state, key-level policies and private data at one moment."""
+
+    state: dict
+    policies: dict
+    private: dict
+
+    @classmethod
+    def of(cls, ledger: MemoryLedger) -> Snapshot:
+        return cls(dict(ledger.state), dict(ledger.validation_parameters),
+                   {c: dict(v) for c, v in ledger.private_state.items()})
+
+
+def changed_keys(before: dict, after: dict) -> set:
+    return {k for k in before.keys() | after.keys() if before.get(k) != after.get(k)}
+
+
+@dataclass(frozen=True)
+class Submitted:
+    """One committed submit: the transaction, its tx id, the orgs the SDK named (None: the Gateway plans them),
+    and the ledger before and after it."""
+
+    transaction: str
+    tx_id: str
+    named: list[str] | None
+    before: Snapshot
+    after: Snapshot
+
+
+@dataclass
+class Channel:
+    """The contract on MemoryLedger, one clock, and every committed submit kept."""
+
+    config: NetworkConfig = DEFAULT_CONFIG
+    now: datetime = START
+    submits: list[Submitted] = field(default_factory=list)
+    ledger: MemoryLedger = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.ledger = MemoryLedger([ReceivablesContract(self.config)])
+
+    def today(self, days: int = 0) -> date:
+        """The business date (China Standard Time) of ``now``, plus ``days``."""
+        return (self.now + timedelta(hours=8)).date() + timedelta(days=days)
+
+    def client(self, identity: TestIdentity) -> ReceivablesClient:
+        return ReceivablesClient(LedgerContract(self, identity))
+
+    def document(self, object_type: str, *attributes: str) -> dict:
+        """The JSON document the contract keeps under a composite key (chaincode/receivables/keys.py)."""
+        return json.loads(self.ledger.state[create_composite_key(object_type, list(attributes))])
+
+    def documents(self, object_type: str) -> dict[str, dict]:
+        """Every document of one type, by its key's first attribute (its id)."""
+        found = {}
+        for key, value in self.ledger.state.items():
+            kind, attributes = split_composite_key(key)
+            if kind == object_type:
+                found[attributes[0]] = json.loads(value)
+        return found
+
+
+@dataclass
+class LedgerContract:
+    """Stands in for a client.gateway Contract of the receivables chaincode, calling as ``identity``."""
+
+    channel: Channel
+    identity: TestIdentity
+    chaincode_name: str = "receivables"
+
+    def _run(self, submit: bool, name: str, arguments, transient):
+        ledger = self.channel.ledger
+        run = ledger.submit if submit else ledger.evaluate
+        result = asyncio.run(run(self.identity, f"{CONTRACT_NAME}:{name}", *arguments, transient=transient,
+                                 timestamp=self.channel.now))
+        if result.status != 200:
+            peer = ErrorDetail("peer0", self.identity.msp_id, f"chaincode response {result.status}, {result.message}")
+            if submit:
+                raise EndorseError("failed to endorse transaction, see attached details for more info",
+                                   transaction_id=result.tx_id, details=[peer])
+            raise EvaluateError(f"evaluate call to endorser returned error: {peer.message}",
+                                transaction_id=result.tx_id, details=[peer])
+        return result
+
+    def submit(self, name, *, arguments=(), transient=None, endorsing_organizations=None, retry=None) -> bytes:
+        before = Snapshot.of(self.channel.ledger)
+        result = self._run(True, name, arguments, transient)
+        named = None if endorsing_organizations is None else list(endorsing_organizations)
+        self.channel.submits.append(Submitted(name, result.tx_id, named, before, Snapshot.of(self.channel.ledger)))
+        return result.payload
+
+    def evaluate(self, name, *, arguments=(), transient=None, endorsing_organizations=None) -> bytes:
+        return self._run(False, name, arguments, transient).payload
+
+
+@dataclass
+class TopologySessions:
+    """``cli.connection.open_session`` over ``channel`` for the orgs and users of ``topology``."""
+
+    channel: Channel
+    topology: Topology
+    data_root: Path
+    identities: dict[tuple[str, str], TestIdentity] = field(default_factory=dict)
+
+    def identity(self, org: str, user: str) -> TestIdentity:
+        """The user's identity, made once: what its MSP folder would hold, written to the profile's cert path."""
+        if (org, user) not in self.identities:
+            profile = self.profile(org)
+            who = profile.user(user)
+            identity = make_identity(profile.msp_id, user, who.attrs, ou=who.role)
+            who.cert.parent.mkdir(parents=True, exist_ok=True)
+            who.cert.write_bytes(identity.certificate.public_bytes(serialization.Encoding.PEM))
+            self.identities[org, user] = identity
+        return self.identities[org, user]
+
+    def profile(self, org: str) -> profiles.ConnectionProfile:
+        return profiles.build(self.topology, self.data_root, self.topology.org(org).name)
+
+    @contextmanager
+    def open_session(self, org: str, user: str | None = None, data_root: Path | None = None, *,
+                     admin: bool = False) -> Iterator[connection.Session]:
+        """As ``connection.open_session``; ``data_root`` is ignored (the profiles are built under ours)."""
+        profile = self.profile(org)
+        for name in profile.users:  # every user's certificate is in place, as after `recfin network up`
+            self.identity(org, name)
+        who = profile.user(user or connection.default_user(profile, admin=admin))
+        yield connection.Session(self.channel.client(self.identity(org, who.name)), profile, who)

@@ -1,0 +1,192 @@
+"""`recfin demo` on the real receivables contract: every call of the story passes the contract's rules.
+
+The contract runs in-process on MemoryLedger (ledger_contract.py) with the configuration `recfin chaincode
+deploy` derives from network/topology.yaml, and every org user of the topology connects with its own
+certificate (its NodeOU and CA attributes). The demo, the SDK and the pricing run for real; only the network
+package (up, deploy) is a double. What the story did is read back from the ledger: the documents, the events,
+and the submits that wrote them.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from click.testing import CliRunner
+
+from chaincode.receivables import keys
+from chaincode.shim import create_composite_key
+from cli import connection, demo_commands
+from client.invoices.credit_code import credit_code_check_digit
+from client.receivables import client_id_of
+from network.contract_config import network_config
+from network.topology import load as load_topology
+
+from .ledger_contract import Channel, TopologySessions
+from .test_demo import FakeNetwork
+from .test_endorsement import needed_between
+
+NOW = datetime(2026, 3, 1, 18, 30, tzinfo=timezone.utc)  # 02:30 on 2 March in Beijing: the business date is not UTC's
+USERS = {u.name: u.attrs.get("recfin.enterprise") for org in load_topology().orgs for u in org.users}
+CORE, TIER1, TIER2, BANK = (USERS[u] for u in ("treasurer", "supplier1", "supplier2", "officer1"))
+BANK2, REGULATOR = (body + credit_code_check_digit(body)
+                    for body in (demo_commands.SECOND_BANK_CODE_BODY, demo_commands.REGULATOR_CODE_BODY))
+PARTIES_REGISTERED = ["PartyRegistered"] * 6
+STORY_EVENTS = [
+    "ReceivableRegistered", "ReceivableConfirmed", "ReceivableSplit", "FinancingRequested",
+    "FinancingOffered", "FinancingOffered", "FinancingOfferAccepted", "FinancingDisbursed",
+    "AssignmentNoticeAcknowledged", "DiscountOfferPublished", "DiscountOfferAccepted",
+    "ReceivableFrozen", "ReceivableUnfrozen", "PaymentRecorded", "FinancingRepaid",
+]
+
+
+@pytest.fixture
+def world(monkeypatch, tmp_path) -> tuple[Channel, TopologySessions]:
+    topology = load_topology()
+    channel = Channel(network_config(topology), now=NOW)
+    sessions = TopologySessions(channel, topology, tmp_path)
+    monkeypatch.setattr(connection, "open_session", sessions.open_session)
+    monkeypatch.setattr(demo_commands, "Network", FakeNetwork)
+    # the client's clock is the one its proposals carry: the demo's "today" is the ledger's
+    monkeypatch.setattr(demo_commands, "business_today", channel.today)
+    FakeNetwork.instances = []
+    return channel, sessions
+
+
+def run_demo(*args: str) -> dict:
+    res = CliRunner().invoke(demo_commands.demo, ["--json", *args])
+    assert res.exit_code == 0, res.output
+    return json.loads(res.stdout)
+
+
+def event_names(channel: Channel, since: int = 0) -> list[str]:
+    return [name for _, name, _ in channel.ledger.events[since:]]
+
+
+def step_value(out: dict, what: str, key: str) -> str:
+    (value,) = [s[key] for s in out["steps"] if s["what"].startswith(what)]
+    return value
+
+
+def test_the_story_passes_the_contract_and_leaves_its_outcome_on_the_ledger(world, tmp_path):
+    channel, _ = world
+    out = run_demo("--data-root", str(tmp_path))
+    assert [n.calls for n in FakeNetwork.instances] == [["up", "deploy_chaincode"]]
+    today, due = channel.today(), channel.today(90).isoformat()
+    doc = channel.document
+
+    # six parties, Second Bank its own, acting through officer2 only
+    parties = channel.documents(keys.PARTY)
+    assert {p["name"]: (p["uscc"], p["role"]) for p in parties.values()} == {
+        "Core Manufacturing Co.": (CORE, "core_enterprise"), "Tier-1 Parts Co.": (TIER1, "supplier"),
+        "Tier-2 Castings Co.": (TIER2, "supplier"), "First Bank": (BANK, "financier"),
+        "Second Bank": (BANK2, "financier"), "Receivables Regulator": (REGULATOR, "regulator")}
+    assert [c.split(",")[0] for c in parties[BANK2]["client_ids"]] == ["x509::CN=officer2"]
+    assert [c.split(",")[0] for c in parties[BANK]["client_ids"]] == ["x509::CN=officer1"]
+
+    # the claim: registered by tier 1 on one invoice, confirmed by the core enterprise, split in two
+    r = out["receivable_id"]
+    root, moved, kept = doc(keys.RECEIVABLE, r), doc(keys.RECEIVABLE, f"{r}.1"), doc(keys.RECEIVABLE, f"{r}.2")
+    assert set(channel.documents(keys.RECEIVABLE)) == {r, f"{r}.1", f"{r}.2"}  # the refused one wrote nothing
+    assert (root["creditor"], root["debtor"], root["status"], root["children"]) == (TIER1, CORE, "SPLIT",
+                                                                                    [moved["id"], kept["id"]])
+    (invoice,) = root["invoices"]
+    assert invoice["amount"] + invoice["tax"] == root["face_amount"] == 11_300_000
+    assert (root["issue_date"], root["confirmed_on"], root["due_date"]) == (today.isoformat(), today.isoformat(), due)
+    assert (moved["holder"], moved["face_amount"]) == (TIER2, 3_000_000)
+    assert (kept["holder"], kept["face_amount"]) == (TIER1, 8_300_000)
+    assert moved["face_amount"] + kept["face_amount"] == root["face_amount"] and root["outstanding"] == 0
+
+    # the kept part: financed by the cheaper bank, disbursed, acknowledged, paid to the bank, repaid
+    financing = doc(keys.FINANCING, out["financing_id"])
+    assert (financing["receivable_id"], financing["status"], financing["financier"]) == (kept["id"], "REPAID", BANK2)
+    assert financing["disbursed_on"] == financing["repaid_on"] == today.isoformat()
+    assert financing["accepted_offer_id"] == out["chosen_offer"]
+    offers = {p["offer_id"]: doc(keys.OFFER, p["offer_id"]) for p in out["proposals"]}
+    assert {o["financier"]: o["status"] for o in offers.values()} == {BANK2: "ACCEPTED", BANK: "LAPSED"}
+    notice = doc(keys.NOTICE, financing["notice_id"])
+    assert (notice["receivable_id"], notice["financier"], notice["status"]) == (kept["id"], BANK2, "ACKNOWLEDGED")
+    (payment,) = kept["payments"]
+    assert (payment["payee"], payment["payee_role"], payment["amount"], payment["discount"]) == (
+        BANK2, "financier", 8_300_000, 0)
+    assert (kept["status"], kept["outstanding"]) == ("SETTLED", 0)
+
+    # the moved part: settled early at 5% APR over the 90 days left, the discount and the cash adding up to its face
+    offer = doc(keys.DISCOUNT, step_value(out, "publish early-payment offer", "offer"))
+    assert (offer["debtor"], offer["apr"], offer["receivable_ids"]) == (CORE, "0.05", [moved["id"]])
+    (early,) = moved["payments"]
+    # 30,000.00 x 5% x 90/360 = 375.00
+    assert (early["method"], early["payee"], early["discount"]) == ("dynamic-discount", TIER2, 37_500)
+    assert early["amount"] + early["discount"] == moved["face_amount"]
+    assert (moved["status"], moved["outstanding"]) == ("SETTLED", 0)
+
+    # frozen under the order while the refused payment was tried, then lifted: it does not end frozen
+    history = channel.ledger.history[create_composite_key(keys.RECEIVABLE, [kept["id"]])]
+    frozen = [json.loads(h.value)["frozen"] for h in history]
+    orders = [f["order_reference"] for f in frozen if f]
+    assert len(orders) == 1 and orders[0].startswith(f"DEMO-{today:%Y%m%d}-") and kept["frozen"] is None
+    assert {s["rule"] for s in out["steps"] if "rule" in s} == {
+        "invoice-already-financed", "financing-already-live", "receivable-frozen"}
+
+    # what the demo printed is what the ledger holds
+    assert out["ledger"] == [{"id": d["id"], "holder": d["holder"], "status": d["status"],
+                              "outstanding": d["outstanding"], "frozen": d["frozen"]} for d in (root, moved, kept)]
+    assert {k: v for k, v in out["statistics"]["count_by_status"].items() if v} == {"SPLIT": 1, "SETTLED": 2}
+
+
+def test_each_change_of_the_story_is_one_committed_transaction_with_one_event(world):
+    channel, _ = world
+    out = run_demo("--skip-setup")
+    assert event_names(channel) == PARTIES_REGISTERED + STORY_EVENTS
+    # one event per committed submit, and every tx id the demo printed for a change is one of them
+    assert [tx for tx, _, _ in channel.ledger.events] == [s.tx_id for s in channel.submits]
+    printed = {s["tx_id"] for s in out["steps"] if s["tx_id"] and "rule" not in s}
+    assert printed == {s.tx_id for s in channel.submits}
+    # where the SDK names the endorsing orgs (offers, disbursement), they satisfy what validation checks
+    named = [(s.transaction, s.named, needed_between(s.before, s.after)) for s in channel.submits if s.named]
+    assert [t for t, _, _ in named] == ["MakeFinancingOffer", "MakeFinancingOffer", "RecordDisbursement"]
+    assert all(needed.met_by(orgs) for _, orgs, needed in named), named
+
+
+def test_it_can_be_run_again_on_the_same_ledger(world):
+    channel, _ = world
+    first = run_demo("--skip-setup")
+    before = channel.documents(keys.RECEIVABLE)
+    events = len(channel.ledger.events)
+    channel.now += timedelta(hours=1)
+    again = run_demo("--skip-setup")
+
+    # the parties are there: reported, not registered again
+    assert [s["what"] for s in again["steps"][:6]] == [f"party {name} already registered"
+                                                       for _, name, _, _ in demo_commands.PARTIES]
+    assert all(s["tx_id"] is None for s in again["steps"][:6])
+    # a new claim on a new invoice tells the same story; the first run's claims are untouched
+    assert event_names(channel, events) == STORY_EVENTS
+    r = again["receivable_id"]
+    assert r != first["receivable_id"] and again["financing_id"] != first["financing_id"]
+    numbers = [channel.document(keys.RECEIVABLE, out["receivable_id"])["invoices"][0]["number"]
+               for out in (first, again)]
+    assert numbers[0] != numbers[1]
+    receivables = channel.documents(keys.RECEIVABLE)
+    assert {i: d for i, d in receivables.items() if i in before} == before
+    assert {i: d["status"] for i, d in receivables.items() if i not in before} == {
+        r: "SPLIT", f"{r}.1": "SETTLED", f"{r}.2": "SETTLED"}
+    assert channel.document(keys.FINANCING, again["financing_id"])["status"] == "REPAID"
+    assert {k: v for k, v in again["statistics"]["count_by_status"].items() if v} == {"SPLIT": 2, "SETTLED": 4}
+
+
+def test_a_ledger_where_officer2_acts_for_first_bank_finances_with_first_bank_alone(world):
+    channel, sessions = world
+    with sessions.open_session("bank", admin=True) as admin:  # as an older demo registered First Bank
+        officers = [client_id_of(admin.profile.user(u).cert) for u in ("officer1", "officer2")]
+        admin.client.register_party(BANK, "First Bank", "financier", "BankMSP", officers)
+    res = CliRunner().invoke(demo_commands.demo, ["--skip-setup"])
+    assert res.exit_code == 0, res.output
+    assert "register party Second Bank -> refused" in res.output and "rule=identity-already-bound" in res.output
+    assert "second bank unavailable" in res.output and "accept bank's offer, the only one" in res.output
+    assert BANK2 not in channel.documents(keys.PARTY)
+    (financing,) = channel.documents(keys.FINANCING).values()
+    assert (financing["financier"], financing["status"]) == (BANK, "REPAID")
+    # everything outstanding is settled: the exposure table is empty, so the ending says so
+    assert "No outstanding exposure on the ledger." in res.output and "by status: SPLIT 1, SETTLED 2" in res.output
