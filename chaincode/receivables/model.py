@@ -237,7 +237,6 @@ class Financing(Doc):
     holder_msp: str
     status: Literal["REQUESTED", "ACCEPTED", "DISBURSED", "REPAID", "WITHDRAWN", "CANCELLED"]
     requested_on: str
-    offer_ids: list[str] = Field(default_factory=list)
     accepted_offer_id: str | None = None
     financier: str | None = None
     financier_msp: str | None = None

@@ -258,7 +258,6 @@ class Financing(Document):
     holder_msp: str
     status: Literal["REQUESTED", "ACCEPTED", "DISBURSED", "REPAID", "WITHDRAWN", "CANCELLED"]
     requested_on: date
-    offer_ids: list[str] = Field(default_factory=list)
     accepted_offer_id: str | None = None
     financier: str | None = None
     financier_msp: str | None = None

@@ -40,7 +40,7 @@ def receivable(**over: Any) -> dict:
 def financing(**over: Any) -> dict:
     doc = {
         "doc_type": "financing", "id": "F-00000000000000b1", "receivable_id": "R-00000000000000a1", "holder": TIER1,
-        "holder_msp": "SupplierMSP", "status": "ACCEPTED", "requested_on": "2026-03-02", "offer_ids": [],
+        "holder_msp": "SupplierMSP", "status": "ACCEPTED", "requested_on": "2026-03-02",
         "accepted_offer_id": "O-00000000000000c1", "financier": BANK, "financier_msp": "BankMSP",
         "collection": "terms-SupplierMSP-BankMSP", "terms_hash": "e" * 64, "disbursed_on": None,
         "disbursement_hash": None, "notice_id": None, "repaid_on": None, "cancelled_on": None,
