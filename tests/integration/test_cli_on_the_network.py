@@ -155,7 +155,7 @@ def test_chaincode_config_matches_what_is_deployed_and_committed(recfin):
 # ---- parties ----------------------------------------------------------------------------------------------
 
 
-def test_an_org_admin_registers_a_party_and_binds_one_more_user(recfin):
+def test_an_org_admin_registers_a_party_and_binds_one_more_user(recfin, codes):   # supplier1 reads: a party
     body = f"91310000MA1K{secrets.randbelow(10**5):05d}"
     uscc = body + credit_code_check_digit(body)
     name = f"Tier-1 Wiring Co. {uscc[-4:]}"

@@ -15,8 +15,6 @@ from __future__ import annotations
 import asyncio
 from contextlib import AsyncExitStack
 
-import pytest
-
 from bench.driver import CONCURRENCY, Plan
 from bench.exactly_once import lines
 from bench.network_session import open_parties

@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 import queue
 import re
+import uuid
 from types import SimpleNamespace
 
 import grpc
@@ -46,7 +47,7 @@ EXAMPLES = int(os.environ.get("HOSTILE_NETWORK_EXAMPLES", "20"))
 SETTINGS = settings(max_examples=EXAMPLES, derandomize=True, deadline=None, database=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 CHAINCODE_MESSAGE = re.compile(r"chaincode response \d+, (.*)$", re.S)
-STRANGER = ("supplier", "supplier3")    # a user of SupplierMSP the demo binds to no party
+STRANGER_ORG = "supplier"    # the stranger: a client of SupplierMSP issued here, so no test can have bound it
 
 
 def admin_of(data_root, org: str) -> str:
@@ -69,14 +70,32 @@ def sample(receivables_deployed, party_codes):
                            registration=new_registration(parties).model_dump(mode="json"))
 
 
+def unbound_client(network, org_name: str) -> tuple[Identity, object]:
+    """A new client identity of the org, issued by its own CA: a channel member acting for no party."""
+    org = network.topology.org(org_name)
+    paths = crypto.org_crypto(network.data_root, org.name, org.domain)
+    ca_key, ca_cert = crypto.load_key(paths.ca_cert.with_suffix(".key")), crypto.load_cert(paths.ca_cert)
+    key = crypto.new_key()
+    cert = crypto.issue(ca_key, ca_cert, key, cn=f"stranger-{uuid.uuid4().hex[:8]}@{org.domain}", org=org.domain,
+                        ou="client")
+    return Identity.from_pem(org.msp_id, _pem(cert)), private_key_signer(key)
+
+
 @pytest.fixture(scope="module")
 def callers(receivables_deployed, gateways):
     """Name -> the receivables contract as that caller, through its own org's gateway peer."""
     channel, chaincode = receivables_deployed.topology.channel, receivables_deployed.topology.chaincode.name
     who = {key: ACTORS[key] for key in ("core", "tier1", "tier2", "bank", "regulator")}
-    who |= {"supplier-admin": ("supplier", admin_of(receivables_deployed.data_root, "supplier")), "stranger": STRANGER}
-    return {name: gateways(org, user).get_network(channel).get_contract(chaincode, CONTRACT_NAME)
-            for name, (org, user) in who.items()}
+    who |= {"supplier-admin": ("supplier", admin_of(receivables_deployed.data_root, "supplier"))}
+    contracts = {name: gateways(org, user).get_network(channel).get_contract(chaincode, CONTRACT_NAME)
+                 for name, (org, user) in who.items()}
+    profile = profiles.load(STRANGER_ORG, receivables_deployed.data_root)
+    identity, signer = unbound_client(receivables_deployed, STRANGER_ORG)
+    with connect(profile.gateway.address, identity=identity, signer=signer,
+                 tls_root_certificates=profile.gateway.tls_root_cert,
+                 server_name_override=profile.gateway.host_name_override) as stranger:
+        contracts["stranger"] = stranger.get_network(channel).get_contract(chaincode, CONTRACT_NAME)
+        yield contracts
 
 
 @pytest.fixture(scope="module")
