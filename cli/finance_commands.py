@@ -1,4 +1,6 @@
-"""`recfin finance ...`: a bank's quote for a receivable; every offer on it compared.
+"""`recfin finance quote|compare`: a bank's quote for a receivable; every offer on it compared.
+
+The lifecycle commands of the same group (request, offer, accept ...) are in receivable_commands.py.
 
 The commands are thin: they parse options, call ``client.pricing`` (and
 ``client.risk`` for the debtor's grade) and render. By default they read the
@@ -40,12 +42,8 @@ from client.business_dates import business_today
 from . import connection
 from .amounts import FenType
 from .output import emit, read_json_file, table
+from .receivable_commands import finance
 from .risk_commands import load_history, note_thin_record, offline_hint
-
-
-@click.group()
-def finance() -> None:
-    """Price financing for a receivable and compare the offers on it."""
 
 
 def _probability(text: str) -> Decimal:
@@ -192,7 +190,7 @@ def _quote_on_the_ledger(receivable, as_, config_path, grade, probability, histo
         r = session.client.get_receivable(receivable)
         if r.financing_id is None:
             raise click.ClickException(f"{r.id} has no live financing request: its holder asks first "
-                                       f"(recfin financing request {r.id})")
+                                       f"(recfin finance request {r.id})")
         if risk is None:
             risk = _score(history_from_ledger(session.client, r.debtor, day, currency=r.currency), day)
         if exposure is None:

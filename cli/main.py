@@ -13,7 +13,7 @@ from .host_commands import host
 from .invoice_commands import invoice
 from .network_commands import network
 from .org_commands import org
-from .receivable_commands import discount, financing, party, receivable
+from .receivable_commands import discount, party, receivable
 from .regulator_commands import regulator
 from .risk_commands import risk
 from .event_commands import events
@@ -39,7 +39,7 @@ main.add_command(host)
 main.add_command(invoice)
 main.add_command(risk)
 main.add_command(finance)
-for group in (party, receivable, financing, discount, demo):
+for group in (party, receivable, discount, demo):
     main.add_command(group)
 main.add_command(regulator)
 main.add_command(events)

@@ -1,4 +1,4 @@
-"""`recfin party|receivable|financing|discount ...`: the receivables contract's business operations.
+"""`recfin party|receivable|finance|discount ...`: the receivables contract's business operations.
 
 Thin: parse options, call ``client.receivables`` through ``cli.connection``, render
 with ``cli.output``; a command that prints the one document its call returns just
@@ -330,11 +330,12 @@ def list_receivables(session, as_json, holder, debtor, status, page_size, bookma
 # ------------------------------------------------------------------ financing
 
 @click.group()
-def financing() -> None:
-    """Financing of a confirmed receivable: request, offers, acceptance, disbursement, repayment, cancellation (保理)."""
+def finance() -> None:
+    """Financing of a confirmed receivable (保理): request, offers, acceptance, disbursement, repayment,
+    cancellation; a bank's priced quote and every offer compared."""
 
 
-@financing.command("request")
+@finance.command("request")
 @click.argument("receivable_id")
 @prints_document("supplier", FINANCING_COLUMNS)
 def request_financing(session, receivable_id):
@@ -342,12 +343,12 @@ def request_financing(session, receivable_id):
 
     \b
     Example:
-      recfin financing request R-0123456789abcdef.2 --as supplier/supplier1
+      recfin finance request R-0123456789abcdef.2 --as supplier/supplier1
     """
     return session.client.request_financing(receivable_id)
 
 
-@financing.command("withdraw")
+@finance.command("withdraw")
 @click.argument("financing_id")
 @prints_document("supplier", FINANCING_COLUMNS)
 def withdraw(session, financing_id):
@@ -355,12 +356,12 @@ def withdraw(session, financing_id):
 
     \b
     Example:
-      recfin financing withdraw F-0123456789abcdef --as supplier/supplier1
+      recfin finance withdraw F-0123456789abcdef --as supplier/supplier1
     """
     return session.client.withdraw_financing(financing_id)
 
 
-@financing.command("offer")
+@finance.command("offer")
 @click.argument("financing_id")
 @click.option("--advance-rate", required=True, help="Share of face advanced, a decimal fraction (0.9).")
 @click.option("--discount-rate", required=True, help="Annual discount rate, a decimal fraction (0.036).")
@@ -374,7 +375,7 @@ def offer(session, financing_id, advance_rate, discount_rate, fees, recourse, da
 
     \b
     Example:
-      recfin financing offer F-0123456789abcdef --advance-rate 0.9 --discount-rate 0.036 --fees 200.00 \\
+      recfin finance offer F-0123456789abcdef --advance-rate 0.9 --discount-rate 0.036 --fees 200.00 \\
         --expires 2026-04-30 --as bank/officer1
     """
     terms = FinancingTerms(advance_rate=advance_rate, discount_rate=discount_rate, fees=fees,
@@ -382,7 +383,7 @@ def offer(session, financing_id, advance_rate, discount_rate, fees, recourse, da
     return session.client.make_offer(financing_id, terms)
 
 
-@financing.command("accept")
+@finance.command("accept")
 @click.argument("offer_id")
 @prints_document("supplier", FINANCING_COLUMNS)
 def accept(session, offer_id):
@@ -390,12 +391,12 @@ def accept(session, offer_id):
 
     \b
     Example:
-      recfin financing accept O-0123456789abcdef --as supplier/supplier1
+      recfin finance accept O-0123456789abcdef --as supplier/supplier1
     """
     return session.client.accept_offer(offer_id)
 
 
-@financing.command("disburse")
+@finance.command("disburse")
 @click.argument("financing_id")
 @prints_document("bank", FINANCING_COLUMNS + ["disbursed_on"])
 def disburse(session, financing_id):
@@ -403,12 +404,12 @@ def disburse(session, financing_id):
 
     \b
     Example:
-      recfin financing disburse F-0123456789abcdef --as bank/officer1
+      recfin finance disburse F-0123456789abcdef --as bank/officer1
     """
     return session.client.record_disbursement(financing_id)
 
 
-@financing.command("acknowledge")
+@finance.command("acknowledge")
 @click.argument("notice_id")
 @prints_document("coreenterprise", ["id", "receivable_id", "financier", "status", "acknowledged_on", "text"])
 def acknowledge(session, notice_id):
@@ -416,12 +417,12 @@ def acknowledge(session, notice_id):
 
     \b
     Example:
-      recfin financing acknowledge N-0123456789abcdef --as coreenterprise/treasurer
+      recfin finance acknowledge N-0123456789abcdef --as coreenterprise/treasurer
     """
     return session.client.acknowledge_assignment(notice_id)
 
 
-@financing.command("repay")
+@finance.command("repay")
 @click.argument("financing_id")
 @prints_document("bank", FINANCING_COLUMNS + ["repaid_on"])
 def repay(session, financing_id):
@@ -429,12 +430,12 @@ def repay(session, financing_id):
 
     \b
     Example:
-      recfin financing repay F-0123456789abcdef --as bank/officer1
+      recfin finance repay F-0123456789abcdef --as bank/officer1
     """
     return session.client.record_repayment(financing_id)
 
 
-@financing.command("cancel")
+@finance.command("cancel")
 @click.argument("financing_id")
 @click.option("--reason", required=True, help="Why the financing ends (kept on the financing record).")
 @prints_document("supplier", FINANCING_COLUMNS + ["cancelled_on", "cancellation_reason"])
@@ -446,13 +447,13 @@ def cancel(session, financing_id, reason):
 
     \b
     Example:
-      recfin financing cancel F-0123456789abcdef --reason 'not disbursed by the due date' --as supplier/supplier1
-      recfin financing cancel F-0123456789abcdef --reason 'credit line withdrawn' --as bank/officer1 --json
+      recfin finance cancel F-0123456789abcdef --reason 'not disbursed by the due date' --as supplier/supplier1
+      recfin finance cancel F-0123456789abcdef --reason 'credit line withdrawn' --as bank/officer1 --json
     """
     return session.client.cancel_financing(financing_id, reason)
 
 
-@financing.command("get")
+@finance.command("get")
 @click.argument("financing_id")
 @acting("supplier")
 def get_financing(session, as_json, financing_id) -> None:
@@ -460,7 +461,7 @@ def get_financing(session, as_json, financing_id) -> None:
 
     \b
     Example:
-      recfin financing get F-0123456789abcdef --as supplier/supplier1 --json
+      recfin finance get F-0123456789abcdef --as supplier/supplier1 --json
     """
     f = session.client.get_financing(financing_id)
     show(f, as_json, FINANCING_COLUMNS + ["disbursed_on", "repaid_on"])
@@ -468,7 +469,7 @@ def get_financing(session, as_json, financing_id) -> None:
         emit([o.to_json() for o in f.offers], as_json=False, columns=["id", "financier", "status", "expires_on"])
 
 
-@financing.command("terms")
+@finance.command("terms")
 @click.argument("offer_id")
 @acting("bank")
 def terms(session, as_json, offer_id) -> None:
@@ -476,12 +477,12 @@ def terms(session, as_json, offer_id) -> None:
 
     \b
     Example:
-      recfin financing terms O-0123456789abcdef --as regulator
+      recfin finance terms O-0123456789abcdef --as regulator
     """
     emit_with_money(session.client.get_offer_terms(offer_id).to_json(), as_json)
 
 
-@financing.command("notice")
+@finance.command("notice")
 @click.argument("notice_id")
 @prints_document("coreenterprise", ["id", "receivable_id", "debtor", "financier", "status", "text"])
 def notice(session, notice_id):
@@ -489,7 +490,7 @@ def notice(session, notice_id):
 
     \b
     Example:
-      recfin financing notice N-0123456789abcdef --as coreenterprise
+      recfin finance notice N-0123456789abcdef --as coreenterprise
     """
     return session.client.get_assignment_notice(notice_id)
 
@@ -566,7 +567,7 @@ receivable.add_command(regulator_commands.unfreeze, "unfreeze")
 receivable.add_command(regulator_commands.statistics, "stats")
 receivable.add_command(event_commands.events, "events")
 
-COMMANDS = [party, receivable, financing, discount]
+COMMANDS = [party, receivable, finance, discount]
 """The groups to register on ``recfin``: ``for c in COMMANDS: main.add_command(c)``."""
 
-__all__ = ["party", "receivable", "financing", "discount", "COMMANDS"]
+__all__ = ["party", "receivable", "finance", "discount", "COMMANDS"]

@@ -220,7 +220,7 @@ def test_the_debtor_rejects_a_claim_it_does_not_owe(recfin, codes):
 
 def test_a_claim_is_financed_on_the_offer_that_costs_least_then_paid_and_repaid(recfin, codes):
     claim = confirmed(recfin, codes)
-    financing = recfin.json("financing", "request", claim["id"], as_="supplier/supplier1")
+    financing = recfin.json("finance", "request", claim["id"], as_="supplier/supplier1")
     assert financing["status"] == "REQUESTED"
 
     # The debtor's grade is given: scoring it from the ledger is the demo suite's (few claims exist yet).
@@ -229,13 +229,13 @@ def test_a_claim_is_financed_on_the_offer_that_costs_least_then_paid_and_repaid(
     first_bank = quoted["made_offer"]
     assert first_bank["financing_id"] == financing["id"] and first_bank["status"] == "OPEN"
     expires = (business_today() + timedelta(days=14)).isoformat()
-    second_bank = recfin.json("financing", "offer", financing["id"], "--advance-rate", "0.85", "--discount-rate",
+    second_bank = recfin.json("finance", "offer", financing["id"], "--advance-rate", "0.85", "--discount-rate",
                               "0.032", "--fees", "0", "--expires", expires, as_="bank/officer2")
     assert second_bank["financier"] == codes["bank2"]
     banks = {first_bank["id"]: ("bank/officer1", codes["bank"], quoted["offer"]["advance_rate"]),
              second_bank["id"]: ("bank/officer2", codes["bank2"], "0.85")}
 
-    view = recfin.json("financing", "get", financing["id"], as_="supplier/supplier1")
+    view = recfin.json("finance", "get", financing["id"], as_="supplier/supplier1")
     assert {o["id"] for o in view["offers"]} == set(banks)
     compared = recfin.json("finance", "compare", claim["id"], as_="supplier/supplier1")
     bank_proposals = [p for p in compared["proposals"] if p["source"] == "bank"]  # by all-in annual cost
@@ -245,47 +245,47 @@ def test_a_claim_is_financed_on_the_offer_that_costs_least_then_paid_and_repaid(
         p["rank_by_cost"] for p in bank_proposals if p["eligible"])
     bank, bank_code, advance_rate = banks[cheapest["offer_id"]]
 
-    accepted = recfin.json("financing", "accept", cheapest["offer_id"], as_="supplier/supplier1")
+    accepted = recfin.json("finance", "accept", cheapest["offer_id"], as_="supplier/supplier1")
     assert (accepted["status"], accepted["accepted_offer_id"]) == ("ACCEPTED", cheapest["offer_id"])
-    terms = recfin.json("financing", "terms", cheapest["offer_id"], as_="regulator")
+    terms = recfin.json("finance", "terms", cheapest["offer_id"], as_="regulator")
     assert Decimal(str(terms["advance_rate"])) == Decimal(str(advance_rate))
 
-    disbursed = recfin.json("financing", "disburse", financing["id"], as_=bank)
+    disbursed = recfin.json("finance", "disburse", financing["id"], as_=bank)
     assert disbursed["status"] == "DISBURSED" and disbursed["notice_id"]
-    notice = recfin.json("financing", "notice", disbursed["notice_id"], as_="coreenterprise")
+    notice = recfin.json("finance", "notice", disbursed["notice_id"], as_="coreenterprise")
     assert (notice["receivable_id"], notice["status"]) == (claim["id"], "ISSUED")
-    acknowledged = recfin.json("financing", "acknowledge", disbursed["notice_id"], as_="coreenterprise/treasurer")
+    acknowledged = recfin.json("finance", "acknowledge", disbursed["notice_id"], as_="coreenterprise/treasurer")
     assert acknowledged["status"] == "ACKNOWLEDGED"
 
     paid = recfin.json("receivable", "pay", claim["id"], "--amount", f"{FACE_FEN}fen", as_="coreenterprise/treasurer")
     assert paid["outstanding"] == 0 and paid["allocations"][0]["payee"] == bank_code
-    assert recfin.json("financing", "repay", financing["id"], as_=bank)["status"] == "REPAID"
+    assert recfin.json("finance", "repay", financing["id"], as_=bank)["status"] == "REPAID"
     assert recfin.json("receivable", "get", claim["id"], as_="coreenterprise")["status"] == "SETTLED"
 
 
 def test_the_holder_withdraws_a_financing_request(recfin, codes):
     claim = confirmed(recfin, codes)
-    financing = recfin.json("financing", "request", claim["id"], as_="supplier/supplier1")
-    assert recfin.json("financing", "withdraw", financing["id"], as_="supplier/supplier1")["status"] == "WITHDRAWN"
+    financing = recfin.json("finance", "request", claim["id"], as_="supplier/supplier1")
+    assert recfin.json("finance", "withdraw", financing["id"], as_="supplier/supplier1")["status"] == "WITHDRAWN"
 
 
 def test_an_accepted_financing_the_bank_does_not_disburse_is_cancelled_and_the_claim_moves_on(recfin, codes):
     claim = confirmed(recfin, codes)
-    financing = recfin.json("financing", "request", claim["id"], as_="supplier/supplier1")
+    financing = recfin.json("finance", "request", claim["id"], as_="supplier/supplier1")
     expires = (business_today() + timedelta(days=14)).isoformat()
-    offer = recfin.json("financing", "offer", financing["id"], "--advance-rate", "0.9", "--discount-rate", "0.036",
+    offer = recfin.json("finance", "offer", financing["id"], "--advance-rate", "0.9", "--discount-rate", "0.036",
                         "--expires", expires, as_="bank/officer1")
-    recfin.json("financing", "accept", offer["id"], as_="supplier/supplier1")
-    refusal = recfin.fails("financing", "withdraw", financing["id"], as_="supplier/supplier1", exit_code=1)
+    recfin.json("finance", "accept", offer["id"], as_="supplier/supplier1")
+    refusal = recfin.fails("finance", "withdraw", financing["id"], as_="supplier/supplier1", exit_code=1)
     assert "WithdrawFinancing refused: RULE invalid-state" in refusal
 
-    cancelled = recfin.json("financing", "cancel", financing["id"], "--reason", "not disbursed",
+    cancelled = recfin.json("finance", "cancel", financing["id"], "--reason", "not disbursed",
                             as_="supplier/supplier1")
     assert (cancelled["status"], cancelled["cancellation_reason"]) == ("CANCELLED", "not disbursed")
     after = recfin.json("receivable", "get", claim["id"], as_="supplier/supplier1")
     assert (after["status"], after["financing_id"], after["financier"]) == ("CONFIRMED", None, None)
     # the bank is no party to the claim any more: it cannot even read the financing to disburse it
-    refusal = recfin.fails("financing", "disburse", financing["id"], as_="bank/officer1", exit_code=1)
+    refusal = recfin.fails("finance", "disburse", financing["id"], as_="bank/officer1", exit_code=1)
     assert "GetFinancing refused: RULE not-permitted-to-read" in refusal
     moved = recfin.json("receivable", "transfer", claim["id"], "--to", codes["tier2"], "--amount", FACE,
                         as_="supplier/supplier1")

@@ -80,7 +80,7 @@ def test_a_refusal_is_one_line_with_the_rule(ledger):
     ledger.errors["RequestFinancing"] = EndorseError(
         "failed to endorse transaction", transaction_id="tx-1",
         details=[ErrorDetail("peer0:8051", "SupplierMSP", "chaincode response 500, RULE financing-already-live: R-1 already has live financing F-1")])
-    res = invoke("financing", "request", "R-1")
+    res = invoke("finance", "request", "R-1")
     assert res.exit_code == 1
     assert res.output.strip() == ("Error: RequestFinancing refused: RULE financing-already-live: "
                                   "R-1 already has live financing F-1")
@@ -90,7 +90,7 @@ def test_offer_sends_the_terms_as_transient_data(ledger):
     ledger.responses["MakeFinancingOffer"] = fakes.offer()
     ledger.responses["GetFinancing"] = {**fakes.financing(status="REQUESTED"), "offers": []}
     ledger.responses["WhoAmI"] = fakes.party(msp_id="BankMSP", role="financier")
-    res = invoke("financing", "offer", "F-1", "--advance-rate", "0.9", "--discount-rate", "0.036", "--fees", "200.00",
+    res = invoke("finance", "offer", "F-1", "--advance-rate", "0.9", "--discount-rate", "0.036", "--fees", "200.00",
                  "--expires", "2026-04-30")
     assert res.exit_code == 0, res.output
     assert ledger.opened == [("bank", None, False)]
@@ -106,21 +106,21 @@ def test_financing_cancel_sends_the_reason_as_the_holder_and_pins_the_three_orgs
     ledger.responses["GetReceivable"] = fakes.receivable(status="FINANCED")
     ledger.responses["CancelFinancing"] = fakes.financing(status="CANCELLED", cancelled_on="2026-06-01",
                                                           cancellation_reason="not disbursed by the due date")
-    res = invoke("financing", "cancel", "F-1", "--reason", "not disbursed by the due date")
+    res = invoke("finance", "cancel", "F-1", "--reason", "not disbursed by the due date")
     assert res.exit_code == 0, res.output
     assert ledger.opened == [("supplier", None, False)]
     sent = ledger.calls[-1]
     assert (sent.kind, sent.name, sent.arguments) == ("submit", "CancelFinancing", ["F-1", "not disbursed by the due date"])
     assert sent.endorsing_organizations == ["CoreEnterpriseMSP", "SupplierMSP", "BankMSP"]
     assert "status: CANCELLED" in res.output and "cancelled_on: 2026-06-01" in res.output
-    as_bank = invoke("financing", "cancel", "F-1", "--reason", "credit line withdrawn", "--as", "bank/officer1", "--json")
+    as_bank = invoke("finance", "cancel", "F-1", "--reason", "credit line withdrawn", "--as", "bank/officer1", "--json")
     assert as_bank.exit_code == 0, as_bank.output
     assert json.loads(as_bank.output)["status"] == "CANCELLED"
     assert ledger.calls[-1].arguments == ["F-1", "credit line withdrawn"]
 
 
 def test_financing_cancel_needs_a_reason_and_sends_nothing_without_one(ledger):
-    res = invoke("financing", "cancel", "F-1")
+    res = invoke("finance", "cancel", "F-1")
     assert res.exit_code == 2 and "--reason" in res.output
     assert ledger.calls == []
 
