@@ -101,6 +101,22 @@ def cut_row(page, line: TextLine, columns: dict[str, tuple[int, int]]) -> dict[s
     return cells
 
 
+def columns_under(line: TextLine, columns: dict[str, tuple[int, int]]) -> set[str] | None:
+    """The columns a line's words lie under, by their boxes (a text layer's: a scan's rows are cut by their ink
+    instead); ``None`` when a character of the line has no box, so where it lies is unknown."""
+    found: set[str] = set()
+    word: list[Box] = []
+    for char, box in zip(line.text + " ", line.boxes + [None]):
+        if box is not None:
+            word.append(box)
+        elif not char.isspace():
+            return None
+        elif word:  # a space ends a word
+            found.add(_column_of(min(b[0] for b in word), max(b[2] for b in word), columns))
+            word = []
+    return found
+
+
 def _split_across_columns(page, run: tuple[int, int], top: int, bottom: int,
                           columns: dict[str, tuple[int, int]]) -> list[tuple[int, int]]:
     """A run of ink that lies under two column labels, cut at its widest blank gap (a long amount can come

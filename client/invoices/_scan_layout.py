@@ -3,14 +3,18 @@
 The labelled header fields are found by their labels (发票号码：, 名称：, ...); the item
 rows between the table's header and 合计 are cut into cells by the header's columns
 on a scan (``_item_table``), or split by a row pattern where there are no columns (a
-PDF's text layer). :func:`read_again` then reads every field that has a place on a
-scanned page a second time, in its kind's mode, and reconciles the two readings.
+PDF's text layer); a line with text under the name column alone, just below a row,
+is that row's item name wrapped onto another line. :func:`read_again` then reads
+every field that has a place on a scanned page a second time, in its kind's mode,
+and reconciles the two readings; :func:`join_wrapped_names` makes each wrapped
+name one field again.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 from . import _item_table
 from ._lines import TextLine
@@ -41,13 +45,15 @@ _ROW = re.compile(
 
 @dataclass
 class Row:
-    """An item row: the text the page pass read, its cells by column (a blank column has none), and why it
-    could not be read, if it could not."""
+    """An item row: the text the page pass read, its cells by column (a blank column has none), why it could
+    not be read, if it could not, and each further line its item name wraps onto."""
 
     text: str
     confidence: float
     cells: dict[str, Found] = field(default_factory=dict)
     problem: str | None = None
+    name_lines: list[Found] = field(default_factory=list)  # the name's second line on, top to bottom
+    lines: list[TextLine] = field(default_factory=list, repr=False)  # the lines it was read from
 
 
 def _found(line: TextLine, span: tuple[int, int]) -> Found:
@@ -81,36 +87,86 @@ def header_readings(lines: list[TextLine]) -> dict[str, Found | None]:
 
 
 def item_rows(lines: list[TextLine]) -> list[Row]:
-    """The item table's rows. A row of the table that cannot be read is kept, with its problem: never dropped."""
+    """The item table's rows. A row of the table that cannot be read is kept, with its problem: never dropped.
+    A line with text only under the name column, within the band of the row above, is that row's item name
+    wrapped onto another line: it joins the row (see :func:`join_wrapped_names`)."""
     rows: list[Row] = []
     in_table = False
-    columns = None
+    columns = None  # the table's columns, where its header's characters have boxes
+    last: Row | None = None  # the table's row above the current line
     for line in lines:
         if _item_table.is_header(line):
-            in_table = True
-            columns = _item_table.column_extents(line) if line.page is not None else None
+            in_table, columns, last = True, _item_table.column_extents(line), None
             continue
         if TOTALS.match(line.text) or line.text.replace(" ", "").startswith(("合计", "价税合计")):
-            in_table = False
+            in_table, last = False, None
             continue
         confidence = line.span_conf(0, len(line.text))
         split = _ROW.match(_clean_row(line.text))
-        if in_table and columns is not None:
+        if not in_table:
+            if split:
+                rows.append(Row(line.text, confidence, _split_cells(split, confidence), lines=[line]))
+            continue
+        cells = None
+        if columns is not None and line.page is not None:  # a scan: the row is cut by its ink
             cells = {c.column: Found(c.page_text, c.page_confidence, c.box, line.page)
                      for c in _item_table.cut_row(line.page.image, line, columns).values()}
-            missing = [c for c in _item_table.REQUIRED if c not in cells]
-            if not missing:
-                rows.append(Row(line.text, confidence, cells))
-            elif split:  # the columns did not come apart (a long amount ran into the rate) but the words did
-                rows.append(Row(line.text, confidence, _split_cells(split, confidence)))
-            else:
-                rows.append(Row(line.text, confidence, problem=f"unreadable item row: nothing under "
-                                                               f"{', '.join(missing)}"))
-        elif split:
-            rows.append(Row(line.text, confidence, _split_cells(split, confidence)))
-        elif in_table:
-            rows.append(Row(line.text, confidence, problem="unreadable item row"))
+        if last is not None and _continues_name(last, line, cells, columns):
+            last.lines.append(line)
+            last.text += " " + line.text
+            last.confidence = min(last.confidence, confidence)
+            if last.problem is None:
+                last.name_lines.append(cells["name"] if cells else Found(line.text, confidence))
+            continue
+        last = _table_row(line, confidence, cells, split)
+        rows.append(last)
     return rows
+
+
+def _table_row(line: TextLine, confidence: float, cells: dict[str, Found] | None,
+               split: re.Match[str] | None) -> Row:
+    """A row of the table from its cells (cut by ink, on a scan) or else from the row pattern."""
+    if cells is not None:
+        missing = [c for c in _item_table.REQUIRED if c not in cells]
+        if not missing:
+            return Row(line.text, confidence, cells, lines=[line])
+        if not split:
+            return Row(line.text, confidence, problem=f"unreadable item row: nothing under {', '.join(missing)}",
+                       lines=[line])
+    if split:  # the columns did not come apart (a long amount ran into the rate) but the words did
+        return Row(line.text, confidence, _split_cells(split, confidence), lines=[line])
+    return Row(line.text, confidence, problem="unreadable item row", lines=[line])
+
+
+def _continues_name(row: Row, line: TextLine, cells: dict[str, Found] | None,
+                    columns: dict[str, tuple[int, int]] | None) -> bool:
+    """Whether ``line`` is ``row``'s item name wrapped onto another line: it has text under the name column and
+    under no other (a figure makes it a new item), and lies within the row's band: on the same page, below the
+    row's last line by less than the height of its first (the next row begins further down)."""
+    if columns is None:
+        return False
+    under = set(cells) if cells is not None else _item_table.columns_under(line, columns)
+    if under != {"name"}:
+        return False
+    first, lowest, box = row.lines[0].box, row.lines[-1].box, line.box
+    if line.page is not row.lines[-1].page or first is None or lowest is None or box is None:
+        return False
+    return box[1] > lowest[1] and box[1] - lowest[3] < first[3] - first[1]
+
+
+def join_wrapped_names(rows: list[Row]) -> None:
+    """In place: each wrapped item name made whole from its lines' readings, joined without a space (invoicing
+    software breaks a name between any two characters). The name is as sure as its least sure line, and keeps
+    every line's doubt."""
+    for row in rows:
+        first = row.cells.get("name")
+        if first is None or not row.name_lines:
+            continue
+        parts = [first, *row.name_lines]
+        doubts = [f"line {i}: {part.doubt}" for i, part in enumerate(parts, 1) if part.doubt]
+        row.cells["name"] = replace(first, value="".join(part.value for part in parts),
+                                    confidence=min(part.confidence for part in parts),
+                                    doubt="; ".join(doubts) or None)
 
 
 def _split_cells(m: re.Match[str], confidence: float) -> dict[str, Found]:
@@ -133,8 +189,10 @@ def _clean_row(text: str) -> str:
 def read_again(header: dict[str, Found | None], rows: list[Row]) -> None:
     """The second pass, in place: each field that has a place on a scanned page is read there again in its
     kind's mode and the two readings reconciled; a field without one (from a text layer) is only cleaned."""
-    fields = [(header, name, HEADER_KINDS[name]) for name in HEADER_FIELDS]
+    # (holder, key, kind): a field is holder[key], a dict's by name or a list's (a wrapped name's lines) by index
+    fields: list[tuple[Any, Any, str]] = [(header, name, HEADER_KINDS[name]) for name in HEADER_FIELDS]
     fields += [(row.cells, column, column) for row in rows for column in row.cells]
+    fields += [(row.name_lines, i, "name_line") for row in rows for i in range(len(row.name_lines))]
     wanted: dict[object, list[int]] = {}
     for i, (holder, name, _) in enumerate(fields):
         found = holder[name]

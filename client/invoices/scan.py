@@ -1,7 +1,7 @@
 """Read scanned and PDF invoices into the invoice model, with a confidence per field.
 
 - A PDF with a text layer is read with ``pypdf``; its text is exact, so found
-  fields get confidence 1.0.
+  fields get confidence 1.0 (``_pdf_text`` places its characters too).
 - An image (PNG, JPEG, TIFF, BMP) or an image-only PDF (its page images are
   taken out with ``pypdf``) is read by the ``tesseract`` binary (OS packages
   ``tesseract-ocr``, ``tesseract-ocr-chi-sim``, ``tesseract-ocr-eng``) in two
@@ -20,7 +20,8 @@ the CLI exits 1 while any field is flagged.
 The layout read is the one printed on fully digitalised e-invoices: labelled
 fields ``发票号码：`` ``开票日期：`` ``名称：`` (buyer first, then seller)
 ``统一社会信用代码/纳税人识别号：``, the item table (项目名称 规格型号 单位 数量 单价
-金额 税率 税额), then ``合计`` and ``价税合计（小写）``.
+金额 税率 税额; an item name may wrap onto further lines of its column), then ``合计``
+and ``价税合计（小写）``.
 """
 
 from __future__ import annotations
@@ -38,12 +39,13 @@ from client.user_files import UnreadableFile, read_user_bytes
 
 from ._cross_checks import RowValues, Totals, amount_agrees, restore_row, restore_totals, row_values, tax_agrees
 from ._item_table import COLUMNS, REQUIRED
-from ._lines import TextLine, text_lines
+from ._lines import TextLine
 from ._ocr import load_pages, require_tesseract
 from ._page import ScannedPage
+from ._pdf_text import text_layer
 from ._reading import ValueProblem, to_fen
 from ._scan_fields import KINDS, Found, tax_id_text, unit_text
-from ._scan_layout import HEADER_FIELDS, Row, header_readings, item_rows, read_again
+from ._scan_layout import HEADER_FIELDS, Row, header_readings, item_rows, join_wrapped_names, read_again
 from .credit_code import check_tax_id
 from .errors import MalformedInput, MissingDependency, UnsupportedFormat
 from .model import Invoice, InvoiceLine, Party
@@ -104,6 +106,7 @@ def extract_fields(lines: list[TextLine], min_confidence: float
     raw = header_readings(lines)
     rows = item_rows(lines)
     read_again(raw, rows)
+    join_wrapped_names(rows)
     values, problems = _header_values(raw)
     _restore_figures(raw, rows, values, problems)
     fields = {name: _reading(raw[name], problems.get(name), min_confidence) for name in HEADER_FIELDS}
@@ -314,11 +317,11 @@ def read_scan(path: str | Path, min_confidence: float = DEFAULT_MIN_CONFIDENCE) 
     if data.startswith(b"%PDF"):
         reader = _pdf_reader(data, source)
         try:
-            text = "\n".join(page.extract_text() or "" for page in reader.pages)
+            text, layer_lines = text_layer(reader.pages)
         except Exception as exc:  # pypdf raises many types on damaged files
             raise MalformedInput(source, None, f"cannot read the PDF's pages: {exc}") from None
         if "发票号码" in text or "价税合计" in text:
-            return _result(source, "text-layer", text_lines(text), min_confidence)
+            return _result(source, "text-layer", layer_lines, min_confidence)
         images = _pdf_images(reader, source)
         if not images:
             raise MalformedInput(source, None, "a PDF with neither an invoice text layer nor page images")

@@ -1,7 +1,8 @@
 """Render synthetic invoices as images and PDFs, so OCR tests know the truth.
 
 The layout follows the printed fully digitalised e-invoice: labelled header
-fields, buyer then seller, an item table, totals. Needs Pillow and a CJK font
+fields, buyer then seller, an item table (a name too long for its column wraps onto
+further lines), totals. Needs Pillow and a CJK font
 (Debian fonts-wqy-zenhei or fonts-noto-cjk); the text-layer PDF needs fpdf2.
 """
 
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import io
 import random
+import unicodedata
 from pathlib import Path
 
 from client.invoices.model import Invoice
@@ -30,9 +32,67 @@ def cjk_font() -> Path | None:
     return None
 
 
+# A name longer than its column wraps onto lines of its own below its row, as invoicing software prints it: within
+# NAME_WIDTH (clear of 规格型号 at 560 by more than a cell gap), each line WRAP_PITCH below the last, closer than the
+# next row (ROW_PITCH). Widths are reckoned per character (a CJK character 28 units, any other 17, which only m and
+# W exceed in WenQuanYi Zen Hei), so where a name breaks does not depend on which font is installed.
+NAME_WIDTH = 480
+ROW_PITCH = 56
+WRAP_PITCH = 40
+
+
+def wrap_name(name: str) -> list[str]:
+    """The name as the lines it is printed on: broken between characters, wherever the column is full."""
+    out = [""]
+    for char in name:
+        if out[-1] and _width(out[-1] + char) > NAME_WIDTH:
+            out.append("")
+        out[-1] += char
+    return out
+
+
+def _width(text: str) -> int:
+    return sum(28 if unicodedata.east_asian_width(char) in "WF" else 17 for char in text)
+
+
+def placed_rows(inv: Invoice) -> list[tuple[int, list[tuple[int, str]]]]:
+    """The invoice as rows of (x, text) cells, each row with its y in layout units; a wrapped item name's
+    further lines are rows of one cell, under the name column."""
+    out: list[tuple[int, list[tuple[int, str]]]] = []
+    y = 40
+
+    def put(cells: list[tuple[int, str]], pitch: int = ROW_PITCH) -> None:
+        nonlocal y
+        if out:
+            y += pitch
+        out.append((y, cells))
+
+    for cells in _header_rows(inv):
+        put(cells)
+    for l in inv.lines:
+        first, *more = wrap_name(l.name)
+        cells = [(COLUMNS[0], first)]
+        if l.spec:
+            cells.append((COLUMNS[1], l.spec))
+        if l.unit:
+            cells.append((COLUMNS[2], l.unit))
+        cells += [(COLUMNS[3], str(l.quantity)), (COLUMNS[4], str(l.unit_price)), (COLUMNS[5], money(l.amount_fen)),
+                  (COLUMNS[6], f"{int(l.tax_rate * 100)}%"), (COLUMNS[7], money(l.tax_fen))]
+        put(cells)
+        for part in more:
+            put([(COLUMNS[0], part)], WRAP_PITCH)
+    put([(40, "合计"), (COLUMNS[5], f"¥{money(inv.total_amount_fen)}"), (COLUMNS[7], f"¥{money(inv.total_tax_fen)}")])
+    put([(40, "价税合计（大写）"), (COLUMNS[5] - 120, f"（小写）¥{money(inv.total_with_tax_fen)}")])
+    return out
+
+
 def rows(inv: Invoice) -> list[list[tuple[int, str]]]:
-    """The invoice as rows of (x, text) cells."""
-    out: list[list[tuple[int, str]]] = [
+    """The invoice as rows of (x, text) cells, top to bottom."""
+    return [cells for _, cells in placed_rows(inv)]
+
+
+def _header_rows(inv: Invoice) -> list[list[tuple[int, str]]]:
+    return [
         [(480, "电子发票（增值税专用发票）")],
         [(40, f"发票号码：{inv.number}")],
         [(40, f"开票日期：{inv.issue_date.year}年{inv.issue_date.month:02d}月{inv.issue_date.day:02d}日")],
@@ -42,18 +102,6 @@ def rows(inv: Invoice) -> list[list[tuple[int, str]]]:
         [(260, f"统一社会信用代码/纳税人识别号：{inv.seller.tax_id}")],
         list(zip(COLUMNS, ("项目名称", "规格型号", "单位", "数量", "单价", "金额", "税率", "税额"))),
     ]
-    for l in inv.lines:
-        cells = [(COLUMNS[0], l.name)]
-        if l.spec:
-            cells.append((COLUMNS[1], l.spec))
-        if l.unit:
-            cells.append((COLUMNS[2], l.unit))
-        cells += [(COLUMNS[3], str(l.quantity)), (COLUMNS[4], str(l.unit_price)), (COLUMNS[5], money(l.amount_fen)),
-                  (COLUMNS[6], f"{int(l.tax_rate * 100)}%"), (COLUMNS[7], money(l.tax_fen))]
-        out.append(cells)
-    out.append([(40, "合计"), (COLUMNS[5], f"¥{money(inv.total_amount_fen)}"), (COLUMNS[7], f"¥{money(inv.total_tax_fen)}")])
-    out.append([(40, "价税合计（大写）"), (COLUMNS[5] - 120, f"（小写）¥{money(inv.total_with_tax_fen)}")])
-    return out
 
 
 def layout(inv: Invoice, scale: float = 1.4) -> list[list[tuple[str, tuple[int, int, int, int]]]]:
@@ -62,10 +110,10 @@ def layout(inv: Invoice, scale: float = 1.4) -> list[list[tuple[str, tuple[int, 
 
     font = ImageFont.truetype(str(cjk_font()), round(28 * scale))
     out = []
-    for r, cells in enumerate(rows(inv)):
+    for y, cells in placed_rows(inv):
         row = []
         for x, text in cells:
-            origin = (round(x * scale), round((40 + 56 * r) * scale))
+            origin = (round(x * scale), round(y * scale))
             left, top, right, bottom = font.getbbox(text)
             row.append((text, (origin[0] + left, origin[1] + top, origin[0] + right, origin[1] + bottom)))
         out.append(row)
@@ -80,12 +128,13 @@ def render_image(inv: Invoice, *, degrade: bool = False, seed: int = 0, scale: f
     from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
     font = ImageFont.truetype(str(cjk_font()), round(28 * scale))
-    height = round((80 + 56 * len(rows(inv))) * scale)
+    placed = placed_rows(inv)
+    height = round((placed[-1][0] + ROW_PITCH + 40) * scale)  # a margin of 40 below the last row
     img = Image.new("L", (round(1500 * scale), height), 255)
     draw = ImageDraw.Draw(img)
-    for r, cells in enumerate(rows(inv)):
+    for y, cells in placed:
         for x, text in cells:
-            draw.text((round(x * scale), round((40 + 56 * r) * scale)), text, font=font, fill=0)
+            draw.text((round(x * scale), round(y * scale)), text, font=font, fill=0)
     if degrade:
         rng = random.Random(seed)
         for _ in range(1500):
@@ -119,9 +168,9 @@ def save_text_pdf(inv: Invoice, path: Path) -> Path:
     pdf.add_page()
     pdf.add_font("cjk", fname=str(cjk_font()))
     pdf.set_font("cjk", size=14)
-    for r, cells in enumerate(rows(inv)):
+    for y, cells in placed_rows(inv):
         for x, text in cells:
-            pdf.text(x, 40 + 28 * r, text)
+            pdf.text(x, 20 + y / 2, text)  # half the image's units: 14 pt type
     buf = io.BytesIO(pdf.output())
     path.write_bytes(buf.getvalue())
     return path
