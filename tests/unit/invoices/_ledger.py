@@ -1,9 +1,7 @@
-"""The receivables chaincode on a MemoryLedger, behind the Contract interface the SDK talks to.
+"""The receivables chaincode on a MemoryLedger with the sample invoice's parties, behind the SDK.
 
-``LedgerContract`` gives ``submit``/``evaluate`` as ``client.gateway.Contract`` does,
-running the real contract in-process as one client identity, so the commands, the
-SDK and the chaincode run for real; a refusal comes back as the gateway's
-``EndorseError`` carrying the peer's ``RULE`` message.
+Each org's client talks to the contract through the in-process Gateway Contract
+(tests/unit/ledger_contract.py), so the commands, the SDK and the chaincode run for real.
 """
 
 from __future__ import annotations
@@ -18,36 +16,15 @@ from typing import Any
 from chaincode.receivables import ReceivablesContract
 from chaincode.receivables.config import DEFAULT_CONFIG, NetworkConfig
 from chaincode.testing import MemoryLedger, make_identity
-from client.gateway.errors import EndorseError, ErrorDetail
 from client.invoices.credit_code import credit_code_check_digit
 from client.receivables import ReceivablesClient
 
+from ..ledger_contract import LedgerContract
 from ._samples import BUYER, SELLER
 
 NOW = datetime(2026, 9, 10, 2, 0, tzinfo=timezone.utc)  # 10:00 on 10 September in Beijing
 BANK_CODE = "91440300MA5H0BNK1" + credit_code_check_digit("91440300MA5H0BNK1")
 REGULATOR_CODE = "11100000MB0REGUL1" + credit_code_check_digit("11100000MB0REGUL1")
-
-
-class LedgerContract:
-    """``client.gateway.Contract``'s submit/evaluate over the chaincode on a MemoryLedger, as ``identity``."""
-
-    def __init__(self, ledger: "Ledger", identity: Any) -> None:
-        self.ledger, self.identity = ledger, identity
-
-    def _run(self, kind: str, name: str, arguments) -> bytes:
-        call = self.ledger.memory.submit if kind == "submit" else self.ledger.memory.evaluate
-        result = asyncio.run(call(self.identity, f"receivables:{name}", *arguments, timestamp=self.ledger.now))
-        if result.status != 200:
-            raise EndorseError("failed to endorse transaction", transaction_id=result.tx_id, details=[
-                ErrorDetail("memory-ledger", self.identity.msp_id, f"chaincode response {result.status}, {result.message}")])
-        return result.payload
-
-    def submit(self, name, *, arguments=(), transient=None, endorsing_organizations=None, retry=None) -> bytes:
-        return self._run("submit", name, arguments)
-
-    def evaluate(self, name, *, arguments=(), transient=None, endorsing_organizations=None) -> bytes:
-        return self._run("evaluate", name, arguments)
 
 
 class Ledger:
@@ -73,7 +50,7 @@ class Ledger:
             self.identities[org] = identity
 
     def client(self, org: str) -> ReceivablesClient:
-        return ReceivablesClient(LedgerContract(self, self.identities[org]))
+        return ReceivablesClient(LedgerContract(self.memory, self.identities[org], lambda: self.now))
 
     def serve(self, monkeypatch) -> "Ledger":
         """Make ``cli.connection.open_session`` open sessions on this ledger."""

@@ -1,11 +1,9 @@
 """The receivables contract on a MemoryLedger behind the SDK, for the risk and finance commands.
 
 Reuses the contract's test network (``tests/unit/receivables/support.py``: parties,
-clock) and the SDK's in-process Contract (``test_exactly_once.LedgerContract``),
-adding only what the commands need: a refusal comes back as the gateway's
-``EndorseError`` carrying the peer's ``RULE`` message (so the SDK raises
-``RuleViolation``), and ``cli.connection.open_session`` opens a session as one of
-the network's actors, named by ``--as``.
+clock) and the SDK's in-process Contract (``tests/unit/ledger_contract.py``), adding
+only what the commands need: ``cli.connection.open_session`` opens a session as one
+of the network's actors, named by ``--as``.
 """
 
 from __future__ import annotations
@@ -14,23 +12,10 @@ import asyncio
 from contextlib import contextmanager
 from types import SimpleNamespace
 
-from client.gateway.errors import EndorseError, ErrorDetail
 from client.receivables import ReceivablesClient
 
+from ..ledger_contract import LedgerContract
 from ..receivables.support import standard_net
-from ..receivables_client.test_exactly_once import LedgerContract
-
-
-class RefusingLedgerContract(LedgerContract):
-    def _run(self, name, arguments, transient, commit: bool):
-        result = super()._run(name, arguments, transient, commit)
-        if result.status != 200:
-            raise EndorseError("failed to endorse transaction", transaction_id=result.tx_id, details=[
-                ErrorDetail("memory-ledger", self.actor.msp, f"chaincode response {result.status}, {result.message}")])
-        return result
-
-    def submit(self, name, *, arguments=(), transient=None, endorsing_organizations=None, retry=None) -> bytes:
-        return self._run(name, arguments, transient, commit=True).payload
 
 
 class World:
@@ -41,7 +26,7 @@ class World:
         self.opened: list[str] = []
 
     def client(self, actor: str) -> ReceivablesClient:
-        return ReceivablesClient(RefusingLedgerContract(self.net, self.net.actors[actor]))
+        return ReceivablesClient(LedgerContract(self.net.ledger, self.net.actors[actor].identity, lambda: self.net.now))
 
     def uscc(self, actor: str) -> str:
         return self.net.actors[actor].uscc

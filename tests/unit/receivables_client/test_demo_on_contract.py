@@ -1,6 +1,6 @@
 """`recfin demo` on the real receivables contract: every call of the story passes the contract's rules.
 
-The contract runs in-process on MemoryLedger (ledger_contract.py) with the configuration `recfin chaincode
+The contract runs in-process on MemoryLedger (tests/unit/ledger_contract.py) with the configuration `recfin chaincode
 deploy` derives from network/topology.yaml, and every org user of the topology connects with its own
 certificate (its NodeOU and CA attributes). The demo, the SDK and the pricing run for real; only the network
 package (up, deploy) is a double. What the story did is read back from the ledger: the documents, the events,
@@ -23,7 +23,7 @@ from client.receivables import client_id_of
 from network.contract_config import network_config
 from network.topology import load as load_topology
 
-from .ledger_contract import Channel, TopologySessions
+from ..ledger_contract import Channel, TopologySessions
 from .test_demo import FakeNetwork
 from .test_endorsement import needed_between
 

@@ -10,7 +10,7 @@ discovery combines them with the chaincode policy. When the client names orgs, t
 exactly those and checks nothing, so those are what must be right.
 
 Here the real contract runs on MemoryLedger behind a stand-in for the Gateway Contract
-(ledger_contract.py): every submit is kept with the orgs the SDK named and the orgs that rule requires,
+(tests/unit/ledger_contract.py): every submit is kept with the orgs the SDK named and the orgs that rule requires,
 computed from the ledger as it stood before the transaction. The table below is the one in
 docs/sdk-receivables.md ("Who endorses").
 """
@@ -40,7 +40,7 @@ from client.receivables import (
     client_id_of,
 )
 
-from .ledger_contract import Channel, Snapshot, changed_keys
+from ..ledger_contract import Channel, Snapshot, changed_keys
 from .test_contract_agreement import credit_code
 
 CORE, SUPPLIER, SUPPLIER2, BANK, REGULATOR = (

@@ -1,11 +1,13 @@
 """The real receivables contract in-process, behind a stand-in for the Gateway Contract, so the real SDK drives it.
 
-``Channel`` is the contract on a MemoryLedger with one clock: every transaction carries ``channel.now`` as its
-timestamp, as a proposal carries the client's clock. ``LedgerContract`` is ``client.gateway.Contract``'s
-``submit``/``evaluate`` calling as one identity, with the transient data and the endorsing organisations the SDK
-gives; a refusal comes back as the Gateway words it (``EndorseError``/``EvaluateError`` carrying the peer's
-``chaincode response 500, RULE ...``), so the SDK raises ``RuleViolation`` as it would on a network. Every
-committed submit is kept with the ledger before and after it. Endorsement policies are not enforced
+``LedgerContract`` is ``client.gateway.Contract``'s ``submit``/``evaluate`` on a MemoryLedger, calling as one
+identity with the transient data the SDK gives; each transaction carries the clock's time as its timestamp, as a
+proposal carries the client's clock. A refusal comes back as the Gateway words it (``EndorseError``/``EvaluateError``
+carrying the peer's ``chaincode response 500, RULE ...``), so the SDK raises ``RuleViolation`` as it would on a
+network. Given a ``submits`` list, it keeps every committed submit there with the orgs the SDK named and the ledger
+before and after it.
+
+``Channel`` is the receivables contract on its own MemoryLedger with one clock, every committed submit kept. Endorsement policies are not enforced
 (MemoryLedger commits what the contract writes); test_endorsement.py computes them from those snapshots.
 
 ``TopologySessions`` opens ``cli.connection.Session`` objects over a channel for the orgs and users of a topology:
@@ -17,7 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -35,7 +37,7 @@ from client.receivables import CONTRACT_NAME, ReceivablesClient
 from network import profiles
 from network.topology import Topology
 
-from .test_contract_agreement import START
+from .receivables_client.test_contract_agreement import START
 
 
 @dataclass(frozen=True)
@@ -85,7 +87,7 @@ class Channel:
         return (self.now + timedelta(hours=8)).date() + timedelta(days=days)
 
     def client(self, identity: TestIdentity) -> ReceivablesClient:
-        return ReceivablesClient(LedgerContract(self, identity))
+        return ReceivablesClient(LedgerContract(self.ledger, identity, lambda: self.now, self.submits))
 
     def document(self, object_type: str, *attributes: str) -> dict:
         """The JSON document the contract keeps under a composite key (chaincode/receivables/keys.py)."""
@@ -105,15 +107,16 @@ class Channel:
 class LedgerContract:
     """Stands in for a client.gateway Contract of the receivables chaincode, calling as ``identity``."""
 
-    channel: Channel
+    ledger: MemoryLedger
     identity: TestIdentity
+    clock: Callable[[], datetime]
+    submits: list[Submitted] | None = None  # where to keep each committed submit, if anywhere
     chaincode_name: str = "receivables"
 
     def _run(self, submit: bool, name: str, arguments, transient):
-        ledger = self.channel.ledger
-        run = ledger.submit if submit else ledger.evaluate
-        result = asyncio.run(run(self.identity, f"{CONTRACT_NAME}:{name}", *arguments, transient=transient,
-                                 timestamp=self.channel.now))
+        run = self.ledger.submit if submit else self.ledger.evaluate
+        result = asyncio.run(run(self.identity, f"{CONTRACT_NAME}:{name}", *arguments, transient=transient or {},
+                                 timestamp=self.clock()))
         if result.status != 200:
             peer = ErrorDetail("peer0", self.identity.msp_id, f"chaincode response {result.status}, {result.message}")
             if submit:
@@ -124,10 +127,11 @@ class LedgerContract:
         return result
 
     def submit(self, name, *, arguments=(), transient=None, endorsing_organizations=None, retry=None) -> bytes:
-        before = Snapshot.of(self.channel.ledger)
+        before = Snapshot.of(self.ledger) if self.submits is not None else None
         result = self._run(True, name, arguments, transient)
-        named = None if endorsing_organizations is None else list(endorsing_organizations)
-        self.channel.submits.append(Submitted(name, result.tx_id, named, before, Snapshot.of(self.channel.ledger)))
+        if before is not None:
+            named = None if endorsing_organizations is None else list(endorsing_organizations)
+            self.submits.append(Submitted(name, result.tx_id, named, before, Snapshot.of(self.ledger)))
         return result.payload
 
     def evaluate(self, name, *, arguments=(), transient=None, endorsing_organizations=None) -> bytes:
