@@ -28,7 +28,9 @@ someone else runs. Then, printing who did what and the tx id of each step:
 8. the end prints the ledger state: each receivable of the story (id, holder, status,
    outstanding) and the regulator's statistics.
 
-Dates come from the transaction timestamp (China Standard Time business dates).
+Dates come from the transaction timestamp (China Standard Time business dates). Each org
+acts through its own peer, which commits blocks on its own: before an org acts after
+another org's change, its peer is waited for until it has that change's block (``Turns``).
 """
 from __future__ import annotations
 
@@ -49,6 +51,7 @@ from client.receivables import (
     DiscountOfferRequest,
     FinancingTerms,
     InvoiceInput,
+    ReceivablesClient,
     ReceivableRegistration,
     RuleViolation,
     to_fen,
@@ -89,10 +92,43 @@ QUOTES = {
 STORY_COLUMNS = ["id", "holder", "status", "outstanding", "frozen"]
 
 
+class Turns:
+    """Read-your-writes across the story's orgs: ``turns(session)`` is the session's client, once its peer has
+    the story's latest change.
+
+    A submit returns when the acting org's own peer has committed it; the other orgs' peers commit that block
+    on their own, a moment later. So when the latest change came through another peer, the client first waits
+    there for that block (``catch_up``): otherwise the step could read state its peer does not have yet and be
+    refused (``not-found``). A peer that made the latest change, or already waited for it, is not waited for.
+    Clients without a gateway Network report no blocks and never wait.
+    """
+
+    def __init__(self) -> None:
+        self._sessions: dict[int, connection.Session] = {}
+        self._peer_has: dict[str, int] = {}  # per gateway peer address: the highest block it is known to have
+
+    def __call__(self, session: connection.Session) -> ReceivablesClient:
+        self._sessions[id(session)] = session
+        latest = self._latest()
+        if latest is not None:
+            block, writer = latest.client.last_committed_block, latest.profile.gateway.address
+            peer = session.profile.gateway.address
+            if writer != peer and self._peer_has.get(peer, -1) < block:
+                session.client.catch_up(latest.client)
+                self._peer_has[peer] = block
+        return session.client
+
+    def _latest(self) -> connection.Session | None:
+        """The session whose change is the story's latest (the highest block)."""
+        committed = [s for s in self._sessions.values() if s.client.last_committed_block is not None]
+        return max(committed, key=lambda s: s.client.last_committed_block, default=None)
+
+
 @dataclass
 class Run:
     say: Callable[[str], None]
     steps: list[dict[str, Any]] = field(default_factory=list)
+    turns: Turns = field(default_factory=Turns)
 
     def step(self, actor: str, what: str, tx_id: str | None, **facts: Any) -> None:
         n = len(self.steps) + 1
@@ -181,7 +217,7 @@ def register_parties(run: Run, stack: ExitStack, s: dict, codes: dict, data_root
         admin = admins[org]
         client_ids = [connection.client_id_of(admin.profile.user(u).cert) for u in users]
         try:
-            party = admin.client.register_party(codes[key], name, role, admin.profile.msp_id, client_ids)
+            party = run.turns(admin).register_party(codes[key], name, role, admin.profile.msp_id, client_ids)
             run.step(f"{org}-admin", f"register party {name}", party.tx_id, uscc=codes[key])
         except RuleViolation as error:
             if error.rule == "party-already-registered":  # a rerun
@@ -193,7 +229,10 @@ def register_parties(run: Run, stack: ExitStack, s: dict, codes: dict, data_root
 
 
 def story(run: Run, s: dict, codes: dict) -> dict[str, Any]:
-    core, tier1, tier2, regulator = (s[k].client for k in ("core", "tier1", "tier2", "regulator"))
+    def by(key: str) -> ReceivablesClient:
+        """The actor's client, its peer caught up with the story's latest change."""
+        return run.turns(s[key])
+
     today = business_today()
     invoice = InvoiceInput(number=f"{today:%y%m%d}{secrets.randbelow(10**14):014d}", date=today,
                            amount=Decimal("100000.00"), tax=Decimal("13000.00"),
@@ -203,19 +242,19 @@ def story(run: Run, s: dict, codes: dict) -> dict[str, Any]:
         invoices=[invoice], contract_hash=secrets.token_hex(32))
 
     # 1. register and confirm
-    r = tier1.register_receivable(registration)
+    r = by("tier1").register_receivable(registration)
     run.step("tier1", "register receivable (invoice " + invoice.number + ")", r.tx_id, id=r.id,
              face=money(r.face_amount), due=r.due_date.isoformat())
-    r = core.confirm(r.id)
+    r = by("core").confirm(r.id)
     run.step("core", "confirm (确权)", r.tx_id, status=r.status)
 
     # 2. split part to the tier-2 supplier
-    split = tier1.transfer(r.id, codes["tier2"], Decimal("30000.00"))
+    split = by("tier1").transfer(r.id, codes["tier2"], Decimal("30000.00"))
     moved, kept = split.children_records
     run.step("tier1", "split 30,000.00 to its tier-2 supplier", split.tx_id, moved=moved.id, kept=kept.id)
 
     # 3. financing: two offers, compared, the cheaper accepted
-    f = tier1.request_financing(kept.id)
+    f = by("tier1").request_financing(kept.id)
     run.step("tier1", f"request financing on {kept.id}", f.tx_id, financing=f.id)
     offers = make_offers(run, s, f.id, today)
     terms = ReceivableTerms(receivable_id=kept.id, face_amount=kept.outstanding, due_date=kept.due_date)
@@ -226,64 +265,63 @@ def story(run: Run, s: dict, codes: dict) -> dict[str, Any]:
     winner = next(key for key, (o, _) in offers.items() if o.offer_id == best.offer_id)
     run.step("tier1", "compare the offers (client.pricing.proposals)", None, chosen=best.offer_id,
              **{p.offer_id: f"{p.apr * 100:.2f}% all-in, {money(p.net_cash)} now" for p in ranked if p.eligible})
-    bank = s[winner].client
-    f = tier1.accept_offer(best.offer_id)
+    f = by("tier1").accept_offer(best.offer_id)
     why = "the cheaper" if sum(p.eligible for p in ranked) > 1 else "the only one"
     run.step("tier1", f"accept {winner}'s offer, {why}", f.tx_id, status=f.status)
-    f = bank.record_disbursement(f.id)
+    f = by(winner).record_disbursement(f.id)
     run.step(winner, "disburse; assignment notice issued", f.tx_id, notice=f.notice_id)
-    n = core.acknowledge_assignment(f.notice_id)
+    n = by("core").acknowledge_assignment(f.notice_id)
     run.step("core", "acknowledge the assignment notice", n.tx_id, status=n.status)
 
     # anti double-financing
     try:
-        tier1.register_receivable(registration.model_copy(update={"contract_hash": secrets.token_hex(32)}))
+        by("tier1").register_receivable(registration.model_copy(update={"contract_hash": secrets.token_hex(32)}))
         raise click.ClickException("a second receivable on the same invoice was accepted: anti double-financing failed")
     except RuleViolation as error:
         run.refused("tier1", "register again with the same invoice", error)
     try:
-        tier1.request_financing(kept.id)
+        by("tier1").request_financing(kept.id)
         raise click.ClickException("a second financing of one claim was accepted: anti double-financing failed")
     except RuleViolation as error:
         run.refused("tier1", f"request financing again on {kept.id}", error)
 
     # 4. dynamic discounting for the tier-2 supplier
-    offer = core.publish_discount_offer(DiscountOfferRequest(apr=Decimal("0.05"), expires_on=today + timedelta(days=7),
-                                                             receivable_ids=[moved.id]))
+    offer = by("core").publish_discount_offer(DiscountOfferRequest(
+        apr=Decimal("0.05"), expires_on=today + timedelta(days=7), receivable_ids=[moved.id]))
     run.step("core", "publish early-payment offer, 5% APR", offer.tx_id, offer=offer.id)
-    early = tier2.accept_discount_offer(offer.id, moved.id)
+    early = by("tier2").accept_discount_offer(offer.id, moved.id)
     paid = early.payments[-1]
     run.step("tier2", f"take early payment on {moved.id}", early.tx_id, paid=money(paid.amount),
              discount=money(paid.discount), status=early.status)
 
     # 5. the regulator: exposure, a freeze under an order, a change refused, the freeze lifted
-    stats = regulator.statistics()
+    stats = by("regulator").statistics()
     run.step("regulator", "read the exposure", None,
              exposure=", ".join(money(t.exposure, c) for c, t in stats.total.items()),
              financed_share=", ".join(f"{c} {t.financed_share}" for c, t in stats.total.items()))
     order = f"DEMO-{today:%Y%m%d}-{secrets.token_hex(3).upper()}"
-    frozen = regulator.freeze(kept.id, f"{order} (dispute over delivered goods)")
+    frozen = by("regulator").freeze(kept.id, f"{order} (dispute over delivered goods)")
     run.step("regulator", f"freeze {kept.id} under order {order}", frozen.tx_id, frozen="yes")
-    owed = tier1.get_receivable(kept.id).outstanding
+    owed = by("tier1").get_receivable(kept.id).outstanding
     try:
-        core.record_payment(kept.id, owed)
+        by("core").record_payment(kept.id, owed)
         raise click.ClickException(f"a payment on frozen {kept.id} was accepted: the freeze did not hold")
     except RuleViolation as error:
         run.refused("core", f"pay {kept.id} while it is frozen", error)
-    thawed = regulator.unfreeze(kept.id, f"{order}-LIFTED (dispute withdrawn)")
+    thawed = by("regulator").unfreeze(kept.id, f"{order}-LIFTED (dispute withdrawn)")
     run.step("regulator", f"unfreeze {kept.id}: the order is lifted", thawed.tx_id, frozen="no")
 
     # 6. settlement of the rest
-    payment = core.record_payment(kept.id, owed)
+    payment = by("core").record_payment(kept.id, owed)
     run.step("core", f"pay {money(owed)} to the bank (due {kept.due_date})", payment.tx_id,
              payee=payment.allocations[0].payee if payment.allocations else "-", status=payment.status)
-    f = bank.record_repayment(f.id)
+    f = by(winner).record_repayment(f.id)
     run.step(winner, "record repayment; financing closed", f.tx_id, status=f.status)
 
     # 7. the ledger state
-    stats = regulator.statistics()
+    stats = by("regulator").statistics()
     story_ids = [r.id, moved.id, kept.id]
-    ledger = [regulator.get_receivable(i).to_json() for i in story_ids]
+    ledger = [by("regulator").get_receivable(i).to_json() for i in story_ids]
     ledger_rows = [{"id": d["id"], "holder": d["holder"], "status": d["status"], "outstanding": d["outstanding"],
                     "frozen": d["frozen"]} for d in ledger]
     run.step("regulator", "read the ledger state and statistics", None,
@@ -291,7 +329,7 @@ def story(run: Run, s: dict, codes: dict) -> dict[str, Any]:
     return {
         "receivable_id": r.id, "financing_id": f.id, "chosen_offer": best.offer_id, "chosen_bank": winner,
         "proposals": [p.model_dump(mode="json") for p in ranked],
-        "ledger": ledger_rows, "statistics": stats.to_json(), "provenance": regulator.provenance(r.id).to_json(),
+        "ledger": ledger_rows, "statistics": stats.to_json(), "provenance": by("regulator").provenance(r.id).to_json(),
         "ledger_table": [{**row, "outstanding": money(row["outstanding"]),
                           "frozen": "yes" if row["frozen"] else "no"} for row in ledger_rows],
         "statistics_table": statistics_rows(stats),
@@ -302,15 +340,15 @@ def make_offers(run: Run, s: dict, financing_id: str, today: date) -> dict[str, 
     """Each bank offers its quote; a second bank that is not a separate party (an older ledger bound officer2 to
     First Bank) is reported and skipped."""
     out: dict[str, tuple[BankOffer, Any]] = {}
-    first = s["bank"].client.who_am_i().uscc
+    first = run.turns(s["bank"]).who_am_i().uscc
     for key in ("bank", "bank2"):
-        if key == "bank2" and s[key].client.who_am_i().uscc == first:
+        if key == "bank2" and run.turns(s[key]).who_am_i().uscc == first:
             run.step(key, "second bank unavailable: officer2 acts for First Bank on this ledger", None)
             continue
         quote = QUOTES[key]
         terms = FinancingTerms(**quote, expires_on=today + timedelta(days=14))
         fees = to_fen(quote["fees"])
-        o = s[key].client.make_offer(financing_id, terms)
+        o = run.turns(s[key]).make_offer(financing_id, terms)
         run.step(key, f"offer {quote['advance_rate'] * 100:.0f}% advance at {quote['discount_rate'] * 100:.1f}% "
                       f"ACT/360, fees {money(fees)}", o.tx_id, offer=o.id, terms_hash=o.terms_hash[:12])
         out[key] = (BankOffer(offer_id=o.id, financier=o.financier, advance_rate=terms.advance_rate,

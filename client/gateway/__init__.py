@@ -26,7 +26,7 @@ from ._events import (
 )
 from ._gateway import AsyncGateway, Gateway, connect, connect_async
 from ._identity import Identity, load_msp_folder
-from ._network import Network
+from ._network import AsyncNetwork, Network
 from ._proposal import AsyncProposal, Proposal, transaction_id_for
 from ._retry import RetryPolicy
 from ._signer import Signer, private_key_signer, signer_from_pem
@@ -34,6 +34,7 @@ from ._transaction import AsyncTransaction, Transaction
 from ._grpc_transport import AsyncGrpcTransport, GrpcTransport
 from ._transport import AsyncGatewayTransport, GatewayTransport, TransportError
 from .errors import (
+    BlockWaitTimeoutError,
     CommitError,
     CommitStatusError,
     EndorseError,
@@ -75,6 +76,7 @@ __all__ = [
     "transaction_id_for",
     "connect_async",
     "AsyncGateway",
+    "AsyncNetwork",
     "AsyncContract",
     "AsyncProposal",
     "AsyncTransaction",

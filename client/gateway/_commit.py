@@ -44,11 +44,17 @@ class _CommitBase(Signable):
         return self._request.transaction_id
 
     def _status(self, *, timeout: float | None = None) -> Steps[Status]:
-        """Wait for the transaction's block; raise CommitStatusError if the peer cannot tell."""
+        """Wait for the transaction's block; raise CommitStatusError if the peer cannot tell.
+
+        The block is recorded as the channel's ``Network.last_committed_block`` when it is the
+        highest yet, whether the transaction was valid or not: the peer committed that block
+        either way, and an invalid transaction's conflicting write is in it or before it.
+        """
         request = self._signed()
         response = yield from self._context.call(
             "commit_status", request, timeout, CommitStatusError, self.transaction_id
         )
+        self._context.committed_blocks.record(self._request.channel_id, response.block_number)
         return Status(self.transaction_id, response.block_number, response.result)
 
 

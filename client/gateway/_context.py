@@ -1,8 +1,9 @@
-"""What every request object needs from its Gateway: transport, signing identity, timeouts."""
+"""What every request object needs from its Gateway: transport, signing identity, timeouts, commit watermarks."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 from typing import Any
 
 from ._identity import Identity
@@ -19,12 +20,15 @@ class Timeouts:
 
     Endorsement runs the chaincode on several peers, so it gets the longest
     default; commit status waits for a block to be cut and validated.
+    ``wait_for_block`` bounds ``Network.wait_for_block``: a block another peer
+    of the channel has committed normally reaches this one within seconds.
     """
 
     evaluate: float | None = 5.0
     endorse: float | None = 15.0
     submit: float | None = 5.0
     commit_status: float | None = 60.0
+    wait_for_block: float | None = 30.0
 
 
 class SigningIdentity:
@@ -48,6 +52,25 @@ class SigningIdentity:
         return self.signer(self.hash(message))
 
 
+class CommittedBlocks:
+    """Per channel, the highest block in which a transaction whose commit status this Gateway obtained committed.
+
+    Commit statuses come from several threads at once (pipelined submits), hence the lock.
+    """
+
+    def __init__(self) -> None:
+        self._highest: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    def record(self, channel: str, block_number: int) -> None:
+        with self._lock:
+            if block_number > self._highest.get(channel, -1):
+                self._highest[channel] = block_number
+
+    def highest(self, channel: str) -> int | None:
+        return self._highest.get(channel)
+
+
 @dataclass
 class Context:
     """Shared by every object of one Gateway.
@@ -55,7 +78,8 @@ class Context:
     ``models`` names the classes to build (the sync ones, or their async
     twins): request building, response parsing and the calls themselves are
     written once, in shared base classes (see ``_twins``); only how a call is
-    waited for differs.
+    waited for differs. ``peer_address`` names the Gateway peer in errors
+    (empty when connect() was given a channel or transport without one).
     """
 
     transport: Any
@@ -63,6 +87,8 @@ class Context:
     timeouts: Timeouts
     tls_certificate_hash: bytes = b""
     models: Any = None
+    peer_address: str = ""
+    committed_blocks: CommittedBlocks = field(default_factory=CommittedBlocks)
 
     def timeout(self, kind: str, override: float | None) -> float | None:
         return override if override is not None else getattr(self.timeouts, kind)

@@ -2,14 +2,31 @@
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from typing import Callable, Generic, Iterable, Iterator, TypeVar
 
 from ._transport import TransportError, transport_errors_as
+from .errors import GatewayError
 
 T = TypeVar("T")
 
 Convert = Callable[[object], Iterable[T]]
 """Turns one stream response into the events it carries (none, one or several)."""
+
+Condition = Callable[[T], bool]
+
+
+def _any_event(event) -> bool:
+    return True
+
+
+def _ended_early() -> GatewayError:
+    return GatewayError("the event stream ended before the event waited for came")
+
+
+def _timed_out(timeout: float) -> TimeoutError:
+    return TimeoutError(f"the event waited for did not come within {timeout:g}s")
 
 
 class EventIterator(Generic[T]):
@@ -30,10 +47,43 @@ class EventIterator(Generic[T]):
     def __next__(self) -> T:
         return next(self._items)
 
-    def close(self) -> None:
+    def first(self, condition: Condition = _any_event, *, timeout: float | None = None) -> T:
+        """The next event meeting ``condition``; the stream is closed after it, for a one-off wait.
+
+        Raises TimeoutError when none came within ``timeout`` seconds (None: no limit), and
+        GatewayError when the stream failed or ended before.
+        """
+        expired = threading.Event()
+        timer = threading.Timer(timeout, self._expire, (expired,)) if timeout is not None else None
+        if timer is not None:
+            timer.daemon = True
+            timer.start()
+        try:
+            found = next((event for event in self if condition(event)), None)
+        except GatewayError:
+            if not expired.is_set():
+                raise
+            found = None  # the timer cancelled the stream: a stream's read fails as it is cancelled
+        finally:
+            if timer is not None:
+                timer.cancel()
+            self.close()
+        if found is not None:
+            return found
+        raise _timed_out(timeout) if expired.is_set() else _ended_early()
+
+    def _expire(self, expired: threading.Event) -> None:
+        """From the timer's thread: cancelling the stream is what unblocks a read in progress."""
+        expired.set()
+        self._cancel_stream()
+
+    def _cancel_stream(self) -> None:
         cancel = getattr(self._stream, "cancel", None)
         if cancel is not None:
             cancel()
+
+    def close(self) -> None:
+        self._cancel_stream()
         self._items.close()
 
     def __enter__(self) -> "EventIterator[T]":
@@ -83,6 +133,22 @@ class AsyncEventIterator(Generic[T]):
         if self._stream is None:
             self._stream = self._open_stream()
         return await self._stream.__anext__()
+
+    async def first(self, condition: Condition = _any_event, *, timeout: float | None = None) -> T:
+        """The async twin of :meth:`EventIterator.first`: the next event meeting ``condition``, then closed."""
+
+        async def find() -> T:
+            async for event in self:
+                if condition(event):
+                    return event
+            raise _ended_early()
+
+        try:
+            return await asyncio.wait_for(find(), timeout)
+        except asyncio.TimeoutError:  # TimeoutError itself from Python 3.11
+            raise _timed_out(timeout) from None
+        finally:
+            await self.aclose()
 
     async def aclose(self) -> None:
         self._closed = True

@@ -50,6 +50,11 @@ def start_position(start_block: int | None, checkpoint: Checkpoint | None) -> tu
     return ab_pb2.SeekPosition(next_commit=ab_pb2.SeekNextCommit()), ""
 
 
+def newest_position() -> ab_pb2.SeekPosition:
+    """The peer's newest block: delivered at once, then every block it commits after it."""
+    return ab_pb2.SeekPosition(newest=ab_pb2.SeekNewest())
+
+
 def _holds_position(checkpoint: Checkpoint | None) -> bool:
     if checkpoint is None or checkpoint.block_number is None:
         return False
@@ -165,11 +170,11 @@ class AsyncBlockEventsRequest(_BlockEventsRequestBase):
 
 
 def build_block_events_request(
-    context: Context, channel: str, kind: str, start_block: int | None, checkpoint: Checkpoint | None
+    context: Context, channel: str, kind: str, position: ab_pb2.SeekPosition
 ) -> BlockEventsRequest:
+    """A request for blocks from ``position`` on (see :func:`start_position`, :func:`newest_position`)."""
     if kind not in DELIVER_KINDS:
         raise ValueError(f"unknown block event kind {kind!r}")
-    position, _ = start_position(start_block, checkpoint)
     seek = ab_pb2.SeekInfo(
         start=position,
         stop=ab_pb2.SeekPosition(specified=ab_pb2.SeekSpecified(number=_MAX_BLOCK)),

@@ -69,7 +69,7 @@ def connect(
         grpc, GrpcTransport, target, grpc_channel, transport, metadata,
         tls_root_certificates, client_certificate, client_key, server_name_override, insecure, grpc_options,
     )  # fmt: skip
-    context = _context(transport, identity, signer, hash, timeouts, client_certificate, SYNC)
+    context = _context(transport, identity, signer, hash, timeouts, client_certificate, SYNC, target)
     return Gateway(context, retry)
 
 
@@ -100,7 +100,7 @@ def connect_async(
         grpc.aio, AsyncGrpcTransport, target, grpc_channel, transport, metadata,
         tls_root_certificates, client_certificate, client_key, server_name_override, insecure, grpc_options,
     )  # fmt: skip
-    context = _context(transport, identity, signer, hash, timeouts, client_certificate, ASYNC)
+    context = _context(transport, identity, signer, hash, timeouts, client_certificate, ASYNC, target)
     return AsyncGateway(context, retry)
 
 
@@ -127,10 +127,11 @@ def _transport(
     return transport_class(channel, metadata=metadata, owns_channel=True)
 
 
-def _context(transport, identity, signer, hash, timeouts, client_certificate, models) -> Context:
+def _context(transport, identity, signer, hash, timeouts, client_certificate, models, target) -> Context:
     tls_hash = _certificate_hash(_read(client_certificate)) if client_certificate is not None else b""
     signing = SigningIdentity(identity, signer, hash)
-    return Context(transport, signing, timeouts or Timeouts(), tls_hash, models)
+    address = target or getattr(transport, "address", "") or ""
+    return Context(transport, signing, timeouts or Timeouts(), tls_hash, models, peer_address=address)
 
 
 class _GatewayBase:
@@ -143,9 +144,10 @@ class _GatewayBase:
         return self._context.signing.identity
 
     def get_network(self, channel: str) -> Network:
+        """The channel ``channel`` (an AsyncNetwork from an AsyncGateway)."""
         if not channel:
             raise ValueError("a network needs a channel name")
-        return Network(self._context, channel, self._retry)
+        return self._models.network(self._context, channel, self._retry)
 
     # Offline signing: rebuild from bytes, with or without a signature. An unsigned
     # object is signed by this Gateway's signer when sent, if it has one.

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from ._commit import AsyncCommit, AsyncSubmittedTransaction, Commit, SubmittedTransaction
 from ._contract import AsyncContract, Contract
 from ._events import AsyncBlockEventsRequest, AsyncChaincodeEventsRequest, BlockEventsRequest, ChaincodeEventsRequest
+from ._network import AsyncNetwork, Network
 from ._proposal import AsyncProposal, Proposal
 from ._transaction import AsyncTransaction, Transaction
 
@@ -20,9 +21,12 @@ class Models:
     contract: type
     chaincode_events_request: type
     block_events_request: type
+    network: type
 
 
-SYNC = Models(Proposal, Transaction, Commit, SubmittedTransaction, Contract, ChaincodeEventsRequest, BlockEventsRequest)
+SYNC = Models(
+    Proposal, Transaction, Commit, SubmittedTransaction, Contract, ChaincodeEventsRequest, BlockEventsRequest, Network
+)
 ASYNC = Models(
     AsyncProposal,
     AsyncTransaction,
@@ -31,4 +35,5 @@ ASYNC = Models(
     AsyncContract,
     AsyncChaincodeEventsRequest,
     AsyncBlockEventsRequest,
+    AsyncNetwork,
 )

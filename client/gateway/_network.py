@@ -12,12 +12,16 @@ from ._events import (
     ChaincodeEventsRequest,
     build_block_events_request,
     build_chaincode_events_request,
+    newest_position,
+    start_position,
 )
 from ._retry import RetryPolicy
+from ._twins import Steps, awaiting, blocking
+from .errors import BlockWaitTimeoutError
 
 
-class Network:
-    """A channel: get contracts on it, and listen to its events."""
+class _NetworkBase:
+    """What Network and AsyncNetwork share; ``_wait_for_block`` is the body of both ``wait_for_block``."""
 
     def __init__(self, context: Context, channel: str, retry: RetryPolicy | None) -> None:
         self._context = context
@@ -33,6 +37,45 @@ class Network:
         if not chaincode:
             raise ValueError("a contract needs a chaincode name")
         return self._context.models.contract(self._context, self.name, chaincode, contract_name, self._retry)
+
+    @property
+    def last_committed_block(self) -> int | None:
+        """The highest block of this channel in which a transaction submitted through this Gateway committed.
+
+        Read from the commit statuses this Gateway obtained (``submit``, ``Commit.status()``), valid
+        transactions or not; None before the first. Every Network of the Gateway on this channel shares
+        it. Hand it to another org's client as ``wait_for_block(n)`` before it reads or builds on what
+        was committed here: each peer commits blocks on its own.
+        """
+        return self._context.committed_blocks.highest(self.name)
+
+    def _wait_for_block(self, block_number: int, *, timeout: float | None = None) -> Steps[int]:
+        """Return once the Gateway's peer has committed block ``block_number`` of this channel.
+
+        For read-your-writes across orgs: a submit returns once the submitter's own peer committed
+        the transaction, and another org's peer may commit that block a little later. Before that
+        org evaluates or endorses on what was written, wait for ``last_committed_block`` of the
+        writer's Network here. A block the peer has already returns at once.
+
+        Returns the number of the block the peer delivered: its newest when it had ``block_number``
+        already (``wait_for_block(0)`` reads a peer's newest block), else ``block_number``.
+
+        Raises BlockWaitTimeoutError after ``timeout`` seconds (default ``Timeouts.wait_for_block``;
+        None in the Gateway's Timeouts means no limit), GatewayError if the peer refuses the stream.
+        """
+        if isinstance(block_number, bool) or not isinstance(block_number, int) or block_number < 0:
+            raise ValueError(f"block_number {block_number!r}: give a block number, 0 or more")
+        limit = self._context.timeout("wait_for_block", timeout)
+        # From the peer's newest block rather than from block_number: Deliver waits for a block only
+        # up to the next one to be committed, and answers NOT_FOUND for any later start.
+        blocks = build_block_events_request(self._context, self.name, "filtered", newest_position()).events()
+        try:
+            block = yield blocks.first(lambda block: block.number >= block_number, timeout=limit)
+        except TimeoutError:
+            raise BlockWaitTimeoutError(
+                channel=self.name, block_number=block_number, address=self._context.peer_address, timeout=limit
+            ) from None
+        return block.number
 
     def new_chaincode_events_request(
         self, chaincode: str, *, start_block: int | None = None, checkpoint: Checkpoint | None = None
@@ -60,7 +103,8 @@ class Network:
         kind: str = "block",
     ) -> BlockEventsRequest:
         """The request behind ``block_events``, for signing elsewhere."""
-        return build_block_events_request(self._context, self.name, kind, start_block, checkpoint)
+        position, _ = start_position(start_block, checkpoint)
+        return build_block_events_request(self._context, self.name, kind, position)
 
     def block_events(self, *, start_block: int | None = None, checkpoint: Checkpoint | None = None) -> EventIterator:
         """Full ``common.Block`` messages from the peer's Deliver service, without end.
@@ -81,3 +125,20 @@ class Network:
     ) -> EventIterator:
         """``peer.BlockAndPrivateData`` messages: blocks with the private data this client may read."""
         return self.new_block_events_request(start_block=start_block, checkpoint=checkpoint, kind="private").events()
+
+
+class Network(_NetworkBase):
+    """A channel: get contracts on it, listen to its events, and wait for its blocks.
+
+    ``last_committed_block`` and ``wait_for_block`` give read-your-writes across
+    orgs: what one org's client committed, another org's client waits for on its
+    own peer before building on it.
+    """
+
+    wait_for_block = blocking(_NetworkBase._wait_for_block)
+
+
+class AsyncNetwork(_NetworkBase):
+    """The async twin of :class:`Network`: ``wait_for_block`` is awaited, event methods give async iterators."""
+
+    wait_for_block = awaiting(_NetworkBase._wait_for_block)

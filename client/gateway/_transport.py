@@ -72,7 +72,10 @@ class GatewayTransport(Protocol):
     """The calls the client makes to a Fabric peer, request and response as protobuf messages.
 
     ``timeout`` is in seconds, ``None`` for no deadline. Failed calls raise
-    :class:`TransportError`, also while iterating a stream.
+    :class:`TransportError`, also while iterating a stream. A stream's ``cancel()``
+    may come from another thread and must end a read in progress (``wait_for_block``
+    cancels at its deadline). An ``address`` attribute, if there is one, names the
+    peer in errors.
     """
 
     def evaluate(self, request: gateway_pb2.EvaluateRequest, timeout: float | None) -> gateway_pb2.EvaluateResponse: ...

@@ -11,6 +11,8 @@ Every error the client raises on purpose is a :class:`GatewayError`::
     │   │                        transaction may or may not have committed
     │   └── CommitError          committed to a block but marked invalid
     │                            (validation_code, e.g. MVCC_READ_CONFLICT); code is None
+    ├── BlockWaitTimeoutError    the Gateway peer did not commit a block in time
+    │                            (Network.wait_for_block): channel, block_number, address
     └── (event streams raise GatewayError itself when the stream fails)
 
 ``details`` is a tuple of :class:`ErrorDetail`, one for each endorsing peer or
@@ -39,6 +41,7 @@ __all__ = [
     "SubmitError",
     "CommitStatusError",
     "CommitError",
+    "BlockWaitTimeoutError",
 ]
 
 
@@ -139,6 +142,28 @@ class CommitError(TransactionError):
         super().__init__(
             f"transaction committed in block {block_number} as invalid: {self.validation_code_name}",
             transaction_id=transaction_id,
+        )
+
+
+class BlockWaitTimeoutError(GatewayError):
+    """``Network.wait_for_block`` gave up: the Gateway peer had not committed the block in time.
+
+    ``channel``, ``block_number``, ``address`` (the Gateway peer's, empty if unknown) and
+    ``timeout`` (seconds) say which wait; ``code`` is ``DEADLINE_EXCEEDED``. Nothing was
+    changed: wait again, or check the peer's block height and its link to the orderers.
+    """
+
+    def __init__(self, *, channel: str, block_number: int, address: str, timeout: float) -> None:
+        self.channel = channel
+        self.block_number = block_number
+        self.address = address
+        self.timeout = timeout
+        peer = f"peer {address}" if address else "the Gateway peer"
+        super().__init__(
+            f"{peer} did not commit block {block_number} of channel {channel} within {timeout:g}s: "
+            "the peer is behind or cannot reach the orderers, or no such block was cut yet; "
+            "check the peer's block height, then wait again",
+            code=grpc.StatusCode.DEADLINE_EXCEEDED,
         )
 
 

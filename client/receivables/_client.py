@@ -99,7 +99,9 @@ class _Operations:
 
     def __init__(self, contract: Any, network: Any | None = None, *, retry: RetryPolicy | None = None) -> None:
         """contract: a ``client.gateway`` Contract of the ``receivables`` chaincode; network: its Network (for
-        events); retry: the RetryPolicy every submit of this client carries (default: the Gateway's)."""
+        events and cross-org waits; without it ``last_committed_block`` is None, ``catch_up`` of clients that
+        committed nothing returns at once and any real wait raises ValueError); retry: the RetryPolicy every
+        submit of this client carries (default: the Gateway's)."""
         if retry is not None and not isinstance(retry, RetryPolicy):
             raise TypeError(f"retry must be a client.gateway.RetryPolicy, not {type(retry).__name__}")
         self.contract = contract
@@ -377,6 +379,24 @@ class _Operations:
         return self._evaluate("GetRequest", _text(request_id, "request_id"), _text(party or "", "party"),
                               model=RequestRecord)
 
+    # ------------------------------------------------------------ read-your-writes across orgs
+
+    @property
+    def last_committed_block(self) -> int | None:
+        """The highest block in which a change submitted through this client's gateway committed; None before
+        the first, and always None without a Network (nothing then tells which block a change went into)."""
+        return None if self.network is None else self.network.last_committed_block
+
+    def _network_to_wait_on(self) -> Any:
+        if self.network is None:
+            raise ValueError("waiting for a block needs the gateway Network: ReceivablesClient(contract, network)")
+        return self.network
+
+    @staticmethod
+    def _latest_block_of(others: Sequence["_Operations"]) -> int | None:
+        blocks = [other.last_committed_block for other in others if other.last_committed_block is not None]
+        return max(blocks, default=None)
+
     # ------------------------------------------------------------ events
 
     def events(self, *, start_block: int | None = None, checkpoint: Any = None, network: Any | None = None):
@@ -444,7 +464,7 @@ class ReceivablesClient(_Operations):
 
     Build it on a ``client.gateway`` Contract of the ``receivables`` chaincode
     (``network.get_contract("receivables", "receivables")``), and the Network for
-    events. Changes are submitted (endorsed, ordered, committed before the method
+    events and cross-org waits (``catch_up``). Changes are submitted (endorsed, ordered, committed before the method
     returns); queries are evaluated on one peer. Every method returns the document
     the contract returned, as a model. A refusal raises
     :class:`~client.receivables.errors.RuleViolation` with the rule's code.
@@ -476,6 +496,28 @@ class ReceivablesClient(_Operations):
         return self._offer(financing_id, terms, endorsing_organizations)
 
     make_offer.__doc__ = MAKE_OFFER_DOC
+
+    def wait_for_block(self, block_number: int, *, timeout: float | None = None) -> int:
+        """Return once this client's gateway peer has committed ``block_number`` (see :meth:`catch_up`).
+
+        Returns the block the peer delivered (its newest, if it had ``block_number`` already). Raises
+        ``client.gateway.BlockWaitTimeoutError`` after ``timeout`` seconds (default: the gateway's
+        ``Timeouts.wait_for_block``), and ValueError for a client built without its Network.
+        """
+        return self._network_to_wait_on().wait_for_block(block_number, timeout=timeout)
+
+    def catch_up(self, *others: "ReceivablesClient", timeout: float | None = None) -> int | None:
+        """Wait until this client's peer has every change the ``others`` submitted; the block waited for, or None.
+
+        Use it when the next step is another org's: the supplier registers through its own peer, then
+        ``core.catch_up(supplier)`` before ``core.confirm(...)`` makes sure the core enterprise's peer has
+        the claim (each peer commits blocks on its own; without the wait the confirmation may be refused
+        ``not-found``). Nothing is waited for when the others committed nothing through a Network.
+        """
+        block = self._latest_block_of(others)
+        if block is not None:
+            self.wait_for_block(block, timeout=timeout)
+        return block
 
     def record_disbursement(self, financing_id: str, terms: FinancingTerms | None = None,
                             endorsing_organizations: Sequence[str] | None = None) -> Financing:
@@ -560,6 +602,17 @@ class AsyncReceivablesClient(_Operations):
         return await self._offer(financing_id, terms, endorsing_organizations)
 
     make_offer.__doc__ = MAKE_OFFER_DOC
+
+    async def wait_for_block(self, block_number: int, *, timeout: float | None = None) -> int:
+        """The async twin of :meth:`ReceivablesClient.wait_for_block`."""
+        return await self._network_to_wait_on().wait_for_block(block_number, timeout=timeout)
+
+    async def catch_up(self, *others: "_Operations", timeout: float | None = None) -> int | None:
+        """The async twin of :meth:`ReceivablesClient.catch_up` (the others may be sync or async clients)."""
+        block = self._latest_block_of(others)
+        if block is not None:
+            await self.wait_for_block(block, timeout=timeout)
+        return block
 
     async def record_disbursement(self, financing_id: str, terms: FinancingTerms | None = None,
                                   endorsing_organizations: Sequence[str] | None = None) -> Financing:

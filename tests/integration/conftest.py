@@ -8,13 +8,16 @@ reason; nothing here ever stands in for a peer or an orderer.
 from __future__ import annotations
 
 import json
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
 import yaml
 
 from bench.network_session import ensure_parties
+from cli.connection import Session, open_session
 from client.gateway import AsyncGateway, Gateway, connect, connect_async, load_msp_folder
+from client.receivables import ReceivablesClient
 from network import Network, profiles
 from network.fabric_bin import FabricInstall, fabric_home
 from network.topology import DEFAULT_TOPOLOGY
@@ -155,3 +158,32 @@ def topology_file(fabric_network, tmp_path_factory) -> Path:
 
 def as_json(result: bytes):
     return json.loads(result.decode()) if result else None
+
+
+# Read-your-writes across orgs. Each org's peer commits blocks on its own, and a submit returns once the
+# writer's own peer has its block: a step taken next through another org's peer could read state that peer
+# does not have yet and be refused (``not-found``), now and then, on a loaded or slow machine.
+
+
+def caught_up(session: Session, *writers: Session) -> ReceivablesClient:
+    """``session``'s client, once its peer has every change the writers' clients committed.
+
+    ``caught_up(core, tier1).confirm(claim.id)``: the core enterprise confirms on its own peer the claim
+    the supplier registered through the supplier's.
+    """
+    session.client.catch_up(*(writer.client for writer in writers))
+    return session.client
+
+
+def peers_caught_up(data_root: Path, *orgs: str) -> int:
+    """Every one of the orgs' peers has the newest block any of them has; that block's number.
+
+    For changes made through ``recfin`` commands: each opens its own connection, so the block its change
+    went into is known only to the writer's peer, which has it.
+    """
+    with ExitStack() as stack:
+        clients = [stack.enter_context(open_session(org, data_root=data_root)).client for org in orgs]
+        newest = max(client.wait_for_block(0) for client in clients)
+        for client in clients:
+            client.wait_for_block(newest)
+    return newest

@@ -27,6 +27,7 @@ from cli.main import main
 from client.invoices import Invoice, Party, invoice_fingerprint, read_invoice
 
 from ..unit.invoices._samples import einvoice_xml, invoice, line
+from .conftest import peers_caught_up
 
 EXIT_PASS, EXIT_FAILED = 0, 1  # cli/invoice_commands.py
 SUPPLIER, BANK = "supplier/supplier1", "bank/officer1"
@@ -81,9 +82,12 @@ class InvoiceCommands:
                         "--debtor", self.codes["core"], "--supplier", self.codes["tier1"])
 
     def register(self, files: InvoiceFiles) -> Result:
-        return self.run("register", str(files.invoice), "--po", str(files.purchase_order),
-                        "--receipt", str(files.goods_receipt), "--due", (self.today + timedelta(days=60)).isoformat(),
-                        "--as", SUPPLIER)
+        """Register as the supplier; then the bank's peer has what the supplier's committed (the bank reads next)."""
+        result = self.run("register", str(files.invoice), "--po", str(files.purchase_order),
+                          "--receipt", str(files.goods_receipt), "--due", (self.today + timedelta(days=60)).isoformat(),
+                          "--as", SUPPLIER)
+        peers_caught_up(self.data_root, "supplier", "bank")
+        return result
 
     def holdings(self) -> list[dict]:
         """Every receivable the supplier holds, as the ledger lists them."""

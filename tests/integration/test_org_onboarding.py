@@ -27,6 +27,8 @@ from client.receivables.errors import rule_violation_from
 from network import channel, channel_config, contract_config, nodeconfig, probes
 from network.org_membership import OrgMembership
 
+from .conftest import caught_up
+
 NEW_BANK = "bank2"
 NEW_BANK_MSP = "Bank2MSP"
 NEW_BANK_CODE = "91110000MA1K00007" + check_character("91110000MA1K00007")
@@ -112,13 +114,13 @@ def test_the_new_bank_finances_a_receivable(bank2_added):
         claim = tier1.client.register_receivable(ReceivableRegistration(
             debtor=debtor, face_amount=Decimal("56500.00"), issue_date=today, due_date=today + timedelta(days=90),
             invoices=[invoice], contract_hash=secrets.token_hex(32)))
-        claim = core.client.confirm(claim.id)
-        financing = tier1.client.request_financing(claim.id)
+        claim = caught_up(core, tier1).confirm(claim.id)
+        financing = caught_up(tier1, core).request_financing(claim.id)
         terms = FinancingTerms(advance_rate=Decimal("0.88"), discount_rate=Decimal("0.034"), recourse=False,
                                expires_on=today + timedelta(days=14))
-        offer = bank2.client.make_offer(financing.id, terms)
-        tier1.client.accept_offer(offer.id)
-        disbursed = bank2.client.record_disbursement(financing.id, terms)
+        offer = caught_up(bank2, tier1).make_offer(financing.id, terms)
+        caught_up(tier1, bank2).accept_offer(offer.id)
+        disbursed = caught_up(bank2, tier1).record_disbursement(financing.id, terms)
         assert (disbursed.status, disbursed.financier_msp) == ("DISBURSED", NEW_BANK_MSP)
 
 

@@ -36,6 +36,8 @@ from client.receivables import (
     ReceivableRegistration, RuleViolation,
 )
 
+from .conftest import caught_up, peers_caught_up
+
 
 @pytest.fixture(scope="module")
 def demo_run(receivables_deployed):
@@ -75,7 +77,8 @@ def test_a_confirmed_claim_changed_without_the_debtors_endorsement_fails_validat
         claim = tier1.client.register_receivable(ReceivableRegistration(
             debtor=debtor, face_amount=Decimal("1130.00"), issue_date=today, due_date=today + timedelta(days=60),
             invoices=[invoice], contract_hash=secrets.token_hex(32)))
-        claim = core.client.confirm(claim.id)
+        claim = caught_up(core, tier1).confirm(claim.id)
+        caught_up(tier1, core)  # the transfer below is endorsed on the supplier's peer
 
         contract = tier1.gateway.get_network("receivables").get_contract("receivables", CONTRACT_NAME)
         # Supplier + regulator satisfy the chaincode's 2-of-4 policy, not the claim's
@@ -122,7 +125,7 @@ def test_a_bank_attests_an_invoice_and_the_supplier_registers_it(demo_run, recei
 
         record = bank.client.attest_invoice_verification(checked)
         assert record.attester == bank.client.who_am_i().uscc and record.attested.msp_id == "BankMSP"
-        seen = tier1.client.invoice_attestations(checked.fingerprint)  # evaluated on the supplier org's peer
+        seen = caught_up(tier1, bank).invoice_attestations(checked.fingerprint)  # evaluated on the supplier org's peer
         assert seen == [record]
 
         claim = tier1.client.register_receivable(ReceivableRegistration(
@@ -131,7 +134,7 @@ def test_a_bank_attests_an_invoice_and_the_supplier_registers_it(demo_run, recei
                                    seller_tax_id=seller, buyer_tax_id=debtor)],
             contract_hash=secrets.token_hex(32)))
         assert claim.invoices[0].fingerprint == record.fingerprint
-        assert bank.client.find_invoice(record.fingerprint).receivable_id == claim.id
+        assert caught_up(bank, tier1).find_invoice(record.fingerprint).receivable_id == claim.id
 
 
 def test_a_bank_quotes_from_the_ledger_offers_and_the_holder_compares(demo_run, receivables_deployed):
@@ -145,10 +148,11 @@ def test_a_bank_quotes_from_the_ledger_offers_and_the_holder_compares(demo_run, 
         claim = tier1.client.register_receivable(ReceivableRegistration(
             debtor=debtor, face_amount=Decimal("113000.00"), issue_date=today, due_date=today + timedelta(days=90),
             invoices=[invoice], contract_hash=secrets.token_hex(32)))
-        core.client.confirm(claim.id)
-        financing = tier1.client.request_financing(claim.id)
+        caught_up(core, tier1).confirm(claim.id)
+        financing = caught_up(tier1, core).request_financing(claim.id)
 
     cli = ["--data-root", str(root), "--json"]
+    peers_caught_up(root, "supplier", "regulator", "bank")  # the commands below read on those orgs' peers
     scored = CliRunner().invoke(main, ["risk", "score", debtor, "--as", "regulator", *cli])
     assert scored.exit_code == 0, scored.output
     assert json.loads(scored.stdout)["features"]["confirmed_count"] >= 1  # the demo's claims and this one
@@ -158,6 +162,7 @@ def test_a_bank_quotes_from_the_ledger_offers_and_the_holder_compares(demo_run, 
     assert quoted.exit_code == 0, quoted.output
     made = json.loads(quoted.stdout)["made_offer"]
     assert made["financing_id"] == financing.id and made["status"] == "OPEN"
+    peers_caught_up(root, "bank", "supplier")  # the holder compares on its own peer the offer made on the bank's
 
     compared = CliRunner().invoke(main, ["finance", "compare", claim.id, "--as", "supplier/supplier1", *cli])
     assert compared.exit_code == 0, compared.output
@@ -176,7 +181,7 @@ def _claim(tier1, core, face: str, days: int):
     claim = tier1.client.register_receivable(ReceivableRegistration(
         debtor=debtor, face_amount=amount, issue_date=today, due_date=today + timedelta(days=days),
         invoices=[invoice], contract_hash=secrets.token_hex(32)))
-    return core.client.confirm(claim.id)
+    return caught_up(core, tier1).confirm(claim.id)
 
 
 def _when_reconciled(read):
@@ -200,14 +205,16 @@ def test_the_reads_for_risk_and_pricing_across_the_orgs(demo_run, receivables_de
 
         # a claim the bank finances: its principal is the bank's exposure, read from private data
         claim = _claim(tier1, core, "200000.00", 90)
-        financing = tier1.client.request_financing(claim.id)
+        financing = caught_up(tier1, core).request_financing(claim.id)
         terms = FinancingTerms(advance_rate=Decimal("0.8"), discount_rate=Decimal("0.04"), recourse=True,
                                expires_on=business_today() + timedelta(days=5))
-        tier1.client.accept_offer(bank.client.make_offer(financing.id, terms).id)
-        bank.client.record_disbursement(financing.id)
+        offer = caught_up(bank, tier1).make_offer(financing.id, terms)
+        caught_up(tier1, bank).accept_offer(offer.id)
+        caught_up(bank, tier1).record_disbursement(financing.id)
         exposure = bank.client.financier_exposure(debtor)
         assert exposure.exposure_in("CNY") == before + 16_000_000
         assert claim.id in {f.receivable_id for f in exposure.financings}
+        caught_up(regulator, bank)
         seen_by_regulator = _when_reconciled(lambda: regulator.client.financier_exposure(debtor, bank_code))
         assert seen_by_regulator.exposure == exposure.exposure
         with pytest.raises(RuleViolation) as refused:
@@ -228,7 +235,7 @@ def test_the_reads_for_risk_and_pricing_across_the_orgs(demo_run, receivables_de
         other = _claim(tier1, core, "50000.00", 60)
         offer = core.client.publish_discount_offer(DiscountOfferRequest(
             apr=Decimal("0.04"), expires_on=business_today() + timedelta(days=10), receivable_ids=[other.id]))
-        assert offer.id in [d.id for d in tier1.client.iter_discount_offers(receivable_id=other.id)]
+        assert offer.id in [d.id for d in caught_up(tier1, core).iter_discount_offers(receivable_id=other.id)]
         assert offer.id not in [d.id for d in tier1.client.iter_discount_offers(receivable_id=claim.id)]
         with pytest.raises(RuleViolation) as refused:
             bank.client.list_discount_offers(debtor)
@@ -241,10 +248,11 @@ def test_a_cancelled_financing_needs_the_banks_endorsement_and_then_frees_the_cl
             open_session("supplier", "supplier2", root) as tier2, open_session("coreenterprise", "treasurer", root) as core:
         debtor = credit_code_of(core, "")
         claim = _claim(tier1, core, "30000.00", 60)
-        financing = tier1.client.request_financing(claim.id)
+        financing = caught_up(tier1, core).request_financing(claim.id)
         terms = FinancingTerms(advance_rate=Decimal("0.9"), discount_rate=Decimal("0.036"), recourse=False,
                                expires_on=business_today() + timedelta(days=5))
-        tier1.client.accept_offer(bank.client.make_offer(financing.id, terms).id)
+        offer = caught_up(bank, tier1).make_offer(financing.id, terms)
+        caught_up(tier1, bank).accept_offer(offer.id)
         contract = tier1.gateway.get_network("receivables").get_contract("receivables", CONTRACT_NAME)
 
         # the claim's key-level policy names the bank's org while the financing is live: without it, invalid
@@ -258,7 +266,7 @@ def test_a_cancelled_financing_needs_the_banks_endorsement_and_then_frees_the_cl
         assert (cancelled.status, cancelled.cancelled_on) == ("CANCELLED", business_today())
         after = tier1.client.get_receivable(claim.id)
         assert (after.status, after.financing_id, after.financier) == ("CONFIRMED", None, None)
-        assert claim.id not in {f.receivable_id for f in bank.client.financier_exposure(debtor).financings}
+        assert claim.id not in {f.receivable_id for f in caught_up(bank, tier1).financier_exposure(debtor).financings}
 
         # the bank's org left the policy: the debtor's and holder's orgs alone now move the claim
         contract.submit("TransferReceivable", arguments=[claim.id, credit_code_of(tier2, ""), "3000000"],

@@ -8,7 +8,12 @@ network. Given a ``submits`` list, it keeps every committed submit there with th
 before and after it.
 
 ``Channel`` is the receivables contract on its own MemoryLedger with one clock, every committed submit kept. Endorsement policies are not enforced
-(MemoryLedger commits what the contract writes); test_endorsement.py computes them from those snapshots.
+(MemoryLedger commits what the contract writes); test_endorsement.py computes them from those snapshots. MemoryLedger
+has no blocks, so the channel numbers them: each committed submit is one block (block 0 being the genesis block). Each
+of its clients has a ``LedgerNetwork``, the stand-in for its Gateway's Network: it knows the blocks that client's
+submits committed in (``last_committed_block``), and its ``wait_for_block`` returns at once for a block that exists (one
+ledger: every "peer" has every block) and raises ``BlockWaitTimeoutError`` for one that does not. ``Channel.activity``
+lists every call and every wait in order, with the caller's org and the block, so a test can see who waited for what.
 
 ``TopologySessions`` opens ``cli.connection.Session`` objects over a channel for the orgs and users of a topology:
 one identity per org user (its NodeOU and Fabric CA attributes in a real certificate, written where the org's
@@ -32,7 +37,7 @@ from chaincode.receivables.config import DEFAULT_CONFIG, NetworkConfig
 from chaincode.shim import create_composite_key, split_composite_key
 from chaincode.testing import MemoryLedger, TestIdentity, make_identity
 from cli import connection
-from client.gateway.errors import EndorseError, ErrorDetail, EvaluateError
+from client.gateway.errors import BlockWaitTimeoutError, EndorseError, ErrorDetail, EvaluateError
 from client.receivables import CONTRACT_NAME, ReceivablesClient
 from network import profiles
 from network.topology import Topology
@@ -70,24 +75,81 @@ class Submitted:
     after: Snapshot
 
 
+@dataclass(frozen=True)
+class Activity:
+    """One call on the channel, in order: ``submit`` (committed, in ``block``), ``refused`` (a submit that did
+    not endorse), ``evaluate``, or ``wait`` (for ``block``); ``msp_id`` is the caller's org, ``transaction``
+    the function called (None for a wait)."""
+
+    kind: str
+    msp_id: str
+    block: int | None = None
+    transaction: str | None = None
+
+
+@dataclass
+class Blocks:
+    """The channel's blocks as the stand-in cuts them, and everything its clients did."""
+
+    height: int = 1  # block 0 is the genesis block
+    activity: list[Activity] = field(default_factory=list)
+
+    def cut(self) -> int:
+        self.height += 1
+        return self.height - 1
+
+
+@dataclass
+class LedgerNetwork:
+    """Stands in for a client.gateway Network: ``last_committed_block`` of its client's submits, ``wait_for_block``."""
+
+    blocks: Blocks
+    msp_id: str
+    name: str = "receivables"
+    last_committed_block: int | None = None
+
+    def record(self, transaction: str, submit: bool, committed: bool) -> None:
+        block = self.blocks.cut() if submit and committed else None
+        if block is not None:
+            self.last_committed_block = block
+        kind = "evaluate" if not submit else "submit" if committed else "refused"
+        self.blocks.activity.append(Activity(kind, self.msp_id, block, transaction))
+
+    def wait_for_block(self, block_number: int, *, timeout: float | None = None) -> int:
+        """The newest block, as a peer that has ``block_number`` answers."""
+        self.blocks.activity.append(Activity("wait", self.msp_id, block_number))
+        if block_number >= self.blocks.height:  # never cut in-process: a real peer would wait until the timeout
+            raise BlockWaitTimeoutError(channel=self.name, block_number=block_number,
+                                        address=f"peer0 of {self.msp_id}", timeout=timeout or 30.0)
+        return self.blocks.height - 1
+
+
 @dataclass
 class Channel:
-    """The contract on MemoryLedger, one clock, and every committed submit kept."""
+    """The contract on MemoryLedger, one clock, its blocks, and every committed submit kept."""
 
     config: NetworkConfig = DEFAULT_CONFIG
     now: datetime = START
     submits: list[Submitted] = field(default_factory=list)
+    blocks: Blocks = field(default_factory=Blocks)
     ledger: MemoryLedger = field(init=False)
 
     def __post_init__(self) -> None:
         self.ledger = MemoryLedger([ReceivablesContract(self.config)])
+
+    @property
+    def activity(self) -> list[Activity]:
+        return self.blocks.activity
 
     def today(self, days: int = 0) -> date:
         """The business date (China Standard Time) of ``now``, plus ``days``."""
         return (self.now + timedelta(hours=8)).date() + timedelta(days=days)
 
     def client(self, identity: TestIdentity) -> ReceivablesClient:
-        return ReceivablesClient(LedgerContract(self.ledger, identity, lambda: self.now, self.submits))
+        """A client calling as ``identity``, with its own Network (as each connection has its own Gateway)."""
+        network = LedgerNetwork(self.blocks, identity.msp_id)
+        contract = LedgerContract(self.ledger, identity, lambda: self.now, self.submits, network)
+        return ReceivablesClient(contract, network)
 
     def document(self, object_type: str, *attributes: str) -> dict:
         """The JSON document the contract keeps under a composite key (chaincode/receivables/keys.py)."""
@@ -111,12 +173,15 @@ class LedgerContract:
     identity: TestIdentity
     clock: Callable[[], datetime]
     submits: list[Submitted] | None = None  # where to keep each committed submit, if anywhere
+    network: LedgerNetwork | None = None  # told of each call, to number the blocks its submits commit in
     chaincode_name: str = "receivables"
 
     def _run(self, submit: bool, name: str, arguments, transient):
         run = self.ledger.submit if submit else self.ledger.evaluate
         result = asyncio.run(run(self.identity, f"{CONTRACT_NAME}:{name}", *arguments, transient=transient or {},
                                  timestamp=self.clock()))
+        if self.network is not None:
+            self.network.record(name, submit, committed=result.status == 200)
         if result.status != 200:
             peer = ErrorDetail("peer0", self.identity.msp_id, f"chaincode response {result.status}, {result.message}")
             if submit:

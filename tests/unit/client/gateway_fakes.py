@@ -7,6 +7,7 @@ handling of replies and errors. It is for SDK unit tests only.
 
 from __future__ import annotations
 
+import asyncio
 import datetime
 import threading
 from collections import defaultdict
@@ -29,6 +30,8 @@ from fabric_protos.peer import (
     transaction_pb2,
 )
 from google.protobuf import any_pb2
+
+from client.gateway import TransportError
 
 P256_ORDER = 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551
 
@@ -95,10 +98,28 @@ def prepared_envelope(proposal_bytes: bytes, result: bytes) -> common_pb2.Envelo
     return common_pb2.Envelope(payload=payload.SerializeToString())
 
 
+HANG = object()
+"""A stream item: the peer sends nothing more until the stream is cancelled (a block not yet committed)."""
+
+CANCELLED = TransportError(grpc.StatusCode.CANCELLED, "Locally cancelled by application!")
+"""What a gRPC stream's read raises once the stream is cancelled."""
+
+
 class FakeStream:
+    """Responses in order; an Exception item is raised; at HANG a read blocks until ``cancel()`` (from any thread)."""
+
     def __init__(self, items):
-        self._items = iter(items)
-        self.cancelled = False
+        self._items = list(items)
+        self._cancelled = threading.Event()
+        self.reads = 0
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancelled.is_set()
+
+    def hangs(self) -> bool:
+        """Whether the next read blocks until the stream is cancelled."""
+        return bool(self._items) and self._items[0] is HANG
 
     def __iter__(self):
         return self
@@ -106,13 +127,19 @@ class FakeStream:
     def __next__(self):
         if self.cancelled:
             raise StopIteration
-        item = next(self._items)
+        if not self._items:
+            raise StopIteration
+        if self.hangs():
+            self._cancelled.wait(10)
+            raise CANCELLED
+        item = self._items.pop(0)
+        self.reads += 1
         if isinstance(item, Exception):
             raise item
         return item
 
     def cancel(self):
-        self.cancelled = True
+        self._cancelled.set()
 
 
 class FakeTransport:
@@ -123,8 +150,11 @@ class FakeTransport:
     - ``commit_codes`` lists validation codes answered by successive CommitStatus calls
       (the last one repeats); ``block_number`` is reported with them.
     - ``result`` is what evaluate and endorse return as the chaincode result.
-    - ``event_responses`` / ``deliver_responses`` feed the streams.
+    - ``event_responses`` / ``deliver_responses`` feed the streams (``HANG``: no more until cancelled).
+    - ``address`` names the peer, as connect() reports it in errors.
     """
+
+    address = "peer0.org1.example.com:7051"
 
     def __init__(self):
         self.calls = []
@@ -215,6 +245,8 @@ class AsyncFakeStream:
         return self
 
     async def __anext__(self):
+        while self._stream.hangs() and not self._stream.cancelled:
+            await asyncio.sleep(0.005)  # a read that waits without blocking the event loop
         try:
             return next(self._stream)
         except StopIteration:
@@ -229,6 +261,10 @@ class AsyncFakeTransport:
 
     def __init__(self, fake: FakeTransport):
         self.fake = fake
+
+    @property
+    def address(self) -> str:
+        return self.fake.address
 
     async def evaluate(self, request, timeout):
         return self.fake.evaluate(request, timeout)
@@ -250,6 +286,11 @@ class AsyncFakeTransport:
 
     async def close(self):
         self.fake.close()
+
+
+def filtered_block(number: int, channel: str = "receivables-channel") -> events_pb2.DeliverResponse:
+    """What DeliverFiltered sends for one block."""
+    return events_pb2.DeliverResponse(filtered_block=events_pb2.FilteredBlock(channel_id=channel, number=number))
 
 
 def events_response(block, *tx_ids):
@@ -312,6 +353,13 @@ class Servicer(gateway_pb2_grpc.GatewayServicer, events_pb2_grpc.DeliverServicer
         self.seen.append(("deliver", envelope, tls_client_certificate, None))
         yield events_pb2.DeliverResponse(block=common_pb2.Block(header=common_pb2.BlockHeader(number=8)))
         yield events_pb2.DeliverResponse(status=common_pb2.NOT_FOUND)
+
+    def DeliverFiltered(self, request_iterator, context):
+        envelope = next(request_iterator)
+        self.seen.append(("deliver_filtered", envelope, None, None))
+        yield filtered_block(5)  # the newest block; no other is ever committed
+        while context.is_active() and not self.release.wait(0.01):
+            pass  # until the client cancels the stream
 
 
 def start_server(servicer, credentials=None):
