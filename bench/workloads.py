@@ -88,6 +88,7 @@ class Workload:
         self.registered: deque[str] = deque()   # registered, not yet confirmed
         self.confirmed: deque[str] = deque()    # confirmed, not yet transferred
         self.touched: set[str] = set()          # every receivable a committed operation wrote (fault checks)
+        self.written_in: dict[str, int] = {}     # pooled receivable -> the block its last change committed in
 
     async def prepare(self, pool_size: int, *, concurrency: int = 16, say: Callable[[str], None] = print) -> None:
         """Register (and confirm) what the operations will consume; nothing by default."""
@@ -102,7 +103,9 @@ class Workload:
     # -- the calls, each returning the tx id it committed and feeding the pools
     def register(self) -> Operation:
         async def call() -> str:
-            r = await self.parties.supplier.register_receivable(new_registration(self.parties))
+            supplier = self.parties.supplier
+            r = await supplier.register_receivable(new_registration(self.parties))
+            self._written(r.id, supplier)
             self.registered.append(r.id)
             self.touched.add(r.id)
             return r.tx_id
@@ -110,7 +113,10 @@ class Workload:
 
     def confirm(self, receivable_id: str) -> Operation:
         async def call() -> str:
-            r = await self.parties.debtor.confirm(receivable_id)
+            debtor = self.parties.debtor
+            await self._caught_up(debtor, receivable_id)
+            r = await debtor.confirm(receivable_id)
+            self._written(r.id, debtor)
             self.confirmed.append(r.id)
             self.touched.add(r.id)
             return r.tx_id
@@ -118,10 +124,27 @@ class Workload:
 
     def transfer(self, receivable_id: str) -> Operation:
         async def call() -> str:
-            moved = await self.parties.supplier.transfer(receivable_id, self.parties.transferee_code, FACE_AMOUNT)
+            supplier = self.parties.supplier
+            await self._caught_up(supplier, receivable_id)
+            moved = await supplier.transfer(receivable_id, self.parties.transferee_code, FACE_AMOUNT)
             self.touched.add(moved.id)
             return moved.tx_id
         return Operation("transfer", call)
+
+    def _written(self, receivable_id: str, writer: Any) -> None:
+        """Remember the block the writer's peer reported for its latest commit: this change is in it or before."""
+        if (block := writer.last_committed_block) is not None:
+            self.written_in[receivable_id] = block
+
+    async def _caught_up(self, actor: Any, receivable_id: str) -> None:
+        """Before the other org builds on a receivable, wait until its own peer has the block the receivable's
+        last change went into (each peer commits blocks on its own, a moment apart), unless the actor's own
+        commits already show its peer past that block. Otherwise the call could read stale state and be
+        refused, which would count as a failure of the network."""
+        block = self.written_in.pop(receivable_id, None)
+        own = actor.last_committed_block
+        if block is not None and (own is None or own < block):
+            await actor.wait_for_block(block)
 
     def query(self, receivable_id: str) -> Operation:
         async def call() -> None:
@@ -296,8 +319,11 @@ class HotKeyWorkload(Workload):
     async def prepare(self, pool_size: int, *, concurrency: int = 16, say: Callable[[str], None] = print) -> None:
         """Register and confirm the family's root; ``pool_size`` requests (at most MAX_HOT_TRANSFERS) follow."""
         self.budget = min(pool_size, MAX_HOT_TRANSFERS)
-        registered = await self.parties.supplier.register_receivable(new_registration(self.parties))
-        confirmed = await self.parties.debtor.confirm(registered.id)
+        supplier, debtor = self.parties.supplier, self.parties.debtor
+        registered = await supplier.register_receivable(new_registration(self.parties))
+        await debtor.catch_up(supplier)       # each org's peer must have the other's change before building on it
+        confirmed = await debtor.confirm(registered.id)
+        await supplier.catch_up(debtor)
         self.root = self.remainder = confirmed.id
         self.touched.add(confirmed.id)
         say(f"  hot family {confirmed.id}: up to {self.budget} transfers of 0.01 to "

@@ -33,7 +33,7 @@ from chaincode.testing._memory_peer import MemoryPeerSession, Write
 from client.gateway import ErrorDetail, Identity, RetryPolicy, TransportError, connect_async, private_key_signer
 from client.receivables import CONTRACT_NAME, AsyncReceivablesClient, new_request_id, to_fen
 
-from ..client.gateway_fakes import prepared_envelope
+from ..client.gateway_fakes import filtered_block, prepared_envelope
 from ..receivables.support import standard_net
 
 PEM = Encoding.PEM
@@ -140,9 +140,30 @@ class BlockPeer:
         raise NotImplementedError
 
     def deliver(self, envelope, kind):
-        raise NotImplementedError
+        """The one peer has every block it cut: a filtered Deliver from the newest block gives that one."""
+        assert kind == "filtered", kind
+        return _OneBlock(filtered_block(self.blocks, self.ledger.channel_id))
 
     async def close(self) -> None:
+        pass
+
+
+class _OneBlock:
+    """An async Deliver stream that sends one response, then waits until it is cancelled."""
+
+    def __init__(self, response) -> None:
+        self._response = response
+
+    def __aiter__(self):
+        return self
+
+    async def __anext__(self):
+        if self._response is None:
+            await asyncio.Event().wait()
+        response, self._response = self._response, None
+        return response
+
+    def cancel(self) -> None:
         pass
 
 

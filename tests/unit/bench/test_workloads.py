@@ -27,24 +27,37 @@ from client.receivables import ReceivableRegistration, to_fen
 
 
 class Recording:
+    """One client for both orgs; every call commits in a block of its own, numbered from 1."""
+
     def __init__(self):
         self.calls = []
         self.ids = itertools.count(1)
+        self.last_committed_block = None
+
+    def _commit(self):
+        self.last_committed_block = (self.last_committed_block or 0) + 1
 
     def _doc(self, receivable_id):
         return SimpleNamespace(id=receivable_id, tx_id=f"tx-{len(self.calls)}")
 
     async def register_receivable(self, registration):
         self.calls.append(("register", registration))
+        self._commit()
         return self._doc(f"R-{next(self.ids)}")
 
     async def confirm(self, receivable_id):
         self.calls.append(("confirm", receivable_id))
+        self._commit()
         return self._doc(receivable_id)
 
     async def transfer(self, receivable_id, to, amount):
         self.calls.append(("transfer", receivable_id, to, amount))
+        self._commit()
         return self._doc(receivable_id)
+
+    async def wait_for_block(self, block_number):
+        self.calls.append(("wait", block_number))
+        return block_number
 
     async def get_receivable(self, receivable_id):
         self.calls.append(("query", receivable_id))
@@ -54,6 +67,15 @@ class Recording:
 def parties():
     client = Recording()
     return Parties(client, client, "91310000MA1K00002C", "91310000MA1K000019", "91320500MA1K00003D"), client
+
+
+def two_orgs():
+    """A supplier's and a debtor's client committing into one chain of blocks, each through its own peer."""
+    supplier, debtor = Recording(), Recording()
+    blocks = itertools.count(1)
+    for client in (supplier, debtor):
+        client._commit = lambda client=client: setattr(client, "last_committed_block", next(blocks))
+    return Parties(supplier, debtor, "91310000MA1K00002C", "91310000MA1K000019", "91320500MA1K00003D"), supplier, debtor
 
 
 def run_ops(workload, n):
@@ -157,3 +179,17 @@ def test_a_run_goes_from_workload_to_report_with_this_process_cpu_accounted(tmp_
                    process_kinds=measured.process_kinds)
     assert check_schema(report) == [] and report["committed"] == len(measured.run.measured())
     assert plot([report], tmp_path / "bench.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_the_other_org_waits_for_the_block_a_receivable_was_written_in_unless_its_own_commits_are_later():
+    p, supplier, debtor = two_orgs()
+    workload = TransferWorkload(p)
+    asyncio.run(workload.prepare(2, say=lambda line: None))
+    # registered in blocks 1 and 2; the debtor, with no commit of its own, waits for block 1 and then
+    # for nothing more (its confirmation of R-1 went into block 3, after R-2's registration)
+    assert [c for c in debtor.calls if c[0] in ("wait", "confirm")] == [("wait", 1), ("confirm", "R-1"), ("confirm", "R-2")]
+    run_ops(workload, 2)
+    # confirmed in blocks 3 and 4; the supplier's own last commit was block 2, so it waits for block 3 first
+    # (its transfer of R-1 then commits in block 5, past R-2's confirmation in block 4)
+    assert [c[:2] for c in supplier.calls if c[0] in ("wait", "transfer")] == [("wait", 3), ("transfer", "R-1"),
+                                                                                ("transfer", "R-2")]
