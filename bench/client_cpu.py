@@ -17,6 +17,9 @@ This is a benchmark of the two clients' own work, never a test of Fabric behavio
   the next block number for one it was sent, Evaluate answers with the operation's result. Neither
   client checks the envelope's transaction id against its proposal (both take the id from their own
   proposal and read the channel and the result from the envelope); the replies carry it anyway.
+  Each commit status commits the next block of the stand-in's one peer, and its filtered Deliver
+  (``bench.prepared_gateway.StandInDeliver``) serves those blocks as a peer's does, so a client can
+  wait for a block against it; the measured loops here never wait.
 - **recfin's client**: the SDK connected over TLS (``client.gateway.connect``), ``submit_transaction``
   N times: one at a time through the sync API, and with ``--concurrency`` in flight through the
   async API (``connect_async``, a closed loop of that many workers). CPU: this process, all its
@@ -37,7 +40,6 @@ import asyncio
 import contextlib
 import cProfile
 import dataclasses
-import itertools
 import json
 import os
 import pstats
@@ -55,7 +57,7 @@ import grpc
 from cryptography.hazmat.primitives import serialization
 from fabric_protos.common import common_pb2
 from fabric_protos.gateway import gateway_pb2, gateway_pb2_grpc
-from fabric_protos.peer import chaincode_pb2, proposal_pb2, proposal_response_pb2, transaction_pb2
+from fabric_protos.peer import chaincode_pb2, events_pb2_grpc, proposal_pb2, proposal_response_pb2, transaction_pb2
 
 from chaincode.shim.server import load_contract
 from chaincode.testing import MemoryLedger, TestIdentity, make_identity
@@ -68,8 +70,8 @@ from network.crypto import issue, make_ca, new_key
 from . import cpu
 from .cast import Cast, setup_parties
 from .components import ENDORSERS, PEER_OPTIONS, _async_null, chaincode_pass
-from .loopback_peer import CHAINCODE, CHANNEL, SERVED_CONTRACT, Executed, LoopbackPeer, ServerProcess
-from .prepared_gateway import prepared_transaction
+from .loopback_peer import CHAINCODE, CHANNEL, SERVED_CONTRACT, Executed, LoopbackPeer, ServerProcess, checked
+from .prepared_gateway import OnePeerChain, StandInDeliver, creator_msp, prepared_transaction
 from .profiling import machine, profile_lines, top_functions
 from .node_compare import NODE_DIR, NodeClientError, _tool, install
 
@@ -92,14 +94,17 @@ TIMEOUT = 60.0
 
 def execute_samples(cast: Cast) -> dict[str, Executed]:
     """One real execution of each operation by the receivables contract in a ChaincodeServer process
-    (``bench.components``' loopback peer): the read/write sets, events and results to serve."""
+    (``bench.components``' loopback peer): the read/write sets, events and results to serve. With them
+    ``WhoAmI``, which bench/node/workload.js evaluates first to see that a peer answers."""
     async def run() -> dict[str, Executed]:
         server = ServerProcess()
         try:
             ledger = MemoryLedger([load_contract(SERVED_CONTRACT)], channel_id=CHANNEL, chaincode_name=CHAINCODE)
             async with LoopbackPeer(ledger, server.port, PEER_OPTIONS["fabric-3.1"]) as peer:
                 await setup_parties(peer, cast)
-                return (await chaincode_pass(peer, cast, 1, server.cpu_seconds, _async_null)).samples
+                samples = (await chaincode_pass(peer, cast, 1, server.cpu_seconds, _async_null)).samples
+                samples["who_am_i"] = await checked(peer, cast.users["core"], "WhoAmI", [])
+                return samples
         finally:
             server.close()
     return asyncio.run(run())
@@ -143,19 +148,34 @@ def channel_header_of(payload_bytes: bytes) -> common_pb2.ChannelHeader:
     return common_pb2.ChannelHeader.FromString(common_pb2.Payload.FromString(payload_bytes).header.channel_header)
 
 
+def proposal_msp(signed: proposal_pb2.SignedProposal) -> str:
+    header = common_pb2.Header.FromString(proposal_pb2.Proposal.FromString(signed.proposal_bytes).header)
+    return creator_msp(header.signature_header)
+
+
 # ---------------------------------------------------------------- the stand-in Gateway
 
 
 class StandInGateway(gateway_pb2_grpc.GatewayServicer):
-    """Prepared replies, each built for its request; refuses what a Gateway would not accept in that order."""
+    """Prepared replies, each built for its request; refuses what a Gateway would not accept in that order.
+
+    A commit status commits the next block of ``chain``, the Gateway peer's blocks. ``journal`` lists
+    the calls answered, in order (the function and MSP of each endorse and evaluate, the block of each
+    commit status), and the filtered Deliver streams ``StandInDeliver`` serves from the same chain.
+    """
 
     def __init__(self, templates: dict[str, Executed], endorsers: Sequence[TestIdentity]) -> None:
         self.templates = templates
         self.endorsers = list(endorsers)
         self.endorsed: set[str] = set()
         self.submitted: set[str] = set()
-        self.block_numbers = itertools.count(FIRST_BLOCK)
+        self.chain = OnePeerChain(CHANNEL, FIRST_BLOCK)
+        self.journal: list[dict[str, Any]] = []
         self.counts = {"endorse": 0, "submit": 0, "commit_status": 0, "evaluate": 0, "refused": 0}
+
+    def calls_answered(self) -> dict[str, int]:
+        streams = sum(entry["call"] == "deliver_filtered" for entry in self.journal)
+        return {**self.counts, "deliver_filtered": streams}
 
     async def _refuse(self, context, code: grpc.StatusCode, message: str):
         self.counts["refused"] += 1
@@ -176,6 +196,8 @@ class StandInGateway(gateway_pb2_grpc.GatewayServicer):
             await self._refuse(context, grpc.StatusCode.INVALID_ARGUMENT,
                                "the proposal must be signed and carry the request's transaction id")
         self.counts["endorse"] += 1
+        self.journal.append({"call": "endorse", "function": function_of(signed.proposal_bytes),
+                             "msp": proposal_msp(signed)})
         self.endorsed.add(tx_id)
         executed = dataclasses.replace(template, proposal=signed, tx_id=tx_id)
         return gateway_pb2.EndorseResponse(prepared_transaction=prepared_transaction(executed, self.endorsers))
@@ -187,6 +209,7 @@ class StandInGateway(gateway_pb2_grpc.GatewayServicer):
             await self._refuse(context, grpc.StatusCode.FAILED_PRECONDITION,
                                "submit a signed transaction this Gateway endorsed, with its transaction id")
         self.counts["submit"] += 1
+        self.journal.append({"call": "submit"})
         self.endorsed.discard(tx_id)
         self.submitted.add(tx_id)
         return gateway_pb2.SubmitResponse()
@@ -197,13 +220,17 @@ class StandInGateway(gateway_pb2_grpc.GatewayServicer):
             await self._refuse(context, grpc.StatusCode.NOT_FOUND, f"transaction {tx_id} was not submitted here")
         self.counts["commit_status"] += 1
         self.submitted.discard(tx_id)
-        return gateway_pb2.CommitStatusResponse(result=transaction_pb2.VALID, block_number=next(self.block_numbers))
+        block = self.chain.commit(tx_id)
+        self.journal.append({"call": "commit_status", "block": block})
+        return gateway_pb2.CommitStatusResponse(result=transaction_pb2.VALID, block_number=block)
 
     async def Evaluate(self, request, context):
         template = self._template(request.proposed_transaction)
         if template is None or not request.proposed_transaction.signature:
             await self._refuse(context, grpc.StatusCode.NOT_FOUND, "no prepared result for this signed proposal")
         self.counts["evaluate"] += 1
+        self.journal.append({"call": "evaluate", "function": function_of(request.proposed_transaction.proposal_bytes),
+                             "msp": proposal_msp(request.proposed_transaction)})
         return gateway_pb2.EvaluateResponse(
             result=proposal_response_pb2.Response(status=template.status, payload=template.payload))
 
@@ -212,7 +239,8 @@ def serve_gateway(folder: Path) -> None:
     """The stand-in's process: serves on a free loopback port with ``folder``'s TLS pair and templates.
 
     Prints the port, then obeys lines on stdin: ``counts PATH`` (writes the calls answered so far
-    as JSON), ``quit``; each command is answered with ``ok``.
+    as JSON), ``journal PATH`` (writes ``StandInGateway.journal`` as JSON), ``quit``; each command is
+    answered with ``ok``.
     """
     async def run() -> None:
         loop = asyncio.get_running_loop()
@@ -221,6 +249,7 @@ def serve_gateway(folder: Path) -> None:
         gateway = StandInGateway(templates_from_json((folder / TEMPLATES_FILE).read_text()), endorsers)
         server = grpc.aio.server()
         gateway_pb2_grpc.add_GatewayServicer_to_server(gateway, server)
+        events_pb2_grpc.add_DeliverServicer_to_server(StandInDeliver(gateway.chain, gateway.journal), server)
         credentials = grpc.ssl_server_credentials([((folder / "server.key").read_bytes(),
                                                      (folder / "server.crt").read_bytes())])
         port = server.add_secure_port("127.0.0.1:0", credentials)
@@ -229,7 +258,9 @@ def serve_gateway(folder: Path) -> None:
         # stdin is a pipe the event loop cannot wait on portably: read it in the default executor.
         while (command := (await loop.run_in_executor(None, sys.stdin.readline)).strip()) not in ("quit", ""):
             if command.startswith("counts "):
-                Path(command.split(" ", 1)[1]).write_text(json.dumps(gateway.counts))
+                Path(command.split(" ", 1)[1]).write_text(json.dumps(gateway.calls_answered()))
+            elif command.startswith("journal "):
+                Path(command.split(" ", 1)[1]).write_text(json.dumps(gateway.journal))
             print("ok", flush=True)
         await server.stop(1)
 
@@ -268,6 +299,12 @@ class GatewayProcess(ServerProcess):
     def counts(self) -> dict[str, int]:
         path = self.folder / "counts.json"
         self.command(f"counts {path}")
+        return json.loads(path.read_text())
+
+    def journal(self) -> list[dict[str, Any]]:
+        """Every call the stand-in answered so far, in order (``StandInGateway.journal``)."""
+        path = self.folder / "journal.json"
+        self.command(f"journal {path}")
         return json.loads(path.read_text())
 
 

@@ -2,7 +2,8 @@
 
 ``install()`` runs ``npm ci`` (or ``npm install`` without a lock file) in bench/node once;
 ``run()`` writes the script's config (the actors' peers and identities from the connection
-profiles, the parties' codes, a registration document to copy, the plan), runs
+profiles, the parties' codes, a registration document to copy, the plan, the time limit of a
+wait for the other org's block), runs
 ``node workload.js`` and turns its samples into a report like the Python client's, its
 client CPU read by the script from the same OS counters (``process.cpuUsage``).
 """
@@ -15,6 +16,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from client.gateway import Timeouts
 from network import profiles
 
 from .driver import Plan, Run, Sample
@@ -72,6 +74,7 @@ def config(workload: str, plan: Plan, pool_size: int, codes: dict[str, str], dat
         "codes": {"supplier": codes[SUPPLIER], "debtor": codes[DEBTOR], "transferee": codes[TRANSFEREE]},
         "registration": new_registration(parties).model_dump(mode="json"),
         "face_amount_fen": int(FACE_AMOUNT * 100),
+        "wait_for_block_s": Timeouts.wait_for_block,   # what the Python workload's waits get, by default
     }
 
 

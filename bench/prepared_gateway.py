@@ -1,18 +1,25 @@
 """The Gateway's side for the client benchmarks: prepared transactions built from real executions,
-and a transport that answers with them, so only the client's own work is measured."""
+a transport that answers with them, so only the client's own work is measured, and the blocks of
+the stand-in's one peer with its filtered Deliver, so both clients can wait for a block against it."""
 from __future__ import annotations
 
+import asyncio
 import hashlib
 from collections.abc import Sequence
+from typing import Any
 
 from fabric_protos.common import common_pb2
 from fabric_protos.gateway import gateway_pb2
 from fabric_protos.ledger.rwset import rwset_pb2
 from fabric_protos.ledger.rwset.kvrwset import kv_rwset_pb2
+from fabric_protos.msp import identities_pb2
+from fabric_protos.orderer import ab_pb2
 from fabric_protos.peer import (
     chaincode_event_pb2,
     chaincode_pb2,
     chaincode_shim_pb2 as shim_pb2,
+    events_pb2,
+    events_pb2_grpc,
     proposal_pb2,
     proposal_response_pb2,
     transaction_pb2,
@@ -99,3 +106,111 @@ class PreparedReplies:
 
     async def close(self) -> None:
         pass
+
+
+def creator_msp(signature_header: bytes) -> str:
+    """The MSP ID of whoever signed a request, from its SignatureHeader."""
+    creator = common_pb2.SignatureHeader.FromString(signature_header).creator
+    return identities_pb2.SerializedIdentity.FromString(creator).mspid
+
+
+class OnePeerChain:
+    """The channel's blocks as the stand-in Gateway's one peer has them: one transaction a block.
+
+    Blocks 0 to ``first - 1`` are the ledger before the stand-in started (their transactions are
+    not known here); each commit status the stand-in answers commits the next block, so a client's
+    commit status names a block this peer already has, as a Gateway peer's does.
+    """
+
+    def __init__(self, channel: str, first: int) -> None:
+        self.channel = channel
+        self.height = first
+        self.tx_ids: dict[int, str] = {}
+        self._next = asyncio.Event()     # set when the next block is committed, then replaced
+
+    def commit(self, tx_id: str) -> int:
+        number = self.height
+        self.tx_ids[number] = tx_id
+        self.height += 1
+        self._next.set()
+        self._next = asyncio.Event()
+        return number
+
+    async def block(self, number: int) -> events_pb2.FilteredBlock:
+        """Filtered block ``number``, once committed."""
+        while number >= self.height:
+            await self._next.wait()
+        tx_id = self.tx_ids.get(number)
+        transactions = [] if tx_id is None else [events_pb2.FilteredTransaction(
+            txid=tx_id, type=common_pb2.ENDORSER_TRANSACTION, tx_validation_code=transaction_pb2.VALID)]
+        return events_pb2.FilteredBlock(channel_id=self.channel, number=number, filtered_transactions=transactions)
+
+
+class StandInDeliver(events_pb2_grpc.DeliverServicer):
+    """The peer's filtered Deliver over a OnePeerChain, answered as Fabric's deliver handler answers
+    (common/deliver/deliver.go): the start is the oldest block, the newest, the next to be committed,
+    or a numbered one, which must not lie beyond the next (NOT_FOUND); blocks are sent up to the stop,
+    each once committed (NOT_FOUND instead with FAIL_IF_NOT_READY), then SUCCESS. A stream the client
+    cancels just ends. Each stream goes into ``journal`` as it runs: who asked, the start, the blocks
+    sent and how it ended.
+    """
+
+    def __init__(self, chain: OnePeerChain, journal: list[dict[str, Any]]) -> None:
+        self.chain = chain
+        self.journal = journal
+
+    async def DeliverFiltered(self, request_iterator, context):
+        async for envelope in request_iterator:    # a client sends one request a stream; Fabric serves each in turn
+            entry: dict[str, Any] = {"call": "deliver_filtered", "msp": "", "start": "", "blocks": [],
+                                     "ended": "cancelled by the client"}
+            self.journal.append(entry)
+            async for reply in self._serve(envelope, entry):
+                yield reply
+
+    async def _serve(self, envelope: common_pb2.Envelope, entry: dict[str, Any]):
+        try:
+            payload = common_pb2.Payload.FromString(envelope.payload)
+            channel = common_pb2.ChannelHeader.FromString(payload.header.channel_header).channel_id
+            entry["msp"] = creator_msp(payload.header.signature_header)
+            seek = ab_pb2.SeekInfo.FromString(payload.data)
+        except Exception:  # noqa: BLE001 - any part that does not decode is a bad request, as on a peer
+            yield self._status(entry, common_pb2.BAD_REQUEST)
+            return
+        if channel != self.chain.channel:
+            yield self._status(entry, common_pb2.NOT_FOUND)
+            return
+        if not envelope.signature:
+            yield self._status(entry, common_pb2.FORBIDDEN)
+            return
+        if not (seek.HasField("start") and seek.HasField("stop")):
+            yield self._status(entry, common_pb2.BAD_REQUEST)
+            return
+        height = self.chain.height
+        entry["start"] = seek.start.WhichOneof("Type")
+        number = {"oldest": 0, "newest": height - 1, "next_commit": height}.get(entry["start"],
+                                                                               seek.start.specified.number)
+        if number > height:
+            yield self._status(entry, common_pb2.NOT_FOUND)
+            return
+        stop_kind = seek.stop.WhichOneof("Type")
+        if stop_kind == "specified" and seek.stop.specified.number < number:
+            yield self._status(entry, common_pb2.BAD_REQUEST)
+            return
+        stop = {"oldest": number, "specified": seek.stop.specified.number,
+                "newest": number if seek.start == seek.stop else height - 1}.get(stop_kind)  # next_commit: none
+        while True:
+            if seek.behavior == ab_pb2.SeekInfo.FAIL_IF_NOT_READY and number >= self.chain.height:
+                yield self._status(entry, common_pb2.NOT_FOUND)
+                return
+            block = await self.chain.block(number)
+            entry["blocks"].append(number)
+            yield events_pb2.DeliverResponse(filtered_block=block)
+            if number == stop:
+                yield self._status(entry, common_pb2.SUCCESS)
+                return
+            number += 1
+
+    @staticmethod
+    def _status(entry: dict[str, Any], status: int) -> events_pb2.DeliverResponse:
+        entry["ended"] = common_pb2.Status.Name(status)
+        return events_pb2.DeliverResponse(status=status)

@@ -6,13 +6,15 @@
 // The config (written by `recfin bench --compare-node`) names the two actors' gateway
 // peers and identities, the parties' credit codes, a registration document to copy,
 // the workload and the plan. The same transactions as bench/workloads.py are sent with
-// the same arguments; the samples and this process's CPU seconds in the measured window
-// are printed on stdout as one JSON document that bench/node_compare.py reads.
+// the same arguments, and the same waits for the other org's block (Actor.waitForBlock);
+// the samples and this process's CPU seconds in the measured window are printed on
+// stdout as one JSON document that bench/node_compare.py reads.
 
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const grpc = require('@grpc/grpc-js');
-const { connect, signers } = require('@hyperledger/fabric-gateway');
+const { CommitError, connect, signers } = require('@hyperledger/fabric-gateway');
+const { common, orderer } = require('@hyperledger/fabric-protos');
 
 const MIX = [['register', 4], ['confirm', 3], ['transfer', 2], ['query', 1]];
 const VALIDATION = { 10: 'ENDORSEMENT_POLICY_FAILURE', 11: 'MVCC_READ_CONFLICT', 12: 'PHANTOM_READ_CONFLICT' };
@@ -37,7 +39,72 @@ function classify(err) {
     return ['client_error', txId, String(err && err.message).slice(0, 200)];
 }
 
-async function openContract(actor, config) {
+// The package starts block events at a given block (NOT_FOUND when that is beyond the block the peer
+// commits next) or at the next commit (which never comes on an idle channel when the peer has the block
+// already). A wait starts at the peer's newest block (SeekNewest), as the Python SDK's wait_for_block does:
+// the unsigned request the package builds gets that start, and the package's off-line signing flow
+// (Gateway.newFilteredBlockEventsRequest(bytes)) signs it with the gateway's signer and sends it.
+function fromNewestBlock(requestBytes) {
+    const envelope = common.Envelope.deserializeBinary(requestBytes);
+    const payload = common.Payload.deserializeBinary(envelope.getPayload_asU8());
+    const seek = orderer.SeekInfo.deserializeBinary(payload.getData_asU8());
+    const newest = new orderer.SeekPosition();
+    newest.setNewest(new orderer.SeekNewest());
+    seek.setStart(newest);
+    payload.setData(seek.serializeBinary());
+    envelope.setPayload(payload.serializeBinary());
+    return envelope.serializeBinary();
+}
+
+// One org's client: its contract, and the highest block its commits went into (bench/workloads.py reads
+// the same from the SDK, Network.last_committed_block).
+class Actor {
+    constructor(gateway, config) {
+        this.gateway = gateway;
+        this.network = gateway.getNetwork(config.channel);
+        this.contract = this.network.getContract(config.chaincode, config.contract);
+        this.waitSeconds = config.wait_for_block_s;   // the Python SDK's Timeouts.wait_for_block; null: no limit
+        this.latestBlock = undefined;   // bigint, once a commit status came back
+    }
+
+    // Contract.submit as the package does it (submitAsync, then getStatus), keeping the block: recorded
+    // whether the transaction was valid or not, since the peer committed that block either way.
+    async submit(name, args) {
+        const submitted = await this.contract.submitAsync(name, { arguments: args });
+        const status = await submitted.getStatus();
+        if (this.latestBlock === undefined || status.blockNumber > this.latestBlock) {
+            this.latestBlock = status.blockNumber;
+        }
+        if (!status.successful) {
+            throw new CommitError({ code: status.code, transactionId: status.transactionId,
+                message: `Transaction ${status.transactionId} failed to commit with status code ${status.code}` });
+        }
+        return JSON.parse(new TextDecoder().decode(submitted.getResult()));
+    }
+
+    async evaluate(name, args) {
+        return this.contract.evaluate(name, { arguments: args });
+    }
+
+    // Until this org's peer has committed block n: filtered blocks from its newest, the stream closed at the
+    // first numbered n or more. Past the deadline the stream fails with DEADLINE_EXCEEDED (a timeout).
+    async waitForBlock(n) {
+        const request = this.gateway.newFilteredBlockEventsRequest(
+            fromNewestBlock(this.network.newFilteredBlockEventsRequest().getBytes()));
+        const deadline = this.waitSeconds == null ? {} : { deadline: Date.now() + this.waitSeconds * 1000 };
+        const blocks = await request.getEvents(deadline);
+        try {
+            for await (const block of blocks) {
+                if (BigInt(block.getNumber()) >= n) return block.getNumber();
+            }
+        } finally {
+            blocks.close();
+        }
+        throw new Error(`the block stream ended before block ${n}`);
+    }
+}
+
+async function openActor(actor, config) {
     const tls = grpc.credentials.createSsl(fs.readFileSync(actor.tls_root_cert));
     const client = new grpc.Client(actor.address, tls, { 'grpc.ssl_target_name_override': actor.host_name_override });
     const gateway = connect({
@@ -45,8 +112,7 @@ async function openContract(actor, config) {
         identity: { mspId: actor.msp_id, credentials: fs.readFileSync(actor.cert) },
         signer: signers.newPrivateKeySigner(crypto.createPrivateKey(fs.readFileSync(actor.key))),
     });
-    const contract = gateway.getNetwork(config.channel).getContract(config.chaincode, config.contract);
-    return { contract, close: () => { gateway.close(); client.close(); } };
+    return { actor: new Actor(gateway, config), close: () => { gateway.close(); client.close(); } };
 }
 
 function newRegistration(template) {
@@ -62,45 +128,66 @@ class Workload {
         this.registered = [];
         this.confirmed = [];
         this.known = [];
+        this.writtenIn = new Map();   // pooled receivable -> the block its last change committed in
     }
     register() {
         return ['register', async () => {
-            const doc = JSON.parse(new TextDecoder().decode(await this.supplier.submit('RegisterReceivable', {
-                arguments: [newRegistration(this.config.registration), crypto.randomUUID().replace(/-/g, '')] })));
+            const doc = await this.supplier.submit('RegisterReceivable',
+                [newRegistration(this.config.registration), crypto.randomUUID().replace(/-/g, '')]);
+            this.written(doc.id, this.supplier);
             this.registered.push(doc.id);
             return doc.last.tx_id;
         }];
     }
     confirm(id) {
         return ['confirm', async () => {
-            const doc = JSON.parse(new TextDecoder().decode(await this.debtor.submit('ConfirmReceivable', { arguments: [id] })));
+            await this.caughtUp(this.debtor, id);
+            const doc = await this.debtor.submit('ConfirmReceivable', [id]);
+            this.written(doc.id, this.debtor);
             this.confirmed.push(doc.id);
             return doc.last.tx_id;
         }];
     }
     transfer(id) {
         return ['transfer', async () => {
-            const doc = JSON.parse(new TextDecoder().decode(await this.supplier.submit('TransferReceivable', {
-                arguments: [id, this.config.codes.transferee, String(this.config.face_amount_fen),
-                    crypto.randomUUID().replace(/-/g, '')] })));
+            await this.caughtUp(this.supplier, id);
+            const doc = await this.supplier.submit('TransferReceivable', [id, this.config.codes.transferee,
+                String(this.config.face_amount_fen), crypto.randomUUID().replace(/-/g, '')]);
             return doc.last.tx_id;
         }];
     }
-    query(id) {
-        return ['query', async () => { await this.debtor.evaluate('GetReceivable', { arguments: [id] }); return null; }];
+    // The block the writer's latest commit went into: this change is in it or before (bench/workloads.py _written).
+    written(id, writer) {
+        if (writer.latestBlock !== undefined) this.writtenIn.set(id, writer.latestBlock);
     }
+    // Before the other org builds on a receivable, its own peer must have the block the receivable's last
+    // change went into, unless the actor's own commits are already past it (bench/workloads.py _caught_up).
+    async caughtUp(actor, id) {
+        const block = this.writtenIn.get(id);
+        this.writtenIn.delete(id);
+        if (block !== undefined && (actor.latestBlock === undefined || actor.latestBlock < block)) {
+            await actor.waitForBlock(block);
+        }
+    }
+    query(id) {
+        return ['query', async () => { await this.debtor.evaluate('GetReceivable', [id]); return null; }];
+    }
+    // As bench/workloads.py _fill: `count` operations, 16 at a time, each tried again with a new operation
+    // after a failure while the run has tries left (twice the count in all).
     async fill(count, make) {
         let done = 0;
         let tries = 0;
-        const worker = async () => {
+        let started = 0;
+        const one = async () => {
             while (done < count && tries < 2 * count) {
                 tries += 1;
                 const op = make();
                 if (!op) return;
-                try { await op[1](); done += 1; } catch (e) { /* counted by the shortfall below */ }
+                try { await op[1](); done += 1; return; } catch (e) { /* counted by the shortfall below */ }
             }
         };
-        await Promise.all(Array.from({ length: Math.min(16, Math.max(1, count)) }, worker));
+        const slot = async () => { while (started < count) { started += 1; await one(); } };
+        await Promise.all(Array.from({ length: Math.min(16, count) }, slot));
         return done;
     }
     async prepare(pool) {
@@ -193,17 +280,17 @@ async function main() {
         process.exit(2);
     }
     const config = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
-    const supplier = await openContract(config.actors.supplier, config);
-    const debtor = await openContract(config.actors.debtor, config);
+    const supplier = await openActor(config.actors.supplier, config);
+    const debtor = await openActor(config.actors.debtor, config);
     try {
         try {
-            await debtor.contract.evaluate('WhoAmI');   // fail fast, with one line, when no peer answers
+            await debtor.actor.evaluate('WhoAmI', []);   // fail fast, with one line, when no peer answers
         } catch (err) {
             process.stderr.write(`no gateway peer answered at ${config.actors.debtor.address}: ${err.message.split('\n')[0]}; `
                 + 'start the network with `recfin network up` and `recfin chaincode deploy`\n');
             process.exit(3);
         }
-        const workload = new Workload(supplier.contract, debtor.contract, config);
+        const workload = new Workload(supplier.actor, debtor.actor, config);
         await workload.prepare(config.pool_size);
         const result = await drive(workload, config.plan);
         process.stdout.write(JSON.stringify({ client: 'node', ...result }) + '\n');
@@ -213,4 +300,8 @@ async function main() {
     }
 }
 
-main().catch((err) => { process.stderr.write(`${err.stack || err}\n`); process.exit(1); });
+module.exports = { Actor, Workload, fromNewestBlock, openActor };
+
+if (require.main === module) {
+    main().catch((err) => { process.stderr.write(`${err.stack || err}\n`); process.exit(1); });
+}

@@ -16,9 +16,8 @@ from fabric_protos.peer import chaincode_event_pb2, proposal_pb2, proposal_respo
 from bench import client_cpu
 from bench.client_cpu import (
     COLUMNS, FIRST_BLOCK, LABEL, NODE_SCRIPT, Settings, main, new_workload, run_client_cpu, run_node,
-    run_python_async, run_python_sync, stand_in_gateway, with_ratios,
+    run_python_async, run_python_sync, with_ratios,
 )
-from bench.cast import Cast
 from bench.loopback_peer import CHAINCODE, CHANNEL
 from bench.node_compare import NODE_DIR
 from client.business_dates import business_today
@@ -30,20 +29,7 @@ NODE_READY = (NODE_DIR / "node_modules" / "@hyperledger" / "fabric-gateway").is_
 needs_node = pytest.mark.skipif(not NODE_READY, reason="bench/node/node_modules is missing: run `npm ci` in bench/node")
 
 
-@pytest.fixture(scope="module")
-def cast():
-    return Cast.create()
-
-
-@pytest.fixture(scope="module")
-def samples(cast):
-    return client_cpu.execute_samples(cast)
-
-
-@pytest.fixture(scope="module")
-def gateway(samples):
-    with stand_in_gateway(samples) as running:
-        yield running
+# cast, samples and the stand-in gateway: conftest.py
 
 
 @pytest.fixture
