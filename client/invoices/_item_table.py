@@ -1,10 +1,12 @@
-"""The item table of a scanned invoice, cut into cells by its columns.
+"""The item table of an invoice, cut into cells by its columns.
 
 The header row (项目名称 规格型号 单位 数量 单价 金额 税率 税额) gives each column's
 horizontal extent. Every row between the header and 合计 is cut where its ink has a
-wide blank gap, and each piece goes to the column it lies under. A cell can then
-be read again on its own, in the mode its column needs, and a row whose words ran
-together on the page (a unit and a quantity read as one word) still comes apart.
+wide blank gap, and each piece goes to the column it lies under. On a scan a cell
+can then be read again on its own, in the mode its column needs, and a row whose
+words ran together on the page (a unit and a quantity read as one word) still comes
+apart. A text layer's row is cut the same way, its characters' boxes standing for
+the ink, so a name or spec with spaces inside it stays one cell.
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ._lines import TextLine
-from ._ocr import Box, column_ink, ink_runs
+from ._ocr import Box, column_ink, dark_spans, merge_spans, solid_runs
+from ._page import WordGap
 
 COLUMNS = ("name", "spec", "unit", "quantity", "unit_price", "amount", "tax_rate", "tax")
 # The labels each column goes by on the fully digitalised invoice and on older ones, longest first.
@@ -39,6 +42,7 @@ class Cell:
     box: Box
     page_text: str
     page_confidence: float
+    doubt: str | None = None  # a blank inside it that may or may not be a space
 
 
 def is_header(line: TextLine) -> bool:
@@ -79,66 +83,129 @@ def column_extents(header: TextLine) -> dict[str, tuple[int, int]] | None:
     return {column: (box[0], box[2]) for column, box in sorted(labels.items(), key=lambda kv: kv[1][0])}
 
 
-def cut_row(page, line: TextLine, columns: dict[str, tuple[int, int]]) -> dict[str, Cell]:
-    """The row's cells by column; a column with no ink in this row has no cell."""
+def cut_row(page, line: TextLine, columns: dict[str, tuple[int, int]],
+            word_gap: WordGap | None = None) -> dict[str, Cell]:
+    """The row's cells by column; a column with no ink in this row has no cell. Inside a cell a space is kept
+    where the page pass began a new word and the blank before it is as wide as ``word_gap`` says a space is
+    (``None``: no space is kept); a blank near that width doubts the cell."""
     box = line.box
     if box is None:
         return {}
     top, bottom = box[1], box[3]
     height = bottom - top
     pad = max(2, height // 6)
-    pieces: dict[str, list[tuple[int, int]]] = {}
-    for run in ink_runs(page, top - pad, bottom + pad, round(_CELL_GAP * height)):
-        for left, right in _split_across_columns(page, run, top - pad, bottom + pad, columns):
-            pieces.setdefault(_column_of(left, right, columns), []).append((left, right))
+    band = height + 2 * pad
+    ink = column_ink(page, top - pad, bottom + pad)
+    spans = dark_spans(ink)
+    runs = solid_runs(ink, merge_spans(spans, round(_CELL_GAP * height)), band)
     cells = {}
-    for column, runs in pieces.items():
-        left, right = min(r[0] for r in runs), max(r[1] for r in runs)
-        chars = [i for i, b in enumerate(line.boxes) if b is not None and left <= (b[0] + b[2]) / 2 < right]
-        text = "".join(line.text[i] for i in chars)
+    for column, (left, right), chars in _cut(line, spans, runs, band / 4, columns):
+        inside = [s for s in spans if left <= s[0] and s[1] <= right]
+        text, doubt = _scan_text(line, chars, inside, word_gap)
         confidence = min((line.conf[i] for i in chars), default=0.0)
-        cells[column] = Cell(column, (left - pad, top - pad, right + pad, bottom + pad), text, confidence)
+        cells[column] = Cell(column, (left - pad, top - pad, right + pad, bottom + pad), text, confidence, doubt)
     return cells
 
 
-def columns_under(line: TextLine, columns: dict[str, tuple[int, int]]) -> set[str] | None:
-    """The columns a line's words lie under, by their boxes (a text layer's: a scan's rows are cut by their ink
-    instead); ``None`` when a character of the line has no box, so where it lies is unknown."""
-    found: set[str] = set()
-    word: list[Box] = []
-    for char, box in zip(line.text + " ", line.boxes + [None]):
-        if box is not None:
-            word.append(box)
-        elif not char.isspace():
-            return None
-        elif word:  # a space ends a word
-            found.add(_column_of(min(b[0] for b in word), max(b[2] for b in word), columns))
-            word = []
-    return found
+def cut_text_row(line: TextLine, columns: dict[str, tuple[int, int]]) -> dict[str, str] | None:
+    """A text layer's row cut into cells as :func:`cut_row` cuts a scan's, its characters' boxes standing for
+    ink; a cell keeps the spaces the text has inside it. ``None`` when a character has no box, so where it lies
+    is unknown."""
+    box = line.box
+    if box is None or any(b is None and not c.isspace() for c, b in zip(line.text, line.boxes)):
+        return None
+    height = box[3] - box[1]
+    spans = merge_spans(sorted((b[0], b[2]) for b in line.boxes if b is not None), 0)
+    runs = merge_spans(spans, round(_CELL_GAP * height))
+    return {column: _layer_text(line, chars) for column, _, chars in _cut(line, spans, runs, height / 4, columns)}
 
 
-def _split_across_columns(page, run: tuple[int, int], top: int, bottom: int,
+def _cut(line: TextLine, spans: list[tuple[int, int]], runs: list[tuple[int, int]], min_split: float,
+         columns: dict[str, tuple[int, int]]) -> list[tuple[str, tuple[int, int], list[int]]]:
+    """Each column's cell: its extent, and the line's characters in it. ``spans`` are where the row's ink is,
+    ``runs`` the ink cut at cell gaps; a run under two labels is cut further (:func:`_split_across_columns`)."""
+    pieces: dict[str, list[tuple[int, int]]] = {}
+    for run in runs:
+        for left, right in _split_across_columns(spans, run, min_split, columns):
+            pieces.setdefault(_column_of(left, right, columns), []).append((left, right))
+    out = []
+    for column, found in pieces.items():
+        left, right = min(r[0] for r in found), max(r[1] for r in found)
+        chars = [i for i, b in enumerate(line.boxes) if b is not None and left <= (b[0] + b[2]) / 2 < right]
+        out.append((column, (left, right), chars))
+    return out
+
+
+def _scan_text(line: TextLine, chars: list[int], spans: list[tuple[int, int]],
+               word_gap: WordGap | None) -> tuple[str, str | None]:
+    """A scanned cell's characters, with a space before each word of the page pass that stands as far from the
+    word before it as a space does; and the doubt, when a blank was near that width, or as wide as a space
+    where the page pass saw no new word (it read ``GB 70.1`` as one word ``GB70.1``)."""
+    text, doubts, measured = "", [], set()
+    for n, i in enumerate(chars):
+        if n and word_gap is not None and line.starts[i]:
+            blank = _blank_between(spans, line.boxes[chars[n - 1]], line.boxes[i])
+            width = blank[1] - blank[0] if blank else 0
+            measured.add(blank)
+            space = width >= word_gap.width
+            if abs(width - word_gap.width) < word_gap.margin:
+                doubts.append(f"a blank of {width} px before {line.text[i]!r}, near the {word_gap.width:.1f} px a "
+                              f"space takes on this page: read {'as a space' if space else 'as none'}")
+            text += " " if space else ""
+        text += line.text[i]
+    if word_gap is not None:
+        doubts += _blanks_inside_words(line, chars, spans, measured, word_gap.width - word_gap.margin)
+    return text, "; ".join(doubts) or None
+
+
+def _blanks_inside_words(line: TextLine, chars: list[int], spans: list[tuple[int, int]],
+                         between_words: set[tuple[int, int] | None], min_width: float) -> list[str]:
+    """The blanks of a cell that may be a space but lie inside what the page pass read as one word."""
+    out = []
+    for left, right in zip((a[1] for a in spans), (b[0] for b in spans[1:])):
+        if right - left > min_width and (left, right) not in between_words:
+            after = [line.text[i] for i in chars if (line.boxes[i][0] + line.boxes[i][2]) / 2 > left]
+            out.append(f"a blank of {right - left} px, as wide as a space, inside a word"
+                       + (f" near {after[0]!r}" if after else ""))
+    return out
+
+
+def _blank_between(spans: list[tuple[int, int]], before: Box, after: Box) -> tuple[int, int] | None:
+    """The widest blank in the ink between where one word's box ends and the next one's begins (tesseract's
+    boxes of CJK words can end short of their ink, so the blank is looked for across both edges)."""
+    low, high = sorted((before[2], after[0]))
+    blanks = [(a[1], b[0]) for a, b in zip(spans, spans[1:]) if a[1] <= high and b[0] >= low]
+    return max(blanks, key=lambda blank: blank[1] - blank[0], default=None)
+
+
+def _layer_text(line: TextLine, chars: list[int]) -> str:
+    """A text layer's cell: its characters, one space wherever the text has anything else between two of them."""
+    text = ""
+    for n, i in enumerate(chars):
+        if n and i != chars[n - 1] + 1:
+            text += " "
+        text += line.text[i]
+    return text
+
+
+def _split_across_columns(spans: list[tuple[int, int]], run: tuple[int, int], min_split: float,
                           columns: dict[str, tuple[int, int]]) -> list[tuple[int, int]]:
     """A run of ink that lies under two column labels, cut at its widest blank gap (a long amount can come
-    within a cell gap of the rate beside it); a run with no gap a quarter of a text height wide stays whole."""
+    within a cell gap of the rate beside it); a run with no gap ``min_split`` wide (a quarter of a text height)
+    stays whole."""
     left, right = run
     under = [c for c, (a, b) in columns.items() if min(right, b) - max(left, a) > 0]
     if len(under) < 2:
         return [run]
-    ink = column_ink(page, top, bottom)
-    best, best_width, x = None, 0, left
-    while x < right:
-        if ink[x] < 0.5:
-            start = x
-            while x < right and ink[x] < 0.5:
-                x += 1
-            if x - start > best_width:
-                best, best_width = (start, x), x - start
-        x += 1
-    if best is None or best_width < (bottom - top) / 4:
+    inside = [s for s in spans if left <= s[0] and s[1] <= right]
+    best, best_width = None, 0
+    for a, b in zip(inside, inside[1:]):
+        if b[0] - a[1] > best_width:
+            best, best_width = (a[1], b[0]), b[0] - a[1]
+    if best is None or best_width < min_split:
         return [run]
-    return (_split_across_columns(page, (left, best[0]), top, bottom, columns)
-            + _split_across_columns(page, (best[1], right), top, bottom, columns))
+    return (_split_across_columns(spans, (left, best[0]), min_split, columns)
+            + _split_across_columns(spans, (best[1], right), min_split, columns))
 
 
 def _column_of(left: int, right: int, columns: dict[str, tuple[int, int]]) -> str:

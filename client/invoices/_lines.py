@@ -22,11 +22,13 @@ def union(boxes) -> Box | None:
 
 @dataclass
 class TextLine:
-    """A line of text, the confidence of each character (0-1), and each character's box when OCR read it."""
+    """A line of text, the confidence of each character (0-1), each character's box when it has one, and
+    which characters begin a word as it was added (an OCR word: where a space inside an item name may be)."""
 
     text: str = ""
     conf: list[float] = field(default_factory=list)
     boxes: list[Box | None] = field(default_factory=list)
+    starts: list[bool] = field(default_factory=list)
     page: Any = field(default=None, repr=False, compare=False)  # the scanned page it was read from, if any
 
     def add(self, text: str, confidence: float, gap: bool, box: Box | None = None) -> None:
@@ -34,9 +36,11 @@ class TextLine:
             self.text += " "
             self.conf.append(1.0)
             self.boxes.append(None)
+            self.starts.append(True)
         self.text += text
         self.conf.extend([confidence] * len(text))
         self.boxes.extend(_split_box(box, len(text)))
+        self.starts.extend(i == 0 for i in range(len(text)))
 
     def span_conf(self, start: int, end: int) -> float:
         return min(self.conf[start:end], default=0.0)

@@ -202,17 +202,9 @@ def _space_raised_marks(crop):
     from PIL import Image
 
     height = crop.height
-    ink = column_ink(crop, 0, height)
-    glyphs, start = [], None
-    for x, dark in enumerate(ink + [0.0]):
-        if dark >= 0.5 and start is None:
-            start = x
-        elif dark < 0.5 and start is not None:
-            glyphs.append((start, x))
-            start = None
     gap = round(0.35 * height)
     pieces, last = [], 0
-    for left, right in glyphs:
+    for left, right in dark_spans(column_ink(crop, 0, height)):
         if right - left >= 0.5 * height:
             continue
         box = _dark(crop.crop((left, 0, right, height))).getbbox()
@@ -241,20 +233,52 @@ def column_ink(page, top: int, bottom: int) -> list[float]:
     return [v * band.height / 255 for v in averaged.tobytes()]
 
 
+def dark_spans(ink: list[float]) -> list[tuple[int, int]]:
+    """The columns with ink (a column counts as dark from half a pixel), as (left, right) spans left to right."""
+    spans: list[tuple[int, int]] = []
+    start = None
+    for x, dark in enumerate(ink + [0.0]):
+        if dark >= 0.5 and start is None:
+            start = x
+        elif dark < 0.5 and start is not None:
+            spans.append((start, x))
+            start = None
+    return spans
+
+
+def merge_spans(spans: list[tuple[int, int]], min_gap: int) -> list[tuple[int, int]]:
+    """Spans (sorted by left edge; they may overlap) joined wherever the blank between them is at most
+    ``min_gap``."""
+    runs: list[list[int]] = []
+    for left, right in spans:
+        if runs and left - runs[-1][1] <= min_gap:
+            runs[-1][1] = max(runs[-1][1], right)
+        else:
+            runs.append([left, right])
+    return [(a, b) for a, b in runs]
+
+
 def ink_runs(page, top: int, bottom: int, min_gap: int) -> list[tuple[int, int]]:
     """Horizontal extents of the ink between rows ``top`` and ``bottom``, split where the blank gap exceeds
     ``min_gap`` pixels. Specks (a few dark pixels) are not ink."""
     ink = column_ink(page, top, bottom)
-    runs: list[list[int]] = []
-    for x, dark in enumerate(ink):
-        if dark < 0.5:
-            continue
-        if runs and x - runs[-1][1] <= min_gap:
-            runs[-1][1] = x + 1
-        else:
-            runs.append([x, x + 1])
-    min_ink = max(4.0, (bottom - top) / 3)  # fewer dark pixels than a third of the band's height: a speck
+    return solid_runs(ink, merge_spans(dark_spans(ink), min_gap), bottom - top)
+
+
+def solid_runs(ink: list[float], runs: list[tuple[int, int]], band: int) -> list[tuple[int, int]]:
+    """The runs that are more than specks: a run with fewer dark pixels than a third of the band's height is one."""
+    min_ink = max(4.0, band / 3)
     return [(a, b) for a, b in runs if sum(ink[a:b]) >= min_ink]
+
+
+def blanks_inside(page, box: Box) -> list[int]:
+    """The widths of the blank column runs between the first and the last ink of ``box``: the gaps between the
+    glyphs (and inside them) of what the box holds."""
+    left, top, right, bottom = max(0, box[0]), box[1], min(page.width, box[2]), box[3]
+    if right <= left or bottom <= top:
+        return []
+    spans = dark_spans(column_ink(page.crop((left, 0, right, page.height)), top, bottom))
+    return [b[0] - a[1] for a, b in zip(spans, spans[1:])]
 
 
 def blank_before(ink: list[float], x: int, reach: int) -> int:

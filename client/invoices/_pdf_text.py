@@ -6,8 +6,10 @@ make up the text exactly, so each character gets a box: its piece's origin,
 advanced by the widths of the characters before it. The text layer's glyph widths
 are not passed on, so a CJK character counts one em and any other 0.6 em; the
 error is far smaller than a column of the item table, which is what the boxes are
-for (which column a wrapped item name's next line lies under). A page whose pieces
-do not make up its text, or whose text is turned, gives lines without boxes.
+for: they cut each item row into its cells, spaces inside a name kept, and tell
+which column a wrapped item name's next line lies under. A page whose pieces do not
+make up its text, or whose text is turned, gives lines without boxes (its rows are
+then split by a row pattern, which takes a name as one word).
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from difflib import SequenceMatcher
 from typing import Any, Callable
 
 from ._ocr import Box, Reading, ReadMode
@@ -44,6 +45,8 @@ class FieldKind:
     # psm 13 reports low confidence on text it reads right, so its confidence cannot be weighed against the
     # page pass's: on disagreement its reading is kept (and the field flagged)
     prefer_second: bool = False
+    # the field may hold spaces (an item name or spec: 贴片电容 0603 100nF): the first reading's are kept
+    spaced: bool = False
 
 
 def _no_spaces(text: str) -> str:
@@ -135,11 +138,11 @@ KINDS: dict[str, FieldKind] = {
                         lambda t: _no_spaces(t).upper(), tax_id_passes, lambda t: tax_id_text(t)[0]),
     "money": FieldKind(ReadMode("eng", 7, _DIGITS + ".,-¥"), _money_text, _matches(MONEY)),
     # the item table's columns
-    "name": FieldKind(_NAME, _item_name, lambda t: len(t) >= 2, prefer_second=True),
+    "name": FieldKind(_NAME, _item_name, lambda t: len(t) >= 2, prefer_second=True, spaced=True),
     # a wrapped name's further line has no asterisks, and psm 13 reads it about as surely as the page pass does
     # (0.82 to 0.96 where both were right): the surer of the two readings is kept
-    "name_line": FieldKind(_NAME, _name_line, lambda t: len(t) >= 1),
-    "spec": FieldKind(_FIGURE, _no_spaces, lambda t: len(t) >= 1),
+    "name_line": FieldKind(_NAME, _name_line, lambda t: len(t) >= 1, spaced=True),
+    "spec": FieldKind(_FIGURE, _no_spaces, lambda t: len(t) >= 1, spaced=True),
     "unit": FieldKind(_UNIT, _no_spaces, _unit_like),
     "quantity": FieldKind(_FIGURE, _no_spaces, _matches(r"\d+(?:\.\d+)?")),
     "unit_price": FieldKind(_FIGURE, _no_spaces, _matches(r"\d+(?:\.\d+)?")),
@@ -156,7 +159,26 @@ def reconcile(first: Found | None, second: Reading | None, kind: FieldKind) -> F
     are as sure as the surer of them. Two that disagree keep the surer one, or the
     second where the kind says so or where it is the first read on past the point the
     page pass stopped; the doubt is recorded either way, so the field is flagged.
+    Readings are compared without spaces; where the kind may hold spaces, the value
+    gets the first reading's (a text layer's, or the page pass's where it saw a wide
+    gap between two words: the second pass joins what it reads), and a space that has
+    no place in a value read otherwise is a doubt.
     """
+    found = _reconciled(first, second, kind)
+    if found is None or first is None or not kind.spaced or " " not in first.value.strip():
+        return found
+    value, lost = respaced(found.value, first.value)
+    if not lost:
+        return replace(found, value=value)
+    return replace(found, value=value, doubt=_doubts(
+        found.doubt, f"read with a space after {', '.join(repr(c) for c in lost)}, which has no place in {value!r}"))
+
+
+def _doubts(*doubts: str | None) -> str | None:
+    return "; ".join(d for d in doubts if d) or None
+
+
+def _reconciled(first: Found | None, second: Reading | None, kind: FieldKind) -> Found | None:
     if first is not None:
         first = replace(first, value=kind.clean(first.value))
     if second is None:
@@ -175,6 +197,29 @@ def reconcile(first: Found | None, second: Reading | None, kind: FieldKind) -> F
     else:
         readings = sorted([(first.confidence, first.value), (second.confidence, text)], reverse=True)
     (conf, value), (other_conf, other) = readings
-    return replace(first, value=value, confidence=conf,
-                   doubt=f"read as {value!r} ({conf:.2f}) and as {other!r} ({other_conf:.2f})")
+    return replace(first, value=value, confidence=conf, doubt=_doubts(
+        first.doubt, f"read as {value!r} ({conf:.2f}) and as {other!r} ({other_conf:.2f})"))
 
+
+def respaced(text: str, model: str) -> tuple[str, list[str]]:
+    """``text`` (no spaces) with a space wherever ``model`` has one between two characters that ``text`` has
+    side by side too; and the characters of ``model`` whose space found no such place. The two are aligned
+    character by character: a run of characters read otherwise, as many in both, stands where it stood."""
+    chars: list[str] = []
+    after: list[int] = []  # the model's characters that a space follows
+    for char in model.strip():
+        if not char.isspace():
+            chars.append(char)
+        elif not after or after[-1] != len(chars) - 1:
+            after.append(len(chars) - 1)
+    where = {}  # a model character's place in text
+    for op, a1, a2, b1, b2 in SequenceMatcher(None, chars, text, autojunk=False).get_opcodes():
+        if op == "equal" or (op == "replace" and a2 - a1 == b2 - b1):
+            where.update((a1 + k, b1 + k) for k in range(a2 - a1))
+    out, lost = list(text), []
+    for i in reversed(after):
+        if i in where and where.get(i + 1) == where[i] + 1:
+            out.insert(where[i] + 1, " ")
+        else:
+            lost.insert(0, chars[i])
+    return "".join(out), lost

@@ -2,12 +2,12 @@
 
 The labelled header fields are found by their labels (发票号码：, 名称：, ...); the item
 rows between the table's header and 合计 are cut into cells by the header's columns
-on a scan (``_item_table``), or split by a row pattern where there are no columns (a
-PDF's text layer); a line with text under the name column alone, just below a row,
-is that row's item name wrapped onto another line. :func:`read_again` then reads
-every field that has a place on a scanned page a second time, in its kind's mode,
-and reconciles the two readings; :func:`join_wrapped_names` makes each wrapped
-name one field again.
+(``_item_table``: by its ink on a scan, by its characters' places on a text layer),
+or split by a row pattern where there are no columns or no places; a line with text
+under the name column alone, just below a row, is that row's item name wrapped onto
+another line. :func:`read_again` then reads every field that has a place on a
+scanned page a second time, in its kind's mode, and reconciles the two readings;
+:func:`join_wrapped_names` makes each wrapped name one field again.
 """
 
 from __future__ import annotations
@@ -109,14 +109,18 @@ def item_rows(lines: list[TextLine]) -> list[Row]:
             continue
         cells = None
         if columns is not None and line.page is not None:  # a scan: the row is cut by its ink
-            cells = {c.column: Found(c.page_text, c.page_confidence, c.box, line.page)
-                     for c in _item_table.cut_row(line.page.image, line, columns).values()}
-        if last is not None and _continues_name(last, line, cells, columns):
+            cells = {c.column: Found(c.page_text, c.page_confidence, c.box, line.page, doubt=c.doubt)
+                     for c in _item_table.cut_row(line.page.image, line, columns, line.page.word_gap).values()}
+        elif columns is not None:  # a text layer: by where its characters are, when it says where
+            texts = _item_table.cut_text_row(line, columns)
+            if texts is not None:
+                cells = {column: Found(text, confidence) for column, text in texts.items()}
+        if last is not None and _continues_name(last, line, cells):
             last.lines.append(line)
             last.text += " " + line.text
             last.confidence = min(last.confidence, confidence)
             if last.problem is None:
-                last.name_lines.append(cells["name"] if cells else Found(line.text, confidence))
+                last.name_lines.append(cells["name"])
             continue
         last = _table_row(line, confidence, cells, split)
         rows.append(last)
@@ -125,7 +129,8 @@ def item_rows(lines: list[TextLine]) -> list[Row]:
 
 def _table_row(line: TextLine, confidence: float, cells: dict[str, Found] | None,
                split: re.Match[str] | None) -> Row:
-    """A row of the table from its cells (cut by ink, on a scan) or else from the row pattern."""
+    """A row of the table from its cells (cut by its ink on a scan, by its characters' places on a text layer)
+    or else from the row pattern."""
     if cells is not None:
         missing = [c for c in _item_table.REQUIRED if c not in cells]
         if not missing:
@@ -138,15 +143,11 @@ def _table_row(line: TextLine, confidence: float, cells: dict[str, Found] | None
     return Row(line.text, confidence, problem="unreadable item row", lines=[line])
 
 
-def _continues_name(row: Row, line: TextLine, cells: dict[str, Found] | None,
-                    columns: dict[str, tuple[int, int]] | None) -> bool:
+def _continues_name(row: Row, line: TextLine, cells: dict[str, Found] | None) -> bool:
     """Whether ``line`` is ``row``'s item name wrapped onto another line: it has text under the name column and
     under no other (a figure makes it a new item), and lies within the row's band: on the same page, below the
     row's last line by less than the height of its first (the next row begins further down)."""
-    if columns is None:
-        return False
-    under = set(cells) if cells is not None else _item_table.columns_under(line, columns)
-    if under != {"name"}:
+    if cells is None or set(cells) != {"name"}:
         return False
     first, lowest, box = row.lines[0].box, row.lines[-1].box, line.box
     if line.page is not row.lines[-1].page or first is None or lowest is None or box is None:

@@ -1,7 +1,8 @@
 """Read scanned and PDF invoices into the invoice model, with a confidence per field.
 
 - A PDF with a text layer is read with ``pypdf``; its text is exact, so found
-  fields get confidence 1.0 (``_pdf_text`` places its characters too).
+  fields get confidence 1.0. ``_pdf_text`` places its characters too, and the item
+  rows are cut into cells by those places, as a scan's are by its ink.
 - An image (PNG, JPEG, TIFF, BMP) or an image-only PDF (its page images are
   taken out with ``pypdf``) is read by the ``tesseract`` binary (OS packages
   ``tesseract-ocr``, ``tesseract-ocr-chi-sim``, ``tesseract-ocr-eng``) in two

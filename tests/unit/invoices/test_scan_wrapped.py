@@ -29,6 +29,8 @@ FIRST, SECOND, THIRD = _render.wrap_name(WRAPPED.lines[1].name)
 class RenderedPage:
     """A rendered page standing in for a scanned one: its second pass reads nothing."""
 
+    word_gap = None  # no space is kept inside a cell
+
     def __init__(self, image) -> None:
         self.image = image
 
