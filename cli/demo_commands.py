@@ -93,14 +93,15 @@ STORY_COLUMNS = ["id", "holder", "status", "outstanding", "frozen"]
 
 
 class Turns:
-    """Read-your-writes across the story's orgs: ``turns(session)`` is the session's client, once its peer has
-    the story's latest change.
+    """Read-your-writes across the story's orgs: ``turns(session)`` is the session's client, once every peer the
+    story has used has the story's latest change.
 
     A submit returns when the acting org's own peer has committed it; the other orgs' peers commit that block
-    on their own, a moment later. So when the latest change came through another peer, the client first waits
-    there for that block (``catch_up``): otherwise the step could read state its peer does not have yet and be
-    refused (``not-found``). A peer that made the latest change, or already waited for it, is not waited for.
-    Clients without a gateway Network report no blocks and never wait.
+    on their own, a moment later. The next step runs the chaincode on its own org's peer, and the Gateway may
+    ask any other org's peer to endorse it too, so before the step every peer the story has used is caught up
+    with the latest block (``catch_up``): otherwise one of them could read state it does not have yet and the
+    step be refused (``not-found``). A peer that made the latest change, or already waited for it, is not
+    waited for. Clients without a gateway Network report no blocks and never wait.
     """
 
     def __init__(self) -> None:
@@ -112,16 +113,23 @@ class Turns:
         latest = self._latest()
         if latest is not None:
             block, writer = latest.client.last_committed_block, latest.profile.gateway.address
-            peer = session.profile.gateway.address
-            if writer != peer and self._peer_has.get(peer, -1) < block:
-                session.client.catch_up(latest.client)
-                self._peer_has[peer] = block
+            self._peer_has[writer] = max(self._peer_has.get(writer, -1), block)
+            for peer, other in self._one_session_per_peer().items():
+                if self._peer_has.get(peer, -1) < block:
+                    other.client.catch_up(latest.client)
+                    self._peer_has[peer] = block
         return session.client
 
     def _latest(self) -> connection.Session | None:
         """The session whose change is the story's latest (the highest block)."""
         committed = [s for s in self._sessions.values() if s.client.last_committed_block is not None]
         return max(committed, key=lambda s: s.client.last_committed_block, default=None)
+
+    def _one_session_per_peer(self) -> dict[str, connection.Session]:
+        peers: dict[str, connection.Session] = {}
+        for session in self._sessions.values():
+            peers.setdefault(session.profile.gateway.address, session)
+        return peers
 
 
 @dataclass
