@@ -7,7 +7,10 @@ import click
 
 from network import Network, compose, crypto, membership, namespaces
 from network.batch_tuning import BatchTuner, batch_of
+from network.compose_up import ComposeUp, start_containers
 from network.errors import NamespaceError, NetworkError
+from network.fabric_bin import FabricInstall
+from network.tools import Tools
 from network.topology import load as load_topology
 
 from .output import emit, progress, reports_errors
@@ -30,7 +33,8 @@ def network() -> None:
     """Run the Fabric network as native processes, or prepare it for docker compose.
 
     Three Raft orderers and one peer per org (CoreEnterprise, Supplier, Bank, Regulator) on 127.0.0.1;
-    `prepare --hostnames` and `compose` give the same topology addressed by hostname.
+    `prepare --hostnames` and `compose` give the same topology addressed by hostname, and
+    `compose-up` joins and deploys it once `docker compose up -d` has started it.
     """
 
 
@@ -194,6 +198,53 @@ def compose_command(topology_path, data_root, write_file, output):
                            f"channel's compose file elsewhere")
     path = compose.write(channel_topo, output or compose.COMPOSE_FILE)
     click.echo(f"wrote {path}")
+
+
+COMPOSE_UP_FIELDS = ("channel", "chaincode", "version", "sequence", "raft_leader", "changed", "orderers_joined_now",
+                     "peers_joined_now", "installed_now", "approved_now", "committed_now")
+
+
+# A sibling of `compose`, not `compose up`: `compose` is a command (it prints or writes the file).
+@network.command("compose-up")
+@topology_option
+@click.option("--data-root", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="The data folder the containers mount, as `prepare --hostnames` wrote it "
+                   "(default: $RECFIN_HOSTS_DATA, else .recfin/hosts next to the native data folder).")
+@click.option("--start", is_flag=True,
+              help="Run `docker compose up -d` first (needs Docker; without it, the containers must be running).")
+@click.option("--compose-file", type=click.Path(dir_okay=False, path_type=Path), default=compose.COMPOSE_FILE,
+              show_default=True, help="With --start: the compose file to start.")
+@click.option("--timeout", default=60.0, show_default=True,
+              help="Seconds to wait for each node's /healthz and for a Raft leader.")
+@click.option("--json", "as_json", is_flag=True, help="Print what was done as JSON.")
+@reports_errors
+def compose_up(topology_path, data_root, start, compose_file, timeout, as_json):
+    """Join the compose network's channel and deploy the chaincode, from the Docker machine (idempotent).
+
+    After `docker compose up -d`: waits for every orderer's and peer's /healthz at
+    localhost on its published port, joins each orderer (osnadmin, as the orderer admin),
+    waits for a Raft leader, joins each peer as its org's admin, then installs each org's
+    package from the data folder, approves as each org and commits the definition
+    `recfin chaincode config` derives. What is done already is left alone.
+    Needs Fabric's `peer` and `osnadmin` (scripts/install-fabric).
+
+    \b
+    Example:
+      recfin network prepare --hostnames && docker compose up -d && recfin network compose-up
+      recfin network compose-up --start --json
+    """
+    say = progress(as_json)
+    topo = load_topology(topology_path)
+    data_root = data_root or compose.hosts_data_root(topo)
+    if start:
+        start_containers(compose_file, data_root.absolute(), say)
+    fabric = FabricInstall.locate().require(("peer", "osnadmin"))
+    report = ComposeUp(topo, data_root, Tools(fabric), say=say, timeout=timeout).run()
+    say(f"compose network on {report.channel}: " + (
+        f"{report.chaincode} {report.version} committed at sequence {report.sequence}" if report.changed else
+        f"nothing to change (every node joined, {report.chaincode} {report.version} committed at sequence "
+        f"{report.sequence})"))
+    emit(report.summary(), as_json=as_json, columns=COMPOSE_UP_FIELDS)
 
 
 @network.command()

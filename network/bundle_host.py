@@ -22,7 +22,7 @@ from typing import Callable
 
 import yaml
 
-from . import channel, compose, configtx, contract_config
+from . import channel, compose, configtx, contract_config, packaging
 from .bundle import MANIFEST, TOPOLOGY_FILE
 from .errors import ChaincodeError, NetworkError, ToolError, TopologyError
 from .fabric_bin import FabricInstall
@@ -80,6 +80,27 @@ class BundleHost:
                                f"was either edited?): {_rewrite_hint(org)}")
         return cls(root, org, doc["msp_id"], topology, doc["package_id"], doc["chaincode_version"])
 
+    @classmethod
+    def in_data_folder(cls, root: Path, topology: Topology, org_name: str) -> BundleHost:
+        """One org's view of a data folder `recfin network prepare --hostnames` wrote. A bundle is that
+        folder cut down to one org, laid out the same way, so the folder serves every org at once (the
+        compose network on one Docker machine); `topology` says where its nodes are reached from here."""
+        org = topology.org(org_name)
+        version = contract_config.definition_version(topology)
+        folder = compose.chaincode_folder(topology, root, org.name)
+        package = folder / f"{topology.chaincode.name}_{version}.tar.gz"
+        env_file = folder / compose.CHAINCODE_ENV
+        if not package.is_file() or not env_file.is_file():
+            raise NetworkError(f"{package.name} or {env_file.name} is missing from {folder} (the chaincode version "
+                               f"the topology gives is {version}): run `recfin network prepare --hostnames` "
+                               f"for {root}")
+        ids = [line.split("=", 1)[1].strip() for line in env_file.read_text(encoding="utf-8").splitlines()
+               if line.startswith("CHAINCODE_ID=")]
+        if ids != [packaging.package_id(package.name.removesuffix(".tar.gz"), package.read_bytes())]:
+            raise NetworkError(f"{env_file} does not name the ID of {package.name}, so its chaincode server would "
+                               f"register as another package: run `recfin network prepare --hostnames` for {root}")
+        return cls(root, org.name, org.msp_id, topology, ids[0], version)
+
     # ---- the bundle's files -------------------------------------------------------
     @property
     def chaincode_name(self) -> str:
@@ -123,6 +144,7 @@ class Approval:
     committed: bool                  # the definition is the committed one (this org joins it late)
     approved_now: bool
     approvals: dict[str, bool]       # MSP ID -> approved, for this sequence
+    installed_now: bool = False      # the org's package was installed by this call
 
 
 class HostOperations:
@@ -138,7 +160,11 @@ class HostOperations:
         block, topo = self.host.block(), self.host.topology
         out = {}
         for node in self.host.peers():
-            out[node.name] = channel.join_peer(self.tools, topo, self.host.root, node, block)
+            try:
+                out[node.name] = channel.join_peer(self.tools, topo, self.host.root, node, block)
+            except ToolError as exc:        # name the peer: an org may run several
+                raise ToolError(f"{node.name} ({node.address}) did not join {topo.channel}: {exc}",
+                                stdout=exc.stdout, stderr=exc.stderr, returncode=exc.returncode) from None
             self.say(f"  {node.name} ({node.address}): {'joined' if out[node.name] else 'already joined'} {topo.channel}")
         return out
 
@@ -165,7 +191,7 @@ class HostOperations:
         """Install the org's package unless installed, then approve the definition unless approved."""
         host = self.host
         installed = self.lifecycle.install(host.org, host.package(), host.package_id)
-        self.say(f"  package {host.package_id}: {'installed' if installed else 'already installed'}")
+        self.say(f"  {host.msp_id} package {host.package_id}: {'installed' if installed else 'already installed'}")
         sequence, committed = self.approval_target()
         approvals = self.approvals(sequence, committed)
         approved_now = False
@@ -176,7 +202,7 @@ class HostOperations:
         what = "committed definition" if committed is not None else "definition"
         self.say(f"  {host.msp_id}: {'approved' if approved_now else 'already approved'} the {what} "
                  f"{host.chaincode_name} {host.chaincode_version} sequence {sequence}")
-        return Approval(sequence, committed is not None, approved_now, approvals)
+        return Approval(sequence, committed is not None, approved_now, approvals, installed)
 
     def commit(self) -> int:
         """Commit the definition every org has approved; the sequence committed."""

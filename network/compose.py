@@ -118,6 +118,17 @@ def node_mounts(topology: Topology, node: Node, data: str) -> list[str]:
     ]
 
 
+DOCKER_HOST = "localhost"      # every certificate carries it as a SAN (network/crypto.py)
+
+
+def from_docker_host(topology: Topology) -> Topology:
+    """The network as the Docker machine itself reaches it: every node at localhost on the port its
+    service publishes (`published_ports`), its TLS certificate checked against the localhost SAN;
+    the orderer's hostname still goes to `--ordererTLSHostnameOverride`. What the Fabric CLIs on the
+    Docker host dial (network/compose_up.py); the containers themselves use the hostnames."""
+    return topology.model_copy(update={"addressing": "listen_host", "listen_host": DOCKER_HOST, "namespaces": {}})
+
+
 def published_ports(node: Node) -> list[str]:
     """Every port a client outside compose needs: the node's, its operations and osnadmin's (not chaincode)."""
     keys = [k for k in node.ports if k != "chaincode_port"]

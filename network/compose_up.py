@@ -1,0 +1,173 @@
+"""Finish the compose network once its containers run: join the channel and deploy the chaincode.
+
+`docker compose up -d` starts the orderers, peers and chaincode servers of docker-compose.yaml;
+what `recfin network up` and `recfin chaincode deploy` do next on the native runtime is left to
+do. `ComposeUp.run` does it from the Docker machine, with the Fabric CLIs there:
+
+1. wait until every orderer's and peer's operations endpoint answers /healthz;
+2. join each orderer with osnadmin as the orderer admin, then wait for a Raft leader;
+3. join each peer as its org's admin;
+4. for each org, install its package and approve the definition;
+5. commit it, endorsed by every org's peer.
+
+Each step is one that already exists: the orderer joins are the native runtime's
+(network/channel.py), the rest is what a company's admin does from its bundle
+(network/bundle_host.py), since the hosts data folder is every org's bundle at once. Nodes are
+dialled as the Docker machine reaches them (`compose.from_docker_host`: localhost and the
+published ports). The package, version and policy are those `recfin network prepare
+--hostnames` wrote and `recfin chaincode config` derives. Everything done already is left
+alone, so a second run changes nothing and says so.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import channel, compose, configtx, membership, probes
+from .bundle_host import BundleHost, HostOperations
+from .errors import NetworkError, NodeTimeoutError, ToolError
+from .tools import Tools, last_error_line
+from .topology import Node, Topology
+
+
+@dataclass
+class ComposeReport:
+    channel: str
+    chaincode: str
+    version: str
+    sequence: int
+    raft_leader: str | None
+    orderers_joined: dict[str, bool] = field(default_factory=dict)    # node -> joined now
+    peers_joined: dict[str, bool] = field(default_factory=dict)
+    installed: dict[str, bool] = field(default_factory=dict)          # MSP ID -> installed now
+    approved: dict[str, bool] = field(default_factory=dict)           # MSP ID -> approved now
+    committed_now: bool = False
+
+    @property
+    def changed(self) -> bool:
+        return self.committed_now or any([*self.orderers_joined.values(), *self.peers_joined.values(),
+                                          *self.installed.values(), *self.approved.values()])
+
+    def summary(self) -> dict:
+        return {"channel": self.channel, "chaincode": self.chaincode, "version": self.version,
+                "sequence": self.sequence, "raft_leader": self.raft_leader, "changed": self.changed,
+                "orderers_joined_now": sorted(n for n, now in self.orderers_joined.items() if now),
+                "peers_joined_now": sorted(n for n, now in self.peers_joined.items() if now),
+                "installed_now": sorted(m for m, now in self.installed.items() if now),
+                "approved_now": sorted(m for m, now in self.approved.items() if now),
+                "committed_now": self.committed_now}
+
+
+def start_containers(compose_file: Path, data_root: Path, say: Callable[[str], None],
+                     run: Callable[..., subprocess.CompletedProcess] = subprocess.run) -> None:
+    """`docker compose -f FILE up -d`, with the compose file's data folder variable naming data_root."""
+    if not compose_file.is_file():
+        raise NetworkError(f"{compose_file} does not exist: write it with `recfin network compose --write`")
+    if run is subprocess.run and shutil.which("docker") is None:
+        raise NetworkError("docker is not installed here: run `docker compose up -d` on the Docker machine, "
+                           "then this command without --start")
+    argv = ["docker", "compose", "-f", str(compose_file), "up", "-d"]
+    say(f"{' '.join(argv)}  ({compose.DATA_VARIABLE}={data_root})")
+    done = run(argv, env=os.environ | {compose.DATA_VARIABLE: str(data_root)}, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise NetworkError(f"docker compose up -d failed: {last_error_line(done.stderr or done.stdout)}")
+
+
+class ComposeUp:
+    """The compose network's channel joins and chaincode deployment, from the Docker machine."""
+
+    def __init__(self, topology: Topology, data_root: Path, tools: Tools, *,
+                 say: Callable[[str], None] = lambda _: None, timeout: float = 60.0, poll_interval: float = 0.5,
+                 clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep):
+        self.data_root = Path(data_root).absolute()     # Fabric reads relative paths against its config folder
+        # The channel's orgs as this folder records them, reached as the Docker machine reaches them.
+        self.services = membership.effective(topology.on_hosts(), self.data_root)
+        self.topology = compose.from_docker_host(self.services)
+        self.tools, self.say, self.timeout = tools, say, timeout
+        self.poll_interval, self.clock, self.sleep = poll_interval, clock, sleep
+
+    def service(self, node: Node) -> str:
+        """The compose service (and container) name of a node: its hostname."""
+        return self.services.node(node.name).hostname
+
+    def _wait(self, check: Callable[[], bool], failure: Callable[[], str]) -> None:
+        deadline = self.clock() + self.timeout
+        while not check():
+            if self.clock() >= deadline:
+                raise NodeTimeoutError(failure())
+            self.sleep(self.poll_interval)
+
+    def block(self) -> Path:
+        path = configtx.genesis_block_path(self.data_root, self.topology.channel)
+        if not path.is_file():
+            raise NetworkError(f"{path} is missing: run `recfin network prepare --hostnames` for {self.data_root} "
+                               f"before `docker compose up -d`")
+        return path
+
+    # ---- the steps ------------------------------------------------------------------------
+    def wait_healthy(self) -> None:
+        for node in self.topology.nodes():
+            self._wait(lambda n=node: probes.healthy(n.operations_address), lambda n=node: (
+                f"{n.name} did not answer /healthz at {n.operations_address} with OK within {self.timeout:g}s: "
+                f"see `docker compose ps` and `docker compose logs {self.service(n)}`"))
+            self.say(f"  {node.name} healthy at {node.operations_address}")
+
+    def join_orderers(self, block: Path) -> dict[str, bool]:
+        out = {}
+        for node in self.topology.orderers():
+            try:
+                out[node.name] = channel.join_orderer(self.tools, self.topology, self.data_root, node, block)
+            except ToolError as exc:
+                raise ToolError(f"{node.name} ({node.admin_address}) did not join {self.topology.channel}: {exc}",
+                                stdout=exc.stdout, stderr=exc.stderr, returncode=exc.returncode) from None
+            self.say(f"  {node.name} ({node.admin_address}): "
+                     f"{'joined' if out[node.name] else 'already joined'} {self.topology.channel}")
+        return out
+
+    def wait_for_raft_leader(self) -> str | None:
+        first = self.topology.orderers()[0]
+        self._wait(lambda: channel.raft_leader(self.topology) is not None, lambda: (
+            f"no Raft leader on {self.topology.channel} within {self.timeout:g}s after the orderers joined: "
+            f"see `docker compose logs {self.service(first)}`"))
+        leader = channel.raft_leader(self.topology)
+        self.say(f"  Raft leader: {leader.name if leader else 'elected'}")
+        return leader.name if leader else None
+
+    def org_admins(self) -> list[HostOperations]:
+        """Each org's admin acting from the data folder, as from its bundle."""
+        return [HostOperations(BundleHost.in_data_folder(self.data_root, self.topology, org.name), self.tools,
+                               self.say) for org in self.topology.orgs]
+
+    def run(self) -> ComposeReport:
+        topo = self.topology
+        block = self.block()
+        admins = self.org_admins()        # checks every org's package before anything is changed
+        first = admins[0]
+        report = ComposeReport(topo.channel, first.host.chaincode_name, first.host.chaincode_version, 0, None)
+        self.say(f"[1/5] wait for /healthz (up to {self.timeout:g}s each)")
+        self.wait_healthy()
+        self.say(f"[2/5] orderers join {topo.channel} (osnadmin, as the orderer admin)")
+        report.orderers_joined = self.join_orderers(block)
+        report.raft_leader = self.wait_for_raft_leader()
+        self.say(f"[3/5] peers join {topo.channel} (as each org's admin)")
+        for admin in admins:
+            report.peers_joined |= admin.join()
+        self.say(f"[4/5] install and approve {report.chaincode} {report.version} (as each org's admin)")
+        for admin in admins:
+            approval = admin.approve()
+            report.installed[admin.host.msp_id] = approval.installed_now
+            report.approved[admin.host.msp_id] = approval.approved_now
+        self.say(f"[5/5] commit {report.chaincode} {report.version}")
+        sequence, committed = first.approval_target()
+        if committed is None:
+            report.sequence, report.committed_now = first.commit(), True
+            self.say(f"  committed at sequence {report.sequence}")
+        else:
+            report.sequence = sequence
+            self.say(f"  already committed at sequence {sequence}")
+        return report

@@ -1,0 +1,83 @@
+"""`recfin network compose-up` through the CLI: progress on stderr, the summary (or --json) on stdout,
+a second run that says it changed nothing, and failures as one line.
+
+Fabric's CLIs are scripted and the operations endpoints stood in, as in
+tests/unit/network/test_compose_up.py, which checks the calls themselves.
+"""
+import json
+import shutil
+
+import pytest
+import yaml
+
+from cli import network_commands
+from cli.main import main
+from network import compose, crypto
+from network.fabric_bin import FabricInstall
+from network.topology import load
+from tests.unit.network.operations_stand_in import CHANNEL, OperationsStandIn, with_operations_ports
+from tests.unit.network.scripted_osnadmin import ScriptedFabric, ScriptedOsnadmin
+from tests.unit.network.scripted_peer import ScriptedPeer
+
+
+@pytest.fixture(scope="module")
+def prepared(tmp_path_factory):
+    """A hosts data folder as `prepare --hostnames` leaves it (a stand-in block: configtxgen is absent)."""
+    hosts = load().on_hosts()
+    root = tmp_path_factory.mktemp("hosts")
+    crypto.generate(hosts, root)
+    (root / "channel").mkdir()
+    (root / "channel" / f"{CHANNEL}.block").write_bytes(b"genesis block stand-in")
+    compose.write_packages(hosts, root)
+    return root
+
+
+@pytest.fixture
+def compose_network(runner, prepared, tmp_path, monkeypatch):
+    """The data folder, a topology file with stand-in operations ports, and the scripted CLIs."""
+    fabric_home = tmp_path / "fabric"
+    (fabric_home / "bin").mkdir(parents=True)
+    (fabric_home / "config").mkdir()
+    for tool in ("peer", "osnadmin"):
+        (fabric_home / "bin" / tool).write_text("#!/bin/sh\nexit 1\n")
+        (fabric_home / "bin" / tool).chmod(0o755)
+    for name in ("core.yaml", "orderer.yaml"):
+        (fabric_home / "config" / name).write_text("peer: {}\n")
+    operations = OperationsStandIn([n.name for n in load().nodes()])
+    operations.leader = "orderer0.orderer"
+    topology_file = tmp_path / "topology.yaml"
+    topology_file.write_text(yaml.safe_dump(with_operations_ports(load().model_dump(mode="json", exclude_none=True),
+                                                                  operations)))
+    data_root = tmp_path / "hosts"
+    shutil.copytree(prepared, data_root)
+    scripted = ScriptedFabric(ScriptedPeer(load(), fabric=FabricInstall.locate()), ScriptedOsnadmin(CHANNEL))
+    monkeypatch.setattr(network_commands, "Tools", lambda fabric: scripted)
+    yield ["network", "compose-up", "--topology", str(topology_file), "--data-root", str(data_root), "--timeout", "5"]
+    operations.close()
+
+
+def test_compose_up_reports_progress_on_stderr_and_the_summary_as_json(runner, compose_network):
+    result = runner.invoke(main, [*compose_network, "--json"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert summary["changed"] and summary["committed_now"] and summary["sequence"] == 1
+    assert summary["peers_joined_now"] == ["peer0.bank", "peer0.coreenterprise", "peer0.regulator", "peer0.supplier"]
+    assert "[2/5] orderers join receivables" in result.stderr
+    assert "committed at sequence 1" in result.stderr.splitlines()[-1]
+
+
+def test_a_second_compose_up_says_nothing_changed(runner, compose_network):
+    assert runner.invoke(main, compose_network).exit_code == 0
+    result = runner.invoke(main, compose_network)
+    assert result.exit_code == 0, result.output
+    assert "compose network on receivables: nothing to change (every node joined" in result.stdout
+    assert "changed: no" in result.stdout
+
+
+def test_a_missing_genesis_block_is_one_line_saying_what_to_run(runner, compose_network, tmp_path):
+    (tmp_path / "hosts" / "channel" / f"{CHANNEL}.block").unlink()
+    result = runner.invoke(main, compose_network)
+    assert result.exit_code == 1
+    assert result.stderr.strip().splitlines() == [
+        f"Error: {tmp_path / 'hosts' / 'channel' / 'receivables.block'} is missing: run `recfin network prepare "
+        f"--hostnames` for {tmp_path / 'hosts'} before `docker compose up -d`"]

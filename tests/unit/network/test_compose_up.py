@@ -1,0 +1,310 @@
+"""`recfin network compose-up`: the compose network's joins and chaincode, driven from the Docker machine.
+
+The Fabric CLIs are scripted (scripted_peer.py, scripted_osnadmin.py; the seam is the Tools object)
+and each node's operations endpoint is a local HTTP stand-in answering /healthz and /metrics. What
+is checked is what an operator on the Docker machine would run, call by call: the nodes at
+localhost on the ports docker-compose.yaml publishes, as which admin, in which order; that a second
+run changes nothing; and that a failure names the node and what to look at.
+"""
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+from network import compose, contract_config
+from network.compose_up import ComposeUp, start_containers
+from network.errors import NetworkError, NodeTimeoutError, ToolError
+from network.fabric_bin import FabricInstall
+from network.topology import load, parse
+
+from .operations_stand_in import CHANNEL, OperationsStandIn, with_operations_ports
+from .scripted_osnadmin import ScriptedFabric, ScriptedOsnadmin
+from .scripted_peer import ScriptedPeer
+
+
+@pytest.fixture
+def operations(hosts):
+    stand_in = OperationsStandIn([n.name for n in hosts.nodes()])
+    stand_in.leader = "orderer1.orderer"
+    yield stand_in
+    stand_in.close()
+
+
+@pytest.fixture
+def topology(operations):
+    """topology.yaml with each node's operations port moved to its stand-in; every other port as published."""
+    return parse(with_operations_ports(load().model_dump(mode="json", exclude_none=True), operations))
+
+
+@pytest.fixture
+def data_root(prepared_hosts, hosts, tmp_path) -> Path:
+    """The hosts data folder as `prepare --hostnames` leaves it, packages and chaincode.env included."""
+    root = tmp_path / "hosts"
+    shutil.copytree(prepared_hosts, root)
+    compose.write_packages(hosts, root)
+    return root
+
+
+@pytest.fixture
+def fabric(fake_fabric) -> ScriptedFabric:
+    return ScriptedFabric(ScriptedPeer(load(), fabric=FabricInstall.locate()), ScriptedOsnadmin(CHANNEL))
+
+
+class FakeClock:
+    """Time that passes only when the code under test sleeps."""
+
+    def __init__(self):
+        self.now = 0.0
+
+    def __call__(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.now += seconds
+
+
+def compose_up(topology, data_root, fabric, lines=None, **kwargs) -> ComposeUp:
+    clock = FakeClock()
+    return ComposeUp(topology, data_root, fabric, say=(lines.append if lines is not None else lambda _: None),
+                     timeout=kwargs.pop("timeout", 5), poll_interval=0.5, clock=clock, sleep=clock.sleep, **kwargs)
+
+
+def steps(fabric: ScriptedFabric) -> list[tuple]:
+    """Each call as (tool, verb, who): the admin endpoint for osnadmin, MSP ID and peer for `peer`."""
+    out = []
+    for tool, args, env in fabric.calls:
+        if tool == "osnadmin":
+            out.append(("osnadmin", f"{args[0]} {args[1]}", args[args.index("-o") + 1]))
+        else:
+            verb = args[2] if args[0] == "lifecycle" else f"{args[0]} {args[1]}"
+            out.append(("peer", verb, env["CORE_PEER_LOCALMSPID"], env["CORE_PEER_ADDRESS"]))
+    return out
+
+
+ORDERERS = ["localhost:7053", "localhost:7153", "localhost:7253"]
+PEERS = [("CoreEnterpriseMSP", "localhost:7051"), ("SupplierMSP", "localhost:8051"), ("BankMSP", "localhost:9051"),
+         ("RegulatorMSP", "localhost:10051")]
+
+
+# ---- the whole run -----------------------------------------------------------------------------
+
+def test_a_fresh_compose_network_is_joined_and_deployed_call_by_call(topology, data_root, fabric, hosts):
+    lines = []
+    report = compose_up(topology, data_root, fabric, lines).run()
+    approve = ["queryinstalled", "install", "querycommitted", "checkcommitreadiness", "approveformyorg",
+               "checkcommitreadiness"]
+    first = PEERS[0]
+    assert steps(fabric) == [
+        *[("osnadmin", verb, a) for a in ORDERERS for verb in ("channel list", "channel join")],
+        *[("peer", verb, msp, a) for msp, a in PEERS for verb in ("channel list", "channel join")],
+        *[("peer", verb, msp, a) for msp, a in PEERS for verb in approve],
+        *[("peer", verb, *first) for verb in ("querycommitted", "querycommitted", "checkcommitreadiness", "commit",
+                                               "querycommitted")],
+    ]
+    version = contract_config.definition_version(hosts)
+    assert report.summary() == {
+        "channel": CHANNEL, "chaincode": "receivables", "version": version, "sequence": 1,
+        "raft_leader": "orderer1.orderer", "changed": True,
+        "orderers_joined_now": ["orderer0.orderer", "orderer1.orderer", "orderer2.orderer"],
+        "peers_joined_now": ["peer0.bank", "peer0.coreenterprise", "peer0.regulator", "peer0.supplier"],
+        "installed_now": sorted(m for m, _ in PEERS), "approved_now": sorted(m for m, _ in PEERS),
+        "committed_now": True}
+    assert fabric.peer.committed["version"] == version
+    assert "  orderer0.orderer (localhost:7053): joined receivables" in lines
+    assert "  Raft leader: orderer1.orderer" in lines
+
+
+def test_the_orderer_join_is_deployment_md_s_osnadmin_line(topology, data_root, fabric):
+    compose_up(topology, data_root, fabric).run()
+    join = next(args for tool, args, _ in fabric.calls if tool == "osnadmin" and args[1] == "join")
+    admin_tls = data_root / "crypto/orderer/users/admin@orderer.recfin.local/tls"
+    assert join == ["channel", "join", "--channelID", CHANNEL, "--config-block", str(data_root / "channel/receivables.block"),
+                    "-o", "localhost:7053", "--ca-file", str(data_root / "crypto/orderer/tlsca/tlsca.pem"),
+                    "--client-cert", str(admin_tls / "client.crt"), "--client-key", str(admin_tls / "client.key")]
+
+
+def test_each_peer_joins_as_its_orgs_admin_with_the_folders_block(topology, data_root, fabric, fake_fabric):
+    compose_up(topology, data_root, fabric).run()
+    joins = [(args, env) for tool, args, env in fabric.calls if tool == "peer" and args[:2] == ["channel", "join"]]
+    args, env = joins[1]
+    assert args == ["channel", "join", "-b", str(data_root / "channel/receivables.block")]
+    assert {k: env[k] for k in ("CORE_PEER_LOCALMSPID", "CORE_PEER_ADDRESS", "CORE_PEER_TLS_ENABLED",
+                                "CORE_PEER_TLS_ROOTCERT_FILE", "CORE_PEER_MSPCONFIGPATH")} == {
+        "CORE_PEER_LOCALMSPID": "SupplierMSP", "CORE_PEER_ADDRESS": "localhost:8051", "CORE_PEER_TLS_ENABLED": "true",
+        "CORE_PEER_TLS_ROOTCERT_FILE": str(data_root / "crypto/supplier/tlsca/tlsca.pem"),
+        "CORE_PEER_MSPCONFIGPATH": str(data_root / "crypto/supplier/users/admin@supplier.recfin.local/msp")}
+    # The CLI's client settings are the Fabric install's base core.yaml.
+    assert (Path(env["FABRIC_CFG_PATH"]) / "core.yaml").read_text() == (fake_fabric / "config/core.yaml").read_text()
+
+
+def test_approve_and_commit_use_the_prepared_packages_and_the_derived_definition(topology, data_root, fabric, hosts):
+    compose_up(topology, data_root, fabric).run()
+    calls = [(args, env) for tool, args, env in fabric.calls if tool == "peer" and args[0] == "lifecycle"]
+    approvals = [(args, env) for args, env in calls if args[2] == "approveformyorg"]
+    args, env = approvals[1]
+    flag = {args[i]: args[i + 1] for i in range(3, len(args) - 1) if args[i].startswith("-")}
+    env_file = data_root / "chaincode/receivables/supplier/chaincode.env"
+    assert env["CORE_PEER_LOCALMSPID"] == "SupplierMSP"
+    assert flag["--package-id"] == env_file.read_text().strip().removeprefix("CHAINCODE_ID=")
+    assert flag["--version"] == contract_config.definition_version(hosts) and flag["--sequence"] == "1"
+    assert flag["--signature-policy"] == contract_config.endorsement_policy(hosts)
+    assert flag["--collections-config"] == str(data_root / "chaincode/receivables/collections_config.json")
+    assert (flag["-o"], flag["--ordererTLSHostnameOverride"]) == ("localhost:7050", "orderer0.orderer.recfin.local")
+    assert flag["--cafile"] == str(data_root / "crypto/orderer/tlsca/tlsca.pem")
+    commit = next(args for args, _ in calls if args[2] == "commit")
+    pairs = [(commit[i + 1], commit[i + 3]) for i, a in enumerate(commit) if a == "--peerAddresses"]
+    assert pairs == [(address, str(data_root / "crypto" / org / "tlsca/tlsca.pem"))
+                     for org, (_, address) in zip(("coreenterprise", "supplier", "bank", "regulator"), PEERS)]
+
+
+def test_a_second_run_changes_nothing_and_says_so(topology, data_root, fabric):
+    compose_up(topology, data_root, fabric).run()
+    fabric.calls.clear()
+    lines = []
+    report = compose_up(topology, data_root, fabric, lines).run()
+    assert not report.changed and report.sequence == 1
+    changing = {"channel join", "install", "approveformyorg", "commit"}
+    assert [s for s in steps(fabric) if s[1] in changing] == []
+    assert "  orderer2.orderer (localhost:7253): already joined receivables" in lines
+    assert "  peer0.bank (localhost:9051): already joined receivables" in lines
+    assert "  already committed at sequence 1" in lines
+    assert any(line.endswith(": already installed") and "BankMSP" in line for line in lines)
+
+
+def test_a_run_resumes_where_an_earlier_one_stopped(topology, data_root, fabric):
+    fabric.osnadmin.joined = {"localhost:7053"}
+    fabric.peer.approved = {"CoreEnterpriseMSP", "SupplierMSP"}
+    report = compose_up(topology, data_root, fabric).run()
+    assert report.orderers_joined == {"orderer0.orderer": False, "orderer1.orderer": True, "orderer2.orderer": True}
+    assert report.approved == {"CoreEnterpriseMSP": False, "SupplierMSP": False, "BankMSP": True, "RegulatorMSP": True}
+    assert report.committed_now
+
+
+# ---- failures: one line naming what failed -------------------------------------------------------
+
+def test_a_node_not_healthy_in_time_is_named_with_where_to_look(topology, data_root, fabric, operations):
+    operations.unhealthy.add("peer0.bank")
+    with pytest.raises(NodeTimeoutError) as failure:
+        compose_up(topology, data_root, fabric, timeout=2).run()
+    message = str(failure.value)
+    assert message == (f"peer0.bank did not answer /healthz at localhost:{operations.port('peer0.bank')} with OK "
+                       f"within 2s: see `docker compose ps` and `docker compose logs peer0.bank.recfin.local`")
+    assert fabric.calls == []         # nothing joined before every node is healthy
+
+
+def test_no_raft_leader_in_time_is_reported_after_the_joins(topology, data_root, fabric, operations):
+    operations.leader = None
+    with pytest.raises(NodeTimeoutError, match=r"^no Raft leader on receivables within 2s after the orderers joined: "
+                                               r"see `docker compose logs orderer0.orderer.recfin.local`$"):
+        compose_up(topology, data_root, fabric, timeout=2).run()
+    assert {s[0] for s in steps(fabric)} == {"osnadmin"}
+
+
+def test_a_refused_orderer_join_names_the_orderer_and_its_answer(topology, data_root, fabric):
+    fabric.osnadmin.refuse["localhost:7153"] = (405, "cannot join: channel already exists in the system channel")
+    with pytest.raises(ToolError) as failure:
+        compose_up(topology, data_root, fabric).run()
+    message = str(failure.value)
+    assert "\n" not in message
+    assert message.startswith("orderer1.orderer (localhost:7153) did not join receivables: osnadmin channel join "
+                              "on orderer1.orderer answered 405:")
+    assert "orderer2" not in {s[2] for s in steps(fabric)}
+
+
+def test_a_refused_peer_join_names_the_peer(topology, data_root, fabric):
+    class Refusing(ScriptedPeer):
+        def _channel_join(self, msp, args, env):
+            if msp == "BankMSP":
+                return self.refused("Error: proposal failed (err: bad proposal response 500: access denied)")
+            return super()._channel_join(msp, args, env)
+
+        def refused(self, line):
+            from network.tools import Result
+            return Result("", line, 1)
+
+    class Tools:                         # the real check=True behaviour: a non-zero exit raises
+        def __init__(self, inner):
+            self.inner, self.fabric = inner, inner.fabric
+
+        def run(self, tool, args, env=None, *, check=True, cwd=None):
+            result = self.inner.run(tool, args, env, check=check, cwd=cwd)
+            if check and result.returncode:
+                raise ToolError(f"{tool} {' '.join(list(args)[:3])} failed: {result.stderr}")
+            return result
+
+    scripted = ScriptedFabric(Refusing(load(), fabric=fabric.fabric), ScriptedOsnadmin(CHANNEL))
+    with pytest.raises(ToolError, match=r"^peer0.bank \(localhost:9051\) did not join receivables: peer channel join "
+                                        r"-b failed: Error: proposal failed .*access denied\)$"):
+        compose_up(topology, data_root, Tools(scripted)).run()
+
+
+def test_a_folder_without_the_genesis_block_is_refused_before_any_call(topology, data_root, fabric):
+    (data_root / "channel/receivables.block").unlink()
+    with pytest.raises(NetworkError, match=r"receivables.block is missing: run `recfin network prepare --hostnames`"):
+        compose_up(topology, data_root, fabric).run()
+    assert fabric.calls == []
+
+
+def test_a_folder_without_the_packages_is_refused_before_any_call(topology, prepared_hosts, tmp_path, fabric):
+    root = tmp_path / "hosts"
+    shutil.copytree(prepared_hosts, root)
+    with pytest.raises(NetworkError, match=r"is missing from .*coreenterprise .*run `recfin network prepare --hostnames`"):
+        compose_up(topology, root, fabric).run()
+    assert fabric.calls == []
+
+
+def test_a_chaincode_env_that_names_another_package_is_refused(topology, data_root, fabric):
+    (data_root / "chaincode/receivables/bank/chaincode.env").write_text("CHAINCODE_ID=receivables_0.9:abc\n")
+    with pytest.raises(NetworkError, match=r"bank/chaincode.env does not name the ID of receivables_"):
+        compose_up(topology, data_root, fabric).run()
+
+
+# ---- what it dials agrees with docker-compose.yaml ----------------------------------------------
+
+def test_every_address_it_dials_is_a_port_the_committed_compose_file_publishes(hosts):
+    services = yaml.safe_load(compose.COMPOSE_FILE.read_text())["services"]
+    view = compose.from_docker_host(hosts)
+    for node, on_hosts in zip(view.nodes(), hosts.nodes()):
+        service = services[on_hosts.hostname]             # the service and container are named by hostname
+        assert service["hostname"] == on_hosts.hostname == node.hostname
+        published = {int(p.split(":")[0]): int(p.split(":")[1]) for p in service["ports"]}
+        dialled = [node.address, node.operations_address] + ([node.admin_address] if node.kind == "orderer" else [])
+        for address in dialled:
+            host, port = address.rsplit(":", 1)
+            assert host == "localhost" and published.get(int(port)) == int(port), (node.name, address)
+    orderer = view.orderers()[0]
+    assert orderer.hostname in services       # what --ordererTLSHostnameOverride names
+
+
+def test_certificates_name_localhost_so_tls_to_the_published_ports_verifies(prepared_hosts, hosts):
+    from cryptography import x509
+
+    for node in hosts.nodes():
+        org = hosts.orderer_org.name if node.kind == "orderer" else node.org_name
+        cert = x509.load_pem_x509_certificate(
+            (prepared_hosts / "crypto" / org / "nodes" / node.hostname / "tls/server.crt").read_bytes())
+        names = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+        assert "localhost" in names.get_values_for_type(x509.DNSName), node.name
+
+
+# ---- docker compose up -d, only when asked -------------------------------------------------------
+
+def test_start_runs_docker_compose_with_the_data_folder(tmp_path):
+    calls = []
+
+    def run(argv, **kwargs):
+        calls.append((argv, kwargs["env"][compose.DATA_VARIABLE]))
+        return subprocess.CompletedProcess(argv, 0, "", "")
+
+    start_containers(compose.COMPOSE_FILE, tmp_path, lambda _: None, run)
+    assert calls == [(["docker", "compose", "-f", str(compose.COMPOSE_FILE), "up", "-d"], str(tmp_path))]
+
+
+def test_a_failed_docker_compose_up_gives_its_error_line(tmp_path):
+    def run(argv, **kwargs):
+        return subprocess.CompletedProcess(argv, 1, "", "pulling...\nError response from daemon: pull access denied\n")
+
+    with pytest.raises(NetworkError, match=r"^docker compose up -d failed: Error response from daemon: pull access denied$"):
+        start_containers(compose.COMPOSE_FILE, tmp_path, lambda _: None, run)
