@@ -133,7 +133,7 @@ def contract_for(gateways, fabric_network, feature_chaincode):
 
 
 @pytest.fixture(scope="module")
-def receivables_deployed(fabric_network) -> Network:
+def receivables_deployed(fabric_network, every_peer) -> Network:
     """The topology's chaincode, receivables, deployed with its collections. Once per module: deploy is
     idempotent, and a module may follow one that redeployed it (org add/remove) or killed its servers."""
     fabric_network.deploy_chaincode()
@@ -165,13 +165,33 @@ def as_json(result: bytes):
 # does not have yet and be refused (``not-found``), now and then, on a loaded or slow machine.
 
 
-def caught_up(session: Session, *writers: Session) -> ReceivablesClient:
-    """``session``'s client, once its peer has every change the writers' clients committed.
+_EVERY_PEER: list[Session] = []   # one open session per peer org of the topology (the `every_peer` fixture)
 
-    ``caught_up(core, tier1).confirm(claim.id)``: the core enterprise confirms on its own peer the claim
-    the supplier registered through the supplier's.
+
+@pytest.fixture(scope="session")
+def every_peer(fabric_network):
+    """A session on each peer org's peer, open for the whole suite, so ``caught_up`` can bring every peer of the
+    channel up to date: the step runs on its own org's peer, and the Gateway may ask any other org's to endorse."""
+    with ExitStack() as stack:
+        _EVERY_PEER[:] = [stack.enter_context(open_session(org.name, data_root=fabric_network.data_root))
+                          for org in fabric_network.topology.orgs]
+        try:
+            yield _EVERY_PEER
+        finally:
+            _EVERY_PEER.clear()
+
+
+def caught_up(session: Session, *writers: Session) -> ReceivablesClient:
+    """``session``'s client, once every peer of the channel has every change the writers' clients committed.
+
+    ``caught_up(core, tier1).confirm(claim.id)``: the core enterprise confirms, on its own peer and whichever
+    other org's peer the Gateway asks to endorse, the claim the supplier registered through the supplier's.
     """
-    session.client.catch_up(*(writer.client for writer in writers))
+    blocks = [w.client.last_committed_block for w in writers if w.client.last_committed_block is not None]
+    if blocks:
+        peers = {s.profile.gateway.address: s for s in (*_EVERY_PEER, session)}
+        for other in peers.values():
+            other.client.wait_for_block(max(blocks))
     return session.client
 
 
