@@ -7,8 +7,9 @@ carrying the peer's ``chaincode response 500, RULE ...``), so the SDK raises ``R
 network. Given a ``submits`` list, it keeps every committed submit there with the orgs the SDK named and the ledger
 before and after it.
 
-``Channel`` is the receivables contract on its own MemoryLedger with one clock, every committed submit kept. Endorsement policies are not enforced
-(MemoryLedger commits what the contract writes); test_endorsement.py computes them from those snapshots. MemoryLedger
+``Channel`` is the receivables contract on its own MemoryLedger with one clock, every committed submit kept.
+Endorsement policies are not enforced (MemoryLedger commits what the contract writes); test_endorsement.py computes
+them from those snapshots. MemoryLedger
 has no blocks, so the channel numbers them: each committed submit is one block (block 0 being the genesis block). Each
 of its clients has a ``LedgerNetwork``, the stand-in for its Gateway's Network: it knows the blocks that client's
 submits committed in (``last_committed_block``), and its ``wait_for_block`` returns at once for a block that exists (one
