@@ -7,6 +7,7 @@ import click
 
 from network import Network, compose, crypto, membership, namespaces
 from network.batch_tuning import BatchTuner, batch_of
+from network.compose_status import compose_status
 from network.compose_up import ComposeUp, start_containers
 from network.errors import NamespaceError, NetworkError
 from network.fabric_bin import FabricInstall
@@ -245,6 +246,45 @@ def compose_up(topology_path, data_root, start, compose_file, timeout, as_json):
         f"nothing to change (every node joined, {report.chaincode} {report.version} committed at sequence "
         f"{report.sequence})"))
     emit(report.summary(), as_json=as_json, columns=COMPOSE_UP_FIELDS)
+
+
+COMPOSE_STATUS_COLUMNS = ("name", "org", "kind", "address", "healthy", "height", "member", "raft_leader", "problem")
+
+
+@network.command("compose-status")
+@topology_option
+@click.option("--data-root", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="The data folder the containers mount, as `prepare --hostnames` wrote it "
+                   "(default: $RECFIN_HOSTS_DATA, else .recfin/hosts next to the native data folder).")
+@click.option("--json", "as_json", is_flag=True, help="Print the rows as JSON.")
+@reports_errors
+def compose_status_command(topology_path, data_root, as_json):
+    """Each compose node's health, channel block height and, for orderers, membership and Raft leader.
+
+    The compose network's `status`, run on the Docker machine: every orderer and peer at
+    localhost on its published port, asked what `network status` asks (/healthz; the block
+    height from the metrics, else `peer channel getinfo` as the org's admin; osnadmin for an
+    orderer's membership). A node that does not answer, is behind or is outside the channel
+    gets a row saying so. Whether the containers run is `docker compose ps`'s to say.
+    Needs Fabric's `peer` and `osnadmin` (scripts/install-fabric).
+
+    Exit status: 0 when every orderer and peer answers /healthz with OK, 1 otherwise.
+
+    \b
+    Example:
+      docker compose ps && recfin network compose-status
+      recfin network compose-status --data-root .recfin/hosts --json
+    """
+    topo = load_topology(topology_path)
+    fabric = FabricInstall.locate().require(("peer", "osnadmin"))
+    up = ComposeUp(topo, data_root or compose.hosts_data_root(topo), Tools(fabric))
+    rows = compose_status(up)
+    healthy = sum(r.healthy for r in rows)
+    leader = next((r.name for r in rows if r.raft_leader), None)
+    progress(as_json)(f"compose network on {up.topology.channel}: {healthy}/{len(rows)} nodes healthy, "
+                      f"Raft leader {leader or 'unknown'}")
+    emit(rows, as_json=as_json, columns=COMPOSE_STATUS_COLUMNS)
+    raise SystemExit(0 if healthy == len(rows) else 1)
 
 
 @network.command()

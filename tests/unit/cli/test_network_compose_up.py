@@ -1,5 +1,6 @@
 """`recfin network compose-up` through the CLI: progress on stderr, the summary (or --json) on stdout,
-a second run that says it changed nothing, and failures as one line.
+a second run that says it changed nothing, and failures as one line; then `compose-status` on the
+network it finished, and its exit status.
 
 Fabric's CLIs are scripted and the operations endpoints stood in, as in
 tests/unit/network/test_compose_up.py, which checks the calls themselves.
@@ -16,8 +17,8 @@ from network import compose, crypto
 from network.fabric_bin import FabricInstall
 from network.topology import load
 from tests.unit.network.operations_stand_in import CHANNEL, OperationsStandIn, with_operations_ports
-from tests.unit.network.scripted_osnadmin import ScriptedFabric, ScriptedOsnadmin
-from tests.unit.network.scripted_peer import ScriptedPeer
+from tests.unit.network.scripted_heights import OsnadminAt, PeerAt
+from tests.unit.network.scripted_osnadmin import ScriptedFabric
 
 
 @pytest.fixture(scope="module")
@@ -33,8 +34,9 @@ def prepared(tmp_path_factory):
 
 
 @pytest.fixture
-def compose_network(runner, prepared, tmp_path, monkeypatch):
-    """The data folder, a topology file with stand-in operations ports, and the scripted CLIs."""
+def compose_parts(runner, prepared, tmp_path, monkeypatch):
+    """The data folder, a topology file with stand-in operations ports, and the scripted CLIs:
+    (compose-up's arguments, the operations stand-in)."""
     fabric_home = tmp_path / "fabric"
     (fabric_home / "bin").mkdir(parents=True)
     (fabric_home / "config").mkdir()
@@ -50,10 +52,16 @@ def compose_network(runner, prepared, tmp_path, monkeypatch):
                                                                   operations)))
     data_root = tmp_path / "hosts"
     shutil.copytree(prepared, data_root)
-    scripted = ScriptedFabric(ScriptedPeer(load(), fabric=FabricInstall.locate()), ScriptedOsnadmin(CHANNEL))
+    scripted = ScriptedFabric(PeerAt(load(), fabric=FabricInstall.locate()), OsnadminAt(CHANNEL))
     monkeypatch.setattr(network_commands, "Tools", lambda fabric: scripted)
-    yield ["network", "compose-up", "--topology", str(topology_file), "--data-root", str(data_root), "--timeout", "5"]
+    yield (["network", "compose-up", "--topology", str(topology_file), "--data-root", str(data_root), "--timeout", "5"],
+           operations)
     operations.close()
+
+
+@pytest.fixture
+def compose_network(compose_parts):
+    return compose_parts[0]
 
 
 def test_compose_up_reports_progress_on_stderr_and_the_summary_as_json(runner, compose_network):
@@ -81,3 +89,28 @@ def test_a_missing_genesis_block_is_one_line_saying_what_to_run(runner, compose_
     assert result.stderr.strip().splitlines() == [
         f"Error: {tmp_path / 'hosts' / 'channel' / 'receivables.block'} is missing: run `recfin network prepare "
         f"--hostnames` for {tmp_path / 'hosts'} before `docker compose up -d`"]
+
+
+def test_compose_status_after_compose_up_lists_every_node_healthy_and_exits_0(runner, compose_parts):
+    up, _ = compose_parts
+    assert runner.invoke(main, up).exit_code == 0
+    status = ["network", "compose-status", *up[2:6]]
+    result = runner.invoke(main, [*status, "--json"])
+    assert result.exit_code == 0, result.output
+    rows = {r["name"]: r for r in json.loads(result.stdout)}
+    assert len(rows) == 7 and all(r["healthy"] and r["height"] == 7 and r["problem"] is None for r in rows.values())
+    assert [rows[f"orderer{i}.orderer"]["raft_leader"] for i in range(3)] == [True, False, False]
+    assert result.stderr.strip().splitlines()[-1] == ("compose network on receivables: 7/7 nodes healthy, "
+                                                      "Raft leader orderer0.orderer")
+    table = runner.invoke(main, status).stdout.splitlines()
+    assert table[1].split()[0] == "NAME" and "RAFT_LEADER" in table[1] and "PROBLEM" in table[1]
+
+
+def test_compose_status_with_a_node_down_reports_it_and_exits_1(runner, compose_parts):
+    up, operations = compose_parts
+    operations.unhealthy.add("peer0.supplier")
+    result = runner.invoke(main, ["network", "compose-status", *up[2:6]])
+    assert result.exit_code == 1, result.output
+    assert "compose network on receivables: 6/7 nodes healthy" in result.stdout
+    supplier = next(line for line in result.stdout.splitlines() if line.startswith("peer0.supplier"))
+    assert " no " in supplier and "docker compose logs peer0.supplier.recfin.local" in supplier

@@ -14,12 +14,14 @@ import pytest
 import yaml
 
 from network import compose, contract_config
+from network.compose_status import compose_status
 from network.compose_up import ComposeUp, start_containers
 from network.errors import NetworkError, NodeTimeoutError, ToolError
 from network.fabric_bin import FabricInstall
 from network.topology import load, parse
 
 from .operations_stand_in import CHANNEL, OperationsStandIn, with_operations_ports
+from .scripted_heights import OsnadminAt, PeerAt
 from .scripted_osnadmin import ScriptedFabric, ScriptedOsnadmin
 from .scripted_peer import ScriptedPeer
 
@@ -308,3 +310,67 @@ def test_a_failed_docker_compose_up_gives_its_error_line(tmp_path):
 
     with pytest.raises(NetworkError, match=r"^docker compose up -d failed: Error response from daemon: pull access denied$"):
         start_containers(compose.COMPOSE_FILE, tmp_path, lambda _: None, run)
+
+
+# ---- compose-status: the same nodes, asked how they are ----------------------------------------
+
+def running(*, heights=None, orderers=ORDERERS) -> ScriptedFabric:
+    """The CLIs of a channel every peer and the given orderers have joined."""
+    peer = PeerAt(load(), fabric=FabricInstall.locate(), joined=[a for _, a in PEERS], heights=heights)
+    return ScriptedFabric(peer, OsnadminAt(CHANNEL, joined=orderers))
+
+
+def rows(topology, data_root, fabric) -> dict[str, tuple]:
+    """name -> (healthy, height, member, raft_leader, problem)."""
+    return {r.name: (r.healthy, r.height, r.member, r.raft_leader, r.problem)
+            for r in compose_status(compose_up(topology, data_root, fabric))}
+
+
+def test_a_running_compose_network_reports_every_node_healthy_at_one_height(topology, data_root, fake_fabric):
+    fabric = running()
+    assert rows(topology, data_root, fabric) == {
+        "orderer0.orderer": (True, 7, True, False, None), "orderer1.orderer": (True, 7, True, True, None),
+        "orderer2.orderer": (True, 7, True, False, None),
+        **{name: (True, 7, None, None, None)
+           for name in ("peer0.coreenterprise", "peer0.supplier", "peer0.bank", "peer0.regulator")}}
+    # Orderers through their admin endpoints; peers as their org's admin, at the published ports.
+    assert steps(fabric) == [*[("osnadmin", "channel list", a) for a in ORDERERS for _ in (1, 2)],
+                             *[("peer", "channel getinfo", msp, a) for msp, a in PEERS]]
+
+
+def test_a_node_not_answering_is_a_row_saying_where_to_look(topology, data_root, fake_fabric, operations):
+    operations.unhealthy.add("peer0.bank")
+    operations.servers["orderer2.orderer"].shutdown()       # no listener at all: the container is gone
+    operations.servers["orderer2.orderer"].server_close()
+    fabric = running()
+    got = rows(topology, data_root, fabric)
+    assert got["peer0.bank"] == (False, None, None, None,
+                                 f"no OK from /healthz at localhost:{operations.port('peer0.bank')}: see "
+                                 f"`docker compose ps` and `docker compose logs peer0.bank.recfin.local`")
+    assert got["orderer2.orderer"][:4] == (False, None, None, None)
+    assert "docker compose logs orderer2.orderer.recfin.local" in got["orderer2.orderer"][4]
+    assert got["peer0.supplier"] == (True, 7, None, None, None)
+    asked = {call[-1] for call in steps(fabric)}
+    assert "localhost:9051" not in asked and "localhost:7253" not in asked      # nothing more asked of them
+
+
+def test_a_peer_behind_the_others_is_named_with_both_heights(topology, data_root, fake_fabric):
+    got = rows(topology, data_root, running(heights={"localhost:9051": 5}))
+    assert got["peer0.bank"] == (True, 5, None, None, "behind: height 5, highest 7")
+    assert got["peer0.supplier"] == (True, 7, None, None, None)
+
+
+def test_an_orderer_outside_the_channel_and_a_leaderless_cluster_are_told(topology, data_root, fake_fabric,
+                                                                          operations):
+    operations.leader = None
+    got = rows(topology, data_root, running(orderers=ORDERERS[:2]))
+    assert got["orderer2.orderer"] == (True, None, False, None,
+                                       "not a member of receivables: `recfin network compose-up` joins it")
+    assert [got[f"orderer{i}.orderer"][3] for i in range(3)] == [None, None, None]    # no orderer says it leads
+
+
+def test_a_peer_not_joined_has_no_height_and_says_what_joins_it(topology, data_root, fake_fabric):
+    fabric = running()
+    fabric.peer.joined.discard("localhost:8051")
+    assert rows(topology, data_root, fabric)["peer0.supplier"] == (
+        True, None, None, None, "no block height for receivables (not joined yet?): `recfin network compose-up` joins it")
