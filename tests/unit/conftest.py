@@ -1,4 +1,4 @@
-"""Run ``async def`` tests in a fresh event loop (no pytest-asyncio needed)."""
+"""Run ``async def`` tests in a fresh event loop each (no pytest-asyncio needed)."""
 
 import asyncio
 import inspect
