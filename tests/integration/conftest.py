@@ -8,7 +8,10 @@ reason; nothing here ever stands in for a peer or an orderer.
 from __future__ import annotations
 
 import json
+import secrets
 from contextlib import ExitStack
+from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -16,8 +19,9 @@ import yaml
 
 from bench.network_session import ensure_parties
 from cli.connection import Session, open_session
+from cli.demo_commands import business_today, credit_code_of
 from client.gateway import AsyncGateway, Gateway, connect, connect_async, load_msp_folder
-from client.receivables import ReceivablesClient
+from client.receivables import InvoiceInput, Receivable, ReceivableRegistration, ReceivablesClient
 from network import Network, profiles
 from network.fabric_bin import FabricInstall, fabric_home
 from network.topology import DEFAULT_TOPOLOGY
@@ -207,3 +211,15 @@ def peers_caught_up(data_root: Path, *orgs: str) -> int:
         for client in clients:
             client.wait_for_block(newest)
     return newest
+
+
+def register_claim(holder: Session, debtor: Session, amount: str, tax: str = "0.00", *, days: int = 90) -> Receivable:
+    """A receivable of ``holder``'s party on ``debtor``'s, registered through the holder's peer: one new invoice
+    (a random 20-digit number) issued today for ``amount`` plus ``tax`` yuan, due in ``days`` days."""
+    today = business_today()
+    seller, buyer = credit_code_of(holder, ""), credit_code_of(debtor, "")
+    invoice = InvoiceInput(number=f"{today:%y%m%d}{secrets.randbelow(10**14):014d}", date=today,
+                           amount=Decimal(amount), tax=Decimal(tax), seller_tax_id=seller, buyer_tax_id=buyer)
+    return holder.client.register_receivable(ReceivableRegistration(
+        debtor=buyer, face_amount=Decimal(amount) + Decimal(tax), issue_date=today,
+        due_date=today + timedelta(days=days), invoices=[invoice], contract_hash=secrets.token_hex(32)))

@@ -10,7 +10,6 @@ remove` takes it out again, deploying the chaincode once more without it.
 from __future__ import annotations
 
 import json
-import secrets
 from datetime import timedelta
 from decimal import Decimal
 
@@ -19,15 +18,15 @@ from click.testing import CliRunner
 
 from chaincode.receivables.uscc import check_character
 from cli.connection import open_session
-from cli.demo_commands import business_today, credit_code_of
+from cli.demo_commands import business_today
 from cli.org_commands import org
 from client.gateway import GatewayError
-from client.receivables import FinancingTerms, InvoiceInput, ReceivableRegistration, client_id_of
+from client.receivables import FinancingTerms, client_id_of
 from client.receivables.errors import rule_violation_from
 from network import channel, channel_config, contract_config, nodeconfig, probes
 from network.org_membership import OrgMembership
 
-from .conftest import caught_up
+from .conftest import caught_up, register_claim
 
 NEW_BANK = "bank2"
 NEW_BANK_MSP = "Bank2MSP"
@@ -107,13 +106,7 @@ def test_the_new_bank_finances_a_receivable(bank2_added):
     with open_session("supplier", "supplier1", root) as tier1, open_session("coreenterprise", "treasurer", root) as core, \
             open_session(NEW_BANK, "officer1", root) as bank2:
         today = business_today()
-        debtor, holder = credit_code_of(core, ""), credit_code_of(tier1, "")
-        invoice = InvoiceInput(number=f"{today:%y%m%d}{secrets.randbelow(10**14):014d}", date=today,
-                               amount=Decimal("50000.00"), tax=Decimal("6500.00"),
-                               seller_tax_id=holder, buyer_tax_id=debtor)
-        claim = tier1.client.register_receivable(ReceivableRegistration(
-            debtor=debtor, face_amount=Decimal("56500.00"), issue_date=today, due_date=today + timedelta(days=90),
-            invoices=[invoice], contract_hash=secrets.token_hex(32)))
+        claim = register_claim(tier1, core, "50000.00", "6500.00")
         claim = caught_up(core, tier1).confirm(claim.id)
         financing = caught_up(tier1, core).request_financing(claim.id)
         terms = FinancingTerms(advance_rate=Decimal("0.88"), discount_rate=Decimal("0.034"), recourse=False,

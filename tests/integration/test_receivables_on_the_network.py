@@ -36,7 +36,7 @@ from client.receivables import (
     ReceivableRegistration, RuleViolation,
 )
 
-from .conftest import caught_up, peers_caught_up
+from .conftest import caught_up, peers_caught_up, register_claim
 
 
 @pytest.fixture(scope="module")
@@ -69,14 +69,7 @@ def test_a_confirmed_claim_changed_without_the_debtors_endorsement_fails_validat
     root = receivables_deployed.data_root
     with open_session("supplier", "supplier1", root) as tier1, open_session("supplier", "supplier2", root) as tier2, \
             open_session("coreenterprise", "treasurer", root) as core:
-        today = business_today()
-        debtor, holder = credit_code_of(core, ""), credit_code_of(tier1, "")
-        invoice = InvoiceInput(number=f"{today:%y%m%d}{secrets.randbelow(10**14):014d}", date=today,
-                               amount=Decimal("1000.00"), tax=Decimal("130.00"),
-                               seller_tax_id=holder, buyer_tax_id=debtor)
-        claim = tier1.client.register_receivable(ReceivableRegistration(
-            debtor=debtor, face_amount=Decimal("1130.00"), issue_date=today, due_date=today + timedelta(days=60),
-            invoices=[invoice], contract_hash=secrets.token_hex(32)))
+        claim = register_claim(tier1, core, "1000.00", "130.00", days=60)
         claim = caught_up(core, tier1).confirm(claim.id)
         caught_up(tier1, core)  # the transfer below is endorsed on the supplier's peer
 
@@ -140,14 +133,8 @@ def test_a_bank_attests_an_invoice_and_the_supplier_registers_it(demo_run, recei
 def test_a_bank_quotes_from_the_ledger_offers_and_the_holder_compares(demo_run, receivables_deployed):
     root = receivables_deployed.data_root
     with open_session("supplier", "supplier1", root) as tier1, open_session("coreenterprise", "treasurer", root) as core:
-        today = business_today()
-        debtor, holder = credit_code_of(core, ""), credit_code_of(tier1, "")
-        invoice = InvoiceInput(number=f"{today:%y%m%d}{secrets.randbelow(10**14):014d}", date=today,
-                               amount=Decimal("100000.00"), tax=Decimal("13000.00"),
-                               seller_tax_id=holder, buyer_tax_id=debtor)
-        claim = tier1.client.register_receivable(ReceivableRegistration(
-            debtor=debtor, face_amount=Decimal("113000.00"), issue_date=today, due_date=today + timedelta(days=90),
-            invoices=[invoice], contract_hash=secrets.token_hex(32)))
+        claim = register_claim(tier1, core, "100000.00", "13000.00")
+        debtor = claim.debtor
         caught_up(core, tier1).confirm(claim.id)
         financing = caught_up(tier1, core).request_financing(claim.id)
 
@@ -173,14 +160,7 @@ def test_a_bank_quotes_from_the_ledger_offers_and_the_holder_compares(demo_run, 
 
 
 def _claim(tier1, core, face: str, days: int):
-    today = business_today()
-    debtor, holder = credit_code_of(core, ""), credit_code_of(tier1, "")
-    amount = Decimal(face)
-    invoice = InvoiceInput(number=f"{today:%y%m%d}{secrets.randbelow(10**14):014d}", date=today, amount=amount,
-                           tax=Decimal("0.00"), seller_tax_id=holder, buyer_tax_id=debtor)
-    claim = tier1.client.register_receivable(ReceivableRegistration(
-        debtor=debtor, face_amount=amount, issue_date=today, due_date=today + timedelta(days=days),
-        invoices=[invoice], contract_hash=secrets.token_hex(32)))
+    claim = register_claim(tier1, core, face, days=days)
     return caught_up(core, tier1).confirm(claim.id)
 
 
