@@ -185,6 +185,14 @@ def every_peer(fabric_network):
             _EVERY_PEER.clear()
 
 
+def _every_peer_has(block: int, *sessions: Session) -> None:
+    """Wait until each peer of the channel (and of ``sessions``) has committed ``block``."""
+    if not _EVERY_PEER:
+        raise RuntimeError("no session on every peer: request the `every_peer` fixture (receivables_deployed does)")
+    for session in {s.profile.gateway.address: s for s in (*_EVERY_PEER, *sessions)}.values():
+        session.client.wait_for_block(block)
+
+
 def caught_up(session: Session, *writers: Session) -> ReceivablesClient:
     """``session``'s client, once every peer of the channel has every change the writers' clients committed.
 
@@ -193,23 +201,18 @@ def caught_up(session: Session, *writers: Session) -> ReceivablesClient:
     """
     blocks = [w.client.last_committed_block for w in writers if w.client.last_committed_block is not None]
     if blocks:
-        peers = {s.profile.gateway.address: s for s in (*_EVERY_PEER, session)}
-        for other in peers.values():
-            other.client.wait_for_block(max(blocks))
+        _every_peer_has(max(blocks), session)
     return session.client
 
 
-def peers_caught_up(data_root: Path, *orgs: str) -> int:
-    """Every one of the orgs' peers has the newest block any of them has; that block's number.
+def peers_caught_up() -> int:
+    """Every peer of the channel has the newest block any of them has; that block's number.
 
     For changes made through ``recfin`` commands: each opens its own connection, so the block its change
     went into is known only to the writer's peer, which has it.
     """
-    with ExitStack() as stack:
-        clients = [stack.enter_context(open_session(org, data_root=data_root)).client for org in orgs]
-        newest = max(client.wait_for_block(0) for client in clients)
-        for client in clients:
-            client.wait_for_block(newest)
+    newest = max(s.client.wait_for_block(0) for s in _EVERY_PEER) if _EVERY_PEER else 0
+    _every_peer_has(newest)
     return newest
 
 

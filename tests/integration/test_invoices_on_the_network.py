@@ -86,7 +86,7 @@ class InvoiceCommands:
         result = self.run("register", str(files.invoice), "--po", str(files.purchase_order),
                           "--receipt", str(files.goods_receipt), "--due", (self.today + timedelta(days=60)).isoformat(),
                           "--as", SUPPLIER)
-        peers_caught_up(self.data_root, "supplier", "bank")
+        peers_caught_up()
         return result
 
     def holdings(self) -> list[dict]:

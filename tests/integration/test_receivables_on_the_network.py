@@ -139,7 +139,7 @@ def test_a_bank_quotes_from_the_ledger_offers_and_the_holder_compares(demo_run, 
         financing = caught_up(tier1, core).request_financing(claim.id)
 
     cli = ["--data-root", str(root), "--json"]
-    peers_caught_up(root, "supplier", "regulator", "bank")  # the commands below read on those orgs' peers
+    peers_caught_up()  # the commands below read on the regulator's and the bank's peers
     scored = CliRunner().invoke(main, ["risk", "score", debtor, "--as", "regulator", *cli])
     assert scored.exit_code == 0, scored.output
     assert json.loads(scored.stdout)["features"]["confirmed_count"] >= 1  # the demo's claims and this one
@@ -149,7 +149,7 @@ def test_a_bank_quotes_from_the_ledger_offers_and_the_holder_compares(demo_run, 
     assert quoted.exit_code == 0, quoted.output
     made = json.loads(quoted.stdout)["made_offer"]
     assert made["financing_id"] == financing.id and made["status"] == "OPEN"
-    peers_caught_up(root, "bank", "supplier")  # the holder compares on its own peer the offer made on the bank's
+    peers_caught_up()  # the holder compares on its own peer the offer made on the bank's
 
     compared = CliRunner().invoke(main, ["finance", "compare", claim.id, "--as", "supplier/supplier1", *cli])
     assert compared.exit_code == 0, compared.output
