@@ -29,7 +29,7 @@ from .fabric_bin import FabricInstall
 from .lifecycle import Definition, Lifecycle
 from .nodeconfig import node_dirs
 from .tools import Tools
-from .topology import Topology, parse
+from .topology import Node, Topology, parse
 
 MANIFEST_KEYS = ("org", "msp_id", "package_id", "chaincode_version", "network_config_sha256")
 
@@ -130,12 +130,17 @@ class BundleHost:
         return self.topology.peers(self.org)
 
     def prepare_cli(self, fabric: FabricInstall) -> None:
-        """Give the `peer` CLI the base core.yaml of the Fabric install, where the shared calls look."""
-        base = fabric.config_dir / "core.yaml"
-        for node in self.peers():
-            target = node_dirs(self.root, node.name).config / "core.yaml"
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(base, target)
+        prepare_peer_cli(fabric, self.root, self.peers())
+
+
+def prepare_peer_cli(fabric: FabricInstall, root: Path, peers: list[Node]) -> None:
+    """Give the `peer` CLI, acting on each of ``peers``, the base core.yaml of the Fabric install, where the
+    shared calls (network/channel.py, network/lifecycle.py) look for it under ``root``."""
+    base = fabric.config_dir / "core.yaml"
+    for node in peers:
+        target = node_dirs(root, node.name).config / "core.yaml"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(base, target)
 
 
 @dataclass(frozen=True)

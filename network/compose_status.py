@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import channel, probes
+from .bundle_host import prepare_peer_cli
 from .compose_up import ComposeUp
 from .errors import ToolError
 from .topology import Node
@@ -34,7 +35,8 @@ class ComposeNodeStatus:
 def compose_status(up: ComposeUp) -> list[ComposeNodeStatus]:
     """One row per orderer and peer of the compose network (unhealthy ones are asked nothing more)."""
     topo, root, tools = up.topology, up.data_root, up.tools
-    up.org_admins()                 # the `peer` CLI's client config, where getinfo as the org admin looks
+    # the `peer` CLI's base config, where getinfo as the org's admin looks (no chaincode package is needed)
+    prepare_peer_cli(tools.fabric, root, topo.peers())
     leader = channel.raft_leader(topo)
     rows = []
     for node in topo.nodes():

@@ -338,6 +338,16 @@ def test_a_running_compose_network_reports_every_node_healthy_at_one_height(topo
                              *[("peer", "channel getinfo", msp, a) for msp, a in PEERS]]
 
 
+def test_status_needs_no_chaincode_package(topology, prepared_hosts, tmp_path, fake_fabric):
+    # a folder `prepare --hostnames` left before any package was written: the nodes can still be asked
+    root = tmp_path / "hosts"
+    shutil.copytree(prepared_hosts, root)
+    fabric = running()
+    assert {r.name: (r.healthy, r.height) for r in compose_status(compose_up(topology, root, fabric))} == {
+        name: (True, 7) for name in ("orderer0.orderer", "orderer1.orderer", "orderer2.orderer",
+                                     "peer0.coreenterprise", "peer0.supplier", "peer0.bank", "peer0.regulator")}
+
+
 def test_a_node_not_answering_is_a_row_saying_where_to_look(topology, data_root, fake_fabric, operations):
     operations.unhealthy.add("peer0.bank")
     operations.servers["orderer2.orderer"].shutdown()       # no listener at all: the container is gone
