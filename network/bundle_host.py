@@ -168,8 +168,7 @@ class HostOperations:
             try:
                 out[node.name] = channel.join_peer(self.tools, topo, self.host.root, node, block)
             except ToolError as exc:        # name the peer: an org may run several
-                raise ToolError(f"{node.name} ({node.address}) did not join {topo.channel}: {exc}",
-                                stdout=exc.stdout, stderr=exc.stderr, returncode=exc.returncode) from None
+                raise exc.about(f"{node.name} ({node.address}) did not join {topo.channel}") from None
             self.say(f"  {node.name} ({node.address}): {'joined' if out[node.name] else 'already joined'} {topo.channel}")
         return out
 

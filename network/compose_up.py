@@ -123,8 +123,7 @@ class ComposeUp:
             try:
                 out[node.name] = channel.join_orderer(self.tools, self.topology, self.data_root, node, block)
             except ToolError as exc:
-                raise ToolError(f"{node.name} ({node.admin_address}) did not join {self.topology.channel}: {exc}",
-                                stdout=exc.stdout, stderr=exc.stderr, returncode=exc.returncode) from None
+                raise exc.about(f"{node.name} ({node.admin_address}) did not join {self.topology.channel}") from None
             self.say(f"  {node.name} ({node.admin_address}): "
                      f"{'joined' if out[node.name] else 'already joined'} {self.topology.channel}")
         return out

@@ -36,6 +36,10 @@ class ToolError(NetworkError):
         self.stderr = stderr
         self.returncode = returncode
 
+    def about(self, what: str) -> ToolError:
+        """The same failure, its message led by ``what`` it was (which node, which step), its output kept."""
+        return ToolError(f"{what}: {self}", stdout=self.stdout, stderr=self.stderr, returncode=self.returncode)
+
 
 class NodeTimeoutError(NetworkError):
     pass
