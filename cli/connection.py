@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 
 from client.gateway import GatewayError, Gateway, connect, load_msp_folder
-from client.receivables import CONTRACT_NAME, ReceivablesClient, RuleViolation, client_id_of
+from client.receivables import CONTRACT_NAME, RACE_RETRY, ReceivablesClient, RuleViolation, client_id_of
 from network import profiles
 from network.errors import NetworkError
 
@@ -65,7 +65,9 @@ def open_session(org: str, user: str | None = None, data_root: Path | None = Non
     try:
         network = gateway.get_network(profile.channel)
         contract = network.get_contract(profile.chaincode, CONTRACT_NAME)
-        yield Session(ReceivablesClient(contract, network), profile, who, gateway)
+        # An operator's command that lost a race for a claim is endorsed again rather than failing
+        # (bounded; an invalidated transaction wrote nothing): see RACE_RETRY.
+        yield Session(ReceivablesClient(contract, network, retry=RACE_RETRY), profile, who, gateway)
     finally:
         gateway.close()
 

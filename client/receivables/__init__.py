@@ -14,7 +14,7 @@ JSON documents and transaction names, and a unit test checks they agree.
 See docs/sdk-receivables.md.
 """
 
-from ._client import CONTRACT_NAME, AsyncReceivablesClient, ReceivablesClient, new_request_id
+from ._client import CONTRACT_NAME, RACE_RETRY, AsyncReceivablesClient, ReceivablesClient, new_request_id
 from ._events import EVENT_NAMES, AsyncReceivablesEvents, ReceivablesEvent, ReceivablesEvents
 from ._identity import client_id_of
 from ._models import (
@@ -67,6 +67,7 @@ __all__ = [
     "AsyncReceivablesClient",
     "CONTRACT_NAME",
     "new_request_id",
+    "RACE_RETRY",
     "ReceivablesError",
     "RuleViolation",
     "ReceivablesEvent",

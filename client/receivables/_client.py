@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterat
 from datetime import date
 from typing import Any
 
+from fabric_protos.peer import transaction_pb2
 from pydantic import BaseModel, TypeAdapter
 
 from client.gateway import RetryPolicy
@@ -63,6 +64,20 @@ def _text(value: str, what: str) -> str:
 def new_request_id() -> str:
     """A fresh business request id (uuid4 hex): the contract answers a retry with the same id with the first result."""
     return uuid.uuid4().hex
+
+
+RACE_RETRY = RetryPolicy(max_attempts=3, backoff=0.1, retry_on=frozenset({
+    transaction_pb2.MVCC_READ_CONFLICT, transaction_pb2.ENDORSEMENT_POLICY_FAILURE}))
+"""Endorse and submit again, at most three times in all, a transaction that lost a race for a claim.
+
+Another transaction committed first and changed either a key this one read (``MVCC_READ_CONFLICT``) or
+the key-level policy of a claim it writes (``ENDORSEMENT_POLICY_FAILURE``: confirmation, transfers
+across orgs, financing and repayment change who must endorse). Either way the invalidated transaction
+wrote nothing, and endorsing it again reads the claim and its policy as they are now, so the second try
+is either valid or refused by a business rule that names what changed. A policy failure that is not a
+race (orgs named wrongly) costs two more tries before its CommitError. The CLI uses this policy;
+``ReceivablesClient(..., retry=RACE_RETRY)`` opts an integration in (docs/sdk-receivables.md).
+"""
 
 
 def _request_id(value: str | None) -> str:

@@ -35,3 +35,15 @@ def test_load_by_name_or_msp_id_gives_existing_files(topology, data_root):
 def test_missing_profile_says_to_run_up(tmp_path):
     with pytest.raises(NetworkError, match="run `recfin network up` first"):
         profiles.load("bank", tmp_path)
+
+
+def test_a_cli_session_acts_as_the_profile_user_and_endorses_lost_races_again(topology, data_root):
+    from cli import connection
+    from client.receivables import RACE_RETRY
+
+    profiles.write_all(topology, data_root)
+    # connect() opens its gRPC channel lazily: nothing is dialled until a call is made
+    with connection.open_session("supplier", "supplier3", data_root) as session:
+        assert session.client.retry is RACE_RETRY
+        assert session.user == profiles.load("supplier", data_root).user("supplier3")
+        assert session.client.contract.chaincode_name == "receivables"

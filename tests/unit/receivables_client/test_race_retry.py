@@ -1,0 +1,54 @@
+"""RACE_RETRY: a transaction that lost a race for a claim is endorsed again, over the real Gateway client."""
+
+import json
+
+import pytest
+from fabric_protos.peer import transaction_pb2
+
+from client.gateway import CommitError, Identity, connect, private_key_signer
+from client.receivables import RACE_RETRY, ReceivablesClient
+
+from ..client.gateway_fakes import FakeTransport, make_key_and_cert
+from .fakes import receivable
+
+
+@pytest.fixture
+def transport():
+    fake = FakeTransport()
+    fake.result = json.dumps(receivable()).encode()
+    return fake
+
+
+@pytest.fixture
+def receivables(transport):
+    key, cert_pem = make_key_and_cert("core1@core")
+    identity = Identity("CoreEnterpriseMSP", cert_pem)
+    with connect(identity=identity, signer=private_key_signer(key), transport=transport) as gateway:
+        contract = gateway.get_network("receivables").get_contract("receivables", "Receivable")
+        yield ReceivablesClient(contract, retry=RACE_RETRY)
+
+
+@pytest.mark.parametrize("lost_race", [transaction_pb2.MVCC_READ_CONFLICT,
+                                       transaction_pb2.ENDORSEMENT_POLICY_FAILURE])
+def test_a_confirmation_that_lost_a_race_is_endorsed_again(receivables, transport, lost_race):
+    transport.commit_codes = [lost_race, transaction_pb2.VALID]
+    confirmed = receivables.confirm("R-00000000000000a1")
+    assert confirmed.status == "CONFIRMED"
+    first, second = transport.requests("endorse")
+    assert first.transaction_id != second.transaction_id   # a new transaction, not the invalidated one again
+
+
+def test_the_retry_is_bounded_and_ends_in_the_commit_error(receivables, transport):
+    transport.commit_codes = [transaction_pb2.ENDORSEMENT_POLICY_FAILURE]
+    with pytest.raises(CommitError) as caught:
+        receivables.confirm("R-00000000000000a1")
+    assert caught.value.validation_code_name == "ENDORSEMENT_POLICY_FAILURE"
+    assert len(transport.requests("endorse")) == RACE_RETRY.max_attempts == 3
+
+
+def test_other_invalidations_are_not_retried(receivables, transport):
+    transport.commit_codes = [transaction_pb2.BAD_PROPOSAL_TXID, transaction_pb2.VALID]
+    with pytest.raises(CommitError):
+        receivables.confirm("R-00000000000000a1")
+    assert len(transport.requests("endorse")) == 1
+
