@@ -13,7 +13,6 @@ import json
 import secrets
 import subprocess
 import sys
-import time
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
@@ -27,6 +26,8 @@ from cli.demo_commands import business_today
 from cli.main import main
 from client.invoices.credit_code import credit_code_check_digit
 from client.pricing import bank_config_path
+
+from .conftest import peers_caught_up
 
 REPO = Path(__file__).resolve().parents[2]
 _CONSOLE_SCRIPT = Path(sys.executable).with_name("recfin")
@@ -46,7 +47,12 @@ class Recfin:
     topology: Path
 
     def run(self, *args: str) -> Result:
-        return CliRunner(env={"RECFIN_TOPOLOGY": str(self.topology)}).invoke(main, list(args))
+        """The command, then a wait until every peer has its change (if it made one): each command opens its own
+        connection, so the block it wrote is known to its own org's peer first, and the next command may be
+        another org's, simulated on that org's peer."""
+        result = CliRunner(env={"RECFIN_TOPOLOGY": str(self.topology)}).invoke(main, list(args))
+        peers_caught_up()
+        return result
 
     def ledger_args(self, *args: str, as_: str | None = None) -> list[str]:
         return [*args, *(["--as", as_] if as_ else []), "--data-root", str(self.data_root), "--json"]
@@ -66,9 +72,12 @@ class Recfin:
         return error_line(result.stderr, alone=exit_code != 2)
 
     def process(self, *args: str, as_: str | None = None) -> subprocess.CompletedProcess:
-        """The command as its own process (a follower that is stopped and started again)."""
-        return subprocess.run([*RECFIN_PROCESS, *self.ledger_args(*args, as_=as_)], capture_output=True, text=True,
+        """The command as its own process (a follower that is stopped and started again); then every peer has
+        what it wrote, as after ``run``."""
+        done = subprocess.run([*RECFIN_PROCESS, *self.ledger_args(*args, as_=as_)], capture_output=True, text=True,
                               timeout=PROCESS_TIMEOUT, cwd=REPO)
+        peers_caught_up()
+        return done
 
 
 def error_line(stderr: str, *, alone: bool) -> str:
@@ -116,17 +125,11 @@ def peer_heights(recfin: Recfin) -> dict[str, int]:
     return {node["name"]: node["height"] for node in json.loads(result.stdout) if node["kind"] == "peer"}
 
 
-def settled_heights(recfin: Recfin, timeout: float = 60.0) -> dict[str, int]:
-    """Every peer's block height, once all agree: the last block committed on the gateway peer may still be
-    reaching the others, and the suite runs one command at a time, so they settle."""
-    deadline = time.monotonic() + timeout
-    while True:
-        heights = peer_heights(recfin)
-        if len(set(heights.values())) == 1:
-            return heights
-        if time.monotonic() > deadline:
-            pytest.fail(f"the peers did not reach one height within {timeout:g} s: {heights}")
-        time.sleep(0.5)
+def settled_heights(recfin: Recfin) -> dict[str, int]:
+    """Every peer's block height, all one: ``Recfin.run`` has let every peer catch up with the newest block."""
+    heights = peer_heights(recfin)
+    assert len(set(heights.values())) == 1, f"the peers are at different heights after catching up: {heights}"
+    return heights
 
 
 # ---- the network and the chaincode -----------------------------------------------------------------------
@@ -142,6 +145,15 @@ def test_network_status_shows_every_node_healthy_at_one_height(recfin):
     assert min(settled_heights(recfin).values()) > 1            # genesis and the chaincode definitions
 
 
+
+def test_network_up_on_the_running_network_leaves_every_node_alone(recfin):
+    before = {n["name"]: n["pid"] for n in json.loads(recfin.run("network", "status", "--json").stdout)}
+    heights = settled_heights(recfin)
+    result = recfin.run("network", "up", "--json")
+    assert result.exit_code == 0, result.output
+    assert {n["name"]: n["pid"] for n in json.loads(result.stdout)} == before
+    assert settled_heights(recfin) == heights
+
 def test_chaincode_config_matches_what_is_deployed_and_committed(recfin):
     result = recfin.run("chaincode", "config", "--committed", "--json")
     assert result.exit_code == 0, result.output
@@ -151,6 +163,31 @@ def test_chaincode_config_matches_what_is_deployed_and_committed(recfin):
     assert report["approvals"] and all(report["approvals"].values())
     assert report["version"] == report["committed_version"]
 
+
+
+def test_restarted_chaincode_servers_serve_the_same_ledger(recfin, codes):
+    claim = register(recfin, codes)
+    before = {n["name"]: n["pid"] for n in json.loads(recfin.run("network", "status", "--json").stdout)
+              if n["kind"] == "chaincode" and n["name"].startswith("receivables.")}
+    result = recfin.run("chaincode", "restart", "--name", "receivables")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(f"restarted {len(before)} chaincode server(s)")
+    after = {n["name"]: n["pid"] for n in json.loads(recfin.run("network", "status", "--json").stdout)
+             if n["name"] in before}
+    assert all(after[name] and after[name] != pid for name, pid in before.items()), (before, after)
+    # the peers dial the new servers on the next call: state from before is read and changed through them
+    assert recfin.json("receivable", "get", claim["id"], as_="supplier/supplier1") == claim
+    assert recfin.json("receivable", "confirm", claim["id"], as_="coreenterprise/treasurer")["status"] == "CONFIRMED"
+
+
+def test_a_peers_log_shows_the_blocks_it_committed(recfin, codes):
+    register(recfin, codes)   # at least one block committed since the network started
+    result = recfin.run("network", "logs", "peer0.supplier", "-n", "400")
+    assert result.exit_code == 0, result.output
+    assert "Committed block [" in result.output
+    assert len(result.output.splitlines()) <= 400
+    unknown = recfin.run("network", "logs", "peer9.nobody")
+    assert unknown.exit_code != 0 and "peer9.nobody" in unknown.output
 
 # ---- parties ----------------------------------------------------------------------------------------------
 
@@ -332,6 +369,26 @@ def test_the_regulator_freezes_a_claim_reads_statistics_and_lifts_the_freeze(rec
     assert thawed["frozen"] is None
 
 
+
+def test_the_receivable_groups_regulator_commands_are_the_regulators(recfin, codes):
+    claim = confirmed(recfin, codes)
+    order = f"(2026) Hu 0101 Bao {secrets.randbelow(1000)}"
+    frozen = recfin.json("receivable", "freeze", claim["id"], "--order", order, as_="regulator/inspector1")
+    assert frozen["frozen"]["order_reference"] == order
+    statistics = recfin.json("receivable", "stats", as_="regulator")
+    assert statistics == recfin.json("regulator", "statistics", as_="regulator")
+    thawed = recfin.json("receivable", "unfreeze", claim["id"], "--order", f"{order} lifted", as_="regulator")
+    assert thawed["frozen"] is None and thawed["last"]["tx_id"] != frozen["last"]["tx_id"]
+
+
+def test_a_claim_not_yet_due_cannot_be_marked_overdue_and_nothing_changes(recfin, codes):
+    claim = confirmed(recfin, codes)
+    before = settled_heights(recfin)
+    line = recfin.fails("receivable", "overdue", claim["id"], as_="supplier/supplier1", exit_code=1)
+    assert line.startswith("Error: RecordOverdue refused: RULE not-yet-due: ") and claim["due_date"] in line
+    assert recfin.json("receivable", "get", claim["id"], as_="supplier/supplier1") == claim
+    assert peer_heights(recfin) == before
+
 # ---- events ----------------------------------------------------------------------------------------------
 
 
@@ -361,8 +418,9 @@ def test_the_event_follower_resumes_after_a_restart_from_its_checkpoint(recfin, 
     third_run, _ = follow()
     assert [(e["event"], e["tx_id"]) for e in third_run] == [("ReceivableTransferred", moved["last"]["tx_id"])]
 
-    # Without a checkpoint, the same blocks replay every event in ledger order.
-    replay = recfin.process("events", "--start-block", str(start), "--limit", "3", as_="bank/officer1")
+    # Without a checkpoint, the same blocks replay every event in ledger order (`receivable events` is the same
+    # command).
+    replay = recfin.process("receivable", "events", "--start-block", str(start), "--limit", "3", as_="bank/officer1")
     assert replay.returncode == 0, replay.stderr
     assert [json.loads(line)["tx_id"] for line in replay.stdout.splitlines()] == [
         claim["last"]["tx_id"], confirmed_claim["last"]["tx_id"], moved["last"]["tx_id"]]

@@ -196,3 +196,24 @@ def test_a_copy_with_another_amount_is_the_same_invoice(commands, tmp_path):
     holdings = commands.holdings()
     assert refused_rule(commands.register(copy)) == DUPLICATE_RULE
     assert commands.holdings() == holdings
+
+
+def test_a_bank_attests_its_check_of_an_invoice_and_the_supplier_reads_it(commands, tmp_path):
+    files = write_invoice_files(tmp_path / "checked", new_einvoice(commands))
+    evidence_file = tmp_path / "evidence.json"
+    # A new invoice is in no reference tax record: the check fails, and a failing check is attested too (exit 1).
+    attested = commands.run("attest", str(files.invoice), "--as", BANK, "--evidence", str(evidence_file))
+    assert attested.exit_code == EXIT_FAILED, attested.output
+    report = json.loads(attested.stdout)
+    record = report["attestation"]
+    assert report["outcome"] == record["outcome"] == "fail"
+    assert report["fingerprint"] == record["fingerprint"] == invoice_fingerprint(read_invoice(files.invoice))
+    assert json.loads(evidence_file.read_text(encoding="utf-8")) == report["evidence"]["document"]
+    peers_caught_up()   # the supplier reads on its own peer what the bank's committed
+
+    seen = commands.run("attestations", str(files.invoice), "--as", SUPPLIER)
+    assert seen.exit_code == EXIT_PASS, seen.output
+    listed = json.loads(seen.stdout)
+    assert listed == {"fingerprint": record["fingerprint"], "attestations": [record]}
+    by_fingerprint = commands.run("attestations", record["fingerprint"], "--as", SUPPLIER)
+    assert json.loads(by_fingerprint.stdout) == listed
