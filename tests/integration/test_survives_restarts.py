@@ -12,7 +12,9 @@ import signal
 import uuid
 
 import pytest
+from click.testing import CliRunner
 
+from cli.main import main
 from client.gateway import GatewayError
 
 from .conftest import FEATURE_CHAINCODE, FEATURE_CONTRACT, as_json
@@ -52,16 +54,25 @@ def test_a_dead_chaincode_server_fails_clearly_and_work_resumes_when_it_is_back(
     assert as_json(read)["value"] == "before"
 
 
-def test_down_then_up_resumes_on_the_same_ledgers(fabric_network, gateways, feature_chaincode):
+def recfin(topology_file, *args: str):
+    """`recfin ARGS` on the suite's network, as an operator types it; the test fails with the command's words."""
+    result = CliRunner(env={"RECFIN_TOPOLOGY": str(topology_file)}).invoke(main, list(args))
+    assert result.exit_code == 0, f"recfin {' '.join(args)}: {result.output}"
+    return result
+
+
+def test_down_then_up_resumes_on_the_same_ledgers(fabric_network, topology_file, gateways, feature_chaincode):
     key = f"resume-{uuid.uuid4().hex[:8]}"
     contract = gateways("bank").get_network("receivables").get_contract(feature_chaincode)
     contract.submit_transaction("PutState", key, "kept")
     heights_before = {n.name: n.height for n in fabric_network.status() if n.kind == "peer"}
 
-    fabric_network.down()
+    stopped = recfin(topology_file, "network", "down")
+    assert stopped.output.startswith("network down: ") and "ledgers kept in" in stopped.output
     assert all(n.pid is None for n in fabric_network.status())
-    fabric_network.up()
-    fabric_network.start_chaincode_servers()
+    started = json.loads(recfin(topology_file, "network", "up", "--json").stdout)
+    assert all(n["healthy"] for n in started if n["kind"] != "chaincode")
+    assert all(n["pid"] for n in started)           # the chaincode servers too: `up` starts them again
 
     heights_after = {n.name: n.height for n in fabric_network.status() if n.kind == "peer"}
     assert all(heights_after[name] >= height for name, height in heights_before.items())
@@ -70,7 +81,8 @@ def test_down_then_up_resumes_on_the_same_ledgers(fabric_network, gateways, feat
     assert as_json(reader.evaluate_transaction("GetState", key))["value"] == "kept"
 
 
-def test_a_new_version_upgrades_in_place_without_losing_state(fabric_network, gateways, feature_chaincode, tmp_path):
+def test_a_new_version_upgrades_in_place_without_losing_state(fabric_network, topology_file, gateways,
+                                                              feature_chaincode, tmp_path):
     from chaincode.feature_contract import feature_collections_json
 
     key = f"upgrade-{uuid.uuid4().hex[:8]}"
@@ -82,11 +94,11 @@ def test_a_new_version_upgrades_in_place_without_losing_state(fabric_network, ga
     first = fabric_network.deploy_chaincode(
         name=FEATURE_CHAINCODE, contract=FEATURE_CONTRACT, version="1.0", collections_config=collections
     )
-    upgraded = fabric_network.deploy_chaincode(
-        name=FEATURE_CHAINCODE, contract=FEATURE_CONTRACT, version="1.1", collections_config=collections
-    )
+    upgraded = json.loads(recfin(topology_file, "chaincode", "deploy", "--name", FEATURE_CHAINCODE,
+                                 "--contract", FEATURE_CONTRACT, "--version", "1.1",
+                                 "--collections-config", str(collections), "--json").stdout)
     assert first.changed is False
-    assert upgraded.changed and upgraded.sequence == first.sequence + 1
+    assert upgraded["changed"] and upgraded["sequence"] == first.sequence + 1 and upgraded["version"] == "1.1"
 
     reader = gateways("coreenterprise").get_network("receivables").get_contract(feature_chaincode)
     assert json.loads(reader.evaluate_transaction("GetState", key))["value"] == "from 1.0"
