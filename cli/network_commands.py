@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from network import Network, compose, crypto, membership, namespaces
+from network import Network, compose, compose_down, crypto, membership, namespaces
 from network.batch_tuning import BatchTuner, batch_of
 from network.compose_status import compose_status
 from network.compose_up import ComposeUp, start_containers
@@ -64,21 +64,39 @@ def up(topology_path, timeout, as_json):
 
 @network.command()
 @topology_option
-@click.option("--purge", is_flag=True, help="Also delete all state: crypto, ledgers, logs, profiles.")
+@click.option("--purge", is_flag=True,
+              help="Also delete all state: crypto, ledgers, logs, profiles; of a compose network, its ledger "
+                   "volumes (`docker compose down -v`) and data folder.")
+@click.option("--json", "as_json", is_flag=True, help="Print what was stopped and removed as JSON.")
 @reports_errors
-def down(topology_path, purge):
-    """Stop every process; ledgers stay unless --purge.
+def down(topology_path, purge, as_json):
+    """Stop every process, and the compose network compose-up recorded; ledgers stay unless --purge.
 
-    Chaincode servers, then peers, then orderers: SIGTERM, and SIGKILL after a grace period.
+    Native runtime: chaincode servers, then peers, then orderers: SIGTERM, and SIGKILL after a
+    grace period. Compose: where `recfin network compose-up` found the containers running, it
+    recorded their compose file and data folder (compose-run.json next to the native data
+    folder); `down` then runs `docker compose -f FILE down`: the containers go, the ledgers
+    stay in their named volumes and the data folder stays, so `docker compose up -d` resumes
+    on them. With --purge: `docker compose -f FILE down -v`, then the data folder and the
+    record go too. No record, no docker call.
 
     \b
     Example:
-      recfin network down --purge
+      recfin network down
+      recfin network down --purge --json
     """
-    net = open_network(topology_path)
+    say = progress(as_json)
+    net = open_network(topology_path, as_json)
     stopped = net.down(purge=purge)
-    click.echo(f"network down: {len(stopped)} process(es) stopped" + ("; all state removed" if purge else
-                                                                   f"; ledgers kept in {net.data_root}"))
+    say(f"network down: {len(stopped)} process(es) stopped" + ("; all state removed" if purge else
+                                                             f"; ledgers kept in {net.data_root}"))
+    composed = compose_down.stop_recorded(net.topology, purge=purge, say=say)
+    if composed is not None:
+        say(f"compose network down: {composed.compose_file}'s containers removed" + (
+            "; ledger volumes and data folder removed" if purge else
+            f"; ledgers kept in its volumes, data in {composed.data_root}"))
+    if as_json:
+        emit({"stopped": stopped, "data_root": net.data_root, "purged": purge, "compose": composed}, as_json=True)
 
 
 @network.command()
@@ -214,7 +232,8 @@ COMPOSE_UP_FIELDS = ("channel", "chaincode", "version", "sequence", "raft_leader
 @click.option("--start", is_flag=True,
               help="Run `docker compose up -d` first (needs Docker; without it, the containers must be running).")
 @click.option("--compose-file", type=click.Path(dir_okay=False, path_type=Path), default=compose.COMPOSE_FILE,
-              show_default=True, help="With --start: the compose file to start.")
+              show_default=True, help="The compose file the containers run from: the one --start starts, and the one "
+                                      "`recfin network down` stops.")
 @click.option("--timeout", default=60.0, show_default=True,
               help="Seconds to wait for each node's /healthz and for a Raft leader.")
 @click.option("--json", "as_json", is_flag=True, help="Print what was done as JSON.")
@@ -227,6 +246,8 @@ def compose_up(topology_path, data_root, start, compose_file, timeout, as_json):
     waits for a Raft leader, joins each peer as its org's admin, then installs each org's
     package from the data folder, approves as each org and commits the definition
     `recfin chaincode config` derives. What is done already is left alone.
+    Once the containers run (started, or every node healthy), it records the compose file
+    and data folder for `recfin network down`, which then stops them too.
     Needs Fabric's `peer` and `osnadmin` (scripts/install-fabric).
 
     \b
@@ -237,10 +258,16 @@ def compose_up(topology_path, data_root, start, compose_file, timeout, as_json):
     say = progress(as_json)
     topo = load_topology(topology_path)
     data_root = data_root or compose.hosts_data_root(topo)
+
+    def record_running() -> None:
+        if compose_down.record(topo, compose_file, data_root):
+            say(f"  recorded for `recfin network down`: {compose_down.record_path(topo)}")
+
     if start:
         start_containers(compose_file, data_root.absolute(), say)
+        record_running()
     fabric = FabricInstall.locate().require(("peer", "osnadmin"))
-    report = ComposeUp(topo, data_root, Tools(fabric), say=say, timeout=timeout).run()
+    report = ComposeUp(topo, data_root, Tools(fabric), say=say, timeout=timeout, on_running=record_running).run()
     say(f"compose network on {report.channel}: " + (
         f"{report.chaincode} {report.version} committed at sequence {report.sequence}" if report.changed else
         f"nothing to change (every node joined, {report.chaincode} {report.version} committed at sequence "

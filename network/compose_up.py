@@ -63,19 +63,32 @@ class ComposeReport:
                 "committed_now": self.committed_now}
 
 
+def docker_compose(compose_file: Path, data_root: Path, args: list[str], say: Callable[[str], None], *,
+                   without_docker: str, after_failure: str = "",
+                   run: Callable[..., subprocess.CompletedProcess] = subprocess.run) -> list[str]:
+    """`docker compose -f FILE ARGS...`, with the compose file's data folder variable naming data_root; returns
+    the command it ran.
+
+    A failure is one line: `docker compose ARGS failed:` and docker's telling line, then
+    after_failure (what to do); without_docker says what to do where docker is not installed."""
+    if run is subprocess.run and shutil.which("docker") is None:
+        raise NetworkError(f"docker is not installed here: {without_docker}")
+    argv = ["docker", "compose", "-f", str(compose_file), *args]
+    say(f"{' '.join(argv)}  ({compose.DATA_VARIABLE}={data_root})")
+    done = run(argv, env=os.environ | {compose.DATA_VARIABLE: str(data_root)}, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise NetworkError(f"docker compose {' '.join(args)} failed: {last_error_line(done.stderr or done.stdout)}"
+                           + (f"; {after_failure}" if after_failure else ""))
+    return argv
+
+
 def start_containers(compose_file: Path, data_root: Path, say: Callable[[str], None],
                      run: Callable[..., subprocess.CompletedProcess] = subprocess.run) -> None:
     """`docker compose -f FILE up -d`, with the compose file's data folder variable naming data_root."""
     if not compose_file.is_file():
         raise NetworkError(f"{compose_file} does not exist: write it with `recfin network compose --write`")
-    if run is subprocess.run and shutil.which("docker") is None:
-        raise NetworkError("docker is not installed here: run `docker compose up -d` on the Docker machine, "
-                           "then this command without --start")
-    argv = ["docker", "compose", "-f", str(compose_file), "up", "-d"]
-    say(f"{' '.join(argv)}  ({compose.DATA_VARIABLE}={data_root})")
-    done = run(argv, env=os.environ | {compose.DATA_VARIABLE: str(data_root)}, capture_output=True, text=True)
-    if done.returncode != 0:
-        raise NetworkError(f"docker compose up -d failed: {last_error_line(done.stderr or done.stdout)}")
+    docker_compose(compose_file, data_root, ["up", "-d"], say, run=run,
+                   without_docker="run `docker compose up -d` on the Docker machine, then this command without --start")
 
 
 class ComposeUp:
@@ -83,13 +96,17 @@ class ComposeUp:
 
     def __init__(self, topology: Topology, data_root: Path, tools: Tools, *,
                  say: Callable[[str], None] = lambda _: None, timeout: float = 60.0, poll_interval: float = 0.5,
-                 clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep):
+                 clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep,
+                 on_running: Callable[[], None] = lambda: None):
         self.data_root = Path(data_root).absolute()     # Fabric reads relative paths against its config folder
         # The channel's orgs as this folder records them, reached as the Docker machine reaches them.
         self.services = membership.effective(topology.on_hosts(), self.data_root)
         self.topology = compose.from_docker_host(self.services)
         self.tools, self.say, self.timeout = tools, say, timeout
         self.poll_interval, self.clock, self.sleep = poll_interval, clock, sleep
+        # Called once every node has answered /healthz: the containers run, so the CLI records them for
+        # `recfin network down` (network/compose_down.py).
+        self.on_running = on_running
 
     def service(self, node: Node) -> str:
         """The compose service (and container) name of a node: its hostname."""
@@ -150,6 +167,7 @@ class ComposeUp:
         report = ComposeReport(topo.channel, first.host.chaincode_name, first.host.chaincode_version, 0, None)
         self.say(f"[1/5] wait for /healthz (up to {self.timeout:g}s each)")
         self.wait_healthy()
+        self.on_running()
         self.say(f"[2/5] orderers join {topo.channel} (osnadmin, as the orderer admin)")
         report.orderers_joined = self.join_orderers(block)
         report.raft_leader = self.wait_for_raft_leader()

@@ -44,6 +44,17 @@ class DeployResult:
     package_ids: dict[str, str] = field(default_factory=dict)
 
 
+def remove_data_root(data_root: Path, say: Callable[[str], None]) -> None:
+    """Delete a network's data folder (`down --purge`), refusing one that is not a folder of its own."""
+    root = Path(data_root).resolve()
+    forbidden = {Path("/").resolve(), Path.home().resolve(), REPO_ROOT.resolve()}
+    if root in forbidden or len(root.parts) < 3:
+        raise NetworkError(f"refusing to delete {root}: set data_root to a folder of its own")
+    if root.exists():
+        shutil.rmtree(root)
+        say(f"removed {root}")
+
+
 def _server_port(spec: ProcessSpec) -> int:
     return int(spec.env["CHAINCODE_SERVER_ADDRESS"].rsplit(":", 1)[1])
 
@@ -202,13 +213,7 @@ class Network:
         return stopped
 
     def _purge(self) -> None:
-        root = self.data_root.resolve()
-        forbidden = {Path("/").resolve(), Path.home().resolve(), REPO_ROOT.resolve()}
-        if root in forbidden or len(root.parts) < 3:
-            raise NetworkError(f"refusing to delete {root}: set data_root to a folder of its own")
-        if root.exists():
-            shutil.rmtree(root)
-            self.say(f"removed {root}")
+        remove_data_root(self.data_root, self.say)
 
     # ---- status and logs -----------------------------------------------------------
     def status(self) -> list[NodeStatus]:

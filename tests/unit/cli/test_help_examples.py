@@ -20,7 +20,7 @@ HELD = {"cli.receivable_commands", "cli.regulator_commands", "cli.event_commands
         "cli.network_commands", "cli.bench_commands", "cli.org_commands", "cli.chaincode_commands",
         "cli.host_commands"}
 # Commands that act and report one line, printing no data a machine would parse.
-NO_DATA = {("network", "down"), ("network", "logs"), ("chaincode", "restart"), ("network", "compose"),
+NO_DATA = {("network", "logs"), ("chaincode", "restart"), ("network", "compose"),
            ("network", "netns", "exec")}
 
 

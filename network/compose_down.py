@@ -1,0 +1,104 @@
+"""Stop the compose network as `recfin network down` stops the native one.
+
+`recfin network compose-up` records which compose network runs on this machine: once it has
+started the containers (`--start`) or found every node answering /healthz, it writes
+COMPOSE_RECORD next to the native data folder (`.recfin/compose-run.json` by default) with the
+compose file and the hosts data folder the containers mount. Next to the native data folder, not
+in the hosts data folder, so `network down` finds it whichever `--data-root` compose-up was given.
+
+`stop_recorded` is the compose half of `network down`, mirroring the native half:
+
+- without purge: `docker compose -f FILE down`; the ledgers stay in the compose file's named
+  volumes and the hosts data folder (crypto, genesis block, packages) stays, so `docker compose
+  up -d` resumes on them; the record stays too, so a later `down --purge` still knows the network;
+- with purge: `docker compose -f FILE down -v` (the volumes: ledgers), then the hosts data folder
+  and the record are removed, as native `down --purge` removes its data folder.
+
+`docker compose down` of containers already gone does nothing and succeeds, so a stale record
+costs one quick call. When docker fails, nothing is removed.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .compose_up import docker_compose
+from .control import remove_data_root
+from .errors import NetworkError
+from .topology import Topology
+
+COMPOSE_RECORD = "compose-run.json"
+
+
+@dataclass(frozen=True)
+class ComposeRun:
+    """The compose network compose-up found running: its compose file and the data folder its containers mount."""
+    compose_file: Path
+    data_root: Path
+
+
+@dataclass
+class ComposeDown:
+    compose_file: Path
+    data_root: Path
+    command: str                # the docker compose command that ran
+    ledgers_removed: bool       # the compose file's named volumes (down -v)
+    data_removed: bool          # the hosts data folder and the record
+
+
+def record_path(topology: Topology) -> Path:
+    """Where compose-up records the compose network: next to the native data folder."""
+    return topology.resolved_data_root().absolute().parent / COMPOSE_RECORD
+
+
+def record(topology: Topology, compose_file: Path, data_root: Path) -> bool:
+    """Record that the compose network of compose_file, mounting data_root, runs; False if recorded already."""
+    path = record_path(topology)
+    text = json.dumps({"compose_file": str(Path(compose_file).absolute()),
+                       "data_root": str(Path(data_root).absolute())}, indent=2) + "\n"
+    if path.is_file() and path.read_text() == text:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return True
+
+
+def recorded(topology: Topology) -> ComposeRun | None:
+    """The compose network compose-up recorded, or None."""
+    path = record_path(topology)
+    if not path.is_file():
+        return None
+    try:
+        doc = json.loads(path.read_text())
+        return ComposeRun(Path(doc["compose_file"]), Path(doc["data_root"]))
+    except (ValueError, KeyError, TypeError) as exc:
+        raise NetworkError(f"{path} is not a record of `recfin network compose-up` ({type(exc).__name__}: {exc}): "
+                           f"run `recfin network compose-up` again to rewrite it, or delete it if no compose "
+                           f"network runs here") from None
+
+
+def stop_recorded(topology: Topology, *, purge: bool = False,
+                  say: Callable[[str], None] = lambda _: None) -> ComposeDown | None:
+    """`docker compose down` the recorded compose network (-v and its data folder too with purge); None if none."""
+    path = record_path(topology)
+    compose_run = recorded(topology)
+    if compose_run is None:
+        return None
+    compose_file, data_root = compose_run.compose_file, compose_run.data_root
+    if not compose_file.is_file():
+        raise NetworkError(f"{compose_file}, the compose file {path} records, does not exist: write it again "
+                           f"(`recfin network compose --write`) and rerun, or stop the containers with "
+                           f"`docker compose down` and delete {path}")
+    args = ["down", "-v"] if purge else ["down"]
+    argv = docker_compose(compose_file, data_root, args, say,
+                          without_docker=f"{path} records a compose network: run `recfin network down` on the Docker "
+                                         f"machine, or delete {path} if its containers are gone",
+                          after_failure=f"fix that and run `recfin network down` again (compose file {compose_file}; "
+                                        f"nothing was removed)")
+    if purge:
+        remove_data_root(data_root, say)
+        path.unlink()
+        say(f"removed {path}")
+    return ComposeDown(compose_file, data_root, " ".join(argv), ledgers_removed=purge, data_removed=purge)

@@ -1,0 +1,256 @@
+"""`recfin network down` on a compose network: compose-up records it, down stops it with `docker compose`.
+
+`docker` is a scripted executable first on PATH (scripted_docker.py): the commands run through
+the real subprocess path and are checked argument by argument, with the data folder variable they
+were given. compose-up runs against scripted Fabric CLIs and stand-in /healthz endpoints, as in
+test_compose_up.py. What is checked: that down keeps the ledgers and the data folder unless
+--purge, that a failed or impossible `docker compose down` is one line saying what to do and
+removes nothing, and the --json document.
+"""
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from cli import network_commands
+from cli.main import main
+from network import compose, compose_down
+from network.compose_up import ComposeUp
+from network.errors import NodeTimeoutError
+from network.fabric_bin import FabricInstall
+from network.topology import load, parse
+
+from .operations_stand_in import CHANNEL, OperationsStandIn, with_operations_ports
+from .scripted_docker import NO_DAEMON, ScriptedDocker
+from .scripted_heights import OsnadminAt, PeerAt
+from .scripted_osnadmin import ScriptedFabric
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch) -> Path:
+    """RECFIN_HOME: the native data folder is home/network, the compose record home/compose-run.json."""
+    monkeypatch.setenv("RECFIN_HOME", str(tmp_path / "home"))
+    for var in ("RECFIN_TOPOLOGY", compose.DATA_VARIABLE):
+        monkeypatch.delenv(var, raising=False)
+    return tmp_path / "home"
+
+
+@pytest.fixture
+def docker(tmp_path, monkeypatch) -> ScriptedDocker:
+    return ScriptedDocker(tmp_path, monkeypatch)
+
+
+@pytest.fixture
+def hosts_data(prepared_hosts, hosts, tmp_path) -> Path:
+    """The compose network's data folder, as `prepare --hostnames` leaves it."""
+    root = tmp_path / "hosts"
+    shutil.copytree(prepared_hosts, root)
+    compose.write_packages(hosts, root)
+    return root
+
+
+@pytest.fixture
+def compose_file(tmp_path) -> Path:
+    return compose.write(load(), tmp_path / "docker-compose.yaml")
+
+
+@pytest.fixture
+def recorded(home, hosts_data, compose_file) -> Path:
+    """A compose network compose-up recorded; returns the record."""
+    assert compose_down.record(load(), compose_file, hosts_data)
+    return home / compose_down.COMPOSE_RECORD
+
+
+def down(*args: str):
+    return CliRunner().invoke(main, ["network", "down", *args])
+
+
+def record_of(path: Path) -> dict:
+    return json.loads(path.read_text())
+
+
+# ---- the record -----------------------------------------------------------------------------------
+
+def test_the_record_sits_next_to_the_native_data_folder_and_names_the_file_and_folder(home, hosts_data, compose_file):
+    assert compose_down.record_path(load()) == home / "compose-run.json"
+    assert compose_down.recorded(load()) is None
+    assert compose_down.record(load(), compose_file, hosts_data) is True
+    assert compose_down.record(load(), compose_file, hosts_data) is False      # recorded already
+    assert record_of(home / "compose-run.json") == {"compose_file": str(compose_file), "data_root": str(hosts_data)}
+    assert compose_down.recorded(load()) == compose_down.ComposeRun(compose_file, hosts_data)
+
+
+# ---- down: keeps the ledgers unless --purge ---------------------------------------------------------
+
+def test_down_runs_docker_compose_down_with_the_data_folder_and_keeps_everything(recorded, docker, hosts_data,
+                                                                                 compose_file, home):
+    result = down()
+    assert result.exit_code == 0, result.output
+    assert docker.calls == [{"args": ["compose", "-f", str(compose_file), "down"],
+                             compose.DATA_VARIABLE: str(hosts_data)}]
+    assert result.output.splitlines() == [
+        f"network down: 0 process(es) stopped; ledgers kept in {home / 'network'}",
+        f"docker compose -f {compose_file} down  ({compose.DATA_VARIABLE}={hosts_data})",
+        f"compose network down: {compose_file}'s containers removed; ledgers kept in its volumes, data in {hosts_data}"]
+    assert (hosts_data / "channel" / f"{CHANNEL}.block").is_file() and (hosts_data / "crypto").is_dir()
+    assert recorded.is_file()        # a later `down --purge` still knows where the volumes and folder are
+
+
+def test_down_purge_removes_the_ledger_volumes_the_data_folder_and_the_record(recorded, docker, hosts_data,
+                                                                              compose_file, home):
+    (home / "network" / "crypto").mkdir(parents=True)
+    result = down("--purge")
+    assert result.exit_code == 0, result.output
+    assert docker.calls == [{"args": ["compose", "-f", str(compose_file), "down", "-v"],
+                             compose.DATA_VARIABLE: str(hosts_data)}]
+    assert not hosts_data.exists() and not recorded.exists() and not (home / "network").exists()
+    assert f"removed {hosts_data}" in result.output and f"removed {recorded}" in result.output
+    assert result.output.splitlines()[-1] == (f"compose network down: {compose_file}'s containers removed; "
+                                              f"ledger volumes and data folder removed")
+    # Nothing is recorded any more: the next down is the native one alone.
+    assert down().exit_code == 0 and len(docker.calls) == 1
+
+
+def test_down_json_says_what_was_stopped_and_kept(recorded, docker, hosts_data, compose_file, home):
+    result = down("--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == {
+        "stopped": [], "data_root": str(home / "network"), "purged": False,
+        "compose": {"compose_file": str(compose_file), "data_root": str(hosts_data),
+                    "command": f"docker compose -f {compose_file} down", "ledgers_removed": False,
+                    "data_removed": False}}
+    assert result.stderr.splitlines()[-1].startswith("compose network down: ")
+
+
+def test_without_a_record_down_is_the_native_one_and_calls_no_docker(home, docker):
+    result = down("--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["compose"] is None
+    assert docker.calls == []
+
+
+# ---- failures: one line, nothing removed ------------------------------------------------------------
+
+def test_a_failed_docker_compose_down_names_the_command_and_removes_nothing(recorded, docker, hosts_data,
+                                                                            compose_file):
+    docker.fail("down")
+    result = down("--purge")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"Error: docker compose down -v failed: {NO_DAEMON.strip()}; fix that and run `recfin network down` again "
+        f"(compose file {compose_file}; nothing was removed)"]
+    assert hosts_data.is_dir() and recorded.is_file()
+    assert [c["args"] for c in docker.calls] == [["compose", "-f", str(compose_file), "down", "-v"]]
+
+
+def test_without_docker_installed_down_says_where_to_run_it(recorded, tmp_path, monkeypatch, hosts_data):
+    (tmp_path / "empty-bin").mkdir()
+    monkeypatch.setenv("PATH", str(tmp_path / "empty-bin"))
+    result = down()
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"Error: docker is not installed here: {recorded} records a compose network: run `recfin network down` on "
+        f"the Docker machine, or delete {recorded} if its containers are gone"]
+    assert hosts_data.is_dir() and recorded.is_file()
+
+
+def test_a_recorded_compose_file_that_is_gone_is_named_with_what_to_do(recorded, docker, compose_file):
+    compose_file.unlink()
+    result = down()
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"Error: {compose_file}, the compose file {recorded} records, does not exist: write it again "
+        f"(`recfin network compose --write`) and rerun, or stop the containers with `docker compose down` and "
+        f"delete {recorded}"]
+    assert docker.calls == []
+
+
+def test_a_record_that_is_not_json_is_named(home, docker):
+    home.mkdir(parents=True)
+    (home / "compose-run.json").write_text("{")
+    result = down()
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: {home / 'compose-run.json'} is not a record of "
+                                    f"`recfin network compose-up` (JSONDecodeError: ")
+    assert len(result.stderr.splitlines()) == 1 and docker.calls == []
+
+
+# ---- compose-up records what runs ---------------------------------------------------------------------
+
+@pytest.fixture
+def operations():
+    stand_in = OperationsStandIn([n.name for n in load().nodes()])
+    stand_in.leader = "orderer0.orderer"
+    yield stand_in
+    stand_in.close()
+
+
+@pytest.fixture
+def compose_up_args(home, hosts_data, operations, fake_fabric, tmp_path, monkeypatch):
+    """`recfin network compose-up` on stand-in /healthz endpoints, with scripted `peer` and `osnadmin`."""
+    topology_file = tmp_path / "topology.yaml"
+    topology_file.write_text(yaml.safe_dump(with_operations_ports(load().model_dump(mode="json", exclude_none=True),
+                                                                  operations)))
+    scripted = ScriptedFabric(PeerAt(load(), fabric=FabricInstall.locate()), OsnadminAt(CHANNEL))
+    monkeypatch.setattr(network_commands, "Tools", lambda fabric: scripted)
+    return ["network", "compose-up", "--topology", str(topology_file), "--data-root", str(hosts_data),
+            "--timeout", "5"]
+
+
+def test_compose_up_records_the_running_network_and_down_stops_it(compose_up_args, docker, hosts_data, home,
+                                                                  compose_file):
+    result = CliRunner().invoke(main, [*compose_up_args, "--compose-file", str(compose_file)])
+    assert result.exit_code == 0, result.output
+    assert record_of(home / "compose-run.json") == {"compose_file": str(compose_file), "data_root": str(hosts_data)}
+    lines = result.output.splitlines()
+    said = lines.index(f"  recorded for `recfin network down`: {home / 'compose-run.json'}")
+    assert lines.index("[2/5] orderers join receivables (osnadmin, as the orderer admin)") == said + 1
+    assert docker.calls == []         # the containers were started by hand: compose-up ran no docker
+    result = down("--topology", compose_up_args[3])
+    assert result.exit_code == 0, result.output
+    assert docker.calls == [{"args": ["compose", "-f", str(compose_file), "down"],
+                             compose.DATA_VARIABLE: str(hosts_data)}]
+
+
+def test_compose_up_start_records_the_network_it_started_even_when_a_later_step_fails(home, docker, hosts_data,
+                                                                                      compose_file, tmp_path,
+                                                                                      monkeypatch):
+    monkeypatch.setenv("RECFIN_FABRIC_HOME", str(tmp_path / "no-fabric"))
+    result = CliRunner().invoke(main, ["network", "compose-up", "--data-root", str(hosts_data), "--start",
+                                       "--compose-file", str(compose_file)])
+    assert result.exit_code == 1 and "Fabric binaries peer, osnadmin not found" in result.stderr
+    assert docker.calls == [{"args": ["compose", "-f", str(compose_file), "up", "-d"],
+                             compose.DATA_VARIABLE: str(hosts_data)}]
+    assert compose_down.recorded(load()) == compose_down.ComposeRun(compose_file, hosts_data)
+
+
+def test_compose_up_start_that_docker_refuses_records_nothing(home, docker, hosts_data, compose_file):
+    docker.fail("up", stderr="Error response from daemon: pull access denied for recfin/chaincode\n")
+    result = CliRunner().invoke(main, ["network", "compose-up", "--data-root", str(hosts_data), "--start",
+                                       "--compose-file", str(compose_file)])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "Error: docker compose up -d failed: Error response from daemon: pull access denied for recfin/chaincode"]
+    assert not (home / "compose-run.json").exists()
+
+
+def test_the_running_hook_waits_for_every_node_and_comes_before_any_join(home, hosts_data, operations, fake_fabric):
+    topology = parse(with_operations_ports(load().model_dump(mode="json", exclude_none=True), operations))
+    fabric = ScriptedFabric(PeerAt(load(), fabric=FabricInstall.locate()), OsnadminAt(CHANNEL))
+    calls_when_running = []
+    up = ComposeUp(topology, hosts_data, fabric, on_running=lambda: calls_when_running.append(len(fabric.calls)))
+    up.run()
+    assert calls_when_running == [0]
+
+    operations.unhealthy.add("peer0.regulator")
+    now = [0.0]
+    fabric = ScriptedFabric(PeerAt(load(), fabric=FabricInstall.locate()), OsnadminAt(CHANNEL))
+    up = ComposeUp(topology, hosts_data, fabric, timeout=1, clock=lambda: now[0],
+                   sleep=lambda s: now.__setitem__(0, now[0] + s), on_running=lambda: calls_when_running.append(-1))
+    with pytest.raises(NodeTimeoutError, match="^peer0.regulator did not answer /healthz"):
+        up.run()
+    assert calls_when_running == [0]
+
