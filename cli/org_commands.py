@@ -8,6 +8,7 @@ import click
 from client.invoices.credit_code import credit_code_problem
 from network import Network, bundle, channel_config, compose
 from network import membership
+from network.bundle_host import BundleHost
 from network.membership import ROLE_ATTRS
 from network.org_change import OrgChange
 from network.org_membership import OrgMembership
@@ -94,6 +95,8 @@ def _render_file(summary: dict, as_json: bool, headline: str) -> None:
         return
     click.echo(headline)
     click.echo(f"{summary['action']} {summary['msp_id']}; signed by: {', '.join(summary['signed_by']) or 'nobody'}")
+    if summary.get("already_applied"):
+        return                  # the channel has it: no signature is still needed
     if summary["policy_satisfied"]:
         click.echo(f"policy: satisfied: {summary['verdict']}")
     else:
@@ -198,6 +201,12 @@ def remove_command(topology_path, name, sign_as, dry_run, update_out, no_sign, c
 
 def _file_options(fn):
     fn = click.option("--json", "as_json", is_flag=True, help="Print the signers and the policy verdict as JSON.")(fn)
+    fn = click.option("--bundle", "bundle_root", type=click.Path(exists=True, file_okay=False, path_type=Path),
+                      default=None,
+                      help="On a company's host: act from its unpacked bundle (`recfin org bundle`), which gives "
+                           "the network, the orderers' TLS CA and the admin (instead of --topology, --data-root).")(fn)
+    fn = click.option("--msp-dir", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+                      help="The admin's MSP folder (signcerts, keystore), when it is not in the data folder.")(fn)
     fn = click.option("--data-root", type=click.Path(file_okay=False, path_type=Path), default=None,
                       help="The network's data folder (default: the topology's).")(fn)
     fn = click.option("--timeout", default=60.0, show_default=True, help="Seconds to wait for each node or signal.")(fn)
@@ -205,55 +214,91 @@ def _file_options(fn):
     return topology_option(fn)
 
 
+def _file_members(topology_path: Path | None, data_root: Path | None, bundle_root: Path | None, timeout: float,
+                  as_json: bool) -> tuple[OrgMembership, str | None]:
+    """The channel's orgs as this host knows them, and the bundle's org when acting from a bundle."""
+    if bundle_root is None:
+        net = Network.load(topology_path, data_root=data_root, say=progress(as_json), timeout=timeout)
+        return OrgMembership(net), None
+    given = click.get_current_context().get_parameter_source("topology_path") == click.core.ParameterSource.COMMANDLINE
+    if given or data_root is not None:
+        raise click.UsageError("--bundle gives the network and its data folder: leave out --topology and --data-root")
+    host = BundleHost.open(bundle_root)
+    net = Network(host.topology, data_root=bundle_root, say=progress(as_json), timeout=timeout)
+    return OrgMembership(net), host.org
+
+
 @org.command("sign")
 @_file_options
-@click.option("--as", "as_org", required=True, metavar="ORG",
-              help="The org (name or MSP ID) whose admin signs; its key from --msp-dir or this host's data folder.")
-@click.option("--msp-dir", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
-              help="The admin's MSP folder (signcerts, keystore), when it is not in the data folder.")
+@click.option("--as", "as_org", default=None, metavar="ORG",
+              help="The org (name or MSP ID) whose admin signs; its key from --msp-dir or the data folder "
+                   "(default with --bundle: the bundle's org).")
 @reports_errors
-def sign_command(topology_path, update_file, timeout, data_root, as_json, as_org, msp_dir):
+def sign_command(topology_path, update_file, timeout, data_root, msp_dir, bundle_root, as_json, as_org):
     """Add ORG's admin signature to the config update in FILE (written by `org add|remove --update-out`).
 
-    The file is checked against the channel's current config first: it must update this channel,
-    be computed against the config in force (not an older one), and not be signed by this admin
-    already. The policy verdict after signing is printed; pass the file on to the next admin, or
-    to `recfin org submit` once it is satisfied.
+    The file is checked against the channel's current config, fetched as that admin: it must update
+    this channel, be computed against the config in force (not an older one), not be in the channel
+    already, and not be signed by this admin already. The policy verdict after signing is printed;
+    pass the file on to the next admin, or to `recfin org submit` once it is satisfied.
 
     \b
     Example:
       recfin org sign bank2.tx --as supplier
       recfin org sign bank2.tx --as BankMSP --msp-dir /etc/recfin/bank/admin/msp --json
+      recfin org sign bank2.tx --bundle /var/recfin
     """
-    members = OrgMembership(Network.load(topology_path, data_root=data_root, say=progress(as_json), timeout=timeout))
+    members, bundle_org = _file_members(topology_path, data_root, bundle_root, timeout, as_json)
+    as_org = as_org or bundle_org
+    if as_org is None:
+        raise click.UsageError("give --as ORG: the org whose admin signs")
     signer, checked = members.sign_update_file(update_file, as_org, msp_dir)
     _render_file(checked.summary() | {"signed_now": signer}, as_json, f"signed by {signer}: {update_file} updated")
 
 
 @org.command("submit")
 @_file_options
+@click.option("--as", "as_org", default=None, metavar="ORG",
+              help="Submit as this org's admin (name or MSP ID; default: an admin of a staying org whose keys "
+                   "are in the data folder, one that signed if any; with --bundle: the bundle's org).")
 @click.option("--channel-only", is_flag=True,
-              help="Submit and record the change in the data folder, start and stop nothing: for networks "
-                   "where each company runs its own node from its bundle (it then runs `recfin host approve`).")
+              help="Submit and record the change in the data folder (not with --bundle), start and stop "
+                   "nothing: for networks where each company runs its own node from its bundle (it then runs "
+                   "`recfin host approve`). Any channel org's admin may submit so.")
 @reports_errors
-def submit_command(topology_path, update_file, timeout, data_root, as_json, channel_only):
+def submit_command(topology_path, update_file, timeout, data_root, msp_dir, bundle_root, as_json, as_org,
+                   channel_only):
     """Submit the signed config update in FILE, then finish the org's arrival or departure.
 
     Refused, naming the missing org admins, unless its signatures satisfy the channel's policies in
     the current config. Then, as `recfin org add` does: the new org's peer starts and joins, the
     chaincode is deployed again and the connection profiles written (or, for a removal, the org's
-    nodes stop and the chaincode is deployed again without it). Run it on the host that wrote the file.
-    With --channel-only the change is only recorded, and the next steps for each company are printed.
+    nodes stop and the chaincode is deployed again without it); that runs where the new org's keys
+    are, the host that wrote the file. With --channel-only nothing starts or stops: any channel
+    org's admin can submit from its own host, since FILE carries the org's spec; the change is
+    recorded in the data folder (not with --bundle, whose next version names it) and each
+    company's next steps are printed. A FILE the channel already has is not sent again: only the
+    steps after it run (so the host the bundles are written from can record it afterwards).
 
     \b
     Example:
       recfin org submit bank2.tx
       recfin org submit remove-bank2.tx --json
       recfin org submit bank2.tx --channel-only --data-root .recfin/hosts
+      recfin org submit bank2.tx --channel-only --bundle /var/recfin
+      recfin org submit bank2.tx --channel-only --as supplier --msp-dir /etc/recfin/supplier/admin/msp
     """
-    members = OrgMembership(Network.load(topology_path, data_root=data_root, say=progress(as_json), timeout=timeout))
-    checked = members.submit_update_file(update_file, channel_only=channel_only)
-    _render_file(checked.summary() | {"submitted": True}, as_json, f"{update_file} submitted")
+    if msp_dir is not None and as_org is None and bundle_root is None:
+        raise click.UsageError("--msp-dir is the admin of --as ORG: give both")
+    if bundle_root is not None and not channel_only:
+        raise click.UsageError("--bundle submits with --channel-only: a company's host runs its node from its "
+                               "bundle, so nothing is started or stopped there")
+    members, bundle_org = _file_members(topology_path, data_root, bundle_root, timeout, as_json)
+    checked = members.submit_update_file(update_file, channel_only=channel_only, as_org=as_org or bundle_org,
+                                         msp_dir=msp_dir, record=bundle_root is None)
+    headline = (f"the channel already had the update in {update_file}: nothing submitted" if checked.applied
+                else f"{update_file} submitted")
+    _render_file(checked.summary() | {"submitted": not checked.applied}, as_json, headline)
 
 
 @org.command("bundle")

@@ -4,13 +4,23 @@ Pure over its inputs (the current channel Config, the topology, the crypto folde
 is fetched or submitted here, so a plan can be shown (`recfin org add --dry-run`) and
 checked before anything reaches the ordering service. `OrgMembership` (org_membership.py)
 fetches the config, and submits a plan whose verdict is ok.
+
+Every update also carries the spec of the org it adds or removes (name, domain, ports, users
+and role: public, never a key) in the ConfigUpdate's `isolated_data`, the field Fabric keeps
+for data that rides with an update without entering the resulting config. It is part of the
+bytes every admin signs, `peer channel signconfigtx` keeps it, and the ordering service
+ignores it (it stays in the config block's last_update). So an update written as a file can
+be submitted from any channel org admin's host: the file names the org, and nothing of the
+writing host is needed to record it (`carried_org`).
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
 from fabric_protos.common import configtx_pb2
+from pydantic import ValidationError
 
 from . import channel_config, config_policy, config_signing, configtx
 from .crypto import org_crypto
@@ -21,6 +31,45 @@ from .topology import PeerOrgSpec, Topology
 
 class OrgChangeError(NetworkError):
     pass
+
+
+# The key of the org's spec in ConfigUpdate.isolated_data.
+ORG_SPEC_KEY = "recfin.org"
+ACTIONS = ("add", "remove")
+
+
+@dataclass(frozen=True)
+class CarriedOrg:
+    """What an update says about itself: whether it adds or removes an org, and that org's spec."""
+
+    action: str                                  # "add" or "remove"
+    org: PeerOrgSpec
+
+
+def carry_org(update: configtx_pb2.ConfigUpdate, action: str, org: PeerOrgSpec) -> None:
+    """Put the org's spec into the update (before anyone signs it: the signatures cover it)."""
+    document = {"action": action, "org": org.model_dump(mode="json")}
+    update.isolated_data[ORG_SPEC_KEY] = json.dumps(document, sort_keys=True).encode()
+
+
+def carried_org(update: configtx_pb2.ConfigUpdate, source: object = "the update") -> CarriedOrg | None:
+    """The org an update carries (None for one written without it: by an older recfin or other tools).
+    Checked against the update itself: an add must write the org's group, a removal must drop it."""
+    if ORG_SPEC_KEY not in update.isolated_data:
+        return None
+    try:
+        document = json.loads(update.isolated_data[ORG_SPEC_KEY])
+        action, org = document["action"], PeerOrgSpec.model_validate(document["org"])
+    except (ValueError, KeyError, TypeError, ValidationError) as exc:
+        raise OrgChangeError(f"{source}: the org spec it carries cannot be read ({str(exc).splitlines()[0]}): "
+                             f"write it again with `recfin org add|remove --update-out`") from None
+    written = update.write_set.groups[channel_config.APPLICATION].groups \
+        if channel_config.APPLICATION in update.write_set.groups else {}
+    if action not in ACTIONS or (action == "add") != (org.msp_id in written):
+        raise OrgChangeError(f"{source} says it {action}s {org.msp_id}, but its update "
+                             f"{'does not write' if action == 'add' else 'keeps'} that org: "
+                             f"write it again with `recfin org add|remove --update-out`")
+    return CarriedOrg(action, org)
 
 
 @dataclass
@@ -109,6 +158,18 @@ def _signed(action: str, org: PeerOrgSpec, channel: str, current: configtx_pb2.C
     return OrgChange(action, org, channel, update, signatures, verdict, current)
 
 
+def addressed_like_channel(topology: Topology, current: configtx_pb2.Config) -> Topology:
+    """The topology addressed the way the channel's anchor peers are, so the new org's anchor peer is
+    one the others' peers can dial: by hostname where every anchor peer of the channel is one (compose,
+    separate hosts: their genesis block was made from the hostnames view), else as the topology says
+    (the native network: listen_host, or a namespace's address). The update can then be written from
+    wherever the ordering service is reached, e.g. a Docker machine through its published ports."""
+    hostnames = {node.hostname for node in topology.peers()}
+    anchors = {host for group in current.channel_group.groups[channel_config.APPLICATION].groups.values()
+               for host, _ in decode_anchor_peers(group)}
+    return topology.on_hosts() if anchors and anchors <= hostnames else topology
+
+
 def plan_add(topology: Topology, data_root: Path, current: configtx_pb2.Config, org_name: str,
              sign_as: list[str] | None = None, org_root: Path | None = None) -> OrgChange:
     """Add org_name (an org of `topology` whose crypto exists) to the channel config `current`.
@@ -117,9 +178,11 @@ def plan_add(topology: Topology, data_root: Path, current: configtx_pb2.Config, 
     whose keys are under data_root; the new org's crypto is under org_root (default data_root).
     """
     org = topology.org(org_name)
-    group = org_group(configtx.peer_org(topology, org_root or data_root, org.name))
+    addressed = addressed_like_channel(topology, current)
+    group = org_group(configtx.peer_org(addressed, org_root or data_root, org.name))
     desired = channel_config.with_org(current, org.msp_id, group)
     update = channel_config.compute_update(topology.channel, current, desired)
+    carry_org(update, "add", org)
     members = channel_config.application_orgs(current)
     return _signed("add", org, topology.channel, current, update, admin_signers(topology, data_root, members, sign_as))
 
@@ -130,6 +193,7 @@ def plan_remove(topology: Topology, data_root: Path, current: configtx_pb2.Confi
     org = topology.org(org_name)
     desired = channel_config.without_org(current, org.msp_id)
     update = channel_config.compute_update(topology.channel, current, desired)
+    carry_org(update, "remove", org)
     members = channel_config.application_orgs(current)
     return _signed("remove", org, topology.channel, current, update,
                    admin_signers(topology, data_root, members, sign_as))

@@ -27,7 +27,12 @@ and a removed org's namespace goes once its processes have stopped (network.name
 When the admins' keys live on other hosts, the update travels as a file instead:
 write_update (`--update-out`), sign_update_file on each admin's host (`recfin org sign`),
 submit_update_file (`recfin org submit`), which then runs the same steps after the update
-(_after_add, _after_remove) as add and remove do.
+(_after_add, _after_remove) as add and remove do. The file carries the org's spec
+(org_change.carried_org), so any channel org's admin can submit it with `channel_only`: what
+that host needs is its own admin's MSP folder, the orderers' TLS CA certificate and the
+`peer` CLI (a bundle has the first two). Starting the new org's nodes stays with the host that
+holds its keys. A file whose update the channel already has is not sent again: submitting it
+only finishes or records the change, so every host that keeps a record can run it.
 """
 from __future__ import annotations
 
@@ -42,12 +47,13 @@ from chaincode.receivables.config import untagged_version
 
 from . import (ccservers, channel, channel_admin, channel_config, config_policy, config_signing, configtx,
                contract_config, crypto, membership, namespaces, nodeconfig, packaging, profiles)
+from .bundle_host import prepare_peer_cli
 from .control import Network
 from .crypto import org_crypto
 from .errors import ChaincodeError, NetworkError
 from .lifecycle import Definition, Lifecycle
-from .nodeconfig import peer_admin_env
-from .org_change import OrgChange, OrgChangeError, plan_add, plan_remove
+from .nodeconfig import orderer_tls_ca, peer_admin_env
+from .org_change import CarriedOrg, OrgChange, OrgChangeError, carried_org, plan_add, plan_remove
 from .org_definition import decode_msp
 from .ports import ensure_free
 from .topology import PeerOrgSpec, Topology
@@ -59,6 +65,14 @@ class PolicyNotSatisfiedError(OrgChangeError):
 
 def updates_dir(data_root: Path) -> Path:
     return data_root / "channel" / "updates"
+
+
+@dataclass(frozen=True)
+class Admin:
+    """An org admin acting through the `peer` CLI: its org and its MSP folder (signcerts, keystore)."""
+
+    org: PeerOrgSpec
+    msp_dir: Path
 
 
 class OrgMembership:
@@ -76,25 +90,47 @@ class OrgMembership:
         return self.net.data_root
 
     # ---- the channel config ------------------------------------------------------------------
-    def fetch_config(self, via_org: str) -> configtx_pb2.Config:
-        """The channel's current config, fetched from the ordering service as via_org's admin."""
-        return channel_admin.fetch_config(self.net, peer_admin_env(self.topology, self.root, via_org),
-                                          updates_dir(self.root) / f"config-{via_org}.block")
+    def admin(self, org_name: str, msp_dir: Path | None = None) -> Admin:
+        """The org's admin (by org name or MSP ID), its MSP folder msp_dir or the data folder's."""
+        org = self.topology.org(org_name)
+        msp_dir = msp_dir or org_crypto(self.root, org.name, org.domain).user_msp(org.admin)
+        if not (msp_dir / "signcerts").is_dir():
+            raise OrgChangeError(f"no admin MSP folder for {org.msp_id} at {msp_dir}: give it with --msp-dir")
+        return Admin(org, msp_dir)
+
+    def _admin_env(self, admin: Admin) -> dict[str, str]:
+        """`peer` CLI env as the admin. What the CLI needs besides the admin's MSP: the orderers' TLS CA
+        certificate, and a core.yaml for its client settings (where no peer of the org runs on this host,
+        the Fabric install's base one, as `recfin host` gives a bundle)."""
+        tls_ca = orderer_tls_ca(self.topology, self.root)
+        if not tls_ca.is_file():
+            raise OrgChangeError(f"no TLS CA certificate of the ordering service at {tls_ca}: the `peer` CLI "
+                                 f"verifies the orderers with it; give --bundle (every org's bundle holds it), "
+                                 f"or copy it there from the hosts data folder")
+        node = self.topology.peers(admin.org.name)[0]
+        if not (nodeconfig.node_dirs(self.root, node.name).config / "core.yaml").is_file():
+            prepare_peer_cli(self.net.fabric.require(("peer",)), self.root, [node])
+        return peer_admin_env(self.topology, self.root, admin.org.name) | \
+            {"CORE_PEER_MSPCONFIGPATH": str(admin.msp_dir)}
+
+    def fetch_config(self, via: str | Admin) -> configtx_pb2.Config:
+        """The channel's current config, fetched from the ordering service as an org's admin."""
+        admin = via if isinstance(via, Admin) else self.admin(via)
+        return channel_admin.fetch_config(self.net, self._admin_env(admin),
+                                          updates_dir(self.root) / f"config-{admin.org.name}.block")
 
     def _submit(self, change: OrgChange, submitter_msp: str) -> Path:
-        return self._send(change.envelope(leave_out=submitter_msp), submitter_msp,
+        return self._send(change.envelope(leave_out=submitter_msp), self.admin(submitter_msp),
                           updates_dir(self.root) / f"{change.action}-{change.org.name}.tx")
 
-    def _send(self, update_envelope: configtx_pb2.ConfigUpdateEnvelope, submitter_msp: str, path: Path) -> Path:
-        """`peer channel update` as submitter_msp's admin; the envelope must not carry that admin's signature."""
-        submitter = next(o for o in self.topology.orgs if o.msp_id == submitter_msp)
-        return channel_admin.submit_update(self.net, peer_admin_env(self.topology, self.root, submitter.name),
-                                           update_envelope, path)
+    def _send(self, update_envelope: configtx_pb2.ConfigUpdateEnvelope, submitter: Admin, path: Path) -> Path:
+        """`peer channel update` as submitter; the envelope must not carry that admin's signature."""
+        return channel_admin.submit_update(self.net, self._admin_env(submitter), update_envelope, path)
 
-    def _wait_for_config(self, via_org: str, msp_id: str, present: bool) -> None:
+    def _wait_for_config(self, via: str | Admin, msp_id: str, present: bool) -> None:
         first = self.topology.orderers()[0]
         self.net.supervisor.wait_until(
-            lambda: (msp_id in channel_config.application_orgs(self.fetch_config(via_org))) == present,
+            lambda: (msp_id in channel_config.application_orgs(self.fetch_config(via))) == present,
             what=f"{msp_id} {'in' if present else 'gone from'} the config of {self.topology.channel}",
             name="orderers", log=nodeconfig.node_dirs(self.root, first.name).log, timeout=self.net.timeout)
 
@@ -296,7 +332,7 @@ class OrgMembership:
 
     def remove(self, name: str, sign_as: list[str] | None = None) -> OrgChange | None:
         """Offboard the org: the config update dropping it, then its chaincode servers and peers stopped."""
-        net, say = self.net, self.net.say
+        say = self.net.say
         org = self.check_removable(name)
         via = self._via(leaving=org.name)
         current = self.fetch_config(via)
@@ -345,98 +381,219 @@ class OrgMembership:
 
     # ---- the update as a file: signed by admins on their own hosts, then submitted ---------------
     def write_update(self, change: OrgChange, path: Path) -> Path:
-        """Write the signed update for other hosts' admins to sign (`recfin org sign`), and remember the
-        new org's spec so `recfin org submit` on this host can carry on with the rest of `org add`."""
-        if change.action == "add":
-            pending = self._pending_spec(change.org.msp_id)
-            pending.parent.mkdir(parents=True, exist_ok=True)
-            pending.write_text(change.org.model_dump_json(indent=2))
+        """Write the signed update for other hosts' admins to sign (`recfin org sign`) and any of them to
+        submit (`recfin org submit`): it carries the org's spec, so no record of this host is needed there."""
         return config_signing.write_update_file(path, change.channel, change.envelope())
 
     def _pending_spec(self, msp_id: str) -> Path:
+        """Where an older recfin kept the new org's spec between `--update-out` and `submit`."""
         return updates_dir(self.root) / f"pending-{msp_id}.json"
 
-    def check_update_file(self, path: Path) -> UpdateFileCheck:
-        """The file's update against the channel's current config: the right channel, not stale, and its verdict."""
+    def _read_update(self, path: Path) -> tuple[configtx_pb2.ConfigUpdateEnvelope, configtx_pb2.ConfigUpdate,
+                                                 CarriedOrg | None]:
         channel_id, update_envelope = config_signing.read_update_file(path)
         if channel_id != self.topology.channel:
             raise OrgChangeError(f"{path} updates channel {channel_id!r}, not {self.topology.channel!r}: "
                                  f"use the topology of that channel (--topology)")
         update = configtx_pb2.ConfigUpdate.FromString(update_envelope.config_update)
-        current = self.fetch_config(self._via())
-        stale = channel_config.stale_reads(current, update)
-        if stale:
-            raise OrgChangeError(f"{path} was computed against an older channel config ({stale[0]}"
-                                 f"{f' and {len(stale) - 1} more' if len(stale) > 1 else ''}): "
-                                 f"write the update again with `recfin org add|remove --update-out`")
-        action, msp_id = channel_config.org_membership_change(current, update)
+        return update_envelope, update, carried_org(update, path)
+
+    def check_update_file(self, path: Path, via: Admin | None = None) -> UpdateFileCheck:
+        """The file's update against the channel's current config, fetched as via (default: an admin whose
+        keys are in this data folder): the right channel, not stale, and its verdict; or already applied."""
+        update_envelope, update, carried = self._read_update(path)
+        if via is None:
+            leaving = carried.org.msp_id if carried is not None and carried.action == "remove" else None
+            via = self.admin(self._via(leaving=self._name_of(leaving)))
+        return self._check(path, update_envelope, update, carried, via)
+
+    def _check(self, path: Path, update_envelope: configtx_pb2.ConfigUpdateEnvelope,
+               update: configtx_pb2.ConfigUpdate, carried: CarriedOrg | None, via: Admin) -> UpdateFileCheck:
+        current = self.fetch_config(via)
+        applied = carried is not None and self._applied(current, update, carried)
+        if applied:
+            action, msp_id = carried.action, carried.org.msp_id
+        else:
+            stale = channel_config.stale_reads(current, update)
+            if stale:
+                raise OrgChangeError(f"{path} was computed against an older channel config ({stale[0]}"
+                                     f"{f' and {len(stale) - 1} more' if len(stale) > 1 else ''}): "
+                                     f"write the update again with `recfin org add|remove --update-out`")
+            action, msp_id = channel_config.org_membership_change(current, update)
+            if carried is not None and (action, msp_id) != (carried.action, carried.org.msp_id):
+                raise OrgChangeError(f"{path} says it {carried.action}s {carried.org.msp_id}, but against the "
+                                     f"channel's config its update {action}s {msp_id}: write it again with "
+                                     f"`recfin org add|remove --update-out`")
         return UpdateFileCheck(path, action, msp_id, update_envelope, current,
-                               config_policy.evaluate(current, update_envelope))
+                               config_policy.evaluate(current, update_envelope),
+                               carried.org if carried is not None else None, applied)
+
+    @staticmethod
+    def _applied(current: configtx_pb2.Config, update: configtx_pb2.ConfigUpdate, carried: CarriedOrg) -> bool:
+        """Whether the channel config already has what the update does: the org gone (a removal), or in it
+        with the CA the update gives it (an add; another CA under that MSP ID is another org)."""
+        msp_id = carried.org.msp_id
+        members = current.channel_group.groups[channel_config.APPLICATION].groups
+        if carried.action == "remove" or msp_id not in members:
+            return carried.action == "remove" and msp_id not in members
+        written = update.write_set.groups[channel_config.APPLICATION].groups[msp_id]
+        if decode_msp(members[msp_id]).root_certs != decode_msp(written).root_certs:
+            raise OrgChangeError(f"{msp_id} is already in the channel with another CA than the one this update "
+                                 f"gives it: choose another org name and write the update again")
+        return True
 
     def sign_update_file(self, path: Path, as_org: str, msp_dir: Path | None = None) -> tuple[str, UpdateFileCheck]:
-        """Add as_org's admin signature to the file in place; its key from msp_dir, else this data folder."""
-        org = self.topology.org(as_org)
-        if msp_dir is None:
-            msp_dir = org_crypto(self.root, org.name, org.domain).user_msp(org.admin)
-        if not (msp_dir / "signcerts").is_dir():
-            raise OrgChangeError(f"no admin MSP folder for {org.msp_id} at {msp_dir}: give it with --msp-dir")
-        checked = self.check_update_file(path)
-        signed = config_signing.add_signature(checked.envelope, config_signing.load_admin(msp_dir, org.msp_id))
+        """Add as_org's admin signature to the file in place; its key from msp_dir, else this data folder.
+        The channel config is fetched as that admin, so its own keys are all a signing host needs."""
+        admin = self.admin(as_org, msp_dir)
+        checked = self.check_update_file(path, via=admin)
+        if checked.applied:
+            raise OrgChangeError(f"the channel config already has the update in {path} ({checked.msp_id} "
+                                 f"{'added' if checked.action == 'add' else 'removed'}): nothing to sign")
+        signed = config_signing.add_signature(checked.envelope, config_signing.load_admin(admin.msp_dir,
+                                                                                           admin.org.msp_id))
         if not signed.valid:
-            raise OrgChangeError(f"the key in {msp_dir} does not match its certificate: nothing written")
+            raise OrgChangeError(f"the key in {admin.msp_dir} does not match its certificate: nothing written")
         config_signing.write_update_file(path, self.topology.channel, checked.envelope)
         checked.verdict = config_policy.evaluate(checked.current, checked.envelope)
         return f"{signed.msp_id} {signed.subject}", checked
 
-    def submit_update_file(self, path: Path, *, channel_only: bool = False) -> UpdateFileCheck:
+    def submit_update_file(self, path: Path, *, channel_only: bool = False, as_org: str | None = None,
+                           msp_dir: Path | None = None, record: bool = True) -> UpdateFileCheck:
         """Submit the file's update once its signatures satisfy the policy, then finish the add or remove.
 
-        channel_only: record the org's arrival or departure in this data folder and stop there; where each
-        company runs its own node, nothing on this host is started or stopped, and the chaincode is
-        approved again by each company from its new bundle (`recfin host approve`)."""
-        checked = self.check_update_file(path)
-        self.net.fabric.require()
-        if not checked.verdict.ok:
-            raise PolicyNotSatisfiedError(f"not submitted: {checked.verdict.describe()}. Have the missing admins "
-                                          f"sign it with `recfin org sign {path} --as ORG`")
-        leaving = checked.msp_id if checked.action == "remove" else None
-        submitter = self._file_submitter(checked, leaving)
-        # `peer channel update` adds the submitter's own signature: one identity signs once.
-        signed_by = config_signing.signers(checked.envelope)
-        others = configtx_pb2.ConfigUpdateEnvelope(
-            config_update=checked.envelope.config_update,
-            signatures=[sig for sig, who in zip(checked.envelope.signatures, signed_by) if who.msp_id != submitter])
-        via = self._via(leaving=self._name_of(leaving))
-        if checked.action == "add":
-            spec = self._pending_add(checked.msp_id)
-            grown = self.grown(spec)
-            self._send(others, submitter, updates_dir(self.root) / f"add-{spec.name}.tx")
-            self._wait_for_config(via, spec.msp_id, present=True)
-            self.net.say(f"  submitted as {submitter}'s admin; {spec.msp_id} is in the channel config")
-            if channel_only:
-                membership.record_added(self.root, spec)
-                self._say_next_on_hosts(grown)
-            else:
-                self._after_add(spec, grown)
+        Submitted as as_org's admin (msp_dir, else this data folder's), by default an admin of a staying
+        org whose keys are here, preferably one that signed. An update the channel already has is not sent
+        again: only the steps after it run. channel_only: start and stop nothing here; record the org's
+        arrival or departure in this data folder (unless not record: a bundle's host, whose network is its
+        bundle's) and say what each company does next (`recfin org bundle`, `recfin host approve`)."""
+        update_envelope, update, carried = self._read_update(path)
+        if channel_only:
+            self.net.fabric.require(("peer",))
         else:
-            org = next(o for o in self.topology.orgs if o.msp_id == checked.msp_id)
-            self._send(others, submitter, updates_dir(self.root) / f"remove-{org.name}.tx")
-            self._wait_for_config(via, org.msp_id, present=False)
-            self.net.say(f"  submitted as {submitter}'s admin; {org.msp_id} is gone from the channel config")
-            if channel_only:
+            self.net.fabric.require()
+        leaving = carried.org.msp_id if carried is not None and carried.action == "remove" else None
+        submitter = self._file_submitter(update_envelope, leaving, as_org, msp_dir)
+        checked = self._check(path, update_envelope, update, carried, submitter)
+        adding = checked.action == "add"
+        if not adding and submitter.org.msp_id == checked.msp_id:      # an older file that names no org
+            if as_org is not None:
+                raise OrgChangeError(f"{checked.msp_id} leaves the channel with this update, so its admin could "
+                                     f"not see it through: submit as an admin of an org that stays")
+            submitter = self._file_submitter(update_envelope, checked.msp_id, None, None)
+        org = self._org_of(checked)
+        keys_here = self._check_keys_here(checked, org, update, channel_only)
+        now = self._orgs_after(checked, org) if channel_only else None
+        if checked.applied:
+            self.net.say(f"  {checked.msp_id} is already {'in' if adding else 'gone from'} the channel config: "
+                         f"nothing submitted")
+        else:
+            if not checked.verdict.ok:
+                raise PolicyNotSatisfiedError(f"not submitted: {checked.verdict.describe()}. Have the missing "
+                                              f"admins sign it with `recfin org sign {path} --as ORG`")
+            # `peer channel update` adds the submitter's own signature: one identity signs once.
+            signed_by = config_signing.signers(checked.envelope)
+            others = configtx_pb2.ConfigUpdateEnvelope(
+                config_update=checked.envelope.config_update,
+                signatures=[sig for sig, who in zip(checked.envelope.signatures, signed_by)
+                            if who.msp_id != submitter.org.msp_id])
+            self._send(others, submitter, updates_dir(self.root) / f"{checked.action}-{org.name}.tx")
+            self._wait_for_config(submitter, checked.msp_id, present=adding)
+            self.net.say(f"  submitted as {submitter.org.msp_id}'s admin; {checked.msp_id} is "
+                         f"{'in' if adding else 'gone from'} the channel config")
+        if now is not None:
+            if record and adding:
+                membership.record_added(self.root, org)
+            elif record:
                 membership.record_removed(self.root, org.name)
-                self._say_next_on_hosts(membership.with_orgs(self.topology, [o for o in self.topology.orgs
-                                                                               if o.name != org.name]))
-            else:
-                self._after_remove(org)
+            self._say_next_on_hosts(now, path, record, None if keys_here or not adding else org)
+        elif adding:
+            self._after_add(org, self.grown(org))
+        else:
+            self._after_remove(org)
         return checked
 
-    def _say_next_on_hosts(self, now: Topology) -> None:
+    def _file_submitter(self, update_envelope: configtx_pb2.ConfigUpdateEnvelope, leaving: str | None,
+                        as_org: str | None, msp_dir: Path | None) -> Admin:
+        """as_org's admin, else an admin of a channel org staying in it whose keys are here, preferably one
+        that signed the update."""
+        if as_org is not None:
+            admin = self.admin(as_org, msp_dir)
+            if admin.org.msp_id == leaving:
+                raise OrgChangeError(f"{leaving} leaves the channel with this update, so its admin could not see "
+                                     f"it through: submit as an admin of an org that stays")
+            return admin
+        signed = {s.msp_id for s in config_signing.signers(update_envelope) if s.valid}
+        local = [o for o in self.topology.orgs if o.msp_id != leaving
+                 and (org_crypto(self.root, o.name, o.domain).user_msp(o.admin) / "signcerts").is_dir()]
+        for org in sorted(local, key=lambda o: o.msp_id not in signed):
+            return self.admin(org.name)
+        raise OrgChangeError(f"no admin of an org staying in the channel has its MSP folder in {self.root}: "
+                             f"submit as your org's admin with --as ORG (its MSP folder with --msp-dir), "
+                             f"or from your bundle with --bundle")
+
+    def _org_of(self, checked: UpdateFileCheck) -> PeerOrgSpec:
+        """The spec of the org the update adds or removes: this network's own for an org it has, else the
+        one the file carries, else (a file written by an older recfin) this host's record of it."""
+        known = next((o for o in self.topology.orgs if o.msp_id == checked.msp_id), None)
+        if known is not None and (checked.action == "remove" or checked.org is None):
+            return known
+        if checked.org is not None:
+            return checked.org
+        if checked.action == "add":
+            return self._pending_add(checked.msp_id, checked.path)
+        raise OrgChangeError(f"{checked.path} removes {checked.msp_id}, which this data folder's network does not "
+                             f"name, and the file carries no spec of it (written by an older recfin): submit it "
+                             f"on a host whose network has the org")
+
+    def _check_keys_here(self, checked: UpdateFileCheck, org: PeerOrgSpec, update: configtx_pb2.ConfigUpdate,
+                         channel_only: bool) -> bool:
+        """Whether this data folder holds the added org's keys (checked to be the ones the update names).
+        Refused before anything is sent when the steps after the update need what is not here."""
+        if checked.action == "remove":
+            if not channel_only and org not in self.topology.orgs:
+                raise OrgChangeError(f"{org.name} is not an org of the network in {self.root}, so none of its "
+                                     f"nodes stop here: submit with --channel-only")
+            return False
+        ca_cert = org_crypto(self.root, org.name, org.domain).ca_cert
+        if not ca_cert.is_file():
+            if not channel_only:
+                raise OrgChangeError(f"{org.name}'s keys are not in this data folder ({ca_cert.parent.parent}): its "
+                                     f"peer starts on the host that holds them, where `recfin org add --update-out` "
+                                     f"ran; from here, submit with --channel-only")
+            return False
+        written = update.write_set.groups[channel_config.APPLICATION].groups[checked.msp_id]
+        if ca_cert.read_bytes() not in decode_msp(written).root_certs:
+            raise OrgChangeError(f"{ca_cert} is not the CA the update gives {checked.msp_id}: this data folder holds "
+                                 f"another {org.name}; submit from a folder without it or with the one that wrote "
+                                 f"the update")
+        return True
+
+    def _orgs_after(self, checked: UpdateFileCheck, org: PeerOrgSpec) -> Topology:
+        """The network's orgs once the change is in, validated as topology.yaml is (names, MSP IDs,
+        hostnames and ports must not clash) before anything is sent. Namespaces stay out: a channel-only
+        change starts nothing, so it places nothing."""
+        others = [o for o in self.topology.orgs if o.name != org.name]
+        return membership.with_orgs(self.topology.model_copy(update={"namespaces": {}}),
+                                    [*others, org] if checked.action == "add" else others)
+
+    def _say_next_on_hosts(self, now: Topology, path: Path, recorded: bool,
+                           keys_elsewhere: PeerOrgSpec | None) -> None:
         """What the companies do next when each runs its own node: the contract configuration names the
         channel's orgs, so the chaincode definition changes and every org approves it again."""
         say = self.net.say
-        say(f"  recorded in {membership.state_path(self.root)}; nothing started or stopped on this host. Next:")
-        say(f"  1. write every org's bundle again: {'; '.join(f'recfin org bundle {o.name}' for o in now.orgs)}")
+        if recorded:
+            say(f"  recorded in {membership.state_path(self.root)}; nothing started or stopped on this host. Next:")
+        else:
+            say("  not recorded here (this host's network is its bundle's, and the next bundle names the orgs "
+                "as they are); nothing started or stopped on this host. Next:")
+        say(f"  1. the data folder the bundles are written from records the change too (if it is another: "
+            f"`recfin org submit {path} --channel-only --data-root <that folder>` there; the channel has the "
+            f"update, so it is not sent again), then every org's bundle is written again: "
+            f"{'; '.join(f'recfin org bundle {o.name}' for o in now.orgs)}")
+        if keys_elsewhere is not None:
+            say(f"     {keys_elsewhere.name}'s keys are not in this data folder: its bundle is written where "
+                f"`recfin org add --update-out` ran, which holds them")
         say("  2. each company unpacks its new bundle, runs `docker compose up -d` in it (its chaincode server "
             "takes the new configuration), then `recfin host join` (a new org) and `recfin host approve`")
         say("  3. once every org has approved, one of them runs `recfin host commit`")
@@ -444,22 +601,14 @@ class OrgMembership:
     def _name_of(self, msp_id: str | None) -> str | None:
         return next((o.name for o in self.topology.orgs if o.msp_id == msp_id), None)
 
-    def _pending_add(self, msp_id: str) -> PeerOrgSpec:
+    def _pending_add(self, msp_id: str, path: Path) -> PeerOrgSpec:
         pending = self._pending_spec(msp_id)
         if not pending.is_file():
-            raise OrgChangeError(f"this data folder has no record of the update adding {msp_id} ({pending}): "
-                                 f"submit from the host that ran `recfin org add ... --update-out`")
+            raise OrgChangeError(f"{path} carries no spec of {msp_id}, the org it adds (written by an older recfin "
+                                 f"or another tool), and this data folder has no record of it ({pending}): submit "
+                                 f"it on the host that wrote it, or write it again with `recfin org add ... "
+                                 f"--update-out`")
         return PeerOrgSpec.model_validate_json(pending.read_text())
-
-    def _file_submitter(self, checked: UpdateFileCheck, leaving: str | None) -> str:
-        """A channel org staying in it whose admin keys are here, preferably one that signed the update."""
-        signed = {s.msp_id for s in config_signing.signers(checked.envelope) if s.valid}
-        local = [o.msp_id for o in self.topology.orgs if o.msp_id != leaving
-                 and org_crypto(self.root, o.name, o.domain).user_msp(o.admin).is_dir()]
-        for msp_id in sorted(local, key=lambda m: m not in signed):
-            return msp_id
-        raise OrgChangeError("no admin of an org staying in the channel has its keys in this data folder: "
-                             "submit from a host that has one")
 
 
 @dataclass
@@ -472,10 +621,13 @@ class UpdateFileCheck:
     envelope: configtx_pb2.ConfigUpdateEnvelope
     current: configtx_pb2.Config                 # the channel config it was checked against
     verdict: config_policy.Verdict
+    org: PeerOrgSpec | None = None               # the org's spec the file carries (None: an older file)
+    applied: bool = False                        # the channel config already has the update
 
     def summary(self) -> dict:
         signed = config_signing.signers(self.envelope)
         return {"file": str(self.path), "action": self.action, "msp_id": self.msp_id,
+                "org": None if self.org is None else self.org.name, "already_applied": self.applied,
                 "signed_by": sorted({s.msp_id for s in signed if s.valid}),
                 "invalid_signatures": self.verdict.invalid_signatures,
                 "missing": self.verdict.missing,

@@ -119,9 +119,15 @@ def test_a_file_for_another_channel_or_an_older_config_is_refused(channel_peer, 
     with pytest.raises(OrgChangeError, match="updates channel 'otherchannel', not 'receivables'"):
         members.sign_update_file(other, "bank")
     path = members.write_update(change, tmp_path / "bank2.tx")
-    _channel_after_submit(tmp_path, change)
-    (tmp_path / "current.block.after").replace(tmp_path / "current.block")     # the channel moved on
+    moved_on = type(change.current)()
+    moved_on.CopyFrom(change.current)
+    moved_on.channel_group.groups["Application"].version += 1       # another update went in meanwhile
+    (tmp_path / "current.block").write_bytes(config_block(moved_on, change.channel).SerializeToString())
     with pytest.raises(OrgChangeError, match="computed against an older channel config"):
+        members.sign_update_file(path, "bank")
+    _channel_after_submit(tmp_path, change)
+    (tmp_path / "current.block.after").replace(tmp_path / "current.block")     # this very update went in
+    with pytest.raises(OrgChangeError, match="already has the update .* \\(Bank2MSP added\\): nothing to sign"):
         members.sign_update_file(path, "bank")
     assert len(config_signing.read_update_file(path)[1].signatures) == 0
 

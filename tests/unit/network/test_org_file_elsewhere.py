@@ -1,0 +1,293 @@
+"""An org's config update as a file, submitted from a host other than the one that wrote it.
+
+The file carries the org's spec, signed with the update, so a channel org's admin can submit it
+with `channel_only` from its own host, whose data folder holds its admin's MSP folder and the
+orderers' TLS CA certificate and nothing else. The `peer` CLI is the scripted seam of
+scripted_peer.py, answering the two config calls too: `channel fetch config` hands out the
+channel's config block, `channel update` records what was sent and, as the ordering service
+does once the update is in, hands out the config with it from then on.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from fabric_protos.common import configtx_pb2
+
+from cli.org_commands import org
+from network import Network, bundle, config_signing, membership
+from network import channel_config as channel_config_module
+from network.crypto import org_crypto
+from network.nodeconfig import orderer_tls_ca
+from network.org_change import ORG_SPEC_KEY, OrgChangeError, admin_signers, carried_org
+from network.org_membership import OrgMembership
+from network.tools import Result
+
+from .channel_fixtures import channel_config, config_block
+from .scripted_peer import ScriptedPeer
+
+CODE = "91110000MA1K00007E"
+
+
+class ScriptedChannel(ScriptedPeer):
+    def __init__(self, topology, config: configtx_pb2.Config):
+        super().__init__(topology)
+        self.channel = topology.channel
+        self.config = config
+        self.after: configtx_pb2.Config | None = None      # the config once an update is in
+        self.updates: list[tuple[str, dict, configtx_pb2.ConfigUpdateEnvelope]] = []   # (MSP ID, env, sent)
+
+    def _channel_fetch(self, msp, args, env):
+        Path(args[3]).write_bytes(config_block(self.config, self.channel).SerializeToString())
+        return Result("", "", 0)
+
+    def _channel_update(self, msp, args, env):
+        self.updates.append((msp, env, config_signing.read_update_file(Path(args[args.index("-f") + 1]))[1]))
+        if self.after is not None:
+            self.config = self.after
+        return Result("", "", 0)
+
+
+def with_update(current: configtx_pb2.Config, update: configtx_pb2.ConfigUpdate) -> configtx_pb2.Config:
+    """The channel config once an update adding or removing an org is in."""
+    action, msp_id = channel_config_module.org_membership_change(current, update)
+    if action == "add":
+        after = channel_config_module.with_org(current, msp_id,
+                                               update.write_set.groups["Application"].groups[msp_id])
+    else:
+        after = channel_config_module.without_org(current, msp_id)
+    after.channel_group.groups["Application"].version = update.write_set.groups["Application"].version
+    return after
+
+
+def host(topology, root: Path, scripted: ScriptedChannel, said: list[str] | None = None) -> OrgMembership:
+    net = Network(topology, data_root=root, timeout=5, say=(said if said is not None else []).append)
+    net.tools = scripted
+    return OrgMembership(net)
+
+
+def admins_host(topology, source: Path, root: Path, org_name: str, *, orderer_ca: bool = True) -> Path:
+    """A company's data folder: its admin's MSP folder and, unless told not to, the orderers' TLS CA certificate."""
+    org = topology.org(org_name)
+    msp = org_crypto(source, org.name, org.domain).user_msp(org.admin)
+    shutil.copytree(msp, org_crypto(root, org.name, org.domain).user_msp(org.admin))
+    if orderer_ca:
+        orderer_tls_ca(topology, root).parent.mkdir(parents=True)
+        shutil.copyfile(orderer_tls_ca(topology, source), orderer_tls_ca(topology, root))
+    return root
+
+
+@pytest.fixture
+def channel(fake_fabric, topology, data_root):
+    return ScriptedChannel(topology, channel_config(topology, data_root))
+
+
+@pytest.fixture
+def written(channel, topology, data_root, tmp_path):
+    """bank2's update written (and signed as bank) on the host that generated bank2's keys."""
+    writer = host(topology, data_root, channel)
+    change = writer.plan_add("bank2", "bank", CODE, sign_as=["bank"])
+    path = writer.write_update(change, tmp_path / "bank2.tx")
+    channel.after = with_update(change.current, change.update)
+    return change, path
+
+
+def test_a_file_signed_on_each_host_is_submitted_channel_only_from_a_fresh_one(
+        channel, written, topology, data_root, tmp_path):
+    change, path = written
+    host(topology, data_root, channel).sign_update_file(path, "supplier")
+    said: list[str] = []
+    regulator_root = tmp_path / "regulator-host"
+    admins_host(topology, data_root, regulator_root, "regulator", orderer_ca=False)
+    regulator = host(topology, regulator_root, channel, said)
+    with pytest.raises(OrgChangeError, match=f"no TLS CA certificate of the ordering service at "
+                                             f"{orderer_tls_ca(topology, regulator_root)}"):
+        regulator.sign_update_file(path, "regulator")
+    shutil.rmtree(regulator_root)
+    admins_host(topology, data_root, regulator_root, "regulator")
+
+    regulator.sign_update_file(path, "regulator")
+    checked = regulator.submit_update_file(path, channel_only=True)
+
+    assert (checked.action, checked.msp_id, checked.applied, checked.verdict.ok) == ("add", "Bank2MSP", False, True)
+    [(submitter, env, sent)] = channel.updates
+    assert submitter == "RegulatorMSP"
+    assert env["CORE_PEER_MSPCONFIGPATH"] == str(regulator_root / "crypto" / "regulator" / "users"
+                                                 / "admin@regulator.recfin.local" / "msp")
+    assert (Path(env["FABRIC_CFG_PATH"]) / "core.yaml").is_file()     # the Fabric install's, for the CLI
+    file_update = config_signing.read_update_file(path)[1]
+    assert sent.config_update == file_update.config_update             # the bytes every admin signed
+    # `peer channel update` signs as the submitter itself: the file's other signatures go with it.
+    assert [s.msp_id for s in config_signing.signers(sent)] == ["BankMSP", "SupplierMSP"]
+    assert set(channel.verbs()) == {"channel fetch", "channel update"}      # nothing joined, installed, approved
+    assert channel.verbs()[-3:] == ["channel fetch", "channel update", "channel fetch"]
+    recorded = membership.load_state(regulator_root)["added"]
+    assert recorded == [change.org.model_dump(mode="json")]
+    assert membership.load_state(data_root)["added"] == []
+    assert not list(tmp_path.rglob("pending-*.json"))
+    steps = "\n".join(said)
+    assert "nothing started or stopped on this host" in steps and "recfin org bundle bank2" in steps
+    assert "bank2's keys are not in this data folder" in steps
+    assert f"recfin org submit {path} --channel-only --data-root <that folder>" in steps
+
+
+def test_the_host_with_the_bundles_records_an_update_the_channel_already_has(
+        channel, written, topology, data_root, tmp_path):
+    change, path = written
+    for org_name in ("supplier", "regulator"):
+        host(topology, data_root, channel).sign_update_file(path, org_name)
+    supplier_root = admins_host(topology, data_root, tmp_path / "supplier-host", "supplier")
+    host(topology, supplier_root, channel).submit_update_file(path, channel_only=True)
+    assert len(channel.updates) == 1
+
+    said: list[str] = []
+    checked = host(topology, data_root, channel, said).submit_update_file(path, channel_only=True)
+    assert checked.applied and checked.summary()["already_applied"] is True
+    assert len(channel.updates) == 1                       # not sent again
+    assert "  Bank2MSP is already in the channel config: nothing submitted" in said
+    assert "bank2" in [o.name for o in membership.effective(topology, data_root).orgs]
+    assert not any("keys are not in this data folder" in line for line in said)    # they are here
+    with pytest.raises(OrgChangeError, match="already has the update .*nothing to sign"):
+        host(topology, data_root, channel).sign_update_file(path, "coreenterprise")
+
+
+def test_the_new_orgs_peer_starts_only_where_its_keys_are(channel, written, topology, data_root, tmp_path,
+                                                          monkeypatch):
+    change, path = written
+    for org_name in ("supplier", "regulator"):
+        host(topology, data_root, channel).sign_update_file(path, org_name)
+    supplier_root = admins_host(topology, data_root, tmp_path / "supplier-host", "supplier")
+    with pytest.raises(OrgChangeError, match=r"bank2's keys are not in this data folder .*submit with --channel-only"):
+        host(topology, supplier_root, channel).submit_update_file(path)
+    assert channel.updates == []
+
+    writer = host(topology, data_root, channel)
+    finished = []
+    monkeypatch.setattr(writer, "_after_add", lambda spec, grown: finished.append(spec.name))
+    writer.submit_update_file(path)
+    assert len(channel.updates) == 1 and finished == ["bank2"]
+
+
+def test_an_admin_elsewhere_is_named_when_it_is_not_in_the_data_folder(channel, written, topology, data_root,
+                                                                      tmp_path):
+    change, path = written
+    calls_before = len(channel.calls)
+    empty = tmp_path / "empty-host"
+    empty.mkdir()
+    with pytest.raises(OrgChangeError, match=r"no admin of an org staying in the channel has its MSP folder in "
+                                             r".*--as ORG .*--msp-dir.*--bundle"):
+        host(topology, empty, channel).submit_update_file(path, channel_only=True)
+    with pytest.raises(OrgChangeError, match=r"no admin MSP folder for SupplierMSP at .*give it with --msp-dir"):
+        host(topology, empty, channel).submit_update_file(path, channel_only=True, as_org="supplier")
+    assert len(channel.calls) == calls_before            # refused before the peer CLI was asked anything
+
+
+def test_the_spec_is_signed_with_the_update_and_checked_against_it(written, tmp_path):
+    change, path = written
+    assert carried_org(change.update).org == change.org and carried_org(change.update).action == "add"
+    channel_id, envelope = config_signing.read_update_file(path)
+    update = configtx_pb2.ConfigUpdate.FromString(envelope.config_update)
+    document = json.loads(update.isolated_data[ORG_SPEC_KEY])
+    assert document["org"]["name"] == "bank2" and "key" not in json.dumps(document).lower()
+
+    document["org"]["role"] = "regulator"                  # altered after signing
+    update.isolated_data[ORG_SPEC_KEY] = json.dumps(document).encode()
+    altered = configtx_pb2.ConfigUpdateEnvelope(config_update=update.SerializeToString(),
+                                                signatures=envelope.signatures)
+    assert [s.valid for s in config_signing.signers(altered)] == [False]
+
+    document["org"]["role"], document["action"] = change.org.role, "remove"
+    update.isolated_data[ORG_SPEC_KEY] = json.dumps(document).encode()
+    with pytest.raises(OrgChangeError, match="says it removes Bank2MSP, but its update keeps that org"):
+        carried_org(update, path)
+    update.isolated_data[ORG_SPEC_KEY] = b"{not json"
+    with pytest.raises(OrgChangeError, match="the org spec it carries cannot be read"):
+        carried_org(update, path)
+
+
+def test_a_file_that_names_no_org_says_where_to_submit_it(channel, written, topology, data_root, tmp_path):
+    change, path = written
+    update = configtx_pb2.ConfigUpdate()
+    update.CopyFrom(change.update)
+    del update.isolated_data[ORG_SPEC_KEY]             # as an older recfin or another tool wrote it
+    signers = admin_signers(topology, data_root, ["BankMSP", "SupplierMSP", "RegulatorMSP"])
+    older = config_signing.write_update_file(
+        tmp_path / "older.tx", topology.channel,
+        config_signing.envelope(update, [config_signing.sign(update, a) for a in signers.values()]))
+    supplier_root = admins_host(topology, data_root, tmp_path / "supplier-host", "supplier")
+    with pytest.raises(OrgChangeError, match=r"carries no spec of Bank2MSP, the org it adds .*pending-Bank2MSP.json"
+                                             r"\): submit it on the host that wrote it"):
+        host(topology, supplier_root, channel).submit_update_file(older, channel_only=True)
+    assert channel.updates == []
+
+
+def test_a_removal_is_submitted_by_an_org_that_stays_from_a_host_that_never_knew_the_org(
+        channel, written, topology, data_root, tmp_path):
+    change, path = written
+    for org_name in ("supplier", "regulator"):
+        host(topology, data_root, channel).sign_update_file(path, org_name)
+    host(topology, data_root, channel).submit_update_file(path, channel_only=True)    # records bank2 here
+    channel.after = None
+    writer = host(topology, data_root, channel)
+    removal = writer.plan_remove("bank2", sign_as=["bank", "supplier", "bank2"])
+    out = writer.write_update(removal, tmp_path / "remove-bank2.tx")
+    channel.after = with_update(removal.current, removal.update)
+
+    regulator_root = admins_host(topology, data_root, tmp_path / "regulator-host", "regulator")
+    regulator = host(topology, regulator_root, channel)
+    with pytest.raises(OrgChangeError, match="bank2 is not an org of the network in .*submit with --channel-only"):
+        regulator.submit_update_file(out)
+    checked = regulator.submit_update_file(out, channel_only=True)
+    assert (checked.action, checked.msp_id) == ("remove", "Bank2MSP")
+    submitter, _, sent = channel.updates[-1]
+    assert submitter == "RegulatorMSP" and sent.config_update == removal.envelope().config_update
+    assert membership.load_state(regulator_root)["removed"] == ["bank2"]
+
+
+def test_submit_from_a_companys_bundle(fake_fabric, hosts, prepared_hosts, tmp_path, monkeypatch):
+    """`recfin org submit --channel-only --bundle`: the bundle's network, orderer TLS CA and admin."""
+    writer_root = tmp_path / "hosts"
+    shutil.copytree(prepared_hosts, writer_root)
+    channel = ScriptedChannel(hosts, channel_config(hosts, writer_root))
+    writer = host(hosts, writer_root, channel)
+    change = writer.plan_add("bank2", "bank", CODE, sign_as=["bank", "supplier", "coreenterprise"])
+    path = writer.write_update(change, tmp_path / "bank2.tx")
+    channel.after = with_update(change.current, change.update)
+    out = bundle.write(hosts, writer_root, "regulator", tmp_path / "regulator-bundle")
+
+    monkeypatch.setattr("network.control.Tools", lambda fabric, **_: channel)   # the Network the command makes
+    runner = CliRunner()
+    result = runner.invoke(org, ["submit", str(path), "--bundle", str(out.root)])
+    assert result.exit_code == 2 and "--bundle submits with --channel-only" in result.output
+    result = runner.invoke(org, ["sign", str(path), "--bundle", str(out.root), "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["signed_now"].startswith("RegulatorMSP ")
+    result = runner.invoke(org, ["submit", str(path), "--channel-only", "--bundle", str(out.root), "--json"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert (summary["submitted"], summary["org"], summary["msp_id"]) == (True, "bank2", "Bank2MSP")
+    [(submitter, env, sent)] = channel.updates
+    assert submitter == "RegulatorMSP" and env["CORE_PEER_MSPCONFIGPATH"].startswith(str(out.root))
+    assert sorted(s.msp_id for s in config_signing.signers(sent)) == ["BankMSP", "CoreEnterpriseMSP", "SupplierMSP"]
+    args = channel.calls[-2][2]
+    assert args[args.index("-o") + 1] == hosts.orderers()[0].address        # by hostname, as the bundle says
+    assert args[args.index("--cafile") + 1] == str(orderer_tls_ca(hosts, out.root))
+    assert not membership.state_path(out.root).exists()                      # its next bundle names bank2
+    assert "not recorded here" in result.stderr
+    result = runner.invoke(org, ["submit", str(path), "--channel-only", "--bundle", str(out.root)])
+    assert result.exit_code == 0, result.output
+    assert f"the channel already had the update in {path}: nothing submitted" in result.stdout
+    assert "policy:" not in result.stdout and len(channel.updates) == 1
+
+
+def test_the_new_orgs_anchor_peer_is_addressed_as_the_channels_others_are(fake_fabric, topology, hosts, data_root):
+    """A channel made from the hostnames view (compose, separate hosts) gets the new org's anchor peer by
+    hostname even when the update is written with the native topology (e.g. on the Docker machine, through
+    the published ports); the native channel keeps listen_host."""
+    for made_from, anchor in ((hosts, "peer0.bank2.recfin.local"), (topology, "127.0.0.1")):
+        members = host(topology, data_root, ScriptedChannel(topology, channel_config(made_from, data_root)))
+        summary = members.plan_add("bank2", "bank", CODE).summary()
+        assert summary["anchor_peers"] == [f"{anchor}:11051"]
