@@ -160,8 +160,9 @@ class StandInGateway(gateway_pb2_grpc.GatewayServicer):
     """Prepared replies, each built for its request; refuses what a Gateway would not accept in that order.
 
     A commit status commits the next block of ``chain``, the Gateway peer's blocks. ``journal`` lists
-    the calls answered, in order (the function and MSP of each endorse and evaluate, the block of each
-    commit status), and the filtered Deliver streams ``StandInDeliver`` serves from the same chain.
+    the calls answered, in order (the function and MSP of each endorse and evaluate, the orgs an endorse
+    request named, the block of each commit status), and the filtered Deliver streams ``StandInDeliver``
+    serves from the same chain.
     """
 
     def __init__(self, templates: dict[str, Executed], endorsers: Sequence[TestIdentity]) -> None:
@@ -197,7 +198,8 @@ class StandInGateway(gateway_pb2_grpc.GatewayServicer):
                                "the proposal must be signed and carry the request's transaction id")
         self.counts["endorse"] += 1
         self.journal.append({"call": "endorse", "function": function_of(signed.proposal_bytes),
-                             "msp": proposal_msp(signed)})
+                             "msp": proposal_msp(signed),
+                             "endorsing_organizations": list(request.endorsing_organizations)})
         self.endorsed.add(tx_id)
         executed = dataclasses.replace(template, proposal=signed, tx_id=tx_id)
         return gateway_pb2.EndorseResponse(prepared_transaction=prepared_transaction(executed, self.endorsers))

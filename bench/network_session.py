@@ -61,13 +61,15 @@ async def open_client(stack: AsyncExitStack, org: str, user: str | None, data_ro
 
 async def open_parties(stack: AsyncExitStack, codes: dict[str, str], data_root: Path | None,
                        grpc_options: Sequence[tuple[str, object]] = ()) -> Parties:
-    """The workloads' parties: the tier-1 supplier and the core enterprise as the demo's users."""
+    """The workloads' parties: the tier-1 supplier and the core enterprise as the demo's users, with their
+    orgs' MSP IDs."""
     from cli.demo_commands import ACTORS
 
     supplier = await open_client(stack, *ACTORS[SUPPLIER], data_root, grpc_options)
     debtor = await open_client(stack, *ACTORS[DEBTOR], data_root, grpc_options)
     return Parties(supplier=supplier, debtor=debtor, supplier_code=codes[SUPPLIER], debtor_code=codes[DEBTOR],
-                   transferee_code=codes[TRANSFEREE])
+                   transferee_code=codes[TRANSFEREE], supplier_msp=profiles.load(ACTORS[SUPPLIER][0], data_root).msp_id,
+                   debtor_msp=profiles.load(ACTORS[DEBTOR][0], data_root).msp_id)
 
 
 def connect_peer(org: str, peer: profiles.Endpoint, data_root: Path | None):

@@ -6,7 +6,8 @@ confirms, the tier-2 supplier receives transfers. Every registration carries a
 new invoice, so none is refused as double financing.
 
 - ``register``: the supplier registers a receivable (one write set of about ten keys);
-- ``confirm``: the debtor confirms one from a pool registered beforehand;
+- ``confirm``: the debtor confirms one from a pool registered beforehand, endorsed by the debtor's
+  and the holder's orgs, named (:meth:`Parties.confirm_endorsers`);
 - ``transfer``: the supplier transfers the whole of one from a pool registered and
   confirmed beforehand to the tier-2 supplier (key-level endorsement: debtor and holder);
 - ``mixed``: the business flow in proportion, 4 register : 3 confirm : 2 transfer :
@@ -56,13 +57,29 @@ MIX = (("register", 4), ("confirm", 3), ("transfer", 2), ("query", 1))
 
 @dataclass
 class Parties:
-    """Who acts: the supplier's and the debtor's clients, and the credit codes of the three parties."""
+    """Who acts: the supplier's and the debtor's clients, the credit codes of the three parties, and the
+    MSP IDs of the supplier's and the debtor's orgs (needed by a confirm; ``open_parties`` sets them)."""
 
     supplier: Any           # AsyncReceivablesClient of the tier-1 supplier
     debtor: Any             # AsyncReceivablesClient of the core enterprise
     supplier_code: str
     debtor_code: str
     transferee_code: str    # the tier-2 supplier
+    supplier_msp: str | None = None
+    debtor_msp: str | None = None
+
+    def confirm_endorsers(self) -> list[str]:
+        """The orgs a confirm is sent to: the debtor's, whose peer the workload waits for until it has the
+        registration's block (``Workload._caught_up``), and the holder's (the supplier registered the claim,
+        and holds it until a transfer), whose peer committed that block. Both have what the confirm reads;
+        the chaincode policy (any two orgs) is met; and both are the orgs the claim's key-level policy needs
+        from then on. Left to the Gateway, the second org could be the bank's or the regulator's, whose peer
+        may not have committed the registration yet: it answers not-found, and the confirm would count as an
+        endorsement failure."""
+        if not (self.debtor_msp and self.supplier_msp):
+            raise ValueError("Parties needs supplier_msp and debtor_msp (the orgs' MSP IDs) for a confirm to name "
+                             "its endorsing orgs: build it with bench.network_session.open_parties, or pass them")
+        return [self.debtor_msp, self.supplier_msp]
 
 
 def new_registration(parties: Parties, today: date | None = None) -> ReceivableRegistration:
@@ -115,7 +132,7 @@ class Workload:
         async def call() -> str:
             debtor = self.parties.debtor
             await self._caught_up(debtor, receivable_id)
-            r = await debtor.confirm(receivable_id)
+            r = await debtor.confirm(receivable_id, endorsing_organizations=self.parties.confirm_endorsers())
             self._written(r.id, debtor)
             self.confirmed.append(r.id)
             self.touched.add(r.id)
@@ -140,7 +157,11 @@ class Workload:
         """Before the other org builds on a receivable, wait until its own peer has the block the receivable's
         last change went into (each peer commits blocks on its own, a moment apart), unless the actor's own
         commits already show its peer past that block. Otherwise the call could read stale state and be
-        refused, which would count as a failure of the network."""
+        refused, which would count as a failure of the network.
+
+        Only the actor's peer is waited for: the other endorser must be the org whose peer wrote that block.
+        A confirm names it (:meth:`Parties.confirm_endorsers`); a transfer needs no name, since the claim's
+        key-level policy leaves the Gateway one choice, the debtor's and the holder's orgs."""
         block = self.written_in.pop(receivable_id, None)
         own = actor.last_committed_block
         if block is not None and (own is None or own < block):
@@ -322,7 +343,7 @@ class HotKeyWorkload(Workload):
         supplier, debtor = self.parties.supplier, self.parties.debtor
         registered = await supplier.register_receivable(new_registration(self.parties))
         await debtor.catch_up(supplier)       # each org's peer must have the other's change before building on it
-        confirmed = await debtor.confirm(registered.id)
+        confirmed = await debtor.confirm(registered.id, endorsing_organizations=self.parties.confirm_endorsers())
         await supplier.catch_up(debtor)
         self.root = self.remainder = confirmed.id
         self.touched.add(confirmed.id)

@@ -6,7 +6,8 @@
 // The config (written by `recfin bench --compare-node`) names the two actors' gateway
 // peers and identities, the parties' credit codes, a registration document to copy,
 // the workload and the plan. The same transactions as bench/workloads.py are sent with
-// the same arguments, and the same waits for the other org's block (Actor.waitForBlock);
+// the same arguments, the same endorsing orgs named (a confirm: the debtor's and the
+// holder's, Workload.confirmEndorsers), and the same waits for the other org's block (Actor.waitForBlock);
 // the samples and this process's CPU seconds in the measured window are printed on
 // stdout as one JSON document that bench/node_compare.py reads.
 
@@ -68,9 +69,11 @@ class Actor {
     }
 
     // Contract.submit as the package does it (submitAsync, then getStatus), keeping the block: recorded
-    // whether the transaction was valid or not, since the peer committed that block either way.
-    async submit(name, args) {
-        const submitted = await this.contract.submitAsync(name, { arguments: args });
+    // whether the transaction was valid or not, since the peer committed that block either way. With
+    // endorsingOrganizations (MSP IDs), the Gateway sends the proposal to those orgs' peers and no other.
+    async submit(name, args, endorsingOrganizations) {
+        const options = endorsingOrganizations ? { arguments: args, endorsingOrganizations } : { arguments: args };
+        const submitted = await this.contract.submitAsync(name, options);
         const status = await submitted.getStatus();
         if (this.latestBlock === undefined || status.blockNumber > this.latestBlock) {
             this.latestBlock = status.blockNumber;
@@ -129,6 +132,11 @@ class Workload {
         this.confirmed = [];
         this.known = [];
         this.writtenIn = new Map();   // pooled receivable -> the block its last change committed in
+        // A confirm's endorsers: the debtor's org, whose peer is waited for until it has the registration's
+        // block (caughtUp), and the holder's (the supplier's), whose peer committed it; left to the Gateway,
+        // the second could be an org whose peer has not committed the registration yet
+        // (bench/workloads.py Parties.confirm_endorsers).
+        this.confirmEndorsers = [config.actors.debtor.msp_id, config.actors.supplier.msp_id];
     }
     register() {
         return ['register', async () => {
@@ -142,7 +150,7 @@ class Workload {
     confirm(id) {
         return ['confirm', async () => {
             await this.caughtUp(this.debtor, id);
-            const doc = await this.debtor.submit('ConfirmReceivable', [id]);
+            const doc = await this.debtor.submit('ConfirmReceivable', [id], this.confirmEndorsers);
             this.written(doc.id, this.debtor);
             this.confirmed.push(doc.id);
             return doc.last.tx_id;
@@ -162,6 +170,8 @@ class Workload {
     }
     // Before the other org builds on a receivable, its own peer must have the block the receivable's last
     // change went into, unless the actor's own commits are already past it (bench/workloads.py _caught_up).
+    // The other endorser is the org that wrote that block: named for a confirm; for a transfer the claim's
+    // key-level policy (debtor and holder) leaves the Gateway no other choice.
     async caughtUp(actor, id) {
         const block = this.writtenIn.get(id);
         this.writtenIn.delete(id);

@@ -189,9 +189,15 @@ class _Operations:
             raise TypeError("register_receivable takes a ReceivableRegistration")
         return self._submit("RegisterReceivable", _json(registration), _request_id(request_id), model=Receivable)
 
-    def confirm(self, receivable_id: str) -> Receivable:
-        """The debtor confirms (确权) the claim: its irrevocable promise to pay at maturity."""
-        return self._submit("ConfirmReceivable", _text(receivable_id, "receivable_id"), model=Receivable)
+    def confirm(self, receivable_id: str, *, endorsing_organizations: Sequence[str] | None = None) -> Receivable:
+        """The debtor confirms (确权) the claim: its irrevocable promise to pay at maturity.
+
+        ``endorsing_organizations`` (MSP IDs) sends it to those orgs' peers instead of the ones the Gateway
+        plans: e.g. the debtor's and the holder's, known to have committed the registration while a third
+        org's peer may still be a block behind (docs/sdk-receivables.md, "Who endorses").
+        """
+        return self._submit("ConfirmReceivable", _text(receivable_id, "receivable_id"), model=Receivable,
+                            endorsing_organizations=endorsing_organizations)
 
     def reject(self, receivable_id: str, reason: str) -> Receivable:
         """The debtor rejects a claim it does not owe; the invoices behind it are released."""

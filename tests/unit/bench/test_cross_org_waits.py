@@ -47,12 +47,13 @@ def connect_as(gateway, user, connector=connect_async):
 
 
 def waits_and_endorsements(journal):
-    """What must match between the clients: each endorsement (function, org) and each wait (org, where
-    its stream started, blocks received, how it ended), in order."""
+    """What must match between the clients: each endorsement (function, org, the endorsing orgs the request
+    named) and each wait (org, where its stream started, blocks received, how it ended), in order."""
     out = []
     for entry in journal:
         if entry["call"] == "endorse":
-            out.append(("endorse", entry["function"].split(":")[-1], entry["msp"]))
+            out.append(("endorse", entry["function"].split(":")[-1], entry["msp"],
+                        tuple(entry["endorsing_organizations"])))
         elif entry["call"] == "deliver_filtered":
             out.append(("wait", entry["msp"], entry["start"], len(entry["blocks"]), entry["ended"]))
     return out
@@ -85,25 +86,32 @@ def test_the_node_script_keeps_the_same_books_as_the_python_workload():
         // Two orgs committing into one chain of blocks, each through its own peer, as test_workloads.two_orgs.
         let block = 0n, ids = 0;
         const calls = { supplier: [], debtor: [] };
+        const named = {};
         const actor = (name) => ({
             latestBlock: undefined,
-            async submit(fn, args) {
+            async submit(fn, args, endorsingOrganizations) {
                 calls[name].push([fn, fn === 'RegisterReceivable' ? '' : args[0]]);
+                named[`${fn} ${args[0]}`] = endorsingOrganizations || null;
                 this.latestBlock = ++block;
                 return { id: fn === 'RegisterReceivable' ? `R-${++ids}` : args[0], last: { tx_id: `tx-${block}` } };
             },
             async waitForBlock(n) { calls[name].push(['wait', Number(n)]); return Number(n); },
         });
         const config = { registration: { invoices: [{ number: '26112900000000000001' }] }, codes: { transferee: 'T' },
-            face_amount_fen: 113000 };
+            face_amount_fen: 113000, actors: { supplier: { msp_id: 'SupplierMSP' }, debtor: { msp_id: 'CoreEnterpriseMSP' } } };
         const w = new workload.Workload(actor('supplier'), actor('debtor'), config);
         (async () => {
             for (let i = 0; i < 2; i += 1) await w.register()[1]();
             for (const id of ['R-1', 'R-2']) await w.confirm(id)[1]();
             for (const id of ['R-1', 'R-2']) await w.transfer(id)[1]();
-            console.log(JSON.stringify(calls));
+            console.log(JSON.stringify({ calls, named }));
         })();
     """)
+    node, node_named = node["calls"], node["named"]
+    # a confirm names the debtor's and the holder's orgs, as the Python workload's does; nothing else names any
+    assert {key: orgs for key, orgs in node_named.items() if orgs} == {
+        f"ConfirmReceivable {r}": ["CoreEnterpriseMSP", "SupplierMSP"] for r in ("R-1", "R-2")}
+    assert debtor.named == {r: ["CoreEnterpriseMSP", "SupplierMSP"] for r in ("R-1", "R-2")}
     kinds = {"RegisterReceivable": "register", "ConfirmReceivable": "confirm", "TransferReceivable": "transfer"}
     python_calls = {name: [[c[0], "" if c[0] == "register" else c[1]] for c in client.calls]
                     for name, client in (("supplier", supplier), ("debtor", debtor))}
@@ -160,9 +168,10 @@ def run_python_workload(gateway, cast, workload: str, pool: int) -> None:
     async def run():
         async with connect_as(gateway, cast.users["tier1"]) as s, connect_as(gateway, cast.users["core"]) as d:
             clients = [AsyncReceivablesClient(g.get_network(CHANNEL).get_contract(CHAINCODE, CONTRACT_NAME),
-                                              g.get_network(CHANNEL)) for g in (s, d)]
+                                      g.get_network(CHANNEL)) for g in (s, d)]
             chosen = WORKLOADS[workload](Parties(*clients, cast.codes["tier1"], cast.codes["core"],
-                                                 cast.codes["tier2"]))
+                                                 cast.codes["tier2"], supplier_msp=cast.users["tier1"].msp_id,
+                                                 debtor_msp=cast.users["core"].msp_id))
             await chosen.prepare(pool, say=lambda line: None)
             for operation in chosen.operations():
                 await operation.call()
@@ -202,15 +211,17 @@ def run_node_workload(gateway, cast, folder, workload: str, pool: int) -> dict:
 SUPPLIER, DEBTOR = "SupplierMSP", "CoreEnterpriseMSP"
 # Each wait: a filtered Deliver from the peer's newest block, closed by the client after that one block.
 WAIT = ("newest", 1, "cancelled by the client")
+# What each endorse request names: a confirm, the debtor's and the holder's orgs (both peers have the registration:
+# one wrote it, the other waited for it); a registration and a transfer, none (the Gateway plans them).
+REGISTER = ("endorse", "RegisterReceivable", SUPPLIER, ())
+CONFIRM = ("endorse", "ConfirmReceivable", DEBTOR, (DEBTOR, SUPPLIER))
+TRANSFER = ("endorse", "TransferReceivable", SUPPLIER, ())
 EXPECTED = {
     # the debtor waits for the registrations' block before its first confirmation; its second builds on a
     # receivable whose last change is its own first confirmation, so it does not wait again
-    ("confirm", 2): [("endorse", "RegisterReceivable", SUPPLIER)] * 2 + [
-        ("wait", DEBTOR, *WAIT), ("endorse", "ConfirmReceivable", DEBTOR), ("endorse", "ConfirmReceivable", DEBTOR)],
+    ("confirm", 2): [REGISTER] * 2 + [("wait", DEBTOR, *WAIT), CONFIRM, CONFIRM],
     # the debtor waits for the supplier's block, then the supplier for the debtor's
-    ("transfer", 1): [("endorse", "RegisterReceivable", SUPPLIER), ("wait", DEBTOR, *WAIT),
-                      ("endorse", "ConfirmReceivable", DEBTOR), ("wait", SUPPLIER, *WAIT),
-                      ("endorse", "TransferReceivable", SUPPLIER)],
+    ("transfer", 1): [REGISTER, ("wait", DEBTOR, *WAIT), CONFIRM, ("wait", SUPPLIER, *WAIT), TRANSFER],
 }
 
 

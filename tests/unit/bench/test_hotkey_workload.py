@@ -24,7 +24,9 @@ from fabric_protos.peer import chaincode_pb2, chaincode_shim_pb2, proposal_pb2, 
 
 from bench.driver import CONCURRENCY, Plan
 from bench.runner import execute
-from bench.workloads import FACE_AMOUNT, HOT_AMOUNT_CYCLE, MAX_HOT_TRANSFERS, WORKLOADS, HotKeyWorkload, Parties, pool_size_for
+from bench.workloads import (
+    FACE_AMOUNT, HOT_AMOUNT_CYCLE, MAX_HOT_TRANSFERS, WORKLOADS, HotKeyWorkload, Parties, pool_size_for,
+)
 from chaincode.shim._execution import execute_transaction
 from chaincode.shim._proposal import decode_proposal
 from chaincode.shim._stub import ChaincodeStub
@@ -81,6 +83,7 @@ class BlockPeer:
     _endorsed: dict[str, Endorsed] = field(default_factory=dict)
     _pending: list[tuple[Endorsed, asyncio.Future]] = field(default_factory=list)
     _status: dict[str, asyncio.Future] = field(default_factory=dict)
+    named: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)   # (function, orgs an endorse named)
 
     async def _simulate(self, signed: proposal_pb2.SignedProposal) -> Endorsed:
         proposal = proposal_pb2.Proposal.FromString(signed.proposal_bytes)
@@ -105,6 +108,8 @@ class BlockPeer:
 
     async def endorse(self, request, timeout):
         endorsed = await self._simulate(request.proposed_transaction)
+        self.named.append((_function(request.proposed_transaction),
+                           tuple(request.endorsing_organizations)))
         self._endorsed[endorsed.tx_id] = endorsed
         envelope = prepared_envelope(request.proposed_transaction.proposal_bytes, endorsed.response.payload)
         return gateway_pb2.EndorseResponse(prepared_transaction=envelope)
@@ -167,6 +172,14 @@ class _OneBlock:
         pass
 
 
+def _function(signed: proposal_pb2.SignedProposal) -> str:
+    """The contract function a proposal calls, without the contract's name."""
+    proposal = proposal_pb2.Proposal.FromString(signed.proposal_bytes)
+    invocation = chaincode_pb2.ChaincodeInvocationSpec.FromString(
+        proposal_pb2.ChaincodeProposalPayload.FromString(proposal.payload).input)
+    return invocation.chaincode_spec.input.args[0].decode().split(":")[-1]
+
+
 def _header(proposal: proposal_pb2.Proposal) -> common_pb2.ChannelHeader:
     return common_pb2.ChannelHeader.FromString(common_pb2.Header.FromString(proposal.header).channel_header)
 
@@ -190,7 +203,8 @@ class World:
 
     def parties(self) -> Parties:
         a = self.net.actors
-        return Parties(self.client("tier1"), self.client("core"), a["tier1"].uscc, a["core"].uscc, a["tier2"].uscc)
+        return Parties(self.client("tier1"), self.client("core"), a["tier1"].uscc, a["core"].uscc, a["tier2"].uscc,
+                       supplier_msp=a["tier1"].identity.msp_id, debtor_msp=a["core"].identity.msp_id)
 
     def transfers_on_ledger(self, root: str) -> list[tuple[str, int]]:
         """(part id, fen) of every part split off the family, read straight from the ledger's state."""
@@ -240,6 +254,13 @@ def test_two_clients_on_one_block_conflict_and_the_loser_moves_on_to_the_new_rem
     root = workload.root
     assert sorted(world.transfers_on_ledger(root)) == [(f"{root}.1", 1), (f"{root}.2.1", 2)]
     assert len(set(tx_ids)) == 2 and workload.remainder == f"{root}.2.2"
+
+
+def test_the_root_is_confirmed_by_the_debtors_and_the_holders_orgs_named_and_splits_are_left_to_the_gateway():
+    world = World()
+    run_all_at_once(world, 2, duplicate_every=0)
+    assert ("ConfirmReceivable", ("CoreEnterpriseMSP", "SupplierMSP")) in world.peer.named
+    assert {orgs for function, orgs in world.peer.named if function != "ConfirmReceivable"} == {()}
 
 
 def test_a_request_sent_twice_at_once_is_answered_twice_and_moves_its_amount_once():

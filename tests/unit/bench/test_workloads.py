@@ -31,6 +31,7 @@ class Recording:
 
     def __init__(self):
         self.calls = []
+        self.named = {}      # receivable id -> the endorsing orgs its confirm named
         self.ids = itertools.count(1)
         self.last_committed_block = None
 
@@ -45,8 +46,9 @@ class Recording:
         self._commit()
         return self._doc(f"R-{next(self.ids)}")
 
-    async def confirm(self, receivable_id):
+    async def confirm(self, receivable_id, *, endorsing_organizations=None):
         self.calls.append(("confirm", receivable_id))
+        self.named[receivable_id] = endorsing_organizations
         self._commit()
         return self._doc(receivable_id)
 
@@ -64,9 +66,13 @@ class Recording:
         return self._doc(receivable_id)
 
 
+CODES = ("91310000MA1K00002C", "91310000MA1K000019", "91320500MA1K00003D")   # supplier, debtor, transferee
+ORGS = {"supplier_msp": "SupplierMSP", "debtor_msp": "CoreEnterpriseMSP"}
+
+
 def parties():
     client = Recording()
-    return Parties(client, client, "91310000MA1K00002C", "91310000MA1K000019", "91320500MA1K00003D"), client
+    return Parties(client, client, *CODES, **ORGS), client
 
 
 def two_orgs():
@@ -75,7 +81,7 @@ def two_orgs():
     blocks = itertools.count(1)
     for client in (supplier, debtor):
         client._commit = lambda client=client: setattr(client, "last_committed_block", next(blocks))
-    return Parties(supplier, debtor, "91310000MA1K00002C", "91310000MA1K000019", "91320500MA1K00003D"), supplier, debtor
+    return Parties(supplier, debtor, *CODES, **ORGS), supplier, debtor
 
 
 def run_ops(workload, n):
@@ -103,6 +109,34 @@ def test_confirm_takes_each_prepared_receivable_once_then_runs_dry():
     assert [kind for kind, _ in done] == ["confirm"] * 3
     assert [c[1] for c in client.calls if c[0] == "confirm"] == ["R-1", "R-2", "R-3"]
     assert workload.touched == {"R-1", "R-2", "R-3"}
+
+
+def test_a_confirm_names_the_debtors_and_the_holders_orgs_as_its_endorsers():
+    # The debtor's peer commits the confirm, the holder's (the supplier's) committed the registration:
+    # named, the Gateway cannot pick a third org whose peer has not committed that registration yet.
+    p, client = parties()
+    workload = TransferWorkload(p)
+    asyncio.run(workload.prepare(2, say=lambda line: None))
+    run_ops(workload, 2)
+    assert client.named == {"R-1": ["CoreEnterpriseMSP", "SupplierMSP"], "R-2": ["CoreEnterpriseMSP", "SupplierMSP"]}
+
+
+def test_every_confirm_of_the_mix_names_its_endorsers():
+    p, client = parties()
+    workload = MixedWorkload(p)
+    asyncio.run(workload.prepare(20, say=lambda line: None))
+    run_ops(workload, 3 * sum(w for _, w in MIX))
+    confirmed = [c[1] for c in client.calls if c[0] == "confirm"]
+    assert len(confirmed) > 2 and set(client.named) == set(confirmed)
+    assert {tuple(orgs) for orgs in client.named.values()} == {("CoreEnterpriseMSP", "SupplierMSP")}
+
+
+def test_a_confirm_without_the_orgs_msp_ids_stops_with_what_to_pass():
+    client = Recording()
+    workload = ConfirmWorkload(Parties(client, client, *CODES))
+    with pytest.raises(ValueError, match="supplier_msp and debtor_msp.*open_parties"):
+        asyncio.run(workload.confirm("R-1").call())
+    assert client.calls == []          # nothing sent with the Gateway left to choose
 
 
 def test_transfer_moves_the_whole_face_amount_to_the_tier2_supplier():
