@@ -1,4 +1,4 @@
-"""CPU per transaction of recfin's own components, measured without a Fabric network.
+"""CPU and memory per transaction of recfin's own components, measured without a Fabric network.
 
     python -m bench.components                         # 300 of each operation, chaincode server and client
     python -m bench.components --iterations 1000 --profile 25
@@ -19,6 +19,12 @@
   in-process before the clock starts (a prepared transaction built from the same operation's
   real read/write set, event and result, endorsed by two peers), so no Fabric is involved and
   no gRPC call is made: the figure is this process's CPU (``time.process_time``).
+- **memory**, of both: the process's resident size (``/proc/<pid>/status`` VmRSS, ``bench.memory``)
+  at the end of each operation's N transactions, how far its peak (VmHWM, reset as they start) rose
+  above its size at the start, and how much of that it still held at the end: the chaincode
+  server's process, and this process for the client (which also holds the stand-in's ledger, so
+  only the growth is the client's). For the client also the Python heap (``tracemalloc``) on a
+  second pass of the same N transactions, not the one timed: its peak above the start, and what stayed.
 
 Operations: ``RegisterReceivable`` by the tier-1 supplier, ``ConfirmReceivable`` by the debtor,
 ``TransferReceivable`` splitting 100.00 off each confirmed receivable to the tier-2 supplier (both
@@ -57,6 +63,7 @@ from client.business_dates import business_today
 from client.gateway import AsyncContract, Identity, connect_async, private_key_signer
 from client.receivables import CONTRACT_NAME, new_request_id
 
+from . import memory
 from .cast import SPLIT_AMOUNT_FEN, Cast, discount_offer_arguments, offer_terms, setup_parties
 from .loopback_peer import CHAINCODE, CHANNEL, SERVED_CONTRACT, Executed, LoopbackPeer, ServerProcess, checked
 from .prepared_gateway import PreparedReplies, prepared_transaction
@@ -77,16 +84,18 @@ PEER_OPTIONS = {"fabric-3.1": FABRIC_31_OPTIONS, "none": PeerOptions()}
 """What the peer offers in READY: Fabric 3.1's core.yaml defaults (write batching and multi-key
 reads on, 1,000 each), or nothing (a peer before 3.1: one round trip per write)."""
 COLUMNS = ["part", "operation", "iterations", "cpu_ms_per_tx", "wall_ms_per_tx", "wall_p99_ms", "tx_per_s_one_core",
-           "peer_round_trips"]
+           "peer_round_trips", "rss_mb", "peak_rss_growth_kb", "rss_growth_kb"]
 
 
 # ---------------------------------------------------------------- the figures
 
 
 def figures(part: str, operation: str, cpu_seconds: float, wall: Sequence[float],
-            steps: dict[str, float] | None = None, round_trips: Sequence[int] | None = None) -> dict[str, Any]:
+            steps: dict[str, float] | None = None, round_trips: Sequence[int] | None = None,
+            resident: memory.Window | None = None) -> dict[str, Any]:
     """One row: CPU and wall milliseconds per transaction, and the tx/s one core could sustain on that CPU;
-    for the chaincode server also its requests to the peer per transaction (the count the CPU follows)."""
+    for the chaincode server also its requests to the peer per transaction (the count the CPU follows);
+    with ``resident``, the process's memory over the same transactions (``memory.Window.figures``)."""
     n = len(wall)
     if n == 0:
         raise ValueError(f"{part} {operation}: no transactions measured")
@@ -104,6 +113,8 @@ def figures(part: str, operation: str, cpu_seconds: float, wall: Sequence[float]
         row["peer_round_trips"] = round(sum(round_trips) / len(round_trips), 2) if round_trips else None
     if steps is not None:
         row["cpu_ms_per_tx_by_step"] = {name: round(seconds * 1000 / n, 3) for name, seconds in steps.items()}
+    if resident is not None:
+        row.update(resident.figures())
     return row
 
 
@@ -116,20 +127,27 @@ class ChaincodePass:
     receivables: dict[str, list[str]]     # per operation: the receivables it wrote
 
 
-async def _timed(n: int, call: Callable[[int], Awaitable[Executed]], cpu_now: Callable[[], float]):
+async def _timed(n: int, call: Callable[[int], Awaitable[Executed]], cpu_now: Callable[[], float],
+                 meter: memory.Meter | None):
+    """``n`` calls: the CPU seconds ``cpu_now`` counted, each call's wall time, the results, and the metered
+    process's memory window (read outside the CPU reading: a read costs this process, not the server)."""
     wall, executed = [], []
+    opened = meter.open() if meter else None
     before = cpu_now()
     for i in range(n):
         started = time.perf_counter()
         executed.append(await call(i))
         wall.append(time.perf_counter() - started)
-    return cpu_now() - before, wall, executed
+    cpu_seconds = cpu_now() - before
+    return cpu_seconds, wall, executed, meter.close(opened) if meter else None
 
 
 async def chaincode_pass(peer: LoopbackPeer, cast: Cast, iterations: int, cpu_now: Callable[[], float],
-                         around: Callable[[str], contextlib.AbstractAsyncContextManager]) -> ChaincodePass:
+                         around: Callable[[str], contextlib.AbstractAsyncContextManager],
+                         meter: memory.Meter | None = None) -> ChaincodePass:
     """Register ``iterations`` receivables, confirm them, split each, then finance and settle both parts
-    of each split (``SETTLEMENT_OPERATIONS``); the server's CPU per transaction of each operation."""
+    of each split (``SETTLEMENT_OPERATIONS``); the server's CPU per transaction of each operation, and with
+    ``meter`` (on the server's process) its memory over each operation's transactions."""
     rows, samples, written = [], {}, {}
     today = business_today()
     users = cast.users
@@ -170,11 +188,12 @@ async def chaincode_pass(peer: LoopbackPeer, cast: Cast, iterations: int, cpu_no
             return await checked(peer, *step(i))
 
         async with around(operation):
-            cpu_seconds, wall, executed = await _timed(iterations, call, cpu_now)
+            cpu_seconds, wall, executed, resident = await _timed(iterations, call, cpu_now, meter)
         done[operation] = [e.result() for e in executed]
         written[operation] = [result["id"] for result in done[operation]]
         samples[operation] = executed[-1]
-        rows.append(figures("chaincode", operation, cpu_seconds, wall, round_trips=[e.round_trips for e in executed]))
+        rows.append(figures("chaincode", operation, cpu_seconds, wall, round_trips=[e.round_trips for e in executed],
+                            resident=resident))
     return ChaincodePass(rows, samples, written)
 
 
@@ -212,7 +231,9 @@ CLIENT_FUNCTIONS = {"register": ("RegisterReceivable", "tier1"), "confirm": ("Co
 
 async def client_pass(cast: Cast, samples: dict[str, Executed], iterations: int, *,
                       profile_limit: int = 0) -> tuple[list[dict[str, Any]], dict[str, list[dict[str, Any]]]]:
-    """Each operation ``iterations`` times through the SDK, against replies built from ``samples``."""
+    """Each operation ``iterations`` times through the SDK, against replies built from ``samples``; the
+    memory figures are of this process, where the SDK runs."""
+    meter = memory.Meter(os.getpid())
     endorsers = [make_identity("CoreEnterpriseMSP", "peer0", ou="peer"), make_identity("SupplierMSP", "peer0", ou="peer")]
     rows, profiles = [], {}
     today = business_today()
@@ -235,6 +256,7 @@ async def client_pass(cast: Cast, samples: dict[str, Executed], iterations: int,
         steps: dict[str, float] = {}
         profiler = cProfile.Profile(time.thread_time) if profile_limit else None
         wall = []
+        opened = meter.open()
         before = time.process_time()
         if profiler:
             profiler.enable()
@@ -244,8 +266,16 @@ async def client_pass(cast: Cast, samples: dict[str, Executed], iterations: int,
             wall.append(time.perf_counter() - started)
         if profiler:
             profiler.disable()
-        rows.append({**figures("client", operation, time.process_time() - before, wall, steps),
-                     "endorse_reply_bytes": reply_bytes})
+        cpu_seconds = time.process_time() - before
+        resident = meter.close(opened)
+        row = {**figures("client", operation, cpu_seconds, wall, steps, resident=resident),
+               "endorse_reply_bytes": reply_bytes}
+        if not profile_limit:            # the same transactions again, every allocation traced
+            with memory.HeapTrace() as heap:
+                for args in prepared:
+                    await client_operation(contract, function, args, {})
+            row.update(heap_peak_kb=heap.peak_kb, heap_retained_kb=heap.retained_kb)
+        rows.append(row)
         if profiler:
             profiles[operation] = top_functions(pstats.Stats(profiler), profile_limit)
     return rows, profiles
@@ -282,7 +312,8 @@ async def run_components(settings: Settings, say: Callable[[str], None] = lambda
             measured = warm
             if "chaincode" in settings.parts:
                 say(f"chaincode server: {settings.iterations} of each operation over loopback gRPC")
-                measured = await chaincode_pass(peer, cast, settings.iterations, server.cpu_seconds, _async_null)
+                measured = await chaincode_pass(peer, cast, settings.iterations, server.cpu_seconds, _async_null,
+                                                memory.Meter(server.pid))
                 report["rows"].extend(measured.rows)
                 report["ledger"] = ledger_summary(ledger, cast, measured)
                 if settings.profile:
@@ -348,15 +379,23 @@ def ledger_summary(ledger: MemoryLedger, cast: Cast, measured: ChaincodePass) ->
     }
 
 
+MEMORY_NOTE = ("memory: RSS_MB, the process's resident size after the row's transactions (the chaincode server's "
+               "process; for the client, this process, ledger included); PEAK_RSS_GROWTH_KB, its peak above its size "
+               "as they started; RSS_GROWTH_KB, what it still held at the end")
+
+
 def text_lines(report: dict[str, Any]) -> list[str]:
     m = report["machine"]
     out = [f"machine: {m['nproc']} CPUs ({m['cpu_model']}), Python {m['python']}; "
            f"peer options {report['settings']['peer_options']}",
-           table(report["rows"], COLUMNS)]
+           table(report["rows"], COLUMNS), MEMORY_NOTE]
     for row in report["rows"]:
         if "cpu_ms_per_tx_by_step" in row:
             out.append(f"client {row['operation']} by step (CPU ms/tx): "
                        + "  ".join(f"{k} {v}" for k, v in row["cpu_ms_per_tx_by_step"].items()))
+        if "heap_peak_kb" in row:
+            out.append(f"client {row['operation']} Python heap over {row['iterations']} tx (traced pass): "
+                       f"peak {row['heap_peak_kb']} kB above the start, {row['heap_retained_kb']} kB retained")
     for part, by_operation in report["profiles"].items():
         for operation, functions in by_operation.items():
             out.extend(profile_lines(f"{part} {operation}", functions))
@@ -380,7 +419,9 @@ def main(iterations, warmup, parts, peer_options, profile, as_json) -> None:
     """CPU per transaction of the chaincode server and of the Gateway client, without a Fabric
     network: register, confirm and transfer (a split) of the receivables contract; for the chaincode
     server also financing (request, offer, accept, disburse, acknowledge, repay), payment, freeze,
-    unfreeze and early payment (publish and accept a discount offer).
+    unfreeze and early payment (publish and accept a discount offer). With each row, the memory of
+    its process over those transactions: resident size (MB), peak and retained growth (kB); for the
+    client also its Python heap's peak and what stayed, on a second, traced pass.
 
     \b
     Example:

@@ -5,6 +5,7 @@ builds and signs; these tests check the effects and the counts, never the timing
 """
 import asyncio
 import json
+import os
 
 import pytest
 from click.testing import CliRunner
@@ -50,6 +51,38 @@ def test_one_row_per_part_and_operation_with_the_iterations_asked_for(report):
         assert row["cpu_ms_per_tx"] >= 0 and row["wall_ms_per_tx"] > 0
     for row in report["rows"][len(CHAINCODE_OPERATIONS):]:
         assert list(row["cpu_ms_per_tx_by_step"]) == list(CLIENT_STEPS)
+
+
+def test_every_row_has_the_memory_of_its_process_over_its_transactions(report):
+    for row in report["rows"]:
+        assert row["rss_mb"] > 0
+        assert isinstance(row["rss_growth_kb"], int)
+        # the peak over the transactions is at least what was still held after them (reported where the
+        # kernel lets the peak be reset as they start)
+        if row["peak_rss_growth_kb"] is not None:
+            assert row["peak_rss_growth_kb"] >= max(0, row["rss_growth_kb"])
+    # the client's rows also trace its Python heap: each transaction's objects are alive at the peak,
+    # and at least as much as stayed
+    for row in report["rows"][len(CHAINCODE_OPERATIONS):]:
+        assert row["heap_peak_kb"] > 0 and row["heap_peak_kb"] >= row["heap_retained_kb"]
+
+
+def test_the_chaincode_rows_measure_the_server_process_and_the_client_rows_this_one(monkeypatch):
+    from bench import memory
+
+    metered = []
+    real_open = memory.Meter.open
+
+    def recording_open(meter):
+        metered.append(meter.pid)
+        return real_open(meter)
+
+    monkeypatch.setattr(memory.Meter, "open", recording_open)
+    report = asyncio.run(run_components(Settings(iterations=1, warmup=1)))
+    server_pids = set(metered[:len(CHAINCODE_OPERATIONS)])
+    assert len(server_pids) == 1 and server_pids != {os.getpid()}
+    assert set(metered[len(CHAINCODE_OPERATIONS):]) == {os.getpid()}
+    assert len(metered) == len(report["rows"])
 
 
 def test_the_chaincode_server_asks_the_peer_once_per_dependent_read_and_once_to_write(report):
@@ -124,7 +157,17 @@ def test_command_json_for_one_part():
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     assert [r["part"] for r in report["rows"]] == ["client"] * 3
+    assert all({"rss_mb", "peak_rss_growth_kb", "rss_growth_kb", "heap_peak_kb", "heap_retained_kb"} <= set(r)
+               for r in report["rows"])
     assert report["settings"]["split_amount_fen"] == SPLIT_AMOUNT_FEN
+
+
+def test_the_text_report_prints_the_memory_with_the_cpu():
+    result = CliRunner().invoke(main, ["--part", "client", "--iterations", "2", "--warmup", "1"])
+    assert result.exit_code == 0, result.output
+    header = next(line for line in result.output.splitlines() if line.startswith("PART"))
+    assert header.split()[-3:] == ["RSS_MB", "PEAK_RSS_GROWTH_KB", "RSS_GROWTH_KB"]
+    assert "client register Python heap over 2 tx (traced pass): peak" in result.output
 
 
 def test_help_has_an_example():
