@@ -1,11 +1,13 @@
 """A second bank org joins the running channel, finances a receivable, and leaves again.
 
-`recfin org add` computes the config update in Python, has the four org admins sign it,
-checks MAJORITY Admins, submits it through `peer channel update`, starts the new org's peer,
-joins it, and deploys the receivables chaincode again as a new sequence whose contract
-configuration names the new org's role (with its offer-terms collection), restarting every
-org's chaincode server with it. The tests then use the new org's own peer, and `recfin org
-remove` takes it out again, deploying the chaincode once more without it.
+The bank joins the way companies on separate hosts do it, through `recfin org`: `org add
+--update-out` computes the config update in Python and writes it unsigned; three org admins
+sign the file in turn with `org sign` (MAJORITY Admins of the four), and `org submit` checks
+the policy, submits it through `peer channel update`, starts the new org's peer, joins it, and
+deploys the receivables chaincode again as a new sequence whose contract configuration names
+the new org's role (with its offer-terms collection), restarting every org's chaincode server
+with it. The tests then use the new org's own peer, and `recfin org remove`, signed at once
+by three admins, takes it out again, deploying the chaincode once more without it.
 """
 from __future__ import annotations
 
@@ -19,11 +21,11 @@ from click.testing import CliRunner
 from chaincode.receivables.uscc import check_character
 from cli.connection import open_session
 from cli.demo_commands import business_today
-from cli.org_commands import org
+from cli.main import main
 from client.gateway import GatewayError
 from client.receivables import FinancingTerms, client_id_of
 from client.receivables.errors import rule_violation_from
-from network import channel, channel_config, contract_config, nodeconfig, probes
+from network import Network, channel, channel_config, contract_config, nodeconfig, probes
 from network.org_membership import OrgMembership
 
 from .conftest import caught_up, register_claim
@@ -33,25 +35,40 @@ NEW_BANK_MSP = "Bank2MSP"
 NEW_BANK_CODE = "91110000MA1K00007" + check_character("91110000MA1K00007")
 
 
+def recfin_org(net, *args: str) -> dict:
+    """`recfin org ARGS --data-root NET --json` as an org admin types it; its JSON, or the test fails with its words."""
+    result = CliRunner().invoke(main, ["org", *args, "--data-root", str(net.data_root), "--json"])
+    assert result.exit_code == 0, f"recfin org {' '.join(args)}: {result.output}"
+    return json.loads(result.stdout)
+
+
 @pytest.fixture(scope="module")
-def bank2_added(receivables_deployed):
+def bank2_added(receivables_deployed, tmp_path_factory):
+    """The suite's network with bank2 added through `org add --update-out`, `org sign` x3 and `org submit`:
+    a Network loaded afresh, which reads the membership the commands recorded."""
     net = receivables_deployed
+    update = tmp_path_factory.mktemp("onboarding") / "bank2.tx"
     try:
-        change = OrgMembership(net).add(NEW_BANK, "bank", enterprise=NEW_BANK_CODE)
-        assert change is not None and change.verdict.ok
-        yield net
+        written = recfin_org(net, "add", NEW_BANK, "--role", "bank", "--enterprise", NEW_BANK_CODE,
+                             "--update-out", str(update), "--no-sign")
+        assert written["signed_by"] == [] and not written["policy_satisfied"]
+        for n, admin in enumerate(("bank", "supplier", "coreenterprise"), start=1):
+            signed = recfin_org(net, "sign", str(update), "--as", admin)
+            assert len(signed["signed_by"]) == n and signed["policy_satisfied"] == (n == 3), signed
+        submitted = recfin_org(net, "submit", str(update))
+        assert submitted["submitted"] and not submitted["already_applied"], submitted
+        yield Network.load(data_root=net.data_root, say=print)
     finally:
         # The network is the suite's: the removal test takes the bank out; if it failed or did not run, do it here.
-        if NEW_BANK in [o.name for o in net.topology.orgs]:
-            OrgMembership(net).remove(NEW_BANK)
+        now = Network.load(data_root=net.data_root, say=print)
+        if NEW_BANK in [o.name for o in now.topology.orgs]:
+            OrgMembership(now).remove(NEW_BANK)
 
 
 def test_a_dry_run_names_the_missing_signatures_and_submits_nothing(receivables_deployed):
     net = receivables_deployed
-    result = CliRunner().invoke(org, ["add", "bank3", "--role", "bank", "--enterprise", NEW_BANK_CODE,
-                                      "--data-root", str(net.data_root), "--dry-run", "--sign-as", "bank", "--json"])
-    assert result.exit_code == 0, result.output
-    plan = json.loads(result.stdout)
+    plan = recfin_org(net, "add", "bank3", "--role", "bank", "--enterprise", NEW_BANK_CODE, "--dry-run",
+                      "--sign-as", "bank")
     assert plan["policy_satisfied"] is False and plan["policies"][0]["needed"] == 3
     members = OrgMembership(net)
     assert "Bank3MSP" not in channel_config.application_orgs(members.fetch_config("bank"))
@@ -118,11 +135,12 @@ def test_the_new_bank_finances_a_receivable(bank2_added):
 
 
 def test_removing_the_new_bank_takes_it_out_of_the_channel(bank2_added):
-    net = bank2_added
-    peer = net.topology.peers(NEW_BANK)[0]
-    change = OrgMembership(net).remove(NEW_BANK)
-    assert change is not None and change.verdict.ok
-    assert change.verdict.checks[0].needed == 3 and len(change.verdict.checks[0].parts) == 5
+    peer = bank2_added.topology.peers(NEW_BANK)[0]
+    removed = recfin_org(bank2_added, "remove", NEW_BANK, "--sign-as", "bank", "--sign-as", "supplier",
+                         "--sign-as", "coreenterprise")
+    assert removed["submitted"] and removed["policy_satisfied"], removed
+    assert (removed["policies"][0]["needed"], removed["policies"][0]["of"]) == (3, 5)
+    net = Network.load(data_root=bank2_added.data_root, say=print)
     assert NEW_BANK_MSP not in channel_config.application_orgs(OrgMembership(net).fetch_config("bank"))
     assert NEW_BANK not in [o.name for o in net.topology.orgs]
     assert not probes.healthy(peer.operations_address)
