@@ -246,11 +246,15 @@ def test_a_transaction_signed_outside_the_gateway_commits(offline, contract_for)
 
     unsigned_transaction = proposal.endorse()
     assert as_json(unsigned_transaction.result) == {"key": key, "value": "signed elsewhere"}
+    stored = gateway.new_transaction(unsigned_transaction.bytes)
+    assert (stored.transaction_id, stored.digest) == (unsigned.transaction_id, unsigned_transaction.digest)
     signature = signer.sign(unsigned_transaction.digest)
     verify_signature(identity, signature, unsigned_transaction.digest)
     transaction = gateway.new_signed_transaction(unsigned_transaction.bytes, signature)
 
     unsigned_commit = transaction.submit()
+    stored = gateway.new_commit(unsigned_commit.bytes)
+    assert (stored.transaction_id, stored.digest) == (unsigned.transaction_id, unsigned_commit.digest)
     signature = signer.sign(unsigned_commit.digest)
     verify_signature(identity, signature, unsigned_commit.digest)
     status = gateway.new_signed_commit(unsigned_commit.bytes, signature).status()
