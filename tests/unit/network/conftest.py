@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from network import crypto
+from network import compose, crypto
 from network.topology import load
 
 
@@ -34,6 +34,15 @@ def prepared_hosts(tmp_path_factory, hosts) -> Path:
     crypto.generate(hosts, root)
     (root / "channel").mkdir()
     (root / "channel" / f"{hosts.channel}.block").write_bytes(b"genesis block stand-in: copied, never parsed")
+    return root
+
+
+@pytest.fixture
+def hosts_data(prepared_hosts, hosts, tmp_path) -> Path:
+    """A fresh hosts data folder as `prepare --hostnames` leaves it, packages and chaincode.env included."""
+    root = tmp_path / "hosts"
+    shutil.copytree(prepared_hosts, root)
+    compose.write_packages(hosts, root)
     return root
 
 

@@ -8,7 +8,6 @@ test_compose_up.py. What is checked: that down keeps the ledgers and the data fo
 removes nothing, and the --json document.
 """
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -41,15 +40,6 @@ def home(tmp_path, monkeypatch) -> Path:
 @pytest.fixture
 def docker(tmp_path, monkeypatch) -> ScriptedDocker:
     return ScriptedDocker(tmp_path, monkeypatch)
-
-
-@pytest.fixture
-def hosts_data(prepared_hosts, hosts, tmp_path) -> Path:
-    """The compose network's data folder, as `prepare --hostnames` leaves it."""
-    root = tmp_path / "hosts"
-    shutil.copytree(prepared_hosts, root)
-    compose.write_packages(hosts, root)
-    return root
 
 
 @pytest.fixture

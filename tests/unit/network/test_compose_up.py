@@ -41,12 +41,9 @@ def topology(operations):
 
 
 @pytest.fixture
-def data_root(prepared_hosts, hosts, tmp_path) -> Path:
-    """The hosts data folder as `prepare --hostnames` leaves it, packages and chaincode.env included."""
-    root = tmp_path / "hosts"
-    shutil.copytree(prepared_hosts, root)
-    compose.write_packages(hosts, root)
-    return root
+def data_root(hosts_data) -> Path:
+    """Here the data folder is the compose network's."""
+    return hosts_data
 
 
 @pytest.fixture
