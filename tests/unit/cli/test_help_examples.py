@@ -57,7 +57,7 @@ def test_help_has_an_example(path, cmd):
     text = help_of(path)
     # An alias (`receivable freeze`) shows its one implementation's example (`recfin regulator freeze`).
     example = text.split("Example:", 1)[1] if "Example:" in text else ""
-    has_example = f"recfin {' '.join(path)}" in example or (f"recfin " in example and f" {cmd.name} " in example)
+    has_example = f"recfin {' '.join(path)}" in example or ("recfin " in example and f" {cmd.name} " in example)
     if not has_example and owner(cmd) not in HELD:
         pytest.xfail(f"{owner(cmd)} has no example yet")
     assert has_example, f"recfin {' '.join(path)} --help shows no 'Example:' running it"

@@ -34,7 +34,7 @@ from chaincode.contract import ContractRouter
 from chaincode.receivables import ReceivablesContract
 from chaincode.testing import make_identity
 
-from ..receivables.support import BANK, CORE, REGULATOR, SUPPLIER, Actor, client_identity, standard_net, transient_terms
+from ..receivables.support import SUPPLIER, Actor, client_identity, standard_net, transient_terms
 
 CONTRACT = "receivables"
 METADATA = ContractRouter([ReceivablesContract()]).metadata()["contracts"][CONTRACT]["transactions"]

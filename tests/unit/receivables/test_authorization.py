@@ -211,7 +211,7 @@ async def s_notice(net):
 
 
 async def s_discount_offer(net):
-    r = await _confirmed(net)
+    await _confirmed(net)       # a confirmed payable for the offer to cover
     d = await net.ok(net.actors["core"], "PublishDiscountOffer", {"apr": "0.05", "expires_on": net.day(10)})
     return [d["id"]], {}
 

@@ -3,7 +3,6 @@
 The success path builds Fabric for real and is exercised by every run of
 scripts/install; these tests pin down what the script says when it cannot.
 """
-import os
 import shutil
 import stat
 import subprocess
