@@ -7,6 +7,7 @@ import click
 
 from network.bundle import DEFAULT_INSTALL_ROOT
 from network.bundle_host import BundleHost, HostOperations
+from network.bundle_keys import adopt_keys
 from network.fabric_bin import FabricInstall
 from network.tools import Tools
 
@@ -22,7 +23,8 @@ def host() -> None:
     The bundle is what `recfin org bundle ORG` wrote for the company, unpacked on its host;
     its peer and chaincode server run from the bundle's docker-compose.yaml. These commands
     act as the org's admin with Fabric's `peer` CLI (from scripts/install-fabric), and each
-    can be run again: what is done already is left alone.
+    can be run again: what is done already is left alone. A company that made its own keys
+    (`recfin org keys`) first puts them into its bundle with `recfin host adopt-keys`.
     """
 
 
@@ -40,6 +42,35 @@ def _operations(bundle_root: Path, timeout: float, as_json: bool) -> HostOperati
     bundle = BundleHost.open(bundle_root)
     fabric = FabricInstall.locate().require(("peer",))
     return HostOperations(bundle, Tools(fabric, timeout=timeout), progress(as_json))
+
+
+@host.command("adopt-keys")
+@click.option("--bundle", "bundle_root", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              envvar="RECFIN_BUNDLE", default=DEFAULT_INSTALL_ROOT, show_default=True,
+              help="The unpacked bundle (env RECFIN_BUNDLE).")
+@click.option("--keys", "keys_root", required=True, type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="The folder `recfin org keys` wrote on this host (its --out).")
+@click.option("--json", "as_json", is_flag=True, help="Print the completed bundle's summary as JSON.")
+@reports_errors
+def adopt_keys_command(bundle_root, keys_root, as_json):
+    """Put the org's own keys into its bundle, written by a host that never had them.
+
+    For an org added from its public definition (`recfin org add --definition`): its bundle holds
+    its certificates only. Its peers', users' and chaincode TLS identities are copied in from the
+    keys folder (never its CA keys), once its CA and TLS CA certificates are shown to be the ones
+    the bundle has from the channel and every identity is issued by them; then its chaincode
+    package, connection profile, README and bundle.json are written. Run it again after each new
+    bundle; then `recfin host join` and `recfin host approve`.
+
+    \b
+    Example:
+      recfin host adopt-keys --bundle /var/recfin --keys /etc/recfin/bank2
+      recfin host adopt-keys --keys bank2-keys --json
+    """
+    done = adopt_keys(bundle_root, keys_root)
+    emit({"org": done.org, "msp_id": done.msp_id, "bundle": done.root, "package_id": done.package_id,
+          "files": len(done.files), "missing": ", ".join(done.missing) or None},
+         as_json=as_json, columns=["org", "msp_id", "bundle", "package_id", "files", "missing"])
 
 
 @host.command()

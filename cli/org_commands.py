@@ -6,7 +6,7 @@ from pathlib import Path
 import click
 
 from client.invoices.credit_code import credit_code_problem
-from network import Network, bundle, channel_config, compose
+from network import Network, bundle, channel_config, compose, org_definition_file, org_keys
 from network import membership
 from network.bundle_host import BundleHost
 from network.membership import ROLE_ATTRS
@@ -114,17 +114,32 @@ def _current(config_block: Path | None, offline: bool):
     return channel_config.config_from_block(config_block.read_bytes())
 
 
+def _role_options(fn):
+    fn = click.option("--enterprise", default=None, metavar="CREDIT_CODE",
+                      help="Unified social credit code of the enterprise the org's users act for (all roles but "
+                           "regulator).")(fn)
+    return click.option("--role", default=None, type=click.Choice(sorted(ROLE_ATTRS)),
+                        help="What the org's parties do on the channel.")(fn)
+
+
+def _check_enterprise(enterprise: str | None) -> None:
+    if enterprise and credit_code_problem(enterprise):
+        raise click.BadParameter(f"{credit_code_problem(enterprise)}: give the enterprise's 18-character unified "
+                                 f"social credit code", param_hint="--enterprise")
+
+
 @org.command("add")
 @topology_option
 @click.argument("name")
-@click.option("--role", required=True, type=click.Choice(sorted(ROLE_ATTRS)),
-              help="What the org's parties do on the channel.")
-@click.option("--enterprise", default=None, metavar="CREDIT_CODE",
-              help="Unified social credit code of the enterprise the org's users act for (all roles but regulator).")
+@_role_options
+@click.option("--definition", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="The org's public definition from `recfin org keys` on its own host (instead of --role and "
+                   "--enterprise): the update is built from its certificates, no key of it is made or read "
+                   "here. With --update-out or --dry-run.")
 @_plan_options
 @reports_errors
-def add_command(topology_path, name, role, enterprise, sign_as, dry_run, update_out, no_sign, config_block, timeout,
-                data_root, as_json):
+def add_command(topology_path, name, role, enterprise, definition, sign_as, dry_run, update_out, no_sign,
+                config_block, timeout, data_root, as_json):
     """Add org NAME to the running channel: crypto, config update signed by the org admins, peer, chaincode.
 
     The update adding its MSP, anchor peer and policies is checked against the channel's policies
@@ -134,18 +149,42 @@ def add_command(topology_path, name, role, enterprise, sign_as, dry_run, update_
     offer), with the offer-terms collections that brings, and every org's chaincode server restarts
     with it. Any other deployed chaincode is installed and approved for the org at its committed sequence.
 
+    With --definition the org made its own keys on its own host (`recfin org keys`): the update is
+    computed from the certificates in that file (refused unless each chains to the org's own CA) and
+    written with --update-out, to go on with `recfin org sign` and `recfin org submit --channel-only`;
+    the company starts its node from its bundle.
+
     \b
     Example:
       recfin org add bank2 --role bank --enterprise 91110000MA1K00007E --dry-run
       recfin org add bank2 --role bank --enterprise 91110000MA1K00007E --json
       recfin org add bank2 --role bank --enterprise 91110000MA1K00007E --update-out bank2.tx
+      recfin org add bank2 --definition bank2.definition.json --update-out bank2.tx --data-root .recfin/hosts
     """
-    if enterprise and credit_code_problem(enterprise):
-        raise click.BadParameter(f"{credit_code_problem(enterprise)}: give the enterprise's 18-character unified "
-                                 f"social credit code", param_hint="--enterprise")
+    _check_enterprise(enterprise)
+    if definition is not None and (role or enterprise):
+        raise click.UsageError("--definition gives the org's role and enterprise: leave out --role and --enterprise")
+    if definition is None and role is None:
+        raise click.UsageError("give --role (or --definition FILE, written by `recfin org keys` on the org's host)")
+    if definition is not None and update_out is None and not dry_run:
+        raise click.UsageError("--definition is for --update-out (or --dry-run): the org's keys are on its own host, "
+                               "so its node starts there; the update goes on with `recfin org sign` and "
+                               "`recfin org submit --channel-only`")
     net = Network.load(topology_path, data_root=data_root, say=progress(as_json), timeout=timeout)
     members = OrgMembership(net)
     signers = _signers(sign_as, no_sign, update_out)
+    if definition is not None:
+        if update_out is not None and dry_run:
+            raise click.UsageError("give --dry-run or --update-out, not both")
+        defined = org_definition_file.read(definition)
+        if defined.org.name != name:
+            raise click.UsageError(f"{definition} defines org {defined.org.name}, not {name}")
+        change = members.plan_add_definition(defined, signers, _current(config_block, True))
+        if dry_run:
+            _render(change, as_json, submitted=False)
+        else:
+            _write_update(members, change, update_out, as_json)
+        return
     if update_out is not None:
         if dry_run:
             raise click.UsageError("give --dry-run or --update-out, not both")
@@ -299,6 +338,44 @@ def submit_command(topology_path, update_file, timeout, data_root, msp_dir, bund
     headline = (f"the channel already had the update in {update_file}: nothing submitted" if checked.applied
                 else f"{update_file} submitted")
     _render_file(checked.summary() | {"submitted": not checked.applied}, as_json, headline)
+
+
+@org.command("keys")
+@topology_option
+@click.argument("name")
+@_role_options
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder for the keys and the definition (default: ./<NAME>-keys). Run again, the keys in it "
+                   "are kept.")
+@click.option("--json", "as_json", is_flag=True, help="Print what was written as JSON.")
+@reports_errors
+def keys_command(topology_path, name, role, enterprise, out, as_json):
+    """On a joining company's own host: make org NAME's keys, and the public definition to send.
+
+    Its CA, TLS CA, peer, admin and user identities and chaincode TLS pairs are generated into
+    OUT/crypto/NAME/ and stay on this host. OUT/NAME.definition.json holds the org's spec, its
+    verifying MSP (CA and TLS CA certificates, NodeOUs), its admin's certificate and its anchor
+    peer: no key. Send it to a channel org's admin, who runs `recfin org add NAME --definition
+    FILE --update-out F`. --topology is the network's topology.yaml (any bundle holds one): the
+    new org's ports and domain follow it.
+
+    \b
+    Example:
+      recfin org keys bank2 --role bank --enterprise 91110000MA1K00007E --topology /var/recfin/topology.yaml
+      recfin org keys bank2 --role bank --enterprise 91110000MA1K00007E --out /etc/recfin/bank2 --json
+    """
+    _check_enterprise(enterprise)
+    if role is None:
+        raise click.UsageError("give --role: what the org's parties do on the channel")
+    made = org_keys.make(load_topology(topology_path), name, role, enterprise, out or Path(f"{name}-keys"))
+    org_spec, anchors = made.definition.org, made.definition.anchor_peers
+    summary = {"org": org_spec.name, "msp_id": org_spec.msp_id, "keys": made.crypto,
+               "definition": made.definition_path,
+               "anchor_peers": ", ".join(f"{host}:{port}" for host, port in anchors)}
+    emit(summary, as_json=as_json, columns=list(summary))
+    progress(as_json)(f"keep {made.crypto} on this host; send {made.definition_path} to a channel org's admin: "
+                      f"recfin org add {org_spec.name} --definition {made.definition_path.name} --update-out "
+                      f"{org_spec.name}.tx")
 
 
 @org.command("bundle")

@@ -22,7 +22,10 @@
 Every address is a topology hostname (the names in the TLS certificates). Paths in the
 profile are under `install_root` (default /var/recfin, the folder the README says to
 unpack into); inside containers the same folder is mounted at compose.CONTAINER_ROOT.
-No other org's private key is ever read: other orgs contribute certificates only.
+No other org's private key is ever read: other orgs contribute certificates only. An org that
+made its own keys (`recfin org keys`) has only its certificates in data_root: its bundle is
+written without its identities and package (listed as missing), and its company adds them on
+its own host (`recfin host adopt-keys`, network.bundle_keys; `finish` writes what follows from them).
 """
 from __future__ import annotations
 
@@ -34,7 +37,7 @@ from pathlib import Path
 import yaml
 
 from . import compose, configtx, contract_config, membership, profiles
-from .crypto import org_crypto
+from .crypto import OrgCrypto, org_crypto
 from .errors import NetworkError
 from .topology import Topology
 
@@ -52,6 +55,7 @@ class Bundle:
     install_root: Path
     files: list[str] = field(default_factory=list)      # relative to root
     missing: list[str] = field(default_factory=list)    # what the data folder did not hold yet
+    package_id: str | None = None                       # None until the org's own keys are in
 
 
 def topology_document(topology: Topology) -> dict:
@@ -162,10 +166,19 @@ Keep crypto/{org.name}/users/*/msp/keystore and */tls/*.key private: they are yo
 """
 
 
+def keys_missing_note(org_name: str, install_root: Path) -> str:
+    """What a bundle says it lacks when the org's keys never were where it was written."""
+    return (f"{org_name}'s own keys (its peers', users' and chaincode TLS pairs, so its chaincode package too): "
+            f"they are on its own host, where `recfin org keys` made them; there, run `recfin host adopt-keys "
+            f"--bundle {install_root} --keys <that folder>`")
+
+
 def write(topology: Topology, data_root: Path, org_name: str, out: Path,
           install_root: Path = DEFAULT_INSTALL_ROOT) -> Bundle:
     """Write the org's bundle into `out` (replacing an earlier bundle there, never anything else), for
-    the channel's orgs as data_root's membership.yaml records them (orgs added or removed by `recfin org`)."""
+    the channel's orgs as data_root's membership.yaml records them (orgs added or removed by `recfin org`).
+    An org whose keys data_root never held (made on its own host) gets its certificates only: its
+    company completes the bundle with `recfin host adopt-keys` (network.bundle_keys)."""
     topology = membership.effective(topology, data_root).on_hosts()
     org = topology.org(org_name)
     own = org_crypto(data_root, org.name, org.domain)
@@ -184,13 +197,10 @@ def write(topology: Topology, data_root: Path, org_name: str, out: Path,
     _copy_tree(own.msp_dir, mine.msp_dir, bundle)
     _copy(own.ca_cert, mine.ca_cert, bundle)
     _copy(own.tlsca_cert, mine.tlsca_cert, bundle)
-    for node in topology.peers(org.name):
-        _copy_tree(own.node_dir(node.hostname), mine.node_dir(node.hostname), bundle)
-    for user in [org.admin, *(u.name for u in org.users)]:
-        _copy_tree(own.user_dir(user), mine.user_dir(user), bundle)
-    host = topology.chaincode_server_host(org)
-    for folder in (own.chaincode_server_tls(host), own.chaincode_client_tls(host)):
-        _copy_tree(folder, mine.root / folder.relative_to(own.root), bundle)
+    if own.public_only:
+        bundle.missing.append(keys_missing_note(org.name, bundle.install_root))
+    else:
+        copy_own_keys(topology, own, mine, bundle)
     # Everybody else: certificates only.
     oo = topology.orderer_org
     for name, domain in [(oo.name, oo.domain), *((o.name, o.domain) for o in topology.orgs if o.name != org.name)]:
@@ -206,17 +216,45 @@ def write(topology: Topology, data_root: Path, org_name: str, out: Path,
         _copy(block, configtx.genesis_block_path(out, topology.channel), bundle)
     else:
         bundle.missing.append(f"channel/{block.name} (run `recfin network prepare --hostnames` with configtxgen)")
-    name = topology.chaincode.name
-    prepared = contract_config.collections_path(data_root, name)
+    prepared = contract_config.collections_path(data_root, topology.chaincode.name)
     if prepared.is_file():          # the collections written before, which every later definition keeps
-        _copy(prepared, contract_config.collections_path(out, name), bundle)
+        _copy(prepared, contract_config.collections_path(out, topology.chaincode.name), bundle)
+    finish(topology, bundle)
+    return bundle
+
+
+def copy_own_keys(topology: Topology, own: OrgCrypto, mine: OrgCrypto, bundle: Bundle) -> None:
+    """The org's identities from its folder own into the bundle's mine: its peers' MSP+TLS, its users'
+    MSP+TLS, its chaincode server's TLS pair and its peers' client pair for it (never the CA keys)."""
+    org = topology.org(bundle.org)
+    for node in topology.peers(org.name):
+        _copy_tree(own.node_dir(node.hostname), mine.node_dir(node.hostname), bundle)
+    for user in [org.admin, *(u.name for u in org.users)]:
+        _copy_tree(own.user_dir(user), mine.user_dir(user), bundle)
+    host = topology.chaincode_server_host(org)
+    for folder in (own.chaincode_server_tls(host), own.chaincode_client_tls(host)):
+        _copy_tree(folder, mine.root / folder.relative_to(own.root), bundle)
+
+
+def finish(topology: Topology, bundle: Bundle) -> None:
+    """What the bundle's files make of it: the chaincode package (when its own keys are in: its connection.json
+    carries the peers' client pair), the contract configuration, compose file, endpoints, topology, connection
+    profile, README and manifest. Written again when the company adds its keys."""
+    out, org = bundle.root, topology.org(bundle.org)
+    name = topology.chaincode.name
     version = contract_config.definition_version(topology)
     pkg_dir = Path("chaincode") / name / org.name
-    pkg = compose.write_packages(topology, out, orgs=[org.name])[org.msp_id]   # from the copied own material
-    bundle.files += [(pkg_dir / f"{name}_{version}.tar.gz").as_posix(), (pkg_dir / compose.CHAINCODE_ENV).as_posix(),
-                     contract_config.config_path(Path("."), name).as_posix()]
+    own_keys = (org_crypto(out, org.name, org.domain).chaincode_client_tls(topology.chaincode_server_host(org))
+                / "client.key").is_file()
+    if own_keys:
+        pkg = compose.write_packages(topology, out, orgs=[org.name])[org.msp_id]   # from the copied own material
+        bundle.package_id = pkg.package_id
+        bundle.files += [(pkg_dir / f"{name}_{version}.tar.gz").as_posix(), (pkg_dir / compose.CHAINCODE_ENV).as_posix()]
+    else:
+        contract_config.write(topology, out)
+    bundle.files.append(contract_config.config_path(Path("."), name).as_posix())
     collections = contract_config.collections_path(Path("."), name).as_posix()
-    if (out / collections).is_file() and collections not in bundle.files:
+    if (out / collections).is_file():
         bundle.files.append(collections)
 
     doc = compose.build(topology, ".", orgs=[org.name],
@@ -236,14 +274,12 @@ def write(topology: Topology, data_root: Path, org_name: str, out: Path,
     profile = _rebase(profile, str(out), str(bundle.install_root))
     _write(profiles.profiles_dir(out) / f"{org.name}.json", json.dumps(profile, indent=2) + "\n", bundle)
     _write(out / "README.md", _readme(topology, bundle, ends), bundle)
-    bundle.files.append(MANIFEST)
+    bundle.files = sorted(set(bundle.files) | {MANIFEST})
     (out / MANIFEST).write_text(json.dumps(
         {"org": org.name, "msp_id": org.msp_id, "install_root": str(bundle.install_root),
-         "package_id": pkg.package_id, "chaincode_version": version,
+         "package_id": bundle.package_id, "chaincode_version": version,
          "network_config_sha256": contract_config.digest(topology), "missing": bundle.missing,
-         "files": sorted(bundle.files)}, indent=2) + "\n")
-    bundle.files.sort()
-    return bundle
+         "files": bundle.files}, indent=2) + "\n")
 
 
 def default_out(data_root: Path, org_name: str) -> Path:

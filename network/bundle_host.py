@@ -23,7 +23,7 @@ from typing import Callable
 import yaml
 
 from . import channel, compose, configtx, contract_config, packaging
-from .bundle import MANIFEST, TOPOLOGY_FILE
+from .bundle import MANIFEST, TOPOLOGY_FILE, keys_missing_note
 from .errors import ChaincodeError, NetworkError, ToolError, TopologyError
 from .fabric_bin import FabricInstall
 from .lifecycle import Definition, Lifecycle
@@ -31,11 +31,43 @@ from .nodeconfig import node_dirs
 from .tools import Tools
 from .topology import Node, Topology, parse
 
-MANIFEST_KEYS = ("org", "msp_id", "package_id", "chaincode_version", "network_config_sha256")
+# package_id is left out: a bundle written without its org's keys has none until `recfin host adopt-keys`.
+MANIFEST_KEYS = ("org", "msp_id", "chaincode_version", "network_config_sha256")
 
 
 def _rewrite_hint(org: str) -> str:
     return f"ask the network's operator to write it again with `recfin org bundle {org}`"
+
+
+def read_network(root: Path) -> tuple[dict, Topology]:
+    """A bundle's manifest and the network it was made for (topology.yaml, checked against the manifest)."""
+    manifest = root / MANIFEST
+    if not manifest.is_file():
+        raise NetworkError(f"{root} holds no {MANIFEST}: point --bundle at the folder `recfin org bundle ORG` "
+                           f"wrote, as unpacked on this host")
+    try:
+        doc = json.loads(manifest.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise NetworkError(f"{manifest} cannot be read as a bundle manifest ({exc}): write the bundle again") from None
+    gone = [key for key in MANIFEST_KEYS if not isinstance(doc, dict) or not doc.get(key)]
+    if gone:
+        raise NetworkError(f"{manifest} lacks {', '.join(gone)}: write the bundle again with `recfin org bundle`")
+    org = doc["org"]
+    topology_file = root / TOPOLOGY_FILE
+    if not topology_file.is_file():
+        raise NetworkError(f"{root} has no {TOPOLOGY_FILE} (written by an older recfin): {_rewrite_hint(org)}")
+    try:
+        topology = parse(yaml.safe_load(topology_file.read_text(encoding="utf-8")), TOPOLOGY_FILE).on_hosts()
+        topology.org(org)
+    except (OSError, yaml.YAMLError, TopologyError, NetworkError) as exc:
+        raise NetworkError(f"{topology_file} is not this bundle's network ({exc}): {_rewrite_hint(org)}") from None
+    # The manifest's digest is of the contract configuration the bundle's package was made for;
+    # a topology.yaml edited since would approve a definition no other org approves.
+    if contract_config.digest(topology) != doc["network_config_sha256"] or \
+            contract_config.definition_version(topology) != doc["chaincode_version"]:
+        raise NetworkError(f"{topology_file} does not match {MANIFEST} (the contract configuration differs, "
+                           f"was either edited?): {_rewrite_hint(org)}")
+    return doc, topology
 
 
 @dataclass(frozen=True)
@@ -52,33 +84,15 @@ class BundleHost:
     @classmethod
     def open(cls, root: str | Path) -> BundleHost:
         root = Path(root)
-        manifest = root / MANIFEST
-        if not manifest.is_file():
-            raise NetworkError(f"{root} holds no {MANIFEST}: point --bundle at the folder `recfin org bundle ORG` "
-                               f"wrote, as unpacked on this host")
-        try:
-            doc = json.loads(manifest.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise NetworkError(f"{manifest} cannot be read as a bundle manifest ({exc}): write the bundle again") from None
-        gone = [key for key in MANIFEST_KEYS if not isinstance(doc, dict) or not doc.get(key)]
-        if gone:
-            raise NetworkError(f"{manifest} lacks {', '.join(gone)}: write the bundle again with `recfin org bundle`")
-        org = doc["org"]
-        topology_file = root / TOPOLOGY_FILE
-        if not topology_file.is_file():
-            raise NetworkError(f"{root} has no {TOPOLOGY_FILE} (written by an older recfin): {_rewrite_hint(org)}")
-        try:
-            topology = parse(yaml.safe_load(topology_file.read_text(encoding="utf-8")), TOPOLOGY_FILE).on_hosts()
-            topology.org(org)
-        except (OSError, yaml.YAMLError, TopologyError, NetworkError) as exc:
-            raise NetworkError(f"{topology_file} is not this bundle's network ({exc}): {_rewrite_hint(org)}") from None
-        # The manifest's digest is of the contract configuration the bundle's package was made for;
-        # a topology.yaml edited since would approve a definition no other org approves.
-        if contract_config.digest(topology) != doc["network_config_sha256"] or \
-                contract_config.definition_version(topology) != doc["chaincode_version"]:
-            raise NetworkError(f"{topology_file} does not match {MANIFEST} (the contract configuration differs, "
-                               f"was either edited?): {_rewrite_hint(org)}")
-        return cls(root, org, doc["msp_id"], topology, doc["package_id"], doc["chaincode_version"])
+        doc, topology = read_network(root)
+        if not doc.get("package_id") and keys_missing_note(doc["org"], Path(doc.get("install_root") or root)) \
+                in (doc.get("missing") or []):
+            raise NetworkError(f"{root} lacks {doc['org']}'s own keys, and so its chaincode package: put them in "
+                               f"with `recfin host adopt-keys --bundle {root} --keys DIR`, DIR the folder "
+                               f"`recfin org keys` wrote on this company's host")
+        if not doc.get("package_id"):
+            raise NetworkError(f"{root / MANIFEST} lacks package_id: write the bundle again with `recfin org bundle`")
+        return cls(root, doc["org"], doc["msp_id"], topology, doc["package_id"], doc["chaincode_version"])
 
     @classmethod
     def in_data_folder(cls, root: Path, topology: Topology, org_name: str) -> BundleHost:

@@ -23,6 +23,8 @@ server trusts only clients from that CA, and the peer checks the server against 
 (connection.json's root_cert).
 
 Idempotent: a file that exists is kept; missing certificates are issued by the existing CAs.
+An org whose CA certificate is here without its key made its keys on its own host (`recfin org
+keys`, which runs this generator for that org alone): it is left as it is.
 """
 from __future__ import annotations
 
@@ -35,6 +37,7 @@ from pathlib import Path
 
 import yaml
 from cryptography import x509
+from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID, ObjectIdentifier
@@ -158,11 +161,22 @@ def load_key(path: Path) -> ec.EllipticCurvePrivateKey:
     return serialization.load_pem_private_key(path.read_bytes(), password=None)
 
 
-def node_ous_config() -> dict:
-    """config.yaml of an MSP with NodeOUs on: roles come from the OU of a cert issued by cacerts/ca.pem."""
-    ids = {f"{ou.capitalize()}OUIdentifier": {"Certificate": "cacerts/ca.pem", "OrganizationalUnitIdentifier": ou}
-           for ou in NODE_OUS}
+def node_ous_config(ous: dict[str, str] | None = None) -> dict:
+    """config.yaml of an MSP with NodeOUs on: roles come from the OU of a cert issued by cacerts/ca.pem.
+    ous: role -> OU (default: each role's OU is its name, as this generator issues them)."""
+    ous = ous if ous is not None else {ou: ou for ou in NODE_OUS}
+    ids = {f"{role.capitalize()}OUIdentifier": {"Certificate": "cacerts/ca.pem", "OrganizationalUnitIdentifier": ou}
+           for role, ou in ous.items()}
     return {"NodeOUs": {"Enable": True, **ids}}
+
+
+def issued_by(cert: x509.Certificate, issuer: x509.Certificate) -> bool:
+    """Whether issuer's key signed cert (and cert names issuer as its issuer)."""
+    try:
+        cert.verify_directly_issued_by(issuer)
+    except (ValueError, TypeError, InvalidSignature):
+        return False
+    return True
 
 
 # ---- layout -----------------------------------------------------------------
@@ -178,8 +192,18 @@ class OrgCrypto:
         return self.root / "ca" / "ca.pem"
 
     @property
+    def ca_key(self) -> Path:
+        return self.root / "ca" / "ca.key"
+
+    @property
     def tlsca_cert(self) -> Path:
         return self.root / "tlsca" / "tlsca.pem"
+
+    @property
+    def public_only(self) -> bool:
+        """The org's CA certificate is here but not its key: an org that made its keys on its own host
+        (`recfin org keys`), of which this folder holds what the channel has, its certificates."""
+        return self.ca_cert.is_file() and not self.ca_key.is_file()
 
     @property
     def msp_dir(self) -> Path:
@@ -258,13 +282,19 @@ def _write_if_missing(path: Path, data: bytes) -> None:
         _write(path, data)
 
 
-def generate(topology: Topology, data_root: Path) -> None:
-    """Create (or complete) all MSP and TLS material for the topology under data_root/crypto."""
+def generate(topology: Topology, data_root: Path, only: list[str] | None = None) -> None:
+    """Create (or complete) all MSP and TLS material for the topology under data_root/crypto.
+
+    only: these orgs' material alone (a company making its own keys). An org whose certificates are
+    here without its CA key is left alone: its keys are on its own host, and a CA issued here would
+    be one the channel does not know."""
     oo = topology.orderer_org
     groups = [(oo.name, oo.domain, oo.admin, [], [n for n in topology.orderers()])]
     groups += [(o.name, o.domain, o.admin, o.users, topology.peers(o.name)) for o in topology.orgs]
     for org_name, domain, admin, users, nodes in groups:
         paths = org_crypto(data_root, org_name, domain)
+        if (only is not None and org_name not in only) or paths.public_only:
+            continue
         issuer = _OrgIssuer(paths, domain)
         issuer.verifying_msp(paths.msp_dir)
         for node in nodes:

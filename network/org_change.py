@@ -1,7 +1,8 @@
 """Planning an org's arrival or departure: the ConfigUpdate, its signatures and the policy verdict.
 
-Pure over its inputs (the current channel Config, the topology, the crypto folder): nothing
-is fetched or submitted here, so a plan can be shown (`recfin org add --dry-run`) and
+Pure over its inputs (the current channel Config, the topology, the crypto folder, or for an
+org that made its own keys, its public definition: plan_add_defined): nothing is fetched or
+submitted here, so a plan can be shown (`recfin org add --dry-run`) and
 checked before anything reaches the ordering service. `OrgMembership` (org_membership.py)
 fetches the config, and submits a plan whose verdict is ok.
 
@@ -16,16 +17,18 @@ writing host is needed to record it (`carried_org`).
 from __future__ import annotations
 
 import json
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from fabric_protos.common import configtx_pb2
 from pydantic import ValidationError
 
-from . import channel_config, config_policy, config_signing, configtx
+from . import channel_config, config_policy, config_signing, configtx, membership
 from .crypto import org_crypto
-from .errors import NetworkError
+from .errors import NetworkError, TopologyError
 from .org_definition import decode_anchor_peers, decode_msp, org_group
+from .org_definition_file import OrgDefinition, write_public_msp
 from .topology import PeerOrgSpec, Topology
 
 
@@ -171,15 +174,20 @@ def addressed_like_channel(topology: Topology, current: configtx_pb2.Config) -> 
 
 
 def plan_add(topology: Topology, data_root: Path, current: configtx_pb2.Config, org_name: str,
-             sign_as: list[str] | None = None, org_root: Path | None = None) -> OrgChange:
+             sign_as: list[str] | None = None, org_root: Path | None = None,
+             anchors: list[dict] | None = None) -> OrgChange:
     """Add org_name (an org of `topology` whose crypto exists) to the channel config `current`.
 
     Signed by the admins of the orgs already in the channel (or those of them in sign_as),
     whose keys are under data_root; the new org's crypto is under org_root (default data_root).
+    anchors: its anchor peers ([{Host, Port}]) when its own definition gives them.
     """
     org = topology.org(org_name)
     addressed = addressed_like_channel(topology, current)
-    group = org_group(configtx.peer_org(addressed, org_root or data_root, org.name))
+    definition = configtx.peer_org(addressed, org_root or data_root, org.name)
+    if anchors is not None:
+        definition["AnchorPeers"] = anchors
+    group = org_group(definition)
     desired = channel_config.with_org(current, org.msp_id, group)
     update = channel_config.compute_update(topology.channel, current, desired)
     carry_org(update, "add", org)
@@ -197,3 +205,26 @@ def plan_remove(topology: Topology, data_root: Path, current: configtx_pb2.Confi
     members = channel_config.application_orgs(current)
     return _signed("remove", org, topology.channel, current, update,
                    admin_signers(topology, data_root, members, sign_as))
+
+
+def plan_add_defined(topology: Topology, data_root: Path, current: configtx_pb2.Config, definition: OrgDefinition,
+                     sign_as: list[str] | None = None) -> OrgChange:
+    """Add the org a public definition describes (`recfin org keys` on its own host): its MSP is laid out
+    in a temporary folder from the definition's certificates, its anchor peers are the definition's, and
+    nothing of it is written to data_root."""
+    spec = definition.org
+    known = [o.name for o in topology.orgs if o.name.lower() == spec.name.lower() or o.msp_id == spec.msp_id]
+    if known:
+        raise OrgChangeError(f"{spec.name} ({spec.msp_id}) is already an org of the network in {data_root} (as "
+                             f"{known[0]}): the company chooses another name with `recfin org keys`")
+    try:
+        grown = membership.with_orgs(topology.model_copy(update={"namespaces": {}}), [*topology.orgs, spec])
+    except TopologyError as exc:
+        raise OrgChangeError(f"{spec.name} as its definition gives it does not fit the network as this host knows "
+                             f"it ({exc}): its company writes the definition again with `recfin org keys --topology` "
+                             f"and the network's current topology.yaml (every bundle holds one)") from None
+    with tempfile.TemporaryDirectory() as tmp:
+        write_public_msp(org_crypto(Path(tmp), spec.name, spec.domain), definition.ca_cert, definition.tlsca_cert,
+                         definition.node_ous)
+        return plan_add(grown, data_root, current, spec.name, sign_as, org_root=Path(tmp),
+                        anchors=definition.anchors())

@@ -32,7 +32,12 @@ submit_update_file (`recfin org submit`), which then runs the same steps after t
 that host needs is its own admin's MSP folder, the orderers' TLS CA certificate and the
 `peer` CLI (a bundle has the first two). Starting the new org's nodes stays with the host that
 holds its keys. A file whose update the channel already has is not sent again: submitting it
-only finishes or records the change, so every host that keeps a record can run it.
+only finishes or records the change, so every host that keeps a record can run it; one that
+does not hold the org's keys records its certificates from the update (for bundles).
+
+An org that made its own keys on its own host (`recfin org keys`) is added from its public
+definition (plan_add_definition, `recfin org add --definition`): the update is computed from its
+certificates, nothing of it is generated or written here, and it goes on as a file as above.
 """
 from __future__ import annotations
 
@@ -53,8 +58,9 @@ from .crypto import org_crypto
 from .errors import ChaincodeError, NetworkError
 from .lifecycle import Definition, Lifecycle
 from .nodeconfig import orderer_tls_ca, peer_admin_env
-from .org_change import CarriedOrg, OrgChange, OrgChangeError, carried_org, plan_add, plan_remove
+from .org_change import CarriedOrg, OrgChange, OrgChangeError, carried_org, plan_add, plan_add_defined, plan_remove
 from .org_definition import decode_msp
+from .org_definition_file import OrgDefinition, write_msp_of
 from .ports import ensure_free
 from .topology import PeerOrgSpec, Topology
 
@@ -187,6 +193,14 @@ class OrgMembership:
                 return plan_add(grown, self.root, current, spec.name, sign_as, org_root=Path(tmp))
         crypto.generate(grown, self.root)
         return plan_add(grown, self.root, current, spec.name, sign_as)
+
+    def plan_add_definition(self, definition: OrgDefinition, sign_as: list[str] | None = None,
+                            current: configtx_pb2.Config | None = None) -> OrgChange:
+        """The signed update adding the org its public definition describes (its keys stay on its own
+        host, so its node starts there); nothing written to the data folder, nothing submitted."""
+        if current is None:
+            current = self.fetch_config(self._via())
+        return plan_add_defined(self.topology, self.root, current, definition, sign_as)
 
     def add(self, name: str, role: str, enterprise: str | None = None,
             sign_as: list[str] | None = None) -> OrgChange | None:
@@ -503,6 +517,9 @@ class OrgMembership:
                          f"{'in' if adding else 'gone from'} the channel config")
         if now is not None:
             if record and adding:
+                if not keys_here:       # what bundles need of it: the certificates the channel now has for it
+                    write_msp_of(org_crypto(self.root, org.name, org.domain),
+                                 decode_msp(update.write_set.groups[channel_config.APPLICATION].groups[org.msp_id]))
                 membership.record_added(self.root, org)
             elif record:
                 membership.record_removed(self.root, org.name)
@@ -555,18 +572,18 @@ class OrgMembership:
                 raise OrgChangeError(f"{org.name} is not an org of the network in {self.root}, so none of its "
                                      f"nodes stop here: submit with --channel-only")
             return False
-        ca_cert = org_crypto(self.root, org.name, org.domain).ca_cert
-        if not ca_cert.is_file():
-            if not channel_only:
-                raise OrgChangeError(f"{org.name}'s keys are not in this data folder ({ca_cert.parent.parent}): its "
-                                     f"peer starts on the host that holds them, where `recfin org add --update-out` "
-                                     f"ran; from here, submit with --channel-only")
-            return False
+        paths = org_crypto(self.root, org.name, org.domain)
         written = update.write_set.groups[channel_config.APPLICATION].groups[checked.msp_id]
-        if ca_cert.read_bytes() not in decode_msp(written).root_certs:
-            raise OrgChangeError(f"{ca_cert} is not the CA the update gives {checked.msp_id}: this data folder holds "
-                                 f"another {org.name}; submit from a folder without it or with the one that wrote "
-                                 f"the update")
+        if paths.ca_cert.is_file() and paths.ca_cert.read_bytes() not in decode_msp(written).root_certs:
+            raise OrgChangeError(f"{paths.ca_cert} is not the CA the update gives {checked.msp_id}: this data folder "
+                                 f"holds another {org.name}; submit from a folder without it or with the one that "
+                                 f"wrote the update")
+        if not paths.ca_cert.is_file() or paths.public_only:     # its certificates at most: keys elsewhere
+            if not channel_only:
+                raise OrgChangeError(f"{org.name}'s keys are not in this data folder ({paths.root}): its peer starts "
+                                     f"on the host that holds them (its own, when `recfin org keys` made them; else "
+                                     f"where `recfin org add --update-out` ran); from here, submit with --channel-only")
+            return False
         return True
 
     def _orgs_after(self, checked: UpdateFileCheck, org: PeerOrgSpec) -> Topology:
@@ -592,8 +609,10 @@ class OrgMembership:
             f"update, so it is not sent again), then every org's bundle is written again: "
             f"{'; '.join(f'recfin org bundle {o.name}' for o in now.orgs)}")
         if keys_elsewhere is not None:
-            say(f"     {keys_elsewhere.name}'s keys are not in this data folder: its bundle is written where "
-                f"`recfin org add --update-out` ran, which holds them")
+            say(f"     {keys_elsewhere.name}'s keys are not in this data folder: a bundle written where they are not "
+                f"comes without them. Made on its own host (`recfin org keys`): the company puts them in with "
+                f"`recfin host adopt-keys --bundle DIR --keys DIR`; else write its bundle where "
+                f"`recfin org add --update-out` generated them")
         say("  2. each company unpacks its new bundle, runs `docker compose up -d` in it (its chaincode server "
             "takes the new configuration), then `recfin host join` (a new org) and `recfin host approve`")
         say("  3. once every org has approved, one of them runs `recfin host commit`")

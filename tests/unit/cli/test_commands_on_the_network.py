@@ -28,6 +28,8 @@ ELSEWHERE = {
     ("network", "prepare"): f"{OFFLINE}: tests/unit/cli/test_offline_examples.py; the suite's `up` prepares too",
     ("network", "compose"): f"{OFFLINE}: tests/unit/network/test_compose.py checks it against the topology",
     ("org", "bundle"): f"{OFFLINE}: tests/unit/cli/test_org_commands.py and tests/unit/network/test_bundle.py",
+    ("org", "keys"): f"{OFFLINE}, on a joining company's host: tests/unit/network/test_org_own_keys.py",
+    ("host", "adopt-keys"): f"{OFFLINE}, on a company's host: tests/unit/network/test_org_own_keys.py",
     **{("host", verb): "runs on one company's own host from its bundle, against that host's nodes: "
                        "tests/unit/network/test_bundle_host.py, against a scripted peer CLI"
        for verb in ("join", "approve", "commit", "status")},

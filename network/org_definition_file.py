@@ -1,0 +1,204 @@
+"""An org's public definition as a file: what a company that made its own keys gives the channel's admins.
+
+`recfin org keys` writes it on the company's host, next to the keys (network.org_keys); `recfin
+org add --definition FILE` reads it on a channel admin's host and computes the update from it, so
+that host never holds a key of the org. The file (JSON) holds:
+
+    format        recfin.org-definition/1
+    org           the org's spec: name, MSP ID, domain, ports, users and their attributes, role
+    msp           its verifying MSP: CA and TLS CA certificates (PEM) and its NodeOUs (role -> OU)
+    admin_cert    its admin's signing certificate: who signs as the org's admin
+    anchor_peers  where the other orgs' peers reach its peer: [{host, port}]
+
+Reading it checks it is what it says: no private key anywhere in it; each CA certificate a CA
+that signed itself; the admin certificate issued by the org's own CA, with the admin OU. A
+certificate from another CA is refused.
+
+`write_public_msp` lays that public MSP into a data folder (msp/, ca/ca.pem, tlsca/tlsca.pem),
+from a definition or from the MSP the channel's config gives the org: what bundles and the
+update need of an org whose keys are elsewhere, and nothing more.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from cryptography import x509
+from pydantic import ValidationError
+
+from . import configtx
+from .crypto import NODE_OUS, OrgCrypto, issued_by, node_ous_config, org_crypto
+from .errors import NetworkError
+from .org_definition import OrgMsp, decode_anchor_peers, decode_msp, org_group
+from .topology import PeerOrgSpec, Topology, format_validation_error
+
+FORMAT = "recfin.org-definition/1"
+PEM_CERT = "-----BEGIN CERTIFICATE-----"
+
+
+class OrgDefinitionError(NetworkError):
+    pass
+
+
+@dataclass(frozen=True)
+class OrgDefinition:
+    """An org as the channel sees it: its spec, its CAs' certificates, its NodeOUs and anchor peers."""
+
+    org: PeerOrgSpec
+    ca_cert: bytes                         # PEM
+    tlsca_cert: bytes                      # PEM
+    node_ous: dict[str, str]               # role -> OU
+    admin_cert: bytes                      # PEM
+    anchor_peers: tuple[tuple[str, int], ...]
+
+    def document(self) -> dict:
+        return {"format": FORMAT, "org": self.org.model_dump(mode="json"),
+                "msp": {"ca_cert": self.ca_cert.decode(), "tlsca_cert": self.tlsca_cert.decode(),
+                        "node_ous": dict(self.node_ous)},
+                "admin_cert": self.admin_cert.decode(),
+                "anchor_peers": [{"host": host, "port": port} for host, port in self.anchor_peers]}
+
+    def anchors(self) -> list[dict]:
+        """The anchor peers as configtx.peer_org gives them (AnchorPeers: Host, Port)."""
+        return [{"Host": host, "Port": port} for host, port in self.anchor_peers]
+
+
+def from_crypto(topology: Topology, data_root: Path, org_name: str) -> OrgDefinition:
+    """The definition of an org whose crypto is under data_root, as the channel would get it: its MSP and
+    anchor peers as org_group encodes them for the update (addressed as `topology` addresses them)."""
+    org = topology.org(org_name)
+    group = org_group(configtx.peer_org(topology, data_root, org.name))
+    msp = decode_msp(group)
+    ca, tlsca = _only_root(msp, org.msp_id)
+    admin = org_crypto(data_root, org.name, org.domain).user_msp(org.admin) / "signcerts" / "cert.pem"
+    return OrgDefinition(org, ca, tlsca, msp.node_ous, admin.read_bytes(), tuple(decode_anchor_peers(group)))
+
+
+def _only_root(msp: OrgMsp, source: object) -> tuple[bytes, bytes]:
+    if len(msp.root_certs) != 1 or len(msp.tls_root_certs) != 1:
+        raise OrgDefinitionError(f"{source}: the MSP has {len(msp.root_certs)} CA and {len(msp.tls_root_certs)} "
+                                 f"TLS CA certificates; an org definition carries one of each (as `recfin org keys` "
+                                 f"makes them)")
+    return msp.root_certs[0], msp.tls_root_certs[0]
+
+
+def write(definition: OrgDefinition, path: Path) -> Path:
+    text = json.dumps(definition.document(), indent=2) + "\n"
+    if "PRIVATE KEY" in text:           # a certificate field holding a key: never let it leave the host
+        raise OrgDefinitionError(f"the definition of {definition.org.name} would hold a private key: nothing "
+                                 f"written to {path}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return path
+
+
+# ---- reading and checking -----------------------------------------------------------------
+def read(path: Path) -> OrgDefinition:
+    """The definition in path, checked (OrgDefinitionError naming what is wrong)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise OrgDefinitionError(f"cannot read the org definition {path} ({exc})") from None
+    if "PRIVATE KEY" in text:
+        raise OrgDefinitionError(f"{path} holds a private key: an org definition is public. Its company keeps "
+                                 f"the keys and sends the file `recfin org keys` wrote, nothing else")
+    try:
+        doc = json.loads(text)
+    except ValueError as exc:
+        raise OrgDefinitionError(f"{path} is not an org definition ({exc}): give the file `recfin org keys` "
+                                 f"wrote") from None
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
+        raise OrgDefinitionError(f"{path} is not an org definition (format is not {FORMAT!r}): give the file "
+                                 f"`recfin org keys` wrote")
+    try:
+        org = PeerOrgSpec.model_validate(doc.get("org"))
+    except ValidationError as exc:
+        raise OrgDefinitionError(format_validation_error(f"{path} org", exc)) from None
+    msp = doc.get("msp") if isinstance(doc.get("msp"), dict) else {}
+    definition = OrgDefinition(org, _pem(msp, "ca_cert", path), _pem(msp, "tlsca_cert", path),
+                               _node_ous(msp.get("node_ous"), path), _pem(doc, "admin_cert", path),
+                               _anchor_peers(doc.get("anchor_peers"), path))
+    check(definition, path)
+    return definition
+
+
+def _pem(doc: dict, key: str, path: Path) -> bytes:
+    value = doc.get(key)
+    if not isinstance(value, str) or value.count(PEM_CERT) != 1:
+        raise OrgDefinitionError(f"{path}: {key} is not one PEM certificate: write the definition again with "
+                                 f"`recfin org keys`")
+    try:
+        x509.load_pem_x509_certificate(value.encode())
+    except ValueError as exc:
+        raise OrgDefinitionError(f"{path}: {key} cannot be read as a certificate ({exc})") from None
+    return value.encode()
+
+
+def _node_ous(value: object, path: Path) -> dict[str, str]:
+    if not isinstance(value, dict) or not value or "admin" not in value or \
+            not all(role in NODE_OUS and isinstance(ou, str) and ou for role, ou in value.items()):
+        raise OrgDefinitionError(f"{path}: msp.node_ous must map roles ({', '.join(NODE_OUS)}, admin among them) "
+                                 f"to OUs: the channel's policies name the org's admins by it")
+    return dict(value)
+
+
+def _anchor_peers(value: object, path: Path) -> tuple[tuple[str, int], ...]:
+    try:
+        peers = tuple((str(p["host"]), int(p["port"])) for p in value)
+    except (TypeError, KeyError, ValueError):
+        peers = ()
+    if not peers or not all(host and 0 < port < 65536 for host, port in peers):
+        raise OrgDefinitionError(f"{path}: anchor_peers must list the org's peer as [{{\"host\": ..., \"port\": ...}}]")
+    return peers
+
+
+def check(definition: OrgDefinition, source: object) -> None:
+    """Every certificate chains to the org's own CA: each CA signed itself, the admin's is issued by the CA
+    and carries the admin OU."""
+    ca = _self_signed_ca(definition.ca_cert, "msp.ca_cert", source)
+    _self_signed_ca(definition.tlsca_cert, "msp.tlsca_cert", source)
+    admin = x509.load_pem_x509_certificate(definition.admin_cert)
+    if not issued_by(admin, ca):
+        raise OrgDefinitionError(f"{source}: admin_cert ({admin.subject.rfc4514_string()}) is not issued by the "
+                                 f"org's CA ({ca.subject.rfc4514_string()}) but by {admin.issuer.rfc4514_string()}: "
+                                 f"its certificates must come from its own CA; write the definition again with "
+                                 f"`recfin org keys` from the org's own keys")
+    ous = [a.value for a in admin.subject.get_attributes_for_oid(x509.NameOID.ORGANIZATIONAL_UNIT_NAME)]
+    if definition.node_ous["admin"] not in ous:
+        raise OrgDefinitionError(f"{source}: admin_cert carries OU {', '.join(ous) or 'none'}, not the admin OU "
+                                 f"{definition.node_ous['admin']!r}: give the org admin's signing certificate")
+
+
+def _self_signed_ca(pem: bytes, key: str, source: object) -> x509.Certificate:
+    cert = x509.load_pem_x509_certificate(pem)
+    try:
+        is_ca = cert.extensions.get_extension_for_class(x509.BasicConstraints).value.ca
+    except x509.ExtensionNotFound:
+        is_ca = False
+    if not is_ca or not issued_by(cert, cert):
+        raise OrgDefinitionError(f"{source}: {key} ({cert.subject.rfc4514_string()}) is not a CA that signed "
+                                 f"itself: give the org's own root CA certificate")
+    return cert
+
+
+# ---- the public MSP in a data folder ------------------------------------------------------
+def write_public_msp(paths: OrgCrypto, ca_cert: bytes, tlsca_cert: bytes, node_ous: dict[str, str]) -> None:
+    """The org's verifying MSP and CA certificates, as the generator lays them out (never a key). Refused
+    when the folder holds another CA for the org."""
+    if paths.ca_cert.is_file() and paths.ca_cert.read_bytes() != ca_cert:
+        raise OrgDefinitionError(f"{paths.ca_cert} is another CA than the one the channel gives this org: "
+                                 f"{paths.root} holds another org of that name; move it away")
+    files = {paths.msp_dir / "cacerts" / "ca.pem": ca_cert, paths.msp_dir / "tlscacerts" / "tlsca.pem": tlsca_cert,
+             paths.msp_dir / "config.yaml": yaml.safe_dump(node_ous_config(node_ous), sort_keys=False).encode(),
+             paths.ca_cert: ca_cert, paths.tlsca_cert: tlsca_cert}
+    for path, data in files.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+
+
+def write_msp_of(paths: OrgCrypto, msp: OrgMsp) -> None:
+    """The public MSP of an org from what the channel's config says of it (decode_msp)."""
+    ca, tlsca = _only_root(msp, msp.msp_id)
+    write_public_msp(paths, ca, tlsca, msp.node_ous)

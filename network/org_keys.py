@@ -1,0 +1,74 @@
+"""A joining company's own keys, made on its own host: `recfin org keys`.
+
+The org's spec follows the network's conventions (membership.new_org_spec on the network's
+topology: the operator's topology.yaml, or the one in any bundle). Its crypto comes from the
+project's generator (crypto.generate, this org only, addressed by hostname as on separate
+hosts) into <out>/crypto/<org>/, CA keys included: it never leaves this host. Next to it,
+<out>/<org>.definition.json is the public definition (network.org_definition_file) the company
+sends a channel org's admin, who computes the update from it (`recfin org add --definition`).
+Once the org is in the channel, `recfin host adopt-keys --keys <out>` puts its identities into
+the bundle the network's host writes for it (network.bundle_keys).
+
+Run again, the keys are kept and the definition written again; a spec that would need other
+certificates (another domain, role, users or attributes) is refused rather than mixed with them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import crypto, membership, org_definition_file
+from .crypto import org_crypto
+from .org_definition_file import OrgDefinition
+from .topology import PeerOrgSpec, Topology
+
+PORT_FIELDS = ("port", "chaincode_port", "operations_port")
+
+
+class OrgKeysError(org_definition_file.OrgDefinitionError):
+    pass
+
+
+@dataclass(frozen=True)
+class OrgKeys:
+    root: Path                      # the keys folder (<root>/crypto/<org>/...)
+    definition: OrgDefinition
+    definition_path: Path
+
+    @property
+    def crypto(self) -> Path:
+        org = self.definition.org
+        return org_crypto(self.root, org.name, org.domain).root
+
+
+def definition_path(root: Path, org_name: str) -> Path:
+    return root / f"{org_name}.definition.json"
+
+
+def _certified(spec: PeerOrgSpec) -> dict:
+    """What of a spec the certificates carry: everything but the ports."""
+    doc = spec.model_dump(mode="json")
+    doc.pop("chaincode_server_port")
+    for peer in doc["peers"]:
+        for key in PORT_FIELDS:
+            peer.pop(key, None)
+    return doc
+
+
+def make(topology: Topology, name: str, role: str, enterprise: str | None, out: Path) -> OrgKeys:
+    """The org's keys under out and its public definition beside them (kept keys when run again)."""
+    spec = membership.new_org_spec(topology, name, role, enterprise)
+    path = definition_path(out, spec.name)
+    if path.is_file():
+        earlier = org_definition_file.read(path).org
+        if _certified(earlier) != _certified(spec):
+            raise OrgKeysError(f"{out} already holds keys of {spec.name} made for another spec (its domain, role, "
+                               f"users or their attributes differ): give another --out, or the same --role and "
+                               f"--enterprise as before")
+    # Addressed by hostname, as on separate hosts: its TLS certificates name its peer's and chaincode
+    # server's hostnames, which the other orgs dial.
+    grown = membership.with_orgs(topology.model_copy(update={"namespaces": {}}), [*topology.orgs, spec]).on_hosts()
+    crypto.generate(grown, out, only=[spec.name])
+    definition = org_definition_file.from_crypto(grown, out, spec.name)
+    org_definition_file.write(definition, path)
+    return OrgKeys(out, definition, path)

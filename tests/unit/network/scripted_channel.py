@@ -1,0 +1,71 @@
+"""The `peer` CLI's two config calls for one channel, scripted, and data folders acting on it.
+
+`channel fetch config` hands out the channel's config block; `channel update` records what was
+sent and, as the ordering service does once the update is in, hands out the config with it from
+then on (`after`). `host` is an OrgMembership on a data folder with that CLI; `admins_host` lays
+out a company's data folder holding its admin's MSP folder and the orderers' TLS CA only.
+"""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from fabric_protos.common import configtx_pb2
+
+from network import Network, config_signing
+from network import channel_config as channel_config_module
+from network.crypto import org_crypto
+from network.nodeconfig import orderer_tls_ca
+from network.org_membership import OrgMembership
+from network.tools import Result
+
+from .channel_fixtures import config_block
+from .scripted_peer import ScriptedPeer
+
+
+class ScriptedChannel(ScriptedPeer):
+    def __init__(self, topology, config: configtx_pb2.Config):
+        super().__init__(topology)
+        self.channel = topology.channel
+        self.config = config
+        self.after: configtx_pb2.Config | None = None      # the config once an update is in
+        self.updates: list[tuple[str, dict, configtx_pb2.ConfigUpdateEnvelope]] = []   # (MSP ID, env, sent)
+
+    def _channel_fetch(self, msp, args, env):
+        Path(args[3]).write_bytes(config_block(self.config, self.channel).SerializeToString())
+        return Result("", "", 0)
+
+    def _channel_update(self, msp, args, env):
+        self.updates.append((msp, env, config_signing.read_update_file(Path(args[args.index("-f") + 1]))[1]))
+        if self.after is not None:
+            self.config = self.after
+        return Result("", "", 0)
+
+
+def with_update(current: configtx_pb2.Config, update: configtx_pb2.ConfigUpdate) -> configtx_pb2.Config:
+    """The channel config once an update adding or removing an org is in."""
+    action, msp_id = channel_config_module.org_membership_change(current, update)
+    if action == "add":
+        after = channel_config_module.with_org(current, msp_id,
+                                               update.write_set.groups["Application"].groups[msp_id])
+    else:
+        after = channel_config_module.without_org(current, msp_id)
+    after.channel_group.groups["Application"].version = update.write_set.groups["Application"].version
+    return after
+
+
+def host(topology, root: Path, scripted: ScriptedChannel, said: list[str] | None = None) -> OrgMembership:
+    net = Network(topology, data_root=root, timeout=5, say=(said if said is not None else []).append)
+    net.tools = scripted
+    return OrgMembership(net)
+
+
+def admins_host(topology, source: Path, root: Path, org_name: str, *, orderer_ca: bool = True) -> Path:
+    """A company's data folder: its admin's MSP folder and, unless told not to, the orderers' TLS CA certificate."""
+    org = topology.org(org_name)
+    msp = org_crypto(source, org.name, org.domain).user_msp(org.admin)
+    shutil.copytree(msp, org_crypto(root, org.name, org.domain).user_msp(org.admin))
+    if orderer_ca:
+        orderer_tls_ca(topology, root).parent.mkdir(parents=True)
+        shutil.copyfile(orderer_tls_ca(topology, source), orderer_tls_ca(topology, root))
+    return root

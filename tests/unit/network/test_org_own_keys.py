@@ -1,0 +1,295 @@
+"""A joining company makes its own keys on its own host; no other host ever holds them.
+
+`recfin org keys` generates the org's crypto (the project's generator) and a public definition on
+the company's host; `recfin org add --definition` builds the update from that file on a channel
+admin's host (which never sees a key of the org); the update goes through `org sign` and `org
+submit --channel-only`; the bundle written on the network's host holds the org's certificates
+only, and `recfin host adopt-keys` puts the company's own keys into it. The `peer` CLI is the
+scripted seam of scripted_channel.py.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from fabric_protos.common import configtx_pb2
+
+from cli.host_commands import host as host_group
+from cli.org_commands import org
+from network import bundle, config_signing, crypto, membership, org_definition_file, org_keys
+from network.bundle_host import BundleHost
+from network.bundle_keys import AdoptKeysError, adopt_keys
+from network.crypto import org_crypto
+from network.errors import NetworkError
+from network.org_change import OrgChangeError, carried_org
+from network.org_definition import decode_anchor_peers, decode_msp, msp_value
+from network.org_definition_file import OrgDefinitionError
+
+from .channel_fixtures import channel_config
+from .scripted_channel import ScriptedChannel, admins_host, host, with_update
+
+CODE = "91110000MA1K00007E"
+
+
+def private_key_files(root: Path) -> list[Path]:
+    return sorted(p for p in root.rglob("*") if p.is_file() and b"PRIVATE KEY" in p.read_bytes())
+
+
+@pytest.fixture
+def company(hosts, tmp_path) -> org_keys.OrgKeys:
+    """bank2's keys, made on its own host from the network's topology (on hostnames, as a bundle has it)."""
+    return org_keys.make(hosts, "bank2", "bank", CODE, tmp_path / "bank2-host" / "keys")
+
+
+@pytest.fixture
+def sent(company, tmp_path) -> Path:
+    """The definition as it arrives on the channel admin's host: the one file the company sends."""
+    (tmp_path / "inbox").mkdir()
+    return Path(shutil.copy(company.definition_path, tmp_path / "inbox"))
+
+
+@pytest.fixture
+def network_host(prepared_hosts, tmp_path) -> Path:
+    """The data folder the bundles are written from (`prepare --hostnames`), holding the channel orgs' keys."""
+    root = tmp_path / "hosts"
+    shutil.copytree(prepared_hosts, root)
+    return root
+
+
+@pytest.fixture
+def channel(fake_fabric, hosts, network_host) -> ScriptedChannel:
+    return ScriptedChannel(hosts, channel_config(hosts, network_host))
+
+
+def company_ca(company: org_keys.OrgKeys) -> bytes:
+    return (company.crypto / "ca" / "ca.pem").read_bytes()
+
+
+def test_the_definition_holds_the_orgs_public_msp_and_no_private_key(company):
+    text = company.definition_path.read_text()
+    assert "PRIVATE KEY" not in text
+    key_files = private_key_files(company.root)
+    assert (company.crypto / "ca" / "ca.key") in key_files and (company.crypto / "ca" / "ca.key").stat().st_mode & 0o077 == 0
+    for key_file in key_files:           # no line of any key's body, whatever wraps it
+        body = [line for line in key_file.read_text().splitlines() if line and not line.startswith("-----")]
+        assert not any(line in text for line in body), f"{key_file.name} is in the definition"
+    doc = json.loads(text)
+    assert doc["msp"]["ca_cert"].encode() == company_ca(company)
+    assert doc["org"]["msp_id"] == "Bank2MSP" and doc["anchor_peers"] == [{"host": "peer0.bank2.recfin.local",
+                                                                           "port": 11051}]
+    assert not (company.root / "crypto" / "orderer").exists()     # this org's material alone
+
+
+def test_an_update_from_the_definition_is_signed_elsewhere_submitted_and_recorded_with_certificates_only(
+        company, sent, channel, hosts, network_host, tmp_path):
+    admin_host = admins_host(hosts, network_host, tmp_path / "bank-host", "bank")
+    writer = host(hosts, admin_host, channel)
+    change = writer.plan_add_definition(org_definition_file.read(sent), sign_as=["bank"])
+    path = writer.write_update(change, tmp_path / "bank2.tx")
+    assert not (admin_host / "crypto" / "bank2").exists()        # nothing of bank2 written on the admin's host
+    assert private_key_files(admin_host) == private_key_files(admin_host / "crypto" / "bank")
+
+    group = change.update.write_set.groups["Application"].groups["Bank2MSP"]
+    assert decode_msp(group).root_certs == (company_ca(company),)
+    # the very MSP value the company's own folder encodes, so its identities verify in the channel
+    assert group.values["MSP"].value == msp_value("Bank2MSP", company.crypto / "msp").value
+    assert decode_anchor_peers(group) == [("peer0.bank2.recfin.local", 11051)]
+    assert carried_org(change.update).org == company.definition.org
+    assert change.verdict.missing and not change.verdict.ok
+
+    channel.after = with_update(change.current, change.update)
+    for org_name in ("supplier", "coreenterprise"):
+        other = admins_host(hosts, network_host, tmp_path / f"{org_name}-host", org_name)
+        host(hosts, other, channel).sign_update_file(path, org_name)
+    with pytest.raises(OrgChangeError, match=r"bank2's keys are not in this data folder .*recfin org keys"):
+        host(hosts, network_host, channel).submit_update_file(path)
+    said: list[str] = []
+    checked = host(hosts, network_host, channel, said).submit_update_file(path, channel_only=True)
+    assert checked.verdict.ok and len(channel.updates) == 1
+    assert "recfin host adopt-keys --bundle DIR --keys DIR" in "\n".join(said)
+    assert "bank2" in [o.name for o in membership.effective(hosts, network_host).orgs]
+    held = org_crypto(network_host, "bank2", "bank2.recfin.local")
+    assert held.ca_cert.read_bytes() == company_ca(company) and private_key_files(held.root) == []
+    assert held.public_only
+
+    # recording it again (the channel has it) keeps the same certificates and sends nothing
+    host(hosts, network_host, channel).submit_update_file(path, channel_only=True)
+    assert len(channel.updates) == 1 and held.ca_cert.read_bytes() == company_ca(company)
+    # the generator never issues bank2 a CA of its own here: the channel knows the company's
+    crypto.generate(membership.effective(hosts, network_host), network_host)
+    assert held.public_only and held.ca_cert.read_bytes() == company_ca(company)
+    # every other org's bundle carries bank2's certificates
+    bank = bundle.write(hosts, network_host, "bank", tmp_path / "bank-bundle")
+    assert (bank.root / "crypto" / "bank2" / "ca" / "ca.pem").read_bytes() == company_ca(company)
+
+
+@pytest.fixture
+def keyless_bundle(company, hosts, network_host, tmp_path) -> Path:
+    """bank2's bundle from the network's host after its add was recorded there (certificates only)."""
+    definition = company.definition
+    membership.record_added(network_host, definition.org)
+    org_definition_file.write_public_msp(org_crypto(network_host, "bank2", definition.org.domain),
+                                         definition.ca_cert, definition.tlsca_cert, definition.node_ous)
+    return bundle.write(hosts, network_host, "bank2", tmp_path / "bank2-bundle").root
+
+
+def test_the_bundle_comes_without_the_keys_and_the_company_puts_its_own_in(company, keyless_bundle):
+    manifest = json.loads((keyless_bundle / bundle.MANIFEST).read_text())
+    assert manifest["package_id"] is None and "recfin host adopt-keys" in manifest["missing"][0]
+    assert "recfin host adopt-keys" in (keyless_bundle / "README.md").read_text()
+    assert private_key_files(keyless_bundle) == []
+    with pytest.raises(NetworkError, match=r"lacks bank2's own keys.*recfin host adopt-keys"):
+        BundleHost.open(keyless_bundle)
+
+    done = adopt_keys(keyless_bundle, company.root)
+    assert done.package_id and done.missing == []
+    opened = BundleHost.open(keyless_bundle)
+    assert opened.package_id == done.package_id and opened.org == "bank2"
+    env = keyless_bundle / "chaincode" / "receivables" / "bank2" / "chaincode.env"
+    assert env.read_text() == f"CHAINCODE_ID={done.package_id}\n"
+    keys = private_key_files(keyless_bundle)
+    assert keys and all(p.relative_to(keyless_bundle).parts[:2] == ("crypto", "bank2") for p in keys
+                        if p.suffix != ".gz")
+    assert not (keyless_bundle / "crypto" / "bank2" / "ca" / "ca.key").exists()
+    profile = json.loads((keyless_bundle / "profiles" / "bank2.json").read_text())
+    assert profile["users"]["admin"]["key"].endswith("_sk")
+    manifest = json.loads((keyless_bundle / bundle.MANIFEST).read_text())
+    assert manifest["package_id"] == done.package_id and manifest["missing"] == []
+    assert set(manifest["files"]) >= {"crypto/bank2/users/admin@bank2.recfin.local/msp/signcerts/cert.pem",
+                                      "chaincode/receivables/bank2/chaincode.env"}
+
+
+def test_keys_of_another_ca_are_refused_and_nothing_is_copied(company, keyless_bundle, hosts, tmp_path):
+    impostor = org_keys.make(hosts, "bank2", "bank", CODE, tmp_path / "elsewhere")
+    with pytest.raises(AdoptKeysError, match=r"not the ones the channel has for Bank2MSP: their CA certificate"):
+        adopt_keys(keyless_bundle, impostor.root)
+    assert private_key_files(keyless_bundle) == []
+    with pytest.raises(AdoptKeysError, match=r"no keys of bank2 in .*recfin org keys bank2 --out"):
+        adopt_keys(keyless_bundle, tmp_path)
+
+    mixed = tmp_path / "mixed"
+    shutil.copytree(company.root, mixed)
+    peer_cert = org_crypto(mixed, "bank2", "bank2.recfin.local").node_dir("peer0.bank2.recfin.local") / "msp" / \
+        "signcerts" / "cert.pem"
+    shutil.copyfile(impostor.crypto / "nodes" / "peer0.bank2.recfin.local" / "msp" / "signcerts" / "cert.pem",
+                    peer_cert)
+    with pytest.raises(AdoptKeysError, match=r"cert.pem .* is not issued by bank2's own CA"):
+        adopt_keys(keyless_bundle, mixed)
+    assert private_key_files(keyless_bundle) == []
+
+
+# ---- a definition that is not what it says -----------------------------------------------------
+def _altered(sent: Path, tmp_path: Path, change) -> Path:
+    doc = json.loads(sent.read_text())
+    change(doc)
+    path = tmp_path / "altered.definition.json"
+    path.write_text(json.dumps(doc))
+    return path
+
+
+def test_a_definition_with_a_foreign_certificate_is_refused(sent, prepared_hosts, tmp_path):
+    supplier = org_crypto(prepared_hosts, "supplier", "supplier.recfin.local")
+    foreign_admin = (supplier.user_msp("admin") / "signcerts" / "cert.pem").read_text()
+    path = _altered(sent, tmp_path, lambda d: d.update(admin_cert=foreign_admin))
+    with pytest.raises(OrgDefinitionError, match=r"admin_cert \(.*\) is not issued by the org's CA .* but by "
+                                                 r".*CN=ca.supplier.recfin.local"):
+        org_definition_file.read(path)
+    path = _altered(sent, tmp_path, lambda d: d["msp"].update(ca_cert=supplier.ca_cert.read_text()))
+    with pytest.raises(OrgDefinitionError, match="admin_cert .* is not issued by the org's CA"):
+        org_definition_file.read(path)
+    path = _altered(sent, tmp_path, lambda d: d["msp"].update(tlsca_cert=foreign_admin))
+    with pytest.raises(OrgDefinitionError, match="msp.tlsca_cert .* is not a CA that signed itself"):
+        org_definition_file.read(path)
+
+
+def test_a_definition_carrying_a_key_or_no_admin_ou_is_refused(company, sent, tmp_path):
+    key = (company.crypto / "ca" / "ca.key").read_text()
+    path = _altered(sent, tmp_path, lambda d: d.update(admin_cert=d["admin_cert"] + key))
+    with pytest.raises(OrgDefinitionError, match="holds a private key: an org definition is public"):
+        org_definition_file.read(path)
+    path = _altered(sent, tmp_path, lambda d: d["msp"].update(node_ous={"client": "client"}))
+    with pytest.raises(OrgDefinitionError, match="node_ous must map roles .*admin among them"):
+        org_definition_file.read(path)
+    path = _altered(sent, tmp_path, lambda d: d["msp"]["node_ous"].update(admin="officers"))
+    with pytest.raises(OrgDefinitionError, match="carries OU admin, not the admin OU 'officers'"):
+        org_definition_file.read(path)
+
+
+def test_a_definition_that_clashes_with_the_network_here_is_refused(sent, channel, hosts, network_host):
+    membership.record_added(network_host, membership.new_org_spec(hosts, "bank3", "bank", CODE))   # same ports
+    members = host(hosts, network_host, channel)
+    with pytest.raises(OrgChangeError, match=r"bank2 as its definition gives it does not fit the network .*"
+                                             r"recfin org keys --topology"):
+        members.plan_add_definition(org_definition_file.read(sent))
+    membership.record_removed(network_host, "bank3")
+    membership.record_added(network_host, org_definition_file.read(sent).org)
+    with pytest.raises(OrgChangeError, match=r"bank2 \(Bank2MSP\) is already an org of the network"):
+        host(hosts, network_host, channel).plan_add_definition(org_definition_file.read(sent))
+
+
+def test_keys_made_again_are_kept_and_another_spec_is_refused(company, hosts):
+    ca = company_ca(company)
+    again = org_keys.make(hosts, "bank2", "bank", CODE, company.root)
+    assert company_ca(again) == ca and again.definition == company.definition
+    with pytest.raises(org_keys.OrgKeysError, match="made for another spec"):
+        org_keys.make(hosts, "bank2", "bank", "91110000MA1K00006B", company.root)
+
+
+# ---- the commands ---------------------------------------------------------------------------
+def test_the_commands_from_keys_to_update_to_a_completed_bundle(fake_fabric, hosts, network_host, prepared_hosts,
+                                                               tmp_path, monkeypatch):
+    runner = CliRunner()
+    # the company has the network's topology.yaml from a bundle (here another org's)
+    topology_file = bundle.write(hosts, prepared_hosts, "bank", tmp_path / "bank-bundle").root / bundle.TOPOLOGY_FILE
+    keys_dir = tmp_path / "bank2-keys"
+    result = runner.invoke(org, ["keys", "bank2", "--role", "bank", "--enterprise", CODE, "--out", str(keys_dir),
+                                 "--topology", str(topology_file), "--json"])
+    assert result.exit_code == 0, result.output
+    made = json.loads(result.stdout)
+    assert (made["msp_id"], made["anchor_peers"]) == ("Bank2MSP", "peer0.bank2.recfin.local:11051")
+    assert "recfin org add bank2 --definition bank2.definition.json" in result.stderr
+
+    channel = ScriptedChannel(hosts, channel_config(hosts, network_host))
+    monkeypatch.setattr("network.control.Tools", lambda fabric, **_: channel)
+    base = ["add", "bank2", "--data-root", str(network_host)]
+    result = runner.invoke(org, base + ["--definition", made["definition"], "--role", "bank",
+                                        "--update-out", str(tmp_path / "x.tx")])
+    assert result.exit_code == 2 and "leave out --role and --enterprise" in result.output
+    result = runner.invoke(org, base + ["--definition", made["definition"]])
+    assert result.exit_code == 2 and "--definition is for --update-out" in result.output
+    foreign = _altered(Path(made["definition"]), tmp_path, lambda d: d.update(
+        admin_cert=(org_crypto(prepared_hosts, "bank", "bank.recfin.local").user_msp("admin") / "signcerts"
+                    / "cert.pem").read_text()))
+    result = runner.invoke(org, base + ["--definition", str(foreign), "--update-out", str(tmp_path / "x.tx")])
+    assert result.exit_code == 1 and "is not issued by the org's CA" in result.output
+    assert channel.calls == [] and not (tmp_path / "x.tx").exists()
+
+    result = runner.invoke(org, base + ["--definition", made["definition"], "--dry-run", "--json"])
+    assert result.exit_code == 0, result.output
+    preview = json.loads(result.stdout)
+    assert (preview["anchor_peers"], preview["msp"]["root_certs"], preview["submitted"]) == \
+        (["peer0.bank2.recfin.local:11051"], 1, False)
+    update = tmp_path / "bank2.tx"
+    result = runner.invoke(org, base + ["--definition", made["definition"], "--update-out", str(update), "--json"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert (summary["msp_id"], summary["submitted"], summary["signed_by"]) == \
+        ("Bank2MSP", False, ["BankMSP", "CoreEnterpriseMSP", "RegulatorMSP", "SupplierMSP"])
+    assert not (network_host / "crypto" / "bank2").exists()
+
+    written = config_signing.read_update_file(update)[1]
+    channel.after = with_update(channel.config, configtx_pb2.ConfigUpdate.FromString(written.config_update))
+    result = runner.invoke(org, ["submit", str(update), "--channel-only", "--data-root", str(network_host)])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(org, ["bundle", "bank2", "--data-root", str(network_host),
+                                 "--out", str(tmp_path / "bank2-bundle"), "--json"])
+    assert result.exit_code == 0, result.output
+    assert "recfin host adopt-keys" in json.loads(result.stdout)["missing"]
+    result = runner.invoke(host_group, ["adopt-keys", "--bundle", str(tmp_path / "bank2-bundle"),
+                                        "--keys", str(keys_dir), "--json"])
+    assert result.exit_code == 0, result.output
+    adopted = json.loads(result.stdout)
+    assert adopted["package_id"].startswith("receivables_") and adopted["missing"] is None
