@@ -33,6 +33,21 @@ def test_bad_credit_codes_say_why(code, why):
     assert problem is not None and why in problem
 
 
+def test_an_answer_given_for_one_code_is_not_given_for_another_that_compares_equal():
+    bad = "91350100M000100Y44"
+
+    class Shown(str):
+        def __repr__(self) -> str:
+            return "<shown>"
+
+    class Quoted(str):
+        def __repr__(self) -> str:
+            return "<quoted>"
+
+    for code, named in ((bad, repr(bad)), (Shown(bad), "<shown>"), (Quoted(bad), "<quoted>"), (bad, repr(bad))):
+        assert uscc.problem(code) == f"{named}: check character is '4', GB 32100-2015 gives '3'"
+
+
 def test_check_character_is_the_gb32100_formula():
     # 9 1 3 5 0 1 0 0 M 0 0 0 1 0 0 Y 4 with weights 3**i mod 31, M=21, Y=30
     values = [9, 1, 3, 5, 0, 1, 0, 0, 21, 0, 0, 0, 1, 0, 0, 30, 4]
