@@ -20,6 +20,7 @@ The orderer authorises each bumped element by its *current* mod_policy (see conf
 from __future__ import annotations
 
 from fabric_protos.common import common_pb2, configtx_pb2
+from google.protobuf.message import DecodeError
 
 from .errors import NetworkError
 
@@ -33,6 +34,14 @@ class ConfigUpdateError(NetworkError):
 
 # ---- reading ---------------------------------------------------------------------------
 def config_envelope_from_block(block: common_pb2.Block | bytes) -> configtx_pb2.ConfigEnvelope:
+    try:
+        return _config_envelope_from_block(block)
+    except DecodeError as exc:
+        raise ConfigUpdateError(f"not a Fabric config block ({exc}): fetch one with "
+                                f"`peer channel fetch config`") from None
+
+
+def _config_envelope_from_block(block: common_pb2.Block | bytes) -> configtx_pb2.ConfigEnvelope:
     if isinstance(block, (bytes, bytearray)):
         block = common_pb2.Block.FromString(bytes(block))
     if len(block.data.data) != 1:

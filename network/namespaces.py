@@ -161,7 +161,10 @@ def _links(netns: str | None = None) -> list[str]:
 
 
 def existing_links(prefix: str) -> list[str]:
-    return sorted(n for n in _links() if n.startswith(prefix + "-"))
+    """The links plan_orgs names (<prefix>-br, -h<i>, -n<i>) that exist here. Only those shapes: another
+    tool's links may share the prefix (Docker names its bridges br-<id>), and `down` removes what this lists."""
+    ours = re.compile(rf"{re.escape(prefix)}-(br|h\d+|n\d+)")
+    return sorted(n for n in _links() if ours.fullmatch(n))
 
 
 def _link_exists(name: str, netns: str | None = None) -> bool:

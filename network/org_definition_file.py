@@ -99,8 +99,11 @@ def read(path: Path) -> OrgDefinition:
     """The definition in path, checked (OrgDefinitionError naming what is wrong)."""
     try:
         text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise OrgDefinitionError(f"cannot read the org definition {path} ({exc})") from None
+    except OSError as exc:
+        raise OrgDefinitionError(f"cannot read the org definition {path}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise OrgDefinitionError(f"{path} is not an org definition (not UTF-8 text): give the file "
+                                 f"`recfin org keys` wrote") from None
     if "PRIVATE KEY" in text:
         raise OrgDefinitionError(f"{path} holds a private key: an org definition is public. Its company keeps "
                                  f"the keys and sends the file `recfin org keys` wrote, nothing else")

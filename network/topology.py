@@ -404,13 +404,19 @@ def load(path: str | Path | None = None) -> Topology:
     """Load and validate a topology file (default: the packaged network/topology.yaml)."""
     path = Path(path) if path else DEFAULT_TOPOLOGY
     try:
-        text = path.read_text()
+        text = path.read_bytes().decode("utf-8-sig")
     except OSError as exc:
         raise TopologyError(f"cannot read topology {path}: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise TopologyError(f"{path}: not UTF-8 text: save the topology as UTF-8") from None
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark else ""
         raise TopologyError(f"{path.name}: not valid YAML{where}: {getattr(exc, 'problem', exc)}") from None
+    except RecursionError:      # the YAML parser recurses once per level of nesting
+        raise TopologyError(f"{path.name}: nested too deeply to be a topology") from None
+    if data is None:
+        raise TopologyError(f"{path.name}: the file is empty: copy network/topology.yaml and edit that")
     return parse(data, path.name)

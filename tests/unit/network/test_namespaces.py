@@ -265,3 +265,10 @@ def test_the_netns_commands_make_cut_restore_and_remove(tmp_path, subnet):
     assert f"{prefix}-bank" in removed and f"{prefix}-br" in removed
     assert namespaces.existing_namespaces(prefix) == [] and namespaces.existing_links(prefix) == []
     assert json.loads(run("down", "--prefix", prefix, "--json")) == {"removed": []}
+
+
+def test_only_links_named_as_the_layout_names_them_are_ours(monkeypatch):
+    # Docker names its bridges br-<id>: with the prefix "br", `netns down` must still leave them alone.
+    monkeypatch.setattr(namespaces, "_links", lambda netns=None: [
+        "lo", "docker0", "br-0a1b2c3d4e5f", "br-br", "br-h0", "br-n12", "br-hx", "br-h1x", "brx-h0"])
+    assert namespaces.existing_links("br") == ["br-br", "br-h0", "br-n12"]
