@@ -18,6 +18,7 @@ from bench.workloads import WORKLOADS, pool_size_for
 from network import Network, contract_config
 
 from .connection import reports_ledger_errors
+from .network_commands import topology_option
 from .output import emit, progress
 
 
@@ -83,8 +84,7 @@ def network_settings(net: Network) -> dict[str, Any]:
               help="Also send each workload with the official Node client (npm install into bench/node on first use).")
 @click.option("--output", "output_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder for the JSON reports and the PNG plot [default: bench-results/<UTC time>].")
-@click.option("--topology", "topology_path", type=click.Path(dir_okay=False, path_type=Path),
-              envvar="RECFIN_TOPOLOGY", help="Topology file (default: network/topology.yaml; env RECFIN_TOPOLOGY).")
+@topology_option
 @click.option("--data-root", type=click.Path(file_okay=False, path_type=Path),
               help="Network data folder holding profiles/ (default: the topology's).")
 @click.option("--json", "as_json", is_flag=True, help="Print the reports as JSON (progress goes to stderr).")

@@ -13,8 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import click
+from pydantic import ValidationError
 
 from client.gateway import GatewayError, Gateway, connect, load_msp_folder
+from client.pricing import validation_problems
 from client.receivables import CONTRACT_NAME, RACE_RETRY, ReceivablesClient, RuleViolation, client_id_of
 from network import profiles
 from network.errors import NetworkError
@@ -121,15 +123,18 @@ def describe(error: BaseException) -> str:
     """One line a person can act on."""
     if isinstance(error, RuleViolation):
         return f"{error.transaction} refused: RULE {error.rule}: {error.detail}"
+    if isinstance(error, ValidationError):   # a request the SDK's model refused: each field and its problem
+        return validation_problems(error)
     return one_line(error)
 
 
 def reports_ledger_errors(fn: Callable) -> Callable:
-    """Refusals, gateway and profile errors become a ClickException with one line."""
+    """Refusals, gateway and profile errors, and an OSError on a path the command was given, become a
+    ClickException with one line."""
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         try:
             return fn(*args, **kwargs)
-        except (RuleViolation, GatewayError, NetworkError, ValueError, TypeError) as exc:
+        except (RuleViolation, GatewayError, NetworkError, OSError, ValueError, TypeError) as exc:
             raise click.ClickException(describe(exc)) from exc
     return wrapper

@@ -61,6 +61,7 @@ from network.topology import load as load_topology
 
 from . import connection
 from .amounts import money
+from .network_commands import topology_option
 from .output import emit, progress, table
 from .regulator_commands import EXPOSURE_COLUMNS, statistics_rows
 
@@ -172,8 +173,7 @@ def ensure_network(topology_path: Path | None, data_root: Path | None, say: Call
 
 
 @click.command()
-@click.option("--topology", "topology_path", type=click.Path(dir_okay=False, path_type=Path),
-              envvar="RECFIN_TOPOLOGY", help="Topology file (default: network/topology.yaml; env RECFIN_TOPOLOGY).")
+@topology_option
 @click.option("--data-root", type=click.Path(file_okay=False, path_type=Path),
               help="Network data folder holding profiles/ (default: the topology's).")
 @click.option("--skip-setup", is_flag=True,

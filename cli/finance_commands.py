@@ -17,6 +17,7 @@ fractions in --json).
 
 from __future__ import annotations
 
+import os
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -41,7 +42,7 @@ from client.business_dates import business_today
 
 from . import connection
 from .amounts import FenType
-from .output import emit, read_json_file, table
+from .output import as_typed, emit, one_line, read_json_file, table
 from .receivable_commands import finance
 from .risk_commands import load_history, note_thin_record, offline_hint
 
@@ -100,13 +101,13 @@ def _quote_rows(result, receivable: str, day) -> dict:
 
 def _config(config_path: Path | None, name: str):
     path = config_path or bank_config_path(name)
-    if config_path is None and not path.is_file():
-        raise click.ClickException(f"no pricing configuration for {name} at {path}: pass --config YAML "
-                                   f"(e.g. --config {bank_config_path('example-bank')})")
+    if config_path is None and not os.path.isfile(path):   # False too for a name the file system refuses
+        raise click.ClickException(f"no pricing configuration for {as_typed(name)} at {as_typed(path)}: pass "
+                                   f"--config YAML (e.g. --config {bank_config_path('example-bank')})")
     try:
         return load_bank_config(path)
-    except PricingConfigError as exc:
-        raise click.ClickException(str(exc)) from None
+    except PricingConfigError as exc:   # a YAML error spans lines: where, then what
+        raise click.ClickException(one_line(exc)) from None
 
 
 @finance.command()
@@ -226,7 +227,7 @@ def _read_offers(path: Path) -> OffersFile:
     try:
         return OffersFile.model_validate(data)
     except ValidationError as exc:
-        raise click.ClickException(f"{path}: {validation_problems(exc)}") from None
+        raise click.ClickException(f"{as_typed(path)}: {validation_problems(exc)}") from None
 
 
 @connection.reports_ledger_errors
@@ -272,14 +273,15 @@ def compare(receivable: str, as_: str, discount_offer: str | None, offers_file: 
     if offers_file is not None:
         data = _read_offers(offers_file)
         if data.receivable.receivable_id != receivable:
-            raise click.ClickException(f"{offers_file} is about {data.receivable.receivable_id}, not {receivable}")
+            raise click.ClickException(f"{as_typed(offers_file)} is about {as_typed(data.receivable.receivable_id)}, "
+                                       f"not {as_typed(receivable)}")
     else:
         data = _offers_on_the_ledger(receivable, as_, discount_offer, data_root)
     day = on.date() if on else business_today()
     try:
         ranked = rank_proposals(data.receivable, day, data.bank_offers, data.early_payments, by=by)
     except ValueError as exc:
-        raise click.ClickException(f"{offers_file}: {exc}" if offers_file else str(exc)) from None
+        raise click.ClickException(f"{as_typed(offers_file)}: {exc}" if offers_file else str(exc)) from None
     if as_json:
         emit({"receivable": data.receivable.model_dump(mode="json"), "on": day.isoformat(), "by": by,
               "proposals": [p.model_dump(mode="json") for p in ranked]}, as_json=True)

@@ -1,6 +1,7 @@
 """`recfin`: the top-level command group."""
 from __future__ import annotations
 
+import sys
 from importlib.metadata import PackageNotFoundError, version
 
 import click
@@ -30,6 +31,10 @@ def _version() -> str:
 @click.version_option(_version(), "--version", prog_name="recfin")
 def main() -> None:
     """recfin: a receivables-financing network on Hyperledger Fabric."""
+    # An argument that is not UTF-8 (a file name in another encoding) reaches Python as lone surrogates; printed
+    # back, it gives the user's own bytes instead of failing, as Python itself prints under the C locale.
+    if getattr(sys.stdout, "errors", None) == "strict" and hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(errors="surrogateescape")
 
 
 main.add_command(network)

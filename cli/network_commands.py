@@ -14,7 +14,7 @@ from network.fabric_bin import FabricInstall
 from network.tools import Tools
 from network.topology import load as load_topology
 
-from .output import emit, progress, reports_errors
+from .output import as_typed, emit, progress, reports_errors
 
 STATUS_COLUMNS = ("name", "org", "kind", "address", "pid", "healthy", "height")
 
@@ -131,7 +131,7 @@ def logs(topology_path, node, lines, follow):
     net = open_network(topology_path)
     path = net.log_path(node)
     if not path.is_file():
-        raise NetworkError(f"no log yet for {node} (expected {path}): run `recfin network up`")
+        raise NetworkError(f"no log yet for {as_typed(node)} (expected {as_typed(path)}): run `recfin network up`")
     if follow:
         try:
             for line in net.follow(node, lines):
@@ -206,6 +206,8 @@ def compose_command(topology_path, data_root, write_file, output):
       recfin network compose --write
       recfin network compose --data-root .recfin/data --write --output /tmp/docker-compose.yaml
     """
+    if output is not None and not write_file:
+        raise click.UsageError("--output is where --write writes: add --write (without it the file is printed)")
     topo = load_topology(topology_path)
     channel_topo = membership.effective(topo, data_root or compose.hosts_data_root(topo))
     if not write_file:
@@ -359,6 +361,15 @@ def tune(topology_path, max_message_count, batch_timeout, absolute_max_bytes, pr
 NETNS_COLUMNS = ("org", "netns", "address", "link", "exists", "connected", "processes")
 
 
+def _namespace_prefix(_ctx, param, prefix: str) -> str:
+    """Every namespace and link named <prefix>-... is this command's to make or remove: a prefix outside the
+    names `netns up` gives (e.g. one matching another tool's links) is refused before anything is listed."""
+    if not namespaces.PREFIX_RE.match(prefix):
+        raise click.BadParameter(f"{prefix!r}: 1-8 lower-case letters and digits, starting with a letter "
+                                 f"(default {namespaces.DEFAULT_PREFIX})", param=param)
+    return prefix
+
+
 def netns_options(fn):
     fn = click.option("--folder", type=click.Path(file_okay=False, path_type=Path), default=None,
                       help="The namespaced network's folder: its topology.yaml and data folder, whose membership.yaml "
@@ -367,6 +378,7 @@ def netns_options(fn):
     fn = click.option("--subnet", default=namespaces.DEFAULT_SUBNET, show_default=True,
                       envvar="RECFIN_NETNS_SUBNET", help="The private IPv4 network the orgs' addresses come from.")(fn)
     fn = click.option("--prefix", default=namespaces.DEFAULT_PREFIX, show_default=True, envvar="RECFIN_NETNS_PREFIX",
+                      callback=_namespace_prefix,
                       help="Start of every namespace and link name (1-8 lower-case letters and digits).")(fn)
     return topology_option(fn)
 
@@ -425,7 +437,9 @@ def netns_up(topology_path, prefix, subnet, folder, as_json):
 
 @netns.command("down")
 @click.option("--prefix", default=namespaces.DEFAULT_PREFIX, show_default=True, envvar="RECFIN_NETNS_PREFIX",
-              help="Remove every namespace and link whose name starts with this.")
+              callback=_namespace_prefix,
+              help="Remove every namespace and link whose name starts with this and a dash (1-8 lower-case letters "
+                   "and digits).")
 @click.option("--kill", is_flag=True, help="SIGKILL processes still running inside the namespaces first.")
 @click.option("--json", "as_json", is_flag=True, help="Print what was removed as JSON.")
 @reports_errors

@@ -4,6 +4,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
+import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -60,7 +61,16 @@ def progress(as_json: bool) -> Callable[[str], None]:
     return lambda line: click.echo(line, err=as_json)
 
 
+def as_typed(text: object) -> str:
+    """A value the user gave, for a message: as typed, or quoted with escapes when it holds a control character
+    (a newline in it would start a line of its own, which could even read as a second ``Error:``)."""
+    shown = os.fsdecode(text) if isinstance(text, (str, bytes, os.PathLike)) else str(text)
+    return shown if shown.isprintable() else repr(shown)
+
+
 def one_line(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.strerror:   # "PATH: No such file or directory", not "[Errno 2] ..."
+        return f"{as_typed(exc.filename)}: {exc.strerror}" if exc.filename is not None else exc.strerror
     lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
     return "; ".join(lines) or type(exc).__name__
 
@@ -72,22 +82,23 @@ def read_json_file(path: Path, what: str) -> Any:
     except UnreadableFile as exc:
         raise click.ClickException(str(exc)) from None
     if not text.strip():
-        raise click.ClickException(f"{path} is empty: expected {what} as JSON")
+        raise click.ClickException(f"{as_typed(path)} is empty: expected {what} as JSON")
     try:
         return json.loads(text)
     except ValueError as exc:
-        raise click.ClickException(f"{path} is not JSON ({exc}): expected {what}") from None
+        raise click.ClickException(f"{as_typed(path)} is not JSON ({exc}): expected {what}") from None
     except RecursionError:
-        raise click.ClickException(f"{path} is nested too deeply to be {what}") from None
+        raise click.ClickException(f"{as_typed(path)} is nested too deeply to be {what}") from None
 
 
 def reports_errors(fn: Callable) -> Callable:
-    """Turn the library's NetworkError into a ClickException carrying its one actionable line."""
+    """Turn the library's NetworkError into a ClickException carrying its one actionable line, and so an
+    OSError on a path the command was given (a file name too long, a folder where a file goes, no permission)."""
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         try:
             return fn(*args, **kwargs)
-        except NetworkError as exc:
+        except (NetworkError, OSError) as exc:
             raise click.ClickException(one_line(exc)) from exc
     return wrapper
 

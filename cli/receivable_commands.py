@@ -16,6 +16,7 @@ The regulator's commands are in ``cli.regulator_commands`` and the event stream 
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import date
 from pathlib import Path
 
@@ -41,6 +42,7 @@ RECEIVABLE_COLUMNS = ["id", "status", "holder", "debtor", "face_amount", "outsta
 FINANCING_COLUMNS = ["id", "receivable_id", "status", "holder", "financier", "accepted_offer_id", "notice_id"]
 DISCOUNT_COLUMNS = ["id", "debtor", "apr", "scale", "expires_on", "receivable_ids", "status"]
 HISTORY_COLUMNS = ["timestamp", "action", "by", "status", "holder", "outstanding", "tx_id"]
+SHA256_HEX = re.compile(r"[0-9a-fA-F]{64}")
 
 
 # ------------------------------------------------------------------ parties
@@ -147,7 +149,11 @@ def register_receivable(session, debtor, face, issue_date, due_date, invoices, c
     """
     if (contract_file is None) == (contract_hash is None):
         raise click.UsageError("give exactly one of --contract-file or --contract-hash")
-    digest = contract_hash or hashlib.sha256(contract_file.read_bytes()).hexdigest()
+    if contract_hash is not None and not SHA256_HEX.fullmatch(contract_hash):
+        raise click.BadParameter(f"{contract_hash!r}: give the trade contract's SHA-256 as 64 hex digits "
+                                 "(sha256sum FILE), or the file with --contract-file", param_hint="--contract-hash")
+    digest = (contract_hash.lower() if contract_hash is not None
+              else hashlib.sha256(contract_file.read_bytes()).hexdigest())
     lines = []
     for text in invoices:  # read every invoice before asking the ledger anything
         parts = [p.strip() for p in text.split(",")]

@@ -10,6 +10,7 @@ file (``--history``) or from the simulator (``--synthetic-seed``).
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -27,7 +28,7 @@ from client.risk import DEFAULT_MODEL, DebtorScore, LatePaymentModel, Receivable
 from client.business_dates import business_today
 
 from . import connection
-from .output import emit, read_json_file, table
+from .output import as_typed, emit, read_json_file, table
 
 SYNTHETIC_NOTE = "data: SYNTHETIC (simulated debtors from client.risk.simulator), not real enterprises"
 SEED = click.IntRange(0, 2**32 - 1)  # what the simulator's and scikit-learn's generators take
@@ -42,15 +43,15 @@ def _currency_code(_ctx: click.Context, _param: click.Parameter, code: str) -> s
 
 
 def _load_model(path: Path) -> LatePaymentModel:
-    if not Path(path).is_file():
-        raise click.ClickException(f"no model at {path}: run `recfin risk train` first")
+    if not os.path.isfile(path):   # False too for a name the file system refuses (too long)
+        raise click.ClickException(f"no model at {as_typed(path)}: run `recfin risk train` first")
     data = read_json_file(path, "a model artefact (recfin risk train writes one)")
     try:
         return LatePaymentModel.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
-        raise click.ClickException(f"{path} is not a usable model artefact: {where + ': ' if where else ''}"
+        raise click.ClickException(f"{as_typed(path)} is not a usable model artefact: {where + ': ' if where else ''}"
                                    f"{first['msg'].removeprefix('Value error, ')}") from None
 
 
@@ -66,10 +67,11 @@ def load_history(path: Path, debtor: str) -> ReceivableHistory:
         hint = (" (write dates as YYYY-MM-DD)" if first["type"].startswith("date") else
                 " (write amounts as whole fen, a JSON integer: 12345 is 123.45 yuan)" if first["type"].startswith("int")
                 else "")
-        raise click.ClickException(f"{path}: {'.'.join(str(p) for p in first['loc'])}: "
+        raise click.ClickException(f"{as_typed(path)}: {'.'.join(str(p) for p in first['loc'])}: "
                                    f"{first['msg'].removeprefix('Value error, ')}{hint}") from None
     if history.debtor != debtor:
-        raise click.ClickException(f"{path} holds the history of {history.debtor}, not {debtor}")
+        raise click.ClickException(f"{as_typed(path)} holds the history of {as_typed(history.debtor)}, not "
+                                   f"{as_typed(debtor)}")
     return history
 
 
@@ -86,7 +88,8 @@ def synthetic_history(debtor: str, seed: int, debtors: int) -> tuple[ReceivableH
     for history in simulate(cfg):
         if history.debtor == debtor:
             return history, cfg.end - timedelta(days=1)  # the last simulated day
-    raise click.ClickException(f"no synthetic debtor {debtor}: ids run SYN-DEBTOR-0000 .. SYN-DEBTOR-{debtors - 1:04d}")
+    raise click.ClickException(f"no synthetic debtor {as_typed(debtor)}: ids run SYN-DEBTOR-0000 .. "
+                               f"SYN-DEBTOR-{debtors - 1:04d}")
 
 
 def _score_rows(score) -> dict:
@@ -138,9 +141,9 @@ def ledger_history(debtor: str, as_: str, data_root: Path | None, as_of: date, c
         except RuleViolation as exc:
             if exc.rule != "not-permitted-to-read":
                 raise
-            raise click.ClickException(f"{org} may not read {debtor}'s payment record (banks, the debtor itself "
-                                       "and the regulator may): read it as one of them (--as bank, --as regulator), "
-                                       "or pass --history FILE") from None
+            raise click.ClickException(f"{as_typed(org)} may not read {as_typed(debtor)}'s payment record (banks, "
+                                       "the debtor itself and the regulator may): read it as one of them (--as bank, "
+                                       "--as regulator), or pass --history FILE") from None
 
 
 @risk.command()
@@ -267,9 +270,11 @@ def train(seed: int | None, debtors: int | None, out_dir: Path | None, compare: 
 def _check_plot_path(path: Path) -> None:
     """Before minutes of evaluation: the plot can be drawn and written where asked."""
     if path.suffix.lower() != ".png":
-        raise click.BadParameter(f"{path} does not end in .png: the plot is written as PNG", param_hint="--plot")
-    if not path.parent.is_dir():
-        raise click.BadParameter(f"no folder {path.parent} to write {path.name} in", param_hint="--plot")
+        raise click.BadParameter(f"{as_typed(path)} does not end in .png: the plot is written as PNG",
+                                 param_hint="--plot")
+    if not os.path.isdir(path.parent):
+        raise click.BadParameter(f"no folder {as_typed(path.parent)} to write {as_typed(path.name)} in",
+                                 param_hint="--plot")
     try:
         import matplotlib  # noqa: F401
     except ImportError:

@@ -74,9 +74,9 @@ class FileCheckpointer(InMemoryCheckpointer):
         super().__init__()
         self.path = Path(path)
         if self.path.exists():
-            state = json.loads(self.path.read_text() or "{}")
-            if state.get("blockNumber") is not None:
-                super()._set(int(state["blockNumber"]), state.get("transactionId"))
+            block_number, transaction_id = _read_state(self.path)
+            if block_number is not None:
+                super()._set(block_number, transaction_id)
 
     def _set(self, block_number: int, transaction_id: str | None) -> None:
         super()._set(block_number, transaction_id)
@@ -92,3 +92,19 @@ class FileCheckpointer(InMemoryCheckpointer):
         except BaseException:
             Path(temp).unlink(missing_ok=True)
             raise
+
+
+def _read_state(path: Path) -> tuple[int | None, str | None]:
+    """The block number and transaction ID in a checkpoint file; a ValueError naming the file if it holds
+    something else (resuming from a guess could skip events or repeat them)."""
+    try:
+        state = json.loads(path.read_text(encoding="utf-8") or "{}")
+    except (ValueError, RecursionError):
+        state = None
+    block_number = state.get("blockNumber") if isinstance(state, dict) else -1
+    transaction_id = state.get("transactionId") if isinstance(state, dict) else None
+    if not (block_number is None or type(block_number) is int and block_number >= 0) or not (
+            transaction_id is None or isinstance(transaction_id, str)):
+        raise ValueError(f'{path} is not a checkpoint file ({{"blockNumber": N, "transactionId": "..."}}): '
+                         f"give another file, or remove it to start afresh")
+    return block_number, transaction_id

@@ -38,7 +38,10 @@ def _as_bytes(value: Argument, what: str) -> bytes:
     if isinstance(value, (bytearray, memoryview)):
         return bytes(value)
     if isinstance(value, str):
-        return value.encode("utf-8")
+        try:
+            return value.encode("utf-8")
+        except UnicodeEncodeError:   # lone surrogates: bytes that were not UTF-8, decoded with surrogateescape
+            raise ValueError(f"{what} {value!r} is not valid text: it holds bytes that are not UTF-8") from None
     raise TypeError(f"{what} must be str or bytes, not {type(value).__name__}")
 
 

@@ -117,6 +117,8 @@ def load_bank_config(path: str | Path) -> BankPricing:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         raise PricingConfigError(f"{path}: not YAML{where}: {getattr(exc, 'problem', None) or exc}") from None
+    except RecursionError:
+        raise PricingConfigError(f"{path}: nested too deeply to be a bank's pricing settings") from None
     if not isinstance(data, dict):
         raise PricingConfigError(f"{path}: {'empty' if data is None else 'not a mapping'}: expected the bank's "
                                  f"settings (see {bank_config_path('example-bank')})")
