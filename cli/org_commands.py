@@ -9,8 +9,8 @@ from client.invoices.credit_code import credit_code_problem
 from network import Network, bundle, channel_config, compose, org_definition_file, org_keys
 from network import membership
 from network.bundle_host import BundleHost
-from network.membership import ROLE_ATTRS
-from network.org_change import OrgChange
+from network.membership import CONTRACT_ROLES, ROLE_ATTRS
+from network.org_change import OrgChange, parties_of
 from network.org_membership import OrgMembership
 from network.topology import load as load_topology
 
@@ -59,6 +59,7 @@ def _render(change: OrgChange | None, as_json: bool, submitted: bool) -> None:
         emit(summary, as_json=True)
         return
     click.echo(f"{summary['action']} {summary['org']} ({summary['msp_id']}) on channel {summary['channel']}")
+    click.echo(_parties_line(summary))
     emit(summary["changes"], as_json=False, columns=CHANGE_COLUMNS)
     for removed in summary["removed_members"]:
         click.echo(f"removes: {removed}")
@@ -82,11 +83,17 @@ def _signers(sign_as: tuple[str, ...], no_sign: bool, update_out: Path | None) -
 
 def _write_update(members: OrgMembership, change: OrgChange, update_out: Path, as_json: bool) -> None:
     path = members.write_update(change, update_out)
-    summary = {"file": str(path), "action": change.action, "msp_id": change.org.msp_id,
+    summary = {"file": str(path), "action": change.action, "msp_id": change.org.msp_id, **parties_of(change.org),
                "signed_by": sorted(change.signatures),
                "missing": change.verdict.missing,
                "policy_satisfied": change.verdict.ok, "verdict": change.verdict.describe(), "submitted": False}
     _render_file(summary, as_json, f"update written to {path}: nothing submitted")
+
+
+def _parties_line(summary: dict) -> str:
+    """The org's role and who its users act for: what the admins sign besides the certificates."""
+    return (f"role {summary['role']}; acting for {', '.join(summary['enterprises']) or '-'}; "
+            f"users {', '.join(summary['users']) or '-'}")
 
 
 def _render_file(summary: dict, as_json: bool, headline: str) -> None:
@@ -95,6 +102,8 @@ def _render_file(summary: dict, as_json: bool, headline: str) -> None:
         return
     click.echo(headline)
     click.echo(f"{summary['action']} {summary['msp_id']}; signed by: {', '.join(summary['signed_by']) or 'nobody'}")
+    if "role" in summary:
+        click.echo(_parties_line(summary))
     if summary.get("already_applied"):
         return                  # the channel has it: no signature is still needed
     if summary["policy_satisfied"]:
@@ -128,6 +137,20 @@ def _check_enterprise(enterprise: str | None) -> None:
                                  f"social credit code", param_hint="--enterprise")
 
 
+def _check_defined_as_stated(definition: Path, spec, role: str, enterprise: str | None) -> None:
+    """The role and enterprise a company's definition gives its org must be the ones the admin states: the
+    admins sign the role the org's parties will have, which is not theirs to read off the company's file."""
+    stated = {"recfin.role": ROLE_ATTRS[role]} | ({"recfin.enterprise": enterprise} if enterprise else {})
+    given = [user.attrs for user in spec.users]
+    if spec.role != CONTRACT_ROLES[role] or any({k: a.get(k) for k in stated} != stated for a in given) or (
+            enterprise is None and any("recfin.enterprise" in a for a in given)):
+        defined_as = sorted({a.get("recfin.enterprise") or "-" for a in given})
+        raise click.UsageError(f"{definition} defines {spec.name} as a {spec.role} acting for "
+                               f"{', '.join(defined_as)}, not as --role {role}"
+                               f"{f' --enterprise {enterprise}' if enterprise else ''}: ask the company to run "
+                               f"`recfin org keys` with the role and enterprise agreed, or correct yours")
+
+
 @org.command("add")
 @topology_option
 @click.argument("name")
@@ -159,13 +182,12 @@ def add_command(topology_path, name, role, enterprise, definition, sign_as, dry_
       recfin org add bank2 --role bank --enterprise 91110000MA1K00007E --dry-run
       recfin org add bank2 --role bank --enterprise 91110000MA1K00007E --json
       recfin org add bank2 --role bank --enterprise 91110000MA1K00007E --update-out bank2.tx
-      recfin org add bank2 --definition bank2.definition.json --update-out bank2.tx --data-root .recfin/hosts
+      recfin org add bank2 --role bank --enterprise 91110000MA1K00007E --definition bank2.definition.json --update-out bank2.tx
     """
     _check_enterprise(enterprise)
-    if definition is not None and (role or enterprise):
-        raise click.UsageError("--definition gives the org's role and enterprise: leave out --role and --enterprise")
-    if definition is None and role is None:
-        raise click.UsageError("give --role (or --definition FILE, written by `recfin org keys` on the org's host)")
+    if role is None:
+        raise click.UsageError("give --role: what the org's parties do on the channel (with --definition too, "
+                               "so the admins say the role they sign for, not the file)")
     if definition is not None and update_out is None and not dry_run:
         raise click.UsageError("--definition is for --update-out (or --dry-run): the org's keys are on its own host, "
                                "so its node starts there; the update goes on with `recfin org sign` and "
@@ -179,6 +201,7 @@ def add_command(topology_path, name, role, enterprise, definition, sign_as, dry_
         defined = org_definition_file.read(definition)
         if defined.org.name != name:
             raise click.UsageError(f"{definition} defines org {defined.org.name}, not {name}")
+        _check_defined_as_stated(definition, defined.org, role, enterprise)
         change = members.plan_add_definition(defined, signers, _current(config_block, True))
         if dry_run:
             _render(change, as_json, submitted=False)
@@ -355,8 +378,8 @@ def keys_command(topology_path, name, role, enterprise, out, as_json):
     Its CA, TLS CA, peer, admin and user identities and chaincode TLS pairs are generated into
     OUT/crypto/NAME/ and stay on this host. OUT/NAME.definition.json holds the org's spec, its
     verifying MSP (CA and TLS CA certificates, NodeOUs), its admin's certificate and its anchor
-    peer: no key. Send it to a channel org's admin, who runs `recfin org add NAME --definition
-    FILE --update-out F`. --topology is the network's topology.yaml (any bundle holds one): the
+    peer: no key. Send it to a channel org's admin, who runs `recfin org add NAME --role ROLE
+    [--enterprise CODE] --definition FILE --update-out F` with the role agreed. --topology is the network's topology.yaml (any bundle holds one): the
     new org's ports and domain follow it.
 
     \b
@@ -374,8 +397,9 @@ def keys_command(topology_path, name, role, enterprise, out, as_json):
                "anchor_peers": ", ".join(f"{host}:{port}" for host, port in anchors)}
     emit(summary, as_json=as_json, columns=list(summary))
     progress(as_json)(f"keep {made.crypto} on this host; send {made.definition_path} to a channel org's admin: "
-                      f"recfin org add {org_spec.name} --definition {made.definition_path.name} --update-out "
-                      f"{org_spec.name}.tx")
+                      f"recfin org add {org_spec.name} --role {role}"
+                      f"{f' --enterprise {enterprise}' if enterprise else ''} --definition "
+                      f"{made.definition_path.name} --update-out {org_spec.name}.tx")
 
 
 @org.command("bundle")

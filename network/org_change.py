@@ -98,6 +98,7 @@ class OrgChange:
                             "new_version": after.version})
         out = {
             "action": self.action, "org": self.org.name, "msp_id": self.org.msp_id, "channel": self.channel,
+            **parties_of(self.org),
             "changes": changes,
             "removed_members": removed_members(self.current, self.update),
             "policies": [{"policy": c.path, "rule": c.rule, "needed": c.needed, "of": len(c.parts),
@@ -116,6 +117,14 @@ class OrgChange:
             out["anchor_peers"] = [f"{h}:{p}" for h, p in decode_anchor_peers(group)]
             out["org_policies"] = sorted(group.policies)
         return out
+
+
+def parties_of(org: PeerOrgSpec) -> dict:
+    """What an admin signs for besides certificates: the org's role in the contract, the enterprises its users
+    act for, and the users (the update carries them; the channel config does not show them)."""
+    return {"role": org.role,
+            "enterprises": sorted({u.attrs["recfin.enterprise"] for u in org.users if "recfin.enterprise" in u.attrs}),
+            "users": [u.name for u in org.users]}
 
 
 def removed_members(current: configtx_pb2.Config, update: configtx_pb2.ConfigUpdate) -> list[str]:

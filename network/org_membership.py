@@ -46,7 +46,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from fabric_protos.common import configtx_pb2
+from fabric_protos.common import common_pb2, configtx_pb2
 
 from chaincode.receivables.config import untagged_version
 
@@ -58,7 +58,7 @@ from .crypto import org_crypto
 from .errors import ChaincodeError, NetworkError
 from .lifecycle import Definition, Lifecycle
 from .nodeconfig import orderer_tls_ca, peer_admin_env
-from .org_change import CarriedOrg, OrgChange, OrgChangeError, carried_org, plan_add, plan_add_defined, plan_remove
+from .org_change import CarriedOrg, parties_of, OrgChange, OrgChangeError, carried_org, plan_add, plan_add_defined, plan_remove
 from .org_definition import decode_msp
 from .org_definition_file import OrgDefinition, write_msp_of
 from .ports import ensure_free
@@ -427,6 +427,8 @@ class OrgMembership:
         applied = carried is not None and self._applied(current, update, carried)
         if applied:
             action, msp_id = carried.action, carried.org.msp_id
+            if action == "add":
+                self._check_applied_add(path, update_envelope, current, msp_id, via)
         else:
             stale = channel_config.stale_reads(current, update)
             if stale:
@@ -441,6 +443,23 @@ class OrgMembership:
         return UpdateFileCheck(path, action, msp_id, update_envelope, current,
                                config_policy.evaluate(current, update_envelope),
                                carried.org if carried is not None else None, applied)
+
+    def _check_applied_add(self, path: Path, update_envelope: configtx_pb2.ConfigUpdateEnvelope,
+                           current: configtx_pb2.Config, msp_id: str, via: Admin) -> None:
+        """An add the channel has is recorded from the spec the file carries (its role, its users), which the
+        channel does not hold: take it only from bytes the channel applied (the config block's last update),
+        or that the admins' signatures in the file authorised against the channel without the org. Else an
+        edited file, its signatures stripped, would record another role than the one the admins signed."""
+        block = (updates_dir(self.root) / f"config-{via.org.name}.block").read_bytes()
+        last = channel_config.config_envelope_from_block(block).last_update
+        if last.payload:
+            applied = configtx_pb2.ConfigUpdateEnvelope.FromString(common_pb2.Payload.FromString(last.payload).data)
+            if applied.config_update == update_envelope.config_update:
+                return
+        before = channel_config.without_org(current, msp_id)
+        if not config_policy.evaluate(before, update_envelope).ok:
+            raise OrgChangeError(f"{path} is not the update the channel applied for {msp_id}, and its signatures "
+                                 f"do not authorise it: record the change from the file the admins signed")
 
     @staticmethod
     def _applied(current: configtx_pb2.Config, update: configtx_pb2.ConfigUpdate, carried: CarriedOrg) -> bool:
@@ -646,7 +665,8 @@ class UpdateFileCheck:
     def summary(self) -> dict:
         signed = config_signing.signers(self.envelope)
         return {"file": str(self.path), "action": self.action, "msp_id": self.msp_id,
-                "org": None if self.org is None else self.org.name, "already_applied": self.applied,
+                "org": None if self.org is None else self.org.name,
+                **(parties_of(self.org) if self.org is not None else {}), "already_applied": self.applied,
                 "signed_by": sorted({s.msp_id for s in signed if s.valid}),
                 "invalid_signatures": self.verdict.invalid_signatures,
                 "missing": self.verdict.missing,

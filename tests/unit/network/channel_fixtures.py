@@ -48,10 +48,20 @@ def channel_config(topology: Topology, data_root: Path) -> configtx_pb2.Config:
     return configtx_pb2.Config(sequence=3, channel_group=root)
 
 
-def config_block(config: configtx_pb2.Config, channel: str, number: int = 0) -> common_pb2.Block:
+def config_block(config: configtx_pb2.Config, channel: str, number: int = 0,
+                 last_update: configtx_pb2.ConfigUpdateEnvelope | None = None) -> common_pb2.Block:
+    """A config block; last_update: the update that made the config, wrapped as the ordering service keeps it
+    (an envelope of type CONFIG_UPDATE)."""
     header = common_pb2.ChannelHeader(type=common_pb2.CONFIG, channel_id=channel)
+    envelope_of_update = common_pb2.Envelope()
+    if last_update is not None:
+        update_header = common_pb2.ChannelHeader(type=common_pb2.CONFIG_UPDATE, channel_id=channel)
+        envelope_of_update.payload = common_pb2.Payload(
+            header=common_pb2.Header(channel_header=update_header.SerializeToString()),
+            data=last_update.SerializeToString()).SerializeToString()
     payload = common_pb2.Payload(header=common_pb2.Header(channel_header=header.SerializeToString()),
-                                 data=configtx_pb2.ConfigEnvelope(config=config).SerializeToString())
+                                 data=configtx_pb2.ConfigEnvelope(config=config, last_update=envelope_of_update
+                                                                  ).SerializeToString())
     envelope = common_pb2.Envelope(payload=payload.SerializeToString())
     return common_pb2.Block(header=common_pb2.BlockHeader(number=number),
                             data=common_pb2.BlockData(data=[envelope.SerializeToString()]))

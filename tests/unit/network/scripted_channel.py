@@ -30,15 +30,19 @@ class ScriptedChannel(ScriptedPeer):
         self.config = config
         self.after: configtx_pb2.Config | None = None      # the config once an update is in
         self.updates: list[tuple[str, dict, configtx_pb2.ConfigUpdateEnvelope]] = []   # (MSP ID, env, sent)
+        self.last_update: configtx_pb2.ConfigUpdateEnvelope | None = None   # what made the config, in its block
 
     def _channel_fetch(self, msp, args, env):
-        Path(args[3]).write_bytes(config_block(self.config, self.channel).SerializeToString())
+        Path(args[3]).write_bytes(config_block(self.config, self.channel,
+                                               last_update=self.last_update).SerializeToString())
         return Result("", "", 0)
 
     def _channel_update(self, msp, args, env):
-        self.updates.append((msp, env, config_signing.read_update_file(Path(args[args.index("-f") + 1]))[1]))
+        sent = config_signing.read_update_file(Path(args[args.index("-f") + 1]))[1]
+        self.updates.append((msp, env, sent))
         if self.after is not None:
             self.config = self.after
+            self.last_update = sent     # the real CLI adds the submitter's signature; the bytes signed are the same
         return Result("", "", 0)
 
 

@@ -131,6 +131,33 @@ def test_an_admin_elsewhere_is_named_when_it_is_not_in_the_data_folder(channel, 
     assert len(channel.calls) == calls_before            # refused before the peer CLI was asked anything
 
 
+
+def test_an_applied_update_edited_and_stripped_of_its_signatures_records_nothing(
+        channel, written, topology, data_root, tmp_path):
+    change, path = written
+    for org_name in ("supplier", "regulator"):
+        host(topology, data_root, channel).sign_update_file(path, org_name)
+    supplier_root = admins_host(topology, data_root, tmp_path / "supplier-host", "supplier")
+    host(topology, supplier_root, channel).submit_update_file(path, channel_only=True)
+
+    # Someone edits the applied file's spec (its officers act for another enterprise) and drops the
+    # signatures it no longer matches.
+    channel_id, envelope = config_signing.read_update_file(path)
+    update = configtx_pb2.ConfigUpdate.FromString(envelope.config_update)
+    document = json.loads(update.isolated_data[ORG_SPEC_KEY])
+    for user in document["org"]["users"]:
+        user["attrs"]["recfin.enterprise"] = "91310000MA1K000019"
+    update.isolated_data[ORG_SPEC_KEY] = json.dumps(document).encode()
+    edited = config_signing.write_update_file(tmp_path / "edited.tx", channel_id,
+                                              config_signing.envelope(update, []))
+    coreenterprise_root = admins_host(topology, data_root, tmp_path / "core-host", "coreenterprise")
+    with pytest.raises(OrgChangeError, match="is not the update the channel applied for Bank2MSP"):
+        host(topology, coreenterprise_root, channel).submit_update_file(edited, channel_only=True)
+    assert membership.load_state(coreenterprise_root)["added"] == []
+    # The file the admins signed is recorded there as on any host.
+    host(topology, coreenterprise_root, channel).submit_update_file(path, channel_only=True)
+    assert membership.load_state(coreenterprise_root)["added"] == [change.org.model_dump(mode="json")]
+
 def test_the_spec_is_signed_with_the_update_and_checked_against_it(written, tmp_path):
     change, path = written
     assert carried_org(change.update).org == change.org and carried_org(change.update).action == "add"

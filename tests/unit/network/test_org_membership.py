@@ -77,7 +77,8 @@ def _channel_after_submit(tmp_path, change):
     group = change.update.write_set.groups["Application"].groups[change.org.msp_id]
     after = channel_config_module.with_org(change.current, change.org.msp_id, group)
     after.channel_group.groups["Application"].version = change.update.write_set.groups["Application"].version
-    (tmp_path / "current.block.after").write_bytes(config_block(after, change.channel).SerializeToString())
+    (tmp_path / "current.block.after").write_bytes(
+        config_block(after, change.channel, last_update=change.envelope()).SerializeToString())
 
 
 def test_a_file_signed_in_turn_is_submitted_once_the_policy_is_met(channel_peer, topology, data_root, tmp_path,

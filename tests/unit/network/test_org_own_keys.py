@@ -32,6 +32,7 @@ from .channel_fixtures import channel_config
 from .scripted_channel import ScriptedChannel, admins_host, host, with_update
 
 CODE = "91110000MA1K00007E"
+OTHER_CODE = "91310000MA1K000019"
 
 
 def private_key_files(root: Path) -> list[Path]:
@@ -250,14 +251,19 @@ def test_the_commands_from_keys_to_update_to_a_completed_bundle(fake_fabric, hos
     assert result.exit_code == 0, result.output
     made = json.loads(result.stdout)
     assert (made["msp_id"], made["anchor_peers"]) == ("Bank2MSP", "peer0.bank2.recfin.local:11051")
-    assert "recfin org add bank2 --definition bank2.definition.json" in result.stderr
+    assert f"recfin org add bank2 --role bank --enterprise {CODE} --definition bank2.definition.json" in result.stderr
 
     channel = ScriptedChannel(hosts, channel_config(hosts, network_host))
     monkeypatch.setattr("network.control.Tools", lambda fabric, **_: channel)
-    base = ["add", "bank2", "--data-root", str(network_host)]
-    result = runner.invoke(org, base + ["--definition", made["definition"], "--role", "bank",
-                                        "--update-out", str(tmp_path / "x.tx")])
-    assert result.exit_code == 2 and "leave out --role and --enterprise" in result.output
+    result = runner.invoke(org, ["add", "bank2", "--data-root", str(network_host), "--definition", made["definition"],
+                                 "--update-out", str(tmp_path / "x.tx")])
+    assert result.exit_code == 2 and "give --role" in result.output      # the admins state the role they sign
+    for stated in (["--role", "supplier", "--enterprise", CODE], ["--role", "bank", "--enterprise", OTHER_CODE],
+                   ["--role", "bank"]):
+        result = runner.invoke(org, ["add", "bank2", *stated, "--data-root", str(network_host),
+                                     "--definition", made["definition"], "--update-out", str(tmp_path / "x.tx")])
+        assert result.exit_code == 2 and f"defines bank2 as a financier acting for {CODE}" in result.output, stated
+    base = ["add", "bank2", "--role", "bank", "--enterprise", CODE, "--data-root", str(network_host)]
     result = runner.invoke(org, base + ["--definition", made["definition"]])
     assert result.exit_code == 2 and "--definition is for --update-out" in result.output
     foreign = _altered(Path(made["definition"]), tmp_path, lambda d: d.update(
@@ -272,10 +278,13 @@ def test_the_commands_from_keys_to_update_to_a_completed_bundle(fake_fabric, hos
     preview = json.loads(result.stdout)
     assert (preview["anchor_peers"], preview["msp"]["root_certs"], preview["submitted"]) == \
         (["peer0.bank2.recfin.local:11051"], 1, False)
+    # what the admins sign besides certificates is shown to them
+    assert (preview["role"], preview["enterprises"], preview["users"]) == ("financier", [CODE], ["officer1", "officer2"])
     update = tmp_path / "bank2.tx"
     result = runner.invoke(org, base + ["--definition", made["definition"], "--update-out", str(update), "--json"])
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout)
+    assert (summary["role"], summary["enterprises"]) == ("financier", [CODE])
     assert (summary["msp_id"], summary["submitted"], summary["signed_by"]) == \
         ("Bank2MSP", False, ["BankMSP", "CoreEnterpriseMSP", "RegulatorMSP", "SupplierMSP"])
     assert not (network_host / "crypto" / "bank2").exists()
