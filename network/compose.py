@@ -231,6 +231,8 @@ def write_packages(topology: Topology, data_root: Path, orgs: list[str] | None =
     label = f"{topology.chaincode.name}_{contract_config.write(topology, data_root).version}"
     out = {}
     for org in (topology.org(o) for o in orgs) if orgs is not None else topology.orgs:
+        if org_crypto(data_root, org.name, org.domain).public_only:
+            continue    # it made its keys on its own host: its package is made there (`recfin host adopt-keys`)
         folder = chaincode_folder(topology, data_root, org.name)
         pkg = packaging.write_package(folder, label, ccservers.connection(topology, data_root, org))
         (folder / CHAINCODE_ENV).write_text(f"CHAINCODE_ID={pkg.package_id}\n")

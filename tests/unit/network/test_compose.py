@@ -436,3 +436,16 @@ def test_compose_drops_a_removed_org_and_keeps_the_committed_file_topology_only(
     refused = CliRunner().invoke(main, ["network", "compose", "--data-root", str(tmp_path), "--write"])
     assert refused.exit_code != 0 and "--output" in refused.output
     assert COMPOSE.read_text() == before
+
+
+def test_no_package_is_written_for_an_org_that_keeps_its_keys_on_its_own_host(hosts, tmp_path):
+    import shutil
+    root = tmp_path / "hosts"
+    crypto.generate(hosts, root)
+    bank = hosts.org("bank")
+    keys = crypto.org_crypto(root, bank.name, bank.domain)
+    keys.ca_key.unlink()            # what `recfin org keys` leaves here: certificates only
+    shutil.rmtree(keys.root / "chaincode", ignore_errors=True)
+    packages = compose.write_packages(hosts, root)
+    assert "BankMSP" not in packages
+    assert set(packages) == {o.msp_id for o in hosts.orgs} - {"BankMSP"}
