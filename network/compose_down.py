@@ -57,7 +57,8 @@ def record(topology: Topology, compose_file: Path, data_root: Path) -> bool:
     """Record that the compose network of compose_file, mounting data_root, runs; False if recorded already."""
     path = record_path(topology)
     text = json.dumps({"compose_file": str(Path(compose_file).absolute()),
-                       "data_root": str(Path(data_root).absolute())}, indent=2) + "\n"
+                       "data_root": str(Path(data_root).absolute()),
+                       "native_data_root": str(topology.resolved_data_root().absolute())}, indent=2) + "\n"
     if path.is_file() and path.read_text() == text:
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -72,6 +73,11 @@ def recorded(topology: Topology) -> ComposeRun | None:
         return None
     try:
         doc = json.loads(path.read_text())
+        # Another topology whose data folder shares this parent folder shares the record's place: its compose
+        # network is not this one's to stop (or purge).
+        if doc.get("native_data_root", str(topology.resolved_data_root().absolute())) != \
+                str(topology.resolved_data_root().absolute()):
+            return None
         return ComposeRun(Path(doc["compose_file"]), Path(doc["data_root"]))
     except (ValueError, KeyError, TypeError) as exc:
         raise NetworkError(f"{path} is not a record of `recfin network compose-up` ({type(exc).__name__}: {exc}): "
@@ -99,6 +105,6 @@ def stop_recorded(topology: Topology, *, purge: bool = False,
                                         f"nothing was removed)")
     if purge:
         remove_data_root(data_root, say)
-        path.unlink()
+        path.unlink(missing_ok=True)    # gone with the data folder, if it was inside it
         say(f"removed {path}")
     return ComposeDown(compose_file, data_root, " ".join(argv), ledgers_removed=purge, data_removed=purge)

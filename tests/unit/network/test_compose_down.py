@@ -69,8 +69,20 @@ def test_the_record_sits_next_to_the_native_data_folder_and_names_the_file_and_f
     assert compose_down.recorded(load()) is None
     assert compose_down.record(load(), compose_file, hosts_data) is True
     assert compose_down.record(load(), compose_file, hosts_data) is False      # recorded already
-    assert record_of(home / "compose-run.json") == {"compose_file": str(compose_file), "data_root": str(hosts_data)}
+    assert record_of(home / "compose-run.json") == {"compose_file": str(compose_file), "data_root": str(hosts_data),
+                                                    "native_data_root": str(home / "network")}
     assert compose_down.recorded(load()) == compose_down.ComposeRun(compose_file, hosts_data)
+
+
+def test_another_topology_beside_this_one_does_not_stop_or_purge_its_compose_network(
+        recorded, docker, hosts_data, compose_file, home, tmp_path):
+    other = load().model_dump(mode="json", exclude_none=True)
+    other["data_root"] = str(home / "other-network")        # its record would sit in the same place
+    other_file = tmp_path / "other-topology.yaml"
+    other_file.write_text(yaml.safe_dump(other))
+    result = down("--purge", "--topology", str(other_file))
+    assert result.exit_code == 0, result.output
+    assert docker.calls == [] and hosts_data.is_dir() and recorded.is_file()
 
 
 # ---- down: keeps the ledgers unless --purge ---------------------------------------------------------
@@ -194,7 +206,8 @@ def test_compose_up_records_the_running_network_and_down_stops_it(compose_up_arg
                                                                   compose_file):
     result = CliRunner().invoke(main, [*compose_up_args, "--compose-file", str(compose_file)])
     assert result.exit_code == 0, result.output
-    assert record_of(home / "compose-run.json") == {"compose_file": str(compose_file), "data_root": str(hosts_data)}
+    assert record_of(home / "compose-run.json") == {"compose_file": str(compose_file), "data_root": str(hosts_data),
+                                                    "native_data_root": str(home / "network")}
     lines = result.output.splitlines()
     said = lines.index(f"  recorded for `recfin network down`: {home / 'compose-run.json'}")
     assert lines.index("[2/5] orderers join receivables (osnadmin, as the orderer admin)") == said + 1
