@@ -74,8 +74,10 @@ Another transaction committed first and changed either a key this one read (``MV
 the key-level policy of a claim it writes (``ENDORSEMENT_POLICY_FAILURE``: confirmation, transfers
 across orgs, financing and repayment change who must endorse). Either way the invalidated transaction
 wrote nothing, and endorsing it again reads the claim and its policy as they are now, so the second try
-is either valid or refused by a business rule that names what changed. A policy failure that is not a
-race (orgs named wrongly) costs two more tries before its CommitError. The CLI uses this policy;
+is either valid or refused by a business rule that names what changed. Calls whose endorsing orgs are
+fixed before the first try (``make_offer``, ``record_disbursement``, ``cancel_financing`` and any call given
+``endorsing_organizations``) go to the same orgs each time: after a race that changed who must endorse,
+their tries end in the same CommitError; call again to plan anew. The CLI uses this policy;
 ``ReceivablesClient(..., retry=RACE_RETRY)`` opts an integration in (docs/sdk-receivables.md).
 """
 

@@ -6,15 +6,20 @@ this short on a shared machine measures little, and timings do not belong in ass
 from __future__ import annotations
 
 import json
+import shutil
 
+import pytest
 from click.testing import CliRunner
 
+from bench.node_compare import NODE_DIR
 from cli.main import main
 
 KINDS = {"register", "confirm", "transfer", "query"}   # the mixed workload's (bench/workloads.py MIX)
 
 
 def test_a_short_mixed_run_reports_both_clients_side_by_side(receivables_deployed, topology_file, tmp_path):
+    if shutil.which("node") is None or not (NODE_DIR / "node_modules").is_dir():
+        pytest.skip("the official Node client is not installed (scripts/install runs `npm ci` in bench/node)")
     out = tmp_path / "bench"
     result = CliRunner(env={"RECFIN_TOPOLOGY": str(topology_file)}).invoke(main, [
         "bench", "--workload", "mixed", "--mode", "concurrency", "--concurrency", "4", "--warmup", "2",
