@@ -231,7 +231,9 @@ def write_packages(topology: Topology, data_root: Path, orgs: list[str] | None =
     label = f"{topology.chaincode.name}_{contract_config.write(topology, data_root).version}"
     out = {}
     for org in (topology.org(o) for o in orgs) if orgs is not None else topology.orgs:
-        if org_crypto(data_root, org.name, org.domain).public_only:
+        keys = org_crypto(data_root, org.name, org.domain)
+        if keys.public_only and not (keys.chaincode_client_tls(topology.chaincode_server_host(org))
+                                     / "client.key").is_file():
             continue    # it made its keys on its own host: its package is made there (`recfin host adopt-keys`)
         folder = chaincode_folder(topology, data_root, org.name)
         pkg = packaging.write_package(folder, label, ccservers.connection(topology, data_root, org))

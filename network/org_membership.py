@@ -530,6 +530,7 @@ class OrgMembership:
                 config_update=checked.envelope.config_update,
                 signatures=[sig for sig, who in zip(checked.envelope.signatures, signed_by)
                             if who.msp_id != submitter.org.msp_id])
+            self._check_sent_as(submitter, others, checked.current)
             self._send(others, submitter, updates_dir(self.root) / f"{checked.action}-{org.name}.tx")
             self._wait_for_config(submitter, checked.msp_id, present=adding)
             self.net.say(f"  submitted as {submitter.org.msp_id}'s admin; {checked.msp_id} is "
@@ -548,6 +549,23 @@ class OrgMembership:
         else:
             self._after_remove(org)
         return checked
+
+    @staticmethod
+    def _check_sent_as(submitter: Admin, others: configtx_pb2.ConfigUpdateEnvelope,
+                       current: configtx_pb2.Config) -> None:
+        """What the ordering service will get (the others' signatures and the one `peer channel update` adds as
+        the submitter) must still satisfy the policy: the submitter's signature replaces its org's in the file,
+        and the identity in its MSP folder may not be that org's admin. Signed here on a copy, never sent."""
+        sent = configtx_pb2.ConfigUpdateEnvelope()
+        sent.CopyFrom(others)
+        signed = config_signing.add_signature(sent, config_signing.load_admin(submitter.msp_dir,
+                                                                              submitter.org.msp_id))
+        verdict = config_policy.evaluate(current, sent)
+        if not signed.valid or not verdict.ok:
+            raise PolicyNotSatisfiedError(f"not submitted: signed as the identity in {submitter.msp_dir} "
+                                          f"({signed.msp_id} {signed.subject}) the update would be refused: "
+                                          f"{verdict.describe()}. Submit as an admin of {submitter.org.msp_id} "
+                                          f"(--msp-dir its admin's MSP folder), or as another org's admin")
 
     def _file_submitter(self, update_envelope: configtx_pb2.ConfigUpdateEnvelope, leaving: str | None,
                         as_org: str | None, msp_dir: Path | None) -> Admin:

@@ -17,6 +17,7 @@ from fabric_protos.common import configtx_pb2
 
 from cli.org_commands import org
 from network import bundle, config_signing, membership
+from network.crypto import org_crypto
 from network.nodeconfig import orderer_tls_ca
 from network.org_change import ORG_SPEC_KEY, OrgChangeError, admin_signers, carried_org
 
@@ -157,6 +158,23 @@ def test_an_applied_update_edited_and_stripped_of_its_signatures_records_nothing
     # The file the admins signed is recorded there as on any host.
     host(topology, coreenterprise_root, channel).submit_update_file(path, channel_only=True)
     assert membership.load_state(coreenterprise_root)["added"] == [change.org.model_dump(mode="json")]
+
+
+def test_a_submitter_whose_identity_is_no_admin_is_refused_before_anything_is_sent(
+        channel, written, topology, data_root, tmp_path):
+    change, path = written
+    for org_name in ("supplier", "regulator"):        # with bank's: the policy is met
+        host(topology, data_root, channel).sign_update_file(path, org_name)
+    # Submitted as the regulator, its signature in the file gives way to the one the `peer` CLI adds: here a
+    # client's, not an admin's, which would leave the update one admin short at the ordering service.
+    regulator = topology.org("regulator")
+    client_msp = org_crypto(data_root, regulator.name, regulator.domain).user_msp(regulator.users[0].name)
+    with pytest.raises(OrgChangeError, match="not submitted: signed as the identity in .* would be refused"):
+        host(topology, data_root, channel).submit_update_file(path, channel_only=True, as_org="regulator",
+                                                             msp_dir=client_msp)
+    assert channel.updates == []
+    host(topology, data_root, channel).submit_update_file(path, channel_only=True, as_org="regulator")
+    assert len(channel.updates) == 1
 
 def test_the_spec_is_signed_with_the_update_and_checked_against_it(written, tmp_path):
     change, path = written
