@@ -139,11 +139,17 @@ def _pem(doc: dict, key: str, path: Path) -> bytes:
     return value.encode()
 
 
+# The org's channel policies name its members by these roles: admins sign config updates, peers endorse,
+# clients submit (configtx.peer_org); a role without its OU has no one in it.
+NEEDED_NODE_OUS = ("admin", "peer", "client")
+
+
 def _node_ous(value: object, path: Path) -> dict[str, str]:
-    if not isinstance(value, dict) or not value or "admin" not in value or \
+    if not isinstance(value, dict) or not all(role in value for role in NEEDED_NODE_OUS) or \
             not all(role in NODE_OUS and isinstance(ou, str) and ou for role, ou in value.items()):
-        raise OrgDefinitionError(f"{path}: msp.node_ous must map roles ({', '.join(NODE_OUS)}, admin among them) "
-                                 f"to OUs: the channel's policies name the org's admins by it")
+        raise OrgDefinitionError(f"{path}: msp.node_ous must map roles ({', '.join(NODE_OUS)}; "
+                                 f"{', '.join(NEEDED_NODE_OUS)} among them) to OUs: the channel's policies name "
+                                 f"the org's admins, peers and clients by them")
     return dict(value)
 
 

@@ -211,9 +211,10 @@ def test_a_definition_carrying_a_key_or_no_admin_ou_is_refused(company, sent, tm
     path = _altered(sent, tmp_path, lambda d: d.update(admin_cert=d["admin_cert"] + key))
     with pytest.raises(OrgDefinitionError, match="holds a private key: an org definition is public"):
         org_definition_file.read(path)
-    path = _altered(sent, tmp_path, lambda d: d["msp"].update(node_ous={"client": "client"}))
-    with pytest.raises(OrgDefinitionError, match="node_ous must map roles .*admin among them"):
-        org_definition_file.read(path)
+    for without in ("admin", "peer"):      # no admins to sign its config, or no peers to endorse for it
+        path = _altered(sent, tmp_path, lambda d: d["msp"]["node_ous"].pop(without))
+        with pytest.raises(OrgDefinitionError, match="node_ous must map roles .*admin, peer, client among them"):
+            org_definition_file.read(path)
     path = _altered(sent, tmp_path, lambda d: d["msp"]["node_ous"].update(admin="officers"))
     with pytest.raises(OrgDefinitionError, match="carries OU admin, not the admin OU 'officers'"):
         org_definition_file.read(path)
