@@ -53,12 +53,16 @@ def record_path(topology: Topology) -> Path:
     return topology.resolved_data_root().absolute().parent / COMPOSE_RECORD
 
 
+def _native_data_root(topology: Topology) -> str:
+    return str(topology.resolved_data_root().absolute())
+
+
 def record(topology: Topology, compose_file: Path, data_root: Path) -> bool:
     """Record that the compose network of compose_file, mounting data_root, runs; False if recorded already."""
     path = record_path(topology)
     text = json.dumps({"compose_file": str(Path(compose_file).absolute()),
                        "data_root": str(Path(data_root).absolute()),
-                       "native_data_root": str(topology.resolved_data_root().absolute())}, indent=2) + "\n"
+                       "native_data_root": _native_data_root(topology)}, indent=2) + "\n"
     if path.is_file() and path.read_text() == text:
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -73,12 +77,11 @@ def recorded(topology: Topology) -> ComposeRun | None:
         return None
     try:
         doc = json.loads(path.read_text())
+        run = ComposeRun(Path(doc["compose_file"]), Path(doc["data_root"]))
         # Another topology whose data folder shares this parent folder shares the record's place: its compose
         # network is not this one's to stop (or purge).
-        if doc.get("native_data_root", str(topology.resolved_data_root().absolute())) != \
-                str(topology.resolved_data_root().absolute()):
-            return None
-        return ComposeRun(Path(doc["compose_file"]), Path(doc["data_root"]))
+        native = _native_data_root(topology)
+        return run if doc.get("native_data_root", native) == native else None
     except (ValueError, KeyError, TypeError) as exc:
         raise NetworkError(f"{path} is not a record of `recfin network compose-up` ({type(exc).__name__}: {exc}): "
                            f"run `recfin network compose-up` again to rewrite it, or delete it if no compose "

@@ -119,11 +119,14 @@ class OrgMembership:
         return peer_admin_env(self.topology, self.root, admin.org.name) | \
             {"CORE_PEER_MSPCONFIGPATH": str(admin.msp_dir)}
 
+    def _config_block(self, admin: Admin) -> Path:
+        """Where the latest config block fetched as admin is kept."""
+        return updates_dir(self.root) / f"config-{admin.org.name}.block"
+
     def fetch_config(self, via: str | Admin) -> configtx_pb2.Config:
         """The channel's current config, fetched from the ordering service as an org's admin."""
         admin = via if isinstance(via, Admin) else self.admin(via)
-        return channel_admin.fetch_config(self.net, self._admin_env(admin),
-                                          updates_dir(self.root) / f"config-{admin.org.name}.block")
+        return channel_admin.fetch_config(self.net, self._admin_env(admin), self._config_block(admin))
 
     def _submit(self, change: OrgChange, submitter_msp: str) -> Path:
         return self._send(change.envelope(leave_out=submitter_msp), self.admin(submitter_msp),
@@ -450,8 +453,8 @@ class OrgMembership:
         channel does not hold: take it only from bytes the channel applied (the config block's last update),
         or that the admins' signatures in the file authorised against the channel without the org. Else an
         edited file, its signatures stripped, would record another role than the one the admins signed."""
-        block = (updates_dir(self.root) / f"config-{via.org.name}.block").read_bytes()
-        last = channel_config.config_envelope_from_block(block).last_update
+        # the block fetch_config(via) just kept, read again for what the Config alone does not hold
+        last = channel_config.config_envelope_from_block(self._config_block(via).read_bytes()).last_update
         if last.payload:
             applied = configtx_pb2.ConfigUpdateEnvelope.FromString(common_pb2.Payload.FromString(last.payload).data)
             if applied.config_update == update_envelope.config_update:

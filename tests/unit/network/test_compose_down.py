@@ -178,6 +178,10 @@ def test_a_record_that_is_not_json_is_named(home, docker):
     assert result.stderr.startswith(f"Error: {home / 'compose-run.json'} is not a record of "
                                     f"`recfin network compose-up` (JSONDecodeError: ")
     assert len(result.stderr.splitlines()) == 1 and docker.calls == []
+    (home / "compose-run.json").write_text("[]")            # JSON, but not a record
+    result = down()
+    assert result.exit_code == 1 and "is not a record of `recfin network compose-up` (TypeError: " in result.stderr
+    assert docker.calls == []
 
 
 # ---- compose-up records what runs ---------------------------------------------------------------------

@@ -81,13 +81,19 @@ def test_a_file_signed_on_each_host_is_submitted_channel_only_from_a_fresh_one(
     assert f"recfin org submit {path} --channel-only --data-root <that folder>" in steps
 
 
-def test_the_host_with_the_bundles_records_an_update_the_channel_already_has(
-        channel, written, topology, data_root, tmp_path):
-    change, path = written
+def applied_from_the_suppliers_host(channel, path: Path, topology, data_root: Path, tmp_path: Path) -> None:
+    """The written file signed as supplier and regulator here (with bank's, the policy is met), then submitted
+    channel-only from a host holding only the supplier admin's files."""
     for org_name in ("supplier", "regulator"):
         host(topology, data_root, channel).sign_update_file(path, org_name)
     supplier_root = admins_host(topology, data_root, tmp_path / "supplier-host", "supplier")
     host(topology, supplier_root, channel).submit_update_file(path, channel_only=True)
+
+
+def test_the_host_with_the_bundles_records_an_update_the_channel_already_has(
+        channel, written, topology, data_root, tmp_path):
+    change, path = written
+    applied_from_the_suppliers_host(channel, path, topology, data_root, tmp_path)
     assert len(channel.updates) == 1
 
     said: list[str] = []
@@ -132,14 +138,10 @@ def test_an_admin_elsewhere_is_named_when_it_is_not_in_the_data_folder(channel, 
     assert len(channel.calls) == calls_before            # refused before the peer CLI was asked anything
 
 
-
 def test_an_applied_update_edited_and_stripped_of_its_signatures_records_nothing(
         channel, written, topology, data_root, tmp_path):
     change, path = written
-    for org_name in ("supplier", "regulator"):
-        host(topology, data_root, channel).sign_update_file(path, org_name)
-    supplier_root = admins_host(topology, data_root, tmp_path / "supplier-host", "supplier")
-    host(topology, supplier_root, channel).submit_update_file(path, channel_only=True)
+    applied_from_the_suppliers_host(channel, path, topology, data_root, tmp_path)
 
     # Someone edits the applied file's spec (its officers act for another enterprise) and drops the
     # signatures it no longer matches.
