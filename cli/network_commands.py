@@ -249,7 +249,8 @@ def compose_up(topology_path, data_root, start, compose_file, timeout, as_json):
     package from the data folder, approves as each org and commits the definition
     `recfin chaincode config` derives. What is done already is left alone.
     Once the containers run (started, or every node healthy), it records the compose file
-    and data folder for `recfin network down`, which then stops them too.
+    and data folder for `recfin network down`, which then stops them too; containers started
+    by hand are recorded only if `docker compose -f FILE ps` lists them.
     Needs Fabric's `peer` and `osnadmin` (scripts/install-fabric).
 
     \b
@@ -261,15 +262,21 @@ def compose_up(topology_path, data_root, start, compose_file, timeout, as_json):
     topo = load_topology(topology_path)
     data_root = data_root or compose.hosts_data_root(topo)
 
-    def record_running() -> None:
-        if compose_down.record(topo, compose_file, data_root):
+    def record_running(started: bool) -> None:
+        # Containers started by hand may come from another compose file than --compose-file names.
+        reason = None if started else compose_down.not_running_from(compose_file, data_root.absolute())
+        if reason:
+            say(f"  not recorded for `recfin network down`: {reason}; rerun with --compose-file naming the file "
+                f"the containers run from, or stop them with `docker compose down`")
+        elif compose_down.record(topo, compose_file, data_root):
             say(f"  recorded for `recfin network down`: {compose_down.record_path(topo)}")
 
     if start:
         start_containers(compose_file, data_root.absolute(), say)
-        record_running()
+        record_running(started=True)
     fabric = FabricInstall.locate().require(("peer", "osnadmin"))
-    report = ComposeUp(topo, data_root, Tools(fabric), say=say, timeout=timeout, on_running=record_running).run()
+    report = ComposeUp(topo, data_root, Tools(fabric), say=say, timeout=timeout,
+                       on_running=lambda: record_running(started=start)).run()
     say(f"compose network on {report.channel}: " + (
         f"{report.chaincode} {report.version} committed at sequence {report.sequence}" if report.changed else
         f"nothing to change (every node joined, {report.chaincode} {report.version} committed at sequence "

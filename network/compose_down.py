@@ -20,6 +20,7 @@ costs one quick call. When docker fails, nothing is removed.
 from __future__ import annotations
 
 import json
+import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -70,6 +71,26 @@ def record(topology: Topology, compose_file: Path, data_root: Path) -> bool:
     return True
 
 
+def not_running_from(compose_file: Path, data_root: Path, *,
+                     run: Callable[..., subprocess.CompletedProcess] = subprocess.run) -> str | None:
+    """Why compose_file is not known to run containers here; None when `docker compose ps -q` lists some.
+
+    compose-up without --start reaches the nodes on their published ports, which containers of any
+    compose file could be serving. Recording a file they do not run from would make `network down`
+    stop other containers, and `--purge` delete another network's data folder, so compose-up records
+    only a file docker names running containers of."""
+    if not Path(compose_file).is_file():
+        return f"{compose_file} does not exist"
+    try:
+        done = docker_compose(compose_file, data_root, ["ps", "-q"], lambda _: None, run=run,
+                              without_docker="it cannot tell which compose file the containers run from")
+    except NetworkError as exc:
+        return str(exc)
+    if not done.stdout.strip():
+        return f"`docker compose -f {compose_file} ps` lists no running container"
+    return None
+
+
 def recorded(topology: Topology) -> ComposeRun | None:
     """The compose network compose-up recorded, or None."""
     path = record_path(topology)
@@ -101,7 +122,7 @@ def stop_recorded(topology: Topology, *, purge: bool = False,
                            f"(`recfin network compose --write`) and rerun, or stop the containers with "
                            f"`docker compose down` and delete {path}")
     args = ["down", "-v"] if purge else ["down"]
-    argv = docker_compose(compose_file, data_root, args, say,
+    done = docker_compose(compose_file, data_root, args, say,
                           without_docker=f"{path} records a compose network: run `recfin network down` on the Docker "
                                          f"machine, or delete {path} if its containers are gone",
                           after_failure=f"fix that and run `recfin network down` again (compose file {compose_file}; "
@@ -110,4 +131,4 @@ def stop_recorded(topology: Topology, *, purge: bool = False,
         remove_data_root(data_root, say)
         path.unlink(missing_ok=True)    # gone with the data folder, if it was inside it
         say(f"removed {path}")
-    return ComposeDown(compose_file, data_root, " ".join(argv), ledgers_removed=purge, data_removed=purge)
+    return ComposeDown(compose_file, data_root, " ".join(done.args), ledgers_removed=purge, data_removed=purge)

@@ -65,9 +65,9 @@ class ComposeReport:
 
 def docker_compose(compose_file: Path, data_root: Path, args: list[str], say: Callable[[str], None], *,
                    without_docker: str, after_failure: str = "",
-                   run: Callable[..., subprocess.CompletedProcess] = subprocess.run) -> list[str]:
+                   run: Callable[..., subprocess.CompletedProcess] = subprocess.run) -> subprocess.CompletedProcess:
     """`docker compose -f FILE ARGS...`, with the compose file's data folder variable naming data_root; returns
-    the command it ran.
+    what ran (its `args` are the command, its stdout what docker printed).
 
     A failure is one line: `docker compose ARGS failed:` and docker's telling line, then
     after_failure (what to do); without_docker says what to do where docker is not installed."""
@@ -79,7 +79,7 @@ def docker_compose(compose_file: Path, data_root: Path, args: list[str], say: Ca
     if done.returncode != 0:
         raise NetworkError(f"docker compose {' '.join(args)} failed: {last_error_line(done.stderr or done.stdout)}"
                            + (f"; {after_failure}" if after_failure else ""))
-    return argv
+    return subprocess.CompletedProcess(argv, done.returncode, done.stdout, done.stderr)
 
 
 def start_containers(compose_file: Path, data_root: Path, say: Callable[[str], None],

@@ -4,7 +4,8 @@ The code under test shells out to `docker` as it would on a Docker machine (shut
 subprocess.run); this stands in for the CLI only, never for the containers. Each call is kept
 with its arguments and the RECFIN_HOSTS_DATA it was given (the compose file's data folder
 variable). By default every call succeeds and prints what Compose v2 prints on stderr for a
-down; `fail(...)` makes calls naming those words exit non-zero with docker's own message.
+down; `answer(...)` gives calls naming those words an output (`ps -q`: container ids), and
+`fail(...)` makes them exit non-zero with docker's own message.
 """
 from __future__ import annotations
 
@@ -52,6 +53,11 @@ class ScriptedDocker:
     def fail(self, *when: str, stderr: str = NO_DAEMON, returncode: int = 1) -> None:
         """Calls whose arguments include every word of `when` exit with returncode, printing stderr."""
         self._answers.append({"when": list(when), "stdout": "", "stderr": stderr, "returncode": returncode})
+        self._save()
+
+    def answer(self, *when: str, stdout: str) -> None:
+        """Calls whose arguments include every word of `when` succeed, printing stdout."""
+        self._answers.append({"when": list(when), "stdout": stdout, "stderr": "", "returncode": 0})
         self._save()
 
     @property

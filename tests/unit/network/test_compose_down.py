@@ -208,6 +208,7 @@ def compose_up_args(home, hosts_data, operations, fake_fabric, tmp_path, monkeyp
 
 def test_compose_up_records_the_running_network_and_down_stops_it(compose_up_args, docker, hosts_data, home,
                                                                   compose_file):
+    docker.answer("ps", stdout="3f2a9c1b7d4e\n8e1d0c2b9a7f\n")
     result = CliRunner().invoke(main, [*compose_up_args, "--compose-file", str(compose_file)])
     assert result.exit_code == 0, result.output
     assert record_of(home / "compose-run.json") == {"compose_file": str(compose_file), "data_root": str(hosts_data),
@@ -215,11 +216,39 @@ def test_compose_up_records_the_running_network_and_down_stops_it(compose_up_arg
     lines = result.output.splitlines()
     said = lines.index(f"  recorded for `recfin network down`: {home / 'compose-run.json'}")
     assert lines.index("[2/5] orderers join receivables (osnadmin, as the orderer admin)") == said + 1
-    assert docker.calls == []         # the containers were started by hand: compose-up ran no docker
+    # The containers were started by hand: compose-up only asked docker whether they run from that file.
+    assert docker.calls == [{"args": ["compose", "-f", str(compose_file), "ps", "-q"],
+                             compose.DATA_VARIABLE: str(hosts_data)}]
     result = down("--topology", compose_up_args[3])
     assert result.exit_code == 0, result.output
-    assert docker.calls == [{"args": ["compose", "-f", str(compose_file), "down"],
-                             compose.DATA_VARIABLE: str(hosts_data)}]
+    assert docker.calls[1:] == [{"args": ["compose", "-f", str(compose_file), "down"],
+                                 compose.DATA_VARIABLE: str(hosts_data)}]
+
+
+def test_containers_started_by_hand_from_another_file_are_not_recorded(compose_up_args, docker, home, compose_file):
+    result = CliRunner().invoke(main, [*compose_up_args, "--compose-file", str(compose_file)])
+    assert result.exit_code == 0, result.output       # the joins and deployment still happen
+    assert not (home / "compose-run.json").exists()
+    assert (f"  not recorded for `recfin network down`: `docker compose -f {compose_file} ps` lists no running "
+            f"container; rerun with --compose-file naming the file the containers run from, or stop them with "
+            f"`docker compose down`") in result.output.splitlines()
+
+
+def test_without_docker_here_compose_up_records_nothing_and_says_why(compose_up_args, home, compose_file, tmp_path,
+                                                                     monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path / "empty-path"))
+    result = CliRunner().invoke(main, [*compose_up_args, "--compose-file", str(compose_file)])
+    assert result.exit_code == 0, result.output
+    assert not (home / "compose-run.json").exists()
+    assert ("  not recorded for `recfin network down`: docker is not installed here: it cannot tell which compose "
+            "file the containers run from; rerun with --compose-file") in result.output
+
+
+def test_a_compose_file_that_does_not_exist_is_not_recorded(compose_up_args, docker, home, tmp_path):
+    result = CliRunner().invoke(main, [*compose_up_args, "--compose-file", str(tmp_path / "elsewhere.yaml")])
+    assert result.exit_code == 0, result.output
+    assert not (home / "compose-run.json").exists() and docker.calls == []
+    assert f"  not recorded for `recfin network down`: {tmp_path / 'elsewhere.yaml'} does not exist;" in result.output
 
 
 def test_compose_up_start_records_the_network_it_started_even_when_a_later_step_fails(home, docker, hosts_data,
