@@ -18,7 +18,7 @@ import sys
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -128,7 +128,7 @@ class _RecordingSession(MemoryPeerSession):
     read set; private data reads, answered from the ledger's collections, go to another namespace)."""
 
     def __init__(self, ledger: MemoryLedger) -> None:
-        super().__init__(ledger)
+        super().__init__(ledger, batch_size=ledger.query_batch_size)
         self.reads: list[str] = []
 
     def _get_state(self, payload: bytes) -> bytes:
@@ -157,6 +157,9 @@ class Executed:
     reads: list[str]
     writes: list[Write]
     round_trips: int = 0      # requests the chaincode server sent the peer (GET_STATE, PUT_STATE, WRITE_BATCH ...)
+    requests: list[Msg] = field(default_factory=list)  # those requests as sent, in order
+    replies: list[Msg] = field(default_factory=list)   # the peer's answer to each request, in the same order
+    completed: Msg | None = None                        # the COMPLETED message that ended the transaction
 
     @property
     def ok(self) -> bool:
@@ -170,13 +173,17 @@ class LoopbackPeer:
     """The peer's side of one Connect stream to the chaincode server, answered from ``ledger``.
 
     Transactions run one at a time; each committed transaction's writes are applied to the
-    ledger as MemoryLedger commits them, so the next one reads them.
+    ledger as MemoryLedger commits them, so the next one reads them. ``contract`` names the
+    contract each function is sent to (``Contract:Function``); ``register`` keeps the chaincode's
+    REGISTER message.
     """
 
-    def __init__(self, ledger: MemoryLedger, port: int, options: PeerOptions) -> None:
+    def __init__(self, ledger: MemoryLedger, port: int, options: PeerOptions, contract: str = CONTRACT_NAME) -> None:
         self.ledger = ledger
         self.port = port
         self.options = options
+        self.contract = contract
+        self.register: Msg | None = None
         self._channel: grpc.aio.Channel | None = None
         self._call = None
 
@@ -186,6 +193,7 @@ class LoopbackPeer:
         register = await asyncio.wait_for(self._call.read(), TIMEOUT)
         if register.type != Msg.REGISTER:
             raise RuntimeError(f"the chaincode server opened with {Msg.Type.Name(register.type)}, not REGISTER")
+        self.register = register
         await self._call.write(Msg(type=Msg.REGISTERED))
         await self._call.write(Msg(type=Msg.READY, payload=self.options.to_ready_payload()))
         return self
@@ -199,13 +207,14 @@ class LoopbackPeer:
 
     async def execute(self, identity: TestIdentity, function: str, arguments: Sequence[str],
                       transient: dict[str, bytes] | None = None) -> Executed:
-        args = [f"{CONTRACT_NAME}:{function}".encode()] + [a.encode() for a in arguments]
+        args = [f"{self.contract}:{function}".encode()] + [a.encode() for a in arguments]
         when = datetime.now(timezone.utc)
         signed, tx_id = make_signed_proposal(channel_id=CHANNEL, chaincode_name=CHAINCODE, args=args,
                                              creator=bytes(identity), transient=transient, timestamp=when,
                                              signing_key=identity.private_key)
         session = _RecordingSession(self.ledger)
-        round_trips = 0
+        requests: list[Msg] = []
+        replies: list[Msg] = []
         await self._call.write(Msg(type=Msg.TRANSACTION, txid=tx_id, channel_id=CHANNEL, proposal=signed,
                                    payload=chaincode_pb2.ChaincodeInput(args=args).SerializeToString()))
         while True:
@@ -214,19 +223,20 @@ class LoopbackPeer:
                 raise RuntimeError(f"the chaincode server closed the stream during {function}")
             if message.type == Msg.COMPLETED:
                 break
-            round_trips += 1
+            requests.append(message)
             try:
                 reply = Msg(type=Msg.RESPONSE, payload=await session.request(message.type, message.payload))
             except PeerError as error:
                 reply = Msg(type=Msg.ERROR, payload=str(error).encode())
             reply.txid, reply.channel_id = tx_id, CHANNEL
+            replies.append(reply)
             await self._call.write(reply)
         response = proposal_response_pb2.Response.FromString(message.payload)
         event = None
         if message.HasField("chaincode_event"):
             event = (message.chaincode_event.event_name, message.chaincode_event.payload)
         executed = Executed(signed, tx_id, response.status, response.message, response.payload, event,
-                            session.reads, session.writes, round_trips)
+                            session.reads, session.writes, len(requests), requests, replies, message)
         if executed.ok:
             # Commit at once, as MemoryLedger.submit does: the peer side of this benchmark is one ledger.
             self.ledger._commit(tx_id, when, session.writes, event)  # noqa: SLF001

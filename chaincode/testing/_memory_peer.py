@@ -39,7 +39,6 @@ class Write:
 @dataclass
 class _OpenQuery:
     rows: list[bytes]
-    metadata: bytes = b""
 
 
 @dataclass
@@ -115,15 +114,17 @@ class MemoryPeerSession:
             start = query_metadata.bookmark or start
         keys = sorted(k for k in self._values(request.collection) if k >= start and (not end or k < end))
         values = self._values(request.collection)
-        metadata = b""
-        if page_size > 0:
-            bookmark = keys[page_size] if len(keys) > page_size else ""
-            keys = keys[:page_size]
-            metadata = shim_pb2.QueryResponseMetadata(
-                fetched_records_count=len(keys), bookmark=bookmark
-            ).SerializeToString()
-        rows = [kv_query_result_pb2.KV(key=k, value=values[k]).SerializeToString() for k in keys]
-        return self._open_query(rows, metadata)
+        if page_size <= 0:
+            return self._open_query([kv_query_result_pb2.KV(key=k, value=values[k]).SerializeToString() for k in keys])
+        # A page is never cut into batches: the peer answers with the whole page and its metadata in
+        # one reply and releases the iterator (Fabric's QueryResponseGenerator, paginated case).
+        bookmark = keys[page_size] if len(keys) > page_size else ""
+        page = [kv_query_result_pb2.KV(key=k, value=values[k]).SerializeToString() for k in keys[:page_size]]
+        metadata = shim_pb2.QueryResponseMetadata(fetched_records_count=len(page), bookmark=bookmark)
+        return shim_pb2.QueryResponse(
+            results=[shim_pb2.QueryResultBytes(resultBytes=row) for row in page], has_more=False,
+            id=f"q{next(self._query_ids)}", metadata=metadata.SerializeToString(),
+        ).SerializeToString()
 
     def _get_history(self, payload: bytes) -> bytes:
         request = shim_pb2.GetHistoryForKey.FromString(payload)
@@ -135,14 +136,14 @@ class MemoryPeerSession:
             if modification.timestamp is not None:
                 row.timestamp.FromDatetime(modification.timestamp)
             rows.append(row.SerializeToString())
-        return self._open_query(rows, b"")
+        return self._open_query(rows)
 
     def _rich_query(self, payload: bytes) -> bytes:
         raise PeerError("rich queries need a CouchDB state database; MemoryLedger has none")
 
-    def _open_query(self, rows: list[bytes], metadata: bytes) -> bytes:
+    def _open_query(self, rows: list[bytes]) -> bytes:
         query_id = f"q{next(self._query_ids)}"
-        self._queries[query_id] = _OpenQuery(rows, metadata)
+        self._queries[query_id] = _OpenQuery(rows)
         return self._next_batch(query_id)
 
     def _next_batch(self, query_id: str) -> bytes:
@@ -154,9 +155,7 @@ class MemoryPeerSession:
         response = shim_pb2.QueryResponse(
             results=[shim_pb2.QueryResultBytes(resultBytes=row) for row in batch], has_more=has_more, id=query_id
         )
-        if not has_more:
-            # Like the peer, finish with the page metadata and forget the iterator.
-            response.metadata = query.metadata
+        if not has_more:  # like the peer, forget the iterator after its last batch
             del self._queries[query_id]
         return response.SerializeToString()
 

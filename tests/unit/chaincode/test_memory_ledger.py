@@ -320,3 +320,24 @@ async def test_batched_writes_arrive_as_write_batches_of_the_peers_size(monkeypa
     await ok(ledger, "PutMany", json.dumps({"a": "1", "b": "2", "c": "3"}))
     assert sent == ["WRITE_BATCH_STATE", "WRITE_BATCH_STATE"]
     assert ledger.state == {"a": b"1", "b": b"2", "c": b"3"}
+
+
+async def test_a_page_comes_back_in_one_reply_with_its_metadata_whatever_the_batch_size():
+    # Fabric's peer never cuts a paginated query into batches: the official Node shim reads the page
+    # metadata from the first reply only, so a second batch would lose it.
+    from fabric_protos.ledger.queryresult import kv_query_result_pb2
+    from fabric_protos.peer import chaincode_shim_pb2 as shim_pb2
+
+    from chaincode.testing._memory_peer import MemoryPeerSession, Msg
+
+    ledger = MemoryLedger([Probe()], query_batch_size=2)
+    ledger.state.update({f"k{i}": str(i).encode() for i in range(5)})
+    session = MemoryPeerSession(ledger, batch_size=2)
+    request = shim_pb2.GetStateByRange(
+        startKey="k", endKey="", metadata=shim_pb2.QueryMetadata(pageSize=3).SerializeToString()
+    )
+    reply = shim_pb2.QueryResponse.FromString(await session.request(Msg.GET_STATE_BY_RANGE, request.SerializeToString()))
+    assert [kv_query_result_pb2.KV.FromString(row.resultBytes).key for row in reply.results] == ["k0", "k1", "k2"]
+    assert not reply.has_more
+    metadata = shim_pb2.QueryResponseMetadata.FromString(reply.metadata)
+    assert (metadata.fetched_records_count, metadata.bookmark) == (3, "k3")
