@@ -147,12 +147,16 @@ class OnePeerChain:
 
 
 class StandInDeliver(events_pb2_grpc.DeliverServicer):
-    """The peer's filtered Deliver over a OnePeerChain, answered as Fabric's deliver handler answers
+    """The peer's Deliver over a OnePeerChain, answered as Fabric's deliver handler answers
     (common/deliver/deliver.go): the start is the oldest block, the newest, the next to be committed,
     or a numbered one, which must not lie beyond the next (NOT_FOUND); blocks are sent up to the stop,
     each once committed (NOT_FOUND instead with FAIL_IF_NOT_READY), then SUCCESS. A stream the client
-    cancels just ends. Each stream goes into ``journal`` as it runs: who asked, the start, the blocks
-    sent and how it ended.
+    cancels just ends. Each stream goes into ``journal`` as it runs: which call, who asked, the start,
+    the blocks sent and how it ended.
+
+    Filtered blocks carry the chain's transaction IDs; full blocks (Deliver) and blocks with private
+    data (DeliverWithPrivateData) carry only the block number, in the header, as the stand-in keeps
+    no transaction's bytes: enough for a client to read where a block stands, not what it holds.
     """
 
     def __init__(self, chain: OnePeerChain, journal: list[dict[str, Any]]) -> None:
@@ -160,8 +164,21 @@ class StandInDeliver(events_pb2_grpc.DeliverServicer):
         self.journal = journal
 
     async def DeliverFiltered(self, request_iterator, context):
+        async for reply in self._streams("deliver_filtered", request_iterator):
+            yield reply
+
+    async def Deliver(self, request_iterator, context):
+        async for reply in self._streams("deliver", request_iterator):
+            yield _numbered(reply, lambda block: events_pb2.DeliverResponse(block=block))
+
+    async def DeliverWithPrivateData(self, request_iterator, context):
+        async for reply in self._streams("deliver_with_private_data", request_iterator):
+            yield _numbered(reply, lambda block: events_pb2.DeliverResponse(
+                block_and_private_data=events_pb2.BlockAndPrivateData(block=block)))
+
+    async def _streams(self, call: str, request_iterator):
         async for envelope in request_iterator:    # a client sends one request a stream; Fabric serves each in turn
-            entry: dict[str, Any] = {"call": "deliver_filtered", "msp": "", "start": "", "blocks": [],
+            entry: dict[str, Any] = {"call": call, "msp": "", "start": "", "blocks": [],
                                      "ended": "cancelled by the client"}
             self.journal.append(entry)
             async for reply in self._serve(envelope, entry):
@@ -214,3 +231,10 @@ class StandInDeliver(events_pb2_grpc.DeliverServicer):
     def _status(entry: dict[str, Any], status: int) -> events_pb2.DeliverResponse:
         entry["ended"] = common_pb2.Status.Name(status)
         return events_pb2.DeliverResponse(status=status)
+
+
+def _numbered(reply: events_pb2.DeliverResponse, answer) -> events_pb2.DeliverResponse:
+    """A filtered-block reply as the full block of that number (``answer`` wraps it); a status as it is."""
+    if reply.WhichOneof("Type") != "filtered_block":
+        return reply
+    return answer(common_pb2.Block(header=common_pb2.BlockHeader(number=reply.filtered_block.number)))

@@ -102,6 +102,8 @@ def _read_state(path: Path) -> tuple[int | None, str | None]:
     except (ValueError, RecursionError):
         state = None
     block_number = state.get("blockNumber") if isinstance(state, dict) else -1
+    if isinstance(block_number, str) and block_number.isascii() and block_number.isdigit():
+        block_number = int(block_number)    # the Node client writes its BigInt block number as a decimal string
     transaction_id = state.get("transactionId") if isinstance(state, dict) else None
     if not (block_number is None or type(block_number) is int and block_number >= 0) or not (
             transaction_id is None or isinstance(transaction_id, str)):

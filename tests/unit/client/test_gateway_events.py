@@ -85,6 +85,19 @@ def test_checkpoint_file_written_before_any_event_by_the_official_clients_is_emp
     assert seek.start.WhichOneof("Type") == "next_commit"
 
 
+def test_checkpoint_file_of_the_node_client_resumes_where_it_says(tmp_path, gateway, transport):
+    # fabric-gateway's Node FileCheckPointer writes its BigInt block number as a decimal string.
+    path = tmp_path / "checkpoint.json"
+    path.write_text('{"blockNumber":"12","transactionId":"tx-node"}')
+    gateway.get_network(CHANNEL).chaincode_events("receivables", checkpoint=FileCheckpointer(path))
+    _, request = sent_events_request(transport)
+    assert request.start_position.specified.number == 12 and request.after_transaction_id == "tx-node"
+    for text in ('{"blockNumber":"-1"}', '{"blockNumber":"1e3"}', '{"blockNumber":" 7"}'):
+        path.write_text(text)
+        with pytest.raises(ValueError, match="is not a checkpoint file"):
+            FileCheckpointer(path)
+
+
 def test_checkpoint_in_block_0_after_a_transaction_resumes_there(gateway, transport):
     checkpointer = InMemoryCheckpointer()
     checkpointer.checkpoint_transaction(0, "tx-genesis-neighbour")
