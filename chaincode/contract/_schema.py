@@ -1,7 +1,14 @@
 """JSON schemas of transaction parameters and results, for the GetMetadata system contract.
 
-Pydantic models go into ``components.schemas`` and are referenced with
+Pydantic models go into ``components.schemas`` (each with its ``$id``) and are referenced with
 ``$ref: #/components/schemas/<Model>``, the layout Fabric's contract APIs publish.
+
+Fabric's contract metadata schema (fabric-contract-api's ``contract-schema.json``) allows a
+deterministic subset of JSON Schema draft-04: no ``anyOf``, ``oneOf`` or ``const``, and draft-04's
+boolean ``exclusiveMinimum``. Pydantic writes draft 2020-12, so ``_deterministic`` rewrites each
+schema into that subset: an optional ``X | None`` becomes X with ``"null"`` among its types (an
+optional model stays a bare ``$ref``: the subset cannot say "or null" beside one, and the field is
+left out of ``required`` anyway), a ``const`` a one-value ``enum``.
 """
 
 from __future__ import annotations
@@ -35,8 +42,56 @@ def schema_of(annotation: Any, components: dict[str, Any]) -> dict[str, Any]:
         schema = pydantic.TypeAdapter(annotation).json_schema(ref_template=_REF_TEMPLATE)
     except (pydantic.PydanticSchemaGenerationError, TypeError):
         return {}
-    components.update(schema.pop("$defs", {}))
+    for name, definition in schema.pop("$defs", {}).items():
+        components[name] = _component(name, definition)
     if isinstance(annotation, type) and issubclass(annotation, pydantic.BaseModel):
-        components[annotation.__name__] = schema
+        components[annotation.__name__] = _component(annotation.__name__, schema)
         return {"$ref": _REF_TEMPLATE.format(model=annotation.__name__)}
-    return schema
+    return _deterministic(schema)
+
+
+def _component(name: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {"$id": name, **_deterministic(schema)}
+
+
+def _deterministic(schema: Any) -> Any:
+    """schema in the draft-04 subset Fabric's contract metadata schema allows (see the module's doc)."""
+    if not isinstance(schema, dict):
+        return schema
+    out: dict[str, Any] = {}
+    for key, value in schema.items():
+        if key in ("properties", "patternProperties"):
+            out[key] = {name: _deterministic(sub) for name, sub in value.items()}
+        elif key in ("items", "additionalProperties", "not"):
+            out[key] = [_deterministic(sub) for sub in value] if isinstance(value, list) else _deterministic(value)
+        elif key == "allOf":
+            out[key] = [_deterministic(sub) for sub in value]
+        elif key == "const":
+            out["enum"] = [value]
+        elif key in ("exclusiveMinimum", "exclusiveMaximum") and not isinstance(value, bool):
+            out["minimum" if key == "exclusiveMinimum" else "maximum"] = value
+            out[key] = True
+        elif key == "anyOf":
+            out.update(_one_of_or_null(value))
+        else:
+            out[key] = value
+    return out
+
+
+def _one_of_or_null(alternatives: list[Any]) -> dict[str, Any]:
+    """``anyOf`` as the subset says it: one schema, its type widened by "null" where the union allowed null."""
+    present = [alt for alt in alternatives if alt != {"type": "null"}]
+    nullable = len(present) < len(alternatives)
+    if len(present) == 1:
+        merged = _deterministic(present[0])
+    elif all(set(alt) == {"type"} for alt in present):    # a union of plain types: a list of types
+        merged = {"type": [t for alt in present for t in _types(alt["type"])]}
+    else:   # the subset cannot say "one of these schemas": describe the value as any JSON rather than wrongly
+        merged = {}
+    if nullable and "type" in merged:
+        merged["type"] = [*_types(merged["type"]), "null"]
+    return merged
+
+
+def _types(value: str | list[str]) -> list[str]:
+    return [value] if isinstance(value, str) else list(value)

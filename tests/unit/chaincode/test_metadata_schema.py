@@ -1,0 +1,109 @@
+"""GetMetadata validates against Fabric's own contract metadata schema.
+
+The schema is fabric-contract-api's ``schema/contract-schema.json`` (2.5.8, installed with the
+official Node shim in node_shim/): a draft-04 subset without ``anyOf``, ``oneOf`` or ``const``.
+Tools that read a chaincode's metadata check it against that file, so every contract here must
+publish metadata it accepts. Its ``objecttype`` checks little more than a component's ``$id``, so
+each component is also held to the file's own definition of a schema, as parameters are.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+from typing import Literal, Optional
+
+import pydantic
+import pytest
+
+from chaincode.contract import Context, Contract, transaction
+from chaincode.feature_contract import FeatureContract
+from chaincode.receivables import ReceivablesContract
+from chaincode.testing import MemoryLedger, make_identity
+
+jsonschema = pytest.importorskip("jsonschema", reason="jsonschema is a test dependency: run scripts/install")
+
+PACKAGE = Path(__file__).parent / "node_shim" / "node_modules" / "fabric-contract-api"
+SCHEMA_FILE = PACKAGE / "schema" / "contract-schema.json"
+
+needs_schema = pytest.mark.skipif(
+    not SCHEMA_FILE.is_file(),
+    reason="tests/unit/chaincode/node_shim has no node_modules: run scripts/install (npm ci there)")
+
+
+class Tier(pydantic.BaseModel):
+    days: int = pydantic.Field(gt=0)
+    rate: str
+
+
+class Terms(pydantic.BaseModel):
+    kind: Literal["flat"]
+    basis: Literal["ACT/360", "ACT/365"] = "ACT/360"
+    note: Optional[str] = None
+    tiers: Optional[list[Tier]] = None
+    fallback: Optional[Tier] = None
+    either: int | str = 0
+    model_or_text: Tier | str = ""
+
+
+class Pricing(Contract):
+    """Every shape the rewrite handles: optional fields, literals, exclusive bounds, unions."""
+    name = "pricing"
+
+    @transaction
+    async def Quote(self, ctx: Context, terms: Terms, limit: Optional[int] = None) -> Terms:
+        return terms
+
+
+def metadata_of(contract: Contract) -> dict:
+    ledger = MemoryLedger([contract])
+    result = asyncio.run(ledger.evaluate(make_identity("SupplierMSP", "reader"), "org.hyperledger.fabric:GetMetadata"))
+    assert result.status == 200, result.message
+    return json.loads(result.payload)
+
+
+def problems(validator, document) -> list[str]:
+    return [f"{'/'.join(map(str, error.path))}: {error.message}" for error in validator.iter_errors(document)]
+
+
+@needs_schema
+def test_the_schema_is_the_pinned_releases():
+    assert json.loads((PACKAGE / "package.json").read_text())["version"] == "2.5.8"
+
+
+@needs_schema
+@pytest.mark.parametrize("contract", [ReceivablesContract, FeatureContract, Pricing], ids=lambda c: c.__name__)
+def test_metadata_is_valid_under_fabrics_contract_schema(contract):
+    official = json.loads(SCHEMA_FILE.read_text())
+    metadata = metadata_of(contract())
+    assert problems(jsonschema.Draft4Validator(official), metadata) == []
+    as_schema = jsonschema.Draft4Validator({**official, "$ref": "#/definitions/schema"})
+    for name, component in metadata["components"]["schemas"].items():
+        assert component["$id"] == name
+        assert problems(as_schema, {k: v for k, v in component.items() if k != "$id"}) == [], name
+
+
+def test_a_draft_2020_schema_is_rewritten_into_the_deterministic_subset():
+    metadata = metadata_of(Pricing())
+    quote = metadata["contracts"]["pricing"]["transactions"][0]
+    assert quote["parameters"][1] == {"name": "limit", "schema": {"type": ["integer", "null"]}}
+    terms = metadata["components"]["schemas"]["Terms"]
+    fields = terms["properties"]
+    assert fields["kind"]["enum"] == ["flat"] and "const" not in fields["kind"]
+    assert fields["basis"]["enum"] == ["ACT/360", "ACT/365"]
+    assert fields["note"]["type"] == ["string", "null"] and "anyOf" not in fields["note"]
+    assert fields["tiers"]["type"] == ["array", "null"]
+    assert fields["tiers"]["items"] == {"$ref": "#/components/schemas/Tier"}
+    assert fields["fallback"]["$ref"] == "#/components/schemas/Tier"     # an optional model: a bare reference
+    assert fields["either"]["type"] == ["integer", "string"]
+    assert "type" not in fields["model_or_text"] and "anyOf" not in fields["model_or_text"]   # any JSON
+    assert terms["required"] == ["kind"]
+    days = metadata["components"]["schemas"]["Tier"]["properties"]["days"]
+    assert (days["minimum"], days["exclusiveMinimum"]) == (0, True)    # draft-04's boolean form
+
+
+def test_the_receivables_contract_publishes_no_construct_outside_the_subset():
+    text = json.dumps(metadata_of(ReceivablesContract()))
+    for keyword in ('"anyOf"', '"oneOf"', '"const"', '"$defs"'):
+        assert keyword not in text
