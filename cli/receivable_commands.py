@@ -86,10 +86,31 @@ def bind_party(session, uscc, client_user, client_id):
     Example:
       recfin party bind 91310000MA1K00002C --as supplier/admin --client supplier3
     """
+    return session.client.bind_party_identity(uscc, _named_identity(session, client_user, client_id))
+
+
+@party.command("unbind")
+@click.argument("uscc")
+@click.option("--client", "client_user", help="A user of this org to unbind.")
+@click.option("--client-id", help="A client identity id to unbind (a user no longer in the profile).")
+@prints_document("supplier", ["uscc", "name", "client_ids"], admin=True)
+def unbind_party(session, uscc, client_user, client_id):
+    """An org admin stops an identity acting for party USCC, at once (an employee left, a key was lost).
+
+    The party's only identity stays until another is bound: `party bind` first.
+
+    \b
+    Example:
+      recfin party unbind 91310000MA1K00002C --as supplier/admin --client supplier3
+    """
+    return session.client.unbind_party_identity(uscc, _named_identity(session, client_user, client_id))
+
+
+def _named_identity(session, client_user: str | None, client_id: str | None) -> str:
+    """The client identity `party bind`/`unbind` name: a user of the org's profile, or an id as given."""
     if (client_user is None) == (client_id is None):
         raise click.UsageError("give exactly one of --client USER or --client-id ID")
-    ident = client_id or connection.client_id_of(session.profile.user(client_user).cert)
-    return session.client.bind_party_identity(uscc, ident)
+    return client_id or connection.client_id_of(session.profile.user(client_user).cert)
 
 
 @party.command("get")

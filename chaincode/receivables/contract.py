@@ -160,6 +160,20 @@ def _request_id(value: str) -> str:
     return value
 
 
+async def _admins_own_party(s: Session, uscc: str, client_id: str, action: str) -> tuple[Party, str]:
+    """The party whose identities an org admin changes, and the client id named (trimmed): refused unless the
+    caller is an admin of the party's own org. ``action`` ("bind", "unbind") words the refusal."""
+    ci = s.ctx.client_identity
+    if not is_org_admin(ci):
+        raise rule("not-an-org-admin", f"{ci.id} is not an admin of {ci.msp_id}: only org admins {action} identities")
+    # only a party of the admin's own org passes: the binding's key is known before the party is read
+    await s.store.prefetch((keys.PARTY, uscc), (keys.CLIENT, ci.msp_id, client_id.strip()))
+    party = await s.store.require_party(uscc)
+    if party.msp_id != ci.msp_id:
+        raise rule("admin-of-own-org-only", f"{party.uscc} belongs to {party.msp_id}: an admin of {ci.msp_id} cannot change it")
+    return party, _require_text(client_id, "client_id", 1000)
+
+
 def _fingerprint(value: str) -> str:
     if not is_fingerprint(value):
         raise rule("fingerprint-invalid", f"{value[:80]!r} is not an invoice fingerprint: send the 64 "
@@ -251,20 +265,35 @@ class ReceivablesContract(Contract):
     async def BindPartyIdentity(self, ctx: Context, uscc: str, client_id: str) -> Party:
         """An org admin lets one more client identity act for a party of its org."""
         s = self._session(ctx)
-        ci = ctx.client_identity
-        if not is_org_admin(ci):
-            raise rule("not-an-org-admin", f"{ci.id} is not an admin of {ci.msp_id}: only org admins bind identities")
-        # a binding succeeds only for a party of the admin's own org: its key is known before the party is read
-        await s.store.prefetch((keys.PARTY, uscc), (keys.CLIENT, ci.msp_id, client_id.strip()))
-        party = await s.store.require_party(uscc)
-        if party.msp_id != ci.msp_id:
-            raise rule("admin-of-own-org-only", f"{party.uscc} belongs to {party.msp_id}: an admin of {ci.msp_id} cannot change it")
-        client_id = _require_text(client_id, "client_id", 1000)
+        party, client_id = await _admins_own_party(s, uscc, client_id, "bind")
         if (owner := await s.store.client_bound(party.msp_id, client_id)) is not None:
             raise rule("identity-already-bound", f"client identity {client_id} already acts for {owner}")
         party.client_ids.append(client_id)
         await s.store.put_party(party, [client_id])
         s.emit(events.PARTY_IDENTITY_BOUND, None, party=party.uscc, client_id=client_id)
+        return party.to_json()
+
+    @transaction
+    @rules
+    async def UnbindPartyIdentity(self, ctx: Context, uscc: str, client_id: str) -> Party:
+        """An org admin stops a client identity acting for a party of its org (an employee left, a key was lost).
+
+        The binding goes in this transaction: once it commits, the identity acts for no party. The party's
+        last identity stays until another is bound, so no party is left that nobody can act for. An admin may
+        remove its own certificate's binding: its admin rights come from the certificate, not the binding.
+        """
+        s = self._session(ctx)
+        party, client_id = await _admins_own_party(s, uscc, client_id, "unbind")
+        if await s.store.client_bound(party.msp_id, client_id) != party.uscc or client_id not in party.client_ids:
+            raise rule("identity-not-bound", f"client identity {client_id} does not act for {party.uscc}: "
+                       "unbind one of the identities its party record lists")
+        if len(party.client_ids) == 1:
+            raise rule("last-identity-of-party", f"{client_id} is the only identity acting for {party.uscc}: "
+                       "bind another first (BindPartyIdentity), so the party keeps someone who can act for it")
+        party.client_ids.remove(client_id)
+        await s.store.put_party(party, [])
+        await s.store.release_client(party.msp_id, client_id)
+        s.emit(events.PARTY_IDENTITY_UNBOUND, None, party=party.uscc, client_id=client_id)
         return party.to_json()
 
     @transaction(evaluate=True)

@@ -12,6 +12,7 @@ from .model import canonical_json
 
 PARTY_REGISTERED = "PartyRegistered"
 PARTY_IDENTITY_BOUND = "PartyIdentityBound"
+PARTY_IDENTITY_UNBOUND = "PartyIdentityUnbound"
 RECEIVABLE_REGISTERED = "ReceivableRegistered"
 RECEIVABLE_CONFIRMED = "ReceivableConfirmed"
 RECEIVABLE_REJECTED = "ReceivableRejected"

@@ -92,10 +92,18 @@ class Store:
     async def put_party(self, party: Party, new_client_ids: list[str]) -> None:
         key = self.key(keys.PARTY, party.uscc)
         await self.stub.put_state(key, party.to_bytes())
-        for client_id in new_client_ids:
-            await self.stub.put_state(self.key(keys.CLIENT, party.msp_id, client_id), party.uscc.encode())
-        # later changes to a party record need its own org's endorsement
+        # later changes to a party record, and to who acts for it, need its own org's endorsement: without a
+        # policy on the binding, other orgs could bind again an identity its org had unbound
         await self._set_policy(key, [party.msp_id])
+        for client_id in new_client_ids:
+            client_key = self.key(keys.CLIENT, party.msp_id, client_id)
+            await self.stub.put_state(client_key, party.uscc.encode())
+            await self._set_policy(client_key, [party.msp_id])
+
+    async def release_client(self, msp_id: str, client_id: str) -> None:
+        """Delete a client identity's binding (its key-level policy goes with it, as Fabric keeps metadata
+        only with a value); binding it again later writes both anew."""
+        await self.stub.del_state(self.key(keys.CLIENT, msp_id, client_id))
 
     # -- business request ids (idempotent retries)
     async def request(self, party_uscc: str, request_id: str) -> dict | None:

@@ -173,6 +173,13 @@ class _Operations:
         """An org admin lets one more client identity act for a party of its org."""
         return self._submit("BindPartyIdentity", _text(uscc, "uscc"), _text(client_id, "client_id"), model=Party)
 
+    def unbind_party_identity(self, uscc: str, client_id: str) -> Party:
+        """An org admin stops a client identity acting for a party of its org (an employee left, a key was lost).
+
+        Refused, as ``RuleViolation``, for an identity the party does not list (``identity-not-bound``) and for
+        the party's only identity (``last-identity-of-party``: bind another first)."""
+        return self._submit("UnbindPartyIdentity", _text(uscc, "uscc"), _text(client_id, "client_id"), model=Party)
+
     def get_party(self, uscc: str) -> Party:
         return self._evaluate("GetParty", _text(uscc, "uscc"), model=Party)
 

@@ -11,11 +11,11 @@ from pydantic import BaseModel, ConfigDict
 from client.gateway import ChaincodeEvent
 
 EVENT_NAMES: tuple[str, ...] = (
-    "PartyRegistered", "PartyIdentityBound", "ReceivableRegistered", "ReceivableConfirmed", "ReceivableRejected",
-    "ReceivableTransferred", "ReceivableSplit", "FinancingRequested", "FinancingWithdrawn", "FinancingOffered",
-    "FinancingOfferAccepted", "FinancingDisbursed", "AssignmentNoticeAcknowledged", "FinancingRepaid",
-    "FinancingCancelled", "DiscountOfferPublished", "DiscountOfferAccepted", "PaymentRecorded", "ReceivableOverdue",
-    "ReceivableFrozen", "ReceivableUnfrozen", "InvoiceVerificationAttested",
+    "PartyRegistered", "PartyIdentityBound", "PartyIdentityUnbound", "ReceivableRegistered", "ReceivableConfirmed",
+    "ReceivableRejected", "ReceivableTransferred", "ReceivableSplit", "FinancingRequested", "FinancingWithdrawn",
+    "FinancingOffered", "FinancingOfferAccepted", "FinancingDisbursed", "AssignmentNoticeAcknowledged",
+    "FinancingRepaid", "FinancingCancelled", "DiscountOfferPublished", "DiscountOfferAccepted", "PaymentRecorded",
+    "ReceivableOverdue", "ReceivableFrozen", "ReceivableUnfrozen", "InvoiceVerificationAttested",
 )
 
 

@@ -192,7 +192,7 @@ def test_a_peers_log_shows_the_blocks_it_committed(recfin, codes):
 # ---- parties ----------------------------------------------------------------------------------------------
 
 
-def test_an_org_admin_registers_a_party_and_binds_one_more_user(recfin, codes):   # supplier1 reads: a party
+def test_an_org_admin_registers_a_party_binds_one_more_user_and_unbinds_it(recfin, codes):   # supplier1: a party
     body = f"91310000MA1K{secrets.randbelow(10**5):05d}"
     uscc = body + credit_code_check_digit(body)
     name = f"Tier-1 Wiring Co. {uscc[-4:]}"
@@ -205,6 +205,17 @@ def test_an_org_admin_registers_a_party_and_binds_one_more_user(recfin, codes): 
     assert len(bound["client_ids"]) == 2
     assert recfin.json("party", "get", uscc, as_="supplier/supplier1")["client_ids"] == bound["client_ids"]
     assert recfin.json("party", "whoami", as_="supplier/supplier4")["uscc"] == uscc
+
+    # supplier4 leaves: its binding goes at once, supplier3 still acts, and the last identity stays
+    left = recfin.json("party", "unbind", uscc, "--client", "supplier4", as_="supplier")
+    assert left["client_ids"] == party["client_ids"]
+    refusal = recfin.fails("party", "whoami", as_="supplier/supplier4", exit_code=1)
+    assert refusal.startswith("Error: WhoAmI refused: RULE caller-not-a-party: ")
+    assert recfin.json("party", "whoami", as_="supplier/supplier3")["client_ids"] == party["client_ids"]
+    before = settled_heights(recfin)
+    refusal = recfin.fails("party", "unbind", uscc, "--client", "supplier3", as_="supplier", exit_code=1)
+    assert refusal.startswith("Error: UnbindPartyIdentity refused: RULE last-identity-of-party: ")
+    assert peer_heights(recfin) == before
 
 
 # ---- receivables ------------------------------------------------------------------------------------------

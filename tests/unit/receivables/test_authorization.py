@@ -90,6 +90,13 @@ async def s_bind(net):
     return [net.actors["tier2"].uscc, "x509::CN=another::CN=ca"], {}
 
 
+async def s_unbind(net):
+    """tier2 with a second identity, which an admin of its org may take away again."""
+    second = "x509::CN=tier2-second::CN=ca"
+    await net.ok(net.admins[SUPPLIER], "BindPartyIdentity", net.actors["tier2"].uscc, second)
+    return [net.actors["tier2"].uscc, second], {}
+
+
 async def s_attest(net):
     return [attestation_request(net.actors["tier1"].uscc, "26442000000000000001")], {}
 
@@ -253,6 +260,7 @@ SUPPLIERS = {"tier1", "tier2", "core_sup", "bank_sup", "reg_sup"}
 MATRIX: list[tuple[str, Scenario, set[str], bool]] = [
     ("RegisterParty", s_register_party, {"admin_sup"}, False),
     ("BindPartyIdentity", s_bind, {"admin_sup"}, False),
+    ("UnbindPartyIdentity", s_unbind, {"admin_sup"}, False),
     ("RegisterReceivable", s_register, {"tier1"}, False),
     ("ConfirmReceivable", s_registered, {"core"}, False),
     ("RejectReceivable", s_reject, {"core"}, False),

@@ -62,6 +62,8 @@ async def test_every_submit_transaction_emits_exactly_one_event_naming_the_recei
                     event="PartyRegistered", receivable=None)
     await ev.change(admin, "BindPartyIdentity", credit_code(900), "x509::CN=t3b::CN=ca",
                     event="PartyIdentityBound", receivable=None)
+    await ev.change(admin, "UnbindPartyIdentity", credit_code(900), "x509::CN=t3::CN=ca",
+                    event="PartyIdentityUnbound", receivable=None)
     await ev.change(bank, "AttestInvoiceVerification", attestation_request(tier1.uscc, "26442000000000000001"),
                     event="InvoiceVerificationAttested", receivable=None)
 

@@ -12,8 +12,8 @@ CONTRACT = ReceivablesContract()
 SUBMITS = {name for name, (mark, _) in CONTRACT.transactions().items() if not mark.evaluate}
 QUERIES = {name for name, (mark, _) in CONTRACT.transactions().items() if mark.evaluate}
 # submit transactions that change no existing claim, so a freeze has nothing to stop
-NOT_ON_A_CLAIM = {"RegisterParty", "BindPartyIdentity", "RegisterReceivable", "PublishDiscountOffer",
-                  "AttestInvoiceVerification", "FreezeReceivable", "UnfreezeReceivable"}
+NOT_ON_A_CLAIM = {"RegisterParty", "BindPartyIdentity", "UnbindPartyIdentity", "RegisterReceivable",
+                  "PublishDiscountOffer", "AttestInvoiceVerification", "FreezeReceivable", "UnfreezeReceivable"}
 
 
 def _changes(net) -> int:

@@ -47,6 +47,8 @@ CASES = [
                   "client_ids": ["x509::CN=a::CN=ca"]}, separators=(",", ":"))], fakes.party()),
     (lambda c: c.bind_party_identity(TIER1, "x509::CN=b::CN=ca"), "submit", "BindPartyIdentity",
      [TIER1, "x509::CN=b::CN=ca"], fakes.party()),
+    (lambda c: c.unbind_party_identity(TIER1, "x509::CN=b::CN=ca"), "submit", "UnbindPartyIdentity",
+     [TIER1, "x509::CN=b::CN=ca"], fakes.party()),
     (lambda c: c.get_party(CORE), "evaluate", "GetParty", [CORE], fakes.party()),
     (lambda c: c.who_am_i(), "evaluate", "WhoAmI", [], fakes.party()),
     (lambda c: c.confirm(R), "submit", "ConfirmReceivable", [R], fakes.receivable()),

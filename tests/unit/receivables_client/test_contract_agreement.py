@@ -38,7 +38,8 @@ START = datetime(2026, 3, 2, 2, 0, tzinfo=timezone.utc)  # 10:00 on 2 March in B
 
 # transaction -> the client method that sends it
 METHODS = {
-    "RegisterParty": "register_party", "BindPartyIdentity": "bind_party_identity", "GetParty": "get_party",
+    "RegisterParty": "register_party", "BindPartyIdentity": "bind_party_identity",
+    "UnbindPartyIdentity": "unbind_party_identity", "GetParty": "get_party",
     "WhoAmI": "who_am_i", "RegisterReceivable": "register_receivable", "ConfirmReceivable": "confirm",
     "RejectReceivable": "reject", "TransferReceivable": "transfer", "RequestFinancing": "request_financing",
     "WithdrawFinancing": "withdraw_financing", "MakeFinancingOffer": "make_offer",
@@ -205,6 +206,9 @@ def test_documents_of_a_lifecycle_parse_into_the_models_without_loss(metadata):
     extra = make_identity("SupplierMSP", "tier1-second-user")
     life.ok(tier1.admin, "BindPartyIdentity", tier1.uscc, client_id_of(extra.certificate))
     assert life.ok(extra, "WhoAmI", evaluate=True)["uscc"] == tier1.uscc  # client_id_of spells ids as the contract does
+    left = life.ok(tier1.admin, "UnbindPartyIdentity", tier1.uscc, client_id_of(extra.certificate))
+    assert left["client_ids"] == [client_id_of(tier1.certificate)]
+    assert life.call(extra, "WhoAmI", evaluate=True).status != 200
     life.ok(tier2, "GetParty", core.uscc, evaluate=True)
 
     reg = life.registration(tier1, core, Decimal("100000.00"), "24312000000012345678", 90)

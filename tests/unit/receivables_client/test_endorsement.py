@@ -128,6 +128,7 @@ ANY_TWO = frozenset()  # no key-level or collection policy: the chaincode's "any
 STORY = [
     *[("RegisterParty", ANY_TWO)] * 5,
     ("BindPartyIdentity", frozenset({SUPPLIER})),               # the party record's own org (and any other)
+    ("UnbindPartyIdentity", frozenset({SUPPLIER})),             # the party's org alone: the binding has its policy
     ("RegisterReceivable", ANY_TWO),
     ("ConfirmReceivable", ANY_TWO),                             # no key-level policy before confirmation
     ("TransferReceivable", frozenset({CORE, SUPPLIER})),        # split: the parent's debtor and holder
@@ -173,6 +174,7 @@ def story() -> list[Submit]:
     bank = register(channel, 4, BANK, "financier", "bank")
     regulator = register(channel, 5, REGULATOR, "regulator", "regulator")
     tier1.admin.bind_party_identity(tier1.uscc, client_id_of(make_identity(SUPPLIER, "tier1-second").certificate))
+    tier1.admin.unbind_party_identity(tier1.uscc, client_id_of(make_identity(SUPPLIER, "tier1-second").certificate))
 
     # a claim split across orgs, its kept part financed, disbursed, frozen a while, paid and repaid
     split = claim(channel, tier1, core, "24312000000000000001")

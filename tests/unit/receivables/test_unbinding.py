@@ -1,0 +1,113 @@
+"""Taking an identity away from a party (`UnbindPartyIdentity`): who may, what is refused, and what it stops.
+
+An employee leaves or a key is lost: an admin of the party's own org removes the identity's binding, and
+from then on the identity acts for no party. Every refusal names its rule and writes nothing
+(``net.refused`` asserts both); the party's last identity stays until another is bound.
+"""
+
+from __future__ import annotations
+
+import json
+
+from chaincode.receivables import keys
+from chaincode.shim import KeyEndorsementPolicy
+
+from .support import BANK, CORE, REGULATOR, SUPPLIER, Actor, client_identity, credit_code, standard_net
+
+
+async def _with_second_identity(net, key: str = "tier1") -> Actor:
+    """A second identity acting for party ``key``, bound by its org's admin."""
+    party = net.actors[key]
+    second = Actor(f"{key}-second", party.msp, client_identity(party.msp, f"{key}-second-user"), party.uscc, party.role)
+    await net.ok(net.admins[party.msp], "BindPartyIdentity", party.uscc, second.identity.id)
+    return second
+
+
+def _policy_orgs(net, *key: str) -> list[str] | None:
+    raw = net.ledger.validation_parameters.get(net._key(*key))
+    return None if raw is None else KeyEndorsementPolicy(raw).list_orgs()
+
+
+async def test_an_unbound_identity_acts_for_the_party_no_more_and_the_others_still_do():
+    net = await standard_net()
+    tier1, tier2, core = net.actors["tier1"], net.actors["tier2"], net.actors["core"]
+    second = await _with_second_identity(net)
+    claim = await net.confirmed(second, core, 1000)                   # the second identity acted for tier1
+
+    result = await net.call(net.admins[SUPPLIER], "UnbindPartyIdentity", tier1.uscc, f" {second.identity.id} ")
+    assert result.status == 200, result.message
+    party = json.loads(result.payload)
+    assert party["uscc"] == tier1.uscc and party["client_ids"] == [tier1.identity.id]
+    name, payload = result.event
+    assert name == "PartyIdentityUnbound"
+    assert json.loads(payload) == {"event": "PartyIdentityUnbound", "receivable_id": None, "tx_id": result.tx_id,
+                                   "party": tier1.uscc, "client_id": second.identity.id}
+    assert (await net.ok(core, "GetParty", tier1.uscc, evaluate=True))["client_ids"] == [tier1.identity.id]
+    assert net._key(keys.CLIENT, SUPPLIER, second.identity.id) not in net.ledger.state
+
+    await net.refused(second, "WhoAmI", evaluate=True, rule="caller-not-a-party")
+    await net.refused(second, "GetReceivable", claim["id"], evaluate=True, rule="caller-not-a-party")
+    await net.refused(second, "RegisterReceivable", net.registration(tier1, core, 1000), rule="caller-not-a-party")
+    await net.refused(second, "TransferReceivable", claim["id"], tier2.uscc, "100", rule="caller-not-a-party")
+    await net.refused(second, "RequestFinancing", claim["id"], rule="caller-not-a-party")
+    # the party's remaining identity acts as before
+    assert (await net.ok(tier1, "WhoAmI", evaluate=True))["uscc"] == tier1.uscc
+    await net.ok(tier1, "TransferReceivable", claim["id"], tier2.uscc, "100")
+
+    # the binding is gone, not hidden: the org admin may bind the identity again
+    await net.ok(net.admins[SUPPLIER], "BindPartyIdentity", tier1.uscc, second.identity.id)
+    assert (await net.ok(second, "WhoAmI", evaluate=True))["uscc"] == tier1.uscc
+
+
+async def test_each_unbinding_rule_refuses_and_changes_nothing():
+    net = await standard_net()
+    tier1, tier2 = net.actors["tier1"], net.actors["tier2"]
+    second = await _with_second_identity(net)
+    unbind = "UnbindPartyIdentity"
+
+    message = await net.refused(tier1, unbind, tier1.uscc, second.identity.id, rule="not-an-org-admin")
+    assert "only org admins unbind identities" in message
+    for other_org in (CORE, BANK, REGULATOR):                          # the regulator changes only freeze state
+        await net.refused(net.admins[other_org], unbind, tier1.uscc, second.identity.id, rule="admin-of-own-org-only")
+    await net.refused(net.admins[SUPPLIER], unbind, credit_code(777), second.identity.id, rule="party-not-registered")
+    await net.refused(net.admins[SUPPLIER], unbind, tier1.uscc, "  ", rule="argument-invalid")
+    await net.refused(net.admins[SUPPLIER], unbind, tier1.uscc, "x509::CN=a\x00b::CN=ca", rule="argument-invalid")
+    never_bound = client_identity(SUPPLIER, "never-bound").id
+    message = await net.refused(net.admins[SUPPLIER], unbind, tier1.uscc, never_bound, rule="identity-not-bound")
+    assert never_bound in message and tier1.uscc in message
+    # bound, but to another party of the same org: tier1's admin call cannot take it from tier2 through tier1
+    await net.refused(net.admins[SUPPLIER], unbind, tier1.uscc, tier2.identity.id, rule="identity-not-bound")
+    message = await net.refused(net.admins[SUPPLIER], unbind, tier2.uscc, tier2.identity.id,
+                                rule="last-identity-of-party")
+    assert "bind another first" in message
+
+    # one of two goes; then the other is the last one and stays
+    await net.ok(net.admins[SUPPLIER], unbind, tier1.uscc, tier1.identity.id)
+    assert (await net.ok(second, "WhoAmI", evaluate=True))["client_ids"] == [second.identity.id]
+    await net.refused(net.admins[SUPPLIER], unbind, tier1.uscc, second.identity.id, rule="last-identity-of-party")
+    await net.refused(net.admins[SUPPLIER], unbind, tier1.uscc, tier1.identity.id, rule="identity-not-bound")
+
+
+async def test_an_admin_may_unbind_its_own_certificate_and_stays_an_admin():
+    net = await standard_net()
+    tier1, admin = net.actors["tier1"], net.admins[SUPPLIER]
+    await net.ok(admin, "BindPartyIdentity", tier1.uscc, admin.identity.id)
+    assert (await net.ok(admin, "WhoAmI", evaluate=True))["uscc"] == tier1.uscc
+
+    await net.ok(admin, "UnbindPartyIdentity", tier1.uscc, admin.identity.id)
+    await net.refused(admin, "WhoAmI", evaluate=True, rule="caller-not-a-party")
+    second = client_identity(SUPPLIER, "tier1-second-user").id
+    assert tier1.uscc == (await net.ok(admin, "BindPartyIdentity", tier1.uscc, second))["uscc"]
+
+
+async def test_a_binding_needs_its_partys_org_to_endorse_its_change_and_leaves_no_policy_when_removed():
+    net = await standard_net()
+    tier1 = net.actors["tier1"]
+    second = await _with_second_identity(net)
+    for client_id in (tier1.identity.id, second.identity.id):        # registered, and bound later
+        assert _policy_orgs(net, keys.CLIENT, SUPPLIER, client_id) == [SUPPLIER]
+
+    await net.ok(net.admins[SUPPLIER], "UnbindPartyIdentity", tier1.uscc, second.identity.id)
+    assert _policy_orgs(net, keys.CLIENT, SUPPLIER, second.identity.id) is None
+    assert _policy_orgs(net, keys.CLIENT, SUPPLIER, tier1.identity.id) == [SUPPLIER]
+    assert _policy_orgs(net, keys.PARTY, tier1.uscc) == [SUPPLIER]

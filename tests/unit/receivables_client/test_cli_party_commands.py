@@ -1,0 +1,99 @@
+"""`recfin party bind` and `party unbind` as an org admin runs them, over the real contract on MemoryLedger.
+
+The commands, the SDK and the contract run for real; the connection is ``TopologySessions``: the topology's
+orgs and users, each with a certificate in the place its connection profile names, so ``--client USER``
+resolves a user's identity as it does on a network.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from cli import connection
+from cli.main import main
+from client.invoices.credit_code import credit_code_check_digit
+from client.receivables import client_id_of
+from network.contract_config import network_config
+from network.topology import load as load_topology
+
+from ..ledger_contract import Channel, TopologySessions
+
+BODY = "91310000MA1K00123"
+USCC = BODY + credit_code_check_digit(BODY)
+
+
+@pytest.fixture
+def sessions(monkeypatch, tmp_path) -> TopologySessions:
+    topology = load_topology()
+    sessions = TopologySessions(Channel(network_config(topology)), topology, tmp_path)
+    monkeypatch.setattr(connection, "open_session", sessions.open_session)
+    return sessions
+
+
+def recfin(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+def ok(*args: str) -> dict:
+    res = recfin(*args, "--json")
+    assert res.exit_code == 0, res.output
+    return json.loads(res.stdout)
+
+
+def user_id(sessions: TopologySessions, user: str) -> str:
+    return client_id_of(sessions.identity("supplier", user).certificate)
+
+
+def registered_with_two_users(sessions: TopologySessions) -> None:
+    ok("party", "register", "--uscc", USCC, "--name", "Tier-1 Wiring Co.", "--role", "supplier",
+       "--client", "supplier3", "--as", "supplier")
+    bound = ok("party", "bind", USCC, "--client", "supplier4", "--as", "supplier")
+    assert bound["client_ids"] == [user_id(sessions, "supplier3"), user_id(sessions, "supplier4")]
+
+
+def test_unbind_takes_a_user_away_from_the_party_at_once(sessions):
+    registered_with_two_users(sessions)
+    assert ok("party", "whoami", "--as", "supplier/supplier4")["uscc"] == USCC
+
+    left = ok("party", "unbind", USCC, "--client", "supplier4", "--as", "supplier/admin")
+    assert left["uscc"] == USCC and left["client_ids"] == [user_id(sessions, "supplier3")]
+    assert sessions.channel.ledger.events[-1][1] == "PartyIdentityUnbound"
+    refused = recfin("party", "whoami", "--as", "supplier/supplier4")
+    assert refused.exit_code == 1
+    assert refused.output.startswith("Error: WhoAmI refused: RULE caller-not-a-party: ")
+    assert ok("party", "whoami", "--as", "supplier/supplier3")["uscc"] == USCC
+
+
+def test_unbind_by_client_id_prints_the_party_with_the_identities_left(sessions):
+    registered_with_two_users(sessions)
+    res = recfin("party", "unbind", USCC, "--client-id", user_id(sessions, "supplier3"), "--as", "supplier")
+    assert res.exit_code == 0, res.output
+    assert f"uscc: {USCC}" in res.output and user_id(sessions, "supplier4") in res.output
+    assert user_id(sessions, "supplier3") not in res.output
+    assert ok("party", "whoami", "--as", "supplier/supplier4")["client_ids"] == [user_id(sessions, "supplier4")]
+
+
+def test_the_last_identity_stays_and_the_refusal_is_one_line_that_says_bind_another_first(sessions):
+    registered_with_two_users(sessions)
+    ok("party", "unbind", USCC, "--client", "supplier4", "--as", "supplier")
+    events, calls = len(sessions.channel.ledger.events), len(sessions.channel.activity)
+    res = recfin("party", "unbind", USCC, "--client", "supplier3", "--as", "supplier")
+    assert res.exit_code == 1
+    assert [a.kind for a in sessions.channel.activity[calls:]] == ["refused"]
+    assert res.output.startswith("Error: UnbindPartyIdentity refused: RULE last-identity-of-party: ")
+    assert "bind another first" in res.output and len(res.output.strip().splitlines()) == 1
+    assert len(sessions.channel.ledger.events) == events
+    again = recfin("party", "unbind", USCC, "--client", "supplier4", "--as", "supplier")
+    assert again.exit_code == 1 and "RULE identity-not-bound: " in again.output
+
+
+@pytest.mark.parametrize("naming", [[], ["--client", "supplier4", "--client-id", "x509::CN=a::CN=b"]])
+def test_unbind_needs_exactly_one_identity_and_sends_nothing_otherwise(sessions, naming):
+    registered_with_two_users(sessions)
+    calls = len(sessions.channel.activity)
+    res = recfin("party", "unbind", USCC, *naming, "--as", "supplier")
+    assert res.exit_code == 2 and "give exactly one of --client USER or --client-id ID" in res.output
+    assert sessions.channel.activity[calls:] == []
