@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 from pydantic import ValidationError
 
-from client.gateway import GatewayError, Gateway, connect, load_msp_folder
+from client.gateway import GatewayError, Gateway, connect, open_msp_folder
 from client.pricing import validation_problems
 from client.receivables import CONTRACT_NAME, RACE_RETRY, ReceivablesClient, RuleViolation, client_id_of
 from network import profiles
@@ -58,20 +58,21 @@ def open_session(org: str, user: str | None = None, data_root: Path | None = Non
     """Connect as ``user`` of ``org`` (default: the org's first client user, or its admin) to the org's gateway peer."""
     profile = load_profile(org, data_root)
     who = profile.user(user or default_user(profile, admin=admin))
-    identity, signer = load_msp_folder(who.msp_dir, profile.msp_id)
-    mutual = {"client_certificate": who.tls_cert, "client_key": who.tls_key} if (
-        Path(who.tls_cert).is_file() and Path(who.tls_key).is_file()) else {}
-    gateway = connect(profile.gateway.address, identity=identity, signer=signer,
-                      tls_root_certificates=profile.gateway.tls_root_cert,
-                      server_name_override=profile.gateway.host_name_override, **mutual)
-    try:
-        network = gateway.get_network(profile.channel)
-        contract = network.get_contract(profile.chaincode, CONTRACT_NAME)
-        # An operator's command that lost a race for a claim is endorsed again rather than failing
-        # (bounded; an invalidated transaction wrote nothing): see RACE_RETRY.
-        yield Session(ReceivablesClient(contract, network, retry=RACE_RETRY), profile, who, gateway)
-    finally:
-        gateway.close()
+    # The user's keystore key, or the HSM key its MSP folder's hsm-signer.yaml names (recfin hsm import).
+    with open_msp_folder(who.msp_dir, profile.msp_id) as (identity, signer):
+        mutual = {"client_certificate": who.tls_cert, "client_key": who.tls_key} if (
+            Path(who.tls_cert).is_file() and Path(who.tls_key).is_file()) else {}
+        gateway = connect(profile.gateway.address, identity=identity, signer=signer,
+                          tls_root_certificates=profile.gateway.tls_root_cert,
+                          server_name_override=profile.gateway.host_name_override, **mutual)
+        try:
+            network = gateway.get_network(profile.channel)
+            contract = network.get_contract(profile.chaincode, CONTRACT_NAME)
+            # An operator's command that lost a race for a claim is endorsed again rather than failing
+            # (bounded; an invalidated transaction wrote nothing): see RACE_RETRY.
+            yield Session(ReceivablesClient(contract, network, retry=RACE_RETRY), profile, who, gateway)
+        finally:
+            gateway.close()
 
 
 def parse_as(text: str) -> tuple[str, str | None]:

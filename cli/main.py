@@ -11,6 +11,7 @@ from .chaincode_commands import chaincode
 from .demo_commands import demo
 from .finance_commands import finance
 from .host_commands import host
+from .hsm_commands import hsm
 from .invoice_commands import invoice
 from .network_commands import network
 from .org_commands import org
@@ -49,3 +50,4 @@ for group in (party, receivable, discount, demo):
 main.add_command(regulator)
 main.add_command(events)
 main.add_command(bench)
+main.add_command(hsm)

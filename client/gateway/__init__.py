@@ -30,6 +30,8 @@ from ._network import AsyncNetwork, Network
 from ._proposal import AsyncProposal, Proposal, transaction_id_for
 from ._retry import RetryPolicy
 from ._signer import Signer, private_key_signer, signer_from_pem
+from .hsm import HSMError, HSMSigner, HSMSignerFactory, HSMSignerOptions, key_id_for
+from .hsm_msp import HSMSignerFile, open_msp_folder
 from ._transaction import AsyncTransaction, Transaction
 from ._grpc_transport import AsyncGrpcTransport, GrpcTransport
 from ._transport import AsyncGatewayTransport, GatewayTransport, TransportError
@@ -60,6 +62,13 @@ __all__ = [
     "Signer",
     "private_key_signer",
     "signer_from_pem",
+    "HSMSignerFactory",
+    "HSMSignerOptions",
+    "HSMSigner",
+    "HSMError",
+    "key_id_for",
+    "HSMSignerFile",
+    "open_msp_folder",
     "hashing",
     "Timeouts",
     "RetryPolicy",

@@ -1,0 +1,174 @@
+"""`recfin hsm`: keep a user's signing key in a hardware security module (PKCS#11) instead of the keystore.
+
+`import` puts a profile user's keystore key into a token and writes ``hsm-signer.yaml`` in the user's
+MSP folder; from then on every command acting as that user (``--as ORG/USER``) signs in the HSM, with
+the user PIN from the variable the file names. `check` proves the token's key is the certificate's.
+`generate` makes a key in the token (it never exists outside) and writes a certificate request for it.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from cryptography.x509.oid import NameOID
+
+from client.gateway import HSMSignerFile, open_msp_folder
+from client.gateway.hsm import (
+    SOFTHSM2_LIBRARY, HSMSignerFactory, HSMSignerOptions, certificate_request, generate_private_key, import_private_key,
+)
+from client.gateway.hsm_msp import DEFAULT_PIN_ENV, HSM_SIGNER_FILE
+
+from .connection import caller, default_user, load_profile, reports_ledger_errors
+from .output import as_typed, emit
+
+_library = click.option("--library", default=SOFTHSM2_LIBRARY, show_default=True,
+                        help="The HSM's PKCS#11 module (the vendor's .so; SoftHSM2's by default).")
+_token = click.option("--token", "token_label", required=True, help="Label of the token that keeps the key.")
+_pin_env = click.option("--pin-env", default=DEFAULT_PIN_ENV, show_default=True,
+                        help="Environment variable holding the token's user PIN (asked for when unset).")
+_json = click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+_who = [
+    click.option("--as", "as_", metavar="ORG[/USER]",
+                 help="The profile user whose key it is: an org and optionally a user [default: its first client user]."),
+    click.option("--org", hidden=True, help="Alias: the ORG of --as."),
+    click.option("--user", hidden=True, help="Alias: the USER of --as."),
+    click.option("--data-root", type=click.Path(file_okay=False, path_type=Path),
+                 help="Network data folder holding profiles/ (default: the topology's)."),
+]
+
+
+def _as_user(fn):
+    for option in reversed(_who):
+        fn = option(fn)
+    return fn
+
+
+def _profile_user(as_, org, user, data_root):
+    if as_ is None and org is None:
+        raise click.UsageError("say whose key: --as ORG[/USER], e.g. --as supplier/supplier1")
+    who_org, who_user = caller(as_, org, user, "")
+    profile = load_profile(who_org, data_root)
+    return profile, profile.user(who_user or default_user(profile))
+
+
+def _pin(pin_env: str, token_label: str) -> str:
+    # Never an option: a PIN on the command line is visible to every user of the machine (ps, shell history).
+    pin = os.environ.get(pin_env)
+    if pin:
+        return pin
+    if not sys.stdin.isatty():
+        raise click.ClickException(f"set {as_typed(pin_env)} to the user PIN of token {as_typed(token_label)} "
+                                   "(or run this in a terminal to be asked for it)")
+    return click.prompt(f"User PIN of token {token_label} ({pin_env} is unset)", hide_input=True)
+
+
+@click.group("hsm")
+def hsm() -> None:
+    """Keep users' signing keys in an HSM (PKCS#11): import, check, generate.
+
+    \b
+    Example:
+      RECFIN_HSM_PIN=1234 recfin hsm import --as supplier/supplier1 --token recfin
+    """
+
+
+@hsm.command("import")
+@_as_user
+@_library
+@_token
+@_pin_env
+@click.option("--key-label", help="CKA_LABEL for the key in the token [default: ORG/USER].")
+@_json
+@reports_ledger_errors
+def import_key(as_, org, user, data_root, library, token_label, pin_env, key_label, as_json) -> None:
+    """Put a profile user's keystore key into an HSM token; the user then signs there.
+
+    The key gets Fabric's SKI of it as CKA_ID, sensitive and not extractable. hsm-signer.yaml in the
+    user's MSP folder then names the module, token and key, and the variable holding the PIN (not the
+    PIN), and every command run --as that user signs in the HSM. Running it again changes nothing.
+    The keystore file stays: move it to offline storage once `recfin hsm check` passes.
+
+    \b
+    Example:
+      RECFIN_HSM_PIN=1234 recfin hsm import --as supplier/supplier1 --token recfin
+      recfin hsm import --as bank --token bank-hsm --library /opt/hsm/lib/libpkcs11.so --pin-env BANK_PIN --json
+    """
+    profile, who = _profile_user(as_, org, user, data_root)
+    key = serialization.load_pem_private_key(Path(who.key).read_bytes(), password=None)
+    HSMSignerFactory(library).close()   # loads the module: a wrong --library is named before the PIN is asked for
+    pin = _pin(pin_env, token_label)
+    key_id = import_private_key(library, token_label, pin, key, key_label=key_label or f"{profile.org}/{who.name}")
+    path = HSMSignerFile(library, token_label, key_id, pin_env).write(who.msp_dir)
+    with open_msp_folder(who.msp_dir, profile.msp_id, user_pin=pin):   # a test signature against the certificate
+        pass
+    emit({"user": f"{profile.org}/{who.name}", "token": token_label, "key_id": key_id.hex(),
+          "signer_file": str(path), "keystore_key": str(who.key)}, as_json=as_json)
+
+
+@hsm.command("check")
+@_as_user
+@_json
+@reports_ledger_errors
+def check(as_, org, user, data_root, as_json) -> None:
+    """Say where a profile user's key is, and prove it signs for the user's certificate.
+
+    For a user with hsm-signer.yaml, the token's key signs a test digest that the certificate's public
+    key must verify (the PIN comes from the variable the file names).
+
+    \b
+    Example:
+      RECFIN_HSM_PIN=1234 recfin hsm check --as supplier/supplier1
+      recfin hsm check --as bank/bankadmin --json
+    """
+    profile, who = _profile_user(as_, org, user, data_root)
+    described = HSMSignerFile.read(who.msp_dir) if (Path(who.msp_dir) / HSM_SIGNER_FILE).is_file() else None
+    with open_msp_folder(who.msp_dir, profile.msp_id):
+        pass
+    emit({"user": f"{profile.org}/{who.name}", "key": "hsm" if described else "keystore",
+          "token": described.token_label if described else None,
+          "key_id": described.key_id.hex() if described else None,
+          "signs_for_certificate": True}, as_json=as_json)
+
+
+@hsm.command("generate")
+@_library
+@_token
+@_pin_env
+@click.option("--curve", type=click.Choice(["P-256", "P-384"]), default="P-256", show_default=True)
+@click.option("--key-label", help="CKA_LABEL for the new key.")
+@click.option("--common-name", required=True, help="CN of the certificate to request, e.g. supplier3@supplier.")
+@click.option("--organization", help="O of the certificate to request (the org's name).")
+@click.option("--org-unit", default="client", show_default=True, help="OU: the NodeOU role, client or admin.")
+@click.option("--csr", "csr_file", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="Where to write the PEM certificate request.")
+@_json
+@reports_ledger_errors
+def generate(library, token_label, pin_env, curve, key_label, common_name, organization, org_unit, csr_file,
+             as_json) -> None:
+    """Make a key pair inside an HSM token and write a certificate request (CSR) signed by it.
+
+    The private key never exists outside the token. Have the org's CA issue a certificate for the
+    request, put it in the user's msp/signcerts/, and write hsm-signer.yaml with the printed key_id
+    (the same fields `recfin hsm import` writes).
+
+    \b
+    Example:
+      RECFIN_HSM_PIN=1234 recfin hsm generate --token recfin --common-name supplier3@supplier --csr supplier3.csr
+    """
+    names = [x509.NameAttribute(NameOID.COMMON_NAME, common_name),
+             x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, org_unit)]
+    if organization:
+        names.append(x509.NameAttribute(NameOID.ORGANIZATION_NAME, organization))
+    subject = x509.Name(names)   # a value x509 refuses is named before a key is made
+    if not csr_file.parent.is_dir():
+        raise click.BadParameter(f"{csr_file.parent} is not a folder", param_hint="--csr")
+    with HSMSignerFactory(library) as factory:
+        pin = _pin(pin_env, token_label)
+        key_id, public_key = generate_private_key(library, token_label, pin, curve=curve, key_label=key_label)
+        signer = factory.new_signer(HSMSignerOptions(token_label, pin, key_id=key_id))
+        csr_file.write_bytes(certificate_request(signer, public_key, subject))
+    emit({"token": token_label, "key_id": key_id.hex(), "curve": curve, "csr": str(csr_file)}, as_json=as_json)

@@ -1,0 +1,515 @@
+"""Signing with a private key that never leaves a hardware security module (PKCS#11).
+
+The official Fabric Gateway clients offer an HSM signer factory; this is its
+Python form, over any PKCS#11 module (a vendor's HSM library, a cloud HSM's,
+or SoftHSM2 for development)::
+
+    from client.gateway import HSMSignerFactory, HSMSignerOptions, connect
+
+    with HSMSignerFactory("/usr/lib/softhsm/libsofthsm2.so") as factory:
+        options = HSMSignerOptions(token_label="recfin", user_pin=pin, key_id=key_id_for(certificate))
+        with factory.new_signer(options) as signer:
+            with connect(..., identity=identity, signer=signer) as gateway:
+                ...
+
+The digest is signed inside the HSM with ``CKM_ECDSA``; the raw ``r || s`` it
+returns is encoded as DER with ``s`` in the lower half of the curve order, as
+Fabric requires. Keys are found by ``CKA_ID`` (Fabric's tools set it to the
+key's subject key identifier, :func:`key_id_for`) or by ``CKA_LABEL``.
+
+PKCS#11 logs a user in per token and per process, not per session: every
+session of the process shares the login, and logging out (or closing the
+session that logged in) ends it for all of them. So the process holds one
+logged-in session per token for as long as any signer (or key import) uses
+the token, and each signer signs through a session of its own.
+
+python-pkcs11 initialises a module without asking it to lock (``C_Initialize``
+with no arguments), which per PKCS#11 lets the module assume one thread at a
+time; SoftHSM2 then crashes under concurrent calls. So every call into one
+module is made under one lock of the process: signers are safe to share
+between threads, and signatures through one module are made in turn.
+
+Needs the ``python-pkcs11`` package (``pip install 'recfin[hsm]'``; scripts/install
+installs it); it is imported only when an HSM is used.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec, utils
+
+from ._signer import _CURVE_ORDERS, _checked
+
+__all__ = [
+    "HSMError",
+    "HSMSignerOptions",
+    "HSMSignerFactory",
+    "HSMSigner",
+    "key_id_for",
+    "import_private_key",
+    "generate_private_key",
+    "certificate_request",
+    "SOFTHSM2_LIBRARY",
+]
+
+SOFTHSM2_LIBRARY = "/usr/lib/softhsm/libsofthsm2.so"
+"""Where Debian's ``softhsm2`` package puts its PKCS#11 module."""
+
+_CURVES_BY_NAME = {"secp256r1": ec.SECP256R1, "secp384r1": ec.SECP384R1}
+_CURVE_NAMES = {"P-256": "secp256r1", "P-384": "secp384r1"}
+
+
+class HSMError(ValueError):
+    """The HSM, its token or its key is not what the options said; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class HSMSignerOptions:
+    """Which token and key sign: the token's label, the user PIN, and the key's ``CKA_ID`` or ``CKA_LABEL``.
+
+    ``key_id`` as ``str`` is taken as its UTF-8 bytes, as the official clients' ``identifier`` is.
+    """
+
+    token_label: str
+    user_pin: str = field(repr=False)
+    key_id: bytes | str | None = None
+    key_label: str | None = None
+
+    def __post_init__(self) -> None:
+        if not self.token_label:
+            raise HSMError("HSMSignerOptions needs the token_label of the token holding the key")
+        if self.key_id is None and self.key_label is None:
+            raise HSMError("HSMSignerOptions needs the key's key_id (CKA_ID) or key_label (CKA_LABEL)")
+
+    @property
+    def key_id_bytes(self) -> bytes | None:
+        return self.key_id.encode() if isinstance(self.key_id, str) else self.key_id
+
+    def describe_key(self) -> str:
+        parts = []
+        if self.key_id is not None:
+            parts.append(f"CKA_ID {self.key_id_bytes.hex()}")
+        if self.key_label is not None:
+            parts.append(f"label {self.key_label!r}")
+        return " and ".join(parts)
+
+
+def key_id_for(public_key_or_certificate) -> bytes:
+    """Fabric's subject key identifier of an EC public key: SHA-256 of its uncompressed point.
+
+    Fabric's PKCS#11 BCCSP and fabric-ca set a key's ``CKA_ID`` to it, and its keystore files are
+    named by it (``<hex>_sk``), so the certificate alone tells which key in the token is the user's.
+    """
+    public_key = getattr(public_key_or_certificate, "public_key", lambda: public_key_or_certificate)()
+    point = public_key.public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
+    return hashlib.sha256(point).digest()
+
+
+class HSMSignerFactory:
+    """A PKCS#11 module, loaded once; :meth:`new_signer` makes signers from its tokens' keys.
+
+    ``close()`` (or leaving ``with``) closes every signer it made. The module itself stays loaded
+    for the process: PKCS#11 allows one initialisation per process, and other factories may share it.
+    """
+
+    def __init__(self, library: str | Path) -> None:
+        self.library = str(library)
+        self._module = _load_library(self.library)
+        self._signers: list[HSMSigner] = []
+        self._lock = threading.Lock()
+
+    def new_signer(self, options: HSMSignerOptions) -> "HSMSigner":
+        """A signer over the token's key; it holds a session open until closed."""
+        signer = HSMSigner(self._module, self.library, options)
+        with self._lock:
+            self._signers = [s for s in self._signers if not s.closed] + [signer]
+        return signer
+
+    def close(self) -> None:
+        with self._lock:
+            signers, self._signers = self._signers, []
+        for signer in signers:
+            signer.close()
+
+    def __enter__(self) -> "HSMSignerFactory":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+class HSMSigner:
+    """A :data:`~client.gateway.Signer` (``digest -> DER signature``) whose key stays in the HSM.
+
+    Thread-safe: each call into the PKCS#11 module is made under the module's lock (see above).
+    """
+
+    def __init__(self, module: "_Module", library: str, options: HSMSignerOptions) -> None:
+        import pkcs11
+
+        self.token_label = options.token_label
+        self._lock = module.lock
+        self._login = _TokenLogin.acquire(module, library, options.token_label, options.user_pin)
+        try:
+            with self._lock:
+                self._session = _guarded(library, options.token_label, lambda: self._login.token.open())
+                try:
+                    self._key = _find_private_key(self._session, options, library)
+                    self.curve = _curve_of(self._key, options)
+                    self.key_id: bytes = self._key[pkcs11.Attribute.ID]
+                except BaseException:
+                    self._session.close()
+                    raise
+        except BaseException:
+            self._release()
+            raise
+        self._order = _CURVE_ORDERS[self.curve.name]
+        self._half = (self._order.bit_length() + 7) // 8
+
+    @property
+    def closed(self) -> bool:
+        return self._login is None
+
+    def __call__(self, digest: bytes) -> bytes:
+        import pkcs11
+
+        digest = _checked(digest)
+        with self._lock:
+            if self._login is None:
+                raise HSMError(f"this HSM signer (token {self.token_label!r}) is closed; make a new one")
+            raw = self._key.sign(digest, mechanism=pkcs11.Mechanism.ECDSA)
+        if len(raw) != 2 * self._half:
+            raise HSMError(f"the HSM returned a {len(raw)}-byte ECDSA signature for a {self.curve.name} key, "
+                           f"not r || s of {2 * self._half} bytes: check the PKCS#11 module")
+        r = int.from_bytes(raw[:self._half], "big")
+        s = int.from_bytes(raw[self._half:], "big")
+        return utils.encode_dss_signature(r, min(s, self._order - s))  # low-S, as Fabric requires
+
+    def public_key(self) -> ec.EllipticCurvePublicKey | None:
+        """The key's public half, from its public key object in the token (same ``CKA_ID``), if there is one."""
+        import pkcs11
+
+        with self._lock:
+            for public in _objects(self._session, pkcs11.ObjectClass.PUBLIC_KEY, self.key_id):
+                return _public_key_of(public, self.curve)
+        return None
+
+    def close(self) -> None:
+        with self._lock:
+            if self._login is None:
+                return
+            try:
+                self._session.close()
+            finally:
+                login, self._login = self._login, None
+        login.release()
+
+    def _release(self) -> None:
+        login, self._login = self._login, None
+        login.release()
+
+    def __enter__(self) -> "HSMSigner":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def import_private_key(library: str | Path, token_label: str, user_pin: str, private_key: ec.EllipticCurvePrivateKey,
+                       *, key_id: bytes | None = None, key_label: str | None = None) -> bytes:
+    """Put an existing EC private key into the token as a sensitive, non-extractable signing key; its ``CKA_ID``.
+
+    ``key_id`` defaults to :func:`key_id_for` the key (Fabric's SKI). A public key object with the same
+    ID and label is stored too, so the token tells which certificate the key belongs to. Importing the
+    same key again changes nothing; another key under the same ID is refused.
+    """
+    import pkcs11
+    from pkcs11.util.ec import decode_ec_private_key, decode_ec_public_key
+
+    if not isinstance(private_key, ec.EllipticCurvePrivateKey) or private_key.curve.name not in _CURVES_BY_NAME:
+        raise HSMError("only EC P-256 or P-384 keys can be imported: Fabric client identities use ECDSA")
+    key_id = key_id or key_id_for(private_key.public_key())
+    public_der = private_key.public_key().public_bytes(serialization.Encoding.DER,
+                                                       serialization.PublicFormat.SubjectPublicKeyInfo)
+    with _token_session(str(library), token_label, user_pin) as session:   # holds the module's lock
+        existing = _objects(session, pkcs11.ObjectClass.PRIVATE_KEY, key_id)
+        if existing:
+            stored = [_public_key_of(p, private_key.curve)
+                      for p in _objects(session, pkcs11.ObjectClass.PUBLIC_KEY, key_id)]
+            if stored and all(_same_public_key(p, private_key.public_key()) for p in stored):
+                return key_id
+            raise HSMError(f"token {token_label!r} already holds another private key with CKA_ID {key_id.hex()}: "
+                           "give another key ID, or delete that key with the HSM's tool")
+        labels = {pkcs11.Attribute.ID: key_id, pkcs11.Attribute.TOKEN: True,
+                  **({pkcs11.Attribute.LABEL: key_label} if key_label else {})}
+        der = private_key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.TraditionalOpenSSL,
+                                        serialization.NoEncryption())
+        session.create_object({**decode_ec_private_key(der), **labels, pkcs11.Attribute.PRIVATE: True,
+                               pkcs11.Attribute.SENSITIVE: True, pkcs11.Attribute.EXTRACTABLE: False,
+                               pkcs11.Attribute.SIGN: True})
+        session.create_object({**decode_ec_public_key(public_der), **labels, pkcs11.Attribute.VERIFY: True})
+    return key_id
+
+
+def generate_private_key(library: str | Path, token_label: str, user_pin: str, *, curve: str = "P-256",
+                         key_label: str | None = None) -> tuple[bytes, ec.EllipticCurvePublicKey]:
+    """Make a new EC key pair inside the token; its ``CKA_ID`` (Fabric's SKI of it) and public key.
+
+    The private key is sensitive and not extractable: it exists only in the HSM. Ask the org's CA for a
+    certificate over the public key (:func:`certificate_request` writes the request, signed by the HSM).
+    """
+    import pkcs11
+    from pkcs11.util.ec import encode_named_curve_parameters
+
+    if curve not in _CURVE_NAMES:
+        raise HSMError(f"curve {curve!r} is not one Fabric uses: choose P-256 or P-384")
+    with _token_session(str(library), token_label, user_pin) as session:
+        parameters = session.create_domain_parameters(
+            pkcs11.KeyType.EC, {pkcs11.Attribute.EC_PARAMS: encode_named_curve_parameters(_CURVE_NAMES[curve])},
+            local=True)
+        provisional_id = os.urandom(16)   # the SKI needs the public point, known only once the pair exists
+        public, private = parameters.generate_keypair(
+            store=True, id=provisional_id, label=key_label,
+            private_template={pkcs11.Attribute.SENSITIVE: True, pkcs11.Attribute.EXTRACTABLE: False,
+                              pkcs11.Attribute.SIGN: True})
+        public_key = _public_key_of(public, _CURVES_BY_NAME[_CURVE_NAMES[curve]]())
+        key_id = key_id_for(public_key)
+        private[pkcs11.Attribute.ID] = key_id
+        public[pkcs11.Attribute.ID] = key_id
+    return key_id, public_key
+
+
+def certificate_request(signer, public_key: ec.EllipticCurvePublicKey, subject) -> bytes:
+    """A PEM certificate signing request (PKCS#10) for ``public_key``, signed by ``signer`` (ECDSA with SHA-256).
+
+    ``subject`` is a :class:`cryptography.x509.Name`. For a key that is only in an HSM: the usual CSR
+    builders need the private key in the process, so the request is assembled here and only its digest
+    goes to the signer.
+    """
+    from asn1crypto import csr as asn1_csr, keys as asn1_keys, pem as asn1_pem, x509 as asn1_x509
+    from cryptography.hazmat.primitives import serialization as ser
+
+    info = asn1_csr.CertificationRequestInfo({
+        "version": "v1",
+        "subject": asn1_x509.Name.load(subject.public_bytes()),
+        "subject_pk_info": asn1_keys.PublicKeyInfo.load(
+            public_key.public_bytes(ser.Encoding.DER, ser.PublicFormat.SubjectPublicKeyInfo)),
+        "attributes": [],
+    })
+    signature = signer(hashlib.sha256(info.dump()).digest())
+    request = asn1_csr.CertificationRequest({
+        "certification_request_info": info,
+        "signature_algorithm": {"algorithm": "sha256_ecdsa"},
+        "signature": signature,
+    })
+    return asn1_pem.armor("CERTIFICATE REQUEST", request.dump())
+
+
+# ---- the module, the token login, the key --------------------------------------------------------------------
+
+@dataclass
+class _Module:
+    """A loaded PKCS#11 module and the lock every call into it is made under (see the module's docstring)."""
+
+    lib: object
+    lock: threading.RLock = field(default_factory=threading.RLock)
+
+
+_modules: dict[str, _Module] = {}
+_modules_lock = threading.Lock()
+
+
+def _load_library(library: str) -> _Module:
+    try:
+        import pkcs11
+    except ImportError:
+        raise HSMError("signing with an HSM needs the python-pkcs11 package: pip install 'recfin[hsm]' "
+                       "(scripts/install installs it)") from None
+    path = Path(library)
+    if not path.is_file():
+        raise HSMError(f"PKCS#11 library {library} not found: give the path of your HSM's PKCS#11 module "
+                       f"(for SoftHSM2: apt-get install softhsm2, module {SOFTHSM2_LIBRARY})")
+    # One .so reached through two paths (a symlink) would be initialised twice, which PKCS#11 refuses.
+    real = os.path.realpath(path)
+    with _modules_lock:
+        if real not in _modules:
+            try:
+                _modules[real] = _Module(pkcs11.lib(real))
+            except pkcs11.PKCS11Error as error:
+                raise HSMError(f"cannot load {library} as a PKCS#11 module ({error or type(error).__name__}): "
+                               "give the path of your HSM's PKCS#11 library") from None
+        return _modules[real]
+
+
+def _guarded(library: str, token_label: str, call):
+    """``call()``, with the PKCS#11 errors a person can fix turned into :class:`HSMError` naming the fix."""
+    import pkcs11
+
+    where = f"token {token_label!r} of {library}"
+    try:
+        return call()
+    except (pkcs11.PinIncorrect, pkcs11.PinInvalid, pkcs11.PinLenRange):
+        raise HSMError(f"wrong user PIN for {where}: check the PIN (too many wrong tries lock the token)") from None
+    except pkcs11.PinLocked:
+        raise HSMError(f"the user PIN of {where} is locked after too many wrong tries: the token's security "
+                       "officer must reset it (SoftHSM2: softhsm2-util --init-pin ... --so-pin ...)") from None
+    except pkcs11.UserPinNotInitialized:
+        raise HSMError(f"{where} has no user PIN yet: set one with the HSM's tool "
+                       "(SoftHSM2: softhsm2-util --init-token sets both PINs)") from None
+    except pkcs11.TokenNotPresent:
+        raise HSMError(f"{where} is not present: plug in or reconnect the HSM") from None
+    except pkcs11.PKCS11Error as error:
+        raise HSMError(f"{where}: PKCS#11 {type(error).__name__} {error}".rstrip()) from None
+
+
+class _TokenLogin:
+    """The user's login to one token, shared by every session of the process (see the module's docstring)."""
+
+    _all: dict[tuple[str, str], "_TokenLogin"] = {}
+    _all_lock = threading.Lock()
+
+    def __init__(self, key: tuple[str, str], module: _Module, token, session, pin: str) -> None:
+        self.key, self.module, self.token, self._session = key, module, token, session
+        self._pin_digest = hashlib.sha256(pin.encode()).digest()
+        self._holders = 0
+
+    @classmethod
+    def acquire(cls, module: _Module, library: str, token_label: str, pin: str) -> "_TokenLogin":
+        # Locks are taken in this order only: the logins', then the module's.
+        with cls._all_lock:
+            with module.lock:
+                token = _token(module.lib, library, token_label)
+            key = (os.path.realpath(library), token.serial)
+            login = cls._all.get(key)
+            if login is None:
+                with module.lock:
+                    session = _guarded(library, token_label, lambda: _log_in(token, pin))
+                login = cls._all[key] = cls(key, module, token, session, pin)
+            elif not hmac.compare_digest(login._pin_digest, hashlib.sha256(pin.encode()).digest()):
+                # A token has one user PIN, and this process is logged in with another one that worked.
+                raise HSMError(f"wrong user PIN for token {token_label!r} of {library}: this process is "
+                               "logged in to it with a different PIN; check the PIN")
+            login._holders += 1
+            return login
+
+    def release(self) -> None:
+        with self._all_lock:
+            self._holders -= 1
+            if self._holders > 0:
+                return
+            del self._all[self.key]
+            with self.module.lock:
+                self._session.close()   # logs the process out of the token
+
+
+def _log_in(token, pin: str):
+    import pkcs11
+
+    try:
+        return token.open(user_pin=pin)
+    except pkcs11.UserAlreadyLoggedIn:
+        # Logged in by other PKCS#11 code in this process: the login is shared, so a plain session serves.
+        return token.open()
+
+
+def _token(lib, library: str, token_label: str):
+    import pkcs11
+
+    if not token_label:   # an empty label would pick a free slot's uninitialised token
+        raise HSMError("no token label given: name the token that holds the key")
+    try:
+        return lib.get_token(token_label=token_label)
+    except pkcs11.NoSuchToken:
+        labels = sorted(t.label for t in lib.get_tokens() if t.label)   # a free slot's token has no label
+        there = f"its tokens: {', '.join(map(repr, labels))}" if labels else "it has no initialised token"
+        raise HSMError(f"no token labelled {token_label!r} in {library} ({there}): give one of those labels, "
+                       "or initialise a token (SoftHSM2: softhsm2-util --init-token --free --label ...)") from None
+    except pkcs11.MultipleTokensReturned:
+        raise HSMError(f"several tokens in {library} are labelled {token_label!r}: relabel all but one") from None
+
+
+@contextmanager
+def _token_session(library: str, token_label: str, user_pin: str) -> Iterator[object]:
+    """A read-write session on the token, logged in, for storing or making keys; the module's lock is held."""
+    module = _load_library(library)
+    login = _TokenLogin.acquire(module, library, token_label, user_pin)
+    try:
+        with module.lock:
+            session = _guarded(library, token_label, lambda: login.token.open(rw=True))
+            try:
+                yield session
+            finally:
+                session.close()
+    finally:
+        login.release()
+
+
+def _objects(session, object_class, key_id: bytes | None = None, label: str | None = None) -> list:
+    import pkcs11
+
+    wanted = {pkcs11.Attribute.CLASS: object_class}
+    if key_id is not None:
+        wanted[pkcs11.Attribute.ID] = key_id
+    if label is not None:
+        wanted[pkcs11.Attribute.LABEL] = label
+    return list(session.get_objects(wanted))
+
+
+def _find_private_key(session, options: HSMSignerOptions, library: str):
+    import pkcs11
+
+    found = _objects(session, pkcs11.ObjectClass.PRIVATE_KEY, options.key_id_bytes, options.key_label)
+    if len(found) == 1:
+        return found[0]
+    where = f"token {options.token_label!r} of {library}"
+    if found:
+        raise HSMError(f"{len(found)} private keys in {where} match {options.describe_key()}: "
+                       "give the key's key_id (CKA_ID), which tells them apart")
+    held = [f"CKA_ID {k[pkcs11.Attribute.ID].hex()}" + (f" label {k.label!r}" if k.label else "")
+            for k in _objects(session, pkcs11.ObjectClass.PRIVATE_KEY)]
+    there = f"its private keys: {'; '.join(held)}" if held else "it holds no private key"
+    raise HSMError(f"no private key with {options.describe_key()} in {where} ({there}): "
+                   "give one of those, or import the user's key (recfin hsm import)")
+
+
+def _curve_of(key, options: HSMSignerOptions) -> ec.EllipticCurve:
+    import pkcs11
+    from asn1crypto.keys import ECDomainParameters
+
+    key_type = key[pkcs11.Attribute.KEY_TYPE]
+    what = f"the key with {options.describe_key()} in token {options.token_label!r}"
+    if key_type != pkcs11.KeyType.EC:
+        raise HSMError(f"{what} is {getattr(key_type, 'name', key_type)}, not EC: Fabric client identities "
+                       "sign with ECDSA P-256 or P-384; import or generate an EC key")
+    parameters = ECDomainParameters.load(key[pkcs11.Attribute.EC_PARAMS])
+    name = parameters.chosen.native if parameters.name == "named" else None
+    if name not in _CURVES_BY_NAME:
+        raise HSMError(f"{what} is on curve {name or 'with explicit parameters'}, "
+                       "not P-256 or P-384, which Fabric's MSPs verify")
+    return _CURVES_BY_NAME[name]()
+
+
+def _public_key_of(public_object, curve: ec.EllipticCurve) -> ec.EllipticCurvePublicKey:
+    import pkcs11
+    from asn1crypto.core import OctetString
+
+    point = public_object[pkcs11.Attribute.EC_POINT]
+    try:   # DER OCTET STRING as the standard says; some modules store the raw point
+        point = bytes(OctetString.load(point))
+    except ValueError:
+        pass
+    return ec.EllipticCurvePublicKey.from_encoded_point(curve, point)
+
+
+def _same_public_key(a: ec.EllipticCurvePublicKey, b: ec.EllipticCurvePublicKey) -> bool:
+    encoding = (serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
+    return a.public_bytes(*encoding) == b.public_bytes(*encoding)

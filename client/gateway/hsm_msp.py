@@ -1,0 +1,112 @@
+"""An MSP folder whose private key is in an HSM: ``hsm-signer.yaml`` says where, instead of a keystore key.
+
+    library: /usr/lib/softhsm/libsofthsm2.so     # the HSM's PKCS#11 module
+    token: recfin                                # the token's label
+    key_id: 8b7be0f8...                          # the key's CKA_ID, hex (Fabric's SKI of the key)
+    pin_env: RECFIN_HSM_PIN                      # the environment variable holding the user PIN
+
+The PIN is never written down: it is read from ``pin_env`` when the folder is opened.
+:func:`open_msp_folder` gives the identity and a signer for either kind of folder, so code that
+acts as a user need not know where the user's key is.
+"""
+
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+import yaml
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec, utils
+
+from ._identity import Identity, load_msp_folder
+from ._signer import Signer
+from .hsm import HSMError, HSMSignerFactory, HSMSignerOptions
+
+__all__ = ["HSM_SIGNER_FILE", "DEFAULT_PIN_ENV", "HSMSignerFile", "open_msp_folder"]
+
+HSM_SIGNER_FILE = "hsm-signer.yaml"
+DEFAULT_PIN_ENV = "RECFIN_HSM_PIN"
+
+
+@dataclass(frozen=True)
+class HSMSignerFile:
+    """What ``hsm-signer.yaml`` holds: the PKCS#11 module, the token's label, the key's CKA_ID, the PIN's variable."""
+
+    library: str
+    token_label: str
+    key_id: bytes
+    pin_env: str = DEFAULT_PIN_ENV
+
+    @classmethod
+    def read(cls, msp_dir: str | Path) -> "HSMSignerFile":
+        path = Path(msp_dir) / HSM_SIGNER_FILE
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            return cls(str(data["library"]), str(data["token"]), bytes.fromhex(str(data["key_id"])),
+                       str(data.get("pin_env") or DEFAULT_PIN_ENV))
+        except (yaml.YAMLError, TypeError, KeyError, ValueError) as error:
+            raise HSMError(f"{path} is not an HSM signer description ({type(error).__name__}: {error}): it needs "
+                           "library, token, key_id (hex) and optionally pin_env; rewrite it with recfin hsm import"
+                           ) from None
+
+    def write(self, msp_dir: str | Path) -> Path:
+        path = Path(msp_dir) / HSM_SIGNER_FILE
+        text = ("# This user's private key is in an HSM (PKCS#11); the user PIN is read from the variable pin_env.\n"
+                + yaml.safe_dump({"library": self.library, "token": self.token_label, "key_id": self.key_id.hex(),
+                                  "pin_env": self.pin_env}, sort_keys=False))
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    def user_pin(self) -> str:
+        pin = os.environ.get(self.pin_env)
+        if not pin:
+            raise HSMError(f"set {self.pin_env} to the user PIN of token {self.token_label!r}: "
+                           f"the user's key is in that HSM ({HSM_SIGNER_FILE})")
+        return pin
+
+
+@contextmanager
+def open_msp_folder(path: str | Path, msp_id: str, *, user_pin: str | None = None
+                    ) -> Iterator[tuple[Identity, Signer]]:
+    """Identity and signer from an MSP folder: the HSM key ``hsm-signer.yaml`` names, else the keystore key.
+
+    The HSM's user PIN is ``user_pin``, else the value of the variable the file names. The HSM's
+    session is closed on leaving ``with``. Before anything is signed, a test signature is
+    checked against the certificate, so a key that does not belong to it is named here, not refused by a peer.
+    """
+    folder = Path(path)
+    if not (folder / HSM_SIGNER_FILE).is_file():
+        yield load_msp_folder(folder, msp_id)
+        return
+    described = HSMSignerFile.read(folder)
+    identity = _identity_of(folder, msp_id)
+    with HSMSignerFactory(described.library) as factory:
+        signer = factory.new_signer(HSMSignerOptions(described.token_label, user_pin or described.user_pin(),
+                                                     key_id=described.key_id))
+        _check_key_matches(signer, identity, described, folder)
+        yield identity, signer
+
+
+def _identity_of(folder: Path, msp_id: str) -> Identity:
+    certs = sorted((folder / "signcerts").glob("*.pem"))
+    if len(certs) != 1:
+        raise ValueError(f"{folder / 'signcerts'} should hold one certificate (*.pem), not {len(certs)}")
+    return Identity.from_certificate_file(msp_id, certs[0])
+
+
+def _check_key_matches(signer: Signer, identity: Identity, described: HSMSignerFile, folder: Path) -> None:
+    digest = os.urandom(32)
+    public_key = identity.certificate.public_key()
+    try:
+        if not isinstance(public_key, ec.EllipticCurvePublicKey):
+            raise InvalidSignature
+        public_key.verify(signer(digest), digest, ec.ECDSA(utils.Prehashed(hashes.SHA256())))
+    except InvalidSignature:
+        raise HSMError(f"the key with CKA_ID {described.key_id.hex()} in token {described.token_label!r} is not "
+                       f"the key of the certificate in {folder / 'signcerts'}: fix key_id in "
+                       f"{folder / HSM_SIGNER_FILE}, or import the user's key (recfin hsm import)") from None

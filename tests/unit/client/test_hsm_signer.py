@@ -1,0 +1,267 @@
+"""The PKCS#11 HSM signer, against a real token (SoftHSM2): signatures a peer accepts, and errors that say what to do."""
+from __future__ import annotations
+
+import hashlib
+import threading
+
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+
+from client.gateway import (
+    HSMError, HSMSignerFactory, HSMSignerFile, HSMSignerOptions, Identity, connect, hashing, key_id_for,
+    open_msp_folder,
+)
+from client.gateway.hsm import certificate_request, generate_private_key, import_private_key
+
+from .gateway_fakes import FakeTransport, is_low_s, key_pem, make_key_and_cert
+from .softhsm import softhsm
+from .test_gateway_signing import P384_ORDER, verify_like_a_peer
+
+
+@pytest.fixture
+def token(tmp_path_factory):
+    return softhsm(tmp_path_factory)
+
+
+@pytest.fixture
+def factory(token):
+    with HSMSignerFactory(token.library) as made:
+        yield made
+
+
+def user_options(token, **changes) -> HSMSignerOptions:
+    options = {"token_label": token.token, "user_pin": token.pin, "key_id": key_id_for(token.user_key.public_key())}
+    return HSMSignerOptions(**{**options, **changes})
+
+
+def test_signatures_made_in_the_token_verify_with_the_certificate_and_are_all_low_s(token, factory):
+    public_key = Identity("Org1MSP", token.user_cert).certificate.public_key()
+    with factory.new_signer(user_options(token)) as signer:
+        assert signer.curve.name == "secp256r1" and signer.key_id == key_id_for(public_key)
+        for n in range(300):   # about half of the raw signatures have a high S: each must come out low
+            message = f"proposal {n}".encode()
+            signature = signer(hashing.sha256(message))
+            verify_like_a_peer(public_key, signature, message)
+
+
+def test_a_key_is_found_by_its_label_too(token, factory):
+    with factory.new_signer(user_options(token, key_id=None, key_label="user")) as signer:
+        assert signer.key_id == key_id_for(token.user_key.public_key())
+        verify_like_a_peer(token.user_key.public_key(), signer(hashing.sha256(b"by label")), b"by label")
+
+
+def test_a_submit_signed_in_the_hsm_is_what_a_peer_verifies(token, factory):
+    """The whole SDK path: the Gateway hashes each message, the HSM signs the digest, and every request a
+    peer or orderer checks (proposal, transaction, commit status, events) verifies with the user's certificate."""
+    identity = Identity("SupplierMSP", token.user_cert)
+    transport = FakeTransport()
+    with factory.new_signer(user_options(token)) as signer, \
+            connect(identity=identity, signer=signer, transport=transport) as gateway:
+        network = gateway.get_network("receivables-channel")
+        network.get_contract("receivables").submit_transaction("Confirm", "R-1")
+        network.get_contract("receivables").evaluate_transaction("Get", "R-1")
+        network.chaincode_events("receivables", start_block=0).close()
+
+    public_key = identity.certificate.public_key()
+    (endorse,) = transport.requests("endorse")
+    (submit,) = transport.requests("submit")
+    (commit,) = transport.requests("commit_status")
+    (evaluate,) = transport.requests("evaluate")
+    (events,) = transport.requests("chaincode_events")
+    verify_like_a_peer(public_key, endorse.proposed_transaction.signature, endorse.proposed_transaction.proposal_bytes)
+    verify_like_a_peer(public_key, submit.prepared_transaction.signature, submit.prepared_transaction.payload)
+    verify_like_a_peer(public_key, commit.signature, commit.request)
+    verify_like_a_peer(public_key, evaluate.proposed_transaction.signature, evaluate.proposed_transaction.proposal_bytes)
+    verify_like_a_peer(public_key, events.signature, events.request)
+
+
+def test_threads_share_one_signer_and_each_signature_verifies(token, factory):
+    public_key = token.user_key.public_key()
+    failures: list[BaseException] = []
+    with factory.new_signer(user_options(token)) as shared:
+        def sign_many(thread: int) -> None:
+            try:
+                with factory.new_signer(user_options(token)) as own:   # and a session of its own
+                    for n in range(25):
+                        message = f"thread {thread} message {n}".encode()
+                        for signer in (shared, own):
+                            verify_like_a_peer(public_key, signer(hashing.sha256(message)), message)
+            except BaseException as error:   # noqa: BLE001 - reported by the main thread
+                failures.append(error)
+
+        threads = [threading.Thread(target=sign_many, args=(t,)) for t in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert failures == []
+
+
+def test_a_closed_signer_refuses_to_sign_and_closing_the_factory_closes_its_signers(token):
+    factory = HSMSignerFactory(token.library)
+    first, second = factory.new_signer(user_options(token)), factory.new_signer(user_options(token))
+    first.close()
+    with pytest.raises(HSMError, match="closed; make a new one"):
+        first(hashing.sha256(b"x"))
+    assert not second.closed
+    factory.close()
+    assert second.closed
+    with pytest.raises(HSMError, match="closed"):
+        second(hashing.sha256(b"x"))
+
+
+def test_a_digest_no_peer_verifies_is_refused(token, factory):
+    with factory.new_signer(user_options(token)) as signer, pytest.raises(ValueError, match="32-byte SHA-256"):
+        signer(hashing.sha384(b"a proposal"))
+
+
+# ---- errors that name what was wrong and what to do -----------------------------------------------------------
+
+
+def test_a_missing_library_is_named_with_how_to_install_softhsm(tmp_path):
+    with pytest.raises(HSMError, match=r"PKCS#11 library .*/nowhere\.so not found: .*apt-get install softhsm2"):
+        HSMSignerFactory(tmp_path / "nowhere.so")
+
+
+def test_a_file_that_is_not_a_pkcs11_module_is_named(tmp_path):
+    not_a_module = tmp_path / "libnot.so"
+    not_a_module.write_text("plain text")
+    with pytest.raises(HSMError, match=r"cannot load .*libnot\.so as a PKCS#11 module"):
+        HSMSignerFactory(not_a_module)
+
+
+def test_an_unknown_token_label_lists_the_tokens_there(token, factory):
+    with pytest.raises(HSMError, match=rf"no token labelled 'vault' in .*its tokens: '{token.token}'.*--init-token"):
+        factory.new_signer(user_options(token, token_label="vault"))
+
+
+def test_a_wrong_pin_is_named_by_the_token(token, factory):
+    with pytest.raises(HSMError, match=rf"wrong user PIN for token '{token.token}'.*too many wrong tries"):
+        factory.new_signer(user_options(token, user_pin="0000"))
+
+
+def test_a_wrong_pin_is_refused_while_the_process_is_logged_in_with_the_right_one(token, factory):
+    with factory.new_signer(user_options(token)):
+        with pytest.raises(HSMError, match=rf"wrong user PIN for token '{token.token}'.*different PIN"):
+            factory.new_signer(user_options(token, user_pin="0000"))
+
+
+def test_no_such_key_lists_the_keys_in_the_token(token, factory):
+    with pytest.raises(HSMError, match=r"no private key with CKA_ID 6e6f6e65 in token .*its private keys: "
+                                       r"CKA_ID .* label 'user'.*recfin hsm import"):
+        factory.new_signer(user_options(token, key_id=b"none"))
+    with pytest.raises(HSMError, match=r"no private key with label 'nobody'"):
+        factory.new_signer(user_options(token, key_id=None, key_label="nobody"))
+
+
+def test_a_key_that_is_not_ec_is_refused(token, factory):
+    with pytest.raises(HSMError, match=r"is RSA, not EC: Fabric client identities sign with ECDSA P-256 or P-384"):
+        factory.new_signer(user_options(token, key_id=token.rsa_key_id))
+
+
+def test_an_ec_key_on_another_curve_is_refused(token, factory):
+    with pytest.raises(HSMError, match=r"is on curve secp256k1, not P-256 or P-384"):
+        factory.new_signer(user_options(token, key_id=token.k1_key_id))
+
+
+def test_options_without_a_key_are_refused():
+    with pytest.raises(HSMError, match="key_id .* or key_label"):
+        HSMSignerOptions(token_label="recfin", user_pin="1")
+
+
+def test_a_failed_signer_leaves_no_login_behind(token, factory):
+    with pytest.raises(HSMError, match="no private key"):
+        factory.new_signer(user_options(token, key_id=b"none"))
+    # Logged out again: a wrong PIN is now checked by the token itself, not against this process's login.
+    with pytest.raises(HSMError, match="too many wrong tries"):
+        factory.new_signer(user_options(token, user_pin="0000"))
+
+
+# ---- putting keys into the token -----------------------------------------------------------------------------
+
+
+def test_an_imported_key_signs_in_the_token_and_importing_it_again_changes_nothing(token, factory):
+    key = ec.generate_private_key(ec.SECP384R1())
+    key_id = import_private_key(token.library, token.token, token.pin, key, key_label="imported-p384")
+    assert key_id == key_id_for(key.public_key())
+    assert import_private_key(token.library, token.token, token.pin, key) == key_id
+    with factory.new_signer(user_options(token, key_id=key_id)) as signer:
+        assert signer.curve.name == "secp384r1"
+        assert signer.public_key().public_numbers() == key.public_key().public_numbers()
+        for n in range(50):
+            signature = signer(hashing.sha256(b"%d" % n))
+            verify_like_a_peer(key.public_key(), signature, b"%d" % n)
+            assert is_low_s(signature, P384_ORDER)
+
+
+def test_another_key_under_a_taken_id_is_refused(token):
+    key_id = key_id_for(token.user_key.public_key())
+    with pytest.raises(HSMError, match=rf"already holds another private key with CKA_ID {key_id.hex()}"):
+        import_private_key(token.library, token.token, token.pin, ec.generate_private_key(ec.SECP256R1()),
+                           key_id=key_id)
+
+
+def test_a_key_generated_in_the_token_signs_its_certificate_request(token, factory):
+    key_id, public_key = generate_private_key(token.library, token.token, token.pin, key_label="generated")
+    assert key_id == key_id_for(public_key)
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "supplier9@supplier")])
+    with factory.new_signer(user_options(token, key_id=key_id)) as signer:
+        request = x509.load_pem_x509_csr(certificate_request(signer, public_key, subject))
+    assert request.is_signature_valid
+    assert request.subject == subject and request.public_key() == public_key
+
+
+# ---- an MSP folder whose key is in the HSM -------------------------------------------------------------------
+
+
+def hsm_msp_folder(tmp_path, token, cert: bytes, key_id: bytes, pin_env: str = "TEST_HSM_PIN"):
+    (tmp_path / "signcerts").mkdir(parents=True)
+    (tmp_path / "signcerts" / "cert.pem").write_bytes(cert)
+    HSMSignerFile(token.library, token.token, key_id, pin_env).write(tmp_path)
+    return tmp_path
+
+
+def test_an_msp_folder_with_an_hsm_signer_file_signs_in_the_hsm(token, tmp_path, monkeypatch):
+    folder = hsm_msp_folder(tmp_path, token, token.user_cert, key_id_for(token.user_key.public_key()))
+    assert not (folder / "keystore").exists()
+    monkeypatch.setenv("TEST_HSM_PIN", token.pin)
+    with open_msp_folder(folder, "SupplierMSP") as (identity, signer):
+        assert identity.credentials == token.user_cert and identity.msp_id == "SupplierMSP"
+        verify_like_a_peer(token.user_key.public_key(), signer(hashing.sha256(b"from the msp")), b"from the msp")
+    with pytest.raises(HSMError, match="closed"):
+        signer(hashing.sha256(b"after"))
+
+
+def test_an_msp_folder_without_the_pin_variable_says_which_to_set(token, tmp_path, monkeypatch):
+    folder = hsm_msp_folder(tmp_path, token, token.user_cert, key_id_for(token.user_key.public_key()))
+    monkeypatch.delenv("TEST_HSM_PIN", raising=False)
+    with pytest.raises(HSMError, match=rf"set TEST_HSM_PIN to the user PIN of token '{token.token}'"):
+        with open_msp_folder(folder, "SupplierMSP"):
+            pass
+
+
+def test_an_msp_folder_whose_hsm_key_is_not_the_certificates_is_refused(token, tmp_path, monkeypatch):
+    _, other_cert = make_key_and_cert("someone-else")
+    folder = hsm_msp_folder(tmp_path, token, other_cert, key_id_for(token.user_key.public_key()))
+    monkeypatch.setenv("TEST_HSM_PIN", token.pin)
+    with pytest.raises(HSMError, match=r"is not the key of the certificate in .*signcerts: fix key_id"):
+        with open_msp_folder(folder, "SupplierMSP"):
+            pass
+
+
+def test_a_broken_hsm_signer_file_says_what_it_needs(tmp_path):
+    (tmp_path / "hsm-signer.yaml").write_text("library: /x.so\ntoken: t\n")
+    with pytest.raises(HSMError, match=r"needs library, token, key_id \(hex\)"):
+        HSMSignerFile.read(tmp_path)
+
+
+def test_an_msp_folder_without_an_hsm_signer_file_uses_its_keystore(tmp_path):
+    key, cert = make_key_and_cert("plain")
+    for sub, name, data in [("signcerts", "cert.pem", cert), ("keystore", "key_sk", key_pem(key))]:
+        (tmp_path / sub).mkdir()
+        (tmp_path / sub / name).write_bytes(data)
+    with open_msp_folder(tmp_path, "Org1MSP") as (identity, signer):
+        digest = hashlib.sha256(b"keystore").digest()
+        verify_like_a_peer(key.public_key(), signer(digest), b"keystore")
