@@ -20,6 +20,13 @@ appearance (so the proposal, its endorse, submit and commit status still name on
 timestamps and signatures. The two clients' requests must then be equal, save for the differences
 documented in docs/sdk-gateway.md, each in a field Fabric does not read; the test checks each is
 there, so it fails when one goes away and the page must say so.
+
+The FAILURE_STEPS run the same way against the stand-in told (FAILURES, CHAINCODE_EVENTS_FAILURES,
+DELIVER_FAILURES) to fail calls as a Fabric Gateway does: gRPC statuses with gateway.ErrorDetail
+entries, invalid transactions' validation codes, streams ended by a status. Both clients must send the
+same requests up to each failure and nothing after it, and report each failure alike: the error's
+class, gRPC code, status message, details (address, MSP ID, message per peer or orderer), transaction
+ID and validation code, save for the differences of naming mapped in ``as_node_reports``.
 """
 from __future__ import annotations
 
@@ -30,6 +37,7 @@ import subprocess
 import threading
 from dataclasses import dataclass
 from hashlib import sha256
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -42,16 +50,18 @@ from fabric_protos.common import common_pb2
 from fabric_protos.gateway import gateway_pb2, gateway_pb2_grpc
 from fabric_protos.msp import identities_pb2
 from fabric_protos.orderer import ab_pb2
-from fabric_protos.peer import chaincode_event_pb2, chaincode_pb2, events_pb2_grpc, proposal_pb2
+from fabric_protos.peer import chaincode_event_pb2, chaincode_pb2, events_pb2_grpc, proposal_pb2, transaction_pb2
+from google.protobuf import any_pb2
 from google.protobuf.descriptor import FieldDescriptor
 from google.protobuf.unknown_fields import UnknownFieldSet
 
-from bench.client_cpu import StandInGateway, write_tls
+from bench.client_cpu import StandInGateway, function_of, write_tls
 from bench.loopback_peer import CHANNEL, Executed
 from bench.node_compare import NODE_DIR
 from bench.prepared_gateway import StandInDeliver
 from chaincode.testing import make_identity
-from client.gateway import FileCheckpointer, InMemoryCheckpointer, Identity, connect, connect_async, private_key_signer
+from client.gateway import (FileCheckpointer, GatewayError, InMemoryCheckpointer, Identity, TransportError, connect,
+                            connect_async, private_key_signer)
 from client.gateway._twins import Steps, awaiting, blocking
 from .gateway_fakes import is_low_s, key_pem, make_key_and_cert, verify
 
@@ -97,7 +107,154 @@ STEPS: list[dict[str, Any]] = [
 ]
 """What both clients do, in order; arguments and transient values as text or as bytes (hex)."""
 
-FUNCTIONS = sorted({step["name"] for step in STEPS if "name" in step})
+# ---------------------------------------------------------------- failures, as a Fabric Gateway reports them
+#
+# The shapes are Fabric's (internal/pkg/gateway: evaluate.go, endorse.go, submit.go, commitstatus.go,
+# chaincodeevents.go, and apiutils.go's newRpcError and errorDetail): a failed call is a gRPC status
+# whose grpc-status-details-bin trailer holds a google.rpc.Status with one Any-packed
+# gateway.ErrorDetail {address, msp_id, message} per endorsing peer or orderer that failed; a
+# transaction that reached a block as invalid is a CommitStatusResponse with its TxValidationCode.
+
+SUPPLIER_PEER0 = ("peer0.supplier.recfin.local:8051", "SupplierMSP")
+SUPPLIER_PEER1 = ("peer1.supplier.recfin.local:8151", "SupplierMSP")
+CORE_PEER0 = ("peer0.core.recfin.local:7051", "CoreEnterpriseMSP")
+BANK_PEER0 = ("peer0.bank.recfin.local:9051", "BankMSP")
+ORDERERS = [(f"orderer{n}.orderer.recfin.local:7{n}50", "OrdererMSP") for n in range(3)]
+NOT_DEFINED = ("make sure the chaincode receivables has been successfully defined on channel receivables and try "
+               "again: chaincode definition for 'receivables' exists, but chaincode is not installed")
+NOT_FOUND_BY_CHAINCODE = "chaincode response 500, 应收账款 R-404 不存在 (receivable R-404 not found)"
+DENIED = ("failed evaluating policy on signed data during check policy [/Channel/Application/Readers]: [implicit "
+          "policy evaluation failed - 0 sub-policies were satisfied, but this policy requires 1 of the 'Readers' "
+          "sub-policies to be satisfied]")
+
+
+@dataclass(frozen=True)
+class Failure:
+    """How the stand-in answers one call made for one function: with a gRPC status and its details,
+    or (CommitStatus) with a TxValidationCode other than VALID."""
+
+    call: str                                        # Evaluate, Endorse, Submit or CommitStatus
+    code: grpc.StatusCode | None = None
+    message: str = ""
+    details: tuple[tuple[tuple[str, str], str], ...] = ()   # ((address, MSP ID), message) per peer or orderer
+    validation_code: int | None = None
+
+
+FAILURES = {f"{CONTRACT}:{name}": failure for name, failure in {
+    # evaluate.go: an error the chaincode returned is not retried on another peer: UNKNOWN, that peer's detail.
+    "GetMissing": Failure("Evaluate", grpc.StatusCode.UNKNOWN,
+                          f"evaluate call to endorser returned error: {NOT_FOUND_BY_CHAINCODE}",
+                          ((SUPPLIER_PEER0, NOT_FOUND_BY_CHAINCODE),)),
+    # evaluate.go: a 500 the peer made itself is retried on the next peer of the group; none left: ABORTED.
+    "GetUndefined": Failure("Evaluate", grpc.StatusCode.ABORTED,
+                            "failed to evaluate transaction, see attached details for more info",
+                            ((SUPPLIER_PEER0, NOT_DEFINED), (SUPPLIER_PEER1, NOT_DEFINED))),
+    # endorse.go planFromFirstEndorser: every peer of the Gateway's org failed the first endorsement.
+    "ConfirmMissing": Failure("Endorse", grpc.StatusCode.ABORTED,
+                              "failed to endorse transaction, see attached details for more info",
+                              ((SUPPLIER_PEER0, NOT_FOUND_BY_CHAINCODE), (SUPPLIER_PEER1, NOT_FOUND_BY_CHAINCODE))),
+    # endorse.go: the first endorsement came, but no layout of the policy could be completed.
+    "Finance": Failure("Endorse", grpc.StatusCode.ABORTED,
+                       "failed to collect enough transaction endorsements, see attached details for more info",
+                       ((CORE_PEER0, "chaincode response 500, receivable R-2 is frozen by the regulator"),
+                        (BANK_PEER0, "rpc error: code = Unavailable desc = connection error: desc = \"transport: "
+                                     "Error while dialing: dial tcp 127.0.0.1:9051: connect: connection refused\""))),
+    # endorse.go: endorsing_organizations named an org with no peer for the chaincode: UNAVAILABLE, no details.
+    "TransferToBank": Failure("Endorse", grpc.StatusCode.UNAVAILABLE,
+                              "failed to find any endorsing peers for org(s): BankMSP"),
+    # submit.go submitNonBFT: no orderer took the transaction; one detail per orderer tried.
+    "Pay": Failure("Submit", grpc.StatusCode.UNAVAILABLE, "no orderers could successfully process transaction",
+                      tuple((orderer, "rpc error: code = Unavailable desc = error reading from server: EOF")
+                            for orderer in ORDERERS)),
+    # The same, for a transaction signed offline: its ID comes from the prepared transaction.
+    "Split": Failure("Submit", grpc.StatusCode.UNAVAILABLE, "no orderers could successfully process transaction",
+                     tuple((orderer, "rpc error: code = DeadlineExceeded desc = context deadline exceeded")
+                           for orderer in ORDERERS)),
+    # submit.go submitNonBFT: an orderer refused the transaction (a 4xx status): ABORTED, not retried.
+    "Reject": Failure("Submit", grpc.StatusCode.ABORTED,
+                      "received unsuccessful response from orderer: status=BAD_REQUEST, info=envelope too large"),
+    "Repay": Failure("CommitStatus", validation_code=transaction_pb2.MVCC_READ_CONFLICT),
+    "Pledge": Failure("CommitStatus", validation_code=transaction_pb2.ENDORSEMENT_POLICY_FAILURE),
+    "Assign": Failure("CommitStatus", validation_code=transaction_pb2.ENDORSEMENT_POLICY_FAILURE),
+    # commitstatus.go: the channel's ACL refused the identity asking.
+    "Freeze": Failure("CommitStatus", grpc.StatusCode.PERMISSION_DENIED, DENIED),
+}.items()}
+"""Per function (as the proposal names it), the call the stand-in fails and how."""
+
+
+@dataclass(frozen=True)
+class StreamFailure:
+    """A stream that sends ``after`` events or blocks, then ends with a gRPC status or (Deliver) a status reply."""
+
+    after: int
+    code: grpc.StatusCode | None = None
+    message: str = ""
+    deliver_status: int | None = None
+
+
+CHAINCODE_EVENTS_FAILURES = {
+    # chaincodeevents.go: the ledger's block iterator failed while the stream ran: ABORTED with its error.
+    7: StreamFailure(1, grpc.StatusCode.ABORTED, "error retrieving block 8: the ledger is closing"),
+    # chaincodeevents.go: the channel's ACL refused the identity: PERMISSION_DENIED before any event.
+    8: StreamFailure(0, grpc.StatusCode.PERMISSION_DENIED, DENIED),
+}
+DELIVER_FAILURES = {
+    # common/deliver/deliver.go ends a stream whose creator lost access with a FORBIDDEN status reply.
+    7: StreamFailure(1, deliver_status=common_pb2.FORBIDDEN),
+    # The peer went away mid-stream: a gRPC status, as any connection failure gives.
+    8: StreamFailure(1, grpc.StatusCode.UNAVAILABLE, "error reading from server: EOF"),
+}
+"""Per start block asked for, how the stand-in ends a stream (other start blocks stream as usual)."""
+
+BEYOND_THE_CHAIN = 1000
+"""A start block past the next one to be committed: Deliver answers NOT_FOUND (the stand-in's own check)."""
+
+FAILURE_STEPS: list[dict[str, Any]] = [
+    {"op": "evaluate_transaction", "name": "GetMissing", "args": [text("R-404")], "fails": True},
+    {"op": "evaluate", "name": "GetUndefined", "args": [text("R-1")], "endorsing": ["SupplierMSP"], "fails": True},
+    {"op": "submit_transaction", "name": "ConfirmMissing", "args": [text("R-404")], "fails": True},
+    {"op": "submit", "name": "Finance", "args": [text("R-2"), text("BANK-1")], "fails": True},
+    {"op": "submit", "name": "TransferToBank", "args": [text("R-2")], "endorsing": ["BankMSP"], "fails": True},
+    {"op": "submit_transaction", "name": "Pay", "args": [text("R-2")], "fails": True},
+    {"op": "submit", "name": "Reject", "args": [text("R-3")], "fails": True},
+    {"op": "offline_submit", "name": "Split", "args": [text("R-2"), text("50000")], "fails": True},
+    {"op": "submit_transaction", "name": "Repay", "args": [text("R-2")], "fails": True},
+    {"op": "submit", "name": "Pledge", "args": [text("R-2")], "transient": {"note": text("pledge")}, "fails": True},
+    {"op": "submit_async", "name": "Assign", "args": [text("R-2")]},
+    {"op": "submit_async", "name": "Freeze", "args": [text("R-2")], "fails": True},
+    {"op": "chaincode_events_until_error", "chaincode": CHAINCODE, "start_block": 7},
+    {"op": "chaincode_events_until_error", "chaincode": CHAINCODE, "start_block": 8},
+    {"op": "block_events_until_error", "kind": "filtered", "start_block": 7},
+    {"op": "block_events_until_error", "kind": "block", "start_block": 8},
+    {"op": "block_events_until_error", "kind": "private", "start_block": BEYOND_THE_CHAIN},
+]
+"""Steps that fail, each where the tables above say; ``fails`` marks those whose call raises."""
+
+FUNCTIONS = sorted({step["name"] for step in STEPS + FAILURE_STEPS if "name" in step})
+
+
+def _varint(number: int) -> bytes:
+    out = bytearray()
+    while True:
+        byte, number = number & 0x7F, number >> 7
+        out.append(byte | (0x80 if number else 0))
+        if not number:
+            return bytes(out)
+
+
+def status_details(code: grpc.StatusCode, message: str, details) -> bytes:
+    """The serialized google.rpc.Status of grpc-status-details-bin (google/rpc/status.proto: code = 1, message = 2,
+    details = 3, each a google.protobuf.Any), written field by field here so that neither client decodes what its
+    own encoder wrote; each detail is Any.Pack(gateway.ErrorDetail), as Go's status.WithDetails packs it."""
+    def field(number: int, payload: bytes) -> bytes:     # wire type 2: length-delimited
+        return _varint(number << 3 | 2) + _varint(len(payload)) + payload
+
+    out = _varint(1 << 3) + _varint(code.value[0]) + field(2, message.encode())
+    for (address, msp_id), said in details:
+        packed = any_pb2.Any()
+        packed.Pack(gateway_pb2.ErrorDetail(address=address, msp_id=msp_id, message=said))
+        out += field(3, packed.SerializeToString())
+    return out
 
 
 def result_of(function: str) -> bytes:
@@ -109,7 +266,8 @@ def result_of(function: str) -> bytes:
 
 class RecordingGateway(StandInGateway):
     """The bench's stand-in Gateway, keeping each request as it came, and the payload of the
-    transaction each Endorse prepared (a client must submit it unchanged, only signed)."""
+    transaction each Endorse prepared (a client must submit it unchanged, only signed). A call made
+    for a function FAILURES names fails there, as a Fabric Gateway's would."""
 
     def __init__(self, requests: list[tuple[str, Any]]) -> None:
         templates = {f"{CONTRACT}:{name}": Executed(proposal_pb2.SignedProposal(), "", 200, "", result_of(name),
@@ -117,49 +275,113 @@ class RecordingGateway(StandInGateway):
         super().__init__(templates, [make_identity("CoreEnterpriseMSP", "peer0", ou="peer")])
         self.requests = requests
         self.prepared: dict[str, bytes] = {}
+        self.functions: dict[str, str] = {}      # transaction ID -> the function its proposal called
+
+    @staticmethod
+    async def fail_if_chosen(call: str, function: str | None, context) -> None:
+        failure = FAILURES.get(function or "")
+        if failure is not None and failure.call == call and failure.code is not None:
+            trailers = (("grpc-status-details-bin", status_details(failure.code, failure.message, failure.details)),)
+            await context.abort(failure.code, failure.message, trailing_metadata=trailers)
 
     async def Evaluate(self, request, context):
         self.requests.append(("Evaluate", request))
+        await self.fail_if_chosen("Evaluate", function_of(request.proposed_transaction.proposal_bytes), context)
         return await super().Evaluate(request, context)
 
     async def Endorse(self, request, context):
         self.requests.append(("Endorse", request))
+        self.functions[request.transaction_id] = function_of(request.proposed_transaction.proposal_bytes)
+        await self.fail_if_chosen("Endorse", self.functions[request.transaction_id], context)
         reply = await super().Endorse(request, context)
         self.prepared[request.transaction_id] = reply.prepared_transaction.payload
         return reply
 
     async def Submit(self, request, context):
         self.requests.append(("Submit", request))
+        await self.fail_if_chosen("Submit", self.functions.get(request.transaction_id), context)
         return await super().Submit(request, context)
 
     async def CommitStatus(self, request, context):
         self.requests.append(("CommitStatus", request))
-        return await super().CommitStatus(request, context)
+        function = self.functions.get(gateway_pb2.CommitStatusRequest.FromString(request.request).transaction_id)
+        await self.fail_if_chosen("CommitStatus", function, context)
+        reply = await super().CommitStatus(request, context)
+        failure = FAILURES.get(function or "")
+        if failure is not None and failure.call == "CommitStatus" and failure.validation_code is not None:
+            reply.result = failure.validation_code      # committed in its block, as invalid
+        return reply
 
     async def ChaincodeEvents(self, request, context):
-        """One event in the start block (its number, or 0 for the next commit), then the stream ends."""
+        """One event in the start block (its number, or 0 for the next commit), then the stream ends;
+        from a start block CHAINCODE_EVENTS_FAILURES names, its events, then its status."""
         self.requests.append(("ChaincodeEvents", request))
         asked = gateway_pb2.ChaincodeEventsRequest.FromString(request.request)
         block = asked.start_position.specified.number
-        yield gateway_pb2.ChaincodeEventsResponse(block_number=block, events=[chaincode_event_pb2.ChaincodeEvent(
-            chaincode_id=asked.chaincode_id, tx_id=sha256(b"event in block %d" % block).hexdigest(),
-            event_name="ReceivableRegistered", payload=b'{"id":"R-2"}')])
+        failure = CHAINCODE_EVENTS_FAILURES.get(block)
+        for number in range(block, block + (1 if failure is None else failure.after)):
+            yield gateway_pb2.ChaincodeEventsResponse(block_number=number, events=[chaincode_event_pb2.ChaincodeEvent(
+                chaincode_id=asked.chaincode_id, tx_id=sha256(b"event in block %d" % number).hexdigest(),
+                event_name="ReceivableRegistered", payload=b'{"id":"R-2"}')])
+        if failure is not None:
+            await context.abort(failure.code, failure.message)
 
 
 DELIVER_METHODS = {"deliver": "Deliver", "deliver_filtered": "DeliverFiltered",
                    "deliver_with_private_data": "DeliverWithPrivateData"}
 
 
+class StreamAborted(Exception):
+    """Raised inside a Deliver stream to end it with a gRPC status (only the servicer method has the context)."""
+
+    def __init__(self, failure: StreamFailure) -> None:
+        super().__init__(failure.message)
+        self.failure = failure
+
+
 class RecordingDeliver(StandInDeliver):
-    """The stand-in peer's Deliver, keeping each seek envelope as it came."""
+    """The stand-in peer's Deliver, keeping each seek envelope as it came; from a start block
+    DELIVER_FAILURES names, its blocks, then its status reply or gRPC status."""
 
     def __init__(self, gateway: RecordingGateway) -> None:
         super().__init__(gateway.chain, gateway.journal)
         self.requests = gateway.requests
 
+    async def Deliver(self, request_iterator, context):
+        async for reply in self._aborting(super().Deliver(request_iterator, context), context):
+            yield reply
+
+    async def DeliverFiltered(self, request_iterator, context):
+        async for reply in self._aborting(super().DeliverFiltered(request_iterator, context), context):
+            yield reply
+
+    async def DeliverWithPrivateData(self, request_iterator, context):
+        async for reply in self._aborting(super().DeliverWithPrivateData(request_iterator, context), context):
+            yield reply
+
+    @staticmethod
+    async def _aborting(replies, context):
+        try:
+            async for reply in replies:
+                yield reply
+        except StreamAborted as aborted:
+            await context.abort(aborted.failure.code, aborted.failure.message)
+
     def _serve(self, envelope, entry):
         self.requests.append((DELIVER_METHODS[entry["call"]], envelope))
-        return super()._serve(envelope, entry)
+        served = super()._serve(envelope, entry)
+        start = ab_pb2.SeekInfo.FromString(common_pb2.Payload.FromString(envelope.payload).data).start
+        failure = DELIVER_FAILURES.get(start.specified.number) if start.HasField("specified") else None
+        return served if failure is None else self._failing(served, failure, entry)
+
+    async def _failing(self, served, failure: StreamFailure, entry):
+        for _ in range(failure.after):
+            yield await served.__anext__()
+        await served.aclose()
+        if failure.deliver_status is not None:
+            yield self._status(entry, failure.deliver_status)
+        else:
+            raise StreamAborted(failure)
 
 
 class RecordingStandIn:
@@ -289,6 +511,7 @@ def status_of(status) -> dict[str, Any]:
             "transaction_id": status.transaction_id}
 
 
+BLOCKS_FROM = {"block": "block_events", "filtered": "filtered_block_events", "private": "block_and_private_data_events"}
 BLOCK_NUMBER = {"block": lambda block: block.header.number, "filtered": lambda block: block.number,
                 "private": lambda reply: reply.block.header.number}
 
@@ -334,10 +557,21 @@ def _drive(sdk: Sdk, step: dict[str, Any]) -> Steps[dict[str, Any]]:
         return {"op": op, "events": [{"block_number": e.block_number, "transaction_id": e.transaction_id,
                                       "chaincode_name": e.chaincode_name, "event_name": e.event_name,
                                       "payload": e.payload.hex()} for e in (first, resumed)]}
+    if op.endswith("_until_error"):
+        if op == "chaincode_events_until_error":
+            stream = sdk.network.chaincode_events(step["chaincode"], start_block=step["start_block"])
+            number = attrgetter("block_number")
+        else:
+            stream = getattr(sdk.network, BLOCKS_FROM[step["kind"]])(start_block=step["start_block"])
+            number = BLOCK_NUMBER[step["kind"]]
+        read: list[int] = []
+        try:     # list.append returns None: no event is the one waited for, so the stream is read until it fails
+            yield stream.first(lambda item: read.append(number(item)))
+        except GatewayError as error:
+            return {"op": op, "read": read, "error": error_of(error)}
     if op == "block_events":
         kind = step["kind"]
-        blocks_from = {"block": sdk.network.block_events, "filtered": sdk.network.filtered_block_events,
-                       "private": sdk.network.block_and_private_data_events}[kind]
+        blocks_from = getattr(sdk.network, BLOCKS_FROM[kind])
         blocks = [BLOCK_NUMBER[kind]((yield blocks_from(start_block=step["start_block"]).first()))]
         if step.get("then_from_checkpoint"):
             checkpointer = InMemoryCheckpointer()
@@ -347,8 +581,34 @@ def _drive(sdk: Sdk, step: dict[str, Any]) -> Steps[dict[str, Any]]:
     raise ValueError(f"unknown step {op!r}")
 
 
-drive_sync = blocking(_drive)
-drive_async = awaiting(_drive)
+def error_of(error: GatewayError) -> dict[str, Any]:
+    """What recfin's error exposes, in the shape the Node driver prints (its errorOf), with the block number
+    a CommitError adds and the TransportError the typed error was raised from (None if none)."""
+    cause = error.__cause__
+    return {"class": type(error).__name__, "grpc_code": None if error.code is None else error.code.value[0],
+            "message": error.message,
+            "details": [{"address": d.address, "msp_id": d.msp_id, "message": d.message} for d in error.details],
+            "transaction_id": getattr(error, "transaction_id", None),
+            "commit_status_code": getattr(error, "validation_code", None),
+            "block_number": getattr(error, "block_number", None),
+            "transport": {"grpc_code": cause.code.value[0], "message": cause.message,
+                          "details": [{"address": d.address, "msp_id": d.msp_id, "message": d.message}
+                                      for d in cause.details]}
+            if isinstance(cause, TransportError) else None}
+
+
+def _drive_or_report(sdk: Sdk, step: dict[str, Any]) -> Steps[dict[str, Any]]:
+    """One step; for a step marked "fails", what the error it raised exposes instead of a result."""
+    try:
+        return (yield from _drive(sdk, step))
+    except GatewayError as error:
+        if not step.get("fails"):
+            raise
+        return {"op": step["op"], "error": error_of(error)}
+
+
+drive_sync = blocking(_drive_or_report)
+drive_async = awaiting(_drive_or_report)
 
 
 def tls(folder: Path) -> dict[str, Path]:
@@ -357,17 +617,19 @@ def tls(folder: Path) -> dict[str, Path]:
             "client_key": folder / "client.key"}
 
 
-def run_recfin_sync(folder: Path, user: User, address: str) -> list[dict[str, Any]]:
+def run_recfin_sync(folder: Path, user: User, address: str,
+                    steps: list[dict[str, Any]] = STEPS) -> list[dict[str, Any]]:
     sign = private_key_signer(user.key)
     with connect(address, identity=user.identity, signer=sign, **tls(folder)) as gateway, \
             connect(address, identity=user.identity, **tls(folder)) as offline:
         network = gateway.get_network(CHANNEL)
         sdk = Sdk(network, network.get_contract(CHAINCODE, CONTRACT), offline,
                   offline.get_network(CHANNEL).get_contract(CHAINCODE, CONTRACT), sign)
-        return [drive_sync(sdk, step) for step in STEPS]
+        return [drive_sync(sdk, step) for step in steps]
 
 
-def run_recfin_async(folder: Path, user: User, address: str) -> list[dict[str, Any]]:
+def run_recfin_async(folder: Path, user: User, address: str,
+                     steps: list[dict[str, Any]] = STEPS) -> list[dict[str, Any]]:
     sign = private_key_signer(user.key)
 
     async def run() -> list[dict[str, Any]]:
@@ -376,7 +638,7 @@ def run_recfin_async(folder: Path, user: User, address: str) -> list[dict[str, A
             network = gateway.get_network(CHANNEL)
             sdk = Sdk(network, network.get_contract(CHAINCODE, CONTRACT), offline,
                       offline.get_network(CHANNEL).get_contract(CHAINCODE, CONTRACT), sign)
-            return [await drive_async(sdk, step) for step in STEPS]
+            return [await drive_async(sdk, step) for step in steps]
 
     return asyncio.run(run())
 
@@ -394,6 +656,21 @@ def recfin(folder, user) -> Recorded:
 @pytest.fixture(scope="module")
 def recfin_async(folder, user) -> Recorded:
     return recorded(folder, lambda address: run_recfin_async(folder, user, address))
+
+
+@pytest.fixture(scope="module")
+def node_failures(folder, user) -> Recorded:
+    return recorded(folder, lambda address: run_node(folder, user, address, FAILURE_STEPS))
+
+
+@pytest.fixture(scope="module")
+def recfin_failures(folder, user) -> Recorded:
+    return recorded(folder, lambda address: run_recfin_sync(folder, user, address, FAILURE_STEPS))
+
+
+@pytest.fixture(scope="module")
+def recfin_async_failures(folder, user) -> Recorded:
+    return recorded(folder, lambda address: run_recfin_async(folder, user, address, FAILURE_STEPS))
 
 
 # ---------------------------------------------------------------- decoding, checking, normalising
@@ -518,8 +795,19 @@ class Decoder:
                     "tx", step["status"]["transaction_id"])}
             if "signed" in step:
                 step["signed"] = [self.offline_signed(entry) for entry in step["signed"]]
+            if "error" in step:
+                step["error"] = self.error(step["error"])
             out.append(step)
         return out
+
+    def error(self, error: dict[str, Any]) -> dict[str, Any]:
+        """A step's error (a copy), its transaction ID as a placeholder wherever it appears."""
+        raw_id = error.get("transaction_id")
+        if not raw_id:
+            return dict(error)
+        placeholder = self.placeholder("tx", raw_id)
+        return {key: value.replace(raw_id, placeholder) if isinstance(value, str) else value
+                for key, value in error.items()}
 
     def offline_signed(self, entry: dict[str, str]) -> dict[str, Any]:
         message_type, signed_part = {"proposal": (gateway_pb2.ProposedTransaction, lambda m: m.proposal.proposal_bytes),
@@ -701,3 +989,135 @@ def test_each_client_resumes_from_the_checkpoint_file_the_other_wrote(folder, us
     assert json.loads(theirs.read_text()) == {"blockNumber": "7", "transactionId": "tx-node"}
     resumed = FileCheckpointer(theirs)
     assert (resumed.block_number, resumed.transaction_id) == (7, "tx-node")
+
+
+# ---------------------------------------------------------------- failure paths
+
+GRPC_CODE_NAMES = {code.value[0]: code.name for code in grpc.StatusCode}
+
+NODE_CLASSES = {
+    "EndorseError": ["EndorseError", "GatewayError", "Error"],
+    "SubmitError": ["SubmitError", "GatewayError", "Error"],
+    "CommitStatusError": ["CommitStatusError", "GatewayError", "Error"],
+    # The Node client has no EvaluateError: a failed evaluate is a GatewayError itself, naming no transaction.
+    "EvaluateError": ["GatewayError", "Error"],
+    # The Node client's CommitError is no GatewayError (no gRPC call failed); recfin's is one, with code None,
+    # so that `except GatewayError` still catches every failure of a submit.
+    "CommitError": ["CommitError", "Error"],
+    # A failed event stream, in both.
+    "GatewayError": ["GatewayError", "Error"],
+}
+"""recfin's error class -> the official Node client's, with the classes above it, for the same failure."""
+
+
+def as_node_reports(steps: list[dict[str, Any]]) -> None:
+    """recfin's decoded step results with each error set to what the Node client reports for the same
+    failure (docs/sdk-gateway.md, "Agreement with the official Node client"), after checking what recfin
+    holds in each place they differ. Also checks the TransportError each typed error was raised from."""
+    for step in steps:
+        error = step.get("error")
+        if error is None:
+            continue
+        transport, block_number = error.pop("transport"), error.pop("block_number")
+        if error["grpc_code"] is not None:
+            # The typed error carries the transport's gRPC status and details unchanged, and chains it.
+            assert transport == {key: error[key] for key in ("grpc_code", "message", "details")}
+        else:
+            assert transport is None
+        error["classes"] = NODE_CLASSES[error["class"]]
+        if error["class"] == "EvaluateError":
+            # recfin names the transaction of the Evaluate request; the Node client's GatewayError has no ID.
+            assert error["transaction_id"].startswith("<tx ")
+            error["class"], error["transaction_id"] = "GatewayError", None
+        elif error["class"] == "CommitError":
+            # Both hold the validation code (Node in `code`, recfin in `validation_code`, keeping `code` for
+            # gRPC); recfin adds the block and words its message otherwise.
+            code = error["commit_status_code"]
+            name = transaction_pb2.TxValidationCode.Name(code)
+            assert error["message"] == f"transaction committed in block {block_number} as invalid: {name}"
+            error["message"] = (f"Transaction {error['transaction_id']} failed to commit with status code {code} "
+                                f"({name})")
+        elif error["grpc_code"] is None:
+            # A Deliver stream ended by a status reply: the Node client throws a plain Error naming the status's
+            # number; recfin raises GatewayError (code None) naming it.
+            status = error["message"].removeprefix("block delivery ended with status ")
+            error["class"], error["classes"] = "Error", ["Error"]
+            error["message"] = f"Unexpected status response: {common_pb2.Status.Value(status)}"
+        if error["class"] != "CommitError":
+            assert block_number is None
+
+
+def node_reported(steps: list[dict[str, Any]]) -> None:
+    """The Node client's step results without the error's own message, after checking that it is grpc-js's
+    "<code> <NAME>: <status message>" (the status message is compared; recfin's error holds it alone)."""
+    for step in steps:
+        error = step.get("error")
+        if error is None:
+            continue
+        full = error.pop("full_message")
+        code = error["grpc_code"]
+        assert full == (error["message"] if code is None else f"{code} {GRPC_CODE_NAMES[code]}: {error['message']}")
+
+
+FAILED_CALL_CLASS = {"Evaluate": "EvaluateError", "Endorse": "EndorseError", "Submit": "SubmitError",
+                     "CommitStatus": "CommitStatusError"}
+
+
+def test_recfin_raises_the_typed_error_each_failure_calls_for(recfin_failures, recfin_async_failures, user):
+    """Against the tables, not the Node client: each failing call raises its own class, with the transaction
+    ID, the gRPC code and message, and one detail per peer or orderer, in the order the Gateway sent them."""
+    assert not {f"{CONTRACT}:{step.get('name')}" for step in STEPS} & FAILURES.keys(), "STEPS must all succeed"
+    for run in (recfin_failures, recfin_async_failures):
+        steps = normalised(run, user)[1]
+        for step, asked in zip(steps, FAILURE_STEPS, strict=True):
+            failure = FAILURES.get(f"{CONTRACT}:{asked.get('name')}")
+            error = step.get("error")
+            assert (error is not None) == bool(asked.get("fails")) or asked["op"].endswith("_until_error"), step
+            if failure is not None and failure.code is not None:
+                assert error["class"] == FAILED_CALL_CLASS[failure.call]
+                assert (error["grpc_code"], error["message"]) == (failure.code.value[0], failure.message)
+                assert error["details"] == [{"address": address, "msp_id": msp_id, "message": said}
+                                            for (address, msp_id), said in failure.details]
+                assert error["transaction_id"].startswith("<tx ")
+            elif failure is not None and failure.validation_code is not None:
+                code = error["commit_status_code"] if error else step["status"]["code"]
+                assert code == failure.validation_code
+                assert error is None or (error["class"], error["grpc_code"]) == ("CommitError", None)
+        streams = [(step["read"], step["error"]["grpc_code"], step["error"]["message"])
+                   for step in steps if "read" in step]
+        assert streams == [([7], 10, CHAINCODE_EVENTS_FAILURES[7].message), ([], 7, DENIED),
+                           ([7], None, "block delivery ended with status FORBIDDEN"),
+                           ([8], 14, DELIVER_FAILURES[8].message),
+                           ([], None, "block delivery ended with status NOT_FOUND")]
+
+
+@pytest.mark.parametrize("family", ["sync", "async"])
+def test_recfin_reports_each_failure_as_the_node_client_does(family, node_failures, recfin_failures,
+                                                             recfin_async_failures, user):
+    theirs = normalised(node_failures, user)[1]
+    ours = normalised(recfin_failures if family == "sync" else recfin_async_failures, user)[1]
+    assert [step["op"] for step in theirs] == [step["op"] for step in FAILURE_STEPS]
+    node_reported(theirs)
+    as_node_reports(ours)
+    for index, (mine, wanted) in enumerate(zip(ours, theirs)):
+        asked = FAILURE_STEPS[index]
+        assert mine == wanted, f"step {index} ({asked['op']} {asked.get('name', '')}) differs"
+    assert len(ours) == len(theirs)
+
+
+@pytest.mark.parametrize("family", ["sync", "async"])
+def test_recfin_sends_what_the_node_client_sends_up_to_each_failure(family, node_failures, recfin_failures,
+                                                                    recfin_async_failures, user):
+    """Nothing is sent after a call fails (no Submit after a failed Endorse, no CommitStatus after a failed
+    Submit), and what was sent before agrees field by field, as for the successful calls."""
+    theirs, _ = normalised(node_failures, user)
+    ours, _ = normalised(recfin_failures if family == "sync" else recfin_async_failures, user)
+    methods = [next(iter(request)) for request in theirs]
+    assert methods == ["Evaluate", "Evaluate", "Endorse", "Endorse", "Endorse", "Endorse", "Submit", "Endorse",
+                       "Submit", "Endorse", "Submit", "Endorse", "Submit", "CommitStatus", "Endorse", "Submit",
+                       "CommitStatus", "Endorse", "Submit", "CommitStatus", "Endorse", "Submit", "CommitStatus",
+                       "ChaincodeEvents", "ChaincodeEvents", "DeliverFiltered", "Deliver", "DeliverWithPrivateData"]
+    as_node_sends(ours, [])
+    for index, (mine, wanted) in enumerate(zip(ours, theirs)):
+        assert mine == wanted, f"request {index} ({methods[index]}) differs"
+    assert len(ours) == len(theirs)

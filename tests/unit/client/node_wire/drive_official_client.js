@@ -12,7 +12,9 @@
 // transient value is {"text": "..."} or {"hex": "..."}. One JSON document is printed on stdout: per
 // step, what the client returned (results as hex, statuses, events, block numbers, for the
 // offline-signing step the bytes, digest and signature of each object signed, and for the
-// checkpoint-file step what the client read from the file it was given).
+// checkpoint-file step what the client read from the file it was given). A step marked "fails"
+// prints, instead of a result, what the client's error exposes (errorOf); the *_until_error steps
+// read a stream until it fails and print the events or blocks read, then the error.
 
 const crypto = require('node:crypto');
 const fs = require('node:fs');
@@ -46,6 +48,45 @@ async function firstOf(events) {
         throw new Error('the event stream ended before its first event');
     } finally {
         events.close();
+    }
+}
+
+// Everything the official client's error exposes: its class (and the classes above it), for a
+// GatewayError and its subclasses the gRPC code, the status message (the ServiceError's details; the
+// error's own message is "<code> <NAME>: <details>") and one detail per peer or orderer, the
+// transaction ID where the class has one, and for a CommitError the transaction's validation code.
+function errorOf(err) {
+    const classes = [];
+    for (let proto = Object.getPrototypeOf(err); proto && proto !== Object.prototype;
+        proto = Object.getPrototypeOf(proto)) {
+        classes.push(proto.constructor.name);
+    }
+    const isCommitError = classes[0] === 'CommitError';
+    return {
+        class: err.name,
+        classes,
+        grpc_code: !isCommitError && typeof err.code === 'number' ? err.code : null,
+        message: err.cause && typeof err.cause.details === 'string' ? err.cause.details : err.message,
+        full_message: err.message,
+        details: (err.details || []).map((detail) => ({ address: detail.address, msp_id: detail.mspId,
+            message: detail.message })),
+        transaction_id: err.transactionId === undefined ? null : err.transactionId,
+        commit_status_code: isCommitError ? err.code : null,
+    };
+}
+
+// Reads a stream until it fails: the number of each event or block read, then what the error exposes.
+async function readUntilError(stream, numberOf) {
+    const read = [];
+    try {
+        for await (const item of stream) {
+            read.push(numberOf(item));
+        }
+        throw new Error('the stream ended without an error');
+    } catch (err) {
+        return { read, error: errorOf(err) };
+    } finally {
+        stream.close();
     }
 }
 
@@ -115,6 +156,14 @@ async function run(step, { contract, network, offline, sign, checkpointers }) {
         }
         return { blocks };
     }
+    case 'chaincode_events_until_error': {
+        const events = await network.getChaincodeEvents(step.chaincode, { startBlock: BigInt(step.start_block) });
+        return readUntilError(events, (event) => Number(event.blockNumber));
+    }
+    case 'block_events_until_error': {
+        const blocks = await OPEN_BLOCKS[step.kind](network, { startBlock: BigInt(step.start_block) });
+        return readUntilError(blocks, BLOCK_NUMBER[step.kind]);
+    }
     case 'file_checkpoint': {
         // The file checkpointer's own format: write one, read one another client wrote.
         const written = await checkpointers.file(step.write);
@@ -158,7 +207,14 @@ async function main() {
         };
         const steps = [];
         for (const step of config.steps) {
-            steps.push({ op: step.op, ...await run(step, context) });
+            try {
+                steps.push({ op: step.op, ...await run(step, context) });
+            } catch (err) {
+                if (!step.fails) {
+                    throw err;
+                }
+                steps.push({ op: step.op, error: errorOf(err) });
+            }
         }
         process.stdout.write(JSON.stringify({ steps }) + '\n');
     } finally {
