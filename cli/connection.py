@@ -40,10 +40,10 @@ class Session:
 
 
 def default_user(profile: profiles.ConnectionProfile, *, admin: bool = False) -> str:
-    """The org's admin, or its first client user, as listed in the profile."""
+    """The org's admin, or its first client user not revoked, as listed in the profile."""
     wanted = "admin" if admin else "client"
     for name, user in profile.users.items():
-        if user.role == wanted:
+        if user.role == wanted and not user.revoked:
             return name
     raise NetworkError(f"org {profile.org} has no {wanted} user in its profile: choose one with --user")
 

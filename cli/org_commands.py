@@ -7,7 +7,7 @@ import click
 
 from client.invoices.credit_code import credit_code_problem
 from network import Network, bundle, channel_config, compose, org_definition_file, org_keys
-from network import membership
+from network import membership, org_users
 from network.bundle_host import BundleHost
 from network.membership import CONTRACT_ROLES, ROLE_ATTRS
 from network.org_change import OrgChange, parties_of
@@ -22,7 +22,8 @@ CHANGE_COLUMNS = ("element", "kind", "version", "new_version")
 
 @click.group()
 def org() -> None:
-    """Add and remove orgs on the running channel; per-org bundles for running an org on its own host."""
+    """Add and remove orgs on the running channel, issue and revoke their users; per-org bundles for running an
+    org on its own host."""
 
 
 def _sign_as_option(fn):
@@ -433,3 +434,165 @@ def bundle_command(topology_path, org_name, out, data_root, install_root, as_jso
     emit(summary, as_json=as_json, columns=list(summary))
     for item in result.missing:
         click.echo(f"warning: not in the bundle yet: {item}", err=True)
+
+
+# ---- an org's users: issued and revoked --------------------------------------------------------------
+@org.group("user")
+def user() -> None:
+    """Issue a client identity to an org's new user, list its users, revoke one (a leaver, a lost key)."""
+
+
+def _keys_option(fn):
+    return click.option("--keys", "keys_root", type=click.Path(exists=True, file_okay=False, path_type=Path),
+                        default=None,
+                        help="The org's own keys folder (`recfin org keys --out`), where its CA keys are when the "
+                             "company made them on its own host.")(fn)
+
+
+def _attrs(pairs: tuple[str, ...]) -> dict[str, str]:
+    attrs: dict[str, str] = {}
+    for pair in pairs:
+        key, eq, value = pair.partition("=")
+        if not eq or not key.strip() or not value.strip() or pair != pair.strip() or not pair.isprintable():
+            raise click.BadParameter(f"{pair!r}: write KEY=VALUE, e.g. recfin.enterprise=91310000MA1K00002C",
+                                     param_hint="--attr")
+        if key in attrs:
+            raise click.BadParameter(f"{key} is given twice", param_hint="--attr")
+        attrs[key] = value
+    if org_users.ENTERPRISE_ATTR in attrs:
+        _check_enterprise(attrs[org_users.ENTERPRISE_ATTR])
+    return attrs
+
+
+@user.command("add")
+@topology_option
+@click.argument("org_name", metavar="ORG")
+@click.argument("name")
+@click.option("--attr", "attr_pairs", multiple=True, metavar="KEY=VALUE",
+              help="An attribute its certificate carries (repeatable). recfin.role follows the org's role; "
+                   "recfin.enterprise defaults to the enterprise the org's users act for, when they act for one.")
+@_keys_option
+@click.option("--data-root", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="The data folder holding the org's CA keys: the running network's (the default, the "
+                   "topology's), or the hosts folder bundles are written from.")
+@click.option("--json", "as_json", is_flag=True, help="Print the new identity as JSON.")
+@reports_errors
+def user_add_command(topology_path, org_name, name, attr_pairs, keys_root, data_root, as_json):
+    """Issue user NAME of org ORG: a client identity from the org's own CA.
+
+    Its MSP folder (a certificate with the client OU of the org's NodeOUs and the recfin.role and
+    recfin.enterprise attributes, as the topology's users carry them) and TLS client pair are
+    issued where the org's CA keys are, and the user is recorded there (membership.yaml): the
+    connection profiles, `--as ORG/NAME` and the org's next bundle (`recfin org bundle`) know it.
+    Refused when the CA key is not on this host, when the org has a user of that name, or when
+    the attributes do not fit the org's role. The identity acts once a party lists it (`recfin
+    party register`).
+
+    \b
+    Example:
+      recfin org user add supplier supplier5 --attr recfin.enterprise=91310000MA1K00002C
+      recfin org user add bank officer3 --json
+      recfin org user add bank3 officer3 --keys /etc/recfin/bank3 --json
+    """
+    attrs = _attrs(attr_pairs)
+    if keys_root is not None:
+        if data_root is not None:
+            raise click.UsageError("give --keys or --data-root, not both: the org's CA keys are in one of them")
+        issued = org_users.add_user(org_users.CaFolder(keys_root, org_users.keys_folder_org(keys_root, org_name)),
+                                    name, attrs)
+    else:
+        net = Network.load(topology_path, data_root=data_root, say=progress(as_json))
+        issued = org_users.add_to_network(OrgMembership(net), org_name, name, attrs)
+    summary = issued.summary()
+    summary["attrs"] = ", ".join(f"{k}={v}" for k, v in summary["attrs"].items()) if not as_json else summary["attrs"]
+    emit(summary, as_json=as_json, columns=list(summary))
+
+
+@user.command("list")
+@topology_option
+@click.argument("org_name", metavar="ORG")
+@_keys_option
+@click.option("--data-root", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="The network's data folder (default: the topology's).")
+@click.option("--json", "as_json", is_flag=True, help="Print the users as JSON.")
+@reports_errors
+def user_list_command(topology_path, org_name, keys_root, data_root, as_json):
+    """List org ORG's admin and users: role, enterprise, certificate serial, and whether the org's CRL revokes it.
+
+    \b
+    Example:
+      recfin org user list supplier
+      recfin org user list bank3 --keys /etc/recfin/bank3 --json
+    """
+    if keys_root is not None:
+        if data_root is not None:
+            raise click.UsageError("give --keys or --data-root, not both")
+        root, spec = keys_root, org_users.keys_folder_org(keys_root, org_name)
+    else:
+        net = Network.load(topology_path, data_root=data_root, say=progress(as_json))
+        root, spec = net.data_root, net.topology.org(org_name)
+    emit(org_users.list_users(root, spec), as_json=as_json,
+         columns=["user", "role", "recfin_role", "enterprise", "serial", "revoked"])
+
+
+@user.command("revoke")
+@topology_option
+@click.argument("org_name", metavar="ORG")
+@click.argument("name", metavar="USER")
+@_keys_option
+@click.option("--bundle", "bundle_root", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+              help="On a company's host: act from its unpacked bundle (`recfin org bundle`), which gives the "
+                   "network, the orderers' TLS CA and the admin; the CA key comes from --keys.")
+@click.option("--msp-dir", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+              help="The org admin's MSP folder (signcerts, keystore), when it is not in the data folder.")
+@click.option("--dry-run", is_flag=True, help="Compute, sign and check the config update and print it with the "
+                                               "policy verdict; submit nothing, write nothing.")
+@click.option("--config-block", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="With --dry-run: compute against this config block (`peer channel fetch config`) instead of "
+                   "fetching the channel's.")
+@click.option("--data-root", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="The network's data folder (default: the topology's).")
+@click.option("--timeout", default=60.0, show_default=True, help="Seconds to wait for the channel to take it.")
+@click.option("--json", "as_json", is_flag=True, help="Print the update and the policy verdict as JSON.")
+@reports_errors
+def user_revoke_command(topology_path, org_name, name, keys_root, bundle_root, msp_dir, dry_run, config_block,
+                        data_root, timeout, as_json):
+    """Revoke user USER of org ORG on the channel: its certificate on the CRL of the org's MSP.
+
+    A CRL signed by the org's CA lists USER's certificate with every earlier revocation (its CRL
+    number one higher); the channel config update replaces the org's earlier CRL in its MSP and
+    changes nothing else. Its policy is the org's Admins: the org's own admin signs, the verdict
+    is checked, then the update is submitted as that admin. From that config block every peer
+    refuses USER's proposals and transactions. The CRL is then written into the org's local MSP
+    folders (its peer reads it at its next start). A party on the ledger that lists USER keeps
+    listing it: `recfin party unbind` takes it off. Refused for the org's admin, for a user the
+    org does not have, and for one already revoked; nothing changes on a refusal.
+
+    \b
+    Example:
+      recfin org user revoke supplier supplier5 --dry-run
+      recfin org user revoke supplier supplier5 --json
+      recfin org user revoke bank3 officer3 --keys /etc/recfin/bank3 --bundle /var/recfin
+    """
+    if bundle_root is not None and keys_root is None:
+        raise click.UsageError("--bundle needs --keys: a bundle holds no CA key, the CRL is signed with the org's own")
+    if config_block is not None and not dry_run:
+        raise click.UsageError("--config-block is for --dry-run: a submitted revocation starts from the channel's "
+                               "config")
+    members, _bundle_org = _file_members(topology_path, data_root, bundle_root, timeout, as_json)
+    users = org_users.OrgUsers(members, keys_root)
+    if dry_run:
+        change, _admin = users.plan(org_name, name, msp_dir, _current(config_block, True))
+    else:
+        change = users.revoke(org_name, name, msp_dir)
+    summary = change.summary() | {"submitted": not dry_run}
+    if as_json:
+        emit(summary, as_json=True)
+        return
+    click.echo(f"revoke {summary['user']} of {summary['org']} ({summary['msp_id']}) on channel {summary['channel']}: "
+               f"certificate serial {summary['serial']}")
+    click.echo(f"CRL number {summary['crl_number']} lists {len(summary['revoked_serials'])} certificate(s)")
+    emit(summary["changes"], as_json=False, columns=CHANGE_COLUMNS)
+    click.echo(f"signed by: {', '.join(summary['signed_by']) or 'nobody'}")
+    click.echo(f"policy: {'satisfied' if summary['policy_satisfied'] else 'NOT satisfied'}: {summary['verdict']}")
+    click.echo("submitted" if not dry_run else "dry run: nothing submitted")

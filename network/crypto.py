@@ -200,6 +200,10 @@ class OrgCrypto:
         return self.root / "tlsca" / "tlsca.pem"
 
     @property
+    def tlsca_key(self) -> Path:
+        return self.root / "tlsca" / "tlsca.key"
+
+    @property
     def public_only(self) -> bool:
         """The org's CA certificate is here but not its key: an org that made its keys on its own host
         (`recfin org keys`), of which this folder holds what the channel has, its certificates."""
@@ -306,9 +310,23 @@ def generate(topology: Topology, data_root: Path, only: list[str] | None = None)
             _chaincode_tls(topology, topology.org(org_name), paths, issuer)
         identities = [(admin, "admin", None)] + [(u.name, "client", u.attrs or None) for u in users]
         for name, ou, attrs in identities:
-            cn = f"{name}@{domain}"
-            issuer.signing_msp(paths.user_msp(name), cn, ou, attrs)
-            issuer.tls_pair(paths.user_tls(name), cn, server=False, sans=None)
+            _user(issuer, name, ou, attrs)
+
+
+def _user(issuer: _OrgIssuer, name: str, ou: str, attrs: dict[str, str] | None) -> None:
+    cn = f"{name}@{issuer.paths.domain}"
+    issuer.signing_msp(issuer.paths.user_msp(name), cn, ou, attrs)
+    issuer.tls_pair(issuer.paths.user_tls(name), cn, server=False, sans=None)
+
+
+def issue_user(paths: OrgCrypto, name: str, ou: str, attrs: dict[str, str] | None) -> None:
+    """One more user of an org whose CA and TLS CA keys are in paths: its signing MSP (OU ou, attributes attrs)
+    and TLS client pair, issued as `generate` issues the topology's users. Never makes a CA: FileNotFoundError
+    when a CA key is missing (a CA made here would be one the channel does not know)."""
+    for key in (paths.ca_key, paths.tlsca_key):
+        if not key.is_file():
+            raise FileNotFoundError(f"no CA key at {key}")
+    _user(_OrgIssuer(paths, paths.domain), name, ou, attrs)
 
 
 def _chaincode_tls(topology: Topology, org, paths: OrgCrypto, issuer: _OrgIssuer) -> None:

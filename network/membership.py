@@ -12,6 +12,11 @@ A new org's spec follows the topology's conventions: MSP ID <Name>MSP, domain
 admin and users whose `recfin.role` attribute says what its parties do, and the contract
 `role:` that the receivables contract's configuration gives its MSP (network.contract_config).
 
+Users issued to an org of the running channel (`recfin org user add`, network.org_users) are
+recorded here too (`users:`, by org name), so the org's users are the topology's and these: in
+connection profiles, bundles and `--as ORG/USER`. A company's own keys folder (`recfin org keys`)
+records the users issued from it the same way, in its own membership.yaml.
+
 On a network whose orgs run in Linux network namespaces (topology `namespaces:`, written by
 `recfin network netns up`), an added org's namespace and address are recorded here too
 (`namespaces:`), so the topology that `effective` gives places it like the others.
@@ -24,7 +29,7 @@ import yaml
 from pydantic import ValidationError
 
 from .errors import NetworkError, TopologyError
-from .topology import OrgNamespace, PeerOrgSpec, Topology, format_validation_error
+from .topology import OrgNamespace, PeerOrgSpec, Topology, UserSpec, format_validation_error
 
 STATE_FILE = "membership.yaml"
 # The org roles `recfin org add --role` accepts -> the recfin.role its users carry, and the org's contract role.
@@ -46,6 +51,8 @@ def load_state(data_root: Path) -> dict:
     state = {"added": list(doc.get("added") or []), "removed": list(doc.get("removed") or [])}
     if doc.get("namespaces"):
         state["namespaces"] = dict(doc["namespaces"])
+    if doc.get("users"):
+        state["users"] = {org: list(users or []) for org, users in dict(doc["users"]).items()}
     return state
 
 
@@ -53,7 +60,8 @@ def _save_state(data_root: Path, state: dict) -> None:
     path = state_path(data_root)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
-    tmp.write_text("# Orgs added to / removed from the running channel by `recfin org add|remove`.\n"
+    tmp.write_text("# Orgs added to / removed from the running channel by `recfin org add|remove`, and users issued "
+                   "by `recfin org user add`.\n"
                    + yaml.safe_dump(state, sort_keys=False))
     tmp.replace(path)
 
@@ -76,11 +84,37 @@ def with_orgs(topology: Topology, orgs: list[PeerOrgSpec], placed: dict[str, Org
 def effective(topology: Topology, data_root: Path) -> Topology:
     """The topology with the orgs recorded in data_root's membership.yaml added and removed."""
     state = load_state(data_root)
-    if not state["added"] and not state["removed"]:
+    if not state["added"] and not state["removed"] and not state.get("users"):
         return topology
     added = [PeerOrgSpec.model_validate(o) for o in state["added"]]
-    orgs = [o for o in [*topology.orgs, *added] if o.name not in state["removed"]]
+    orgs = [with_recorded_users(o, data_root, state) for o in [*topology.orgs, *added] if o.name not in state["removed"]]
     return with_orgs(topology, orgs, recorded_namespaces(data_root))
+
+
+def recorded_users(data_root: Path, org_name: str, state: dict | None = None) -> list[UserSpec]:
+    """The users issued to org_name after its spec was written (`recfin org user add`)."""
+    state = load_state(data_root) if state is None else state
+    return [UserSpec.model_validate(u) for u in state.get("users", {}).get(org_name, [])]
+
+
+def with_recorded_users(org: PeerOrgSpec, data_root: Path, state: dict | None = None) -> PeerOrgSpec:
+    """The org's spec with the users recorded for it in data_root (a spec that already names one keeps its own)."""
+    named = {u.name for u in org.users}
+    extra = [u for u in recorded_users(data_root, org.name, state) if u.name not in named]
+    if not extra:
+        return org
+    try:
+        return PeerOrgSpec.model_validate({**org.model_dump(mode="python"),
+                                           "users": [u.model_dump(mode="python") for u in [*org.users, *extra]]})
+    except ValidationError as exc:
+        raise TopologyError(format_validation_error(f"{STATE_FILE} users of {org.name}", exc)) from None
+
+
+def record_user(data_root: Path, org_name: str, user: UserSpec) -> None:
+    state = load_state(data_root)
+    users = [u for u in state.get("users", {}).get(org_name, []) if u.get("name") != user.name]
+    state["users"] = {**state.get("users", {}), org_name: [*users, user.model_dump(mode="json")]}
+    _save_state(data_root, state)
 
 
 def recorded_namespaces(data_root: Path) -> dict[str, OrgNamespace]:

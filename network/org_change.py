@@ -91,23 +91,12 @@ class OrgChange:
 
     def summary(self) -> dict:
         """What the update changes and who must sign, as plain data (the CLI prints it)."""
-        changes = []
-        for path, kind, before, after in channel_config.changed_elements(self.update):
-            changes.append({"element": "/" + "/".join(path), "kind": kind,
-                            "version": None if before is None else before.version,
-                            "new_version": after.version})
         out = {
             "action": self.action, "org": self.org.name, "msp_id": self.org.msp_id, "channel": self.channel,
             **parties_of(self.org),
-            "changes": changes,
+            "changes": change_rows(self.update),
             "removed_members": removed_members(self.current, self.update),
-            "policies": [{"policy": c.path, "rule": c.rule, "needed": c.needed, "of": len(c.parts),
-                          "met_by": c.met, "missing": c.missing if not c.satisfied else [],
-                          "satisfied": c.satisfied, "authorises": c.for_elements} for c in self.verdict.checks],
-            "signed_by": sorted(self.signatures),
-            "invalid_signatures": self.verdict.invalid_signatures,
-            "policy_satisfied": self.verdict.ok,
-            "verdict": self.verdict.describe(),
+            **verdict_rows(self.verdict, self.signatures),
         }
         if self.action == "add":
             group = self.update.write_set.groups[channel_config.APPLICATION].groups[self.org.msp_id]
@@ -117,6 +106,23 @@ class OrgChange:
             out["anchor_peers"] = [f"{h}:{p}" for h, p in decode_anchor_peers(group)]
             out["org_policies"] = sorted(group.policies)
         return out
+
+
+def change_rows(update: configtx_pb2.ConfigUpdate) -> list[dict]:
+    """Each element the update changes, with its version before and after."""
+    return [{"element": "/" + "/".join(path), "kind": kind, "version": None if before is None else before.version,
+             "new_version": after.version} for path, kind, before, after in channel_config.changed_elements(update)]
+
+
+def verdict_rows(verdict: config_policy.Verdict, signatures: dict) -> dict:
+    """The policies an update must satisfy, who signed, and whether that suffices, as plain data."""
+    return {"policies": [{"policy": c.path, "rule": c.rule, "needed": c.needed, "of": len(c.parts),
+                          "met_by": c.met, "missing": c.missing if not c.satisfied else [],
+                          "satisfied": c.satisfied, "authorises": c.for_elements} for c in verdict.checks],
+            "signed_by": sorted(signatures),
+            "invalid_signatures": verdict.invalid_signatures,
+            "policy_satisfied": verdict.ok,
+            "verdict": verdict.describe()}
 
 
 def parties_of(org: PeerOrgSpec) -> dict:
@@ -165,9 +171,16 @@ def admin_signers(topology: Topology, data_root: Path, msp_ids: list[str],
 
 def _signed(action: str, org: PeerOrgSpec, channel: str, current: configtx_pb2.Config,
             update: configtx_pb2.ConfigUpdate, admins: dict[str, config_signing.AdminSigner]) -> OrgChange:
-    signatures = {msp: config_signing.sign(update, admin) for msp, admin in admins.items()}
-    verdict = config_policy.evaluate(current, config_signing.envelope(update, list(signatures.values())))
+    signatures, verdict = sign_and_check(current, update, admins)
     return OrgChange(action, org, channel, update, signatures, verdict, current)
+
+
+def sign_and_check(current: configtx_pb2.Config, update: configtx_pb2.ConfigUpdate,
+                   admins: dict[str, config_signing.AdminSigner]
+                   ) -> tuple[dict[str, configtx_pb2.ConfigSignature], config_policy.Verdict]:
+    """Each admin's signature on the update, and the policy verdict on them against the current config."""
+    signatures = {msp: config_signing.sign(update, admin) for msp, admin in admins.items()}
+    return signatures, config_policy.evaluate(current, config_signing.envelope(update, list(signatures.values())))
 
 
 def addressed_like_channel(topology: Topology, current: configtx_pb2.Config) -> Topology:

@@ -157,6 +157,8 @@ def fabric_msp_config(msp_id: str, msp_dir: Path) -> msp_config_pb2.FabricMSPCon
         name=msp_id, root_certs=roots, intermediate_certs=_pems(msp_dir / "intermediatecerts"),
         admins=_pems(msp_dir / "admincerts"), tls_root_certs=_pems(msp_dir / "tlscacerts"),
         tls_intermediate_certs=_pems(msp_dir / "tlsintermediatecerts"),
+        # the org's CRLs (`recfin org user revoke` writes crls/crl.pem), as configtxgen reads them
+        revocation_list=_pems(msp_dir / "crls"),
         crypto_config=msp_config_pb2.FabricCryptoConfig(signature_hash_family="SHA2",
                                                         identity_identifier_hash_function="SHA256"))
     config_file = msp_dir / "config.yaml"
@@ -213,10 +215,7 @@ class OrgMsp:
 
 def decode_msp(group: configtx_pb2.ConfigGroup) -> OrgMsp:
     """The MSP of an org group (raises NetworkError when the group has none)."""
-    if MSP_KEY not in group.values:
-        raise NetworkError("the org group carries no MSP value")
-    outer = msp_config_pb2.MSPConfig.FromString(group.values[MSP_KEY].value)
-    conf = msp_config_pb2.FabricMSPConfig.FromString(outer.config)
+    conf = _fabric_msp_config(group)
     ous = {}
     if conf.fabric_node_ous.enable:
         for key, field in NODE_OU_FIELDS.items():
@@ -224,6 +223,31 @@ def decode_msp(group: configtx_pb2.ConfigGroup) -> OrgMsp:
             if ident.organizational_unit_identifier:
                 ous[key.removesuffix("OUIdentifier").lower()] = ident.organizational_unit_identifier
     return OrgMsp(conf.name, tuple(conf.root_certs), tuple(conf.tls_root_certs), ous, tuple(conf.admins))
+
+
+def revocation_list(group: configtx_pb2.ConfigGroup) -> list[bytes]:
+    """The CRLs (PEM) the org's MSP value lists: the certificates its MSP refuses."""
+    return list(_fabric_msp_config(group).revocation_list)
+
+
+def with_revocation_list(group: configtx_pb2.ConfigGroup, crls: list[bytes]) -> configtx_pb2.ConfigGroup:
+    """A copy of the org group whose MSP value lists these CRLs, every other field of it as it was."""
+    conf = _fabric_msp_config(group)
+    del conf.revocation_list[:]
+    conf.revocation_list.extend(crls)
+    outer = msp_config_pb2.MSPConfig.FromString(group.values[MSP_KEY].value)
+    outer.config = conf.SerializeToString()
+    changed = configtx_pb2.ConfigGroup()
+    changed.CopyFrom(group)
+    changed.values[MSP_KEY].value = outer.SerializeToString()
+    return changed
+
+
+def _fabric_msp_config(group: configtx_pb2.ConfigGroup) -> msp_config_pb2.FabricMSPConfig:
+    if MSP_KEY not in group.values:
+        raise NetworkError("the org group carries no MSP value")
+    outer = msp_config_pb2.MSPConfig.FromString(group.values[MSP_KEY].value)
+    return msp_config_pb2.FabricMSPConfig.FromString(outer.config)
 
 
 def decode_anchor_peers(group: configtx_pb2.ConfigGroup) -> list[tuple[str, int]]:

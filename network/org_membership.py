@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import hashlib
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -129,19 +130,22 @@ class OrgMembership:
         return channel_admin.fetch_config(self.net, self._admin_env(admin), self._config_block(admin))
 
     def _submit(self, change: OrgChange, submitter_msp: str) -> Path:
-        return self._send(change.envelope(leave_out=submitter_msp), self.admin(submitter_msp),
+        return self.send(change.envelope(leave_out=submitter_msp), self.admin(submitter_msp),
                           updates_dir(self.root) / f"{change.action}-{change.org.name}.tx")
 
-    def _send(self, update_envelope: configtx_pb2.ConfigUpdateEnvelope, submitter: Admin, path: Path) -> Path:
+    def send(self, update_envelope: configtx_pb2.ConfigUpdateEnvelope, submitter: Admin, path: Path) -> Path:
         """`peer channel update` as submitter; the envelope must not carry that admin's signature."""
         return channel_admin.submit_update(self.net, self._admin_env(submitter), update_envelope, path)
 
     def _wait_for_config(self, via: str | Admin, msp_id: str, present: bool) -> None:
+        self.wait_for_config(via, lambda config: (msp_id in channel_config.application_orgs(config)) == present,
+                             f"{msp_id} {'in' if present else 'gone from'} the config of {self.topology.channel}")
+
+    def wait_for_config(self, via: str | Admin, has: Callable[[configtx_pb2.Config], bool], what: str) -> None:
+        """Until the channel config fetched as via has what was submitted (the ordering service took it)."""
         first = self.topology.orderers()[0]
-        self.net.supervisor.wait_until(
-            lambda: (msp_id in channel_config.application_orgs(self.fetch_config(via))) == present,
-            what=f"{msp_id} {'in' if present else 'gone from'} the config of {self.topology.channel}",
-            name="orderers", log=nodeconfig.node_dirs(self.root, first.name).log, timeout=self.net.timeout)
+        self.net.supervisor.wait_until(lambda: has(self.fetch_config(via)), what=what, name="orderers",
+                                       log=nodeconfig.node_dirs(self.root, first.name).log, timeout=self.net.timeout)
 
     @staticmethod
     def _require_signatures(change: OrgChange) -> None:
@@ -534,7 +538,7 @@ class OrgMembership:
                 signatures=[sig for sig, who in zip(checked.envelope.signatures, signed_by)
                             if who.msp_id != submitter.org.msp_id])
             self._check_sent_as(submitter, others, checked.current)
-            self._send(others, submitter, updates_dir(self.root) / f"{checked.action}-{org.name}.tx")
+            self.send(others, submitter, updates_dir(self.root) / f"{checked.action}-{org.name}.tx")
             self._wait_for_config(submitter, checked.msp_id, present=adding)
             self.net.say(f"  submitted as {submitter.org.msp_id}'s admin; {checked.msp_id} is "
                          f"{'in' if adding else 'gone from'} the channel config")

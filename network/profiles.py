@@ -2,7 +2,8 @@
 
 `<data_root>/profiles/<org>.json` names the org's gateway peer (address, TLS root cert,
 host name override), the orderers, the channel and, for each of the org's users, the
-MSP folder and the exact cert/key files. `load("supplier")` (or `load("SupplierMSP")`)
+MSP folder and the exact cert/key files (a user whose certificate the org's CRL lists is marked
+`revoked`: `recfin org user revoke`). `load("supplier")` (or `load("SupplierMSP")`)
 reads one back as a typed `ConnectionProfile`.
 """
 from __future__ import annotations
@@ -11,7 +12,8 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from .crypto import org_crypto
+from . import crl
+from .crypto import load_cert, org_crypto
 from .errors import NetworkError
 from .topology import Topology, load as load_topology
 
@@ -31,6 +33,7 @@ class UserIdentity(BaseModel):
     tls_cert: Path
     tls_key: Path
     attrs: dict[str, str] = {}
+    revoked: bool = False           # its certificate is on the org's CRL: the channel refuses it
 
 
 class ConnectionProfile(BaseModel):
@@ -51,7 +54,7 @@ class ConnectionProfile(BaseModel):
 
 
 def build(topology: Topology, data_root: Path, org_name: str) -> ConnectionProfile:
-    """The profile of one org (pure: reads no files but the keystore listing when present)."""
+    """The profile of one org (pure: reads no files but the keystore listing and the org's CRL when present)."""
     org = topology.org(org_name)
     crypto = org_crypto(data_root, org.name, org.domain)
     oo = topology.orderer_org
@@ -59,13 +62,17 @@ def build(topology: Topology, data_root: Path, org_name: str) -> ConnectionProfi
     peers = [Endpoint(address=n.address, host_name_override=n.hostname, tls_root_cert=crypto.tlsca_cert)
              for n in topology.peers(org.name)]
     users = {}
+    revocations = crl.local(crypto)
     for name, role, attrs in [(org.admin, "admin", {})] + [(u.name, "client", u.attrs) for u in org.users]:
         msp = crypto.user_msp(name)
         keys = sorted((msp / "keystore").glob("*_sk")) if (msp / "keystore").is_dir() else []
         tls = crypto.user_tls(name)
-        users[name] = UserIdentity(name=name, role=role, msp_dir=msp, cert=msp / "signcerts" / "cert.pem",
+        cert = msp / "signcerts" / "cert.pem"
+        revoked = revocations is not None and cert.is_file() and \
+            crl.lists([revocations], load_cert(cert).serial_number) is not None
+        users[name] = UserIdentity(name=name, role=role, msp_dir=msp, cert=cert,
                                    key=keys[0] if keys else msp / "keystore", tls_cert=tls / "client.crt",
-                                   tls_key=tls / "client.key", attrs=attrs)
+                                   tls_key=tls / "client.key", attrs=attrs, revoked=revoked)
     return ConnectionProfile(
         org=org.name, msp_id=org.msp_id, channel=topology.channel, chaincode=topology.chaincode.name,
         gateway=peers[0], peers=peers,

@@ -1,0 +1,135 @@
+"""Certificate revocation lists as Fabric's MSP reads them: made by an org's CA, matched to that CA.
+
+Fabric refuses a revoked identity through the CRLs of its org's MSP (FabricMSPConfig.revocation_list
+in the channel config; the crls/ folder of a local MSP). Validating an identity, the MSP takes the CRL
+whose Authority Key Identifier equals the Subject Key Identifier of the CA that issued the certificate;
+when that CRL lists the certificate's serial and its signature verifies under that CA's key, the
+identity is refused ("The certificate has been revoked", msp/mspimplvalidate.go). A CRL without an
+AKI fails the validation of every identity of the MSP, so each CRL made here carries one: the CA's own
+SKI (Fabric's SHA-256 form, as crypto.issue puts it in certificates). Fabric reads no date of a CRL:
+a revocation takes effect with the config block that carries it.
+
+An org keeps one CRL of its CA: each revocation extends it (every earlier entry kept, its CRL number
+one higher), and it replaces the earlier one wherever it is kept.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+
+from .crypto import VALIDITY, OrgCrypto, load_cert
+
+CRL_FILE = "crl.pem"
+
+
+def crl_path(paths: OrgCrypto) -> Path:
+    """The org's CRL in its verifying MSP (configtx and org definitions read it from there)."""
+    return paths.msp_dir / "crls" / CRL_FILE
+
+
+def _ski(ca_cert: x509.Certificate) -> bytes:
+    return ca_cert.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value.digest
+
+
+def load(data: bytes) -> x509.CertificateRevocationList | None:
+    """A CRL in PEM or DER (Fabric reads both), None for anything else."""
+    for loader in (x509.load_pem_x509_crl, x509.load_der_x509_crl):
+        try:
+            return loader(data)
+        except ValueError:
+            continue
+    return None
+
+
+def of_ca(data: bytes, ca_cert: x509.Certificate) -> x509.CertificateRevocationList | None:
+    """The CRL in data if Fabric would take it as ca_cert's: its AKI is the CA's SKI and the CA's key signed it."""
+    crl = load(data)
+    if crl is None:
+        return None
+    try:
+        aki = crl.extensions.get_extension_for_class(x509.AuthorityKeyIdentifier).value.key_identifier
+    except x509.ExtensionNotFound:
+        return None
+    if aki != _ski(ca_cert) or not crl.is_signature_valid(ca_cert.public_key()):
+        return None
+    return crl
+
+
+def number(crl: x509.CertificateRevocationList) -> int:
+    try:
+        return crl.extensions.get_extension_for_class(x509.CRLNumber).value.crl_number
+    except x509.ExtensionNotFound:
+        return 0
+
+
+def lists(crls: Iterable[x509.CertificateRevocationList], serial: int) -> x509.CertificateRevocationList | None:
+    """The first of the CRLs that lists serial."""
+    return next((c for c in crls if c.get_revoked_certificate_by_serial_number(serial) is not None), None)
+
+
+def revoked_serials(crls: Iterable[x509.CertificateRevocationList]) -> dict[int, dt.datetime]:
+    """Every serial the CRLs list, with the earliest revocation date given for it."""
+    out: dict[int, dt.datetime] = {}
+    for crl in crls:
+        for entry in crl:
+            when = entry.revocation_date_utc
+            out[entry.serial_number] = min(when, out.get(entry.serial_number, when))
+    return out
+
+
+def build(ca_key: ec.EllipticCurvePrivateKey, ca_cert: x509.Certificate, revoked: dict[int, dt.datetime],
+          crl_number: int) -> x509.CertificateRevocationList:
+    """A CRL of ca_cert listing these serials, signed by its key."""
+    now = dt.datetime.now(dt.timezone.utc)
+    builder = (x509.CertificateRevocationListBuilder()
+               .issuer_name(ca_cert.subject)
+               .last_update(now)
+               # Fabric reads no date of a CRL; the next update is given because X.509 asks for one
+               .next_update(now + VALIDITY)
+               .add_extension(x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(
+                   ca_cert.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value), critical=False)
+               .add_extension(x509.CRLNumber(crl_number), critical=False))
+    for serial, when in sorted(revoked.items()):
+        builder = builder.add_revoked_certificate(
+            x509.RevokedCertificateBuilder().serial_number(serial).revocation_date(when).build())
+    return builder.sign(ca_key, hashes.SHA256())
+
+
+def extended(ca_key: ec.EllipticCurvePrivateKey, ca_cert: x509.Certificate,
+             earlier: list[x509.CertificateRevocationList], serial: int) -> x509.CertificateRevocationList:
+    """The CA's next CRL: every serial of the earlier ones and this one, numbered past the highest of them."""
+    revoked = revoked_serials(earlier)
+    revoked.setdefault(serial, dt.datetime.now(dt.timezone.utc))
+    return build(ca_key, ca_cert, revoked, max((number(c) for c in earlier), default=0) + 1)
+
+
+def pem(crl: x509.CertificateRevocationList) -> bytes:
+    return crl.public_bytes(serialization.Encoding.PEM)
+
+
+def local(paths: OrgCrypto) -> x509.CertificateRevocationList | None:
+    """The org's CRL in its verifying MSP, when its CA (whose certificate is beside it) signed it."""
+    path = crl_path(paths)
+    if not path.is_file() or not paths.ca_cert.is_file():
+        return None
+    return of_ca(path.read_bytes(), load_cert(paths.ca_cert))
+
+
+def write_local(paths: OrgCrypto, data: bytes) -> list[Path]:
+    """The CRL into every MSP folder of the org under paths.root: its verifying MSP, its peers' and its users'
+    (a local MSP reads crls/ when its node or client starts)."""
+    folders = [paths.msp_dir, *sorted(d for d in paths.root.glob("*/*/msp") if d.is_dir())]
+    written = []
+    for folder in folders:
+        target = folder / "crls" / CRL_FILE
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_suffix(".tmp")
+        tmp.write_bytes(data)
+        tmp.replace(target)
+        written.append(target)
+    return written

@@ -1,0 +1,356 @@
+"""An org's own people: a client identity issued to a new employee, and one revoked (a leaver, a lost key).
+
+Issuing (`recfin org user add`): the org's CA issues the user a signing MSP folder whose
+certificate carries the client OU of the org's NodeOUs config and Fabric CA's attribute
+extension (`recfin.role` from the org's role, `recfin.enterprise`), and its TLS CA a client
+pair, exactly as the generator issues the topology's users (crypto.issue_user). That runs
+where the org's CA keys are: the data folder that generated them (the native network's, or
+the hosts folder bundles are written from), or the company's own keys folder (`recfin org
+keys`). The user is recorded in that folder's membership.yaml, so connection profiles,
+bundles written from it and `--as ORG/USER` see it as they see the topology's users.
+
+Revoking (`recfin org user revoke`): a CRL signed by the org's CA that lists the user's
+certificate beside every earlier revocation (network.crl), and the channel config update that
+puts it into the org's MSP value in place of that CA's earlier CRL, changing nothing else.
+The value's mod_policy is the org's Admins (OR('<MSP>.admin')), so the org's own admin signs
+it; the policy is checked with that signature before anything is sent (config_policy), and
+the update is submitted as that admin through `peer channel update`. From the config block
+that carries it, every peer's channel MSP refuses the certificate: proposals it signs are not
+endorsed, transactions it created are invalidated. Once the channel has it, the CRL is also
+written into the org's local MSP folders (msp/crls/crl.pem of the verifying MSP, each peer
+and each user), read by the org's peer at its next start and by any channel definition made
+from that MSP later. Nothing is written here before the channel has the update.
+
+A revocation acts on certificates only: a party on the ledger that lists the revoked
+identity as one acting for it keeps listing it (`recfin party unbind` removes it there).
+"""
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from cryptography import x509
+from fabric_protos.common import configtx_pb2
+from pydantic import ValidationError
+
+from . import channel_config, config_policy, config_signing, crl, membership, org_definition_file, profiles
+from .crypto import OrgCrypto, issue_user, issued_by, load_cert, load_key, org_crypto
+from .errors import NetworkError
+from .org_change import change_rows, sign_and_check, verdict_rows
+from .org_definition import decode_msp, revocation_list, with_revocation_list
+from .org_membership import Admin, OrgMembership, PolicyNotSatisfiedError, updates_dir
+from .topology import USER_ROLE_TO_CONTRACT_ROLE, PeerOrgSpec, UserSpec, format_validation_error
+
+ROLE_ATTR, ENTERPRISE_ATTR = "recfin.role", "recfin.enterprise"
+DEFAULT_CLIENT_OU = "client"
+MAX_COMMON_NAME = 64            # X.509's upper bound for a CN, which is <user>@<org domain>
+
+
+class OrgUserError(NetworkError):
+    pass
+
+
+class AlreadyRevokedError(OrgUserError):
+    pass
+
+
+# ---- where the org's CA keys are ------------------------------------------------------------------
+@dataclass(frozen=True)
+class CaFolder:
+    """The folder holding an org's CA keys (crypto/<org>/ca, tlsca), and the org as that folder knows it."""
+
+    root: Path
+    org: PeerOrgSpec
+
+    @property
+    def paths(self) -> OrgCrypto:
+        return org_crypto(self.root, self.org.name, self.org.domain)
+
+    def require_keys(self, tls: bool = True) -> None:
+        needed = [self.paths.ca_key, self.paths.tlsca_key] if tls else [self.paths.ca_key]
+        missing = next((key for key in needed if not key.is_file()), None)
+        if missing is not None:
+            raise OrgUserError(f"{self.org.name}'s CA key is not on this host ({missing} is missing): its users are "
+                               f"issued and revoked where its keys are, the data folder that generated them "
+                               f"(--data-root) or the company's own keys folder (--keys, the folder "
+                               f"`recfin org keys` wrote)")
+
+
+def keys_folder_org(keys_root: Path, org_name: str) -> PeerOrgSpec:
+    """The org whose keys `recfin org keys` wrote into keys_root, with the users issued from there since."""
+    for path in sorted(keys_root.glob("*.definition.json")):
+        spec = org_definition_file.read(path).org
+        if org_name.lower() in (spec.name.lower(), spec.msp_id.lower()):
+            return membership.with_recorded_users(spec, keys_root)
+    raise OrgUserError(f"{keys_root} holds no definition of an org named {org_name!r} (<org>.definition.json): "
+                       f"give --keys the folder `recfin org keys {org_name}` wrote")
+
+
+# ---- issuing -----------------------------------------------------------------------------------------
+def user_attrs(org: PeerOrgSpec, given: dict[str, str]) -> dict[str, str]:
+    """A new user's attributes: recfin.role from the org's role, recfin.enterprise the one enterprise the org's
+    users act for (when they act for one), and given on top. Refused where they disagree with the org's role."""
+    role_attr = next(attr for attr, role in USER_ROLE_TO_CONTRACT_ROLE.items() if role == org.role)
+    enterprises = sorted({u.attrs[ENTERPRISE_ATTR] for u in org.users if ENTERPRISE_ATTR in u.attrs})
+    attrs = {ROLE_ATTR: role_attr} | ({ENTERPRISE_ATTR: enterprises[0]} if len(enterprises) == 1 else {}) | given
+    if attrs[ROLE_ATTR] != role_attr:
+        raise OrgUserError(f"{ROLE_ATTR}={attrs[ROLE_ATTR]} does not fit {org.name}, a {org.role} org, whose users "
+                           f"are {ROLE_ATTR}={role_attr}: leave {ROLE_ATTR} out, it follows the org's role")
+    if org.role != "regulator" and not attrs.get(ENTERPRISE_ATTR):
+        raise OrgUserError(f"{org.name}'s users act for an enterprise each ({', '.join(enterprises) or 'none yet'}): "
+                           f"give the new user's with --attr {ENTERPRISE_ATTR}=CREDIT_CODE")
+    return attrs
+
+
+def client_ou(paths: OrgCrypto) -> str:
+    """The OU that makes a certificate a client of the org's MSP (its NodeOUs config), as the channel reads it."""
+    config = paths.msp_dir / "config.yaml"
+    try:
+        doc = yaml.safe_load(config.read_text()) if config.is_file() else None
+        return str(doc["NodeOUs"]["ClientOUIdentifier"]["OrganizationalUnitIdentifier"])
+    except (TypeError, KeyError, yaml.YAMLError):
+        return DEFAULT_CLIENT_OU
+
+
+@dataclass(frozen=True)
+class IssuedUser:
+    org: PeerOrgSpec                 # with the new user
+    user: UserSpec
+    paths: OrgCrypto
+    ou: str
+    recorded_in: Path
+
+    def summary(self) -> dict:
+        cert = load_cert(self.paths.user_msp(self.user.name) / "signcerts" / "cert.pem")
+        return {"org": self.org.name, "msp_id": self.org.msp_id, "user": self.user.name, "role": "client",
+                "ou": self.ou, "attrs": dict(self.user.attrs), "serial": f"{cert.serial_number:x}",
+                "msp_dir": str(self.paths.user_msp(self.user.name)), "tls_dir": str(self.paths.user_tls(self.user.name)),
+                "recorded_in": str(self.recorded_in)}
+
+
+def check_user_name(org: PeerOrgSpec, name: str) -> None:
+    try:
+        UserSpec.model_validate({"name": name})
+    except ValidationError as exc:
+        raise OrgUserError(format_validation_error("user", exc) + " (lower-case letters, digits and '-')") from None
+    if len(f"{name}@{org.domain}") > MAX_COMMON_NAME:
+        raise OrgUserError(f"user {name[:20]}...: {name}@{org.domain} would be the certificate's common name, "
+                           f"which X.509 caps at {MAX_COMMON_NAME} characters: choose a shorter name")
+
+
+def add_user(ca: CaFolder, name: str, given_attrs: dict[str, str]) -> IssuedUser:
+    """Issue user name of ca.org from its CA keys in ca.root and record it there."""
+    org, paths = ca.org, ca.paths
+    check_user_name(org, name)
+    users = [org.admin, *(u.name for u in org.users)]
+    if name in users:
+        raise OrgUserError(f"{name} is already a user of {org.name} ({', '.join(users)}): choose another name")
+    if paths.user_dir(name).exists():
+        raise OrgUserError(f"{paths.user_dir(name)} exists, though {org.name} records no user {name}: an identity "
+                           f"issued there and not recorded; choose another name, or move that folder away")
+    ca.require_keys()
+    user = UserSpec(name=name, attrs=user_attrs(org, given_attrs))
+    try:
+        grown = PeerOrgSpec.model_validate({**org.model_dump(mode="python"),
+                                            "users": [*(u.model_dump(mode="python") for u in org.users),
+                                                      user.model_dump(mode="python")]})
+    except ValidationError as exc:
+        raise OrgUserError(format_validation_error(f"org {org.name}", exc)) from None
+    ou = client_ou(paths)
+    try:
+        issue_user(paths, name, ou, dict(user.attrs))
+        revoked = crl.crl_path(paths)
+        if revoked.is_file():               # the org's local MSP folders all carry its CRL
+            target = paths.user_msp(name) / "crls" / crl.CRL_FILE
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(revoked, target)
+    except BaseException:
+        shutil.rmtree(paths.user_dir(name), ignore_errors=True)
+        raise
+    membership.record_user(ca.root, org.name, user)
+    return IssuedUser(grown, user, paths, ou, membership.state_path(ca.root))
+
+
+def list_users(root: Path, org: PeerOrgSpec) -> list[dict]:
+    """The org's admin and users with the identities root holds for them, and whether the org's CRL lists each."""
+    paths = org_crypto(root, org.name, org.domain)
+    revocations = crl.local(paths)
+    rows = []
+    for name, role, attrs in [(org.admin, "admin", {})] + [(u.name, "client", u.attrs) for u in org.users]:
+        cert_path = paths.user_msp(name) / "signcerts" / "cert.pem"
+        cert = load_cert(cert_path) if cert_path.is_file() else None
+        rows.append({"user": name, "role": role, "recfin_role": attrs.get(ROLE_ATTR),
+                     "enterprise": attrs.get(ENTERPRISE_ATTR),
+                     "serial": f"{cert.serial_number:x}" if cert is not None else None,
+                     "revoked": bool(cert is not None and revocations is not None
+                                     and crl.lists([revocations], cert.serial_number) is not None),
+                     "msp_dir": str(paths.user_msp(name)) if cert is not None else None})
+    return rows
+
+
+# ---- revoking: the update --------------------------------------------------------------------------------
+@dataclass
+class Revocation:
+    """The signed config update that puts the org's extended CRL into its MSP, checked; nothing submitted."""
+
+    org: PeerOrgSpec
+    user: str
+    serial: int
+    channel: str
+    crl: x509.CertificateRevocationList
+    update: configtx_pb2.ConfigUpdate
+    signatures: dict[str, configtx_pb2.ConfigSignature]
+    verdict: config_policy.Verdict
+    current: configtx_pb2.Config
+
+    @property
+    def crl_pem(self) -> bytes:
+        return crl.pem(self.crl)
+
+    def envelope(self, leave_out: str | None = None) -> configtx_pb2.ConfigUpdateEnvelope:
+        return config_signing.envelope(self.update, [s for m, s in self.signatures.items() if m != leave_out])
+
+    def summary(self) -> dict:
+        return {"org": self.org.name, "msp_id": self.org.msp_id, "user": self.user, "serial": f"{self.serial:x}",
+                "channel": self.channel, "crl_number": crl.number(self.crl),
+                "revoked_serials": [f"{s:x}" for s in sorted(crl.revoked_serials([self.crl]))],
+                "changes": change_rows(self.update), **verdict_rows(self.verdict, self.signatures)}
+
+
+def channel_crls(current: configtx_pb2.Config, msp_id: str, ca_cert: x509.Certificate
+                 ) -> list[x509.CertificateRevocationList]:
+    """The CRLs of the org's MSP in the channel config that Fabric matches to ca_cert."""
+    group = current.channel_group.groups[channel_config.APPLICATION].groups[msp_id]
+    return [c for c in (crl.of_ca(data, ca_cert) for data in revocation_list(group)) if c is not None]
+
+
+def plan_revoke(current: configtx_pb2.Config, channel: str, ca: CaFolder, user: str, cert: x509.Certificate,
+                admin: config_signing.AdminSigner | None) -> Revocation:
+    """The update revoking cert (user of ca.org) in the config current, signed by admin (the org's), checked."""
+    org = ca.org
+    if org.msp_id not in channel_config.application_orgs(current):
+        raise OrgUserError(f"{org.msp_id} is not an org of channel {channel}: only the channel's orgs revoke there")
+    group = current.channel_group.groups[channel_config.APPLICATION].groups[org.msp_id]
+    ca_cert = load_cert(ca.paths.ca_cert)
+    if ca_cert not in [x509.load_pem_x509_certificate(pem) for pem in decode_msp(group).root_certs]:
+        raise OrgUserError(f"{ca.paths.ca_cert} is not the CA the channel gives {org.msp_id}: a CRL it signed would "
+                           f"match nothing there; revoke from the folder that holds the org's own keys")
+    if not issued_by(cert, ca_cert):
+        raise OrgUserError(f"{user}'s certificate ({cert.subject.rfc4514_string()}) is not issued by {org.name}'s CA "
+                           f"({ca.paths.ca_cert}): only that CA's CRL can revoke it")
+    in_channel = channel_crls(current, org.msp_id, ca_cert)
+    listed = crl.lists(in_channel, cert.serial_number)
+    if listed is not None:
+        raise AlreadyRevokedError(f"{user} of {org.name} is already revoked: CRL number {crl.number(listed)} of "
+                                  f"{org.msp_id} in channel {channel} lists its certificate (serial "
+                                  f"{cert.serial_number:x}); nothing to do")
+    kept_locally = crl.local(ca.paths)
+    earlier = in_channel + ([kept_locally] if kept_locally is not None else [])
+    extended = crl.extended(load_key(ca.paths.ca_key), ca_cert, earlier, cert.serial_number)
+    others = [data for data in revocation_list(group) if crl.of_ca(data, ca_cert) is None]   # other CAs' CRLs
+    desired = configtx_pb2.Config()
+    desired.CopyFrom(current)
+    desired.channel_group.groups[channel_config.APPLICATION].groups[org.msp_id].CopyFrom(
+        with_revocation_list(group, [*others, crl.pem(extended)]))
+    update = channel_config.compute_update(channel, current, desired)
+    signatures, verdict = sign_and_check(current, update, {org.msp_id: admin} if admin is not None else {})
+    return Revocation(org, user, cert.serial_number, channel, extended, update, signatures, verdict, current)
+
+
+# ---- revoking on the running channel ------------------------------------------------------------------
+class OrgUsers:
+    """Revokes users of the channel's orgs, as each org's own admin through the `peer` CLI (OrgMembership's).
+
+    ca_root: where the org's CA keys are (default: the network's data folder); a company's own keys
+    folder (`recfin org keys`) names the org by the definition in it."""
+
+    def __init__(self, members: OrgMembership, ca_root: Path | None = None):
+        self.members = members
+        self.ca_root = Path(ca_root) if ca_root is not None else members.root
+
+    @property
+    def keys_folder(self) -> bool:
+        return self.ca_root.absolute() != self.members.root.absolute()
+
+    def ca(self, org_name: str) -> CaFolder:
+        if self.keys_folder:
+            return CaFolder(self.ca_root, keys_folder_org(self.ca_root, org_name))
+        return CaFolder(self.ca_root, self.members.topology.org(org_name))
+
+    def user_cert(self, ca: CaFolder, user: str) -> x509.Certificate:
+        """The certificate of the org's user, from the CA's folder or the network's (refused for the admin)."""
+        org = ca.org
+        check_user_name(org, user)
+        if user == org.admin:
+            raise OrgUserError(f"{user} is {org.name}'s admin, whose signature is the only one that changes the org's "
+                               f"MSP: revoked, the org could not change it again (nor revoke anyone); revoke its "
+                               f"users, and have the channel's admins replace the org's definition to change its admin")
+        for root in dict.fromkeys([ca.root, self.members.root]):
+            path = org_crypto(root, org.name, org.domain).user_msp(user) / "signcerts" / "cert.pem"
+            if path.is_file():
+                return load_cert(path)
+        known = ", ".join(u.name for u in org.users)
+        raise OrgUserError(f"{org.name} has no user {user!r} on this host (its users: {known}); see "
+                           f"`recfin org user list {org.name}`")
+
+    def plan(self, org_name: str, user: str, msp_dir: Path | None = None,
+             current: configtx_pb2.Config | None = None) -> tuple[Revocation, Admin]:
+        """The revocation signed by the org's admin (its MSP folder msp_dir, else the network's), checked against
+        the channel's config (fetched as that admin unless current is given); nothing submitted or written."""
+        ca = self.ca(org_name)
+        ca.require_keys(tls=False)
+        cert = self.user_cert(ca, user)
+        admin = self.members.admin(ca.org.name, msp_dir)
+        if current is None:
+            current = self.members.fetch_config(admin)
+        signer = config_signing.load_admin(admin.msp_dir, admin.org.msp_id)
+        return plan_revoke(current, self.members.topology.channel, ca, user, cert, signer), admin
+
+    def revoke(self, org_name: str, user: str, msp_dir: Path | None = None) -> Revocation:
+        """Revoke the user on the channel, then write the CRL into the org's local MSP folders; once the peers
+        running here have the config block, the revocation is in force on them."""
+        net, say = self.members.net, self.members.net.say
+        net.fabric.require(("peer",))
+        change, admin = self.plan(org_name, user, msp_dir)
+        msp_id = change.org.msp_id
+        say(f"[1/3] CRL number {crl.number(change.crl)} of {change.org.name}'s CA lists "
+            f"{len(crl.revoked_serials([change.crl]))} certificate(s); {change.verdict.describe()}")
+        if not change.verdict.ok:
+            raise PolicyNotSatisfiedError(f"not submitted: {change.verdict.describe()}. Revoke as {msp_id}'s admin "
+                                          f"(--msp-dir its admin's MSP folder)")
+        # `peer channel update` signs as the admin itself: the envelope goes without its signature.
+        self.members.send(change.envelope(leave_out=msp_id), admin,
+                          updates_dir(self.members.root) / f"revoke-{change.org.name}-{user}.tx")
+        ca_cert = load_cert(self.ca(org_name).paths.ca_cert)
+        self.members.wait_for_config(
+            admin, lambda config: crl.lists(channel_crls(config, msp_id, ca_cert), change.serial) is not None,
+            f"{user}'s certificate on {msp_id}'s CRL in the config of {change.channel}")
+        say(f"[2/3] submitted as {msp_id}'s admin: channel {change.channel} refuses {user}'s certificate "
+            f"(serial {change.serial:x})")
+        peers = net.topology.peers()
+        if peers and all(net._pid(node) is not None for node in peers):
+            net.wait_for_heights()          # the peers running here have the block that carries it
+        written = []
+        for root in dict.fromkeys([self.ca_root, self.members.root]):
+            paths = org_crypto(root, change.org.name, change.org.domain)
+            if paths.msp_dir.is_dir():
+                written += crl.write_local(paths, change.crl_pem)
+        say(f"[3/3] CRL written to {len(written)} MSP folder(s) of {change.org.name} (its peer reads it at its next "
+            f"start)")
+        if profiles.profiles_dir(self.members.root).is_dir() and not self.keys_folder:
+            profiles.write_all(net.topology, self.members.root)
+        return change
+
+
+def add_to_network(members: OrgMembership, org_name: str, name: str, given_attrs: dict[str, str]) -> IssuedUser:
+    """Issue the user from the network's data folder and write the connection profiles again (when the network
+    has them), so `--as ORG/USER` finds it."""
+    net = members.net
+    issued = add_user(CaFolder(members.root, members.topology.org(org_name)), name, given_attrs)
+    net.topology = membership.with_orgs(net.topology, [issued.org if o.name == issued.org.name else o
+                                                       for o in net.topology.orgs])
+    if profiles.profiles_dir(members.root).is_dir():
+        profiles.write_all(net.topology, members.root)
+    return issued

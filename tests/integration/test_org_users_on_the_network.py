@@ -1,0 +1,89 @@
+"""A supplier org issues a user to a new employee, who transacts; then revokes it, and the peers refuse it.
+
+`recfin org user add` issues the identity from the supplier org's CA in the suite's data folder and
+records it (its connection profile names it); the org's admin binds it to the supplier party, and it
+reads as that party. `recfin org user revoke` puts its certificate on the CRL of SupplierMSP in the
+channel config, signed by the org's own admin: from that block the peers refuse whatever it signs,
+on evaluate and on submit, while another user of the same org goes on as before.
+"""
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from cli.connection import open_session
+from cli.main import main
+from client.gateway import GatewayError
+from client.receivables import client_id_of
+from client.receivables.errors import rule_violation_from
+from network import Network, crl, profiles
+from network.crypto import org_crypto
+from network.org_definition import revocation_list
+from network.org_membership import OrgMembership
+
+from .conftest import peers_caught_up
+
+NEW_USER = "supplier9"
+
+
+def recfin(net, *args: str, ok: bool = True) -> dict | str:
+    """`recfin ARGS --data-root NET --json`; its JSON, or (ok=False) its refusal's output."""
+    result = CliRunner().invoke(main, [*args, "--data-root", str(net.data_root), "--json"])
+    if not ok:
+        assert result.exit_code == 1, result.output
+        return result.output
+    assert result.exit_code == 0, f"recfin {' '.join(args)}: {result.output}"
+    return json.loads(result.stdout)
+
+
+@pytest.fixture(scope="module")
+def new_user(receivables_deployed, party_codes):
+    """supplier9, issued for the tier-1 supplier's enterprise and bound to its party by the org's admin."""
+    net = receivables_deployed
+    code = party_codes["tier1"]
+    issued = recfin(net, "org", "user", "add", "supplier", NEW_USER, "--attr", f"recfin.enterprise={code}")
+    assert issued["attrs"] == {"recfin.role": "creditor", "recfin.enterprise": code} and issued["ou"] == "client"
+    with open_session("supplier", admin=True, data_root=net.data_root) as admin:
+        cert = profiles.load("supplier", net.data_root).user(NEW_USER).cert
+        admin.client.bind_party_identity(code, client_id_of(cert))
+    peers_caught_up()
+    return Network.load(data_root=net.data_root, say=print), code
+
+
+def test_the_new_user_acts_for_its_enterprise(new_user):
+    net, code = new_user
+    listed = {row["user"]: row for row in recfin(net, "org", "user", "list", "supplier")}
+    assert listed[NEW_USER]["enterprise"] == code and not listed[NEW_USER]["revoked"]
+    with open_session("supplier", NEW_USER, net.data_root) as employee:
+        assert employee.client.who_am_i().uscc == code
+
+
+def test_a_revoked_user_is_refused_by_the_peers_and_the_others_go_on(new_user):
+    net, code = new_user
+    revoked = recfin(net, "org", "user", "revoke", "supplier", NEW_USER)
+    assert revoked["submitted"] and revoked["policy_satisfied"], revoked
+    assert [change["element"] for change in revoked["changes"]] == ["/Channel/Application/SupplierMSP/MSP"]
+    peers_caught_up()
+    config = OrgMembership(net).fetch_config("supplier")
+    listed = revocation_list(config.channel_group.groups["Application"].groups["SupplierMSP"])
+    assert [crl.number(crl.load(data)) for data in listed] == [revoked["crl_number"]]
+    paths = org_crypto(net.data_root, "supplier", net.topology.org("supplier").domain)
+    assert (paths.msp_dir / "crls" / "crl.pem").read_bytes() == listed[0]
+
+    with open_session("supplier", NEW_USER, net.data_root) as employee:
+        for attempt in (employee.client.contract.evaluate, employee.client.contract.submit):
+            with pytest.raises(GatewayError) as refused:
+                attempt("WhoAmI")
+            # the peer refused the identity before any chaincode ran: no rule of the contract speaks
+            assert rule_violation_from(refused.value, "WhoAmI") is None, refused.value
+            text = str(refused.value).lower()
+            assert any(word in text for word in ("revoked", "creator", "access denied")), refused.value
+    with open_session("supplier", "supplier1", net.data_root) as colleague:
+        assert colleague.client.who_am_i().uscc == code
+
+    listed_users = {row["user"]: row for row in recfin(net, "org", "user", "list", "supplier")}
+    assert listed_users[NEW_USER]["revoked"] and not listed_users["supplier1"]["revoked"]
+    again = recfin(net, "org", "user", "revoke", "supplier", NEW_USER, ok=False)
+    assert "already revoked" in again

@@ -1,0 +1,282 @@
+"""An org's users: issued from its own CA, revoked through a CRL in its MSP on the channel.
+
+Issuance and the CRL are checked with `cryptography` against the org's real CA certificate; the
+revocation's config update against the channel config built from the topology (channel_fixtures)
+and the product's own policy checker. Submitting goes through the `peer` CLI, scripted as in
+test_org_membership.py: it hands out the config block and, once an update is sent, the config
+with that update's write set in it; nothing of Fabric's MSP is imitated.
+"""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from cryptography import x509
+from fabric_protos.common import configtx_pb2
+from fabric_protos.msp import msp_config_pb2
+
+from cli.connection import default_user
+from network import config_signing, crl, membership, org_keys, profiles
+from network.crypto import cert_attrs, issued_by, load_cert, load_key, org_crypto
+from network.org_definition import MSP_KEY, revocation_list
+from network.org_membership import PolicyNotSatisfiedError
+from network.org_users import (AlreadyRevokedError, CaFolder, OrgUserError, OrgUsers, add_to_network, add_user,
+                               keys_folder_org, list_users, plan_revoke)
+
+from .channel_fixtures import channel_config
+from .scripted_channel import ScriptedChannel, host
+
+SUPPLIER1_CODE = "91310000MA1K00002C"
+
+
+def _cert(root, org, user):
+    return load_cert(org_crypto(root, org.name, org.domain).user_msp(user) / "signcerts" / "cert.pem")
+
+
+def _admin(root, org):
+    return config_signing.load_admin(org_crypto(root, org.name, org.domain).user_msp(org.admin), org.msp_id)
+
+
+# ---- issuing ----------------------------------------------------------------------------------------------
+def test_a_new_user_chains_to_the_org_ca_as_a_client_with_the_attributes_and_is_recorded(topology, data_root):
+    org = topology.org("supplier")
+    issued = add_user(CaFolder(data_root, org), "supplier9", {"recfin.enterprise": SUPPLIER1_CODE})
+    paths = org_crypto(data_root, org.name, org.domain)
+    cert = _cert(data_root, org, "supplier9")
+    assert issued_by(cert, load_cert(paths.ca_cert))
+    assert [a.value for a in cert.subject.get_attributes_for_oid(x509.NameOID.ORGANIZATIONAL_UNIT_NAME)] == ["client"]
+    assert cert.subject.get_attributes_for_oid(x509.NameOID.COMMON_NAME)[0].value == f"supplier9@{org.domain}"
+    assert cert_attrs(cert) == {"recfin.role": "creditor", "recfin.enterprise": SUPPLIER1_CODE}
+    assert issued_by(load_cert(paths.user_tls("supplier9") / "client.crt"), load_cert(paths.tlsca_cert))
+    assert len(list((paths.user_msp("supplier9") / "keystore").glob("*_sk"))) == 1
+    assert issued.summary()["serial"] == f"{cert.serial_number:x}"
+    # the rest of the tooling sees it: the effective topology, and so profiles and `--as supplier/supplier9`
+    effective = membership.effective(topology, data_root)
+    assert [u.name for u in effective.org("supplier").users][-1] == "supplier9"
+    profile = profiles.build(effective, data_root, "supplier")
+    assert profile.user("supplier9").attrs["recfin.enterprise"] == SUPPLIER1_CODE
+    assert profile.user("supplier9").cert == paths.user_msp("supplier9") / "signcerts" / "cert.pem"
+
+
+def test_the_enterprise_defaults_to_the_orgs_one_and_the_role_follows_the_org(topology, data_root):
+    bank = topology.org("bank")
+    add_user(CaFolder(data_root, bank), "officer3", {})
+    assert cert_attrs(_cert(data_root, bank, "officer3")) == {"recfin.role": "financier",
+                                                             "recfin.enterprise": "91110000MA1K00006B"}
+    regulator = topology.org("regulator")
+    add_user(CaFolder(data_root, regulator), "inspector3", {})
+    assert cert_attrs(_cert(data_root, regulator, "inspector3")) == {"recfin.role": "regulator"}
+
+
+@pytest.mark.parametrize("name, attrs, refusal", [
+    ("supplier1", {"recfin.enterprise": SUPPLIER1_CODE}, "supplier1 is already a user of supplier"),
+    ("admin", {"recfin.enterprise": SUPPLIER1_CODE}, "admin is already a user of supplier"),
+    ("supplier9", {}, "give the new user's with --attr recfin.enterprise=CREDIT_CODE"),
+    ("supplier9", {"recfin.role": "financier", "recfin.enterprise": SUPPLIER1_CODE},
+     "recfin.role=financier does not fit supplier, a supplier org"),
+    ("Supplier9", {"recfin.enterprise": SUPPLIER1_CODE}, "lower-case letters"),
+    ("s" * 60, {"recfin.enterprise": SUPPLIER1_CODE}, "caps at 64 characters"),
+])
+def test_a_user_that_exists_or_does_not_fit_the_org_is_refused_and_nothing_written(topology, data_root, name, attrs,
+                                                                                   refusal):
+    before = sorted(data_root.rglob("*"))
+    with pytest.raises(OrgUserError, match=refusal):
+        add_user(CaFolder(data_root, topology.org("supplier")), name, attrs)
+    assert sorted(data_root.rglob("*")) == before
+
+
+def test_without_the_ca_key_on_this_host_nothing_is_issued(topology, data_root):
+    org = topology.org("supplier")
+    paths = org_crypto(data_root, org.name, org.domain)
+    paths.ca_key.unlink()                  # as on a host whose org made its keys elsewhere (`recfin org keys`)
+    with pytest.raises(OrgUserError, match=r"supplier's CA key is not on this host .*ca\.key is missing.*--keys"):
+        add_user(CaFolder(data_root, org), "supplier9", {"recfin.enterprise": SUPPLIER1_CODE})
+    assert not paths.user_dir("supplier9").exists()
+    assert membership.load_state(data_root) == {"added": [], "removed": []}
+
+
+def test_a_company_issues_from_its_own_keys_folder(topology, tmp_path):
+    made = org_keys.make(topology, "bank3", "bank", "91110000MA1K00008H", tmp_path / "bank3-keys")
+    spec = keys_folder_org(made.root, "Bank3MSP")
+    add_user(CaFolder(made.root, spec), "officer3", {})
+    cert = _cert(made.root, spec, "officer3")
+    assert issued_by(cert, load_cert(org_crypto(made.root, "bank3", spec.domain).ca_cert))
+    assert cert_attrs(cert)["recfin.enterprise"] == "91110000MA1K00008H"
+    assert [u.name for u in keys_folder_org(made.root, "bank3").users][-1] == "officer3"
+    # running `org keys` again keeps the keys and does not take the recorded user for another spec
+    org_keys.make(topology, "bank3", "bank", "91110000MA1K00008H", tmp_path / "bank3-keys")
+    with pytest.raises(OrgUserError, match="officer3 is already a user of bank3"):
+        add_user(CaFolder(made.root, keys_folder_org(made.root, "bank3")), "officer3", {})
+
+
+# ---- the CRL ----------------------------------------------------------------------------------------------
+def test_a_crl_is_signed_by_the_ca_names_it_by_its_key_and_keeps_earlier_entries(topology, data_root):
+    paths = org_crypto(data_root, "supplier", topology.org("supplier").domain)
+    ca_key, ca_cert = load_key(paths.ca_key), load_cert(paths.ca_cert)
+    first = crl.extended(ca_key, ca_cert, [], 1111)
+    assert first.is_signature_valid(ca_cert.public_key()) and first.issuer == ca_cert.subject
+    aki = first.extensions.get_extension_for_class(x509.AuthorityKeyIdentifier).value.key_identifier
+    assert aki == ca_cert.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value.digest
+    assert crl.number(first) == 1 and first.get_revoked_certificate_by_serial_number(1111) is not None
+    second = crl.extended(ca_key, ca_cert, [crl.load(crl.pem(first))], 2222)
+    assert crl.number(second) == 2 and set(crl.revoked_serials([second])) == {1111, 2222}
+    assert crl.revoked_serials([second])[1111] == crl.revoked_serials([first])[1111]   # its date is kept
+    assert crl.of_ca(crl.pem(second), ca_cert) is not None
+    # another org's CA is not the issuer Fabric would match it to
+    bank_ca = load_cert(org_crypto(data_root, "bank", topology.org("bank").domain).ca_cert)
+    assert crl.of_ca(crl.pem(second), bank_ca) is None
+
+
+# ---- the config update ------------------------------------------------------------------------------------
+def _msp(config, msp_id):
+    outer = msp_config_pb2.MSPConfig.FromString(
+        config.channel_group.groups["Application"].groups[msp_id].values[MSP_KEY].value)
+    return msp_config_pb2.FabricMSPConfig.FromString(outer.config)
+
+
+def test_the_update_changes_only_the_orgs_revocation_list_and_needs_its_admin(topology, data_root):
+    org = topology.org("supplier")
+    add_user(CaFolder(data_root, org), "supplier9", {"recfin.enterprise": SUPPLIER1_CODE})
+    org = membership.effective(topology, data_root).org("supplier")
+    current = channel_config(topology, data_root)
+    cert = _cert(data_root, org, "supplier9")
+    change = plan_revoke(current, "receivables", CaFolder(data_root, org), "supplier9", cert, _admin(data_root, org))
+    summary = change.summary()
+    assert [c["element"] for c in summary["changes"]] == ["/Channel/Application/SupplierMSP/MSP"]
+    written = change.update.write_set.groups["Application"].groups["SupplierMSP"]
+    assert (written.version, change.update.write_set.groups["Application"].version) == (2, 1)   # carried, not bumped
+    before, after = _msp(current, "SupplierMSP"), msp_config_pb2.FabricMSPConfig.FromString(
+        msp_config_pb2.MSPConfig.FromString(written.values[MSP_KEY].value).config)
+    assert list(after.revocation_list) == [change.crl_pem]
+    del after.revocation_list[:]
+    assert after == before                     # nothing else of the MSP changes
+    assert summary["policy_satisfied"] and summary["signed_by"] == ["SupplierMSP"]
+    assert summary["verdict"] == ("/Channel/Application/SupplierMSP/Admins (OR('SupplierMSP.admin')) needs 1 of 1 "
+                                  "principals: met by SupplierMSP.admin")
+    unsigned = plan_revoke(current, "receivables", CaFolder(data_root, org), "supplier9", cert, None)
+    assert not unsigned.verdict.ok and unsigned.verdict.missing == ["SupplierMSP.admin"]
+    bank_admin = _admin(data_root, topology.org("bank"))
+    signed_by_bank = plan_revoke(current, "receivables", CaFolder(data_root, org), "supplier9", cert, bank_admin)
+    assert not signed_by_bank.verdict.ok       # another org's admin does not satisfy the supplier's Admins
+
+
+def test_earlier_revocations_on_the_channel_are_kept_and_a_revoked_user_is_refused(topology, data_root):
+    ca = CaFolder(data_root, topology.org("supplier"))
+    current = channel_config(topology, data_root)
+    first = plan_revoke(current, "receivables", ca, "supplier2", _cert(data_root, ca.org, "supplier2"), None)
+    group = current.channel_group.groups["Application"].groups["SupplierMSP"]
+    group.values[MSP_KEY].CopyFrom(first.update.write_set.groups["Application"].groups["SupplierMSP"].values[MSP_KEY])
+    second = plan_revoke(current, "receivables", ca, "supplier3", _cert(data_root, ca.org, "supplier3"), None)
+    serials = {_cert(data_root, ca.org, u).serial_number for u in ("supplier2", "supplier3")}
+    assert set(crl.revoked_serials([second.crl])) == serials and crl.number(second.crl) == 2
+    assert len(revocation_list(second.update.write_set.groups["Application"].groups["SupplierMSP"])) == 1
+    with pytest.raises(AlreadyRevokedError, match="supplier2 of supplier is already revoked: CRL number 1"):
+        plan_revoke(current, "receivables", ca, "supplier2", _cert(data_root, ca.org, "supplier2"), None)
+
+
+def test_a_crl_kept_in_the_orgs_msp_folder_reaches_the_channel_definitions(topology, data_root):
+    """configtx (genesis) and org definitions read crls/ of the verifying MSP, as configtxgen does."""
+    paths = org_crypto(data_root, "supplier", topology.org("supplier").domain)
+    made = crl.extended(load_key(paths.ca_key), load_cert(paths.ca_cert), [], 77)
+    crl.write_local(paths, crl.pem(made))
+    assert list(_msp(channel_config(topology, data_root), "SupplierMSP").revocation_list) == [crl.pem(made)]
+    assert (paths.node_dir("peer0.supplier.recfin.local") / "msp" / "crls" / "crl.pem").read_bytes() == crl.pem(made)
+
+
+# ---- revoking on the channel, through the peer CLI ------------------------------------------------------------
+def _merge(group: configtx_pb2.ConfigGroup, write: configtx_pb2.ConfigGroup) -> None:
+    group.version, group.mod_policy = write.version, write.mod_policy or group.mod_policy
+    for name, value in write.values.items():
+        group.values[name].CopyFrom(value)
+    for name, policy in write.policies.items():
+        group.policies[name].CopyFrom(policy)
+    for name, child in write.groups.items():
+        _merge(group.groups[name], child)
+
+
+class ChannelTakingUpdates(ScriptedChannel):
+    """The scripted channel, whose config takes each update's write set once it is sent (no element removed)."""
+
+    def _channel_update(self, msp, args, env):
+        result = super()._channel_update(msp, args, env)
+        after = configtx_pb2.Config()
+        after.CopyFrom(self.config)
+        _merge(after.channel_group, configtx_pb2.ConfigUpdate.FromString(self.updates[-1][2].config_update).write_set)
+        self.config = after
+        return result
+
+
+@pytest.fixture
+def running(fake_fabric, topology, data_root):
+    add_user(CaFolder(data_root, topology.org("supplier")), "supplier9", {"recfin.enterprise": SUPPLIER1_CODE})
+    profiles.write_all(membership.effective(topology, data_root), data_root)
+    return ChannelTakingUpdates(topology, channel_config(topology, data_root))
+
+
+def test_revoke_submits_as_the_orgs_admin_then_writes_the_crl_into_its_msp_folders(running, topology, data_root):
+    said = []
+    users = OrgUsers(host(topology, data_root, running, said))
+    change = users.revoke("supplier", "supplier9")
+    (msp, env, sent), = running.updates
+    assert msp == "SupplierMSP" and env["CORE_PEER_MSPCONFIGPATH"].endswith("users/admin@supplier.recfin.local/msp")
+    assert list(sent.signatures) == []          # `peer channel update` adds the admin's own signature
+    paths = org_crypto(data_root, "supplier", topology.org("supplier").domain)
+    serial = _cert(data_root, topology.org("supplier"), "supplier9").serial_number
+    in_channel = revocation_list(running.config.channel_group.groups["Application"].groups["SupplierMSP"])
+    assert in_channel == [change.crl_pem] and crl.lists([crl.load(in_channel[0])], serial) is not None
+    for folder in [paths.msp_dir, paths.user_msp("supplier1"), paths.user_msp("supplier9"),
+                   paths.node_dir("peer0.supplier.recfin.local") / "msp"]:
+        assert (folder / "crls" / "crl.pem").read_bytes() == change.crl_pem
+    profile = profiles.load("supplier", data_root)
+    assert profile.user("supplier9").revoked and not profile.user("supplier1").revoked
+    rows = {r["user"]: r for r in list_users(data_root, membership.effective(topology, data_root).org("supplier"))}
+    assert rows["supplier9"]["revoked"] and not rows["supplier1"]["revoked"]
+    assert any("CRL number 1" in line for line in said)
+    with pytest.raises(AlreadyRevokedError):
+        users.revoke("supplier", "supplier9")
+    assert len(running.updates) == 1
+
+
+def test_the_default_user_of_a_profile_is_its_first_one_not_revoked(running, topology, data_root):
+    OrgUsers(host(topology, data_root, running)).revoke("supplier", "supplier1")
+    assert default_user(profiles.load("supplier", data_root)) == "supplier2"
+
+
+@pytest.mark.parametrize("user, refusal", [("admin", "supplier's admin"), ("nobody", "has no user 'nobody'"),
+                                           ("../bank", "lower-case letters")])
+def test_revoking_the_admin_or_an_unknown_user_is_refused_and_nothing_sent(running, topology, data_root, user,
+                                                                          refusal):
+    before = sorted(data_root.rglob("*"))
+    with pytest.raises(OrgUserError, match=refusal):
+        OrgUsers(host(topology, data_root, running)).revoke("supplier", user)
+    assert running.updates == [] and sorted(data_root.rglob("*")) == before
+
+
+def test_signed_by_an_identity_that_is_not_the_orgs_admin_nothing_is_sent(running, topology, data_root):
+    paths = org_crypto(data_root, "supplier", topology.org("supplier").domain)
+    with pytest.raises(PolicyNotSatisfiedError, match=r"needs 1 of 1 principals, has 0: missing 1 of SupplierMSP\.admin"):
+        OrgUsers(host(topology, data_root, running)).revoke("supplier", "supplier9", msp_dir=paths.user_msp("supplier1"))
+    assert running.updates == [] and not (paths.msp_dir / "crls").exists()
+
+
+def test_from_a_companys_keys_folder_the_crl_lands_there_and_in_the_network_folder(running, topology, data_root,
+                                                                                  tmp_path):
+    """A company whose CA keys live apart from the folder it acts from (its bundle): --keys names them."""
+    org = topology.org("supplier")
+    keys = tmp_path / "supplier-keys"
+    shutil.copytree(org_crypto(data_root, org.name, org.domain).root, org_crypto(keys, org.name, org.domain).root)
+    org_crypto(data_root, org.name, org.domain).ca_key.unlink()
+    org_keys.org_definition_file.write(org_keys.org_definition_file.from_crypto(topology, keys, "supplier"),
+                                       org_keys.definition_path(keys, "supplier"))
+    change = OrgUsers(host(topology, data_root, running), keys).revoke("supplier", "supplier2")
+    for root in (keys, data_root):
+        assert (org_crypto(root, org.name, org.domain).msp_dir / "crls" / "crl.pem").read_bytes() == change.crl_pem
+
+
+def test_add_to_network_rewrites_the_profiles(topology, data_root):
+    profiles.write_all(topology, data_root)
+    members = host(topology, data_root, ScriptedChannel(topology, channel_config(topology, data_root)))
+    add_to_network(members, "bank", "officer3", {})
+    assert profiles.load("bank", data_root).user("officer3").attrs["recfin.role"] == "financier"
+    assert "officer3" in [u.name for u in members.topology.org("bank").users]
+
