@@ -6,9 +6,9 @@ Pydantic models go into ``components.schemas`` (each with its ``$id``) and are r
 Fabric's contract metadata schema (fabric-contract-api's ``contract-schema.json``) allows a
 deterministic subset of JSON Schema draft-04: no ``anyOf``, ``oneOf`` or ``const``, and draft-04's
 boolean ``exclusiveMinimum``. Pydantic writes draft 2020-12, so ``_deterministic`` rewrites each
-schema into that subset: an optional ``X | None`` becomes X with ``"null"`` among its types (an
-optional model stays a bare ``$ref``: the subset cannot say "or null" beside one, and the field is
-left out of ``required`` anyway), a ``const`` a one-value ``enum``.
+schema into that subset: an optional ``X | None`` becomes X with ``"null"`` among its types (and
+in its ``enum``); an optional model becomes ``{"type": ["object", "null"]}`` described as that
+model, since the subset cannot say "or null" beside a ``$ref``; a ``const`` a one-value ``enum``.
 """
 
 from __future__ import annotations
@@ -88,8 +88,16 @@ def _one_of_or_null(alternatives: list[Any]) -> dict[str, Any]:
         merged = {"type": [t for alt in present for t in _types(alt["type"])]}
     else:   # the subset cannot say "one of these schemas": describe the value as any JSON rather than wrongly
         merged = {}
+    if nullable and "$ref" in merged:
+        # "this model or null" has no form in the subset (draft-04 ignores a type beside a $ref), and a
+        # bare $ref would refuse the null the contract writes: publish an object, naming its model.
+        model = merged.pop("$ref").rsplit("/", 1)[-1]
+        merged = {"type": "object", **merged}
+        merged.setdefault("description", f"a {model}, or null")
     if nullable and "type" in merged:
         merged["type"] = [*_types(merged["type"]), "null"]
+    if nullable and "enum" in merged and None not in merged["enum"]:
+        merged["enum"] = [*merged["enum"], None]
     return merged
 
 

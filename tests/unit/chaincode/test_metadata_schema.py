@@ -21,6 +21,7 @@ from chaincode.contract import Context, Contract, transaction
 from chaincode.feature_contract import FeatureContract
 from chaincode.receivables import ReceivablesContract
 from chaincode.testing import MemoryLedger, make_identity
+from tests.unit.receivables.support import standard_net
 
 jsonschema = pytest.importorskip("jsonschema", reason="jsonschema is a test dependency: run scripts/install")
 
@@ -43,6 +44,7 @@ class Terms(pydantic.BaseModel):
     note: Optional[str] = None
     tiers: Optional[list[Tier]] = None
     fallback: Optional[Tier] = None
+    maybe_basis: Optional[Literal["ACT/360", "ACT/365"]] = None
     either: int | str = 0
     model_or_text: Tier | str = ""
 
@@ -95,7 +97,9 @@ def test_a_draft_2020_schema_is_rewritten_into_the_deterministic_subset():
     assert fields["note"]["type"] == ["string", "null"] and "anyOf" not in fields["note"]
     assert fields["tiers"]["type"] == ["array", "null"]
     assert fields["tiers"]["items"] == {"$ref": "#/components/schemas/Tier"}
-    assert fields["fallback"]["$ref"] == "#/components/schemas/Tier"     # an optional model: a bare reference
+    # an optional model: an object or null, named (a $ref would refuse the null the contract writes)
+    assert fields["fallback"]["type"] == ["object", "null"] and fields["fallback"]["description"] == "a Tier, or null"
+    assert fields["maybe_basis"]["enum"] == ["ACT/360", "ACT/365", None]
     assert fields["either"]["type"] == ["integer", "string"]
     assert "type" not in fields["model_or_text"] and "anyOf" not in fields["model_or_text"]   # any JSON
     assert terms["required"] == ["kind"]
@@ -107,3 +111,20 @@ def test_the_receivables_contract_publishes_no_construct_outside_the_subset():
     text = json.dumps(metadata_of(ReceivablesContract()))
     for keyword in ('"anyOf"', '"oneOf"', '"const"', '"$defs"'):
         assert keyword not in text
+
+
+@needs_schema
+def test_the_documents_the_contract_returns_are_valid_under_its_published_schemas():
+    async def documents() -> tuple[dict, dict]:
+        net = await standard_net()
+        tier1, tier2, core = net.actors["tier1"], net.actors["tier2"], net.actors["core"]
+        claim = await net.confirmed(tier1, core, 1000_00)      # unfrozen: "frozen" is null
+        split = await net.ok(tier1, "TransferReceivable", claim["id"], tier2.uscc, "40000")
+        return claim, split
+
+    claim, split = asyncio.run(documents())
+    metadata = metadata_of(ReceivablesContract())
+    assert claim["frozen"] is None
+    for model, document in (("Receivable", claim), ("TransferResult", split)):
+        validator = jsonschema.Draft4Validator({**metadata, "$ref": f"#/components/schemas/{model}"})
+        assert problems(validator, document) == [], model
