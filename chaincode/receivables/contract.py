@@ -103,6 +103,13 @@ class Session:
         if party is None:
             raise rule("caller-not-a-party", f"client identity {ci.id} of {ci.msp_id} acts for no registered party: "
                        "ask your org admin to register the party or bind this identity")
+        # The binding alone is not trusted. A new key falls under the chaincode policy (any two orgs), so
+        # two other orgs could write a binding of their own identity to this party; the party record,
+        # under its own org's key-level policy, must list the identity too.
+        if party.msp_id != ci.msp_id or ci.id not in party.client_ids:
+            raise rule("caller-not-a-party", f"client identity {ci.id} of {ci.msp_id} is bound to {party.uscc}, "
+                       f"whose record does not list it: ask {party.msp_id}'s admin to bind it "
+                       f"(recfin party bind)")
         return party
 
     async def party_with_role(self, *roles: str, prefetch: tuple[tuple[str, ...], ...] = (),

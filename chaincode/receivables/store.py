@@ -92,8 +92,9 @@ class Store:
     async def put_party(self, party: Party, new_client_ids: list[str]) -> None:
         key = self.key(keys.PARTY, party.uscc)
         await self.stub.put_state(key, party.to_bytes())
-        # later changes to a party record, and to who acts for it, need its own org's endorsement: without a
-        # policy on the binding, other orgs could bind again an identity its org had unbound
+        # Later changes to a party record, and to its live bindings, need its own org's endorsement. A binding
+        # key written anew (or after an unbind) falls under the chaincode policy, so Session.party also
+        # requires the party record to list the identity: a binding other orgs forge acts for no one.
         await self._set_policy(key, [party.msp_id])
         for client_id in new_client_ids:
             client_key = self.key(keys.CLIENT, party.msp_id, client_id)

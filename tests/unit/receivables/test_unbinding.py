@@ -111,3 +111,22 @@ async def test_a_binding_needs_its_partys_org_to_endorse_its_change_and_leaves_n
     assert _policy_orgs(net, keys.CLIENT, SUPPLIER, second.identity.id) is None
     assert _policy_orgs(net, keys.CLIENT, SUPPLIER, tier1.identity.id) == [SUPPLIER]
     assert _policy_orgs(net, keys.PARTY, tier1.uscc) == [SUPPLIER]
+
+
+async def test_a_binding_the_party_record_does_not_list_acts_for_no_one():
+    """Two other orgs can commit a new binding key under the chaincode policy alone; the party record,
+    under its own org's policy, is what decides who acts for the party."""
+    net = await standard_net()
+    tier1, tier2, core = net.actors["tier1"], net.actors["tier2"], net.actors["core"]
+    claim = await net.confirmed(tier1, core, 1000)
+    mallory = Actor("mallory", BANK, client_identity(BANK, "mallory"))
+    net.ledger.state[net._key(keys.CLIENT, BANK, mallory.identity.id)] = tier1.uscc.encode()     # forged
+    message = await net.refused(mallory, "WhoAmI", rule="caller-not-a-party", evaluate=True)
+    assert f"is bound to {tier1.uscc}, whose record does not list it" in message
+    await net.refused(mallory, "TransferReceivable", claim["id"], tier2.uscc, "100", rule="caller-not-a-party")
+
+    # the same within the party's own org: an identity bound without the record listing it
+    stray = Actor("stray", SUPPLIER, client_identity(SUPPLIER, "stray"))
+    net.ledger.state[net._key(keys.CLIENT, SUPPLIER, stray.identity.id)] = tier1.uscc.encode()
+    await net.refused(stray, "TransferReceivable", claim["id"], tier2.uscc, "100", rule="caller-not-a-party")
+    assert (await net.ok(tier1, "WhoAmI", evaluate=True))["uscc"] == tier1.uscc
