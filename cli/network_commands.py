@@ -250,7 +250,7 @@ def compose_up(topology_path, data_root, start, compose_file, timeout, as_json):
     `recfin chaincode config` derives. What is done already is left alone.
     Once the containers run (started, or every node healthy), it records the compose file
     and data folder for `recfin network down`, which then stops them too; containers started
-    by hand are recorded only if `docker compose -f FILE ps` lists them.
+    by hand are recorded only if docker says they were started from that file.
     Needs Fabric's `peer` and `osnadmin` (scripts/install-fabric).
 
     \b

@@ -28,6 +28,7 @@ from pathlib import Path
 from .compose_up import docker_compose
 from .control import remove_data_root
 from .errors import NetworkError
+from .tools import last_error_line
 from .topology import Topology
 
 COMPOSE_RECORD = "compose-run.json"
@@ -71,23 +72,40 @@ def record(topology: Topology, compose_file: Path, data_root: Path) -> bool:
     return True
 
 
+CONFIG_FILES_LABEL = "com.docker.compose.project.config_files"
+
+
 def not_running_from(compose_file: Path, data_root: Path, *,
                      run: Callable[..., subprocess.CompletedProcess] = subprocess.run) -> str | None:
-    """Why compose_file is not known to run containers here; None when `docker compose ps -q` lists some.
+    """Why compose_file is not known to run containers here; None when docker says they run from it.
 
     compose-up without --start reaches the nodes on their published ports, which containers of any
     compose file could be serving. Recording a file they do not run from would make `network down`
-    stop other containers, and `--purge` delete another network's data folder, so compose-up records
-    only a file docker names running containers of."""
-    if not Path(compose_file).is_file():
+    stop other containers, and `--purge` delete another network's data folder. `docker compose ps`
+    alone proves little: it lists the containers of the file's project name, and every compose file
+    recfin writes for a topology (the whole network's, each org bundle's) has the same one. So each
+    listed container's CONFIG_FILES_LABEL, the files Compose started it from, must name this file."""
+    compose_file = Path(compose_file)
+    if not compose_file.is_file():
         return f"{compose_file} does not exist"
     try:
         done = docker_compose(compose_file, data_root, ["ps", "-q"], lambda _: None, run=run,
                               without_docker="it cannot tell which compose file the containers run from")
     except NetworkError as exc:
         return str(exc)
-    if not done.stdout.strip():
+    containers = done.stdout.split()
+    if not containers:
         return f"`docker compose -f {compose_file} ps` lists no running container"
+    inspected = run(["docker", "inspect", "--format", f'{{{{index .Config.Labels "{CONFIG_FILES_LABEL}"}}}}',
+                     *containers], capture_output=True, text=True)
+    if inspected.returncode != 0:
+        return f"docker inspect failed: {last_error_line(inspected.stderr or inspected.stdout)}"
+    ours = str(compose_file.resolve())
+    for started_from in inspected.stdout.splitlines():
+        files = [str(Path(f).resolve()) for f in started_from.split(",") if f]
+        if ours not in files:
+            return (f"the project's containers run from {started_from or 'an unnamed file'}, not {compose_file} "
+                    f"(their {CONFIG_FILES_LABEL} label)")
     return None
 
 

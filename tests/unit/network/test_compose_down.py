@@ -209,6 +209,7 @@ def compose_up_args(home, hosts_data, operations, fake_fabric, tmp_path, monkeyp
 def test_compose_up_records_the_running_network_and_down_stops_it(compose_up_args, docker, hosts_data, home,
                                                                   compose_file):
     docker.answer("ps", stdout="3f2a9c1b7d4e\n8e1d0c2b9a7f\n")
+    docker.answer("inspect", stdout=f"{compose_file}\n{compose_file},{compose_file.parent / 'override.yaml'}\n")
     result = CliRunner().invoke(main, [*compose_up_args, "--compose-file", str(compose_file)])
     assert result.exit_code == 0, result.output
     assert record_of(home / "compose-run.json") == {"compose_file": str(compose_file), "data_root": str(hosts_data),
@@ -217,12 +218,31 @@ def test_compose_up_records_the_running_network_and_down_stops_it(compose_up_arg
     said = lines.index(f"  recorded for `recfin network down`: {home / 'compose-run.json'}")
     assert lines.index("[2/5] orderers join receivables (osnadmin, as the orderer admin)") == said + 1
     # The containers were started by hand: compose-up only asked docker whether they run from that file.
-    assert docker.calls == [{"args": ["compose", "-f", str(compose_file), "ps", "-q"],
-                             compose.DATA_VARIABLE: str(hosts_data)}]
+    assert [call["args"][:4] for call in docker.calls] == [["compose", "-f", str(compose_file), "ps"],
+                                                           ["inspect", "--format", LABEL_FORMAT, "3f2a9c1b7d4e"]]
+    assert docker.calls[1]["args"][4:] == ["8e1d0c2b9a7f"]
     result = down("--topology", compose_up_args[3])
     assert result.exit_code == 0, result.output
-    assert docker.calls[1:] == [{"args": ["compose", "-f", str(compose_file), "down"],
+    assert docker.calls[2:] == [{"args": ["compose", "-f", str(compose_file), "down"],
                                  compose.DATA_VARIABLE: str(hosts_data)}]
+
+
+LABEL_FORMAT = '{{index .Config.Labels "com.docker.compose.project.config_files"}}'
+
+
+def test_containers_of_the_same_project_started_from_another_file_are_not_recorded(compose_up_args, docker, home,
+                                                                                     compose_file, tmp_path):
+    """Every compose file written for a topology has its project name: `ps` alone would list a bundle's."""
+    bundle_file = tmp_path / "bundle" / "docker-compose.yaml"
+    docker.answer("ps", stdout="3f2a9c1b7d4e\n")
+    docker.answer("inspect", stdout=f"{bundle_file}\n")
+    result = CliRunner().invoke(main, [*compose_up_args, "--compose-file", str(compose_file)])
+    assert result.exit_code == 0, result.output
+    assert not (home / "compose-run.json").exists()
+    assert (f"  not recorded for `recfin network down`: the project's containers run from {bundle_file}, not "
+            f"{compose_file} (their com.docker.compose.project.config_files label); rerun with --compose-file "
+            f"naming the file the containers run from, or stop them with `docker compose down`"
+            ) in result.output.splitlines()
 
 
 def test_containers_started_by_hand_from_another_file_are_not_recorded(compose_up_args, docker, home, compose_file):
