@@ -93,6 +93,25 @@ def caller(as_: str | None, org: str | None, user: str | None, default_org: str)
     return org or default_org, user
 
 
+def who_acts_options(as_help: str) -> list[Callable]:
+    """``--as ORG[/USER]``, its older aliases ``--org``/``--user``, and ``--data-root``: the options that name a
+    profile user. The command gets ``as_``, ``org``, ``user`` and ``data_root``; :func:`caller` reads the first three."""
+    return [
+        click.option("--as", "as_", metavar="ORG[/USER]", help=as_help),
+        click.option("--org", hidden=True, help="Alias: the ORG of --as."),
+        click.option("--user", hidden=True, help="Alias: the USER of --as."),
+        click.option("--data-root", type=click.Path(file_okay=False, path_type=Path),
+                     help="Network data folder holding profiles/ (default: the topology's)."),
+    ]
+
+
+def with_options(fn: Callable, options: list[Callable]) -> Callable:
+    """fn with the click options, listed as they appear in --help."""
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
+
+
 def acting(default_org: str, *, admin: bool = False, json_help: str = "Print the contract's JSON document."):
     """``--as ORG[/USER]`` (aliases ``--org``/``--user``), ``--data-root`` and ``--json``; the command gets an
     open :class:`Session` as ``session`` and ``as_json``. Refusals and connection errors become one line."""
@@ -105,18 +124,11 @@ def acting(default_org: str, *, admin: bool = False, json_help: str = "Print the
                 return fn(session=session, as_json=as_json, **kwargs)
         wrapper = reports_ledger_errors(wrapper)
         default_user_text = "its admin" if admin else "its first client user"
-        for option in reversed([
-            click.option("--as", "as_", metavar="ORG[/USER]",
-                         help=f"Who acts: an org (name or MSP ID) and optionally a user of its profile "
+        return with_options(wrapper, [
+            *who_acts_options(f"Who acts: an org (name or MSP ID) and optionally a user of its profile "
                               f"[default: {default_org}, {default_user_text}]."),
-            click.option("--org", hidden=True, help="Alias: the ORG of --as."),
-            click.option("--user", hidden=True, help="Alias: the USER of --as."),
-            click.option("--data-root", type=click.Path(file_okay=False, path_type=Path),
-                         help="Network data folder holding profiles/ (default: the topology's)."),
             click.option("--json", "as_json", is_flag=True, help=json_help),
-        ]):
-            wrapper = option(wrapper)
-        return wrapper
+        ])
     return decorate
 
 

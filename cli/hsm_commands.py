@@ -3,7 +3,10 @@
 `import` puts a profile user's keystore key into a token and writes ``hsm-signer.yaml`` in the user's
 MSP folder; from then on every command acting as that user (``--as ORG/USER``) signs in the HSM, with
 the user PIN from the variable the file names. `check` proves the token's key is the certificate's.
-`generate` makes a key in the token (it never exists outside) and writes a certificate request for it.
+`generate` makes a key in the token (it never exists outside) and writes a certificate request for it;
+`recfin org user add ... --csr` issues the user's certificate for it, and `link` then writes
+``hsm-signer.yaml`` for the key already in the token. The file is written only once a test signature
+made in the token verifies with the user's certificate.
 """
 from __future__ import annotations
 
@@ -16,35 +19,33 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.x509.oid import NameOID
 
-from client.gateway import HSMSignerFile, open_msp_folder
+from client.gateway import HSMSignerFile, key_id_for, open_msp_folder
 from client.gateway.hsm import (
     SOFTHSM2_LIBRARY, HSMSignerFactory, HSMSignerOptions, certificate_request, generate_private_key, import_private_key,
 )
-from client.gateway.hsm_msp import DEFAULT_PIN_ENV, HSM_SIGNER_FILE
+from client.gateway.hsm_msp import DEFAULT_PIN_ENV, HSM_SIGNER_FILE, open_hsm_key
 
-from .connection import caller, default_user, load_profile, reports_ledger_errors
+from .connection import caller, default_user, load_profile, reports_ledger_errors, who_acts_options, with_options
 from .output import as_typed, emit
 
-_library = click.option("--library", default=SOFTHSM2_LIBRARY, show_default=True,
+
+def _absolute(_ctx, _param, library: str) -> str:
+    # hsm-signer.yaml keeps the path for commands run from any folder. Symlinks are kept: a distribution's
+    # libsofthsm2.so (or a vendor's unversioned name) is the name its package upgrades keep pointing right.
+    return os.path.abspath(library)
+
+
+_library = click.option("--library", default=SOFTHSM2_LIBRARY, show_default=True, callback=_absolute,
                         help="The HSM's PKCS#11 module (the vendor's .so; SoftHSM2's by default).")
 _token = click.option("--token", "token_label", required=True, help="Label of the token that keeps the key.")
 _pin_env = click.option("--pin-env", default=DEFAULT_PIN_ENV, show_default=True,
                         help="Environment variable holding the token's user PIN (asked for when unset).")
 _json = click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-_who = [
-    click.option("--as", "as_", metavar="ORG[/USER]",
-                 help="The profile user whose key it is: an org and optionally a user [default: its first client user]."),
-    click.option("--org", hidden=True, help="Alias: the ORG of --as."),
-    click.option("--user", hidden=True, help="Alias: the USER of --as."),
-    click.option("--data-root", type=click.Path(file_okay=False, path_type=Path),
-                 help="Network data folder holding profiles/ (default: the topology's)."),
-]
 
 
 def _as_user(fn):
-    for option in reversed(_who):
-        fn = option(fn)
-    return fn
+    return with_options(fn, who_acts_options(
+        "The profile user whose key it is: an org and optionally a user [default: its first client user]."))
 
 
 def _profile_user(as_, org, user, data_root):
@@ -66,13 +67,25 @@ def _pin(pin_env: str, token_label: str) -> str:
     return click.prompt(f"User PIN of token {token_label} ({pin_env} is unset)", hide_input=True)
 
 
+def _sign_in_token(profile, who, described: HSMSignerFile, pin: str) -> Path:
+    """Write hsm-signer.yaml into the user's MSP folder once the token's key has signed for its certificate.
+
+    Never before: a file naming a key that does not sign for the certificate would turn every later
+    ``--as`` of the user into a refusal.
+    """
+    with open_hsm_key(who.msp_dir, profile.msp_id, described, user_pin=pin):   # a test signature, checked
+        pass
+    return described.write(who.msp_dir)
+
+
 @click.group("hsm")
 def hsm() -> None:
-    """Keep users' signing keys in an HSM (PKCS#11): import, check, generate.
+    """Keep users' signing keys in an HSM (PKCS#11): import, generate, link, check.
 
     \b
     Example:
       RECFIN_HSM_PIN=1234 recfin hsm import --as supplier/supplier1 --token recfin
+      RECFIN_HSM_PIN=1234 recfin hsm link --as supplier/supplier5 --token recfin
     """
 
 
@@ -87,10 +100,12 @@ def hsm() -> None:
 def import_key(as_, org, user, data_root, library, token_label, pin_env, key_label, as_json) -> None:
     """Put a profile user's keystore key into an HSM token; the user then signs there.
 
-    The key gets Fabric's SKI of it as CKA_ID, sensitive and not extractable. hsm-signer.yaml in the
-    user's MSP folder then names the module, token and key, and the variable holding the PIN (not the
-    PIN), and every command run --as that user signs in the HSM. Running it again changes nothing.
-    The keystore file stays: move it to offline storage once `recfin hsm check` passes.
+    The key gets Fabric's SKI of it as CKA_ID, sensitive and not extractable. Once a test signature
+    made in the token verifies with the user's certificate, hsm-signer.yaml in the user's MSP folder
+    names the module (its absolute path), token and key, and the variable holding the PIN (not the
+    PIN), and every command run --as that user signs in the HSM; when the check fails, nothing is
+    written. Running it again changes nothing. The keystore file stays: move it to offline storage
+    once `recfin hsm check` passes (`recfin network up` then leaves the user's identity as it is).
 
     \b
     Example:
@@ -102,11 +117,44 @@ def import_key(as_, org, user, data_root, library, token_label, pin_env, key_lab
     HSMSignerFactory(library).close()   # loads the module: a wrong --library is named before the PIN is asked for
     pin = _pin(pin_env, token_label)
     key_id = import_private_key(library, token_label, pin, key, key_label=key_label or f"{profile.org}/{who.name}")
-    path = HSMSignerFile(library, token_label, key_id, pin_env).write(who.msp_dir)
-    with open_msp_folder(who.msp_dir, profile.msp_id, user_pin=pin):   # a test signature against the certificate
-        pass
+    path = _sign_in_token(profile, who, HSMSignerFile(library, token_label, key_id, pin_env), pin)
     emit({"user": f"{profile.org}/{who.name}", "token": token_label, "key_id": key_id.hex(),
           "signer_file": str(path), "keystore_key": str(who.key)}, as_json=as_json)
+
+
+@hsm.command("link")
+@_as_user
+@_library
+@_token
+@_pin_env
+@_json
+@reports_ledger_errors
+def link(as_, org, user, data_root, library, token_label, pin_env, as_json) -> None:
+    """Have a profile user sign with its key already in an HSM token (made there by `recfin hsm generate`).
+
+    The key is the one whose CKA_ID is Fabric's SKI of the user's certificate, as `generate` sets it.
+    Once a test signature made with it verifies with the certificate, hsm-signer.yaml in the user's
+    MSP folder names the module (its absolute path), token and key, and the variable holding the PIN
+    (not the PIN); from then on every command run --as that user signs in the HSM. When the check
+    fails, nothing is written. For a key born in the token, in this order:
+
+    \b
+      RECFIN_HSM_PIN=1234 recfin hsm generate --token recfin --common-name supplier5@supplier --csr supplier5.csr
+      recfin org user add supplier supplier5 --csr supplier5.csr --attr recfin.enterprise=91310000MA1K00002C
+      RECFIN_HSM_PIN=1234 recfin hsm link --as supplier/supplier5 --token recfin
+
+    \b
+    Example:
+      RECFIN_HSM_PIN=1234 recfin hsm link --as supplier/supplier5 --token recfin
+      recfin hsm link --as bank/officer3 --token bank-hsm --library /opt/hsm/lib/libpkcs11.so --pin-env BANK_PIN --json
+    """
+    profile, who = _profile_user(as_, org, user, data_root)
+    key_id = key_id_for(x509.load_pem_x509_certificate(Path(who.cert).read_bytes()))
+    HSMSignerFactory(library).close()   # loads the module: a wrong --library is named before the PIN is asked for
+    pin = _pin(pin_env, token_label)
+    path = _sign_in_token(profile, who, HSMSignerFile(library, token_label, key_id, pin_env), pin)
+    emit({"user": f"{profile.org}/{who.name}", "token": token_label, "key_id": key_id.hex(),
+          "signer_file": str(path)}, as_json=as_json)
 
 
 @hsm.command("check")
@@ -140,7 +188,9 @@ def check(as_, org, user, data_root, as_json) -> None:
 @_pin_env
 @click.option("--curve", type=click.Choice(["P-256", "P-384"]), default="P-256", show_default=True)
 @click.option("--key-label", help="CKA_LABEL for the new key.")
-@click.option("--common-name", required=True, help="CN of the certificate to request, e.g. supplier3@supplier.")
+@click.option("--common-name", required=True,
+              help="CN of the certificate to request, e.g. supplier3@supplier (`recfin org user add --csr` "
+                   "gives the user the org's own subject instead).")
 @click.option("--organization", help="O of the certificate to request (the org's name).")
 @click.option("--org-unit", default="client", show_default=True, help="OU: the NodeOU role, client or admin.")
 @click.option("--csr", "csr_file", type=click.Path(dir_okay=False, path_type=Path), required=True,
@@ -151,13 +201,16 @@ def generate(library, token_label, pin_env, curve, key_label, common_name, organ
              as_json) -> None:
     """Make a key pair inside an HSM token and write a certificate request (CSR) signed by it.
 
-    The private key never exists outside the token. Have the org's CA issue a certificate for the
-    request, put it in the user's msp/signcerts/, and write hsm-signer.yaml with the printed key_id
-    (the same fields `recfin hsm import` writes).
+    The private key never exists outside the token; its CKA_ID is Fabric's SKI of it (the printed
+    key_id). The org's CA issues the user's certificate for the request (`recfin org user add ORG
+    USER --csr FILE`, which takes the subject from the org, not from the request); then `recfin hsm
+    link --as ORG/USER --token ...` has the user sign with this key.
 
     \b
     Example:
       RECFIN_HSM_PIN=1234 recfin hsm generate --token recfin --common-name supplier3@supplier --csr supplier3.csr
+      recfin hsm generate --token bank-hsm --library /opt/hsm/lib/libpkcs11.so --curve P-384 \\
+        --common-name officer3@bank --csr officer3.csr --json
     """
     names = [x509.NameAttribute(NameOID.COMMON_NAME, common_name),
              x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, org_unit)]

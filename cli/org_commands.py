@@ -471,13 +471,16 @@ def _attrs(pairs: tuple[str, ...]) -> dict[str, str]:
 @click.option("--attr", "attr_pairs", multiple=True, metavar="KEY=VALUE",
               help="An attribute its certificate carries (repeatable). recfin.role follows the org's role; "
                    "recfin.enterprise defaults to the enterprise the org's users act for, when they act for one.")
+@click.option("--csr", "csr_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="The user's certificate request (`recfin hsm generate --csr`): the signing certificate is for "
+                   "its key, which stays in the HSM; no keystore key is written.")
 @_keys_option
 @click.option("--data-root", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="The data folder holding the org's CA keys: the running network's (the default, the "
                    "topology's), or the hosts folder bundles are written from.")
 @click.option("--json", "as_json", is_flag=True, help="Print the new identity as JSON.")
 @reports_errors
-def user_add_command(topology_path, org_name, name, attr_pairs, keys_root, data_root, as_json):
+def user_add_command(topology_path, org_name, name, attr_pairs, csr_file, keys_root, data_root, as_json):
     """Issue user NAME of org ORG: a client identity from the org's own CA.
 
     Its MSP folder (a certificate with the client OU of the org's NodeOUs and the recfin.role and
@@ -486,26 +489,39 @@ def user_add_command(topology_path, org_name, name, attr_pairs, keys_root, data_
     connection profiles, `--as ORG/NAME` and the org's next bundle (`recfin org bundle`) know it.
     Refused when the CA key is not on this host, when the org has a user of that name, or when
     the attributes do not fit the org's role. The identity acts once a party lists it (`recfin
-    party register`).
+    party bind`).
+
+    With --csr, the key is one made in an HSM (`recfin hsm generate`): once the request's signature
+    verifies with the key it names, the signing certificate is issued for that key, with the same
+    subject, OU and attributes as any new user's (the request's own subject is not taken), and the
+    MSP folder holds no keystore key (the TLS client pair is still a file key). `recfin hsm link`
+    then has the user sign in the HSM. Refused for a request that does not verify, for a key that is
+    not EC P-256/P-384, and for a key one of the org's users already has.
 
     \b
     Example:
       recfin org user add supplier supplier5 --attr recfin.enterprise=91310000MA1K00002C
       recfin org user add bank officer3 --json
       recfin org user add bank3 officer3 --keys /etc/recfin/bank3 --json
+      recfin org user add supplier supplier6 --csr supplier6.csr --attr recfin.enterprise=91310000MA1K00002C
     """
     attrs = _attrs(attr_pairs)
+    public_key = (org_users.csr_public_key(csr_file.read_bytes(), str(csr_file)) if csr_file is not None
+                  else None)
     if keys_root is not None:
         if data_root is not None:
             raise click.UsageError("give --keys or --data-root, not both: the org's CA keys are in one of them")
         issued = org_users.add_user(org_users.CaFolder(keys_root, org_users.keys_folder_org(keys_root, org_name)),
-                                    name, attrs)
+                                    name, attrs, public_key)
     else:
         net = Network.load(topology_path, data_root=data_root, say=progress(as_json))
-        issued = org_users.add_to_network(OrgMembership(net), org_name, name, attrs)
+        issued = org_users.add_to_network(OrgMembership(net), org_name, name, attrs, public_key)
     summary = issued.summary()
     summary["attrs"] = ", ".join(f"{k}={v}" for k, v in summary["attrs"].items()) if not as_json else summary["attrs"]
     emit(summary, as_json=as_json, columns=list(summary))
+    if public_key is not None and not as_json:
+        click.echo(f"its key is in the HSM that made the request: next, where that HSM is, `recfin hsm link --as "
+                   f"{issued.org.name}/{name} --token TOKEN`", err=True)
 
 
 @user.command("list")

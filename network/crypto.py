@@ -22,7 +22,8 @@ The chaincode server's pair and the peers' client pair are both issued by the or
 server trusts only clients from that CA, and the peer checks the server against the same CA
 (connection.json's root_cert).
 
-Idempotent: a file that exists is kept; missing certificates are issued by the existing CAs.
+Idempotent: a file that exists is kept; missing certificates are issued by the existing CAs. A signing
+certificate is kept without a keystore key beside it too (its key is in an HSM, or was never here).
 An org whose CA certificate is here without its key made its keys on its own host (`recfin org
 keys`, which runs this generator for that org alone): it is left as it is.
 """
@@ -68,17 +69,22 @@ def _name(cn: str, org: str, ou: str | None = None) -> x509.Name:
     return x509.Name(attrs)
 
 
-def _builder(subject: x509.Name, issuer: x509.Name, key: ec.EllipticCurvePrivateKey) -> x509.CertificateBuilder:
+def _public(key: ec.EllipticCurvePrivateKey | ec.EllipticCurvePublicKey) -> ec.EllipticCurvePublicKey:
+    return key.public_key() if isinstance(key, ec.EllipticCurvePrivateKey) else key
+
+
+def _builder(subject: x509.Name, issuer: x509.Name, key: ec.EllipticCurvePrivateKey | ec.EllipticCurvePublicKey
+             ) -> x509.CertificateBuilder:
     now = dt.datetime.now(dt.timezone.utc)
     return (
         x509.CertificateBuilder()
         .subject_name(subject)
         .issuer_name(issuer)
-        .public_key(key.public_key())
+        .public_key(_public(key))
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - dt.timedelta(minutes=5))
         .not_valid_after(now + VALIDITY)
-        .add_extension(x509.SubjectKeyIdentifier(fabric_ski(key.public_key())), critical=False)
+        .add_extension(x509.SubjectKeyIdentifier(fabric_ski(_public(key))), critical=False)
     )
 
 
@@ -96,10 +102,12 @@ def make_ca(cn: str, org: str) -> tuple[ec.EllipticCurvePrivateKey, x509.Certifi
     return key, cert
 
 
-def issue(ca_key: ec.EllipticCurvePrivateKey, ca_cert: x509.Certificate, key: ec.EllipticCurvePrivateKey, *,
+def issue(ca_key: ec.EllipticCurvePrivateKey, ca_cert: x509.Certificate,
+          key: ec.EllipticCurvePrivateKey | ec.EllipticCurvePublicKey, *,
           cn: str, org: str, ou: str | None = None, sans: list[str] | None = None, tls: bool = False,
           server: bool = False, attrs: dict[str, str] | None = None) -> x509.Certificate:
-    """Issue an end-entity certificate: a signing identity (tls=False) or a TLS cert."""
+    """Issue an end-entity certificate for key (or the public half of it): a signing identity (tls=False) or a
+    TLS cert."""
     b = (
         _builder(_name(cn, org, ou), ca_cert.subject, key)
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
@@ -259,14 +267,24 @@ class _OrgIssuer:
         _write_if_missing(msp / "tlscacerts" / "tlsca.pem", _pem_cert(self.tls_cert))
         _write_if_missing(msp / "config.yaml", yaml.safe_dump(node_ous_config(), sort_keys=False).encode())
 
-    def signing_msp(self, msp: Path, cn: str, ou: str, attrs: dict[str, str] | None = None) -> None:
+    def signing_msp(self, msp: Path, cn: str, ou: str, attrs: dict[str, str] | None = None,
+                    public_key: ec.EllipticCurvePublicKey | None = None) -> None:
+        """The MSP folder's certificate and keystore key, made when it has no certificate; with public_key, a
+        certificate for that key (whose private half is elsewhere, an HSM's) and no keystore key.
+
+        A certificate that is here is kept even where the keystore holds no key: its key may be in an HSM
+        (hsm-signer.yaml names it: `recfin hsm import`, `recfin hsm link`) or never have been on this host
+        (`recfin org user add --csr`), and a new one issued in its place would silently be another identity.
+        The key is written before the certificate, so no interrupted run leaves a certificate without its key.
+        """
         self.verifying_msp(msp)
         cert_path = msp / "signcerts" / "cert.pem"
-        if cert_path.is_file() and any((msp / "keystore").glob("*_sk")):
+        if cert_path.is_file():
             return
-        key = new_key()
+        key = public_key or new_key()
         cert = issue(self.ca_key, self.ca_cert, key, cn=cn, org=self.org, ou=ou, attrs=attrs)
-        _write(msp / "keystore" / f"{fabric_ski(key.public_key()).hex()}_sk", _pem_key(key), 0o600)
+        if public_key is None:
+            _write(msp / "keystore" / f"{fabric_ski(key.public_key()).hex()}_sk", _pem_key(key), 0o600)
         _write(cert_path, _pem_cert(cert))
 
     def tls_pair(self, tls: Path, cn: str, *, server: bool, sans: list[str] | None) -> None:
@@ -313,20 +331,24 @@ def generate(topology: Topology, data_root: Path, only: list[str] | None = None)
             _user(issuer, name, ou, attrs)
 
 
-def _user(issuer: _OrgIssuer, name: str, ou: str, attrs: dict[str, str] | None) -> None:
+def _user(issuer: _OrgIssuer, name: str, ou: str, attrs: dict[str, str] | None,
+          public_key: ec.EllipticCurvePublicKey | None = None) -> None:
     cn = f"{name}@{issuer.paths.domain}"
-    issuer.signing_msp(issuer.paths.user_msp(name), cn, ou, attrs)
+    issuer.signing_msp(issuer.paths.user_msp(name), cn, ou, attrs, public_key)
     issuer.tls_pair(issuer.paths.user_tls(name), cn, server=False, sans=None)
 
 
-def issue_user(paths: OrgCrypto, name: str, ou: str, attrs: dict[str, str] | None) -> None:
+def issue_user(paths: OrgCrypto, name: str, ou: str, attrs: dict[str, str] | None,
+               public_key: ec.EllipticCurvePublicKey | None = None) -> None:
     """One more user of an org whose CA and TLS CA keys are in paths: its signing MSP (OU ou, attributes attrs)
-    and TLS client pair, issued as `generate` issues the topology's users. Never makes a CA: FileNotFoundError
-    when a CA key is missing (a CA made here would be one the channel does not know)."""
+    and TLS client pair, issued as `generate` issues the topology's users. With public_key, the signing
+    certificate is for that key (its private half is elsewhere, e.g. in an HSM) and the keystore stays empty;
+    the TLS client pair is a file key either way. Never makes a CA: FileNotFoundError when a CA key is missing
+    (a CA made here would be one the channel does not know)."""
     for key in (paths.ca_key, paths.tlsca_key):
         if not key.is_file():
             raise FileNotFoundError(f"no CA key at {key}")
-    _user(_OrgIssuer(paths, paths.domain), name, ou, attrs)
+    _user(_OrgIssuer(paths, paths.domain), name, ou, attrs, public_key)
 
 
 def _chaincode_tls(topology: Topology, org, paths: OrgCrypto, issuer: _OrgIssuer) -> None:

@@ -9,6 +9,12 @@ the hosts folder bundles are written from), or the company's own keys folder (`r
 keys`). The user is recorded in that folder's membership.yaml, so connection profiles,
 bundles written from it and `--as ORG/USER` see it as they see the topology's users.
 
+A user whose key was made in an HSM (`recfin hsm generate`) sends a certificate request instead
+(`--csr`): once its signature shows the request was made with the key it names, the CA issues the
+signing certificate for that public key, with the subject, OU and attributes it gives any new user
+(the request's own subject is not taken), and the MSP folder gets no keystore key; `recfin hsm link`
+then has the user sign in the HSM. The TLS client pair is still a file key issued here.
+
 Revoking (`recfin org user revoke`): a CRL signed by the org's CA that lists the user's
 certificate beside every earlier revocation (network.crl), and the channel config update that
 puts it into the org's MSP value in place of that CA's earlier CRL, changing nothing else.
@@ -32,11 +38,13 @@ from pathlib import Path
 
 import yaml
 from cryptography import x509
+from cryptography.exceptions import UnsupportedAlgorithm
+from cryptography.hazmat.primitives.asymmetric import ec
 from fabric_protos.common import configtx_pb2
 from pydantic import ValidationError
 
 from . import channel_config, config_policy, config_signing, crl, membership, org_definition_file, profiles
-from .crypto import OrgCrypto, issue_user, issued_by, load_cert, load_key, org_crypto
+from .crypto import OrgCrypto, fabric_ski, issue_user, issued_by, load_cert, load_key, org_crypto
 from .errors import NetworkError
 from .org_change import change_rows, sign_and_check, verdict_rows
 from .org_definition import decode_msp, revocation_list, with_revocation_list
@@ -46,6 +54,7 @@ from .topology import USER_ROLE_TO_CONTRACT_ROLE, PeerOrgSpec, UserSpec, format_
 ROLE_ATTR, ENTERPRISE_ATTR = "recfin.role", "recfin.enterprise"
 DEFAULT_CLIENT_OU = "client"
 MAX_COMMON_NAME = 64            # X.509's upper bound for a CN, which is <user>@<org domain>
+CSR_CURVES = ("secp256r1", "secp384r1")   # the curves of the client keys Fabric's MSPs verify (P-256, P-384)
 
 
 class OrgUserError(NetworkError):
@@ -123,9 +132,13 @@ class IssuedUser:
     recorded_in: Path
 
     def summary(self) -> dict:
-        cert = load_cert(self.paths.user_msp(self.user.name) / "signcerts" / "cert.pem")
+        msp = self.paths.user_msp(self.user.name)
+        cert = load_cert(msp / "signcerts" / "cert.pem")
         return {"org": self.org.name, "msp_id": self.org.msp_id, "user": self.user.name, "role": "client",
                 "ou": self.ou, "attrs": dict(self.user.attrs), "serial": f"{cert.serial_number:x}",
+                # where the signing key is: the MSP folder's keystore, or with whoever sent the request (--csr)
+                "key": "keystore" if any((msp / "keystore").glob("*_sk")) else "csr",
+                "key_id": fabric_ski(cert.public_key()).hex(),
                 "msp_dir": str(self.paths.user_msp(self.user.name)), "tls_dir": str(self.paths.user_tls(self.user.name)),
                 "recorded_in": str(self.recorded_in)}
 
@@ -140,8 +153,45 @@ def check_user_name(org: PeerOrgSpec, name: str) -> None:
                            f"which X.509 caps at {MAX_COMMON_NAME} characters: choose a shorter name")
 
 
-def add_user(ca: CaFolder, name: str, given_attrs: dict[str, str]) -> IssuedUser:
-    """Issue user name of ca.org from its CA keys in ca.root and record it there."""
+def csr_public_key(data: bytes, source: str) -> ec.EllipticCurvePublicKey:
+    """The public key a certificate request (PKCS#10, PEM or DER) asks a certificate for, once the request's
+    signature verifies with that key: only the key's holder made it. Nothing else of the request is taken."""
+    try:
+        request = x509.load_pem_x509_csr(data) if b"-----BEGIN" in data else x509.load_der_x509_csr(data)
+    except ValueError:
+        raise OrgUserError(f"{source} is not a certificate request (PKCS#10, PEM or DER): give the file "
+                           f"`recfin hsm generate --csr` wrote") from None
+    key = request.public_key()
+    if not isinstance(key, ec.EllipticCurvePublicKey) or key.curve.name not in CSR_CURVES:
+        kind = (f"an EC key on curve {key.curve.name}" if isinstance(key, ec.EllipticCurvePublicKey)
+                else f"a key of type {type(key).__name__.lstrip('_').removesuffix('PublicKey')}")
+        raise OrgUserError(f"{source} asks for a certificate for {kind}: Fabric client identities sign with "
+                           f"ECDSA P-256 or P-384; make the key on one of those (recfin hsm generate --curve)")
+    try:
+        valid = request.is_signature_valid
+    except UnsupportedAlgorithm:
+        valid = False
+    if not valid:
+        raise OrgUserError(f"the signature of {source} does not verify with the public key it carries: it was "
+                           f"altered, or not made with that key; have the key's holder make it again "
+                           f"(recfin hsm generate)")
+    return key
+
+
+def _certified_elsewhere(paths: OrgCrypto, public_key: ec.EllipticCurvePublicKey) -> Path | None:
+    """The certificate of the org's users (under paths) already issued for public_key, if any."""
+    for cert_path in sorted(paths.root.glob("users/*/msp/signcerts/cert.pem")):
+        if load_cert(cert_path).public_key() == public_key:
+            return cert_path
+    return None
+
+
+def add_user(ca: CaFolder, name: str, given_attrs: dict[str, str],
+             public_key: ec.EllipticCurvePublicKey | None = None) -> IssuedUser:
+    """Issue user name of ca.org from its CA keys in ca.root and record it there.
+
+    public_key (from a certificate request, csr_public_key): the signing certificate is for that key, which
+    stays where it is (an HSM); no keystore key is written. Refused for a key one of the org's users has."""
     org, paths = ca.org, ca.paths
     check_user_name(org, name)
     users = [org.admin, *(u.name for u in org.users)]
@@ -151,6 +201,9 @@ def add_user(ca: CaFolder, name: str, given_attrs: dict[str, str]) -> IssuedUser
         raise OrgUserError(f"{paths.user_dir(name)} exists, though {org.name} records no user {name}: an identity "
                            f"issued there and not recorded; choose another name, or move that folder away")
     ca.require_keys()
+    if public_key is not None and (taken := _certified_elsewhere(paths, public_key)) is not None:
+        raise OrgUserError(f"the requested key already has a certificate, {taken}: one key serves one identity; "
+                           f"have the new user make a key of its own (recfin hsm generate)")
     user = UserSpec(name=name, attrs=user_attrs(org, given_attrs))
     try:
         grown = PeerOrgSpec.model_validate({**org.model_dump(mode="python"),
@@ -160,7 +213,7 @@ def add_user(ca: CaFolder, name: str, given_attrs: dict[str, str]) -> IssuedUser
         raise OrgUserError(format_validation_error(f"org {org.name}", exc)) from None
     ou = client_ou(paths)
     try:
-        issue_user(paths, name, ou, dict(user.attrs))
+        issue_user(paths, name, ou, dict(user.attrs), public_key)
         revoked = crl.crl_path(paths)
         if revoked.is_file():               # the org's local MSP folders all carry its CRL
             target = paths.user_msp(name) / "crls" / crl.CRL_FILE
@@ -344,11 +397,12 @@ class OrgUsers:
         return change
 
 
-def add_to_network(members: OrgMembership, org_name: str, name: str, given_attrs: dict[str, str]) -> IssuedUser:
-    """Issue the user from the network's data folder and write the connection profiles again (when the network
-    has them), so `--as ORG/USER` finds it."""
+def add_to_network(members: OrgMembership, org_name: str, name: str, given_attrs: dict[str, str],
+                   public_key: ec.EllipticCurvePublicKey | None = None) -> IssuedUser:
+    """Issue the user from the network's data folder (for public_key, as add_user does) and write the
+    connection profiles again (when the network has them), so `--as ORG/USER` finds it."""
     net = members.net
-    issued = add_user(CaFolder(members.root, members.topology.org(org_name)), name, given_attrs)
+    issued = add_user(CaFolder(members.root, members.topology.org(org_name)), name, given_attrs, public_key)
     net.topology = membership.with_orgs(net.topology, [issued.org if o.name == issued.org.name else o
                                                        for o in net.topology.orgs])
     if profiles.profiles_dir(members.root).is_dir():

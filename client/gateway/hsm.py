@@ -23,6 +23,14 @@ session that logged in) ends it for all of them. So the process holds one
 logged-in session per token for as long as any signer (or key import) uses
 the token, and each signer signs through a session of its own.
 
+A token checks a PIN only when it logs in; once the process is logged in, a
+second login is answered ``CKR_USER_ALREADY_LOGGED_IN`` whatever the PIN. So
+the PIN of every later signer on the token is compared (``hmac.compare_digest``
+over SHA-256 digests) with the PIN that logged in, which the token checked: a
+different one is refused as wrong. A login this module did not make (other
+PKCS#11 code of the process logged in to the token) has no PIN to compare with:
+the token is then refused, rather than any PIN taken as right.
+
 python-pkcs11 initialises a module without asking it to lock (``C_Initialize``
 with no arguments), which per PKCS#11 lets the module assume one thread at a
 time; SoftHSM2 then crashes under concurrent calls. So every call into one
@@ -372,7 +380,11 @@ def _guarded(library: str, token_label: str, call):
 
 
 class _TokenLogin:
-    """The user's login to one token, shared by every session of the process (see the module's docstring)."""
+    """The user's login to one token, shared by every session of the process (see the module's docstring).
+
+    It keeps the SHA-256 digest of the PIN the token checked when logging in: a later holder's PIN is compared
+    with it (``hmac.compare_digest``), as the token itself would not check it again.
+    """
 
     _all: dict[tuple[str, str], "_TokenLogin"] = {}
     _all_lock = threading.Lock()
@@ -392,10 +404,10 @@ class _TokenLogin:
             login = cls._all.get(key)
             if login is None:
                 with module.lock:
-                    session = _guarded(library, token_label, lambda: _log_in(token, pin))
+                    session = _guarded(library, token_label, lambda: _log_in(token, pin, library, token_label))
                 login = cls._all[key] = cls(key, module, token, session, pin)
             elif not hmac.compare_digest(login._pin_digest, hashlib.sha256(pin.encode()).digest()):
-                # A token has one user PIN, and this process is logged in with another one that worked.
+                # A token has one user PIN, and the token checked the one this process logged in with.
                 raise HSMError(f"wrong user PIN for token {token_label!r} of {library}: this process is "
                                "logged in to it with a different PIN; check the PIN")
             login._holders += 1
@@ -411,14 +423,20 @@ class _TokenLogin:
                 self._session.close()   # logs the process out of the token
 
 
-def _log_in(token, pin: str):
+def _log_in(token, pin: str, library: str, token_label: str):
+    """A session that logs the process in to the token with ``pin``, which the token checks.
+
+    A token another PKCS#11 user of this process is logged in to would take any PIN here (a second login is
+    answered "already logged in" without a look at it), and the PIN that logged in is unknown: refused.
+    """
     import pkcs11
 
     try:
         return token.open(user_pin=pin)
     except pkcs11.UserAlreadyLoggedIn:
-        # Logged in by other PKCS#11 code in this process: the login is shared, so a plain session serves.
-        return token.open()
+        raise HSMError(f"token {token_label!r} of {library} is already logged in by other PKCS#11 code of this "
+                       "process, so the PIN given cannot be checked (a token checks a PIN only when logging in): "
+                       "have that code log out of the token first, or sign through its session") from None
 
 
 def _token(lib, library: str, token_label: str):

@@ -25,9 +25,9 @@ from cryptography.hazmat.primitives.asymmetric import ec, utils
 
 from ._identity import Identity, load_msp_folder
 from ._signer import Signer
-from .hsm import HSMError, HSMSignerFactory, HSMSignerOptions
+from .hsm import HSMError, HSMSignerFactory, HSMSignerOptions, key_id_for
 
-__all__ = ["HSM_SIGNER_FILE", "DEFAULT_PIN_ENV", "HSMSignerFile", "open_msp_folder"]
+__all__ = ["HSM_SIGNER_FILE", "DEFAULT_PIN_ENV", "HSMSignerFile", "open_msp_folder", "open_hsm_key"]
 
 HSM_SIGNER_FILE = "hsm-signer.yaml"
 DEFAULT_PIN_ENV = "RECFIN_HSM_PIN"
@@ -83,7 +83,19 @@ def open_msp_folder(path: str | Path, msp_id: str, *, user_pin: str | None = Non
     if not (folder / HSM_SIGNER_FILE).is_file():
         yield load_msp_folder(folder, msp_id)
         return
-    described = HSMSignerFile.read(folder)
+    with open_hsm_key(folder, msp_id, HSMSignerFile.read(folder), user_pin=user_pin) as opened:
+        yield opened
+
+
+@contextmanager
+def open_hsm_key(path: str | Path, msp_id: str, described: HSMSignerFile, *, user_pin: str | None = None
+                 ) -> Iterator[tuple[Identity, Signer]]:
+    """The MSP folder's identity (its ``signcerts``) with a signer over the HSM key ``described`` names.
+
+    What :func:`open_msp_folder` does for a folder with ``hsm-signer.yaml``, for a description not (yet) written
+    there: the test signature against the certificate comes first, so the file is written only once it holds.
+    """
+    folder = Path(path)
     identity = _identity_of(folder, msp_id)
     with HSMSignerFactory(described.library) as factory:
         signer = factory.new_signer(HSMSignerOptions(described.token_label, user_pin or described.user_pin(),
@@ -107,6 +119,8 @@ def _check_key_matches(signer: Signer, identity: Identity, described: HSMSignerF
             raise InvalidSignature
         public_key.verify(signer(digest), digest, ec.ECDSA(utils.Prehashed(hashes.SHA256())))
     except InvalidSignature:
+        own = (f" (its CKA_ID is Fabric's SKI of the certificate's key, {key_id_for(public_key).hex()})"
+               if isinstance(public_key, ec.EllipticCurvePublicKey) else "")
         raise HSMError(f"the key with CKA_ID {described.key_id.hex()} in token {described.token_label!r} is not "
-                       f"the key of the certificate in {folder / 'signcerts'}: fix key_id in "
-                       f"{folder / HSM_SIGNER_FILE}, or import the user's key (recfin hsm import)") from None
+                       f"the key of the certificate in {folder / 'signcerts'}: name the certificate's own key{own}, "
+                       "or import the user's key (recfin hsm import)") from None

@@ -5,6 +5,10 @@ records it (its connection profile names it); the org's admin binds it to the su
 reads as that party. `recfin org user revoke` puts its certificate on the CRL of SupplierMSP in the
 channel config, signed by the org's own admin: from that block the peers refuse whatever it signs,
 on evaluate and on submit, while another user of the same org goes on as before.
+
+A user whose key was born in an HSM (SoftHSM2, a token made in the test run's temporary folder) is
+issued from its certificate request, its MSP folder pointed at the token's key, bound to the party,
+and acts with every signature made in the token and no private key of it on disk.
 """
 from __future__ import annotations
 
@@ -26,6 +30,7 @@ from network.org_membership import OrgMembership
 from .conftest import peers_caught_up
 
 NEW_USER = "supplier9"
+HSM_USER = "supplier8"
 
 
 def recfin(net, *args: str, ok: bool = True) -> dict | str:
@@ -50,6 +55,51 @@ def new_user(receivables_deployed, party_codes):
         admin.client.bind_party_identity(code, client_id_of(cert))
     peers_caught_up()
     return Network.load(data_root=net.data_root, say=print), code
+
+
+@pytest.fixture(scope="module")
+def hsm_token(tmp_path_factory):
+    """A SoftHSM2 token of the test run's own (tests/unit/client/softhsm.py); skipped, saying why, without one."""
+    pytest.importorskip("pkcs11", reason="python-pkcs11 is not installed: pip install 'recfin[hsm]'")
+    from ..unit.client.softhsm import softhsm
+
+    return softhsm(tmp_path_factory)
+
+
+def recfin_as(env: dict[str, str | None], *args: str) -> dict:
+    """`recfin ARGS --json` with env; its JSON."""
+    result = CliRunner().invoke(main, [*args, "--json"], env=env)
+    assert result.exit_code == 0, f"recfin {' '.join(args)}: {result.output}"
+    return json.loads(result.stdout)
+
+
+def test_a_user_whose_key_was_born_in_an_hsm_acts_for_its_enterprise(hsm_token, receivables_deployed, party_codes,
+                                                                      tmp_path):
+    net, code = receivables_deployed, party_codes["tier1"]
+    root = str(net.data_root)
+    pin = {"RECFIN_HSM_PIN": hsm_token.pin}
+    token = ["--library", hsm_token.library, "--token", hsm_token.token]
+    csr = tmp_path / f"{HSM_USER}.csr"
+
+    generated = recfin_as(pin, "hsm", "generate", *token, "--common-name", f"{HSM_USER}@supplier", "--csr", str(csr))
+    issued = recfin_as({}, "org", "user", "add", "supplier", HSM_USER, "--csr", str(csr),
+                       "--attr", f"recfin.enterprise={code}", "--data-root", root)
+    assert (issued["key"], issued["key_id"]) == ("csr", generated["key_id"])
+    linked = recfin_as(pin, "hsm", "link", "--as", f"supplier/{HSM_USER}", *token, "--data-root", root)
+    assert linked["key_id"] == generated["key_id"]
+    user = profiles.load("supplier", net.data_root).user(HSM_USER)
+    assert [f for f in user.msp_dir.rglob("*") if f.is_file() and b"PRIVATE KEY" in f.read_bytes()] == []
+
+    bound = recfin_as({}, "party", "bind", code, "--as", "supplier/admin", "--client", HSM_USER, "--data-root", root)
+    assert client_id_of(user.cert) in bound["client_ids"]
+    peers_caught_up()
+    me = recfin_as(pin, "party", "whoami", "--as", f"supplier/{HSM_USER}", "--data-root", root)
+    assert (me["uscc"], me["msp_id"]) == (code, "SupplierMSP")
+
+    # Its signatures come from the token alone: without the token's PIN, the user cannot act.
+    refused = CliRunner().invoke(main, ["party", "whoami", "--as", f"supplier/{HSM_USER}", "--data-root", root],
+                                 env={"RECFIN_HSM_PIN": None})
+    assert refused.exit_code == 1 and "set RECFIN_HSM_PIN to the user PIN of token" in refused.output, refused.output
 
 
 def test_the_new_user_acts_for_its_enterprise(new_user):

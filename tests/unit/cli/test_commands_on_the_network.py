@@ -37,7 +37,7 @@ ELSEWHERE = {
                           "tests/unit/cli/test_network_compose_up.py, against scripted tools"
        for verb in ("compose-up", "compose-status")},
     **{("hsm", verb): f"{OFFLINE} and a PKCS#11 token: tests/unit/cli/test_hsm_commands.py, on SoftHSM2"
-       for verb in ("import", "check", "generate")},
+       for verb in ("import", "check")},
     **{("network", "netns", verb): "needs no Fabric: tests/unit/network/test_namespaces.py runs it for real "
                                    "(as root); tests/integration/test_across_namespaces.py places the network "
                                    "with the same functions"

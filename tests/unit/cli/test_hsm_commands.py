@@ -1,15 +1,22 @@
-"""`recfin hsm`: a profile user's key moved into a real PKCS#11 token (SoftHSM2), and commands then signing there."""
+"""`recfin hsm`: a profile user's key moved into a real PKCS#11 token (SoftHSM2), and commands then signing there;
+and a user whose key is born in the token, issued by the org's CA from its certificate request."""
 from __future__ import annotations
 
 import json
+import os
 
+import click
 import pytest
 from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
 
 import cli.connection
+from cli.connection import who_acts_options, with_options
 from cli.main import main
 from client.gateway import HSMSignerFile, Identity, connect, key_id_for
 from network import crypto, profiles
+from network.crypto import cert_attrs, issued_by, load_cert, org_crypto
 from network.topology import load
 
 from ..client.gateway_fakes import FakeTransport
@@ -35,6 +42,26 @@ def run(runner, token, *args, pin=None):
     return runner.invoke(main, ["hsm", *args], env={"RECFIN_HSM_PIN": token.pin if pin is None else pin})
 
 
+def submit_as(monkeypatch, org, user, data_root):
+    """One transaction through cli.connection.open_session, the path of every `--as ORG/USER` command, against
+    the SDK's recording transport; the endorse and submit requests it signed."""
+    transport = FakeTransport()
+    monkeypatch.setattr(cli.connection, "connect",
+                        lambda address, *, identity, signer, **tls: connect(identity=identity, signer=signer,
+                                                                            transport=transport))
+    with cli.connection.open_session(org, user, data_root) as session:
+        session.gateway.get_network("receivables").get_contract("receivables").submit_transaction("Confirm", "R-1")
+    (endorse,) = transport.requests("endorse")
+    (submit,) = transport.requests("submit")
+    return endorse, submit
+
+
+def verify_signed_by(certificate_pem: bytes, endorse, submit) -> None:
+    public_key = Identity("SupplierMSP", certificate_pem).certificate.public_key()
+    verify_like_a_peer(public_key, endorse.proposed_transaction.signature, endorse.proposed_transaction.proposal_bytes)
+    verify_like_a_peer(public_key, submit.prepared_transaction.signature, submit.prepared_transaction.payload)
+
+
 def test_import_moves_signing_into_the_token_and_commands_then_sign_there(runner, token, data_root, monkeypatch):
     user = profiles.load("supplier", data_root).user("supplier1")
     result = run(runner, token, "import", "--as", "supplier/supplier1", "--token", token.token,
@@ -56,20 +83,45 @@ def test_import_moves_signing_into_the_token_and_commands_then_sign_there(runner
     assert json.loads(checked.output) == {"user": "supplier/supplier1", "key": "hsm", "token": token.token,
                                           "key_id": imported["key_id"], "signs_for_certificate": True}
 
-    # Every command acting as the user opens its session through cli.connection.open_session: run one
-    # transaction through it, against the SDK's recording transport, and check each signature as a peer would.
-    transport = FakeTransport()
-    monkeypatch.setattr(cli.connection, "connect",
-                        lambda address, *, identity, signer, **tls: connect(identity=identity, signer=signer,
-                                                                            transport=transport))
+    # Every command acting as the user opens its session through cli.connection.open_session: check each
+    # signature of one transaction as a peer would.
     monkeypatch.setenv("RECFIN_HSM_PIN", token.pin)
-    with cli.connection.open_session("supplier", "supplier1", data_root) as session:
-        session.gateway.get_network("receivables").get_contract("receivables").submit_transaction("Confirm", "R-1")
-    public_key = Identity("SupplierMSP", user.cert.read_bytes()).certificate.public_key()
-    (endorse,) = transport.requests("endorse")
-    (submit,) = transport.requests("submit")
-    verify_like_a_peer(public_key, endorse.proposed_transaction.signature, endorse.proposed_transaction.proposal_bytes)
-    verify_like_a_peer(public_key, submit.prepared_transaction.signature, submit.prepared_transaction.payload)
+    verify_signed_by(user.cert.read_bytes(), *submit_as(monkeypatch, "supplier", "supplier1", data_root))
+
+
+def test_an_import_whose_test_signature_fails_writes_nothing_and_the_user_still_signs(runner, token, data_root,
+                                                                                     monkeypatch):
+    # A key left in the keystore beside the certificate's, listed first: it goes into the token, and the test
+    # signature made with it does not verify with the user's certificate.
+    user = profiles.load("supplier", data_root).user("supplier3")
+    leftover = user.msp_dir / "keystore" / ("0" * 64 + "_sk")
+    leftover.write_bytes(ec.generate_private_key(ec.SECP256R1()).private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    profiles.write_all(load(), data_root)
+    assert profiles.load("supplier", data_root).user("supplier3").key == leftover
+
+    result = run(runner, token, "import", "--as", "supplier/supplier3", "--token", token.token,
+                 "--data-root", str(data_root))
+    assert result.exit_code == 1 and "is not the key of the certificate" in result.output, result.output
+    assert not (user.msp_dir / "hsm-signer.yaml").exists()
+    # the user's folder was left as it was: commands acting as the user still sign with its keystore key
+    verify_signed_by(user.cert.read_bytes(), *submit_as(monkeypatch, "supplier", "supplier3", data_root))
+
+
+def test_a_relative_library_is_written_as_an_absolute_path(runner, token, data_root, monkeypatch, tmp_path):
+    library = os.path.abspath(token.library)
+    monkeypatch.chdir(os.path.dirname(os.path.dirname(library)))
+    relative = os.path.relpath(library)
+    assert not os.path.isabs(relative)
+    result = run(runner, token, "import", "--as", "supplier/supplier4", "--token", token.token,
+                 "--library", relative, "--data-root", str(data_root), "--json")
+    assert result.exit_code == 0, result.output
+    user = profiles.load("supplier", data_root).user("supplier4")
+    assert HSMSignerFile.read(user.msp_dir).library == library
+    monkeypatch.chdir(tmp_path)   # and from another folder, the user still signs in the token
+    checked = run(runner, token, "check", "--as", "supplier/supplier4", "--data-root", str(data_root), "--json")
+    assert checked.exit_code == 0, checked.output
+    assert json.loads(checked.output)["key"] == "hsm"
 
 
 def test_check_of_a_keystore_user_says_so(runner, token, data_root):
@@ -100,3 +152,67 @@ def test_generate_makes_the_key_in_the_token_and_a_request_it_signed(runner, tok
     assert request.is_signature_valid
     assert json.loads(result.output)["key_id"] == key_id_for(request.public_key()).hex()
     assert request.subject.rfc4514_string() == "O=supplier,OU=client,CN=supplier9@supplier"
+
+
+def test_a_key_born_in_the_token_becomes_a_new_users_identity_and_never_touches_the_disk(runner, token, data_root,
+                                                                                        tmp_path, monkeypatch):
+    """The documented sequence: hsm generate -> org user add --csr -> hsm link -> commands --as the user."""
+    code = "91310000MA1K00002C"
+    csr_file = tmp_path / "supplier9.csr"
+    generated = run(runner, token, "generate", "--token", token.token, "--common-name", "someone@elsewhere",
+                    "--organization", "Not The Org", "--csr", str(csr_file), "--json")
+    assert generated.exit_code == 0, generated.output
+    key_id = json.loads(generated.output)["key_id"]
+
+    added = runner.invoke(main, ["org", "user", "add", "supplier", "supplier9", "--csr", str(csr_file),
+                                 "--attr", f"recfin.enterprise={code}", "--data-root", str(data_root), "--json"])
+    assert added.exit_code == 0, added.output
+    issued = json.loads(added.stdout)
+    assert (issued["key"], issued["key_id"]) == ("csr", key_id)
+    paths = org_crypto(data_root, "supplier", "supplier.recfin.local")
+    msp = paths.user_msp("supplier9")
+    cert = load_cert(msp / "signcerts" / "cert.pem")
+    # the request's key, the org's subject and attributes (not the request's), from the org's CA
+    assert cert.public_key() == x509.load_pem_x509_csr(csr_file.read_bytes()).public_key()
+    assert key_id_for(cert).hex() == key_id and issued_by(cert, load_cert(paths.ca_cert))
+    assert cert.subject.rfc4514_string() == "CN=supplier9@supplier.recfin.local,OU=client,O=supplier.recfin.local,C=CN"
+    assert cert_attrs(cert) == {"recfin.role": "creditor", "recfin.enterprise": code}
+    # no signing key on disk, anywhere in the MSP folder (the TLS client pair is a file key, as documented)
+    assert [p for p in msp.rglob("*") if p.is_file() and b"PRIVATE KEY" in p.read_bytes()] == []
+
+    linked = run(runner, token, "link", "--as", "supplier/supplier9", "--token", token.token,
+                 "--data-root", str(data_root), "--json")
+    assert linked.exit_code == 0, linked.output
+    assert json.loads(linked.output)["key_id"] == key_id
+    assert HSMSignerFile.read(msp) == HSMSignerFile(os.path.abspath(token.library), token.token, bytes.fromhex(key_id))
+
+    monkeypatch.setenv("RECFIN_HSM_PIN", token.pin)
+    verify_signed_by((msp / "signcerts" / "cert.pem").read_bytes(),
+                     *submit_as(monkeypatch, "supplier", "supplier9", data_root))
+    crypto.generate(load(), data_root)   # `recfin network up` later leaves the identity as it is
+    assert load_cert(msp / "signcerts" / "cert.pem") == cert and not any((msp / "keystore").glob("*_sk"))
+
+
+def test_link_refuses_a_token_without_the_certificates_key_and_writes_nothing(runner, token, data_root):
+    user = profiles.load("supplier", data_root).user("supplier2")
+    result = run(runner, token, "link", "--as", "supplier/supplier2", "--token", token.token,
+                 "--data-root", str(data_root))
+    ski = key_id_for(x509.load_pem_x509_certificate(user.cert.read_bytes())).hex()
+    assert result.exit_code == 1 and f"no private key with CKA_ID {ski}" in result.output, result.output
+    assert not (user.msp_dir / "hsm-signer.yaml").exists()
+
+
+WHO = ("as_", "org", "user", "data_root")
+
+
+def who_options(command: click.Command) -> list[tuple]:
+    return [(p.name, tuple(p.opts), p.hidden, p.metavar, p.type.to_info_dict()) for p in command.params
+            if p.name in WHO]
+
+
+def test_hsm_commands_name_the_user_with_the_very_options_every_acting_command_has():
+    one_definition = who_options(click.command()(with_options(lambda **_: None, who_acts_options("who"))))
+    assert [name for name, *_ in one_definition] == list(WHO)
+    acting_command = main.commands["party"].commands["whoami"]
+    for command in [acting_command, *(main.commands["hsm"].commands[n] for n in ("import", "link", "check"))]:
+        assert who_options(command) == one_definition, command.name

@@ -8,11 +8,19 @@ from __future__ import annotations
 import json
 import shutil
 
+from pathlib import Path
+
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 
 from cli.org_commands import org
+from client.gateway import private_key_signer
+from client.gateway.hsm import certificate_request
 from network import crypto, membership, org_keys, profiles
-from network.crypto import cert_attrs, load_cert, org_crypto
+from network.crypto import cert_attrs, load_cert, load_key, org_crypto
 from network.topology import load
 from tests.unit.network.channel_fixtures import channel_config, config_block
 
@@ -121,6 +129,69 @@ def test_revoke_refusals(runner, network_home, args, code, refusal):
     root, block = network_home
     result = runner.invoke(org, ["user", "revoke", *args, "--config-block", str(block)])
     assert result.exit_code == code and refusal in result.output, result.output
+
+
+def csr_for(public_key, signer_key, cn="whoever@anywhere"):
+    """A PEM certificate request for public_key, signed by signer_key (its own private half, or not)."""
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)])
+    return certificate_request(private_key_signer(signer_key), public_key, subject)
+
+
+def test_add_with_a_csr_issues_for_the_requests_key_with_the_orgs_subject_and_no_keystore_key(runner, network_home,
+                                                                                            tmp_path):
+    keys = org_keys.make(load(), "bank3", "bank", "91110000MA1K00008H", tmp_path / "bank3-keys").root
+    held_in_hsm = ec.generate_private_key(ec.SECP384R1())   # as if in an HSM: only its request leaves it
+    csr_file = tmp_path / "officer3.csr"
+    csr_file.write_bytes(csr_for(held_in_hsm.public_key(), held_in_hsm, cn="officer3@somewhere-else"))
+    result = runner.invoke(org, ["user", "add", "bank3", "officer3", "--csr", str(csr_file), "--keys", str(keys),
+                                 "--json"])
+    assert result.exit_code == 0, result.output
+    issued = json.loads(result.stdout)
+    assert issued["key"] == "csr" and issued["key_id"] == crypto.fabric_ski(held_in_hsm.public_key()).hex()
+    msp = Path(issued["msp_dir"])
+    cert = load_cert(msp / "signcerts" / "cert.pem")
+    assert cert.public_key() == held_in_hsm.public_key()
+    assert cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)[0].value.startswith("officer3@")
+    assert cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)[0].value != "officer3@somewhere-else"
+    assert cert_attrs(cert) == {"recfin.role": "financier", "recfin.enterprise": "91110000MA1K00008H"}
+    assert not any((msp / "keystore").glob("*_sk"))
+    text = runner.invoke(org, ["user", "add", "bank3", "officer4", "--csr", str(csr_file), "--keys", str(keys)])
+    assert text.exit_code == 1 and "the requested key already has a certificate" in text.output, text.output
+
+
+def _altered(_root):
+    return csr_for(ec.generate_private_key(ec.SECP256R1()).public_key(), ec.generate_private_key(ec.SECP256R1()))
+
+
+def _on_p521(_root):
+    key = ec.generate_private_key(ec.SECP521R1())
+    return (x509.CertificateSigningRequestBuilder().subject_name(x509.Name([]))
+            .sign(key, hashes.SHA256()).public_bytes(serialization.Encoding.PEM))
+
+
+def _of_supplier1(root):
+    key_file = next((org_crypto(root, "supplier", "supplier.recfin.local").user_msp("supplier1") / "keystore")
+                    .glob("*_sk"))
+    key = load_key(key_file)
+    return csr_for(key.public_key(), key)
+
+
+@pytest.mark.parametrize("request_bytes, refusal", [
+    (lambda root: b"not a request", "is not a certificate request (PKCS#10, PEM or DER)"),
+    (_altered, "does not verify with the public key it carries"),
+    (_on_p521, "for an EC key on curve secp521r1: Fabric client identities sign with ECDSA P-256 or P-384"),
+    (_of_supplier1, "the requested key already has a certificate"),
+], ids=["garbage", "altered", "p521", "taken"])
+def test_add_refuses_a_csr_that_does_not_prove_a_key_fabric_takes_and_writes_nothing(runner, network_home, tmp_path,
+                                                                                     request_bytes, refusal):
+    root, _ = network_home
+    csr_file = tmp_path / "request.csr"
+    csr_file.write_bytes(request_bytes(root))
+    before = files_under(root)
+    result = runner.invoke(org, ["user", "add", "supplier", "supplier9", "--csr", str(csr_file),
+                                 "--attr", f"recfin.enterprise={CODE}"])
+    assert result.exit_code == 1 and refusal in result.output, result.output
+    assert files_under(root) == before
 
 
 @pytest.mark.parametrize("command", ["add", "list", "revoke"])

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import threading
 
+import pkcs11
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -148,6 +150,23 @@ def test_a_wrong_pin_is_refused_while_the_process_is_logged_in_with_the_right_on
             factory.new_signer(user_options(token, user_pin="0000"))
 
 
+def test_a_login_made_by_other_pkcs11_code_never_passes_for_a_checked_pin(token, factory):
+    # Other code of the process logs in to the token: the token then answers any second login "already logged
+    # in" without checking its PIN, so no PIN given to a signer can be checked, the wrong one nor the right one.
+    other = pkcs11.lib(os.path.realpath(token.library)).get_token(token_label=token.token).open(user_pin=token.pin)
+    try:
+        for pin in ("0000", token.pin):
+            with pytest.raises(HSMError, match=rf"token '{token.token}' .* already logged in by other PKCS#11 code "
+                                               r"of this process, so the PIN given cannot be checked"):
+                factory.new_signer(user_options(token, user_pin=pin))
+    finally:
+        other.close()   # logs the process out
+    with pytest.raises(HSMError, match="wrong user PIN .*too many wrong tries"):   # the token checks again
+        factory.new_signer(user_options(token, user_pin="0000"))
+    with factory.new_signer(user_options(token)) as signer:
+        verify_like_a_peer(token.user_key.public_key(), signer(hashing.sha256(b"checked")), b"checked")
+
+
 def test_no_such_key_lists_the_keys_in_the_token(token, factory):
     with pytest.raises(HSMError, match=r"no private key with CKA_ID 6e6f6e65 in token .*its private keys: "
                                        r"CKA_ID .* label 'user'.*recfin hsm import"):
@@ -243,10 +262,11 @@ def test_an_msp_folder_without_the_pin_variable_says_which_to_set(token, tmp_pat
 
 
 def test_an_msp_folder_whose_hsm_key_is_not_the_certificates_is_refused(token, tmp_path, monkeypatch):
-    _, other_cert = make_key_and_cert("someone-else")
+    other_key, other_cert = make_key_and_cert("someone-else")
     folder = hsm_msp_folder(tmp_path, token, other_cert, key_id_for(token.user_key.public_key()))
     monkeypatch.setenv("TEST_HSM_PIN", token.pin)
-    with pytest.raises(HSMError, match=r"is not the key of the certificate in .*signcerts: fix key_id"):
+    with pytest.raises(HSMError, match=r"is not the key of the certificate in .*signcerts: name the certificate's "
+                                       rf"own key \(its CKA_ID is .* {key_id_for(other_key.public_key()).hex()}\)"):
         with open_msp_folder(folder, "SupplierMSP"):
             pass
 

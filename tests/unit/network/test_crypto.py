@@ -1,12 +1,15 @@
 import hashlib
 import ipaddress
+import shutil
 
 import pytest
 import yaml
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
+from client.gateway.hsm_msp import HSM_SIGNER_FILE, HSMSignerFile
 from network import crypto
 from network.crypto import cert_attrs, fabric_ski, load_cert, load_key, org_crypto
 
@@ -156,6 +159,37 @@ def test_generation_is_idempotent_and_fills_gaps(data_root, topology):
     assert after[str(signcert.relative_to(data_root / "crypto"))] != before[str(signcert.relative_to(data_root / "crypto"))]
     load_cert(signcert).verify_directly_issued_by(load_cert(paths.ca_cert))   # same CA, kept
     assert after[str(paths.ca_cert.relative_to(data_root / "crypto"))] == before[str(paths.ca_cert.relative_to(data_root / "crypto"))]
+
+
+def test_a_user_whose_key_went_into_an_hsm_keeps_its_identity_through_generation(data_root, topology, tmp_path):
+    # `recfin hsm import`, then the keystore key moved to offline storage, as the command says to do
+    org = topology.org("supplier")
+    msp = org_crypto(data_root, org.name, org.domain).user_msp("supplier1")
+    cert_before = (msp / "signcerts" / "cert.pem").read_bytes()
+    key_path, _ = keystore_key(msp)
+    HSMSignerFile("/opt/hsm/libpkcs11.so", "recfin", fabric_ski(load_cert(msp / "signcerts" / "cert.pem")
+                                                                 .public_key())).write(msp)
+    key_path.rename(tmp_path / key_path.name)
+    crypto.generate(topology, data_root)     # what `recfin network up` and `prepare` run
+    assert (msp / "signcerts" / "cert.pem").read_bytes() == cert_before
+    assert list((msp / "keystore").iterdir()) == []
+    assert (msp / HSM_SIGNER_FILE).is_file()
+
+
+def test_a_certificate_issued_for_a_key_held_elsewhere_is_kept_without_a_keystore_key(data_root, topology):
+    # `recfin org user add --csr`: the key is in an HSM, the folder holds the certificate only
+    org = topology.org("bank")
+    paths = org_crypto(data_root, org.name, org.domain)
+    held_elsewhere = ec.generate_private_key(ec.SECP384R1())
+    shutil.rmtree(paths.user_dir("officer1"))       # issued afresh, for the key held elsewhere
+    crypto.issue_user(paths, "officer1", "client", {"recfin.role": "financier"}, held_elsewhere.public_key())
+    msp = paths.user_msp("officer1")
+    cert = load_cert(msp / "signcerts" / "cert.pem")
+    assert cert.public_key() == held_elsewhere.public_key() and not any((msp / "keystore").glob("*_sk"))
+    assert cert.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value.digest == \
+        fabric_ski(held_elsewhere.public_key())
+    crypto.generate(topology, data_root)
+    assert load_cert(msp / "signcerts" / "cert.pem") == cert and not any((msp / "keystore").glob("*_sk"))
 
 
 def test_every_issued_certificate_names_its_issuer_by_the_issuers_own_key_identifier(crypto_root):
