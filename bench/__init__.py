@@ -18,6 +18,8 @@ and reports (outcomes by cause, throughput, latency percentiles, CPU per committ
   (a stand-in Gateway's prepared replies) and ``profiling`` (top functions, the machine);
 - ``client_cpu``: ``python -m bench.client_cpu``, client CPU per transaction of ours and of the Node client
   against a stand-in Gateway (no Fabric).
+- ``signing``: ``python -m bench.signing``, what one signature costs with a keystore key and with the same key in
+  a PKCS#11 token (SoftHSM2 by default).
 
 See docs/benchmark.md.
 """
