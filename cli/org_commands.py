@@ -469,8 +469,9 @@ def _attrs(pairs: tuple[str, ...]) -> dict[str, str]:
 @click.argument("org_name", metavar="ORG")
 @click.argument("name")
 @click.option("--attr", "attr_pairs", multiple=True, metavar="KEY=VALUE",
-              help="An attribute its certificate carries (repeatable). recfin.role follows the org's role; "
-                   "recfin.enterprise defaults to the enterprise the org's users act for, when they act for one.")
+              help="An attribute its certificate carries (repeatable): recfin.role or recfin.enterprise, no other. "
+                   "recfin.role follows the org's role; recfin.enterprise is one the org's users act for, by "
+                   "default the only one, when they act for one.")
 @click.option("--csr", "csr_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="The user's certificate request (`recfin hsm generate --csr`): the signing certificate is for "
                    "its key, which stays in the HSM; no keystore key is written.")
@@ -487,9 +488,11 @@ def user_add_command(topology_path, org_name, name, attr_pairs, csr_file, keys_r
     recfin.enterprise attributes, as the topology's users carry them) and TLS client pair are
     issued where the org's CA keys are, and the user is recorded there (membership.yaml): the
     connection profiles, `--as ORG/NAME` and the org's next bundle (`recfin org bundle`) know it.
-    Refused when the CA key is not on this host, when the org has a user of that name, or when
-    the attributes do not fit the org's role. The identity acts once a party lists it (`recfin
-    party bind`).
+    Refused, with nothing written, when the CA key is not on this host or its CA files are not the
+    CA of the org's MSP (a missing certificate is never made anew), when the org has a user of that
+    name, or when the attributes do not fit the org (another role, an enterprise it does not have,
+    an attribute other than recfin.role and recfin.enterprise). The identity acts for a party once
+    the org's admin binds it to the existing party: `recfin party bind USCC --client NAME`.
 
     With --csr, the key is one made in an HSM (`recfin hsm generate`): once the request's signature
     verifies with the key it names, the signing certificate is issued for that key, with the same
@@ -528,21 +531,50 @@ def user_add_command(topology_path, org_name, name, attr_pairs, csr_file, keys_r
 @topology_option
 @click.argument("org_name", metavar="ORG")
 @_keys_option
+@click.option("--sync", is_flag=True,
+              help="First fetch the channel's config as the org's admin and write the channel's CRL of the org "
+                   "into this host's MSP folders (and mark its profile) where the one kept here is older or "
+                   "missing.")
+@click.option("--bundle", "bundle_root", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+              help="With --sync, on a company's host: act from its unpacked bundle (`recfin org bundle`).")
+@click.option("--msp-dir", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+              help="With --sync: the org admin's MSP folder, when it is not in the data folder.")
 @click.option("--data-root", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="The network's data folder (default: the topology's).")
+@click.option("--timeout", default=60.0, show_default=True, help="With --sync: seconds to wait for the channel.")
 @click.option("--json", "as_json", is_flag=True, help="Print the users as JSON.")
 @reports_errors
-def user_list_command(topology_path, org_name, keys_root, data_root, as_json):
+def user_list_command(topology_path, org_name, keys_root, sync, bundle_root, msp_dir, data_root, timeout, as_json):
     """List org ORG's admin and users: role, enterprise, certificate serial, and whether the org's CRL revokes it.
+
+    "revoked" reads the org's CRL kept on this host (msp/crls/crl.pem in the keys folder, the
+    bundle or the data folder): written there by `org user revoke` once the channel has it. A
+    revocation made on another host, or one whose wait stopped, reaches it with --sync, which
+    fetches the channel's config (the CRL Fabric enforces) as the org's admin and writes the
+    channel's CRL here when it is newer.
 
     \b
     Example:
       recfin org user list supplier
+      recfin org user list supplier --sync --json
       recfin org user list bank3 --keys /etc/recfin/bank3 --json
+      recfin org user list bank3 --keys /etc/recfin/bank3 --bundle /var/recfin --sync
     """
-    if keys_root is not None:
-        if data_root is not None:
-            raise click.UsageError("give --keys or --data-root, not both")
+    if (bundle_root is not None or msp_dir is not None) and not sync:
+        raise click.UsageError("--bundle and --msp-dir are for --sync: listing alone reads this host's folders")
+    if keys_root is not None and data_root is not None:
+        raise click.UsageError("give --keys or --data-root, not both")
+    if sync:
+        members, _bundle_org = _file_members(topology_path, data_root, bundle_root, timeout, as_json)
+        users = org_users.OrgUsers(members, keys_root)
+        kept = users.sync(org_name, msp_dir)
+        number = kept.summary()["channel_crl_number"]
+        click.echo(f"the channel has no CRL of {kept.org.msp_id}: nobody of {kept.org.name} is revoked" if number is None
+                   else f"the channel's CRL of {kept.org.msp_id} is number {number}: "
+                   + (f"written into {len(kept.written)} MSP folder(s) here" if kept.written
+                      else "this host has it already"), err=True)
+        root, spec = keys_root or members.root, kept.org
+    elif keys_root is not None:
         root, spec = keys_root, org_users.keys_folder_org(keys_root, org_name)
     else:
         net = Network.load(topology_path, data_root=data_root, say=progress(as_json))
@@ -582,7 +614,9 @@ def user_revoke_command(topology_path, org_name, name, keys_root, bundle_root, m
     refuses USER's proposals and transactions. The CRL is then written into the org's local MSP
     folders (its peer reads it at its next start). A party on the ledger that lists USER keeps
     listing it: `recfin party unbind` takes it off. Refused for the org's admin, for a user the
-    org does not have, and for one already revoked; nothing changes on a refusal.
+    org does not have, and for one already revoked; nothing changes on a refusal, but for one: a
+    user the channel already revokes whose CRL this host lacks (an earlier run's wait stopped after
+    submitting) gets the channel's CRL written here, as `recfin org user list --sync` does.
 
     \b
     Example:

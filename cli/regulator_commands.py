@@ -12,7 +12,7 @@ import click
 from client.receivables import STATUSES
 
 from .amounts import with_money
-from .connection import acting
+from .connection import acting, with_options
 from .output import emit, show
 
 COLUMNS = ["id", "status", "holder", "debtor", "face_amount", "outstanding", "due_date", "frozen"]
@@ -107,9 +107,7 @@ page_options = [
 
 
 def with_page_options(fn):
-    for option in reversed(page_options):
-        fn = option(fn)
-    return fn
+    return with_options(fn, page_options)
 
 
 @regulator.command("list")

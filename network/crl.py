@@ -15,6 +15,7 @@ one higher), and it replaces the earlier one wherever it is kept.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -108,6 +109,19 @@ def extended(ca_key: ec.EllipticCurvePrivateKey, ca_cert: x509.Certificate,
     return build(ca_key, ca_cert, revoked, max((number(c) for c in earlier), default=0) + 1)
 
 
+def newest(crls: Iterable[x509.CertificateRevocationList]) -> x509.CertificateRevocationList | None:
+    """The CRL with the highest CRL number."""
+    return max(crls, key=number, default=None)
+
+
+def supersedes(candidate: x509.CertificateRevocationList, kept: x509.CertificateRevocationList | None) -> bool:
+    """Whether candidate (the channel's) replaces the CRL kept locally: none kept, candidate numbered higher, or
+    numbered the same with other contents (the channel's is the one Fabric enforces)."""
+    if kept is None or number(candidate) > number(kept):
+        return True
+    return number(candidate) == number(kept) and pem(candidate) != pem(kept)
+
+
 def pem(crl: x509.CertificateRevocationList) -> bytes:
     return crl.public_bytes(serialization.Encoding.PEM)
 
@@ -122,13 +136,16 @@ def local(paths: OrgCrypto) -> x509.CertificateRevocationList | None:
 
 def write_local(paths: OrgCrypto, data: bytes) -> list[Path]:
     """The CRL into every MSP folder of the org under paths.root: its verifying MSP, its peers' and its users'
-    (a local MSP reads crls/ when its node or client starts)."""
+    (a local MSP reads crls/ when its node or client starts).
+
+    Each is written beside crls/, in the MSP folder (the same filesystem), and renamed into it: Fabric's MSP
+    loader reads every file of crls/, and would take a half-written temporary file there for a CRL."""
     folders = [paths.msp_dir, *sorted(d for d in paths.root.glob("*/*/msp") if d.is_dir())]
     written = []
     for folder in folders:
         target = folder / "crls" / CRL_FILE
         target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_suffix(".tmp")
+        tmp = folder / f".{CRL_FILE}.{os.getpid()}.tmp"
         tmp.write_bytes(data)
         tmp.replace(target)
         written.append(target)

@@ -25,7 +25,10 @@ server trusts only clients from that CA, and the peer checks the server against 
 Idempotent: a file that exists is kept; missing certificates are issued by the existing CAs. A signing
 certificate is kept without a keystore key beside it too (its key is in an HSM, or was never here).
 An org whose CA certificate is here without its key made its keys on its own host (`recfin org
-keys`, which runs this generator for that org alone): it is left as it is.
+keys`, which runs this generator for that org alone): it is left as it is. Half of any other CA (its
+key without its certificate, or the reverse) is refused (CaFilesError): a CA made in its place would
+overwrite the half that is here and be one the channel does not know. Every issued certificate ends
+no later than its CA's.
 """
 from __future__ import annotations
 
@@ -43,6 +46,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID, ObjectIdentifier
 
+from .errors import NetworkError
 from .topology import Topology
 
 ATTRS_OID = ObjectIdentifier("1.2.3.4.5.6.7.8.1")
@@ -73,8 +77,9 @@ def _public(key: ec.EllipticCurvePrivateKey | ec.EllipticCurvePublicKey) -> ec.E
     return key.public_key() if isinstance(key, ec.EllipticCurvePrivateKey) else key
 
 
-def _builder(subject: x509.Name, issuer: x509.Name, key: ec.EllipticCurvePrivateKey | ec.EllipticCurvePublicKey
-             ) -> x509.CertificateBuilder:
+def _builder(subject: x509.Name, issuer: x509.Name, key: ec.EllipticCurvePrivateKey | ec.EllipticCurvePublicKey,
+             not_after: dt.datetime | None = None) -> x509.CertificateBuilder:
+    """not_after: the latest end of validity (an issued certificate's issuer's), else VALIDITY from now."""
     now = dt.datetime.now(dt.timezone.utc)
     return (
         x509.CertificateBuilder()
@@ -83,7 +88,7 @@ def _builder(subject: x509.Name, issuer: x509.Name, key: ec.EllipticCurvePrivate
         .public_key(_public(key))
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - dt.timedelta(minutes=5))
-        .not_valid_after(now + VALIDITY)
+        .not_valid_after(min(now + VALIDITY, not_after) if not_after is not None else now + VALIDITY)
         .add_extension(x509.SubjectKeyIdentifier(fabric_ski(_public(key))), critical=False)
     )
 
@@ -107,9 +112,9 @@ def issue(ca_key: ec.EllipticCurvePrivateKey, ca_cert: x509.Certificate,
           cn: str, org: str, ou: str | None = None, sans: list[str] | None = None, tls: bool = False,
           server: bool = False, attrs: dict[str, str] | None = None) -> x509.Certificate:
     """Issue an end-entity certificate for key (or the public half of it): a signing identity (tls=False) or a
-    TLS cert."""
+    TLS cert. It ends no later than the CA's own certificate: past that, no chain to it verifies."""
     b = (
-        _builder(_name(cn, org, ou), ca_cert.subject, key)
+        _builder(_name(cn, org, ou), ca_cert.subject, key, ca_cert.not_valid_after_utc)
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         # The issuer's own SKI (Fabric's SHA-256 form): OpenSSL/BoringSSL clients (grpc Python) look the
         # issuer up by it, and from_issuer_public_key would compute the SHA-1 form instead.
@@ -246,10 +251,49 @@ def org_crypto(data_root: Path, org_name: str, domain: str) -> OrgCrypto:
     return OrgCrypto(data_root / "crypto" / org_name, domain)
 
 
+class CaFilesError(NetworkError):
+    """An org's CA files cannot issue: one is missing, the key is not the certificate's, or the certificate is
+    not the CA the org's verifying MSP (and so the channel) has."""
+
+
+def _certs_in(folder: Path) -> list[x509.Certificate]:
+    certs = []
+    for path in sorted(folder.glob("*")) if folder.is_dir() else []:
+        try:
+            certs.append(load_cert(path))
+        except (ValueError, OSError):
+            continue
+    return certs
+
+
+def ca_files_problem(paths: OrgCrypto, tls: bool = True) -> str | None:
+    """What keeps the org's CA (and TLS CA, with tls) in paths from issuing, None when nothing does: each
+    needs its certificate and key, the key the certificate's, and the certificate the one in the org's
+    verifying MSP (msp/cacerts, msp/tlscacerts), which is what the channel knows."""
+    pairs = [(paths.ca_cert, paths.ca_key, paths.msp_dir / "cacerts")]
+    if tls:
+        pairs.append((paths.tlsca_cert, paths.tlsca_key, paths.msp_dir / "tlscacerts"))
+    for cert_path, key_path, verifying in pairs:
+        missing = [p for p in (key_path, cert_path) if not p.is_file()]
+        if missing:
+            return f"{missing[0]} is missing"
+        cert = load_cert(cert_path)
+        if _public(load_key(key_path)).public_numbers() != cert.public_key().public_numbers():
+            return f"{key_path} is not the key of {cert_path}"
+        if cert not in _certs_in(verifying):
+            return f"{cert_path} is not the CA certificate in the org's MSP ({verifying})"
+    return None
+
+
 class _OrgIssuer:
-    def __init__(self, paths: OrgCrypto, org_label: str):
+    """Issues from an org's CA and TLS CA in paths. make_cas: a CA missing there is made (a new org's
+    material); else none is made, and CaFilesError is raised before anything is written."""
+
+    def __init__(self, paths: OrgCrypto, org_label: str, *, make_cas: bool = True):
         self.paths = paths
         self.org = org_label
+        if not make_cas and (problem := ca_files_problem(paths)) is not None:
+            raise CaFilesError(problem)
         self.ca_key, self.ca_cert = self._ca(paths.root / "ca", "ca.pem", f"ca.{paths.domain}")
         self.tls_key, self.tls_cert = self._ca(paths.root / "tlsca", "tlsca.pem", f"tlsca.{paths.domain}")
 
@@ -257,6 +301,11 @@ class _OrgIssuer:
         cert_path, key_path = folder / cert_name, folder / cert_name.replace(".pem", ".key")
         if cert_path.is_file() and key_path.is_file():
             return load_key(key_path), load_cert(cert_path)
+        if cert_path.is_file() or key_path.is_file():
+            # half a CA: a new one would overwrite the half that is here, and be one the channel does not know
+            raise CaFilesError(f"{key_path if cert_path.is_file() else cert_path} is missing beside "
+                               f"{cert_path if cert_path.is_file() else key_path}: restore it; no CA is made in "
+                               f"its place")
         key, cert = make_ca(cn, self.org)
         _write(key_path, _pem_key(key), 0o600)
         _write(cert_path, _pem_cert(cert))
@@ -343,12 +392,10 @@ def issue_user(paths: OrgCrypto, name: str, ou: str, attrs: dict[str, str] | Non
     """One more user of an org whose CA and TLS CA keys are in paths: its signing MSP (OU ou, attributes attrs)
     and TLS client pair, issued as `generate` issues the topology's users. With public_key, the signing
     certificate is for that key (its private half is elsewhere, e.g. in an HSM) and the keystore stays empty;
-    the TLS client pair is a file key either way. Never makes a CA: FileNotFoundError when a CA key is missing
-    (a CA made here would be one the channel does not know)."""
-    for key in (paths.ca_key, paths.tlsca_key):
-        if not key.is_file():
-            raise FileNotFoundError(f"no CA key at {key}")
-    _user(_OrgIssuer(paths, paths.domain), name, ou, attrs, public_key)
+    the TLS client pair is a file key either way. Never makes a CA: CaFilesError, with nothing written, unless
+    both CAs' certificates and keys are here and are the ones in the org's verifying MSP (ca_files_problem);
+    a CA made here would be one the channel does not know."""
+    _user(_OrgIssuer(paths, paths.domain, make_cas=False), name, ou, attrs, public_key)
 
 
 def _chaincode_tls(topology: Topology, org, paths: OrgCrypto, issuer: _OrgIssuer) -> None:

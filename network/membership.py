@@ -20,9 +20,19 @@ records the users issued from it the same way, in its own membership.yaml.
 On a network whose orgs run in Linux network namespaces (topology `namespaces:`, written by
 `recfin network netns up`), an added org's namespace and address are recorded here too
 (`namespaces:`), so the topology that `effective` gives places it like the others.
+
+Commands on one data folder may run at once (two operators issuing users): each change of
+membership.yaml, and whatever a caller does while holding `locked(data_root)` (issuing a user and
+recording it), runs under an exclusive lock on <data_root>/membership.lock (flock: released when the
+process ends, however it ends). The lock file is empty and stays.
 """
 from __future__ import annotations
 
+import fcntl
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import yaml
@@ -32,6 +42,7 @@ from .errors import NetworkError, TopologyError
 from .topology import OrgNamespace, PeerOrgSpec, Topology, UserSpec, format_validation_error
 
 STATE_FILE = "membership.yaml"
+LOCK_FILE = "membership.lock"
 # The org roles `recfin org add --role` accepts -> the recfin.role its users carry, and the org's contract role.
 ROLE_ATTRS = {"core-enterprise": "debtor", "supplier": "creditor", "bank": "financier", "regulator": "regulator"}
 CONTRACT_ROLES = {"core-enterprise": "core_enterprise", "supplier": "supplier", "bank": "financier",
@@ -41,6 +52,28 @@ USER_NAMES = {"core-enterprise": "treasurer", "supplier": "supplier", "bank": "o
 
 def state_path(data_root: Path) -> Path:
     return data_root / STATE_FILE
+
+
+_held = threading.local()          # the data folders this thread holds the lock of (it is taken once per thread)
+
+
+@contextmanager
+def locked(*data_roots: Path) -> Iterator[None]:
+    """Hold the exclusive lock of each data folder (created when missing) until the block ends; other processes
+    and threads wait for it. Taken in one order (by resolved path), so two holders of several never deadlock;
+    a thread that holds one already goes on."""
+    if not hasattr(_held, "roots"):
+        _held.roots = set()
+    held: set[Path] = _held.roots
+    with ExitStack() as stack:
+        for root in sorted({Path(r).resolve() for r in data_roots} - held):
+            root.mkdir(parents=True, exist_ok=True)
+            fd = os.open(root / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+            stack.callback(os.close, fd)
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            held.add(root)
+            stack.callback(held.discard, root)
+        yield
 
 
 def load_state(data_root: Path) -> dict:
@@ -111,10 +144,11 @@ def with_recorded_users(org: PeerOrgSpec, data_root: Path, state: dict | None = 
 
 
 def record_user(data_root: Path, org_name: str, user: UserSpec) -> None:
-    state = load_state(data_root)
-    users = [u for u in state.get("users", {}).get(org_name, []) if u.get("name") != user.name]
-    state["users"] = {**state.get("users", {}), org_name: [*users, user.model_dump(mode="json")]}
-    _save_state(data_root, state)
+    with locked(data_root):
+        state = load_state(data_root)
+        users = [u for u in state.get("users", {}).get(org_name, []) if u.get("name") != user.name]
+        state["users"] = {**state.get("users", {}), org_name: [*users, user.model_dump(mode="json")]}
+        _save_state(data_root, state)
 
 
 def recorded_namespaces(data_root: Path) -> dict[str, OrgNamespace]:
@@ -123,33 +157,36 @@ def recorded_namespaces(data_root: Path) -> dict[str, OrgNamespace]:
 
 
 def record_added(data_root: Path, org: PeerOrgSpec, namespace: OrgNamespace | None = None) -> None:
-    state = load_state(data_root)
-    state["added"] = [o for o in state["added"] if o.get("name") != org.name] + [org.model_dump(mode="json")]
-    state["removed"] = [n for n in state["removed"] if n != org.name]
-    if namespace is not None:
-        state["namespaces"] = {**state.get("namespaces", {}), org.name: namespace.model_dump(mode="json")}
-    _save_state(data_root, state)
+    with locked(data_root):
+        state = load_state(data_root)
+        state["added"] = [o for o in state["added"] if o.get("name") != org.name] + [org.model_dump(mode="json")]
+        state["removed"] = [n for n in state["removed"] if n != org.name]
+        if namespace is not None:
+            state["namespaces"] = {**state.get("namespaces", {}), org.name: namespace.model_dump(mode="json")}
+        _save_state(data_root, state)
 
 
 def record_namespace(data_root: Path, org_name: str, namespace: OrgNamespace) -> None:
     """Move an added org to another namespace or address (`netns up` with another prefix or subnet)."""
-    state = load_state(data_root)
-    if state.get("namespaces", {}).get(org_name) != namespace.model_dump(mode="json"):
-        state["namespaces"] = {**state.get("namespaces", {}), org_name: namespace.model_dump(mode="json")}
-        _save_state(data_root, state)
+    with locked(data_root):
+        state = load_state(data_root)
+        if state.get("namespaces", {}).get(org_name) != namespace.model_dump(mode="json"):
+            state["namespaces"] = {**state.get("namespaces", {}), org_name: namespace.model_dump(mode="json")}
+            _save_state(data_root, state)
 
 
 def record_removed(data_root: Path, org_name: str) -> None:
-    state = load_state(data_root)
-    before = len(state["added"])
-    state["added"] = [o for o in state["added"] if o.get("name") != org_name]
-    if len(state["added"]) == before and org_name not in state["removed"]:
-        state["removed"].append(org_name)          # an org of topology.yaml: remember it is gone
-    if org_name in state.get("namespaces", {}):     # its namespace is removed with it: the address is free again
-        del state["namespaces"][org_name]
-        if not state["namespaces"]:
-            del state["namespaces"]
-    _save_state(data_root, state)
+    with locked(data_root):
+        state = load_state(data_root)
+        before = len(state["added"])
+        state["added"] = [o for o in state["added"] if o.get("name") != org_name]
+        if len(state["added"]) == before and org_name not in state["removed"]:
+            state["removed"].append(org_name)          # an org of topology.yaml: remember it is gone
+        if org_name in state.get("namespaces", {}):     # its namespace is removed with it: the address is free again
+            del state["namespaces"][org_name]
+            if not state["namespaces"]:
+                del state["namespaces"]
+        _save_state(data_root, state)
 
 
 # ---- roles ---------------------------------------------------------------------------------

@@ -7,7 +7,12 @@ pair, exactly as the generator issues the topology's users (crypto.issue_user). 
 where the org's CA keys are: the data folder that generated them (the native network's, or
 the hosts folder bundles are written from), or the company's own keys folder (`recfin org
 keys`). The user is recorded in that folder's membership.yaml, so connection profiles,
-bundles written from it and `--as ORG/USER` see it as they see the topology's users.
+bundles written from it and `--as ORG/USER` see it as they see the topology's users. Only an
+org's own CA issues: both CAs' certificates and keys must be there, each key its certificate's
+and each certificate the one in the org's verifying MSP (no CA is ever made here). Its attributes
+are recfin.role and recfin.enterprise only, the enterprise one of the org's. Issuing holds the
+folder's lock (membership.locked) from its last check to the record, so runs at once neither lose
+a record nor issue one name twice.
 
 A user whose key was made in an HSM (`recfin hsm generate`) sends a certificate request instead
 (`--csr`): once its signature shows the request was made with the key it names, the CA issues the
@@ -25,7 +30,10 @@ that carries it, every peer's channel MSP refuses the certificate: proposals it 
 endorsed, transactions it created are invalidated. Once the channel has it, the CRL is also
 written into the org's local MSP folders (msp/crls/crl.pem of the verifying MSP, each peer
 and each user), read by the org's peer at its next start and by any channel definition made
-from that MSP later. Nothing is written here before the channel has the update.
+from that MSP later, and the org's connection profile marks the user revoked. Nothing is written
+here before the channel has the update. Where the channel's CRL is newer than the one kept here
+(a run whose wait stopped after submitting, a revocation made on another host), running the
+revocation again, or `recfin org user list --sync`, writes the channel's CRL here (OrgUsers.sync).
 
 A revocation acts on certificates only: a party on the ledger that lists the revoked
 identity as one acting for it keeps listing it (`recfin party unbind` removes it there).
@@ -44,7 +52,8 @@ from fabric_protos.common import configtx_pb2
 from pydantic import ValidationError
 
 from . import channel_config, config_policy, config_signing, crl, membership, org_definition_file, profiles
-from .crypto import OrgCrypto, fabric_ski, issue_user, issued_by, load_cert, load_key, org_crypto
+from .crypto import (OrgCrypto, ca_files_problem, fabric_ski, issue_user, issued_by, load_cert, load_key,
+                     org_crypto)
 from .errors import NetworkError
 from .org_change import change_rows, sign_and_check, verdict_rows
 from .org_definition import decode_msp, revocation_list, with_revocation_list
@@ -52,6 +61,10 @@ from .org_membership import Admin, OrgMembership, PolicyNotSatisfiedError, updat
 from .topology import USER_ROLE_TO_CONTRACT_ROLE, PeerOrgSpec, UserSpec, format_validation_error
 
 ROLE_ATTR, ENTERPRISE_ATTR = "recfin.role", "recfin.enterprise"
+# The attributes a user's certificate carries: what recfin's tooling reads (the topology's users carry these two;
+# the contract reads none, a party lists the identities acting for it). Anything else would be written into the
+# certificate unread, or be a misspelling of one of these.
+USER_ATTRS = (ROLE_ATTR, ENTERPRISE_ATTR)
 DEFAULT_CLIENT_OU = "client"
 MAX_COMMON_NAME = 64            # X.509's upper bound for a CN, which is <user>@<org domain>
 CSR_CURVES = ("secp256r1", "secp384r1")   # the curves of the client keys Fabric's MSPs verify (P-256, P-384)
@@ -62,7 +75,11 @@ class OrgUserError(NetworkError):
 
 
 class AlreadyRevokedError(OrgUserError):
-    pass
+    """The channel's CRL of the org already lists the user; channel_crls are the org CA's CRLs the channel has."""
+
+    def __init__(self, message: str, channel_crls: list[x509.CertificateRevocationList] | None = None):
+        super().__init__(message)
+        self.channel_crls = list(channel_crls or [])
 
 
 # ---- where the org's CA keys are ------------------------------------------------------------------
@@ -78,6 +95,8 @@ class CaFolder:
         return org_crypto(self.root, self.org.name, self.org.domain)
 
     def require_keys(self, tls: bool = True) -> None:
+        """The org's CA (and TLS CA, with tls) can sign here: certificate and key of each, the key the
+        certificate's, the certificate the one in the org's verifying MSP. Refused before anything is written."""
         needed = [self.paths.ca_key, self.paths.tlsca_key] if tls else [self.paths.ca_key]
         missing = next((key for key in needed if not key.is_file()), None)
         if missing is not None:
@@ -85,6 +104,12 @@ class CaFolder:
                                f"issued and revoked where its keys are, the data folder that generated them "
                                f"(--data-root) or the company's own keys folder (--keys, the folder "
                                f"`recfin org keys` wrote)")
+        problem = ca_files_problem(self.paths, tls)
+        if problem is not None:
+            raise OrgUserError(f"{self.org.name}'s CA files in {self.paths.root} do not make the CA the channel knows: "
+                               f"{problem}. Nothing was written; restore the org's own CA files there (the CA "
+                               f"certificates are also in its MSP, msp/cacerts and msp/tlscacerts); a CA made anew "
+                               f"would be one the channel does not know")
 
 
 def keys_folder_org(keys_root: Path, org_name: str) -> PeerOrgSpec:
@@ -102,7 +127,17 @@ def user_attrs(org: PeerOrgSpec, given: dict[str, str]) -> dict[str, str]:
     """A new user's attributes: recfin.role from the org's role, recfin.enterprise the one enterprise the org's
     users act for (when they act for one), and given on top. Refused where they disagree with the org's role."""
     role_attr = next(attr for attr, role in USER_ROLE_TO_CONTRACT_ROLE.items() if role == org.role)
-    enterprises = sorted({u.attrs[ENTERPRISE_ATTR] for u in org.users if ENTERPRISE_ATTR in u.attrs})
+    enterprises = org_enterprises(org)
+    unknown = sorted(set(given) - set(USER_ATTRS))
+    if unknown:
+        raise OrgUserError(f"--attr {unknown[0]}: a user's certificate carries {' and '.join(USER_ATTRS)} only, the "
+                           f"attributes recfin reads (the contract reads none: a party lists the identities acting "
+                           f"for it); leave {', '.join(unknown)} out")
+    if ENTERPRISE_ATTR in given and given[ENTERPRISE_ATTR] not in enterprises and (enterprises or
+                                                                                  org.role == "regulator"):
+        raise OrgUserError(f"{ENTERPRISE_ATTR}={given[ENTERPRISE_ATTR]} is not an enterprise of {org.name}, whose users "
+                           + (f"act for {', '.join(enterprises)}: give one of those" if enterprises else
+                              f"act for none (a regulator's): leave {ENTERPRISE_ATTR} out"))
     attrs = {ROLE_ATTR: role_attr} | ({ENTERPRISE_ATTR: enterprises[0]} if len(enterprises) == 1 else {}) | given
     if attrs[ROLE_ATTR] != role_attr:
         raise OrgUserError(f"{ROLE_ATTR}={attrs[ROLE_ATTR]} does not fit {org.name}, a {org.role} org, whose users "
@@ -111,6 +146,11 @@ def user_attrs(org: PeerOrgSpec, given: dict[str, str]) -> dict[str, str]:
         raise OrgUserError(f"{org.name}'s users act for an enterprise each ({', '.join(enterprises) or 'none yet'}): "
                            f"give the new user's with --attr {ENTERPRISE_ATTR}=CREDIT_CODE")
     return attrs
+
+
+def org_enterprises(org: PeerOrgSpec) -> list[str]:
+    """The enterprises the org's users act for (their recfin.enterprise), as the topology and its record give them."""
+    return sorted({u.attrs[ENTERPRISE_ATTR] for u in org.users if ENTERPRISE_ATTR in u.attrs})
 
 
 def client_ou(paths: OrgCrypto) -> str:
@@ -186,43 +226,65 @@ def _certified_elsewhere(paths: OrgCrypto, public_key: ec.EllipticCurvePublicKey
     return None
 
 
+def _refuse_taken(org: PeerOrgSpec, paths: OrgCrypto, name: str, public_key: ec.EllipticCurvePublicKey | None) -> None:
+    """Refused when the org has a user of that name, a folder of that name, or a certificate for public_key."""
+    users = [org.admin, *(u.name for u in org.users)]
+    if name in users:
+        raise OrgUserError(f"{name} is already a user of {org.name} ({', '.join(users)}): choose another name")
+    if paths.user_dir(name).exists():
+        raise _folder_taken(org, paths, name)
+    if public_key is not None and (taken := _certified_elsewhere(paths, public_key)) is not None:
+        raise OrgUserError(f"the requested key already has a certificate, {taken}: one key serves one identity; "
+                           f"have the new user make a key of its own (recfin hsm generate)")
+
+
+def _folder_taken(org: PeerOrgSpec, paths: OrgCrypto, name: str) -> OrgUserError:
+    return OrgUserError(f"{paths.user_dir(name)} exists, though {org.name} records no user {name}: an identity issued "
+                        f"there and not recorded; choose another name, or move that folder away")
+
+
 def add_user(ca: CaFolder, name: str, given_attrs: dict[str, str],
              public_key: ec.EllipticCurvePublicKey | None = None) -> IssuedUser:
     """Issue user name of ca.org from its CA keys in ca.root and record it there.
 
     public_key (from a certificate request, csr_public_key): the signing certificate is for that key, which
-    stays where it is (an HSM); no keystore key is written. Refused for a key one of the org's users has."""
+    stays where it is (an HSM); no keystore key is written. Refused for a key one of the org's users has.
+
+    Runs at once with others on the same folder: the checks against the org's users are made again under the
+    folder's lock (membership.locked) with the users recorded by then, the user's folder is claimed by
+    creating it, and only that folder is removed when issuing or recording fails. A refusal writes nothing."""
     org, paths = ca.org, ca.paths
     check_user_name(org, name)
-    users = [org.admin, *(u.name for u in org.users)]
-    if name in users:
-        raise OrgUserError(f"{name} is already a user of {org.name} ({', '.join(users)}): choose another name")
-    if paths.user_dir(name).exists():
-        raise OrgUserError(f"{paths.user_dir(name)} exists, though {org.name} records no user {name}: an identity "
-                           f"issued there and not recorded; choose another name, or move that folder away")
+    _refuse_taken(org, paths, name, public_key)
     ca.require_keys()
-    if public_key is not None and (taken := _certified_elsewhere(paths, public_key)) is not None:
-        raise OrgUserError(f"the requested key already has a certificate, {taken}: one key serves one identity; "
-                           f"have the new user make a key of its own (recfin hsm generate)")
-    user = UserSpec(name=name, attrs=user_attrs(org, given_attrs))
-    try:
-        grown = PeerOrgSpec.model_validate({**org.model_dump(mode="python"),
-                                            "users": [*(u.model_dump(mode="python") for u in org.users),
-                                                      user.model_dump(mode="python")]})
-    except ValidationError as exc:
-        raise OrgUserError(format_validation_error(f"org {org.name}", exc)) from None
-    ou = client_ou(paths)
-    try:
-        issue_user(paths, name, ou, dict(user.attrs), public_key)
-        revoked = crl.crl_path(paths)
-        if revoked.is_file():               # the org's local MSP folders all carry its CRL
-            target = paths.user_msp(name) / "crls" / crl.CRL_FILE
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(revoked, target)
-    except BaseException:
-        shutil.rmtree(paths.user_dir(name), ignore_errors=True)
-        raise
-    membership.record_user(ca.root, org.name, user)
+    attrs = user_attrs(org, given_attrs)
+    with membership.locked(ca.root):
+        org = membership.with_recorded_users(org, ca.root)      # as recorded now, another run's users too
+        _refuse_taken(org, paths, name, public_key)
+        user = UserSpec(name=name, attrs=attrs)
+        try:
+            grown = PeerOrgSpec.model_validate({**org.model_dump(mode="python"),
+                                                "users": [*(u.model_dump(mode="python") for u in org.users),
+                                                          user.model_dump(mode="python")]})
+        except ValidationError as exc:
+            raise OrgUserError(format_validation_error(f"org {org.name}", exc)) from None
+        ou = client_ou(paths)
+        paths.user_dir(name).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            paths.user_dir(name).mkdir()        # claimed: from here on, whatever is in it is this run's
+        except FileExistsError:
+            raise _folder_taken(org, paths, name) from None
+        try:
+            issue_user(paths, name, ou, dict(user.attrs), public_key)
+            revoked = crl.crl_path(paths)
+            if revoked.is_file():               # the org's local MSP folders all carry its CRL
+                target = paths.user_msp(name) / "crls" / crl.CRL_FILE
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(revoked, target)
+            membership.record_user(ca.root, org.name, user)
+        except BaseException:
+            shutil.rmtree(paths.user_dir(name), ignore_errors=True)
+            raise
     return IssuedUser(grown, user, paths, ou, membership.state_path(ca.root))
 
 
@@ -298,7 +360,7 @@ def plan_revoke(current: configtx_pb2.Config, channel: str, ca: CaFolder, user: 
     if listed is not None:
         raise AlreadyRevokedError(f"{user} of {org.name} is already revoked: CRL number {crl.number(listed)} of "
                                   f"{org.msp_id} in channel {channel} lists its certificate (serial "
-                                  f"{cert.serial_number:x}); nothing to do")
+                                  f"{cert.serial_number:x}); nothing to do", in_channel)
     kept_locally = crl.local(ca.paths)
     earlier = in_channel + ([kept_locally] if kept_locally is not None else [])
     extended = crl.extended(load_key(ca.paths.ca_key), ca_cert, earlier, cert.serial_number)
@@ -313,6 +375,22 @@ def plan_revoke(current: configtx_pb2.Config, channel: str, ca: CaFolder, user: 
 
 
 # ---- revoking on the running channel ------------------------------------------------------------------
+@dataclass
+class CrlKept:
+    """The channel's CRL of an org's CA, and the local MSP folders it was written into (none: they had it)."""
+
+    org: PeerOrgSpec
+    channel_crl: x509.CertificateRevocationList | None       # None: the channel has no CRL of the org's CA
+    written: list[Path]
+
+    def summary(self) -> dict:
+        return {"org": self.org.name, "msp_id": self.org.msp_id,
+                "channel_crl_number": crl.number(self.channel_crl) if self.channel_crl is not None else None,
+                "revoked_serials": [f"{s:x}" for s in sorted(crl.revoked_serials(
+                    [self.channel_crl] if self.channel_crl is not None else []))],
+                "written": [str(p) for p in self.written]}
+
+
 class OrgUsers:
     """Revokes users of the channel's orgs, as each org's own admin through the `peer` CLI (OrgMembership's).
 
@@ -361,12 +439,63 @@ class OrgUsers:
         signer = config_signing.load_admin(admin.msp_dir, admin.org.msp_id)
         return plan_revoke(current, self.members.topology.channel, ca, user, cert, signer), admin
 
+    def _local_roots(self) -> list[Path]:
+        """The folders holding the org's local MSP folders here: the CA's, and the network's (or bundle's)."""
+        return [root for root in dict.fromkeys([self.ca_root, self.members.root]) if root.is_dir()]
+
+    def keep_locally(self, org: PeerOrgSpec, channel_crl: x509.CertificateRevocationList) -> list[Path]:
+        """Write the channel's CRL of the org's CA into the org's local MSP folders under each root here whose own
+        CRL it supersedes (crl.supersedes), and mark the users it lists revoked in the org's connection profile
+        there (every other field and path of the profile kept: a bundle's name its install folder). Under
+        each root's lock, so a user issued meanwhile gets the CRL too."""
+        written = []
+        with membership.locked(*self._local_roots()):
+            for root in self._local_roots():
+                paths = org_crypto(root, org.name, org.domain)
+                if paths.msp_dir.is_dir() and crl.supersedes(channel_crl, crl.local(paths)):
+                    written += crl.write_local(paths, crl.pem(channel_crl))
+                    profiles.mark_revoked(root, org.name, org.domain)
+        return written
+
+    def _keep_channel_crl(self, org: PeerOrgSpec, channel_crls: list[x509.CertificateRevocationList]) -> CrlKept:
+        newest = crl.newest(channel_crls)
+        return CrlKept(org, newest, self.keep_locally(org, newest) if newest is not None else [])
+
+    def sync(self, org_name: str, msp_dir: Path | None = None) -> CrlKept:
+        """The channel's CRL of the org's CA (its config fetched as the org's admin) written here where the local
+        one is older or missing: after a revocation whose wait stopped, or made on another host."""
+        self.members.net.fabric.require(("peer",))
+        ca = self.ca(org_name)
+        if not ca.paths.ca_cert.is_file():
+            raise OrgUserError(f"no CA certificate of {ca.org.name} at {ca.paths.ca_cert}: the channel's CRLs are "
+                               f"matched to it; give the folder that holds the org's material (--keys, --bundle, "
+                               f"--data-root)")
+        admin = self.members.admin(ca.org.name, msp_dir)
+        current = self.members.fetch_config(admin)
+        if ca.org.msp_id not in channel_config.application_orgs(current):
+            raise OrgUserError(f"{ca.org.msp_id} is not an org of channel {self.members.topology.channel}: it has "
+                               f"no CRL there")
+        return self._keep_channel_crl(ca.org, channel_crls(current, ca.org.msp_id, load_cert(ca.paths.ca_cert)))
+
     def revoke(self, org_name: str, user: str, msp_dir: Path | None = None) -> Revocation:
         """Revoke the user on the channel, then write the CRL into the org's local MSP folders; once the peers
-        running here have the config block, the revocation is in force on them."""
+        running here have the config block, the revocation is in force on them.
+
+        A user the channel already revokes is refused (AlreadyRevokedError), after the channel's CRL is
+        written here where it is missing or older: a run whose wait stopped after submitting, or a revocation
+        made on another host, is completed locally by running it again."""
         net, say = self.members.net, self.members.net.say
         net.fabric.require(("peer",))
-        change, admin = self.plan(org_name, user, msp_dir)
+        try:
+            change, admin = self.plan(org_name, user, msp_dir)
+        except AlreadyRevokedError as exc:
+            kept = self._keep_channel_crl(self.ca(org_name).org, exc.channel_crls)
+            if not kept.written:
+                raise
+            raise AlreadyRevokedError(f"{str(exc).removesuffix('; nothing to do')}; nothing to submit. This host "
+                                      f"did not have that CRL yet: it is now written into {len(kept.written)} MSP "
+                                      f"folder(s) of {kept.org.name}, and its connection profile marks the user "
+                                      f"revoked", exc.channel_crls) from None
         msp_id = change.org.msp_id
         say(f"[1/3] CRL number {crl.number(change.crl)} of {change.org.name}'s CA lists "
             f"{len(crl.revoked_serials([change.crl]))} certificate(s); {change.verdict.describe()}")
@@ -385,15 +514,9 @@ class OrgUsers:
         peers = net.topology.peers()
         if peers and all(net._pid(node) is not None for node in peers):
             net.wait_for_heights()          # the peers running here have the block that carries it
-        written = []
-        for root in dict.fromkeys([self.ca_root, self.members.root]):
-            paths = org_crypto(root, change.org.name, change.org.domain)
-            if paths.msp_dir.is_dir():
-                written += crl.write_local(paths, change.crl_pem)
+        written = self.keep_locally(change.org, change.crl)
         say(f"[3/3] CRL written to {len(written)} MSP folder(s) of {change.org.name} (its peer reads it at its next "
             f"start)")
-        if profiles.profiles_dir(self.members.root).is_dir() and not self.keys_folder:
-            profiles.write_all(net.topology, self.members.root)
         return change
 
 
@@ -403,8 +526,10 @@ def add_to_network(members: OrgMembership, org_name: str, name: str, given_attrs
     connection profiles again (when the network has them), so `--as ORG/USER` finds it."""
     net = members.net
     issued = add_user(CaFolder(members.root, members.topology.org(org_name)), name, given_attrs, public_key)
-    net.topology = membership.with_orgs(net.topology, [issued.org if o.name == issued.org.name else o
-                                                       for o in net.topology.orgs])
-    if profiles.profiles_dir(members.root).is_dir():
-        profiles.write_all(net.topology, members.root)
+    with membership.locked(members.root):
+        # every user recorded by now, this run's and any other's: the profiles written last name them all
+        net.topology = membership.with_orgs(net.topology, [membership.with_recorded_users(o, members.root)
+                                                           for o in net.topology.orgs])
+        if profiles.profiles_dir(members.root).is_dir():
+            profiles.write_all(net.topology, members.root)
     return issued

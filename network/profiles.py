@@ -3,7 +3,8 @@
 `<data_root>/profiles/<org>.json` names the org's gateway peer (address, TLS root cert,
 host name override), the orderers, the channel and, for each of the org's users, the
 MSP folder and the exact cert/key files (a user whose certificate the org's CRL lists is marked
-`revoked`: `recfin org user revoke`). `load("supplier")` (or `load("SupplierMSP")`)
+`revoked`: `recfin org user revoke`, and `mark_revoked` when the CRL reaches a data folder or bundle
+later). `load("supplier")` (or `load("SupplierMSP")`)
 reads one back as a typed `ConnectionProfile`.
 """
 from __future__ import annotations
@@ -68,11 +69,9 @@ def build(topology: Topology, data_root: Path, org_name: str) -> ConnectionProfi
         keys = sorted((msp / "keystore").glob("*_sk")) if (msp / "keystore").is_dir() else []
         tls = crypto.user_tls(name)
         cert = msp / "signcerts" / "cert.pem"
-        revoked = revocations is not None and cert.is_file() and \
-            crl.lists([revocations], load_cert(cert).serial_number) is not None
         users[name] = UserIdentity(name=name, role=role, msp_dir=msp, cert=cert,
                                    key=keys[0] if keys else msp / "keystore", tls_cert=tls / "client.crt",
-                                   tls_key=tls / "client.key", attrs=attrs, revoked=revoked)
+                                   tls_key=tls / "client.key", attrs=attrs, revoked=_revoked(revocations, cert))
     return ConnectionProfile(
         org=org.name, msp_id=org.msp_id, channel=topology.channel, chaincode=topology.chaincode.name,
         gateway=peers[0], peers=peers,
@@ -81,8 +80,31 @@ def build(topology: Topology, data_root: Path, org_name: str) -> ConnectionProfi
         users=users)
 
 
+def _revoked(revocations, cert: Path) -> bool:
+    """Whether the org's CRL (None: it has none) lists the certificate in the file cert."""
+    return revocations is not None and cert.is_file() and \
+        crl.lists([revocations], load_cert(cert).serial_number) is not None
+
+
 def profiles_dir(data_root: Path) -> Path:
     return data_root / "profiles"
+
+
+def mark_revoked(data_root: Path, org_name: str, domain: str) -> Path | None:
+    """Mark each user of the org's profile in data_root (when it has one) revoked or not by the org's CRL there,
+    keeping every other field: a bundle's profile names its install folder, not data_root."""
+    path = profiles_dir(data_root) / f"{org_name}.json"
+    if not path.is_file():
+        return None
+    profile = ConnectionProfile.model_validate_json(path.read_text())
+    crypto = org_crypto(data_root, org_name, domain)
+    revocations = crl.local(crypto)
+    for name, user in profile.users.items():
+        user.revoked = _revoked(revocations, crypto.user_msp(name) / "signcerts" / "cert.pem")
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(profile.model_dump_json(indent=2) + "\n")
+    tmp.replace(path)
+    return path
 
 
 def write_all(topology: Topology, data_root: Path) -> list[Path]:

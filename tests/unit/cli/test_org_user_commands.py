@@ -19,10 +19,13 @@ from cryptography.x509.oid import NameOID
 from cli.org_commands import org
 from client.gateway import private_key_signer
 from client.gateway.hsm import certificate_request
-from network import crypto, membership, org_keys, profiles
+from network import Network, crypto, membership, org_keys, profiles
 from network.crypto import cert_attrs, load_cert, load_key, org_crypto
+from network.org_definition import MSP_KEY
+from network.org_users import CaFolder, plan_revoke
 from network.topology import load
 from tests.unit.network.channel_fixtures import channel_config, config_block
+from tests.unit.network.scripted_channel import ScriptedChannel
 
 CODE = "91310000MA1K00002C"
 
@@ -79,6 +82,8 @@ def test_add_issues_the_user_records_it_and_puts_it_in_the_profile(runner, netwo
     (["--attr", "recfin.enterprise=91310000MA1K00002D"], 2, "--enterprise"),
     (["--attr", f"recfin.enterprise={CODE}", "--attr", "recfin.role=financier"], 1, "does not fit supplier"),
     ([], 1, "recfin.enterprise=CREDIT_CODE"),
+    (["--attr", f"recfin.enterprise={CODE}", "--attr", "hf.Type=admin"], 1, "--attr hf.Type"),
+    (["--attr", "recfin.enterprise=91110000MA1K00006B"], 1, "is not an enterprise of supplier"),
 ])
 def test_add_refuses_attributes_that_do_not_fit_and_writes_nothing(runner, network_home, args, code, refusal):
     root, _ = network_home
@@ -198,3 +203,57 @@ def test_add_refuses_a_csr_that_does_not_prove_a_key_fabric_takes_and_writes_not
 def test_user_commands_show_an_example_and_offer_json(runner, command):
     result = runner.invoke(org, ["user", command, "--help"])
     assert result.exit_code == 0 and f"recfin org user {command}" in result.output and "--json" in result.output
+
+
+def test_add_help_names_the_command_that_lets_the_user_act_for_its_party(runner):
+    text = " ".join(runner.invoke(org, ["user", "add", "--help"]).output.split())
+    assert "recfin party bind USCC --client NAME" in text and "party register" not in text
+
+
+def test_list_help_says_which_crl_it_reads(runner):
+    text = " ".join(runner.invoke(org, ["user", "list", "--help"]).output.split())
+    assert "the org's CRL kept on this host" in text and "recfin org user list supplier --sync" in text
+
+
+@pytest.mark.parametrize("args", [["--bundle", "."], ["--msp-dir", "."]])
+def test_list_takes_bundle_and_msp_dir_only_to_sync(runner, network_home, args):
+    result = runner.invoke(org, ["user", "list", "supplier", *args])
+    assert result.exit_code == 2 and "are for --sync" in result.output, result.output
+
+
+def test_list_sync_brings_a_revocation_made_on_another_host_here(runner, network_home, tmp_path, monkeypatch):
+    """The channel's config (the `peer` CLI scripted) carries a CRL revoking supplier2 that this folder never got."""
+    root, _ = network_home
+    topology, supplier = load(), load().org("supplier")
+    current = channel_config(topology, root)
+    cert = load_cert(org_crypto(root, "supplier", supplier.domain).user_msp("supplier2") / "signcerts" / "cert.pem")
+    revoked = plan_revoke(current, "receivables", CaFolder(root, supplier), "supplier2", cert, None)
+    current.channel_group.groups["Application"].groups["SupplierMSP"].values[MSP_KEY].CopyFrom(
+        revoked.update.write_set.groups["Application"].groups["SupplierMSP"].values[MSP_KEY])
+    scripted = ScriptedChannel(topology, current)
+    fabric = tmp_path / "fabric"            # the runner's Fabric install: a `peer` to find, and its core.yaml
+    (fabric / "bin").mkdir(parents=True)
+    (fabric / "bin" / "peer").write_text("#!/bin/sh\nexit 1\n")
+    (fabric / "bin" / "peer").chmod(0o755)
+    (fabric / "config").mkdir()
+    (fabric / "config" / "core.yaml").write_text("peer:\n  id: jdoe\n")
+    (fabric / "config" / "orderer.yaml").write_text("General:\n  ListenPort: 7050\n")
+    loaded = Network.load.__func__
+
+    def with_scripted_peer(cls, *args, **kwargs):
+        net = loaded(cls, *args, **kwargs)
+        net.tools = scripted
+        return net
+
+    monkeypatch.setattr(Network, "load", classmethod(with_scripted_peer))
+    before = {row["user"]: row["revoked"] for row in json.loads(
+        runner.invoke(org, ["user", "list", "supplier", "--json"]).stdout)}
+    assert before["supplier2"] is False
+    synced = runner.invoke(org, ["user", "list", "supplier", "--sync", "--json"])
+    assert synced.exit_code == 0, synced.output
+    rows = {row["user"]: row["revoked"] for row in json.loads(synced.stdout)}
+    assert rows["supplier2"] is True and rows["supplier1"] is False
+    assert "the channel's CRL of SupplierMSP is number 1: written into" in synced.stderr
+    assert profiles.load("supplier", root).user("supplier2").revoked
+    again = runner.invoke(org, ["user", "list", "supplier", "--sync"])
+    assert again.exit_code == 0 and "this host has it already" in again.output, again.output

@@ -8,16 +8,20 @@ with that update's write set in it; nothing of Fabric's MSP is imitated.
 """
 from __future__ import annotations
 
+import datetime as dt
+import multiprocessing
 import shutil
 
 import pytest
 from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
 from fabric_protos.common import configtx_pb2
 from fabric_protos.msp import msp_config_pb2
 
 from cli.connection import default_user
-from network import config_signing, crl, membership, org_keys, profiles
-from network.crypto import cert_attrs, issued_by, load_cert, load_key, org_crypto
+from network import config_signing, crl, crypto, membership, org_keys, profiles
+from network.crypto import CaFilesError, cert_attrs, issued_by, load_cert, load_key, org_crypto
+from network.errors import NodeTimeoutError
 from network.org_definition import MSP_KEY, revocation_list
 from network.org_membership import PolicyNotSatisfiedError
 from network.org_users import (AlreadyRevokedError, CaFolder, OrgUserError, OrgUsers, add_to_network, add_user,
@@ -93,6 +97,157 @@ def test_without_the_ca_key_on_this_host_nothing_is_issued(topology, data_root):
         add_user(CaFolder(data_root, org), "supplier9", {"recfin.enterprise": SUPPLIER1_CODE})
     assert not paths.user_dir("supplier9").exists()
     assert membership.load_state(data_root) == {"added": [], "removed": []}
+
+
+def _without(cert, _key):
+    cert.unlink()
+
+
+def _another_ca(cert, key):
+    """Another CA in place of the org's, certificate and key (as a CA made anew would be): not its MSP's CA."""
+    other_key, other_cert = crypto.make_ca("ca.elsewhere.example", "elsewhere")
+    cert.write_bytes(other_cert.public_bytes(serialization.Encoding.PEM))
+    key.write_bytes(other_key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                            serialization.NoEncryption()))
+
+
+def _another_key(_cert, key):
+    key.write_bytes(crypto.new_key().private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                                   serialization.NoEncryption()))
+
+
+@pytest.mark.parametrize("damage, file, refusal", [
+    (_without, "ca", r"ca/ca\.pem is missing"),
+    (_without, "tlsca", r"tlsca/tlsca\.pem is missing"),
+    (_another_ca, "ca", r"ca/ca\.pem is not the CA certificate in the org's MSP \(.*msp/cacerts\)"),
+    (_another_ca, "tlsca", r"tlsca/tlsca\.pem is not the CA certificate in the org's MSP"),
+    (_another_key, "ca", r"ca/ca\.key is not the key of .*ca/ca\.pem"),
+], ids=["no-ca-cert", "no-tlsca-cert", "other-ca-cert", "other-tlsca-cert", "other-ca-key"])
+def test_ca_files_that_are_not_the_orgs_ca_issue_nothing_and_no_ca_is_made(topology, data_root, damage, file,
+                                                                           refusal):
+    """A CA made in place of a missing certificate would overwrite the org's CA key and issue from a CA the
+    channel does not know."""
+    org = topology.org("supplier")
+    paths = org_crypto(data_root, org.name, org.domain)
+    damage(getattr(paths, f"{file}_cert"), getattr(paths, f"{file}_key"))
+    before = {p: p.read_bytes() for p in data_root.rglob("*") if p.is_file()}
+    with pytest.raises(OrgUserError, match=refusal + r".*Nothing was written"):
+        add_user(CaFolder(data_root, org), "supplier9", {"recfin.enterprise": SUPPLIER1_CODE})
+    with pytest.raises(CaFilesError, match=refusal):
+        crypto.issue_user(paths, "supplier9", "client", {"recfin.enterprise": SUPPLIER1_CODE})
+    assert {p: p.read_bytes() for p in data_root.rglob("*") if p.is_file()} == before
+
+
+def test_the_generator_refuses_half_a_ca_rather_than_replace_its_key(topology, data_root):
+    paths = org_crypto(data_root, "supplier", topology.org("supplier").domain)
+    key = paths.ca_key.read_bytes()
+    paths.ca_cert.unlink()
+    with pytest.raises(CaFilesError, match=r"ca/ca\.pem is missing beside .*ca/ca\.key: restore it"):
+        crypto.generate(topology, data_root)
+    assert paths.ca_key.read_bytes() == key and not paths.ca_cert.exists()
+
+
+def test_an_issued_certificate_ends_no_later_than_its_ca(topology, data_root):
+    org = topology.org("supplier")
+    paths = org_crypto(data_root, org.name, org.domain)
+    ca_cert = load_cert(paths.ca_cert)
+    assert _cert(data_root, org, "supplier1").not_valid_after_utc <= ca_cert.not_valid_after_utc
+    # a CA with a year left: what it issues ends with it
+    ca_key = load_key(paths.ca_key)
+    now = dt.datetime.now(dt.timezone.utc)
+    short_lived = (x509.CertificateBuilder().subject_name(ca_cert.subject).issuer_name(ca_cert.subject)
+                   .public_key(ca_key.public_key()).serial_number(x509.random_serial_number())
+                   .not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=365))
+                   .add_extension(ca_cert.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value,
+                                  critical=False)
+                   .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+                   .sign(ca_key, hashes.SHA256()))
+    issued = crypto.issue(ca_key, short_lived, crypto.new_key(), cn="someone", org="supplier")
+    assert issued.not_valid_after_utc == short_lived.not_valid_after_utc
+    assert issued_by(issued, short_lived)
+
+
+@pytest.mark.parametrize("org_name, attrs, refusal", [
+    ("supplier", {"recfin.enterprise": SUPPLIER1_CODE, "hf.Registrar.Roles": "client"},
+     "--attr hf.Registrar.Roles: a user's certificate carries recfin.role and recfin.enterprise only"),
+    ("bank", {"recfin.enterprize": "91110000MA1K00006B"}, "--attr recfin.enterprize"),
+    ("bank", {"recfin.enterprise": SUPPLIER1_CODE},
+     f"recfin.enterprise={SUPPLIER1_CODE} is not an enterprise of bank, whose users act for 91110000MA1K00006B"),
+    ("regulator", {"recfin.enterprise": SUPPLIER1_CODE}, "whose users act for none"),
+])
+def test_attributes_outside_recfins_or_an_enterprise_the_org_lacks_are_refused(topology, data_root, org_name, attrs,
+                                                                                refusal):
+    before = sorted(data_root.rglob("*"))
+    with pytest.raises(OrgUserError, match=refusal):
+        add_user(CaFolder(data_root, topology.org(org_name)), "newcomer", attrs)
+    assert sorted(data_root.rglob("*")) == before
+
+
+def test_a_user_for_another_of_the_orgs_enterprises_is_issued(topology, data_root):
+    supplier = topology.org("supplier")
+    add_user(CaFolder(data_root, supplier), "supplier9", {"recfin.enterprise": "91320500MA1K00003D"})
+    assert cert_attrs(_cert(data_root, supplier, "supplier9"))["recfin.enterprise"] == "91320500MA1K00003D"
+
+
+# ---- runs at once -------------------------------------------------------------------------------------------
+def _add_in_process(root, org, name, results):
+    try:
+        add_user(CaFolder(root, org), name, {"recfin.enterprise": SUPPLIER1_CODE})
+        results.put((name, "issued"))
+    except OrgUserError as exc:
+        results.put((name, str(exc)))
+
+
+def _run_at_once(root, org, names):
+    """add_user for each name, each in its own process, all started before any is waited for."""
+    context = multiprocessing.get_context("fork")
+    results = context.Queue()
+    runs = [context.Process(target=_add_in_process, args=(root, org, name, results)) for name in names]
+    for run in runs:
+        run.start()
+    outcomes = [results.get(timeout=120) for _ in runs]
+    for run in runs:
+        run.join()
+    return outcomes
+
+
+def test_users_added_at_once_are_all_recorded(topology, data_root):
+    org = topology.org("supplier")
+    names = [f"emp{i}" for i in range(8)]
+    outcomes = _run_at_once(data_root, org, names)
+    assert sorted(outcomes) == [(name, "issued") for name in names]
+    assert sorted(u.name for u in membership.recorded_users(data_root, "supplier")) == names
+    paths = org_crypto(data_root, org.name, org.domain)
+    for name in names:
+        assert issued_by(_cert(data_root, org, name), load_cert(paths.ca_cert))
+
+
+def test_one_name_added_at_once_is_issued_once_with_its_own_key(topology, data_root):
+    org = topology.org("supplier")
+    outcomes = _run_at_once(data_root, org, ["dup"] * 4)
+    issued = [o for o in outcomes if o[1] == "issued"]
+    assert len(issued) == 1
+    assert all("dup is already a user of supplier" in said or "exists, though supplier records no user dup" in said
+               for _name, said in outcomes if said != "issued")
+    assert [u.name for u in membership.recorded_users(data_root, "supplier")] == ["dup"]
+    msp = org_crypto(data_root, org.name, org.domain).user_msp("dup")
+    key_file, = (msp / "keystore").glob("*_sk")
+    assert load_key(key_file).public_key() == _cert(data_root, org, "dup").public_key()
+
+
+def test_a_failed_record_removes_only_the_new_users_folder(topology, data_root, monkeypatch):
+    org = topology.org("supplier")
+    paths = org_crypto(data_root, org.name, org.domain)
+
+    def disk_full(*_args):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(membership, "record_user", disk_full)
+    before = sorted(p for p in data_root.rglob("*") if p.name != membership.LOCK_FILE)
+    with pytest.raises(OSError, match="No space left"):
+        add_user(CaFolder(data_root, org), "supplier9", {"recfin.enterprise": SUPPLIER1_CODE})
+    assert not paths.user_dir("supplier9").exists()
+    assert sorted(p for p in data_root.rglob("*") if p.name != membership.LOCK_FILE) == before
 
 
 def test_a_company_issues_from_its_own_keys_folder(topology, tmp_path):
@@ -271,6 +426,78 @@ def test_from_a_companys_keys_folder_the_crl_lands_there_and_in_the_network_fold
     change = OrgUsers(host(topology, data_root, running), keys).revoke("supplier", "supplier2")
     for root in (keys, data_root):
         assert (org_crypto(root, org.name, org.domain).msp_dir / "crls" / "crl.pem").read_bytes() == change.crl_pem
+    # the network folder's profile, beside the CRL now in it, says so
+    assert profiles.load("supplier", data_root).user("supplier2").revoked
+    assert not profiles.load("supplier", data_root).user("supplier1").revoked
+
+
+def test_a_revocation_whose_wait_stopped_is_completed_here_by_running_it_again(running, topology, data_root):
+    """Submitted, the channel took it, but the wait for it gave up: nothing is written here then; the second
+    run finds it on the channel, is refused, and writes the channel's CRL here."""
+    members = host(topology, data_root, running)
+
+    def gave_up(*_args, **_kwargs):
+        raise NodeTimeoutError("orderers: timed out waiting for supplier9's certificate on SupplierMSP's CRL")
+
+    members.wait_for_config = gave_up
+    with pytest.raises(NodeTimeoutError):
+        OrgUsers(members).revoke("supplier", "supplier9")
+    paths = org_crypto(data_root, "supplier", topology.org("supplier").domain)
+    assert len(running.updates) == 1 and not (paths.msp_dir / "crls").exists()
+    assert not profiles.load("supplier", data_root).user("supplier9").revoked
+
+    with pytest.raises(AlreadyRevokedError, match=r"nothing to submit\. This host did not have that CRL yet: it is "
+                                                  r"now written into \d+ MSP folder\(s\) of supplier"):
+        OrgUsers(members).revoke("supplier", "supplier9")
+    assert len(running.updates) == 1
+    in_channel = revocation_list(running.config.channel_group.groups["Application"].groups["SupplierMSP"])
+    for folder in [paths.msp_dir, paths.user_msp("supplier9"), paths.node_dir("peer0.supplier.recfin.local") / "msp"]:
+        assert (folder / "crls" / "crl.pem").read_bytes() == in_channel[0]
+    assert profiles.load("supplier", data_root).user("supplier9").revoked
+    rows = {r["user"]: r for r in list_users(data_root, membership.effective(topology, data_root).org("supplier"))}
+    assert rows["supplier9"]["revoked"]
+    with pytest.raises(AlreadyRevokedError, match="; nothing to do$"):      # a third run: this host has it
+        OrgUsers(members).revoke("supplier", "supplier9")
+
+
+def test_another_host_gets_the_channels_crl_by_syncing(running, topology, data_root, tmp_path):
+    """A second data folder of the org (another host's) learns of a revocation made elsewhere from the channel."""
+    other = tmp_path / "other-host"
+    shutil.copytree(data_root, other)
+    change = OrgUsers(host(topology, data_root, running)).revoke("supplier", "supplier9")
+    elsewhere = OrgUsers(host(topology, other, running))
+    supplier = membership.effective(topology, other).org("supplier")
+    assert not {r["user"]: r for r in list_users(other, supplier)}["supplier9"]["revoked"]
+    kept = elsewhere.sync("supplier")
+    assert kept.summary()["channel_crl_number"] == 1 and kept.written
+    paths = org_crypto(other, "supplier", supplier.domain)
+    assert crl.local(paths) is not None and crl.pem(crl.local(paths)) == change.crl_pem
+    assert {r["user"]: r for r in list_users(other, supplier)}["supplier9"]["revoked"]
+    assert profiles.load("supplier", other).user("supplier9").revoked
+    assert elsewhere.sync("supplier").written == []           # it has it now
+    # the channel's CRL never replaces a newer one kept here
+    newer = crl.extended(load_key(paths.ca_key), load_cert(paths.ca_cert), [crl.local(paths)], 4242)
+    crl.write_local(paths, crl.pem(newer))
+    assert elsewhere.sync("supplier").written == [] and crl.number(crl.local(paths)) == 2
+
+
+def test_a_crl_is_never_half_written_into_crls(topology, data_root, monkeypatch):
+    """Fabric's MSP loader reads every file of crls/: the temporary file is written beside it, then renamed in."""
+    paths = org_crypto(data_root, "supplier", topology.org("supplier").domain)
+    written_to = []
+    write_bytes = type(paths.root).write_bytes
+
+    def recording(self, data):
+        written_to.append(self)
+        return write_bytes(self, data)
+
+    monkeypatch.setattr(type(paths.root), "write_bytes", recording)
+    made = crl.extended(load_key(paths.ca_key), load_cert(paths.ca_cert), [], 77)
+    targets = crl.write_local(paths, crl.pem(made))
+    assert written_to and not [p for p in written_to if p.parent.name == "crls"]
+    assert all(t.read_bytes() == crl.pem(made) for t in targets)
+    assert {p.name for t in targets for p in t.parent.iterdir()} == {"crl.pem"}
+    assert not [p for t in targets for p in t.parent.parent.iterdir() if p.name.endswith(".tmp")]
 
 
 def test_add_to_network_rewrites_the_profiles(topology, data_root):
