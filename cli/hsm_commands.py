@@ -2,16 +2,19 @@
 
 `import` puts a profile user's keystore key into a token and writes ``hsm-signer.yaml`` in the user's
 MSP folder; from then on every command acting as that user (``--as ORG/USER``) signs in the HSM, with
-the user PIN from the variable the file names. `check` proves the token's key is the certificate's.
-`generate` makes a key in the token (it never exists outside) and writes a certificate request for it;
+the user PIN from the variable the file names. `check` proves the token's key is the certificate's and
+reports what the token says of its origin. `generate` makes a key in the token and writes a certificate
+request for it;
 `recfin org user add ... --csr` issues the user's certificate for it, and `link` then writes
 ``hsm-signer.yaml`` for the key already in the token. The file is written only once a test signature
-made in the token verifies with the user's certificate.
+made in the token verifies with the user's certificate. The org's admin is refused: the network's own
+tooling signs with its keystore key.
 """
 from __future__ import annotations
 
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 import click
@@ -21,11 +24,14 @@ from cryptography.x509.oid import NameOID
 
 from client.gateway import HSMSignerFile, key_id_for, open_msp_folder
 from client.gateway.hsm import (
-    SOFTHSM2_LIBRARY, HSMSignerFactory, HSMSignerOptions, certificate_request, generate_private_key, import_private_key,
+    SOFTHSM2_LIBRARY, HSMError, HSMSignerFactory, HSMSignerOptions, certificate_request, destroy_key_pair,
+    generate_private_key, import_private_key,
 )
 from client.gateway.hsm_msp import DEFAULT_PIN_ENV, HSM_SIGNER_FILE, open_hsm_key
 
-from .connection import caller, default_user, load_profile, reports_ledger_errors, who_acts_options, with_options
+from .connection import (
+    caller, default_user, describe, load_profile, reports_ledger_errors, who_acts_options, with_options,
+)
 from .output import as_typed, emit
 
 
@@ -54,6 +60,15 @@ def _profile_user(as_, org, user, data_root):
     who_org, who_user = caller(as_, org, user, "")
     profile = load_profile(who_org, data_root)
     return profile, profile.user(who_user or default_user(profile))
+
+
+def _refuse_the_admin(profile, who) -> None:
+    if who.role == "admin":
+        raise click.ClickException(
+            f"{profile.org}/{who.name} is the org's admin: the peer CLI, `recfin org` and `recfin network up` sign "
+            "with its keystore key, so with that key in an HSM (and the keystore file offline) the network could "
+            "no longer be administered. Keep the admin's key in its keystore; move client users' keys into the "
+            f"HSM (--as {profile.org}/USER)")
 
 
 def _pin(pin_env: str, token_label: str) -> str:
@@ -105,7 +120,9 @@ def import_key(as_, org, user, data_root, library, token_label, pin_env, key_lab
     names the module (its absolute path), token and key, and the variable holding the PIN (not the
     PIN), and every command run --as that user signs in the HSM; when the check fails, nothing is
     written. Running it again changes nothing. The keystore file stays: move it to offline storage
-    once `recfin hsm check` passes (`recfin network up` then leaves the user's identity as it is).
+    once `recfin hsm check` passes (`recfin network up` then leaves the user's identity as it is;
+    run again after that, import says the key is no longer in the keystore).
+    The org's admin is refused: the network's own tooling signs with the admin's keystore key.
 
     \b
     Example:
@@ -113,6 +130,9 @@ def import_key(as_, org, user, data_root, library, token_label, pin_env, key_lab
       recfin hsm import --as bank --token bank-hsm --library /opt/hsm/lib/libpkcs11.so --pin-env BANK_PIN --json
     """
     profile, who = _profile_user(as_, org, user, data_root)
+    _refuse_the_admin(profile, who)
+    if not Path(who.key).is_file():
+        raise click.ClickException(_no_keystore_key(profile, who))
     key = serialization.load_pem_private_key(Path(who.key).read_bytes(), password=None)
     HSMSignerFactory(library).close()   # loads the module: a wrong --library is named before the PIN is asked for
     pin = _pin(pin_env, token_label)
@@ -120,6 +140,18 @@ def import_key(as_, org, user, data_root, library, token_label, pin_env, key_lab
     path = _sign_in_token(profile, who, HSMSignerFile(library, token_label, key_id, pin_env), pin)
     emit({"user": f"{profile.org}/{who.name}", "token": token_label, "key_id": key_id.hex(),
           "signer_file": str(path), "keystore_key": str(who.key)}, as_json=as_json)
+
+
+def _no_keystore_key(profile, who) -> str:
+    name = f"{profile.org}/{who.name}"
+    keystore = Path(who.msp_dir) / "keystore"
+    if (Path(who.msp_dir) / HSM_SIGNER_FILE).is_file():
+        described = HSMSignerFile.read(who.msp_dir)
+        return (f"the key of {name} is no longer in {keystore}: it signs in token {described.token_label!r} "
+                f"({HSM_SIGNER_FILE}). If the key is in the token (`recfin hsm check --as {name}` proves it), there "
+                "is nothing to do; else restore the keystore file from offline storage and run this again")
+    return (f"no key of {name} in {keystore} to import: restore its keystore file (*_sk) and run this again; "
+            f"for a key already in a token, run `recfin hsm link --as {name}`")
 
 
 @hsm.command("link")
@@ -136,7 +168,8 @@ def link(as_, org, user, data_root, library, token_label, pin_env, as_json) -> N
     Once a test signature made with it verifies with the certificate, hsm-signer.yaml in the user's
     MSP folder names the module (its absolute path), token and key, and the variable holding the PIN
     (not the PIN); from then on every command run --as that user signs in the HSM. When the check
-    fails, nothing is written. For a key born in the token, in this order:
+    fails, nothing is written. The org's admin is refused: the network's own tooling signs with the
+    admin's keystore key. For a key born in the token, in this order:
 
     \b
       RECFIN_HSM_PIN=1234 recfin hsm generate --token recfin --common-name supplier5@supplier --csr supplier5.csr
@@ -149,6 +182,7 @@ def link(as_, org, user, data_root, library, token_label, pin_env, as_json) -> N
       recfin hsm link --as bank/officer3 --token bank-hsm --library /opt/hsm/lib/libpkcs11.so --pin-env BANK_PIN --json
     """
     profile, who = _profile_user(as_, org, user, data_root)
+    _refuse_the_admin(profile, who)
     key_id = key_id_for(x509.load_pem_x509_certificate(Path(who.cert).read_bytes()))
     HSMSignerFactory(library).close()   # loads the module: a wrong --library is named before the PIN is asked for
     pin = _pin(pin_env, token_label)
@@ -165,7 +199,10 @@ def check(as_, org, user, data_root, as_json) -> None:
     """Say where a profile user's key is, and prove it signs for the user's certificate.
 
     For a user with hsm-signer.yaml, the token's key signs a test digest that the certificate's public
-    key must verify (the PIN comes from the variable the file names).
+    key must verify (the PIN comes from the variable the file names), and key_origin gives what the
+    token says of the key: local (CKA_LOCAL: generated in the token, not imported), never_extractable,
+    always_sensitive, extractable and sensitive. Only the token vouches for these; a certificate
+    request cannot show them to the CA.
 
     \b
     Example:
@@ -174,12 +211,18 @@ def check(as_, org, user, data_root, as_json) -> None:
     """
     profile, who = _profile_user(as_, org, user, data_root)
     described = HSMSignerFile.read(who.msp_dir) if (Path(who.msp_dir) / HSM_SIGNER_FILE).is_file() else None
-    with open_msp_folder(who.msp_dir, profile.msp_id):
-        pass
+    with open_msp_folder(who.msp_dir, profile.msp_id) as (_, signer):
+        origin = signer.key_origin() if described else None
     emit({"user": f"{profile.org}/{who.name}", "key": "hsm" if described else "keystore",
           "token": described.token_label if described else None,
           "key_id": described.key_id.hex() if described else None,
+          "key_origin": origin if as_json or origin is None else _one_line_origin(origin),
           "signs_for_certificate": True}, as_json=as_json)
+
+
+def _one_line_origin(origin: dict) -> str:
+    # "local yes, never_extractable yes, ...": one line of the key: value listing, like the other fields
+    return ", ".join(f"{name} {'-' if value is None else 'yes' if value else 'no'}" for name, value in origin.items())
 
 
 @hsm.command("generate")
@@ -187,24 +230,23 @@ def check(as_, org, user, data_root, as_json) -> None:
 @_token
 @_pin_env
 @click.option("--curve", type=click.Choice(["P-256", "P-384"]), default="P-256", show_default=True)
-@click.option("--key-label", help="CKA_LABEL for the new key.")
+@click.option("--key-label", help="CKA_LABEL for the new key [default: its CKA_ID in hex, as Fabric's tools set it].")
 @click.option("--common-name", required=True,
-              help="CN of the certificate to request, e.g. supplier3@supplier (`recfin org user add --csr` "
-                   "gives the user the org's own subject instead).")
-@click.option("--organization", help="O of the certificate to request (the org's name).")
-@click.option("--org-unit", default="client", show_default=True, help="OU: the NodeOU role, client or admin.")
+              help="CN written in the request, e.g. supplier3@supplier; informational: `recfin org user add --csr` "
+                   "gives the user the org's own subject and the client OU.")
 @click.option("--csr", "csr_file", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="Where to write the PEM certificate request.")
 @_json
 @reports_ledger_errors
-def generate(library, token_label, pin_env, curve, key_label, common_name, organization, org_unit, csr_file,
-             as_json) -> None:
+def generate(library, token_label, pin_env, curve, key_label, common_name, csr_file, as_json) -> None:
     """Make a key pair inside an HSM token and write a certificate request (CSR) signed by it.
 
-    The private key never exists outside the token; its CKA_ID is Fabric's SKI of it (the printed
-    key_id). The org's CA issues the user's certificate for the request (`recfin org user add ORG
-    USER --csr FILE`, which takes the subject from the org, not from the request); then `recfin hsm
-    link --as ORG/USER --token ...` has the user sign with this key.
+    The private key is made sensitive and not extractable, and the token marks it as generated there
+    (`recfin hsm check` shows it); its CKA_ID is Fabric's SKI of it (the printed key_id). The org's
+    CA issues the user's certificate for the request (`recfin org user add ORG USER --csr FILE`,
+    which takes the subject from the org, not from the request); then `recfin hsm link --as
+    ORG/USER --token ...` has the user sign with this key. When the request cannot be made or
+    written, the new key pair is deleted from the token again.
 
     \b
     Example:
@@ -212,16 +254,42 @@ def generate(library, token_label, pin_env, curve, key_label, common_name, organ
       recfin hsm generate --token bank-hsm --library /opt/hsm/lib/libpkcs11.so --curve P-384 \\
         --common-name officer3@bank --csr officer3.csr --json
     """
-    names = [x509.NameAttribute(NameOID.COMMON_NAME, common_name),
-             x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, org_unit)]
-    if organization:
-        names.append(x509.NameAttribute(NameOID.ORGANIZATION_NAME, organization))
-    subject = x509.Name(names)   # a value x509 refuses is named before a key is made
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])   # refused before a key is made
     if not csr_file.parent.is_dir():
         raise click.BadParameter(f"{csr_file.parent} is not a folder", param_hint="--csr")
     with HSMSignerFactory(library) as factory:
         pin = _pin(pin_env, token_label)
         key_id, public_key = generate_private_key(library, token_label, pin, curve=curve, key_label=key_label)
-        signer = factory.new_signer(HSMSignerOptions(token_label, pin, key_id=key_id))
-        csr_file.write_bytes(certificate_request(signer, public_key, subject))
+        try:
+            with factory.new_signer(HSMSignerOptions(token_label, pin, key_id=key_id)) as signer:
+                request = certificate_request(signer, public_key, subject)
+            _write_whole(csr_file, request)
+        except BaseException as failure:
+            _forget_new_key(library, token_label, pin, key_id, failure)
+            raise
     emit({"token": token_label, "key_id": key_id.hex(), "curve": curve, "csr": str(csr_file)}, as_json=as_json)
+
+
+def _write_whole(path: Path, data: bytes) -> None:
+    """Write ``path`` through a temporary file beside it, renamed into place: never a half-written request."""
+    try:
+        descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as error:   # named by the path the user gave, not the temporary one
+        raise OSError(error.errno, error.strerror, str(path)) from None
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+        os.chmod(temporary, 0o644)   # a request is public; mkstemp makes files only their owner can read
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _forget_new_key(library: str, token_label: str, pin: str, key_id: bytes, failure: BaseException) -> None:
+    """Delete a key pair whose request was not written: no one could get a certificate for it."""
+    try:
+        destroy_key_pair(library, token_label, pin, key_id)
+    except HSMError as cleanup:
+        raise click.ClickException(f"{describe(failure)}; the new key pair (CKA_ID {key_id.hex()}) could not be "
+                                   f"deleted from the token ({cleanup}): delete it with the HSM's tool") from failure

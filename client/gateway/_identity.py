@@ -67,7 +67,8 @@ def load_msp_folder(path: str | Path, msp_id: str, password: bytes | None = None
     keystore = folder / "keystore"
     candidates = sorted({*keystore.glob("*_sk"), *keystore.glob("*.pem")})
     if not candidates:
-        raise ValueError(f"no private key in {keystore} (expected *_sk or *.pem)")
+        raise ValueError(f"no private key in {keystore} (expected *_sk or *.pem): restore it, or run "
+                         "`recfin hsm link` if the key is in an HSM")
     for candidate in candidates:
         try:
             key = serialization.load_pem_private_key(candidate.read_bytes(), password=password)

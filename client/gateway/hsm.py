@@ -37,6 +37,12 @@ time; SoftHSM2 then crashes under concurrent calls. So every call into one
 module is made under one lock of the process: signers are safe to share
 between threads, and signatures through one module are made in turn.
 
+PKCS#11 sessions, logins and the module's initialisation belong to the process that made them; a
+process forked from it must not use them (the spec has a child initialise the module afresh), nor the
+lock, which another thread may have held at the fork. So the module and each login record the pid
+they were made in, and in a forked child the parent's factories, signers and loaded module refuse to
+work (:class:`HSMError`): make signers after fork, loading the module only in the processes that sign.
+
 Needs the ``python-pkcs11`` package (``pip install 'recfin[hsm]'``; scripts/install
 installs it); it is imported only when an HSM is used.
 """
@@ -66,6 +72,7 @@ __all__ = [
     "import_private_key",
     "generate_private_key",
     "certificate_request",
+    "destroy_key_pair",
     "SOFTHSM2_LIBRARY",
 ]
 
@@ -165,6 +172,8 @@ class HSMSigner:
         import pkcs11
 
         self.token_label = options.token_label
+        self.library = library
+        self._pid = module.pid
         self._lock = module.lock
         self._login = _TokenLogin.acquire(module, library, options.token_label, options.user_pin)
         try:
@@ -191,10 +200,12 @@ class HSMSigner:
         import pkcs11
 
         digest = _checked(digest)
+        _refuse_in_a_fork(self._pid, f"this HSM signer (token {self.token_label!r})")
         with self._lock:
             if self._login is None:
                 raise HSMError(f"this HSM signer (token {self.token_label!r}) is closed; make a new one")
-            raw = self._key.sign(digest, mechanism=pkcs11.Mechanism.ECDSA)
+            raw = _guarded(self.library, self.token_label,
+                           lambda: self._key.sign(digest, mechanism=pkcs11.Mechanism.ECDSA))
         if len(raw) != 2 * self._half:
             raise HSMError(f"the HSM returned a {len(raw)}-byte ECDSA signature for a {self.curve.name} key, "
                            f"not r || s of {2 * self._half} bytes: check the PKCS#11 module")
@@ -206,17 +217,45 @@ class HSMSigner:
         """The key's public half, from its public key object in the token (same ``CKA_ID``), if there is one."""
         import pkcs11
 
+        _refuse_in_a_fork(self._pid, f"this HSM signer (token {self.token_label!r})")
         with self._lock:
-            for public in _objects(self._session, pkcs11.ObjectClass.PUBLIC_KEY, self.key_id):
+            found = _guarded(self.library, self.token_label,
+                             lambda: _objects(self._session, pkcs11.ObjectClass.PUBLIC_KEY, self.key_id))
+            for public in found:
                 return _public_key_of(public, self.curve)
         return None
 
+    def key_origin(self) -> dict[str, bool | None]:
+        """What the token says of where the private key came from, for an auditor: its PKCS#11 attributes.
+
+        ``local``: CKA_LOCAL, the token generated the key (an imported key is not local);
+        ``never_extractable`` and ``always_sensitive``: no one could ever read it out;
+        ``extractable`` and ``sensitive``: whether it could be read out now. ``None`` where the token
+        does not keep the attribute. Only the token vouches for these: a certificate request cannot show them.
+        """
+        import pkcs11
+
+        _refuse_in_a_fork(self._pid, f"this HSM signer (token {self.token_label!r})")
+        attributes = {"local": pkcs11.Attribute.LOCAL, "never_extractable": pkcs11.Attribute.NEVER_EXTRACTABLE,
+                      "always_sensitive": pkcs11.Attribute.ALWAYS_SENSITIVE,
+                      "extractable": pkcs11.Attribute.EXTRACTABLE, "sensitive": pkcs11.Attribute.SENSITIVE}
+        with self._lock:
+            if self._login is None:
+                raise HSMError(f"this HSM signer (token {self.token_label!r}) is closed; make a new one")
+            return {name: _guarded(self.library, self.token_label,
+                                   lambda attribute=attribute: _attribute_or_none(self._key, attribute))
+                    for name, attribute in attributes.items()}
+
     def close(self) -> None:
+        if os.getpid() != self._pid:
+            # The session and login are the parent's: ending them from here could end them for the parent.
+            self._login = None
+            return
         with self._lock:
             if self._login is None:
                 return
             try:
-                self._session.close()
+                _close_ended_or_not(self._session)
             finally:
                 login, self._login = self._login, None
         login.release()
@@ -272,28 +311,52 @@ def generate_private_key(library: str | Path, token_label: str, user_pin: str, *
                          key_label: str | None = None) -> tuple[bytes, ec.EllipticCurvePublicKey]:
     """Make a new EC key pair inside the token; its ``CKA_ID`` (Fabric's SKI of it) and public key.
 
-    The private key is sensitive and not extractable: it exists only in the HSM. Ask the org's CA for a
-    certificate over the public key (:func:`certificate_request` writes the request, signed by the HSM).
+    The private key is sensitive and not extractable, and the token marks it as generated there (CKA_LOCAL,
+    CKA_NEVER_EXTRACTABLE; :meth:`HSMSigner.key_origin` reads them). ``key_label`` (CKA_LABEL) defaults to
+    the key ID in hex, as Fabric's tools set it. When naming the pair fails, it is destroyed: no half-made
+    key stays in the token. Ask the org's CA for a certificate over the public key
+    (:func:`certificate_request` writes the request, signed by the HSM).
     """
     import pkcs11
     from pkcs11.util.ec import encode_named_curve_parameters
 
     if curve not in _CURVE_NAMES:
         raise HSMError(f"curve {curve!r} is not one Fabric uses: choose P-256 or P-384")
-    with _token_session(str(library), token_label, user_pin) as session:
-        parameters = session.create_domain_parameters(
+    library = str(library)
+    with _token_session(library, token_label, user_pin) as session:
+        parameters = _guarded(library, token_label, lambda: session.create_domain_parameters(
             pkcs11.KeyType.EC, {pkcs11.Attribute.EC_PARAMS: encode_named_curve_parameters(_CURVE_NAMES[curve])},
-            local=True)
+            local=True))
         provisional_id = os.urandom(16)   # the SKI needs the public point, known only once the pair exists
-        public, private = parameters.generate_keypair(
-            store=True, id=provisional_id, label=key_label,
+        public, private = _guarded(library, token_label, lambda: parameters.generate_keypair(
+            store=True, id=provisional_id, label=key_label or provisional_id.hex(),
             private_template={pkcs11.Attribute.SENSITIVE: True, pkcs11.Attribute.EXTRACTABLE: False,
-                              pkcs11.Attribute.SIGN: True})
-        public_key = _public_key_of(public, _CURVES_BY_NAME[_CURVE_NAMES[curve]]())
-        key_id = key_id_for(public_key)
-        private[pkcs11.Attribute.ID] = key_id
-        public[pkcs11.Attribute.ID] = key_id
+                              pkcs11.Attribute.SIGN: True}))
+        try:
+            public_key = _public_key_of(public, _CURVES_BY_NAME[_CURVE_NAMES[curve]]())
+            key_id = key_id_for(public_key)
+            _guarded(library, token_label, lambda: _name_key_pair((private, public), key_id, key_label or key_id.hex()))
+        except BaseException:
+            _destroy_quietly((private, public))
+            raise
     return key_id, public_key
+
+
+def destroy_key_pair(library: str | Path, token_label: str, user_pin: str, key_id: bytes) -> int:
+    """Delete the private and public key objects with ``CKA_ID`` ``key_id`` from the token; how many there were.
+
+    For undoing :func:`generate_private_key` when what was to follow it failed: a key no certificate
+    was requested for is of no use, and a later key under a taken ID would be refused.
+    """
+    import pkcs11
+
+    library = str(library)
+    with _token_session(library, token_label, user_pin) as session:
+        found = [o for c in (pkcs11.ObjectClass.PRIVATE_KEY, pkcs11.ObjectClass.PUBLIC_KEY)
+                 for o in _guarded(library, token_label, lambda c=c: _objects(session, c, key_id))]
+        for found_object in found:
+            _guarded(library, token_label, found_object.destroy)
+    return len(found)
 
 
 def certificate_request(signer, public_key: ec.EllipticCurvePublicKey, subject) -> bytes:
@@ -330,6 +393,7 @@ class _Module:
 
     lib: object
     lock: threading.RLock = field(default_factory=threading.RLock)
+    pid: int = field(default_factory=os.getpid)   # the process that initialised it (see the module's docstring)
 
 
 _modules: dict[str, _Module] = {}
@@ -349,13 +413,42 @@ def _load_library(library: str) -> _Module:
     # One .so reached through two paths (a symlink) would be initialised twice, which PKCS#11 refuses.
     real = os.path.realpath(path)
     with _modules_lock:
-        if real not in _modules:
+        if real in _modules:
+            _refuse_in_a_fork(_modules[real].pid, f"the PKCS#11 module {library}")
+        else:
+            # python-pkcs11 keeps one initialised module per path it was given: other code of the process may
+            # have loaded this file through another path (a symlink, or the symlink's target), so use that one.
+            same_file = [so for so in getattr(pkcs11, "_loaded", {}) if os.path.realpath(so) == real]
             try:
-                _modules[real] = _Module(pkcs11.lib(real))
+                _modules[real] = _Module(pkcs11.lib(same_file[0] if same_file else real))
             except pkcs11.PKCS11Error as error:
                 raise HSMError(f"cannot load {library} as a PKCS#11 module ({error or type(error).__name__}): "
-                               "give the path of your HSM's PKCS#11 library") from None
+                               f"{_why_not_loaded(real, error)}") from None
         return _modules[real]
+
+
+def _why_not_loaded(real: str, error: Exception) -> str:
+    if "already initiali" not in str(error).lower():
+        return "give the path of your HSM's PKCS#11 library"
+    return (f"{real} is already initialised in this process by other code, which loaded it through another path "
+            "or another PKCS#11 binding: have that code and recfin load it through one path (python-pkcs11's "
+            f"pkcs11.lib({real!r})), or finalise it there first")
+
+
+def _refuse_in_a_fork(pid: int, what: str) -> None:
+    """Refuse to use, in a forked child, what the parent made (see the module's docstring)."""
+    if os.getpid() != pid:
+        raise HSMError(f"{what} was set up in process {pid}, and this process ({os.getpid()}) was forked from it: "
+                       "PKCS#11 sessions, logins and the module's initialisation do not carry over a fork. "
+                       "Make signers after fork: load the module (HSMSignerFactory) and make the signers in the "
+                       "process that signs, not in its parent")
+
+
+def _after_fork_in_child() -> None:
+    # Another thread of the parent may have held these at the fork, and would never release them here.
+    global _modules_lock
+    _modules_lock = threading.Lock()
+    _TokenLogin._all_lock = threading.Lock()
 
 
 def _guarded(library: str, token_label: str, call):
@@ -373,10 +466,57 @@ def _guarded(library: str, token_label: str, call):
     except pkcs11.UserPinNotInitialized:
         raise HSMError(f"{where} has no user PIN yet: set one with the HSM's tool "
                        "(SoftHSM2: softhsm2-util --init-token sets both PINs)") from None
-    except pkcs11.TokenNotPresent:
-        raise HSMError(f"{where} is not present: plug in or reconnect the HSM") from None
+    except (pkcs11.TokenNotPresent, pkcs11.DeviceRemoved):
+        raise HSMError(f"{where} is not present: plug in or reconnect the HSM, then make a new signer "
+                       "(run the command again)") from None
+    except (pkcs11.SessionHandleInvalid, pkcs11.SessionClosed, pkcs11.UserNotLoggedIn) as error:
+        raise HSMError(f"{where} no longer knows this process's session or login (PKCS#11 {type(error).__name__}): "
+                       "the HSM was disconnected or reset, or other PKCS#11 code of the process logged out or "
+                       "finalised the module; reconnect the HSM and make a new signer (run the command again)"
+                       ) from None
     except pkcs11.PKCS11Error as error:
-        raise HSMError(f"{where}: PKCS#11 {type(error).__name__} {error}".rstrip()) from None
+        raise HSMError(f"{where}: PKCS#11 {type(error).__name__} {error}".rstrip()
+                       + ": check the HSM (its connection and log) and try again") from None
+
+
+def _close_ended_or_not(session) -> None:
+    """Close a session the module may have ended already (token removed, module finalised): either way it is over."""
+    import pkcs11
+
+    try:
+        session.close()
+    except (pkcs11.SessionHandleInvalid, pkcs11.SessionClosed, pkcs11.TokenNotPresent, pkcs11.DeviceRemoved,
+            pkcs11.UserNotLoggedIn):
+        pass
+
+
+def _attribute_or_none(key, attribute):
+    import pkcs11
+
+    try:
+        return bool(key[attribute])
+    except (pkcs11.AttributeTypeInvalid, pkcs11.AttributeSensitive):
+        return None
+
+
+def _name_key_pair(objects, key_id: bytes, label: str) -> None:
+    """Set CKA_ID and CKA_LABEL of a new key pair, once its public point (hence its SKI) is known."""
+    import pkcs11
+
+    for key_object in objects:
+        key_object[pkcs11.Attribute.ID] = key_id
+        key_object[pkcs11.Attribute.LABEL] = label
+
+
+def _destroy_quietly(objects) -> None:
+    """Destroy what a failed step made; the step's own error is the one to report."""
+    import pkcs11
+
+    for key_object in objects:
+        try:
+            key_object.destroy()
+        except pkcs11.PKCS11Error:
+            pass
 
 
 class _TokenLogin:
@@ -391,17 +531,21 @@ class _TokenLogin:
 
     def __init__(self, key: tuple[str, str], module: _Module, token, session, pin: str) -> None:
         self.key, self.module, self.token, self._session = key, module, token, session
+        self.pid = os.getpid()   # a forked child never uses, nor logs out, its parent's login
         self._pin_digest = hashlib.sha256(pin.encode()).digest()
         self._holders = 0
 
     @classmethod
     def acquire(cls, module: _Module, library: str, token_label: str, pin: str) -> "_TokenLogin":
         # Locks are taken in this order only: the logins', then the module's.
+        _refuse_in_a_fork(module.pid, f"the PKCS#11 module {library}")
         with cls._all_lock:
             with module.lock:
                 token = _token(module.lib, library, token_label)
             key = (os.path.realpath(library), token.serial)
             login = cls._all.get(key)
+            if login is not None:
+                _refuse_in_a_fork(login.pid, f"the login to token {token_label!r} of {library}")
             if login is None:
                 with module.lock:
                     session = _guarded(library, token_label, lambda: _log_in(token, pin, library, token_label))
@@ -420,7 +564,7 @@ class _TokenLogin:
                 return
             del self._all[self.key]
             with self.module.lock:
-                self._session.close()   # logs the process out of the token
+                _close_ended_or_not(self._session)   # logs the process out of the token
 
 
 def _log_in(token, pin: str, library: str, token_label: str):
@@ -436,7 +580,8 @@ def _log_in(token, pin: str, library: str, token_label: str):
     except pkcs11.UserAlreadyLoggedIn:
         raise HSMError(f"token {token_label!r} of {library} is already logged in by other PKCS#11 code of this "
                        "process, so the PIN given cannot be checked (a token checks a PIN only when logging in): "
-                       "have that code log out of the token first, or sign through its session") from None
+                       "have that code log out (close its sessions on the token) before signers are made here"
+                       ) from None
 
 
 def _token(lib, library: str, token_label: str):
@@ -494,8 +639,10 @@ def _find_private_key(session, options: HSMSignerOptions, library: str):
                        "give the key's key_id (CKA_ID), which tells them apart")
     held = [f"CKA_ID {k[pkcs11.Attribute.ID].hex()}" + (f" label {k.label!r}" if k.label else "")
             for k in _objects(session, pkcs11.ObjectClass.PRIVATE_KEY)]
-    there = f"its private keys: {'; '.join(held)}" if held else "it holds no private key"
-    raise HSMError(f"no private key with {options.describe_key()} in {where} ({there}): "
+    if not held:
+        raise HSMError(f"no private key with {options.describe_key()} in {where}, which holds no private key: "
+                       "import the user's key (recfin hsm import) or make one there (recfin hsm generate)")
+    raise HSMError(f"no private key with {options.describe_key()} in {where} (its private keys: {'; '.join(held)}): "
                    "give one of those, or import the user's key (recfin hsm import)")
 
 
@@ -531,3 +678,6 @@ def _public_key_of(public_object, curve: ec.EllipticCurve) -> ec.EllipticCurvePu
 def _same_public_key(a: ec.EllipticCurvePublicKey, b: ec.EllipticCurvePublicKey) -> bool:
     encoding = (serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
     return a.public_bytes(*encoding) == b.public_bytes(*encoding)
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)

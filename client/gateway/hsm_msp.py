@@ -5,7 +5,9 @@
     key_id: 8b7be0f8...                          # the key's CKA_ID, hex (Fabric's SKI of the key)
     pin_env: RECFIN_HSM_PIN                      # the environment variable holding the user PIN
 
-The PIN is never written down: it is read from ``pin_env`` when the folder is opened.
+The PIN is never written down: it is read from ``pin_env`` when the folder is opened. The file names a
+library the process loads and runs, so, as ssh does with its configuration, it is refused when its group
+or others can write it or the MSP folder, or when another user (not root) owns either.
 :func:`open_msp_folder` gives the identity and a signer for either kind of folder, so code that
 acts as a user need not know where the user's key is.
 """
@@ -13,6 +15,7 @@ acts as a user need not know where the user's key is.
 from __future__ import annotations
 
 import os
+import stat
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,6 +48,8 @@ class HSMSignerFile:
     @classmethod
     def read(cls, msp_dir: str | Path) -> "HSMSignerFile":
         path = Path(msp_dir) / HSM_SIGNER_FILE
+        _refuse_if_others_control(Path(msp_dir))
+        _refuse_if_others_control(path)
         try:
             data = yaml.safe_load(path.read_text(encoding="utf-8"))
             return cls(str(data["library"]), str(data["token"]), bytes.fromhex(str(data["key_id"])),
@@ -56,10 +61,12 @@ class HSMSignerFile:
 
     def write(self, msp_dir: str | Path) -> Path:
         path = Path(msp_dir) / HSM_SIGNER_FILE
+        _refuse_if_others_control(Path(msp_dir))   # it would be refused when read
         text = ("# This user's private key is in an HSM (PKCS#11); the user PIN is read from the variable pin_env.\n"
                 + yaml.safe_dump({"library": self.library, "token": self.token_label, "key_id": self.key_id.hex(),
                                   "pin_env": self.pin_env}, sort_keys=False))
         path.write_text(text, encoding="utf-8")
+        path.chmod(0o644)   # whatever the umask: read() refuses a file its group could write
         return path
 
     def user_pin(self) -> str:
@@ -68,6 +75,19 @@ class HSMSignerFile:
             raise HSMError(f"set {self.pin_env} to the user PIN of token {self.token_label!r}: "
                            f"the user's key is in that HSM ({HSM_SIGNER_FILE})")
         return pin
+
+
+def _refuse_if_others_control(path: Path) -> None:
+    """Refuse a signer file (or its folder) another user could have written: it names a library this process runs."""
+    info = path.stat()
+    if info.st_uid not in (os.geteuid(), 0):
+        raise HSMError(f"{path} is owned by user id {info.st_uid}, not by you ({os.geteuid()}) nor root: "
+                       f"{HSM_SIGNER_FILE} names a library recfin loads into its process, so it is not trusted; "
+                       f"chown it to yourself if its content is yours")
+    if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        raise HSMError(f"{path} can be written by its group or by others ({stat.filemode(info.st_mode)}): "
+                       f"{HSM_SIGNER_FILE} names a library recfin loads into its process, so it is not trusted; "
+                       f"check its content, then chmod go-w {path}")
 
 
 @contextmanager

@@ -20,7 +20,7 @@ from network.crypto import cert_attrs, issued_by, load_cert, org_crypto
 from network.topology import load
 
 from ..client.gateway_fakes import FakeTransport
-from ..client.softhsm import softhsm
+from ..client.softhsm import private_key_ids, softhsm
 from ..client.test_gateway_signing import verify_like_a_peer
 
 
@@ -80,8 +80,23 @@ def test_import_moves_signing_into_the_token_and_commands_then_sign_there(runner
     user.key.rename(user.key.with_suffix(".offline"))    # from now on only the token can sign for the user
     checked = run(runner, token, "check", "--as", "supplier/supplier1", "--data-root", str(data_root), "--json")
     assert checked.exit_code == 0, checked.output
-    assert json.loads(checked.output) == {"user": "supplier/supplier1", "key": "hsm", "token": token.token,
-                                          "key_id": imported["key_id"], "signs_for_certificate": True}
+    # the token says the key was not made there (CKA_LOCAL false): an auditor sees it was imported
+    assert json.loads(checked.output) == {
+        "user": "supplier/supplier1", "key": "hsm", "token": token.token, "key_id": imported["key_id"],
+        "key_origin": {"local": False, "never_extractable": False, "always_sensitive": False,
+                       "extractable": False, "sensitive": True},
+        "signs_for_certificate": True}
+
+    # Run again once the keystore file is offline (and the profile no longer lists it): it says why there is
+    # nothing to import, and what to do if the key is not in the token after all.
+    profiles.write_all(load(), data_root)
+    rerun = run(runner, token, "import", "--as", "supplier/supplier1", "--token", token.token,
+                "--data-root", str(data_root))
+    assert rerun.exit_code == 1
+    assert rerun.output == (f"Error: the key of supplier/supplier1 is no longer in {user.msp_dir / 'keystore'}: it "
+                            f"signs in token '{token.token}' (hsm-signer.yaml). If the key is in the token (`recfin "
+                            "hsm check --as supplier/supplier1` proves it), there is nothing to do; else restore the "
+                            "keystore file from offline storage and run this again\n")
 
     # Every command acting as the user opens its session through cli.connection.open_session: check each
     # signature of one transaction as a peer would.
@@ -138,6 +153,31 @@ def test_a_wrong_pin_is_one_line_naming_the_token(runner, token, data_root):
     assert not (profiles.load("supplier", data_root).user("supplier2").msp_dir / "hsm-signer.yaml").exists()
 
 
+@pytest.mark.parametrize("command", ["import", "link"])
+def test_the_orgs_admin_keeps_its_keystore_key_for_the_networks_own_tooling(runner, token, data_root, command):
+    admin = profiles.load("supplier", data_root).user("admin")
+    before = private_key_ids(token)
+    result = run(runner, token, command, "--as", "supplier/admin", "--token", token.token,
+                 "--data-root", str(data_root))
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: supplier/admin is the org's admin: the peer CLI, `recfin org` and "
+                                    "`recfin network up` sign with its keystore key"), result.output
+    assert "Keep the admin's key in its keystore" in result.output
+    assert not (admin.msp_dir / "hsm-signer.yaml").exists() and private_key_ids(token) == before
+
+
+def test_import_without_a_keystore_key_says_to_restore_it_or_link(runner, token, data_root):
+    user = profiles.load("supplier", data_root).user("supplier2")
+    user.key.unlink()
+    profiles.write_all(load(), data_root)
+    result = run(runner, token, "import", "--as", "supplier/supplier2", "--token", token.token,
+                 "--data-root", str(data_root))
+    assert result.exit_code == 1
+    assert result.output == (f"Error: no key of supplier/supplier2 in {user.msp_dir / 'keystore'} to import: restore "
+                             "its keystore file (*_sk) and run this again; for a key already in a token, run "
+                             "`recfin hsm link --as supplier/supplier2`\n")
+
+
 def test_import_needs_to_be_told_whose_key(runner, token, data_root):
     result = run(runner, token, "import", "--token", token.token, "--data-root", str(data_root))
     assert result.exit_code == 2 and "--as ORG[/USER]" in result.output
@@ -146,12 +186,31 @@ def test_import_needs_to_be_told_whose_key(runner, token, data_root):
 def test_generate_makes_the_key_in_the_token_and_a_request_it_signed(runner, token, tmp_path):
     csr_file = tmp_path / "supplier9.csr"
     result = run(runner, token, "generate", "--token", token.token, "--common-name", "supplier9@supplier",
-                 "--organization", "supplier", "--csr", str(csr_file), "--json")
+                 "--csr", str(csr_file), "--json")
     assert result.exit_code == 0, result.output
     request = x509.load_pem_x509_csr(csr_file.read_bytes())
     assert request.is_signature_valid
     assert json.loads(result.output)["key_id"] == key_id_for(request.public_key()).hex()
-    assert request.subject.rfc4514_string() == "O=supplier,OU=client,CN=supplier9@supplier"
+    # only the CN: `org user add --csr` gives the user the org's subject and OU, whatever a request says
+    assert request.subject.rfc4514_string() == "CN=supplier9@supplier"
+    assert [p.name for p in tmp_path.iterdir()] == ["supplier9.csr"]   # no temporary file left beside it
+
+
+@pytest.mark.parametrize("option", ["--organization", "--org-unit"])
+def test_generate_has_no_subject_options_the_ca_would_ignore(runner, token, tmp_path, option):
+    result = run(runner, token, "generate", "--token", token.token, "--common-name", "x", option, "y",
+                 "--csr", str(tmp_path / "x.csr"))
+    assert result.exit_code == 2 and f"No such option '{option}'" in result.output
+
+
+def test_a_request_that_cannot_be_written_leaves_no_key_in_the_token_and_no_file(runner, token, tmp_path):
+    before = private_key_ids(token)
+    csr_file = tmp_path / ("x" * 300 + ".csr")   # a name no file system takes
+    result = run(runner, token, "generate", "--token", token.token, "--common-name", "supplier9@supplier",
+                 "--csr", str(csr_file))
+    assert result.exit_code == 1
+    assert result.output == f"Error: {csr_file}: File name too long\n"
+    assert private_key_ids(token) == before and list(tmp_path.iterdir()) == []
 
 
 def test_a_key_born_in_the_token_becomes_a_new_users_identity_and_never_touches_the_disk(runner, token, data_root,
@@ -160,7 +219,7 @@ def test_a_key_born_in_the_token_becomes_a_new_users_identity_and_never_touches_
     code = "91310000MA1K00002C"
     csr_file = tmp_path / "supplier9.csr"
     generated = run(runner, token, "generate", "--token", token.token, "--common-name", "someone@elsewhere",
-                    "--organization", "Not The Org", "--csr", str(csr_file), "--json")
+                    "--csr", str(csr_file), "--json")
     assert generated.exit_code == 0, generated.output
     key_id = json.loads(generated.output)["key_id"]
 
@@ -185,6 +244,16 @@ def test_a_key_born_in_the_token_becomes_a_new_users_identity_and_never_touches_
     assert linked.exit_code == 0, linked.output
     assert json.loads(linked.output)["key_id"] == key_id
     assert HSMSignerFile.read(msp) == HSMSignerFile(os.path.abspath(token.library), token.token, bytes.fromhex(key_id))
+
+    checked = run(runner, token, "check", "--as", "supplier/supplier9", "--data-root", str(data_root), "--json")
+    assert checked.exit_code == 0, checked.output
+    # what an auditor asks the token: made there (CKA_LOCAL), never readable out of it
+    assert json.loads(checked.output)["key_origin"] == {"local": True, "never_extractable": True,
+                                                        "always_sensitive": True, "extractable": False,
+                                                        "sensitive": True}
+    shown = run(runner, token, "check", "--as", "supplier/supplier9", "--data-root", str(data_root))
+    assert ("key_origin: local yes, never_extractable yes, always_sensitive yes, extractable no, sensitive yes\n"
+            in shown.output), shown.output
 
     monkeypatch.setenv("RECFIN_HSM_PIN", token.pin)
     verify_signed_by((msp / "signcerts" / "cert.pem").read_bytes(),

@@ -23,6 +23,7 @@ from client.gateway.hsm import SOFTHSM2_LIBRARY, HSMSignerFactory
 from .gateway_fakes import make_key_and_cert
 
 TOKEN = "recfin-test"
+EMPTY_TOKEN = "recfin-empty"   # initialised, with the same PINs, and no key in it
 USER_PIN = "1234-user"
 SO_PIN = "87654321-so"
 
@@ -36,6 +37,8 @@ class SoftHSM:
     user_cert: bytes                           # the PEM certificate of user_key
     rsa_key_id: bytes                          # an RSA key: not one Fabric signs with
     k1_key_id: bytes                           # an EC key on secp256k1: not a curve Fabric's MSPs verify
+    config: str                                # SOFTHSM2_CONF for the module to find these tokens
+    empty_token: str = EMPTY_TOKEN
 
 
 _made: SoftHSM | None = None
@@ -58,7 +61,8 @@ def softhsm(tmp_path_factory) -> SoftHSM:
     def util(*args: str) -> None:
         subprocess.run(["softhsm2-util", *args], env=env, check=True, capture_output=True, text=True)
 
-    util("--init-token", "--free", "--label", TOKEN, "--so-pin", SO_PIN, "--pin", USER_PIN)
+    for label in (TOKEN, EMPTY_TOKEN):
+        util("--init-token", "--free", "--label", label, "--so-pin", SO_PIN, "--pin", USER_PIN)
     user_key, user_cert = make_key_and_cert("hsmuser@supplier")
     rsa_key_id, k1_key_id = b"rsa-key", b"k1-key"
     for name, key, key_id in [("user", user_key, key_id_for(user_key.public_key())),
@@ -83,5 +87,14 @@ def softhsm(tmp_path_factory) -> SoftHSM:
             del os.environ["SOFTHSM2_CONF"]
         else:
             os.environ["SOFTHSM2_CONF"] = previous
-    _made = SoftHSM(SOFTHSM2_LIBRARY, TOKEN, USER_PIN, user_key, user_cert, rsa_key_id, k1_key_id)
+    _made = SoftHSM(SOFTHSM2_LIBRARY, TOKEN, USER_PIN, user_key, user_cert, rsa_key_id, k1_key_id, str(config))
     return _made
+
+
+def private_key_ids(token: SoftHSM) -> set[bytes]:
+    """The CKA_IDs of the private keys in the token, seen by PKCS#11 code of its own (no signer may be open:
+    its login would be this code's too)."""
+    with pkcs11.lib(os.path.realpath(token.library)).get_token(token_label=token.token).open(
+            user_pin=token.pin) as session:
+        return {k[pkcs11.Attribute.ID] for k in session.get_objects(
+            {pkcs11.Attribute.CLASS: pkcs11.ObjectClass.PRIVATE_KEY})}

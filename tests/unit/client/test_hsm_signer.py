@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
+import subprocess
+import sys
 import threading
 
 import pkcs11
@@ -15,10 +18,11 @@ from client.gateway import (
     HSMError, HSMSignerFactory, HSMSignerFile, HSMSignerOptions, Identity, connect, hashing, key_id_for,
     open_msp_folder,
 )
+from client.gateway import hsm
 from client.gateway.hsm import certificate_request, generate_private_key, import_private_key
 
 from .gateway_fakes import FakeTransport, is_low_s, key_pem, make_key_and_cert
-from .softhsm import softhsm
+from .softhsm import private_key_ids, softhsm
 from .test_gateway_signing import P384_ORDER, verify_like_a_peer
 
 
@@ -135,7 +139,8 @@ def test_a_file_that_is_not_a_pkcs11_module_is_named(tmp_path):
 
 
 def test_an_unknown_token_label_lists_the_tokens_there(token, factory):
-    with pytest.raises(HSMError, match=rf"no token labelled 'vault' in .*its tokens: '{token.token}'.*--init-token"):
+    with pytest.raises(HSMError, match=rf"no token labelled 'vault' in .*its tokens: '{token.empty_token}', "
+                                       rf"'{token.token}'.*--init-token"):
         factory.new_signer(user_options(token, token_label="vault"))
 
 
@@ -157,7 +162,9 @@ def test_a_login_made_by_other_pkcs11_code_never_passes_for_a_checked_pin(token,
     try:
         for pin in ("0000", token.pin):
             with pytest.raises(HSMError, match=rf"token '{token.token}' .* already logged in by other PKCS#11 code "
-                                               r"of this process, so the PIN given cannot be checked"):
+                                               r"of this process, so the PIN given cannot be checked .*: have that "
+                                               r"code log out \(close its sessions on the token\) before signers "
+                                               r"are made here$"):
                 factory.new_signer(user_options(token, user_pin=pin))
     finally:
         other.close()   # logs the process out
@@ -175,6 +182,13 @@ def test_no_such_key_lists_the_keys_in_the_token(token, factory):
         factory.new_signer(user_options(token, key_id=None, key_label="nobody"))
 
 
+def test_a_token_without_keys_says_how_to_put_one_there(token, factory):
+    with pytest.raises(HSMError, match=rf"no private key with CKA_ID 6e6f6e65 in token '{token.empty_token}' of .*, "
+                                       r"which holds no private key: import the user's key \(recfin hsm import\) "
+                                       r"or make one there \(recfin hsm generate\)$"):
+        factory.new_signer(user_options(token, token_label=token.empty_token, key_id=b"none"))
+
+
 def test_a_key_that_is_not_ec_is_refused(token, factory):
     with pytest.raises(HSMError, match=r"is RSA, not EC: Fabric client identities sign with ECDSA P-256 or P-384"):
         factory.new_signer(user_options(token, key_id=token.rsa_key_id))
@@ -188,6 +202,79 @@ def test_an_ec_key_on_another_curve_is_refused(token, factory):
 def test_options_without_a_key_are_refused():
     with pytest.raises(HSMError, match="key_id .* or key_label"):
         HSMSignerOptions(token_label="recfin", user_pin="1")
+
+
+def test_a_signer_whose_session_the_module_ended_says_to_reconnect_and_make_a_new_one(token, monkeypatch):
+    # Other code of the process finalises and re-initialises the module (as after an HSM reset): the signer's
+    # session and the process's login are gone.
+    factory = HSMSignerFactory(token.library)
+    signer = factory.new_signer(user_options(token))
+    monkeypatch.setenv("SOFTHSM2_CONF", token.config)   # SoftHSM2 reads it again when initialised
+    pkcs11.lib(os.path.realpath(token.library)).reinitialize()
+    with pytest.raises(HSMError, match=rf"^token '{token.token}' of .* no longer knows this process's session or "
+                                       r"login \(PKCS#11 SessionHandleInvalid\): .*reconnect the HSM and make a "
+                                       r"new signer"):
+        signer(hashing.sha256(b"after the reset"))
+    factory.close()   # the ended session and login are let go, not an error
+    assert signer.closed
+    with HSMSignerFactory(token.library) as again, again.new_signer(user_options(token)) as fresh:
+        verify_like_a_peer(token.user_key.public_key(), fresh(hashing.sha256(b"logged in again")), b"logged in again")
+
+
+def test_a_forked_child_refuses_its_parents_signers_and_module_and_the_parent_signs_on(token):
+    """PKCS#11 sessions, logins and the module's initialisation do not carry over a fork (nor a lock another
+    thread held then): in the child, what the parent made refuses, saying to make signers after fork."""
+    factory = HSMSignerFactory(token.library)
+    signer = factory.new_signer(user_options(token))
+    reading, writing = os.pipe()
+    pid = os.fork()
+    if pid == 0:   # the child: report each attempt through the pipe, never return into pytest
+        try:
+            outcomes = []
+            for attempt in (lambda: signer(hashing.sha256(b"child")),
+                            lambda: signer.public_key(),
+                            lambda: factory.new_signer(user_options(token)),
+                            lambda: HSMSignerFactory(token.library)):
+                try:
+                    attempt()
+                    outcomes.append("used")
+                except HSMError as error:
+                    outcomes.append(str(error))
+            factory.close()   # lets go of the parent's session without ending it
+            outcomes.append(f"closed {signer.closed}")
+            os.write(writing, "\n".join(outcomes).encode())
+        finally:
+            os._exit(0)
+    os.close(writing)
+    with os.fdopen(reading) as pipe:
+        outcomes = pipe.read().split("\n")
+    os.waitpid(pid, 0)
+    *refusals, closed = outcomes
+    assert len(refusals) == 4 and closed == "closed True", outcomes
+    for refusal in refusals:
+        assert f"was set up in process {os.getpid()}, and this process ({pid}) was forked from it" in refusal
+        assert "Make signers after fork" in refusal
+    verify_like_a_peer(token.user_key.public_key(), signer(hashing.sha256(b"parent")), b"parent")
+    factory.close()
+
+
+def test_a_module_other_code_loaded_through_a_symlink_is_shared_not_initialised_twice(token, tmp_path):
+    # A fresh process: this one has loaded the module already. Other code loads it through a symlink, then a
+    # factory is made through the symlink's target (and the other way round): one module, both sign.
+    link = tmp_path / "libvendor.so"
+    link.symlink_to(os.path.realpath(token.library))
+    for first, second in [(link, os.path.realpath(token.library)), (os.path.realpath(token.library), link)]:
+        program = f"""
+import pkcs11
+from client.gateway import HSMSignerFactory, HSMSignerOptions, hashing
+pkcs11.lib({str(first)!r})
+with HSMSignerFactory({str(second)!r}) as factory:
+    with factory.new_signer(HSMSignerOptions({token.token!r}, {token.pin!r}, key_label="user")) as signer:
+        print(len(signer(hashing.sha256(b"x"))) > 0)
+"""
+        done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True,
+                              env={**os.environ, "SOFTHSM2_CONF": token.config}, cwd=os.getcwd())
+        assert (done.returncode, done.stdout.strip()) == (0, "True"), done.stderr
 
 
 def test_a_failed_signer_leaves_no_login_behind(token, factory):
@@ -232,6 +319,34 @@ def test_a_key_generated_in_the_token_signs_its_certificate_request(token, facto
     assert request.subject == subject and request.public_key() == public_key
 
 
+def test_the_token_tells_a_generated_key_from_an_imported_one(token, factory):
+    generated, _ = generate_private_key(token.library, token.token, token.pin)
+    imported = import_private_key(token.library, token.token, token.pin, ec.generate_private_key(ec.SECP256R1()))
+    with factory.new_signer(user_options(token, key_id=generated)) as signer:
+        assert signer.key_origin() == {"local": True, "never_extractable": True, "always_sensitive": True,
+                                       "extractable": False, "sensitive": True}
+    with factory.new_signer(user_options(token, key_id=imported)) as signer:
+        origin = signer.key_origin()
+    assert origin["local"] is False and (origin["extractable"], origin["sensitive"]) == (False, True)
+
+
+def test_a_generated_key_without_a_label_is_labelled_by_its_key_id_as_fabrics_tools_do(token, factory):
+    key_id, _ = generate_private_key(token.library, token.token, token.pin)
+    with factory.new_signer(user_options(token, key_id=None, key_label=key_id.hex())) as signer:
+        assert signer.key_id == key_id
+
+
+def test_a_token_that_will_not_name_a_new_pair_is_named_and_keeps_no_half_made_key(token, monkeypatch):
+    def refuses(*_):   # a token whose policy keeps CKA_ID as the key was made with
+        raise pkcs11.AttributeReadOnly()
+
+    before = private_key_ids(token)
+    monkeypatch.setattr(hsm, "_name_key_pair", refuses)
+    with pytest.raises(HSMError, match=rf"^token '{token.token}' of .*: PKCS#11 AttributeReadOnly: check the HSM"):
+        generate_private_key(token.library, token.token, token.pin)
+    assert private_key_ids(token) == before
+
+
 # ---- an MSP folder whose key is in the HSM -------------------------------------------------------------------
 
 
@@ -268,6 +383,54 @@ def test_an_msp_folder_whose_hsm_key_is_not_the_certificates_is_refused(token, t
     with pytest.raises(HSMError, match=r"is not the key of the certificate in .*signcerts: name the certificate's "
                                        rf"own key \(its CKA_ID is .* {key_id_for(other_key.public_key()).hex()}\)"):
         with open_msp_folder(folder, "SupplierMSP"):
+            pass
+
+
+def test_a_signer_file_others_could_have_written_is_refused_as_ssh_refuses_its_config(token, tmp_path, monkeypatch):
+    # The file names a library the process loads and runs: whoever can write it can run code as the user.
+    monkeypatch.setenv("TEST_HSM_PIN", token.pin)
+    folder = tmp_path / "msp"
+    folder.mkdir(mode=0o755)
+    old_umask = os.umask(0o002)   # a shared-group umask: the file is still written for its owner alone to change
+    try:
+        hsm_msp_folder(folder, token, token.user_cert, key_id_for(token.user_key.public_key()))
+    finally:
+        os.umask(old_umask)
+    signer_file = folder / "hsm-signer.yaml"
+    assert signer_file.stat().st_mode & 0o777 == 0o644
+    with open_msp_folder(folder, "SupplierMSP"):
+        pass
+
+    for changed, mode in [(signer_file, 0o664), (signer_file, 0o646), (folder, 0o775), (folder, 0o757)]:
+        original = changed.stat().st_mode & 0o777
+        changed.chmod(mode)
+        try:
+            with pytest.raises(HSMError, match=rf"^{changed} can be written by its group or by others "
+                                               rf"\({stat.filemode(changed.stat().st_mode)}\): hsm-signer.yaml names "
+                                               rf"a library .*; check its content, then chmod go-w {changed}$"):
+                with open_msp_folder(folder, "SupplierMSP"):
+                    pass
+        finally:
+            changed.chmod(original)
+
+    if os.geteuid() == 0:
+        os.chown(signer_file, 65534, -1)   # another user's file (root may own it, as ssh allows)
+        stranger = 65534
+    else:
+        stranger = os.geteuid()
+        monkeypatch.setattr(os, "geteuid", lambda: stranger + 1)
+    with pytest.raises(HSMError, match=rf"^{signer_file} is owned by user id {stranger}, not by you .*chown it"):
+        HSMSignerFile.read(folder)
+
+
+def test_a_keystore_without_a_key_says_to_restore_it_or_link_the_hsm_key(tmp_path):
+    _, cert = make_key_and_cert("lost")
+    (tmp_path / "signcerts").mkdir()
+    (tmp_path / "keystore").mkdir()
+    (tmp_path / "signcerts" / "cert.pem").write_bytes(cert)
+    with pytest.raises(ValueError, match=r"no private key in .*keystore \(expected \*_sk or \*.pem\): restore it, "
+                                         r"or run `recfin hsm link` if the key is in an HSM"):
+        with open_msp_folder(tmp_path, "Org1MSP"):
             pass
 
 
