@@ -44,6 +44,8 @@ from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
+
+from client.gateway.hsm_msp import HSM_SIGNER_FILE
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID, ObjectIdentifier
 
 from .errors import NetworkError
@@ -318,22 +320,26 @@ class _OrgIssuer:
 
     def signing_msp(self, msp: Path, cn: str, ou: str, attrs: dict[str, str] | None = None,
                     public_key: ec.EllipticCurvePublicKey | None = None) -> None:
-        """The MSP folder's certificate and keystore key, made when it has no certificate; with public_key, a
-        certificate for that key (whose private half is elsewhere, an HSM's) and no keystore key.
+        """The MSP folder's certificate and keystore key, made when missing; with public_key, a certificate for
+        that key (whose private half is elsewhere, an HSM's), no keystore key, and KEY_ELSEWHERE_FILE saying so.
 
-        A certificate that is here is kept even where the keystore holds no key: its key may be in an HSM
-        (hsm-signer.yaml names it: `recfin hsm import`, `recfin hsm link`) or never have been on this host
-        (`recfin org user add --csr`), and a new one issued in its place would silently be another identity.
-        The key is written before the certificate, so no interrupted run leaves a certificate without its key.
+        A certificate whose key is not in the keystore is kept only where the folder says the key is elsewhere:
+        hsm-signer.yaml (`recfin hsm import`, `recfin hsm link`) or KEY_ELSEWHERE_FILE (`recfin org user add
+        --csr`, before `hsm link`); a new one issued there would silently be another identity. Anywhere else
+        (a node's, an admin's or a user's keystore lost by accident) the identity is issued again, as when
+        missing: the channel trusts the org's CA, not one certificate. The key is written before the
+        certificate, so no interrupted run leaves a certificate without its key.
         """
         self.verifying_msp(msp)
         cert_path = msp / "signcerts" / "cert.pem"
-        if cert_path.is_file():
+        if cert_path.is_file() and (any((msp / "keystore").glob("*_sk")) or _key_elsewhere(msp)):
             return
         key = public_key or new_key()
         cert = issue(self.ca_key, self.ca_cert, key, cn=cn, org=self.org, ou=ou, attrs=attrs)
         if public_key is None:
             _write(msp / "keystore" / f"{fabric_ski(key.public_key()).hex()}_sk", _pem_key(key), 0o600)
+        else:
+            _write(msp / KEY_ELSEWHERE_FILE, KEY_ELSEWHERE_TEXT.encode())
         _write(cert_path, _pem_cert(cert))
 
     def tls_pair(self, tls: Path, cn: str, *, server: bool, sans: list[str] | None) -> None:
@@ -346,6 +352,17 @@ class _OrgIssuer:
         cert = issue(self.tls_key, self.tls_cert, key, cn=cn, org=self.org, tls=True, server=server, sans=sans)
         _write(key_path, _pem_key(key), 0o600)
         _write(cert_path, _pem_cert(cert))
+
+
+# In an MSP folder whose certificate was issued for a key held elsewhere (an HSM): Fabric's MSP reads only
+# its own subfolders and config.yaml, so the file is for recfin's generator and for whoever looks.
+KEY_ELSEWHERE_FILE = "key-elsewhere.txt"
+KEY_ELSEWHERE_TEXT = ("signcerts/cert.pem was issued for a key that is not on this host (recfin org user add --csr): "
+                      "`recfin hsm link` points this folder at it in the HSM.\n")
+
+
+def _key_elsewhere(msp: Path) -> bool:
+    return (msp / KEY_ELSEWHERE_FILE).is_file() or (msp / HSM_SIGNER_FILE).is_file()
 
 
 def _write_if_missing(path: Path, data: bytes) -> None:

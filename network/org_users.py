@@ -219,9 +219,17 @@ def csr_public_key(data: bytes, source: str) -> ec.EllipticCurvePublicKey:
 
 
 def _certified_elsewhere(paths: OrgCrypto, public_key: ec.EllipticCurvePublicKey) -> Path | None:
-    """The certificate of the org's users (under paths) already issued for public_key, if any."""
-    for cert_path in sorted(paths.root.glob("users/*/msp/signcerts/cert.pem")):
-        if load_cert(cert_path).public_key() == public_key:
+    """A certificate on this host already issued for public_key, if any: of any org's users, nodes, TLS pairs
+    or CAs (everything under the crypto folder holding paths). One key serving two identities, or two orgs,
+    would let one holder endorse as both, and revoking one certificate would leave the other acting."""
+    for cert_path in sorted(paths.root.parent.rglob("*")):
+        if cert_path.suffix not in (".pem", ".crt") or not cert_path.is_file():
+            continue
+        try:
+            cert = x509.load_pem_x509_certificate(cert_path.read_bytes())
+        except ValueError:
+            continue                                    # a key, a CRL: not a certificate
+        if cert.public_key() == public_key:
             return cert_path
     return None
 
@@ -248,7 +256,7 @@ def add_user(ca: CaFolder, name: str, given_attrs: dict[str, str],
     """Issue user name of ca.org from its CA keys in ca.root and record it there.
 
     public_key (from a certificate request, csr_public_key): the signing certificate is for that key, which
-    stays where it is (an HSM); no keystore key is written. Refused for a key one of the org's users has.
+    stays where it is (an HSM); no keystore key is written. Refused for a key any certificate here is for.
 
     Runs at once with others on the same folder: the checks against the org's users are made again under the
     folder's lock (membership.locked) with the users recorded by then, the user's folder is claimed by

@@ -181,12 +181,32 @@ def _of_supplier1(root):
     return csr_for(key.public_key(), key)
 
 
+def _request_by_holder_of(org_name: str, locate):
+    """A request for the private key locate(org's crypto paths) names (a key file, or a keystore folder), made by
+    its holder: a signature that verifies, so only the one-key-one-identity rule can refuse it."""
+    def request(root):
+        located = locate(org_crypto(root, org_name, f"{org_name}.recfin.local"))
+        key = load_key(next(located.glob("*_sk")) if located.is_dir() else located)
+        return csr_for(key.public_key(), key)
+    return request
+
+
 @pytest.mark.parametrize("request_bytes, refusal", [
     (lambda root: b"not a request", "is not a certificate request (PKCS#10, PEM or DER)"),
+    # one key, two identities: the org's peer, its CAs, a user's TLS pair, another org's admin
+    (_request_by_holder_of("supplier", lambda p: p.node_dir("peer0.supplier.recfin.local") / "msp" / "keystore"),
+     "the requested key already has a certificate"),
+    (_request_by_holder_of("supplier", lambda p: p.ca_key), "the requested key already has a certificate"),
+    (_request_by_holder_of("supplier", lambda p: p.tlsca_key), "the requested key already has a certificate"),
+    (_request_by_holder_of("supplier", lambda p: p.user_tls("supplier1") / "client.key"),
+     "the requested key already has a certificate"),
+    (_request_by_holder_of("regulator", lambda p: p.user_msp("admin") / "keystore"),
+     "the requested key already has a certificate"),
     (_altered, "does not verify with the public key it carries"),
     (_on_p521, "for an EC key on curve secp521r1: Fabric client identities sign with ECDSA P-256 or P-384"),
     (_of_supplier1, "the requested key already has a certificate"),
-], ids=["garbage", "altered", "p521", "taken"])
+], ids=["garbage", "peer-key", "ca-key", "tlsca-key", "tls-client-key", "other-orgs-admin", "altered", "p521",
+        "taken"])
 def test_add_refuses_a_csr_that_does_not_prove_a_key_fabric_takes_and_writes_nothing(runner, network_home, tmp_path,
                                                                                      request_bytes, refusal):
     root, _ = network_home

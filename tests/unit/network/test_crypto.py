@@ -188,8 +188,27 @@ def test_a_certificate_issued_for_a_key_held_elsewhere_is_kept_without_a_keystor
     assert cert.public_key() == held_elsewhere.public_key() and not any((msp / "keystore").glob("*_sk"))
     assert cert.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value.digest == \
         fabric_ski(held_elsewhere.public_key())
+    assert (msp / crypto.KEY_ELSEWHERE_FILE).is_file()
     crypto.generate(topology, data_root)
     assert load_cert(msp / "signcerts" / "cert.pem") == cert and not any((msp / "keystore").glob("*_sk"))
+
+
+@pytest.mark.parametrize("folder", ["peer", "admin", "user"])
+def test_a_keystore_lost_by_accident_gets_a_new_identity_that_can_sign(data_root, topology, folder):
+    """Only a folder that says its key is elsewhere keeps a certificate without a key: a node or admin left
+    with a certificate it cannot sign for would fail late, deep in Fabric."""
+    org = topology.org("supplier")
+    paths = org_crypto(data_root, org.name, org.domain)
+    msp = {"peer": paths.node_dir(topology.peers("supplier")[0].hostname) / "msp",
+           "admin": paths.user_msp(org.admin), "user": paths.user_msp("supplier2")}[folder]
+    cert_before = load_cert(msp / "signcerts" / "cert.pem")
+    key_path, _ = keystore_key(msp)
+    key_path.unlink()
+    crypto.generate(topology, data_root)
+    key_path, key = keystore_key(msp)
+    cert = load_cert(msp / "signcerts" / "cert.pem")
+    assert cert != cert_before and cert.public_key() == key.public_key()
+    assert cert.subject == cert_before.subject       # the same client id (x509::subject::issuer) for a user
 
 
 def test_every_issued_certificate_names_its_issuer_by_the_issuers_own_key_identifier(crypto_root):
