@@ -253,6 +253,10 @@ def org_crypto(data_root: Path, org_name: str, domain: str) -> OrgCrypto:
     return OrgCrypto(data_root / "crypto" / org_name, domain)
 
 
+class LostKeyError(NetworkError):
+    """A client user's certificate is here without its key, and nothing says the key is elsewhere."""
+
+
 class CaFilesError(NetworkError):
     """An org's CA files cannot issue: one is missing, the key is not the certificate's, or the certificate is
     not the CA the org's verifying MSP (and so the channel) has."""
@@ -276,9 +280,13 @@ def ca_files_problem(paths: OrgCrypto, tls: bool = True) -> str | None:
     if tls:
         pairs.append((paths.tlsca_cert, paths.tlsca_key, paths.msp_dir / "tlscacerts"))
     for cert_path, key_path, verifying in pairs:
-        missing = [p for p in (key_path, cert_path) if not p.is_file()]
+        missing = [p for p in (cert_path, key_path) if not p.is_file()]
+        if len(missing) == 2:
+            return (f"{cert_path} and {key_path} are missing: restore them from a backup; no CA is made in their "
+                    f"place, since the channel knows the org by this CA")
         if missing:
-            return f"{missing[0]} is missing"
+            present = key_path if missing[0] == cert_path else cert_path
+            return f"{missing[0]} is missing beside {present}: restore it; no CA is made in its place"
         cert = load_cert(cert_path)
         if _public(load_key(key_path)).public_numbers() != cert.public_key().public_numbers():
             return f"{key_path} is not the key of {cert_path}"
@@ -323,17 +331,23 @@ class _OrgIssuer:
         """The MSP folder's certificate and keystore key, made when missing; with public_key, a certificate for
         that key (whose private half is elsewhere, an HSM's), no keystore key, and KEY_ELSEWHERE_FILE saying so.
 
-        A certificate whose key is not in the keystore is kept only where the folder says the key is elsewhere:
+        A certificate whose key is not in the keystore is kept where the folder says the key is elsewhere:
         hsm-signer.yaml (`recfin hsm import`, `recfin hsm link`) or KEY_ELSEWHERE_FILE (`recfin org user add
-        --csr`, before `hsm link`); a new one issued there would silently be another identity. Anywhere else
-        (a node's, an admin's or a user's keystore lost by accident) the identity is issued again, as when
-        missing: the channel trusts the org's CA, not one certificate. The key is written before the
-        certificate, so no interrupted run leaves a certificate without its key.
+        --csr`, before `hsm link`); a new one issued there would silently be another identity. A node's or
+        the admin's lost key is issued again, as when missing: the channel trusts the org's CA, not one
+        certificate. A client user's is refused (LostKeyError): a new certificate of the same subject keeps
+        the old one's client id, so its party bindings, and a new serial, so it would escape a revocation.
+        The key is written before the certificate, so no interrupted run leaves a certificate without its key.
         """
         self.verifying_msp(msp)
         cert_path = msp / "signcerts" / "cert.pem"
         if cert_path.is_file() and (any((msp / "keystore").glob("*_sk")) or _key_elsewhere(msp)):
             return
+        if cert_path.is_file() and ou == "client":
+            raise LostKeyError(f"{msp / 'keystore'} has no key for {cert_path}, and the folder does not say the key "
+                               f"is elsewhere: restore the key file, or, if it is lost, revoke the user (recfin org "
+                               f"user revoke) and add a new one (recfin org user add); no certificate is issued in "
+                               f"its place, which would escape a revocation and keep the user's party bindings")
         key = public_key or new_key()
         cert = issue(self.ca_key, self.ca_cert, key, cn=cn, org=self.org, ou=ou, attrs=attrs)
         if public_key is None:
@@ -383,7 +397,9 @@ def generate(topology: Topology, data_root: Path, only: list[str] | None = None)
         paths = org_crypto(data_root, org_name, domain)
         if (only is not None and org_name not in only) or paths.public_only:
             continue
-        issuer = _OrgIssuer(paths, domain)
+        # An org whose MSP already names its CAs is the channel's as it is: its CAs are never made again
+        # (a CA deleted whole would otherwise come back as one the channel does not know).
+        issuer = _OrgIssuer(paths, domain, make_cas=not any((paths.msp_dir / "cacerts").glob("*.pem")))
         issuer.verifying_msp(paths.msp_dir)
         for node in nodes:
             d = paths.node_dir(node.hostname)

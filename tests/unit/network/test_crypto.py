@@ -193,14 +193,13 @@ def test_a_certificate_issued_for_a_key_held_elsewhere_is_kept_without_a_keystor
     assert load_cert(msp / "signcerts" / "cert.pem") == cert and not any((msp / "keystore").glob("*_sk"))
 
 
-@pytest.mark.parametrize("folder", ["peer", "admin", "user"])
-def test_a_keystore_lost_by_accident_gets_a_new_identity_that_can_sign(data_root, topology, folder):
-    """Only a folder that says its key is elsewhere keeps a certificate without a key: a node or admin left
-    with a certificate it cannot sign for would fail late, deep in Fabric."""
+@pytest.mark.parametrize("folder", ["peer", "admin"])
+def test_a_node_or_admin_keystore_lost_by_accident_gets_a_new_identity_that_can_sign(data_root, topology, folder):
+    """A node or admin left with a certificate it cannot sign for would fail late, deep in Fabric."""
     org = topology.org("supplier")
     paths = org_crypto(data_root, org.name, org.domain)
     msp = {"peer": paths.node_dir(topology.peers("supplier")[0].hostname) / "msp",
-           "admin": paths.user_msp(org.admin), "user": paths.user_msp("supplier2")}[folder]
+           "admin": paths.user_msp(org.admin)}[folder]
     cert_before = load_cert(msp / "signcerts" / "cert.pem")
     key_path, _ = keystore_key(msp)
     key_path.unlink()
@@ -208,7 +207,32 @@ def test_a_keystore_lost_by_accident_gets_a_new_identity_that_can_sign(data_root
     key_path, key = keystore_key(msp)
     cert = load_cert(msp / "signcerts" / "cert.pem")
     assert cert != cert_before and cert.public_key() == key.public_key()
-    assert cert.subject == cert_before.subject       # the same client id (x509::subject::issuer) for a user
+    assert cert.subject == cert_before.subject
+
+
+def test_a_client_users_lost_key_is_not_replaced_by_a_new_certificate(data_root, topology):
+    """A new certificate of the same subject would keep the user's client id (its party bindings) under a
+    serial no CRL lists: a revoked user whose key file is deleted would act again."""
+    org = topology.org("supplier")
+    msp = org_crypto(data_root, org.name, org.domain).user_msp("supplier2")
+    key_path, _ = keystore_key(msp)
+    key_path.unlink()
+    before = digest_tree(data_root / "crypto")
+    with pytest.raises(crypto.LostKeyError, match=r"has no key for .*cert\.pem.*revoke the user \(recfin org user "
+                                                  r"revoke\) and add a new one"):
+        crypto.generate(topology, data_root)
+    assert digest_tree(data_root / "crypto") == before
+
+
+@pytest.mark.parametrize("gone", ["ca", "tlsca"])
+def test_a_ca_deleted_whole_is_not_made_again_for_an_org_the_channel_knows(data_root, topology, gone):
+    org = topology.org("bank")
+    paths = org_crypto(data_root, org.name, org.domain)
+    shutil.rmtree(paths.root / gone)
+    before = digest_tree(data_root / "crypto")
+    with pytest.raises(crypto.CaFilesError, match="are missing: restore them from a backup"):
+        crypto.generate(topology, data_root)
+    assert digest_tree(data_root / "crypto") == before
 
 
 def test_every_issued_certificate_names_its_issuer_by_the_issuers_own_key_identifier(crypto_root):
