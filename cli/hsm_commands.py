@@ -27,7 +27,7 @@ from client.gateway.hsm import (
     SOFTHSM2_LIBRARY, HSMError, HSMSignerFactory, HSMSignerOptions, certificate_request, destroy_key_pair,
     generate_private_key, import_private_key,
 )
-from client.gateway.hsm_msp import DEFAULT_PIN_ENV, HSM_SIGNER_FILE, open_hsm_key
+from client.gateway.hsm_msp import DEFAULT_PIN_ENV, HSM_SIGNER_FILE, open_hsm_key, tighten_folder
 
 from .connection import (
     caller, default_user, describe, load_profile, reports_ledger_errors, who_acts_options, with_options,
@@ -82,15 +82,17 @@ def _pin(pin_env: str, token_label: str) -> str:
     return click.prompt(f"User PIN of token {token_label} ({pin_env} is unset)", hide_input=True)
 
 
-def _sign_in_token(profile, who, described: HSMSignerFile, pin: str) -> Path:
-    """Write hsm-signer.yaml into the user's MSP folder once the token's key has signed for its certificate.
+def _sign_in_token(profile, who, described: HSMSignerFile, pin: str) -> tuple[Path, str | None]:
+    """Write hsm-signer.yaml into the user's MSP folder once the token's key has signed for its certificate; the
+    file, and how the folder's permissions were tightened for it (None when they were not).
 
     Never before: a file naming a key that does not sign for the certificate would turn every later
     ``--as`` of the user into a refusal.
     """
     with open_hsm_key(who.msp_dir, profile.msp_id, described, user_pin=pin):   # a test signature, checked
         pass
-    return described.write(who.msp_dir)
+    tightened = tighten_folder(who.msp_dir)
+    return described.write(who.msp_dir), tightened
 
 
 @click.group("hsm")
@@ -121,7 +123,10 @@ def import_key(as_, org, user, data_root, library, token_label, pin_env, key_lab
     PIN), and every command run --as that user signs in the HSM; when the check fails, nothing is
     written. Running it again changes nothing. The keystore file stays: move it to offline storage
     once `recfin hsm check` passes (`recfin network up` then leaves the user's identity as it is;
-    run again after that, import says the key is no longer in the keystore).
+    run again after that, import says the key is no longer in the keystore). An MSP folder of yours
+    that its group or others can write (made under umask 002) is made writable by you alone (chmod
+    go-w) before the file is written, as the file is not trusted in a folder others could change;
+    msp_folder_tightened says how (else -).
     The org's admin is refused: the network's own tooling signs with the admin's keystore key.
 
     \b
@@ -137,9 +142,10 @@ def import_key(as_, org, user, data_root, library, token_label, pin_env, key_lab
     HSMSignerFactory(library).close()   # loads the module: a wrong --library is named before the PIN is asked for
     pin = _pin(pin_env, token_label)
     key_id = import_private_key(library, token_label, pin, key, key_label=key_label or f"{profile.org}/{who.name}")
-    path = _sign_in_token(profile, who, HSMSignerFile(library, token_label, key_id, pin_env), pin)
+    path, tightened = _sign_in_token(profile, who, HSMSignerFile(library, token_label, key_id, pin_env), pin)
     emit({"user": f"{profile.org}/{who.name}", "token": token_label, "key_id": key_id.hex(),
-          "signer_file": str(path), "keystore_key": str(who.key)}, as_json=as_json)
+          "signer_file": str(path), "msp_folder_tightened": tightened, "keystore_key": str(who.key)},
+         as_json=as_json)
 
 
 def _no_keystore_key(profile, who) -> str:
@@ -168,7 +174,8 @@ def link(as_, org, user, data_root, library, token_label, pin_env, as_json) -> N
     Once a test signature made with it verifies with the certificate, hsm-signer.yaml in the user's
     MSP folder names the module (its absolute path), token and key, and the variable holding the PIN
     (not the PIN); from then on every command run --as that user signs in the HSM. When the check
-    fails, nothing is written. The org's admin is refused: the network's own tooling signs with the
+    fails, nothing is written. A group- or other-writable MSP folder of yours is made writable by
+    you alone (chmod go-w; msp_folder_tightened says how). The org's admin is refused: the network's own tooling signs with the
     admin's keystore key. For a key born in the token, in this order:
 
     \b
@@ -186,9 +193,9 @@ def link(as_, org, user, data_root, library, token_label, pin_env, as_json) -> N
     key_id = key_id_for(x509.load_pem_x509_certificate(Path(who.cert).read_bytes()))
     HSMSignerFactory(library).close()   # loads the module: a wrong --library is named before the PIN is asked for
     pin = _pin(pin_env, token_label)
-    path = _sign_in_token(profile, who, HSMSignerFile(library, token_label, key_id, pin_env), pin)
+    path, tightened = _sign_in_token(profile, who, HSMSignerFile(library, token_label, key_id, pin_env), pin)
     emit({"user": f"{profile.org}/{who.name}", "token": token_label, "key_id": key_id.hex(),
-          "signer_file": str(path)}, as_json=as_json)
+          "signer_file": str(path), "msp_folder_tightened": tightened}, as_json=as_json)
 
 
 @hsm.command("check")

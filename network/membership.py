@@ -24,7 +24,10 @@ On a network whose orgs run in Linux network namespaces (topology `namespaces:`,
 Commands on one data folder may run at once (two operators issuing users): each change of
 membership.yaml, and whatever a caller does while holding `locked(data_root)` (issuing a user and
 recording it), runs under an exclusive lock on <data_root>/membership.lock (flock: released when the
-process ends, however it ends). The lock file is empty and stays.
+process ends, however it ends). The lock file is empty and stays. It orders the processes of one host;
+on a data folder shared over NFS, whether two clients' flocks exclude each other depends on the NFS
+setup (Linux emulates flock with the server's byte-range locks, where locking is served at all), so run
+the commands that change one folder from one host.
 """
 from __future__ import annotations
 
@@ -57,16 +60,30 @@ def state_path(data_root: Path) -> Path:
 _held = threading.local()          # the data folders this thread holds the lock of (it is taken once per thread)
 
 
+class LockOrderError(RuntimeError):
+    """A thread asked for a data folder's lock out of the one order locks are taken in: a programming error."""
+
+
 @contextmanager
 def locked(*data_roots: Path) -> Iterator[None]:
     """Hold the exclusive lock of each data folder (created when missing) until the block ends; other processes
     and threads wait for it. Taken in one order (by resolved path), so two holders of several never deadlock;
-    a thread that holds one already goes on."""
+    a thread that holds one already goes on.
+
+    Nested, a block may take only folders that come after every folder the thread holds already: holding B,
+    asking for A (alone or as locked(A, B)) would take A after B while another holder of A may be waiting for
+    B, so it is refused (LockOrderError) before anything is taken. Ask for every folder in the outer block."""
     if not hasattr(_held, "roots"):
         _held.roots = set()
     held: set[Path] = _held.roots
+    wanted = sorted({Path(r).resolve() for r in data_roots} - held)
+    if wanted and held and wanted[0] < max(held):
+        raise LockOrderError(f"the lock of {wanted[0]} is asked for while this thread holds the lock of "
+                             f"{max(held)}, which comes after it: taken in that order, it could deadlock with a "
+                             f"holder of the first waiting for the second. Ask for both in the outer "
+                             f"membership.locked(...)")
     with ExitStack() as stack:
-        for root in sorted({Path(r).resolve() for r in data_roots} - held):
+        for root in wanted:
             root.mkdir(parents=True, exist_ok=True)
             fd = os.open(root / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
             stack.callback(os.close, fd)

@@ -455,12 +455,18 @@ class OrgUsers:
         """Write the channel's CRL of the org's CA into the org's local MSP folders under each root here whose own
         CRL it supersedes (crl.supersedes), and mark the users it lists revoked in the org's connection profile
         there (every other field and path of the profile kept: a bundle's name its install folder). Under
-        each root's lock, so a user issued meanwhile gets the CRL too."""
+        the lock of each root it writes to, so a user issued meanwhile gets the CRL too; a root it has nothing
+        to write to is not locked (a read-only bundle install, whose CRL is the channel's already)."""
+        def stale(root: Path) -> bool:
+            paths = org_crypto(root, org.name, org.domain)
+            return paths.msp_dir.is_dir() and crl.supersedes(channel_crl, crl.local(paths))
+
+        to_write = [root for root in self._local_roots() if stale(root)]
         written = []
-        with membership.locked(*self._local_roots()):
-            for root in self._local_roots():
-                paths = org_crypto(root, org.name, org.domain)
-                if paths.msp_dir.is_dir() and crl.supersedes(channel_crl, crl.local(paths)):
+        with membership.locked(*to_write):
+            for root in to_write:
+                if stale(root):   # again under the lock: another run may have written it meanwhile
+                    paths = org_crypto(root, org.name, org.domain)
                     written += crl.write_local(paths, crl.pem(channel_crl))
                     profiles.mark_revoked(root, org.name, org.domain)
         return written

@@ -38,10 +38,15 @@ module is made under one lock of the process: signers are safe to share
 between threads, and signatures through one module are made in turn.
 
 PKCS#11 sessions, logins and the module's initialisation belong to the process that made them; a
-process forked from it must not use them (the spec has a child initialise the module afresh), nor the
-lock, which another thread may have held at the fork. So the module and each login record the pid
-they were made in, and in a forked child the parent's factories, signers and loaded module refuse to
-work (:class:`HSMError`): make signers after fork, loading the module only in the processes that sign.
+process forked from it must not use them, nor the lock, which another thread may have held at the
+fork. So the module and each login record the pid they were made in, and in a forked child the
+parent's factories and signers refuse to work (:class:`HSMError`). The child forgets the parent's
+module and logins (fresh locks, too): a factory made there initialises the module afresh
+(``C_Initialize`` again, as PKCS#11 has a child do) and logs in anew. A module that does not start
+afresh in a forked child answers that it is initialised already; the factory then says to load the
+module only after fork, or to start processes with the spawn method. SoftHSM2 starts afresh only with
+``library.reset_on_fork = true`` in its configuration. Signers and factories cannot be pickled (sent to
+another process): each process makes its own.
 
 Needs the ``python-pkcs11`` package (``pip install 'recfin[hsm]'``; scripts/install
 installs it); it is imported only when an HSM is used.
@@ -52,6 +57,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
+import sys
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -142,6 +148,9 @@ class HSMSignerFactory:
         self._signers: list[HSMSigner] = []
         self._lock = threading.Lock()
 
+    def __reduce__(self):
+        raise HSMError(_NOT_SENT.format(what="HSM signer factories"))
+
     def new_signer(self, options: HSMSignerOptions) -> "HSMSigner":
         """A signer over the token's key; it holds a session open until closed."""
         signer = HSMSigner(self._module, self.library, options)
@@ -150,6 +159,9 @@ class HSMSignerFactory:
         return signer
 
     def close(self) -> None:
+        if os.getpid() != self._module.pid:
+            # A forked child: another thread of the parent may have held the lock at the fork.
+            self._lock = threading.Lock()
         with self._lock:
             signers, self._signers = self._signers, []
         for signer in signers:
@@ -195,6 +207,9 @@ class HSMSigner:
     @property
     def closed(self) -> bool:
         return self._login is None
+
+    def __reduce__(self):
+        raise HSMError(_NOT_SENT.format(what="HSM signers"))
 
     def __call__(self, digest: bytes) -> bytes:
         import pkcs11
@@ -422,17 +437,25 @@ def _load_library(library: str) -> _Module:
             try:
                 _modules[real] = _Module(pkcs11.lib(same_file[0] if same_file else real))
             except pkcs11.PKCS11Error as error:
-                raise HSMError(f"cannot load {library} as a PKCS#11 module ({error or type(error).__name__}): "
-                               f"{_why_not_loaded(real, error)}") from None
+                raise HSMError(_why_not_loaded(library, real, error)) from None
         return _modules[real]
 
 
-def _why_not_loaded(real: str, error: Exception) -> str:
+def _why_not_loaded(library: str, real: str, error: Exception) -> str:
+    said = error or type(error).__name__
+    if "already initiali" in str(error).lower() and real in _left_by_parent:
+        return (f"the PKCS#11 module {library} cannot be initialised in this process ({os.getpid()}, PKCS#11: "
+                f"{said}): process {_left_by_parent[real].pid} initialised it before this process was forked from "
+                "it, and the module does not start afresh in a forked child. Load the module only after fork (make "
+                "the HSMSignerFactory in each process that signs, never in their parent), or start the processes "
+                "with the spawn method (multiprocessing.get_context('spawn')); SoftHSM2 starts afresh in a child "
+                "with library.reset_on_fork = true in its configuration (SOFTHSM2_CONF)")
+    prefix = f"cannot load {library} as a PKCS#11 module ({said}): "
     if "already initiali" not in str(error).lower():
-        return "give the path of your HSM's PKCS#11 library"
-    return (f"{real} is already initialised in this process by other code, which loaded it through another path "
-            "or another PKCS#11 binding: have that code and recfin load it through one path (python-pkcs11's "
-            f"pkcs11.lib({real!r})), or finalise it there first")
+        return prefix + "give the path of your HSM's PKCS#11 library"
+    return prefix + (f"{real} is already initialised in this process by other code, which loaded it through another "
+                     "path or another PKCS#11 binding: have that code and recfin load it through one path "
+                     f"(python-pkcs11's pkcs11.lib({real!r})), or finalise it there first")
 
 
 def _refuse_in_a_fork(pid: int, what: str) -> None:
@@ -440,14 +463,30 @@ def _refuse_in_a_fork(pid: int, what: str) -> None:
     if os.getpid() != pid:
         raise HSMError(f"{what} was set up in process {pid}, and this process ({os.getpid()}) was forked from it: "
                        "PKCS#11 sessions, logins and the module's initialisation do not carry over a fork. "
-                       "Make signers after fork: load the module (HSMSignerFactory) and make the signers in the "
-                       "process that signs, not in its parent")
+                       "Make a new HSMSignerFactory in this process and its signers with new_signer")
+
+
+_NOT_SENT = ("{what} cannot be sent to another process: make one there (HSMSignerFactory(library).new_signer(...)): "
+             "PKCS#11 sessions and logins belong to the process that made them")
+
+_left_by_parent: dict[str, _Module] = {}
+"""The modules a parent process had loaded, by real path, kept referenced: the child never finalises them."""
 
 
 def _after_fork_in_child() -> None:
-    # Another thread of the parent may have held these at the fork, and would never release them here.
-    global _modules_lock
+    """Forget the parent's module and logins, so a factory made here initialises the module afresh; and take fresh
+    locks, as another thread of the parent may have held these at the fork, and would never release them here."""
+    global _modules, _modules_lock
+    loaded = getattr(sys.modules.get("pkcs11"), "_loaded", {})   # python-pkcs11's modules by path
+    for real, module in _modules.items():
+        # python-pkcs11 would hand out the parent's initialised module again: it is forgotten there too, and kept
+        # referenced here, as freeing it would call C_Finalize, which a child must not call first.
+        _left_by_parent[real] = module
+        for path in [path for path, lib in loaded.items() if lib is module.lib]:
+            del loaded[path]
+    _modules = {}
     _modules_lock = threading.Lock()
+    _TokenLogin._all = {}
     _TokenLogin._all_lock = threading.Lock()
 
 
@@ -558,6 +597,8 @@ class _TokenLogin:
             return login
 
     def release(self) -> None:
+        if os.getpid() != self.pid:   # the parent's login, forgotten at the fork: the parent logs out, not this child
+            return
         with self._all_lock:
             self._holders -= 1
             if self._holders > 0:

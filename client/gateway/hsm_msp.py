@@ -6,15 +6,21 @@
     pin_env: RECFIN_HSM_PIN                      # the environment variable holding the user PIN
 
 The PIN is never written down: it is read from ``pin_env`` when the folder is opened. The file names a
-library the process loads and runs, so, as ssh does with its configuration, it is refused when its group
-or others can write it or the MSP folder, or when another user (not root) owns either.
+library the process loads and runs, so, as ssh does with its configuration, it is refused when others can
+write it or the MSP folder, when its group can and that group is not the owner's private group (a group
+named as the owner, with no other member: Debian's and Ubuntu's user private groups, which Debian's sshd
+accepts too), or when another user (not root) owns either. Writing the file first takes group and others'
+write permission off an MSP folder of the caller's (:func:`tighten_folder`): the generator makes the
+folders under the umask, and 002 gives group-writable ones.
 :func:`open_msp_folder` gives the identity and a signer for either kind of folder, so code that
 acts as a user need not know where the user's key is.
 """
 
 from __future__ import annotations
 
+import grp
 import os
+import pwd
 import stat
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -30,7 +36,7 @@ from ._identity import Identity, load_msp_folder
 from ._signer import Signer
 from .hsm import HSMError, HSMSignerFactory, HSMSignerOptions, key_id_for
 
-__all__ = ["HSM_SIGNER_FILE", "DEFAULT_PIN_ENV", "HSMSignerFile", "open_msp_folder", "open_hsm_key"]
+__all__ = ["HSM_SIGNER_FILE", "DEFAULT_PIN_ENV", "HSMSignerFile", "open_msp_folder", "open_hsm_key", "tighten_folder"]
 
 HSM_SIGNER_FILE = "hsm-signer.yaml"
 DEFAULT_PIN_ENV = "RECFIN_HSM_PIN"
@@ -60,8 +66,11 @@ class HSMSignerFile:
                            ) from None
 
     def write(self, msp_dir: str | Path) -> Path:
+        """Write the file into the MSP folder, having first made the folder writable by its owner only when it is
+        the caller's and its group or others can write it (:func:`tighten_folder`): it would be refused when read."""
         path = Path(msp_dir) / HSM_SIGNER_FILE
-        _refuse_if_others_control(Path(msp_dir))   # it would be refused when read
+        tighten_folder(Path(msp_dir))
+        _refuse_if_others_control(Path(msp_dir))   # another user's folder is left as it is, and refused
         text = ("# This user's private key is in an HSM (PKCS#11); the user PIN is read from the variable pin_env.\n"
                 + yaml.safe_dump({"library": self.library, "token": self.token_label, "key_id": self.key_id.hex(),
                                   "pin_env": self.pin_env}, sort_keys=False))
@@ -77,6 +86,23 @@ class HSMSignerFile:
         return pin
 
 
+def tighten_folder(msp_dir: str | Path) -> str | None:
+    """Take group and others' write permission off an MSP folder the caller owns, before ``hsm-signer.yaml`` goes
+    in it; what changed (``"drwxrwxr-x -> drwxr-xr-x"``), or None when nothing needed to.
+
+    The generator makes MSP folders under the process's umask, and a umask of 002 (common where each user has a
+    private group) gives ``drwxrwxr-x``, which :meth:`HSMSignerFile.read` refuses unless the group is the owner's
+    private group. A folder of another user is left as it is (and refused when the file is written).
+    """
+    folder = Path(msp_dir)
+    info = folder.stat()
+    writable_by_others = info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+    if not writable_by_others or info.st_uid != os.geteuid():
+        return None
+    folder.chmod(stat.S_IMODE(info.st_mode) & ~(stat.S_IWGRP | stat.S_IWOTH))
+    return f"{stat.filemode(info.st_mode)} -> {stat.filemode(folder.stat().st_mode)}"
+
+
 def _refuse_if_others_control(path: Path) -> None:
     """Refuse a signer file (or its folder) another user could have written: it names a library this process runs."""
     info = path.stat()
@@ -84,10 +110,36 @@ def _refuse_if_others_control(path: Path) -> None:
         raise HSMError(f"{path} is owned by user id {info.st_uid}, not by you ({os.geteuid()}) nor root: "
                        f"{HSM_SIGNER_FILE} names a library recfin loads into its process, so it is not trusted; "
                        f"chown it to yourself if its content is yours")
-    if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
-        raise HSMError(f"{path} can be written by its group or by others ({stat.filemode(info.st_mode)}): "
-                       f"{HSM_SIGNER_FILE} names a library recfin loads into its process, so it is not trusted; "
-                       f"check its content, then chmod go-w {path}")
+    if info.st_mode & stat.S_IWOTH:
+        who = f"others ({stat.filemode(info.st_mode)})"
+    elif info.st_mode & stat.S_IWGRP and not _is_private_group(info.st_gid, info.st_uid):
+        who = (f"its group {_group_name(info.st_gid)} ({stat.filemode(info.st_mode)}), which is not its owner's "
+               "private group")
+    else:
+        return
+    raise HSMError(f"{path} can be written by {who}: {HSM_SIGNER_FILE} names a "
+                   f"library recfin loads into its process, so it is not trusted; check its content, then "
+                   f"chmod go-w {path}")
+
+
+def _group_name(gid: int) -> str:
+    try:
+        return grp.getgrgid(gid).gr_name
+    except KeyError:
+        return f"(group id {gid})"
+
+
+def _is_private_group(gid: int, uid: int) -> bool:
+    """Whether group gid is user uid's private group: named as the user, and no other user is in it (as a
+    supplementary member, or by having it as primary group). Debian's sshd lets such a group write a user's
+    configuration (its user-group-modes rule): the group's write permission gives no one else anything."""
+    try:
+        group, owner = grp.getgrgid(gid), pwd.getpwuid(uid)
+    except KeyError:   # a group or user without a name: nothing says the group is the user's alone
+        return False
+    if group.gr_name != owner.pw_name or set(group.gr_mem) - {owner.pw_name}:
+        return False
+    return all(user.pw_uid == uid for user in pwd.getpwall() if user.pw_gid == gid)
 
 
 @contextmanager

@@ -271,6 +271,28 @@ def test_link_refuses_a_token_without_the_certificates_key_and_writes_nothing(ru
     assert not (user.msp_dir / "hsm-signer.yaml").exists()
 
 
+def test_import_into_a_folder_made_under_umask_002_makes_it_its_owners_alone_and_says_so(runner, token, tmp_path):
+    """Where each user has a private group, umask 002 is common: the generator's MSP folders are then drwxrwxr-x."""
+    old_umask = os.umask(0o002)
+    try:
+        crypto.generate(load(), tmp_path / "network")
+        profiles.write_all(load(), tmp_path / "network")
+    finally:
+        os.umask(old_umask)
+    user = profiles.load("supplier", tmp_path / "network").user("supplier1")
+    assert user.msp_dir.stat().st_mode & 0o777 == 0o775
+    result = run(runner, token, "import", "--as", "supplier/supplier1", "--token", token.token,
+                 "--data-root", str(tmp_path / "network"))
+    assert result.exit_code == 0, result.output
+    assert "msp_folder_tightened: drwxrwxr-x -> drwxr-xr-x\n" in result.output
+    assert user.msp_dir.stat().st_mode & 0o777 == 0o755
+    again = run(runner, token, "import", "--as", "supplier/supplier1", "--token", token.token,
+                "--data-root", str(tmp_path / "network"), "--json")
+    assert again.exit_code == 0 and json.loads(again.output)["msp_folder_tightened"] is None, again.output
+    checked = run(runner, token, "check", "--as", "supplier/supplier1", "--data-root", str(tmp_path / "network"))
+    assert checked.exit_code == 0 and "key: hsm" in checked.output, checked.output
+
+
 WHO = ("as_", "org", "user", "data_root")
 
 

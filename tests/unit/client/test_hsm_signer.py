@@ -1,12 +1,17 @@
 """The PKCS#11 HSM signer, against a real token (SoftHSM2): signatures a peer accepts, and errors that say what to do."""
 from __future__ import annotations
 
+import grp
 import hashlib
+import json
 import os
+import pickle
+import pwd
 import stat
 import subprocess
 import sys
 import threading
+from pathlib import Path
 
 import pkcs11
 import pytest
@@ -18,7 +23,7 @@ from client.gateway import (
     HSMError, HSMSignerFactory, HSMSignerFile, HSMSignerOptions, Identity, connect, hashing, key_id_for,
     open_msp_folder,
 )
-from client.gateway import hsm
+from client.gateway import hsm, hsm_msp
 from client.gateway.hsm import certificate_request, generate_private_key, import_private_key
 
 from .gateway_fakes import FakeTransport, is_low_s, key_pem, make_key_and_cert
@@ -221,9 +226,9 @@ def test_a_signer_whose_session_the_module_ended_says_to_reconnect_and_make_a_ne
         verify_like_a_peer(token.user_key.public_key(), fresh(hashing.sha256(b"logged in again")), b"logged in again")
 
 
-def test_a_forked_child_refuses_its_parents_signers_and_module_and_the_parent_signs_on(token):
+def test_a_forked_child_refuses_its_parents_signers_and_factory_and_the_parent_signs_on(token):
     """PKCS#11 sessions, logins and the module's initialisation do not carry over a fork (nor a lock another
-    thread held then): in the child, what the parent made refuses, saying to make signers after fork."""
+    thread held then): in the child, what the parent made refuses, saying to make a new factory there."""
     factory = HSMSignerFactory(token.library)
     signer = factory.new_signer(user_options(token))
     reading, writing = os.pipe()
@@ -233,8 +238,7 @@ def test_a_forked_child_refuses_its_parents_signers_and_module_and_the_parent_si
             outcomes = []
             for attempt in (lambda: signer(hashing.sha256(b"child")),
                             lambda: signer.public_key(),
-                            lambda: factory.new_signer(user_options(token)),
-                            lambda: HSMSignerFactory(token.library)):
+                            lambda: factory.new_signer(user_options(token))):
                 try:
                     attempt()
                     outcomes.append("used")
@@ -250,12 +254,84 @@ def test_a_forked_child_refuses_its_parents_signers_and_module_and_the_parent_si
         outcomes = pipe.read().split("\n")
     os.waitpid(pid, 0)
     *refusals, closed = outcomes
-    assert len(refusals) == 4 and closed == "closed True", outcomes
+    assert len(refusals) == 3 and closed == "closed True", outcomes
     for refusal in refusals:
         assert f"was set up in process {os.getpid()}, and this process ({pid}) was forked from it" in refusal
-        assert "Make signers after fork" in refusal
+        assert refusal.endswith("Make a new HSMSignerFactory in this process and its signers with new_signer")
     verify_like_a_peer(token.user_key.public_key(), signer(hashing.sha256(b"parent")), b"parent")
     factory.close()
+
+
+_FORKING_PROGRAM = """
+import json, os, sys
+from client.gateway import HSMError, HSMSignerFactory, HSMSignerOptions, hashing
+library, token, pin = sys.argv[1:4]
+options = HSMSignerOptions(token, pin, key_label="user")
+factory = HSMSignerFactory(library)
+signer = factory.new_signer(options)
+reading, writing = os.pipe()
+pid = os.fork()
+if pid == 0:
+    try:
+        outcomes = []
+        for attempt in (lambda: signer(hashing.sha256(b"child")),
+                        lambda: HSMSignerFactory(library).new_signer(options)(hashing.sha256(b"child")).hex()):
+            try:
+                outcomes.append(attempt())
+            except HSMError as error:
+                outcomes.append(str(error))
+        os.write(writing, json.dumps(outcomes).encode())
+    finally:
+        os._exit(0)
+os.close(writing)
+outcomes = json.loads(os.fdopen(reading).read())
+os.waitpid(pid, 0)
+print(json.dumps({"parent": os.getpid(), "child": pid, "outcomes": outcomes,
+                  "parent_signs_on": signer(hashing.sha256(b"parent")).hex()}))
+"""
+
+
+def run_forking_program(token, tmp_path, reset_on_fork: bool) -> dict:
+    """A process that loads the module and signs, then forks: in the child, the parent's signer, and a new factory's.
+    In a process of its own, so that the module is initialised with this configuration of SoftHSM2."""
+    config = tmp_path / "softhsm2.conf"
+    config.write_text(Path(token.config).read_text() + f"library.reset_on_fork = {str(reset_on_fork).lower()}\n")
+    done = subprocess.run([sys.executable, "-c", _FORKING_PROGRAM, token.library, token.token, token.pin],
+                          capture_output=True, text=True, env={**os.environ, "SOFTHSM2_CONF": str(config)},
+                          cwd=os.getcwd())
+    assert done.returncode == 0, done.stderr
+    ran = json.loads(done.stdout)
+    verify_like_a_peer(token.user_key.public_key(), bytes.fromhex(ran["parent_signs_on"]), b"parent")
+    assert ran["outcomes"][0].startswith(f"this HSM signer (token '{token.token}') was set up in process "
+                                         f"{ran['parent']}, and this process ({ran['child']}) was forked from it")
+    return ran
+
+
+def test_a_forked_child_makes_its_own_signers_where_the_module_starts_afresh(token, tmp_path):
+    """The child forgets the parent's module and login: a new factory there initialises the module again (PKCS#11
+    has a child call C_Initialize), logs in, and signs; the parent's signer still refuses there."""
+    ran = run_forking_program(token, tmp_path, reset_on_fork=True)
+    verify_like_a_peer(token.user_key.public_key(), bytes.fromhex(ran["outcomes"][1]), b"child")
+
+
+def test_a_module_that_cannot_start_afresh_in_a_child_says_to_load_it_after_fork_or_spawn(token, tmp_path):
+    ran = run_forking_program(token, tmp_path, reset_on_fork=False)
+    assert ran["outcomes"][1] == (
+        f"the PKCS#11 module {token.library} cannot be initialised in this process ({ran['child']}, PKCS#11: "
+        "Initialisation error (already initialized). Should never see this.): process "
+        f"{ran['parent']} initialised it before this process was forked from it, and the module does not start "
+        "afresh in a forked child. Load the module only after fork (make the HSMSignerFactory in each process that "
+        "signs, never in their parent), or start the processes with the spawn method "
+        "(multiprocessing.get_context('spawn')); SoftHSM2 starts afresh in a child with library.reset_on_fork = "
+        "true in its configuration (SOFTHSM2_CONF)")
+
+
+def test_signers_and_factories_cannot_be_sent_to_another_process(token, factory):
+    with factory.new_signer(user_options(token)) as signer:
+        for made, what in [(signer, "HSM signers"), (factory, "HSM signer factories")]:
+            with pytest.raises(HSMError, match=rf"^{what} cannot be sent to another process: make one there"):
+                pickle.dumps(made)   # as multiprocessing does with a spawned process's arguments
+        verify_like_a_peer(token.user_key.public_key(), signer(hashing.sha256(b"still here")), b"still here")
 
 
 def test_a_module_other_code_loaded_through_a_symlink_is_shared_not_initialised_twice(token, tmp_path):
@@ -386,6 +462,19 @@ def test_an_msp_folder_whose_hsm_key_is_not_the_certificates_is_refused(token, t
             pass
 
 
+def user_and_group_database(monkeypatch, *, group_name: str, members=(), others_with_it_as_primary=()):
+    """The users and groups the permission check sees: the owner of the test's files (this process's user), and
+    their group named group_name with these supplementary members and these other users having it as primary."""
+    owner_uid, owner_gid = os.geteuid(), os.getegid()
+    owner = pwd.struct_passwd(("owner", "x", owner_uid, owner_gid, "", "/", "/bin/sh"))
+    others = [pwd.struct_passwd((name, "x", 60000 + n, owner_gid, "", "/", "/bin/sh"))
+              for n, name in enumerate(others_with_it_as_primary)]
+    group = grp.struct_group((group_name, "x", owner_gid, list(members)))
+    monkeypatch.setattr(hsm_msp.pwd, "getpwuid", lambda uid: {u.pw_uid: u for u in [owner, *others]}[uid])
+    monkeypatch.setattr(hsm_msp.pwd, "getpwall", lambda: [owner, *others])
+    monkeypatch.setattr(hsm_msp.grp, "getgrgid", lambda gid: {owner_gid: group}[gid])
+
+
 def test_a_signer_file_others_could_have_written_is_refused_as_ssh_refuses_its_config(token, tmp_path, monkeypatch):
     # The file names a library the process loads and runs: whoever can write it can run code as the user.
     monkeypatch.setenv("TEST_HSM_PIN", token.pin)
@@ -401,13 +490,16 @@ def test_a_signer_file_others_could_have_written_is_refused_as_ssh_refuses_its_c
     with open_msp_folder(folder, "SupplierMSP"):
         pass
 
-    for changed, mode in [(signer_file, 0o664), (signer_file, 0o646), (folder, 0o775), (folder, 0o757)]:
+    user_and_group_database(monkeypatch, group_name="staff", members=["owner", "colleague"])   # a shared group
+    shared = ", which is not its owner's private group"
+    for changed, mode, who, why in [(signer_file, 0o664, "its group staff", shared), (signer_file, 0o646, "others", ""),
+                                    (folder, 0o775, "its group staff", shared), (folder, 0o757, "others", "")]:
         original = changed.stat().st_mode & 0o777
         changed.chmod(mode)
         try:
-            with pytest.raises(HSMError, match=rf"^{changed} can be written by its group or by others "
-                                               rf"\({stat.filemode(changed.stat().st_mode)}\): hsm-signer.yaml names "
-                                               rf"a library .*; check its content, then chmod go-w {changed}$"):
+            with pytest.raises(HSMError, match=rf"^{changed} can be written by {who} "
+                                               rf"\({stat.filemode(changed.stat().st_mode)}\){why}: hsm-signer.yaml "
+                                               rf"names a library .*; check its content, then chmod go-w {changed}$"):
                 with open_msp_folder(folder, "SupplierMSP"):
                     pass
         finally:
@@ -421,6 +513,60 @@ def test_a_signer_file_others_could_have_written_is_refused_as_ssh_refuses_its_c
         monkeypatch.setattr(os, "geteuid", lambda: stranger + 1)
     with pytest.raises(HSMError, match=rf"^{signer_file} is owned by user id {stranger}, not by you .*chown it"):
         HSMSignerFile.read(folder)
+
+
+@pytest.mark.parametrize("group_name, members, others_with_it_as_primary, accepted", [
+    ("owner", [], [], True),                  # a user private group (Debian, Ubuntu): no one else can write
+    ("owner", ["owner"], [], True),           # the owner listed as its member changes nothing
+    ("owner", ["owner", "guest"], [], False),  # named as the owner, yet another user is in it
+    ("owner", [], ["guest"], False),          # another user has it as primary group
+    ("users", [], [], False),                 # not named as the owner: a shared group
+])
+def test_a_group_writable_folder_is_trusted_only_when_the_group_is_the_owners_private_group(
+        token, tmp_path, monkeypatch, group_name, members, others_with_it_as_primary, accepted):
+    monkeypatch.setenv("TEST_HSM_PIN", token.pin)
+    folder = hsm_msp_folder(tmp_path, token, token.user_cert, key_id_for(token.user_key.public_key()))
+    user_and_group_database(monkeypatch, group_name=group_name, members=members,
+                            others_with_it_as_primary=others_with_it_as_primary)
+    for changed in (folder, folder / "hsm-signer.yaml"):
+        changed.chmod(changed.stat().st_mode | stat.S_IWGRP)
+    if accepted:
+        assert HSMSignerFile.read(folder).token_label == token.token
+    else:
+        with pytest.raises(HSMError, match=rf"can be written by its group {group_name} \(.*\), which is not its "
+                                           r"owner's private group"):
+            HSMSignerFile.read(folder)
+
+
+def test_writing_the_signer_file_makes_a_group_writable_folder_of_the_callers_its_owners_alone(token, tmp_path,
+                                                                                            monkeypatch):
+    """The generator makes MSP folders under the umask: 002 gives drwxrwxr-x, refused with a shared group."""
+    user_and_group_database(monkeypatch, group_name="staff", members=["owner", "colleague"])
+    folder = tmp_path / "msp"
+    folder.mkdir()
+    folder.chmod(0o777)
+    assert hsm_msp.tighten_folder(folder) == "drwxrwxrwx -> drwxr-xr-x"
+    assert hsm_msp.tighten_folder(folder) is None     # nothing more to do
+    folder.chmod(0o775)
+    monkeypatch.setenv("TEST_HSM_PIN", token.pin)
+    hsm_msp_folder(folder, token, token.user_cert, key_id_for(token.user_key.public_key()))
+    assert folder.stat().st_mode & 0o777 == 0o755
+    with open_msp_folder(folder, "SupplierMSP"):
+        pass
+
+
+def test_another_users_group_writable_folder_is_left_as_it_is_and_refused(token, tmp_path, monkeypatch):
+    user_and_group_database(monkeypatch, group_name="staff", members=["owner", "colleague"])
+    folder = tmp_path / "msp"
+    folder.mkdir()
+    folder.chmod(0o775)
+    real_uid = os.geteuid()
+    monkeypatch.setattr(os, "geteuid", lambda: real_uid + 1)   # the folder is now someone else's
+    assert hsm_msp.tighten_folder(folder) is None
+    # refused: as another user's (or, the caller being root, as root's that a shared group can write)
+    with pytest.raises(HSMError, match=r"is owned by user id|can be written by its group staff"):
+        HSMSignerFile(token.library, token.token, b"\x01").write(folder)
+    assert folder.stat().st_mode & 0o777 == 0o775 and not (folder / "hsm-signer.yaml").exists()
 
 
 def test_a_keystore_without_a_key_says_to_restore_it_or_link_the_hsm_key(tmp_path):

@@ -500,6 +500,44 @@ def test_a_crl_is_never_half_written_into_crls(topology, data_root, monkeypatch)
     assert not [p for t in targets for p in t.parent.parent.iterdir() if p.name.endswith(".tmp")]
 
 
+def test_the_crl_is_kept_under_the_lock_of_the_roots_written_to_alone(topology, data_root, tmp_path):
+    """A root that has the channel's CRL already is not written, nor locked: a read-only bundle install could not
+    even create its lock file, and `org user list --sync` there would fail."""
+    org = topology.org("supplier")
+    keys = tmp_path / "supplier-keys"
+    shutil.copytree(org_crypto(data_root, org.name, org.domain).root, org_crypto(keys, org.name, org.domain).root)
+    paths = org_crypto(data_root, org.name, org.domain)
+    channels = crl.extended(load_key(paths.ca_key), load_cert(paths.ca_cert), [], 5)
+    crl.write_local(paths, crl.pem(channels))                 # the network's folder has it already
+    (data_root / membership.LOCK_FILE).unlink(missing_ok=True)
+    users = OrgUsers(host(topology, data_root, ScriptedChannel(topology, channel_config(topology, data_root))), keys)
+
+    written = users.keep_locally(org, channels)
+    assert written and all(keys in p.parents for p in written)
+    assert (keys / membership.LOCK_FILE).is_file() and not (data_root / membership.LOCK_FILE).exists()
+    assert users.keep_locally(org, channels) == [] and not (data_root / membership.LOCK_FILE).exists()
+
+
+def test_a_nested_lock_asked_for_out_of_order_is_refused_before_anything_is_taken(tmp_path):
+    first, second = tmp_path / "a", tmp_path / "b"
+    with membership.locked(first):
+        with membership.locked(first, second):          # holds a, takes b after it: the one order
+            assert (second / membership.LOCK_FILE).is_file()
+    fresh = tmp_path / "a-new"                           # comes before b too, and has no lock file yet
+    with membership.locked(second):
+        for asked in [(first, second), (first,), (fresh, second)]:
+            with pytest.raises(membership.LockOrderError,
+                               match=rf"the lock of {asked[0]} is asked for while this thread holds the lock of "
+                                     rf"{second}, which comes after it: .*Ask for both in the outer"):
+                with membership.locked(*asked):
+                    pass
+        with membership.locked(second, tmp_path / "c"):  # what it holds, and a folder after it
+            pass
+    assert not fresh.exists()                            # refused before anything was taken or made
+    with membership.locked(first, second):              # every lock was let go
+        pass
+
+
 def test_add_to_network_rewrites_the_profiles(topology, data_root):
     profiles.write_all(topology, data_root)
     members = host(topology, data_root, ScriptedChannel(topology, channel_config(topology, data_root)))
