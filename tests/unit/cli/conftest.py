@@ -1,5 +1,10 @@
+import shutil
+
 import pytest
 from click.testing import CliRunner
+
+from network import crypto
+from network.topology import load
 
 
 @pytest.fixture
@@ -10,3 +15,19 @@ def runner(tmp_path, monkeypatch):
     for var in ("RECFIN_FABRIC_BIN", "RECFIN_FABRIC_CFG", "RECFIN_TOPOLOGY"):
         monkeypatch.delenv(var, raising=False)
     return CliRunner()
+
+
+@pytest.fixture(scope="session")
+def generated_crypto(tmp_path_factory):
+    """The default topology's crypto material, generated once for the session: copy it before changing it."""
+    root = tmp_path_factory.mktemp("generated") / "network"
+    crypto.generate(load(), root)
+    return root
+
+
+@pytest.fixture
+def network_copy(tmp_path, generated_crypto):
+    """RECFIN_HOME's data folder (the runner's), holding a copy of the generated crypto material."""
+    root = tmp_path / "home" / "network"
+    shutil.copytree(generated_crypto, root)
+    return root

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 
 import pytest
 from fabric_protos.common import configtx_pb2
@@ -17,18 +16,10 @@ from tests.unit.network.channel_fixtures import channel_config, config_block
 BANK = ["add", "bank2", "--role", "bank", "--enterprise", "91110000MA1K00007E"]
 
 
-@pytest.fixture(scope="module")
-def generated(tmp_path_factory):
-    root = tmp_path_factory.mktemp("org-net") / "network"
-    crypto.generate(load(), root)
-    return root
-
-
 @pytest.fixture
-def network_home(runner, tmp_path, generated):
+def network_home(runner, tmp_path, network_copy):
     """RECFIN_HOME's data folder holding the network's crypto, and the channel's config block."""
-    root = tmp_path / "home" / "network"
-    shutil.copytree(generated, root)
+    root = network_copy
     block = tmp_path / "config.block"
     block.write_bytes(config_block(channel_config(load(), root), "receivables").SerializeToString())
     return root, block

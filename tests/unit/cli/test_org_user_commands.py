@@ -6,7 +6,6 @@ verdict); the submission itself, through a scripted `peer` CLI, is in tests/unit
 from __future__ import annotations
 
 import json
-import shutil
 
 from pathlib import Path
 
@@ -30,18 +29,10 @@ from tests.unit.network.scripted_channel import ScriptedChannel
 CODE = "91310000MA1K00002C"
 
 
-@pytest.fixture(scope="module")
-def generated(tmp_path_factory):
-    root = tmp_path_factory.mktemp("org-users") / "network"
-    crypto.generate(load(), root)
-    return root
-
-
 @pytest.fixture
-def network_home(runner, tmp_path, generated):
+def network_home(runner, tmp_path, network_copy):
     """RECFIN_HOME's data folder with the network's crypto and profiles, and the channel's config block."""
-    root = tmp_path / "home" / "network"
-    shutil.copytree(generated, root)
+    root = network_copy
     profiles.write_all(load(), root)
     block = tmp_path / "config.block"
     block.write_bytes(config_block(channel_config(load(), root), "receivables").SerializeToString())
