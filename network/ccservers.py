@@ -7,6 +7,8 @@ file `contract_config.write` put next to its packages. Every server speaks mutua
 host and accepts only clients whose certificate comes from its own org's TLS CA, which is
 what the org's peers present (connection.json's client_cert). Servers run under the
 supervisor like the nodes, with logs and pid files under <data_root>/chaincode/<name>/<org>/.
+Each also serves /healthz and /metrics (chaincode.shim.operations) on its listen host,
+OPERATIONS_PORT_SHIFT ports above its gRPC port; `recfin network status` asks its /healthz.
 """
 from __future__ import annotations
 
@@ -31,6 +33,11 @@ def chaincode_dir(data_root: Path, name: str) -> Path:
 
 
 SERVER_PID_FILE = "server.pid"
+# A server's operations port is its gRPC port plus this: gRPC ports sit at 9991 + one per org
+# + 10 per further chaincode name (port_offset_for), so the two ranges meet only past a hundred
+# chaincode names, and the nodes' ports (7050-10052 in topology.yaml) stay clear of both
+# (tests/unit/chaincode/test_operations.py checks the default topology).
+OPERATIONS_PORT_SHIFT = 1000
 
 
 def org_dir(data_root: Path, name: str, org: PeerOrgSpec) -> Path:
@@ -40,6 +47,11 @@ def org_dir(data_root: Path, name: str, org: PeerOrgSpec) -> Path:
 def server_address(topology: Topology, org: PeerOrgSpec, port_offset: int = 0) -> str:
     """The address the org's server binds (CHAINCODE_SERVER_ADDRESS)."""
     return topology.chaincode_server_listen(org, port_offset)
+
+
+def operations_address(topology: Topology, org: PeerOrgSpec, port_offset: int = 0) -> str:
+    """Where the org's server answers /healthz and /metrics (CHAINCODE_OPERATIONS_ADDRESS)."""
+    return topology.chaincode_server_listen(org, port_offset + OPERATIONS_PORT_SHIFT)
 
 
 def server_tls_dir(topology: Topology, data_root: Path, org: PeerOrgSpec) -> Path:
@@ -56,11 +68,14 @@ def tls_env(server_tls: Path) -> dict[str, str]:
             "CHAINCODE_TLS_CLIENT_CA": str(server_tls / "ca.crt")}
 
 
-def server_env(package_id: str, address: str, msp_id: str, server_tls: Path) -> dict[str, str]:
+def server_env(package_id: str, address: str, msp_id: str, server_tls: Path,
+               operations: str | None = None) -> dict[str, str]:
     env = inherited_env(("PYTHONPATH",))
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO_ROOT), env.get("PYTHONPATH", "")) if p)
     env.update({"CHAINCODE_ID": package_id, "CHAINCODE_SERVER_ADDRESS": address, "RECFIN_MSP_ID": msp_id,
                 "PYTHONUNBUFFERED": "1", **tls_env(server_tls)})
+    if operations:
+        env["CHAINCODE_OPERATIONS_ADDRESS"] = operations
     return env
 
 
@@ -81,7 +96,7 @@ def server_spec(topology: Topology, data_root: Path, name: str, org: PeerOrgSpec
     """network_config: the contract configuration file the server runs with (RECFIN_NETWORK_CONFIG)."""
     folder = org_dir(data_root, name, org)
     env = server_env(package_id, server_address(topology, org, port_offset), org.msp_id,
-                     server_tls_dir(topology, data_root, org))
+                     server_tls_dir(topology, data_root, org), operations_address(topology, org, port_offset))
     if network_config is not None:
         env[NETWORK_CONFIG_ENV] = str(network_config)
     return ProcessSpec(

@@ -30,6 +30,9 @@ What runs where:
   `chaincode.env` (CHAINCODE_ID=...), which the service reads as its env_file. Every
   server mounts the same contract configuration, `chaincode/<name>/network_config.json`
   (RECFIN_NETWORK_CONFIG), derived from the topology like the package label's digest.
+  Each serves /healthz and /metrics on CHAINCODE_OPERATIONS_PORT inside the compose network
+  (not published), and its compose healthcheck asks /healthz with the image's python (it
+  has no curl) at the container's own hostname.
 
 Each node mounts only its own folder of crypto material (read-only) and the channel
 folder; ledgers live in named volumes. Host paths start with `data`, by default the
@@ -55,6 +58,9 @@ FABRIC_VERSION = "3.1.5"
 IMAGES = {"peer": f"hyperledger/fabric-peer:{FABRIC_VERSION}",
           "orderer": f"hyperledger/fabric-orderer:{FABRIC_VERSION}"}
 CHAINCODE_IMAGE = "recfin/chaincode:local"
+# The chaincode servers' operations endpoint (chaincode.shim.operations): Fabric's default
+# operations port. Each server has its own container, so one port serves them all.
+CHAINCODE_OPERATIONS_PORT = 9443
 IMAGE_CFG_PATH = "/etc/hyperledger/fabric"      # FABRIC_CFG_PATH of the official images
 CONTAINER_ROOT = Path("/var/recfin")              # where a container sees the data folder
 DATA_VARIABLE = "RECFIN_HOSTS_DATA"
@@ -157,6 +163,17 @@ def chaincode_folder(topology: Topology, data_root: Path, org_name: str) -> Path
     return data_root / "chaincode" / topology.chaincode.name / topology.org(org_name).name
 
 
+def chaincode_healthcheck(host: str, port: int = CHAINCODE_OPERATIONS_PORT) -> dict:
+    """Compose's healthcheck of a chaincode server: its /healthz answers 200 (urlopen raises on 503).
+
+    It runs inside the server's container and asks by the container's hostname, the address a
+    scraper on the compose network uses too.
+    """
+    probe = f"import urllib.request; urllib.request.urlopen('http://{host}:{port}/healthz', timeout=3)"
+    return {"test": ["CMD", "python", "-c", probe], "interval": "10s", "timeout": "5s", "retries": 3,
+            "start_period": "20s"}
+
+
 def chaincode_service(topology: Topology, org_name: str, data: str = DEFAULT_DATA) -> dict:
     org = topology.org(org_name)
     host = topology.chaincode_server_host(org)
@@ -171,6 +188,7 @@ def chaincode_service(topology: Topology, org_name: str, data: str = DEFAULT_DAT
         "env_file": [host_path(data, chaincode_folder(topology, CONTAINER_ROOT, org.name) / CHAINCODE_ENV)],
         "environment": {
             "CHAINCODE_SERVER_ADDRESS": topology.chaincode_server_listen(org),
+            "CHAINCODE_OPERATIONS_ADDRESS": f"0.0.0.0:{CHAINCODE_OPERATIONS_PORT}",
             **ccservers.tls_env(server_tls),        # mutual TLS: its own pair, its peer's CA
             "PYTHONUNBUFFERED": "1",
             contract_config.ENV_VAR: network_config.as_posix(),
@@ -178,7 +196,8 @@ def chaincode_service(topology: Topology, org_name: str, data: str = DEFAULT_DAT
         },
         "volumes": [f"{host_path(data, server_tls)}:{server_tls.as_posix()}:ro",
                     f"{host_path(data, network_config)}:{network_config.as_posix()}:ro"],
-        "expose": [str(org.chaincode_server_port)],
+        "expose": [str(org.chaincode_server_port), str(CHAINCODE_OPERATIONS_PORT)],
+        "healthcheck": chaincode_healthcheck(host),
         "networks": [NETWORK],
         "restart": "unless-stopped",
     }

@@ -55,8 +55,8 @@ def remove_data_root(data_root: Path, say: Callable[[str], None]) -> None:
         say(f"removed {root}")
 
 
-def _server_port(spec: ProcessSpec) -> int:
-    return int(spec.env["CHAINCODE_SERVER_ADDRESS"].rsplit(":", 1)[1])
+def _server_port(spec: ProcessSpec, variable: str = "CHAINCODE_SERVER_ADDRESS") -> int:
+    return int(spec.env[variable].rsplit(":", 1)[1])
 
 
 class Network:
@@ -230,8 +230,8 @@ class Network:
                 spec = self._server_spec(dep, org.name)
                 pid = self.supervisor.running_pid(spec.pid_file)
                 address = spec.env["CHAINCODE_SERVER_ADDRESS"]
-                out.append(NodeStatus(spec.name, org.msp_id, "chaincode", address, pid,
-                                      pid is not None and probes.accepting(address), None, spec.log))
+                healthy = pid is not None and probes.healthy(spec.env["CHAINCODE_OPERATIONS_ADDRESS"])
+                out.append(NodeStatus(spec.name, org.msp_id, "chaincode", address, pid, healthy, None, spec.log))
         return out
 
     def log_path(self, name: str) -> Path:
@@ -266,12 +266,18 @@ class Network:
                 spec = self._server_spec(dep, org.name)
                 if self.supervisor.running_pid(spec.pid_file) is None:
                     out.append((spec.name, "chaincode server", _server_port(spec)))
+                    out.append((spec.name, "chaincode operations",
+                                _server_port(spec, "CHAINCODE_OPERATIONS_ADDRESS")))
         return out
 
     def _start_server(self, spec: ProcessSpec) -> bool:
         pid, started = self.supervisor.start(spec)
-        address = spec.env["CHAINCODE_SERVER_ADDRESS"]
-        self.supervisor.wait_until(lambda: probes.accepting(address), what=f"chaincode server listening on {address}",
+        address, operations = spec.env["CHAINCODE_SERVER_ADDRESS"], spec.env["CHAINCODE_OPERATIONS_ADDRESS"]
+        # A server just started answers /healthz 200 once gRPC serves (its operations endpoint starts
+        # after gRPC); one already running may predate the endpoint, so it only has to listen.
+        self.supervisor.wait_until(lambda: probes.accepting(address) and (not started or probes.healthy(operations)),
+                                   what=f"chaincode server listening on {address}"
+                                        + (f", /healthz OK on {operations}" if started else ""),
                                    name=spec.name, log=spec.log, timeout=self.timeout, pid_file=spec.pid_file)
         if started:
             self.say(f"  started {spec.name} (pid {pid}) on {address}, log {spec.log}")

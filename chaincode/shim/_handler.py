@@ -25,6 +25,7 @@ from ._peer_options import PeerOptions
 from ._proposal import decode_proposal
 from ._stub import ChaincodeStub
 from ._types import INTERNAL_ERROR, OK, Response
+from .operations import ChaincodeMetrics
 
 logger = logging.getLogger(__name__)
 
@@ -63,6 +64,7 @@ class _TransactionRequests:
         async with self._lock:
             reply_future = asyncio.get_running_loop().create_future()
             self._handler._pending_replies[self._key] = reply_future
+            self._handler.metrics.request_sent(message_type)
             try:
                 await self._handler._send(Msg(type=message_type, payload=payload, txid=tx_id, channel_id=channel_id))
                 reply: shim_pb2.ChaincodeMessage = await reply_future
@@ -79,7 +81,8 @@ class StreamHandler:
     """Speaks the chaincode protocol over one stream, given functions that read and write its messages.
 
     ``read`` returns the next message, or None (or grpc's EOF) when the peer
-    closed the stream; ``write`` sends one message.
+    closed the stream; ``write`` sends one message. ``metrics`` (the server's, shared by its
+    streams) counts the stream, its transactions and their requests to the peer.
     """
 
     def __init__(
@@ -88,7 +91,9 @@ class StreamHandler:
         package_id: str,
         read: Callable[[], Awaitable[object]],
         write: Callable[[shim_pb2.ChaincodeMessage], Awaitable[None]],
+        metrics: ChaincodeMetrics | None = None,
     ) -> None:
+        self.metrics = metrics if metrics is not None else ChaincodeMetrics()
         self._invoke = invoke
         self._package_id = package_id
         self._read = read
@@ -107,8 +112,9 @@ class StreamHandler:
     async def run(self) -> None:
         """Register, then handle messages until the peer closes the stream."""
         register = Msg(type=Msg.REGISTER, payload=chaincode_pb2.ChaincodeID(name=self._package_id).SerializeToString())
-        await self._send(register)
+        self.metrics.peer_streams += 1
         try:
+            await self._send(register)
             while True:
                 message = await self._read()
                 if not isinstance(message, shim_pb2.ChaincodeMessage):
@@ -116,6 +122,7 @@ class StreamHandler:
                     return
                 await self._dispatch(message)
         finally:
+            self.metrics.peer_streams -= 1
             await self._shut_down()
 
     async def _shut_down(self) -> None:
@@ -175,41 +182,50 @@ class StreamHandler:
         task.add_done_callback(self._background.discard)
 
     async def _run_transaction(self, message: shim_pb2.ChaincodeMessage) -> None:
-        event = None
+        started = self.metrics.transaction_started()
+        function: bytes | None = None
+        status: int | None = None  # stays None when the stream closes first (the task is cancelled)
         try:
-            chaincode_input = chaincode_pb2.ChaincodeInput.FromString(message.payload)
-            proposal = decode_proposal(message.proposal if message.HasField("proposal") else None)
-            stub = ChaincodeStub(
-                _TransactionRequests(self, message.channel_id, message.txid),
+            event = None
+            try:
+                chaincode_input = chaincode_pb2.ChaincodeInput.FromString(message.payload)
+                function = chaincode_input.args[0] if chaincode_input.args else None
+                proposal = decode_proposal(message.proposal if message.HasField("proposal") else None)
+                stub = ChaincodeStub(
+                    _TransactionRequests(self, message.channel_id, message.txid),
+                    channel_id=message.channel_id,
+                    tx_id=message.txid,
+                    args=list(chaincode_input.args),
+                    proposal=proposal,
+                    options=self.options,
+                    decorations=dict(chaincode_input.decorations),
+                )
+                if message.type == Msg.INIT and not chaincode_input.args:
+                    # An init call that names no function has nothing to run (as in Fabric's contract API).
+                    response = Response(OK)
+                else:
+                    response = await execute_transaction(self._invoke, stub)
+                event = stub.event if response.ok else None
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # a malformed message must still be answered
+                logger.exception("could not start tx %s", message.txid)
+                response = Response(INTERNAL_ERROR, f"{type(exc).__name__}: {exc}")
+            status = response.status
+            completed = Msg(
+                type=Msg.COMPLETED,
+                payload=proposal_response_pb2.Response(
+                    status=response.status, message=response.message, payload=response.payload
+                ).SerializeToString(),
+                txid=message.txid,
                 channel_id=message.channel_id,
-                tx_id=message.txid,
-                args=list(chaincode_input.args),
-                proposal=proposal,
-                options=self.options,
-                decorations=dict(chaincode_input.decorations),
             )
-            if message.type == Msg.INIT and not chaincode_input.args:
-                # An init call that names no function has nothing to run (as in Fabric's contract API).
-                response = Response(OK)
-            else:
-                response = await execute_transaction(self._invoke, stub)
-            event = stub.event if response.ok else None
-        except asyncio.CancelledError:
-            raise
-        except Exception as exc:  # a malformed message must still be answered
-            logger.exception("could not start tx %s", message.txid)
-            response = Response(INTERNAL_ERROR, f"{type(exc).__name__}: {exc}")
-        completed = Msg(
-            type=Msg.COMPLETED,
-            payload=proposal_response_pb2.Response(
-                status=response.status, message=response.message, payload=response.payload
-            ).SerializeToString(),
-            txid=message.txid,
-            channel_id=message.channel_id,
-        )
-        if event is not None:
-            completed.chaincode_event.CopyFrom(chaincode_event_pb2.ChaincodeEvent(event_name=event[0], payload=event[1]))
-        try:
-            await self._send(completed)
-        except Exception:
-            logger.exception("could not send COMPLETED for tx %s", message.txid)
+            if event is not None:
+                completed.chaincode_event.CopyFrom(
+                    chaincode_event_pb2.ChaincodeEvent(event_name=event[0], payload=event[1]))
+            try:
+                await self._send(completed)
+            except Exception:
+                logger.exception("could not send COMPLETED for tx %s", message.txid)
+        finally:
+            self.metrics.transaction_finished(function, status, started)

@@ -5,6 +5,8 @@ reads the package ID from ``CHAINCODE_ID``, the listen address from
 ``CHAINCODE_SERVER_ADDRESS`` and, for TLS, PEM file paths from
 ``CHAINCODE_TLS_CERT``, ``CHAINCODE_TLS_KEY`` and ``CHAINCODE_TLS_CLIENT_CA``
 (mutual TLS when the last is set). SIGTERM and SIGINT stop it gracefully.
+``--operations-address HOST:PORT`` (or ``CHAINCODE_OPERATIONS_ADDRESS``) also serves
+``/healthz`` and ``/metrics`` there over plain HTTP (chaincode.shim.operations).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import grpc
 from fabric_protos.peer import chaincode_shim_pb2_grpc
 
 from ._handler import StreamHandler
+from .operations import ChaincodeMetrics, OperationsServer, function_labels, parse_address
 
 if TYPE_CHECKING:
     from chaincode.contract import Contract, ContractRouter
@@ -50,20 +53,25 @@ def _grpc_options() -> list[tuple[str, int]]:
 
 
 class _ChaincodeService(chaincode_shim_pb2_grpc.ChaincodeServicer):
-    def __init__(self, router: ContractRouter, package_id: str) -> None:
+    def __init__(self, router: ContractRouter, package_id: str, metrics: ChaincodeMetrics) -> None:
         self._router = router
         self._package_id = package_id
+        self._metrics = metrics
 
     async def Connect(self, request_iterator, context):  # noqa: N802 - the gRPC method name
         peer = context.peer()
         logger.info("peer %s connected", peer)
-        handler = StreamHandler(self._router.invoke, self._package_id, context.read, context.write)
+        handler = StreamHandler(self._router.invoke, self._package_id, context.read, context.write, self._metrics)
         await handler.run()
         logger.info("peer %s disconnected", peer)
 
 
 class ChaincodeServer:
-    """Serves the contracts to every peer that connects. ``start`` returns the bound port."""
+    """Serves the contracts to every peer that connects. ``start`` returns the bound port.
+
+    With ``operations_address`` it also serves ``/healthz`` and ``/metrics`` there;
+    ``operations_port`` is then the bound port.
+    """
 
     def __init__(
         self,
@@ -74,6 +82,7 @@ class ChaincodeServer:
         tls_cert: bytes | None = None,
         tls_key: bytes | None = None,
         client_ca: bytes | None = None,
+        operations_address: str | None = None,
     ) -> None:
         from chaincode.contract import ContractRouter  # here: chaincode.contract imports this package
 
@@ -86,10 +95,21 @@ class ChaincodeServer:
         self.package_id = package_id
         self._tls = (tls_cert, tls_key, client_ca)
         self._server: grpc.aio.Server | None = None
+        self.metrics = ChaincodeMetrics(function_labels(self.router.contracts, self.router.default_contract))
+        self._operations = (OperationsServer(operations_address, self.metrics, [self.failed_checks])
+                            if operations_address else None)
+        self.operations_port: int | None = None
+
+    def failed_checks(self) -> list[tuple[str, str]]:
+        """The /healthz check: (component, reason) for each failure, none while gRPC serves."""
+        if self._server is None:
+            return [("grpc", f"the chaincode server {self.package_id} is not serving on {self.address}")]
+        return []
 
     async def start(self) -> int:
         server = grpc.aio.server(options=_grpc_options())
-        chaincode_shim_pb2_grpc.add_ChaincodeServicer_to_server(_ChaincodeService(self.router, self.package_id), server)
+        service = _ChaincodeService(self.router, self.package_id, self.metrics)
+        chaincode_shim_pb2_grpc.add_ChaincodeServicer_to_server(service, server)
         tls_cert, tls_key, client_ca = self._tls
         if tls_cert:
             credentials = grpc.ssl_server_credentials(
@@ -101,12 +121,23 @@ class ChaincodeServer:
         await server.start()
         self._server = server
         logger.info("chaincode %s listening on %s (tls=%s)", self.package_id, self.address, bool(tls_cert))
+        if self._operations is not None:
+            try:
+                self.operations_port = await self._operations.start()
+            except OSError as exc:
+                await self.stop(0)
+                raise OSError(exc.errno, f"cannot serve the operations endpoint on "
+                                         f"{self._operations.host}:{self._operations.port}: {exc.strerror}; "
+                                         f"choose a free port (--operations-address)") from exc
         return port
 
     async def stop(self, grace: float | None = SHUTDOWN_GRACE_SECONDS) -> None:
-        if self._server is not None:
-            await self._server.stop(grace)
-            self._server = None
+        """Stop gRPC (running transactions get ``grace`` seconds), then the operations endpoint."""
+        server, self._server = self._server, None   # /healthz answers 503 from here on, while draining
+        if server is not None:
+            await server.stop(grace)
+        if self._operations is not None:
+            await self._operations.stop()
 
     async def wait_for_termination(self) -> None:
         if self._server is not None:
@@ -120,9 +151,11 @@ async def serve(
     tls_cert: bytes | None = None,
     tls_key: bytes | None = None,
     client_ca: bytes | None = None,
+    operations_address: str | None = None,
 ) -> None:
     """Serve until SIGTERM/SIGINT (or cancellation), then stop, letting running transactions finish."""
-    server = ChaincodeServer(contracts, address, package_id, tls_cert=tls_cert, tls_key=tls_key, client_ca=client_ca)
+    server = ChaincodeServer(contracts, address, package_id, tls_cert=tls_cert, tls_key=tls_key, client_ca=client_ca,
+                             operations_address=operations_address)
     await server.start()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -156,16 +189,29 @@ def _read_file(variable: str) -> bytes | None:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m chaincode", description="Serve contracts as chaincode-as-a-service.")
+    parser = argparse.ArgumentParser(
+        prog="python -m chaincode", description="Serve contracts as chaincode-as-a-service.",
+        epilog="example: CHAINCODE_ID=receivables_1:ab12... CHAINCODE_SERVER_ADDRESS=0.0.0.0:9999 "
+               "python -m chaincode --contract chaincode.receivables:ReceivablesContract "
+               "--operations-address 0.0.0.0:9443   (then: curl http://HOST:9443/healthz, /metrics)")
     parser.add_argument("--contract", action="append", required=True, metavar="MODULE:CLASS",
                         help="a contract class to serve (repeatable; the first is the default contract)")
     parser.add_argument("--log-level", default=os.environ.get("CHAINCODE_LOG_LEVEL", "INFO"))
+    parser.add_argument("--operations-address", default=os.environ.get("CHAINCODE_OPERATIONS_ADDRESS") or None,
+                        metavar="HOST:PORT",
+                        help="serve /healthz and /metrics (Prometheus) over HTTP there "
+                             "(default: CHAINCODE_OPERATIONS_ADDRESS; off when neither is set)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     package_id = os.environ.get("CHAINCODE_ID", "")
     address = os.environ.get("CHAINCODE_SERVER_ADDRESS", "")
     if not package_id or not address:
         parser.error("set CHAINCODE_ID (the package ID) and CHAINCODE_SERVER_ADDRESS (host:port to listen on)")
+    if args.operations_address:
+        try:
+            parse_address(args.operations_address)
+        except ValueError as exc:
+            parser.error(str(exc))
     contracts = [load_contract(spec) for spec in args.contract]
     asyncio.run(
         serve(
@@ -175,5 +221,6 @@ def main(argv: Sequence[str] | None = None) -> None:
             tls_cert=_read_file("CHAINCODE_TLS_CERT"),
             tls_key=_read_file("CHAINCODE_TLS_KEY"),
             client_ca=_read_file("CHAINCODE_TLS_CLIENT_CA"),
+            operations_address=args.operations_address,
         )
     )

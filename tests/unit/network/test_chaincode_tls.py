@@ -173,3 +173,11 @@ def test_connection_without_crypto_says_to_prepare(topology, tmp_path):
     from network.errors import ChaincodeError
     with pytest.raises(ChaincodeError, match="recfin network prepare"):
         ccservers.connection(topology, tmp_path, topology.org(ORG))
+
+
+def test_the_server_answers_healthz_and_metrics_where_network_status_asks(server):
+    _, spec = server
+    operations = spec.env["CHAINCODE_OPERATIONS_ADDRESS"]
+    assert probes.healthy(operations)
+    metrics = probes.fetch_metrics(operations)
+    assert probes.metric(metrics, "recfin_chaincode_transactions_in_flight") == 0

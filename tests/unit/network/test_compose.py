@@ -407,7 +407,7 @@ def test_compose_takes_an_added_org_from_the_data_folders_membership(tmp_path):
     server = doc["services"][channel.chaincode_server_host(bank2)]
     assert server["environment"]["RECFIN_MSP_ID"] == "Bank2MSP"
     assert server["environment"]["CHAINCODE_SERVER_ADDRESS"] == channel.chaincode_server_listen(bank2)
-    assert server["expose"] == [str(bank2.chaincode_server_port)]
+    assert server["expose"] == [str(bank2.chaincode_server_port), str(compose.CHAINCODE_OPERATIONS_PORT)]
 
     # every server mounts the contract configuration `prepare --hostnames` writes, which names Bank2MSP
     contract_config.write(channel, tmp_path)        # as `prepare --hostnames` does (write_packages)

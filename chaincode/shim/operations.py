@@ -1,0 +1,262 @@
+"""The chaincode server's operations endpoint: ``/healthz`` and ``/metrics`` over plain HTTP.
+
+Fabric's peers and orderers serve the same two paths on their operations port, and this one
+answers in their shapes so that one set of probes and scrape configs covers every process:
+
+- ``GET /healthz``: 200 ``{"status": "OK", "time": <RFC 3339>}`` while the gRPC server
+  serves; 503 ``{"status": "Service Unavailable", "time": ..., "failed_checks":
+  [{"component": ..., "reason": ...}]}`` otherwise.
+- ``GET /metrics``: Prometheus text exposition format 0.0.4, every name prefixed
+  ``recfin_chaincode_``.
+
+The HTTP server runs on the event loop the gRPC server already runs (asyncio streams, no
+extra thread and no extra dependency). ``python -m chaincode --operations-address HOST:PORT``
+(or ``CHAINCODE_OPERATIONS_ADDRESS``) turns it on; it is off when neither is given.
+
+The counters are plain ints and dicts, changed only by coroutines and callbacks of that one
+event loop: a change never yields to another task halfway, so no lock is needed, and the
+per-transaction cost stays at a few dict updates.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime
+import json
+import logging
+import time
+from bisect import bisect_left
+from collections.abc import Callable, Iterable
+
+from fabric_protos.peer import chaincode_shim_pb2 as shim_pb2
+
+logger = logging.getLogger(__name__)
+
+PREFIX = "recfin_chaincode_"
+CONTENT_TYPE_METRICS = "text/plain; version=0.0.4; charset=utf-8"
+CONTENT_TYPE_JSON = "application/json"
+# Seconds. A contract function that reads a key or two answers in a few milliseconds over a
+# local peer; range queries, private data and many writes take tens to hundreds; the peer's
+# default execute timeout is 30 s, so the buckets stop well short of it.
+DURATION_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+# Any client can name any function: labelling by the raw name would let callers grow the
+# metrics without bound, so names the contracts do not define share one label.
+UNKNOWN_FUNCTION = "unknown"
+NO_FUNCTION = "none"            # an INIT (or a malformed TRANSACTION) that names no function
+CANCELLED = "cancelled"         # the stream closed before the transaction answered
+REQUEST_TIMEOUT_SECONDS = 10.0  # a client that sends no complete request in this time is dropped
+MAX_REQUEST_HEAD_BYTES = 8192
+
+
+def function_labels(contracts: dict, default_contract) -> dict[bytes, str]:
+    """Every spelling a caller may use for a defined function, mapped to its ``Contract:Function`` label.
+
+    ``contracts`` is ``ContractRouter.contracts``; the default contract's functions may also be
+    named without the contract, as the router accepts them.
+    """
+    labels: dict[bytes, str] = {}
+    for contract_name, contract in contracts.items():
+        for function_name in contract.transactions():
+            label = f"{contract_name}:{function_name}"
+            labels[label.encode()] = label
+            if contract is default_contract:
+                labels[function_name.encode()] = label
+    return labels
+
+
+def status_class(status: int) -> str:
+    """Fabric's response status grouped as HTTP's are: 200 -> "2xx", 400 -> "4xx", 500 -> "5xx"."""
+    return f"{status // 100}xx"
+
+
+def _type_name(kind: int) -> str:
+    try:
+        return shim_pb2.ChaincodeMessage.Type.Name(kind)
+    except ValueError:
+        return str(kind)
+
+
+def _escape_label(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("\n", "\\n").replace('"', '\\"')
+
+
+def _escape_help(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("\n", "\\n")
+
+
+def _number(value: float) -> str:
+    if value == float("inf"):
+        return "+Inf"
+    return repr(float(value)) if isinstance(value, float) else str(value)
+
+
+class ChaincodeMetrics:
+    """What the stream handlers count, and its rendering as Prometheus text.
+
+    One instance per server, shared by every stream; see the module docstring for why the
+    plain ints and dicts need no lock.
+    """
+
+    def __init__(self, function_labels: dict[bytes, str] | None = None) -> None:
+        self._function_labels = function_labels or {}
+        self.transactions: dict[tuple[str, str], int] = {}   # (function, status class) -> completed
+        # function -> [count per bucket (not cumulative; the last is +Inf), sum of seconds, count]
+        self.durations: dict[str, list] = {}
+        self.in_flight = 0
+        self.peer_streams = 0
+        self.peer_requests: dict[int, int] = {}              # ChaincodeMessage type -> sent
+
+    def function_label(self, name: bytes | None) -> str:
+        if not name:
+            return NO_FUNCTION
+        return self._function_labels.get(name, UNKNOWN_FUNCTION)
+
+    def transaction_started(self) -> float:
+        """Count one more transaction in flight; returns its start time for ``transaction_finished``."""
+        self.in_flight += 1
+        return time.perf_counter()
+
+    def transaction_finished(self, function: bytes | None, status: int | None, started: float) -> None:
+        """``status`` is the response status sent to the peer, None when none was (cancelled)."""
+        elapsed = time.perf_counter() - started
+        self.in_flight -= 1
+        label = self.function_label(function)
+        key = (label, CANCELLED if status is None else status_class(status))
+        self.transactions[key] = self.transactions.get(key, 0) + 1
+        histogram = self.durations.get(label)
+        if histogram is None:
+            histogram = self.durations[label] = [[0] * (len(DURATION_BUCKETS) + 1), 0.0, 0]
+        histogram[0][bisect_left(DURATION_BUCKETS, elapsed)] += 1   # le is inclusive: bisect_left
+        histogram[1] += elapsed
+        histogram[2] += 1
+
+    def request_sent(self, message_type: int) -> None:
+        self.peer_requests[message_type] = self.peer_requests.get(message_type, 0) + 1
+
+    def render(self) -> str:
+        """The Prometheus text exposition (format 0.0.4) of every metric."""
+        lines: list[str] = []
+
+        def family(name: str, kind: str, text: str) -> str:
+            full = PREFIX + name
+            lines.append(f"# HELP {full} {_escape_help(text)}")
+            lines.append(f"# TYPE {full} {kind}")
+            return full
+
+        name = family("transactions_total", "counter",
+                      "Transactions answered to the peer, by contract function and response status class "
+                      "(cancelled: the stream closed first).")
+        for (function, status), count in sorted(self.transactions.items()):
+            lines.append(f'{name}{{function="{_escape_label(function)}",status="{status}"}} {count}')
+
+        name = family("transaction_duration_seconds", "histogram",
+                      "Time from the peer's TRANSACTION (or INIT) to the chaincode's answer, by contract function.")
+        for function, (buckets, total, count) in sorted(self.durations.items()):
+            function_label = f'function="{_escape_label(function)}"'
+            cumulative = 0
+            for bound, in_bucket in zip((*DURATION_BUCKETS, float("inf")), buckets):
+                cumulative += in_bucket
+                lines.append(f'{name}_bucket{{{function_label},le="{_number(bound)}"}} {cumulative}')
+            lines.append(f"{name}_sum{{{function_label}}} {_number(total)}")
+            lines.append(f"{name}_count{{{function_label}}} {count}")
+
+        name = family("transactions_in_flight", "gauge", "Transactions started and not yet answered.")
+        lines.append(f"{name} {self.in_flight}")
+
+        name = family("peer_streams", "gauge", "Peer Connect streams open to this server.")
+        lines.append(f"{name} {self.peer_streams}")
+
+        name = family("peer_requests_total", "counter",
+                      "Requests the chaincode sent to the peer (state reads, writes, queries), by message type.")
+        for kind, count in sorted(self.peer_requests.items(), key=lambda item: _type_name(item[0])):
+            lines.append(f'{name}{{type="{_escape_label(_type_name(kind))}"}} {count}')
+        return "\n".join(lines) + "\n"
+
+
+HealthCheck = Callable[[], Iterable[tuple[str, str]]]
+"""Returns the failed checks as (component, reason) pairs; nothing when healthy."""
+
+
+def health_status(checks: Iterable[HealthCheck]) -> tuple[int, dict]:
+    """The HTTP status and JSON body of ``/healthz``, in the shape of Fabric's operations service."""
+    failed = [{"component": component, "reason": reason} for check in checks for component, reason in check()]
+    now = datetime.datetime.now(datetime.timezone.utc).isoformat().replace("+00:00", "Z")
+    if failed:
+        return 503, {"status": "Service Unavailable", "time": now, "failed_checks": failed}
+    return 200, {"status": "OK", "time": now}
+
+
+def parse_address(address: str) -> tuple[str, int]:
+    """``HOST:PORT`` (``[::1]:PORT`` for IPv6; an empty host listens on every address)."""
+    host, separator, port = address.rpartition(":")
+    if not separator or not port.isdigit():
+        raise ValueError(f"operations address {address!r}: expected HOST:PORT, e.g. 127.0.0.1:9443")
+    return host.strip("[]") or "0.0.0.0", int(port)
+
+
+_REASONS = {200: "OK", 404: "Not Found", 405: "Method Not Allowed", 400: "Bad Request", 503: "Service Unavailable"}
+
+
+class OperationsServer:
+    """Serves ``/healthz`` and ``/metrics`` on ``address``; ``start`` returns the bound port."""
+
+    def __init__(self, address: str, metrics: ChaincodeMetrics, checks: Iterable[HealthCheck] = ()) -> None:
+        self.host, self.port = parse_address(address)
+        self.metrics = metrics
+        self.checks = list(checks)
+        self._server: asyncio.Server | None = None
+
+    async def start(self) -> int:
+        # The limit bounds what one request may make the server buffer (LimitOverrunError beyond it).
+        self._server = await asyncio.start_server(self._serve_connection, self.host, self.port,
+                                                  limit=MAX_REQUEST_HEAD_BYTES)
+        self.port = self._server.sockets[0].getsockname()[1]
+        logger.info("operations endpoint on http://%s:%d (/healthz, /metrics)", self.host, self.port)
+        return self.port
+
+    async def stop(self) -> None:
+        if self._server is not None:
+            self._server.close()
+            await self._server.wait_closed()
+            self._server = None
+
+    async def _serve_connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            try:
+                head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), REQUEST_TIMEOUT_SECONDS)
+            except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, asyncio.TimeoutError, ConnectionError):
+                return
+            status, content_type, body, extra = self._answer(head.split(b"\r\n", 1)[0].decode("latin-1"))
+            await self._respond(writer, status, content_type, body, extra)
+        except ConnectionError:
+            pass
+        finally:
+            writer.close()
+            try:
+                await writer.wait_closed()
+            except ConnectionError:
+                pass
+
+    def _answer(self, request_line: str) -> tuple[int, str, bytes, dict[str, str]]:
+        parts = request_line.split(" ")
+        if len(parts) != 3:
+            return 400, "text/plain", b"malformed request line\n", {}
+        method, target, _version = parts
+        path = target.split("?", 1)[0]
+        if path not in ("/healthz", "/metrics"):
+            return 404, "text/plain", f"no {path} here: try /healthz or /metrics\n".encode(), {}
+        if method != "GET":
+            return 405, "text/plain", f"{path} answers GET only\n".encode(), {"Allow": "GET"}
+        if path == "/metrics":
+            return 200, CONTENT_TYPE_METRICS, self.metrics.render().encode(), {}
+        status, document = health_status(self.checks)
+        return status, CONTENT_TYPE_JSON, json.dumps(document).encode(), {}
+
+    @staticmethod
+    async def _respond(writer: asyncio.StreamWriter, status: int, content_type: str, body: bytes,
+                       extra: dict[str, str] | None = None) -> None:
+        headers = {"Content-Type": content_type, "Content-Length": str(len(body)), "Connection": "close",
+                   **(extra or {})}
+        head = f"HTTP/1.1 {status} {_REASONS.get(status, '')}\r\n" + "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+        writer.write(head.encode("latin-1") + b"\r\n" + body)
+        await writer.drain()

@@ -1,0 +1,295 @@
+"""The chaincode server's operations endpoint: /healthz and /metrics scraped over HTTP while
+transactions run through a real ChaincodeServer, driven by the peer's side of the stream."""
+
+import asyncio
+import json
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+from fabric_protos.peer import proposal_response_pb2
+
+from chaincode.feature_contract import FeatureContract
+from chaincode.shim import ChaincodeServer
+from chaincode.shim.operations import DURATION_BUCKETS, OperationsServer, parse_address
+from network import ccservers, compose
+from network.topology import load as load_topology
+
+from .peer_double import PACKAGE_ID, Msg, PeerSide
+from .test_server import REPO, connect_when_up, free_port
+
+SAMPLE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$')
+LABEL = re.compile(r'([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)",?')
+
+
+async def http_get(port: int, path: str, method: str = "GET") -> tuple[int, dict[str, str], bytes]:
+    """One HTTP/1.1 request on the test's own event loop (a blocking client would stall the server)."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
+    await writer.drain()
+    raw = await asyncio.wait_for(reader.read(), 5)
+    writer.close()
+    head, _, body = raw.partition(b"\r\n\r\n")
+    status_line, *header_lines = head.decode("latin-1").split("\r\n")
+    headers = {k.lower(): v.strip() for k, _, v in (line.partition(":") for line in header_lines)}
+    assert int(headers["content-length"]) == len(body)
+    return int(status_line.split(" ")[1]), headers, body
+
+
+def parse_prometheus(text: str) -> dict[tuple[str, frozenset], float]:
+    """Samples by (name, labels), checking the text exposition format 0.0.4 on the way: every
+    sample's family has HELP and TYPE lines before it, histograms only use their three suffixes."""
+    assert text.endswith("\n")
+    types: dict[str, str] = {}
+    helped: set[str] = set()
+    samples: dict[tuple[str, frozenset], float] = {}
+    for line in text.splitlines():
+        if line.startswith("# HELP "):
+            helped.add(line.split(" ")[2])
+            continue
+        if line.startswith("# TYPE "):
+            _, _, name, kind = line.split(" ")
+            assert kind in ("counter", "gauge", "histogram"), line
+            assert name not in types, f"two TYPE lines for {name}"
+            types[name] = kind
+            continue
+        match = SAMPLE.match(line)
+        assert match, f"not a sample line: {line!r}"
+        name, label_text, value = match.groups()
+        family = name
+        if name not in types:
+            family = re.sub(r"_(bucket|sum|count)$", "", name)
+            assert types.get(family) == "histogram", f"{name} has no TYPE line"
+        assert family in helped, f"{family} has no HELP line"
+        assert family.startswith("recfin_chaincode_")
+        pairs = LABEL.findall(label_text or "")
+        assert ",".join(f'{k}="{v}"' for k, v in pairs) == (label_text or ""), f"malformed labels: {line!r}"
+        labels = frozenset(pairs)
+        samples[(name, labels)] = float(value)
+    return samples
+
+
+def value(samples, name: str, **labels: str) -> float:
+    return samples[(name, frozenset(labels.items()))]
+
+
+async def scrape(port: int) -> dict[tuple[str, frozenset], float]:
+    status, headers, body = await http_get(port, "/metrics")
+    assert status == 200
+    assert headers["content-type"] == "text/plain; version=0.0.4; charset=utf-8"
+    return parse_prometheus(body.decode())
+
+
+async def run_and_answer(peer: PeerSide, tx_id: str, args: tuple[str, ...], request: int, reply: bytes = b"",
+                         error: bool = False) -> int:
+    await peer.start(tx_id, *args)
+    await peer.expect(tx_id, request)
+    await peer.reply(tx_id, reply, error=error)
+    completed = await peer.expect(tx_id, Msg.COMPLETED)
+    return proposal_response_pb2.Response.FromString(completed.payload).status
+
+
+async def test_metrics_count_what_ran_by_function_status_and_request_type():
+    server = ChaincodeServer([FeatureContract()], "127.0.0.1:0", PACKAGE_ID, operations_address="127.0.0.1:0")
+    port = await server.start()
+    try:
+        ops = server.operations_port
+        before = await scrape(ops)
+        assert value(before, "recfin_chaincode_transactions_in_flight") == 0
+        assert value(before, "recfin_chaincode_peer_streams") == 0
+
+        async with PeerSide.connect(port) as peer:
+            assert await run_and_answer(peer, "tx1", ("features:GetState", "k"), Msg.GET_STATE, b"v") == 200
+            # the default contract's function named without its contract counts under the same label
+            assert await run_and_answer(peer, "tx2", ("GetState", "k"), Msg.GET_STATE, b"no ledger", error=True) == 500
+            assert await run_and_answer(peer, "tx3", ("features:PutState", "k", "v"), Msg.PUT_STATE) == 200
+            await peer.start("tx4", "features:NoSuchFunction")   # a name no contract defines: no request, 500
+            await peer.expect("tx4", Msg.COMPLETED)
+
+            # one transaction waiting on the peer's answer is in flight
+            await peer.start("tx5", "features:GetState", "k")
+            await peer.expect("tx5", Msg.GET_STATE)
+            during = await scrape(ops)
+            assert value(during, "recfin_chaincode_transactions_in_flight") == 1
+            assert value(during, "recfin_chaincode_peer_streams") == 1
+            await peer.reply("tx5", b"v")
+            await peer.expect("tx5", Msg.COMPLETED)
+
+            after = await scrape(ops)
+        after_close = await scrape(ops)
+    finally:
+        await server.stop(0)
+
+    assert value(after, "recfin_chaincode_transactions_in_flight") == 0
+    assert value(after_close, "recfin_chaincode_peer_streams") == 0
+    total = "recfin_chaincode_transactions_total"
+    assert value(after, total, function="features:GetState", status="2xx") == 2
+    assert value(after, total, function="features:GetState", status="5xx") == 1
+    assert value(after, total, function="features:PutState", status="2xx") == 1
+    assert value(after, total, function="unknown", status="5xx") == 1
+    assert sum(v for (name, _), v in after.items() if name == total) == 5
+    requests = "recfin_chaincode_peer_requests_total"
+    assert value(after, requests, type="GET_STATE") == 3
+    assert value(after, requests, type="PUT_STATE") == 1
+    assert sum(v for (name, _), v in after.items() if name == requests) == 4
+
+    histogram = "recfin_chaincode_transaction_duration_seconds"
+    for function, count in (("features:GetState", 3), ("features:PutState", 1), ("unknown", 1)):
+        buckets = [value(after, f"{histogram}_bucket", function=function, le=repr(bound))
+                   for bound in DURATION_BUCKETS]
+        buckets.append(value(after, f"{histogram}_bucket", function=function, le="+Inf"))
+        assert buckets == sorted(buckets), "bucket counts are cumulative"
+        assert buckets[-1] == count == value(after, f"{histogram}_count", function=function)
+        assert 0 <= value(after, f"{histogram}_sum", function=function) < float("inf")
+
+
+async def test_healthz_answers_ok_while_serving_and_503_with_the_failed_check_once_stopped():
+    server = ChaincodeServer([FeatureContract()], "127.0.0.1:0", PACKAGE_ID, operations_address="127.0.0.1:0")
+    await server.start()
+    try:
+        status, headers, body = await http_get(server.operations_port, "/healthz")
+        assert status == 200 and headers["content-type"] == "application/json"
+        document = json.loads(body)
+        assert document["status"] == "OK" and document["time"].endswith("Z")
+        assert set(document) == {"status", "time"}
+        # an endpoint that outlives the gRPC server, as during a stop's grace period
+        outliving = OperationsServer("127.0.0.1:0", server.metrics, [server.failed_checks])
+        outliving_port = await outliving.start()
+    finally:
+        await server.stop(0)
+    try:
+        status, _, body = await http_get(outliving_port, "/healthz")
+    finally:
+        await outliving.stop()
+    assert status == 503
+    document = json.loads(body)
+    assert document["status"] == "Service Unavailable"
+    assert [check["component"] for check in document["failed_checks"]] == ["grpc"]
+    assert "not serving" in document["failed_checks"][0]["reason"]
+
+
+async def test_healthz_answers_503_while_a_stop_lets_a_running_transaction_finish():
+    server = ChaincodeServer([FeatureContract()], "127.0.0.1:0", PACKAGE_ID, operations_address="127.0.0.1:0")
+    port = await server.start()
+    stopping = None
+    try:
+        async with PeerSide.connect(port) as peer:
+            await peer.start("tx1", "features:GetState", "k")
+            await peer.expect("tx1", Msg.GET_STATE)
+            stopping = asyncio.create_task(server.stop(30))
+            await asyncio.sleep(0)   # the stop begins: gRPC drains, the endpoint still answers
+            status, _, body = await http_get(server.operations_port, "/healthz")
+            assert status == 503 and json.loads(body)["failed_checks"][0]["component"] == "grpc"
+            metrics = await scrape(server.operations_port)
+            assert value(metrics, "recfin_chaincode_transactions_in_flight") == 1
+            await peer.reply("tx1", b"v")
+            completed = await peer.expect("tx1", Msg.COMPLETED)
+            assert proposal_response_pb2.Response.FromString(completed.payload).status == 200
+        await stopping
+    finally:
+        if stopping is None:
+            await server.stop(0)
+
+
+async def test_unknown_paths_are_404_and_other_methods_405():
+    server = ChaincodeServer([FeatureContract()], "127.0.0.1:0", PACKAGE_ID, operations_address="127.0.0.1:0")
+    await server.start()
+    try:
+        assert (await http_get(server.operations_port, "/"))[0] == 404
+        assert (await http_get(server.operations_port, "/metrics/extra"))[0] == 404
+        status, headers, _ = await http_get(server.operations_port, "/metrics", method="POST")
+        assert status == 405 and headers["allow"] == "GET"
+        assert (await http_get(server.operations_port, "/healthz?verbose=1"))[0] == 200
+    finally:
+        await server.stop(0)
+
+
+def test_the_endpoint_is_off_without_an_address():
+    server = ChaincodeServer([FeatureContract()], "127.0.0.1:0", PACKAGE_ID)
+    assert server.operations_port is None
+    assert server._operations is None
+
+
+@pytest.mark.parametrize("address", ["9443", "host:", "host:port"])
+def test_an_address_without_a_port_is_refused_with_an_example(address):
+    with pytest.raises(ValueError, match=r"expected HOST:PORT, e\.g\. 127\.0\.0\.1:9443"):
+        parse_address(address)
+
+
+def test_an_empty_host_listens_on_every_address():
+    assert parse_address(":9443") == ("0.0.0.0", 9443)
+    assert parse_address("[::1]:9443") == ("::1", 9443)
+
+
+async def test_python_m_chaincode_serves_healthz_at_the_address_from_the_environment():
+    port, ops = free_port(), free_port()
+    env = dict(os.environ, CHAINCODE_ID=PACKAGE_ID, CHAINCODE_SERVER_ADDRESS=f"127.0.0.1:{port}",
+               CHAINCODE_OPERATIONS_ADDRESS=f"127.0.0.1:{ops}")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "chaincode", "--contract", "chaincode.feature_contract:FeatureContract"],
+        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )
+    try:
+        await connect_when_up(ops)
+        status, _, body = await http_get(ops, "/healthz")
+        assert status == 200 and json.loads(body)["status"] == "OK"
+    finally:
+        process.terminate()
+        process.communicate(timeout=10)
+
+
+def test_python_m_chaincode_refuses_a_malformed_operations_address():
+    env = dict(os.environ, CHAINCODE_ID=PACKAGE_ID, CHAINCODE_SERVER_ADDRESS="127.0.0.1:0")
+    result = subprocess.run(
+        [sys.executable, "-m", "chaincode", "--contract", "chaincode.feature_contract:FeatureContract",
+         "--operations-address", "9443"],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=30,
+    )
+    assert result.returncode == 2
+    assert "operations address '9443': expected HOST:PORT" in result.stderr
+
+
+async def run_probe(command: list[str]) -> int:
+    assert command[0] == "CMD"
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, *command[2:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return await asyncio.wait_for(process.wait(), 30)
+
+
+async def test_the_compose_healthcheck_passes_while_serving_and_fails_on_503():
+    server = ChaincodeServer([FeatureContract()], "127.0.0.1:0", PACKAGE_ID, operations_address="127.0.0.1:0")
+    await server.start()
+    try:
+        probe = compose.chaincode_healthcheck("127.0.0.1", server.operations_port)["test"]
+        assert await run_probe(probe) == 0
+        outliving = OperationsServer("127.0.0.1:0", server.metrics, [server.failed_checks])
+        outliving_port = await outliving.start()
+    finally:
+        await server.stop(0)
+    try:
+        assert await run_probe(compose.chaincode_healthcheck("127.0.0.1", outliving_port)["test"]) != 0
+    finally:
+        await outliving.stop()
+
+
+def test_every_compose_chaincode_server_serves_operations_where_its_healthcheck_asks():
+    document = compose.build(load_topology())
+    servers = {name: svc for name, svc in document["services"].items() if svc.get("image") == compose.CHAINCODE_IMAGE}
+    assert servers
+    for hostname, service in servers.items():
+        host, port = parse_address(service["environment"]["CHAINCODE_OPERATIONS_ADDRESS"])
+        assert host == "0.0.0.0", "reachable from the compose network, not only inside the container"
+        assert service["healthcheck"] == compose.chaincode_healthcheck(hostname, port)
+        assert str(port) in service["expose"]
+
+
+def test_native_operations_ports_collide_with_no_node_or_chaincode_port():
+    topology = load_topology()
+    taken = [port for node in topology.nodes() for port in node.ports.values()]
+    for offset in (0, 10, 20):   # the topology's chaincode and two more names (ccservers.port_offset_for)
+        for org in topology.orgs:
+            taken.append(parse_address(ccservers.server_address(topology, org, offset))[1])
+            taken.append(parse_address(ccservers.operations_address(topology, org, offset))[1])
+    assert len(taken) == len(set(taken))
