@@ -26,18 +26,13 @@ from .errors import ChaincodeError
 from .fabric_bin import REPO_ROOT
 from .supervisor import ProcessSpec
 from .tools import inherited_env
-from .topology import PeerOrgSpec, Topology
+from .topology import OPERATIONS_PORT_SHIFT, PeerOrgSpec, Topology
 
 def chaincode_dir(data_root: Path, name: str) -> Path:
     return data_root / "chaincode" / name
 
 
 SERVER_PID_FILE = "server.pid"
-# A server's operations port is its gRPC port plus this: gRPC ports sit at 9991 + one per org
-# + 10 per further chaincode name (port_offset_for), so the two ranges meet only past a hundred
-# chaincode names, and the nodes' ports (7050-10052 in topology.yaml) stay clear of both
-# (tests/unit/chaincode/test_operations.py checks the default topology).
-OPERATIONS_PORT_SHIFT = 1000
 
 
 def org_dir(data_root: Path, name: str, org: PeerOrgSpec) -> Path:

@@ -164,12 +164,14 @@ def chaincode_folder(topology: Topology, data_root: Path, org_name: str) -> Path
 
 
 def chaincode_healthcheck(host: str, port: int = CHAINCODE_OPERATIONS_PORT) -> dict:
-    """Compose's healthcheck of a chaincode server: its /healthz answers 200 (urlopen raises on 503).
+    """Compose's healthcheck of a chaincode server: its /healthz answers 200 (urllib raises on 503).
 
     It runs inside the server's container and asks by the container's hostname, the address a
-    scraper on the compose network uses too.
+    scraper on the compose network uses too. It goes direct: Docker passes the daemon's
+    HTTP(S)_PROXY into containers, and urlopen would send the request through that proxy.
     """
-    probe = f"import urllib.request; urllib.request.urlopen('http://{host}:{port}/healthz', timeout=3)"
+    probe = ("import urllib.request; urllib.request.build_opener(urllib.request.ProxyHandler({}))"
+             f".open('http://{host}:{port}/healthz', timeout=3)")
     return {"test": ["CMD", "python", "-c", probe], "interval": "10s", "timeout": "5s", "retries": 3,
             "start_period": "20s"}
 

@@ -20,7 +20,7 @@ from .lifecycle import Definition, Lifecycle, check_name_and_version, next_seque
 from .ports import ensure_free
 from .supervisor import ProcessSpec, Supervisor
 from .tools import Tools, inherited_env
-from .topology import Node, Topology, load as load_topology
+from .topology import OPERATIONS_PORT_SHIFT, Node, Topology, load as load_topology
 
 
 @dataclass
@@ -57,6 +57,13 @@ def remove_data_root(data_root: Path, say: Callable[[str], None]) -> None:
 
 def _server_port(spec: ProcessSpec, variable: str = "CHAINCODE_SERVER_ADDRESS") -> int:
     return int(spec.env[variable].rsplit(":", 1)[1])
+
+
+def _server_ports(spec: ProcessSpec) -> list[tuple[str, str, int]]:
+    """The ports a chaincode server binds, as the port check names them (owner, what, port)."""
+    return [(spec.name, "chaincode server", _server_port(spec)),
+            (spec.name, f"chaincode operations endpoint (the org's chaincode_server_port + {OPERATIONS_PORT_SHIFT})",
+             _server_port(spec, "CHAINCODE_OPERATIONS_ADDRESS"))]
 
 
 class Network:
@@ -265,9 +272,7 @@ class Network:
             for org in self.topology.orgs:
                 spec = self._server_spec(dep, org.name)
                 if self.supervisor.running_pid(spec.pid_file) is None:
-                    out.append((spec.name, "chaincode server", _server_port(spec)))
-                    out.append((spec.name, "chaincode operations",
-                                _server_port(spec, "CHAINCODE_OPERATIONS_ADDRESS")))
+                    out += _server_ports(spec)
         return out
 
     def _start_server(self, spec: ProcessSpec) -> bool:
@@ -394,7 +399,7 @@ class Network:
                 self.supervisor.stop(spec.pid_file)
                 self.say(f"  stopped old {spec.name} ({recorded.version})")
             if self.supervisor.running_pid(spec.pid_file) is None and not spec.netns:
-                ensure_free(topo.listen_host, [(spec.name, "chaincode server", _server_port(spec))])
+                ensure_free(topo.listen_host, _server_ports(spec))
             self._start_server(spec)
         self.say(f"[6/6] commit {name} {version} sequence {sequence}")
         lc.commit(first, definition)

@@ -22,9 +22,14 @@ _SAMPLE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{([^}]*)\})?\s+(\S+)')
 _LABEL = re.compile(r'(\w+)="((?:[^"\\]|\\.)*)"')
 
 
+# The nodes probed are our own, on this host or the compose network: never through the
+# HTTP(S)_PROXY of the environment, which urlopen would honour.
+_DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
 def _get(address: str, path: str, timeout: float) -> tuple[int, bytes] | None:
     try:
-        with urllib.request.urlopen(f"http://{address}{path}", timeout=timeout) as resp:
+        with _DIRECT.open(f"http://{address}{path}", timeout=timeout) as resp:
             return resp.status, resp.read()
     except urllib.error.HTTPError as exc:
         return exc.code, exc.read()

@@ -30,6 +30,11 @@ MspId = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9]*MSP$")]
 Domain = Annotated[str, Field(pattern=r"^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$")]
 # A chaincode name _lifecycle accepts that is also a DNS label (it names the chaincode servers' hosts).
 ChaincodeName = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
+# A native chaincode server serves /healthz and /metrics this many ports above its gRPC port
+# (network/ccservers.py). gRPC ports sit at chaincode_server_port + 10 per further chaincode
+# name (ccservers.port_offset_for), so the two ranges meet only past a hundred names; validation
+# keeps the first operations port clear of every node's port.
+OPERATIONS_PORT_SHIFT = 1000
 
 
 class _Model(BaseModel):
@@ -267,6 +272,8 @@ class Topology(_Model):
             hosts[host] = owner
         used: dict[int, str] = {}
         for owner, port in self._all_ports():
+            if port > 65535:
+                raise ValueError(f"port {port} of {owner} is above 65535: lower the org's chaincode_server_port")
             if port in used:
                 raise ValueError(f"port {port} is used twice: by {used[port]} and by {owner}")
             used[port] = owner
@@ -276,7 +283,11 @@ class Topology(_Model):
         out = []
         for node in self.nodes():
             out += [(f"{node.name} {key}", port) for key, port in node.ports.items()]
-        out += [(f"chaincode server of {o.name} chaincode_server_port", o.chaincode_server_port) for o in self.orgs]
+        for o in self.orgs:
+            out.append((f"chaincode server of {o.name} chaincode_server_port", o.chaincode_server_port))
+            out.append((f"the operations endpoint of {o.name}'s chaincode server "
+                         f"(chaincode_server_port {o.chaincode_server_port} + {OPERATIONS_PORT_SHIFT})",
+                         o.chaincode_server_port + OPERATIONS_PORT_SHIFT))
         return out
 
     # ---- derived views -------------------------------------------------

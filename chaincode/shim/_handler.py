@@ -184,7 +184,9 @@ class StreamHandler:
     async def _run_transaction(self, message: shim_pb2.ChaincodeMessage) -> None:
         started = self.metrics.transaction_started()
         function: bytes | None = None
-        status: int | None = None  # stays None when the stream closes first (the task is cancelled)
+        # Set once COMPLETED is sent: stays None (counted as cancelled) when the stream closes
+        # first, the task being cancelled, or when sending the answer fails.
+        status: int | None = None
         try:
             event = None
             try:
@@ -211,7 +213,6 @@ class StreamHandler:
             except Exception as exc:  # a malformed message must still be answered
                 logger.exception("could not start tx %s", message.txid)
                 response = Response(INTERNAL_ERROR, f"{type(exc).__name__}: {exc}")
-            status = response.status
             completed = Msg(
                 type=Msg.COMPLETED,
                 payload=proposal_response_pb2.Response(
@@ -225,6 +226,7 @@ class StreamHandler:
                     chaincode_event_pb2.ChaincodeEvent(event_name=event[0], payload=event[1]))
             try:
                 await self._send(completed)
+                status = response.status
             except Exception:
                 logger.exception("could not send COMPLETED for tx %s", message.txid)
         finally:

@@ -3,7 +3,7 @@
 Fabric's peers and orderers serve the same two paths on their operations port, and this one
 answers in their shapes so that one set of probes and scrape configs covers every process:
 
-- ``GET /healthz``: 200 ``{"status": "OK", "time": <RFC 3339>}`` while the gRPC server
+- ``GET /healthz`` (or ``HEAD``, the same without the body): 200 ``{"status": "OK", "time": <RFC 3339>}`` while the gRPC server
   serves; 503 ``{"status": "Service Unavailable", "time": ..., "failed_checks":
   [{"component": ..., "reason": ...}]}`` otherwise.
 - ``GET /metrics``: Prometheus text exposition format 0.0.4, every name prefixed
@@ -44,8 +44,15 @@ DURATION_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0
 UNKNOWN_FUNCTION = "unknown"
 NO_FUNCTION = "none"            # an INIT (or a malformed TRANSACTION) that names no function
 CANCELLED = "cancelled"         # the stream closed before the transaction answered
-REQUEST_TIMEOUT_SECONDS = 10.0  # a client that sends no complete request in this time is dropped
+# A probe or scraper sends its whole request at once; a client that sends no complete request
+# in this time is dropped, so idle connections cannot hold the endpoint for long.
+REQUEST_TIMEOUT_SECONDS = 2.0
 MAX_REQUEST_HEAD_BYTES = 8192
+# Connections served at once; more are closed unanswered, so a flood of idle clients costs a
+# bounded number of tasks and buffers (a few probes and one scraper need far fewer).
+MAX_CONNECTIONS = 16
+# How long stop() waits for the listening socket and the connections it closed to finish.
+STOP_TIMEOUT_SECONDS = 1.0
 
 
 def function_labels(contracts: dict, default_contract) -> dict[bytes, str]:
@@ -64,9 +71,18 @@ def function_labels(contracts: dict, default_contract) -> dict[bytes, str]:
     return labels
 
 
+OTHER_STATUS = "other"          # a status outside 200-599's classes a chaincode answers with
+
+
 def status_class(status: int) -> str:
-    """Fabric's response status grouped as HTTP's are: 200 -> "2xx", 400 -> "4xx", 500 -> "5xx"."""
-    return f"{status // 100}xx"
+    """Fabric's response status grouped as HTTP's are: 200 -> "2xx", 400 -> "4xx", 500 -> "5xx".
+
+    Fabric's own statuses are 200 (OK), 400 (ERRORTHRESHOLD) and 500 (ERROR); anything else a
+    chaincode sends (0, negative, 3xx, 600...) is "other", keeping the label's values to four.
+    """
+    if 200 <= status < 300 or 400 <= status < 600:
+        return f"{status // 100}xx"
+    return OTHER_STATUS
 
 
 def _type_name(kind: int) -> str:
@@ -145,7 +161,7 @@ class ChaincodeMetrics:
 
         name = family("transactions_total", "counter",
                       "Transactions answered to the peer, by contract function and response status class "
-                      "(cancelled: the stream closed first).")
+                      "(cancelled: the stream closed first or the answer could not be sent).")
         for (function, status), count in sorted(self.transactions.items()):
             lines.append(f'{name}{{function="{_escape_label(function)}",status="{status}"}} {count}')
 
@@ -205,6 +221,9 @@ class OperationsServer:
         self.metrics = metrics
         self.checks = list(checks)
         self._server: asyncio.Server | None = None
+        # The open connections: stop() closes them, since an idle client would otherwise keep
+        # Server.wait_closed waiting (3.12+) or leave its task to be cancelled at exit (3.11).
+        self._connections: dict[asyncio.Task, asyncio.StreamWriter] = {}
 
     async def start(self) -> int:
         # The limit bounds what one request may make the server buffer (LimitOverrunError beyond it).
@@ -215,22 +234,44 @@ class OperationsServer:
         return self.port
 
     async def stop(self) -> None:
-        if self._server is not None:
-            self._server.close()
-            await self._server.wait_closed()
-            self._server = None
+        """Stop listening and close every open connection; returns within about STOP_TIMEOUT_SECONDS."""
+        if self._server is None:
+            return
+        server, self._server = self._server, None
+        server.close()
+        for writer in self._connections.values():
+            writer.close()   # the connection's reader sees EOF, so its task ends at once
+        tasks = list(self._connections)
+        if tasks:
+            await asyncio.wait(tasks, timeout=STOP_TIMEOUT_SECONDS)
+        try:
+            await asyncio.wait_for(server.wait_closed(), STOP_TIMEOUT_SECONDS)
+        except asyncio.TimeoutError:
+            logger.warning("operations endpoint: connections still open %gs after stop", STOP_TIMEOUT_SECONDS)
 
     async def _serve_connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        task = asyncio.current_task()
+        if len(self._connections) >= MAX_CONNECTIONS or self._server is None:
+            writer.close()   # over the cap (or stopping): closed unanswered, the client retries later
+            return
+        self._connections[task] = writer
         try:
             try:
-                head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), REQUEST_TIMEOUT_SECONDS)
-            except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, asyncio.TimeoutError, ConnectionError):
+                head = await asyncio.wait_for(_read_head(reader), REQUEST_TIMEOUT_SECONDS)
+            except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, ValueError, asyncio.TimeoutError,
+                    ConnectionError):
+                return   # ValueError: readline's report of a line over the limit
+            if head is None:
                 return
-            status, content_type, body, extra = self._answer(head.split(b"\r\n", 1)[0].decode("latin-1"))
-            await self._respond(writer, status, content_type, body, extra)
+            request_line = head.decode("latin-1")
+            status, content_type, body, extra = self._answer(request_line)
+            # HEAD: the headers a GET would get, Content-Length included, and no body
+            await self._respond(writer, status, content_type, body, extra,
+                                with_body=not request_line.startswith("HEAD "))
         except ConnectionError:
             pass
         finally:
+            del self._connections[task]
             writer.close()
             try:
                 await writer.wait_closed()
@@ -245,8 +286,8 @@ class OperationsServer:
         path = target.split("?", 1)[0]
         if path not in ("/healthz", "/metrics"):
             return 404, "text/plain", f"no {path} here: try /healthz or /metrics\n".encode(), {}
-        if method != "GET":
-            return 405, "text/plain", f"{path} answers GET only\n".encode(), {"Allow": "GET"}
+        if method not in ("GET", "HEAD"):
+            return 405, "text/plain", f"{path} answers GET and HEAD only\n".encode(), {"Allow": "GET, HEAD"}
         if path == "/metrics":
             return 200, CONTENT_TYPE_METRICS, self.metrics.render().encode(), {}
         status, document = health_status(self.checks)
@@ -254,9 +295,26 @@ class OperationsServer:
 
     @staticmethod
     async def _respond(writer: asyncio.StreamWriter, status: int, content_type: str, body: bytes,
-                       extra: dict[str, str] | None = None) -> None:
+                       extra: dict[str, str] | None = None, with_body: bool = True) -> None:
         headers = {"Content-Type": content_type, "Content-Length": str(len(body)), "Connection": "close",
                    **(extra or {})}
         head = f"HTTP/1.1 {status} {_REASONS.get(status, '')}\r\n" + "".join(f"{k}: {v}\r\n" for k, v in headers.items())
-        writer.write(head.encode("latin-1") + b"\r\n" + body)
+        writer.write(head.encode("latin-1") + b"\r\n" + (body if with_body else b""))
         await writer.drain()
+
+
+async def _read_head(reader: asyncio.StreamReader) -> bytes | None:
+    """The request line of a request head that ends in an empty line ("\\r\\n" or a bare "\\n", as
+    HTTP/1.1 lets servers accept); None when the client closes first or the head passes
+    MAX_REQUEST_HEAD_BYTES. The header lines are read and dropped: no answer depends on them."""
+    request_line: bytes | None = None
+    size = 0
+    while True:
+        line = await reader.readline()
+        size += len(line)
+        if not line.endswith(b"\n") or size > MAX_REQUEST_HEAD_BYTES:
+            return None
+        if line in (b"\r\n", b"\n"):
+            return request_line
+        if request_line is None:
+            request_line = line.rstrip(b"\r\n")

@@ -128,7 +128,10 @@ class ChaincodeServer:
                 await self.stop(0)
                 raise OSError(exc.errno, f"cannot serve the operations endpoint on "
                                          f"{self._operations.host}:{self._operations.port}: {exc.strerror}; "
-                                         f"choose a free port (--operations-address)") from exc
+                                         f"choose a free port with --operations-address (or "
+                                         f"CHAINCODE_OPERATIONS_ADDRESS); for a server recfin starts, whose "
+                                         f"operations port follows its gRPC port, change the org's "
+                                         f"chaincode_server_port in the topology") from exc
         return port
 
     async def stop(self, grace: float | None = SHUTDOWN_GRACE_SECONDS) -> None:

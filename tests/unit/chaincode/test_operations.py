@@ -9,11 +9,13 @@ import subprocess
 import sys
 
 import pytest
-from fabric_protos.peer import proposal_response_pb2
+from fabric_protos.peer import chaincode_pb2, proposal_response_pb2
 
 from chaincode.feature_contract import FeatureContract
-from chaincode.shim import ChaincodeServer
-from chaincode.shim.operations import DURATION_BUCKETS, OperationsServer, parse_address
+from chaincode.shim import ChaincodeServer, PeerOptions
+from chaincode.shim._handler import StreamHandler
+from chaincode.shim.operations import (DURATION_BUCKETS, MAX_CONNECTIONS, ChaincodeMetrics, OperationsServer,
+                                       parse_address, status_class)
 from network import ccservers, compose
 from network.topology import load as load_topology
 
@@ -193,6 +195,128 @@ async def test_healthz_answers_503_while_a_stop_lets_a_running_transaction_finis
             await server.stop(0)
 
 
+async def test_a_transaction_whose_answer_could_not_be_sent_counts_as_cancelled():
+    server = ChaincodeServer([FeatureContract()], "127.0.0.1:0", PACKAGE_ID)   # not started: its router only
+    incoming: asyncio.Queue = asyncio.Queue()
+    for message in (Msg(type=Msg.REGISTERED), Msg(type=Msg.READY, payload=PeerOptions().to_ready_payload()),
+                    Msg(type=Msg.TRANSACTION, txid="tx1", channel_id="recfin",
+                        payload=chaincode_pb2.ChaincodeInput(args=[b"features:NoSuchFunction"]).SerializeToString())):
+        incoming.put_nowait(message)
+    refused = []
+
+    async def write(message):
+        if message.type == Msg.COMPLETED:
+            refused.append(message.txid)
+            incoming.put_nowait(None)          # the stream is gone: the peer's side ends too
+            raise ConnectionError("stream closed")
+
+    handler = StreamHandler(server.router.invoke, PACKAGE_ID, incoming.get, write, server.metrics)
+    await asyncio.wait_for(handler.run(), 5)
+    assert refused == ["tx1"]
+    assert server.metrics.transactions == {("unknown", "cancelled"): 1}
+    assert server.metrics.in_flight == 0
+
+
+@pytest.mark.parametrize(("status", "expected"), [(200, "2xx"), (299, "2xx"), (400, "4xx"), (500, "5xx"),
+                                                  (599, "5xx"), (0, "other"), (-1, "other"), (302, "other"),
+                                                  (600, "other"), (100, "other")])
+def test_statuses_outside_the_2xx_4xx_and_5xx_classes_count_as_other(status, expected):
+    assert status_class(status) == expected
+    metrics = ChaincodeMetrics()
+    metrics.transaction_finished(b"f", status, metrics.transaction_started())
+    assert 'status="%s"' % expected in metrics.render()
+
+
+async def raw_request(port: int, request: bytes) -> bytes:
+    """What the server answers to the raw bytes of a request; b"" when it closes unanswered."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    try:
+        writer.write(request)
+        await writer.drain()
+        return await asyncio.wait_for(reader.read(), 5)
+    except ConnectionResetError:   # closed with the request unread: the kernel resets instead
+        return b""
+    finally:
+        writer.close()
+
+
+async def test_head_answers_the_headers_of_get_without_the_body():
+    endpoint = OperationsServer("127.0.0.1:0", ChaincodeMetrics())
+    port = await endpoint.start()
+    try:
+        _, get_headers, get_body = await http_get(port, "/metrics")
+        answer = await raw_request(port, b"HEAD /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+    finally:
+        await endpoint.stop()
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 200 ") and body == b""
+    headers = {k.lower(): v.strip() for k, _, v in (line.partition(":") for line in head.decode().split("\r\n")[1:])}
+    assert headers["content-type"] == get_headers["content-type"]
+    assert int(headers["content-length"]) == len(get_body) > 0
+
+
+async def test_a_request_head_ending_in_bare_newlines_is_answered():
+    endpoint = OperationsServer("127.0.0.1:0", ChaincodeMetrics())
+    port = await endpoint.start()
+    try:
+        answer = await raw_request(port, b"GET /healthz HTTP/1.0\nHost: 127.0.0.1\n\n")
+    finally:
+        await endpoint.stop()
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 200 ") and json.loads(body)["status"] == "OK"
+
+
+async def test_stop_closes_idle_connections_and_leaves_no_task_behind():
+    endpoint = OperationsServer("127.0.0.1:0", ChaincodeMetrics())
+    port = await endpoint.start()
+    idle = [await asyncio.open_connection("127.0.0.1", port) for _ in range(3)]
+    assert (await raw_request(port, b"GET /healthz HTTP/1.1\r\n\r\n")).startswith(b"HTTP/1.1 200 ")
+    await endpoint.stop()
+    try:
+        for reader, _ in idle:
+            assert await asyncio.wait_for(reader.read(), 5) == b"", "the server closed the idle connection"
+        assert [task for task in asyncio.all_tasks() if task is not asyncio.current_task()] == []
+    finally:
+        for _, writer in idle:
+            writer.close()
+
+
+async def test_connections_over_the_cap_are_closed_unanswered_until_one_ends():
+    endpoint = OperationsServer("127.0.0.1:0", ChaincodeMetrics())
+    port = await endpoint.start()
+    idle = [await asyncio.open_connection("127.0.0.1", port) for _ in range(MAX_CONNECTIONS)]
+    try:
+        # the server accepts in order, so the idle ones hold every slot when this one arrives
+        assert await raw_request(port, b"GET /healthz HTTP/1.1\r\n\r\n") == b""
+        idle[0][1].close()
+        await asyncio.wait_for(idle[0][0].read(), 5)
+        answer = b""
+        for _ in range(100):   # the server sees the close on one of its next turns
+            answer = await raw_request(port, b"GET /healthz HTTP/1.1\r\n\r\n")
+            if answer:
+                break
+        assert answer.startswith(b"HTTP/1.1 200 ")
+    finally:
+        for _, writer in idle:
+            writer.close()
+        await endpoint.stop()
+
+
+async def test_a_busy_operations_port_is_reported_with_what_to_change():
+    holder = await asyncio.start_server(lambda reader, writer: writer.close(), "127.0.0.1", 0)
+    busy = holder.sockets[0].getsockname()[1]
+    server = ChaincodeServer([FeatureContract()], "127.0.0.1:0", PACKAGE_ID, operations_address=f"127.0.0.1:{busy}")
+    try:
+        with pytest.raises(OSError, match=rf"cannot serve the operations endpoint on 127\.0\.0\.1:{busy}: .*"
+                                          r"--operations-address .*change the org's chaincode_server_port "
+                                          r"in the topology"):
+            await server.start()
+        assert server.failed_checks(), "the gRPC server it started is stopped again"
+    finally:
+        holder.close()
+        await holder.wait_closed()
+
+
 async def test_unknown_paths_are_404_and_other_methods_405():
     server = ChaincodeServer([FeatureContract()], "127.0.0.1:0", PACKAGE_ID, operations_address="127.0.0.1:0")
     await server.start()
@@ -200,7 +324,7 @@ async def test_unknown_paths_are_404_and_other_methods_405():
         assert (await http_get(server.operations_port, "/"))[0] == 404
         assert (await http_get(server.operations_port, "/metrics/extra"))[0] == 404
         status, headers, _ = await http_get(server.operations_port, "/metrics", method="POST")
-        assert status == 405 and headers["allow"] == "GET"
+        assert status == 405 and headers["allow"] == "GET, HEAD"
         assert (await http_get(server.operations_port, "/healthz?verbose=1"))[0] == 200
     finally:
         await server.stop(0)
@@ -251,10 +375,10 @@ def test_python_m_chaincode_refuses_a_malformed_operations_address():
     assert "operations address '9443': expected HOST:PORT" in result.stderr
 
 
-async def run_probe(command: list[str]) -> int:
+async def run_probe(command: list[str], env: dict[str, str] | None = None) -> int:
     assert command[0] == "CMD"
     process = await asyncio.create_subprocess_exec(
-        sys.executable, *command[2:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        sys.executable, *command[2:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     return await asyncio.wait_for(process.wait(), 30)
 
 
@@ -264,6 +388,11 @@ async def test_the_compose_healthcheck_passes_while_serving_and_fails_on_503():
     try:
         probe = compose.chaincode_healthcheck("127.0.0.1", server.operations_port)["test"]
         assert await run_probe(probe) == 0
+        # Docker hands the daemon's proxy settings to containers; the probe must not use them
+        dead_proxy = f"http://127.0.0.1:{free_port()}"
+        proxied = {k: v for k, v in os.environ.items() if k.lower() != "no_proxy"}
+        proxied.update(HTTP_PROXY=dead_proxy, http_proxy=dead_proxy, HTTPS_PROXY=dead_proxy, https_proxy=dead_proxy)
+        assert await run_probe(probe, proxied) == 0
         outliving = OperationsServer("127.0.0.1:0", server.metrics, [server.failed_checks])
         outliving_port = await outliving.start()
     finally:
@@ -278,10 +407,15 @@ def test_every_compose_chaincode_server_serves_operations_where_its_healthcheck_
     document = compose.build(load_topology())
     servers = {name: svc for name, svc in document["services"].items() if svc.get("image") == compose.CHAINCODE_IMAGE}
     assert servers
-    for hostname, service in servers.items():
+    for name, service in servers.items():
         host, port = parse_address(service["environment"]["CHAINCODE_OPERATIONS_ADDRESS"])
         assert host == "0.0.0.0", "reachable from the compose network, not only inside the container"
-        assert service["healthcheck"] == compose.chaincode_healthcheck(hostname, port)
+        kind, python, flag, probe = service["healthcheck"]["test"]
+        assert (kind, python, flag) == ("CMD", "python", "-c")
+        urls = re.findall(r"'(http://[^']*)'", probe)
+        assert urls == [f"http://{service['hostname']}:{port}/healthz"], \
+            "the probe asks the service's own hostname at the port its server listens on"
+        assert service["hostname"] == name
         assert str(port) in service["expose"]
 
 

@@ -5,13 +5,14 @@ seam is the Tools object (which runs the binaries) and the Supervisor (which sta
 processes), so the order, the per-org identities and the sequence arithmetic are checked.
 """
 import json
+import socket
 
 import pytest
 
 from chaincode.receivables import config as contract
 from network import ccservers, contract_config
 from network.control import Network
-from network.errors import ChaincodeError
+from network.errors import ChaincodeError, PortInUseError
 from network.fabric_bin import REPO_ROOT, FabricInstall
 
 from .scripted_peer import ScriptedPeer
@@ -66,6 +67,25 @@ def test_first_deploy_installs_approves_each_org_and_commits_sequence_one(net, t
     started = net.supervisor.started
     assert [s.env["CHAINCODE_ID"] for s in started] == [result.package_ids[m] for m in peer.orgs]
     assert ccservers.load_deployment(data_root, "receivables").sequence == 1
+
+
+def test_a_busy_operations_port_stops_the_deploy_before_its_server_starts(net, topology):
+    org = topology.orgs[0]
+    operations_port = org.chaincode_server_port + ccservers.OPERATIONS_PORT_SHIFT
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((topology.listen_host, operations_port))
+    except OSError:
+        pytest.skip(f"port {operations_port} is taken by something else on this machine")
+    sock.listen(1)
+    try:
+        with pytest.raises(PortInUseError, match=rf"chaincode operations endpoint \(the org's chaincode_server_port "
+                                                 rf"\+ 1000\) {topology.listen_host}:{operations_port}"):
+            net.deploy_chaincode()
+    finally:
+        sock.close()
+    assert net.supervisor.started == []
 
 
 def test_servers_start_before_the_commit(net):

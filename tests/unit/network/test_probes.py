@@ -50,6 +50,23 @@ def test_healthy_when_healthz_says_ok(server):
     assert probes.healthy(server)
 
 
+def dead_address() -> str:
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return f"127.0.0.1:{s.getsockname()[1]}"   # closed again: nothing listens there
+
+
+def test_the_environments_proxy_is_never_used_for_a_node(server, monkeypatch):
+    proxy = f"http://{dead_address()}"
+    for variable in ("HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy"):
+        monkeypatch.setenv(variable, proxy)
+    for variable in ("NO_PROXY", "no_proxy"):
+        monkeypatch.delenv(variable, raising=False)
+    assert probes.healthy(server)
+    assert probes.fetch_metrics(server) is not None
+
+
 def test_unhealthy_on_503(server):
     Handler.status, Handler.body = 503, {"status": "Service Unavailable", "failed_checks": [{"component": "docker"}]}
     assert not probes.healthy(server)

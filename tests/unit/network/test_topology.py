@@ -82,6 +82,24 @@ def test_a_chaincode_server_port_clashing_with_a_node_is_rejected():
         parse(data)
 
 
+def test_a_chaincode_operations_port_clashing_with_a_node_is_rejected_naming_chaincode_server_port():
+    data = raw()
+    data["orgs"][0]["chaincode_server_port"] = 8444     # its operations endpoint: 9444, the peer's own
+    with pytest.raises(TopologyError) as err:
+        parse(data)
+    message = str(err.value)
+    assert "port 9444 is used twice" in message
+    assert "peer0.coreenterprise operations_port" in message
+    assert "coreenterprise's chaincode server (chaincode_server_port 8444 + 1000)" in message
+
+
+def test_a_chaincode_server_port_whose_operations_port_passes_65535_is_rejected():
+    data = raw()
+    data["orgs"][0]["chaincode_server_port"] = 65000
+    with pytest.raises(TopologyError, match="port 66000 .* above 65535: lower the org's chaincode_server_port"):
+        parse(data)
+
+
 def test_an_org_with_fewer_than_two_users_is_rejected():
     data = raw()
     data["orgs"][3]["users"] = data["orgs"][3]["users"][:1]
