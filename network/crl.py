@@ -33,8 +33,8 @@ def crl_path(paths: OrgCrypto) -> Path:
     return paths.msp_dir / "crls" / CRL_FILE
 
 
-def _ski(ca_cert: x509.Certificate) -> bytes:
-    return ca_cert.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value.digest
+def _ski(ca_cert: x509.Certificate) -> x509.SubjectKeyIdentifier:
+    return ca_cert.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value
 
 
 def load(data: bytes) -> x509.CertificateRevocationList | None:
@@ -56,7 +56,7 @@ def of_ca(data: bytes, ca_cert: x509.Certificate) -> x509.CertificateRevocationL
         aki = crl.extensions.get_extension_for_class(x509.AuthorityKeyIdentifier).value.key_identifier
     except x509.ExtensionNotFound:
         return None
-    if aki != _ski(ca_cert) or not crl.is_signature_valid(ca_cert.public_key()):
+    if aki != _ski(ca_cert).digest or not crl.is_signature_valid(ca_cert.public_key()):
         return None
     return crl
 
@@ -92,8 +92,8 @@ def build(ca_key: ec.EllipticCurvePrivateKey, ca_cert: x509.Certificate, revoked
                .last_update(now)
                # Fabric reads no date of a CRL; the next update is given because X.509 asks for one
                .next_update(now + VALIDITY)
-               .add_extension(x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(
-                   ca_cert.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value), critical=False)
+               .add_extension(x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(_ski(ca_cert)),
+                              critical=False)
                .add_extension(x509.CRLNumber(crl_number), critical=False))
     for serial, when in sorted(revoked.items()):
         builder = builder.add_revoked_certificate(

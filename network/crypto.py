@@ -33,7 +33,6 @@ no later than its CA's.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import ipaddress
 import json
 from dataclasses import dataclass
@@ -45,6 +44,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
+from client.gateway.hsm import key_id_for
 from client.gateway.hsm_msp import HSM_SIGNER_FILE
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID, ObjectIdentifier
 
@@ -61,10 +61,9 @@ def new_key() -> ec.EllipticCurvePrivateKey:
     return ec.generate_private_key(ec.SECP256R1())
 
 
-def fabric_ski(public_key: ec.EllipticCurvePublicKey) -> bytes:
-    """Fabric's subject key identifier: SHA-256 of the uncompressed EC point (names the keystore file)."""
-    raw = public_key.public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
-    return hashlib.sha256(raw).digest()
+# Fabric's subject key identifier: SHA-256 of the uncompressed EC point. It names the keystore file and is
+# the certificates' SKI here, and the SDK finds a user's key in an HSM by it: one function serves both.
+fabric_ski = key_id_for
 
 
 def _name(cn: str, org: str, ou: str | None = None) -> x509.Name:
