@@ -78,6 +78,17 @@ class ContractRouter:
     def contracts(self) -> dict[str, Contract]:
         return dict(self._contracts)
 
+    def function_spellings(self) -> dict[str, str]:
+        """Every name ``route`` resolves to a transaction, mapped to its ``Contract:Function`` form
+        (the default contract's functions also without the contract, as ``route`` accepts them)."""
+        spellings: dict[str, str] = {}
+        for contract_name, routes in self._routes.items():
+            for function_name in routes:
+                spellings[f"{contract_name}:{function_name}"] = f"{contract_name}:{function_name}"
+                if self._contracts[contract_name] is self.default_contract:
+                    spellings[function_name] = f"{contract_name}:{function_name}"
+        return spellings
+
     def route(self, function: str) -> tuple[Contract, Route | None]:
         """Resolve ``Contract:Function`` (or ``Function``); raises ContractError for an unknown contract."""
         contract_name, separator, function_name = function.rpartition(":")

@@ -55,22 +55,6 @@ MAX_CONNECTIONS = 16
 STOP_TIMEOUT_SECONDS = 1.0
 
 
-def function_labels(contracts: dict, default_contract) -> dict[bytes, str]:
-    """Every spelling a caller may use for a defined function, mapped to its ``Contract:Function`` label.
-
-    ``contracts`` is ``ContractRouter.contracts``; the default contract's functions may also be
-    named without the contract, as the router accepts them.
-    """
-    labels: dict[bytes, str] = {}
-    for contract_name, contract in contracts.items():
-        for function_name in contract.transactions():
-            label = f"{contract_name}:{function_name}"
-            labels[label.encode()] = label
-            if contract is default_contract:
-                labels[function_name.encode()] = label
-    return labels
-
-
 OTHER_STATUS = "other"          # a status outside 200-599's classes a chaincode answers with
 
 

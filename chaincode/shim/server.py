@@ -24,7 +24,7 @@ import grpc
 from fabric_protos.peer import chaincode_shim_pb2_grpc
 
 from ._handler import StreamHandler
-from .operations import ChaincodeMetrics, OperationsServer, function_labels, parse_address
+from .operations import ChaincodeMetrics, OperationsServer, parse_address
 
 if TYPE_CHECKING:
     from chaincode.contract import Contract, ContractRouter
@@ -95,7 +95,8 @@ class ChaincodeServer:
         self.package_id = package_id
         self._tls = (tls_cert, tls_key, client_ca)
         self._server: grpc.aio.Server | None = None
-        self.metrics = ChaincodeMetrics(function_labels(self.router.contracts, self.router.default_contract))
+        self.metrics = ChaincodeMetrics({name.encode(): label
+                                         for name, label in self.router.function_spellings().items()})
         self._operations = (OperationsServer(operations_address, self.metrics, [self.failed_checks])
                             if operations_address else None)
         self.operations_port: int | None = None
