@@ -56,12 +56,7 @@ def load_msp_folder(path: str | Path, msp_id: str, password: bytes | None = None
     keys, the one whose public key matches the certificate is used.
     """
     folder = Path(path)
-    certs = sorted((folder / "signcerts").glob("*.pem"))
-    if not certs:
-        raise ValueError(f"no certificate in {folder / 'signcerts'} (expected *.pem)")
-    if len(certs) > 1:
-        raise ValueError(f"more than one certificate in {folder / 'signcerts'}: {[c.name for c in certs]}")
-    identity = Identity(msp_id, certs[0].read_bytes())
+    identity, cert_file = msp_folder_identity(folder, msp_id)
     wanted = _public_bytes(identity.certificate.public_key())
 
     keystore = folder / "keystore"
@@ -76,7 +71,17 @@ def load_msp_folder(path: str | Path, msp_id: str, password: bytes | None = None
             continue
         if _public_bytes(key.public_key()) == wanted:
             return identity, private_key_signer(key)
-    raise ValueError(f"no private key in {keystore} matches the certificate {certs[0].name}")
+    raise ValueError(f"no private key in {keystore} matches the certificate {cert_file.name}")
+
+
+def msp_folder_identity(folder: Path, msp_id: str) -> tuple[Identity, Path]:
+    """The identity of an MSP folder's one certificate (``signcerts/*.pem``), and that file."""
+    certs = sorted((folder / "signcerts").glob("*.pem"))
+    if not certs:
+        raise ValueError(f"no certificate in {folder / 'signcerts'} (expected *.pem)")
+    if len(certs) > 1:
+        raise ValueError(f"more than one certificate in {folder / 'signcerts'}: {[c.name for c in certs]}")
+    return Identity(msp_id, certs[0].read_bytes()), certs[0]
 
 
 def _public_bytes(public_key) -> bytes:

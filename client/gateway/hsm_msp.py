@@ -32,7 +32,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, utils
 
-from ._identity import Identity, load_msp_folder
+from ._identity import Identity, load_msp_folder, msp_folder_identity
 from ._signer import Signer
 from .hsm import HSMError, HSMSignerFactory, HSMSignerOptions, key_id_for
 
@@ -168,19 +168,12 @@ def open_hsm_key(path: str | Path, msp_id: str, described: HSMSignerFile, *, use
     there: the test signature against the certificate comes first, so the file is written only once it holds.
     """
     folder = Path(path)
-    identity = _identity_of(folder, msp_id)
+    identity, _ = msp_folder_identity(folder, msp_id)
     with HSMSignerFactory(described.library) as factory:
         signer = factory.new_signer(HSMSignerOptions(described.token_label, user_pin or described.user_pin(),
                                                      key_id=described.key_id))
         _check_key_matches(signer, identity, described, folder)
         yield identity, signer
-
-
-def _identity_of(folder: Path, msp_id: str) -> Identity:
-    certs = sorted((folder / "signcerts").glob("*.pem"))
-    if len(certs) != 1:
-        raise ValueError(f"{folder / 'signcerts'} should hold one certificate (*.pem), not {len(certs)}")
-    return Identity.from_certificate_file(msp_id, certs[0])
 
 
 def _check_key_matches(signer: Signer, identity: Identity, described: HSMSignerFile, folder: Path) -> None:
