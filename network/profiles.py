@@ -101,9 +101,7 @@ def mark_revoked(data_root: Path, org_name: str, domain: str) -> Path | None:
     revocations = crl.local(crypto)
     for name, user in profile.users.items():
         user.revoked = _revoked(revocations, crypto.user_msp(name) / "signcerts" / "cert.pem")
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(profile.model_dump_json(indent=2) + "\n")
-    tmp.replace(path)
+    _save(path, profile)
     return path
 
 
@@ -112,9 +110,16 @@ def write_all(topology: Topology, data_root: Path) -> list[Path]:
     profiles_dir(data_root).mkdir(parents=True, exist_ok=True)
     for org in topology.orgs:
         path = profiles_dir(data_root) / f"{org.name}.json"
-        path.write_text(build(topology, data_root, org.name).model_dump_json(indent=2) + "\n")
+        _save(path, build(topology, data_root, org.name))
         out.append(path)
     return out
+
+
+def _save(path: Path, profile: ConnectionProfile) -> None:
+    """Write through a temporary file renamed into place: a client reading profiles never sees half of one."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(profile.model_dump_json(indent=2) + "\n")
+    tmp.replace(path)
 
 
 def load(org: str, data_root: str | Path | None = None) -> ConnectionProfile:
