@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 import click
@@ -22,6 +21,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.x509.oid import NameOID
 
+from client.atomic_file import write_atomically
 from client.gateway import HSMSignerFile, key_id_for, open_msp_folder
 from client.gateway.hsm import (
     SOFTHSM2_LIBRARY, HSMError, HSMSignerFactory, HSMSignerOptions, certificate_request, destroy_key_pair,
@@ -270,27 +270,11 @@ def generate(library, token_label, pin_env, curve, key_label, common_name, csr_f
         try:
             with factory.new_signer(HSMSignerOptions(token_label, pin, key_id=key_id)) as signer:
                 request = certificate_request(signer, public_key, subject)
-            _write_whole(csr_file, request)
+            write_atomically(csr_file, request, mode=0o644)   # a request is public
         except BaseException as failure:
             _forget_new_key(library, token_label, pin, key_id, failure)
             raise
     emit({"token": token_label, "key_id": key_id.hex(), "curve": curve, "csr": str(csr_file)}, as_json=as_json)
-
-
-def _write_whole(path: Path, data: bytes) -> None:
-    """Write ``path`` through a temporary file beside it, renamed into place: never a half-written request."""
-    try:
-        descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as error:   # named by the path the user gave, not the temporary one
-        raise OSError(error.errno, error.strerror, str(path)) from None
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-        os.chmod(temporary, 0o644)   # a request is public; mkstemp makes files only their owner can read
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def _forget_new_key(library: str, token_label: str, pin: str, key_id: bytes, failure: BaseException) -> None:

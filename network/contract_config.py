@@ -24,6 +24,7 @@ from pathlib import Path
 
 from chaincode.receivables import collections as contract_collections
 from chaincode.receivables import config as contract
+from client.atomic_file import write_atomically
 
 from . import ccservers
 from .topology import DERIVED, Topology
@@ -118,10 +119,7 @@ def _replace(path: Path, text: str) -> None:
     """Write atomically, and not at all when the content is the same (its sha256 may be recorded)."""
     if path.is_file() and path.read_text() == text:
         return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text)
-    tmp.replace(path)
+    write_atomically(path, text)
 
 
 # ---- what runs, and what would ---------------------------------------------------------------

@@ -15,13 +15,14 @@ one higher), and it replaces the earlier one wherever it is kept.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Iterable
 from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
+
+from client.atomic_file import write_atomically
 
 from .crypto import VALIDITY, OrgCrypto, load_cert
 
@@ -145,8 +146,6 @@ def write_local(paths: OrgCrypto, data: bytes) -> list[Path]:
     for folder in folders:
         target = folder / "crls" / CRL_FILE
         target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = folder / f".{CRL_FILE}.{os.getpid()}.tmp"
-        tmp.write_bytes(data)
-        tmp.replace(target)
+        write_atomically(target, data, staging_dir=folder)
         written.append(target)
     return written

@@ -41,6 +41,8 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
+from client.atomic_file import write_atomically
+
 from .errors import NetworkError, TopologyError
 from .topology import OrgNamespace, PeerOrgSpec, Topology, UserSpec, format_validation_error
 
@@ -107,13 +109,9 @@ def load_state(data_root: Path) -> dict:
 
 
 def _save_state(data_root: Path, state: dict) -> None:
-    path = state_path(data_root)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text("# Orgs added to / removed from the running channel by `recfin org add|remove`, and users issued "
+    write_atomically(state_path(data_root), "# Orgs added to / removed from the running channel by `recfin org add|remove`, and users issued "
                    "by `recfin org user add`.\n"
                    + yaml.safe_dump(state, sort_keys=False))
-    tmp.replace(path)
 
 
 def with_orgs(topology: Topology, orgs: list[PeerOrgSpec], placed: dict[str, OrgNamespace] | None = None) -> Topology:

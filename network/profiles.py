@@ -13,6 +13,8 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from client.atomic_file import write_atomically
+
 from . import crl
 from .crypto import load_cert, org_crypto
 from .errors import NetworkError
@@ -117,9 +119,7 @@ def write_all(topology: Topology, data_root: Path) -> list[Path]:
 
 def _save(path: Path, profile: ConnectionProfile) -> None:
     """Write through a temporary file renamed into place: a client reading profiles never sees half of one."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(profile.model_dump_json(indent=2) + "\n")
-    tmp.replace(path)
+    write_atomically(path, profile.model_dump_json(indent=2) + "\n")
 
 
 def load(org: str, data_root: str | Path | None = None) -> ConnectionProfile:

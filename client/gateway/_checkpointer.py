@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import Protocol, runtime_checkable
+
+from ..atomic_file import write_atomically
 
 
 @runtime_checkable
@@ -81,17 +82,7 @@ class FileCheckpointer(InMemoryCheckpointer):
     def _set(self, block_number: int, transaction_id: str | None) -> None:
         super()._set(block_number, transaction_id)
         state = {"blockNumber": self._block_number, "transactionId": self._transaction_id or ""}
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(dir=self.path.parent, prefix=self.path.name, suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w") as handle:
-                json.dump(state, handle)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(temp, self.path)
-        except BaseException:
-            Path(temp).unlink(missing_ok=True)
-            raise
+        write_atomically(self.path, json.dumps(state), durable=True)
 
 
 def _read_state(path: Path) -> tuple[int | None, str | None]:

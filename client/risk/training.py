@@ -14,16 +14,15 @@ scikit-learn and numpy are imported here only: scoring needs neither.
 
 from __future__ import annotations
 
-import os
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime, timezone
 from importlib.metadata import version as _version
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
+
+from ..atomic_file import staged_file, write_atomically
 
 from .dataset import HORIZON_DAYS, Examples, build_examples, snapshot_dates, split_debtors
 from .features import MODEL_FEATURES
@@ -302,22 +301,10 @@ def train_and_save(seed: int = DEFAULT_SEED, debtors: int = DEFAULT_DEBTORS, out
     model, report = run(seed, debtors, compare=compare)
     path = out / f"{model.name}-{model.version}.json"
     card = out / f"{model.name}-{model.version}.card.md"
-    with _staged(path) as artefact_tmp, _staged(card) as card_tmp:
-        artefact_tmp.write_text(model.to_text(), encoding="utf-8")
-        card_tmp.write_text(model_card(model, report), encoding="utf-8")
+    artefact_text, card_text = model.to_text(), model_card(model, report)
+    write_atomically(path, artefact_text)
+    write_atomically(card, card_text)
     return model, report, path
-
-
-@contextmanager
-def _staged(path: Path) -> Iterator[Path]:
-    """A temporary file beside ``path`` that replaces it when the block succeeds and is removed when it fails."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        yield tmp
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    os.replace(tmp, path)
 
 
 def plot(report: EvaluationReport, path: Path) -> Path:
@@ -343,7 +330,7 @@ def plot(report: EvaluationReport, path: Path) -> Path:
     fig.tight_layout()
     path = Path(path)
     try:
-        with _staged(path) as tmp:
+        with staged_file(path) as tmp:
             fig.savefig(tmp, dpi=110, format=path.suffix.lstrip(".") or "png")
     finally:
         plt.close(fig)

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import multiprocessing
+import os
 import shutil
+from pathlib import Path
 
 import pytest
 from cryptography import x509
@@ -19,6 +21,7 @@ from fabric_protos.common import configtx_pb2
 from fabric_protos.msp import msp_config_pb2
 
 from cli.connection import default_user
+from client import atomic_file
 from network import config_signing, crl, crypto, membership, org_keys, profiles
 from network.crypto import CaFilesError, cert_attrs, issued_by, load_cert, load_key, org_crypto
 from network.errors import NodeTimeoutError
@@ -484,17 +487,18 @@ def test_another_host_gets_the_channels_crl_by_syncing(running, topology, data_r
 def test_a_crl_is_never_half_written_into_crls(topology, data_root, monkeypatch):
     """Fabric's MSP loader reads every file of crls/: the temporary file is written beside it, then renamed in."""
     paths = org_crypto(data_root, "supplier", topology.org("supplier").domain)
-    written_to = []
-    write_bytes = type(paths.root).write_bytes
+    renamed = []
+    replace = os.replace
 
-    def recording(self, data):
-        written_to.append(self)
-        return write_bytes(self, data)
+    def recording(source, target):
+        renamed.append((Path(source), Path(target)))
+        return replace(source, target)
 
-    monkeypatch.setattr(type(paths.root), "write_bytes", recording)
+    monkeypatch.setattr(atomic_file.os, "replace", recording)
     made = crl.extended(load_key(paths.ca_key), load_cert(paths.ca_cert), [], 77)
     targets = crl.write_local(paths, crl.pem(made))
-    assert written_to and not [p for p in written_to if p.parent.name == "crls"]
+    assert renamed and {target for _, target in renamed} == set(targets)
+    assert not [source for source, _ in renamed if source.parent.name == "crls"]
     assert all(t.read_bytes() == crl.pem(made) for t in targets)
     assert {p.name for t in targets for p in t.parent.iterdir()} == {"crl.pem"}
     assert not [p for t in targets for p in t.parent.parent.iterdir() if p.name.endswith(".tmp")]

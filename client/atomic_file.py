@@ -1,0 +1,60 @@
+"""Writing a file so that a reader sees the old content or the new, never half of either.
+
+Connection profiles, checkpoints, keys, CRLs and model artefacts are read by other processes
+while they are rewritten (a client loading its profile, a peer starting, a second CLI run). Each
+is written to a temporary file in the same folder (so the rename stays on one filesystem) and
+renamed over the target; a failure removes the temporary file and leaves the target as it was.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+
+@contextmanager
+def staged_file(path: str | Path, *, mode: int | None = None, staging_dir: str | Path | None = None
+                ) -> Iterator[Path]:
+    """A new, empty temporary file to fill in the block; it replaces ``path`` when the block succeeds.
+
+    mode: the target's permission bits, given at creation, so a private key is never readable by
+    others, not even for a moment; by default the umask decides, as for any new file.
+    staging_dir: where the temporary file lives (default: beside ``path``; it must be on the same
+    filesystem), for folders whose every file is read, such as an MSP's crls/.
+    """
+    path = Path(path)
+    folder = Path(staging_dir) if staging_dir is not None else path.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    # A unique name: two writers of the same file must not share (and rename) one temporary file.
+    temporary = folder / f".{path.name}.{secrets.token_hex(4)}.tmp"
+    try:
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666 if mode is None else mode)
+    except OSError as error:   # named by the file the caller asked for, not the temporary one
+        raise OSError(error.errno, error.strerror, str(path)) from None
+    os.close(descriptor)
+    try:
+        if mode is not None:
+            os.chmod(temporary, mode)   # exact bits, whatever the umask took away
+        yield temporary
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def write_atomically(path: str | Path, data: bytes | str, *, mode: int | None = None, durable: bool = False,
+                     staging_dir: str | Path | None = None) -> None:
+    """Replace ``path`` with ``data`` (text is written as UTF-8) in one step; see :func:`staged_file`.
+
+    durable: flush the data to disk before the rename, for a file whose loss after a crash would
+    make its reader repeat or skip work (an event checkpoint).
+    """
+    content = data.encode("utf-8") if isinstance(data, str) else data
+    with staged_file(path, mode=mode, staging_dir=staging_dir) as temporary:
+        with open(temporary, "wb") as handle:
+            handle.write(content)
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())

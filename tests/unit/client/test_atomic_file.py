@@ -1,0 +1,101 @@
+"""Files rewritten while other processes read them: whole old content or whole new, nothing left behind."""
+from __future__ import annotations
+
+import os
+import stat
+
+import pytest
+
+from client import atomic_file
+from client.atomic_file import staged_file, write_atomically
+
+
+def _mode(path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_text_and_bytes_replace_the_file_and_leave_no_temporary_file(tmp_path):
+    target = tmp_path / "profile.json"
+    target.write_text("old")
+    write_atomically(target, "新的 profile")
+    assert target.read_text(encoding="utf-8") == "新的 profile"
+    write_atomically(target, b"\x00\x01")
+    assert target.read_bytes() == b"\x00\x01"
+    assert [p.name for p in tmp_path.iterdir()] == ["profile.json"]
+
+
+def test_missing_folders_are_made(tmp_path):
+    target = tmp_path / "a" / "b" / "state.yaml"
+    write_atomically(target, "x: 1\n")
+    assert target.read_text() == "x: 1\n"
+
+
+def test_a_failure_in_the_block_keeps_the_old_content_and_removes_the_temporary_file(tmp_path):
+    target = tmp_path / "model.json"
+    target.write_text("trained yesterday")
+    with pytest.raises(RuntimeError, match="plot failed"):
+        with staged_file(target) as temporary:
+            temporary.write_text("half of a new mod")
+            raise RuntimeError("plot failed")
+    assert target.read_text() == "trained yesterday"
+    assert [p.name for p in tmp_path.iterdir()] == ["model.json"]
+
+
+def test_a_private_key_is_never_readable_by_others_not_even_while_it_is_written(tmp_path):
+    old_umask = os.umask(0o000)        # the widest umask: only the mode given may protect the key
+    try:
+        seen_while_writing = []
+        with staged_file(tmp_path / "key_sk", mode=0o600) as temporary:
+            seen_while_writing.append(_mode(temporary))
+            temporary.write_bytes(b"-----BEGIN PRIVATE KEY-----")
+        write_atomically(tmp_path / "cert.pem", b"cert", mode=0o644)
+        write_atomically(tmp_path / "plain.txt", b"plain")
+    finally:
+        os.umask(old_umask)
+    assert seen_while_writing == [0o600]
+    assert _mode(tmp_path / "key_sk") == 0o600
+    assert _mode(tmp_path / "cert.pem") == 0o644
+    assert _mode(tmp_path / "plain.txt") == 0o666    # no mode given: the umask decides, as for any new file
+
+
+def test_the_temporary_file_can_live_outside_a_folder_whose_every_file_is_read(tmp_path):
+    crls = tmp_path / "msp" / "crls"
+    crls.mkdir(parents=True)
+    with staged_file(crls / "crl.pem", staging_dir=tmp_path / "msp") as temporary:
+        assert temporary.parent == tmp_path / "msp"
+        assert list(crls.iterdir()) == []
+        temporary.write_bytes(b"crl")
+    assert [p.name for p in crls.iterdir()] == ["crl.pem"]
+
+
+def test_two_writers_of_one_file_never_share_a_temporary_file(tmp_path):
+    target = tmp_path / "checkpoint.json"
+    with staged_file(target) as first, staged_file(target) as second:
+        assert first != second
+        first.write_text("1")
+        second.write_text("2")
+    assert target.read_text() == "1"          # the outer block finished last
+    assert [p.name for p in tmp_path.iterdir()] == ["checkpoint.json"]
+
+
+def test_a_durable_write_reaches_the_disk_before_the_rename(tmp_path, monkeypatch):
+    order = []
+    monkeypatch.setattr(atomic_file.os, "fsync", lambda fd: order.append("fsync"))
+    real_replace = os.replace
+    monkeypatch.setattr(atomic_file.os, "replace", lambda a, b: (order.append("replace"), real_replace(a, b)))
+    write_atomically(tmp_path / "checkpoint.json", "{}", durable=True)
+    assert order == ["fsync", "replace"]
+    order.clear()
+    write_atomically(tmp_path / "profile.json", "{}")
+    assert order == ["replace"]
+
+
+def test_a_folder_that_cannot_be_written_is_named_by_the_file_asked_for(tmp_path, monkeypatch):
+    def refused(path, flags, mode):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(atomic_file.os, "open", refused)
+    with pytest.raises(PermissionError) as raised:
+        write_atomically(tmp_path / "request.csr", b"csr")
+    assert raised.value.filename == str(tmp_path / "request.csr")
+    assert list(tmp_path.iterdir()) == []
