@@ -120,10 +120,6 @@ class Deployment:
     # sha256 of the contract configuration its servers run with (contract_config), None: the contract's default
     network_config_sha256: str | None = None
 
-    def definition_key(self) -> dict:
-        return {"version": self.version, "contract": self.contract, "signature_policy": self.signature_policy,
-                "collections_sha256": self.collections_sha256, "package_ids": self.package_ids}
-
 
 def state_file(data_root: Path, name: str) -> Path:
     return chaincode_dir(data_root, name) / "deployment.json"
