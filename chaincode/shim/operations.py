@@ -1,4 +1,4 @@
-"""The chaincode server's operations endpoint: ``/healthz`` and ``/metrics`` over plain HTTP.
+"""The chaincode server's operations endpoint: ``/healthz`` and ``/metrics`` over HTTP or HTTPS.
 
 Fabric's peers and orderers serve the same two paths on their operations port, and this one
 answers in their shapes so that one set of probes and scrape configs covers every process:
@@ -8,6 +8,12 @@ answers in their shapes so that one set of probes and scrape configs covers ever
   [{"component": ..., "reason": ...}]}`` otherwise.
 - ``GET /metrics``: Prometheus text exposition format 0.0.4, every name prefixed
   ``recfin_chaincode_``.
+
+With TLS (``OperationsTLS``) it behaves as Fabric's operations service does with
+``operations.tls.enabled``: ``/metrics`` answers only a client whose certificate chains to the
+configured client CA (401 otherwise), while ``/healthz`` answers anyone, so liveness probes and
+load balancers need no certificate; ``client_auth_required`` makes every client present one at
+the handshake.
 
 The HTTP server runs on the event loop the gRPC server already runs (asyncio streams, no
 extra thread and no extra dependency). ``python -m chaincode --operations-address HOST:PORT``
@@ -24,9 +30,11 @@ import asyncio
 import datetime
 import json
 import logging
+import ssl
 import time
 from bisect import bisect_left
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from fabric_protos.peer import chaincode_shim_pb2 as shim_pb2
 
@@ -194,16 +202,51 @@ def parse_address(address: str) -> tuple[str, int]:
     return host.strip("[]") or "0.0.0.0", int(port)
 
 
-_REASONS = {200: "OK", 404: "Not Found", 405: "Method Not Allowed", 400: "Bad Request", 503: "Service Unavailable"}
+_REASONS = {200: "OK", 401: "Unauthorized", 404: "Not Found", 405: "Method Not Allowed", 400: "Bad Request", 503: "Service Unavailable"}
+
+
+@dataclass(frozen=True)
+class OperationsTLS:
+    """The endpoint's TLS files, as Fabric's ``operations.tls`` names them: the server's certificate
+    and key, and the CA bundle a client certificate must chain to. Fabric advises a CA of its own for
+    operations clients, separate from every channel org's CA."""
+
+    cert_file: str
+    key_file: str
+    client_ca_file: str
+    client_auth_required: bool = False
+
+    def server_context(self) -> ssl.SSLContext:
+        """The server's TLS context (TLS 1.2 or later); a ValueError naming the file that cannot be used."""
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.minimum_version = ssl.TLSVersion.TLSv1_2
+        try:
+            context.load_cert_chain(self.cert_file, self.key_file)
+        except (OSError, ssl.SSLError) as exc:
+            raise ValueError(f"operations TLS: cannot use certificate {self.cert_file} with key {self.key_file}: "
+                             f"{getattr(exc, 'strerror', None) or exc}; give a PEM certificate and the PEM key "
+                             f"that matches it") from None
+        try:
+            context.load_verify_locations(cafile=self.client_ca_file)
+        except (OSError, ssl.SSLError) as exc:
+            raise ValueError(f"operations TLS: cannot read client CA bundle {self.client_ca_file}: "
+                             f"{getattr(exc, 'strerror', None) or exc}; give the PEM certificate(s) of the CA "
+                             f"that issues the certificates of scrapers and operators") from None
+        # Optional at the handshake unless required: /healthz must stay reachable without one.
+        context.verify_mode = ssl.CERT_REQUIRED if self.client_auth_required else ssl.CERT_OPTIONAL
+        return context
 
 
 class OperationsServer:
     """Serves ``/healthz`` and ``/metrics`` on ``address``; ``start`` returns the bound port."""
 
-    def __init__(self, address: str, metrics: ChaincodeMetrics, checks: Iterable[HealthCheck] = ()) -> None:
+    def __init__(self, address: str, metrics: ChaincodeMetrics, checks: Iterable[HealthCheck] = (),
+                 tls: OperationsTLS | None = None) -> None:
         self.host, self.port = parse_address(address)
         self.metrics = metrics
         self.checks = list(checks)
+        self.tls = tls
+        self._ssl_context = tls.server_context() if tls is not None else None
         self._server: asyncio.Server | None = None
         # The open connections: stop() closes them, since an idle client would otherwise keep
         # Server.wait_closed waiting (3.12+) or leave its task to be cancelled at exit (3.11).
@@ -212,9 +255,11 @@ class OperationsServer:
     async def start(self) -> int:
         # The limit bounds what one request may make the server buffer (LimitOverrunError beyond it).
         self._server = await asyncio.start_server(self._serve_connection, self.host, self.port,
-                                                  limit=MAX_REQUEST_HEAD_BYTES)
+                                                  limit=MAX_REQUEST_HEAD_BYTES, ssl=self._ssl_context,
+                                                  ssl_handshake_timeout=REQUEST_TIMEOUT_SECONDS if self.tls else None)
         self.port = self._server.sockets[0].getsockname()[1]
-        logger.info("operations endpoint on http://%s:%d (/healthz, /metrics)", self.host, self.port)
+        logger.info("operations endpoint on %s://%s:%d (/healthz, /metrics)", "https" if self.tls else "http",
+                    self.host, self.port)
         return self.port
 
     async def stop(self) -> None:
@@ -248,7 +293,10 @@ class OperationsServer:
             if head is None:
                 return
             request_line = head.decode("latin-1")
-            status, content_type, body, extra = self._answer(request_line)
+            # A verified certificate only: with CERT_OPTIONAL the handshake refuses one that does not
+            # chain to the client CA, so any certificate present here is one the CA issued.
+            certified = self.tls is None or bool(writer.get_extra_info("peercert"))
+            status, content_type, body, extra = self._answer(request_line, certified)
             # HEAD: the headers a GET would get, Content-Length included, and no body
             await self._respond(writer, status, content_type, body, extra,
                                 with_body=not request_line.startswith("HEAD "))
@@ -262,7 +310,7 @@ class OperationsServer:
             except ConnectionError:
                 pass
 
-    def _answer(self, request_line: str) -> tuple[int, str, bytes, dict[str, str]]:
+    def _answer(self, request_line: str, certified: bool = True) -> tuple[int, str, bytes, dict[str, str]]:
         parts = request_line.split(" ")
         if len(parts) != 3:
             return 400, "text/plain", b"malformed request line\n", {}
@@ -273,6 +321,9 @@ class OperationsServer:
         if method not in ("GET", "HEAD"):
             return 405, "text/plain", f"{path} answers GET and HEAD only\n".encode(), {"Allow": "GET, HEAD"}
         if path == "/metrics":
+            if not certified:
+                return 401, "text/plain", (b"/metrics needs a client certificate issued by the operations client "
+                                           b"CA; /healthz needs none\n"), {}
             return 200, CONTENT_TYPE_METRICS, self.metrics.render().encode(), {}
         status, document = health_status(self.checks)
         return status, CONTENT_TYPE_JSON, json.dumps(document).encode(), {}

@@ -6,7 +6,8 @@ reads the package ID from ``CHAINCODE_ID``, the listen address from
 ``CHAINCODE_TLS_CERT``, ``CHAINCODE_TLS_KEY`` and ``CHAINCODE_TLS_CLIENT_CA``
 (mutual TLS when the last is set). SIGTERM and SIGINT stop it gracefully.
 ``--operations-address HOST:PORT`` (or ``CHAINCODE_OPERATIONS_ADDRESS``) also serves
-``/healthz`` and ``/metrics`` there over plain HTTP (chaincode.shim.operations).
+``/healthz`` and ``/metrics`` there, over HTTPS with ``--operations-tls-cert``, ``-key`` and
+``-client-ca`` (chaincode.shim.operations).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import grpc
 from fabric_protos.peer import chaincode_shim_pb2_grpc
 
 from ._handler import StreamHandler
-from .operations import ChaincodeMetrics, OperationsServer, parse_address
+from .operations import ChaincodeMetrics, OperationsServer, OperationsTLS, parse_address
 
 if TYPE_CHECKING:
     from chaincode.contract import Contract, ContractRouter
@@ -69,8 +70,8 @@ class _ChaincodeService(chaincode_shim_pb2_grpc.ChaincodeServicer):
 class ChaincodeServer:
     """Serves the contracts to every peer that connects. ``start`` returns the bound port.
 
-    With ``operations_address`` it also serves ``/healthz`` and ``/metrics`` there;
-    ``operations_port`` is then the bound port.
+    With ``operations_address`` it also serves ``/healthz`` and ``/metrics`` there (over HTTPS
+    with ``operations_tls``); ``operations_port`` is then the bound port.
     """
 
     def __init__(
@@ -83,6 +84,7 @@ class ChaincodeServer:
         tls_key: bytes | None = None,
         client_ca: bytes | None = None,
         operations_address: str | None = None,
+        operations_tls: OperationsTLS | None = None,
     ) -> None:
         from chaincode.contract import ContractRouter  # here: chaincode.contract imports this package
 
@@ -97,7 +99,9 @@ class ChaincodeServer:
         self._server: grpc.aio.Server | None = None
         self.metrics = ChaincodeMetrics({name.encode(): label
                                          for name, label in self.router.function_spellings().items()})
-        self._operations = (OperationsServer(operations_address, self.metrics, [self.failed_checks])
+        if operations_tls is not None and not operations_address:
+            raise ValueError("operations TLS needs an operations address to serve on")
+        self._operations = (OperationsServer(operations_address, self.metrics, [self.failed_checks], operations_tls)
                             if operations_address else None)
         self.operations_port: int | None = None
 
@@ -156,10 +160,11 @@ async def serve(
     tls_key: bytes | None = None,
     client_ca: bytes | None = None,
     operations_address: str | None = None,
+    operations_tls: OperationsTLS | None = None,
 ) -> None:
     """Serve until SIGTERM/SIGINT (or cancellation), then stop, letting running transactions finish."""
     server = ChaincodeServer(contracts, address, package_id, tls_cert=tls_cert, tls_key=tls_key, client_ca=client_ca,
-                             operations_address=operations_address)
+                             operations_address=operations_address, operations_tls=operations_tls)
     await server.start()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -197,7 +202,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         prog="python -m chaincode", description="Serve contracts as chaincode-as-a-service.",
         epilog="example: CHAINCODE_ID=receivables_1:ab12... CHAINCODE_SERVER_ADDRESS=0.0.0.0:9999 "
                "python -m chaincode --contract chaincode.receivables:ReceivablesContract "
-               "--operations-address 0.0.0.0:9443   (then: curl http://HOST:9443/healthz, /metrics)")
+               "--operations-address 0.0.0.0:9443   (then: curl http://HOST:9443/healthz, /metrics); "
+               "with --operations-tls-cert ops.crt --operations-tls-key ops.key --operations-tls-client-ca "
+               "ops-ca.crt: curl --cacert ops-ca.crt https://HOST:9443/healthz, and /metrics with "
+               "--cert scraper.crt --key scraper.key")
     parser.add_argument("--contract", action="append", required=True, metavar="MODULE:CLASS",
                         help="a contract class to serve (repeatable; the first is the default contract)")
     parser.add_argument("--log-level", default=os.environ.get("CHAINCODE_LOG_LEVEL", "INFO"))
@@ -205,6 +213,20 @@ def main(argv: Sequence[str] | None = None) -> None:
                         metavar="HOST:PORT",
                         help="serve /healthz and /metrics (Prometheus) over HTTP there "
                              "(default: CHAINCODE_OPERATIONS_ADDRESS; off when neither is set)")
+    parser.add_argument("--operations-tls-cert", default=os.environ.get("CHAINCODE_OPERATIONS_TLS_CERT") or None,
+                        metavar="FILE", help="serve the operations endpoint over HTTPS with this PEM certificate "
+                                             "(default: CHAINCODE_OPERATIONS_TLS_CERT); needs the two below")
+    parser.add_argument("--operations-tls-key", default=os.environ.get("CHAINCODE_OPERATIONS_TLS_KEY") or None,
+                        metavar="FILE", help="its PEM private key (default: CHAINCODE_OPERATIONS_TLS_KEY)")
+    parser.add_argument("--operations-tls-client-ca", default=os.environ.get("CHAINCODE_OPERATIONS_TLS_CLIENT_CA")
+                        or None, metavar="FILE",
+                        help="PEM bundle of the CA(s) whose client certificates may read /metrics; /healthz "
+                             "needs none (default: CHAINCODE_OPERATIONS_TLS_CLIENT_CA)")
+    parser.add_argument("--operations-tls-client-auth-required", action="store_true",
+                        default=os.environ.get("CHAINCODE_OPERATIONS_TLS_CLIENT_AUTH_REQUIRED", "").lower()
+                        in ("1", "true", "yes"),
+                        help="refuse, at the handshake, every client without such a certificate, /healthz "
+                             "probes too (default: CHAINCODE_OPERATIONS_TLS_CLIENT_AUTH_REQUIRED=true)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     package_id = os.environ.get("CHAINCODE_ID", "")
@@ -216,6 +238,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             parse_address(args.operations_address)
         except ValueError as exc:
             parser.error(str(exc))
+    operations_tls = _operations_tls(parser, args)
     contracts = [load_contract(spec) for spec in args.contract]
     asyncio.run(
         serve(
@@ -226,5 +249,30 @@ def main(argv: Sequence[str] | None = None) -> None:
             tls_key=_read_file("CHAINCODE_TLS_KEY"),
             client_ca=_read_file("CHAINCODE_TLS_CLIENT_CA"),
             operations_address=args.operations_address,
+            operations_tls=operations_tls,
         )
     )
+
+
+def _operations_tls(parser: argparse.ArgumentParser, args: argparse.Namespace) -> OperationsTLS | None:
+    """The operations endpoint's TLS from the flags, checked now, so that a bad file stops the server
+    before it serves anything rather than when the endpoint starts after gRPC."""
+    files = {"--operations-tls-cert": args.operations_tls_cert, "--operations-tls-key": args.operations_tls_key,
+             "--operations-tls-client-ca": args.operations_tls_client_ca}
+    if not any(files.values()) and not args.operations_tls_client_auth_required:
+        return None
+    missing = [flag for flag, value in files.items() if not value]
+    if missing:
+        # Without a client CA no certificate could ever be verified, and /metrics would answer nobody.
+        parser.error(f"operations TLS needs {', '.join(missing)} as well (or the CHAINCODE_OPERATIONS_TLS_* "
+                     f"variables): a certificate, its key, and the CA whose clients may read /metrics")
+    if not args.operations_address:
+        parser.error("operations TLS is set but the endpoint is off: give --operations-address HOST:PORT "
+                     "(or CHAINCODE_OPERATIONS_ADDRESS)")
+    tls = OperationsTLS(args.operations_tls_cert, args.operations_tls_key, args.operations_tls_client_ca,
+                        args.operations_tls_client_auth_required)
+    try:
+        tls.server_context()
+    except ValueError as exc:
+        parser.error(str(exc))
+    return tls

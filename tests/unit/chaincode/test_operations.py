@@ -5,30 +5,35 @@ import asyncio
 import json
 import os
 import re
+import ssl
 import subprocess
 import sys
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric import ec
 from fabric_protos.peer import chaincode_pb2, proposal_response_pb2
 
 from chaincode.feature_contract import FeatureContract
 from chaincode.shim import ChaincodeServer, PeerOptions
 from chaincode.shim._handler import StreamHandler
-from chaincode.shim.operations import (DURATION_BUCKETS, MAX_CONNECTIONS, ChaincodeMetrics, OperationsServer,
-                                       parse_address, status_class)
+from chaincode.shim.operations import (DURATION_BUCKETS, MAX_CONNECTIONS, PREFIX, ChaincodeMetrics, OperationsServer,
+                                       OperationsTLS, parse_address, status_class)
 from network import ccservers, compose
 from network.topology import load as load_topology
 
 from .peer_double import PACKAGE_ID, Msg, PeerSide
-from .test_server import REPO, connect_when_up, free_port
+from .test_server import REPO, _certificate, _pem, connect_when_up, free_port
 
 SAMPLE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$')
 LABEL = re.compile(r'([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)",?')
 
 
-async def http_get(port: int, path: str, method: str = "GET") -> tuple[int, dict[str, str], bytes]:
-    """One HTTP/1.1 request on the test's own event loop (a blocking client would stall the server)."""
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+async def http_get(port: int, path: str, method: str = "GET",
+                   tls: ssl.SSLContext | None = None) -> tuple[int, dict[str, str], bytes]:
+    """One HTTP/1.1 request on the test's own event loop (a blocking client would stall the server);
+    over HTTPS with ``tls``, a client context."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port, ssl=tls,
+                                                   server_hostname="localhost" if tls else None)
     writer.write(f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
     await writer.drain()
     raw = await asyncio.wait_for(reader.read(), 5)
@@ -427,3 +432,148 @@ def test_native_operations_ports_collide_with_no_node_or_chaincode_port():
             taken.append(parse_address(ccservers.server_address(topology, org, offset))[1])
             taken.append(parse_address(ccservers.operations_address(topology, org, offset))[1])
     assert len(taken) == len(set(taken))
+
+
+# ---- TLS, as Fabric's operations.tls ------------------------------------------------------------
+class OperationsPKI:
+    """A server certificate, the operations client CA with a scraper it issued, and a stranger's CA."""
+
+    def __init__(self, folder):
+        def key():
+            return ec.generate_private_key(ec.SECP256R1())
+
+        self.folder = folder
+        server_ca_key, client_ca_key, stranger_ca_key = key(), key(), key()
+        server_ca = _certificate("server-ca", server_ca_key, ca=True)
+        client_ca = _certificate("operations-client-ca", client_ca_key, ca=True)
+        stranger_ca = _certificate("stranger-ca", stranger_ca_key, ca=True)
+        server_key, scraper_key, stranger_key = key(), key(), key()
+        self.server_ca = self._write("server-ca.crt", server_ca)
+        self.client_ca = self._write("client-ca.crt", client_ca)
+        self.cert = self._write("ops.crt", _certificate("chaincode-ops", server_key, server_ca.subject, server_ca_key))
+        self.key = self._write("ops.key", server_key)
+        self.scraper = (self._write("scraper.crt", _certificate("scraper", scraper_key, client_ca.subject,
+                                                                client_ca_key)),
+                        self._write("scraper.key", scraper_key))
+        self.stranger = (self._write("stranger.crt", _certificate("stranger", stranger_key, stranger_ca.subject,
+                                                                  stranger_ca_key)),
+                         self._write("stranger.key", stranger_key))
+
+    def _write(self, name, obj) -> str:
+        path = self.folder / name
+        path.write_bytes(_pem(obj))
+        return str(path)
+
+    def tls(self, required: bool = False) -> OperationsTLS:
+        return OperationsTLS(self.cert, self.key, self.client_ca, required)
+
+    def client(self, pair: tuple[str, str] | None = None) -> ssl.SSLContext:
+        context = ssl.create_default_context(cafile=self.server_ca)
+        if pair is not None:
+            context.load_cert_chain(*pair)
+        return context
+
+
+@pytest.fixture
+def pki(tmp_path):
+    return OperationsPKI(tmp_path)
+
+
+async def answered(port: int, tls: ssl.SSLContext | None) -> bool:
+    """Whether a GET /healthz gets any HTTP answer at all (a refused handshake or a closed
+    connection is no answer; with TLS 1.3 a refused client certificate may show as either)."""
+    try:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port, ssl=tls,
+                                                       server_hostname="localhost" if tls else None)
+        writer.write(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        await writer.drain()
+        raw = await asyncio.wait_for(reader.read(), 5)
+        writer.close()
+    except (ssl.SSLError, ConnectionError):
+        return False
+    return raw.startswith(b"HTTP/1.1 ")
+
+
+async def _tls_server(tls: OperationsTLS) -> ChaincodeServer:
+    server = ChaincodeServer([FeatureContract()], "127.0.0.1:0", PACKAGE_ID, operations_address="127.0.0.1:0",
+                             operations_tls=tls)
+    await server.start()
+    return server
+
+
+async def test_with_tls_healthz_answers_anyone_and_metrics_only_a_client_of_the_operations_ca(pki):
+    server = await _tls_server(pki.tls())
+    port = server.operations_port
+    try:
+        status, _, body = await http_get(port, "/healthz", tls=pki.client())
+        assert status == 200 and json.loads(body)["status"] == "OK"
+        status, _, body = await http_get(port, "/metrics", tls=pki.client())
+        assert status == 401 and b"client certificate" in body and PREFIX.encode() not in body
+        status, headers, body = await http_get(port, "/metrics", tls=pki.client(pki.scraper))
+        assert status == 200 and headers["content-type"].startswith("text/plain; version=0.0.4")
+        assert parse_prometheus(body.decode())
+        assert not await answered(port, pki.client(pki.stranger))   # a certificate the client CA did not issue
+        assert not await answered(port, None)                        # plain HTTP
+        assert await answered(port, pki.client())
+    finally:
+        await server.stop(0)
+
+
+async def test_with_client_auth_required_a_client_without_a_certificate_is_refused_at_the_handshake(pki):
+    server = await _tls_server(pki.tls(required=True))
+    port = server.operations_port
+    try:
+        status, _, _ = await http_get(port, "/healthz", tls=pki.client(pki.scraper))
+        assert status == 200
+        assert not await answered(port, pki.client())
+        assert await answered(port, pki.client(pki.scraper))
+    finally:
+        await server.stop(0)
+
+
+def test_tls_files_that_cannot_be_used_are_named(pki, tmp_path):
+    with pytest.raises(ValueError, match=r"cannot use certificate .*ops\.crt with key .*scraper\.key"):
+        OperationsTLS(pki.cert, pki.scraper[1], pki.client_ca).server_context()
+    with pytest.raises(ValueError, match=r"cannot read client CA bundle .*missing\.crt"):
+        OperationsTLS(pki.cert, pki.key, str(tmp_path / "missing.crt")).server_context()
+    with pytest.raises(ValueError, match="needs an operations address"):
+        ChaincodeServer([FeatureContract()], "127.0.0.1:0", PACKAGE_ID, operations_tls=pki.tls())
+
+
+def _python_m_chaincode(*flags: str, env_extra: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    env = dict(os.environ, CHAINCODE_ID=PACKAGE_ID, CHAINCODE_SERVER_ADDRESS="127.0.0.1:0", **(env_extra or {}))
+    return subprocess.run([sys.executable, "-m", "chaincode", "--contract", "chaincode.feature_contract:FeatureContract",
+                           *flags], cwd=REPO, env=env, capture_output=True, text=True, timeout=30)
+
+
+def test_python_m_chaincode_refuses_incomplete_or_unusable_operations_tls_before_serving(pki, tmp_path):
+    result = _python_m_chaincode("--operations-address", "127.0.0.1:0", "--operations-tls-cert", pki.cert)
+    assert result.returncode == 2
+    assert "operations TLS needs --operations-tls-key, --operations-tls-client-ca as well" in result.stderr
+    result = _python_m_chaincode("--operations-tls-cert", pki.cert, "--operations-tls-key", pki.key,
+                                 "--operations-tls-client-ca", pki.client_ca)
+    assert result.returncode == 2 and "give --operations-address HOST:PORT" in result.stderr
+    result = _python_m_chaincode("--operations-address", "127.0.0.1:0", env_extra={
+        "CHAINCODE_OPERATIONS_TLS_CERT": pki.cert, "CHAINCODE_OPERATIONS_TLS_KEY": pki.key,
+        "CHAINCODE_OPERATIONS_TLS_CLIENT_CA": str(tmp_path / "nowhere.pem")})
+    assert result.returncode == 2 and "cannot read client CA bundle" in result.stderr
+    assert "nowhere.pem" in result.stderr
+
+
+async def test_python_m_chaincode_serves_https_operations_from_the_environment(pki):
+    port, ops = free_port(), free_port()
+    env = dict(os.environ, CHAINCODE_ID=PACKAGE_ID, CHAINCODE_SERVER_ADDRESS=f"127.0.0.1:{port}",
+               CHAINCODE_OPERATIONS_ADDRESS=f"127.0.0.1:{ops}", CHAINCODE_OPERATIONS_TLS_CERT=pki.cert,
+               CHAINCODE_OPERATIONS_TLS_KEY=pki.key, CHAINCODE_OPERATIONS_TLS_CLIENT_CA=pki.client_ca)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "chaincode", "--contract", "chaincode.feature_contract:FeatureContract"],
+        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )
+    try:
+        await connect_when_up(ops)
+        assert (await http_get(ops, "/healthz", tls=pki.client()))[0] == 200
+        assert (await http_get(ops, "/metrics", tls=pki.client()))[0] == 401
+        assert (await http_get(ops, "/metrics", tls=pki.client(pki.scraper)))[0] == 200
+    finally:
+        process.terminate()
+        process.communicate(timeout=10)
