@@ -452,7 +452,7 @@ class ReceivablesContract(Contract):
         if (done := await s.replay(caller, request_id, "TransferReceivable", *args)) is not None:
             return done
         holder, r = await self._as_holder(s, receivable_id)
-        lifecycle.ensure_transferable(r)
+        lifecycle.ensure_transferable(r, s.today)
         value = money.parse_amount(amount, "amount")
         recipient = await s.store.require_party(to)
         if recipient.uscc == holder.uscc:

@@ -41,12 +41,15 @@ def ensure_before_maturity(r: Receivable, today: date, action: str) -> None:
         raise rule("past-maturity", f"receivable {r.id} fell due on {r.due_date}: cannot {action} it on or after maturity")
 
 
-def ensure_transferable(r: Receivable) -> None:
+def ensure_transferable(r: Receivable, today: date) -> None:
     ensure_not_frozen(r)
     if r.status == FINANCED or r.financing_id is not None:
         raise rule("receivable-financed", f"receivable {r.id} has a live financing ({r.financing_id}): "
                    "a financed receivable cannot be split or transferred; settle or withdraw the financing first")
     ensure_status(r, (CONFIRMED,), "split or transfer")
+    # A claim past its due date is a debt in arrears whether or not RecordOverdue has run yet: moving it
+    # would give children that look current, so the rule cannot hang on that bookkeeping call.
+    ensure_before_maturity(r, today, "split or transfer")
 
 
 def split_amounts(face: int, amount: int) -> tuple[int, int]:
