@@ -42,7 +42,8 @@ def _currency(value: Any, info: ValidationInfo) -> str:
 
 
 def _rate(value: Any, info: ValidationInfo) -> str:
-    return str(daycount.parse_rate(value, info.field_name or "rate"))
+    # Fixed-point, never str()'s exponent form ("5E-7", "0E-10"): the stored rate must parse again.
+    return format(daycount.parse_rate(value, info.field_name or "rate"), "f")
 
 
 def _basis(value: Any, info: ValidationInfo) -> str:

@@ -103,3 +103,22 @@ async def test_without_the_private_record_on_this_peer_the_answer_says_where_to_
     message = await net.refused(net.actors["bank"], "GetFinancierExposure", net.actors["core"].uscc, "",
                                 evaluate=True, rule="not-found")
     assert financing["collection"] in message
+
+
+async def test_a_zero_or_tiny_rate_is_stored_as_sent_and_read_back_by_every_query():
+    """A rate keeps its fixed-point form ("0.0000000000", not "0E-10"), so the terms a query re-reads
+    parse again, and a tiny discount apr is accepted as the caller wrote it."""
+    net = await standard_net()
+    tier1, core, bank = net.actors["tier1"], net.actors["core"], net.actors["bank"]
+    r = await net.confirmed(tier1, core, 100_000, due_in=60)
+    f = await net.ok(tier1, "RequestFinancing", r["id"])
+    terms = transient_terms(discount_rate="0.0000000000")
+    o = await net.ok(bank, "MakeFinancingOffer", f["id"], transient=terms)
+    await net.ok(tier1, "AcceptFinancingOffer", o["id"])            # accepted, not yet disbursed
+    assert (await net.ok(bank, "GetOfferTerms", o["id"], evaluate=True))["discount_rate"] == "0.0000000000"
+    assert (await _exposure(net, "bank", "core"))["exposure"] == {"CNY": 90_000}
+    assert (await _exposure(net, "regulator", "core", bank.uscc))["exposure"] == {"CNY": 90_000}
+    other = await net.confirmed(tier1, core, 100_000, due_in=60)
+    offer = await net.ok(core, "PublishDiscountOffer", {"apr": "0.0000005", "expires_on": net.day(30),
+                                                        "receivable_ids": [other["id"]]})
+    assert offer["apr"] == "0.0000005"
