@@ -13,7 +13,9 @@ from .errors import rule
 
 DEFAULT_CURRENCY = "CNY"
 MAX_AMOUNT = 10**17  # fen; a bound far above any real claim, so sums stay exact everywhere
-_DIGITS = re.compile(r"[0-9]{1,18}")
+_DIGITS = re.compile(r"[0-9]+")
+# Digits beyond these (after leading zeros) are above MAX_AMOUNT whatever they are: refused before int()
+_MAX_DIGITS = len(str(MAX_AMOUNT))
 _CURRENCY = re.compile(r"[A-Z]{3}")
 
 
@@ -26,6 +28,9 @@ def parse_amount(value: object, field: str, *, allow_zero: bool = False) -> int:
             raise rule("amount-negative", f"{field} is {value}: amounts cannot be negative")
         if not _DIGITS.fullmatch(value):
             raise rule("amount-not-integer-fen", f"{field} is {value!r}: give money as an integer number of fen, digits only")
+        if len(value.lstrip("0")) > _MAX_DIGITS:
+            raise rule("amount-too-large", f"{field} is {value[:24]}{'...' if len(value) > 24 else ''}: amounts are "
+                       f"capped at {MAX_AMOUNT} fen")
         value = int(value)
     if not isinstance(value, int):
         raise rule("amount-not-integer-fen", f"{field} is {value!r}: give money as an integer number of fen")

@@ -88,6 +88,22 @@ def test_bad_amounts_are_refused_with_their_rule(value, code):
     assert "face_amount" in str(err.value)
 
 
+@pytest.mark.parametrize("value, code", [
+    ("1000000000000000000", "amount-too-large"), (str(10**17 + 1), "amount-too-large"), ("9" * 5000, "amount-too-large"),
+])
+def test_digit_strings_of_any_length_get_the_rule_they_break(value, code):
+    """All digits is an integer however long; above the cap it is too large, not "not digits"."""
+    with pytest.raises(RuleViolation) as err:
+        money.parse_amount(value, "face_amount")
+    assert err.value.code == code
+    assert len(str(err.value)) < 200     # a long string is cut short in the message
+
+
+def test_leading_zeros_do_not_make_an_amount_too_large():
+    assert money.parse_amount("0000000000000000001", "x") == 1
+    assert money.parse_amount("0" * 30 + str(10**17), "x") == 10**17
+
+
 def test_zero_allowed_only_where_asked():
     assert money.parse_amount(0, "tax", allow_zero=True) == 0
 
