@@ -145,6 +145,21 @@ async def test_transfer_whole_and_split_keep_the_amounts():
     await net.refused(tier1, "TransferReceivable", c2["id"], tier2.uscc, "-7", rule="amount-negative")
 
 
+async def test_a_claim_past_its_due_date_is_not_split_or_transferred_whether_or_not_marked_overdue():
+    net = await standard_net()
+    core, tier1, tier2 = net.actors["core"], net.actors["tier1"], net.actors["tier2"]
+    unmarked = await net.confirmed(tier1, core, 1000, due_in=3)
+    marked = await net.confirmed(tier1, core, 1000, due_in=3)
+    await net.ok(tier1, "TransferReceivable", unmarked["id"], tier2.uscc, "100")   # before maturity: fine
+    net.advance(days=3)                                                              # the due date itself
+    await net.refused(tier1, "TransferReceivable", f"{unmarked['id']}.2", tier2.uscc, "400", rule="past-maturity")
+    await net.refused(tier1, "TransferReceivable", f"{unmarked['id']}.2", tier2.uscc, "900", rule="past-maturity")
+    net.advance(days=7)
+    await net.ok(core, "RecordOverdue", marked["id"])
+    await net.refused(tier1, "TransferReceivable", marked["id"], tier2.uscc, "400", rule="invalid-state")
+    assert net.doc(f"{unmarked['id']}.2")["status"] == "CONFIRMED"
+
+
 async def test_payment_over_split_children_is_pro_rata_and_exact():
     net = await standard_net()
     core, tier1, tier2 = net.actors["core"], net.actors["tier1"], net.actors["tier2"]
