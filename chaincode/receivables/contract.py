@@ -23,14 +23,15 @@ from . import financing as fin
 from .errors import RuleViolation, rule
 from .fingerprint import VERSION as FINGERPRINT_VERSION
 from .fingerprint import is_fingerprint
-from .identity import is_org_admin
+from .identity import is_org_admin, lists_identity
 from .model import (
     CONFIRMED, FINANCED, OVERDUE, REGISTERED, REJECTED, SETTLED, SPLIT,
     Action, AssignmentNotice, DiscountOffer, DiscountOfferRequest, Financing, FreezeOrder, Invoice,
     InvoiceAttestation, InvoiceAttestationRequest, Offer, OfferTerms, Party, PartyRegistration, Payment, Receivable, ReceivableRegistration, parse_request, sha256_hex,
 )
 from .schemas import (
-    DiscountOfferPage, FinancierExposure, FinancingView, HistoryEntry, InvoiceLookup, Page, PaymentRecordPage,
+    DiscountOfferPage, FinancierExposure, FinancingView, HistoryEntry, IdentityParty, InvoiceLookup, Page,
+    PaymentRecordPage,
     PaymentResult, Provenance, RequestRecord, Statistics, TransferResult, json_argument,
 )
 from .store import Store
@@ -106,7 +107,7 @@ class Session:
         # The binding alone is not trusted. A new key falls under the chaincode policy (any two orgs), so
         # two other orgs could write a binding of their own identity to this party; the party record,
         # under its own org's key-level policy, must list the identity too.
-        if party.msp_id != ci.msp_id or ci.id not in party.client_ids:
+        if not lists_identity(party, ci.msp_id, ci.id):
             raise rule("caller-not-a-party", f"client identity {ci.id} of {ci.msp_id} is bound to {party.uscc}, "
                        f"whose record does not list it: ask {party.msp_id}'s admin to bind it "
                        f"(recfin party bind)")
@@ -179,6 +180,20 @@ async def _admins_own_party(s: Session, uscc: str, client_id: str, action: str) 
     if party.msp_id != ci.msp_id:
         raise rule("admin-of-own-org-only", f"{party.uscc} belongs to {party.msp_id}: an admin of {ci.msp_id} cannot change it")
     return party, _require_text(client_id, "client_id", 1000)
+
+
+async def _may_find_identity_party(s: Session, msp_id: str, client_id: str) -> None:
+    """Refused unless the caller is an admin of ``msp_id``, the identity itself, or the regulator."""
+    ci = s.ctx.client_identity
+    if (is_org_admin(ci) and ci.msp_id == msp_id) or (ci.msp_id, ci.id) == (msp_id, client_id):
+        return
+    try:
+        caller = await s.party()
+    except RuleViolation:
+        caller = None       # an admin of another org, or an identity acting for no party
+    if caller is None or caller.role != cfg.REGULATOR:
+        raise rule("not-permitted-to-read", f"which party an identity of {msp_id} acts for is for {msp_id}'s "
+                   f"admins, the identity itself and the regulator: ask an admin of {msp_id}")
 
 
 def _fingerprint(value: str) -> str:
@@ -276,7 +291,8 @@ class ReceivablesContract(Contract):
         if (owner := await s.store.client_bound(party.msp_id, client_id)) is not None:
             raise rule("identity-already-bound", f"client identity {client_id} already acts for {owner}")
         party.client_ids.append(client_id)
-        await s.store.put_party(party, [client_id])
+        # every binding the record lists, written again under the party org's policy (see Store.put_party)
+        await s.store.put_party(party, party.client_ids)
         s.emit(events.PARTY_IDENTITY_BOUND, None, party=party.uscc, client_id=client_id)
         return party.to_json()
 
@@ -298,7 +314,8 @@ class ReceivablesContract(Contract):
             raise rule("last-identity-of-party", f"{client_id} is the only identity acting for {party.uscc}: "
                        "bind another first (BindPartyIdentity), so the party keeps someone who can act for it")
         party.client_ids.remove(client_id)
-        await s.store.put_party(party, [])
+        # the identities left keep their bindings, written again under the party org's policy (see Store.put_party)
+        await s.store.put_party(party, party.client_ids)
         await s.store.release_client(party.msp_id, client_id)
         s.emit(events.PARTY_IDENTITY_UNBOUND, None, party=party.uscc, client_id=client_id)
         return party.to_json()
@@ -317,6 +334,21 @@ class ReceivablesContract(Contract):
     async def WhoAmI(self, ctx: Context) -> Party:
         """The party the calling identity acts for."""
         return (await self._session(ctx).party()).to_json()
+
+    @transaction(evaluate=True)
+    @rules
+    async def FindIdentityParty(self, ctx: Context, msp_id: str, client_id: str) -> IdentityParty:
+        """Which party a client identity of an org acts for, or none: for an admin of that org (before
+        unbinding a leaver, say), the identity itself and the regulator.
+
+        Decided as every transaction decides its caller's party: the binding names the party and the party
+        record lists the identity. A binding the record does not list acts for no one, and is answered so.
+        """
+        s = self._session(ctx)
+        msp_id, client_id = _require_text(msp_id, "msp_id", 200), _require_text(client_id, "client_id", 1000)
+        await _may_find_identity_party(s, msp_id, client_id)
+        party = await s.store.party_acted_for(msp_id, client_id)
+        return {"msp_id": msp_id, "client_id": client_id, "party": party.to_json() if party is not None else None}
 
     # ================================================================ register, confirm, reject
 

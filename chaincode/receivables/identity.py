@@ -10,6 +10,9 @@
   part of the key, a certificate from another org can never act for the party.
   Binding is explicit and on the ledger: who may act for a party is part of the
   audited record, not of a certificate attribute that any CA of the org could add.
+- Acting for a party takes both: the binding names the party, and the party record
+  (under its own org's key-level policy) lists the identity (``lists_identity``). A
+  binding alone may have been written by other orgs under the chaincode's policy.
 """
 
 from __future__ import annotations
@@ -19,6 +22,11 @@ from typing import Any
 from cryptography.x509.oid import NameOID
 
 ADMIN_OU = "admin"
+
+
+def lists_identity(party: Any, msp_id: str, client_id: str) -> bool:
+    """Whether the party record names the client identity of ``msp_id`` among those acting for it."""
+    return party.msp_id == msp_id and client_id in party.client_ids
 
 
 def is_org_admin(client_identity: Any) -> bool:

@@ -17,7 +17,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 from pydantic_core import core_schema
 
-from .model import DiscountOffer, Doc, Financing, Offer, Receivable, Status
+from .model import DiscountOffer, Doc, Financing, Offer, Party, Receivable, Status
 
 
 def json_argument(model: type[BaseModel]) -> type:
@@ -123,6 +123,16 @@ class InvoiceLookup(Doc):
     used: bool = Field(description="the registry holds it: a registration naming this invoice is refused")
     receivable_id: str | None = Field(description="the root receivable it backs; null when unused")
     live: bool = Field(description="a claim of that lineage is still unsettled (REGISTERED, CONFIRMED, FINANCED, OVERDUE)")
+
+
+class IdentityParty(Doc):
+    """FindIdentityParty's answer: the party a client identity acts for, decided as every transaction decides it."""
+
+    msp_id: str
+    client_id: str = Field(description="x509::<subject DN>::<issuer DN>, as the question gave it (trimmed)")
+    party: Party | None = Field(description="the party whose binding names the identity and whose record lists "
+                                            "it; null: it acts for no party (never bound, unbound, or bound "
+                                            "by a binding the party's record does not list)")
 
 
 class PaymentRecord(Doc):

@@ -15,6 +15,7 @@ from pydantic import BaseModel
 from chaincode.shim import KeyEndorsementPolicy
 
 from . import keys, policy
+from .identity import lists_identity
 from .errors import RuleViolation, rule
 from .model import (AssignmentNotice, DiscountOffer, Financing, InvoiceAttestation, Offer, Party, Receivable)
 
@@ -89,14 +90,26 @@ class Store:
         raw = await self.stub.get_state(self.key(keys.CLIENT, msp_id, client_id))
         return raw.decode() if raw else None
 
-    async def put_party(self, party: Party, new_client_ids: list[str]) -> None:
+    async def party_acted_for(self, msp_id: str, client_id: str) -> Party | None:
+        """The party a client identity acts for, as Session.party decides it: its binding names the party and
+        the party record lists it. None for an identity never bound or unbound, and for a binding the record
+        does not list (one other orgs could have written under the chaincode policy)."""
+        uscc = await self.client_bound(msp_id, client_id)
+        party = await self.party(uscc) if uscc is not None else None
+        return party if party is not None and lists_identity(party, msp_id, client_id) else None
+
+    async def put_party(self, party: Party, client_ids: list[str]) -> None:
+        """Write the party record and the bindings of ``client_ids`` (each naming the party), every key under
+        the party org's key-level policy. Given every identity the record lists, a binding written by an older
+        contract version (which set no policy) gets one, and a binding others removed or re-pointed is
+        restored: the record is what decides."""
         key = self.key(keys.PARTY, party.uscc)
         await self.stub.put_state(key, party.to_bytes())
         # Later changes to a party record, and to its live bindings, need its own org's endorsement. A binding
         # key written anew (or after an unbind) falls under the chaincode policy, so Session.party also
         # requires the party record to list the identity: a binding other orgs forge acts for no one.
         await self._set_policy(key, [party.msp_id])
-        for client_id in new_client_ids:
+        for client_id in client_ids:
             client_key = self.key(keys.CLIENT, party.msp_id, client_id)
             await self.stub.put_state(client_key, party.uscc.encode())
             await self._set_policy(client_key, [party.msp_id])

@@ -26,6 +26,7 @@ from ._models import (
     FinancingTerms,
     FinancingView,
     HistoryEntry,
+    IdentityParty,
     InvoiceAttestation,
     InvoiceAttestationRequest,
     InvoiceLookup,
@@ -179,6 +180,14 @@ class _Operations:
         Refused, as ``RuleViolation``, for an identity the party does not list (``identity-not-bound``) and for
         the party's only identity (``last-identity-of-party``: bind another first)."""
         return self._submit("UnbindPartyIdentity", _text(uscc, "uscc"), _text(client_id, "client_id"), model=Party)
+
+    def find_identity_party(self, msp_id: str, client_id: str) -> IdentityParty:
+        """Which party a client identity of org ``msp_id`` acts for (``.party``; None: it acts for none), as every
+        transaction decides it: its binding names the party and the party's record lists it. For an admin of that
+        org (before unbinding a leaver), the identity itself and the regulator; others are refused
+        (``not-permitted-to-read``)."""
+        return self._evaluate("FindIdentityParty", _text(msp_id, "msp_id"), _text(client_id, "client_id"),
+                              model=IdentityParty)
 
     def get_party(self, uscc: str) -> Party:
         return self._evaluate("GetParty", _text(uscc, "uscc"), model=Party)

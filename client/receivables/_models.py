@@ -443,6 +443,15 @@ class InvoiceLookup(Document):
     live: StrictBool
 
 
+class IdentityParty(Document):
+    """The party a client identity acts for (``party``), or None when it acts for none: never bound, unbound, or
+    named by a binding its party's record does not list."""
+
+    msp_id: str
+    client_id: str
+    party: Party | None
+
+
 class ReceivableSummary(Document):
     id: str
     status: Status

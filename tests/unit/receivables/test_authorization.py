@@ -242,6 +242,10 @@ async def s_get_party(net):
     return [net.actors["tier1"].uscc], {}
 
 
+async def s_identity_party(net):
+    return [SUPPLIER, net.actors["tier1"].identity.id], {}
+
+
 async def s_find_invoice(net):
     r = await _confirmed(net)
     return [r["invoices"][0]["fingerprint"]], {}
@@ -298,6 +302,7 @@ MATRIX: list[tuple[str, Scenario, set[str], bool]] = [
     ("AttestInvoiceVerification", s_attest, {"bank", "bank2", "regulator"}, False),
     ("GetInvoiceAttestations", s_attestations, EVERY_PARTY, True),
     ("WhoAmI", s_nothing, EVERY_PARTY, True),
+    ("FindIdentityParty", s_identity_party, {"tier1", "regulator", "admin_sup"}, True),
     ("GetRequest", s_request, {"tier1", "regulator", "admin_sup"}, True),
 ]
 

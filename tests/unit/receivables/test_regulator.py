@@ -111,6 +111,7 @@ async def test_the_regulator_reads_everything_and_its_reads_change_nothing():
         "GetFinancierExposure": [core.uscc, bank.uscc], "GetFinancing": [f["id"]], "GetOfferTerms": [o["id"]],
         "GetAssignmentNotice": [f["notice_id"]], "ListDiscountOffers": [core.uscc, "", "10", ""],
         "GetRequest": ["req-1", tier1.uscc], "GetDiscountOffer": [d["id"]],
+        "FindIdentityParty": [tier1.msp, tier1.identity.id],
     }
     assert set(queries) == QUERIES, f"add {sorted(QUERIES - set(queries))} here"
     for fn, args in queries.items():

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from chaincode.receivables import keys
 from chaincode.shim import KeyEndorsementPolicy
 
@@ -130,3 +132,95 @@ async def test_a_binding_the_party_record_does_not_list_acts_for_no_one():
     net.ledger.state[net._key(keys.CLIENT, SUPPLIER, stray.identity.id)] = tier1.uscc.encode()
     await net.refused(stray, "TransferReceivable", claim["id"], tier2.uscc, "100", rule="caller-not-a-party")
     assert (await net.ok(tier1, "WhoAmI", evaluate=True))["uscc"] == tier1.uscc
+
+
+# -- which party an identity acts for (FindIdentityParty), and bindings older versions left without a policy
+
+async def test_an_admin_finds_the_party_an_identity_of_its_org_acts_for_until_it_is_unbound():
+    net = await standard_net()
+    tier1, admin = net.actors["tier1"], net.admins[SUPPLIER]
+    second = await _with_second_identity(net)
+
+    found = await net.ok(admin, "FindIdentityParty", SUPPLIER, f" {second.identity.id} ", evaluate=True)
+    assert (found["msp_id"], found["client_id"]) == (SUPPLIER, second.identity.id)
+    assert found["party"]["uscc"] == tier1.uscc and second.identity.id in found["party"]["client_ids"]
+    # the regulator reads it too, and the identity may ask about itself
+    assert (await net.ok(net.actors["regulator"], "FindIdentityParty", SUPPLIER, second.identity.id,
+                         evaluate=True))["party"]["uscc"] == tier1.uscc
+    assert (await net.ok(second, "FindIdentityParty", SUPPLIER, second.identity.id,
+                         evaluate=True))["party"]["uscc"] == tier1.uscc
+
+    await net.ok(admin, "UnbindPartyIdentity", tier1.uscc, second.identity.id)
+    gone = await net.ok(admin, "FindIdentityParty", SUPPLIER, second.identity.id, evaluate=True)
+    assert gone == {"msp_id": SUPPLIER, "client_id": second.identity.id, "party": None}
+    # an identity acting for no party may still ask about itself, and learns it acts for none
+    assert (await net.ok(second, "FindIdentityParty", SUPPLIER, second.identity.id, evaluate=True))["party"] is None
+    never = client_identity(SUPPLIER, "never-bound").id
+    assert (await net.ok(admin, "FindIdentityParty", SUPPLIER, never, evaluate=True))["party"] is None
+
+
+async def test_a_binding_the_party_record_does_not_list_is_found_acting_for_no_one():
+    """The query trusts what every transaction trusts: a binding alone, forged under the chaincode policy
+    or left stray, names a party that the identity does not act for."""
+    net = await standard_net()
+    tier1 = net.actors["tier1"]
+    stray = client_identity(SUPPLIER, "stray").id
+    net.ledger.state[net._key(keys.CLIENT, SUPPLIER, stray)] = tier1.uscc.encode()
+    mallory = client_identity(BANK, "mallory").id
+    net.ledger.state[net._key(keys.CLIENT, BANK, mallory)] = tier1.uscc.encode()
+
+    assert (await net.ok(net.admins[SUPPLIER], "FindIdentityParty", SUPPLIER, stray, evaluate=True))["party"] is None
+    assert (await net.ok(net.admins[BANK], "FindIdentityParty", BANK, mallory, evaluate=True))["party"] is None
+    # the record listing an identity whose binding is gone does not make it act either
+    del net.ledger.state[net._key(keys.CLIENT, SUPPLIER, tier1.identity.id)]
+    assert (await net.ok(net.admins[SUPPLIER], "FindIdentityParty", SUPPLIER, tier1.identity.id,
+                         evaluate=True))["party"] is None
+
+
+async def test_who_an_identity_acts_for_is_refused_to_other_orgs_other_parties_and_bad_arguments():
+    net = await standard_net()
+    tier1, tier2 = net.actors["tier1"], net.actors["tier2"]
+    find = "FindIdentityParty"
+    for other_org in (CORE, BANK, REGULATOR):                          # an admin is no party, the regulator's too
+        message = await net.refused(net.admins[other_org], find, SUPPLIER, tier1.identity.id, evaluate=True,
+                                    rule="not-permitted-to-read")
+        assert f"is for {SUPPLIER}'s admins, the identity itself and the regulator" in message
+    for caller in (tier2, net.actors["bank"], Actor("stranger", SUPPLIER, client_identity(SUPPLIER, "stranger"))):
+        await net.refused(caller, find, SUPPLIER, tier1.identity.id, evaluate=True, rule="not-permitted-to-read")
+    # an identity of one org asking about the same subject in another org's MSP is not asking about itself
+    await net.refused(tier1, find, BANK, tier1.identity.id, evaluate=True, rule="not-permitted-to-read")
+    admin = net.admins[SUPPLIER]
+    await net.refused(admin, find, SUPPLIER, "  ", evaluate=True, rule="argument-invalid")
+    await net.refused(admin, find, "", tier1.identity.id, evaluate=True, rule="argument-invalid")
+    message = await net.refused(admin, find, SUPPLIER, "x509::CN=a\x00b::CN=ca", evaluate=True,
+                                rule="argument-invalid")
+    assert "U+0000" in message
+
+
+def _drop_policy(net, *key: str) -> None:
+    """As a binding written by a contract version that set no key-level policy left it."""
+    del net.ledger.validation_parameters[net._key(*key)]
+
+
+@pytest.mark.parametrize("change", ["BindPartyIdentity", "UnbindPartyIdentity"])
+async def test_the_next_bind_or_unbind_gives_every_live_binding_its_partys_policy(change):
+    net = await standard_net()
+    tier1, admin = net.actors["tier1"], net.admins[SUPPLIER]
+    second, third = (client_identity(SUPPLIER, name).id for name in ("tier1-second", "tier1-third"))
+    await net.ok(admin, "BindPartyIdentity", tier1.uscc, second)
+    await net.ok(admin, "BindPartyIdentity", tier1.uscc, third)
+    for client_id in (tier1.identity.id, second):
+        _drop_policy(net, keys.CLIENT, SUPPLIER, client_id)
+    # an old binding without a policy that two other orgs re-pointed: the record decides, and it is restored
+    net.ledger.state[net._key(keys.CLIENT, SUPPLIER, second)] = net.actors["tier2"].uscc.encode()
+
+    if change == "BindPartyIdentity":
+        await net.ok(admin, change, tier1.uscc, client_identity(SUPPLIER, "tier1-fourth").id)
+    else:
+        await net.ok(admin, change, tier1.uscc, third)
+    listed = (await net.ok(tier1, "WhoAmI", evaluate=True))["client_ids"]
+    assert (third in listed) == (change == "BindPartyIdentity")
+    for client_id in listed:
+        assert _policy_orgs(net, keys.CLIENT, SUPPLIER, client_id) == [SUPPLIER], client_id
+        assert net.ledger.state[net._key(keys.CLIENT, SUPPLIER, client_id)] == tier1.uscc.encode()
+    assert (await net.ok(admin, "FindIdentityParty", SUPPLIER, second, evaluate=True))["party"]["uscc"] == tier1.uscc

@@ -74,6 +74,12 @@ def party(**over: Any) -> dict:
     return doc
 
 
+def identity_party(**over: Any) -> dict:
+    doc = {"msp_id": "SupplierMSP", "client_id": "x509::CN=b::CN=ca", "party": party()}
+    doc.update(over)
+    return doc
+
+
 def notice(**over: Any) -> dict:
     doc = {"doc_type": "notice", "id": "N-00000000000000d1", "receivable_id": "R-00000000000000a1",
            "financing_id": "F-00000000000000b1", "debtor": CORE, "assignor": TIER1, "financier": BANK,

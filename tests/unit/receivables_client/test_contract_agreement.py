@@ -40,7 +40,7 @@ START = datetime(2026, 3, 2, 2, 0, tzinfo=timezone.utc)  # 10:00 on 2 March in B
 METHODS = {
     "RegisterParty": "register_party", "BindPartyIdentity": "bind_party_identity",
     "UnbindPartyIdentity": "unbind_party_identity", "GetParty": "get_party",
-    "WhoAmI": "who_am_i", "RegisterReceivable": "register_receivable", "ConfirmReceivable": "confirm",
+    "WhoAmI": "who_am_i", "FindIdentityParty": "find_identity_party", "RegisterReceivable": "register_receivable", "ConfirmReceivable": "confirm",
     "RejectReceivable": "reject", "TransferReceivable": "transfer", "RequestFinancing": "request_financing",
     "WithdrawFinancing": "withdraw_financing", "MakeFinancingOffer": "make_offer",
     "AcceptFinancingOffer": "accept_offer", "RecordDisbursement": "record_disbursement",
@@ -210,6 +210,10 @@ def test_documents_of_a_lifecycle_parse_into_the_models_without_loss(metadata):
     assert left["client_ids"] == [client_id_of(tier1.certificate)]
     assert life.call(extra, "WhoAmI", evaluate=True).status != 200
     life.ok(tier2, "GetParty", core.uscc, evaluate=True)
+    found = life.ok(tier1.admin, "FindIdentityParty", "SupplierMSP", client_id_of(tier1.certificate), evaluate=True)
+    assert found["party"]["uscc"] == tier1.uscc
+    assert life.ok(tier1.admin, "FindIdentityParty", "SupplierMSP", client_id_of(extra.certificate),
+                   evaluate=True)["party"] is None
 
     reg = life.registration(tier1, core, Decimal("100000.00"), "24312000000012345678", 90)
     r = life.ok(tier1, "RegisterReceivable", json.dumps(reg.to_json()))
