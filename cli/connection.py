@@ -54,10 +54,17 @@ def load_profile(org: str, data_root: Path | None) -> profiles.ConnectionProfile
 
 @contextmanager
 def open_session(org: str, user: str | None = None, data_root: Path | None = None, *,
-                 admin: bool = False) -> Iterator[Session]:
-    """Connect as ``user`` of ``org`` (default: the org's first client user, or its admin) to the org's gateway peer."""
+                 admin: bool = False, msp_dir: Path | None = None) -> Iterator[Session]:
+    """Connect as ``user`` of ``org`` (default: the org's first client user, or its admin) to the org's gateway peer.
+
+    msp_dir: sign as the identity in this MSP folder instead of the profile's folder of that user (an org admin's
+    folder kept elsewhere, as `--msp-dir` gives it to the commands that change the channel config)."""
     profile = load_profile(org, data_root)
     who = profile.user(user or default_user(profile, admin=admin))
+    if msp_dir is not None:     # its certificate as open_msp_folder finds it: the one signcerts/*.pem
+        certs = sorted((Path(msp_dir) / "signcerts").glob("*.pem"))
+        who = who.model_copy(update={"msp_dir": Path(msp_dir),
+                                     "cert": certs[0] if certs else Path(msp_dir) / "signcerts" / "cert.pem"})
     # The user's keystore key, or the HSM key its MSP folder's hsm-signer.yaml names (recfin hsm import).
     with open_msp_folder(who.msp_dir, profile.msp_id) as (identity, signer):
         mutual = {"client_certificate": who.tls_cert, "client_key": who.tls_key} if (

@@ -1,21 +1,27 @@
 """`recfin org ...`: onboard and offboard orgs on the running channel, and bundle an org for its own host."""
 from __future__ import annotations
 
+import shlex
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import click
 
+from client.gateway import GatewayError
 from client.invoices.credit_code import credit_code_problem
+from client.receivables import RuleViolation, client_id_of
 from network import Network, bundle, channel_config, compose, org_definition_file, org_keys
 from network import membership, org_users
 from network.bundle_host import BundleHost
+from network.errors import NetworkError
 from network.membership import CONTRACT_ROLES, ROLE_ATTRS
 from network.org_change import OrgChange, parties_of
 from network.org_membership import OrgMembership
 from network.topology import load as load_topology
 
+from . import connection
 from .network_commands import topology_option
-from .output import emit, progress, reports_errors
+from .output import emit, one_line, progress, reports_errors
 
 CHANGE_COLUMNS = ("element", "kind", "version", "new_version")
 
@@ -583,6 +589,101 @@ def user_list_command(topology_path, org_name, keys_root, sync, bundle_root, msp
          columns=["user", "role", "recfin_role", "enterprise", "serial", "revoked"])
 
 
+# ---- revoking: the certificate on the channel, then its rights on the ledger -------------------------------
+@dataclass
+class LedgerStep:
+    """What revoking did (or, in a dry run, would do) to the revoked identity's binding on the ledger.
+
+    outcome: "unbound" (from ``party``), "not-bound" (it acts for no party), "last-identity" (kept: the party's
+    only identity), "failed" (the ledger did not answer or refused otherwise: ``reason``), "kept" (--keep-binding:
+    not asked); in a dry run "would-unbind", "would-keep" (the party's last identity), "not-asked" (--config-block:
+    computed offline), "not-bound", "kept", or "failed" (the question could not be asked)."""
+
+    outcome: str
+    client_id: str
+    party: str | None = None
+    reason: str | None = None
+    next: str | None = None
+
+    @property
+    def unbinds(self) -> bool:
+        return self.outcome in ("unbound", "would-unbind")
+
+    @property
+    def left_acting(self) -> bool:
+        """After a real run, the identity may still act for a party: the operator has something to finish."""
+        return self.outcome in ("last-identity", "failed")
+
+    def summary(self) -> dict:
+        return asdict(self)
+
+    def line(self, user: str) -> str:
+        party = self.party or "its party"
+        said = {
+            "unbound": f"{user} acts for {party} no more: its binding is removed",
+            "not-bound": f"{user} acts for no party: nothing to unbind",
+            "last-identity": f"{user} still acts for {party}: it is the party's last identity, which the contract "
+                             f"keeps",
+            "failed": f"{user} may still act for {party}: {self.reason}",
+            "kept": f"not asked (--keep-binding): a party that lists {user} keeps listing it",
+            "would-unbind": f"would unbind {user} from {party}",
+            "would-keep": f"would keep {user} acting for {party}: it is the party's last identity",
+            "not-asked": "not asked (--config-block: computed offline); without it the dry run names the party",
+        }[self.outcome]
+        if self.outcome == "failed" and self.party is None:
+            said = f"could not learn which party {user} acts for: {self.reason}"
+        return f"ledger: {said}" + (f". Next: {self.next}" if self.next else "")
+
+
+def _unbind_command(uscc: str, client_id: str, admin_as: str, where: str) -> str:
+    return f"`recfin party unbind {uscc} --client-id {shlex.quote(client_id)} --as {admin_as}{where}`"
+
+
+def _ledger_step(users: org_users.OrgUsers, org_name: str, user: str, msp_dir: Path | None, where: str, *,
+                 dry_run: bool, keep_binding: bool, offline: bool) -> LedgerStep:
+    """Find the party the user's identity acts for and unbind it there, as the org's admin: the MSP folder the
+    config update was signed with calls the contract. A refusal or a ledger that does not answer is reported
+    in the step, not raised: by then the certificate's revocation may have committed."""
+    ca = users.ca(org_name)
+    client_id = client_id_of(users.user_cert(ca, user))
+    admin_as = f"{ca.org.name}/{ca.org.admin}"
+    if keep_binding or offline:
+        return LedgerStep("kept" if keep_binding else "not-asked", client_id,
+                          next=None if dry_run else _unbind_command("USCC", client_id, admin_as, where)
+                          + " takes it off the party that lists it")
+
+    def last_identity(outcome: str, party: str) -> LedgerStep:
+        return LedgerStep(outcome, client_id, party, next=(
+            f"bind another identity to it (`recfin party bind {party} --client USER --as {admin_as}{where}`), "
+            f"then run this revoke again or {_unbind_command(party, client_id, admin_as, where)}"))
+
+    party: str | None = None
+    try:
+        admin = users.members.admin(ca.org.name, msp_dir)
+        with connection.open_session(ca.org.name, None, users.members.root, admin=True,
+                                     msp_dir=admin.msp_dir) as session:
+            found = session.client.find_identity_party(ca.org.msp_id, client_id).party
+            if found is None:
+                return LedgerStep("not-bound", client_id)
+            party = found.uscc
+            if dry_run:
+                return LedgerStep("would-unbind", client_id, party) if len(found.client_ids) > 1 else \
+                    last_identity("would-keep", party)
+            session.client.unbind_party_identity(party, client_id)
+            return LedgerStep("unbound", client_id, party)
+    except RuleViolation as exc:
+        if exc.rule == "last-identity-of-party" and party is not None:
+            return last_identity("last-identity", party)
+        if exc.rule == "identity-not-bound":         # unbound by someone else between the question and the change
+            return LedgerStep("not-bound", client_id)
+        failure: Exception = exc
+    except (GatewayError, NetworkError, OSError, ValueError, TypeError) as exc:
+        failure = exc
+    return LedgerStep("failed", client_id, party, reason=connection.describe(failure),
+                      next=None if dry_run else f"once the ledger answers, run this revoke again, or "
+                      f"{_unbind_command(party or 'USCC', client_id, admin_as, where)}")
+
+
 @user.command("revoke")
 @topology_option
 @click.argument("org_name", metavar="ORG")
@@ -593,28 +694,42 @@ def user_list_command(topology_path, org_name, keys_root, sync, bundle_root, msp
                    "network, the orderers' TLS CA and the admin; the CA key comes from --keys.")
 @click.option("--msp-dir", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
               help="The org admin's MSP folder (signcerts, keystore), when it is not in the data folder.")
+@click.option("--keep-binding", is_flag=True,
+              help="Revoke the certificate only: leave USER's binding to its party on the ledger.")
 @click.option("--dry-run", is_flag=True, help="Compute, sign and check the config update and print it with the "
-                                               "policy verdict; submit nothing, write nothing.")
+                                               "policy verdict, and the party USER would be unbound from; submit "
+                                               "nothing, write nothing.")
 @click.option("--config-block", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="With --dry-run: compute against this config block (`peer channel fetch config`) instead of "
-                   "fetching the channel's.")
+                   "fetching the channel's; the ledger is not asked either.")
 @click.option("--data-root", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="The network's data folder (default: the topology's).")
 @click.option("--timeout", default=60.0, show_default=True, help="Seconds to wait for the channel to take it.")
-@click.option("--json", "as_json", is_flag=True, help="Print the update and the policy verdict as JSON.")
+@click.option("--json", "as_json", is_flag=True, help="Print the update, the policy verdict and what became of "
+                                                       "USER's binding on the ledger as JSON.")
 @reports_errors
-def user_revoke_command(topology_path, org_name, name, keys_root, bundle_root, msp_dir, dry_run, config_block,
-                        data_root, timeout, as_json):
-    """Revoke user USER of org ORG on the channel: its certificate on the CRL of the org's MSP.
+def user_revoke_command(topology_path, org_name, name, keys_root, bundle_root, msp_dir, keep_binding, dry_run,
+                        config_block, data_root, timeout, as_json):
+    """Revoke user USER of org ORG: its certificate on the CRL of the org's MSP, then its binding on the ledger.
 
     A CRL signed by the org's CA lists USER's certificate with every earlier revocation (its CRL
     number one higher); the channel config update replaces the org's earlier CRL in its MSP and
     changes nothing else. Its policy is the org's Admins: the org's own admin signs, the verdict
     is checked, then the update is submitted as that admin. From that config block every peer
     refuses USER's proposals and transactions. The CRL is then written into the org's local MSP
-    folders (its peer reads it at its next start). A party on the ledger that lists USER keeps
-    listing it: `recfin party unbind` takes it off. Refused for the org's admin, for a user the
-    org does not have, and for one already revoked; nothing changes on a refusal, but for one: a
+    folders (its peer reads it at its next start).
+
+    Then, as the same admin (the MSP folder that signed the update), the ledger is asked which
+    party USER's identity acts for (FindIdentityParty), and UnbindPartyIdentity takes it off that
+    party: "unbound", or "not bound" to any. The contract keeps a party's last identity: then the
+    binding stays, the command says so and exits 1 (the certificate is revoked all the same); bind
+    another identity to the party (`recfin party bind`), then run this revoke again, which finds
+    the certificate revoked and finishes the unbinding, or run the `recfin party unbind` it prints.
+    A ledger that does not answer is reported the same way. --keep-binding revokes the certificate
+    only. --dry-run also names the party USER would be unbound from.
+
+    Refused for the org's admin, for a user the org does not have, and for one already revoked with
+    nothing left to unbind (or with --keep-binding); nothing changes on a refusal, but for one: a
     user the channel already revokes whose CRL this host lacks (an earlier run's wait stopped after
     submitting) gets the channel's CRL written here, as `recfin org user list --sync` does.
 
@@ -622,6 +737,7 @@ def user_revoke_command(topology_path, org_name, name, keys_root, bundle_root, m
     Example:
       recfin org user revoke supplier supplier5 --dry-run
       recfin org user revoke supplier supplier5 --json
+      recfin org user revoke supplier supplier5 --keep-binding
       recfin org user revoke bank3 officer3 --keys /etc/recfin/bank3 --bundle /var/recfin
     """
     if bundle_root is not None and keys_root is None:
@@ -631,18 +747,45 @@ def user_revoke_command(topology_path, org_name, name, keys_root, bundle_root, m
                                "config")
     members, _bundle_org = _file_members(topology_path, data_root, bundle_root, timeout, as_json)
     users = org_users.OrgUsers(members, keys_root)
-    if dry_run:
-        change, _admin = users.plan(org_name, name, msp_dir, _current(config_block, True))
+    where = f" --data-root {shlex.quote(str(members.root))}" if data_root or bundle_root else ""
+    already: org_users.AlreadyRevokedError | None = None
+    change = None
+    try:
+        if dry_run:
+            change, _admin = users.plan(org_name, name, msp_dir, _current(config_block, True))
+        else:
+            change = users.revoke(org_name, name, msp_dir)
+    except org_users.AlreadyRevokedError as exc:
+        if keep_binding or config_block is not None:
+            raise
+        already = exc        # the channel has it: what is left to do is on the ledger
+    step = _ledger_step(users, org_name, name, msp_dir, where, dry_run=dry_run, keep_binding=keep_binding,
+                        offline=config_block is not None)
+    if already is not None and not step.unbinds:      # nothing changes on the channel nor on the ledger
+        raise click.ClickException(f"{one_line(already).removesuffix('; nothing to do')}; {step.line(name)}")
+    if change is not None:
+        summary = change.summary() | {"submitted": not dry_run, "already_revoked": False}
     else:
-        change = users.revoke(org_name, name, msp_dir)
-    summary = change.summary() | {"submitted": not dry_run}
+        org_spec = users.ca(org_name).org
+        summary = {"org": org_spec.name, "msp_id": org_spec.msp_id, "user": name, "channel": members.topology.channel,
+                   "submitted": False, "already_revoked": True,
+                   "detail": one_line(already).removesuffix("; nothing to do")}
+    summary["ledger"] = step.summary()
+    unfinished = not dry_run and step.left_acting     # said once, in the error that ends the run
     if as_json:
         emit(summary, as_json=True)
-        return
-    click.echo(f"revoke {summary['user']} of {summary['org']} ({summary['msp_id']}) on channel {summary['channel']}: "
-               f"certificate serial {summary['serial']}")
-    click.echo(f"CRL number {summary['crl_number']} lists {len(summary['revoked_serials'])} certificate(s)")
-    emit(summary["changes"], as_json=False, columns=CHANGE_COLUMNS)
-    click.echo(f"signed by: {', '.join(summary['signed_by']) or 'nobody'}")
-    click.echo(f"policy: {'satisfied' if summary['policy_satisfied'] else 'NOT satisfied'}: {summary['verdict']}")
-    click.echo("submitted" if not dry_run else "dry run: nothing submitted")
+    elif change is None:
+        click.echo(summary["detail"])
+    else:
+        click.echo(f"revoke {summary['user']} of {summary['org']} ({summary['msp_id']}) on channel "
+                   f"{summary['channel']}: certificate serial {summary['serial']}")
+        click.echo(f"CRL number {summary['crl_number']} lists {len(summary['revoked_serials'])} certificate(s)")
+        emit(summary["changes"], as_json=False, columns=CHANGE_COLUMNS)
+        click.echo(f"signed by: {', '.join(summary['signed_by']) or 'nobody'}")
+        click.echo(f"policy: {'satisfied' if summary['policy_satisfied'] else 'NOT satisfied'}: {summary['verdict']}")
+        click.echo("submitted" if not dry_run else "dry run: nothing submitted")
+    if not as_json and not unfinished:
+        click.echo(step.line(name))
+    if unfinished:       # this run's revocation committed: a run that found it done ended above unless it unbound
+        raise click.ClickException(f"{name}'s certificate is revoked on channel {summary['channel']}, but on the "
+                                   f"{step.line(name)}")

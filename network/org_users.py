@@ -35,8 +35,12 @@ here before the channel has the update. Where the channel's CRL is newer than th
 (a run whose wait stopped after submitting, a revocation made on another host), running the
 revocation again, or `recfin org user list --sync`, writes the channel's CRL here (OrgUsers.sync).
 
-A revocation acts on certificates only: a party on the ledger that lists the revoked
-identity as one acting for it keeps listing it (`recfin party unbind` removes it there).
+What is here acts on certificates only; the ledger is the client's side (this package never
+imports it). `recfin org user revoke` then takes the identity's rights on the ledger too: as the
+same admin (the MSP folder that signed the update) it asks the contract which party the identity
+acts for (FindIdentityParty) and unbinds it there (UnbindPartyIdentity), unless given
+--keep-binding. The contract keeps a party's last identity; the command then names the party
+and the commands that finish the job once another identity is bound.
 """
 from __future__ import annotations
 

@@ -4,7 +4,9 @@
 records it (its connection profile names it); the org's admin binds it to the supplier party, and it
 reads as that party. `recfin org user revoke` puts its certificate on the CRL of SupplierMSP in the
 channel config, signed by the org's own admin: from that block the peers refuse whatever it signs,
-on evaluate and on submit, while another user of the same org goes on as before.
+on evaluate and on submit, while another user of the same org goes on as before. The same command
+then takes the identity off its party on the ledger, as the same admin; an identity that is its
+party's last stays bound until another is, and running the revocation again then finishes it.
 
 A user whose key was born in an HSM (SoftHSM2, a token made in the test run's temporary folder) is
 issued from its certificate request, its MSP folder pointed at the token's key, bound to the party,
@@ -13,6 +15,7 @@ and acts with every signature made in the token and no private key of it on disk
 from __future__ import annotations
 
 import json
+import secrets
 
 import pytest
 from click.testing import CliRunner
@@ -20,6 +23,7 @@ from click.testing import CliRunner
 from cli.connection import open_session
 from cli.main import main
 from client.gateway import EndorseError, EvaluateError
+from client.invoices.credit_code import credit_code_check_digit
 from client.receivables import client_id_of
 from client.receivables.errors import rule_violation_from
 from network import Network, crl, profiles
@@ -31,6 +35,7 @@ from .conftest import peers_caught_up
 
 NEW_USER = "supplier9"
 HSM_USER = "supplier8"
+LEAVER, SUCCESSOR = "supplier7", "supplier6"        # the only identity of a party, and the one bound after it
 
 
 def recfin(net, *args: str, ok: bool = True) -> dict | str:
@@ -112,8 +117,14 @@ def test_the_new_user_acts_for_its_enterprise(new_user):
 
 def test_a_revoked_user_is_refused_by_the_peers_and_the_others_go_on(new_user):
     net, code = new_user
+    client_id = client_id_of(profiles.load("supplier", net.data_root).user(NEW_USER).cert)
+    planned = recfin(net, "org", "user", "revoke", "supplier", NEW_USER, "--dry-run")
+    assert not planned["submitted"] and (planned["ledger"]["outcome"], planned["ledger"]["party"]) == (
+        "would-unbind", code), planned
     revoked = recfin(net, "org", "user", "revoke", "supplier", NEW_USER)
     assert revoked["submitted"] and revoked["policy_satisfied"], revoked
+    assert revoked["ledger"] == {"outcome": "unbound", "client_id": client_id, "party": code, "reason": None,
+                                 "next": None}, revoked
     assert [change["element"] for change in revoked["changes"]] == ["/Channel/Application/SupplierMSP/MSP"]
     peers_caught_up()
     config = OrgMembership(net).fetch_config("supplier")
@@ -136,8 +147,46 @@ def test_a_revoked_user_is_refused_by_the_peers_and_the_others_go_on(new_user):
             assert "creator org [SupplierMSP]" in str(refused.value), refused.value
     with open_session("supplier", "supplier1", net.data_root) as colleague:
         assert colleague.client.who_am_i().uscc == code
+        # on the ledger too: its party no longer lists it
+        assert client_id not in colleague.client.get_party(code).client_ids
+    with open_session("supplier", admin=True, data_root=net.data_root) as admin:
+        assert admin.client.find_identity_party("SupplierMSP", client_id).party is None
 
     listed_users = {row["user"]: row for row in recfin(net, "org", "user", "list", "supplier")}
     assert listed_users[NEW_USER]["revoked"] and not listed_users["supplier1"]["revoked"]
     again = recfin(net, "org", "user", "revoke", "supplier", NEW_USER, ok=False)
-    assert "already revoked" in again
+    assert "already revoked" in again and f"ledger: {NEW_USER} acts for no party: nothing to unbind" in again
+
+
+def test_a_leaver_who_is_its_partys_last_identity_stays_bound_until_another_is(receivables_deployed, party_codes):
+    net = receivables_deployed
+    root = str(net.data_root)
+    for user in (LEAVER, SUCCESSOR):
+        recfin(net, "org", "user", "add", "supplier", user, "--attr", f"recfin.enterprise={party_codes['tier1']}")
+    body = f"91310000MA1K{secrets.randbelow(10**5):05d}"
+    uscc = body + credit_code_check_digit(body)
+    party = recfin(net, "party", "register", "--uscc", uscc, "--name", f"Tier-2 Springs Co. {uscc[-4:]}",
+                   "--role", "supplier", "--client", LEAVER, "--as", "supplier/admin")
+    leaver_id, = party["client_ids"]
+    peers_caught_up()
+
+    kept = CliRunner().invoke(main, ["org", "user", "revoke", "supplier", LEAVER, "--data-root", root, "--json"])
+    assert kept.exit_code == 1, kept.output
+    step = json.loads(kept.stdout)["ledger"]
+    assert (step["outcome"], step["party"], step["client_id"]) == ("last-identity", uscc, leaver_id), step
+    assert f"recfin party bind {uscc}" in step["next"] and f"recfin party unbind {uscc}" in step["next"]
+    assert "is revoked on channel" in kept.stderr and "last identity" in kept.stderr, kept.stderr
+    listed_users = {row["user"]: row for row in recfin(net, "org", "user", "list", "supplier")}
+    assert listed_users[LEAVER]["revoked"]
+
+    recfin(net, "party", "bind", uscc, "--client", SUCCESSOR, "--as", "supplier/admin")
+    peers_caught_up()
+    finished = recfin(net, "org", "user", "revoke", "supplier", LEAVER)
+    assert finished["already_revoked"] and not finished["submitted"], finished
+    assert (finished["ledger"]["outcome"], finished["ledger"]["party"]) == ("unbound", uscc), finished
+    peers_caught_up()
+    successor_id = client_id_of(profiles.load("supplier", net.data_root).user(SUCCESSOR).cert)
+    with open_session("supplier", admin=True, data_root=net.data_root) as admin:
+        assert admin.client.find_identity_party("SupplierMSP", leaver_id).party is None
+        assert admin.client.find_identity_party("SupplierMSP", successor_id).party.uscc == uscc
+        assert admin.client.get_party(uscc).client_ids == [successor_id]

@@ -3,7 +3,7 @@ import shutil
 import pytest
 from click.testing import CliRunner
 
-from network import crypto
+from network import Network, crypto
 from network.topology import load
 
 
@@ -31,3 +31,27 @@ def network_copy(tmp_path, generated_crypto):
     root = tmp_path / "home" / "network"
     shutil.copytree(generated_crypto, root)
     return root
+
+
+@pytest.fixture
+def scripted_peer_cli(runner, tmp_path, monkeypatch):
+    """Have every network the commands load use ``scripted`` as its `peer` CLI (tests/unit/network/scripted_*.py):
+    ``scripted_peer_cli(scripted)``. The runner's Fabric install gets a `peer` to find and its core.yaml."""
+    def use(scripted):
+        fabric = tmp_path / "fabric"
+        (fabric / "bin").mkdir(parents=True)
+        (fabric / "bin" / "peer").write_text("#!/bin/sh\nexit 1\n")
+        (fabric / "bin" / "peer").chmod(0o755)
+        (fabric / "config").mkdir()
+        (fabric / "config" / "core.yaml").write_text("peer:\n  id: jdoe\n")
+        (fabric / "config" / "orderer.yaml").write_text("General:\n  ListenPort: 7050\n")
+        loaded = Network.load.__func__
+
+        def with_scripted_peer(cls, *args, **kwargs):
+            net = loaded(cls, *args, **kwargs)
+            net.tools = scripted
+            return net
+
+        monkeypatch.setattr(Network, "load", classmethod(with_scripted_peer))
+        return scripted
+    return use

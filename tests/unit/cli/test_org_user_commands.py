@@ -18,7 +18,7 @@ from cryptography.x509.oid import NameOID
 from cli.org_commands import org
 from client.gateway import private_key_signer
 from client.gateway.hsm import certificate_request
-from network import Network, crypto, membership, org_keys, profiles
+from network import crypto, membership, org_keys, profiles
 from network.crypto import cert_attrs, load_cert, load_key, org_crypto
 from network.org_definition import MSP_KEY
 from network.org_users import CaFolder, plan_revoke
@@ -232,7 +232,7 @@ def test_list_takes_bundle_and_msp_dir_only_to_sync(runner, network_home, args):
     assert result.exit_code == 2 and "are for --sync" in result.output, result.output
 
 
-def test_list_sync_brings_a_revocation_made_on_another_host_here(runner, network_home, tmp_path, monkeypatch):
+def test_list_sync_brings_a_revocation_made_on_another_host_here(runner, network_home, scripted_peer_cli):
     """The channel's config (the `peer` CLI scripted) carries a CRL revoking supplier2 that this folder never got."""
     root, _ = network_home
     topology, supplier = load(), load().org("supplier")
@@ -241,22 +241,7 @@ def test_list_sync_brings_a_revocation_made_on_another_host_here(runner, network
     revoked = plan_revoke(current, "receivables", CaFolder(root, supplier), "supplier2", cert, None)
     current.channel_group.groups["Application"].groups["SupplierMSP"].values[MSP_KEY].CopyFrom(
         revoked.update.write_set.groups["Application"].groups["SupplierMSP"].values[MSP_KEY])
-    scripted = ScriptedChannel(topology, current)
-    fabric = tmp_path / "fabric"            # the runner's Fabric install: a `peer` to find, and its core.yaml
-    (fabric / "bin").mkdir(parents=True)
-    (fabric / "bin" / "peer").write_text("#!/bin/sh\nexit 1\n")
-    (fabric / "bin" / "peer").chmod(0o755)
-    (fabric / "config").mkdir()
-    (fabric / "config" / "core.yaml").write_text("peer:\n  id: jdoe\n")
-    (fabric / "config" / "orderer.yaml").write_text("General:\n  ListenPort: 7050\n")
-    loaded = Network.load.__func__
-
-    def with_scripted_peer(cls, *args, **kwargs):
-        net = loaded(cls, *args, **kwargs)
-        net.tools = scripted
-        return net
-
-    monkeypatch.setattr(Network, "load", classmethod(with_scripted_peer))
+    scripted_peer_cli(ScriptedChannel(topology, current))
     before = {row["user"]: row["revoked"] for row in json.loads(
         runner.invoke(org, ["user", "list", "supplier", "--json"]).stdout)}
     assert before["supplier2"] is False

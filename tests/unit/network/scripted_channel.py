@@ -46,6 +46,29 @@ class ScriptedChannel(ScriptedPeer):
         return Result("", "", 0)
 
 
+def _merge(group: configtx_pb2.ConfigGroup, write: configtx_pb2.ConfigGroup) -> None:
+    group.version, group.mod_policy = write.version, write.mod_policy or group.mod_policy
+    for name, value in write.values.items():
+        group.values[name].CopyFrom(value)
+    for name, policy in write.policies.items():
+        group.policies[name].CopyFrom(policy)
+    for name, child in write.groups.items():
+        _merge(group.groups[name], child)
+
+
+class ChannelTakingUpdates(ScriptedChannel):
+    """The scripted channel, whose config takes each update's write set once it is sent (no element removed):
+    as an org's own change of its MSP value (a revocation's CRL) lands."""
+
+    def _channel_update(self, msp, args, env):
+        result = super()._channel_update(msp, args, env)
+        after = configtx_pb2.Config()
+        after.CopyFrom(self.config)
+        _merge(after.channel_group, configtx_pb2.ConfigUpdate.FromString(self.updates[-1][2].config_update).write_set)
+        self.config = after
+        return result
+
+
 def with_update(current: configtx_pb2.Config, update: configtx_pb2.ConfigUpdate) -> configtx_pb2.Config:
     """The channel config once an update adding or removing an org is in."""
     action, msp_id = channel_config_module.org_membership_change(current, update)

@@ -17,7 +17,6 @@ from pathlib import Path
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from fabric_protos.common import configtx_pb2
 from fabric_protos.msp import msp_config_pb2
 
 from cli.connection import default_user
@@ -31,7 +30,7 @@ from network.org_users import (AlreadyRevokedError, CaFolder, OrgUserError, OrgU
                                keys_folder_org, list_users, plan_revoke)
 
 from .channel_fixtures import channel_config
-from .scripted_channel import ScriptedChannel, host
+from .scripted_channel import ChannelTakingUpdates, ScriptedChannel, host
 
 SUPPLIER1_CODE = "91310000MA1K00002C"
 
@@ -342,28 +341,6 @@ def test_a_crl_kept_in_the_orgs_msp_folder_reaches_the_channel_definitions(topol
 
 
 # ---- revoking on the channel, through the peer CLI ------------------------------------------------------------
-def _merge(group: configtx_pb2.ConfigGroup, write: configtx_pb2.ConfigGroup) -> None:
-    group.version, group.mod_policy = write.version, write.mod_policy or group.mod_policy
-    for name, value in write.values.items():
-        group.values[name].CopyFrom(value)
-    for name, policy in write.policies.items():
-        group.policies[name].CopyFrom(policy)
-    for name, child in write.groups.items():
-        _merge(group.groups[name], child)
-
-
-class ChannelTakingUpdates(ScriptedChannel):
-    """The scripted channel, whose config takes each update's write set once it is sent (no element removed)."""
-
-    def _channel_update(self, msp, args, env):
-        result = super()._channel_update(msp, args, env)
-        after = configtx_pb2.Config()
-        after.CopyFrom(self.config)
-        _merge(after.channel_group, configtx_pb2.ConfigUpdate.FromString(self.updates[-1][2].config_update).write_set)
-        self.config = after
-        return result
-
-
 @pytest.fixture
 def running(fake_fabric, topology, data_root):
     add_user(CaFolder(data_root, topology.org("supplier")), "supplier9", {"recfin.enterprise": SUPPLIER1_CODE})

@@ -1,0 +1,279 @@
+"""`recfin org user revoke` takes the revoked identity's rights on the ledger too: it unbinds it from its party.
+
+The channel side runs as in test_org_user_commands.py and tests/unit/network/test_org_users.py: the `peer` CLI
+scripted (it hands out the config block and takes the update). The ledger side is the real receivables contract
+on MemoryLedger behind the real SDK (tests/unit/ledger_contract.py), called as the identity in the MSP folder the
+command opens its session with: the org's real admin certificate, the same folder that signed the config update.
+"""
+from __future__ import annotations
+
+import json
+import shlex
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives import serialization
+from fabric_protos.msp import identities_pb2
+
+from chaincode.testing import TestIdentity
+from cli import connection
+from cli.org_commands import org
+from client.receivables import client_id_of
+from network import crl, org_keys, profiles
+from network.crypto import load_cert, load_key, org_crypto
+from network.topology import load
+from tests.unit.ledger_contract import Channel
+from tests.unit.network.channel_fixtures import channel_config
+from tests.unit.network.scripted_channel import ChannelTakingUpdates
+
+CODE = "91310000MA1K00002C"          # the supplier org's enterprise in the topology
+SUPPLIER = load().org("supplier")
+
+
+def msp_folder_identity(msp_dir: Path, msp_id: str) -> TestIdentity:
+    """The identity an MSP folder holds (its certificate and keystore key), as the contract's caller."""
+    cert = load_cert(next((msp_dir / "signcerts").glob("*.pem")))
+    serialized = identities_pb2.SerializedIdentity(
+        mspid=msp_id, id_bytes=cert.public_bytes(serialization.Encoding.PEM)).SerializeToString()
+    key = load_key(next((msp_dir / "keystore").glob("*_sk")))
+    return TestIdentity(serialized, msp_id=msp_id, certificate=cert, private_key=key, ca_certificate=cert)
+
+
+class Ledger:
+    """``connection.open_session`` over the contract on MemoryLedger, as the MSP folder the command names."""
+
+    def __init__(self) -> None:
+        self.channel = Channel()
+        self.opened: list[tuple[str, Path | None, Path]] = []        # (org, data root, MSP folder)
+
+    @contextmanager
+    def open_session(self, org_name: str, user: str | None = None, data_root: Path | None = None, *,
+                     admin: bool = False, msp_dir: Path | None = None) -> Iterator[connection.Session]:
+        profile = profiles.load(org_name, data_root)
+        who = profile.user(user or connection.default_user(profile, admin=admin))
+        folder = Path(msp_dir) if msp_dir is not None else who.msp_dir
+        self.opened.append((org_name, data_root, folder))
+        yield connection.Session(self.channel.client(msp_folder_identity(folder, profile.msp_id)), profile, who)
+
+    def as_folder(self, folder: Path):
+        return self.channel.client(msp_folder_identity(folder, SUPPLIER.msp_id))
+
+    def party(self) -> list[str]:
+        return self.channel.document("recfin.party", CODE)["client_ids"]
+
+
+@pytest.fixture
+def world(network_copy, scripted_peer_cli, monkeypatch):
+    """The supplier org's data folder and profiles, a `peer` CLI whose channel takes the revocation, and the
+    ledger, on which ``registered`` registers the supplier's enterprise as the org's admin."""
+    root = network_copy
+    topology = load()
+    profiles.write_all(topology, root)
+    scripted = scripted_peer_cli(ChannelTakingUpdates(topology, channel_config(topology, root)))
+    ledger = Ledger()
+    monkeypatch.setattr(connection, "open_session", ledger.open_session)
+    return root, scripted, ledger
+
+
+def paths(root: Path):
+    return org_crypto(root, SUPPLIER.name, SUPPLIER.domain)
+
+
+def user_id(root: Path, user: str) -> str:
+    return client_id_of(paths(root).user_msp(user) / "signcerts" / "cert.pem")
+
+
+def registered(world, *users: str) -> None:
+    root, _, ledger = world
+    admin = ledger.as_folder(paths(root).user_msp(SUPPLIER.admin))
+    admin.register_party(CODE, "Tier-1 Parts", "supplier", SUPPLIER.msp_id, [user_id(root, u) for u in users])
+
+
+def revoke(runner, *args: str):
+    return runner.invoke(org, ["user", "revoke", "supplier", *args])
+
+
+def crl_lists(root: Path, user: str) -> bool:
+    local = crl.local(paths(root))
+    cert = load_cert(paths(root).user_msp(user) / "signcerts" / "cert.pem")
+    return local is not None and crl.lists([local], cert.serial_number) is not None
+
+
+def test_revoke_unbinds_the_user_from_its_party_as_the_admin_that_signed_the_update(runner, world):
+    root, scripted, ledger = world
+    registered(world, "supplier1", "supplier2")
+
+    result = revoke(runner, "supplier2", "--json")
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert (summary["submitted"], summary["already_revoked"]) == (True, False)
+    assert summary["ledger"] == {"outcome": "unbound", "client_id": user_id(root, "supplier2"), "party": CODE,
+                                 "reason": None, "next": None}
+    assert ledger.party() == [user_id(root, "supplier1")]
+    assert ledger.channel.ledger.events[-1][1] == "PartyIdentityUnbound"
+    assert crl_lists(root, "supplier2")
+    (msp, env, _sent), = scripted.updates
+    (org_name, data_root, folder), = ledger.opened
+    assert folder == Path(env["CORE_PEER_MSPCONFIGPATH"]) == paths(root).user_msp(SUPPLIER.admin)
+    assert (org_name, data_root) == ("supplier", root)
+    # the unbinding is a transaction of the admin's certificate
+    assert ledger.channel.submits[-1].transaction == "UnbindPartyIdentity"
+
+
+def test_an_admin_folder_given_with_msp_dir_signs_the_update_and_calls_the_contract(runner, world, tmp_path):
+    root, scripted, ledger = world
+    registered(world, "supplier1", "supplier2")
+    elsewhere = tmp_path / "admin-msp"
+    shutil.copytree(paths(root).user_msp(SUPPLIER.admin), elsewhere)
+
+    result = revoke(runner, "supplier2", "--msp-dir", str(elsewhere))
+    assert result.exit_code == 0, result.output
+    assert f"ledger: supplier2 acts for {CODE} no more: its binding is removed" in result.output
+    assert [Path(env["CORE_PEER_MSPCONFIGPATH"]) for _, env, _ in scripted.updates] == [elsewhere]
+    assert [folder for _, _, folder in ledger.opened] == [elsewhere]
+    assert ledger.party() == [user_id(root, "supplier1")]
+
+
+def test_a_user_bound_to_no_party_is_revoked_and_said_to_act_for_none(runner, world):
+    root, scripted, ledger = world
+    registered(world, "supplier1")
+
+    result = revoke(runner, "supplier3")
+    assert result.exit_code == 0, result.output
+    assert result.output.rstrip().endswith("ledger: supplier3 acts for no party: nothing to unbind")
+    assert len(scripted.updates) == 1 and crl_lists(root, "supplier3")
+    assert ledger.party() == [user_id(root, "supplier1")]
+
+
+def test_the_partys_last_identity_stays_then_a_second_run_finishes_once_another_is_bound(runner, world):
+    root, scripted, ledger = world
+    registered(world, "supplier2")
+
+    kept = revoke(runner, "supplier2", "--json")
+    assert kept.exit_code == 1, kept.output
+    ledger_step = json.loads(kept.stdout)["ledger"]
+    assert (ledger_step["outcome"], ledger_step["party"]) == ("last-identity", CODE)
+    assert f"`recfin party bind {CODE} --client USER --as supplier/admin`" in ledger_step["next"]
+    assert f"`recfin party unbind {CODE} --client-id {shlex.quote(user_id(root, 'supplier2'))} --as supplier/admin`" \
+        in ledger_step["next"]
+    assert "then run this revoke again" in ledger_step["next"]
+    error = kept.stderr.strip().splitlines()[-1]        # after the steps, which go to stderr with --json
+    assert error.startswith("Error: supplier2's certificate is revoked on channel receivables, but on the ledger: "
+                            f"supplier2 still acts for {CODE}: it is the party's last identity"), error
+    # the certificate's revocation committed, and the binding stayed
+    assert len(scripted.updates) == 1 and crl_lists(root, "supplier2")
+    assert ledger.party() == [user_id(root, "supplier2")]
+
+    admin = ledger.as_folder(paths(root).user_msp(SUPPLIER.admin))
+    admin.bind_party_identity(CODE, user_id(root, "supplier1"))
+    finished = revoke(runner, "supplier2", "--json")
+    assert finished.exit_code == 0, finished.output
+    summary = json.loads(finished.stdout)
+    assert (summary["already_revoked"], summary["submitted"], summary["ledger"]["outcome"]) == (True, False, "unbound")
+    assert "already revoked" in summary["detail"]
+    assert len(scripted.updates) == 1                     # nothing sent to the channel again
+    assert ledger.party() == [user_id(root, "supplier1")]
+
+    # a third run has nothing left to do, on the channel or the ledger
+    again = revoke(runner, "supplier2")
+    assert again.exit_code == 1
+    assert "supplier2 of supplier is already revoked" in again.output
+    assert "ledger: supplier2 acts for no party: nothing to unbind" in again.output
+    assert "nothing to do; ledger" not in again.output
+
+
+def test_keep_binding_revokes_the_certificate_only_and_asks_no_ledger(runner, world):
+    root, scripted, ledger = world
+    registered(world, "supplier1", "supplier2")
+
+    result = revoke(runner, "supplier2", "--keep-binding", "--json")
+    assert result.exit_code == 0, result.output
+    step = json.loads(result.stdout)["ledger"]
+    assert step["outcome"] == "kept" and step["party"] is None
+    assert step["next"].startswith(f"`recfin party unbind USCC --client-id {shlex.quote(user_id(root, 'supplier2'))} ")
+    assert ledger.opened == [] and len(scripted.updates) == 1 and crl_lists(root, "supplier2")
+    assert ledger.party() == [user_id(root, "supplier1"), user_id(root, "supplier2")]
+    # revoked already, and told again to keep the binding: nothing to do, as before
+    again = revoke(runner, "supplier2", "--keep-binding")
+    assert again.exit_code == 1 and "already revoked" in again.output and ledger.opened == []
+
+
+def test_a_ledger_that_does_not_answer_is_reported_after_the_revocation_with_how_to_finish(runner, world):
+    root, scripted, ledger = world
+    registered(world, "supplier1", "supplier2")
+    shutil.rmtree(profiles.profiles_dir(root))        # no connection profile: the gateway cannot be found
+
+    result = revoke(runner, "supplier2", "--json")
+    assert result.exit_code == 1, result.output
+    step = json.loads(result.stdout)["ledger"]
+    assert step["outcome"] == "failed" and "no connection profile for org 'supplier'" in step["reason"]
+    assert step["next"].startswith("once the ledger answers, run this revoke again, or `recfin party unbind USCC")
+    assert "is revoked on channel receivables, but on the ledger: could not learn which party supplier2 acts " \
+           "for" in result.stderr
+    assert len(scripted.updates) == 1 and crl_lists(root, "supplier2")
+    assert ledger.party() == [user_id(root, "supplier1"), user_id(root, "supplier2")]
+
+
+@pytest.mark.parametrize("bound, outcome, line", [
+    (("supplier1", "supplier2"), "would-unbind", f"ledger: would unbind supplier2 from {CODE}"),
+    (("supplier2",), "would-keep", f"ledger: would keep supplier2 acting for {CODE}: it is the party's last identity"),
+    (("supplier1",), "not-bound", "ledger: supplier2 acts for no party: nothing to unbind"),
+])
+def test_a_dry_run_names_the_party_it_would_unbind_from_and_changes_nothing(runner, world, bound, outcome, line):
+    root, scripted, ledger = world
+    registered(world, *bound)
+    state = dict(ledger.channel.ledger.state)
+
+    result = revoke(runner, "supplier2", "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "dry run: nothing submitted" in result.output and line in result.output
+    as_json = json.loads(revoke(runner, "supplier2", "--dry-run", "--json").stdout)
+    assert (as_json["submitted"], as_json["ledger"]["outcome"]) == (False, outcome)
+    assert scripted.updates == [] and dict(ledger.channel.ledger.state) == state
+    assert [t for t in ledger.channel.submits if t.transaction != "RegisterParty"] == []
+    assert not crl_lists(root, "supplier2") and not profiles.load("supplier", root).user("supplier2").revoked
+
+
+def test_a_dry_run_on_a_given_config_block_asks_no_ledger(runner, world, tmp_path):
+    root, _, ledger = world
+    from tests.unit.network.channel_fixtures import config_block
+
+    block = tmp_path / "config.block"
+    block.write_bytes(config_block(channel_config(load(), root), "receivables").SerializeToString())
+    result = revoke(runner, "supplier2", "--dry-run", "--config-block", str(block), "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["ledger"]["outcome"] == "not-asked" and ledger.opened == []
+
+
+def test_the_help_says_the_binding_goes_too_and_how_to_keep_it(runner):
+    text = " ".join(runner.invoke(org, ["user", "revoke", "--help"]).output.split())
+    assert "then its binding on the ledger" in text and "FindIdentityParty" in text
+    assert "recfin org user revoke supplier supplier5 --keep-binding" in text
+    assert "keeps listing" not in text
+
+
+def test_from_a_companys_keys_folder_the_admin_of_the_data_folder_unbinds(runner, world, tmp_path):
+    """The CRL is signed with the CA key in --keys; the admin that submits the update, from the folder the command
+    acts from (--data-root here, a bundle on a company's host), calls the contract through its profile there."""
+    root, scripted, ledger = world
+    registered(world, "supplier1", "supplier2")
+    keys = tmp_path / "supplier-keys"
+    shutil.copytree(paths(root).root, org_crypto(keys, SUPPLIER.name, SUPPLIER.domain).root)
+    paths(root).ca_key.unlink()
+    org_keys.org_definition_file.write(org_keys.org_definition_file.from_crypto(load(), keys, "supplier"),
+                                       org_keys.definition_path(keys, "supplier"))
+
+    result = revoke(runner, "supplier2", "--keys", str(keys), "--data-root", str(root), "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["ledger"]["outcome"] == "unbound"
+    (_msp, env, _sent), = scripted.updates
+    assert ledger.opened == [("supplier", root, Path(env["CORE_PEER_MSPCONFIGPATH"]))]
+    assert ledger.party() == [user_id(root, "supplier1")]
+
+    # what to run next names the data folder the command acted from
+    the_last_one = revoke(runner, "supplier1", "--keys", str(keys), "--data-root", str(root), "--json")
+    assert the_last_one.exit_code == 1
+    assert f"--as supplier/admin --data-root {root}`" in json.loads(the_last_one.stdout)["ledger"]["next"]
