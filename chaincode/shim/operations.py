@@ -221,7 +221,11 @@ class OperationsTLS:
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.minimum_version = ssl.TLSVersion.TLSv1_2
         try:
-            context.load_cert_chain(self.cert_file, self.key_file)
+            context.load_cert_chain(self.cert_file, self.key_file, password=_refuse_encrypted_key)
+        except _EncryptedKey:
+            raise ValueError(f"operations TLS: key {self.key_file} is encrypted: the server starts unattended and "
+                             f"cannot ask for a passphrase; give an unencrypted PEM key readable by this user "
+                             f"only") from None
         except (OSError, ssl.SSLError) as exc:
             raise ValueError(f"operations TLS: cannot use certificate {self.cert_file} with key {self.key_file}: "
                              f"{getattr(exc, 'strerror', None) or exc}; give a PEM certificate and the PEM key "
@@ -235,6 +239,19 @@ class OperationsTLS:
         # Optional at the handshake unless required: /healthz must stay reachable without one.
         context.verify_mode = ssl.CERT_REQUIRED if self.client_auth_required else ssl.CERT_OPTIONAL
         return context
+
+
+class _EncryptedKey(Exception):
+    pass
+
+
+def _refuse_encrypted_key() -> bytes:
+    # Called by OpenSSL only for an encrypted key; without it OpenSSL would prompt on the terminal.
+    raise _EncryptedKey
+
+
+# What a client that goes away, sends TLS garbage or never answers the TLS close notice raises.
+_CLIENT_GONE = (ConnectionError, TimeoutError, ssl.SSLError)
 
 
 class OperationsServer:
@@ -256,7 +273,11 @@ class OperationsServer:
         # The limit bounds what one request may make the server buffer (LimitOverrunError beyond it).
         self._server = await asyncio.start_server(self._serve_connection, self.host, self.port,
                                                   limit=MAX_REQUEST_HEAD_BYTES, ssl=self._ssl_context,
-                                                  ssl_handshake_timeout=REQUEST_TIMEOUT_SECONDS if self.tls else None)
+                                                  ssl_handshake_timeout=REQUEST_TIMEOUT_SECONDS if self.tls else None,
+                                                  # asyncio waits 30 s by default for a client's close
+                                                  # notice, holding its socket: a client that never reads
+                                                  # could pile up sockets until files run out.
+                                                  ssl_shutdown_timeout=STOP_TIMEOUT_SECONDS if self.tls else None)
         self.port = self._server.sockets[0].getsockname()[1]
         logger.info("operations endpoint on %s://%s:%d (/healthz, /metrics)", "https" if self.tls else "http",
                     self.host, self.port)
@@ -272,7 +293,10 @@ class OperationsServer:
             writer.close()   # the connection's reader sees EOF, so its task ends at once
         tasks = list(self._connections)
         if tasks:
-            await asyncio.wait(tasks, timeout=STOP_TIMEOUT_SECONDS)
+            _, lingering = await asyncio.wait(tasks, timeout=STOP_TIMEOUT_SECONDS)
+            for task in lingering:               # a TLS client that never answers the close notice
+                if (writer := self._connections.get(task)) is not None:
+                    writer.transport.abort()
         try:
             await asyncio.wait_for(server.wait_closed(), STOP_TIMEOUT_SECONDS)
         except asyncio.TimeoutError:
@@ -287,8 +311,7 @@ class OperationsServer:
         try:
             try:
                 head = await asyncio.wait_for(_read_head(reader), REQUEST_TIMEOUT_SECONDS)
-            except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, ValueError, asyncio.TimeoutError,
-                    ConnectionError):
+            except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, ValueError, *_CLIENT_GONE):
                 return   # ValueError: readline's report of a line over the limit
             if head is None:
                 return
@@ -300,15 +323,17 @@ class OperationsServer:
             # HEAD: the headers a GET would get, Content-Length included, and no body
             await self._respond(writer, status, content_type, body, extra,
                                 with_body=not request_line.startswith("HEAD "))
-        except ConnectionError:
+        except _CLIENT_GONE:
             pass
         finally:
-            del self._connections[task]
             writer.close()
             try:
                 await writer.wait_closed()
-            except ConnectionError:
+            except _CLIENT_GONE:
                 pass
+            finally:
+                # Counted until its socket is really closed, so clients that linger stay under MAX_CONNECTIONS.
+                del self._connections[task]
 
     def _answer(self, request_line: str, certified: bool = True) -> tuple[int, str, bytes, dict[str, str]]:
         parts = request_line.split(" ")

@@ -204,14 +204,14 @@ def main(argv: Sequence[str] | None = None) -> None:
                "python -m chaincode --contract chaincode.receivables:ReceivablesContract "
                "--operations-address 0.0.0.0:9443   (then: curl http://HOST:9443/healthz, /metrics); "
                "with --operations-tls-cert ops.crt --operations-tls-key ops.key --operations-tls-client-ca "
-               "ops-ca.crt: curl --cacert ops-ca.crt https://HOST:9443/healthz, and /metrics with "
-               "--cert scraper.crt --key scraper.key")
+               "ops-clients-ca.crt: curl --cacert ops-server-ca.crt https://HOST:9443/healthz, and /metrics "
+               "with --cert scraper.crt --key scraper.key as well")
     parser.add_argument("--contract", action="append", required=True, metavar="MODULE:CLASS",
                         help="a contract class to serve (repeatable; the first is the default contract)")
     parser.add_argument("--log-level", default=os.environ.get("CHAINCODE_LOG_LEVEL", "INFO"))
     parser.add_argument("--operations-address", default=os.environ.get("CHAINCODE_OPERATIONS_ADDRESS") or None,
                         metavar="HOST:PORT",
-                        help="serve /healthz and /metrics (Prometheus) over HTTP there "
+                        help="serve /healthz and /metrics (Prometheus) there, over HTTP, or HTTPS with --operations-tls-* "
                              "(default: CHAINCODE_OPERATIONS_ADDRESS; off when neither is set)")
     parser.add_argument("--operations-tls-cert", default=os.environ.get("CHAINCODE_OPERATIONS_TLS_CERT") or None,
                         metavar="FILE", help="serve the operations endpoint over HTTPS with this PEM certificate "
@@ -222,7 +222,7 @@ def main(argv: Sequence[str] | None = None) -> None:
                         or None, metavar="FILE",
                         help="PEM bundle of the CA(s) whose client certificates may read /metrics; /healthz "
                              "needs none (default: CHAINCODE_OPERATIONS_TLS_CLIENT_CA)")
-    parser.add_argument("--operations-tls-client-auth-required", action="store_true",
+    parser.add_argument("--operations-tls-client-auth-required", action=argparse.BooleanOptionalAction,
                         default=os.environ.get("CHAINCODE_OPERATIONS_TLS_CLIENT_AUTH_REQUIRED", "").lower()
                         in ("1", "true", "yes"),
                         help="refuse, at the handshake, every client without such a certificate, /healthz "

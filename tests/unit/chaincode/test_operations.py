@@ -5,6 +5,7 @@ import asyncio
 import json
 import os
 import re
+import socket
 import ssl
 import subprocess
 import sys
@@ -529,6 +530,72 @@ async def test_with_client_auth_required_a_client_without_a_certificate_is_refus
         assert await answered(port, pki.client(pki.scraper))
     finally:
         await server.stop(0)
+
+
+async def test_tls_clients_that_never_read_their_answer_are_let_go_without_an_error(pki, caplog):
+    """A client that sends its request and then neither reads nor closes holds its socket only as long as
+    the close notice is waited for (about STOP_TIMEOUT_SECONDS, not asyncio's 30 s), counts towards
+    MAX_CONNECTIONS meanwhile, and costs no error in the log."""
+    def open_files() -> int:
+        return len(os.listdir("/proc/self/fd"))
+
+    server = await _tls_server(pki.tls())
+    endpoint = server._operations
+    silent = []
+    before = open_files()
+    try:
+        def request_and_never_read() -> ssl.SSLSocket:
+            # a blocking socket nobody reads: unlike an asyncio client, it never answers the close notice
+            tls = pki.client().wrap_socket(socket.create_connection(("127.0.0.1", server.operations_port)),
+                                           server_hostname="localhost")
+            tls.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+            return tls
+
+        for _ in range(5):
+            silent.append(await asyncio.to_thread(request_and_never_read))
+        deadline = asyncio.get_running_loop().time() + 15     # asyncio's own default would hold them 30 s
+        # this process holds both ends: the server's 5 sockets must go (the clients' may close with them)
+        while (endpoint._connections or open_files() > before + 5) and asyncio.get_running_loop().time() < deadline:
+            await asyncio.sleep(0.1)
+        assert not endpoint._connections
+        assert open_files() <= before + 5
+        assert await answered(server.operations_port, pki.client())
+    finally:
+        for tls in silent:
+            tls.close()
+        await server.stop(0)
+    assert not [r for r in caplog.records if r.levelname == "ERROR"], [r.getMessage() for r in caplog.records]
+
+
+async def test_garbage_after_the_handshake_costs_no_error_and_the_endpoint_keeps_answering(pki, caplog):
+    server = await _tls_server(pki.tls())
+    try:
+        def handshake_then_garbage() -> None:
+            with socket.create_connection(("127.0.0.1", server.operations_port)) as plain:
+                with pki.client().wrap_socket(plain, server_hostname="localhost") as tls:
+                    # past TLS, straight onto the socket: an application-data record no session key made
+                    os.write(tls.fileno(), b"\x17\x03\x03\x00\x20" + b"\x00" * 32)
+                    tls.settimeout(5)
+                    try:
+                        tls.recv(1)
+                    except (ssl.SSLError, OSError):
+                        pass
+
+        await asyncio.to_thread(handshake_then_garbage)
+        assert await answered(server.operations_port, pki.client())
+    finally:
+        await server.stop(0)
+    assert not [r for r in caplog.records if r.levelname == "ERROR"], [r.getMessage() for r in caplog.records]
+
+
+def test_an_encrypted_key_is_refused_rather_than_prompted_for(pki, tmp_path):
+    from cryptography.hazmat.primitives import serialization
+    key = serialization.load_pem_private_key(open(pki.key, "rb").read(), None)
+    encrypted = tmp_path / "ops-encrypted.key"
+    encrypted.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                            serialization.BestAvailableEncryption(b"secret")))
+    with pytest.raises(ValueError, match=r"key .*ops-encrypted\.key is encrypted: .*cannot ask for a passphrase"):
+        OperationsTLS(pki.cert, str(encrypted), pki.client_ca).server_context()
 
 
 def test_tls_files_that_cannot_be_used_are_named(pki, tmp_path):
