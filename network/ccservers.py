@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from chaincode.receivables.config import CONFIG_ENV as NETWORK_CONFIG_ENV
+from client.atomic_file import write_atomically
 
 from . import packaging
 from .crypto import org_crypto
@@ -133,9 +134,8 @@ def load_deployment(data_root: Path, name: str) -> Deployment | None:
 
 
 def save_deployment(data_root: Path, d: Deployment) -> None:
-    path = state_file(data_root, d.name)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(d.__dict__, indent=2, sort_keys=True))
+    # Whole or not at all: load_deployment reads a torn file as "no deployment", which would move the ports.
+    write_atomically(state_file(data_root, d.name), json.dumps(d.__dict__, indent=2, sort_keys=True))
 
 
 def server_pid_files(data_root: Path) -> list[Path]:

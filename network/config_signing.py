@@ -22,6 +22,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from fabric_protos.common import common_pb2, configtx_pb2
 from fabric_protos.msp import identities_pb2
 
+from client.atomic_file import write_atomically
 from client.gateway import Identity, Signer, hashing, load_msp_folder
 
 from .errors import NetworkError
@@ -106,8 +107,8 @@ class UpdateFileError(NetworkError):
 def write_update_file(path: Path, channel_id: str, update_envelope: configtx_pb2.ConfigUpdateEnvelope) -> Path:
     """Write the CONFIG_UPDATE transaction: the same bytes `peer channel signconfigtx -f` and
     `peer channel update -f` read, so an admin with Fabric's own tools can sign or submit it too."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(config_tx(channel_id, update_envelope).SerializeToString())
+    # Replaced whole: adding a signature rewrites the file, and a torn write would lose those collected.
+    write_atomically(path, config_tx(channel_id, update_envelope).SerializeToString())
     return path
 
 

@@ -39,6 +39,8 @@ from pathlib import Path
 
 import yaml
 
+from client.atomic_file import write_atomically
+
 from . import membership
 from .errors import NamespaceError
 from .topology import OrgNamespace, Topology
@@ -360,11 +362,10 @@ def write_topology(topology: Topology, layout: Layout, folder: Path) -> Path:
         if org not in in_file.namespaces():
             membership.record_namespace(data_root, org, namespace)
     path = folder / TOPOLOGY_FILE
-    folder.mkdir(parents=True, exist_ok=True)
     header = (f"# Written by `recfin network netns up`: {topology.name} with each org in its own network namespace\n"
               f"# ({layout.prefix}-<org>, bridge {layout.bridge}, {layout.subnet}). Use it with\n"
               f"# `recfin network up --topology {path}`; docs/network.md, \"Across network namespaces\".\n")
-    path.write_text(header + yaml.safe_dump(placed.model_dump(mode="json", exclude_none=True), sort_keys=False))
+    write_atomically(path, header + yaml.safe_dump(placed.model_dump(mode="json", exclude_none=True), sort_keys=False))
     return path
 
 

@@ -28,6 +28,8 @@ import yaml
 from cryptography import x509
 from pydantic import ValidationError
 
+from client.atomic_file import write_atomically
+
 from . import configtx
 from .crypto import NODE_OUS, OrgCrypto, issued_by, node_ous_config, org_crypto
 from .errors import NetworkError
@@ -89,8 +91,7 @@ def write(definition: OrgDefinition, path: Path) -> Path:
     if "PRIVATE KEY" in text:           # a certificate field holding a key: never let it leave the host
         raise OrgDefinitionError(f"the definition of {definition.org.name} would hold a private key: nothing "
                                  f"written to {path}")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text)
+    write_atomically(path, text)
     return path
 
 
@@ -203,8 +204,7 @@ def write_public_msp(paths: OrgCrypto, ca_cert: bytes, tlsca_cert: bytes, node_o
              paths.msp_dir / "config.yaml": yaml.safe_dump(node_ous_config(node_ous), sort_keys=False).encode(),
              paths.ca_cert: ca_cert, paths.tlsca_cert: tlsca_cert}
     for path, data in files.items():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
+        write_atomically(path, data)   # a peer or client loading the MSP never reads half a certificate
 
 
 def write_msp_of(paths: OrgCrypto, msp: OrgMsp) -> None:

@@ -20,6 +20,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from client.atomic_file import write_atomically
+
 from .errors import NodeTimeoutError
 
 
@@ -81,7 +83,7 @@ class Supervisor:
             proc = subprocess.Popen(spec.command(), env=spec.env, cwd=spec.cwd, stdin=subprocess.DEVNULL,
                                     stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         self._children[proc.pid] = proc
-        spec.pid_file.write_text(json.dumps({"pid": proc.pid, "exe": spec.argv[0], "name": spec.name}))
+        write_atomically(spec.pid_file, json.dumps({"pid": proc.pid, "exe": spec.argv[0], "name": spec.name}))
         return proc.pid, True
 
     # ---- stopping ----------------------------------------------------------

@@ -32,6 +32,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, utils
 
+from ..atomic_file import write_atomically
 from ._identity import Identity, load_msp_folder, msp_folder_identity
 from ._signer import Signer
 from .hsm import HSMError, HSMSignerFactory, HSMSignerOptions, key_id_for
@@ -74,8 +75,8 @@ class HSMSignerFile:
         text = ("# This user's private key is in an HSM (PKCS#11); the user PIN is read from the variable pin_env.\n"
                 + yaml.safe_dump({"library": self.library, "token": self.token_label, "key_id": self.key_id.hex(),
                                   "pin_env": self.pin_env}, sort_keys=False))
-        path.write_text(text, encoding="utf-8")
-        path.chmod(0o644)   # whatever the umask: read() refuses a file its group could write
+        # whatever the umask: read() refuses a file its group could write; whole, for clients reading it now
+        write_atomically(path, text, mode=0o644)
         return path
 
     def user_pin(self) -> str:
