@@ -274,8 +274,11 @@ class ReceivablesContract(Contract):
         if len(set(req.client_ids)) != len(req.client_ids):
             raise rule("argument-invalid", "client_ids lists an identity twice")
         for client_id in req.client_ids:
-            if (owner := await s.store.client_bound(req.msp_id, client_id)) is not None:
-                raise rule("identity-already-bound", f"client identity {client_id} already acts for {owner}: one identity acts for one party")
+            # decided as Session.party decides it: a binding whose party record does not list the identity (two
+            # other orgs can write one under the chaincode policy) binds nothing, and is overwritten below
+            if (owner := await s.store.party_acted_for(req.msp_id, client_id)) is not None:
+                raise rule("identity-already-bound", f"client identity {client_id} already acts for {owner.uscc}: "
+                           "one identity acts for one party")
         doc = Party(uscc=req.uscc, name=req.name, role=req.role, msp_id=req.msp_id, client_ids=req.client_ids,
                     registered=s.action("RegisterParty", ci.id))
         await s.store.put_party(doc, req.client_ids)
@@ -285,12 +288,26 @@ class ReceivablesContract(Contract):
     @transaction
     @rules
     async def BindPartyIdentity(self, ctx: Context, uscc: str, client_id: str) -> Party:
-        """An org admin lets one more client identity act for a party of its org."""
+        """An org admin lets one more client identity act for a party of its org.
+
+        "Already acts for a party" is decided as Session.party decides it: a binding whose party record does not
+        list the identity (one two other orgs wrote, say) binds nothing and is overwritten. An identity the record
+        lists whose binding is gone is bound again. Refused while the record lists an identity that acts for
+        another party (its binding names that party, whose record lists it too): writing the record's bindings
+        again would take it from that party; unbinding it from the one it should not act for comes first.
+        """
         s = self._session(ctx)
         party, client_id = await _admins_own_party(s, uscc, client_id, "bind")
-        if (owner := await s.store.client_bound(party.msp_id, client_id)) is not None:
-            raise rule("identity-already-bound", f"client identity {client_id} already acts for {owner}")
-        party.client_ids.append(client_id)
+        if (owner := await s.store.party_acted_for(party.msp_id, client_id)) is not None:
+            raise rule("identity-already-bound", f"client identity {client_id} already acts for {owner.uscc}")
+        if others := await s.store.acting_for_others(party):
+            listed, owner_uscc = next(iter(others.items()))
+            raise rule("identity-acts-for-another-party", f"{party.uscc}'s record lists client identity {listed}, "
+                       f"which acts for {owner_uscc} (its binding names {owner_uscc}, whose record lists it too): "
+                       f"binding would take it from {owner_uscc}. Unbind it from the party it should not act for "
+                       f"(UnbindPartyIdentity; from {party.uscc} only its record changes), then bind again")
+        if client_id not in party.client_ids:
+            party.client_ids.append(client_id)
         # every binding the record lists, written again under the party org's policy (see Store.put_party)
         await s.store.put_party(party, party.client_ids)
         s.emit(events.PARTY_IDENTITY_BOUND, None, party=party.uscc, client_id=client_id)
@@ -304,19 +321,29 @@ class ReceivablesContract(Contract):
         The binding goes in this transaction: once it commits, the identity acts for no party. The party's
         last identity stays until another is bound, so no party is left that nobody can act for. An admin may
         remove its own certificate's binding: its admin rights come from the certificate, not the binding.
+
+        Any identity the party record lists is taken off it, whatever its binding says; the binding is deleted
+        only where it names this party (one naming another party is that party's, or stray). The bindings of
+        the identities left are written again, but for those acting for another party (``acting_for_others``),
+        which are left to it: unbinding is how a record that disagrees with the bindings is put right.
         """
         s = self._session(ctx)
         party, client_id = await _admins_own_party(s, uscc, client_id, "unbind")
-        if await s.store.client_bound(party.msp_id, client_id) != party.uscc or client_id not in party.client_ids:
-            raise rule("identity-not-bound", f"client identity {client_id} does not act for {party.uscc}: "
-                       "unbind one of the identities its party record lists")
+        bound_to = await s.store.client_bound(party.msp_id, client_id)
+        if client_id not in party.client_ids:
+            stray = (f" (its binding names {party.uscc}, but a binding the record does not list acts for no one)"
+                     if bound_to == party.uscc else "")
+            raise rule("identity-not-bound", f"client identity {client_id} does not act for {party.uscc}: its record "
+                       f"does not list it{stray}; unbind one of the identities its party record lists")
         if len(party.client_ids) == 1:
             raise rule("last-identity-of-party", f"{client_id} is the only identity acting for {party.uscc}: "
                        "bind another first (BindPartyIdentity), so the party keeps someone who can act for it")
         party.client_ids.remove(client_id)
         # the identities left keep their bindings, written again under the party org's policy (see Store.put_party)
-        await s.store.put_party(party, party.client_ids)
-        await s.store.release_client(party.msp_id, client_id)
+        others = await s.store.acting_for_others(party)
+        await s.store.put_party(party, [left for left in party.client_ids if left not in others])
+        if bound_to == party.uscc:
+            await s.store.release_client(party.msp_id, client_id)
         s.emit(events.PARTY_IDENTITY_UNBOUND, None, party=party.uscc, client_id=client_id)
         return party.to_json()
 
@@ -342,13 +369,15 @@ class ReceivablesContract(Contract):
         unbinding a leaver, say), the identity itself and the regulator.
 
         Decided as every transaction decides its caller's party: the binding names the party and the party
-        record lists the identity. A binding the record does not list acts for no one, and is answered so.
+        record lists the identity. A binding the record does not list acts for no one, and is answered so;
+        ``bound_to`` says what the binding names all the same, so a binding and a record that disagree show.
         """
         s = self._session(ctx)
         msp_id, client_id = _require_text(msp_id, "msp_id", 200), _require_text(client_id, "client_id", 1000)
         await _may_find_identity_party(s, msp_id, client_id)
         party = await s.store.party_acted_for(msp_id, client_id)
-        return {"msp_id": msp_id, "client_id": client_id, "party": party.to_json() if party is not None else None}
+        return {"msp_id": msp_id, "client_id": client_id, "party": party.to_json() if party is not None else None,
+                "bound_to": await s.store.client_bound(msp_id, client_id)}
 
     # ================================================================ register, confirm, reject
 

@@ -133,6 +133,11 @@ class IdentityParty(Doc):
     party: Party | None = Field(description="the party whose binding names the identity and whose record lists "
                                             "it; null: it acts for no party (never bound, unbound, or bound "
                                             "by a binding the party's record does not list)")
+    bound_to: str | None = Field(description="the credit code the identity's binding names, whether or not that "
+                                             "party's record lists it; null: no binding. With party null, a "
+                                             "binding and a record that disagree (a stray binding, or one "
+                                             "removed while a record still lists the identity) show here; a "
+                                             "record other than the one named is not read")
 
 
 class PaymentRecord(Doc):

@@ -98,11 +98,25 @@ class Store:
         party = await self.party(uscc) if uscc is not None else None
         return party if party is not None and lists_identity(party, msp_id, client_id) else None
 
+    async def acting_for_others(self, party: Party) -> dict[str, str]:
+        """The identities ``party``'s record lists that act for another party (their binding names it, and its
+        record lists them too), each with that party's credit code. Writing their bindings again would take
+        them from that party, whose record says otherwise; a binding naming a party whose record does not list
+        the identity (or no party) is stray, and is not counted."""
+        await self.prefetch(*((keys.CLIENT, party.msp_id, client_id) for client_id in party.client_ids))
+        others = {}
+        for client_id in party.client_ids:
+            owner = await self.party_acted_for(party.msp_id, client_id)
+            if owner is not None and owner.uscc != party.uscc:
+                others[client_id] = owner.uscc
+        return others
+
     async def put_party(self, party: Party, client_ids: list[str]) -> None:
         """Write the party record and the bindings of ``client_ids`` (each naming the party), every key under
-        the party org's key-level policy. Given every identity the record lists, a binding written by an older
-        contract version (which set no policy) gets one, and a binding others removed or re-pointed is
-        restored: the record is what decides."""
+        the party org's key-level policy. Given the identities the record lists (but those acting for another
+        party, ``acting_for_others``), a binding written by an older contract version (which set no policy) gets
+        one, and a binding others removed or re-pointed at a party whose record does not list it is restored:
+        the record is what decides."""
         key = self.key(keys.PARTY, party.uscc)
         await self.stub.put_state(key, party.to_bytes())
         # Later changes to a party record, and to its live bindings, need its own org's endorsement. A binding

@@ -171,21 +171,27 @@ class _Operations:
         return self._submit("RegisterParty", _json(request), model=Party)
 
     def bind_party_identity(self, uscc: str, client_id: str) -> Party:
-        """An org admin lets one more client identity act for a party of its org."""
+        """An org admin lets one more client identity act for a party of its org.
+
+        Refused, as ``RuleViolation``, for an identity acting for a party already (``identity-already-bound``), and
+        while the party's record lists an identity that acts for another party (``identity-acts-for-another-party``:
+        unbind it from the one it should not act for first)."""
         return self._submit("BindPartyIdentity", _text(uscc, "uscc"), _text(client_id, "client_id"), model=Party)
 
     def unbind_party_identity(self, uscc: str, client_id: str) -> Party:
         """An org admin stops a client identity acting for a party of its org (an employee left, a key was lost).
 
-        Refused, as ``RuleViolation``, for an identity the party does not list (``identity-not-bound``) and for
-        the party's only identity (``last-identity-of-party``: bind another first)."""
+        Any identity the party record lists is taken off it; its binding is deleted where it names this party.
+        Refused, as ``RuleViolation``, for an identity the party's record does not list (``identity-not-bound``)
+        and for the party's only identity (``last-identity-of-party``: bind another first)."""
         return self._submit("UnbindPartyIdentity", _text(uscc, "uscc"), _text(client_id, "client_id"), model=Party)
 
     def find_identity_party(self, msp_id: str, client_id: str) -> IdentityParty:
         """Which party a client identity of org ``msp_id`` acts for (``.party``; None: it acts for none), as every
-        transaction decides it: its binding names the party and the party's record lists it. For an admin of that
-        org (before unbinding a leaver), the identity itself and the regulator; others are refused
-        (``not-permitted-to-read``)."""
+        transaction decides it: its binding names the party and the party's record lists it. ``.bound_to`` is the
+        credit code the binding names all the same (with ``.party`` None: a party whose record does not list it).
+        For an admin of that org (before unbinding a leaver), the identity itself and the regulator;
+        others are refused (``not-permitted-to-read``)."""
         return self._evaluate("FindIdentityParty", _text(msp_id, "msp_id"), _text(client_id, "client_id"),
                               model=IdentityParty)
 

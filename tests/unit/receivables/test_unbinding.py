@@ -144,6 +144,7 @@ async def test_an_admin_finds_the_party_an_identity_of_its_org_acts_for_until_it
     found = await net.ok(admin, "FindIdentityParty", SUPPLIER, f" {second.identity.id} ", evaluate=True)
     assert (found["msp_id"], found["client_id"]) == (SUPPLIER, second.identity.id)
     assert found["party"]["uscc"] == tier1.uscc and second.identity.id in found["party"]["client_ids"]
+    assert found["bound_to"] == tier1.uscc
     # the regulator reads it too, and the identity may ask about itself
     assert (await net.ok(net.actors["regulator"], "FindIdentityParty", SUPPLIER, second.identity.id,
                          evaluate=True))["party"]["uscc"] == tier1.uscc
@@ -152,7 +153,7 @@ async def test_an_admin_finds_the_party_an_identity_of_its_org_acts_for_until_it
 
     await net.ok(admin, "UnbindPartyIdentity", tier1.uscc, second.identity.id)
     gone = await net.ok(admin, "FindIdentityParty", SUPPLIER, second.identity.id, evaluate=True)
-    assert gone == {"msp_id": SUPPLIER, "client_id": second.identity.id, "party": None}
+    assert gone == {"msp_id": SUPPLIER, "client_id": second.identity.id, "party": None, "bound_to": None}
     # an identity acting for no party may still ask about itself, and learns it acts for none
     assert (await net.ok(second, "FindIdentityParty", SUPPLIER, second.identity.id, evaluate=True))["party"] is None
     never = client_identity(SUPPLIER, "never-bound").id
@@ -169,8 +170,10 @@ async def test_a_binding_the_party_record_does_not_list_is_found_acting_for_no_o
     mallory = client_identity(BANK, "mallory").id
     net.ledger.state[net._key(keys.CLIENT, BANK, mallory)] = tier1.uscc.encode()
 
-    assert (await net.ok(net.admins[SUPPLIER], "FindIdentityParty", SUPPLIER, stray, evaluate=True))["party"] is None
-    assert (await net.ok(net.admins[BANK], "FindIdentityParty", BANK, mallory, evaluate=True))["party"] is None
+    # acting for no one, and saying what the binding names all the same: binding and record disagree
+    for admin, msp, client_id in ((net.admins[SUPPLIER], SUPPLIER, stray), (net.admins[BANK], BANK, mallory)):
+        found = await net.ok(admin, "FindIdentityParty", msp, client_id, evaluate=True)
+        assert (found["party"], found["bound_to"]) == (None, tier1.uscc)
     # the record listing an identity whose binding is gone does not make it act either
     del net.ledger.state[net._key(keys.CLIENT, SUPPLIER, tier1.identity.id)]
     assert (await net.ok(net.admins[SUPPLIER], "FindIdentityParty", SUPPLIER, tier1.identity.id,
@@ -224,3 +227,105 @@ async def test_the_next_bind_or_unbind_gives_every_live_binding_its_partys_polic
         assert _policy_orgs(net, keys.CLIENT, SUPPLIER, client_id) == [SUPPLIER], client_id
         assert net.ledger.state[net._key(keys.CLIENT, SUPPLIER, client_id)] == tier1.uscc.encode()
     assert (await net.ok(admin, "FindIdentityParty", SUPPLIER, second, evaluate=True))["party"]["uscc"] == tier1.uscc
+
+
+# -- bindings and records that disagree: decided by the record, never taken from another party's record
+
+async def test_a_binding_the_record_does_not_list_neither_blocks_binding_nor_registering_and_is_overwritten():
+    """Two other orgs can write a binding for an identity they can predict (a new employee's subject) under the
+    chaincode policy: it acts for no one, so it must not keep the identity's own org from binding it."""
+    net = await standard_net()
+    tier1, tier2, admin = net.actors["tier1"], net.actors["tier2"], net.admins[SUPPLIER]
+    newbie, another = (client_identity(SUPPLIER, name).id for name in ("new-employee", "another-employee"))
+    net.ledger.state[net._key(keys.CLIENT, SUPPLIER, newbie)] = b"junk"
+    net.ledger.state[net._key(keys.CLIENT, SUPPLIER, another)] = tier2.uscc.encode()   # tier2 does not list it
+
+    party = await net.ok(admin, "BindPartyIdentity", tier1.uscc, newbie)
+    assert party["client_ids"] == [tier1.identity.id, newbie]
+    assert net.ledger.state[net._key(keys.CLIENT, SUPPLIER, newbie)] == tier1.uscc.encode()
+    assert _policy_orgs(net, keys.CLIENT, SUPPLIER, newbie) == [SUPPLIER]
+    assert (await net.ok(Actor("newbie", SUPPLIER, client_identity(SUPPLIER, "new-employee")), "WhoAmI",
+                         evaluate=True))["uscc"] == tier1.uscc
+
+    registration = {"uscc": credit_code(900), "name": "Tier-3", "role": "supplier", "msp_id": SUPPLIER,
+                    "client_ids": [another]}
+    await net.ok(admin, "RegisterParty", registration)
+    assert net.ledger.state[net._key(keys.CLIENT, SUPPLIER, another)] == credit_code(900).encode()
+    assert _policy_orgs(net, keys.CLIENT, SUPPLIER, another) == [SUPPLIER]
+    # an identity that does act for a party is still refused, by both
+    message = await net.refused(admin, "BindPartyIdentity", tier2.uscc, newbie, rule="identity-already-bound")
+    assert f"already acts for {tier1.uscc}" in message
+    await net.refused(admin, "RegisterParty", dict(registration, uscc=credit_code(901)), rule="identity-already-bound")
+
+
+async def test_an_identity_the_record_lists_is_unbound_whatever_its_binding_says_and_not_restored_later():
+    """A binding written before bindings had a policy of their own, deleted or re-pointed by two other orgs: the
+    record still lists the identity. Unbinding takes it off the record; only a binding naming the party goes."""
+    net = await standard_net()
+    tier1, tier2, admin = net.actors["tier1"], net.actors["tier2"], net.admins[SUPPLIER]
+    gone, repointed = (client_identity(SUPPLIER, name).id for name in ("leaver", "mover"))
+    for client_id in (gone, repointed):
+        await net.ok(admin, "BindPartyIdentity", tier1.uscc, client_id)
+        _drop_policy(net, keys.CLIENT, SUPPLIER, client_id)
+    del net.ledger.state[net._key(keys.CLIENT, SUPPLIER, gone)]
+    net.ledger.state[net._key(keys.CLIENT, SUPPLIER, repointed)] = tier2.uscc.encode()   # tier2 does not list it
+
+    assert await net.ok(admin, "FindIdentityParty", SUPPLIER, gone, evaluate=True) == {
+        "msp_id": SUPPLIER, "client_id": gone, "party": None, "bound_to": None}
+    found = await net.ok(admin, "FindIdentityParty", SUPPLIER, repointed, evaluate=True)
+    assert (found["party"], found["bound_to"]) == (None, tier2.uscc)
+
+    party = await net.ok(admin, "UnbindPartyIdentity", tier1.uscc, repointed)
+    assert party["client_ids"] == [tier1.identity.id, gone]
+    # the binding naming tier2 is not tier1's to delete: it stays, and acts for no one
+    assert net.ledger.state[net._key(keys.CLIENT, SUPPLIER, repointed)] == tier2.uscc.encode()
+    party = await net.ok(admin, "UnbindPartyIdentity", tier1.uscc, gone)
+    assert party["client_ids"] == [tier1.identity.id]
+    # the next bind writes the record's bindings again: the unbound identities are not among them
+    await net.ok(admin, "BindPartyIdentity", tier1.uscc, client_identity(SUPPLIER, "someone").id)
+    for client_id in (gone, repointed):
+        assert (await net.ok(admin, "FindIdentityParty", SUPPLIER, client_id, evaluate=True))["party"] is None
+    assert net._key(keys.CLIENT, SUPPLIER, gone) not in net.ledger.state
+    # and an identity the record does not list is still refused, its message saying why
+    message = await net.refused(admin, "UnbindPartyIdentity", tier2.uscc, repointed, rule="identity-not-bound")
+    assert f"its binding names {tier2.uscc}, but a binding the record does not list acts for no one" in message
+
+
+async def test_binding_an_identity_the_record_lists_whose_binding_is_gone_restores_it_once():
+    net = await standard_net()
+    tier1, admin = net.actors["tier1"], net.admins[SUPPLIER]
+    del net.ledger.state[net._key(keys.CLIENT, SUPPLIER, tier1.identity.id)]
+
+    party = await net.ok(admin, "BindPartyIdentity", tier1.uscc, tier1.identity.id)
+    assert party["client_ids"] == [tier1.identity.id]                     # listed once, not twice
+    assert (await net.ok(tier1, "WhoAmI", evaluate=True))["uscc"] == tier1.uscc
+
+
+async def test_writing_a_records_bindings_again_never_takes_an_identity_from_another_party_that_lists_it():
+    """alice's binding to tier1 (no policy yet) is deleted by two other orgs; the admin then binds alice to tier2.
+    tier1's record still lists alice: a later bind on tier1 would write alice's binding back to tier1."""
+    net = await standard_net()
+    tier1, tier2, admin = net.actors["tier1"], net.actors["tier2"], net.admins[SUPPLIER]
+    alice = client_identity(SUPPLIER, "alice").id
+    second = await _with_second_identity(net, "tier1")
+    await net.ok(admin, "BindPartyIdentity", tier1.uscc, alice)
+    _drop_policy(net, keys.CLIENT, SUPPLIER, alice)
+    del net.ledger.state[net._key(keys.CLIENT, SUPPLIER, alice)]
+    await net.ok(admin, "BindPartyIdentity", tier2.uscc, alice)           # nothing shows tier1 still lists alice
+
+    bob = client_identity(SUPPLIER, "bob").id
+    message = await net.refused(admin, "BindPartyIdentity", tier1.uscc, bob, rule="identity-acts-for-another-party")
+    assert f"{tier1.uscc}'s record lists client identity {alice}, which acts for {tier2.uscc}" in message
+    assert "Unbind it from the party it should not act for" in message
+    # unbinding another identity of tier1 writes tier1's other bindings again, but leaves alice's to tier2
+    await net.ok(admin, "UnbindPartyIdentity", tier1.uscc, second.identity.id)
+    assert net.ledger.state[net._key(keys.CLIENT, SUPPLIER, alice)] == tier2.uscc.encode()
+    assert (await net.ok(admin, "FindIdentityParty", SUPPLIER, alice, evaluate=True))["party"]["uscc"] == tier2.uscc
+
+    # taking alice off tier1's record changes only the record; then tier1 binds again
+    party = await net.ok(admin, "UnbindPartyIdentity", tier1.uscc, alice)
+    assert alice not in party["client_ids"]
+    assert net.ledger.state[net._key(keys.CLIENT, SUPPLIER, alice)] == tier2.uscc.encode()
+    assert _policy_orgs(net, keys.CLIENT, SUPPLIER, alice) == [SUPPLIER]
+    await net.ok(admin, "BindPartyIdentity", tier1.uscc, bob)
+    assert (await net.ok(admin, "FindIdentityParty", SUPPLIER, alice, evaluate=True))["party"]["uscc"] == tier2.uscc
