@@ -121,19 +121,28 @@ def with_options(fn: Callable, options: list[Callable]) -> Callable:
 
 def acting(default_org: str, *, admin: bool = False, json_help: str = "Print the contract's JSON document."):
     """``--as ORG[/USER]`` (aliases ``--org``/``--user``), ``--data-root`` and ``--json``; the command gets an
-    open :class:`Session` as ``session`` and ``as_json``. Refusals and connection errors become one line."""
+    open :class:`Session` as ``session`` and ``as_json``. Refusals and connection errors become one line.
+
+    An org admin's command (``admin``) also takes ``--msp-dir``: the admin's MSP folder where it is kept outside
+    the data folder, as the commands that change the channel config take it (`recfin org user revoke`)."""
     def decorate(fn):
         @functools.wraps(fn)
         def wrapper(as_: str | None, org: str | None, user: str | None, data_root: Path | None, as_json: bool,
-                    **kwargs):
+                    msp_dir: Path | None = None, **kwargs):
             who_org, who_user = caller(as_, org, user, default_org)
-            with open_session(who_org, who_user, data_root, admin=admin) as session:
+            signing = {"msp_dir": msp_dir} if msp_dir is not None else {}
+            with open_session(who_org, who_user, data_root, admin=admin, **signing) as session:
                 return fn(session=session, as_json=as_json, **kwargs)
         wrapper = reports_ledger_errors(wrapper)
         default_user_text = "its admin" if admin else "its first client user"
+        admin_folder = [click.option(
+            "--msp-dir", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+            help="Sign as the identity in this MSP folder (signcerts, keystore) instead of the profile's folder of "
+                 "the user --as names: an org admin's folder kept outside the data folder.")] if admin else []
         return with_options(wrapper, [
             *who_acts_options(f"Who acts: an org (name or MSP ID) and optionally a user of its profile "
                               f"[default: {default_org}, {default_user_text}]."),
+            *admin_folder,
             click.option("--json", "as_json", is_flag=True, help=json_help),
         ])
     return decorate

@@ -13,6 +13,7 @@ from client.receivables import RuleViolation, client_id_of
 from network import Network, bundle, channel_config, compose, org_definition_file, org_keys
 from network import membership, org_users
 from network.bundle_host import BundleHost
+from network.crypto import cert_attrs
 from network.errors import NetworkError
 from network.membership import CONTRACT_ROLES, ROLE_ATTRS
 from network.org_change import OrgChange, parties_of
@@ -594,16 +595,19 @@ def user_list_command(topology_path, org_name, keys_root, sync, bundle_root, msp
 class LedgerStep:
     """What revoking did (or, in a dry run, would do) to the revoked identity's binding on the ledger.
 
-    outcome: "unbound" (from ``party``), "not-bound" (it acts for no party), "last-identity" (kept: the party's
-    only identity), "failed" (the ledger did not answer or refused otherwise: ``reason``), "kept" (--keep-binding:
-    not asked); in a dry run "would-unbind", "would-keep" (the party's last identity), "not-asked" (--config-block:
-    computed offline), "not-bound", "kept", or "failed" (the question could not be asked)."""
+    outcome: "unbound" (from ``party``), "not-bound" (it acts for no party), "last-identity" (kept: no other identity
+    of the party has a certificate the org's CRL does not revoke, ``reason`` says which), "failed" (the ledger did
+    not answer or refused otherwise: ``reason``), "kept" (--keep-binding: not asked); in a dry run "would-unbind",
+    "would-keep" (as "last-identity"), "not-asked" (--config-block: computed offline), "not-bound", "kept", or
+    "failed" (the question could not be asked). ``disagreement``: the identity's binding and a party record said
+    different things (FindIdentityParty's ``bound_to``; the record found from its certificate's enterprise)."""
 
     outcome: str
     client_id: str
     party: str | None = None
     reason: str | None = None
     next: str | None = None
+    disagreement: str | None = None
 
     @property
     def unbinds(self) -> bool:
@@ -619,69 +623,133 @@ class LedgerStep:
 
     def line(self, user: str) -> str:
         party = self.party or "its party"
+        kept_because = self.reason or "it is the party's last identity, which the contract keeps"
         said = {
             "unbound": f"{user} acts for {party} no more: its binding is removed",
             "not-bound": f"{user} acts for no party: nothing to unbind",
-            "last-identity": f"{user} still acts for {party}: it is the party's last identity, which the contract "
-                             f"keeps",
+            "last-identity": f"{user} still acts for {party}: {kept_because}",
             "failed": f"{user} may still act for {party}: {self.reason}",
             "kept": f"not asked (--keep-binding): a party that lists {user} keeps listing it",
             "would-unbind": f"would unbind {user} from {party}",
-            "would-keep": f"would keep {user} acting for {party}: it is the party's last identity",
+            "would-keep": f"would keep {user} acting for {party}: {kept_because}",
             "not-asked": "not asked (--config-block: computed offline); without it the dry run names the party",
         }[self.outcome]
+        if self.outcome == "unbound" and self.disagreement:
+            said = f"{user} is off {party}'s record ({self.disagreement})"
+        if self.outcome == "not-bound" and self.disagreement:
+            said = f"{user} acts for no party ({self.disagreement}): nothing to unbind"
         if self.outcome == "failed" and self.party is None:
             said = f"could not learn which party {user} acts for: {self.reason}"
         return f"ledger: {said}" + (f". Next: {self.next}" if self.next else "")
 
 
-def _unbind_command(uscc: str, client_id: str, admin_as: str, where: str) -> str:
-    return f"`recfin party unbind {uscc} --client-id {shlex.quote(client_id)} --as {admin_as}{where}`"
+def _lists(party, msp_id: str, client_id: str) -> bool:
+    return party.msp_id == msp_id and client_id in party.client_ids
+
+
+def _record_listing(client, msp_id: str, client_id: str, bound_to: str | None, enterprise: str | None):
+    """The party whose record lists an identity the contract says acts for none, and how binding and record
+    disagree: the records read are the one its binding names (``bound_to``) and the one of the enterprise its
+    certificate names. A record elsewhere listing an identity whose binding is gone cannot be found from it."""
+    read = []
+    for uscc in dict.fromkeys(c for c in (bound_to, enterprise) if c):
+        try:
+            party = client.get_party(uscc)
+        except RuleViolation:       # a credit code no party has (a stray binding may name anything)
+            continue
+        if _lists(party, msp_id, client_id):
+            binding = (f"its binding names {bound_to}, whose record does not list it" if bound_to
+                       else "no binding names it")
+            return party, f"binding and record disagree: {binding}, but {uscc}'s record lists it"
+        read.append(uscc)
+    if bound_to is None:
+        return None, None
+    checked = ", ".join(read) or "none registered"
+    return None, (f"binding and record disagree: its binding names {bound_to}, whose record does not list it, so "
+                  f"it acts for no one; records read: {checked}")
+
+
+def _left_to_act(users: org_users.OrgUsers, org_name: str, msp_dir: Path | None, party, leaving: str
+                 ) -> tuple[list[str], str]:
+    """The party's identities other than ``leaving`` whose certificate this host holds and the org's CRL does not
+    revoke, and, when there are none, why (each other identity revoked, or not held here to check)."""
+    held: dict[str, list[org_users.HeldCertificate]] = {}
+    for certificate in users.held_certificates(org_name, msp_dir):
+        held.setdefault(client_id_of(certificate.cert), []).append(certificate)
+    others = [c for c in party.client_ids if c != leaving]
+    live = [c for c in others if any(not h.revoked for h in held.get(c, []))]
+    if live:
+        return live, ""
+    if not others:
+        return [], "it is the party's last identity, which the contract keeps"
+    revoked = sorted({h.user for c in others for h in held.get(c, [])})
+    unknown = [c for c in others if c not in held]
+    said = ([f"revoked by the org's CRL ({', '.join(revoked)})"] if revoked else []) + (
+        [f"not held on this host to check ({', '.join(unknown)})"] if unknown else [])
+    return [], (f"no other identity of the party has a certificate the org's CRL does not revoke: the others are "
+                f"{' or '.join(said)}; unbinding it would leave no one to act for the party")
+
+
+def _unbind_command(uscc: str, client_id: str, acting_as: str) -> str:
+    return f"`recfin party unbind {uscc} --client-id {shlex.quote(client_id)} {acting_as}`"
 
 
 def _ledger_step(users: org_users.OrgUsers, org_name: str, user: str, msp_dir: Path | None, where: str, *,
                  dry_run: bool, keep_binding: bool, offline: bool) -> LedgerStep:
     """Find the party the user's identity acts for and unbind it there, as the org's admin: the MSP folder the
-    config update was signed with calls the contract. A refusal or a ledger that does not answer is reported
-    in the step, not raised: by then the certificate's revocation may have committed."""
+    config update was signed with calls the contract. Where the contract says it acts for none, the records its
+    binding and its certificate's enterprise name are read: one that lists it is the party to take it off. The
+    party keeps it while no other identity has a certificate the org's CRL does not revoke. A refusal or a ledger
+    that does not answer is reported in the step, not raised: by then the certificate's revocation may have
+    committed. ``where``: the options the printed commands need to find the data folder."""
     ca = users.ca(org_name)
-    client_id = client_id_of(users.user_cert(ca, user))
-    admin_as = f"{ca.org.name}/{ca.org.admin}"
+    cert = users.user_cert(ca, user)
+    client_id = client_id_of(cert)
+    acting_as = f"--as {ca.org.name}/{ca.org.admin}" + (
+        f" --msp-dir {shlex.quote(str(msp_dir))}" if msp_dir is not None else "") + where
     if keep_binding or offline:
         return LedgerStep("kept" if keep_binding else "not-asked", client_id,
-                          next=None if dry_run else _unbind_command("USCC", client_id, admin_as, where)
+                          next=None if dry_run else _unbind_command("USCC", client_id, acting_as)
                           + " takes it off the party that lists it")
 
-    def last_identity(outcome: str, party: str) -> LedgerStep:
-        return LedgerStep(outcome, client_id, party, next=(
-            f"bind another identity to it (`recfin party bind {party} --client USER --as {admin_as}{where}`), "
-            f"then run this revoke again or {_unbind_command(party, client_id, admin_as, where)}"))
+    def kept(outcome: str, party: str, reason: str, disagreement: str | None) -> LedgerStep:
+        return LedgerStep(outcome, client_id, party, reason=reason, disagreement=disagreement, next=(
+            f"bind another identity to it (`recfin party bind {party} --client USER {acting_as}`), "
+            f"then run this revoke again or {_unbind_command(party, client_id, acting_as)}"))
 
     party: str | None = None
+    disagreement: str | None = None
     try:
         admin = users.members.admin(ca.org.name, msp_dir)
         with connection.open_session(ca.org.name, None, users.members.root, admin=True,
                                      msp_dir=admin.msp_dir) as session:
-            found = session.client.find_identity_party(ca.org.msp_id, client_id).party
-            if found is None:
-                return LedgerStep("not-bound", client_id)
-            party = found.uscc
+            found = session.client.find_identity_party(ca.org.msp_id, client_id)
+            record = found.party
+            if record is None:
+                record, disagreement = _record_listing(session.client, ca.org.msp_id, client_id, found.bound_to,
+                                                       cert_attrs(cert).get(org_users.ENTERPRISE_ATTR))
+            if record is None:
+                return LedgerStep("not-bound", client_id, disagreement=disagreement)
+            party = record.uscc
+            live, why_kept = _left_to_act(users, org_name, msp_dir, record, client_id)
+            if not live:
+                return kept("would-keep" if dry_run else "last-identity", party, why_kept, disagreement)
             if dry_run:
-                return LedgerStep("would-unbind", client_id, party) if len(found.client_ids) > 1 else \
-                    last_identity("would-keep", party)
+                return LedgerStep("would-unbind", client_id, party, disagreement=disagreement)
             session.client.unbind_party_identity(party, client_id)
-            return LedgerStep("unbound", client_id, party)
+            return LedgerStep("unbound", client_id, party, disagreement=disagreement)
     except RuleViolation as exc:
         if exc.rule == "last-identity-of-party" and party is not None:
-            return last_identity("last-identity", party)
+            return kept("last-identity", party, "it is the party's last identity, which the contract keeps",
+                        disagreement)
         if exc.rule == "identity-not-bound":         # unbound by someone else between the question and the change
             return LedgerStep("not-bound", client_id)
         failure: Exception = exc
     except (GatewayError, NetworkError, OSError, ValueError, TypeError) as exc:
         failure = exc
-    return LedgerStep("failed", client_id, party, reason=connection.describe(failure),
+    return LedgerStep("failed", client_id, party, reason=connection.describe(failure), disagreement=disagreement,
                       next=None if dry_run else f"once the ledger answers, run this revoke again, or "
-                      f"{_unbind_command(party or 'USCC', client_id, admin_as, where)}")
+                      f"{_unbind_command(party or 'USCC', client_id, acting_as)}")
 
 
 @user.command("revoke")
@@ -721,12 +789,19 @@ def user_revoke_command(topology_path, org_name, name, keys_root, bundle_root, m
 
     Then, as the same admin (the MSP folder that signed the update), the ledger is asked which
     party USER's identity acts for (FindIdentityParty), and UnbindPartyIdentity takes it off that
-    party: "unbound", or "not bound" to any. The contract keeps a party's last identity: then the
-    binding stays, the command says so and exits 1 (the certificate is revoked all the same); bind
-    another identity to the party (`recfin party bind`), then run this revoke again, which finds
-    the certificate revoked and finishes the unbinding, or run the `recfin party unbind` it prints.
-    A ledger that does not answer is reported the same way. --keep-binding revokes the certificate
-    only. --dry-run also names the party USER would be unbound from.
+    party: "unbound", or "not bound" to any. Where the contract says it acts for none, the party
+    records its binding names and its certificate's recfin.enterprise names are read: one that
+    still lists it (its binding was removed or re-pointed) is the party it is taken off, and a
+    binding and record that disagree are said so ("disagreement"). A record of another enterprise
+    listing an identity whose binding is gone cannot be found from it: `recfin party unbind` takes
+    it off there. A party keeps USER while none of its other identities has a certificate held
+    here that the org's CRL does not revoke (the contract keeps a party's last identity too): then
+    the binding stays, the command says why and exits 1 (the certificate is revoked all the same);
+    bind another identity to the party (`recfin party bind`), then run this revoke again, which
+    finds the certificate revoked and finishes the unbinding, or run the `recfin party unbind` it
+    prints (with --msp-dir and --data-root as this run acted). A ledger that does not answer is
+    reported the same way; with --json the summary is printed before the error. --keep-binding
+    revokes the certificate only. --dry-run also names the party USER would be unbound from.
 
     Refused for the org's admin, for a user the org does not have, and for one already revoked with
     nothing left to unbind (or with --keep-binding); nothing changes on a refusal, but for one: a
@@ -747,7 +822,10 @@ def user_revoke_command(topology_path, org_name, name, keys_root, bundle_root, m
                                "config")
     members, _bundle_org = _file_members(topology_path, data_root, bundle_root, timeout, as_json)
     users = org_users.OrgUsers(members, keys_root)
-    where = f" --data-root {shlex.quote(str(members.root))}" if data_root or bundle_root else ""
+    # the printed commands must read profiles from the data folder acted from; without --data-root they read the
+    # packaged topology's, which a folder given, a bundle, --topology or RECFIN_TOPOLOGY may not be
+    acted_elsewhere = members.root.absolute() != load_topology().resolved_data_root().absolute()
+    where = f" --data-root {shlex.quote(str(members.root))}" if data_root or bundle_root or acted_elsewhere else ""
     already: org_users.AlreadyRevokedError | None = None
     change = None
     try:
@@ -761,8 +839,7 @@ def user_revoke_command(topology_path, org_name, name, keys_root, bundle_root, m
         already = exc        # the channel has it: what is left to do is on the ledger
     step = _ledger_step(users, org_name, name, msp_dir, where, dry_run=dry_run, keep_binding=keep_binding,
                         offline=config_block is not None)
-    if already is not None and not step.unbinds:      # nothing changes on the channel nor on the ledger
-        raise click.ClickException(f"{one_line(already).removesuffix('; nothing to do')}; {step.line(name)}")
+    nothing_done = already is not None and not step.unbinds     # nothing changes on the channel nor on the ledger
     if change is not None:
         summary = change.summary() | {"submitted": not dry_run, "already_revoked": False}
     else:
@@ -773,10 +850,12 @@ def user_revoke_command(topology_path, org_name, name, keys_root, bundle_root, m
     summary["ledger"] = step.summary()
     unfinished = not dry_run and step.left_acting     # said once, in the error that ends the run
     if as_json:
-        emit(summary, as_json=True)
-    elif change is None:
+        emit(summary, as_json=True)         # also when the run then fails: what it found is the answer
+    if nothing_done:
+        raise click.ClickException(f"{summary['detail']}; {step.line(name)}")
+    if not as_json and change is None:
         click.echo(summary["detail"])
-    else:
+    elif not as_json:
         click.echo(f"revoke {summary['user']} of {summary['org']} ({summary['msp_id']}) on channel "
                    f"{summary['channel']}: certificate serial {summary['serial']}")
         click.echo(f"CRL number {summary['crl_number']} lists {len(summary['revoked_serials'])} certificate(s)")

@@ -67,6 +67,8 @@ def register_party(session, uscc, name, role, clients, client_ids):
     Example:
       recfin party register --as supplier/admin --uscc 91310000MA1K00002C --name 'Tier-1 Parts Co.' \\
         --role supplier --client supplier1
+      recfin party register --as supplier/admin --msp-dir /secure/supplier-admin/msp \\
+        --uscc 91310000MA1K00002C --name 'Tier-1 Parts Co.' --role supplier --client supplier1
     """
     ids = [connection.client_id_of(session.profile.user(u).cert) for u in clients] + list(client_ids)
     if not ids:
@@ -82,9 +84,16 @@ def register_party(session, uscc, name, role, clients, client_ids):
 def bind_party(session, uscc, client_user, client_id):
     """An org admin lets one more identity act for party USCC.
 
+    An identity that acts for a party already is refused; a binding whose party record does not
+    list the identity acts for no one and is overwritten. Refused too while USCC's record lists an
+    identity that acts for another party: unbind it from the one it should not act for first.
+    --msp-dir signs as an admin whose MSP folder is kept outside the data folder.
+
     \b
     Example:
       recfin party bind 91310000MA1K00002C --as supplier/admin --client supplier3
+      recfin party bind 91310000MA1K00002C --as supplier/admin --msp-dir /secure/supplier-admin/msp \\
+        --client supplier3
     """
     return session.client.bind_party_identity(uscc, _named_identity(session, client_user, client_id))
 
@@ -97,11 +106,15 @@ def bind_party(session, uscc, client_user, client_id):
 def unbind_party(session, uscc, client_user, client_id):
     """An org admin stops an identity acting for party USCC, at once (an employee left, a key was lost).
 
-    The party's only identity stays until another is bound: `party bind` first.
+    Any identity USCC's record lists is taken off it, whatever its binding says; the binding is
+    deleted where it names USCC. The party's only identity stays until another is bound: `party
+    bind` first. --msp-dir signs as an admin whose MSP folder is kept outside the data folder.
 
     \b
     Example:
       recfin party unbind 91310000MA1K00002C --as supplier/admin --client supplier3
+      recfin party unbind 91310000MA1K00002C --as supplier/admin --msp-dir /secure/supplier-admin/msp \\
+        --client-id 'x509::CN=supplier3@supplier.recfin.local,OU=client,...::CN=ca.supplier.recfin.local,...'
     """
     return session.client.unbind_party_identity(uscc, _named_identity(session, client_user, client_id))
 

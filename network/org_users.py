@@ -39,8 +39,9 @@ What is here acts on certificates only; the ledger is the client's side (this pa
 imports it). `recfin org user revoke` then takes the identity's rights on the ledger too: as the
 same admin (the MSP folder that signed the update) it asks the contract which party the identity
 acts for (FindIdentityParty) and unbinds it there (UnbindPartyIdentity), unless given
---keep-binding. The contract keeps a party's last identity; the command then names the party
-and the commands that finish the job once another identity is bound.
+--keep-binding. A party keeps the identity while none of its others has a certificate held here
+that the org's CRL does not revoke (OrgUsers.held_certificates); the command then names the
+party and the commands that finish the job once another identity is bound.
 """
 from __future__ import annotations
 
@@ -387,6 +388,16 @@ def plan_revoke(current: configtx_pb2.Config, channel: str, ca: CaFolder, user: 
 
 
 # ---- revoking on the running channel ------------------------------------------------------------------
+@dataclass(frozen=True)
+class HeldCertificate:
+    """A signing certificate of an org's admin or user held on this host, and whether a CRL of the org kept here
+    lists it."""
+
+    user: str
+    cert: x509.Certificate
+    revoked: bool
+
+
 @dataclass
 class CrlKept:
     """The channel's CRL of an org's CA, and the local MSP folders it was written into (none: they had it)."""
@@ -454,6 +465,29 @@ class OrgUsers:
     def _local_roots(self) -> list[Path]:
         """The folders holding the org's local MSP folders here: the CA's, and the network's (or bundle's)."""
         return [root for root in dict.fromkeys([self.ca_root, self.members.root]) if root.is_dir()]
+
+    def held_certificates(self, org_name: str, msp_dir: Path | None = None) -> list[HeldCertificate]:
+        """Every signing certificate of the org's admin and users this host holds (the users' MSP folders under the
+        CA's folder and the network's or bundle's, and the admin's msp_dir), each with whether a CRL of the org's CA
+        kept in those folders lists it. `org user revoke` counts, from these, who is left to act for a party; the
+        CRL is the one written here (after a revocation, or `org user list --sync`), a certificate not held here
+        is not among them."""
+        org = self.ca(org_name).org
+        crls = [kept for kept in (crl.local(org_crypto(root, org.name, org.domain)) for root in self._local_roots())
+                if kept is not None]
+        found: dict[Path, str] = {}
+        for root in self._local_roots():
+            users = org_crypto(root, org.name, org.domain).root / "users"
+            for cert_path in sorted(users.glob(f"*@{org.domain}/msp/signcerts/*.pem")):
+                found.setdefault(cert_path.resolve(), cert_path.parents[2].name.removesuffix(f"@{org.domain}"))
+        if msp_dir is not None:
+            for cert_path in sorted((Path(msp_dir) / "signcerts").glob("*.pem")):
+                found.setdefault(cert_path.resolve(), org.admin)
+        held = []
+        for cert_path, user in found.items():
+            cert = load_cert(cert_path)
+            held.append(HeldCertificate(user, cert, crl.lists(crls, cert.serial_number) is not None))
+        return held
 
     def keep_locally(self, org: PeerOrgSpec, channel_crl: x509.CertificateRevocationList) -> list[Path]:
         """Write the channel's CRL of the org's CA into the org's local MSP folders under each root here whose own

@@ -8,6 +8,7 @@ command opens its session with: the org's real admin certificate, the same folde
 from __future__ import annotations
 
 import json
+import re
 import shlex
 import shutil
 from collections.abc import Iterator
@@ -18,8 +19,10 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from fabric_protos.msp import identities_pb2
 
+from chaincode.shim import create_composite_key
 from chaincode.testing import TestIdentity
 from cli import connection
+from cli.main import main
 from cli.org_commands import org
 from client.receivables import client_id_of
 from network import crl, org_keys, profiles
@@ -29,7 +32,8 @@ from tests.unit.ledger_contract import Channel
 from tests.unit.network.channel_fixtures import channel_config
 from tests.unit.network.scripted_channel import ChannelTakingUpdates
 
-CODE = "91310000MA1K00002C"          # the supplier org's enterprise in the topology
+CODE = "91310000MA1K00002C"          # the supplier org's enterprise in the topology (supplier1's certificate's)
+SUPPLIER2_CODE = "91320500MA1K00003D"     # the enterprise supplier2's certificate names (recfin.enterprise)
 SUPPLIER = load().org("supplier")
 
 
@@ -86,10 +90,26 @@ def user_id(root: Path, user: str) -> str:
     return client_id_of(paths(root).user_msp(user) / "signcerts" / "cert.pem")
 
 
-def registered(world, *users: str) -> None:
+def registered(world, *users: str, code: str = CODE) -> None:
     root, _, ledger = world
     admin = ledger.as_folder(paths(root).user_msp(SUPPLIER.admin))
-    admin.register_party(CODE, "Tier-1 Parts", "supplier", SUPPLIER.msp_id, [user_id(root, u) for u in users])
+    admin.register_party(code, f"Enterprise {code}", "supplier", SUPPLIER.msp_id, [user_id(root, u) for u in users])
+
+
+def binding_key(root: Path, user: str) -> str:
+    return create_composite_key("recfin.client", [SUPPLIER.msp_id, user_id(root, user)])
+
+
+def revoked_step(runner, user: str) -> dict:
+    """`org user revoke USER --json`, which must succeed: what became of its binding (the summary's ``ledger``)."""
+    result = revoke(runner, user, "--json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)["ledger"]
+
+
+def printed_commands(next_text: str) -> list[list[str]]:
+    """The `recfin ...` commands a step's ``next`` names, as argument lists (without `recfin`)."""
+    return [shlex.split(command)[1:] for command in re.findall(r"`(recfin [^`]+)`", next_text)]
 
 
 def revoke(runner, *args: str):
@@ -111,7 +131,7 @@ def test_revoke_unbinds_the_user_from_its_party_as_the_admin_that_signed_the_upd
     summary = json.loads(result.stdout)
     assert (summary["submitted"], summary["already_revoked"]) == (True, False)
     assert summary["ledger"] == {"outcome": "unbound", "client_id": user_id(root, "supplier2"), "party": CODE,
-                                 "reason": None, "next": None}
+                                 "reason": None, "next": None, "disagreement": None}
     assert ledger.party() == [user_id(root, "supplier1")]
     assert ledger.channel.ledger.events[-1][1] == "PartyIdentityUnbound"
     assert crl_lists(root, "supplier2")
@@ -277,3 +297,136 @@ def test_from_a_companys_keys_folder_the_admin_of_the_data_folder_unbinds(runner
     the_last_one = revoke(runner, "supplier1", "--keys", str(keys), "--data-root", str(root), "--json")
     assert the_last_one.exit_code == 1
     assert f"--as supplier/admin --data-root {root}`" in json.loads(the_last_one.stdout)["ledger"]["next"]
+
+
+# -- a binding and a party record that disagree
+
+def test_a_record_listing_the_user_whose_binding_is_gone_is_found_from_its_certificate_and_unbound(runner, world):
+    """supplier2's binding was written before bindings had a policy of their own, and two other orgs deleted it:
+    the contract says it acts for no party, but the record of its certificate's enterprise still lists it, and
+    would write the binding back at its next bind."""
+    root, scripted, ledger = world
+    registered(world, "supplier1", "supplier2", code=SUPPLIER2_CODE)
+    del ledger.channel.ledger.state[binding_key(root, "supplier2")]
+
+    step = revoked_step(runner, "supplier2")
+    assert (step["outcome"], step["party"]) == ("unbound", SUPPLIER2_CODE)
+    assert step["disagreement"] == (f"binding and record disagree: no binding names it, but {SUPPLIER2_CODE}'s "
+                                    f"record lists it")
+    assert ledger.channel.document("recfin.party", SUPPLIER2_CODE)["client_ids"] == [user_id(root, "supplier1")]
+    assert binding_key(root, "supplier2") not in ledger.channel.ledger.state
+
+
+def test_a_binding_naming_a_party_whose_record_does_not_list_the_user_is_said_to_disagree(runner, world):
+    root, scripted, ledger = world
+    registered(world, "supplier1")                                   # CODE's record does not list supplier2
+    registered(world, "supplier3", "supplier2", code=SUPPLIER2_CODE)
+    ledger.channel.ledger.state[binding_key(root, "supplier2")] = CODE.encode()     # re-pointed by other orgs
+
+    result = revoke(runner, "supplier2")
+    assert result.exit_code == 0, result.output
+    assert result.output.rstrip().endswith(
+        f"ledger: supplier2 is off {SUPPLIER2_CODE}'s record (binding and record disagree: its binding names {CODE}, "
+        f"whose record does not list it, but {SUPPLIER2_CODE}'s record lists it)")
+    assert ledger.channel.document("recfin.party", SUPPLIER2_CODE)["client_ids"] == [user_id(root, "supplier3")]
+    # the binding naming CODE was not SUPPLIER2_CODE's to delete, and acts for no one
+    assert ledger.channel.ledger.state[binding_key(root, "supplier2")] == CODE.encode()
+
+
+def test_a_stray_binding_no_record_read_lists_is_reported_and_nothing_is_unbound(runner, world):
+    root, scripted, ledger = world
+    registered(world, "supplier1")
+    ledger.channel.ledger.state[binding_key(root, "supplier2")] = CODE.encode()
+
+    step = revoked_step(runner, "supplier2")
+    assert (step["outcome"], step["party"]) == ("not-bound", None)
+    assert step["disagreement"] == (f"binding and record disagree: its binding names {CODE}, whose record does not "
+                                    f"list it, so it acts for no one; records read: {CODE}")
+    assert [t.transaction for t in ledger.channel.submits] == ["RegisterParty"]
+
+
+# -- who is left to act for the party: identities the org's CRL does not revoke
+
+def test_a_party_is_not_left_with_only_identities_the_crl_revokes(runner, world):
+    root, scripted, ledger = world
+    registered(world, "supplier1", "supplier2")
+    assert revoke(runner, "supplier1", "--keep-binding").exit_code == 0       # supplier1 revoked, still listed
+
+    dry = json.loads(revoke(runner, "supplier2", "--dry-run", "--json").stdout)["ledger"]
+    assert (dry["outcome"], dry["party"]) == ("would-keep", CODE)
+    result = revoke(runner, "supplier2", "--json")
+    assert result.exit_code == 1
+    step = json.loads(result.stdout)["ledger"]
+    assert (step["outcome"], step["party"]) == ("last-identity", CODE)
+    assert step["reason"] == ("no other identity of the party has a certificate the org's CRL does not revoke: the "
+                              "others are revoked by the org's CRL (supplier1); unbinding it would leave no one to "
+                              "act for the party")
+    assert "supplier2 still acts for 91310000MA1K00002C: no other identity" in result.stderr
+    assert ledger.party() == [user_id(root, "supplier1"), user_id(root, "supplier2")]
+    assert [t.transaction for t in ledger.channel.submits] == ["RegisterParty"]
+
+    # an identity whose certificate is not on this host cannot be checked against the CRL: it is not counted
+    ledger.as_folder(paths(root).user_msp(SUPPLIER.admin)).bind_party_identity(
+        CODE, "x509::CN=elsewhere@supplier.recfin.local::CN=ca.supplier.recfin.local")
+    again = json.loads(revoke(runner, "supplier2", "--json").stdout)["ledger"]
+    assert again["outcome"] == "last-identity"
+    assert "not held on this host to check (x509::CN=elsewhere@supplier.recfin.local::" in again["reason"]
+
+    # one identity the CRL does not revoke is enough
+    ledger.as_folder(paths(root).user_msp(SUPPLIER.admin)).bind_party_identity(CODE, user_id(root, "supplier3"))
+    finished = revoke(runner, "supplier2", "--json")
+    assert finished.exit_code == 0, finished.output
+    assert json.loads(finished.stdout)["ledger"]["outcome"] == "unbound"
+    assert user_id(root, "supplier2") not in ledger.party()
+
+
+# -- the commands printed next run as printed
+
+def test_with_an_admin_folder_kept_elsewhere_the_printed_commands_sign_with_it_and_finish_the_job(runner, world,
+                                                                                                 tmp_path):
+    root, scripted, ledger = world
+    registered(world, "supplier2")
+    elsewhere = tmp_path / "admin-msp"
+    shutil.move(paths(root).user_msp(SUPPLIER.admin), elsewhere)      # not in the data folder at all
+
+    kept = revoke(runner, "supplier2", "--msp-dir", str(elsewhere), "--json")
+    assert kept.exit_code == 1
+    bind, unbind = printed_commands(json.loads(kept.stdout)["ledger"]["next"])
+    assert bind[:2] == ["party", "bind"] and unbind[:2] == ["party", "unbind"]
+    for command in (bind, unbind):
+        assert command[command.index("--msp-dir") + 1] == str(elsewhere)
+    bind[bind.index("USER")] = "supplier1"
+    bound = runner.invoke(main, bind)
+    assert bound.exit_code == 0, bound.output
+    assert ledger.opened[-1][2] == elsewhere                          # it signed with the folder given
+    unbound = runner.invoke(main, unbind)
+    assert unbound.exit_code == 0, unbound.output
+    assert ledger.party() == [user_id(root, "supplier1")]
+
+
+def test_with_a_topology_whose_data_folder_is_not_the_default_the_printed_commands_name_it(runner, world, tmp_path):
+    root, scripted, ledger = world
+    registered(world, "supplier2")
+    other = tmp_path / "elsewhere" / "network"
+    shutil.copytree(root, other)
+    topology = tmp_path / "topology.yaml"
+    topology.write_text(f"data_root: {other}\n" + Path("network/topology.yaml").read_text())
+
+    result = runner.invoke(org, ["user", "revoke", "supplier", "supplier2", "--topology", str(topology), "--json"])
+    assert result.exit_code == 1
+    assert ledger.opened[-1][1] == other
+    for command in printed_commands(json.loads(result.stdout)["ledger"]["next"]):
+        assert command[command.index("--data-root") + 1] == str(other), command
+
+
+def test_a_json_run_that_ends_in_an_error_prints_its_summary_first(runner, world):
+    root, scripted, ledger = world
+    registered(world, "supplier2")
+    assert revoke(runner, "supplier2").exit_code == 1                  # the last identity stays
+
+    again = revoke(runner, "supplier2", "--json")
+    assert again.exit_code == 1
+    summary = json.loads(again.stdout)
+    assert (summary["already_revoked"], summary["ledger"]["outcome"], summary["ledger"]["party"]) == (
+        True, "last-identity", CODE)
+    assert again.stderr.strip().splitlines()[-1].startswith("Error: supplier2 of supplier is already revoked")
