@@ -3,7 +3,11 @@
 Every problem is reported with the path of the field at fault, e.g.
 ``example-bank.yaml: grades.B.spread: write rates as strings ...``. Rates are
 decimal fractions written as quoted strings ("0.031" is 3.1%): YAML would read
-an unquoted 0.031 as a float, which is not exact, so floats are refused.
+an unquoted 0.031 as a float, which is not exact, so floats are refused. They
+are held to what the receivables contract takes (at most 10 decimal places, no
+exponent, at most 1, and so base rate + spread), and the fees to what an
+advance can pay, when the file is read rather than when a quote or the ledger
+finds out.
 """
 
 from __future__ import annotations
@@ -16,6 +20,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from client.user_files import UnreadableFile, read_user_text
+
+from .money import proportion_fen
 
 from .proposals import Fen, _rate
 
@@ -99,10 +105,27 @@ class BankPricing(BaseModel):
             grade = self.grades[name]
             if grade is None:
                 continue
+            if self.base_rate + grade.spread > 1:   # the offer's discount rate, which the contract caps at 1
+                raise ValueError(f"grades.{name}.spread: base_rate {self.base_rate} + spread {grade.spread} = "
+                                 f"{self.base_rate + grade.spread}, above 1: the discount rate offered is a fraction "
+                                 f"of at most 1 (0.045 is 4.5%)")
             if previous is not None and (grade.spread < previous.spread or grade.limit_factor > previous.limit_factor):
                 raise ValueError(f"grades.{name}: a riskier grade needs a spread at least and a limit factor at most "
                                  f"those of the grade before it")
             previous = grade
+        return self
+
+    @model_validator(mode="after")
+    def _fees_leave_cash(self) -> "BankPricing":
+        # no advance is larger than the per-debtor limit, so fees that take all of it would make every offer
+        # leave no cash (and could pass the contract's cap on an amount)
+        largest = self.limits.per_debtor
+        fees = self.fees.flat + proportion_fen(largest, self.fees.rate_of_advance)
+        if fees >= largest:
+            raise ValueError(f"fees.flat: {self.fees.flat} fen flat plus {self.fees.rate_of_advance} of the advance "
+                             f"is {fees} fen on the largest advance (limits.per_debtor, {largest} fen), which would take "
+                             f"all of it: the fees must stay below the advance (fees.flat is whole fen: 50000 is "
+                             f"500.00 yuan)")
         return self
 
 

@@ -3,7 +3,8 @@
 :func:`proposal_inputs_from_ledger` gathers, for one receivable, what
 :func:`client.pricing.proposals.rank_proposals` needs:
 
-- the receivable (``get_receivable``): its outstanding amount and due date;
+- the receivable (``get_receivable``): its outstanding amount, due date and live
+  financing, if any (the contract pays no early-payment offer while one is live);
 - the open bank offers on its live financing request (``get_financing``) and
   each offer's private terms (``get_offer_terms``; readable by the holder, the
   offering bank and the regulator, from a peer of the collection);
@@ -59,16 +60,18 @@ class OfferReader(Protocol):
 def proposal_inputs_from_ledger(receivables: OfferReader, receivable_id: str, *,
                                 discount_offer_id: str | None = None) -> ProposalInputs:
     r = receivables.get_receivable(receivable_id)
-    terms = ReceivableTerms(receivable_id=r.id, face_amount=r.outstanding, due_date=r.due_date)
+    financing = receivables.get_financing(r.financing_id) if r.financing_id else None
+    terms = ReceivableTerms(receivable_id=r.id, face_amount=r.outstanding, due_date=r.due_date,
+                            financing_id=r.financing_id, financing_status=financing.status if financing else None)
     bank_offers = []
-    if r.financing_id:
-        for offer in receivables.get_financing(r.financing_id).offers:
-            if offer.status != "OPEN":
-                continue
-            t = receivables.get_offer_terms(offer.id)
-            bank_offers.append(BankOffer(offer_id=offer.id, financier=offer.financier, advance_rate=str(t.advance_rate),
-                                         discount_rate=str(t.discount_rate), fees=t.fees, recourse=t.recourse,
-                                         day_count=t.day_count, expires_on=t.expires_on))
+    # rates pass as the Decimals the SDK read (str() would write a small one as "1E-7", not the contract's form)
+    for offer in financing.offers if financing else ():
+        if offer.status != "OPEN":
+            continue
+        t = receivables.get_offer_terms(offer.id)
+        bank_offers.append(BankOffer(offer_id=offer.id, financier=offer.financier, advance_rate=t.advance_rate,
+                                     discount_rate=t.discount_rate, fees=t.fees, recourse=t.recourse,
+                                     day_count=t.day_count, expires_on=t.expires_on))
     if discount_offer_id:
         d = receivables.get_discount_offer(discount_offer_id)
         covering = [d] if d.status == "OPEN" and (not d.receivable_ids or receivable_id in d.receivable_ids) else []
@@ -79,7 +82,7 @@ def proposal_inputs_from_ledger(receivables: OfferReader, receivable_id: str, *,
 
 def _early(d: Any) -> EarlyPaymentOffer:
     return EarlyPaymentOffer(
-        offer_id=d.id, debtor=d.debtor, apr=None if d.apr is None else str(d.apr),
-        scale=[ScaleTier(min_days_early=s.min_days_early, apr=str(s.apr)) for s in d.scale] if d.scale else None,
+        offer_id=d.id, debtor=d.debtor, apr=d.apr,
+        scale=[ScaleTier(min_days_early=s.min_days_early, apr=s.apr) for s in d.scale] if d.scale else None,
         day_count=d.day_count, expires_on=d.expires_on)
 

@@ -1,7 +1,8 @@
 """The bank-side pricer: a debtor's risk grade and the bank's exposure -> an offer.
 
     annual discount rate = base rate + spread[grade]
-    advance rate         = advance_rate[grade], cut so the advance fits the limit
+    advance rate         = advance_rate[grade], cut (down, to the contract's 10 decimal
+                           places) so the advance fits the limit
     debtor limit         = per-debtor limit x limit_factor[grade]   (fen, half up)
     available            = max(0, debtor limit - current exposure to the debtor)
     advance              = min(face x advance rate, available)
@@ -17,13 +18,13 @@ Interest, net cash and APR follow :mod:`client.pricing.money`.
 from __future__ import annotations
 
 from datetime import date, timedelta
-from decimal import ROUND_DOWN, Decimal
+from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict
 
 from .config import BankPricing
 from .money import days_between, proportion_fen
-from .proposals import BankOffer, Proposal, ReceivableTerms, price_bank_offer
+from .proposals import RATE_PLACES, BankOffer, Proposal, ReceivableTerms, price_bank_offer
 
 
 class Quote(BaseModel):
@@ -69,11 +70,19 @@ def quote(config: BankPricing, terms: ReceivableTerms, *, grade: str, on: date, 
     if available == 0:
         return declined(f"no room under the debtor limit {limit} fen (exposure {exposure} fen)")
     advance_rate = terms_by_grade.advance_rate
-    if proportion_fen(terms.face_amount, advance_rate) > available:
-        advance_rate = (Decimal(available) / Decimal(terms.face_amount)).quantize(Decimal("0.0001"), rounding=ROUND_DOWN)
+    cut = proportion_fen(terms.face_amount, advance_rate) > available
+    if cut:
+        advance_rate = _rate_within(available, terms.face_amount)
     advance = proportion_fen(terms.face_amount, advance_rate)
     if advance == 0 or advance < config.limits.min_advance:
-        return declined(f"the advance {advance} fen is below the minimum {config.limits.min_advance} fen")
+        if not cut:
+            return declined(f"the advance {advance} fen is below the minimum {config.limits.min_advance} fen")
+        room = f"the debtor limit {limit} fen leaves only {available} fen (exposure {exposure} fen)"
+        if available < config.limits.min_advance:
+            return declined(f"{room}, below the minimum advance {config.limits.min_advance} fen")
+        return declined(f"{room}, and on a face of {terms.face_amount} fen the largest advance rate within it "
+                        f"that the contract takes ({RATE_PLACES} decimal places) advances {advance} fen, below the "
+                        f"minimum {config.limits.min_advance} fen")
     fees = config.fees.flat + proportion_fen(advance, config.fees.rate_of_advance)
     offer = BankOffer(offer_id=f"{config.bank}:{terms.receivable_id}", financier=config.bank,
                       advance_rate=advance_rate, discount_rate=config.base_rate + terms_by_grade.spread, fees=fees,
@@ -83,3 +92,11 @@ def quote(config: BankPricing, terms: ReceivableTerms, *, grade: str, on: date, 
     if not priced.eligible:
         return declined(priced.why.removeprefix("not eligible: "))
     return Quote(offer=offer, priced=priced, **common)
+
+
+def _rate_within(available: int, face: int) -> Decimal:
+    """The largest advance rate the contract takes (10 decimal places) whose advance on ``face`` fits ``available``.
+
+    Computed on integers, exactly: a Decimal division rounds to 28 digits first and could round up past the limit.
+    """
+    return Decimal(available * 10**RATE_PLACES // face).scaleb(-RATE_PLACES).normalize()

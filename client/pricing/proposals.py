@@ -12,8 +12,12 @@ prices each with :mod:`client.pricing.money` and ranks them two ways:
 Ties break on cash (for cost) or cost (for cash), then non-recourse before
 recourse, then the offer's id. Offers that have expired, leave no cash, or do
 not apply (an early-payment scale whose first tier needs more days) are
-returned as ineligible with the reason. Each proposal's ``why`` says where it
-ranks and what puts it there.
+returned as ineligible with the reason. An early-payment offer on a receivable
+with a live financing (``ReceivableTerms.financing_id``) is priced but not
+ranked: the contract refuses early payment while a financing is live
+(rule receivable-financed), so it is not takeable now, and its ``why`` says what
+would make it so. Each proposal's ``why`` says where it ranks and what puts it
+there.
 
 The remainder of the face a bank does not advance (face - advance) is not
 financed: the holder still collects it at maturity. It is shown
@@ -22,32 +26,63 @@ financed: the holder still collects it at maturity. It is shown
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, field_validator, model_validator
 
-from client.money import MAX_FEN, percent, yuan
+from client.money import MAX_FEN, percent, rate_text, yuan
 
 from .money import BASES, days_between, effective_annual_cost, interest_fen, proportion_fen
 
 Basis = Literal["ACT/360", "ACT/365"]
 
 
+# What the receivables contract takes as a rate (chaincode/receivables/daycount.py, parse_rate): up to three
+# digits, a point and up to ten decimals, at most 1. A rate is held to it when read, before any arithmetic:
+# more decimals would be refused on the ledger, and an exponent such as 1e-300000000 would make Decimal and
+# Fraction arithmetic run for minutes.
+RATE_TEXT = re.compile(r"[0-9]{1,3}(\.[0-9]{1,10})?")
+RATE_PLACES = 10
+RATE_FORM = "a decimal fraction from 0 to 1 with at most 10 decimal places and no exponent, e.g. \"0.045\" for 4.5%"
+
+
 def _rate(value: object, field: str) -> Decimal:
     # the messages do not repeat ``field``: pydantic's error path already names it
     if isinstance(value, float) or isinstance(value, bool):
         raise ValueError("write rates as strings, e.g. \"0.045\" for 4.5% (a float is not exact)")
-    try:
-        rate = Decimal(str(value))
-    except Exception:
-        raise ValueError(f"{value!r} is not a decimal rate") from None
-    if not rate.is_finite() or rate < 0 or rate > 1:
-        raise ValueError(f"{value} must be between 0 and 1 (a fraction: 0.045 is 4.5%)")
+    if isinstance(value, int):   # an unquoted 0 or 1 in YAML or JSON
+        if not 0 <= value <= 1:
+            raise ValueError(f"{_shown(value)} must be between 0 and 1 (a fraction: 0.045 is 4.5%)")
+        text = str(value)
+    elif isinstance(value, Decimal):   # from code: its form is checked before it is written out (see RATE_TEXT)
+        fits = value.is_finite() and value.as_tuple().exponent >= -RATE_PLACES and value.adjusted() < 3
+        text = format(value, "f") if fits else None
+    elif isinstance(value, str):
+        text = value
+    else:
+        raise ValueError(f"{_shown(value)} is not a decimal rate")
+    if text is None or not RATE_TEXT.fullmatch(text):
+        raise ValueError(f"{_shown(value)} is not a rate the contract takes: write {RATE_FORM}")
+    rate = Decimal(text)
+    if rate > 1:
+        raise ValueError(f"{text} must be between 0 and 1 (a fraction: 0.045 is 4.5%)")
     return rate
 
+
+def _shown(value: object) -> str:
+    """A value as an error message quotes it: whole if short, its start if not (a damaged file can hold megabytes)."""
+    if isinstance(value, int) and abs(value) >= 10**40:   # str() of a huge int is slow, and refused past 4300 digits
+        return "a whole number of more than 40 digits"
+    text = str(value) if isinstance(value, (int, Decimal)) else repr(value)
+    return text if len(text) <= 40 else f"{text[:30]}... ({len(text)} characters)"
+
+
+# A rate in JSON: the plain decimal string the contract takes ("0.0000002", where str() would give "2E-7").
+Rate = Annotated[Decimal, PlainSerializer(rate_text, return_type=str, when_used="json")]
 
 # Money in offers and configurations: whole fen as an integer, no float or string (a unit mistake, yuan for fen,
 # is refused rather than rounded), and under the contract's cap.
@@ -61,8 +96,8 @@ class BankOffer(BaseModel):
 
     offer_id: str = Field(min_length=1)
     financier: str = Field(min_length=1)
-    advance_rate: Decimal
-    discount_rate: Decimal
+    advance_rate: Rate
+    discount_rate: Rate
     fees: Fen = Field(default=0, description="fen")
     recourse: bool
     day_count: Basis = "ACT/360"
@@ -77,7 +112,7 @@ class BankOffer(BaseModel):
 class ScaleTier(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     min_days_early: int = Field(ge=1)
-    apr: Decimal
+    apr: Rate
 
     @field_validator("apr", mode="before")
     @classmethod
@@ -92,7 +127,7 @@ class EarlyPaymentOffer(BaseModel):
 
     offer_id: str = Field(min_length=1)
     debtor: str = Field(min_length=1)
-    apr: Decimal | None = None
+    apr: Rate | None = None
     scale: list[ScaleTier] | None = None
     day_count: Basis = "ACT/360"
     expires_on: date
@@ -116,33 +151,57 @@ class EarlyPaymentOffer(BaseModel):
         return max(tiers, key=lambda t: t.min_days_early).apr if tiers else None
 
 
+LiveFinancingStatus = Literal["REQUESTED", "ACCEPTED", "DISBURSED"]
+
+
 class ReceivableTerms(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     receivable_id: str = Field(min_length=1)
     face_amount: Fen = Field(gt=0, description="fen: the outstanding amount")
     due_date: date
+    financing_id: str | None = Field(default=None, min_length=1,
+                                     description="the receivable's live financing, if any: early payment waits for it")
+    financing_status: LiveFinancingStatus | None = Field(
+        default=None, description="that financing's status; REQUESTED (offers still open) when not given")
+
+    @model_validator(mode="after")
+    def _status_of_a_financing(self) -> "ReceivableTerms":
+        if self.financing_status is not None and self.financing_id is None:
+            raise ValueError("financing_status: give it with the financing_id it is the status of")
+        return self
 
 
 class Proposal(BaseModel):
+    """One offer priced. ``eligible``: its terms apply to the receivable on the date. ``takeable_now``: eligible,
+    and the contract would let the holder take it now; only these are ranked (and it defaults to ``eligible``)."""
+
     model_config = ConfigDict(frozen=True)
 
     offer_id: str
     source: Literal["bank", "early-payment"]
     counterparty: str
     eligible: bool
+    takeable_now: bool
     days: int
     day_count: str
     recourse: bool
-    annual_rate: Decimal | None = None
+    annual_rate: Rate | None = None
     advance: int = 0
     interest: int = 0
     fees: int = 0
     net_cash: int = 0
     remainder_at_maturity: int = 0
-    apr: Decimal | None = None
+    apr: Rate | None = None
     rank_by_cost: int | None = None
     rank_by_cash: int | None = None
     why: str = ""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _takeable_if_eligible(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "takeable_now" not in data:
+            data = {**data, "takeable_now": data.get("eligible")}
+        return data
 
 
 def price_bank_offer(offer: BankOffer, terms: ReceivableTerms, on: date) -> Proposal:
@@ -178,14 +237,35 @@ def price_early_payment(offer: EarlyPaymentOffer, terms: ReceivableTerms, on: da
         return Proposal(eligible=False, why=f"not eligible: the scale starts at {first} days early, this is {days}", **base)
     discount = interest_fen(terms.face_amount, rate, days, offer.day_count)
     net = terms.face_amount - discount
-    return Proposal(eligible=True, advance=terms.face_amount, interest=discount, fees=0, net_cash=net,
-                    apr=effective_annual_cost(discount, net, days), **base)
+    amounts = dict(advance=terms.face_amount, interest=discount, fees=0, net_cash=net)
+    if net <= 0:   # the contract refuses it too (rule discount-exceeds-amount)
+        return Proposal(eligible=False, why=f"not eligible: {percent(rate, 2)} a year for {days} days early "
+                        f"({offer.day_count}) is a discount of {yuan(discount)} on {yuan(terms.face_amount)}, leaving "
+                        f"nothing to pay; nearer the due date the discount is smaller", **base, **amounts)
+    apr = effective_annual_cost(discount, net, days)
+    if terms.financing_id is not None:
+        return Proposal(eligible=True, takeable_now=False, apr=apr, why=_waits_for_financing(terms, net, apr),
+                        **base, **amounts)
+    return Proposal(eligible=True, apr=apr, **base, **amounts)
+
+
+def _waits_for_financing(terms: ReceivableTerms, net: int, apr: Decimal) -> str:
+    """Why an early payment cannot be taken while the receivable has a live financing (rule receivable-financed)."""
+    would = f"taken then, it would pay {yuan(net)} now at {percent(apr, 2)} a year all-in"
+    if terms.financing_status in (None, "REQUESTED"):
+        return (f"not takeable now: {terms.receivable_id} has a live financing request {terms.financing_id}, and "
+                f"the contract pays early only a claim without one; withdraw the request first (recfin finance "
+                f"withdraw {terms.financing_id}), and the bank offers on it lapse then; {would}")
+    return (f"not takeable now: {terms.receivable_id} is financed ({terms.financing_id}, "
+            f"{terms.financing_status.lower()}), so the financier, not the holder, is paid; early payment is "
+            f"possible only once that financing ends; {would}")
 
 
 def rank_proposals(terms: ReceivableTerms, on: date, bank_offers: Sequence[BankOffer],
                    early_payments: Sequence[EarlyPaymentOffer] = (), *, by: Literal["cost", "cash"] = "cost"
                    ) -> list[Proposal]:
-    """Every offer priced for taking cash on ``on``; eligible ones ranked, ordered ``by`` cost or cash."""
+    """Every offer priced for taking cash on ``on``; those takeable now ranked, ordered ``by`` cost or cash, then
+    the eligible ones that are not takeable now, then the ineligible ones."""
     if isinstance(early_payments, EarlyPaymentOffer):
         raise TypeError("early_payments takes a list of EarlyPaymentOffer: pass [offer]")
     ids = [o.offer_id for o in bank_offers] + [e.offer_id for e in early_payments]
@@ -194,9 +274,8 @@ def rank_proposals(terms: ReceivableTerms, on: date, bank_offers: Sequence[BankO
         raise ValueError(f"offer ids must be unique: {', '.join(duplicated)} used more than once")
     priced = [price_bank_offer(o, terms, on) for o in bank_offers]
     priced += [price_early_payment(e, terms, on) for e in early_payments]
-    live = [p for p in priced if p.eligible]
-    by_cost = sorted(live, key=lambda p: (p.apr, -p.net_cash, p.recourse, p.offer_id))
-    by_cash = sorted(live, key=lambda p: (-p.net_cash, p.apr, p.recourse, p.offer_id))
+    live = [p for p in priced if p.takeable_now]
+    by_cost, by_cash = sorted(live, key=_cost_order), sorted(live, key=_cash_order)
     cost_rank = {p.offer_id: i + 1 for i, p in enumerate(by_cost)}
     cash_rank = {p.offer_id: i + 1 for i, p in enumerate(by_cash)}
     cheapest, richest = (by_cost[0], by_cash[0]) if live else (None, None)
@@ -207,7 +286,17 @@ def rank_proposals(terms: ReceivableTerms, on: date, bank_offers: Sequence[BankO
             "rank_by_cost": cost_rank[p.offer_id], "rank_by_cash": cash_rank[p.offer_id],
             "why": _why(p, cost_rank[p.offer_id], cash_rank[p.offer_id], cheapest, richest, len(live), terms)}))
     order = (lambda p: p.rank_by_cost) if by == "cost" else (lambda p: p.rank_by_cash)
-    return sorted(ranked, key=order) + [p for p in priced if not p.eligible]
+    waiting = sorted((p for p in priced if p.eligible and not p.takeable_now),
+                     key=_cost_order if by == "cost" else _cash_order)
+    return sorted(ranked, key=order) + waiting + [p for p in priced if not p.eligible]
+
+
+def _cost_order(p: Proposal) -> tuple:
+    return (p.apr, -p.net_cash, p.recourse, p.offer_id)
+
+
+def _cash_order(p: Proposal) -> tuple:
+    return (-p.net_cash, p.apr, p.recourse, p.offer_id)
 
 
 def _why(p: Proposal, cost_rank: int, cash_rank: int, cheapest: Proposal, richest: Proposal, n: int,
@@ -216,8 +305,8 @@ def _why(p: Proposal, cost_rank: int, cash_rank: int, cheapest: Proposal, riches
     if cost_rank == 1:
         parts.append(f"cheapest of {n} at {percent(p.apr, 2)} a year all-in")
     else:
-        gap = (p.apr - cheapest.apr) * 100
-        parts.append(f"#{cost_rank} by cost: {percent(p.apr, 2)} a year, {gap:.2f} points above {cheapest.offer_id}")
+        points = percent(p.apr - cheapest.apr, 2).removesuffix("%")   # percentage points, rounded half up as rates are
+        parts.append(f"#{cost_rank} by cost: {percent(p.apr, 2)} a year, {points} points above {cheapest.offer_id}")
     if cash_rank == 1:
         parts.append(f"most cash now ({yuan(p.net_cash)})")
     else:

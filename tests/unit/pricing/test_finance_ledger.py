@@ -6,17 +6,19 @@ import asyncio
 import json
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from cli.finance_commands import finance
 from client.pricing import bank_config_path, load_bank_config
-from client.receivables import DiscountOfferRequest, FinancingTerms
+from client.receivables import DiscountOfferRequest, FinancingTerms, RuleViolation
 
 from .ledger_world import World
 
 CONFIG = str(bank_config_path("example-bank"))
+SAMPLE_HISTORY = str(Path(__file__).parents[3] / "client" / "risk" / "samples" / "history.json")
 
 
 @pytest.fixture
@@ -145,8 +147,11 @@ def test_compare_ranks_the_live_offers_and_the_debtors_discount_offer(world):
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["receivable"] == {"receivable_id": world.receivable, "face_amount": 100_000_000,
-                                  "due_date": (date.fromisoformat(world.today) + timedelta(days=90)).isoformat()}
-    assert [p["offer_id"] for p in data["proposals"]] == [cheap, discount, dear]
+                                  "due_date": (date.fromisoformat(world.today) + timedelta(days=90)).isoformat(),
+                                  "financing_id": world.financing, "financing_status": "REQUESTED"}
+    # the discount offer is priced, but the contract pays it only once the financing request is withdrawn
+    assert [(p["offer_id"], p["rank_by_cost"], p["takeable_now"]) for p in data["proposals"]] == \
+        [(cheap, 1, True), (dear, 2, True), (discount, None, False)]
     assert data["proposals"][0]["counterparty"] == world.uscc("bank2") and all(p["why"] for p in data["proposals"])
     by_cash = CliRunner().invoke(finance, ["compare", world.receivable, "--as", "tier1", "--discount-offer", discount,
                                            "--on", world.today, "--by", "cash"])
@@ -170,10 +175,39 @@ def test_compare_lists_the_open_discount_offers_covering_the_receivable_or_the_o
         assert result.exit_code == 0, result.output
         return [p["offer_id"] for p in json.loads(result.stdout)["proposals"]]
 
-    assert compare("--on", world.today) == [covering, only, general]
+    assert compare("--on", world.today) == [only, covering, general]   # the bank's, then those waiting for it
     assert compare("--on", world.today, "--discount-offer", general) == [only, general]
     world.net.advance(2)  # the general offer has expired: no longer listed
-    assert compare("--on", world.net.today) == [covering, only]
+    assert compare("--on", world.net.today) == [only, covering]
+
+
+def test_compare_recommends_early_payment_only_once_the_financing_request_is_withdrawn(world):
+    bank_offer = offer(world, "bank", "0.05")
+    expires = date.fromisoformat(world.today) + timedelta(days=30)
+    discount = world.client("core").publish_discount_offer(DiscountOfferRequest(apr="0.02", expires_on=expires)).id
+
+    def compare():
+        result = CliRunner().invoke(finance, ["compare", world.receivable, "--as", "tier1", "--on", world.today])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    waiting = compare()
+    assert f"{bank_offer}: cheapest of 1" in waiting
+    assert (f"{discount}: not takeable now: {world.receivable} has a live financing request {world.financing}"
+            in waiting) and f"recfin finance withdraw {world.financing}" in waiting
+    with pytest.raises(RuleViolation, match="receivable-financed"):   # what the contract says meanwhile
+        world.client("tier1").accept_discount_offer(discount, world.receivable)
+    world.client("tier1").withdraw_financing(world.financing)
+    assert f"{discount}: cheapest of 1" in compare()   # the bank's offer lapsed with the request
+    assert world.client("tier1").accept_discount_offer(discount, world.receivable).status == "SETTLED"
+
+
+def test_quote_refuses_a_history_of_another_debtor_and_offers_nothing(world):
+    result = quote(world, "--history", SAMPLE_HISTORY, "--debtor", "SYN-DEBTOR-0007", "--yes")
+    assert result.exit_code == 1
+    assert (f"--debtor SYN-DEBTOR-0007 is not the debtor of {world.receivable}, which {world.uscc('core')} owes"
+            in result.output)
+    assert world.client("tier1").get_financing(world.financing).offers == []
 
 
 def test_compare_as_someone_not_party_to_the_claim_is_refused(world):

@@ -145,3 +145,29 @@ def test_offline_quotes_and_comparisons_date_by_the_business_day(tmp_path, monke
     assert json.loads(quote.stdout)["on"] == "2026-12-02"
     compare = invoke("compare", "RCV-1", "--offers", offers(tmp_path, OFFERS), "--json")
     assert json.loads(compare.stdout)["on"] == "2026-12-02"
+
+
+@pytest.mark.parametrize("old,new,expected", [
+    ('base_rate: "0.0310"', 'base_rate: "0.03100000000001"', "base_rate: '0.03100000000001' is not a rate the "
+                                                             "contract takes: write a decimal fraction from 0 to 1 "
+                                                             "with at most 10 decimal places"),
+    ('base_rate: "0.0310"', 'base_rate: "1e-300000000"', "base_rate: '1e-300000000' is not a rate the contract takes"),
+    ('rate_of_advance: "0.0005"', 'rate_of_advance: "1e-300000000"', "fees.rate_of_advance: '1e-300000000' is not"),
+    ('base_rate: "0.0310"', 'base_rate: "0.999"', "grades.A.spread: base_rate 0.999 + spread 0.0040 = 1.0030, "
+                                                  "above 1"),
+    ("flat: 50000", "flat: 100000000000000000", "fees.flat: 100000000000000000 fen flat plus 0.0005 of the advance "
+                                                "is 100000000010000000 fen on the largest advance"),
+])
+def test_rates_and_fees_the_contract_would_refuse_are_refused_when_the_file_is_read(tmp_path, old, new, expected):
+    path = config(tmp_path, SHIPPED.replace(old, new))
+    with pytest.raises(PricingConfigError, match="^bank.yaml: "):
+        load_bank_config(path)
+    r = invoke(*QUOTE, "--grade", "B", "--config", path)
+    assert r.exit_code == 1 and expected in error_line(r) and r.stdout == ""
+
+
+def test_an_offers_file_rate_with_a_huge_exponent_is_refused_before_any_arithmetic(tmp_path):
+    data = json.loads(json.dumps(OFFERS))
+    data["bank_offers"][0]["discount_rate"] = "1e-300000000"
+    r = invoke("compare", "RCV-1", "--offers", offers(tmp_path, data), "--on", "2026-12-01")
+    assert r.exit_code == 1 and "bank_offers.0.discount_rate: '1e-300000000' is not a rate" in error_line(r)

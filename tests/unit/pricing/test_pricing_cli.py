@@ -100,3 +100,23 @@ def test_quote_scores_the_debtor_from_a_history_file(tmp_path):
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["debtor_grade"] in "ABCDE" and 0 <= float(data["probability_late"]) <= 1
+
+
+def test_compare_lists_an_early_payment_that_would_leave_nothing_to_pay_as_ineligible(tmp_path):
+    data = {**OFFERS, "receivable": {**OFFERS["receivable"], "due_date": "2027-12-01"},   # 365 days early
+            "early_payment": {**OFFERS["early_payment"], "apr": "1", "day_count": "ACT/360"}}
+    result = CliRunner().invoke(finance, ["compare", "RCV-1", "--offers", offers_file(tmp_path, data), "--on",
+                                          "2026-12-01"])
+    assert result.exit_code == 0, result.output
+    assert "OF-A: cheapest of 2" in result.output
+    assert "DD-1: not eligible: 100.00% a year for 365 days early (ACT/360) is a discount of 1,013,888.89" in \
+        result.output
+
+
+def test_compare_takes_the_live_financing_from_the_file(tmp_path):
+    data = {**OFFERS, "receivable": {**OFFERS["receivable"], "financing_id": "F-1"}}
+    result = CliRunner().invoke(finance, ["compare", "RCV-1", "--offers", offers_file(tmp_path, data), "--on",
+                                          "2026-12-01", "--json"])
+    assert result.exit_code == 0, result.output
+    proposals = json.loads(result.stdout)["proposals"]
+    assert [(p["offer_id"], p["takeable_now"]) for p in proposals] == [("OF-A", True), ("OF-B", True), ("DD-1", False)]

@@ -96,3 +96,25 @@ def test_declines(config):
     assert "at most 360" in quote(config, far, grade="A", on=ON).declined
     tiny = ReceivableTerms(receivable_id="R", face_amount=1_000, due_date=date(2027, 3, 1))
     assert "below the minimum" in quote(config, tiny, grade="A", on=ON).declined
+
+
+def test_the_limit_cut_keeps_the_contracts_ten_decimal_places(config):
+    # a face of 10^17 fen against 200,000,000.00 yuan of room: the advance rate is 0.0000002 (4 places would give 0)
+    huge = ReceivableTerms(receivable_id="R", face_amount=10**17, due_date=date(2027, 3, 1))
+    q = quote(config, huge, grade="A", on=ON)
+    assert q.offer.advance_rate == Decimal("0.0000002") and q.priced.advance == q.available == 20_000_000_000
+    odd = ReceivableTerms(receivable_id="R", face_amount=3 * 10**16, due_date=date(2027, 3, 1))
+    q = quote(config, odd, grade="A", on=ON)
+    assert q.offer.advance_rate == Decimal("0.0000006666")   # rounded down: the advance never passes the room
+    assert q.priced.advance == 19_998_000_000 <= q.available
+
+
+def test_a_cut_advance_below_the_minimum_says_what_the_limit_leaves(config):
+    limit = quote(config, TERMS, grade="D", on=ON).debtor_limit
+    q = quote(config, TERMS, grade="D", on=ON, exposure=limit - 500_000)
+    assert q.offer is None
+    assert q.declined == (f"the debtor limit {limit} fen leaves only 500000 fen (exposure {limit - 500_000} fen), "
+                          f"below the minimum advance 1000000 fen")
+    huge = ReceivableTerms(receivable_id="R", face_amount=10**17, due_date=date(2027, 3, 1))
+    q = quote(config, huge, grade="A", on=ON, exposure=config.limits.per_debtor - 1_000_000)
+    assert "leaves only 1000000 fen" in q.declined and "(10 decimal places) advances 0 fen" in q.declined

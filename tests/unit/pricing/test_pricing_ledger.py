@@ -12,7 +12,7 @@ class FakeReceivables:
         return NS(id=rid, outstanding=100_000_000, due_date=date(2027, 3, 1), financing_id="FIN-1")
 
     def get_financing(self, fid):
-        return NS(offers=[NS(id="OF-1", financier="bank-a", status="OPEN"),
+        return NS(id=fid, status="REQUESTED", offers=[NS(id="OF-1", financier="bank-a", status="OPEN"),
                           NS(id="OF-2", financier="bank-b", status="LAPSED")])
 
     def get_offer_terms(self, oid):
@@ -40,9 +40,19 @@ def test_open_offers_and_the_named_discount_offer_are_gathered_and_ranked():
     assert [o.offer_id for o in inputs.bank_offers] == ["OF-1"]
     assert [e.offer_id for e in inputs.early_payments] == ["DD-1"] and source.listed == []
     assert inputs.early_payments[0].scale[0].apr == Decimal("0.05")
+    assert (inputs.receivable.financing_id, inputs.receivable.financing_status) == ("FIN-1", "REQUESTED")
     ranked = rank_proposals(inputs.receivable, date(2026, 12, 1), inputs.bank_offers, inputs.early_payments)
     assert {p.offer_id for p in ranked} == {"OF-1", "DD-1"} and all(p.eligible for p in ranked)
     assert next(p for p in ranked if p.offer_id == "OF-1").net_cash == 89_050_000
+    assert [(p.offer_id, p.takeable_now) for p in ranked] == [("OF-1", True), ("DD-1", False)]  # the request is live
+
+
+def test_rates_read_from_the_ledger_keep_the_contracts_form():
+    source = FakeReceivables()
+    source.get_offer_terms = lambda oid: NS(advance_rate=Decimal("0.0000002"), discount_rate=Decimal("0.04"), fees=0,
+                                            recourse=True, day_count="ACT/360", expires_on=date(2026, 12, 10))
+    [offer] = proposal_inputs_from_ledger(source, "RCV-1", discount_offer_id="DD-1").bank_offers
+    assert offer.advance_rate == Decimal("0.0000002")   # str() would have made it "2E-7", not a rate the contract writes
 
 
 def test_without_a_discount_offer_id_the_open_ones_covering_the_receivable_are_listed():

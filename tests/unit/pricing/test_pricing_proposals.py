@@ -94,3 +94,58 @@ def test_rates_must_be_exact_strings_between_0_and_1():
         bank("F", advance="1.5")
     with pytest.raises(ValidationError, match="either apr or scale"):
         EarlyPaymentOffer(offer_id="DD", debtor="core", expires_on=date(2027, 1, 1))
+
+
+def test_an_early_payment_whose_discount_takes_the_whole_face_is_ineligible_with_the_reason():
+    # 100% a year, ACT/360, 365 days early: a discount of 365/360 of the face, which the contract refuses
+    terms = ReceivableTerms(receivable_id="RCV-1", face_amount=100_000_000, due_date=date(2027, 12, 1))
+    greedy = EarlyPaymentOffer(offer_id="DD", debtor="core", apr="1", expires_on=date(2027, 1, 1))
+    ranked = rank_proposals(terms, ON, [bank("A")], [greedy])
+    assert [(p.offer_id, p.eligible, p.rank_by_cost) for p in ranked] == [("A", True, 1), ("DD", False, None)]
+    assert "discount of 1,013,888.89 on 1,000,000.00, leaving nothing to pay" in ranked[1].why
+    assert ranked[0].why.startswith("cheapest of 1")
+
+
+def test_early_payment_is_priced_but_not_takeable_while_the_receivable_has_a_live_financing_request():
+    financed = TERMS.model_copy(update={"financing_id": "F-1"})
+    cheap = EarlyPaymentOffer(offer_id="DD", debtor="core", apr="0.01", day_count="ACT/365", expires_on=date(2027, 1, 1))
+    ranked = rank_proposals(financed, ON, [bank("A", rate="0.05")], [cheap])
+    assert [p.offer_id for p in ranked] == ["A", "DD"]
+    early = ranked[1]
+    assert (early.eligible, early.takeable_now, early.rank_by_cost, early.rank_by_cash) == (True, False, None, None)
+    assert (early.net_cash, early.apr) == (99_753_425, Decimal("0.010025"))   # what it would pay, once takeable
+    assert early.why.startswith("not takeable now: RCV-1 has a live financing request F-1")
+    assert "withdraw the request first (recfin finance withdraw F-1), and the bank offers on it lapse" in early.why
+    assert ranked[0].takeable_now and ranked[0].why.startswith("cheapest of 1")   # the only one to choose now
+    free = rank_proposals(TERMS, ON, [bank("A", rate="0.05")], [cheap])
+    assert [(p.offer_id, p.rank_by_cost, p.takeable_now) for p in free] == [("DD", 1, True), ("A", 2, True)]
+
+
+def test_an_accepted_financing_says_early_payment_waits_for_it_to_end():
+    accepted = TERMS.model_copy(update={"financing_id": "F-1", "financing_status": "ACCEPTED"})
+    offer = EarlyPaymentOffer(offer_id="DD", debtor="core", apr="0.01", expires_on=date(2027, 1, 1))
+    [p] = rank_proposals(accepted, ON, [], [offer])
+    assert not p.takeable_now and "financier, not the holder, is paid" in p.why and "once that financing ends" in p.why
+    with pytest.raises(ValidationError, match="financing_status: give it with the financing_id"):
+        ReceivableTerms(receivable_id="R", face_amount=1, due_date=date(2027, 3, 1), financing_status="ACCEPTED")
+
+
+def test_the_gap_to_the_cheapest_is_rounded_half_up_in_points():
+    # fees of 10.68 put B's APR at 4.0448% against A's 4.0398%: exactly 0.005 points apart
+    ranked = rank_proposals(TERMS, ON, [bank("A", advance="0.9"), bank("B", advance="0.9", fees=1068)])
+    assert (ranked[0].apr, ranked[1].apr) == (Decimal("0.040398"), Decimal("0.040448"))
+    assert "4.04% a year, 0.01 points above A" in ranked[1].why
+
+
+@pytest.mark.parametrize("rate", ["0.03100000000001", "1e-7", "1E-300000000", "-0", " 0.04", "0x1", "1.5", "2",
+                                  Decimal("1E-300000000"), Decimal("0.90000000000"), Decimal("NaN"), 2, 10**50])
+def test_rates_are_held_to_what_the_contract_takes(rate):
+    with pytest.raises(ValidationError, match="(?s)discount_rate.*(at most 10 decimal places|between 0 and 1)"):
+        bank("A", rate=rate)
+
+
+@pytest.mark.parametrize("rate,json_text", [("0.0000001", "0.0000001"), ("1", "1"), (0, "0"), (1, "1"),
+                                            (Decimal("0.0000002"), "0.0000002"), ("0.1234567891", "0.1234567891")])
+def test_rates_the_contract_takes_are_kept_and_written_as_plain_decimals(rate, json_text):
+    offer = bank("A", rate=rate)
+    assert offer.discount_rate == Decimal(rate) and offer.model_dump(mode="json")["discount_rate"] == json_text
