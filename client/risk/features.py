@@ -215,7 +215,9 @@ def debtor_features(history: ReceivableHistory, as_of: date) -> DebtorFeatures:
     def fell_due(window: int, back: int = 0) -> tuple[int, int, list[int]]:
         end = as_of - timedelta(days=back)
         start = end - timedelta(days=window)
-        due = [c for c in payable if start < c.due < end or (c.due == end and c.settled_on is not None)]
+        # the window's last day counts, except for a claim due today and not yet paid: it may still be paid today.
+        # In a window that ended before today (the season a year ago) an unpaid claim due on its last day is late.
+        due = [c for c in payable if start < c.due <= end and (c.due < as_of or c.settled_on is not None)]
         lates = [c for c in due if (c.settled_on is not None and c.settled_on > c.due) or
                  (c.settled_on is None and c.due < as_of)]
         return len(due), len(lates), [(c.settled_on - c.due).days for c in lates if c.settled_on is not None]

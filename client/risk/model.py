@@ -20,12 +20,19 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from ..atomic_file import write_atomically
+
 from .features import MODEL_FEATURES, DebtorFeatures, debtor_features
 from .history import ReceivableHistory
 
 FORMAT = "recfin.late-payment.logistic/1"
 # bumped whenever the features change: an artefact fits only the code that computes its features
-VERSION = "v2"
+# (v3: the season ahead counts a claim due on the last day of last year's window that is still unpaid)
+VERSION = "v3"
+# A trained model's parameters are a few units at most (a logistic regression on standardised inputs). Bounds far
+# outside that keep every term of the log-odds finite, so a damaged artefact is refused when it is loaded instead
+# of scoring NaN.
+LARGEST_PARAMETER = 1e6
 MODELS_DIR = Path(__file__).parent / "models"
 DEFAULT_MODEL = MODELS_DIR / f"late_payment-{VERSION}.json"
 
@@ -53,11 +60,22 @@ class LatePaymentModel(BaseModel):
         for name in ("mean", "scale", "coef"):
             if len(getattr(self, name)) != n:
                 raise ValueError(f"{name}: has {len(getattr(self, name))} values for {n} features")
-        if any(s <= 0 for s in self.scale):
-            raise ValueError("scale: every scale must be positive")
+        for name, values in (("mean", self.mean), ("scale", self.scale), ("coef", self.coef),
+                             ("intercept", [self.intercept])):
+            bad = next((v for v in values if not (math.isfinite(v) and abs(v) <= LARGEST_PARAMETER)), None)
+            if bad is not None:
+                raise ValueError(f"{name}: {bad} is not a trained model's parameter (finite, at most "
+                                 f"{LARGEST_PARAMETER:g} in size): the artefact is damaged; re-train it with "
+                                 f"`recfin risk train`")
+        if any(s < 1 / LARGEST_PARAMETER for s in self.scale):
+            raise ValueError(f"scale: every scale must be at least {1 / LARGEST_PARAMETER:g} (a standard deviation; "
+                             f"training writes 1 for a constant feature)")
         if list(self.features) != list(MODEL_FEATURES):
             raise ValueError(f"features: the artefact ({self.name}-{self.version}) expects {self.features}, this code "
                              f"computes {list(MODEL_FEATURES)}: re-train it with `recfin risk train`")
+        if self.version != VERSION:   # the same names, computed another way
+            raise ValueError(f"version: the artefact is {self.name}-{self.version}, this code computes the features "
+                             f"of {VERSION}: re-train it with `recfin risk train`")
         return self
 
     def probability(self, inputs: list[float]) -> float:
@@ -73,8 +91,7 @@ class LatePaymentModel(BaseModel):
         return json.dumps(self.model_dump(mode="json"), indent=2, sort_keys=True) + "\n"
 
     def save(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(self.to_text(), encoding="utf-8")
+        write_atomically(path, self.to_text())   # a scorer loading it meanwhile reads the old model or the new
 
     @classmethod
     def load(cls, path: Path = DEFAULT_MODEL) -> "LatePaymentModel":

@@ -122,3 +122,16 @@ def test_train_writes_both_files_whole(tmp_path):
 def test_history_model_still_reads_what_the_simulator_writes():
     history = simulate(SimulationConfig(debtors=1, seed=2))[0]
     assert ReceivableHistory.model_validate_json(history.model_dump_json()) == history
+
+
+def test_a_model_file_with_nan_coefficients_is_refused_in_one_line(tmp_path):
+    from client.risk import DEFAULT_MODEL
+    history = tmp_path / "h.json"
+    history.write_text(json.dumps([EVENT]))
+    data = json.loads(DEFAULT_MODEL.read_text())
+    data["coef"][0] = float("nan")
+    model = tmp_path / "model.json"
+    model.write_text(json.dumps(data))   # written as NaN, which JSON readers take
+    r = invoke("score", "D1", "--history", history, "--as-of", "2025-06-01", "--model", model)
+    assert r.exit_code == 1 and "is not a usable model artefact: coef: nan is not a trained model's parameter" in \
+        error_line(r)

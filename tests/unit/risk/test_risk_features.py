@@ -101,3 +101,23 @@ def test_no_look_ahead_future_events_change_nothing(extra, also_settle_open_clai
     longer = ReceivableHistory(debtor=DEBTOR, events=base.events + future)
     assert debtor_features(longer, AS_OF) == debtor_features(base, AS_OF)
     assert debtor_features(longer.as_of(AS_OF), AS_OF) == debtor_features(base, AS_OF)
+
+
+def test_the_season_counts_an_unpaid_claim_due_on_the_last_day_of_last_years_window():
+    end = AS_OF - timedelta(days=365 - 90)   # the last day of the 90 days that followed this date a year ago
+    for due, paid in [(end, None), (end, end + timedelta(days=20)), (end - timedelta(days=1), None)]:
+        f = debtor_features(ReceivableHistory(debtor=DEBTOR, events=lifecycle("R1", due - timedelta(days=59), due,
+                                                                               paid=paid)), AS_OF)
+        assert (f.fell_due_same_season, f.late_same_season) == (1, 1), (due, paid)
+    on_time = debtor_features(ReceivableHistory(debtor=DEBTOR, events=lifecycle("R1", end - timedelta(days=59), end,
+                                                                               paid=end)), AS_OF)
+    assert (on_time.fell_due_same_season, on_time.late_same_season) == (1, 0)
+
+
+def test_a_claim_due_today_counts_in_the_recent_windows_once_paid_not_before():
+    unpaid = debtor_features(ReceivableHistory(debtor=DEBTOR, events=lifecycle("R1", AS_OF - timedelta(days=59), AS_OF)),
+                             AS_OF)
+    assert (unpaid.fell_due_30, unpaid.late_30, unpaid.overdue_count) == (0, 0, 0)   # it may still be paid today
+    paid = debtor_features(ReceivableHistory(debtor=DEBTOR, events=lifecycle("R1", AS_OF - timedelta(days=59), AS_OF,
+                                                                             paid=AS_OF)), AS_OF)
+    assert (paid.fell_due_30, paid.late_30) == (1, 0)

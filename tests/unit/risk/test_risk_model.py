@@ -62,3 +62,23 @@ def test_empty_history_scores_without_error():
 def test_grade_boundaries():
     assert [grade_for(Decimal(x)) for x in ("0", "0.0299", "0.03", "0.07", "0.15", "0.2999", "0.30", "1")] == \
         ["A", "A", "B", "C", "D", "D", "E", "E"]
+
+
+@pytest.mark.parametrize("field,value", [("coef", float("nan")), ("coef", float("inf")), ("mean", float("-inf")),
+                                         ("scale", float("inf")), ("scale", 1e-300), ("intercept", float("nan")),
+                                         ("coef", 1e308)])
+def test_an_artefact_with_parameters_no_trained_model_has_is_refused_when_loaded(field, value):
+    data = json.loads(DEFAULT_MODEL.read_text())
+    if field == "intercept":
+        data[field] = value
+    else:
+        data[field][1] = value
+    with pytest.raises(ValidationError, match=f"{field}: .*(not a trained model's parameter|at least 1e-06)"):
+        LatePaymentModel.model_validate(data)
+
+
+def test_an_artefact_of_an_earlier_version_with_the_same_feature_names_is_refused():
+    data = json.loads(DEFAULT_MODEL.read_text())
+    data["version"] = "v2"   # the season ahead was computed another way
+    with pytest.raises(ValidationError, match="version: the artefact is late_payment-v2.*re-train it"):
+        LatePaymentModel.model_validate(data)
