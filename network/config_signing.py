@@ -11,7 +11,10 @@ and signs the outer envelope.
 """
 from __future__ import annotations
 
+import fcntl
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -110,6 +113,20 @@ def write_update_file(path: Path, channel_id: str, update_envelope: configtx_pb2
     # Replaced whole: adding a signature rewrites the file, and a torn write would lose those collected.
     write_atomically(path, config_tx(channel_id, update_envelope).SerializeToString())
     return path
+
+
+@contextmanager
+def update_file_lock(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock while a signer reads, signs and rewrites the update file, so that two admins
+    signing the same file on one host at once do not drop each other's signature (the second waits, then
+    reads the file with the first's signature in it). The lock is on the file's folder (flock on a directory),
+    because the rewrite replaces the file itself, and a lock on it would stay with the old one."""
+    folder = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fcntl.flock(folder, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(folder)     # releases the lock
 
 
 def read_update_file(path: Path) -> tuple[str, configtx_pb2.ConfigUpdateEnvelope]:

@@ -486,15 +486,16 @@ class OrgMembership:
         """Add as_org's admin signature to the file in place; its key from msp_dir, else this data folder.
         The channel config is fetched as that admin, so its own keys are all a signing host needs."""
         admin = self.admin(as_org, msp_dir)
-        checked = self.check_update_file(path, via=admin)
-        if checked.applied:
-            raise OrgChangeError(f"the channel config already has the update in {path} ({checked.msp_id} "
-                                 f"{'added' if checked.action == 'add' else 'removed'}): nothing to sign")
-        signed = config_signing.add_signature(checked.envelope, config_signing.load_admin(admin.msp_dir,
-                                                                                           admin.org.msp_id))
-        if not signed.valid:
-            raise OrgChangeError(f"the key in {admin.msp_dir} does not match its certificate: nothing written")
-        config_signing.write_update_file(path, self.topology.channel, checked.envelope)
+        with config_signing.update_file_lock(path):
+            checked = self.check_update_file(path, via=admin)
+            if checked.applied:
+                raise OrgChangeError(f"the channel config already has the update in {path} ({checked.msp_id} "
+                                     f"{'added' if checked.action == 'add' else 'removed'}): nothing to sign")
+            signed = config_signing.add_signature(checked.envelope, config_signing.load_admin(admin.msp_dir,
+                                                                                               admin.org.msp_id))
+            if not signed.valid:
+                raise OrgChangeError(f"the key in {admin.msp_dir} does not match its certificate: nothing written")
+            config_signing.write_update_file(path, self.topology.channel, checked.envelope)
         checked.verdict = config_policy.evaluate(checked.current, checked.envelope)
         return f"{signed.msp_id} {signed.subject}", checked
 

@@ -6,6 +6,8 @@ records any `peer channel update`; no part of Fabric is imitated beyond that tra
 """
 from __future__ import annotations
 
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -107,6 +109,38 @@ def test_a_file_signed_in_turn_is_submitted_once_the_policy_is_met(channel_peer,
     submitted = config_signing.read_update_file(Path(sent[3]))[1]
     assert len(submitted.signatures) == 2       # the submitting admin's own signature is added by the peer CLI
     assert finished == [("bank2", len(topology.orgs) + 1)]
+
+
+def test_two_admins_signing_one_file_at_once_both_count(channel_peer, topology, data_root, tmp_path, monkeypatch):
+    """Each reads the file, signs and rewrites it; the second waits for the first, so it reads the first's
+    signature and keeps it (unlocked, both would read the unsigned file and the last write would win)."""
+    members = OrgMembership(Network(topology, data_root=data_root, timeout=5))
+    change = members.plan_add("bank2", "bank", CODE, sign_as=[])
+    path = members.write_update(change, tmp_path / "bank2.tx")
+    check = OrgMembership.check_update_file
+
+    def slow_check(self, *args, **kwargs):
+        checked = check(self, *args, **kwargs)
+        time.sleep(0.3)                       # a wide window between reading the file and writing it back
+        return checked
+
+    monkeypatch.setattr(OrgMembership, "check_update_file", slow_check)
+    errors = []
+
+    def sign(org):
+        try:
+            OrgMembership(Network(topology, data_root=data_root, timeout=5)).sign_update_file(path, org)
+        except Exception as exc:             # reported below, with the thread's org
+            errors.append((org, exc))
+
+    signers = [threading.Thread(target=sign, args=(org,)) for org in ("supplier", "regulator")]
+    for thread in signers:
+        thread.start()
+    for thread in signers:
+        thread.join(30)
+    assert not errors
+    signed_by = {s.msp_id for s in config_signing.signers(config_signing.read_update_file(path)[1])}
+    assert signed_by == {"SupplierMSP", "RegulatorMSP"}
 
 
 def test_a_file_for_another_channel_or_an_older_config_is_refused(channel_peer, topology, data_root, tmp_path):
