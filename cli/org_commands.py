@@ -669,12 +669,14 @@ def _record_listing(client, msp_id: str, client_id: str, bound_to: str | None, e
                   f"it acts for no one; records read: {checked}")
 
 
-def _left_to_act(users: org_users.OrgUsers, org_name: str, msp_dir: Path | None, party, leaving: str
-                 ) -> tuple[list[str], str]:
+def _left_to_act(users: org_users.OrgUsers, org_name: str, msp_dir: Path | None, party, leaving: str,
+                 revoking: list) -> tuple[list[str], str]:
     """The party's identities other than ``leaving`` whose certificate this host holds and the org's CRL does not
-    revoke, and, when there are none, why (each other identity revoked, or not held here to check)."""
+    revoke, and, when there are none, why (each other identity revoked, or not held here to check). ``revoking``:
+    the CRLs of the revocation this run submits (or plans, or found on the channel), counted with the one kept
+    here, which may miss a revocation made from another host."""
     held: dict[str, list[org_users.HeldCertificate]] = {}
-    for certificate in users.held_certificates(org_name, msp_dir):
+    for certificate in users.held_certificates(org_name, msp_dir, revoking):
         held.setdefault(client_id_of(certificate.cert), []).append(certificate)
     others = [c for c in party.client_ids if c != leaving]
     live = [c for c in others if any(not h.revoked for h in held.get(c, []))]
@@ -695,13 +697,14 @@ def _unbind_command(uscc: str, client_id: str, acting_as: str) -> str:
 
 
 def _ledger_step(users: org_users.OrgUsers, org_name: str, user: str, msp_dir: Path | None, where: str, *,
-                 dry_run: bool, keep_binding: bool, offline: bool) -> LedgerStep:
+                 dry_run: bool, keep_binding: bool, offline: bool, revoking: list) -> LedgerStep:
     """Find the party the user's identity acts for and unbind it there, as the org's admin: the MSP folder the
     config update was signed with calls the contract. Where the contract says it acts for none, the records its
     binding and its certificate's enterprise name are read: one that lists it is the party to take it off. The
     party keeps it while no other identity has a certificate the org's CRL does not revoke. A refusal or a ledger
     that does not answer is reported in the step, not raised: by then the certificate's revocation may have
-    committed. ``where``: the options the printed commands need to find the data folder."""
+    committed. ``where``: the options the printed commands need to find the data folder; ``revoking``: the CRLs
+    of the channel once this revocation is in force (see ``_left_to_act``)."""
     ca = users.ca(org_name)
     cert = users.user_cert(ca, user)
     client_id = client_id_of(cert)
@@ -731,7 +734,7 @@ def _ledger_step(users: org_users.OrgUsers, org_name: str, user: str, msp_dir: P
             if record is None:
                 return LedgerStep("not-bound", client_id, disagreement=disagreement)
             party = record.uscc
-            live, why_kept = _left_to_act(users, org_name, msp_dir, record, client_id)
+            live, why_kept = _left_to_act(users, org_name, msp_dir, record, client_id, revoking)
             if not live:
                 return kept("would-keep" if dry_run else "last-identity", party, why_kept, disagreement)
             if dry_run:
@@ -795,8 +798,9 @@ def user_revoke_command(topology_path, org_name, name, keys_root, bundle_root, m
     binding and record that disagree are said so ("disagreement"). A record of another enterprise
     listing an identity whose binding is gone cannot be found from it: `recfin party unbind` takes
     it off there. A party keeps USER while none of its other identities has a certificate held
-    here that the org's CRL does not revoke (the contract keeps a party's last identity too): then
-    the binding stays, the command says why and exits 1 (the certificate is revoked all the same);
+    here that the org's CRL does not revoke, counted with the CRL this revocation puts on the
+    channel, in a dry run too (the contract keeps a party's last identity too): then the binding
+    stays, the command says why and exits 1 (the certificate is revoked all the same);
     bind another identity to the party (`recfin party bind`), then run this revoke again, which
     finds the certificate revoked and finishes the unbinding, or run the `recfin party unbind` it
     prints (with --msp-dir and --data-root as this run acted). A ledger that does not answer is
@@ -837,8 +841,11 @@ def user_revoke_command(topology_path, org_name, name, keys_root, bundle_root, m
         if keep_binding or config_block is not None:
             raise
         already = exc        # the channel has it: what is left to do is on the ledger
+    # who is left to act is counted against the CRL this run puts on the channel (built from the config it
+    # fetched), or the channel's own: the CRL kept on this host may be older, and a dry run must count as the run
+    revoking = [change.crl] if change is not None else already.channel_crls if already is not None else []
     step = _ledger_step(users, org_name, name, msp_dir, where, dry_run=dry_run, keep_binding=keep_binding,
-                        offline=config_block is not None)
+                        offline=config_block is not None, revoking=revoking)
     nothing_done = already is not None and not step.unbinds     # nothing changes on the channel nor on the ledger
     if change is not None:
         summary = change.summary() | {"submitted": not dry_run, "already_revoked": False}

@@ -85,8 +85,9 @@ def bind_party(session, uscc, client_user, client_id):
     """An org admin lets one more identity act for party USCC.
 
     An identity that acts for a party already is refused; a binding whose party record does not
-    list the identity acts for no one and is overwritten. Refused too while USCC's record lists an
-    identity that acts for another party: unbind it from the one it should not act for first.
+    list the identity acts for no one and is overwritten. An identity whose binding other orgs
+    hold a key-level policy on is refused too: issue the user a certificate with another name
+    (recfin org user add) and bind that.
     --msp-dir signs as an admin whose MSP folder is kept outside the data folder.
 
     \b

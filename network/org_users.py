@@ -46,6 +46,7 @@ party and the commands that finish the job once another identity is bound.
 from __future__ import annotations
 
 import shutil
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -466,15 +467,17 @@ class OrgUsers:
         """The folders holding the org's local MSP folders here: the CA's, and the network's (or bundle's)."""
         return [root for root in dict.fromkeys([self.ca_root, self.members.root]) if root.is_dir()]
 
-    def held_certificates(self, org_name: str, msp_dir: Path | None = None) -> list[HeldCertificate]:
+    def held_certificates(self, org_name: str, msp_dir: Path | None = None,
+                          revoking: Sequence[x509.CertificateRevocationList] = ()) -> list[HeldCertificate]:
         """Every signing certificate of the org's admin and users this host holds (the users' MSP folders under the
         CA's folder and the network's or bundle's, and the admin's msp_dir), each with whether a CRL of the org's CA
-        kept in those folders lists it. `org user revoke` counts, from these, who is left to act for a party; the
-        CRL is the one written here (after a revocation, or `org user list --sync`), a certificate not held here
-        is not among them."""
+        kept in those folders, or one of ``revoking``, lists it. `org user revoke` counts, from these, who is left
+        to act for a party; the CRL kept here (after a revocation, or `org user list --sync`) may miss revocations
+        made from another host, so it passes the CRL its run puts on the channel (or found there): a dry run then
+        counts as the real run will. A certificate not held here is not among them."""
         org = self.ca(org_name).org
         crls = [kept for kept in (crl.local(org_crypto(root, org.name, org.domain)) for root in self._local_roots())
-                if kept is not None]
+                if kept is not None] + list(revoking)
         found: dict[Path, str] = {}
         for root in self._local_roots():
             users = org_crypto(root, org.name, org.domain).root / "users"

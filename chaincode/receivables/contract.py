@@ -182,6 +182,18 @@ async def _admins_own_party(s: Session, uscc: str, client_id: str, action: str) 
     return party, _require_text(client_id, "client_id", 1000)
 
 
+async def _refuse_binding_held_by_other_orgs(s: Session, msp_id: str, client_id: str) -> None:
+    """Refused when other orgs hold a key-level policy on the identity's binding key (``Store.binding_held_by``):
+    the party's org could never write or delete that binding, so the identity could never act for a party."""
+    held = await s.store.binding_held_by(msp_id, client_id)
+    if held is not None:
+        raise rule("binding-held-by-other-orgs", f"the binding key of client identity {client_id} carries a key-level "
+                   f"policy other orgs set, naming {', '.join(held)} instead of {msp_id} alone: {msp_id} can "
+                   "neither write nor delete it, so this identity cannot act for a party. Issue the user a "
+                   "certificate with another name (recfin org user add): a new subject is a new client id, "
+                   "and binds it instead")
+
+
 async def _may_find_identity_party(s: Session, msp_id: str, client_id: str) -> None:
     """Refused unless the caller is an admin of ``msp_id``, the identity itself, or the regulator."""
     ci = s.ctx.client_identity
@@ -279,6 +291,7 @@ class ReceivablesContract(Contract):
             if (owner := await s.store.party_acted_for(req.msp_id, client_id)) is not None:
                 raise rule("identity-already-bound", f"client identity {client_id} already acts for {owner.uscc}: "
                            "one identity acts for one party")
+            await _refuse_binding_held_by_other_orgs(s, req.msp_id, client_id)
         doc = Party(uscc=req.uscc, name=req.name, role=req.role, msp_id=req.msp_id, client_ids=req.client_ids,
                     registered=s.action("RegisterParty", ci.id))
         await s.store.put_party(doc, req.client_ids)
@@ -292,24 +305,20 @@ class ReceivablesContract(Contract):
 
         "Already acts for a party" is decided as Session.party decides it: a binding whose party record does not
         list the identity (one two other orgs wrote, say) binds nothing and is overwritten. An identity the record
-        lists whose binding is gone is bound again. Refused while the record lists an identity that acts for
-        another party (its binding names that party, whose record lists it too): writing the record's bindings
-        again would take it from that party; unbinding it from the one it should not act for comes first.
+        lists whose binding is gone is bound again. Refused for an identity whose binding key other orgs hold a
+        key-level policy on (``binding-held-by-other-orgs``): its org could never write that binding. The
+        record's other bindings are written again but for those of identities acting for another party, left to
+        it, and those other orgs hold (``Store.bindings_to_seal``).
         """
         s = self._session(ctx)
         party, client_id = await _admins_own_party(s, uscc, client_id, "bind")
         if (owner := await s.store.party_acted_for(party.msp_id, client_id)) is not None:
             raise rule("identity-already-bound", f"client identity {client_id} already acts for {owner.uscc}")
-        if others := await s.store.acting_for_others(party):
-            listed, owner_uscc = next(iter(others.items()))
-            raise rule("identity-acts-for-another-party", f"{party.uscc}'s record lists client identity {listed}, "
-                       f"which acts for {owner_uscc} (its binding names {owner_uscc}, whose record lists it too): "
-                       f"binding would take it from {owner_uscc}. Unbind it from the party it should not act for "
-                       f"(UnbindPartyIdentity; from {party.uscc} only its record changes), then bind again")
+        await _refuse_binding_held_by_other_orgs(s, party.msp_id, client_id)
         if client_id not in party.client_ids:
             party.client_ids.append(client_id)
-        # every binding the record lists, written again under the party org's policy (see Store.put_party)
-        await s.store.put_party(party, party.client_ids)
+        # the bindings the record lists, written again under the party org's policy (see Store.put_party)
+        await s.store.put_party(party, await s.store.bindings_to_seal(party))
         s.emit(events.PARTY_IDENTITY_BOUND, None, party=party.uscc, client_id=client_id)
         return party.to_json()
 
@@ -318,14 +327,16 @@ class ReceivablesContract(Contract):
     async def UnbindPartyIdentity(self, ctx: Context, uscc: str, client_id: str) -> Party:
         """An org admin stops a client identity acting for a party of its org (an employee left, a key was lost).
 
-        The binding goes in this transaction: once it commits, the identity acts for no party. The party's
-        last identity stays until another is bound, so no party is left that nobody can act for. An admin may
+        The binding goes in this transaction: once it commits, the identity acts for no party. Refused when no
+        identity would act for the party afterwards, so no party is left that nobody can act for: identities the
+        record lists that act for another party, or whose binding other orgs hold, are not counted. An admin may
         remove its own certificate's binding: its admin rights come from the certificate, not the binding.
 
         Any identity the party record lists is taken off it, whatever its binding says; the binding is deleted
-        only where it names this party (one naming another party is that party's, or stray). The bindings of
-        the identities left are written again, but for those acting for another party (``acting_for_others``),
-        which are left to it: unbinding is how a record that disagrees with the bindings is put right.
+        only where it names this party (one naming another party is that party's, or stray) and its org can
+        delete it (``Store.release_client``). The bindings of the identities left are written again, but for
+        those acting for another party, left to it, and those other orgs hold (``Store.bindings_to_seal``):
+        unbinding is how a record that disagrees with the bindings is put right.
         """
         s = self._session(ctx)
         party, client_id = await _admins_own_party(s, uscc, client_id, "unbind")
@@ -335,13 +346,15 @@ class ReceivablesContract(Contract):
                      if bound_to == party.uscc else "")
             raise rule("identity-not-bound", f"client identity {client_id} does not act for {party.uscc}: its record "
                        f"does not list it{stray}; unbind one of the identities its party record lists")
-        if len(party.client_ids) == 1:
-            raise rule("last-identity-of-party", f"{client_id} is the only identity acting for {party.uscc}: "
-                       "bind another first (BindPartyIdentity), so the party keeps someone who can act for it")
         party.client_ids.remove(client_id)
-        # the identities left keep their bindings, written again under the party org's policy (see Store.put_party)
-        others = await s.store.acting_for_others(party)
-        await s.store.put_party(party, [left for left in party.client_ids if left not in others])
+        # the identities left that act for the party keep their bindings, written again under its org's policy
+        if not (acting := await s.store.bindings_to_seal(party)):
+            others = (f" (the others its record lists, {', '.join(party.client_ids)}, act for another party or have "
+                      "a binding other orgs hold)" if party.client_ids else "")
+            raise rule("last-identity-of-party", f"no identity would act for {party.uscc} once {client_id} "
+                       f"goes{others}: bind another first (BindPartyIdentity), so the party keeps someone who can act "
+                       "for it")
+        await s.store.put_party(party, acting)
         if bound_to == party.uscc:
             await s.store.release_client(party.msp_id, client_id)
         s.emit(events.PARTY_IDENTITY_UNBOUND, None, party=party.uscc, client_id=client_id)

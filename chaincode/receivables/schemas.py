@@ -134,7 +134,8 @@ class IdentityParty(Doc):
                                             "it; null: it acts for no party (never bound, unbound, or bound "
                                             "by a binding the party's record does not list)")
     bound_to: str | None = Field(description="the credit code the identity's binding names, whether or not that "
-                                             "party's record lists it; null: no binding. With party null, a "
+                                             "party's record lists it; null: no binding, or one whose value is no "
+                                             "well-formed credit code (it acts for no one). With party null, a "
                                              "binding and a record that disagree (a stray binding, or one "
                                              "removed while a record still lists the identity) show here; a "
                                              "record other than the one named is not read")

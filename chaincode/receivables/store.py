@@ -10,11 +10,12 @@ from __future__ import annotations
 import json
 from typing import Any, TypeVar
 
+from google.protobuf.message import DecodeError
 from pydantic import BaseModel
 
 from chaincode.shim import KeyEndorsementPolicy
 
-from . import keys, policy
+from . import keys, policy, uscc as credit_code
 from .identity import lists_identity
 from .errors import RuleViolation, rule
 from .model import (AssignmentNotice, DiscountOffer, Financing, InvoiceAttestation, Offer, Party, Receivable)
@@ -87,8 +88,16 @@ class Store:
         return party
 
     async def client_bound(self, msp_id: str, client_id: str) -> str | None:
+        """The credit code a client identity's binding names, or None: no binding, or a value that is no
+        well-formed credit code. Two other orgs can write a new binding key with any bytes (not UTF-8, U+0000,
+        ...) under the chaincode policy: such a binding is stray and acts for no one, like one naming a party
+        whose record does not list the identity, and must not fail the transactions that read it."""
         raw = await self.stub.get_state(self.key(keys.CLIENT, msp_id, client_id))
-        return raw.decode() if raw else None
+        try:
+            code = raw.decode() if raw else None
+        except UnicodeDecodeError:
+            return None
+        return code if credit_code.is_valid(code) else None
 
     async def party_acted_for(self, msp_id: str, client_id: str) -> Party | None:
         """The party a client identity acts for, as Session.party decides it: its binding names the party and
@@ -111,12 +120,36 @@ class Store:
                 others[client_id] = owner.uscc
         return others
 
+    async def binding_held_by(self, msp_id: str, client_id: str) -> list[str] | None:
+        """The orgs a client identity's binding key-level policy names when it is not exactly ``msp_id``'s
+        own (``["an unreadable policy"]`` if it cannot be read), else None (no policy, or the org's own).
+
+        Only other orgs can have set such a policy: a new binding key falls under the chaincode policy, so two
+        of them can write it with a policy of their own in the same transaction. Fabric then invalidates any
+        write or delete of the key that policy's orgs did not endorse, so the party's org cannot touch it."""
+        held = await self.stub.get_state_validation_parameter(self.key(keys.CLIENT, msp_id, client_id))
+        if held is None or held == _org_policy([msp_id]):
+            return None
+        try:
+            return KeyEndorsementPolicy(held).list_orgs()
+        except (DecodeError, ValueError):   # not a SignaturePolicyEnvelope of MSP roles
+            return ["an unreadable policy"]
+
+    async def bindings_to_seal(self, party: Party) -> list[str]:
+        """The identities ``party``'s record lists whose bindings its org writes again for it (``put_party``),
+        and so the identities that act for it once that is done: all but those acting for another party
+        (``acting_for_others``, left to it) and those whose binding key other orgs hold a policy on
+        (``binding_held_by``: the party's org cannot write it, and the record decides anyway)."""
+        others = await self.acting_for_others(party)
+        return [client_id for client_id in party.client_ids
+                if client_id not in others and await self.binding_held_by(party.msp_id, client_id) is None]
+
     async def put_party(self, party: Party, client_ids: list[str]) -> None:
         """Write the party record and the bindings of ``client_ids`` (each naming the party), every key under
-        the party org's key-level policy. Given the identities the record lists (but those acting for another
-        party, ``acting_for_others``), a binding written by an older contract version (which set no policy) gets
-        one, and a binding others removed or re-pointed at a party whose record does not list it is restored:
-        the record is what decides."""
+        the party org's key-level policy. Given ``bindings_to_seal``, a binding written by an older contract
+        version (which set no policy) gets one, and a binding others removed or re-pointed at a party whose
+        record does not list it is restored: the record is what decides. ``client_ids`` must hold no identity
+        whose binding key other orgs hold (``binding_held_by``): Fabric would invalidate the transaction."""
         key = self.key(keys.PARTY, party.uscc)
         await self.stub.put_state(key, party.to_bytes())
         # Later changes to a party record, and to its live bindings, need its own org's endorsement. A binding
@@ -130,8 +163,11 @@ class Store:
 
     async def release_client(self, msp_id: str, client_id: str) -> None:
         """Delete a client identity's binding (its key-level policy goes with it, as Fabric keeps metadata
-        only with a value); binding it again later writes both anew."""
-        await self.stub.del_state(self.key(keys.CLIENT, msp_id, client_id))
+        only with a value); binding it again later writes both anew. A binding key other orgs hold a policy on
+        (``binding_held_by``) is left as it is: the party's org cannot delete it, and once the record no
+        longer lists the identity, the binding acts for no one."""
+        if await self.binding_held_by(msp_id, client_id) is None:
+            await self.stub.del_state(self.key(keys.CLIENT, msp_id, client_id))
 
     # -- business request ids (idempotent retries)
     async def request(self, party_uscc: str, request_id: str) -> dict | None:
@@ -187,9 +223,7 @@ class Store:
         return [await self.receivable(i) for i in ids]
 
     async def _set_policy(self, key: str, orgs: list[str]) -> None:
-        kep = KeyEndorsementPolicy()
-        kep.add_orgs("MEMBER", *orgs)
-        await self.stub.set_state_validation_parameter(key, kep.policy())
+        await self.stub.set_state_validation_parameter(key, _org_policy(orgs))
 
     # -- fingerprint registry
     async def fingerprint_owner(self, fp: str) -> str | None:
@@ -273,6 +307,14 @@ class Store:
 
     async def get_private(self, collection: str, object_type: str, ident: str) -> bytes | None:
         return await self.stub.get_private_data(collection, self.key(object_type, ident))
+
+
+def _org_policy(orgs: list[str]) -> bytes:
+    """The key-level policy every key this contract guards carries: each of ``orgs`` endorses, as a member
+    (deterministic bytes, so a stored policy is compared by value)."""
+    kep = KeyEndorsementPolicy()
+    kep.add_orgs("MEMBER", *orgs)
+    return kep.policy()
 
 
 def _live_financier(r: Receivable | None) -> tuple[str, str] | None:

@@ -174,8 +174,8 @@ class _Operations:
         """An org admin lets one more client identity act for a party of its org.
 
         Refused, as ``RuleViolation``, for an identity acting for a party already (``identity-already-bound``), and
-        while the party's record lists an identity that acts for another party (``identity-acts-for-another-party``:
-        unbind it from the one it should not act for first)."""
+        for one whose binding key other orgs hold a key-level policy on (``binding-held-by-other-orgs``: issue the
+        user a certificate with another name, ``recfin org user add``, and bind that)."""
         return self._submit("BindPartyIdentity", _text(uscc, "uscc"), _text(client_id, "client_id"), model=Party)
 
     def unbind_party_identity(self, uscc: str, client_id: str) -> Party:
@@ -183,7 +183,8 @@ class _Operations:
 
         Any identity the party record lists is taken off it; its binding is deleted where it names this party.
         Refused, as ``RuleViolation``, for an identity the party's record does not list (``identity-not-bound``)
-        and for the party's only identity (``last-identity-of-party``: bind another first)."""
+        and when no other identity it lists would act for the party (``last-identity-of-party``: bind another
+        first)."""
         return self._submit("UnbindPartyIdentity", _text(uscc, "uscc"), _text(client_id, "client_id"), model=Party)
 
     def find_identity_party(self, msp_id: str, client_id: str) -> IdentityParty:

@@ -446,7 +446,8 @@ class InvoiceLookup(Document):
 class IdentityParty(Document):
     """The party a client identity acts for (``party``), or None when it acts for none: never bound, unbound, or
     named by a binding its party's record does not list. ``bound_to``: the credit code its binding names all the
-    same (None: no binding); with ``party`` None, a ``bound_to`` shows a binding and a record that disagree."""
+    same (None: no binding, or one whose value is no credit code); with ``party`` None, a ``bound_to`` shows a
+    binding and a record that disagree."""
 
     msp_id: str
     client_id: str

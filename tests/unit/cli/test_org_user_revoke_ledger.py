@@ -380,6 +380,26 @@ def test_a_party_is_not_left_with_only_identities_the_crl_revokes(runner, world)
     assert user_id(root, "supplier2") not in ledger.party()
 
 
+def test_a_dry_run_counts_against_the_crl_of_the_revocation_not_an_older_one_kept_here(runner, world):
+    """supplier1 was revoked from another host, and this one never synced that CRL: the dry run must count
+    supplier1 revoked, as the real run does once it writes its CRL here."""
+    root, scripted, ledger = world
+    registered(world, "supplier1", "supplier2")
+    assert revoke(runner, "supplier1", "--keep-binding").exit_code == 0
+    for kept in paths(root).root.rglob("crls/crl.pem"):                # as on a host that never had it
+        kept.unlink()
+    assert not crl_lists(root, "supplier1")
+
+    dry = json.loads(revoke(runner, "supplier2", "--dry-run", "--json").stdout)["ledger"]
+    assert (dry["outcome"], dry["party"]) == ("would-keep", CODE)
+    assert "the others are revoked by the org's CRL (supplier1)" in dry["reason"]
+    assert not crl_lists(root, "supplier1")                           # a dry run writes nothing
+    real = revoke(runner, "supplier2", "--json")
+    assert real.exit_code == 1
+    assert json.loads(real.stdout)["ledger"]["outcome"] == "last-identity"
+    assert ledger.party() == [user_id(root, "supplier1"), user_id(root, "supplier2")]
+
+
 # -- the commands printed next run as printed
 
 def test_with_an_admin_folder_kept_elsewhere_the_printed_commands_sign_with_it_and_finish_the_job(runner, world,

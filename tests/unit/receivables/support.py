@@ -68,6 +68,16 @@ class Net:
         self.actors: dict[str, Actor] = {}
         self.results: list[tuple[str, bytes]] = []  # (transaction, payload) of every successful call
         self._n = 0
+        # the public keys the last committed transaction wrote, each with the key-level policy in force before it
+        self.last_writes: list[tuple[str, bytes | None]] = []
+        commit = self.ledger._commit
+
+        def recording_commit(tx_id, timestamp, writes, event):
+            self.last_writes = [(w.key, self.ledger.validation_parameters.get(w.key)) for w in writes
+                                if not w.collection]
+            return commit(tx_id, timestamp, writes, event)
+
+        self.ledger._commit = recording_commit
 
     # -- the clock
     def advance(self, days: int = 0, **kw: float) -> None:
@@ -108,6 +118,20 @@ class Net:
         assert result.event is None
         return result.message
 
+    def writes_not_endorsed(self, *endorsers: str) -> list[tuple[str, list[str]]]:
+        """The keys the last committed transaction wrote (a value, a deletion or a key-level policy) whose
+        key-level policy in force names an org outside ``endorsers``, each with that policy's orgs: Fabric's
+        validator invalidates a transaction only ``endorsers`` endorsed that writes any of them. The memory
+        ledger checks no endorsement policy, so a test of who can write a key asks this."""
+        from chaincode.shim import KeyEndorsementPolicy
+
+        refused = []
+        for key, policy in self.last_writes:
+            orgs = KeyEndorsementPolicy(policy).list_orgs() if policy is not None else []
+            if not set(orgs) <= set(endorsers):
+                refused.append((key, orgs))
+        return refused
+
     # -- parties
     async def party(self, key: str, msp: str, role: str, name: str | None = None) -> Actor:
         self._n += 1
@@ -123,7 +147,7 @@ class Net:
     def registration(self, creditor: Actor, debtor: Actor, face: int = 100_000_00, *, due_in: int = 90,
                      invoice_no: str | None = None, **over: Any) -> dict:
         self._n += 1
-        number = invoice_no or f"INV{self._n:08d}"
+        number = invoice_no or f"26442{self._n:015d}"  # a fully digitalised e-invoice number (20 digits)
         req = {
             "debtor": debtor.uscc, "face_amount": face, "currency": "CNY",
             "issue_date": self.today, "due_date": self.day(due_in),

@@ -313,19 +313,161 @@ async def test_writing_a_records_bindings_again_never_takes_an_identity_from_ano
     del net.ledger.state[net._key(keys.CLIENT, SUPPLIER, alice)]
     await net.ok(admin, "BindPartyIdentity", tier2.uscc, alice)           # nothing shows tier1 still lists alice
 
+    # binding on tier1 writes tier1's other bindings again, but leaves alice's to tier2
     bob = client_identity(SUPPLIER, "bob").id
-    message = await net.refused(admin, "BindPartyIdentity", tier1.uscc, bob, rule="identity-acts-for-another-party")
-    assert f"{tier1.uscc}'s record lists client identity {alice}, which acts for {tier2.uscc}" in message
-    assert "Unbind it from the party it should not act for" in message
-    # unbinding another identity of tier1 writes tier1's other bindings again, but leaves alice's to tier2
+    party = await net.ok(admin, "BindPartyIdentity", tier1.uscc, bob)
+    assert party["client_ids"] == [tier1.identity.id, second.identity.id, alice, bob]
+    assert net.ledger.state[net._key(keys.CLIENT, SUPPLIER, alice)] == tier2.uscc.encode()
+    assert net.ledger.state[net._key(keys.CLIENT, SUPPLIER, bob)] == tier1.uscc.encode()
+    assert (await net.ok(admin, "FindIdentityParty", SUPPLIER, alice, evaluate=True))["party"]["uscc"] == tier2.uscc
+    # so does unbinding another identity of tier1
     await net.ok(admin, "UnbindPartyIdentity", tier1.uscc, second.identity.id)
     assert net.ledger.state[net._key(keys.CLIENT, SUPPLIER, alice)] == tier2.uscc.encode()
-    assert (await net.ok(admin, "FindIdentityParty", SUPPLIER, alice, evaluate=True))["party"]["uscc"] == tier2.uscc
 
-    # taking alice off tier1's record changes only the record; then tier1 binds again
+    # taking alice off tier1's record changes only the record
     party = await net.ok(admin, "UnbindPartyIdentity", tier1.uscc, alice)
     assert alice not in party["client_ids"]
     assert net.ledger.state[net._key(keys.CLIENT, SUPPLIER, alice)] == tier2.uscc.encode()
     assert _policy_orgs(net, keys.CLIENT, SUPPLIER, alice) == [SUPPLIER]
-    await net.ok(admin, "BindPartyIdentity", tier1.uscc, bob)
     assert (await net.ok(admin, "FindIdentityParty", SUPPLIER, alice, evaluate=True))["party"]["uscc"] == tier2.uscc
+
+
+async def test_an_identity_acting_for_another_party_does_not_count_as_one_left_to_act():
+    """tier1's record lists its own identity and alice, who acts for tier2 (see above): unbinding tier1's own
+    identity would leave tier1 with nobody acting for it, so it is the last one and stays."""
+    net = await standard_net()
+    tier1, tier2, admin = net.actors["tier1"], net.actors["tier2"], net.admins[SUPPLIER]
+    alice = client_identity(SUPPLIER, "alice").id
+    await net.ok(admin, "BindPartyIdentity", tier1.uscc, alice)
+    _drop_policy(net, keys.CLIENT, SUPPLIER, alice)
+    del net.ledger.state[net._key(keys.CLIENT, SUPPLIER, alice)]
+    await net.ok(admin, "BindPartyIdentity", tier2.uscc, alice)
+
+    message = await net.refused(admin, "UnbindPartyIdentity", tier1.uscc, tier1.identity.id,
+                                rule="last-identity-of-party")
+    assert f"no identity would act for {tier1.uscc} once {tier1.identity.id} goes (the others its record lists, " \
+           f"{alice}, act for another party or have a binding other orgs hold): bind another first" in message
+    assert (await net.ok(tier1, "WhoAmI", evaluate=True))["uscc"] == tier1.uscc
+    # alice may go from tier1's record, tier1's own identity staying; then a new identity lets it go too
+    await net.ok(admin, "UnbindPartyIdentity", tier1.uscc, alice)
+    bob = Actor("bob", SUPPLIER, client_identity(SUPPLIER, "bob"))
+    await net.ok(admin, "BindPartyIdentity", tier1.uscc, bob.identity.id)
+    assert (await net.ok(admin, "UnbindPartyIdentity", tier1.uscc, tier1.identity.id))["client_ids"] == [
+        bob.identity.id]
+    assert (await net.ok(bob, "WhoAmI", evaluate=True))["uscc"] == tier1.uscc
+    assert (await net.ok(admin, "FindIdentityParty", SUPPLIER, alice, evaluate=True))["party"]["uscc"] == tier2.uscc
+
+
+# -- binding values that are no credit code, and binding keys other orgs hold a key-level policy on
+
+NOT_A_CREDIT_CODE = [b"\xff\xfe", b"a\x00b", b"\xf4\x8f\xbf\xbf", b"9131000000000003xq", b" 9131000000000003XQ"]
+
+
+@pytest.mark.parametrize("value", NOT_A_CREDIT_CODE)
+async def test_a_binding_whose_value_is_no_credit_code_acts_for_no_one_and_fails_nothing(value):
+    """Two other orgs can write a new binding key with any bytes under the chaincode policy: not UTF-8, with a
+    key delimiter, or a credit code spelt otherwise. It is a stray binding, read as none."""
+    net = await standard_net()
+    tier1, admin = net.actors["tier1"], net.admins[SUPPLIER]
+    newbie = Actor("newbie", SUPPLIER, client_identity(SUPPLIER, "new-employee"))
+    net.ledger.state[net._key(keys.CLIENT, SUPPLIER, newbie.identity.id)] = value
+
+    assert await net.ok(admin, "FindIdentityParty", SUPPLIER, newbie.identity.id, evaluate=True) == {
+        "msp_id": SUPPLIER, "client_id": newbie.identity.id, "party": None, "bound_to": None}
+    message = await net.refused(newbie, "WhoAmI", evaluate=True, rule="caller-not-a-party")
+    assert "acts for no registered party" in message
+    registration = {"uscc": credit_code(900), "name": "Tier-3", "role": "supplier", "msp_id": SUPPLIER,
+                    "client_ids": [newbie.identity.id]}
+    before = (dict(net.ledger.state), dict(net.ledger.validation_parameters))
+    await net.ok(admin, "RegisterParty", registration)
+    assert net.ledger.state[net._key(keys.CLIENT, SUPPLIER, newbie.identity.id)] == credit_code(900).encode()
+    net.ledger.state, net.ledger.validation_parameters = before           # and binding it instead does too
+    await net.ok(admin, "BindPartyIdentity", tier1.uscc, newbie.identity.id)
+    assert (await net.ok(newbie, "WhoAmI", evaluate=True))["uscc"] == tier1.uscc
+
+    # the same value on the binding of an identity tier1's record lists (a binding of an older version, without
+    # a policy): binding and unbinding on tier1 go on, and restore it from the record
+    second = client_identity(SUPPLIER, "second").id
+    await net.ok(admin, "BindPartyIdentity", tier1.uscc, second)
+    _drop_policy(net, keys.CLIENT, SUPPLIER, second)
+    net.ledger.state[net._key(keys.CLIENT, SUPPLIER, second)] = value
+    assert (await net.ok(admin, "FindIdentityParty", SUPPLIER, second, evaluate=True))["bound_to"] is None
+    await net.ok(admin, "BindPartyIdentity", tier1.uscc, client_identity(SUPPLIER, "third").id)
+    assert net.ledger.state[net._key(keys.CLIENT, SUPPLIER, second)] == tier1.uscc.encode()
+    net.ledger.state[net._key(keys.CLIENT, SUPPLIER, second)] = value
+    assert second not in (await net.ok(admin, "UnbindPartyIdentity", tier1.uscc, second))["client_ids"]
+    assert net.ledger.state[net._key(keys.CLIENT, SUPPLIER, second)] == value      # names no party: not tier1's
+    await net.ok(admin, "UnbindPartyIdentity", tier1.uscc, tier1.identity.id)
+
+
+def _held_by(net, client_id: str, *orgs: str) -> None:
+    """Two other orgs write a new binding key under the chaincode policy, with a key-level policy of their own in
+    the same transaction (``orgs`` must endorse every later change of the key)."""
+    kep = KeyEndorsementPolicy()
+    kep.add_orgs("MEMBER", *orgs)
+    net.ledger.validation_parameters[net._key(keys.CLIENT, SUPPLIER, client_id)] = kep.policy()
+
+
+@pytest.mark.parametrize("orgs", [(BANK, CORE), (BANK, SUPPLIER)])
+async def test_an_identity_whose_binding_key_other_orgs_hold_is_refused_binding_and_registering(orgs):
+    net = await standard_net()
+    tier1, admin = net.actors["tier1"], net.admins[SUPPLIER]
+    newbie = client_identity(SUPPLIER, "new-employee").id
+    net.ledger.state[net._key(keys.CLIENT, SUPPLIER, newbie)] = b"junk"
+    _held_by(net, newbie, *orgs)
+
+    message = await net.refused(admin, "BindPartyIdentity", tier1.uscc, newbie, rule="binding-held-by-other-orgs")
+    assert f"the binding key of client identity {newbie} carries a key-level policy other orgs set, naming " \
+           f"{', '.join(sorted(orgs))} instead of {SUPPLIER} alone" in message
+    assert "Issue the user a certificate with another name (recfin org user add)" in message
+    registration = {"uscc": credit_code(900), "name": "Tier-3", "role": "supplier", "msp_id": SUPPLIER,
+                    "client_ids": [tier1.identity.id.replace("tier1-user", "fresh"), newbie]}
+    await net.refused(admin, "RegisterParty", registration, rule="binding-held-by-other-orgs")
+    # even when the forgers point it at the party: the party's org could never write it again
+    net.ledger.state[net._key(keys.CLIENT, SUPPLIER, newbie)] = tier1.uscc.encode()
+    await net.refused(admin, "BindPartyIdentity", tier1.uscc, newbie, rule="binding-held-by-other-orgs")
+    # a user with another name has a new client id, whose binding key is new
+    fresh = client_identity(SUPPLIER, "new-employee-2").id
+    await net.ok(admin, "BindPartyIdentity", tier1.uscc, fresh)
+    assert net.writes_not_endorsed(SUPPLIER) == []
+
+
+@pytest.mark.parametrize("change", ["bind another", "unbind it", "unbind another"])
+async def test_a_listed_binding_other_orgs_hold_is_left_alone_and_the_party_still_binds_and_unbinds(change):
+    """A binding of an older version (no policy) that the record lists, given a policy by two other orgs: every
+    write of the record's bindings would write its key, which the party's org alone can no longer do."""
+    net = await standard_net()
+    tier1, admin = net.actors["tier1"], net.admins[SUPPLIER]
+    leaver = Actor("leaver", SUPPLIER, client_identity(SUPPLIER, "leaver"))
+    second = await _with_second_identity(net)
+    await net.ok(admin, "BindPartyIdentity", tier1.uscc, leaver.identity.id)
+    _held_by(net, leaver.identity.id, BANK, CORE)
+    leaver_key = net._key(keys.CLIENT, SUPPLIER, leaver.identity.id)
+    held = (net.ledger.state[leaver_key], net.ledger.validation_parameters[leaver_key])
+
+    if change == "bind another":
+        party = await net.ok(admin, "BindPartyIdentity", tier1.uscc, client_identity(SUPPLIER, "x").id)
+        assert leaver.identity.id in party["client_ids"]
+    elif change == "unbind it":
+        party = await net.ok(admin, "UnbindPartyIdentity", tier1.uscc, leaver.identity.id)
+        assert leaver.identity.id not in party["client_ids"]
+        # only the record changed: the binding, left as the other orgs hold it, acts for no one
+        await net.refused(leaver, "WhoAmI", evaluate=True, rule="caller-not-a-party")
+    else:
+        party = await net.ok(admin, "UnbindPartyIdentity", tier1.uscc, second.identity.id)
+    assert net.writes_not_endorsed(SUPPLIER) == []          # Fabric would take it with SupplierMSP's endorsement
+    assert (net.ledger.state[leaver_key], net.ledger.validation_parameters[leaver_key]) == held
+    assert (await net.ok(tier1, "WhoAmI", evaluate=True))["uscc"] == tier1.uscc
+
+
+async def test_a_binding_other_orgs_hold_does_not_count_as_one_left_to_act():
+    net = await standard_net()
+    tier1, admin = net.actors["tier1"], net.admins[SUPPLIER]
+    leaver = client_identity(SUPPLIER, "leaver").id
+    await net.ok(admin, "BindPartyIdentity", tier1.uscc, leaver)
+    _held_by(net, leaver, BANK, CORE)
+
+    message = await net.refused(admin, "UnbindPartyIdentity", tier1.uscc, tier1.identity.id,
+                                rule="last-identity-of-party")
+    assert f"(the others its record lists, {leaver}, act for another party or have a binding other orgs hold)" \
+        in message
