@@ -124,7 +124,8 @@ def _config(config_path: Path | None, name: str):
 @click.option("--probability", help="The debtor's probability of late payment (a fraction); sets the grade.")
 @click.option("--history", "history_file", type=click.Path(dir_okay=False, path_type=Path),
               help="The debtor's history file: score it with the model to get the grade.")
-@click.option("--debtor", help="The debtor's id in --history; on the ledger it must be the receivable's debtor.")
+@click.option("--debtor", help="The debtor's id in --history (without the ledger, only with --history); on the "
+                               "ledger it must be the receivable's debtor, with or without --history.")
 @click.option("--exposure", type=FenType(),
               help="What the bank already lends against this debtor, fen [default: on the ledger, the bank's own "
                    "outstanding financed principal on the debtor in the claim's currency (GetFinancierExposure); "
@@ -162,6 +163,9 @@ def quote(receivable: str, as_: str, config_path: Path | None, face: int | None,
         if yes:
             raise click.UsageError("--yes makes the offer on the ledger; with --face and --due there is no "
                                    "financing request to offer on, only a quote (drop --yes)")
+        if debtor is not None and history_file is None:
+            raise click.UsageError("--debtor names the debtor in --history; without the ledger there is no "
+                                   "receivable to check it against: drop --debtor, or give --history FILE")
         day = on.date() if on else business_today()
         risk = _given_risk(grade, probability, history_file, debtor, day)
         if risk is None:
@@ -192,10 +196,12 @@ def _quote_on_the_ledger(receivable, as_, config_path, grade, probability, histo
         if r.financing_id is None:
             raise click.ClickException(f"{r.id} has no live financing request: its holder asks first "
                                        f"(recfin finance request {r.id})")
-        if history_file is not None and debtor != r.debtor:   # the grade would be another debtor's
+        if debtor is not None and debtor != r.debtor:   # with --history the grade would be another debtor's
+            fix = (f"pass that debtor's history (--history FILE --debtor {r.debtor}), or drop --history to score it "
+                   f"from the ledger" if history_file is not None else
+                   f"drop --debtor (the ledger says whose claim it is) or pass --debtor {r.debtor}")
             raise click.ClickException(f"--debtor {as_typed(debtor)} is not the debtor of {r.id}, which "
-                                       f"{as_typed(r.debtor)} owes: pass that debtor's history (--history FILE "
-                                       f"--debtor {r.debtor}), or drop --history to score it from the ledger")
+                                       f"{as_typed(r.debtor)} owes: {fix}")
         if risk is None:
             risk = _score(history_from_ledger(session.client, r.debtor, day, currency=r.currency), day)
         if exposure is None:
@@ -250,8 +256,8 @@ def _offers_on_the_ledger(receivable: str, as_: str, discount_offer: str | None,
               help="Compare only this early-payment offer of the debtor [default: every open one that covers "
                    "RECEIVABLE, as ListDiscountOffers gives them].")
 @click.option("--offers", "offers_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Without the ledger: a JSON file with the receivable (and its live financing_id, if any), the bank "
-                   "offers and the early-payment offers.")
+              help="Without the ledger: a JSON file with the receivable (its live financing_id, required with "
+                   "bank offers, and frozen_by, if any), the bank offers and the early-payment offers.")
 @click.option("--on", "on", type=click.DateTime(["%Y-%m-%d"]),
               help="Date the cash would be taken (default: today in China Standard Time, the ledger's business date).")
 @click.option("--by", type=click.Choice(["cost", "cash"]), default="cost", show_default=True,
@@ -269,10 +275,14 @@ def compare(receivable: str, as_: str, discount_offer: str | None, offers_file: 
     --discount-offer). With --offers FILE: the same from a file (the third
     example reads the shipped one from the repository root).
 
-    While the receivable has a live financing, the contract pays no
-    early-payment offer: such an offer is priced but not ranked, and marked
-    not takeable now with what would make it so (withdraw the request; its
-    bank offers lapse then).
+    An offer the contract would refuse today is priced but not ranked, and
+    marked not takeable now with what would make it so: every offer while the
+    receivable is frozen (until the regulator unfreezes it), and an
+    early-payment offer while it has a live financing (withdraw the request,
+    and its bank offers lapse then; cancel an accepted financing before
+    disbursement; a disbursed one ends only with the claim settled). A
+    receivable with nothing outstanding (settled or split) is refused: nothing
+    is left to finance.
 
     \b
     Example:

@@ -142,6 +142,10 @@ def load_bank_config(path: str | Path) -> BankPricing:
         raise PricingConfigError(f"{path}: not YAML{where}: {getattr(exc, 'problem', None) or exc}") from None
     except RecursionError:
         raise PricingConfigError(f"{path}: nested too deeply to be a bank's pricing settings") from None
+    except ValueError as exc:   # a value YAML recognises but Python cannot build: an int of over 4300 digits, 2026-13-01
+        reason = str(exc).split(";")[0]   # not Python's advice to programmers (sys.set_int_max_str_digits)
+        raise PricingConfigError(f"{path}: a value in it cannot be read ({reason}); no pricing setting is like that: "
+                                 f"rates are quoted strings (\"0.031\"), money whole fen (50000)") from None
     if not isinstance(data, dict):
         raise PricingConfigError(f"{path}: {'empty' if data is None else 'not a mapping'}: expected the bank's "
                                  f"settings (see {bank_config_path('example-bank')})")

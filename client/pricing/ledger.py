@@ -3,8 +3,9 @@
 :func:`proposal_inputs_from_ledger` gathers, for one receivable, what
 :func:`client.pricing.proposals.rank_proposals` needs:
 
-- the receivable (``get_receivable``): its outstanding amount, due date and live
-  financing, if any (the contract pays no early-payment offer while one is live);
+- the receivable (``get_receivable``): its outstanding amount, due date, live
+  financing, if any (the contract pays no early-payment offer while one is live),
+  and freeze order, if any (the contract takes no offer while it holds);
 - the open bank offers on its live financing request (``get_financing``) and
   each offer's private terms (``get_offer_terms``; readable by the holder, the
   offering bank and the regulator, from a peer of the collection);
@@ -35,6 +36,21 @@ class ProposalInputs(BaseModel):
     bank_offers: list[BankOffer] = []
     early_payments: list[EarlyPaymentOffer] = []
 
+    @model_validator(mode="after")
+    def _bank_offers_on_a_request(self) -> "ProposalInputs":
+        """Bank offers are open only on a live financing request (REQUESTED): the ledger has no others."""
+        if not self.bank_offers:
+            return self
+        terms = self.receivable
+        if terms.financing_id is None:
+            raise ValueError("receivable.financing_id: banks offer only on a live financing request; give its id "
+                             "(e.g. \"financing_id\": \"F-0123456789abcdef\"), or leave bank_offers empty")
+        if terms.financing_status not in (None, "REQUESTED"):
+            raise ValueError(f"receivable.financing_status: {terms.financing_id} is {terms.financing_status}, and "
+                             f"bank offers are open only while a financing is REQUESTED (the accepted offer is "
+                             f"taken, the others lapsed): leave bank_offers empty, or give status REQUESTED")
+        return self
+
     @model_validator(mode="before")
     @classmethod
     def _one_early_payment(cls, data: Any) -> Any:
@@ -60,9 +76,12 @@ class OfferReader(Protocol):
 def proposal_inputs_from_ledger(receivables: OfferReader, receivable_id: str, *,
                                 discount_offer_id: str | None = None) -> ProposalInputs:
     r = receivables.get_receivable(receivable_id)
+    if r.outstanding == 0:
+        raise ValueError(_nothing_outstanding(r))
     financing = receivables.get_financing(r.financing_id) if r.financing_id else None
     terms = ReceivableTerms(receivable_id=r.id, face_amount=r.outstanding, due_date=r.due_date,
-                            financing_id=r.financing_id, financing_status=financing.status if financing else None)
+                            financing_id=r.financing_id, financing_status=financing.status if financing else None,
+                            frozen_by=r.frozen.order_reference if r.frozen else None)
     bank_offers = []
     # rates pass as the Decimals the SDK read (str() would write a small one as "1E-7", not the contract's form)
     for offer in financing.offers if financing else ():
@@ -78,6 +97,13 @@ def proposal_inputs_from_ledger(receivables: OfferReader, receivable_id: str, *,
     else:
         covering = receivables.iter_discount_offers(receivable_id=receivable_id)  # open ones covering it
     return ProposalInputs(receivable=terms, bank_offers=bank_offers, early_payments=[_early(d) for d in covering])
+
+
+def _nothing_outstanding(r: Any) -> str:
+    if r.status == "SPLIT":
+        return (f"{r.id} was split into {', '.join(r.children)}: nothing is outstanding on it, so nothing is left to "
+                f"finance or pay early; compare the part you hold")
+    return f"{r.id} is {r.status.lower()}: nothing is outstanding on it, so nothing is left to finance or pay early"
 
 
 def _early(d: Any) -> EarlyPaymentOffer:

@@ -1,8 +1,9 @@
 """The bank-side pricer: a debtor's risk grade and the bank's exposure -> an offer.
 
     annual discount rate = base rate + spread[grade]
-    advance rate         = advance_rate[grade], cut (down, to the contract's 10 decimal
-                           places) so the advance fits the limit
+    advance rate         = advance_rate[grade], or if that advance would not fit what is
+                           available, a rate of the contract's 10 decimal places giving the
+                           largest advance (rounded half up) that does, in the fewest places
     debtor limit         = per-debtor limit x limit_factor[grade]   (fen, half up)
     available            = max(0, debtor limit - current exposure to the debtor)
     advance              = min(face x advance rate, available)
@@ -95,8 +96,21 @@ def quote(config: BankPricing, terms: ReceivableTerms, *, grade: str, on: date, 
 
 
 def _rate_within(available: int, face: int) -> Decimal:
-    """The largest advance rate the contract takes (10 decimal places) whose advance on ``face`` fits ``available``.
+    """An advance rate of the contract's 10 decimal places giving the largest advance on ``face`` that fits
+    ``available``; of the rates giving it, the one with the fewest decimal places (0.45, not 0.4500000049).
 
-    Computed on integers, exactly: a Decimal division rounds to 28 digits first and could round up past the limit.
+    The advance of rate n / 10^10 is face x n / 10^10 rounded half up, so it is at most A while
+    2 x face x n < (2A + 1) x 10^10, and at least A once 2 x face x n >= (2A - 1) x 10^10. (The floor of
+    available / face to 10 places can fall a fen or more short on a face above 5 x 10^9 fen.) Computed on
+    integers, exactly: a Decimal division rounds to 28 digits first and could round up past the limit.
     """
-    return Decimal(available * 10**RATE_PLACES // face).scaleb(-RATE_PLACES).normalize()
+    scale = 10**RATE_PLACES
+    largest = ((2 * available + 1) * scale - 1) // (2 * face)
+    advance = proportion_fen(face, Decimal(largest).scaleb(-RATE_PLACES))
+    smallest = max(0, -(-(2 * advance - 1) * scale // (2 * face)))   # every n from here to largest advances as much
+    for places in range(RATE_PLACES + 1):
+        step = 10 ** (RATE_PLACES - places)
+        shortest = -(-smallest // step) * step   # the first multiple of step from smallest on
+        if shortest <= largest:
+            return Decimal(shortest).scaleb(-RATE_PLACES).normalize()
+    raise AssertionError("unreachable: with 10 places, smallest itself is at most largest")

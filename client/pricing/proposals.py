@@ -12,12 +12,13 @@ prices each with :mod:`client.pricing.money` and ranks them two ways:
 Ties break on cash (for cost) or cost (for cash), then non-recourse before
 recourse, then the offer's id. Offers that have expired, leave no cash, or do
 not apply (an early-payment scale whose first tier needs more days) are
-returned as ineligible with the reason. An early-payment offer on a receivable
-with a live financing (``ReceivableTerms.financing_id``) is priced but not
-ranked: the contract refuses early payment while a financing is live
-(rule receivable-financed), so it is not takeable now, and its ``why`` says what
-would make it so. Each proposal's ``why`` says where it ranks and what puts it
-there.
+returned as ineligible with the reason. An offer the contract would refuse
+today is priced but not ranked (``takeable_now`` false) and its ``why`` says
+what would make it takeable: every offer on a frozen receivable
+(``ReceivableTerms.frozen_by``, rule receivable-frozen), and an early-payment
+offer on a receivable with a live financing (``ReceivableTerms.financing_id``,
+rule receivable-financed). Each proposal's ``why`` says where it ranks and what
+puts it there.
 
 The remainder of the face a bank does not advance (face - advance) is not
 financed: the holder still collects it at maturity. It is shown
@@ -163,6 +164,9 @@ class ReceivableTerms(BaseModel):
                                      description="the receivable's live financing, if any: early payment waits for it")
     financing_status: LiveFinancingStatus | None = Field(
         default=None, description="that financing's status; REQUESTED (offers still open) when not given")
+    frozen_by: str | None = Field(default=None, min_length=1,
+                                  description="the regulator's freeze order on the receivable, if any: while it "
+                                              "holds, the contract takes no offer on it")
 
     @model_validator(mode="after")
     def _status_of_a_financing(self) -> "ReceivableTerms":
@@ -220,7 +224,11 @@ def price_bank_offer(offer: BankOffer, terms: ReceivableTerms, on: date) -> Prop
     if net <= 0:
         return Proposal(eligible=False, why=f"not eligible: interest and fees consume the advance ({yuan(net)} left)",
                         **base, **amounts)
-    return Proposal(eligible=True, apr=effective_annual_cost(interest + offer.fees, net, days), **base, **amounts)
+    apr = effective_annual_cost(interest + offer.fees, net, days)
+    if terms.frozen_by is not None:
+        return Proposal(eligible=True, takeable_now=False, apr=apr, why=_not_takeable(terms, net, apr),
+                        **base, **amounts)
+    return Proposal(eligible=True, apr=apr, **base, **amounts)
 
 
 def price_early_payment(offer: EarlyPaymentOffer, terms: ReceivableTerms, on: date) -> Proposal:
@@ -243,22 +251,43 @@ def price_early_payment(offer: EarlyPaymentOffer, terms: ReceivableTerms, on: da
                         f"({offer.day_count}) is a discount of {yuan(discount)} on {yuan(terms.face_amount)}, leaving "
                         f"nothing to pay; nearer the due date the discount is smaller", **base, **amounts)
     apr = effective_annual_cost(discount, net, days)
-    if terms.financing_id is not None:
-        return Proposal(eligible=True, takeable_now=False, apr=apr, why=_waits_for_financing(terms, net, apr),
-                        **base, **amounts)
+    if terms.frozen_by is not None or terms.financing_id is not None:
+        return Proposal(eligible=True, takeable_now=False, apr=apr,
+                        why=_not_takeable(terms, net, apr, early_payment=True), **base, **amounts)
     return Proposal(eligible=True, apr=apr, **base, **amounts)
 
 
-def _waits_for_financing(terms: ReceivableTerms, net: int, apr: Decimal) -> str:
-    """Why an early payment cannot be taken while the receivable has a live financing (rule receivable-financed)."""
-    would = f"taken then, it would pay {yuan(net)} now at {percent(apr, 2)} a year all-in"
+def _not_takeable(terms: ReceivableTerms, net: int, apr: Decimal, *, early_payment: bool = False) -> str:
+    """Why the contract would refuse an eligible offer today, and what would make it takeable.
+
+    A freeze stops every offer (rule receivable-frozen, checked first); a live financing stops early payment
+    (rule receivable-financed), and a disbursed one stops it for good: it ends only with the claim settled.
+    """
+    reasons = []
+    if terms.frozen_by is not None:
+        reasons.append(f"{terms.receivable_id} is frozen by order {terms.frozen_by}, and the contract takes no "
+                       f"offer on it until the regulator unfreezes it")
+    if early_payment and terms.financing_id is not None:
+        reasons.append(_financing_stops_early_payment(terms))
+    if early_payment and terms.financing_status == "DISBURSED":
+        return f"not takeable: {'; and '.join(reasons)}"
+    return (f"not takeable now: {'; and '.join(reasons)}; taken then, it would pay {yuan(net)} now at "
+            f"{percent(apr, 2)} a year all-in")
+
+
+def _financing_stops_early_payment(terms: ReceivableTerms) -> str:
     if terms.financing_status in (None, "REQUESTED"):
-        return (f"not takeable now: {terms.receivable_id} has a live financing request {terms.financing_id}, and "
-                f"the contract pays early only a claim without one; withdraw the request first (recfin finance "
-                f"withdraw {terms.financing_id}), and the bank offers on it lapse then; {would}")
-    return (f"not takeable now: {terms.receivable_id} is financed ({terms.financing_id}, "
-            f"{terms.financing_status.lower()}), so the financier, not the holder, is paid; early payment is "
-            f"possible only once that financing ends; {would}")
+        return (f"{terms.receivable_id} has a live financing request {terms.financing_id}, and the contract pays "
+                f"early only a claim without one; withdraw the request first (recfin finance withdraw "
+                f"{terms.financing_id}), and the bank offers on it lapse then")
+    if terms.financing_status == "ACCEPTED":
+        return (f"{terms.receivable_id} is financed ({terms.financing_id}, accepted, not yet disbursed), so the "
+                f"financier, not the holder, would be paid; early payment becomes possible only if the holder or "
+                f"the bank cancels that financing before the bank disburses it (recfin finance cancel "
+                f"{terms.financing_id} --reason TEXT)")
+    return (f"{terms.receivable_id} is financed ({terms.financing_id}, disbursed), so the bank, not the holder, is "
+            f"paid, and that financing ends only when the bank records repayment, which settles the claim: early "
+            f"payment will not be possible on it")
 
 
 def rank_proposals(terms: ReceivableTerms, on: date, bank_offers: Sequence[BankOffer],

@@ -148,7 +148,8 @@ def test_compare_ranks_the_live_offers_and_the_debtors_discount_offer(world):
     data = json.loads(result.stdout)
     assert data["receivable"] == {"receivable_id": world.receivable, "face_amount": 100_000_000,
                                   "due_date": (date.fromisoformat(world.today) + timedelta(days=90)).isoformat(),
-                                  "financing_id": world.financing, "financing_status": "REQUESTED"}
+                                  "financing_id": world.financing, "financing_status": "REQUESTED",
+                                  "frozen_by": None}
     # the discount offer is priced, but the contract pays it only once the financing request is withdrawn
     assert [(p["offer_id"], p["rank_by_cost"], p["takeable_now"]) for p in data["proposals"]] == \
         [(cheap, 1, True), (dear, 2, True), (discount, None, False)]
@@ -208,6 +209,73 @@ def test_quote_refuses_a_history_of_another_debtor_and_offers_nothing(world):
     assert (f"--debtor SYN-DEBTOR-0007 is not the debtor of {world.receivable}, which {world.uscc('core')} owes"
             in result.output)
     assert world.client("tier1").get_financing(world.financing).offers == []
+
+
+def test_quote_refuses_a_debtor_that_is_not_the_receivables_without_history_too(world):
+    result = quote(world, "--grade", "B", "--debtor", "SOMEONE-ELSE", "--yes")
+    assert result.exit_code == 1
+    assert (f"--debtor SOMEONE-ELSE is not the debtor of {world.receivable}, which {world.uscc('core')} owes: drop "
+            f"--debtor" in result.output)
+    assert world.client("tier1").get_financing(world.financing).offers == []
+    right = quote(world, "--grade", "B", "--debtor", world.uscc("core"), "--yes")
+    assert right.exit_code == 0, right.output
+    assert len(world.client("tier1").get_financing(world.financing).offers) == 1
+
+
+def compare_json(world) -> list[dict]:
+    result = CliRunner().invoke(finance, ["compare", world.receivable, "--as", "tier1", "--on", world.net.today,
+                                          "--json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)["proposals"]
+
+
+def test_compare_on_a_frozen_receivable_marks_every_offer_not_takeable_as_the_contract_refuses_them(world):
+    bank_offer = offer(world, "bank", "0.05")
+    expires = date.fromisoformat(world.today) + timedelta(days=30)
+    discount = world.client("core").publish_discount_offer(DiscountOfferRequest(apr="0.02", expires_on=expires)).id
+    world.client("regulator").freeze(world.receivable, "ORDER-1")
+    proposals = compare_json(world)
+    assert [(p["offer_id"], p["eligible"], p["takeable_now"], p["rank_by_cost"]) for p in proposals] == \
+        [(discount, True, False, None), (bank_offer, True, False, None)]   # the cheaper first, neither ranked
+    assert all(f"{world.receivable} is frozen by order ORDER-1" in p["why"] for p in proposals)
+    with pytest.raises(RuleViolation, match="receivable-frozen"):
+        world.client("tier1").accept_offer(bank_offer)
+    world.client("regulator").unfreeze(world.receivable, "ORDER-1")
+    assert [(p["offer_id"], p["rank_by_cost"]) for p in compare_json(world)] == [(bank_offer, 1), (discount, None)]
+
+
+def test_compare_says_an_accepted_financing_can_be_cancelled_and_a_disbursed_one_ends_settled(world):
+    bank_offer = offer(world, "bank", "0.05")
+    expires = date.fromisoformat(world.today) + timedelta(days=30)
+    discount = world.client("core").publish_discount_offer(DiscountOfferRequest(apr="0.02", expires_on=expires)).id
+    world.client("tier1").accept_offer(bank_offer)
+    [accepted] = compare_json(world)
+    assert f"recfin finance cancel {world.financing} --reason TEXT" in accepted["why"]
+    world.client("tier1").cancel_financing(world.financing, "early payment is cheaper")  # the holder may, as it says
+    [free] = compare_json(world)
+    assert (free["offer_id"], free["takeable_now"], free["rank_by_cost"]) == (discount, True, 1)
+
+    again = world.client("tier1").request_financing(world.receivable).id
+    world.financing = again
+    world.client("tier1").accept_offer(offer(world, "bank", "0.05"))
+    world.client("bank").record_disbursement(again)
+    [disbursed] = compare_json(world)
+    assert not disbursed["takeable_now"] and "early payment will not be possible" in disbursed["why"]
+    with pytest.raises(RuleViolation, match="financing-disbursed"):
+        world.client("tier1").cancel_financing(again, "try")
+    world.client("bank").record_repayment(again)   # the only end of a disbursed financing: the claim is settled
+    assert world.client("tier1").get_receivable(world.receivable).status == "SETTLED"
+
+
+def test_compare_on_a_settled_receivable_says_nothing_is_left_to_finance(world):
+    world.client("tier1").withdraw_financing(world.financing)
+    expires = date.fromisoformat(world.today) + timedelta(days=30)
+    discount = world.client("core").publish_discount_offer(DiscountOfferRequest(apr="0.02", expires_on=expires)).id
+    world.client("tier1").accept_discount_offer(discount, world.receivable)
+    result = CliRunner().invoke(finance, ["compare", world.receivable, "--as", "tier1"])
+    assert result.exit_code == 1
+    assert (f"{world.receivable} is settled: nothing is outstanding on it, so nothing is left to finance or pay "
+            f"early") in result.output
 
 
 def test_compare_as_someone_not_party_to_the_claim_is_refused(world):

@@ -171,3 +171,58 @@ def test_an_offers_file_rate_with_a_huge_exponent_is_refused_before_any_arithmet
     data["bank_offers"][0]["discount_rate"] = "1e-300000000"
     r = invoke("compare", "RCV-1", "--offers", offers(tmp_path, data), "--on", "2026-12-01")
     assert r.exit_code == 1 and "bank_offers.0.discount_rate: '1e-300000000' is not a rate" in error_line(r)
+
+
+@pytest.mark.parametrize("new,expected", [
+    ("base_rate: " + "9" * 5000, "Exceeds the limit (4300 digits) for integer string conversion: value has 5000 digits"),
+    ("base_rate: 2026-13-01", "month must be in 1..12"),
+])
+def test_a_value_yaml_reads_but_python_cannot_build_names_the_file(tmp_path, new, expected):
+    path = config(tmp_path, SHIPPED.replace('base_rate: "0.0310"', new))
+    with pytest.raises(PricingConfigError, match=f"^{path}: a value in it cannot be read"):
+        load_bank_config(path)
+    r = invoke(*QUOTE, "--grade", "B", "--config", path)
+    assert r.exit_code == 1 and expected in error_line(r) and "set_int_max_str_digits" not in error_line(r)
+
+
+@pytest.mark.parametrize("receivable,expected", [
+    ({"financing_id": None}, "receivable.financing_id: banks offer only on a live financing request"),
+    ({"financing_status": "ACCEPTED"}, "receivable.financing_status: F-0123456789abcdef is ACCEPTED, and bank offers "
+                                       "are open only while a financing is REQUESTED"),
+    ({"financing_status": "DISBURSED"}, "F-0123456789abcdef is DISBURSED"),
+])
+def test_an_offers_file_has_bank_offers_only_on_a_financing_request(tmp_path, receivable, expected):
+    data = json.loads(json.dumps(OFFERS))
+    data["receivable"].update(receivable)
+    r = invoke("compare", "RCV-1", "--offers", offers(tmp_path, data), "--on", "2026-12-01")
+    assert r.exit_code == 1 and expected in error_line(r) and r.stdout == ""
+    data["bank_offers"] = []   # the same receivable, with only the debtor's early-payment offer: a state it can be in
+    assert invoke("compare", "RCV-1", "--offers", offers(tmp_path, data), "--on", "2026-12-01").exit_code == 0
+    requested = json.loads(json.dumps(OFFERS))
+    requested["receivable"]["financing_status"] = "REQUESTED"
+    assert invoke("compare", "RCV-1", "--offers", offers(tmp_path, requested), "--on", "2026-12-01").exit_code == 0
+
+
+def test_an_offers_file_can_say_the_receivable_is_frozen(tmp_path):
+    data = json.loads(json.dumps(OFFERS))
+    data["receivable"]["frozen_by"] = "ORDER-1"
+    r = invoke("compare", "RCV-1", "--offers", offers(tmp_path, data), "--on", "2026-12-01", "--json")
+    assert r.exit_code == 0, r.output
+    proposals = json.loads(r.stdout)["proposals"]
+    assert [(p["offer_id"], p["takeable_now"]) for p in proposals] == [("OF-A", False), ("DD-1", False)]
+    assert all(p["why"].startswith("not takeable now: RCV-1 is frozen by order ORDER-1") for p in proposals)
+
+
+def test_debtor_without_history_is_refused_offline_as_it_cannot_be_checked():
+    r = invoke(*QUOTE, "--grade", "B", "--debtor", "SYN-DEBTOR-0007")
+    assert r.exit_code == 2 and "--debtor names the debtor in --history" in r.output
+
+
+def test_the_docs_show_the_shipped_offers_file_and_what_compare_prints_for_it():
+    docs = (Path(__file__).parents[3] / "docs" / "risk-and-pricing.md").read_text(encoding="utf-8")
+    sample = Path(__file__).parents[3] / "client" / "pricing" / "samples" / "offers.json"
+    assert f"```json\n{sample.read_text()}```" in docs
+    printed = invoke("compare", "RCV-1", "--offers", sample, "--on", "2026-12-01")
+    assert printed.exit_code == 0, printed.output
+    assert f"```text\n{printed.output}```" in docs
+    assert "DD-1: not takeable now: RCV-1 has a live financing request F-0123456789abcdef" in printed.output

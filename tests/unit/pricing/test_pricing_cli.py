@@ -6,7 +6,8 @@ from click.testing import CliRunner
 from cli.finance_commands import finance
 
 OFFERS = {
-    "receivable": {"receivable_id": "RCV-1", "face_amount": 100_000_000, "due_date": "2027-03-01"},
+    "receivable": {"receivable_id": "RCV-1", "face_amount": 100_000_000, "due_date": "2027-03-01",
+                   "financing_id": "F-1"},   # bank offers are open only on a financing request
     "bank_offers": [
         {"offer_id": "OF-A", "financier": "bank-a", "advance_rate": "0.90", "discount_rate": "0.04", "fees": 50_000,
          "recourse": True, "day_count": "ACT/360", "expires_on": "2026-12-10"},
@@ -27,7 +28,8 @@ def offers_file(tmp_path, data=OFFERS):
 def test_compare_ranks_with_why(tmp_path):
     result = CliRunner().invoke(finance, ["compare", "RCV-1", "--offers", offers_file(tmp_path), "--on", "2026-12-01"])
     assert result.exit_code == 0, result.output
-    assert "OF-A: cheapest of 3" in result.output and "OF-B:" in result.output and "DD-1:" in result.output
+    assert "OF-A: cheapest of 2" in result.output and "OF-B:" in result.output
+    assert "DD-1: not takeable now: RCV-1 has a live financing request F-1" in result.output
 
 
 def test_compare_json_by_cash(tmp_path):
@@ -35,17 +37,18 @@ def test_compare_json_by_cash(tmp_path):
                                           "--by", "cash", "--json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert [p["offer_id"] for p in data["proposals"]] == ["OF-B", "DD-1", "OF-A"]
-    assert data["proposals"][2]["net_cash"] == 89_050_000 and data["proposals"][2]["apr"] == "0.043265"
+    assert [p["offer_id"] for p in data["proposals"]] == ["OF-B", "OF-A", "DD-1"]
+    assert data["proposals"][1]["net_cash"] == 89_050_000 and data["proposals"][1]["apr"] == "0.043265"
 
 
 def test_compare_takes_several_early_payment_offers_from_a_file(tmp_path):
-    data = {k: v for k, v in OFFERS.items() if k != "early_payment"}
-    data["early_payments"] = [OFFERS["early_payment"], {**OFFERS["early_payment"], "offer_id": "DD-2", "apr": "0.03"}]
+    data = {"receivable": {**OFFERS["receivable"], "financing_id": None}, "bank_offers": [],   # early payment open
+            "early_payments": [OFFERS["early_payment"], {**OFFERS["early_payment"], "offer_id": "DD-2", "apr": "0.03"}]}
     result = CliRunner().invoke(finance, ["compare", "RCV-1", "--offers", offers_file(tmp_path, data), "--on",
                                           "2026-12-01", "--json"])
     assert result.exit_code == 0, result.output
-    assert [p["offer_id"] for p in json.loads(result.stdout)["proposals"]][0] == "DD-2"
+    assert [(p["offer_id"], p["rank_by_cost"]) for p in json.loads(result.stdout)["proposals"]] == [("DD-2", 1),
+                                                                                                      ("DD-1", 2)]
     both = {**data, "early_payment": OFFERS["early_payment"]}
     result = CliRunner().invoke(finance, ["compare", "RCV-1", "--offers", offers_file(tmp_path, both)])
     assert result.exit_code == 1 and "early_payment: give it or early_payments, not both" in result.output

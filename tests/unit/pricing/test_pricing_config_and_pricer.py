@@ -1,11 +1,14 @@
 """Bank configuration (validated, errors name the field) and the bank-side pricer."""
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_FLOOR, Decimal
 
 import pytest
 import yaml
+from hypothesis import given, settings, strategies as st
 
-from client.pricing import PricingConfigError, ReceivableTerms, bank_config_path, load_bank_config, quote
+from client.money import MAX_FEN
+from client.pricing import PricingConfigError, ReceivableTerms, bank_config_path, load_bank_config, proportion_fen, quote
+from client.pricing.pricer import _rate_within
 
 ON = date(2026, 12, 1)
 TERMS = ReceivableTerms(receivable_id="RCV-1", face_amount=100_000_000, due_date=date(2027, 3, 1))  # 90 days
@@ -107,6 +110,41 @@ def test_the_limit_cut_keeps_the_contracts_ten_decimal_places(config):
     q = quote(config, odd, grade="A", on=ON)
     assert q.offer.advance_rate == Decimal("0.0000006666")   # rounded down: the advance never passes the room
     assert q.priced.advance == 19_998_000_000 <= q.available
+
+
+def test_the_limit_cut_takes_the_rate_whose_rounded_advance_fits_not_the_rate_cut_down(config):
+    # face 80,000,000.00 yuan, 10,000,000.03 yuan of room: 1000000003 / 8000000000 cut down to 10 places is
+    # 0.1250000003, which advances 1000000002.4 -> 1000000002 fen; 0.1250000004 advances 1000000003.2 -> all the room
+    face = ReceivableTerms(receivable_id="R", face_amount=8_000_000_000, due_date=date(2027, 3, 1))
+    q = quote(config, face, grade="A", on=ON, exposure=config.limits.per_debtor - 1_000_000_003)
+    assert q.offer.advance_rate == Decimal("0.1250000004")
+    assert q.priced.advance == q.available == 1_000_000_003
+
+
+def largest_fitting_advance(face: int, available: int) -> int:
+    """By bisection over every rate of 10 places: the advance only grows with the rate."""
+    low, high = 0, 10**10   # proportion_fen(face, low) fits; find the largest n that does
+    while low < high:
+        middle = (low + high + 1) // 2
+        if proportion_fen(face, Decimal(middle).scaleb(-10)) <= available:
+            low = middle
+        else:
+            high = middle - 1
+    return proportion_fen(face, Decimal(low).scaleb(-10))
+
+
+@settings(max_examples=300, deadline=None)
+@given(face=st.integers(min_value=1, max_value=MAX_FEN), share=st.fractions(min_value=0, max_value=1))
+def test_the_cut_rate_gives_the_largest_advance_that_fits_in_the_fewest_places(face, share):
+    available = min(face - 1, int(face * share)) if face > 1 else 0
+    rate = _rate_within(available, face)
+    advance = proportion_fen(face, rate)
+    assert advance == largest_fitting_advance(face, available) <= available
+    assert -rate.as_tuple().exponent <= 10 and 0 <= rate < 1
+    shorter = rate.quantize(Decimal(1).scaleb(rate.as_tuple().exponent + 1), rounding=ROUND_FLOOR)
+    if shorter != rate:   # a rate with one place fewer, on either side, advances differently
+        assert proportion_fen(face, shorter) != advance
+        assert proportion_fen(face, shorter + Decimal(1).scaleb(rate.as_tuple().exponent + 1)) != advance
 
 
 def test_a_cut_advance_below_the_minimum_says_what_the_limit_leaves(config):

@@ -1,7 +1,10 @@
 """Gathering a receivable's offers through the typed receivables API (a fake with its five reads)."""
+import re
 from datetime import date
 from decimal import Decimal
 from types import SimpleNamespace as NS
+
+import pytest
 
 from client.pricing import rank_proposals
 from client.pricing.ledger import proposal_inputs_from_ledger
@@ -9,7 +12,8 @@ from client.pricing.ledger import proposal_inputs_from_ledger
 
 class FakeReceivables:
     def get_receivable(self, rid):
-        return NS(id=rid, outstanding=100_000_000, due_date=date(2027, 3, 1), financing_id="FIN-1")
+        return NS(id=rid, status="CONFIRMED", outstanding=100_000_000, due_date=date(2027, 3, 1), financing_id="FIN-1",
+                  frozen=None, children=[])
 
     def get_financing(self, fid):
         return NS(id=fid, status="REQUESTED", offers=[NS(id="OF-1", financier="bank-a", status="OPEN"),
@@ -66,3 +70,26 @@ def test_a_named_discount_offer_that_does_not_cover_the_receivable_is_left_out()
     source = FakeReceivables()
     source.get_discount_offer = lambda did: NS(id=did, debtor="core", status="OPEN", receivable_ids=["RCV-9"])
     assert proposal_inputs_from_ledger(source, "RCV-1", discount_offer_id="DD-9").early_payments == []
+
+
+def test_a_frozen_receivable_carries_its_order_and_no_offer_on_it_is_takeable():
+    source = FakeReceivables()
+    unfrozen = source.get_receivable
+    source.get_receivable = lambda rid: NS(**{**vars(unfrozen(rid)), "frozen": NS(order_reference="ORDER-7")})
+    inputs = proposal_inputs_from_ledger(source, "RCV-1", discount_offer_id="DD-1")
+    assert inputs.receivable.frozen_by == "ORDER-7"
+    ranked = rank_proposals(inputs.receivable, date(2026, 12, 1), inputs.bank_offers, inputs.early_payments)
+    assert [(p.offer_id, p.takeable_now, p.rank_by_cost) for p in ranked] == [("OF-1", False, None), ("DD-1", False, None)]
+    assert all("frozen by order ORDER-7" in p.why for p in ranked)
+
+
+@pytest.mark.parametrize("status, children, says", [
+    ("SETTLED", [], "RCV-1 is settled: nothing is outstanding on it, so nothing is left to finance or pay early"),
+    ("SPLIT", ["RCV-1.1", "RCV-1.2"], "RCV-1 was split into RCV-1.1, RCV-1.2: nothing is outstanding on it"),
+])
+def test_a_receivable_with_nothing_outstanding_is_refused_by_name(status, children, says):
+    source = FakeReceivables()
+    source.get_receivable = lambda rid: NS(id=rid, status=status, outstanding=0, due_date=date(2027, 3, 1),
+                                           financing_id=None, frozen=None, children=children)
+    with pytest.raises(ValueError, match="^" + re.escape(says)):
+        proposal_inputs_from_ledger(source, "RCV-1")

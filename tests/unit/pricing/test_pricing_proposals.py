@@ -121,13 +121,43 @@ def test_early_payment_is_priced_but_not_takeable_while_the_receivable_has_a_liv
     assert [(p.offer_id, p.rank_by_cost, p.takeable_now) for p in free] == [("DD", 1, True), ("A", 2, True)]
 
 
-def test_an_accepted_financing_says_early_payment_waits_for_it_to_end():
+def test_an_accepted_financing_says_the_holder_or_the_bank_can_cancel_it_before_disbursement():
     accepted = TERMS.model_copy(update={"financing_id": "F-1", "financing_status": "ACCEPTED"})
     offer = EarlyPaymentOffer(offer_id="DD", debtor="core", apr="0.01", expires_on=date(2027, 1, 1))
     [p] = rank_proposals(accepted, ON, [], [offer])
-    assert not p.takeable_now and "financier, not the holder, is paid" in p.why and "once that financing ends" in p.why
+    assert not p.takeable_now and p.why.startswith("not takeable now: RCV-1 is financed (F-1, accepted, not yet ")
+    assert ("possible only if the holder or the bank cancels that financing before the bank disburses it "
+            "(recfin finance cancel F-1 --reason TEXT); taken then, it would pay") in p.why
     with pytest.raises(ValidationError, match="financing_status: give it with the financing_id"):
         ReceivableTerms(receivable_id="R", face_amount=1, due_date=date(2027, 3, 1), financing_status="ACCEPTED")
+
+
+def test_a_disbursed_financing_says_early_payment_will_not_be_possible():
+    # the contract cannot cancel a disbursed financing; it ends by RecordRepayment, which settles the claim
+    disbursed = TERMS.model_copy(update={"financing_id": "F-1", "financing_status": "DISBURSED"})
+    offer = EarlyPaymentOffer(offer_id="DD", debtor="core", apr="0.01", expires_on=date(2027, 1, 1))
+    [p] = rank_proposals(disbursed, ON, [], [offer])
+    assert (p.eligible, p.takeable_now, p.rank_by_cost) == (True, False, None)
+    assert p.why == ("not takeable: RCV-1 is financed (F-1, disbursed), so the bank, not the holder, is paid, and "
+                     "that financing ends only when the bank records repayment, which settles the claim: early "
+                     "payment will not be possible on it")
+
+
+def test_no_offer_on_a_frozen_receivable_is_takeable_and_the_order_says_why():
+    frozen = TERMS.model_copy(update={"frozen_by": "ORDER-1"})
+    cheap = EarlyPaymentOffer(offer_id="DD", debtor="core", apr="0.01", day_count="ACT/365", expires_on=date(2027, 1, 1))
+    ranked = rank_proposals(frozen, ON, [bank("A"), bank("B", rate="0.05", expires=date(2026, 11, 1))], [cheap])
+    assert [(p.offer_id, p.eligible, p.takeable_now, p.rank_by_cost) for p in ranked] == \
+        [("DD", True, False, None), ("A", True, False, None), ("B", False, False, None)]   # B expired: not eligible
+    for p in ranked[:2]:
+        assert p.why.startswith("not takeable now: RCV-1 is frozen by order ORDER-1, and the contract takes no offer "
+                                "on it until the regulator unfreezes it; taken then, it would pay ")
+    assert ranked[0].net_cash == 99_753_425 and ranked[1].net_cash == 99_013_699   # still priced
+    # frozen with a live request: the freeze first, then what is left once it is lifted
+    both = TERMS.model_copy(update={"frozen_by": "ORDER-1", "financing_id": "F-1"})
+    [early] = rank_proposals(both, ON, [], [cheap])
+    assert "by order ORDER-1" in early.why and "; and RCV-1 has a live financing request F-1" in early.why
+    assert not early.takeable_now
 
 
 def test_the_gap_to_the_cheapest_is_rounded_half_up_in_points():
