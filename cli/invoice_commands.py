@@ -25,6 +25,7 @@ import click
 
 from client.invoices import (
     CheckOptions,
+    ChecksFailed,
     Enterprise,
     FingerprintRegistry,
     InvoiceError,
@@ -274,9 +275,12 @@ def match(invoice_file: Path, po_file: Path, receipt_file: Path, price_tolerance
     else:
         click.echo(f"invoice {inv.number} / PO {po.number} / receipt {gr.number}: {result.status}")
         for line in result.lines:
-            where = f"PO line {line.po_line}" if line.po_line else "no PO line"
-            if line.po_line:
-                where += f", receipt line {line.receipt_line}" if line.receipt_line else ", not received"
+            po_lines, receipt_lines = " + ".join(line.po_lines), " + ".join(line.receipt_lines)
+            where = f"PO line {po_lines}" if po_lines else "no PO line"
+            if po_lines:
+                where += f", receipt line {receipt_lines}" if receipt_lines else ", not received"
+            if line.discount_of is not None:
+                where = f"discount on line {line.discount_of}; {where}"
             click.echo(f"  {line.status.upper():<9} {line.invoice_line}. {line.item} ({where})")
             for problem in line.problems:
                 click.echo(f"            - {problem}")
@@ -456,9 +460,12 @@ def attestations(invoice_ref: str, identity: str, data_root: Path | None, as_jso
 @click.option("--json", "as_json", is_flag=True, help="print the registered receivable as JSON")
 def register(file: Path, po_file: Path, receipt_file: Path, due_date: date, identity: str, data_root: Path | None,
              as_json: bool) -> None:
-    """Register a receivable backed by a matched invoice (three-way match first; needs the network).
+    """Register a receivable backed by a checked and matched invoice (needs the network).
 
-    The face amount is the invoice's total with tax, the debtor its buyer; the
+    The invoice's own checks must pass first (totals, lines, tax ids, number
+    and code, as recfin invoice verify reports them; the failed ones are named,
+    exit 1), then the three-way match. The face amount is the invoice's total
+    with tax, the debtor its buyer; the
     evidence hash of invoice, order and receipt goes on the ledger as the
     contract hash. Where the network requires it, the invoice needs a passing
     verification attestation first (recfin invoice attest).
@@ -475,6 +482,8 @@ def register(file: Path, po_file: Path, receipt_file: Path, due_date: date, iden
     gr = _call(lambda: read_goods_receipt(receipt_file))
     try:
         registration = registration_from_match(inv, po, gr, match_invoice(inv, po, gr, Tolerances()), due_date)
+    except ChecksFailed as exc:
+        raise CommandError(f"{one_line(exc)} (see recfin invoice verify)", EXIT_FAILED) from None
     except NotMatched as exc:
         raise CommandError(f"{one_line(exc)} (see recfin invoice match)", EXIT_FAILED) from None
     except InvoiceError as exc:

@@ -47,8 +47,12 @@ def to_fen(amount: Amount, *, rounding: str | None = None) -> int:
     if isinstance(amount, Decimal):
         if not amount.is_finite():
             raise ValueError(f"amount {amount} is not a finite number")
-        fen = amount * _HUNDRED
-        if fen != fen.to_integral_value():
+        # Exact: amount x 100 by moving the exponent, not by multiplying, which would round to the context's
+        # 28 digits and could turn 300.0000000000000000000000000001 into a whole number of fen.
+        sign, digits, exponent = amount.as_tuple()
+        fen = Decimal((sign, digits, exponent + 2))
+        below_fen = -(exponent + 2)  # how many of the digits are fractions of a fen
+        if below_fen > 0 and any(digits[-below_fen:]):
             if rounding is None:
                 raise ValueError(f"{amount} yuan has fractions of a fen: round it explicitly "
                                  "(to_fen(amount, rounding=decimal.ROUND_HALF_UP))")

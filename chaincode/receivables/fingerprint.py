@@ -22,8 +22,11 @@ The fingerprint is the lower-case hex SHA-256 of that string. The off-chain
 client (``client/invoices/fingerprint.py``) computes the same value, without
 importing this module, to ask the registry about an invoice (``FindInvoice``).
 
-:func:`identity_problem` says whether code and number fit together, so that a
-supplier cannot make the same invoice look new by adding or dropping a code.
+:func:`number_problem` says whether a number has one of the two real forms (20
+digits, or 8) and :func:`identity_problem` whether code and number fit
+together, so that a supplier cannot make the same invoice look new by
+rewriting its number (``2644-2000…``, a leading zero, a sign) or by adding or
+dropping a code: every invoice has exactly one accepted spelling.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ VERSION = "recfin-invoice-v2"
 
 FINGERPRINT_PATTERN = re.compile(r"[0-9a-f]{64}")
 _LEGACY_NUMBER = re.compile(r"[0-9]{8}")
+_DIGITALISED_NUMBER = re.compile(r"[0-9]{20}")
 _CODE = re.compile(r"[0-9]{10}|[0-9]{12}")
 
 
@@ -57,14 +61,31 @@ def is_fingerprint(value: str) -> bool:
     return FINGERPRINT_PATTERN.fullmatch(value) is not None
 
 
+def number_problem(invoice_number: str) -> str | None:
+    """Why a string is not an invoice number, or ``None`` when it is one.
+
+    An invoice number (发票号码) is exactly 20 ASCII digits (a fully digitalised
+    e-invoice) or exactly 8 (an invoice with a code), with nothing around or
+    between them: the fingerprint hashes the number as given, so any other
+    spelling of the same digits would fingerprint as another invoice.
+    """
+    if _DIGITALISED_NUMBER.fullmatch(invoice_number) or _LEGACY_NUMBER.fullmatch(invoice_number):
+        return None
+    return (f"invoice number {invoice_number!r} is neither the 20 digits of a fully digitalised e-invoice nor the "
+            "8 digits of an invoice with a code: give the number exactly as printed, digits only, no spaces, "
+            "dashes or added zeros")
+
+
 def identity_problem(invoice_code: str, invoice_number: str) -> str | None:
     """Why code and number do not identify an invoice, or ``None`` when they do.
 
-    An 8-digit number is the number of an invoice with a code (10 or 12
-    digits), which must be given; any other number (the 20 digits of a fully
-    digitalised e-invoice) takes no code.
+    The number must have a valid form (:func:`number_problem`). An 8-digit
+    number is the number of an invoice with a code (10 or 12 digits), which
+    must be given; a 20-digit number (a fully digitalised e-invoice) takes no code.
     """
     code, number = invoice_code.strip(), invoice_number.strip()
+    if (why := number_problem(number)) is not None:
+        return why
     if _LEGACY_NUMBER.fullmatch(number):
         if not _CODE.fullmatch(code):
             return (f"invoice number {number} is the 8-digit number of an invoice with an invoice code (发票代码): "

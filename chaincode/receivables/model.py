@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, ValidationInfo
 
-from . import config, dates, daycount, money, uscc
+from . import config, dates, daycount, fingerprint, money, uscc
 from .errors import rule
 
 
@@ -37,6 +37,13 @@ def _credit_code(value: Any, info: ValidationInfo) -> str:
     return value
 
 
+def _invoice_number(value: Any, info: ValidationInfo) -> Any:
+    # only a string can be a number; anything else is left to pydantic's type error (argument-invalid)
+    if isinstance(value, str) and (why := fingerprint.number_problem(value)) is not None:
+        raise rule("invoice-number-invalid", f"{info.field_name}: {why}")
+    return value
+
+
 def _currency(value: Any, info: ValidationInfo) -> str:
     return money.parse_currency(value, info.field_name or "currency")
 
@@ -54,6 +61,9 @@ Fen = Annotated[int, BeforeValidator(_fen), Field(description="integer fen, > 0"
 FenOrZero = Annotated[int, BeforeValidator(_fen_or_zero), Field(description="integer fen, >= 0")]
 IsoDate = Annotated[str, BeforeValidator(_date), Field(description="YYYY-MM-DD")]
 CreditCode = Annotated[str, BeforeValidator(_credit_code), Field(description="unified social credit code, GB 32100-2015")]
+InvoiceNumber = Annotated[str, BeforeValidator(_invoice_number), Field(
+    description="发票号码: 20 digits on a fully digitalised e-invoice, 8 on an older one (with a code); "
+                "no other spelling, so that one invoice has one fingerprint")]
 Currency = Annotated[str, BeforeValidator(_currency), Field(description="ISO 4217")]
 Rate = Annotated[str, BeforeValidator(_rate), Field(description="decimal fraction as a string: \"0.045\" is 4.5%")]
 Basis = Annotated[str, BeforeValidator(_basis), Field(description="ACT/360 or ACT/365")]
@@ -138,8 +148,7 @@ class Party(Doc):
 # ---------------------------------------------------------------- receivables
 
 class InvoiceInput(Doc):
-    number: Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[0-9A-Za-z-]+$",
-                                 description="发票号码: 20 digits on a fully digitalised e-invoice, 8 on an older one")]
+    number: InvoiceNumber
     code: Annotated[str, Field(max_length=12, pattern=r"^[0-9]*$",
                                description="发票代码 (10 or 12 digits) of an invoice with an 8-digit number; "
                                            "empty (the default) for a fully digitalised e-invoice")] = ""
@@ -151,6 +160,8 @@ class InvoiceInput(Doc):
 
 
 class Invoice(InvoiceInput):
+    # as stored: read back without the request's number rule, so records written before it stay readable
+    number: str
     fingerprint: str = Field(description="sha256 of recfin-invoice-v2|seller tax id|code|number (fingerprint.py)")
 
 
@@ -340,7 +351,7 @@ class InvoiceAttestationRequest(Doc):
 
     seller_tax_id: CreditCode
     code: Annotated[str, Field(max_length=12, pattern=r"^[0-9]*$", description="发票代码; empty for a fully digitalised e-invoice")] = ""
-    number: Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[0-9A-Za-z-]+$", description="发票号码")]
+    number: InvoiceNumber
     fingerprint: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$",
                                       description="the invoice fingerprint as the attester computed it; the contract computes it again and refuses a mismatch")]
     sources: list[SourceName] = Field(min_length=1, max_length=10, description="the sources asked")
@@ -350,6 +361,7 @@ class InvoiceAttestationRequest(Doc):
 
 
 class InvoiceAttestation(InvoiceAttestationRequest):
+    number: str  # as stored: readable without the request's number rule (see Invoice)
     doc_type: Literal["invoice_attestation"] = "invoice_attestation"
     id: str
     attester: str = Field(description="credit code of the attesting party")

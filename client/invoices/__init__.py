@@ -8,7 +8,7 @@ Integrators import from here::
 - :func:`read_scan` -- PDF text layer, or OCR of an image / image-only PDF, with per-field confidence
 - :func:`check_invoice` -- the named checks (totals, tax, check digits, dates, parties, duplicates)
 - :func:`match_invoice` -- three-way match against a purchase order and a goods receipt
-- :func:`registration_from_match` -- a receivable registration from a matched invoice
+- :func:`registration_from_match` -- a receivable registration from a matched invoice that passes its checks
 - :func:`verify_with_sources` -- tax authority, business registry and credit bureau, disagreements shown
 - :func:`invoice_fingerprint` -- the fingerprint the ledger keys invoices by
 - :class:`LedgerRegistry` -- the ledger's fingerprint registry (``FindInvoice``) over the Fabric Gateway
@@ -33,7 +33,7 @@ from .matching import (
 )
 from .model import Finding, Invoice, InvoiceLine, Party, Report
 from .parse import invoice_to_json, parse_invoice, read_invoice
-from .register import NotMatched, ReceivableRegistrar, ReceivableRegistration, registration_from_match
+from .register import ChecksFailed, NotMatched, ReceivableRegistrar, ReceivableRegistration, registration_from_match
 from .scan import FieldReading, ScanResult, read_scan
 from .sources import (
     BusinessRegistry,
@@ -48,7 +48,7 @@ from .sources import (
 )
 
 __all__ = [
-    "BusinessRegistry", "CheckOptions", "CreditBureau", "Enterprise", "FieldReading", "Finding",
+    "BusinessRegistry", "CheckOptions", "ChecksFailed", "CreditBureau", "Enterprise", "FieldReading", "Finding",
     "FingerprintRegistry", "GoodsReceipt", "InMemoryRegistry", "Invoice", "InvoiceError", "InvoiceLine",
     "InvoiceLookup", "InvoiceUse", "LedgerAnswerInvalid", "LedgerRegistry", "MalformedInput", "MatchResult", "MissingDependency", "NotMatched", "Party",
     "PurchaseOrder", "ReceivableRegistrar", "ReceivableRegistration", "ReferenceBusinessRegistry",

@@ -10,6 +10,7 @@ totals.positive        价税合计 > 0 (a red-letter, negative invoice backs no
 line.amount            per line: quantity x unit price = amount, within tolerance
 line.tax               per line: amount x rate = tax, within tolerance
 seller.tax_id          the seller's tax id passes its check digit
+number.format          the number is 20 digits (fully digitalised) or 8 digits (with a code), nothing else
 number.code            the invoice code is given exactly when the number needs one (8 digits)
 buyer.tax_id           the buyer's tax id passes its check digit
 date.plausible         issued no later than today and no earlier than max_age_days
@@ -33,7 +34,7 @@ from client.money import plain_yuan
 
 from ._reading import line_amount_fen, line_tax_fen
 from .credit_code import check_tax_id
-from .fingerprint import code_problem, invoice_fingerprint
+from .fingerprint import code_problem, invoice_fingerprint, number_problem
 from .model import Finding, Invoice, Report
 
 
@@ -102,7 +103,7 @@ def check_invoice(invoice: Invoice, options: CheckOptions | None = None) -> Repo
         *_lines(invoice, o.tolerance_fen),
         _tax_id("seller.tax_id", invoice.seller.tax_id),
         _tax_id("buyer.tax_id", invoice.buyer.tax_id),
-        _code(invoice),
+        *_number(invoice),
         _date(invoice, o),
         _party("parties.debtor", "buyer", "registered debtor", invoice.buyer.tax_id, invoice.buyer.name, o.debtor),
         _party("parties.supplier", "seller", "registering supplier", invoice.seller.tax_id, invoice.seller.name, o.supplier),
@@ -174,7 +175,10 @@ def _date(inv: Invoice, o: CheckOptions) -> Finding:
     if inv.issue_date > o.today:
         return Finding(check="date.plausible", status="fail",
                        message=f"issued {inv.issue_date}, after today {o.today}")
-    oldest = o.today - timedelta(days=o.max_age_days)
+    try:
+        oldest = o.today - timedelta(days=o.max_age_days)
+    except OverflowError:  # the age reaches back before 1 January of year 1: no issue date is too old
+        oldest = date.min
     return _ok("date.plausible", inv.issue_date >= oldest,
                f"issued {inv.issue_date}, within {o.max_age_days} days of {o.today}",
                f"issued {inv.issue_date}, more than {o.max_age_days} days before {o.today}",
@@ -200,13 +204,21 @@ def _party(check: str, side: str, role: str, tax_id: str, name: str, registered:
     return Finding(check=check, status="pass", message=f"the {side} is the {role} ({registered.credit_code})")
 
 
-def _code(inv: Invoice) -> Finding:
-    why = code_problem(inv.code, inv.number)
-    if why is None:
-        return Finding(check="number.code", status="pass",
-                       message=f"code {inv.code} and number {inv.number} identify the invoice" if inv.code
-                       else f"number {inv.number} identifies the invoice without a code")
-    return Finding(check="number.code", status="fail", message=why, details={"code": inv.code, "number": inv.number})
+def _number(inv: Invoice) -> list[Finding]:
+    why = number_problem(inv.number)
+    if why is not None:
+        return [Finding(check="number.format", status="fail", message=why, details={"number": inv.number}),
+                Finding(check="number.code", status="skipped",
+                        message="not checked: the number has no valid form to fit a code to (see number.format)")]
+    code_why = code_problem(inv.code, inv.number)
+    formed = Finding(check="number.format", status="pass",
+                     message=f"number {inv.number} has {len(inv.number)} digits, a valid invoice number")
+    if code_why is None:
+        return [formed, Finding(check="number.code", status="pass",
+                                message=f"code {inv.code} and number {inv.number} identify the invoice" if inv.code
+                                else f"number {inv.number} identifies the invoice without a code")]
+    return [formed, Finding(check="number.code", status="fail", message=code_why,
+                            details={"code": inv.code, "number": inv.number})]
 
 
 def _duplicate(inv: Invoice, registry: FingerprintRegistry | None) -> Finding:

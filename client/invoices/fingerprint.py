@@ -32,6 +32,7 @@ FINGERPRINT_VERSION = "recfin-invoice-v2"
 
 _FINGERPRINT = re.compile(r"[0-9a-f]{64}")
 _LEGACY_NUMBER = re.compile(r"[0-9]{8}")
+_DIGITALISED_NUMBER = re.compile(r"[0-9]{20}")
 _CODE = re.compile(r"[0-9]{10}|[0-9]{12}")
 
 
@@ -61,14 +62,31 @@ def is_fingerprint(value: str) -> bool:
     return _FINGERPRINT.fullmatch(value) is not None
 
 
+def number_problem(invoice_number: str) -> str | None:
+    """Why a string is not an invoice number (the contract refuses it), or ``None``.
+
+    A number is exactly 20 ASCII digits (a fully digitalised e-invoice) or 8
+    (an invoice with a code), nothing else: the fingerprint hashes the number
+    as given, so ``2644-2000…``, an added leading zero or a sign would make the
+    same invoice look like another one.
+    """
+    if _DIGITALISED_NUMBER.fullmatch(invoice_number) or _LEGACY_NUMBER.fullmatch(invoice_number):
+        return None
+    return (f"number {invoice_number!r} is neither the 20 digits of a fully digitalised e-invoice nor the 8 "
+            "digits of an invoice with a code: give it exactly as printed, digits only")
+
+
 def code_problem(invoice_code: str, invoice_number: str) -> str | None:
     """Why code and number do not fit together (the contract refuses them), or ``None``.
 
-    An 8-digit number belongs to an invoice issued before full digitalisation,
-    identified by its 10- or 12-digit code and number; any other number (the 20
-    digits of a fully digitalised e-invoice) takes no code.
+    The number must have a valid form (:func:`number_problem`). An 8-digit
+    number belongs to an invoice issued before full digitalisation, identified
+    by its 10- or 12-digit code and number; a 20-digit number (a fully
+    digitalised e-invoice) takes no code.
     """
     code, number = invoice_code.strip(), invoice_number.strip()
+    if (why := number_problem(number)) is not None:
+        return why
     if _LEGACY_NUMBER.fullmatch(number):
         if not _CODE.fullmatch(code):
             return (f"number {number} has 8 digits: the invoice is identified by its 10- or 12-digit invoice "

@@ -2,19 +2,24 @@
 
 Purchase orders and goods receipts come as the CSV or JSON an ERP exports; see
 docs/invoices.md for the columns (English or Chinese headers). Lines pair up by
-item code when both sides have one, otherwise by item name after removing the
-``*category*`` prefix that Chinese invoices put before the name.
+item name, after removing the ``*category*`` prefix that Chinese invoices put
+before the name; only an item no line names is paired by item code (against the
+invoice line's name or spec: a spec such as ``0805`` is shared by different
+items, so it never outranks a name). An item's PO lines and receipt lines are
+added up (an order split over lines, a delivery received in parts), and so are
+its invoice lines; a discount line (折扣行: negative amount, the name of a line
+above it) is folded into that line.
 
 A line is
-- ``matched`` when it has a PO line and a receipt line, its quantity equals the
-  received quantity and does not exceed the ordered one, and its unit price
-  equals the PO's, each within tolerance;
+- ``matched`` when it has PO lines and receipt lines, the item's invoiced
+  quantity equals the received quantity and does not exceed the ordered one, and
+  its unit price equals the PO's, each within tolerance;
 - ``partial`` when it has a PO line but something is outside tolerance or it was
   not received;
 - ``unmatched`` when no PO line has its item.
 The whole match is ``matched`` only when every line is and the invoice amount
-(without tax) equals the PO price x invoiced quantity summed, within the total
-tolerance.
+(without tax) equals the PO price x invoiced quantity summed, less the invoice's
+discount lines, within the total tolerance.
 """
 
 from __future__ import annotations
@@ -38,7 +43,7 @@ from client.user_files import UnreadableFile, read_user_text
 
 from ._reading import ValueProblem, to_decimal
 from .errors import MalformedInput, UnsupportedFormat
-from .model import Invoice
+from .model import Invoice, InvoiceLine
 from .parse import invoice_to_json, parse_json
 
 
@@ -81,8 +86,11 @@ class LineMatch(_Frozen):
     invoice_line: int
     item: str
     status: LineStatus
-    po_line: str | None = None
-    receipt_line: str | None = None
+    po_line: str | None = Field(default=None, description="the first of po_lines")
+    receipt_line: str | None = Field(default=None, description="the first of receipt_lines")
+    po_lines: tuple[str, ...] = Field(default=(), description="every PO line of the item (an order split over lines)")
+    receipt_lines: tuple[str, ...] = Field(default=(), description="every receipt line of the item (partial deliveries)")
+    discount_of: int | None = Field(default=None, description="a discount line: the invoice line it is folded into")
     problems: tuple[str, ...] = ()
 
 
@@ -228,77 +236,196 @@ def item_key(name: str) -> str:
     return "".join(_CATEGORY.sub("", name.strip()).split()).lower()
 
 
-def _within(a: Decimal, b: Decimal, rel: Decimal) -> bool:
+def _within(a: Decimal | Fraction, b: Decimal | Fraction, rel: Decimal) -> bool:
     # exact: Decimal arithmetic rounds at 28 digits
     return abs(Fraction(a) - Fraction(b)) <= abs(Fraction(b)) * Fraction(rel)
 
 
-def _find(lines: tuple[OrderLine, ...], name: str, spec: str | None, used: set[str]) -> OrderLine | None:
-    keys = {item_key(name)}
-    if spec:
-        keys.add(item_key(spec))
-    for line in lines:
-        if line.line in used:
-            continue
-        if (line.item_code and item_key(line.item_code) in keys) or item_key(line.item_name) in keys:
-            return line
-    return None
+def _fraction_text(value: Fraction) -> str:
+    """Exact when the value has a decimal form within 28 digits, else to 6 places."""
+    approx = Decimal(value.numerator) / Decimal(value.denominator)
+    return format(approx, "f") if Fraction(approx) == value else f"{approx:.6f}"
+
+
+def _shown(values: list[Decimal]) -> str:
+    """A quantity for a message: one as read, or the exact sum of several."""
+    return str(values[0]) if len(values) == 1 else _fraction_text(_total(values))
+
+
+@dataclass(frozen=True)
+class _Item:
+    """An invoice line with the discount lines (折扣行) printed right below it folded in."""
+
+    number: int
+    line: InvoiceLine
+    discount_fen: int = 0
+    discount_lines: tuple[int, ...] = ()
+
+
+def _fold_discounts(lines: tuple[InvoiceLine, ...]) -> list[_Item]:
+    # A discount is printed as a line of negative amount, with the name of the line it discounts, below it.
+    items: list[_Item] = []
+    for number, line in enumerate(lines, start=1):
+        # the nearest line above with the same name is the one discounted
+        above = next((k for k in range(len(items) - 1, -1, -1)
+                      if items[k].line.amount_fen > 0 and item_key(items[k].line.name) == item_key(line.name)), None)
+        if line.amount_fen < 0 and above is not None:
+            item = items[above]
+            items[above] = _Item(item.number, item.line, item.discount_fen + line.amount_fen,
+                                 item.discount_lines + (number,))
+        else:
+            items.append(_Item(number, line))
+    return items
+
+
+def _named(lines: tuple[OrderLine, ...], names: set[str]) -> list[OrderLine]:
+    return [l for l in lines if item_key(l.item_name) in names]
+
+
+def _coded(lines: tuple[OrderLine, ...], codes: set[str], taken_by_name: set[str]) -> list[OrderLine]:
+    return [l for l in lines if l.item_code and item_key(l.item_code) in codes and l.line not in taken_by_name]
+
+
+def _order_lines(po: PurchaseOrder, line: InvoiceLine, taken_by_name: set[str]) -> tuple[OrderLine, ...]:
+    """The PO lines of an invoice line's item: those named like it; only when none is, those whose item
+    code is the invoice line's name or spec (a spec such as 0805 is shared by different items, so it
+    never outranks a name). Lines another invoice line claims by name are never taken by code."""
+    named = _named(po.lines, {item_key(line.name)})
+    if named:
+        return tuple(named)
+    codes = {item_key(line.name)} | ({item_key(line.spec)} if line.spec else set())
+    return tuple(_coded(po.lines, codes, taken_by_name))
+
+
+def _receipt_lines(receipt: GoodsReceipt, ordered: tuple[OrderLine, ...], taken_by_name: set[str]
+                   ) -> tuple[OrderLine, ...]:
+    """The receipt lines of an item ordered on ``ordered``: named like a PO line of it, or, only when none
+    is, carrying its item code."""
+    named = _named(receipt.lines, {item_key(l.item_name) for l in ordered})
+    if named:
+        return tuple(named)
+    return tuple(_coded(receipt.lines, {item_key(l.item_code) for l in ordered if l.item_code}, taken_by_name))
+
+
+def _ids(lines: tuple[OrderLine, ...]) -> tuple[str, ...]:
+    return tuple(l.line for l in lines)
+
+
+def _total(lines: Any) -> Fraction:
+    return sum((Fraction(q) for q in lines), Fraction(0))
 
 
 def match_invoice(invoice: Invoice, po: PurchaseOrder, receipt: GoodsReceipt,
                   tolerances: Tolerances | None = None) -> MatchResult:
-    """Match every invoice line against the PO and the receipt."""
+    """Match every invoice line against the PO and the receipt.
+
+    Quantities compare per item: an item's invoice lines, PO lines and receipt lines are each added up,
+    so an order split over two lines or a delivery received in two parts matches as one. A discount line
+    (negative amount, the same name, right below its line) is folded into that line.
+    """
     tol = tolerances or Tolerances()
-    results: list[LineMatch] = []
-    used_po: set[str] = set()
-    used_gr: set[str] = set()
-    expected = Fraction(0)
     doc_problems: list[str] = []
     if receipt.po_number and receipt.po_number != po.number:
         doc_problems.append(f"the receipt {receipt.number} is for PO {receipt.po_number}, not {po.number}")
-    for i, line in enumerate(invoice.lines, start=1):
-        order = _find(po.lines, line.name, line.spec, used_po)
-        if order is None:
-            results.append(LineMatch(invoice_line=i, item=line.name, status="unmatched",
+    items = _fold_discounts(invoice.lines)
+    invoice_names = {item_key(item.line.name) for item in items}
+    po_taken_by_name = {l.line for l in po.lines if item_key(l.item_name) in invoice_names}
+    ordered_of = {item.number: _order_lines(po, item.line, po_taken_by_name) for item in items}
+    po_names = {item_key(l.item_name) for l in po.lines}
+    gr_taken_by_name = {l.line for l in receipt.lines if item_key(l.item_name) in po_names}
+    # the invoice items of each ordered item (one PO line or several), to add their quantities up
+    sharing: dict[tuple[str, ...], list[_Item]] = {}
+    for item in items:
+        if ordered_of[item.number]:
+            sharing.setdefault(_ids(ordered_of[item.number]), []).append(item)
+
+    results: list[LineMatch] = []
+    expected = Fraction(0)
+    for item in items:
+        line, ordered = item.line, ordered_of[item.number]
+        if not ordered:
+            results.append(LineMatch(invoice_line=item.number, item=line.name, status="unmatched",
                                      problems=("no purchase order line for this item",)))
+            results.extend(LineMatch(invoice_line=d, item=line.name, status="unmatched", discount_of=item.number,
+                                     problems=(f"a discount on line {item.number}, which is not on the order",))
+                           for d in item.discount_lines)
             continue
-        used_po.add(order.line)
-        got = _find(receipt.lines, order.item_code or order.item_name, order.item_name, used_gr)
-        if got is not None:
-            used_gr.add(got.line)
-        problems: list[str] = []
-        qty = line.quantity
-        price = line.unit_price
-        if qty is None or price is None:
-            problems.append("the invoice line has no quantity or unit price")
-        else:
-            if got is None:
-                problems.append("not received: no goods receipt line for this item")
-            elif not _within(qty, got.quantity, tol.quantity_rel):
-                problems.append(f"invoiced quantity {qty} is not the received {got.quantity}")
-            if Fraction(qty) > Fraction(order.quantity) * (1 + Fraction(tol.quantity_rel)):
-                problems.append(f"invoiced quantity {qty} exceeds the ordered {order.quantity}")
-            if order.unit_price is not None and not _within(price, order.unit_price, tol.price_rel):
-                problems.append(f"unit price {price} is not the PO price {order.unit_price}")
-            expected += Fraction(qty) * Fraction(order.unit_price if order.unit_price is not None else price)
-        results.append(LineMatch(invoice_line=i, item=line.name, status="partial" if problems else "matched",
-                                 po_line=order.line, receipt_line=got.line if got else None, problems=tuple(problems)))
+        received = _receipt_lines(receipt, ordered, gr_taken_by_name)
+        problems = _item_problems(item, sharing[_ids(ordered)], ordered, received, tol)
+        if line.quantity is not None and line.unit_price is not None:
+            expected += Fraction(line.quantity) * _order_price(ordered, line.unit_price)
+        expected += Fraction(item.discount_fen, 100)
+        status: LineStatus = "partial" if problems else "matched"
+        where = dict(po_line=ordered[0].line, po_lines=_ids(ordered),
+                     receipt_line=received[0].line if received else None, receipt_lines=_ids(received))
+        results.append(LineMatch(invoice_line=item.number, item=line.name, status=status, problems=tuple(problems),
+                                 **where))
+        results.extend(LineMatch(invoice_line=d, item=line.name, status=status, discount_of=item.number, **where)
+                       for d in item.discount_lines)
+    results.sort(key=lambda r: r.invoice_line)
     expected_fen = round_half_up(expected * 100)
     if abs(expected_fen - invoice.total_amount_fen) > tol.total_fen:
         doc_problems.append(f"invoice amount {plain_yuan(invoice.total_amount_fen)} is not the PO value of the "
-                            f"invoiced quantities {plain_yuan(expected_fen)} (tolerance {plain_yuan(tol.total_fen)})")
+                            f"invoiced quantities less the invoice's discounts {plain_yuan(expected_fen)} "
+                            f"(tolerance {plain_yuan(tol.total_fen)})")
     statuses = {r.status for r in results}
     if statuses == {"matched"} and not doc_problems:
-        status: LineStatus = "matched"
+        overall: LineStatus = "matched"
     elif statuses == {"unmatched"}:
-        status = "unmatched"
+        overall = "unmatched"
     else:
-        status = "partial"
+        overall = "partial"
+    on_invoice = {l for ordered in ordered_of.values() for l in _ids(ordered)}
     return MatchResult(
-        status=status, invoice_number=invoice.number, po_number=po.number, receipt_number=receipt.number,
-        lines=tuple(results), not_invoiced_po_lines=tuple(l.line for l in po.lines if l.line not in used_po),
+        status=overall, invoice_number=invoice.number, po_number=po.number, receipt_number=receipt.number,
+        lines=tuple(results), not_invoiced_po_lines=tuple(l.line for l in po.lines if l.line not in on_invoice),
         expected_amount_fen=expected_fen, invoice_amount_fen=invoice.total_amount_fen, problems=tuple(doc_problems),
     )
+
+
+def _order_price(ordered: tuple[OrderLine, ...], invoiced_price: Decimal) -> Fraction:
+    """The PO price of an item: the one price of its PO lines, or their quantity-weighted average when an
+    order split over lines priced them differently. A PO line without a price takes the invoiced one."""
+    prices = [Fraction(l.unit_price if l.unit_price is not None else invoiced_price) for l in ordered]
+    quantity = _total(l.quantity for l in ordered)
+    if len(set(prices)) == 1 or quantity == 0:
+        return prices[0]
+    return sum((Fraction(l.quantity) * p for l, p in zip(ordered, prices)), Fraction(0)) / quantity
+
+
+def _item_problems(item: _Item, same_item: list[_Item], ordered: tuple[OrderLine, ...],
+                   received: tuple[OrderLine, ...], tol: Tolerances) -> list[str]:
+    line = item.line
+    problems: list[str] = []
+    if item.discount_lines and line.amount_fen + item.discount_fen <= 0:
+        problems.append(f"the discount on lines {', '.join(map(str, item.discount_lines))} takes the amount to "
+                        f"{plain_yuan(line.amount_fen + item.discount_fen)}, not above zero")
+    if line.quantity is None or line.unit_price is None:
+        problems.append("the invoice line has no quantity or unit price")
+        return problems
+    # quantities of the item as a whole: every invoice line, PO line and receipt line of it
+    quantities = [i.line.quantity for i in same_item if i.line.quantity is not None]
+    invoiced = _total(quantities)
+    lines_note = (f" (invoice lines {', '.join(str(i.number) for i in same_item)})" if len(same_item) > 1 else "")
+    if not received:
+        problems.append("not received: no goods receipt line for this item")
+    else:
+        got = _total(l.quantity for l in received)
+        if abs(invoiced - got) > got * Fraction(tol.quantity_rel):
+            parts = f" (receipt lines {' + '.join(_ids(received))})" if len(received) > 1 else ""
+            problems.append(f"invoiced quantity {_shown(quantities)}{lines_note} is not the received "
+                            f"{_shown([l.quantity for l in received])}{parts}")
+    if invoiced > _total(l.quantity for l in ordered) * (1 + Fraction(tol.quantity_rel)):
+        parts = f" (PO lines {' + '.join(_ids(ordered))})" if len(ordered) > 1 else ""
+        problems.append(f"invoiced quantity {_shown(quantities)}{lines_note} exceeds the ordered "
+                        f"{_shown([l.quantity for l in ordered])}{parts}")
+    prices = [l.unit_price for l in ordered if l.unit_price is not None]
+    price = _order_price(ordered, line.unit_price)
+    if prices and not _within(line.unit_price, price, tol.price_rel):
+        shown = (str(prices[0]) if len(set(prices)) == 1 else
+                 f"{_fraction_text(price)} (the PO lines' average)")
+        problems.append(f"unit price {line.unit_price} is not the PO price {shown}")
+    return problems
 
 
 # --- evidence -------------------------------------------------------------------

@@ -19,6 +19,7 @@ from __future__ import annotations
 import codecs
 import json
 import re
+import sys
 import xml.etree.ElementTree as ET
 from datetime import date, datetime
 from decimal import Decimal
@@ -35,7 +36,8 @@ from .model import Invoice, InvoiceLine, Party
 RECFIN_JSON_FORMAT = "recfin.invoice/1"
 MAX_BYTES = 5 * 1024 * 1024
 
-_DECL = re.compile(rb"^<\?xml[^>]*encoding=[\"']([A-Za-z0-9_.\-]+)[\"']")
+# XML allows white space around the '=' of a declaration's attribute: encoding = "GBK"
+_DECL = re.compile(rb"^<\?xml[^>]*\sencoding\s*=\s*[\"']([A-Za-z0-9_.\-]+)[\"']")
 
 
 def read_invoice(path: str | Path) -> Invoice:
@@ -76,6 +78,11 @@ def parse_json(text: str, source: str) -> Any:
         raise MalformedInput(source, None, f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
     except RecursionError:
         raise MalformedInput(source, None, "JSON nested too deeply to be a document") from None
+    except ValueError:
+        # the only other ValueError: an integer longer than Python converts (sys.get_int_max_str_digits())
+        raise MalformedInput(source, None, f"a JSON number of more than {sys.get_int_max_str_digits()} digits: "
+                                           "no field of an invoice, an order or a receipt holds one; check the "
+                                           "file") from None
 
 
 def invoice_to_json(invoice: Invoice) -> dict[str, Any]:

@@ -1,6 +1,10 @@
 """Register a receivable from a matched invoice, in one call.
 
-:func:`registration_from_match` builds the request (pure, no network) in the
+:func:`registration_from_match` first runs the invoice's own checks
+(:data:`REGISTRATION_CHECKS`: totals, lines, tax ids, number and code) and
+refuses an invoice that fails any (:class:`ChecksFailed`): the face amount is
+the invoice's total with tax, so a header total inflated past its lines would
+otherwise become the claim. It then builds the request (pure, no network) in the
 receivables contract's wire format for ``RegisterReceivable`` (a JSON document,
 see docs/invoices.md): debtor, face amount, dates, the invoice (number, code,
 date, amount, tax, seller and buyer tax ids) and ``contract_hash``, which carries the
@@ -20,14 +24,29 @@ from typing import Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from .checks import CheckOptions, check_invoice
 from .errors import InvoiceError
 from .fingerprint import invoice_fingerprint
 from .matching import GoodsReceipt, MatchResult, PurchaseOrder, evidence_hash
-from .model import Invoice
+from .model import Finding, Invoice
+
+# The checks that need nothing but the invoice. Dates, parties and duplicates are left to the
+# contract, which checks them against the ledger at the transaction's time.
+REGISTRATION_CHECKS = ("totals.amount", "totals.tax", "totals.with_tax", "totals.positive", "line.amount",
+                       "line.tax", "seller.tax_id", "buyer.tax_id", "number.format", "number.code")
 
 
 class NotMatched(InvoiceError):
     """The invoice did not match its purchase order and goods receipt."""
+
+
+class ChecksFailed(InvoiceError):
+    """The invoice fails its own checks (:data:`REGISTRATION_CHECKS`); ``failed`` holds the findings."""
+
+    def __init__(self, invoice_number: str, failed: tuple[Finding, ...]) -> None:
+        self.failed = failed
+        named = "; ".join(f"{f.check}: {f.message}" for f in failed)
+        super().__init__(f"invoice {invoice_number} fails its checks, so it cannot back a receivable: {named}")
 
 
 class InvoiceReference(BaseModel):
@@ -70,7 +89,15 @@ class ReceivableRegistrar(Protocol):
 
 def registration_from_match(invoice: Invoice, po: PurchaseOrder, receipt: GoodsReceipt,
                             match: MatchResult, due_date: date) -> ReceivableRegistration:
-    """The registration for a matched invoice. Raises :class:`NotMatched` otherwise."""
+    """The registration for a matched invoice whose own checks pass.
+
+    Raises :class:`ChecksFailed` if any of :data:`REGISTRATION_CHECKS` fails, :class:`NotMatched` if the
+    match is not a full one for these documents.
+    """
+    report = check_invoice(invoice, CheckOptions())
+    failed = tuple(f for f in report.failed if f.check in REGISTRATION_CHECKS)
+    if failed:
+        raise ChecksFailed(invoice.number, failed)
     if not match.ok or match.invoice_number != invoice.number or match.po_number != po.number \
             or match.receipt_number != receipt.number:
         raise NotMatched(f"invoice {invoice.number} is {match.status} against PO {po.number} / receipt "

@@ -222,6 +222,7 @@ def verify_with_sources(invoice: Invoice, tax: TaxInvoiceVerifier | None = None,
             findings.append(Finding(check=check, status="pass" if record.status == "active" else "fail",
                                     message=f"{registry.source}: {record.name} is {record.status}",
                                     details={"credit_code": record.credit_code, "status": record.status}))
+            findings.append(_established(registry.source, side, record, invoice.issue_date))
     else:
         findings.append(Finding(check="source.registry.seller", status="skipped", message="no business registry given"))
     if bureau is not None:
@@ -242,6 +243,19 @@ def verify_with_sources(invoice: Invoice, tax: TaxInvoiceVerifier | None = None,
             disagreements.append(Disagreement(field=field, values=values))
     return SourceVerification(invoice_number=invoice.number, fingerprint=invoice_fingerprint(invoice),
                               sources=tuple(used), findings=tuple(findings), disagreements=tuple(disagreements))
+
+
+def _established(source: str, side: str, record: RegistryRecord, issued: date) -> Finding:
+    """An enterprise cannot have issued or received an invoice dated before it was established."""
+    check = f"source.registry.{side}.established"
+    if record.established is None:
+        return Finding(check=check, status="skipped", message=f"{source}: no establishment date for {record.name}")
+    before = issued < record.established
+    return Finding(check=check, status="fail" if before else "pass",
+                   message=(f"{source}: the invoice is dated {issued}, before {record.name} was established on "
+                            f"{record.established}" if before else
+                            f"{source}: {record.name} was established on {record.established}, before the invoice"),
+                   details={"established": record.established.isoformat(), "issue_date": issued.isoformat()})
 
 
 class Attestation(_Frozen):

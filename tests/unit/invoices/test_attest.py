@@ -172,6 +172,18 @@ def test_register_without_a_match_or_with_bad_input_connects_to_nothing(monkeypa
     assert ledger.opened == []
 
 
+def test_register_refuses_an_invoice_whose_checks_fail_and_names_them(monkeypatch, tmp_path):
+    ledger = Ledger().serve(monkeypatch)
+    inv = read_invoice(INVOICE)
+    doc = json.loads((SAMPLES / "einvoice.json").read_text(encoding="utf-8"))
+    doc.update(total_tax="5000.00", total_with_tax=f"{inv.total_amount_fen // 100 + 5000}.00")
+    inflated = tmp_path / "inflated.json"
+    inflated.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    r = run("register", inflated, *MATCHED, "--as", "supplier")
+    assert r.exit_code == 1 and "totals.tax" in r.output and "recfin invoice verify" in r.output
+    assert ledger.opened == []
+
+
 def test_without_a_network_profile_the_ledger_commands_exit_3(tmp_path):
     for args in (["attest", INVOICE, "--as", "bank"], ["attestations", INVOICE, "--as", "bank"],
                  ["register", INVOICE, *MATCHED, "--as", "supplier"]):

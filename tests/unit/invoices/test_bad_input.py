@@ -3,6 +3,7 @@ never a traceback and never a silent wrong result."""
 import json
 import subprocess
 import sys
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -186,3 +187,49 @@ def test_a_damaged_pdf_is_one_line_without_pypdf_chatter(tmp_path):
     assert res.returncode == 2 and res.stdout == ""
     [message] = res.stderr.splitlines()
     assert message.startswith(f"Error: {path}: not a readable PDF")
+
+
+def test_an_integer_beyond_pythons_digit_limit_is_malformed_not_a_crash(tmp_path):
+    huge = "1" + "0" * sys.get_int_max_str_digits()  # one digit more than Python turns into an int
+    text = json.dumps(invoice_to_json(invoice())).replace('"2100.00"', huge, 1)
+    with pytest.raises(MalformedInput, match="more than .* digits"):
+        parse_invoice(text.encode(), source="inv.json")
+    path = tmp_path / "inv.json"
+    path.write_text(text)
+    r = run("verify", path, "--today", "2026-09-10")
+    assert r.exit_code == 2 and "more than" in one_error_line(r)
+    with pytest.raises(MalformedInput, match="more than .* digits"):
+        read_purchase_order(write(tmp_path, "po.json", f'{{"number": "PO-1", "lines": [{{"item_name": "a", '
+                                                        f'"quantity": {huge}, "unit_price": 1}}]}}'))
+
+
+@pytest.mark.parametrize("amount", ["300.0000000000000000000000000001", "300.000000000000000000000000000000001",
+                                    "1E-30", "10.005"])
+def test_a_fraction_of_a_fen_beyond_decimal_precision_is_refused_not_rounded(amount):
+    from client.money import to_fen
+
+    with pytest.raises(ValueError, match="fractions of a fen"):
+        to_fen(Decimal(amount))
+    doc = invoice_to_json(invoice())
+    doc["lines"][0]["amount"] = amount
+    with pytest.raises(MalformedInput, match="more than two decimal places") as err:
+        parse_invoice(json.dumps(doc).encode())
+    assert err.value.field == "lines[0]/amount"
+
+
+@pytest.mark.parametrize("args", [("--max-age-days", "800000"), ("--max-age-days", "99999999999"),
+                                  ("--today", "0001-01-02")])
+def test_a_reference_date_or_age_reaching_before_year_one_is_no_crash(args):
+    r = run("verify", SAMPLES / "einvoice.xml", *args)
+    assert r.exit_code in (0, 1) and "date.plausible" in r.output and "Traceback" not in r.output
+    ancient = check_invoice(invoice(), CheckOptions(today=date(1, 1, 2)))
+    assert ancient.finding("date.plausible").status == "fail"  # issued after that "today"
+    ages = check_invoice(invoice(), CheckOptions(today=date(2026, 11, 30), max_age_days=10**12))
+    assert ages.finding("date.plausible").status == "pass"
+
+
+@pytest.mark.parametrize("declaration", ['encoding = "GBK"', "encoding= 'gbk'", 'encoding\t=\t"GB2312"'])
+def test_an_xml_declaration_with_spaces_around_the_equals_sign_names_the_encoding(declaration):
+    xml = einvoice_xml(invoice()).replace('encoding="UTF-8"', declaration)
+    assert declaration in xml
+    assert parse_invoice(xml.encode("gbk")).seller.name == invoice().seller.name

@@ -24,7 +24,7 @@ def test_a_good_invoice_passes_every_check():
     assert {f.status for f in report.findings} == {"pass"}
     assert {f.check for f in report.findings} == {
         "totals.amount", "totals.tax", "totals.with_tax", "totals.positive", "line.amount", "line.tax",
-        "seller.tax_id", "buyer.tax_id", "number.code", "date.plausible", "parties.debtor", "parties.supplier", "duplicate.ledger"}
+        "seller.tax_id", "buyer.tax_id", "number.format", "number.code", "date.plausible", "parties.debtor", "parties.supplier", "duplicate.ledger"}
 
 
 def test_without_context_the_contextual_checks_are_skipped_not_passed():
@@ -167,3 +167,18 @@ def test_an_altered_copy_is_a_duplicate_of_the_original():
 def test_the_code_is_given_exactly_when_the_number_needs_one(number, code, status):
     inv = invoice(number=number).model_copy(update={"code": code})
     assert check_invoice(inv, full_options()).finding("number.code").status == status
+
+
+@pytest.mark.parametrize("number", ["2644-2000000012345678", "026442000000012345678", "-26442000000012345678",
+                                    "INV-0001", "1234567"])
+def test_a_rewritten_number_fails_number_format(number):
+    report = check_invoice(invoice(number=number), full_options())
+    assert not report.ok
+    assert report.finding("number.format").status == "fail" and repr(number) in report.finding("number.format").message
+    assert report.finding("number.code").status == "skipped"
+
+
+def test_the_real_number_forms_pass_number_format():
+    assert check_invoice(invoice(), full_options()).finding("number.format").status == "pass"
+    legacy = invoice(number="00123456").model_copy(update={"code": "3100204130"})
+    assert check_invoice(legacy, full_options()).finding("number.format").status == "pass"

@@ -90,6 +90,22 @@ def test_match_exit_codes(tmp_path):
     assert r.exit_code == 2 and "po.csv" in r.output
 
 
+def test_match_shows_a_discount_line_and_an_item_received_in_parts(tmp_path):
+    doc = json.loads((SAMPLES / "einvoice.json").read_text(encoding="utf-8"))
+    doc["lines"].insert(1, {"name": doc["lines"][0]["name"], "amount": "-30.00", "tax_rate": "0.13", "tax": "-3.90"})
+    doc.update(total_amount="2070.00", total_tax="199.10", total_with_tax="2269.10")
+    receipt = (SAMPLES / "goods_receipt.csv").read_text(encoding="utf-8")
+    first = next(l for l in receipt.splitlines() if "贴片电容" in l)
+    cells = first.split(",")
+    quantity = cells[-1]
+    parts = ",".join(cells[:-1]) + ",120\n" + ",".join(cells[:2] + ["9"] + cells[3:-1]) + f",{int(quantity) - 120}"
+    r = run("match", write(tmp_path, "inv.json", json.dumps(doc, ensure_ascii=False)),
+            "--po", SAMPLES / "purchase_order.csv", "--receipt", write(tmp_path, "gr.csv", receipt.replace(first, parts)))
+    assert r.exit_code == 0, r.output
+    assert "2. *电子元件*贴片电容 (discount on line 1; PO line 1, receipt line 1 + 9)" in r.output
+    assert "MATCHED: 4 matched" in r.output
+
+
 @pytest.mark.skipif(_render.cjk_font() is None, reason="no CJK font (OS package fonts-wqy-zenhei)")
 def test_read_text_layer_pdf(tmp_path):
     pytest.importorskip("fpdf", reason="fpdf2 (test dependency) renders the text-layer PDF")

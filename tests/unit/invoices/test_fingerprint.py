@@ -9,6 +9,7 @@ from client.invoices.fingerprint import (
     fingerprint_of,
     invoice_fingerprint,
     is_fingerprint,
+    number_problem,
 )
 
 from ._samples import invoice, line
@@ -62,6 +63,19 @@ def test_code_problem():
     assert code_problem("12345", "00123456") is not None
 
 
+REWRITTEN = ["2644-2000000012345678", "026442000000012345678", "-26442000000012345678", "2644200000001234567",
+             "２６４４２０００００００１２３４５６７８", "0012345-", "A-001", ""]
+
+
+def test_a_number_has_one_spelling_so_one_fingerprint():
+    assert number_problem("26442000000012345678") is None and number_problem("00123456") is None
+    # the number goes to the contract as read, and the contract takes no whitespace around it
+    assert number_problem("26442000000012345678\n") is not None and number_problem(" 00123456") is not None
+    for bad in REWRITTEN:
+        assert number_problem(bad) is not None, bad
+        assert code_problem("", bad) is not None, bad  # a malformed number identifies nothing, with or without a code
+
+
 CASES = [
     ("91440300MA5G2HT8LX", "", "26442000000012345678"),
     (" 91440300ma5g2ht8lx", "", "26442000000012345678 "),
@@ -82,6 +96,9 @@ def test_agrees_with_the_chaincode():
         assert fingerprint_of(seller, code, number) == fp.invoice_fingerprint(seller, code, number)
         assert is_fingerprint(fingerprint_of(seller, code, number))
         assert (code_problem(code, number) is None) == (fp.identity_problem(code, number) is None)
+        assert (number_problem(number) is None) == (fp.number_problem(number) is None)
+    for number in REWRITTEN + ["26442000000012345678", "00123456"]:
+        assert (number_problem(number) is None) == (fp.number_problem(number) is None), number
     for bad in [("9144|", "", "1"), ("91440300MA5G2HT8LX", "", " ")]:
         with pytest.raises(ValueError):
             canonical_form(*bad)

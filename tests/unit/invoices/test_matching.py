@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from client.invoices import (
+    ChecksFailed,
     InvoiceError,
     MalformedInput,
     NotMatched,
@@ -18,6 +19,7 @@ from client.invoices import (
     registration_from_match,
 )
 from client.invoices.matching import GoodsReceipt, OrderLine, PurchaseOrder, item_key
+from client.invoices.model import InvoiceLine
 
 from ._samples import invoice, line
 
@@ -102,6 +104,80 @@ def test_item_not_on_the_po_is_unmatched(docs):
     nothing = match_invoice(invoice(lines=(line("*办公用品*打印纸", "10", "25.00", "0.13"),)), po, gr)
     assert nothing.status == "unmatched"
     assert nothing.not_invoiced_po_lines == ("1", "2", "3")
+
+
+def test_a_name_outranks_a_spec_that_is_another_lines_item_code(tmp_path):
+    # the resistor's item code is 0805, the capacitor's spec on the invoice is 0805 too
+    po = read_purchase_order(write(tmp_path, "po.csv", PO_CSV.replace(
+        "PO-1,1,C0805,贴片电容,200,1.50\n", "PO-1,1,0805,贴片电阻,200,1.50\nPO-1,4,C0805,贴片电容,200,1.50\n")))
+    gr = read_goods_receipt(write(tmp_path, "gr.csv", GR_CSV.replace("GR-1,PO-1,1,C0805,贴片电容,200",
+                                                                      "GR-1,PO-1,1,0805,贴片电阻,200")))
+    result = match_invoice(invoice(), po, gr)
+    capacitor = result.lines[0]
+    assert (capacitor.po_lines, capacitor.receipt_lines) == (("4",), ())
+    assert capacitor.status == "partial" and "not received" in capacitor.problems[0]
+    assert result.not_invoiced_po_lines == ("1",)
+
+
+def test_a_code_pairs_lines_only_when_no_name_does(tmp_path):
+    # the ERP names the item otherwise; its item code is the invoice line's spec
+    po = read_purchase_order(write(tmp_path, "po.csv", PO_CSV.replace("B-M6,不锈钢螺栓", "M6,六角螺栓")))
+    gr = read_goods_receipt(write(tmp_path, "gr.csv", GR_CSV.replace("B-M6,不锈钢螺栓", "M6,螺栓M6")))
+    result = match_invoice(invoice(), po, gr)
+    assert result.ok and (result.lines[1].po_lines, result.lines[1].receipt_lines) == (("2",), ("2",))
+
+
+def test_a_discount_line_folds_into_the_line_it_discounts(docs):
+    po, gr = docs
+    base = invoice()
+    discount = InvoiceLine(name="*电子元件*贴片电容", amount_fen=-3000, tax_rate=Decimal("0.13"), tax_fen=-390)
+    lines = base.lines[:1] + (discount,) + base.lines[1:]
+    discounted = base.model_copy(update={"lines": lines, "total_amount_fen": base.total_amount_fen - 3000})
+    result = match_invoice(discounted, po, gr)
+    assert result.ok, result
+    assert [(l.invoice_line, l.status, l.discount_of, l.po_line) for l in result.lines] == [
+        (1, "matched", None, "1"), (2, "matched", 1, "1"), (3, "matched", None, "2"), (4, "matched", None, "3")]
+    assert result.expected_amount_fen == result.invoice_amount_fen == 207000
+    # a discount printed further down, under another item, still folds into the line of its name
+    moved = base.model_copy(update={"lines": base.lines + (discount,), "total_amount_fen": base.total_amount_fen - 3000})
+    assert match_invoice(moved, po, gr).ok
+    # the amount the discount leaves must still be positive
+    whole = discount.model_copy(update={"amount_fen": -base.lines[0].amount_fen})
+    gone = base.model_copy(update={"lines": base.lines[:1] + (whole,) + base.lines[1:],
+                                   "total_amount_fen": base.total_amount_fen - base.lines[0].amount_fen})
+    assert "not above zero" in match_invoice(gone, po, gr).lines[0].problems[0]
+
+
+def test_split_receipts_po_lines_and_invoice_lines_add_up_per_item(tmp_path, docs):
+    po, gr = docs
+    parts = read_goods_receipt(write(tmp_path, "gr.csv", GR_CSV.replace(
+        "GR-1,PO-1,1,C0805,贴片电容,200\n", "GR-1,PO-1,1,C0805,贴片电容,120\nGR-1,PO-1,4,C0805,贴片电容,80\n")))
+    received_in_parts = match_invoice(invoice(), po, parts)
+    assert received_in_parts.ok and received_in_parts.lines[0].receipt_lines == ("1", "4")
+    split = read_purchase_order(write(tmp_path, "po.csv", PO_CSV.replace(
+        "PO-1,1,C0805,贴片电容,200,1.50\n", "PO-1,1,C0805,贴片电容,100,1.50\nPO-1,4,C0805,贴片电容,100,1.50\n")))
+    ordered_in_parts = match_invoice(invoice(), split, gr)
+    assert ordered_in_parts.ok and ordered_in_parts.lines[0].po_lines == ("1", "4")
+    assert ordered_in_parts.not_invoiced_po_lines == ()
+    halves = (line("*电子元件*贴片电容", "100", "1.50", "0.13"),) * 2 + invoice().lines[1:]
+    assert match_invoice(invoice(lines=halves), po, gr).ok
+    # the sums are what is compared: 120 + 60 received is short of the 200 invoiced
+    short = read_goods_receipt(write(tmp_path, "short.csv", GR_CSV.replace(
+        "GR-1,PO-1,1,C0805,贴片电容,200\n", "GR-1,PO-1,1,C0805,贴片电容,120\nGR-1,PO-1,4,C0805,贴片电容,60\n")))
+    problem, = match_invoice(invoice(), po, short).lines[0].problems
+    assert problem == "invoiced quantity 200 is not the received 180 (receipt lines 1 + 4)"
+    over = (line("*电子元件*贴片电容", "150", "1.50", "0.13"),) * 2 + invoice().lines[1:]
+    assert any("exceeds the ordered 200" in p for p in match_invoice(invoice(lines=over), po, gr).lines[1].problems)
+
+
+def test_an_order_split_at_two_prices_compares_with_their_average(tmp_path, docs):
+    _, gr = docs
+    po = read_purchase_order(write(tmp_path, "po.csv", PO_CSV.replace(
+        "PO-1,1,C0805,贴片电容,200,1.50\n", "PO-1,1,C0805,贴片电容,100,1.40\nPO-1,4,C0805,贴片电容,100,1.60\n")))
+    assert match_invoice(invoice(), po, gr).ok
+    dearer = (line("*电子元件*贴片电容", "200", "1.60", "0.13"),) + invoice().lines[1:]
+    problems = match_invoice(invoice(lines=dearer), po, gr).lines[0].problems
+    assert problems == ("unit price 1.60 is not the PO price 1.5 (the PO lines' average)",)
 
 
 def test_receipt_for_another_po_is_reported(tmp_path, docs):
@@ -205,6 +281,27 @@ def test_registration_refuses_an_unmatched_invoice(docs):
         registration_from_match(invoice(), other_po, gr, good, due_date=date(2026, 12, 1))
     with pytest.raises(InvoiceError, match="due date"):
         registration_from_match(invoice(), po, gr, good, due_date=date(2026, 9, 1))
+
+
+def test_registration_refuses_an_invoice_that_fails_its_own_checks(docs):
+    po, gr = docs
+    good = invoice()
+    # header totals inflated consistently with each other but not with the lines: the match (by line) passes
+    inflated = good.model_copy(update={"total_tax_fen": 500000, "total_with_tax_fen": good.total_amount_fen + 500000})
+    result = match_invoice(inflated, po, gr)
+    assert result.ok
+    with pytest.raises(ChecksFailed) as refused:
+        registration_from_match(inflated, po, gr, result, due_date=date(2026, 12, 1))
+    assert [f.check for f in refused.value.failed] == ["totals.tax"] and "totals.tax" in str(refused.value)
+    bad_buyer = good.model_copy(update={"buyer": good.buyer.model_copy(update={"tax_id": "91440300MA5F7KQ3X0"})})
+    with pytest.raises(ChecksFailed, match="buyer.tax_id"):
+        registration_from_match(bad_buyer, po, gr, match_invoice(bad_buyer, po, gr), due_date=date(2026, 12, 1))
+    off_line = good.model_copy(update={"lines": (good.lines[0].model_copy(update={"tax_fen": 4500}),) + good.lines[1:],
+                                       "total_tax_fen": good.total_tax_fen + 600,
+                                       "total_with_tax_fen": good.total_with_tax_fen + 600})
+    with pytest.raises(ChecksFailed) as refused:
+        registration_from_match(off_line, po, gr, match_invoice(off_line, po, gr), due_date=date(2026, 12, 1))
+    assert [f.check for f in refused.value.failed] == ["line.tax"]
 
 
 from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402

@@ -27,7 +27,28 @@ def test_reference_sources_agree_on_the_sample(sources):
     assert result.sources == ("reference-tax", "reference-registry", "reference-credit")
     assert {f.check: f.status for f in result.findings} == {
         "source.tax.found": "pass", "source.tax.status": "pass", "source.registry.seller": "pass",
-        "source.registry.buyer": "pass", "source.credit.debtor": "pass"}
+        "source.registry.seller.established": "pass", "source.registry.buyer": "pass",
+        "source.registry.buyer.established": "pass", "source.credit.debtor": "pass"}
+
+
+def test_an_invoice_dated_before_its_seller_was_established_fails(sources):
+    # the reference registry has the seller established on 2019-11-02
+    result = verify_with_sources(invoice(issued=datetime(2019, 11, 1).date()), None, sources[1], None)
+    established = {f.check: f for f in result.findings}["source.registry.seller.established"]
+    assert not result.ok and established.status == "fail" and "2019-11-02" in established.message
+    on_the_day = verify_with_sources(invoice(issued=datetime(2019, 11, 2).date()), None, sources[1], None)
+    assert on_the_day.ok
+
+
+def test_a_registry_record_without_an_establishment_date_skips_that_check():
+    class Registry:
+        source = "registry"
+
+        def lookup_enterprise(self, credit_code):
+            return RegistryRecord(credit_code=credit_code, name="x", status="active")
+
+    result = verify_with_sources(invoice(), None, Registry(), None)
+    assert {f.check: f.status for f in result.findings}["source.registry.seller.established"] == "skipped"
 
 
 def test_unknown_invoice_fails(sources):

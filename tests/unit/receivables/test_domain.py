@@ -229,13 +229,43 @@ def test_is_fingerprint_accepts_only_64_lower_case_hex_digits():
     ("", "24312000000012345678", True),             # fully digitalised: no code
     ("3100204130", "00123456", True),               # paper VAT invoice: 10-digit code
     ("031002400111", "00123456", True),             # electronic ordinary invoice: 12-digit code
-    ("", "INV-0001", True),                         # other numbers take no code
+    ("", "INV-0001", False),                        # not an invoice number at all
+    ("", "2644-2000000012345678", False),           # a fully digitalised number rewritten with a dash
     ("3100204130", "24312000000012345678", False),  # a code added to a fully digitalised number
     ("", "00123456", False),                        # an 8-digit number without its code
     ("31002041", "00123456", False),                # a code of the wrong length
 ])
 def test_code_and_number_must_fit_together(code, number, ok):
     assert (fingerprint.identity_problem(code, number) is None) is ok
+
+
+@pytest.mark.parametrize("number, ok", [
+    ("26442000000012345678", True),     # fully digitalised e-invoice: 20 digits
+    ("00123456", True),                 # invoice with a code: 8 digits, leading zeros as printed
+    ("2644-2000000012345678", False),   # the same digits as the first, rewritten: one invoice, one spelling
+    ("026442000000012345678", False),   # a leading zero added
+    ("-26442000000012345678", False),   # a sign added
+    ("26442000000012345678\n", False),  # a trailing newline
+    (" 26442000000012345678", False),   # surrounding spaces (the request carries the number as printed)
+    ("２６４４２０００００００１２３４５６７８", False),  # full-width digits
+    ("0012345", False), ("123456789", False), ("INV-0001", False), ("", False),
+])
+def test_an_invoice_number_has_one_of_the_two_real_forms(number, ok):
+    assert (fingerprint.number_problem(number) is None) is ok
+
+
+def test_a_request_refuses_a_rewritten_number_but_a_stored_invoice_still_reads():
+    from chaincode.receivables.model import Invoice, InvoiceInput
+
+    fields = {"date": "2026-09-01", "amount": 100, "tax": 13,
+              "seller_tax_id": "91350100M000100Y43", "buyer_tax_id": "91110000600037341L"}
+    assert InvoiceInput.model_validate({**fields, "number": "26442000000012345678"}).number == "26442000000012345678"
+    with pytest.raises(RuleViolation) as refused:
+        InvoiceInput.model_validate({**fields, "number": "2644-2000000012345678"})
+    assert refused.value.code == "invoice-number-invalid" and "20 digits" in refused.value.detail
+    # a record written before numbers had to have a real form is read back, not refused
+    stored = Invoice.model_validate({**fields, "number": "INV-0001", "fingerprint": "0" * 64})
+    assert stored.number == "INV-0001"
 
 
 # ------------------------------------------------------------------ pro rata

@@ -87,6 +87,12 @@ CASES = [
     ("8-digit number without code", lambda r, n: r["invoices"][0].update(number="00123456"), "invoice-code-invalid"),
     ("code of wrong length", lambda r, n: r["invoices"][0].update(number="00123456", code="31002041"),
      "invoice-code-invalid"),
+    ("number with a dash", lambda r, n: r["invoices"][0].update(number="2644-2000000012345678"), "invoice-number-invalid"),
+    ("number with a zero added", lambda r, n: r["invoices"][0].update(number="026442000000012345678"),
+     "invoice-number-invalid"),
+    ("number with a sign", lambda r, n: r["invoices"][0].update(number="-26442000000012345678"), "invoice-number-invalid"),
+    ("number of letters", lambda r, n: r["invoices"][0].update(number="INV00000001"), "invoice-number-invalid"),
+    ("number not a string", lambda r, n: r["invoices"][0].update(number=26442000000012345678), "argument-invalid"),
 ]
 
 
