@@ -5,7 +5,8 @@ refuses fractions of a fen), so no rounding rule lives here:
 
     12,345.67    12345.67    12345    -> 1,234,567 fen
     1234567fen   1,234,567 fen        -> 1,234,567 fen
-    CNY 12,345.67                     -> the currency code is accepted and checked
+    CNY 12,345.67  USD 12,345.67      -> the currency code is kept and checked against the
+                                         claim's currency (or --currency) before anything is sent
 
 Negative amounts, more than two decimals, misplaced thousands separators and
 anything else are refused with one line saying what to write.
@@ -13,6 +14,7 @@ anything else are refused with one line saying what to write.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -20,7 +22,7 @@ import click
 
 from client.money import MAX_FEN, to_fen, yuan
 
-__all__ = ["parse_amount", "AmountType", "AMOUNT", "FenType", "money", "with_money", "MONEY_FIELDS", "AMOUNT_HELP"]
+__all__ = ["parse_amount", "read_amount", "Amount", "AmountType", "AMOUNT", "FenType", "money", "with_money", "MONEY_FIELDS", "AMOUNT_HELP"]
 
 AMOUNT_HELP = "yuan, e.g. 12,345.67, or fen with the suffix fen, e.g. 1234567fen"
 MONEY_FIELDS = ("face_amount", "outstanding", "amount", "tax", "fees", "exposure", "financed", "overdue", "discount")
@@ -39,24 +41,47 @@ def _integer_part(text: str, original: str) -> str:
     raise ValueError(f"{original!r} is not an amount: write {AMOUNT_HELP}")
 
 
-def parse_amount(text: str, *, currency: str = "CNY") -> int:
-    """Integer fen from yuan (``12,345.67``, at most two decimals) or fen (``1234567fen``).
+@dataclass(frozen=True)
+class Amount:
+    """An amount as typed: integer fen, and the currency code written before it (``None``: none was written,
+    so it is in whatever currency the claim is)."""
+
+    fen: int
+    currency: str | None
+    text: str
+
+    def in_currency(self, currency: str) -> int:
+        """The fen, for a claim or registration in ``currency``; ``ValueError`` if another currency was written."""
+        if self.currency is not None and self.currency != currency:
+            raise ValueError(f"{self.text!r} is in {self.currency}, but the amount is in {currency}: write it in "
+                             f"{currency}, or without a currency code")
+        return self.fen
+
+
+def read_amount(text: str) -> Amount:
+    """An amount in yuan (``12,345.67``, at most two decimals) or fen (``1234567fen``), with an optional currency
+    code before it (``USD 12,345.67``), kept for the caller to check against the claim's currency.
 
     Raises ``ValueError`` with a line a person can act on.
     """
     original = text
     text = text.strip()
+    code = None
     match = _CURRENCY.match(text)
     if match:
-        if match["code"] != currency:
-            raise ValueError(f"{original!r} is in {match['code']}, but the amount is in {currency}")
-        text = match["rest"].strip()
+        code, text = match["code"], match["rest"].strip()
     if text.startswith("-"):
         raise ValueError(f"{original!r}: amounts are not negative")
     fen = _unsigned_fen(text, original)
     if fen > MAX_FEN:
         raise ValueError(f"{original!r} is above the cap of {yuan(MAX_FEN)} yuan that the ledger accepts")
-    return fen
+    return Amount(fen, code, original)
+
+
+def parse_amount(text: str, *, currency: str = "CNY") -> int:
+    """Integer fen of an amount in ``currency`` (:func:`read_amount`; a code written before it must be
+    ``currency``). Raises ``ValueError`` with a line a person can act on."""
+    return read_amount(text).in_currency(currency)
 
 
 def _unsigned_fen(text: str, original: str) -> int:
@@ -77,15 +102,19 @@ def _unsigned_fen(text: str, original: str) -> int:
 
 
 class AmountType(click.ParamType):
-    """A click parameter type giving integer fen; a bad amount is a usage error (exit 2) naming the option."""
+    """A click parameter type giving an :class:`Amount`; a bad amount is a usage error (exit 2) naming the option.
+
+    The command checks a currency code written with it against the claim's currency (``Amount.in_currency``),
+    which only the command knows.
+    """
 
     name = "AMOUNT"
 
-    def convert(self, value: Any, param, ctx) -> int:
-        if isinstance(value, int) and not isinstance(value, bool):
+    def convert(self, value: Any, param, ctx) -> Amount:
+        if isinstance(value, Amount):
             return value
         try:
-            return parse_amount(str(value))
+            return read_amount(str(value))
         except ValueError as exc:
             self.fail(str(exc), param, ctx)
 

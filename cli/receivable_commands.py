@@ -22,6 +22,7 @@ from pathlib import Path
 
 import click
 
+from client.money import yuan
 from client.receivables import (
     STATUSES,
     DiscountOfferRequest,
@@ -31,9 +32,9 @@ from client.receivables import (
 )
 
 from . import connection, event_commands, regulator_commands
-from .amounts import AMOUNT, AMOUNT_HELP, money, parse_amount
+from .amounts import AMOUNT, AMOUNT_HELP, Amount, money, parse_amount, with_money
 from .connection import acting
-from .documents import emit_with_money, prints_document
+from .documents import prints_document
 from .output import emit, show
 from .regulator_commands import emit_listing, with_page_options
 
@@ -154,6 +155,25 @@ def whoami(session):
 
 # ------------------------------------------------------------------ receivables
 
+def _in_currency(amount: Amount, currency: str, option: str) -> int:
+    """The fen of an amount option for a claim in ``currency``; another currency written with it is a usage
+    error naming the option."""
+    try:
+        return amount.in_currency(currency)
+    except ValueError as exc:
+        ctx = click.get_current_context()
+        param = next(p for p in ctx.command.params if option in p.opts)   # named as a bad value of it is
+        raise click.BadParameter(str(exc), ctx=ctx, param=param) from None
+
+
+def _in_claim_currency(session, receivable_id: str, amount: Amount, option: str = "--amount") -> int:
+    """The fen of an amount option on RECEIVABLE_ID. Only an amount written with a currency code costs a read
+    of the claim (an amount without one is in the claim's currency by definition)."""
+    if amount.currency is None:
+        return amount.fen
+    return _in_currency(amount, session.client.get_receivable(receivable_id).currency, option)
+
+
 @click.group()
 def receivable() -> None:
     """Register, confirm, transfer, pay and look up receivables (应收账款)."""
@@ -161,17 +181,19 @@ def receivable() -> None:
 
 @receivable.command("register")
 @click.option("--debtor", required=True, help="Credit code of the core enterprise that owes.")
-@click.option("--face", required=True, type=AMOUNT, help=f"Face amount: {AMOUNT_HELP}.")
+@click.option("--face", required=True, type=AMOUNT,
+              help=f"Face amount: {AMOUNT_HELP}; a currency code before it must be --currency's.")
 @click.option("--issue", "issue_date", type=click.DateTime(["%Y-%m-%d"]), required=True)
 @click.option("--due", "due_date", type=click.DateTime(["%Y-%m-%d"]), required=True)
 @click.option("--invoice", "invoices", multiple=True, required=True, metavar="NUMBER,DATE,AMOUNT,TAX[,CODE]",
               help="An invoice from you to the debtor: number, date, amount excluding tax, tax (yuan, or "
-                   "NNNfen; no thousands separators inside this list), and the invoice code of an older "
-                   "8-digit-number invoice (repeatable).")
+                   "NNNfen, in --currency; no thousands separators inside this list), and the invoice code of an "
+                   "older 8-digit-number invoice (repeatable).")
 @click.option("--contract-file", type=click.Path(dir_okay=False, exists=True, path_type=Path),
               help="The trade contract; its SHA-256 is recorded.")
 @click.option("--contract-hash", help="SHA-256 hex of the trade contract.")
-@click.option("--currency", default="CNY", show_default=True)
+@click.option("--currency", default="CNY", show_default=True,
+              help="ISO 4217 code of the claim's currency; --face and the invoices are in it.")
 @prints_document("supplier", RECEIVABLE_COLUMNS)
 def register_receivable(session, debtor, face, issue_date, due_date, invoices, contract_file, contract_hash, currency):
     """The holder registers a receivable backed by invoices; you become creditor and holder.
@@ -181,7 +203,11 @@ def register_receivable(session, debtor, face, issue_date, due_date, invoices, c
       recfin receivable register --as supplier/supplier1 --debtor 91310000MA1K000019 \\
         --face 113,000.00 --issue 2026-03-02 --due 2026-05-31 \\
         --invoice 24312000000012345678,2026-03-01,100000.00,13000.00 --contract-file contract.pdf
+      recfin receivable register --as supplier/supplier1 --debtor 91310000MA1K000019 --currency USD \\
+        --face "USD 11,300.00" --issue 2026-03-02 --due 2026-05-31 \\
+        --invoice 24312000000012345678,2026-03-01,10000.00,1300.00 --contract-file contract.pdf
     """
+    face_fen = _in_currency(face, currency, "--face")
     if (contract_file is None) == (contract_hash is None):
         raise click.UsageError("give exactly one of --contract-file or --contract-hash")
     if contract_hash is not None and not SHA256_HEX.fullmatch(contract_hash):
@@ -202,7 +228,7 @@ def register_receivable(session, debtor, face, issue_date, due_date, invoices, c
             raise click.BadParameter(f"{text!r}: {connection.describe(exc)}", param_hint="--invoice") from None
     me = session.client.who_am_i().uscc
     parsed = [InvoiceInput(**line, seller_tax_id=me, buyer_tax_id=debtor) for line in lines]
-    registration = ReceivableRegistration(debtor=debtor, face_amount=face, currency=currency,
+    registration = ReceivableRegistration(debtor=debtor, face_amount=face_fen, currency=currency,
                                           issue_date=issue_date.date(), due_date=due_date.date(), invoices=parsed,
                                           contract_hash=digest)
     return session.client.register_receivable(registration)
@@ -239,7 +265,8 @@ def reject(session, receivable_id, reason):
 @click.argument("receivable_id")
 @click.option("--to", "recipient", required=True, help="Credit code of the supplier receiving it.")
 @click.option("--amount", required=True, type=AMOUNT,
-              help=f"How much to pass on ({AMOUNT_HELP}); less than outstanding splits the claim.")
+              help=f"How much to pass on ({AMOUNT_HELP}; a currency code before it must be the claim's); "
+                   "less than outstanding splits the claim.")
 @prints_document("supplier", RECEIVABLE_COLUMNS + ["children"])
 def transfer(session, receivable_id, recipient, amount):
     """The holder transfers all or part (a split) of RECEIVABLE_ID.
@@ -249,12 +276,13 @@ def transfer(session, receivable_id, recipient, amount):
       recfin receivable transfer R-0123456789abcdef --to 91320500MA1K00003D --amount 30,000.00 \\
         --as supplier/supplier1
     """
-    return session.client.transfer(receivable_id, recipient, amount)
+    return session.client.transfer(receivable_id, recipient, _in_claim_currency(session, receivable_id, amount))
 
 
 @receivable.command("pay")
 @click.argument("receivable_id")
-@click.option("--amount", required=True, type=AMOUNT, help=f"The payment: {AMOUNT_HELP}.")
+@click.option("--amount", required=True, type=AMOUNT,
+              help=f"The payment: {AMOUNT_HELP}; a currency code before it must be the claim's.")
 @acting("coreenterprise")
 def pay(session, as_json, receivable_id, amount) -> None:
     """The debtor records a payment on RECEIVABLE_ID (pro rata over a split claim's leaves).
@@ -263,11 +291,11 @@ def pay(session, as_json, receivable_id, amount) -> None:
     Example:
       recfin receivable pay R-0123456789abcdef --amount 83,000.00 --as coreenterprise/treasurer
     """
-    result = session.client.record_payment(receivable_id, amount)
+    result = session.client.record_payment(receivable_id, _in_claim_currency(session, receivable_id, amount))
     show(result, as_json, RECEIVABLE_COLUMNS)
     if not as_json:
-        emit_with_money([a.to_json() for a in result.allocations], as_json=False,
-                        columns=["receivable_id", "amount", "payee", "outstanding"])
+        emit([with_money(a.to_json(), result.currency) for a in result.allocations], as_json=False,
+             columns=["receivable_id", "amount", "payee", "outstanding"])
 
 
 @receivable.command("overdue")
@@ -307,7 +335,12 @@ def history(session, as_json, receivable_id) -> None:
     Example:
       recfin receivable history R-0123456789abcdef --as supplier/supplier1
     """
-    emit_with_money([h.to_json() for h in session.client.history(receivable_id)], as_json, HISTORY_COLUMNS)
+    entries = [h.to_json() for h in session.client.history(receivable_id)]
+    if as_json:
+        emit(entries, as_json=True)
+        return
+    currency = session.client.get_receivable(receivable_id).currency
+    emit([with_money(e, currency) for e in entries], as_json=False, columns=HISTORY_COLUMNS)
 
 
 @receivable.command("provenance")
@@ -324,11 +357,13 @@ def provenance(session, as_json, receivable_id) -> None:
     if as_json:
         emit(p.to_json(), as_json=True)
         return
+    currency = session.client.get_receivable(receivable_id).currency   # a claim's splits and ancestors share it
     for a in reversed(p.ancestors):
-        click.echo(f"^ {a.id}  {a.status}  {a.holder}  {money(a.face_amount)}")
+        click.echo(f"^ {a.id}  {a.status}  {a.holder}  {money(a.face_amount, currency)}")
 
     def walk(node, depth):
-        click.echo(f"{'  ' * depth}- {node.id}  {node.status}  {node.holder}  outstanding {money(node.outstanding)}")
+        click.echo(f"{'  ' * depth}- {node.id}  {node.status}  {node.holder}  "
+                   f"outstanding {money(node.outstanding, currency)}")
         for child in node.children:
             walk(child, depth + 1)
     walk(p.tree, 0)
@@ -406,7 +441,8 @@ def withdraw(session, financing_id):
 @click.argument("financing_id")
 @click.option("--advance-rate", required=True, help="Share of face advanced, a decimal fraction (0.9).")
 @click.option("--discount-rate", required=True, help="Annual discount rate, a decimal fraction (0.036).")
-@click.option("--fees", default="0", show_default=True, type=AMOUNT, help=f"Fees: {AMOUNT_HELP}.")
+@click.option("--fees", default="0", show_default=True, type=AMOUNT,
+              help=f"Fees, in the claim's currency: {AMOUNT_HELP}.")
 @click.option("--recourse/--no-recourse", default=False, show_default=True)
 @click.option("--day-count", type=click.Choice(["ACT/360", "ACT/365"]), default="ACT/360", show_default=True)
 @click.option("--expires", "expires_on", type=click.DateTime(["%Y-%m-%d"]), required=True)
@@ -419,7 +455,9 @@ def offer(session, financing_id, advance_rate, discount_rate, fees, recourse, da
       recfin finance offer F-0123456789abcdef --advance-rate 0.9 --discount-rate 0.036 --fees 200.00 \\
         --expires 2026-04-30 --as bank/officer1
     """
-    terms = FinancingTerms(advance_rate=advance_rate, discount_rate=discount_rate, fees=fees,
+    fees_fen = fees.fen if fees.currency is None else _in_claim_currency(
+        session, session.client.get_financing(financing_id).receivable_id, fees, "--fees")
+    terms = FinancingTerms(advance_rate=advance_rate, discount_rate=discount_rate, fees=fees_fen,
                            recourse=recourse, day_count=day_count, expires_on=expires_on.date())
     return session.client.make_offer(financing_id, terms)
 
@@ -516,11 +554,18 @@ def get_financing(session, as_json, financing_id) -> None:
 def terms(session, as_json, offer_id) -> None:
     """An offer's private terms (the holder, the bank, the regulator).
 
+    The fees are in the claim's currency (`recfin finance get` names the claim, `recfin receivable get`
+    its currency): the terms do not say which claim they are for. --json gives them in fen.
+
     \b
     Example:
       recfin finance terms O-0123456789abcdef --as regulator
     """
-    emit_with_money(session.client.get_offer_terms(offer_id).to_json(), as_json)
+    t = session.client.get_offer_terms(offer_id).to_json()
+    if as_json:
+        emit(t, as_json=True)
+        return
+    emit({**t, "fees": f"{yuan(t['fees'])} (in the claim's currency)"}, as_json=False)
 
 
 @finance.command("notice")
@@ -560,15 +605,20 @@ def publish(session, apr, tiers, expires_on, receivable_ids, day_count):
         --as coreenterprise/treasurer
       recfin discount publish --tier 30:0.04 --tier 60:0.05 --expires 2026-04-01 --as coreenterprise
     """
-    scale = None
-    if tiers:
-        try:
-            scale = [{"min_days_early": int(t.split(":")[0]), "apr": t.split(":")[1]} for t in tiers]
-        except (ValueError, IndexError):
-            raise click.BadParameter("write DAYS:APR, e.g. 30:0.04", param_hint="--tier") from None
+    scale = [_tier(t) for t in tiers] or None
     request = DiscountOfferRequest(apr=apr, scale=scale, day_count=day_count, expires_on=expires_on.date(),
                                    receivable_ids=list(receivable_ids))
     return session.client.publish_discount_offer(request)
+
+
+def _tier(text: str) -> dict:
+    """One --tier DAYS:APR as the contract's scale tier; anything but exactly two parts is refused, so a
+    mistyped tier is never sent as a part of itself."""
+    days, sep, apr = text.partition(":")
+    if not sep or ":" in apr or not days.strip().isdecimal() or not apr.strip():
+        raise click.BadParameter(f"{text!r}: write DAYS:APR, e.g. 30:0.04 (at least 30 days early, 4% a year)",
+                                 param_hint="--tier")
+    return {"min_days_early": int(days), "apr": apr.strip()}
 
 
 @discount.command("accept")

@@ -7,6 +7,10 @@ Every command acts as the regulator org by default (``--as regulator[/USER]``).
 """
 from __future__ import annotations
 
+import base64
+import re
+from typing import Any
+
 import click
 
 from client.receivables import STATUSES
@@ -80,9 +84,43 @@ def statistics(session, as_json) -> None:
     click.echo("by status: " + (", ".join(f"{k} {v}" for k, v in s.count_by_status.items() if v) or "none"))
 
 
+def bookmark_token(bookmark: str) -> str:
+    """A page bookmark as a shell can carry it: base64url (RFC 4648, section 5) of its UTF-8, without padding.
+
+    The contract's bookmarks are composite keys, which hold NUL bytes that no command-line argument can carry;
+    ``""`` (no next page) stays ``""``.
+    """
+    return base64.urlsafe_b64encode(bookmark.encode("utf-8")).rstrip(b"=").decode("ascii")
+
+
+_TOKEN = re.compile(r"[A-Za-z0-9_-]*")
+
+
+class BookmarkTokenType(click.ParamType):
+    """``--bookmark``: the token a page printed (:func:`bookmark_token`), read back into the contract's bookmark;
+    anything else is a usage error naming the option."""
+
+    name = "TOKEN"
+
+    def convert(self, value: Any, param, ctx) -> str:
+        text = str(value)
+        try:
+            if not _TOKEN.fullmatch(text):
+                raise ValueError("not base64url")
+            return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)).decode("utf-8")
+        except ValueError:   # binascii.Error and UnicodeDecodeError are ValueErrors
+            self.fail(f"{text!r} is not a bookmark token: pass the token printed after 'next page: --bookmark' (or "
+                      "the page's bookmark_token with --json), or leave --bookmark out for the first page",
+                      param, ctx)
+
+
 def emit_listing(session, as_json: bool, by: str, value: str, page_size: int, bookmark: str, all_pages: bool,
                  columns: list[str]) -> None:
-    """One page (with the next bookmark) or, with ``all_pages``, every record of a listing."""
+    """One page (with the next page's bookmark token) or, with ``all_pages``, every record of a listing.
+
+    ``bookmark`` is the contract's (decoded from ``--bookmark``). A page's --json keeps the contract's
+    ``bookmark`` and adds ``bookmark_token``, the same as ``--bookmark`` takes it.
+    """
     if all_pages:
         records = list(session.client.iter_receivables(by, value, page_size=page_size))
         emit([r.to_json() for r in records] if as_json else [with_money(r.to_json()) for r in records],
@@ -92,16 +130,17 @@ def emit_listing(session, as_json: bool, by: str, value: str, page_size: int, bo
               "status": session.client.list_by_status}[by]
     page = lister(value, page_size=page_size, bookmark=bookmark)
     if as_json:
-        emit(page.to_json(), as_json=True)
+        emit({**page.to_json(), "bookmark_token": bookmark_token(page.bookmark)}, as_json=True)
         return
     emit([with_money(r.to_json()) for r in page.records], as_json=False, columns=columns)
     if page.bookmark:
-        click.echo(f"next page: --bookmark {page.bookmark}")
+        click.echo(f"next page: --bookmark {bookmark_token(page.bookmark)}")
 
 
 page_options = [
     click.option("--page-size", type=click.IntRange(1, 100), default=20, show_default=True),
-    click.option("--bookmark", default="", help="The bookmark printed with the previous page."),
+    click.option("--bookmark", type=BookmarkTokenType(), default="",
+                 help="The token printed after 'next page:' with the previous page (bookmark_token in its --json)."),
     click.option("--all", "all_pages", is_flag=True, help="Follow bookmarks to the last page."),
 ]
 
@@ -121,6 +160,7 @@ def list_by_status(session, as_json, status, page_size, bookmark, all_pages) -> 
     Example:
       recfin regulator list FINANCED --all
       recfin regulator list OVERDUE --page-size 50 --json
+      recfin regulator list OVERDUE --page-size 50 --bookmark AHJlY2Zpbi5ieS1zdGF0dXMAT1ZFUkRVRQBSLTAxMjM0NTY3ODlhYmNkZWYA
     """
     emit_listing(session, as_json, "status", status, page_size, bookmark, all_pages, LIST_COLUMNS)
 
@@ -128,4 +168,4 @@ def list_by_status(session, as_json, status, page_size, bookmark, all_pages) -> 
 COMMANDS = [regulator]
 
 __all__ = ["regulator", "freeze", "unfreeze", "statistics", "list_by_status", "emit_listing", "statistics_rows",
-           "COMMANDS"]
+           "bookmark_token", "BookmarkTokenType", "COMMANDS"]

@@ -84,9 +84,18 @@ their tries end in the same CommitError; call again to plan anew. The CLI uses t
 
 
 def _request_id(value: str | None) -> str:
+    """The business request id to send: a fresh one for ``None``, else the caller's.
+
+    ``""`` is refused: the contract reads an empty id as "no request id" and would apply every retry again, so
+    an id that went missing upstream (``order.get("ref", "")``) must fail here instead of losing exactly-once.
+    """
     if value is None:
         return new_request_id()
-    return _text(value, "request_id")
+    text = _text(value, "request_id")
+    if not text:
+        raise ValueError("request_id '': a request id is 1 to 128 letters, digits, '-', '_', '.' or ':' (unique per "
+                         "party); pass None for a fresh one")
+    return text
 
 
 def _page_size(value: int) -> str:

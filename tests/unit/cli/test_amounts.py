@@ -5,7 +5,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from cli.amounts import AMOUNT, FenType, money, parse_amount, with_money
+from cli.amounts import AMOUNT, Amount, FenType, money, parse_amount, read_amount, with_money
 
 
 @pytest.mark.parametrize("text, fen", [
@@ -32,11 +32,24 @@ def test_the_click_type_is_a_usage_error_naming_the_option():
     @click.command()
     @click.option("--amount", type=AMOUNT)
     def cmd(amount):
-        click.echo(repr(amount))
+        click.echo(f"{amount.fen} {amount.currency}")
 
-    assert CliRunner().invoke(cmd, ["--amount", "1,234.50"]).output == "123450\n"
+    assert CliRunner().invoke(cmd, ["--amount", "1,234.50"]).output == "123450 None\n"
+    assert CliRunner().invoke(cmd, ["--amount", "USD 1,234.50"]).output == "123450 USD\n"  # checked by the command
     bad = CliRunner().invoke(cmd, ["--amount", "1.234,50"])
     assert bad.exit_code == 2 and "Invalid value for '--amount'" in bad.output
+
+
+def test_an_amount_keeps_the_currency_written_and_is_checked_against_the_claims():
+    usd = read_amount("USD 1,130.00")
+    assert usd == Amount(113_000, "USD", "USD 1,130.00")
+    assert usd.in_currency("USD") == 113_000
+    with pytest.raises(ValueError, match="'USD 1,130.00' is in USD, but the amount is in CNY"):
+        usd.in_currency("CNY")
+    assert read_amount("1,130.00").in_currency("USD") == 113_000   # no code: the claim's currency
+    assert parse_amount("USD 1,130.00", currency="USD") == 113_000
+    with pytest.raises(ValueError, match="is in CNY, but the amount is in USD"):
+        parse_amount("CNY 1,130.00", currency="USD")
 
 
 def test_money_is_exact_with_the_currency():

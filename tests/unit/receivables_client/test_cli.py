@@ -69,11 +69,19 @@ def test_transfer_in_yuan_sends_fen_and_json_prints_the_document(ledger):
     assert json.loads(res.output) == fakes.receivable()
 
 
-@pytest.mark.parametrize("amount", ["12.5.0", "1.005", "-3", "1,00.00", "12.5fen", "USD 10.00", "ten"])
+@pytest.mark.parametrize("amount", ["12.5.0", "1.005", "-3", "1,00.00", "12.5fen", "ten"])
 def test_bad_amounts_are_usage_errors_and_send_nothing(ledger, amount):
     res = invoke("receivable", "transfer", "R-1", "--to", TIER2, "--amount", amount)
     assert res.exit_code == 2, res.output
     assert ledger.calls == []
+
+
+def test_an_amount_in_another_currency_than_the_claims_is_a_usage_error_and_changes_nothing(ledger):
+    ledger.responses["GetReceivable"] = fakes.receivable()   # a CNY claim
+    res = invoke("receivable", "transfer", "R-1", "--to", TIER2, "--amount", "USD 10.00")
+    assert res.exit_code == 2, res.output
+    assert "'USD 10.00' is in USD, but the amount is in CNY" in res.output
+    assert [(c.kind, c.name) for c in ledger.calls] == [("evaluate", "GetReceivable")]
 
 
 def test_a_refusal_is_one_line_with_the_rule(ledger):
@@ -125,12 +133,35 @@ def test_financing_cancel_needs_a_reason_and_sends_nothing_without_one(ledger):
     assert ledger.calls == []
 
 
-def test_list_by_status_prints_the_next_bookmark(ledger):
-    ledger.responses["ListReceivablesByStatus"] = fakes.page([fakes.receivable()], "next-key")
+def test_list_by_status_prints_the_next_bookmark_as_a_token_the_option_reads_back(ledger):
+    composite = "\x00recfin.by-status\x00CONFIRMED\x00R-2\x00"
+    ledger.responses["ListReceivablesByStatus"] = lambda args: fakes.page([fakes.receivable()],
+                                                                          composite if args[2] == "" else "")
     res = invoke("receivable", "list", "--status", "CONFIRMED", "--page-size", "1")
     assert res.exit_code == 0, res.output
     assert ledger.only().arguments == ["CONFIRMED", "1", ""]
-    assert "R-00000000000000a1" in res.output and "next page: --bookmark next-key" in res.output
+    token = "AHJlY2Zpbi5ieS1zdGF0dXMAQ09ORklSTUVEAFItMgA"   # base64url of the UTF-8, unpadded
+    assert "R-00000000000000a1" in res.output and res.output.endswith(f"next page: --bookmark {token}\n")
+    page = json.loads(invoke("receivable", "list", "--status", "CONFIRMED", "--json").output)
+    assert (page["bookmark"], page["bookmark_token"]) == (composite, token)
+    assert invoke("receivable", "list", "--status", "CONFIRMED", "--bookmark", token).exit_code == 0
+    assert ledger.calls[-1].arguments == ["CONFIRMED", "20", composite]
+
+
+@pytest.mark.parametrize("tier", ["30:0.04:9", "30", "x:0.04", "30:", ":0.04", "-30:0.04"])
+def test_a_tier_that_is_not_exactly_days_and_apr_is_a_usage_error_and_sends_nothing(ledger, tier):
+    res = invoke("discount", "publish", "--tier", "60:0.05", "--tier", tier, "--expires", "2026-04-30")
+    assert res.exit_code == 2, res.output
+    assert "Invalid value for --tier" in res.output and "write DAYS:APR" in res.output
+    assert ledger.calls == []
+
+
+def test_tiers_are_sent_as_days_and_rate(ledger):
+    ledger.responses["PublishDiscountOffer"] = fakes.discount_offer()
+    res = invoke("discount", "publish", "--tier", "30:0.04", "--tier", " 60 : 0.05 ", "--expires", "2026-04-30")
+    assert res.exit_code == 0, res.output
+    sent = json.loads(ledger.only().arguments[0])
+    assert sent["scale"] == [{"min_days_early": 30, "apr": "0.04"}, {"min_days_early": 60, "apr": "0.05"}]
 
 
 def test_party_register_connects_as_the_org_admin(ledger):

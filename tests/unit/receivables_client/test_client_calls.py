@@ -291,7 +291,7 @@ def test_a_document_with_an_unknown_field_is_an_error_not_silently_dropped():
         ReceivablesClient(contract).get_receivable(R)
 
 
-@pytest.mark.parametrize("name, call, answer", [
+STATE_CHANGING_CALLS = [
     ("TransferReceivable", lambda c, **kw: c.transfer(R, TIER2, 1, **kw), fakes.receivable()),
     ("RecordPayment", lambda c, **kw: c.record_payment(R, 1, **kw),
      {**fakes.receivable(), "allocations": []}),
@@ -300,7 +300,11 @@ def test_a_document_with_an_unknown_field_is_an_error_not_silently_dropped():
         DiscountOfferRequest(apr="0.05", expires_on=date(2026, 4, 1)), **kw), fakes.discount_offer()),
     ("AttestInvoiceVerification", lambda c, **kw: c.attest_invoice_verification(ATTESTATION, **kw),
      fakes.invoice_attestation()),
-])
+]
+"""The calls that send a business request id: (transaction, call taking ``request_id=``, the contract's answer)."""
+
+
+@pytest.mark.parametrize("name, call, answer", STATE_CHANGING_CALLS)
 def test_state_changing_calls_send_a_business_request_id_last(name, call, answer):
     contract = FakeContract(responses={name: answer})
     client = ReceivablesClient(contract)
@@ -311,6 +315,14 @@ def test_state_changing_calls_send_a_business_request_id_last(name, call, answer
     assert re.fullmatch(r"[0-9a-f]{32}", first) and re.fullmatch(r"[0-9a-f]{32}", second)
     assert first != second  # a new call is a new request; only a retry of one call repeats its id
     assert chosen == "order-2026-0042"
+
+
+@pytest.mark.parametrize("name, call, answer", STATE_CHANGING_CALLS)
+def test_an_empty_request_id_is_refused_before_sending(name, call, answer):
+    contract = FakeContract(responses={name: answer})
+    with pytest.raises(ValueError, match="request_id '': a request id is 1 to 128 letters"):
+        call(ReceivablesClient(contract), request_id="")   # the contract would read "" as no id: no exactly-once
+    assert contract.calls == []
 
 
 def test_a_retry_policy_given_to_the_client_goes_with_every_submit_and_no_query():
