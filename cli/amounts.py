@@ -154,10 +154,11 @@ class FenType(click.ParamType):
 
 
 def money(fen: int | None, currency: str = "CNY") -> str:
-    """``CNY 12,345.67`` from integer fen (exact)."""
+    """``CNY 12,345.67`` from integer fen (exact); ``12,345.67`` with ``currency=""`` (a record that does not
+    say its currency, printed without guessing one)."""
     if fen is None:
         return "-"
-    return f"{currency} {yuan(fen)}"
+    return f"{currency} {yuan(fen)}" if currency else yuan(fen)
 
 
 def _cell(key: str, value: Any, currency: str) -> Any:
@@ -170,5 +171,5 @@ def _cell(key: str, value: Any, currency: str) -> Any:
 
 def with_money(row: dict, currency: str | None = None) -> dict:
     """A copy of a JSON record for a table: integer-fen fields as money, a freeze order as its reference."""
-    code = currency or row.get("currency") or "CNY"
+    code = currency if currency is not None else (row.get("currency") or "CNY")
     return {k: _cell(k, v, code) for k, v in row.items()}

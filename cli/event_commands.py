@@ -21,7 +21,8 @@ from .connection import acting
 def _line(event, as_json: bool) -> str:
     if as_json:
         return json.dumps({"block": event.block_number, **event.payload()}, sort_keys=True, ensure_ascii=False)
-    details = ", ".join(f"{k}={v}" for k, v in with_money(event.details).items())
+    # Events name amounts but not their currency: printed without a code rather than as CNY on a USD claim.
+    details = ", ".join(f"{k}={v}" for k, v in with_money(event.details, event.details.get("currency", "")).items())
     return f"block {event.block_number}  {event.name}  {event.receivable_id or '-'}  tx {event.tx_id}  {details}".rstrip()
 
 

@@ -233,6 +233,17 @@ def test_events_checkpoint_resumes_after_the_last_event_printed(ledger, tmp_path
     assert json.loads(checkpoint.read_text()) == {"blockNumber": 7, "transactionId": "t3"}
 
 
+def test_event_amounts_are_printed_without_a_currency_the_event_does_not_name(ledger):
+    """Events carry amounts in fen but not the claim's currency: a USD claim's must not read as CNY."""
+    ledger.network = FakeNetwork([chaincode_event(5, "t1", face_amount=113_000),
+                                  chaincode_event(6, "t2", amount=500, currency="USD")])
+    res = invoke("events", "--start-block", "5", "--limit", "2")
+    assert res.exit_code == 0, res.output
+    first, second = res.output.splitlines()[-2:]
+    assert first.endswith("face_amount=1,130.00") and "CNY" not in first
+    assert second.endswith("amount=USD 5.00, currency=USD")
+
+
 def test_receivable_events_is_the_same_command(ledger):
     assert COMMANDS[1].commands["events"] is events
 
