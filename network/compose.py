@@ -49,6 +49,8 @@ from pathlib import Path
 
 import yaml
 
+from client.atomic_file import write_atomically
+
 from . import ccservers, contract_config, nodeconfig, packaging
 from .crypto import org_crypto
 from .fabric_bin import REPO_ROOT
@@ -258,6 +260,6 @@ def write_packages(topology: Topology, data_root: Path, orgs: list[str] | None =
             continue    # it made its keys on its own host: its package is made there (`recfin host adopt-keys`)
         folder = chaincode_folder(topology, data_root, org.name)
         pkg = packaging.write_package(folder, label, ccservers.connection(topology, data_root, org))
-        (folder / CHAINCODE_ENV).write_text(f"CHAINCODE_ID={pkg.package_id}\n")
+        write_atomically(folder / CHAINCODE_ENV, f"CHAINCODE_ID={pkg.package_id}\n")
         out[org.msp_id] = pkg
     return out

@@ -25,6 +25,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from client.atomic_file import write_atomically
+
 from .compose_up import docker_compose
 from .control import remove_data_root
 from .errors import NetworkError
@@ -67,8 +69,7 @@ def record(topology: Topology, compose_file: Path, data_root: Path) -> bool:
                        "native_data_root": _native_data_root(topology)}, indent=2) + "\n"
     if path.is_file() and path.read_text() == text:
         return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text)
+    write_atomically(path, text)
     return True
 
 

@@ -17,6 +17,8 @@ import tarfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from client.atomic_file import write_atomically
+
 from .errors import ChaincodeError
 
 LABEL_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.+-]*$")  # what the peer accepts as a label
@@ -86,8 +88,7 @@ class Package:
 def write_package(folder: Path, label: str, connection: dict) -> Package:
     """Write <folder>/<label>.tar.gz (rewritten only when its bytes change) and return its ID."""
     data = ccaas_package(label, connection)
-    folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{label}.tar.gz"
     if not path.is_file() or path.read_bytes() != data:
-        path.write_bytes(data)
+        write_atomically(path, data)   # a peer install or bundle check reading it meanwhile gets the old or the new
     return Package(label, path, package_id(label, data))
