@@ -3,12 +3,16 @@
 Purchase orders and goods receipts come as the CSV or JSON an ERP exports; see
 docs/invoices.md for the columns (English or Chinese headers). Lines pair up by
 item name, after removing the ``*category*`` prefix that Chinese invoices put
-before the name; only an item no line names is paired by item code (against the
-invoice line's name or spec: a spec such as ``0805`` is shared by different
-items, so it never outranks a name). An item's PO lines and receipt lines are
-added up (an order split over lines, a delivery received in parts), and so are
-its invoice lines; a discount line (折扣行: negative amount, the name of a line
-above it) is folded into that line.
+before the name; when several PO lines share the name, an item code that agrees
+with the invoice line's spec picks among them, and invoice lines of that name at
+different prices take the lines of their price. Only an item no line names is
+paired by item code (against the invoice line's name or spec: a spec such as
+``0805`` is shared by different items, so it never outranks a name). An item's
+PO lines and receipt lines are added up (an order split over lines, a delivery
+received in parts), and so are its invoice lines; a discount line (折扣行:
+negative amount, the name of a line above it) is folded into that line. Items
+whose lines overlap are compared with their receipt lines together, so no
+receipt line backs two items.
 
 A line is
 - ``matched`` when it has PO lines and receipt lines, the item's invoiced
@@ -89,7 +93,8 @@ class LineMatch(_Frozen):
     po_line: str | None = Field(default=None, description="the first of po_lines")
     receipt_line: str | None = Field(default=None, description="the first of receipt_lines")
     po_lines: tuple[str, ...] = Field(default=(), description="every PO line of the item (an order split over lines)")
-    receipt_lines: tuple[str, ...] = Field(default=(), description="every receipt line of the item (partial deliveries)")
+    receipt_lines: tuple[str, ...] = Field(default=(), description="the receipt lines its received quantity is "
+                                           "compared with (partial deliveries, items that share lines)")
     discount_of: int | None = Field(default=None, description="a discount line: the invoice line it is folded into")
     problems: tuple[str, ...] = ()
 
@@ -278,33 +283,130 @@ def _fold_discounts(lines: tuple[InvoiceLine, ...]) -> list[_Item]:
     return items
 
 
-def _named(lines: tuple[OrderLine, ...], names: set[str]) -> list[OrderLine]:
+# Lines are told apart by identity (id()), not by their line column: an export need not number them uniquely.
+
+def _named(lines: tuple[OrderLine, ...] | list[OrderLine], names: set[str]) -> list[OrderLine]:
     return [l for l in lines if item_key(l.item_name) in names]
 
 
-def _coded(lines: tuple[OrderLine, ...], codes: set[str], taken_by_name: set[str]) -> list[OrderLine]:
-    return [l for l in lines if l.item_code and item_key(l.item_code) in codes and l.line not in taken_by_name]
+def _coded(lines: tuple[OrderLine, ...] | list[OrderLine], codes: set[str],
+           taken_by_name: frozenset[int] = frozenset()) -> list[OrderLine]:
+    return [l for l in lines if l.item_code and item_key(l.item_code) in codes and id(l) not in taken_by_name]
 
 
-def _order_lines(po: PurchaseOrder, line: InvoiceLine, taken_by_name: set[str]) -> tuple[OrderLine, ...]:
-    """The PO lines of an invoice line's item: those named like it; only when none is, those whose item
-    code is the invoice line's name or spec (a spec such as 0805 is shared by different items, so it
-    never outranks a name). Lines another invoice line claims by name are never taken by code."""
-    named = _named(po.lines, {item_key(line.name)})
-    if named:
-        return tuple(named)
-    codes = {item_key(line.name)} | ({item_key(line.spec)} if line.spec else set())
-    return tuple(_coded(po.lines, codes, taken_by_name))
+def _narrowed(named: list[OrderLine], agreeing: list[OrderLine], claimed_elsewhere: set[int]
+              ) -> tuple[OrderLine, ...]:
+    """Of the lines that share an item's name, those whose item code agrees with it; when none does, those
+    no other item's code claims; only lines still indistinguishable are pooled (added up, prices averaged)."""
+    if agreeing:
+        return tuple(agreeing)
+    unclaimed = [l for l in named if id(l) not in claimed_elsewhere]
+    return tuple(unclaimed or named)
 
 
-def _receipt_lines(receipt: GoodsReceipt, ordered: tuple[OrderLine, ...], taken_by_name: set[str]
-                   ) -> tuple[OrderLine, ...]:
-    """The receipt lines of an item ordered on ``ordered``: named like a PO line of it, or, only when none
-    is, carrying its item code."""
-    named = _named(receipt.lines, {item_key(l.item_name) for l in ordered})
-    if named:
-        return tuple(named)
-    return tuple(_coded(receipt.lines, {item_key(l.item_code) for l in ordered if l.item_code}, taken_by_name))
+def _narrow_all(named: dict[int, list[OrderLine]], agreeing: dict[int, list[OrderLine]]
+                ) -> dict[int, tuple[OrderLine, ...]]:
+    """:func:`_narrowed` for every item that has named lines."""
+    narrowed = {}
+    for number, lines in named.items():
+        if lines:
+            claimed = {id(l) for other, agree in agreeing.items() if other != number for l in agree}
+            narrowed[number] = _narrowed(lines, agreeing[number], claimed)
+    return narrowed
+
+
+def _spec_keys(line: InvoiceLine) -> set[str]:
+    return {item_key(line.spec)} if line.spec else set()
+
+
+def _spec_agreeing(named: list[OrderLine], line: InvoiceLine) -> list[OrderLine]:
+    """The lines whose item code is the invoice line's spec, or failing that holds it (an ERP code often
+    wraps the maker's part number: R0805-10K for spec 0805-10K)."""
+    if not line.spec:
+        return []
+    spec = item_key(line.spec)
+    exact = [l for l in named if l.item_code and item_key(l.item_code) == spec]
+    return exact or [l for l in named if l.item_code and spec in item_key(l.item_code)]
+
+
+def _split_by_price(items: list[_Item], ordered: dict[int, tuple[OrderLine, ...]], tol: Tolerances) -> None:
+    """Invoice items at different prices that pair with the same PO lines take the lines of their price
+    (one product in two grades at two prices, told apart by nothing else). One item alone keeps them all:
+    an order split at two prices compares with their average."""
+    sharing: dict[frozenset[int], list[_Item]] = {}
+    for item in items:
+        if ordered[item.number]:
+            sharing.setdefault(frozenset(id(l) for l in ordered[item.number]), []).append(item)
+    for same in sharing.values():
+        if len({i.line.unit_price for i in same}) < 2:
+            continue
+        for item in same:
+            lines, price = ordered[item.number], item.line.unit_price
+            priced = [l for l in lines if price is not None and l.unit_price is not None
+                      and _within(price, l.unit_price, tol.price_rel)]
+            ordered[item.number] = tuple(priced or lines)
+
+
+def _order_lines(po: PurchaseOrder, items: list[_Item], tol: Tolerances) -> dict[int, tuple[OrderLine, ...]]:
+    """The PO lines of each invoice item: those named like it, narrowed by an item code that agrees with its
+    spec when several share the name, then by price between invoice lines of one name at different prices;
+    only when none is named, those whose item code is its name or spec (a spec such as 0805 is shared by
+    different items, so it never outranks a name). Lines another invoice line claims by name are never
+    taken by code."""
+    invoice_names = {item_key(item.line.name) for item in items}
+    taken_by_name = frozenset(id(l) for l in po.lines if item_key(l.item_name) in invoice_names)
+    named = {item.number: _named(po.lines, {item_key(item.line.name)}) for item in items}
+    ordered = _narrow_all(named, {item.number: _spec_agreeing(named[item.number], item.line) for item in items})
+    for item in items:
+        if item.number not in ordered:
+            codes = {item_key(item.line.name)} | _spec_keys(item.line)
+            ordered[item.number] = tuple(_coded(po.lines, codes, taken_by_name))
+    _split_by_price(items, ordered, tol)
+    return ordered
+
+
+def _receipt_lines(receipt: GoodsReceipt, po: PurchaseOrder, ordered_of: dict[int, tuple[OrderLine, ...]]
+                   ) -> dict[int, tuple[OrderLine, ...]]:
+    """The receipt lines of each item ordered: named like one of its PO lines (narrowed by item code as
+    the PO lines are), or, only when none is, carrying one of their item codes."""
+    po_names = {item_key(l.item_name) for l in po.lines}
+    taken_by_name = frozenset(id(l) for l in receipt.lines if item_key(l.item_name) in po_names)
+    codes = {n: {item_key(l.item_code) for l in ordered if l.item_code} for n, ordered in ordered_of.items()}
+    named = {n: _named(receipt.lines, {item_key(l.item_name) for l in ordered}) for n, ordered in ordered_of.items()}
+    received = _narrow_all(named, {n: _coded(named[n], codes[n]) for n in named})
+    for n in ordered_of:
+        if n not in received:
+            received[n] = tuple(_coded(receipt.lines, codes[n], taken_by_name))
+    return received
+
+
+def _groups(items: list[_Item], ordered_of: dict[int, tuple[OrderLine, ...]],
+            received_of: dict[int, tuple[OrderLine, ...]]) -> dict[int, list[_Item]]:
+    """The items whose PO or receipt lines overlap, grouped (by item number), so that every PO line and
+    every receipt line backs the quantities of one group only: a receipt line cannot count for two items."""
+    leader = {item.number: item.number for item in items}
+
+    def find(n: int) -> int:
+        while leader[n] != n:
+            n = leader[n]
+        return n
+
+    first_with: dict[int, int] = {}
+    for item in items:
+        for l in ordered_of[item.number] + received_of[item.number]:
+            other = first_with.setdefault(id(l), item.number)
+            leader[find(item.number)] = find(other)
+    groups: dict[int, list[_Item]] = {}
+    for item in items:
+        groups.setdefault(find(item.number), []).append(item)
+    return {item.number: groups[find(item.number)] for item in items}
+
+
+def _lines_of(group: list[_Item], lines_of: dict[int, tuple[OrderLine, ...]],
+              document: tuple[OrderLine, ...]) -> tuple[OrderLine, ...]:
+    """Every line of a group's items once, in the document's order."""
+    ids = {id(l) for item in group for l in lines_of[item.number]}
+    return tuple(l for l in document if id(l) in ids)
 
 
 def _ids(lines: tuple[OrderLine, ...]) -> tuple[str, ...]:
@@ -328,16 +430,10 @@ def match_invoice(invoice: Invoice, po: PurchaseOrder, receipt: GoodsReceipt,
     if receipt.po_number and receipt.po_number != po.number:
         doc_problems.append(f"the receipt {receipt.number} is for PO {receipt.po_number}, not {po.number}")
     items = _fold_discounts(invoice.lines)
-    invoice_names = {item_key(item.line.name) for item in items}
-    po_taken_by_name = {l.line for l in po.lines if item_key(l.item_name) in invoice_names}
-    ordered_of = {item.number: _order_lines(po, item.line, po_taken_by_name) for item in items}
-    po_names = {item_key(l.item_name) for l in po.lines}
-    gr_taken_by_name = {l.line for l in receipt.lines if item_key(l.item_name) in po_names}
-    # the invoice items of each ordered item (one PO line or several), to add their quantities up
-    sharing: dict[tuple[str, ...], list[_Item]] = {}
-    for item in items:
-        if ordered_of[item.number]:
-            sharing.setdefault(_ids(ordered_of[item.number]), []).append(item)
+    ordered_of = _order_lines(po, items, tol)
+    on_order = [item for item in items if ordered_of[item.number]]
+    received_of = _receipt_lines(receipt, po, {item.number: ordered_of[item.number] for item in on_order})
+    group_of = _groups(on_order, ordered_of, received_of)
 
     results: list[LineMatch] = []
     expected = Fraction(0)
@@ -350,8 +446,9 @@ def match_invoice(invoice: Invoice, po: PurchaseOrder, receipt: GoodsReceipt,
                                      problems=(f"a discount on line {item.number}, which is not on the order",))
                            for d in item.discount_lines)
             continue
-        received = _receipt_lines(receipt, ordered, gr_taken_by_name)
-        problems = _item_problems(item, sharing[_ids(ordered)], ordered, received, tol)
+        group = group_of[item.number]
+        received = _lines_of(group, received_of, receipt.lines)
+        problems = _item_problems(item, group, ordered_of, received, tol)
         if line.quantity is not None and line.unit_price is not None:
             expected += Fraction(line.quantity) * _order_price(ordered, line.unit_price)
         expected += Fraction(item.discount_fen, 100)
@@ -375,10 +472,10 @@ def match_invoice(invoice: Invoice, po: PurchaseOrder, receipt: GoodsReceipt,
         overall = "unmatched"
     else:
         overall = "partial"
-    on_invoice = {l for ordered in ordered_of.values() for l in _ids(ordered)}
+    on_invoice = {id(l) for ordered in ordered_of.values() for l in ordered}
     return MatchResult(
         status=overall, invoice_number=invoice.number, po_number=po.number, receipt_number=receipt.number,
-        lines=tuple(results), not_invoiced_po_lines=tuple(l.line for l in po.lines if l.line not in on_invoice),
+        lines=tuple(results), not_invoiced_po_lines=tuple(l.line for l in po.lines if id(l) not in on_invoice),
         expected_amount_fen=expected_fen, invoice_amount_fen=invoice.total_amount_fen, problems=tuple(doc_problems),
     )
 
@@ -393,29 +490,45 @@ def _order_price(ordered: tuple[OrderLine, ...], invoiced_price: Decimal) -> Fra
     return sum((Fraction(l.quantity) * p for l, p in zip(ordered, prices)), Fraction(0)) / quantity
 
 
-def _item_problems(item: _Item, same_item: list[_Item], ordered: tuple[OrderLine, ...],
+def _invoiced(items: list[_Item]) -> tuple[list[Decimal], str]:
+    """The quantities of some invoice items, and a note naming the lines when there are several."""
+    quantities = [i.line.quantity for i in items if i.line.quantity is not None]
+    note = f" (invoice lines {', '.join(str(i.number) for i in items)})" if len(items) > 1 else ""
+    return quantities, note
+
+
+def _item_problems(item: _Item, group: list[_Item], ordered_of: dict[int, tuple[OrderLine, ...]],
                    received: tuple[OrderLine, ...], tol: Tolerances) -> list[str]:
-    line = item.line
+    """What keeps an item from matching. Its ordered quantity and price are those of its own PO lines,
+    shared only with the invoice lines of the same item; its received quantity is compared for the whole
+    group of items whose lines overlap, so no receipt line counts twice."""
+    line, ordered = item.line, ordered_of[item.number]
+    own = {id(l) for l in ordered}
+    same_item = [i for i in group if {id(l) for l in ordered_of[i.number]} == own]
+    overlapping = [i for i in group if i not in same_item and own & {id(l) for l in ordered_of[i.number]}]
     problems: list[str] = []
+    if overlapping:
+        shared = [l.line for l in ordered if any(l in ordered_of[i.number] for i in overlapping)]
+        problems.append(f"PO line {', '.join(shared)} also pairs with invoice line "
+                        f"{', '.join(str(i.number) for i in overlapping)}, which is not the same item: the lines "
+                        "cannot be told apart (give them names or item codes that differ)")
     if item.discount_lines and line.amount_fen + item.discount_fen <= 0:
         problems.append(f"the discount on lines {', '.join(map(str, item.discount_lines))} takes the amount to "
                         f"{plain_yuan(line.amount_fen + item.discount_fen)}, not above zero")
     if line.quantity is None or line.unit_price is None:
         problems.append("the invoice line has no quantity or unit price")
         return problems
-    # quantities of the item as a whole: every invoice line, PO line and receipt line of it
-    quantities = [i.line.quantity for i in same_item if i.line.quantity is not None]
-    invoiced = _total(quantities)
-    lines_note = (f" (invoice lines {', '.join(str(i.number) for i in same_item)})" if len(same_item) > 1 else "")
     if not received:
         problems.append("not received: no goods receipt line for this item")
     else:
+        quantities, lines_note = _invoiced(group)
         got = _total(l.quantity for l in received)
-        if abs(invoiced - got) > got * Fraction(tol.quantity_rel):
+        if abs(_total(quantities) - got) > got * Fraction(tol.quantity_rel):
             parts = f" (receipt lines {' + '.join(_ids(received))})" if len(received) > 1 else ""
             problems.append(f"invoiced quantity {_shown(quantities)}{lines_note} is not the received "
                             f"{_shown([l.quantity for l in received])}{parts}")
-    if invoiced > _total(l.quantity for l in ordered) * (1 + Fraction(tol.quantity_rel)):
+    quantities, lines_note = _invoiced(same_item)
+    if _total(quantities) > _total(l.quantity for l in ordered) * (1 + Fraction(tol.quantity_rel)):
         parts = f" (PO lines {' + '.join(_ids(ordered))})" if len(ordered) > 1 else ""
         problems.append(f"invoiced quantity {_shown(quantities)}{lines_note} exceeds the ordered "
                         f"{_shown([l.quantity for l in ordered])}{parts}")

@@ -324,3 +324,62 @@ def test_any_export_is_read_or_refused_cleanly(tmp_path, rows, as_json):
             reader(path)
         except MalformedInput:
             pass
+
+
+def _resistors(spec_1: str | None = "0805-10K", spec_2: str | None = "1206-1K"):
+    return invoice(lines=(line("*电子元件*贴片电阻", "1000", "0.05", "0.13", unit="个", spec=spec_1),
+                          line("*电子元件*贴片电阻", "500", "0.08", "0.13", unit="个", spec=spec_2)))
+
+
+RESISTOR_PO = "采购订单号,行号,物料编码,物料名称,数量,单价\nPO-1,1,R0805-10K,贴片电阻,1000,0.05\nPO-1,2,R1206-1K,贴片电阻,500,0.08\n"
+RESISTOR_GR = "入库单号,采购订单号,行号,物料编码,物料名称,实收数量\nGR-1,PO-1,1,R0805-10K,贴片电阻,1000\nGR-1,PO-1,2,R1206-1K,贴片电阻,500\n"
+
+
+def test_one_name_in_two_specs_pairs_each_with_the_po_line_of_its_code(tmp_path):
+    po = read_purchase_order(write(tmp_path, "po.csv", RESISTOR_PO))
+    gr = read_goods_receipt(write(tmp_path, "gr.csv", RESISTOR_GR))
+    for inv in (_resistors(), _resistors("R0805-10K", "R1206-1K")):
+        result = match_invoice(inv, po, gr)
+        assert result.ok, result
+        assert [(l.po_lines, l.receipt_lines) for l in result.lines] == [(("1",), ("1",)), (("2",), ("2",))]
+        registration_from_match(inv, po, gr, result, due_date=date(2026, 12, 1))
+    # a receipt that does not tell the specs apart is compared with both items together
+    pooled = read_goods_receipt(write(tmp_path, "pooled.csv", "入库单号,物料名称,实收数量\nGR-1,贴片电阻,1500\n"))
+    assert match_invoice(_resistors(), po, pooled).ok
+    short = read_goods_receipt(write(tmp_path, "short.csv", "入库单号,物料名称,实收数量\nGR-1,贴片电阻,1000\n"))
+    problem, = match_invoice(_resistors(), po, short).lines[1].problems
+    assert problem == "invoiced quantity 1500 (invoice lines 1, 2) is not the received 1000"
+
+
+def test_one_name_at_two_prices_without_specs_pairs_by_price(tmp_path):
+    po = read_purchase_order(write(tmp_path, "po.csv", RESISTOR_PO.replace("R0805-10K", "").replace("R1206-1K", "")))
+    gr = read_goods_receipt(write(tmp_path, "gr.csv", RESISTOR_GR.replace("R0805-10K", "").replace("R1206-1K", "")))
+    result = match_invoice(_resistors(None, None), po, gr)
+    assert result.ok and [l.po_lines for l in result.lines] == [("1",), ("2",)]
+    # charging the dearer price for the cheaper grade's quantity does not pass
+    dearer = invoice(lines=(line("*电子元件*贴片电阻", "1000", "0.08", "0.13"), line("*电子元件*贴片电阻", "500", "0.08", "0.13")))
+    overbilled = match_invoice(dearer, po, gr)
+    assert not overbilled.ok and "unit price 0.08 is not the PO price 0.06 (the PO lines' average)" in \
+        overbilled.lines[0].problems
+
+
+def test_a_receipt_line_backs_one_item_only(tmp_path):
+    # two capacitors ordered by item code, only the first delivered
+    po = PurchaseOrder(number="PO-1", lines=(
+        OrderLine(line="1", item_code="C1", item_name="贴片电容 100nF", quantity=Decimal(100), unit_price=Decimal(1)),
+        OrderLine(line="2", item_code="C2", item_name="贴片电容 10uF", quantity=Decimal(100), unit_price=Decimal(1))))
+    gr = GoodsReceipt(number="GR-1", po_number="PO-1", lines=(
+        OrderLine(line="1", item_code="C1", item_name="贴片电容 100nF", quantity=Decimal(100)),))
+    honest = invoice(lines=(line("*电子元件*MLCC", "100", "1", "0.13", spec="C1"),
+                            line("*电子元件*MLCC", "100", "1", "0.13", spec="C2")))
+    result = match_invoice(honest, po, gr)
+    assert [l.status for l in result.lines] == ["matched", "partial"]
+    # the second line names the undelivered item but carries the delivered one's code as its spec
+    crafted = invoice(lines=(line("*电子元件*MLCC", "100", "1", "0.13", spec="C1"),
+                             line("*电子元件*C2", "100", "1", "0.13", spec="C1")))
+    result = match_invoice(crafted, po, gr)
+    assert not result.ok and all(l.status == "partial" for l in result.lines)
+    assert "invoiced quantity 200 (invoice lines 1, 2) is not the received 100" in result.lines[1].problems
+    assert result.lines[1].problems[0].startswith("PO line 1 also pairs with invoice line 1")
+    with pytest.raises(NotMatched):
+        registration_from_match(crafted, po, gr, result, due_date=date(2026, 12, 1))
