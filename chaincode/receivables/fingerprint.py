@@ -3,7 +3,8 @@
 An invoice is identified by who issued it and its number, nothing else: a
 fully digitalised e-invoice (全电发票) by its seller and 20-digit number, unique
 nationally; an older paper or electronic VAT invoice by its seller, invoice
-code (发票代码, 10 or 12 digits) and 8-digit number. Issue date and amount are
+code (发票代码, 10 or 12 digits, naming the tax bureau that issued it) and
+8-digit number. Issue date and amount are
 checked fields of the invoice but not part of its identity, so a copy with an
 altered date or amount has the same fingerprint as the original.
 
@@ -25,8 +26,9 @@ importing this module, to ask the registry about an invoice (``FindInvoice``).
 :func:`number_problem` says whether a number has one of the two real forms (20
 digits, or 8) and :func:`identity_problem` whether code and number fit
 together, so that a supplier cannot make the same invoice look new by
-rewriting its number (``2644-2000…``, a leading zero, a sign) or by adding or
-dropping a code: every invoice has exactly one accepted spelling.
+rewriting its number (``2644-2000…``, a leading zero, a sign), by padding its
+code with zeros (:func:`code_problem`) or by adding or dropping a code: every
+invoice has exactly one accepted spelling.
 """
 
 from __future__ import annotations
@@ -39,7 +41,35 @@ VERSION = "recfin-invoice-v2"
 FINGERPRINT_PATTERN = re.compile(r"[0-9a-f]{64}")
 _LEGACY_NUMBER = re.compile(r"[0-9]{8}")
 _DIGITALISED_NUMBER = re.compile(r"[0-9]{20}")
-_CODE = re.compile(r"[0-9]{10}|[0-9]{12}")
+# The province (GB/T 2260) an invoice code's region starts with: the issuing bureau's region is that province's
+# or one of its cities' (3100 Shanghai, 4403 Shenzhen, 3201 Nanjing). Only the province is checked: bureau
+# lists vary over time, while a zero-padded spelling (003100204130) names no province and is refused.
+PROVINCE_CODES = frozenset(("11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36",
+                            "37", "41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63",
+                            "64", "65"))
+# 10 digits: region, year (2), batch, language, copies, amount version; 12 digits: 0, 1 or 2 (which
+# administration printed it), region, year (2), batch (3), kind (2)
+_CODE_10 = re.compile(r"(?P<region>[0-9]{4})[0-9]{6}")
+_CODE_12 = re.compile(r"[012](?P<region>[0-9]{4})[0-9]{7}")
+
+
+def code_problem(invoice_code: str) -> str | None:
+    """Why a string is not an invoice code (发票代码), or ``None`` when it is one.
+
+    A code is 10 digits starting with the issuing tax bureau's region (``3100204130``: 3100 Shanghai)
+    or 12 digits, 0, 1 or 2 then that region (``031002400111``). Its region must start with a province code,
+    so a 10-digit code padded with zeros to 12 (``003100204130``) is no code, and one invoice cannot
+    be registered under two spellings of its code.
+    """
+    form = _CODE_10.fullmatch(invoice_code) or _CODE_12.fullmatch(invoice_code)
+    if form is None:
+        return (f"invoice code {invoice_code!r} is neither 10 digits nor 12 digits starting with 0, 1 or 2: "
+                "give the 发票代码 exactly as printed, digits only")
+    if form["region"][:2] not in PROVINCE_CODES:
+        return (f"invoice code {invoice_code!r} does not start its region with a province (digits "
+                f"{form['region']}; 3100 is Shanghai, 4403 Shenzhen): give the code exactly as printed, "
+                "without added zeros")
+    return None
 
 
 def canonical_form(seller_tax_id: str, invoice_code: str, invoice_number: str) -> str:
@@ -87,10 +117,10 @@ def identity_problem(invoice_code: str, invoice_number: str) -> str | None:
     if (why := number_problem(number)) is not None:
         return why
     if _LEGACY_NUMBER.fullmatch(number):
-        if not _CODE.fullmatch(code):
+        if not code:
             return (f"invoice number {number} is the 8-digit number of an invoice with an invoice code (发票代码): "
                     "give its 10- or 12-digit code")
-        return None
+        return code_problem(code)
     if code:
         return (f"invoice number {number} takes no invoice code (only 8-digit numbers of invoices issued before "
                 f"full digitalisation have one): leave code empty, not {code!r}")

@@ -33,7 +33,16 @@ FINGERPRINT_VERSION = "recfin-invoice-v2"
 _FINGERPRINT = re.compile(r"[0-9a-f]{64}")
 _LEGACY_NUMBER = re.compile(r"[0-9]{8}")
 _DIGITALISED_NUMBER = re.compile(r"[0-9]{20}")
-_CODE = re.compile(r"[0-9]{10}|[0-9]{12}")
+# The province (GB/T 2260) an invoice code's region starts with: the issuing bureau's region is that province's
+# or one of its cities' (3100 Shanghai, 4403 Shenzhen, 3201 Nanjing). Only the province is checked: bureau
+# lists vary over time, while a zero-padded spelling (003100204130) names no province and is refused.
+PROVINCE_CODES = frozenset(("11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36",
+                            "37", "41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63",
+                            "64", "65"))
+# 10 digits: region, year (2), batch, language, copies, amount version; 12 digits: 0, 1 or 2 (which
+# administration printed it), region, year (2), batch (3), kind (2)
+_CODE_10 = re.compile(r"(?P<region>[0-9]{4})[0-9]{6}")
+_CODE_12 = re.compile(r"[012](?P<region>[0-9]{4})[0-9]{7}")
 
 
 def canonical_form(seller_tax_id: str, invoice_code: str, invoice_number: str) -> str:
@@ -76,22 +85,41 @@ def number_problem(invoice_number: str) -> str | None:
             "digits of an invoice with a code: give it exactly as printed, digits only")
 
 
+def code_form_problem(invoice_code: str) -> str | None:
+    """Why a string is not an invoice code (发票代码), or ``None`` when it is one.
+
+    A code is 10 digits starting with the issuing tax bureau's region (``3100204130``: 3100 Shanghai)
+    or 12 digits, 0, 1 or 2 then that region (``031002400111``). Its region must start with a province code,
+    so a 10-digit code padded with zeros to 12 (``003100204130``) is no code and one invoice has one
+    fingerprint.
+    """
+    form = _CODE_10.fullmatch(invoice_code) or _CODE_12.fullmatch(invoice_code)
+    if form is None:
+        return (f"invoice code {invoice_code!r} is neither 10 digits nor 12 digits starting with 0, 1 or 2: "
+                "give the 发票代码 exactly as printed, digits only")
+    if form["region"][:2] not in PROVINCE_CODES:
+        return (f"invoice code {invoice_code!r} does not start its region with a province (digits "
+                f"{form['region']}; 3100 is Shanghai, 4403 Shenzhen): give the code exactly as printed, "
+                "without added zeros")
+    return None
+
+
 def code_problem(invoice_code: str, invoice_number: str) -> str | None:
     """Why code and number do not fit together (the contract refuses them), or ``None``.
 
     The number must have a valid form (:func:`number_problem`). An 8-digit
     number belongs to an invoice issued before full digitalisation, identified
-    by its 10- or 12-digit code and number; a 20-digit number (a fully
-    digitalised e-invoice) takes no code.
+    by its 10- or 12-digit code (:func:`code_form_problem`) and number; a
+    20-digit number (a fully digitalised e-invoice) takes no code.
     """
     code, number = invoice_code.strip(), invoice_number.strip()
     if (why := number_problem(number)) is not None:
         return why
     if _LEGACY_NUMBER.fullmatch(number):
-        if not _CODE.fullmatch(code):
+        if not code:
             return (f"number {number} has 8 digits: the invoice is identified by its 10- or 12-digit invoice "
-                    f"code (发票代码) and number, and the code {'is missing' if not code else f'{code!r} is not one'}")
-        return None
+                    "code (发票代码) and number, and the code is missing")
+        return code_form_problem(code)
     if code:
         return f"number {number} takes no invoice code (only 8-digit numbers do), but the code is {code!r}"
     return None

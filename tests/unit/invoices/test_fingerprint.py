@@ -61,6 +61,9 @@ def test_code_problem():
     assert "missing" in code_problem("", "00123456")
     assert code_problem("3100204130", "26442000000012345678") is not None
     assert code_problem("12345", "00123456") is not None
+    # one code, one spelling: a 10-digit code padded to 12 names no tax bureau
+    assert "without added zeros" in code_problem("003100204130", "00123456")
+    assert code_problem("144031909110", "00123456") is None and code_problem("9901204130", "00123456") is not None
 
 
 REWRITTEN = ["2644-2000000012345678", "026442000000012345678", "-26442000000012345678", "2644200000001234567",
@@ -82,6 +85,10 @@ CASES = [
     ("91350100M000100Y43", "3100204130", "00123456"),
     ("91350100M000100Y43", " 031002400111 ", " 00000001"),
     ("91350100M000100Y43", "", "A-001"),
+    ("91350100M000100Y43", "003100204130", "00123456"),
+    ("91350100M000100Y43", "144031909110", "00123456"),
+    ("91350100M000100Y43", "3101204130", "00123456"),
+    ("91350100M000100Y43", "331002400111", "00123456"),
     ("350100M000100Y4", "", "12345678"),
     ("91440300MA5G2HT8LX", "", "发票0001"),
 ]
@@ -97,6 +104,12 @@ def test_agrees_with_the_chaincode():
         assert is_fingerprint(fingerprint_of(seller, code, number))
         assert (code_problem(code, number) is None) == (fp.identity_problem(code, number) is None)
         assert (number_problem(number) is None) == (fp.number_problem(number) is None)
+    from client.invoices.fingerprint import PROVINCE_CODES, code_form_problem
+
+    assert PROVINCE_CODES == fp.PROVINCE_CODES
+    for code in ["3100204130", "031002400111", "003100204130", "0310020413", "2102204130", "3101204130", "1" * 12,
+                 "9900204130", "071002400111"]:
+        assert (code_form_problem(code) is None) == (fp.code_problem(code) is None), code
     for number in REWRITTEN + ["26442000000012345678", "00123456"]:
         assert (number_problem(number) is None) == (fp.number_problem(number) is None), number
     for bad in [("9144|", "", "1"), ("91440300MA5G2HT8LX", "", " ")]:

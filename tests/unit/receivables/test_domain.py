@@ -234,9 +234,27 @@ def test_is_fingerprint_accepts_only_64_lower_case_hex_digits():
     ("3100204130", "24312000000012345678", False),  # a code added to a fully digitalised number
     ("", "00123456", False),                        # an 8-digit number without its code
     ("31002041", "00123456", False),                # a code of the wrong length
+    ("003100204130", "00123456", False),            # a 10-digit code padded with zeros to 12
+    ("0003100204130", "00123456", False),           # ... or to 13
+    ("144031909110", "00123456", True),             # 12 digits: 1, then Shenzhen's bureau 4403
+    ("4403171130", "00123456", True),               # 10 digits: Shenzhen
+    ("3201204130", "00123456", True),               # 3201: a city of Jiangsu (province 32)
+    ("9900204130", "00123456", False),              # 99 is no province
+    ("331002400111", "00123456", False),            # a 12-digit code starts with 0, 1 or 2
 ])
 def test_code_and_number_must_fit_together(code, number, ok):
     assert (fingerprint.identity_problem(code, number) is None) is ok
+
+
+def test_every_province_gives_one_code_spelling():
+    assert len(fingerprint.PROVINCE_CODES) == 31
+    for province in fingerprint.PROVINCE_CODES:
+        region = province + "00"
+        ten = region + "204130"
+        assert fingerprint.code_problem(ten) is None and fingerprint.code_problem("0" + region + "2400111") is None
+        # zeros in front make no other code of the same invoice
+        assert fingerprint.code_problem("00" + ten) is not None
+    assert "without added zeros" in fingerprint.code_problem("003100204130")
 
 
 @pytest.mark.parametrize("number, ok", [

@@ -87,6 +87,8 @@ CASES = [
     ("8-digit number without code", lambda r, n: r["invoices"][0].update(number="00123456"), "invoice-code-invalid"),
     ("code of wrong length", lambda r, n: r["invoices"][0].update(number="00123456", code="31002041"),
      "invoice-code-invalid"),
+    ("10-digit code padded to 12", lambda r, n: r["invoices"][0].update(number="00123456", code="003100204130"),
+     "invoice-code-invalid"),
     ("number with a dash", lambda r, n: r["invoices"][0].update(number="2644-2000000012345678"), "invoice-number-invalid"),
     ("number with a zero added", lambda r, n: r["invoices"][0].update(number="026442000000012345678"),
      "invoice-number-invalid"),
