@@ -20,7 +20,7 @@ from typing import Any
 
 import click
 
-from client.money import MAX_FEN, to_fen, yuan
+from client.money import MAX_FEN, AboveCap, to_fen, yuan
 
 __all__ = ["parse_amount", "read_amount", "Amount", "AmountType", "AMOUNT", "FenType", "money", "with_money", "MONEY_FIELDS", "AMOUNT_HELP"]
 
@@ -74,8 +74,12 @@ def read_amount(text: str) -> Amount:
         raise ValueError(f"{original!r}: amounts are not negative")
     fen = _unsigned_fen(text, original)
     if fen > MAX_FEN:
-        raise ValueError(f"{original!r} is above the cap of {yuan(MAX_FEN)} yuan that the ledger accepts")
+        raise _above_cap(original)
     return Amount(fen, code, original)
+
+
+def _above_cap(original: str) -> ValueError:
+    return ValueError(f"{original!r} is above the cap of {yuan(MAX_FEN)} yuan that the ledger accepts")
 
 
 def parse_amount(text: str, *, currency: str = "CNY") -> int:
@@ -94,6 +98,8 @@ def _unsigned_fen(text: str, original: str) -> int:
     digits = _integer_part(whole, original) + (dot + fraction if dot else "")
     try:
         return to_fen(Decimal(digits))
+    except AboveCap:
+        raise _above_cap(original) from None
     except ValueError:
         raise ValueError(f"{original!r} has fractions of a fen: give yuan with at most two decimals "
                          "(or whole fen, e.g. 1234567fen)") from None

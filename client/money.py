@@ -7,7 +7,8 @@ The rules, stated once for every package in ``client`` (and the CLI on top):
   and strings, which could be either unit) are refused with ``TypeError``.
 - Fen <-> yuan conversion is exact. :func:`to_fen` refuses yuan with a fraction
   of a fen unless the caller names a ``decimal`` rounding mode, so no fen is
-  gained or lost silently.
+  gained or lost silently, and amounts beyond the ledger's cap (``MAX_FEN``)
+  with ``AboveCap``.
 - Wherever the client computes money (tax = amount x rate, amount = quantity
   x unit price, an advance, interest, a discount) it computes exactly and
   rounds once, to whole fen, half up (四舍五入, halves away from zero):
@@ -24,29 +25,48 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from fractions import Fraction
 
-__all__ = ["Amount", "MAX_FEN", "to_fen", "to_yuan", "round_half_up", "yuan", "plain_yuan", "rate_text", "percent"]
+__all__ = ["Amount", "MAX_FEN", "AboveCap", "to_fen", "to_yuan", "round_half_up", "yuan", "plain_yuan", "rate_text", "percent"]
 
 Amount = int | Decimal
 # The receivables contract's cap (chaincode/receivables/money.py, MAX_AMOUNT): no real claim comes near it, so
 # an amount above it is a typo or a damaged file, refused when read rather than found out on the ledger.
 MAX_FEN = 10**17
 _HUNDRED = Decimal(100)
+_MAX_YUAN = Decimal(MAX_FEN).scaleb(-2)
 _FEN = Decimal("0.01")
+
+
+class AboveCap(ValueError):
+    """An amount beyond :data:`MAX_FEN` either way, which no ledger record can hold."""
+
+
+def _above_cap(shown: str, unit: str) -> AboveCap:
+    return AboveCap(f"amount {shown} {unit} is beyond the cap of {plain_yuan(MAX_FEN)} yuan ({MAX_FEN} fen) "
+                    "that the ledger accepts: check the amount")
 
 
 def to_fen(amount: Amount, *, rounding: str | None = None) -> int:
     """Integer fen from ``int`` fen or ``Decimal`` yuan.
 
     ``rounding`` (a ``decimal`` rounding mode) is required when a Decimal has
-    fractions of a fen; without it such an amount raises ``ValueError``.
+    fractions of a fen; without it such an amount raises ``ValueError``. An
+    amount beyond :data:`MAX_FEN` either way raises :class:`AboveCap` (a
+    ``ValueError``).
     """
     if isinstance(amount, bool) or isinstance(amount, float):
         raise TypeError(f"amount {amount!r} is a {type(amount).__name__}: give int fen or Decimal yuan, never a float")
     if isinstance(amount, int):
+        if abs(amount) > MAX_FEN:
+            raise _above_cap(str(amount) if amount.bit_length() < 200 else f"{amount:.6e}", "fen")
         return amount
     if isinstance(amount, Decimal):
         if not amount.is_finite():
             raise ValueError(f"amount {amount} is not a finite number")
+        # Before any int is built: 1E+1000000 yuan would take a million-digit int (and seconds) to refuse later.
+        # adjusted() is the exponent of the leading digit, so the comparisons below never expand the number.
+        if amount and (amount.adjusted() > _MAX_YUAN.adjusted() or abs(amount) > _MAX_YUAN):
+            digits = amount.as_tuple().digits
+            raise _above_cap(str(amount) if len(digits) <= 40 else f"{amount:.6E}", "yuan")
         # Exact: amount x 100 by moving the exponent, not by multiplying, which would round to the context's
         # 28 digits and could turn 300.0000000000000000000000000001 into a whole number of fen.
         sign, digits, exponent = amount.as_tuple()

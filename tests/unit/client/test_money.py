@@ -6,7 +6,7 @@ from fractions import Fraction
 
 import pytest
 
-from client.money import percent, plain_yuan, rate_text, round_half_up, to_fen, to_yuan, yuan
+from client.money import MAX_FEN, AboveCap, percent, plain_yuan, rate_text, round_half_up, to_fen, to_yuan, yuan
 
 
 def test_decimal_yuan_must_be_exact_to_the_fen_unless_rounding_is_explicit():
@@ -26,6 +26,23 @@ def test_decimal_yuan_must_be_exact_to_the_fen_unless_rounding_is_explicit():
 def test_floats_booleans_text_and_non_finite_amounts_are_refused(amount, error):
     with pytest.raises(error):
         to_fen(amount)
+
+
+@pytest.mark.parametrize("amount", [Decimal("1E+1000000"), Decimal("-1E+100000000"), Decimal("1000000000000000.01"),
+                                    Decimal("9" * 100), 10**17 + 1, -(10**17) - 1])
+def test_amounts_beyond_the_cap_are_refused_before_any_huge_int_is_built(amount):
+    # 1E+1000000 yuan was expanded into a million-digit int first, which took seconds
+    for rounding in (None, ROUND_HALF_UP):
+        with pytest.raises(AboveCap, match=r"cap of 1000000000000000\.00 yuan \(100000000000000000 fen\)"):
+            to_fen(amount, rounding=rounding)
+    assert issubclass(AboveCap, ValueError)
+
+
+def test_the_cap_itself_and_tiny_or_zero_exponents_are_amounts():
+    assert to_fen(Decimal("1000000000000000")) == MAX_FEN == to_fen(MAX_FEN) and to_fen(-MAX_FEN) == -MAX_FEN
+    assert to_fen(Decimal("0E+999999999")) == 0 and to_fen(Decimal("1E-1000000"), rounding=ROUND_HALF_UP) == 0
+    with pytest.raises(ValueError, match="fractions of a fen"):
+        to_fen(Decimal("1E-1000000"))
 
 
 def test_to_yuan_is_exact_decimal():
