@@ -47,12 +47,12 @@ def to_fen(value: object) -> int:
     """
     number = to_decimal(value)
     try:
-        fen = money.to_fen(number)
+        return money.to_fen(number)
+    except money.AboveCap:
+        raise ValueProblem(f"too large: {value!r} (amounts are capped at {money.plain_yuan(money.MAX_FEN)} yuan)") \
+            from None
     except ValueError:
         raise ValueProblem(f"more than two decimal places: {value!r}") from None
-    if abs(fen) > money.MAX_FEN:
-        raise ValueProblem(f"too large: {value!r} (amounts are capped at {money.plain_yuan(money.MAX_FEN)} yuan)")
-    return fen
 
 
 def to_rate(value: object) -> Decimal:

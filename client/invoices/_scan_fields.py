@@ -14,7 +14,9 @@ from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 from typing import Any, Callable
 
+from ._amount_words import WORD_CHARACTERS, amount_in_words_fen
 from ._ocr import Box, Reading, ReadMode
+from ._reading import ValueProblem
 from .credit_code import check_tax_id
 
 MONEY = r"-?\d[\d,]*\.\d{2}"
@@ -114,6 +116,14 @@ def unit_text(text: str) -> tuple[str, str | None]:
     return text, None
 
 
+def amount_in_words(text: str) -> int | None:
+    """The fen an amount in words (大写) says, or ``None`` when it is no well-formed amount."""
+    try:
+        return amount_in_words_fen(text)
+    except ValueProblem:
+        return None
+
+
 def _matches(pattern: str) -> Callable[[str], bool]:
     compiled = re.compile(pattern)
     return lambda text: compiled.fullmatch(text) is not None
@@ -137,6 +147,9 @@ KINDS: dict[str, FieldKind] = {
     "tax_id": FieldKind(ReadMode("eng", 7, _DIGITS + "ABCDEFGHIJKLMNOPQRSTUVWXYZ"),
                         lambda t: _no_spaces(t).upper(), tax_id_passes, lambda t: tax_id_text(t)[0]),
     "money": FieldKind(ReadMode("eng", 7, _DIGITS + ".,-¥"), _money_text, _matches(MONEY)),
+    # the amount in words: well formed only when it reads as an amount, and two readings agree on its value
+    "words": FieldKind(ReadMode("chi_sim", 7, WORD_CHARACTERS), _no_spaces,
+                       lambda t: amount_in_words(t) is not None, lambda t: str(amount_in_words(t))),
     # the item table's columns
     "name": FieldKind(_NAME, _item_name, lambda t: len(t) >= 2, prefer_second=True, spaced=True),
     # a wrapped name's further line has no asterisks, and psm 13 reads it about as surely as the page pass does

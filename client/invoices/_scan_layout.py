@@ -22,9 +22,11 @@ from ._scan_fields import KINDS, MONEY, STRAY, Found, reconcile
 
 HEADER_FIELDS = ("number", "issue_date", "buyer.name", "buyer.tax_id", "seller.name", "seller.tax_id",
                  "total_amount", "total_tax", "total_with_tax")
+# Read when printed, checked against the total when read, never required: the amount in words (大写)
+OPTIONAL_FIELDS = ("total_in_words",)
 HEADER_KINDS = {"number": "number", "issue_date": "date", "buyer.name": "party", "seller.name": "party",
                 "buyer.tax_id": "tax_id", "seller.tax_id": "tax_id", "total_amount": "money",
-                "total_tax": "money", "total_with_tax": "money"}
+                "total_tax": "money", "total_with_tax": "money", "total_in_words": "words"}
 
 _COLON = r"\s*[:：]\s*"
 # A value is taken loosely after its label, up to a space: a misread value still marks a place on the page that
@@ -37,6 +39,8 @@ _TAX_ID = re.compile(r"(?:纳税人识别号|统一社会信用代码)[^:：]*" 
 # chi_sim has no ¥: the page pass reads it as one or two other characters (半, Y, 闻)
 TOTALS = re.compile(r"^合\s*计\s+[^\d\s-]{0,2}\s*(" + MONEY + r")\s+[^\d\s-]{0,2}\s*(" + MONEY + r")\s*$")
 _WITH_TAX = re.compile(r"价税合计.*?(" + MONEY + r")\s*$")
+# the words run from the label to （小写） or the figures: no digit, bracket or currency sign is part of them
+_IN_WORDS = re.compile(r"价税合计\s*[（(]\s*大\s*写\s*[)）]\s*([^\d(（¥￥]*[^\d\s(（¥￥])")
 _ROW = re.compile(
     r"^(?P<name>\S+)(?P<mid>(?:\s+\S+){0,2}?)\s+(?P<quantity>\d+(?:\.\d+)?)\s+(?P<unit_price>\d+(?:\.\d+)?)\s+"
     r"(?P<amount>" + MONEY + r")\s+(?P<tax_rate>\d{1,2}\s*%|免税|不征税)\s+(?P<tax>" + MONEY + r"|\*{3})\s*$"
@@ -69,7 +73,7 @@ def _search(lines: list[TextLine], pattern: re.Pattern[str]) -> list[Found]:
 
 def header_readings(lines: list[TextLine]) -> dict[str, Found | None]:
     """Each header field as the page (or text layer) has it; ``None`` where its label was not found."""
-    raw: dict[str, Found | None] = dict.fromkeys(HEADER_FIELDS)
+    raw: dict[str, Found | None] = dict.fromkeys(HEADER_FIELDS + OPTIONAL_FIELDS)
     for key, pattern in (("number", _NUMBER), ("issue_date", _DATE)):
         hits = _search(lines, pattern)
         raw[key] = hits[0] if hits else None
@@ -83,6 +87,8 @@ def header_readings(lines: list[TextLine]) -> dict[str, Found | None]:
             raw["total_amount"], raw["total_tax"] = _found(line, m.span(1)), _found(line, m.span(2))
     hits = _search(lines, _WITH_TAX)
     raw["total_with_tax"] = hits[0] if hits else None
+    hits = _search(lines, _IN_WORDS)
+    raw["total_in_words"] = hits[0] if hits else None
     return raw
 
 
@@ -191,7 +197,7 @@ def read_again(header: dict[str, Found | None], rows: list[Row]) -> None:
     """The second pass, in place: each field that has a place on a scanned page is read there again in its
     kind's mode and the two readings reconciled; a field without one (from a text layer) is only cleaned."""
     # (holder, key, kind): a field is holder[key], a dict's by name or a list's (a wrapped name's lines) by index
-    fields: list[tuple[Any, Any, str]] = [(header, name, HEADER_KINDS[name]) for name in HEADER_FIELDS]
+    fields: list[tuple[Any, Any, str]] = [(header, name, HEADER_KINDS[name]) for name in header]
     fields += [(row.cells, column, column) for row in rows for column in row.cells]
     fields += [(row.name_lines, i, "name_line") for row in rows for i in range(len(row.name_lines))]
     wanted: dict[object, list[int]] = {}

@@ -22,7 +22,10 @@ The layout read is the one printed on fully digitalised e-invoices: labelled
 fields ``发票号码：`` ``开票日期：`` ``名称：`` (buyer first, then seller)
 ``统一社会信用代码/纳税人识别号：``, the item table (项目名称 规格型号 单位 数量 单价
 金额 税率 税额; an item name may wrap onto further lines of its column), then ``合计``
-and ``价税合计（小写）``.
+and ``价税合计（大写）…（小写）``. The amount in words (大写) is read where it is printed
+(``total_in_words``) and must say the total with tax in figures; words that cannot
+be read as an amount (``_amount_words``, a strict reading), or that say another
+amount, flag the words, and in the second case the total too.
 """
 
 from __future__ import annotations
@@ -36,8 +39,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from client.money import plain_yuan
 from client.user_files import UnreadableFile, read_user_bytes
 
+from ._amount_words import amount_in_words_fen
 from ._cross_checks import RowValues, Totals, amount_agrees, restore_row, restore_totals, row_values, tax_agrees
 from ._item_table import COLUMNS, REQUIRED
 from ._lines import TextLine
@@ -110,7 +115,10 @@ def extract_fields(lines: list[TextLine], min_confidence: float
     join_wrapped_names(rows)
     values, problems = _header_values(raw)
     _restore_figures(raw, rows, values, problems)
+    words = _words_reading(raw["total_in_words"], values.get("total_with_tax"), problems)
     fields = {name: _reading(raw[name], problems.get(name), min_confidence) for name in HEADER_FIELDS}
+    if words is not None:
+        fields["total_in_words"] = words
     items = _row_fields(rows, values, fields, min_confidence)
     if not rows:
         fields["lines"] = FieldReading(value=None, confidence=0.0, flagged=True, reason="no item rows found")
@@ -169,6 +177,35 @@ def _restore_figures(raw: dict[str, Found | None], rows: list[Row], values: dict
         _convert(raw, name, to_fen, values, problems)
         if name in conflict:
             problems.setdefault(name, "amount + tax != total with tax: one of them is probably misread")
+
+
+def _words_reading(words: Found | None, total_with_tax: object, problems: dict[str, str]) -> FieldReading | None:
+    """The amount in words (大写) compared with 价税合计 in figures; ``None`` where no words are printed.
+
+    Words that say another amount flag themselves and the total alike (one of the two is misread or altered).
+    Words that agree confirm each other with the figures, however unsure the OCR was of them. Words that
+    cannot be read as an amount are flagged on a text layer, whose text is exact; on a scan they are
+    reported, not compared and not flagged: tesseract's Chinese model misreads 仟 and 叁 more often than not,
+    and the total in figures has its own checks.
+    """
+    if words is None:
+        return None
+    try:
+        said = amount_in_words_fen(words.value)
+    except ValueProblem as exc:
+        why = f"could not read the amount in words: {exc}"
+        if words.page is not None:
+            return FieldReading(value=words.value, confidence=round(words.confidence, 3), flagged=False,
+                                reason=f"not compared: {why}")
+        return FieldReading(value=words.value, confidence=round(words.confidence, 3), flagged=True, reason=why)
+    if not isinstance(total_with_tax, int) or said == total_with_tax:
+        unconfirmed = None if isinstance(total_with_tax, int) else "not compared: the total with tax was not read"
+        return FieldReading(value=words.value, confidence=round(words.confidence, 3), flagged=False,
+                            reason=unconfirmed)
+    why = (f"the amount in words {words.value} is {plain_yuan(said)}, not the total with tax "
+           f"{plain_yuan(total_with_tax)}: one of them is misread or altered")
+    problems.setdefault("total_with_tax", why)
+    return FieldReading(value=words.value, confidence=round(words.confidence, 3), flagged=True, reason=why)
 
 
 def _convert(raw: dict[str, Found | None], name: str, convert, values: dict[str, object],

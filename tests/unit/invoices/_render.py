@@ -15,7 +15,7 @@ from pathlib import Path
 
 from client.invoices.model import Invoice
 
-from ._samples import money
+from ._samples import in_words, money
 
 FONT_CANDIDATES = (
     "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
@@ -55,9 +55,10 @@ def _width(text: str) -> int:
     return sum(28 if unicodedata.east_asian_width(char) in "WF" else 17 for char in text)
 
 
-def placed_rows(inv: Invoice) -> list[tuple[int, list[tuple[int, str]]]]:
+def placed_rows(inv: Invoice, words: str | None = None) -> list[tuple[int, list[tuple[int, str]]]]:
     """The invoice as rows of (x, text) cells, each row with its y in layout units; a wrapped item name's
-    further lines are rows of one cell, under the name column."""
+    further lines are rows of one cell, under the name column. ``words``: the amount in words (大写) to print,
+    when not the invoice's own."""
     out: list[tuple[int, list[tuple[int, str]]]] = []
     y = 40
 
@@ -82,7 +83,8 @@ def placed_rows(inv: Invoice) -> list[tuple[int, list[tuple[int, str]]]]:
         for part in more:
             put([(COLUMNS[0], part)], WRAP_PITCH)
     put([(40, "合计"), (COLUMNS[5], f"¥{money(inv.total_amount_fen)}"), (COLUMNS[7], f"¥{money(inv.total_tax_fen)}")])
-    put([(40, "价税合计（大写）"), (COLUMNS[5] - 120, f"（小写）¥{money(inv.total_with_tax_fen)}")])
+    put([(40, "价税合计（大写）"), (300, in_words(inv.total_with_tax_fen) if words is None else words),
+         (COLUMNS[5] - 120, f"（小写）¥{money(inv.total_with_tax_fen)}")])
     return out
 
 
@@ -120,7 +122,7 @@ def layout(inv: Invoice, scale: float = 1.4) -> list[list[tuple[str, tuple[int, 
     return out
 
 
-def render_image(inv: Invoice, *, degrade: bool = False, seed: int = 0, scale: float = 1.4):
+def render_image(inv: Invoice, *, degrade: bool = False, seed: int = 0, scale: float = 1.4, words: str | None = None):
     """A PIL image of the invoice; ``degrade`` adds blur, a small rotation and specks like a scan.
 
     At the default scale the text is about 39 px high: 9-10 pt type scanned at 300 dpi.
@@ -128,7 +130,7 @@ def render_image(inv: Invoice, *, degrade: bool = False, seed: int = 0, scale: f
     from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
     font = ImageFont.truetype(str(cjk_font()), round(28 * scale))
-    placed = placed_rows(inv)
+    placed = placed_rows(inv, words)
     height = round((placed[-1][0] + ROW_PITCH + 40) * scale)  # a margin of 40 below the last row
     img = Image.new("L", (round(1500 * scale), height), 255)
     draw = ImageDraw.Draw(img)
@@ -160,7 +162,7 @@ def save_image_pdf(inv: Invoice, path: Path, **kw) -> Path:
     return path
 
 
-def save_text_pdf(inv: Invoice, path: Path) -> Path:
+def save_text_pdf(inv: Invoice, path: Path, words: str | None = None) -> Path:
     """A PDF with a text layer, as invoicing software writes it (fpdf2)."""
     from fpdf import FPDF
 
@@ -168,7 +170,7 @@ def save_text_pdf(inv: Invoice, path: Path) -> Path:
     pdf.add_page()
     pdf.add_font("cjk", fname=str(cjk_font()))
     pdf.set_font("cjk", size=14)
-    for y, cells in placed_rows(inv):
+    for y, cells in placed_rows(inv, words):
         for x, text in cells:
             pdf.text(x, 20 + y / 2, text)  # half the image's units: 14 pt type
     buf = io.BytesIO(pdf.output())

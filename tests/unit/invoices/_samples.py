@@ -48,6 +48,36 @@ def money(fen: int) -> str:
     return f"{fen // 100}.{fen % 100:02d}"
 
 
+_NUMERALS = "零壹贰叁肆伍陆柒捌玖"
+
+
+def in_words(fen: int) -> str:
+    """The amount as invoicing software prints it in words (大写), written digit by digit from the left, so it
+    is worked out otherwise than the reader works it out: one 零 for each run of zeros before a digit, 万 and
+    亿 after a group of four digits that holds one, 整 after 圆 when there are no 角 and 分."""
+    assert 0 <= fen < 10**14, "up to 亿 groups only"
+    yuan, jiao, fen_digit = fen // 100, fen // 10 % 10, fen % 10
+    digits = str(yuan) if yuan else ""
+    out, zeros = "", False
+    for i, char in enumerate(digits):
+        place = len(digits) - 1 - i
+        if char == "0":
+            zeros = True
+        else:
+            out += ("零" if zeros else "") + _NUMERALS[int(char)] + ("", "拾", "佰", "仟")[place % 4]
+            zeros = False
+        if place in (4, 8) and any(d != "0" for d in digits[max(0, i - 3):i + 1]):
+            out += "万" if place == 4 else "亿"
+    if not jiao and not fen_digit:
+        return (out or "零") + "圆整"
+    out += "圆" if yuan else ""
+    if jiao:
+        out += _NUMERALS[jiao] + "角"
+    elif yuan:
+        out += "零"
+    return out + (_NUMERALS[fen_digit] + "分" if fen_digit else "")
+
+
 def einvoice_xml(inv: Invoice, *, drop: str | None = None, replace: dict[str, str] | None = None) -> str:
     """The invoice as fully digitalised e-invoice XML; ``drop`` removes an element, ``replace`` edits text."""
     items = "".join(

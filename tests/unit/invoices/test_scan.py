@@ -11,7 +11,7 @@ from client.invoices._ocr import parse_tsv
 from client.invoices.scan import cell_accuracy, extract_fields, field_accuracy, ocr_image
 
 from . import _render
-from ._samples import BUYER, BUYER_2, SELLER, SELLER_2, invoice, line, money
+from ._samples import BUYER, BUYER_2, SELLER, SELLER_2, in_words, invoice, line, money
 
 HAVE_TESSERACT = shutil.which("tesseract") is not None
 needs_tesseract = pytest.mark.skipif(not HAVE_TESSERACT, reason="tesseract is not on PATH (Debian packages "
@@ -19,12 +19,14 @@ needs_tesseract = pytest.mark.skipif(not HAVE_TESSERACT, reason="tesseract is no
 needs_font = pytest.mark.skipif(_render.cjk_font() is None, reason="no CJK font (OS package fonts-wqy-zenhei)")
 
 
-def lines_of(inv, conf=0.95, overrides=None):
-    """The rendered rows as text lines, each character with confidence ``conf``."""
+def lines_of(inv, conf=0.95, overrides=None, printed=None):
+    """The rendered rows as text lines, each character with confidence ``conf`` (``overrides``: another one for
+    a cell of this text); ``printed`` puts other text in place of a cell's."""
     out = []
     for cells in _render.rows(inv):
         ln = TextLine()
         for i, (_, text) in enumerate(cells):
+            text = (printed or {}).get(text, text)
             ln.add(text, (overrides or {}).get(text, conf), gap=i > 0)
         out.append(ln)
     return out
@@ -71,13 +73,37 @@ def test_a_confident_tax_id_with_a_wrong_check_digit_is_flagged():
 def test_a_total_the_rows_contradict_is_derived_from_them_flagged_and_says_how():
     inv = invoice()
     bad = inv.model_copy(update={"total_with_tax_fen": inv.total_with_tax_fen + 900})
-    fields, got, _ = extract_fields(lines_of(bad, conf=0.99), 0.8)
+    # the figures misread, the words (大写) read right
+    words = {in_words(bad.total_with_tax_fen): in_words(inv.total_with_tax_fen)}
+    fields, got, _ = extract_fields(lines_of(bad, conf=0.99, printed=words), 0.8)
     # the rows add up to 合计金额 and 合计税额, so 价税合计 is the one misread: restored, and flagged
     assert {n for n, f in fields.items() if f.flagged} == {"total_with_tax"}
+    assert fields["total_in_words"].value == "贰仟叁佰零叁圆整"  # and the words agree with the restored total
     restored = fields["total_with_tax"]
     assert restored.value == money(inv.total_with_tax_fen) and restored.reason.startswith("derived, not read")
     assert "合计金额 + 合计税额" in restored.derived
     assert got.total_with_tax_fen == inv.total_with_tax_fen
+
+
+def test_words_that_say_another_amount_flag_the_total_and_the_words():
+    inv = invoice()
+    assert inv.total_with_tax_fen == 230300
+    fields, _, _ = extract_fields(lines_of(inv), 0.8)
+    assert fields["total_in_words"].value == "贰仟叁佰零叁圆整" and not fields["total_in_words"].flagged
+    for printed in ("贰仟叁佰零捌圆整", "⊗人民币贰仟叁佰零叁元叁角"):
+        fields, got, _ = extract_fields(lines_of(inv, printed={"贰仟叁佰零叁圆整": printed}), 0.8)
+        assert {n for n, f in fields.items() if f.flagged} == {"total_with_tax", "total_in_words"}, printed
+        assert fields["total_with_tax"].reason == fields["total_in_words"].reason
+        assert "not the total with tax 2303.00: one of them is misread or altered" in fields["total_with_tax"].reason
+        assert got.total_with_tax_fen == 230300  # the figures are kept, for a person to compare
+    # words that are no amount are not read, and say so; the total in figures is not in doubt from that alone
+    for printed in ("贰仟叁佰叁圆整", "贰仟叁佰零叁", "贰仟叁佰零叁圆整整", "贰仟叁百零叁圆整"):
+        fields, _, _ = extract_fields(lines_of(inv, printed={"贰仟叁佰零叁圆整": printed}), 0.8)
+        assert [n for n, f in fields.items() if f.flagged] == ["total_in_words"], printed
+        assert fields["total_in_words"].reason.startswith("could not read the amount in words"), printed
+    # an invoice without the words has nothing to compare: no field, no flag
+    fields, _, _ = extract_fields(lines_of(inv, printed={"贰仟叁佰零叁圆整": ""}), 0.8)
+    assert "total_in_words" not in fields and not [n for n, f in fields.items() if f.flagged]
 
 
 def test_totals_nothing_confirms_are_all_flagged():
@@ -192,6 +218,51 @@ def test_text_layer_pdf_reads_exactly(tmp_path, which):
     assert result.method == "text-layer" and result.ok
     assert all(field_accuracy(inv, result).values())
     assert result.invoice.model_dump() == inv.model_copy(update={"kind": None}).model_dump()
+
+
+@needs_font
+def test_a_text_layer_pdf_checks_the_amount_in_words(tmp_path):
+    pytest.importorskip("fpdf", reason="fpdf2 (test dependency) renders the text-layer PDF")
+    inv = invoice()
+    honest = read_scan(_render.save_text_pdf(inv, tmp_path / "honest.pdf"))
+    assert honest.ok and honest.fields["total_in_words"].value == "贰仟叁佰零叁圆整"
+    assert honest.fields["total_in_words"].confidence == 1.0
+    # words altered to another amount: the figures are no longer to be trusted either
+    altered = read_scan(_render.save_text_pdf(inv, tmp_path / "altered.pdf", words="壹佰圆整"))
+    assert not altered.ok and set(altered.flagged) == {"total_with_tax", "total_in_words"}
+    assert altered.fields["total_with_tax"].reason == ("the amount in words 壹佰圆整 is 100.00, not the total with "
+                                                       "tax 2303.00: one of them is misread or altered")
+    # words that are no amount: a text layer is exact, so that is for a person to see
+    garbled = read_scan(_render.save_text_pdf(inv, tmp_path / "garbled.pdf", words="贰仟叁佰叁圆整"))
+    assert garbled.flagged == ["total_in_words"]
+    assert garbled.fields["total_in_words"].reason.startswith("could not read the amount in words")
+
+
+@needs_tesseract
+@needs_font
+def test_a_scan_checks_the_amount_in_words_where_ocr_reads_it(tmp_path):
+    # tesseract reads 肆佰伍拾陆圆整 (no 仟, 叁, 壹: its Chinese model misreads those); a tax-free line keeps the
+    # total at the amount
+    inv = invoice(lines=(line("*信息技术服务*软件维护服务费", "1", "456.00", "0", unit="项"),))
+    honest = read_scan(_render.save_png(inv, tmp_path / "honest.png")).fields["total_in_words"]
+    assert not honest.flagged
+    altered = read_scan(_render.save_png(inv, tmp_path / "altered.png", words="伍佰肆拾陆圆整"))
+    words = altered.fields["total_in_words"]
+    if words.reason and words.reason.startswith("not compared"):  # another tesseract build may not read it
+        pytest.skip(f"this tesseract does not read the words: {words.value}")
+    assert words.flagged and altered.fields["total_with_tax"].flagged and not altered.ok
+    assert "is 546.00, not the total with tax 456.00" in words.reason
+
+
+def test_words_ocr_cannot_read_are_reported_not_compared():
+    # the page pass's reading of 贰仟叁佰零叁圆整 with tesseract 5.3 / chi_sim: 仟 and 叁 misread
+    inv = invoice()
+    ls = lines_of(inv, printed={"贰仟叁佰零叁圆整": "贰什会佰零侠圆整"})
+    ls[-1].page = object()  # as if on a scanned page, with no box to read again
+    fields, got, _ = extract_fields(ls, 0.8)
+    words = fields["total_in_words"]
+    assert not words.flagged and words.reason.startswith("not compared: could not read the amount in words")
+    assert not [n for n, f in fields.items() if f.flagged] and got.total_with_tax_fen == 230300
 
 
 # --- OCR on generated scans -----------------------------------------------------
@@ -362,7 +433,10 @@ def test_raising_the_bar_flags_more(tmp_path):
     lines = ocr_image(_render.save_png(CORPUS[0], tmp_path / "a.png"), "a.png")
     flagged = {t: {n for n, f in extract_fields(lines, t)[0].items() if f.flagged} for t in (0.0, 0.8, 1.0)}
     assert flagged[0.0] <= flagged[0.8] <= flagged[1.0]
-    assert len(flagged[1.0]) == len(extract_fields(lines, 1.0)[0])  # nothing OCR reads is certain
+    fields = extract_fields(lines, 1.0)[0]
+    # nothing OCR reads is certain; the amount in words gives no value, it is only compared with the total
+    assert flagged[1.0] == set(fields) - {"total_in_words"}
+    assert fields["total_in_words"].flagged or fields["total_in_words"].reason.startswith("not compared")
 
 
 from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
