@@ -188,10 +188,10 @@ async def _refuse_binding_held_by_other_orgs(s: Session, msp_id: str, client_id:
     held = await s.store.binding_held_by(msp_id, client_id)
     if held is not None:
         raise rule("binding-held-by-other-orgs", f"the binding key of client identity {client_id} carries a key-level "
-                   f"policy other orgs set, naming {', '.join(held)} instead of {msp_id} alone: {msp_id} can "
-                   "neither write nor delete it, so this identity cannot act for a party. Issue the user a "
-                   "certificate with another name (recfin org user add): a new subject is a new client id, "
-                   "and binds it instead")
+                   f"policy this contract did not set (it names {', '.join(held)}; the contract sets {msp_id}'s "
+                   "members alone), so the contract leaves that key alone and this identity cannot be bound. "
+                   "Issue the user a certificate with another name (recfin org user add): a new subject is a new "
+                   "client id, and bind that instead")
 
 
 async def _may_find_identity_party(s: Session, msp_id: str, client_id: str) -> None:

@@ -417,8 +417,8 @@ async def test_an_identity_whose_binding_key_other_orgs_hold_is_refused_binding_
     _held_by(net, newbie, *orgs)
 
     message = await net.refused(admin, "BindPartyIdentity", tier1.uscc, newbie, rule="binding-held-by-other-orgs")
-    assert f"the binding key of client identity {newbie} carries a key-level policy other orgs set, naming " \
-           f"{', '.join(sorted(orgs))} instead of {SUPPLIER} alone" in message
+    assert f"the binding key of client identity {newbie} carries a key-level policy this contract did not set " \
+           f"(it names {', '.join(sorted(orgs))}; the contract sets {SUPPLIER}'s members alone)" in message
     assert "Issue the user a certificate with another name (recfin org user add)" in message
     registration = {"uscc": credit_code(900), "name": "Tier-3", "role": "supplier", "msp_id": SUPPLIER,
                     "client_ids": [tier1.identity.id.replace("tier1-user", "fresh"), newbie]}
