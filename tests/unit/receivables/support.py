@@ -120,17 +120,14 @@ class Net:
 
     def writes_not_endorsed(self, *endorsers: str) -> list[tuple[str, list[str]]]:
         """The keys the last committed transaction wrote (a value, a deletion or a key-level policy) whose
-        key-level policy in force names an org outside ``endorsers``, each with that policy's orgs: Fabric's
-        validator invalidates a transaction only ``endorsers`` endorsed that writes any of them. The memory
-        ledger checks no endorsement policy, so a test of who can write a key asks this."""
-        from chaincode.shim import KeyEndorsementPolicy
-
-        refused = []
+        key-level policy in force the peers of ``endorsers`` do not satisfy, each once with the orgs the policy
+        names: Fabric's validator invalidates a transaction only they endorsed that writes any of them. The
+        memory ledger checks no endorsement policy, so a test of who can write a key asks this."""
+        refused: dict[str, list[str]] = {}
         for key, policy in self.last_writes:
-            orgs = KeyEndorsementPolicy(policy).list_orgs() if policy is not None else []
-            if not set(orgs) <= set(endorsers):
-                refused.append((key, orgs))
-        return refused
+            if policy is not None and key not in refused and not _peers_satisfy(policy, endorsers):
+                refused[key] = _policy_orgs(policy)
+        return list(refused.items())
 
     # -- parties
     async def party(self, key: str, msp: str, role: str, name: str | None = None) -> Actor:
@@ -196,6 +193,60 @@ def terms(**over: Any) -> dict:
 
 def transient_terms(**over: Any) -> dict:
     return {"terms": json.dumps(terms(**over)).encode()}
+
+
+def _principals(policy: bytes) -> tuple[Any, list[tuple[str, int]]] | None:
+    """The envelope's rule and its (MSP ID, role) principals; None for bytes Fabric could not read as a
+    policy of MSP roles (which nobody can then satisfy)."""
+    from fabric_protos.common import policies_pb2
+    from fabric_protos.msp import msp_principal_pb2
+    from google.protobuf.message import DecodeError
+
+    try:
+        envelope = policies_pb2.SignaturePolicyEnvelope.FromString(policy)
+        principals = []
+        for principal in envelope.identities:
+            if principal.principal_classification != msp_principal_pb2.MSPPrincipal.ROLE:
+                return None
+            role = msp_principal_pb2.MSPRole.FromString(principal.principal)
+            principals.append((role.msp_identifier, role.role))
+    except DecodeError:
+        return None
+    return envelope.rule, principals
+
+
+def _policy_orgs(policy: bytes) -> list[str]:
+    read = _principals(policy)
+    return sorted({msp for msp, _ in read[1]}) if read else ["<unreadable policy>"]
+
+
+def _peers_satisfy(policy: bytes, endorsers: tuple[str, ...]) -> bool:
+    """Whether one endorsing peer of each of ``endorsers`` satisfies the policy, as Fabric evaluates a signature
+    policy: a peer's signature meets MEMBER and PEER principals of its MSP (not ADMIN or CLIENT), each signature
+    is used for at most one principal, and an n-out-of rule needs n of its parts."""
+    from fabric_protos.msp import msp_principal_pb2
+
+    read = _principals(policy)
+    if read is None:
+        return False
+    rule, principals = read
+    meets = (msp_principal_pb2.MSPRole.MEMBER, msp_principal_pb2.MSPRole.PEER)
+
+    def evaluate(rule, unused: set[str]) -> set[str] | None:
+        """The signatures still unused once ``rule`` is met from ``unused``, or None if it cannot be."""
+        if rule.HasField("signed_by"):
+            if rule.signed_by >= len(principals):
+                return None
+            msp, role = principals[rule.signed_by]
+            return unused - {msp} if msp in unused and role in meets else None
+        met, left = 0, unused
+        for part in rule.n_out_of.rules:
+            after = evaluate(part, left)
+            if after is not None:
+                met, left = met + 1, after
+        return left if met >= rule.n_out_of.n else None
+
+    return evaluate(rule, set(endorsers)) is not None
 
 
 async def standard_net(config: NetworkConfig = DEFAULT_CONFIG) -> Net:
