@@ -64,7 +64,8 @@ def to_fen(amount: Amount, *, rounding: str | None = None) -> int:
             raise ValueError(f"amount {amount} is not a finite number")
         # Before any int is built: 1E+1000000 yuan would take a million-digit int (and seconds) to refuse later.
         # adjusted() is the exponent of the leading digit, so the comparisons below never expand the number.
-        if amount and (amount.adjusted() > _MAX_YUAN.adjusted() or abs(amount) > _MAX_YUAN):
+        # copy_abs, not abs(): abs() rounds to the context's 28 digits, and a rounded value could pass the cap
+        if amount and (amount.adjusted() > _MAX_YUAN.adjusted() or amount.copy_abs() > _MAX_YUAN):
             digits = amount.as_tuple().digits
             raise _above_cap(str(amount) if len(digits) <= 40 else f"{amount:.6E}", "yuan")
         # Exact: amount x 100 by moving the exponent, not by multiplying, which would round to the context's
@@ -77,6 +78,8 @@ def to_fen(amount: Amount, *, rounding: str | None = None) -> int:
                 raise ValueError(f"{amount} yuan has fractions of a fen: round it explicitly "
                                  "(to_fen(amount, rounding=decimal.ROUND_HALF_UP))")
             fen = fen.to_integral_value(rounding=rounding)
+            if fen.copy_abs() > MAX_FEN:      # rounded away from zero, across the cap
+                raise _above_cap(str(amount), "yuan")
         return int(fen)
     raise TypeError(f"amount {amount!r} is a {type(amount).__name__}: give int fen or Decimal yuan")
 

@@ -1,7 +1,7 @@
 """The client's one money module: exact fen <-> yuan, the half-up rule, and the text forms."""
 from __future__ import annotations
 
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_UP, ROUND_UP, Decimal
 from fractions import Fraction
 
 import pytest
@@ -36,6 +36,18 @@ def test_amounts_beyond_the_cap_are_refused_before_any_huge_int_is_built(amount)
         with pytest.raises(AboveCap, match=r"cap of 1000000000000000\.00 yuan \(100000000000000000 fen\)"):
             to_fen(amount, rounding=rounding)
     assert issubclass(AboveCap, ValueError)
+
+
+def test_a_fraction_of_a_fen_past_the_cap_is_refused_whatever_the_rounding():
+    """abs() rounds to 28 digits and would pass this as the cap itself; rounding up then crosses it."""
+    just_over = Decimal("1000000000000000.00000000000049")
+    for rounding in (ROUND_UP, ROUND_CEILING, ROUND_HALF_UP, ROUND_DOWN):
+        with pytest.raises(AboveCap):
+            to_fen(just_over, rounding=rounding)
+    with pytest.raises(AboveCap):
+        to_fen(just_over.copy_negate(), rounding=ROUND_FLOOR)   # unary minus would round it to 28 digits
+    assert to_fen(Decimal("999999999999999.99999999999999"), rounding=ROUND_DOWN) == MAX_FEN - 1
+    assert to_fen(Decimal("999999999999999.99999999999999"), rounding=ROUND_UP) == MAX_FEN   # the cap itself
 
 
 def test_the_cap_itself_and_tiny_or_zero_exponents_are_amounts():
