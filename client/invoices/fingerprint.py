@@ -97,7 +97,10 @@ def code_form_problem(invoice_code: str) -> str | None:
     if form is None:
         return (f"invoice code {invoice_code!r} is neither 10 digits nor 12 digits starting with 0, 1 or 2: "
                 "give the 发票代码 exactly as printed, digits only")
-    if form["region"][:2] not in PROVINCE_CODES:
+    # 0000 is the national administration's own region on 12-digit codes; a zero-padded 10-digit code gives
+    # 0 and a province (0310), never 0000, so allowing it opens no second spelling
+    national = len(invoice_code) == 12 and form["region"] == "0000"
+    if form["region"][:2] not in PROVINCE_CODES and not national:
         return (f"invoice code {invoice_code!r} does not start its region with a province (digits "
                 f"{form['region']}; 3100 is Shanghai, 4403 Shenzhen): give the code exactly as printed, "
                 "without added zeros")

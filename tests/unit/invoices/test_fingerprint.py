@@ -108,7 +108,7 @@ def test_agrees_with_the_chaincode():
 
     assert PROVINCE_CODES == fp.PROVINCE_CODES
     for code in ["3100204130", "031002400111", "003100204130", "0310020413", "2102204130", "3101204130", "1" * 12,
-                 "9900204130", "071002400111"]:
+                 "9900204130", "071002400111", "000001800105", "100001800105", "0000018001"]:
         assert (code_form_problem(code) is None) == (fp.code_problem(code) is None), code
     for number in REWRITTEN + ["26442000000012345678", "00123456"]:
         assert (number_problem(number) is None) == (fp.number_problem(number) is None), number

@@ -241,6 +241,8 @@ def test_is_fingerprint_accepts_only_64_lower_case_hex_digits():
     ("3201204130", "00123456", True),               # 3201: a city of Jiangsu (province 32)
     ("9900204130", "00123456", False),              # 99 is no province
     ("331002400111", "00123456", False),            # a 12-digit code starts with 0, 1 or 2
+    ("000001800105", "00123456", True),             # 12 digits: region 0000, the national administration's
+    ("0000018001", "00123456", False),              # ... which no 10-digit code has
 ])
 def test_code_and_number_must_fit_together(code, number, ok):
     assert (fingerprint.identity_problem(code, number) is None) is ok
