@@ -4,15 +4,19 @@ Purchase orders and goods receipts come as the CSV or JSON an ERP exports; see
 docs/invoices.md for the columns (English or Chinese headers). Lines pair up by
 item name, after removing the ``*category*`` prefix that Chinese invoices put
 before the name; when several PO lines share the name, an item code that agrees
-with the invoice line's spec picks among them, and invoice lines of that name at
-different prices take the lines of their price. Only an item no line names is
+with the invoice line's spec picks among them (the exact code, else the shortest
+code holding the spec), and invoice lines of that name at different prices take
+the lines of their price. Only an item no line names is
 paired by item code (against the invoice line's name or spec: a spec such as
 ``0805`` is shared by different items, so it never outranks a name). An item's
 PO lines and receipt lines are added up (an order split over lines, a delivery
 received in parts), and so are its invoice lines; a discount line (折扣行:
-negative amount, the name of a line above it) is folded into that line. Items
-whose lines overlap are compared with their receipt lines together, so no
-receipt line backs two items.
+negative amount, the name of a line above it) is folded into that line. A
+receipt line is assigned to PO lines by name, item code and its unit price; one
+that may be of PO lines of different code or price, not all the item's, backs
+no item and leaves it partial ("cannot be told apart"). Items whose lines
+overlap are compared with their receipt lines together, so no receipt line
+backs two items.
 
 A line is
 - ``matched`` when it has PO lines and receipt lines, the item's invoiced
@@ -319,14 +323,38 @@ def _spec_keys(line: InvoiceLine) -> set[str]:
     return {item_key(line.spec)} if line.spec else set()
 
 
-def _spec_agreeing(named: list[OrderLine], line: InvoiceLine) -> list[OrderLine]:
-    """The lines whose item code is the invoice line's spec, or failing that holds it (an ERP code often
-    wraps the maker's part number: R0805-10K for spec 0805-10K)."""
+def _spec_holding(named: list[OrderLine], line: InvoiceLine) -> tuple[list[OrderLine], bool]:
+    """The lines whose item code is the invoice line's spec (and True), or failing that holds it (an ERP
+    code often wraps the maker's part number: R0805-10K for spec 0805-10K)."""
     if not line.spec:
-        return []
+        return [], True
     spec = item_key(line.spec)
     exact = [l for l in named if l.item_code and item_key(l.item_code) == spec]
-    return exact or [l for l in named if l.item_code and spec in item_key(l.item_code)]
+    return (exact, True) if exact else ([l for l in named if l.item_code and spec in item_key(l.item_code)], False)
+
+
+def _tightest(lines: list[OrderLine]) -> list[OrderLine]:
+    """Of the lines whose code holds a spec, those of the shortest code: 0805 is R0805 before R0805-10K."""
+    shortest = min((len(item_key(l.item_code or "")) for l in lines), default=0)
+    return [l for l in lines if len(item_key(l.item_code or "")) == shortest]
+
+
+def _spec_agreeing_all(items: list[_Item], named: dict[int, list[OrderLine]]) -> dict[int, list[OrderLine]]:
+    """The lines each item's spec picks among those of its name: the exact code, else the tightest code
+    holding it, leaving out the lines another item (of another spec) picks while others remain, so that
+    specs 0805 and 0805-10K take R0805 and R0805-10K, not both R0805-10K."""
+    holding = {item.number: _spec_holding(named[item.number], item.line) for item in items}
+    picks = {n: lines if exact else _tightest(lines) for n, (lines, exact) in holding.items()}
+    spec_of = {item.number: _spec_keys(item.line) for item in items}
+    agreeing = {}
+    for n, (lines, exact) in holding.items():
+        if exact:
+            agreeing[n] = lines
+            continue
+        taken = {id(l) for m in picks if m != n and spec_of[m] != spec_of[n] for l in picks[m]}
+        free = [l for l in lines if id(l) not in taken]
+        agreeing[n] = _tightest(free) if free else picks[n]
+    return agreeing
 
 
 def _split_by_price(items: list[_Item], ordered: dict[int, tuple[OrderLine, ...]], tol: Tolerances) -> None:
@@ -356,7 +384,7 @@ def _order_lines(po: PurchaseOrder, items: list[_Item], tol: Tolerances) -> dict
     invoice_names = {item_key(item.line.name) for item in items}
     taken_by_name = frozenset(id(l) for l in po.lines if item_key(l.item_name) in invoice_names)
     named = {item.number: _named(po.lines, {item_key(item.line.name)}) for item in items}
-    ordered = _narrow_all(named, {item.number: _spec_agreeing(named[item.number], item.line) for item in items})
+    ordered = _narrow_all(named, _spec_agreeing_all(items, named))
     for item in items:
         if item.number not in ordered:
             codes = {item_key(item.line.name)} | _spec_keys(item.line)
@@ -365,19 +393,48 @@ def _order_lines(po: PurchaseOrder, items: list[_Item], tol: Tolerances) -> dict
     return ordered
 
 
-def _receipt_lines(receipt: GoodsReceipt, po: PurchaseOrder, ordered_of: dict[int, tuple[OrderLine, ...]]
-                   ) -> dict[int, tuple[OrderLine, ...]]:
-    """The receipt lines of each item ordered: named like one of its PO lines (narrowed by item code as
-    the PO lines are), or, only when none is, carrying one of their item codes."""
-    po_names = {item_key(l.item_name) for l in po.lines}
-    taken_by_name = frozenset(id(l) for l in receipt.lines if item_key(l.item_name) in po_names)
-    codes = {n: {item_key(l.item_code) for l in ordered if l.item_code} for n, ordered in ordered_of.items()}
-    named = {n: _named(receipt.lines, {item_key(l.item_name) for l in ordered}) for n, ordered in ordered_of.items()}
-    received = _narrow_all(named, {n: _coded(named[n], codes[n]) for n in named})
-    for n in ordered_of:
-        if n not in received:
-            received[n] = tuple(_coded(receipt.lines, codes[n], taken_by_name))
-    return received
+def _po_lines_of_receipt_line(received: OrderLine, po: PurchaseOrder, tol: Tolerances) -> list[OrderLine]:
+    """The PO lines a receipt line may be a delivery of: those named like it (or, when none is, carrying
+    its item code), narrowed to those of its item code, then to those of its unit price, when it has them
+    and some PO line agrees."""
+    candidates = _named(po.lines, {item_key(received.item_name)})
+    if received.item_code:
+        code = item_key(received.item_code)
+        coded = [l for l in (candidates or po.lines) if l.item_code and item_key(l.item_code) == code]
+        candidates = coded or candidates
+    if len(candidates) > 1 and received.unit_price is not None:
+        priced = [l for l in candidates if l.unit_price is not None
+                  and _within(received.unit_price, l.unit_price, tol.price_rel)]
+        candidates = priced or candidates
+    return candidates
+
+
+def _indistinguishable(lines: list[OrderLine]) -> bool:
+    """PO lines that neither an item code nor a price tells apart (an order split over like lines)."""
+    return len({(item_key(l.item_code or ""), l.unit_price) for l in lines}) <= 1
+
+
+def _receipt_lines(receipt: GoodsReceipt, po: PurchaseOrder, ordered_of: dict[int, tuple[OrderLine, ...]],
+                   tol: Tolerances) -> tuple[dict[int, tuple[OrderLine, ...]], dict[int, tuple[OrderLine, ...]]]:
+    """The receipt lines of each item ordered, and those it cannot tell apart from another item's.
+
+    A receipt line is assigned to PO lines (:func:`_po_lines_of_receipt_line`); it backs an item when every
+    PO line it may be of is one of the item's, or they are alike. When it may be of PO lines of different
+    code or price, some not the item's, it backs no item: its quantity would count for goods of another
+    code or price (one product's deliveries backing another's invoice line)."""
+    possible = [(r, _po_lines_of_receipt_line(r, po, tol)) for r in receipt.lines]
+    received: dict[int, tuple[OrderLine, ...]] = {}
+    unclear: dict[int, tuple[OrderLine, ...]] = {}
+    for n, ordered in ordered_of.items():
+        own = {id(l) for l in ordered}
+        mine, doubtful = [], []
+        for r, candidates in possible:
+            ids = {id(l) for l in candidates}
+            if not ids & own:
+                continue
+            (mine if ids <= own or _indistinguishable(candidates) else doubtful).append(r)
+        received[n], unclear[n] = tuple(mine), tuple(doubtful)
+    return received, unclear
 
 
 def _groups(items: list[_Item], ordered_of: dict[int, tuple[OrderLine, ...]],
@@ -432,7 +489,8 @@ def match_invoice(invoice: Invoice, po: PurchaseOrder, receipt: GoodsReceipt,
     items = _fold_discounts(invoice.lines)
     ordered_of = _order_lines(po, items, tol)
     on_order = [item for item in items if ordered_of[item.number]]
-    received_of = _receipt_lines(receipt, po, {item.number: ordered_of[item.number] for item in on_order})
+    received_of, unclear_of = _receipt_lines(receipt, po, {item.number: ordered_of[item.number] for item in on_order},
+                                             tol)
     group_of = _groups(on_order, ordered_of, received_of)
 
     results: list[LineMatch] = []
@@ -448,7 +506,7 @@ def match_invoice(invoice: Invoice, po: PurchaseOrder, receipt: GoodsReceipt,
             continue
         group = group_of[item.number]
         received = _lines_of(group, received_of, receipt.lines)
-        problems = _item_problems(item, group, ordered_of, received, tol)
+        problems = _item_problems(item, group, ordered_of, received, unclear_of[item.number], po, tol)
         if line.quantity is not None and line.unit_price is not None:
             expected += Fraction(line.quantity) * _order_price(ordered, line.unit_price)
         expected += Fraction(item.discount_fen, 100)
@@ -498,7 +556,8 @@ def _invoiced(items: list[_Item]) -> tuple[list[Decimal], str]:
 
 
 def _item_problems(item: _Item, group: list[_Item], ordered_of: dict[int, tuple[OrderLine, ...]],
-                   received: tuple[OrderLine, ...], tol: Tolerances) -> list[str]:
+                   received: tuple[OrderLine, ...], unclear: tuple[OrderLine, ...], po: PurchaseOrder,
+                   tol: Tolerances) -> list[str]:
     """What keeps an item from matching. Its ordered quantity and price are those of its own PO lines,
     shared only with the invoice lines of the same item; its received quantity is compared for the whole
     group of items whose lines overlap, so no receipt line counts twice."""
@@ -518,7 +577,9 @@ def _item_problems(item: _Item, group: list[_Item], ordered_of: dict[int, tuple[
     if line.quantity is None or line.unit_price is None:
         problems.append("the invoice line has no quantity or unit price")
         return problems
-    if not received:
+    if unclear:
+        problems.append(_unclear_problem(unclear, po, tol))
+    elif not received:
         problems.append("not received: no goods receipt line for this item")
     else:
         quantities, lines_note = _invoiced(group)
@@ -539,6 +600,18 @@ def _item_problems(item: _Item, group: list[_Item], ordered_of: dict[int, tuple[
                  f"{_fraction_text(price)} (the PO lines' average)")
         problems.append(f"unit price {line.unit_price} is not the PO price {shown}")
     return problems
+
+
+def _unclear_problem(unclear: tuple[OrderLine, ...], po: PurchaseOrder, tol: Tolerances) -> str:
+    """Which receipt lines may be of which PO lines, alike ones named together."""
+    may_be: dict[tuple[str, ...], list[str]] = {}
+    for r in unclear:
+        may_be.setdefault(_ids(tuple(_po_lines_of_receipt_line(r, po, tol))), []).append(r.line)
+    which = "; ".join((f"receipt lines {', '.join(receipt)} may each be" if len(receipt) > 1 else
+                       f"receipt line {receipt[0]} may be") + f" of PO line {' or '.join(candidates)}"
+                      for candidates, receipt in may_be.items())
+    return (f"{which}, whose item codes or prices differ: the receipt lines cannot be told apart (give the "
+            "receipt's lines the item codes or unit prices of their PO lines)")
 
 
 # --- evidence -------------------------------------------------------------------

@@ -343,19 +343,26 @@ def test_one_name_in_two_specs_pairs_each_with_the_po_line_of_its_code(tmp_path)
         assert result.ok, result
         assert [(l.po_lines, l.receipt_lines) for l in result.lines] == [(("1",), ("1",)), (("2",), ("2",))]
         registration_from_match(inv, po, gr, result, due_date=date(2026, 12, 1))
-    # a receipt that does not tell the specs apart is compared with both items together
+    # a receipt that does not tell the specs apart backs neither: its 1500 may be all of one spec
     pooled = read_goods_receipt(write(tmp_path, "pooled.csv", "入库单号,物料名称,实收数量\nGR-1,贴片电阻,1500\n"))
-    assert match_invoice(_resistors(), po, pooled).ok
-    short = read_goods_receipt(write(tmp_path, "short.csv", "入库单号,物料名称,实收数量\nGR-1,贴片电阻,1000\n"))
-    problem, = match_invoice(_resistors(), po, short).lines[1].problems
-    assert problem == "invoiced quantity 1500 (invoice lines 1, 2) is not the received 1000"
+    result = match_invoice(_resistors(), po, pooled)
+    assert result.status == "partial" and [l.receipt_lines for l in result.lines] == [(), ()]
+    for match in result.lines:
+        assert match.problems == ("receipt line 1 may be of PO line 1 or 2, whose item codes or prices differ: the "
+                                  "receipt lines cannot be told apart (give the receipt's lines the item codes or "
+                                  "unit prices of their PO lines)",)
 
 
 def test_one_name_at_two_prices_without_specs_pairs_by_price(tmp_path):
     po = read_purchase_order(write(tmp_path, "po.csv", RESISTOR_PO.replace("R0805-10K", "").replace("R1206-1K", "")))
-    gr = read_goods_receipt(write(tmp_path, "gr.csv", RESISTOR_GR.replace("R0805-10K", "").replace("R1206-1K", "")))
+    gr = read_goods_receipt(write(tmp_path, "gr.csv", RESISTOR_GR.replace("R0805-10K", "").replace("R1206-1K", "")
+                                  .replace("实收数量", "实收数量,单价").replace(",1000", ",1000,0.05").replace(",500", ",500,0.08")))
     result = match_invoice(_resistors(None, None), po, gr)
-    assert result.ok and [l.po_lines for l in result.lines] == [("1",), ("2",)]
+    assert result.ok and [(l.po_lines, l.receipt_lines) for l in result.lines] == [(("1",), ("1",)), (("2",), ("2",))]
+    # without codes or prices the receipt cannot say which grade arrived
+    unpriced = read_goods_receipt(write(tmp_path, "unpriced.csv", RESISTOR_GR.replace("R0805-10K", "")
+                                        .replace("R1206-1K", "")))
+    assert [l.status for l in match_invoice(_resistors(None, None), po, unpriced).lines] == ["partial", "partial"]
     # charging the dearer price for the cheaper grade's quantity does not pass
     dearer = invoice(lines=(line("*电子元件*贴片电阻", "1000", "0.08", "0.13"), line("*电子元件*贴片电阻", "500", "0.08", "0.13")))
     overbilled = match_invoice(dearer, po, gr)
@@ -383,3 +390,63 @@ def test_a_receipt_line_backs_one_item_only(tmp_path):
     assert result.lines[1].problems[0].startswith("PO line 1 also pairs with invoice line 1")
     with pytest.raises(NotMatched):
         registration_from_match(crafted, po, gr, result, due_date=date(2026, 12, 1))
+
+
+def _orders(*rows: tuple[str, str | None, str, str | None]) -> tuple[OrderLine, ...]:
+    """(line, item code, quantity, unit price) rows of 贴片电阻."""
+    return tuple(OrderLine(line=n, item_code=code, item_name="贴片电阻", quantity=Decimal(qty),
+                           unit_price=None if price is None else Decimal(price)) for n, code, qty, price in rows)
+
+
+TWO_GRADES = PurchaseOrder(number="PO-1", lines=_orders(("1", "R0805-10K", "200", "10.00"),
+                                                       ("2", "R0603-1K", "200", "1.00")))
+SWAPPED = invoice(lines=(line("*电子元件*贴片电阻", "200", "10.00", "0.13", spec="0805-10K"),
+                         line("*电子元件*贴片电阻", "100", "1.00", "0.13", spec="0603-1K")))
+
+
+def test_deliveries_of_one_grade_never_back_another_grades_invoice_line():
+    # received 100 of the 10-yuan grade and 200 of the 1-yuan one; the invoice bills 200 of the dear one
+    priced = GoodsReceipt(number="GR-1", lines=_orders(("1", None, "100", "10.00"), ("2", None, "200", "1.00")))
+    result = match_invoice(SWAPPED, TWO_GRADES, priced)
+    assert [(l.status, l.receipt_lines) for l in result.lines] == [("partial", ("1",)), ("partial", ("2",))]
+    assert result.lines[0].problems == ("invoiced quantity 200 is not the received 100",)
+    with pytest.raises(NotMatched):
+        registration_from_match(SWAPPED, TWO_GRADES, priced, result, due_date=date(2026, 12, 1))
+    # one invoice line alone does not take the other grade's delivery either
+    alone = invoice(lines=(line("*电子元件*贴片电阻", "300", "10.00", "0.13", spec="0805-10K"),))
+    assert match_invoice(alone, TWO_GRADES, priced).lines[0].problems[0] == "invoiced quantity 300 is not the " \
+        "received 100"
+    # a receipt with neither codes nor prices cannot say which grade arrived
+    bare = GoodsReceipt(number="GR-1", lines=_orders(("1", None, "100", None), ("2", None, "200", None)))
+    for l in match_invoice(SWAPPED, TWO_GRADES, bare).lines:
+        assert l.status == "partial" and "receipt lines cannot be told apart" in l.problems[0]
+        assert l.problems[0].startswith("receipt lines 1, 2 may each be of PO line 1 or 2, whose item codes")
+    # told apart, the honest invoice matches
+    honest = invoice(lines=(line("*电子元件*贴片电阻", "100", "10.00", "0.13", spec="0805-10K"),
+                            line("*电子元件*贴片电阻", "200", "1.00", "0.13", spec="0603-1K")))
+    assert match_invoice(honest, TWO_GRADES, priced).ok
+
+
+def test_an_order_split_at_two_prices_still_matches_one_invoice_line_against_an_unpriced_receipt():
+    po = PurchaseOrder(number="PO-1", lines=_orders(("1", None, "100", "0.05"), ("2", None, "100", "0.07")))
+    receipt = GoodsReceipt(number="GR-1", lines=_orders(("1", None, "200", None)))
+    result = match_invoice(invoice(lines=(line("*电子元件*贴片电阻", "200", "0.06", "0.13"),)), po, receipt)
+    assert result.ok and result.lines[0].receipt_lines == ("1",)
+
+
+def test_a_spec_held_by_two_codes_takes_the_tightest_and_leaves_the_other_to_its_item():
+    po = PurchaseOrder(number="PO-1", lines=_orders(("1", "R0805", "1000", "0.05"), ("2", "R0805-10K", "500", "0.08")))
+    receipt = GoodsReceipt(number="GR-1", lines=_orders(("1", "R0805", "1000", None), ("2", "R0805-10K", "500", None)))
+    honest = invoice(lines=(line("*电子元件*贴片电阻", "1000", "0.05", "0.13", spec="0805"),
+                            line("*电子元件*贴片电阻", "500", "0.08", "0.13", spec="0805-10K")))
+    result = match_invoice(honest, po, receipt)
+    assert result.ok and [l.po_lines for l in result.lines] == [("1",), ("2",)]
+    # 0805-1K and 0805-10K: the spec 0805 is held by both codes; the line 0805-1K picks is left to it
+    po = PurchaseOrder(number="PO-1", lines=_orders(("1", "R0805-1K", "1000", "0.05"),
+                                                   ("2", "R0805-10K", "500", "0.08")))
+    receipt = GoodsReceipt(number="GR-1", lines=_orders(("1", "R0805-1K", "1000", None),
+                                                       ("2", "R0805-10K", "500", None)))
+    loose = invoice(lines=(line("*电子元件*贴片电阻", "1000", "0.05", "0.13", spec="0805-1K"),
+                           line("*电子元件*贴片电阻", "500", "0.08", "0.13", spec="0805")))
+    result = match_invoice(loose, po, receipt)
+    assert result.ok and [l.po_lines for l in result.lines] == [("1",), ("2",)]
