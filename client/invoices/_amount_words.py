@@ -12,8 +12,10 @@ altered alone. The words follow the rules for amounts on financial documents
   10050); a zero in the 角 place before a 分 is 零 (``壹佰圆零伍分``); where the last
   digit before 万 or 圆 is 0 and the next one is not, the 零 may be written or not
   (``壹拾万柒仟`` or ``壹拾万零柒仟``, ``壹仟陆佰捌拾圆叁角`` or ``…圆零叁角``);
-- ``壹拾`` may open the amount as ``拾``; ``人民币`` may precede it, ``负`` a negative one,
-  and a paper invoice prints ``ⓧ`` or ``⊗`` before it.
+- ``壹拾`` may open the amount as ``拾``; ``人民币`` may precede it, ``负`` or the
+  red-letter invoice's ``（负数）`` / ``(负数)`` a negative one, and a paper invoice
+  prints ``ⓧ`` or ``⊗`` before it;
+- the traditional forms 萬 億 圓 貳 陸 參 are the same characters as 万 亿 圆 贰 陆 叁.
 
 Text is accepted only when it is one of the spellings these rules allow for the
 value it reads as: ``壹仟伍`` (1005? 1500?), ``壹仟零零伍`` or ``伍角叁`` are not
@@ -31,7 +33,10 @@ from ._reading import ValueProblem
 
 _DIGITS = "零壹贰叁肆伍陆柒捌玖"
 _SMALL_UNITS = {"拾": 10, "佰": 100, "仟": 1000}
-WORD_CHARACTERS = _DIGITS + "拾佰仟万亿圆元角分整正人民币负"
+# the traditional forms the rules accept, read as their simplified ones
+_SIMPLIFIED = str.maketrans("萬億圓貳陸參", "万亿圆贰陆叁")
+_NEGATIVE = ("（负数）", "(负数)", "负")  # 负数 in brackets is how a red-letter (负数) invoice prints it
+WORD_CHARACTERS = _DIGITS + "拾佰仟万亿圆元角分整正人民币负" + "萬億圓貳陸參" + "数（）()"
 _MARKS = "ⓧ⊗Ⓧ⊕"  # printed before the words on paper invoices so nothing can be written in front
 _MAX_LENGTH = 64  # the longest spelling below the cap has fewer than 40 characters
 _FRACTION = re.compile(r"零?(?:(?P<jiao>[壹贰叁肆伍陆柒捌玖])角)?零?(?:(?P<fen>[壹贰叁肆伍陆柒捌玖])分)?整?")
@@ -39,9 +44,10 @@ _FRACTION = re.compile(r"零?(?:(?P<jiao>[壹贰叁肆伍陆柒捌玖])角)?零?
 
 def amount_in_words_fen(text: str) -> int:
     """The amount the words say, in fen. Raises :class:`ValueProblem` when they are not a well-formed amount."""
-    words = "".join(text.split()).lstrip(_MARKS)
-    negative = words.startswith("负")
-    words = words.removeprefix("负").removeprefix("人民币")
+    words = "".join(text.split()).lstrip(_MARKS).translate(_SIMPLIFIED)
+    sign = next((s for s in _NEGATIVE if words.startswith(s)), "")
+    negative = bool(sign)
+    words = words.removeprefix(sign).removeprefix("人民币")
     if not words:
         raise ValueProblem("no amount in words")
     if len(words) > _MAX_LENGTH:

@@ -39,8 +39,10 @@ _TAX_ID = re.compile(r"(?:纳税人识别号|统一社会信用代码)[^:：]*" 
 # chi_sim has no ¥: the page pass reads it as one or two other characters (半, Y, 闻)
 TOTALS = re.compile(r"^合\s*计\s+[^\d\s-]{0,2}\s*(" + MONEY + r")\s+[^\d\s-]{0,2}\s*(" + MONEY + r")\s*$")
 _WITH_TAX = re.compile(r"价税合计.*?(" + MONEY + r")\s*$")
-# the words run from the label to （小写） or the figures: no digit, bracket or currency sign is part of them
-_IN_WORDS = re.compile(r"价税合计\s*[（(]\s*大\s*写\s*[)）]\s*([^\d(（¥￥]*[^\d\s(（¥￥])")
+# the words run from the label to （小写） or the figures: no digit, bracket or currency sign is part of them,
+# but for the red-letter prefix （负数） they may start with
+_IN_WORDS = re.compile(r"价税合计\s*[（(]\s*大\s*写\s*[)）]\s*((?:[ⓧ⊗Ⓧ⊕]\s*)?(?:[（(]\s*负\s*数\s*[)）]\s*)?"
+                       r"[^\d(（¥￥]*[^\d\s(（¥￥])")
 _ROW = re.compile(
     r"^(?P<name>\S+)(?P<mid>(?:\s+\S+){0,2}?)\s+(?P<quantity>\d+(?:\.\d+)?)\s+(?P<unit_price>\d+(?:\.\d+)?)\s+"
     r"(?P<amount>" + MONEY + r")\s+(?P<tax_rate>\d{1,2}\s*%|免税|不征税)\s+(?P<tax>" + MONEY + r"|\*{3})\s*$"

@@ -25,6 +25,10 @@ from ._samples import in_words
     ("壹仟万亿圆整", MAX_FEN),
     ("人民币贰仟叁佰零叁元正", 230300), ("ⓧ贰仟叁佰零叁圆整", 230300), (" 贰仟 叁佰零叁圆整 ", 230300),
     ("负壹佰圆整", -10000),
+    # a red-letter invoice's prefix, and the traditional forms the rules accept
+    ("（负数）壹万肆仟圆整", -1400000), ("(负数)壹佰伍拾圆整", -15000), ("ⓧ（负数）壹佰伍拾圆整", -15000),
+    ("壹萬圆整", 1000000), ("貳佰圓整", 20000), ("壹億圆整", 10**10), ("陸圆整", 600), ("參佰圆整", 30000),
+    ("貳仟參佰零參圓整", 230300),
 ])
 def test_amounts_in_words_as_invoices_print_them(words, fen):
     assert amount_in_words_fen(words) == fen

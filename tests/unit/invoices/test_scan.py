@@ -238,6 +238,19 @@ def test_a_text_layer_pdf_checks_the_amount_in_words(tmp_path):
     assert garbled.fields["total_in_words"].reason.startswith("could not read the amount in words")
 
 
+@needs_font
+def test_the_words_of_a_red_letter_invoice_and_traditional_forms_are_read(tmp_path):
+    pytest.importorskip("fpdf", reason="fpdf2 (test dependency) renders the text-layer PDF")
+    red = invoice(lines=(line("*电子元件*贴片电容", "-100", "1.00", "0.13", unit="个", spec="0805"),))
+    for words in ("（负数）壹佰壹拾叁圆整", "ⓧ(负数)壹佰壹拾叁圆整"):
+        result = read_scan(_render.save_text_pdf(red, tmp_path / "red.pdf", words=words))
+        assert result.fields["total_in_words"].value == words and "total_in_words" not in result.flagged
+    altered = read_scan(_render.save_text_pdf(red, tmp_path / "altered.pdf", words="（负数）玖佰圆整"))
+    assert {"total_with_tax", "total_in_words"} <= set(altered.flagged)
+    traditional = read_scan(_render.save_text_pdf(invoice(), tmp_path / "trad.pdf", words="貳仟參佰零參圓整"))
+    assert traditional.ok and traditional.fields["total_in_words"].value == "貳仟參佰零參圓整"
+
+
 @needs_tesseract
 @needs_font
 def test_a_scan_checks_the_amount_in_words_where_ocr_reads_it(tmp_path):
