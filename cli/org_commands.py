@@ -743,8 +743,8 @@ def _ledger_step(users: org_users.OrgUsers, org_name: str, user: str, msp_dir: P
             return LedgerStep("unbound", client_id, party, disagreement=disagreement)
     except RuleViolation as exc:
         if exc.rule == "last-identity-of-party" and party is not None:
-            return kept("last-identity", party, "it is the party's last identity, which the contract keeps",
-                        disagreement)
+            # the contract's own reason: it counts only identities that still act (not those other orgs hold)
+            return kept("last-identity", party, f"the contract keeps it: {exc.detail}", disagreement)
         if exc.rule == "identity-not-bound":         # unbound by someone else between the question and the change
             return LedgerStep("not-bound", client_id)
         failure: Exception = exc

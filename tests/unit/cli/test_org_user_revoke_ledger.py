@@ -450,3 +450,21 @@ def test_a_json_run_that_ends_in_an_error_prints_its_summary_first(runner, world
     assert (summary["already_revoked"], summary["ledger"]["outcome"], summary["ledger"]["party"]) == (
         True, "last-identity", CODE)
     assert again.stderr.strip().splitlines()[-1].startswith("Error: supplier2 of supplier is already revoked")
+
+
+def test_a_refusal_the_contract_makes_is_reported_in_its_own_words(runner, world):
+    """Another identity of the party is live here, but its binding is held by other orgs' policy: the contract
+    does not count it and keeps the revoked user's binding. The command says why in the contract's words."""
+    from chaincode.shim import KeyEndorsementPolicy
+
+    root, _scripted, ledger = world
+    registered(world, "supplier1", "supplier2")
+    held = KeyEndorsementPolicy()
+    held.add_orgs("MEMBER", "BankMSP", "CoreEnterpriseMSP")
+    ledger.channel.ledger.validation_parameters[binding_key(root, "supplier1")] = held.policy()
+    result = revoke(runner, "supplier2", "--json")
+    assert result.exit_code == 1
+    step = json.loads(result.stdout)["ledger"]
+    assert step["outcome"] == "last-identity"
+    assert "the contract keeps it: RULE" not in result.output     # the detail, not the whole error line
+    assert "the contract keeps it:" in result.output and "bind another first" in result.output
