@@ -5,6 +5,7 @@ from click.testing import CliRunner
 
 from network import Network, crypto
 from network.topology import load
+from tests.unit.network.channel_fixtures import channel_config, config_block
 
 
 @pytest.fixture
@@ -31,6 +32,19 @@ def network_copy(tmp_path, generated_crypto):
     root = tmp_path / "home" / "network"
     shutil.copytree(generated_crypto, root)
     return root
+
+
+@pytest.fixture
+def network_home(runner, tmp_path, network_copy):
+    """RECFIN_HOME's data folder holding the network's crypto, and the channel's config block."""
+    root = network_copy
+    block = tmp_path / "config.block"
+    block.write_bytes(config_block(channel_config(load(), root), "receivables").SerializeToString())
+    return root, block
+
+
+def files_under(root):
+    return sorted(p.relative_to(root) for p in root.rglob("*"))
 
 
 @pytest.fixture

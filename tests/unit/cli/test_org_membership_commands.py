@@ -13,20 +13,9 @@ from network.org_definition import org_group
 from network.topology import load
 from tests.unit.network.channel_fixtures import channel_config, config_block
 
+from .conftest import files_under
+
 BANK = ["add", "bank2", "--role", "bank", "--enterprise", "91110000MA1K00007E"]
-
-
-@pytest.fixture
-def network_home(runner, tmp_path, network_copy):
-    """RECFIN_HOME's data folder holding the network's crypto, and the channel's config block."""
-    root = network_copy
-    block = tmp_path / "config.block"
-    block.write_bytes(config_block(channel_config(load(), root), "receivables").SerializeToString())
-    return root, block
-
-
-def files_under(root):
-    return sorted(p.relative_to(root) for p in root.rglob("*"))
 
 
 def test_add_dry_run_prints_the_update_and_a_met_policy_and_changes_nothing(runner, network_home):

@@ -23,24 +23,20 @@ from network.crypto import cert_attrs, load_cert, load_key, org_crypto
 from network.org_definition import MSP_KEY
 from network.org_users import CaFolder, plan_revoke
 from network.topology import load
-from tests.unit.network.channel_fixtures import channel_config, config_block
+from tests.unit.network.channel_fixtures import channel_config
 from tests.unit.network.scripted_channel import ScriptedChannel
+
+from .conftest import files_under
 
 CODE = "91310000MA1K00002C"
 
 
 @pytest.fixture
-def network_home(runner, tmp_path, network_copy):
-    """RECFIN_HOME's data folder with the network's crypto and profiles, and the channel's config block."""
-    root = network_copy
+def network_home(network_home):
+    """The shared data folder and config block, with the network's profiles written too."""
+    root, block = network_home
     profiles.write_all(load(), root)
-    block = tmp_path / "config.block"
-    block.write_bytes(config_block(channel_config(load(), root), "receivables").SerializeToString())
     return root, block
-
-
-def files_under(root):
-    return sorted(p.relative_to(root) for p in root.rglob("*"))
 
 
 def test_add_issues_the_user_records_it_and_puts_it_in_the_profile(runner, network_home):
