@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Sequence
-from typing import Any
 
-from .amounts import with_money
 from .connection import acting
-from .output import emit, show
+from .output import show
 
 
 def prints_document(default_org: str, columns: Sequence[str], *, admin: bool = False) -> Callable:
@@ -28,13 +26,3 @@ def prints_document(default_org: str, columns: Sequence[str], *, admin: bool = F
             show(fn(session, **kwargs), as_json, columns)
         return acting(default_org, admin=admin)(call_and_print)
     return decorate
-
-
-def emit_with_money(data: Any, as_json: bool, columns: Sequence[str] | None = None) -> None:
-    """JSON records (one, or a list) as they are with ``--json``; otherwise with amounts as money."""
-    if as_json:
-        emit(data, as_json=True, columns=columns)
-    elif isinstance(data, list):
-        emit([with_money(row) for row in data], as_json=False, columns=columns)
-    else:
-        emit(with_money(data), as_json=False, columns=columns)
