@@ -643,10 +643,6 @@ class LedgerStep:
         return f"ledger: {said}" + (f". Next: {self.next}" if self.next else "")
 
 
-def _lists(party, msp_id: str, client_id: str) -> bool:
-    return party.msp_id == msp_id and client_id in party.client_ids
-
-
 def _record_listing(client, msp_id: str, client_id: str, bound_to: str | None, enterprise: str | None):
     """The party whose record lists an identity the contract says acts for none, and how binding and record
     disagree: the records read are the one its binding names (``bound_to``) and the one of the enterprise its
@@ -657,7 +653,7 @@ def _record_listing(client, msp_id: str, client_id: str, bound_to: str | None, e
             party = client.get_party(uscc)
         except RuleViolation:       # a credit code no party has (a stray binding may name anything)
             continue
-        if _lists(party, msp_id, client_id):
+        if party.msp_id == msp_id and client_id in party.client_ids:
             binding = (f"its binding names {bound_to}, whose record does not list it" if bound_to
                        else "no binding names it")
             return party, f"binding and record disagree: {binding}, but {uscc}'s record lists it"
