@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import shlex
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -596,7 +597,7 @@ class LedgerStep:
     """What revoking did (or, in a dry run, would do) to the revoked identity's binding on the ledger.
 
     outcome: "unbound" (from ``party``), "not-bound" (it acts for no party), "last-identity" (kept: no other identity
-    of the party has a certificate the org's CRL does not revoke, ``reason`` says which), "failed" (the ledger did
+    of the party would be left to act for it, ``reason`` says why), "failed" (the ledger did
     not answer or refused otherwise: ``reason``), "kept" (--keep-binding: not asked); in a dry run "would-unbind",
     "would-keep" (as "last-identity"), "not-asked" (--config-block: computed offline), "not-bound", "kept", or
     "failed" (the question could not be asked). ``disagreement``: the identity's binding and a party record said
@@ -666,25 +667,34 @@ def _record_listing(client, msp_id: str, client_id: str, bound_to: str | None, e
 
 
 def _left_to_act(users: org_users.OrgUsers, org_name: str, msp_dir: Path | None, party, leaving: str,
-                 revoking: list) -> tuple[list[str], str]:
+                 revoking: list, not_counted: Callable[[str], str | None]) -> tuple[list[str], str]:
     """The party's identities other than ``leaving`` whose certificate this host holds and the org's CRL does not
-    revoke, and, when there are none, why (each other identity revoked, or not held here to check). ``revoking``:
-    the CRLs of the revocation this run submits (or plans, or found on the channel), counted with the one kept
-    here, which may miss a revocation made from another host."""
+    revoke, and which the contract counts as left to act (``not_counted`` gives why it would not: the identity
+    acts for another party, or other orgs hold its binding), and, when there are none, why. ``revoking``: the CRLs
+    of the revocation this run submits (or plans, or found on the channel), counted with the one kept here, which
+    may miss a revocation made from another host."""
     held: dict[str, list[org_users.HeldCertificate]] = {}
     for certificate in users.held_certificates(org_name, msp_dir, revoking):
         held.setdefault(client_id_of(certificate.cert), []).append(certificate)
     others = [c for c in party.client_ids if c != leaving]
-    live = [c for c in others if any(not h.revoked for h in held.get(c, []))]
+    unrevoked = [c for c in others if any(not h.revoked for h in held.get(c, []))]
+    live, uncounted = [], []
+    for client_id in unrevoked:
+        if (why := not_counted(client_id)) is None:
+            live.append(client_id)
+        else:
+            users_of = ", ".join(sorted({h.user for h in held[client_id]}))
+            uncounted.append(f"{users_of}: {why}")
     if live:
         return live, ""
     if not others:
         return [], "it is the party's last identity, which the contract keeps"
-    revoked = sorted({h.user for c in others for h in held.get(c, [])})
+    revoked = sorted({h.user for c in others if c not in unrevoked for h in held.get(c, [])})
     unknown = [c for c in others if c not in held]
     said = ([f"revoked by the org's CRL ({', '.join(revoked)})"] if revoked else []) + (
+        [f"not counted by the contract ({'; '.join(uncounted)})"] if uncounted else []) + (
         [f"not held on this host to check ({', '.join(unknown)})"] if unknown else [])
-    return [], (f"no other identity of the party has a certificate the org's CRL does not revoke: the others are "
+    return [], (f"no other identity of the party would be left to act for it: the others are "
                 f"{' or '.join(said)}; unbinding it would leave no one to act for the party")
 
 
@@ -697,7 +707,8 @@ def _ledger_step(users: org_users.OrgUsers, org_name: str, user: str, msp_dir: P
     """Find the party the user's identity acts for and unbind it there, as the org's admin: the MSP folder the
     config update was signed with calls the contract. Where the contract says it acts for none, the records its
     binding and its certificate's enterprise name are read: one that lists it is the party to take it off. The
-    party keeps it while no other identity has a certificate the org's CRL does not revoke. A refusal or a ledger
+    party keeps it while no other identity has a certificate the org's CRL does not revoke and counts for the
+    contract as left to act. A refusal or a ledger
     that does not answer is reported in the step, not raised: by then the certificate's revocation may have
     committed. ``where``: the options the printed commands need to find the data folder; ``revoking``: the CRLs
     of the channel once this revocation is in force (see ``_left_to_act``)."""
@@ -730,7 +741,17 @@ def _ledger_step(users: org_users.OrgUsers, org_name: str, user: str, msp_dir: P
             if record is None:
                 return LedgerStep("not-bound", client_id, disagreement=disagreement)
             party = record.uscc
-            live, why_kept = _left_to_act(users, org_name, msp_dir, record, client_id, revoking)
+
+            def not_counted(other: str) -> str | None:
+                """Why UnbindPartyIdentity would not count ``other`` as left to act for the party, or None."""
+                other_found = session.client.find_identity_party(ca.org.msp_id, other)
+                if other_found.held_by:
+                    return f"other orgs hold its binding ({', '.join(other_found.held_by)})"
+                if other_found.party is not None and other_found.party.uscc != party:
+                    return f"it acts for {other_found.party.uscc}"
+                return None
+
+            live, why_kept = _left_to_act(users, org_name, msp_dir, record, client_id, revoking, not_counted)
             if not live:
                 return kept("would-keep" if dry_run else "last-identity", party, why_kept, disagreement)
             if dry_run:
@@ -795,7 +816,8 @@ def user_revoke_command(topology_path, org_name, name, keys_root, bundle_root, m
     listing an identity whose binding is gone cannot be found from it: `recfin party unbind` takes
     it off there. A party keeps USER while none of its other identities has a certificate held
     here that the org's CRL does not revoke, counted with the CRL this revocation puts on the
-    channel, in a dry run too (the contract keeps a party's last identity too): then the binding
+    channel, and that the contract counts (not one acting for another party, nor one whose
+    binding other orgs hold), in a dry run too, as the contract keeps a party's last identity: then the binding
     stays, the command says why and exits 1 (the certificate is revoked all the same);
     bind another identity to the party (`recfin party bind`), then run this revoke again, which
     finds the certificate revoked and finishes the unbinding, or run the `recfin party unbind` it

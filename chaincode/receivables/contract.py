@@ -383,14 +383,17 @@ class ReceivablesContract(Contract):
 
         Decided as every transaction decides its caller's party: the binding names the party and the party
         record lists the identity. A binding the record does not list acts for no one, and is answered so;
-        ``bound_to`` says what the binding names all the same, so a binding and a record that disagree show.
+        ``bound_to`` says what the binding names all the same, so a binding and a record that disagree show;
+        ``held_by``, the other orgs whose key-level policy holds the binding (``Store.binding_held_by``), so a
+        caller can count, as UnbindPartyIdentity does, the identities left to act for a party.
         """
         s = self._session(ctx)
         msp_id, client_id = _require_text(msp_id, "msp_id", 200), _require_text(client_id, "client_id", 1000)
         await _may_find_identity_party(s, msp_id, client_id)
         party = await s.store.party_acted_for(msp_id, client_id)
         return {"msp_id": msp_id, "client_id": client_id, "party": party.to_json() if party is not None else None,
-                "bound_to": await s.store.client_bound(msp_id, client_id)}
+                "bound_to": await s.store.client_bound(msp_id, client_id),
+                "held_by": await s.store.binding_held_by(msp_id, client_id)}
 
     # ================================================================ register, confirm, reject
 

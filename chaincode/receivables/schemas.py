@@ -139,6 +139,12 @@ class IdentityParty(Doc):
                                              "binding and a record that disagree (a stray binding, or one "
                                              "removed while a record still lists the identity) show here; a "
                                              "record other than the one named is not read")
+    held_by: list[str] | None = Field(description="the orgs named by a key-level policy on the identity's binding "
+                                                  "key that is not its own org's alone (the contract never sets "
+                                                  "one; two other orgs can, under the chaincode policy): its "
+                                                  "org can neither write nor delete that binding, so unbinding "
+                                                  "another identity does not count it as one left to act. "
+                                                  "null: no such policy")
 
 
 class PaymentRecord(Doc):

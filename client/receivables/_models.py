@@ -447,12 +447,15 @@ class IdentityParty(Document):
     """The party a client identity acts for (``party``), or None when it acts for none: never bound, unbound, or
     named by a binding its party's record does not list. ``bound_to``: the credit code its binding names all the
     same (None: no binding, or one whose value is no credit code); with ``party`` None, a ``bound_to`` shows a
-    binding and a record that disagree."""
+    binding and a record that disagree. ``held_by``: the other orgs whose key-level policy holds its binding key
+    (None: none does); its org can neither write nor delete that binding, so an unbind does not count it as an
+    identity left to act for the party."""
 
     msp_id: str
     client_id: str
     party: Party | None
     bound_to: str | None
+    held_by: list[str] | None
 
 
 class ReceivableSummary(Document):

@@ -358,7 +358,7 @@ def test_a_party_is_not_left_with_only_identities_the_crl_revokes(runner, world)
     assert result.exit_code == 1
     step = json.loads(result.stdout)["ledger"]
     assert (step["outcome"], step["party"]) == ("last-identity", CODE)
-    assert step["reason"] == ("no other identity of the party has a certificate the org's CRL does not revoke: the "
+    assert step["reason"] == ("no other identity of the party would be left to act for it: the "
                               "others are revoked by the org's CRL (supplier1); unbinding it would leave no one to "
                               "act for the party")
     assert "supplier2 still acts for 91310000MA1K00002C: no other identity" in result.stderr
@@ -452,9 +452,10 @@ def test_a_json_run_that_ends_in_an_error_prints_its_summary_first(runner, world
     assert again.stderr.strip().splitlines()[-1].startswith("Error: supplier2 of supplier is already revoked")
 
 
-def test_a_refusal_the_contract_makes_is_reported_in_its_own_words(runner, world):
+def test_an_identity_whose_binding_other_orgs_hold_is_not_counted_as_left_to_act(runner, world):
     """Another identity of the party is live here, but its binding is held by other orgs' policy: the contract
-    does not count it and keeps the revoked user's binding. The command says why in the contract's words."""
+    does not count it and would keep the revoked user's binding. The command counts as the contract does, in the
+    dry run too, and asks for no unbind the contract would refuse."""
     from chaincode.shim import KeyEndorsementPolicy
 
     root, _scripted, ledger = world
@@ -462,9 +463,15 @@ def test_a_refusal_the_contract_makes_is_reported_in_its_own_words(runner, world
     held = KeyEndorsementPolicy()
     held.add_orgs("MEMBER", "BankMSP", "CoreEnterpriseMSP")
     ledger.channel.ledger.validation_parameters[binding_key(root, "supplier1")] = held.policy()
+    # the dry run counts as the contract does, and says so before anything is submitted
+    dry = json.loads(revoke(runner, "supplier2", "--dry-run", "--json").stdout)["ledger"]
+    assert (dry["outcome"], dry["party"]) == ("would-keep", CODE)
+    assert dry["reason"] == ("no other identity of the party would be left to act for it: the "
+                             "others are not counted by the contract (supplier1: other orgs hold its binding "
+                             "(BankMSP, CoreEnterpriseMSP)); unbinding it would leave no one to act for the party")
     result = revoke(runner, "supplier2", "--json")
     assert result.exit_code == 1
     step = json.loads(result.stdout)["ledger"]
-    assert step["outcome"] == "last-identity"
-    assert "the contract keeps it: RULE" not in result.output     # the detail, not the whole error line
-    assert "the contract keeps it:" in result.output and "bind another first" in result.output
+    assert (step["outcome"], step["reason"]) == ("last-identity", dry["reason"])
+    assert ledger.party() == [user_id(root, "supplier1"), user_id(root, "supplier2")]
+    assert [t.transaction for t in ledger.channel.submits] == ["RegisterParty"]

@@ -153,7 +153,7 @@ async def test_an_admin_finds_the_party_an_identity_of_its_org_acts_for_until_it
 
     await net.ok(admin, "UnbindPartyIdentity", tier1.uscc, second.identity.id)
     gone = await net.ok(admin, "FindIdentityParty", SUPPLIER, second.identity.id, evaluate=True)
-    assert gone == {"msp_id": SUPPLIER, "client_id": second.identity.id, "party": None, "bound_to": None}
+    assert gone == {"msp_id": SUPPLIER, "client_id": second.identity.id, "party": None, "bound_to": None, "held_by": None}
     # an identity acting for no party may still ask about itself, and learns it acts for none
     assert (await net.ok(second, "FindIdentityParty", SUPPLIER, second.identity.id, evaluate=True))["party"] is None
     never = client_identity(SUPPLIER, "never-bound").id
@@ -271,7 +271,7 @@ async def test_an_identity_the_record_lists_is_unbound_whatever_its_binding_says
     net.ledger.state[net._key(keys.CLIENT, SUPPLIER, repointed)] = tier2.uscc.encode()   # tier2 does not list it
 
     assert await net.ok(admin, "FindIdentityParty", SUPPLIER, gone, evaluate=True) == {
-        "msp_id": SUPPLIER, "client_id": gone, "party": None, "bound_to": None}
+        "msp_id": SUPPLIER, "client_id": gone, "party": None, "bound_to": None, "held_by": None}
     found = await net.ok(admin, "FindIdentityParty", SUPPLIER, repointed, evaluate=True)
     assert (found["party"], found["bound_to"]) == (None, tier2.uscc)
 
@@ -373,7 +373,7 @@ async def test_a_binding_whose_value_is_no_credit_code_acts_for_no_one_and_fails
     net.ledger.state[net._key(keys.CLIENT, SUPPLIER, newbie.identity.id)] = value
 
     assert await net.ok(admin, "FindIdentityParty", SUPPLIER, newbie.identity.id, evaluate=True) == {
-        "msp_id": SUPPLIER, "client_id": newbie.identity.id, "party": None, "bound_to": None}
+        "msp_id": SUPPLIER, "client_id": newbie.identity.id, "party": None, "bound_to": None, "held_by": None}
     message = await net.refused(newbie, "WhoAmI", evaluate=True, rule="caller-not-a-party")
     assert "acts for no registered party" in message
     registration = {"uscc": credit_code(900), "name": "Tier-3", "role": "supplier", "msp_id": SUPPLIER,
@@ -471,3 +471,7 @@ async def test_a_binding_other_orgs_hold_does_not_count_as_one_left_to_act():
                                 rule="last-identity-of-party")
     assert f"(the others its record lists, {leaver}, act for another party or have a binding other orgs hold)" \
         in message
+    # the org's admin learns it before trying: the contract answers which orgs hold that binding
+    found = await net.ok(admin, "FindIdentityParty", SUPPLIER, leaver, evaluate=True)
+    assert (found["party"]["uscc"], found["held_by"]) == (tier1.uscc, sorted([BANK, CORE]))
+    assert (await net.ok(admin, "FindIdentityParty", SUPPLIER, tier1.identity.id, evaluate=True))["held_by"] is None

@@ -75,7 +75,7 @@ def party(**over: Any) -> dict:
 
 
 def identity_party(**over: Any) -> dict:
-    doc = {"msp_id": "SupplierMSP", "client_id": "x509::CN=b::CN=ca", "party": party(), "bound_to": TIER1}
+    doc = {"msp_id": "SupplierMSP", "client_id": "x509::CN=b::CN=ca", "party": party(), "bound_to": TIER1, "held_by": None}
     doc.update(over)
     return doc
 
