@@ -20,7 +20,7 @@ from typing import Any
 
 import click
 
-from client.money import MAX_FEN, AboveCap, to_fen, yuan
+from client.money import MAX_FEN, AboveCap, above_cap, to_fen, yuan
 
 __all__ = ["parse_amount", "read_amount", "Amount", "AmountType", "AMOUNT", "FenType", "money", "with_money", "MONEY_FIELDS", "AMOUNT_HELP"]
 
@@ -74,12 +74,8 @@ def read_amount(text: str) -> Amount:
         raise ValueError(f"{original!r}: amounts are not negative")
     fen = _unsigned_fen(text, original)
     if fen > MAX_FEN:
-        raise _above_cap(original)
+        raise above_cap(repr(original))
     return Amount(fen, code, original)
-
-
-def _above_cap(original: str) -> ValueError:
-    return ValueError(f"{original!r} is above the cap of {yuan(MAX_FEN)} yuan that the ledger accepts")
 
 
 def parse_amount(text: str, *, currency: str = "CNY") -> int:
@@ -99,7 +95,7 @@ def _unsigned_fen(text: str, original: str) -> int:
     try:
         return to_fen(Decimal(digits))
     except AboveCap:
-        raise _above_cap(original) from None
+        raise above_cap(repr(original)) from None
     except ValueError:
         raise ValueError(f"{original!r} has fractions of a fen: give yuan with at most two decimals "
                          "(or whole fen, e.g. 1234567fen)") from None
@@ -154,8 +150,7 @@ class FenType(click.ParamType):
         if fen < self.minimum:
             self.fail(f"{value} fen is below {self.minimum}", param, ctx)
         if fen > MAX_FEN:
-            self.fail(f"{value} fen is above the cap of {MAX_FEN} fen ({yuan(MAX_FEN)} yuan) that the ledger "
-                      "accepts", param, ctx)
+            self.fail(str(above_cap(f"{value} fen")), param, ctx)
         return fen
 
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from fractions import Fraction
 
-__all__ = ["Amount", "MAX_FEN", "AboveCap", "to_fen", "to_yuan", "round_half_up", "yuan", "plain_yuan", "rate_text", "percent"]
+__all__ = ["Amount", "MAX_FEN", "AboveCap", "above_cap", "to_fen", "to_yuan", "round_half_up", "yuan", "plain_yuan", "rate_text", "percent"]
 
 Amount = int | Decimal
 # The receivables contract's cap (chaincode/receivables/money.py, MAX_AMOUNT): no real claim comes near it, so
@@ -40,8 +40,10 @@ class AboveCap(ValueError):
     """An amount beyond :data:`MAX_FEN` either way, which no ledger record can hold."""
 
 
-def _above_cap(shown: str, unit: str) -> AboveCap:
-    return AboveCap(f"amount {shown} {unit} is beyond the cap of {plain_yuan(MAX_FEN)} yuan ({MAX_FEN} fen) "
+def above_cap(shown: str) -> AboveCap:
+    """The one wording of an amount beyond the cap, wherever it was read (``shown``: the amount as given,
+    with its unit)."""
+    return AboveCap(f"amount {shown} is above the cap of {plain_yuan(MAX_FEN)} yuan ({MAX_FEN} fen) "
                     "that the ledger accepts: check the amount")
 
 
@@ -57,7 +59,7 @@ def to_fen(amount: Amount, *, rounding: str | None = None) -> int:
         raise TypeError(f"amount {amount!r} is a {type(amount).__name__}: give int fen or Decimal yuan, never a float")
     if isinstance(amount, int):
         if abs(amount) > MAX_FEN:
-            raise _above_cap(str(amount) if amount.bit_length() < 200 else f"{amount:.6e}", "fen")
+            raise above_cap(f"{amount if amount.bit_length() < 200 else f'{amount:.6e}'} fen")
         return amount
     if isinstance(amount, Decimal):
         if not amount.is_finite():
@@ -67,7 +69,7 @@ def to_fen(amount: Amount, *, rounding: str | None = None) -> int:
         # copy_abs, not abs(): abs() rounds to the context's 28 digits, and a rounded value could pass the cap
         if amount and (amount.adjusted() > _MAX_YUAN.adjusted() or amount.copy_abs() > _MAX_YUAN):
             digits = amount.as_tuple().digits
-            raise _above_cap(str(amount) if len(digits) <= 40 else f"{amount:.6E}", "yuan")
+            raise above_cap(f"{amount if len(digits) <= 40 else f'{amount:.6E}'} yuan")
         # Exact: amount x 100 by moving the exponent, not by multiplying, which would round to the context's
         # 28 digits and could turn 300.0000000000000000000000000001 into a whole number of fen.
         sign, digits, exponent = amount.as_tuple()
@@ -79,7 +81,7 @@ def to_fen(amount: Amount, *, rounding: str | None = None) -> int:
                                  "(to_fen(amount, rounding=decimal.ROUND_HALF_UP))")
             fen = fen.to_integral_value(rounding=rounding)
             if fen.copy_abs() > MAX_FEN:      # rounded away from zero, across the cap
-                raise _above_cap(str(amount), "yuan")
+                raise above_cap(f"{amount} yuan")
         return int(fen)
     raise TypeError(f"amount {amount!r} is a {type(amount).__name__}: give int fen or Decimal yuan")
 

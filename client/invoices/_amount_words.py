@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from itertools import product
 
-from client.money import MAX_FEN
+from client.money import MAX_FEN, above_cap
 
 from ._reading import ValueProblem
 
@@ -58,7 +58,7 @@ def amount_in_words_fen(text: str) -> int:
     spelled = words.replace("元", "圆").replace("正", "整")
     fen = _value(spelled, text)
     if fen > MAX_FEN:
-        raise ValueProblem(f"{text.strip()!r} is beyond the cap of {MAX_FEN} fen")
+        raise ValueProblem(str(above_cap(repr(text.strip()))))
     if spelled not in spellings(fen):
         raise ValueProblem(f"{text.strip()!r} is not an amount as it is written in words (one 零 for each run of "
                            "zeros between digits, a unit after every digit but the last, 整 after 圆)")
