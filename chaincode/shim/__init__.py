@@ -8,7 +8,7 @@ turn uses this package.
 from ._composite import create_composite_key, split_composite_key
 from ._errors import PeerError
 from ._handler import StreamHandler
-from ._identity import ATTRIBUTES_OID, ClientIdentity
+from ._identity import ATTRIBUTES_OID, ClientIdentity, x509_client_id
 from ._iterators import QueryIterator
 from ._key_policy import KeyEndorsementPolicy
 from ._peer_options import PeerOptions
@@ -33,6 +33,7 @@ __all__ = [
     "create_composite_key",
     "serve",
     "split_composite_key",
+    "x509_client_id",
 ]
 
 

@@ -64,10 +64,16 @@ def fabric_dn(name: x509.Name) -> str:
     for oid, label in _DN_ORDER:
         values = [str(attribute.value) for attribute in name.get_attributes_for_oid(oid)]
         if oid in (NameOID.COMMON_NAME, NameOID.SERIAL_NUMBER):
-            values = values[:1]  # pkix.Name holds a single common name and serial number
+            values = values[-1:]  # pkix.Name holds one common name and serial number: the last one parsed
         if values:
             rdns.append("+".join(f"{label}={_escape_dn_value(value)}" for value in values))
     return ",".join(reversed(rdns))
+
+
+def x509_client_id(certificate: x509.Certificate) -> str:
+    """``x509::<subject DN>::<issuer DN>`` as Fabric's cid library forms it (before its base64 step): the id the
+    contract binds to parties. Clients form it with this same function, so the two can never spell it apart."""
+    return f"x509::{fabric_dn(certificate.subject)}::{fabric_dn(certificate.issuer)}"
 
 
 class ClientIdentity:
@@ -99,8 +105,8 @@ class ClientIdentity:
 
     @functools.cached_property
     def id(self) -> str:
-        """``x509::<subject DN>::<issuer DN>`` as Fabric's cid library forms it (before its base64 step)."""
-        return f"x509::{fabric_dn(self._certificate.subject)}::{fabric_dn(self._certificate.issuer)}"
+        """``x509::<subject DN>::<issuer DN>`` (:func:`x509_client_id`)."""
+        return x509_client_id(self._certificate)
 
     @property
     def attributes(self) -> dict[str, str]:

@@ -6,16 +6,18 @@ from pathlib import Path
 
 from cryptography import x509
 
+from chaincode.shim import x509_client_id
+
 
 def client_id_of(certificate: bytes | str | Path | x509.Certificate) -> str:
     """Fabric's client identity id of an X.509 certificate (PEM bytes, a PEM file path, or a certificate).
 
-    DNs are in RFC 4514 form, most specific first (``CN=treasurer,OU=client,O=...``),
-    exactly as the chaincode's ``ClientIdentity.id`` spells them, so the value can
-    go into ``register_party(client_ids=[...])``.
+    Formed by the very function the chaincode's ``ClientIdentity.id`` uses (DNs as Fabric's Go cid library
+    writes them: Go's attribute order, most specific first, ``CN=treasurer,OU=client,O=...``, whatever the
+    order inside the certificate), so the value can go into ``register_party(client_ids=[...])``.
     """
     if isinstance(certificate, (str, Path)):
         certificate = Path(certificate).read_bytes()
     if isinstance(certificate, bytes):
         certificate = x509.load_pem_x509_certificate(certificate)
-    return f"x509::{certificate.subject.rfc4514_string()}::{certificate.issuer.rfc4514_string()}"
+    return x509_client_id(certificate)

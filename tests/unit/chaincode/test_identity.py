@@ -5,13 +5,14 @@ import json
 
 import pytest
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 from fabric_protos.msp import identities_pb2
 
 from chaincode.shim import ATTRIBUTES_OID, ClientIdentity
 from chaincode.testing import make_identity
+from client.receivables import client_id_of
 
 
 def test_make_identity_returns_a_serialized_identity_with_a_ca_signed_certificate():
@@ -83,3 +84,22 @@ def test_id_uses_gos_attribute_order_and_escaping_whatever_the_certificate_order
         "x509::CN=Smith\\, John\\+Co,OU=client+OU=department1,O=\\ Org1,ST=North Carolina,C=US"
         "::CN=ca.org1,C=US"
     )
+    # a client forming the id to bind gets the very id the contract sees the caller as
+    assert client_id_of(cert) == client_id_of(cert.public_bytes(serialization.Encoding.PEM)) == client.id
+
+
+def test_a_repeated_common_name_is_the_last_one_as_go_keeps_it():
+    """Go's pkix.Name keeps the last CN (and serial number) it parses; an id from the first would bind a party to
+    an identity no Go-formed id names."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "first"),
+                         x509.NameAttribute(NameOID.SERIAL_NUMBER, "41"),
+                         x509.NameAttribute(NameOID.COMMON_NAME, "last"),
+                         x509.NameAttribute(NameOID.SERIAL_NUMBER, "42")])
+    issuer = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "ca")])
+    cert = (
+        x509.CertificateBuilder().subject_name(subject).issuer_name(issuer).public_key(key.public_key())
+        .serial_number(1).not_valid_before(datetime.datetime(2020, 1, 1))
+        .not_valid_after(datetime.datetime(2030, 1, 1)).sign(key, hashes.SHA256())
+    )
+    assert ClientIdentity("Org1MSP", cert).id == client_id_of(cert) == "x509::SERIALNUMBER=42,CN=last::CN=ca"
