@@ -3,7 +3,8 @@ and does each peer's world state equal the state replayed from its blocks?
 
 Both checks ask the peers themselves through the query system chaincode (``qscc``):
 ``GetTransactionByID`` for each acknowledged tx id, ``GetChainInfo`` and
-``GetBlockByNumber`` for the blocks. The replay applies, in block order, the
+``GetBlockByNumber`` for the blocks, each query naming the peer's own org so the
+Gateway cannot pass it to another org's peer. The replay applies, in block order, the
 writes of the valid transactions in the chaincode's namespace; the world state
 of each receivable the run touched is then read from the same peer through the
 contract (``GetReceivable``, as the regulator, targeted at that peer's org) and
@@ -99,20 +100,27 @@ def replay(blocks: Iterable[common_pb2.Block], namespace: str) -> dict[str, byte
     return state
 
 
-def _blocks(contract, channel: str) -> Iterator[common_pb2.Block]:
-    info = ledger_pb2.BlockchainInfo.FromString(contract.evaluate_transaction("GetChainInfo", channel))
+def ask_own_org(qscc, msp_id: str, function: str, *arguments: str) -> bytes:
+    """A qscc query answered by a peer of ``msp_id``'s org: left to choose, the Gateway may pass a query to
+    another org's peer, whose ledger would then answer for the peer being checked."""
+    return qscc.evaluate(function, arguments=arguments, endorsing_organizations=[msp_id])
+
+
+def _blocks(qscc, channel: str, msp_id: str) -> Iterator[common_pb2.Block]:
+    info = ledger_pb2.BlockchainInfo.FromString(ask_own_org(qscc, msp_id, "GetChainInfo", channel))
     for number in range(info.height):
-        yield common_pb2.Block.FromString(contract.evaluate_transaction("GetBlockByNumber", channel, str(number)))
+        yield common_pb2.Block.FromString(ask_own_org(qscc, msp_id, "GetBlockByNumber", channel, str(number)))
 
 
 def check_peer(peer_name: str, qscc, reader, channel: str, chaincode: str, msp_id: str,
                acknowledged: Iterable[str], receivable_ids: Iterable[str]) -> PeerLedger:
-    """One peer: each acknowledged tx by id, then the touched receivables against the replay."""
+    """One peer: each acknowledged tx by id, then the touched receivables against the replay. Every query
+    names the peer's own org (``msp_id``), so no other org's peer answers for it."""
     ledger = PeerLedger(peer_name)
     for tx_id in acknowledged:
         try:
             processed = transaction_pb2.ProcessedTransaction.FromString(
-                qscc.evaluate_transaction("GetTransactionByID", channel, tx_id))
+                ask_own_org(qscc, msp_id, "GetTransactionByID", channel, tx_id))
         except GatewayError:
             ledger.lost.append(tx_id)
             continue
@@ -120,7 +128,7 @@ def check_peer(peer_name: str, qscc, reader, channel: str, chaincode: str, msp_i
             ledger.not_valid[tx_id] = transaction_pb2.TxValidationCode.Name(processed.validationCode)
         else:
             ledger.found += 1
-    state = replay(_blocks(qscc, channel), chaincode)
+    state = replay(_blocks(qscc, channel, msp_id), chaincode)
     for receivable_id in receivable_ids:
         replayed = state.get(receivable_key(receivable_id))
         try:

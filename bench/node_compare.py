@@ -58,6 +58,13 @@ def actor(org: str, user: str, data_root: Path | None) -> dict[str, str]:
             "cert": str(who.cert), "key": str(who.key)}
 
 
+def plan_config(plan: Plan) -> dict[str, Any]:
+    """The plan as the script drives it: the same mode, figures and windows, and the same deadline for one
+    call (``call_timeout``; None: none), which the report states for both clients."""
+    return {"mode": plan.mode, "rate": plan.rate, "concurrency": plan.concurrency, "warmup": plan.warmup,
+            "duration": plan.duration, "max_in_flight": plan.max_in_flight, "call_timeout": plan.call_timeout}
+
+
 def config(workload: str, plan: Plan, pool_size: int, codes: dict[str, str], data_root: Path | None) -> dict[str, Any]:
     from cli.demo_commands import ACTORS
 
@@ -68,8 +75,7 @@ def config(workload: str, plan: Plan, pool_size: int, codes: dict[str, str], dat
     return {
         "workload": workload, "pool_size": pool_size, "channel": profile.channel, "chaincode": profile.chaincode,
         "contract": "receivables",
-        "plan": {"mode": plan.mode, "rate": plan.rate, "concurrency": plan.concurrency, "warmup": plan.warmup,
-                 "duration": plan.duration, "max_in_flight": plan.max_in_flight},
+        "plan": plan_config(plan),
         "actors": {"supplier": actor(*ACTORS[SUPPLIER], data_root), "debtor": actor(*ACTORS[DEBTOR], data_root)},
         "codes": {"supplier": codes[SUPPLIER], "debtor": codes[DEBTOR], "transferee": codes[TRANSFEREE]},
         "registration": new_registration(parties).model_dump(mode="json"),

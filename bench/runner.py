@@ -1,9 +1,11 @@
 """One benchmark run: prepare the workload, drive it, and account the CPU of every process in the window.
 
 With ``clients`` above 1 the load is split across that many client processes
-(rate or concurrency divided evenly), each with its own gateway connections;
-they prepare their pools, meet at a barrier, and drive together. Their samples
-are merged into one report, and each one's CPU is listed as ``client-<n>``.
+(rate, concurrency and pool divided evenly: whole operations in flight and whole
+receivables differ by at most one between processes and add up to the figure asked
+for), each with its own gateway connections; they prepare their pools, meet at a
+barrier, and drive together. Their samples are merged into one report, and each
+one's CPU is listed as ``client-<n>``.
 """
 from __future__ import annotations
 
@@ -22,7 +24,7 @@ from typing import Any
 from . import cpu
 from .driver import CONCURRENCY, Clock, Plan, Run, Sample, drive
 from .network_session import open_parties
-from .workloads import WORKLOADS, Workload, merge_findings
+from .workloads import WORKLOADS, Workload, merge_findings, mode_refusal
 
 BARRIER_TIMEOUT = 600.0   # the longest a client process may take to prepare its pool
 
@@ -43,12 +45,42 @@ class Settings:
     grpc_options: tuple[tuple[str, Any], ...] = ()
     prepare_concurrency: int = 16
 
-    def share(self, n: int) -> "Settings":
-        """This run divided among n client processes."""
+    def __post_init__(self) -> None:
+        if self.clients < 1:
+            raise ValueError(f"clients {self.clients}: a run needs at least one client process")
+        if self.plan.mode == CONCURRENCY and self.clients > self.plan.concurrency:
+            raise ValueError(f"{self.clients} client processes for a concurrency of {self.plan.concurrency}: each "
+                             f"process needs at least one operation in flight; use at most {self.plan.concurrency} "
+                             "client processes or a higher concurrency")
+        if self.workload not in WORKLOADS:
+            raise ValueError(f"workload {self.workload!r}: choose one of {', '.join(WORKLOADS)}")
+        if self.plan.mode not in WORKLOADS[self.workload].modes:
+            raise ValueError(mode_refusal(self.workload, self.plan.mode))
+
+    def shares(self) -> list["Settings"]:
+        """This run divided among its client processes, one Settings each (``clients`` 1): process i gets
+        c // n + (i < c % n) of a concurrency c, and of the pool likewise, so the shares add up to the
+        figures asked for; in rate mode each sends at rate / n. A workload whose pool is per process
+        (the hot key's: each process has its own family) gives each the whole pool."""
+        n = self.clients
         plan = self.plan
-        plan = dataclasses.replace(plan, concurrency=max(1, plan.concurrency // n)) if plan.mode == CONCURRENCY \
-            else dataclasses.replace(plan, rate=plan.rate / n)
-        return dataclasses.replace(self, plan=plan, pool_size=-(-self.pool_size // n), clients=1)
+        if plan.mode == CONCURRENCY:
+            plans = [dataclasses.replace(plan, concurrency=c) for c in split_evenly(plan.concurrency, n)]
+        else:
+            plans = [dataclasses.replace(plan, rate=plan.rate / n)] * n
+        pools = [self.pool_size] * n if WORKLOADS[self.workload].pool_per_process else split_evenly(self.pool_size, n)
+        return [dataclasses.replace(self, plan=p, pool_size=pool, clients=1) for p, pool in zip(plans, pools)]
+
+
+def split_evenly(total: int, n: int) -> list[int]:
+    """``total`` in ``n`` whole parts that differ by at most one, the larger ones first; they add up to ``total``."""
+    return [total // n + (i < total % n) for i in range(n)]
+
+
+def client_shares(shares: Sequence[Settings]) -> list[dict[str, Any]]:
+    """What each client process ran, for the report: its name, its rate or concurrency, and its pool."""
+    return [{"name": f"client-{i}", "rate": s.plan.rate, "concurrency": s.plan.concurrency, "pool_size": s.pool_size}
+            for i, s in enumerate(shares)]
 
 
 @dataclass
@@ -61,6 +93,7 @@ class Measured:
     process_kinds: dict[str, str]
     touched: set[str]
     findings: dict[str, Any] = field(default_factory=dict)
+    shares: list[dict[str, Any]] = field(default_factory=list)   # per client process, with more than one
 
 
 async def execute(workload: Workload, plan: Plan, processes: Sequence[cpu.Watched], *,
@@ -116,9 +149,9 @@ def _across_processes(settings: Settings, codes: dict[str, str], network_process
     n = settings.clients
     context = multiprocessing.get_context("spawn")
     barrier, results = context.Barrier(n + 1), context.Queue()
-    share = settings.share(n)
+    shares = settings.shares()
     children = [context.Process(target=_client_process, args=(share, codes, barrier, results, i), daemon=True)
-                for i in range(n)]
+                for i, share in enumerate(shares)]
     for child in children:
         child.start()
     say(f"  {n} client processes preparing their pools")
@@ -150,7 +183,7 @@ def _across_processes(settings: Settings, codes: dict[str, str], network_process
         child.join(timeout=10)
     if failures:
         raise ClientProcessError("client processes failed: " + "; ".join(failures))
-    merged = Run(settings.plan)
+    merged = Run(merged_plan(settings.plan, shares))
     usage = cpu.usage_between(snapshots.get("start", {}), snapshots.get("end", {}))
     kinds = {p.name: p.kind for p in network_processes}
     touched: set[str] = set()
@@ -161,7 +194,15 @@ def _across_processes(settings: Settings, codes: dict[str, str], network_process
         kinds.update({name: "client" for name in result["cpu"]})
         touched.update(result["touched"])
     findings = merge_findings([result["findings"] for _, result in sorted(collected.items())])
-    return Measured(merged, usage, kinds, touched, findings)
+    return Measured(merged, usage, kinds, touched, findings, client_shares(shares))
+
+
+def merged_plan(plan: Plan, shares: Sequence[Settings]) -> Plan:
+    """The plan the client processes ran together: in concurrency mode their concurrencies added up; in rate
+    mode the rate asked for, of which each sent an n-th (a float sum of the n-ths could be off in the last digit)."""
+    if plan.mode == CONCURRENCY:
+        return dataclasses.replace(plan, concurrency=sum(s.plan.concurrency for s in shares))
+    return plan
 
 
 def _drain(results) -> list[tuple[int, Any, str | None]]:

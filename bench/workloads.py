@@ -45,7 +45,7 @@ from client.receivables import (
     new_request_id,
 )
 
-from .driver import Operation
+from .driver import CONCURRENCY, MODES, RATE, Operation
 from .exactly_once import Acknowledgement, check, read_family, read_records
 
 INVOICE_AMOUNT = Decimal("1000.00")
@@ -99,6 +99,9 @@ class Workload:
     name = ""
     in_all = True             # run by `recfin bench --workload all`
     node_counterpart = True   # bench/node/workload.js sends it too (--compare-node)
+    modes = MODES             # the driver modes it can be measured in (bench/driver.py)
+    pool_per_process = False  # with client processes: False, the pool is the run's, split among them; True,
+                              # each prepares the whole pool for itself
 
     def __init__(self, parties: Parties) -> None:
         self.parties = parties
@@ -324,6 +327,11 @@ class HotKeyWorkload(Workload):
     name = "hotkey"
     in_all = False            # a correctness workload: it measures contention, not throughput
     node_counterpart = False
+    # Not rate mode: the hot key commits about one split a block (SPLIT_SECONDS), so requests sent at a fixed
+    # rate only queue on it, and a rate worth measuring uses up the MAX_HOT_TRANSFERS a family takes within
+    # seconds (at the default 50/s, the whole budget before the warm-up ends, leaving nothing measured).
+    modes = (CONCURRENCY,)
+    pool_per_process = True   # each client process splits its own family, which takes the whole budget
 
     def __init__(self, parties: Parties, *, duplicate_every: int = 5, retry: RetryPolicy = HOT_RETRY) -> None:
         super().__init__(parties)
@@ -472,13 +480,25 @@ def merge_findings(parts: list[dict[str, Any]]) -> dict[str, Any]:
     return merged
 
 
+def mode_refusal(workload: str, mode: str) -> str:
+    """Why ``workload`` cannot run in driver mode ``mode``, and what to use instead."""
+    allowed = WORKLOADS[workload].modes
+    return (f"the {workload} workload cannot run in {mode} mode: use --mode {' or '.join(allowed)}"
+            + (" (the hot key commits about one split per block, so requests sent at a fixed rate only queue on "
+               "it and use up the family's transfers before the measured window)" if workload == HotKeyWorkload.name
+               else ""))
+
+
 def pool_size_for(workload: str, mode: str, rate: float | None, concurrency: int | None, seconds: float,
                   assumed_latency: float = 0.5) -> int:
     """How many receivables to prepare so the run does not run dry: rate x time in fixed-rate mode; in
-    fixed-concurrency mode, concurrency x time / the shortest latency Fabric gives (about a block cut)."""
+    fixed-concurrency mode, concurrency x time / the shortest latency Fabric gives (about a block cut).
+    The hot key's requests: one per block cut over the time, at most MAX_HOT_TRANSFERS (concurrency mode only)."""
+    if mode not in WORKLOADS[workload].modes:
+        raise ValueError(mode_refusal(workload, mode))
     if workload == "register":
         return 0
     if workload == HotKeyWorkload.name:
         return min(MAX_HOT_TRANSFERS, int(seconds / SPLIT_SECONDS) + 10)
-    per_second = rate if mode == "rate" else (concurrency or 1) / assumed_latency
+    per_second = rate if mode == RATE else (concurrency or 1) / assumed_latency
     return int(per_second * seconds * 1.1) + 10

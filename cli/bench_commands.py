@@ -14,7 +14,7 @@ from bench.network_session import ensure_parties
 from bench.plot import plot
 from bench.report import build, comparison, lines, write_json
 from bench.runner import ClientProcessError, Settings, run_on_network
-from bench.workloads import WORKLOADS, pool_size_for
+from bench.workloads import WORKLOADS, mode_refusal, pool_size_for
 from network import Network, contract_config
 
 from .connection import reports_ledger_errors
@@ -56,10 +56,31 @@ def network_settings(net: Network) -> dict[str, Any]:
             "orderers": len(topo.orderers()), "peers": len(topo.peers()), "tuning": topo.tuning.in_effect()}
 
 
+def workloads_named(chosen: tuple[str, ...]) -> list[str]:
+    """The workloads to run, in the order named, each once: ``all`` stands for every one but hotkey."""
+    expanded = []
+    for name in chosen:
+        expanded.extend([n for n, w in WORKLOADS.items() if w.in_all] if name == "all" else [name])
+    return list(dict.fromkeys(expanded))
+
+
+def refuse_unrunnable(names: list[str], mode: str, concurrency: int, clients: int) -> None:
+    """A usage error, before anything runs, for a workload that cannot run in ``mode`` or a concurrency that
+    cannot be shared by ``clients`` processes."""
+    for name in names:
+        if mode not in WORKLOADS[name].modes:
+            raise click.UsageError(mode_refusal(name, mode))
+    if mode == CONCURRENCY and clients > concurrency:
+        raise click.UsageError(f"--clients {clients} is more than --concurrency {concurrency}: each client process "
+                               f"needs at least one operation in flight; use --clients {concurrency} or fewer, "
+                               "or raise --concurrency")
+
+
 @click.command()
 @click.option("--workload", "-w", "workloads", type=click.Choice([*WORKLOADS, "all"]), multiple=True,
               default=("all",), show_default=True,
-              help="Workload(s) to run, one after the other; all: every one but hotkey (the contention check).")
+              help="Workload(s) to run, one after the other, each once; all: every one but hotkey (the contention "
+                   "check, concurrency mode only).")
 @click.option("--mode", type=click.Choice(MODES), default=RATE, show_default=True,
               help="rate: open loop at --rate tx/s; concurrency: closed loop with --concurrency in flight.")
 @click.option("--rate", type=click.FloatRange(min=0, min_open=True), default=50.0, show_default=True,
@@ -70,10 +91,11 @@ def network_settings(net: Network) -> dict[str, Any]:
 @click.option("--duration", type=click.FloatRange(min=0, min_open=True), default=60.0, show_default=True,
               help="Measured seconds.")
 @click.option("--clients", type=click.IntRange(min=1), default=1, show_default=True,
-              help="Client processes sharing the load.")
+              help="Client processes sharing the load: the rate, the concurrency (at most --concurrency processes) "
+                   "and the pool split evenly.")
 @click.option("--pool", "pool_size", type=click.IntRange(min=0), default=None,
-              help="Receivables to prepare for confirm/transfer/mixed, transfers off the hot family for hotkey "
-                   "(default: enough for the run).")
+              help="Receivables to prepare for confirm/transfer/mixed (split among --clients), transfers off the "
+                   "hot family for hotkey (each client process has its own) (default: enough for the run).")
 @click.option("--call-timeout", type=click.FloatRange(min=0, min_open=True), default=120.0, show_default=True,
               help="Seconds before one operation counts as a timeout.")
 @click.option("--max-in-flight", type=click.IntRange(min=1), default=10_000, show_default=True,
@@ -107,8 +129,9 @@ def bench(workloads, mode, rate, concurrency, warmup, duration, clients, pool_si
       recfin bench --workload hotkey --mode concurrency --concurrency 8 --duration 30
     """
     say = progress(as_json)
+    names = workloads_named(workloads)
+    refuse_unrunnable(names, mode, concurrency, clients)
     net, statuses = running_network(topology_path, data_root)
-    names = [n for n, w in WORKLOADS.items() if w.in_all] if "all" in workloads else list(dict.fromkeys(workloads))
     plan = Plan(mode, rate=rate if mode == RATE else None, concurrency=concurrency if mode == CONCURRENCY else None,
                 warmup=warmup, duration=duration, call_timeout=call_timeout, max_in_flight=max_in_flight)
     output_dir = output_dir or Path("bench-results") / datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
@@ -125,8 +148,10 @@ def bench(workloads, mode, rate, concurrency, warmup, duration, clients, pool_si
             measured = asyncio.run(run_on_network(settings, codes, processes, say=say))
         except ClientProcessError as error:
             raise click.ClickException(str(error)) from error
+        shares = {"client_processes": measured.shares} if measured.shares else {}
         ours = build(measured.run, workload=name, client="python", cpu_usage=measured.cpu_usage,
-                     process_kinds=measured.process_kinds, extra={"settings": settings_in_effect, **measured.findings})
+                     process_kinds=measured.process_kinds,
+                     extra={"settings": settings_in_effect, **shares, **measured.findings})
         write_json(ours, output_dir / f"bench-{name}.json")
         reports.append(ours)
         entry: dict[str, Any] = {"python": ours}

@@ -21,7 +21,28 @@ const MIX = [['register', 4], ['confirm', 3], ['transfer', 2], ['query', 1]];
 const VALIDATION = { 10: 'ENDORSEMENT_POLICY_FAILURE', 11: 'MVCC_READ_CONFLICT', 12: 'PHANTOM_READ_CONFLICT' };
 const DEADLINE_EXCEEDED = 4;
 
-// By error name: the package exports some of its error classes and not others (SubmitError).
+// A failed evaluate. The package rejects one with a plain GatewayError, which a failed submit's steps also
+// throw; the Python SDK raises EvaluateError, counted as `query_failed` (bench/outcomes.py), and so is this.
+class EvaluateError extends Error {
+    constructor(cause) {
+        super(cause.message, { cause });
+        this.name = 'EvaluateError';
+        this.code = cause.code;
+        this.details = cause.details;
+        this.transactionId = cause.transactionId;
+    }
+}
+
+// No answer within the plan's call_timeout (bench/driver.py's deadline for one call).
+class CallTimeoutError extends Error {
+    constructor(seconds) {
+        super(`no answer within ${seconds} s`);
+        this.name = 'CallTimeoutError';
+    }
+}
+
+// By error name: the package exports some of its error classes and not others (SubmitError). In the order
+// bench/outcomes.py classify reads the Python SDK's errors.
 function classify(err) {
     const txId = err.transactionId || null;
     const texts = [err.message || '', ...(err.details || []).map((d) => d.message || '')];
@@ -33,11 +54,25 @@ function classify(err) {
         if (err.code === 10) return ['endorsement', txId, name];
         return ['invalid', txId, name];
     }
+    if (err.name === 'CallTimeoutError') return ['timeout', txId, "no answer within the driver's deadline"];
     if (err.code === DEADLINE_EXCEEDED || err.name === 'CommitStatusError') return ['timeout', txId, String(err.code ?? '')];
     if (err.name === 'EndorseError') return ['endorsement', txId, String(err.code ?? '')];
     if (err.name === 'SubmitError') return ['ordering', txId, String(err.code ?? '')];
+    if (err.name === 'EvaluateError') return ['query_failed', txId, String(err.code ?? '')];
     if (err.name === 'GatewayError') return ['unavailable', txId, String(err.code ?? '')];
     return ['client_error', txId, String(err && err.message).slice(0, 200)];
+}
+
+// The call, or a CallTimeoutError once `seconds` pass without its answer (null: no deadline), as
+// bench/driver.py bounds a call with asyncio.wait_for. The package's calls cannot be cancelled: one past
+// its deadline runs on unobserved and ends on its own or when the gateway is closed.
+function withDeadline(promise, seconds) {
+    if (seconds == null) return promise;
+    let timer;
+    const expired = new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new CallTimeoutError(seconds)), seconds * 1000);
+    });
+    return Promise.race([promise, expired]).finally(() => clearTimeout(timer));
 }
 
 // The package starts block events at a given block (NOT_FOUND when that is beyond the block the peer
@@ -86,7 +121,11 @@ class Actor {
     }
 
     async evaluate(name, args) {
-        return this.contract.evaluate(name, { arguments: args });
+        try {
+            return await this.contract.evaluate(name, { arguments: args });
+        } catch (err) {
+            throw new EvaluateError(err);
+        }
     }
 
     // Until this org's peer has committed block n: filtered blocks from its newest, the stream closed at the
@@ -239,7 +278,8 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, m
 const cpuSeconds = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6; };
 
 // Open loop: operation i is due at i / rate; latency counts from the due time (as bench/driver.py).
-// Closed loop: `concurrency` workers, each sending the next when the last is done.
+// Closed loop: `concurrency` workers, each sending the next when the last is done. Each call is bounded by
+// plan.call_timeout, as the Python driver bounds it.
 async function drive(workload, plan) {
     const origin = performance.now() / 1000;
     const now = () => performance.now() / 1000 - origin;
@@ -254,7 +294,11 @@ async function drive(workload, plan) {
     const perform = async ([kind, call], due) => {
         const sent = now();
         let outcome;
-        try { outcome = ['committed', await call(), '']; } catch (err) { outcome = classify(err); }
+        try {
+            outcome = ['committed', await withDeadline(call(), plan.call_timeout), ''];
+        } catch (err) {
+            outcome = classify(err);
+        }
         const finished = now();
         samples.push([kind, due, sent, finished, ...outcome, due >= plan.warmup && due < end]);
     };
@@ -310,7 +354,7 @@ async function main() {
     }
 }
 
-module.exports = { Actor, Workload, fromNewestBlock, openActor };
+module.exports = { Actor, Workload, classify, drive, fromNewestBlock, openActor };
 
 if (require.main === module) {
     main().catch((err) => { process.stderr.write(`${err.stack || err}\n`); process.exit(1); });

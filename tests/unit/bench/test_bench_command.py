@@ -1,7 +1,38 @@
 """`recfin bench` without a running network, and its options."""
+import dataclasses
+import json
+from types import SimpleNamespace
+
+import pytest
 from click.testing import CliRunner
 
-from cli.bench_commands import bench
+from cli.bench_commands import bench, workloads_named
+
+
+def wire_to_a_recording_client(monkeypatch) -> list:
+    """The command with a healthy-looking network and a runner that drives the workload over a recording client
+    in this process, stating the client processes' shares as the runner does; the Settings it got, in order."""
+    from bench.runner import client_shares, execute
+    from bench.workloads import WORKLOADS
+    from cli import bench_commands
+    from network.topology import load as load_topology
+
+    from .test_workloads import parties
+
+    got = []
+
+    async def fake_run(settings, codes, processes, say):
+        got.append(settings)
+        workload = WORKLOADS[settings.workload](parties()[0])
+        await workload.prepare(settings.pool_size, say=say)
+        measured = await execute(workload, settings.plan, [])
+        return dataclasses.replace(measured, shares=client_shares(settings.shares()) if settings.clients > 1 else [])
+
+    monkeypatch.setattr(bench_commands, "running_network",
+                        lambda topology, root: (SimpleNamespace(topology=load_topology(None)), []))
+    monkeypatch.setattr(bench_commands, "ensure_parties", lambda root, say: {})
+    monkeypatch.setattr(bench_commands, "run_on_network", fake_run)
+    return got
 
 
 def test_without_a_network_it_exits_non_zero_with_how_to_start_one(tmp_path):
@@ -27,28 +58,9 @@ def test_help_lists_the_modes_and_workloads():
 def test_the_command_writes_and_prints_the_reports_the_runner_gives_it(tmp_path, monkeypatch):
     """The command's own wiring (options -> plan -> reports, files, --json), with the runner fed by a recording
     client instead of a network: it says nothing about the product's speed."""
-    import json
-    from types import SimpleNamespace
-
-    from bench.runner import execute
-    from bench.workloads import WORKLOADS
-    from cli import bench_commands
     from network.topology import load as load_topology
 
-    from .test_workloads import parties
-
-    plans = []
-
-    async def fake_run(settings, codes, processes, say):
-        plans.append(settings)
-        workload = WORKLOADS[settings.workload](parties()[0])
-        await workload.prepare(settings.pool_size, say=say)
-        return await execute(workload, settings.plan, [])
-
-    monkeypatch.setattr(bench_commands, "running_network",
-                        lambda topology, root: (SimpleNamespace(topology=load_topology(None)), []))
-    monkeypatch.setattr(bench_commands, "ensure_parties", lambda root, say: {})
-    monkeypatch.setattr(bench_commands, "run_on_network", fake_run)
+    plans = wire_to_a_recording_client(monkeypatch)
     result = CliRunner().invoke(bench, ["-w", "register", "-w", "confirm", "--rate", "20", "--warmup", "0",
                                         "--duration", "0.3", "--output", str(tmp_path), "--json"])
     assert result.exit_code == 0, result.output
@@ -59,3 +71,40 @@ def test_the_command_writes_and_prints_the_reports_the_runner_gives_it(tmp_path,
     assert [s.plan.rate for s in plans] == [20, 20] and plans[0].pool_size == 0 and plans[1].pool_size > 0
     assert json.loads((tmp_path / "bench-confirm.json").read_text())["workload"] == "confirm"
     assert (tmp_path / "bench.png").read_bytes()[:4] == b"\x89PNG" and (tmp_path / "summary.json").is_file()
+
+
+def test_all_and_named_workloads_run_each_once_in_the_order_named():
+    assert workloads_named(("all", "hotkey")) == ["register", "confirm", "transfer", "mixed", "hotkey"]
+    assert workloads_named(("hotkey", "mixed", "all", "hotkey")) == ["hotkey", "mixed", "register", "confirm",
+                                                                      "transfer"]
+    assert workloads_named(("confirm", "confirm")) == ["confirm"]
+
+
+@pytest.mark.parametrize("arguments", [["-w", "hotkey"], ["-w", "all", "-w", "hotkey"],
+                                       ["-w", "hotkey", "--mode", "rate", "--pool", "100"]])
+def test_the_hot_key_in_rate_mode_is_a_usage_error_before_anything_runs(tmp_path, arguments):
+    result = CliRunner().invoke(bench, ["--data-root", str(tmp_path), *arguments])
+    assert result.exit_code == 2, result.output
+    assert "hotkey workload cannot run in rate mode: use --mode concurrency" in result.output
+    assert "no running network" not in result.output
+
+
+def test_more_client_processes_than_the_concurrency_is_a_usage_error(tmp_path):
+    result = CliRunner().invoke(bench, ["--data-root", str(tmp_path), "--mode", "concurrency", "--concurrency", "2",
+                                        "--clients", "3"])
+    assert result.exit_code == 2, result.output
+    assert "--clients 3 is more than --concurrency 2" in result.output and "use --clients 2 or fewer" in result.output
+
+
+def test_the_report_states_the_concurrency_that_ran_and_each_client_process_share(tmp_path, monkeypatch):
+    got = wire_to_a_recording_client(monkeypatch)
+    result = CliRunner().invoke(bench, ["-w", "confirm", "--mode", "concurrency", "--concurrency", "16", "--clients",
+                                        "3", "--pool", "100", "--warmup", "0", "--duration", "0.2",
+                                        "--output", str(tmp_path), "--json"])
+    assert result.exit_code == 0, result.output
+    assert got[0].clients == 3 and got[0].plan.concurrency == 16
+    report = json.loads(result.stdout)["workloads"]["confirm"]["python"]
+    assert report["plan"]["concurrency"] == 16
+    assert [(s["name"], s["concurrency"], s["pool_size"]) for s in report["client_processes"]] == [
+        ("client-0", 6, 34), ("client-1", 5, 33), ("client-2", 5, 33)]
+    assert "3 client processes: client-0 6 in flight (pool 34), client-1 5 in flight (pool 33)" in result.stderr

@@ -174,3 +174,25 @@ def test_help_has_an_example():
     result = CliRunner().invoke(main, ["--help"])
     assert result.exit_code == 0
     assert "Example:" in result.output and "--profile" in result.output
+
+
+def test_the_client_part_warms_up_with_warmup_transactions_of_its_own_arguments(monkeypatch):
+    from bench import components
+
+    sent = []
+    real = components.client_operation
+
+    async def recording(contract, function, arguments, steps):
+        sent.append((function, tuple(arguments)))
+        return await real(contract, function, arguments, steps)
+
+    monkeypatch.setattr(components, "client_operation", recording)
+    asyncio.run(run_components(Settings(iterations=2, warmup=5, parts=("client",))))
+    registrations = [arguments for function, arguments in sent if function == "RegisterReceivable"]
+    # 5 to warm up, 2 measured, the same 2 again on the traced pass
+    assert len(registrations) == 5 + 2 + 2
+    warm, measured, traced = registrations[:5], registrations[5:7], registrations[7:]
+    assert measured == traced and not set(warm) & set(measured)     # each warm-up registration an invoice of its own
+    assert len(set(warm)) == 5
+    for function in ("ConfirmReceivable", "TransferReceivable"):
+        assert sum(f == function for f, _ in sent) == 5 + 2 + 2

@@ -315,7 +315,7 @@ def test_many_clients_under_the_driver_conflict_retry_and_every_transfer_happens
 def test_the_hot_family_is_sized_for_the_run_and_kept_short():
     assert pool_size_for("hotkey", "concurrency", None, 8, 30) == 130       # about one split per 250 ms block
     assert pool_size_for("hotkey", "concurrency", None, 8, 120) == 490      # past the old cap of 300
-    assert pool_size_for("hotkey", "rate", 50, None, 3600) == MAX_HOT_TRANSFERS
+    assert pool_size_for("hotkey", "concurrency", None, 8, 3600) == MAX_HOT_TRANSFERS
     moved = sum(1 + (n - 1) % HOT_AMOUNT_CYCLE for n in range(1, MAX_HOT_TRANSFERS + 1))
     assert moved < to_fen(FACE_AMOUNT)                                      # every request's amount fits the face
 

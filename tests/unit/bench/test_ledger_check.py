@@ -61,3 +61,38 @@ def test_a_transaction_missing_or_invalid_on_any_peer_counts_as_lost_once():
     verdict = Verdict(3, peers)
     assert (verdict.acknowledged, verdict.found, verdict.lost) == (3, 2, 1)
     assert verdict.to_json()["peers"][0]["lost"] == ["tx-3"]
+
+
+class OneOrgsQscc:
+    """qscc and the contract as a peer of SupplierMSP answers them, recording the orgs each query named."""
+
+    def __init__(self, state_value):
+        self.state_value = state_value
+        self.named = []
+
+    def evaluate(self, function, *, arguments=(), endorsing_organizations=None):
+        from fabric_protos.common import ledger_pb2
+
+        self.named.append((function, endorsing_organizations))
+        if function == "GetTransactionByID":
+            return transaction_pb2.ProcessedTransaction(validationCode=transaction_pb2.VALID).SerializeToString()
+        if function == "GetChainInfo":
+            return ledger_pb2.BlockchainInfo(height=1).SerializeToString()
+        if function == "GetBlockByNumber":
+            return block([envelope([(receivable_key("R-1"), self.state_value)])], [transaction_pb2.VALID]) \
+                .SerializeToString()
+        if function == "GetReceivable":
+            return self.state_value
+        raise AssertionError(f"unexpected query {function}")
+
+
+def test_every_query_of_a_peers_check_names_that_peers_own_org():
+    from bench.ledger_check import check_peer
+
+    qscc, reader = OneOrgsQscc(b'{"id":"R-1"}'), OneOrgsQscc(b'{"id":"R-1"}')
+    ledger = check_peer("peer0.supplier", qscc, reader, "receivables", "receivables", "SupplierMSP",
+                        ["tx-1", "tx-2"], ["R-1"])
+    assert (ledger.found, ledger.lost, ledger.not_valid, ledger.state_mismatches) == (2, [], {}, [])
+    assert [function for function, _ in qscc.named] == ["GetTransactionByID", "GetTransactionByID", "GetChainInfo",
+                                                        "GetBlockByNumber"]
+    assert {tuple(orgs) for _, orgs in qscc.named + reader.named} == {("SupplierMSP",)}

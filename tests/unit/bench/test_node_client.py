@@ -59,3 +59,62 @@ def test_with_no_peer_listening_it_exits_with_one_line_saying_how_to_start_the_n
     assert done.stdout == ""
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and "127.0.0.1:1" in lines[0] and "recfin network up" in lines[0]
+
+
+# ---------------------------------------------------------------- outcomes as the Python driver counts them
+
+
+def drive_in_node(tmp_path, plan, operations: str) -> list:
+    """The script's own drive() over ``operations`` (a JS generator body with `workload`, a Workload whose
+    actors talk to 127.0.0.1:1, where no peer listens), under ``plan`` as bench/node_compare.py writes it;
+    the samples' causes."""
+    from bench.node_compare import plan_config
+
+    from .test_cross_org_waits import run_node
+
+    actor = an_identity(tmp_path)
+    config = {"channel": "receivables", "chaincode": "receivables", "contract": "receivables",
+              "actors": {"supplier": actor, "debtor": actor}, "wait_for_block_s": 5}
+    (tmp_path / "config.json").write_text(json.dumps({"config": config, "plan": plan_config(plan)}))
+    output = run_node(f"""
+        const given = JSON.parse(require('node:fs').readFileSync(process.argv[1], 'utf8'));
+        (async () => {{
+            const opened = await workload.openActor(given.config.actors.debtor, given.config);
+            try {{
+                const chosen = new workload.Workload(opened.actor, opened.actor, given.config);
+                const ops = {{ *operations() {{ {operations} }} }};
+                const result = await workload.drive(ops, given.plan);
+                console.log(JSON.stringify(result.samples.map((s) => [s[0], s[4]])));
+            }} finally {{
+                opened.close();
+            }}
+        }})();
+    """, str(tmp_path / "config.json"))
+    return output
+
+
+needs_packages = pytest.mark.skipif(
+    not (NODE_DIR / "node_modules" / "@hyperledger" / "fabric-gateway").is_dir(),
+    reason="bench/node has no node_modules: `recfin bench --compare-node` installs them (npm ci)")
+
+
+@needs_packages
+def test_a_query_the_gateway_fails_counts_as_query_failed_as_in_python(tmp_path):
+    from bench.driver import Plan
+    from bench.outcomes import QUERY_FAILED
+
+    plan = Plan("rate", rate=1, warmup=0, duration=1, call_timeout=30)
+    # the package rejects the evaluate with a GatewayError (UNAVAILABLE): no peer listens
+    assert drive_in_node(tmp_path, plan, "yield chosen.query('R-1');") == [["query", QUERY_FAILED]]
+
+
+@needs_packages
+def test_a_call_with_no_answer_within_the_plans_call_timeout_counts_as_a_timeout(tmp_path):
+    from bench.driver import Plan
+    from bench.outcomes import COMMITTED, TIMEOUT
+
+    plan = Plan("concurrency", concurrency=2, warmup=0, duration=0.5, call_timeout=0.2)
+    # one call never answers, the other answers at once; each worker sends one and the generator ends
+    samples = drive_in_node(tmp_path, plan, "yield ['register', () => new Promise(() => {})]; "
+                                            "yield ['query', async () => null];")
+    assert sorted(samples) == [["query", COMMITTED], ["register", TIMEOUT]]

@@ -11,7 +11,7 @@ from types import SimpleNamespace
 import pytest
 
 from bench.driver import Plan
-from bench.runner import Settings
+from bench.runner import Settings, client_shares, merged_plan
 from bench.workloads import (
     FACE_AMOUNT,
     MIX,
@@ -172,13 +172,43 @@ def test_register_never_runs_dry_and_pools_are_sized_for_the_run():
     assert pool_size_for("transfer", "concurrency", None, 8, 70) >= 8 * 70
 
 
-@pytest.mark.parametrize("plan, rate, concurrency", [
-    (Plan("rate", rate=90, warmup=1, duration=2), 30, None),
-    (Plan("concurrency", concurrency=10, warmup=1, duration=2), None, 3),
-])
-def test_a_run_is_shared_evenly_between_client_processes(plan, rate, concurrency):
-    share = Settings("confirm", plan, pool_size=100, clients=3).share(3)
-    assert (share.plan.rate, share.plan.concurrency, share.pool_size, share.clients) == (rate, concurrency, 34, 1)
+@pytest.mark.parametrize("concurrency, clients, each", [(16, 3, [6, 5, 5]), (3, 2, [2, 1]), (4, 4, [1, 1, 1, 1]),
+                                                        (10, 1, [10])])
+def test_the_concurrency_is_shared_evenly_and_the_shares_add_up_to_what_was_asked(concurrency, clients, each):
+    settings = Settings("confirm", Plan("concurrency", concurrency=concurrency, warmup=1, duration=2), pool_size=100,
+                        clients=clients)
+    shares = settings.shares()
+    assert [s.plan.concurrency for s in shares] == each
+    assert sum(s.pool_size for s in shares) == 100 and max(s.pool_size for s in shares) == -(-100 // clients)
+    assert {s.clients for s in shares} == {1}
+    assert merged_plan(settings.plan, shares).concurrency == concurrency       # the report's plan: what ran
+
+
+def test_the_rate_is_shared_evenly_and_the_report_states_the_rate_asked_for():
+    settings = Settings("confirm", Plan("rate", rate=50, warmup=1, duration=2), pool_size=100, clients=3)
+    shares = settings.shares()
+    assert [s.plan.rate for s in shares] == [50 / 3] * 3 and [s.pool_size for s in shares] == [34, 33, 33]
+    assert merged_plan(settings.plan, shares).rate == 50
+    assert client_shares(shares) == [{"name": f"client-{i}", "rate": 50 / 3, "concurrency": None, "pool_size": pool}
+                                     for i, pool in enumerate([34, 33, 33])]
+
+
+def test_each_client_process_splits_its_own_hot_family_with_the_whole_budget():
+    settings = Settings("hotkey", Plan("concurrency", concurrency=8, warmup=1, duration=2), pool_size=290, clients=3)
+    assert [(s.plan.concurrency, s.pool_size) for s in settings.shares()] == [(3, 290), (3, 290), (2, 290)]
+
+
+def test_more_client_processes_than_operations_in_flight_is_refused():
+    with pytest.raises(ValueError, match="4 client processes for a concurrency of 1.*at most 1 client"):
+        Settings("mixed", Plan("concurrency", concurrency=1, warmup=1, duration=2), pool_size=100, clients=4)
+
+
+def test_the_hot_key_is_refused_in_rate_mode_where_its_budget_would_run_out_in_the_warm_up():
+    with pytest.raises(ValueError, match="hotkey workload cannot run in rate mode: use --mode concurrency"):
+        pool_size_for("hotkey", "rate", 50.0, None, 70.0)
+    with pytest.raises(ValueError, match="--mode concurrency"):
+        Settings("hotkey", Plan("rate", rate=50, warmup=10, duration=60), pool_size=290)
+    assert pool_size_for("hotkey", "concurrency", None, 8, 70.0) == 290
 
 
 def test_client_processes_that_cannot_connect_stop_the_run_with_each_ones_reason(tmp_path):
