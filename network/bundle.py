@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,7 +40,7 @@ import yaml
 from . import compose, configtx, contract_config, membership, profiles
 from .crypto import OrgCrypto, org_crypto
 from .errors import NetworkError
-from .topology import Topology
+from .topology import PeerOrgSpec, Topology
 
 DEFAULT_INSTALL_ROOT = Path("/var/recfin")
 MANIFEST = "bundle.json"
@@ -178,22 +179,44 @@ def write(topology: Topology, data_root: Path, org_name: str, out: Path,
     """Write the org's bundle into `out` (replacing an earlier bundle there, never anything else), for
     the channel's orgs as data_root's membership.yaml records them (orgs added or removed by `recfin org`).
     An org whose keys data_root never held (made on its own host) gets its certificates only: its
-    company completes the bundle with `recfin host adopt-keys` (network.bundle_keys)."""
+    company completes the bundle with `recfin host adopt-keys` (network.bundle_keys).
+
+    What it needs is checked before `out` is touched, and the bundle is built in a folder next to it that
+    only its owner can read (it holds the org's private keys) and renamed into place once complete: a
+    failure leaves the earlier bundle as it was and nothing half-written."""
     topology = membership.effective(topology, data_root).on_hosts()
     org = topology.org(org_name)
-    own = org_crypto(data_root, org.name, org.domain)
-    if not own.ca_cert.is_file():
-        raise NetworkError(f"no crypto material for {org.name} in {data_root}: run `recfin network prepare --hostnames`")
+    oo = topology.orderer_org
+    others = [(oo.name, oo.domain), *((o.name, o.domain) for o in topology.orgs if o.name != org.name)]
+    for name, domain in [(org.name, org.domain), *others]:
+        if not org_crypto(data_root, name, domain).ca_cert.is_file():
+            raise NetworkError(f"no crypto material for {name} in {data_root}: run `recfin network prepare --hostnames`")
     out = Path(out)
-    if out.exists() and any(out.iterdir()):
-        if not (out / MANIFEST).is_file():
-            raise NetworkError(f"{out} is not empty and holds no {MANIFEST}: choose an empty or new folder")
-        shutil.rmtree(out)
-    out.mkdir(parents=True, exist_ok=True)
-    bundle = Bundle(org.name, org.msp_id, out, Path(install_root))
+    if out.exists() and not out.is_dir():
+        raise NetworkError(f"{out} is a file: choose an empty or new folder for the bundle")
+    if out.is_dir() and any(out.iterdir()) and not (out / MANIFEST).is_file():
+        raise NetworkError(f"{out} is not empty and holds no {MANIFEST}: choose an empty or new folder")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    # A sibling, so the final rename stays on one filesystem; mkdtemp makes it mode 0700.
+    building = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".new", dir=out.parent))
+    try:
+        bundle = Bundle(org.name, org.msp_id, building, Path(install_root))
+        _fill(topology, data_root, org, others, bundle)
+        replaced = _swap_in(building, out)
+    except BaseException:
+        shutil.rmtree(building, ignore_errors=True)
+        raise
+    if replaced is not None:
+        shutil.rmtree(replaced)
+    bundle.root = out
+    return bundle
 
+
+def _fill(topology: Topology, data_root: Path, org: PeerOrgSpec, others: list[tuple[str, str]],
+          bundle: Bundle) -> None:
+    """Copy and write the bundle's files into bundle.root (inputs checked by write)."""
     # The org's own material: everything but the CA private keys.
-    mine = org_crypto(out, org.name, org.domain)
+    own, mine = org_crypto(data_root, org.name, org.domain), org_crypto(bundle.root, org.name, org.domain)
     _copy_tree(own.msp_dir, mine.msp_dir, bundle)
     _copy(own.ca_cert, mine.ca_cert, bundle)
     _copy(own.tlsca_cert, mine.tlsca_cert, bundle)
@@ -202,25 +225,37 @@ def write(topology: Topology, data_root: Path, org_name: str, out: Path,
     else:
         copy_own_keys(topology, own, mine, bundle)
     # Everybody else: certificates only.
-    oo = topology.orderer_org
-    for name, domain in [(oo.name, oo.domain), *((o.name, o.domain) for o in topology.orgs if o.name != org.name)]:
-        theirs, copy = org_crypto(data_root, name, domain), org_crypto(out, name, domain)
-        if not theirs.ca_cert.is_file():
-            raise NetworkError(f"no crypto material for {name} in {data_root}: run `recfin network prepare --hostnames`")
+    for name, domain in others:
+        theirs, copy = org_crypto(data_root, name, domain), org_crypto(bundle.root, name, domain)
         _copy_tree(theirs.msp_dir, copy.msp_dir, bundle, public_only=True)
         _copy(theirs.ca_cert, copy.ca_cert, bundle)
         _copy(theirs.tlsca_cert, copy.tlsca_cert, bundle)
 
     block = configtx.genesis_block_path(data_root, topology.channel)
     if block.is_file():
-        _copy(block, configtx.genesis_block_path(out, topology.channel), bundle)
+        _copy(block, configtx.genesis_block_path(bundle.root, topology.channel), bundle)
     else:
         bundle.missing.append(f"channel/{block.name} (run `recfin network prepare --hostnames` with configtxgen)")
     prepared = contract_config.collections_path(data_root, topology.chaincode.name)
     if prepared.is_file():          # the collections written before, which every later definition keeps
-        _copy(prepared, contract_config.collections_path(out, topology.chaincode.name), bundle)
+        _copy(prepared, contract_config.collections_path(bundle.root, topology.chaincode.name), bundle)
     finish(topology, bundle)
-    return bundle
+
+
+def _swap_in(built: Path, out: Path) -> Path | None:
+    """Rename the complete bundle to out. An earlier bundle (or empty folder) there is renamed aside first
+    and returned, for the caller to delete; should the second rename fail, it is put back."""
+    if not out.exists():
+        built.rename(out)
+        return None
+    aside = built.with_suffix(".old")
+    out.rename(aside)
+    try:
+        built.rename(out)
+    except BaseException:
+        aside.rename(out)
+        raise
+    return aside
 
 
 def copy_own_keys(topology: Topology, own: OrgCrypto, mine: OrgCrypto, bundle: Bundle) -> None:

@@ -11,6 +11,8 @@ A new org's spec follows the topology's conventions: MSP ID <Name>MSP, domain
 <name>.<the other orgs' parent domain>, one peer with ports past the highest in use, an
 admin and users whose `recfin.role` attribute says what its parties do, and the contract
 `role:` that the receivables contract's configuration gives its MSP (network.contract_config).
+An org of topology.yaml that left and was added again is listed under `added:` with the spec it was
+added with, which takes the place of topology.yaml's; `removed:` names every org that left the channel.
 
 Users issued to an org of the running channel (`recfin org user add`, network.org_users) are
 recorded here too (`users:`, by org name), so the org's users are the topology's and these: in
@@ -130,12 +132,17 @@ def with_orgs(topology: Topology, orgs: list[PeerOrgSpec], placed: dict[str, Org
 
 
 def effective(topology: Topology, data_root: Path) -> Topology:
-    """The topology with the orgs recorded in data_root's membership.yaml added and removed."""
+    """The topology with the orgs recorded in data_root's membership.yaml added and removed.
+
+    An added spec named like an org of topology.yaml takes that org's place: the org left the channel and
+    was added again (`recfin org remove`, then `org add`), so the spec it was added with is the one the
+    channel has, whatever `removed:` says of the name."""
     state = load_state(data_root)
     if not state["added"] and not state["removed"] and not state.get("users"):
         return topology
-    added = [PeerOrgSpec.model_validate(o) for o in state["added"]]
-    orgs = [with_recorded_users(o, data_root, state) for o in [*topology.orgs, *added] if o.name not in state["removed"]]
+    added = {spec.name: spec for spec in (PeerOrgSpec.model_validate(o) for o in state["added"])}
+    defined = [added.pop(o.name, o) for o in topology.orgs if o.name in added or o.name not in state["removed"]]
+    orgs = [with_recorded_users(o, data_root, state) for o in [*defined, *added.values()]]
     return with_orgs(topology, orgs, recorded_namespaces(data_root))
 
 
@@ -193,10 +200,11 @@ def record_namespace(data_root: Path, org_name: str, namespace: OrgNamespace) ->
 def record_removed(data_root: Path, org_name: str) -> None:
     with locked(data_root):
         state = load_state(data_root)
-        before = len(state["added"])
         state["added"] = [o for o in state["added"] if o.get("name") != org_name]
-        if len(state["added"]) == before and org_name not in state["removed"]:
-            state["removed"].append(org_name)          # an org of topology.yaml: remember it is gone
+        # Recorded whether or not it was added here: an org of topology.yaml that was added again after it
+        # left has an `added:` spec, and with the name off `removed:` topology.yaml's spec would come back.
+        if org_name not in state["removed"]:
+            state["removed"].append(org_name)
         if org_name in state.get("namespaces", {}):     # its namespace is removed with it: the address is free again
             del state["namespaces"][org_name]
             if not state["namespaces"]:

@@ -118,6 +118,21 @@ class PeerOrgSpec(_Model):
                                  f"{USER_ROLE_TO_CONTRACT_ROLE[attr]} org: make them agree")
         return self
 
+    @model_validator(mode="after")
+    def _one_identity_per_name(self) -> "PeerOrgSpec":
+        # Crypto, profiles and `--as ORG/USER` keep one identity per name: a user named like the admin, or
+        # twice, would share one folder, the admin's certificate (or the other's) under a client's profile.
+        seen = set()
+        for user in self.users:
+            if user.name == self.admin:
+                raise ValueError(f"org {self.name}: user {user.name} has the name of the org's admin "
+                                 f"(admin: {self.admin}): give the user another name")
+            if user.name in seen:
+                raise ValueError(f"org {self.name}: user {user.name} is listed twice: each user needs a name of "
+                                 f"its own")
+            seen.add(user.name)
+        return self
+
     @property
     def anchor_peer(self) -> PeerSpec:
         return self.peers[0]

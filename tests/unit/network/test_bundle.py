@@ -220,6 +220,55 @@ def test_a_bundle_replaces_an_earlier_bundle_but_never_other_files(tmp_path, hos
     assert (other / "notes.txt").read_text() == "keep me"
 
 
+def _tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def test_an_org_without_crypto_material_is_refused_before_the_earlier_bundle_is_touched(tmp_path, hosts,
+                                                                                       prepared_with_bank2):
+    """bank2 is recorded but its crypto is gone (not yet prepared): the earlier bank bundle stays whole,
+    so a later `org bundle` still recognises and replaces it."""
+    root = tmp_path / "hosts"
+    shutil.copytree(prepared_with_bank2, root)
+    membership.record_removed(root, "bank2")
+    out = tmp_path / "bundles" / "bank"
+    bundle.write(hosts, root, "bank", out)
+    before = _tree(out)
+    membership.record_added(root, membership.new_org_spec(hosts, "bank2", "bank", "91110000MA1K00006B"))
+    shutil.rmtree(root / "crypto" / "bank2")
+    with pytest.raises(NetworkError, match=r"no crypto material for bank2 .* prepare --hostnames"):
+        bundle.write(hosts, root, "bank", out)
+    assert _tree(out) == before
+    assert sorted(p.name for p in out.parent.iterdir()) == ["bank"]
+
+
+def test_a_failure_while_building_leaves_the_earlier_bundle_and_no_half_written_folder(tmp_path, hosts,
+                                                                                       prepared_hosts, monkeypatch):
+    out = tmp_path / "bundles" / "supplier"
+    bundle.write(hosts, prepared_hosts, "supplier", out)
+    before = _tree(out)
+    seen = {}
+    finish = bundle.finish
+
+    def fails_midway(topology, built):
+        seen["root"], seen["mode"] = built.root, built.root.stat().st_mode & 0o777
+        seen["keys"] = any(PRIVATE_KEY.search(p.read_bytes()) for p in built.root.rglob("*") if p.is_file())
+        raise OSError("disk full")
+
+    monkeypatch.setattr(bundle, "finish", fails_midway)
+    with pytest.raises(OSError, match="disk full"):
+        bundle.write(hosts, prepared_hosts, "supplier", out)
+    # built beside the bundle, readable by its owner only while the private keys were going in
+    assert seen["root"].parent == out.parent and seen["root"] != out and seen["mode"] == 0o700 and seen["keys"]
+    assert _tree(out) == before
+    assert sorted(p.name for p in out.parent.iterdir()) == ["supplier"]
+
+    monkeypatch.setattr(bundle, "finish", finish)
+    written = bundle.write(hosts, prepared_hosts, "supplier", out)
+    assert written.root == out and (out / bundle.MANIFEST).is_file() and out.stat().st_mode & 0o777 == 0o700
+    assert sorted(p.name for p in out.parent.iterdir()) == ["supplier"]
+
+
 def test_without_crypto_material_it_says_to_prepare(tmp_path, hosts):
     with pytest.raises(NetworkError, match="prepare --hostnames"):
         bundle.write(hosts, tmp_path / "empty", "bank", tmp_path / "out")

@@ -39,10 +39,34 @@ def test_recorded_additions_and_removals_shape_the_networks_orgs(topology, tmp_p
     assert [o.name for o in net.topology.orgs] == ["coreenterprise", "supplier", "bank", "bank2"]
     assert net.topology.org("Bank2MSP").peers[0].port == 11051
     assert "peer0.bank2" in [n.name for n in net.topology.peers()]
-    # Removing an added org forgets it; adding back a topology org un-removes it.
+    # Removing an added org forgets its spec and records that it left.
     membership.record_removed(tmp_path, "bank2")
-    assert membership.load_state(tmp_path) == {"added": [], "removed": ["regulator"]}
+    assert membership.load_state(tmp_path) == {"added": [], "removed": ["regulator", "bank2"]}
     assert [o.name for o in membership.effective(topology, tmp_path).orgs] == ["coreenterprise", "supplier", "bank"]
+
+
+def test_an_org_of_topology_yaml_added_again_takes_its_place_until_it_leaves_again(topology, tmp_path):
+    membership.record_removed(tmp_path, "bank")
+    left = membership.effective(topology, tmp_path)
+    again = membership.new_org_spec(left, "bank", "bank", enterprise="91110000MA1K00006B")
+    membership.record_added(tmp_path, again)
+    orgs = membership.effective(topology, tmp_path).orgs
+    assert [o.name for o in orgs] == ["coreenterprise", "supplier", "bank", "regulator"]
+    assert orgs[2] == again and orgs[2] != topology.org("bank")
+    membership.record_removed(tmp_path, "bank")
+    assert [o.name for o in membership.effective(topology, tmp_path).orgs] == ["coreenterprise", "supplier",
+                                                                                "regulator"]
+
+
+def test_a_data_folder_that_lists_an_org_of_topology_yaml_as_added_still_loads(topology, tmp_path):
+    """As an `org add` of a topology org that had left recorded it before such a spec took the org's place
+    (the name off `removed:`, the spec under `added:`)."""
+    again = membership.new_org_spec(membership.with_orgs(topology, [o for o in topology.orgs if o.name != "bank"]),
+                                    "bank", "bank", enterprise="91110000MA1K00006B")
+    membership.record_added(tmp_path, again)
+    assert membership.load_state(tmp_path)["removed"] == []
+    net = Network(topology, data_root=tmp_path)
+    assert [o.msp_id for o in net.topology.orgs].count("BankMSP") == 1 and net.topology.org("bank") == again
 
 
 def test_a_recorded_org_that_clashes_is_reported_not_ignored(topology, tmp_path):

@@ -126,7 +126,7 @@ def test_removing_an_added_org_frees_its_recorded_address(topology, tmp_path):
     spec = membership.new_org_spec(topology, "bank2", "bank", CODE)
     membership.record_added(tmp_path, spec, OrgNamespace(netns="rfx-bank2", address=host(SUBNET, 15)))
     membership.record_removed(tmp_path, "bank2")
-    assert membership.load_state(tmp_path) == {"added": [], "removed": []}
+    assert membership.load_state(tmp_path) == {"added": [], "removed": ["bank2"]}
 
 
 # ---- org add | remove on real namespaces ---------------------------------------------------

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from network import Network, config_signing, membership
+from network import Network, config_signing, crypto, membership
 from network import channel_config as channel_config_module
 from network.channel_config import ConfigUpdateError
 from network.org_change import OrgChangeError
@@ -185,3 +185,35 @@ def test_channel_only_records_the_new_org_and_starts_nothing_for_networks_of_bun
     steps = "\n".join(said)
     assert "nothing started or stopped on this host" in steps
     assert "recfin org bundle bank2" in steps and "recfin host approve" in steps and "recfin host commit" in steps
+
+
+def test_an_org_of_topology_yaml_that_left_is_added_again_and_the_data_folder_still_loads(
+        channel_peer, topology, data_root, tmp_path):
+    """bank2 joined, then bank (an org of topology.yaml) left; `org add bank --update-out` and `org submit
+    --channel-only` bring it back. Every later command reads the data folder: the spec bank was added
+    with takes the place of topology.yaml's, so its MSP ID is not listed twice."""
+    bank2 = membership.new_org_spec(topology, "bank2", "bank", CODE)
+    crypto.generate(membership.with_orgs(topology, [*topology.orgs, bank2]), data_root)
+    membership.record_added(data_root, bank2)
+    membership.record_removed(data_root, "bank")
+    left = membership.effective(topology, data_root)
+    (tmp_path / "current.block").write_bytes(
+        config_block(channel_config(left, data_root), topology.channel).SerializeToString())
+
+    members = OrgMembership(Network(topology, data_root=data_root, timeout=5))
+    change = members.plan_add("bank", "bank", CODE)
+    assert change.verdict.ok and change.org.msp_id == "BankMSP"
+    path = members.write_update(change, tmp_path / "add-bank.tx")
+    _channel_after_submit(tmp_path, change)
+    members.submit_update_file(path, channel_only=True)
+    assert channel_peer.read_text().split()[:2] == ["channel", "update"]
+
+    net = Network(topology, data_root=data_root, timeout=5)      # as `network status` and `down` load it
+    assert [o.msp_id for o in net.topology.orgs] == ["CoreEnterpriseMSP", "SupplierMSP", "BankMSP", "RegulatorMSP",
+                                                     "Bank2MSP"]
+    assert net.topology.org("bank").peers[0].port == change.org.peers[0].port != topology.org("bank").peers[0].port
+    assert [r.name for r in net.status()].count("peer0.bank") == 1
+    assert net.down() == []
+
+    membership.record_removed(data_root, "bank")                 # and it may leave again: gone, not back as before
+    assert "bank" not in [o.name for o in membership.effective(topology, data_root).orgs]

@@ -107,6 +107,22 @@ def test_an_org_with_fewer_than_two_users_is_rejected():
         parse(data)
 
 
+@pytest.mark.parametrize("admin, added, problem", [
+    (None, "admin", "user admin has the name of the org's admin"),
+    ("boss", "boss", "user boss has the name of the org's admin \\(admin: boss\\)"),
+    (None, "officer1", "user officer1 is listed twice"),
+])
+def test_a_user_named_like_the_admin_or_another_user_is_rejected(admin, added, problem):
+    """Each would share one identity folder with the other: a client profile carrying the admin's certificate."""
+    data = raw()
+    bank = data["orgs"][2]
+    if admin is not None:
+        bank["admin"] = admin
+    bank["users"].append({"name": added, "attrs": dict(bank["users"][0]["attrs"])})
+    with pytest.raises(TopologyError, match=rf"topology\.yaml: orgs\[2\]: org bank: {problem}"):
+        parse(data)
+
+
 def test_invalid_yaml_names_the_line(tmp_path):
     bad = tmp_path / "topology.yaml"
     bad.write_text("name: recfin\norgs: [\n  - x\n")
