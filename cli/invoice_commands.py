@@ -377,10 +377,12 @@ def attest(file: Path, identity: str, evidence_file: Path | None, data_root: Pat
     """Verify an invoice with the data sources and attest the result on the ledger.
 
     The tax, registry and credit sources are asked (the reference providers);
-    the outcome and the digest of the evidence document are signed on the
-    ledger by the --as party, at the transaction's time. A failing verification
-    is attested too (and exits 1): it warns the next bank. Keep the evidence
-    document (--evidence): the digest on the ledger proves it.
+    the outcome, the values verified (buyer, date, total with tax) and the
+    digest of the evidence document are signed on the ledger by the --as
+    party, at the transaction's time. Where the network requires attestation,
+    a registration counts it only for the invoice with those values. A failing
+    verification is attested too (and exits 1): it warns the next bank. Keep
+    the evidence document (--evidence): the digest on the ledger proves it.
 
     \b
     Example:
@@ -414,6 +416,7 @@ def attest(file: Path, identity: str, evidence_file: Path | None, data_root: Pat
             click.echo(f"  DISAGREE  {d.field:<20} {'; '.join(f'{k}: {v}' for k, v in d.values.items())}")
         click.echo(f"ATTESTED {record.outcome.upper()} by {record.attester} ({record.attester_role}, "
                    f"{record.attested.msp_id}) at {record.attested.at} in tx {record.tx_id}")
+        click.echo(f"  verified {_verified(record)}")
         click.echo(f"  evidence digest {done.evidence.digest}")
     raise SystemExit(EXIT_PASS if record.passed else EXIT_FAILED)
 
@@ -445,6 +448,12 @@ def attestations(invoice_ref: str, identity: str, data_root: Path | None, as_jso
     for a in records:
         click.echo(f"  {a.outcome.upper():<4}  {a.attested.at}  {a.attester} ({a.attester_role}, {a.attested.msp_id})  "
                    f"sources {', '.join(a.sources)}  tx {a.tx_id}")
+        click.echo(f"        verified {_verified(a)}")
+
+
+def _verified(a) -> str:
+    """The values an attestation verified, as a registration compares them."""
+    return f"total with tax {plain_yuan(a.total_with_tax)}, dated {a.issue_date}, buyer {a.buyer_tax_id}"
 
 
 @invoice.command("register")
@@ -468,7 +477,8 @@ def register(file: Path, po_file: Path, receipt_file: Path, due_date: date, iden
     with tax, the debtor its buyer; the
     evidence hash of invoice, order and receipt goes on the ledger as the
     contract hash. Where the network requires it, the invoice needs a passing
-    verification attestation first (recfin invoice attest).
+    verification attestation first (recfin invoice attest), of these values:
+    the buyer, the date and the total with tax.
 
     \b
     Example:

@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 Role = Literal["core_enterprise", "supplier", "financier", "regulator"]
 ROLES: tuple[str, ...] = get_args(Role)
@@ -76,6 +76,15 @@ class ContractSettings(BaseModel):
     def _known_attesting_roles(cls, roles: tuple[str, ...]) -> tuple[str, ...]:
         return _known_roles("attesting_roles", roles)
 
+    @model_validator(mode="after")
+    def _someone_may_attest(self) -> "ContractSettings":
+        # otherwise every registration is refused for want of an attestation nobody may make
+        if self.require_attestation and not self.attesting_roles:
+            raise ValueError("require_attestation is on but attesting_roles is empty: no party could attest an "
+                             "invoice, so no receivable could be registered; name the roles that attest (e.g. "
+                             "financier, regulator) or turn require_attestation off")
+        return self
+
 
 class NetworkConfig(ContractSettings):
     org_roles: dict[str, tuple[str, ...]] = Field(
@@ -88,6 +97,15 @@ class NetworkConfig(ContractSettings):
         for msp, roles in org_roles.items():
             _known_roles(f"org_roles.{msp}", roles)
         return org_roles
+
+    @model_validator(mode="after")
+    def _an_org_may_attest(self) -> "NetworkConfig":
+        if self.require_attestation and not any(self.msps_with_role(role) for role in self.attesting_roles):
+            raise ValueError(f"require_attestation is on but no org's parties may hold an attesting role "
+                             f"({', '.join(self.attesting_roles)}): no receivable could be registered; add an org "
+                             "with one of those roles, name a role an org has in attesting_roles, or turn "
+                             "require_attestation off")
+        return self
 
     def msps_with_role(self, role: str) -> list[str]:
         return sorted(msp for msp, roles in self.org_roles.items() if role in roles)

@@ -447,8 +447,7 @@ class ReceivablesContract(Contract):
                            f"receivable {owner}: an invoice backs one receivable, until that one is rejected")
         if self.config.require_attestation:  # only then: a range read is re-checked at commit (phantom reads)
             for inv in invoices:
-                why = attestation.registration_problem(self.config, inv.number, inv.fingerprint,
-                                                       await s.store.attestations_of(inv.fingerprint))
+                why = attestation.registration_problem(self.config, inv, await s.store.attestations_of(inv.fingerprint))
                 if why is not None:
                     raise why
         rid = keys.new_id("R", s.tx_id)
@@ -961,9 +960,10 @@ class ReceivablesContract(Contract):
         """A bank or the regulator (``NetworkConfig.attesting_roles``) signs what data sources said about an invoice.
 
         The record names the invoice (the fingerprint is computed again here),
-        the sources, the outcome and the evidence document's digest; the
-        attester and the time (the transaction timestamp) come from the
-        transaction. With a ``request_id``, a retry returns the first record.
+        the values verified (buyer, date, amount + tax), the sources, the
+        outcome and the evidence document's digest; the attester and the time
+        (the transaction timestamp) come from the transaction. With a
+        ``request_id``, a retry returns the first record.
         """
         s = self._session(ctx)
         attester = await s.party_with_role(*self.config.attesting_roles, request_id=request_id)

@@ -347,13 +347,18 @@ SourceName = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]{0,63}$",
 
 
 class InvoiceAttestationRequest(Doc):
-    """What a checking party attests: which invoice, which sources, what they found, the evidence's digest."""
+    """What a checking party attests: which invoice, the values verified, which sources, what they found, the
+    evidence's digest. A registration counts a passing attestation only for an invoice with the same buyer,
+    date and amount + tax (see attestation.registration_problem)."""
 
     seller_tax_id: CreditCode
     code: Annotated[str, Field(max_length=12, pattern=r"^[0-9]*$", description="发票代码; empty for a fully digitalised e-invoice")] = ""
     number: InvoiceNumber
     fingerprint: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$",
                                       description="the invoice fingerprint as the attester computed it; the contract computes it again and refuses a mismatch")]
+    buyer_tax_id: Annotated[CreditCode, Field(description="the buyer's credit code, as verified")]
+    issue_date: Annotated[IsoDate, Field(description="the invoice's date, as verified")]
+    total_with_tax: Annotated[Fen, Field(description="价税合计 (amount + tax) as verified, integer fen")]
     sources: list[SourceName] = Field(min_length=1, max_length=10, description="the sources asked")
     outcome: Literal["pass", "fail"]
     evidence_digest: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$",

@@ -8,6 +8,7 @@ policy when the orgs that must endorse it change.
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any, TypeVar
 
 from google.protobuf.message import DecodeError
@@ -296,10 +297,13 @@ class Store:
         await self._put(a, keys.ATTESTATION, a.fingerprint, a.id)
 
     async def attestations_of(self, fp: str) -> list[InvoiceAttestation]:
-        """Every attestation of an invoice, oldest first (by transaction timestamp, then id)."""
+        """Every attestation of an invoice, oldest first (by transaction timestamp, then transaction id)."""
         found = [InvoiceAttestation.model_validate_json(kv.value)
                  async for kv in self.stub.get_state_by_partial_composite_key(keys.ATTESTATION, [fp])]
-        return sorted(found, key=lambda a: (a.attested.at, a.id))
+        # by the time itself, not its text: a timestamp on a whole second is written without a fraction
+        # ("...:00Z"), which as text sorts after "...:00.400000Z" although it is earlier
+        return sorted(found, key=lambda a: (datetime.fromisoformat(a.attested.at.replace("Z", "+00:00")),
+                                            a.attested.tx_id))
 
     # -- private data
     async def put_private(self, collection: str, doc: Any, object_type: str, ident: str) -> None:

@@ -2,7 +2,8 @@
 
 :func:`attest_verification` turns a :class:`~client.invoices.sources.SourceVerification`
 into its canonical evidence document (:func:`~client.invoices.sources.attestation`)
-and submits ``AttestInvoiceVerification`` with the document's digest through a
+and submits ``AttestInvoiceVerification`` with the document's digest and the
+values verified (buyer, issue date, total with tax) through a
 :class:`~client.receivables.ReceivablesClient`. The caller must act for a party
 of an attesting role (a bank or the regulator, by default)::
 
@@ -40,11 +41,20 @@ class LedgerAttestation:
 
 
 def attestation_request(invoice: Invoice, evidence: Attestation) -> InvoiceAttestationRequest:
-    """The ``AttestInvoiceVerification`` request for an invoice's evidence document."""
-    if evidence.document.get("invoice_number") != invoice.number:
-        raise ValueError(f"the evidence is about invoice {evidence.document.get('invoice_number')}, not {invoice.number}")
-    return InvoiceAttestationRequest.from_evidence(invoice.seller.tax_id, invoice.code, evidence.document,
-                                                   evidence.digest)
+    """The ``AttestInvoiceVerification`` request for an invoice's evidence document.
+
+    Raises ValueError when the document is about another invoice, or verified other values than the
+    invoice carries: the ledger would then record a verification of something this invoice is not.
+    """
+    document = evidence.document
+    ours = {"invoice_number": invoice.number, "invoice_code": invoice.code, "seller_tax_id": invoice.seller.tax_id,
+            "buyer_tax_id": invoice.buyer.tax_id, "issue_date": invoice.issue_date.isoformat(),
+            "total_with_tax_fen": invoice.total_with_tax_fen}
+    differ = [f"{field} {document.get(field)!r}, not {value!r}" for field, value in ours.items()
+              if document.get(field) != value]
+    if differ:
+        raise ValueError(f"the evidence is not about invoice {invoice.number} as given: it has {'; '.join(differ)}")
+    return InvoiceAttestationRequest.from_evidence(document, evidence.digest)
 
 
 def attest_verification(receivables: Any, invoice: Invoice, verification: SourceVerification, *,

@@ -3,7 +3,8 @@
 Three kinds of source, one small typed interface each:
 
 - :class:`TaxInvoiceVerifier` -- the tax authority's invoice verification (发票查验):
-  does the invoice exist, with which parties and amount, is it normal, void or red-flushed;
+  does the invoice exist (seller, code and number), with which parties and amount,
+  is it normal, void or red-flushed;
 - :class:`BusinessRegistry` -- the enterprise registry (工商登记): name and status of a credit code;
 - :class:`CreditBureau` -- a credit bureau (征信): rating and overdue history of a credit code.
 
@@ -14,8 +15,11 @@ real provider implements the same Protocol; nothing else changes.
 :func:`verify_with_sources` asks every source given and reports, as findings,
 what each says; where sources (or the invoice) disagree on a field, it lists
 a :class:`Disagreement` with every source's value rather than choosing one.
+Each source must have its own ``source`` name, and none may be called
+``invoice`` (the invoice's own values are listed under that name).
 :func:`attestation` turns the result into the canonical document and digest
-that can later be attested on the ledger.
+that can later be attested on the ledger; the document names the invoice and
+the values verified (buyer, date, total with tax), which registration compares.
 """
 
 from __future__ import annotations
@@ -28,16 +32,20 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Literal, Protocol
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError
 
 from client.user_files import UnreadableFile, read_user_text
 
 from .checks import normalise_name
 from .errors import MalformedInput
 from .fingerprint import invoice_fingerprint
+from .matching import _csv_row
 from .model import Finding, Invoice
+from .parse import parse_json
 
 REFERENCE_DATA = Path(__file__).with_name("reference_data")
+INVOICE_ITSELF = "invoice"  # the name the invoice's own values go by in a Disagreement; no source may take it
+ATTESTATION_KIND = "recfin.invoice-verification/2"
 
 
 class _Frozen(BaseModel):
@@ -46,12 +54,13 @@ class _Frozen(BaseModel):
 
 class TaxInvoiceRecord(_Frozen):
     number: str
+    code: str = Field(default="", description="发票代码; empty for a fully digitalised e-invoice")
     seller_tax_id: str
     seller_name: str
     buyer_tax_id: str
     buyer_name: str
     issue_date: date
-    total_with_tax_fen: int
+    total_with_tax_fen: StrictInt = Field(description="价税合计 in fen: a JSON integer, no decimal point")
     status: Literal["normal", "void", "red-flushed"]
 
 
@@ -65,14 +74,19 @@ class RegistryRecord(_Frozen):
 class CreditRecord(_Frozen):
     credit_code: str
     rating: str
-    overdue_count: int
+    overdue_count: StrictInt
     as_of: date
 
 
 class TaxInvoiceVerifier(Protocol):
     source: str
 
-    def lookup_invoice(self, number: str, seller_tax_id: str) -> TaxInvoiceRecord | None: ...
+    def lookup_invoice(self, number: str, seller_tax_id: str, code: str) -> TaxInvoiceRecord | None:
+        """The seller's invoice with this number and code (``""`` for a fully digitalised e-invoice).
+
+        An older invoice is identified by code and number together: a provider that answers by number
+        alone returns the record with its own code, and :func:`verify_with_sources` compares the two."""
+        ...
 
 
 class BusinessRegistry(Protocol):
@@ -89,20 +103,49 @@ class CreditBureau(Protocol):
 
 # --- reference providers over local files ----------------------------------------
 
-def _load_json(path: Path) -> list[dict]:
+def _read(path: Path) -> str:
     try:
-        doc = json.loads(read_user_text(path))
+        return read_user_text(path)
     except UnreadableFile as exc:
         raise MalformedInput(str(path), None, exc.problem) from None
-    except json.JSONDecodeError as exc:
-        raise MalformedInput(str(path), None, f"invalid JSON at line {exc.lineno}: {exc.msg}") from None
+
+
+def _load_json(path: Path) -> list[dict]:
+    doc = parse_json(_read(path), str(path))
     records = doc.get("records") if isinstance(doc, dict) else None
     if not isinstance(records, list):
         raise MalformedInput(str(path), "records", "missing or not a list")
     return records
 
 
-def _typed(model, rows: list[dict], path: Path) -> list:
+def _json_row(i: int, field: str = "") -> str:
+    return f"records[{i}]" + (f".{field}" if field else "")
+
+
+def _csv_line(i: int, field: str = "") -> str:
+    return f"row {i + 2}" + (f": {field}" if field else "")  # the header is row 1
+
+
+def _load_csv(path: Path, columns: tuple[str, ...], required: tuple[str, ...]) -> list[dict]:
+    """The rows of a CSV file with a header naming ``required`` (and perhaps others of ``columns``), each once."""
+    source = str(path)
+    reader = csv.DictReader(io.StringIO(_read(path)))
+    try:
+        header = [h.strip() for h in reader.fieldnames or []]
+        missing = [c for c in required if c not in header]
+        if missing:
+            raise MalformedInput(source, "header", f"no column {', '.join(missing)}: the header is "
+                                                   f"{','.join(columns)}")
+        twice = sorted({h for h in header if header.count(h) > 1})
+        if twice:
+            raise MalformedInput(source, "header", f"column {', '.join(twice)} appears twice: keep one")
+        return [{k: (v or None) for k, v in _csv_row(row, reader.line_num, len(header), source).items()}
+                for row in reader]
+    except csv.Error as exc:
+        raise MalformedInput(source, None, f"invalid CSV: {exc}") from None
+
+
+def _typed(model, rows: list[dict], path: Path, where=_json_row) -> list:
     out = []
     for i, row in enumerate(rows):
         try:
@@ -110,7 +153,21 @@ def _typed(model, rows: list[dict], path: Path) -> list:
         except ValidationError as exc:
             first = exc.errors()[0]
             field = ".".join(str(p) for p in first["loc"])
-            raise MalformedInput(str(path), f"records[{i}].{field}", first["msg"]) from None
+            raise MalformedInput(str(path), where(i, field), first["msg"]) from None
+    return out
+
+
+def _by_key(records: list, key, path: Path, what: str, where=_json_row) -> dict:
+    """Records by ``key(record)``; two records with one key are refused: which one the source meant is unknown
+    (a registry listing a company as revoked and as active must not read as active)."""
+    out: dict = {}
+    first_at: dict = {}
+    for i, record in enumerate(records):
+        k = key(record)
+        if k in out:
+            raise MalformedInput(str(path), where(i), f"{what(record)} is listed again (first at {first_at[k]}): "
+                                                      "keep the one row that is true and delete the other")
+        out[k], first_at[k] = record, where(i)
     return out
 
 
@@ -121,10 +178,13 @@ class ReferenceTaxInvoiceVerifier:
 
     def __init__(self, path: Path | None = None) -> None:
         path = path or REFERENCE_DATA / "tax_invoices.json"
-        self._records = {(r.number, r.seller_tax_id): r for r in _typed(TaxInvoiceRecord, _load_json(path), path)}
+        self._records = _by_key(_typed(TaxInvoiceRecord, _load_json(path), path),
+                                lambda r: (r.seller_tax_id, r.code, r.number), path,
+                                lambda r: f"invoice {r.code + ' ' if r.code else ''}{r.number} of seller "
+                                          f"{r.seller_tax_id}")
 
-    def lookup_invoice(self, number: str, seller_tax_id: str) -> TaxInvoiceRecord | None:
-        return self._records.get((number, seller_tax_id))
+    def lookup_invoice(self, number: str, seller_tax_id: str, code: str) -> TaxInvoiceRecord | None:
+        return self._records.get((seller_tax_id, code, number))
 
 
 class ReferenceBusinessRegistry:
@@ -134,12 +194,9 @@ class ReferenceBusinessRegistry:
 
     def __init__(self, path: Path | None = None) -> None:
         path = path or REFERENCE_DATA / "business_registry.csv"
-        try:
-            text = read_user_text(path)
-        except UnreadableFile as exc:
-            raise MalformedInput(str(path), None, exc.problem) from None
-        rows = [{k: (v or None) for k, v in row.items()} for row in csv.DictReader(io.StringIO(text))]
-        self._records = {r.credit_code: r for r in _typed(RegistryRecord, rows, path)}
+        rows = _load_csv(path, tuple(RegistryRecord.model_fields), ("credit_code", "name", "status"))
+        self._records = _by_key(_typed(RegistryRecord, rows, path, _csv_line), lambda r: r.credit_code, path,
+                                lambda r: f"enterprise {r.credit_code}", _csv_line)
 
     def lookup_enterprise(self, credit_code: str) -> RegistryRecord | None:
         return self._records.get(credit_code)
@@ -152,7 +209,8 @@ class ReferenceCreditBureau:
 
     def __init__(self, path: Path | None = None) -> None:
         path = path or REFERENCE_DATA / "credit_bureau.json"
-        self._records = {r.credit_code: r for r in _typed(CreditRecord, _load_json(path), path)}
+        self._records = _by_key(_typed(CreditRecord, _load_json(path), path), lambda r: r.credit_code, path,
+                                lambda r: f"the credit record of {r.credit_code}")
 
     def lookup_credit(self, credit_code: str) -> CreditRecord | None:
         return self._records.get(credit_code)
@@ -168,7 +226,14 @@ class Disagreement(_Frozen):
 
 
 class SourceVerification(_Frozen):
+    """What the sources said about an invoice, and the invoice's values they were asked about."""
+
     invoice_number: str
+    invoice_code: str
+    seller_tax_id: str
+    buyer_tax_id: str
+    issue_date: date
+    total_with_tax_fen: int
     fingerprint: str
     sources: tuple[str, ...]
     findings: tuple[Finding, ...]
@@ -182,21 +247,27 @@ class SourceVerification(_Frozen):
 def verify_with_sources(invoice: Invoice, tax: TaxInvoiceVerifier | None = None,
                         registry: BusinessRegistry | None = None,
                         bureau: CreditBureau | None = None) -> SourceVerification:
-    """Ask each source given about the invoice and its parties; nothing is hidden."""
+    """Ask each source given about the invoice and its parties; nothing is hidden.
+
+    Raises ValueError when two sources share a ``source`` name, or one is named ``invoice``: their answers
+    are kept by name, so one would hide the other's.
+    """
+    used = _source_names(tax, registry, bureau)
     findings: list[Finding] = []
     said: dict[str, dict[str, str]] = {
-        "seller.name": {"invoice": invoice.seller.name},
-        "buyer.name": {"invoice": invoice.buyer.name},
+        "seller.name": {INVOICE_ITSELF: invoice.seller.name},
+        "buyer.name": {INVOICE_ITSELF: invoice.buyer.name},
     }
-    used: list[str] = []
     if tax is not None:
-        used.append(tax.source)
-        record = tax.lookup_invoice(invoice.number, invoice.seller.tax_id)
+        record = tax.lookup_invoice(invoice.number, invoice.seller.tax_id, invoice.code)
         if record is None:
+            coded = f" with code {invoice.code}" if invoice.code else ""
             findings.append(Finding(check="source.tax.found", status="fail",
-                                    message=f"{tax.source}: no such invoice from seller {invoice.seller.tax_id}"))
+                                    message=f"{tax.source}: no such invoice{coded} from seller {invoice.seller.tax_id}"))
         else:
             findings.append(Finding(check="source.tax.found", status="pass", message=f"{tax.source}: invoice found"))
+            if invoice.code or record.code:
+                findings.append(_same_code(tax.source, invoice.code, record.code))
             findings.append(Finding(check="source.tax.status", status="pass" if record.status == "normal" else "fail",
                                     message=f"{tax.source}: invoice is {record.status}"))
             said["seller.name"][tax.source] = record.seller_name
@@ -206,11 +277,10 @@ def verify_with_sources(invoice: Invoice, tax: TaxInvoiceVerifier | None = None,
                 ("issue_date", invoice.issue_date.isoformat(), record.issue_date.isoformat()),
                 ("total_with_tax_fen", str(invoice.total_with_tax_fen), str(record.total_with_tax_fen)),
             ):
-                said.setdefault(field, {"invoice": ours})[tax.source] = theirs
+                said.setdefault(field, {INVOICE_ITSELF: ours})[tax.source] = theirs
     else:
         findings.append(Finding(check="source.tax.found", status="skipped", message="no tax invoice verifier given"))
     if registry is not None:
-        used.append(registry.source)
         for side, party in (("seller", invoice.seller), ("buyer", invoice.buyer)):
             record = registry.lookup_enterprise(party.tax_id)
             check = f"source.registry.{side}"
@@ -226,7 +296,6 @@ def verify_with_sources(invoice: Invoice, tax: TaxInvoiceVerifier | None = None,
     else:
         findings.append(Finding(check="source.registry.seller", status="skipped", message="no business registry given"))
     if bureau is not None:
-        used.append(bureau.source)
         record = bureau.lookup_credit(invoice.buyer.tax_id)
         if record is None:
             findings.append(Finding(check="source.credit.debtor", status="skipped",
@@ -241,8 +310,33 @@ def verify_with_sources(invoice: Invoice, tax: TaxInvoiceVerifier | None = None,
         distinct = {normalise_name(v) if field.endswith(".name") else v for v in values.values()}
         if len(values) > 1 and len(distinct) > 1:
             disagreements.append(Disagreement(field=field, values=values))
-    return SourceVerification(invoice_number=invoice.number, fingerprint=invoice_fingerprint(invoice),
-                              sources=tuple(used), findings=tuple(findings), disagreements=tuple(disagreements))
+    return SourceVerification(invoice_number=invoice.number, invoice_code=invoice.code,
+                              seller_tax_id=invoice.seller.tax_id, buyer_tax_id=invoice.buyer.tax_id,
+                              issue_date=invoice.issue_date, total_with_tax_fen=invoice.total_with_tax_fen,
+                              fingerprint=invoice_fingerprint(invoice), sources=tuple(used),
+                              findings=tuple(findings), disagreements=tuple(disagreements))
+
+
+def _source_names(*sources: TaxInvoiceVerifier | BusinessRegistry | CreditBureau | None) -> list[str]:
+    names = [s.source for s in sources if s is not None]
+    if INVOICE_ITSELF in names:
+        raise ValueError(f"a source is named {INVOICE_ITSELF!r}, the name under which the invoice's own values are "
+                         "listed: give that source another name")
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise ValueError(f"two sources are named {', '.join(twice)}: give each its own name (a provider serving "
+                         "several kinds of source names each, e.g. gov-tax and gov-registry), or one source's "
+                         "values would hide the other's")
+    return names
+
+
+def _same_code(source: str, ours: str, theirs: str) -> Finding:
+    """An older invoice is its code and number together: the same number under another code is another invoice."""
+    same = ours == theirs
+    return Finding(check="source.tax.code", status="pass" if same else "fail",
+                   message=f"{source}: invoice code {theirs}" if same else
+                   f"{source}: the invoice's code is {theirs or 'none'}, not {ours or 'none'} as the invoice says",
+                   details={"invoice": ours, source: theirs})
 
 
 def _established(source: str, side: str, record: RegistryRecord, issued: date) -> Finding:
@@ -272,9 +366,15 @@ def attestation(result: SourceVerification, attested_at: datetime | None = None)
     """
     when = (attested_at or datetime.now(timezone.utc)).astimezone(timezone.utc).replace(microsecond=0)
     document = {
-        "kind": "recfin.invoice-verification/1",
+        "kind": ATTESTATION_KIND,
         "invoice_number": result.invoice_number,
+        "invoice_code": result.invoice_code,
+        "seller_tax_id": result.seller_tax_id,
         "fingerprint": result.fingerprint,
+        # the values verified: a registration counts the attestation only for an invoice that has them
+        "buyer_tax_id": result.buyer_tax_id,
+        "issue_date": result.issue_date.isoformat(),
+        "total_with_tax_fen": result.total_with_tax_fen,
         "sources": list(result.sources),
         "outcome": "pass" if result.ok else "fail",
         "findings": [{"check": f.check, "status": f.status, "message": f.message} for f in result.findings],

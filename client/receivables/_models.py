@@ -369,28 +369,39 @@ Outcome = Literal["pass", "fail"]
 
 
 class InvoiceAttestationRequest(Document):
-    """What a bank or the regulator attests about an invoice: the sources asked, the outcome, the evidence's digest.
+    """What a bank or the regulator attests about an invoice: the values verified, the sources asked, the outcome,
+    the evidence's digest.
 
     ``from_evidence`` builds it from the canonical verification document
     (``client.invoices.attestation``), so the ledger record says exactly what the document says.
+    With ``require_attestation`` on, a registration counts a passing attestation only for an invoice with the
+    same buyer, date and amount + tax.
     """
 
     seller_tax_id: str
     code: str = Field(default="", description="发票代码; empty for a fully digitalised e-invoice")
     number: str
     fingerprint: str = Field(description="the invoice fingerprint; the contract computes it again and refuses a mismatch")
+    buyer_tax_id: str = Field(description="the buyer's credit code, as verified")
+    issue_date: date = Field(description="the invoice's date, as verified")
+    total_with_tax: AmountIn = Field(description="价税合计 (amount + tax) as verified, fen")
     sources: list[str] = Field(min_length=1)
     outcome: Outcome
     evidence_digest: str = Field(description="SHA-256 hex of the canonical verification document")
 
     @classmethod
-    def from_evidence(cls, seller_tax_id: str, code: str, document: dict[str, Any],
-                      digest: str) -> "InvoiceAttestationRequest":
-        """The request for a verification document (``kind`` ``recfin.invoice-verification/1``) and its digest."""
-        if document.get("kind") != "recfin.invoice-verification/1":
-            raise ValueError(f"not an invoice verification document: kind {document.get('kind')!r}")
-        return cls(seller_tax_id=seller_tax_id, code=code, number=document["invoice_number"],
-                   fingerprint=document["fingerprint"], sources=list(document["sources"]),
+    def from_evidence(cls, document: dict[str, Any], digest: str) -> "InvoiceAttestationRequest":
+        """The request for a verification document (``client.invoices.attestation``, ``kind``
+        ``recfin.invoice-verification/2``) and its digest."""
+        from client.invoices.sources import ATTESTATION_KIND  # the documents come from there; imported when used
+
+        if document.get("kind") != ATTESTATION_KIND:
+            raise ValueError(f"not an invoice verification document of kind {ATTESTATION_KIND}: kind "
+                             f"{document.get('kind')!r} (verify the invoice again to make one)")
+        return cls(seller_tax_id=document["seller_tax_id"], code=document["invoice_code"],
+                   number=document["invoice_number"], fingerprint=document["fingerprint"],
+                   buyer_tax_id=document["buyer_tax_id"], issue_date=date.fromisoformat(document["issue_date"]),
+                   total_with_tax=document["total_with_tax_fen"], sources=list(document["sources"]),
                    outcome=document["outcome"], evidence_digest=digest)
 
 
@@ -402,6 +413,9 @@ class InvoiceAttestation(Document):
     code: str
     number: str
     fingerprint: str
+    buyer_tax_id: str
+    issue_date: date
+    total_with_tax: Fen
     sources: list[str]
     outcome: Outcome
     evidence_digest: str

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -23,7 +23,7 @@ from client.invoices import (
     verify_with_sources,
 )
 from client.invoices.attest import attest_verification, attestation_request
-from client.receivables import RuleViolation
+from client.receivables import InvoiceInput, ReceivableRegistration, RuleViolation
 
 from ._ledger import BANK_CODE, Ledger
 from ._samples import SELLER, einvoice_xml, invoice
@@ -60,6 +60,8 @@ def test_a_verification_is_attested_in_one_call_with_the_ledgers_time_and_the_ev
     assert done.evidence == attestation(result, AT)
     record = done.record
     assert record.passed and record.fingerprint == invoice_fingerprint(inv) == result.fingerprint
+    assert (record.buyer_tax_id, record.issue_date, record.total_with_tax) == (
+        inv.buyer.tax_id, inv.issue_date, inv.total_with_tax_fen)
     assert record.evidence_digest == done.evidence.digest == canonical_digest(done.evidence.document)
     assert record.sources == ["reference-tax", "reference-registry", "reference-credit"]
     assert record.attester == BANK_CODE and record.attester_role == "financier" and record.attested.msp_id == "BankMSP"
@@ -94,6 +96,40 @@ def test_evidence_of_another_invoice_is_not_attested_for_this_one():
     assert (request.seller_tax_id, request.code, request.outcome) == (SELLER.tax_id, "", "fail")
 
 
+def test_evidence_of_other_values_is_not_attested_for_this_invoice():
+    inv = read_invoice(INVOICE)
+    evidence = attestation(verify_with_sources(inv, *sources()), AT)
+    inflated = inv.model_copy(update={"total_with_tax_fen": 999_999_900})
+    with pytest.raises(ValueError, match="total_with_tax_fen 230300, not 999999900"):
+        attestation_request(inflated, evidence)
+    recoded = inv.model_copy(update={"code": "4403201130"})
+    with pytest.raises(ValueError, match="invoice_code '', not '4403201130'"):
+        attestation_request(recoded, evidence)
+
+
+def test_a_passing_attestation_does_not_let_the_invoice_be_registered_for_more():
+    ledger = Ledger(DEFAULT_CONFIG.model_copy(update={"require_attestation": True}))
+    inv = read_invoice(INVOICE)
+    attest_verification(ledger.client("bank"), inv, verify_with_sources(inv, *sources()))
+    invoice_as_verified = {"number": inv.number, "date": inv.issue_date, "amount": inv.total_amount_fen,
+                           "tax": inv.total_tax_fen, "seller_tax_id": inv.seller.tax_id, "buyer_tax_id": inv.buyer.tax_id}
+
+    def registration(**invoice_over):
+        listed = {**invoice_as_verified, **invoice_over}
+        return ReceivableRegistration(debtor=inv.buyer.tax_id, face_amount=listed["amount"] + listed["tax"],
+                                      issue_date=inv.issue_date, due_date=date(2026, 12, 31),
+                                      invoices=[InvoiceInput(**listed)], contract_hash="0" * 64)
+
+    with pytest.raises(RuleViolation) as refused:
+        ledger.client("supplier").register_receivable(registration(amount=900_000_000, tax=99_999_900))
+    assert refused.value.rule == "invoice-attested-values-differ"
+    assert "total with tax 2303.00 (registered: 9999999.00)" in str(refused.value)
+    with pytest.raises(RuleViolation, match=r"date 2026-09-01 \(registered: 2026-08-15\)"):
+        ledger.client("supplier").register_receivable(registration(date=date(2026, 8, 15)))
+    registered = ledger.client("supplier").register_receivable(registration())
+    assert registered.face_amount == inv.total_with_tax_fen
+
+
 # ------------------------------------------------------------------ the commands
 
 def test_attest_then_register_across_orgs(monkeypatch, tmp_path):
@@ -106,6 +142,7 @@ def test_attest_then_register_across_orgs(monkeypatch, tmp_path):
     r = run("attest", INVOICE, "--as", "bank/officer1", "--evidence", evidence)
     assert r.exit_code == 0, r.output
     assert f"ATTESTED PASS by {BANK_CODE} (financier, BankMSP) at 2026-09-10T02:00:00Z" in r.output
+    assert "verified total with tax 2303.00, dated 2026-09-01, buyer 91440300MA5F7KQ3XU" in r.output
     assert "PASS  source.tax.found" in r.output
     document = json.loads(evidence.read_text(encoding="utf-8"))
     assert f"evidence digest {canonical_digest(document)}" in r.output
@@ -147,6 +184,7 @@ def test_attesting_a_failing_verification_records_it_and_exits_1(monkeypatch, tm
     fp = invoice_fingerprint(read_invoice(unknown))
     r = run("attestations", fp, "--as", "coreenterprise")
     assert r.exit_code == 0 and "1 attestation(s)" in r.output and "FAIL" in r.output
+    assert "verified total with tax 2303.00, dated 2026-09-01" in r.output
     assert [a.outcome for a in ledger.client("bank").invoice_attestations(fp)] == ["fail"]
 
 

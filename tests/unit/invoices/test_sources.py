@@ -1,5 +1,6 @@
 import json
-from datetime import datetime, timezone
+import re
+from datetime import date, datetime, timezone
 
 import pytest
 
@@ -135,5 +136,141 @@ def test_reference_data_is_well_formed_and_valid():
     for party in (BUYER, SELLER, SELLER_2, BUYER_2):
         record = reg.lookup_enterprise(party.tax_id)
         assert isinstance(record, RegistryRecord) and is_valid_credit_code(record.credit_code)
-    rec = ReferenceTaxInvoiceVerifier().lookup_invoice("26442000000012345678", SELLER.tax_id)
+    rec = ReferenceTaxInvoiceVerifier().lookup_invoice("26442000000012345678", SELLER.tax_id, "")
     assert isinstance(rec, TaxInvoiceRecord) and rec.total_with_tax_fen == invoice().total_with_tax_fen
+
+
+# ------------------------------------------------------------------ older invoices: code and number together
+
+LEGACY_NUMBER, LEGACY_CODE = "12345678", "4403201130"
+
+
+def legacy_invoice(code: str = LEGACY_CODE):
+    return invoice(number=LEGACY_NUMBER).model_copy(update={"code": code})
+
+
+def tax_file(tmp_path, *records: dict):
+    path = tmp_path / "tax.json"
+    path.write_text(json.dumps({"records": list(records)}, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def tax_record(inv, **over) -> dict:
+    record = {"number": inv.number, "code": inv.code, "seller_tax_id": inv.seller.tax_id, "seller_name": inv.seller.name,
+              "buyer_tax_id": inv.buyer.tax_id, "buyer_name": inv.buyer.name,
+              "issue_date": inv.issue_date.isoformat(), "total_with_tax_fen": inv.total_with_tax_fen, "status": "normal"}
+    record.update(over)
+    return record
+
+
+def test_an_older_invoice_is_found_by_its_code_and_number_together(tmp_path):
+    real = legacy_invoice()
+    tax = ReferenceTaxInvoiceVerifier(tax_file(tmp_path, tax_record(real)))
+    result = verify_with_sources(real, tax)
+    assert result.ok and {f.check: f.status for f in result.findings}["source.tax.code"] == "pass"
+    # the same number under another code is another invoice, which the tax source does not know
+    copy = legacy_invoice("4403211130")
+    result = verify_with_sources(copy, tax)
+    found = {f.check: f for f in result.findings}["source.tax.found"]
+    assert not result.ok and found.status == "fail" and "with code 4403211130" in found.message
+    assert result.fingerprint != verify_with_sources(real, tax).fingerprint
+
+
+def test_a_source_answering_by_number_alone_is_held_to_the_invoices_code():
+    real = legacy_invoice()
+
+    class ByNumber:
+        source = "tax-by-number"
+
+        def __init__(self, code):
+            self.code = code
+
+        def lookup_invoice(self, number, seller_tax_id, code):
+            return TaxInvoiceRecord.model_validate(tax_record(real, code=self.code))
+
+    for theirs, says in (("4403201131", "the invoice's code is 4403201131, not 4403201130"),
+                         ("", "the invoice's code is none, not 4403201130")):
+        result = verify_with_sources(real, ByNumber(theirs))
+        code = {f.check: f for f in result.findings}["source.tax.code"]
+        assert not result.ok and code.status == "fail" and says in code.message
+    # a fully digitalised invoice has no code; a source giving it one disagrees
+    result = verify_with_sources(invoice(), ByNumber("4403201130"))
+    assert {f.check: f.status for f in result.findings}["source.tax.code"] == "fail"
+    assert "source.tax.code" not in {f.check for f in verify_with_sources(invoice(), ByNumber("")).findings}
+
+
+# ------------------------------------------------------------------ source names
+
+def test_two_sources_under_one_name_or_one_named_invoice_are_refused():
+    class Gov:
+        source = "gov"
+
+        def lookup_invoice(self, number, seller_tax_id, code):
+            return TaxInvoiceRecord.model_validate(tax_record(invoice(), seller_name="某某皮包公司"))
+
+        def lookup_enterprise(self, credit_code):
+            return RegistryRecord(credit_code=credit_code, name="x", status="active")
+
+    gov = Gov()
+    with pytest.raises(ValueError, match="two sources are named gov: give each its own name"):
+        verify_with_sources(invoice(), gov, gov)
+    gov.source = "invoice"
+    with pytest.raises(ValueError, match="a source is named 'invoice'"):
+        verify_with_sources(invoice(), gov)
+    # under names of their own, the tax source's other seller name shows as a disagreement
+    tax, registry = Gov(), Gov()
+    tax.source, registry.source = "gov-tax", "gov-registry"
+    result = verify_with_sources(invoice(), tax, registry)
+    assert not result.ok and {d.field: d.values for d in result.disagreements}["seller.name"]["gov-tax"] == "某某皮包公司"
+
+
+# ------------------------------------------------------------------ reference files that cannot be trusted
+
+@pytest.mark.parametrize("reader, text, says", [
+    (ReferenceTaxInvoiceVerifier, '{"records": ' + "[" * 100_000 + "]" * 100_000 + "}", "nested too deeply"),
+    (ReferenceCreditBureau, "[" * 100_000 + "]" * 100_000, "nested too deeply"),
+    (ReferenceTaxInvoiceVerifier, '{"records": [{"total_with_tax_fen": ' + "9" * 5000 + "}]}", "more than 4300 digits"),
+    (ReferenceTaxInvoiceVerifier, '{"records": [{"number": "26442000000012345678", "seller_tax_id": "S", "seller_name": '
+                                  '"s", "buyer_tax_id": "B", "buyer_name": "b", "issue_date": "2026-09-01", '
+                                  '"total_with_tax_fen": 1e30, "status": "normal"}]}',
+     "records[0].total_with_tax_fen: Input should be a valid integer"),  # fen are integers, never 1e30
+    (ReferenceBusinessRegistry, 'credit_code,name,status\nX,"' + "a" * 200_000 + '",active\n', "field larger than"),
+    (ReferenceBusinessRegistry, "credit_code,credit_code,name,status\nX,Y,n,active\n", "credit_code appears twice"),
+    (ReferenceBusinessRegistry, "", "no column credit_code, name, status"),
+    (ReferenceBusinessRegistry, "credit_code,name,status\nX,n,active,extra\n", "4 cells, but the header names 3"),
+])
+def test_a_malformed_reference_file_is_refused_by_name(tmp_path, reader, text, says):
+    path = tmp_path / "source.data"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(MalformedInput, match=re.escape(says)) as err:
+        reader(path)
+    assert err.value.source == str(path)
+
+
+def test_a_reference_file_listing_one_key_twice_is_refused(tmp_path):
+    reg = tmp_path / "registry.csv"
+    reg.write_text(f"credit_code,name,status\n{SELLER.tax_id},{SELLER.name},revoked\n{SELLER.tax_id},{SELLER.name},active\n",
+                   encoding="utf-8")
+    with pytest.raises(MalformedInput, match=f"enterprise {SELLER.tax_id} is listed again \\(first at row 2\\)") as err:
+        ReferenceBusinessRegistry(reg)
+    assert err.value.field == "row 3"
+    real = legacy_invoice()
+    with pytest.raises(MalformedInput, match="invoice 4403201130 12345678 of seller") as err:
+        ReferenceTaxInvoiceVerifier(tax_file(tmp_path, tax_record(real), tax_record(real, status="void")))
+    assert err.value.field == "records[1]"
+    # the same number under two codes is two invoices
+    ReferenceTaxInvoiceVerifier(tax_file(tmp_path, tax_record(real), tax_record(real, code="4403211130")))
+    credit = tmp_path / "credit.json"
+    row = {"credit_code": BUYER.tax_id, "rating": "AA", "overdue_count": 0, "as_of": "2026-08-31"}
+    credit.write_text(json.dumps({"records": [row, {**row, "rating": "C"}]}), encoding="utf-8")
+    with pytest.raises(MalformedInput, match="listed again"):
+        ReferenceCreditBureau(credit)
+
+
+def test_the_attestation_document_names_the_values_verified(sources):
+    inv = invoice()
+    document = attestation(verify_with_sources(inv, *sources), datetime(2026, 9, 10, tzinfo=timezone.utc)).document
+    assert document["kind"] == "recfin.invoice-verification/2"
+    assert (document["invoice_number"], document["invoice_code"], document["seller_tax_id"]) == (inv.number, "", SELLER.tax_id)
+    assert (document["buyer_tax_id"], document["issue_date"], document["total_with_tax_fen"]) == (
+        BUYER.tax_id, date(2026, 9, 1).isoformat(), inv.total_with_tax_fen)

@@ -173,12 +173,20 @@ class Net:
 
 
 def attestation_request(seller_tax_id: str, number: str, *, code: str = "", outcome: str = "pass",
-                        sources: tuple[str, ...] = ("reference-tax", "reference-registry"), **over: Any) -> dict:
-    """An AttestInvoiceVerification argument for one invoice, with its fingerprint computed as the client does."""
+                        sources: tuple[str, ...] = ("reference-tax", "reference-registry"),
+                        invoice: dict | None = None, **over: Any) -> dict:
+    """An AttestInvoiceVerification argument for one invoice, with its fingerprint computed as the client does.
+
+    The values verified (buyer, date, amount + tax) are those of ``invoice``, an invoice of a registration
+    (``Net.registration(...)["invoices"][0]``); without one, made-up values of no registration."""
     from client.invoices.fingerprint import fingerprint_of
 
+    invoice = invoice or {"buyer_tax_id": credit_code(9999), "date": START.date().isoformat(), "amount": 100_000_00,
+                          "tax": 13_000_00}
     req = {"seller_tax_id": seller_tax_id, "code": code, "number": number,
-           "fingerprint": fingerprint_of(seller_tax_id, code, number), "sources": list(sources), "outcome": outcome,
+           "fingerprint": fingerprint_of(seller_tax_id, code, number), "buyer_tax_id": invoice["buyer_tax_id"],
+           "issue_date": invoice["date"], "total_with_tax": invoice["amount"] + invoice["tax"],
+           "sources": list(sources), "outcome": outcome,
            "evidence_digest": hashlib.sha256(f"evidence of {number} {outcome}".encode()).hexdigest()}
     req.update(over)
     return req

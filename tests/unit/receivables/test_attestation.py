@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from pydantic import ValidationError
 
 from chaincode.receivables import fingerprint
-from chaincode.receivables.config import DEFAULT_CONFIG, NetworkConfig
+from chaincode.receivables.config import DEFAULT_CONFIG, NetworkConfig, NetworkConfigError, parse_config
 
 from .support import attestation_request, standard_net
 
@@ -65,6 +66,21 @@ def test_an_unknown_attesting_role_is_refused_when_the_config_is_built():
         NetworkConfig(org_roles={"BankMSP": ("financier",)}, attesting_roles=("financier", "auditor"))
 
 
+@pytest.mark.parametrize("settings, why", [
+    ({"attesting_roles": []}, "attesting_roles is empty"),
+    ({}, "no org's parties may hold an attesting role (financier, regulator)"),  # only a supplier org
+    ({"attesting_roles": ["core_enterprise"], "org_roles": {"BankMSP": ["financier"]}},
+     "no org's parties may hold an attesting role (core_enterprise)"),
+])
+def test_a_config_requiring_attestations_nobody_may_make_is_refused(settings, why):
+    doc = {"org_roles": {"SupplierMSP": ["supplier"]}, "require_attestation": True, **settings}
+    with pytest.raises(NetworkConfigError, match=re.escape(why)) as refused:
+        parse_config(json.dumps(doc), "network_config.json")
+    assert "turn require_attestation off" in str(refused.value)
+    # without require_attestation the same roles are a choice, not a dead end
+    parse_config(json.dumps({**doc, "require_attestation": False}), "network_config.json")
+
+
 @pytest.mark.parametrize("change, rule", [
     ({"fingerprint": "0" * 64}, "fingerprint-mismatch"),
     ({"number": "26442000000000000099"}, "fingerprint-mismatch"),  # the fingerprint is of another invoice
@@ -75,6 +91,11 @@ def test_an_unknown_attesting_role_is_refused_when_the_config_is_built():
     ({"evidence_digest": "abc"}, "argument-invalid"),
     ({"seller_tax_id": "91310000MA1K000000"}, "credit-code-invalid"),
     ({"attested_at": "2020-01-01T00:00:00Z"}, "argument-invalid"),  # the time is the transaction's, not the caller's
+    ({"buyer_tax_id": "91310000MA1K000000"}, "credit-code-invalid"),
+    ({"issue_date": "2026-02-30"}, "date-invalid"),
+    ({"total_with_tax": 0}, "amount-not-positive"),
+    ({"total_with_tax": 113.5}, "amount-not-integer-fen"),
+    ({"total_with_tax": None}, "amount-not-integer-fen"),
 ])
 async def test_a_bad_attestation_is_refused_and_changes_nothing(change, rule):
     net = await standard_net()
@@ -111,7 +132,7 @@ async def test_with_require_attestation_an_unattested_invoice_is_refused_until_o
     await net.refused(tier1, "RegisterReceivable", reg, rule="invoice-verification-failed")
     # the same bank checks again after the discrepancy is settled: its newest word counts
     net.advance(hours=1)
-    await net.ok(bank, "AttestInvoiceVerification", attestation_request(tier1.uscc, NUMBER))
+    await net.ok(bank, "AttestInvoiceVerification", attestation_request(tier1.uscc, NUMBER, invoice=reg["invoices"][0]))
     r = await net.ok(tier1, "RegisterReceivable", reg)
     assert r["invoices"][0]["fingerprint"] == fingerprint.invoice_fingerprint(tier1.uscc, "", NUMBER)
 
@@ -134,10 +155,12 @@ async def test_with_require_attestation_every_invoice_of_a_claim_needs_one():
     reg = net.registration(tier1, core, 100_000_00, invoice_no=NUMBER)
     second = {**reg["invoices"][0], "number": "26442000000000000043"}
     reg["invoices"].append(second)
-    await net.ok(net.actors["bank"], "AttestInvoiceVerification", attestation_request(tier1.uscc, NUMBER))
+    await net.ok(net.actors["bank"], "AttestInvoiceVerification",
+                 attestation_request(tier1.uscc, NUMBER, invoice=reg["invoices"][0]))
     message = await net.refused(tier1, "RegisterReceivable", reg, rule="invoice-not-attested")
     assert "26442000000000000043" in message
-    await net.ok(net.actors["bank2"], "AttestInvoiceVerification", attestation_request(tier1.uscc, second["number"]))
+    await net.ok(net.actors["bank2"], "AttestInvoiceVerification",
+                 attestation_request(tier1.uscc, second["number"], invoice=second))
     await net.ok(tier1, "RegisterReceivable", reg)
 
 
@@ -146,11 +169,12 @@ async def test_required_sources_must_all_be_named_by_a_passing_attestation():
     tier1, core, bank = net.actors["tier1"], net.actors["core"], net.actors["bank"]
     reg = net.registration(tier1, core, invoice_no=NUMBER)
     await net.ok(bank, "AttestInvoiceVerification",
-                 attestation_request(tier1.uscc, NUMBER, sources=("reference-registry",)))
+                 attestation_request(tier1.uscc, NUMBER, sources=("reference-registry",), invoice=reg["invoices"][0]))
     message = await net.refused(tier1, "RegisterReceivable", reg, rule="invoice-not-attested")
     assert "naming the sources reference-tax" in message
     await net.ok(net.actors["regulator"], "AttestInvoiceVerification",
-                 attestation_request(tier1.uscc, NUMBER, sources=("reference-tax", "reference-credit")))
+                 attestation_request(tier1.uscc, NUMBER, sources=("reference-tax", "reference-credit"),
+                                     invoice=reg["invoices"][0]))
     await net.ok(tier1, "RegisterReceivable", reg)
 
 
@@ -165,3 +189,62 @@ async def test_an_attestation_replayed_with_its_request_id_is_recorded_once():
     assert net.snapshot() == before
     assert len(await net.ok(bank, "GetInvoiceAttestations", first["fingerprint"], evaluate=True)) == 1
     await net.refused(bank, "AttestInvoiceVerification", {**req, "outcome": "fail"}, "attest-1", rule="request-id-reused")
+
+
+async def test_a_passing_attestation_counts_only_for_the_buyer_date_and_total_it_verified():
+    net = await standard_net(requiring())
+    tier1, core, core2 = net.actors["tier1"], net.actors["core"], net.actors["core2"]
+    verified = net.registration(tier1, core, 100_000_00, invoice_no=NUMBER)
+    a = await net.ok(net.actors["bank"], "AttestInvoiceVerification",
+                     attestation_request(tier1.uscc, NUMBER, invoice=verified["invoices"][0]))
+    assert (a["buyer_tax_id"], a["issue_date"], a["total_with_tax"]) == (core.uscc, net.today, 113_000_00)
+    # the same invoice, registered for more than was verified
+    inflated = net.registration(tier1, core, 900_000_00, invoice_no=NUMBER)
+    message = await net.refused(tier1, "RegisterReceivable", inflated, rule="invoice-attested-values-differ")
+    assert "total with tax 113000.00 (registered: 1017000.00)" in message and a["attested"]["tx_id"] in message
+    # with another date, or against another debtor
+    backdated = net.registration(tier1, core, 100_000_00, invoice_no=NUMBER)
+    backdated["invoices"][0]["date"] = net.day(-20)
+    message = await net.refused(tier1, "RegisterReceivable", backdated, rule="invoice-attested-values-differ")
+    assert f"date {net.today} (registered: {net.day(-20)})" in message and "total with tax" not in message
+    message = await net.refused(tier1, "RegisterReceivable", net.registration(tier1, core2, invoice_no=NUMBER),
+                                rule="invoice-attested-values-differ")
+    assert f"buyer {core.uscc} (registered: {core2.uscc})" in message
+    # as verified, it counts
+    await net.ok(tier1, "RegisterReceivable", verified)
+
+
+async def test_attestations_of_a_role_no_longer_attesting_do_not_count():
+    net = await standard_net(requiring())
+    tier1, core, bank, regulator = net.actors["tier1"], net.actors["core"], net.actors["bank"], net.actors["regulator"]
+    reg = net.registration(tier1, core, invoice_no=NUMBER)
+    await net.ok(bank, "AttestInvoiceVerification", attestation_request(tier1.uscc, NUMBER, invoice=reg["invoices"][0]))
+    # a new chaincode definition lets only the regulator attest: the bank's word no longer counts
+    net.contract.config = requiring(attesting_roles=("regulator",))
+    message = await net.refused(tier1, "RegisterReceivable", reg, rule="invoice-not-attested")
+    assert "not counted: 1 attestation(s) by a financier" in message and "ask a regulator" in message
+    # nor does a failure the bank attests now (it is refused) or attested before
+    net.contract.config = requiring()
+    net.advance(hours=1)
+    await net.ok(bank, "AttestInvoiceVerification",
+                 attestation_request(tier1.uscc, NUMBER, outcome="fail", invoice=reg["invoices"][0]))
+    net.contract.config = requiring(attesting_roles=("regulator",))
+    await net.ok(regulator, "AttestInvoiceVerification",
+                 attestation_request(tier1.uscc, NUMBER, invoice=reg["invoices"][0]))
+    await net.ok(tier1, "RegisterReceivable", reg)
+
+
+async def test_the_newest_attestation_is_found_by_time_not_by_how_the_time_is_written():
+    net = await standard_net(requiring())
+    tier1, core, bank = net.actors["tier1"], net.actors["core"], net.actors["bank"]
+    reg = net.registration(tier1, core, invoice_no=NUMBER)
+    passed = await net.ok(bank, "AttestInvoiceVerification",
+                          attestation_request(tier1.uscc, NUMBER, invoice=reg["invoices"][0]))
+    net.advance(seconds=0.4)  # the invoice is red-flushed; the bank checks again 0.4 s later
+    failed = await net.ok(bank, "AttestInvoiceVerification",
+                          attestation_request(tier1.uscc, NUMBER, outcome="fail", invoice=reg["invoices"][0]))
+    # "...02:00:00Z" sorts after "...02:00:00.400000Z" as text, but is the earlier time
+    assert passed["attested"]["at"] == "2026-03-02T02:00:00Z" and failed["attested"]["at"].endswith(":00.400000Z")
+    listed = await net.ok(tier1, "GetInvoiceAttestations", passed["fingerprint"], evaluate=True)
+    assert [a["outcome"] for a in listed] == ["pass", "fail"]
+    await net.refused(tier1, "RegisterReceivable", reg, rule="invoice-verification-failed")

@@ -100,7 +100,8 @@ def discount_offer(**over: Any) -> dict:
 
 def invoice_attestation(**over: Any) -> dict:
     doc = {"doc_type": "invoice_attestation", "seller_tax_id": TIER1, "code": "", "number": "24312000000012345678",
-           "fingerprint": "f" * 64, "sources": ["reference-tax", "reference-registry"], "outcome": "pass",
+           "fingerprint": "f" * 64, "buyer_tax_id": CORE, "issue_date": "2026-03-01",
+           "total_with_tax": 11_300_000, "sources": ["reference-tax", "reference-registry"], "outcome": "pass",
            "evidence_digest": "e" * 64, "id": "A-00000000000000f1", "attester": BANK, "attester_role": "financier",
            "attested": action("AttestInvoiceVerification", BANK, "BankMSP")}
     doc.update(over)

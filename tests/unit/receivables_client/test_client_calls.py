@@ -34,6 +34,7 @@ def registration() -> ReceivableRegistration:
 
 
 ATTESTATION = InvoiceAttestationRequest(seller_tax_id=TIER1, number="24312000000012345678", fingerprint="f" * 64,
+                                        buyer_tax_id=CORE, issue_date=date(2026, 3, 1), total_with_tax=11_300_000,
                                         sources=["reference-tax"], outcome="fail", evidence_digest="e" * 64)
 
 TERMS = FinancingTerms(advance_rate=Decimal("0.9"), discount_rate="0.036", fees=Decimal("100.00"), recourse=False,
@@ -88,6 +89,7 @@ CASES = [
      {"fingerprint": "f" * 64, "used": True, "receivable_id": R, "live": True}),
     (lambda c: c.attest_invoice_verification(ATTESTATION, request_id="q-4"), "submit", "AttestInvoiceVerification",
      [json.dumps({"seller_tax_id": TIER1, "code": "", "number": "24312000000012345678", "fingerprint": "f" * 64,
+                  "buyer_tax_id": CORE, "issue_date": "2026-03-01", "total_with_tax": 11_300_000,
                   "sources": ["reference-tax"], "outcome": "fail", "evidence_digest": "e" * 64},
                  separators=(",", ":")), "q-4"],
      fakes.invoice_attestation(outcome="fail", sources=["reference-tax"])),

@@ -232,6 +232,8 @@ def test_documents_of_a_lifecycle_parse_into_the_models_without_loss(metadata):
     # a bank attests a verification of the invoice; the request the SDK builds is accepted as is
     checked = sdk.InvoiceAttestationRequest(
         seller_tax_id=tier1.uscc, number=r["invoices"][0]["number"], fingerprint=r["invoices"][0]["fingerprint"],
+        buyer_tax_id=r["invoices"][0]["buyer_tax_id"], issue_date=date.fromisoformat(r["invoices"][0]["date"]),
+        total_with_tax=r["invoices"][0]["amount"] + r["invoices"][0]["tax"],
         sources=["reference-tax"], outcome="pass", evidence_digest=hashlib.sha256(b"evidence").hexdigest())
     life.ok(bank, "AttestInvoiceVerification", json.dumps(checked.to_json()))
     attested = life.ok(tier1, "GetInvoiceAttestations", checked.fingerprint, evaluate=True)

@@ -213,7 +213,8 @@ def story() -> list[Submit]:
     core.client.reject(rejected.id, "goods not delivered")
     bank.client.attest_invoice_verification(InvoiceAttestationRequest(
         seller_tax_id=tier1.uscc, number="24312000000000000005",
-        fingerprint=fingerprint_of(tier1.uscc, "", "24312000000000000005"), sources=["reference-tax"], outcome="fail",
+        fingerprint=fingerprint_of(tier1.uscc, "", "24312000000000000005"), buyer_tax_id=core.uscc,
+        issue_date=channel.today(), total_with_tax=Decimal("113.00"), sources=["reference-tax"], outcome="fail",
         evidence_digest=hashlib.sha256(b"evidence").hexdigest()))
     late = claim(channel, tier1, core, "24312000000000000006", due_in=5)
     channel.now += timedelta(days=10)
