@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from fabric_protos.gateway import gateway_pb2
 from fabric_protos.peer import transaction_pb2
 
 from ._context import Context
-from ._signable import Signable
+from ._signable import Signable, identity_problem
 from ._twins import Steps, awaiting, blocking
 from .errors import CommitStatusError, validation_code_name
+
+_TRANSACTION_ID = re.compile(r"[0-9a-f]{64}")
+"""Fabric's transaction IDs: hex SHA-256 (``transaction_id_for``), which peers check."""
 
 
 @dataclass(frozen=True)
@@ -34,10 +38,21 @@ class Status:
 class _CommitBase(Signable):
     _message_type = gateway_pb2.SignedCommitStatusRequest
     _signed_field = "request"
+    _kind = "commit"
 
     def __init__(self, context: Context, signed: gateway_pb2.SignedCommitStatusRequest) -> None:
         super().__init__(context, signed)
         self._request = gateway_pb2.CommitStatusRequest.FromString(signed.request)
+
+    @classmethod
+    def _problem(cls, signed: gateway_pb2.SignedCommitStatusRequest) -> str | None:
+        # A chaincode events request's bytes decode as a commit's: its channel in the place of the transaction ID.
+        request = gateway_pb2.CommitStatusRequest.FromString(signed.request)
+        if not _TRANSACTION_ID.fullmatch(request.transaction_id):
+            return f"{request.transaction_id!r} is not a transaction ID (64 hex digits)"
+        if not request.channel_id:
+            return "they name no channel"
+        return identity_problem(request.identity)
 
     @property
     def transaction_id(self) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from ._context import Context
-from ._proposal import Argument, AsyncProposal, Proposal, Transient, build_proposal
+from ._proposal import Argument, AsyncProposal, Proposal, Transient, as_tuple, build_proposal
 from ._retry import NO_RETRY, RetryPolicy
 from ._twins import Pause, Steps, awaiting, blocking
 from .errors import CommitError
@@ -107,6 +107,9 @@ class _ContractBase:
         policy are retried with a new proposal.
         """
         policy = retry or self._retry
+        # Each attempt builds a new proposal from these: read once, or a retry would find a generator spent.
+        arguments = as_tuple(arguments, "arguments")
+        endorsing_organizations = as_tuple(endorsing_organizations, "endorsing_organizations")
         attempt = 1
         while True:
             submitted = yield self.submit_async(

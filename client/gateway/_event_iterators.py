@@ -6,6 +6,8 @@ import asyncio
 import threading
 from typing import Callable, Generic, Iterable, Iterator, TypeVar
 
+import grpc
+
 from ._transport import TransportError, transport_errors_as
 from .errors import GatewayError
 
@@ -29,22 +31,38 @@ def _timed_out(timeout: float) -> TimeoutError:
     return TimeoutError(f"the event waited for did not come within {timeout:g}s")
 
 
+def _cancelled(error: TransportError) -> bool:
+    return error.code == grpc.StatusCode.CANCELLED
+
+
 class EventIterator(Generic[T]):
-    """An endless iterator of events; ``close()`` (or leaving a ``with`` block) stops the stream."""
+    """An endless iterator of events; ``close()`` (or leaving a ``with`` block) stops the stream.
+
+    ``close()`` may come from another thread than the one reading: the read in progress then
+    ends the iteration (StopIteration), as every read after the close does.
+    """
 
     def __init__(self, stream, convert: Convert) -> None:
         self._stream = stream
+        self._closed = False
         self._items = self._generate(convert)
 
     def _generate(self, convert: Convert) -> Iterator[T]:
         with transport_errors_as():
-            for response in self._stream:
-                yield from convert(response)
+            try:
+                for response in self._stream:
+                    yield from convert(response)
+            except TransportError as error:
+                if self._closed and _cancelled(error):
+                    return  # close() cancelled the stream under this read: the end the caller asked for
+                raise
 
     def __iter__(self) -> "EventIterator[T]":
         return self
 
     def __next__(self) -> T:
+        if self._closed:
+            raise StopIteration
         return next(self._items)
 
     def first(self, condition: Condition = _any_event, *, timeout: float | None = None) -> T:
@@ -83,8 +101,13 @@ class EventIterator(Generic[T]):
             cancel()
 
     def close(self) -> None:
+        self._closed = True
         self._cancel_stream()
-        self._items.close()
+        if not self._items.gi_running:
+            try:
+                self._items.close()
+            except ValueError:
+                pass  # another thread entered it meanwhile: the cancelled stream ends its read
 
     def __enter__(self) -> "EventIterator[T]":
         return self
@@ -103,7 +126,9 @@ def open_events(open_stream: Callable[[], object], convert: Convert) -> EventIte
 class AsyncEventIterator(Generic[T]):
     """The async twin of :class:`EventIterator`: ``async for``, and ``aclose()`` or ``async with``.
 
-    The stream is opened by the first ``__anext__``, inside the event loop.
+    The stream is opened by the first ``__anext__``, inside the event loop. ``aclose()`` from
+    another task ends the iteration of a task reading (StopAsyncIteration); a reading task
+    that is itself cancelled still gets its CancelledError.
     """
 
     def __init__(self, open_stream, convert: Convert) -> None:
@@ -123,11 +148,29 @@ class AsyncEventIterator(Generic[T]):
             with transport_errors_as():
                 try:
                     response = await self._next_response()
-                except (StopAsyncIteration, TransportError):
-                    self._closed = True  # the stream ended or failed: nothing more will come
+                except asyncio.CancelledError:
+                    if self._closed_under_read():
+                        raise StopAsyncIteration from None
+                    raise
+                except TransportError as error:
+                    if self._closed and _cancelled(error):
+                        raise StopAsyncIteration from None
+                    self._closed = True  # the stream failed: nothing more will come
+                    raise
+                except StopAsyncIteration:
+                    self._closed = True  # the stream ended: nothing more will come
                     raise
             self._pending.extend(self._convert(response))
         return self._pending.pop(0)
+
+    def _closed_under_read(self) -> bool:
+        """Whether a CancelledError from a read is aclose() cancelling the stream, not this task's cancellation.
+
+        grpc.aio raises CancelledError from a read of a call cancelled by aclose() in another task; a
+        task that is being cancelled itself (``cancel()``, a timeout) must still see its CancelledError.
+        """
+        task = asyncio.current_task()
+        return self._closed and (task is None or not task.cancelling())
 
     async def _next_response(self):
         if self._stream is None:

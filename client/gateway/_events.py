@@ -15,7 +15,7 @@ from ._checkpointer import Checkpoint
 from ._context import Context
 from ._event_iterators import AsyncEventIterator, EventIterator, open_events
 from ._proposal import new_nonce
-from ._signable import Signable
+from ._signable import Signable, channel_header_problem, identity_problem
 from ._transport import DELIVER_KINDS
 from .errors import GatewayError
 
@@ -80,6 +80,17 @@ class _EventsRequest(Signable):
 class _ChaincodeEventsRequestBase(_EventsRequest):
     _message_type = gateway_pb2.SignedChaincodeEventsRequest
     _signed_field = "request"
+    _kind = "chaincode events request"
+
+    @classmethod
+    def _problem(cls, signed: gateway_pb2.SignedChaincodeEventsRequest) -> str | None:
+        # A commit's bytes decode as a chaincode events request's, without the start position every one carries.
+        request = gateway_pb2.ChaincodeEventsRequest.FromString(signed.request)
+        if not (request.channel_id and request.chaincode_id):
+            return "they name no channel or no chaincode"
+        if not request.HasField("start_position"):
+            return "they give no start position"
+        return identity_problem(request.identity)
 
     def _open(self, request: gateway_pb2.SignedChaincodeEventsRequest):
         return self._context.transport.chaincode_events(request)
@@ -134,6 +145,13 @@ class _BlockEventsRequestBase(_EventsRequest):
 
     _message_type = common_pb2.Envelope
     _signed_field = "payload"
+    _kind = "block events request"
+
+    @classmethod
+    def _problem(cls, envelope: common_pb2.Envelope) -> str | None:
+        payload = common_pb2.Payload.FromString(envelope.payload)
+        channel_header = common_pb2.ChannelHeader.FromString(payload.header.channel_header)
+        return channel_header_problem(channel_header, common_pb2.DELIVER_SEEK_INFO)
 
     def __init__(self, context: Context, envelope: common_pb2.Envelope, kind: str = "block") -> None:
         super().__init__(context, envelope)

@@ -65,12 +65,12 @@ def connect(
     (see ``new_signed_proposal`` and friends). ``retry`` sets the default
     RetryPolicy of ``submit``; none by default.
     """
+    signing, tls_hash = _check_credentials(identity, signer, hash, client_certificate)
     transport = _transport(
         grpc, GrpcTransport, target, grpc_channel, transport, metadata,
         tls_root_certificates, client_certificate, client_key, server_name_override, insecure, grpc_options,
     )  # fmt: skip
-    context = _context(transport, identity, signer, hash, timeouts, client_certificate, SYNC, target)
-    return Gateway(context, retry)
+    return Gateway(_context(transport, signing, tls_hash, timeouts, SYNC, target), retry)
 
 
 def connect_async(
@@ -96,12 +96,12 @@ def connect_async(
     Call it inside a running event loop. Every call that talks to the peer is
     awaited; event methods return async iterators.
     """
+    signing, tls_hash = _check_credentials(identity, signer, hash, client_certificate)
     transport = _transport(
         grpc.aio, AsyncGrpcTransport, target, grpc_channel, transport, metadata,
         tls_root_certificates, client_certificate, client_key, server_name_override, insecure, grpc_options,
     )  # fmt: skip
-    context = _context(transport, identity, signer, hash, timeouts, client_certificate, ASYNC, target)
-    return AsyncGateway(context, retry)
+    return AsyncGateway(_context(transport, signing, tls_hash, timeouts, ASYNC, target), retry)
 
 
 def _transport(
@@ -127,9 +127,14 @@ def _transport(
     return transport_class(channel, metadata=metadata, owns_channel=True)
 
 
-def _context(transport, identity, signer, hash, timeouts, client_certificate, models, target) -> Context:
+def _check_credentials(identity, signer, hash, client_certificate) -> tuple[SigningIdentity, bytes]:
+    """The signing identity and the TLS certificate hash, checked before any channel opens:
+    a bad argument then leaves no channel behind."""
     tls_hash = _certificate_hash(_read(client_certificate)) if client_certificate is not None else b""
-    signing = SigningIdentity(identity, signer, hash)
+    return SigningIdentity(identity, signer, hash), tls_hash
+
+
+def _context(transport, signing, tls_hash, timeouts, models, target) -> Context:
     address = target or getattr(transport, "address", "") or ""
     return Context(transport, signing, timeouts or Timeouts(), tls_hash, models, peer_address=address)
 
@@ -231,8 +236,14 @@ def _read(value: bytes | str | Path) -> bytes:
 
 def _certificate_hash(pem: bytes) -> bytes:
     """SHA-256 of the client TLS certificate (DER), which Fabric binds into Deliver requests."""
-    der = x509.load_pem_x509_certificate(pem).public_bytes(serialization.Encoding.DER)
-    return sha256(der).digest()
+    try:
+        certificate = x509.load_pem_x509_certificate(pem)
+    except ValueError as error:
+        raise ValueError(
+            f"client_certificate is not a PEM X.509 certificate ({error}): give the client's TLS certificate "
+            "(PEM bytes or text, or a file path); its key goes in client_key"
+        ) from None
+    return sha256(certificate.public_bytes(serialization.Encoding.DER)).digest()
 
 
 def _open_channel(grpc_module, target, *, insecure, root, certificate, key, server_name_override, options) -> grpc.Channel:

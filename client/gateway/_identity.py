@@ -53,7 +53,8 @@ def load_msp_folder(path: str | Path, msp_id: str, password: bytes | None = None
 
     Reads the certificate from ``signcerts/*.pem`` and the private key from
     ``keystore/`` (``*_sk`` or ``*.pem``). When the keystore holds several
-    keys, the one whose public key matches the certificate is used.
+    keys, the one whose public key matches the certificate is used. ``password``
+    decrypts an encrypted key; without it, or with a wrong one, the ValueError says so.
     """
     folder = Path(path)
     identity, cert_file = msp_folder_identity(folder, msp_id)
@@ -64,14 +65,28 @@ def load_msp_folder(path: str | Path, msp_id: str, password: bytes | None = None
     if not candidates:
         raise ValueError(f"no private key in {keystore} (expected *_sk or *.pem): restore it, or run "
                          "`recfin hsm link` if the key is in an HSM")
+    locked = []  # encrypted keys that the password given (or its absence) did not open
     for candidate in candidates:
+        pem = candidate.read_bytes()
         try:
-            key = serialization.load_pem_private_key(candidate.read_bytes(), password=password)
+            key = serialization.load_pem_private_key(pem, password=password)
         except (ValueError, TypeError):
+            if _is_encrypted(pem):
+                locked.append(candidate.name)
             continue
         if _public_bytes(key.public_key()) == wanted:
             return identity, private_key_signer(key)
+    if locked:
+        why = "no password was given" if password is None else "the password given is wrong"
+        raise ValueError(f"the private key in {keystore} ({', '.join(locked)}) is encrypted and {why}: "
+                         "pass the key's password as load_msp_folder(..., password=b\"...\")")
     raise ValueError(f"no private key in {keystore} matches the certificate {cert_file.name}")
+
+
+def _is_encrypted(pem: bytes) -> bool:
+    """Whether a PEM key is password-protected: PKCS#8 ``ENCRYPTED PRIVATE KEY``, or OpenSSL's
+    ``Proc-Type: 4,ENCRYPTED`` header on a traditional key."""
+    return b"-----BEGIN ENCRYPTED PRIVATE KEY-----" in pem or b"Proc-Type: 4,ENCRYPTED" in pem
 
 
 def msp_folder_identity(folder: Path, msp_id: str) -> tuple[Identity, Path]:

@@ -13,7 +13,7 @@ from fabric_protos.peer import chaincode_pb2, proposal_pb2
 from google.protobuf import timestamp_pb2
 
 from ._context import Context
-from ._signable import Signable
+from ._signable import Signable, channel_header_problem
 from ._twins import Steps, awaiting, blocking
 from .errors import EndorseError, EvaluateError
 
@@ -43,6 +43,18 @@ def _as_bytes(value: Argument, what: str) -> bytes:
         except UnicodeEncodeError:   # lone surrogates: bytes that were not UTF-8, decoded with surrogateescape
             raise ValueError(f"{what} {value!r} is not valid text: it holds bytes that are not UTF-8") from None
     raise TypeError(f"{what} must be str or bytes, not {type(value).__name__}")
+
+
+def as_tuple(values: Iterable | None, what: str) -> tuple:
+    """``values`` read once into a tuple, so a call that sends them again (a retry) sends them all.
+
+    A lone str or bytes is refused: iterating it would send its characters one by one.
+    """
+    if values is None:
+        return ()
+    if isinstance(values, (str, bytes, bytearray)):
+        raise TypeError(f"{what} must be a list of values, not a single {type(values).__name__}: wrap it, [{values!r}]")
+    return tuple(values)
 
 
 def build_proposal(
@@ -79,7 +91,7 @@ def build_proposal(
         channel_header=channel_header.SerializeToString(),
         signature_header=common_pb2.SignatureHeader(creator=creator, nonce=nonce).SerializeToString(),
     )
-    args = [function.encode("utf-8")] + [_as_bytes(a, "an argument") for a in arguments]
+    args = [function.encode("utf-8")] + [_as_bytes(a, "an argument") for a in as_tuple(arguments, "arguments")]
     invocation = chaincode_pb2.ChaincodeInvocationSpec(
         chaincode_spec=chaincode_pb2.ChaincodeSpec(
             type=chaincode_pb2.ChaincodeSpec.UNDEFINED,
@@ -95,9 +107,17 @@ def build_proposal(
     proposed = gateway_pb2.ProposedTransaction(
         transaction_id=tx_id,
         proposal=proposal_pb2.SignedProposal(proposal_bytes=proposal.SerializeToString()),
-        endorsing_organizations=list(endorsing_organizations or ()),
+        endorsing_organizations=as_tuple(endorsing_organizations, "endorsing_organizations"),
     )
     return context.models.proposal(context, proposed)
+
+
+def _proposal_of(proposed: gateway_pb2.ProposedTransaction) -> proposal_pb2.Proposal:
+    return proposal_pb2.Proposal.FromString(proposed.proposal.proposal_bytes)
+
+
+def _channel_header(proposal: proposal_pb2.Proposal) -> common_pb2.ChannelHeader:
+    return common_pb2.ChannelHeader.FromString(common_pb2.Header.FromString(proposal.header).channel_header)
 
 
 class _ProposalBase(Signable):
@@ -105,11 +125,25 @@ class _ProposalBase(Signable):
 
     _message_type = gateway_pb2.ProposedTransaction
     _signed_field = "proposal_bytes"
+    _kind = "proposal"
 
     def __init__(self, context: Context, proposed: gateway_pb2.ProposedTransaction) -> None:
         super().__init__(context, proposed)
-        header = common_pb2.Header.FromString(proposal_pb2.Proposal.FromString(proposed.proposal.proposal_bytes).header)
-        self._channel = common_pb2.ChannelHeader.FromString(header.channel_header).channel_id
+        self._channel = _channel_header(_proposal_of(proposed)).channel_id
+
+    @classmethod
+    def _problem(cls, proposed: gateway_pb2.ProposedTransaction) -> str | None:
+        # A transaction's bytes decode as a proposal's; its payload holds no chaincode function.
+        proposal = _proposal_of(proposed)
+        problem = channel_header_problem(
+            _channel_header(proposal), common_pb2.ENDORSER_TRANSACTION, proposed.transaction_id
+        )
+        if problem:
+            return problem
+        payload = proposal_pb2.ChaincodeProposalPayload.FromString(proposal.payload)
+        if not chaincode_pb2.ChaincodeInvocationSpec.FromString(payload.input).chaincode_spec.input.args:
+            return "they call no chaincode function"
+        return None
 
     def _signed_part(self) -> proposal_pb2.SignedProposal:
         return self._message.proposal

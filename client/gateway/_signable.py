@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from google.protobuf.message import Message
+from fabric_protos.common import common_pb2
+from fabric_protos.msp import identities_pb2
+from google.protobuf.message import DecodeError, Message
 
 from ._context import Context
 
@@ -27,6 +29,8 @@ class Signable:
 
     _message_type: ClassVar[type[Message]]
     _signed_field: ClassVar[str]
+    _kind: ClassVar[str]
+    """What the object is called in errors: "proposal", "transaction"..."""
 
     def __init__(self, context: Context, message: Message) -> None:
         self._context = context
@@ -34,11 +38,31 @@ class Signable:
 
     @classmethod
     def _rebuild(cls, context: Context, data: bytes, signature: bytes | None = None, **options) -> "Signable":
-        """The object behind ``data`` (its ``bytes``), with the signature of its ``digest`` if given."""
-        rebuilt = cls(context, cls._message_type.FromString(data), **options)
+        """The object behind ``data`` (its ``bytes``), with the signature of its ``digest`` if given.
+
+        Raises ValueError when ``data`` is not the bytes of this kind of object: protobuf decodes
+        the bytes of one request as another without complaint when their fields line up (a
+        proposal's as a transaction's), so what the bytes hold is checked before they are used.
+        """
+        try:
+            message = cls._message_type.FromString(data)
+            problem = cls._problem(message)
+            rebuilt = None if problem else cls(context, message, **options)
+        except DecodeError as error:
+            problem = f"they do not decode ({error})"
+        if problem:
+            raise ValueError(
+                f"the bytes given are not a {cls._kind}: {problem}; pass the `bytes` of the {cls._kind} whose "
+                "digest was signed"
+            )
         if signature is not None:
             rebuilt._signed_part().signature = signature
         return rebuilt
+
+    @classmethod
+    def _problem(cls, message: Message) -> str | None:
+        """Why ``message``, decoded from bytes given to ``_rebuild``, is not this kind of object; None if it is."""
+        raise NotImplementedError
 
     def _signed_part(self) -> Message:
         return self._message
@@ -64,3 +88,22 @@ class Signable:
         if not part.signature:
             part.signature = self._context.signing.sign(getattr(part, self._signed_field))
         return self._message
+
+
+def channel_header_problem(channel_header: common_pb2.ChannelHeader, expected_type: int,
+                           transaction_id: str | None = None) -> str | None:
+    """Why a rebuilt object's channel header is not the one its kind carries; None if it is."""
+    if channel_header.type != expected_type:
+        known = channel_header.type in common_pb2.HeaderType.values()
+        found = common_pb2.HeaderType.Name(channel_header.type) if known else str(channel_header.type)
+        return f"their channel header is of type {found}, not {common_pb2.HeaderType.Name(expected_type)}"
+    if transaction_id is not None and channel_header.tx_id != transaction_id:
+        return f"their transaction ID {transaction_id!r} is not the one in their header ({channel_header.tx_id!r})"
+    return None
+
+
+def identity_problem(serialized_identity: bytes) -> str | None:
+    """Why the ``identity`` of a rebuilt request is not a serialized identity; None if it is."""
+    if not identities_pb2.SerializedIdentity.FromString(serialized_identity).mspid:
+        return "they carry no client identity"
+    return None

@@ -8,7 +8,7 @@ from fabric_protos.peer import proposal_pb2, proposal_response_pb2, transaction_
 
 from ._commit import new_commit
 from ._context import Context
-from ._signable import Signable
+from ._signable import Signable, channel_header_problem
 from ._twins import Steps, awaiting, blocking
 from .errors import SubmitError
 
@@ -16,12 +16,27 @@ from .errors import SubmitError
 class _TransactionBase(Signable):
     _message_type = gateway_pb2.PreparedTransaction
     _signed_field = "payload"
+    _kind = "transaction"
 
     def __init__(self, context: Context, prepared: gateway_pb2.PreparedTransaction) -> None:
         super().__init__(context, prepared)
         payload = common_pb2.Payload.FromString(prepared.envelope.payload)
-        self._channel = common_pb2.ChannelHeader.FromString(payload.header.channel_header).channel_id
+        self._channel = _channel_header(payload).channel_id
         self._result = _result_of(payload)
+
+    @classmethod
+    def _problem(cls, prepared: gateway_pb2.PreparedTransaction) -> str | None:
+        # A proposal's bytes decode as a transaction's, with the same header and transaction ID:
+        # what only an endorsed transaction holds is the endorsed chaincode action.
+        payload = common_pb2.Payload.FromString(prepared.envelope.payload)
+        problem = channel_header_problem(_channel_header(payload), common_pb2.ENDORSER_TRANSACTION, prepared.transaction_id)
+        if problem:
+            return problem
+        actions = transaction_pb2.Transaction.FromString(payload.data).actions
+        action = transaction_pb2.ChaincodeActionPayload.FromString(actions[0].payload).action if actions else None
+        if action is None or not action.proposal_response_payload:
+            return "they hold no endorsed chaincode action (a proposal's bytes? endorse it first)"
+        return None
 
     def _signed_part(self) -> common_pb2.Envelope:
         return self._message.envelope
@@ -66,6 +81,10 @@ class AsyncTransaction(_TransactionBase):
     """The async twin of :class:`Transaction`."""
 
     submit = awaiting(_TransactionBase._submit)
+
+
+def _channel_header(payload: common_pb2.Payload) -> common_pb2.ChannelHeader:
+    return common_pb2.ChannelHeader.FromString(payload.header.channel_header)
 
 
 def _result_of(payload: common_pb2.Payload) -> bytes:

@@ -20,8 +20,9 @@ orderer that answered the Gateway peer with an error, decoded from the
 ``gateway.ErrorDetail`` entries of the gRPC status. It is empty when the
 failure happened on the Gateway peer itself.
 
-Arguments the caller got wrong (a bad PEM, an empty function name) raise
-ordinary ``ValueError``/``TypeError``, not a GatewayError.
+Arguments the caller got wrong (a bad PEM, an empty function name, bytes given
+to a ``new_*`` rebuild that are not of its kind) raise ordinary
+``ValueError``/``TypeError``, not a GatewayError.
 """
 
 from __future__ import annotations

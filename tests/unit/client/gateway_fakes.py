@@ -112,6 +112,8 @@ class FakeStream:
         self._items = list(items)
         self._cancelled = threading.Event()
         self.reads = 0
+        self.waiting = threading.Event()
+        """Set once a read is blocked at HANG: a test can then act while the reader is inside the read."""
 
     @property
     def cancelled(self) -> bool:
@@ -130,6 +132,7 @@ class FakeStream:
         if not self._items:
             raise StopIteration
         if self.hangs():
+            self.waiting.set()
             self._cancelled.wait(10)
             raise CANCELLED
         item = self._items.pop(0)

@@ -5,7 +5,7 @@ import asyncio
 import grpc
 import pytest
 from fabric_protos.gateway import gateway_pb2
-from fabric_protos.peer import transaction_pb2
+from fabric_protos.peer import chaincode_pb2, proposal_pb2, transaction_pb2
 
 from client.gateway import (
     AsyncContract,
@@ -114,6 +114,74 @@ def test_async_chaincode_events_with_checkpoint(credentials):
     ]
     request = gateway_pb2.ChaincodeEventsRequest.FromString(fake.requests("chaincode_events")[0].request)
     assert request.start_position.specified.number == 5 and request.after_transaction_id == "tx1"
+
+
+def test_async_retry_sends_the_arguments_and_organisations_again_when_given_as_generators(credentials):
+    fake = FakeTransport()
+    fake.commit_codes = [transaction_pb2.MVCC_READ_CONFLICT, transaction_pb2.VALID]
+
+    async def main():
+        contract = async_gateway(credentials, fake).get_network(CHANNEL).get_contract("receivables")
+        await contract.submit(
+            "Settle",
+            arguments=(a for a in ["R-1", "1000"]),
+            endorsing_organizations=(o for o in ["Org1MSP", "Org2MSP"]),
+            retry=RetryPolicy(max_attempts=2),
+        )
+
+    asyncio.run(main())
+    endorsed = fake.requests("endorse")
+    assert [list(args_of(r)) for r in endorsed] == [[b"Settle", b"R-1", b"1000"]] * 2
+    assert [list(r.endorsing_organizations) for r in endorsed] == [["Org1MSP", "Org2MSP"]] * 2
+
+
+def args_of(endorse_request):
+    proposal = proposal_pb2.Proposal.FromString(endorse_request.proposed_transaction.proposal_bytes)
+    payload = proposal_pb2.ChaincodeProposalPayload.FromString(proposal.payload)
+    return chaincode_pb2.ChaincodeInvocationSpec.FromString(payload.input).chaincode_spec.input.args
+
+
+async def read_until_closed(address, key, identity, *, cancel_reader: bool):
+    """A task reads filtered blocks over real grpc.aio; another closes the iterator while the read waits.
+
+    Returns how the reading task ended: its result, or the exception it raised.
+    """
+    async with connect_async(address, identity=identity, signer=private_key_signer(key), insecure=True) as gateway:
+        blocks = gateway.get_network(CHANNEL).filtered_block_events()
+        first_block = asyncio.Event()
+        seen = []
+
+        async def consume():
+            async for block in blocks:
+                seen.append(block.number)
+                first_block.set()
+            return seen
+
+        reader = asyncio.create_task(consume())
+        await first_block.wait()  # the reader has gone on to await the next block, which never comes
+        await blocks.aclose()
+        if cancel_reader:
+            reader.cancel()
+        try:
+            return await reader
+        except BaseException as error:  # noqa: BLE001 - what the reader raised is the outcome
+            return error
+
+
+@pytest.mark.parametrize("cancel_reader", [False, True], ids=["closed", "closed and cancelled"])
+def test_aclose_from_another_task_ends_the_readers_iteration(credentials, cancel_reader):
+    servicer = Servicer()
+    server, port = start_server(servicer)
+    key, identity = credentials
+    try:
+        outcome = asyncio.run(read_until_closed(f"127.0.0.1:{port}", key, identity, cancel_reader=cancel_reader))
+    finally:
+        servicer.release.set()
+        server.stop(None)
+    if cancel_reader:  # a task cancelled itself still sees its cancellation
+        assert isinstance(outcome, asyncio.CancelledError)
+    else:
+        assert outcome == [5]
 
 
 def test_async_grpc_transport_against_real_server(credentials):

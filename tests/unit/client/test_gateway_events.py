@@ -1,6 +1,7 @@
 """Chaincode events, block events and checkpointers."""
 
 import hashlib
+import threading
 
 import grpc
 import pytest
@@ -20,7 +21,7 @@ from client.gateway import (
     connect,
     private_key_signer,
 )
-from .gateway_fakes import events_response, make_key_and_cert, verify
+from .gateway_fakes import CANCELLED, HANG, events_response, make_key_and_cert, verify
 
 CHANNEL = "receivables-channel"
 
@@ -154,6 +155,38 @@ def test_closing_event_iterator_cancels_stream(gateway, transport):
     assert transport.streams[0].cancelled
     with pytest.raises(StopIteration):
         next(events)
+
+
+def test_closing_from_another_thread_ends_the_read_in_progress(gateway, transport):
+    transport.event_responses = [events_response(3, "tx1"), HANG]
+    events = gateway.get_network(CHANNEL).chaincode_events("receivables")
+    received, failures = [], []
+
+    def consume():
+        try:
+            for event in events:
+                received.append(event.transaction_id)
+        except Exception as error:  # noqa: BLE001 - the test asserts there is none
+            failures.append(error)
+
+    reader = threading.Thread(target=consume)
+    reader.start()
+    (stream,) = transport.streams
+    assert stream.waiting.wait(10), "the reader never reached the read that waits for the next block"
+    events.close()  # while the reader's thread is inside the iterator
+    reader.join(10)
+    assert not reader.is_alive()
+    assert received == ["tx1"] and failures == []
+    assert stream.cancelled
+    with pytest.raises(StopIteration):
+        next(events)
+
+
+def test_a_stream_cancelled_by_someone_else_than_close_is_still_a_gateway_error(gateway, transport):
+    transport.event_responses = [CANCELLED]
+    with pytest.raises(GatewayError) as caught:
+        next(gateway.get_network(CHANNEL).chaincode_events("receivables"))
+    assert caught.value.code == grpc.StatusCode.CANCELLED
 
 
 def test_offline_signed_chaincode_events_request(credentials, transport):

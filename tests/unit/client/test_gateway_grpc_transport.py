@@ -20,6 +20,7 @@ from client.gateway import (
     GatewayError,
     Timeouts,
     connect,
+    connect_async,
     private_key_signer,
 )
 from .gateway_fakes import Servicer, key_pem, make_key_and_cert, start_server, verify
@@ -154,3 +155,16 @@ def test_caller_owned_channel_stays_open_after_gateway_closes(credentials):
     finally:
         channel.close()
         server.stop(None)
+
+
+@pytest.mark.parametrize("connect_to", [connect, connect_async], ids=["sync", "async"])
+def test_a_client_certificate_that_is_not_one_is_refused_before_a_channel_opens(credentials, monkeypatch, connect_to):
+    opened = []
+    monkeypatch.setattr(grpc, "secure_channel", lambda *args, **kwargs: opened.append(args))
+    monkeypatch.setattr(grpc.aio, "secure_channel", lambda *args, **kwargs: opened.append(args))
+    _, identity = credentials
+    client_key, _ = make_key_and_cert("client")
+    with pytest.raises(ValueError, match=r"^client_certificate is not a PEM X.509 certificate .*its key goes in client_key"):
+        # the key given for both: the mistake this guards against
+        connect_to("127.0.0.1:7051", identity=identity, client_certificate=key_pem(client_key), client_key=key_pem(client_key))
+    assert opened == []

@@ -4,7 +4,7 @@ import hashlib
 
 import pytest
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, utils
 from fabric_protos.msp import identities_pb2
 from hypothesis import given, settings
@@ -151,3 +151,18 @@ def test_load_msp_folder_without_certificate_fails(tmp_path):
     (tmp_path / "signcerts").mkdir()
     with pytest.raises(ValueError, match="no certificate"):
         load_msp_folder(tmp_path, "Org1MSP")
+
+
+@pytest.mark.parametrize(
+    "key_format", [serialization.PrivateFormat.PKCS8, serialization.PrivateFormat.TraditionalOpenSSL], ids=["PKCS8", "OpenSSL"]
+)
+def test_load_msp_folder_says_when_the_key_is_encrypted(tmp_path, key_format):
+    msp = _msp(tmp_path, CERT, {})
+    encrypted = KEY.private_bytes(serialization.Encoding.PEM, key_format, serialization.BestAvailableEncryption(b"secret"))
+    (msp / "keystore" / "priv_sk").write_bytes(encrypted)
+    with pytest.raises(ValueError, match=r"\(priv_sk\) is encrypted and no password was given: pass the key's password"):
+        load_msp_folder(msp, "Org1MSP")
+    with pytest.raises(ValueError, match=r"\(priv_sk\) is encrypted and the password given is wrong"):
+        load_msp_folder(msp, "Org1MSP", password=b"wrong")
+    _, signer = load_msp_folder(msp, "Org1MSP", password=b"secret")
+    verify(KEY.public_key(), signer(hashing.sha256(b"m")), b"m")

@@ -196,6 +196,28 @@ def test_mvcc_retry_is_bounded(contract, transport):
     assert caught.value.transaction_id == endorsed[-1].transaction_id
 
 
+def test_a_retry_sends_the_arguments_and_organisations_again_when_given_as_generators(contract, transport):
+    transport.commit_codes = [transaction_pb2.MVCC_READ_CONFLICT, transaction_pb2.VALID]
+    contract.submit(
+        "Settle",
+        arguments=(a for a in ["R-1", "1000"]),
+        endorsing_organizations=(o for o in ["Org1MSP", "Org2MSP"]),
+        retry=RetryPolicy(max_attempts=2),
+    )
+    endorsed = transport.requests("endorse")
+    assert [list(decode_proposal(r.proposed_transaction)[4].input.args) for r in endorsed] == [
+        [b"Receivable:Settle", b"R-1", b"1000"]
+    ] * 2
+    assert [list(r.endorsing_organizations) for r in endorsed] == [["Org1MSP", "Org2MSP"]] * 2
+
+
+@pytest.mark.parametrize("option", ["arguments", "endorsing_organizations"])
+def test_a_single_string_is_not_taken_for_a_list_of_its_characters(contract, transport, option):
+    with pytest.raises(TypeError, match=rf"{option} must be a list of values, not a single str: wrap it, \['R-1'\]"):
+        contract.submit("Confirm", **{option: "R-1"})
+    assert transport.calls == []
+
+
 def test_retry_skips_codes_not_in_policy(contract, transport):
     transport.commit_codes = [transaction_pb2.ENDORSEMENT_POLICY_FAILURE, transaction_pb2.VALID]
     with pytest.raises(CommitError):
@@ -255,6 +277,47 @@ def test_offline_signing_gives_the_same_bytes_as_online(credentials):
 
     assert wire(offline_transport) == wire(online_transport)
     assert offline_transaction.result == transaction.result
+
+
+def test_offline_rebuild_accepts_only_the_bytes_of_its_own_kind(credentials, transport):
+    # Protobuf decodes one request's bytes as another's when their fields line up (a proposal's as a
+    # transaction's, a commit's as a chaincode events request's): each rebuild checks what it got.
+    key, identity = credentials
+    gateway = connect(identity=identity, signer=private_key_signer(key), transport=transport)
+    network = gateway.get_network(CHANNEL)
+    proposal = network.get_contract("receivables").new_proposal("Confirm", arguments=["R-1"])
+    transaction = proposal.endorse()
+    kinds = {
+        "proposal": (proposal.bytes, gateway.new_signed_proposal),
+        "transaction": (transaction.bytes, gateway.new_signed_transaction),
+        "commit": (transaction.submit().bytes, gateway.new_signed_commit),
+        "chaincode events request": (
+            network.new_chaincode_events_request("receivables").bytes, gateway.new_signed_chaincode_events_request
+        ),
+        "block events request": (network.new_block_events_request().bytes, gateway.new_signed_block_events_request),
+    }
+    for kind, (_, rebuild) in kinds.items():
+        for other, (data, _) in kinds.items():
+            if other == kind:
+                assert rebuild(data, b"signature").signature == b"signature"
+                continue
+            with pytest.raises(ValueError, match=f"^the bytes given are not a {kind}: .*; pass the `bytes` of the {kind}"):
+                rebuild(data, b"signature")
+        with pytest.raises(ValueError, match=f"not a {kind}: they do not decode"):
+            rebuild(b"\xff\xff", b"signature")
+
+
+def test_offline_rebuild_names_what_the_bytes_lack(credentials, transport):
+    key, identity = credentials
+    gateway = connect(identity=identity, signer=private_key_signer(key), transport=transport)
+    proposal = gateway.get_network(CHANNEL).get_contract("receivables").new_proposal("Confirm")
+    with pytest.raises(ValueError, match=r"no endorsed chaincode action \(a proposal's bytes\? endorse it first\)"):
+        gateway.new_signed_transaction(proposal.bytes, b"signature")
+
+    prepared = gateway_pb2.PreparedTransaction.FromString(proposal.endorse().bytes)
+    prepared.transaction_id = "0" * 64
+    with pytest.raises(ValueError, match="transaction ID '0{64}' is not the one in their header"):
+        gateway.new_transaction(prepared.SerializeToString())
 
 
 def test_signer_less_gateway_builds_proposals_and_digests_match_signing(credentials, transport):
