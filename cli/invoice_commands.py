@@ -435,8 +435,8 @@ def attestations(invoice_ref: str, identity: str, data_root: Path | None, as_jso
     Example:
       recfin invoice attestations invoice.xml --as supplier/supplier1 --json
     """
-    if is_fingerprint(invoice_ref):
-        fingerprint = invoice_ref
+    if is_fingerprint(invoice_ref.lower()) and not Path(invoice_ref).exists():
+        fingerprint = invoice_ref.lower()      # as printed by other tools in upper case; the ledger's is lower
     else:
         fingerprint = invoice_fingerprint(_call(lambda: read_invoice(Path(invoice_ref))))
     with _ledger_session(identity, data_root) as session:

@@ -186,6 +186,10 @@ def test_attesting_a_failing_verification_records_it_and_exits_1(monkeypatch, tm
     assert r.exit_code == 0 and "1 attestation(s)" in r.output and "FAIL" in r.output
     assert "verified total with tax 2303.00, dated 2026-09-01" in r.output
     assert [a.outcome for a in ledger.client("bank").invoice_attestations(fp)] == ["fail"]
+    # a fingerprint copied in upper case (as some tools print hex) names the same invoice, not a file
+    r = run("attestations", fp.upper(), "--as", "coreenterprise", "--json")
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["fingerprint"] == fp and len(json.loads(r.stdout)["attestations"]) == 1
 
 
 def test_a_refused_attestation_names_the_rule_and_exits_1(monkeypatch):
