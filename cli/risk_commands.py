@@ -10,6 +10,7 @@ file (``--history``) or from the simulator (``--synthetic-seed``).
 
 from __future__ import annotations
 
+import importlib
 import os
 import time
 from collections.abc import Iterator
@@ -24,7 +25,8 @@ from client.gateway import GatewayError
 from client.gateway.errors import TransactionError
 from client.receivables import RuleViolation
 from network.errors import NetworkError
-from client.risk import DEFAULT_MODEL, DebtorScore, LatePaymentModel, ReceivableHistory, history_from_ledger, score_debtor
+from client.risk import (DEFAULT_MODEL, DebtorScore, LatePaymentModel, ReceivableHistory, history_from_ledger,
+                         ledger_as_of, score_debtor)
 from client.business_dates import business_today
 
 from . import connection
@@ -33,6 +35,8 @@ from .output import as_typed, emit, read_json_file, table
 SYNTHETIC_NOTE = "data: SYNTHETIC (simulated debtors from client.risk.simulator), not real enterprises"
 SEED = click.IntRange(0, 2**32 - 1)  # what the simulator's and scikit-learn's generators take
 MAX_DEBTORS = 10_000  # far above the 300 the shipped model is trained on: more is a typo, not a plan
+# the features look a year back and a horizon ahead of the scoring date, which must stay on the calendar
+EARLIEST_AS_OF, LATEST_AS_OF = date(1900, 1, 1), date(2999, 12, 31)
 
 
 def _currency_code(_ctx: click.Context, _param: click.Parameter, code: str) -> str:
@@ -40,6 +44,33 @@ def _currency_code(_ctx: click.Context, _param: click.Parameter, code: str) -> s
     if not (len(code) == 3 and code.isascii() and code.isalpha() and code.isupper()):
         raise click.BadParameter(f"{code!r}: give a three-letter ISO 4217 code in capitals, e.g. CNY or USD")
     return code
+
+
+def _as_of_in_range(day: date) -> bool:
+    return EARLIEST_AS_OF <= day <= LATEST_AS_OF
+
+
+def _as_of_date(_ctx: click.Context, _param: click.Parameter, value: datetime | None) -> date | None:
+    """Checked here: a date near the ends of the calendar would overflow the year-back and horizon-ahead windows."""
+    if value is None:
+        return None
+    if not _as_of_in_range(value.date()):
+        raise click.BadParameter(f"{value.date()} is outside {EARLIEST_AS_OF} .. {LATEST_AS_OF}: give the business "
+                                 "date to score as of, e.g. 2026-11-30")
+    return value.date()
+
+
+def history_as_of(history: ReceivableHistory, path: Path) -> date:
+    """The date a history file (with events) is a snapshot of: its last event's.
+
+    Scored as of a later date, every claim open in the file and due before
+    that date would count as overdue, as if nothing were paid since the snapshot.
+    """
+    last = max(e.event_date for e in history.events)
+    if not _as_of_in_range(last):
+        raise click.ClickException(f"{as_typed(path)}: its last event is dated {last}, outside {EARLIEST_AS_OF} .. "
+                                   f"{LATEST_AS_OF}: pass --as-of with the date to score as of")
+    return last
 
 
 def _load_model(path: Path) -> LatePaymentModel:
@@ -127,8 +158,9 @@ def offline_hint(hint: str) -> Iterator[None]:
 
 @connection.reports_ledger_errors
 def ledger_history(debtor: str, as_: str, data_root: Path | None, as_of: date, currency: str = "CNY"
-                   ) -> ReceivableHistory:
-    """The debtor's claims in ``currency`` on the ledger up to the end of ``as_of``, read as ``as_`` (ORG[/USER]).
+                   ) -> tuple[ReceivableHistory, date]:
+    """The debtor's claims in ``currency`` on the ledger up to the end of ``as_of``, read as ``as_`` (ORG[/USER]),
+    and the date they are as of: ``as_of``, or the ledger's today when that is earlier (nothing later is known).
 
     The contract lets banks, the debtor itself and the regulator read a
     debtor's payment record; anyone else is told what to do instead.
@@ -137,7 +169,8 @@ def ledger_history(debtor: str, as_: str, data_root: Path | None, as_of: date, c
     with offline_hint("pass --history FILE, or --synthetic-seed SEED for a SYNTHETIC debtor"), \
             connection.open_session(org, user, data_root) as session:
         try:
-            return history_from_ledger(session.client, debtor, as_of, currency=currency)
+            day = ledger_as_of(session.client, debtor, as_of)
+            return history_from_ledger(session.client, debtor, day, currency=currency), day
         except RuleViolation as exc:
             if exc.rule != "not-permitted-to-read":
                 raise
@@ -158,15 +191,18 @@ def ledger_history(debtor: str, as_: str, data_root: Path | None, as_of: date, c
 @click.option("--synthetic-seed", type=SEED, help="Score a SYNTHETIC debtor from the simulator with this seed.")
 @click.option("--synthetic-debtors", type=click.IntRange(1, MAX_DEBTORS), default=300, show_default=True,
               help="Simulator size with --synthetic-seed.")
-@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), help="Score as of this date (default: today, China "
-              "Standard Time, or the simulation's last day). Events after it are ignored, even on the ledger.")
+@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), callback=_as_of_date,
+              help="Score as of this date (default: on the ledger today, China Standard Time; with --history the "
+                   "file's last event date; with --synthetic-seed the simulation's last day). Events after it are "
+                   "ignored. On the ledger a date after its today is scored as of its today, and says so. "
+                   "From 1900-01-01 to 2999-12-31.")
 @click.option("--model", "model_path", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_MODEL,
               show_default=True)
 @click.option("--data-root", type=click.Path(file_okay=False, path_type=Path),
               help="Network data folder holding profiles/ (default: the topology's).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def score(debtor: str, as_: str, currency: str, history_file: Path | None, synthetic_seed: int | None,
-          synthetic_debtors: int, as_of: datetime | None, model_path: Path, data_root: Path | None, as_json: bool) -> None:
+          synthetic_debtors: int, as_of: date | None, model_path: Path, data_root: Path | None, as_json: bool) -> None:
     """Probability that DEBTOR pays a receivable late, its grade and what drove it.
 
     DEBTOR is the core enterprise's credit code. By default its history is read
@@ -186,13 +222,23 @@ def score(debtor: str, as_: str, currency: str, history_file: Path | None, synth
         raise click.UsageError("give --history or --synthetic-seed, not both")
     model = _load_model(model_path)
     if history_file:
-        history, default_day = load_history(history_file, debtor), business_today()
+        history = load_history(history_file, debtor)
+        if as_of is None and not history.events:
+            as_of = business_today()
+        elif as_of is None:
+            as_of = history_as_of(history, history_file)
+            click.echo(f"note: scored as of {as_of}, the date of the last event in {as_typed(history_file)} (pass "
+                       "--as-of for another date)", err=True)
     elif synthetic_seed is not None:
-        history, default_day = synthetic_history(debtor, synthetic_seed, synthetic_debtors)
+        history, last_day = synthetic_history(debtor, synthetic_seed, synthetic_debtors)
+        as_of = as_of or last_day
     else:
-        default_day = business_today()
-        history = ledger_history(debtor, as_, data_root, as_of.date() if as_of else default_day, currency)
-    result = score_debtor(model, history, as_of.date() if as_of else default_day)
+        asked = as_of
+        history, as_of = ledger_history(debtor, as_, data_root, asked or business_today(), currency)
+        if asked is not None and as_of < asked:
+            click.echo(f"note: the ledger's today is {as_of}: scored as of {as_of}, not {asked} (the ledger knows "
+                       "nothing later)", err=True)
+    result = score_debtor(model, history, as_of)
     note_thin_record(result)
     if as_json:
         data = result.model_dump(mode="json")
@@ -276,7 +322,7 @@ def _check_plot_path(path: Path) -> None:
         raise click.BadParameter(f"no folder {as_typed(path.parent)} to write {as_typed(path.name)} in",
                                  param_hint="--plot")
     try:
-        import matplotlib  # noqa: F401
+        importlib.import_module("matplotlib")
     except ImportError:
         raise click.ClickException("--plot needs matplotlib: pip install matplotlib") from None
 

@@ -8,11 +8,11 @@
 """
 
 from .features import MODEL_FEATURES, DebtorFeatures, debtor_features
-from .history import LedgerEvent, ReceivableHistory, events_from_payment_record, history_from_ledger
+from .history import LedgerEvent, ReceivableHistory, events_from_payment_record, history_from_ledger, ledger_as_of
 from .model import DEFAULT_MODEL, DebtorScore, LatePaymentModel, grade_for, score_debtor
 
 __all__ = [
     "DEFAULT_MODEL", "DebtorFeatures", "DebtorScore", "LatePaymentModel", "LedgerEvent", "MODEL_FEATURES",
     "ReceivableHistory", "debtor_features", "events_from_payment_record", "grade_for", "history_from_ledger",
-    "score_debtor",
+    "ledger_as_of", "score_debtor",
 ]

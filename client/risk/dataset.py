@@ -42,19 +42,24 @@ def labelled_claims(history: ReceivableHistory, as_of: date, horizon: int = HORI
     """(due date, label) of the debtor's confirmed receivables due in (as_of, as_of + horizon], by receivable id;
     label 1 = not paid by the due date.
 
+    A claim closed by a split is not labelled: it is never settled itself, its
+    parts are paid (and labelled) instead, as :func:`debtor_features` counts them.
     This is the only function that reads events after ``as_of``.
     """
     last = as_of + timedelta(days=horizon)
     confirmed: dict[str, date] = {}
     settled: dict[str, date] = {}
+    split: set[str] = set()
     for e in history.events:
         if e.kind == "confirmed":
             confirmed[e.receivable_id] = e.due_date
         elif e.kind == "settled" and e.settled_date is not None:
             settled[e.receivable_id] = e.settled_date
+        elif e.kind == "split":
+            split.add(e.receivable_id)
     labels = []
     for rid, due in sorted(confirmed.items()):
-        if as_of < due <= last:
+        if as_of < due <= last and rid not in split:
             paid = settled.get(rid)
             labels.append((due, 0 if paid is not None and paid <= due else 1))
     return labels

@@ -56,12 +56,20 @@ MODEL_FEATURES: tuple[str, ...] = (
     "log_mean_days_late_365",
     "log_overdue_count",
     "log_overdue_days_max",
-    "rejection_rate",
     "rejection_rate_90",
-    "freezes",
     "log_confirmed_365",
     "spring_festival_share",
 )
+
+# Inputs that only grow with bad news about how the debtor pays: more late payments, days late, overdue claims or
+# recent rejections. The model may not weigh any of them negatively, or more bad news would make a debtor look
+# safer: training leaves out one that comes out negative (client.risk.training.fit_logistic) and an artefact that
+# weighs one negatively is refused when loaded (client.risk.model).
+RISING_FEATURES: frozenset[str] = frozenset({
+    "late_log_odds_30", "late_log_odds_90", "late_log_odds_180", "late_log_odds_365", "late_log_odds_all",
+    "late_log_odds_same_season", "log_mean_days_late_365", "log_overdue_count", "log_overdue_days_max",
+    "rejection_rate_90",
+})
 
 
 def smoothed_share(hits: int, n: int, prior: float) -> float:
@@ -128,6 +136,12 @@ class DebtorFeatures(BaseModel):
         log1p. Financed share and concentration are measured (and shown with
         a score) but are not inputs: the synthetic training data gives them
         no relation to payment, so any weight learned there would be noise.
+        Nor are the all-time rejection rate and the freeze count: next to the
+        late shares they carry nothing more, and their learned weights came
+        out negative, which would score a debtor safer for rejecting claims
+        or being frozen. Recent rejections enter as the 90-day rate, smoothed
+        towards 5% ((rejected + 0.1) / (decisions + 2)), which only rises
+        with each rejection.
         """
         def late(hits: int, n: int) -> float:
             return log_odds(smoothed_share(hits, n, LATE_PRIOR))
@@ -143,10 +157,8 @@ class DebtorFeatures(BaseModel):
             "log_mean_days_late_365": math.log1p(self.mean_days_late_365),
             "log_overdue_count": math.log1p(self.overdue_count),
             "log_overdue_days_max": math.log1p(self.overdue_days_max),
-            "rejection_rate": self.rejection_rate,
             "rejection_rate_90": smoothed_share(self.rejected_count_90, self.rejected_count_90 +
                                                 self.confirmed_count_90, REJECTION_PRIOR),
-            "freezes": float(min(self.freezes, 5)),
             "log_confirmed_365": math.log1p(self.confirmed_count_365),
             "spring_festival_share": spring_festival_share(self.as_of),
         }

@@ -85,10 +85,13 @@ class ReceivableHistory(BaseModel):
 # ---------------------------------------------------------------- from the ledger
 
 class PaymentRecordReader(Protocol):
-    """What the adapter needs: ``client.receivables.ReceivablesClient`` (or a fake with the same method)."""
+    """What the adapter needs: ``client.receivables.ReceivablesClient`` (or a fake with the same methods)."""
 
     def iter_payment_record(self, debtor: str, *, as_of: date | None = None,
                             page_size: int = 100) -> Iterable[Any]: ...
+
+    def debtor_payment_record(self, debtor: str, *, page_size: int = 100, bookmark: str = "",
+                              as_of: date | None = None) -> Any: ...
 
 
 # the record's date fields and the event each gives, in lifecycle order
@@ -143,3 +146,14 @@ def history_from_ledger(receivables: PaymentRecordReader, debtor: str, as_of: da
               for event in events_from_payment_record(debtor, record)]
     events.sort(key=lambda e: (e.event_date, e.receivable_id, EVENT_KINDS.index(e.kind)))
     return ReceivableHistory(debtor=debtor, events=events).as_of(as_of)
+
+
+def ledger_as_of(receivables: PaymentRecordReader, debtor: str, as_of: date) -> date:
+    """The date the ledger answers for when asked about ``as_of``: that date, or the contract's today if earlier.
+
+    The contract knows nothing after its today and answers as of that date
+    (the page names it). Features computed as of a later date would count
+    every open claim due before it as overdue, as if nothing were paid until
+    then, so a score should be as of this date.
+    """
+    return receivables.debtor_payment_record(debtor, page_size=1, as_of=as_of).as_of

@@ -22,13 +22,15 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ..atomic_file import write_atomically
 
-from .features import MODEL_FEATURES, DebtorFeatures, debtor_features
+from .features import MODEL_FEATURES, RISING_FEATURES, DebtorFeatures, debtor_features
 from .history import ReceivableHistory
 
 FORMAT = "recfin.late-payment.logistic/1"
 # bumped whenever the features change: an artefact fits only the code that computes its features
-# (v3: the season ahead counts a claim due on the last day of last year's window that is still unpaid)
-VERSION = "v3"
+# (v3: the season ahead counts a claim due on the last day of last year's window that is still unpaid;
+#  v4: the all-time rejection rate and the freeze count are no longer inputs, and no input that rises with bad
+#  news may carry a negative weight)
+VERSION = "v4"
 # A trained model's parameters are a few units at most (a logistic regression on standardised inputs). Bounds far
 # outside that keep every term of the log-odds finite, so a damaged artefact is refused when it is loaded instead
 # of scoring NaN.
@@ -73,6 +75,11 @@ class LatePaymentModel(BaseModel):
         if list(self.features) != list(MODEL_FEATURES):
             raise ValueError(f"features: the artefact ({self.name}-{self.version}) expects {self.features}, this code "
                              f"computes {list(MODEL_FEATURES)}: re-train it with `recfin risk train`")
+        inverted = [f for f, c in zip(self.features, self.coef) if f in RISING_FEATURES and c < 0]
+        if inverted:   # more late payments, overdue claims or rejections would make the debtor look safer
+            raise ValueError(f"coef: {', '.join(inverted)} only rise with bad news about how the debtor pays, but "
+                             f"the artefact weighs {'it' if len(inverted) == 1 else 'them'} negatively, so more of "
+                             f"it would score a debtor safer: re-train it with `recfin risk train`")
         if self.version != VERSION:   # the same names, computed another way
             raise ValueError(f"version: the artefact is {self.name}-{self.version}, this code computes the features "
                              f"of {VERSION}: re-train it with `recfin risk train`")

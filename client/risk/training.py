@@ -25,7 +25,7 @@ from pydantic import BaseModel, ConfigDict
 from ..atomic_file import staged_file, write_atomically
 
 from .dataset import HORIZON_DAYS, Examples, build_examples, snapshot_dates, split_debtors
-from .features import MODEL_FEATURES
+from .features import MODEL_FEATURES, RISING_FEATURES
 from .model import LatePaymentModel, score_debtor
 from .simulator import SimulationConfig, late_probability, simulate
 
@@ -96,6 +96,13 @@ def baseline_probabilities(examples: Examples, prior: float) -> list[float]:
 
 
 def fit_logistic(train: Examples, *, seed: int) -> LatePaymentModel:
+    """A logistic regression on standardised inputs in which no input of RISING_FEATURES weighs negatively.
+
+    Such a weight (correlated inputs can share out their evidence that way)
+    would score a debtor safer for paying later or rejecting more claims. The
+    most negative of them is left out (weight 0) and the rest refitted, until
+    none is negative.
+    """
     import numpy as np
     from sklearn.linear_model import LogisticRegression
     from sklearn.preprocessing import StandardScaler
@@ -104,10 +111,21 @@ def fit_logistic(train: Examples, *, seed: int) -> LatePaymentModel:
     y = np.asarray(train.labels, dtype=int)
     scaler = StandardScaler().fit(x)
     scale = [float(s) if s > 0 else 1.0 for s in scaler.scale_]
-    clf = LogisticRegression(C=1.0, max_iter=2000, random_state=seed).fit((x - scaler.mean_) / scale, y)
+    standardised = (x - scaler.mean_) / scale
+    weighed = list(range(len(MODEL_FEATURES)))   # the columns the regression may weigh
+    while True:
+        clf = LogisticRegression(C=1.0, max_iter=2000, random_state=seed).fit(standardised[:, weighed], y)
+        inverted = [(float(c), column) for c, column in zip(clf.coef_[0], weighed)
+                    if c < 0 and MODEL_FEATURES[column] in RISING_FEATURES]
+        if not inverted:
+            break
+        weighed.remove(min(inverted)[1])
+    coef = [0.0] * len(MODEL_FEATURES)
+    for c, column in zip(clf.coef_[0], weighed):
+        coef[column] = float(c)
     return LatePaymentModel(
         features=list(MODEL_FEATURES), mean=[float(m) for m in scaler.mean_], scale=scale,
-        coef=[float(c) for c in clf.coef_[0]], intercept=float(clf.intercept_[0]), horizon_days=HORIZON_DAYS)
+        coef=coef, intercept=float(clf.intercept_[0]), horizon_days=HORIZON_DAYS)
 
 
 def debtor_folds(train: Examples, n_splits: int = 3) -> list[tuple[list[int], list[int]]]:
@@ -190,6 +208,12 @@ def run(seed: int = DEFAULT_SEED, debtors: int = DEFAULT_DEBTORS, *, compare: bo
     return model, report
 
 
+def _left_out(model: LatePaymentModel) -> str:
+    """Which inputs of RISING_FEATURES training left out (weight 0), for the card."""
+    dropped = [f"`{f}`" for f, c in zip(model.features, model.coef) if f in RISING_FEATURES and c == 0]
+    return "here: " + ", ".join(dropped) if dropped else "here none did"
+
+
 def model_card(model: LatePaymentModel, report: EvaluationReport) -> str:
     """The short model card written next to the artefact."""
     cal = "\n".join(
@@ -241,6 +265,16 @@ scale on which a logistic model adds evidence; counts and days enter as log1p
 shown with every score but are not inputs: the simulator gives them no bearing
 on payment, so a weight learned from it would be noise applied to real debtors.
 
+The late shares, days late, overdue claims and the 90-day rejection rate only
+rise with bad news, so none may weigh negatively: training leaves out (weight
+0) one that comes out negative and refits ({_left_out(model)}), and the
+scorer refuses an artefact that breaks the rule. A rejection changes no input
+but the 90-day rejection rate, and a freeze order none, so neither ever lowers
+a debtor's probability. The all-time rejection rate and the freeze count are
+shown with every score but are not inputs: next to the late shares they added
+nothing on the simulator and their weights came out negative, which would
+have scored a debtor safer for rejecting claims or being frozen.
+
 ## Data
 SYNTHETIC: {report.debtors} simulated debtors (seed {report.seed}): archetypes
 reliable, average, seasonal, deteriorating, improving, distressed; a Spring
@@ -271,8 +305,8 @@ A debtor's history shows its habit through the few receivables that fall due
 each month (about five for a typical debtor), so last year's late share
 already carries most of what can be known; the model adds recent and
 long-run shares weighed against each other, the season ahead, days late,
-how long claims have been overdue, and rejections and freezes, which rise with
-the debtor's current propensity but are rare. Shocks in the simulator start
+how long claims have been overdue, and recent rejections, which rise with the
+debtor's current propensity but are rare. Shocks in the simulator start
 without a build-up, so nothing in the history announces them.
 
 ## Limits

@@ -135,3 +135,19 @@ def test_a_model_file_with_nan_coefficients_is_refused_in_one_line(tmp_path):
     r = invoke("score", "D1", "--history", history, "--as-of", "2025-06-01", "--model", model)
     assert r.exit_code == 1 and "is not a usable model artefact: coef: nan is not a trained model's parameter" in \
         error_line(r)
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01", "1899-12-31", "3000-01-01"])
+def test_an_as_of_off_the_calendars_ends_is_a_usage_error(tmp_path, day):
+    path = tmp_path / "h.json"
+    path.write_text(json.dumps([EVENT]))
+    r = invoke("score", "D1", "--history", path, "--as-of", day)
+    assert r.exit_code == 2 and f"{day} is outside 1900-01-01 .. 2999-12-31" in error_line(r)
+
+
+def test_a_history_whose_last_event_is_off_the_calendar_asks_for_as_of(tmp_path):
+    path = tmp_path / "h.json"
+    path.write_text(json.dumps([{**EVENT, "event_date": "9999-12-31", "due_date": "9999-12-31"}]))
+    r = invoke("score", "D1", "--history", path)
+    assert r.exit_code == 1 and "its last event is dated 9999-12-31" in error_line(r) and "--as-of" in error_line(r)
+    assert invoke("score", "D1", "--history", path, "--as-of", "2025-06-01").exit_code == 0

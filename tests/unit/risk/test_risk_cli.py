@@ -1,5 +1,6 @@
 """`recfin risk ...` through click, without the network."""
 import json
+from datetime import date
 
 from click.testing import CliRunner
 
@@ -60,3 +61,18 @@ def test_score_a_synthetic_debtor_says_synthetic():
     assert "SYNTHETIC" in result.output and "grade" in result.output
     missing = CliRunner().invoke(risk, ["score", "SYN-DEBTOR-0009", "--synthetic-seed", "5", "--synthetic-debtors", "3"])
     assert missing.exit_code == 1 and "no synthetic debtor" in missing.output
+
+
+def test_a_history_file_is_scored_as_of_its_last_event_unless_told(tmp_path):
+    """A file is a snapshot: scored as of today, every claim open in it and due since would look overdue."""
+    history = simulate(SimulationConfig(debtors=3, seed=2))[1].as_of(date(2025, 3, 31))
+    last = max(e.event_date for e in history.events)
+    path = tmp_path / "history.json"
+    path.write_text(history.model_dump_json())
+    runner = CliRunner()
+    default = runner.invoke(risk, ["score", history.debtor, "--history", str(path), "--json"])
+    assert default.exit_code == 0, default.output
+    assert json.loads(default.stdout)["as_of"] == last.isoformat()
+    assert f"note: scored as of {last}, the date of the last event in {path}" in default.stderr
+    told = runner.invoke(risk, ["score", history.debtor, "--history", str(path), "--as-of", "2025-06-30", "--json"])
+    assert json.loads(told.stdout)["as_of"] == "2025-06-30" and "note: scored as of" not in told.stderr

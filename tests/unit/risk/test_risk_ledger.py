@@ -126,3 +126,21 @@ def test_a_freeze_and_a_rejection_count_from_the_day_the_ledger_recorded_them():
     after = debtor_features(history_from_ledger(regulator, debtor, day_10), day_10)
     assert (before.freezes, before.rejection_rate) == (0, 0)
     assert (after.freezes, after.rejection_rate) == (1, 0.5)
+
+
+def test_an_as_of_after_the_ledgers_today_is_scored_as_of_its_today(monkeypatch):
+    """The ledger knows nothing later: scored as of a later date, an open claim due before it would look overdue."""
+    w = World()
+    net = w.net
+    asyncio.run(net.confirmed(net.actors["tier1"], net.actors["core"], 5_000_000, due_in=30))
+    today = date.fromisoformat(net.today)
+    w.serve(monkeypatch)
+    debtor = w.uscc("core")
+    now = CliRunner().invoke(risk, ["score", debtor, "--as-of", today.isoformat(), "--json"])
+    later = CliRunner().invoke(risk, ["score", debtor, "--as-of", (today + timedelta(days=120)).isoformat(), "--json"])
+    assert now.exit_code == 0 and later.exit_code == 0, later.output
+    assert json.loads(later.stdout) == json.loads(now.stdout)
+    assert json.loads(later.stdout)["as_of"] == today.isoformat()
+    assert json.loads(later.stdout)["features"]["overdue_count"] == 0
+    assert f"the ledger's today is {today}: scored as of {today}, not {today + timedelta(days=120)}" in later.stderr
+    assert "ledger's today" not in now.stderr

@@ -1,14 +1,18 @@
 """The JSON artefact: round trip, the shipped model, refusal of a mismatched artefact, grades."""
 import json
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from client.risk import DEFAULT_MODEL, MODEL_FEATURES, LatePaymentModel, ReceivableHistory, grade_for, score_debtor
+from client.risk import (DEFAULT_MODEL, MODEL_FEATURES, LatePaymentModel, ReceivableHistory, debtor_features, grade_for,
+                         score_debtor)
 from client.risk.model import VERSION
 from client.risk.simulator import SimulationConfig, simulate
+from .risk_helpers import DEBTOR, ev, lifecycle
 
 
 @pytest.fixture(scope="module")
@@ -81,4 +85,65 @@ def test_an_artefact_of_an_earlier_version_with_the_same_feature_names_is_refuse
     data = json.loads(DEFAULT_MODEL.read_text())
     data["version"] = "v2"   # the season ahead was computed another way
     with pytest.raises(ValidationError, match="version: the artefact is late_payment-v2.*re-train it"):
+        LatePaymentModel.model_validate(data)
+
+
+SCORED_ON = date(2025, 6, 30)
+
+
+def thin_record():
+    """Six claims paid on time over the last year: a short, clean record."""
+    return [e for i in range(6) for e in lifecycle(f"C{i}", SCORED_ON - timedelta(days=330 - 50 * i),
+                                                   SCORED_ON - timedelta(days=270 - 50 * i),
+                                                   paid=SCORED_ON - timedelta(days=270 - 50 * i))]
+
+
+def with_bad_news(history, news, as_of):
+    """``history`` plus rejected registrations and freeze orders recorded up to ``as_of``."""
+    claims = sorted({e.receivable_id: e for e in history.events if e.event_date <= as_of}.values(),
+                    key=lambda e: e.receivable_id)
+    extra = []
+    for n, (kind, days_back, pick) in enumerate(news):
+        on = as_of - timedelta(days=days_back)
+        if kind == "rejected registration" or not claims:
+            extra += [ev(f"NEW{n}", "registered", on, on + timedelta(days=90), debtor=history.debtor),
+                      ev(f"NEW{n}", "rejected", on, on + timedelta(days=90), debtor=history.debtor)]
+        else:   # a freeze order on a claim already on record
+            claim = claims[pick % len(claims)]
+            extra.append(ev(claim.receivable_id, "frozen", max(on, claim.event_date), claim.due_date,
+                            face=claim.face_amount, debtor=history.debtor))
+    return ReceivableHistory(debtor=history.debtor, events=sorted(history.events + extra, key=lambda e: e.event_date))
+
+
+def test_a_debtor_that_rejects_its_claims_scores_no_safer_than_without_them():
+    model = LatePaymentModel.load(DEFAULT_MODEL)
+    rejections = [("rejected registration", 300 - 30 * i, 0) for i in range(6)]   # over the past year
+    for events in ([], thin_record()):
+        clean = ReceivableHistory(debtor=DEBTOR, events=events)
+        rejecting = with_bad_news(clean, rejections, SCORED_ON)
+        assert rejecting.events != clean.events
+        assert score_debtor(model, rejecting, SCORED_ON).probability_late >= \
+            score_debtor(model, clean, SCORED_ON).probability_late
+
+
+bad_news = st.lists(st.tuples(st.sampled_from(["rejected registration", "freeze order"]), st.integers(0, 500),
+                              st.integers(0, 10**6)), min_size=1, max_size=12)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.integers(0, 11), st.integers(0, 400), bad_news)
+def test_rejections_and_freezes_never_lower_the_probability(histories, debtor, days_back, news):
+    model = LatePaymentModel.load(DEFAULT_MODEL)
+    as_of = date(2025, 6, 30) - timedelta(days=days_back)
+    for base in (histories[debtor], ReceivableHistory(debtor=DEBTOR, events=thin_record()),
+                 ReceivableHistory(debtor=DEBTOR)):
+        before = model.probability(debtor_features(base, as_of).model_inputs())
+        after = model.probability(debtor_features(with_bad_news(base, news, as_of), as_of).model_inputs())
+        assert after >= before
+
+
+def test_an_artefact_that_weighs_bad_news_negatively_is_refused():
+    data = json.loads(DEFAULT_MODEL.read_text())
+    data["coef"][data["features"].index("rejection_rate_90")] = -0.05
+    with pytest.raises(ValidationError, match="coef: rejection_rate_90 only rise.*score a debtor safer.*re-train"):
         LatePaymentModel.model_validate(data)

@@ -2,16 +2,20 @@
 
 No test asserts a fixed metric value or a timing.
 """
-from datetime import timedelta
+import math
+import random
+import re
+from datetime import date, timedelta
 
 import pytest
 
-from client.risk import debtor_features
-from client.risk.dataset import build_examples, late_labels, snapshot_dates, split_debtors
+from client.risk import debtor_features, events_from_payment_record
+from client.risk.dataset import Examples, build_examples, labelled_claims, late_labels, snapshot_dates, split_debtors
+from client.risk.features import MODEL_FEATURES
 from client.risk.history import ReceivableHistory
 from client.risk.simulator import SimulationConfig, simulate
-from client.risk.training import (DEFAULT_DEBTORS, DEFAULT_SEED, calibration_table, debtor_folds, model_card, plot,
-                                  run)
+from client.risk.training import (DEFAULT_DEBTORS, DEFAULT_SEED, calibration_table, debtor_folds, fit_logistic,
+                                  model_card, plot, run)
 
 SMALL = 60
 
@@ -131,3 +135,34 @@ def test_card_and_plot_say_synthetic(small_run, tmp_path):
     pytest.importorskip("matplotlib")
     png = plot(report, tmp_path / "eval.png")
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_training_leaves_out_an_input_that_would_make_bad_news_look_safe(small_run):
+    """Rejections made to fall as lateness rises: their weight would come out negative, so it is left at 0."""
+    rng = random.Random(3)
+    late, rejections = MODEL_FEATURES.index("late_log_odds_90"), MODEL_FEATURES.index("rejection_rate_90")
+    examples = Examples()
+    for _ in range(3000):
+        row = [rng.gauss(0, 1) for _ in MODEL_FEATURES]
+        label = int(rng.random() < 1 / (1 + math.exp(1 - 2 * row[late])))
+        row[rejections] = 0.2 - 0.1 * label + rng.gauss(0, 0.02)
+        examples.inputs.append(row)
+        examples.labels.append(label)
+    model = fit_logistic(examples, seed=1)
+    coef = dict(zip(model.features, model.coef))
+    assert coef["rejection_rate_90"] == 0.0 and coef["late_log_odds_90"] > 0.5
+    assert re.search(r"comes out negative and refits \(here: [^)]*`rejection_rate_90`", model_card(model, small_run[1]))
+
+
+def test_a_claim_closed_by_a_split_is_not_labelled_its_parts_are():
+    """The parent of a split is never settled itself: labelling it would call it late though its parts were paid."""
+    common = dict(face_amount=100_000_00, currency="CNY", due_date="2026-03-31", rejected_on=None, financed_on=None,
+                  marked_overdue_on=None, freezes=[], confirmed_on="2026-01-05")
+    parent = dict(receivable_id="R1", parent_id=None, holder="S1", registered_on="2026-01-02", split_on="2026-02-01",
+                  settled_on=None, **common)
+    parts = [dict(receivable_id=f"R1.{n}", parent_id="R1", holder=holder, registered_on="2026-02-01", split_on=None,
+                  settled_on=paid, **{**common, "face_amount": 50_000_00})
+             for n, holder, paid in ((1, "S2", "2026-03-31"), (2, "S1", "2026-04-10"))]
+    history = ReceivableHistory(debtor="D", events=sorted(
+        (e for record in (parent, *parts) for e in events_from_payment_record("D", record)), key=lambda e: e.event_date))
+    assert labelled_claims(history, date(2026, 1, 10)) == [(date(2026, 3, 31), 0), (date(2026, 3, 31), 1)]
