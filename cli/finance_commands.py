@@ -37,7 +37,7 @@ from client.pricing import (
 )
 from client.pricing.ledger import ProposalInputs, proposal_inputs_from_ledger
 from client.receivables import FinancingTerms
-from client.risk import DEFAULT_MODEL, grade_for, history_from_ledger
+from client.risk import DEFAULT_MODEL, grade_for, history_from_ledger, ledger_as_of
 from client.business_dates import business_today
 
 from . import connection
@@ -144,7 +144,8 @@ def quote(receivable: str, as_: str, config_path: Path | None, face: int | None,
 
     On the ledger (the default) the bank reads the receivable and its live
     financing request, scores the debtor from its payment record as of the
-    date (or from --grade, --probability, --history), takes its own exposure
+    date (the ledger's today, if --on is later: it knows nothing after it)
+    (or from --grade, --probability, --history), takes its own exposure
     to the debtor off its limit (or --exposure), prices with its configuration
     and, once confirmed, submits MakeFinancingOffer with the terms as
     transient data. With --face and --due it only quotes, offline (the
@@ -203,7 +204,13 @@ def _quote_on_the_ledger(receivable, as_, config_path, grade, probability, histo
             raise click.ClickException(f"--debtor {as_typed(debtor)} is not the debtor of {r.id}, which "
                                        f"{as_typed(r.debtor)} owes: {fix}")
         if risk is None:
-            risk = _score(history_from_ledger(session.client, r.debtor, day, currency=r.currency), day)
+            # priced for disbursement on ``day``, but scored as of what the ledger knows: features as of a later
+            # date would count every open claim due before it as unpaid
+            known = ledger_as_of(session.client, r.debtor, day)
+            if known < day:
+                click.echo(f"note: the debtor is scored as of the ledger's today, {known} (the ledger knows nothing "
+                           f"later); the offer is priced for disbursement on {day}", err=True)
+            risk = _score(history_from_ledger(session.client, r.debtor, known, currency=r.currency), known)
         if exposure is None:
             exposure = session.client.financier_exposure(r.debtor).exposure_in(r.currency)
         p, grade = risk

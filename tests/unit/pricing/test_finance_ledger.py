@@ -74,6 +74,23 @@ def test_quote_scores_the_debtor_in_the_claims_currency(world, monkeypatch):
     assert read == [("USD", {dollars["id"]}), ("CNY", {world.receivable})]
 
 
+def test_quote_for_a_later_disbursement_scores_the_debtor_as_of_the_ledgers_today(world, monkeypatch):
+    """The ledger knows nothing after its today: scoring as of the disbursement date would count the open claim
+    due before it as unpaid."""
+    import cli.finance_commands as commands
+
+    later = (date.fromisoformat(world.today) + timedelta(days=120)).isoformat()      # after the claim falls due
+    scored, real = [], commands._score
+    monkeypatch.setattr(commands, "_score", lambda history, day: scored.append(day) or real(history, day))
+    result = quote(world, "--json", "--on", later)
+    assert result.exit_code == 0, result.output
+    assert scored == [date.fromisoformat(world.today)]
+    assert json.loads(result.stdout)["on"] == later                  # priced for the day asked
+    assert f"scored as of the ledger's today, {world.today}" in result.stderr
+    on_the_day = quote(world, "--json")
+    assert json.loads(on_the_day.stdout)["debtor_grade"] == json.loads(result.stdout)["debtor_grade"]
+
+
 def test_quote_makes_no_offer_when_not_confirmed(world):
     result = quote(world, "--grade", "B", input="n\n")
     assert result.exit_code == 0, result.output
