@@ -639,6 +639,22 @@ def accept_discount(session, as_json, offer_id, receivable_id) -> None:
         click.echo(f"paid {money(p.amount, r.currency)}, discount {money(p.discount, r.currency)}")
 
 
+@discount.command("withdraw")
+@click.argument("offer_id")
+@prints_document("coreenterprise", DISCOUNT_COLUMNS + ["withdrawn_on"])
+def withdraw_discount(session, offer_id):
+    """The debtor withdraws its open early-payment offer OFFER_ID: no holder can accept it afterwards.
+
+    Claims already settled under it stay settled; an expired or already withdrawn offer is refused.
+
+    \b
+    Example:
+      recfin discount withdraw D-0123456789abcdef --as coreenterprise/treasurer
+      recfin discount withdraw D-0123456789abcdef --as coreenterprise --json
+    """
+    return session.client.withdraw_discount_offer(offer_id)
+
+
 @discount.command("get")
 @click.argument("offer_id")
 @prints_document("supplier", DISCOUNT_COLUMNS)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -235,10 +236,22 @@ def _listed_receivables(offer: Any) -> list[tuple[str, str]]:
     return [(keys.RECEIVABLE, i) for i in listed]
 
 
+# ASCII digits, three at most: str.isdigit() also passes "²" (int() refuses it), "٣" (int() reads 3) and
+# strings too long for int()
+_PAGE_SIZE = re.compile(r"[0-9]{1,3}")
+
+
 def _page_size(value: str) -> int:
-    if not value.isdigit() or not 1 <= int(value) <= 100:
-        raise rule("page-size-invalid", f"page size {value!r}: ask for 1 to 100 records per page")
+    if not _PAGE_SIZE.fullmatch(value) or not 1 <= int(value) <= 100:
+        raise rule("page-size-invalid", f"page size {value[:20]!r}{'...' if len(value) > 20 else ''}: ask for 1 to 100 "
+                   "records per page, in digits 0-9")
     return int(value)
+
+
+def _ensure_not_withdrawn(d: DiscountOffer) -> None:
+    if d.status == "WITHDRAWN":
+        raise rule("discount-offer-withdrawn", f"discount offer {d.id} was withdrawn by its debtor {d.debtor} on "
+                   f"{d.withdrawn_on}: ask the debtor for a new offer (ListDiscountOffers lists the open ones)")
 
 
 def _as_of(value: str, today: date) -> date:
@@ -536,6 +549,8 @@ class ReceivablesContract(Contract):
         if recipient.role != cfg.SUPPLIER:
             raise rule("recipient-cannot-hold", f"{recipient.uscc} is a {recipient.role}: receivables pass only between suppliers")
         transferred, kept = lifecycle.split_amounts(r.outstanding, value)
+        if kept != 0:
+            lifecycle.ensure_splittable(r)
         before = r.model_copy()
         if kept == 0:
             r.holder, r.holder_msp = recipient.uscc, recipient.msp_id
@@ -639,6 +654,7 @@ class ReceivablesContract(Contract):
         if f.status != "REQUESTED":
             raise rule("invalid-state", f"financing {f.id} is {f.status}: offers are made only on open requests")
         terms = self._terms(ctx)
+        fin.ensure_advance(terms)
         if terms.expires_on < s.today_iso:
             raise rule("offer-expired", f"the offer would expire on {terms.expires_on}, before today {s.today}")
         # a point read, not a range scan: concurrent offers of different banks do not conflict
@@ -862,8 +878,9 @@ class ReceivablesContract(Contract):
         lifecycle.ensure_status(r, (CONFIRMED,), "discount")
         if not queries.covers(d, r):
             raise rule("discount-offer-not-for-receivable", f"offer {d.id} of {d.debtor} does not cover {r.id}")
+        _ensure_not_withdrawn(d)
         if not queries.is_open(d, s.today_iso):
-            raise rule("offer-expired", f"discount offer {d.id} is closed or expired on {d.expires_on}")
+            raise rule("offer-expired", f"discount offer {d.id} expired on {d.expires_on}")
         early = settlement.days_early(s.today, date.fromisoformat(r.due_date))
         if early <= 0:
             raise rule("past-maturity", f"{r.id} is due {r.due_date}: nothing to pay early")
@@ -880,6 +897,29 @@ class ReceivablesContract(Contract):
         s.emit(events.DISCOUNT_OFFER_ACCEPTED, r.id, offer_id=d.id, paid=paid, discount=discount, days_early=early,
                apr=str(apr))
         return r.to_json()
+
+    @transaction
+    @rules
+    async def WithdrawDiscountOffer(self, ctx: Context, offer_id: str) -> DiscountOffer:
+        """The debtor withdraws an early-payment offer it published: from then on no holder can accept it.
+
+        Only an open offer (not withdrawn, not expired) is withdrawn; claims already settled under it stay settled.
+        """
+        s = self._session(ctx)
+        debtor = await s.party_with_role(cfg.CORE_ENTERPRISE, prefetch=((keys.DISCOUNT, offer_id),))
+        d = await s.store.discount_offer(offer_id)
+        if d.debtor != debtor.uscc:
+            raise rule("not-the-debtor", f"discount offer {d.id} was published by {d.debtor}, not {debtor.uscc}: "
+                       "only the debtor that published an offer may withdraw it")
+        _ensure_not_withdrawn(d)
+        if d.expires_on < s.today_iso:
+            raise rule("offer-expired", f"discount offer {d.id} expired on {d.expires_on}: no holder can accept it "
+                       "any more, so there is nothing to withdraw")
+        d.status, d.withdrawn_on = "WITHDRAWN", s.today_iso
+        d.last = s.action("WithdrawDiscountOffer", debtor.uscc)
+        await s.store.put_discount_offer(d)
+        s.emit(events.DISCOUNT_OFFER_WITHDRAWN, None, offer_id=d.id, debtor=d.debtor, receivable_ids=d.receivable_ids)
+        return d.to_json()
 
     # ================================================================ settlement and overdue
 

@@ -6,6 +6,11 @@
 
 Interest is charged on the money advanced (the principal), not on the face: with
 an advance rate of 100% the two coincide.
+
+The disbursement carries the terms' secret salt. Its hash is public (the financing's
+``disbursement_hash``, and Fabric's hash of the private write in every block), and the
+face, the dates and so the days are public too: without the salt, trying the likely
+advance rates, discount rates and bases would find the private terms in seconds.
 """
 
 from __future__ import annotations
@@ -15,6 +20,14 @@ from decimal import Decimal
 from . import daycount
 from .errors import rule
 from .model import Disbursement, OfferTerms
+
+
+def ensure_advance(terms: OfferTerms) -> None:
+    """Refuse, when the offer is made, terms that advance nothing: every disbursement of them would be
+    refused (``financing-not-positive``), and a claim whose holder accepted them would wait on a cancellation."""
+    if Decimal(terms.advance_rate) == 0:
+        raise rule("rate-invalid", "advance_rate is 0: the bank would advance nothing, so no disbursement could be "
+                   "recorded; offer an advance rate above 0 and at most 1 (\"0.8\" advances 80% of the outstanding amount)")
 
 
 def disbursement(*, financing_id: str, receivable_id: str, face_amount: int, terms: OfferTerms,
@@ -29,4 +42,4 @@ def disbursement(*, financing_id: str, receivable_id: str, face_amount: int, ter
                    f"consume the principal {principal}")
     return Disbursement(financing_id=financing_id, receivable_id=receivable_id, face_amount=face_amount,
                         principal=principal, interest=interest, fees=terms.fees, net_amount=net, days=days,
-                        day_count=terms.day_count, disbursed_on=disbursed_on, due_date=due_date)
+                        day_count=terms.day_count, disbursed_on=disbursed_on, due_date=due_date, salt=terms.salt)

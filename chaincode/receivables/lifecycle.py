@@ -22,6 +22,13 @@ from .model import CONFIRMED, FINANCED, OVERDUE, REGISTERED, Receivable
 LIVE = frozenset({REGISTERED, CONFIRMED, FINANCED, OVERDUE})
 PAYABLE = frozenset({CONFIRMED, FINANCED, OVERDUE})
 
+# How many splits below its root a claim may lie. A split has two children, the part transferred and the part
+# kept, so each partial transfer of a kept part goes one level deeper: the bound caps the partial transfers
+# along one line of a lineage. It keeps GetProvenance's nested tree within what JSON readers accept (the SDK's
+# parser stops at 200 levels of nesting, two per split, so at 99 splits) and ids short (2 characters a level).
+# A whole transfer goes no deeper, so a claim at the limit still moves.
+MAX_SPLIT_DEPTH = 64
+
 
 def ensure_not_frozen(r: Receivable) -> None:
     if r.frozen is not None:
@@ -50,6 +57,18 @@ def ensure_transferable(r: Receivable, today: date) -> None:
     # A claim past its due date is a debt in arrears whether or not RecordOverdue has run yet: moving it
     # would give children that look current, so the rule cannot hang on that bookkeeping call.
     ensure_before_maturity(r, today, "split or transfer")
+
+
+def split_depth(r: Receivable) -> int:
+    """How many splits below its root ``r`` lies: each split adds ``.1`` or ``.2`` to the id (``keys.child_id``)."""
+    return r.id[len(r.root_id):].count(".")
+
+
+def ensure_splittable(r: Receivable) -> None:
+    if (depth := split_depth(r)) >= MAX_SPLIT_DEPTH:
+        raise rule("split-too-deep", f"receivable {r.id} lies {depth} splits below its root {r.root_id}, the most a "
+                   f"lineage allows ({MAX_SPLIT_DEPTH}, so its provenance stays readable): transfer the whole "
+                   "outstanding amount instead of part of it")
 
 
 def split_amounts(face: int, amount: int) -> tuple[int, int]:

@@ -199,7 +199,8 @@ class Receivable(Doc):
     status: Status
     debtor: str
     debtor_msp: str
-    creditor: str = Field(description="the original creditor (the supplier that registered the claim, or the split's holder)")
+    creditor: str = Field(description="the original creditor: the supplier that registered the claim (a split's "
+                                      "children keep the root's)")
     holder: str
     holder_msp: str
     face_amount: int
@@ -293,6 +294,9 @@ class Disbursement(Doc):
     day_count: str
     disbursed_on: str
     due_date: str
+    salt: str = Field(default="", description="the accepted terms' salt: face, dates and days are public, so without it "
+                      "the likely rates could be hashed until the public disbursement_hash matched (empty on a "
+                      "disbursement recorded before disbursements were salted)")
 
 
 class AssignmentNotice(Doc):
@@ -334,6 +338,7 @@ class DiscountOffer(DiscountOfferRequest):
     debtor_msp: str
     status: Literal["OPEN", "WITHDRAWN"]
     published_on: str
+    withdrawn_on: str | None = Field(default=None, description="the day the debtor withdrew it (WithdrawDiscountOffer)")
     last: Action
 
 

@@ -28,10 +28,11 @@ def parse_amount(value: object, field: str, *, allow_zero: bool = False) -> int:
             raise rule("amount-negative", f"{field} is {value}: amounts cannot be negative")
         if not _DIGITS.fullmatch(value):
             raise rule("amount-not-integer-fen", f"{field} is {value!r}: give money as an integer number of fen, digits only")
-        if len(value.lstrip("0")) > _MAX_DIGITS:
+        digits = value.lstrip("0") or "0"  # parsed without the zeros: int() refuses over 4300 characters of them
+        if len(digits) > _MAX_DIGITS:
             raise rule("amount-too-large", f"{field} is {value[:24]}{'...' if len(value) > 24 else ''}: amounts are "
                        f"capped at {MAX_AMOUNT} fen")
-        value = int(value)
+        value = int(digits)
     if not isinstance(value, int):
         raise rule("amount-not-integer-fen", f"{field} is {value!r}: give money as an integer number of fen")
     if value < 0:

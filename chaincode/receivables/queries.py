@@ -38,15 +38,23 @@ async def may_read(store: Store, party: Party, r: Receivable) -> bool:
 
 
 async def leaves(store: Store, r: Receivable) -> list[Receivable]:
-    """The receivables without children below ``r`` (``r`` itself if never split), in id order."""
-    if not r.children:
-        return [r]
-    # a split's children are read together: whatever is done with the leaves reads every one of them
-    await store.prefetch(*((keys.RECEIVABLE, child_id) for child_id in r.children))
-    out: list[Receivable] = []
-    for child_id in r.children:
-        out.extend(await leaves(store, await store.receivable(child_id)))
-    return out
+    """The receivables without children below ``r`` (``r`` itself if never split), in id order.
+
+    Walked with a stack rather than recursion, so the depth of a lineage (each partial transfer of a
+    kept part goes one level deeper) never meets Python's recursion limit."""
+    found: list[Receivable] = []
+    node = r
+    pending: list[str] = []  # ids still to visit, the next one last
+    while True:
+        if node.children:
+            # a split's children are read together: whatever is done with the leaves reads every one of them
+            await store.prefetch(*((keys.RECEIVABLE, child_id) for child_id in node.children))
+            pending.extend(reversed(node.children))  # so that they come off the stack in id order
+        else:
+            found.append(node)
+        if not pending:
+            return found
+        node = await store.receivable(pending.pop())
 
 
 async def history(store: Store, receivable_id: str) -> list[dict]:
@@ -79,10 +87,17 @@ async def provenance(store: Store, r: Receivable) -> dict:
         ancestors.append(_summary(parent))
         parent_id = parent.parent_id
 
-    async def tree(node: Receivable) -> dict:
-        return {**_summary(node), "children": [await tree(await store.receivable(c)) for c in node.children]}
+    # built with a stack rather than recursion, as ``leaves`` is walked: a lineage's depth is no recursion depth
+    tree = {**_summary(r), "children": []}
+    pending = [(child_id, tree["children"]) for child_id in reversed(r.children)]  # (id, its parent's list)
+    while pending:
+        child_id, siblings = pending.pop()
+        node = await store.receivable(child_id)
+        entry = {**_summary(node), "children": []}
+        siblings.append(entry)
+        pending.extend((grandchild, entry["children"]) for grandchild in reversed(node.children))
 
-    return {"id": r.id, "root_id": r.root_id, "ancestors": ancestors, "tree": await tree(r)}
+    return {"id": r.id, "root_id": r.root_id, "ancestors": ancestors, "tree": tree}
 
 
 async def page(store: Store, index: str, value: str, page_size: int, bookmark: str) -> dict:

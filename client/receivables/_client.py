@@ -299,6 +299,14 @@ class _Operations:
         return self._submit("AcceptDiscountOffer", _text(offer_id, "offer_id"),
                                                     _text(receivable_id, "receivable_id"), model=Receivable)
 
+    def withdraw_discount_offer(self, offer_id: str) -> DiscountOffer:
+        """The debtor withdraws an open early-payment offer it published; no holder can accept it afterwards.
+
+        Claims already settled under it stay settled. A second withdrawal is refused (``discount-offer-withdrawn``),
+        so a retry after a lost answer learns that the first one committed.
+        """
+        return self._submit("WithdrawDiscountOffer", _text(offer_id, "offer_id"), model=DiscountOffer)
+
     def record_payment(self, receivable_id: str, amount: Amount, *, request_id: str | None = None) -> PaymentResult:
         """The debtor records a payment (spread pro rata over the leaves of a split claim).
 

@@ -14,8 +14,9 @@ EVENT_NAMES: tuple[str, ...] = (
     "PartyRegistered", "PartyIdentityBound", "PartyIdentityUnbound", "ReceivableRegistered", "ReceivableConfirmed",
     "ReceivableRejected", "ReceivableTransferred", "ReceivableSplit", "FinancingRequested", "FinancingWithdrawn",
     "FinancingOffered", "FinancingOfferAccepted", "FinancingDisbursed", "AssignmentNoticeAcknowledged",
-    "FinancingRepaid", "FinancingCancelled", "DiscountOfferPublished", "DiscountOfferAccepted", "PaymentRecorded",
-    "ReceivableOverdue", "ReceivableFrozen", "ReceivableUnfrozen", "InvoiceVerificationAttested",
+    "FinancingRepaid", "FinancingCancelled", "DiscountOfferPublished", "DiscountOfferAccepted",
+    "DiscountOfferWithdrawn", "PaymentRecorded", "ReceivableOverdue", "ReceivableFrozen", "ReceivableUnfrozen",
+    "InvoiceVerificationAttested",
 )
 
 

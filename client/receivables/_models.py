@@ -356,6 +356,7 @@ class DiscountOffer(Document):
     debtor_msp: str
     status: Literal["OPEN", "WITHDRAWN"]
     published_on: date
+    withdrawn_on: date | None = None
     last: Action
 
     @property

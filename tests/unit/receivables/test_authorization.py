@@ -169,6 +169,13 @@ async def s_accept_discount(net):
     return [d["id"], r["id"]], {}
 
 
+async def s_withdraw_discount(net):
+    r = await _confirmed(net)
+    d = await net.ok(net.actors["core"], "PublishDiscountOffer",
+                     {"apr": "0.05", "expires_on": net.day(10), "receivable_ids": [r["id"]]})
+    return [d["id"]], {}
+
+
 async def s_payment(net):
     return [(await _confirmed(net))["id"], "1000"], {}
 
@@ -279,6 +286,7 @@ MATRIX: list[tuple[str, Scenario, set[str], bool]] = [
     ("CancelFinancing", s_cancel, {"tier1", "bank"}, False),
     ("PublishDiscountOffer", s_publish, {"core"}, False),
     ("AcceptDiscountOffer", s_accept_discount, {"tier1"}, False),
+    ("WithdrawDiscountOffer", s_withdraw_discount, {"core"}, False),
     ("RecordPayment", s_payment, {"core"}, False),
     ("RecordOverdue", s_overdue, EVERY_PARTY - {"regulator"}, False),
     ("FreezeReceivable", s_freeze, {"regulator"}, False),

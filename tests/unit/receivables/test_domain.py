@@ -104,6 +104,17 @@ def test_leading_zeros_do_not_make_an_amount_too_large():
     assert money.parse_amount("0" * 30 + str(10**17), "x") == 10**17
 
 
+def test_leading_zeros_beyond_what_int_reads_still_parse_to_the_amount():
+    """int() refuses strings over 4300 digits: the zeros are stripped before it reads them."""
+    assert money.parse_amount("0" * 5000 + "1", "x") == 1
+    with pytest.raises(RuleViolation) as err:
+        money.parse_amount("0" * 5000, "amount")
+    assert err.value.code == "amount-not-positive"
+    with pytest.raises(RuleViolation) as err:
+        money.parse_amount("0" * 5000 + "1" * 18, "amount")
+    assert err.value.code == "amount-too-large"
+
+
 def test_zero_allowed_only_where_asked():
     assert money.parse_amount(0, "tax", allow_zero=True) == 0
 

@@ -112,6 +112,7 @@ async def test_every_submit_transaction_emits_exactly_one_event_naming_the_recei
     d = await ev.change(core, "PublishDiscountOffer", {"apr": "0.05", "expires_on": net.day(10)}, "req-3",
                         event="DiscountOfferPublished", receivable=None)
     await ev.change(tier1, "AcceptDiscountOffer", d["id"], sold, event="DiscountOfferAccepted", receivable=sold)
+    await ev.change(core, "WithdrawDiscountOffer", d["id"], event="DiscountOfferWithdrawn", receivable=None)
     other = (await net.confirmed(tier1, core, 1000, due_in=30))["id"]
     await ev.change(reg, "FreezeReceivable", other, "order-1", event="ReceivableFrozen", receivable=other)
     await ev.change(reg, "UnfreezeReceivable", other, "lift-1", event="ReceivableUnfrozen", receivable=other)

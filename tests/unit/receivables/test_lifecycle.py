@@ -145,6 +145,18 @@ async def test_transfer_whole_and_split_keep_the_amounts():
     await net.refused(tier1, "TransferReceivable", c2["id"], tier2.uscc, "-7", rule="amount-negative")
 
 
+async def test_a_split_child_keeps_the_roots_creditor_as_the_published_schema_says():
+    net = await standard_net()
+    core, tier1, tier2 = net.actors["core"], net.actors["tier1"], net.actors["tier2"]
+    r = await net.confirmed(tier1, core, 1000)
+    await net.ok(tier1, "TransferReceivable", r["id"], tier2.uscc, "300")
+    await net.ok(tier2, "TransferReceivable", f"{r['id']}.1", tier1.uscc, "100")   # split by tier2, its holder
+    assert {net.doc(f"{r['id']}{path}")["creditor"] for path in (".1.1", ".1.2", ".2")} == {tier1.uscc}
+    meta = json.loads((await net.ledger.evaluate(core.identity, "org.hyperledger.fabric:GetMetadata")).payload)
+    creditor = meta["components"]["schemas"]["Receivable"]["properties"]["creditor"]["description"]
+    assert "root's" in creditor and "split's holder" not in creditor
+
+
 async def test_a_claim_past_its_due_date_is_not_split_or_transferred_whether_or_not_marked_overdue():
     net = await standard_net()
     core, tier1, tier2 = net.actors["core"], net.actors["tier1"], net.actors["tier2"]
@@ -241,6 +253,46 @@ async def test_financing_path_offers_accept_disburse_notice_repay():
 async def _private(net, collection: str, object_type: str, ident: str) -> bytes:
     store = net.ledger.private_state[collection]
     return store[net._key(object_type, ident)]
+
+
+async def test_the_public_disbursement_hash_is_salted_with_the_terms_secret_salt():
+    """Face, dates and days are public: without the terms' salt, hashing the likely rates would find the
+    private terms again (the public hash, and Fabric's hash of the private write, are of the same bytes)."""
+    from chaincode.receivables import financing
+    from chaincode.receivables.model import OfferTerms
+
+    net = await standard_net()
+    core, tier1, bank = (net.actors[k] for k in ("core", "tier1", "bank"))
+    secret = terms(advance_rate="0.85", discount_rate="0.0425", day_count="ACT/365", salt="k9#Qz!pW2vX7rT4m")
+    r = await net.confirmed(tier1, core, 1_234_567_89, due_in=75)
+    f = await net.ok(tier1, "RequestFinancing", r["id"])
+    o = await net.ok(bank, "MakeFinancingOffer", f["id"], transient=transient_terms(**secret))
+    await net.ok(tier1, "AcceptFinancingOffer", o["id"])
+    disbursed = await net.ok(bank, "RecordDisbursement", f["id"], transient=transient_terms(**secret))
+    private = json.loads(await _private(net, f"terms-{SUPPLIER}-{BANK}", keys.DISBURSEMENT, f["id"]))
+    assert private["salt"] == secret["salt"]
+
+    def public_hash_of(guess: dict) -> str:
+        """What the debtor, outside the collection, can compute from the public record and guessed terms."""
+        d = financing.disbursement(financing_id=f["id"], receivable_id=r["id"], face_amount=r["outstanding"],
+                                   terms=OfferTerms.model_validate(guess), disbursed_on=disbursed["disbursed_on"],
+                                   due_date=r["due_date"], days=75)
+        return hashlib.sha256(d.to_bytes()).hexdigest()
+
+    assert public_hash_of(secret) == disbursed["disbursement_hash"]   # the hash does cover the terms
+    assert public_hash_of({**secret, "salt": "x" * 16}) != disbursed["disbursement_hash"]  # the right rates, no salt
+
+
+async def test_an_offer_advancing_nothing_is_refused_when_it_is_made():
+    """At a zero advance rate every disbursement would be refused and an accepted claim would wait on a cancellation."""
+    net = await standard_net()
+    core, tier1, bank = (net.actors[k] for k in ("core", "tier1", "bank"))
+    f = await net.ok(tier1, "RequestFinancing", (await net.confirmed(tier1, core, 1000))["id"])
+    for zero in ("0", "0.0", "000.0000000000"):
+        message = await net.refused(bank, "MakeFinancingOffer", f["id"], transient=transient_terms(advance_rate=zero),
+                                    rule="rate-invalid")
+        assert "advance_rate is 0" in message
+    await net.ok(bank, "MakeFinancingOffer", f["id"], transient=transient_terms(advance_rate="0.5"))
 
 
 async def test_repayment_recorded_by_the_bank_settles_the_claim():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from .support import standard_net, transient_terms
 
 
@@ -61,6 +63,18 @@ async def test_lists_paginate_with_bookmarks():
     await net.refused(reg, "ListReceivablesByStatus", "PAID", "10", "", evaluate=True, rule="argument-invalid")
     await net.refused(reg, "ListReceivablesByStatus", "CONFIRMED", "0", "", evaluate=True, rule="page-size-invalid")
     await net.refused(reg, "ListReceivablesByStatus", "CONFIRMED", "101", "", evaluate=True, rule="page-size-invalid")
+
+
+@pytest.mark.parametrize("size", ["²", "٣", "１０", "1" * 5000, "0" * 4 + "1", " 5", "5 ", "+5", ""])
+async def test_a_page_size_of_anything_but_one_to_three_ascii_digits_is_refused_by_rule(size):
+    """str.isdigit() passes superscripts (int() then fails), Arabic-Indic and full-width digits (int() reads them)
+    and digit strings too long for int(): none of them may get past the rule as a crash or as a number."""
+    net = await standard_net()
+    tier1 = net.actors["tier1"]
+    await net.registered(tier1, net.actors["core"], 1000)
+    message = await net.refused(tier1, "ListReceivablesByHolder", tier1.uscc, size, "", evaluate=True,
+                                rule="page-size-invalid")
+    assert len(message) < 200  # a long size is cut short in the message
 
 
 async def test_statistics_exposure_financed_share_overdue():

@@ -11,9 +11,11 @@ from .support import attestation_request, standard_net, transient_terms
 CONTRACT = ReceivablesContract()
 SUBMITS = {name for name, (mark, _) in CONTRACT.transactions().items() if not mark.evaluate}
 QUERIES = {name for name, (mark, _) in CONTRACT.transactions().items() if mark.evaluate}
-# submit transactions that change no existing claim, so a freeze has nothing to stop
+# submit transactions that change no existing claim, so a freeze has nothing to stop (withdrawing a discount
+# offer changes the debtor's offer, not the claims it lists)
 NOT_ON_A_CLAIM = {"RegisterParty", "BindPartyIdentity", "UnbindPartyIdentity", "RegisterReceivable",
-                  "PublishDiscountOffer", "AttestInvoiceVerification", "FreezeReceivable", "UnfreezeReceivable"}
+                  "PublishDiscountOffer", "WithdrawDiscountOffer", "AttestInvoiceVerification", "FreezeReceivable",
+                  "UnfreezeReceivable"}
 
 
 def _changes(net) -> int:

@@ -93,7 +93,7 @@ def discount_offer(**over: Any) -> dict:
     doc = {"doc_type": "discount_offer", "apr": "0.05", "scale": None, "day_count": "ACT/360",
            "expires_on": "2026-04-01", "receivable_ids": [], "id": "D-00000000000000e1", "debtor": CORE,
            "debtor_msp": "CoreEnterpriseMSP", "status": "OPEN", "published_on": "2026-03-02",
-           "last": action("PublishDiscountOffer", CORE, "CoreEnterpriseMSP")}
+           "withdrawn_on": None, "last": action("PublishDiscountOffer", CORE, "CoreEnterpriseMSP")}
     doc.update(over)
     return doc
 

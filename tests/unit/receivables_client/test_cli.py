@@ -164,6 +164,19 @@ def test_tiers_are_sent_as_days_and_rate(ledger):
     assert sent["scale"] == [{"min_days_early": 30, "apr": "0.04"}, {"min_days_early": 60, "apr": "0.05"}]
 
 
+def test_discount_withdraw_acts_as_the_core_enterprise_and_prints_the_withdrawn_offer(ledger):
+    withdrawn = fakes.discount_offer(status="WITHDRAWN", withdrawn_on="2026-03-05",
+                                     last=fakes.action("WithdrawDiscountOffer", CORE, "CoreEnterpriseMSP"))
+    ledger.responses["WithdrawDiscountOffer"] = withdrawn
+    res = invoke("discount", "withdraw", "D-1")
+    assert res.exit_code == 0, res.output
+    assert ledger.opened == [("coreenterprise", None, False)]
+    call = ledger.only()
+    assert (call.kind, call.name, call.arguments) == ("submit", "WithdrawDiscountOffer", ["D-1"])
+    assert "status: WITHDRAWN" in res.output and "withdrawn_on: 2026-03-05" in res.output
+    assert json.loads(invoke("discount", "withdraw", "D-1", "--json").output) == withdrawn
+
+
 def test_party_register_connects_as_the_org_admin(ledger):
     ledger.responses["RegisterParty"] = fakes.party()
     res = invoke("party", "register", "--uscc", CORE, "--name", "Core", "--role", "core_enterprise",

@@ -47,6 +47,7 @@ METHODS = {
     "AcknowledgeAssignment": "acknowledge_assignment", "RecordRepayment": "record_repayment",
     "CancelFinancing": "cancel_financing",
     "PublishDiscountOffer": "publish_discount_offer", "AcceptDiscountOffer": "accept_discount_offer",
+    "WithdrawDiscountOffer": "withdraw_discount_offer",
     "RecordPayment": "record_payment", "RecordOverdue": "record_overdue", "FreezeReceivable": "freeze",
     "UnfreezeReceivable": "unfreeze", "GetReceivable": "get_receivable", "GetReceivableHistory": "history",
     "GetProvenance": "provenance", "FindInvoice": "find_invoice", "ListReceivablesByHolder": "list_by_holder",
@@ -268,6 +269,8 @@ def test_documents_of_a_lifecycle_parse_into_the_models_without_loss(metadata):
     listed = life.ok(tier2, "ListDiscountOffers", "", f"{moved}.2", "10", "", "open", evaluate=True)
     assert [d["id"] for d in listed["records"]] == [offer["id"]]
     life.ok(tier2, "AcceptDiscountOffer", offer["id"], f"{moved}.2")
+    withdrawn_offer = sdk.DiscountOffer.model_validate(life.ok(core, "WithdrawDiscountOffer", offer["id"]))
+    assert (withdrawn_offer.status, withdrawn_offer.withdrawn_on) == ("WITHDRAWN", life.today())
     other = life.ok(tier1, "RegisterReceivable", json.dumps(
         life.registration(tier1, core, Decimal("2000.00"), "24312000000099999999", 30).to_json()))
     life.ok(core, "RejectReceivable", other["id"], "goods not delivered")
@@ -325,3 +328,25 @@ def test_the_client_names_every_event_the_contract_emits():
 
     emitted = {value for name, value in vars(events).items() if name.isupper() and isinstance(value, str)}
     assert set(sdk.EVENT_NAMES) == emitted
+
+
+def test_the_provenance_of_a_lineage_split_as_deep_as_the_contract_allows_parses_in_the_sdk():
+    """The split limit keeps the nested provenance tree within the SDK's JSON parser (200 levels of nesting,
+    two per split): the tree the contract returns at the limit parses."""
+    from chaincode.receivables.lifecycle import MAX_SPLIT_DEPTH
+
+    life = Lifecycle()
+    core = life.party("CoreEnterpriseMSP", "core_enterprise", "Core Manufacturing")
+    tier1 = life.party("SupplierMSP", "supplier", "Tier-1 Parts")
+    tier2 = life.party("SupplierMSP", "supplier", "Tier-2 Castings")
+    root = life.ok(tier1, "RegisterReceivable", json.dumps(
+        life.registration(tier1, core, Decimal("1000.00"), "24312000000012345678", 90).to_json()))["id"]
+    life.ok(core, "ConfirmReceivable", root)
+    kept = root
+    for _ in range(MAX_SPLIT_DEPTH):
+        kept = life.ok(tier1, "TransferReceivable", kept, tier2.uscc, "1")["children"][1]
+    provenance = sdk.Provenance.model_validate_json(life.call(core, "GetProvenance", root, evaluate=True).payload)
+    node, levels = provenance.tree, 0
+    while node.children:
+        node, levels = node.children[-1], levels + 1
+    assert (levels, node.id) == (MAX_SPLIT_DEPTH, kept)

@@ -154,6 +154,7 @@ STORY = [
     ("CancelFinancing", frozenset({CORE, SUPPLIER, BANK})),     # the policy before: cancelling drops the bank
     ("PublishDiscountOffer", ANY_TWO),
     ("AcceptDiscountOffer", frozenset({CORE, SUPPLIER})),
+    ("WithdrawDiscountOffer", ANY_TWO),                         # the offer's key carries no key-level policy
     ("RegisterReceivable", ANY_TWO),
     ("RejectReceivable", ANY_TWO),
     ("AttestInvoiceVerification", ANY_TWO),
@@ -203,6 +204,7 @@ def story() -> list[Submit]:
     tier1.client.cancel_financing(financing, "not disbursed")
     offer = core.client.publish_discount_offer(DiscountOfferRequest(apr=Decimal("0.05"), expires_on=channel.today(20)))
     tier1.client.accept_discount_offer(offer.id, cancelled)
+    core.client.withdraw_discount_offer(offer.id)
 
     # a rejected claim, an attestation, and a claim marked overdue
     rejected = tier1.client.register_receivable(ReceivableRegistration(
