@@ -221,6 +221,14 @@ def test_the_reads_for_risk_and_pricing_across_the_orgs(demo_run, receivables_de
             bank.client.list_discount_offers(debtor)
         assert refused.value.rule == "not-permitted-to-read"
 
+        # the debtor withdraws it: its holder can no longer take it
+        withdrawn = core.client.withdraw_discount_offer(offer.id)
+        assert (withdrawn.status, withdrawn.withdrawn_on) == ("WITHDRAWN", business_today())
+        with pytest.raises(RuleViolation) as refused:
+            caught_up(tier1, core).accept_discount_offer(offer.id, other.id)
+        assert refused.value.rule == "discount-offer-withdrawn"
+        assert tier1.client.get_receivable(other.id).status == "CONFIRMED"
+
 
 def test_a_cancelled_financing_needs_the_banks_endorsement_and_then_frees_the_claim(demo_run, receivables_deployed):
     root = receivables_deployed.data_root
