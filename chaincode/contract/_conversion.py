@@ -61,6 +61,16 @@ def _json_of(kind: type) -> Callable[[bytes], Any]:
             raise ValueError(f"expected a JSON {kind.__name__}") from exc
         if not isinstance(value, kind):
             raise ValueError(f"expected a JSON {kind.__name__}, got {type(value).__name__}")
+        # json.loads turns an unpaired "\\udc80" escape (or its UTF-8 form) into a lone surrogate, which
+        # pydantic refuses and no protobuf string or UTF-8 output can carry. Both forms contain one of
+        # these byte strings, so other documents skip the second pass.
+        if b"\\u" in raw or b"\xed" in raw:
+            try:
+                json.dumps(value, ensure_ascii=False).encode("utf-8")
+            except UnicodeEncodeError:
+                raise ValueError("a string in it holds an unpaired UTF-16 surrogate (such as \\udc80), which is "
+                                 "not a Unicode character: send the character itself, or both halves of its "
+                                 "surrogate pair") from None
         return value
 
     return convert

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from chaincode.shim._execution import failure_response, is_transaction_failure
 from chaincode.shim._stub import ChaincodeStub
 from chaincode.shim._types import INTERNAL_ERROR, OK, Response
 
@@ -126,9 +127,11 @@ class ContractRouter:
         except ContractError as exc:
             logger.debug("transaction %s %s refused: %s", stub.tx_id, function, exc.message)
             return Response(INTERNAL_ERROR, exc.message)
-        except Exception as exc:  # any bug must still answer the peer
+        except BaseException as exc:  # any bug must still answer the peer (a stray CancelledError too)
+            if not is_transaction_failure(exc):
+                raise
             logger.exception("transaction %s %s failed", stub.tx_id, function)
-            return Response(INTERNAL_ERROR, f"{type(exc).__name__}: {exc}")
+            return failure_response(exc)
         return Response(OK, "", payload)
 
     def metadata(self) -> dict[str, Any]:

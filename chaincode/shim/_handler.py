@@ -20,11 +20,11 @@ from fabric_protos.peer import proposal_response_pb2
 from google.protobuf.message import DecodeError
 
 from ._errors import PeerError
-from ._execution import Invoke, execute_transaction
+from ._execution import Invoke, execute_transaction, failure_response, is_transaction_failure
 from ._peer_options import PeerOptions
 from ._proposal import decode_proposal
 from ._stub import ChaincodeStub
-from ._types import INTERNAL_ERROR, OK, Response
+from ._types import OK, Response
 from .operations import ChaincodeMetrics
 
 logger = logging.getLogger(__name__)
@@ -50,31 +50,71 @@ class _State(enum.Enum):
 class _TransactionRequests:
     """The PeerTransport of one transaction on one stream: one request in flight at a time.
 
-    The peer refuses a second request for a transaction while one is pending,
-    so requests from concurrent tasks of the same transaction queue here.
+    The peer drops a second request for a transaction while one is pending,
+    so requests from concurrent tasks of the same transaction queue here, and
+    the next one goes out only once the peer has answered the last: also when
+    its caller stopped waiting (``asyncio.wait_for``, a failed TaskGroup
+    sibling), since the peer still sends that reply, and the next request
+    would otherwise be answered with it.
     """
 
     def __init__(self, handler: StreamHandler, channel_id: str, tx_id: str) -> None:
         self._handler = handler
         self._key: TxKey = (channel_id, tx_id)
-        self._lock = asyncio.Lock()
+        self._lock = asyncio.Lock()   # held from sending a request until its reply is in
 
     async def request(self, message_type: int, payload: bytes) -> bytes:
+        handler = self._handler
         channel_id, tx_id = self._key
-        async with self._lock:
-            reply_future = asyncio.get_running_loop().create_future()
-            self._handler._pending_replies[self._key] = reply_future
-            self._handler.metrics.request_sent(message_type)
-            try:
-                await self._handler._send(Msg(type=message_type, payload=payload, txid=tx_id, channel_id=channel_id))
-                reply: shim_pb2.ChaincodeMessage = await reply_future
-            finally:
-                self._handler._pending_replies.pop(self._key, None)
+        await self._lock.acquire()   # cancelled while queued here: nothing was sent, nothing is owed
+        reply_future = asyncio.get_running_loop().create_future()
+        handler._pending_replies[self._key] = reply_future
+        sent = False
+        try:
+            handler.metrics.request_sent(message_type)
+            async with handler._write_lock:
+                sent = True   # from here on gRPC has the message, even if this task is cancelled mid-write
+                await handler._write(Msg(type=message_type, payload=payload, txid=tx_id, channel_id=channel_id))
+            reply: shim_pb2.ChaincodeMessage = await reply_future
+        except asyncio.CancelledError:
+            if sent and (reply_future.cancelled() or not reply_future.done()):
+                self._discard_reply_when_it_comes()
+            else:
+                self._release()
+            raise
+        except BaseException:
+            self._release()
+            raise
+        self._release()
         if reply.type == Msg.RESPONSE:
             return reply.payload
         if reply.type == Msg.ERROR:
             raise PeerError(reply.payload.decode("utf-8", "replace"))
         raise PeerError(f"unexpected {_type_name(reply.type)} reply to {_type_name(message_type)}")
+
+    def _release(self) -> None:
+        self._handler._pending_replies.pop(self._key, None)
+        self._lock.release()
+
+    def _discard_reply_when_it_comes(self) -> None:
+        """The caller stopped waiting for a reply the peer still owes: keep the transaction's slot,
+        and its lock, until that reply comes (or the stream closes), then drop it."""
+        orphan = asyncio.get_running_loop().create_future()
+        self._handler._pending_replies[self._key] = orphan
+
+        def arrived(future: asyncio.Future) -> None:
+            if not future.cancelled():
+                future.exception()   # retrieved: the stream closing fails it, and that is no news
+            logger.debug("tx %s: dropped the reply to an abandoned request", self._key[1])
+            self._release()
+
+        orphan.add_done_callback(arrived)
+
+    async def wait_for_replies(self) -> None:
+        """Return once no request of the transaction awaits its reply, an abandoned one included,
+        so that COMPLETED never overtakes a request the peer is still working on."""
+        async with self._lock:
+            pass
 
 
 class StreamHandler:
@@ -188,13 +228,13 @@ class StreamHandler:
         # first, the task being cancelled, or when sending the answer fails.
         status: int | None = None
         try:
-            event = None
             try:
                 chaincode_input = chaincode_pb2.ChaincodeInput.FromString(message.payload)
                 function = chaincode_input.args[0] if chaincode_input.args else None
                 proposal = decode_proposal(message.proposal if message.HasField("proposal") else None)
+                requests = _TransactionRequests(self, message.channel_id, message.txid)
                 stub = ChaincodeStub(
-                    _TransactionRequests(self, message.channel_id, message.txid),
+                    requests,
                     channel_id=message.channel_id,
                     tx_id=message.txid,
                     args=list(chaincode_input.args),
@@ -207,23 +247,14 @@ class StreamHandler:
                     response = Response(OK)
                 else:
                     response = await execute_transaction(self._invoke, stub)
-                event = stub.event if response.ok else None
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:  # a malformed message must still be answered
-                logger.exception("could not start tx %s", message.txid)
-                response = Response(INTERNAL_ERROR, f"{type(exc).__name__}: {exc}")
-            completed = Msg(
-                type=Msg.COMPLETED,
-                payload=proposal_response_pb2.Response(
-                    status=response.status, message=response.message, payload=response.payload
-                ).SerializeToString(),
-                txid=message.txid,
-                channel_id=message.channel_id,
-            )
-            if event is not None:
-                completed.chaincode_event.CopyFrom(
-                    chaincode_event_pb2.ChaincodeEvent(event_name=event[0], payload=event[1]))
+                await requests.wait_for_replies()
+                completed = _completed_message(message, response, stub.event if response.ok else None)
+            except BaseException as exc:  # a malformed message must still be answered
+                if not is_transaction_failure(exc):
+                    raise   # this task is being cancelled: the stream is closing
+                logger.exception("could not run tx %s", message.txid)
+                response = failure_response(exc)
+                completed = _completed_message(message, response, None)
             try:
                 await self._send(completed)
                 status = response.status
@@ -231,3 +262,37 @@ class StreamHandler:
                 logger.exception("could not send COMPLETED for tx %s", message.txid)
         finally:
             self.metrics.transaction_finished(function, status, started)
+
+
+def _completed_message(message: shim_pb2.ChaincodeMessage, response: Response,
+                       event: tuple[str, bytes] | None) -> shim_pb2.ChaincodeMessage:
+    """The COMPLETED answer to ``message``. Protobuf strings must encode as UTF-8: a message or event
+    name that does not (a lone surrogate, say, from a client's JSON escape) goes out with the
+    offending characters replaced, rather than leaving the transaction unanswered."""
+    try:
+        return _build_completed(message, response, event)
+    except UnicodeEncodeError:
+        logger.warning("tx %s: the response message or event name is not valid Unicode; sending it with "
+                       "the invalid characters replaced by '?'", message.txid)
+        response = Response(response.status, _replace_unencodable(response.message), response.payload)
+        event = (_replace_unencodable(event[0]), event[1]) if event is not None else None
+        return _build_completed(message, response, event)
+
+
+def _build_completed(message: shim_pb2.ChaincodeMessage, response: Response,
+                     event: tuple[str, bytes] | None) -> shim_pb2.ChaincodeMessage:
+    completed = Msg(
+        type=Msg.COMPLETED,
+        payload=proposal_response_pb2.Response(
+            status=response.status, message=response.message, payload=response.payload
+        ).SerializeToString(),
+        txid=message.txid,
+        channel_id=message.channel_id,
+    )
+    if event is not None:
+        completed.chaincode_event.CopyFrom(chaincode_event_pb2.ChaincodeEvent(event_name=event[0], payload=event[1]))
+    return completed
+
+
+def _replace_unencodable(text: str) -> str:
+    return text.encode("utf-8", "replace").decode("utf-8")

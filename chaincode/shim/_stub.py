@@ -126,6 +126,11 @@ class ChaincodeStub:
     def set_event(self, name: str, payload: bytes) -> None:
         """Attach the transaction's event; a later call replaces an earlier one."""
         _require(name, "event name")
+        try:
+            name.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValueError(f"event name {name!r} holds an unpaired surrogate, which no event can carry: "
+                             f"name the event with valid Unicode text") from None
         self._event = (name, bytes(payload))
 
     @property

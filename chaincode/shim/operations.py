@@ -194,11 +194,15 @@ def health_status(checks: Iterable[HealthCheck]) -> tuple[int, dict]:
     return 200, {"status": "OK", "time": now}
 
 
-def parse_address(address: str) -> tuple[str, int]:
-    """``HOST:PORT`` (``[::1]:PORT`` for IPv6; an empty host listens on every address)."""
+def parse_address(address: str, what: str = "operations address", example: str = "127.0.0.1:9443") -> tuple[str, int]:
+    """``HOST:PORT`` (``[::1]:PORT`` for IPv6; an empty host listens on every address; port 0 picks a
+    free one). ``what`` and ``example`` word the ValueError for a malformed address."""
     host, separator, port = address.rpartition(":")
     if not separator or not port.isdigit():
-        raise ValueError(f"operations address {address!r}: expected HOST:PORT, e.g. 127.0.0.1:9443")
+        raise ValueError(f"{what} {address!r}: expected HOST:PORT, e.g. {example}")
+    if int(port) > 65535:
+        raise ValueError(f"{what} {address!r}: port {port} is out of range: give a port from 0 to 65535 "
+                         f"(0 picks a free one), e.g. {example}")
     return host.strip("[]") or "0.0.0.0", int(port)
 
 
@@ -218,27 +222,38 @@ class OperationsTLS:
 
     def server_context(self) -> ssl.SSLContext:
         """The server's TLS context (TLS 1.2 or later); a ValueError naming the file that cannot be used."""
-        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        context.minimum_version = ssl.TLSVersion.TLSv1_2
-        try:
-            context.load_cert_chain(self.cert_file, self.key_file, password=_refuse_encrypted_key)
-        except _EncryptedKey:
-            raise ValueError(f"operations TLS: key {self.key_file} is encrypted: the server starts unattended and "
-                             f"cannot ask for a passphrase; give an unencrypted PEM key readable by this user "
-                             f"only") from None
-        except (OSError, ssl.SSLError) as exc:
-            raise ValueError(f"operations TLS: cannot use certificate {self.cert_file} with key {self.key_file}: "
-                             f"{getattr(exc, 'strerror', None) or exc}; give a PEM certificate and the PEM key "
-                             f"that matches it") from None
-        try:
-            context.load_verify_locations(cafile=self.client_ca_file)
-        except (OSError, ssl.SSLError) as exc:
-            raise ValueError(f"operations TLS: cannot read client CA bundle {self.client_ca_file}: "
-                             f"{getattr(exc, 'strerror', None) or exc}; give the PEM certificate(s) of the CA "
-                             f"that issues the certificates of scrapers and operators") from None
+        context = server_tls_context("operations TLS", self.cert_file, self.key_file, self.client_ca_file,
+                                     "the CA that issues the certificates of scrapers and operators")
         # Optional at the handshake unless required: /healthz must stay reachable without one.
         context.verify_mode = ssl.CERT_REQUIRED if self.client_auth_required else ssl.CERT_OPTIONAL
         return context
+
+
+def server_tls_context(what: str, cert_file: str, key_file: str, client_ca_file: str | None,
+                       client_ca_issues: str) -> ssl.SSLContext:
+    """A TLS 1.2+ server context from PEM files, trusting ``client_ca_file`` (when given) for client
+    certificates; a ValueError, starting with ``what``, that names the file that cannot be used
+    (``client_ca_issues`` says what that CA should be, for the advice)."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    try:
+        context.load_cert_chain(cert_file, key_file, password=_refuse_encrypted_key)
+    except _EncryptedKey:
+        raise ValueError(f"{what}: key {key_file} is encrypted: the server starts unattended and "
+                         f"cannot ask for a passphrase; give an unencrypted PEM key readable by this user "
+                         f"only") from None
+    except (OSError, ssl.SSLError) as exc:
+        raise ValueError(f"{what}: cannot use certificate {cert_file} with key {key_file}: "
+                         f"{getattr(exc, 'strerror', None) or exc}; give a PEM certificate and the PEM key "
+                         f"that matches it") from None
+    if client_ca_file is not None:
+        try:
+            context.load_verify_locations(cafile=client_ca_file)
+        except (OSError, ssl.SSLError) as exc:
+            raise ValueError(f"{what}: cannot read client CA bundle {client_ca_file}: "
+                             f"{getattr(exc, 'strerror', None) or exc}; give the PEM certificate(s) of "
+                             f"{client_ca_issues}") from None
+    return context
 
 
 class _EncryptedKey(Exception):

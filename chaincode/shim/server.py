@@ -4,7 +4,8 @@
 reads the package ID from ``CHAINCODE_ID``, the listen address from
 ``CHAINCODE_SERVER_ADDRESS`` and, for TLS, PEM file paths from
 ``CHAINCODE_TLS_CERT``, ``CHAINCODE_TLS_KEY`` and ``CHAINCODE_TLS_CLIENT_CA``
-(mutual TLS when the last is set). SIGTERM and SIGINT stop it gracefully.
+(mutual TLS when the last is set; a client CA without the other two is refused, since
+it would otherwise serve plaintext). SIGTERM and SIGINT stop it gracefully.
 ``--operations-address HOST:PORT`` (or ``CHAINCODE_OPERATIONS_ADDRESS``) also serves
 ``/healthz`` and ``/metrics`` there, over HTTPS with ``--operations-tls-cert``, ``-key`` and
 ``-client-ca`` (chaincode.shim.operations).
@@ -25,7 +26,7 @@ import grpc
 from fabric_protos.peer import chaincode_shim_pb2_grpc
 
 from ._handler import StreamHandler
-from .operations import ChaincodeMetrics, OperationsServer, OperationsTLS, parse_address
+from .operations import ChaincodeMetrics, OperationsServer, OperationsTLS, parse_address, server_tls_context
 
 if TYPE_CHECKING:
     from chaincode.contract import Contract, ContractRouter
@@ -50,6 +51,9 @@ def _grpc_options() -> list[tuple[str, int]]:
         ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
         ("grpc.keepalive_permit_without_calls", 1),
         ("grpc.http2.min_ping_interval_without_data_ms", PEER_PING_MIN_INTERVAL_MS),
+        # gRPC binds with SO_REUSEPORT by default on Linux: a second server (an old one not yet
+        # stopped) on the same port would start without error and share the peer's connections.
+        ("grpc.so_reuseport", 0),
     ]
 
 
@@ -92,6 +96,9 @@ class ChaincodeServer:
             raise ValueError("the chaincode package ID is required (CHAINCODE_ID)")
         if bool(tls_cert) != bool(tls_key):
             raise ValueError("TLS needs both a certificate and a key")
+        if client_ca and not tls_cert:
+            raise ValueError("a client CA needs TLS: give the server's certificate and key too "
+                             "(without them the server would accept plaintext connections from anyone)")
         self.router = contracts if isinstance(contracts, ContractRouter) else ContractRouter(list(contracts))
         self.address = address
         self.package_id = package_id
@@ -116,21 +123,30 @@ class ChaincodeServer:
         service = _ChaincodeService(self.router, self.package_id, self.metrics)
         chaincode_shim_pb2_grpc.add_ChaincodeServicer_to_server(service, server)
         tls_cert, tls_key, client_ca = self._tls
-        if tls_cert:
-            credentials = grpc.ssl_server_credentials(
-                [(tls_key, tls_cert)], root_certificates=client_ca, require_client_auth=client_ca is not None
-            )
-            port = server.add_secure_port(self.address, credentials)
-        else:
-            port = server.add_insecure_port(self.address)
+        try:
+            if tls_cert:
+                credentials = grpc.ssl_server_credentials(
+                    [(tls_key, tls_cert)], root_certificates=client_ca, require_client_auth=client_ca is not None
+                )
+                port = server.add_secure_port(self.address, credentials)
+            else:
+                port = server.add_insecure_port(self.address)
+        except RuntimeError as exc:   # gRPC's "Failed to bind", whatever the cause
+            causes = ["another process listens on that port", "the host is not an address of this machine"]
+            if tls_cert:
+                causes.append("the TLS certificate and key are not a matching PEM pair")
+            raise OSError(f"cannot serve the chaincode on {self.address}: {', or '.join(causes)}; choose a free "
+                          f"port with CHAINCODE_SERVER_ADDRESS, or stop the server that holds it") from exc
         await server.start()
         self._server = server
         logger.info("chaincode %s listening on %s (tls=%s)", self.package_id, self.address, bool(tls_cert))
         if self._operations is not None:
             try:
                 self.operations_port = await self._operations.start()
-            except OSError as exc:
-                await self.stop(0)
+            except BaseException as exc:
+                await self.stop(0)   # never left serving gRPC after start() failed
+                if not isinstance(exc, OSError):
+                    raise
                 raise OSError(exc.errno, f"cannot serve the operations endpoint on "
                                          f"{self._operations.host}:{self._operations.port}: {exc.strerror}; "
                                          f"choose a free port with --operations-address (or "
@@ -189,14 +205,6 @@ def load_contract(spec: str) -> Contract:
     return contract_class()
 
 
-def _read_file(variable: str) -> bytes | None:
-    path = os.environ.get(variable)
-    if not path:
-        return None
-    with open(path, "rb") as handle:
-        return handle.read()
-
-
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         prog="python -m chaincode", description="Serve contracts as chaincode-as-a-service.",
@@ -205,7 +213,9 @@ def main(argv: Sequence[str] | None = None) -> None:
                "--operations-address 0.0.0.0:9443   (then: curl http://HOST:9443/healthz, /metrics); "
                "with --operations-tls-cert ops.crt --operations-tls-key ops.key --operations-tls-client-ca "
                "ops-clients-ca.crt: curl --cacert ops-server-ca.crt https://HOST:9443/healthz, and /metrics "
-               "with --cert scraper.crt --key scraper.key as well")
+               "with --cert scraper.crt --key scraper.key as well. gRPC over TLS: CHAINCODE_TLS_CERT=server.crt "
+               "CHAINCODE_TLS_KEY=server.key, and CHAINCODE_TLS_CLIENT_CA=peers-ca.crt to require the peers' "
+               "client certificates")
     parser.add_argument("--contract", action="append", required=True, metavar="MODULE:CLASS",
                         help="a contract class to serve (repeatable; the first is the default contract)")
     parser.add_argument("--log-level", default=os.environ.get("CHAINCODE_LOG_LEVEL", "INFO"))
@@ -233,25 +243,56 @@ def main(argv: Sequence[str] | None = None) -> None:
     address = os.environ.get("CHAINCODE_SERVER_ADDRESS", "")
     if not package_id or not address:
         parser.error("set CHAINCODE_ID (the package ID) and CHAINCODE_SERVER_ADDRESS (host:port to listen on)")
-    if args.operations_address:
-        try:
+    try:
+        parse_address(address, "CHAINCODE_SERVER_ADDRESS", "0.0.0.0:9999")
+        if args.operations_address:
             parse_address(args.operations_address)
-        except ValueError as exc:
-            parser.error(str(exc))
+    except ValueError as exc:
+        parser.error(str(exc))
+    tls_cert, tls_key, client_ca = _chaincode_tls(parser)
     operations_tls = _operations_tls(parser, args)
     contracts = [load_contract(spec) for spec in args.contract]
-    asyncio.run(
-        serve(
-            contracts,
-            address,
-            package_id,
-            tls_cert=_read_file("CHAINCODE_TLS_CERT"),
-            tls_key=_read_file("CHAINCODE_TLS_KEY"),
-            client_ca=_read_file("CHAINCODE_TLS_CLIENT_CA"),
-            operations_address=args.operations_address,
-            operations_tls=operations_tls,
+    try:
+        asyncio.run(
+            serve(
+                contracts,
+                address,
+                package_id,
+                tls_cert=tls_cert,
+                tls_key=tls_key,
+                client_ca=client_ca,
+                operations_address=args.operations_address,
+                operations_tls=operations_tls,
+            )
         )
-    )
+    except OSError as exc:   # a port it cannot serve on: the message says what to change; a traceback would bury it
+        parser.exit(1, f"{parser.prog}: error: {exc}\n")
+
+
+def _chaincode_tls(parser: argparse.ArgumentParser) -> tuple[bytes | None, bytes | None, bytes | None]:
+    """The gRPC server's TLS files from CHAINCODE_TLS_*, checked now: a missing or unusable file
+    stops the server with a message naming it, before it serves anything."""
+    cert_file, key_file, client_ca_file = (os.environ.get(f"CHAINCODE_TLS_{name}") or None
+                                           for name in ("CERT", "KEY", "CLIENT_CA"))
+    if not (cert_file or key_file or client_ca_file):
+        return None, None, None
+    if not (cert_file and key_file):
+        missing = " and ".join(name for name, value in (("CHAINCODE_TLS_CERT", cert_file),
+                                                        ("CHAINCODE_TLS_KEY", key_file)) if not value)
+        plaintext = " (a client CA without them would leave the server serving plaintext)" if client_ca_file else ""
+        parser.error(f"chaincode TLS needs {missing} as well: the server's PEM certificate and its "
+                     f"key{plaintext}")
+    try:
+        server_tls_context("chaincode TLS (CHAINCODE_TLS_*)", cert_file, key_file, client_ca_file,
+                           "the CA that issues the peers' TLS client certificates")
+    except ValueError as exc:
+        parser.error(str(exc))
+    return tuple(_read(path) if path else None for path in (cert_file, key_file, client_ca_file))
+
+
+def _read(path: str) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read()
 
 
 def _operations_tls(parser: argparse.ArgumentParser, args: argparse.Namespace) -> OperationsTLS | None:

@@ -81,6 +81,29 @@ async def test_a_value_that_does_not_convert_is_refused_naming_the_parameter(pos
     assert result.message == f"Types: {expected}"
 
 
+@pytest.mark.parametrize(("position", "bad"), [
+    (4, rb'{"\udc80": 1}'),              # an unpaired escape in a key
+    (4, rb'{"a": ["x\ud83d"]}'),         # the first half of a pair, alone, deep in a value
+    (5, b'["\xed\xb2\x80"]'),           # the UTF-8 form of a surrogate, which json.loads also accepts
+])
+async def test_a_json_dict_or_list_holding_a_lone_surrogate_is_refused_naming_the_parameter(position, bad):
+    args: list = ["t", "1", "true", "r", "{}", "[]"]
+    args[position] = bad
+    result = await call("Types", *args)
+    assert result.status == 500
+    parameter = "obj" if position == 4 else "items"
+    assert result.message.startswith(f"Types: argument '{parameter}' = ")
+    assert result.message.endswith("holds an unpaired UTF-16 surrogate (such as \\udc80), which is not a Unicode "
+                                   "character: send the character itself, or both halves of its surrogate pair")
+
+
+async def test_a_json_surrogate_pair_is_one_character():
+    result = await call("Types", "t", "1", "true", "r", r'{"smile": "\ud83d\ude00"}', r'["\u00e9"]')
+    assert result.status == 200, result.message
+    assert json.loads(result.payload)["obj"] == {"smile": "\N{GRINNING FACE}"}
+    assert json.loads(result.payload)["items"] == ["\u00e9"]
+
+
 async def test_invalid_utf8_for_a_str_parameter_is_refused():
     result = await call("Optional", b"\xff\xfe")
     assert (result.status, result.message) == (500, "Optional: argument 'who' = '\ufffd\ufffd': not valid UTF-8")

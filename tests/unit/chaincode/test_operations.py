@@ -23,7 +23,7 @@ from network import ccservers, compose
 from network.topology import load as load_topology
 
 from .peer_double import PACKAGE_ID, Msg, PeerSide
-from .test_server import REPO, _certificate, _pem, connect_when_up, free_port
+from .test_server import REPO, _certificate, _pem, _python_m_chaincode, connect_when_up, free_port
 
 SAMPLE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$')
 LABEL = re.compile(r'([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)",?')
@@ -348,6 +348,24 @@ def test_an_address_without_a_port_is_refused_with_an_example(address):
         parse_address(address)
 
 
+@pytest.mark.parametrize("port", ["65536", "99999", "18446744073709551616"])
+def test_a_port_beyond_65535_is_refused_with_the_range(port):
+    with pytest.raises(ValueError, match=rf"port {port} is out of range: give a port from 0 to 65535"):
+        parse_address(f"127.0.0.1:{port}")
+    with pytest.raises(ValueError, match="out of range"):   # before anything listens
+        ChaincodeServer([FeatureContract()], "127.0.0.1:0", PACKAGE_ID, operations_address=f"127.0.0.1:{port}")
+
+
+def test_python_m_chaincode_refuses_an_out_of_range_port_before_serving():
+    result = _python_m_chaincode("--operations-address", "127.0.0.1:99999")
+    assert result.returncode == 2
+    assert "operations address '127.0.0.1:99999': port 99999 is out of range" in result.stderr
+    result = _python_m_chaincode(env_extra={"CHAINCODE_SERVER_ADDRESS": "127.0.0.1:70000"})
+    assert result.returncode == 2
+    assert "CHAINCODE_SERVER_ADDRESS '127.0.0.1:70000': port 70000 is out of range" in result.stderr
+    assert "e.g. 0.0.0.0:9999" in result.stderr
+
+
 def test_an_empty_host_listens_on_every_address():
     assert parse_address(":9443") == ("0.0.0.0", 9443)
     assert parse_address("[::1]:9443") == ("::1", 9443)
@@ -605,12 +623,6 @@ def test_tls_files_that_cannot_be_used_are_named(pki, tmp_path):
         OperationsTLS(pki.cert, pki.key, str(tmp_path / "missing.crt")).server_context()
     with pytest.raises(ValueError, match="needs an operations address"):
         ChaincodeServer([FeatureContract()], "127.0.0.1:0", PACKAGE_ID, operations_tls=pki.tls())
-
-
-def _python_m_chaincode(*flags: str, env_extra: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    env = dict(os.environ, CHAINCODE_ID=PACKAGE_ID, CHAINCODE_SERVER_ADDRESS="127.0.0.1:0", **(env_extra or {}))
-    return subprocess.run([sys.executable, "-m", "chaincode", "--contract", "chaincode.feature_contract:FeatureContract",
-                           *flags], cwd=REPO, env=env, capture_output=True, text=True, timeout=30)
 
 
 def test_python_m_chaincode_refuses_incomplete_or_unusable_operations_tls_before_serving(pki, tmp_path):

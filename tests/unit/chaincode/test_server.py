@@ -78,6 +78,14 @@ def test_python_m_chaincode_needs_its_environment():
     assert b"CHAINCODE_ID" in done.stderr
 
 
+def _python_m_chaincode(*flags: str, env_extra: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """``python -m chaincode`` run to its end (for start-up refusals); 30 s at most."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CHAINCODE_")}
+    env.update({"CHAINCODE_ID": PACKAGE_ID, "CHAINCODE_SERVER_ADDRESS": "127.0.0.1:0", **(env_extra or {})})
+    return subprocess.run([sys.executable, "-m", "chaincode", "--contract", "chaincode.feature_contract:FeatureContract",
+                           *flags], cwd=REPO, env=env, capture_output=True, text=True, timeout=30)
+
+
 def test_load_contract():
     assert isinstance(load_contract("chaincode.feature_contract:FeatureContract"), FeatureContract)
     with pytest.raises(ValueError, match="module:Class"):
@@ -172,3 +180,68 @@ async def test_keepalive_pings_on_a_quiet_stream_do_not_end_the_connection(monke
             await call.write(Msg(type=Msg.KEEPALIVE))
             assert (await asyncio.wait_for(call.read(), 5)).type == Msg.KEEPALIVE
             call.cancel()
+
+
+async def test_a_second_server_on_a_port_in_use_fails_to_start_instead_of_sharing_it():
+    async with running_server([FeatureContract()]) as port:
+        second = ChaincodeServer([FeatureContract()], f"127.0.0.1:{port}", PACKAGE_ID)
+        try:
+            with pytest.raises(OSError, match=rf"cannot serve the chaincode on 127\.0\.0\.1:{port}: another "
+                                              r"process listens on that port.*choose a free port with "
+                                              r"CHAINCODE_SERVER_ADDRESS"):
+                await second.start()
+            assert second.failed_checks(), "the second server is not serving"
+        finally:
+            await second.stop(0)   # in case it did start
+
+
+def test_python_m_chaincode_on_a_port_in_use_exits_with_what_to_change():
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        result = _python_m_chaincode(env_extra={"CHAINCODE_SERVER_ADDRESS": f"127.0.0.1:{port}"})
+    assert result.returncode == 1
+    assert f"error: cannot serve the chaincode on 127.0.0.1:{port}: another process listens" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_client_ca_without_a_certificate_and_key_is_refused():
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    with pytest.raises(ValueError, match="a client CA needs TLS: give the server's certificate and key too"):
+        ChaincodeServer([FeatureContract()], "127.0.0.1:0", PACKAGE_ID,
+                        client_ca=_pem(_certificate("test-ca", ca_key, ca=True)))
+
+
+@pytest.fixture
+def chaincode_tls_files(tmp_path):
+    """A CA, a server certificate it issued with its key, and a file that is no PEM at all."""
+    ca_key, server_key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
+    ca = _certificate("test-ca", ca_key, ca=True)
+    files = {"ca": _pem(ca), "cert": _pem(_certificate("chaincode", server_key, ca.subject, ca_key)),
+             "key": _pem(server_key), "junk": b"not a certificate\n"}
+    for name, content in files.items():
+        (tmp_path / f"{name}.pem").write_bytes(content)
+    return {name: str(tmp_path / f"{name}.pem") for name in files}
+
+
+@pytest.mark.parametrize(("tls", "expected"), [
+    ({"CLIENT_CA": "ca"},
+     ["chaincode TLS needs CHAINCODE_TLS_CERT and CHAINCODE_TLS_KEY as well: the server's PEM certificate and its "
+      "key (a client CA without them would leave the server serving plaintext)"]),
+    ({"CERT": "cert", "CLIENT_CA": "ca"}, ["chaincode TLS needs CHAINCODE_TLS_KEY as well"]),
+    ({"CERT": "junk", "KEY": "key"},
+     ["chaincode TLS (CHAINCODE_TLS_*): cannot use certificate {junk} with key {key}: ",
+      "give a PEM certificate and the PEM key that matches it"]),
+    ({"CERT": "cert", "KEY": "missing"}, ["cannot use certificate {cert} with key {missing}: No such file"]),
+    ({"CERT": "cert", "KEY": "key", "CLIENT_CA": "junk"},
+     ["cannot read client CA bundle {junk}: ",
+      "give the PEM certificate(s) of the CA that issues the peers' TLS client certificates"]),
+])
+def test_python_m_chaincode_refuses_incomplete_or_unusable_tls_before_serving(chaincode_tls_files, tls, expected):
+    paths = dict(chaincode_tls_files, missing=chaincode_tls_files["key"] + ".missing")
+    result = _python_m_chaincode(env_extra={f"CHAINCODE_TLS_{variable}": paths[name] for variable, name in tls.items()})
+    assert result.returncode == 2, result.stderr
+    for fragment in expected:
+        assert fragment.format(**paths) in result.stderr
+    assert "Traceback" not in result.stderr and "listening" not in result.stderr

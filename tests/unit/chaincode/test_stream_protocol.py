@@ -1,6 +1,7 @@
 """The runtime against a peer played with real ChaincodeMessage protobufs over a real gRPC stream."""
 
 import asyncio
+import contextlib
 import json
 import logging
 
@@ -10,8 +11,10 @@ from fabric_protos.msp import msp_principal_pb2
 from fabric_protos.peer import chaincode_pb2, chaincode_shim_pb2 as shim_pb2, proposal_response_pb2
 from google.protobuf import timestamp_pb2
 
-from chaincode.contract import Context, Contract, transaction
-from chaincode.shim import KeyEndorsementPolicy, PeerOptions
+from chaincode.contract import Context, Contract, ContractError, ContractRouter, transaction
+from chaincode.shim import KeyEndorsementPolicy, PeerOptions, StreamHandler
+from chaincode.shim._handler import _completed_message
+from chaincode.shim._types import Response
 
 from .peer_double import CALLER, CHANNEL, PACKAGE_ID, Msg, PeerSide, running_server
 
@@ -461,3 +464,205 @@ async def test_received_messages_are_logged_at_debug_and_cost_nothing_when_debug
         await one_read("tx2")
     received = [r.getMessage() for r in caplog.records if r.getMessage().startswith("received")]
     assert received == ["received TRANSACTION for tx tx2", "received RESPONSE for tx tx2"]
+
+
+class Awkward(Contract):
+    """Contract code that raises what a contract should not, yet still deserves an answer."""
+
+    name = "awkward"
+
+    @transaction
+    async def AwaitCancelledTask(self, ctx: Context) -> str:
+        task = asyncio.create_task(asyncio.Event().wait())
+        await asyncio.sleep(0)   # let it start
+        task.cancel()
+        await task               # raises CancelledError here, in the transaction's own task
+        return "unreachable"
+
+    @transaction
+    async def RefuseLoneSurrogate(self, ctx: Context) -> None:
+        raise ContractError("unknown field \udc80")
+
+    @transaction
+    async def EmitUnnameable(self, ctx: Context) -> None:
+        ctx.stub.set_event("created\udc80", b"{}")
+
+
+async def test_a_cancelled_error_from_contract_code_completes_with_status_500_and_the_stream_goes_on():
+    async with running_server([Awkward(), Wire()]) as port, PeerSide.connect(port) as peer:
+        await peer.start("tx1", "awkward:AwaitCancelledTask")
+        response = response_of(await peer.expect("tx1", Msg.COMPLETED))
+        assert (response.status, response.message) == (
+            500, "CancelledError: the transaction awaited a task or future that was cancelled")
+        await peer.start("tx2", "wire:Read", "k")
+        await peer.expect("tx2", Msg.GET_STATE)
+        await peer.reply("tx2", b"fine")
+        assert response_of(await peer.expect("tx2", Msg.COMPLETED)).payload == b"fine"
+
+
+async def test_a_message_that_is_not_valid_unicode_still_completes_with_the_character_replaced():
+    async with running_server([Awkward()]) as port, PeerSide.connect(port) as peer:
+        await peer.start("tx1", "awkward:RefuseLoneSurrogate")
+        response = response_of(await peer.expect("tx1", Msg.COMPLETED))
+        assert (response.status, response.message) == (500, "unknown field ?")
+
+
+async def test_an_event_name_that_is_not_valid_unicode_fails_the_transaction_naming_it():
+    async with running_server([Awkward()]) as port, PeerSide.connect(port) as peer:
+        await peer.start("tx1", "awkward:EmitUnnameable")
+        completed = await peer.expect("tx1", Msg.COMPLETED)
+        assert not completed.HasField("chaincode_event")
+        response = response_of(completed)
+        assert response.status == 500
+        assert response.message.startswith("ValueError: event name 'created\\udc80' holds an unpaired surrogate")
+
+
+def test_completed_replaces_what_protobuf_cannot_encode_in_the_event_name_too():
+    transaction = Msg(type=Msg.TRANSACTION, txid="tx1", channel_id=CHANNEL)
+    completed = _completed_message(transaction, Response(200, "ok\udc80", b"done"), ("created\udc80", b"{}"))
+    assert (completed.txid, completed.channel_id) == ("tx1", CHANNEL)
+    assert response_of(completed) == proposal_response_pb2.Response(status=200, message="ok?", payload=b"done")
+    assert (completed.chaincode_event.event_name, completed.chaincode_event.payload) == ("created?", b"{}")
+
+
+class ScriptedPeer:
+    """The peer's side of one stream, in process: the test sends each message itself, and ``log``
+    keeps what both sides sent, in the order they sent it."""
+
+    def __init__(self, slow_key: str | None = None) -> None:
+        self.incoming: asyncio.Queue = asyncio.Queue()   # what the chaincode reads
+        self.outgoing: asyncio.Queue = asyncio.Queue()   # what the chaincode wrote
+        self.log: list[tuple[str, str]] = []
+        # Writing a GET_STATE of slow_key takes until the test sets write_done, holding the stream.
+        self.slow_key = slow_key
+        self.slow_write = asyncio.Event()
+        self.write_done = asyncio.Event()
+
+    async def write(self, message) -> None:
+        if message.type == Msg.GET_STATE and shim_pb2.GetState.FromString(message.payload).key == self.slow_key:
+            self.slow_write.set()
+            await self.write_done.wait()
+        self.log.append(("chaincode", Msg.Type.Name(message.type)))
+        self.outgoing.put_nowait(message)
+
+    def send(self, message) -> None:
+        self.log.append(("peer", Msg.Type.Name(message.type)))
+        self.incoming.put_nowait(message)
+
+    async def received(self, message_type: int):
+        message = await asyncio.wait_for(self.outgoing.get(), 5)
+        assert Msg.Type.Name(message.type) == Msg.Type.Name(message_type), message
+        return message
+
+    @contextlib.asynccontextmanager
+    async def serving(self, *contracts: Contract):
+        handler = StreamHandler(ContractRouter(list(contracts)).invoke, PACKAGE_ID, self.incoming.get, self.write)
+        running = asyncio.create_task(handler.run())
+        await self.received(Msg.REGISTER)
+        self.send(Msg(type=Msg.REGISTERED))
+        self.send(Msg(type=Msg.READY, payload=PeerOptions().to_ready_payload()))
+        try:
+            yield handler
+        finally:
+            self.incoming.put_nowait(None)   # the peer closes the stream
+            await asyncio.wait_for(running, 5)
+
+    def start(self, tx_id: str, *args: str) -> None:
+        self.send(Msg(type=Msg.TRANSACTION, txid=tx_id, channel_id=CHANNEL,
+                      payload=chaincode_pb2.ChaincodeInput(args=[a.encode() for a in args]).SerializeToString()))
+
+    def reply(self, tx_id: str, payload: bytes) -> None:
+        self.send(Msg(type=Msg.RESPONSE, txid=tx_id, channel_id=CHANNEL, payload=payload))
+
+
+class Impatient(Contract):
+    """Starts reading "a", gives up on it once ``give_up`` is set (as asyncio.wait_for or a failed
+    TaskGroup sibling would), then carries on."""
+
+    name = "impatient"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.give_up = asyncio.Event()
+        self.gave_up = asyncio.Event()
+
+    async def _abandon_reading_a(self, ctx: Context) -> None:
+        reading = asyncio.create_task(ctx.stub.get_state("a"))
+        await self.give_up.wait()
+        reading.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await reading
+        self.gave_up.set()
+
+    @transaction(evaluate=True)
+    async def ThenReadB(self, ctx: Context) -> bytes:
+        await self._abandon_reading_a(ctx)
+        return await ctx.stub.get_state("b")
+
+    @transaction(evaluate=True)
+    async def ThenReturn(self, ctx: Context) -> str:
+        await self._abandon_reading_a(ctx)
+        return "gave up"
+
+
+async def test_after_a_request_is_abandoned_the_next_waits_for_its_reply_and_gets_its_own():
+    peer, contract = ScriptedPeer(), Impatient()
+    async with peer.serving(contract):
+        peer.start("tx1", "ThenReadB")
+        first = await peer.received(Msg.GET_STATE)
+        assert shim_pb2.GetState.FromString(first.payload).key == "a"
+        contract.give_up.set()
+        await contract.gave_up.wait()
+        peer.reply("tx1", b"value of a")   # the peer answers what it was asked, abandoned or not
+        second = await peer.received(Msg.GET_STATE)
+        assert shim_pb2.GetState.FromString(second.payload).key == "b"
+        peer.reply("tx1", b"value of b")
+        assert response_of(await peer.received(Msg.COMPLETED)).payload == b"value of b"
+    assert peer.log[-5:] == [("chaincode", "GET_STATE"), ("peer", "RESPONSE"), ("chaincode", "GET_STATE"),
+                             ("peer", "RESPONSE"), ("chaincode", "COMPLETED")]
+
+
+async def test_completed_waits_for_the_reply_to_an_abandoned_request(caplog):
+    peer, contract = ScriptedPeer(), Impatient()
+    async with peer.serving(contract):
+        peer.start("tx1", "ThenReturn")
+        await peer.received(Msg.GET_STATE)
+        contract.give_up.set()
+        await contract.gave_up.wait()
+        peer.reply("tx1", b"value of a")
+        assert response_of(await peer.received(Msg.COMPLETED)).payload == b"gave up"
+    assert peer.log[-3:] == [("chaincode", "GET_STATE"), ("peer", "RESPONSE"), ("chaincode", "COMPLETED")]
+    assert not [r for r in caplog.records if "dropping an unexpected" in r.getMessage()]
+
+
+async def test_a_transaction_still_waiting_when_the_stream_closes_is_cancelled_unanswered():
+    peer = ScriptedPeer()
+    async with peer.serving(Wire()) as handler:
+        peer.start("tx1", "wire:Read", "k")
+        await peer.received(Msg.GET_STATE)
+    assert peer.log[-1] == ("chaincode", "GET_STATE")   # no COMPLETED on a stream that is gone
+    assert [status for _, status in handler.metrics.transactions] == ["cancelled"]
+    assert handler.metrics.in_flight == 0
+
+
+async def test_a_request_abandoned_before_it_could_be_written_is_not_waited_for():
+    peer, contract = ScriptedPeer(slow_key="slow"), Impatient()
+    async with peer.serving(contract, Wire()) as handler:
+        peer.start("tx0", "wire:Read", "slow")   # its request holds the stream while it is written
+        await peer.slow_write.wait()
+        peer.start("tx1", "ThenReadB")
+        for _ in range(1000):   # until tx1's request for "a" queues behind it
+            if handler.metrics.peer_requests.get(Msg.GET_STATE) == 2:
+                break
+            await asyncio.sleep(0)
+        assert handler.metrics.peer_requests.get(Msg.GET_STATE) == 2
+        contract.give_up.set()
+        await contract.gave_up.wait()
+        peer.write_done.set()
+        written = [await peer.received(Msg.GET_STATE), await peer.received(Msg.GET_STATE)]
+        assert [(m.txid, shim_pb2.GetState.FromString(m.payload).key) for m in written] == [
+            ("tx0", "slow"), ("tx1", "b")]   # "a" never went out, so no reply to it is awaited
+        peer.reply("tx1", b"value of b")
+        assert response_of(await peer.received(Msg.COMPLETED)).payload == b"value of b"
+        peer.reply("tx0", b"slow value")
+        assert response_of(await peer.received(Msg.COMPLETED)).payload == b"slow value"
