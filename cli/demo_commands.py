@@ -54,10 +54,11 @@ from client.receivables import (
     ReceivablesClient,
     ReceivableRegistration,
     RuleViolation,
+    Statistics,
     to_fen,
 )
 from network import Network
-from network.topology import load as load_topology
+from network.topology import Topology, load as load_topology
 
 from . import connection
 from .amounts import money
@@ -162,9 +163,9 @@ def demo_codes(sessions: dict[str, connection.Session]) -> dict[str, str]:
             for key, session in sessions.items()}
 
 
-def ensure_network(topology_path: Path | None, data_root: Path | None, say: Callable[[str], None]) -> None:
+def ensure_network(topology: Topology, data_root: Path, say: Callable[[str], None]) -> None:
     """Up (idempotent) and the receivables chaincode deployed (idempotent: the same definition changes nothing)."""
-    net = Network(load_topology(topology_path), data_root=data_root, say=say)
+    net = Network(topology, data_root=data_root, say=say)
     say("network: bringing it up if needed")
     net.up()
     result = net.deploy_chaincode()
@@ -179,7 +180,8 @@ def ensure_network(topology_path: Path | None, data_root: Path | None, say: Call
 @click.option("--skip-setup", is_flag=True,
               help="Do not bring the network up or deploy: use the running network's profiles as they are.")
 @click.option("--json", "as_json", is_flag=True,
-              help="Print the steps and the ledger state as JSON (progress goes to stderr).")
+              help="Print the steps and the ledger state (its amounts in integer fen) as one JSON document; "
+                   "progress goes to stderr.")
 @connection.reports_ledger_errors
 def demo(topology_path: Path | None, data_root: Path | None, skip_setup: bool, as_json: bool) -> None:
     """Tell one receivable's story across the four orgs with real transactions, printing each step's tx id.
@@ -194,22 +196,27 @@ def demo(topology_path: Path | None, data_root: Path | None, skip_setup: bool, a
       recfin demo --skip-setup --data-root /srv/recfin/network
     """
     say = progress(as_json)
+    topology = load_topology(topology_path)
+    # The chosen topology's folder, for the network and for every profile the story opens.
+    data_root = data_root or topology.resolved_data_root()
     if not skip_setup:
-        ensure_network(topology_path, data_root, say)
+        ensure_network(topology, data_root, say)
     run = Run(say)
     with ExitStack() as stack:
         s = {key: stack.enter_context(connection.open_session(org, user, data_root)) for key, (org, user) in ACTORS.items()}
         codes = demo_codes(s)
         register_parties(run, stack, s, codes, data_root)
-        summary = story(run, s, codes)
+        summary, stats = story(run, s, codes)
     if as_json:
         emit({"steps": run.steps, **summary}, as_json=True)
         return
     click.echo("\nLedger state (read by the regulator):")
-    click.echo(table(summary["ledger_table"], STORY_COLUMNS))
+    click.echo(table([{**row, "outstanding": money(row["outstanding"]), "frozen": "yes" if row["frozen"] else "no"}
+                      for row in summary["ledger"]], STORY_COLUMNS))
     click.echo("")
-    if summary["statistics_table"]:
-        click.echo(table(summary["statistics_table"], EXPOSURE_COLUMNS))
+    exposure = statistics_rows(stats)
+    if exposure:
+        click.echo(table(exposure, EXPOSURE_COLUMNS))
     else:  # the regulator's exposure counts outstanding claims only
         click.echo("No outstanding exposure on the ledger.")
     counts = summary["statistics"]["count_by_status"]
@@ -236,7 +243,9 @@ def register_parties(run: Run, stack: ExitStack, s: dict, codes: dict, data_root
                 raise
 
 
-def story(run: Run, s: dict, codes: dict) -> dict[str, Any]:
+def story(run: Run, s: dict, codes: dict) -> tuple[dict[str, Any], Statistics]:
+    """Tell the story; return what --json prints after the steps (amounts in integer fen), and the regulator's
+    closing statistics (the exposure table people get)."""
     def by(key: str) -> ReceivablesClient:
         """The actor's client, its peer caught up with the story's latest change."""
         return run.turns(s[key])
@@ -338,10 +347,7 @@ def story(run: Run, s: dict, codes: dict) -> dict[str, Any]:
         "receivable_id": r.id, "financing_id": f.id, "chosen_offer": best.offer_id, "chosen_bank": winner,
         "proposals": [p.model_dump(mode="json") for p in ranked],
         "ledger": ledger_rows, "statistics": stats.to_json(), "provenance": by("regulator").provenance(r.id).to_json(),
-        "ledger_table": [{**row, "outstanding": money(row["outstanding"]),
-                          "frozen": "yes" if row["frozen"] else "no"} for row in ledger_rows],
-        "statistics_table": statistics_rows(stats),
-    }
+    }, stats
 
 
 def make_offers(run: Run, s: dict, financing_id: str, today: date) -> dict[str, tuple[BankOffer, Any]]:

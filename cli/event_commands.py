@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from client.gateway import FileCheckpointer
+from client.gateway import FileCheckpointer, holds_position
 
 from .amounts import with_money
 from .connection import acting
@@ -44,7 +44,8 @@ def events(session, as_json, start_block, checkpoint_file, limit) -> None:
       recfin events --checkpoint ~/.recfin/events.checkpoint --json >> events.jsonl
     """
     checkpointer = FileCheckpointer(checkpoint_file) if checkpoint_file else None
-    resume = checkpointer if checkpointer is not None and checkpointer.block_number is not None else None
+    # As the gateway decides: a file at block 0 with no transaction yet holds no position, so --start-block counts.
+    resume = checkpointer if holds_position(checkpointer) else None
     if resume is not None:
         click.echo(f"resuming at block {resume.block_number} after tx {resume.transaction_id or '-'} "
                    f"({checkpoint_file})", err=True)

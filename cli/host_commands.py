@@ -100,7 +100,9 @@ def approve(bundle_root, timeout, as_json, and_commit):
     The definition is the bundle's: its version (which names the contract configuration's digest),
     endorsement policy and collections. When the channel already runs that version, the org
     approves the committed definition, so its peer runs the chaincode too; otherwise it approves
-    the next sequence, which is committed once every org has approved it.
+    the next sequence, which is committed once every org has approved it. With --commit, an org
+    that approves last commits too; while approvals are missing, the result names them
+    (waiting_for, committed_now false) and the exit status is still 0.
 
     \b
     Example:
@@ -114,8 +116,13 @@ def approve(bundle_root, timeout, as_json, and_commit):
               "already_committed": approval.committed,
               "waiting_for": sorted(msp for msp, ok in approval.approvals.items() if not ok)}
     if and_commit and not approval.committed:
-        ops.commit()
-        result["committed_now"] = True
+        # Any org may commit, but only once every org has approved: until then this approval is the result.
+        result["committed_now"] = not result["waiting_for"]
+        if result["committed_now"]:
+            ops.commit()
+        else:
+            progress(as_json)(f"not committed yet: waiting for {', '.join(result['waiting_for'])} to approve "
+                              f"(`recfin host approve` on their hosts); then run `recfin host commit`")
     emit(result, as_json=as_json, columns=list(result))
 
 

@@ -214,7 +214,7 @@ def check(as_, org, user, data_root, as_json) -> None:
     \b
     Example:
       RECFIN_HSM_PIN=1234 recfin hsm check --as supplier/supplier1
-      recfin hsm check --as bank/bankadmin --json
+      recfin hsm check --as bank/officer1 --json
     """
     profile, who = _profile_user(as_, org, user, data_root)
     described = HSMSignerFile.read(who.msp_dir) if (Path(who.msp_dir) / HSM_SIGNER_FILE).is_file() else None

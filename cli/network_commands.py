@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from network import Network, compose, compose_down, crypto, membership, namespaces
+from network import Network, compose, compose_down, crypto, membership, namespaces, profiles
 from network.batch_tuning import BatchTuner, batch_of
 from network.compose_status import compose_status
 from network.compose_up import ComposeUp, start_containers
@@ -21,7 +21,7 @@ STATUS_COLUMNS = ("name", "org", "kind", "address", "pid", "healthy", "height")
 
 def topology_option(fn):
     return click.option("--topology", "topology_path", type=click.Path(dir_okay=False, path_type=Path),
-                        envvar="RECFIN_TOPOLOGY", default=None,
+                        envvar=profiles.TOPOLOGY_VARIABLE, default=None,
                         help="Topology file (default: network/topology.yaml; env RECFIN_TOPOLOGY).")(fn)
 
 
@@ -116,7 +116,8 @@ def status(topology_path, as_json):
 @network.command()
 @topology_option
 @click.argument("node")
-@click.option("-n", "--lines", default=50, show_default=True, help="How many of the last lines to show.")
+@click.option("-n", "--lines", type=click.IntRange(min=1), default=50, show_default=True,
+              help="How many of the last lines to show (at least 1).")
 @click.option("-f", "--follow", is_flag=True, help="Keep printing lines as they are written (Ctrl-C stops).")
 @reports_errors
 def logs(topology_path, node, lines, follow):
@@ -271,10 +272,11 @@ def compose_up(topology_path, data_root, start, compose_file, timeout, as_json):
         elif compose_down.record(topo, compose_file, data_root):
             say(f"  recorded for `recfin network down`: {compose_down.record_path(topo)}")
 
+    # Before anything starts: without Fabric's CLIs the containers could be started but never joined.
+    fabric = FabricInstall.locate().require(("peer", "osnadmin"))
     if start:
         start_containers(compose_file, data_root.absolute(), say)
         record_running(started=True)
-    fabric = FabricInstall.locate().require(("peer", "osnadmin"))
     report = ComposeUp(topo, data_root, Tools(fabric), say=say, timeout=timeout,
                        on_running=lambda: record_running(started=start)).run()
     say(f"compose network on {report.channel}: " + (

@@ -44,15 +44,62 @@ class DeployResult:
     package_ids: dict[str, str] = field(default_factory=dict)
 
 
+# The file `up` and `prepare` write into a data folder, and the one proof `down --purge` takes that the
+# folder is the network's to delete whole.
+DATA_ROOT_MARKER = ".recfin-data-root"
+# What the network writes at the top of a data folder. A folder of an older version (before the marker)
+# is taken as a data folder when it holds crypto/ and nothing else but these.
+DATA_ROOT_ENTRIES = frozenset({"crypto", "nodes", "profiles", "channel", "config", "chaincode", "builder", "bundles",
+                               membership.STATE_FILE, membership.LOCK_FILE})
+
+
+def mark_data_root(data_root: Path) -> None:
+    """Make the folder (if needed) and mark it as a network data folder, which `down --purge` may delete."""
+    root = Path(data_root)
+    root.mkdir(parents=True, exist_ok=True)
+    marker = root / DATA_ROOT_MARKER
+    if not marker.is_file():
+        marker.write_text("A recfin network's data folder: `recfin network down --purge` deletes this folder "
+                          "and everything in it.\n")
+
+
+def purge_refusal(root: Path) -> str | None:
+    """Why `down --purge` must not delete the folder root (resolved), or None when it may."""
+    repo, data_folders = REPO_ROOT.resolve(), (REPO_ROOT / ".recfin").resolve()
+    if root in {Path("/").resolve(), Path.home().resolve()} or len(root.parts) < 3:
+        return "it is not a folder of its own"
+    if repo.is_relative_to(root):
+        return f"it holds the repository {repo}"
+    in_data_folders = root != data_folders and root.is_relative_to(data_folders)
+    if root.is_relative_to(repo) and not in_data_folders:
+        return (f"it is inside the repository {repo}, whose only data folders are under {data_folders}: point "
+                f"RECFIN_HOME or the topology's data_root outside the repository")
+    if not root.is_dir():
+        return "it is not a folder"
+    if (root / DATA_ROOT_MARKER).is_file():
+        return None
+    entries = {p.name for p in root.iterdir()}
+    foreign = sorted(entries - DATA_ROOT_ENTRIES)
+    if (root / "crypto").is_dir() and not foreign:
+        return None         # a data folder an older version made, before the marker
+    shown = ", ".join(foreign[:5]) + (", ..." if len(foreign) > 5 else "")
+    return (f"it has no {DATA_ROOT_MARKER} (which `recfin network up` and `prepare` write) and does not look like "
+            f"a network data folder ({'it holds ' + shown if foreign else 'it holds no crypto/'})")
+
+
 def remove_data_root(data_root: Path, say: Callable[[str], None]) -> None:
-    """Delete a network's data folder (`down --purge`), refusing one that is not a folder of its own."""
+    """Delete a network's data folder (`down --purge`): only one marked as such by `up` or `prepare` (or laid out as
+    an older version's), never one in the repository's source nor one holding it."""
     root = Path(data_root).resolve()
-    forbidden = {Path("/").resolve(), Path.home().resolve(), REPO_ROOT.resolve()}
-    if root in forbidden or len(root.parts) < 3:
-        raise NetworkError(f"refusing to delete {root}: set data_root to a folder of its own")
-    if root.exists():
-        shutil.rmtree(root)
-        say(f"removed {root}")
+    if not root.exists():
+        return
+    reason = purge_refusal(root)
+    if reason:
+        written = sorted(name for name in DATA_ROOT_ENTRIES | {DATA_ROOT_MARKER} if (root / name).exists())
+        raise NetworkError(f"refusing to delete {root}: {reason}. Nothing was deleted" + (
+            f": remove by hand what the network wrote there ({', '.join(written)})" if written else ""))
+    shutil.rmtree(root)
+    say(f"removed {root}")
 
 
 def _server_port(spec: ProcessSpec, variable: str = "CHAINCODE_SERVER_ADDRESS") -> int:
@@ -121,6 +168,7 @@ class Network:
         if not topo.namespaces:     # in namespaces each org's ports are its own namespace's, not this one's
             ensure_free(topo.listen_host, self._owned_ports(stopped) + self._idle_server_ports())
         self.say(f"[1/7] crypto material in {root / 'crypto'}")
+        mark_data_root(root)
         crypto.generate(topo, root)
         self.say("[2/7] node configuration and the ccaas builder")
         builder.install(root)
@@ -159,6 +207,7 @@ class Network:
         topo, root = self.topology, self.data_root
         if node_config:
             self.fabric.require(("configtxgen",))
+        mark_data_root(root)
         crypto.generate(topo, root)
         self.say(f"crypto material in {root / 'crypto'}")
         if node_config:

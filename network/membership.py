@@ -46,7 +46,7 @@ from pydantic import ValidationError
 from client.atomic_file import write_atomically
 
 from .errors import NetworkError, TopologyError
-from .topology import OrgNamespace, PeerOrgSpec, Topology, UserSpec, format_validation_error
+from .topology import OrgNamespace, PeerOrgSpec, Topology, UserSpec, format_validation_error, yaml_problem
 
 STATE_FILE = "membership.yaml"
 LOCK_FILE = "membership.lock"
@@ -101,13 +101,45 @@ def load_state(data_root: Path) -> dict:
     path = state_path(data_root)
     if not path.is_file():
         return {"added": [], "removed": []}
-    doc = yaml.safe_load(path.read_text()) or {}
-    state = {"added": list(doc.get("added") or []), "removed": list(doc.get("removed") or [])}
-    if doc.get("namespaces"):
-        state["namespaces"] = dict(doc["namespaces"])
-    if doc.get("users"):
-        state["users"] = {org: list(users or []) for org, users in dict(doc["users"]).items()}
+    doc = _read_state(path)
+    try:
+        state = {"added": _as_list(doc.get("added"), "added"), "removed": _as_list(doc.get("removed"), "removed")}
+        if doc.get("namespaces"):
+            state["namespaces"] = dict(doc["namespaces"])
+        if doc.get("users"):
+            state["users"] = {org: _as_list(users, f"users of {org}") for org, users in dict(doc["users"]).items()}
+    except (TypeError, ValueError) as exc:
+        raise _damaged(path, f"a section has the wrong shape ({exc})") from None
     return state
+
+
+def _as_list(value, what: str) -> list:
+    """A section that lists things (empty when absent); a string or a mapping there is a damaged file."""
+    if not isinstance(value or [], list):
+        raise TypeError(f"{what} is a {type(value).__name__}, not a list")
+    return list(value or [])
+
+
+def _read_state(path: Path) -> dict:
+    try:
+        doc = yaml.safe_load(path.read_bytes().decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise _damaged(path, "it is not UTF-8 text") from None
+    except yaml.YAMLError as exc:
+        raise _damaged(path, yaml_problem(exc)) from None
+    except RecursionError:      # the YAML parser recurses once per level of nesting
+        raise _damaged(path, "it is nested too deeply") from None
+    if doc is None:
+        return {}
+    if not isinstance(doc, dict):
+        raise _damaged(path, f"it holds a {type(doc).__name__}, not a mapping of added, removed and users")
+    return doc
+
+
+def _damaged(path: Path, problem: str) -> NetworkError:
+    return NetworkError(f"{path} is damaged: {problem}. It records the orgs `recfin org add|remove` changed and the "
+                        f"users `recfin org user add` issued: repair it (or restore it from a backup) and run the "
+                        f"command again; without it, every command takes topology.yaml's orgs as the channel's")
 
 
 def _save_state(data_root: Path, state: dict) -> None:

@@ -9,6 +9,7 @@ reads one back as a typed `ConnectionProfile`.
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from pydantic import BaseModel
@@ -122,9 +123,19 @@ def _save(path: Path, profile: ConnectionProfile) -> None:
     write_atomically(path, profile.model_dump_json(indent=2) + "\n")
 
 
+# The topology file the commands use when none is given, as `--topology` reads it from the environment.
+TOPOLOGY_VARIABLE = "RECFIN_TOPOLOGY"
+
+
+def default_data_root() -> Path:
+    """The data folder of the topology in $RECFIN_TOPOLOGY, else of network/topology.yaml."""
+    return load_topology(os.environ.get(TOPOLOGY_VARIABLE) or None).resolved_data_root()
+
+
 def load(org: str, data_root: str | Path | None = None) -> ConnectionProfile:
-    """Read the connection profile of an org (name or MSP ID) written by `recfin network up`."""
-    root = Path(data_root) if data_root else load_topology().resolved_data_root()
+    """Read the connection profile of an org (name or MSP ID) written by `recfin network up`
+    (default data_root: that of the topology $RECFIN_TOPOLOGY names, else of network/topology.yaml)."""
+    root = Path(data_root) if data_root else default_data_root()
     folder = profiles_dir(root)
     candidates = [folder / f"{org.lower()}.json"]
     if folder.is_dir():

@@ -426,6 +426,13 @@ def parse(data: object, source: str = "topology.yaml") -> Topology:
         raise TopologyError(format_validation_error(source, exc)) from None
 
 
+def yaml_problem(exc: yaml.YAMLError) -> str:
+    """What the YAML parser found wrong, and where: "not valid YAML at line N: ...", for a message naming the file."""
+    mark = getattr(exc, "problem_mark", None)
+    where = f" at line {mark.line + 1}" if mark else ""
+    return f"not valid YAML{where}: {getattr(exc, 'problem', None) or exc}"
+
+
 def load(path: str | Path | None = None) -> Topology:
     """Load and validate a topology file (default: the packaged network/topology.yaml)."""
     path = Path(path) if path else DEFAULT_TOPOLOGY
@@ -438,9 +445,7 @@ def load(path: str | Path | None = None) -> Topology:
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark else ""
-        raise TopologyError(f"{path.name}: not valid YAML{where}: {getattr(exc, 'problem', exc)}") from None
+        raise TopologyError(f"{path.name}: {yaml_problem(exc)}") from None
     except RecursionError:      # the YAML parser recurses once per level of nesting
         raise TopologyError(f"{path.name}: nested too deeply to be a topology") from None
     if data is None:

@@ -23,6 +23,7 @@ from ._events import (
     BlockEventsRequest,
     ChaincodeEvent,
     ChaincodeEventsRequest,
+    holds_position,
 )
 from ._gateway import AsyncGateway, Gateway, connect, connect_async
 from ._identity import Identity, load_msp_folder
@@ -79,6 +80,7 @@ __all__ = [
     "Checkpoint",
     "InMemoryCheckpointer",
     "FileCheckpointer",
+    "holds_position",
     "GatewayTransport",
     "GrpcTransport",
     "TransportError",

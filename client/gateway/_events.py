@@ -40,7 +40,7 @@ def start_position(start_block: int | None, checkpoint: Checkpoint | None) -> tu
     checkpointer writes that state before the first event, and resuming from it must not replay
     the channel from its genesis block.
     """
-    if _holds_position(checkpoint):
+    if holds_position(checkpoint):
         position = ab_pb2.SeekPosition(specified=ab_pb2.SeekSpecified(number=checkpoint.block_number))
         return position, checkpoint.transaction_id or ""
     if start_block is not None:
@@ -55,7 +55,9 @@ def newest_position() -> ab_pb2.SeekPosition:
     return ab_pb2.SeekPosition(newest=ab_pb2.SeekNewest())
 
 
-def _holds_position(checkpoint: Checkpoint | None) -> bool:
+def holds_position(checkpoint: Checkpoint | None) -> bool:
+    """Whether a checkpoint says where to resume (and so wins over a start block): block 0 with no transaction
+    is the state written before the first event, not a position."""
     if checkpoint is None or checkpoint.block_number is None:
         return False
     return checkpoint.block_number > 0 or bool(checkpoint.transaction_id)

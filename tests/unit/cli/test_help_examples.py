@@ -84,3 +84,18 @@ def test_examples_use_as_not_the_old_options():
         if owner(cmd) in HELD:
             example = help_of(path).split("Example:", 1)[1]
             assert "--org" not in example and "--user" not in example and "--yuan" not in example, path
+
+
+def test_examples_act_as_users_the_topology_has_or_an_example_adds():
+    """`--as ORG/USER` in an example names a user of network/topology.yaml (its admin or a client user), or one that
+    an example of `recfin org user add ORG USER` issues: copied as it is, it reaches a real identity."""
+    import re
+
+    from network.topology import load
+    topology = load()
+    texts = {path: help_of(path) for path, _ in ALL}
+    known = {(o.name, u.name) for o in topology.orgs for u in o.users} | {(o.name, o.admin) for o in topology.orgs}
+    known |= {pair for text in texts.values() for pair in re.findall(r"org user add ([a-z0-9]+) ([a-z0-9]+)", text)}
+    unknown = [(" ".join(path), f"{org}/{user}") for path, text in texts.items()
+               for org, user in re.findall(r"--as ([a-z0-9]+)/([a-z0-9]+)", text) if (org, user) not in known]
+    assert unknown == []

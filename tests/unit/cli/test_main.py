@@ -66,6 +66,15 @@ def test_logs_shows_the_last_lines(runner, tmp_path):
     assert res.exit_code == 0 and res.output == "line 97\nline 98\nline 99\n"
 
 
+@pytest.mark.parametrize("lines", ["0", "-3"])
+def test_logs_refuses_a_count_of_no_lines_rather_than_printing_nothing(runner, tmp_path, lines):
+    log = tmp_path / "home" / "network" / "nodes" / "peer0.bank" / "node.log"
+    log.parent.mkdir(parents=True)
+    log.write_text("one\ntwo\n")
+    res = runner.invoke(main, ["network", "logs", "peer0.bank", "-n", lines])
+    assert res.exit_code == 2 and f"Invalid value for '-n' / '--lines': {lines} is not in the range x>=1" in res.output
+
+
 def test_logs_of_an_unknown_node_lists_the_known_ones(runner):
     res = runner.invoke(main, ["network", "logs", "peer9.bank"])
     assert res.exit_code == 1 and "no node named 'peer9.bank'" in res.output and "peer0.bank" in res.output
@@ -86,6 +95,17 @@ def test_down_purge_removes_state(runner, tmp_path):
     res = runner.invoke(main, ["network", "down", "--purge"])
     assert res.exit_code == 0 and "all state removed" in res.output
     assert not (tmp_path / "home" / "network").exists()
+
+
+def test_down_purge_refuses_a_folder_that_is_not_only_the_networks(runner, tmp_path):
+    """RECFIN_HOME names a folder whose network/ holds someone's work: purge deletes nothing and says so."""
+    folder = tmp_path / "home" / "network"
+    (folder / "crypto").mkdir(parents=True)
+    (folder / "plan.md").write_text("not the network's")
+    res = runner.invoke(main, ["network", "down", "--purge"])
+    assert res.exit_code == 1 and res.output.count("\n") == 1
+    assert f"Error: refusing to delete {folder}: it has no .recfin-data-root" in res.output
+    assert (folder / "plan.md").is_file() and (folder / "crypto").is_dir()
 
 
 def test_deploy_rejects_two_policies(runner):

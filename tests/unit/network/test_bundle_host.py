@@ -240,6 +240,16 @@ def cli_peer(monkeypatch, fabric, hosts):
     return peer
 
 
+def test_approve_commit_with_approvals_missing_approves_names_who_is_left_and_exits_0(unpacked, cli_peer, hosts):
+    result = CliRunner().invoke(main, ["host", "approve", "--bundle", str(unpacked), "--commit", "--json"])
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert (out["approved_now"], out["committed_now"]) == (True, False)
+    assert out["waiting_for"] == ["BankMSP", "CoreEnterpriseMSP", "RegulatorMSP"]
+    assert "commit" not in cli_peer.verbs() and cli_peer.committed is None
+    assert "not committed yet: waiting for BankMSP, CoreEnterpriseMSP, RegulatorMSP to approve" in result.stderr
+
+
 def test_the_cli_joins_approves_and_commits_printing_what_a_script_needs(unpacked, cli_peer, hosts):
     run = CliRunner().invoke
     joined = run(main, ["host", "join", "--bundle", str(unpacked), "--json"])

@@ -272,18 +272,28 @@ def test_a_compose_file_that_does_not_exist_is_not_recorded(compose_up_args, doc
 
 
 def test_compose_up_start_records_the_network_it_started_even_when_a_later_step_fails(home, docker, hosts_data,
-                                                                                      compose_file, tmp_path,
-                                                                                      monkeypatch):
-    monkeypatch.setenv("RECFIN_FABRIC_HOME", str(tmp_path / "no-fabric"))
+                                                                                      compose_file, fake_fabric):
+    block = hosts_data / "channel" / f"{load().channel}.block"
+    block.unlink()          # the join needs it: compose-up stops after starting the containers
     result = CliRunner().invoke(main, ["network", "compose-up", "--data-root", str(hosts_data), "--start",
                                        "--compose-file", str(compose_file)])
-    assert result.exit_code == 1 and "Fabric binaries peer, osnadmin not found" in result.stderr
+    assert result.exit_code == 1 and f"{block} is missing" in result.stderr
     assert docker.calls == [{"args": ["compose", "-f", str(compose_file), "up", "-d"],
                              compose.DATA_VARIABLE: str(hosts_data)}]
     assert compose_down.recorded(load()) == compose_down.ComposeRun(compose_file, hosts_data)
 
 
-def test_compose_up_start_that_docker_refuses_records_nothing(home, docker, hosts_data, compose_file):
+def test_compose_up_start_without_fabrics_tools_starts_and_records_nothing(home, docker, hosts_data, compose_file,
+                                                                          tmp_path, monkeypatch):
+    """Containers started with no `peer` to join them would run outside any channel, recorded for `down`."""
+    monkeypatch.setenv("RECFIN_FABRIC_HOME", str(tmp_path / "no-fabric"))
+    result = CliRunner().invoke(main, ["network", "compose-up", "--data-root", str(hosts_data), "--start",
+                                       "--compose-file", str(compose_file)])
+    assert result.exit_code == 1 and "Fabric binaries peer, osnadmin not found" in result.stderr
+    assert docker.calls == [] and not (home / compose_down.COMPOSE_RECORD).exists()
+
+
+def test_compose_up_start_that_docker_refuses_records_nothing(home, docker, hosts_data, compose_file, fake_fabric):
     docker.fail("up", stderr="Error response from daemon: pull access denied for recfin/chaincode\n")
     result = CliRunner().invoke(main, ["network", "compose-up", "--data-root", str(hosts_data), "--start",
                                        "--compose-file", str(compose_file)])

@@ -133,11 +133,78 @@ def test_down_purge_removes_the_data_folder(topology, data_root, fake_fabric):
     assert not data_root.exists()
 
 
-def test_purge_refuses_the_repository_itself(topology, fake_fabric):
-    from network.fabric_bin import REPO_ROOT
-    net, _ = make(topology, REPO_ROOT)
-    with pytest.raises(NetworkError, match="refusing to delete"):
+@pytest.fixture
+def repo(tmp_path, monkeypatch):
+    """A stand-in for the repository (never the real one): its network package, and what purge takes it to be."""
+    from network import control
+    root = tmp_path / "repo"
+    (root / "network").mkdir(parents=True)
+    (root / "network" / "__init__.py").write_text("")
+    (root / "network" / "topology.yaml").write_text("name: recfin\n")
+    monkeypatch.setattr(control, "REPO_ROOT", root)
+    return root
+
+
+def test_purge_refuses_the_repository_itself(topology, repo, fake_fabric):
+    net, _ = make(topology, repo)
+    with pytest.raises(NetworkError, match=r"refusing to delete .*: it holds the repository"):
         net.down(purge=True)
+    assert (repo / "network" / "topology.yaml").is_file()
+
+
+def test_purge_refuses_a_data_root_in_the_repositorys_source_even_marked(topology, repo, fake_fabric):
+    """RECFIN_HOME=<repo> puts the data folder at <repo>/network, the Python package: `up` wrote its marker
+    and crypto there, and purge must still leave the package alone."""
+    from network.control import mark_data_root
+    mark_data_root(repo / "network")
+    (repo / "network" / "crypto").mkdir()
+    net, _ = make(topology, repo / "network")
+    with pytest.raises(NetworkError, match=r"inside the repository .* only data folders are under .*\.recfin.*"
+                                           r"Nothing was deleted: remove by hand what the network wrote there "
+                                           r"\(\.recfin-data-root, crypto\)$"):
+        net.down(purge=True)
+    assert (repo / "network" / "__init__.py").is_file() and (repo / "network" / "topology.yaml").is_file()
+
+
+def test_purge_removes_the_repositorys_own_data_folder(topology, repo, fake_fabric):
+    from network.control import mark_data_root
+    root = repo / ".recfin" / "network"
+    mark_data_root(root)
+    (root / "nodes").mkdir()
+    net, lines = make(topology, root)
+    net.down(purge=True)
+    assert not root.exists() and lines == [f"removed {root}"] and (repo / "network" / "__init__.py").is_file()
+
+
+def test_purge_refuses_an_unmarked_folder_holding_more_than_a_network(topology, tmp_path, fake_fabric):
+    root = tmp_path / "mine"
+    (root / "crypto").mkdir(parents=True)
+    (root / "thesis.tex").write_text("years of work")
+    net, _ = make(topology, root)
+    with pytest.raises(NetworkError, match=r"it has no \.recfin-data-root .* \(it holds thesis\.tex\)\. Nothing was "
+                                           r"deleted: remove by hand what the network wrote there \(crypto\)$"):
+        net.down(purge=True)
+    assert (root / "thesis.tex").is_file() and (root / "crypto").is_dir()
+
+
+def test_purge_removes_an_older_versions_data_folder_without_the_marker(topology, data_root, fake_fabric):
+    """Made before the marker: crypto/ and nothing but what the network writes."""
+    for folder in ("nodes", "profiles", "channel"):
+        (data_root / folder).mkdir()
+    (data_root / "membership.yaml").write_text("added: []\n")
+    net, _ = make(topology, data_root)
+    net.down(purge=True)
+    assert not data_root.exists()
+
+
+def test_prepare_marks_the_data_folder_so_purge_removes_it_whole(topology, data_root, tmp_path):
+    net, _ = make(topology, data_root, FabricInstall(tmp_path / "bin", tmp_path / "cfg"))
+    with pytest.raises(MissingBinariesError, match="genesis block needs configtxgen"):
+        net.prepare(node_config=False)
+    assert (data_root / ".recfin-data-root").is_file()
+    (data_root / "notes.txt").write_text("the operator's, inside the network's folder")
+    net.down(purge=True)
+    assert not data_root.exists()
 
 
 def test_restart_of_a_never_deployed_chaincode_is_explained(topology, tmp_path, fake_fabric):

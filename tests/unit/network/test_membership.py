@@ -85,3 +85,28 @@ def test_the_last_org_of_a_role_cannot_leave(topology, tmp_path):
     members = OrgMembership(Network(topology, data_root=tmp_path))
     assert members.check_removable("bank").msp_id == "BankMSP"
     assert members.check_removable("bank2").msp_id == "Bank2MSP"
+
+
+@pytest.mark.parametrize("text, problem", [
+    ("added: [\n  - name: bank2\n", r"not valid YAML at line \d+"),
+    ("- bank2\n", "it holds a list, not a mapping of added, removed and users"),
+    ("removed: bank\n", r"a section has the wrong shape \(removed is a str, not a list\)"),
+])
+def test_a_damaged_membership_file_is_named_with_what_to_do(topology, tmp_path, text, problem):
+    (tmp_path / membership.STATE_FILE).write_text(text)
+    with pytest.raises(NetworkError, match=rf"^{tmp_path / membership.STATE_FILE} is damaged: {problem}.*: repair it "
+                                           rf"\(or restore it from a backup\) and run the command again"):
+        Network(topology, data_root=tmp_path)
+
+
+def test_every_network_command_reports_a_damaged_membership_file_in_one_line(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+    from cli.main import main
+    monkeypatch.setenv("RECFIN_HOME", str(tmp_path))
+    monkeypatch.delenv("RECFIN_TOPOLOGY", raising=False)
+    (tmp_path / "network").mkdir()
+    (tmp_path / "network" / membership.STATE_FILE).write_text("added: {{\n")
+    result = CliRunner().invoke(main, ["network", "status"])
+    assert result.exit_code == 1 and result.output.startswith(f"Error: {tmp_path / 'network' / membership.STATE_FILE} "
+                                                              f"is damaged: not valid YAML")
+    assert result.output.count("\n") == 1 and "Traceback" not in result.output

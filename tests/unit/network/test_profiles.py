@@ -32,6 +32,20 @@ def test_load_by_name_or_msp_id_gives_existing_files(topology, data_root):
         p.user("nobody")
 
 
+def test_the_default_data_folder_is_that_of_the_topology_recfin_topology_names(topology, data_root, tmp_path,
+                                                                              monkeypatch):
+    """As the network commands read RECFIN_TOPOLOGY, so does every ledger command's profile lookup."""
+    import yaml
+    profiles.write_all(topology, data_root)
+    other = tmp_path / "other-topology.yaml"
+    other.write_text(yaml.safe_dump({**topology.model_dump(mode="json", exclude_none=True),
+                                     "data_root": str(data_root)}))
+    monkeypatch.setenv("RECFIN_HOME", str(tmp_path / "default-home"))     # the default topology's: no profiles
+    monkeypatch.setenv("RECFIN_TOPOLOGY", str(other))
+    assert profiles.default_data_root() == data_root
+    assert profiles.load("bank").msp_id == "BankMSP"
+
+
 def test_missing_profile_says_to_run_up(tmp_path):
     with pytest.raises(NetworkError, match="run `recfin network up` first"):
         profiles.load("bank", tmp_path)

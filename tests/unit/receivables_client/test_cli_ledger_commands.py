@@ -233,6 +233,18 @@ def test_events_checkpoint_resumes_after_the_last_event_printed(ledger, tmp_path
     assert json.loads(checkpoint.read_text()) == {"blockNumber": 7, "transactionId": "t3"}
 
 
+def test_a_checkpoint_file_at_block_0_without_a_transaction_leaves_start_block_in_force(ledger, tmp_path):
+    """The state a checkpointer writes before its first event: the gateway takes it as no position
+    (client.gateway.holds_position), so --start-block says where to begin."""
+    checkpoint = tmp_path / "events.checkpoint"
+    checkpoint.write_text('{"blockNumber": 0, "transactionId": ""}')
+    ledger.network = FakeNetwork([chaincode_event(5, "t1")])
+    res = invoke("events", "--start-block", "5", "--checkpoint", str(checkpoint), "--limit", "1")
+    assert res.exit_code == 0, res.output
+    assert ledger.network.requests == [("receivables", 5, None)] and "resuming" not in res.output
+    assert json.loads(checkpoint.read_text()) == {"blockNumber": 5, "transactionId": "t1"}
+
+
 def test_event_amounts_are_printed_without_a_currency_the_event_does_not_name(ledger):
     """Events carry amounts in fen but not the claim's currency: a USD claim's must not read as CNY."""
     ledger.network = FakeNetwork([chaincode_event(5, "t1", face_amount=113_000),

@@ -212,6 +212,39 @@ def test_the_story_compares_two_offers_freezes_and_settles(ledger, tmp_path):
     assert out["statistics"] == fakes.statistics()
 
 
+def test_the_json_document_has_the_documented_keys_and_amounts_in_fen(ledger):
+    res = run_demo("--skip-setup", "--json")
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.stdout)
+    # docs/sdk-receivables.md, `recfin demo`: the people's tables are not part of it
+    assert set(out) == {"steps", "receivable_id", "financing_id", "chosen_offer", "chosen_bank", "proposals", "ledger",
+                        "statistics", "provenance"}
+    assert [row["outstanding"] for row in out["ledger"]] == [0, 3_000_000, 8_300_000]     # as the doubles answer
+    assert all(type(row["outstanding"]) is int for row in out["ledger"])
+
+
+@pytest.mark.parametrize("skip_setup", [True, False])
+def test_another_topology_is_run_and_read_in_its_own_data_folder(ledger, monkeypatch, tmp_path, skip_setup):
+    """`--topology X` (or RECFIN_TOPOLOGY): the network and every profile come from X's data folder."""
+    import yaml
+    from network.topology import load
+    opened = []
+    open_session = connection.open_session
+
+    def recording(org, user=None, data_root=None, *, admin=False):
+        opened.append(data_root)
+        return open_session(org, user, data_root, admin=admin)
+
+    monkeypatch.setattr(connection, "open_session", recording)
+    other = tmp_path / "other.yaml"
+    other.write_text(yaml.safe_dump({**load().model_dump(mode="json", exclude_none=True),
+                                     "data_root": str(tmp_path / "other-data")}))
+    res = run_demo("--topology", str(other), *(["--skip-setup"] if skip_setup else []))
+    assert res.exit_code == 0, res.output
+    assert opened and set(opened) == {tmp_path / "other-data"}
+    assert [n.data_root for n in FakeNetwork.instances] == ([] if skip_setup else [tmp_path / "other-data"])
+
+
 def test_people_get_steps_with_tx_ids_and_the_ledger_state(ledger):
     res = run_demo("--skip-setup")
     assert res.exit_code == 0, res.output
