@@ -453,6 +453,8 @@ def attestations(invoice_ref: str, identity: str, data_root: Path | None, as_jso
 
 def _verified(a) -> str:
     """The values an attestation verified, as a registration compares them."""
+    if a.total_with_tax is None:  # a record of the contract before attestations carried the values
+        return "no values on record (attested before they were recorded): it counts for no registration"
     return f"total with tax {plain_yuan(a.total_with_tax)}, dated {a.issue_date}, buyer {a.buyer_tax_id}"
 
 

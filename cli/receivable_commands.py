@@ -227,7 +227,7 @@ def register_receivable(session, debtor, face, issue_date, due_date, invoices, c
         except ValueError as exc:
             raise click.BadParameter(f"{text!r}: {connection.describe(exc)}", param_hint="--invoice") from None
     me = session.client.who_am_i().uscc
-    parsed = [InvoiceInput(**line, seller_tax_id=me, buyer_tax_id=debtor) for line in lines]
+    parsed = [InvoiceInput(**line, seller_tax_id=me, buyer_tax_id=debtor, currency=currency) for line in lines]
     registration = ReceivableRegistration(debtor=debtor, face_amount=face_fen, currency=currency,
                                           issue_date=issue_date.date(), due_date=due_date.date(), invoices=parsed,
                                           contract_hash=digest)

@@ -14,9 +14,11 @@ Attestations are never changed or deleted: a later check (an invoice voided or
 red-flushed after it was first verified) is a new attestation. When
 ``NetworkConfig.require_attestation`` is on, registration asks
 :func:`registration_problem` about each invoice: the newest attestation of
-each attester whose role still attests counts, none may fail, and one must
-pass, naming every source in ``attestation_sources`` and the values the
-registration gives the invoice (buyer, date, amount + tax).
+each attester counts while its role still attests and its org may still hold
+that role; none may fail, and one must pass, naming every source in
+``attestation_sources`` and the values the registration gives the invoice
+(buyer, date, amount + tax, in CNY). No passing one that names those sources
+may give other values: attesters that disagree are named, not outvoted.
 """
 
 from __future__ import annotations
@@ -46,22 +48,47 @@ def new_attestation(req: InvoiceAttestationRequest, attester: Party, attestation
                               attester_role=attester.role, attested=attested)
 
 
+# An attestation verifies a VAT invoice against the tax authority's records, and a VAT invoice is in CNY: what
+# an attestation says of the total, it says in CNY
+ATTESTED_CURRENCY = money.DEFAULT_CURRENCY
+
+
+def _why_not_counted(config: NetworkConfig, a: InvoiceAttestation) -> str | None:
+    """Why the network no longer counts what ``a``'s attester signed (a new chaincode definition took the role off
+    ``attesting_roles``, or took it from the attester's org in ``org_roles``), or None when it counts."""
+    if a.attester_role not in config.attesting_roles:
+        return f"by a {a.attester_role}, a role this network no longer lets attest (attesting_roles)"
+    if not config.may_hold(a.attested.msp_id, a.attester_role):
+        return (f"by a {a.attester_role} of {a.attested.msp_id}, an org whose parties this network no longer lets "
+                f"be {a.attester_role}s (org_roles)")
+    return None
+
+
 def standing(config: NetworkConfig,
              attestations: list[InvoiceAttestation]) -> tuple[list[InvoiceAttestation], list[InvoiceAttestation]]:
     """What each checker says now: the newest attestation of each attester (the input is oldest first), split
-    into those of roles in ``config.attesting_roles`` and those of roles the network no longer lets attest
-    (a new chaincode definition may have taken a role off the list; what its parties signed no longer counts)."""
+    into those that count and those the network no longer counts (``_why_not_counted``)."""
     newest: dict[str, InvoiceAttestation] = {}
     for a in attestations:
         newest[a.attester] = a
-    counted = [a for a in newest.values() if a.attester_role in config.attesting_roles]
-    ignored = [a for a in newest.values() if a.attester_role not in config.attesting_roles]
+    counted = [a for a in newest.values() if _why_not_counted(config, a) is None]
+    ignored = [a for a in newest.values() if _why_not_counted(config, a) is not None]
     return counted, ignored
+
+
+def _records_values(a: InvoiceAttestation) -> bool:
+    """Whether ``a`` records the values verified (not so on a record of the contract before it asked for them)."""
+    return None not in (a.total_with_tax, a.issue_date, a.buyer_tax_id)
 
 
 def value_differences(a: InvoiceAttestation, invoice: Invoice) -> list[str]:
     """How the values ``a`` verified differ from the invoice a registration gives (empty: they are the same)."""
+    if not _records_values(a):
+        return ["no buyer, date or total with tax: its record was written before attestations recorded the values "
+                "verified, so it matches no registration"]
     differ = []
+    if invoice.currency != ATTESTED_CURRENCY:
+        differ.append(f"a VAT invoice, in {ATTESTED_CURRENCY} (registered in {invoice.currency})")
     if a.total_with_tax != invoice.amount + invoice.tax:
         differ.append(f"total with tax {money.yuan(a.total_with_tax)} (registered: "
                       f"{money.yuan(invoice.amount + invoice.tax)})")
@@ -72,12 +99,15 @@ def value_differences(a: InvoiceAttestation, invoice: Invoice) -> list[str]:
     return differ
 
 
-def _not_counted(ignored: list[InvoiceAttestation]) -> str:
+def _not_counted(config: NetworkConfig, ignored: list[InvoiceAttestation]) -> str:
     if not ignored:
         return ""
-    roles = ", ".join(sorted({a.attester_role for a in ignored}))
-    return (f"; not counted: {len(ignored)} attestation(s) by a {roles}, a role this network no longer lets attest "
-            f"(attesting_roles)")
+    reasons = sorted({_why_not_counted(config, a) for a in ignored})
+    return f"; not counted: {len(ignored)} attestation(s) {'; '.join(reasons)}"
+
+
+def _by(a: InvoiceAttestation) -> str:
+    return f"{a.attester} (transaction {a.attested.tx_id})"
 
 
 def registration_problem(config: NetworkConfig, invoice: Invoice,
@@ -92,15 +122,23 @@ def registration_problem(config: NetworkConfig, invoice: Invoice,
                         "authority, then have that party verify and attest it again")
     required = set(config.attestation_sources)
     passing = [a for a in counted if a.outcome == "pass" and required <= set(a.sources)]
-    if any(not value_differences(a, invoice) for a in passing):
+    matching = [a for a in passing if not value_differences(a, invoice)]
+    # a record without the values verified contradicts nothing: it only cannot count for a registration
+    contradicting = [a for a in passing if _records_values(a) and value_differences(a, invoice)]
+    if matching and contradicting:
+        differ = "; ".join(f"{_by(a)} verified {', '.join(value_differences(a, invoice))}" for a in contradicting)
+        return rule("invoice-attestations-disagree", f"{named}: {', '.join(_by(a) for a in matching)} verified "
+                    f"the values this registration gives it, but {differ}. Attesters that verified different "
+                    "values cannot both be right: the one in error verifies the invoice again and attests the result "
+                    "(its newest attestation counts), then register again")
+    if matching:
         return None
     if passing:
-        differ = "; ".join(f"{a.attester} (transaction {a.attested.tx_id}) verified "
-                           f"{', '.join(value_differences(a, invoice))}" for a in passing)
+        differ = "; ".join(f"{_by(a)} verified {', '.join(value_differences(a, invoice))}" for a in passing)
         return rule("invoice-attested-values-differ", f"{named} was attested as passing verification, but not with "
-                    f"the values this registration gives it: {differ}{_not_counted(ignored)}. Register the invoice "
-                    "as it was verified, or have it verified and attested again (recfin invoice attest)")
+                    f"the values this registration gives it: {differ}{_not_counted(config, ignored)}. Register the "
+                    "invoice as it was verified, or have it verified and attested again (recfin invoice attest)")
     sources = f" naming the sources {', '.join(sorted(required))}" if required else ""
     return rule("invoice-not-attested", f"{named} has no passing verification attestation{sources}, and this network "
-                f"requires one{_not_counted(ignored)}: ask a {' or '.join(config.attesting_roles)} to verify it and "
-                "attest the result (recfin invoice attest), then register again")
+                f"requires one{_not_counted(config, ignored)}: ask a {' or '.join(config.attesting_roles)} to "
+                "verify it and attest the result (recfin invoice attest), then register again")

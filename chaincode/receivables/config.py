@@ -19,9 +19,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Literal, get_args
+from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -33,6 +34,14 @@ CONFIG_ENV = "RECFIN_NETWORK_CONFIG"     # path of the JSON file the chaincode s
 PACKAGE_ENV = "CHAINCODE_ID"             # the chaincode server's package ID: <label>:<sha256>
 DIGEST_TAG = "+cfg."                     # version 1.0 with configuration digest abc...: 1.0+cfg.abc...
 SHORT_DIGEST = 12
+
+
+# How an attestation names a data source, and how many it names at most: one definition for the attestation
+# request (model.InvoiceAttestationRequest) and for attestation_sources, which a passing attestation must name
+SOURCE_NAME_PATTERN = r"^[a-z0-9][a-z0-9._-]{0,63}$"
+MAX_SOURCES = 10
+SourceName = Annotated[str, Field(pattern=SOURCE_NAME_PATTERN, description="a data source's name, e.g. reference-tax")]
+_SOURCE_NAME = re.compile(SOURCE_NAME_PATTERN)
 
 
 class NetworkConfigError(ValueError):
@@ -71,6 +80,21 @@ class ContractSettings(BaseModel):
                     "empty: any source",
     )
 
+    @field_validator("attestation_sources")
+    @classmethod
+    def _sources_an_attestation_can_name(cls, sources: tuple[str, ...]) -> tuple[str, ...]:
+        # otherwise no attestation could ever name them all, and with require_attestation on (now or after a
+        # change of that one setting) no receivable could be registered
+        bad = [s for s in sources if not _SOURCE_NAME.fullmatch(s)]
+        if bad:
+            raise ValueError(f"{', '.join(repr(s) for s in bad)}: not a source name an attestation can give, "
+                             "1 to 64 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit "
+                             "(e.g. reference-tax); write the names as the attesters' sources report them")
+        if len(sources) > MAX_SOURCES:
+            raise ValueError(f"{len(sources)} sources, but an attestation names at most {MAX_SOURCES}, so none "
+                             f"could name them all: require at most {MAX_SOURCES}")
+        return sources
+
     @field_validator("attesting_roles")
     @classmethod
     def _known_attesting_roles(cls, roles: tuple[str, ...]) -> tuple[str, ...]:
@@ -106,6 +130,11 @@ class NetworkConfig(ContractSettings):
                              "with one of those roles, name a role an org has in attesting_roles, or turn "
                              "require_attestation off")
         return self
+
+    def may_hold(self, msp_id: str, role: str) -> bool:
+        """Whether parties of ``msp_id`` may hold ``role`` now: checked when a party registers, each time it
+        acts, and for each attestation registration counts (a new definition may take a role from an org)."""
+        return role in self.org_roles.get(msp_id, ())
 
     def msps_with_role(self, role: str) -> list[str]:
         return sorted(msp for msp, roles in self.org_roles.items() if role in roles)

@@ -21,7 +21,7 @@ from . import collections as colls
 from . import config as cfg
 from . import attestation, dates, events, fingerprint, keys, lifecycle, money, queries, settlement
 from . import financing as fin
-from .errors import RuleViolation, rule
+from .errors import IDENTITY_LENGTH, RuleViolation, rule, shown
 from .fingerprint import VERSION as FINGERPRINT_VERSION
 from .fingerprint import is_fingerprint
 from .identity import is_org_admin, lists_identity
@@ -60,10 +60,11 @@ def rules(method):
 
 @dataclass
 class Session:
-    """What one transaction knows: the store, the date, the caller."""
+    """What one transaction knows: the store, the network's configuration, the date, the caller."""
 
     ctx: Any
     store: Store
+    config: cfg.NetworkConfig
     today: date
     now: str
     tx_id: str
@@ -103,22 +104,30 @@ class Session:
             await self.store.prefetch((keys.PARTY, uscc), (keys.REQUEST, uscc, request_id))
         party = await self.store.party(uscc) if uscc is not None else None
         if party is None:
-            raise rule("caller-not-a-party", f"client identity {ci.id} of {ci.msp_id} acts for no registered party: "
-                       "ask your org admin to register the party or bind this identity")
+            raise rule("caller-not-a-party", f"client identity {_identity(ci.id)} of {shown(ci.msp_id)} acts for no "
+                       "registered party: ask your org admin to register the party or bind this identity")
         # The binding alone is not trusted. A new key falls under the chaincode policy (any two orgs), so
         # two other orgs could write a binding of their own identity to this party; the party record,
         # under its own org's key-level policy, must list the identity too.
         if not lists_identity(party, ci.msp_id, ci.id):
-            raise rule("caller-not-a-party", f"client identity {ci.id} of {ci.msp_id} is bound to {party.uscc}, "
-                       f"whose record does not list it: ask {party.msp_id}'s admin to bind it "
+            raise rule("caller-not-a-party", f"client identity {_identity(ci.id)} of {shown(ci.msp_id)} is bound to "
+                       f"{party.uscc}, whose record does not list it: ask {party.msp_id}'s admin to bind it "
                        f"(recfin party bind)")
+        # The role on the party record was allowed when the party was registered; a later chaincode definition
+        # may have taken it from the org (org_roles). Such a party acts in no role, reads included: every
+        # role-based permission starts from the party this returns.
+        if not self.config.may_hold(party.msp_id, party.role):
+            allowed = ", ".join(self.config.org_roles.get(party.msp_id, ())) or "no role"
+            raise rule("role-not-allowed-for-org", f"{shown(party.name)} ({party.uscc}) is registered as a "
+                       f"{party.role}, but this network's configuration lets parties of {party.msp_id} be {allowed} (org_roles): "
+                       "it acts in no role until a new chaincode definition gives the org that role again")
         return party
 
     async def party_with_role(self, *roles: str, prefetch: tuple[tuple[str, ...], ...] = (),
                               request_id: str = "") -> Party:
         party = await self.party(*prefetch, request_id=request_id)
         if party.role not in roles:
-            raise rule("role-not-permitted", f"{party.name} ({party.uscc}) is a {party.role}: "
+            raise rule("role-not-permitted", f"{shown(party.name)} ({party.uscc}) is a {party.role}: "
                        f"only a {' or '.join(roles)} may do this")
         return party
 
@@ -164,9 +173,14 @@ def _require_text(value: str, field: str, max_len: int = 500) -> str:
 
 def _request_id(value: str) -> str:
     if not keys.is_request_id(value):
-        raise rule("request-id-invalid", f"request id {value[:80]!r}: send 1 to {keys.REQUEST_ID_MAX} letters, digits, "
+        raise rule("request-id-invalid", f"request id {shown(value)}: send 1 to {keys.REQUEST_ID_MAX} letters, digits, "
                    "'-', '_', '.' or ':' (the SDK sends a uuid4 hex), or nothing")
     return value
+
+
+def _identity(client_id: str) -> str:
+    """A client identity as a refusal shows it: whole, unless very long (``shown``)."""
+    return shown(client_id, IDENTITY_LENGTH)
 
 
 async def _admins_own_party(s: Session, uscc: str, client_id: str, action: str) -> tuple[Party, str]:
@@ -174,12 +188,14 @@ async def _admins_own_party(s: Session, uscc: str, client_id: str, action: str) 
     caller is an admin of the party's own org. ``action`` ("bind", "unbind") words the refusal."""
     ci = s.ctx.client_identity
     if not is_org_admin(ci):
-        raise rule("not-an-org-admin", f"{ci.id} is not an admin of {ci.msp_id}: only org admins {action} identities")
+        raise rule("not-an-org-admin", f"{_identity(ci.id)} is not an admin of {shown(ci.msp_id)}: only org "
+                   f"admins {action} identities")
     # only a party of the admin's own org passes: the binding's key is known before the party is read
     await s.store.prefetch((keys.PARTY, uscc), (keys.CLIENT, ci.msp_id, client_id.strip()))
     party = await s.store.require_party(uscc)
     if party.msp_id != ci.msp_id:
-        raise rule("admin-of-own-org-only", f"{party.uscc} belongs to {party.msp_id}: an admin of {ci.msp_id} cannot change it")
+        raise rule("admin-of-own-org-only", f"{party.uscc} belongs to {party.msp_id}: an admin of {shown(ci.msp_id)} "
+                   "cannot change it")
     return party, _require_text(client_id, "client_id", 1000)
 
 
@@ -188,9 +204,10 @@ async def _refuse_binding_held_by_other_orgs(s: Session, msp_id: str, client_id:
     the party's org could never write or delete that binding, so the identity could never act for a party."""
     held = await s.store.binding_held_by(msp_id, client_id)
     if held is not None:
-        raise rule("binding-held-by-other-orgs", f"the binding key of client identity {client_id} carries a key-level "
-                   f"policy this contract did not set (it names {', '.join(held)}; the contract sets {msp_id}'s "
-                   "members alone), so the contract leaves that key alone and this identity cannot be bound. "
+        raise rule("binding-held-by-other-orgs", f"the binding key of client identity {_identity(client_id)} carries a "
+                   f"key-level policy this contract did not set (it names {', '.join(held)}; the contract sets "
+                   f"{msp_id}'s members alone), so the contract leaves that key alone and this identity cannot be "
+                   "bound. "
                    "Issue the user a certificate with another name (recfin org user add): a new subject is a new "
                    "client id, and bind that instead")
 
@@ -205,13 +222,13 @@ async def _may_find_identity_party(s: Session, msp_id: str, client_id: str) -> N
     except RuleViolation:
         caller = None       # an admin of another org, or an identity acting for no party
     if caller is None or caller.role != cfg.REGULATOR:
-        raise rule("not-permitted-to-read", f"which party an identity of {msp_id} acts for is for {msp_id}'s "
-                   f"admins, the identity itself and the regulator: ask an admin of {msp_id}")
+        raise rule("not-permitted-to-read", f"which party an identity of {shown(msp_id)} acts for is for that "
+                   "org's admins, the identity itself and the regulator: ask an admin of that org")
 
 
 def _fingerprint(value: str) -> str:
     if not is_fingerprint(value):
-        raise rule("fingerprint-invalid", f"{value[:80]!r} is not an invoice fingerprint: send the 64 "
+        raise rule("fingerprint-invalid", f"{shown(value)} is not an invoice fingerprint: send the 64 "
                    f"lower-case hex digits of sha256({FINGERPRINT_VERSION}|seller tax id|code|number)")
     return value
 
@@ -243,7 +260,7 @@ _PAGE_SIZE = re.compile(r"[0-9]{1,3}")
 
 def _page_size(value: str) -> int:
     if not _PAGE_SIZE.fullmatch(value) or not 1 <= int(value) <= 100:
-        raise rule("page-size-invalid", f"page size {value[:20]!r}{'...' if len(value) > 20 else ''}: ask for 1 to 100 "
+        raise rule("page-size-invalid", f"page size {shown(value)}: ask for 1 to 100 "
                    "records per page, in digits 0-9")
     return int(value)
 
@@ -274,7 +291,8 @@ class ReceivablesContract(Contract):
 
     def _session(self, ctx: Context) -> Session:
         ts = ctx.stub.get_tx_timestamp()
-        return Session(ctx, Store(ctx.stub), dates.business_date(ts), dates.iso_timestamp(ts), ctx.stub.tx_id)
+        return Session(ctx, Store(ctx.stub), self.config, dates.business_date(ts), dates.iso_timestamp(ts),
+                       ctx.stub.tx_id)
 
     # ================================================================ parties
 
@@ -285,13 +303,14 @@ class ReceivablesContract(Contract):
         s = self._session(ctx)
         ci = ctx.client_identity
         if not is_org_admin(ci):
-            raise rule("not-an-org-admin", f"{ci.id} is not an admin of {ci.msp_id} (certificate OU=admin): only org admins register parties")
+            raise rule("not-an-org-admin", f"{_identity(ci.id)} is not an admin of {shown(ci.msp_id)} (certificate "
+                       "OU=admin): only org admins register parties")
         req = parse_request(PartyRegistration, party, "party")
         if req.msp_id != ci.msp_id:
-            raise rule("admin-of-own-org-only", f"an admin of {ci.msp_id} cannot register a party of {req.msp_id}: "
-                       "each org admin registers parties of its own org")
-        if req.role not in self.config.org_roles.get(req.msp_id, ()):
-            raise rule("role-not-allowed-for-org", f"parties of {req.msp_id} may be "
+            raise rule("admin-of-own-org-only", f"an admin of {shown(ci.msp_id)} cannot register a party of "
+                       f"{shown(req.msp_id)}: each org admin registers parties of its own org")
+        if not self.config.may_hold(req.msp_id, req.role):
+            raise rule("role-not-allowed-for-org", f"parties of {shown(req.msp_id)} may be "
                        f"{', '.join(self.config.org_roles.get(req.msp_id, ())) or 'nothing'}, not {req.role}")
         await s.store.prefetch((keys.PARTY, req.uscc), *((keys.CLIENT, req.msp_id, c) for c in req.client_ids))
         if await s.store.party(req.uscc) is not None:
@@ -302,8 +321,8 @@ class ReceivablesContract(Contract):
             # decided as Session.party decides it: a binding whose party record does not list the identity (two
             # other orgs can write one under the chaincode policy) binds nothing, and is overwritten below
             if (owner := await s.store.party_acted_for(req.msp_id, client_id)) is not None:
-                raise rule("identity-already-bound", f"client identity {client_id} already acts for {owner.uscc}: "
-                           "one identity acts for one party")
+                raise rule("identity-already-bound", f"client identity {_identity(client_id)} already acts for "
+                           f"{owner.uscc}: one identity acts for one party")
             await _refuse_binding_held_by_other_orgs(s, req.msp_id, client_id)
         doc = Party(uscc=req.uscc, name=req.name, role=req.role, msp_id=req.msp_id, client_ids=req.client_ids,
                     registered=s.action("RegisterParty", ci.id))
@@ -326,7 +345,8 @@ class ReceivablesContract(Contract):
         s = self._session(ctx)
         party, client_id = await _admins_own_party(s, uscc, client_id, "bind")
         if (owner := await s.store.party_acted_for(party.msp_id, client_id)) is not None:
-            raise rule("identity-already-bound", f"client identity {client_id} already acts for {owner.uscc}")
+            raise rule("identity-already-bound", f"client identity {_identity(client_id)} already acts for "
+                       f"{owner.uscc}")
         await _refuse_binding_held_by_other_orgs(s, party.msp_id, client_id)
         if client_id not in party.client_ids:
             party.client_ids.append(client_id)
@@ -357,14 +377,14 @@ class ReceivablesContract(Contract):
         if client_id not in party.client_ids:
             stray = (f" (its binding names {party.uscc}, but a binding the record does not list acts for no one)"
                      if bound_to == party.uscc else "")
-            raise rule("identity-not-bound", f"client identity {client_id} does not act for {party.uscc}: its record "
-                       f"does not list it{stray}; unbind one of the identities its party record lists")
+            raise rule("identity-not-bound", f"client identity {_identity(client_id)} does not act for {party.uscc}: "
+                       f"its record does not list it{stray}; unbind one of the identities its party record lists")
         party.client_ids.remove(client_id)
         # the identities left that act for the party keep their bindings, written again under its org's policy
         if not (acting := await s.store.bindings_to_seal(party)):
-            others = (f" (the others its record lists, {', '.join(party.client_ids)}, act for another party or have "
-                      "a binding other orgs hold)" if party.client_ids else "")
-            raise rule("last-identity-of-party", f"no identity would act for {party.uscc} once {client_id} "
+            others = (f" (the others its record lists, {', '.join(_identity(c) for c in party.client_ids)}, act for "
+                      "another party or have a binding other orgs hold)" if party.client_ids else "")
+            raise rule("last-identity-of-party", f"no identity would act for {party.uscc} once {_identity(client_id)} "
                        f"goes{others}: bind another first (BindPartyIdentity), so the party keeps someone who can act "
                        "for it")
         await s.store.put_party(party, acting)
@@ -440,6 +460,11 @@ class ReceivablesContract(Contract):
         for n, inv in enumerate(req.invoices, 1):
             if inv.seller_tax_id != creditor.uscc or inv.buyer_tax_id != debtor.uscc:
                 raise rule("invoice-parties-mismatch", f"invoice {inv.number}: seller must be the creditor {creditor.uscc} and buyer the debtor {debtor.uscc}")
+            # the face amount is compared with the invoices' totals below: figures in one currency only
+            if inv.currency != req.currency:
+                raise rule("invoice-currency-mismatch", f"invoice {inv.number} is in {inv.currency}, the claim in "
+                           f"{req.currency}: register the claim in its invoices' currency (a VAT invoice is in "
+                           f"{money.DEFAULT_CURRENCY}, and so is an invoice that names no currency)")
             if date.fromisoformat(inv.date) > s.today:
                 raise rule("invoice-date-in-future", f"invoice {inv.number} is dated {inv.date}, after today {s.today}")
             if (why := fingerprint.identity_problem(inv.code, inv.number)) is not None:
@@ -1038,7 +1063,7 @@ class ReceivablesContract(Contract):
         order = _require_text(order_reference, "order_reference", 200)
         r = await s.store.receivable(receivable_id)
         if r.frozen is not None:
-            raise rule("already-frozen", f"{r.id} is already frozen by order {r.frozen.order_reference}")
+            raise rule("already-frozen", f"{r.id} is already frozen by order {shown(r.frozen.order_reference)}")
         lifecycle.ensure_status(r, lifecycle.LIVE, "freeze")
         before = r.model_copy()
         r.frozen = FreezeOrder(order_reference=order, by=regulator.uscc, date=s.today_iso, tx_id=s.tx_id)
@@ -1137,7 +1162,7 @@ class ReceivablesContract(Contract):
         s = self._session(ctx)
         await s.party_with_role(cfg.REGULATOR)
         if status not in queries.STATUSES:
-            raise rule("argument-invalid", f"status {status!r} is not one of {', '.join(queries.STATUSES)}")
+            raise rule("argument-invalid", f"status {shown(status)} is not one of {', '.join(queries.STATUSES)}")
         return await queries.page(s.store, keys.BY_STATUS, status, _page_size(page_size), bookmark)
 
     @transaction(evaluate=True)
@@ -1175,7 +1200,8 @@ class ReceivablesContract(Contract):
         s = self._session(ctx)
         party = await s.party_with_role(cfg.FINANCIER, cfg.REGULATOR)
         if party.role == cfg.FINANCIER and financier not in ("", party.uscc):
-            raise rule("not-permitted-to-read", f"{party.uscc} may read its own exposure only, not {financier}'s")
+            raise rule("not-permitted-to-read", f"{party.uscc} may read its own exposure only, not that of "
+                       f"{shown(financier)}")
         if party.role == cfg.REGULATOR and not financier:
             raise rule("argument-invalid", "financier is empty: the regulator names the bank whose exposure to read")
         bank = await s.store.require_party(financier or party.uscc)
@@ -1233,14 +1259,15 @@ class ReceivablesContract(Contract):
         if receivable_id:
             _, r = await self._readable(s, receivable_id)
             if debtor not in ("", r.debtor):
-                raise rule("argument-invalid", f"{r.id} is owed by {r.debtor}, not {debtor}: give its debtor or none")
+                raise rule("argument-invalid", f"{r.id} is owed by {r.debtor}, not {shown(debtor)}: give its debtor "
+                           "or none")
             debtor = r.debtor
         elif not debtor:
             raise rule("argument-invalid", "debtor and receivable_id are both empty: name the debtor or a receivable")
         if not queries.may_read_discount_offers(party, debtor):
-            raise rule("not-permitted-to-read", f"discount offers of {debtor} are for its suppliers, the debtor and the regulator")
+            raise rule("not-permitted-to-read", f"discount offers of {shown(debtor)} are for its suppliers, the debtor and the regulator")
         if scope not in ("open", "all"):
-            raise rule("argument-invalid", f"scope {scope!r}: ask for open (not withdrawn, not expired) or all")
+            raise rule("argument-invalid", f"scope {shown(scope)}: ask for open (not withdrawn, not expired) or all")
         return await queries.discount_offer_page(s.store, debtor, r, s.today_iso if scope == "open" else None,
                                                  _page_size(page_size), bookmark)
 

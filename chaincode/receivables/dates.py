@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta, timezone
 
-from .errors import rule
+from .errors import rule, shown
 
 BUSINESS_TZ = timezone(timedelta(hours=8), "CST")
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -31,8 +31,8 @@ def iso_timestamp(timestamp: datetime) -> str:
 
 def parse_date(value: object, field: str) -> date:
     if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
-        raise rule("date-invalid", f"{field} is {value!r}: give a calendar date as YYYY-MM-DD")
+        raise rule("date-invalid", f"{field} is {shown(value)}: give a calendar date as YYYY-MM-DD")
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise rule("date-invalid", f"{field} is {value!r}: not a calendar date") from None
+        raise rule("date-invalid", f"{field} is {shown(value)}: not a calendar date") from None

@@ -15,7 +15,7 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
-from .errors import rule
+from .errors import rule, shown
 
 BASES = {"ACT/360": 360, "ACT/365": 365}
 DEFAULT_BASIS = "ACT/360"
@@ -25,7 +25,7 @@ _RATE = re.compile(r"[0-9]{1,3}(\.[0-9]{1,10})?")
 def parse_rate(value: object, field: str, *, upper: Decimal = Decimal(1), allow_zero: bool = True) -> Decimal:
     """A rate as a decimal fraction in a string ("0.045" for 4.5%); floats are refused."""
     if not isinstance(value, str) or not _RATE.fullmatch(value):
-        raise rule("rate-invalid", f"{field} is {value!r}: give a rate as a decimal string fraction, e.g. \"0.045\" for 4.5%")
+        raise rule("rate-invalid", f"{field} is {shown(value)}: give a rate as a decimal string fraction, e.g. \"0.045\" for 4.5%")
     rate = Decimal(value)
     if rate > upper or (rate == 0 and not allow_zero):
         raise rule("rate-invalid", f"{field} is {value}: must be {'above' if not allow_zero else 'at least'} 0 and at most {upper}")
@@ -34,7 +34,7 @@ def parse_rate(value: object, field: str, *, upper: Decimal = Decimal(1), allow_
 
 def parse_basis(value: object) -> str:
     if value not in BASES:
-        raise rule("day-count-basis-unknown", f"day-count basis {value!r} is not one of {', '.join(BASES)}")
+        raise rule("day-count-basis-unknown", f"day-count basis {shown(value)} is not one of {', '.join(BASES)}")
     return value  # type: ignore[return-value]
 
 

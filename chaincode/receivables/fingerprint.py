@@ -36,6 +36,8 @@ from __future__ import annotations
 import hashlib
 import re
 
+from .errors import shown
+
 VERSION = "recfin-invoice-v2"
 
 FINGERPRINT_PATTERN = re.compile(r"[0-9a-f]{64}")
@@ -63,13 +65,13 @@ def code_problem(invoice_code: str) -> str | None:
     """
     form = _CODE_10.fullmatch(invoice_code) or _CODE_12.fullmatch(invoice_code)
     if form is None:
-        return (f"invoice code {invoice_code!r} is neither 10 digits nor 12 digits starting with 0, 1 or 2: "
+        return (f"invoice code {shown(invoice_code)} is neither 10 digits nor 12 digits starting with 0, 1 or 2: "
                 "give the 发票代码 exactly as printed, digits only")
     # 0000 is the national administration's own region on 12-digit codes; a zero-padded 10-digit code gives
     # 0 and a province (0310), never 0000, so allowing it opens no second spelling
     national = len(invoice_code) == 12 and form["region"] == "0000"
     if form["region"][:2] not in PROVINCE_CODES and not national:
-        return (f"invoice code {invoice_code!r} does not start its region with a province (digits "
+        return (f"invoice code {shown(invoice_code)} does not start its region with a province (digits "
                 f"{form['region']}; 3100 is Shanghai, 4403 Shenzhen): give the code exactly as printed, "
                 "without added zeros")
     return None
@@ -104,7 +106,7 @@ def number_problem(invoice_number: str) -> str | None:
     """
     if _DIGITALISED_NUMBER.fullmatch(invoice_number) or _LEGACY_NUMBER.fullmatch(invoice_number):
         return None
-    return (f"invoice number {invoice_number!r} is neither the 20 digits of a fully digitalised e-invoice nor the "
+    return (f"invoice number {shown(invoice_number)} is neither the 20 digits of a fully digitalised e-invoice nor the "
             "8 digits of an invoice with a code: give the number exactly as printed, digits only, no spaces, "
             "dashes or added zeros")
 
@@ -126,5 +128,5 @@ def identity_problem(invoice_code: str, invoice_number: str) -> str | None:
         return code_problem(code)
     if code:
         return (f"invoice number {number} takes no invoice code (only 8-digit numbers of invoices issued before "
-                f"full digitalisation have one): leave code empty, not {code!r}")
+                f"full digitalisation have one): leave code empty, not {shown(code)}")
     return None

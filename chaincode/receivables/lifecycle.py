@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from .errors import rule
+from .errors import rule, shown
 from .model import CONFIRMED, FINANCED, OVERDUE, REGISTERED, Receivable
 
 LIVE = frozenset({REGISTERED, CONFIRMED, FINANCED, OVERDUE})
@@ -32,7 +32,7 @@ MAX_SPLIT_DEPTH = 64
 
 def ensure_not_frozen(r: Receivable) -> None:
     if r.frozen is not None:
-        raise rule("receivable-frozen", f"receivable {r.id} is frozen by order {r.frozen.order_reference}: "
+        raise rule("receivable-frozen", f"receivable {r.id} is frozen by order {shown(r.frozen.order_reference)}: "
                    "it accepts no change until the regulator unfreezes it")
 
 

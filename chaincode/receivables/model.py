@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, ValidationInfo
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, ValidationInfo, model_validator
 
 from . import config, dates, daycount, fingerprint, money, uscc
-from .errors import rule
+from .errors import rule, shown
 
 
 def _fen(value: Any, info: ValidationInfo) -> int:
@@ -99,18 +100,35 @@ def sha256_hex(data: bytes) -> str:
 D = TypeVar("D", bound=BaseModel)
 
 
+# a field path of the models' own names; anything else in a path is a key the caller sent
+_PLAIN_PATH = re.compile(r"[A-Za-z0-9_.]{1,100}")
+
+
+def _field_path(loc: tuple, what: str) -> str:
+    path = ".".join(str(part) for part in loc) or what
+    return path if _PLAIN_PATH.fullmatch(path) else shown(path)
+
+
 def parse_request(model: type[D], raw: str | bytes | dict, what: str) -> D:
-    """Validate a JSON request; shape errors become rule ``argument-invalid``."""
-    try:
-        data = json.loads(raw) if isinstance(raw, (str, bytes)) else raw
-    except ValueError as exc:
-        raise rule("argument-invalid", f"{what} is not JSON ({exc}): send a JSON object") from None
-    if not isinstance(data, dict):
+    """Validate a JSON request (text, as transient data comes, or an object already parsed); shape errors
+    become rule ``argument-invalid``.
+
+    Text is parsed by pydantic, not ``json``: its parser bounds nesting and refuses a number too long to
+    convert with a message of its own, where ``json.loads`` raises RecursionError on ``[[[[…`` and answers a
+    4301-digit integer with Python's advice on ``sys.set_int_max_str_digits``."""
+    if not isinstance(raw, (str, bytes, dict)):
         raise rule("argument-invalid", f"{what} must be a JSON object")
     try:
-        return model.model_validate(data)
+        return model.model_validate_json(raw) if isinstance(raw, (str, bytes)) else model.model_validate(raw)
     except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc']) or what}: {e['msg']}" for e in exc.errors())
+        errors = exc.errors()
+        if errors[0]["type"] == "json_invalid":
+            why = errors[0]["msg"].removeprefix("Invalid JSON: ")
+            raise rule("argument-invalid", f"{what} is not JSON this contract can read ({why}): send a JSON "
+                       "object") from None
+        if errors[0]["type"] == "model_type" and not errors[0]["loc"]:
+            raise rule("argument-invalid", f"{what} must be a JSON object") from None
+        problems = "; ".join(f"{_field_path(e['loc'], what)}: {e['msg']}" for e in errors)
         raise rule("argument-invalid", f"{what}: {problems}") from None
 
 
@@ -157,6 +175,10 @@ class InvoiceInput(Doc):
     tax: FenOrZero = Field(description="tax (合计税额), fen")
     seller_tax_id: CreditCode
     buyer_tax_id: CreditCode
+    currency: Currency = Field(
+        default=money.DEFAULT_CURRENCY,
+        description="the currency of amount and tax; CNY (the default) for a VAT invoice, the only kind the tax "
+                    "authority issues and attesters verify. A claim is registered in its invoices' currency")
 
 
 class Invoice(InvoiceInput):
@@ -223,6 +245,17 @@ class Receivable(Doc):
     overdue_since: str | None = None
     frozen: FreezeOrder | None = None
     last: Action
+
+    @model_validator(mode="before")
+    @classmethod
+    def _invoices_in_the_claims_currency(cls, data: Any) -> Any:
+        # An invoice stored before invoices carried a currency was registered in the claim's: a registration
+        # then said its invoices were in its currency, it did not say so of each
+        invoices = data.get("invoices") if isinstance(data, dict) else None
+        if invoices and any(isinstance(i, dict) and "currency" not in i for i in invoices):
+            data = {**data, "invoices": [{"currency": data.get("currency"), **i} if isinstance(i, dict) else i
+                                         for i in invoices]}
+        return data
 
 
 # ---------------------------------------------------------------- financing
@@ -347,8 +380,7 @@ ROLES = config.ROLES
 
 # ---------------------------------------------------------------- invoice verification attestations
 
-SourceName = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]{0,63}$",
-                                  description="the data source's name, e.g. reference-tax")]
+SourceName = config.SourceName
 
 
 class InvoiceAttestationRequest(Doc):
@@ -364,7 +396,7 @@ class InvoiceAttestationRequest(Doc):
     buyer_tax_id: Annotated[CreditCode, Field(description="the buyer's credit code, as verified")]
     issue_date: Annotated[IsoDate, Field(description="the invoice's date, as verified")]
     total_with_tax: Annotated[Fen, Field(description="价税合计 (amount + tax) as verified, integer fen")]
-    sources: list[SourceName] = Field(min_length=1, max_length=10, description="the sources asked")
+    sources: list[SourceName] = Field(min_length=1, max_length=config.MAX_SOURCES, description="the sources asked")
     outcome: Literal["pass", "fail"]
     evidence_digest: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$",
                                           description="SHA-256 hex of the canonical verification document (client.invoices.attestation)")]
@@ -372,6 +404,10 @@ class InvoiceAttestationRequest(Doc):
 
 class InvoiceAttestation(InvoiceAttestationRequest):
     number: str  # as stored: readable without the request's number rule (see Invoice)
+    # None on a record of the contract before attestations carried the values verified: it matches no registration
+    buyer_tax_id: CreditCode | None = Field(default=None, description="the buyer's credit code, as verified")
+    issue_date: IsoDate | None = Field(default=None, description="the invoice's date, as verified")
+    total_with_tax: Fen | None = Field(default=None, description="价税合计 (amount + tax) as verified, integer fen")
     doc_type: Literal["invoice_attestation"] = "invoice_attestation"
     id: str
     attester: str = Field(description="credit code of the attesting party")

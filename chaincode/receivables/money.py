@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from .errors import rule
+from .errors import rule, shown
 
 DEFAULT_CURRENCY = "CNY"
 MAX_AMOUNT = 10**17  # fen; a bound far above any real claim, so sums stay exact everywhere
@@ -22,31 +22,31 @@ _CURRENCY = re.compile(r"[A-Z]{3}")
 def parse_amount(value: object, field: str, *, allow_zero: bool = False) -> int:
     """An amount in fen from a JSON integer or a digit string; anything else is refused."""
     if isinstance(value, bool) or isinstance(value, float):
-        raise rule("amount-not-integer-fen", f"{field} is {value!r}: give money as an integer number of fen (1 yuan = 100), never a float or boolean")
+        raise rule("amount-not-integer-fen", f"{field} is {shown(value)}: give money as an integer number of fen (1 yuan = 100), never a float or boolean")
     if isinstance(value, str):
         if value.startswith("-") and _DIGITS.fullmatch(value[1:]):
-            raise rule("amount-negative", f"{field} is {value}: amounts cannot be negative")
+            raise rule("amount-negative", f"{field} is {shown(value)}: amounts cannot be negative")
         if not _DIGITS.fullmatch(value):
-            raise rule("amount-not-integer-fen", f"{field} is {value!r}: give money as an integer number of fen, digits only")
+            raise rule("amount-not-integer-fen", f"{field} is {shown(value)}: give money as an integer number of fen, digits only")
         digits = value.lstrip("0") or "0"  # parsed without the zeros: int() refuses over 4300 characters of them
         if len(digits) > _MAX_DIGITS:
-            raise rule("amount-too-large", f"{field} is {value[:24]}{'...' if len(value) > 24 else ''}: amounts are "
+            raise rule("amount-too-large", f"{field} is {shown(value)}: amounts are "
                        f"capped at {MAX_AMOUNT} fen")
         value = int(digits)
     if not isinstance(value, int):
-        raise rule("amount-not-integer-fen", f"{field} is {value!r}: give money as an integer number of fen")
+        raise rule("amount-not-integer-fen", f"{field} is {shown(value)}: give money as an integer number of fen")
     if value < 0:
-        raise rule("amount-negative", f"{field} is {value}: amounts cannot be negative")
+        raise rule("amount-negative", f"{field} is {shown(value)}: amounts cannot be negative")
     if value == 0 and not allow_zero:
         raise rule("amount-not-positive", f"{field} is 0: give an amount greater than zero")
     if value > MAX_AMOUNT:
-        raise rule("amount-too-large", f"{field} is {value}: amounts are capped at {MAX_AMOUNT} fen")
+        raise rule("amount-too-large", f"{field} is {shown(value)}: amounts are capped at {MAX_AMOUNT} fen")
     return value
 
 
 def parse_currency(value: object, field: str = "currency") -> str:
     if not isinstance(value, str) or not _CURRENCY.fullmatch(value):
-        raise rule("currency-invalid", f"{field} is {value!r}: give a three-letter ISO 4217 code in capitals, e.g. CNY")
+        raise rule("currency-invalid", f"{field} is {shown(value)}: give a three-letter ISO 4217 code in capitals, e.g. CNY")
     return value
 
 

@@ -18,7 +18,7 @@ from chaincode.shim import KeyEndorsementPolicy
 
 from . import keys, policy, uscc as credit_code
 from .identity import lists_identity
-from .errors import RuleViolation, rule
+from .errors import RuleViolation, rule, shown
 from .model import (AssignmentNotice, DiscountOffer, Financing, InvoiceAttestation, Offer, Party, Receivable)
 
 M = TypeVar("M", bound=BaseModel)
@@ -34,7 +34,7 @@ class Store:
         except ValueError:
             # an id, credit code or client id from the caller with U+0000 or U+10FFFF (the key delimiters)
             bad = next((a for a in attributes if "\x00" in a or "\U0010ffff" in a), "")
-            raise rule("argument-invalid", f"{bad[:40]!r} contains U+0000 or U+10FFFF, which no id, credit code "
+            raise rule("argument-invalid", f"{shown(bad)} contains U+0000 or U+10FFFF, which no id, credit code "
                        "or client identity may contain") from None
 
     async def prefetch(self, *records: tuple[str, ...]) -> None:
@@ -63,7 +63,7 @@ class Store:
     async def _require(self, model: type[M], object_type: str, ident: str, what: str) -> M:
         doc = await self._get(model, object_type, ident)
         if doc is None:
-            raise rule("not-found", f"no {what} {ident!r} on this channel: check the id")
+            raise rule("not-found", f"no {what} {shown(ident)} on this channel: check the id")
         return doc
 
     async def index_page(self, index: str, value: str, page_size: int, bookmark: str) -> tuple[list[Any], Any]:
@@ -74,7 +74,7 @@ class Store:
         for, so a bookmark from below the range would page through other holders' or debtors' entries.
         Only a key under ``value``, as the previous page of this list returned it, is accepted."""
         if bookmark and not bookmark.startswith(self.key(index, value)):
-            raise rule("bookmark-invalid", f"{bookmark[:80]!r} is not a bookmark of this list: send \"\" for the "
+            raise rule("bookmark-invalid", f"{shown(bookmark)} is not a bookmark of this list: send \"\" for the "
                        "first page and then the bookmark the previous page returned")
         return await self.stub.get_state_by_partial_composite_key_with_pagination(index, [value], page_size, bookmark)
 
@@ -85,7 +85,8 @@ class Store:
     async def require_party(self, uscc: str) -> Party:
         party = await self.party(uscc)
         if party is None:
-            raise rule("party-not-registered", f"no party with credit code {uscc} is registered: its org admin registers it first")
+            raise rule("party-not-registered", f"no party with credit code {shown(uscc)} is registered: its org admin "
+                       "registers it first")
         return party
 
     async def client_bound(self, msp_id: str, client_id: str) -> str | None:
@@ -282,9 +283,17 @@ class Store:
         return await self._require(DiscountOffer, keys.DISCOUNT, offer_id, "discount offer")
 
     async def put_discount_offer(self, d: DiscountOffer) -> None:
-        await self._put(d, keys.DISCOUNT, d.id)
+        """Write the offer and its index entry, both under the debtor org's key-level policy: the offer binds
+        the debtor alone, so only its org's endorsement may change it (withdraw it, or undo a withdrawal) or
+        drop it from the debtor's list; under the chaincode policy any two other orgs could. A new offer's keys
+        fall under the chaincode policy for the publication itself, like every new key."""
+        key = self.key(keys.DISCOUNT, d.id)
+        await self.stub.put_state(key, d.to_bytes())
         # indexed by fields that never change, so writing the entry again on a later update is harmless
-        await self.stub.put_state(self.key(keys.DISCOUNT_BY_DEBTOR, d.debtor, d.published_on, d.id), keys.INDEX_VALUE)
+        index_key = self.key(keys.DISCOUNT_BY_DEBTOR, d.debtor, d.published_on, d.id)
+        await self.stub.put_state(index_key, keys.INDEX_VALUE)
+        for written in (key, index_key):
+            await self._set_policy(written, [d.debtor_msp])
 
     async def discount_offers_page(self, debtor: str, page_size: int, bookmark: str) -> tuple[list[DiscountOffer], Any]:
         """One page of the debtor's discount offers, oldest publication first (then id), and the page's metadata."""

@@ -24,7 +24,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, StrictBool, StrictInt
+from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, StrictBool, StrictInt,
+                      SerializerFunctionWrapHandler, model_serializer)
 
 from ..money import rate_text, to_fen
 
@@ -109,6 +110,17 @@ class InvoiceInput(Document):
     tax: AmountIn = Field(description="tax (合计税额), fen")
     seller_tax_id: str
     buyer_tax_id: str
+    currency: str = Field(default="CNY", description="the currency of amount and tax (a VAT invoice's is CNY); "
+                                                     "the registration's currency must be its invoices'")
+
+    @model_serializer(mode="wrap")
+    def _currency_when_not_cny(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # CNY is the contract's default: a CNY invoice goes out as before invoices carried a currency, which a
+        # contract of that time (refusing fields it does not know) still takes
+        data = handler(self)
+        if data.get("currency") == "CNY":
+            del data["currency"]
+        return data
 
 
 class Invoice(Document):
@@ -119,6 +131,7 @@ class Invoice(Document):
     tax: Fen
     seller_tax_id: str
     buyer_tax_id: str
+    currency: str = "CNY"
     fingerprint: str
 
 
@@ -414,9 +427,10 @@ class InvoiceAttestation(Document):
     code: str
     number: str
     fingerprint: str
-    buyer_tax_id: str
-    issue_date: date
-    total_with_tax: Fen
+    # None on a record written before attestations carried the values verified (it matches no registration)
+    buyer_tax_id: str | None = None
+    issue_date: date | None = None
+    total_with_tax: Fen | None = None
     sources: list[str]
     outcome: Outcome
     evidence_digest: str

@@ -14,7 +14,9 @@ calls get past the first guards. Properties:
   policies, history and committed events are equal before and after, and no event;
 - every message is clean: one line, no traceback text, no module paths, no
   Python repr noise; a contract refusal starts ``RULE <code>: ``, and the only
-  other refusals are the runtime's argument-conversion messages.
+  other refusals are the runtime's argument-conversion messages. Caller text
+  with line breaks (ids, MSP IDs, credit codes, keys of a JSON document) is
+  sent to every transaction, so a message that echoes it unescaped fails.
 """
 
 from __future__ import annotations
@@ -114,6 +116,11 @@ def world() -> _World:
 
 # ---------------------------------------------------------------- argument strategies
 
+# text a caller could send to add lines to a refusal that echoes it
+LINE_BREAKING = ["R-1\nRULE ok: forged second line", "Evil\r\nMSP", "x509::CN=a\nb::CN=ca", "\u2028line"]
+# transient terms no JSON parser should be asked to take whole: deep nesting, a 4301-digit integer
+HOSTILE_TERMS = [b"[" * 100_000, b'{"a":' * 2000, b'{"fees": 1' + b"0" * 4300 + b"}"]
+
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers(-2**70, 2**70) | st.floats(allow_nan=True) | st.text(max_size=12),
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
@@ -145,7 +152,8 @@ def arguments(w: _World):
         st.sampled_from(w.ids), st.sampled_from(w.usccs), amount_texts, st.just(""), st.text(max_size=40),
         st.sampled_from(["ACT/360", "OVERDUE", "FINANCED", w.fingerprint, "x" * 100_000, "\u202e\u0000\ud7ff",
                          "R-" + "f" * 16 + ".1.2.1", "receivables:WhoAmI", "req-1",
-                         "\x00recfin.by-holder\x00", "\x00recfin.by-debtor\x00"]),  # forged bookmarks
+                         "\x00recfin.by-holder\x00", "\x00recfin.by-debtor\x00",  # forged bookmarks
+                         *LINE_BREAKING]),
     )
     encoded = st.one_of(
         text.map(lambda s: s.encode("utf-8", "surrogatepass")),
@@ -153,6 +161,7 @@ def arguments(w: _World):
         json_values.map(lambda v: json.dumps(v).encode()),
         _registration_variants(w.registration).map(lambda v: json.dumps(v).encode()),
         st.just(json.dumps(w.registration).encode()),
+        st.just(json.dumps({**w.registration, "x\nRULE ok: forged": 1}).encode()),
         st.just(b"\xff\xfe" * 50_000),
     )
     return encoded
@@ -166,6 +175,7 @@ def transients():
                                       "salt": "s" * 16}).encode()}),
         st.dictionaries(st.sampled_from(["terms", "other"]), st.binary(max_size=30) | json_values.map(
             lambda v: json.dumps(v).encode()), max_size=2),
+        st.sampled_from([{"terms": t} for t in HOSTILE_TERMS]),
     )
 
 
@@ -253,3 +263,27 @@ def test_unknown_transaction_names_are_refused_cleanly(name, caller_index):
                                              f"nosuch:{name}"))
     assert result.status == 500 and result.event is None and w.everything() == before
     assert not clean(result.message), result.message
+
+
+@pytest.mark.parametrize("fn", TRANSACTIONS)
+def test_caller_text_with_line_breaks_is_never_echoed_as_a_second_line(fn):
+    """Every argument a line-breaking text (or a document with such a key), by a party of each role and an admin:
+    the hypothesis examples above may miss a parameter, this sends it to all of them."""
+    w = world()
+    n = len(PARAMETERS[fn])
+    documents = [json.dumps({**w.registration, "x\nRULE ok: forged": 1}).encode()]
+    callers = [w.net.actors[k] for k in ("tier1", "core", "bank", "regulator")] + [w.net.admins["SupplierMSP"]]
+    for caller in callers:
+        for value in [v.encode() for v in LINE_BREAKING] + documents:
+            check_one_call(fn, caller, [value] * n, None, False)
+            for i in range(n):  # the other arguments real ids, so the call gets past the first guard
+                args = [w.ids[0].encode()] * n
+                args[i] = value
+                check_one_call(fn, caller, args, None, False)
+
+
+@pytest.mark.parametrize("terms", HOSTILE_TERMS, ids=["deep-array", "deep-object", "4301-digits"])
+def test_transient_terms_too_deep_or_too_long_to_parse_are_refused_by_rule(terms):
+    w = world()
+    requested = w.ids[8]  # a request bank2 has made no offer on: the terms are read
+    check_one_call("MakeFinancingOffer", w.net.actors["bank2"], [requested.encode()], {"terms": terms}, False)

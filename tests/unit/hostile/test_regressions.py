@@ -101,3 +101,50 @@ async def test_an_unregistered_identity_can_do_nothing_but_fail_cleanly():
                      ("RequestFinancing", (r["id"],)), ("RecordOverdue", (r["id"],))]:
         await net.refused(nobody, fn, *args, rule="caller-not-a-party")
 
+
+
+async def test_terms_nested_too_deep_or_with_a_4301_digit_number_are_refused_by_rule_on_both_uses():
+    """Bug: json.loads raised RecursionError on deep transient terms (a 500 with Python's text and a logged
+    traceback), and answered a 4301-digit integer with Python's advice on sys.set_int_max_str_digits."""
+    import json
+
+    from ..receivables.support import terms
+
+    net = await standard_net()
+    core, tier1, bank = net.actors["core"], net.actors["tier1"], net.actors["bank"]
+    r = await net.confirmed(tier1, core, 100_000_00)
+    f = await net.ok(tier1, "RequestFinancing", r["id"])
+    long_number = json.dumps(terms()).replace('"fees": 0', '"fees": 1' + "0" * 4300).encode()
+    hostile = [b"[" * 100_000, b'{"a":' * 2000, long_number]
+    for raw in hostile:
+        message = await net.refused(bank, "MakeFinancingOffer", f["id"], transient={"terms": raw},
+                                    rule="argument-invalid")
+        assert "terms is not JSON this contract can read" in message
+        assert "RecursionError" not in message and "set_int_max_str_digits" not in message
+    o = await net.ok(bank, "MakeFinancingOffer", f["id"], transient=transient_terms())
+    await net.ok(tier1, "AcceptFinancingOffer", o["id"])
+    for raw in hostile:
+        await net.refused(bank, "RecordDisbursement", f["id"], transient={"terms": raw}, rule="argument-invalid")
+
+
+async def test_refusals_quote_caller_text_on_one_line_and_cut_short():
+    """Bug: refusals echoed ids, MSP IDs and JSON keys as sent, so a caller could add a forged second line."""
+    import json
+
+    net = await standard_net()
+    core, tier1 = net.actors["core"], net.actors["tier1"]
+    r = await net.confirmed(tier1, core, 100_000_00)
+    forged = "X\nRULE ok: forged second line"
+    registration = {**net.registration(tier1, core), forged: 1}
+    bank = net.actors["bank"]
+    for caller, fn, args, rule in [(tier1, "GetParty", (forged,), "party-not-registered"),
+                                   (tier1, "TransferReceivable", (r["id"], forged, "1"), "party-not-registered"),
+                                   (tier1, "GetReceivable", (forged,), "not-found"),
+                                   (tier1, "FindIdentityParty", (forged, "x"), "not-permitted-to-read"),
+                                   (bank, "ListDiscountOffers", (forged, "", "10", ""), "not-permitted-to-read"),
+                                   (tier1, "RegisterReceivable", (json.dumps(registration),), "argument-invalid")]:
+        message = await net.refused(caller, fn, *args, rule=rule, evaluate=fn.startswith(("Get", "Find", "List")))
+        assert "\n" not in message and "'X\\nRULE ok: forged second line'" in message, message
+    huge = "R-" + "9" * 100_000
+    message = await net.refused(tier1, "GetReceivable", huge, evaluate=True, rule="not-found")
+    assert len(message) < 300

@@ -232,3 +232,22 @@ def test_without_a_network_profile_the_ledger_commands_exit_3(tmp_path):
         r = run(*args, "--data-root", tmp_path)
         assert r.exit_code == 3 and "cannot reach the ledger as" in r.output, r.output
         assert len(r.output.strip().splitlines()) == 1
+
+
+def test_an_attestation_stored_before_it_recorded_the_values_verified_is_listed_saying_so(monkeypatch):
+    from chaincode.receivables import keys
+
+    ledger = Ledger().serve(monkeypatch)
+    inv = read_invoice(INVOICE)
+    done = attest_verification(ledger.client("bank"), inv, verify_with_sources(inv, *sources()), attested_at=AT)
+    key = f"\x00{keys.ATTESTATION}\x00{done.record.fingerprint}\x00{done.record.id}\x00"
+    stored = json.loads(ledger.memory.state[key])
+    for field in ("buyer_tax_id", "issue_date", "total_with_tax"):  # as the contract wrote them before it asked
+        del stored[field]
+    ledger.memory.state[key] = json.dumps(stored).encode()
+    r = run("attestations", INVOICE, "--as", "supplier")
+    assert r.exit_code == 0, r.output
+    assert "verified no values on record (attested before they were recorded): it counts for no registration" \
+        in r.output
+    r = run("attestations", INVOICE, "--as", "supplier", "--json")
+    assert json.loads(r.stdout)["attestations"][0]["total_with_tax"] is None

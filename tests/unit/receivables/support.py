@@ -153,6 +153,8 @@ class Net:
             "contract_hash": contract_hash(),
         }
         req.update(over)
+        if req["currency"] != "CNY":  # a claim in another currency: its invoices say they are in it too
+            req["invoices"] = [{**invoice, "currency": req["currency"]} for invoice in req["invoices"]]
         return req
 
     async def registered(self, creditor: Actor, debtor: Actor, face: int = 100_000_00, **kw: Any) -> dict:

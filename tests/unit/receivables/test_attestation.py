@@ -248,3 +248,123 @@ async def test_the_newest_attestation_is_found_by_time_not_by_how_the_time_is_wr
     listed = await net.ok(tier1, "GetInvoiceAttestations", passed["fingerprint"], evaluate=True)
     assert [a["outcome"] for a in listed] == ["pass", "fail"]
     await net.refused(tier1, "RegisterReceivable", reg, rule="invoice-verification-failed")
+
+
+async def test_a_cny_invoice_attested_or_not_backs_no_claim_in_another_currency():
+    for config in (DEFAULT_CONFIG, requiring()):
+        net = await standard_net(config)
+        tier1, core = net.actors["tier1"], net.actors["core"]
+        reg = net.registration(tier1, core, 100_000_00, invoice_no=NUMBER)
+        await net.ok(net.actors["bank"], "AttestInvoiceVerification",
+                     attestation_request(tier1.uscc, NUMBER, invoice=reg["invoices"][0]))
+        for currency in ("USD", "KWD", "XAU"):
+            message = await net.refused(tier1, "RegisterReceivable", {**reg, "currency": currency},
+                                        rule="invoice-currency-mismatch")
+            assert f"invoice {NUMBER} is in CNY, the claim in {currency}" in message
+        await net.ok(tier1, "RegisterReceivable", reg)  # in CNY, the invoice's currency
+
+
+async def test_an_invoice_in_another_currency_matches_no_attestation_which_verifies_cny():
+    net = await standard_net(requiring())
+    tier1, core = net.actors["tier1"], net.actors["core"]
+    in_usd = net.registration(tier1, core, 100_000_00, invoice_no=NUMBER, currency="USD")
+    assert in_usd["invoices"][0]["currency"] == "USD"
+    await net.ok(net.actors["bank"], "AttestInvoiceVerification",
+                 attestation_request(tier1.uscc, NUMBER, invoice=in_usd["invoices"][0]))
+    message = await net.refused(tier1, "RegisterReceivable", in_usd, rule="invoice-attested-values-differ")
+    assert "verified a VAT invoice, in CNY (registered in USD)" in message
+
+
+async def test_passing_attestations_that_verified_different_values_block_registration_naming_both():
+    net = await standard_net(requiring())
+    tier1, core, bank, bank2 = (net.actors[k] for k in ("tier1", "core", "bank", "bank2"))
+    honest = net.registration(tier1, core, 100_000_00, invoice_no=NUMBER)
+    inflated = net.registration(tier1, core, 900_000_00, invoice_no=NUMBER)
+    right = await net.ok(bank, "AttestInvoiceVerification",
+                         attestation_request(tier1.uscc, NUMBER, invoice=honest["invoices"][0]))
+    wrong = await net.ok(bank2, "AttestInvoiceVerification",
+                         attestation_request(tier1.uscc, NUMBER, invoice=inflated["invoices"][0]))
+    for reg, matched, other, verified in ((inflated, wrong, right, "total with tax 113000.00 (registered: 1017000.00)"),
+                                          (honest, right, wrong, "total with tax 1017000.00 (registered: 113000.00)")):
+        message = await net.refused(tier1, "RegisterReceivable", reg, rule="invoice-attestations-disagree")
+        assert f"{matched['attester']} (transaction {matched['attested']['tx_id']}) verified the values" in message
+        assert f"{other['attester']} (transaction {other['attested']['tx_id']}) verified {verified}" in message
+    # a pass not naming the required sources is not weighed: it neither counts nor contradicts
+    net.contract.config = requiring(attestation_sources=("reference-credit",))
+    await net.ok(net.actors["regulator"], "AttestInvoiceVerification",
+                 attestation_request(tier1.uscc, NUMBER, sources=("reference-credit",), invoice=honest["invoices"][0]))
+    await net.ok(tier1, "RegisterReceivable", honest)
+
+
+async def test_the_attester_in_error_attesting_again_settles_the_disagreement():
+    net = await standard_net(requiring())
+    tier1, core, bank, bank2 = (net.actors[k] for k in ("tier1", "core", "bank", "bank2"))
+    honest = net.registration(tier1, core, 100_000_00, invoice_no=NUMBER)
+    inflated = net.registration(tier1, core, 900_000_00, invoice_no=NUMBER)
+    await net.ok(bank, "AttestInvoiceVerification", attestation_request(tier1.uscc, NUMBER, invoice=honest["invoices"][0]))
+    await net.ok(bank2, "AttestInvoiceVerification",
+                 attestation_request(tier1.uscc, NUMBER, invoice=inflated["invoices"][0]))
+    net.advance(hours=1)
+    await net.ok(bank2, "AttestInvoiceVerification", attestation_request(tier1.uscc, NUMBER, invoice=honest["invoices"][0]))
+    await net.refused(tier1, "RegisterReceivable", inflated, rule="invoice-attested-values-differ")
+    await net.ok(tier1, "RegisterReceivable", honest)
+
+
+@pytest.mark.parametrize("sources, why", [
+    (["Reference-Tax"], "'Reference-Tax': not a source name an attestation can give"),
+    ([" reference-tax"], "' reference-tax': not a source name"),
+    (["reference-tax\n"], "'reference-tax\\n': not a source name"),
+    ([""], "'': not a source name"),
+    ([f"source-{i}" for i in range(11)], "11 sources, but an attestation names at most 10"),
+])
+def test_required_sources_no_attestation_could_name_are_refused_when_the_config_is_read(sources, why):
+    doc = {"org_roles": {"BankMSP": ["financier"], "SupplierMSP": ["supplier"]}, "require_attestation": True,
+           "attestation_sources": sources}
+    with pytest.raises(NetworkConfigError, match=re.escape(f"network_config.json: attestation_sources: {why}")):
+        parse_config(json.dumps(doc), "network_config.json")
+    with pytest.raises(ValidationError):
+        NetworkConfig(org_roles={"BankMSP": ("financier",)}, attestation_sources=tuple(sources))
+    # the names the attestation request takes are the ones the configuration takes
+    NetworkConfig(org_roles={"BankMSP": ("financier",)}, attestation_sources=("reference-tax", "a.b_c-9"))
+
+
+async def test_an_attestation_stored_before_the_values_verified_were_recorded_is_read_and_matches_nothing():
+    from chaincode.receivables import keys
+
+    net = await standard_net(requiring())
+    tier1, core = net.actors["tier1"], net.actors["core"]
+    reg = net.registration(tier1, core, invoice_no=NUMBER)
+    old = await net.ok(net.actors["bank"], "AttestInvoiceVerification",
+                       attestation_request(tier1.uscc, NUMBER, invoice=reg["invoices"][0]))
+    key = net._key(keys.ATTESTATION, old["fingerprint"], old["id"])
+    stored = json.loads(net.ledger.state[key])
+    for field in ("buyer_tax_id", "issue_date", "total_with_tax"):  # as the contract wrote them before it asked
+        del stored[field]
+    net.ledger.state[key] = json.dumps(stored).encode()
+
+    listed = await net.ok(tier1, "GetInvoiceAttestations", old["fingerprint"], evaluate=True)
+    assert [(a["id"], a["buyer_tax_id"], a["issue_date"], a["total_with_tax"]) for a in listed] == [
+        (old["id"], None, None, None)]
+    message = await net.refused(tier1, "RegisterReceivable", reg, rule="invoice-attested-values-differ")
+    assert "written before attestations recorded the values verified, so it matches no registration" in message
+    # it contradicts nothing either: another attester's pass with the values lets the invoice through
+    await net.ok(net.actors["regulator"], "AttestInvoiceVerification",
+                 attestation_request(tier1.uscc, NUMBER, invoice=reg["invoices"][0]))
+    await net.ok(tier1, "RegisterReceivable", reg)
+
+
+async def test_an_attestation_counts_only_while_the_attesters_org_may_hold_its_role():
+    net = await standard_net(requiring())
+    tier1, core, bank, regulator = (net.actors[k] for k in ("tier1", "core", "bank", "regulator"))
+    reg = net.registration(tier1, core, invoice_no=NUMBER)
+    await net.ok(bank, "AttestInvoiceVerification", attestation_request(tier1.uscc, NUMBER, invoice=reg["invoices"][0]))
+    # a new definition: BankMSP's parties may no longer be financiers; financiers still attest
+    net.contract.config = requiring(org_roles={**DEFAULT_CONFIG.org_roles, "BankMSP": ("core_enterprise",)})
+    message = await net.refused(tier1, "RegisterReceivable", reg, rule="invoice-not-attested")
+    assert ("not counted: 1 attestation(s) by a financier of BankMSP, an org whose parties this network no longer "
+            "lets be financiers (org_roles)") in message
+    # nor can the bank attest (or do anything else) any more
+    await net.refused(bank, "AttestInvoiceVerification", attestation_request(tier1.uscc, NUMBER), rule="role-not-allowed-for-org")
+    await net.ok(regulator, "AttestInvoiceVerification",
+                 attestation_request(tier1.uscc, NUMBER, invoice=reg["invoices"][0]))
+    await net.ok(tier1, "RegisterReceivable", reg)

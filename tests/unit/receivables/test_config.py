@@ -125,3 +125,28 @@ async def test_under_the_default_configuration_that_bank_cannot_register():
                       {"uscc": "91110000MA1K00007E", "name": "Second Commercial Bank", "role": "financier",
                        "msp_id": BANK2, "client_ids": ["x509::CN=officer1::CN=ca"]},
                       rule="role-not-allowed-for-org")
+
+
+async def test_a_party_whose_org_may_no_longer_hold_its_role_acts_in_no_role():
+    from .support import standard_net
+
+    net = await standard_net()
+    core, tier1, bank, regulator = (net.actors[k] for k in ("core", "tier1", "bank", "regulator"))
+    r = await net.confirmed(tier1, core, 100_000_00)
+    f = await net.ok(tier1, "RequestFinancing", r["id"])
+    # a new definition takes the financier role from BankMSP and the regulator role from RegulatorMSP; the party
+    # records still say financier and regulator
+    net.contract.config = DEFAULT_CONFIG.model_copy(update={"org_roles": {
+        **DEFAULT_CONFIG.org_roles, BANK: ("core_enterprise",), "RegulatorMSP": ()}})
+    message = await net.refused(bank, "MakeFinancingOffer", f["id"], transient=transient_terms(),
+                                rule="role-not-allowed-for-org")
+    assert f"is registered as a financier, but this network's configuration lets parties of {BANK} be " \
+           "core_enterprise (org_roles): it acts in no role" in message
+    await net.refused(bank, "GetFinancing", f["id"], evaluate=True, rule="role-not-allowed-for-org")
+    for fn, args in (("GetStatistics", ()), ("GetReceivable", (r["id"],))):  # reads the role alone granted
+        message = await net.refused(regulator, fn, *args, evaluate=True, rule="role-not-allowed-for-org")
+        assert "lets parties of RegulatorMSP be no role" in message
+    await net.refused(regulator, "FreezeReceivable", r["id"], "ORDER-1", rule="role-not-allowed-for-org")
+    # the orgs whose roles stand act as before
+    assert (await net.ok(tier1, "GetReceivable", r["id"], evaluate=True))["id"] == r["id"]
+    await net.ok(tier1, "WithdrawFinancing", f["id"])

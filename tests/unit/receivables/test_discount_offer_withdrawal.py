@@ -75,3 +75,29 @@ async def test_only_the_debtor_that_published_it_withdraws_an_offer_and_only_whi
     await net.ok(core, "WithdrawDiscountOffer", on_expiry_day["id"])   # open to the end of its expiry day
     net.advance(days=1)
     await net.refused(core, "WithdrawDiscountOffer", after_it["id"], rule="offer-expired")
+
+
+async def test_a_discount_offer_changes_only_with_its_debtors_org_endorsing():
+    from chaincode.receivables import keys
+
+    from .support import BANK, CORE, REGULATOR, SUPPLIER
+
+    net = await standard_net()
+    core, tier1 = net.actors["core"], net.actors["tier1"]
+    r, d = await _published(net)
+    # the publication writes new keys (the chaincode policy, any two orgs) and gives them the debtor's org
+    offer_key = net._key(keys.DISCOUNT, d["id"])
+    index_key = net._key(keys.DISCOUNT_BY_DEBTOR, core.uscc, d["published_on"], d["id"])
+    assert net.writes_not_endorsed(CORE, SUPPLIER) == []
+    assert {key: net.ledger.validation_parameters.get(key) is not None for key in (offer_key, index_key)} == {
+        offer_key: True, index_key: True}
+
+    # taking it writes the claim only: the debtor's and the holder's orgs, as for any change to a confirmed claim
+    await net.ok(tier1, "AcceptDiscountOffer", d["id"], r["id"])
+    assert net.writes_not_endorsed(CORE, SUPPLIER) == []
+    assert offer_key not in dict(net.last_writes)
+
+    # withdrawing (or undoing a withdrawal, or rewriting the terms) needs the debtor's org: no two others suffice
+    await net.ok(core, "WithdrawDiscountOffer", d["id"])
+    assert net.writes_not_endorsed(CORE) == []
+    assert net.writes_not_endorsed(SUPPLIER, BANK, REGULATOR) == [(offer_key, [CORE]), (index_key, [CORE])]

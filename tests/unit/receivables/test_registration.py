@@ -67,6 +67,10 @@ CASES = [
     ("boolean face amount", lambda r, n: r.update(face_amount=True), "amount-not-integer-fen"),
     ("float invoice tax", lambda r, n: r["invoices"][0].update(tax=1.3), "amount-not-integer-fen"),
     ("bad currency", lambda r, n: r.update(currency="rmb"), "currency-invalid"),
+    ("bad invoice currency", lambda r, n: r["invoices"][0].update(currency="rmb"), "currency-invalid"),
+    ("claim not in its invoice's currency", lambda r, n: r.update(currency="USD"), "invoice-currency-mismatch"),
+    ("invoice not in the claim's currency", lambda r, n: r["invoices"][0].update(currency="USD"),
+     "invoice-currency-mismatch"),
     ("bad debtor code", lambda r, n: r.update(debtor="91310000000000000X"), "credit-code-invalid"),
     ("unregistered debtor", lambda r, n: r.update(debtor=credit_code(777)), "party-not-registered"),
     ("supplier as debtor", lambda r, n: r.update(debtor=n.actors["tier2"].uscc), "debtor-not-core-enterprise"),
@@ -161,3 +165,28 @@ async def test_a_confirmation_is_irrevocable():
     await net.refused(core, "RejectReceivable", r["id"], "changed our mind", rule="invalid-state")
     await net.refused(core, "ConfirmReceivable", r["id"], rule="invalid-state")
     assert net.doc(r["id"])["status"] == "CONFIRMED"
+
+
+async def test_a_claim_is_registered_in_its_invoices_currency_and_an_old_record_reads_in_the_claims():
+    import json
+
+    from chaincode.receivables import keys
+
+    net = await standard_net()
+    tier1, core = net.actors["tier1"], net.actors["core"]
+    in_cny = await net.ok(tier1, "RegisterReceivable", net.registration(tier1, core, 1000))
+    assert "currency" not in net.registration(tier1, core, 1000)["invoices"][0]   # CNY unless it says otherwise
+    assert (in_cny["currency"], in_cny["invoices"][0]["currency"]) == ("CNY", "CNY")
+    two = net.registration(tier1, core, 2000, currency="USD")
+    two["invoices"].append({**two["invoices"][0], "number": "26442999999999999999", "currency": "EUR"})
+    await net.refused(tier1, "RegisterReceivable", two, rule="invoice-currency-mismatch")
+    in_usd = await net.ok(tier1, "RegisterReceivable", net.registration(tier1, core, 1000, currency="USD"))
+    assert (in_usd["currency"], in_usd["invoices"][0]["currency"]) == ("USD", "USD")
+
+    # a claim stored before invoices carried a currency: its invoices were registered in the claim's
+    key = net._key(keys.RECEIVABLE, in_usd["id"])
+    stored = json.loads(net.ledger.state[key])
+    del stored["invoices"][0]["currency"]
+    net.ledger.state[key] = json.dumps(stored).encode()
+    read = await net.ok(tier1, "GetReceivable", in_usd["id"], evaluate=True)
+    assert read["invoices"][0]["currency"] == "USD"

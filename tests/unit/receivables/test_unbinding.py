@@ -187,7 +187,8 @@ async def test_who_an_identity_acts_for_is_refused_to_other_orgs_other_parties_a
     for other_org in (CORE, BANK, REGULATOR):                          # an admin is no party, the regulator's too
         message = await net.refused(net.admins[other_org], find, SUPPLIER, tier1.identity.id, evaluate=True,
                                     rule="not-permitted-to-read")
-        assert f"is for {SUPPLIER}'s admins, the identity itself and the regulator" in message
+        assert f"an identity of {SUPPLIER!r} acts for is for that org's admins, the identity itself and the " \
+               "regulator" in message
     for caller in (tier2, net.actors["bank"], Actor("stranger", SUPPLIER, client_identity(SUPPLIER, "stranger"))):
         await net.refused(caller, find, SUPPLIER, tier1.identity.id, evaluate=True, rule="not-permitted-to-read")
     # an identity of one org asking about the same subject in another org's MSP is not asking about itself
@@ -345,8 +346,8 @@ async def test_an_identity_acting_for_another_party_does_not_count_as_one_left_t
 
     message = await net.refused(admin, "UnbindPartyIdentity", tier1.uscc, tier1.identity.id,
                                 rule="last-identity-of-party")
-    assert f"no identity would act for {tier1.uscc} once {tier1.identity.id} goes (the others its record lists, " \
-           f"{alice}, act for another party or have a binding other orgs hold): bind another first" in message
+    assert f"no identity would act for {tier1.uscc} once {tier1.identity.id!r} goes (the others its record lists, " \
+           f"{alice!r}, act for another party or have a binding other orgs hold): bind another first" in message
     assert (await net.ok(tier1, "WhoAmI", evaluate=True))["uscc"] == tier1.uscc
     # alice may go from tier1's record, tier1's own identity staying; then a new identity lets it go too
     await net.ok(admin, "UnbindPartyIdentity", tier1.uscc, alice)
@@ -417,7 +418,7 @@ async def test_an_identity_whose_binding_key_other_orgs_hold_is_refused_binding_
     _held_by(net, newbie, *orgs)
 
     message = await net.refused(admin, "BindPartyIdentity", tier1.uscc, newbie, rule="binding-held-by-other-orgs")
-    assert f"the binding key of client identity {newbie} carries a key-level policy this contract did not set " \
+    assert f"the binding key of client identity {newbie!r} carries a key-level policy this contract did not set " \
            f"(it names {', '.join(sorted(orgs))}; the contract sets {SUPPLIER}'s members alone)" in message
     assert "Issue the user a certificate with another name (recfin org user add)" in message
     registration = {"uscc": credit_code(900), "name": "Tier-3", "role": "supplier", "msp_id": SUPPLIER,
@@ -469,7 +470,7 @@ async def test_a_binding_other_orgs_hold_does_not_count_as_one_left_to_act():
 
     message = await net.refused(admin, "UnbindPartyIdentity", tier1.uscc, tier1.identity.id,
                                 rule="last-identity-of-party")
-    assert f"(the others its record lists, {leaver}, act for another party or have a binding other orgs hold)" \
+    assert f"(the others its record lists, {leaver!r}, act for another party or have a binding other orgs hold)" \
         in message
     # the org's admin learns it before trying: the contract answers which orgs hold that binding
     found = await net.ok(admin, "FindIdentityParty", SUPPLIER, leaver, evaluate=True)

@@ -350,3 +350,34 @@ def test_the_provenance_of_a_lineage_split_as_deep_as_the_contract_allows_parses
     while node.children:
         node, levels = node.children[-1], levels + 1
     assert (levels, node.id) == (MAX_SPLIT_DEPTH, kept)
+
+
+def test_invoices_carry_their_currency_to_the_contract_and_back():
+    life = Lifecycle()
+    core = life.party("CoreEnterpriseMSP", "core_enterprise", "Core Manufacturing")
+    tier1 = life.party("SupplierMSP", "supplier", "Tier-1 Parts")
+    in_cny = life.registration(tier1, core, Decimal("1000.00"), "24312000000012345601", 30)
+    assert "currency" not in in_cny.to_json()["invoices"][0]  # CNY, the contract's default, goes out as before
+    assert sdk.Receivable.model_validate(life.ok(tier1, "RegisterReceivable", json.dumps(in_cny.to_json()))
+                                         ).invoices[0].currency == "CNY"
+    usd = life.registration(tier1, core, Decimal("1000.00"), "24312000000012345602", 30)
+    usd = usd.model_copy(update={"currency": "USD", "invoices": [usd.invoices[0].model_copy(update={"currency": "USD"})]})
+    assert usd.to_json()["invoices"][0]["currency"] == "USD"
+    r = sdk.Receivable.model_validate(life.ok(tier1, "RegisterReceivable", json.dumps(usd.to_json())))
+    assert (r.currency, r.invoices[0].currency) == ("USD", "USD")
+    # a claim in USD backed by invoices the SDK sends as CNY is refused by rule
+    mixed = usd.model_copy(update={"invoices": [usd.invoices[0].model_copy(
+        update={"currency": "CNY", "number": "24312000000012345603"})]})
+    refused = life.call(tier1, "RegisterReceivable", json.dumps(mixed.to_json()))
+    assert RULE_PATTERN.search(refused.message).group(1) == "invoice-currency-mismatch"
+
+
+def test_an_attestation_written_before_it_recorded_the_values_verified_parses():
+    stored = {"doc_type": "invoice_attestation", "seller_tax_id": credit_code(2), "code": "",
+              "number": "24312000000012345678", "fingerprint": "f" * 64, "sources": ["reference-tax"],
+              "outcome": "pass", "evidence_digest": "e" * 64, "id": "A-0000000000000001", "attester": credit_code(4),
+              "attester_role": "financier",
+              "attested": {"action": "AttestInvoiceVerification", "by": credit_code(4), "msp_id": "BankMSP",
+                           "at": "2026-03-02T02:00:00Z", "tx_id": "ab" * 32}}
+    a = sdk.InvoiceAttestation.model_validate(stored)
+    assert (a.buyer_tax_id, a.issue_date, a.total_with_tax, a.passed) == (None, None, None, True)

@@ -154,7 +154,7 @@ STORY = [
     ("CancelFinancing", frozenset({CORE, SUPPLIER, BANK})),     # the policy before: cancelling drops the bank
     ("PublishDiscountOffer", ANY_TWO),
     ("AcceptDiscountOffer", frozenset({CORE, SUPPLIER})),
-    ("WithdrawDiscountOffer", ANY_TWO),                         # the offer's key carries no key-level policy
+    ("WithdrawDiscountOffer", frozenset({CORE})),               # the offer and its index entry: the debtor's org
     ("RegisterReceivable", ANY_TWO),
     ("RejectReceivable", ANY_TWO),
     ("AttestInvoiceVerification", ANY_TWO),
@@ -165,7 +165,7 @@ STORY = [
 NAMED_BY_THE_SDK = {"MakeFinancingOffer", "RecordDisbursement", "CancelFinancing"}
 # The calls that write only keys carrying a key-level policy: the chaincode's "any two orgs" does not
 # apply to them (every other call writes at least one key without a policy of its own).
-KEY_LEVEL_ONLY = {"UnbindPartyIdentity", "FreezeReceivable", "UnfreezeReceivable"}
+KEY_LEVEL_ONLY = {"UnbindPartyIdentity", "FreezeReceivable", "UnfreezeReceivable", "WithdrawDiscountOffer"}
 
 
 @pytest.fixture(scope="module")
