@@ -110,6 +110,7 @@ def test_a_bank_attests_an_invoice_and_the_supplier_registers_it(demo_run, recei
         number = f"{today:%y%m%d}{secrets.randbelow(10**14):014d}"
         checked = InvoiceAttestationRequest(
             seller_tax_id=seller, number=number, fingerprint=fingerprint_of(seller, "", number),
+            buyer_tax_id=debtor, issue_date=today, total_with_tax=Decimal("1130.00"),
             sources=["reference-tax", "reference-registry"], outcome="pass", evidence_digest=secrets.token_hex(32))
 
         with pytest.raises(RuleViolation) as refused:  # the supplier cannot vouch for its own invoice
