@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from chaincode.shim._stub import ChaincodeStub
+from chaincode.shim._text import excerpt
 
 from ._context import Context
 from ._decorator import TransactionMark, transaction_mark
@@ -42,7 +43,7 @@ class Contract:
     async def unknown_transaction(self, ctx: Context) -> Any:
         """Runs when the requested function does not exist; by default fails naming it."""
         function, _ = ctx.stub.get_function_and_parameters()
-        raise ContractError(f"function {function!r} is not a transaction of contract {self.name!r}")
+        raise ContractError(f"function {excerpt(function)} is not a transaction of contract {self.name!r}")
 
     def transactions(self) -> dict[str, tuple[TransactionMark, Callable[..., Any]]]:
         """The decorated methods, by public name, bound to this instance (in definition order)."""

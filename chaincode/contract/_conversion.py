@@ -9,6 +9,7 @@ from __future__ import annotations
 import inspect
 import json
 import re
+import sys
 import typing
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,19 +18,22 @@ from typing import Any
 import pydantic
 import pydantic_core
 
+from chaincode.shim._text import excerpt
+
 from ._errors import ContractError
 
 _INTEGER = re.compile(r"[+-]?[0-9]+")
 _EMPTY = inspect.Parameter.empty
+# Python's default limit on the digits it converts to an int. Fixed here rather than read from the
+# interpreter, whose limit an environment variable can change: every endorsing peer must agree.
+MAX_INTEGER_DIGITS = sys.int_info.default_max_str_digits
+# As deep as pydantic reads JSON for the other parameter types, and as deep as a result
+# can be and still be encoded (pydantic's encoder stops a little further down).
+MAX_JSON_DEPTH = 200
 
 
 class ConversionError(ContractError):
     """An argument that does not convert to its parameter's type."""
-
-
-def _excerpt(raw: bytes) -> str:
-    text = raw.decode("utf-8", "replace")
-    return repr(text if len(text) <= 60 else text[:57] + "...")
 
 
 def _as_text(raw: bytes) -> str:
@@ -39,11 +43,35 @@ def _as_text(raw: bytes) -> str:
         raise ValueError("not valid UTF-8") from exc
 
 
+class _NumberTooLong(ValueError):
+    """Raised inside json.loads, and let through: its message says more than "expected a JSON dict"."""
+
+
+def _whole_number(text: str) -> int:
+    """``int(text)`` for a string of digits (with an optional sign), refusing more than MAX_INTEGER_DIGITS."""
+    digits = len(text) - text.startswith(("+", "-"))
+    if digits > MAX_INTEGER_DIGITS:
+        raise _NumberTooLong(f"a whole number of {digits} digits: at most {MAX_INTEGER_DIGITS} digits are accepted")
+    return int(text, 10)
+
+
 def _to_int(raw: bytes) -> int:
     text = _as_text(raw)
     if not _INTEGER.fullmatch(text):
         raise ValueError("expected a base-10 integer")
-    return int(text, 10)
+    return _whole_number(text)
+
+
+def _nested_deeper_than(value: dict | list, limit: int) -> bool:
+    """Whether arrays and objects in ``value`` (itself one level) nest more than ``limit`` levels."""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        container, depth = stack.pop()
+        if depth > limit:
+            return True
+        children = container.values() if isinstance(container, dict) else container
+        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+    return False
 
 
 def _to_bool(raw: bytes) -> bool:
@@ -54,13 +82,23 @@ def _to_bool(raw: bytes) -> bool:
 
 
 def _json_of(kind: type) -> Callable[[bytes], Any]:
+    too_deep = (f"its arrays and objects nest more than {MAX_JSON_DEPTH} levels deep: "
+                f"send a flatter {kind.__name__}")
+
     def convert(raw: bytes) -> Any:
         try:
-            value = json.loads(raw)
+            value = json.loads(raw, parse_int=_whole_number)
+        except _NumberTooLong:
+            raise
+        except RecursionError:   # far deeper than MAX_JSON_DEPTH: the parser itself gave up
+            raise ValueError(too_deep) from None
         except ValueError as exc:
             raise ValueError(f"expected a JSON {kind.__name__}") from exc
         if not isinstance(value, kind):
             raise ValueError(f"expected a JSON {kind.__name__}, got {type(value).__name__}")
+        # Each level opens with a bracket: a document with few of them needs no walk.
+        if raw.count(b"[") + raw.count(b"{") > MAX_JSON_DEPTH and _nested_deeper_than(value, MAX_JSON_DEPTH):
+            raise ValueError(too_deep)
         # json.loads turns an unpaired "\\udc80" escape (or its UTF-8 form) into a lone surrogate, which
         # pydantic refuses and no protobuf string or UTF-8 output can carry. Both forms contain one of
         # these byte strings, so other documents skip the second pass.
@@ -155,7 +193,7 @@ class Signature:
             try:
                 values.append(param.convert(raw))
             except ValueError as exc:
-                raise ConversionError(f"{function_name}: argument {param.name!r} = {_excerpt(raw)}: {exc}") from None
+                raise ConversionError(f"{function_name}: argument {param.name!r} = {excerpt(raw)}: {exc}") from None
         return values
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from chaincode.shim._execution import failure_response, is_transaction_failure
 from chaincode.shim._stub import ChaincodeStub
+from chaincode.shim._text import excerpt
 from chaincode.shim._types import INTERNAL_ERROR, OK, Response
 
 from ._base import Contract
@@ -99,27 +100,28 @@ class ContractRouter:
             contract = self._contracts.get(contract_name)
             if contract is None:
                 known = ", ".join(sorted(self._contracts))
-                raise ContractError(f"no contract named {contract_name!r} (contracts: {known})")
+                raise ContractError(f"no contract named {excerpt(contract_name)} (contracts: {known})")
         return contract, self._routes[contract.name].get(function_name)
 
     async def invoke(self, stub: ChaincodeStub) -> Response:
         """Run the transaction the stub's arguments name; every failure becomes a status-500 Response."""
         args = stub.get_args()
-        function = "<none>"
+        function = "<none>"   # for the log lines: an excerpt, since the caller chose the name
         try:
             if not args:
                 raise ContractError("no function given: the first argument must name the transaction")
             try:
-                function = args[0].decode("utf-8")
+                requested = args[0].decode("utf-8")
             except UnicodeDecodeError:
                 raise ContractError("the function name is not valid UTF-8: name the transaction as "
                                     "Contract:Function") from None
-            contract, route = self.route(function)
+            function = excerpt(requested)
+            contract, route = self.route(requested)
             ctx = contract.create_context(stub)
             if route is None:
                 result = await contract.unknown_transaction(ctx)
             else:
-                values = route.signature.convert(function, args[1:])
+                values = route.signature.convert(requested, args[1:])
                 await contract.before_transaction(ctx)
                 result = await route.method(ctx, *values)
                 await contract.after_transaction(ctx, result)

@@ -7,6 +7,7 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from ._stub import ChaincodeStub
+from ._text import cap_response_message
 from ._types import INTERNAL_ERROR, Response
 
 logger = logging.getLogger(__name__)
@@ -38,11 +39,18 @@ def failure_response(exc: BaseException) -> Response:
 
 async def execute_transaction(invoke: Invoke, stub: ChaincodeStub) -> Response:
     """Run ``invoke`` and send any batched writes; never raises, so the peer always gets an answer
-    (unless the task itself is cancelled).
+    (unless the task itself is cancelled). A message over MAX_RESPONSE_MESSAGE_BYTES comes back cut,
+    as the peer would get it.
 
     A failed transaction's batched writes are not sent: the peer discards its
     simulation anyway, and skipping them saves round trips.
     """
+    response = await _execute(invoke, stub)
+    message = cap_response_message(response.message)
+    return response if message is response.message else Response(response.status, message, response.payload)
+
+
+async def _execute(invoke: Invoke, stub: ChaincodeStub) -> Response:
     try:
         response = await invoke(stub)
     except BaseException as exc:

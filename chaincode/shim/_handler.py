@@ -6,6 +6,11 @@ one handler per stream, and (channel, tx id) within it. All writes to the
 stream go through one lock, since interleaved writes from several tasks lose
 messages. Every transaction ends with a COMPLETED message, whatever happened,
 so the peer never waits out its execute timeout.
+
+No message may exceed MAX_MESSAGE_BYTES: gRPC ends the whole Connect call on one
+that does, and with it every transaction the peer is running on the stream. A
+request that large fails its own transaction before it is sent, and an answer
+that large is replaced by a status-500 one saying so.
 """
 
 from __future__ import annotations
@@ -24,13 +29,16 @@ from ._execution import Invoke, execute_transaction, failure_response, is_transa
 from ._peer_options import PeerOptions
 from ._proposal import decode_proposal
 from ._stub import ChaincodeStub
-from ._types import OK, Response
+from ._text import cap_response_message
+from ._types import INTERNAL_ERROR, OK, Response
 from .operations import ChaincodeMetrics
 
 logger = logging.getLogger(__name__)
 
 Msg = shim_pb2.ChaincodeMessage
 TxKey = tuple[str, str]  # (channel id, tx id); the handler itself stands for the stream
+
+MAX_MESSAGE_BYTES = 100 * 1024 * 1024  # the peer's default gRPC message limit, the server's too
 
 
 def _type_name(kind: int) -> str:
@@ -66,6 +74,12 @@ class _TransactionRequests:
     async def request(self, message_type: int, payload: bytes) -> bytes:
         handler = self._handler
         channel_id, tx_id = self._key
+        outgoing = Msg(type=message_type, payload=payload, txid=tx_id, channel_id=channel_id)
+        size = outgoing.ByteSize()
+        if size > MAX_MESSAGE_BYTES:
+            raise ValueError(f"{_type_name(message_type)} request too large: {size} bytes, the limit is "
+                             f"{MAX_MESSAGE_BYTES}: use smaller keys and values, or fewer writes in one "
+                             f"transaction")
         await self._lock.acquire()   # cancelled while queued here: nothing was sent, nothing is owed
         reply_future = asyncio.get_running_loop().create_future()
         handler._pending_replies[self._key] = reply_future
@@ -74,7 +88,7 @@ class _TransactionRequests:
             handler.metrics.request_sent(message_type)
             async with handler._write_lock:
                 sent = True   # from here on gRPC has the message, even if this task is cancelled mid-write
-                await handler._write(Msg(type=message_type, payload=payload, txid=tx_id, channel_id=channel_id))
+                await handler._write(outgoing)
             reply: shim_pb2.ChaincodeMessage = await reply_future
         except asyncio.CancelledError:
             if sent and (reply_future.cancelled() or not reply_future.done()):
@@ -255,6 +269,14 @@ class StreamHandler:
                 logger.exception("could not run tx %s", message.txid)
                 response = failure_response(exc)
                 completed = _completed_message(message, response, None)
+            size = completed.ByteSize()
+            if size > MAX_MESSAGE_BYTES:
+                logger.warning("tx %s: its COMPLETED message is %d bytes, over the %d-byte limit: answering "
+                               "status 500 instead", message.txid, size, MAX_MESSAGE_BYTES)
+                response = Response(INTERNAL_ERROR, f"response too large: {size} bytes, the limit is "
+                                    f"{MAX_MESSAGE_BYTES}: return a smaller payload or event, e.g. a page "
+                                    f"of the results at a time")
+                completed = _completed_message(message, response, None)
             try:
                 await self._send(completed)
                 status = response.status
@@ -266,9 +288,11 @@ class StreamHandler:
 
 def _completed_message(message: shim_pb2.ChaincodeMessage, response: Response,
                        event: tuple[str, bytes] | None) -> shim_pb2.ChaincodeMessage:
-    """The COMPLETED answer to ``message``. Protobuf strings must encode as UTF-8: a message or event
-    name that does not (a lone surrogate, say, from a client's JSON escape) goes out with the
-    offending characters replaced, rather than leaving the transaction unanswered."""
+    """The COMPLETED answer to ``message``, its response message cut to MAX_RESPONSE_MESSAGE_BYTES.
+    Protobuf strings must encode as UTF-8: a message or event name that does not (a lone
+    surrogate, say, from a client's JSON escape) goes out with the offending characters
+    replaced, rather than leaving the transaction unanswered."""
+    response = Response(response.status, cap_response_message(response.message), response.payload)
     try:
         return _build_completed(message, response, event)
     except UnicodeEncodeError:

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 import grpc
 from fabric_protos.peer import chaincode_shim_pb2_grpc
 
-from ._handler import StreamHandler
+from ._handler import MAX_MESSAGE_BYTES, StreamHandler
 from .operations import ChaincodeMetrics, OperationsServer, OperationsTLS, parse_address, server_tls_context
 
 if TYPE_CHECKING:
@@ -33,7 +33,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-MAX_MESSAGE_BYTES = 100 * 1024 * 1024  # the peer's default gRPC message limit
 SHUTDOWN_GRACE_SECONDS = 5.0
 # The peer dials a chaincode server with Fabric's default client keepalive: an HTTP/2 ping
 # after every minute without traffic, on an idle stream too (internal/pkg/comm

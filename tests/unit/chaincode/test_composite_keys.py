@@ -27,3 +27,12 @@ def test_reserved_characters_are_refused():
         create_composite_key("t", ["x\U0010ffff"])
     with pytest.raises(ValueError, match="not a composite key"):
         split_composite_key("simple")
+
+
+def test_a_long_refused_component_or_key_is_quoted_by_its_start():
+    with pytest.raises(ValueError) as refused:
+        create_composite_key("t", ["\x00" * 1_000_000])
+    assert str(refused.value) == "composite key attribute '" + "\\x00" * 57 + "...' must not contain U+0000 or U+10FFFF"
+    with pytest.raises(ValueError) as refused:
+        split_composite_key("k" * 1_000_000)
+    assert str(refused.value) == "'" + "k" * 57 + "...' is not a composite key"

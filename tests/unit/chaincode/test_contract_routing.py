@@ -74,6 +74,25 @@ async def test_unknown_contract_is_refused_naming_it():
     assert "no contract named 'nosuch'" in result.message
 
 
+async def test_a_long_unknown_function_or_contract_name_is_quoted_by_its_start():
+    ledger = MemoryLedger([Greeter()])
+    function = await ledger.evaluate(ALICE, "greeter:" + "\x01" * 100_000)
+    assert function.message == ("function 'greeter:" + "\\x01" * 49 + "...' is not a transaction of "
+                                "contract 'greeter'")
+    contract = await ledger.evaluate(ALICE, "n" * 100_000 + ":Hello", "x")
+    assert contract.message.startswith("no contract named '" + "n" * 57 + "...' (contracts: ")
+
+
+async def test_a_message_over_4_kib_comes_back_cut_as_the_peer_gets_it():
+    class Wordy(Contract):
+        @transaction
+        async def Refuse(self, ctx: Context) -> None:
+            raise ContractError("é" * 5000)
+
+    result = await MemoryLedger([Wordy()]).submit(ALICE, "Refuse")
+    assert (result.status, result.message) == (500, "é" * 2048 + "…")
+
+
 async def test_contract_error_message_is_sent_as_is_and_nothing_is_written():
     ledger = MemoryLedger([Counter()])
     result = await ledger.submit(ALICE, "Refuse")

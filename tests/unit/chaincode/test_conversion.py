@@ -97,6 +97,52 @@ async def test_a_json_dict_or_list_holding_a_lone_surrogate_is_refused_naming_th
                                    "character: send the character itself, or both halves of its surrogate pair")
 
 
+@pytest.mark.parametrize(("position", "bad"), [
+    (4, "[" * 100_000),                  # deep enough that json.loads itself gives up
+    (4, '{"a":' * 100_000),
+    (5, "[" * 201 + "]" * 201),          # parses, but one level over the limit
+])
+async def test_json_nested_too_deeply_is_refused_naming_the_parameter(position, bad):
+    args = ["t", "1", "true", "r", "{}", "[]"]
+    args[position] = bad
+    result = await call("Types", *args)
+    parameter, kind = ("obj", "dict") if position == 4 else ("items", "list")
+    assert result.status == 500
+    assert result.message.startswith(f"Types: argument '{parameter}' = '{bad[:10]}")
+    assert result.message.endswith(f"...': its arrays and objects nest more than 200 levels deep: "
+                                   f"send a flatter {kind}")
+
+
+async def test_json_nested_200_levels_deep_is_read_and_can_be_returned():
+    nested = "[" * 200 + "]" * 200
+    result = await call("Types", "t", "1", "true", "r", "{}", nested)
+    assert result.status == 200, result.message
+    assert json.loads(result.payload)["items"] == json.loads(nested)
+
+
+@pytest.mark.parametrize(("position", "bad", "digits"), [
+    (1, "9" * 4301, 4301),
+    (1, "-" + "9" * 5000, 5000),
+    (4, '{"a": 1' + "0" * 5000 + "}", 5001),
+    (5, "[-" + "7" * 4301 + "]", 4301),
+])
+async def test_a_whole_number_of_more_than_4300_digits_is_refused_naming_the_parameter(position, bad, digits):
+    args = ["t", "1", "true", "r", "{}", "[]"]
+    args[position] = bad
+    result = await call("Types", *args)
+    parameter = {1: "count", 4: "obj", 5: "items"}[position]
+    assert result.status == 500
+    assert result.message.startswith(f"Types: argument '{parameter}' = ")
+    assert result.message.endswith(f"': a whole number of {digits} digits: at most 4300 digits are accepted")
+
+
+async def test_a_whole_number_of_4300_digits_converts():
+    big = "9" * 4300
+    result = await call("Types", "t", big, "true", "r", '{"n": %s}' % big, f"[-{big}]")
+    assert result.status == 200, result.message
+    assert json.loads(result.payload)["count"] == int(big)
+
+
 async def test_a_json_surrogate_pair_is_one_character():
     result = await call("Types", "t", "1", "true", "r", r'{"smile": "\ud83d\ude00"}', r'["\u00e9"]')
     assert result.status == 200, result.message

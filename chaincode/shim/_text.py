@@ -1,0 +1,37 @@
+"""Text a caller chose, made safe to put in an error message and to send back in a response.
+
+Any channel member can send a function name or argument of many megabytes, and
+``repr`` makes it up to four times longer: echoed whole, one such value could
+push the answer past the gRPC message limit, which ends the peer's stream and
+every transaction on it.
+"""
+
+from __future__ import annotations
+
+EXCERPT_CHARACTERS = 60
+# Longer response messages are cut: enough for any error worth reading, small beside any
+# payload, and far below the message limit.
+MAX_RESPONSE_MESSAGE_BYTES = 4096
+CUT_MARK = "…"
+
+
+def excerpt(value: str | bytes, limit: int = EXCERPT_CHARACTERS) -> str:
+    """``value`` as an error message quotes it: its repr, of at most ``limit`` characters of it,
+    with "..." ending a value that was cut (bytes are read as UTF-8, invalid bytes replaced)."""
+    text = value.decode("utf-8", "replace") if isinstance(value, (bytes, bytearray)) else value
+    return repr(text if len(text) <= limit else text[: limit - 3] + "...")
+
+
+def cap_response_message(message: str) -> str:
+    """``message`` unchanged if its UTF-8 form fits in MAX_RESPONSE_MESSAGE_BYTES; otherwise the longest
+    start of it that does, cut between characters, followed by "…"."""
+    # More characters than the limit encode to more bytes than the limit, so the first
+    # limit + 1 characters decide, however long the message is.
+    # surrogatepass: an unpaired surrogate survives the cut, for the caller to replace.
+    head = message[: MAX_RESPONSE_MESSAGE_BYTES + 1].encode("utf-8", "surrogatepass")
+    if len(head) <= MAX_RESPONSE_MESSAGE_BYTES:
+        return message
+    cut = MAX_RESPONSE_MESSAGE_BYTES
+    while head[cut] & 0xC0 == 0x80:   # the first byte left out continues a character: leave it all out
+        cut -= 1
+    return head[:cut].decode("utf-8", "surrogatepass") + CUT_MARK
