@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import inspect
 import json
+import math
 import re
 import sys
 import typing
@@ -81,14 +82,30 @@ def _to_bool(raw: bytes) -> bool:
     return text == "true"
 
 
+class _NotFinite(ValueError):
+    """NaN, Infinity or a number too large for a float: no JSON value, and echoed back it would make output that
+    is no JSON either (``{"a": NaN}``)."""
+
+
+def _no_constant(name: str) -> float:
+    raise _NotFinite(f"{name} is not a JSON number: send a finite number")
+
+
+def _finite_number(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise _NotFinite(f"{excerpt(text)} is beyond the range of a number: send a finite number")
+    return value
+
+
 def _json_of(kind: type) -> Callable[[bytes], Any]:
     too_deep = (f"its arrays and objects nest more than {MAX_JSON_DEPTH} levels deep: "
                 f"send a flatter {kind.__name__}")
 
     def convert(raw: bytes) -> Any:
         try:
-            value = json.loads(raw, parse_int=_whole_number)
-        except _NumberTooLong:
+            value = json.loads(raw, parse_int=_whole_number, parse_float=_finite_number, parse_constant=_no_constant)
+        except (_NumberTooLong, _NotFinite):
             raise
         except RecursionError:   # far deeper than MAX_JSON_DEPTH: the parser itself gave up
             raise ValueError(too_deep) from None

@@ -200,3 +200,22 @@ def test_unsupported_annotations_fail_when_the_contract_is_registered():
 
     with pytest.raises(TypeError, match="cannot convert"):
         MemoryLedger([Weird()])
+
+
+@pytest.mark.parametrize(("position", "bad", "said"), [
+    (4, '{"a": NaN}', "NaN is not a JSON number"),
+    (5, "[Infinity]", "Infinity is not a JSON number"),
+    (5, "[-Infinity]", "-Infinity is not a JSON number"),
+    (4, '{"a": 1e999}', "'1e999' is beyond the range of a number"),
+])
+async def test_a_number_no_json_can_hold_is_refused_naming_the_parameter(position, bad, said):
+    """json.loads takes NaN and Infinity and turns 1e999 into inf; echoed back they make output that is no JSON."""
+    args = ["t", "1", "true", "r", "{}", "[]"]
+    args[position] = bad
+    result = await call("Types", *args)
+    assert result.status == 500
+    parameter = "obj" if position == 4 else "items"
+    assert result.message.startswith(f"Types: argument '{parameter}' = ")
+    assert result.message.endswith(f"{said}: send a finite number")
+    finite = await call("Types", "t", "1", "true", "r", '{"a": 1.5e300}', "[-0.0]")
+    assert finite.status == 200 and json.loads(finite.payload)["obj"] == {"a": 1.5e300}
