@@ -1,7 +1,8 @@
 """Chaincode events: exactly one per transaction, naming what happened.
 
 The payload is JSON with ``event`` (the name), ``receivable_id`` (``null`` for
-party, discount-offer and attestation events) and the details of the change.
+party, attestation and discount-offer publication and withdrawal events; an accepted discount offer names the
+claim it settled) and the details of the change.
 """
 
 from __future__ import annotations

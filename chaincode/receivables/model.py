@@ -249,13 +249,19 @@ class Receivable(Doc):
     @model_validator(mode="before")
     @classmethod
     def _invoices_in_the_claims_currency(cls, data: Any) -> Any:
-        # An invoice stored before invoices carried a currency was registered in the claim's: a registration
-        # then said its invoices were in its currency, it did not say so of each
-        invoices = data.get("invoices") if isinstance(data, dict) else None
-        if invoices and any(isinstance(i, dict) and "currency" not in i for i in invoices):
-            data = {**data, "invoices": [{"currency": data.get("currency"), **i} if isinstance(i, dict) else i
-                                         for i in invoices]}
-        return data
+        return invoices_in_the_claims_currency(data)
+
+
+def invoices_in_the_claims_currency(data: Any) -> Any:
+    """A stored receivable document whose invoices all name their currency. An invoice stored before invoices
+    carried a currency was registered in the claim's: a registration then said its invoices were in its
+    currency, it did not say so of each. Every read that returns stored documents applies this, so no read
+    answers differently from GetReceivable."""
+    invoices = data.get("invoices") if isinstance(data, dict) else None
+    if invoices and any(isinstance(i, dict) and "currency" not in i for i in invoices):
+        data = {**data, "invoices": [{"currency": data.get("currency"), **i} if isinstance(i, dict) else i
+                                     for i in invoices]}
+    return data
 
 
 # ---------------------------------------------------------------- financing

@@ -20,6 +20,7 @@ from .daycount import proportion_fen, round_half_up
 from .errors import rule
 from .model import (
     FINANCED, OVERDUE, SETTLED, STATUSES, DiscountOffer, Disbursement, OfferTerms, Party, Receivable,
+    invoices_in_the_claims_currency,
 )
 from .store import Store
 
@@ -104,7 +105,7 @@ async def page(store: Store, index: str, value: str, page_size: int, bookmark: s
     kvs, meta = await store.index_page(index, value, page_size, bookmark)
     ids = [store.stub.split_composite_key(kv.key)[1][1] for kv in kvs]
     docs = await store.stub.get_multiple_states([store.key(keys.RECEIVABLE, i) for i in ids]) if ids else []
-    return {"records": [json.loads(d) for d in docs if d],
+    return {"records": [invoices_in_the_claims_currency(json.loads(d)) for d in docs if d],
             "fetched": meta.fetched_records_count, "bookmark": meta.bookmark}
 
 

@@ -9,8 +9,9 @@
         r = receivables.confirm("R-0123456789abcdef")
         print(r.status, r.outstanding, r.last.tx_id)
 
-Depends only on ``client.gateway`` (never on the chaincode): the two share the
-JSON documents and transaction names, and a unit test checks they agree.
+Talks to the contract through ``client.gateway`` only: the two share the JSON documents and transaction
+names, and a unit test checks they agree. The one piece of chaincode code it runs is
+``chaincode.shim.x509_client_id`` (in ``client_id_of``), so an id it forms is the id the contract sees.
 See docs/sdk-receivables.md.
 """
 

@@ -12,6 +12,7 @@ from fabric_protos.peer import transaction_pb2
 from pydantic import BaseModel, TypeAdapter
 
 from client.gateway import RetryPolicy
+from client.gateway._proposal import as_tuple
 from client.gateway.errors import GatewayError
 
 from ._events import AsyncReceivablesEvents, ReceivablesEvents
@@ -144,7 +145,7 @@ class _Operations:
         if transient is not None:
             options["transient"] = transient
         if endorsing_organizations is not None:
-            options["endorsing_organizations"] = list(endorsing_organizations)
+            options["endorsing_organizations"] = list(as_tuple(endorsing_organizations, "endorsing_organizations"))
         if kind == "submit" and self.retry is not None:
             options["retry"] = self.retry
         return options
@@ -176,7 +177,7 @@ class _Operations:
     def register_party(self, uscc: str, name: str, role: Role, msp_id: str, client_ids: Iterable[str]) -> Party:
         """An org admin registers an enterprise of its own org and the client identities that act for it
         (``client_id_of(cert)`` gives an identity's id)."""
-        request = PartyRegistration(uscc=uscc, name=name, role=role, msp_id=msp_id, client_ids=list(client_ids))
+        request = PartyRegistration(uscc=uscc, name=name, role=role, msp_id=msp_id, client_ids=list(as_tuple(client_ids, "client_ids")))
         return self._submit("RegisterParty", _json(request), model=Party)
 
     def bind_party_identity(self, uscc: str, client_id: str) -> Party:

@@ -21,8 +21,8 @@ EVENT_NAMES: tuple[str, ...] = (
 
 
 class ReceivablesEvent(BaseModel):
-    """One event of the contract: its name, the receivable (None for party, discount-offer
-    and attestation events), the transaction, the block, and the details of the change (``details``: the payload's
+    """One event of the contract: its name, the receivable (None for party, attestation
+    and discount-offer publication and withdrawal events; an accepted discount offer names the claim it settled), the transaction, the block, and the details of the change (``details``: the payload's
     other fields, e.g. ``face_amount``, ``financing_id``, ``from``/``to``)."""
 
     model_config = ConfigDict(frozen=True)

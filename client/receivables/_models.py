@@ -25,7 +25,7 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, StrictBool, StrictInt,
-                      SerializerFunctionWrapHandler, model_serializer)
+                      SerializerFunctionWrapHandler, model_serializer, model_validator)
 
 from ..money import rate_text, to_fen
 
@@ -192,6 +192,17 @@ class Receivable(Document):
     overdue_since: date | None = None
     frozen: FreezeOrder | None = None
     last: Action
+
+    @model_validator(mode="before")
+    @classmethod
+    def _invoices_in_the_claims_currency(cls, data: Any) -> Any:
+        # as the contract reads them: an invoice stored before invoices carried a currency was in its claim's
+        # (a stored result replayed for a request id, say, still lacks it)
+        invoices = data.get("invoices") if isinstance(data, dict) else None
+        if invoices and any(isinstance(i, dict) and "currency" not in i for i in invoices):
+            data = {**data, "invoices": [{"currency": data.get("currency"), **i} if isinstance(i, dict) else i
+                                         for i in invoices]}
+        return data
 
     @property
     def tx_id(self) -> str:

@@ -86,6 +86,20 @@ def test_float_bool_or_text_amounts_raise_type_error_before_sending(call):
     assert contract.calls == []
 
 
+@pytest.mark.parametrize(("call", "named"), [
+    (lambda c: c.register_party(TIER1, "Tier 1", "supplier", "SupplierMSP", "x509::CN=a::CN=ca"), "client_ids"),
+    (lambda c: c.make_offer("F-1", FinancingTerms(advance_rate="0.9", discount_rate="0.036", recourse=False,
+                                                  expires_on=date(2026, 4, 30)), "BankMSP"),
+     "endorsing_organizations"),
+])
+def test_a_lone_string_where_a_list_is_expected_raises_type_error_before_sending(call, named):
+    """Iterated, "BankMSP" would name the orgs "B", "a", "n", ... and a client id would bind its characters."""
+    contract = FakeContract()
+    with pytest.raises(TypeError, match=f"{named} must be a list"):
+        call(ReceivablesClient(contract))
+    assert contract.calls == []
+
+
 def test_float_in_request_models_raises_type_error():
     with pytest.raises(TypeError, match="float"):
         InvoiceInput(number="1", date=date(2026, 3, 1), amount=100.0, tax=0, seller_tax_id=TIER1, buyer_tax_id=CORE)
