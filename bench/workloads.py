@@ -34,6 +34,7 @@ from typing import Any
 
 from fabric_protos.peer import transaction_pb2
 
+from chaincode.receivables.lifecycle import MAX_SPLIT_DEPTH
 from client.business_dates import business_today
 from client.gateway import CommitError, CommitStatusError, EndorseError, RetryPolicy
 from client.money import yuan
@@ -265,12 +266,12 @@ class MixedWorkload(Workload):
 
 # ---- the hot key ---------------------------------------------------------------------------
 
-MAX_HOT_TRANSFERS = 2_000
-"""Each split adds a level to the chain of remainders (``<id>.2.2...``), two characters to the remainder's
-id and one round trip to reading the family back: 2,000 keep ids under 4 KB and the read-back in seconds."""
+MAX_HOT_TRANSFERS = MAX_SPLIT_DEPTH
+"""Each split adds a level to the chain of remainders (``<id>.2.2...``), and the contract refuses a split that
+deep below the root (``split-too-deep``): a family takes that many transfers, no more."""
 HOT_AMOUNT_CYCLE = 50
 """Request n moves 1 + (n - 1) % 50 fen: requests are matched to the ledger by request id (GetRequest), so
-amounts repeat; 2,000 requests move 510.00 CNY of the 1,130.00 face."""
+amounts repeat; 64 requests move 13.80 CNY of the 1,130.00 face."""
 HOT_RETRY = RetryPolicy(max_attempts=3, backoff=0.1)
 HOT_SENDS = 60
 """Sends of one request (each a submit with the SDK's own retries) before it gives up."""

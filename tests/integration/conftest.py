@@ -23,6 +23,7 @@ from cli.demo_commands import business_today, credit_code_of
 from client.gateway import AsyncGateway, Gateway, connect, connect_async, load_msp_folder
 from client.receivables import InvoiceInput, Receivable, ReceivableRegistration, ReceivablesClient
 from network import Network, profiles
+from network.control import DATA_ROOT_MARKER
 from network.fabric_bin import FabricInstall, fabric_home
 from network.topology import DEFAULT_TOPOLOGY
 
@@ -60,8 +61,10 @@ def fabric_network(tmp_path_factory) -> Network:
         yield network
     finally:
         # Loaded afresh: an org `recfin org add` brought in and no test took out again is in the data folder's
-        # membership record, not in this object's topology, and its processes must stop too.
-        Network.load(data_root=network.data_root, say=print).down(purge=True)
+        # membership record, not in this object's topology, and its processes must stop too. An `up` that
+        # failed before it wrote anything (a port taken) left no marked folder: purging would only hide why.
+        written = (network.data_root / DATA_ROOT_MARKER).is_file()
+        Network.load(data_root=network.data_root, say=print).down(purge=written)
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,6 @@ each typed error with what an operator needs, the async twins, and retrying a re
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hashlib
 import json
 import threading
@@ -70,19 +69,19 @@ def network_of(gateways, channel):
 # ---- waiting on streams that never end -------------------------------------------------------------
 
 
-def _cancel(events) -> None:
-    # From the watchdog thread: cancelling the gRPC stream is what ends the blocked read; closing the
-    # iterator's generator there fails (it is running in the test's thread) and is left to the test.
-    with contextlib.suppress(ValueError):
-        events.close()
-
-
 def take(events, until: Callable[[Any], bool], keep: Callable[[Any], bool] = lambda _: True,
          seconds: float = EVENT_WAIT) -> list:
     """The events ``keep`` selects, up to and including the first one ``until`` accepts; the stream is closed
-    after, and cancelled (failing the test) if that one has not come within ``seconds``."""
+    after, and closed from a watchdog thread (failing the test) if that one has not come within ``seconds``:
+    a close from another thread ends the blocked read cleanly."""
     kept: list = []
-    watchdog = threading.Timer(seconds, _cancel, args=(events,))
+    expired = threading.Event()
+
+    def expire() -> None:
+        expired.set()
+        events.close()
+
+    watchdog = threading.Timer(seconds, expire)
     watchdog.start()
     try:
         for event in events:
@@ -90,11 +89,11 @@ def take(events, until: Callable[[Any], bool], keep: Callable[[Any], bool] = lam
                 kept.append(event)
             if until(event):
                 return kept
-    except GatewayError as error:
-        pytest.fail(f"the awaited event did not come within {seconds:g} s ({error}); kept so far: {kept}")
     finally:
         watchdog.cancel()
         events.close()
+    if expired.is_set():
+        pytest.fail(f"the awaited event did not come within {seconds:g} s; kept so far: {kept}")
     pytest.fail("the event stream ended, which a Fabric event stream never does on its own")
 
 

@@ -27,6 +27,7 @@ from bench.runner import execute
 from bench.workloads import (
     FACE_AMOUNT, HOT_AMOUNT_CYCLE, MAX_HOT_TRANSFERS, WORKLOADS, HotKeyWorkload, Parties, pool_size_for,
 )
+from chaincode.receivables.lifecycle import MAX_SPLIT_DEPTH
 from chaincode.shim._execution import execute_transaction
 from chaincode.shim._proposal import decode_proposal
 from chaincode.shim._stub import ChaincodeStub
@@ -312,12 +313,26 @@ def test_many_clients_under_the_driver_conflict_retry_and_every_transfer_happens
     assert {workload.root, f"{workload.root}.1"} <= measured.touched
 
 
-def test_the_hot_family_is_sized_for_the_run_and_kept_short():
-    assert pool_size_for("hotkey", "concurrency", None, 8, 30) == 130       # about one split per 250 ms block
-    assert pool_size_for("hotkey", "concurrency", None, 8, 120) == 490      # past the old cap of 300
-    assert pool_size_for("hotkey", "concurrency", None, 8, 3600) == MAX_HOT_TRANSFERS
+def test_the_hot_family_is_sized_for_the_run_and_kept_within_the_contracts_split_depth():
+    assert pool_size_for("hotkey", "concurrency", None, 8, 5) == 30         # about one split per 250 ms block
+    assert pool_size_for("hotkey", "concurrency", None, 8, 30) == MAX_HOT_TRANSFERS == MAX_SPLIT_DEPTH
     moved = sum(1 + (n - 1) % HOT_AMOUNT_CYCLE for n in range(1, MAX_HOT_TRANSFERS + 1))
     assert moved < to_fen(FACE_AMOUNT)                                      # every request's amount fits the face
+
+
+def test_a_whole_family_commits_every_transfer_the_contract_allows():
+    """Each split is a level deeper: a family of more transfers than the contract's split depth would have its
+    last requests refused (split-too-deep) and measure refusals instead of contention."""
+    world = World()
+
+    async def scenario():           # one after another: each request splits the remainder the last one left
+        workload = HotKeyWorkload(world.parties(), duplicate_every=0, retry=NO_BACKOFF)
+        await workload.prepare(pool_size_for("hotkey", CONCURRENCY, None, 8, 600), say=quiet)
+        for operation in workload.operations():
+            await operation.call()
+        return (await workload.conclude())["exactly_once"]
+
+    assert counts(asyncio.run(scenario())) == (MAX_SPLIT_DEPTH, MAX_SPLIT_DEPTH, 0, 0)
 
 
 def test_requests_past_the_amount_cycle_repeat_amounts_and_are_matched_by_request_id():

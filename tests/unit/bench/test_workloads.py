@@ -208,7 +208,7 @@ def test_the_hot_key_is_refused_in_rate_mode_where_its_budget_would_run_out_in_t
         pool_size_for("hotkey", "rate", 50.0, None, 70.0)
     with pytest.raises(ValueError, match="--mode concurrency"):
         Settings("hotkey", Plan("rate", rate=50, warmup=10, duration=60), pool_size=290)
-    assert pool_size_for("hotkey", "concurrency", None, 8, 70.0) == 290
+    assert pool_size_for("hotkey", "concurrency", None, 8, 10.0) == 50
 
 
 def test_client_processes_that_cannot_connect_stop_the_run_with_each_ones_reason(tmp_path):
