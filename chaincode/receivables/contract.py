@@ -116,12 +116,18 @@ class Session:
         # The role on the party record was allowed when the party was registered; a later chaincode definition
         # may have taken it from the org (org_roles). Such a party acts in no role, reads included: every
         # role-based permission starts from the party this returns.
+        self.ensure_role_allowed(party, "acts")
+        return party
+
+    def ensure_role_allowed(self, party: Party, does: str) -> None:
+        """Refused when the configuration no longer lets ``party``'s org hold the role its record names: as the
+        caller it ``acts`` in no role; as a debtor or recipient it ``takes part`` in none (a claim it held or owed
+        could not be acted on by it)."""
         if not self.config.may_hold(party.msp_id, party.role):
             allowed = ", ".join(self.config.org_roles.get(party.msp_id, ())) or "no role"
             raise rule("role-not-allowed-for-org", f"{shown(party.name)} ({party.uscc}) is registered as a "
                        f"{party.role}, but this network's configuration lets parties of {party.msp_id} be {allowed} (org_roles): "
-                       "it acts in no role until a new chaincode definition gives the org that role again")
-        return party
+                       f"it {does} in no role until a new chaincode definition gives the org that role again")
 
     async def party_with_role(self, *roles: str, prefetch: tuple[tuple[str, ...], ...] = (),
                               request_id: str = "") -> Party:
@@ -447,6 +453,7 @@ class ReceivablesContract(Contract):
         debtor = await s.store.require_party(req.debtor)
         if debtor.role != cfg.CORE_ENTERPRISE:
             raise rule("debtor-not-core-enterprise", f"{debtor.uscc} is a {debtor.role}: the debtor must be a core enterprise")
+        s.ensure_role_allowed(debtor, "takes part")          # it could never confirm, pay or be asked to
         issue, due = date.fromisoformat(req.issue_date), date.fromisoformat(req.due_date)
         if issue > s.today:
             raise rule("issue-date-in-future", f"issue date {issue} is after today {s.today}")
@@ -573,6 +580,7 @@ class ReceivablesContract(Contract):
             raise rule("transfer-to-self", f"{holder.uscc} already holds {r.id}")
         if recipient.role != cfg.SUPPLIER:
             raise rule("recipient-cannot-hold", f"{recipient.uscc} is a {recipient.role}: receivables pass only between suppliers")
+        s.ensure_role_allowed(recipient, "takes part")       # it could never act on the claim it received
         transferred, kept = lifecycle.split_amounts(r.outstanding, value)
         if kept != 0:
             lifecycle.ensure_splittable(r)

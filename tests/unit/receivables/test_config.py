@@ -150,3 +150,25 @@ async def test_a_party_whose_org_may_no_longer_hold_its_role_acts_in_no_role():
     # the orgs whose roles stand act as before
     assert (await net.ok(tier1, "GetReceivable", r["id"], evaluate=True))["id"] == r["id"]
     await net.ok(tier1, "WithdrawFinancing", f["id"])
+
+
+async def test_a_claim_cannot_go_to_or_be_owed_by_a_party_whose_org_may_no_longer_hold_its_role():
+    """Such a party acts in no role: a claim it received, or owed, could never be acted on by it."""
+    from .support import CORE, standard_net
+
+    config = DEFAULT_CONFIG.model_copy(update={"org_roles": {**DEFAULT_CONFIG.org_roles, BANK: ("financier", "supplier")}})
+    net = await standard_net(config)
+    core, tier1 = net.actors["core"], net.actors["tier1"]
+    bank_supplier = await net.party("bank_sup", BANK, "supplier")
+    r = await net.confirmed(tier1, core, 100_000)
+    # a new definition takes "supplier" from BankMSP and "core_enterprise" from CoreEnterpriseMSP
+    net.contract.config = config.model_copy(update={"org_roles": {**config.org_roles, BANK: ("financier",), CORE: ()}})
+    before = dict(net.ledger.state)
+    message = await net.refused(tier1, "TransferReceivable", r["id"], bank_supplier.uscc, "100",
+                                rule="role-not-allowed-for-org")
+    assert f"is registered as a supplier, but this network's configuration lets parties of {BANK} be financier " \
+           "(org_roles): it takes part in no role" in message
+    message = await net.refused(tier1, "RegisterReceivable", net.registration(tier1, core, 1000),
+                                rule="role-not-allowed-for-org")
+    assert f"lets parties of {CORE} be no role (org_roles): it takes part in no role" in message
+    assert net.ledger.state == before
