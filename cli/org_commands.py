@@ -140,10 +140,11 @@ def _role_options(fn):
                         help="What the org's parties do on the channel.")(fn)
 
 
-def _check_enterprise(enterprise: str | None) -> None:
+def _check_enterprise(enterprise: str | None, param_hint: str = "--enterprise") -> None:
+    """param_hint: the option the code came in (`org user add` takes it as --attr recfin.enterprise=...)."""
     if enterprise and credit_code_problem(enterprise):
         raise click.BadParameter(f"{credit_code_problem(enterprise)}: give the enterprise's 18-character unified "
-                                 f"social credit code", param_hint="--enterprise")
+                                 f"social credit code", param_hint=param_hint)
 
 
 def _check_defined_as_stated(definition: Path, spec, role: str, enterprise: str | None) -> None:
@@ -234,26 +235,40 @@ def add_command(topology_path, name, role, enterprise, definition, sign_as, dry_
     progress(as_json)(f"{name} added: its connection profile is {net.data_root / 'profiles' / (name + '.json')}")
 
 
+def _signature_policy_option(fn):
+    return click.option("--signature-policy", default=None, metavar="POLICY",
+                        help="The endorsement policy the chaincode is deployed again with once the org has left, "
+                             "e.g. \"OutOf(2, 'BankMSP.peer', 'SupplierMSP.peer')\" (default: the one it has; "
+                             "needed when that one names the leaving org).")(fn)
+
+
 @org.command("remove")
 @topology_option
 @click.argument("name")
 @_plan_options
+@_signature_policy_option
 @reports_errors
 def remove_command(topology_path, name, sign_as, dry_run, update_out, no_sign, config_block, timeout, data_root,
-                   as_json):
+                   as_json, signature_policy):
     """Remove org NAME from the running channel: config update signed by the org admins, then stop its nodes.
 
     Refused for the channel's last org of a role the receivables contract needs. The receivables
     chaincode is then deployed again without the org in its configuration (its offer-terms collections
-    stay in the definition, unused: Fabric never drops a collection). The org's crypto and ledger stay
-    in the data folder.
+    stay in the definition, unused: Fabric never drops a collection), with the endorsement policy it
+    has (a derived one without the org); refused before anything changes when that policy names the
+    org, until --signature-policy gives one without it. The org's crypto and ledger stay in the data
+    folder.
 
     \b
     Example:
       recfin org remove bank2 --dry-run
       recfin org remove bank2 --sign-as bank --sign-as supplier --sign-as coreenterprise
+      recfin org remove bank2 --signature-policy "AND('BankMSP.peer', 'SupplierMSP.peer')"
       recfin org remove bank2 --no-sign --update-out remove-bank2.tx
     """
+    if signature_policy is not None and (dry_run or update_out is not None):
+        raise click.UsageError("--signature-policy is for the chaincode deployed again after the removal: give it "
+                               "to `recfin org remove` without --dry-run/--update-out, or to `recfin org submit`")
     net = Network.load(topology_path, data_root=data_root, say=progress(as_json), timeout=timeout)
     members = OrgMembership(net)
     signers = _signers(sign_as, no_sign, update_out)
@@ -266,7 +281,7 @@ def remove_command(topology_path, name, sign_as, dry_run, update_out, no_sign, c
         _render(members.plan_remove(name, signers, _current(config_block, dry_run)), as_json, submitted=False)
         return
     _current(config_block, dry_run)
-    change = members.remove(name, signers)
+    change = members.remove(name, signers, signature_policy)
     _render(change, as_json, submitted=change is not None)
 
 
@@ -336,16 +351,18 @@ def sign_command(topology_path, update_file, timeout, data_root, msp_dir, bundle
               help="Submit and record the change in the data folder (not with --bundle), start and stop "
                    "nothing: for networks where each company runs its own node from its bundle (it then runs "
                    "`recfin host approve`). Any channel org's admin may submit so.")
+@_signature_policy_option
 @reports_errors
 def submit_command(topology_path, update_file, timeout, data_root, msp_dir, bundle_root, as_json, as_org,
-                   channel_only):
+                   channel_only, signature_policy):
     """Submit the signed config update in FILE, then finish the org's arrival or departure.
 
     Refused, naming the missing org admins, unless its signatures satisfy the channel's policies in
     the current config. Then, as `recfin org add` does: the new org's peer starts and joins, the
     chaincode is deployed again and the connection profiles written (or, for a removal, the org's
-    nodes stop and the chaincode is deployed again without it); that runs where the new org's keys
-    are, the host that wrote the file. With --channel-only nothing starts or stops: any channel
+    nodes stop and the chaincode is deployed again without it, refused before anything is sent
+    while its endorsement policy names the org, until --signature-policy gives one without it); that
+    runs where the new org's keys are, the host that wrote the file. With --channel-only nothing starts or stops: any channel
     org's admin can submit from its own host, since FILE carries the org's spec; the change is
     recorded in the data folder (not with --bundle, whose next version names it) and each
     company's next steps are printed. A FILE the channel already has is not sent again: only the
@@ -355,6 +372,7 @@ def submit_command(topology_path, update_file, timeout, data_root, msp_dir, bund
     Example:
       recfin org submit bank2.tx
       recfin org submit remove-bank2.tx --json
+      recfin org submit remove-bank2.tx --signature-policy "AND('BankMSP.peer', 'SupplierMSP.peer')"
       recfin org submit bank2.tx --channel-only --data-root .recfin/hosts
       recfin org submit bank2.tx --channel-only --bundle /var/recfin
       recfin org submit bank2.tx --channel-only --as supplier --msp-dir /etc/recfin/supplier/admin/msp
@@ -366,7 +384,8 @@ def submit_command(topology_path, update_file, timeout, data_root, msp_dir, bund
                                "bundle, so nothing is started or stopped there")
     members, bundle_org = _file_members(topology_path, data_root, bundle_root, timeout, as_json)
     checked = members.submit_update_file(update_file, channel_only=channel_only, as_org=as_org or bundle_org,
-                                         msp_dir=msp_dir, record=bundle_root is None)
+                                         msp_dir=msp_dir, record=bundle_root is None,
+                                         signature_policy=signature_policy)
     headline = (f"the channel already had the update in {update_file}: nothing submitted" if checked.applied
                 else f"{update_file} submitted")
     _render_file(checked.summary() | {"submitted": not checked.applied}, as_json, headline)
@@ -468,7 +487,7 @@ def _attrs(pairs: tuple[str, ...]) -> dict[str, str]:
             raise click.BadParameter(f"{key} is given twice", param_hint="--attr")
         attrs[key] = value
     if org_users.ENTERPRISE_ATTR in attrs:
-        _check_enterprise(attrs[org_users.ENTERPRISE_ATTR])
+        _check_enterprise(attrs[org_users.ENTERPRISE_ATTR], param_hint=f"--attr {org_users.ENTERPRISE_ATTR}")
     return attrs
 
 

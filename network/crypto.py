@@ -29,12 +29,24 @@ keys`, which runs this generator for that org alone): it is left as it is. Half 
 key without its certificate, or the reverse) is refused (CaFilesError): a CA made in its place would
 overwrite the half that is here and be one the channel does not know. Every issued certificate ends
 no later than its CA's.
+
+A client user is issued a certificate once. The org's CA keeps a copy of each client certificate it
+issues (ca/issued/<user>.pem, started empty with the CA; a CA made before it was kept starts it
+from the users' folders, see start_issued_record). A client user the org's CRL revokes is left as
+it is, with or without its folder, and never issued again; one with a certificate and no key
+(LostKeyError), or whose folder is gone while the record has its certificate, is refused with what
+to do. Only a user the record does not know is issued one: a new user. A new certificate of an
+old user would keep its client id (x509::<subject>::<issuer>), and with it its party bindings,
+under a serial no CRL lists.
 """
 from __future__ import annotations
 
 import datetime as dt
 import ipaddress
 import json
+import secrets
+import shutil
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -237,6 +249,14 @@ class OrgCrypto:
     def user_tls(self, user: str) -> Path:
         return self.user_dir(user) / "tls"
 
+    @property
+    def issued_dir(self) -> Path:
+        """The CA's record of the client identities it issued: a copy of each one's certificate (<user>.pem)."""
+        return self.root / "ca" / "issued"
+
+    def issued_cert(self, user: str) -> Path:
+        return self.issued_dir / f"{user}.pem"
+
     def chaincode_server_tls(self, host: str) -> Path:
         """ca.crt, server.crt, server.key of the org's chaincode server named host."""
         return self.root / "chaincode" / host / "server"
@@ -251,7 +271,8 @@ def org_crypto(data_root: Path, org_name: str, domain: str) -> OrgCrypto:
 
 
 class LostKeyError(NetworkError):
-    """A client user's certificate is here without its key, and nothing says the key is elsewhere."""
+    """A client user's certificate is here without its key, and nothing says the key is elsewhere; or its MSP
+    folder is gone while the org's CA records issuing it (or keeps no record to tell)."""
 
 
 class CaFilesError(NetworkError):
@@ -301,8 +322,11 @@ class _OrgIssuer:
         self.org = org_label
         if not make_cas and (problem := ca_files_problem(paths)) is not None:
             raise CaFilesError(problem)
+        made_now = not paths.ca_cert.is_file() and not paths.ca_key.is_file()
         self.ca_key, self.ca_cert = self._ca(paths.root / "ca", "ca.pem", f"ca.{paths.domain}")
         self.tls_key, self.tls_cert = self._ca(paths.root / "tlsca", "tlsca.pem", f"tlsca.{paths.domain}")
+        if made_now:            # a new CA has issued nothing: its record starts empty, and complete
+            paths.issued_dir.mkdir(parents=True, exist_ok=True)
 
     def _ca(self, folder: Path, cert_name: str, cn: str):
         cert_path, key_path = folder / cert_name, folder / cert_name.replace(".pem", ".key")
@@ -324,7 +348,7 @@ class _OrgIssuer:
         _write_if_missing(msp / "config.yaml", yaml.safe_dump(node_ous_config(), sort_keys=False).encode())
 
     def signing_msp(self, msp: Path, cn: str, ou: str, attrs: dict[str, str] | None = None,
-                    public_key: ec.EllipticCurvePublicKey | None = None) -> None:
+                    public_key: ec.EllipticCurvePublicKey | None = None) -> x509.Certificate | None:
         """The MSP folder's certificate and keystore key, made when missing; with public_key, a certificate for
         that key (whose private half is elsewhere, an HSM's), no keystore key, and KEY_ELSEWHERE_FILE saying so.
 
@@ -335,16 +359,20 @@ class _OrgIssuer:
         certificate. A client user's is refused (LostKeyError): a new certificate of the same subject keeps
         the old one's client id, so its party bindings, and a new serial, so it would escape a revocation.
         The key is written before the certificate, so no interrupted run leaves a certificate without its key.
+        The certificate issued now, None when the folder's is kept.
         """
         self.verifying_msp(msp)
         cert_path = msp / "signcerts" / "cert.pem"
         if cert_path.is_file() and (any((msp / "keystore").glob("*_sk")) or _key_elsewhere(msp)):
-            return
+            return None
         if cert_path.is_file() and ou == "client":
+            user = msp.parent.name.removesuffix(f"@{self.paths.domain}")
             raise LostKeyError(f"{msp / 'keystore'} has no key for {cert_path}, and the folder does not say the key "
-                               f"is elsewhere: restore the key file, or, if it is lost, revoke the user (recfin org "
-                               f"user revoke) and add a new one (recfin org user add); no certificate is issued in "
-                               f"its place, which would escape a revocation and keep the user's party bindings")
+                               f"is elsewhere: restore the key file. If it is lost, revoke the user (recfin org user "
+                               f"revoke {self.paths.root.name} {user}; its revoked certificate is then left as it "
+                               f"is) and give the person a new user under another name (recfin org user add); no "
+                               f"certificate is issued in its place, which would escape a revocation and keep the "
+                               f"user's party bindings")
         key = public_key or new_key()
         cert = issue(self.ca_key, self.ca_cert, key, cn=cn, org=self.org, ou=ou, attrs=attrs)
         if public_key is None:
@@ -352,6 +380,7 @@ class _OrgIssuer:
         else:
             _write(msp / KEY_ELSEWHERE_FILE, KEY_ELSEWHERE_TEXT.encode())
         _write(cert_path, _pem_cert(cert))
+        return cert
 
     def tls_pair(self, tls: Path, cn: str, *, server: bool, sans: list[str] | None) -> None:
         _write_if_missing(tls / "ca.crt", _pem_cert(self.tls_cert))
@@ -397,6 +426,7 @@ def generate(topology: Topology, data_root: Path, only: list[str] | None = None)
         # An org whose MSP already names its CAs is the channel's as it is: its CAs are never made again
         # (a CA deleted whole would otherwise come back as one the channel does not know).
         issuer = _OrgIssuer(paths, domain, make_cas=not any((paths.msp_dir / "cacerts").glob("*.pem")))
+        issued = start_issued_record(paths, admin, [u.name for u in users])   # refused before anything is written
         issuer.verifying_msp(paths.msp_dir)
         for node in nodes:
             d = paths.node_dir(node.hostname)
@@ -405,22 +435,114 @@ def generate(topology: Topology, data_root: Path, only: list[str] | None = None)
             issuer.tls_pair(d / "tls", node.hostname, server=True, sans=sans + [node.host] * (node.host not in sans))
         if org_name != oo.name:
             _chaincode_tls(topology, topology.org(org_name), paths, issuer)
-        identities = [(admin, "admin", None)] + [(u.name, "client", u.attrs or None) for u in users]
-        for name, ou, attrs in identities:
-            _user(issuer, name, ou, attrs)
+        _user(issuer, admin, "admin", None)
+        for user in users:
+            _client_user(issuer, user.name, user.attrs or None, issued)
 
 
 def _user(issuer: _OrgIssuer, name: str, ou: str, attrs: dict[str, str] | None,
           public_key: ec.EllipticCurvePublicKey | None = None) -> None:
     cn = f"{name}@{issuer.paths.domain}"
-    issuer.signing_msp(issuer.paths.user_msp(name), cn, ou, attrs, public_key)
+    cert = issuer.signing_msp(issuer.paths.user_msp(name), cn, ou, attrs, public_key)
     issuer.tls_pair(issuer.paths.user_tls(name), cn, server=False, sans=None)
+    if cert is not None and ou != "admin" and issuer.paths.issued_dir.is_dir():
+        _write(issuer.paths.issued_cert(name), _pem_cert(cert))
+
+
+def _client_user(issuer: _OrgIssuer, name: str, attrs: dict[str, str] | None,
+                 issued: dict[str, x509.Certificate]) -> None:
+    """A topology user, by what the org's CA records issuing (issued): kept, left revoked, refused, or issued new."""
+    paths, org = issuer.paths, issuer.paths.root.name
+    cert_path = paths.user_msp(name) / "signcerts" / "cert.pem"
+    held = load_cert(cert_path) if cert_path.is_file() else None
+    if held is None and name in issued:
+        if revoked_by_org(paths, issued[name]):
+            return          # revoked, its folder since removed: it has no identity, and is given none
+        raise LostKeyError(
+            f"{paths.user_dir(name)} is gone, though {org}'s CA issued {name} a certificate (serial "
+            f"{issued[name].serial_number:x}, its copy in {paths.issued_cert(name)}): restore the folder from a "
+            f"backup. If it is lost, revoke the user (recfin org user revoke {org} {name}, which takes that copy; "
+            f"the user is then left without an identity) and give the person a new user under another name "
+            f"(recfin org user add); if it was revoked from another host, `recfin org user list {org} --sync` "
+            f"brings the channel's CRL here. No certificate is issued in its place, which would keep the user's "
+            f"client id and party bindings under a serial no CRL lists")
+    if held is not None and revoked_by_org(paths, held):
+        return              # left as it is: revoked, it signs nothing the channel accepts, and is not replaced
+    _user(issuer, name, "client", attrs)
+    if held is not None and name not in issued:     # a folder the record missed (put back by hand): known now
+        _write(paths.issued_cert(name), _pem_cert(held))
+
+
+def revoked_by_org(paths: OrgCrypto, cert: x509.Certificate) -> bool:
+    """Whether the org's CRL kept in paths (its verifying MSP's crls/) lists cert."""
+    from . import crl           # network.crl builds on this module, so it is imported when needed
+
+    kept = crl.local(paths)
+    return kept is not None and crl.lists([kept], cert.serial_number) is not None
+
+
+def issued_certificates(paths: OrgCrypto) -> dict[str, x509.Certificate] | None:
+    """The client certificates the org's CA records issuing, by user; None where it keeps no record (a CA made
+    before it was kept, until start_issued_record)."""
+    if not paths.issued_dir.is_dir():
+        return None
+    return {path.stem: load_cert(path) for path in sorted(paths.issued_dir.glob("*.pem"))}
+
+
+def client_certificate(paths: OrgCrypto, user: str) -> x509.Certificate | None:
+    """The user's signing certificate: its MSP folder's, else the copy the org's CA kept (its folder removed)."""
+    for path in (paths.user_msp(user) / "signcerts" / "cert.pem", paths.issued_cert(user)):
+        if path.is_file():
+            return load_cert(path)
+    return None
+
+
+def start_issued_record(paths: OrgCrypto, admin: str, client_users: Iterable[str]) -> dict[str, x509.Certificate]:
+    """The CA's record of the client certificates it issued (issued_certificates), started where the CA keeps none
+    (it issued before the record was kept) from the users' folders: a copy of each certificate of the org's CA
+    there but the admin's.
+
+    Refused (LostKeyError, nothing written) while a user in client_users has no certificate here: whether the
+    CA issued it one (and the org revoked it, or lost its folder) cannot be told, and a certificate issued again
+    would keep its client id and party bindings under a serial no CRL lists."""
+    kept = issued_certificates(paths)
+    if kept is not None:
+        return kept
+    missing = [u for u in client_users if not (paths.user_msp(u) / "signcerts" / "cert.pem").is_file()]
+    if missing:
+        org = paths.root.name
+        raise LostKeyError(
+            f"{', '.join(missing)} of {org} {'has' if len(missing) == 1 else 'have'} no certificate here "
+            f"({paths.user_dir(missing[0])}), and {org}'s CA keeps no record of the identities it issued "
+            f"({paths.issued_dir} is missing: it issued before the record was kept), so whether it was issued one "
+            f"cannot be told: restore the folder from a backup. A user that never had one, or that was revoked, "
+            f"take out of the org's users (topology.yaml, or membership.yaml's `users:`), and give people new users "
+            f"with `recfin org user add`. Nothing is issued until then: a certificate issued again would keep a "
+            f"revoked or lost user's client id and party bindings under a serial no CRL lists")
+    ca_cert = load_cert(paths.ca_cert)
+    staging = paths.issued_dir.with_name(f".issued.{secrets.token_hex(4)}.tmp")
+    staging.mkdir(parents=True)
+    try:
+        for cert_path in sorted((paths.root / "users").glob(f"*@{paths.domain}/msp/signcerts/cert.pem")):
+            user = cert_path.parents[2].name.removesuffix(f"@{paths.domain}")
+            cert = load_cert(cert_path)
+            if user != admin and issued_by(cert, ca_cert):
+                _write(staging / f"{user}.pem", _pem_cert(cert))
+        staging.rename(paths.issued_dir)    # whole or not at all: the record's folder says it is complete
+    except OSError:
+        if not paths.issued_dir.is_dir():   # else another run started it meanwhile: that one is as good
+            raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return issued_certificates(paths) or {}
 
 
 def issue_user(paths: OrgCrypto, name: str, ou: str, attrs: dict[str, str] | None,
                public_key: ec.EllipticCurvePublicKey | None = None) -> None:
     """One more user of an org whose CA and TLS CA keys are in paths: its signing MSP (OU ou, attributes attrs)
-    and TLS client pair, issued as `generate` issues the topology's users. With public_key, the signing
+    and TLS client pair, issued as `generate` issues the topology's users, and its certificate copied into the
+    CA's record where the CA keeps one (start_issued_record starts it). The caller has checked the name is new
+    (no user, folder or record of it). With public_key, the signing
     certificate is for that key (its private half is elsewhere, e.g. in an HSM) and the keystore stays empty;
     the TLS client pair is a file key either way. Never makes a CA: CaFilesError, with nothing written, unless
     both CAs' certificates and keys are here and are the ones in the org's verifying MSP (ca_files_problem);

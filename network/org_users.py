@@ -58,8 +58,8 @@ from fabric_protos.common import configtx_pb2
 from pydantic import ValidationError
 
 from . import channel_config, config_policy, config_signing, crl, membership, org_definition_file, profiles
-from .crypto import (OrgCrypto, ca_files_problem, fabric_ski, issue_user, issued_by, load_cert, load_key,
-                     org_crypto)
+from .crypto import (OrgCrypto, ca_files_problem, client_certificate, fabric_ski, issue_user, issued_by,
+                     issued_certificates, load_cert, load_key, org_crypto, revoked_by_org, start_issued_record)
 from .errors import NetworkError
 from .org_change import change_rows, sign_and_check, verdict_rows
 from .org_definition import decode_msp, revocation_list, with_revocation_list
@@ -241,12 +241,20 @@ def _certified_elsewhere(paths: OrgCrypto, public_key: ec.EllipticCurvePublicKey
 
 
 def _refuse_taken(org: PeerOrgSpec, paths: OrgCrypto, name: str, public_key: ec.EllipticCurvePublicKey | None) -> None:
-    """Refused when the org has a user of that name, a folder of that name, or a certificate for public_key."""
+    """Refused when the org has a user of that name, a folder of that name, a certificate its CA issued to that
+    name, or a certificate for public_key."""
     users = [org.admin, *(u.name for u in org.users)]
     if name in users:
         raise OrgUserError(f"{name} is already a user of {org.name} ({', '.join(users)}): choose another name")
     if paths.user_dir(name).exists():
         raise _folder_taken(org, paths, name)
+    earlier = (issued_certificates(paths) or {}).get(name)
+    if earlier is not None:
+        state = "revoked" if revoked_by_org(paths, earlier) else "not revoked"
+        raise OrgUserError(f"{org.name}'s CA issued {name} a certificate before (serial {earlier.serial_number:x}, "
+                           f"{state}; its copy in {paths.issued_cert(name)}): a name is issued once, since a new "
+                           f"certificate would keep the old one's client id, and with it any party binding; choose "
+                           f"another name")
     if public_key is not None and (taken := _certified_elsewhere(paths, public_key)) is not None:
         raise OrgUserError(f"the requested key already has a certificate, {taken}: one key serves one identity; "
                            f"have the new user make a key of its own (recfin hsm generate)")
@@ -283,6 +291,8 @@ def add_user(ca: CaFolder, name: str, given_attrs: dict[str, str],
         except ValidationError as exc:
             raise OrgUserError(format_validation_error(f"org {org.name}", exc)) from None
         ou = client_ou(paths)
+        # a CA that issued before it kept a record starts one now: issue_user adds the new user to it
+        start_issued_record(paths, org.admin, [u.name for u in org.users])
         paths.user_dir(name).parent.mkdir(parents=True, exist_ok=True)
         try:
             paths.user_dir(name).mkdir()        # claimed: from here on, whatever is in it is this run's
@@ -298,24 +308,23 @@ def add_user(ca: CaFolder, name: str, given_attrs: dict[str, str],
             membership.record_user(ca.root, org.name, user)
         except BaseException:
             shutil.rmtree(paths.user_dir(name), ignore_errors=True)
+            paths.issued_cert(name).unlink(missing_ok=True)     # issued to no one: the name stays free
             raise
     return IssuedUser(grown, user, paths, ou, membership.state_path(ca.root))
 
 
 def list_users(root: Path, org: PeerOrgSpec) -> list[dict]:
-    """The org's admin and users with the identities root holds for them, and whether the org's CRL lists each."""
+    """The org's admin and users with the identities root holds for them, and whether the org's CRL lists each. A
+    user whose folder is gone is listed by the copy of its certificate the org's CA kept (msp_dir None)."""
     paths = org_crypto(root, org.name, org.domain)
-    revocations = crl.local(paths)
     rows = []
     for name, role, attrs in [(org.admin, "admin", {})] + [(u.name, "client", u.attrs) for u in org.users]:
-        cert_path = paths.user_msp(name) / "signcerts" / "cert.pem"
-        cert = load_cert(cert_path) if cert_path.is_file() else None
+        cert, held = client_certificate(paths, name), (paths.user_msp(name) / "signcerts" / "cert.pem").is_file()
         rows.append({"user": name, "role": role, "recfin_role": attrs.get(ROLE_ATTR),
                      "enterprise": attrs.get(ENTERPRISE_ATTR),
                      "serial": f"{cert.serial_number:x}" if cert is not None else None,
-                     "revoked": bool(cert is not None and revocations is not None
-                                     and crl.lists([revocations], cert.serial_number) is not None),
-                     "msp_dir": str(paths.user_msp(name)) if cert is not None else None})
+                     "revoked": cert is not None and revoked_by_org(paths, cert),
+                     "msp_dir": str(paths.user_msp(name)) if held else None})
     return rows
 
 
@@ -435,15 +444,17 @@ class OrgUsers:
         return CaFolder(self.ca_root, self.members.topology.org(org_name))
 
     def user_cert(self, ca: CaFolder, user: str) -> x509.Certificate:
-        """The certificate of the org's user, from the CA's folder or the network's (refused for the admin)."""
+        """The certificate of the org's user, from the CA's folder or the network's, else the copy the org's CA kept
+        of it (a user whose folder is lost is revoked too); refused for the admin."""
         org = ca.org
         check_user_name(org, user)
         if user == org.admin:
             raise OrgUserError(f"{user} is {org.name}'s admin, whose signature is the only one that changes the org's "
                                f"MSP: revoked, the org could not change it again (nor revoke anyone); revoke its "
                                f"users, and have the channel's admins replace the org's definition to change its admin")
-        for root in dict.fromkeys([ca.root, self.members.root]):
-            path = org_crypto(root, org.name, org.domain).user_msp(user) / "signcerts" / "cert.pem"
+        held_in = [org_crypto(root, org.name, org.domain) for root in dict.fromkeys([ca.root, self.members.root])]
+        for path in [*(p.user_msp(user) / "signcerts" / "cert.pem" for p in held_in),
+                     *(p.issued_cert(user) for p in held_in)]:
             if path.is_file():
                 return load_cert(path)
         known = ", ".join(u.name for u in org.users)

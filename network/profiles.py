@@ -17,7 +17,7 @@ from pydantic import BaseModel
 from client.atomic_file import write_atomically
 
 from . import crl
-from .crypto import load_cert, org_crypto
+from .crypto import OrgCrypto, client_certificate, org_crypto
 from .errors import NetworkError
 from .topology import Topology, load as load_topology
 
@@ -74,7 +74,7 @@ def build(topology: Topology, data_root: Path, org_name: str) -> ConnectionProfi
         cert = msp / "signcerts" / "cert.pem"
         users[name] = UserIdentity(name=name, role=role, msp_dir=msp, cert=cert,
                                    key=keys[0] if keys else msp / "keystore", tls_cert=tls / "client.crt",
-                                   tls_key=tls / "client.key", attrs=attrs, revoked=_revoked(revocations, cert))
+                                   tls_key=tls / "client.key", attrs=attrs, revoked=_revoked(revocations, crypto, name))
     return ConnectionProfile(
         org=org.name, msp_id=org.msp_id, channel=topology.channel, chaincode=topology.chaincode.name,
         gateway=peers[0], peers=peers,
@@ -83,10 +83,11 @@ def build(topology: Topology, data_root: Path, org_name: str) -> ConnectionProfi
         users=users)
 
 
-def _revoked(revocations, cert: Path) -> bool:
-    """Whether the org's CRL (None: it has none) lists the certificate in the file cert."""
-    return revocations is not None and cert.is_file() and \
-        crl.lists([revocations], load_cert(cert).serial_number) is not None
+def _revoked(revocations, crypto: OrgCrypto, user: str) -> bool:
+    """Whether the org's CRL (None: it has none) lists the user's certificate (its folder's, else the copy the org's
+    CA kept: a revoked user whose folder was removed stays revoked)."""
+    cert = client_certificate(crypto, user)
+    return revocations is not None and cert is not None and crl.lists([revocations], cert.serial_number) is not None
 
 
 def profiles_dir(data_root: Path) -> Path:
@@ -103,7 +104,7 @@ def mark_revoked(data_root: Path, org_name: str, domain: str) -> Path | None:
     crypto = org_crypto(data_root, org_name, domain)
     revocations = crl.local(crypto)
     for name, user in profile.users.items():
-        user.revoked = _revoked(revocations, crypto.user_msp(name) / "signcerts" / "cert.pem")
+        user.revoked = _revoked(revocations, crypto, name)
     _save(path, profile)
     return path
 

@@ -64,7 +64,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, utils
 
 from ._signer import _CURVE_ORDERS, _checked
@@ -293,33 +293,96 @@ def import_private_key(library: str | Path, token_label: str, user_pin: str, pri
     ``key_id`` defaults to :func:`key_id_for` the key (Fabric's SKI). A public key object with the same
     ID and label is stored too, so the token tells which certificate the key belongs to. Importing the
     same key again changes nothing; another key under the same ID is refused.
+
+    Either object failing to be stored is an :class:`HSMError` (a token that takes no key from outside
+    is named, with the way round it), and a private object stored before its public one failed is
+    destroyed again. A private object under the ID without a public one (left by a run that stopped
+    between the two) is told apart by a test signature it makes, checked with ``private_key``'s public
+    half: the same key gets its public object, another is refused.
     """
     import pkcs11
     from pkcs11.util.ec import decode_ec_private_key, decode_ec_public_key
 
     if not isinstance(private_key, ec.EllipticCurvePrivateKey) or private_key.curve.name not in _CURVES_BY_NAME:
         raise HSMError("only EC P-256 or P-384 keys can be imported: Fabric client identities use ECDSA")
+    library = str(library)
     key_id = key_id or key_id_for(private_key.public_key())
     public_der = private_key.public_key().public_bytes(serialization.Encoding.DER,
                                                        serialization.PublicFormat.SubjectPublicKeyInfo)
-    with _token_session(str(library), token_label, user_pin) as session:   # holds the module's lock
-        existing = _objects(session, pkcs11.ObjectClass.PRIVATE_KEY, key_id)
+    labels = {pkcs11.Attribute.ID: key_id, pkcs11.Attribute.TOKEN: True,
+              **({pkcs11.Attribute.LABEL: key_label} if key_label else {})}
+    public_template = {**decode_ec_public_key(public_der), **labels, pkcs11.Attribute.VERIFY: True}
+    with _token_session(library, token_label, user_pin) as session:   # holds the module's lock
+        existing = _guarded(library, token_label, lambda: _objects(session, pkcs11.ObjectClass.PRIVATE_KEY, key_id))
+        stored = _guarded(library, token_label, lambda: _objects(session, pkcs11.ObjectClass.PUBLIC_KEY, key_id))
         if existing:
-            stored = [_public_key_of(p, private_key.curve)
-                      for p in _objects(session, pkcs11.ObjectClass.PUBLIC_KEY, key_id)]
-            if stored and all(_same_public_key(p, private_key.public_key()) for p in stored):
-                return key_id
-            raise HSMError(f"token {token_label!r} already holds another private key with CKA_ID {key_id.hex()}: "
-                           "give another key ID, or delete that key with the HSM's tool")
-        labels = {pkcs11.Attribute.ID: key_id, pkcs11.Attribute.TOKEN: True,
-                  **({pkcs11.Attribute.LABEL: key_label} if key_label else {})}
+            if stored:
+                same = all(_is_public_object_of(p, private_key.public_key()) for p in stored)
+            else:   # a run that stopped between the two objects, or another key stored without its public half
+                same = len(existing) == 1 and _signs_for(existing[0], private_key.public_key(), library, token_label)
+            if not same:
+                raise HSMError(f"token {token_label!r} already holds another private key with CKA_ID "
+                               f"{key_id.hex()}: give another key ID, or delete that key with the HSM's tool")
+            if not stored:
+                _guarded(library, token_label, lambda: session.create_object(public_template))
+            return key_id
         der = private_key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.TraditionalOpenSSL,
                                         serialization.NoEncryption())
-        session.create_object({**decode_ec_private_key(der), **labels, pkcs11.Attribute.PRIVATE: True,
-                               pkcs11.Attribute.SENSITIVE: True, pkcs11.Attribute.EXTRACTABLE: False,
-                               pkcs11.Attribute.SIGN: True})
-        session.create_object({**decode_ec_public_key(public_der), **labels, pkcs11.Attribute.VERIFY: True})
+        private_object = _guarded(library, token_label, lambda: _imported(library, token_label, lambda: (
+            session.create_object({**decode_ec_private_key(der), **labels, pkcs11.Attribute.PRIVATE: True,
+                                   pkcs11.Attribute.SENSITIVE: True, pkcs11.Attribute.EXTRACTABLE: False,
+                                   pkcs11.Attribute.SIGN: True}))))
+        try:
+            _guarded(library, token_label, lambda: session.create_object(public_template))
+        except BaseException:
+            _destroy_quietly((private_object,))   # else every retry would find "another" key under the ID
+            raise
     return key_id
+
+
+def _imported(library: str, token_label: str, create):
+    """``create()`` of an imported private key's object; a token refusing a key from outside is said with the way
+    round it (other PKCS#11 errors are left to :func:`_guarded`)."""
+    import pkcs11
+
+    try:
+        return create()
+    except (pkcs11.TemplateInconsistent, pkcs11.TemplateIncomplete, pkcs11.AttributeValueInvalid,
+            pkcs11.AttributeTypeInvalid, pkcs11.AttributeReadOnly, pkcs11.FunctionNotSupported) as error:
+        raise HSMError(f"token {token_label!r} of {library} refused to store the private key (PKCS#11 "
+                       f"{type(error).__name__}): many HSMs take no private key from outside. Make the key in the "
+                       "token instead (recfin hsm generate --csr, then recfin org user add --csr and recfin hsm "
+                       "link), or allow key import in the HSM's policy") from None
+
+
+def _is_public_object_of(public_object, public_key: ec.EllipticCurvePublicKey) -> bool:
+    """Whether the token's public key object holds public_key (an object on another curve does not)."""
+    try:
+        return _same_public_key(_public_key_of(public_object, public_key.curve), public_key)
+    except ValueError:
+        return False
+
+
+def _signs_for(private_object, public_key: ec.EllipticCurvePublicKey, library: str, token_label: str) -> bool:
+    """Whether the token's private key object is public_key's private half: a signature it makes verifies with it."""
+    import pkcs11
+    from cryptography.exceptions import InvalidSignature
+
+    if _guarded(library, token_label, lambda: private_object[pkcs11.Attribute.KEY_TYPE]) != pkcs11.KeyType.EC:
+        return False
+    digest = hashlib.sha256(os.urandom(32)).digest()
+    try:
+        raw = _guarded(library, token_label, lambda: private_object.sign(digest, mechanism=pkcs11.Mechanism.ECDSA))
+    except HSMError as error:
+        raise HSMError(f"{error} (a test signature by the private key already under this CKA_ID, to tell whether it "
+                       "is the key being imported)") from None
+    half = len(raw) // 2
+    signature = utils.encode_dss_signature(int.from_bytes(raw[:half], "big"), int.from_bytes(raw[half:], "big"))
+    try:
+        public_key.verify(signature, digest, ec.ECDSA(utils.Prehashed(hashes.SHA256())))
+    except InvalidSignature:
+        return False
+    return True
 
 
 def generate_private_key(library: str | Path, token_label: str, user_pin: str, *, curve: str = "P-256",

@@ -11,6 +11,7 @@ import stat
 import subprocess
 import sys
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import pkcs11
@@ -383,6 +384,69 @@ def test_another_key_under_a_taken_id_is_refused(token):
     with pytest.raises(HSMError, match=rf"already holds another private key with CKA_ID {key_id.hex()}"):
         import_private_key(token.library, token.token, token.pin, ec.generate_private_key(ec.SECP256R1()),
                            key_id=key_id)
+
+
+def token_storing(monkeypatch, refuse_at: int, error: Exception) -> None:
+    """The token's sessions refuse the refuse_at-th object stored (1: the private key, 2: its public object)."""
+    real = hsm._token_session
+
+    @contextmanager
+    def refusing(*args):
+        with real(*args) as session:
+            class Refusing:
+                stored = 0
+
+                def __getattr__(self, name):
+                    return getattr(session, name)
+
+                def create_object(self, template):
+                    Refusing.stored += 1
+                    if Refusing.stored == refuse_at:
+                        raise error
+                    return session.create_object(template)
+            yield Refusing()
+
+    monkeypatch.setattr(hsm, "_token_session", refusing)
+
+
+def test_an_import_whose_public_object_fails_leaves_no_private_key_and_a_retry_imports_it(token, factory, monkeypatch):
+    key = ec.generate_private_key(ec.SECP256R1())
+    before = private_key_ids(token)
+    with monkeypatch.context() as patched:
+        token_storing(patched, 2, pkcs11.DeviceError())
+        with pytest.raises(HSMError, match=rf"^token '{token.token}' of .*: PKCS#11 DeviceError: check the HSM"):
+            import_private_key(token.library, token.token, token.pin, key)
+    assert private_key_ids(token) == before
+    key_id = import_private_key(token.library, token.token, token.pin, key)
+    with factory.new_signer(user_options(token, key_id=key_id)) as signer:
+        verify_like_a_peer(key.public_key(), signer(hashing.sha256(b"retried")), b"retried")
+
+
+def test_a_token_taking_no_key_from_outside_says_to_make_the_key_there(token, monkeypatch):
+    before = private_key_ids(token)
+    token_storing(monkeypatch, 1, pkcs11.TemplateInconsistent())
+    with pytest.raises(HSMError, match=r"refused to store the private key \(PKCS#11 TemplateInconsistent\): many "
+                                       r"HSMs take no private key from outside\. Make the key in the token instead "
+                                       r"\(recfin hsm generate --csr"):
+        import_private_key(token.library, token.token, token.pin, ec.generate_private_key(ec.SECP256R1()))
+    assert private_key_ids(token) == before
+
+
+def test_a_private_key_left_without_its_public_object_is_completed_for_its_own_key_only(token, factory, monkeypatch):
+    key = ec.generate_private_key(ec.SECP384R1())
+    with monkeypatch.context() as patched:    # a run stopped between the two objects: the private one stays
+        token_storing(patched, 2, pkcs11.DeviceError())
+        patched.setattr(hsm, "_destroy_quietly", lambda objects: None)
+        with pytest.raises(HSMError):
+            import_private_key(token.library, token.token, token.pin, key)
+    key_id = key_id_for(key.public_key())
+    assert key_id in private_key_ids(token)
+    with pytest.raises(HSMError, match=rf"already holds another private key with CKA_ID {key_id.hex()}"):
+        import_private_key(token.library, token.token, token.pin, ec.generate_private_key(ec.SECP384R1()),
+                           key_id=key_id)
+    assert import_private_key(token.library, token.token, token.pin, key) == key_id
+    with factory.new_signer(user_options(token, key_id=key_id)) as signer:
+        assert signer.public_key().public_numbers() == key.public_key().public_numbers()   # completed
 
 
 def test_a_key_generated_in_the_token_signs_its_certificate_request(token, factory):

@@ -150,8 +150,9 @@ def test_generation_is_idempotent_and_fills_gaps(data_root, topology):
     assert digest_tree(data_root / "crypto") == before
     org = topology.org("bank")
     paths = org_crypto(data_root, org.name, org.domain)
-    signcert = paths.user_msp("officer1") / "signcerts" / "cert.pem"
-    for f in (paths.user_msp("officer1") / "keystore").iterdir():
+    # the admin's identity: a client user's is never issued again (test_org_user_identities.py)
+    signcert = paths.user_msp(org.admin) / "signcerts" / "cert.pem"
+    for f in (paths.user_msp(org.admin) / "keystore").iterdir():
         f.unlink()
     signcert.unlink()
     crypto.generate(topology, data_root)
@@ -219,7 +220,7 @@ def test_a_client_users_lost_key_is_not_replaced_by_a_new_certificate(data_root,
     key_path.unlink()
     before = digest_tree(data_root / "crypto")
     with pytest.raises(crypto.LostKeyError, match=r"has no key for .*cert\.pem.*revoke the user \(recfin org user "
-                                                  r"revoke\) and add a new one"):
+                                                  r"revoke supplier supplier2; .*a new user under another name"):
         crypto.generate(topology, data_root)
     assert digest_tree(data_root / "crypto") == before
 

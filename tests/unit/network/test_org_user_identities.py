@@ -1,0 +1,162 @@
+"""A client user is issued a certificate once: the generator (`network up`, `prepare`, `org add`, `org keys`)
+never issues a revoked or lost user's identity again, since a new certificate of the same subject would keep
+its client id (x509::<subject>::<issuer>), and with it its party bindings, under a serial no CRL lists.
+
+The CRL is the one `recfin org user revoke` writes, submitted through the scripted `peer` CLI of
+test_org_users.py; the certificates are checked with `cryptography`.
+"""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from network import crl, crypto, membership, profiles
+from network.crypto import LostKeyError, load_cert, org_crypto
+from network.org_users import CaFolder, OrgUserError, OrgUsers, add_user, list_users
+from network.topology import PeerOrgSpec
+
+from .channel_fixtures import channel_config
+from .scripted_channel import ChannelTakingUpdates, host
+
+SUPPLIER1_CODE = "91310000MA1K00002C"
+
+
+def files(root):
+    return {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def supplier_paths(topology, root):
+    org = topology.org("supplier")
+    return org_crypto(root, org.name, org.domain)
+
+
+def listed(topology, root):
+    return {row["user"]: row for row in list_users(root, membership.effective(topology, root).org("supplier"))}
+
+
+@pytest.fixture
+def channel(fake_fabric, topology, data_root):
+    profiles.write_all(topology, data_root)
+    return ChannelTakingUpdates(topology, channel_config(topology, data_root))
+
+
+def revoke(topology, data_root, channel, user):
+    return OrgUsers(host(topology, data_root, channel)).revoke("supplier", user)
+
+
+def test_a_revoked_user_whose_folder_was_removed_is_not_issued_again(channel, topology, data_root):
+    paths = supplier_paths(topology, data_root)
+    revoked = load_cert(paths.user_msp("supplier1") / "signcerts" / "cert.pem")
+    revoke(topology, data_root, channel, "supplier1")
+    shutil.rmtree(paths.user_dir("supplier1"))          # the leaver's files cleaned up
+    crypto.generate(topology, data_root)                 # what `network up`, `prepare`, `org add` run
+    assert not paths.user_dir("supplier1").exists()
+    row = listed(topology, data_root)["supplier1"]
+    assert (row["serial"], row["revoked"], row["msp_dir"]) == (f"{revoked.serial_number:x}", True, None)
+    profiles.write_all(topology, data_root)
+    profile = profiles.load("supplier", data_root)
+    assert profile.user("supplier1").revoked and not profile.user("supplier2").revoked
+
+
+def test_a_name_the_ca_issued_before_is_not_issued_again_by_org_user_add(channel, topology, data_root):
+    revoke(topology, data_root, channel, "supplier1")
+    supplier = topology.org("supplier")
+    # supplier1 taken out of the org's users, as an operator tidying topology.yaml after the revocation
+    tidied = PeerOrgSpec.model_validate({**supplier.model_dump(mode="python"),
+                                         "users": [u.model_dump(mode="python") for u in supplier.users
+                                                   if u.name != "supplier1"]})
+    shutil.rmtree(supplier_paths(topology, data_root).user_dir("supplier1"))
+    before = files(data_root)
+    with pytest.raises(OrgUserError, match=r"supplier's CA issued supplier1 a certificate before \(serial [0-9a-f]+, "
+                                           r"revoked; .*\): a name is issued once.*choose another name"):
+        add_user(CaFolder(data_root, tidied), "supplier1", dict(tidied.users[0].attrs))
+    assert files(data_root) == before
+
+
+def test_a_lost_folder_is_refused_until_the_user_is_revoked_then_left_without_an_identity(channel, topology,
+                                                                                        data_root):
+    paths = supplier_paths(topology, data_root)
+    shutil.rmtree(paths.user_dir("supplier2"))
+    before = files(data_root)
+    with pytest.raises(LostKeyError, match=r"supplier2@supplier\.recfin\.local is gone, though supplier's CA issued "
+                                           r"supplier2 a certificate .*revoke the user \(recfin org user revoke "
+                                           r"supplier supplier2, which takes that copy"):
+        crypto.generate(topology, data_root)
+    assert files(data_root) == before
+    change = revoke(topology, data_root, channel, "supplier2")    # its certificate from the CA's copy
+    assert change.serial == load_cert(paths.issued_cert("supplier2")).serial_number
+    crypto.generate(topology, data_root)
+    assert not paths.user_dir("supplier2").exists() and listed(topology, data_root)["supplier2"]["revoked"]
+
+
+def test_a_revoked_user_with_a_lost_key_is_left_as_it_is_and_generation_goes_on(channel, topology, data_root):
+    """The remedy LostKeyError names (revoke, then a new user) clears it, for this org and every other."""
+    paths = supplier_paths(topology, data_root)
+    msp = paths.user_msp("supplier3")
+    for key in (msp / "keystore").glob("*_sk"):
+        key.unlink()
+    with pytest.raises(LostKeyError, match="has no key for"):
+        crypto.generate(topology, data_root)
+    revoke(topology, data_root, channel, "supplier3")
+    add_user(CaFolder(data_root, topology.org("supplier")), "supplier10", {"recfin.enterprise": SUPPLIER1_CODE})
+    kept = files(paths.user_dir("supplier3"))
+    bank = org_crypto(data_root, "bank", topology.org("bank").domain)
+    shutil.rmtree(bank.user_tls("officer1"))             # a gap in another org, filled by the same run
+    effective = membership.effective(topology, data_root)
+    crypto.generate(effective, data_root)
+    assert files(paths.user_dir("supplier3")) == kept and not any((msp / "keystore").glob("*_sk"))
+    assert (bank.user_tls("officer1") / "client.crt").is_file()
+    assert crl.lists([crl.local(paths)], load_cert(msp / "signcerts" / "cert.pem").serial_number) is not None
+
+
+def test_a_user_new_to_the_topology_is_issued_and_recorded_by_the_ca(topology, data_root):
+    supplier = topology.org("supplier")
+    grown = membership.with_orgs(topology, [
+        o if o.name != "supplier" else PeerOrgSpec.model_validate(
+            {**o.model_dump(mode="python"), "users": [*(u.model_dump(mode="python") for u in o.users),
+                                                      {"name": "supplier7", "attrs": supplier.users[0].attrs}]})
+        for o in topology.orgs])
+    crypto.generate(grown, data_root)
+    paths = supplier_paths(topology, data_root)
+    cert = load_cert(paths.user_msp("supplier7") / "signcerts" / "cert.pem")
+    assert load_cert(paths.issued_cert("supplier7")) == cert
+    shutil.rmtree(paths.user_dir("supplier7"))
+    with pytest.raises(LostKeyError, match="supplier7@supplier.recfin.local is gone"):
+        crypto.generate(grown, data_root)
+
+
+def test_a_ca_that_issued_before_its_record_starts_one_from_the_folders_or_refuses_to_guess(topology, data_root):
+    paths = supplier_paths(topology, data_root)
+    shutil.rmtree(paths.issued_dir)                      # a data folder made before the record was kept
+    shutil.rmtree(paths.user_dir("supplier4"))
+    before = files(data_root)
+    with pytest.raises(LostKeyError, match=r"supplier4 of supplier has no certificate here .*keeps no record of the "
+                                           r"identities it issued .*restore the folder from a backup"):
+        crypto.generate(topology, data_root)
+    assert files(data_root) == before and not paths.issued_dir.exists()
+
+    bank = org_crypto(data_root, "bank", topology.org("bank").domain)
+    shutil.rmtree(bank.issued_dir)
+    crypto.generate(topology, data_root, only=["bank"])  # every folder there: the record starts from them
+    assert {p.name for p in bank.issued_dir.iterdir()} == {f"{u.name}.pem" for u in topology.org("bank").users}
+    for user in topology.org("bank").users:
+        assert load_cert(bank.issued_cert(user.name)) == load_cert(bank.user_msp(user.name) / "signcerts" / "cert.pem")
+    shutil.rmtree(bank.user_dir("officer2"))
+    with pytest.raises(LostKeyError, match="officer2@bank.recfin.local is gone"):
+        crypto.generate(topology, data_root, only=["bank"])
+
+
+def test_a_user_whose_issuing_failed_leaves_its_name_free(topology, data_root, monkeypatch):
+    org = topology.org("supplier")
+
+    def record_fails(*_):
+        raise OSError("disk full")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(membership, "record_user", record_fails)
+        with pytest.raises(OSError, match="disk full"):
+            add_user(CaFolder(data_root, org), "supplier9", {"recfin.enterprise": SUPPLIER1_CODE})
+    issued = add_user(CaFolder(data_root, org), "supplier9", {"recfin.enterprise": SUPPLIER1_CODE})
+    assert load_cert(supplier_paths(topology, data_root).issued_cert("supplier9")).serial_number == \
+        int(issued.summary()["serial"], 16)
