@@ -214,7 +214,8 @@ def compose_command(topology_path, data_root, write_file, output):
     if not write_file:
         click.echo(compose.render(compose.build(channel_topo)), nl=False)
         return
-    if output is None and channel_topo != topo:
+    # Users the data folder records (`org user add`) change no container: only orgs added or removed do.
+    if output is None and compose.render(compose.build(channel_topo)) != compose.render(compose.build(topo)):
         raise NetworkError(f"{compose.COMPOSE_FILE.name} in the repository is generated from topology.yaml alone, "
                            f"but the data folder records orgs added or removed: give --output to write the "
                            f"channel's compose file elsewhere")
@@ -422,10 +423,13 @@ def netns_up(topology_path, prefix, subnet, folder, as_json):
 
     Writes topology.yaml into the folder (the data folder beside it). Orgs keep the addresses an
     earlier `netns up` or `recfin org add` gave them; a new org takes the lowest free one.
+    Refused before anything changes when the prefix's bridge is up on another subnet (`netns down`
+    first to move), or when an address or route here outside that bridge overlaps --subnet.
 
     \b
     Example:
       recfin network netns up && recfin network up --topology .recfin/netns/topology.yaml
+      recfin network netns up --subnet 10.213.9.0/24 --json
     """
     topo, folder, layout = netns_layout(topology_path, prefix, subnet, folder)
     reason = namespaces.unavailable_reason(prefix)

@@ -120,6 +120,9 @@ class Deployment:
     package_ids: dict[str, str]           # MSP ID -> package ID
     # sha256 of the contract configuration its servers run with (contract_config), None: the contract's default
     network_config_sha256: str | None = None
+    # True: signature_policy is the topology's (its "derived" follows the orgs when they change); False: given
+    # at deploy (--signature-policy, --channel-policy), kept as it is; None: a record written before this was kept
+    signature_policy_from_topology: bool | None = None
 
 
 def state_file(data_root: Path, name: str) -> Path:

@@ -30,7 +30,7 @@ from fabric_protos.common import configtx_pb2, policies_pb2
 from fabric_protos.msp import msp_principal_pb2
 
 from . import channel_config, config_signing
-from .org_definition import ROLE_NAMES, OrgMsp, decode_msp
+from .org_definition import ROLE_NAMES, OrgMsp, decode_msp, signature_policy
 
 ROOT = "Channel"
 
@@ -217,6 +217,12 @@ def _principal(p: msp_principal_pb2.MSPPrincipal) -> tuple[str, str]:
         return ("?", "unsupported-principal")
     role = msp_principal_pb2.MSPRole.FromString(p.principal)
     return role.msp_identifier, ROLE_NAMES.get(role.role, "?")
+
+
+def msp_ids_in(policy: str) -> list[str]:
+    """The MSP IDs a signature policy's principals name, e.g. ["BankMSP", "SupplierMSP"] for
+    "AND('BankMSP.peer', 'SupplierMSP.peer')" (PolicySyntaxError when it is not one)."""
+    return sorted({msp_id for msp_id, _role in map(_principal, signature_policy(policy).identities)})
 
 
 def render_signature_rule(env: policies_pb2.SignaturePolicyEnvelope) -> str:

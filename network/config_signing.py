@@ -85,28 +85,48 @@ class SignedBy:
         return self.certificate.subject.rfc4514_string()
 
 
-def signers(update_envelope: configtx_pb2.ConfigUpdateEnvelope) -> list[SignedBy]:
-    """Who signed the envelope's config_update, and whether each signature verifies."""
-    out = []
-    for sig in update_envelope.signatures:
+class UpdateFileError(NetworkError):
+    """A file that is not a CONFIG_UPDATE transaction, or a signature that cannot be added to it."""
+
+
+DAMAGED = ("the file was damaged or edited: write the update again with `recfin org add|remove --update-out` and "
+           "have the admins sign that one")
+
+
+def _signer_of(sig: configtx_pb2.ConfigSignature, index: int, count: int) -> tuple[str, x509.Certificate]:
+    """(MSP ID, certificate) of one signature's creator; UpdateFileError naming the signature (1-based) when its
+    header or certificate cannot be read (a damaged file, or one edited by hand)."""
+    where = f"signature {index + 1} of {count}"
+    try:
         header = common_pb2.SignatureHeader.FromString(sig.signature_header)
         creator = identities_pb2.SerializedIdentity.FromString(header.creator)
-        cert = x509.load_pem_x509_certificate(creator.id_bytes)
+    except Exception as exc:   # protobuf raises DecodeError or RuntimeError depending on the backend
+        raise UpdateFileError(f"{where} has no readable signature header ({exc}): {DAMAGED}") from None
+    try:
+        return creator.mspid, x509.load_pem_x509_certificate(creator.id_bytes)
+    except ValueError as exc:
+        raise UpdateFileError(f"{where} ({creator.mspid or 'no MSP ID'}) names no PEM certificate as its signer "
+                              f"({exc}): {DAMAGED}") from None
+
+
+def signers(update_envelope: configtx_pb2.ConfigUpdateEnvelope) -> list[SignedBy]:
+    """Who signed the envelope's config_update, and whether each signature verifies (UpdateFileError when one
+    cannot be read)."""
+    out = []
+    count = len(update_envelope.signatures)
+    for index, sig in enumerate(update_envelope.signatures):
+        msp_id, cert = _signer_of(sig, index, count)
         try:
             cert.public_key().verify(sig.signature, sig.signature_header + update_envelope.config_update,
                                      ec.ECDSA(hashes.SHA256()))
             valid = True
         except (InvalidSignature, TypeError, ValueError):
             valid = False
-        out.append(SignedBy(creator.mspid, cert, valid))
+        out.append(SignedBy(msp_id, cert, valid))
     return out
 
 
 # ---- the update as a file that travels between org admins ----------------------------------------
-class UpdateFileError(NetworkError):
-    """A file that is not a CONFIG_UPDATE transaction, or a signature that cannot be added to it."""
-
-
 def write_update_file(path: Path, channel_id: str, update_envelope: configtx_pb2.ConfigUpdateEnvelope) -> Path:
     """Write the CONFIG_UPDATE transaction: the same bytes `peer channel signconfigtx -f` and
     `peer channel update -f` read, so an admin with Fabric's own tools can sign or submit it too."""
@@ -145,6 +165,10 @@ def read_update_file(path: Path) -> tuple[str, configtx_pb2.ConfigUpdateEnvelope
     if update.channel_id != header.channel_id:
         raise UpdateFileError(f"{path}: its update is for channel {update.channel_id!r} but its header names "
                               f"{header.channel_id!r}: the file was tampered with; write it again")
+    try:
+        signers(update_envelope)        # every signature readable, before anyone signs, checks or submits it
+    except UpdateFileError as exc:
+        raise UpdateFileError(f"{path}: {exc}") from None
     return header.channel_id, update_envelope
 
 

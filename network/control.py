@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import shutil
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import (builder, ccservers, channel, compose, configtx, contract_config, crypto, membership, nodeconfig, packaging,
@@ -407,9 +407,13 @@ class Network:
                   "collections_sha256": collections_sha, "package_ids": package_ids}
         sequence, changed = next_sequence(committed, recorded.__dict__ if recorded else None, wanted)
         dep = ccservers.Deployment(name, version, sequence, contract, policy, collections_sha, offset, package_ids,
-                                   config_sha)
+                                   config_sha, signature_policy_from_topology=signature_policy == "topology")
         if not changed:
             self.say(f"{name} {version} already committed at sequence {sequence}: ensuring its servers run")
+            if recorded.signature_policy_from_topology != dep.signature_policy_from_topology:
+                # the same policy, now said to be the topology's or given: `org add|remove` keep it by this
+                ccservers.save_deployment(root, replace(recorded, signature_policy_from_topology=
+                                                        dep.signature_policy_from_topology))
             if config_sha:
                 contract_config.write_config(topo, root)
             self.start_chaincode_servers(name)

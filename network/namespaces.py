@@ -98,10 +98,11 @@ def plan_orgs(names: list[str], prefix: str = DEFAULT_PREFIX, subnet: str = DEFA
     """Names and addresses for these orgs (pure). Without placed: .10, .11, ... in order.
 
     placed holds addresses given out before (org -> namespace): an org named there keeps its
-    address when it lies in the subnet and no earlier entry took it; entries for orgs not in
-    names hold their address (so a new org never takes a placed one); every other org gets the
-    lowest free address. Link names follow the address (<prefix>-h<i> for .(10+i)), so an org
-    that keeps its address keeps its links."""
+    address when it lies in the subnet and no earlier entry took it; one placed in another subnet
+    keeps its slot, the same host number in this one (so a subnet change renumbers no one);
+    entries for orgs not in names hold their slot (so a new org never takes a placed one); every
+    other org gets the lowest free address. Link names follow the slot (<prefix>-h<i> for
+    .(10+i)), so an org that keeps its slot keeps its links."""
     if not PREFIX_RE.match(prefix):
         raise NamespaceError(f"namespace prefix {prefix!r} is not valid: 1-8 lower-case letters and digits, "
                              f"starting with a letter")
@@ -115,8 +116,11 @@ def plan_orgs(names: list[str], prefix: str = DEFAULT_PREFIX, subnet: str = DEFA
     slots = {str(address): i for i, address in enumerate(hosts[FIRST_ORG_HOST - 1:])}
     taken: set[int] = set()
     slot_of: dict[str, int] = {}
-    for name, ns in (placed or {}).items():
-        slot = slots.get(str(ns.address))
+    # addresses in the subnet first: they are what runs now; then those of another subnet, by host number
+    in_subnet = {name: ns for name, ns in (placed or {}).items() if ipaddress.ip_address(ns.address) in net}
+    elsewhere = {name: ns for name, ns in (placed or {}).items() if name not in in_subnet}
+    for name, ns in [*in_subnet.items(), *elsewhere.items()]:
+        slot = slots.get(str(_same_host_in(net, ipaddress.ip_address(ns.address))))
         if slot is not None and slot not in taken:
             taken.add(slot)
             if name in names:
@@ -131,6 +135,11 @@ def plan_orgs(names: list[str], prefix: str = DEFAULT_PREFIX, subnet: str = DEFA
                          host_link=f"{prefix}-h{slot_of[name]}", ns_link=f"{prefix}-n{slot_of[name]}")
                  for name in names)
     return Layout(prefix, net, f"{prefix}-br", str(hosts[0]), orgs)
+
+
+def _same_host_in(net: ipaddress.IPv4Network, address: ipaddress.IPv4Address) -> ipaddress.IPv4Address:
+    """The address with address's host number in net (address itself when it lies in net)."""
+    return net.network_address + (int(address) & int(net.hostmask))
 
 
 # ---- ip ------------------------------------------------------------------------------
@@ -176,7 +185,8 @@ def _link_exists(name: str, netns: str | None = None) -> bool:
 def unavailable_reason(prefix: str = DEFAULT_PREFIX) -> str | None:
     """Why network namespaces cannot be made here (not root, no CAP_NET_ADMIN, no iproute2), or None."""
     try:
-        probe = f"{prefix}-probe"
+        # No org can be named so ('_' is not in an org name), and `down(prefix)` finds it after a crash.
+        probe = f"{prefix}-_probe{os.getpid()}"
         made = ip("netns", "add", probe, check=False)
     except NamespaceError as exc:
         return str(exc)
@@ -186,9 +196,68 @@ def unavailable_reason(prefix: str = DEFAULT_PREFIX) -> str | None:
     return None
 
 
+# ---- the subnets in use here -------------------------------------------------------------
+def used_networks(leave_out_dev: str | None = None) -> list[tuple[ipaddress.IPv4Network, str]]:
+    """Every IPv4 network this namespace has an address in or a route to, with what holds it
+    ("address 10.1.2.3/24 on eth0", "route 10.9.0.0/16 via eth1"), but those of leave_out_dev."""
+    out = []
+    for line in ip("-o", "-4", "addr", "show", check=False).stdout.splitlines():
+        found = re.match(r"^\d+:\s+(\S+)\s+inet (\S+)", line)
+        if found and found.group(1) != leave_out_dev:
+            out.append((ipaddress.IPv4Network(found.group(2), strict=False),
+                        f"address {found.group(2)} on {found.group(1)}"))
+    for line in ip("-4", "route", "show", check=False).stdout.splitlines():
+        words = line.split()
+        if not words or not re.match(r"^\d+\.\d+\.\d+\.\d+(/\d+)?$", words[0]):
+            continue            # the default route overlaps everything and takes nothing
+        dev = words[words.index("dev") + 1] if "dev" in words[:-1] else None
+        if dev is None or dev != leave_out_dev:
+            out.append((ipaddress.IPv4Network(words[0], strict=False), f"route {words[0]} via {dev or '?'}"))
+    return out
+
+
+def subnet_conflicts(subnet: ipaddress.IPv4Network, bridge: str) -> list[str]:
+    """What already uses addresses of subnet here, other than the bridge of this prefix itself."""
+    return [what for network, what in used_networks(leave_out_dev=bridge) if network.overlaps(subnet)]
+
+
+FREE_SUBNET_POOL = ipaddress.IPv4Network("10.213.0.0/16")
+
+
+def free_subnet(pool: ipaddress.IPv4Network = FREE_SUBNET_POOL, avoid: tuple[str, ...] = (),
+                start: int = 0) -> str | None:
+    """A /24 of pool that no address or route here overlaps (nor avoid), searched from the start-th on;
+    None when every one is used."""
+    used = [network for network, _what in used_networks()] + [ipaddress.IPv4Network(a) for a in avoid]
+    candidates = list(pool.subnets(new_prefix=24))
+    start %= len(candidates)
+    return next((str(candidate) for candidate in candidates[start:] + candidates[:start]
+                 if not any(candidate.overlaps(u) for u in used)), None)
+
+
+def _check_subnet(layout: Layout) -> None:
+    """Refused before anything is made: a live bridge of this prefix on another subnet (its orgs' namespaces,
+    and the topology written for them, have its addresses), or a subnet something else here uses already
+    (two routes to it, and neither side knows which way a packet goes)."""
+    if _bridge_addresses(layout.bridge):
+        live = bridge_subnet(layout.prefix)
+        if live != layout.subnet:
+            raise NamespaceError(f"the bridge {layout.bridge} is up on {live}, not {layout.subnet}: its namespaces "
+                                 f"have addresses of {live}; give --subnet {live}, or move the network: stop it "
+                                 f"(`recfin network down --topology <the namespaced topology>`), then "
+                                 f"`recfin network netns down --prefix {layout.prefix}` and `netns up` again")
+    conflicts = subnet_conflicts(layout.subnet, layout.bridge)
+    if conflicts:
+        suggestion = free_subnet()
+        raise NamespaceError(f"subnet {layout.subnet} is in use here already ({'; '.join(conflicts)}): choose "
+                             f"another with --subnet" + (f", e.g. {suggestion}" if suggestion else ""))
+
+
 # ---- up, down, cut, restore ------------------------------------------------------------
 def up(layout: Layout) -> Layout:
-    """Create the bridge, one namespace per org and its veth pair, with addresses (idempotent)."""
+    """Create the bridge, one namespace per org and its veth pair, with addresses (idempotent).
+    Refused, nothing made, when the subnet is not the live bridge's or something else here uses it."""
+    _check_subnet(layout)
     if not _link_exists(layout.bridge):
         ip("link", "add", "name", layout.bridge, "type", "bridge")
     ip("addr", "replace", f"{layout.gateway}/{layout.subnet.prefixlen}", "dev", layout.bridge)
@@ -381,15 +450,24 @@ def prefix_of(topology: Topology) -> str:
     return prefix
 
 
+def _bridge_addresses(bridge: str) -> list[str]:
+    """The bridge's IPv4 addresses with their prefix length (none when there is no such bridge)."""
+    shown = ip("-o", "-4", "addr", "show", "dev", bridge, check=False)
+    return re.findall(r"\binet (\S+)", shown.stdout) if shown.returncode == 0 else []
+
+
 def bridge_subnet(prefix: str) -> ipaddress.IPv4Network:
     """The subnet of the live bridge <prefix>-br (its gateway address's network)."""
     bridge = f"{prefix}-br"
-    shown = ip("-o", "-4", "addr", "show", "dev", bridge, check=False)
-    found = re.search(r"\binet (\S+)", shown.stdout) if shown.returncode == 0 else None
-    if found is None:
+    found = _bridge_addresses(bridge)
+    if not found:
         raise NamespaceError(f"no bridge {bridge} with an address: run `recfin network netns up --prefix {prefix}` "
                              f"first")
-    return ipaddress.IPv4Interface(found.group(1)).network
+    if len(found) > 1:
+        raise NamespaceError(f"the bridge {bridge} has several addresses ({', '.join(found)}), so which subnet its "
+                             f"orgs are on is unclear: stop the network, run `recfin network netns down --prefix "
+                             f"{prefix}`, then `netns up --subnet` the one to keep")
+    return ipaddress.IPv4Interface(found[0]).network
 
 
 def layout_of(topology: Topology, subnet: str | None = None) -> Layout:

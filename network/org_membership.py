@@ -49,6 +49,7 @@ from pathlib import Path
 
 from fabric_protos.common import common_pb2, configtx_pb2
 
+from chaincode.receivables import collections as contract_collections
 from chaincode.receivables.config import untagged_version
 
 from . import (ccservers, channel, channel_admin, channel_config, config_policy, config_signing, configtx,
@@ -60,7 +61,7 @@ from .errors import ChaincodeError, NetworkError
 from .lifecycle import Definition, Lifecycle
 from .nodeconfig import orderer_tls_ca, peer_admin_env
 from .org_change import CarriedOrg, parties_of, OrgChange, OrgChangeError, carried_org, plan_add, plan_add_defined, plan_remove
-from .org_definition import decode_msp
+from .org_definition import PolicySyntaxError, decode_msp
 from .org_definition_file import OrgDefinition, write_msp_of
 from .ports import ensure_free
 from .topology import PeerOrgSpec, Topology
@@ -319,21 +320,64 @@ class OrgMembership:
             started = self.net.start_chaincode_servers(dep.name)
             say(f"  {len(started)} {dep.name} server(s) started" if started else f"  {dep.name} servers already running")
 
-    def _redeploy(self, dep: ccservers.Deployment, before: Topology) -> None:
+    def _redeploy(self, dep: ccservers.Deployment, before: Topology, signature_policy: str | None = None) -> None:
         """Deploy the topology's chaincode again for the channel's orgs as they are now.
 
         The contract configuration (org roles), the collections and a derived endorsement policy
         follow the orgs; the version keeps its number and gets the new configuration's digest, so
         this is a new sequence approved by the orgs, and every org's server restarts with the new
-        file. A policy given explicitly at the earlier deploy (not the topology's) is kept; the
-        collections are the topology's (derived, or its file). Should this step fail, `recfin
-        chaincode deploy` completes it: it derives the same definition from the recorded orgs."""
-        topology_policy = contract_config.endorsement_policy(before)
-        policy = "topology" if dep.signature_policy == topology_policy else dep.signature_policy
+        file. A policy given explicitly at the earlier deploy (not the topology's) is kept, unless
+        signature_policy replaces it; the collections are the topology's (derived, or its file).
+        Should this step fail, running the same `org add` again completes it (the record says
+        whether the policy was the topology's, so it is derived again for the orgs as they are)."""
+        policy = signature_policy or ("topology" if self._policy_follows_topology(dep, before)
+                                      else dep.signature_policy)
         result = self.net.deploy_chaincode(dep.name, dep.contract, untagged_version(dep.version),
                                            signature_policy=policy)
         self.net.say(f"  {result.name} {result.version} sequence {result.sequence}: "
                      f"{'committed for the new set of orgs' if result.changed else 'already committed'}")
+
+    @staticmethod
+    def _policy_follows_topology(dep: ccservers.Deployment, before: Topology) -> bool:
+        """Whether the deployed endorsement policy is the topology's (so a derived one follows the orgs), not one
+        given at deploy. The deployment records it; for a record written before it did, the policy is taken to
+        be the topology's when it is what the topology gives for the orgs the chaincode was deployed for (its
+        package IDs; an `org add` that stopped before its commit leaves the new org in `before` but not there),
+        or for before's orgs."""
+        if dep.signature_policy_from_topology is not None:
+            return dep.signature_policy_from_topology
+        deployed_for = [o for o in before.orgs if o.msp_id in dep.package_ids]
+        candidates = {contract_config.endorsement_policy(before)}
+        if deployed_for:
+            candidates.add(contract_config.endorsement_policy(membership.with_orgs(before, deployed_for)))
+        return dep.signature_policy in candidates
+
+    def check_policy_without(self, org: PeerOrgSpec, signature_policy: str | None = None) -> None:
+        """Refused, before anything changes, when the chaincode definition deployed without the org would keep an
+        endorsement policy naming it (one given at deploy, or a fixed one of topology.yaml): once it has left, no
+        transaction could be endorsed. signature_policy: the policy to deploy instead, which must not name it."""
+        if signature_policy is not None:
+            try:
+                named = config_policy.msp_ids_in(signature_policy)
+            except PolicySyntaxError as exc:
+                raise OrgChangeError(f"--signature-policy: {exc}") from None
+            if org.msp_id in named:
+                raise OrgChangeError(f"--signature-policy {signature_policy} names {org.msp_id}, which leaves the "
+                                     f"channel: give one of the staying orgs only")
+            return
+        dep = ccservers.load_deployment(self.root, self.topology.chaincode.name)
+        if dep is None or org not in self.topology.orgs:
+            return
+        after = membership.with_orgs(self.topology, [o for o in self.topology.orgs if o.name != org.name])
+        from_topology = self._policy_follows_topology(dep, self.topology)
+        policy = contract_config.endorsement_policy(after) if from_topology else dep.signature_policy
+        if policy and org.msp_id in config_policy.msp_ids_in(policy):
+            staying = contract_collections.endorsement_policy(contract_config.network_config(after), principal="peer")
+            given = "topology.yaml's chaincode.endorsement_policy" if from_topology else "given at its deploy"
+            raise OrgChangeError(f"the endorsement policy of {dep.name}, {policy} ({given}), names {org.msp_id}, "
+                                 f"which leaves the channel: kept, no transaction could be endorsed once it has gone. "
+                                 f"Stopped before anything changed: run the command again with the policy the "
+                                 f"chaincode is to have without {org.msp_id}, e.g. --signature-policy \"{staying}\"")
 
     # ---- remove ----------------------------------------------------------------------------------
     def check_removable(self, name: str) -> PeerOrgSpec:
@@ -351,10 +395,14 @@ class OrgMembership:
             current = self.fetch_config(self._via(leaving=org.name))
         return plan_remove(self.topology, self.root, current, org.name, sign_as)
 
-    def remove(self, name: str, sign_as: list[str] | None = None) -> OrgChange | None:
-        """Offboard the org: the config update dropping it, then its chaincode servers and peers stopped."""
+    def remove(self, name: str, sign_as: list[str] | None = None,
+               signature_policy: str | None = None) -> OrgChange | None:
+        """Offboard the org: the config update dropping it, then its chaincode servers and peers stopped.
+        signature_policy: the endorsement policy the chaincode is deployed again with (default: the one it has,
+        or the topology's derived one for the staying orgs), refused when it would name the org."""
         say = self.net.say
         org = self.check_removable(name)
+        self.check_policy_without(org, signature_policy)
         via = self._via(leaving=org.name)
         current = self.fetch_config(via)
         change = None
@@ -368,12 +416,13 @@ class OrgMembership:
             self._submit(change, submitter)
             self._wait_for_config(via, org.msp_id, present=False)
             say(f"  submitted as {submitter}'s admin; {org.msp_id} is gone from the channel config")
-        self._after_remove(org)
+        self._after_remove(org, signature_policy)
         return change
 
-    def _after_remove(self, org: PeerOrgSpec) -> None:
+    def _after_remove(self, org: PeerOrgSpec, signature_policy: str | None = None) -> None:
         """Once the channel config lacks the org: its servers and peers stopped, chaincode without it."""
         net, say = self.net, self.net.say
+        self.check_policy_without(org, signature_policy)        # before anything stops (a re-run, a file)
         say(f"[2/4] stop {org.name}'s chaincode servers and peers")
         for dep in ccservers.deployments(self.root):
             if net.supervisor.stop(net._server_spec(dep, org.name).pid_file):
@@ -396,7 +445,7 @@ class OrgMembership:
         for dep in deployed:
             # Fabric keeps every collection of a definition: the org's offer-terms collections stay
             # in it, unused, since the contract configuration no longer names the org.
-            self._redeploy(dep, before)
+            self._redeploy(dep, before, signature_policy)
         if not deployed:
             say("  no chaincode deployed")
 
@@ -500,14 +549,16 @@ class OrgMembership:
         return f"{signed.msp_id} {signed.subject}", checked
 
     def submit_update_file(self, path: Path, *, channel_only: bool = False, as_org: str | None = None,
-                           msp_dir: Path | None = None, record: bool = True) -> UpdateFileCheck:
+                           msp_dir: Path | None = None, record: bool = True,
+                           signature_policy: str | None = None) -> UpdateFileCheck:
         """Submit the file's update once its signatures satisfy the policy, then finish the add or remove.
 
         Submitted as as_org's admin (msp_dir, else this data folder's), by default an admin of a staying
         org whose keys are here, preferably one that signed. An update the channel already has is not sent
         again: only the steps after it run. channel_only: start and stop nothing here; record the org's
         arrival or departure in this data folder (unless not record: a bundle's host, whose network is its
-        bundle's) and say what each company does next (`recfin org bundle`, `recfin host approve`)."""
+        bundle's) and say what each company does next (`recfin org bundle`, `recfin host approve`).
+        signature_policy: for a removal here, as for remove."""
         update_envelope, update, carried = self._read_update(path)
         if channel_only:
             self.net.fabric.require(("peer",))
@@ -524,6 +575,11 @@ class OrgMembership:
             submitter = self._file_submitter(update_envelope, checked.msp_id, None, None)
         org = self._org_of(checked)
         keys_here = self._check_keys_here(checked, org, update, channel_only)
+        if signature_policy is not None and (adding or channel_only):
+            raise OrgChangeError("--signature-policy is for a removal whose chaincode is deployed again here "
+                                 "(not --channel-only): leave it out")
+        if not adding and not channel_only:
+            self.check_policy_without(org, signature_policy)         # before anything is sent
         now = self._orgs_after(checked, org) if channel_only else None
         if checked.applied:
             self.net.say(f"  {checked.msp_id} is already {'in' if adding else 'gone from'} the channel config: "
@@ -555,7 +611,7 @@ class OrgMembership:
         elif adding:
             self._after_add(org, self.grown(org))
         else:
-            self._after_remove(org)
+            self._after_remove(org, signature_policy)
         return checked
 
     @staticmethod

@@ -35,6 +35,9 @@ ChaincodeName = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
 # name (ccservers.port_offset_for), so the two ranges meet only past a hundred names; validation
 # keeps the first operations port clear of every node's port.
 OPERATIONS_PORT_SHIFT = 1000
+# X.509 allows a common name of at most 64 characters (RFC 5280 ub-common-name); the generator names
+# certificates after the orgs' domains and names (network/crypto.py), so those are held to it here.
+MAX_COMMON_NAME = 64
 
 
 class _Model(BaseModel):
@@ -267,6 +270,39 @@ class Topology(_Model):
             if len(set(values)) != len(values):
                 raise ValueError(f"namespaces: two orgs share one {what}")
         return self
+
+    @model_validator(mode="after")
+    def _certificate_names_fit(self) -> "Topology":
+        named = self._certificate_names()
+        org, cn, shorten = max(named, key=lambda n: len(n[1]))
+        if len(cn) > MAX_COMMON_NAME:
+            raise ValueError(f"org {org}: a certificate of it would be named {cn!r}, {len(cn)} characters, over the "
+                             f"{MAX_COMMON_NAME} a certificate's common name may have: shorten {shorten} by "
+                             f"{len(cn) - MAX_COMMON_NAME} or more")
+        return self
+
+    def _certificate_names(self) -> list[tuple[str, str, str]]:
+        """(org, common name, what to shorten) of every certificate the generator issues for the topology: the
+        CAs, each node, the admin and users (<name>@<domain>), each chaincode server and its peers' client pair."""
+        oo = self.orderer_org
+        domain_of = {oo.name: oo.domain, **{o.name: o.domain for o in self.orgs}}
+        out = []
+        for org, admin, users in [(oo.name, oo.admin, []), *((o.name, o.admin, o.users) for o in self.orgs)]:
+            domain = f"the org's domain {domain_of[org]}"
+            out += [(org, f"{ca}.{domain_of[org]}", domain) for ca in ("ca", "tlsca")]
+            out += [(org, f"{user}@{domain_of[org]}", f"{domain} or the name of its user {user}")
+                    for user in [admin, *(u.name for u in users)]]
+        for org in self.orgs:
+            host = self.chaincode_server_host(org)
+            shorten = (f"its chaincode_server_host {host}" if org.chaincode_server_host else
+                       f"the org's domain {org.domain} or the chaincode's name {self.chaincode.name}")
+            out += [(org.name, host, shorten), (org.name, f"peer-client.{host}", shorten)]
+        for org, nodes in [(oo.name, oo.orderers), *((o.name, o.peers) for o in self.orgs)]:
+            for node in nodes:           # named as nodes() names them: its hostname, else <name>.<org domain>
+                out.append((org, node.hostname, f"{node.name}'s hostname {node.hostname}") if node.hostname else
+                           (org, f"{node.name}.{domain_of[org]}",
+                            f"the org's domain {domain_of[org]} or the node's name {node.name}"))
+        return out
 
     @model_validator(mode="after")
     def _unique(self) -> "Topology":

@@ -8,7 +8,7 @@ from fabric_protos.common import configtx_pb2
 
 from cli.org_commands import org
 from network import channel_config as channel_config_module
-from network import config_signing, configtx, crypto, membership
+from network import ccservers, config_signing, configtx, crypto, membership
 from network.org_definition import org_group
 from network.topology import load
 from tests.unit.network.channel_fixtures import channel_config, config_block
@@ -177,3 +177,42 @@ def test_admins_sign_in_turn_and_submit_waits_for_the_policy(runner, network_hom
 def test_file_commands_show_an_example(runner, command):
     result = runner.invoke(org, [command, "--help"])
     assert result.exit_code == 0 and "Example:" in result.output and "--json" in result.output
+
+
+def test_remove_refuses_an_org_the_deployed_policy_names_until_given_another(runner, network_home):
+    root, block = network_home
+    spec = membership.new_org_spec(load(), "bank2", "bank", "91110000MA1K00007E")
+    membership.record_added(root, spec)
+    crypto.generate(membership.effective(load(), root), root)
+    ccservers.save_deployment(root, ccservers.Deployment(
+        "receivables", "1.0+cfg.0", 2, "chaincode.receivables:ReceivablesContract",
+        "AND('Bank2MSP.peer', 'SupplierMSP.peer')", None, 0, {}, None, signature_policy_from_topology=False))
+    before = files_under(root)
+    result = runner.invoke(org, ["remove", "bank2"])
+    assert result.exit_code == 1
+    assert "names Bank2MSP, which leaves the channel" in result.output and "--signature-policy" in result.output
+    assert files_under(root) == before          # refused before the channel config was even fetched
+
+    result = runner.invoke(org, ["remove", "bank2", "--signature-policy", "AND('Bank2MSP.peer', 'BankMSP.peer')"])
+    assert result.exit_code == 1 and "names Bank2MSP" in result.output
+    result = runner.invoke(org, ["remove", "bank2", "--signature-policy", "AND(BankMSP.peer"])
+    assert result.exit_code == 1 and "--signature-policy: policy" in result.output
+    result = runner.invoke(org, ["remove", "bank2", "--dry-run", "--config-block", str(block),
+                                 "--signature-policy", "OR('BankMSP.peer')"])
+    assert result.exit_code == 2 and "--signature-policy is for the chaincode deployed again" in result.output
+    assert files_under(root) == before
+
+
+def test_sign_and_submit_name_a_malformed_signature_instead_of_failing(runner, network_home, tmp_path):
+    root, block = network_home
+    out = tmp_path / "bank2.tx"
+    result = runner.invoke(org, [*BANK, "--update-out", str(out), "--config-block", str(block), "--sign-as", "bank"])
+    assert result.exit_code == 0, result.output
+    channel_id, update_envelope = config_signing.read_update_file(out)
+    update_envelope.signatures.append(configtx_pb2.ConfigSignature(signature_header=b"\xff\xff", signature=b"x"))
+    config_signing.write_update_file(out, channel_id, update_envelope)
+    for args in (["sign", str(out), "--as", "supplier"], ["submit", str(out)]):
+        result = runner.invoke(org, args)
+        assert result.exit_code == 1, result.output
+        assert "signature 2 of 2 has no readable signature header" in result.output
+        assert isinstance(result.exception, SystemExit)          # reported, not raised out of the command

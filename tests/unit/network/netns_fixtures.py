@@ -13,7 +13,7 @@ import re
 
 from network import namespaces
 
-TEST_STEMS = ("rfu", "rfc", "rfm")          # one per kind of test; + the pid in base 36: at most 8 characters
+TEST_STEMS = ("rfu", "rfc", "rfm", "rfs", "rft")   # one per kind of test; + the pid in base 36: at most 8 characters
 SUBNET_POOL = ipaddress.IPv4Network("10.214.0.0/16")
 DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
 
@@ -61,15 +61,7 @@ def remove_leftovers_of_dead_runs() -> list[str]:
 
 def free_subnet(avoid: tuple[str, ...] = ()) -> str:
     """A /24 of 10.214.0.0/16 that no address or route here overlaps (nor `avoid`), picked from the pid on."""
-    used = [ipaddress.IPv4Network(a, strict=False)
-            for a in re.findall(r"\binet (\S+)", namespaces.ip("-o", "-4", "addr", "show", check=False).stdout)]
-    routes = namespaces.ip("-4", "route", "show", check=False).stdout.split("\n")
-    used += [ipaddress.IPv4Network(r.split()[0], strict=False) for r in routes
-             if r.strip() and re.match(r"^\d+\.\d+\.\d+\.\d+(/\d+)?$", r.split()[0])]
-    used += [ipaddress.IPv4Network(a) for a in avoid]
-    candidates = list(SUBNET_POOL.subnets(new_prefix=24))
-    start = os.getpid() % len(candidates)
-    for subnet in candidates[start:] + candidates[:start]:
-        if not any(subnet.overlaps(u) for u in used):
-            return str(subnet)
-    raise RuntimeError(f"no free /24 left in {SUBNET_POOL}")
+    subnet = namespaces.free_subnet(SUBNET_POOL, avoid, start=os.getpid())
+    if subnet is None:
+        raise RuntimeError(f"no free /24 left in {SUBNET_POOL}")
+    return subnet

@@ -449,3 +449,17 @@ def test_no_package_is_written_for_an_org_that_keeps_its_keys_on_its_own_host(ho
     packages = compose.write_packages(hosts, root)
     assert "BankMSP" not in packages
     assert set(packages) == {o.msp_id for o in hosts.orgs} - {"BankMSP"}
+
+
+def test_compose_write_takes_a_data_folder_that_records_only_users(tmp_path, monkeypatch):
+    from network.topology import UserSpec
+
+    data = tmp_path / "hosts"
+    membership.record_user(data, "bank", UserSpec(name="officer3", attrs={"recfin.role": "financier",
+                                                                         "recfin.enterprise": "91110000MA1K00006B"}))
+    assert membership.effective(load(), data) != load()          # the users are in the channel's topology
+    target = tmp_path / "docker-compose.yaml"                    # in place of the repository's file
+    monkeypatch.setattr(compose, "COMPOSE_FILE", target)
+    written = CliRunner().invoke(main, ["network", "compose", "--data-root", str(data), "--write"])
+    assert written.exit_code == 0, written.output
+    assert target.read_text() == COMPOSE.read_text()

@@ -73,3 +73,19 @@ def test_an_update_computed_against_an_older_config_is_stale(grown, data_root, c
     newer.channel_group.groups["Application"].version += 1
     assert channel_config.stale_reads(newer, change.update) == [
         "group /Channel/Application (read at version 1, now 2)"]
+
+
+@pytest.mark.parametrize("header, complaint", [
+    (b"\xff\xff not a header", "signature 2 of 2 has no readable signature header"),
+    (common_pb2.SignatureHeader(creator=b"\x0a\x07BankMSP\x12\x03abc", nonce=b"n").SerializeToString(),
+     r"signature 2 of 2 \(BankMSP\) names no PEM certificate"),
+], ids=["header", "creator"])
+def test_a_malformed_signature_is_refused_naming_which_one(grown, data_root, current, tmp_path, header, complaint):
+    change = plan_add(grown, data_root, current, "bank2", sign_as=["bank"])
+    update_envelope = change.envelope()
+    update_envelope.signatures.append(configtx_pb2.ConfigSignature(signature_header=header, signature=b"x"))
+    path = config_signing.write_update_file(tmp_path / "bank2.tx", change.channel, update_envelope)
+    with pytest.raises(config_signing.UpdateFileError, match=rf"{path}: {complaint}.*--update-out"):
+        config_signing.read_update_file(path)
+    with pytest.raises(config_signing.UpdateFileError, match=complaint):
+        config_policy.evaluate(current, update_envelope)       # an envelope read some other way: the same error

@@ -3,14 +3,16 @@ from it: the files every chaincode server reads, the definition's version, colle
 new definition `recfin org add|remove` deploy."""
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
 
 from chaincode.receivables import config as contract
 from network import Network, ccservers, contract_config, crypto, membership
-from network.errors import TopologyError
+from network.errors import ToolError, TopologyError
 from network.fabric_bin import FabricInstall, REPO_ROOT
+from network.org_change import OrgChangeError
 from network.org_membership import OrgMembership
 from network.topology import parse
 
@@ -195,3 +197,102 @@ def test_a_policy_given_at_deploy_is_kept_when_the_orgs_change(deployed, data_ro
     OrgMembership(net)._join_chaincode(spec, before)
     approval = verbs(peer, "approveformyorg")[-1][2]
     assert approval[approval.index("--signature-policy") + 1] == custom
+
+
+class CommitFailsOnce(ScriptedPeer):
+    """The peer CLI whose next commit fails (the orderers unreachable for a moment), once."""
+
+    fail_next_commit = False
+
+    def _commit(self, msp, args, env):
+        if self.fail_next_commit:
+            self.fail_next_commit = False
+            raise ToolError("peer lifecycle chaincode commit failed: orderer unreachable", stdout="", stderr="",
+                            returncode=1)
+        return super()._commit(msp, args, env)
+
+
+def committed_policy(peer) -> str:
+    """The endorsement policy of the last definition committed (the one the channel now has)."""
+    commit = verbs(peer, "commit")[-1][2]
+    return commit[commit.index("--signature-policy") + 1]
+
+
+@pytest.mark.parametrize("older_record", [False, True], ids=["recorded", "record-without-its-source"])
+def test_org_add_run_again_after_its_commit_failed_derives_the_policy_with_the_new_org(
+        topology, data_root, fake_fabric, older_record):
+    net = Network(topology, data_root=data_root, fabric=FabricInstall.locate(), supervisor_=RecordingSupervisor())
+    net.tools = peer = CommitFailsOnce(topology)
+    net.deploy_chaincode()                                   # the four orgs, the derived policy
+    if older_record:                                         # written before the record said where its policy came from
+        dep = ccservers.load_deployment(data_root, "receivables")
+        ccservers.save_deployment(data_root, dataclasses.replace(dep, signature_policy_from_topology=None))
+    crypto.generate(with_bank2(topology), data_root)
+    spec, before = bank2_recorded(net, data_root, topology)
+    peer.fail_next_commit = True
+    with pytest.raises(ToolError):
+        OrgMembership(net)._join_chaincode(spec, before)     # `org add bank2` stops with the error
+
+    # `recfin org add bank2` again: a fresh Network has bank2 from membership.yaml, so `before` has it too
+    again = Network(topology, data_root=data_root, fabric=FabricInstall.locate(), supervisor_=RecordingSupervisor())
+    again.tools = peer
+    OrgMembership(again)._join_chaincode(spec, again.topology)
+
+    derived = contract_config.endorsement_policy(again.topology)
+    assert "'Bank2MSP.peer'" in derived and committed_policy(peer) == derived
+    dep = ccservers.load_deployment(data_root, "receivables")
+    assert (dep.signature_policy, dep.signature_policy_from_topology) == (derived, True)
+    assert peer.committed["version"] == contract_config.definition_version(again.topology)
+
+
+def test_a_policy_given_at_deploy_equal_to_the_derived_one_is_kept_as_given(deployed, data_root, topology):
+    net, peer = deployed, deployed.tools
+    four = contract_config.endorsement_policy(topology)
+    net.deploy_chaincode(signature_policy=four)              # the same definition: nothing committed, recorded as given
+    assert ccservers.load_deployment(data_root, "receivables").signature_policy_from_topology is False
+    spec, before = bank2_recorded(net, data_root, topology)
+    OrgMembership(net)._join_chaincode(spec, before)
+    assert committed_policy(peer) == four
+
+
+def remove_bank2_setup(net, data_root, topology, policy):
+    """bank2 added and the chaincode deployed for the five orgs with `policy` given at deploy."""
+    spec, before = bank2_recorded(net, data_root, topology)
+    members = OrgMembership(net)
+    members._join_chaincode(spec, before)
+    net.deploy_chaincode(signature_policy=policy)
+    return members
+
+
+def test_org_remove_refuses_before_anything_changes_when_the_given_policy_names_the_org(deployed, data_root,
+                                                                                       topology):
+    net, peer = deployed, deployed.tools
+    members = remove_bank2_setup(net, data_root, topology, "AND('Bank2MSP.peer', 'SupplierMSP.peer')")
+    calls, stopped, state = len(peer.calls), len(net.supervisor.stopped), membership.load_state(data_root)
+    with pytest.raises(OrgChangeError, match=r"names Bank2MSP, which leaves the channel.*--signature-policy "
+                                             r"\"OutOf\(2, 'BankMSP.peer', 'CoreEnterpriseMSP.peer'"):
+        members.remove("bank2")
+    assert len(peer.calls) == calls and membership.load_state(data_root) == state     # no config fetched, nothing
+
+    peer.orgs.remove("Bank2MSP")            # the update went in (another host submitted it): the steps after it
+    with pytest.raises(OrgChangeError, match="names Bank2MSP"):
+        members._after_remove(net.topology.org("bank2"))
+    assert len(net.supervisor.stopped) == stopped and membership.load_state(data_root) == state
+    with pytest.raises(OrgChangeError, match="--signature-policy .* names Bank2MSP"):
+        members._after_remove(net.topology.org("bank2"), "OR('Bank2MSP.peer', 'BankMSP.peer')")
+
+    replacement = "AND('BankMSP.peer', 'SupplierMSP.peer')"
+    members._after_remove(net.topology.org("bank2"), replacement)
+    assert committed_policy(peer) == replacement and "Bank2MSP" not in peer.committed["approvals"]
+    dep = ccservers.load_deployment(data_root, "receivables")
+    assert (dep.signature_policy, dep.signature_policy_from_topology) == (replacement, False)
+
+
+def test_org_remove_keeps_a_given_policy_that_does_not_name_the_org(deployed, data_root, topology):
+    net, peer = deployed, deployed.tools
+    custom = "AND('BankMSP.peer', 'SupplierMSP.peer')"
+    members = remove_bank2_setup(net, data_root, topology, custom)
+    peer.orgs.remove("Bank2MSP")
+    members._after_remove(net.topology.org("bank2"))
+    assert committed_policy(peer) == custom
+    assert [o.name for o in net.topology.orgs] == [o.name for o in topology.orgs]

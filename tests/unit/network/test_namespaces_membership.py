@@ -56,6 +56,20 @@ def test_a_removed_org_renumbers_no_one_and_its_address_is_taken_by_the_next_new
     assert (grown.org("bank2").address, grown.org("bank2").host_link) == (before.org("supplier").address, "rfx-h2")
 
 
+def test_a_new_subnet_keeps_every_orgs_slot_and_links_after_orgs_came_and_went(topology):
+    other = "10.214.251.0/24"
+    first = namespaces.plan(topology, "rfx", SUBNET)
+    shrunk = without(topology, "supplier")
+    bank2_in = namespaces.plan(with_bank2(shrunk), "rfx", SUBNET,                 # bank2 takes supplier's slot
+                               namespaces.plan(shrunk, "rfx", SUBNET, first.namespaces()).namespaces())
+    assert bank2_in.org("bank2").host_link == "rfx-h2" and bank2_in.org("bank").host_link == "rfx-h3"
+    moved = namespaces.plan(with_bank2(shrunk), "rfx", other, bank2_in.namespaces())
+    for link in bank2_in.orgs:
+        same_host = host(other, int(link.address.rsplit(".", 1)[1]))
+        assert moved.org(link.org) == namespaces.OrgLink(link.org, link.netns, same_host, link.host_link,
+                                                          link.ns_link)
+
+
 def test_a_recorded_address_of_an_org_outside_the_topology_is_not_handed_out(topology):
     held = {"bank2": OrgNamespace(netns="rfx-bank2", address=host(SUBNET, 10))}
     layout = namespaces.plan(topology, "rfx", SUBNET, held)

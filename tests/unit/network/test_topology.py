@@ -149,3 +149,45 @@ def test_unknown_names_list_the_choices(topology):
     assert topology.org("bankmsp").name == "bank"
     with pytest.raises(NodeNotFoundError, match="supplier"):
         topology.org("insurer")
+
+
+# ---- every certificate name fits the 64 characters X.509 allows a common name -------------------
+def common_names_under(folder: Path) -> set[str]:
+    from cryptography import x509
+    from cryptography.x509.oid import NameOID
+
+    names = set()
+    for path in [*folder.rglob("*.pem"), *folder.rglob("*.crt")]:
+        data = path.read_bytes()
+        if b"BEGIN CERTIFICATE" in data:
+            cert = x509.load_pem_x509_certificate(data)
+            names |= {a.value for a in cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)}
+    return names
+
+
+def test_an_org_named_so_long_that_a_certificate_name_would_pass_64_characters_is_refused(topology):
+    from network import membership
+
+    with pytest.raises(TopologyError, match=r"org b{28}: a certificate of it would be named "
+                                            r"'peer-client\.receivables\.b{28}\.recfin\.local', 65 characters, "
+                                            r"over the 64 .* shorten the org's domain b{28}\.recfin\.local"):
+        membership.new_org_spec(topology, "b" * 28, "bank", "91110000MA1K00007E")
+    doc = raw()
+    doc["orgs"][2]["users"][0]["name"] = "u" * 60
+    with pytest.raises(TopologyError, match="or the name of its user u{60} by"):
+        parse(doc)
+    doc = raw()
+    doc["orgs"][2]["peers"][0]["hostname"] = "p" * 60 + ".bank"
+    with pytest.raises(TopologyError, match=r"org bank: .* shorten peer0's hostname p{60}\.bank by 1 or more"):
+        parse(doc)
+
+
+def test_at_the_limit_every_certificate_the_generator_issues_is_one_the_rule_counts(topology, tmp_path):
+    from network import crypto, membership
+
+    spec = membership.new_org_spec(topology, "b" * 27, "bank", "91110000MA1K00007E")
+    grown = membership.with_orgs(topology, [*topology.orgs, spec])
+    crypto.generate(grown, tmp_path, only=[spec.name])
+    issued = common_names_under(crypto.org_crypto(tmp_path, spec.name, spec.domain).root)
+    assert max(len(cn) for cn in issued) == 64
+    assert issued <= {cn for _org, cn, _shorten in grown._certificate_names()}
