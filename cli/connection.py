@@ -40,12 +40,21 @@ class Session:
 
 
 def default_user(profile: profiles.ConnectionProfile, *, admin: bool = False) -> str:
-    """The org's admin, or its first client user not revoked, as listed in the profile."""
+    """The org's admin, or its first client user not revoked, as listed in the profile, whose certificate file is
+    there: a client user whose folder was removed (a leaver's) has no identity to sign with. The admin's file is
+    not asked for: its folder may be kept elsewhere (open_session's msp_dir)."""
     wanted = "admin" if admin else "client"
+    absent = []
     for name, user in profile.users.items():
-        if user.role == wanted and not user.revoked:
+        if user.role != wanted or user.revoked:
+            continue
+        if admin or user.cert.is_file():
             return name
-    raise NetworkError(f"org {profile.org} has no {wanted} user in its profile: choose one with --user")
+        absent.append(user)
+    missing = (f" ({', '.join(u.name for u in absent)} not revoked, but {absent[0].cert} is missing"
+               f"{' and theirs too' if len(absent) > 1 else ''})" if absent else "")
+    raise NetworkError(f"org {profile.org} has no {wanted} user in its profile that is not revoked and has its "
+                       f"certificate file{missing}: choose one with --user")
 
 
 def load_profile(org: str, data_root: Path | None) -> profiles.ConnectionProfile:

@@ -10,7 +10,10 @@
     topology.yaml                     the network on hostnames, as the package was made for (`recfin host` reads it)
     crypto/<org>/                     the org's own material: verifying MSP, CA and TLS CA certificates,
                                       its peers' MSP+TLS, its users' MSP+TLS, its chaincode server's TLS
-                                      pair and its peers' client pair for it (never the CA keys)
+                                      pair and its peers' client pair for it (never the CA keys); for a
+                                      revoked user whose folder was removed, the CA's copy of its certificate
+                                      (ca/issued/<user>.pem), by which its profile entry and `recfin org user
+                                      list` show it revoked
     crypto/<other org>/               public material only: msp/ (CA certs, config.yaml), ca.pem, tlsca.pem
     channel/<channel>.block           the genesis block, to join the channel (when prepared)
     chaincode/<name>/<org>/<label>.tar.gz   the org's ccaas package (its server's hostname, mutual TLS)
@@ -37,8 +40,8 @@ from pathlib import Path
 
 import yaml
 
-from . import compose, configtx, contract_config, membership, profiles
-from .crypto import OrgCrypto, org_crypto
+from . import compose, configtx, contract_config, crl, membership, profiles
+from .crypto import OrgCrypto, load_cert, org_crypto, revoked_by_org
 from .errors import NetworkError
 from .topology import PeerOrgSpec, Topology
 
@@ -260,12 +263,24 @@ def _swap_in(built: Path, out: Path) -> Path | None:
 
 def copy_own_keys(topology: Topology, own: OrgCrypto, mine: OrgCrypto, bundle: Bundle) -> None:
     """The org's identities from its folder own into the bundle's mine: its peers' MSP+TLS, its users'
-    MSP+TLS, its chaincode server's TLS pair and its peers' client pair for it (never the CA keys)."""
+    MSP+TLS, its chaincode server's TLS pair and its peers' client pair for it (never the CA keys).
+
+    A revoked user whose folder was removed has no identity to copy, and the bundle no record of what the CA
+    issued: the CA's copy of its certificate goes in, so the bundle's profile and `recfin org user list` show it
+    revoked (not a user the company host would sign as), with own's CRL where it is newer than the bundle's."""
     org = topology.org(bundle.org)
+    revocations, carried = crl.local(own), crl.local(mine)
+    if revocations is not None and (carried is None or crl.number(revocations) > crl.number(carried)):
+        _copy(crl.crl_path(own), crl.crl_path(mine), bundle)
     for node in topology.peers(org.name):
         _copy_tree(own.node_dir(node.hostname), mine.node_dir(node.hostname), bundle)
     for user in [org.admin, *(u.name for u in org.users)]:
         _copy_tree(own.user_dir(user), mine.user_dir(user), bundle)
+    for user in org.users:
+        copy = own.issued_cert(user.name)
+        if (not (own.user_msp(user.name) / "signcerts" / "cert.pem").is_file() and copy.is_file()
+                and revoked_by_org(own, load_cert(copy))):
+            _copy(copy, mine.issued_cert(user.name), bundle)
     host = topology.chaincode_server_host(org)
     for folder in (own.chaincode_server_tls(host), own.chaincode_client_tls(host)):
         _copy_tree(folder, mine.root / folder.relative_to(own.root), bundle)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .bundle import MANIFEST, Bundle, copy_own_keys, finish, keys_missing_note
 from .bundle_host import read_network
-from .crypto import OrgCrypto, issued_by, load_cert, org_crypto
+from .crypto import OrgCrypto, issued_by, load_cert, org_crypto, revoked_by_org
 from .errors import NetworkError
 from .topology import PeerOrgSpec, Topology
 
@@ -39,7 +39,7 @@ def adopt_keys(bundle_root: Path, keys_root: Path) -> Bundle:
             raise AdoptKeysError(f"the keys in {keys_root} are not the ones the channel has for {org.msp_id}: their "
                                  f"{what} certificate ({ours}) is not the bundle's ({theirs}), which the channel's "
                                  f"config gives the org. Give the folder whose definition the org was added with")
-    _check_identities(topology, org, keys)
+    _check_identities(topology, org, keys, keys_root)
     install_root = Path(doc["install_root"])
     bundle = Bundle(org.name, org.msp_id, bundle_root, install_root,
                     files=[f for f in doc.get("files") or [] if f != MANIFEST],
@@ -49,12 +49,15 @@ def adopt_keys(bundle_root: Path, keys_root: Path) -> Bundle:
     return bundle
 
 
-def _check_identities(topology: Topology, org: PeerOrgSpec, keys: OrgCrypto) -> None:
-    """Every identity the bundle gets is there and issued by the org's CA (signing) or TLS CA (TLS)."""
+def _check_identities(topology: Topology, org: PeerOrgSpec, keys: OrgCrypto, keys_root: Path) -> None:
+    """Every identity the bundle gets is there and issued by the org's CA (signing) or TLS CA (TLS). A client
+    user revoked (by the keys folder's CRL) whose folder was removed has none, and gets none: the generator never
+    issues it again, so it is passed over, as copy_own_keys takes it."""
     ca, tlsca = load_cert(keys.ca_cert), load_cert(keys.tlsca_cert)
     host = topology.chaincode_server_host(org)
     nodes = [keys.node_dir(n.hostname) for n in topology.peers(org.name)]
-    users = [keys.user_dir(user) for user in [org.admin, *(u.name for u in org.users)]]
+    clients = [u.name for u in org.users if not _removed_after_revocation(org, keys, keys_root, u.name)]
+    users = [keys.user_dir(user) for user in [org.admin, *clients]]
     expected = [(f / "msp" / "signcerts" / "cert.pem", ca) for f in nodes + users]
     expected += [(f / "tls" / "server.crt", tlsca) for f in nodes] + [(f / "tls" / "client.crt", tlsca) for f in users]
     expected += [(keys.chaincode_server_tls(host) / "server.crt", tlsca),
@@ -69,3 +72,23 @@ def _check_identities(topology: Topology, org: PeerOrgSpec, keys: OrgCrypto) -> 
                                  f"{'TLS CA' if issuer is tlsca else 'CA'}: the keys folder mixes another org's "
                                  f"material; use the folder `recfin org keys` wrote")
 
+
+def _removed_after_revocation(org: PeerOrgSpec, keys: OrgCrypto, keys_root: Path, user: str) -> bool:
+    """Whether the client user's folder is gone because it was revoked (the keys folder's CRL lists the copy of its
+    certificate the org's CA kept). AdoptKeysError when the CA issued it a certificate that CRL does not list:
+    `recfin org keys` issues none in its place, so only its folder, restored, completes the keys."""
+    if (keys.user_msp(user) / "signcerts" / "cert.pem").is_file():
+        return False
+    copy = keys.issued_cert(user)
+    if not copy.is_file():
+        return False            # never issued: `recfin org keys` issues it (the missing-file refusal says so)
+    cert = load_cert(copy)
+    if revoked_by_org(keys, cert):
+        return True
+    raise AdoptKeysError(
+        f"{keys.user_dir(user)} is missing, though {org.name}'s CA issued {user} a certificate (serial "
+        f"{cert.serial_number:x}, its copy in {copy}) that the keys folder's CRL does not list: restore the folder "
+        f"from a backup, then run adopt-keys again; `recfin org keys` issues no certificate in its place. A lost "
+        f"user is revoked with the org's CA key (recfin org user revoke {org.name} {user} --keys {keys_root}); once "
+        f"the keys folder's CRL lists it (a revocation made from another host reaches it with `recfin org user "
+        f"list {org.name} --keys {keys_root} --sync`), adopt-keys passes the user over")

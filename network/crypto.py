@@ -35,7 +35,7 @@ issues (ca/issued/<user>.pem, started empty with the CA; a CA made before it was
 from the users' folders, see start_issued_record). A client user the org's CRL revokes is left as
 it is, with or without its folder, and never issued again; one with a certificate and no key
 (LostKeyError), or whose folder is gone while the record has its certificate, is refused with what
-to do. Only a user the record does not know is issued one: a new user. A new certificate of an
+to do, before anything of its org is written. Only a user the record does not know is issued one: a new user. A new certificate of an
 old user would keep its client id (x509::<subject>::<issuer>), and with it its party bindings,
 under a serial no CRL lists.
 """
@@ -363,16 +363,10 @@ class _OrgIssuer:
         """
         self.verifying_msp(msp)
         cert_path = msp / "signcerts" / "cert.pem"
-        if cert_path.is_file() and (any((msp / "keystore").glob("*_sk")) or _key_elsewhere(msp)):
+        if cert_path.is_file() and _key_held(msp):
             return None
         if cert_path.is_file() and ou == "client":
-            user = msp.parent.name.removesuffix(f"@{self.paths.domain}")
-            raise LostKeyError(f"{msp / 'keystore'} has no key for {cert_path}, and the folder does not say the key "
-                               f"is elsewhere: restore the key file. If it is lost, revoke the user (recfin org user "
-                               f"revoke {self.paths.root.name} {user}; its revoked certificate is then left as it "
-                               f"is) and give the person a new user under another name (recfin org user add); no "
-                               f"certificate is issued in its place, which would escape a revocation and keep the "
-                               f"user's party bindings")
+            raise _lost_key(self.paths, msp.parent.name.removesuffix(f"@{self.paths.domain}"))
         key = public_key or new_key()
         cert = issue(self.ca_key, self.ca_cert, key, cn=cn, org=self.org, ou=ou, attrs=attrs)
         if public_key is None:
@@ -405,6 +399,20 @@ def _key_elsewhere(msp: Path) -> bool:
     return (msp / KEY_ELSEWHERE_FILE).is_file() or (msp / HSM_SIGNER_FILE).is_file()
 
 
+def _key_held(msp: Path) -> bool:
+    """The MSP folder's certificate has its key: in the keystore, or where the folder says it is (an HSM)."""
+    return any((msp / "keystore").glob("*_sk")) or _key_elsewhere(msp)
+
+
+def _lost_key(paths: OrgCrypto, user: str) -> LostKeyError:
+    msp = paths.user_msp(user)
+    return LostKeyError(f"{msp / 'keystore'} has no key for {msp / 'signcerts' / 'cert.pem'}, and the folder does "
+                        f"not say the key is elsewhere: restore the key file. If it is lost, revoke the user (recfin "
+                        f"org user revoke {paths.root.name} {user}; its revoked certificate is then left as it is) and "
+                        f"give the person a new user under another name (recfin org user add); no certificate is "
+                        f"issued in its place, which would escape a revocation and keep the user's party bindings")
+
+
 def _write_if_missing(path: Path, data: bytes) -> None:
     if not path.is_file():
         _write(path, data)
@@ -423,6 +431,10 @@ def generate(topology: Topology, data_root: Path, only: list[str] | None = None)
         paths = org_crypto(data_root, org_name, domain)
         if (only is not None and org_name not in only) or paths.public_only:
             continue
+        # Each client user is decided (left revoked, or refused: LostKeyError) before anything of the org is
+        # written, so a refusal leaves the org's folder as it was.
+        recorded = issued_certificates(paths) or {}
+        left_revoked = {u.name for u in users if client_user_left_revoked(paths, u.name, recorded)}
         # An org whose MSP already names its CAs is the channel's as it is: its CAs are never made again
         # (a CA deleted whole would otherwise come back as one the channel does not know).
         issuer = _OrgIssuer(paths, domain, make_cas=not any((paths.msp_dir / "cacerts").glob("*.pem")))
@@ -437,7 +449,8 @@ def generate(topology: Topology, data_root: Path, only: list[str] | None = None)
             _chaincode_tls(topology, topology.org(org_name), paths, issuer)
         _user(issuer, admin, "admin", None)
         for user in users:
-            _client_user(issuer, user.name, user.attrs or None, issued)
+            if user.name not in left_revoked:   # a revoked user is left as it is, and never issued again
+                _client_user(issuer, user.name, user.attrs or None, issued)
 
 
 def _user(issuer: _OrgIssuer, name: str, ou: str, attrs: dict[str, str] | None,
@@ -449,15 +462,21 @@ def _user(issuer: _OrgIssuer, name: str, ou: str, attrs: dict[str, str] | None,
         _write(issuer.paths.issued_cert(name), _pem_cert(cert))
 
 
-def _client_user(issuer: _OrgIssuer, name: str, attrs: dict[str, str] | None,
-                 issued: dict[str, x509.Certificate]) -> None:
-    """A topology user, by what the org's CA records issuing (issued): kept, left revoked, refused, or issued new."""
-    paths, org = issuer.paths, issuer.paths.root.name
-    cert_path = paths.user_msp(name) / "signcerts" / "cert.pem"
-    held = load_cert(cert_path) if cert_path.is_file() else None
-    if held is None and name in issued:
+def client_user_left_revoked(paths: OrgCrypto, name: str, issued: dict[str, x509.Certificate]) -> bool:
+    """How the generator takes a topology client user, by what the org's CA records issuing (issued) and its CRL:
+    True when the CRL revokes it (left as it is, with or without its folder, and never issued again); False when
+    its identity is kept, completed, or issued new (a user the record does not know). Reads only.
+
+    LostKeyError when its certificate is here without its key (and the folder does not say the key is
+    elsewhere), or its folder is gone while the record has its certificate: either would need a new certificate
+    of the same subject, which would keep the user's client id and party bindings under a serial no CRL lists."""
+    msp, org = paths.user_msp(name), paths.root.name
+    cert_path = msp / "signcerts" / "cert.pem"
+    if not cert_path.is_file():
+        if name not in issued:
+            return False
         if revoked_by_org(paths, issued[name]):
-            return          # revoked, its folder since removed: it has no identity, and is given none
+            return True     # revoked, its folder since removed: it has no identity, and is given none
         raise LostKeyError(
             f"{paths.user_dir(name)} is gone, though {org}'s CA issued {name} a certificate (serial "
             f"{issued[name].serial_number:x}, its copy in {paths.issued_cert(name)}): restore the folder from a "
@@ -466,8 +485,19 @@ def _client_user(issuer: _OrgIssuer, name: str, attrs: dict[str, str] | None,
             f"(recfin org user add); if it was revoked from another host, `recfin org user list {org} --sync` "
             f"brings the channel's CRL here. No certificate is issued in its place, which would keep the user's "
             f"client id and party bindings under a serial no CRL lists")
-    if held is not None and revoked_by_org(paths, held):
-        return              # left as it is: revoked, it signs nothing the channel accepts, and is not replaced
+    if revoked_by_org(paths, load_cert(cert_path)):
+        return True         # revoked, it signs nothing the channel accepts, and is not replaced
+    if not _key_held(msp):
+        raise _lost_key(paths, name)
+    return False
+
+
+def _client_user(issuer: _OrgIssuer, name: str, attrs: dict[str, str] | None,
+                 issued: dict[str, x509.Certificate]) -> None:
+    """A topology user that client_user_left_revoked let through: its identity completed, or issued new."""
+    paths = issuer.paths
+    cert_path = paths.user_msp(name) / "signcerts" / "cert.pem"
+    held = load_cert(cert_path) if cert_path.is_file() else None
     _user(issuer, name, "client", attrs)
     if held is not None and name not in issued:     # a folder the record missed (put back by hand): known now
         _write(paths.issued_cert(name), _pem_cert(held))

@@ -11,8 +11,10 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
 from chaincode.receivables import config as contract
-from network import bundle, contract_config, crypto, membership, profiles
+from cli.connection import default_user
+from network import bundle, contract_config, crl, crypto, membership, profiles
 from network.errors import NetworkError, NodeNotFoundError
+from network.org_users import list_users
 
 PRIVATE_KEY = re.compile(rb"-----BEGIN [A-Z ]*PRIVATE KEY-----")
 ORGS = ["coreenterprise", "supplier", "bank", "regulator"]
@@ -322,3 +324,30 @@ def test_the_other_orgs_bundles_know_an_added_org_and_forget_a_removed_one(tmp_p
     assert "Bank2MSP" not in json.loads((b.root / "chaincode" / "receivables" / "network_config.json").read_text())["org_roles"]
     with pytest.raises(NodeNotFoundError, match="bank2"):
         bundle.write(hosts, root, "bank2", tmp_path / "bank2")
+
+
+# ---- a revoked user whose folder was removed: no identity to carry, shown revoked ---------------------------
+def test_a_revoked_user_without_its_folder_is_shown_revoked_and_is_never_the_default_user(tmp_path, hosts,
+                                                                                         prepared_hosts):
+    """The bundle carries the CA's copy of its certificate (it has no other), so the profile the company host
+    reads, and `org user list` there, show it revoked; the company host's default user is one it can sign as."""
+    data = tmp_path / "data"
+    shutil.copytree(prepared_hosts, data)
+    spec = hosts.org("supplier")
+    paths = crypto.org_crypto(data, spec.name, spec.domain)
+    leaver = crypto.load_cert(paths.user_msp("supplier1") / "signcerts" / "cert.pem")
+    revoked = crl.extended(crypto.load_key(paths.ca_key), crypto.load_cert(paths.ca_cert), [], leaver.serial_number)
+    crl.write_local(paths, crl.pem(revoked))         # as `org user revoke` leaves the network's folder
+    shutil.rmtree(paths.user_dir("supplier1"))
+    crypto.generate(hosts, data)                     # `prepare --hostnames` again: left revoked, not issued again
+
+    out = tmp_path / "bundle"
+    b = bundle.write(hosts, data, "supplier", out, install_root=out)    # as unpacked where its profile points
+    mine = crypto.org_crypto(out, spec.name, spec.domain)
+    assert crypto.load_cert(mine.issued_cert("supplier1")) == leaver and not mine.user_dir("supplier1").exists()
+    assert "crypto/supplier/ca/issued/supplier1.pem" in b.files and not mine.ca_key.exists()
+    profile = profiles.load("supplier", out)
+    assert profile.user("supplier1").revoked and not profile.user("supplier2").revoked
+    assert {row["user"]: row["revoked"] for row in list_users(out, spec)} == \
+        {"admin": False, "supplier1": True, "supplier2": False, "supplier3": False, "supplier4": False}
+    assert default_user(profile) == "supplier2"

@@ -19,7 +19,7 @@ from fabric_protos.common import configtx_pb2
 
 from cli.host_commands import host as host_group
 from cli.org_commands import org
-from network import bundle, config_signing, crypto, membership, org_definition_file, org_keys
+from network import bundle, config_signing, crl, crypto, membership, org_definition_file, org_keys, profiles
 from network.bundle_host import BundleHost
 from network.bundle_keys import AdoptKeysError, adopt_keys
 from network.crypto import org_crypto
@@ -27,6 +27,7 @@ from network.errors import NetworkError
 from network.org_change import OrgChangeError, carried_org
 from network.org_definition import decode_anchor_peers, decode_msp, msp_value
 from network.org_definition_file import OrgDefinitionError
+from network.org_users import list_users
 
 from .channel_fixtures import channel_config
 from .scripted_channel import ScriptedChannel, admins_host, host, with_update
@@ -230,6 +231,34 @@ def test_a_definition_that_clashes_with_the_network_here_is_refused(sent, channe
     membership.record_added(network_host, org_definition_file.read(sent).org)
     with pytest.raises(OrgChangeError, match=r"bank2 \(Bank2MSP\) is already an org of the network"):
         host(hosts, network_host, channel).plan_add_definition(org_definition_file.read(sent))
+
+
+def test_a_revoked_user_whose_folder_was_removed_is_passed_over_and_shown_revoked(company, keyless_bundle, hosts):
+    """`recfin org keys` never issues it again, so the keys stay complete without it."""
+    keys = org_crypto(company.root, "bank2", company.definition.org.domain)
+    leaver = crypto.load_cert(keys.user_msp("officer1") / "signcerts" / "cert.pem")
+    revoked = crl.extended(crypto.load_key(keys.ca_key), crypto.load_cert(keys.ca_cert), [], leaver.serial_number)
+    crl.write_local(keys, crl.pem(revoked))       # as `org user revoke --keys` leaves the keys folder
+    shutil.rmtree(keys.user_dir("officer1"))
+    org_keys.make(hosts, "bank2", "bank", CODE, company.root)       # run again: it is not issued again
+    assert not keys.user_dir("officer1").exists()
+
+    adopt_keys(keyless_bundle, company.root)
+    mine = org_crypto(keyless_bundle, "bank2", keys.domain)
+    assert crypto.load_cert(mine.issued_cert("officer1")) == leaver and not mine.user_dir("officer1").exists()
+    profile = profiles.load("bank2", keyless_bundle)
+    assert profile.user("officer1").revoked and not profile.user("officer2").revoked
+    assert [row["user"] for row in list_users(keyless_bundle, company.definition.org) if row["revoked"]] == ["officer1"]
+
+
+def test_a_lost_folder_the_crl_does_not_list_must_be_restored(company, keyless_bundle):
+    keys = org_crypto(company.root, "bank2", company.definition.org.domain)
+    shutil.rmtree(keys.user_dir("officer2"))
+    with pytest.raises(AdoptKeysError, match=r"officer2@bank2\.recfin\.local is missing, though bank2's CA issued "
+                                             r"officer2 a certificate .*restore the folder from a backup.*"
+                                             r"`recfin org keys` issues no certificate in its place"):
+        adopt_keys(keyless_bundle, company.root)
+    assert private_key_files(keyless_bundle) == []
 
 
 def test_keys_made_again_are_kept_and_another_spec_is_refused(company, hosts):

@@ -160,3 +160,24 @@ def test_a_user_whose_issuing_failed_leaves_its_name_free(topology, data_root, m
     issued = add_user(CaFolder(data_root, org), "supplier9", {"recfin.enterprise": SUPPLIER1_CODE})
     assert load_cert(supplier_paths(topology, data_root).issued_cert("supplier9")).serial_number == \
         int(issued.summary()["serial"], 16)
+
+
+@pytest.mark.parametrize("loss, refusal", [
+    ("folder", r"supplier2@supplier\.recfin\.local is gone"),
+    ("key", r"has no key for .*supplier2@supplier\.recfin\.local/msp/signcerts/cert\.pem"),
+])
+def test_a_refused_user_stops_the_run_before_anything_of_its_org_is_written(topology, data_root, loss, refusal):
+    """The peer's TLS pair, missing too, would be issued first by a run that checked its users last."""
+    paths = supplier_paths(topology, data_root)
+    peer_tls = paths.node_dir(topology.peers("supplier")[0].hostname) / "tls"
+    for name in ("server.crt", "server.key"):
+        (peer_tls / name).unlink()
+    if loss == "folder":
+        shutil.rmtree(paths.user_dir("supplier2"))
+    else:
+        for key in (paths.user_msp("supplier2") / "keystore").glob("*_sk"):
+            key.unlink()
+    before = files(paths.root)
+    with pytest.raises(LostKeyError, match=refusal):
+        crypto.generate(topology, data_root)
+    assert files(paths.root) == before and not (peer_tls / "server.crt").exists()

@@ -2,6 +2,7 @@ import json
 
 import pytest
 
+from cli.connection import default_user
 from network import profiles
 from network.errors import NetworkError
 
@@ -61,3 +62,21 @@ def test_a_cli_session_acts_as_the_profile_user_and_endorses_lost_races_again(to
         assert session.client.retry is RACE_RETRY
         assert session.user == profiles.load("supplier", data_root).user("supplier3")
         assert session.client.contract.chaincode_name == "receivables"
+
+
+def test_the_default_user_is_one_whose_certificate_file_is_there(topology, data_root):
+    """A user whose folder was removed (and whose revocation has not reached this folder) cannot sign."""
+    profiles.write_all(topology, data_root)
+    profile = profiles.load("supplier", data_root)
+    assert default_user(profile) == "supplier1"
+    profile.user("supplier1").cert.unlink()
+    assert default_user(profile) == "supplier2"
+    clients = [u for u in profile.users.values() if u.role == "client"]
+    for user in clients[1:]:
+        user.cert.unlink()
+    with pytest.raises(NetworkError, match=r"no client user .*supplier1, supplier2, supplier3, supplier4 not "
+                                           r"revoked, but .*supplier1@supplier\.recfin\.local/msp/signcerts/cert\.pem "
+                                           r"is missing.*choose one with --user"):
+        default_user(profile)
+    profile.user("admin").cert.unlink()             # its folder may be elsewhere: open_session's msp_dir
+    assert default_user(profile, admin=True) == "admin"

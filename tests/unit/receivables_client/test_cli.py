@@ -187,11 +187,14 @@ def test_party_register_connects_as_the_org_admin(ledger):
     assert body["client_ids"] == ["x509::CN=a::CN=ca"] and body["msp_id"] == "SupplierMSP"
 
 
-def test_default_user_is_the_first_client_or_the_admin():
+def test_default_user_is_the_first_client_or_the_admin(tmp_path):
     p = profile("supplier")
-    admin = p.users["u1"].model_copy(update={"name": "admin", "role": "admin"})
-    second = p.users["u1"].model_copy(update={"name": "u2"})
-    p = p.model_copy(update={"users": {"admin": admin, "u1": p.users["u1"], "u2": second}})
+    cert = tmp_path / "cert.pem"
+    cert.write_text("its certificate file is there")
+    first = p.users["u1"].model_copy(update={"cert": cert})
+    admin = first.model_copy(update={"name": "admin", "role": "admin"})
+    second = first.model_copy(update={"name": "u2"})
+    p = p.model_copy(update={"users": {"admin": admin, "u1": first, "u2": second}})
     assert connection.default_user(p) == "u1"
     assert connection.default_user(p, admin=True) == "admin"
     only_admin = p.model_copy(update={"users": {"admin": admin}})
