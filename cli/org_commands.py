@@ -239,7 +239,7 @@ def _signature_policy_option(fn):
     return click.option("--signature-policy", default=None, metavar="POLICY",
                         help="The endorsement policy the chaincode is deployed again with once the org has left, "
                              "e.g. \"OutOf(2, 'BankMSP.peer', 'SupplierMSP.peer')\" (default: the one it has; "
-                             "needed when that one names the leaving org).")(fn)
+                             "needed when that one names the leaving org; it may name only orgs that stay).")(fn)
 
 
 @org.command("remove")

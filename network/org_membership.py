@@ -364,6 +364,12 @@ class OrgMembership:
             if org.msp_id in named:
                 raise OrgChangeError(f"--signature-policy {signature_policy} names {org.msp_id}, which leaves the "
                                      f"channel: give one of the staying orgs only")
+            staying = sorted(o.msp_id for o in self.topology.orgs if o.name != org.name)
+            # an MSP ID no staying org has (a typo, an org long gone) can never endorse: a policy needing it
+            # would leave no transaction endorsable, as one naming the leaving org would
+            if unknown := sorted(set(named) - set(staying)):
+                raise OrgChangeError(f"--signature-policy {signature_policy} names {', '.join(unknown)}, which no "
+                                     f"org staying on the channel has: name only {', '.join(staying)}")
             return
         dep = ccservers.load_deployment(self.root, self.topology.chaincode.name)
         if dep is None or org not in self.topology.orgs:

@@ -280,6 +280,11 @@ def test_org_remove_refuses_before_anything_changes_when_the_given_policy_names_
     assert len(net.supervisor.stopped) == stopped and membership.load_state(data_root) == state
     with pytest.raises(OrgChangeError, match="--signature-policy .* names Bank2MSP"):
         members._after_remove(net.topology.org("bank2"), "OR('Bank2MSP.peer', 'BankMSP.peer')")
+    # nor one naming an MSP no staying org has (a typo): it could never endorse either
+    with pytest.raises(OrgChangeError, match=r"names BankMsp, which no org staying on the channel has: name only "
+                                             r"BankMSP, CoreEnterpriseMSP, RegulatorMSP, SupplierMSP"):
+        members._after_remove(net.topology.org("bank2"), "AND('BankMsp.peer', 'SupplierMSP.peer')")
+    assert len(net.supervisor.stopped) == stopped and membership.load_state(data_root) == state
 
     replacement = "AND('BankMSP.peer', 'SupplierMSP.peer')"
     members._after_remove(net.topology.org("bank2"), replacement)
