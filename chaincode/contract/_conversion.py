@@ -14,6 +14,7 @@ import sys
 import typing
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import pydantic
@@ -53,7 +54,9 @@ def _whole_number(text: str) -> int:
     digits = len(text) - text.startswith(("+", "-"))
     if digits > MAX_INTEGER_DIGITS:
         raise _NumberTooLong(f"a whole number of {digits} digits: at most {MAX_INTEGER_DIGITS} digits are accepted")
-    return int(text, 10)
+    # through Decimal: int(str) obeys the interpreter's own limit (PYTHONINTMAXSTRDIGITS, -X
+    # int_max_str_digits), and a peer started with a lower one would endorse differently from the rest
+    return int(Decimal(text))
 
 
 def _to_int(raw: bytes) -> int:

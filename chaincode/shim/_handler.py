@@ -89,10 +89,12 @@ class _TransactionRequests:
             async with handler._write_lock:
                 sent = True   # from here on gRPC has the message, even if this task is cancelled mid-write
                 await handler._write(outgoing)
-            reply: shim_pb2.ChaincodeMessage = await reply_future
+            # shielded: cancelling the caller must not cancel the future the reader fills. A reply already
+            # queued would otherwise find it done, be dropped, and leave nothing to free the slot.
+            reply: shim_pb2.ChaincodeMessage = await asyncio.shield(reply_future)
         except asyncio.CancelledError:
-            if sent and (reply_future.cancelled() or not reply_future.done()):
-                self._discard_reply_when_it_comes()
+            if sent and not reply_future.done():
+                self._release_when_answered(reply_future)
             else:
                 self._release()
             raise
@@ -110,11 +112,9 @@ class _TransactionRequests:
         self._handler._pending_replies.pop(self._key, None)
         self._lock.release()
 
-    def _discard_reply_when_it_comes(self) -> None:
+    def _release_when_answered(self, reply_future: asyncio.Future) -> None:
         """The caller stopped waiting for a reply the peer still owes: keep the transaction's slot,
         and its lock, until that reply comes (or the stream closes), then drop it."""
-        orphan = asyncio.get_running_loop().create_future()
-        self._handler._pending_replies[self._key] = orphan
 
         def arrived(future: asyncio.Future) -> None:
             if not future.cancelled():
@@ -122,7 +122,7 @@ class _TransactionRequests:
             logger.debug("tx %s: dropped the reply to an abandoned request", self._key[1])
             self._release()
 
-        orphan.add_done_callback(arrived)
+        reply_future.add_done_callback(arrived)
 
     async def wait_for_replies(self) -> None:
         """Return once no request of the transaction awaits its reply, an abandoned one included,

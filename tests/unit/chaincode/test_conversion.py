@@ -1,6 +1,7 @@
 """Arguments converted by annotation, results encoded, both through the real router."""
 
 import json
+import sys
 from decimal import Decimal
 
 import pydantic
@@ -219,3 +220,17 @@ async def test_a_number_no_json_can_hold_is_refused_naming_the_parameter(positio
     assert result.message.endswith(f"{said}: send a finite number")
     finite = await call("Types", "t", "1", "true", "r", '{"a": 1.5e300}', "[-0.0]")
     assert finite.status == 200 and json.loads(finite.payload)["obj"] == {"a": 1.5e300}
+
+
+async def test_the_digit_limit_is_the_runtimes_whatever_the_interpreter_is_started_with():
+    """A peer's server started with a lower int_max_str_digits must accept what the others accept, or the
+    endorsements of one transaction would disagree."""
+    big = "9" * 2000
+    before = sys.get_int_max_str_digits()
+    sys.set_int_max_str_digits(1000)
+    try:
+        result = await call("Types", "t", big, "true", "r", '{"n": %s}' % big, "[]")
+    finally:
+        sys.set_int_max_str_digits(before)
+    assert result.status == 200, result.message
+    assert json.loads(result.payload)["obj"]["n"] == int(big)

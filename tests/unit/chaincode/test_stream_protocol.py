@@ -635,6 +635,20 @@ async def test_completed_waits_for_the_reply_to_an_abandoned_request(caplog):
     assert not [r for r in caplog.records if "dropping an unexpected" in r.getMessage()]
 
 
+async def test_a_reply_that_comes_in_the_tick_its_request_is_given_up_still_frees_the_transaction(caplog):
+    """Given up first, answered in the same tick: the reply must still be taken as the abandoned request's,
+    or nothing frees the transaction's slot and no COMPLETED is ever sent."""
+    peer, contract = ScriptedPeer(), Impatient()
+    async with peer.serving(contract) as handler:
+        peer.start("tx1", "ThenReturn")
+        await peer.received(Msg.GET_STATE)
+        contract.give_up.set()             # the contract cancels its read on its next step...
+        peer.reply("tx1", b"value of a")   # ...and the reader takes this reply on the step after
+        assert response_of(await peer.received(Msg.COMPLETED)).payload == b"gave up"
+        assert handler._pending_replies == {}
+    assert not [r for r in caplog.records if "dropping an unexpected" in r.getMessage()]
+
+
 async def test_a_transaction_still_waiting_when_the_stream_closes_is_cancelled_unanswered():
     peer = ScriptedPeer()
     async with peer.serving(Wire()) as handler:
