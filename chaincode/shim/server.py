@@ -98,6 +98,8 @@ class ChaincodeServer:
         if client_ca and not tls_cert:
             raise ValueError("a client CA needs TLS: give the server's certificate and key too "
                              "(without them the server would accept plaintext connections from anyone)")
+        # checked here too, not only on the command line: gRPC takes port 70000 as 4464 without a word
+        parse_address(address, "chaincode server address", "0.0.0.0:9999")
         self.router = contracts if isinstance(contracts, ContractRouter) else ContractRouter(list(contracts))
         self.address = address
         self.package_id = package_id

@@ -213,6 +213,13 @@ def test_a_client_ca_without_a_certificate_and_key_is_refused():
                         client_ca=_pem(_certificate("test-ca", ca_key, ca=True)))
 
 
+@pytest.mark.parametrize("address", ["127.0.0.1:70000", "127.0.0.1", "127.0.0.1:http"])
+def test_a_server_address_gRPC_would_misread_is_refused_before_serving(address):
+    """gRPC binds port 70000 as 4464 (modulo 65536) without a word; the class checks as the command line does."""
+    with pytest.raises(ValueError, match=r"chaincode server address .*(out of range|expected HOST:PORT)"):
+        ChaincodeServer([FeatureContract()], address, PACKAGE_ID)
+
+
 @pytest.fixture
 def chaincode_tls_files(tmp_path):
     """A CA, a server certificate it issued with its key, and a file that is no PEM at all."""
