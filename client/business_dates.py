@@ -3,8 +3,8 @@
 The contract dates everything from the transaction timestamp in China Standard Time
 (UTC+8, chaincode/receivables/dates.py). An off-chain date that has to agree with the
 ledger (an offer's expiry, a due date, "today" in an invoice check) uses the same
-calendar, or it is a day off between 16:00 and 24:00 UTC. This is the client's copy:
-the client never imports the chaincode.
+calendar, or it is a day off between 16:00 and 24:00 UTC. This is the client's own copy of
+that one rule.
 """
 from __future__ import annotations
 

@@ -20,8 +20,9 @@ Canonical form (version 2), UTF-8, fields joined by ``|`` with no spaces::
   (leading zeros kept).
 
 The fingerprint is the lower-case hex SHA-256 of that string. The off-chain
-client (``client/invoices/fingerprint.py``) computes the same value, without
-importing this module, to ask the registry about an invoice (``FindInvoice``).
+client (``client/invoices/fingerprint.py``) computes it, and checks numbers and
+codes, with this very module, so an invoice it finds sound the contract takes
+and its ``FindInvoice`` asks for the key the contract stores.
 
 :func:`number_problem` says whether a number has one of the two real forms (20
 digits, or 8) and :func:`identity_problem` whether code and number fit
@@ -123,8 +124,8 @@ def identity_problem(invoice_code: str, invoice_number: str) -> str | None:
         return why
     if _LEGACY_NUMBER.fullmatch(number):
         if not code:
-            return (f"invoice number {number} is the 8-digit number of an invoice with an invoice code (发票代码): "
-                    "give its 10- or 12-digit code")
+            return (f"invoice number {number} is the 8-digit number of an invoice with an invoice code (发票代码), "
+                    "and the code is missing: give its 10- or 12-digit code")
         return code_problem(code)
     if code:
         return (f"invoice number {number} takes no invoice code (only 8-digit numbers of invoices issued before "
