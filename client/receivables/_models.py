@@ -27,6 +27,8 @@ from typing import Annotated, Any, Literal
 from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, StrictBool, StrictInt,
                       SerializerFunctionWrapHandler, model_serializer, model_validator)
 
+from chaincode.receivables.model import invoices_in_the_claims_currency
+
 from ..money import rate_text, to_fen
 
 Role = Literal["core_enterprise", "supplier", "financier", "regulator"]
@@ -196,13 +198,9 @@ class Receivable(Document):
     @model_validator(mode="before")
     @classmethod
     def _invoices_in_the_claims_currency(cls, data: Any) -> Any:
-        # as the contract reads them: an invoice stored before invoices carried a currency was in its claim's
-        # (a stored result replayed for a request id, say, still lacks it)
-        invoices = data.get("invoices") if isinstance(data, dict) else None
-        if invoices and any(isinstance(i, dict) and "currency" not in i for i in invoices):
-            data = {**data, "invoices": [{"currency": data.get("currency"), **i} if isinstance(i, dict) else i
-                                         for i in invoices]}
-        return data
+        # read as the contract reads them, by its own function (a stored result replayed for a request id, say,
+        # still lacks the currency its invoices were registered in)
+        return invoices_in_the_claims_currency(data)
 
     @property
     def tx_id(self) -> str:
