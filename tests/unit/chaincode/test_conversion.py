@@ -63,6 +63,13 @@ async def test_every_supported_type_converts():
     }
 
 
+async def types_with(position: int, value: str | bytes):
+    """Types called with sound arguments but ``value`` at ``position`` (1 count, 2 flag, 4 obj, 5 items)."""
+    args: list = ["t", "1", "true", "r", "{}", "[]"]
+    args[position] = value
+    return await call("Types", *args)
+
+
 @pytest.mark.parametrize(
     ("position", "bad", "expected"),
     [
@@ -75,9 +82,7 @@ async def test_every_supported_type_converts():
     ],
 )
 async def test_a_value_that_does_not_convert_is_refused_naming_the_parameter(position, bad, expected):
-    args = ["t", "1", "true", "r", "{}", "[]"]
-    args[position] = bad
-    result = await call("Types", *args)
+    result = await types_with(position, bad)
     assert result.status == 500
     assert result.message == f"Types: {expected}"
 
@@ -88,9 +93,7 @@ async def test_a_value_that_does_not_convert_is_refused_naming_the_parameter(pos
     (5, b'["\xed\xb2\x80"]'),           # the UTF-8 form of a surrogate, which json.loads also accepts
 ])
 async def test_a_json_dict_or_list_holding_a_lone_surrogate_is_refused_naming_the_parameter(position, bad):
-    args: list = ["t", "1", "true", "r", "{}", "[]"]
-    args[position] = bad
-    result = await call("Types", *args)
+    result = await types_with(position, bad)
     assert result.status == 500
     parameter = "obj" if position == 4 else "items"
     assert result.message.startswith(f"Types: argument '{parameter}' = ")
@@ -104,9 +107,7 @@ async def test_a_json_dict_or_list_holding_a_lone_surrogate_is_refused_naming_th
     (5, "[" * 201 + "]" * 201),          # parses, but one level over the limit
 ])
 async def test_json_nested_too_deeply_is_refused_naming_the_parameter(position, bad):
-    args = ["t", "1", "true", "r", "{}", "[]"]
-    args[position] = bad
-    result = await call("Types", *args)
+    result = await types_with(position, bad)
     parameter, kind = ("obj", "dict") if position == 4 else ("items", "list")
     assert result.status == 500
     assert result.message.startswith(f"Types: argument '{parameter}' = '{bad[:10]}")
@@ -128,9 +129,7 @@ async def test_json_nested_200_levels_deep_is_read_and_can_be_returned():
     (5, "[-" + "7" * 4301 + "]", 4301),
 ])
 async def test_a_whole_number_of_more_than_4300_digits_is_refused_naming_the_parameter(position, bad, digits):
-    args = ["t", "1", "true", "r", "{}", "[]"]
-    args[position] = bad
-    result = await call("Types", *args)
+    result = await types_with(position, bad)
     parameter = {1: "count", 4: "obj", 5: "items"}[position]
     assert result.status == 500
     assert result.message.startswith(f"Types: argument '{parameter}' = ")
@@ -211,9 +210,7 @@ def test_unsupported_annotations_fail_when_the_contract_is_registered():
 ])
 async def test_a_number_no_json_can_hold_is_refused_naming_the_parameter(position, bad, said):
     """json.loads takes NaN and Infinity and turns 1e999 into inf; echoed back they make output that is no JSON."""
-    args = ["t", "1", "true", "r", "{}", "[]"]
-    args[position] = bad
-    result = await call("Types", *args)
+    result = await types_with(position, bad)
     assert result.status == 500
     parameter = "obj" if position == 4 else "items"
     assert result.message.startswith(f"Types: argument '{parameter}' = ")
