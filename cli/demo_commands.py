@@ -140,10 +140,12 @@ class Run:
     steps: list[dict[str, Any]] = field(default_factory=list)
     turns: Turns = field(default_factory=Turns)
 
-    def step(self, actor: str, what: str, tx_id: str | None, **facts: Any) -> None:
+    def step(self, actor: str, what: str, tx_id: str | None, *, shown: str | None = None, **facts: Any) -> None:
+        """Record a step. ``facts`` go to --json as they are (amounts as integer fen); ``shown`` is how the console
+        line gives them where plain ``key=value`` would print fen (default: ``key=value`` pairs)."""
         n = len(self.steps) + 1
         self.steps.append({"step": n, "actor": actor, "what": what, "tx_id": tx_id, **facts})
-        extra = "  ".join(f"{k}={v}" for k, v in facts.items())
+        extra = shown if shown is not None else "  ".join(f"{k}={v}" for k, v in facts.items())
         self.say(f"[{n:2d}] {actor:<9} {what:<48} tx {tx_id or '-'}  {extra}".rstrip())
 
     def refused(self, actor: str, what: str, error: RuleViolation) -> None:
@@ -261,7 +263,8 @@ def story(run: Run, s: dict, codes: dict) -> tuple[dict[str, Any], Statistics]:
     # 1. register and confirm
     r = by("tier1").register_receivable(registration)
     run.step("tier1", "register receivable (invoice " + invoice.number + ")", r.tx_id, id=r.id,
-             face=money(r.face_amount), due=r.due_date.isoformat())
+             face=r.face_amount, due=r.due_date.isoformat(),
+             shown=f"id={r.id}  face={money(r.face_amount, r.currency)}  due={r.due_date.isoformat()}")
     r = by("core").confirm(r.id)
     run.step("core", "confirm (确权)", r.tx_id, status=r.status)
 
@@ -280,8 +283,11 @@ def story(run: Run, s: dict, codes: dict) -> tuple[dict[str, Any], Statistics]:
         raise click.ClickException("no eligible financing offer: " + "; ".join(p.why for p in ranked))
     best = ranked[0]
     winner = next(key for key, (o, _) in offers.items() if o.offer_id == best.offer_id)
+    eligible = [p for p in ranked if p.eligible]
     run.step("tier1", "compare the offers (client.pricing.proposals)", None, chosen=best.offer_id,
-             **{p.offer_id: f"{p.apr * 100:.2f}% all-in, {money(p.net_cash)} now" for p in ranked if p.eligible})
+             offers={p.offer_id: {"apr": str(p.apr), "net_cash": p.net_cash} for p in eligible},
+             shown="  ".join([f"chosen={best.offer_id}"] + [
+                 f"{p.offer_id}={p.apr * 100:.2f}% all-in, {money(p.net_cash)} now" for p in eligible]))
     f = by("tier1").accept_offer(best.offer_id)
     why = "the cheaper" if sum(p.eligible for p in ranked) > 1 else "the only one"
     run.step("tier1", f"accept {winner}'s offer, {why}", f.tx_id, status=f.status)
@@ -308,17 +314,20 @@ def story(run: Run, s: dict, codes: dict) -> tuple[dict[str, Any], Statistics]:
     run.step("core", "publish early-payment offer, 5% APR", offer.tx_id, offer=offer.id)
     early = by("tier2").accept_discount_offer(offer.id, moved.id)
     paid = early.payments[-1]
-    run.step("tier2", f"take early payment on {moved.id}", early.tx_id, paid=money(paid.amount),
-             discount=money(paid.discount), status=early.status)
+    run.step("tier2", f"take early payment on {moved.id}", early.tx_id, paid=paid.amount,
+             discount=paid.discount, status=early.status,
+             shown=f"paid={money(paid.amount)}  discount={money(paid.discount)}  status={early.status}")
 
     # 5. the regulator: exposure, a freeze under an order, a change refused, the freeze lifted
     stats = by("regulator").statistics()
     run.step("regulator", "read the exposure", None,
-             exposure=", ".join(money(t.exposure, c) for c, t in stats.total.items()),
-             financed_share=", ".join(f"{c} {t.financed_share}" for c, t in stats.total.items()))
+             exposure={c: t.exposure for c, t in stats.total.items()},
+             financed_share={c: str(t.financed_share) for c, t in stats.total.items()},
+             shown="exposure=" + ", ".join(money(t.exposure, c) for c, t in stats.total.items())
+             + "  financed_share=" + ", ".join(f"{c} {t.financed_share}" for c, t in stats.total.items()))
     order = f"DEMO-{today:%Y%m%d}-{secrets.token_hex(3).upper()}"
     frozen = by("regulator").freeze(kept.id, f"{order} (dispute over delivered goods)")
-    run.step("regulator", f"freeze {kept.id} under order {order}", frozen.tx_id, frozen="yes")
+    run.step("regulator", f"freeze {kept.id} under order {order}", frozen.tx_id, frozen=True, shown="frozen=yes")
     owed = by("tier1").get_receivable(kept.id).outstanding
     try:
         by("core").record_payment(kept.id, owed)
@@ -326,7 +335,7 @@ def story(run: Run, s: dict, codes: dict) -> tuple[dict[str, Any], Statistics]:
     except RuleViolation as error:
         run.refused("core", f"pay {kept.id} while it is frozen", error)
     thawed = by("regulator").unfreeze(kept.id, f"{order}-LIFTED (dispute withdrawn)")
-    run.step("regulator", f"unfreeze {kept.id}: the order is lifted", thawed.tx_id, frozen="no")
+    run.step("regulator", f"unfreeze {kept.id}: the order is lifted", thawed.tx_id, frozen=False, shown="frozen=no")
 
     # 6. settlement of the rest
     payment = by("core").record_payment(kept.id, owed)

@@ -251,6 +251,8 @@ def test_people_get_steps_with_tx_ids_and_the_ledger_state(ledger):
     assert FakeNetwork.instances == []  # --skip-setup: no network management
     assert "accept bank2's offer, the cheaper" in res.output and "AcceptFinancingOffer-tx" in res.output
     assert "Ledger state" in res.output and "CNY 83,000.00" in res.output and "TOTAL" in res.output
+    # the steps' amounts read as money on the console (--json carries them as integer fen)
+    assert "face=CNY 113,000.00" in res.output and "frozen=yes" in res.output and "all-in, CNY " in res.output
 
 
 def test_a_ledger_where_officer2_acts_for_first_bank_still_tells_the_story(ledger):

@@ -10,6 +10,7 @@ and the submits that wrote them.
 from __future__ import annotations
 
 import json
+from typing import Any
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -64,7 +65,7 @@ def event_names(channel: Channel, since: int = 0) -> list[str]:
     return [name for _, name, _ in channel.ledger.events[since:]]
 
 
-def step_value(out: dict, what: str, key: str) -> str:
+def step_value(out: dict, what: str, key: str) -> Any:
     (value,) = [s[key] for s in out["steps"] if s["what"].startswith(what)]
     return value
 
@@ -120,6 +121,15 @@ def test_the_story_passes_the_contract_and_leaves_its_outcome_on_the_ledger(worl
     assert (early["method"], early["payee"], early["discount"]) == ("dynamic-discount", TIER2, 37_500)
     assert early["amount"] + early["discount"] == moved["face_amount"]
     assert (moved["status"], moved["outstanding"]) == ("SETTLED", 0)
+
+    # the steps' amounts are the ledger's integer fen, not the text the console line shows
+    assert step_value(out, "register receivable", "face") == root["face_amount"]
+    assert (step_value(out, "take early payment", "paid"), step_value(out, "take early payment", "discount")) == (
+        early["amount"], early["discount"])
+    assert set(step_value(out, "read the exposure", "exposure")) == {"CNY"}
+    compared = step_value(out, "compare the offers", "offers")
+    assert {o: v["net_cash"] for o, v in compared.items()} == {
+        p["offer_id"]: p["net_cash"] for p in out["proposals"] if p["eligible"]}
 
     # frozen under the order while the refused payment was tried, then lifted: it does not end frozen
     history = channel.ledger.history[create_composite_key(keys.RECEIVABLE, [kept["id"]])]
