@@ -517,8 +517,10 @@ def user_add_command(topology_path, org_name, name, attr_pairs, csr_file, keys_r
     connection profiles, `--as ORG/NAME` and the org's next bundle (`recfin org bundle`) know it.
     Refused, with nothing written, when the CA key is not on this host or its CA files are not the
     CA of the org's MSP (a missing certificate is never made anew), when the org has a user of that
-    name, or when the attributes do not fit the org (another role, an enterprise it does not have,
-    an attribute other than recfin.role and recfin.enterprise). The identity acts for a party once
+    name or its CA issued that name a certificate before, even a revoked one (a name is issued once:
+    a new certificate would keep the old one's client id, and with it any party binding), or when the
+    attributes do not fit the org (another role, an enterprise it does not have, an attribute other
+    than recfin.role and recfin.enterprise). The identity acts for a party once
     the org's admin binds it to the existing party: `recfin party bind USCC --client NAME`.
 
     With --csr, the key is one made in an HSM (`recfin hsm generate`): once the request's signature
