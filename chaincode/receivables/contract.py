@@ -726,6 +726,8 @@ class ReceivablesContract(Contract):
         lifecycle.ensure_status(r, (CONFIRMED,), "finance")
         # the bank could never disburse it (RecordDisbursement refuses past maturity), and the debtor could not pay
         lifecycle.ensure_before_maturity(r, s.today, "finance")
+        # a bank whose org lost the financier role could never disburse, and the claim would wait on it
+        s.ensure_role_allowed(await s.store.require_party(o.financier), "takes part")
         act = s.action("AcceptFinancingOffer", holder.uscc)
         for other in await s.store.offers_of(f.id):
             if other.id != o.id and other.status == "OPEN":

@@ -172,3 +172,20 @@ async def test_a_claim_cannot_go_to_or_be_owed_by_a_party_whose_org_may_no_longe
                                 rule="role-not-allowed-for-org")
     assert f"lets parties of {CORE} be no role (org_roles): it takes part in no role" in message
     assert net.ledger.state == before
+
+
+async def test_an_offer_of_a_bank_whose_org_may_no_longer_finance_cannot_be_accepted():
+    """Its bank could never disburse, and the claim, FINANCED to it, would wait on a financier that cannot act."""
+    from .support import standard_net
+
+    net = await standard_net()
+    core, tier1, bank = net.actors["core"], net.actors["tier1"], net.actors["bank"]
+    r = await net.confirmed(tier1, core, 100_000_00)
+    f = await net.ok(tier1, "RequestFinancing", r["id"])
+    offer = await net.ok(bank, "MakeFinancingOffer", f["id"], transient=transient_terms())
+    # a new definition takes the financier role from BankMSP after the offer was made
+    net.contract.config = DEFAULT_CONFIG.model_copy(update={"org_roles": {**DEFAULT_CONFIG.org_roles, BANK: ()}})
+    message = await net.refused(tier1, "AcceptFinancingOffer", offer["id"], rule="role-not-allowed-for-org")
+    assert f"lets parties of {BANK} be no role (org_roles): it takes part in no role" in message
+    assert (await net.ok(tier1, "GetReceivable", r["id"], evaluate=True))["status"] == "CONFIRMED"
+    await net.ok(tier1, "WithdrawFinancing", f["id"])
