@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import functools
 
+from .errors import shown
+
 CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _VALUE = {c: i for i, c in enumerate(CHARSET)}
 _WEIGHTS = tuple(pow(3, i, 31) for i in range(17))
@@ -30,7 +32,7 @@ def problem(code: object) -> str | None:
     if not isinstance(code, str):
         return f"expected a string, got {type(code).__name__}"
     if len(code) != 18:
-        return f"{code!r} has {len(code)} characters, a credit code has 18"
+        return f"{shown(code)} has {len(code)} characters, a credit code has 18"
     if type(code) is not str:  # a str subclass's repr may differ: the answer is not shared
         return _problem_of_18(code)
     return _remembered_problem_of_18(code)

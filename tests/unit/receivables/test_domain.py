@@ -48,6 +48,11 @@ def test_an_answer_given_for_one_code_is_not_given_for_another_that_compares_equ
         assert uscc.problem(code) == f"{named}: check character is '4', GB 32100-2015 gives '3'"
 
 
+def test_a_long_text_given_as_a_credit_code_is_quoted_cut_short():
+    problem = uscc.problem("9" * 3000)
+    assert problem.endswith("has 3000 characters, a credit code has 18") and len(problem) < 120
+
+
 def test_check_character_is_the_gb32100_formula():
     # 9 1 3 5 0 1 0 0 M 0 0 0 1 0 0 Y 4 with weights 3**i mod 31, M=21, Y=30
     values = [9, 1, 3, 5, 0, 1, 0, 0, 21, 0, 0, 0, 1, 0, 0, 30, 4]
