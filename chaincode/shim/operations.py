@@ -30,6 +30,7 @@ import asyncio
 import datetime
 import json
 import logging
+import re
 import ssl
 import time
 from bisect import bisect_left
@@ -198,9 +199,11 @@ def parse_address(address: str, what: str = "operations address", example: str =
     """``HOST:PORT`` (``[::1]:PORT`` for IPv6; an empty host listens on every address; port 0 picks a
     free one). ``what`` and ``example`` word the ValueError for a malformed address."""
     host, separator, port = address.rpartition(":")
-    if not separator or not port.isdigit():
+    # ASCII digits only: str.isdigit() also takes other scripts' digits and superscripts, which int() reads
+    # differently or refuses, while the server would be given the raw text
+    if not separator or not re.fullmatch(r"[0-9]+", port):
         raise ValueError(f"{what} {address!r}: expected HOST:PORT, e.g. {example}")
-    if int(port) > 65535:
+    if len(port.lstrip("0")) > 5 or int(port) > 65535:   # the length first: int() refuses over 4300 digits
         raise ValueError(f"{what} {address!r}: port {port} is out of range: give a port from 0 to 65535 "
                          f"(0 picks a free one), e.g. {example}")
     return host.strip("[]") or "0.0.0.0", int(port)

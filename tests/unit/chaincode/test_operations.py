@@ -342,13 +342,13 @@ def test_the_endpoint_is_off_without_an_address():
     assert server._operations is None
 
 
-@pytest.mark.parametrize("address", ["9443", "host:", "host:port"])
+@pytest.mark.parametrize("address", ["9443", "host:", "host:port", "host:٩٤٤٣", "host:²", "host:+9443", "host: 9443"])
 def test_an_address_without_a_port_is_refused_with_an_example(address):
     with pytest.raises(ValueError, match=r"expected HOST:PORT, e\.g\. 127\.0\.0\.1:9443"):
         parse_address(address)
 
 
-@pytest.mark.parametrize("port", ["65536", "99999", "18446744073709551616"])
+@pytest.mark.parametrize("port", ["65536", "99999", "18446744073709551616", "9" * 5000])
 def test_a_port_beyond_65535_is_refused_with_the_range(port):
     with pytest.raises(ValueError, match=rf"port {port} is out of range: give a port from 0 to 65535"):
         parse_address(f"127.0.0.1:{port}")
