@@ -38,6 +38,8 @@ from client.gateway import (
 from client.receivables import CONTRACT_NAME, RuleViolation, client_id_of
 from network import crypto, profiles
 
+from .conftest import caught_up, peers_caught_up
+
 from ..unit.hostile.test_contract_fuzz import (
     CONVERSION_MESSAGE, PARAMETERS, RULE_MESSAGE, TRANSACTIONS, arguments, clean, transients,
 )
@@ -60,10 +62,13 @@ def sample(receivables_deployed, party_codes):
     root = receivables_deployed.data_root
     parties = Parties(None, None, party_codes["tier1"], party_codes["core"], party_codes["tier2"])
     with open_session(*ACTORS["tier1"], root) as tier1, open_session(*ACTORS["core"], root) as core:
-        confirmed = core.client.confirm(tier1.client.register_receivable(new_registration(parties)).id)
-        split = core.client.confirm(tier1.client.register_receivable(new_registration(parties)).id)
-        tier1.client.transfer(split.id, party_codes["tier2"], 100_00)
+        # each step on a peer that has the step before it (read-your-writes across peers: see caught_up)
+        first, second = (tier1.client.register_receivable(new_registration(parties)) for _ in range(2))
+        confirmed = caught_up(core, tier1).confirm(first.id)
+        split = core.client.confirm(second.id)
+        caught_up(tier1, core).transfer(split.id, party_codes["tier2"], 100_00)
         registered = tier1.client.register_receivable(new_registration(parties))
+    peers_caught_up()   # the fuzz reads and writes these through any org's peer
     ids = [confirmed.id, split.id, f"{split.id}.1", f"{split.id}.2", registered.id]
     return SimpleNamespace(ids=ids, usccs=sorted(set(party_codes.values())),
                            fingerprint=confirmed.invoices[0].fingerprint,
@@ -267,6 +272,7 @@ def test_a_supplier_cannot_act_as_the_debtor_party(receivables_deployed, party_c
     with open_session(*ACTORS["tier1"], root) as tier1, open_session(*ACTORS["core"], root) as core, \
             open_session("supplier", data_root=root, admin=True) as supplier_admin:
         claim = tier1.client.register_receivable(new_registration(parties))
+        caught_up(core, tier1)                                 # the debtor's peer has the claim
         with pytest.raises(RuleViolation) as confirmed:        # the debtor's confirmation, by its supplier
             tier1.client.confirm(claim.id)
         assert confirmed.value.rule == "role-not-permitted"
