@@ -714,8 +714,9 @@ class ReceivablesContract(Contract):
         s = self._session(ctx)
         await s.store.prefetch(s.binding, (keys.OFFER, offer_id))
         o = await s.store.offer(offer_id)
-        # an offer names its financing's receivable (MakeFinancingOffer copies it): both read with the party
-        await s.read_with_party((keys.FINANCING, o.financing_id), (keys.RECEIVABLE, o.receivable_id))
+        # an offer names its financing's receivable (MakeFinancingOffer copies it) and its bank: read with the party
+        await s.read_with_party((keys.FINANCING, o.financing_id), (keys.RECEIVABLE, o.receivable_id),
+                                (keys.PARTY, o.financier))
         f = await s.store.financing(o.financing_id)
         holder, r = await self._as_holder(s, f.receivable_id)
         lifecycle.ensure_not_frozen(r)
