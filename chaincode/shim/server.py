@@ -140,7 +140,9 @@ class ChaincodeServer:
                           f"port with CHAINCODE_SERVER_ADDRESS, or stop the server that holds it") from exc
         await server.start()
         self._server = server
-        logger.info("chaincode %s listening on %s (tls=%s)", self.package_id, self.address, bool(tls_cert))
+        # the bound port: with port 0 (a free one) the configured address would not say where to dial
+        logger.info("chaincode %s listening on %s:%d (tls=%s)", self.package_id, self.address.rpartition(":")[0],
+                    port, bool(tls_cert))
         if self._operations is not None:
             try:
                 self.operations_port = await self._operations.start()

@@ -4,6 +4,7 @@ import asyncio
 import datetime
 import ipaddress
 import json
+import logging
 import os
 import signal
 import socket
@@ -252,3 +253,13 @@ def test_python_m_chaincode_refuses_incomplete_or_unusable_tls_before_serving(ch
     for fragment in expected:
         assert fragment.format(**paths) in result.stderr
     assert "Traceback" not in result.stderr and "listening" not in result.stderr
+
+
+async def test_the_start_up_log_names_the_port_bound_when_port_0_picks_one(caplog):
+    server = ChaincodeServer([FeatureContract()], "127.0.0.1:0", PACKAGE_ID)
+    with caplog.at_level(logging.INFO, logger="chaincode.shim.server"):
+        port = await server.start()
+    try:
+        assert port != 0 and f"listening on 127.0.0.1:{port} (tls=False)" in caplog.text
+    finally:
+        await server.stop(0)
