@@ -54,6 +54,7 @@ from client.business_dates import business_today
 from client.money import plain_yuan
 
 from .output import emit, one_line
+from .request_ids import request_id_option
 
 EXIT_PASS, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_MISSING = 0, 1, 2, 3
 
@@ -371,9 +372,13 @@ _DATA_ROOT = click.option("--data-root", type=click.Path(file_okay=False, path_t
 @_as_option("a bank's or the regulator's", "bank/officer1")
 @click.option("--evidence", "evidence_file", type=click.Path(dir_okay=False, path_type=Path),
               help="also write the evidence document (the verification the ledger holds the digest of) here")
+@request_id_option("the first attestation", retry=(
+    "A retry with the same id attests nothing twice: once the first attempt committed, it is refused "
+    "(request-id-reused: the evidence carries the time of each attempt)."), named_on_failure=False)
 @_DATA_ROOT
 @click.option("--json", "as_json", is_flag=True, help="print the evidence and the ledger's record as JSON")
-def attest(file: Path, identity: str, evidence_file: Path | None, data_root: Path | None, as_json: bool) -> None:
+def attest(file: Path, identity: str, evidence_file: Path | None, request_id: str | None, data_root: Path | None,
+           as_json: bool) -> None:
     """Verify an invoice with the data sources and attest the result on the ledger.
 
     The tax, registry and credit sources are asked (the reference providers);
@@ -387,6 +392,7 @@ def attest(file: Path, identity: str, evidence_file: Path | None, data_root: Pat
     \b
     Example:
       recfin invoice attest invoice.xml --as bank/officer1 --evidence invoice.evidence.json
+      recfin invoice attest invoice.xml --as bank/officer1 --request-id VER-2026-0311
     """
     from client.invoices.attest import attest_verification
 
@@ -394,7 +400,7 @@ def attest(file: Path, identity: str, evidence_file: Path | None, data_root: Pat
     result = _call(lambda: verify_with_sources(inv, ReferenceTaxInvoiceVerifier(), ReferenceBusinessRegistry(),
                                                ReferenceCreditBureau()))
     with _ledger_session(identity, data_root) as session:
-        done = attest_verification(session.client, inv, result)
+        done = attest_verification(session.client, inv, result, request_id=request_id)
     if evidence_file is not None:
         try:
             evidence_file.write_text(json.dumps(done.evidence.document, ensure_ascii=False, indent=2, sort_keys=True)
@@ -467,10 +473,11 @@ def _verified(a) -> str:
 @click.option("--due", "due_date", required=True, callback=_parse_date, metavar="YYYY-MM-DD",
               help="the date the debtor pays the claim")
 @_as_option("the supplier's", "supplier/supplier1")
+@request_id_option("the receivable it registered", named_on_failure=False)
 @_DATA_ROOT
 @click.option("--json", "as_json", is_flag=True, help="print the registered receivable as JSON")
-def register(file: Path, po_file: Path, receipt_file: Path, due_date: date, identity: str, data_root: Path | None,
-             as_json: bool) -> None:
+def register(file: Path, po_file: Path, receipt_file: Path, due_date: date, identity: str, request_id: str | None,
+             data_root: Path | None, as_json: bool) -> None:
     """Register a receivable backed by a checked and matched invoice (needs the network).
 
     The invoice's own checks must pass first (totals, lines, tax ids, number
@@ -486,6 +493,8 @@ def register(file: Path, po_file: Path, receipt_file: Path, due_date: date, iden
     Example:
       recfin invoice register invoice.xml --po purchase_order.csv --receipt goods_receipt.csv \\
         --due 2026-11-30 --as supplier/supplier1 --json
+      recfin invoice register invoice.xml --po purchase_order.csv --receipt goods_receipt.csv \\
+        --due 2026-11-30 --as supplier/supplier1 --request-id PO-2026-0042
     """
     from client.receivables import ReceivableRegistration
 
@@ -502,7 +511,7 @@ def register(file: Path, po_file: Path, receipt_file: Path, due_date: date, iden
         raise CommandError(one_line(exc), EXIT_BAD_INPUT) from None
     request = ReceivableRegistration.model_validate(json.loads(registration.wire()))
     with _ledger_session(identity, data_root) as session:
-        r = session.client.register_receivable(request)
+        r = session.client.register_receivable(request, request_id=request_id)
     if as_json:
         _emit_json(r.to_json())
     else:

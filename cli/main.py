@@ -15,7 +15,7 @@ from .hsm_commands import hsm
 from .invoice_commands import invoice
 from .network_commands import network
 from .org_commands import org
-from .receivable_commands import discount, party, receivable
+from .receivable_commands import discount, party, receivable, request
 from .regulator_commands import regulator
 from .risk_commands import risk
 from .event_commands import events
@@ -45,7 +45,7 @@ main.add_command(host)
 main.add_command(invoice)
 main.add_command(risk)
 main.add_command(finance)
-for group in (party, receivable, discount, demo):
+for group in (party, receivable, discount, request, demo):
     main.add_command(group)
 main.add_command(regulator)
 main.add_command(events)

@@ -17,18 +17,23 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
-from client.money import yuan
+from client.gateway import GatewayError
+from client.money import rate_text, yuan
 from client.receivables import (
     STATUSES,
     DiscountOfferRequest,
     FinancingTerms,
     InvoiceInput,
     ReceivableRegistration,
+    RuleViolation,
+    new_request_id,
 )
 
 from . import connection, event_commands, regulator_commands
@@ -37,13 +42,63 @@ from .connection import acting
 from .documents import prints_document
 from .output import emit, show
 from .regulator_commands import emit_listing, with_page_options
+from .request_ids import request_id_option
+
+T = TypeVar("T")
 
 PARTY_COLUMNS = ["uscc", "name", "role", "msp_id", "client_ids"]
 RECEIVABLE_COLUMNS = ["id", "status", "holder", "debtor", "face_amount", "outstanding", "due_date", "financing_id"]
 FINANCING_COLUMNS = ["id", "receivable_id", "status", "holder", "financier", "accepted_offer_id", "notice_id"]
 DISCOUNT_COLUMNS = ["id", "debtor", "apr", "scale", "expires_on", "receivable_ids", "status"]
 HISTORY_COLUMNS = ["timestamp", "action", "by", "status", "holder", "outstanding", "tx_id"]
+REQUEST_COLUMNS = ["request_id", "party", "transaction", "tx_id", "at", "result"]
 SHA256_HEX = re.compile(r"[0-9a-fA-F]{64}")
+
+
+class RateType(click.ParamType):
+    """A rate option (a decimal fraction, ``0.036``) read with the SDK's rate parser (``client.money.rate_text``),
+    as the plain decimal string the contract takes; a bad one is a usage error (exit 2) naming the option."""
+
+    name = "RATE"
+
+    def convert(self, value: Any, param, ctx) -> str:
+        try:
+            return rate_text(str(value).strip())
+        except ValueError as exc:
+            self.fail(f"{exc}: write a decimal fraction, e.g. 0.036 for 3.6%", param, ctx)
+
+
+RATE = RateType()
+
+
+class TierType(click.ParamType):
+    """One ``--tier DAYS:APR`` as the contract's scale tier; anything but exactly two parts is refused, so a
+    mistyped tier is never sent as a part of itself, and the APR is read as a :class:`RateType` is."""
+
+    name = "DAYS:APR"
+
+    def convert(self, value: Any, param, ctx) -> dict:
+        if isinstance(value, dict):
+            return value
+        text = str(value)
+        days, sep, apr = text.partition(":")
+        if not sep or ":" in apr or not days.strip().isdecimal() or not apr.strip():
+            self.fail(f"{text!r}: write DAYS:APR, e.g. 30:0.04 (at least 30 days early, 4% a year)", param, ctx)
+        return {"min_days_early": int(days), "apr": RATE.convert(apr, param, ctx)}
+
+
+def _exactly_once(request_id: str | None, call: Callable[[str], T]) -> T:
+    """``call`` with its business request id: ``--request-id``, or a fresh one. When it fails other than by the
+    contract's refusal (a timeout, a lost connection), it may have committed all the same: the error line names
+    the id, to send the call again with it (applied at most once) or to ask whether it committed."""
+    request_id = request_id or new_request_id()
+    try:
+        return call(request_id)
+    except GatewayError as exc:
+        raise click.ClickException(
+            f"{connection.describe(exc)} (request id {request_id}: it may have committed; run the same command "
+            f"with --request-id {request_id} to apply it at most once, or `recfin request get {request_id}` to "
+            "see whether it did)") from exc
 
 
 # ------------------------------------------------------------------ parties
@@ -168,10 +223,17 @@ def _in_currency(amount: Amount, currency: str, option: str) -> int:
 
 def _in_claim_currency(session, receivable_id: str, amount: Amount, option: str = "--amount") -> int:
     """The fen of an amount option on RECEIVABLE_ID. Only an amount written with a currency code costs a read
-    of the claim (an amount without one is in the claim's currency by definition)."""
+    of the claim (an amount without one is in the claim's currency by definition).
+
+    Whoever may transfer, pay or offer on a claim may read it: when the contract refuses the read, the action
+    is refused as well, and is sent as written for the contract to say why (``not-the-holder``...)."""
     if amount.currency is None:
         return amount.fen
-    return _in_currency(amount, session.client.get_receivable(receivable_id).currency, option)
+    try:
+        currency = session.client.get_receivable(receivable_id).currency
+    except RuleViolation:
+        return amount.fen
+    return _in_currency(amount, currency, option)
 
 
 @click.group()
@@ -194,9 +256,13 @@ def receivable() -> None:
 @click.option("--contract-hash", help="SHA-256 hex of the trade contract.")
 @click.option("--currency", default="CNY", show_default=True,
               help="ISO 4217 code of the claim's currency; --face and the invoices are in it.")
+@request_id_option("the receivable it registered")
 @prints_document("supplier", RECEIVABLE_COLUMNS)
-def register_receivable(session, debtor, face, issue_date, due_date, invoices, contract_file, contract_hash, currency):
+def register_receivable(session, debtor, face, issue_date, due_date, invoices, contract_file, contract_hash, currency,
+                        request_id):
     """The holder registers a receivable backed by invoices; you become creditor and holder.
+
+    With --request-id, sending it again after a timeout registers nothing twice: you get the first receivable.
 
     \b
     Example:
@@ -206,6 +272,9 @@ def register_receivable(session, debtor, face, issue_date, due_date, invoices, c
       recfin receivable register --as supplier/supplier1 --debtor 91310000MA1K000019 --currency USD \\
         --face "USD 11,300.00" --issue 2026-03-02 --due 2026-05-31 \\
         --invoice 24312000000012345678,2026-03-01,10000.00,1300.00 --contract-file contract.pdf
+      recfin receivable register --as supplier/supplier1 --debtor 91310000MA1K000019 \\
+        --face 113,000.00 --issue 2026-03-02 --due 2026-05-31 --request-id PO-2026-0042 \\
+        --invoice 24312000000012345678,2026-03-01,100000.00,13000.00 --contract-file contract.pdf
     """
     face_fen = _in_currency(face, currency, "--face")
     if (contract_file is None) == (contract_hash is None):
@@ -231,7 +300,7 @@ def register_receivable(session, debtor, face, issue_date, due_date, invoices, c
     registration = ReceivableRegistration(debtor=debtor, face_amount=face_fen, currency=currency,
                                           issue_date=issue_date.date(), due_date=due_date.date(), invoices=parsed,
                                           contract_hash=digest)
-    return session.client.register_receivable(registration)
+    return _exactly_once(request_id, lambda rid: session.client.register_receivable(registration, request_id=rid))
 
 
 @receivable.command("confirm")
@@ -267,31 +336,42 @@ def reject(session, receivable_id, reason):
 @click.option("--amount", required=True, type=AMOUNT,
               help=f"How much to pass on ({AMOUNT_HELP}; a currency code before it must be the claim's); "
                    "less than outstanding splits the claim.")
+@request_id_option("the first transfer's result (the same <id>.1 and <id>.2 of a split)")
 @prints_document("supplier", RECEIVABLE_COLUMNS + ["children"])
-def transfer(session, receivable_id, recipient, amount):
+def transfer(session, receivable_id, recipient, amount, request_id):
     """The holder transfers all or part (a split) of RECEIVABLE_ID.
+
+    With --request-id, sending it again after a timeout moves nothing twice.
 
     \b
     Example:
       recfin receivable transfer R-0123456789abcdef --to 91320500MA1K00003D --amount 30,000.00 \\
         --as supplier/supplier1
+      recfin receivable transfer R-0123456789abcdef --to 91320500MA1K00003D --amount 30,000.00 \\
+        --request-id order-7 --as supplier/supplier1 --json
     """
-    return session.client.transfer(receivable_id, recipient, _in_claim_currency(session, receivable_id, amount))
+    fen = _in_claim_currency(session, receivable_id, amount)
+    return _exactly_once(request_id, lambda rid: session.client.transfer(receivable_id, recipient, fen, request_id=rid))
 
 
 @receivable.command("pay")
 @click.argument("receivable_id")
 @click.option("--amount", required=True, type=AMOUNT,
               help=f"The payment: {AMOUNT_HELP}; a currency code before it must be the claim's.")
+@request_id_option("the first payment's result")
 @acting("coreenterprise")
-def pay(session, as_json, receivable_id, amount) -> None:
+def pay(session, as_json, receivable_id, amount, request_id) -> None:
     """The debtor records a payment on RECEIVABLE_ID (pro rata over a split claim's leaves).
+
+    With --request-id, sending it again after a timeout pays nothing twice.
 
     \b
     Example:
       recfin receivable pay R-0123456789abcdef --amount 83,000.00 --as coreenterprise/treasurer
+      recfin receivable pay R-0123456789abcdef --amount 83,000.00 --request-id PAY-2026-0517 --as coreenterprise
     """
-    result = session.client.record_payment(receivable_id, _in_claim_currency(session, receivable_id, amount))
+    fen = _in_claim_currency(session, receivable_id, amount)
+    result = _exactly_once(request_id, lambda rid: session.client.record_payment(receivable_id, fen, request_id=rid))
     show(result, as_json, RECEIVABLE_COLUMNS)
     if not as_json:
         emit([with_money(a.to_json(), result.currency) for a in result.allocations], as_json=False,
@@ -439,8 +519,8 @@ def withdraw(session, financing_id):
 
 @finance.command("offer")
 @click.argument("financing_id")
-@click.option("--advance-rate", required=True, help="Share of face advanced, a decimal fraction (0.9).")
-@click.option("--discount-rate", required=True, help="Annual discount rate, a decimal fraction (0.036).")
+@click.option("--advance-rate", required=True, type=RATE, help="Share of face advanced, a decimal fraction (0.9).")
+@click.option("--discount-rate", required=True, type=RATE, help="Annual discount rate, a decimal fraction (0.036).")
 @click.option("--fees", default="0", show_default=True, type=AMOUNT,
               help=f"Fees, in the claim's currency: {AMOUNT_HELP}.")
 @click.option("--recourse/--no-recourse", default=False, show_default=True)
@@ -455,8 +535,13 @@ def offer(session, financing_id, advance_rate, discount_rate, fees, recourse, da
       recfin finance offer F-0123456789abcdef --advance-rate 0.9 --discount-rate 0.036 --fees 200.00 \\
         --expires 2026-04-30 --as bank/officer1
     """
-    fees_fen = fees.fen if fees.currency is None else _in_claim_currency(
-        session, session.client.get_financing(financing_id).receivable_id, fees, "--fees")
+    fees_fen = fees.fen
+    if fees.currency is not None:
+        try:
+            claim = session.client.get_financing(financing_id).receivable_id
+        except RuleViolation:   # a bank refused the read is refused the offer: the contract says why
+            claim = None
+        fees_fen = fees_fen if claim is None else _in_claim_currency(session, claim, fees, "--fees")
     terms = FinancingTerms(advance_rate=advance_rate, discount_rate=discount_rate, fees=fees_fen,
                            recourse=recourse, day_count=day_count, expires_on=expires_on.date())
     return session.client.make_offer(financing_id, terms)
@@ -521,8 +606,9 @@ def repay(session, financing_id):
 def cancel(session, financing_id, reason):
     """The holder, or the bank whose offer was accepted, ends a financing the bank has not disbursed.
 
-    The receivable is a confirmed claim again (financed anew, transferred, paid or marked overdue).
-    A disbursed financing is ended by repayment instead.
+    The bank leaves the receivable: a FINANCED claim is CONFIRMED again (it can be paid, and before
+    its due date financed anew or transferred); an OVERDUE claim stays OVERDUE (only payment is left
+    for it). A disbursed financing is ended by repayment instead.
 
     \b
     Example:
@@ -589,36 +675,29 @@ def discount() -> None:
 
 
 @discount.command("publish")
-@click.option("--apr", help="A flat annual rate (0.05).")
-@click.option("--tier", "tiers", multiple=True, metavar="DAYS:APR",
+@click.option("--apr", type=RATE, help="A flat annual rate (0.05).")
+@click.option("--tier", "tiers", multiple=True, type=TierType(),
               help="A sliding-scale tier: at least DAYS early, rate APR (repeatable).")
 @click.option("--expires", "expires_on", type=click.DateTime(["%Y-%m-%d"]), required=True)
 @click.option("--receivable", "receivable_ids", multiple=True, help="Limit to these receivables (default: all).")
 @click.option("--day-count", type=click.Choice(["ACT/360", "ACT/365"]), default="ACT/360", show_default=True)
+@request_id_option("the offer it published")
 @prints_document("coreenterprise", DISCOUNT_COLUMNS)
-def publish(session, apr, tiers, expires_on, receivable_ids, day_count):
+def publish(session, apr, tiers, expires_on, receivable_ids, day_count, request_id):
     """The debtor publishes an early-payment offer: --apr or --tier (not both).
+
+    With --request-id, sending it again after a timeout publishes no second offer.
 
     \b
     Example:
       recfin discount publish --apr 0.05 --expires 2026-04-01 --receivable R-0123456789abcdef.1 \\
         --as coreenterprise/treasurer
-      recfin discount publish --tier 30:0.04 --tier 60:0.05 --expires 2026-04-01 --as coreenterprise
+      recfin discount publish --tier 30:0.04 --tier 60:0.05 --expires 2026-04-01 --as coreenterprise \\
+        --request-id DISC-2026-03
     """
-    scale = [_tier(t) for t in tiers] or None
-    request = DiscountOfferRequest(apr=apr, scale=scale, day_count=day_count, expires_on=expires_on.date(),
-                                   receivable_ids=list(receivable_ids))
-    return session.client.publish_discount_offer(request)
-
-
-def _tier(text: str) -> dict:
-    """One --tier DAYS:APR as the contract's scale tier; anything but exactly two parts is refused, so a
-    mistyped tier is never sent as a part of itself."""
-    days, sep, apr = text.partition(":")
-    if not sep or ":" in apr or not days.strip().isdecimal() or not apr.strip():
-        raise click.BadParameter(f"{text!r}: write DAYS:APR, e.g. 30:0.04 (at least 30 days early, 4% a year)",
-                                 param_hint="--tier")
-    return {"min_days_early": int(days), "apr": apr.strip()}
+    request = DiscountOfferRequest(apr=apr, scale=list(tiers) or None, day_count=day_count,
+                                   expires_on=expires_on.date(), receivable_ids=list(receivable_ids))
+    return _exactly_once(request_id, lambda rid: session.client.publish_discount_offer(request, request_id=rid))
 
 
 @discount.command("accept")
@@ -668,13 +747,52 @@ def get_discount(session, offer_id):
     return session.client.get_discount_offer(offer_id)
 
 
+# ------------------------------------------------------------------ business request ids
+
+@click.group()
+def request() -> None:
+    """Business request ids: whether a call sent with --request-id (or whose error line named its id) committed."""
+
+
+@request.command("get")
+@click.argument("request_id")
+@click.option("--party", metavar="USCC",
+              help="Whose request id it is, for an org admin of its org or the regulator [default: the caller's].")
+@acting("supplier")
+def get_request(session, as_json, request_id, party) -> None:
+    """What the ledger recorded for REQUEST_ID: the transaction that applied it and its result.
+
+    A request id no attempt of which committed is refused (not-found): sending the call again with
+    the same --request-id then applies it once. Request ids are per party: ask as the party that sent
+    it, or as an admin of its org or the regulator with --party. --json gives the whole result.
+
+    \b
+    Example:
+      recfin request get order-7 --as supplier/supplier1
+      recfin request get PAY-2026-0517 --as regulator --party 91310000MA1K000019 --json
+    """
+    record = session.client.request(request_id, party)
+    if as_json:
+        emit(record.to_json(), as_json=True)
+        return
+    emit({**record.to_json(), "result": _result_line(record.result)}, as_json=False, columns=REQUEST_COLUMNS)
+
+
+def _result_line(result: dict) -> str:
+    """The recorded result in one line: the document's id and status, and a split's two parts."""
+    parts = [str(result[key]) for key in ("id", "status") if result.get(key)]
+    if result.get("children"):
+        parts.append(f"(parts {', '.join(result['children'])})")
+    return " ".join(parts) or "-"
+
+
 # Aliases: one implementation each, in the regulator and events modules.
 receivable.add_command(regulator_commands.freeze, "freeze")
 receivable.add_command(regulator_commands.unfreeze, "unfreeze")
 receivable.add_command(regulator_commands.statistics, "stats")
 receivable.add_command(event_commands.events, "events")
 
-COMMANDS = [party, receivable, finance, discount]
+COMMANDS = [party, receivable, finance, discount, request]
 """The groups to register on ``recfin``: ``for c in COMMANDS: main.add_command(c)``."""
 
-__all__ = ["party", "receivable", "finance", "discount", "COMMANDS"]
+__all__ = ["party", "receivable", "finance", "discount", "request", "RATE", "RateType", "TierType", "COMMANDS"]

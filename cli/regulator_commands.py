@@ -34,7 +34,11 @@ def regulator() -> None:
 @click.option("--order", "order_reference", required=True, help="The freeze order's reference.")
 @acting("regulator")
 def freeze(session, as_json, receivable_id, order_reference) -> None:
-    """Freeze RECEIVABLE_ID (and every leaf under it) under an order: every change is refused until unfrozen.
+    """Freeze RECEIVABLE_ID under an order: every change to it is refused until unfrozen.
+
+    A payment over a split tree that holds it is refused too. Only a claim that is not split
+    (registered, confirmed, financed or overdue) can be frozen: a split one is refused
+    (invalid-state), so freeze the parts the order names (`receivable provenance` shows them).
 
     \b
     Example:

@@ -48,7 +48,7 @@ from ._models import (
     TransferResult,
 )
 from ..money import Amount, to_fen
-from .errors import rule_violation_from
+from .errors import RuleViolation, rule_violation_from
 
 CONTRACT_NAME = "receivables"
 """The contract's name in the chaincode: functions are ``receivables:<Transaction>``."""
@@ -268,8 +268,11 @@ class _Operations:
         """The holder accepts one offer; the others lapse; the claim becomes FINANCED."""
         return self._submit("AcceptFinancingOffer", _text(offer_id, "offer_id"), model=Financing)
 
-    def _disbursement(self, financing_id: str, terms: FinancingTerms, endorsing_organizations: Sequence[str]):
-        return self._submit("RecordDisbursement", _text(financing_id, "financing_id"), transient=terms.transient(),
+    def _disbursement(self, financing_id: str, terms: FinancingTerms | None, endorsing_organizations: Sequence[str]):
+        # no terms only where none could be read back (no accepted offer, or a financing the caller may not read):
+        # the contract refuses such a disbursement before it reads them
+        return self._submit("RecordDisbursement", _text(financing_id, "financing_id"),
+                            transient=None if terms is None else terms.transient(),
                             endorsing_organizations=endorsing_organizations, model=Financing)
 
     def acknowledge_assignment(self, notice_id: str) -> AssignmentNotice:
@@ -346,7 +349,10 @@ class _Operations:
     # ------------------------------------------------------------ regulator
 
     def freeze(self, receivable_id: str, order_reference: str) -> Receivable:
-        """The regulator freezes a claim under an order; nothing changes until it is unfrozen."""
+        """The regulator freezes a claim under an order; nothing changes until it is unfrozen.
+
+        A split claim is refused (``invalid-state``): freeze its parts. A frozen part also stops payments over
+        its tree."""
         return self._submit("FreezeReceivable", _text(receivable_id, "receivable_id"),
                                                     _text(order_reference, "order_reference"), model=Receivable)
 
@@ -484,7 +490,9 @@ Endorsement is pinned to the holder's org and the bank's own org (the collection
 so no other org's peer receives the terms: unpinned, the gateway would simulate first on a
 peer of its own org, member of the collection or not. By default both are looked up
 (``get_financing`` and ``who_am_i``). Pass ``endorsing_organizations`` to skip that; the
-orgs given are sent as they are.
+orgs given are sent as they are. A caller the contract does not let read the financing cannot
+offer on it either: the offer then goes to the caller's own org alone, and the contract's own
+refusal comes back (``role-not-permitted``, ``invalid-state``...), not the read's.
 """
 
 DISBURSEMENT_DOC = """The financing bank records the advance, passing the accepted terms again (transient ``terms``).
@@ -493,17 +501,24 @@ Without ``terms`` they are read back from the private data (``get_offer_terms`` 
 accepted offer). Endorsement is pinned to the debtor's, holder's and bank's orgs: the
 claim's key-level policy needs all three, and the gateway refuses to plan a proposal
 with transient data beyond the collection's members (the debtor's org is not one).
+A caller the contract does not let read the financing (not its bank), or a financing with no
+accepted offer (no terms to read back), is sent to the contract all the same (to the caller's
+own org, and without terms where there are none), so its own refusal comes back:
+``not-the-financier``, ``invalid-state``...
 """
 
 
 CANCEL_DOC = """The holder, or the bank whose offer was accepted, ends an accepted financing not yet disbursed.
 
-The claim is financed no more: it can be financed again, transferred, paid or marked
-overdue. A disbursed financing is refused (``financing-disbursed``: repayment ends it).
+The bank leaves the claim: a FINANCED claim is CONFIRMED again (it can be paid, and before its due
+date financed anew or transferred), an OVERDUE one stays OVERDUE (only payment is left for it). A
+disbursed financing is refused (``financing-disbursed``: repayment ends it).
 Endorsement is pinned to the debtor's, holder's and bank's orgs: the claim's key-level
 policy in force names all three until this transaction drops the bank (the gateway would
 plan the same orgs). They are looked up (``get_financing`` and ``get_receivable``) unless
-``endorsing_organizations`` is given.
+``endorsing_organizations`` is given. A caller the contract does not let read the financing
+(neither its holder nor its bank) is sent to the contract all the same, to its own org, so its
+refusal comes back (``not-the-holder``, ``not-the-financier``...), not the read's.
 """
 
 
@@ -517,10 +532,10 @@ def _check_terms(terms: Any, what: str) -> None:
         raise TypeError(f"{what} takes FinancingTerms")
 
 
-def _accepted_offer(financing: FinancingView) -> str:
-    if financing.accepted_offer_id is None:
-        raise ValueError(f"financing {financing.id} has no accepted offer: nothing to disburse")
-    return financing.accepted_offer_id
+def _accepted_offer(financing: FinancingView | None) -> str | None:
+    """The accepted offer whose terms a disbursement passes again; None when there are none to read (the
+    financing unreadable to the caller, or no offer accepted), and the contract then says why it refuses."""
+    return None if financing is None else financing.accepted_offer_id
 
 
 class ReceivablesClient(_Operations):
@@ -552,11 +567,24 @@ class ReceivablesClient(_Operations):
             raise refusal from error
         return self._parse(model, payload)
 
+    def _readable_financing(self, financing_id: str) -> FinancingView | None:
+        """The financing, for choosing who endorses an action on it; None when the contract refuses the read.
+
+        Whoever may offer on, disburse or cancel a financing may read it (a bank while it is requested, its
+        holder, its bank), so a caller refused the read is refused the action too: the action is then sent to
+        the caller's own org, for the contract to say which of its rules refuses it (``not-the-financier``
+        rather than the read's ``not-permitted-to-read``)."""
+        try:
+            return self.get_financing(financing_id)
+        except RuleViolation:
+            return None
+
     def make_offer(self, financing_id: str, terms: FinancingTerms,
                    endorsing_organizations: Sequence[str] | None = None) -> Offer:
         _check_terms(terms, "make_offer")
         if endorsing_organizations is None:
-            endorsing_organizations = _unique([self.get_financing(financing_id).holder_msp, self.who_am_i().msp_id])
+            financing = self._readable_financing(financing_id)
+            endorsing_organizations = _unique([financing.holder_msp if financing else None, self.who_am_i().msp_id])
         return self._offer(financing_id, terms, endorsing_organizations)
 
     make_offer.__doc__ = MAKE_OFFER_DOC
@@ -585,14 +613,20 @@ class ReceivablesClient(_Operations):
 
     def record_disbursement(self, financing_id: str, terms: FinancingTerms | None = None,
                             endorsing_organizations: Sequence[str] | None = None) -> Financing:
-        financing = self.get_financing(financing_id) if terms is None or endorsing_organizations is None else None
-        if terms is None:
-            terms = self.get_offer_terms(_accepted_offer(financing)).as_request()
-        _check_terms(terms, "record_disbursement")
+        if terms is not None:
+            _check_terms(terms, "record_disbursement")
+        financing = None
+        if terms is None or endorsing_organizations is None:
+            financing = self._readable_financing(financing_id)
+        if terms is None and (offer_id := _accepted_offer(financing)) is not None:
+            terms = self.get_offer_terms(offer_id).as_request()
         if endorsing_organizations is None:
-            debtor_msp = self.get_receivable(financing.receivable_id).debtor_msp
-            endorsing_organizations = _unique([debtor_msp, financing.holder_msp,
-                                               financing.financier_msp or self.who_am_i().msp_id])
+            if financing is None:
+                endorsing_organizations = [self.who_am_i().msp_id]
+            else:
+                debtor_msp = self.get_receivable(financing.receivable_id).debtor_msp
+                endorsing_organizations = _unique([debtor_msp, financing.holder_msp,
+                                                   financing.financier_msp or self.who_am_i().msp_id])
         return self._disbursement(financing_id, terms, endorsing_organizations)
 
     record_disbursement.__doc__ = DISBURSEMENT_DOC
@@ -600,8 +634,9 @@ class ReceivablesClient(_Operations):
     def cancel_financing(self, financing_id: str, reason: str,
                          endorsing_organizations: Sequence[str] | None = None) -> Financing:
         if endorsing_organizations is None:
-            financing = self.get_financing(financing_id)
-            endorsing_organizations = _parties_orgs(financing, self.get_receivable(financing.receivable_id))
+            financing = self._readable_financing(financing_id)
+            endorsing_organizations = ([self.who_am_i().msp_id] if financing is None else
+                                       _parties_orgs(financing, self.get_receivable(financing.receivable_id)))
         return self._cancellation(financing_id, reason, endorsing_organizations)
 
     cancel_financing.__doc__ = CANCEL_DOC
@@ -657,12 +692,20 @@ class AsyncReceivablesClient(_Operations):
             raise refusal from error
         return self._parse(model, payload)
 
+    async def _readable_financing(self, financing_id: str) -> FinancingView | None:
+        """The async twin of :meth:`ReceivablesClient._readable_financing`."""
+        try:
+            return await self.get_financing(financing_id)
+        except RuleViolation:
+            return None
+
     async def make_offer(self, financing_id: str, terms: FinancingTerms,
                          endorsing_organizations: Sequence[str] | None = None) -> Offer:
         _check_terms(terms, "make_offer")
         if endorsing_organizations is None:
-            financing = await self.get_financing(financing_id)
-            endorsing_organizations = _unique([financing.holder_msp, (await self.who_am_i()).msp_id])
+            financing = await self._readable_financing(financing_id)
+            holder_msp = financing.holder_msp if financing else None
+            endorsing_organizations = _unique([holder_msp, (await self.who_am_i()).msp_id])
         return await self._offer(financing_id, terms, endorsing_organizations)
 
     make_offer.__doc__ = MAKE_OFFER_DOC
@@ -680,16 +723,20 @@ class AsyncReceivablesClient(_Operations):
 
     async def record_disbursement(self, financing_id: str, terms: FinancingTerms | None = None,
                                   endorsing_organizations: Sequence[str] | None = None) -> Financing:
+        if terms is not None:
+            _check_terms(terms, "record_disbursement")
         financing = None
         if terms is None or endorsing_organizations is None:
-            financing = await self.get_financing(financing_id)
-        if terms is None:
-            terms = (await self.get_offer_terms(_accepted_offer(financing))).as_request()
-        _check_terms(terms, "record_disbursement")
+            financing = await self._readable_financing(financing_id)
+        if terms is None and (offer_id := _accepted_offer(financing)) is not None:
+            terms = (await self.get_offer_terms(offer_id)).as_request()
         if endorsing_organizations is None:
-            debtor_msp = (await self.get_receivable(financing.receivable_id)).debtor_msp
-            bank_msp = financing.financier_msp or (await self.who_am_i()).msp_id
-            endorsing_organizations = _unique([debtor_msp, financing.holder_msp, bank_msp])
+            if financing is None:
+                endorsing_organizations = [(await self.who_am_i()).msp_id]
+            else:
+                debtor_msp = (await self.get_receivable(financing.receivable_id)).debtor_msp
+                bank_msp = financing.financier_msp or (await self.who_am_i()).msp_id
+                endorsing_organizations = _unique([debtor_msp, financing.holder_msp, bank_msp])
         return await self._disbursement(financing_id, terms, endorsing_organizations)
 
     record_disbursement.__doc__ = DISBURSEMENT_DOC
@@ -697,9 +744,12 @@ class AsyncReceivablesClient(_Operations):
     async def cancel_financing(self, financing_id: str, reason: str,
                                endorsing_organizations: Sequence[str] | None = None) -> Financing:
         if endorsing_organizations is None:
-            financing = await self.get_financing(financing_id)
-            receivable = await self.get_receivable(financing.receivable_id)
-            endorsing_organizations = _parties_orgs(financing, receivable)
+            financing = await self._readable_financing(financing_id)
+            if financing is None:
+                endorsing_organizations = [(await self.who_am_i()).msp_id]
+            else:
+                receivable = await self.get_receivable(financing.receivable_id)
+                endorsing_organizations = _parties_orgs(financing, receivable)
         return await self._cancellation(financing_id, reason, endorsing_organizations)
 
     cancel_financing.__doc__ = CANCEL_DOC

@@ -152,7 +152,7 @@ def test_list_by_status_prints_the_next_bookmark_as_a_token_the_option_reads_bac
 def test_a_tier_that_is_not_exactly_days_and_apr_is_a_usage_error_and_sends_nothing(ledger, tier):
     res = invoke("discount", "publish", "--tier", "60:0.05", "--tier", tier, "--expires", "2026-04-30")
     assert res.exit_code == 2, res.output
-    assert "Invalid value for --tier" in res.output and "write DAYS:APR" in res.output
+    assert "Invalid value for '--tier'" in res.output and "write DAYS:APR" in res.output
     assert ledger.calls == []
 
 
