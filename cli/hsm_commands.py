@@ -18,7 +18,6 @@ from pathlib import Path
 
 import click
 from cryptography import x509
-from cryptography.hazmat.primitives import serialization
 from cryptography.x509.oid import NameOID
 
 from client.atomic_file import write_atomically
@@ -28,6 +27,7 @@ from client.gateway.hsm import (
     generate_private_key, import_private_key,
 )
 from client.gateway.hsm_msp import DEFAULT_PIN_ENV, HSM_SIGNER_FILE, open_hsm_key, tighten_folder
+from network.crypto import keystore_key, load_cert, load_key
 
 from .connection import (
     caller, default_user, describe, load_profile, reports_ledger_errors, who_acts_options, with_options,
@@ -117,11 +117,13 @@ def hsm() -> None:
 def import_key(as_, org, user, data_root, library, token_label, pin_env, key_label, as_json) -> None:
     """Put a profile user's keystore key into an HSM token; the user then signs there.
 
-    The key gets Fabric's SKI of it as CKA_ID, sensitive and not extractable. Once a test signature
-    made in the token verifies with the user's certificate, hsm-signer.yaml in the user's MSP folder
-    names the module (its absolute path), token and key, and the variable holding the PIN (not the
-    PIN), and every command run --as that user signs in the HSM; when the check fails, nothing is
-    written. Running it again changes nothing. The keystore file stays: move it to offline storage
+    The key is the keystore's key of the user's certificate (other keys there are passed over), and
+    one that is not the certificate's is refused before anything reaches the token. It gets Fabric's
+    SKI of it as CKA_ID, sensitive and not extractable. Once a test signature made in the token
+    verifies with the user's certificate, hsm-signer.yaml in the user's MSP folder names the module
+    (its absolute path), token and key, and the variable holding the PIN (not the PIN), and every
+    command run --as that user signs in the HSM; when the check fails, nothing is written and a key
+    this run put into the token is deleted from it again. Running it again changes nothing. The keystore file stays: move it to offline storage
     once `recfin hsm check` passes (`recfin network up` then leaves the user's identity as it is;
     run again after that, import says the key is no longer in the keystore). An MSP folder of yours
     that its group or others can write (made under umask 002) is made writable by you alone (chmod
@@ -136,16 +138,51 @@ def import_key(as_, org, user, data_root, library, token_label, pin_env, key_lab
     """
     profile, who = _profile_user(as_, org, user, data_root)
     _refuse_the_admin(profile, who)
-    if not Path(who.key).is_file():
+    # The keystore's key of the certificate, whatever else a stopped run left there (or an older profile names)
+    key_file = keystore_key(Path(who.msp_dir))
+    if key_file is None:
         raise click.ClickException(_no_keystore_key(profile, who))
-    key = serialization.load_pem_private_key(Path(who.key).read_bytes(), password=None)
-    HSMSignerFactory(library).close()   # loads the module: a wrong --library is named before the PIN is asked for
-    pin = _pin(pin_env, token_label)
-    key_id = import_private_key(library, token_label, pin, key, key_label=key_label or f"{profile.org}/{who.name}")
-    path, tightened = _sign_in_token(profile, who, HSMSignerFile(library, token_label, key_id, pin_env), pin)
+    key = _certificates_key(who, key_file)     # before anything reaches the token
+    with HSMSignerFactory(library) as factory:   # loads the module: a wrong --library is named before the PIN
+        pin = _pin(pin_env, token_label)
+        held_before = _in_token(factory, token_label, pin, key_id_for(key.public_key()))
+        key_id = import_private_key(library, token_label, pin, key,
+                                    key_label=key_label or f"{profile.org}/{who.name}")
+        try:
+            path, tightened = _sign_in_token(profile, who, HSMSignerFile(library, token_label, key_id, pin_env), pin)
+        except BaseException as failure:
+            if not held_before:     # what this run put in the token goes again; the keystore file still has it
+                _forget_new_key(library, token_label, pin, key_id, failure)
+            raise
     emit({"user": f"{profile.org}/{who.name}", "token": token_label, "key_id": key_id.hex(),
-          "signer_file": str(path), "msp_folder_tightened": tightened, "keystore_key": str(who.key)},
+          "signer_file": str(path), "msp_folder_tightened": tightened, "keystore_key": str(key_file)},
          as_json=as_json)
+
+
+def _certificates_key(who, key_file: Path):
+    """The key in key_file, once shown to be the user's certificate's: a token holding another key under the
+    user's name would sign for no one."""
+    key = load_key(key_file)
+    if key.public_key() != load_cert(Path(who.cert)).public_key():
+        raise click.ClickException(
+            f"{key_file} is not the key of the certificate {who.cert}, so nothing was imported: put the "
+            f"certificate's key ({_key_file_name(who)}) back in the keystore and run this again")
+    return key
+
+
+def _key_file_name(who) -> str:
+    """The keystore file name of the user's certificate's key, as the generator names it (its Fabric SKI)."""
+    return f"keystore/{key_id_for(load_cert(Path(who.cert))).hex()}_sk"
+
+
+def _in_token(factory: HSMSignerFactory, token_label: str, pin: str, key_id: bytes) -> bool:
+    """Whether the token holds a private key with this CKA_ID already (a key imported before is kept whatever
+    happens next). Taken as not held when the token cannot be asked: the import then fails the same way."""
+    try:
+        factory.new_signer(HSMSignerOptions(token_label, pin, key_id=key_id)).close()
+    except HSMError:
+        return False
+    return True
 
 
 def _no_keystore_key(profile, who) -> str:
@@ -156,6 +193,9 @@ def _no_keystore_key(profile, who) -> str:
         return (f"the key of {name} is no longer in {keystore}: it signs in token {described.token_label!r} "
                 f"({HSM_SIGNER_FILE}). If the key is in the token (`recfin hsm check --as {name}` proves it), there "
                 "is nothing to do; else restore the keystore file from offline storage and run this again")
+    if any(keystore.glob("*_sk")):
+        return (f"no key in {keystore} is the key of the certificate {who.cert}, so nothing was imported: restore "
+                f"the certificate's key ({_key_file_name(who)}) and run this again")
     return (f"no key of {name} in {keystore} to import: restore its keystore file (*_sk) and run this again; "
             f"for a key already in a token, run `recfin hsm link --as {name}`")
 
@@ -278,7 +318,8 @@ def generate(library, token_label, pin_env, curve, key_label, common_name, csr_f
 
 
 def _forget_new_key(library: str, token_label: str, pin: str, key_id: bytes, failure: BaseException) -> None:
-    """Delete a key pair whose request was not written: no one could get a certificate for it."""
+    """Delete a key pair this run put into the token when what was to follow failed: a key no certificate was
+    requested for, or that signed nothing the certificate verifies, is of no use there."""
     try:
         destroy_key_pair(library, token_label, pin, key_id)
     except HSMError as cleanup:

@@ -9,6 +9,7 @@ from network import Network, compose, compose_down, crypto, membership, namespac
 from network.batch_tuning import BatchTuner, batch_of
 from network.compose_status import compose_status
 from network.compose_up import ComposeUp, start_containers
+from network.control import mark_data_root
 from network.errors import NamespaceError, NetworkError
 from network.fabric_bin import FabricInstall
 from network.tools import Tools
@@ -173,6 +174,7 @@ def prepare(topology_path, hostnames, data_root, as_json):
     net = Network(topo, data_root=data_root, say=say)      # net.topology: with the folder's membership.yaml
     packages = {}
     if hostnames:
+        mark_data_root(net.data_root)       # refuses a folder holding other files before anything is written there
         crypto.generate(net.topology, net.data_root)      # the packages carry each org's chaincode TLS material
         for msp_id, pkg in compose.write_packages(net.topology, net.data_root).items():
             say(f"chaincode package {msp_id}: {pkg.package_id} -> {pkg.path}")

@@ -16,7 +16,8 @@
                                       list` show it revoked
     crypto/<other org>/               public material only: msp/ (CA certs, config.yaml), ca.pem, tlsca.pem
     channel/<channel>.block           the genesis block, to join the channel (when prepared)
-    chaincode/<name>/<org>/<label>.tar.gz   the org's ccaas package (its server's hostname, mutual TLS)
+    chaincode/<name>/<org>/<label>.tar.gz   the org's ccaas package (its server's hostname, mutual TLS: it holds
+                                      its peers' client key, so it is written readable by its owner alone)
     chaincode/<name>/<org>/chaincode.env    CHAINCODE_ID=<that package's ID>, read by the chaincode service
     chaincode/<name>/network_config.json    the contract configuration its chaincode server runs with (the same
                                       in every org's bundle), and collections_config.json when derived
@@ -34,11 +35,14 @@ from __future__ import annotations
 
 import json
 import shutil
+import stat
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+
+from client.atomic_file import write_atomically
 
 from . import compose, configtx, contract_config, crl, membership, profiles
 from .crypto import OrgCrypto, load_cert, org_crypto, revoked_by_org
@@ -49,6 +53,7 @@ DEFAULT_INSTALL_ROOT = Path("/var/recfin")
 MANIFEST = "bundle.json"
 TOPOLOGY_FILE = "topology.yaml"
 PUBLIC_SUFFIXES = (".pem", ".crt", ".yaml")
+SECRET_MODE = 0o600      # a private key file's, as the generator writes it
 
 
 @dataclass
@@ -71,9 +76,17 @@ def topology_document(topology: Topology) -> dict:
     return data
 
 
+def _holds_private_key(path: Path, data: bytes) -> bool:
+    return path.suffix == ".key" or path.parent.name == "keystore" or b"PRIVATE KEY" in data
+
+
 def _copy(src: Path, dst: Path, bundle: Bundle) -> None:
-    dst.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(src, dst)
+    """Copy src to dst in one step (a reader sees the old file or the new), with src's mode; a private key is
+    its owner's alone from the moment it exists, whatever src's mode, even in an unpacked bundle that others
+    can list (`recfin host adopt-keys` copies into one)."""
+    data = src.read_bytes()
+    mode = SECRET_MODE if _holds_private_key(src, data) else stat.S_IMODE(src.stat().st_mode)
+    write_atomically(dst, data, mode=mode)
     bundle.files.append(dst.relative_to(bundle.root).as_posix())
 
 
@@ -85,8 +98,7 @@ def _copy_tree(src: Path, dst: Path, bundle: Bundle, *, public_only: bool = Fals
 
 
 def _write(path: Path, text: str, bundle: Bundle) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text)
+    write_atomically(path, text)   # `finish` rewrites an installed bundle's files: never half of one
     bundle.files.append(path.relative_to(bundle.root).as_posix())
 
 
@@ -136,6 +148,9 @@ def _readme(topology: Topology, bundle: Bundle, ends: dict) -> str:
     cc, version = topology.chaincode.name, contract_config.definition_version(topology)
     collections = (f", and --collections-config chaincode/{cc}/{contract_config.COLLECTIONS_FILE}"
                    if topology.chaincode.derives_collections else "")
+    package_note = (f"Keep chaincode/{cc}/{org.name}/*.tar.gz private too (written readable by its owner alone): its\n"
+                    f"connection.json holds the client key your peers present to your chaincode server.\n"
+                    if bundle.package_id is not None else "")
     return f"""# {org.msp_id}: running your own node
 
 This bundle holds what {org.name} needs to run its peer and chaincode server on its own
@@ -167,7 +182,7 @@ a docker-compose.yaml for your node, endpoints.yaml and a connection profile.
 
 SDK clients: profiles/{org.name}.json (`network.profiles.load("{org.name}", "{bundle.install_root}")`).
 Keep crypto/{org.name}/users/*/msp/keystore and */tls/*.key private: they are your identities.
-"""
+{package_note}"""
 
 
 def keys_missing_note(org_name: str, install_root: Path) -> str:
@@ -325,7 +340,7 @@ def finish(topology: Topology, bundle: Bundle) -> None:
     _write(profiles.profiles_dir(out) / f"{org.name}.json", json.dumps(profile, indent=2) + "\n", bundle)
     _write(out / "README.md", _readme(topology, bundle, ends), bundle)
     bundle.files = sorted(set(bundle.files) | {MANIFEST})
-    (out / MANIFEST).write_text(json.dumps(
+    write_atomically(out / MANIFEST, json.dumps(
         {"org": org.name, "msp_id": org.msp_id, "install_root": str(bundle.install_root),
          "package_id": bundle.package_id, "chaincode_version": version,
          "network_config_sha256": contract_config.digest(topology), "missing": bundle.missing,

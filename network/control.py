@@ -12,6 +12,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from client.atomic_file import write_atomically
+
 from . import (builder, ccservers, channel, compose, configtx, contract_config, crypto, membership, nodeconfig, packaging,
                probes, profiles, supervisor)
 from .errors import ChaincodeError, MissingBinariesError, NetworkError, NodeNotFoundError
@@ -44,23 +46,59 @@ class DeployResult:
     package_ids: dict[str, str] = field(default_factory=dict)
 
 
-# The file `up` and `prepare` write into a data folder, and the one proof `down --purge` takes that the
-# folder is the network's to delete whole.
+# The file `up` and `prepare` write into a data folder, and the proof `down --purge` takes that the folder is the
+# network's to delete whole. It is written only into a folder that is new, empty or already the network's
+# (mark_data_root), so its text says so; a mark of another text was left by an earlier version, which marked
+# any folder it was given, and is not proof on its own (purge_refusal).
 DATA_ROOT_MARKER = ".recfin-data-root"
+MARKER_TEXT = ("A recfin network's data folder, marked when it was new, empty or held only what the network writes: "
+               "`recfin network down --purge` deletes this folder and everything in it.\n")
 # What the network writes at the top of a data folder. A folder of an older version (before the marker)
 # is taken as a data folder when it holds crypto/ and nothing else but these.
 DATA_ROOT_ENTRIES = frozenset({"crypto", "nodes", "profiles", "channel", "config", "chaincode", "builder", "bundles",
                                membership.STATE_FILE, membership.LOCK_FILE})
 
 
+def _foreign_entries(root: Path) -> list[str]:
+    """The entries at the top of folder root that the network does not write there, sorted."""
+    return sorted({p.name for p in root.iterdir()} - DATA_ROOT_ENTRIES - {DATA_ROOT_MARKER})
+
+
+def _shown(names: list[str]) -> str:
+    return ", ".join(names[:5]) + (", ..." if len(names) > 5 else "")
+
+
+def _laid_out_as_data_root(root: Path) -> bool:
+    """Whether the existing folder root holds nothing but what the network writes, and its crypto/ (or, before
+    anything else, only the membership record and its lock)."""
+    if _foreign_entries(root):
+        return False
+    entries = {p.name for p in root.iterdir()} - {DATA_ROOT_MARKER}
+    return (root / "crypto").is_dir() or entries <= {membership.STATE_FILE, membership.LOCK_FILE}
+
+
 def mark_data_root(data_root: Path) -> None:
-    """Make the folder (if needed) and mark it as a network data folder, which `down --purge` may delete."""
+    """Make the folder (if needed) and mark it as a network data folder, which `down --purge` may delete whole.
+
+    Only a folder that is new, empty, already marked or laid out as the network's is marked: any other is
+    refused (NetworkError naming what it holds) before anything is written, since the mark would hand the
+    operator's own files there to `down --purge`."""
     root = Path(data_root)
-    root.mkdir(parents=True, exist_ok=True)
     marker = root / DATA_ROOT_MARKER
-    if not marker.is_file():
-        marker.write_text("A recfin network's data folder: `recfin network down --purge` deletes this folder "
-                          "and everything in it.\n")
+    if marker.is_file() and (marker.read_text(errors="replace") == MARKER_TEXT or not _laid_out_as_data_root(root)):
+        return      # the network's already (one an earlier version marked is judged by purge_refusal)
+    if root.exists() and not root.is_dir():
+        raise NetworkError(f"the data folder {root} is a file: point --data-root, the topology's data_root or "
+                           f"RECFIN_HOME at a new or empty folder")
+    if root.is_dir() and any(root.iterdir()) and not _laid_out_as_data_root(root):
+        foreign = _foreign_entries(root)
+        held = f"it holds {_shown(foreign)}" if foreign else "it holds no crypto/"
+        raise NetworkError(
+            f"refusing to use {root} as the network's data folder: {held}, which the network did not write, and "
+            f"`recfin network down --purge` deletes its data folder whole. Nothing was written: point --data-root, "
+            f"the topology's data_root or RECFIN_HOME at a new or empty folder, or move those entries out")
+    root.mkdir(parents=True, exist_ok=True)
+    write_atomically(marker, MARKER_TEXT)
 
 
 def purge_refusal(root: Path) -> str | None:
@@ -76,15 +114,18 @@ def purge_refusal(root: Path) -> str | None:
                 f"RECFIN_HOME or the topology's data_root outside the repository")
     if not root.is_dir():
         return "it is not a folder"
-    if (root / DATA_ROOT_MARKER).is_file():
+    marker = root / DATA_ROOT_MARKER
+    if marker.is_file() and marker.read_text(errors="replace") == MARKER_TEXT:
         return None
-    entries = {p.name for p in root.iterdir()}
-    foreign = sorted(entries - DATA_ROOT_ENTRIES)
+    foreign = _foreign_entries(root)
     if (root / "crypto").is_dir() and not foreign:
-        return None         # a data folder an older version made, before the marker
-    shown = ", ".join(foreign[:5]) + (", ..." if len(foreign) > 5 else "")
+        return None         # a data folder an older version made (with its mark or before the mark)
+    if marker.is_file():
+        return (f"its {DATA_ROOT_MARKER} was written by an earlier version, which marked whatever folder it was "
+                f"given, and the folder does not look like a network data folder "
+                f"({'it holds ' + _shown(foreign) if foreign else 'it holds no crypto/'})")
     return (f"it has no {DATA_ROOT_MARKER} (which `recfin network up` and `prepare` write) and does not look like "
-            f"a network data folder ({'it holds ' + shown if foreign else 'it holds no crypto/'})")
+            f"a network data folder ({'it holds ' + _shown(foreign) if foreign else 'it holds no crypto/'})")
 
 
 def remove_data_root(data_root: Path, say: Callable[[str], None]) -> None:

@@ -27,8 +27,12 @@ certificate is kept without a keystore key beside it too (its key is in an HSM, 
 An org whose CA certificate is here without its key made its keys on its own host (`recfin org
 keys`, which runs this generator for that org alone): it is left as it is. Half of any other CA (its
 key without its certificate, or the reverse) is refused (CaFilesError): a CA made in its place would
-overwrite the half that is here and be one the channel does not know. Every issued certificate ends
-no later than its CA's.
+overwrite the half that is here and be one the channel does not know. The one exception is a CA being
+made: the org's MSP names no CA yet and its folder holds nothing but CA files, so a first run stopped
+between a CA's key and its certificate gets the certificate for that key. Likewise a keystore key
+written by a run that stopped before its certificate is the one the certificate is issued for. Every
+issued certificate ends no later than its CA's. A certificate or key file that holds no readable PEM
+is named (DamagedFileError), never replaced.
 
 A client user is issued a certificate once. The org's CA keeps a copy of each client certificate it
 issues (ca/issued/<user>.pem, started empty with the CA; a CA made before it was kept starts it
@@ -108,8 +112,10 @@ def _builder(subject: x509.Name, issuer: x509.Name, key: ec.EllipticCurvePrivate
     )
 
 
-def make_ca(cn: str, org: str) -> tuple[ec.EllipticCurvePrivateKey, x509.Certificate]:
-    key = new_key()
+def make_ca(cn: str, org: str, key: ec.EllipticCurvePrivateKey | None = None
+            ) -> tuple[ec.EllipticCurvePrivateKey, x509.Certificate]:
+    """A self-signed CA: its key (a new one, or key) and certificate."""
+    key = key or new_key()
     name = _name(cn, org)
     cert = (
         _builder(name, name, key)
@@ -177,12 +183,48 @@ def _write(path: Path, data: bytes, mode: int = 0o644) -> None:
     write_atomically(path, data, mode=mode)
 
 
+class DamagedFileError(NetworkError, ValueError):
+    """A certificate or key file of the network's material is there but holds no readable PEM (emptied, cut short,
+    overwritten). A ValueError too, as the cryptography library's own parse error is."""
+
+
+def _damaged(path: Path, what: str, error: Exception) -> DamagedFileError:
+    return DamagedFileError(f"{path} is damaged: it holds no readable PEM {what} ({str(error).split('. See ')[0]}). "
+                            f"Restore the file from a backup and run the command again; nothing is made in its place")
+
+
 def load_cert(path: Path) -> x509.Certificate:
-    return x509.load_pem_x509_certificate(path.read_bytes())
+    """The PEM certificate in path; DamagedFileError naming the file when it holds none."""
+    data = path.read_bytes()
+    try:
+        return x509.load_pem_x509_certificate(data)
+    except ValueError as error:
+        raise _damaged(path, "certificate", error) from None
 
 
 def load_key(path: Path) -> ec.EllipticCurvePrivateKey:
-    return serialization.load_pem_private_key(path.read_bytes(), password=None)
+    """The unencrypted PEM private key in path; DamagedFileError naming the file when it holds none."""
+    data = path.read_bytes()
+    try:
+        return serialization.load_pem_private_key(data, password=None)
+    except (ValueError, TypeError) as error:   # TypeError: a key that asks for a password
+        raise _damaged(path, "private key", error) from None
+
+
+def keystore_key(msp: Path) -> Path | None:
+    """The keystore file (<msp>/keystore/*_sk) holding the key of the MSP folder's certificate: the one named by
+    its Fabric SKI, else the one whose public key is the certificate's. A lone key is taken as it is (its user
+    finds out at its first signature, `recfin hsm import` before importing it); None when the keystore is
+    empty, or none of several keys is the certificate's."""
+    keys = sorted((msp / "keystore").glob("*_sk"))
+    cert_path = msp / "signcerts" / "cert.pem"
+    if len(keys) <= 1 or not cert_path.is_file():
+        return keys[0] if len(keys) == 1 else None
+    public = load_cert(cert_path).public_key()
+    named = msp / "keystore" / f"{fabric_ski(public).hex()}_sk"
+    if named in keys:
+        return named
+    return next((k for k in keys if _public(load_key(k)).public_numbers() == public.public_numbers()), None)
 
 
 def node_ous_config(ous: dict[str, str] | None = None) -> dict:
@@ -322,18 +364,27 @@ class _OrgIssuer:
         self.org = org_label
         if not make_cas and (problem := ca_files_problem(paths)) is not None:
             raise CaFilesError(problem)
-        made_now = not paths.ca_cert.is_file() and not paths.ca_key.is_file()
+        # Being made, and nothing issued yet: the org's folder holds its CA files alone (a first run stopped
+        # between them leaves a key without its certificate, which is completed).
+        self.making = make_cas and _holds_only_its_cas(paths)
         self.ca_key, self.ca_cert = self._ca(paths.root / "ca", "ca.pem", f"ca.{paths.domain}")
         self.tls_key, self.tls_cert = self._ca(paths.root / "tlsca", "tlsca.pem", f"tlsca.{paths.domain}")
-        if made_now:            # a new CA has issued nothing: its record starts empty, and complete
+        if self.making:         # a new CA has issued nothing: its record starts empty, and complete
             paths.issued_dir.mkdir(parents=True, exist_ok=True)
 
     def _ca(self, folder: Path, cert_name: str, cn: str):
         cert_path, key_path = folder / cert_name, folder / cert_name.replace(".pem", ".key")
         if cert_path.is_file() and key_path.is_file():
             return load_key(key_path), load_cert(cert_path)
+        if key_path.is_file() and not cert_path.is_file() and self.making:
+            # The key a first run wrote before it stopped: no certificate of it ever existed, nor anything it
+            # issued, so the CA's certificate is made for it now.
+            key = load_key(key_path)
+            cert = make_ca(cn, self.org, key)[1]
+            _write(cert_path, _pem_cert(cert))
+            return key, cert
         if cert_path.is_file() or key_path.is_file():
-            # half a CA: a new one would overwrite the half that is here, and be one the channel does not know
+            # half a CA in use: a new one would overwrite the half that is here, and be one the channel does not know
             raise CaFilesError(f"{key_path if cert_path.is_file() else cert_path} is missing beside "
                                f"{cert_path if cert_path.is_file() else key_path}: restore it; no CA is made in "
                                f"its place")
@@ -358,7 +409,9 @@ class _OrgIssuer:
         the admin's lost key is issued again, as when missing: the channel trusts the org's CA, not one
         certificate. A client user's is refused (LostKeyError): a new certificate of the same subject keeps
         the old one's client id, so its party bindings, and a new serial, so it would escape a revocation.
-        The key is written before the certificate, so no interrupted run leaves a certificate without its key.
+        The key is written before the certificate, so no interrupted run leaves a certificate without its key;
+        one that stopped between the two leaves a keystore key no certificate is for, which the certificate is
+        issued for now (a second key beside it would leave the folder's key ambiguous).
         The certificate issued now, None when the folder's is kept.
         """
         self.verifying_msp(msp)
@@ -367,10 +420,12 @@ class _OrgIssuer:
             return None
         if cert_path.is_file() and ou == "client":
             raise _lost_key(self.paths, msp.parent.name.removesuffix(f"@{self.paths.domain}"))
-        key = public_key or new_key()
+        leftover = _leftover_key(msp) if public_key is None and not cert_path.is_file() else None
+        key = public_key or leftover or new_key()
         cert = issue(self.ca_key, self.ca_cert, key, cn=cn, org=self.org, ou=ou, attrs=attrs)
         if public_key is None:
-            _write(msp / "keystore" / f"{fabric_ski(key.public_key()).hex()}_sk", _pem_key(key), 0o600)
+            if leftover is None:
+                _write(msp / "keystore" / f"{fabric_ski(key.public_key()).hex()}_sk", _pem_key(key), 0o600)
         else:
             _write(msp / KEY_ELSEWHERE_FILE, KEY_ELSEWHERE_TEXT.encode())
         _write(cert_path, _pem_cert(cert))
@@ -404,6 +459,14 @@ def _key_held(msp: Path) -> bool:
     return any((msp / "keystore").glob("*_sk")) or _key_elsewhere(msp)
 
 
+def _leftover_key(msp: Path) -> ec.EllipticCurvePrivateKey | None:
+    """A keystore key an interrupted run wrote before the folder's certificate (which is missing), to issue the
+    certificate for; None when the keystore is empty. No key is ever removed: of several (runs that stopped so
+    before leftovers were reused), the first is taken, and the profile and the SDK pick the certificate's."""
+    keys = sorted((msp / "keystore").glob("*_sk"))
+    return load_key(keys[0]) if keys else None
+
+
 def _lost_key(paths: OrgCrypto, user: str) -> LostKeyError:
     msp = paths.user_msp(user)
     return LostKeyError(f"{msp / 'keystore'} has no key for {msp / 'signcerts' / 'cert.pem'}, and the folder does "
@@ -411,6 +474,12 @@ def _lost_key(paths: OrgCrypto, user: str) -> LostKeyError:
                         f"org user revoke {paths.root.name} {user}; its revoked certificate is then left as it is) and "
                         f"give the person a new user under another name (recfin org user add); no certificate is "
                         f"issued in its place, which would escape a revocation and keep the user's party bindings")
+
+
+def _holds_only_its_cas(paths: OrgCrypto) -> bool:
+    """Whether the org's folder holds no file but its CA's and TLS CA's own (ca/, tlsca/): nothing issued yet."""
+    own = {paths.ca_cert.parent, paths.tlsca_cert.parent}
+    return all(path.parent in own for path in paths.root.rglob("*") if not path.is_dir())
 
 
 def _write_if_missing(path: Path, data: bytes) -> None:

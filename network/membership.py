@@ -103,21 +103,37 @@ def load_state(data_root: Path) -> dict:
         return {"added": [], "removed": []}
     doc = _read_state(path)
     try:
-        state = {"added": _as_list(doc.get("added"), "added"), "removed": _as_list(doc.get("removed"), "removed")}
+        state = {"added": _as_list(doc.get("added"), "added", dict),
+                 "removed": _as_list(doc.get("removed"), "removed", str)}
         if doc.get("namespaces"):
             state["namespaces"] = dict(doc["namespaces"])
         if doc.get("users"):
-            state["users"] = {org: _as_list(users, f"users of {org}") for org, users in dict(doc["users"]).items()}
+            state["users"] = {org: _as_list(users, f"users of {org}", dict)
+                              for org, users in dict(doc["users"]).items()}
     except (TypeError, ValueError) as exc:
         raise _damaged(path, f"a section has the wrong shape ({exc})") from None
     return state
 
 
-def _as_list(value, what: str) -> list:
-    """A section that lists things (empty when absent); a string or a mapping there is a damaged file."""
+def _as_list(value, what: str, entry: type) -> list:
+    """A section that lists things (empty when absent), each an entry (a mapping, or a name); a string or a
+    mapping in the place of the list, or another kind of entry, is a damaged file."""
     if not isinstance(value or [], list):
         raise TypeError(f"{what} is a {type(value).__name__}, not a list")
+    for number, item in enumerate(value or [], 1):
+        if not isinstance(item, entry):
+            raise TypeError(f"entry {number} of {what} is a {type(item).__name__}, not a "
+                            f"{'mapping' if entry is dict else 'name'}")
     return list(value or [])
+
+
+def _entry(data_root: Path, model, value, what: str):
+    """value (a mapping read from membership.yaml) as model; the file named damaged when it is not one."""
+    try:
+        return model.model_validate(value)
+    except ValidationError as exc:
+        problem = format_validation_error(what, exc).replace("\n", "; ")
+        raise _damaged(state_path(data_root), problem) from None
 
 
 def _read_state(path: Path) -> dict:
@@ -172,7 +188,8 @@ def effective(topology: Topology, data_root: Path) -> Topology:
     state = load_state(data_root)
     if not state["added"] and not state["removed"] and not state.get("users"):
         return topology
-    added = {spec.name: spec for spec in (PeerOrgSpec.model_validate(o) for o in state["added"])}
+    added = {spec.name: spec for spec in (_entry(data_root, PeerOrgSpec, o, f"added org {number}")
+                                          for number, o in enumerate(state["added"], 1))}
     defined = [added.pop(o.name, o) for o in topology.orgs if o.name in added or o.name not in state["removed"]]
     orgs = [with_recorded_users(o, data_root, state) for o in [*defined, *added.values()]]
     return with_orgs(topology, orgs, recorded_namespaces(data_root))
@@ -181,7 +198,8 @@ def effective(topology: Topology, data_root: Path) -> Topology:
 def recorded_users(data_root: Path, org_name: str, state: dict | None = None) -> list[UserSpec]:
     """The users issued to org_name after its spec was written (`recfin org user add`)."""
     state = load_state(data_root) if state is None else state
-    return [UserSpec.model_validate(u) for u in state.get("users", {}).get(org_name, [])]
+    return [_entry(data_root, UserSpec, u, f"user {number} of {org_name}")
+            for number, u in enumerate(state.get("users", {}).get(org_name, []), 1)]
 
 
 def with_recorded_users(org: PeerOrgSpec, data_root: Path, state: dict | None = None) -> PeerOrgSpec:
@@ -207,7 +225,8 @@ def record_user(data_root: Path, org_name: str, user: UserSpec) -> None:
 
 def recorded_namespaces(data_root: Path) -> dict[str, OrgNamespace]:
     """The namespaces and addresses of added orgs (on a network in namespaces)."""
-    return {name: OrgNamespace.model_validate(ns) for name, ns in load_state(data_root).get("namespaces", {}).items()}
+    return {name: _entry(data_root, OrgNamespace, ns, f"namespace of {name}")
+            for name, ns in load_state(data_root).get("namespaces", {}).items()}
 
 
 def record_added(data_root: Path, org: PeerOrgSpec, namespace: OrgNamespace | None = None) -> None:

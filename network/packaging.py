@@ -85,10 +85,22 @@ class Package:
     package_id: str
 
 
+# The mode of a package whose connection.json carries a private key (the peers' chaincode TLS client key): that of
+# the key file itself, so the package is no easier to read than the key.
+SECRET_PACKAGE_MODE = 0o600
+
+
 def write_package(folder: Path, label: str, connection: dict) -> Package:
-    """Write <folder>/<label>.tar.gz (rewritten only when its bytes change) and return its ID."""
+    """Write <folder>/<label>.tar.gz (rewritten only when its bytes change) and return its ID.
+
+    A package carrying a client key (mutual TLS) is its owner's alone (SECRET_PACKAGE_MODE) from the moment
+    it exists, and one already there with the same bytes is made so too."""
     data = ccaas_package(label, connection)
     path = folder / f"{label}.tar.gz"
+    mode = SECRET_PACKAGE_MODE if connection.get("client_key") else None
     if not path.is_file() or path.read_bytes() != data:
-        write_atomically(path, data)   # a peer install or bundle check reading it meanwhile gets the old or the new
+        # a peer install or bundle check reading it meanwhile gets the old or the new
+        write_atomically(path, data, mode=mode)
+    elif mode is not None and path.stat().st_mode & 0o777 != mode:
+        path.chmod(mode)    # written before packages were kept private
     return Package(label, path, package_id(label, data))

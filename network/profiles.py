@@ -17,7 +17,7 @@ from pydantic import BaseModel
 from client.atomic_file import write_atomically
 
 from . import crl
-from .crypto import OrgCrypto, client_certificate, org_crypto
+from .crypto import OrgCrypto, client_certificate, keystore_key, org_crypto
 from .errors import NetworkError
 from .topology import Topology, load as load_topology
 
@@ -58,7 +58,8 @@ class ConnectionProfile(BaseModel):
 
 
 def build(topology: Topology, data_root: Path, org_name: str) -> ConnectionProfile:
-    """The profile of one org (pure: reads no files but the keystore listing and the org's CRL when present)."""
+    """The profile of one org (pure: reads no files but the keystore listing, the org's CRL when present, and a
+    user's certificate and keys where its keystore holds more than one key)."""
     org = topology.org(org_name)
     crypto = org_crypto(data_root, org.name, org.domain)
     oo = topology.orderer_org
@@ -69,11 +70,11 @@ def build(topology: Topology, data_root: Path, org_name: str) -> ConnectionProfi
     revocations = crl.local(crypto)
     for name, role, attrs in [(org.admin, "admin", {})] + [(u.name, "client", u.attrs) for u in org.users]:
         msp = crypto.user_msp(name)
-        keys = sorted((msp / "keystore").glob("*_sk")) if (msp / "keystore").is_dir() else []
+        key = keystore_key(msp)     # the certificate's, where a stopped run left another key beside it
         tls = crypto.user_tls(name)
         cert = msp / "signcerts" / "cert.pem"
         users[name] = UserIdentity(name=name, role=role, msp_dir=msp, cert=cert,
-                                   key=keys[0] if keys else msp / "keystore", tls_cert=tls / "client.crt",
+                                   key=key or msp / "keystore", tls_cert=tls / "client.crt",
                                    tls_key=tls / "client.key", attrs=attrs, revoked=_revoked(revocations, crypto, name))
     return ConnectionProfile(
         org=org.name, msp_id=org.msp_id, channel=topology.channel, chaincode=topology.chaincode.name,

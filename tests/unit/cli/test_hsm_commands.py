@@ -2,6 +2,7 @@
 and a user whose key is born in the token, issued by the org's CA from its certificate request."""
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 
@@ -12,11 +13,13 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
 import cli.connection
+from cli import hsm_commands
 from cli.connection import who_acts_options, with_options
 from cli.main import main
 from client.gateway import HSMSignerFile, Identity, connect, key_id_for
+from client.gateway.hsm import HSMError
 from network import crypto, profiles
-from network.crypto import cert_attrs, issued_by, load_cert, org_crypto
+from network.crypto import cert_attrs, issued_by, load_cert, load_key, org_crypto
 from network.topology import load
 
 from ..client.gateway_fakes import FakeTransport
@@ -104,23 +107,76 @@ def test_import_moves_signing_into_the_token_and_commands_then_sign_there(runner
     verify_signed_by(user.cert.read_bytes(), *submit_as(monkeypatch, "supplier", "supplier1", data_root))
 
 
-def test_an_import_whose_test_signature_fails_writes_nothing_and_the_user_still_signs(runner, token, data_root,
-                                                                                     monkeypatch):
-    # A key left in the keystore beside the certificate's, listed first: it goes into the token, and the test
-    # signature made with it does not verify with the user's certificate.
-    user = profiles.load("supplier", data_root).user("supplier3")
-    leftover = user.msp_dir / "keystore" / ("0" * 64 + "_sk")
-    leftover.write_bytes(ec.generate_private_key(ec.SECP256R1()).private_bytes(
+def _stray_key_file(msp, name="0" * 64 + "_sk"):
+    """A key no certificate is for, in the user's keystore (left there by a run stopped before its certificate)."""
+    stray = msp / "keystore" / name
+    stray.write_bytes(ec.generate_private_key(ec.SECP256R1()).private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
-    profiles.write_all(load(), data_root)
-    assert profiles.load("supplier", data_root).user("supplier3").key == leftover
+    return stray
 
+
+def test_a_stray_key_beside_the_certificates_is_passed_over_and_the_certificates_is_imported(runner, token,
+                                                                                             data_root):
+    user = profiles.load("supplier", data_root).user("supplier4")
+    stray = _stray_key_file(user.msp_dir)          # sorts before the certificate's key
+    # a profile an earlier version wrote names the first key it found
+    profile_file = profiles.profiles_dir(data_root) / "supplier.json"
+    written = json.loads(profile_file.read_text())
+    written["users"]["supplier4"]["key"] = str(stray)
+    profile_file.write_text(json.dumps(written))
+    result = run(runner, token, "import", "--as", "supplier/supplier4", "--token", token.token,
+                 "--data-root", str(data_root), "--json")
+    assert result.exit_code == 0, result.output
+    ski = key_id_for(x509.load_pem_x509_certificate(user.cert.read_bytes()))
+    assert json.loads(result.output)["keystore_key"] == str(user.key) and user.key.name == f"{ski.hex()}_sk"
+    assert ski in private_key_ids(token) and key_id_for(load_key(stray).public_key()) not in private_key_ids(token)
+
+
+def test_a_keystore_key_that_is_not_the_certificates_is_refused_before_it_reaches_the_token(runner, token, data_root,
+                                                                                          monkeypatch, tmp_path):
+    user = profiles.load("supplier", data_root).user("supplier3")
+    own = user.key.rename(tmp_path / user.key.name)
+    stray = _stray_key_file(user.msp_dir)
+    before = private_key_ids(token)
     result = run(runner, token, "import", "--as", "supplier/supplier3", "--token", token.token,
                  "--data-root", str(data_root))
-    assert result.exit_code == 1 and "is not the key of the certificate" in result.output, result.output
-    assert not (user.msp_dir / "hsm-signer.yaml").exists()
-    # the user's folder was left as it was: commands acting as the user still sign with its keystore key
+    assert result.exit_code == 1 and result.output == (
+        f"Error: {stray} is not the key of the certificate {user.cert}, so nothing was imported: put the "
+        f"certificate's key (keystore/{own.name}) back in the keystore and run this again\n")
+    assert private_key_ids(token) == before and not (user.msp_dir / "hsm-signer.yaml").exists()
+    # the user's folder was left as it was: with its key back, commands acting as the user sign with it
+    stray.unlink()
+    own.rename(user.key)
     verify_signed_by(user.cert.read_bytes(), *submit_as(monkeypatch, "supplier", "supplier3", data_root))
+
+
+@contextlib.contextmanager
+def _test_signature_fails(*_args, **_kwargs):
+    raise HSMError("the key in the token does not sign for the certificate")
+    yield
+
+
+def test_a_failed_test_signature_takes_the_key_it_imported_out_of_the_token_again(runner, token, data_root,
+                                                                                  monkeypatch):
+    user = profiles.load("supplier", data_root).user("supplier2")
+    ski = key_id_for(x509.load_pem_x509_certificate(user.cert.read_bytes()))
+    assert ski not in private_key_ids(token)
+    with monkeypatch.context() as patched:
+        patched.setattr(hsm_commands, "open_hsm_key", _test_signature_fails)
+        failed = run(runner, token, "import", "--as", "supplier/supplier2", "--token", token.token,
+                     "--data-root", str(data_root))
+    assert failed.exit_code == 1 and "does not sign for the certificate" in failed.output, failed.output
+    assert ski not in private_key_ids(token) and not (user.msp_dir / "hsm-signer.yaml").exists()
+
+    # imported (and checked) once: a later run whose check fails leaves that key where it was
+    done = run(runner, token, "import", "--as", "supplier/supplier2", "--token", token.token,
+               "--data-root", str(data_root))
+    assert done.exit_code == 0, done.output
+    with monkeypatch.context() as patched:
+        patched.setattr(hsm_commands, "open_hsm_key", _test_signature_fails)
+        again = run(runner, token, "import", "--as", "supplier/supplier2", "--token", token.token,
+                    "--data-root", str(data_root))
+    assert again.exit_code == 1 and ski in private_key_ids(token)
 
 
 def test_a_relative_library_is_written_as_an_absolute_path(runner, token, data_root, monkeypatch, tmp_path):

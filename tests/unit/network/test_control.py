@@ -155,8 +155,10 @@ def test_purge_refuses_the_repository_itself(topology, repo, fake_fabric):
 def test_purge_refuses_a_data_root_in_the_repositorys_source_even_marked(topology, repo, fake_fabric):
     """RECFIN_HOME=<repo> puts the data folder at <repo>/network, the Python package: `up` wrote its marker
     and crypto there, and purge must still leave the package alone."""
-    from network.control import mark_data_root
-    mark_data_root(repo / "network")
+    from network.control import DATA_ROOT_MARKER, MARKER_TEXT, mark_data_root
+    with pytest.raises(NetworkError, match=r"refusing to use .* it holds __init__\.py, topology\.yaml"):
+        mark_data_root(repo / "network")
+    (repo / "network" / DATA_ROOT_MARKER).write_text(MARKER_TEXT)     # written by hand, or an earlier version
     (repo / "network" / "crypto").mkdir()
     net, _ = make(topology, repo / "network")
     with pytest.raises(NetworkError, match=r"inside the repository .* only data folders are under .*\.recfin.*"
@@ -226,3 +228,74 @@ def test_deploy_without_peer_binary(topology, tmp_path):
     net, _ = make(topology, tmp_path, FabricInstall(tmp_path / "bin", tmp_path / "cfg"))
     with pytest.raises(MissingBinariesError, match="peer"):
         net.deploy_chaincode()
+
+
+@pytest.fixture
+def projects(tmp_path):
+    """A folder of the operator's own work, given as the data folder by mistake."""
+    root = tmp_path / "projects"
+    (root / "thesis").mkdir(parents=True)
+    (root / "thesis" / "draft.tex").write_text("two years of work")
+    return root
+
+
+def _tree(root):
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*"))
+
+
+def test_prepare_refuses_a_folder_holding_other_files_before_writing_anything(topology, projects, fake_fabric):
+    net, _ = make(topology, projects)
+    with pytest.raises(NetworkError, match=r"refusing to use .*projects as the network's data folder: it holds "
+                                           r"thesis, which the network did not write.*Nothing was written"):
+        net.prepare(node_config=False)
+    assert _tree(projects) == ["thesis", "thesis/draft.tex"]
+    with pytest.raises(NetworkError, match="has no .recfin-data-root"):
+        net.down(purge=True)
+    assert (projects / "thesis" / "draft.tex").read_text() == "two years of work"
+
+
+def test_prepare_hostnames_refuses_a_folder_holding_other_files_before_the_crypto(projects, tmp_path, monkeypatch):
+    from click.testing import CliRunner
+    from cli.main import main
+    monkeypatch.setenv("RECFIN_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("RECFIN_TOPOLOGY", raising=False)
+    result = CliRunner().invoke(main, ["network", "prepare", "--hostnames", "--data-root", str(projects)])
+    assert result.exit_code == 1 and "refusing to use" in result.output, result.output
+    assert _tree(projects) == ["thesis", "thesis/draft.tex"]
+
+
+@pytest.mark.parametrize("made", ["new", "empty", "an older version's"])
+def test_a_new_empty_or_older_versions_data_folder_is_marked(topology, tmp_path, data_root, made):
+    from network.control import DATA_ROOT_MARKER, MARKER_TEXT, mark_data_root
+    root = {"new": tmp_path / "new" / "network", "empty": tmp_path / "empty", "an older version's": data_root}[made]
+    if made == "empty":
+        root.mkdir()
+    mark_data_root(root)
+    assert (root / DATA_ROOT_MARKER).read_text() == MARKER_TEXT
+
+
+def test_an_earlier_versions_mark_on_a_folder_of_other_files_is_no_proof(topology, projects, fake_fabric):
+    """Earlier versions marked whatever folder they were given (and a failed prepare left the mark): such a mark
+    alone does not let purge delete the operator's files, and is not renewed."""
+    from network.control import DATA_ROOT_MARKER, mark_data_root
+    old_mark = "A recfin network's data folder: `recfin network down --purge` deletes this folder and everything in it.\n"
+    (projects / DATA_ROOT_MARKER).write_text(old_mark)
+    (projects / "crypto").mkdir()
+    net, _ = make(topology, projects)
+    with pytest.raises(NetworkError, match=r"its \.recfin-data-root was written by an earlier version, which marked "
+                                           r"whatever folder it was given.*\(it holds thesis\)\. Nothing was deleted"):
+        net.down(purge=True)
+    mark_data_root(projects)
+    assert (projects / DATA_ROOT_MARKER).read_text() == old_mark
+    assert (projects / "thesis" / "draft.tex").is_file()
+
+
+def test_an_earlier_versions_mark_on_the_networks_own_folder_is_renewed(topology, data_root, fake_fabric):
+    from network.control import DATA_ROOT_MARKER, MARKER_TEXT, mark_data_root
+    (data_root / DATA_ROOT_MARKER).write_text("A recfin network's data folder.\n")
+    mark_data_root(data_root)
+    assert (data_root / DATA_ROOT_MARKER).read_text() == MARKER_TEXT
+    (data_root / "notes.txt").write_text("the operator's, inside the network's folder")
+    net, _ = make(topology, data_root)
+    net.down(purge=True)
+    assert not data_root.exists()

@@ -251,3 +251,93 @@ def test_every_issued_certificate_names_its_issuer_by_the_issuers_own_key_identi
             cert.verify_directly_issued_by(issuer)
             checked += 1
     assert checked > 40
+
+
+def generate_stopped_before(monkeypatch, topology, root, stop_before):
+    """A generate that stops (as a killed run stops) before writing the first file stop_before(path) picks."""
+    real_write = crypto._write
+
+    def write(path, data, mode=0o644):
+        if stop_before(path):
+            raise KeyboardInterrupt(f"stopped before {path}")
+        real_write(path, data, mode)
+    with monkeypatch.context() as patched:
+        patched.setattr(crypto, "_write", write)
+        with pytest.raises(KeyboardInterrupt):
+            crypto.generate(topology, root)
+
+
+def test_a_run_stopped_between_a_users_key_and_certificate_issues_the_certificate_for_that_key(tmp_path, topology,
+                                                                                              monkeypatch):
+    """The key is written first; the run after must not add a second key beside it, which the profile and
+    `recfin hsm import` could take for the user's."""
+    generate_stopped_before(monkeypatch, topology, tmp_path, lambda path: path.name == "cert.pem" and "supplier1@" in str(path))
+    msp = org_crypto(tmp_path, "supplier", topology.org("supplier").domain).user_msp("supplier1")
+    (leftover,) = (msp / "keystore").glob("*_sk")
+    crypto.generate(topology, tmp_path)
+    key_path, key = keystore_key(msp)
+    assert key_path == leftover and same_public_key(key, load_cert(msp / "signcerts" / "cert.pem"))
+
+
+def test_the_profile_and_keystore_key_are_the_certificates_whatever_else_the_keystore_holds(data_root, topology):
+    from network import profiles
+    msp = org_crypto(data_root, "supplier", topology.org("supplier").domain).user_msp("supplier1")
+    own, _ = keystore_key(msp)
+    stray = msp / "keystore" / ("0" * 64 + "_sk")          # sorts first
+    stray.write_bytes(crypto._pem_key(crypto.new_key()))
+    assert crypto.keystore_key(msp) == own
+    assert profiles.build(topology, data_root, "supplier").users["supplier1"].key == own
+    own.rename(msp / "keystore" / "priv_sk")                # named otherwise (as cryptogen names it)
+    assert crypto.keystore_key(msp) == msp / "keystore" / "priv_sk"
+
+
+def test_a_first_run_stopped_between_a_new_cas_key_and_its_certificate_completes_that_ca(tmp_path, topology,
+                                                                                         monkeypatch):
+    org = topology.org("supplier")
+    paths = org_crypto(tmp_path, org.name, org.domain)
+    generate_stopped_before(monkeypatch, topology, tmp_path, lambda path: path == paths.ca_cert)
+    assert paths.ca_key.is_file() and not paths.ca_cert.exists() and not paths.msp_dir.exists()
+    key_before = paths.ca_key.read_bytes()
+    crypto.generate(topology, tmp_path)
+    assert paths.ca_key.read_bytes() == key_before and same_public_key(load_key(paths.ca_key), load_cert(paths.ca_cert))
+    assert crypto.ca_files_problem(paths) is None and paths.issued_dir.is_dir()
+    peer_cert = load_cert(paths.node_dir(topology.peers("supplier")[0].hostname) / "msp" / "signcerts" / "cert.pem")
+    assert crypto.issued_by(peer_cert, load_cert(paths.ca_cert))
+
+
+def test_a_first_run_stopped_between_the_tls_cas_key_and_certificate_completes_it_with_an_empty_record(
+        tmp_path, topology, monkeypatch):
+    org = topology.org("bank")
+    paths = org_crypto(tmp_path, org.name, org.domain)
+    generate_stopped_before(monkeypatch, topology, tmp_path, lambda path: path == paths.tlsca_cert)
+    crypto.generate(topology, tmp_path)
+    assert crypto.ca_files_problem(paths) is None
+    assert crypto.issued_certificates(paths).keys() == {u.name for u in org.users}
+
+
+def test_half_a_ca_already_in_use_is_still_refused(data_root, topology):
+    """Its certificate went after it issued: one made for the key would be another certificate than the
+    channel's, even with the org's MSP emptied too."""
+    org = topology.org("bank")
+    paths = org_crypto(data_root, org.name, org.domain)
+    paths.ca_cert.unlink()
+    shutil.rmtree(paths.msp_dir / "cacerts")
+    before = digest_tree(data_root / "crypto")
+    with pytest.raises(crypto.CaFilesError, match=r"ca\.pem is missing beside .*ca\.key: restore it"):
+        crypto.generate(topology, data_root)
+    assert digest_tree(data_root / "crypto") == before
+
+
+@pytest.mark.parametrize("damaged, what", [("users/supplier1@supplier.recfin.local/msp/signcerts/cert.pem",
+                                            "certificate"),
+                                           ("ca/ca.key", "private key"), ("ca/ca.pem", "certificate")])
+def test_a_damaged_certificate_or_key_is_named_with_what_to_do(data_root, topology, damaged, what):
+    path = data_root / "crypto" / "supplier" / damaged
+    path.write_bytes(path.read_bytes()[:40])        # cut short
+    before = digest_tree(data_root / "crypto")
+    with pytest.raises(crypto.DamagedFileError, match=rf"^{path} is damaged: it holds no readable PEM {what} "
+                                                      r"\(.*\)\. Restore the file from a backup"):
+        crypto.generate(topology, data_root)
+    assert digest_tree(data_root / "crypto") == before
+    with pytest.raises(crypto.DamagedFileError, match=rf"^{path} is damaged"):
+        (load_key if what == "private key" else load_cert)(path)

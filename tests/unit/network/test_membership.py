@@ -110,3 +110,35 @@ def test_every_network_command_reports_a_damaged_membership_file_in_one_line(tmp
     assert result.exit_code == 1 and result.output.startswith(f"Error: {tmp_path / 'network' / membership.STATE_FILE} "
                                                               f"is damaged: not valid YAML")
     assert result.output.count("\n") == 1 and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("text, problem", [
+    ("users: {supplier: [{name: Bad_Name}]}\n", r"user 1 of supplier: name: String should match pattern"),
+    ("added: [{name: x}]\n", r"added org 1: role: give what the org's parties are"),
+    ("users: {supplier: [plain-string]}\n",
+     r"a section has the wrong shape \(entry 1 of users of supplier is a str, not a mapping\)"),
+    ("removed: [{name: bank}]\n", r"a section has the wrong shape \(entry 1 of removed is a dict, not a name\)"),
+])
+def test_a_membership_file_with_a_bad_entry_is_named_damaged_not_a_traceback(topology, tmp_path, text, problem):
+    (tmp_path / membership.STATE_FILE).write_text(text)
+    with pytest.raises(NetworkError, match=rf"^{tmp_path / membership.STATE_FILE} is damaged: {problem}.*: repair it"):
+        Network(topology, data_root=tmp_path)
+
+
+def test_a_bad_namespace_entry_is_named_damaged(tmp_path):
+    (tmp_path / membership.STATE_FILE).write_text("namespaces: {bank2: 5}\n")
+    with pytest.raises(NetworkError, match=rf"^{tmp_path / membership.STATE_FILE} is damaged: namespace of bank2: "):
+        membership.recorded_namespaces(tmp_path)
+
+
+def test_down_purge_reports_a_bad_entry_in_one_line(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+    from cli.main import main
+    monkeypatch.setenv("RECFIN_HOME", str(tmp_path))
+    monkeypatch.delenv("RECFIN_TOPOLOGY", raising=False)
+    (tmp_path / "network").mkdir()
+    (tmp_path / "network" / membership.STATE_FILE).write_text("users: {supplier: [{name: X}]}\n")
+    result = CliRunner().invoke(main, ["network", "down", "--purge"])
+    assert result.exit_code == 1 and result.output.startswith(
+        f"Error: {tmp_path / 'network' / membership.STATE_FILE} is damaged: user 1 of supplier: name: ")
+    assert result.output.count("\n") == 1 and "Traceback" not in result.output

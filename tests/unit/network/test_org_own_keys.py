@@ -10,6 +10,7 @@ scripted seam of scripted_channel.py.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -162,6 +163,37 @@ def test_the_bundle_comes_without_the_keys_and_the_company_puts_its_own_in(compa
     assert manifest["package_id"] == done.package_id and manifest["missing"] == []
     assert set(manifest["files"]) >= {"crypto/bank2/users/admin@bank2.recfin.local/msp/signcerts/cert.pem",
                                       "chaincode/receivables/bank2/chaincode.env"}
+
+
+def test_adopted_keys_and_the_package_are_their_owners_alone_in_a_bundle_others_can_list(company, keyless_bundle):
+    """Unpacked at /var/recfin (0755) under umask 022; a key the company's folder holds readable by others (copied
+    there loosely) is still its owner's alone in the bundle, as is the package carrying the peers' client key."""
+    old_umask = os.umask(0o022)
+    try:
+        keyless_bundle.chmod(0o755)
+        loose = next(company.crypto.glob("users/admin@*/msp/keystore/*_sk"))
+        loose.chmod(0o644)
+        adopt_keys(keyless_bundle, company.root)
+    finally:
+        os.umask(old_umask)
+    secrets = private_key_files(keyless_bundle)       # the package holds the key gzipped: listed apart
+    packages = list((keyless_bundle / "chaincode").rglob("*.tar.gz"))
+    assert loose.name in {p.name for p in secrets} and len(packages) == 1
+    assert {p.stat().st_mode & 0o777 for p in [*secrets, *packages]} == {0o600}
+    readme = (keyless_bundle / "README.md").read_text()
+    assert "Keep chaincode/receivables/bank2/*.tar.gz private too" in readme
+
+
+def test_a_rewrite_of_the_bundle_that_fails_leaves_each_file_whole(company, keyless_bundle, monkeypatch):
+    before = {name: (keyless_bundle / name).read_bytes() for name in ("README.md", bundle.MANIFEST)}
+
+    def unwritable(*_args):
+        return "a README the file system cannot take: \udc80"     # fails midway, as a full disk would
+    monkeypatch.setattr(bundle, "_readme", unwritable)
+    with pytest.raises(UnicodeEncodeError):
+        adopt_keys(keyless_bundle, company.root)
+    assert {name: (keyless_bundle / name).read_bytes() for name in before} == before
+    assert not [p for p in keyless_bundle.rglob(".*.tmp")]
 
 
 def test_keys_of_another_ca_are_refused_and_nothing_is_copied(company, keyless_bundle, hosts, tmp_path):

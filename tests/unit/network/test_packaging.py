@@ -1,10 +1,13 @@
 import hashlib
 import io
 import json
+import os
+import shutil
 import tarfile
 
 import pytest
 
+from network import compose
 from network.errors import ChaincodeError
 from network.packaging import ccaas_package, connection_json, package_id, write_package
 
@@ -61,3 +64,33 @@ def test_labels_the_peer_would_reject_are_rejected():
         ccaas_package("receivables 1.0", connection_json("127.0.0.1:1"))
     with pytest.raises(ChaincodeError):
         ccaas_package("_leading", connection_json("127.0.0.1:1"))
+
+
+def _mode(path):
+    return path.stat().st_mode & 0o777
+
+
+@pytest.fixture
+def umask_022():
+    """The usual umask, under which a file is made readable by all unless its writer says otherwise."""
+    old = os.umask(0o022)
+    yield
+    os.umask(old)
+
+
+def test_a_package_carrying_the_client_key_is_its_owners_alone(tmp_path, umask_022):
+    """Its connection.json holds the peers' chaincode TLS client key: as readable as the key file (0600)."""
+    mutual = connection_json("cc.example:9999", root_cert="CA", client_cert="CERT", client_key="KEY")
+    secret = write_package(tmp_path / "secret", "cc_1", mutual)
+    public = write_package(tmp_path / "public", "cc_1", connection_json("127.0.0.1:1"))
+    assert _mode(secret.path) == 0o600 and _mode(public.path) == 0o644
+    # one written before packages were kept private: the same bytes, made the owner's alone
+    secret.path.chmod(0o644)
+    assert write_package(tmp_path / "secret", "cc_1", mutual) == secret and _mode(secret.path) == 0o600
+
+
+def test_every_package_prepare_writes_is_its_owners_alone(hosts, prepared_hosts, tmp_path, umask_022):
+    root = tmp_path / "hosts"
+    shutil.copytree(prepared_hosts, root)
+    written = compose.write_packages(hosts, root)
+    assert written and {_mode(p.path) for p in written.values()} == {0o600}
