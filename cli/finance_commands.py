@@ -18,7 +18,7 @@ fractions in --json).
 from __future__ import annotations
 
 import os
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -44,7 +44,7 @@ from . import connection
 from .amounts import FenType
 from .output import as_typed, emit, one_line, read_json_file, table
 from .receivable_commands import finance
-from .risk_commands import load_history, note_thin_record, offline_hint
+from .risk_commands import calendar_date, history_as_of, load_history, note_thin_record, offline_hint
 
 
 def _probability(text: str) -> Decimal:
@@ -65,8 +65,13 @@ def _score(history, day) -> tuple[Decimal, str]:
 
 
 def _given_risk(grade: str | None, probability: str | None, history_file: Path | None, debtor: str | None,
-                day) -> tuple[Decimal | None, str] | None:
-    """The debtor's risk from the options, or None when none was given (then the ledger's history is scored)."""
+                day: date) -> tuple[Decimal | None, str] | None:
+    """The debtor's risk from the options, or None when none was given (then the ledger's history is scored).
+
+    A history file is a snapshot: it is scored as of its last event's date
+    (``day``, the disbursement date, if that is earlier). As of a later date every
+    claim open in it and due since would count as unpaid.
+    """
     if sum(x is not None for x in (grade, probability, history_file)) > 1:
         raise click.UsageError("give at most one of --grade, --probability, --history (the debtor's risk)")
     if probability is not None:
@@ -75,7 +80,14 @@ def _given_risk(grade: str | None, probability: str | None, history_file: Path |
     if history_file is not None:
         if not debtor:
             raise click.UsageError("--history needs --debtor")
-        return _score(load_history(history_file, debtor), day)
+        history = load_history(history_file, debtor)
+        known = history_as_of(history, history_file, not_after=day, instead="pass --grade or --probability instead") \
+            if history.events else day
+        if known < day:
+            click.echo(f"note: the debtor is scored as of {known}, the date of the last event in "
+                       f"{as_typed(history_file)} (it records nothing later); the offer is priced for disbursement "
+                       f"on {day}", err=True)
+        return _score(history, known)
     if grade is not None:
         return None, grade
     return None
@@ -123,15 +135,17 @@ def _config(config_path: Path | None, name: str):
 @click.option("--grade", type=click.Choice(["A", "B", "C", "D", "E"]), help="The debtor's risk grade.")
 @click.option("--probability", help="The debtor's probability of late payment (a fraction); sets the grade.")
 @click.option("--history", "history_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="The debtor's history file: score it with the model to get the grade.")
+              help="The debtor's history file: score it with the model to get the grade, as of its last event's "
+                   "date (--on, if earlier).")
 @click.option("--debtor", help="The debtor's id in --history (without the ledger, only with --history); on the "
                                "ledger it must be the receivable's debtor, with or without --history.")
 @click.option("--exposure", type=FenType(),
               help="What the bank already lends against this debtor, fen [default: on the ledger, the bank's own "
                    "outstanding financed principal on the debtor in the claim's currency (GetFinancierExposure); "
                    "without it, 0].")
-@click.option("--on", "on", type=click.DateTime(["%Y-%m-%d"]),
-              help="Disbursement date (default: today in China Standard Time, the ledger's business date).")
+@click.option("--on", "on", type=click.DateTime(["%Y-%m-%d"]), callback=calendar_date,
+              help="Disbursement date (default: today in China Standard Time, the ledger's business date). From "
+                   "1900-01-01 to 2999-12-31.")
 @click.option("--yes", is_flag=True, help="On the ledger: make the offer without asking.")
 @click.option("--data-root", type=click.Path(file_okay=False, path_type=Path),
               help="Network data folder holding profiles/ (default: the topology's).")
@@ -139,7 +153,7 @@ def _config(config_path: Path | None, name: str):
               help="Print JSON. On the ledger without --yes, only quotes (no prompt, no offer).")
 def quote(receivable: str, as_: str, config_path: Path | None, face: int | None, due: datetime | None,
           grade: str | None, probability: str | None, history_file: Path | None, debtor: str | None,
-          exposure: int | None, on: datetime | None, yes: bool, data_root: Path | None, as_json: bool) -> None:
+          exposure: int | None, on: date | None, yes: bool, data_root: Path | None, as_json: bool) -> None:
     """The offer a bank would make for RECEIVABLE: rate, advance, fees, net cash, APR, limit; then make it.
 
     On the ledger (the default) the bank reads the receivable and its live
@@ -167,7 +181,7 @@ def quote(receivable: str, as_: str, config_path: Path | None, face: int | None,
         if debtor is not None and history_file is None:
             raise click.UsageError("--debtor names the debtor in --history; without the ledger there is no "
                                    "receivable to check it against: drop --debtor, or give --history FILE")
-        day = on.date() if on else business_today()
+        day = on or business_today()
         risk = _given_risk(grade, probability, history_file, debtor, day)
         if risk is None:
             raise click.UsageError("give one of --grade, --probability, --history (the debtor's risk)")
@@ -188,7 +202,7 @@ def quote(receivable: str, as_: str, config_path: Path | None, face: int | None,
 def _quote_on_the_ledger(receivable, as_, config_path, grade, probability, history_file, debtor, exposure, on, yes,
                          data_root, as_json) -> None:
     org, user = connection.parse_as(as_)
-    day = on.date() if on else business_today()
+    day = on or business_today()
     risk = _given_risk(grade, probability, history_file, debtor, day)
     config = _config(config_path, org)
     with offline_hint("pass --face FEN --due YYYY-MM-DD and the debtor's risk to quote"), \

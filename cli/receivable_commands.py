@@ -15,6 +15,7 @@ The regulator's commands are in ``cli.regulator_commands`` and the event stream 
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Callable
@@ -674,6 +675,20 @@ def discount() -> None:
     """Dynamic discounting (动态折扣): the debtor offers early payment, the holder takes it."""
 
 
+def _one_rate_form(command: Callable[..., T]) -> Callable[..., T]:
+    """``discount publish`` takes its rate as --apr or as --tier, one of them: checked before connecting (the
+    contract refuses both and neither, discount-terms-invalid)."""
+    @functools.wraps(command)
+    def checked(*args: Any, apr: Any, tiers: tuple, **kwargs: Any) -> T:
+        if apr is not None and tiers:
+            raise click.UsageError("give --apr RATE (a flat rate) or --tier DAYS:APR (a sliding scale), not both")
+        if apr is None and not tiers:
+            raise click.UsageError("give the offer's rate: --apr RATE (a flat rate, e.g. --apr 0.05) or --tier "
+                                   "DAYS:APR (a sliding scale, e.g. --tier 30:0.04 --tier 60:0.05)")
+        return command(*args, apr=apr, tiers=tiers, **kwargs)
+    return checked
+
+
 @discount.command("publish")
 @click.option("--apr", type=RATE, help="A flat annual rate (0.05).")
 @click.option("--tier", "tiers", multiple=True, type=TierType(),
@@ -682,6 +697,7 @@ def discount() -> None:
 @click.option("--receivable", "receivable_ids", multiple=True, help="Limit to these receivables (default: all).")
 @click.option("--day-count", type=click.Choice(["ACT/360", "ACT/365"]), default="ACT/360", show_default=True)
 @request_id_option("the offer it published")
+@_one_rate_form
 @prints_document("coreenterprise", DISCOUNT_COLUMNS)
 def publish(session, apr, tiers, expires_on, receivable_ids, day_count, request_id):
     """The debtor publishes an early-payment offer: --apr or --tier (not both).

@@ -50,27 +50,35 @@ def _as_of_in_range(day: date) -> bool:
     return EARLIEST_AS_OF <= day <= LATEST_AS_OF
 
 
-def _as_of_date(_ctx: click.Context, _param: click.Parameter, value: datetime | None) -> date | None:
-    """Checked here: a date near the ends of the calendar would overflow the year-back and horizon-ahead windows."""
+def calendar_date(_ctx: click.Context, _param: click.Parameter, value: datetime | None) -> date | None:
+    """A date option's callback (``risk score --as-of``, ``finance quote --on``): the date, on the calendar's
+    1900 .. 2999 stretch.
+
+    Checked here: a date near the ends of the calendar would overflow the
+    year-back and horizon-ahead windows of the features (and an offer's expiry after it).
+    """
     if value is None:
         return None
     if not _as_of_in_range(value.date()):
-        raise click.BadParameter(f"{value.date()} is outside {EARLIEST_AS_OF} .. {LATEST_AS_OF}: give the business "
-                                 "date to score as of, e.g. 2026-11-30")
+        raise click.BadParameter(f"{value.date()} is outside {EARLIEST_AS_OF} .. {LATEST_AS_OF}: give a business "
+                                 "date in that range, e.g. 2026-11-30")
     return value.date()
 
 
-def history_as_of(history: ReceivableHistory, path: Path) -> date:
-    """The date a history file (with events) is a snapshot of: its last event's.
+def history_as_of(history: ReceivableHistory, path: Path, not_after: date | None = None,
+                  instead: str = "pass --as-of with the date to score as of") -> date:
+    """The date a history file (with events) is a snapshot of: its last event's (``not_after``, if that is earlier).
 
     Scored as of a later date, every claim open in the file and due before
     that date would count as overdue, as if nothing were paid since the snapshot.
+    ``instead`` says what to do when that date is off the calendar's 1900 .. 2999 stretch.
     """
     last = max(e.event_date for e in history.events)
-    if not _as_of_in_range(last):
+    day = last if not_after is None else min(last, not_after)
+    if not _as_of_in_range(day):
         raise click.ClickException(f"{as_typed(path)}: its last event is dated {last}, outside {EARLIEST_AS_OF} .. "
-                                   f"{LATEST_AS_OF}: pass --as-of with the date to score as of")
-    return last
+                                   f"{LATEST_AS_OF}: {instead}")
+    return day
 
 
 def _load_model(path: Path) -> LatePaymentModel:
@@ -191,7 +199,7 @@ def ledger_history(debtor: str, as_: str, data_root: Path | None, as_of: date, c
 @click.option("--synthetic-seed", type=SEED, help="Score a SYNTHETIC debtor from the simulator with this seed.")
 @click.option("--synthetic-debtors", type=click.IntRange(1, MAX_DEBTORS), default=300, show_default=True,
               help="Simulator size with --synthetic-seed.")
-@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), callback=_as_of_date,
+@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), callback=calendar_date,
               help="Score as of this date (default: on the ledger today, China Standard Time; with --history the "
                    "file's last event date; with --synthetic-seed the simulation's last day). Events after it are "
                    "ignored. On the ledger a date after its today is scored as of its today, and says so. "

@@ -493,7 +493,7 @@ class IdentityParty(Document):
     client_id: str
     party: Party | None
     bound_to: str | None
-    held_by: list[str] | None
+    held_by: list[str] | None = None   # absent from a contract older than the field: none known
 
 
 class ReceivableSummary(Document):

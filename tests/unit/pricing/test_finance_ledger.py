@@ -91,6 +91,26 @@ def test_quote_for_a_later_disbursement_scores_the_debtor_as_of_the_ledgers_toda
     assert json.loads(on_the_day.stdout)["debtor_grade"] == json.loads(result.stdout)["debtor_grade"]
 
 
+def test_quote_with_a_history_file_scores_the_debtor_as_of_the_files_last_event(world, monkeypatch, tmp_path):
+    """On the ledger too a shared history file is a snapshot: as of the later disbursement date its open claims
+    would count as unpaid."""
+    import cli.finance_commands as commands
+
+    sample = json.loads(Path(SAMPLE_HISTORY).read_text())
+    last = max(date.fromisoformat(e["event_date"]) for e in sample["events"])
+    assert last < date.fromisoformat(world.today)
+    shared = tmp_path / "core.json"
+    core = world.uscc("core")
+    events = [{**e, "debtor": core} for e in sample["events"]]
+    shared.write_text(json.dumps({**sample, "debtor": core, "events": events}))
+    scored, real = [], commands._score
+    monkeypatch.setattr(commands, "_score", lambda history, day: scored.append(day) or real(history, day))
+    result = quote(world, "--history", str(shared), "--debtor", core, "--json")
+    assert result.exit_code == 0, result.output
+    assert scored == [last] and json.loads(result.stdout)["on"] == world.today
+    assert f"scored as of {last}, the date of the last event in {shared}" in result.stderr
+
+
 def test_quote_makes_no_offer_when_not_confirmed(world):
     result = quote(world, "--grade", "B", input="n\n")
     assert result.exit_code == 0, result.output

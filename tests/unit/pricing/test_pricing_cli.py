@@ -1,6 +1,9 @@
 """`recfin finance ...` through click, with offers from a file (no network)."""
 import json
+from datetime import date
+from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from cli.finance_commands import finance
@@ -123,3 +126,46 @@ def test_compare_takes_the_live_financing_from_the_file(tmp_path):
     assert result.exit_code == 0, result.output
     proposals = json.loads(result.stdout)["proposals"]
     assert [(p["offer_id"], p["takeable_now"]) for p in proposals] == [("OF-A", True), ("OF-B", True), ("DD-1", False)]
+
+
+# SYN-DEBTOR-0007's, its last event on 2025-12-30
+SAMPLE_HISTORY = str(Path(__file__).parents[3] / "client" / "risk" / "samples" / "history.json")
+
+
+def quote_from_history(on: str, *extra: str):
+    return CliRunner().invoke(finance, ["quote", "RCV-1", "--as", "example-bank", "--face", "100000000",
+                                        "--due", "2026-12-31", "--on", on, "--history", SAMPLE_HISTORY,
+                                        "--debtor", "SYN-DEBTOR-0007", "--json", *extra])
+
+
+def test_quote_scores_a_history_file_as_of_its_last_event_not_a_later_disbursement_date():
+    """The file is a snapshot: as of a later --on every claim open in it would count as unpaid."""
+    from cli.risk_commands import risk
+    scored = CliRunner().invoke(risk, ["score", "SYN-DEBTOR-0007", "--history", SAMPLE_HISTORY, "--json"])
+    assert scored.exit_code == 0, scored.output
+    expected = json.loads(scored.stdout)
+    assert expected["as_of"] == "2025-12-30"
+    later = quote_from_history("2026-06-30")
+    assert later.exit_code == 0, later.output
+    data = json.loads(later.stdout)
+    assert (data["probability_late"], data["debtor_grade"]) == (expected["probability_late"], expected["grade"])
+    assert "scored as of 2025-12-30, the date of the last event in" in later.stderr
+    assert "priced for disbursement on 2026-06-30" in later.stderr
+    assert data["priced"]["days"] == (date(2026, 12, 31) - date(2026, 6, 30)).days   # still priced for --on
+
+
+def test_quote_scores_a_history_file_as_of_an_earlier_disbursement_date_without_a_note():
+    earlier = quote_from_history("2025-10-01")
+    assert earlier.exit_code == 0, earlier.output
+    assert "note: the debtor is scored as of" not in earlier.stderr
+    on_the_day = quote_from_history("2025-12-30")
+    assert json.loads(on_the_day.stdout)["probability_late"] != json.loads(earlier.stdout)["probability_late"]
+
+
+@pytest.mark.parametrize("day", ["9999-12-30", "1899-12-31", "3000-01-01"])
+def test_quote_refuses_a_disbursement_date_off_the_calendars_ends(day):
+    for risk in (["--grade", "B"], ["--history", SAMPLE_HISTORY, "--debtor", "SYN-DEBTOR-0007"]):
+        result = CliRunner().invoke(finance, ["quote", "RCV-1", "--as", "example-bank", "--face", "100000000",
+                                              "--due", "9999-12-31", "--on", day, *risk])
+        assert result.exit_code == 2, result.output
+        assert f"Invalid value for '--on': {day} is outside 1900-01-01 .. 2999-12-31" in result.output

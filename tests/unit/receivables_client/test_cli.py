@@ -236,3 +236,15 @@ def test_demo_acts_as_users_of_the_shipped_topology_with_valid_credit_codes():
         assert set(acting) <= set(users[ACTORS[key][0]])
     assert {msp[org] for org, _ in ACTORS.values()} == {"CoreEnterpriseMSP", "SupplierMSP", "BankMSP", "RegulatorMSP"}
     assert is_valid_credit_code(REGULATOR_CODE_BODY + credit_code_check_digit(REGULATOR_CODE_BODY))
+
+
+@pytest.mark.parametrize("rates, expected", [
+    (["--apr", "0.05", "--tier", "30:0.04"],
+     "give --apr RATE (a flat rate) or --tier DAYS:APR (a sliding scale), not both"),
+    ([], "give the offer's rate: --apr RATE"),
+])
+def test_a_discount_offer_takes_its_rate_as_apr_or_tiers_checked_before_connecting(ledger, rates, expected):
+    res = invoke("discount", "publish", *rates, "--expires", "2026-04-30")
+    assert res.exit_code == 2, res.output
+    assert expected in res.output
+    assert ledger.opened == [] and ledger.calls == []

@@ -296,6 +296,15 @@ def test_a_document_with_an_unknown_field_is_an_error_not_silently_dropped():
         ReceivablesClient(contract).get_receivable(R)
 
 
+
+def test_an_identity_answer_from_a_contract_without_held_by_reads_as_held_by_no_one():
+    """A contract installed before ``held_by`` answers FindIdentityParty without it: the SDK still reads the answer
+    (else `org user revoke` reports every identity failed until the chaincode is upgraded)."""
+    older = {k: v for k, v in fakes.identity_party().items() if k != "held_by"}
+    contract = FakeContract(responses={"FindIdentityParty": older})
+    found = ReceivablesClient(contract).find_identity_party("SupplierMSP", "x509::CN=b::CN=ca")
+    assert found.held_by is None and found.bound_to == TIER1 and found.party.uscc == TIER1
+
 STATE_CHANGING_CALLS = [
     ("TransferReceivable", lambda c, **kw: c.transfer(R, TIER2, 1, **kw), fakes.receivable()),
     ("RecordPayment", lambda c, **kw: c.record_payment(R, 1, **kw),

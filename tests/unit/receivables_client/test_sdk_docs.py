@@ -7,6 +7,8 @@ import inspect
 import re
 from pathlib import Path
 
+import click
+
 from client.receivables import ReceivablesClient
 
 ROOT = Path(__file__).parents[3]
@@ -70,3 +72,30 @@ def test_the_opening_names_every_chaincode_function_the_sdk_runs():
     opening = DOC.split("\n## ", 1)[0]
     assert imported and {name for name in imported if f"`{name}`" not in opening} == set()
     assert "never on the" not in " ".join(opening.split())
+
+
+def _commands(group: click.Group, path: tuple[str, ...] = ()):
+    for name, command in group.commands.items():
+        if isinstance(command, click.Group):
+            yield from _commands(command, (*path, name))
+        else:
+            yield " ".join((*path, name)), command
+
+
+def test_the_cli_section_names_exactly_the_commands_that_take_as_without_the_org_and_user_aliases():
+    from cli.main import main
+
+    takes_as_only, takes_aliases = set(), set()
+    for name, command in _commands(main):
+        options = {opt: param for param in command.params for opt in param.opts}
+        if "ORG[/USER]" not in (getattr(options.get("--as"), "metavar", None) or ""):
+            continue                                      # no profile user named (org sign: --as ORG)
+        if "--org" in options and "--user" in options:
+            takes_aliases.add(name)
+        else:
+            takes_as_only.add(name)
+    section = " ".join(DOC.split("## CLI", 1)[1].split("\n## ", 1)[0].split())   # lines joined
+    sentence = re.search(r"\. ((?:`[a-z -]+`,? (?:and )?)+)take `--as` only", section)
+    assert sentence, "the CLI section lists the commands that take --as only"
+    assert set(re.findall(r"`([a-z -]+)`", sentence.group(1))) == takes_as_only
+    assert {"receivable register", "finance offer", "invoice verify", "events", "hsm check"} <= takes_aliases
