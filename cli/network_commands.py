@@ -49,6 +49,8 @@ def up(topology_path, timeout, as_json):
     """Start the network and join the channel (idempotent).
 
     Nodes already running and healthy are left alone; one line per step, then a status table.
+    A data folder (the topology's data_root, else $RECFIN_HOME/network or .recfin/network) holding
+    files the network did not write is refused, since `down --purge` deletes the data folder whole.
 
     \b
     Example:
@@ -151,7 +153,8 @@ def logs(topology_path, node, lines, follow):
               help="Address nodes by hostname, for docker compose or one host per org (data in $RECFIN_HOSTS_DATA, "
                    "default .recfin/hosts next to the native data folder).")
 @click.option("--data-root", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Write here instead of the default data folder.")
+              help="Write here instead of the default data folder. A folder holding files the network did not "
+                   "write is refused, since `down --purge` deletes the data folder whole.")
 @click.option("--json", "as_json", is_flag=True, help="Print the data folder, genesis block and packages as JSON.")
 @reports_errors
 def prepare(topology_path, hostnames, data_root, as_json):

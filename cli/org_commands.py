@@ -502,13 +502,18 @@ def _attrs(pairs: tuple[str, ...]) -> dict[str, str]:
 @click.option("--csr", "csr_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="The user's certificate request (`recfin hsm generate --csr`): the signing certificate is for "
                    "its key, which stays in the HSM; no keystore key is written.")
+@click.option("--never-issued", is_flag=True,
+              help="Your word that the org's CA never issued NAME a certificate. Asked only by a CA that issued "
+                   "before it kept a record and whose CRL lists serials no certificate here has (a revoked "
+                   "user's name must never be given to a new user).")
 @_keys_option
 @click.option("--data-root", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="The data folder holding the org's CA keys: the running network's (the default, the "
                    "topology's), or the hosts folder bundles are written from.")
 @click.option("--json", "as_json", is_flag=True, help="Print the new identity as JSON.")
 @reports_errors
-def user_add_command(topology_path, org_name, name, attr_pairs, csr_file, keys_root, data_root, as_json):
+def user_add_command(topology_path, org_name, name, attr_pairs, csr_file, never_issued, keys_root, data_root,
+                     as_json):
     """Issue user NAME of org ORG: a client identity from the org's own CA.
 
     Its MSP folder (a certificate with the client OU of the org's NodeOUs and the recfin.role and
@@ -530,12 +535,17 @@ def user_add_command(topology_path, org_name, name, attr_pairs, csr_file, keys_r
     then has the user sign in the HSM. Refused for a request that does not verify, for a key that is
     not EC P-256/P-384, and for a key one of the org's users already has.
 
+    A CA that issued before it kept a record of its users cannot tell every name it issued when its
+    CRL lists serials no certificate on this host has (users revoked and then removed): there each
+    new name is refused until --never-issued confirms the CA never issued it.
+
     \b
     Example:
       recfin org user add supplier supplier5 --attr recfin.enterprise=91310000MA1K00002C
       recfin org user add bank officer3 --json
       recfin org user add bank3 officer3 --keys /etc/recfin/bank3 --json
       recfin org user add supplier supplier6 --csr supplier6.csr --attr recfin.enterprise=91310000MA1K00002C
+      recfin org user add bank officer4 --never-issued
     """
     attrs = _attrs(attr_pairs)
     public_key = (org_users.csr_public_key(csr_file.read_bytes(), str(csr_file)) if csr_file is not None
@@ -544,10 +554,11 @@ def user_add_command(topology_path, org_name, name, attr_pairs, csr_file, keys_r
         if data_root is not None:
             raise click.UsageError("give --keys or --data-root, not both: the org's CA keys are in one of them")
         issued = org_users.add_user(org_users.CaFolder(keys_root, org_users.keys_folder_org(keys_root, org_name)),
-                                    name, attrs, public_key)
+                                    name, attrs, public_key, never_issued=never_issued)
     else:
         net = Network.load(topology_path, data_root=data_root, say=progress(as_json))
-        issued = org_users.add_to_network(OrgMembership(net), org_name, name, attrs, public_key)
+        issued = org_users.add_to_network(OrgMembership(net), org_name, name, attrs, public_key,
+                                          never_issued=never_issued)
     summary = issued.summary()
     summary["attrs"] = ", ".join(f"{k}={v}" for k, v in summary["attrs"].items()) if not as_json else summary["attrs"]
     emit(summary, as_json=as_json, columns=list(summary))

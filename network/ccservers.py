@@ -12,6 +12,7 @@ OPERATIONS_PORT_SHIFT ports above its gRPC port; `recfin network status` asks it
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import sys
@@ -139,6 +140,28 @@ def load_deployment(data_root: Path, name: str) -> Deployment | None:
 def save_deployment(data_root: Path, d: Deployment) -> None:
     # Whole or not at all: load_deployment reads a torn file as "no deployment", which would move the ports.
     write_atomically(state_file(data_root, d.name), json.dumps(d.__dict__, indent=2, sort_keys=True))
+
+
+def committed_collections_file(data_root: Path, name: str) -> Path:
+    """The copy of the collections file the chaincode was committed with, beside its deployment record.
+
+    An org joining later approves the committed definition, which must name the same collections;
+    the file given at deploy may be long gone (a temporary folder) or the topology's may have moved on.
+    """
+    return chaincode_dir(data_root, name) / "committed_collections.json"
+
+
+def keep_collections(data_root: Path, name: str, collections: Path) -> None:
+    """Copy the collections file of the definition just committed (or found committed) beside its record."""
+    write_atomically(committed_collections_file(data_root, name), collections.read_bytes())
+
+
+def kept_collections(data_root: Path, d: Deployment) -> Path | None:
+    """The kept copy of d's collections file, when it is the one d was committed with (by sha256)."""
+    path = committed_collections_file(data_root, d.name)
+    if d.collections_sha256 is None or not path.is_file():
+        return None
+    return path if hashlib.sha256(path.read_bytes()).hexdigest() == d.collections_sha256 else None
 
 
 def server_pid_files(data_root: Path) -> list[Path]:

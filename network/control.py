@@ -457,6 +457,8 @@ class Network:
                                                         dep.signature_policy_from_topology))
             if config_sha:
                 contract_config.write_config(topo, root)
+            if collections_config is not None:      # a record kept before its collections were: keep them now
+                ccservers.keep_collections(root, name, collections_config)
             self.start_chaincode_servers(name)
             return DeployResult(name, version, sequence, False, package_ids)
         what = "new" if committed is None else f"upgrade from {committed.get('version')} seq {committed.get('sequence')}"
@@ -497,6 +499,9 @@ class Network:
             self._start_server(spec)
         self.say(f"[6/6] commit {name} {version} sequence {sequence}")
         lc.commit(first, definition)
+        # The copy first: a record whose collections are not kept beside it could not be approved by a later org.
+        if collections_config is not None:
+            ccservers.keep_collections(root, name, collections_config)
         ccservers.save_deployment(root, dep)
         now = lc.committed(first, name)
         if now is None or int(now["sequence"]) != sequence:

@@ -41,7 +41,9 @@ it is, with or without its folder, and never issued again; one with a certificat
 (LostKeyError), or whose folder is gone while the record has its certificate, is refused with what
 to do, before anything of its org is written. Only a user the record does not know is issued one: a new user. A new certificate of an
 old user would keep its client id (x509::<subject>::<issuer>), and with it its party bindings,
-under a serial no CRL lists.
+under a serial no CRL lists. A record started from the folders while the CRL lists serials no
+certificate here has cannot know those users' names: there no new name is issued but on the
+operator's word that the CA never issued it (`org user add --never-issued`).
 """
 from __future__ import annotations
 
@@ -50,7 +52,7 @@ import ipaddress
 import json
 import secrets
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -236,6 +238,17 @@ def node_ous_config(ous: dict[str, str] | None = None) -> dict:
     return {"NodeOUs": {"Enable": True, **ids}}
 
 
+def certificates_under(folder: Path) -> Iterator[tuple[Path, x509.Certificate]]:
+    """Every certificate file (.pem, .crt) under folder, in path order; keys and CRLs are passed over."""
+    for path in sorted(folder.rglob("*")):
+        if path.suffix not in (".pem", ".crt") or not path.is_file():
+            continue
+        try:
+            yield path, x509.load_pem_x509_certificate(path.read_bytes())
+        except ValueError:
+            continue                                    # a key, a CRL: not a certificate
+
+
 def issued_by(cert: x509.Certificate, issuer: x509.Certificate) -> bool:
     """Whether issuer's key signed cert (and cert names issuer as its issuer)."""
     try:
@@ -298,6 +311,12 @@ class OrgCrypto:
 
     def issued_cert(self, user: str) -> Path:
         return self.issued_dir / f"{user}.pem"
+
+    @property
+    def unaccounted_revocations_file(self) -> Path:
+        """Part of a record started from the users' folders (start_issued_record): the serials the org's CRL
+        listed then that no certificate here had, identities revoked and removed whose names it cannot know."""
+        return self.issued_dir / "unaccounted-revocations.json"
 
     def chaincode_server_tls(self, host: str) -> Path:
         """ca.crt, server.crt, server.key of the org's chaincode server named host."""
@@ -543,6 +562,12 @@ def client_user_left_revoked(paths: OrgCrypto, name: str, issued: dict[str, x509
     cert_path = msp / "signcerts" / "cert.pem"
     if not cert_path.is_file():
         if name not in issued:
+            if paths.issued_dir.is_dir() and (unaccounted := revocations_unaccounted_for(paths)):
+                raise LostKeyError(
+                    f"{name} of {org} has no certificate here, and {org}'s CA cannot tell whether it issued {name} "
+                    f"one: {unaccounted_reason(paths, unaccounted)}. Take {name} out of the org's users "
+                    f"(topology.yaml, or membership.yaml's `users:`); if {org}'s CA never issued that name, add it "
+                    f"with `recfin org user add {org} {name} --never-issued`. {REVOKED_NAME_RULE}")
             return False
         if revoked_by_org(paths, issued[name]):
             return True     # revoked, its folder since removed: it has no identity, and is given none
@@ -596,10 +621,52 @@ def client_certificate(paths: OrgCrypto, user: str) -> x509.Certificate | None:
     return None
 
 
+# Said wherever a name could be issued again: the client id is made of the subject, so the name decides it.
+REVOKED_NAME_RULE = ("A revoked user's name must never be given to a new user: its certificate would have the same "
+                     "subject, and so keep the revoked user's client id and party bindings under a serial no CRL "
+                     "lists")
+
+
+def revocations_unaccounted_for(paths: OrgCrypto) -> list[int]:
+    """Serials the org's CRL lists that no certificate its CA issued here has, on a CA that issued before it kept
+    a record: identities revoked and then removed, whose names a record started from the users' folders cannot
+    know. For a CA with a record, what start_issued_record found when it started it ([] for a record kept from
+    the CA's start); for one without, what it would find now."""
+    if paths.issued_dir.is_dir():
+        marker = paths.unaccounted_revocations_file
+        try:
+            return [int(serial, 16) for serial in json.loads(marker.read_text())["serials"]]
+        except FileNotFoundError:
+            return []
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise DamagedFileError(f"{marker} is damaged ({exc}): restore it from a backup, or write the serials "
+                                   f"of the org's CRL that no certificate here has as "
+                                   f'{{"serials": ["<hex>", ...]}}') from None
+    from . import crl           # network.crl builds on this module, so it is imported when needed
+
+    kept = crl.local(paths)
+    if kept is None:
+        return []
+    ca_cert = load_cert(paths.ca_cert)
+    held = {cert.serial_number for _, cert in certificates_under(paths.root) if issued_by(cert, ca_cert)}
+    return sorted(set(crl.revoked_serials([kept])) - held)
+
+
+def unaccounted_reason(paths: OrgCrypto, serials: list[int]) -> str:
+    shown = ", ".join(f"{serial:x}" for serial in serials[:5]) + (", ..." if len(serials) > 5 else "")
+    if paths.unaccounted_revocations_file.is_file():
+        shown += f"; {paths.unaccounted_revocations_file}"
+    return (f"it issued before it kept a record of the identities it issued, and its CRL lists {len(serials)} "
+            f"serial(s) no certificate on this host has ({shown}): users revoked and removed, whose names "
+            f"cannot be told")
+
+
 def start_issued_record(paths: OrgCrypto, admin: str, client_users: Iterable[str]) -> dict[str, x509.Certificate]:
     """The CA's record of the client certificates it issued (issued_certificates), started where the CA keeps none
     (it issued before the record was kept) from the users' folders: a copy of each certificate of the org's CA
-    there but the admin's.
+    there but the admin's. Should the org's CRL list serials no certificate here has, the record keeps them
+    (unaccounted_revocations_file): a name it does not know may then be one of those users', and `org user add`
+    asks the operator to confirm it never was (--never-issued).
 
     Refused (LostKeyError, nothing written) while a user in client_users has no certificate here: whether the
     CA issued it one (and the org revoked it, or lost its folder) cannot be told, and a certificate issued again
@@ -616,12 +683,15 @@ def start_issued_record(paths: OrgCrypto, admin: str, client_users: Iterable[str
             f"({paths.issued_dir} is missing: it issued before the record was kept), so whether it was issued one "
             f"cannot be told: restore the folder from a backup. A user that never had one, or that was revoked, "
             f"take out of the org's users (topology.yaml, or membership.yaml's `users:`), and give people new users "
-            f"with `recfin org user add`. Nothing is issued until then: a certificate issued again would keep a "
-            f"revoked or lost user's client id and party bindings under a serial no CRL lists")
+            f"under new names with `recfin org user add`. {REVOKED_NAME_RULE}. Nothing is issued until then")
+    unaccounted = revocations_unaccounted_for(paths)
     ca_cert = load_cert(paths.ca_cert)
     staging = paths.issued_dir.with_name(f".issued.{secrets.token_hex(4)}.tmp")
     staging.mkdir(parents=True)
     try:
+        if unaccounted:
+            _write(staging / paths.unaccounted_revocations_file.name,
+                   json.dumps({"serials": [f"{serial:x}" for serial in unaccounted]}, indent=2).encode())
         for cert_path in sorted((paths.root / "users").glob(f"*@{paths.domain}/msp/signcerts/cert.pem")):
             user = cert_path.parents[2].name.removesuffix(f"@{paths.domain}")
             cert = load_cert(cert_path)

@@ -280,16 +280,22 @@ class OrgMembership:
         net.wait_for_heights()
 
     def _collections_of(self, dep: ccservers.Deployment) -> Path | None:
-        """The collections file recorded with the deployment (by hash), for the approval to match it."""
+        """The collections file recorded with the deployment (by hash), for the approval to match it:
+        the copy kept beside the record at deploy, else (a record kept before copies were) the topology's."""
         if dep.collections_sha256 is None:
             return None
+        if (kept := ccservers.kept_collections(self.root, dep)) is not None:
+            return kept
         candidate = self.topology.chaincode.resolved_collections_config()
         if candidate is not None and candidate.is_file() and \
                 hashlib.sha256(candidate.read_bytes()).hexdigest() == dep.collections_sha256:
             return candidate
         raise ChaincodeError(f"{dep.name} was committed with a collections config this host cannot find "
-                             f"(sha256 {dep.collections_sha256[:12]}...): approve it for the new org with "
-                             f"`peer lifecycle chaincode approveformyorg --collections-config <that file>`")
+                             f"(sha256 {dep.collections_sha256[:12]}..., no copy at "
+                             f"{ccservers.committed_collections_file(self.root, dep.name)}): run `recfin chaincode "
+                             f"deploy --name {dep.name} --contract {dep.contract} --version {dep.version} "
+                             f"--collections-config <that file>` (and the --signature-policy it was deployed "
+                             f"with, if any), which keeps a copy of the file, then this command again")
 
     def _join_chaincode(self, spec: PeerOrgSpec, before: Topology) -> None:
         """The topology's chaincode: a new definition whose contract configuration names the org.

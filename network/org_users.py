@@ -58,8 +58,9 @@ from fabric_protos.common import configtx_pb2
 from pydantic import ValidationError
 
 from . import channel_config, config_policy, config_signing, crl, membership, org_definition_file, profiles
-from .crypto import (OrgCrypto, ca_files_problem, client_certificate, fabric_ski, issue_user, issued_by,
-                     issued_certificates, load_cert, load_key, org_crypto, revoked_by_org, start_issued_record)
+from .crypto import (REVOKED_NAME_RULE, OrgCrypto, ca_files_problem, certificates_under, client_certificate,
+                     fabric_ski, issue_user, issued_by, issued_certificates, load_cert, load_key, org_crypto,
+                     revocations_unaccounted_for, revoked_by_org, start_issued_record, unaccounted_reason)
 from .errors import NetworkError
 from .org_change import change_rows, sign_and_check, verdict_rows
 from .org_definition import decode_msp, revocation_list, with_revocation_list
@@ -228,13 +229,7 @@ def _certified_elsewhere(paths: OrgCrypto, public_key: ec.EllipticCurvePublicKey
     """A certificate on this host already issued for public_key, if any: of any org's users, nodes, TLS pairs
     or CAs (everything under the crypto folder holding paths). One key serving two identities, or two orgs,
     would let one holder endorse as both, and revoking one certificate would leave the other acting."""
-    for cert_path in sorted(paths.root.parent.rglob("*")):
-        if cert_path.suffix not in (".pem", ".crt") or not cert_path.is_file():
-            continue
-        try:
-            cert = x509.load_pem_x509_certificate(cert_path.read_bytes())
-        except ValueError:
-            continue                                    # a key, a CRL: not a certificate
+    for cert_path, cert in certificates_under(paths.root.parent):
         if cert.public_key() == public_key:
             return cert_path
     return None
@@ -260,17 +255,30 @@ def _refuse_taken(org: PeerOrgSpec, paths: OrgCrypto, name: str, public_key: ec.
                            f"have the new user make a key of its own (recfin hsm generate)")
 
 
+def _refuse_unaccounted(org: PeerOrgSpec, paths: OrgCrypto, name: str) -> None:
+    """Refused on a CA whose record cannot know every name it issued (revocations_unaccounted_for): name has no
+    certificate here, yet may be one of the revoked and removed users'."""
+    if unaccounted := revocations_unaccounted_for(paths):
+        raise OrgUserError(f"{org.name}'s CA cannot tell whether it issued {name} a certificate: "
+                           f"{unaccounted_reason(paths, unaccounted)}. {REVOKED_NAME_RULE}. If {org.name}'s CA "
+                           f"never issued {name} one, say so: recfin org user add {org.name} {name} --never-issued")
+
+
 def _folder_taken(org: PeerOrgSpec, paths: OrgCrypto, name: str) -> OrgUserError:
     return OrgUserError(f"{paths.user_dir(name)} exists, though {org.name} records no user {name}: an identity issued "
                         f"there and not recorded; choose another name, or move that folder away")
 
 
 def add_user(ca: CaFolder, name: str, given_attrs: dict[str, str],
-             public_key: ec.EllipticCurvePublicKey | None = None) -> IssuedUser:
+             public_key: ec.EllipticCurvePublicKey | None = None, *, never_issued: bool = False) -> IssuedUser:
     """Issue user name of ca.org from its CA keys in ca.root and record it there.
 
     public_key (from a certificate request, csr_public_key): the signing certificate is for that key, which
     stays where it is (an HSM); no keystore key is written. Refused for a key any certificate here is for.
+
+    never_issued: the operator's word that the org's CA never issued this name, asked for (and otherwise refused)
+    only where the CA issued before it kept a record and its CRL lists serials no certificate here has, so the
+    name could be a revoked user's (revocations_unaccounted_for). A CA with a full record needs no such word.
 
     Runs at once with others on the same folder: the checks against the org's users are made again under the
     folder's lock (membership.locked) with the users recorded by then, the user's folder is claimed by
@@ -283,6 +291,8 @@ def add_user(ca: CaFolder, name: str, given_attrs: dict[str, str],
     with membership.locked(ca.root):
         org = membership.with_recorded_users(org, ca.root)      # as recorded now, another run's users too
         _refuse_taken(org, paths, name, public_key)
+        if not never_issued:
+            _refuse_unaccounted(org, paths, name)
         user = UserSpec(name=name, attrs=attrs)
         try:
             grown = PeerOrgSpec.model_validate({**org.model_dump(mode="python"),
@@ -587,11 +597,12 @@ class OrgUsers:
 
 
 def add_to_network(members: OrgMembership, org_name: str, name: str, given_attrs: dict[str, str],
-                   public_key: ec.EllipticCurvePublicKey | None = None) -> IssuedUser:
-    """Issue the user from the network's data folder (for public_key, as add_user does) and write the
-    connection profiles again (when the network has them), so `--as ORG/USER` finds it."""
+                   public_key: ec.EllipticCurvePublicKey | None = None, *, never_issued: bool = False) -> IssuedUser:
+    """Issue the user from the network's data folder (for public_key and never_issued, as add_user does) and
+    write the connection profiles again (when the network has them), so `--as ORG/USER` finds it."""
     net = members.net
-    issued = add_user(CaFolder(members.root, members.topology.org(org_name)), name, given_attrs, public_key)
+    issued = add_user(CaFolder(members.root, members.topology.org(org_name)), name, given_attrs, public_key,
+                      never_issued=never_issued)
     with membership.locked(members.root):
         # every user recorded by now, this run's and any other's: the profiles written last name them all
         net.topology = membership.with_orgs(net.topology, [membership.with_recorded_users(o, members.root)

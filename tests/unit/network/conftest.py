@@ -1,3 +1,4 @@
+import os
 import shutil
 from pathlib import Path
 
@@ -70,3 +71,11 @@ def fake_fabric(tmp_path, monkeypatch):
     monkeypatch.delenv("RECFIN_FABRIC_BIN", raising=False)
     monkeypatch.delenv("RECFIN_FABRIC_CFG", raising=False)
     return home
+
+
+@pytest.fixture
+def umask_022():
+    """The usual umask (a peer's too), under which a file is made readable by all unless its writer says otherwise."""
+    old = os.umask(0o022)
+    yield
+    os.umask(old)

@@ -3,12 +3,14 @@
 suite gets from real peers.
 
 It keeps what each org's peer has joined and installed, the approvals of the pending
-definition, and the committed one with its approvals, and records every call.
+definition, and the committed one with its approvals, and records every call. `committed` and
+`approved` are the topology's chaincode's; any other name has its own (`others`), as on a channel.
 """
 from __future__ import annotations
 
 import json
 from pathlib import Path
+from types import SimpleNamespace
 
 from network.packaging import package_id
 from network.tools import Result
@@ -25,6 +27,8 @@ class ScriptedPeer:
         self.joined = set(joined)                  # peer addresses that joined the channel
         self.installed: dict[str, set[str]] = {m: set() for m in self.orgs}
         self.refuse: set[str] = set()              # MSP IDs whose approval does not take
+        self.chaincode = topology.chaincode.name
+        self.others: dict[str, SimpleNamespace] = {}   # another chaincode name -> its committed, approved
         self.calls: list[tuple[str, str, list[str], dict]] = []   # (verb, MSP ID, args, env)
 
     def run(self, tool, args, env=None, *, check=True, cwd=None):
@@ -62,26 +66,36 @@ class ScriptedPeer:
         self.installed[msp].add(package_id(path.name.removesuffix(".tar.gz"), path.read_bytes()))
         return Result("", "", 0)
 
+    def definition(self, args):
+        """What the channel holds for the chaincode the call names: .committed and .approved."""
+        name = args[args.index("--name") + 1]
+        if name == self.chaincode:
+            return self
+        return self.others.setdefault(name, SimpleNamespace(committed=None, approved=set()))
+
     def _querycommitted(self, msp, args, env):
-        if self.committed is None:
+        held = self.definition(args)
+        if held.committed is None:
             return Result("", NOT_DEFINED, 1)
-        return Result(json.dumps(self.committed), "", 0)
+        return Result(json.dumps(held.committed), "", 0)
 
     def _checkcommitreadiness(self, msp, args, env):
-        return Result(json.dumps({"approvals": {m: m in self.approved for m in self.orgs}}), "", 0)
+        return Result(json.dumps({"approvals": {m: m in self.definition(args).approved for m in self.orgs}}), "", 0)
 
     def _approveformyorg(self, msp, args, env):
         if msp in self.refuse:
             return Result("", "", 0)
+        held = self.definition(args)
         sequence = int(args[args.index("--sequence") + 1])
-        if self.committed is not None and sequence == int(self.committed["sequence"]):
-            self.committed.setdefault("approvals", {})[msp] = True     # a late org joins the definition in force
+        if held.committed is not None and sequence == int(held.committed["sequence"]):
+            held.committed.setdefault("approvals", {})[msp] = True     # a late org joins the definition in force
         else:
-            self.approved.add(msp)
+            held.approved.add(msp)
         return Result("", "", 0)
 
     def _commit(self, msp, args, env):
-        self.committed = {"sequence": int(args[args.index("--sequence") + 1]),
+        held = self.definition(args)
+        held.committed = {"sequence": int(args[args.index("--sequence") + 1]),
                           "version": args[args.index("--version") + 1],
-                          "approvals": {m: m in self.approved for m in self.orgs}}
+                          "approvals": {m: m in held.approved for m in self.orgs}}
         return Result("", "", 0)

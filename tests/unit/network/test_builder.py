@@ -120,3 +120,21 @@ def test_build_carries_mutual_tls_material_and_refuses_it_without_pem_text(tmp_p
     res = run("build", src, meta, tmp_path / "out2")
     assert res.returncode == 1 and '"client_key" holding PEM text' in res.stderr
     assert not (tmp_path / "out2" / "connection.json").exists()
+
+
+def test_build_and_release_keep_the_connection_with_its_client_key_to_the_peers_user(tmp_path, umask_022):
+    pem = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"
+    key = "-----BEGIN PRIVATE KEY-----\nMIGH\n-----END PRIVATE KEY-----\n"
+    src, meta = _source_with(tmp_path, connection_json("127.0.0.1:9992", root_cert=pem, client_cert=pem,
+                                                       client_key=key))
+    (src / "connection.json").chmod(0o644)              # as the peer unpacks it
+    released = tmp_path / "rel" / "chaincode" / "server" / "connection.json"
+    released.parent.mkdir(parents=True)
+    released.write_text("{}")                           # an earlier release's copy, world-readable
+    released.chmod(0o644)
+    assert run("build", src, meta, tmp_path / "out").returncode == 0
+    assert run("release", tmp_path / "out", tmp_path / "rel").returncode == 0
+    for written in (tmp_path / "out" / "connection.json", released):
+        assert written.stat().st_mode & 0o777 == 0o600, written
+        assert json.loads(written.read_text())["client_key"] == key
+    assert sorted(p.name for p in released.parent.iterdir()) == ["connection.json"]   # no temporary left

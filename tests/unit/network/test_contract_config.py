@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import shutil
 
 import pytest
 
+from chaincode.feature_contract import feature_collections_json
 from chaincode.receivables import config as contract
 from network import Network, ccservers, contract_config, crypto, membership
-from network.errors import ToolError, TopologyError
+from network.errors import ChaincodeError, ToolError, TopologyError
 from network.fabric_bin import FabricInstall, REPO_ROOT
 from network.org_change import OrgChangeError
 from network.org_membership import OrgMembership
@@ -168,6 +170,79 @@ def test_adding_a_bank_deploys_a_definition_whose_configuration_names_it(deploye
     assert all(contract.load_config(s.env) == cfg for s in net.supervisor.started)
     dep = ccservers.load_deployment(data_root, "receivables")
     assert set(dep.package_ids) == {o.msp_id for o in net.topology.orgs}
+
+
+FEATURES = "chaincode.feature_contract:FeatureContract"
+
+
+def deploy_features(net, tmp_path, collections_text: str) -> None:
+    """A second chaincode with its own collections, given from a folder that is gone afterwards (a test's)."""
+    given = tmp_path / "given" / "collections.json"
+    given.parent.mkdir()
+    given.write_text(collections_text)
+    net.deploy_chaincode(name="features", contract=FEATURES, version="1.0", collections_config=given)
+    shutil.rmtree(given.parent)
+
+
+def feature_approvals(peer, msp_id):
+    return [args for _, msp, args in verbs(peer, "approveformyorg")
+            if msp == msp_id and args[args.index("--name") + 1] == "features"]
+
+
+def test_a_new_org_approves_another_chaincode_with_the_collections_it_was_committed_with(
+        deployed, data_root, topology, tmp_path):
+    net, peer = deployed, deployed.tools
+    deploy_features(net, tmp_path, feature_collections_json())
+    spec, before = bank2_recorded(net, data_root, topology)
+    OrgMembership(net)._join_chaincode(spec, before)
+
+    [approval] = feature_approvals(peer, "Bank2MSP")
+    assert int(approval[approval.index("--sequence") + 1]) == peer.others["features"].committed["sequence"] == 1
+    assert open(approval[approval.index("--collections-config") + 1]).read() == feature_collections_json()
+    assert peer.others["features"].committed["approvals"]["Bank2MSP"] is True
+    assert "Bank2MSP" in ccservers.load_deployment(data_root, "features").package_ids
+    assert peer.committed["sequence"] == 2          # the topology's chaincode: a new definition naming bank2
+
+
+def test_the_kept_collections_follow_the_committed_definition(deployed, data_root, topology, tmp_path):
+    net, peer = deployed, deployed.tools
+    deploy_features(net, tmp_path, feature_collections_json())
+    narrower = feature_collections_json(("BankMSP", "SupplierMSP"))
+    deploy_features(net, tmp_path, narrower)        # an upgrade: sequence 2 with other collections
+    spec, before = bank2_recorded(net, data_root, topology)
+    OrgMembership(net)._join_chaincode(spec, before)
+
+    [approval] = feature_approvals(peer, "Bank2MSP")
+    assert int(approval[approval.index("--sequence") + 1]) == 2
+    assert open(approval[approval.index("--collections-config") + 1]).read() == narrower
+
+
+def test_deploying_the_same_definition_again_keeps_the_collections_an_older_record_lacks(deployed, data_root,
+                                                                                          tmp_path):
+    net, peer = deployed, deployed.tools
+    deploy_features(net, tmp_path, feature_collections_json())
+    kept = ccservers.committed_collections_file(data_root, "features")
+    kept.unlink()                                   # as a host that kept no copy left it
+    deploy_features(net, tmp_path, feature_collections_json())
+    assert peer.others["features"].committed["sequence"] == 1      # nothing new committed
+    assert kept.read_text() == feature_collections_json()
+
+
+def test_org_add_without_the_collections_names_the_deploy_that_completes_it(deployed, data_root, topology,
+                                                                           tmp_path):
+    net, peer = deployed, deployed.tools
+    deploy_features(net, tmp_path, feature_collections_json())
+    ccservers.committed_collections_file(data_root, "features").unlink()
+    spec, before = bank2_recorded(net, data_root, topology)
+    with pytest.raises(ChaincodeError, match="recfin chaincode deploy --name features --contract "
+                                             f"{FEATURES} --version 1.0 --collections-config"):
+        OrgMembership(net)._join_chaincode(spec, before)
+
+    deploy_features(net, tmp_path, feature_collections_json())     # as the error says, bank2 now among the orgs
+    OrgMembership(net)._join_chaincode(spec, before)               # and `org add` again
+    approval = feature_approvals(peer, "Bank2MSP")[-1]
+    assert open(approval[approval.index("--collections-config") + 1]).read() == feature_collections_json()
+    assert peer.others["features"].committed["approvals"]["Bank2MSP"] is True
 
 
 def test_removing_it_again_keeps_its_collection_and_drops_it_from_the_configuration(deployed, data_root, topology):

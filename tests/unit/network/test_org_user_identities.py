@@ -181,3 +181,67 @@ def test_a_refused_user_stops_the_run_before_anything_of_its_org_is_written(topo
     with pytest.raises(LostKeyError, match=refusal):
         crypto.generate(topology, data_root)
     assert files(paths.root) == before and not (peer_tls / "server.crt").exists()
+
+
+def tidied_away(topology, data_root, channel, user):
+    """A CA that issued before its record was kept, with user revoked, its folder removed and the user taken
+    out of the org's users, as the advice for such a CA (start_issued_record's LostKeyError) has it."""
+    paths = supplier_paths(topology, data_root)
+    revoked = load_cert(paths.user_msp(user) / "signcerts" / "cert.pem")
+    revoke(topology, data_root, channel, user)
+    shutil.rmtree(paths.issued_dir)
+    shutil.rmtree(paths.user_dir(user))
+    supplier = topology.org("supplier")
+    tidied = PeerOrgSpec.model_validate({**supplier.model_dump(mode="python"),
+                                         "users": [u.model_dump(mode="python") for u in supplier.users
+                                                   if u.name != user]})
+    return paths, revoked, tidied
+
+
+def test_a_ca_without_record_whose_crl_names_a_removed_user_asks_before_issuing_any_name(channel, topology,
+                                                                                       data_root):
+    paths, revoked, tidied = tidied_away(topology, data_root, channel, "supplier1")
+    attrs = dict(tidied.users[0].attrs)
+    before = files(data_root)
+    with pytest.raises(OrgUserError, match=rf"cannot tell whether it issued supplier1 a certificate: .*its CRL "
+                                           rf"lists 1 serial\(s\) no certificate on this host has "
+                                           rf"\({revoked.serial_number:x}\).*must never be given to a new user.*"
+                                           rf"recfin org user add supplier supplier1 --never-issued"):
+        add_user(CaFolder(data_root, tidied), "supplier1", attrs)
+    assert files(data_root) == before
+    with pytest.raises(OrgUserError, match="supplier8 --never-issued"):
+        add_user(CaFolder(data_root, tidied), "supplier8", attrs)     # any name: the CA cannot tell which it issued
+
+    add_user(CaFolder(data_root, tidied), "supplier8", attrs, never_issued=True)   # the operator's word
+    issued = load_cert(paths.user_msp("supplier8") / "signcerts" / "cert.pem")
+    assert load_cert(paths.issued_cert("supplier8")) == issued
+    assert crypto.revocations_unaccounted_for(paths) == [revoked.serial_number]    # kept with the record
+    grown = membership.with_recorded_users(tidied, data_root)
+    with pytest.raises(OrgUserError, match="supplier9 --never-issued"):
+        add_user(CaFolder(data_root, grown), "supplier9", attrs)
+
+
+def test_a_topology_user_without_certificate_on_such_a_ca_is_not_issued_by_the_generator(channel, topology,
+                                                                                        data_root):
+    paths, revoked, tidied = tidied_away(topology, data_root, channel, "supplier1")
+    tidied_topology = membership.with_orgs(topology, [tidied if o.name == "supplier" else o for o in topology.orgs])
+    crypto.generate(tidied_topology, data_root)          # the record starts, keeping the revoked serial
+    assert crypto.revocations_unaccounted_for(paths) == [revoked.serial_number]
+    before = files(paths.root)
+    with pytest.raises(LostKeyError, match=r"supplier1 of supplier has no certificate here, and supplier's CA cannot "
+                                           r"tell whether it issued supplier1 one.*recfin org user add supplier "
+                                           r"supplier1 --never-issued.*must never be given to a new user"):
+        crypto.generate(topology, data_root)             # supplier1 put back into the org's users
+    assert files(paths.root) == before and not paths.user_dir("supplier1").exists()
+
+
+def test_a_ca_without_record_whose_crl_names_only_certificates_here_issues_new_names_as_before(channel, topology,
+                                                                                             data_root):
+    paths = supplier_paths(topology, data_root)
+    revoke(topology, data_root, channel, "supplier1")    # its folder stays: the serial is accounted for
+    shutil.rmtree(paths.issued_dir)
+    add_user(CaFolder(data_root, topology.org("supplier")), "supplier8", {"recfin.enterprise": SUPPLIER1_CODE})
+    assert crypto.revocations_unaccounted_for(paths) == []
+    assert not paths.unaccounted_revocations_file.exists()
+    assert {p.stem for p in paths.issued_dir.glob("*.pem")} == {u.name for u in topology.org("supplier").users} | {
+        "supplier8"}

@@ -1,7 +1,6 @@
 import hashlib
 import io
 import json
-import os
 import shutil
 import tarfile
 
@@ -68,14 +67,6 @@ def test_labels_the_peer_would_reject_are_rejected():
 
 def _mode(path):
     return path.stat().st_mode & 0o777
-
-
-@pytest.fixture
-def umask_022():
-    """The usual umask, under which a file is made readable by all unless its writer says otherwise."""
-    old = os.umask(0o022)
-    yield
-    os.umask(old)
 
 
 def test_a_package_carrying_the_client_key_is_its_owners_alone(tmp_path, umask_022):
