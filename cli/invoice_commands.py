@@ -6,7 +6,8 @@ Exit codes, the same for every command:
     1  findings failed, the match is partial or unmatched, fields are flagged for a person,
        a failing verification was attested, or the ledger refused the call (the rule is named)
     2  bad input: a file that cannot be read, a malformed field, a bad option
-    3  something this command needs is missing: an OS tool (tesseract) or the network
+    3  something this command needs is missing: an OS tool (tesseract) or the network, or the ledger's
+       answer to attest/register was lost after the call was sent (the line names the request id)
 
 The commands are thin: they parse options, call ``client.invoices`` and render.
 """
@@ -16,7 +17,7 @@ from __future__ import annotations
 import json
 import logging
 from contextlib import ExitStack, contextmanager
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Callable, Iterator, TypeVar
@@ -38,6 +39,7 @@ from client.invoices import (
     ReferenceCreditBureau,
     ReferenceTaxInvoiceVerifier,
     Tolerances,
+    attestation,
     check_invoice,
     invoice_fingerprint,
     match_invoice,
@@ -53,8 +55,8 @@ from client.invoices.scan import DEFAULT_MIN_CONFIDENCE
 from client.business_dates import business_today
 from client.money import plain_yuan
 
-from .output import emit, one_line
-from .request_ids import request_id_option
+from .output import emit, one_line, read_json_file
+from .request_ids import exactly_once, request_id_option
 
 EXIT_PASS, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_MISSING = 0, 1, 2, 3
 
@@ -371,10 +373,12 @@ _DATA_ROOT = click.option("--data-root", type=click.Path(file_okay=False, path_t
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @_as_option("a bank's or the regulator's", "bank/officer1")
 @click.option("--evidence", "evidence_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="also write the evidence document (the verification the ledger holds the digest of) here")
+              help="also write the evidence document (the verification the ledger holds the digest of) here, "
+                   "before the attestation is sent; with --request-id, one already there is sent again")
 @request_id_option("the first attestation", retry=(
-    "A retry with the same id attests nothing twice: once the first attempt committed, it is refused "
-    "(request-id-reused: the evidence carries the time of each attempt)."), named_on_failure=False)
+    "Needs --evidence: the evidence file is written before the call is sent, and the same command with the same "
+    "id and an evidence file already there sends that evidence again (its time included), so a retry after a "
+    "timeout returns the first attestation and attests nothing twice."))
 @_DATA_ROOT
 @click.option("--json", "as_json", is_flag=True, help="print the evidence and the ledger's record as JSON")
 def attest(file: Path, identity: str, evidence_file: Path | None, request_id: str | None, data_root: Path | None,
@@ -387,27 +391,44 @@ def attest(file: Path, identity: str, evidence_file: Path | None, request_id: st
     party, at the transaction's time. Where the network requires attestation,
     a registration counts it only for the invoice with those values. A failing
     verification is attested too (and exits 1): it warns the next bank. Keep
-    the evidence document (--evidence): the digest on the ledger proves it.
+    the evidence document (--evidence): the digest on the ledger proves it; it
+    is written before the attestation is sent.
+
+    With --request-id (and --evidence), an evidence file already there is sent
+    again rather than made anew: run the same command after a timeout and the
+    ledger returns the first attestation. For a new attestation give a new
+    --request-id and another --evidence path.
 
     \b
     Example:
       recfin invoice attest invoice.xml --as bank/officer1 --evidence invoice.evidence.json
-      recfin invoice attest invoice.xml --as bank/officer1 --request-id VER-2026-0311
+      recfin invoice attest invoice.xml --as bank/officer1 --request-id VER-2026-0311 \\
+        --evidence invoice.evidence.json
     """
     from client.invoices.attest import attest_verification
 
+    if request_id is not None and evidence_file is None:
+        raise CommandError("--request-id needs --evidence FILE: a retry sends the evidence written there again (its "
+                           "time included), so that the ledger returns the first attestation", EXIT_BAD_INPUT)
     inv = _call(lambda: read_invoice(file))
     result = _call(lambda: verify_with_sources(inv, ReferenceTaxInvoiceVerifier(), ReferenceBusinessRegistry(),
                                                ReferenceCreditBureau()))
-    with _ledger_session(identity, data_root) as session:
-        done = attest_verification(session.client, inv, result, request_id=request_id)
+    if request_id is not None and evidence_file.exists():
+        evidence = _evidence_sent_again(evidence_file, result, request_id)
+    else:
+        evidence = attestation(result)
     if evidence_file is not None:
         try:
-            evidence_file.write_text(json.dumps(done.evidence.document, ensure_ascii=False, indent=2, sort_keys=True)
+            evidence_file.write_text(json.dumps(evidence.document, ensure_ascii=False, indent=2, sort_keys=True)
                                      + "\n", encoding="utf-8")
         except OSError as exc:
-            raise CommandError(f"attested in tx {done.record.tx_id}, but cannot write {evidence_file}: "
-                               f"{exc.strerror or exc}", EXIT_BAD_INPUT) from None
+            raise CommandError(f"cannot write {evidence_file}: {exc.strerror or exc}; nothing was attested",
+                               EXIT_BAD_INPUT) from None
+    attested_at = _evidence_time(evidence.document)
+    retry = _RETRY_WITH_THE_EVIDENCE if evidence_file is not None else _NO_EVIDENCE_KEPT
+    with _ledger_session(identity, data_root) as session:
+        done = exactly_once(request_id, lambda rid: attest_verification(
+            session.client, inv, result, attested_at=attested_at, request_id=rid), exit_code=EXIT_MISSING, retry=retry)
     record = done.record
     if as_json:
         _emit_json({"file": str(file), "invoice_number": inv.number, "fingerprint": record.fingerprint,
@@ -425,6 +446,38 @@ def attest(file: Path, identity: str, evidence_file: Path | None, request_id: st
         click.echo(f"  verified {_verified(record)}")
         click.echo(f"  evidence digest {done.evidence.digest}")
     raise SystemExit(EXIT_PASS if record.passed else EXIT_FAILED)
+
+
+_RETRY_WITH_THE_EVIDENCE = ("run the same command with --request-id {request_id} and the same --evidence file (it "
+                            "holds this attempt's time) to attest at most once, or `recfin request get {request_id}` "
+                            "to see whether it did")
+_NO_EVIDENCE_KEPT = ("`recfin request get {request_id}` tells whether it did; its evidence document was not kept (no "
+                     "--evidence), so attest anew, with --evidence, only if it did not")
+
+
+def _evidence_time(document: dict) -> datetime:
+    """The ``attested_at`` of an evidence document, as :func:`client.invoices.attestation` takes it back."""
+    return datetime.fromisoformat(document["attested_at"])
+
+
+def _evidence_sent_again(evidence_file: Path, result: Any, request_id: str) -> Any:
+    """The evidence a retry with the same --request-id sends: the document in ``evidence_file``, written by the
+    first attempt, remade from this verification at its time. Only identical arguments are answered with the first
+    attestation (anything else is refused request-id-reused), and the file must be this verification's evidence."""
+    try:
+        document = read_json_file(evidence_file, "the evidence document of the attempt this command retries")
+    except click.ClickException as exc:
+        raise CommandError(exc.message, EXIT_BAD_INPUT) from None
+    try:
+        evidence = attestation(result, _evidence_time(document))
+    except (TypeError, KeyError, ValueError):
+        evidence = None
+    if evidence is None or evidence.document != document:
+        raise CommandError(
+            f"{evidence_file} is not the evidence of this verification of invoice {result.invoice_number}: with "
+            f"--request-id {request_id}, an evidence file already there is what a retry sends again; to attest "
+            "anew, give a new --request-id and another --evidence path", EXIT_BAD_INPUT)
+    return evidence
 
 
 @invoice.command("attestations")
@@ -473,7 +526,7 @@ def _verified(a) -> str:
 @click.option("--due", "due_date", required=True, callback=_parse_date, metavar="YYYY-MM-DD",
               help="the date the debtor pays the claim")
 @_as_option("the supplier's", "supplier/supplier1")
-@request_id_option("the receivable it registered", named_on_failure=False)
+@request_id_option("the receivable it registered")
 @_DATA_ROOT
 @click.option("--json", "as_json", is_flag=True, help="print the registered receivable as JSON")
 def register(file: Path, po_file: Path, receipt_file: Path, due_date: date, identity: str, request_id: str | None,
@@ -511,7 +564,8 @@ def register(file: Path, po_file: Path, receipt_file: Path, due_date: date, iden
         raise CommandError(one_line(exc), EXIT_BAD_INPUT) from None
     request = ReceivableRegistration.model_validate(json.loads(registration.wire()))
     with _ledger_session(identity, data_root) as session:
-        r = session.client.register_receivable(request, request_id=request_id)
+        r = exactly_once(request_id, lambda rid: session.client.register_receivable(request, request_id=rid),
+                         exit_code=EXIT_MISSING)
     if as_json:
         _emit_json(r.to_json())
     else:

@@ -20,12 +20,14 @@ import hashlib
 import re
 from collections.abc import Callable
 from datetime import date
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
-from client.gateway import GatewayError
+from chaincode.receivables.daycount import parse_rate
+from chaincode.receivables.errors import RuleViolation as ContractRule
 from client.money import rate_text, yuan
 from client.receivables import (
     STATUSES,
@@ -34,7 +36,7 @@ from client.receivables import (
     InvoiceInput,
     ReceivableRegistration,
     RuleViolation,
-    new_request_id,
+    refuses_the_caller,
 )
 
 from . import connection, event_commands, regulator_commands
@@ -43,7 +45,7 @@ from .connection import acting
 from .documents import prints_document
 from .output import emit, show
 from .regulator_commands import emit_listing, with_page_options
-from .request_ids import request_id_option
+from .request_ids import REQUEST_ID, exactly_once, request_id_option
 
 T = TypeVar("T")
 
@@ -56,20 +58,49 @@ REQUEST_COLUMNS = ["request_id", "party", "transaction", "tx_id", "at", "result"
 SHA256_HEX = re.compile(r"[0-9a-fA-F]{64}")
 
 
+RATE_EXPONENT_LIMIT = 30
+"""How far an exponent may move a rate's decimal point (``3.6E-2``): far more than any rate the contract takes,
+and small enough that writing the rate out in full, as the contract takes it, costs nothing."""
+RATE_ADVICE = "write a decimal fraction from 0 to 1 with at most 10 decimal places, e.g. 0.036 for 3.6%"
+
+
 class RateType(click.ParamType):
     """A rate option (a decimal fraction, ``0.036``) read with the SDK's rate parser (``client.money.rate_text``),
-    as the plain decimal string the contract takes; a bad one is a usage error (exit 2) naming the option."""
+    as the plain decimal string the contract takes, and checked with the contract's own rate rule
+    (``chaincode.receivables.daycount.parse_rate``: 0 to 1, at most 10 decimal places; above 0 for an advance
+    rate, ``positive``); a bad one is a usage error (exit 2) naming the option."""
 
     name = "RATE"
 
+    def __init__(self, *, positive: bool = False) -> None:
+        self.positive = positive
+
     def convert(self, value: Any, param, ctx) -> str:
+        return self.checked(value, getattr(param, "name", None) or "rate", param, ctx)
+
+    def checked(self, value: Any, field: str, param, ctx) -> str:
+        """``value`` as the contract's rate string; ``field`` names it as the contract's refusal would."""
+        text = str(value).strip()
         try:
-            return rate_text(str(value).strip())
+            exponent = Decimal(text).as_tuple().exponent
+        except InvalidOperation:
+            exponent = 0    # not a number: rate_text says so
+        if isinstance(exponent, int) and abs(exponent) > RATE_EXPONENT_LIMIT:
+            self.fail(f"rate {text[:40]!r} has an exponent of {exponent}: {RATE_ADVICE}", param, ctx)
+        try:
+            plain = rate_text(text)
         except ValueError as exc:
-            self.fail(f"{exc}: write a decimal fraction, e.g. 0.036 for 3.6%", param, ctx)
+            self.fail(f"{exc}: {RATE_ADVICE}", param, ctx)
+        try:
+            parse_rate(plain, field, allow_zero=not self.positive)
+        except ContractRule as refusal:
+            self.fail(f"rate {text!r} is refused by the contract's rate rule ({refusal.detail}): {RATE_ADVICE}",
+                      param, ctx)
+        return plain
 
 
 RATE = RateType()
+ADVANCE_RATE = RateType(positive=True)
 
 
 class TierType(click.ParamType):
@@ -85,21 +116,7 @@ class TierType(click.ParamType):
         days, sep, apr = text.partition(":")
         if not sep or ":" in apr or not days.strip().isdecimal() or not apr.strip():
             self.fail(f"{text!r}: write DAYS:APR, e.g. 30:0.04 (at least 30 days early, 4% a year)", param, ctx)
-        return {"min_days_early": int(days), "apr": RATE.convert(apr, param, ctx)}
-
-
-def _exactly_once(request_id: str | None, call: Callable[[str], T]) -> T:
-    """``call`` with its business request id: ``--request-id``, or a fresh one. When it fails other than by the
-    contract's refusal (a timeout, a lost connection), it may have committed all the same: the error line names
-    the id, to send the call again with it (applied at most once) or to ask whether it committed."""
-    request_id = request_id or new_request_id()
-    try:
-        return call(request_id)
-    except GatewayError as exc:
-        raise click.ClickException(
-            f"{connection.describe(exc)} (request id {request_id}: it may have committed; run the same command "
-            f"with --request-id {request_id} to apply it at most once, or `recfin request get {request_id}` to "
-            "see whether it did)") from exc
+        return {"min_days_early": int(days), "apr": RATE.checked(apr, "apr", param, ctx)}
 
 
 # ------------------------------------------------------------------ parties
@@ -226,15 +243,24 @@ def _in_claim_currency(session, receivable_id: str, amount: Amount, option: str 
     """The fen of an amount option on RECEIVABLE_ID. Only an amount written with a currency code costs a read
     of the claim (an amount without one is in the claim's currency by definition).
 
-    Whoever may transfer, pay or offer on a claim may read it: when the contract refuses the read, the action
-    is refused as well, and is sent as written for the contract to say why (``not-the-holder``...)."""
+    Whoever may transfer, pay or offer on a claim may read it: when the contract refuses the caller the read, the
+    action is refused as well, and is sent as written for the contract to say why (``not-the-holder``...)."""
     if amount.currency is None:
         return amount.fen
+    claim = _unless_refused_the_read(lambda: session.client.get_receivable(receivable_id))
+    return amount.fen if claim is None else _in_currency(amount, claim.currency, option)
+
+
+def _unless_refused_the_read(read: Callable[[], T]) -> T | None:
+    """What ``read`` returns; None when the contract refuses the caller the read (``not-permitted-to-read``...:
+    ``client.receivables.READ_REFUSALS``), so that the action is sent and refused by its own rule. Any other
+    refusal (``not-found`` from a peer a block behind) is raised: the action would otherwise be sent unchecked."""
     try:
-        currency = session.client.get_receivable(receivable_id).currency
-    except RuleViolation:
-        return amount.fen
-    return _in_currency(amount, currency, option)
+        return read()
+    except RuleViolation as refusal:
+        if not refuses_the_caller(refusal):
+            raise
+        return None
 
 
 @click.group()
@@ -301,7 +327,7 @@ def register_receivable(session, debtor, face, issue_date, due_date, invoices, c
     registration = ReceivableRegistration(debtor=debtor, face_amount=face_fen, currency=currency,
                                           issue_date=issue_date.date(), due_date=due_date.date(), invoices=parsed,
                                           contract_hash=digest)
-    return _exactly_once(request_id, lambda rid: session.client.register_receivable(registration, request_id=rid))
+    return exactly_once(request_id, lambda rid: session.client.register_receivable(registration, request_id=rid))
 
 
 @receivable.command("confirm")
@@ -352,7 +378,7 @@ def transfer(session, receivable_id, recipient, amount, request_id):
         --request-id order-7 --as supplier/supplier1 --json
     """
     fen = _in_claim_currency(session, receivable_id, amount)
-    return _exactly_once(request_id, lambda rid: session.client.transfer(receivable_id, recipient, fen, request_id=rid))
+    return exactly_once(request_id, lambda rid: session.client.transfer(receivable_id, recipient, fen, request_id=rid))
 
 
 @receivable.command("pay")
@@ -372,7 +398,7 @@ def pay(session, as_json, receivable_id, amount, request_id) -> None:
       recfin receivable pay R-0123456789abcdef --amount 83,000.00 --request-id PAY-2026-0517 --as coreenterprise
     """
     fen = _in_claim_currency(session, receivable_id, amount)
-    result = _exactly_once(request_id, lambda rid: session.client.record_payment(receivable_id, fen, request_id=rid))
+    result = exactly_once(request_id, lambda rid: session.client.record_payment(receivable_id, fen, request_id=rid))
     show(result, as_json, RECEIVABLE_COLUMNS)
     if not as_json:
         emit([with_money(a.to_json(), result.currency) for a in result.allocations], as_json=False,
@@ -520,7 +546,8 @@ def withdraw(session, financing_id):
 
 @finance.command("offer")
 @click.argument("financing_id")
-@click.option("--advance-rate", required=True, type=RATE, help="Share of face advanced, a decimal fraction (0.9).")
+@click.option("--advance-rate", required=True, type=ADVANCE_RATE,
+              help="Share of face advanced, a decimal fraction above 0 and at most 1 (0.9).")
 @click.option("--discount-rate", required=True, type=RATE, help="Annual discount rate, a decimal fraction (0.036).")
 @click.option("--fees", default="0", show_default=True, type=AMOUNT,
               help=f"Fees, in the claim's currency: {AMOUNT_HELP}.")
@@ -538,11 +565,10 @@ def offer(session, financing_id, advance_rate, discount_rate, fees, recourse, da
     """
     fees_fen = fees.fen
     if fees.currency is not None:
-        try:
-            claim = session.client.get_financing(financing_id).receivable_id
-        except RuleViolation:   # a bank refused the read is refused the offer: the contract says why
-            claim = None
-        fees_fen = fees_fen if claim is None else _in_claim_currency(session, claim, fees, "--fees")
+        # a bank refused the read is refused the offer: the contract says why
+        financing = _unless_refused_the_read(lambda: session.client.get_financing(financing_id))
+        fees_fen = fees_fen if financing is None else _in_claim_currency(session, financing.receivable_id, fees,
+                                                                         "--fees")
     terms = FinancingTerms(advance_rate=advance_rate, discount_rate=discount_rate, fees=fees_fen,
                            recourse=recourse, day_count=day_count, expires_on=expires_on.date())
     return session.client.make_offer(financing_id, terms)
@@ -713,7 +739,7 @@ def publish(session, apr, tiers, expires_on, receivable_ids, day_count, request_
     """
     request = DiscountOfferRequest(apr=apr, scale=list(tiers) or None, day_count=day_count,
                                    expires_on=expires_on.date(), receivable_ids=list(receivable_ids))
-    return _exactly_once(request_id, lambda rid: session.client.publish_discount_offer(request, request_id=rid))
+    return exactly_once(request_id, lambda rid: session.client.publish_discount_offer(request, request_id=rid))
 
 
 @discount.command("accept")
@@ -771,7 +797,7 @@ def request() -> None:
 
 
 @request.command("get")
-@click.argument("request_id")
+@click.argument("request_id", type=REQUEST_ID)
 @click.option("--party", metavar="USCC",
               help="Whose request id it is, for an org admin of its org or the regulator [default: the caller's].")
 @acting("supplier")
@@ -780,7 +806,9 @@ def get_request(session, as_json, request_id, party) -> None:
 
     A request id no attempt of which committed is refused (not-found): sending the call again with
     the same --request-id then applies it once. Request ids are per party: ask as the party that sent
-    it, or as an admin of its org or the regulator with --party. --json gives the whole result.
+    it, or as an admin of its org or the regulator with --party. The table shows what was applied:
+    a payment's allocations, a transfer's recipient and the parts of a split; --json gives the whole
+    result.
 
     \b
     Example:
@@ -792,6 +820,10 @@ def get_request(session, as_json, request_id, party) -> None:
         emit(record.to_json(), as_json=True)
         return
     emit({**record.to_json(), "result": _result_line(record.result)}, as_json=False, columns=REQUEST_COLUMNS)
+    applied = _applied(record.transaction, record.result)
+    if applied:
+        click.echo("applied:")
+        emit(applied, as_json=False, columns=list(applied[0]))
 
 
 def _result_line(result: dict) -> str:
@@ -800,6 +832,21 @@ def _result_line(result: dict) -> str:
     if result.get("children"):
         parts.append(f"(parts {', '.join(result['children'])})")
     return " ".join(parts) or "-"
+
+
+def _applied(transaction: str, result: dict) -> list[dict]:
+    """What a recorded request changed, as table rows with amounts as money: where a payment's fen went (as
+    `receivable pay` prints it), and who holds what after a transfer (the recipient's claim first: a split's
+    ``<id>.1``, or the whole claim). Other results are their one document: the result line says it all."""
+    currency = result.get("currency") or "CNY"
+    if transaction == "RecordPayment":
+        return [with_money(a, currency) for a in result.get("allocations", [])]
+    if transaction == "TransferReceivable":
+        moved = result.get("children_records") or [result]
+        return [with_money({"part": "transferred" if i == 0 else "kept", "receivable_id": r.get("id"),
+                            "holder": r.get("holder"), "outstanding": r.get("outstanding")}, currency)
+                for i, r in enumerate(moved)]
+    return []
 
 
 # Aliases: one implementation each, in the regulator and events modules.

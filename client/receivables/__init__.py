@@ -17,7 +17,8 @@ older claim's invoices read in the same currency as through GetReceivable.
 See docs/sdk-receivables.md.
 """
 
-from ._client import CONTRACT_NAME, RACE_RETRY, AsyncReceivablesClient, ReceivablesClient, new_request_id
+from ._client import (CONTRACT_NAME, RACE_RETRY, READ_REFUSALS, AsyncReceivablesClient, ReceivablesClient,
+                      new_request_id, refuses_the_caller)
 from ._events import EVENT_NAMES, AsyncReceivablesEvents, ReceivablesEvent, ReceivablesEvents
 from ._identity import client_id_of
 from ._models import (
@@ -74,6 +75,8 @@ __all__ = [
     "RACE_RETRY",
     "ReceivablesError",
     "RuleViolation",
+    "READ_REFUSALS",
+    "refuses_the_caller",
     "ReceivablesEvent",
     "ReceivablesEvents",
     "AsyncReceivablesEvents",

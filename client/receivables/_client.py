@@ -84,6 +84,20 @@ their tries end in the same CommitError; call again to plan anew. The CLI uses t
 """
 
 
+READ_REFUSALS = frozenset({"not-permitted-to-read", "role-not-allowed-for-org"})
+"""The rules by which the contract refuses a read because of who the caller is, not what the ledger holds:
+``not-permitted-to-read`` (not a party to the claim) and ``role-not-allowed-for-org`` (the caller's party acts in no
+role). A caller refused a read of a claim or financing for one of them is refused any action on it too, so a
+method that reads only to choose endorsers (or the CLI, to check an amount's currency) sends the action anyway
+for the contract to name the action's own rule. Any other refusal of the read (``not-found`` from a peer a block
+behind, ``caller-not-a-party``) is raised: the action would be sent blind, to the wrong orgs or unchecked."""
+
+
+def refuses_the_caller(violation: RuleViolation) -> bool:
+    """Whether a refused read says only that the caller may not read it (:data:`READ_REFUSALS`)."""
+    return violation.rule in READ_REFUSALS
+
+
 def _request_id(value: str | None) -> str:
     """The business request id to send: a fresh one for ``None``, else the caller's.
 
@@ -492,7 +506,8 @@ peer of its own org, member of the collection or not. By default both are looked
 (``get_financing`` and ``who_am_i``). Pass ``endorsing_organizations`` to skip that; the
 orgs given are sent as they are. A caller the contract does not let read the financing cannot
 offer on it either: the offer then goes to the caller's own org alone, and the contract's own
-refusal comes back (``role-not-permitted``, ``invalid-state``...), not the read's.
+refusal comes back (``role-not-permitted``, ``invalid-state``...), not the read's. Any other
+refusal of the read (``not-found`` from a peer a block behind) is raised, and nothing is sent.
 """
 
 DISBURSEMENT_DOC = """The financing bank records the advance, passing the accepted terms again (transient ``terms``).
@@ -504,7 +519,8 @@ with transient data beyond the collection's members (the debtor's org is not one
 A caller the contract does not let read the financing (not its bank), or a financing with no
 accepted offer (no terms to read back), is sent to the contract all the same (to the caller's
 own org, and without terms where there are none), so its own refusal comes back:
-``not-the-financier``, ``invalid-state``...
+``not-the-financier``, ``invalid-state``... Any other refusal of the read (``not-found`` from a
+peer a block behind) is raised, and nothing is sent.
 """
 
 
@@ -518,7 +534,8 @@ policy in force names all three until this transaction drops the bank (the gatew
 plan the same orgs). They are looked up (``get_financing`` and ``get_receivable``) unless
 ``endorsing_organizations`` is given. A caller the contract does not let read the financing
 (neither its holder nor its bank) is sent to the contract all the same, to its own org, so its
-refusal comes back (``not-the-holder``, ``not-the-financier``...), not the read's.
+refusal comes back (``not-the-holder``, ``not-the-financier``...), not the read's. Any other
+refusal of the read (``not-found`` from a peer a block behind) is raised, and nothing is sent.
 """
 
 
@@ -568,15 +585,19 @@ class ReceivablesClient(_Operations):
         return self._parse(model, payload)
 
     def _readable_financing(self, financing_id: str) -> FinancingView | None:
-        """The financing, for choosing who endorses an action on it; None when the contract refuses the read.
+        """The financing, for choosing who endorses an action on it; None when the contract refuses the caller
+        the read (:data:`READ_REFUSALS`), and any other refusal raised.
 
         Whoever may offer on, disburse or cancel a financing may read it (a bank while it is requested, its
         holder, its bank), so a caller refused the read is refused the action too: the action is then sent to
         the caller's own org, for the contract to say which of its rules refuses it (``not-the-financier``
-        rather than the read's ``not-permitted-to-read``)."""
+        rather than the read's ``not-permitted-to-read``). A ``not-found`` (a peer a block behind) is raised:
+        sent to the caller's org alone, the action would miss the orgs the claim's policy needs."""
         try:
             return self.get_financing(financing_id)
-        except RuleViolation:
+        except RuleViolation as refusal:
+            if not refuses_the_caller(refusal):
+                raise
             return None
 
     def make_offer(self, financing_id: str, terms: FinancingTerms,
@@ -696,7 +717,9 @@ class AsyncReceivablesClient(_Operations):
         """The async twin of :meth:`ReceivablesClient._readable_financing`."""
         try:
             return await self.get_financing(financing_id)
-        except RuleViolation:
+        except RuleViolation as refusal:
+            if not refuses_the_caller(refusal):
+                raise
             return None
 
     async def make_offer(self, financing_id: str, terms: FinancingTerms,

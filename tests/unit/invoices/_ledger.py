@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from types import SimpleNamespace
 from typing import Any
 
@@ -25,6 +25,17 @@ from ._samples import BUYER, SELLER
 NOW = datetime(2026, 9, 10, 2, 0, tzinfo=timezone.utc)  # 10:00 on 10 September in Beijing
 BANK_CODE = "91440300MA5H0BNK1" + credit_code_check_digit("91440300MA5H0BNK1")
 REGULATOR_CODE = "11100000MB0REGUL1" + credit_code_check_digit("11100000MB0REGUL1")
+
+
+class SecondsLater(datetime):
+    """``datetime`` whose ``now`` is a second later at each call: each attempt's evidence would carry its own time."""
+
+    calls = 0
+
+    @classmethod
+    def now(cls, tz=None):
+        cls.calls += 1
+        return NOW + timedelta(seconds=cls.calls)
 
 
 class Ledger:

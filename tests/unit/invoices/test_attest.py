@@ -13,6 +13,8 @@ from click.testing import CliRunner
 
 from chaincode.receivables.config import DEFAULT_CONFIG
 from cli.invoice_commands import invoice as invoice_group
+from client.gateway.errors import CommitStatusError
+from client.invoices import sources as sources_module
 from client.invoices import (
     ReferenceBusinessRegistry,
     ReferenceCreditBureau,
@@ -25,7 +27,8 @@ from client.invoices import (
 from client.invoices.attest import attest_verification, attestation_request
 from client.receivables import InvoiceInput, ReceivableRegistration, RuleViolation
 
-from ._ledger import BANK_CODE, Ledger
+from ..ledger_contract import LedgerContract
+from ._ledger import BANK_CODE, Ledger, SecondsLater
 from ._samples import SELLER, einvoice_xml, invoice
 
 SAMPLES = Path(__file__).parents[3] / "client" / "invoices" / "reference_data" / "samples"
@@ -251,3 +254,86 @@ def test_an_attestation_stored_before_it_recorded_the_values_verified_is_listed_
         in r.output
     r = run("attestations", INVOICE, "--as", "supplier", "--json")
     assert json.loads(r.stdout)["attestations"][0]["total_with_tax"] is None
+
+
+# ------------------------------------------------------------------ a lost answer, and the retry with its request id
+
+def answer_lost_once(monkeypatch, transaction: str) -> list[str]:
+    """The first ``transaction`` commits, but its commit status never comes back; the request ids sent, listed."""
+    submit = LedgerContract.submit
+    sent: list[str] = []
+
+    def lost(self, name, **options):
+        payload = submit(self, name, **options)
+        if name == transaction:
+            sent.append(options["arguments"][-1])
+            if len(sent) == 1:
+                raise CommitStatusError("commit status not received: deadline exceeded", transaction_id="tx-lost")
+        return payload
+
+    monkeypatch.setattr(LedgerContract, "submit", lost)
+    return sent
+
+
+def test_register_whose_answer_was_lost_names_its_request_id_and_the_retry_registers_once(monkeypatch):
+    ledger = Ledger().serve(monkeypatch)
+    sent = answer_lost_once(monkeypatch, "RegisterReceivable")
+    r = run("register", INVOICE, *MATCHED, "--as", "supplier/supplier1")
+    assert r.exit_code == 3, r.output
+    line = r.output.strip()
+    assert "cannot reach" not in line and "commit status not received" in line
+    assert f"(request id {sent[0]}: it may have committed; run the same command with --request-id {sent[0]}" in line
+    again = run("register", INVOICE, *MATCHED, "--as", "supplier/supplier1", "--request-id", sent[0], "--json")
+    assert again.exit_code == 0, again.output
+    supplier = ledger.client("supplier")
+    assert json.loads(again.stdout)["id"] == supplier.request(sent[0]).result["id"]
+    assert [r.id for r in supplier.list_by_holder(SELLER.tax_id).records] == [json.loads(again.stdout)["id"]]
+
+
+def test_attest_retried_with_its_request_id_after_a_lost_answer_returns_the_first_attestation(monkeypatch, tmp_path):
+    ledger = Ledger().serve(monkeypatch)
+    monkeypatch.setattr(sources_module, "datetime", SecondsLater)
+    sent = answer_lost_once(monkeypatch, "AttestInvoiceVerification")
+    evidence = tmp_path / "evidence.json"
+    attest = ["attest", INVOICE, "--as", "bank/officer1", "--request-id", "VER-7", "--evidence", evidence, "--json"]
+    first = run(*attest)
+    assert first.exit_code == 3, first.output
+    assert "cannot reach" not in first.output
+    assert "run the same command with --request-id VER-7 and the same --evidence file" in first.output
+    written = evidence.read_text(encoding="utf-8")   # before the call was sent: the ledger holds its digest
+    again = run(*attest)
+    assert again.exit_code == 0, again.output
+    assert evidence.read_text(encoding="utf-8") == written
+    shown = json.loads(again.stdout)
+    record = ledger.client("bank").request("VER-7").result
+    assert shown["attestation"]["id"] == record["id"] and sent == ["VER-7", "VER-7"]
+    assert shown["evidence"]["document"] == json.loads(written)
+    assert record["evidence_digest"] == shown["evidence"]["digest"] == canonical_digest(json.loads(written))
+    assert len(ledger.client("bank").invoice_attestations(record["fingerprint"])) == 1
+
+
+def test_attest_with_a_request_id_needs_the_evidence_file(monkeypatch):
+    ledger = Ledger().serve(monkeypatch)
+    r = run("attest", INVOICE, "--as", "bank/officer1", "--request-id", "VER-8")
+    assert r.exit_code == 2 and "--request-id needs --evidence FILE" in r.output
+    assert ledger.opened == []
+
+
+def test_a_retry_whose_evidence_file_is_another_verifications_is_refused_and_nothing_is_sent(monkeypatch, tmp_path):
+    ledger = Ledger().serve(monkeypatch)
+    other = invoice(number="26442000000000000001")
+    evidence = tmp_path / "evidence.json"
+    evidence.write_text(json.dumps(attestation(verify_with_sources(other, *sources()), AT).document), encoding="utf-8")
+    r = run("attest", INVOICE, "--as", "bank/officer1", "--request-id", "VER-9", "--evidence", evidence)
+    assert r.exit_code == 2, r.output
+    assert f"{evidence} is not the evidence of this verification of invoice 26442000000012345678" in r.output
+    evidence.write_text("{}", encoding="utf-8")
+    assert run("attest", INVOICE, "--as", "bank/officer1", "--request-id", "VER-9", "--evidence", evidence).exit_code == 2
+    assert ledger.opened == []
+
+
+def test_evidence_that_cannot_be_written_is_not_attested(monkeypatch, tmp_path):
+    ledger = Ledger().serve(monkeypatch)
+    r = run("attest", INVOICE, "--as", "bank/officer1", "--evidence", tmp_path / "missing" / "evidence.json")
+    assert r.exit_code == 2 and "nothing was attested" in r.output, r.output
+    assert ledger.opened == []

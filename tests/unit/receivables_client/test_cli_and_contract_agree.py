@@ -1,7 +1,8 @@
 """The ledger commands say what the contract decides, over the real contract on MemoryLedger.
 
-Where a command reads the ledger before acting (to choose who endorses), a read the contract refuses must not
-hide the rule that refuses the action; where a help text says what an action leaves behind, the ledger leaves
+Where a command reads the ledger before acting (to choose who endorses), a read the contract refuses the caller
+must not hide the rule that refuses the action, and a read refused for another reason (``not-found`` from a peer a
+block behind) stops it; where a help text says what an action leaves behind, the ledger leaves
 that; a bad rate is a usage error naming its option; and a call sent with ``--request-id`` is applied once, however
 often it is sent, and can be asked about (``recfin request get``). The commands, the SDK and the contract run for
 real; the connection is ``TopologySessions`` (the topology's orgs and users, each with its certificate).
@@ -11,22 +12,38 @@ from __future__ import annotations
 
 import asyncio
 import json
-from datetime import datetime, timedelta, timezone
+import tracemalloc
+from datetime import timedelta
 
+import click
+import grpc
 import pytest
+from fabric_protos.peer import transaction_pb2
 
 from cli import connection
-from client.gateway.errors import CommitStatusError, EvaluateError, ErrorDetail, GatewayError
+from cli.receivable_commands import RATE
+from cli.request_ids import may_have_committed
+from client.gateway.errors import (
+    BlockWaitTimeoutError,
+    CommitError,
+    CommitStatusError,
+    EndorseError,
+    ErrorDetail,
+    EvaluateError,
+    GatewayError,
+    SubmitError,
+)
 from client.invoices.credit_code import credit_code_check_digit
-from client.receivables import AsyncReceivablesClient, FinancingTerms, ReceivablesClient
+from client.receivables import AsyncReceivablesClient, FinancingTerms, ReceivablesClient, RuleViolation
 from network.contract_config import network_config
 from network.topology import load as load_topology
 
+from ..invoices._ledger import SecondsLater
 from ..ledger_contract import Channel, LedgerContract, TopologySessions
 from . import fakes
 from .fakes import FakeContract
 from .test_async_client import FakeAsyncContract
-from .test_cli_pages_and_currencies import CORE, PARTIES, TIER2, registered
+from .test_cli_pages_and_currencies import CORE, PARTIES, TIER1, TIER2, registered
 from .test_cli_party_commands import ok, recfin
 
 BANK2_BODY = "91110000MA1K00007"
@@ -104,8 +121,12 @@ def test_disbursing_without_an_accepted_offer_is_refused_by_the_contract(channel
         "Error: RecordDisbursement refused: RULE invalid-state: financing")
 
 
-REFUSED_READ = EvaluateError("evaluate call to endorser returned error", transaction_id="tx-1", details=[
-    ErrorDetail("peer0", "BankMSP", "chaincode response 500, RULE not-permitted-to-read: not a party")])
+def refused_read(rule: str) -> EvaluateError:
+    return EvaluateError("evaluate call to endorser returned error", transaction_id="tx-1", details=[
+        ErrorDetail("peer0", "BankMSP", f"chaincode response 500, RULE {rule}: as the contract words it")])
+
+
+REFUSED_READ = refused_read("not-permitted-to-read")
 BANK2_PARTY = fakes.party(uscc=BANK2, role="financier", msp_id="BankMSP")
 TERMS = FinancingTerms(advance_rate="0.9", discount_rate="0.036", recourse=False, expires_on="2026-04-30")
 ACTIONS = [
@@ -117,10 +138,11 @@ ACTIONS = [
 ]
 
 
+@pytest.mark.parametrize("rule", ["not-permitted-to-read", "role-not-allowed-for-org"])
 @pytest.mark.parametrize("call, transaction, transient, answer", [a[1:] for a in ACTIONS], ids=[a[0] for a in ACTIONS])
-def test_after_a_refused_read_the_action_goes_to_the_callers_org_alone(call, transaction, transient, answer):
+def test_after_a_refused_read_the_action_goes_to_the_callers_org_alone(call, transaction, transient, answer, rule):
     def contract(cls):
-        return cls(responses={"WhoAmI": BANK2_PARTY, transaction: answer}, errors={"GetFinancing": REFUSED_READ})
+        return cls(responses={"WhoAmI": BANK2_PARTY, transaction: answer}, errors={"GetFinancing": refused_read(rule)})
 
     sync_contract, async_contract = contract(FakeContract), contract(FakeAsyncContract)
     call(ReceivablesClient(sync_contract))
@@ -129,6 +151,57 @@ def test_after_a_refused_read_the_action_goes_to_the_callers_org_alone(call, tra
         assert [(c.name, c.endorsing_organizations) for c in sent] == [
             ("GetFinancing", None), ("WhoAmI", None), (transaction, ["BankMSP"])]
         assert sent[-1].transient == transient   # terms only where the caller gave them, to its own org's peers
+
+
+@pytest.mark.parametrize("rule", ["not-found", "caller-not-a-party"])
+@pytest.mark.parametrize("call", [a[1] for a in ACTIONS], ids=[a[0] for a in ACTIONS])
+def test_a_read_refused_for_another_reason_than_who_asks_is_raised_and_nothing_is_sent(call, rule):
+    # not-found from a peer a block behind: sent to the caller's org alone, the action would fail validation
+    def contract(cls):
+        return cls(responses={"WhoAmI": BANK2_PARTY}, errors={"GetFinancing": refused_read(rule)})
+
+    sync_contract, async_contract = contract(FakeContract), contract(FakeAsyncContract)
+    with pytest.raises(RuleViolation) as sync_refusal:
+        call(ReceivablesClient(sync_contract))
+    with pytest.raises(RuleViolation) as async_refusal:
+        asyncio.run(call(AsyncReceivablesClient(async_contract)))
+    assert (sync_refusal.value.transaction, sync_refusal.value.rule) == ("GetFinancing", rule)
+    assert (async_refusal.value.transaction, async_refusal.value.rule) == ("GetFinancing", rule)
+    assert [c.name for c in sync_contract.calls] == [c.name for c in async_contract.calls] == ["GetFinancing"]
+
+
+def behind_once(monkeypatch, transaction: str) -> None:
+    """The evaluating peer has not yet the block that wrote what ``transaction`` reads, once: it says not-found."""
+    evaluate = LedgerContract.evaluate
+    missed = []
+
+    def stale(self, name, **options):
+        if name == transaction and not missed:
+            missed.append(name)
+            raise refused_read("not-found")
+        return evaluate(self, name, **options)
+
+    monkeypatch.setattr(LedgerContract, "evaluate", stale)
+
+
+def test_a_command_whose_read_a_peer_a_block_behind_refuses_sends_nothing(channel, monkeypatch):
+    rid = confirmed()   # a CNY claim
+    behind_once(monkeypatch, "GetReceivable")
+    # the currency check needs the claim: without it "USD 1,000.00" would be paid as CNY 1,000.00
+    assert refused(channel, "receivable", "pay", rid, "--amount", "USD 1,000.00", "--as", "coreenterprise").startswith(
+        "Error: GetReceivable refused: RULE not-found")
+    assert channel.document("recfin.receivable", rid)["payments"] == []
+    financing = ok("finance", "request", rid, "--as", "supplier/supplier1")["id"]
+    behind_once(monkeypatch, "GetFinancing")
+    assert refused(channel, "finance", "offer", financing, *OFFER, "--fees", "CNY 20.00",
+                   "--as", "bank/officer2").startswith("Error: GetFinancing refused: RULE not-found")
+    offer = ok("finance", "offer", financing, *OFFER, "--as", "bank/officer1")["id"]
+    ok("finance", "accept", offer, "--as", "supplier/supplier1")
+    behind_once(monkeypatch, "GetFinancing")
+    # sent to the bank's org alone, the cancellation would fail the claim's policy at validation
+    assert refused(channel, "finance", "cancel", financing, "--reason", "x", "--as", "bank/officer1").startswith(
+        "Error: GetFinancing refused: RULE not-found")
+    assert ok("finance", "get", financing, "--as", "bank/officer1")["status"] == "ACCEPTED"
 
 
 @pytest.mark.parametrize("call", [a[1] for a in ACTIONS], ids=[a[0] for a in ACTIONS])
@@ -180,6 +253,14 @@ def test_freeze_help_says_a_split_claim_is_refused_as_the_ledger_does(channel, p
       "--as", "bank/officer1"], "--discount-rate"),
     (["discount", "publish", "--apr", "five", "--expires", "2026-04-01", "--as", "coreenterprise"], "--apr"),
     (["discount", "publish", "--tier", "30:NaN", "--expires", "2026-04-01", "--as", "coreenterprise"], "--tier"),
+    # numbers the contract's rate rule refuses: a sign, more than 10 decimal places, more than 1
+    *[(["finance", "offer", "F-1", "--advance-rate", rate, "--discount-rate", "0.036", "--expires", "2026-04-30",
+        "--as", "bank/officer1"], "--advance-rate") for rate in ["-0", "0.00000000001", "1000", "1.5", "0"]],
+    (["finance", "offer", "F-1", "--advance-rate", "0.9", "--discount-rate", "1.01", "--expires", "2026-04-30",
+      "--as", "bank/officer1"], "--discount-rate"),
+    *[(["discount", "publish", "--tier", tier, "--expires", "2026-04-01", "--as", "coreenterprise"], "--tier")
+      for tier in ["30:-0", "30:1e-11"]],
+    (["discount", "publish", "--apr", "1e-100000000", "--expires", "2026-04-01", "--as", "coreenterprise"], "--apr"),
 ])
 def test_a_bad_rate_is_a_usage_error_naming_the_option_and_nothing_is_asked(channel, args, option):
     calls = len(channel.activity)
@@ -187,6 +268,18 @@ def test_a_bad_rate_is_a_usage_error_naming_the_option_and_nothing_is_asked(chan
     assert res.exit_code == 2, res.output
     assert f"Invalid value for '{option}': rate " in res.output and "write a decimal fraction" in res.output
     assert len(channel.activity) == calls
+
+
+def test_a_rate_with_a_huge_exponent_is_refused_before_it_is_written_out():
+    tracemalloc.start()
+    try:
+        with pytest.raises(click.BadParameter, match="has an exponent of -100000000"):
+            RATE.convert("1e-100000000", None, None)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 1_000_000   # written out it is 100 million characters
+    assert RATE.convert("3.6E-2", None, None) == "0.036" and RATE.convert("0E-10", None, None) == "0.0000000000"
 
 
 def test_rates_reach_the_contract_as_decimal_strings(channel):
@@ -216,6 +309,33 @@ def test_a_transfer_sent_twice_with_its_request_id_moves_the_claim_once(channel)
     table = recfin("request", "get", "order-7", "--as", "supplier/supplier1")
     assert table.exit_code == 0, table.output
     assert f"result: {rid} SPLIT (parts {rid}.1, {rid}.2)" in table.output
+    applied = [line.split() for line in table.output.split("applied:\n", 1)[1].splitlines()]
+    assert applied == [["PART", "RECEIVABLE_ID", "HOLDER", "OUTSTANDING"],
+                       ["transferred", f"{rid}.1", TIER2, "CNY", "130.00"],
+                       ["kept", f"{rid}.2", TIER1, "CNY", "1,000.00"]]
+
+
+def test_request_get_shows_where_a_payment_went_and_whom_a_whole_transfer_reached(channel):
+    rid = confirmed()
+    ok("receivable", "transfer", rid, "--to", TIER2, "--amount", "1,130.00", "--request-id", "order-9",
+       "--as", "supplier/supplier1")
+    moved = recfin("request", "get", "order-9", "--as", "supplier/supplier1")
+    assert moved.exit_code == 0, moved.output
+    assert moved.output.split("applied:\n", 1)[1].splitlines()[1].split() == [
+        "transferred", rid, TIER2, "CNY", "1,130.00"]
+    ok("receivable", "pay", rid, "--amount", "100.00", "--request-id", "PAY-3", "--as", "coreenterprise")
+    paid = recfin("request", "get", "PAY-3", "--as", "coreenterprise")
+    assert paid.exit_code == 0, paid.output
+    assert [line.split() for line in paid.output.split("applied:\n", 1)[1].splitlines()] == [
+        ["RECEIVABLE_ID", "AMOUNT", "PAYEE", "OUTSTANDING"], [rid, "CNY", "100.00", TIER2, "CNY", "1,030.00"]]
+
+
+def test_request_get_of_a_malformed_id_is_a_usage_error_and_nothing_is_asked(channel):
+    calls = len(channel.activity)
+    res = recfin("request", "get", "a b", "--as", "supplier/supplier1")
+    assert res.exit_code == 2, res.output
+    assert "Invalid value for 'REQUEST_ID': 'a b' is not a request id" in res.output
+    assert len(channel.activity) == calls
 
 
 def test_request_get_without_a_committed_attempt_says_not_found_and_others_may_not_ask(channel):
@@ -256,7 +376,47 @@ def test_a_bad_request_id_is_a_usage_error_and_nothing_is_asked(channel, request
     assert len(channel.activity) == calls
 
 
-def test_a_call_whose_answer_was_lost_names_its_request_id_and_the_retry_applies_it_once(channel, monkeypatch):
+LOST_ANSWERS = [
+    CommitStatusError("commit status not received: deadline exceeded", transaction_id="tx-lost",
+                      code=grpc.StatusCode.DEADLINE_EXCEEDED),
+    CommitStatusError("commit status not received: peer unavailable", transaction_id="tx-lost",
+                      code=grpc.StatusCode.UNAVAILABLE),
+    SubmitError("no answer from the orderer in time", transaction_id="tx-lost", code=grpc.StatusCode.DEADLINE_EXCEEDED),
+]
+NOTHING_COMMITTED = [
+    EndorseError("failed to endorse transaction", transaction_id="tx-e", code=grpc.StatusCode.ABORTED,
+                 details=[ErrorDetail("peer0", "CoreEnterpriseMSP", "connection refused")]),
+    EndorseError("endorsement timed out", transaction_id="tx-e", code=grpc.StatusCode.DEADLINE_EXCEEDED),
+    CommitError(transaction_id="tx-c", validation_code=transaction_pb2.MVCC_READ_CONFLICT, block_number=7),
+    SubmitError("orderer refused the transaction", transaction_id="tx-s", code=grpc.StatusCode.ABORTED),
+    GatewayError("peer unavailable", code=grpc.StatusCode.UNAVAILABLE),
+    BlockWaitTimeoutError(channel="receivables", block_number=9, address="", timeout=1.0),
+]
+
+
+def test_only_a_lost_answer_may_hide_a_commit():
+    assert [may_have_committed(e) for e in LOST_ANSWERS] == [True] * len(LOST_ANSWERS)
+    assert [may_have_committed(e) for e in NOTHING_COMMITTED] == [False] * len(NOTHING_COMMITTED)
+
+
+@pytest.mark.parametrize("error", NOTHING_COMMITTED[:4], ids=lambda e: type(e).__name__)
+def test_a_failure_that_proves_nothing_committed_is_reported_as_it_is(channel, monkeypatch, error):
+    rid = confirmed()
+
+    def fails(self, name, **options):
+        raise error   # nothing reaches the ledger
+
+    monkeypatch.setattr(LedgerContract, "submit", fails)
+    res = recfin("receivable", "pay", rid, "--amount", "100.00", "--as", "coreenterprise")
+    assert res.exit_code == 1, res.output
+    line = res.output.strip().splitlines()[-1]
+    assert line == f"Error: {connection.describe(error)}"
+    assert "may have committed" not in line and "request id" not in line
+    assert channel.document("recfin.receivable", rid)["payments"] == []
+
+
+@pytest.mark.parametrize("error", LOST_ANSWERS, ids=lambda e: f"{type(e).__name__}-{e.code.name}")
+def test_a_call_whose_answer_was_lost_names_its_request_id_and_the_retry_applies_it_once(channel, monkeypatch, error):
     rid = confirmed()
     submit = LedgerContract.submit
     lost = []
@@ -265,32 +425,21 @@ def test_a_call_whose_answer_was_lost_names_its_request_id_and_the_retry_applies
         payload = submit(self, name, **options)
         if name == "RecordPayment" and not lost:
             lost.append(options["arguments"][-1])
-            raise CommitStatusError("commit status not received: deadline exceeded", transaction_id="tx-lost")
+            raise error
         return payload
 
     monkeypatch.setattr(LedgerContract, "submit", answer_lost_once)
     res = recfin("receivable", "pay", rid, "--amount", "100.00", "--as", "coreenterprise")
     assert res.exit_code == 1, res.output
     line = res.output.strip().splitlines()[-1]
-    assert "commit status not received" in line and f"--request-id {lost[0]}" in line
+    assert error.message in line and f"it may have committed; run the same command with --request-id {lost[0]}" in line
     assert f"recfin request get {lost[0]}" in line
     assert ok("request", "get", lost[0], "--as", "coreenterprise")["transaction"] == "RecordPayment"
     again = ok("receivable", "pay", rid, "--amount", "100.00", "--request-id", lost[0], "--as", "coreenterprise")
     assert again["outstanding"] == 103_000 and len(channel.document("recfin.receivable", rid)["payments"]) == 1
 
 
-class SecondsLater(datetime):
-    """``datetime`` whose ``now`` is a second later at each call: each attempt's evidence has its own time."""
-
-    calls = 0
-
-    @classmethod
-    def now(cls, tz=None):
-        cls.calls += 1
-        return datetime(2026, 9, 10, 2, 0, tzinfo=timezone.utc) + timedelta(seconds=cls.calls)
-
-
-def test_invoice_commands_take_the_request_id(monkeypatch):
+def test_invoice_commands_take_the_request_id(monkeypatch, tmp_path):
     from client.invoices import sources
 
     from ..invoices._ledger import Ledger
@@ -298,11 +447,16 @@ def test_invoice_commands_take_the_request_id(monkeypatch):
 
     ledger = Ledger().serve(monkeypatch)
     monkeypatch.setattr(sources, "datetime", SecondsLater)
-    attest = ["attest", INVOICE, "--as", "bank/officer1", "--request-id", "VER-1"]
-    assert run(*attest).exit_code == 0
-    again = run(*attest)   # the evidence carries the attempt's time: the same id is refused, as the help says
-    assert again.exit_code == 1 and "RULE request-id-reused" in again.output
+    attest = ["attest", INVOICE, "--as", "bank/officer1", "--request-id", "VER-1", "--evidence", tmp_path / "ev.json",
+              "--json"]
+    first = run(*attest)
+    assert first.exit_code == 0, first.output
+    # the evidence carries the attempt's time: the retry sends the file's again, and gets the first attestation
+    again = run(*attest)
+    assert again.exit_code == 0, again.output
+    assert json.loads(again.stdout)["attestation"] == json.loads(first.stdout)["attestation"]
     assert ledger.client("bank").request("VER-1").transaction == "AttestInvoiceVerification"
+    assert len(ledger.client("bank").invoice_attestations(json.loads(first.stdout)["fingerprint"])) == 1
     register = ["register", INVOICE, *MATCHED, "--as", "supplier/supplier1", "--request-id", "PO-9", "--json"]
     first = run(*register)
     assert first.exit_code == 0, first.output
