@@ -6,7 +6,9 @@ leader, block heights (metrics, falling back to the CLIs) for catch-up.
 """
 from __future__ import annotations
 
+import fnmatch
 import hashlib
+import re
 import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
@@ -14,8 +16,8 @@ from pathlib import Path
 
 from client.atomic_file import write_atomically
 
-from . import (builder, ccservers, channel, compose, configtx, contract_config, crypto, membership, nodeconfig, packaging,
-               probes, profiles, supervisor)
+from . import (builder, bundle, ccservers, channel, compose, configtx, contract_config, crypto, membership, nodeconfig,
+               packaging, probes, profiles, supervisor)
 from .errors import ChaincodeError, MissingBinariesError, NetworkError, NodeNotFoundError
 from .fabric_bin import REPO_ROOT, FabricInstall
 from .lifecycle import Definition, Lifecycle, check_name_and_version, next_sequence
@@ -53,50 +55,122 @@ class DeployResult:
 DATA_ROOT_MARKER = ".recfin-data-root"
 MARKER_TEXT = ("A recfin network's data folder, marked when it was new, empty or held only what the network writes: "
                "`recfin network down --purge` deletes this folder and everything in it.\n")
-# What the network writes at the top of a data folder. A folder of an older version (before the marker)
-# is taken as a data folder when it holds crypto/ and nothing else but these.
-DATA_ROOT_ENTRIES = frozenset({"crypto", "nodes", "profiles", "channel", "config", "chaincode", "builder", "bundles",
-                               membership.STATE_FILE, membership.LOCK_FILE})
+
+# What the network writes in a data folder, as its writers lay it out: a name (or fnmatch pattern) per entry of a
+# folder, and what that entry is. A folder of an older version (before the marker, or marked by one that marked
+# any folder) is taken as a data folder only when everything in it is found here, down to these depths.
+_FILE = "file"
+_STAGED = "staged"      # a file written through client.atomic_file.staged_file: a killed run leaves `.<name>.<hex>.tmp`
+_ANY_FOLDER = "any"     # a folder whose content Fabric writes (a node's ledger)
 
 
-def _foreign_entries(root: Path) -> list[str]:
-    """The entries at the top of folder root that the network does not write there, sorted."""
-    return sorted({p.name for p in root.iterdir()} - DATA_ROOT_ENTRIES - {DATA_ROOT_MARKER})
+def _org_folder(path: Path) -> bool:
+    """An org's folder the generator writes under crypto/: its CA's certificate, or its verifying MSP's."""
+    org = crypto.OrgCrypto(path, domain="")
+    return org.ca_cert.is_file() or (org.msp_dir / "cacerts").is_dir()
+
+
+def _bundle_folder(path: Path) -> bool:
+    """An org's bundle (`org bundle`), an empty folder it is written into, or one its writer renames in or aside."""
+    return (path / bundle.MANIFEST).is_file() or not any(path.iterdir()) or (
+        path.name.startswith(".") and path.suffix in (".new", ".old"))
+
+
+# As "Folders" in docs/network.md lays them out; the files by the names their writers' modules give them.
+_DATA_ROOT_LAYOUT: dict = {
+    DATA_ROOT_MARKER: _STAGED,
+    membership.STATE_FILE: _STAGED,
+    membership.LOCK_FILE: _FILE,
+    "crypto": {"*": _org_folder},
+    "nodes": {"*": {"config": {"core.yaml": _FILE, "orderer.yaml": _FILE}, "data": _ANY_FOLDER,
+                    "node.log": _FILE, "node.pid": _STAGED}},
+    "profiles": {"*.json": _STAGED},
+    "channel": {"*.block": _FILE, "updates": {"*.block": _FILE, "*.tx": _STAGED, "*.json": _STAGED}},
+    "config": {"configtx.yaml": _FILE},
+    "chaincode": {"*": {"deployment.json": _STAGED, "committed_collections.json": _STAGED,
+                        contract_config.CONFIG_FILE: _STAGED, contract_config.COLLECTIONS_FILE: _STAGED,
+                        "*": {"*.tar.gz": _STAGED, compose.CHAINCODE_ENV: _STAGED,
+                              ccservers.SERVER_PID_FILE: _STAGED, "server.log": _FILE}}},
+    "builder": {"bin": {name: _FILE for name in builder.SCRIPTS}},
+    "bundles": {"*": _bundle_folder},
+}
+# The entries at the top of a data folder, which `down --purge` names when it refuses.
+DATA_ROOT_ENTRIES = frozenset(_DATA_ROOT_LAYOUT) - {DATA_ROOT_MARKER}
+# Before anything else, `up` and `prepare` may have written only these (`org` commands' record and its lock).
+_FIRST_WRITES = {DATA_ROOT_MARKER: _STAGED, membership.STATE_FILE: _STAGED, membership.LOCK_FILE: _FILE}
+_LEFTOVER = re.compile(r"\.(?P<name>.+)\.[0-9a-f]{8}\.tmp")      # staged_file's temporary name
+
+
+def _fits(path: Path, kind) -> bool | None:
+    """Whether the entry path is what kind says; None when kind is a folder layout (checked entry by entry)."""
+    if kind == _FILE or kind == _STAGED:
+        return path.is_file()
+    if not path.is_dir():
+        return False
+    return None if isinstance(kind, dict) else kind == _ANY_FOLDER or kind(path)
+
+
+def _unlike_the_networks(folder: Path, layout: dict, shown: str = "") -> list[str]:
+    """The entries under folder (shown as paths relative to the data folder, sorted) that layout does not have: a
+    name no pattern matches, or one where the network writes another kind of entry."""
+    out = []
+    for path in sorted(folder.iterdir()):
+        name = f"{shown}{path.name}"
+        kinds = [kind for pattern, kind in layout.items() if fnmatch.fnmatchcase(path.name, pattern)]
+        leftover = _LEFTOVER.fullmatch(path.name)
+        if leftover and path.is_file() and any(kind == _STAGED and fnmatch.fnmatchcase(leftover["name"], pattern)
+                                               for pattern, kind in layout.items()):
+            continue
+        for kind in kinds:
+            fits = _fits(path, kind)
+            if fits is None:
+                out += _unlike_the_networks(path, kind, f"{name}/")
+            if fits is not False:
+                break
+        else:
+            out.append(name)
+    return out
 
 
 def _shown(names: list[str]) -> str:
     return ", ".join(names[:5]) + (", ..." if len(names) > 5 else "")
 
 
-def _laid_out_as_data_root(root: Path) -> bool:
-    """Whether the existing folder root holds nothing but what the network writes, and its crypto/ (or, before
-    anything else, only the membership record and its lock)."""
-    if _foreign_entries(root):
-        return False
-    entries = {p.name for p in root.iterdir()} - {DATA_ROOT_MARKER}
-    return (root / "crypto").is_dir() or entries <= {membership.STATE_FILE, membership.LOCK_FILE}
+def _laid_out_as_data_root(root: Path) -> list[str] | None:
+    """None when the existing folder root is laid out as the network's: nothing but what the network writes, and
+    its crypto/ (or, before anything else, only the membership record and its lock). Else what it holds that the
+    network does not write there ([] when that is only the missing crypto/)."""
+    foreign = _unlike_the_networks(root, _DATA_ROOT_LAYOUT)
+    if foreign:
+        return foreign
+    return None if (root / "crypto").is_dir() or not _unlike_the_networks(root, _FIRST_WRITES) else []
+
+
+def _not_a_data_folder(foreign: list[str]) -> str:
+    return f"it holds {_shown(foreign)}" if foreign else "it holds no crypto/"
 
 
 def mark_data_root(data_root: Path) -> None:
     """Make the folder (if needed) and mark it as a network data folder, which `down --purge` may delete whole.
 
-    Only a folder that is new, empty, already marked or laid out as the network's is marked: any other is
-    refused (NetworkError naming what it holds) before anything is written, since the mark would hand the
-    operator's own files there to `down --purge`."""
+    Only a folder that is new, empty, marked by this version or laid out as the network's is marked: any other
+    (one an earlier version marked too, as it marked any folder) is refused (NetworkError naming what it holds)
+    before anything is written, since the mark would hand the operator's own files there to `down --purge`."""
     root = Path(data_root)
     marker = root / DATA_ROOT_MARKER
-    if marker.is_file() and (marker.read_text(errors="replace") == MARKER_TEXT or not _laid_out_as_data_root(root)):
-        return      # the network's already (one an earlier version marked is judged by purge_refusal)
+    if marker.is_file() and marker.read_text(errors="replace") == MARKER_TEXT:
+        return      # the network's already
     if root.exists() and not root.is_dir():
         raise NetworkError(f"the data folder {root} is a file: point --data-root, the topology's data_root or "
                            f"RECFIN_HOME at a new or empty folder")
-    if root.is_dir() and any(root.iterdir()) and not _laid_out_as_data_root(root):
-        foreign = _foreign_entries(root)
-        held = f"it holds {_shown(foreign)}" if foreign else "it holds no crypto/"
+    if root.is_dir() and any(root.iterdir()) and (foreign := _laid_out_as_data_root(root)) is not None:
+        earlier = (f" (its {DATA_ROOT_MARKER} was written by an earlier version, which marked whatever folder it "
+                   f"was given)" if marker.is_file() else "")
         raise NetworkError(
-            f"refusing to use {root} as the network's data folder: {held}, which the network did not write, and "
-            f"`recfin network down --purge` deletes its data folder whole. Nothing was written: point --data-root, "
-            f"the topology's data_root or RECFIN_HOME at a new or empty folder, or move those entries out")
+            f"refusing to use {root} as the network's data folder: {_not_a_data_folder(foreign)}, which the network "
+            f"did not write{earlier}, and `recfin network down --purge` deletes its data folder whole. Nothing was "
+            f"written: point --data-root, the topology's data_root or RECFIN_HOME at a new or empty folder, or move "
+            f"those entries out")
     root.mkdir(parents=True, exist_ok=True)
     write_atomically(marker, MARKER_TEXT)
 
@@ -117,15 +191,14 @@ def purge_refusal(root: Path) -> str | None:
     marker = root / DATA_ROOT_MARKER
     if marker.is_file() and marker.read_text(errors="replace") == MARKER_TEXT:
         return None
-    foreign = _foreign_entries(root)
+    foreign = _unlike_the_networks(root, _DATA_ROOT_LAYOUT)
     if (root / "crypto").is_dir() and not foreign:
         return None         # a data folder an older version made (with its mark or before the mark)
     if marker.is_file():
         return (f"its {DATA_ROOT_MARKER} was written by an earlier version, which marked whatever folder it was "
-                f"given, and the folder does not look like a network data folder "
-                f"({'it holds ' + _shown(foreign) if foreign else 'it holds no crypto/'})")
+                f"given, and the folder does not look like a network data folder ({_not_a_data_folder(foreign)})")
     return (f"it has no {DATA_ROOT_MARKER} (which `recfin network up` and `prepare` write) and does not look like "
-            f"a network data folder ({'it holds ' + _shown(foreign) if foreign else 'it holds no crypto/'})")
+            f"a network data folder ({_not_a_data_folder(foreign)})")
 
 
 def remove_data_root(data_root: Path, say: Callable[[str], None]) -> None:

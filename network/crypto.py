@@ -628,28 +628,35 @@ REVOKED_NAME_RULE = ("A revoked user's name must never be given to a new user: i
 
 
 def revocations_unaccounted_for(paths: OrgCrypto) -> list[int]:
-    """Serials the org's CRL lists that no certificate its CA issued here has, on a CA that issued before it kept
-    a record: identities revoked and then removed, whose names a record started from the users' folders cannot
-    know. For a CA with a record, what start_issued_record found when it started it ([] for a record kept from
-    the CA's start); for one without, what it would find now."""
-    if paths.issued_dir.is_dir():
-        marker = paths.unaccounted_revocations_file
-        try:
-            return [int(serial, 16) for serial in json.loads(marker.read_text())["serials"]]
-        except FileNotFoundError:
-            return []
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise DamagedFileError(f"{marker} is damaged ({exc}): restore it from a backup, or write the serials "
-                                   f"of the org's CRL that no certificate here has as "
-                                   f'{{"serials": ["<hex>", ...]}}') from None
+    """Serials the org's CRL lists that no certificate of its CA here has (the record's copies in ca/issued/
+    included), joined with those start_issued_record kept when it started the record: identities revoked and then
+    removed on a CA that issued before it kept a record, whose names a record started from the users' folders
+    cannot know. [] for a record kept from the CA's start, which holds a copy of every certificate it revoked.
+
+    Worked out from the CRL each time, not only read from the record's file: an earlier version started records
+    from the users' folders without writing that file."""
     from . import crl           # network.crl builds on this module, so it is imported when needed
 
+    unaccounted = set(_unaccounted_when_record_started(paths))
     kept = crl.local(paths)
-    if kept is None:
+    if kept is not None:
+        ca_cert = load_cert(paths.ca_cert)
+        held = {cert.serial_number for _, cert in certificates_under(paths.root) if issued_by(cert, ca_cert)}
+        unaccounted |= set(crl.revoked_serials([kept])) - held
+    return sorted(unaccounted)
+
+
+def _unaccounted_when_record_started(paths: OrgCrypto) -> list[int]:
+    """The serials start_issued_record kept (unaccounted_revocations_file); [] where it kept none."""
+    marker = paths.unaccounted_revocations_file
+    try:
+        return [int(serial, 16) for serial in json.loads(marker.read_text())["serials"]]
+    except FileNotFoundError:
         return []
-    ca_cert = load_cert(paths.ca_cert)
-    held = {cert.serial_number for _, cert in certificates_under(paths.root) if issued_by(cert, ca_cert)}
-    return sorted(set(crl.revoked_serials([kept])) - held)
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise DamagedFileError(f"{marker} is damaged ({exc}): restore it from a backup, or write the serials "
+                               f"of the org's CRL that no certificate here has as "
+                               f'{{"serials": ["<hex>", ...]}}') from None
 
 
 def unaccounted_reason(paths: OrgCrypto, serials: list[int]) -> str:

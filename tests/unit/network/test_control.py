@@ -276,7 +276,7 @@ def test_a_new_empty_or_older_versions_data_folder_is_marked(topology, tmp_path,
 
 def test_an_earlier_versions_mark_on_a_folder_of_other_files_is_no_proof(topology, projects, fake_fabric):
     """Earlier versions marked whatever folder they were given (and a failed prepare left the mark): such a mark
-    alone does not let purge delete the operator's files, and is not renewed."""
+    alone does not let purge delete the operator's files, is not renewed, and `up`/`prepare` refuse the folder."""
     from network.control import DATA_ROOT_MARKER, mark_data_root
     old_mark = "A recfin network's data folder: `recfin network down --purge` deletes this folder and everything in it.\n"
     (projects / DATA_ROOT_MARKER).write_text(old_mark)
@@ -285,7 +285,9 @@ def test_an_earlier_versions_mark_on_a_folder_of_other_files_is_no_proof(topolog
     with pytest.raises(NetworkError, match=r"its \.recfin-data-root was written by an earlier version, which marked "
                                            r"whatever folder it was given.*\(it holds thesis\)\. Nothing was deleted"):
         net.down(purge=True)
-    mark_data_root(projects)
+    with pytest.raises(NetworkError, match=r"it holds thesis, which the network did not write \(its "
+                                           r"\.recfin-data-root was written by an earlier version"):
+        mark_data_root(projects)
     assert (projects / DATA_ROOT_MARKER).read_text() == old_mark
     assert (projects / "thesis" / "draft.tex").is_file()
 
@@ -299,3 +301,160 @@ def test_an_earlier_versions_mark_on_the_networks_own_folder_is_renewed(topology
     net, _ = make(topology, data_root)
     net.down(purge=True)
     assert not data_root.exists()
+
+
+OLD_MARK = "A recfin network's data folder: `recfin network down --purge` deletes this folder and everything in it.\n"
+
+
+@pytest.fixture
+def interrupted_write():
+    """The temporary file a run killed inside write_atomically leaves beside a path, by the real writer's name: its
+    staged_file is entered and held open (left, it would remove the file) until the test ends."""
+    from client.atomic_file import staged_file
+    held = []
+
+    def leave(path):
+        held.append(staged_file(path))
+        return held[-1].__enter__()
+    yield leave
+    for writing in held:
+        writing.__exit__(ValueError, ValueError("the run was killed"), None)
+
+
+def _as_an_older_version_left_it(topology, root, fabric_home):
+    """Everything the native network's writers put into a data folder: crypto, node configs and their runtime files,
+    the builder, configtx.yaml, the genesis block and a config update, connection profiles, a deployed chaincode's
+    record, configuration and packages, and the membership record with its lock."""
+    from network import (builder, configtx, contract_config, membership, nodeconfig, org_membership, packaging,
+                         profiles)
+    from network.topology import UserSpec
+    from client.atomic_file import write_atomically
+    builder.install(root)
+    for node in topology.nodes():
+        nodeconfig.write_node_config(topology, root, node, fabric_home / "config")
+        dirs = nodeconfig.node_dirs(root, node.name)
+        (dirs.data / "ledgersData").mkdir()
+        dirs.log.write_text("==== recfin: starting\n")
+        write_atomically(dirs.pid, '{"pid": 1}')
+    configtx.write(topology, root)
+    org_membership.updates_dir(root).mkdir(parents=True)
+    configtx.genesis_block_path(root, topology.channel).write_bytes(b"genesis block")
+    write_atomically(org_membership.updates_dir(root) / "add-bank2.tx", b"update")
+    profiles.write_all(topology, root)
+    contract_config.write(topology, root)
+    ccservers.save_deployment(root, ccservers.Deployment("receivables", "1.0", 1, "m:C", None, None, 0, {}))
+    ccservers.keep_collections(root, "receivables", contract_config.collections_path(root, "receivables"))
+    for org in topology.orgs:
+        folder = ccservers.org_dir(root, "receivables", org)
+        packaging.write_package(folder, "receivables_1.0", ccservers.connection(topology, root, org))
+        (folder / "server.log").write_text("serving\n")
+        write_atomically(folder / ccservers.SERVER_PID_FILE, '{"pid": 2}')
+    membership.record_user(root, "supplier", UserSpec(name="supplier8", attrs={"recfin.enterprise": "x"}))
+    with membership.locked(root):
+        pass
+
+
+@pytest.mark.parametrize("mark", [None, OLD_MARK])
+def test_an_older_versions_data_folder_written_by_every_writer_is_marked_and_purged(topology, data_root, fake_fabric,
+                                                                                   mark):
+    from network.control import DATA_ROOT_MARKER, MARKER_TEXT, mark_data_root
+    _as_an_older_version_left_it(topology, data_root, fake_fabric)
+    if mark:
+        (data_root / DATA_ROOT_MARKER).write_text(mark)
+    mark_data_root(data_root)
+    assert (data_root / DATA_ROOT_MARKER).read_text() == MARKER_TEXT
+    make(topology, data_root)[0].down(purge=True)
+    assert not data_root.exists()
+
+
+def test_an_older_versions_hosts_data_folder_with_a_bundle_is_marked(hosts, hosts_data):
+    from network import bundle
+    from network.control import DATA_ROOT_MARKER, MARKER_TEXT, mark_data_root, purge_refusal
+    bundle.write(hosts, hosts_data, "supplier", bundle.default_out(hosts_data, "supplier"))
+    assert purge_refusal(hosts_data.resolve()) is None
+    mark_data_root(hosts_data)
+    assert (hosts_data / DATA_ROOT_MARKER).read_text() == MARKER_TEXT
+
+
+@pytest.fixture
+def fabric_work(tmp_path):
+    """An operator's own Fabric work folder whose top-level names are ones the network writes too."""
+    root = tmp_path / "fabric-work"
+    (root / "crypto" / "my-ca").mkdir(parents=True)
+    (root / "crypto" / "my-ca" / "ca.key").write_text("my own CA key")
+    (root / "chaincode" / "mycc").mkdir(parents=True)
+    (root / "chaincode" / "mycc" / "main.go").write_text("package main")
+    (root / "config").mkdir()
+    (root / "config" / "core.yaml").write_text("# tuned by hand")
+    return root
+
+
+@pytest.mark.parametrize("mark", [None, OLD_MARK])
+def test_a_folder_with_the_networks_names_but_not_its_content_is_refused_and_kept(topology, fabric_work, fake_fabric,
+                                                                                   mark):
+    from network.control import DATA_ROOT_MARKER, mark_data_root
+    if mark:
+        (fabric_work / DATA_ROOT_MARKER).write_text(mark)
+    before = _tree(fabric_work)
+    with pytest.raises(NetworkError, match=r"refusing to use .*fabric-work as the network's data folder: it holds "
+                                           r"chaincode/mycc/main\.go, config/core\.yaml, crypto/my-ca, which the "
+                                           r"network did not write.*Nothing was written"):
+        mark_data_root(fabric_work)
+    assert _tree(fabric_work) == before
+    with pytest.raises(NetworkError, match=r"does not look like a network data folder \(it holds "
+                                           r"chaincode/mycc/main\.go, config/core\.yaml, crypto/my-ca\)"):
+        make(topology, fabric_work)[0].down(purge=True)
+    assert (fabric_work / "crypto" / "my-ca" / "ca.key").read_text() == "my own CA key"
+
+
+@pytest.mark.parametrize("foreign", ["crypto/my-ca/ca.key", "chaincode/mycc/main.go", "config/core.yaml",
+                                     "nodes/peer0/core.yaml", "profiles/notes.txt", "channel/mychannel.tx",
+                                     "builder/bin/mine.sh", "bundles/mine/notes.txt", "chaincode/mycc/src/main.go"])
+def test_each_entry_the_network_writes_is_checked_inside(topology, data_root, foreign):
+    from network.control import mark_data_root, purge_refusal
+    (data_root / foreign).parent.mkdir(parents=True, exist_ok=True)
+    (data_root / foreign).write_text("the operator's")
+    shown = foreign.rsplit("/", 1)[0] if foreign.startswith(("crypto/", "bundles/")) else foreign
+    with pytest.raises(NetworkError, match=rf"it holds {shown}, which the network did not write"):
+        mark_data_root(data_root)
+    assert purge_refusal(data_root.resolve()).endswith(f"(it holds {shown})")
+
+
+def test_prepare_refuses_a_folder_of_other_files_an_earlier_version_marked_before_writing(topology, projects,
+                                                                                         tmp_path):
+    from network.control import DATA_ROOT_MARKER
+    (projects / DATA_ROOT_MARKER).write_text(OLD_MARK)     # an earlier `prepare --data-root ~/projects`
+    net, _ = make(topology, projects, FabricInstall(tmp_path / "bin", tmp_path / "cfg"))
+    with pytest.raises(NetworkError, match=r"refusing to use .*projects as the network's data folder: it holds "
+                                           r"thesis, which the network did not write \(its \.recfin-data-root was "
+                                           r"written by an earlier version.*Nothing was written"):
+        net.prepare(node_config=False)
+    assert _tree(projects) == [".recfin-data-root", "thesis", "thesis/draft.tex"]
+    assert (projects / DATA_ROOT_MARKER).read_text() == OLD_MARK
+
+
+@pytest.mark.parametrize("mark", [None, OLD_MARK])
+def test_the_networks_own_leftover_temporary_files_do_not_make_its_folder_foreign(topology, data_root, mark,
+                                                                                  interrupted_write):
+    from network import membership, profiles
+    from network.control import DATA_ROOT_MARKER, MARKER_TEXT, mark_data_root, purge_refusal
+    from network.topology import UserSpec
+    membership.record_user(data_root, "supplier", UserSpec(name="supplier8"))
+    profiles.write_all(topology, data_root)
+    if mark:
+        (data_root / DATA_ROOT_MARKER).write_text(mark)
+    left = [interrupted_write(data_root / membership.STATE_FILE), interrupted_write(data_root / DATA_ROOT_MARKER),
+            interrupted_write(profiles.profiles_dir(data_root) / "supplier.json")]
+    assert all(path.is_file() for path in left)
+    assert purge_refusal(data_root.resolve()) is None
+    mark_data_root(data_root)
+    assert (data_root / DATA_ROOT_MARKER).read_text() == MARKER_TEXT
+
+
+@pytest.mark.parametrize("name", [".membership.yaml.tmp", ".membership.yaml.1f2e3d4c.tmp.bak",
+                                  ".notes.txt.1f2e3d4c.tmp", ".membership.lock.1f2e3d4c.tmp"])
+def test_only_the_networks_own_temporary_names_are_passed_over(data_root, name):
+    from network.control import mark_data_root
+    (data_root / name).write_text("the operator's")
+    with pytest.raises(NetworkError, match=rf"it holds {name.replace('.', '[.]')}, which the network did not write"):
+        mark_data_root(data_root)

@@ -235,6 +235,46 @@ def test_a_topology_user_without_certificate_on_such_a_ca_is_not_issued_by_the_g
     assert files(paths.root) == before and not paths.user_dir("supplier1").exists()
 
 
+def record_started_without_its_file(topology, data_root, channel, user):
+    """tidied_away, then the record started as an earlier version started it: from the users' folders, without
+    ca/issued/unaccounted-revocations.json."""
+    paths, revoked, tidied = tidied_away(topology, data_root, channel, user)
+    crypto.start_issued_record(paths, tidied.admin, [u.name for u in tidied.users])
+    paths.unaccounted_revocations_file.unlink()
+    return paths, revoked, tidied
+
+
+def test_a_record_an_earlier_version_started_without_its_file_still_asks_before_issuing_any_name(channel, topology,
+                                                                                                data_root):
+    paths, revoked, tidied = record_started_without_its_file(topology, data_root, channel, "supplier1")
+    assert crypto.revocations_unaccounted_for(paths) == [revoked.serial_number]
+    before = files(data_root)
+    with pytest.raises(OrgUserError, match=rf"cannot tell whether it issued supplier1 a certificate: .*"
+                                           rf"\({revoked.serial_number:x}\).*supplier1 --never-issued"):
+        add_user(CaFolder(data_root, tidied), "supplier1", dict(tidied.users[0].attrs))
+    assert files(data_root) == before
+
+
+def test_a_record_an_earlier_version_started_without_its_file_keeps_the_generator_from_reissuing(channel, topology,
+                                                                                                data_root):
+    paths, revoked, _ = record_started_without_its_file(topology, data_root, channel, "supplier1")
+    before = files(paths.root)
+    with pytest.raises(LostKeyError, match=r"supplier1 of supplier has no certificate here, and supplier's CA cannot "
+                                           r"tell whether it issued supplier1 one"):
+        crypto.generate(topology, data_root)             # supplier1 back in the org's users
+    assert files(paths.root) == before and not paths.user_dir("supplier1").exists()
+
+
+def test_a_record_kept_from_the_start_accounts_for_a_revoked_user_whose_folder_was_removed(channel, topology,
+                                                                                          data_root):
+    paths = supplier_paths(topology, data_root)
+    revoke(topology, data_root, channel, "supplier1")
+    shutil.rmtree(paths.user_dir("supplier1"))           # its copy in ca/issued/ stays
+    assert crypto.revocations_unaccounted_for(paths) == []
+    add_user(CaFolder(data_root, topology.org("supplier")), "supplier8", {"recfin.enterprise": SUPPLIER1_CODE})
+    assert (paths.user_msp("supplier8") / "signcerts" / "cert.pem").is_file()
+
+
 def test_a_ca_without_record_whose_crl_names_only_certificates_here_issues_new_names_as_before(channel, topology,
                                                                                              data_root):
     paths = supplier_paths(topology, data_root)
