@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import json
 import logging
-from contextlib import ExitStack, contextmanager
+import os
+import secrets
+from contextlib import ExitStack, contextmanager, suppress
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -53,10 +55,11 @@ from client.invoices import (
 from client.invoices.fingerprint import is_fingerprint
 from client.invoices.scan import DEFAULT_MIN_CONFIDENCE
 from client.business_dates import business_today
+from client.atomic_file import write_atomically
 from client.money import plain_yuan
 
 from .output import emit, one_line, read_json_file
-from .request_ids import exactly_once, request_id_option
+from .request_ids import AnswerLost, exactly_once, request_id_option
 
 EXIT_PASS, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_MISSING = 0, 1, 2, 3
 
@@ -373,12 +376,14 @@ _DATA_ROOT = click.option("--data-root", type=click.Path(file_okay=False, path_t
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @_as_option("a bank's or the regulator's", "bank/officer1")
 @click.option("--evidence", "evidence_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="also write the evidence document (the verification the ledger holds the digest of) here, "
-                   "before the attestation is sent; with --request-id, one already there is sent again")
+              help="also write the evidence document (the verification the ledger holds the digest of) here, once "
+                   "the attestation committed or its answer was lost; with --request-id, before it is sent (removed "
+                   "again if the call is refused). FILE.request-id beside it names the request it was sent with")
 @request_id_option("the first attestation", retry=(
-    "Needs --evidence: the evidence file is written before the call is sent, and the same command with the same "
-    "id and an evidence file already there sends that evidence again (its time included), so a retry after a "
-    "timeout returns the first attestation and attests nothing twice."))
+    "Needs --evidence: the evidence file is written before the call is sent, with FILE.request-id naming this id, "
+    "and the same command with the same id sends that evidence again (its time included), so a retry after a "
+    "timeout returns the first attestation and attests nothing twice; an evidence file sent with another id is "
+    "refused."))
 @_DATA_ROOT
 @click.option("--json", "as_json", is_flag=True, help="print the evidence and the ledger's record as JSON")
 def attest(file: Path, identity: str, evidence_file: Path | None, request_id: str | None, data_root: Path | None,
@@ -391,13 +396,17 @@ def attest(file: Path, identity: str, evidence_file: Path | None, request_id: st
     party, at the transaction's time. Where the network requires attestation,
     a registration counts it only for the invoice with those values. A failing
     verification is attested too (and exits 1): it warns the next bank. Keep
-    the evidence document (--evidence): the digest on the ledger proves it; it
-    is written before the attestation is sent.
+    the evidence document (--evidence): the digest on the ledger proves it. It
+    is written once the attestation committed, or when its answer was lost
+    (the error line then names the request id to retry with), and FILE.request-id
+    beside it names the request it was sent with.
 
-    With --request-id (and --evidence), an evidence file already there is sent
-    again rather than made anew: run the same command after a timeout and the
-    ledger returns the first attestation. For a new attestation give a new
-    --request-id and another --evidence path.
+    With --request-id (and --evidence) the evidence is written before the call
+    is sent (and removed if the call is refused), and an evidence file already
+    there, sent with that id, is sent again rather than made anew: run the same
+    command after a timeout and the ledger returns the first attestation. An
+    evidence file sent with another id is refused: for a new attestation give a
+    new --request-id and another --evidence path.
 
     \b
     Example:
@@ -413,22 +422,52 @@ def attest(file: Path, identity: str, evidence_file: Path | None, request_id: st
     inv = _call(lambda: read_invoice(file))
     result = _call(lambda: verify_with_sources(inv, ReferenceTaxInvoiceVerifier(), ReferenceBusinessRegistry(),
                                                ReferenceCreditBureau()))
+    # With --request-id the file must be there before sending, for a retry to send it again; without, it is
+    # written only once the call may have committed, so that no refused call replaces a committed one's evidence.
+    written_before = False
     if request_id is not None and evidence_file.exists():
         evidence = _evidence_sent_again(evidence_file, result, request_id)
     else:
         evidence = attestation(result)
-    if evidence_file is not None:
-        try:
-            evidence_file.write_text(json.dumps(evidence.document, ensure_ascii=False, indent=2, sort_keys=True)
-                                     + "\n", encoding="utf-8")
-        except OSError as exc:
-            raise CommandError(f"cannot write {evidence_file}: {exc.strerror or exc}; nothing was attested",
-                               EXIT_BAD_INPUT) from None
-    attested_at = _evidence_time(evidence.document)
+        if request_id is not None:
+            _create_evidence(evidence_file, evidence.document, request_id)
+            written_before = True
+    sent_with: list[str] = []
+
+    def send(rid: str) -> Any:
+        sent_with.append(rid)
+        return attest_verification(session.client, inv, result, attested_at=_evidence_time(evidence.document),
+                                   request_id=rid)
+
+    keep_after = evidence_file is not None and request_id is None   # written once the call may have committed
     retry = _RETRY_WITH_THE_EVIDENCE if evidence_file is not None else _NO_EVIDENCE_KEPT
-    with _ledger_session(identity, data_root) as session:
-        done = exactly_once(request_id, lambda rid: attest_verification(
-            session.client, inv, result, attested_at=attested_at, request_id=rid), exit_code=EXIT_MISSING, retry=retry)
+    try:
+        with _ledger_session(identity, data_root) as session:
+            done = exactly_once(request_id, send, exit_code=EXIT_MISSING, retry=retry)
+    except AnswerLost as lost:
+        if keep_after:
+            from .connection import describe
+
+            try:
+                _replace_evidence(evidence_file, evidence.document, sent_with[-1])
+            except OSError as exc:
+                raise AnswerLost(f"{describe(lost.__cause__)} (request id {sent_with[-1]}: it may have "
+                                 f"committed; cannot write {evidence_file}: {exc.strerror or exc}, so its evidence "
+                                 f"document was not kept: `recfin request get {sent_with[-1]}` tells whether it did; "
+                                 "attest anew, with --evidence, only if it did not)", EXIT_MISSING) from None
+        raise
+    except CommandError as refused:
+        if not written_before:
+            raise
+        _remove_evidence(evidence_file)
+        raise CommandError(f"{refused.message}; {evidence_file} was removed: it held nothing attested",
+                           refused.exit_code) from None
+    if keep_after:
+        try:
+            _replace_evidence(evidence_file, evidence.document, sent_with[-1])
+        except OSError as exc:
+            raise CommandError(f"attested in tx {done.record.tx_id}, but cannot write {evidence_file}: "
+                               f"{exc.strerror or exc}", EXIT_BAD_INPUT) from None
     record = done.record
     if as_json:
         _emit_json({"file": str(file), "invoice_number": inv.number, "fingerprint": record.fingerprint,
@@ -460,10 +499,76 @@ def _evidence_time(document: dict) -> datetime:
     return datetime.fromisoformat(document["attested_at"])
 
 
+def _request_id_file(evidence_file: Path) -> Path:
+    """``FILE.request-id``: the request id the evidence in ``evidence_file`` was sent with. Only that id sends the
+    file again: the document carries no request id (its digest is what the ledger records)."""
+    return evidence_file.with_name(evidence_file.name + ".request-id")
+
+
+def _evidence_text(document: dict) -> str:
+    return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def _create_evidence(evidence_file: Path, document: dict, request_id: str) -> None:
+    """Write the evidence of a call about to be sent with ``request_id``, then its id beside it; never over a file
+    that appeared since the command looked (a hard link of a finished temporary file either creates the name or
+    fails, and then the id beside it is left alone)."""
+    staged = evidence_file.with_name(f".{evidence_file.name}.{secrets.token_hex(4)}.tmp")
+    try:
+        evidence_file.parent.mkdir(parents=True, exist_ok=True)   # as write_atomically does after the call
+        staged.write_text(_evidence_text(document), encoding="utf-8")
+        os.link(staged, evidence_file)
+    except FileExistsError:
+        raise CommandError(f"{evidence_file} appeared while this command ran; nothing was attested: give another "
+                           "--evidence path", EXIT_BAD_INPUT) from None
+    except OSError as exc:
+        raise CommandError(f"cannot write {evidence_file}: {exc.strerror or exc}; nothing was attested",
+                           EXIT_BAD_INPUT) from None
+    finally:
+        with suppress(OSError):   # the temporary name, when it was made at all
+            staged.unlink()
+    try:
+        write_atomically(_request_id_file(evidence_file), request_id + "\n")
+    except OSError as exc:
+        evidence_file.unlink(missing_ok=True)
+        raise CommandError(f"cannot write {_request_id_file(evidence_file)}: {exc.strerror or exc}; nothing was "
+                           "attested", EXIT_BAD_INPUT) from None
+
+
+def _replace_evidence(evidence_file: Path, document: dict, request_id: str) -> None:
+    """Write the evidence of a call sent with ``request_id``, over what the file held. The old id goes first, so
+    that the file is never named as another request's evidence."""
+    _request_id_file(evidence_file).unlink(missing_ok=True)
+    write_atomically(evidence_file, _evidence_text(document))
+    write_atomically(_request_id_file(evidence_file), request_id + "\n")
+
+
+def _remove_evidence(evidence_file: Path) -> None:
+    """Remove the evidence written for a call that was refused: the ledger holds no record of it."""
+    evidence_file.unlink(missing_ok=True)
+    _request_id_file(evidence_file).unlink(missing_ok=True)
+
+
 def _evidence_sent_again(evidence_file: Path, result: Any, request_id: str) -> Any:
     """The evidence a retry with the same --request-id sends: the document in ``evidence_file``, written by the
-    first attempt, remade from this verification at its time. Only identical arguments are answered with the first
-    attestation (anything else is refused request-id-reused), and the file must be this verification's evidence."""
+    first attempt with that id, remade from this verification at its time. Only identical arguments are answered
+    with the first attestation (anything else is refused request-id-reused), so the file must have been sent with
+    this id and be this verification's evidence."""
+    try:
+        sent_with = _request_id_file(evidence_file).read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        sent_with = None
+    except OSError as exc:
+        raise CommandError(f"cannot read {_request_id_file(evidence_file)}: {exc.strerror or exc}", EXIT_BAD_INPUT
+                           ) from None
+    if sent_with != request_id:
+        named_in = _request_id_file(evidence_file).name
+        earlier = (f"holds the evidence sent with request id {sent_with} (named in {named_in}; `recfin request get "
+                   f"{sent_with}` tells whether it committed, and --request-id {sent_with} retries it)" if sent_with
+                   else f"was not written for a request id (no {named_in} beside it)")
+        raise CommandError(
+            f"{evidence_file} {earlier}: sent with --request-id {request_id} it would be attested again, at its old "
+            f"time; give another --evidence path for request {request_id}", EXIT_BAD_INPUT)
     try:
         document = read_json_file(evidence_file, "the evidence document of the attempt this command retries")
     except click.ClickException as exc:

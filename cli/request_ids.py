@@ -4,9 +4,9 @@ The contract records each request id of a party with the first result; the same 
 and changes nothing. Without the option the SDK sends a fresh id each time. The id is checked here with the
 contract's own rule (``chaincode.receivables.keys.is_request_id``), so a bad one is a usage error naming the
 option before anything is sent. :func:`exactly_once` sends a call with its id and, when the answer was lost after
-the call was sent, names the id in the error line. Kept apart from the ledger commands' module so that `recfin
-invoice`, whose offline commands load no receivables client, can take the option too (the client is imported
-only when a call is made).
+the call was sent (:func:`may_have_committed`), names the id in the error line. Kept apart from the ledger
+commands' module so that `recfin invoice`, whose offline commands load no receivables client, can take the option
+too (the client is imported only when a call is made).
 """
 from __future__ import annotations
 
@@ -60,18 +60,32 @@ class AnswerLost(click.ClickException):
 
 
 def may_have_committed(error: BaseException) -> bool:
-    """Whether a failed submit may have committed all the same: only when its answer was lost after the orderer
-    may have taken it, a commit status not received (``CommitStatusError``, a deadline included) or a submit to the
-    orderer that timed out (``SubmitError`` ``DEADLINE_EXCEEDED``). A failed endorsement sent nothing to the
-    orderer, a refusal wrote nothing, and a ``CommitError`` is a commit status received: invalid
-    (``MVCC_READ_CONFLICT``...), it wrote nothing."""
-    import grpc
-
+    """Whether a failed submit may have committed all the same: when its answer was lost after the orderer may have
+    taken it. That is a commit status not received (``CommitStatusError``, a deadline included), and any
+    ``SubmitError`` but the few codes with which the Gateway peer answers that no orderer took it
+    (:func:`_submit_refused`): a submit that timed out, a connection dropped after the Gateway peer passed the
+    transaction on (``UNAVAILABLE``, ``CANCELLED``, ``UNKNOWN``), or the Gateway's own ``UNAVAILABLE`` when a
+    broadcast failed after sending. A failed endorsement sent nothing to the orderer, and a ``CommitError`` is a
+    commit status received: invalid (``MVCC_READ_CONFLICT``...), it wrote nothing."""
     from client.gateway.errors import CommitStatusError, SubmitError
 
     if isinstance(error, CommitStatusError):
         return True
-    return isinstance(error, SubmitError) and error.code == grpc.StatusCode.DEADLINE_EXCEEDED
+    return isinstance(error, SubmitError) and error.code not in _submit_refused()
+
+
+def _submit_refused() -> frozenset:
+    """The codes of a ``SubmitError`` that prove the transaction was not ordered. Fabric's Gateway answers Submit
+    with ``INVALID_ARGUMENT`` for a request it will not send (unsigned, no transaction), ``FAILED_PRECONDITION`` for
+    a channel it does not know, and ``ABORTED`` when an orderer answered with a 4xx status (``BAD_REQUEST``,
+    ``FORBIDDEN``...); ``PERMISSION_DENIED``, ``UNAUTHENTICATED`` and ``UNIMPLEMENTED`` refuse the call itself.
+    Every other code (``UNAVAILABLE`` included: the Gateway gives it both when no orderer could be reached and when
+    a broadcast failed after sending) may hide a commit."""
+    import grpc
+
+    codes = grpc.StatusCode
+    return frozenset({codes.INVALID_ARGUMENT, codes.FAILED_PRECONDITION, codes.ABORTED, codes.PERMISSION_DENIED,
+                      codes.UNAUTHENTICATED, codes.UNIMPLEMENTED})
 
 
 RETRY_WITH_THE_ID = ("run the same command with --request-id {request_id} to apply it at most once, or `recfin request "

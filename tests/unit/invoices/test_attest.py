@@ -8,12 +8,13 @@ import json
 from datetime import date, datetime, timezone
 from pathlib import Path
 
+import grpc
 import pytest
 from click.testing import CliRunner
 
 from chaincode.receivables.config import DEFAULT_CONFIG
 from cli.invoice_commands import invoice as invoice_group
-from client.gateway.errors import CommitStatusError
+from client.gateway.errors import CommitStatusError, EndorseError, SubmitError
 from client.invoices import sources as sources_module
 from client.invoices import (
     ReferenceBusinessRegistry,
@@ -324,6 +325,7 @@ def test_a_retry_whose_evidence_file_is_another_verifications_is_refused_and_not
     other = invoice(number="26442000000000000001")
     evidence = tmp_path / "evidence.json"
     evidence.write_text(json.dumps(attestation(verify_with_sources(other, *sources()), AT).document), encoding="utf-8")
+    (tmp_path / "evidence.json.request-id").write_text("VER-9\n", encoding="utf-8")
     r = run("attest", INVOICE, "--as", "bank/officer1", "--request-id", "VER-9", "--evidence", evidence)
     assert r.exit_code == 2, r.output
     assert f"{evidence} is not the evidence of this verification of invoice 26442000000012345678" in r.output
@@ -332,8 +334,113 @@ def test_a_retry_whose_evidence_file_is_another_verifications_is_refused_and_not
     assert ledger.opened == []
 
 
-def test_evidence_that_cannot_be_written_is_not_attested(monkeypatch, tmp_path):
+def test_evidence_that_cannot_be_written_before_the_call_is_not_attested(monkeypatch, tmp_path):
     ledger = Ledger().serve(monkeypatch)
-    r = run("attest", INVOICE, "--as", "bank/officer1", "--evidence", tmp_path / "missing" / "evidence.json")
+    (tmp_path / "a-file").write_text("", encoding="utf-8")
+    r = run("attest", INVOICE, "--as", "bank/officer1", "--request-id", "VER-10", "--evidence",
+            tmp_path / "a-file" / "evidence.json")
     assert r.exit_code == 2 and "nothing was attested" in r.output, r.output
     assert ledger.opened == []
+
+
+def test_evidence_that_cannot_be_written_after_the_call_names_the_attestation(monkeypatch, tmp_path):
+    ledger = Ledger().serve(monkeypatch)
+    (tmp_path / "a-file").write_text("", encoding="utf-8")
+    r = run("attest", INVOICE, "--as", "bank/officer1", "--evidence", tmp_path / "a-file" / "evidence.json")
+    assert r.exit_code == 2, r.output
+    [record] = ledger.client("bank").invoice_attestations(invoice_fingerprint(read_invoice(INVOICE)))
+    assert f"attested in tx {record.tx_id}, but cannot write {tmp_path / 'a-file' / 'evidence.json'}" in r.output
+
+
+# ------------------------------------------------------------------ the evidence file and the request it was sent with
+
+def evidence_on_ledger(ledger: Ledger, evidence: Path) -> bool:
+    """Whether the document in ``evidence`` is the evidence of an attestation on the ledger."""
+    records = ledger.client("bank").invoice_attestations(invoice_fingerprint(read_invoice(INVOICE)))
+    return canonical_digest(json.loads(evidence.read_text(encoding="utf-8"))) in {a.evidence_digest for a in records}
+
+
+def test_a_refused_attest_leaves_the_evidence_of_an_earlier_attestation_as_it_was(monkeypatch, tmp_path):
+    ledger = Ledger().serve(monkeypatch)
+    monkeypatch.setattr(sources_module, "datetime", SecondsLater)
+    evidence, sent_with = tmp_path / "evidence.json", tmp_path / "evidence.json.request-id"
+    assert run("attest", INVOICE, "--as", "bank/officer1", "--evidence", evidence).exit_code == 0
+    kept = evidence.read_text(encoding="utf-8"), sent_with.read_text(encoding="utf-8")
+    assert evidence_on_ledger(ledger, evidence)
+    assert ledger.client("bank").request(kept[1].strip()).transaction == "AttestInvoiceVerification"
+    refused = run("attest", INVOICE, "--as", "supplier/supplier1", "--evidence", evidence)
+    assert refused.exit_code == 1 and "RULE role-not-permitted" in refused.output
+
+    def unreachable(self, name, **options):
+        raise EndorseError("failed to endorse transaction", transaction_id="tx-e", code=grpc.StatusCode.UNAVAILABLE)
+
+    monkeypatch.setattr(LedgerContract, "submit", unreachable)   # never sent
+    unsent = run("attest", INVOICE, "--as", "bank/officer1", "--evidence", evidence)
+    assert unsent.exit_code == 3 and "cannot reach the ledger" in unsent.output, unsent.output
+    assert (evidence.read_text(encoding="utf-8"), sent_with.read_text(encoding="utf-8")) == kept
+    assert evidence_on_ledger(ledger, evidence)
+
+
+def test_a_refused_attest_with_a_request_id_removes_the_evidence_it_wrote(monkeypatch, tmp_path):
+    ledger = Ledger().serve(monkeypatch)
+    evidence = tmp_path / "evidence.json"
+    r = run("attest", INVOICE, "--as", "supplier/supplier1", "--request-id", "VER-11", "--evidence", evidence)
+    assert r.exit_code == 1 and "RULE role-not-permitted" in r.output
+    assert f"{evidence} was removed: it held nothing attested" in r.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+    assert ledger.client("bank").invoice_attestations(invoice_fingerprint(read_invoice(INVOICE))) == []
+    # the same id, as a bank this time, writes it anew and attests it
+    r = run("attest", INVOICE, "--as", "bank/officer1", "--request-id", "VER-11", "--evidence", evidence)
+    assert r.exit_code == 0, r.output
+    assert evidence_on_ledger(ledger, evidence)
+    assert (tmp_path / "evidence.json.request-id").read_text(encoding="utf-8") == "VER-11\n"
+
+
+def test_an_evidence_file_is_sent_again_only_with_the_request_id_it_was_sent_with(monkeypatch, tmp_path):
+    ledger = Ledger().serve(monkeypatch)
+    monkeypatch.setattr(sources_module, "datetime", SecondsLater)
+    evidence = tmp_path / "evidence.json"
+    first = run("attest", INVOICE, "--as", "bank/officer1", "--request-id", "VER-1", "--evidence", evidence)
+    assert first.exit_code == 0, first.output
+    written, opened = evidence.read_text(encoding="utf-8"), len(ledger.opened)
+    other = run("attest", INVOICE, "--as", "bank/officer1", "--request-id", "VER-2", "--evidence", evidence)
+    assert other.exit_code == 2, other.output
+    assert f"{evidence} holds the evidence sent with request id VER-1" in other.output
+    assert "give another --evidence path for request VER-2" in other.output and "recfin request get VER-1" in other.output
+    # a file no request id names (written by hand, or before the id was kept beside it) is no retry's either
+    (tmp_path / "evidence.json.request-id").unlink()
+    unnamed = run("attest", INVOICE, "--as", "bank/officer1", "--request-id", "VER-1", "--evidence", evidence)
+    assert unnamed.exit_code == 2 and "was not written for a request id" in unnamed.output, unnamed.output
+    assert len(ledger.opened) == opened and evidence.read_text(encoding="utf-8") == written
+    assert len(ledger.client("bank").invoice_attestations(invoice_fingerprint(read_invoice(INVOICE)))) == 1
+    fresh = run("attest", INVOICE, "--as", "bank/officer1", "--request-id", "VER-2", "--evidence", tmp_path / "ev2.json")
+    assert fresh.exit_code == 0, fresh.output
+    assert len(ledger.client("bank").invoice_attestations(invoice_fingerprint(read_invoice(INVOICE)))) == 2
+
+
+def test_attest_without_a_request_id_whose_submit_was_cut_off_keeps_the_evidence_for_the_retry(monkeypatch, tmp_path):
+    ledger = Ledger().serve(monkeypatch)
+    monkeypatch.setattr(sources_module, "datetime", SecondsLater)
+    submit = LedgerContract.submit
+    sent: list[str] = []
+
+    def cut_off(self, name, **options):
+        payload = submit(self, name, **options)      # the orderer took it; the client's connection then dropped
+        sent.append(options["arguments"][-1])
+        if len(sent) == 1:
+            raise SubmitError("Socket closed", transaction_id="tx-cut", code=grpc.StatusCode.UNAVAILABLE)
+        return payload
+
+    monkeypatch.setattr(LedgerContract, "submit", cut_off)
+    evidence = tmp_path / "evidence.json"
+    first = run("attest", INVOICE, "--as", "bank/officer1", "--evidence", evidence)
+    assert first.exit_code == 3, first.output
+    assert "cannot reach" not in first.output
+    assert f"(request id {sent[0]}: it may have committed; run the same command with --request-id {sent[0]} and the " \
+           "same --evidence file" in first.output
+    assert (tmp_path / "evidence.json.request-id").read_text(encoding="utf-8") == f"{sent[0]}\n"
+    assert evidence_on_ledger(ledger, evidence)
+    again = run("attest", INVOICE, "--as", "bank/officer1", "--evidence", evidence, "--request-id", sent[0], "--json")
+    assert again.exit_code == 0, again.output
+    assert json.loads(again.stdout)["attestation"]["id"] == ledger.client("bank").request(sent[0]).result["id"]
+    assert len(ledger.client("bank").invoice_attestations(invoice_fingerprint(read_invoice(INVOICE)))) == 1
