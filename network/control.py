@@ -65,9 +65,10 @@ _ANY_FOLDER = "any"     # a folder whose content Fabric writes (a node's ledger)
 
 
 def _org_folder(path: Path) -> bool:
-    """An org's folder the generator writes under crypto/: its CA's certificate, or its verifying MSP's."""
+    """An org's folder the generator writes under crypto/: its CA's certificate, or its verifying MSP's, or the CA
+    key alone (a run stopped before the certificate: the generator resumes from that key)."""
     org = crypto.OrgCrypto(path, domain="")
-    return org.ca_cert.is_file() or (org.msp_dir / "cacerts").is_dir()
+    return org.ca_cert.is_file() or org.ca_key.is_file() or (org.msp_dir / "cacerts").is_dir()
 
 
 def _bundle_folder(path: Path) -> bool:
@@ -76,19 +77,22 @@ def _bundle_folder(path: Path) -> bool:
         path.name.startswith(".") and path.suffix in (".new", ".old"))
 
 
-# As "Folders" in docs/network.md lays them out; the files by the names their writers' modules give them.
+# As "Folders" in docs/network.md lays them out; the files by the names their writers' modules give them. The
+# `*.tmp` names are what a run killed mid-write left before writes went through staged_file.
 _DATA_ROOT_LAYOUT: dict = {
     DATA_ROOT_MARKER: _STAGED,
     membership.STATE_FILE: _STAGED,
+    Path(membership.STATE_FILE).with_suffix(".tmp").name: _FILE,
     membership.LOCK_FILE: _FILE,
     "crypto": {"*": _org_folder},
     "nodes": {"*": {"config": {"core.yaml": _FILE, "orderer.yaml": _FILE}, "data": _ANY_FOLDER,
                     "node.log": _FILE, "node.pid": _STAGED}},
-    "profiles": {"*.json": _STAGED},
+    "profiles": {"*.json": _STAGED, ".*.json.tmp": _FILE},
     "channel": {"*.block": _FILE, "updates": {"*.block": _FILE, "*.tx": _STAGED, "*.json": _STAGED}},
     "config": {"configtx.yaml": _FILE},
     "chaincode": {"*": {"deployment.json": _STAGED, "committed_collections.json": _STAGED,
                         contract_config.CONFIG_FILE: _STAGED, contract_config.COLLECTIONS_FILE: _STAGED,
+                        f"{contract_config.CONFIG_FILE}.tmp": _FILE, f"{contract_config.COLLECTIONS_FILE}.tmp": _FILE,
                         "*": {"*.tar.gz": _STAGED, compose.CHAINCODE_ENV: _STAGED,
                               ccservers.SERVER_PID_FILE: _STAGED, "server.log": _FILE}}},
     "builder": {"bin": {name: _FILE for name in builder.SCRIPTS}},

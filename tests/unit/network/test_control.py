@@ -367,6 +367,24 @@ def test_an_older_versions_data_folder_written_by_every_writer_is_marked_and_pur
     assert not data_root.exists()
 
 
+def test_what_an_older_version_left_when_killed_mid_write_keeps_its_folder_the_networks(topology, data_root,
+                                                                                       fake_fabric):
+    """A CA key whose certificate was never written (the generator resumes from it), and the temporary names
+    writes used before they went through staged_file."""
+    from network.control import DATA_ROOT_MARKER, MARKER_TEXT, mark_data_root, purge_refusal
+    _as_an_older_version_left_it(topology, data_root, fake_fabric)
+    (data_root / "crypto" / "bank3" / "ca").mkdir(parents=True)
+    (data_root / "crypto" / "bank3" / "ca" / "ca.key").write_text("key of a CA whose certificate never came")
+    (data_root / "membership.tmp").write_text("added: []\n")
+    (data_root / "profiles" / ".supplier.json.tmp").write_text("{}")
+    for name in ("network_config.json.tmp", "collections_config.json.tmp"):
+        (data_root / "chaincode" / "receivables" / name).write_text("{}")
+    (data_root / DATA_ROOT_MARKER).write_text(OLD_MARK)
+    assert purge_refusal(data_root.resolve()) is None
+    mark_data_root(data_root)
+    assert (data_root / DATA_ROOT_MARKER).read_text() == MARKER_TEXT
+
+
 def test_an_older_versions_hosts_data_folder_with_a_bundle_is_marked(hosts, hosts_data):
     from network import bundle
     from network.control import DATA_ROOT_MARKER, MARKER_TEXT, mark_data_root, purge_refusal
