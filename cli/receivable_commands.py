@@ -35,8 +35,7 @@ from client.receivables import (
     FinancingTerms,
     InvoiceInput,
     ReceivableRegistration,
-    RuleViolation,
-    refuses_the_caller,
+    unless_refused_the_read,
 )
 
 from . import connection, event_commands, regulator_commands
@@ -247,20 +246,8 @@ def _in_claim_currency(session, receivable_id: str, amount: Amount, option: str 
     action is refused as well, and is sent as written for the contract to say why (``not-the-holder``...)."""
     if amount.currency is None:
         return amount.fen
-    claim = _unless_refused_the_read(lambda: session.client.get_receivable(receivable_id))
+    claim = unless_refused_the_read(lambda: session.client.get_receivable(receivable_id))
     return amount.fen if claim is None else _in_currency(amount, claim.currency, option)
-
-
-def _unless_refused_the_read(read: Callable[[], T]) -> T | None:
-    """What ``read`` returns; None when the contract refuses the caller the read (``not-permitted-to-read``...:
-    ``client.receivables.READ_REFUSALS``), so that the action is sent and refused by its own rule. Any other
-    refusal (``not-found`` from a peer a block behind) is raised: the action would otherwise be sent unchecked."""
-    try:
-        return read()
-    except RuleViolation as refusal:
-        if not refuses_the_caller(refusal):
-            raise
-        return None
 
 
 @click.group()
@@ -566,7 +553,7 @@ def offer(session, financing_id, advance_rate, discount_rate, fees, recourse, da
     fees_fen = fees.fen
     if fees.currency is not None:
         # a bank refused the read is refused the offer: the contract says why
-        financing = _unless_refused_the_read(lambda: session.client.get_financing(financing_id))
+        financing = unless_refused_the_read(lambda: session.client.get_financing(financing_id))
         fees_fen = fees_fen if financing is None else _in_claim_currency(session, financing.receivable_id, fees,
                                                                          "--fees")
     terms = FinancingTerms(advance_rate=advance_rate, discount_rate=discount_rate, fees=fees_fen,

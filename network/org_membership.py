@@ -42,6 +42,7 @@ certificates, nothing of it is generated or written here, and it goes on as a fi
 from __future__ import annotations
 
 import hashlib
+import shlex
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -294,8 +295,8 @@ class OrgMembership:
                              f"(sha256 {dep.collections_sha256[:12]}..., no copy at "
                              f"{ccservers.committed_collections_file(self.root, dep.name)}): run `recfin chaincode "
                              f"deploy --name {dep.name} --contract {dep.contract} --version {dep.version} "
-                             f"--collections-config <that file>` (and the --signature-policy it was deployed "
-                             f"with, if any), which keeps a copy of the file, then this command again")
+                             f"--collections-config <that file>{_policy_flag(dep)}`, which keeps a copy of the "
+                             f"file and, with the same definition, commits nothing new, then this command again")
 
     def _join_chaincode(self, spec: PeerOrgSpec, before: Topology) -> None:
         """The topology's chaincode: a new definition whose contract configuration names the org.
@@ -765,3 +766,17 @@ class UpdateFileCheck:
                 "invalid_signatures": self.verdict.invalid_signatures,
                 "missing": self.verdict.missing,
                 "policy_satisfied": self.verdict.ok, "verdict": self.verdict.describe()}
+
+
+def _policy_flag(dep: ccservers.Deployment) -> str:
+    """The `chaincode deploy` option that gives ``dep``'s endorsement policy again, so that the deploy it is
+    advised for keeps the definition as committed: none for the topology's (the default), `--channel-policy` for
+    the channel's, the exact expression otherwise."""
+    if dep.signature_policy is None:
+        return " --channel-policy"
+    if dep.signature_policy_from_topology:
+        return ""
+    policy = dep.signature_policy
+    # a policy's own quotes are single: double quotes read best, where nothing in it means anything inside them
+    quoted = f'"{policy}"' if not set(policy) & set('"$`\\!') else shlex.quote(policy)
+    return f" --signature-policy {quoted}"

@@ -832,9 +832,10 @@ class ReceivablesContract(Contract):
 
         Nothing else ends one: withdrawal is for requests not yet accepted, the
         debtor cannot pay before disbursement, and disbursement is refused from
-        maturity on. The claim is financed no more (financed again, transferred,
-        paid or marked overdue like any confirmed claim); the accepted offer and
-        its private terms stay as they were, for the record. No assignment
+        maturity on. The bank leaves the claim: a FINANCED claim is CONFIRMED
+        again (paid, or before its due date financed anew or transferred), an
+        OVERDUE one stays OVERDUE (only payment is left for it); the accepted
+        offer and its private terms stay as they were, for the record. No assignment
         notice exists yet: disbursement issues it.
         """
         s = self._session(ctx)

@@ -18,7 +18,7 @@ See docs/sdk-receivables.md.
 """
 
 from ._client import (CONTRACT_NAME, RACE_RETRY, READ_REFUSALS, AsyncReceivablesClient, ReceivablesClient,
-                      new_request_id, refuses_the_caller)
+                      new_request_id, refuses_the_caller, unless_refused_the_read)
 from ._events import EVENT_NAMES, AsyncReceivablesEvents, ReceivablesEvent, ReceivablesEvents
 from ._identity import client_id_of
 from ._models import (
@@ -77,6 +77,7 @@ __all__ = [
     "RuleViolation",
     "READ_REFUSALS",
     "refuses_the_caller",
+    "unless_refused_the_read",
     "ReceivablesEvent",
     "ReceivablesEvents",
     "AsyncReceivablesEvents",

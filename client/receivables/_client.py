@@ -6,7 +6,7 @@ import json
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Sequence
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from fabric_protos.peer import transaction_pb2
 from pydantic import BaseModel, TypeAdapter
@@ -96,6 +96,20 @@ behind, ``caller-not-a-party``) is raised: the action would be sent blind, to th
 def refuses_the_caller(violation: RuleViolation) -> bool:
     """Whether a refused read says only that the caller may not read it (:data:`READ_REFUSALS`)."""
     return violation.rule in READ_REFUSALS
+
+
+T = TypeVar("T")
+
+
+def unless_refused_the_read(read: Callable[[], T]) -> T | None:
+    """What ``read`` returns; None when the contract refuses the caller the read (:func:`refuses_the_caller`), so
+    that the action it was read for is sent and refused by its own rule. Any other refusal is raised."""
+    try:
+        return read()
+    except RuleViolation as refusal:
+        if not refuses_the_caller(refusal):
+            raise
+        return None
 
 
 def _request_id(value: str | None) -> str:
@@ -593,12 +607,7 @@ class ReceivablesClient(_Operations):
         the caller's own org, for the contract to say which of its rules refuses it (``not-the-financier``
         rather than the read's ``not-permitted-to-read``). A ``not-found`` (a peer a block behind) is raised:
         sent to the caller's org alone, the action would miss the orgs the claim's policy needs."""
-        try:
-            return self.get_financing(financing_id)
-        except RuleViolation as refusal:
-            if not refuses_the_caller(refusal):
-                raise
-            return None
+        return unless_refused_the_read(lambda: self.get_financing(financing_id))
 
     def make_offer(self, financing_id: str, terms: FinancingTerms,
                    endorsing_organizations: Sequence[str] | None = None) -> Offer:

@@ -245,6 +245,21 @@ def test_org_add_without_the_collections_names_the_deploy_that_completes_it(depl
     assert peer.others["features"].committed["approvals"]["Bank2MSP"] is True
 
 
+@pytest.mark.parametrize("policy, from_topology, flag", [
+    (None, False, " --channel-policy"),
+    ("OutOf(2, 'SupplierMSP.peer', 'BankMSP.peer')", True, ""),
+    ("AND('SupplierMSP.peer', 'BankMSP.peer')", False, " --signature-policy \"AND('SupplierMSP.peer', 'BankMSP.peer')\""),
+    ("AND('SupplierMSP.peer', 'BankMSP.peer')", None, " --signature-policy \"AND('SupplierMSP.peer', 'BankMSP.peer')\""),
+])
+def test_the_advised_deploy_gives_the_committed_endorsement_policy_again(data_root, policy, from_topology, flag):
+    """Following the advice must not commit a new definition under another policy (a chaincode deployed with
+    --channel-policy would otherwise get the topology's)."""
+    from network.org_membership import _policy_flag
+    dep = ccservers.Deployment("features", "1.0", 1, FEATURES, policy, "ab" * 32, 1, {},
+                               signature_policy_from_topology=from_topology)
+    assert _policy_flag(dep) == flag
+
+
 def test_removing_it_again_keeps_its_collection_and_drops_it_from_the_configuration(deployed, data_root, topology):
     net, peer = deployed, deployed.tools
     spec, before = bank2_recorded(net, data_root, topology)
