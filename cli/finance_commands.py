@@ -279,14 +279,15 @@ def _offers_on_the_ledger(receivable: str, as_: str, discount_offer: str | None,
 @click.option("--offers", "offers_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Without the ledger: a JSON file with the receivable (its live financing_id, required with "
                    "bank offers, and frozen_by, if any), the bank offers and the early-payment offers.")
-@click.option("--on", "on", type=click.DateTime(["%Y-%m-%d"]),
-              help="Date the cash would be taken (default: today in China Standard Time, the ledger's business date).")
+@click.option("--on", "on", type=click.DateTime(["%Y-%m-%d"]), callback=calendar_date,
+              help="Date the cash would be taken (default: today in China Standard Time, the ledger's business date). "
+                   "From 1900-01-01 to 2999-12-31.")
 @click.option("--by", type=click.Choice(["cost", "cash"]), default="cost", show_default=True,
               help="Order by effective annual cost or by net cash now.")
 @click.option("--data-root", type=click.Path(file_okay=False, path_type=Path),
               help="Network data folder holding profiles/ (default: the topology's).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def compare(receivable: str, as_: str, discount_offer: str | None, offers_file: Path | None, on: datetime | None,
+def compare(receivable: str, as_: str, discount_offer: str | None, offers_file: Path | None, on: date | None,
             by: str, data_root: Path | None, as_json: bool) -> None:
     """Every live offer on RECEIVABLE ranked by net cash and by effective annual cost, with why.
 
@@ -318,7 +319,7 @@ def compare(receivable: str, as_: str, discount_offer: str | None, offers_file: 
                                        f"not {as_typed(receivable)}")
     else:
         data = _offers_on_the_ledger(receivable, as_, discount_offer, data_root)
-    day = on.date() if on else business_today()
+    day = on or business_today()
     try:
         ranked = rank_proposals(data.receivable, day, data.bank_offers, data.early_payments, by=by)
     except ValueError as exc:

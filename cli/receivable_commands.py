@@ -28,6 +28,7 @@ import click
 
 from chaincode.receivables.daycount import parse_rate
 from chaincode.receivables.errors import RuleViolation as ContractRule
+from chaincode.receivables.model import ScaleTier
 from client.money import rate_text, yuan
 from client.receivables import (
     STATUSES,
@@ -113,9 +114,15 @@ class TierType(click.ParamType):
             return value
         text = str(value)
         days, sep, apr = text.partition(":")
-        if not sep or ":" in apr or not days.strip().isdecimal() or not apr.strip():
+        if not sep or ":" in apr or not re.fullmatch(r"[0-9]+", days.strip()) or not apr.strip():
             self.fail(f"{text!r}: write DAYS:APR, e.g. 30:0.04 (at least 30 days early, 4% a year)", param, ctx)
-        return {"min_days_early": int(days), "apr": RATE.checked(apr, "apr", param, ctx)}
+        # the contract's own bounds on a tier's days (ScaleTier), read before int() meets a huge number
+        bounds = {type(m).__name__: m for m in ScaleTier.model_fields["min_days_early"].metadata}
+        low, high = bounds["Ge"].ge, bounds["Le"].le
+        digits = days.strip().lstrip("0")
+        if len(digits) > len(str(high)) or not low <= int(digits or "0") <= high:
+            self.fail(f"{text!r}: DAYS is how many days early the tier starts, from {low} to {high}", param, ctx)
+        return {"min_days_early": int(digits), "apr": RATE.checked(apr, "apr", param, ctx)}
 
 
 # ------------------------------------------------------------------ parties

@@ -169,3 +169,10 @@ def test_quote_refuses_a_disbursement_date_off_the_calendars_ends(day):
                                               "--due", "9999-12-31", "--on", day, *risk])
         assert result.exit_code == 2, result.output
         assert f"Invalid value for '--on': {day} is outside 1900-01-01 .. 2999-12-31" in result.output
+
+
+@pytest.mark.parametrize("day", ["9999-12-30", "1899-12-31"])
+def test_compare_refuses_a_date_off_the_calendars_ends(tmp_path, day):
+    result = CliRunner().invoke(finance, ["compare", "RCV-1", "--offers", offers_file(tmp_path), "--on", day])
+    assert result.exit_code == 2, result.output
+    assert f"Invalid value for '--on': {day} is outside 1900-01-01 .. 2999-12-31" in result.output

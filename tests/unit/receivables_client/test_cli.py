@@ -156,6 +156,14 @@ def test_a_tier_that_is_not_exactly_days_and_apr_is_a_usage_error_and_sends_noth
     assert ledger.calls == []
 
 
+@pytest.mark.parametrize("tier", ["0:0.04", "3661:0.04", "99999999999999999999:0.04", "9" * 5000 + ":0.04"])
+def test_a_tier_outside_the_contracts_days_is_a_usage_error_and_sends_nothing(ledger, tier):
+    res = invoke("discount", "publish", "--tier", tier, "--expires", "2026-04-30")
+    assert res.exit_code == 2, res.output
+    assert "Invalid value for '--tier'" in res.output and "from 1 to 3660" in res.output
+    assert ledger.calls == []
+
+
 def test_tiers_are_sent_as_days_and_rate(ledger):
     ledger.responses["PublishDiscountOffer"] = fakes.discount_offer()
     res = invoke("discount", "publish", "--tier", "30:0.04", "--tier", " 60 : 0.05 ", "--expires", "2026-04-30")
