@@ -35,6 +35,20 @@ def _cancelled(error: TransportError) -> bool:
     return error.code == grpc.StatusCode.CANCELLED
 
 
+def _channel_closed() -> GatewayError:
+    return GatewayError(
+        "the event stream was cancelled because the gateway or its channel was closed;"
+        " connect again and resume from the checkpointer",
+        code=grpc.StatusCode.CANCELLED,
+    )
+
+
+def _retrieve_outcome(read: asyncio.Future) -> None:
+    """Mark a read's failure as seen: a read left behind by a closed or dropped iterator is not an unhandled error."""
+    if not read.cancelled():
+        read.exception()
+
+
 class EventIterator(Generic[T]):
     """An endless iterator of events; ``close()`` (or leaving a ``with`` block) stops the stream.
 
@@ -128,13 +142,17 @@ class AsyncEventIterator(Generic[T]):
 
     The stream is opened by the first ``__anext__``, inside the event loop. ``aclose()`` from
     another task ends the iteration of a task reading (StopAsyncIteration); a reading task
-    that is itself cancelled still gets its CancelledError.
+    that is itself cancelled still gets its CancelledError. A read given up by its caller
+    (``asyncio.timeout`` around one ``__anext__``) stays pending: the next ``__anext__``
+    gets what it reads, so no event is lost. Closing the gateway or its channel under a read
+    raises GatewayError with code CANCELLED.
     """
 
     def __init__(self, open_stream, convert: Convert) -> None:
         self._open_stream = open_stream
         self._convert = convert
         self._stream = None
+        self._read: asyncio.Future | None = None
         self._pending: list[T] = []
         self._closed = False
 
@@ -151,6 +169,9 @@ class AsyncEventIterator(Generic[T]):
                 except asyncio.CancelledError:
                     if self._closed_under_read():
                         raise StopAsyncIteration from None
+                    if not self._reader_cancelled():
+                        self._closed = True  # the channel went away: nothing more will come
+                        raise _channel_closed() from None
                     raise
                 except TransportError as error:
                     if self._closed and _cancelled(error):
@@ -169,13 +190,37 @@ class AsyncEventIterator(Generic[T]):
         grpc.aio raises CancelledError from a read of a call cancelled by aclose() in another task; a
         task that is being cancelled itself (``cancel()``, a timeout) must still see its CancelledError.
         """
+        return self._closed and not self._reader_cancelled()
+
+    @staticmethod
+    def _reader_cancelled() -> bool:
         task = asyncio.current_task()
-        return self._closed and (task is None or not task.cancelling())
+        return task is not None and task.cancelling() > 0
 
     async def _next_response(self):
-        if self._stream is None:
-            self._stream = self._open_stream()
-        return await self._stream.__anext__()
+        """The response of the read in progress, starting one if none is.
+
+        The read runs as its own future and is awaited through ``shield``: cancelling the
+        reading task (a per-read timeout) then leaves the read running for the next call,
+        where cancelling a grpc.aio read directly would end the call's responses for good.
+        """
+        if self._read is None:
+            if self._stream is None:
+                self._stream = self._open_stream()
+            self._read = asyncio.ensure_future(self._stream.__anext__())
+            self._read.add_done_callback(_retrieve_outcome)
+        read = self._read
+        try:
+            response = await asyncio.shield(read)
+        except asyncio.CancelledError:
+            if read.cancelled():
+                self._read = None  # the read itself was cancelled: there is nothing left to wait for
+            raise  # else this task was cancelled: the read, or its result, waits for the next call
+        except BaseException:
+            self._read = None
+            raise
+        self._read = None
+        return response
 
     async def first(self, condition: Condition = _any_event, *, timeout: float | None = None) -> T:
         """The async twin of :meth:`EventIterator.first`: the next event meeting ``condition``, then closed."""
@@ -196,8 +241,25 @@ class AsyncEventIterator(Generic[T]):
     async def aclose(self) -> None:
         self._closed = True
         self._pending.clear()
+        self._cancel_read()
+
+    def _cancel_read(self) -> None:
+        """Cancel the stream and the read in progress, if any (the read then ends in the event loop)."""
+        read, self._read = self._read, None
         if self._stream is not None:
             self._stream.cancel()
+        if read is not None:
+            read.cancel()
+
+    def __del__(self) -> None:
+        # An iterator dropped without aclose() while a read is pending (its caller gave up the
+        # read, then the iterator): the read would otherwise hold the stream open as long as the channel.
+        read = getattr(self, "_read", None)
+        if read is not None and not read.done():
+            try:
+                self._cancel_read()
+            except RuntimeError:
+                pass  # the event loop is closed: its reads went with it
 
     async def __aenter__(self) -> "AsyncEventIterator[T]":
         return self

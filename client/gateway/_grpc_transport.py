@@ -113,6 +113,12 @@ class _GrpcStream:
 
 
 class _AsyncGrpcStream:
+    """The responses of one grpc.aio stream call.
+
+    Cancelling a read here ends the call's responses for good (grpc.aio cancels the call), so a
+    reader that may give up waiting must leave the read running: AsyncEventIterator shields it.
+    """
+
     def __init__(self, call) -> None:
         self._call = call
         self._responses = call.__aiter__()

@@ -1,6 +1,8 @@
 """The async twin: same requests and error handling as the sync client, awaited."""
 
 import asyncio
+import gc
+import threading
 
 import grpc
 import pytest
@@ -21,7 +23,15 @@ from client.gateway import (
     connect_async,
     private_key_signer,
 )
-from .gateway_fakes import AsyncFakeTransport, FakeTransport, Servicer, events_response, start_server, verify
+from .gateway_fakes import (
+    AsyncFakeTransport,
+    FakeTransport,
+    Servicer,
+    events_response,
+    filtered_block,
+    start_server,
+    verify,
+)
 
 CHANNEL = "receivables-channel"
 
@@ -218,3 +228,100 @@ def test_async_grpc_transport_against_real_server(credentials):
     assert error.details == (ErrorDetail("peer0.org2:9051", "Org2MSP", "chaincode response 500, no such receivable"),)
     assert [e.transaction_id for e in received] == ["tx3", "tx4"]
     assert stream_error.code == grpc.StatusCode.UNAVAILABLE
+
+
+class BlocksAfterAPause(Servicer):
+    """Filtered block 1, then blocks 2 and 3 only once the test lets them go (a slow chain)."""
+
+    def __init__(self):
+        super().__init__()
+        self.send_more = threading.Event()
+
+    def DeliverFiltered(self, request_iterator, context):
+        next(request_iterator)
+        yield filtered_block(1)
+        self.send_more.wait(10)
+        yield filtered_block(2)
+        yield filtered_block(3)
+        while context.is_active() and not self.release.wait(0.01):
+            pass  # until the client cancels the stream
+
+
+def run_against(servicer, main, credentials):
+    server, port = start_server(servicer)
+    key, identity = credentials
+    try:
+        return asyncio.run(main(f"127.0.0.1:{port}", key, identity))
+    finally:
+        servicer.release.set()
+        server.stop(None)
+
+
+async def give_up_one_read(events) -> None:
+    """A consumer's heartbeat: wait a moment for the next event, then go on without it."""
+    with pytest.raises(TimeoutError):
+        async with asyncio.timeout(0.05):
+            await events.__anext__()
+
+
+def test_a_read_given_up_by_a_timeout_loses_no_event(credentials):
+    servicer = BlocksAfterAPause()
+
+    async def main(address, key, identity):
+        async with connect_async(address, identity=identity, signer=private_key_signer(key), insecure=True) as gateway:
+            async with gateway.get_network(CHANNEL).filtered_block_events() as blocks:
+                received = [(await blocks.__anext__()).number]
+                await give_up_one_read(blocks)  # block 2 is not sent yet: this read is given up
+                servicer.send_more.set()
+                received += [(await blocks.__anext__()).number, (await blocks.__anext__()).number]
+                return received
+
+    assert run_against(servicer, main, credentials) == [1, 2, 3]
+
+
+@pytest.mark.parametrize("closed", [True, False], ids=["aclose", "dropped"])
+def test_a_read_left_pending_ends_when_its_iterator_is_closed_or_dropped(credentials, closed):
+    servicer = BlocksAfterAPause()
+
+    async def main(address, key, identity):
+        async with connect_async(address, identity=identity, signer=private_key_signer(key), insecure=True) as gateway:
+            blocks = gateway.get_network(CHANNEL).filtered_block_events()
+            await blocks.__anext__()
+            tasks_before = asyncio.all_tasks()  # this test's and grpc's own
+            await give_up_one_read(blocks)
+            reads_left = asyncio.all_tasks() - tasks_before
+            assert len(reads_left) == 1  # the read given up, kept for the next __anext__
+            if closed:
+                await blocks.aclose()
+            else:
+                del blocks
+                gc.collect()
+            done, pending = await asyncio.wait(reads_left, timeout=5)
+            return [task.cancelled() for task in done], pending
+
+    cancelled, pending = run_against(servicer, main, credentials)
+    assert cancelled == [True] and not pending
+
+
+def test_closing_the_gateway_under_a_read_raises_gateway_error_in_the_reader(credentials):
+    async def main(address, key, identity):
+        gateway = connect_async(address, identity=identity, signer=private_key_signer(key), insecure=True)
+        blocks = gateway.get_network(CHANNEL).filtered_block_events()
+        first_block = asyncio.Event()
+
+        async def consume():
+            async for _ in blocks:
+                first_block.set()
+
+        reader = asyncio.create_task(consume())
+        await first_block.wait()  # the reader has gone on to await the next block, which never comes
+        await gateway.close()
+        try:
+            await reader
+        except GatewayError as error:
+            return error, reader.cancelled()
+
+    error, reader_cancelled = run_against(Servicer(), main, credentials)
+    assert error.code == grpc.StatusCode.CANCELLED
+    assert "closed" in error.message
+    assert not reader_cancelled  # nothing cancelled the reader: a TaskGroup around it must not see a cancellation
