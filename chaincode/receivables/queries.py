@@ -224,12 +224,24 @@ async def _states_until(store: Store, receivable_id: str, as_of: date) -> list[t
 
 def _payment_record(states: list[tuple[date, Receivable]], as_of: date, label: Callable[[str], str]) -> dict:
     """What the risk features need of one claim: the day each state was first reached, amounts (with their
-    currency, so a reader never adds amounts of two currencies), lateness."""
+    currency, so a reader never adds amounts of two currencies), the payments made by ``as_of``, lateness.
+
+    ``financed_on`` is the day the financing live on ``as_of`` was accepted:
+    a financing cancelled before disbursement returns the claim to CONFIRMED
+    (or leaves it OVERDUE) with no financing, and counts no more, as in the
+    regulator's statistics. A financing that ended in settlement (repayment,
+    or the debtor paying the bank) stays on the record.
+    """
     reached: dict[str, str] = {}
     freezes: list[str] = []
     was_frozen = False
+    financed_on: str | None = None
     for day, doc in states:
         reached.setdefault(doc.status, day.isoformat())
+        if doc.status == FINANCED and financed_on is None:
+            financed_on = day.isoformat()
+        elif doc.financing_id is None and doc.status != SETTLED:
+            financed_on = None  # the financing was cancelled (or withdrawn) without settling the claim
         if doc.frozen is not None and not was_frozen:
             freezes.append(day.isoformat())
         was_frozen = doc.frozen is not None
@@ -245,10 +257,13 @@ def _payment_record(states: list[tuple[date, Receivable]], as_of: date, label: C
         "receivable_id": r.id, "parent_id": r.parent_id, "holder": label(r.holder),
         "face_amount": r.face_amount, "outstanding": r.outstanding, "currency": r.currency, "due_date": r.due_date, "status": r.status,
         "registered_on": states[0][0].isoformat(), "confirmed_on": r.confirmed_on,
-        "rejected_on": reached.get("REJECTED"), "financed_on": reached.get(FINANCED),
+        "rejected_on": reached.get("REJECTED"), "financed_on": financed_on,
         "marked_overdue_on": reached.get(OVERDUE), "split_on": reached.get("SPLIT"), "settled_on": settled_on,
         "days_late": days_late, "overdue": payable and (due < as_of or r.status == OVERDUE),
         "freezes": freezes, "frozen": r.frozen is not None,
+        # the last state up to as_of lists every payment made by then; what each took off the claim, so that
+        # face minus their sum is what was still owed on any day (an early payment's discount was forgiven)
+        "payments": [{"paid_on": p.date, "amount": p.amount + p.discount} for p in r.payments],
     }
 
 

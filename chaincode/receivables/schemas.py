@@ -147,6 +147,14 @@ class IdentityParty(Doc):
                                                   "null: no such policy")
 
 
+class RecordedPayment(Doc):
+    """One payment on a claim in its payment record: when, and how much it took off what was owed."""
+
+    paid_on: str = Field(description="business date (China Standard Time) of the payment's transaction")
+    amount: int = Field(description="fen taken off the claim: the amount paid, plus the discount an early payment "
+                                    "under a discount offer was granted")
+
+
 class PaymentRecord(Doc):
     """One claim of a debtor as the ledger stood at the end of the record's ``as_of``: dates, amounts, states.
 
@@ -166,7 +174,10 @@ class PaymentRecord(Doc):
     registered_on: str = Field(description="the claim's first record (a split part's: the split)")
     confirmed_on: str | None = Field(description="the debtor's confirmation (a split part keeps the original's)")
     rejected_on: str | None
-    financed_on: str | None = Field(description="a bank's offer accepted; which bank and on what terms is not shown")
+    financed_on: str | None = Field(description="the day the bank's offer of the financing live on as_of was "
+                                                "accepted (kept once the financing ended in settlement); null when "
+                                                "none was, or a cancellation dropped it unpaid. Which bank and on "
+                                                "what terms is not shown")
     marked_overdue_on: str | None = Field(description="RecordOverdue recorded it")
     split_on: str | None
     settled_on: str | None = Field(description="paid in full (by payment, discount or repayment)")
@@ -175,6 +186,8 @@ class PaymentRecord(Doc):
     overdue: bool = Field(description="on as_of: confirmed, unpaid and past its due date (or marked overdue)")
     freezes: list[str] = Field(description="the dates freeze orders were recorded")
     frozen: bool = Field(description="under a freeze order on as_of")
+    payments: list[RecordedPayment] = Field(description="the payments made on the claim by as_of, oldest first: "
+                                                        "face_amount less their amounts is what was owed on a day")
 
 
 class PaymentRecordPage(Doc):

@@ -552,6 +552,14 @@ class Statistics(Document):
 
 # ---------------------------------------------------------------- reads for risk and pricing
 
+class RecordedPayment(Document):
+    """One payment in a payment record: its business date, and the fen it took off the claim (an early payment's
+    discount included)."""
+
+    paid_on: date
+    amount: Fen
+
+
 class PaymentRecord(Document):
     """One claim of a debtor as the ledger stood on the page's ``as_of``: the date each state was first reached
     (``None`` when not reached), amounts in ``currency`` and lateness. ``holder`` is a credit code, or for a
@@ -576,6 +584,9 @@ class PaymentRecord(Document):
     overdue: StrictBool
     freezes: list[date]
     frozen: StrictBool
+    # oldest first; face_amount less their amounts is what was owed on a day. Empty from a contract older than the
+    # list (its partly paid claims then read at face, as before)
+    payments: list[RecordedPayment] = Field(default_factory=list)
 
 
 class PaymentRecordPage(Document):

@@ -9,11 +9,15 @@ What is measured (amounts in fen, windows ending on ``as_of`` inclusive):
 - confirmed: receivables the debtor confirmed (确权), count and amount;
 - settled on time / late: settlements recorded by ``as_of``; late means paid
   after the due date, and days late = settled date - due date;
-- overdue now: confirmed, due before ``as_of`` and not settled by it, and how
-  many days past due the oldest of them is;
-- financed share: financed face amount / confirmed face amount;
-- concentration: the largest holder's share of the open (confirmed, unsettled)
-  amount, by the holder at the last event seen;
+- open: confirmed and not settled by ``as_of``, at what was still owed on it
+  then (face less the payments made by ``as_of``), in fen;
+- overdue now: open, due before ``as_of`` (or marked overdue), its amount
+  owed as for open, and how many days past due the oldest of them is;
+- financed share: face amount of the claims with a financing live on
+  ``as_of`` (or ended in settlement) / confirmed face amount; a financing
+  cancelled before disbursement does not count;
+- concentration: the largest holder's share of the open amount (outstanding
+  fen), by the holder at the last event seen;
 - trend: late share of the receivables that fell due in the last 30, 90, 180
   and 365 days (counting overdue-now as late);
 - season: late share of those that fell due in the 90 days that followed this
@@ -174,10 +178,16 @@ class _Claim:
     rejected_on: date | None = None
     financed: bool = False
     settled_on: date | None = None
+    paid: int = 0  # fen paid by as_of; the claim owes face - paid until it is settled
     overdue_marked: bool = False
     frozen: int = 0
     split: bool = False
     child: bool = False
+
+    @property
+    def owed(self) -> int:
+        """What is still owed in fen: the face less what was paid (a history without payments owes the face)."""
+        return max(0, self.face - self.paid)
 
 
 def debtor_features(history: ReceivableHistory, as_of: date) -> DebtorFeatures:
@@ -198,6 +208,8 @@ def debtor_features(history: ReceivableHistory, as_of: date) -> DebtorFeatures:
             claim.rejected_on = claim.rejected_on or event.event_date
         elif kind == "financed":
             claim.financed = True
+        elif kind == "paid":
+            claim.paid += event.amount or 0
         elif kind == "settled":
             claim.settled_on = event.settled_date
         elif kind == "overdue":
@@ -218,10 +230,10 @@ def debtor_features(history: ReceivableHistory, as_of: date) -> DebtorFeatures:
     rejected = sum(1 for c in claims.values() if c.rejected_on is not None)
 
     days_late = [(c.settled_on - c.due).days for c in late]  # type: ignore[operator]
-    open_amount = sum(c.face for c in open_)
+    open_amount = sum(c.owed for c in open_)
     by_holder: dict[str, int] = {}
     for c in open_:
-        by_holder[c.holder] = by_holder.get(c.holder, 0) + c.face
+        by_holder[c.holder] = by_holder.get(c.holder, 0) + c.owed
     confirmed_amount = sum(c.face for c in confirmed)
 
     def fell_due(window: int, back: int = 0) -> tuple[int, int, list[int]]:
@@ -251,7 +263,7 @@ def debtor_features(history: ReceivableHistory, as_of: date) -> DebtorFeatures:
         mean_days_late=sum(days_late) / len(days_late) if days_late else 0.0,
         max_days_late=max(days_late, default=0),
         overdue_count=len(overdue),
-        overdue_amount=sum(c.face for c in overdue),
+        overdue_amount=sum(c.owed for c in overdue),
         overdue_days_max=max((max(0, (as_of - c.due).days) for c in overdue), default=0),
         open_amount=open_amount,
         financed_share=min(1.0, sum(c.face for c in claims.values() if c.financed) / confirmed_amount)

@@ -13,7 +13,9 @@ dates everything (docs/receivables.md), never a wall clock. Money is integer fen
 Reading the ledger (docs/receivables.md, "Reads for risk and pricing"):
 ``GetDebtorPaymentRecord`` gives the debtor's claims as the ledger stood at the
 end of a date, each with the date it was registered, confirmed, rejected,
-financed, marked overdue, split, settled and frozen. :func:`events_from_payment_record`
+financed, marked overdue, split, settled and frozen, and its dated payments
+(a 'paid' event each, so a partly paid claim counts what is still owed).
+:func:`events_from_payment_record`
 turns one such record into events; :func:`history_from_ledger` does it for a
 debtor through the typed receivables API (``ReceivablesClient.iter_payment_record``).
 Financiers, the debtor itself and the regulator may read it; a bank sees each
@@ -30,9 +32,9 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from client.money import MAX_FEN
 
-EventKind = Literal["registered", "confirmed", "rejected", "financed", "settled", "overdue", "frozen", "split"]
-EVENT_KINDS: tuple[str, ...] = ("registered", "confirmed", "rejected", "financed", "settled", "overdue", "frozen",
-                                "split")
+EventKind = Literal["registered", "confirmed", "rejected", "financed", "paid", "settled", "overdue", "frozen", "split"]
+EVENT_KINDS: tuple[str, ...] = ("registered", "confirmed", "rejected", "financed", "paid", "settled", "overdue",
+                                "frozen", "split")
 
 
 class LedgerEvent(BaseModel):
@@ -49,6 +51,8 @@ class LedgerEvent(BaseModel):
     event_date: date = Field(description="date of the transaction timestamp")
     due_date: date
     settled_date: date | None = Field(default=None, description="on 'settled' events: the payment date")
+    amount: int | None = Field(default=None, gt=0, le=MAX_FEN, strict=True,
+                               description="on 'paid' events: fen the payment took off the claim")
     parent_id: str | None = Field(default=None, description="set on the parts of a split claim")
 
     @model_validator(mode="after")
@@ -57,6 +61,8 @@ class LedgerEvent(BaseModel):
             raise ValueError("settled_date: required on a 'settled' event")
         if self.settled_date is not None and self.settled_date > self.event_date:
             raise ValueError("settled_date: cannot be after the event_date that recorded it")
+        if (self.kind == "paid") != (self.amount is not None):
+            raise ValueError("amount: required on a 'paid' event and on no other")
         return self
 
 
@@ -113,7 +119,8 @@ def events_from_payment_record(debtor: str, record: Any) -> list[LedgerEvent]:
 
     Each dated state gives its event on that date; a split part, which keeps
     the original's confirmation date, is confirmed from the day it came to be
-    (its first record). Every event carries the holder of the record's date.
+    (its first record). Each payment gives a 'paid' event on its date. Every
+    event carries the holder of the record's date.
     """
     r = record.model_dump() if hasattr(record, "model_dump") else dict(record)
     common = dict(receivable_id=r["receivable_id"], debtor=debtor, holder=r["holder"], face_amount=r["face_amount"],
@@ -127,6 +134,8 @@ def events_from_payment_record(debtor: str, record: Any) -> list[LedgerEvent]:
     if r.get("settled_on") is not None:
         settled = _day(r["settled_on"])
         events.append(LedgerEvent(kind="settled", event_date=settled, settled_date=settled, **common))
+    events += [LedgerEvent(kind="paid", event_date=_day(p["paid_on"]), amount=p["amount"], **common)
+               for p in r.get("payments") or [] if p["amount"] > 0]
     events += [LedgerEvent(kind="frozen", event_date=_day(day), **common) for day in r.get("freezes") or []]
     return events
 

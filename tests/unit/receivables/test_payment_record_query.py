@@ -177,3 +177,66 @@ async def test_pages_follow_the_receivable_ids_and_add_up_to_the_whole():
         if not bookmark:
             break
     assert seen == whole
+
+
+async def test_each_record_lists_the_dated_payments_made_by_as_of():
+    net = await standard_net()
+    core, tier1 = net.actors["core"], net.actors["tier1"]
+    claim = (await net.confirmed(tier1, core, 3000, due_in=30))["id"]
+    net.advance(10)
+    await net.ok(core, "RecordPayment", claim, "1000")
+    day_10 = net.today
+    net.advance(5)
+    await net.ok(core, "RecordPayment", claim, "500")
+
+    def record(page: dict) -> dict:
+        return next(r for r in page["records"] if r["receivable_id"] == claim)
+
+    assert record(await _records(net, "regulator", core.uscc, as_of=net.day(-6)))["payments"] == []
+    then = record(await _records(net, "regulator", core.uscc, as_of=day_10))
+    assert (then["payments"], then["outstanding"]) == ([{"paid_on": day_10, "amount": 1000}], 2000)
+    now = record(await _records(net, "regulator", core.uscc))
+    assert now["payments"] == [{"paid_on": day_10, "amount": 1000}, {"paid_on": net.today, "amount": 500}]
+    assert now["outstanding"] == 1500 and now["status"] == "CONFIRMED"
+
+
+async def test_a_financing_cancelled_before_disbursement_leaves_no_financed_date():
+    net = await standard_net()
+    core, tier1, bank2 = net.actors["core"], net.actors["tier1"], net.actors["bank2"]
+    claim = (await net.confirmed(tier1, core, 3000, due_in=90))["id"]
+    net.advance(1)
+    f = await net.ok(tier1, "RequestFinancing", claim)
+    o = await net.ok(bank2, "MakeFinancingOffer", f["id"], transient=transient_terms())
+    await net.ok(tier1, "AcceptFinancingOffer", o["id"])
+    financed_day = net.today
+    net.advance(2)
+    await net.ok(tier1, "CancelFinancing", f["id"], "financed elsewhere")
+
+    def record(page: dict) -> dict:
+        return next(r for r in page["records"] if r["receivable_id"] == claim)
+
+    while_live = record(await _records(net, "bank", core.uscc, as_of=net.day(-1)))
+    assert (while_live["status"], while_live["financed_on"]) == ("FINANCED", financed_day)
+    after = record(await _records(net, "bank", core.uscc))
+    assert (after["status"], after["financed_on"]) == ("CONFIRMED", None)
+    net.advance(1)  # financed anew: the live financing's day shows
+    f = await net.ok(tier1, "RequestFinancing", claim)
+    o = await net.ok(bank2, "MakeFinancingOffer", f["id"], transient=transient_terms())
+    await net.ok(tier1, "AcceptFinancingOffer", o["id"])
+    assert record(await _records(net, "bank", core.uscc))["financed_on"] == net.today
+
+
+async def test_a_financing_that_ended_in_repayment_keeps_its_financed_date():
+    net = await standard_net()
+    core, tier1, bank2 = net.actors["core"], net.actors["tier1"], net.actors["bank2"]
+    claim = (await net.confirmed(tier1, core, 3000, due_in=30))["id"]
+    f = await net.ok(tier1, "RequestFinancing", claim)
+    o = await net.ok(bank2, "MakeFinancingOffer", f["id"], transient=transient_terms())
+    await net.ok(tier1, "AcceptFinancingOffer", o["id"])
+    financed_day = net.today
+    await net.ok(bank2, "RecordDisbursement", f["id"], transient=transient_terms())
+    net.advance(30)
+    await net.ok(bank2, "RecordRepayment", f["id"])
+    record = next(r for r in (await _records(net, "regulator", core.uscc))["records"] if r["receivable_id"] == claim)
+    assert (record["status"], record["financed_on"]) == ("SETTLED", financed_day)
+    assert record["payments"] == [{"paid_on": net.today, "amount": 3000}]

@@ -305,6 +305,15 @@ def test_an_identity_answer_from_a_contract_without_held_by_reads_as_held_by_no_
     found = ReceivablesClient(contract).find_identity_party("SupplierMSP", "x509::CN=b::CN=ca")
     assert found.held_by is None and found.bound_to == TIER1 and found.party.uscc == TIER1
 
+
+def test_a_payment_record_from_a_contract_without_payments_reads_with_none():
+    """A contract installed before the records listed their payments: the SDK still reads the page (risk scoring
+    then counts a partly paid claim at face, as it did)."""
+    from client.receivables import PaymentRecordPage
+    older = {k: v for k, v in fakes.payment_record().items() if k != "payments"}
+    page = PaymentRecordPage.model_validate(fakes.payment_record_page([older]))
+    assert page.records[0].payments == []
+
 STATE_CHANGING_CALLS = [
     ("TransferReceivable", lambda c, **kw: c.transfer(R, TIER2, 1, **kw), fakes.receivable()),
     ("RecordPayment", lambda c, **kw: c.record_payment(R, 1, **kw),

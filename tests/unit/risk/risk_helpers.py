@@ -6,9 +6,9 @@ from client.risk.history import LedgerEvent
 DEBTOR = "91310000MA1FL00000"
 
 
-def ev(rid, kind, on, due, *, face=100_000, holder="S1", settled=None, debtor=DEBTOR):
+def ev(rid, kind, on, due, *, face=100_000, holder="S1", settled=None, debtor=DEBTOR, amount=None):
     return LedgerEvent(receivable_id=rid, debtor=debtor, holder=holder, face_amount=face, kind=kind,
-                       event_date=on, due_date=due, settled_date=settled)
+                       event_date=on, due_date=due, settled_date=settled, amount=amount)
 
 
 def lifecycle(rid, confirmed_on, due, *, paid=None, face=100_000, holder="S1", financed=False):

@@ -121,3 +121,17 @@ def test_a_claim_due_today_counts_in_the_recent_windows_once_paid_not_before():
     paid = debtor_features(ReceivableHistory(debtor=DEBTOR, events=lifecycle("R1", AS_OF - timedelta(days=59), AS_OF,
                                                                              paid=AS_OF)), AS_OF)
     assert (paid.fell_due_30, paid.late_30) == (1, 0)
+
+
+def test_payments_by_as_of_reduce_the_open_overdue_and_concentration_amounts():
+    due = date(2026, 6, 1)
+    events = lifecycle("P", date(2026, 3, 1), due, face=300_000, holder="S2")       # partly paid, overdue
+    events += lifecycle("Q", date(2026, 3, 1), date(2026, 8, 1), face=100_000, holder="S1")
+    events += [ev("P", "paid", date(2026, 5, 20), due, face=300_000, holder="S2", amount=200_000),
+               ev("P", "paid", date(2026, 7, 5), due, face=300_000, holder="S2", amount=50_000)]  # after AS_OF
+    f = debtor_features(ReceivableHistory(debtor=DEBTOR, events=events), AS_OF)
+    assert (f.open_amount, f.overdue_count, f.overdue_amount) == (200_000, 1, 100_000)
+    assert f.concentration == 0.5
+    assert f.confirmed_amount == 400_000 and f.settled_on_time_count == 0  # paid in part is not settled
+    before = debtor_features(ReceivableHistory(debtor=DEBTOR, events=events), date(2026, 5, 19))
+    assert (before.open_amount, before.concentration) == (400_000, 3 / 4)

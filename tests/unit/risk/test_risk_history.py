@@ -16,7 +16,8 @@ def record(rid="RCV-1", **over):
            "outstanding": 0, "currency": "CNY", "due_date": "2026-04-01", "status": "SETTLED", "registered_on": "2026-01-05",
            "confirmed_on": "2026-01-07", "rejected_on": None, "financed_on": "2026-01-09",
            "marked_overdue_on": "2026-04-02", "split_on": None, "settled_on": "2026-04-12", "days_late": 11,
-           "overdue": False, "freezes": ["2026-02-01"], "frozen": False}
+           "overdue": False, "freezes": ["2026-02-01"], "frozen": False,
+           "payments": [{"paid_on": "2026-04-12", "amount": 500_000}]}
     doc.update(over)
     return doc
 
@@ -41,7 +42,7 @@ def test_events_follow_the_dated_states():
     events = events_from_payment_record(DEBTOR, record())
     assert sorted((e.event_date.isoformat(), e.kind) for e in events) == [
         ("2026-01-05", "registered"), ("2026-01-07", "confirmed"), ("2026-01-09", "financed"),
-        ("2026-02-01", "frozen"), ("2026-04-02", "overdue"), ("2026-04-12", "settled")]
+        ("2026-02-01", "frozen"), ("2026-04-02", "overdue"), ("2026-04-12", "paid"), ("2026-04-12", "settled")]
     settled = next(e for e in events if e.kind == "settled")
     assert settled.settled_date == date(2026, 4, 12)
     assert all(e.face_amount == 500_000 and e.due_date == date(2026, 4, 1) and e.debtor == DEBTOR
@@ -51,13 +52,14 @@ def test_events_follow_the_dated_states():
 def test_a_rejected_claim_gives_registration_and_rejection_only():
     events = events_from_payment_record(DEBTOR, record(
         status="REJECTED", confirmed_on=None, financed_on=None, marked_overdue_on=None, settled_on=None, freezes=[],
-        rejected_on="2026-01-06"))
+        rejected_on="2026-01-06", payments=[]))
     assert [(e.kind, e.event_date.isoformat()) for e in events] == [("registered", "2026-01-05"),
                                                                     ("rejected", "2026-01-06")]
 
 
 def test_a_split_closes_the_parent_and_the_parts_carry_on_from_the_split():
-    open_ = dict(financed_on=None, marked_overdue_on=None, settled_on=None, freezes=[], status="CONFIRMED")
+    open_ = dict(financed_on=None, marked_overdue_on=None, settled_on=None, freezes=[], status="CONFIRMED",
+                 payments=[])
     parent = record(**open_, split_on="2026-02-01")
     parts = [record(f"RCV-1.{n}", **open_, parent_id="RCV-1", holder=holder, face_amount=face,
                     registered_on="2026-02-01")  # confirmed_on stays the original's, 7 January
@@ -86,9 +88,10 @@ class FakeReceivables:
 
 def test_history_from_ledger_reads_the_record_as_of_the_date():
     source = FakeReceivables([record(), record("RCV-2", registered_on="2026-03-01", confirmed_on=None,
-                                               financed_on=None, marked_overdue_on=None, settled_on=None, freezes=[])])
+                                               financed_on=None, marked_overdue_on=None, settled_on=None, freezes=[],
+                                               payments=[])])
     full = history_from_ledger(source, DEBTOR, date(2026, 12, 31))
-    assert len(full.events) == 7 and not full.synthetic
+    assert len(full.events) == 8 and not full.synthetic
     assert source.calls == [(DEBTOR, date(2026, 12, 31), 100)]
     assert [e.event_date for e in full.events] == sorted(e.event_date for e in full.events)
     cut = history_from_ledger(source, DEBTOR, date(2026, 1, 31))
@@ -98,7 +101,7 @@ def test_history_from_ledger_reads_the_record_as_of_the_date():
 
 def test_history_from_ledger_keeps_only_the_claims_in_the_currency_asked_for():
     open_ = dict(financed_on=None, marked_overdue_on=None, settled_on=None, freezes=[], status="CONFIRMED",
-                 outstanding=500_000)
+                 outstanding=500_000, payments=[])
     source = FakeReceivables([record("RCV-CNY", **open_),
                               record("RCV-USD", **open_, currency="USD", face_amount=70_000)])
     day = date(2026, 3, 1)
@@ -108,3 +111,18 @@ def test_history_from_ledger_keeps_only_the_claims_in_the_currency_asked_for():
     dollars = history_from_ledger(source, DEBTOR, day, currency="USD")
     assert {e.receivable_id for e in dollars.events} == {"RCV-USD"}
     assert debtor_features(dollars, day).open_amount == 70_000
+
+
+def test_each_payment_gives_a_paid_event_with_its_amount():
+    partly = record(status="CONFIRMED", outstanding=300_000, settled_on=None, marked_overdue_on=None, days_late=0,
+                    payments=[{"paid_on": "2026-02-10", "amount": 150_000},
+                              {"paid_on": "2026-03-10", "amount": 50_000}])
+    paid = [(e.event_date, e.amount) for e in events_from_payment_record(DEBTOR, partly) if e.kind == "paid"]
+    assert paid == [(date(2026, 2, 10), 150_000), (date(2026, 3, 10), 50_000)]
+
+
+def test_a_paid_event_needs_its_amount_and_no_other_event_has_one():
+    with pytest.raises(ValidationError, match="amount"):
+        ev("R", "paid", date(2026, 1, 1), date(2026, 2, 1))
+    with pytest.raises(ValidationError, match="amount"):
+        ev("R", "confirmed", date(2026, 1, 1), date(2026, 2, 1), amount=100)

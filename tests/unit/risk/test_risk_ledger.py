@@ -14,6 +14,7 @@ from cli.risk_commands import risk
 from client.risk import debtor_features, history_from_ledger
 
 from ..pricing.ledger_world import World
+from ..receivables.support import transient_terms
 
 
 @pytest.fixture
@@ -144,3 +145,42 @@ def test_an_as_of_after_the_ledgers_today_is_scored_as_of_its_today(monkeypatch)
     assert json.loads(later.stdout)["features"]["overdue_count"] == 0
     assert f"the ledger's today is {today}: scored as of {today}, not {today + timedelta(days=120)}" in later.stderr
     assert "ledger's today" not in now.stderr
+
+
+def _claims_on_core(*claims: tuple[str, int, int]) -> tuple[World, list[str], date]:
+    """A ledger with confirmed claims on `core`, each (holder, face, days to due); their ids and day 0."""
+    w = World()
+    core = w.net.actors["core"]
+    ids = [asyncio.run(w.net.confirmed(w.net.actors[holder], core, face, due_in=due_in))["id"]
+           for holder, face, due_in in claims]
+    return w, ids, date.fromisoformat(w.net.today)
+
+
+def test_a_partly_paid_claim_counts_at_what_is_still_owed_from_the_day_of_the_payment():
+    w, (partly, _), start = _claims_on_core(("tier1", 3_000_000, 30), ("tier2", 1_000_000, 90))
+    net = w.net
+    net.advance(10)
+    w.client("core").record_payment(partly, 1_000_000)
+    regulator, debtor = w.client("regulator"), w.uscc("core")
+    day_9, day_40 = start + timedelta(days=9), start + timedelta(days=40)
+    net.advance(35)  # day 45: the record's outstanding is today's figure; as of day 9 nothing was paid yet
+    before = debtor_features(history_from_ledger(regulator, debtor, day_9), day_9)
+    assert (before.open_amount, before.concentration) == (4_000_000, 3 / 4)
+    overdue = debtor_features(history_from_ledger(regulator, debtor, day_40), day_40)
+    assert (overdue.open_amount, overdue.overdue_count, overdue.overdue_amount) == (3_000_000, 1, 2_000_000)
+    assert overdue.concentration == 2 / 3 and overdue.confirmed_amount == 4_000_000
+
+
+def test_a_financing_cancelled_before_disbursement_is_not_in_the_financed_share():
+    w, (claim, _), start = _claims_on_core(("tier1", 2_000_000, 60), ("tier1", 2_000_000, 60))
+    net = w.net
+    tier1, bank = net.actors["tier1"], net.actors["bank"]
+    f = asyncio.run(net.ok(tier1, "RequestFinancing", claim))
+    o = asyncio.run(net.ok(bank, "MakeFinancingOffer", f["id"], transient=transient_terms()))
+    asyncio.run(net.ok(tier1, "AcceptFinancingOffer", o["id"]))
+    net.advance(5)
+    asyncio.run(net.ok(tier1, "CancelFinancing", f["id"], "no longer needed"))
+    regulator, debtor = w.client("regulator"), w.uscc("core")
+    day_4, day_5 = start + timedelta(days=4), start + timedelta(days=5)
+    assert debtor_features(history_from_ledger(regulator, debtor, day_4), day_4).financed_share == 0.5
+    assert debtor_features(history_from_ledger(regulator, debtor, day_5), day_5).financed_share == 0.0
