@@ -16,9 +16,7 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import secrets
-from contextlib import ExitStack, contextmanager, suppress
+from contextlib import ExitStack, contextmanager
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -511,22 +509,15 @@ def _evidence_text(document: dict) -> str:
 
 def _create_evidence(evidence_file: Path, document: dict, request_id: str) -> None:
     """Write the evidence of a call about to be sent with ``request_id``, then its id beside it; never over a file
-    that appeared since the command looked (a hard link of a finished temporary file either creates the name or
-    fails, and then the id beside it is left alone)."""
-    staged = evidence_file.with_name(f".{evidence_file.name}.{secrets.token_hex(4)}.tmp")
+    that appeared since the command looked (then the id beside it is left alone)."""
     try:
-        evidence_file.parent.mkdir(parents=True, exist_ok=True)   # as write_atomically does after the call
-        staged.write_text(_evidence_text(document), encoding="utf-8")
-        os.link(staged, evidence_file)
+        write_atomically(evidence_file, _evidence_text(document), replace=False)
     except FileExistsError:
         raise CommandError(f"{evidence_file} appeared while this command ran; nothing was attested: give another "
                            "--evidence path", EXIT_BAD_INPUT) from None
     except OSError as exc:
         raise CommandError(f"cannot write {evidence_file}: {exc.strerror or exc}; nothing was attested",
                            EXIT_BAD_INPUT) from None
-    finally:
-        with suppress(OSError):   # the temporary name, when it was made at all
-            staged.unlink()
     try:
         write_atomically(_request_id_file(evidence_file), request_id + "\n")
     except OSError as exc:

@@ -15,14 +15,17 @@ from pathlib import Path
 
 
 @contextmanager
-def staged_file(path: str | Path, *, mode: int | None = None, staging_dir: str | Path | None = None
-                ) -> Iterator[Path]:
+def staged_file(path: str | Path, *, mode: int | None = None, staging_dir: str | Path | None = None,
+                replace: bool = True) -> Iterator[Path]:
     """A new, empty temporary file to fill in the block; it replaces ``path`` when the block succeeds.
 
     mode: the target's permission bits, given at creation, so a private key is never readable by
     others, not even for a moment; by default the umask decides, as for any new file.
     staging_dir: where the temporary file lives (default: beside ``path``; it must be on the same
     filesystem), for folders whose every file is read, such as an MSP's crls/.
+    replace: False to create ``path`` only where nothing is (FileExistsError, and nothing written, when
+    a file appeared there meanwhile): the finished file is hard-linked to its name, which either
+    creates it or fails.
     """
     path = Path(path)
     folder = Path(staging_dir) if staging_dir is not None else path.parent
@@ -38,21 +41,25 @@ def staged_file(path: str | Path, *, mode: int | None = None, staging_dir: str |
         if mode is not None:
             os.chmod(temporary, mode)   # exact bits, whatever the umask took away
         yield temporary
-        os.replace(temporary, path)
+        if replace:
+            os.replace(temporary, path)
+        else:
+            os.link(temporary, path)
+            temporary.unlink()
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
 
 
 def write_atomically(path: str | Path, data: bytes | str, *, mode: int | None = None, durable: bool = False,
-                     staging_dir: str | Path | None = None) -> None:
+                     staging_dir: str | Path | None = None, replace: bool = True) -> None:
     """Replace ``path`` with ``data`` (text is written as UTF-8) in one step; see :func:`staged_file`.
 
     durable: flush the data to disk before the rename, for a file whose loss after a crash would
     make its reader repeat or skip work (an event checkpoint).
     """
     content = data.encode("utf-8") if isinstance(data, str) else data
-    with staged_file(path, mode=mode, staging_dir=staging_dir) as temporary:
+    with staged_file(path, mode=mode, staging_dir=staging_dir, replace=replace) as temporary:
         with open(temporary, "wb") as handle:
             handle.write(content)
             if durable:

@@ -99,3 +99,13 @@ def test_a_folder_that_cannot_be_written_is_named_by_the_file_asked_for(tmp_path
         write_atomically(tmp_path / "request.csr", b"csr")
     assert raised.value.filename == str(tmp_path / "request.csr")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_without_replace_a_new_file_is_created_whole_and_an_existing_one_is_kept(tmp_path):
+    target = tmp_path / "evidence.json"
+    write_atomically(target, "first", replace=False)
+    assert target.read_text() == "first"
+    with pytest.raises(FileExistsError):
+        write_atomically(target, "second", replace=False)
+    assert target.read_text() == "first"
+    assert [p.name for p in tmp_path.iterdir()] == ["evidence.json"]
