@@ -103,6 +103,11 @@ RATE = RateType()
 ADVANCE_RATE = RateType(positive=True)
 
 
+# the contract's own bounds on a tier's days (ScaleTier's Field(ge=..., le=...))
+_TIER_DAYS = {type(m).__name__: m for m in ScaleTier.model_fields["min_days_early"].metadata}
+TIER_DAYS_MIN, TIER_DAYS_MAX = _TIER_DAYS["Ge"].ge, _TIER_DAYS["Le"].le
+
+
 class TierType(click.ParamType):
     """One ``--tier DAYS:APR`` as the contract's scale tier; anything but exactly two parts is refused, so a
     mistyped tier is never sent as a part of itself, and the APR is read as a :class:`RateType` is."""
@@ -116,12 +121,11 @@ class TierType(click.ParamType):
         days, sep, apr = text.partition(":")
         if not sep or ":" in apr or not re.fullmatch(r"[0-9]+", days.strip()) or not apr.strip():
             self.fail(f"{text!r}: write DAYS:APR, e.g. 30:0.04 (at least 30 days early, 4% a year)", param, ctx)
-        # the contract's own bounds on a tier's days (ScaleTier), read before int() meets a huge number
-        bounds = {type(m).__name__: m for m in ScaleTier.model_fields["min_days_early"].metadata}
-        low, high = bounds["Ge"].ge, bounds["Le"].le
         digits = days.strip().lstrip("0")
-        if len(digits) > len(str(high)) or not low <= int(digits or "0") <= high:
-            self.fail(f"{text!r}: DAYS is how many days early the tier starts, from {low} to {high}", param, ctx)
+        # the length first: int() refuses a number of over 4300 digits
+        if len(digits) > len(str(TIER_DAYS_MAX)) or not TIER_DAYS_MIN <= int(digits or "0") <= TIER_DAYS_MAX:
+            self.fail(f"{text!r}: DAYS is how many days early the tier starts, from {TIER_DAYS_MIN} to "
+                      f"{TIER_DAYS_MAX}", param, ctx)
         return {"min_days_early": int(digits), "apr": RATE.checked(apr, "apr", param, ctx)}
 
 
