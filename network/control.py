@@ -18,7 +18,7 @@ from client.atomic_file import write_atomically
 
 from . import (builder, bundle, ccservers, channel, compose, configtx, contract_config, crypto, membership, nodeconfig,
                packaging, probes, profiles, supervisor)
-from .errors import ChaincodeError, MissingBinariesError, NetworkError, NodeNotFoundError
+from .errors import ChaincodeError, MissingBinariesError, NetworkError, NodeNotFoundError, first_few
 from .fabric_bin import REPO_ROOT, FabricInstall
 from .lifecycle import Definition, Lifecycle, check_name_and_version, next_sequence
 from .ports import ensure_free
@@ -136,10 +136,6 @@ def _unlike_the_networks(folder: Path, layout: dict, shown: str = "") -> list[st
     return out
 
 
-def _shown(names: list[str]) -> str:
-    return ", ".join(names[:5]) + (", ..." if len(names) > 5 else "")
-
-
 def _laid_out_as_data_root(root: Path) -> list[str] | None:
     """None when the existing folder root is laid out as the network's: nothing but what the network writes, and
     its crypto/ (or, before anything else, only the membership record and its lock). Else what it holds that the
@@ -151,7 +147,7 @@ def _laid_out_as_data_root(root: Path) -> list[str] | None:
 
 
 def _not_a_data_folder(foreign: list[str]) -> str:
-    return f"it holds {_shown(foreign)}" if foreign else "it holds no crypto/"
+    return f"it holds {first_few(foreign)}" if foreign else "it holds no crypto/"
 
 
 def mark_data_root(data_root: Path) -> None:

@@ -68,7 +68,7 @@ from client.atomic_file import write_atomically
 from client.gateway.hsm import key_id_for
 from client.gateway.hsm_msp import HSM_SIGNER_FILE
 
-from .errors import NetworkError
+from .errors import NetworkError, first_few
 from .topology import Topology
 
 ATTRS_OID = ObjectIdentifier("1.2.3.4.5.6.7.8.1")
@@ -660,7 +660,7 @@ def _unaccounted_when_record_started(paths: OrgCrypto) -> list[int]:
 
 
 def unaccounted_reason(paths: OrgCrypto, serials: list[int]) -> str:
-    shown = ", ".join(f"{serial:x}" for serial in serials[:5]) + (", ..." if len(serials) > 5 else "")
+    shown = first_few([f"{serial:x}" for serial in serials])
     if paths.unaccounted_revocations_file.is_file():
         shown += f"; {paths.unaccounted_revocations_file}"
     return (f"it issued before it kept a record of the identities it issued, and its CRL lists {len(serials)} "

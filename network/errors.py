@@ -12,6 +12,13 @@
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+
+def first_few(items: Sequence[str], limit: int = 5) -> str:
+    """How an error names a list that may be long: its first ``limit`` items, then ", ..." if there are more."""
+    return ", ".join(items[:limit]) + (", ..." if len(items) > limit else "")
+
 
 class NetworkError(Exception):
     """Base of every error the network package raises on purpose."""
