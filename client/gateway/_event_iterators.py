@@ -145,7 +145,8 @@ class AsyncEventIterator(Generic[T]):
     that is itself cancelled still gets its CancelledError. A read given up by its caller
     (``asyncio.timeout`` around one ``__anext__``) stays pending: the next ``__anext__``
     gets what it reads, so no event is lost. Closing the gateway or its channel under a read
-    raises GatewayError with code CANCELLED.
+    raises GatewayError with code CANCELLED. Tasks reading the same iterator at once take turns,
+    each getting the next event: none is given to two of them.
     """
 
     def __init__(self, open_stream, convert: Convert) -> None:
@@ -155,11 +156,17 @@ class AsyncEventIterator(Generic[T]):
         self._read: asyncio.Future | None = None
         self._pending: list[T] = []
         self._closed = False
+        # Without turns, two tasks awaiting the same shielded read would each convert its response.
+        self._turn = asyncio.Lock()
 
     def __aiter__(self) -> "AsyncEventIterator[T]":
         return self
 
     async def __anext__(self) -> T:
+        async with self._turn:
+            return await self._next_event()
+
+    async def _next_event(self) -> T:
         while not self._pending:
             if self._closed:
                 raise StopAsyncIteration

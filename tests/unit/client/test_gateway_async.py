@@ -325,3 +325,18 @@ def test_closing_the_gateway_under_a_read_raises_gateway_error_in_the_reader(cre
     assert error.code == grpc.StatusCode.CANCELLED
     assert "closed" in error.message
     assert not reader_cancelled  # nothing cancelled the reader: a TaskGroup around it must not see a cancellation
+
+
+def test_tasks_reading_one_iterator_at_once_each_get_a_different_event(credentials):
+    servicer = BlocksAfterAPause()
+
+    async def main(address, key, identity):
+        async with connect_async(address, identity=identity, signer=private_key_signer(key), insecure=True) as gateway:
+            async with gateway.get_network(CHANNEL).filtered_block_events() as blocks:
+                first = (await blocks.__anext__()).number
+                readers = [asyncio.create_task(blocks.__anext__()) for _ in range(2)]
+                await asyncio.sleep(0.05)  # both readers are waiting on block 2, which is not sent yet
+                servicer.send_more.set()
+                return [first] + sorted([(await reader).number for reader in readers])
+
+    assert run_against(servicer, main, credentials) == [1, 2, 3]
