@@ -88,10 +88,15 @@ def _load_model(path: Path) -> LatePaymentModel:
     try:
         return LatePaymentModel.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise click.ClickException(f"{as_typed(path)} is not a usable model artefact: {where + ': ' if where else ''}"
-                                   f"{first['msg'].removeprefix('Value error, ')}") from None
+        raise click.ClickException(f"{as_typed(path)} is not a usable model artefact: "
+                                   f"{_first_problem(exc.errors()[0])}") from None
+
+
+def _first_problem(error: dict) -> str:
+    """One pydantic error as "field.path: problem", or the bare problem when it concerns the whole file."""
+    where = ".".join(str(p) for p in error["loc"])
+    problem = error["msg"].removeprefix("Value error, ")
+    return f"{where}: {problem}" if where else problem
 
 
 def load_history(path: Path, debtor: str) -> ReceivableHistory:
@@ -106,8 +111,9 @@ def load_history(path: Path, debtor: str) -> ReceivableHistory:
         hint = (" (write dates as YYYY-MM-DD)" if first["type"].startswith("date") else
                 " (write amounts as whole fen, a JSON integer: 12345 is 123.45 yuan)" if first["type"].startswith("int")
                 else "")
-        raise click.ClickException(f"{as_typed(path)}: {'.'.join(str(p) for p in first['loc'])}: "
-                                   f"{first['msg'].removeprefix('Value error, ')}{hint}") from None
+        if not first["loc"]:
+            hint = " (give a ReceivableHistory object, {\"debtor\": ..., \"events\": [...]}, or a list of events)"
+        raise click.ClickException(f"{as_typed(path)}: {_first_problem(first)}{hint}") from None
     if history.debtor != debtor:
         raise click.ClickException(f"{as_typed(path)} holds the history of {as_typed(history.debtor)}, not "
                                    f"{as_typed(debtor)}")

@@ -46,6 +46,16 @@ def test_unreadable_history_files_are_one_line(tmp_path, content, expected):
     assert r.exit_code == 1 and expected in error_line(r)
 
 
+@pytest.mark.parametrize("content", ['"a history"', "42", "null"])
+def test_a_history_file_of_the_wrong_shape_says_what_shape_to_give(tmp_path, content):
+    path = tmp_path / "h.json"
+    path.write_text(content)
+    r = invoke("score", "D1", "--history", path)
+    line = error_line(r)
+    assert r.exit_code == 1 and f"{path}: Input should be" in line and ": :" not in line
+    assert "or a list of events" in line
+
+
 def test_a_date_in_another_format_says_how_to_write_it(tmp_path):
     path = tmp_path / "h.json"
     path.write_text(json.dumps([{**EVENT, "event_date": "02/01/2025"}]))
