@@ -11,8 +11,10 @@ bank's own exposure to the debtor, and on confirmation submits the offer;
 the receivable. Without a network they take the same inputs from options and
 files (``quote --face --due``, ``compare --offers FILE``).
 
-Amounts are shown in yuan (fen in --json); rates as percentages (decimal
-fractions in --json).
+Amounts are shown in yuan (fen in --json) of the currency each output names;
+rates as percentages (decimal fractions in --json). A bank's pricing is in one
+currency (its configuration's ``currency``, CNY unless it names another), and
+``quote`` refuses a claim in another.
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ from client.risk import DEFAULT_MODEL, grade_for, history_from_ledger, ledger_as
 from client.business_dates import business_today
 
 from . import connection
-from .amounts import FenType
+from .amounts import FenType, money
 from .output import as_typed, emit, one_line, read_json_file, table
 from .receivable_commands import finance
 from .risk_commands import calendar_date, history_as_of, load_history, note_thin_record, offline_hint
@@ -94,7 +96,7 @@ def _given_risk(grade: str | None, probability: str | None, history_file: Path |
 
 
 def _quote_rows(result, receivable: str, day) -> dict:
-    rows = {"bank": result.bank, "receivable": receivable, "on": day.isoformat(),
+    rows = {"bank": result.bank, "receivable": receivable, "currency": result.currency, "on": day.isoformat(),
             "debtor_grade": result.debtor_grade,
             "probability_late": None if result.probability_late is None else str(result.probability_late),
             "debtor_limit": yuan(result.debtor_limit), "exposure": yuan(result.exposure),
@@ -130,7 +132,9 @@ def _config(config_path: Path | None, name: str):
                    "client/pricing/banks/BANK.yaml.")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
               help="The bank's pricing YAML instead of the shipped one.")
-@click.option("--face", type=FenType(minimum=1), help="Without the ledger: the receivable's outstanding face, fen.")
+@click.option("--face", type=FenType(minimum=1),
+              help="Without the ledger: the receivable's outstanding face, fen of the bank's currency (its "
+                   "configuration's currency, CNY unless it names another).")
 @click.option("--due", type=click.DateTime(["%Y-%m-%d"]), help="Without the ledger: the receivable's due date.")
 @click.option("--grade", type=click.Choice(["A", "B", "C", "D", "E"]), help="The debtor's risk grade.")
 @click.option("--probability", help="The debtor's probability of late payment (a fraction); sets the grade.")
@@ -163,7 +167,9 @@ def quote(receivable: str, as_: str, config_path: Path | None, face: int | None,
     to the debtor off its limit (or --exposure), prices with its configuration
     and, once confirmed, submits MakeFinancingOffer with the terms as
     transient data. With --face and --due it only quotes, offline (the
-    second and third examples, from the repository root).
+    second and third examples, from the repository root). The configuration's
+    fees and limits are in one currency (CNY unless it names another): a
+    claim in another currency is refused, not priced with them.
 
     \b
     Example:
@@ -187,7 +193,8 @@ def quote(receivable: str, as_: str, config_path: Path | None, face: int | None,
             raise click.UsageError("give one of --grade, --probability, --history (the debtor's risk)")
         p, grade = risk
         config = _config(config_path, as_)
-        terms = ReceivableTerms(receivable_id=receivable, face_amount=face, due_date=due.date())
+        terms = ReceivableTerms(receivable_id=receivable, face_amount=face, due_date=due.date(),
+                                currency=config.currency)
         result = price_quote(config, terms, grade=grade, on=day, exposure=exposure or 0, probability_late=p)
         if as_json:
             emit(result.model_dump(mode="json"), as_json=True)
@@ -208,6 +215,8 @@ def _quote_on_the_ledger(receivable, as_, config_path, grade, probability, histo
     with offline_hint("pass --face FEN --due YYYY-MM-DD and the debtor's risk to quote"), \
             connection.open_session(org, user, data_root) as session:
         r = session.client.get_receivable(receivable)
+        if (refusal := config.currency_refusal(r.currency)) is not None:   # before scoring: nothing would be offered
+            raise click.ClickException(f"{r.id}: {refusal}")
         if r.financing_id is None:
             raise click.ClickException(f"{r.id} has no live financing request: its holder asks first "
                                        f"(recfin finance request {r.id})")
@@ -228,7 +237,8 @@ def _quote_on_the_ledger(receivable, as_, config_path, grade, probability, histo
         if exposure is None:
             exposure = session.client.financier_exposure(r.debtor).exposure_in(r.currency)
         p, grade = risk
-        terms = ReceivableTerms(receivable_id=r.id, face_amount=r.outstanding, due_date=r.due_date)
+        terms = ReceivableTerms(receivable_id=r.id, face_amount=r.outstanding, due_date=r.due_date,
+                                currency=r.currency, status=r.status)
         result = price_quote(config, terms, grade=grade, on=day, exposure=exposure, probability_late=p)
         if not as_json:
             rows = _quote_rows(result, r.id, day)
@@ -278,7 +288,8 @@ def _offers_on_the_ledger(receivable: str, as_: str, discount_offer: str | None,
                    "RECEIVABLE, as ListDiscountOffers gives them].")
 @click.option("--offers", "offers_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Without the ledger: a JSON file with the receivable (its live financing_id, required with "
-                   "bank offers, and frozen_by, if any), the bank offers and the early-payment offers.")
+                   "bank offers, and frozen_by, if any; currency, CNY, and status, CONFIRMED, unless given), the "
+                   "bank offers and the early-payment offers.")
 @click.option("--on", "on", type=click.DateTime(["%Y-%m-%d"]), callback=calendar_date,
               help="Date the cash would be taken (default: today in China Standard Time, the ledger's business date). "
                    "From 1900-01-01 to 2999-12-31.")
@@ -299,7 +310,8 @@ def compare(receivable: str, as_: str, discount_offer: str | None, offers_file: 
 
     An offer the contract would refuse today is priced but not ranked, and
     marked not takeable now with what would make it so: every offer while the
-    receivable is frozen (until the regulator unfreezes it), and an
+    receivable is frozen (until the regulator unfreezes it) or not confirmed
+    (a registered one until its debtor confirms it), and an
     early-payment offer while it has a live financing (withdraw the request,
     and its bank offers lapse then; cancel an accepted financing before
     disbursement; a disbursed one ends only with the claim settled). A
@@ -328,10 +340,11 @@ def compare(receivable: str, as_: str, discount_offer: str | None, offers_file: 
         emit({"receivable": data.receivable.model_dump(mode="json"), "on": day.isoformat(), "by": by,
               "proposals": [p.model_dump(mode="json") for p in ranked]}, as_json=True)
         return
-    early = (data.receivable.due_date - day).days
+    claim = data.receivable
+    early = (claim.due_date - day).days
     timing = f"{early} days early" if early >= 0 else f"{-early} days after the due date"
-    click.echo(f"{receivable}: face {yuan(data.receivable.face_amount)} due {data.receivable.due_date}; "
-               f"cash taken on {day} ({timing}); ordered by {by}")
+    click.echo(f"{receivable}: {claim.status.lower()}, face {money(claim.face_amount, claim.currency)} due "
+               f"{claim.due_date}; cash taken on {day} ({timing}); ordered by {by}")
     if not ranked:
         click.echo("no open offers on it")
         return

@@ -25,12 +25,17 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from fractions import Fraction
 
-__all__ = ["Amount", "MAX_FEN", "AboveCap", "above_cap", "to_fen", "to_yuan", "round_half_up", "yuan", "plain_yuan", "rate_text", "percent"]
+__all__ = ["Amount", "MAX_FEN", "LEDGER_MAX_FEN", "AboveCap", "above_cap", "to_fen", "to_yuan", "round_half_up", "yuan", "plain_yuan", "rate_text", "percent"]
 
 Amount = int | Decimal
-# The receivables contract's cap (chaincode/receivables/money.py, MAX_AMOUNT): no real claim comes near it, so
-# an amount above it is a typo or a damaged file, refused when read rather than found out on the ledger.
-MAX_FEN = 10**17
+# The receivables contract's cap on amounts sent to it (chaincode/receivables/money.py, MAX_AMOUNT): JavaScript's
+# largest exact integer, so every amount of a record reads exactly in any JSON parser. No real claim comes near
+# it (about 90 trillion yuan), so an amount above it is a typo or a damaged file, refused when read rather than
+# found out on the ledger.
+MAX_FEN = 2**53 - 1
+# The contract's earlier cap (its STORED_AMOUNT_LIMIT): a ledger record written under it may hold an amount up to
+# it, so what is read from the ledger (a claim's face, a payment) is held to this, not to MAX_FEN.
+LEDGER_MAX_FEN = 10**17
 _HUNDRED = Decimal(100)
 _MAX_YUAN = Decimal(MAX_FEN).scaleb(-2)
 _FEN = Decimal("0.01")

@@ -574,7 +574,8 @@ class ReceivablesContract(Contract):
             return done
         holder, r = await self._as_holder(s, receivable_id)
         lifecycle.ensure_transferable(r, s.today)
-        value = money.parse_amount(amount, "amount")
+        # a part of the claim (split-exceeds-amount): held to the claim's cap, so one stored above today's moves whole
+        value = money.parse_amount(amount, "amount", cap=money.STORED_AMOUNT_LIMIT)
         recipient = await s.store.require_party(to)
         if recipient.uscc == holder.uscc:
             raise rule("transfer-to-self", f"{holder.uscc} already holds {r.id}")
@@ -667,12 +668,14 @@ class ReceivablesContract(Contract):
         await s.read_with_party((keys.RECEIVABLE, f.receivable_id),
                                 *([(keys.OFFER_BY_BANK, f.id, code)] if callers_offer else []))
 
-    def _terms(self, ctx: Context) -> OfferTerms:
+    def _terms(self, ctx: Context, *, accepted: bool = False) -> OfferTerms:
+        """The transient terms; ``accepted``: they repeat an accepted offer's, stored under the cap of its day."""
         raw = ctx.stub.get_transient().get(TERMS_TRANSIENT_KEY)
         if raw is None:
             raise rule("terms-missing", f"pass the offer terms as transient data under {TERMS_TRANSIENT_KEY!r}: "
                        "they go to private data and only their hash to the public record")
-        return parse_request(OfferTerms, raw, "terms")
+        return parse_request(OfferTerms, raw, "terms",
+                             amount_cap=money.STORED_AMOUNT_LIMIT if accepted else money.MAX_AMOUNT)
 
     @transaction
     @rules
@@ -687,7 +690,7 @@ class ReceivablesContract(Contract):
         if f.status != "REQUESTED":
             raise rule("invalid-state", f"financing {f.id} is {f.status}: offers are made only on open requests")
         terms = self._terms(ctx)
-        fin.ensure_advance(terms)
+        fin.ensure_disbursable(terms, r.outstanding)
         if terms.expires_on < s.today_iso:
             raise rule("offer-expired", f"the offer would expire on {terms.expires_on}, before today {s.today}")
         # a point read, not a range scan: concurrent offers of different banks do not conflict
@@ -741,6 +744,9 @@ class ReceivablesContract(Contract):
         r.status, r.financier, r.financier_msp, r.last = FINANCED, o.financier, o.financier_msp, act
         await s.store.put_offer(o)
         await s.store.put_financing(f)
+        # Terms that could never be disbursed (no fen advanced, fees taking the advance) were refused when the
+        # offer was made, the only call besides disbursement that has them (transient; private data is not read
+        # in endorsement); they still hold: the outstanding amount cannot change while the financing is live.
         await s.store.put_receivable(r, before)
         s.emit(events.FINANCING_OFFER_ACCEPTED, r.id, financing_id=f.id, offer_id=o.id, financier=o.financier)
         return f.to_json()
@@ -976,7 +982,8 @@ class ReceivablesContract(Contract):
         if (done := await s.replay(caller, request_id, "RecordPayment", *args)) is not None:
             return done
         debtor, r = await self._as_debtor(s, receivable_id)
-        value = money.parse_amount(amount, "amount")
+        # at most what is owed (payment-exceeds-outstanding): a claim stored above today's cap can be paid in one go
+        value = money.parse_amount(amount, "amount", cap=money.STORED_AMOUNT_LIMIT)
         lifecycle.ensure_not_frozen(r)
         if r.status == SPLIT:
             leaves = [leaf for leaf in await queries.leaves(s.store, r) if leaf.status in lifecycle.PAYABLE]

@@ -22,12 +22,26 @@ from .errors import rule
 from .model import Disbursement, OfferTerms
 
 
-def ensure_advance(terms: OfferTerms) -> None:
-    """Refuse, when the offer is made, terms that advance nothing: every disbursement of them would be
-    refused (``financing-not-positive``), and a claim whose holder accepted them would wait on a cancellation."""
+def ensure_disbursable(terms: OfferTerms, outstanding: int) -> None:
+    """Refuse, when the offer is made, terms no disbursement could ever take: every disbursement of them would
+    be refused (``financing-not-positive``), and a claim whose holder accepted them would wait on a cancellation.
+
+    Only what cannot improve later is refused: the principal (the outstanding amount at the advance rate),
+    which stays as it is while the financing is live (the claim is neither paid, transferred nor discounted
+    meanwhile) and would only shrink after, and the fixed fees. Interest is not: it falls day by day to the
+    due date, so terms whose interest takes the cash today may leave some later."""
     if Decimal(terms.advance_rate) == 0:
         raise rule("rate-invalid", "advance_rate is 0: the bank would advance nothing, so no disbursement could be "
                    "recorded; offer an advance rate above 0 and at most 1 (\"0.8\" advances 80% of the outstanding amount)")
+    principal = daycount.proportion_fen(outstanding, Decimal(terms.advance_rate))
+    if principal == 0:
+        raise rule("advance-rounds-to-zero", f"advance_rate {terms.advance_rate} of the outstanding {outstanding} fen "
+                   f"is 0 fen to the nearest fen: no disbursement could be recorded; offer a higher advance rate, or "
+                   f"none on so small a claim")
+    if terms.fees >= principal:
+        raise rule("fees-not-below-advance", f"fees of {terms.fees} fen would take all of the {principal} fen advanced "
+                   f"(advance_rate {terms.advance_rate} of the outstanding {outstanding} fen): no disbursement could "
+                   f"be recorded; offer fees below the advance, or a higher advance rate")
 
 
 def disbursement(*, financing_id: str, receivable_id: str, face_amount: int, terms: OfferTerms,

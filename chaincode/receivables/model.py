@@ -19,12 +19,21 @@ from . import config, dates, daycount, fingerprint, money, uscc
 from .errors import rule, shown
 
 
+AMOUNT_CAP = "amount_cap"   # the validation context's key for the largest amount a model takes
+
+
+def _amount_cap(info: ValidationInfo) -> int:
+    # A request is held to the cap on what callers send (parse_request says so); a stored record is read as it
+    # was written, under the cap of its day, so a record above today's cap still reads and can be acted on.
+    return (info.context or {}).get(AMOUNT_CAP, money.STORED_AMOUNT_LIMIT)
+
+
 def _fen(value: Any, info: ValidationInfo) -> int:
-    return money.parse_amount(value, info.field_name or "amount")
+    return money.parse_amount(value, info.field_name or "amount", cap=_amount_cap(info))
 
 
 def _fen_or_zero(value: Any, info: ValidationInfo) -> int:
-    return money.parse_amount(value, info.field_name or "amount", allow_zero=True)
+    return money.parse_amount(value, info.field_name or "amount", allow_zero=True, cap=_amount_cap(info))
 
 
 def _date(value: Any, info: ValidationInfo) -> str:
@@ -109,9 +118,11 @@ def _field_path(loc: tuple, what: str) -> str:
     return path if _PLAIN_PATH.fullmatch(path) else shown(path)
 
 
-def parse_request(model: type[D], raw: str | bytes | dict, what: str) -> D:
+def parse_request(model: type[D], raw: str | bytes | dict, what: str, *,
+                  amount_cap: int = money.MAX_AMOUNT) -> D:
     """Validate a JSON request (text, as transient data comes, or an object already parsed); shape errors
-    become rule ``argument-invalid``.
+    become rule ``argument-invalid``. Its amounts are held to ``amount_cap``: the cap on what callers send,
+    unless the request repeats a stored record (terms at disbursement).
 
     Text is parsed by pydantic, not ``json``: its parser bounds nesting and refuses a number too long to
     convert with a message of its own, where ``json.loads`` raises RecursionError on ``[[[[…`` and answers a
@@ -119,7 +130,9 @@ def parse_request(model: type[D], raw: str | bytes | dict, what: str) -> D:
     if not isinstance(raw, (str, bytes, dict)):
         raise rule("argument-invalid", f"{what} must be a JSON object")
     try:
-        return model.model_validate_json(raw) if isinstance(raw, (str, bytes)) else model.model_validate(raw)
+        context = {AMOUNT_CAP: amount_cap}
+        return model.model_validate_json(raw, context=context) if isinstance(raw, (str, bytes)) else \
+            model.model_validate(raw, context=context)
     except ValidationError as exc:
         errors = exc.errors()
         if errors[0]["type"] == "json_invalid":

@@ -12,15 +12,21 @@ import re
 from .errors import rule, shown
 
 DEFAULT_CURRENCY = "CNY"
-MAX_AMOUNT = 10**17  # fen; a bound far above any real claim, so sums stay exact everywhere
+# The cap on an amount a caller sends, in fen (about 90 trillion yuan, far above any real claim): JavaScript's
+# largest exact integer (Number.MAX_SAFE_INTEGER), so that every amount of a record reads exactly in any JSON
+# parser, JSON.parse included, which rounds a larger integer to a nearby double. Sums (GetStatistics,
+# GetFinancierExposure) can exceed it: docs/receivables.md, "Statistics", says how to read them.
+MAX_AMOUNT = 2**53 - 1
+# The cap before MAX_AMOUNT: records written under it may hold amounts up to it, and are still read (and acted
+# on) as they are; it also bounds an amount that can only be a part of one already stored (a transfer, a
+# payment, terms repeated at disbursement).
+STORED_AMOUNT_LIMIT = 10**17
 _DIGITS = re.compile(r"[0-9]+")
-# Digits beyond these (after leading zeros) are above MAX_AMOUNT whatever they are: refused before int()
-_MAX_DIGITS = len(str(MAX_AMOUNT))
 _CURRENCY = re.compile(r"[A-Z]{3}")
 
 
-def parse_amount(value: object, field: str, *, allow_zero: bool = False) -> int:
-    """An amount in fen from a JSON integer or a digit string; anything else is refused."""
+def parse_amount(value: object, field: str, *, allow_zero: bool = False, cap: int = MAX_AMOUNT) -> int:
+    """An amount in fen from a JSON integer or a digit string, at most ``cap``; anything else is refused."""
     if isinstance(value, bool) or isinstance(value, float):
         raise rule("amount-not-integer-fen", f"{field} is {shown(value)}: give money as an integer number of fen (1 yuan = 100), never a float or boolean")
     if isinstance(value, str):
@@ -29,9 +35,9 @@ def parse_amount(value: object, field: str, *, allow_zero: bool = False) -> int:
         if not _DIGITS.fullmatch(value):
             raise rule("amount-not-integer-fen", f"{field} is {shown(value)}: give money as an integer number of fen, digits only")
         digits = value.lstrip("0") or "0"  # parsed without the zeros: int() refuses over 4300 characters of them
-        if len(digits) > _MAX_DIGITS:
-            raise rule("amount-too-large", f"{field} is {shown(value)}: amounts are "
-                       f"capped at {MAX_AMOUNT} fen")
+        if len(digits) > len(str(cap)):   # above the cap whatever the digits are: refused before int()
+            raise rule("amount-too-large", f"{field} is {shown(value)}: amounts are capped at {cap} fen "
+                       f"({yuan(cap)} yuan)")
         value = int(digits)
     if not isinstance(value, int):
         raise rule("amount-not-integer-fen", f"{field} is {shown(value)}: give money as an integer number of fen")
@@ -39,8 +45,9 @@ def parse_amount(value: object, field: str, *, allow_zero: bool = False) -> int:
         raise rule("amount-negative", f"{field} is {shown(value)}: amounts cannot be negative")
     if value == 0 and not allow_zero:
         raise rule("amount-not-positive", f"{field} is 0: give an amount greater than zero")
-    if value > MAX_AMOUNT:
-        raise rule("amount-too-large", f"{field} is {shown(value)}: amounts are capped at {MAX_AMOUNT} fen")
+    if value > cap:
+        raise rule("amount-too-large", f"{field} is {shown(value)}: amounts are capped at {cap} fen "
+                       f"({yuan(cap)} yuan)")
     return value
 
 

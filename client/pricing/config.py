@@ -7,7 +7,8 @@ an unquoted 0.031 as a float, which is not exact, so floats are refused. They
 are held to what the receivables contract takes (at most 10 decimal places, no
 exponent, at most 1, and so base rate + spread), and the fees to what an
 advance can pay, when the file is read rather than when a quote or the ledger
-finds out.
+finds out. Its amounts (fees, limits) are fen of its ``currency`` (CNY unless it
+names another), and it prices only claims in that currency.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from client.user_files import UnreadableFile, read_user_text
 
 from .money import proportion_fen
 
-from .proposals import Fen, _rate
+from .proposals import Currency, Fen, _rate
 
 BANKS_DIR = Path(__file__).parent / "banks"
 GRADE_NAMES = ("A", "B", "C", "D", "E")
@@ -80,6 +81,8 @@ class BankPricing(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     bank: str = Field(min_length=1, description="the financier's name or credit code, as it appears on offers")
+    currency: Currency = Field(default="CNY", description="the currency of its fees and limits, and of the claims "
+                                                          "it prices")
     base_rate: Decimal
     day_count: Literal["ACT/360", "ACT/365"] = "ACT/360"
     recourse: bool = True
@@ -92,6 +95,16 @@ class BankPricing(BaseModel):
     @classmethod
     def _base(cls, v: object) -> Decimal:
         return _rate(v, "base_rate")
+
+    def currency_refusal(self, currency: str) -> str | None:
+        """Why a claim in ``currency`` cannot be priced with these settings, or None when it can: the flat fees,
+        the limits and the minimum advance are amounts of ``self.currency``, and the exposure counted against
+        the limit is what the bank lends in it."""
+        if currency == self.currency:
+            return None
+        return (f"the claim is in {currency}, but {self.bank}'s pricing is in {self.currency} (its fees and limits "
+                f"are {self.currency} fen): price it with settings for {currency} (currency: {currency} in the "
+                f"bank's YAML)")
 
     @model_validator(mode="after")
     def _grades(self) -> "BankPricing":

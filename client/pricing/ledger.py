@@ -3,15 +3,18 @@
 :func:`proposal_inputs_from_ledger` gathers, for one receivable, what
 :func:`client.pricing.proposals.rank_proposals` needs:
 
-- the receivable (``get_receivable``): its outstanding amount, due date, live
-  financing, if any (the contract pays no early-payment offer while one is live),
-  and freeze order, if any (the contract takes no offer while it holds);
+- the receivable (``get_receivable``): its outstanding amount, currency, due date,
+  status (the contract takes offers only on a confirmed claim), live financing, if
+  any (the contract pays no early-payment offer while one is live), and freeze
+  order, if any (the contract takes no offer while it holds);
 - the open bank offers on its live financing request (``get_financing``) and
   each offer's private terms (``get_offer_terms``; readable by the holder, the
   offering bank and the regulator, from a peer of the collection);
 - the debtor's early-payment offers that cover it and are open today
   (``iter_discount_offers``, the contract's ``ListDiscountOffers``), or the one
-  named by its id (``get_discount_offer``) if it is open and covers it.
+  named by its id (``get_discount_offer``) if it is open, is the claim's debtor's
+  and covers it (the contract refuses another debtor's offer:
+  discount-offer-not-for-receivable).
 
 ``receivables`` is ``client.receivables.ReceivablesClient`` connected as the
 holder (or anything with those methods).
@@ -80,7 +83,8 @@ def proposal_inputs_from_ledger(receivables: OfferReader, receivable_id: str, *,
         raise ValueError(_nothing_outstanding(r))
     financing = receivables.get_financing(r.financing_id) if r.financing_id else None
     terms = ReceivableTerms(receivable_id=r.id, face_amount=r.outstanding, due_date=r.due_date,
-                            financing_id=r.financing_id, financing_status=financing.status if financing else None,
+                            currency=r.currency, status=r.status, financing_id=r.financing_id,
+                            financing_status=financing.status if financing else None,
                             frozen_by=r.frozen.order_reference if r.frozen else None)
     bank_offers = []
     # rates pass as the Decimals the SDK read (str() would write a small one as "1E-7", not the contract's form)
@@ -93,7 +97,8 @@ def proposal_inputs_from_ledger(receivables: OfferReader, receivable_id: str, *,
                                      day_count=t.day_count, expires_on=t.expires_on))
     if discount_offer_id:
         d = receivables.get_discount_offer(discount_offer_id)
-        covering = [d] if d.status == "OPEN" and (not d.receivable_ids or receivable_id in d.receivable_ids) else []
+        covers = d.debtor == r.debtor and (not d.receivable_ids or receivable_id in d.receivable_ids)
+        covering = [d] if d.status == "OPEN" and covers else []
     else:
         covering = receivables.iter_discount_offers(receivable_id=receivable_id)  # open ones covering it
     return ProposalInputs(receivable=terms, bank_offers=bank_offers, early_payments=[_early(d) for d in covering])

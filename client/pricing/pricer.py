@@ -14,6 +14,10 @@ grows (less left). The bank declines when the grade is declined (null in its
 configuration), the time to the due date is longer than it finances, nothing
 is available under the limit, or the advance would be below its minimum.
 Interest, net cash and APR follow :mod:`client.pricing.money`.
+
+Every amount is in the bank's configured currency (``BankPricing.currency``): a
+claim in another currency is refused (``ValueError``), not priced against a
+limit and fees meant for other money.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ class Quote(BaseModel):
 
     bank: str
     receivable_id: str
+    currency: str
     debtor_grade: str
     probability_late: Decimal | None
     on: date
@@ -46,7 +51,10 @@ class Quote(BaseModel):
 
 def quote(config: BankPricing, terms: ReceivableTerms, *, grade: str, on: date, exposure: int = 0,
           probability_late: Decimal | None = None) -> Quote:
-    """The bank's offer for one receivable of a debtor with ``grade``, given what it already lends against the debtor."""
+    """The bank's offer for one receivable of a debtor with ``grade``, given what it already lends against the debtor
+    (in the claim's currency, which must be the configuration's)."""
+    if (refusal := config.currency_refusal(terms.currency)) is not None:
+        raise ValueError(refusal)
     if exposure < 0:
         raise ValueError("exposure cannot be negative")
     if grade not in config.grades:
@@ -55,7 +63,7 @@ def quote(config: BankPricing, terms: ReceivableTerms, *, grade: str, on: date, 
     factor = terms_by_grade.limit_factor if terms_by_grade else Decimal(0)
     limit = proportion_fen(config.limits.per_debtor, factor)
     available = max(0, limit - exposure)
-    common = dict(bank=config.bank, receivable_id=terms.receivable_id, debtor_grade=grade,
+    common = dict(bank=config.bank, receivable_id=terms.receivable_id, currency=terms.currency, debtor_grade=grade,
                   probability_late=probability_late, on=on, debtor_limit=limit, exposure=exposure, available=available)
 
     def declined(reason: str) -> Quote:

@@ -15,9 +15,10 @@ not apply (an early-payment scale whose first tier needs more days) are
 returned as ineligible with the reason. An offer the contract would refuse
 today is priced but not ranked (``takeable_now`` false) and its ``why`` says
 what would make it takeable: every offer on a frozen receivable
-(``ReceivableTerms.frozen_by``, rule receivable-frozen), and an early-payment
-offer on a receivable with a live financing (``ReceivableTerms.financing_id``,
-rule receivable-financed). Each proposal's ``why`` says where it ranks and what
+(``ReceivableTerms.frozen_by``, rule receivable-frozen), every offer on a
+receivable that is not confirmed (``ReceivableTerms.status``, rule
+invalid-state), and an early-payment offer on a receivable with a live
+financing (``ReceivableTerms.financing_id``, rule receivable-financed). Each proposal's ``why`` says where it ranks and what
 puts it there.
 
 The remainder of the face a bank does not advance (face - advance) is not
@@ -33,9 +34,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, field_validator, model_validator
 
-from client.money import MAX_FEN, percent, rate_text, yuan
+from client.money import LEDGER_MAX_FEN, MAX_FEN, percent, rate_text, yuan
 
 from .money import BASES, days_between, effective_annual_cost, interest_fen, proportion_fen
 
@@ -88,6 +89,8 @@ Rate = Annotated[Decimal, PlainSerializer(rate_text, return_type=str, when_used=
 # Money in offers and configurations: whole fen as an integer, no float or string (a unit mistake, yuan for fen,
 # is refused rather than rounded), and under the contract's cap.
 Fen = Annotated[int, Field(ge=0, le=MAX_FEN, strict=True)]
+# The same for amounts read from the ledger, which records written under the contract's earlier cap may hold.
+LedgerFen = Annotated[int, Field(ge=0, le=LEDGER_MAX_FEN, strict=True)]
 
 
 class BankOffer(BaseModel):
@@ -99,7 +102,7 @@ class BankOffer(BaseModel):
     financier: str = Field(min_length=1)
     advance_rate: Rate
     discount_rate: Rate
-    fees: Fen = Field(default=0, description="fen")
+    fees: LedgerFen = Field(default=0, description="fen")
     recourse: bool
     day_count: Basis = "ACT/360"
     expires_on: date
@@ -153,13 +156,27 @@ class EarlyPaymentOffer(BaseModel):
 
 
 LiveFinancingStatus = Literal["REQUESTED", "ACCEPTED", "DISBURSED"]
+ClaimStatus = Literal["REGISTERED", "CONFIRMED", "REJECTED", "SPLIT", "FINANCED", "OVERDUE", "SETTLED"]
+
+
+def _currency(value: object) -> object:
+    # as the contract takes a currency (chaincode/receivables/money.py, parse_currency)
+    if not isinstance(value, str) or not re.fullmatch(r"[A-Z]{3}", value):
+        raise ValueError(f"{_shown(value)} is not a currency: give a three-letter ISO 4217 code in capitals, e.g. CNY")
+    return value
+
+
+Currency = Annotated[str, BeforeValidator(_currency), Field(description="ISO 4217 code in capitals, e.g. CNY")]
 
 
 class ReceivableTerms(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     receivable_id: str = Field(min_length=1)
-    face_amount: Fen = Field(gt=0, description="fen: the outstanding amount")
+    face_amount: LedgerFen = Field(gt=0, description="fen: the outstanding amount")
     due_date: date
+    currency: Currency = Field(default="CNY", description="the claim's currency: every amount is in it")
+    status: ClaimStatus = Field(default="CONFIRMED", description="the claim's status: the contract takes an offer "
+                                                                 "only on a CONFIRMED claim (rule invalid-state)")
     financing_id: str | None = Field(default=None, min_length=1,
                                      description="the receivable's live financing, if any: early payment waits for it")
     financing_status: LiveFinancingStatus | None = Field(
@@ -225,9 +242,8 @@ def price_bank_offer(offer: BankOffer, terms: ReceivableTerms, on: date) -> Prop
         return Proposal(eligible=False, why=f"not eligible: interest and fees consume the advance ({yuan(net)} left)",
                         **base, **amounts)
     apr = effective_annual_cost(interest + offer.fees, net, days)
-    if terms.frozen_by is not None:
-        return Proposal(eligible=True, takeable_now=False, apr=apr, why=_not_takeable(terms, net, apr),
-                        **base, **amounts)
+    if why := _not_takeable(terms, net, apr):
+        return Proposal(eligible=True, takeable_now=False, apr=apr, why=why, **base, **amounts)
     return Proposal(eligible=True, apr=apr, **base, **amounts)
 
 
@@ -251,28 +267,44 @@ def price_early_payment(offer: EarlyPaymentOffer, terms: ReceivableTerms, on: da
                         f"({offer.day_count}) is a discount of {yuan(discount)} on {yuan(terms.face_amount)}, leaving "
                         f"nothing to pay; nearer the due date the discount is smaller", **base, **amounts)
     apr = effective_annual_cost(discount, net, days)
-    if terms.frozen_by is not None or terms.financing_id is not None:
-        return Proposal(eligible=True, takeable_now=False, apr=apr,
-                        why=_not_takeable(terms, net, apr, early_payment=True), **base, **amounts)
+    if why := _not_takeable(terms, net, apr, early_payment=True):
+        return Proposal(eligible=True, takeable_now=False, apr=apr, why=why, **base, **amounts)
     return Proposal(eligible=True, apr=apr, **base, **amounts)
 
 
 def _not_takeable(terms: ReceivableTerms, net: int, apr: Decimal, *, early_payment: bool = False) -> str:
-    """Why the contract would refuse an eligible offer today, and what would make it takeable.
+    """Why the contract would refuse an eligible offer today, and what would make it takeable ("" if it would not).
 
     A freeze stops every offer (rule receivable-frozen, checked first); a live financing stops early payment
     (rule receivable-financed), and a disbursed one stops it for good: it ends only with the claim settled.
+    A claim that is not CONFIRMED takes no offer (rule invalid-state): a REGISTERED one until its debtor
+    confirms it, any other for good (a financed claim's live financing is the reason given first).
     """
     reasons = []
     if terms.frozen_by is not None:
         reasons.append(f"{terms.receivable_id} is frozen by order {terms.frozen_by}, and the contract takes no "
                        f"offer on it until the regulator unfreezes it")
-    if early_payment and terms.financing_id is not None:
+    financing_stops_it = early_payment and terms.financing_id is not None
+    if financing_stops_it:
         reasons.append(_financing_stops_early_payment(terms))
-    if early_payment and terms.financing_status == "DISBURSED":
+    elif terms.status != "CONFIRMED":
+        reasons.append(_status_stops_offers(terms))
+    if not reasons:
+        return ""
+    if (financing_stops_it and terms.financing_status == "DISBURSED") or \
+            (not financing_stops_it and terms.status not in ("CONFIRMED", "REGISTERED")):
         return f"not takeable: {'; and '.join(reasons)}"
     return (f"not takeable now: {'; and '.join(reasons)}; taken then, it would pay {yuan(net)} now at "
             f"{percent(apr, 2)} a year all-in")
+
+
+def _status_stops_offers(terms: ReceivableTerms) -> str:
+    if terms.status == "REGISTERED":
+        return (f"{terms.receivable_id} is REGISTERED, not yet confirmed by its debtor, and the contract takes an "
+                f"offer only on a CONFIRMED claim (rule invalid-state); it can be taken once the debtor confirms it "
+                f"(recfin receivable confirm {terms.receivable_id})")
+    return (f"{terms.receivable_id} is {terms.status}, and the contract takes an offer only on a CONFIRMED claim "
+            f"(rule invalid-state)")
 
 
 def _financing_stops_early_payment(terms: ReceivableTerms) -> str:

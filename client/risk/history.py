@@ -30,7 +30,7 @@ from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from client.money import MAX_FEN
+from client.money import LEDGER_MAX_FEN
 
 EventKind = Literal["registered", "confirmed", "rejected", "financed", "paid", "settled", "overdue", "frozen", "split"]
 EVENT_KINDS: tuple[str, ...] = ("registered", "confirmed", "rejected", "financed", "paid", "settled", "overdue",
@@ -45,13 +45,14 @@ class LedgerEvent(BaseModel):
     receivable_id: str = Field(min_length=1)
     debtor: str = Field(min_length=1, description="the debtor's credit code (or a synthetic id)")
     holder: str = Field(min_length=1, description="who held the claim when the event happened")
-    # strict: a float or a string in a history file is a unit mistake (yuan for fen), never rounded into fen
-    face_amount: int = Field(gt=0, le=MAX_FEN, strict=True, description="fen")
+    # strict: a float or a string in a history file is a unit mistake (yuan for fen), never rounded into fen;
+    # capped as a ledger record is (a claim written under the contract's earlier cap is still scored)
+    face_amount: int = Field(gt=0, le=LEDGER_MAX_FEN, strict=True, description="fen")
     kind: EventKind
     event_date: date = Field(description="date of the transaction timestamp")
     due_date: date
     settled_date: date | None = Field(default=None, description="on 'settled' events: the payment date")
-    amount: int | None = Field(default=None, gt=0, le=MAX_FEN, strict=True,
+    amount: int | None = Field(default=None, gt=0, le=LEDGER_MAX_FEN, strict=True,
                                description="on 'paid' events: fen the payment took off the claim")
     parent_id: str | None = Field(default=None, description="set on the parts of a split claim")
 

@@ -67,11 +67,12 @@ def test_tables_get_money_and_freeze_orders_machines_keep_fen():
     assert row["face_amount"] == 11_300_000  # the record itself is not changed
 
 
-@pytest.mark.parametrize("text", ["1000000000000000.01", "100000000000000001fen", "9" * 40])
+@pytest.mark.parametrize("text", ["1000000000000000.01", "100000000000000001fen", "9" * 40, "90071992547409.92",
+                                  "9007199254740992fen"])
 def test_amounts_above_the_ledger_cap_are_refused(text):
     with pytest.raises(ValueError, match="above the cap"):
         parse_amount(text)
-    assert parse_amount("1000000000000000") == 10**17  # the cap itself is an amount
+    assert parse_amount("90,071,992,547,409.91") == 2**53 - 1  # the cap itself is an amount
 
 
 @pytest.mark.parametrize("text, fen", [("100000000", 100_000_000), ("100,000,000", 100_000_000),

@@ -29,29 +29,30 @@ def test_floats_booleans_text_and_non_finite_amounts_are_refused(amount, error):
 
 
 @pytest.mark.parametrize("amount", [Decimal("1E+1000000"), Decimal("-1E+100000000"), Decimal("1000000000000000.01"),
-                                    Decimal("9" * 100), 10**17 + 1, -(10**17) - 1])
+                                    Decimal("9" * 100), 10**17 + 1, -(10**17) - 1, 2**53, Decimal("90071992547409.92")])
 def test_amounts_beyond_the_cap_are_refused_before_any_huge_int_is_built(amount):
     # 1E+1000000 yuan was expanded into a million-digit int first, which took seconds
     for rounding in (None, ROUND_HALF_UP):
-        with pytest.raises(AboveCap, match=r"cap of 1000000000000000\.00 yuan \(100000000000000000 fen\)"):
+        with pytest.raises(AboveCap, match=r"cap of 90071992547409\.91 yuan \(9007199254740991 fen\)"):
             to_fen(amount, rounding=rounding)
     assert issubclass(AboveCap, ValueError)
 
 
 def test_a_fraction_of_a_fen_past_the_cap_is_refused_whatever_the_rounding():
     """abs() rounds to 28 digits and would pass this as the cap itself; rounding up then crosses it."""
-    just_over = Decimal("1000000000000000.00000000000049")
+    just_over = Decimal("90071992547409.91000000000049")
     for rounding in (ROUND_UP, ROUND_CEILING, ROUND_HALF_UP, ROUND_DOWN):
         with pytest.raises(AboveCap):
             to_fen(just_over, rounding=rounding)
     with pytest.raises(AboveCap):
         to_fen(just_over.copy_negate(), rounding=ROUND_FLOOR)   # unary minus would round it to 28 digits
-    assert to_fen(Decimal("999999999999999.99999999999999"), rounding=ROUND_DOWN) == MAX_FEN - 1
-    assert to_fen(Decimal("999999999999999.99999999999999"), rounding=ROUND_UP) == MAX_FEN   # the cap itself
+    assert to_fen(Decimal("90071992547409.90999999999999"), rounding=ROUND_DOWN) == MAX_FEN - 1
+    assert to_fen(Decimal("90071992547409.90999999999999"), rounding=ROUND_UP) == MAX_FEN   # the cap itself
 
 
 def test_the_cap_itself_and_tiny_or_zero_exponents_are_amounts():
-    assert to_fen(Decimal("1000000000000000")) == MAX_FEN == to_fen(MAX_FEN) and to_fen(-MAX_FEN) == -MAX_FEN
+    assert to_fen(Decimal("90071992547409.91")) == MAX_FEN == to_fen(MAX_FEN) and to_fen(-MAX_FEN) == -MAX_FEN
+    assert MAX_FEN == 2**53 - 1   # JavaScript's largest exact integer: JSON.parse reads every amount exactly
     assert to_fen(Decimal("0E+999999999")) == 0 and to_fen(Decimal("1E-1000000"), rounding=ROUND_HALF_UP) == 0
     with pytest.raises(ValueError, match="fractions of a fen"):
         to_fen(Decimal("1E-1000000"))

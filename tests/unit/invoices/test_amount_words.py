@@ -22,7 +22,8 @@ from ._samples import in_words
     ("壹拾伍圆整", 1500), ("拾伍圆整", 1500),
     ("壹亿零伍佰万圆整", 10500000000), ("壹亿零伍佰圆整", 10000050000),
     ("壹万贰仟叁佰肆拾伍亿陆仟柒佰捌拾玖万零壹佰贰拾叁圆整", 123456789012300),
-    ("壹仟万亿圆整", MAX_FEN),
+    ("玖拾万零柒佰壹拾玖亿玖仟贰佰伍拾肆万柒仟肆佰零玖圆玖角壹分", MAX_FEN),   # the cap, 2**53 - 1 fen
+    ("玖拾万亿圆整", 9 * 10**15),
     ("人民币贰仟叁佰零叁元正", 230300), ("ⓧ贰仟叁佰零叁圆整", 230300), (" 贰仟 叁佰零叁圆整 ", 230300),
     ("负壹佰圆整", -10000),
     # a red-letter invoice's prefix, and the traditional forms the rules accept
@@ -51,6 +52,8 @@ def test_amounts_in_words_as_invoices_print_them(words, fen):
     "贰仟叁百零叁圆整",   # 百 is not the uppercase 佰
     "贰仟3佰零叁圆整", "贰仟叁佰零叁圆整¥2303.00",
     "壹拾亿亿圆整",       # beyond what an amount has (and the cap)
+    "壹仟万亿圆整",       # 10**17 fen, above the cap
+    "玖拾万零柒佰壹拾玖亿玖仟贰佰伍拾肆万柒仟肆佰零玖圆玖角贰分",   # the cap + 1 fen
     "壹" * 70,
 ])
 def test_words_that_are_no_amount_are_not_read(words):

@@ -52,7 +52,16 @@ def test_quote_scores_from_the_ledger_and_offers_those_terms_on_yes(world):
     assert stored.fees == data["offer"]["fees"] and stored.expires_on.isoformat() == data["offer"]["expires_on"]
 
 
-def test_quote_scores_the_debtor_in_the_claims_currency(world, monkeypatch):
+def config_in(currency: str, folder: Path) -> str:
+    """The example bank's pricing with its amounts read as ``currency``."""
+    text = Path(CONFIG).read_text(encoding="utf-8").replace("currency: CNY", f"currency: {currency}")
+    assert f"currency: {currency}" in text
+    path = folder / f"bank-{currency}.yaml"
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def test_quote_scores_the_debtor_in_the_claims_currency(world, monkeypatch, tmp_path):
     import cli.finance_commands as commands
 
     net = world.net
@@ -67,11 +76,43 @@ def test_quote_scores_the_debtor_in_the_claims_currency(world, monkeypatch):
         return history
 
     monkeypatch.setattr(commands, "history_from_ledger", history_from_ledger)
-    for receivable in (dollars["id"], world.receivable):
-        result = CliRunner().invoke(finance, ["quote", receivable, "--as", "bank", "--config", CONFIG,
+    for receivable, config in ((dollars["id"], config_in("USD", tmp_path)), (world.receivable, CONFIG)):
+        result = CliRunner().invoke(finance, ["quote", receivable, "--as", "bank", "--config", config,
                                               "--on", world.today, "--json"])
         assert result.exit_code == 0, result.output
     assert read == [("USD", {dollars["id"]}), ("CNY", {world.receivable})]
+
+
+def test_quote_refuses_a_claim_in_another_currency_than_the_banks_pricing(world, tmp_path):
+    """The example bank's limit, fees and minimum advance are yuan: lending 190M yuan against the debtor leaves
+    10M of its 200M limit, and a claim in dollars is refused rather than given a 95M advance against it."""
+    net = world.net
+    tier2, core = net.actors["tier2"], net.actors["core"]
+    big = asyncio.run(net.confirmed(tier2, core, 20_000_000_000, due_in=60))
+    f = world.client("tier2").request_financing(big["id"]).id
+    terms = FinancingTerms(advance_rate="0.95", discount_rate="0.04", fees=0, recourse=True, day_count="ACT/360",
+                           expires_on=date.fromisoformat(world.today) + timedelta(days=5))
+    world.client("tier2").accept_offer(world.client("bank").make_offer(f, terms).id)
+    dollars = asyncio.run(net.confirmed(tier2, core, 10_000_000_000, due_in=60, currency="USD"))
+    world.client("tier2").request_financing(dollars["id"])
+
+    def quote_dollars(config: str, *extra: str, input: str | None = None):
+        return CliRunner().invoke(finance, ["quote", dollars["id"], "--as", "bank", "--config", config, "--grade",
+                                            "A", "--on", world.today, *extra], input=input)
+
+    refused = quote_dollars(CONFIG, "--yes")
+    assert refused.exit_code == 1
+    assert "the claim is in USD, but example-bank's pricing is in CNY" in refused.output
+    assert world.client("tier2").get_financing(world.client("tier2").get_receivable(dollars["id"]).financing_id
+                                               ).offers == []
+    in_dollars = quote_dollars(config_in("USD", tmp_path), "--json")
+    assert in_dollars.exit_code == 0, in_dollars.output
+    data = json.loads(in_dollars.stdout)
+    assert (data["currency"], data["exposure"]) == ("USD", 0)   # the yuan lent are not dollars lent
+    table = quote_dollars(config_in("USD", tmp_path), input="n\n")
+    assert "currency: USD" in table.output
+    yuan = json.loads(quote(world, "--grade", "A", "--json").stdout)
+    assert (yuan["currency"], yuan["exposure"], yuan["available"]) == ("CNY", 19_000_000_000, 1_000_000_000)
 
 
 def test_quote_for_a_later_disbursement_scores_the_debtor_as_of_the_ledgers_today(world, monkeypatch):
@@ -185,6 +226,7 @@ def test_compare_ranks_the_live_offers_and_the_debtors_discount_offer(world):
     data = json.loads(result.stdout)
     assert data["receivable"] == {"receivable_id": world.receivable, "face_amount": 100_000_000,
                                   "due_date": (date.fromisoformat(world.today) + timedelta(days=90)).isoformat(),
+                                  "currency": "CNY", "status": "CONFIRMED",
                                   "financing_id": world.financing, "financing_status": "REQUESTED",
                                   "frozen_by": None}
     # the discount offer is priced, but the contract pays it only once the financing request is withdrawn
@@ -217,6 +259,50 @@ def test_compare_lists_the_open_discount_offers_covering_the_receivable_or_the_o
     assert compare("--on", world.today, "--discount-offer", general) == [only, general]
     world.net.advance(2)  # the general offer has expired: no longer listed
     assert compare("--on", world.net.today) == [only, covering]
+
+
+def test_compare_leaves_out_a_named_discount_offer_of_another_debtor_as_the_contract_refuses_it(world):
+    net = world.net
+    claim = asyncio.run(net.confirmed(net.actors["tier1"], net.actors["core"], 1_000_000, due_in=60))["id"]
+    expires = date.fromisoformat(world.today) + timedelta(days=30)
+    theirs = world.client("core2").publish_discount_offer(DiscountOfferRequest(apr="0.05", expires_on=expires)).id
+    with pytest.raises(RuleViolation) as refused:
+        world.client("tier1").accept_discount_offer(theirs, claim)
+    assert refused.value.rule == "discount-offer-not-for-receivable"
+    result = CliRunner().invoke(finance, ["compare", claim, "--as", "tier1", "--on", world.today, "--json",
+                                          "--discount-offer", theirs])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["proposals"] == []
+    own = world.client("core").publish_discount_offer(DiscountOfferRequest(apr="0.05", expires_on=expires)).id
+    result = CliRunner().invoke(finance, ["compare", claim, "--as", "tier1", "--on", world.today, "--json",
+                                          "--discount-offer", own])
+    assert [(p["offer_id"], p["takeable_now"]) for p in json.loads(result.stdout)["proposals"]] == [(own, True)]
+
+
+def test_compare_on_a_registered_receivable_marks_offers_not_takeable_until_the_debtor_confirms(world):
+    net = world.net
+    tier1, core = net.actors["tier1"], net.actors["core"]
+    claim = asyncio.run(net.registered(tier1, core, 1_000_000, due_in=60))["id"]
+    expires = date.fromisoformat(world.today) + timedelta(days=30)
+    offer_id = world.client("core").publish_discount_offer(DiscountOfferRequest(apr="0.05", expires_on=expires)).id
+    with pytest.raises(RuleViolation) as refused:
+        world.client("tier1").accept_discount_offer(offer_id, claim)
+    assert refused.value.rule == "invalid-state"
+
+    def compare():
+        result = CliRunner().invoke(finance, ["compare", claim, "--as", "tier1", "--on", world.today, "--json"])
+        assert result.exit_code == 0, result.output
+        return json.loads(result.stdout)
+
+    data = compare()
+    assert data["receivable"]["status"] == "REGISTERED"
+    [p] = data["proposals"]
+    assert (p["offer_id"], p["eligible"], p["takeable_now"], p["rank_by_cost"]) == (offer_id, True, False, None)
+    assert p["why"].startswith(f"not takeable now: {claim} is REGISTERED") and "rule invalid-state" in p["why"]
+    assert f"recfin receivable confirm {claim}" in p["why"]
+    world.client("core").confirm(claim)
+    [p] = compare()["proposals"]
+    assert (p["takeable_now"], p["rank_by_cost"]) == (True, 1)
 
 
 def test_compare_recommends_early_payment_only_once_the_financing_request_is_withdrawn(world):

@@ -155,8 +155,8 @@ def test_offline_quotes_and_comparisons_date_by_the_business_day(tmp_path, monke
     ('rate_of_advance: "0.0005"', 'rate_of_advance: "1e-300000000"', "fees.rate_of_advance: '1e-300000000' is not"),
     ('base_rate: "0.0310"', 'base_rate: "0.999"', "grades.A.spread: base_rate 0.999 + spread 0.0040 = 1.0030, "
                                                   "above 1"),
-    ("flat: 50000", "flat: 100000000000000000", "fees.flat: 100000000000000000 fen flat plus 0.0005 of the advance "
-                                                "is 100000000010000000 fen on the largest advance"),
+    ("flat: 50000", "flat: 20000000000", "fees.flat: 20000000000 fen flat plus 0.0005 of the advance "
+                                         "is 20010000000 fen on the largest advance"),
 ])
 def test_rates_and_fees_the_contract_would_refuse_are_refused_when_the_file_is_read(tmp_path, old, new, expected):
     path = config(tmp_path, SHIPPED.replace(old, new))

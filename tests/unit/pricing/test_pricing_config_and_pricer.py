@@ -93,6 +93,23 @@ def test_limit_shrinks_with_exposure_and_caps_the_advance(config):
     assert full.offer is None and "no room" in full.declined
 
 
+def test_a_claim_in_another_currency_is_refused_naming_both(config, tmp_path):
+    assert config.currency == "CNY"
+    dollars = TERMS.model_copy(update={"currency": "USD"})
+    with pytest.raises(ValueError, match="the claim is in USD, but example-bank's pricing is in CNY"):
+        quote(config, dollars, grade="A", on=ON)
+    data = example_data()
+    data["currency"] = "USD"
+    in_dollars = load_bank_config(write(tmp_path, data))
+    q = quote(in_dollars, dollars, grade="A", on=ON)
+    assert (q.currency, q.priced.advance) == ("USD", 95_000_000)
+    del data["currency"]   # left out: CNY, as before currencies were named
+    assert load_bank_config(write(tmp_path, data)).currency == "CNY"
+    data["currency"] = "usd"
+    with pytest.raises(PricingConfigError, match="currency"):
+        load_bank_config(write(tmp_path, data))
+
+
 def test_declines(config):
     assert "declined" in quote(config, TERMS, grade="E", on=ON).declined
     far = ReceivableTerms(receivable_id="R", face_amount=100_000_000, due_date=date(2028, 1, 1))

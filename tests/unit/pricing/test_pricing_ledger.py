@@ -12,8 +12,8 @@ from client.pricing.ledger import proposal_inputs_from_ledger
 
 class FakeReceivables:
     def get_receivable(self, rid):
-        return NS(id=rid, status="CONFIRMED", outstanding=100_000_000, due_date=date(2027, 3, 1), financing_id="FIN-1",
-                  frozen=None, children=[])
+        return NS(id=rid, status="CONFIRMED", debtor="core", currency="CNY", outstanding=100_000_000,
+                  due_date=date(2027, 3, 1), financing_id="FIN-1", frozen=None, children=[])
 
     def get_financing(self, fid):
         return NS(id=fid, status="REQUESTED", offers=[NS(id="OF-1", financier="bank-a", status="OPEN"),
@@ -70,6 +70,25 @@ def test_a_named_discount_offer_that_does_not_cover_the_receivable_is_left_out()
     source = FakeReceivables()
     source.get_discount_offer = lambda did: NS(id=did, debtor="core", status="OPEN", receivable_ids=["RCV-9"])
     assert proposal_inputs_from_ledger(source, "RCV-1", discount_offer_id="DD-9").early_payments == []
+
+
+def test_a_named_discount_offer_of_another_debtor_is_left_out():
+    source = FakeReceivables()
+    own = source.get_discount_offer("DD-1")
+    source.get_discount_offer = lambda did: NS(**{**vars(own), "id": did, "debtor": "another-core"})
+    assert proposal_inputs_from_ledger(source, "RCV-1", discount_offer_id="DD-8").early_payments == []
+
+
+def test_the_receivables_currency_and_status_are_carried_and_a_registered_one_takes_no_offer_yet():
+    source = FakeReceivables()
+    source.get_receivable = lambda rid: NS(id=rid, status="REGISTERED", debtor="core", currency="USD",
+                                           outstanding=100_000_000, due_date=date(2027, 3, 1), financing_id=None,
+                                           frozen=None, children=[])
+    inputs = proposal_inputs_from_ledger(source, "RCV-1", discount_offer_id="DD-1")
+    assert (inputs.receivable.currency, inputs.receivable.status) == ("USD", "REGISTERED")
+    [p] = rank_proposals(inputs.receivable, date(2026, 12, 1), inputs.bank_offers, inputs.early_payments)
+    assert (p.offer_id, p.eligible, p.takeable_now, p.rank_by_cost) == ("DD-1", True, False, None)
+    assert "rule invalid-state" in p.why and "recfin receivable confirm RCV-1" in p.why
 
 
 def test_a_frozen_receivable_carries_its_order_and_no_offer_on_it_is_takeable():

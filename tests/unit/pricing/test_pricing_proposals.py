@@ -160,6 +160,21 @@ def test_no_offer_on_a_frozen_receivable_is_takeable_and_the_order_says_why():
     assert not early.takeable_now
 
 
+def test_no_offer_on_a_claim_that_is_not_confirmed_is_takeable_citing_the_contracts_rule():
+    cheap = EarlyPaymentOffer(offer_id="DD", debtor="core", apr="0.01", day_count="ACT/365", expires_on=date(2027, 1, 1))
+    registered = TERMS.model_copy(update={"status": "REGISTERED"})
+    [p] = rank_proposals(registered, ON, [], [cheap])
+    assert (p.eligible, p.takeable_now, p.rank_by_cost, p.net_cash) == (True, False, None, 99_753_425)
+    assert p.why.startswith("not takeable now: RCV-1 is REGISTERED, not yet confirmed by its debtor, and the contract "
+                            "takes an offer only on a CONFIRMED claim (rule invalid-state); it can be taken once the "
+                            "debtor confirms it (recfin receivable confirm RCV-1); taken then, it would pay ")
+    [rejected] = rank_proposals(TERMS.model_copy(update={"status": "REJECTED"}), ON, [], [cheap])
+    assert rejected.why == ("not takeable: RCV-1 is REJECTED, and the contract takes an offer only on a CONFIRMED "
+                            "claim (rule invalid-state)")
+    [confirmed] = rank_proposals(TERMS, ON, [], [cheap])
+    assert (confirmed.takeable_now, confirmed.rank_by_cost) == (True, 1)
+
+
 def test_the_gap_to_the_cheapest_is_rounded_half_up_in_points():
     # fees of 10.68 put B's APR at 4.0448% against A's 4.0398%: exactly 0.005 points apart
     ranked = rank_proposals(TERMS, ON, [bank("A", advance="0.9"), bank("B", advance="0.9", fees=1068)])

@@ -84,7 +84,8 @@ def test_amounts_in_fen(value, expected):
     (1.5, "amount-not-integer-fen"), (100.0, "amount-not-integer-fen"), ("1.50", "amount-not-integer-fen"),
     ("1e3", "amount-not-integer-fen"), (True, "amount-not-integer-fen"), (None, "amount-not-integer-fen"),
     (-1, "amount-negative"), ("-5", "amount-negative"), (0, "amount-not-positive"),
-    (10**17 + 1, "amount-too-large"), ("+5", "amount-not-integer-fen"), (" 5", "amount-not-integer-fen"),
+    (10**17 + 1, "amount-too-large"), (2**53, "amount-too-large"), ("+5", "amount-not-integer-fen"),
+    (" 5", "amount-not-integer-fen"),
 ])
 def test_bad_amounts_are_refused_with_their_rule(value, code):
     with pytest.raises(RuleViolation) as err:
@@ -95,6 +96,7 @@ def test_bad_amounts_are_refused_with_their_rule(value, code):
 
 @pytest.mark.parametrize("value, code", [
     ("1000000000000000000", "amount-too-large"), (str(10**17 + 1), "amount-too-large"), ("9" * 5000, "amount-too-large"),
+    (str(2**53), "amount-too-large"), ("9999999999999999", "amount-too-large"),
 ])
 def test_digit_strings_of_any_length_get_the_rule_they_break(value, code):
     """All digits is an integer however long; above the cap it is too large, not "not digits"."""
@@ -106,7 +108,17 @@ def test_digit_strings_of_any_length_get_the_rule_they_break(value, code):
 
 def test_leading_zeros_do_not_make_an_amount_too_large():
     assert money.parse_amount("0000000000000000001", "x") == 1
-    assert money.parse_amount("0" * 30 + str(10**17), "x") == 10**17
+    assert money.parse_amount("0" * 30 + str(money.MAX_AMOUNT), "x") == money.MAX_AMOUNT
+
+
+def test_the_cap_is_the_largest_integer_javascript_reads_exactly():
+    """JSON.parse reads a number into a double: 2**53 + 1 comes back as 2**53. Every amount a caller sends is one
+    it reads exactly; the earlier cap (STORED_AMOUNT_LIMIT) still bounds what a stored record may hold."""
+    assert money.MAX_AMOUNT == 2**53 - 1 and float(money.MAX_AMOUNT) == money.MAX_AMOUNT
+    assert money.parse_amount(str(money.MAX_AMOUNT), "x") == money.MAX_AMOUNT
+    with pytest.raises(RuleViolation, match=r"capped at 9007199254740991 fen \(90071992547409\.91 yuan\)"):
+        money.parse_amount(money.MAX_AMOUNT + 1, "x")
+    assert money.parse_amount(10**17, "x", cap=money.STORED_AMOUNT_LIMIT) == 10**17
 
 
 def test_leading_zeros_beyond_what_int_reads_still_parse_to_the_amount():

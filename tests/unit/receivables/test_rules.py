@@ -35,10 +35,10 @@ async def test_financing_rules():
     core, tier1, bank = net.actors["core"], net.actors["tier1"], net.actors["bank"]
     r = await net.confirmed(tier1, core, 1000, due_in=30)
     f = await net.ok(tier1, "RequestFinancing", r["id"])
-    # fees that consume the advance are refused at disbursement
-    o = await net.ok(bank, "MakeFinancingOffer", f["id"], transient=transient_terms(fees=900))
+    # fees below the advance of 900 fen, with interest (3 fen for 30 days) consuming the rest: refused at disbursement
+    o = await net.ok(bank, "MakeFinancingOffer", f["id"], transient=transient_terms(fees=899))
     await net.ok(tier1, "AcceptFinancingOffer", o["id"])
-    await net.refused(bank, "RecordDisbursement", f["id"], transient=transient_terms(fees=900), rule="financing-not-positive")
+    await net.refused(bank, "RecordDisbursement", f["id"], transient=transient_terms(fees=899), rule="financing-not-positive")
     await net.refused(bank, "RecordRepayment", f["id"], rule="invalid-state")
     await net.refused(tier1, "WithdrawFinancing", f["id"], rule="invalid-state")
     await net.refused(net.actors["tier2"], "WithdrawFinancing", f["id"], rule="not-the-holder")
@@ -47,6 +47,29 @@ async def test_financing_rules():
     await net.refused(tier1, "AcceptDiscountOffer", d["id"], r["id"], rule="receivable-financed")
     # the bank cannot offer on a request that is no longer open
     await net.refused(net.actors["bank2"], "MakeFinancingOffer", f["id"], transient=transient_terms(), rule="invalid-state")
+
+
+async def test_offers_no_disbursement_could_take_are_refused_when_made():
+    """An advance of 0 fen, or fees taking all of the advance, would make every disbursement fail and leave the
+    accepted claim unpayable until a cancellation; neither improves with time, so the offer itself is refused."""
+    net = await standard_net()
+    core, tier1, bank = net.actors["core"], net.actors["tier1"], net.actors["bank"]
+    tiny = await net.confirmed(tier1, core, 1, due_in=60)
+    f = await net.ok(tier1, "RequestFinancing", tiny["id"])
+    err = await net.refused(bank, "MakeFinancingOffer", f["id"], transient=transient_terms(advance_rate="0.4"),
+                            rule="advance-rounds-to-zero")
+    assert "outstanding 1 fen" in err
+    await net.ok(bank, "MakeFinancingOffer", f["id"], transient=transient_terms(advance_rate="0.5"))  # 0.5 fen: 1 fen
+
+    r = await net.confirmed(tier1, core, 1000, due_in=60)
+    f = await net.ok(tier1, "RequestFinancing", r["id"])
+    for fees in (900, 2000):   # the advance at 0.9 is 900 fen
+        err = await net.refused(bank, "MakeFinancingOffer", f["id"], transient=transient_terms(fees=fees),
+                                rule="fees-not-below-advance")
+        assert f"fees of {fees} fen would take all of the 900 fen advanced" in err
+    assert net.doc(r["id"])["status"] == "CONFIRMED"
+    o = await net.ok(bank, "MakeFinancingOffer", f["id"], transient=transient_terms(fees=899))
+    await net.ok(tier1, "AcceptFinancingOffer", o["id"])
 
 
 async def test_no_financing_on_or_after_maturity():

@@ -541,6 +541,10 @@ class ReceivablesMachine(RuleBasedStateMachine):
             codes |= {"invalid-state"} if f.status != "REQUESTED" else set()
             if any(o.financing == fid and o.bank == caller for o in self.offers.values()):
                 codes.add("offer-already-made")
+            if kind in ("good", "expired"):   # terms no disbursement could take (docs/receivables.md, Financing)
+                principal = half_up(Fraction(c.outstanding) * Fraction(Decimal(offered["advance_rate"])))
+                codes |= {"advance-rounds-to-zero"} if principal == 0 else set()
+                codes |= {"fees-not-below-advance"} if 0 < principal <= offered["fees"] else set()
         transient = {} if kind == "missing" else {"terms": json.dumps(offered).encode()}
         if done := self.attempt(caller, "MakeFinancingOffer", fid, codes=codes, transient=transient,
                                 event=("FinancingOffered", c.id if c else None)):
