@@ -109,6 +109,14 @@ def _parse_fraction(_ctx: click.Context, _param: click.Parameter, value: str) ->
     return number
 
 
+# verify and register check an invoice alike: one option, one default
+_TOLERANCE = click.option(
+    "--tolerance-fen", type=click.IntRange(min=0), default=None, metavar="FEN",
+    help="rounding allowed per line between computed and printed money (quantity x price, amount x rate) "
+         "[default: by the invoice: a line's tax may be 6 fen off on an invoice with an 8-digit number and a "
+         "code, issued by a tax-control device, 1 fen on a fully digitalised one; quantity x price 1 fen]")
+
+
 @click.group("invoice")
 def invoice() -> None:
     """Check e-invoices, match them to orders and receipts, read scans; attest and register on the ledger.
@@ -127,8 +135,7 @@ def invoice() -> None:
 @click.option("--today", callback=_parse_date, metavar="YYYY-MM-DD", help="reference date (default: today in China Standard Time, as the ledger dates)")
 @click.option("--max-age-days", type=click.IntRange(min=1), default=365, show_default=True,
               help="oldest plausible issue date, in days before --today")
-@click.option("--tolerance-fen", type=click.IntRange(min=0), default=1, show_default=True,
-              help="rounding allowed between computed and printed amounts")
+@_TOLERANCE
 @click.option("--reference-sources", is_flag=True,
               help="also ask the reference tax, registry and credit sources (synthetic local data)")
 @click.option("--ledger", is_flag=True,
@@ -142,7 +149,7 @@ def invoice() -> None:
               help="with --ledger: network data folder holding profiles/ (default: the topology's)")
 @click.option("--json", "as_json", is_flag=True, help="print the report as JSON")
 def verify(file: Path, debtor: str | None, debtor_name: str | None, supplier: str | None,
-           supplier_name: str | None, today: date | None, max_age_days: int, tolerance_fen: int,
+           supplier_name: str | None, today: date | None, max_age_days: int, tolerance_fen: int | None,
            reference_sources: bool, ledger: bool, as_: str | None, org: str | None, user: str | None,
            data_root: Path | None, as_json: bool) -> None:
     """Check an e-invoice (XML or JSON) and report each named finding.
@@ -152,7 +159,8 @@ def verify(file: Path, debtor: str | None, debtor_name: str | None, supplier: st
     skipped.
 
     The examples read the shipped samples from the repository root; the
-    second needs the network.
+    second needs the network; the third allows a line's figures to be 3 fen
+    off (the default is chosen by the invoice, see --tolerance-fen).
 
     \b
     Example:
@@ -160,6 +168,8 @@ def verify(file: Path, debtor: str | None, debtor_name: str | None, supplier: st
         --debtor 91440300MA5F7KQ3XU --supplier 91440300MA5G2HT8LX --reference-sources --json
       recfin invoice verify client/invoices/reference_data/samples/einvoice.xml \\
         --ledger --as supplier/supplier1 --json
+      recfin invoice verify client/invoices/reference_data/samples/einvoice.xml --today 2026-11-30 \\
+        --tolerance-fen 3
     """
     inv = _call(lambda: read_invoice(file))
     with _ledger_registry(ledger, as_, org, user, data_root) as registry:
@@ -621,17 +631,19 @@ def _verified(a) -> str:
               help="goods receipt export (CSV or JSON)")
 @click.option("--due", "due_date", required=True, callback=_parse_date, metavar="YYYY-MM-DD",
               help="the date the debtor pays the claim")
+@_TOLERANCE
 @_as_option("the supplier's", "supplier/supplier1")
 @request_id_option("the receivable it registered")
 @_DATA_ROOT
 @click.option("--json", "as_json", is_flag=True, help="print the registered receivable as JSON")
-def register(file: Path, po_file: Path, receipt_file: Path, due_date: date, identity: str, request_id: str | None,
-             data_root: Path | None, as_json: bool) -> None:
+def register(file: Path, po_file: Path, receipt_file: Path, due_date: date, tolerance_fen: int | None, identity: str,
+             request_id: str | None, data_root: Path | None, as_json: bool) -> None:
     """Register a receivable backed by a checked and matched invoice (needs the network).
 
     The invoice's own checks must pass first (totals, lines, tax ids, number
-    and code, as recfin invoice verify reports them; the failed ones are named,
-    exit 1), then the three-way match. The face amount is the invoice's total
+    and code, as recfin invoice verify reports them, with the same
+    --tolerance-fen; the failed ones are named, exit 1), then the three-way
+    match. The face amount is the invoice's total
     with tax, the debtor its buyer; the
     evidence hash of invoice, order and receipt goes on the ledger as the
     contract hash. Where the network requires it, the invoice needs a passing
@@ -644,6 +656,8 @@ def register(file: Path, po_file: Path, receipt_file: Path, due_date: date, iden
         --due 2026-11-30 --as supplier/supplier1 --json
       recfin invoice register invoice.xml --po purchase_order.csv --receipt goods_receipt.csv \\
         --due 2026-11-30 --as supplier/supplier1 --request-id PO-2026-0042
+      recfin invoice register invoice.xml --po purchase_order.csv --receipt goods_receipt.csv \\
+        --due 2026-11-30 --tolerance-fen 3 --as supplier/supplier1 --json
     """
     from client.receivables import ReceivableRegistration
 
@@ -651,7 +665,8 @@ def register(file: Path, po_file: Path, receipt_file: Path, due_date: date, iden
     po = _call(lambda: read_purchase_order(po_file))
     gr = _call(lambda: read_goods_receipt(receipt_file))
     try:
-        registration = registration_from_match(inv, po, gr, match_invoice(inv, po, gr, Tolerances()), due_date)
+        registration = registration_from_match(inv, po, gr, match_invoice(inv, po, gr, Tolerances()), due_date,
+                                               tolerance_fen)
     except ChecksFailed as exc:
         raise CommandError(f"{one_line(exc)} (see recfin invoice verify)", EXIT_FAILED) from None
     except NotMatched as exc:

@@ -1,6 +1,7 @@
 """The arithmetic an honest invoice passes, and the values it can restore on a scan.
 
-Each item row: quantity x unit price = amount, amount x rate = tax (to the fen).
+Each item row: quantity x unit price = amount, amount x rate = tax (to the fen; on a
+row taxed on the difference, 差额征税, (amount - deduction) x rate = tax).
 The whole invoice: the rows' amounts and taxes add up to 合计, and 合计金额 +
 合计税额 = 价税合计. When a value could not be read, or is the one value that
 breaks a check the other values confirm, it is derived from them. A derived value
@@ -16,7 +17,7 @@ from fractions import Fraction
 
 from client.money import plain_yuan
 
-from ._reading import ValueProblem, line_amount_fen, line_tax_fen, to_decimal, to_fen, to_rate
+from ._reading import ValueProblem, line_amount_fen, line_tax_fen, to_decimal, to_fen, to_line_tax, to_rate
 from ._scan_fields import Found
 
 # VAT rates and levy rates printed on invoices since 2019, and the older ones still seen
@@ -33,23 +34,30 @@ class RowValues:
     amount: int | None
     tax_rate: Decimal | None
     tax: int | None
+    deduction: int | None = None  # 扣除额 of a row taxed on the difference (差额征税): tax is on amount - deduction
+
+    def taxable(self, amount: int | None = None) -> int | None:
+        """What the rate applies to: the amount (``amount`` when given), less the deduction if there is one."""
+        amount = self.amount if amount is None else amount
+        return None if amount is None else amount - (self.deduction or 0)
 
 
-_CONVERT = {
-    "quantity": to_decimal, "unit_price": to_decimal, "amount": to_fen, "tax_rate": to_rate,
-    "tax": lambda text: 0 if set(text) == {"*"} else to_fen(text),
-}
+_CONVERT = {"quantity": to_decimal, "unit_price": to_decimal, "amount": to_fen, "tax_rate": to_rate}
 
 
-def row_values(cells: dict[str, Found]) -> RowValues:
+def row_values(cells: dict[str, Found], deduction: int | None = None) -> RowValues:
+    """The row's figures; a tax printed as ``***`` is 0 only where the rate says the line carries no tax
+    (as the XML reader reads it), and unreadable on a taxed line. ``deduction``: the row's 扣除额, if any."""
     typed = {}
-    for column, convert in _CONVERT.items():
+    rate = cells.get("tax_rate")
+    convert_tax = lambda text: to_line_tax(text, rate.value if rate is not None else None)  # noqa: E731
+    for column, convert in (*_CONVERT.items(), ("tax", convert_tax)):
         found = cells.get(column)
         try:
             typed[column] = convert(found.value) if found is not None else None
         except (ValueProblem, ValueError):
             typed[column] = None
-    return RowValues(**typed)
+    return RowValues(**typed, deduction=deduction)
 
 
 def amount_agrees(v: RowValues) -> bool | None:
@@ -60,19 +68,21 @@ def amount_agrees(v: RowValues) -> bool | None:
 
 
 def tax_agrees(v: RowValues) -> bool | None:
-    """amount x rate = tax within a fen (per-line rounding); ``None`` when a figure is missing."""
+    """amount x rate = tax within a fen (per-line rounding), (amount - deduction) x rate on a row taxed on the
+    difference; ``None`` when a figure is missing."""
     if v.amount is None or v.tax_rate is None or v.tax is None:
         return None
-    return abs(line_tax_fen(v.amount, v.tax_rate) - v.tax) <= 1
+    return abs(line_tax_fen(v.taxable(), v.tax_rate) - v.tax) <= 1
 
 
-def restore_row(cells: dict[str, Found], amount_in_total: bool) -> dict[str, Found]:
+def restore_row(cells: dict[str, Found], amount_in_total: bool, deduction: int | None = None) -> dict[str, Found]:
     """The row's cells with missing or contradicted figures derived from the rest (see the module doc).
 
     ``amount_in_total``: every row's amount was read and they add up to 合计金额, which confirms this amount.
+    ``deduction``: the row's 扣除额 when it is taxed on the difference.
     """
     cells = dict(cells)
-    v = row_values(cells)
+    v = row_values(cells, deduction)
 
     def derive(column: str, value: str, how: str, *sources: str) -> None:
         confidence = min((cells[s].confidence for s in sources if s in cells), default=0.0)
@@ -88,12 +98,13 @@ def restore_row(cells: dict[str, Found], amount_in_total: bool) -> dict[str, Fou
                    "quantity", "unit_price")
             v = replace(v, amount=amount)
     if v.tax is None and v.amount is not None and v.tax_rate is not None:
-        tax = line_tax_fen(v.amount, v.tax_rate)
-        derive("tax", plain_yuan(tax), f"amount x rate = {plain_yuan(v.amount)} x {v.tax_rate}",
-               "amount", "tax_rate")
+        tax = line_tax_fen(v.taxable(), v.tax_rate)
+        less = f" - deduction {plain_yuan(v.deduction)}" if v.deduction is not None else ""
+        derive("tax", plain_yuan(tax), f"amount{' less deduction' if less else ''} x rate = "
+                                       f"{plain_yuan(v.amount)}{less} x {v.tax_rate}", "amount", "tax_rate")
         v = replace(v, tax=tax)
     if v.tax_rate is None and v.amount and v.tax is not None:
-        rates = [r for r in _RATES if abs(line_tax_fen(v.amount, r) - v.tax) <= 1]
+        rates = [r for r in _RATES if abs(line_tax_fen(v.taxable(), r) - v.tax) <= 1]
         if len(rates) == 1:
             derive("tax_rate", f"{(rates[0] * 100).normalize():f}%",
                    f"the one rate that turns amount {plain_yuan(v.amount)} into tax {plain_yuan(v.tax)}",

@@ -8,8 +8,10 @@ rounding rule in :mod:`client.money`.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
+from typing import Iterable
 
 from client import money
 
@@ -55,9 +57,21 @@ def to_fen(value: object) -> int:
         raise ValueProblem(f"more than two decimal places: {value!r}") from None
 
 
+def is_stars(value: object) -> bool:
+    """``***``: what an invoice prints in the tax (and sometimes the rate) column of a line that carries no tax."""
+    return isinstance(value, str) and bool(value.strip()) and set(value.strip()) == {"*"}
+
+
+def carries_no_tax(rate: object) -> bool:
+    """A rate that says the line carries no tax at all: 免税, 不征税 (and the like), or ``***``.
+
+    A rate of 0 (zero-rated exports) is a rate: its line prints a tax of 0.00, and one without is malformed."""
+    return isinstance(rate, str) and (rate.strip() in _EXEMPT or is_stars(rate))
+
+
 def to_rate(value: object) -> Decimal:
-    """A tax rate as a fraction: "6%", "0.06", "6" (read as percent) or 免税/不征税 (0)."""
-    if isinstance(value, str) and value.strip() in _EXEMPT:
+    """A tax rate as a fraction: "6%", "0.06", "6" (read as percent), or 0 for 免税/不征税/``***``."""
+    if carries_no_tax(value):
         return Decimal(0)
     text = str(value).strip()
     if text.endswith("%"):
@@ -79,3 +93,31 @@ def line_amount_fen(quantity: Decimal, unit_price: Decimal) -> int:
 def line_tax_fen(amount_fen: int, rate: Decimal) -> int:
     """Amount x tax rate in fen, computed exactly, half up."""
     return money.round_half_up(Fraction(amount_fen) * Fraction(rate))
+
+
+def to_line_tax(value: object | None, rate: object) -> int:
+    """A line's tax in fen. ``***`` or no tax at all is 0 on a line whose rate says it carries none
+    (:func:`carries_no_tax`); on a taxed line it is a missing figure, never read as 0."""
+    if value is None or is_stars(value) or (isinstance(value, str) and not value.strip()):
+        if carries_no_tax(rate):
+            return 0
+        shown = "no tax" if value is None or not str(value).strip() else f"{str(value).strip()!r} for the tax"
+        raise ValueProblem(f"{shown} on a line taxed at {rate}: only a line whose rate is 免税, 不征税 or *** "
+                           "carries no tax; the file lost the figure: check it against the invoice")
+    return to_fen(value)
+
+
+_DIFFERENCE_TAX = re.compile(r"差额征税\s*[:：]\s*([-+]?[\d,，]+(?:\.\d+)?)")
+
+
+def difference_tax(texts: Iterable[str]) -> tuple[bool, int | None]:
+    """Whether the texts (an invoice's remark, its labels) say it is taxed on the difference (差额征税), and the
+    deduction (扣除额) in fen when they give it as invoicing software prints it: ``差额征税：80000.00。``."""
+    said, deduction = False, None
+    for text in texts:
+        if "差额征税" in text or "差额开票" in text:
+            said = True
+            m = _DIFFERENCE_TAX.search(text)
+            if m and deduction is None:
+                deduction = to_fen(m.group(1))
+    return said, deduction

@@ -33,9 +33,15 @@ _COLON = r"\s*[:：]\s*"
 # the second pass reads again, and what stays malformed is flagged.
 _NUMBER = re.compile(r"发票号码" + _COLON + r"(\S+)")
 _DATE = re.compile(r"开票日期" + _COLON + r"(\S+)")
-# a name runs on across gaps (OCR splits 广州 南方纺织品... at a wide one) up to the next label, if any
-_NAME = re.compile(r"(?<![项目])名\s*称" + _COLON + r"(\S+(?:\s+(?!\S*名\s*称)\S+)*)")
-_TAX_ID = re.compile(r"(?:纳税人识别号|统一社会信用代码)[^:：]*" + _COLON + r"([0-9A-Za-z]{15,22})")
+# a name runs on across gaps (OCR splits 广州 南方纺织品... at a wide one) up to the next label, if any: another
+# 名称, or the other party's block label (购买方信息 / 销售方信息, or its 信息 alone) where the two are side by side
+_NAME = re.compile(r"(?<![项目])名\s*称" + _COLON +
+                   r"(\S+(?:\s+(?!\S*名\s*称|购\s*买\s*方|销\s*售\s*方|信\s*息(?:\s|$))\S+)*)")
+# the id is optional: after the label of a natural person (个人) buyer nothing is printed, and the label still
+# tells which block the next id belongs to
+_TAX_ID = re.compile(r"(?:纳税人识别号|统一社会信用代码)[^:：]*" + _COLON + r"([0-9A-Za-z]{15,22})?")
+# A gap this many character heights wide inside a name is a column gap: the other party's block begins there
+_COLUMN_GAP = 3
 # chi_sim has no ¥: the page pass reads it as one or two other characters (半, Y, 闻)
 TOTALS = re.compile(r"^合\s*计\s+[^\d\s-]{0,2}\s*(" + MONEY + r")\s+[^\d\s-]{0,2}\s*(" + MONEY + r")\s*$")
 _WITH_TAX = re.compile(r"价税合计.*?(" + MONEY + r")\s*$")
@@ -45,7 +51,7 @@ _IN_WORDS = re.compile(r"价税合计\s*[（(]\s*大\s*写\s*[)）]\s*((?:[ⓧ�
                        r"[^\d(（¥￥]*[^\d\s(（¥￥])")
 _ROW = re.compile(
     r"^(?P<name>\S+)(?P<mid>(?:\s+\S+){0,2}?)\s+(?P<quantity>\d+(?:\.\d+)?)\s+(?P<unit_price>\d+(?:\.\d+)?)\s+"
-    r"(?P<amount>" + MONEY + r")\s+(?P<tax_rate>\d{1,2}\s*%|免税|不征税)\s+(?P<tax>" + MONEY + r"|\*{3})\s*$"
+    r"(?P<amount>" + MONEY + r")\s+(?P<tax_rate>\d{1,2}\s*%|免税|不征税|\*{3})\s+(?P<tax>" + MONEY + r"|\*{3})\s*$"
 )
 
 
@@ -60,6 +66,7 @@ class Row:
     problem: str | None = None
     name_lines: list[Found] = field(default_factory=list)  # the name's second line on, top to bottom
     lines: list[TextLine] = field(default_factory=list, repr=False)  # the lines it was read from
+    deduction: int | None = None  # 扣除额, from the remark, of the one row of an invoice taxed on the difference
 
 
 def _found(line: TextLine, span: tuple[int, int]) -> Found:
@@ -79,8 +86,14 @@ def header_readings(lines: list[TextLine]) -> dict[str, Found | None]:
     for key, pattern in (("number", _NUMBER), ("issue_date", _DATE)):
         hits = _search(lines, pattern)
         raw[key] = hits[0] if hits else None
-    for key, pattern in (("name", _NAME), ("tax_id", _TAX_ID)):  # the buyer is printed first
-        hits = _search(lines, pattern)
+    # the buyer is printed first: above the seller, or to its left (each line's text runs left to right)
+    names = [_found(line, (m.start(1), _before_column_gap(line, *m.span(1))))
+             for line in lines for m in _NAME.finditer(line.text)]
+    # a label with no id after it is an id read as "" (a natural person buyer has none), so that the next id is
+    # paired with the seller's label rather than taken for the buyer's
+    ids = [_found(line, m.span(1) if m.group(1) else (m.end(), m.end()))
+           for line in lines for m in _TAX_ID.finditer(line.text)]
+    for key, hits in (("name", names), ("tax_id", ids)):
         raw[f"buyer.{key}"] = hits[0] if len(hits) > 0 else None
         raw[f"seller.{key}"] = hits[1] if len(hits) > 1 else None
     for line in lines:
@@ -92,6 +105,20 @@ def header_readings(lines: list[TextLine]) -> dict[str, Found | None]:
     hits = _search(lines, _IN_WORDS)
     raw["total_in_words"] = hits[0] if hits else None
     return raw
+
+
+def _before_column_gap(line: TextLine, start: int, end: int) -> int:
+    """Where a value from ``start`` to ``end`` ends: at the first gap between characters wider than
+    :data:`_COLUMN_GAP` character heights (where the characters have boxes), else at ``end``."""
+    previous = None
+    for i in range(start, end):
+        box = line.boxes[i] if i < len(line.boxes) else None
+        if box is None:
+            continue
+        if previous is not None and box[0] - previous[2] > _COLUMN_GAP * max(1, box[3] - box[1]):
+            return len(line.text[:i].rstrip())
+        previous = box
+    return end
 
 
 def item_rows(lines: list[TextLine]) -> list[Row]:

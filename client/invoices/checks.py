@@ -8,7 +8,9 @@ totals.tax             the lines' taxes add up to 合计税额
 totals.with_tax        合计金额 + 合计税额 = 价税合计
 totals.positive        价税合计 > 0 (a red-letter, negative invoice backs nothing)
 line.amount            per line: quantity x unit price = amount, within tolerance
-line.tax               per line: amount x rate = tax, within tolerance
+line.tax               per line: amount x rate = tax, within tolerance; (amount - deduction) x rate on a line
+                       taxed on the difference (差额征税); skipped where such a line gives no deduction
+                       and its tax is below amount x rate (a deduction only lowers it)
 seller.tax_id          the seller's tax id passes its check digit
 number.format          the number is 20 digits (fully digitalised) or 8 digits (with a code), nothing else
 number.code            the invoice code is given exactly when the number needs one (8 digits)
@@ -19,8 +21,11 @@ parties.supplier       the seller is the registering supplier (credit code, and 
 duplicate.ledger       the ledger holds no receivable for the fingerprint (live or settled)
 =====================  ===========================================================
 
-Rounding: computed money rounds half-up to the fen; ``tolerance_fen`` (default 1)
-absorbs the one-fen differences that per-line rounding produces.
+Rounding: computed money rounds half-up to the fen; ``tolerance_fen`` absorbs the
+differences that per-line rounding produces. Left unset it is chosen by the invoice
+(:func:`default_tolerance_fen`): a line's tax may be 6 fen off on an invoice with an
+8-digit number and a code (issued by a tax-control device, which allowed that), 1 fen
+on a fully digitalised one; quantity x unit price always 1 fen.
 """
 
 from __future__ import annotations
@@ -35,7 +40,7 @@ from client.money import plain_yuan
 from ._reading import line_amount_fen, line_tax_fen
 from .credit_code import check_tax_id
 from .fingerprint import code_problem, invoice_fingerprint, number_problem
-from .model import Finding, Invoice, Report
+from .model import Finding, Invoice, InvoiceLine, Report
 
 
 @dataclass(frozen=True)
@@ -83,13 +88,31 @@ class InMemoryRegistry:
         return self.entries.get(fingerprint)
 
 
+# The tax of a line on an invoice from a tax-control device (税控, an 8-digit number with a code) may differ from
+# amount x rate by up to 6 fen (the device's rule); the fully digitalised invoice's platform allows 1.
+TAX_DEVICE_TAX_TOLERANCE_FEN = 6
+TOLERANCE_FEN = 1
+
+
+def default_tolerance_fen(invoice: Invoice) -> int:
+    """The tolerance of ``line.tax`` when none is given: 6 fen on an invoice with an 8-digit number and a code
+    (tax-control device), 1 fen otherwise (a fully digitalised e-invoice)."""
+    if len(invoice.number.strip()) == 8 and invoice.code.strip():
+        return TAX_DEVICE_TAX_TOLERANCE_FEN
+    return TOLERANCE_FEN
+
+
 @dataclass(frozen=True)
 class CheckOptions:
-    """What the checks compare against; each missing input skips its check."""
+    """What the checks compare against; each missing input skips its check.
+
+    ``tolerance_fen``: the difference allowed per line between computed and printed money, for line.amount and
+    line.tax alike; ``None`` chooses by the invoice (:func:`default_tolerance_fen` for the tax, 1 fen for the
+    amount)."""
 
     today: date | None = None
     max_age_days: int = 365
-    tolerance_fen: int = 1
+    tolerance_fen: int | None = None
     debtor: Enterprise | None = None
     supplier: Enterprise | None = None
     registry: FingerprintRegistry | None = None
@@ -141,7 +164,9 @@ def _totals(inv: Invoice) -> list[Finding]:
     ]
 
 
-def _lines(inv: Invoice, tolerance: int) -> list[Finding]:
+def _lines(inv: Invoice, tolerance: int | None) -> list[Finding]:
+    amount_tolerance = TOLERANCE_FEN if tolerance is None else tolerance
+    tax_tolerance = default_tolerance_fen(inv) if tolerance is None else tolerance
     out = []
     for i, line in enumerate(inv.lines, start=1):
         if line.quantity is None or line.unit_price is None:
@@ -150,21 +175,44 @@ def _lines(inv: Invoice, tolerance: int) -> list[Finding]:
                                details={"line": i}))
         else:
             expected = line_amount_fen(line.quantity, line.unit_price)
-            out.append(_ok("line.amount", abs(expected - line.amount_fen) <= tolerance,
+            out.append(_ok("line.amount", abs(expected - line.amount_fen) <= amount_tolerance,
                            f"line {i}: {line.quantity} x {line.unit_price} = {plain_yuan(line.amount_fen)}",
                            f"line {i}: {line.quantity} x {line.unit_price} = {plain_yuan(expected)}, "
                            f"but the amount is {plain_yuan(line.amount_fen)}",
                            line=i, expected_fen=expected, amount_fen=line.amount_fen))
-        expected_tax = line_tax_fen(line.amount_fen, line.tax_rate)
-        out.append(_ok("line.tax", abs(expected_tax - line.tax_fen) <= tolerance,
-                       f"line {i}: {plain_yuan(line.amount_fen)} x {line.tax_rate} = tax {plain_yuan(line.tax_fen)}",
-                       f"line {i}: {plain_yuan(line.amount_fen)} x {line.tax_rate} = {plain_yuan(expected_tax)}, "
-                       f"but the tax is {plain_yuan(line.tax_fen)}",
-                       line=i, expected_fen=expected_tax, tax_fen=line.tax_fen))
+        out.append(_line_tax(inv, i, line, tax_tolerance))
     return out
 
 
+def _line_tax(inv: Invoice, i: int, line: InvoiceLine, tolerance: int) -> Finding:
+    """amount x rate = tax; on a line taxed on the difference (差额征税), (amount - deduction) x rate = tax."""
+    if line.deduction_fen is not None:
+        base = line.amount_fen - line.deduction_fen
+        shown = f"({plain_yuan(line.amount_fen)} - deduction {plain_yuan(line.deduction_fen)}) x {line.tax_rate}"
+    else:
+        base, shown = line.amount_fen, f"{plain_yuan(line.amount_fen)} x {line.tax_rate}"
+    expected = line_tax_fen(base, line.tax_rate)
+    fits = abs(expected - line.tax_fen) <= tolerance
+    # a deduction only lowers the tax: none explains one above amount x rate, or of the other sign
+    deductible = line.tax_fen * expected >= 0 and abs(line.tax_fen) <= abs(expected) + tolerance
+    if not fits and line.deduction_fen is None and inv.taxed_on_difference and deductible:
+        return Finding(check="line.tax", status="skipped",
+                       message=f"line {i}: the invoice is taxed on the difference (差额征税) but gives no deduction "
+                               f"(扣除额) for this line, so its tax {plain_yuan(line.tax_fen)} cannot be checked "
+                               f"({shown} = {plain_yuan(expected)} is the tax without one)",
+                       details={"line": i, "tax_fen": line.tax_fen})
+    return _ok("line.tax", fits, f"line {i}: {shown} = tax {plain_yuan(line.tax_fen)}",
+               f"line {i}: {shown} = {plain_yuan(expected)}, but the tax is {plain_yuan(line.tax_fen)}",
+               line=i, expected_fen=expected, tax_fen=line.tax_fen, tolerance_fen=tolerance)
+
+
 def _tax_id(check: str, tax_id: str) -> Finding:
+    if not tax_id.strip():
+        side = check.split(".")[0]
+        return Finding(check=check, status="fail",
+                       message=f"no {side} tax id: the invoice names a natural person (个人) or gives none, and "
+                               "only an enterprise with a tax id can owe or hold a receivable",
+                       details={"kind": "none"})
     result = check_tax_id(tax_id)
     return _ok(check, result.valid, f"{tax_id}: {result.reason}", f"{tax_id}: {result.reason}", kind=result.kind)
 
@@ -193,6 +241,11 @@ def normalise_name(name: str) -> str:
 def _party(check: str, side: str, role: str, tax_id: str, name: str, registered: Enterprise | None) -> Finding:
     if registered is None:
         return Finding(check=check, status="skipped", message=f"no {role} given to compare the {side} with")
+    if not tax_id.strip():
+        return Finding(check=check, status="fail",
+                       message=f"the {side} {name!r} has no tax id (a natural person?), so is not the {role} "
+                               f"{registered.credit_code}",
+                       details={"invoice": tax_id, "registered": registered.credit_code})
     if tax_id.strip().upper() != registered.credit_code.strip().upper():
         return Finding(check=check, status="fail",
                        message=f"the {side}'s tax id {tax_id} is not the {role}'s credit code {registered.credit_code}",

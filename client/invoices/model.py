@@ -36,6 +36,8 @@ class InvoiceLine(_Frozen):
     amount_fen: int
     tax_rate: Decimal = Field(description="a fraction: 0.06 for 6%; 0 for exempt (免税) and not taxed (不征税)")
     tax_fen: int
+    deduction_fen: int | None = Field(default=None, description="扣除额 of a line taxed on the difference (差额征税): "
+                                                                "its tax is (amount - deduction) x rate")
 
 
 class Invoice(_Frozen):
@@ -53,6 +55,8 @@ class Invoice(_Frozen):
     total_with_tax_fen: int = Field(description="价税合计")
     currency: str = "CNY"
     kind: str | None = Field(default=None, description="e.g. 增值税专用发票 / 普通发票, when the file says")
+    taxed_on_difference: bool = Field(default=False, description="the invoice says it is taxed on the difference "
+                                                                 "(差额征税), whether or not it gives the deduction")
     source: str | None = Field(default=None, description="the file it was read from", exclude=True)
 
 

@@ -6,12 +6,12 @@ Supported inputs (see docs/invoices.md for the full list of element names):
   with ``Header/EIid``, ``EInvoiceData/{SellerInformation, BuyerInformation,
   BasicInformation, IssuItemInformation*}`` and ``TaxSupervisionInfo``;
 - the same tree as JSON (``{"EInvoice": {...}}``), as XML-to-JSON converters
-  write it (a repeated element becomes a list);
+  write it (a repeated element becomes a list; identifiers must stay strings);
 - recfin's own JSON form (``{"format": "recfin.invoice/1", ...}``), the model
   written out with amounts as yuan strings.
 
-Anything else, or any required field missing or unreadable, raises
-:class:`MalformedInput` naming the file and the field.
+Anything else (an OFD package, a PDF), or any required field missing or unreadable,
+raises :class:`MalformedInput` naming the file and the field.
 """
 
 from __future__ import annotations
@@ -24,12 +24,12 @@ import xml.etree.ElementTree as ET
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from client.money import plain_yuan
 from client.user_files import UnreadableFile, read_user_bytes
 
-from ._reading import ValueProblem, to_decimal, to_fen, to_rate
+from ._reading import ValueProblem, difference_tax, to_decimal, to_fen, to_line_tax, to_rate
 from .errors import MalformedInput, UnsupportedFormat
 from .model import Invoice, InvoiceLine, Party
 
@@ -54,6 +54,10 @@ def parse_invoice(data: bytes, source: str = "<memory>") -> Invoice:
     """Parse invoice bytes, choosing XML or JSON by content."""
     if len(data) > MAX_BYTES:
         raise MalformedInput(source, None, f"larger than {MAX_BYTES} bytes; not an invoice")
+    refuse_ofd(data, source)
+    if data.startswith(b"%PDF"):
+        raise UnsupportedFormat(source, None, "a PDF, not an XML or JSON e-invoice: read it with `recfin invoice "
+                                              "read` (read_scan), or check the invoice's XML rendition here")
     text = _decode(data, source)
     if not text.strip():
         raise UnsupportedFormat(source, None, "empty file, expected an e-invoice as XML or JSON")
@@ -68,6 +72,17 @@ def parse_invoice(data: bytes, source: str = "<memory>") -> Invoice:
             return _from_recfin_json(doc, source)
         raise UnsupportedFormat(source, None, f'JSON that is neither {{"EInvoice": ...}} nor {{"format": "{RECFIN_JSON_FORMAT}"}}')
     raise UnsupportedFormat(source, None, "neither XML nor JSON (for a PDF or image use `recfin invoice read`)")
+
+
+ZIP_SIGNATURE = b"PK\x03\x04"
+
+
+def refuse_ofd(data: bytes, source: str) -> None:
+    """An OFD invoice (a ZIP package of XML files, GB/T 33190) is not read: say so, and what to read instead."""
+    if data.startswith(ZIP_SIGNATURE):
+        raise UnsupportedFormat(source, None, "a ZIP package, as an OFD invoice is: OFD is not read; download the "
+                                              "invoice's XML rendition (check it with `recfin invoice verify`) or "
+                                              "its PDF (`recfin invoice read`) from the same place")
 
 
 def parse_json(text: str, source: str) -> Any:
@@ -106,9 +121,12 @@ def invoice_to_json(invoice: Invoice) -> dict[str, Any]:
                 "amount": plain_yuan(line.amount_fen),
                 "tax_rate": str(line.tax_rate),
                 "tax": plain_yuan(line.tax_fen),
+                # written only when set, so that the evidence hash of every other invoice stays what it was
+                **({"deduction": plain_yuan(line.deduction_fen)} if line.deduction_fen is not None else {}),
             }
             for line in invoice.lines
         ],
+        **({"taxed_on_difference": True} if invoice.taxed_on_difference else {}),
         "total_amount": plain_yuan(invoice.total_amount_fen),
         "total_tax": plain_yuan(invoice.total_tax_fen),
         "total_with_tax": plain_yuan(invoice.total_with_tax_fen),
@@ -180,7 +198,7 @@ class _Tree:
             value = self.obj[name]
             if isinstance(value, list):
                 value = value[0]
-            return _Tree(value, f"{self.path}/{name}")
+            return _Tree(value, _join(self.path, (name,)))
         return None
 
     def children(self, name: str) -> list["_Tree"]:
@@ -188,7 +206,7 @@ class _Tree:
             return []
         value = self.obj[name]
         items = value if isinstance(value, list) else [value]
-        return [_Tree(v, f"{self.path}/{name}[{i + 1}]") for i, v in enumerate(items)]
+        return [_Tree(v, f"{_join(self.path, (name,))}[{i + 1}]") for i, v in enumerate(items)]
 
     def find(self, *path: str) -> "_Tree | None":
         node: _Tree | None = self
@@ -224,6 +242,26 @@ class _Reader:
             raise self.fail(shown, "missing or empty")
         return None
 
+    def identifier(self, node: _Tree | None, *paths: tuple[str, ...], required: bool = True) -> str | None:
+        """An invoice number, invoice code or tax id: text, never a JSON number.
+
+        A converter that reads digit strings as numbers has already changed the value before this reader sees
+        it: a 20-digit invoice number passes through a double and comes back as another number (and another
+        fingerprint), and a leading zero is dropped. No number can be trusted, even one that looks whole.
+        """
+        base = node or self.root
+        for path in paths:
+            found = base.find(*path)
+            if found is not None and found.text() is not None:
+                if not isinstance(found.obj, str):
+                    raise self.fail(_join(base.path, path), (
+                        f"a JSON number ({found.obj}), not a string: an identifier written as a number has lost "
+                        "digits on its way through a floating-point conversion (a 20-digit invoice number comes "
+                        "back as another number) or its leading zeros; write it as a JSON string (convert the XML "
+                        "with number parsing off), or check the XML file itself"))
+                return found.text()
+        return self.text(node, *paths, required=required)
+
     def value(self, node: _Tree | None, path: tuple[str, ...], convert: Callable[[str], Any], required: bool = True) -> Any:
         raw = self.text(node, path, required=required)
         if raw is None:
@@ -257,6 +295,63 @@ def _parse_date(text: str) -> date:
     raise ValueProblem(f"not a date: {text!r} (expected e.g. 2026-09-01 or 2026年09月01日)")
 
 
+# The element (XML, its JSON twin) or key (recfin JSON) of each field of an item line; None: that form has none
+_XML_LINE = {"name": "ItemName", "spec": "SpecMod", "unit": "MeaUnits", "quantity": "Quantity",
+             "unit_price": "UnPrice", "amount": "Amount", "tax_rate": "TaxRate", "tax": "ComTaxAm",
+             "deduction": None}
+_RECFIN_LINE = {"name": "name", "spec": "spec", "unit": "unit", "quantity": "quantity", "unit_price": "unit_price",
+                "amount": "amount", "tax_rate": "tax_rate", "tax": "tax", "deduction": "deduction"}
+
+
+def _line(r: _Reader, node: _Tree, names: dict[str, str | None]) -> InvoiceLine:
+    """One item line. Its tax may be ``***`` or absent only where its rate says it carries none (免税, 不征税,
+    ``***``): as the PDF prints an exempt line, and as some files leave the element out."""
+    rate_text = r.text(node, (names["tax_rate"],))
+    tax_text = r.text(node, (names["tax"],), required=False)
+    try:
+        tax_fen = to_line_tax(tax_text, rate_text)
+    except ValueProblem as exc:
+        raise r.fail(_join(node.path, (names["tax"],)), str(exc)) from None
+    deduction = None
+    if names["deduction"] is not None:
+        deduction = r.value(node, (names["deduction"],), to_fen, required=False)
+    return InvoiceLine(
+        name=r.text(node, (names["name"],)),
+        spec=r.text(node, (names["spec"],), required=False),
+        unit=r.text(node, (names["unit"],), required=False),
+        quantity=r.value(node, (names["quantity"],), to_decimal, required=False),
+        unit_price=r.value(node, (names["unit_price"],), to_decimal, required=False),
+        amount_fen=r.value(node, (names["amount"],), to_fen),
+        tax_rate=r.value(node, (names["tax_rate"],), to_rate),
+        tax_fen=tax_fen,
+        deduction_fen=deduction,
+    )
+
+
+def _texts(obj: Any) -> Iterator[str]:
+    """Every text in a tree (XML or its JSON twin), depth first."""
+    if isinstance(obj, str):
+        yield obj
+    elif isinstance(obj, dict):
+        for value in obj.values():
+            yield from _texts(value)
+    elif isinstance(obj, list):
+        for value in obj:
+            yield from _texts(value)
+
+
+def _difference_tax_said(r: _Reader, root: _Tree, data: _Tree) -> tuple[bool, int | None]:
+    """Whether the invoice says it is taxed on the difference (差额征税), in its remark (备注) or a label, and the
+    deduction (扣除额) it gives there (``差额征税：80000.00。``, as invoicing software prints it), if any."""
+    outside_items = {k: v for k, v in data.obj.items() if k != "IssuItemInformation"}
+    texts = [*_texts(root.obj.get("Header") if isinstance(root.obj, dict) else None), *_texts(outside_items)]
+    try:
+        return difference_tax(texts)
+    except ValueProblem as exc:
+        raise r.fail("EInvoice/EInvoiceData/AdditionalInformation/Remark", f"the deduction after 差额征税: {exc}") \
+            from None
+
+
 def _from_tree(root: _Tree, source: str) -> Invoice:
     if root.path != "EInvoice":
         raise UnsupportedFormat(source, None, f"root element is {root.path!r}, expected 'EInvoice'")
@@ -270,7 +365,7 @@ def _from_tree(root: _Tree, source: str) -> Invoice:
     for name, node in (("SellerInformation", seller), ("BuyerInformation", buyer), ("BasicInformation", basic)):
         if node is None:
             raise r.fail(f"EInvoice/EInvoiceData/{name}", "missing")
-    number = r.text(None, ("TaxSupervisionInfo", "InvoiceNumber"), ("Header", "EIid"))
+    number = r.identifier(None, ("TaxSupervisionInfo", "InvoiceNumber"), ("Header", "EIid"))
     issued = r.text(None, ("TaxSupervisionInfo", "IssueTime"), required=False)
     if issued is None:
         issued = r.text(basic, ("RequestTime",))
@@ -284,20 +379,11 @@ def _from_tree(root: _Tree, source: str) -> Invoice:
     items = data.children("IssuItemInformation")
     if not items:
         raise r.fail("EInvoice/EInvoiceData/IssuItemInformation", "no item lines")
-    lines = []
-    for item in items:
-        lines.append(
-            InvoiceLine(
-                name=r.text(item, ("ItemName",)),
-                spec=r.text(item, ("SpecMod",), required=False),
-                unit=r.text(item, ("MeaUnits",), required=False),
-                quantity=r.value(item, ("Quantity",), to_decimal, required=False),
-                unit_price=r.value(item, ("UnPrice",), to_decimal, required=False),
-                amount_fen=r.value(item, ("Amount",), to_fen),
-                tax_rate=r.value(item, ("TaxRate",), to_rate),
-                tax_fen=r.value(item, ("ComTaxAm",), to_fen),
-            )
-        )
+    lines = [_line(r, item, _XML_LINE) for item in items]
+    taxed_on_difference, deduction = _difference_tax_said(r, root, data)
+    if deduction is not None and len(lines) == 1:
+        # invoicing software lets a 差额征税 invoice have one item line, which the remark's deduction is of
+        lines = [lines[0].model_copy(update={"deduction_fen": deduction})]
     label = root.find("Header", "InherentLabel")
     kind = None
     if label is not None:
@@ -305,13 +391,16 @@ def _from_tree(root: _Tree, source: str) -> Invoice:
     return _identified(Invoice(
         number=number,
         issue_date=issue_date,
-        seller=Party(name=r.text(seller, ("SellerName",)), tax_id=r.text(seller, ("SellerIdNum",))),
-        buyer=Party(name=r.text(buyer, ("BuyerName",)), tax_id=r.text(buyer, ("BuyerIdNum",))),
+        seller=Party(name=r.text(seller, ("SellerName",)), tax_id=r.identifier(seller, ("SellerIdNum",))),
+        # a natural person (个人) buying has no tax id: read as none, the buyer checks then fail by name
+        buyer=Party(name=r.text(buyer, ("BuyerName",)), tax_id=r.identifier(buyer, ("BuyerIdNum",), required=False)
+                    or ""),
         lines=tuple(lines),
         total_amount_fen=r.value(basic, ("TotalAmWithoutTax",), to_fen),
         total_tax_fen=r.value(basic, ("TotalTaxAm",), to_fen),
         total_with_tax_fen=r.value(basic, ("TotalTax-includedAmount",), to_fen),
         kind=kind,
+        taxed_on_difference=taxed_on_difference,
         source=source,
     ), r, {"number": "EInvoice/TaxSupervisionInfo/InvoiceNumber", "seller": f"{seller.path}/SellerIdNum"})
 
@@ -324,7 +413,7 @@ def _from_recfin_json(doc: dict[str, Any], source: str) -> Invoice:
         node = root.child(name)
         if node is None or not isinstance(node.obj, dict):
             raise r.fail(name, "missing or not an object")
-        return Party(name=r.text(node, ("name",)), tax_id=r.text(node, ("tax_id",)))
+        return Party(name=r.text(node, ("name",)), tax_id=r.identifier(node, ("tax_id",)))
 
     raw_lines = doc.get("lines")
     if not isinstance(raw_lines, list) or not raw_lines:
@@ -334,24 +423,16 @@ def _from_recfin_json(doc: dict[str, Any], source: str) -> Invoice:
         node = _Tree(item, f"lines[{i}]")
         if not isinstance(item, dict):
             raise r.fail(node.path, "not an object")
-        lines.append(
-            InvoiceLine(
-                name=r.text(node, ("name",)),
-                spec=r.text(node, ("spec",), required=False),
-                unit=r.text(node, ("unit",), required=False),
-                quantity=r.value(node, ("quantity",), to_decimal, required=False),
-                unit_price=r.value(node, ("unit_price",), to_decimal, required=False),
-                amount_fen=r.value(node, ("amount",), to_fen),
-                tax_rate=r.value(node, ("tax_rate",), to_rate),
-                tax_fen=r.value(node, ("tax",), to_fen),
-            )
-        )
+        lines.append(_line(r, node, _RECFIN_LINE))
+    said = doc.get("taxed_on_difference", False)
+    if not isinstance(said, bool):
+        raise r.fail("taxed_on_difference", f"{said!r}: true or false (or absent, for false)")
     currency = r.text(None, ("currency",), required=False) or "CNY"
     if currency != "CNY":
         raise r.fail("currency", f"only CNY invoices are supported, got {currency!r}")
     return _identified(Invoice(
-        number=r.text(None, ("number",)),
-        code=r.text(None, ("code",), required=False) or "",
+        number=r.identifier(None, ("number",)),
+        code=r.identifier(None, ("code",), required=False) or "",
         issue_date=r.value(None, ("issue_date",), _parse_date),
         seller=party("seller"),
         buyer=party("buyer"),
@@ -360,5 +441,6 @@ def _from_recfin_json(doc: dict[str, Any], source: str) -> Invoice:
         total_tax_fen=r.value(None, ("total_tax",), to_fen),
         total_with_tax_fen=r.value(None, ("total_with_tax",), to_fen),
         kind=r.text(None, ("kind",), required=False),
+        taxed_on_difference=said or any(line.deduction_fen is not None for line in lines),
         source=source,
     ), r, {"number": "number", "code": "code", "seller": "seller/tax_id"})

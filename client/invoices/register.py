@@ -88,13 +88,18 @@ class ReceivableRegistrar(Protocol):
 
 
 def registration_from_match(invoice: Invoice, po: PurchaseOrder, receipt: GoodsReceipt,
-                            match: MatchResult, due_date: date) -> ReceivableRegistration:
+                            match: MatchResult, due_date: date,
+                            tolerance_fen: int | None = None) -> ReceivableRegistration:
     """The registration for a matched invoice whose own checks pass.
+
+    ``tolerance_fen`` is the per-line rounding the checks allow, as :class:`CheckOptions` takes it (``None``:
+    chosen by the invoice, 6 fen of tax on a tax-control device's invoice, 1 fen on a fully digitalised one),
+    so that an invoice ``recfin invoice verify --tolerance-fen N`` passes registers with the same N.
 
     Raises :class:`ChecksFailed` if any of :data:`REGISTRATION_CHECKS` fails, :class:`NotMatched` if the
     match is not a full one for these documents.
     """
-    report = check_invoice(invoice, CheckOptions())
+    report = check_invoice(invoice, CheckOptions(tolerance_fen=tolerance_fen))
     failed = tuple(f for f in report.failed if f.check in REGISTRATION_CHECKS)
     if failed:
         raise ChecksFailed(invoice.number, failed)
@@ -119,6 +124,7 @@ def registration_from_match(invoice: Invoice, po: PurchaseOrder, receipt: GoodsR
 
 
 def register_matched_invoice(registrar: ReceivableRegistrar, invoice: Invoice, po: PurchaseOrder,
-                             receipt: GoodsReceipt, match: MatchResult, due_date: date) -> str:
+                             receipt: GoodsReceipt, match: MatchResult, due_date: date,
+                             tolerance_fen: int | None = None) -> str:
     """Build the registration and submit it; returns the receivable id."""
-    return registrar.register(registration_from_match(invoice, po, receipt, match, due_date))
+    return registrar.register(registration_from_match(invoice, po, receipt, match, due_date, tolerance_fen))

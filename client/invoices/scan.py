@@ -19,8 +19,9 @@ up). A flagged field is never silently trusted: :attr:`ScanResult.ok` is false a
 the CLI exits 1 while any field is flagged.
 
 The layout read is the one printed on fully digitalised e-invoices: labelled
-fields ``发票号码：`` ``开票日期：`` ``名称：`` (buyer first, then seller)
-``统一社会信用代码/纳税人识别号：``, the item table (项目名称 规格型号 单位 数量 单价
+fields ``发票号码：`` ``开票日期：`` ``名称：`` (buyer first, then seller: above it, or to its left where the
+two blocks stand side by side) ``统一社会信用代码/纳税人识别号：`` (a natural person buying has none: read as
+``""`` and flagged), the item table (项目名称 规格型号 单位 数量 单价
 金额 税率 税额; an item name may wrap onto further lines of its column), then ``合计``
 and ``价税合计（大写）…（小写）``. The amount in words (大写) is read where it is printed
 (``total_in_words``) and must say the total with tax in figures; words that cannot
@@ -49,12 +50,13 @@ from ._lines import TextLine
 from ._ocr import load_pages, require_tesseract
 from ._page import ScannedPage
 from ._pdf_text import text_layer
-from ._reading import ValueProblem, to_fen
+from ._reading import ValueProblem, difference_tax, to_fen
 from ._scan_fields import KINDS, Found, tax_id_text, unit_text
 from ._scan_layout import HEADER_FIELDS, Row, header_readings, item_rows, join_wrapped_names, read_again
 from .credit_code import check_tax_id
 from .errors import MalformedInput, MissingDependency, UnsupportedFormat
 from .model import Invoice, InvoiceLine, Party
+from .parse import refuse_ofd
 
 DEFAULT_MIN_CONFIDENCE = 0.80
 
@@ -114,6 +116,7 @@ def extract_fields(lines: list[TextLine], min_confidence: float
     read_again(raw, rows)
     join_wrapped_names(rows)
     values, problems = _header_values(raw)
+    taxed_on_difference, deduction_problem = _difference_tax(lines, rows)
     _restore_figures(raw, rows, values, problems)
     words = _words_reading(raw["total_in_words"], values.get("total_with_tax"), problems)
     fields = {name: _reading(raw[name], problems.get(name), min_confidence) for name in HEADER_FIELDS}
@@ -122,7 +125,24 @@ def extract_fields(lines: list[TextLine], min_confidence: float
     items = _row_fields(rows, values, fields, min_confidence)
     if not rows:
         fields["lines"] = FieldReading(value=None, confidence=0.0, flagged=True, reason="no item rows found")
-    return fields, _invoice(values, items), items
+    if deduction_problem is not None:
+        fields["deduction"] = FieldReading(value=None, confidence=0.0, flagged=True, reason=deduction_problem)
+    invoice = _invoice(values, items)
+    if invoice is not None and taxed_on_difference:
+        invoice = invoice.model_copy(update={"taxed_on_difference": True})
+    return fields, invoice, items
+
+
+def _difference_tax(lines: list[TextLine], rows: list[Row]) -> tuple[bool, str | None]:
+    """Whether the invoice says it is taxed on the difference (差额征税, in its remark), giving the deduction to its
+    one item row (as the XML reader does); and why the deduction cannot be read, if it cannot."""
+    try:
+        said, deduction = difference_tax(line.text for line in lines)
+    except ValueProblem as exc:
+        return True, f"the deduction after 差额征税 cannot be read: {exc}"
+    if deduction is not None and len(rows) == 1:
+        rows[0].deduction = deduction
+    return said, None
 
 
 def _header_values(raw: dict[str, Found | None]) -> tuple[dict[str, object], dict[str, str]]:
@@ -138,6 +158,11 @@ def _header_values(raw: dict[str, Found | None]) -> tuple[dict[str, object], dic
     for side in ("buyer", "seller"):
         found = raw[f"{side}.tax_id"]
         if found is None:
+            continue
+        if not found.value:
+            values[f"{side}.tax_id"] = ""
+            problems[f"{side}.tax_id"] = (f"no tax id printed after the {side}'s label: a natural person (个人) "
+                                          "has none, and only an enterprise can owe or hold a receivable")
             continue
         text, note = tax_id_text(found.value)
         if note:
@@ -159,7 +184,7 @@ def _restore_figures(raw: dict[str, Found | None], rows: list[Row], values: dict
             text, how = unit_text(unit.value)
             if how:
                 row.cells["unit"] = replace(unit, value=text, derived=how)
-        row.cells = restore_row(row.cells, amount_in_total=False)
+        row.cells = restore_row(row.cells, amount_in_total=False, deduction=row.deduction)
     read: dict[str, object] = {}
     for name in ("total_amount", "total_tax", "total_with_tax"):
         _convert(raw, name, to_fen, read, {})
@@ -167,7 +192,7 @@ def _restore_figures(raw: dict[str, Found | None], rows: list[Row], values: dict
     lines_amount = _column_sum(live, "amount") if complete else None
     if lines_amount is not None and lines_amount == read.get("total_amount"):
         for row in live:  # 合计金额 confirms every amount: a quantity or price that disagrees was misread
-            row.cells = restore_row(row.cells, amount_in_total=True)
+            row.cells = restore_row(row.cells, amount_in_total=True, deduction=row.deduction)
     totals, conflict = restore_totals(
         {name: raw[name] for name in ("total_amount", "total_tax", "total_with_tax")},
         Totals(read.get("total_amount"), read.get("total_tax"), read.get("total_with_tax"),
@@ -257,7 +282,7 @@ def _row_fields(rows: list[Row], values: dict[str, object], fields: dict[str, Fi
                                        reason=row.problem)
             items.append(None)
             continue
-        figures = row_values(row.cells)
+        figures = row_values(row.cells, row.deduction)
         problems = _cell_problems(row.cells, figures)
         for column, problem in sums_off.items():
             problems.setdefault(column, problem)
@@ -294,7 +319,7 @@ def _invoice_line(cells: dict[str, Found], figures: RowValues) -> InvoiceLine | 
         return InvoiceLine(name=cells["name"].value, spec=cells["spec"].value if "spec" in cells else None,
                            unit=cells["unit"].value if "unit" in cells else None, quantity=figures.quantity,
                            unit_price=figures.unit_price, amount_fen=figures.amount, tax_rate=figures.tax_rate,
-                           tax_fen=figures.tax)
+                           tax_fen=figures.tax, deduction_fen=figures.deduction)
     except ValidationError:
         return None
 
@@ -352,6 +377,7 @@ def read_scan(path: str | Path, min_confidence: float = DEFAULT_MIN_CONFIDENCE) 
         data = read_user_bytes(p)
     except UnreadableFile as exc:
         raise MalformedInput(source, None, exc.problem) from None
+    refuse_ofd(data, source)
     if data.startswith(b"%PDF"):
         reader = _pdf_reader(data, source)
         try:

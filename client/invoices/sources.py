@@ -4,7 +4,7 @@ Three kinds of source, one small typed interface each:
 
 - :class:`TaxInvoiceVerifier` -- the tax authority's invoice verification (发票查验):
   does the invoice exist (seller, code and number), with which parties and amount,
-  is it normal, void or red-flushed;
+  is it normal, void, red-flushed or partially red-flushed (and then what remains of it);
 - :class:`BusinessRegistry` -- the enterprise registry (工商登记): name and status of a credit code;
 - :class:`CreditBureau` -- a credit bureau (征信): rating and overdue history of a credit code.
 
@@ -32,8 +32,9 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Literal, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError, model_validator
 
+from client.money import plain_yuan
 from client.user_files import UnreadableFile, read_user_text
 
 from .checks import normalise_name
@@ -61,7 +62,25 @@ class TaxInvoiceRecord(_Frozen):
     buyer_name: str
     issue_date: date
     total_with_tax_fen: StrictInt = Field(description="价税合计 in fen: a JSON integer, no decimal point")
-    status: Literal["normal", "void", "red-flushed"]
+    status: Literal["normal", "void", "red-flushed", "partially-red-flushed"]
+    remaining_with_tax_fen: StrictInt | None = Field(
+        default=None, description="of a partially red-flushed invoice (部分红冲), the total with tax that remains "
+                                  "after its red-letter invoices, in fen; given exactly then")
+
+    @model_validator(mode="after")
+    def _remaining_with_partial_red_flush(self) -> "TaxInvoiceRecord":
+        partial = self.status == "partially-red-flushed"
+        if partial and self.remaining_with_tax_fen is None:
+            raise ValueError("a partially red-flushed invoice needs remaining_with_tax_fen, the total with tax "
+                             "that remains after its red-letter invoices")
+        if not partial and self.remaining_with_tax_fen is not None:
+            raise ValueError(f"remaining_with_tax_fen is given only for a partially red-flushed invoice, not a "
+                             f"{self.status} one")
+        if partial and not 0 < self.remaining_with_tax_fen < self.total_with_tax_fen:
+            raise ValueError(f"remaining_with_tax_fen {self.remaining_with_tax_fen} is not between 0 and the total "
+                             f"with tax {self.total_with_tax_fen}: partly red-flushed, something remains and less "
+                             "than the whole")
+        return self
 
 
 class RegistryRecord(_Frozen):
@@ -268,8 +287,7 @@ def verify_with_sources(invoice: Invoice, tax: TaxInvoiceVerifier | None = None,
             findings.append(Finding(check="source.tax.found", status="pass", message=f"{tax.source}: invoice found"))
             if invoice.code or record.code:
                 findings.append(_same_code(tax.source, invoice.code, record.code))
-            findings.append(Finding(check="source.tax.status", status="pass" if record.status == "normal" else "fail",
-                                    message=f"{tax.source}: invoice is {record.status}"))
+            findings.append(_tax_status(tax.source, record, invoice))
             said["seller.name"][tax.source] = record.seller_name
             said["buyer.name"][tax.source] = record.buyer_name
             for field, ours, theirs in (
@@ -328,6 +346,24 @@ def _source_names(*sources: TaxInvoiceVerifier | BusinessRegistry | CreditBureau
                          "several kinds of source names each, e.g. gov-tax and gov-registry), or one source's "
                          "values would hide the other's")
     return names
+
+
+def _tax_status(source: str, record: TaxInvoiceRecord, invoice: Invoice) -> Finding:
+    """Only a normal invoice backs a receivable for its total. A partially red-flushed one (部分红冲) is worth what
+    remains of it, so the invoice's total with tax, which is the face amount a registration claims, is compared
+    with that: it is more (so the finding fails, naming both) unless the invoice says another total than the
+    source."""
+    if record.status != "partially-red-flushed":
+        return Finding(check="source.tax.status", status="pass" if record.status == "normal" else "fail",
+                       message=f"{source}: invoice is {record.status}")
+    remaining = record.remaining_with_tax_fen
+    within = invoice.total_with_tax_fen <= remaining
+    return Finding(check="source.tax.status", status="pass" if within else "fail",
+                   message=f"{source}: invoice is partially red-flushed: {plain_yuan(remaining)} of "
+                           f"{plain_yuan(record.total_with_tax_fen)} remains, and the total with tax "
+                           f"{plain_yuan(invoice.total_with_tax_fen)} the invoice says (the face amount a "
+                           f"registration claims) is {'within' if within else 'more than'} that",
+                   details={"remaining_with_tax_fen": remaining, "total_with_tax_fen": invoice.total_with_tax_fen})
 
 
 def _same_code(source: str, ours: str, theirs: str) -> Finding:

@@ -55,10 +55,16 @@ def _width(text: str) -> int:
     return sum(28 if unicodedata.east_asian_width(char) in "WF" else 17 for char in text)
 
 
-def placed_rows(inv: Invoice, words: str | None = None) -> list[tuple[int, list[tuple[int, str]]]]:
+def placed_rows(inv: Invoice, words: str | None = None, *, side_by_side: bool = False,
+                printed: dict[tuple[int, str], str] | None = None,
+                remark: str | None = None) -> list[tuple[int, list[tuple[int, str]]]]:
     """The invoice as rows of (x, text) cells, each row with its y in layout units; a wrapped item name's
     further lines are rows of one cell, under the name column. ``words``: the amount in words (大写) to print,
-    when not the invoice's own."""
+    when not the invoice's own. ``side_by_side``: buyer and seller blocks next to each other, as the printed
+    fully digitalised invoice has them, rather than one above the other. ``printed``: a cell's text where it is
+    not the value's (line index, column) -> text, e.g. ``{(1, "tax_rate"): "免税", (1, "tax"): "***"}``.
+    ``remark``: the 备注 printed below the totals."""
+    printed = printed or {}
     out: list[tuple[int, list[tuple[int, str]]]] = []
     y = 40
 
@@ -68,9 +74,9 @@ def placed_rows(inv: Invoice, words: str | None = None) -> list[tuple[int, list[
             y += pitch
         out.append((y, cells))
 
-    for cells in _header_rows(inv):
+    for cells in _header_rows(inv, side_by_side):
         put(cells)
-    for l in inv.lines:
+    for i, l in enumerate(inv.lines):
         first, *more = wrap_name(l.name)
         cells = [(COLUMNS[0], first)]
         if l.spec:
@@ -78,13 +84,16 @@ def placed_rows(inv: Invoice, words: str | None = None) -> list[tuple[int, list[
         if l.unit:
             cells.append((COLUMNS[2], l.unit))
         cells += [(COLUMNS[3], str(l.quantity)), (COLUMNS[4], str(l.unit_price)), (COLUMNS[5], money(l.amount_fen)),
-                  (COLUMNS[6], f"{int(l.tax_rate * 100)}%"), (COLUMNS[7], money(l.tax_fen))]
+                  (COLUMNS[6], printed.get((i, "tax_rate"), f"{(l.tax_rate * 100).normalize():f}%")),
+                  (COLUMNS[7], printed.get((i, "tax"), money(l.tax_fen)))]
         put(cells)
         for part in more:
             put([(COLUMNS[0], part)], WRAP_PITCH)
     put([(40, "合计"), (COLUMNS[5], f"¥{money(inv.total_amount_fen)}"), (COLUMNS[7], f"¥{money(inv.total_tax_fen)}")])
     put([(40, "价税合计（大写）"), (300, in_words(inv.total_with_tax_fen) if words is None else words),
          (COLUMNS[5] - 120, f"（小写）¥{money(inv.total_with_tax_fen)}")])
+    if remark is not None:
+        put([(40, "备注"), (160, remark)])
     return out
 
 
@@ -93,15 +102,21 @@ def rows(inv: Invoice) -> list[list[tuple[int, str]]]:
     return [cells for _, cells in placed_rows(inv)]
 
 
-def _header_rows(inv: Invoice) -> list[list[tuple[int, str]]]:
+ID_LABEL = "统一社会信用代码/纳税人识别号："
+
+
+def _header_rows(inv: Invoice, side_by_side: bool = False) -> list[list[tuple[int, str]]]:
+    if side_by_side:  # the seller's block starts at 780, half way across the page
+        parties = [[(40, "购买方信息"), (120, f"名称：{inv.buyer.name}"), (780, "销售方信息"), (860, f"名称：{inv.seller.name}")],
+                   [(120, ID_LABEL + inv.buyer.tax_id), (860, ID_LABEL + inv.seller.tax_id)]]
+    else:
+        parties = [[(40, "购买方信息"), (260, f"名称：{inv.buyer.name}")], [(260, ID_LABEL + inv.buyer.tax_id)],
+                   [(40, "销售方信息"), (260, f"名称：{inv.seller.name}")], [(260, ID_LABEL + inv.seller.tax_id)]]
     return [
         [(480, "电子发票（增值税专用发票）")],
         [(40, f"发票号码：{inv.number}")],
         [(40, f"开票日期：{inv.issue_date.year}年{inv.issue_date.month:02d}月{inv.issue_date.day:02d}日")],
-        [(40, "购买方信息"), (260, f"名称：{inv.buyer.name}")],
-        [(260, f"统一社会信用代码/纳税人识别号：{inv.buyer.tax_id}")],
-        [(40, "销售方信息"), (260, f"名称：{inv.seller.name}")],
-        [(260, f"统一社会信用代码/纳税人识别号：{inv.seller.tax_id}")],
+        *parties,
         list(zip(COLUMNS, ("项目名称", "规格型号", "单位", "数量", "单价", "金额", "税率", "税额"))),
     ]
 
@@ -122,15 +137,17 @@ def layout(inv: Invoice, scale: float = 1.4) -> list[list[tuple[str, tuple[int, 
     return out
 
 
-def render_image(inv: Invoice, *, degrade: bool = False, seed: int = 0, scale: float = 1.4, words: str | None = None):
-    """A PIL image of the invoice; ``degrade`` adds blur, a small rotation and specks like a scan.
+def render_image(inv: Invoice, *, degrade: bool = False, seed: int = 0, scale: float = 1.4, words: str | None = None,
+                 **layout):
+    """A PIL image of the invoice; ``degrade`` adds blur, a small rotation and specks like a scan; ``layout``:
+    :func:`placed_rows`'s ``side_by_side``, ``printed`` and ``remark``.
 
     At the default scale the text is about 39 px high: 9-10 pt type scanned at 300 dpi.
     """
     from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
     font = ImageFont.truetype(str(cjk_font()), round(28 * scale))
-    placed = placed_rows(inv, words)
+    placed = placed_rows(inv, words, **layout)
     height = round((placed[-1][0] + ROW_PITCH + 40) * scale)  # a margin of 40 below the last row
     img = Image.new("L", (round(1500 * scale), height), 255)
     draw = ImageDraw.Draw(img)
@@ -162,15 +179,15 @@ def save_image_pdf(inv: Invoice, path: Path, **kw) -> Path:
     return path
 
 
-def save_text_pdf(inv: Invoice, path: Path, words: str | None = None) -> Path:
-    """A PDF with a text layer, as invoicing software writes it (fpdf2)."""
+def save_text_pdf(inv: Invoice, path: Path, words: str | None = None, **layout) -> Path:
+    """A PDF with a text layer, as invoicing software writes it (fpdf2); ``layout`` as for :func:`placed_rows`."""
     from fpdf import FPDF
 
     pdf = FPDF(orientation="L", unit="pt", format=(800, 1560))
     pdf.add_page()
     pdf.add_font("cjk", fname=str(cjk_font()))
     pdf.set_font("cjk", size=14)
-    for y, cells in placed_rows(inv, words):
+    for y, cells in placed_rows(inv, words, **layout):
         for x, text in cells:
             pdf.text(x, 20 + y / 2, text)  # half the image's units: 14 pt type
     buf = io.BytesIO(pdf.output())

@@ -66,7 +66,7 @@ def test_rates_written_as_percent_and_exempt():
 
 
 @pytest.mark.parametrize("element", [
-    "SellerName", "SellerIdNum", "BuyerName", "BuyerIdNum", "TotalAmWithoutTax", "TotalTaxAm",
+    "SellerName", "SellerIdNum", "BuyerName", "TotalAmWithoutTax", "TotalTaxAm",
     "TotalTax-includedAmount", "ItemName", "Amount", "TaxRate", "ComTaxAm", "SellerInformation", "EInvoiceData",
 ])
 def test_missing_element_names_the_file_and_field(element):

@@ -274,3 +274,25 @@ def test_the_attestation_document_names_the_values_verified(sources):
     assert (document["invoice_number"], document["invoice_code"], document["seller_tax_id"]) == (inv.number, "", SELLER.tax_id)
     assert (document["buyer_tax_id"], document["issue_date"], document["total_with_tax_fen"]) == (
         BUYER.tax_id, date(2026, 9, 1).isoformat(), inv.total_with_tax_fen)
+
+
+def test_a_partially_red_flushed_invoice_fails_naming_what_remains(tmp_path):
+    inv = invoice()
+    tax = ReferenceTaxInvoiceVerifier(tax_file(tmp_path, tax_record(inv, status="partially-red-flushed",
+                                                                    remaining_with_tax_fen=100000)))
+    result = verify_with_sources(inv, tax)
+    status = {f.check: f for f in result.findings}["source.tax.status"]
+    assert not result.ok and status.status == "fail"
+    assert "partially red-flushed: 1000.00 of 2303.00 remains" in status.message and "more than" in status.message
+    assert status.details == {"remaining_with_tax_fen": 100000, "total_with_tax_fen": 230300}
+
+
+@pytest.mark.parametrize("over,says", [
+    ({"status": "partially-red-flushed"}, "needs remaining_with_tax_fen"),
+    ({"status": "normal", "remaining_with_tax_fen": 100000}, "only for a partially red-flushed invoice"),
+    ({"status": "partially-red-flushed", "remaining_with_tax_fen": 230300}, "not between 0 and the total"),
+    ({"status": "partially-red-flushed", "remaining_with_tax_fen": 0}, "not between 0 and the total"),
+])
+def test_the_remaining_amount_comes_with_a_partial_red_flush_only(tmp_path, over, says):
+    with pytest.raises(MalformedInput, match=says):
+        ReferenceTaxInvoiceVerifier(tax_file(tmp_path, tax_record(invoice(), **over)))

@@ -1,0 +1,150 @@
+"""Printed forms the PDF and scan reader meets on real invoices: buyer and seller side by side, a natural person
+buying (no tax id), a line that carries no tax printed 免税 / 不征税 / ***, and one taxed on the difference."""
+
+import shutil
+from decimal import Decimal
+
+import pytest
+
+from client.invoices import check_invoice, parse_invoice, read_scan
+from client.invoices._lines import TextLine, text_lines
+from client.invoices._scan_layout import header_readings
+from client.invoices.scan import field_accuracy
+
+from . import _render
+from ._samples import BUYER, SELLER, invoice, line
+from .test_einvoice_forms import difference_invoice, with_remark
+
+needs_font = pytest.mark.skipif(_render.cjk_font() is None, reason="no CJK font (OS package fonts-wqy-zenhei)")
+needs_tesseract = pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract is not on PATH (Debian "
+                                     "packages tesseract-ocr and tesseract-ocr-chi-sim)")
+
+PERSON = BUYER.model_copy(update={"name": "乌洪军", "tax_id": ""})
+
+
+def text_pdf(inv, tmp_path, **layout):
+    pytest.importorskip("fpdf", reason="fpdf2 (test dependency) renders the text-layer PDF")
+    return _render.save_text_pdf(inv, tmp_path / "inv.pdf", **layout)
+
+
+def parties(result):
+    return {key: result.fields[key].value for key in ("buyer.name", "buyer.tax_id", "seller.name", "seller.tax_id")}
+
+
+# ------------------------------------------------------------------ side by side
+
+@needs_font
+@pytest.mark.parametrize("side_by_side", [False, True])
+def test_a_company_buyer_reads_alike_in_both_layouts(tmp_path, side_by_side):
+    inv = invoice()
+    result = read_scan(text_pdf(inv, tmp_path, side_by_side=side_by_side))
+    assert result.ok, result.flagged
+    assert parties(result) == {"buyer.name": BUYER.name, "buyer.tax_id": BUYER.tax_id,
+                               "seller.name": SELLER.name, "seller.tax_id": SELLER.tax_id}
+    assert all(field_accuracy(inv, result).values())
+
+
+@needs_font
+@pytest.mark.parametrize("side_by_side", [False, True])
+def test_a_person_buyer_keeps_no_tax_id_and_is_flagged(tmp_path, side_by_side):
+    inv = invoice(buyer=PERSON)
+    result = read_scan(text_pdf(inv, tmp_path, side_by_side=side_by_side))
+    assert parties(result) == {"buyer.name": "乌洪军", "buyer.tax_id": "",
+                               "seller.name": SELLER.name, "seller.tax_id": SELLER.tax_id}
+    assert result.flagged == ["buyer.tax_id"] and not result.ok
+    assert "natural person (个人)" in result.fields["buyer.tax_id"].reason
+    # the invoice is still read, and its own checks name what is wrong with it
+    assert [f.check for f in check_invoice(result.invoice).failed] == ["buyer.tax_id"]
+
+
+def test_a_name_ends_at_the_other_partys_block_label():
+    # a text layer whose characters have no places: only the label tells where the buyer's name ends
+    lines = text_lines("购买方信息 名称：华南精密 制造有限公司 销售方信息 名称：深圳市云帆供应链管理有限公司\n"
+                       "名称：乌洪军 信息 名称：广州市云帆信息技术有限公司")
+    read = header_readings(lines)
+    assert read["buyer.name"].value == "华南精密 制造有限公司"
+    assert read["seller.name"].value == "深圳市云帆供应链管理有限公司"
+    second = header_readings(lines[1:])
+    assert (second["buyer.name"].value, second["seller.name"].value) == ("乌洪军", "广州市云帆信息技术有限公司")
+
+
+def placed_line(*words: tuple[int, str]) -> TextLine:
+    """A line of (x, text) words, each character 10 units wide and high, as a text layer places them."""
+    line = TextLine()
+    for x, text in words:
+        line.add(text, 1.0, gap=bool(line.text), box=(x, 0, x + 10 * len(text), 10))
+    return line
+
+
+def test_a_name_ends_at_a_column_gap_where_no_label_stands():
+    # the seller's block label printed upright, one character a line: 销 is all of it on this line
+    line = placed_line((0, "名称：乌洪军"), (200, "销"), (230, "名称：广州市云帆信息技术有限公司"))
+    read = header_readings([line])
+    assert (read["buyer.name"].value, read["seller.name"].value) == ("乌洪军", "广州市云帆信息技术有限公司")
+    # a gap of a character or two inside a name (OCR splits names at wide ones) does not end it
+    near = placed_line((0, "名称：华南精密"), (90, "制造有限公司"))
+    assert header_readings([near])["buyer.name"].value == "华南精密 制造有限公司"
+
+
+def test_an_id_label_with_nothing_after_it_keeps_the_next_id_for_the_seller():
+    lines = text_lines(f"统一社会信用代码/纳税人识别号： 统一社会信用代码/纳税人识别号：{SELLER.tax_id}")
+    read = header_readings(lines)
+    assert (read["buyer.tax_id"].value, read["seller.tax_id"].value) == ("", SELLER.tax_id)
+
+
+@needs_font
+@needs_tesseract
+def test_a_side_by_side_scan_pairs_each_id_with_its_party(tmp_path):
+    inv = invoice()
+    result = read_scan(_render.save_png(inv, tmp_path / "inv.png", side_by_side=True))
+    accuracy = field_accuracy(inv, result)
+    for key in ("buyer.name", "buyer.tax_id", "seller.name", "seller.tax_id"):
+        assert accuracy[key] or result.fields[key].flagged, (key, result.fields[key])
+    assert result.fields["buyer.tax_id"].value != SELLER.tax_id
+
+
+# ------------------------------------------------------------------ lines that carry no tax
+
+def exempt_invoice():
+    lines = invoice().lines[:2] + (line("*蔬菜*白菜", "100", "2", "0", unit="千克"),)
+    return invoice(lines=lines)
+
+
+@needs_font
+@pytest.mark.parametrize("rate", ["免税", "不征税", "***"])
+def test_a_line_printed_with_stars_for_its_tax_reads_as_zero_where_its_rate_says_so(tmp_path, rate):
+    inv = exempt_invoice()
+    result = read_scan(text_pdf(inv, tmp_path, printed={(2, "tax_rate"): rate, (2, "tax"): "***"}))
+    assert result.ok, [(k, result.fields[k].reason) for k in result.flagged]
+    assert (result.invoice.lines[2].tax_rate, result.invoice.lines[2].tax_fen) == (Decimal(0), 0)
+    assert check_invoice(result.invoice).ok
+
+
+@needs_font
+def test_stars_for_the_tax_of_a_taxed_line_are_not_read_as_zero(tmp_path):
+    result = read_scan(text_pdf(invoice(), tmp_path, printed={(2, "tax"): "***"}))
+    tax = result.fields["lines[2].tax"]
+    assert tax.flagged and not result.ok
+    # restored from amount x rate, as any unreadable figure is, and flagged as derived: never a silent 0
+    assert result.line_items[2] is None or result.line_items[2].tax_fen != 0
+
+
+# ------------------------------------------------------------------ 差额征税
+
+@needs_font
+def test_the_deduction_in_the_printed_remark_is_read_as_the_xml_reader_reads_it(tmp_path):
+    inv = difference_invoice()
+    result = read_scan(text_pdf(inv, tmp_path, remark="差额征税：80000.00。"))
+    assert result.ok, [(k, result.fields[k].reason) for k in result.flagged]
+    assert result.invoice.taxed_on_difference and result.invoice.lines[0].deduction_fen == 8000000
+    assert check_invoice(result.invoice).ok
+    from_xml = parse_invoice(with_remark(inv, "差额征税：80000.00。"))
+    assert result.invoice.model_dump(exclude={"kind"}) == from_xml.model_dump(exclude={"kind"})
+
+
+@needs_font
+def test_without_the_remark_a_difference_taxed_row_is_flagged(tmp_path):
+    result = read_scan(text_pdf(difference_invoice(), tmp_path))
+    assert result.fields["lines[0].tax"].flagged and "amount x rate != tax" in result.fields["lines[0].tax"].reason
+    unreadable = read_scan(text_pdf(difference_invoice(), tmp_path, remark="差额征税：80000.005。"))
+    assert unreadable.fields["deduction"].flagged and not unreadable.ok
