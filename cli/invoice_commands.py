@@ -51,6 +51,7 @@ from client.invoices import (
     verify_with_sources,
 )
 from client.invoices.fingerprint import is_fingerprint
+from client.invoices.register import MAX_REGISTRATION_TOLERANCE_FEN
 from client.invoices.scan import DEFAULT_MIN_CONFIDENCE
 from client.business_dates import business_today
 from client.atomic_file import write_atomically
@@ -109,12 +110,23 @@ def _parse_fraction(_ctx: click.Context, _param: click.Parameter, value: str) ->
     return number
 
 
-# verify and register check an invoice alike: one option, one default
-_TOLERANCE = click.option(
-    "--tolerance-fen", type=click.IntRange(min=0), default=None, metavar="FEN",
-    help="rounding allowed per line between computed and printed money (quantity x price, amount x rate) "
-         "[default: by the invoice: a line's tax may be 6 fen off on an invoice with an 8-digit number and a "
-         "code, issued by a tax-control device, 1 fen on a fully digitalised one; quantity x price 1 fen]")
+_TOLERANCE_HELP = ("rounding allowed per line between computed and printed money (quantity x price, amount x rate)"
+                   "{limit} [default: by the invoice: a line's tax may be 6 fen off on an invoice with an 8-digit "
+                   "number and a code, issued by a tax-control device, 1 fen on a fully digitalised one; quantity "
+                   "x price 1 fen]")
+
+
+def _tolerance_option(max_fen: int | None, limit: str = ""):
+    """--tolerance-fen: verify and register check an invoice alike, with one default; register bounds it."""
+    return click.option("--tolerance-fen", type=click.IntRange(min=0, max=max_fen), default=None, metavar="FEN",
+                        help=_TOLERANCE_HELP.format(limit=limit))
+
+
+# verify may look further (how far off is a figure?); a registration allows no more than the device rule
+_VERIFY_TOLERANCE = _tolerance_option(None)
+_REGISTER_TOLERANCE = _tolerance_option(
+    MAX_REGISTRATION_TOLERANCE_FEN, f", 0 to {MAX_REGISTRATION_TOLERANCE_FEN} (the tax-control device's rule: a "
+                                    "figure further off is wrong, not rounded)")
 
 
 @click.group("invoice")
@@ -135,7 +147,7 @@ def invoice() -> None:
 @click.option("--today", callback=_parse_date, metavar="YYYY-MM-DD", help="reference date (default: today in China Standard Time, as the ledger dates)")
 @click.option("--max-age-days", type=click.IntRange(min=1), default=365, show_default=True,
               help="oldest plausible issue date, in days before --today")
-@_TOLERANCE
+@_VERIFY_TOLERANCE
 @click.option("--reference-sources", is_flag=True,
               help="also ask the reference tax, registry and credit sources (synthetic local data)")
 @click.option("--ledger", is_flag=True,
@@ -631,7 +643,7 @@ def _verified(a) -> str:
               help="goods receipt export (CSV or JSON)")
 @click.option("--due", "due_date", required=True, callback=_parse_date, metavar="YYYY-MM-DD",
               help="the date the debtor pays the claim")
-@_TOLERANCE
+@_REGISTER_TOLERANCE
 @_as_option("the supplier's", "supplier/supplier1")
 @request_id_option("the receivable it registered")
 @_DATA_ROOT
@@ -642,7 +654,8 @@ def register(file: Path, po_file: Path, receipt_file: Path, due_date: date, tole
 
     The invoice's own checks must pass first (totals, lines, tax ids, number
     and code, as recfin invoice verify reports them, with the same
-    --tolerance-fen; the failed ones are named, exit 1), then the three-way
+    --tolerance-fen, here at most 6 fen; the failed ones are named, exit 1),
+    then the three-way
     match. The face amount is the invoice's total
     with tax, the debtor its buyer; the
     evidence hash of invoice, order and receipt goes on the ledger as the

@@ -112,12 +112,34 @@ _DIFFERENCE_TAX = re.compile(r"差额征税\s*[:：]\s*([-+]?[\d,，]+(?:\.\d+)?
 
 def difference_tax(texts: Iterable[str]) -> tuple[bool, int | None]:
     """Whether the texts (an invoice's remark, its labels) say it is taxed on the difference (差额征税), and the
-    deduction (扣除额) in fen when they give it as invoicing software prints it: ``差额征税：80000.00。``."""
-    said, deduction = False, None
+    deduction (扣除额) in fen when they give it as invoicing software prints it: ``差额征税：80000.00。``.
+
+    Every deduction given is read: the same one given twice is one deduction, two that differ are refused (which
+    one the invoice means cannot be told, and the first by reading order is no better a guess)."""
+    said, deductions = False, []
     for text in texts:
         if "差额征税" in text or "差额开票" in text:
             said = True
-            m = _DIFFERENCE_TAX.search(text)
-            if m and deduction is None:
-                deduction = to_fen(m.group(1))
-    return said, deduction
+            deductions += [to_fen(m.group(1)) for m in _DIFFERENCE_TAX.finditer(text)]
+    distinct = sorted(set(deductions))
+    if len(distinct) > 1:
+        raise ValueProblem(f"several deductions after 差额征税 ({', '.join(money.plain_yuan(d) for d in distinct)}): "
+                           "an invoice taxed on the difference gives one; check the remark against the invoice")
+    return said, distinct[0] if distinct else None
+
+
+def deduction_problem(deduction_fen: int, amount_fen: int) -> str | None:
+    """Why a deduction (扣除额) cannot be taken off an amount, or ``None`` where it can.
+
+    A deduction lowers the amount taxed, never raises it, and never below nothing: it lies between 0 and the
+    amount, of the amount's sign (on a red-letter line, between its negative amount and 0). A negative
+    deduction would raise the tax a check accepts, and one above the amount would make it negative."""
+    shown = f"the deduction {money.plain_yuan(deduction_fen)} (扣除额)"
+    if deduction_fen * amount_fen < 0:
+        side = "negative" if deduction_fen < 0 else "positive"
+        return (f"{shown} is {side}, taken off the amount {money.plain_yuan(amount_fen)}: a deduction lowers "
+                "the amount taxed, so it lies between 0 and the amount; check it against the invoice")
+    if abs(deduction_fen) > abs(amount_fen):
+        return (f"{shown} is more than the amount {money.plain_yuan(amount_fen)} it is taken off: the amount taxed "
+                "cannot be below 0; check it against the invoice")
+    return None

@@ -38,8 +38,11 @@ _DATE = re.compile(r"开票日期" + _COLON + r"(\S+)")
 _NAME = re.compile(r"(?<![项目])名\s*称" + _COLON +
                    r"(\S+(?:\s+(?!\S*名\s*称|购\s*买\s*方|销\s*售\s*方|信\s*息(?:\s|$))\S+)*)")
 # the id is optional: after the label of a natural person (个人) buyer nothing is printed, and the label still
-# tells which block the next id belongs to
-_TAX_ID = re.compile(r"(?:纳税人识别号|统一社会信用代码)[^:：]*" + _COLON + r"([0-9A-Za-z]{15,22})?")
+# tells which block the next id belongs to. What does follow is taken, a whole id or else loosely (as any value is,
+# above) up to a space or the next label: a partly read id is a misread id, not a missing one.
+_NEXT_LABEL = r"(?!纳税人识别号|统一社会信用代码|名\s*称|购\s*买\s*方|销\s*售\s*方|信\s*息)"
+_TAX_ID = re.compile(r"(?:纳税人识别号|统一社会信用代码)[^:：]*" + _COLON +
+                     r"([0-9A-Za-z]{15,22}|(?:" + _NEXT_LABEL + r"[^\s:：])+)?")
 # A gap this many character heights wide inside a name is a column gap: the other party's block begins there
 _COLUMN_GAP = 3
 # chi_sim has no ¥: the page pass reads it as one or two other characters (半, Y, 闻)

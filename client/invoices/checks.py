@@ -10,7 +10,8 @@ totals.positive        价税合计 > 0 (a red-letter, negative invoice backs no
 line.amount            per line: quantity x unit price = amount, within tolerance
 line.tax               per line: amount x rate = tax, within tolerance; (amount - deduction) x rate on a line
                        taxed on the difference (差额征税); skipped where such a line gives no deduction
-                       and its tax is below amount x rate (a deduction only lowers it)
+                       and its tax is below amount x rate (a deduction only lowers it); fails a deduction
+                       outside 0..amount, or on an invoice not marked taxed on the difference
 seller.tax_id          the seller's tax id passes its check digit
 number.format          the number is 20 digits (fully digitalised) or 8 digits (with a code), nothing else
 number.code            the invoice code is given exactly when the number needs one (8 digits)
@@ -37,7 +38,7 @@ from typing import Protocol
 
 from client.money import plain_yuan
 
-from ._reading import line_amount_fen, line_tax_fen
+from ._reading import deduction_problem, line_amount_fen, line_tax_fen
 from .credit_code import check_tax_id
 from .fingerprint import code_problem, invoice_fingerprint, number_problem
 from .model import Finding, Invoice, InvoiceLine, Report
@@ -185,8 +186,19 @@ def _lines(inv: Invoice, tolerance: int | None) -> list[Finding]:
 
 
 def _line_tax(inv: Invoice, i: int, line: InvoiceLine, tolerance: int) -> Finding:
-    """amount x rate = tax; on a line taxed on the difference (差额征税), (amount - deduction) x rate = tax."""
+    """amount x rate = tax; on a line taxed on the difference (差额征税), (amount - deduction) x rate = tax.
+
+    A deduction is checked before the tax is computed with it: one outside 0..amount (:func:`deduction_problem`)
+    would make a wrong tax pass, and one on an invoice not taxed on the difference has nothing to be taken off
+    for. The readers refuse both; an invoice built in code, or read from a recfin JSON, meets them here."""
     if line.deduction_fen is not None:
+        problem = deduction_problem(line.deduction_fen, line.amount_fen)
+        if problem is None and not inv.taxed_on_difference:
+            problem = (f"the deduction {plain_yuan(line.deduction_fen)} (扣除额) is on an invoice not taxed on the "
+                       "difference (差额征税): only such an invoice takes a deduction off before the tax")
+        if problem is not None:
+            return Finding(check="line.tax", status="fail", message=f"line {i}: {problem}",
+                           details={"line": i, "deduction_fen": line.deduction_fen, "amount_fen": line.amount_fen})
         base = line.amount_fen - line.deduction_fen
         shown = f"({plain_yuan(line.amount_fen)} - deduction {plain_yuan(line.deduction_fen)}) x {line.tax_rate}"
     else:

@@ -29,7 +29,7 @@ from typing import Any, Callable, Iterator
 from client.money import plain_yuan
 from client.user_files import UnreadableFile, read_user_bytes
 
-from ._reading import ValueProblem, difference_tax, to_decimal, to_fen, to_line_tax, to_rate
+from ._reading import ValueProblem, deduction_problem, difference_tax, to_decimal, to_fen, to_line_tax, to_rate
 from .errors import MalformedInput, UnsupportedFormat
 from .model import Invoice, InvoiceLine, Party
 
@@ -312,16 +312,20 @@ def _line(r: _Reader, node: _Tree, names: dict[str, str | None]) -> InvoiceLine:
         tax_fen = to_line_tax(tax_text, rate_text)
     except ValueProblem as exc:
         raise r.fail(_join(node.path, (names["tax"],)), str(exc)) from None
+    amount_fen = r.value(node, (names["amount"],), to_fen)
     deduction = None
     if names["deduction"] is not None:
         deduction = r.value(node, (names["deduction"],), to_fen, required=False)
+        problem = None if deduction is None else deduction_problem(deduction, amount_fen)
+        if problem is not None:
+            raise r.fail(_join(node.path, (names["deduction"],)), problem)
     return InvoiceLine(
         name=r.text(node, (names["name"],)),
         spec=r.text(node, (names["spec"],), required=False),
         unit=r.text(node, (names["unit"],), required=False),
         quantity=r.value(node, (names["quantity"],), to_decimal, required=False),
         unit_price=r.value(node, (names["unit_price"],), to_decimal, required=False),
-        amount_fen=r.value(node, (names["amount"],), to_fen),
+        amount_fen=amount_fen,
         tax_rate=r.value(node, (names["tax_rate"],), to_rate),
         tax_fen=tax_fen,
         deduction_fen=deduction,
@@ -340,16 +344,24 @@ def _texts(obj: Any) -> Iterator[str]:
             yield from _texts(value)
 
 
-def _difference_tax_said(r: _Reader, root: _Tree, data: _Tree) -> tuple[bool, int | None]:
+_REMARK = "EInvoice/EInvoiceData/AdditionalInformation/Remark"
+
+
+def _difference_tax_said(r: _Reader, root: _Tree, data: _Tree,
+                         lines: list[InvoiceLine]) -> tuple[bool, int | None]:
     """Whether the invoice says it is taxed on the difference (差额征税), in its remark (备注) or a label, and the
-    deduction (扣除额) it gives there (``差额征税：80000.00。``, as invoicing software prints it), if any."""
+    deduction (扣除额) it gives there (``差额征税：80000.00。``, as invoicing software prints it), if any: refused
+    when it cannot be taken off the lines' amount (:func:`deduction_problem`)."""
     outside_items = {k: v for k, v in data.obj.items() if k != "IssuItemInformation"}
     texts = [*_texts(root.obj.get("Header") if isinstance(root.obj, dict) else None), *_texts(outside_items)]
     try:
-        return difference_tax(texts)
+        said, deduction = difference_tax(texts)
     except ValueProblem as exc:
-        raise r.fail("EInvoice/EInvoiceData/AdditionalInformation/Remark", f"the deduction after 差额征税: {exc}") \
-            from None
+        raise r.fail(_REMARK, f"the deduction after 差额征税: {exc}") from None
+    problem = None if deduction is None else deduction_problem(deduction, sum(l.amount_fen for l in lines))
+    if problem is not None:
+        raise r.fail(_REMARK, problem)
+    return said, deduction
 
 
 def _from_tree(root: _Tree, source: str) -> Invoice:
@@ -380,7 +392,7 @@ def _from_tree(root: _Tree, source: str) -> Invoice:
     if not items:
         raise r.fail("EInvoice/EInvoiceData/IssuItemInformation", "no item lines")
     lines = [_line(r, item, _XML_LINE) for item in items]
-    taxed_on_difference, deduction = _difference_tax_said(r, root, data)
+    taxed_on_difference, deduction = _difference_tax_said(r, root, data, lines)
     if deduction is not None and len(lines) == 1:
         # invoicing software lets a 差额征税 invoice have one item line, which the remark's deduction is of
         lines = [lines[0].model_copy(update={"deduction_fen": deduction})]
@@ -424,9 +436,15 @@ def _from_recfin_json(doc: dict[str, Any], source: str) -> Invoice:
         if not isinstance(item, dict):
             raise r.fail(node.path, "not an object")
         lines.append(_line(r, node, _RECFIN_LINE))
-    said = doc.get("taxed_on_difference", False)
-    if not isinstance(said, bool):
+    said = doc.get("taxed_on_difference")
+    if said is not None and not isinstance(said, bool):
         raise r.fail("taxed_on_difference", f"{said!r}: true or false (or absent, for false)")
+    deducted = [i for i, line in enumerate(lines) if line.deduction_fen is not None]
+    if said is False and deducted:
+        # a deduction is what taxing on the difference takes off: a line with one on an invoice said not to be so
+        # taxed is a contradiction, not a choice between the two
+        raise r.fail(f"lines[{deducted[0]}]/deduction", "a deduction on an invoice whose taxed_on_difference is "
+                     "false: remove the deduction, or set taxed_on_difference to true")
     currency = r.text(None, ("currency",), required=False) or "CNY"
     if currency != "CNY":
         raise r.fail("currency", f"only CNY invoices are supported, got {currency!r}")
@@ -441,6 +459,6 @@ def _from_recfin_json(doc: dict[str, Any], source: str) -> Invoice:
         total_tax_fen=r.value(None, ("total_tax",), to_fen),
         total_with_tax_fen=r.value(None, ("total_with_tax",), to_fen),
         kind=r.text(None, ("kind",), required=False),
-        taxed_on_difference=said or any(line.deduction_fen is not None for line in lines),
+        taxed_on_difference=bool(said or deducted),
         source=source,
     ), r, {"number": "number", "code": "code", "seller": "seller/tax_id"})

@@ -24,7 +24,7 @@ from typing import Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .checks import CheckOptions, check_invoice
+from .checks import TAX_DEVICE_TAX_TOLERANCE_FEN, CheckOptions, check_invoice
 from .errors import InvoiceError
 from .fingerprint import invoice_fingerprint
 from .matching import GoodsReceipt, MatchResult, PurchaseOrder, evidence_hash
@@ -34,6 +34,10 @@ from .model import Finding, Invoice
 # contract, which checks them against the ledger at the transaction's time.
 REGISTRATION_CHECKS = ("totals.amount", "totals.tax", "totals.with_tax", "totals.positive", "line.amount",
                        "line.tax", "seller.tax_id", "buyer.tax_id", "number.format", "number.code")
+
+# The most per-line rounding a registration allows: the tax-control device's rule (6 fen of tax), the widest any
+# invoice was issued under. A wider tolerance would let a wrong tax, and the face amount built on it, through.
+MAX_REGISTRATION_TOLERANCE_FEN = TAX_DEVICE_TAX_TOLERANCE_FEN
 
 
 class NotMatched(InvoiceError):
@@ -94,11 +98,16 @@ def registration_from_match(invoice: Invoice, po: PurchaseOrder, receipt: GoodsR
 
     ``tolerance_fen`` is the per-line rounding the checks allow, as :class:`CheckOptions` takes it (``None``:
     chosen by the invoice, 6 fen of tax on a tax-control device's invoice, 1 fen on a fully digitalised one),
-    so that an invoice ``recfin invoice verify --tolerance-fen N`` passes registers with the same N.
+    so that an invoice ``recfin invoice verify --tolerance-fen N`` passes registers with the same N; it is at
+    most :data:`MAX_REGISTRATION_TOLERANCE_FEN` (6 fen).
 
     Raises :class:`ChecksFailed` if any of :data:`REGISTRATION_CHECKS` fails, :class:`NotMatched` if the
-    match is not a full one for these documents.
+    match is not a full one for these documents, :class:`InvoiceError` for a tolerance outside 0 to 6 fen.
     """
+    if tolerance_fen is not None and not 0 <= tolerance_fen <= MAX_REGISTRATION_TOLERANCE_FEN:
+        raise InvoiceError(f"tolerance_fen {tolerance_fen}: a registration allows 0 to "
+                           f"{MAX_REGISTRATION_TOLERANCE_FEN} fen per line (the tax-control device's rule); a "
+                           "figure further off is wrong, not rounded: have the invoice corrected or reissued")
     report = check_invoice(invoice, CheckOptions(tolerance_fen=tolerance_fen))
     failed = tuple(f for f in report.failed if f.check in REGISTRATION_CHECKS)
     if failed:

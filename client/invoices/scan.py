@@ -50,7 +50,7 @@ from ._lines import TextLine
 from ._ocr import load_pages, require_tesseract
 from ._page import ScannedPage
 from ._pdf_text import text_layer
-from ._reading import ValueProblem, difference_tax, to_fen
+from ._reading import ValueProblem, deduction_problem, difference_tax, to_fen
 from ._scan_fields import KINDS, Found, tax_id_text, unit_text
 from ._scan_layout import HEADER_FIELDS, Row, header_readings, item_rows, join_wrapped_names, read_again
 from .credit_code import check_tax_id
@@ -116,8 +116,10 @@ def extract_fields(lines: list[TextLine], min_confidence: float
     read_again(raw, rows)
     join_wrapped_names(rows)
     values, problems = _header_values(raw)
-    taxed_on_difference, deduction_problem = _difference_tax(lines, rows)
+    taxed_on_difference, deduction, deduction_flag = _difference_tax(lines, rows)
     _restore_figures(raw, rows, values, problems)
+    if deduction is not None and deduction_flag is None:
+        deduction_flag = _deduction_off_amount(deduction, rows)
     words = _words_reading(raw["total_in_words"], values.get("total_with_tax"), problems)
     fields = {name: _reading(raw[name], problems.get(name), min_confidence) for name in HEADER_FIELDS}
     if words is not None:
@@ -125,24 +127,38 @@ def extract_fields(lines: list[TextLine], min_confidence: float
     items = _row_fields(rows, values, fields, min_confidence)
     if not rows:
         fields["lines"] = FieldReading(value=None, confidence=0.0, flagged=True, reason="no item rows found")
-    if deduction_problem is not None:
-        fields["deduction"] = FieldReading(value=None, confidence=0.0, flagged=True, reason=deduction_problem)
+    if deduction_flag is not None:
+        fields["deduction"] = FieldReading(value=None if deduction is None else plain_yuan(deduction),
+                                           confidence=0.0, flagged=True, reason=deduction_flag)
     invoice = _invoice(values, items)
     if invoice is not None and taxed_on_difference:
         invoice = invoice.model_copy(update={"taxed_on_difference": True})
     return fields, invoice, items
 
 
-def _difference_tax(lines: list[TextLine], rows: list[Row]) -> tuple[bool, str | None]:
-    """Whether the invoice says it is taxed on the difference (差额征税, in its remark), giving the deduction to its
-    one item row (as the XML reader does); and why the deduction cannot be read, if it cannot."""
+def _difference_tax(lines: list[TextLine], rows: list[Row]) -> tuple[bool, int | None, str | None]:
+    """Whether the invoice says it is taxed on the difference (差额征税, in its remark), the deduction it gives, and
+    why the deduction cannot be read, if it cannot. The deduction is given to the invoice's one item row.
+
+    Only text outside the item rows is read, as the XML reader reads only text outside its item lines: an item
+    named ``*经纪代理服务*差额征税代理费`` says nothing about how the invoice is taxed."""
+    in_rows = {id(line) for row in rows for line in row.lines}
     try:
-        said, deduction = difference_tax(line.text for line in lines)
+        said, deduction = difference_tax(line.text for line in lines if id(line) not in in_rows)
     except ValueProblem as exc:
-        return True, f"the deduction after 差额征税 cannot be read: {exc}"
+        return True, None, f"the deduction after 差额征税 cannot be read: {exc}"
     if deduction is not None and len(rows) == 1:
         rows[0].deduction = deduction
-    return said, None
+    return said, deduction, None
+
+
+def _deduction_off_amount(deduction: int, rows: list[Row]) -> str | None:
+    """Why the deduction cannot be taken off the rows' amount (``_reading.deduction_problem``), once every
+    row's amount is read; ``None`` where it can, or where an amount is missing (that row is flagged already)."""
+    amounts = [row_values(row.cells).amount if row.problem is None else None for row in rows]
+    if not amounts or None in amounts:
+        return None
+    return deduction_problem(deduction, sum(amounts))
 
 
 def _header_values(raw: dict[str, Found | None]) -> tuple[dict[str, object], dict[str, str]]:
@@ -168,8 +184,10 @@ def _header_values(raw: dict[str, Found | None]) -> tuple[dict[str, object], dic
         if note:
             raw[f"{side}.tax_id"] = replace(found, value=text, note=note)
         values[f"{side}.tax_id"] = text
-        if not check_tax_id(text).valid:
-            problems[f"{side}.tax_id"] = "check digit fails: probably misread"
+        checked = check_tax_id(text)
+        if not checked.valid:
+            problems[f"{side}.tax_id"] = (f"{checked.reason}: probably misread, check it against the invoice"
+                                          if checked.kind == "unknown" else "check digit fails: probably misread")
     return values, problems
 
 

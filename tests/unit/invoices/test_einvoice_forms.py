@@ -14,6 +14,7 @@ from client.invoices import (
     CheckOptions,
     ChecksFailed,
     Enterprise,
+    InvoiceError,
     MalformedInput,
     UnsupportedFormat,
     check_invoice,
@@ -27,7 +28,9 @@ from client.invoices import (
     read_scan,
     registration_from_match,
 )
+from client.invoices._reading import line_tax_fen
 from client.invoices.checks import default_tolerance_fen
+from client.money import plain_yuan
 from client.invoices.model import Invoice, InvoiceLine
 
 from ._ledger import Ledger
@@ -172,6 +175,77 @@ def test_a_wrong_deduction_figure_is_malformed():
         parse_invoice(with_remark(difference_invoice(), "差额征税：80000.005。"))
 
 
+def taxed_as_if(deduction_fen: int) -> Invoice:
+    """The dispatch invoice with the tax (amount - deduction) x rate gives for any deduction, totals to match: what a
+    remark altered to pass a wrong tax needs."""
+    tax = line_tax_fen(DISPATCH.amount_fen - deduction_fen, DISPATCH.tax_rate)
+    return difference_invoice(DISPATCH.model_copy(update={"tax_fen": tax}))
+
+
+# a negative deduction doubles the tax (and the face amount registered); one above the amount makes the tax negative
+@pytest.mark.parametrize("deduction,says", [(-9904762, "(扣除额) is negative"),
+                                            (19809524, "is more than the amount 99047.62")])
+def test_a_deduction_outside_nothing_to_the_amount_is_refused_by_every_reader_and_the_check(deduction, says):
+    inv = taxed_as_if(deduction)
+    with pytest.raises(MalformedInput) as refused:
+        parse_invoice(with_remark(inv, f"差额征税：{plain_yuan(deduction)}。"))
+    assert refused.value.field == "EInvoice/EInvoiceData/AdditionalInformation/Remark"
+    assert says in refused.value.problem and "check it against the invoice" in refused.value.problem
+    deducted = inv.model_copy(update={"lines": (inv.lines[0].model_copy(update={"deduction_fen": deduction}),),
+                                      "taxed_on_difference": True})
+    (finding,) = line_tax(deducted)  # an invoice built in code meets the check itself
+    assert finding.status == "fail" and says in finding.message
+    with pytest.raises(MalformedInput) as refused:
+        parse_invoice(json.dumps(invoice_to_json(deducted), ensure_ascii=False).encode())
+    assert refused.value.field == "lines[0]/deduction" and says in refused.value.problem
+
+
+def test_a_deduction_off_one_of_several_lines_is_still_bounded_by_their_amount():
+    service = InvoiceLine(name="*现代服务*咨询费", quantity=Decimal(1), unit_price=Decimal(1000), amount_fen=100000,
+                          tax_rate=Decimal("0.06"), tax_fen=6000)
+    with pytest.raises(MalformedInput, match="is negative"):
+        parse_invoice(with_remark(difference_invoice(service, DISPATCH), "差额征税：-1.00。"))
+
+
+@pytest.mark.parametrize("deduction", [0, 9904762])
+def test_a_deduction_from_nothing_to_the_whole_amount_stands(deduction):
+    inv = parse_invoice(with_remark(taxed_as_if(deduction), f"差额征税：{plain_yuan(deduction)}。"))
+    assert inv.lines[0].deduction_fen == deduction and line_tax(inv)[0].status == "pass"
+
+
+def test_a_red_letter_line_takes_a_deduction_of_its_own_sign():
+    red = DISPATCH.model_copy(update={"amount_fen": -9904762, "tax_fen": -95238, "quantity": Decimal(-1),
+                                      "unit_price": Decimal("99047.62")})
+    inv = difference_invoice(red).model_copy(update={"taxed_on_difference": True})
+    at = inv.model_copy(update={"lines": (red.model_copy(update={"deduction_fen": -8000000}),)})
+    assert line_tax(at)[0].status == "pass"
+    positive = inv.model_copy(update={"lines": (red.model_copy(update={"deduction_fen": 8000000}),)})
+    assert line_tax(positive)[0].status == "fail" and "(扣除额) is positive" in line_tax(positive)[0].message
+
+
+def test_a_deduction_stands_only_on_an_invoice_taxed_on_the_difference():
+    unmarked = difference_invoice(DISPATCH.model_copy(update={"deduction_fen": 8000000}))
+    assert not unmarked.taxed_on_difference
+    (finding,) = line_tax(unmarked)
+    assert finding.status == "fail" and "on an invoice not taxed on the difference (差额征税)" in finding.message
+    assert line_tax(unmarked.model_copy(update={"taxed_on_difference": True}))[0].status == "pass"
+    # the recfin form marks an invoice with a deduction as so taxed, unless it says it is not: then it is refused
+    doc = invoice_to_json(unmarked)
+    assert parse_invoice(json.dumps(doc, ensure_ascii=False).encode()).taxed_on_difference
+    with pytest.raises(MalformedInput) as refused:
+        parse_invoice(json.dumps({**doc, "taxed_on_difference": False}, ensure_ascii=False).encode())
+    assert refused.value.field == "lines[0]/deduction" and "set taxed_on_difference to true" in refused.value.problem
+
+
+@pytest.mark.parametrize("remark", ["差额征税：80000.00。差额征税：1.00。", "差额征税：1.00。差额征税：80000.00。"])
+def test_deductions_that_differ_are_refused_whichever_comes_first(remark):
+    with pytest.raises(MalformedInput) as refused:
+        parse_invoice(with_remark(taxed_as_if(100), remark))
+    assert "several deductions after 差额征税 (1.00, 80000.00)" in refused.value.problem
+    twice = parse_invoice(with_remark(difference_invoice(), "差额征税：80000.00。（差额征税：80000.00）"))
+    assert twice.lines[0].deduction_fen == 8000000  # the same deduction given twice is one
+
+
 def test_the_recfin_form_carries_the_deduction_and_ordinary_invoices_keep_their_form():
     inv = difference_invoice(DISPATCH.model_copy(update={"deduction_fen": 8000000}))
     doc = invoice_to_json(inv)
@@ -292,6 +366,23 @@ def test_register_and_verify_take_the_same_tolerance_option(tmp_path, monkeypatc
     r = run("register", path, *matched, "--tolerance-fen", "3", "--as", "supplier/supplier1", "--json")
     assert r.exit_code == 0, r.output
     assert json.loads(r.stdout)["face_amount"] == 230300
+
+
+def test_a_registration_allows_no_wider_tolerance_than_the_device_rule(tmp_path):
+    po, gr = read_purchase_order(SAMPLES / "purchase_order.csv"), read_goods_receipt(SAMPLES / "goods_receipt.csv")
+    inv = spread(invoice(), 7)
+    result = match_invoice(inv, po, gr)
+    with pytest.raises(InvoiceError, match="a registration allows 0 to 6 fen per line"):
+        registration_from_match(inv, po, gr, result, date(2026, 12, 1), tolerance_fen=7)
+    six = spread(invoice(), 6)
+    assert registration_from_match(six, po, gr, match_invoice(six, po, gr), date(2026, 12, 1),
+                                   tolerance_fen=6).face_amount == 230300
+    path = write(tmp_path, "spread.xml", einvoice_xml(inv))
+    r = run("register", path, "--po", SAMPLES / "purchase_order.csv", "--receipt", SAMPLES / "goods_receipt.csv",
+            "--due", "2026-11-30", "--tolerance-fen", "7", "--as", "supplier/supplier1")
+    assert r.exit_code == 2 and "--tolerance-fen" in r.output and "0<=x<=6" in r.output
+    # verify may look further, to tell how far off a figure is
+    assert run("verify", path, "--today", "2026-09-10", "--tolerance-fen", "7").exit_code == 0
 
 
 # ------------------------------------------------------------------ a natural person buying

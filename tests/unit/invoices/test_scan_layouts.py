@@ -13,7 +13,7 @@ from client.invoices.scan import field_accuracy
 
 from . import _render
 from ._samples import BUYER, SELLER, invoice, line
-from .test_einvoice_forms import difference_invoice, with_remark
+from .test_einvoice_forms import difference_invoice, taxed_as_if, with_remark
 
 needs_font = pytest.mark.skipif(_render.cjk_font() is None, reason="no CJK font (OS package fonts-wqy-zenhei)")
 needs_tesseract = pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract is not on PATH (Debian "
@@ -55,6 +55,16 @@ def test_a_person_buyer_keeps_no_tax_id_and_is_flagged(tmp_path, side_by_side):
     assert "natural person (个人)" in result.fields["buyer.tax_id"].reason
     # the invoice is still read, and its own checks name what is wrong with it
     assert [f.check for f in check_invoice(result.invoice).failed] == ["buyer.tax_id"]
+
+
+@needs_font
+def test_a_partly_read_tax_id_is_misread_not_missing(tmp_path):
+    cut = SELLER.model_copy(update={"tax_id": "91440300MA5"})
+    result = read_scan(text_pdf(invoice(seller=cut), tmp_path))
+    seller = result.fields["seller.tax_id"]
+    assert seller.value == "91440300MA5" and seller.flagged and not result.ok
+    assert "11 characters" in seller.reason and "probably misread" in seller.reason
+    assert "natural person" not in seller.reason
 
 
 def test_a_name_ends_at_the_other_partys_block_label():
@@ -148,3 +158,40 @@ def test_without_the_remark_a_difference_taxed_row_is_flagged(tmp_path):
     assert result.fields["lines[0].tax"].flagged and "amount x rate != tax" in result.fields["lines[0].tax"].reason
     unreadable = read_scan(text_pdf(difference_invoice(), tmp_path, remark="差额征税：80000.005。"))
     assert unreadable.fields["deduction"].flagged and not unreadable.ok
+
+
+@needs_font
+@pytest.mark.parametrize("deduction,says", [(-9904762, "is negative"), (19809524, "is more than the amount")])
+def test_a_deduction_outside_nothing_to_the_amount_is_flagged(tmp_path, deduction, says):
+    yuan = f"{deduction / 100:.2f}"
+    result = read_scan(text_pdf(taxed_as_if(deduction), tmp_path, remark=f"差额征税：{yuan}。"))
+    # (a negative tax is printed as no invoice prints it, and its figures are flagged too)
+    assert "deduction" in result.flagged and says in result.fields["deduction"].reason and not result.ok
+    assert result.fields["deduction"].value == yuan
+    if deduction < 0:
+        assert result.flagged == ["deduction"]
+        assert check_invoice(result.invoice).finding("line.tax").status == "fail"
+
+
+@needs_font
+def test_printed_deductions_that_differ_are_flagged(tmp_path):
+    result = read_scan(text_pdf(taxed_as_if(100), tmp_path, remark="差额征税：1.00。差额征税：80000.00。"))
+    assert "deduction" in result.flagged and not result.ok  # (the row's tax is flagged too: no deduction fits)
+    assert "several deductions after 差额征税 (1.00, 80000.00)" in result.fields["deduction"].reason
+
+
+@needs_font
+def test_the_words_in_an_item_name_do_not_make_an_invoice_taxed_on_the_difference(tmp_path):
+    # as the XML reader, the PDF reader reads 差额征税 only outside the item rows
+    agency = line("*经纪代理服务*差额征税代理费", "1", "1000.00", "0.13", unit="项")
+    inv = invoice(lines=(agency, line("*信息技术服务*软件维护服务费", "1", "1000.00", "0.06", unit="项")))
+    result = read_scan(text_pdf(inv, tmp_path))
+    assert result.ok and not result.invoice.taxed_on_difference
+    assert result.invoice.model_dump(exclude={"kind"}) == parse_invoice(with_remark(inv, None)).model_dump(
+        exclude={"kind"})
+    # a row whose tax is then off is checked, not skipped as if a deduction might explain it
+    untaxed = inv.model_copy(update={"lines": (agency.model_copy(update={"tax_fen": 0}), inv.lines[1]),
+                                     "total_tax_fen": 6000, "total_with_tax_fen": 206000})
+    read = read_scan(text_pdf(untaxed, tmp_path))
+    assert read.invoice is not None and not read.invoice.taxed_on_difference
+    assert check_invoice(read.invoice).of("line.tax")[0].status == "fail"
