@@ -512,7 +512,9 @@ class ReceivablesContract(Contract):
         party = await s.party_with_role(cfg.CORE_ENTERPRISE, prefetch=((keys.RECEIVABLE, receivable_id),))
         r = await s.store.receivable(receivable_id)
         if r.debtor != party.uscc:
-            raise rule("not-the-debtor", f"{party.uscc} is not the debtor of {r.id}: only its debtor {r.debtor} may do this")
+            # the debtor is not named: a core enterprise that does not owe a claim may not read it
+            raise rule("not-the-debtor", f"{party.uscc} is not the debtor of {r.id}: only its debtor may do this; "
+                       "check the receivable id")
         return party, r
 
     async def _as_holder(self, s: Session, receivable_id: str) -> tuple[Party, Receivable]:
@@ -686,9 +688,11 @@ class ReceivablesContract(Contract):
         bank = await s.party_with_role(cfg.FINANCIER)
         f = await s.store.financing(financing_id)
         r = await s.store.receivable(f.receivable_id)
-        lifecycle.ensure_not_frozen(r)
+        # before the freeze check, and without the state: a bank reads the claim only while the request is open
         if f.status != "REQUESTED":
-            raise rule("invalid-state", f"financing {f.id} is {f.status}: offers are made only on open requests")
+            raise rule("invalid-state", f"financing {f.id} is no longer an open request: offers are made only on "
+                       "open requests")
+        lifecycle.ensure_not_frozen(r)
         terms = self._terms(ctx)
         fin.ensure_disbursable(terms, r.outstanding)
         if terms.expires_on < s.today_iso:
@@ -900,7 +904,8 @@ class ReceivablesContract(Contract):
         for rid in req.receivable_ids:
             r = await s.store.receivable(rid)
             if r.debtor != debtor.uscc:
-                raise rule("not-the-debtor", f"{rid} is owed by {r.debtor}: a debtor offers early payment on its own payables only")
+                raise rule("not-the-debtor", f"{debtor.uscc} does not owe {rid}: a debtor offers early payment on its "
+                           "own payables only; take it out of receivable_ids")
         d = DiscountOffer(**req.model_dump(), id=keys.new_id("D", s.tx_id), debtor=debtor.uscc, debtor_msp=debtor.msp_id,
                           status="OPEN", published_on=s.today_iso, last=s.action("PublishDiscountOffer", debtor.uscc))
         await s.store.put_discount_offer(d)
@@ -1018,11 +1023,20 @@ class ReceivablesContract(Contract):
     @transaction
     @rules
     async def RecordOverdue(self, ctx: Context, receivable_id: str) -> Receivable:
-        """Any party but the regulator records that a claim is unpaid past its due date (by the transaction's date)."""
+        """The claim's debtor, holder or financier records that it is unpaid past its due date (by the
+        transaction's date).
+
+        Its parties only, and that checked before anything about the claim: the answer is the whole claim (an
+        evaluate writes nothing and can be repeated), and a refusal naming its status, due date or freeze order
+        would tell a caller what GetReceivable refuses it.
+        """
         s = self._session(ctx)
         party = await s.party_with_role(cfg.CORE_ENTERPRISE, cfg.SUPPLIER, cfg.FINANCIER,
                                         prefetch=((keys.RECEIVABLE, receivable_id),))
         r = await s.store.receivable(receivable_id)
+        if party.uscc not in (r.debtor, r.holder, r.financier):
+            raise rule("not-a-party-to-claim", f"{party.uscc} is not the debtor, holder or financier of {r.id}: only "
+                       "they may mark it overdue; check the receivable id")
         lifecycle.ensure_not_frozen(r)
         lifecycle.ensure_status(r, (CONFIRMED, FINANCED), "mark overdue")
         if s.today_iso <= r.due_date:
@@ -1234,6 +1248,7 @@ class ReceivablesContract(Contract):
     async def GetFinancing(self, ctx: Context, financing_id: str) -> FinancingView:
         """A financing request and its progress, with its offers' public records."""
         s = self._session(ctx)
+        await s.party((keys.FINANCING, financing_id))  # first: an identity acting for no party learns no id exists
         f = await s.store.financing(financing_id)
         await self._readable(s, f.receivable_id)
         return {**f.to_json(), "offers": [o.to_json() for o in await s.store.offers_of(f.id)]}
@@ -1258,6 +1273,7 @@ class ReceivablesContract(Contract):
     async def GetAssignmentNotice(self, ctx: Context, notice_id: str) -> AssignmentNotice:
         """An assignment notice, for the parties to its receivable."""
         s = self._session(ctx)
+        await s.party((keys.NOTICE, notice_id))  # first: an identity acting for no party learns no id exists
         n = await s.store.notice(notice_id)
         await self._readable(s, n.receivable_id)
         return n.to_json()
@@ -1270,7 +1286,9 @@ class ReceivablesContract(Contract):
 
         Name the debtor, or a receivable (readable by the caller) to get only
         the offers that cover it. ``scope`` ``open`` (the default): offers not
-        withdrawn and not expired today; ``all``: every one.
+        withdrawn and not expired today; ``all``: every one. A supplier sees
+        of an offer listing claims only those it holds or created, and no
+        offer listing none of them (``queries.discount_offer_as_seen_by``).
         """
         s = self._session(ctx)
         party = await s.party()
@@ -1287,7 +1305,7 @@ class ReceivablesContract(Contract):
             raise rule("not-permitted-to-read", f"discount offers of {shown(debtor)} are for its suppliers, the debtor and the regulator")
         if scope not in ("open", "all"):
             raise rule("argument-invalid", f"scope {shown(scope)}: ask for open (not withdrawn, not expired) or all")
-        return await queries.discount_offer_page(s.store, debtor, r, s.today_iso if scope == "open" else None,
+        return await queries.discount_offer_page(s.store, party, debtor, r, s.today_iso if scope == "open" else None,
                                                  _page_size(page_size), bookmark)
 
     @transaction(evaluate=True)
@@ -1326,7 +1344,10 @@ class ReceivablesContract(Contract):
         d = await s.store.discount_offer(offer_id)
         if not queries.may_read_discount_offers(party, d.debtor):
             raise rule("not-permitted-to-read", f"discount offer {d.id} is for {d.debtor}'s suppliers, the debtor and the regulator")
-        return d.to_json()
+        if (seen := await queries.discount_offer_as_seen_by(s.store, party, d)) is None:
+            raise rule("not-permitted-to-read", f"discount offer {d.id} covers no claim {party.uscc} holds or created: "
+                       "a supplier reads the offers on all its debtor's payables and those listing a claim of its own")
+        return seen
 
 
 CONTRACTS = [ReceivablesContract()]  # with the deployment's configuration (cfg.load_config)

@@ -284,14 +284,46 @@ def covers(d: DiscountOffer, r: Receivable) -> bool:
     return d.debtor == r.debtor and (not d.receivable_ids or r.id in d.receivable_ids)
 
 
-async def discount_offer_page(store: Store, debtor: str, receivable: Receivable | None, open_on: str | None,
-                              page_size: int, bookmark: str) -> dict:
-    """One page of the debtor's discount offers, oldest first: those covering ``receivable`` when given,
-    those open on ``open_on`` when given. ``fetched`` counts the offers scanned before filtering."""
+def _seen_whole(reader: Party, d: DiscountOffer) -> bool:
+    return not d.receivable_ids or reader.uscc == d.debtor or reader.role == cfg.REGULATOR
+
+
+async def discount_offer_as_seen_by(store: Store, reader: Party, d: DiscountOffer) -> dict | None:
+    """``d`` as ``reader`` may see it. The debtor and the regulator see it whole, and so does anyone an offer on
+    all the debtor's payables (no ``receivable_ids``). Of an offer listing claims, a supplier sees only the ids
+    of those it may read (``may_read``: it holds or created them), and an offer listing none of those not at all
+    (None): its ids name other suppliers' claims, and an empty list would read as an offer on every payable."""
+    return (await discount_offers_as_seen_by(store, reader, [d]))[0]
+
+
+async def discount_offers_as_seen_by(store: Store, reader: Party, offers: list[DiscountOffer]) -> list[dict | None]:
+    """Each of ``offers`` as ``reader`` may see it (``discount_offer_as_seen_by``). The claims the offers list
+    are read in one prefetch and each is decided once, however many offers list it: a page of offers costs one
+    round trip (the stub splits a long list into the peer's chunks), not one per offer."""
+    listed = list(dict.fromkeys(i for d in offers if not _seen_whole(reader, d) for i in d.receivable_ids))
+    await store.prefetch(*((keys.RECEIVABLE, i) for i in listed))
+    readable = {i for i in listed
+                if (r := await store.receivable_or_none(i)) is not None and await may_read(store, reader, r)}
+    seen: list[dict | None] = []
+    for d in offers:
+        if _seen_whole(reader, d):
+            seen.append(d.to_json())
+            continue
+        ids = [i for i in d.receivable_ids if i in readable]
+        seen.append({**d.to_json(), "receivable_ids": ids} if ids else None)
+    return seen
+
+
+async def discount_offer_page(store: Store, reader: Party, debtor: str, receivable: Receivable | None,
+                              open_on: str | None, page_size: int, bookmark: str) -> dict:
+    """One page of the debtor's discount offers, oldest first, as ``reader`` may see them
+    (``discount_offer_as_seen_by``): those covering ``receivable`` when given, those open on ``open_on`` when
+    given. ``fetched`` counts the offers scanned before filtering."""
     offers, meta = await store.discount_offers_page(debtor, page_size, bookmark)
     kept = [d for d in offers if (receivable is None or covers(d, receivable))
             and (open_on is None or is_open(d, open_on))]
-    return {"records": [d.to_json() for d in kept], "fetched": meta.fetched_records_count, "bookmark": meta.bookmark}
+    seen = [doc for doc in await discount_offers_as_seen_by(store, reader, kept) if doc is not None]
+    return {"records": seen, "fetched": meta.fetched_records_count, "bookmark": meta.bookmark}
 
 
 # ---------------------------------------------------------------- a bank's exposure to a debtor

@@ -73,7 +73,10 @@ class Store:
         The peer starts a page at the bookmark as given, without checking it lies in the range asked
         for, so a bookmark from below the range would page through other holders' or debtors' entries.
         Only a key under ``value``, as the previous page of this list returned it, is accepted."""
-        if bookmark and not bookmark.startswith(self.key(index, value)):
+        # formed first, bookmark or not: a value with U+0000 or U+10FFFF is refused as argument-invalid here
+        # rather than failing inside the stub's range query
+        prefix = self.key(index, value)
+        if bookmark and not bookmark.startswith(prefix):
             raise rule("bookmark-invalid", f"{shown(bookmark)} is not a bookmark of this list: send \"\" for the "
                        "first page and then the bookmark the previous page returned")
         return await self.stub.get_state_by_partial_composite_key_with_pagination(index, [value], page_size, bookmark)

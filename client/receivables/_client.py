@@ -350,7 +350,7 @@ class _Operations:
     settle = record_payment
 
     def record_overdue(self, receivable_id: str) -> Receivable:
-        """Mark a claim unpaid after its due date (any party but the regulator)."""
+        """Mark a claim unpaid after its due date (its debtor, holder or financier)."""
         return self._submit("RecordOverdue", _text(receivable_id, "receivable_id"), model=Receivable)
 
     mark_overdue = record_overdue

@@ -181,9 +181,12 @@ async def s_payment(net):
 
 
 async def s_overdue(net):
-    r = await _confirmed(net)
+    """A financed claim, partly paid to its bank and past due, not yet marked: its debtor, holder and financier
+    may mark it; anyone else learns nothing of it, evaluating included (the answer is the whole claim)."""
+    _, f = await _disbursed(net)
+    await net.ok(net.actors["core"], "RecordPayment", f["receivable_id"], "300")
     net.advance(days=31)
-    return [r["id"]], {}
+    return [f["receivable_id"]], {}
 
 
 async def s_freeze(net):
@@ -288,7 +291,8 @@ MATRIX: list[tuple[str, Scenario, set[str], bool]] = [
     ("AcceptDiscountOffer", s_accept_discount, {"tier1"}, False),
     ("WithdrawDiscountOffer", s_withdraw_discount, {"core"}, False),
     ("RecordPayment", s_payment, {"core"}, False),
-    ("RecordOverdue", s_overdue, EVERY_PARTY - {"regulator"}, False),
+    ("RecordOverdue", s_overdue, {"core", "tier1", "bank"}, False),
+    ("RecordOverdue", s_overdue, {"core", "tier1", "bank"}, True),     # evaluated: it answers with the claim
     ("FreezeReceivable", s_freeze, {"regulator"}, False),
     ("UnfreezeReceivable", s_unfreeze, {"regulator"}, False),
     ("GetReceivable", s_confirmed, READERS, True),

@@ -118,7 +118,7 @@ async def test_every_submit_transaction_emits_exactly_one_event_naming_the_recei
     await ev.change(reg, "UnfreezeReceivable", other, "lift-1", event="ReceivableUnfrozen", receivable=other)
     await ev.change(core, "RecordPayment", other, "100", "req-4", event="PaymentRecorded", receivable=other)
     net.advance(days=31)
-    await ev.change(bank2, "RecordOverdue", other, event="ReceivableOverdue", receivable=other)
+    await ev.change(tier1, "RecordOverdue", other, event="ReceivableOverdue", receivable=other)
     net.advance(days=30)
     await ev.change(bank, "RecordRepayment", f["id"], event="FinancingRepaid", receivable=kept)
 

@@ -391,7 +391,7 @@ async def test_freeze_blocks_every_change_until_unfrozen():
     res = await net.call(reg, "UnfreezeReceivable", r["id"], "(2026) Hu 01 Zhi Bao 123-2")
     assert res.status == 200 and event(res)[0] == "ReceivableUnfrozen"
     await net.refused(reg, "UnfreezeReceivable", r["id"], "x", rule="not-frozen")
-    await net.ok(bank, "RecordOverdue", r["id"])
+    await net.ok(tier1, "RecordOverdue", r["id"])
 
 
 async def test_frozen_leaf_blocks_a_payment_over_its_tree():

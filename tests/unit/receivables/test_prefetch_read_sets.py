@@ -113,5 +113,5 @@ async def test_every_transaction_of_a_lifecycle_reads_what_it_read_one_record_at
     await check(a["bank"], "CancelFinancing", f4["id"], "will not disburse")
     await check(a["bank"], "AttestInvoiceVerification", attestation_request(a["tier1"].uscc, "26312000000000000009"), "req-5")
     net.advance(days=95)
-    await check(a["bank"], "RecordOverdue", r3["id"])
+    await check(a["tier1"], "RecordOverdue", r3["id"])
     assert json.loads(net.results[-1][1])["status"] == "OVERDUE"

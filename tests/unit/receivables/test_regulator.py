@@ -63,7 +63,10 @@ async def test_a_frozen_claim_accepts_no_change_at_any_stage_but_unfreeze():
         await net.refused(actor, fn, *args, rule="receivable-frozen", transient=transient_terms())
     net.advance(days=31)
     for rid in (confirmed, disbursed["id"]):
-        await net.refused(tier2, "RecordOverdue", rid, rule="receivable-frozen")
+        await net.refused(tier1, "RecordOverdue", rid, rule="receivable-frozen")
+        # the freeze order is for the claim's parties: to anyone else the refusal says only that it is not one
+        message = await net.refused(tier2, "RecordOverdue", rid, rule="not-a-party-to-claim")
+        assert f"order-{rid}" not in message
     tried = {fn for _, fn, *_ in attempts} | {"RecordOverdue"}
     assert tried | NOT_ON_A_CLAIM == SUBMITS, f"freeze not tried on {sorted(SUBMITS - tried - NOT_ON_A_CLAIM)}"
 
@@ -71,7 +74,7 @@ async def test_a_frozen_claim_accepts_no_change_at_any_stage_but_unfreeze():
     for rid in claims:
         await net.refused(reg, "FreezeReceivable", rid, "order-again", rule="already-frozen")
         await net.ok(reg, "UnfreezeReceivable", rid, f"lift-{rid}")
-    await net.ok(tier2, "RecordOverdue", confirmed)
+    await net.ok(tier1, "RecordOverdue", confirmed)
     await net.ok(core, "AcknowledgeAssignment", f_disbursed["notice_id"])
     await net.ok(bank, "RecordRepayment", f_disbursed["id"])
     await net.ok(bank, "CancelFinancing", f_accepted["id"], "will not disburse")

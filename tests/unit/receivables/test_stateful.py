@@ -834,6 +834,8 @@ class ReceivablesMachine(RuleBasedStateMachine):
         codes = self.caller(caller, "core_enterprise", "supplier", "financier")
         if c is None:
             codes.add("not-found")
+        elif not codes and caller not in (c.debtor, c.holder, c.financier):
+            codes.add("not-a-party-to-claim")   # checked before anything about the claim, which it may not read
         else:
             codes |= {"receivable-frozen"} if c.frozen else set()
             codes |= {"invalid-state"} if c.status not in ("CONFIRMED", "FINANCED") else set()
@@ -1094,16 +1096,21 @@ class ReceivablesMachine(RuleBasedStateMachine):
             for debtor in ("core", "core2"):
                 self.exposure_agrees(bank, debtor)
         oldest_first = sorted(self.discounts.values(), key=lambda d: (d.published, d.id))
+        # GetReceivable's rule for a supplier: it holds the claim or created it (its root's first holder)
+        tier1_reads = lambda rid: "tier1" in (self.claims[rid].holder,  # noqa: E731
+                                              self.claims[self.claims[rid].root].history[0][1])
         for debtor in ("core", "core2"):
             for scope, kept in (("open", lambda d: d.status == "OPEN" and d.expires >= self.net.today),
                                 ("all", lambda d: True)):
                 listed, bookmark = [], ""
                 while page := self.query("tier1", "ListDiscountOffers", self.uscc(debtor), "", "9", bookmark, scope):
-                    listed += [d["id"] for d in page["records"]]
+                    listed += [(d["id"], d["receivable_ids"]) for d in page["records"]]
                     if not (bookmark := page["bookmark"]):
                         break
-                assert listed == \
-                    [d.id for d in oldest_first if d.debtor == debtor and kept(d)], f"{scope} discount offers"
+                # of an offer listing claims, tier1 sees those it may read, and not the offer if there are none
+                assert listed == [(d.id, [i for i in d.claims if tier1_reads(i)]) for d in oldest_first
+                                  if d.debtor == debtor and kept(d)
+                                  and (not d.claims or any(map(tier1_reads, d.claims)))], f"{scope} discount offers"
         for c in self.claims.values():
             history = self.query("regulator", "GetReceivableHistory", c.id)
             assert [(e["status"], self.name_of[e["holder"]], e["outstanding"], e["frozen"]) for e in history] == \
