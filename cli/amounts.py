@@ -20,9 +20,9 @@ from typing import Any
 
 import click
 
-from client.money import MAX_FEN, AboveCap, above_cap, to_fen, yuan
+from client.money import LEDGER_MAX_FEN, MAX_FEN, AboveCap, above_cap, to_fen, yuan
 
-__all__ = ["parse_amount", "read_amount", "Amount", "AmountType", "AMOUNT", "FenType", "money", "with_money", "MONEY_FIELDS", "AMOUNT_HELP"]
+__all__ = ["parse_amount", "read_amount", "Amount", "AmountType", "AMOUNT", "PART_OF_CLAIM", "FenType", "money", "with_money", "MONEY_FIELDS", "AMOUNT_HELP"]
 
 AMOUNT_HELP = "yuan, e.g. 12,345.67, or fen with the suffix fen, e.g. 1234567fen"
 MONEY_FIELDS = ("face_amount", "outstanding", "amount", "tax", "fees", "exposure", "financed", "overdue", "discount")
@@ -58,9 +58,10 @@ class Amount:
         return self.fen
 
 
-def read_amount(text: str) -> Amount:
+def read_amount(text: str, *, cap: int = MAX_FEN) -> Amount:
     """An amount in yuan (``12,345.67``, at most two decimals) or fen (``1234567fen``), with an optional currency
-    code before it (``USD 12,345.67``), kept for the caller to check against the claim's currency.
+    code before it (``USD 12,345.67``), kept for the caller to check against the claim's currency; at most
+    ``cap`` fen (:data:`PART_OF_CLAIM` says when another cap than ``MAX_FEN`` applies).
 
     Raises ``ValueError`` with a line a person can act on.
     """
@@ -72,9 +73,9 @@ def read_amount(text: str) -> Amount:
         code, text = match["code"], match["rest"].strip()
     if text.startswith("-"):
         raise ValueError(f"{original!r}: amounts are not negative")
-    fen = _unsigned_fen(text, original)
-    if fen > MAX_FEN:
-        raise above_cap(repr(original))
+    fen = _unsigned_fen(text, original, cap)
+    if fen > cap:
+        raise above_cap(repr(original), cap)
     return Amount(fen, code, original)
 
 
@@ -84,7 +85,7 @@ def parse_amount(text: str, *, currency: str = "CNY") -> int:
     return read_amount(text).in_currency(currency)
 
 
-def _unsigned_fen(text: str, original: str) -> int:
+def _unsigned_fen(text: str, original: str, cap: int) -> int:
     fen = _FEN.match(text)
     if fen:
         return int(_integer_part(fen["digits"], original))
@@ -93,9 +94,9 @@ def _unsigned_fen(text: str, original: str) -> int:
         raise ValueError(f"{original!r} is not an amount: write {AMOUNT_HELP}")
     digits = _integer_part(whole, original) + (dot + fraction if dot else "")
     try:
-        return to_fen(Decimal(digits))
+        return to_fen(Decimal(digits), cap=cap)
     except AboveCap:
-        raise above_cap(repr(original)) from None
+        raise above_cap(repr(original), cap) from None
     except ValueError:
         raise ValueError(f"{original!r} has fractions of a fen: give yuan with at most two decimals "
                          "(or whole fen, e.g. 1234567fen)") from None
@@ -112,16 +113,23 @@ class AmountType(click.ParamType):
 
     name = "AMOUNT"
 
+    def __init__(self, cap: int = MAX_FEN) -> None:
+        self.cap = cap
+
     def convert(self, value: Any, param, ctx) -> Amount:
         if isinstance(value, Amount):
             return value
         try:
-            return read_amount(str(value))
+            return read_amount(str(value), cap=self.cap)
         except ValueError as exc:
             self.fail(str(exc), param, ctx)
 
 
 AMOUNT = AmountType()
+PART_OF_CLAIM = AmountType(cap=LEDGER_MAX_FEN)
+"""An amount that is a part of a claim already on the ledger (a transfer, a payment): held to the cap a claim
+may have been stored under (``LEDGER_MAX_FEN``), as the contract holds it, so a claim recorded under the earlier
+cap can still be moved and paid in full."""
 
 
 class FenType(click.ParamType):

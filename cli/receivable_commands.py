@@ -40,7 +40,7 @@ from client.receivables import (
 )
 
 from . import connection, event_commands, regulator_commands
-from .amounts import AMOUNT, AMOUNT_HELP, Amount, money, parse_amount, with_money
+from .amounts import AMOUNT, AMOUNT_HELP, PART_OF_CLAIM, Amount, money, parse_amount, with_money
 from .connection import acting
 from .documents import prints_document
 from .output import emit, show
@@ -358,7 +358,7 @@ def reject(session, receivable_id, reason):
 @receivable.command("transfer")
 @click.argument("receivable_id")
 @click.option("--to", "recipient", required=True, help="Credit code of the supplier receiving it.")
-@click.option("--amount", required=True, type=AMOUNT,
+@click.option("--amount", required=True, type=PART_OF_CLAIM,
               help=f"How much to pass on ({AMOUNT_HELP}; a currency code before it must be the claim's); "
                    "less than outstanding splits the claim.")
 @request_id_option("the first transfer's result (the same <id>.1 and <id>.2 of a split)")
@@ -381,7 +381,7 @@ def transfer(session, receivable_id, recipient, amount, request_id):
 
 @receivable.command("pay")
 @click.argument("receivable_id")
-@click.option("--amount", required=True, type=AMOUNT,
+@click.option("--amount", required=True, type=PART_OF_CLAIM,
               help=f"The payment: {AMOUNT_HELP}; a currency code before it must be the claim's.")
 @request_id_option("the first payment's result")
 @acting("coreenterprise")

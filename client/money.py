@@ -8,7 +8,9 @@ The rules, stated once for every package in ``client`` (and the CLI on top):
 - Fen <-> yuan conversion is exact. :func:`to_fen` refuses yuan with a fraction
   of a fen unless the caller names a ``decimal`` rounding mode, so no fen is
   gained or lost silently, and amounts beyond the ledger's cap (``MAX_FEN``)
-  with ``AboveCap``.
+  with ``AboveCap``; an amount that is a part of a claim already on the ledger
+  (a transfer, a payment, terms read back) is held to ``LEDGER_MAX_FEN``, as the
+  contract holds it.
 - Wherever the client computes money (tax = amount x rate, amount = quantity
   x unit price, an advance, interest, a discount) it computes exactly and
   rounds once, to whole fen, half up (四舍五入, halves away from zero):
@@ -37,34 +39,34 @@ MAX_FEN = 2**53 - 1
 # it, so what is read from the ledger (a claim's face, a payment) is held to this, not to MAX_FEN.
 LEDGER_MAX_FEN = 10**17
 _HUNDRED = Decimal(100)
-_MAX_YUAN = Decimal(MAX_FEN).scaleb(-2)
 _FEN = Decimal("0.01")
 
 
 class AboveCap(ValueError):
-    """An amount beyond :data:`MAX_FEN` either way, which no ledger record can hold."""
+    """An amount beyond the cap (:data:`MAX_FEN`, or the cap given) either way, which the ledger does not take."""
 
 
-def above_cap(shown: str) -> AboveCap:
-    """The one wording of an amount beyond the cap, wherever it was read (``shown``: the amount as given,
+def above_cap(shown: str, cap: int = MAX_FEN) -> AboveCap:
+    """The one wording of an amount beyond ``cap``, wherever it was read (``shown``: the amount as given,
     with its unit)."""
-    return AboveCap(f"amount {shown} is above the cap of {plain_yuan(MAX_FEN)} yuan ({MAX_FEN} fen) "
+    return AboveCap(f"amount {shown} is above the cap of {plain_yuan(cap)} yuan ({cap} fen) "
                     "that the ledger accepts: check the amount")
 
 
-def to_fen(amount: Amount, *, rounding: str | None = None) -> int:
+def to_fen(amount: Amount, *, rounding: str | None = None, cap: int = MAX_FEN) -> int:
     """Integer fen from ``int`` fen or ``Decimal`` yuan.
 
     ``rounding`` (a ``decimal`` rounding mode) is required when a Decimal has
     fractions of a fen; without it such an amount raises ``ValueError``. An
-    amount beyond :data:`MAX_FEN` either way raises :class:`AboveCap` (a
-    ``ValueError``).
+    amount beyond ``cap`` either way raises :class:`AboveCap` (a ``ValueError``):
+    :data:`MAX_FEN` for an amount a new record will hold, :data:`LEDGER_MAX_FEN` for
+    one that is a part of a claim already on the ledger (a transfer, a payment).
     """
     if isinstance(amount, bool) or isinstance(amount, float):
         raise TypeError(f"amount {amount!r} is a {type(amount).__name__}: give int fen or Decimal yuan, never a float")
     if isinstance(amount, int):
-        if abs(amount) > MAX_FEN:
-            raise above_cap(f"{amount if amount.bit_length() < 200 else f'{amount:.6e}'} fen")
+        if abs(amount) > cap:
+            raise above_cap(f"{amount if amount.bit_length() < 200 else f'{amount:.6e}'} fen", cap)
         return amount
     if isinstance(amount, Decimal):
         if not amount.is_finite():
@@ -72,9 +74,10 @@ def to_fen(amount: Amount, *, rounding: str | None = None) -> int:
         # Before any int is built: 1E+1000000 yuan would take a million-digit int (and seconds) to refuse later.
         # adjusted() is the exponent of the leading digit, so the comparisons below never expand the number.
         # copy_abs, not abs(): abs() rounds to the context's 28 digits, and a rounded value could pass the cap
-        if amount and (amount.adjusted() > _MAX_YUAN.adjusted() or amount.copy_abs() > _MAX_YUAN):
+        max_yuan = Decimal(cap).scaleb(-2)
+        if amount and (amount.adjusted() > max_yuan.adjusted() or amount.copy_abs() > max_yuan):
             digits = amount.as_tuple().digits
-            raise above_cap(f"{amount if len(digits) <= 40 else f'{amount:.6E}'} yuan")
+            raise above_cap(f"{amount if len(digits) <= 40 else f'{amount:.6E}'} yuan", cap)
         # Exact: amount x 100 by moving the exponent, not by multiplying, which would round to the context's
         # 28 digits and could turn 300.0000000000000000000000000001 into a whole number of fen.
         sign, digits, exponent = amount.as_tuple()
@@ -85,8 +88,8 @@ def to_fen(amount: Amount, *, rounding: str | None = None) -> int:
                 raise ValueError(f"{amount} yuan has fractions of a fen: round it explicitly "
                                  "(to_fen(amount, rounding=decimal.ROUND_HALF_UP))")
             fen = fen.to_integral_value(rounding=rounding)
-            if fen.copy_abs() > MAX_FEN:      # rounded away from zero, across the cap
-                raise above_cap(f"{amount} yuan")
+            if fen.copy_abs() > cap:      # rounded away from zero, across the cap
+                raise above_cap(f"{amount} yuan", cap)
         return int(fen)
     raise TypeError(f"amount {amount!r} is a {type(amount).__name__}: give int fen or Decimal yuan")
 

@@ -772,8 +772,9 @@ class ReceivablesContract(Contract):
         lifecycle.ensure_not_frozen(r)
         if f.status != "ACCEPTED":
             raise rule("invalid-state", f"financing {f.id} is {f.status}: disbursement follows acceptance, once")
-        terms = self._terms(ctx)
-        if terms.terms_hash() != f.terms_hash:
+        terms = self._terms(ctx, accepted=True)
+        # an offer made before 9555fad hashed its rates as str(Decimal) wrote them ("0E-10" for "0.0000000000")
+        if f.terms_hash not in (terms.terms_hash(), terms.legacy_terms_hash()):
             raise rule("terms-mismatch", f"the terms given hash to {terms.terms_hash()[:12]}…, the accepted offer to "
                        f"{(f.terms_hash or '')[:12]}…: pass exactly the accepted terms")
         d = fin.disbursement(financing_id=f.id, receivable_id=r.id, face_amount=r.outstanding, terms=terms,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, ValidationInfo, model_validator
@@ -61,6 +62,27 @@ def _currency(value: Any, info: ValidationInfo) -> str:
 def _rate(value: Any, info: ValidationInfo) -> str:
     # Fixed-point, never str()'s exponent form ("5E-7", "0E-10"): the stored rate must parse again.
     return format(daycount.parse_rate(value, info.field_name or "rate"), "f")
+
+
+def fixed_point_rate(value: Any) -> Any:
+    """A rate as a contract before 9555fad stored it, in the fixed-point form stored since: that contract wrote
+    ``str(Decimal)``, so a rate sent as "0.0000005" or "0.0000000000" was stored as "5E-7" or "0E-10", which
+    ``Rate`` refuses. Any other value is returned as it is, for the model to judge."""
+    if not isinstance(value, str) or "E" not in value.upper():
+        return value
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        return value
+    return format(number, "f") if number.is_finite() else value
+
+
+def without_retired_fields(data: Any, retired: tuple[str, ...]) -> Any:
+    """A stored record without the fields an earlier contract wrote into it and this one no longer has: stored
+    models refuse fields they do not know, so each retired field is named where its model is."""
+    if isinstance(data, dict) and any(name in data for name in retired):
+        return {name: value for name, value in data.items() if name not in retired}
+    return data
 
 
 def _basis(value: Any, info: ValidationInfo) -> str:
@@ -193,11 +215,27 @@ class InvoiceInput(Doc):
         description="the currency of amount and tax; CNY (the default) for a VAT invoice, the only kind the tax "
                     "authority issues and attesters verify. A claim is registered in its invoices' currency")
 
+    @model_validator(mode="after")
+    def _total_within_the_cap(self, info: ValidationInfo) -> "InvoiceInput":
+        # An attestation carries the invoice's total with tax (价税合计), held to the same cap as every amount sent:
+        # an invoice whose amount and tax each pass but whose total does not would register and never be attested.
+        cap = _amount_cap(info)
+        if (total := self.amount + self.tax) > cap:
+            raise rule("amount-too-large", f"invoice {shown(self.number)}: amount {self.amount} + tax {self.tax} = "
+                       f"{total} fen, above the cap of {cap} fen ({money.yuan(cap)} yuan) on its total with tax "
+                       "(价税合计), which its attestation carries: check the invoice's amounts")
+        return self
+
 
 class Invoice(InvoiceInput):
     # as stored: read back without the request's number rule, so records written before it stay readable
     number: str
     fingerprint: str = Field(description="sha256 of recfin-invoice-v2|seller tax id|code|number (fingerprint.py)")
+
+    @model_validator(mode="after")
+    def _total_within_the_cap(self, info: ValidationInfo) -> "Invoice":
+        # a stored invoice reads as it was written: an earlier contract capped amount and tax only each
+        return self
 
 
 class ReceivableRegistration(Doc):
@@ -293,6 +331,24 @@ class OfferTerms(Doc):
     def terms_hash(self) -> str:
         return sha256_hex(self.to_bytes())
 
+    def legacy_terms_hash(self) -> str:
+        """The hash an offer made before 9555fad recorded for these terms: its contract stored (and hashed) the
+        rates in ``str(Decimal)`` form, "0E-10" for "0.0000000000", and the same for every other rate."""
+        doc = self.to_json()
+        for field in ("advance_rate", "discount_rate"):
+            doc[field] = str(Decimal(doc[field]))
+        return sha256_hex(canonical_json(doc))
+
+    @classmethod
+    def from_stored(cls, raw: bytes) -> "OfferTerms":
+        """Private terms as stored, read with their rates in fixed-point form (``fixed_point_rate``): terms
+        stored before 9555fad hold "0E-10", which the request's rule refuses. Not for hashing: the stored hash is
+        over the stored bytes."""
+        doc = json.loads(raw)
+        if isinstance(doc, dict):
+            doc = {**doc, **{f: fixed_point_rate(doc[f]) for f in ("advance_rate", "discount_rate") if f in doc}}
+        return cls.model_validate(doc)
+
 
 class Financing(Doc):
     doc_type: Literal["financing"] = "financing"
@@ -314,6 +370,12 @@ class Financing(Doc):
     cancelled_on: str | None = Field(default=None, description="an accepted financing ended before disbursement")
     cancellation_reason: str | None = None
     last: Action
+
+    @model_validator(mode="before")
+    @classmethod
+    def _without_retired_fields(cls, data: Any) -> Any:
+        # offer_ids: written (always empty) until 3949550 dropped it; every financing requested before carries it
+        return without_retired_fields(data, ("offer_ids",))
 
 
 class Offer(Doc):

@@ -361,7 +361,8 @@ async def _principal(store: Store, f: Any, r: Receivable) -> int:
     else:
         raw = await store.get_private(f.collection, keys.TERMS, f.accepted_offer_id or "")
         if raw is not None:
-            return proportion_fen(r.outstanding, Decimal(OfferTerms.model_validate_json(raw).advance_rate))
+            # from_stored: terms an offer made before 9555fad stored hold rates such as "0E-10"
+            return proportion_fen(r.outstanding, Decimal(OfferTerms.from_stored(raw).advance_rate))
         what = "accepted terms"
     raise rule("not-found", f"the private record of financing {f.id} ({what}) is not on this peer: ask a peer of "
                f"{f.collection}'s member orgs (the bank's or the regulator's), or retry once private data "

@@ -47,7 +47,7 @@ from ._models import (
     Statistics,
     TransferResult,
 )
-from ..money import Amount, to_fen
+from ..money import LEDGER_MAX_FEN, Amount, to_fen
 from .errors import RuleViolation, rule_violation_from
 
 CONTRACT_NAME = "receivables"
@@ -274,8 +274,9 @@ class _Operations:
         ``<id>.1`` (to the recipient) and ``<id>.2`` (kept), in ``children_records``.
         ``request_id`` (default: a new uuid4 hex) makes a retry of this call return the first result.
         """
+        # a part of a claim already on the ledger: held to the cap it may have been stored under, as the contract does
         return self._submit("TransferReceivable", _text(receivable_id, "receivable_id"), _text(to, "to"),
-                            str(to_fen(amount)), _request_id(request_id), model=TransferResult)
+                            str(to_fen(amount, cap=LEDGER_MAX_FEN)), _request_id(request_id), model=TransferResult)
 
     split = transfer
 
@@ -344,8 +345,9 @@ class _Operations:
 
         ``request_id`` (default: a new uuid4 hex) makes a retry of this call return the first result.
         """
-        return self._submit("RecordPayment", _text(receivable_id, "receivable_id"), str(to_fen(amount)),
-                            _request_id(request_id), model=PaymentResult)
+        # as for transfer: a payment is a part of a claim already on the ledger
+        return self._submit("RecordPayment", _text(receivable_id, "receivable_id"),
+                            str(to_fen(amount, cap=LEDGER_MAX_FEN)), _request_id(request_id), model=PaymentResult)
 
     settle = record_payment
 

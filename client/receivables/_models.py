@@ -25,11 +25,11 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, StrictBool, StrictInt,
-                      SerializerFunctionWrapHandler, model_serializer, model_validator)
+                      SerializerFunctionWrapHandler, ValidationInfo, model_serializer, model_validator)
 
 from chaincode.receivables.model import invoices_in_the_claims_currency
 
-from ..money import rate_text, to_fen
+from ..money import LEDGER_MAX_FEN, MAX_FEN, rate_text, to_fen
 
 Role = Literal["core_enterprise", "supplier", "financier", "regulator"]
 Status = Literal["REGISTERED", "CONFIRMED", "REJECTED", "SPLIT", "FINANCED", "OVERDUE", "SETTLED"]
@@ -49,8 +49,17 @@ Fen = Annotated[StrictInt, Field(description="integer fen")]
 RateValue = Annotated[Decimal, BeforeValidator(_no_float), PlainSerializer(rate_text, return_type=str, when_used="json")]
 """A rate: the contract writes decimal strings; Decimal here, the same string in JSON."""
 
-AmountIn = Annotated[int, BeforeValidator(lambda v: to_fen(v))]
-"""An amount in a request: int fen or Decimal yuan (exact to the fen); floats raise TypeError."""
+AMOUNT_CAP = "amount_cap"
+"""The validation context's key for the largest amount a request takes (default ``MAX_FEN``)."""
+
+
+def _amount_in(value: Any, info: ValidationInfo) -> int:
+    return to_fen(value, cap=(info.context or {}).get(AMOUNT_CAP, MAX_FEN))
+
+
+AmountIn = Annotated[int, BeforeValidator(_amount_in)]
+"""An amount in a request: int fen or Decimal yuan (exact to the fen), at most ``MAX_FEN`` unless the
+validation context names another cap (``AMOUNT_CAP``); floats raise TypeError."""
 
 RateIn = Annotated[str, BeforeValidator(rate_text)]
 """A rate in a request: Decimal or decimal string, sent as a plain decimal string."""
@@ -269,7 +278,9 @@ class OfferTerms(Document):
 
     def as_request(self) -> FinancingTerms:
         """The same terms, to pass to a disbursement."""
-        return FinancingTerms.model_validate(self.to_json())
+        # held to the cap of the offer's day, as the contract holds terms repeated at disbursement: fees an offer
+        # stored under the earlier cap still go back exactly as they are
+        return FinancingTerms.model_validate(self.to_json(), context={AMOUNT_CAP: LEDGER_MAX_FEN})
 
 
 class Financing(Document):

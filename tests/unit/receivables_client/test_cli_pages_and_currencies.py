@@ -33,6 +33,11 @@ SHELL_SAFE = re.compile(r"[A-Za-z0-9_-]+")
 
 @pytest.fixture
 def channel(monkeypatch, tmp_path) -> Channel:
+    return parties_on_the_contract(monkeypatch, tmp_path)
+
+
+def parties_on_the_contract(monkeypatch, tmp_path) -> Channel:
+    """The story's parties registered on the contract, the commands connected to it through ``TopologySessions``."""
     topology = load_topology()
     sessions = TopologySessions(Channel(network_config(topology)), topology, tmp_path)
     monkeypatch.setattr(connection, "open_session", sessions.open_session)
