@@ -19,7 +19,7 @@ from chaincode.contract import Context, Contract, ContractError, transaction
 
 from . import collections as colls
 from . import config as cfg
-from . import attestation, dates, events, fingerprint, keys, lifecycle, money, queries, settlement
+from . import attestation, dates, events, fingerprint, keys, lifecycle, money, queries, settlement, upgrade
 from . import financing as fin
 from .errors import IDENTITY_LENGTH, RuleViolation, rule, shown
 from .fingerprint import VERSION as FINGERPRINT_VERSION
@@ -31,8 +31,9 @@ from .model import (
     InvoiceAttestation, InvoiceAttestationRequest, Offer, OfferTerms, Party, PartyRegistration, Payment, Receivable, ReceivableRegistration, parse_request, sha256_hex,
 )
 from .schemas import (
-    DiscountOfferPage, FinancierExposure, FinancingView, HistoryEntry, IdentityParty, InvoiceLookup, Page,
-    PaymentRecordPage,
+    DiscountOfferPage, FinancierExposure, FinancingView, HistoryEntry, IdentityParty, InvoiceLookup, LedgerUpgrade,
+    Page,
+    PartyHistoryEntry, PaymentRecordPage,
     PaymentResult, Provenance, RequestRecord, Statistics, TransferResult, json_argument,
 )
 from .store import Store
@@ -410,6 +411,17 @@ class ReceivablesContract(Contract):
 
     @transaction(evaluate=True)
     @rules
+    async def GetPartyHistory(self, ctx: Context, uscc: str) -> list[PartyHistoryEntry]:
+        """Every write of a party record, oldest first, for whoever may look the party up (as GetParty): the
+        transactions an auditor checks the endorsements of (the first must carry the party's own org's)."""
+        s = self._session(ctx)
+        if not is_org_admin(ctx.client_identity):
+            await s.party()
+        party = await s.store.require_party(uscc)
+        return await queries.party_history(s.store, party.uscc)
+
+    @transaction(evaluate=True)
+    @rules
     async def WhoAmI(self, ctx: Context) -> Party:
         """The party the calling identity acts for."""
         return (await self._session(ctx).party()).to_json()
@@ -551,8 +563,7 @@ class ReceivablesContract(Contract):
         before = r.model_copy()
         r.status, r.rejection_reason = REJECTED, _require_text(reason, "reason")
         r.last = s.action("RejectReceivable", debtor.uscc)
-        for inv in r.invoices:
-            await s.store.release_fingerprint(inv.fingerprint)
+        await upgrade.release_invoices(s.store, r)   # with the current spellings UpgradeLedger registered for it
         await s.store.put_receivable(r, before)
         s.emit(events.RECEIVABLE_REJECTED, r.id, reason=r.rejection_reason)
         return r.to_json()
@@ -732,6 +743,12 @@ class ReceivablesContract(Contract):
         if o.expires_on < s.today_iso:
             raise rule("offer-expired", f"offer {o.id} expired on {o.expires_on}")
         lifecycle.ensure_status(r, (CONFIRMED,), "finance")
+        # Terms that could never be disbursed (no fen advanced, fees taking the advance) are refused when the
+        # offer is made, the only call besides disbursement that has them (transient; private data is not read
+        # in endorsement, the debtor's org holds none), and the outstanding amount cannot change while the
+        # financing is live. An offer made by a contract before that check and still OPEN was never checked:
+        # accepted, its disbursement is refused (financing-not-positive) and CancelFinancing ends it, releasing
+        # the claim.
         # the bank could never disburse it (RecordDisbursement refuses past maturity), and the debtor could not pay
         lifecycle.ensure_before_maturity(r, s.today, "finance")
         # a bank whose org lost the financier role could never disburse, and the claim would wait on it
@@ -748,9 +765,6 @@ class ReceivablesContract(Contract):
         r.status, r.financier, r.financier_msp, r.last = FINANCED, o.financier, o.financier_msp, act
         await s.store.put_offer(o)
         await s.store.put_financing(f)
-        # Terms that could never be disbursed (no fen advanced, fees taking the advance) were refused when the
-        # offer was made, the only call besides disbursement that has them (transient; private data is not read
-        # in endorsement); they still hold: the outstanding amount cannot change while the financing is live.
         await s.store.put_receivable(r, before)
         s.emit(events.FINANCING_OFFER_ACCEPTED, r.id, financing_id=f.id, offer_id=o.id, financier=o.financier)
         return f.to_json()
@@ -1123,6 +1137,35 @@ class ReceivablesContract(Contract):
         await s.store.put_receivable(r, before)
         s.emit(events.RECEIVABLE_UNFROZEN, r.id, order_reference=order, lifted=lifted)
         return r.to_json()
+
+    # ================================================================ ledger upgrade
+
+    @transaction
+    @rules
+    async def UpgradeLedger(self, ctx: Context, page_size: str, bookmark: str) -> LedgerUpgrade:
+        """Write, for one page of records, the index and registry entries records of earlier contract versions
+        lack (``upgrade``): the regulator, or an admin of an org whose parties may be the regulator, runs it,
+        page after page from bookmark "", until done.
+
+        It writes only entries derived from the records it reads, and only missing ones, so they may run it any
+        number of times. It is the regulator's alone because it reads every claim: even evaluated, writing
+        nothing, its pages name claim ids (bookmarks, collisions) that GetReceivable refuses other callers. An
+        invoice registered twice under two spellings is reported, never resolved.
+        """
+        s = self._session(ctx)
+        ci = ctx.client_identity
+        if is_org_admin(ci):
+            if not self.config.may_hold(ci.msp_id, cfg.REGULATOR):
+                regulators = ", ".join(self.config.msps_with_role(cfg.REGULATOR)) or "none configured"
+                raise rule("role-not-permitted", f"{_identity(ci.id)} is an admin of {shown(ci.msp_id)}, whose "
+                           "parties may not be the regulator: UpgradeLedger reads every claim on the channel, so only "
+                           f"the regulator or an admin of its org ({regulators}) runs it; ask them to")
+            by = ci.id
+        else:
+            by = (await s.party_with_role(cfg.REGULATOR)).uscc
+        result = await upgrade.upgrade_page(s.store, _page_size(page_size), bookmark)
+        s.emit(events.LEDGER_UPGRADED, None, by=by, **result)
+        return result
 
     # ================================================================ queries
 

@@ -1,8 +1,8 @@
 """Chaincode events: exactly one per transaction, naming what happened.
 
 The payload is JSON with ``event`` (the name), ``receivable_id`` (``null`` for
-party, attestation and discount-offer publication and withdrawal events; an accepted discount offer names the
-claim it settled) and the details of the change.
+party, attestation, discount-offer publication and withdrawal, and ledger upgrade events; an accepted discount
+offer names the claim it settled) and the details of the change.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ RECEIVABLE_OVERDUE = "ReceivableOverdue"
 RECEIVABLE_FROZEN = "ReceivableFrozen"
 RECEIVABLE_UNFROZEN = "ReceivableUnfrozen"
 INVOICE_VERIFICATION_ATTESTED = "InvoiceVerificationAttested"
+LEDGER_UPGRADED = "LedgerUpgraded"
 
 
 def payload(name: str, receivable_id: str | None, tx_id: str, **details: Any) -> bytes:

@@ -131,3 +131,27 @@ def identity_problem(invoice_code: str, invoice_number: str) -> str | None:
         return (f"invoice number {number} takes no invoice code (only 8-digit numbers of invoices issued before "
                 f"full digitalisation have one): leave code empty, not {shown(code)}")
     return None
+
+
+def current_spelling(invoice_code: str, invoice_number: str) -> tuple[str, str] | None:
+    """The code and number of a stored invoice in the one spelling this contract accepts, or ``None`` when
+    none can be derived from them.
+
+    Contracts before 35b3bf4 took numbers of letters, digits and dashes (``2431-2000-…``, an added leading
+    zero), and contracts before d72cf20 a 10-digit code padded with zeros to 12 (``003100204130``). Such an
+    invoice is in the registry under its old spelling's fingerprint only. Dashes are dropped, zeros added in
+    front of an 8- or 20-digit number or a 10-digit code are taken off; whatever is then not an identity
+    (:func:`identity_problem`: letters, another length, an 8-digit number without its code) has no current
+    spelling. An identity the contract accepts as it is stays as it is (``00000000000012345678`` is a
+    20-digit number, not an 8-digit one with zeros added)."""
+    if identity_problem(invoice_code, invoice_number) is None:
+        return invoice_code, invoice_number
+    number = invoice_number.strip().replace("-", "")
+    code = invoice_code.strip()
+    for length in (20, 8):
+        if len(number) > length and set(number[:-length]) == {"0"}:
+            number = number[-length:]
+            break
+    if len(code) == 12 and code.startswith("00") and code_problem(code) is not None and code_problem(code[2:]) is None:
+        code = code[2:]
+    return (code, number) if identity_problem(code, number) is None else None

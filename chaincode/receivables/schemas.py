@@ -72,6 +72,15 @@ class HistoryEntry(Doc):
     frozen: bool | None = None
 
 
+class PartyHistoryEntry(Doc):
+    """One write of a party record: the transaction, when, and the org the record named after it."""
+
+    tx_id: str
+    timestamp: str
+    is_delete: bool
+    msp_id: str | None = None
+
+
 class ReceivableSummary(Doc):
     id: str
     status: str
@@ -83,6 +92,10 @@ class ReceivableSummary(Doc):
 
 class ProvenanceNode(ReceivableSummary):
     children: list[ProvenanceNode]
+    children_omitted: bool = Field(default=False, description=(
+        "true (and children empty) on a node 64 levels below the one asked about whose children are not in "
+        "this answer: only a lineage split deeper before splits were limited has one; GetProvenance of this "
+        "node answers the levels below. Absent otherwise"))
 
 
 class Provenance(Doc):
@@ -240,3 +253,46 @@ class FinancierExposure(Doc):
     debtor: str
     exposure: dict[str, int] = Field(description="currency -> the sum of outstanding_principal in it, fen")
     financings: list[FinancedClaim]
+
+
+class FingerprintCollision(Doc):
+    """An invoice that backs two claims, or one claim twice: registered under a spelling the contract now
+    refuses, and again under another spelling, which the fingerprint registry holds the current spelling for
+    (UpgradeLedger finds it; double financing that already happened)."""
+
+    fingerprint: str = Field(description="the invoice's fingerprint in its current spelling")
+    receivable_id: str = Field(description="the claim registered under the spelling left out of the registry")
+    code: str = Field(description="the invoice code as that claim stores it")
+    number: str = Field(description="the invoice number as that claim stores it")
+    held_by: str = Field(description="the claim the fingerprint registry holds the current spelling for: "
+                                     "receivable_id itself when that claim lists the invoice twice")
+    held_by_code: str = Field(description="the invoice code as held_by stores it (an earlier spelling too, when "
+                                          "held_by was registered before the current one)")
+    held_by_number: str = Field(description="the invoice number as held_by stores it")
+    live: bool = Field(description="some claim of receivable_id's lineage is still unsettled")
+    held_by_live: bool = Field(description="some claim of held_by's lineage is still unsettled")
+
+
+class UnspelledInvoice(Doc):
+    """A stored invoice whose code and number give no spelling the contract now accepts (letters, another
+    length, an 8-digit number without its code): the registry holds it under its stored fingerprint only."""
+
+    receivable_id: str
+    code: str
+    number: str
+    fingerprint: str = Field(description="the fingerprint it was registered under")
+
+
+class LedgerUpgrade(Doc):
+    """UpgradeLedger's answer for one page: the entries written, what it found, where the next page starts."""
+
+    scanned: int = Field(description="records read on this page (receivables, then discount offers)")
+    financier_entries: int = Field(description="recfin.by-financier entries written: live financings a bank's "
+                                               "exposure left out")
+    discount_offer_entries: int = Field(description="recfin.discount-by-debtor entries written: offers "
+                                                    "ListDiscountOffers left out")
+    fingerprint_entries: int = Field(description="invoices registered under their current spelling's fingerprint")
+    collisions: list[FingerprintCollision]
+    without_current_spelling: list[UnspelledInvoice]
+    bookmark: str = Field(description="where the next page starts; empty when done")
+    done: bool = Field(description="no page is left: the ledger is upgraded")

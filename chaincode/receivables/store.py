@@ -221,6 +221,18 @@ class Store:
         if new is not None:
             await self.stub.put_state(self.key(keys.BY_FINANCIER, *new, r.id), keys.INDEX_VALUE)
 
+    async def restore_financier_entry(self, r: Receivable) -> bool:
+        """Write ``r``'s ``recfin.by-financier`` entry when its financing is live and the entry is missing (a
+        financing accepted before the index existed, 2617ce3, until a change moved it); whether it wrote one."""
+        live = _live_financier(r)
+        if live is None:
+            return False
+        key = self.key(keys.BY_FINANCIER, *live, r.id)
+        if await self.stub.get_state(key):
+            return False
+        await self.stub.put_state(key, keys.INDEX_VALUE)
+        return True
+
     async def financed_by(self, financier: str, debtor: str) -> list[Receivable]:
         """The debtor's receivables with a live financing of ``financier``, in id order."""
         ids = [self.stub.split_composite_key(kv.key)[1][2] async for kv in
@@ -238,6 +250,19 @@ class Store:
     async def put_fingerprint(self, fp: str, receivable_id: str) -> None:
         await self.stub.put_state(self.key(keys.FINGERPRINT, fp),
                                   json.dumps({"fingerprint": fp, "receivable_id": receivable_id}, sort_keys=True).encode())
+
+    def records_from(self, object_type: str, bookmark: str) -> Any:
+        """The records of ``object_type`` (all of them: ``recfin.receivable``, ...) from ``bookmark`` on, in key
+        order: "" from the first, else a key of that range, as a previous scan stopped at. An iterator, not a
+        paginated query: Fabric refuses writes after a paginated query in the same transaction."""
+        start = self.key(object_type)
+        if not bookmark:
+            return self.stub.get_state_by_partial_composite_key(object_type, [])
+        # U+10FFFF right after the type is the range's end (the peer's partial-key range): no key of it
+        if not bookmark.startswith(start) or bookmark.startswith(start + "\U0010ffff"):
+            raise rule("bookmark-invalid", f"{shown(bookmark)} is not a bookmark of this scan: send \"\" for the "
+                       "first page and then the bookmark the previous page returned")
+        return self.stub.get_state_by_partial_composite_key_from(object_type, [], bookmark)
 
     async def release_fingerprint(self, fp: str) -> None:
         await self.stub.del_state(self.key(keys.FINGERPRINT, fp))
@@ -293,10 +318,24 @@ class Store:
         key = self.key(keys.DISCOUNT, d.id)
         await self.stub.put_state(key, d.to_bytes())
         # indexed by fields that never change, so writing the entry again on a later update is harmless
-        index_key = self.key(keys.DISCOUNT_BY_DEBTOR, d.debtor, d.published_on, d.id)
+        index_key = self._discount_entry(d)
         await self.stub.put_state(index_key, keys.INDEX_VALUE)
         for written in (key, index_key):
             await self._set_policy(written, [d.debtor_msp])
+
+    def _discount_entry(self, d: DiscountOffer) -> str:
+        return self.key(keys.DISCOUNT_BY_DEBTOR, d.debtor, d.published_on, d.id)
+
+    async def restore_discount_entry(self, d: DiscountOffer) -> bool:
+        """Write the offer's ``recfin.discount-by-debtor`` entry (under the debtor org's policy, as
+        ``put_discount_offer`` does) when it is missing: an offer published before the index existed (2617ce3)
+        and never changed since. Whether it wrote one."""
+        index_key = self._discount_entry(d)
+        if await self.stub.get_state(index_key):
+            return False
+        await self.stub.put_state(index_key, keys.INDEX_VALUE)
+        await self._set_policy(index_key, [d.debtor_msp])
+        return True
 
     async def discount_offers_page(self, debtor: str, page_size: int, bookmark: str) -> tuple[list[DiscountOffer], Any]:
         """One page of the debtor's discount offers, oldest publication first (then id), and the page's metadata."""

@@ -24,6 +24,7 @@ from ._errors import PeerError
 from ._iterators import QueryIterator
 from ._peer_options import PeerOptions
 from ._proposal import ProposalDetails, timestamp_to_datetime
+from ._text import excerpt
 from ._types import INTERNAL_ERROR, KV, KeyModification, QueryMetadata, Response
 
 if TYPE_CHECKING:
@@ -190,6 +191,17 @@ class ChaincodeStub:
     def get_state_by_partial_composite_key(self, object_type: str, attributes: list[str]) -> QueryIterator[KV]:
         start, end = composite.partial_key_range(object_type, attributes)
         return self._range_iterator("", start, end, b"")
+
+    def get_state_by_partial_composite_key_from(
+        self, object_type: str, attributes: list[str], start_key: str
+    ) -> QueryIterator[KV]:
+        """The keys of ``get_state_by_partial_composite_key(object_type, attributes)`` from ``start_key`` (a key
+        of that range, included) on: how a transaction that writes resumes a scan where the last one stopped,
+        as Fabric's peer refuses every write after a paginated query in the same transaction."""
+        start, end = composite.partial_key_range(object_type, attributes)
+        if not start <= start_key < end:
+            raise ValueError(f"{excerpt(start_key)} is not a key of the range of {excerpt(object_type)}")
+        return self._range_iterator("", start_key, end, b"")
 
     async def get_state_by_partial_composite_key_with_pagination(
         self, object_type: str, attributes: list[str], page_size: int, bookmark: str = ""

@@ -267,6 +267,11 @@ async def s_request(net):
     return ["req-1", net.actors["tier1"].uscc], {}
 
 
+async def s_upgrade(net):
+    await _confirmed(net)
+    return ["10", ""], {}
+
+
 READERS = {"core", "tier1", "regulator"}
 SUPPLIERS = {"tier1", "tier2", "core_sup", "bank_sup", "reg_sup"}
 
@@ -310,12 +315,14 @@ MATRIX: list[tuple[str, Scenario, set[str], bool]] = [
     ("GetDebtorPaymentRecord", s_payment_record, {"core", "bank", "bank2", "regulator"}, True),
     ("GetFinancierExposure", s_exposure, {"bank", "regulator"}, True),
     ("GetParty", s_get_party, EVERY_PARTY | set(ADMINS), True),
+    ("GetPartyHistory", s_get_party, EVERY_PARTY | set(ADMINS), True),   # whoever may look the party up
     ("FindInvoice", s_find_invoice, EVERY_PARTY, True),
     ("AttestInvoiceVerification", s_attest, {"bank", "bank2", "regulator"}, False),
     ("GetInvoiceAttestations", s_attestations, EVERY_PARTY, True),
     ("WhoAmI", s_nothing, EVERY_PARTY, True),
     ("FindIdentityParty", s_identity_party, {"tier1", "regulator", "admin_sup"}, True),
     ("GetRequest", s_request, {"tier1", "regulator", "admin_sup"}, True),
+    ("UpgradeLedger", s_upgrade, {"regulator", "admin_reg"}, False),   # its pages name every claim
 ]
 
 

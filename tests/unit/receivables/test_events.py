@@ -12,7 +12,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from chaincode.receivables import ReceivablesContract
+from chaincode.receivables import ReceivablesContract, keys
 from chaincode.shim._stub import ChaincodeStub
 from .support import SUPPLIER, attestation_request, credit_code, standard_net, transient_terms
 
@@ -99,6 +99,10 @@ async def test_every_submit_transaction_emits_exactly_one_event_naming_the_recei
     f = await ev.change(bank, "RecordDisbursement", f["id"], transient=transient_terms(), event="FinancingDisbursed",
                         receivable=kept)
     await ev.change(core, "AcknowledgeAssignment", f["notice_id"], event="AssignmentNoticeAcknowledged", receivable=kept)
+
+    # a ledger written before the by-financier index: the upgrade writes the entry, with one event
+    del net.ledger.state[net._key(keys.BY_FINANCIER, bank.uscc, core.uscc, kept)]
+    await ev.change(reg, "UpgradeLedger", "100", "", event="LedgerUpgraded", receivable=None)
 
     # an accepted financing the bank does not disburse, ended by the holder
     stuck = (await net.confirmed(tier1, core, 1000, due_in=30))["id"]

@@ -1,0 +1,137 @@
+"""UpgradeLedger: the entries a ledger written by earlier contract versions lacks, written from its own records.
+
+Some entries are written only when the record they derive from changes, so a record an earlier version wrote,
+and nothing has changed since, goes without them:
+
+- ``recfin.by-financier`` (since 2617ce3): a financing accepted before it is missing from its bank's
+  exposure (GetFinancierExposure), so the bank could lend past its limit on the debtor;
+- ``recfin.discount-by-debtor`` (since 2617ce3): an early-payment offer published before it is missing from
+  ListDiscountOffers;
+- the fingerprint registry under an invoice's current spelling: an invoice registered under a spelling now
+  refused (a dashed number before 35b3bf4, a zero-padded code before d72cf20) or fingerprinted by version 1
+  (before 5210831) is registered only under that fingerprint, so the same invoice in the one spelling the
+  contract now takes could be registered, and financed, a second time.
+
+A transaction upgrades one page: ``page_size`` receivables, then, once they are done, discount offers, from a
+bookmark (the key the previous page stopped at). Every entry it writes is derived from records it reads in
+the same transaction, and only where the entry is missing: it changes no record, so running it again writes
+nothing more, and the orderer's read-set check voids a page whose records changed meanwhile (run it again).
+A fingerprint already held by another claim is never taken from it: that invoice backs two claims, registered
+under two spellings, which is double financing that already happened; the page returns each such pair and
+names them in its event. So does a claim that lists one invoice twice under two spellings (refused now as
+``invoice-listed-twice``; earlier versions took it, the fingerprints differing): its face amount may count
+that invoice twice, and its pair names the same claim as ``held_by``.
+
+RejectReceivable releases, with the fingerprints a claim was registered under, those of their current
+spellings this upgrade registered for it (``release_invoices``), or the invoice would stay blocked for good.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import fingerprint, keys, queries
+from .model import REJECTED, DiscountOffer, Invoice, Receivable
+from .store import Store
+
+SCANNED = (keys.RECEIVABLE, keys.DISCOUNT)  # in this order; a bookmark is a key of one of them
+
+
+async def upgrade_page(store: Store, page_size: int, bookmark: str) -> dict[str, Any]:
+    """Upgrade the next ``page_size`` records from ``bookmark`` ("" for the first page); the answer says what
+    was written, the collisions found, and the bookmark of the next page (``done`` once there is none)."""
+    scanning = next((t for t in SCANNED if bookmark.startswith(store.key(t))), SCANNED[0])
+    report: dict[str, Any] = {"scanned": 0, "financier_entries": 0, "discount_offer_entries": 0,
+                              "fingerprint_entries": 0, "collisions": [], "without_current_spelling": []}
+    records, next_key = [], ""
+    iterator = store.records_from(scanning, bookmark)
+    async for kv in iterator:
+        if len(records) == page_size:
+            next_key = kv.key  # the next page starts here
+            break
+        records.append(kv.value)
+    await iterator.close()
+    if scanning == keys.RECEIVABLE:
+        receivables = [Receivable.model_validate_json(raw) for raw in records]
+        await store.prefetch(*(entry for r in receivables for entry in _entries_read(r)))
+        claimed: dict[str, str] = {}  # fingerprints written by this page: a transaction does not read its own writes
+        for r in receivables:
+            await _upgrade_receivable(store, r, claimed, report)
+    else:
+        for raw in records:
+            report["discount_offer_entries"] += await store.restore_discount_entry(DiscountOffer.model_validate_json(raw))
+    report["scanned"] = len(records)
+    if not next_key and scanning != SCANNED[-1]:
+        next_key = store.key(SCANNED[SCANNED.index(scanning) + 1])  # the next kind of record, from its first
+    return {**report, "bookmark": next_key, "done": not next_key}
+
+
+def _spelt(r: Receivable) -> list[tuple[Invoice, str | None]]:
+    """Each invoice of ``r`` with its fingerprint in the current spelling (None when it has none)."""
+    out = []
+    for inv in r.invoices:  # on a root only
+        spelling = fingerprint.current_spelling(inv.code, inv.number)
+        out.append((inv, None if spelling is None else fingerprint.invoice_fingerprint(inv.seller_tax_id, *spelling)))
+    return out
+
+
+def _entries_read(r: Receivable) -> list[tuple[str, ...]]:
+    """The entries ``_upgrade_receivable`` reads for ``r``, for one prefetch of the whole page."""
+    live = [(keys.BY_FINANCIER, r.financier, r.debtor, r.id)] if r.financing_id and r.financier else []
+    spelt = [(keys.FINGERPRINT, fp) for _, fp in _spelt(r) if fp is not None] if r.status != REJECTED else []
+    return live + spelt
+
+
+async def _upgrade_receivable(store: Store, r: Receivable, claimed: dict[str, str], report: dict[str, Any]) -> None:
+    report["financier_entries"] += await store.restore_financier_entry(r)
+    if r.status == REJECTED:  # its invoices were released: they back nothing
+        return
+    held_here: dict[str, Invoice] = {}  # a current-spelling fingerprint -> the invoice of r that stands for it
+    # an invoice registered under its current spelling first: a second spelling of it is the one listed twice
+    for inv, fp in sorted(_spelt(r), key=lambda spelt: spelt[1] != spelt[0].fingerprint):
+        if fp is None:
+            report["without_current_spelling"].append({"receivable_id": r.id, "code": inv.code, "number": inv.number,
+                                                       "fingerprint": inv.fingerprint})
+            continue
+        if fp in held_here:  # the same invoice, listed a second time under another spelling
+            live = await queries.lineage_live(store, r)
+            report["collisions"].append(_collision(fp, r, inv, live, r, held_here[fp], live))
+            continue
+        held_here[fp] = inv
+        owner = claimed.get(fp) or await store.fingerprint_owner(fp)
+        if owner is None:
+            await store.put_fingerprint(fp, r.id)
+            claimed[fp] = r.id
+            report["fingerprint_entries"] += 1
+        elif owner != r.id:
+            held_by = await store.receivable(owner)
+            report["collisions"].append(_collision(fp, r, inv, await queries.lineage_live(store, r), held_by,
+                                                   _invoice_under(held_by, fp),
+                                                   await queries.lineage_live(store, held_by)))
+
+
+def _collision(fp: str, r: Receivable, inv: Invoice, live: bool, held_by: Receivable, held: Invoice | None,
+               held_by_live: bool) -> dict[str, Any]:
+    """A collision entry: ``inv`` of ``r`` has current-spelling fingerprint ``fp``, which the registry holds for
+    ``held`` of ``held_by`` (``r`` itself when it lists the invoice twice), each invoice as its claim stores it."""
+    return {"fingerprint": fp, "receivable_id": r.id, "code": inv.code, "number": inv.number, "live": live,
+            "held_by": held_by.id, "held_by_code": held.code if held else "",
+            "held_by_number": held.number if held else "", "held_by_live": held_by_live}
+
+
+def _invoice_under(holder: Receivable, fp: str) -> Invoice | None:
+    """The invoice of ``holder`` the registry's entry ``fp`` stands for: the one registered under ``fp``, else
+    the one whose current spelling it is (an entry this upgrade wrote). None only for an entry no invoice of
+    ``holder`` gives, which no contract version writes."""
+    spelt = _spelt(holder)
+    return (next((inv for inv, _ in spelt if inv.fingerprint == fp), None)
+            or next((inv for inv, current in spelt if current == fp), None))
+
+
+async def release_invoices(store: Store, r: Receivable) -> None:
+    """Release ``r``'s invoices (RejectReceivable): the fingerprints it was registered under, and the ones of their
+    current spellings the upgrade registered for it. A current spelling's entry another claim holds stays its."""
+    for inv, fp in _spelt(r):
+        await store.release_fingerprint(inv.fingerprint)
+        if fp is not None and fp != inv.fingerprint and await store.fingerprint_owner(fp) == r.id:
+            await store.release_fingerprint(fp)
