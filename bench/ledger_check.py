@@ -23,13 +23,12 @@ from fabric_protos.ledger.rwset.kvrwset import kv_rwset_pb2
 from fabric_protos.peer import proposal_pb2, proposal_response_pb2, transaction_pb2
 
 from client.gateway import GatewayError
+from client.ledger.qscc import QSCC, ask_own_org
+from client.receivables.ledger_keys import receivable_key
 from network import profiles
 from network.topology import Topology
 
 from .network_session import connect_peer
-
-QSCC = "qscc"
-RECEIVABLE_TYPE = "recfin.receivable"   # chaincode/receivables/keys.RECEIVABLE; the two sides share the key layout
 
 
 @dataclass
@@ -60,11 +59,6 @@ class Verdict:
     def to_json(self) -> dict:
         return {"acknowledged": self.acknowledged, "found": self.found, "lost": self.lost,
                 "peers": [vars(p) for p in self.peers]}
-
-
-def receivable_key(receivable_id: str) -> str:
-    """The composite key of a receivable, as the shim builds it: U+0000 type U+0000 id U+0000."""
-    return f"\x00{RECEIVABLE_TYPE}\x00{receivable_id}\x00"
 
 
 def valid_writes(block: common_pb2.Block, namespace: str) -> Iterator[tuple[str, bytes | None]]:
@@ -98,12 +92,6 @@ def replay(blocks: Iterable[common_pb2.Block], namespace: str) -> dict[str, byte
             else:
                 state[key] = value
     return state
-
-
-def ask_own_org(qscc, msp_id: str, function: str, *arguments: str) -> bytes:
-    """A qscc query answered by a peer of ``msp_id``'s org: left to choose, the Gateway may pass a query to
-    another org's peer, whose ledger would then answer for the peer being checked."""
-    return qscc.evaluate(function, arguments=arguments, endorsing_organizations=[msp_id])
 
 
 def _blocks(qscc, channel: str, msp_id: str) -> Iterator[common_pb2.Block]:

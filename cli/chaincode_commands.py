@@ -1,15 +1,18 @@
-"""`recfin chaincode ...`: deploy (or upgrade) chaincode as a service, restart its servers, show its configuration."""
+"""`recfin chaincode ...`: deploy (or upgrade) chaincode as a service, restart its servers, show its configuration,
+and bring the ledger's records of earlier contract versions up to the deployed one (`upgrade-ledger`)."""
 from __future__ import annotations
 
 from pathlib import Path
 
 import click
 
+from client.gateway import CommitError
 from network import contract_config
 from network.lifecycle import Lifecycle
 
+from .connection import acting
 from .network_commands import open_network, topology_option
-from .output import emit, reports_errors
+from .output import emit, reports_errors, table
 
 CONFIG_FIELDS = ("chaincode", "sha256", "version", "endorsement_policy", "config_file", "deployed_version", "deployed",
                  "committed_version", "committed_sequence", "committed")
@@ -48,6 +51,8 @@ def deploy(topology_path, name, contract, version_, collections_config, signatur
     topology's chaincode runs with the contract configuration derived from the channel's
     orgs and the topology's `contract:` settings; its digest is part of the version
     (see `recfin chaincode config`), so changing a setting and deploying is an upgrade.
+    After upgrading a network that holds records of an earlier version, run
+    `recfin chaincode upgrade-ledger` once.
 
     \b
     Example:
@@ -118,3 +123,77 @@ def config_command(topology_path, committed, as_json):
     emit(settings, as_json=False, columns=sorted(settings))
     for msp, approved in sorted(report.get("approvals", {}).items()):
         click.echo(f"approved by {msp}: {'yes' if approved else 'no'}")
+
+
+UPGRADE_TOTALS = ("pages", "scanned", "financier_entries", "discount_offer_entries", "fingerprint_entries")
+COLLISION_COLUMNS = ("fingerprint", "receivable_id", "number", "code", "live", "held_by", "held_by_number",
+                     "held_by_code", "held_by_live")
+PAGE_SENDS = 3
+
+
+def _upgrade_page(client, page_size: int, bookmark: str):
+    """One page, sent again (at most PAGE_SENDS times in all) when a transaction that committed first added a
+    record to the range it read: the page was invalidated (PHANTOM_READ_CONFLICT) and wrote nothing. The
+    client's own retry covers a changed record (MVCC_READ_CONFLICT)."""
+    for send in range(1, PAGE_SENDS + 1):
+        try:
+            return client.upgrade_ledger(page_size, bookmark)
+        except CommitError as exc:
+            if exc.validation_code_name != "PHANTOM_READ_CONFLICT" or send == PAGE_SENDS:
+                raise
+
+
+@chaincode.command("upgrade-ledger")
+@click.option("--page-size", type=click.IntRange(1, 100), default=20, show_default=True,
+              help="Records per transaction. A page another transaction invalidated (a record it read changed, "
+                   "or one was added to its range) wrote nothing and is sent again: 3 sends at most.")
+@acting("regulator", admin=True, json_help="Print the totals, collisions and invoices without a current spelling "
+                                           "as JSON.")
+def upgrade_ledger(session, as_json, page_size) -> None:
+    """Write the index and fingerprint entries records of earlier contract versions lack, page after page.
+
+    Run once after `recfin chaincode deploy` upgraded a network that holds such records: financings
+    accepted and discount offers published before their indexes existed then count in a bank's
+    exposure and in the offer lists, and an invoice registered under a spelling the contract now
+    refuses is registered under its current spelling too, so it cannot back a second claim. It
+    writes only entries derived from the records it reads, and only missing ones: running it again
+    is harmless. An invoice that already backs two claims, or one claim twice (registered under two
+    spellings), is reported as a collision and left to the regulator; each page's LedgerUpgraded
+    event names them. Once one claim of a pair is rejected, run it again: the claim left then
+    holds the current spelling.
+    The regulator's org admin (the default) or the regulator's user runs it: it reads every claim, and
+    its pages name claim ids, so the contract refuses anyone else (RULE role-not-permitted).
+
+    \b
+    Example:
+      recfin chaincode upgrade-ledger
+      recfin chaincode upgrade-ledger --as regulator/inspector1 --page-size 50 --json
+    """
+    totals = dict.fromkeys(UPGRADE_TOTALS, 0)
+    collisions, unspelled = [], []
+    bookmark, done = "", False
+    while not done:
+        page = _upgrade_page(session.client, page_size, bookmark)
+        bookmark, done = page.bookmark, page.done
+        totals["pages"] += 1
+        for field in UPGRADE_TOTALS[1:]:
+            totals[field] += getattr(page, field)
+        collisions += [c.to_json() for c in page.collisions]
+        unspelled += [u.to_json() for u in page.without_current_spelling]
+        click.echo(f"page {totals['pages']}: {page.scanned} records, {page.written} entries written"
+                   + (f", {len(page.collisions)} collision(s)" if page.collisions else ""), err=as_json)
+    if as_json:
+        emit({**totals, "collisions": collisions, "without_current_spelling": unspelled}, as_json=True)
+        return
+    emit(totals, as_json=False, columns=UPGRADE_TOTALS)
+    if collisions:
+        click.echo(f"\n{len(collisions)} invoice(s) registered twice, under two spellings (NUMBER and CODE as "
+                   "RECEIVABLE_ID stores the invoice, HELD_BY_NUMBER and HELD_BY_CODE as HELD_BY does); the "
+                   "registry holds the current spelling for HELD_BY, which is RECEIVABLE_ID itself where one "
+                   "claim lists the invoice twice. Double financing already happened; nothing was changed: "
+                   "report them to the regulator.")
+        click.echo(table(collisions, COLLISION_COLUMNS))
+    if unspelled:
+        click.echo(f"\n{len(unspelled)} stored invoice(s) have no spelling the contract accepts now, so only "
+                   "their stored fingerprint guards them: check them by hand.")
+        click.echo(table(unspelled, ("receivable_id", "number", "code", "fingerprint")))

@@ -23,10 +23,14 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from client.atomic_file import write_atomically
+from client.ledger import revocation
 
 from .crypto import VALIDITY, OrgCrypto, load_cert
 
 CRL_FILE = "crl.pem"
+
+# Matching a CRL to its CA is the MSP's rule, which an auditor's client applies too (client.ledger.revocation).
+load, of_ca, lists, _ski = revocation.load, revocation.of_ca, revocation.lists, revocation.ca_ski
 
 
 def crl_path(paths: OrgCrypto) -> Path:
@@ -34,44 +38,11 @@ def crl_path(paths: OrgCrypto) -> Path:
     return paths.msp_dir / "crls" / CRL_FILE
 
 
-def _ski(ca_cert: x509.Certificate) -> x509.SubjectKeyIdentifier:
-    return ca_cert.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value
-
-
-def load(data: bytes) -> x509.CertificateRevocationList | None:
-    """A CRL in PEM or DER (Fabric reads both), None for anything else."""
-    for loader in (x509.load_pem_x509_crl, x509.load_der_x509_crl):
-        try:
-            return loader(data)
-        except ValueError:
-            continue
-    return None
-
-
-def of_ca(data: bytes, ca_cert: x509.Certificate) -> x509.CertificateRevocationList | None:
-    """The CRL in data if Fabric would take it as ca_cert's: its AKI is the CA's SKI and the CA's key signed it."""
-    crl = load(data)
-    if crl is None:
-        return None
-    try:
-        aki = crl.extensions.get_extension_for_class(x509.AuthorityKeyIdentifier).value.key_identifier
-    except x509.ExtensionNotFound:
-        return None
-    if aki != _ski(ca_cert).digest or not crl.is_signature_valid(ca_cert.public_key()):
-        return None
-    return crl
-
-
 def number(crl: x509.CertificateRevocationList) -> int:
     try:
         return crl.extensions.get_extension_for_class(x509.CRLNumber).value.crl_number
     except x509.ExtensionNotFound:
         return 0
-
-
-def lists(crls: Iterable[x509.CertificateRevocationList], serial: int) -> x509.CertificateRevocationList | None:
-    """The first of the CRLs that lists serial."""
-    return next((c for c in crls if c.get_revoked_certificate_by_serial_number(serial) is not None), None)
 
 
 def revoked_serials(crls: Iterable[x509.CertificateRevocationList]) -> dict[int, dt.datetime]:

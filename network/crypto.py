@@ -58,7 +58,6 @@ from pathlib import Path
 
 import yaml
 from cryptography import x509
-from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
@@ -67,6 +66,7 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID, ObjectIdentifier
 from client.atomic_file import write_atomically
 from client.gateway.hsm import key_id_for
 from client.gateway.hsm_msp import HSM_SIGNER_FILE
+from client.ledger.msp import issued_by   # whether a CA signed a certificate: one test for the network and the audit
 
 from .errors import NetworkError, first_few
 from .topology import Topology
@@ -247,15 +247,6 @@ def certificates_under(folder: Path) -> Iterator[tuple[Path, x509.Certificate]]:
             yield path, x509.load_pem_x509_certificate(path.read_bytes())
         except ValueError:
             continue                                    # a key, a CRL: not a certificate
-
-
-def issued_by(cert: x509.Certificate, issuer: x509.Certificate) -> bool:
-    """Whether issuer's key signed cert (and cert names issuer as its issuer)."""
-    try:
-        cert.verify_directly_issued_by(issuer)
-    except (ValueError, TypeError, InvalidSignature):
-        return False
-    return True
 
 
 # ---- layout -----------------------------------------------------------------

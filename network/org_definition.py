@@ -22,6 +22,8 @@ from fabric_protos.common import configtx_pb2, policies_pb2
 from fabric_protos.msp import msp_config_pb2, msp_principal_pb2
 from fabric_protos.peer import configuration_pb2 as peer_config_pb2
 
+from client.ledger.msp import fabric_msp_config as fabric_msp_config_of
+
 from .errors import NetworkError
 
 ADMINS = "Admins"
@@ -246,8 +248,7 @@ def with_revocation_list(group: configtx_pb2.ConfigGroup, crls: list[bytes]) -> 
 def _fabric_msp_config(group: configtx_pb2.ConfigGroup) -> msp_config_pb2.FabricMSPConfig:
     if MSP_KEY not in group.values:
         raise NetworkError("the org group carries no MSP value")
-    outer = msp_config_pb2.MSPConfig.FromString(group.values[MSP_KEY].value)
-    return msp_config_pb2.FabricMSPConfig.FromString(outer.config)
+    return fabric_msp_config_of(group)
 
 
 def decode_anchor_peers(group: configtx_pb2.ConfigGroup) -> list[tuple[str, int]]:

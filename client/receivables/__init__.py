@@ -33,6 +33,7 @@ from ._models import (
     Exposure,
     FinancedClaim,
     FinancierExposure,
+    FingerprintCollision,
     Financing,
     FinancingTerms,
     FinancingView,
@@ -44,10 +45,12 @@ from ._models import (
     InvoiceAttestationRequest,
     InvoiceInput,
     InvoiceLookup,
+    LedgerUpgrade,
     Offer,
     OfferTerms,
     Page,
     Party,
+    PartyHistoryEntry,
     PartyRegistration,
     Payment,
     PaymentRecord,
@@ -64,6 +67,7 @@ from ._models import (
     ScaleTierIn,
     Statistics,
     TransferResult,
+    UnspelledInvoice,
 )
 from ..money import Amount, rate_text, to_fen, to_yuan
 from .errors import ReceivablesError, RuleViolation
@@ -92,6 +96,7 @@ __all__ = [
     "Document",
     "Action",
     "Party",
+    "PartyHistoryEntry",
     "PartyRegistration",
     "Invoice",
     "InvoiceInput",
@@ -130,4 +135,7 @@ __all__ = [
     "DiscountOfferPage",
     "FinancedClaim",
     "FinancierExposure",
+    "LedgerUpgrade",
+    "FingerprintCollision",
+    "UnspelledInvoice",
 ]

@@ -13,7 +13,10 @@ from pydantic import BaseModel, TypeAdapter
 
 from client.gateway import RetryPolicy
 from client.gateway._proposal import as_tuple
-from client.gateway.errors import GatewayError
+from client.gateway._twins import Steps, awaiting, blocking
+from client.gateway.errors import EndorseError, GatewayError
+from client.ledger.msp import application_msp_ids
+from client.ledger.qscc import QSCC, current_config_steps
 
 from ._events import AsyncReceivablesEvents, ReceivablesEvents
 from ._models import (
@@ -31,10 +34,12 @@ from ._models import (
     InvoiceAttestation,
     InvoiceAttestationRequest,
     InvoiceLookup,
+    LedgerUpgrade,
     Offer,
     OfferTerms,
     Page,
     Party,
+    PartyHistoryEntry,
     PartyRegistration,
     PaymentRecord,
     PaymentRecordPage,
@@ -54,6 +59,7 @@ CONTRACT_NAME = "receivables"
 """The contract's name in the chaincode: functions are ``receivables:<Transaction>``."""
 
 _HISTORY = TypeAdapter(list[HistoryEntry])
+_PARTY_HISTORY = TypeAdapter(list[PartyHistoryEntry])
 _ATTESTATIONS = TypeAdapter(list[InvoiceAttestation])
 
 
@@ -77,9 +83,9 @@ the key-level policy of a claim it writes (``ENDORSEMENT_POLICY_FAILURE``: confi
 across orgs, financing and repayment change who must endorse). Either way the invalidated transaction
 wrote nothing, and endorsing it again reads the claim and its policy as they are now, so the second try
 is either valid or refused by a business rule that names what changed. Calls whose endorsing orgs are
-fixed before the first try (``make_offer``, ``record_disbursement``, ``cancel_financing`` and any call given
-``endorsing_organizations``) go to the same orgs each time: after a race that changed who must endorse,
-their tries end in the same CommitError; call again to plan anew. The CLI uses this policy;
+fixed before the first try (``register_party``, ``confirm``, ``make_offer``, ``record_disbursement``,
+``cancel_financing`` and any call given ``endorsing_organizations``) go to the same orgs each time: after a
+race that changed who must endorse, their tries end in the same CommitError; call again to plan anew. The CLI uses this policy;
 ``ReceivablesClient(..., retry=RACE_RETRY)`` opts an integration in (docs/sdk-receivables.md).
 """
 
@@ -197,16 +203,20 @@ class _Operations:
         return self._call("submit", name, args, model, transient=transient,
                           endorsing_organizations=endorsing_organizations)
 
-    def _evaluate(self, name: str, *args: str, model: Any):
-        return self._call("evaluate", name, args, model)
+    def _evaluate(self, name: str, *args: str, model: Any, endorsing_organizations: Sequence[str] | None = None):
+        return self._call("evaluate", name, args, model, endorsing_organizations=endorsing_organizations)
 
     # ------------------------------------------------------------ parties
 
-    def register_party(self, uscc: str, name: str, role: Role, msp_id: str, client_ids: Iterable[str]) -> Party:
-        """An org admin registers an enterprise of its own org and the client identities that act for it
-        (``client_id_of(cert)`` gives an identity's id)."""
-        request = PartyRegistration(uscc=uscc, name=name, role=role, msp_id=msp_id, client_ids=list(as_tuple(client_ids, "client_ids")))
-        return self._submit("RegisterParty", _json(request), model=Party)
+    @staticmethod
+    def _party_request(uscc: str, name: str, role: Role, msp_id: str, client_ids: Iterable[str]) -> PartyRegistration:
+        """The registration, checked before anything is read or sent."""
+        return PartyRegistration(uscc=uscc, name=name, role=role, msp_id=msp_id,
+                                 client_ids=list(as_tuple(client_ids, "client_ids")))
+
+    def _party_registration(self, request: PartyRegistration, endorsing_organizations: Sequence[str] | None):
+        return self._submit("RegisterParty", _json(request), model=Party,
+                            endorsing_organizations=endorsing_organizations)
 
     def bind_party_identity(self, uscc: str, client_id: str) -> Party:
         """An org admin lets one more client identity act for a party of its org.
@@ -237,6 +247,12 @@ class _Operations:
     def get_party(self, uscc: str) -> Party:
         return self._evaluate("GetParty", _text(uscc, "uscc"), model=Party)
 
+    def party_history(self, uscc: str, *, endorsing_organizations: Sequence[str] | None = None) -> list[PartyHistoryEntry]:
+        """Every write of a party record, oldest first (the tx ids ``client.receivables.audit`` checks); whoever
+        may ``get_party`` may ask (``endorsing_organizations`` as for :meth:`get_receivable`)."""
+        return self._evaluate("GetPartyHistory", _text(uscc, "uscc"), model=_PARTY_HISTORY,
+                              endorsing_organizations=endorsing_organizations)
+
     def who_am_i(self) -> Party:
         """The party the calling identity acts for."""
         return self._evaluate("WhoAmI", model=Party)
@@ -252,15 +268,59 @@ class _Operations:
             raise TypeError("register_receivable takes a ReceivableRegistration")
         return self._submit("RegisterReceivable", _json(registration), _request_id(request_id), model=Receivable)
 
-    def confirm(self, receivable_id: str, *, endorsing_organizations: Sequence[str] | None = None) -> Receivable:
-        """The debtor confirms (确权) the claim: its irrevocable promise to pay at maturity.
-
-        ``endorsing_organizations`` (MSP IDs) sends it to those orgs' peers instead of the ones the Gateway
-        plans: e.g. the debtor's and the holder's, known to have committed the registration while a third
-        org's peer may still be a block behind (docs/sdk-receivables.md, "Who endorses").
-        """
+    def _confirmation(self, receivable_id: str, endorsing_organizations: Sequence[str] | None):
         return self._submit("ConfirmReceivable", _text(receivable_id, "receivable_id"), model=Receivable,
                             endorsing_organizations=endorsing_organizations)
+
+    def _channel_orgs_of(self, msp_id: str) -> Steps[list[str] | None]:
+        """The channel's application orgs, read from its config block through a peer of ``msp_id``'s org;
+        None without the gateway Network (a client built on a Contract alone cannot ask)."""
+        if self.network is None:
+            return None
+        config = yield from current_config_steps(self.network.get_contract(QSCC), msp_id, self.network.name)
+        return application_msp_ids(config)
+
+    def _with_another_org(self, msp_id: str, send: Callable[[list[str] | None], Any]) -> Steps[Any]:
+        """``send`` endorsed by ``msp_id`` and one other org of the channel: two orgs, as the chaincode's "any two
+        orgs" policy asks of a new key, one of them the org that must have endorsed it for an audit
+        (``client.receivables.audit``) to find its endorsement. The other org is the first in name order whose
+        peers can endorse: when the Gateway finds none of that org's (its peers down, or without the chaincode)
+        or they all fail, the next is tried, each once. ``send(None)`` (the Gateway plans) when the channel's
+        orgs cannot be read (no Network) or it has no other org."""
+        orgs = yield from self._channel_orgs_of(msp_id)
+        others = [org for org in orgs or () if org != msp_id]
+        if not others:
+            return (yield send(None))
+        unable: list[EndorseError] = []
+        for other in others:
+            try:
+                return (yield send([msp_id, other]))
+            except EndorseError as error:
+                if not _no_endorser_of(error, other):
+                    raise
+                unable.append(error)
+        raise EndorseError(f"no other org of the channel could endorse with {msp_id}: tried {', '.join(others)} in "
+                           f"turn, and none had a peer able to (last: {unable[-1].message}); start a peer of one of "
+                           "them, or name orgs whose peers are up (endorsing_organizations, `--endorsing-org MSP`)", transaction_id=unable[-1].transaction_id, code=unable[-1].code,
+                           details=[detail for error in unable for detail in error.details]) from unable[-1]
+
+    def _confirm_steps(self, receivable_id: str, receivable: Receivable | None) -> Steps[Receivable]:
+        """The confirmation endorsed by the debtor's org and the holder's (the debtor's and another org of the
+        channel when they are one org, :meth:`_with_another_org`); left to the Gateway's plan when the caller may
+        not read the claim, so that the contract says why it refuses the confirmation as well."""
+        def send(orgs: list[str] | None) -> Any:
+            return self._confirmation(receivable_id, orgs)
+
+        if receivable is None:
+            return (yield send(None))
+        if receivable.debtor_msp != receivable.holder_msp:
+            return (yield send([receivable.debtor_msp, receivable.holder_msp]))
+        return (yield from self._with_another_org(receivable.debtor_msp, send))
+
+    def _register_party_steps(self, request: PartyRegistration) -> Steps[Party]:
+        """The registration endorsed by the party's org and another of the channel (:meth:`_with_another_org`)."""
+        return (yield from self._with_another_org(request.msp_id,
+                                                  lambda orgs: self._party_registration(request, orgs)))
 
     def reject(self, receivable_id: str, reason: str) -> Receivable:
         """The debtor rejects a claim it does not owe; the invoices behind it are released."""
@@ -392,12 +452,17 @@ class _Operations:
 
     # ------------------------------------------------------------ queries
 
-    def get_receivable(self, receivable_id: str) -> Receivable:
-        return self._evaluate("GetReceivable", _text(receivable_id, "receivable_id"), model=Receivable)
+    def get_receivable(self, receivable_id: str, *,
+                       endorsing_organizations: Sequence[str] | None = None) -> Receivable:
+        """A receivable by id; ``endorsing_organizations`` (MSP IDs): a peer of which orgs answers (an auditor
+        names its own, ``client.receivables.audit``), else the Gateway chooses."""
+        return self._evaluate("GetReceivable", _text(receivable_id, "receivable_id"), model=Receivable,
+                              endorsing_organizations=endorsing_organizations)
 
-    def history(self, receivable_id: str) -> list[HistoryEntry]:
-        """Every change of a receivable, oldest first."""
-        return self._evaluate("GetReceivableHistory", _text(receivable_id, "receivable_id"), model=_HISTORY)
+    def history(self, receivable_id: str, *, endorsing_organizations: Sequence[str] | None = None) -> list[HistoryEntry]:
+        """Every change of a receivable, oldest first (``endorsing_organizations`` as for :meth:`get_receivable`)."""
+        return self._evaluate("GetReceivableHistory", _text(receivable_id, "receivable_id"), model=_HISTORY,
+                              endorsing_organizations=endorsing_organizations)
 
     def provenance(self, receivable_id: str) -> Provenance:
         """Ancestors up to the registered root, and the tree of children."""
@@ -479,6 +544,16 @@ class _Operations:
         return self._evaluate("GetRequest", _text(request_id, "request_id"), _text(party or "", "party"),
                               model=RequestRecord)
 
+    # ------------------------------------------------------------ ledger upgrade
+
+    def upgrade_ledger(self, page_size: int = 20, bookmark: str = "") -> LedgerUpgrade:
+        """One page of the ledger upgrade (the regulator, or an admin of the regulator's org; anyone else is refused
+        ``role-not-permitted``, since its pages name claim ids): writes the index and fingerprint entries records
+        of earlier contract versions lack, reports invoices registered twice under two spellings
+        (``collisions``). Start with bookmark "" and pass each page's ``bookmark`` until ``done``
+        (``recfin chaincode upgrade-ledger`` does). Safe to run again: it writes only what is missing."""
+        return self._submit("UpgradeLedger", _page_size(page_size), _text(bookmark, "bookmark"), model=LedgerUpgrade)
+
     # ------------------------------------------------------------ read-your-writes across orgs
 
     @property
@@ -513,6 +588,32 @@ class _Operations:
 
     _events_class: type = ReceivablesEvents
 
+
+REGISTER_PARTY_DOC = """An org admin registers an enterprise of its own org and the client identities that act for it
+(``client_id_of(cert)`` gives an identity's id).
+
+A party record is a new key, under the chaincode's "any two orgs" policy, and an audit of a claim
+(``client.receivables.audit``) takes the record only if the org it names endorsed its first write. The
+Gateway, left to plan, endorses first on a peer of its own org, which need not be the party's, so the
+endorsers are named: the party's org (``msp_id``) and one other org of the channel, the first in name order,
+read from the channel's config block (qscc, through a peer of ``msp_id``'s org). When the Gateway finds no peer
+of that other org able to endorse (``failed to find any endorsing peers for org(s)``: its peers are down or
+lack the chaincode), the registration goes to the next other org, each tried once; nothing was ordered in
+between. A client built without its Network cannot read the channel and leaves the plan to the Gateway. Pass
+``endorsing_organizations`` to choose the orgs yourself (they are sent as given).
+"""
+
+CONFIRM_DOC = """The debtor confirms (确权) the claim: its irrevocable promise to pay at maturity.
+
+The claim's key has no key-level policy until this transaction sets it, so the chaincode's "any two orgs"
+policy applies, which two orgs the debtor's org need not be among; a bank auditing the claim
+(``client.receivables.audit``) finances it only on the debtor's org's endorsement. So the endorsers are
+named: the debtor's org and the holder's, read from the claim (``get_receivable``); when they are one org,
+it and another org of the channel (as ``register_party`` picks one, the next when that org's peers cannot
+endorse). A caller the contract does not let read
+the claim is sent to the Gateway's plan, for the contract to say why it refuses the confirmation. Pass
+``endorsing_organizations`` (MSP IDs) to choose the orgs yourself (docs/sdk-receivables.md, "Who endorses").
+"""
 
 MAKE_OFFER_DOC = """A bank offers terms on a financing request. The terms travel as transient data (``terms``).
 
@@ -584,9 +685,10 @@ class ReceivablesClient(_Operations):
     The identity of the gateway connection is the caller: the contract decides
     from it what the caller may do (see the authorization matrix in
     docs/receivables.md). Submits leave the choice of endorsers to the Gateway, which
-    plans it from the key-level policies of the keys the transaction writes; ``make_offer``
-    and ``record_disbursement`` (terms as transient data) and ``cancel_financing`` name
-    their orgs: see "Who endorses" in docs/sdk-receivables.md.
+    plans it from the key-level policies of the keys the transaction writes; ``register_party``
+    and ``confirm`` (the orgs an audit looks for), ``make_offer`` and ``record_disbursement``
+    (terms as transient data) and ``cancel_financing`` name their orgs: see "Who endorses" in
+    docs/sdk-receivables.md.
     """
 
     def _call(self, kind, name, args, model, *, transient=None, endorsing_organizations=None):
@@ -610,6 +712,23 @@ class ReceivablesClient(_Operations):
         rather than the read's ``not-permitted-to-read``). A ``not-found`` (a peer a block behind) is raised:
         sent to the caller's org alone, the action would miss the orgs the claim's policy needs."""
         return unless_refused_the_read(lambda: self.get_financing(financing_id))
+
+    def register_party(self, uscc: str, name: str, role: Role, msp_id: str, client_ids: Iterable[str], *,
+                       endorsing_organizations: Sequence[str] | None = None) -> Party:
+        request = self._party_request(uscc, name, role, msp_id, client_ids)
+        if endorsing_organizations is None:
+            return blocking(self._register_party_steps)(request)
+        return self._party_registration(request, endorsing_organizations)
+
+    register_party.__doc__ = REGISTER_PARTY_DOC
+
+    def confirm(self, receivable_id: str, *, endorsing_organizations: Sequence[str] | None = None) -> Receivable:
+        if endorsing_organizations is None:
+            claim = unless_refused_the_read(lambda: self.get_receivable(_text(receivable_id, "receivable_id")))
+            return blocking(self._confirm_steps)(receivable_id, claim)
+        return self._confirmation(receivable_id, endorsing_organizations)
+
+    confirm.__doc__ = CONFIRM_DOC
 
     def make_offer(self, financing_id: str, terms: FinancingTerms,
                    endorsing_organizations: Sequence[str] | None = None) -> Offer:
@@ -733,6 +852,28 @@ class AsyncReceivablesClient(_Operations):
                 raise
             return None
 
+    async def register_party(self, uscc: str, name: str, role: Role, msp_id: str, client_ids: Iterable[str], *,
+                             endorsing_organizations: Sequence[str] | None = None) -> Party:
+        request = self._party_request(uscc, name, role, msp_id, client_ids)
+        if endorsing_organizations is None:
+            return await awaiting(self._register_party_steps)(request)
+        return await self._party_registration(request, endorsing_organizations)
+
+    register_party.__doc__ = REGISTER_PARTY_DOC
+
+    async def confirm(self, receivable_id: str, *, endorsing_organizations: Sequence[str] | None = None) -> Receivable:
+        if endorsing_organizations is None:
+            try:
+                claim = await self.get_receivable(_text(receivable_id, "receivable_id"))
+            except RuleViolation as refusal:
+                if not refuses_the_caller(refusal):
+                    raise
+                claim = None
+            return await awaiting(self._confirm_steps)(receivable_id, claim)
+        return await self._confirmation(receivable_id, endorsing_organizations)
+
+    confirm.__doc__ = CONFIRM_DOC
+
     async def make_offer(self, financing_id: str, terms: FinancingTerms,
                          endorsing_organizations: Sequence[str] | None = None) -> Offer:
         _check_terms(terms, "make_offer")
@@ -822,6 +963,20 @@ class AsyncReceivablesClient(_Operations):
             debtor, receivable_id, page_size=page_size, bookmark=bookmark, scope=scope))
 
     _events_class = AsyncReceivablesEvents
+
+
+NO_ENDORSING_PEERS = "failed to find any endorsing peers for org(s):"
+"""How Fabric's Gateway refuses named orgs it has no peer of with the chaincode (registry.planForOrgs)."""
+
+
+def _no_endorser_of(error: EndorseError, org: str) -> bool:
+    """Whether ``error`` says that ``org``, and no other named org, could not endorse: the Gateway found none of
+    its peers (down, or without the chaincode), or each peer that failed was of ``org``. Nothing was sent to the
+    orderer, so the same proposal can go to another org instead."""
+    message = error.message or ""
+    if NO_ENDORSING_PEERS in message:
+        return [name.strip() for name in message.split(NO_ENDORSING_PEERS, 1)[1].split(",")] == [org]
+    return bool(error.details) and all(detail.msp_id == org for detail in error.details)
 
 
 def _unique(items: Iterable[str | None]) -> list[str]:

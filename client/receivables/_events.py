@@ -16,13 +16,13 @@ EVENT_NAMES: tuple[str, ...] = (
     "FinancingOffered", "FinancingOfferAccepted", "FinancingDisbursed", "AssignmentNoticeAcknowledged",
     "FinancingRepaid", "FinancingCancelled", "DiscountOfferPublished", "DiscountOfferAccepted",
     "DiscountOfferWithdrawn", "PaymentRecorded", "ReceivableOverdue", "ReceivableFrozen", "ReceivableUnfrozen",
-    "InvoiceVerificationAttested",
+    "InvoiceVerificationAttested", "LedgerUpgraded",
 )
 
 
 class ReceivablesEvent(BaseModel):
-    """One event of the contract: its name, the receivable (None for party, attestation
-    and discount-offer publication and withdrawal events; an accepted discount offer names the claim it settled), the transaction, the block, and the details of the change (``details``: the payload's
+    """One event of the contract: its name, the receivable (None for party, attestation,
+    discount-offer publication and withdrawal, and ledger upgrade events; an accepted discount offer names the claim it settled), the transaction, the block, and the details of the change (``details``: the payload's
     other fields, e.g. ``face_amount``, ``financing_id``, ``from``/``to``)."""
 
     model_config = ConfigDict(frozen=True)

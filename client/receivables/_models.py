@@ -483,6 +483,15 @@ class HistoryEntry(Document):
     frozen: StrictBool | None = None
 
 
+class PartyHistoryEntry(Document):
+    """One write of a party record (``party_history``): the transaction, when, and the org the record named."""
+
+    tx_id: str
+    timestamp: str
+    is_delete: StrictBool
+    msp_id: str | None = None
+
+
 class InvoiceLookup(Document):
     """Whether an invoice fingerprint is used, by which root receivable, and whether that claim is still live."""
 
@@ -518,6 +527,17 @@ class ReceivableSummary(Document):
 
 class ProvenanceNode(ReceivableSummary):
     children: list[ProvenanceNode]
+    children_omitted: StrictBool = False
+    """True (children empty) on a node 64 levels below the one asked about: a lineage split deeper before the
+    contract limited splits. ``provenance(node.id)`` answers the levels below."""
+
+    @model_serializer(mode="wrap")
+    def _omitted_only_when_true(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # the contract writes the field only on the node whose children it left out
+        data = handler(self)
+        if not data.get("children_omitted"):
+            data.pop("children_omitted", None)
+        return data
 
 
 class Provenance(Document):
@@ -686,3 +706,52 @@ class RequestRecord(Document):
         if model is None:
             raise ValueError(f"no model for the result of {self.transaction}: read result as JSON")
         return model.model_validate(self.result)
+
+
+# ---------------------------------------------------------------- ledger upgrade
+
+class FingerprintCollision(Document):
+    """An invoice that backs two claims, or one claim twice: ``receivable_id`` registered it under a spelling the
+    contract now refuses, ``held_by`` (the same claim when it lists the invoice twice) under another, and the
+    registry holds the current spelling for ``held_by``; ``held_by_code`` and ``held_by_number`` are the
+    invoice as ``held_by`` stores it. Double financing that already happened: ``upgrade_ledger`` reports it and
+    changes neither claim."""
+
+    fingerprint: str
+    receivable_id: str
+    code: str
+    number: str
+    held_by: str
+    held_by_code: str
+    held_by_number: str
+    live: StrictBool
+    held_by_live: StrictBool
+
+
+class UnspelledInvoice(Document):
+    """A stored invoice whose code and number give no spelling the contract accepts now (letters, another length,
+    an 8-digit number without its code): registered under its stored fingerprint only."""
+
+    receivable_id: str
+    code: str
+    number: str
+    fingerprint: str
+
+
+class LedgerUpgrade(Document):
+    """``UpgradeLedger`` for one page: the entries written, the collisions and invoices without a current
+    spelling found, and the bookmark of the next page (``done`` once none is left)."""
+
+    scanned: StrictInt
+    financier_entries: StrictInt
+    discount_offer_entries: StrictInt
+    fingerprint_entries: StrictInt
+    collisions: list[FingerprintCollision]
+    without_current_spelling: list[UnspelledInvoice]
+    bookmark: str
+    done: StrictBool
+
+    @property
+    def written(self) -> int:
+        """Entries written on this page, of every kind."""
+        return self.financier_entries + self.discount_offer_entries + self.fingerprint_entries

@@ -43,6 +43,7 @@ from client.receivables import CONTRACT_NAME, ReceivablesClient
 from network import profiles
 from network.topology import Topology
 
+from .receivables_client.audit_ledger import ScriptedQscc, names_config_block
 from .receivables_client.test_contract_agreement import START
 
 
@@ -108,6 +109,13 @@ class LedgerNetwork:
     msp_id: str
     name: str = "receivables"
     last_committed_block: int | None = None
+    channel_orgs: tuple[str, ...] = ()
+
+    def get_contract(self, chaincode: str, contract_name: str | None = None) -> ScriptedQscc:
+        """qscc alone, answering from a config block that lists the channel's orgs (the SDK reads them to name
+        a second endorsing org for a new party record)."""
+        assert chaincode == "qscc", chaincode
+        return ScriptedQscc([names_config_block(list(self.channel_orgs))], {})
 
     def record(self, transaction: str, submit: bool, committed: bool) -> None:
         block = self.blocks.cut() if submit and committed else None
@@ -148,7 +156,7 @@ class Channel:
 
     def client(self, identity: TestIdentity) -> ReceivablesClient:
         """A client calling as ``identity``, with its own Network (as each connection has its own Gateway)."""
-        network = LedgerNetwork(self.blocks, identity.msp_id)
+        network = LedgerNetwork(self.blocks, identity.msp_id, channel_orgs=tuple(self.config.msp_ids))
         contract = LedgerContract(self.ledger, identity, lambda: self.now, self.submits, network)
         return ReceivablesClient(contract, network)
 

@@ -62,7 +62,7 @@ class RefusingContract:
 def test_a_contract_refusal_raised_by_the_receivables_client_counts_as_refused_not_endorsement():
     client = AsyncReceivablesClient(RefusingContract())
     with pytest.raises(RuleViolation) as raised:
-        asyncio.run(client.confirm("R-1"))
+        asyncio.run(client.confirm("R-1", endorsing_organizations=["CoreEnterpriseMSP", "SupplierMSP"]))
     outcome = classify(raised.value)
     assert (outcome.cause, outcome.tx_id, outcome.detail) == (outcomes.REFUSED, "tx-9", "not-the-debtor")
 

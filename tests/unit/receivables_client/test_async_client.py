@@ -72,7 +72,7 @@ def test_async_cancel_financing_pins_the_same_orgs():
 def test_async_refusal_is_a_rule_violation():
     error = EndorseError("failed to endorse", transaction_id="tx-3", code=grpc.StatusCode.ABORTED,
                          details=[ErrorDetail("p", "CoreEnterpriseMSP", "chaincode response 500, RULE past-maturity: due")])
-    contract = FakeAsyncContract(errors={"ConfirmReceivable": error})
+    contract = FakeAsyncContract(responses={"GetReceivable": fakes.receivable()}, errors={"ConfirmReceivable": error})
     with pytest.raises(RuleViolation) as caught:
         asyncio.run(AsyncReceivablesClient(contract).confirm("R-1"))
     assert caught.value.rule == "past-maturity" and caught.value.__cause__ is error

@@ -50,12 +50,13 @@ def invoke(*args: str):
 
 
 def test_confirm_acts_as_the_core_enterprise_by_default_and_prints_the_tx(ledger):
-    ledger.responses["ConfirmReceivable"] = fakes.receivable()
+    ledger.responses["ConfirmReceivable"] = ledger.responses["GetReceivable"] = fakes.receivable()
     res = invoke("receivable", "confirm", "R-1")
     assert res.exit_code == 0, res.output
     assert ledger.opened == [("coreenterprise", None, False)]
-    call = ledger.only()
+    call = ledger.only("submit")   # endorsed by the debtor's org and the holder's, read from the claim
     assert (call.kind, call.name, call.arguments) == ("submit", "ConfirmReceivable", ["R-1"])
+    assert call.endorsing_organizations == ["CoreEnterpriseMSP", "SupplierMSP"]
     assert "status: CONFIRMED" in res.output and f"tx: {'ab' * 32}" in res.output
 
 

@@ -263,15 +263,16 @@ def test_receivable_events_is_the_same_command(ledger):
 # ------------------------------------------------------------------ bad input: one line, non-zero, nothing changed
 
 def test_an_unknown_receivable_is_one_line(ledger):
-    ledger.errors["ConfirmReceivable"] = refusal("not-found", "no receivable R-404")
+    ledger.errors["GetReceivable"] = refusal("not-found", "no receivable R-404")
     res = invoke("receivable", "confirm", "R-404")
     assert res.exit_code == 1
-    assert res.output.strip() == "Error: ConfirmReceivable refused: RULE not-found: no receivable R-404"
-    assert [c.name for c in ledger.calls] == ["ConfirmReceivable"]  # refused at endorsement: nothing committed
+    assert res.output.strip() == "Error: GetReceivable refused: RULE not-found: no receivable R-404"
+    assert [c.name for c in ledger.calls] == ["GetReceivable"]  # read to name the endorsers: nothing sent
 
 
 def test_the_wrong_org_for_the_action_is_one_line(ledger):
     ledger.errors["ConfirmReceivable"] = refusal("not-the-debtor", "only the debtor confirms R-1")
+    ledger.responses["GetReceivable"] = fakes.receivable()   # the holder may read it, not confirm it
     res = invoke("receivable", "confirm", "R-1", "--as", "supplier/supplier1")
     assert res.exit_code == 1
     assert res.output.strip() == "Error: ConfirmReceivable refused: RULE not-the-debtor: only the debtor confirms R-1"

@@ -40,6 +40,12 @@ ATTESTATION = InvoiceAttestationRequest(seller_tax_id=TIER1, number="24312000000
 TERMS = FinancingTerms(advance_rate=Decimal("0.9"), discount_rate="0.036", fees=Decimal("100.00"), recourse=False,
                        expires_on=date(2026, 4, 30), salt="0123456789abcdef")
 
+UPGRADE_PAGE = {"scanned": 20, "financier_entries": 1, "discount_offer_entries": 0, "fingerprint_entries": 2,
+                "collisions": [{"fingerprint": "a" * 64, "receivable_id": R, "code": "", "number": "2431-2000-0000-1234-5678",
+                                "held_by": "R-00000000000000a2", "held_by_code": "",
+                                "held_by_number": "0024312000000012345678", "live": True, "held_by_live": True}],
+                "without_current_spelling": [], "bookmark": "\x00recfin.receivable\x00R-1\x00", "done": False}
+
 # method call, submit/evaluate, transaction, arguments, canned answer
 CASES = [
     (lambda c: c.register_party(TIER1, "Tier-1 Parts", "supplier", "SupplierMSP", ["x509::CN=a::CN=ca"]),
@@ -51,12 +57,13 @@ CASES = [
     (lambda c: c.unbind_party_identity(TIER1, "x509::CN=b::CN=ca"), "submit", "UnbindPartyIdentity",
      [TIER1, "x509::CN=b::CN=ca"], fakes.party()),
     (lambda c: c.get_party(CORE), "evaluate", "GetParty", [CORE], fakes.party()),
+    (lambda c: c.party_history(CORE), "evaluate", "GetPartyHistory", [CORE],
+     [{"tx_id": "t1", "timestamp": "2026-03-02T02:00:00+00:00", "is_delete": False, "msp_id": "CoreEnterpriseMSP"}]),
     (lambda c: c.who_am_i(), "evaluate", "WhoAmI", [], fakes.party()),
     (lambda c: c.find_identity_party("SupplierMSP", "x509::CN=b::CN=ca"), "evaluate", "FindIdentityParty",
      ["SupplierMSP", "x509::CN=b::CN=ca"], fakes.identity_party()),
     (lambda c: c.find_identity_party("SupplierMSP", "x509::CN=gone::CN=ca"), "evaluate", "FindIdentityParty",
      ["SupplierMSP", "x509::CN=gone::CN=ca"], fakes.identity_party(client_id="x509::CN=gone::CN=ca", party=None)),
-    (lambda c: c.confirm(R), "submit", "ConfirmReceivable", [R], fakes.receivable()),
     (lambda c: c.reject(R, "no such delivery"), "submit", "RejectReceivable", [R, "no such delivery"],
      fakes.receivable(status="REJECTED", rejection_reason="no such delivery")),
     (lambda c: c.transfer(R, TIER2, 4_000_000, request_id="q-1"), "submit", "TransferReceivable",
@@ -124,6 +131,8 @@ CASES = [
     (lambda c: c.request("pay-1", TIER1), "evaluate", "GetRequest", ["pay-1", TIER1],
      fakes.request_record(request_id="pay-1", transaction="RecordPayment",
                           result={**fakes.receivable(), "allocations": []})),
+    (lambda c: c.upgrade_ledger(), "submit", "UpgradeLedger", ["20", ""], UPGRADE_PAGE),
+    (lambda c: c.upgrade_ledger(100, "bm"), "submit", "UpgradeLedger", ["100", "bm"], {**UPGRADE_PAGE, "done": True}),
 ]
 
 
@@ -356,12 +365,12 @@ def test_a_retry_policy_given_to_the_client_goes_with_every_submit_and_no_query(
                                        "ConfirmReceivable": fakes.receivable()})
     client = ReceivablesClient(contract, retry=policy)
     client.transfer(R, TIER2, Decimal("10.00"), request_id="t-1")
-    client.confirm(R)
+    client.confirm(R, endorsing_organizations=["CoreEnterpriseMSP", "SupplierMSP"])
     client.get_receivable(R)
     assert [(c.name, c.retry) for c in contract.calls] == [("TransferReceivable", policy), ("ConfirmReceivable", policy),
                                                            ("GetReceivable", None)]
     plain = FakeContract(responses={"ConfirmReceivable": fakes.receivable()})
-    ReceivablesClient(plain).confirm(R)
+    ReceivablesClient(plain).confirm(R, endorsing_organizations=["CoreEnterpriseMSP", "SupplierMSP"])
     assert plain.only().retry is None          # no policy: the Gateway's default applies
 
 

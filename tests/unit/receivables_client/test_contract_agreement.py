@@ -39,7 +39,7 @@ START = datetime(2026, 3, 2, 2, 0, tzinfo=timezone.utc)  # 10:00 on 2 March in B
 # transaction -> the client method that sends it
 METHODS = {
     "RegisterParty": "register_party", "BindPartyIdentity": "bind_party_identity",
-    "UnbindPartyIdentity": "unbind_party_identity", "GetParty": "get_party",
+    "UnbindPartyIdentity": "unbind_party_identity", "GetParty": "get_party", "GetPartyHistory": "party_history",
     "WhoAmI": "who_am_i", "FindIdentityParty": "find_identity_party", "RegisterReceivable": "register_receivable", "ConfirmReceivable": "confirm",
     "RejectReceivable": "reject", "TransferReceivable": "transfer", "RequestFinancing": "request_financing",
     "WithdrawFinancing": "withdraw_financing", "MakeFinancingOffer": "make_offer",
@@ -56,7 +56,7 @@ METHODS = {
     "GetAssignmentNotice": "get_assignment_notice", "GetDiscountOffer": "get_discount_offer",
     "AttestInvoiceVerification": "attest_invoice_verification", "GetInvoiceAttestations": "invoice_attestations",
     "GetDebtorPaymentRecord": "debtor_payment_record", "GetFinancierExposure": "financier_exposure",
-    "ListDiscountOffers": "list_discount_offers", "GetRequest": "request",
+    "ListDiscountOffers": "list_discount_offers", "GetRequest": "request", "UpgradeLedger": "upgrade_ledger",
 }
 # transactions whose one argument is a JSON document: the request model the client sends
 JSON_ARGUMENTS = {"RegisterParty": PartyRegistration, "RegisterReceivable": ReceivableRegistration,
@@ -121,9 +121,11 @@ def test_what_the_client_sends_matches_the_metadata(metadata):
     contract = FakeContract(responses={"RegisterReceivable": fakes.receivable(), "MakeFinancingOffer": fakes.offer(),
                                        "RecordDisbursement": fakes.financing(),
                                        "CancelFinancing": fakes.financing(status="CANCELLED"),
-                                       "PublishDiscountOffer": fakes.discount_offer()})
+                                       "PublishDiscountOffer": fakes.discount_offer(),
+                                       "GetReceivable": fakes.receivable(), "ConfirmReceivable": fakes.receivable()})
     client = ReceivablesClient(contract)
     client.register_receivable(registration())
+    client.confirm("R-1")
     client.make_offer("F-1", TERMS, endorsing_organizations=["SupplierMSP", "BankMSP"])
     client.record_disbursement("F-1", TERMS, endorsing_organizations=["SupplierMSP", "BankMSP"])
     client.cancel_financing("F-1", "not disbursed", endorsing_organizations=["SupplierMSP", "BankMSP"])
@@ -189,6 +191,16 @@ class Lifecycle:
         identity.admin = admin
         return identity
 
+    def claim_to_split(self) -> tuple:
+        """A debtor, two suppliers and a confirmed claim of 1,000.00 the first holds: (core, tier1, tier2, its id)."""
+        core = self.party("CoreEnterpriseMSP", "core_enterprise", "Core Manufacturing")
+        tier1 = self.party("SupplierMSP", "supplier", "Tier-1 Parts")
+        tier2 = self.party("SupplierMSP", "supplier", "Tier-2 Castings")
+        root = self.ok(tier1, "RegisterReceivable", json.dumps(
+            self.registration(tier1, core, Decimal("1000.00"), "24312000000012345678", 90).to_json()))["id"]
+        self.ok(core, "ConfirmReceivable", root)
+        return core, tier1, tier2, root
+
     def registration(self, creditor, debtor, face: Decimal, number: str, due_in: int) -> ReceivableRegistration:
         return ReceivableRegistration(
             debtor=debtor.uscc, face_amount=face, issue_date=self.today(), due_date=self.today(due_in),
@@ -211,6 +223,8 @@ def test_documents_of_a_lifecycle_parse_into_the_models_without_loss(metadata):
     assert left["client_ids"] == [client_id_of(tier1.certificate)]
     assert life.call(extra, "WhoAmI", evaluate=True).status != 200
     life.ok(tier2, "GetParty", core.uscc, evaluate=True)
+    written = life.ok(tier2, "GetPartyHistory", tier1.uscc, evaluate=True)
+    assert [entry["msp_id"] for entry in written] == ["SupplierMSP"] * 3  # registered, one identity bound, unbound
     found = life.ok(tier1.admin, "FindIdentityParty", "SupplierMSP", client_id_of(tier1.certificate), evaluate=True)
     assert found["party"]["uscc"] == tier1.uscc
     assert life.ok(tier1.admin, "FindIdentityParty", "SupplierMSP", client_id_of(extra.certificate),
@@ -306,6 +320,8 @@ def test_documents_of_a_lifecycle_parse_into_the_models_without_loss(metadata):
     life.ok(core, "GetDebtorPaymentRecord", core.uscc, "100", "", START.date().isoformat(), evaluate=True)
     assert stats["total"]["CNY"]["overdue"] > 0
     life.ok(tier1, "GetReceivable", kept, evaluate=True)
+    upgraded = life.ok(regulator, "UpgradeLedger", "100", "")     # receivables; discount offers come next
+    assert not upgraded["done"] and life.ok(regulator, "UpgradeLedger", "100", upgraded["bookmark"])["done"]
 
     txs = transactions(metadata)
     seen = set()
@@ -336,12 +352,7 @@ def test_the_provenance_of_a_lineage_split_as_deep_as_the_contract_allows_parses
     from chaincode.receivables.lifecycle import MAX_SPLIT_DEPTH
 
     life = Lifecycle()
-    core = life.party("CoreEnterpriseMSP", "core_enterprise", "Core Manufacturing")
-    tier1 = life.party("SupplierMSP", "supplier", "Tier-1 Parts")
-    tier2 = life.party("SupplierMSP", "supplier", "Tier-2 Castings")
-    root = life.ok(tier1, "RegisterReceivable", json.dumps(
-        life.registration(tier1, core, Decimal("1000.00"), "24312000000012345678", 90).to_json()))["id"]
-    life.ok(core, "ConfirmReceivable", root)
+    core, tier1, tier2, root = life.claim_to_split()
     kept = root
     for _ in range(MAX_SPLIT_DEPTH):
         kept = life.ok(tier1, "TransferReceivable", kept, tier2.uscc, "1")["children"][1]

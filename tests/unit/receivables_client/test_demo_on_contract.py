@@ -153,9 +153,11 @@ def test_each_change_of_the_story_is_one_committed_transaction_with_one_event(wo
     assert [tx for tx, _, _ in channel.ledger.events] == [s.tx_id for s in channel.submits]
     printed = {s["tx_id"] for s in out["steps"] if s["tx_id"] and "rule" not in s}
     assert printed == {s.tx_id for s in channel.submits}
-    # where the SDK names the endorsing orgs (offers, disbursement), they satisfy what validation checks
+    # where the SDK names the endorsing orgs (parties, confirmation, offers, disbursement), they satisfy what
+    # validation checks
     named = [(s.transaction, s.named, needed_between(s.before, s.after)) for s in channel.submits if s.named]
-    assert [t for t, _, _ in named] == ["MakeFinancingOffer", "MakeFinancingOffer", "RecordDisbursement"]
+    assert [t for t, _, _ in named] == ["RegisterParty"] * len(demo_commands.PARTIES) + [
+        "ConfirmReceivable", "MakeFinancingOffer", "MakeFinancingOffer", "RecordDisbursement"]
     assert all(needed.met_by(orgs) for _, orgs, needed in named), named
 
 

@@ -162,7 +162,7 @@ STORY = [
     ("ConfirmReceivable", ANY_TWO),
     ("RecordOverdue", frozenset({CORE, SUPPLIER})),
 ]
-NAMED_BY_THE_SDK = {"MakeFinancingOffer", "RecordDisbursement", "CancelFinancing"}
+NAMED_BY_THE_SDK = {"RegisterParty", "ConfirmReceivable", "MakeFinancingOffer", "RecordDisbursement", "CancelFinancing"}
 # The calls that write only keys carrying a key-level policy: the chaincode's "any two orgs" does not
 # apply to them (every other call writes at least one key without a policy of its own).
 KEY_LEVEL_ONLY = {"UnbindPartyIdentity", "FreezeReceivable", "UnfreezeReceivable", "WithdrawDiscountOffer"}
@@ -229,16 +229,23 @@ def test_each_call_needs_the_key_level_policy_in_force_before_it(story):
         (transaction, orgs, transaction not in KEY_LEVEL_ONLY) for transaction, orgs in STORY]
 
 
-def test_the_sdk_names_endorsers_only_for_the_financing_calls_and_leaves_the_rest_to_the_gateway(story):
+def test_the_sdk_names_endorsers_for_new_parties_confirmations_and_financing_and_leaves_the_rest_to_the_gateway(story):
     assert {s.transaction for s in story if s.named is not None} == NAMED_BY_THE_SDK
 
 
 def test_the_orgs_the_sdk_names_satisfy_what_validation_checks(story):
     named = [s for s in story if s.named is not None]
     assert named and all(s.needed.met_by(s.named) for s in named), named
-    by_transaction = {s.transaction: set(s.named) for s in named}
-    assert by_transaction == {"MakeFinancingOffer": {SUPPLIER, BANK}, "RecordDisbursement": {CORE, SUPPLIER, BANK},
-                              "CancelFinancing": {CORE, SUPPLIER, BANK}}
+    by_transaction: dict[str, set[frozenset[str]]] = {}
+    for s in named:
+        by_transaction.setdefault(s.transaction, set()).add(frozenset(s.named))
+    assert by_transaction == {
+        # the party's own org, which an audit looks for, and the first other org of the channel by name
+        "RegisterParty": {frozenset({CORE, BANK}), frozenset({SUPPLIER, BANK}), frozenset({SUPPLIER2, BANK}),
+                          frozenset({BANK, CORE}), frozenset({REGULATOR, BANK})},
+        "ConfirmReceivable": {frozenset({CORE, SUPPLIER})},        # the debtor's org and the holder's
+        "MakeFinancingOffer": {frozenset({SUPPLIER, BANK})}, "RecordDisbursement": {frozenset({CORE, SUPPLIER, BANK})},
+        "CancelFinancing": {frozenset({CORE, SUPPLIER, BANK})}}
 
 
 def test_orgs_a_caller_names_are_sent_as_given_and_are_its_responsibility():

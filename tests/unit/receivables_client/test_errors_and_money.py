@@ -46,7 +46,7 @@ def test_rule_is_found_in_a_later_peer_detail():
                           "chaincode response 500, RULE invoice-already-financed: invoice 1 backs R-2")
     contract = FakeContract(errors={"ConfirmReceivable": error})
     with pytest.raises(RuleViolation) as caught:
-        ReceivablesClient(contract).confirm("R-1")
+        ReceivablesClient(contract).confirm("R-1", endorsing_organizations=["CoreEnterpriseMSP", "SupplierMSP"])
     assert caught.value.rule == "invoice-already-financed"
     assert caught.value.detail == "invoice 1 backs R-2"
 
@@ -69,7 +69,7 @@ def test_errors_without_a_rule_pass_through_unchanged():
         client.register_party(TIER1, "x", "supplier", "SupplierMSP", ["id"])
     assert caught.value is conversion
     with pytest.raises(CommitError) as caught_commit:
-        client.confirm("R-1")
+        client.confirm("R-1", endorsing_organizations=["CoreEnterpriseMSP", "SupplierMSP"])
     assert caught_commit.value is commit
 
 

@@ -1,0 +1,79 @@
+"""`recfin receivable audit ID`: prove from the blocks that a claim's confirmation came from its debtor's org.
+
+Thin over ``client.receivables.audit``: every read goes to a peer of the caller's own org (its connection
+profile's), and the report is printed as a table or, with ``--json``, as JSON. The exit code is the verdict, so
+that a financing workflow can gate on it: 0 every check passed, 1 a check failed, 2 a usage error, 3 the audit
+could not be made (the ledger refused a read, or could not be reached, or the profile is missing).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from client.gateway import GatewayError
+from client.ledger.qscc import LedgerReadError
+from client.receivables import RuleViolation
+from client.receivables.audit import ReceivableAudit
+from network.errors import NetworkError
+
+from . import connection
+from .output import as_typed, emit
+
+EXIT_PASSED, EXIT_CHECK_FAILED, EXIT_NOT_AUDITED = 0, 1, 3
+AUDIT_COLUMNS = ["what", "subject", "expected_msp", "result", "tx_id", "reason"]
+
+
+class AuditNotMade(click.ClickException):
+    """The audit could not be made: one line on stderr, exit 3 (a failed check is exit 1)."""
+
+    exit_code = EXIT_NOT_AUDITED
+
+
+@click.command("audit")
+@click.argument("receivable_id")
+@lambda command: connection.with_options(command, connection.who_acts_options(
+    "Who audits: an org (name or MSP ID) and optionally a user of its profile; every read goes to a peer of "
+    "this org [default: bank, its first client user]."))
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON (with \"passed\").")
+def audit(receivable_id: str, as_: str | None, org: str | None, user: str | None, data_root: Path | None,
+          as_json: bool) -> None:
+    """Check from the blocks, before financing RECEIVABLE_ID, that its confirmation carries its debtor org's
+    peer's endorsement, and that its debtor's and holder's party records were created with their own orgs'.
+
+    Every transaction of the claim's and the records' keys is read from its block: one that writes a key
+    twice, or committed other than the key's history says, fails. Each endorsement counts only when its
+    signature verifies under the endorser's certificate and that certificate chains to the org's CA
+    certificates in the channel config, was valid at the transaction's time, is not revoked and, where
+    the org's MSP enables NodeOUs, carries its peer OU (without NodeOUs the reason says the role cannot
+    be told). Exit 0: every check passed; 1: a check failed (do not finance on the ledger's word); 3:
+    the audit could not be made (see the message). See docs/receivables.md.
+
+    \b
+    Example:
+      recfin receivable audit R-0123456789abcdef --as bank/officer1
+      recfin receivable audit R-0123456789abcdef.2 --as bank --json
+    """
+    who_org, who_user = connection.caller(as_, org, user, "bank")
+    claim, auditor = as_typed(receivable_id), as_typed(who_org)
+    try:
+        with connection.open_session(who_org, who_user, data_root) as session:
+            report = ReceivableAudit.of(session.client, session.profile.msp_id).audit(receivable_id)
+    except RuleViolation as refusal:
+        raise AuditNotMade(f"cannot audit {claim}: {connection.describe(refusal)}") from None
+    except GatewayError as error:
+        raise AuditNotMade(f"cannot audit {claim} as {auditor}: {connection.describe(error)} (is the org's "
+                           "peer up? `recfin network status`)") from None
+    except (NetworkError, LedgerReadError, OSError, ValueError) as error:
+        raise AuditNotMade(f"cannot audit {claim} as {auditor}: {connection.describe(error)}") from None
+    if as_json:
+        emit(report.to_json(), as_json=True)
+    else:
+        rows = [{**check.model_dump(), "result": "PASS" if check.passed else "FAIL"} for check in report.checks]
+        emit(rows, as_json=False, columns=AUDIT_COLUMNS)
+        failed = sum(not check.passed for check in report.checks)
+        click.echo(f"{report.receivable_id}: debtor {report.debtor} ({report.debtor_msp}), holder {report.holder} "
+                   f"({report.holder_msp}); audited by {report.auditor_msp} on channel {report.channel}")
+        click.echo("PASSED: every check passed" if report.passed else
+                   f"FAILED: {failed} of {len(report.checks)} checks failed; do not finance on the ledger's word")
+    raise SystemExit(EXIT_PASSED if report.passed else EXIT_CHECK_FAILED)

@@ -1,0 +1,12 @@
+"""A channel's ledger read as an auditor reads it, from a peer of the auditor's own org.
+
+- :mod:`.qscc`: the query system chaincode (``GetTransactionByID``, ``GetChainInfo``, ``GetBlockByNumber``), each
+  query pinned to the caller's own org, and the channel configuration in force (its last config block);
+- :mod:`.msp`: the channel's org MSPs as that configuration defines them, and whether a certificate is one of
+  theirs (chains to its CA certificates, within its dates, not revoked);
+- :mod:`.revocation`: certificate revocation lists matched to the CA that issued them, as Fabric's MSP does;
+- :mod:`.endorsements`: a committed transaction's endorsements, each signature verified against its
+  endorser's certificate, and what the transaction wrote.
+
+``client.receivables.audit`` builds on them to prove who endorsed the transactions a claim rests on.
+"""

@@ -1,0 +1,212 @@
+"""The channel's org MSPs as its configuration defines them, and whether a certificate belongs to one.
+
+Fabric's MSP takes an identity as its org's when the certificate chains, through the MSP's intermediate
+certificates, to one of its root certificates, and no CRL of an issuing CA lists it (msp/mspimplvalidate.go).
+The MSP itself ignores expiry there; an auditor asks more: every certificate of the chain was within its
+dates at the moment being audited. Nothing here trusts an MSP ID written in a message: the MSP is the one the
+configuration defines under that ID, and the certificate must chain to its CAs.
+
+Which role an identity has (peer, client, admin, orderer) only an MSP with NodeOUs enabled can tell: the role
+is the organizational unit of its certificate, matched against the MSP's NodeOU identifiers (and, where one
+names a certificate, the CA chain above the identity must be that certificate's), and an identity with more
+than one role's OU is none of them (msp/mspimplvalidate.go, validateIdentityOUsV142). Without NodeOUs a client
+or admin certificate of the org passes for its peer: nothing in the certificate says otherwise.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from cryptography import x509
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
+from cryptography.x509.oid import NameOID
+from fabric_protos.common import configtx_pb2
+from fabric_protos.msp import msp_config_pb2
+
+from . import revocation
+
+MSP_KEY = "MSP"
+ORG_SECTIONS = ("Application", "Orderer")   # the channel config groups that hold org groups
+MAX_CHAIN = 8                               # CA certificates above an identity at the most, loops included
+PEER = "peer"
+NODE_OU_ROLES = ("client", "peer", "admin", "orderer")   # FabricNodeOUs' <role>_ou_identifier fields
+
+CERTIFICATE_ERRORS = (ValueError, TypeError, UnsupportedAlgorithm, x509.DuplicateExtension,
+                      x509.UnsupportedGeneralNameType)
+"""What reading a malformed certificate raises: cryptography parses extensions and keys only when asked, so a
+certificate that loaded can still fail there. Such a certificate is no identity, which says nothing of others."""
+
+
+def fabric_msp_config(group: configtx_pb2.ConfigGroup) -> msp_config_pb2.FabricMSPConfig:
+    """The FabricMSPConfig of an org group's ``MSP`` value (KeyError when the group has none)."""
+    outer = msp_config_pb2.MSPConfig.FromString(group.values[MSP_KEY].value)
+    return msp_config_pb2.FabricMSPConfig.FromString(outer.config)
+
+
+@dataclass(frozen=True)
+class NodeOU:
+    """A role's NodeOU identifier: the OU its certificates carry and, when set, the CA certificate whose chain
+    must be the one above them."""
+
+    ou: str
+    certificate: x509.Certificate | None = None
+
+
+@dataclass(frozen=True)
+class ChannelMsp:
+    """An org's MSP as the channel configuration defines it: its CA certificates, CRLs and, when it enables
+    NodeOUs, each role's NodeOU (``node_ous`` None: NodeOUs off, roles cannot be told)."""
+
+    msp_id: str
+    roots: tuple[x509.Certificate, ...]
+    intermediates: tuple[x509.Certificate, ...]
+    crls: tuple[bytes, ...]
+    node_ous: Mapping[str, NodeOU] | None = field(default=None, compare=False)
+
+    @classmethod
+    def of(cls, conf: msp_config_pb2.FabricMSPConfig) -> ChannelMsp:
+        return cls(conf.name, tuple(x509.load_pem_x509_certificate(pem) for pem in conf.root_certs),
+                   tuple(x509.load_pem_x509_certificate(pem) for pem in conf.intermediate_certs),
+                   tuple(conf.revocation_list), _node_ous(conf))
+
+    def tells_role(self, role: str) -> bool:
+        """Whether this MSP can tell an identity of ``role`` from the org's others (NodeOUs on, the role's set)."""
+        return self.node_ous is not None and role in self.node_ous
+
+
+def _node_ous(conf: msp_config_pb2.FabricMSPConfig) -> dict[str, NodeOU] | None:
+    """Each role's NodeOU of an MSP that enables them (a role without an OU identifier left out), else None."""
+    if not conf.HasField("fabric_node_ous") or not conf.fabric_node_ous.enable:
+        return None
+    found = {}
+    for role in NODE_OU_ROLES:
+        identifier = getattr(conf.fabric_node_ous, f"{role}_ou_identifier")
+        if identifier.organizational_unit_identifier:
+            found[role] = NodeOU(identifier.organizational_unit_identifier,
+                                 x509.load_pem_x509_certificate(identifier.certificate)
+                                 if identifier.certificate else None)
+    return found
+
+
+def channel_msps(config: configtx_pb2.Config) -> dict[str, ChannelMsp]:
+    """Every org MSP of the channel (application and orderer orgs), by MSP ID."""
+    found = {}
+    for section in ORG_SECTIONS:
+        holder = config.channel_group.groups.get(section)
+        if holder is None:
+            continue
+        for group in holder.groups.values():
+            if MSP_KEY in group.values:
+                msp = ChannelMsp.of(fabric_msp_config(group))
+                found[msp.msp_id] = msp
+    return found
+
+
+def application_msp_ids(config: configtx_pb2.Config) -> list[str]:
+    """The MSP IDs of the channel's application orgs (the orgs whose peers endorse), sorted."""
+    holder = config.channel_group.groups.get(ORG_SECTIONS[0])
+    if holder is None:
+        return []
+    return sorted(fabric_msp_config(group).name for group in holder.groups.values() if MSP_KEY in group.values)
+
+
+def issued_by(cert: x509.Certificate, issuer: x509.Certificate) -> bool:
+    """Whether issuer's key signed cert (and cert names issuer as its issuer)."""
+    try:
+        cert.verify_directly_issued_by(issuer)
+    except (ValueError, TypeError, InvalidSignature):
+        return False
+    return True
+
+
+def _within_dates(cert: x509.Certificate, at: datetime) -> bool:
+    return cert.not_valid_before_utc <= at <= cert.not_valid_after_utc
+
+
+def _is_ca(cert: x509.Certificate) -> bool:
+    try:
+        return cert.extensions.get_extension_for_class(x509.BasicConstraints).value.ca
+    except x509.ExtensionNotFound:
+        return False
+
+
+def _subject(cert: x509.Certificate) -> str:
+    return cert.subject.rfc4514_string()
+
+
+def chain_to(cert: x509.Certificate, msp: ChannelMsp) -> list[x509.Certificate] | None:
+    """[cert, its issuer, ..., a root of the MSP], each issued (and signed) by the next; None when it does not
+    chain to one of the MSP's roots."""
+    chain = [cert]
+    for _ in range(MAX_CHAIN):
+        current = chain[-1]
+        root = next((r for r in msp.roots if issued_by(current, r)), None)
+        if root is not None:
+            return chain + [root] if root != current else chain
+        issuer = next((i for i in msp.intermediates if i not in chain and issued_by(current, i)), None)
+        if issuer is None:
+            return None
+        chain.append(issuer)
+    return None
+
+
+def _organizational_units(cert: x509.Certificate) -> list[str]:
+    return [attribute.value for attribute in cert.subject.get_attributes_for_oid(NameOID.ORGANIZATIONAL_UNIT_NAME)]
+
+
+def _has_node_ou(chain: list[x509.Certificate], node_ou: NodeOU, msp: ChannelMsp) -> bool:
+    """Whether the identity (``chain[0]``, chained to ``msp``) carries the NodeOU: its OU, and where the NodeOU
+    names a certificate, the chain above the identity is that certificate's (Fabric compares the two chains)."""
+    if node_ou.ou not in _organizational_units(chain[0]):
+        return False
+    return node_ou.certificate is None or chain[1:] == (chain_to(node_ou.certificate, msp) or [])
+
+
+def role_problem(chain: list[x509.Certificate], msp: ChannelMsp, role: str) -> str | None:
+    """Why the identity ``chain[0]`` (chained to ``msp``) is not of ``role`` as the MSP's NodeOUs tell it, or None
+    when it is, or when the MSP cannot tell (:meth:`ChannelMsp.tells_role`)."""
+    if not msp.tells_role(role):
+        return None
+    roles = [name for name, node_ou in (msp.node_ous or {}).items() if _has_node_ou(chain, node_ou, msp)]
+    if roles == [role]:
+        return None
+    who = _subject(chain[0])
+    if not roles:
+        return f"the certificate of {who} carries none of {msp.msp_id}'s NodeOU roles, so it is no {role}"
+    if len(roles) > 1:
+        return (f"the certificate of {who} carries the OUs of several roles ({', '.join(roles)}), which "
+                f"{msp.msp_id}'s MSP refuses")
+    return f"the certificate of {who} carries {msp.msp_id}'s {roles[0]} OU: it is no {role}"
+
+
+def certificate_problem(cert: x509.Certificate, msp: ChannelMsp, at: datetime, role: str | None = None) -> str | None:
+    """Why ``cert`` is not an identity of ``msp`` at moment ``at`` (an aware datetime), or None when it is:
+    it chains to one of the MSP's roots, it and its CAs are within their dates, no CRL of an issuing CA
+    (matched as the MSP matches them) lists it or a CA between it and the root, and, with ``role`` and an MSP
+    whose NodeOUs tell it, it is of that role. A certificate whose fields cannot be read is no identity."""
+    try:
+        return _certificate_problem(cert, msp, at, role)
+    except CERTIFICATE_ERRORS as error:
+        return f"the certificate cannot be read as an identity ({type(error).__name__}: {error})"
+
+
+def _certificate_problem(cert: x509.Certificate, msp: ChannelMsp, at: datetime, role: str | None) -> str | None:
+    who = _subject(cert)
+    if _is_ca(cert):
+        return f"the certificate of {who} is a CA certificate, which no MSP takes as an identity"
+    chain = chain_to(cert, msp)
+    if chain is None:
+        return f"the certificate of {who} does not chain to a CA certificate of {msp.msp_id} in the channel config"
+    for link in chain:
+        if not _within_dates(link, at):
+            return (f"the certificate of {_subject(link)} was not valid at {at.isoformat()} (valid "
+                    f"{link.not_valid_before_utc.isoformat()} to {link.not_valid_after_utc.isoformat()})")
+    for child, issuer in zip(chain, chain[1:]):
+        crls = [c for c in (revocation.of_ca(data, issuer) for data in msp.crls) if c is not None]
+        listing = revocation.lists(crls, child.serial_number)
+        if listing is not None:
+            when = listing.get_revoked_certificate_by_serial_number(child.serial_number).revocation_date_utc
+            return (f"the certificate of {_subject(child)} (serial {child.serial_number:x}) is on {msp.msp_id}'s "
+                    f"revocation list in the channel config (revoked {when.isoformat()})")
+    return None if role is None else role_problem(chain, msp, role)

@@ -1,0 +1,92 @@
+"""The query system chaincode (``qscc``), asked through the Gateway of a peer of the caller's own org.
+
+Left to choose, the Gateway may pass a query to another org's peer, whose ledger would then answer for
+the one the caller trusts; every query here names the caller's org (``endorsing_organizations``), so the
+answer is what a peer of that org committed. ``qscc`` is the Gateway Contract of chaincode ``qscc`` on the
+channel's Network (``network.get_contract("qscc")``); the caller needs the channel's Readers policy, which
+every member of an application org meets.
+"""
+from __future__ import annotations
+
+from fabric_protos.common import common_pb2, configtx_pb2, ledger_pb2
+from fabric_protos.peer import transaction_pb2
+from google.protobuf.message import DecodeError
+
+from ..gateway._twins import Steps, awaiting, blocking
+
+QSCC = "qscc"
+
+
+class LedgerReadError(ValueError):
+    """A peer's answer that is not what Fabric stores: a block or transaction that does not decode."""
+
+
+def ask_own_org(qscc, msp_id: str, function: str, *arguments: str) -> bytes:
+    """A qscc query answered by a peer of ``msp_id``'s org: left to choose, the Gateway may pass a query to
+    another org's peer, whose ledger would then answer for the peer being checked."""
+    return qscc.evaluate(function, arguments=arguments, endorsing_organizations=[msp_id])
+
+
+def decoded(message_type, data: bytes, what: str):
+    """``message_type`` parsed from ``data``; LedgerReadError naming ``what`` when the bytes are not one."""
+    try:
+        return message_type.FromString(data)
+    except (DecodeError, RuntimeError) as exc:  # the protobuf backend raises either
+        raise LedgerReadError(f"{what} does not decode as a {message_type.DESCRIPTOR.full_name} ({exc})") from None
+
+
+def transaction_by_id(qscc, msp_id: str, channel: str, tx_id: str) -> transaction_pb2.ProcessedTransaction:
+    """The committed transaction ``tx_id`` with its validation code, as the own org's peer stores it."""
+    return decoded(transaction_pb2.ProcessedTransaction,
+                    ask_own_org(qscc, msp_id, "GetTransactionByID", channel, tx_id), f"transaction {tx_id}")
+
+
+def last_config_index(block: common_pb2.Block) -> int:
+    """The number of the config block in force at ``block``, from its orderer metadata.
+
+    Fabric 2 and later keep it in the SIGNATURES metadata (``OrdererBlockMetadata.last_config``); older blocks
+    in the LAST_CONFIG entry, read when the first holds none (protoutil.GetLastConfigIndexFromBlock)."""
+    metadata = block.metadata.metadata
+    if len(metadata) > common_pb2.SIGNATURES and metadata[common_pb2.SIGNATURES]:
+        signatures = decoded(common_pb2.Metadata, metadata[common_pb2.SIGNATURES], "the block's signatures")
+        if signatures.value:
+            orderer = decoded(common_pb2.OrdererBlockMetadata, signatures.value, "the block's orderer metadata")
+            return orderer.last_config.index
+    if len(metadata) > common_pb2.LAST_CONFIG and metadata[common_pb2.LAST_CONFIG]:
+        legacy = decoded(common_pb2.Metadata, metadata[common_pb2.LAST_CONFIG], "the block's last config entry")
+        return decoded(common_pb2.LastConfig, legacy.value, "the block's last config").index
+    raise LedgerReadError(f"block {block.header.number} names no last config block in its metadata")
+
+
+def config_of(block: common_pb2.Block) -> configtx_pb2.Config:
+    """The channel configuration a config block carries."""
+    if len(block.data.data) != 1:
+        raise LedgerReadError(f"block {block.header.number} holds {len(block.data.data)} transactions, "
+                              "not the one of a config block")
+    envelope = decoded(common_pb2.Envelope, block.data.data[0], f"block {block.header.number}'s transaction")
+    payload = decoded(common_pb2.Payload, envelope.payload, f"block {block.header.number}'s payload")
+    header = decoded(common_pb2.ChannelHeader, payload.header.channel_header, "its channel header")
+    if header.type != common_pb2.CONFIG:
+        raise LedgerReadError(f"block {block.header.number} is not a config block (its transaction is of type "
+                              f"{common_pb2.HeaderType.Name(header.type)})")
+    return decoded(configtx_pb2.ConfigEnvelope, payload.data, "the config envelope").config
+
+
+def current_config_steps(qscc, msp_id: str, channel: str) -> Steps[configtx_pb2.Config]:
+    """The steps of :func:`current_config`, for a body that runs sync or async (``client.gateway._twins``)."""
+    newest_number = decoded(ledger_pb2.BlockchainInfo, (yield ask_own_org(qscc, msp_id, "GetChainInfo", channel)),
+                            f"the chain info of {channel}").height - 1
+    newest = decoded(common_pb2.Block, (yield ask_own_org(qscc, msp_id, "GetBlockByNumber", channel,
+                                                           str(newest_number))), f"block {newest_number} of {channel}")
+    index = last_config_index(newest)
+    if index == newest.header.number:
+        return config_of(newest)
+    return config_of(decoded(common_pb2.Block, (yield ask_own_org(qscc, msp_id, "GetBlockByNumber", channel,
+                                                                   str(index))), f"block {index} of {channel}"))
+
+
+current_config = blocking(current_config_steps)
+current_config.__name__ = current_config.__qualname__ = "current_config"
+current_config.__doc__ = """The channel configuration in force at the own org's peer: the config block its newest block
+names. ``qscc`` of an AsyncNetwork: :func:`current_config_async`."""
+current_config_async = awaiting(current_config_steps)

@@ -1,0 +1,345 @@
+"""Prove from the blocks that a claim's confirmation came from its debtor's org (``recfin receivable audit``).
+
+A new key falls under the chaincode-level policy, any two of the channel's orgs, so two orgs running altered
+chaincode can write a receivable already CONFIRMED (or a split child no split made), or a party record under
+an MSP of their choosing, without the debtor's org. No check inside the chaincode stops that; a bank about to
+finance a claim can check, from its own org's peer, who endorsed the transactions the claim rests on:
+
+1. ``confirmation``: the claim's key was created REGISTERED (or, for a split part, CONFIRMED by the split of its
+   parent), and the first transaction that left it past registration (the debtor's confirmation, or the split)
+   is a VALID transaction of this chaincode carrying an endorsement of the claim's debtor org's peer;
+2. ``debtor party record`` and ``holder party record``: the transaction that created each party's record
+   (since it was last deleted, if ever) is VALID, writes that record naming the org the claim names for that
+   party, and carries an endorsement of that org's peer.
+
+The key's history (``GetReceivableHistory``, ``GetPartyHistory``) only says which transactions to read: Fabric's
+history reports the first write of a key in a transaction, its state keeps the last, so every transaction of
+the key's current life is read from its block, and one that writes the key twice, lists the namespace twice,
+or committed other than its history entry says fails the check.
+
+An endorsement counts when its signature over the proposal response payload and the endorser's identity
+verifies under the endorser's certificate, and that certificate chains to the expected MSP's CA certificates in
+the channel configuration in force, was valid at the transaction's timestamp, is on none of that MSP's
+revocation lists and, where the MSP enables NodeOUs, carries its peer OU (a client or admin certificate of the
+org is no endorsement of its peer; without NodeOUs the role cannot be told, and the check's reason says so).
+The MSP ID an endorser wrote is never taken on its word. Every read (the claim, its history, the party
+histories, the transactions, the channel configuration) is answered by a peer of the auditor's own org, the
+one ledger it trusts.
+
+What it does not prove: that a credit code belongs to the org a party record names (an org can register its own
+record for another company's credit code: compare the report's MSPs with what you know of your customer); that
+the transaction's timestamp, which its submitter chose, is when it was endorsed; or anything about changes after
+the confirmation, which the claim's key-level policy (debtor's and holder's orgs) covers.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from client.gateway.errors import GatewayError
+from client.ledger import msp as channel_msp
+from client.ledger.endorsements import CommittedTransaction, EndorsedAction, committed_transaction
+from client.ledger.qscc import QSCC, LedgerReadError, current_config, transaction_by_id
+
+from ._models import HistoryEntry, Receivable
+from .ledger_keys import party_key, receivable_key
+
+REGISTERED = "REGISTERED"
+NOT_YET_CONFIRMED = (REGISTERED, "REJECTED")
+"""Statuses before the debtor's confirmation: the first history entry in any other status is the change that
+confirmed the claim (or, for a split part, created it confirmed)."""
+
+CheckName = Literal["confirmation", "debtor party record", "holder party record"]
+
+
+class AuditCheck(BaseModel):
+    """One check: what was checked (``what``, of ``subject``), in which transaction, the org whose endorsement it
+    needs, whether it passed, and why (the endorsing orgs that verified, or what was wrong)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    what: CheckName
+    subject: str
+    tx_id: str | None
+    expected_msp: str
+    passed: bool
+    reason: str
+    verified_endorsers: list[str] = []
+
+
+class AuditReport(BaseModel):
+    """The audit of one receivable: each check, and ``passed`` when every one did."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    receivable_id: str
+    channel: str
+    auditor_msp: str
+    debtor: str
+    debtor_msp: str
+    holder: str
+    holder_msp: str
+    checks: list[AuditCheck]
+
+    @property
+    def passed(self) -> bool:
+        return all(check.passed for check in self.checks)
+
+    def to_json(self) -> dict[str, Any]:
+        return {**self.model_dump(mode="json"), "passed": self.passed}
+
+
+class _Expectation:
+    """What the audited key's transactions must show: which key, the field a history entry reports of its value
+    (``status`` of a claim, ``msp_id`` of a party record), and which org must have endorsed the transaction the
+    check is about."""
+
+    def __init__(self, what: CheckName, subject: str, key: str, msp_id: str, field: str) -> None:
+        self.what, self.subject, self.key, self.msp_id, self.field = what, subject, key, msp_id, field
+
+    def check(self, tx_id: str | None, passed: bool, reason: str, verified: Sequence[str] = ()) -> AuditCheck:
+        return AuditCheck(what=self.what, subject=self.subject, tx_id=tx_id, expected_msp=self.msp_id, passed=passed,
+                          reason=reason, verified_endorsers=sorted(set(verified)))
+
+    def described(self, deleted: bool, field_value: Any) -> str:
+        return "a delete" if deleted else f"{self.field} {field_value}"
+
+
+@dataclass(frozen=True)
+class _Change:
+    """One transaction of a key, read from its block: the action that wrote the key and the value it left in the
+    state (None: it deleted the key)."""
+
+    transaction: CommittedTransaction
+    action: EndorsedAction
+    value: dict | None
+
+    @property
+    def status(self) -> Any:
+        return None if self.value is None else self.value.get("status")
+
+
+class ReceivableAudit:
+    """Reads from the auditor's own org's peer and checks endorsements against the channel's MSPs.
+
+    ``receivables``: a ReceivablesClient (or any object with ``get_receivable``, ``history`` and
+    ``party_history`` taking ``endorsing_organizations``) whose contract names the chaincode (``chaincode_name``);
+    ``qscc``: a Gateway Contract of chaincode ``qscc`` on the same channel; ``msp_id``: the auditor's own org.
+    """
+
+    def __init__(self, receivables: Any, qscc: Any, *, channel: str, msp_id: str, chaincode: str) -> None:
+        self.receivables, self.qscc = receivables, qscc
+        self.channel, self.msp_id, self.chaincode = channel, msp_id, chaincode
+        self._msps: dict[str, channel_msp.ChannelMsp] | None = None
+        self._transactions: dict[str, CommittedTransaction | str] = {}
+
+    @classmethod
+    def of(cls, receivables: Any, msp_id: str) -> ReceivableAudit:
+        """The audit over a ReceivablesClient built with its Network: qscc and the channel come from it."""
+        network = receivables.network
+        if network is None:
+            raise ValueError("an audit reads blocks through the gateway Network: ReceivablesClient(contract, network)")
+        return cls(receivables, network.get_contract(QSCC), channel=network.name, msp_id=msp_id,
+                   chaincode=receivables.contract.chaincode_name)
+
+    @property
+    def own_org(self) -> list[str]:
+        return [self.msp_id]
+
+    def channel_msps(self) -> dict[str, channel_msp.ChannelMsp]:
+        """The org MSPs of the channel configuration in force, read once per audit."""
+        if self._msps is None:
+            self._msps = channel_msp.channel_msps(current_config(self.qscc, self.msp_id, self.channel))
+        return self._msps
+
+    # ---------------------------------------------------------------- the audit
+
+    def audit(self, receivable_id: str) -> AuditReport:
+        """Every check of one receivable. Refusals of the reads (RuleViolation) and an unreachable peer
+        (GatewayError) are raised: the audit could not be made, which is not a failed check."""
+        receivable: Receivable = self.receivables.get_receivable(receivable_id, endorsing_organizations=self.own_org)
+        history = self.receivables.history(receivable.id, endorsing_organizations=self.own_org)
+        checks = [self.confirmation(receivable, history),
+                  self.party_record("debtor party record", receivable.debtor, receivable.debtor_msp)]
+        if receivable.holder != receivable.debtor:
+            checks.append(self.party_record("holder party record", receivable.holder, receivable.holder_msp))
+        return AuditReport(receivable_id=receivable.id, channel=self.channel, auditor_msp=self.msp_id,
+                           debtor=receivable.debtor, debtor_msp=receivable.debtor_msp, holder=receivable.holder,
+                           holder_msp=receivable.holder_msp, checks=checks)
+
+    def confirmation(self, receivable: Receivable, history: Sequence[HistoryEntry]) -> AuditCheck:
+        """The claim's key was created REGISTERED (or confirmed by a split of its parent), and the first
+        transaction that left it past registration carries the debtor org's endorsement."""
+        expected = _Expectation("confirmation", receivable.id, receivable_key(receivable.id), receivable.debtor_msp,
+                                "status")
+        life = self.current_life(expected, history)
+        if isinstance(life, AuditCheck):
+            return life
+        never = expected.check(None, False, f"{receivable.id} was never confirmed (status {receivable.status}): "
+                                            "there is no confirmation to audit, and nothing to finance")
+        if not life:
+            return never
+        creation = life[0]
+        if creation.status != REGISTERED and not (_confirmed(creation.status) and self._splits_into(creation,
+                                                                                                   receivable.id)):
+            return expected.check(creation.transaction.tx_id, False,
+                                  f"the transaction that created {receivable.id} wrote it in status {creation.status}: "
+                                  "a claim is created REGISTERED, or CONFIRMED by the split of its parent, and this "
+                                  "transaction splits no claim into it")
+        confirmation = next((change for change in life if _confirmed(change.status)), None)
+        if confirmation is None:
+            return never
+        return self._endorsement_check(expected, confirmation.transaction, confirmation.action)
+
+    def party_record(self, what: CheckName, uscc: str, msp_id: str) -> AuditCheck:
+        """The transaction that created the party's record (since its last delete) wrote it naming ``msp_id``
+        and carries that org's endorsement."""
+        expected = _Expectation(what, uscc, party_key(uscc), msp_id, "msp_id")
+        life = self.current_life(expected, self.receivables.party_history(uscc, endorsing_organizations=self.own_org))
+        if isinstance(life, AuditCheck):
+            return life
+        if not life:
+            return expected.check(None, False, f"no record of party {uscc} is on {self.msp_id}'s ledger")
+        creation = life[0]
+        named = creation.value.get("msp_id") if creation.value else None
+        if named != msp_id:
+            return expected.check(creation.transaction.tx_id, False,
+                                  f"it writes the record naming {named}, while the claim names {msp_id} for {uscc}")
+        return self._endorsement_check(expected, creation.transaction, creation.action)
+
+    # ---------------------------------------------------------------- a key's transactions
+
+    def current_life(self, expected: _Expectation, entries: Sequence[Any]) -> list[_Change] | AuditCheck:
+        """The transactions of the key's current life (after its last delete), each read from its block down to
+        the value it left in the state; or the failed check when one cannot be taken at its history's word.
+
+        The key's history reports the first write of a key in each transaction, the state keeps the last, so a
+        transaction that writes the key twice could show REGISTERED here and leave CONFIRMED there: every
+        transaction is read, one that writes the key more than once (or lists the namespace twice) fails, and so
+        does one whose history entry says other than what it committed, the last delete included (a delete
+        followed by a write in one transaction shows as a delete)."""
+        last_delete = max((i for i, entry in enumerate(entries) if entry.is_delete), default=None)
+        changes: list[_Change] = []
+        for entry in entries[last_delete or 0:]:
+            change = self._change(expected, entry.tx_id)
+            if isinstance(change, str):
+                return expected.check(entry.tx_id, False, change)
+            listed = expected.described(entry.is_delete, getattr(entry, expected.field, None))
+            committed = expected.described(change.value is None, (change.value or {}).get(expected.field))
+            if listed != committed:
+                return expected.check(entry.tx_id, False,
+                                      f"the history of {expected.subject} lists this transaction as {listed}, but "
+                                      f"it committed {committed}: the history does not show what it left")
+            changes.append(change)
+        return changes if last_delete is None else changes[1:]
+
+    def _change(self, expected: _Expectation, tx_id: str) -> _Change | str:
+        """What transaction ``tx_id`` committed for the key, or why it cannot be taken for one change of it."""
+        committed = self._transaction(tx_id)
+        if isinstance(committed, str):
+            return committed
+        if committed.validation != "VALID":
+            return f"the transaction committed as {committed.validation}, not VALID: it wrote nothing"
+        listings = committed.listings_of(self.chaincode)
+        if listings > 1:
+            return (f"the transaction lists namespace {self.chaincode} {listings} times in its read-write set: "
+                    "the state applies every entry, the key's history reads the first, so the history cannot be "
+                    "taken for what it left")
+        writes = committed.writes_of(self.chaincode, expected.key)
+        if len(writes) > 1:
+            return (f"the transaction writes {expected.subject}'s key {len(writes)} times: the state keeps the last "
+                    "write, the key's history shows the first, so the history hides what it left")
+        if not writes or writes[0][0].chaincode != self.chaincode:
+            return (f"the transaction does not write {expected.subject}'s key in chaincode {self.chaincode}: its "
+                    "endorsements vouch for something else")
+        action, write = writes[0]
+        if write.value is None:
+            return _Change(committed, action, None)
+        value = _json_object(write.value)
+        if value is None:
+            return f"the value it writes for {expected.subject} is not a JSON object"
+        return _Change(committed, action, value)
+
+    def _transaction(self, tx_id: str) -> CommittedTransaction | str:
+        """The committed transaction from the own org's peer (read once per audit), or why it cannot be read."""
+        if tx_id not in self._transactions:
+            try:
+                self._transactions[tx_id] = committed_transaction(
+                    transaction_by_id(self.qscc, self.msp_id, self.channel, tx_id))
+            except GatewayError as error:
+                self._transactions[tx_id] = f"{self.msp_id}'s peer could not give the transaction: {error.message}"
+            except LedgerReadError as error:
+                self._transactions[tx_id] = f"the transaction cannot be read: {error}"
+        return self._transactions[tx_id]
+
+    def _splits_into(self, creation: _Change, child_id: str) -> bool:
+        """Whether the transaction that created ``child_id`` is a split of its parent: it writes, once, the
+        parent the child names, SPLIT and listing the child among its children."""
+        parent_id = (creation.value or {}).get("parent_id")
+        if not isinstance(parent_id, str):
+            return False
+        writes = creation.transaction.writes_of(self.chaincode, receivable_key(parent_id))
+        if len(writes) != 1 or writes[0][1].value is None:
+            return False
+        parent = _json_object(writes[0][1].value)
+        return parent is not None and parent.get("status") == "SPLIT" and child_id in (parent.get("children") or ())
+
+    # ---------------------------------------------------------------- one transaction's endorsements
+
+    def _endorsement_check(self, expected: _Expectation, committed: CommittedTransaction,
+                           action: EndorsedAction) -> AuditCheck:
+        """Whether the action carries a verified endorsement of the expected org's peer (of a member of the org
+        where its MSP cannot tell roles, which the reason then says)."""
+        msps = self.channel_msps()
+        if expected.msp_id not in msps:
+            return expected.check(committed.tx_id, False, f"{expected.msp_id} is not an org of channel "
+                                                          f"{self.channel}'s configuration")
+        verified, problems = [], []
+        for endorsement in action.endorsements:
+            who = endorsement.msp_id or "an endorser without an MSP ID"
+            if endorsement.certificate is None or not endorsement.signature_verifies:
+                problems.append(f"{who}: {endorsement.problem}")
+                continue
+            # the org it claims, as Fabric's MSP deserialises it; then the certificate must be that org's peer's
+            claimed = msps.get(endorsement.msp_id)
+            problem = (f"not an org of channel {self.channel}" if claimed is None else
+                       channel_msp.certificate_problem(endorsement.certificate, claimed, committed.timestamp,
+                                                       channel_msp.PEER))
+            if problem is None:
+                verified.append(endorsement.msp_id)
+            else:
+                problems.append(f"{who}: {problem}")
+        role_note = "" if msps[expected.msp_id].tells_role(channel_msp.PEER) else (
+            f" ({expected.msp_id}'s MSP enables no NodeOUs, so whether a peer, a client or an admin of the org "
+            "signed cannot be told)")
+        if expected.msp_id in verified:
+            return expected.check(committed.tx_id, True,
+                                  f"endorsed by {expected.msp_id} (verified: {', '.join(sorted(set(verified)))})"
+                                  f"{role_note}", verified)
+        endorsed_by = ", ".join(sorted(set(verified))) or "no org whose endorsement verifies"
+        detail = f"; {'; '.join(problems)}" if problems else ""
+        return expected.check(committed.tx_id, False,
+                              f"no verified endorsement by {expected.msp_id}: endorsed by {endorsed_by}{detail}"
+                              f"{role_note}", verified)
+
+
+def _confirmed(status: Any) -> bool:
+    """Whether a claim's status is past the debtor's confirmation."""
+    return status is not None and status not in NOT_YET_CONFIRMED
+
+
+def _json_object(data: bytes) -> dict | None:
+    try:
+        value = json.loads(data)
+    except (ValueError, RecursionError):  # forgers may write any bytes, nested past the parser's depth too
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def audit_receivable(receivables: Any, receivable_id: str, msp_id: str) -> AuditReport:
+    """Audit one receivable as org ``msp_id`` (the caller's own), through the client's Network."""
+    return ReceivableAudit.of(receivables, msp_id).audit(receivable_id)

@@ -1,0 +1,51 @@
+"""A bank's audit of the demo's claims on the real network: the confirmation and the party records were endorsed
+by the orgs they name, as the SDK sends them, and every signature verifies against the channel's own MSPs.
+
+The demo registers its parties and confirms its claim through the SDK, which names the endorsing orgs of both
+(the party's own org and another; the debtor's org and the holder's). The audit reads the blocks from a peer of
+the auditor's own org: qscc for the transactions and the config block, the contract for the histories.
+"""
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from cli.connection import open_session
+from cli.main import main
+from client.receivables.audit import ReceivableAudit
+
+from .conftest import peers_caught_up
+
+
+@pytest.fixture(scope="module")
+def demo_claims(receivables_deployed) -> dict[str, str]:
+    result = CliRunner().invoke(main, ["demo", "--skip-setup", "--json", "--data-root",
+                                       str(receivables_deployed.data_root)])
+    assert result.exit_code == 0, result.output
+    peers_caught_up()
+    root, moved, kept = json.loads(result.stdout)["ledger"]
+    return {"root": root["id"], "moved": moved["id"], "kept": kept["id"]}
+
+
+def test_the_regulator_audits_the_demos_confirmed_claim_and_every_check_passes(demo_claims, receivables_deployed):
+    result = CliRunner().invoke(main, ["receivable", "audit", demo_claims["root"], "--as", "regulator",
+                                       "--data-root", str(receivables_deployed.data_root), "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["passed"] and report["auditor_msp"] == "RegulatorMSP"
+    assert [(c["what"], c["expected_msp"]) for c in report["checks"]] == [
+        ("confirmation", "CoreEnterpriseMSP"), ("debtor party record", "CoreEnterpriseMSP"),
+        ("holder party record", "SupplierMSP")]
+
+
+def test_the_financing_bank_audits_the_split_part_it_financed(demo_claims, receivables_deployed):
+    with open_session("bank", "officer2", receivables_deployed.data_root) as bank2:
+        report = ReceivableAudit.of(bank2.client, bank2.profile.msp_id).audit(demo_claims["kept"])
+        assert report.passed, report.checks
+        # the split that created the part is what the audit checked, with the debtor's org among its endorsers
+        confirmation = report.checks[0]
+        assert "CoreEnterpriseMSP" in confirmation.verified_endorsers
+        written = bank2.client.party_history(report.debtor, endorsing_organizations=[bank2.profile.msp_id])
+        assert written[0].msp_id == "CoreEnterpriseMSP" and report.checks[1].tx_id == written[0].tx_id

@@ -1,0 +1,202 @@
+"""Blocks and transactions as a peer stores them, with real keys, certificates and signatures, for the audit.
+
+``Org`` is an org's CA (network.crypto, the project's own generator) and one peer identity it issued; the
+channel config block carries each org's CA certificate, CRLs and NodeOUs (each role's OU, issued under the CA
+certificate, as the generator's config.yaml says) in its FabricMSPConfig, as configtxgen writes them. ``endorsed`` builds a committed endorser transaction from the Fabric protos field by field: the chaincode
+action's write set, the proposal response payload, and each endorsement signed by its peer's key over that
+payload followed by the endorser's serialized identity, as a peer signs it. ``ScriptedQscc`` answers the qscc
+queries from those bytes and records the org each query named.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from fabric_protos.common import common_pb2, configtx_pb2, ledger_pb2
+from fabric_protos.ledger.rwset import rwset_pb2
+from fabric_protos.ledger.rwset.kvrwset import kv_rwset_pb2
+from fabric_protos.msp import identities_pb2, msp_config_pb2
+from fabric_protos.peer import chaincode_pb2, proposal_pb2, proposal_response_pb2, transaction_pb2
+from google.protobuf.timestamp_pb2 import Timestamp
+
+from client.gateway import hashing, private_key_signer
+from client.gateway.errors import EvaluateError
+from network import crl, crypto
+
+CHANNEL, CHAINCODE = "receivables", "receivables"
+
+
+def moment() -> dt.datetime:
+    """Now: within the dates of every certificate the tests issued before (they start 5 minutes back)."""
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def pem(cert: x509.Certificate) -> bytes:
+    return cert.public_bytes(serialization.Encoding.PEM)
+
+
+@dataclass
+class Org:
+    """An org's CA and one peer identity of it; ``revoked`` serials go on its CRL in the channel config;
+    ``node_ous``: whether its MSP enables NodeOUs (the project's network does)."""
+
+    msp_id: str
+    ca_key: ec.EllipticCurvePrivateKey = field(init=False)
+    ca_cert: x509.Certificate = field(init=False)
+    peer_key: ec.EllipticCurvePrivateKey = field(init=False)
+    peer_cert: x509.Certificate = field(init=False)
+    revoked: list[int] = field(default_factory=list)
+    node_ous: bool = True
+
+    def __post_init__(self) -> None:
+        name = self.msp_id.removesuffix("MSP").lower()
+        self.ca_key, self.ca_cert = crypto.make_ca(f"ca.{name}", self.msp_id)
+        self.peer_key, self.peer_cert = self.issue(f"peer0.{name}")
+
+    def issue(self, cn: str, ou: str = "peer") -> tuple[ec.EllipticCurvePrivateKey, x509.Certificate]:
+        key = crypto.new_key()
+        return key, crypto.issue(self.ca_key, self.ca_cert, key, cn=cn, org=self.msp_id, ou=ou)
+
+    def msp_config(self) -> msp_config_pb2.MSPConfig:
+        crls = [crl.pem(crl.build(self.ca_key, self.ca_cert, {s: moment() for s in self.revoked}, 1))] \
+            if self.revoked else []
+        fabric = msp_config_pb2.FabricMSPConfig(name=self.msp_id, root_certs=[pem(self.ca_cert)],
+                                                revocation_list=crls)
+        if self.node_ous:
+            fabric.fabric_node_ous.enable = True
+            for role in crypto.NODE_OUS:
+                identifier = getattr(fabric.fabric_node_ous, f"{role}_ou_identifier")
+                identifier.organizational_unit_identifier, identifier.certificate = role, pem(self.ca_cert)
+        return msp_config_pb2.MSPConfig(type=0, config=fabric.SerializeToString())
+
+
+@dataclass(frozen=True)
+class Signer:
+    """Who endorses: the MSP ID it writes, the certificate it presents and the key it signs with (any of them
+    may be the wrong one, which is what the failing cases are made of)."""
+
+    msp_id: str
+    cert: x509.Certificate
+    key: ec.EllipticCurvePrivateKey
+
+    @classmethod
+    def peer_of(cls, org: Org) -> Signer:
+        return cls(org.msp_id, org.peer_cert, org.peer_key)
+
+
+def config_block(orgs: list[Org], number: int = 0) -> common_pb2.Block:
+    """The channel's config block: each org's MSP with its CA certificate and CRLs."""
+    return msp_config_block([org.msp_config() for org in orgs], number)
+
+
+def names_config_block(msp_ids: list[str]) -> common_pb2.Block:
+    """A config block whose orgs' MSPs carry their names alone: enough to tell which orgs the channel has."""
+    return msp_config_block([msp_config_pb2.MSPConfig(type=0, config=msp_config_pb2.FabricMSPConfig(
+        name=msp_id).SerializeToString()) for msp_id in msp_ids])
+
+
+def msp_config_block(msps: list[msp_config_pb2.MSPConfig], number: int = 0) -> common_pb2.Block:
+    config = configtx_pb2.Config()
+    application = config.channel_group.groups["Application"]
+    for msp in msps:
+        name = msp_config_pb2.FabricMSPConfig.FromString(msp.config).name
+        application.groups[name].values["MSP"].value = msp.SerializeToString()
+    header = common_pb2.ChannelHeader(type=common_pb2.CONFIG, channel_id=CHANNEL)
+    payload = common_pb2.Payload(header=common_pb2.Header(channel_header=header.SerializeToString()),
+                                 data=configtx_pb2.ConfigEnvelope(config=config).SerializeToString())
+    block = common_pb2.Block(data=common_pb2.BlockData(data=[
+        common_pb2.Envelope(payload=payload.SerializeToString()).SerializeToString()]))
+    block.header.number = number
+    return with_last_config(block, number)
+
+
+def with_last_config(block: common_pb2.Block, index: int) -> common_pb2.Block:
+    """The block with its orderer metadata naming config block ``index``, where Fabric 3 keeps it."""
+    block.metadata.metadata.extend([b""] * (5 - len(block.metadata.metadata)))
+    orderer = common_pb2.OrdererBlockMetadata(last_config=common_pb2.LastConfig(index=index))
+    block.metadata.metadata[common_pb2.SIGNATURES] = common_pb2.Metadata(
+        value=orderer.SerializeToString()).SerializeToString()
+    return block
+
+
+def plain_block(number: int, last_config: int) -> common_pb2.Block:
+    block = common_pb2.Block()
+    block.header.number = number
+    return with_last_config(block, last_config)
+
+
+Writes = dict[str, dict] | list[tuple[str, dict | None]]   # key -> document, or (key, document | None) in order
+
+
+def _kv_rwset(writes: Writes) -> bytes:
+    """A KVRWSet writing each key's JSON document in order (None: a delete; bytes: written as they are, as
+    altered chaincode may write any)."""
+    pairs = writes.items() if isinstance(writes, dict) else writes
+    return kv_rwset_pb2.KVRWSet(writes=[
+        kv_rwset_pb2.KVWrite(key=k, is_delete=True) if v is None else
+        kv_rwset_pb2.KVWrite(key=k, value=v if isinstance(v, bytes) else json.dumps(v).encode())
+        for k, v in pairs]).SerializeToString()
+
+
+def endorsed(tx_id: str, writes: Writes, signers: list[Signer], *, namespace: str = CHAINCODE,
+             entries: list[tuple[str, Writes]] | None = None, when: dt.datetime | None = None,
+             validation: int = transaction_pb2.VALID, tamper: bool = False) -> transaction_pb2.ProcessedTransaction:
+    """A committed endorser transaction of ``namespace`` writing ``writes`` (key -> JSON document, or a list of
+    (key, document or None for a delete) in the order written), endorsed by each signer, timestamped ``when``
+    (default: now); ``entries``: the read-write set's namespace entries as listed, (namespace, writes) each,
+    instead of the one of ``namespace``; ``tamper``: the payload is changed after the endorsers signed it."""
+    results = rwset_pb2.TxReadWriteSet(data_model=rwset_pb2.TxReadWriteSet.KV, ns_rwset=[
+        rwset_pb2.NsReadWriteSet(namespace=ns, rwset=_kv_rwset(ns_writes))
+        for ns, ns_writes in entries or [(namespace, writes)]])
+    action = proposal_pb2.ChaincodeAction(results=results.SerializeToString(),
+                                          chaincode_id=chaincode_pb2.ChaincodeID(name=namespace, version="1"))
+    response_payload = proposal_response_pb2.ProposalResponsePayload(
+        proposal_hash=hashing.sha256(tx_id.encode()), extension=action.SerializeToString()).SerializeToString()
+    endorsements = []
+    for signer in signers:
+        endorser = identities_pb2.SerializedIdentity(mspid=signer.msp_id, id_bytes=pem(signer.cert)).SerializeToString()
+        signature = private_key_signer(signer.key)(hashing.sha256(response_payload + endorser))
+        endorsements.append(proposal_response_pb2.Endorsement(endorser=endorser, signature=signature))
+    if tamper:   # the same writes, in a payload other than the one the endorsers signed
+        response_payload = proposal_response_pb2.ProposalResponsePayload(
+            proposal_hash=hashing.sha256(b"another proposal"), extension=action.SerializeToString()).SerializeToString()
+    payload_action = transaction_pb2.ChaincodeActionPayload(action=transaction_pb2.ChaincodeEndorsedAction(
+        proposal_response_payload=response_payload, endorsements=endorsements))
+    transaction = transaction_pb2.Transaction(actions=[transaction_pb2.TransactionAction(
+        payload=payload_action.SerializeToString())])
+    stamp = Timestamp()
+    stamp.FromDatetime(when or moment())
+    header = common_pb2.ChannelHeader(type=common_pb2.ENDORSER_TRANSACTION, channel_id=CHANNEL, tx_id=tx_id,
+                                      timestamp=stamp)
+    payload = common_pb2.Payload(header=common_pb2.Header(channel_header=header.SerializeToString()),
+                                 data=transaction.SerializeToString())
+    return transaction_pb2.ProcessedTransaction(
+        transactionEnvelope=common_pb2.Envelope(payload=payload.SerializeToString()), validationCode=validation)
+
+
+class ScriptedQscc:
+    """qscc as a peer answers it: the blocks (a config block, then others naming it) and committed transactions;
+    every query is recorded with the orgs it named."""
+
+    def __init__(self, blocks: list[common_pb2.Block], transactions: dict[str, transaction_pb2.ProcessedTransaction]):
+        self.blocks, self.transactions = blocks, transactions
+        self.asked: list[tuple[str, tuple, list | None]] = []
+
+    def evaluate(self, function, *, arguments=(), endorsing_organizations=None) -> bytes:
+        self.asked.append((function, tuple(arguments), endorsing_organizations))
+        assert arguments[0] == CHANNEL
+        if function == "GetChainInfo":
+            return ledger_pb2.BlockchainInfo(height=len(self.blocks)).SerializeToString()
+        if function == "GetBlockByNumber":
+            return self.blocks[int(arguments[1])].SerializeToString()
+        if function == "GetTransactionByID":
+            if arguments[1] not in self.transactions:
+                raise EvaluateError(f"evaluate call to endorser returned error: Failed to get transaction with id "
+                                    f"{arguments[1]}, error no such transaction ID [{arguments[1]}] in index",
+                                    transaction_id="q")
+            return self.transactions[arguments[1]].SerializeToString()
+        raise AssertionError(f"unexpected qscc query {function}")

@@ -1,0 +1,711 @@
+"""The audit of a claim's confirmation and parties, over real certificates, signatures and transaction bytes.
+
+Each org's CA and peer identity come from the project's crypto generator; every endorsement is a real ECDSA
+signature over the proposal response payload and the endorser's identity; qscc answers from those bytes
+(audit_ledger.ScriptedQscc) and the contract's reads from the recording double, as a peer of the auditor's
+own org would. A case that must fail changes one thing of the passing ledger.
+"""
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+from contextlib import contextmanager
+
+import click
+import grpc
+import pytest
+from click.testing import CliRunner
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
+from cryptography.x509.oid import ExtensionOID, NameOID
+from fabric_protos.common import common_pb2
+from fabric_protos.msp import msp_config_pb2
+from fabric_protos.peer import transaction_pb2
+
+from chaincode.receivables import keys
+from chaincode.shim import create_composite_key
+from cli import connection
+from cli.receivable_commands import COMMANDS
+from client.gateway.errors import EndorseError, ErrorDetail
+from client.receivables import AsyncReceivablesClient, ReceivablesClient, RuleViolation
+from client.receivables.audit import ReceivableAudit
+from client.receivables.ledger_keys import party_key, receivable_key
+from network import crypto
+from network.profiles import ConnectionProfile, Endpoint, UserIdentity
+
+from . import fakes
+from .audit_ledger import (CHAINCODE, CHANNEL, Org, ScriptedQscc, Signer, config_block, endorsed,
+                           moment, names_config_block, pem, plain_block)
+from .test_async_client import FakeAsyncContract
+from .fakes import FakeContract
+
+CORE, SUPPLIER, BANK, REGULATOR = "CoreEnterpriseMSP", "SupplierMSP", "BankMSP", "RegulatorMSP"
+R = "R-00000000000000a1"
+
+
+def history_entry(tx_id: str, status: str) -> dict:
+    return {"tx_id": tx_id, "timestamp": moment().isoformat(), "is_delete": False, "action": "x", "by": fakes.TIER1,
+            "msp_id": SUPPLIER, "status": status, "holder": fakes.TIER1, "outstanding": 11300000, "frozen": False}
+
+
+def party_entry(tx_id: str, msp_id: str) -> dict:
+    return {"tx_id": tx_id, "timestamp": moment().isoformat(), "is_delete": False, "msp_id": msp_id}
+
+
+class Ledger:
+    """One confirmed claim of the core enterprise's, held by tier 1, as a bank's peer holds it: the contract's
+    answers and the committed transactions behind them, all endorsed as a legitimate flow endorses them."""
+
+    def __init__(self, orgs: dict[str, Org]) -> None:
+        self.orgs = orgs
+        self.receivable = fakes.receivable(id=R)
+        self.history = [history_entry("t-register", "REGISTERED"), history_entry("t-confirm", "CONFIRMED")]
+        self.parties = {fakes.CORE: [party_entry("t-core", CORE)], fakes.TIER1: [party_entry("t-tier1", SUPPLIER)]}
+        registered = {**self.receivable, "status": "REGISTERED"}
+        self.transactions = {
+            "t-register": endorsed("t-register", {receivable_key(R): registered}, self.peers(SUPPLIER, BANK)),
+            "t-confirm": endorsed("t-confirm", {receivable_key(R): self.receivable}, self.peers(CORE, SUPPLIER)),
+            "t-core": endorsed("t-core", {party_key(fakes.CORE): fakes.party(uscc=fakes.CORE, msp_id=CORE)},
+                               self.peers(CORE, REGULATOR)),
+            "t-tier1": endorsed("t-tier1", {party_key(fakes.TIER1): fakes.party()}, self.peers(SUPPLIER, BANK)),
+        }
+        self.contract = FakeContract(responses={
+            "GetReceivable": lambda args: self.receivable, "GetReceivableHistory": lambda args: self.history,
+            "GetPartyHistory": lambda args: self.parties[args[0]]})
+
+    def peers(self, *msp_ids: str) -> list[Signer]:
+        return [Signer.peer_of(self.orgs[m]) for m in msp_ids]
+
+    def qscc(self) -> ScriptedQscc:
+        """The channel as it stands now: its config block (with the CRLs as they are), then two more blocks."""
+        blocks = [config_block(list(self.orgs.values())), plain_block(1, 0), plain_block(2, 0)]
+        return ScriptedQscc(blocks, self.transactions)
+
+    def audit(self, receivable_id: str = R):
+        qscc = self.qscc()
+        report = ReceivableAudit(ReceivablesClient(self.contract), qscc, channel=CHANNEL, msp_id=BANK,
+                                 chaincode=CHAINCODE).audit(receivable_id)
+        return report, qscc
+
+
+@pytest.fixture(scope="module")
+def orgs_keys() -> dict[str, Org]:
+    return {m: Org(m) for m in (CORE, SUPPLIER, BANK, REGULATOR)}
+
+
+@pytest.fixture
+def ledger(orgs_keys) -> Ledger:
+    for org in orgs_keys.values():
+        org.revoked, org.node_ous = [], True
+    return Ledger(orgs_keys)
+
+
+def checks_of(report) -> dict[str, tuple[bool, str]]:
+    return {check.what: (check.passed, check.reason) for check in report.checks}
+
+
+def test_a_claim_confirmed_by_its_debtors_org_with_parties_registered_by_their_own_passes(ledger):
+    report, qscc = ledger.audit()
+    assert report.passed, report.checks
+    assert [(c.what, c.subject, c.tx_id, c.expected_msp) for c in report.checks] == [
+        ("confirmation", R, "t-confirm", CORE), ("debtor party record", fakes.CORE, "t-core", CORE),
+        ("holder party record", fakes.TIER1, "t-tier1", SUPPLIER)]
+    assert [c.verified_endorsers for c in report.checks] == [[CORE, SUPPLIER], [CORE, REGULATOR], [BANK, SUPPLIER]]
+    # every read, the contract's and qscc's, answered by a peer of the auditor's own org
+    assert {tuple(orgs) for *_, orgs in qscc.asked} == {(BANK,)}
+    assert {tuple(c.endorsing_organizations) for c in ledger.contract.calls} == {(BANK,)}
+    assert report.to_json()["passed"] is True
+
+
+def _no_debtor_endorsement(ledger):
+    ledger.transactions["t-confirm"] = endorsed("t-confirm", {receivable_key(R): ledger.receivable},
+                                                ledger.peers(SUPPLIER, BANK))
+
+
+def _bad_signature(ledger):
+    core = ledger.orgs[CORE]
+    impostor = Signer(CORE, core.peer_cert, ledger.orgs[BANK].peer_key)   # the debtor's certificate, another key
+    ledger.transactions["t-confirm"] = endorsed("t-confirm", {receivable_key(R): ledger.receivable},
+                                                [impostor, Signer.peer_of(ledger.orgs[SUPPLIER])])
+
+
+def _payload_changed_after_signing(ledger):
+    ledger.transactions["t-confirm"] = endorsed("t-confirm", {receivable_key(R): ledger.receivable},
+                                                ledger.peers(CORE, SUPPLIER), tamper=True)
+
+
+def _certificate_of_another_ca(ledger):
+    outsider = Org(CORE)    # a CA named like the debtor's, not the one the channel config holds
+    ledger.transactions["t-confirm"] = endorsed("t-confirm", {receivable_key(R): ledger.receivable},
+                                                [Signer.peer_of(outsider), *ledger.peers(SUPPLIER)])
+
+
+def _revoked_certificate(ledger):
+    core = ledger.orgs[CORE]
+    key, cert = core.issue("peer1.core")     # a peer of the debtor's org whose certificate the org has revoked
+    core.revoked = [cert.serial_number]
+    ledger.transactions["t-confirm"] = endorsed("t-confirm", {receivable_key(R): ledger.receivable},
+                                                [Signer(CORE, cert, key), *ledger.peers(SUPPLIER)])
+
+
+def _not_valid(ledger):
+    ledger.transactions["t-confirm"] = endorsed("t-confirm", {receivable_key(R): ledger.receivable},
+                                                ledger.peers(CORE, SUPPLIER),
+                                                validation=transaction_pb2.ENDORSEMENT_POLICY_FAILURE)
+
+
+def _another_key_written(ledger):
+    other = fakes.receivable(id="R-00000000000000b2")
+    ledger.transactions["t-confirm"] = endorsed("t-confirm", {receivable_key(other["id"]): other},
+                                                ledger.peers(CORE, SUPPLIER))
+
+
+def _another_chaincode(ledger):
+    ledger.transactions["t-confirm"] = endorsed("t-confirm", {receivable_key(R): ledger.receivable},
+                                                ledger.peers(CORE, SUPPLIER), namespace="features")
+
+
+def _created_confirmed_by_two_other_orgs(ledger):
+    ledger.history = [history_entry("t-forged", "CONFIRMED")]
+    ledger.transactions["t-forged"] = endorsed("t-forged", {receivable_key(R): ledger.receivable},
+                                               ledger.peers(SUPPLIER, BANK))
+
+
+def _history_points_at_the_registration(ledger):
+    ledger.history = [history_entry("t-register", "CONFIRMED")]   # the value written says REGISTERED
+    ledger.transactions["t-register"] = endorsed("t-register", {receivable_key(R): {**ledger.receivable,
+                                                                                    "status": "REGISTERED"}},
+                                                 ledger.peers(CORE, SUPPLIER))
+
+
+def _split_made_by_two_other_orgs(ledger):
+    parent = "R-00000000000000f0"
+    ledger.receivable = {**ledger.receivable, "parent_id": parent}
+    ledger.history = [history_entry("t-split", "CONFIRMED")]
+    ledger.transactions["t-split"] = endorsed("t-split", {
+        receivable_key(parent): fakes.receivable(id=parent, status="SPLIT", children=[R]),
+        receivable_key(R): ledger.receivable}, ledger.peers(SUPPLIER, BANK))
+
+
+def _split_whose_parent_is_written_nested_past_the_json_parser(ledger):
+    parent = "R-00000000000000f0"
+    ledger.receivable = {**ledger.receivable, "parent_id": parent}
+    ledger.history = [history_entry("t-split", "CONFIRMED")]
+    ledger.transactions["t-split"] = endorsed("t-split", {
+        receivable_key(parent): b"[" * 200_000 + b"]" * 200_000,
+        receivable_key(R): ledger.receivable}, ledger.peers(SUPPLIER, BANK))
+
+
+def _confirmation_timestamped_outside_the_calendar(ledger):
+    confirmation = endorsed("t-confirm", {receivable_key(R): ledger.receivable}, ledger.peers(CORE, SUPPLIER))
+    payload = common_pb2.Payload.FromString(confirmation.transactionEnvelope.payload)
+    header = common_pb2.ChannelHeader.FromString(payload.header.channel_header)
+    header.timestamp.seconds = 253_402_300_800   # 10000-01-01: the submitter chooses it, Fabric commits it
+    payload.header.channel_header = header.SerializeToString()
+    confirmation.transactionEnvelope.payload = payload.SerializeToString()
+    ledger.transactions["t-confirm"] = confirmation
+
+
+def _forged_then_financing_requested(ledger, forged_entry: dict, forged_writes: list) -> None:
+    """Two orgs' altered chaincode creates the claim in transaction t-forged (``forged_writes``), which the history
+    shows as ``forged_entry``; then the holder's ordinary request for financing, which the debtor's peer endorses,
+    is the first change the history shows past registration."""
+    ledger.history = [forged_entry, history_entry("t-request", "CONFIRMED")]
+    ledger.transactions["t-forged"] = endorsed("t-forged", forged_writes, ledger.peers(SUPPLIER, BANK))
+    ledger.transactions["t-request"] = endorsed("t-request", {receivable_key(R): {**ledger.receivable,
+                                                                                  "financing_id": "F-1"}},
+                                                ledger.peers(CORE, SUPPLIER))
+
+
+def _forged_creation_hidden_by_a_second_write(ledger):
+    # REGISTERED, then CONFIRMED: the history shows the first write, the state keeps the second
+    _forged_then_financing_requested(ledger, history_entry("t-forged", "REGISTERED"), [
+        (receivable_key(R), {**ledger.receivable, "status": "REGISTERED"}), (receivable_key(R), ledger.receivable)])
+
+
+def _forged_write_behind_a_delete_in_the_same_transaction(ledger):
+    # a delete, then CONFIRMED: the history shows a delete, and the claim's life seems to start after it
+    _forged_then_financing_requested(ledger, {**history_entry("t-forged", "REGISTERED"), "is_delete": True,
+                                              "status": None},
+                                     [(receivable_key(R), None), (receivable_key(R), ledger.receivable)])
+
+
+def _namespace_listed_twice(ledger):
+    registered = {**ledger.receivable, "status": "REGISTERED"}
+    ledger.transactions["t-register"] = endorsed("t-register", {}, ledger.peers(SUPPLIER, BANK), entries=[
+        (CHAINCODE, {receivable_key(R): registered}), (CHAINCODE, {receivable_key("R-00000000000000b2"): registered})])
+
+
+def _delete_in_the_history_that_committed_a_write(ledger):
+    ledger.history = [{**history_entry("t-gone", "REGISTERED"), "is_delete": True, "status": None},
+                      *ledger.history]
+    ledger.transactions["t-gone"] = endorsed("t-gone", {receivable_key(R): ledger.receivable},
+                                             ledger.peers(SUPPLIER, BANK))
+
+
+def _write_in_the_history_that_committed_a_delete(ledger):
+    ledger.history = [*ledger.history, history_entry("t-later", "CONFIRMED")]
+    ledger.transactions["t-later"] = endorsed("t-later", [(receivable_key(R), None)], ledger.peers(CORE, SUPPLIER))
+
+
+def _endorsed_by_the_debtors(ou: str):
+    def change(ledger):
+        key, cert = ledger.orgs[CORE].issue(f"{ou}1@core", ou=ou)   # a certificate the debtor's CA issued
+        ledger.transactions["t-confirm"] = endorsed("t-confirm", {receivable_key(R): ledger.receivable},
+                                                    [Signer(CORE, cert, key), *ledger.peers(SUPPLIER)])
+    return change
+
+
+_a_client_of_the_debtors_org_signs = _endorsed_by_the_debtors("client")
+_an_admin_of_the_debtors_org_signs = _endorsed_by_the_debtors("admin")
+_a_client_of_the_debtors_org_signs.__name__ = "_a_client_of_the_debtors_org_signs"
+_an_admin_of_the_debtors_org_signs.__name__ = "_an_admin_of_the_debtors_org_signs"
+
+
+def unreadable_certificate() -> tuple:
+    """A self-signed certificate whose BasicConstraints extension is not DER of one: it loads, and reading its
+    extensions raises."""
+    key = crypto.new_key()
+    now = moment()
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "junk")])
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(7).not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=1))
+            .add_extension(x509.UnrecognizedExtension(ExtensionOID.BASIC_CONSTRAINTS, b"\x05\x00\x01"), critical=False)
+            .sign(key, hashes.SHA256()))
+    return key, cert
+
+
+def _unreadable_certificate_claims_the_debtor(ledger):
+    key, cert = unreadable_certificate()
+    ledger.transactions["t-confirm"] = endorsed("t-confirm", {receivable_key(R): ledger.receivable},
+                                                [*ledger.peers(SUPPLIER), Signer(CORE, cert, key)])
+
+
+def _party_record_written_twice(ledger):
+    ledger.transactions["t-core"] = endorsed("t-core", [(party_key(fakes.CORE), fakes.party(uscc=fakes.CORE,
+                                                                                            msp_id=CORE)),
+                                                        (party_key(fakes.CORE), fakes.party(uscc=fakes.CORE,
+                                                                                            msp_id=SUPPLIER))],
+                                             ledger.peers(CORE, REGULATOR))
+
+
+def _expired_at_the_transactions_time(ledger):
+    long_ago = moment() - dt.timedelta(days=400)
+    ledger.transactions["t-confirm"] = endorsed("t-confirm", {receivable_key(R): ledger.receivable},
+                                                ledger.peers(CORE, SUPPLIER), when=long_ago)
+
+
+def _missing_on_the_own_peer(ledger):
+    del ledger.transactions["t-confirm"]
+
+
+def _never_confirmed(ledger):
+    ledger.receivable = {**ledger.receivable, "status": "REGISTERED"}
+    ledger.history = ledger.history[:1]
+
+
+def _party_registered_without_its_org(ledger):
+    ledger.transactions["t-core"] = endorsed("t-core", {party_key(fakes.CORE): fakes.party(uscc=fakes.CORE,
+                                                                                           msp_id=CORE)},
+                                             ledger.peers(SUPPLIER, BANK))
+
+
+def _party_record_squatted_under_another_org(ledger):
+    ledger.parties[fakes.CORE] = [party_entry("t-squat", SUPPLIER)]
+    ledger.transactions["t-squat"] = endorsed("t-squat", {party_key(fakes.CORE): fakes.party(uscc=fakes.CORE)},
+                                              ledger.peers(SUPPLIER, BANK))
+
+
+def _endorser_names_the_debtor_with_its_own_certificate(ledger):
+    supplier = ledger.orgs[SUPPLIER]
+    ledger.transactions["t-confirm"] = endorsed("t-confirm", {receivable_key(R): ledger.receivable},
+                                                [Signer(CORE, supplier.peer_cert, supplier.peer_key),
+                                                 Signer.peer_of(supplier)])
+
+
+FAILING = [
+    (_no_debtor_endorsement, "confirmation", f"no verified endorsement by {CORE}: endorsed by {BANK}, {SUPPLIER}"),
+    (_bad_signature, "confirmation", "does not verify under the endorser certificate's key"),
+    (_payload_changed_after_signing, "confirmation", "does not verify under the endorser certificate's key"),
+    (_certificate_of_another_ca, "confirmation", f"does not chain to a CA certificate of {CORE}"),
+    (_endorser_names_the_debtor_with_its_own_certificate, "confirmation", f"does not chain to a CA certificate of {CORE}"),
+    (_revoked_certificate, "confirmation", f"is on {CORE}'s revocation list"),
+    (_not_valid, "confirmation", "committed as ENDORSEMENT_POLICY_FAILURE, not VALID"),
+    (_another_key_written, "confirmation", f"does not write {R}'s key in chaincode receivables"),
+    (_another_chaincode, "confirmation", f"does not write {R}'s key in chaincode receivables"),
+    (_created_confirmed_by_two_other_orgs, "confirmation",
+     f"the transaction that created {R} wrote it in status CONFIRMED: a claim is created REGISTERED"),
+    (_split_made_by_two_other_orgs, "confirmation", f"no verified endorsement by {CORE}"),
+    (_split_whose_parent_is_written_nested_past_the_json_parser, "confirmation", "a claim is created REGISTERED"),
+    (_confirmation_timestamped_outside_the_calendar, "confirmation", "carries a timestamp outside the calendar"),
+    (_history_points_at_the_registration, "confirmation",
+     "lists this transaction as status CONFIRMED, but it committed status REGISTERED"),
+    (_forged_creation_hidden_by_a_second_write, "confirmation", f"writes {R}'s key 2 times"),
+    (_forged_write_behind_a_delete_in_the_same_transaction, "confirmation", f"writes {R}'s key 2 times"),
+    (_namespace_listed_twice, "confirmation", "lists namespace receivables 2 times"),
+    (_delete_in_the_history_that_committed_a_write, "confirmation",
+     "lists this transaction as a delete, but it committed status CONFIRMED"),
+    (_write_in_the_history_that_committed_a_delete, "confirmation",
+     "lists this transaction as status CONFIRMED, but it committed a delete"),
+    (_a_client_of_the_debtors_org_signs, "confirmation", f"carries {CORE}'s client OU: it is no peer"),
+    (_an_admin_of_the_debtors_org_signs, "confirmation", f"carries {CORE}'s admin OU: it is no peer"),
+    (_unreadable_certificate_claims_the_debtor, "confirmation", "cannot be read as an identity"),
+    (_party_record_written_twice, "debtor party record", f"writes {fakes.CORE}'s key 2 times"),
+    (_expired_at_the_transactions_time, "confirmation", "was not valid at"),
+    (_missing_on_the_own_peer, "confirmation", f"{BANK}'s peer could not give the transaction"),
+    (_never_confirmed, "confirmation", "was never confirmed (status REGISTERED)"),
+    (_party_registered_without_its_org, "debtor party record", f"no verified endorsement by {CORE}"),
+    (_party_record_squatted_under_another_org, "debtor party record",
+     f"naming {SUPPLIER}, while the claim names {CORE} for {fakes.CORE}"),
+]
+
+
+@pytest.mark.parametrize("change, failing, reason", FAILING, ids=[f[0].__name__.strip("_") for f in FAILING])
+def test_the_audit_fails_the_one_check_the_change_breaks(ledger, change, failing, reason):
+    change(ledger)
+    report, _ = ledger.audit()
+    assert not report.passed
+    results = checks_of(report)
+    assert results[failing][0] is False and reason in results[failing][1], results[failing]
+    assert all(passed for what, (passed, _) in results.items() if what != failing), results
+
+
+def test_a_split_part_passes_on_the_split_its_parent_debtor_and_holder_endorsed(ledger):
+    child = f"{R}.1"
+    ledger.receivable = fakes.receivable(id=child, parent_id=R)
+    ledger.history = [history_entry("t-split", "CONFIRMED")]
+    parent = fakes.receivable(id=R, status="SPLIT", children=[child, f"{R}.2"])   # as the contract's split writes it
+    ledger.transactions["t-split"] = endorsed("t-split", {receivable_key(R): parent,
+                                                          receivable_key(child): ledger.receivable},
+                                              ledger.peers(CORE, SUPPLIER))
+    report, _ = ledger.audit(child)
+    assert report.passed and report.checks[0].tx_id == "t-split"
+
+
+def test_a_part_its_parents_split_does_not_list_is_not_taken_for_a_split_part(ledger):
+    child = f"{R}.1"
+    ledger.receivable = fakes.receivable(id=child, parent_id=R)
+    ledger.history = [history_entry("t-split", "CONFIRMED")]
+    ledger.transactions["t-split"] = endorsed("t-split", {receivable_key(R): fakes.receivable(id=R, status="SPLIT",
+                                                                                             children=[f"{R}.2"]),
+                                                          receivable_key(child): ledger.receivable},
+                                              ledger.peers(CORE, SUPPLIER))
+    confirmation = checks_of(ledger.audit(child)[0])["confirmation"]
+    assert confirmation[0] is False and "splits no claim into it" in confirmation[1]
+
+
+def test_a_key_written_anew_after_a_delete_is_audited_from_its_new_first_write(ledger):
+    ledger.parties[fakes.TIER1] = [party_entry("t-tier1", SUPPLIER),
+                                   {**party_entry("t-gone", SUPPLIER), "is_delete": True, "msp_id": None},
+                                   party_entry("t-again", SUPPLIER)]
+    ledger.transactions["t-gone"] = endorsed("t-gone", [(party_key(fakes.TIER1), None)], ledger.peers(SUPPLIER, BANK))
+    ledger.transactions["t-again"] = endorsed("t-again", {party_key(fakes.TIER1): fakes.party()},
+                                              ledger.peers(BANK, REGULATOR))
+    report, qscc = ledger.audit()
+    holder = checks_of(report)["holder party record"]
+    assert holder[0] is False and f"no verified endorsement by {SUPPLIER}" in holder[1]
+    assert report.checks[2].tx_id == "t-again"
+    # the delete was read from its block (it did delete), the writes before it were not
+    read = [arguments[1] for function, arguments, _ in qscc.asked if function == "GetTransactionByID"]
+    assert "t-gone" in read and "t-tier1" not in read
+
+
+def test_every_transaction_of_the_claims_life_is_read_and_a_later_change_passes(ledger):
+    ledger.history = [*ledger.history, history_entry("t-request", "CONFIRMED")]
+    ledger.transactions["t-request"] = endorsed("t-request", {receivable_key(R): {**ledger.receivable,
+                                                                                  "financing_id": "F-1"}},
+                                                ledger.peers(CORE, SUPPLIER))
+    report, qscc = ledger.audit()
+    assert report.passed and report.checks[0].tx_id == "t-confirm", report.checks
+    read = [arguments[1] for function, arguments, _ in qscc.asked if function == "GetTransactionByID"]
+    assert read == ["t-register", "t-confirm", "t-request", "t-core", "t-tier1"]   # each once
+
+
+def test_without_node_ous_a_member_of_the_debtors_org_counts_and_the_reason_says_the_role_cannot_be_told(ledger):
+    ledger.orgs[CORE].node_ous = False
+    _a_client_of_the_debtors_org_signs(ledger)
+    report, _ = ledger.audit()
+    confirmation = checks_of(report)["confirmation"]
+    assert report.passed and confirmation[0] is True
+    assert f"{CORE}'s MSP enables no NodeOUs, so whether a peer, a client or an admin" in confirmation[1]
+    assert "NodeOUs" not in checks_of(report)["holder party record"][1]   # the supplier's MSP tells roles
+
+
+def test_a_peer_certificate_under_another_chain_than_the_peer_node_ou_names_is_no_peer(ledger, monkeypatch):
+    other_ca = Org(REGULATOR).ca_cert   # the NodeOU names a CA certificate the debtor's peers are not issued under
+    config = Org.msp_config
+
+    def msp_config(org):
+        conf = config(org)
+        if org.msp_id == CORE:
+            fabric = msp_config_pb2.FabricMSPConfig.FromString(conf.config)
+            fabric.fabric_node_ous.peer_ou_identifier.certificate = pem(other_ca)
+            conf.config = fabric.SerializeToString()
+        return conf
+
+    monkeypatch.setattr(Org, "msp_config", msp_config)
+    confirmation = checks_of(ledger.audit()[0])["confirmation"]
+    assert confirmation[0] is False and f"carries none of {CORE}'s NodeOU roles" in confirmation[1]
+
+
+def test_an_unreadable_certificate_besides_the_debtors_peer_leaves_the_verdict_to_the_valid_ones(ledger):
+    key, cert = unreadable_certificate()
+    ledger.transactions["t-confirm"] = endorsed("t-confirm", {receivable_key(R): ledger.receivable},
+                                                [*ledger.peers(CORE, SUPPLIER), Signer(BANK, cert, key)])
+    report, _ = ledger.audit()
+    assert report.passed and report.checks[0].verified_endorsers == [CORE, SUPPLIER]
+
+
+def test_the_key_spelling_is_the_contracts():
+    assert receivable_key("R-1.2") == create_composite_key(keys.RECEIVABLE, ["R-1.2"])
+    assert party_key(fakes.CORE) == create_composite_key(keys.PARTY, [fakes.CORE])
+
+
+# ---------------------------------------------------------------- the command
+
+recfin = click.Group("recfin", commands={c.name: c for c in COMMANDS})
+
+
+class AuditorsNetwork:
+    """The auditor's gateway Network: its channel's name and qscc on it."""
+
+    def __init__(self, qscc: ScriptedQscc) -> None:
+        self.name, self.qscc = CHANNEL, qscc
+
+    def get_contract(self, chaincode, contract_name=None):
+        assert chaincode == "qscc"
+        return self.qscc
+
+
+@pytest.fixture
+def as_bank(monkeypatch, ledger):
+    user = UserIdentity(name="bank1", role="client", msp_dir="/x/msp", cert="/x/cert.pem", key="/x/key",
+                        tls_cert="/x/t", tls_key="/x/k")
+    end = Endpoint(address="127.0.0.1:1", host_name_override="peer0.bank", tls_root_cert="/x/ca.pem")
+    profile = ConnectionProfile(org="bank", msp_id=BANK, channel=CHANNEL, chaincode=CHAINCODE, gateway=end,
+                                peers=[end], orderers=[end], users={"bank1": user})
+    opened = []
+
+    @contextmanager
+    def open_session(org, user=None, data_root=None, *, admin=False):
+        opened.append((org, user))
+        client = ReceivablesClient(ledger.contract, AuditorsNetwork(ledger.qscc()))
+        yield connection.Session(client, profile, profile.users["bank1"])
+
+    monkeypatch.setattr(connection, "open_session", open_session)
+    ledger.opened = opened
+    return ledger
+
+
+def test_the_command_prints_each_check_and_exits_0_when_all_pass(as_bank):
+    res = CliRunner().invoke(recfin, ["receivable", "audit", R])
+    assert res.exit_code == 0, res.output
+    assert as_bank.opened == [("bank", None)]
+    assert res.output.count("PASS ") == 3 and "PASSED: every check passed" in res.output
+
+
+def test_the_command_exits_1_on_a_failed_check_and_its_json_says_which(as_bank):
+    _no_debtor_endorsement(as_bank)
+    res = CliRunner().invoke(recfin, ["receivable", "audit", R, "--as", "bank/bank1", "--json"])
+    assert res.exit_code == 1, res.output
+    report = json.loads(res.output)
+    assert report["passed"] is False
+    assert [(c["what"], c["passed"]) for c in report["checks"]] == [
+        ("confirmation", False), ("debtor party record", True), ("holder party record", True)]
+
+
+def test_the_command_exits_1_not_3_when_an_endorsements_certificate_cannot_be_read(as_bank):
+    _unreadable_certificate_claims_the_debtor(as_bank)
+    res = CliRunner().invoke(recfin, ["receivable", "audit", R, "--json"])
+    assert res.exit_code == 1, res.output
+    confirmation = json.loads(res.output)["checks"][0]
+    assert confirmation["passed"] is False and "cannot be read as an identity" in confirmation["reason"]
+
+
+def test_the_command_exits_3_when_the_ledger_refuses_the_read(as_bank):
+    from client.gateway.errors import ErrorDetail, EvaluateError
+
+    peer = ErrorDetail("peer0", BANK, f"chaincode response 500, RULE not-found: no receivable {R}")
+    as_bank.contract.errors["GetReceivable"] = EvaluateError("evaluate call to endorser returned error: "
+                                                             + peer.message, transaction_id="q", details=[peer])
+    res = CliRunner().invoke(recfin, ["receivable", "audit", R])
+    assert res.exit_code == 3, res.output
+    assert f"cannot audit {R}: GetReceivable refused: RULE not-found" in res.output
+
+
+# ---------------------------------------------------------------- who the SDK asks to endorse what the audit checks
+
+class ChannelNetwork:
+    """A gateway Network whose qscc gives the channel's config block, listing its orgs."""
+
+    def __init__(self, *orgs: str) -> None:
+        self.name = CHANNEL
+        self.qscc = ScriptedQscc([names_config_block(list(orgs))], {})
+
+    def get_contract(self, chaincode, contract_name=None):
+        assert chaincode == "qscc"
+        return self.qscc
+
+
+def refused(transaction: str, rule: str) -> EndorseError:
+    peer = ErrorDetail("peer0", CORE, f"chaincode response 500, RULE {rule}: {transaction} refused")
+    return EndorseError("failed to endorse transaction", transaction_id="t", details=[peer])
+
+
+def test_a_confirmation_is_endorsed_by_the_debtors_org_and_the_holders_read_from_the_claim():
+    contract = FakeContract(responses={"GetReceivable": fakes.receivable(), "ConfirmReceivable": fakes.receivable()})
+    ReceivablesClient(contract).confirm(R)
+    assert [(c.name, c.endorsing_organizations) for c in contract.calls] == [
+        ("GetReceivable", None), ("ConfirmReceivable", [CORE, SUPPLIER])]
+
+
+def test_a_claim_whose_debtor_and_holder_share_an_org_is_confirmed_with_the_first_other_org_of_the_channel():
+    one_org = fakes.receivable(holder_msp=CORE)
+    contract = FakeContract(responses={"GetReceivable": one_org, "ConfirmReceivable": one_org})
+    network = ChannelNetwork(REGULATOR, CORE, BANK, SUPPLIER)
+    ReceivablesClient(contract, network).confirm(R)
+    assert contract.calls[-1].endorsing_organizations == [CORE, BANK]
+    assert {tuple(orgs) for *_, orgs in network.qscc.asked} == {(CORE,)}   # the config read from the debtor's peer
+
+
+def test_a_caller_refused_the_read_is_sent_to_the_gateways_plan_and_refused_by_the_confirmations_rule():
+    contract = FakeContract(errors={"GetReceivable": refused("GetReceivable", "not-permitted-to-read"),
+                                    "ConfirmReceivable": refused("ConfirmReceivable", "not-the-debtor")})
+    with pytest.raises(RuleViolation) as caught:
+        ReceivablesClient(contract).confirm(R)
+    assert caught.value.rule == "not-the-debtor" and contract.calls[-1].endorsing_organizations is None
+
+
+def test_a_party_is_registered_with_its_own_org_and_another_of_the_channel_when_the_client_can_read_the_channel():
+    contract = FakeContract(responses={"RegisterParty": fakes.party()})
+    network = ChannelNetwork(SUPPLIER, BANK, CORE)
+    ReceivablesClient(contract, network).register_party(fakes.TIER1, "Tier-1", "supplier", SUPPLIER, ["x509::CN=a"])
+    assert contract.only().endorsing_organizations == [SUPPLIER, BANK]
+    assert {tuple(orgs) for *_, orgs in network.qscc.asked} == {(SUPPLIER,)}
+    without_network = FakeContract(responses={"RegisterParty": fakes.party()})
+    ReceivablesClient(without_network).register_party(fakes.TIER1, "Tier-1", "supplier", SUPPLIER, ["x509::CN=a"])
+    assert without_network.only().endorsing_organizations is None   # nothing to read the channel with
+
+
+class AsyncQscc(ScriptedQscc):
+    async def evaluate(self, function, **options):   # type: ignore[override]
+        return ScriptedQscc.evaluate(self, function, **options)
+
+
+def confirm_then_register_async(contract, *channel_orgs: str) -> None:
+    """A same-org claim's confirmation and the core enterprise's registration, through the async client on a
+    channel of ``channel_orgs``."""
+    network = ChannelNetwork(*channel_orgs)
+    network.qscc = AsyncQscc(network.qscc.blocks, {})
+    contract.responses.update({"GetReceivable": fakes.receivable(holder_msp=CORE),
+                               "ConfirmReceivable": fakes.receivable(), "RegisterParty": fakes.party()})
+    client = AsyncReceivablesClient(contract, network)
+    asyncio.run(client.confirm(R))
+    asyncio.run(client.register_party(fakes.CORE, "Core", "core_enterprise", CORE, ["x509::CN=b"]))
+
+
+def test_the_async_client_names_the_same_orgs():
+    contract = FakeAsyncContract()
+    confirm_then_register_async(contract, BANK, CORE)
+    assert [c.endorsing_organizations for c in contract.calls if c.kind == "submit"] == [[CORE, BANK], [CORE, BANK]]
+
+
+class OrgsDown(FakeContract):
+    """A contract whose Gateway has no peer of the ``down`` orgs to endorse with, as Fabric's answers a named one."""
+
+    def __init__(self, *down: str, **fields) -> None:
+        super().__init__(**fields)
+        self.down = down
+
+    def submit(self, name, *, arguments=(), transient=None, endorsing_organizations=None, retry=None):
+        missing = [org for org in endorsing_organizations or () if org in self.down]
+        if missing:
+            self.calls.append(fakes.Call("submit", name, list(arguments), transient, endorsing_organizations))
+            raise EndorseError(f"failed to find any endorsing peers for org(s): {', '.join(missing)}",
+                               transaction_id="t", code=grpc.StatusCode.UNAVAILABLE)
+        return super().submit(name, arguments=arguments, transient=transient,
+                              endorsing_organizations=endorsing_organizations, retry=retry)
+
+
+def submitted_orgs(contract) -> list[list[str] | None]:
+    return [call.endorsing_organizations for call in contract.calls if call.kind == "submit"]
+
+
+def test_a_party_registration_goes_to_the_next_other_org_when_the_first_has_no_peer_to_endorse():
+    contract = OrgsDown(BANK, responses={"RegisterParty": fakes.party()})
+    network = ChannelNetwork(SUPPLIER, BANK, CORE, REGULATOR)
+    ReceivablesClient(contract, network).register_party(fakes.TIER1, "Tier-1", "supplier", SUPPLIER, ["x509::CN=a"])
+    assert submitted_orgs(contract) == [[SUPPLIER, BANK], [SUPPLIER, CORE]]
+
+
+def test_a_same_org_confirmation_goes_to_the_next_other_org_and_gives_up_naming_what_to_do():
+    one_org = fakes.receivable(holder_msp=CORE)
+    contract = OrgsDown(BANK, responses={"GetReceivable": one_org, "ConfirmReceivable": one_org})
+    ReceivablesClient(contract, ChannelNetwork(SUPPLIER, BANK, CORE, REGULATOR)).confirm(R)
+    assert submitted_orgs(contract) == [[CORE, BANK], [CORE, REGULATOR]]
+
+    every_other_down = OrgsDown(BANK, REGULATOR, SUPPLIER, responses={"GetReceivable": one_org})
+    with pytest.raises(EndorseError) as caught:
+        ReceivablesClient(every_other_down, ChannelNetwork(SUPPLIER, BANK, CORE, REGULATOR)).confirm(R)
+    assert submitted_orgs(every_other_down) == [[CORE, BANK], [CORE, REGULATOR], [CORE, SUPPLIER]]
+    assert f"no other org of the channel could endorse with {CORE}: tried {BANK}, {REGULATOR}, {SUPPLIER}" \
+        in caught.value.message and "--endorsing-org MSP" in caught.value.message
+
+
+def test_no_other_org_is_tried_when_the_partys_own_org_cannot_endorse_or_the_contract_refuses():
+    contract = OrgsDown(SUPPLIER, responses={"RegisterParty": fakes.party()})
+    with pytest.raises(EndorseError):
+        ReceivablesClient(contract, ChannelNetwork(SUPPLIER, BANK, CORE)).register_party(
+            fakes.TIER1, "Tier-1", "supplier", SUPPLIER, ["x509::CN=a"])
+    assert submitted_orgs(contract) == [[SUPPLIER, BANK]]
+    refusing = FakeContract(errors={"RegisterParty": refused("RegisterParty", "party-exists")})
+    with pytest.raises(RuleViolation):
+        ReceivablesClient(refusing, ChannelNetwork(SUPPLIER, BANK, CORE)).register_party(
+            fakes.TIER1, "Tier-1", "supplier", SUPPLIER, ["x509::CN=a"])
+    assert submitted_orgs(refusing) == [[SUPPLIER, BANK]]
+
+
+def test_the_async_client_goes_to_the_next_other_org_too():
+    class AsyncOrgsDown(FakeAsyncContract):
+        async def submit(self, name, **options):   # type: ignore[override]
+            if BANK in (options.get("endorsing_organizations") or ()):
+                self.calls.append(fakes.Call("submit", name, list(options.get("arguments", ())), None,
+                                             options.get("endorsing_organizations")))
+                raise EndorseError(f"failed to find any endorsing peers for org(s): {BANK}", transaction_id="t")
+            return await super().submit(name, **options)
+
+    contract = AsyncOrgsDown()
+    confirm_then_register_async(contract, BANK, CORE, SUPPLIER)
+    assert submitted_orgs(contract) == [[CORE, BANK], [CORE, SUPPLIER], [CORE, BANK], [CORE, SUPPLIER]]
+
+
+@pytest.fixture
+def recording_session(monkeypatch):
+    contract = FakeContract(responses={"RegisterParty": fakes.party(), "ConfirmReceivable": fakes.receivable(),
+                                       "GetReceivable": fakes.receivable(holder_msp=CORE)})
+    profile = ConnectionProfile(org="coreenterprise", msp_id=CORE, channel=CHANNEL, chaincode=CHAINCODE,
+                                gateway=Endpoint(address="127.0.0.1:1", host_name_override="peer0",
+                                                 tls_root_cert="/x/ca.pem"), peers=[], orderers=[],
+                                users={"u1": UserIdentity(name="u1", role="client", msp_dir="/x/msp", cert="/x/c.pem",
+                                                          key="/x/k", tls_cert="/x/t", tls_key="/x/tk")})
+
+    @contextmanager
+    def open_session(org, user=None, data_root=None, *, admin=False):
+        yield connection.Session(ReceivablesClient(contract, ChannelNetwork(CORE, BANK, SUPPLIER)), profile,
+                                 profile.users["u1"])
+
+    monkeypatch.setattr(connection, "open_session", open_session)
+    return contract
+
+
+@pytest.mark.parametrize("command", [
+    ["receivable", "confirm", R],
+    ["party", "register", "--uscc", fakes.CORE, "--name", "Core", "--role", "core_enterprise", "--client-id", "x"]])
+def test_the_commands_send_to_the_endorsing_orgs_given_and_else_to_the_ones_the_sdk_names(recording_session, command):
+    res = CliRunner().invoke(recfin, [*command, "--endorsing-org", CORE, "--endorsing-org", REGULATOR])
+    assert res.exit_code == 0, res.output
+    assert submitted_orgs(recording_session)[-1] == [CORE, REGULATOR]
+    res = CliRunner().invoke(recfin, command)
+    assert res.exit_code == 0, res.output
+    assert submitted_orgs(recording_session)[-1] == [CORE, BANK]

@@ -1,0 +1,107 @@
+"""`recfin chaincode upgrade-ledger`: every page of UpgradeLedger, as the regulator's org admin or its user, totals and
+findings at the end.
+
+The recording Contract double answers each page (the SDK and the command run for real)."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+from fabric_protos.peer import transaction_pb2
+
+from cli.chaincode_commands import chaincode
+from client.gateway.errors import CommitError
+
+from . import test_cli
+from .test_client_calls import UPGRADE_PAGE
+
+ledger = test_cli.ledger  # the recording double behind every session the command opens; opened: (org, user, admin)
+
+UNSPELLED = {"receivable_id": "R-00000000000000a3", "code": "", "number": "INV-2026-0001", "fingerprint": "b" * 64}
+
+
+def pages(arguments: list[str]) -> dict:
+    """Three pages: receivables from "", receivables from "k1", then the discount offers from "k2"."""
+    bookmark = arguments[1]
+    if bookmark == "":
+        return {**UPGRADE_PAGE, "bookmark": "k1"}
+    if bookmark == "k1":
+        return {**UPGRADE_PAGE, "collisions": [], "without_current_spelling": [UNSPELLED], "bookmark": "k2"}
+    return {**UPGRADE_PAGE, "scanned": 1, "financier_entries": 0, "fingerprint_entries": 0, "discount_offer_entries": 1,
+            "collisions": [], "bookmark": "", "done": True}
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(chaincode, ["upgrade-ledger", *args])
+
+
+def test_it_follows_the_bookmarks_to_the_end_as_an_admin_and_sums_what_each_page_wrote(ledger):
+    ledger.responses["UpgradeLedger"] = pages
+    res = invoke("--page-size", "50", "--json")
+    assert res.exit_code == 0, res.output
+    assert [c.arguments for c in ledger.calls] == [["50", ""], ["50", "k1"], ["50", "k2"]]
+    assert {c.kind for c in ledger.calls} == {"submit"}
+    assert ledger.opened == [("regulator", None, True)]
+    report = json.loads(res.stdout)
+    assert {k: report[k] for k in ("pages", "scanned", "financier_entries", "discount_offer_entries",
+                                   "fingerprint_entries")} == {"pages": 3, "scanned": 41, "financier_entries": 2,
+                                                              "discount_offer_entries": 1, "fingerprint_entries": 4}
+    assert report["collisions"] == UPGRADE_PAGE["collisions"] and report["without_current_spelling"] == [UNSPELLED]
+
+
+def test_the_table_names_each_invoice_behind_two_claims_and_each_without_a_current_spelling(ledger):
+    ledger.responses["UpgradeLedger"] = pages
+    res = invoke("--as", "regulator/inspector1")
+    assert res.exit_code == 0, res.output
+    assert ledger.opened == [("regulator", "inspector1", True)]
+    assert "1 invoice(s) registered twice, under two spellings" in res.output
+    # both claims' spellings: neither need be the current one
+    assert "2431-2000-0000-1234-5678" in res.output and "0024312000000012345678" in res.output
+    assert "R-00000000000000a2" in res.output and "INV-2026-0001" in res.output
+    assert res.output.startswith("page 1: 20 records, 3 entries written, 1 collision(s)\n")
+
+
+def test_the_help_says_only_the_regulator_runs_it_and_shows_no_other_org_acting():
+    # its pages name every claim on the channel: the contract refuses other orgs' admins and parties
+    res = invoke("--help")
+    assert res.exit_code == 0, res.output
+    text = " ".join(res.output.split())
+    assert "The regulator's org admin (the default) or the regulator's user runs it" in text
+    assert "RULE role-not-permitted" in text
+    examples = [line.strip() for line in res.output.splitlines() if line.strip().startswith("recfin chaincode")]
+    assert examples and all("--as" not in e or "--as regulator" in e for e in examples), examples
+
+
+def test_a_caller_the_contract_refuses_gets_one_line_and_no_second_page(ledger):
+    from .test_cli_ledger_commands import refusal
+
+    ledger.errors["UpgradeLedger"] = refusal("role-not-permitted", "Tier-1 Parts (9131...) is a supplier: only a "
+                                                                   "regulator may do this")
+    res = invoke("--as", "supplier/supplier1")
+    assert res.exit_code == 1 and "UpgradeLedger refused: RULE role-not-permitted" in res.output
+    assert len(ledger.calls) == 1
+
+
+def test_a_page_a_new_record_invalidated_is_sent_again_and_a_third_invalidation_is_the_error(ledger):
+    phantom = CommitError(transaction_id="tx-1", validation_code=transaction_pb2.PHANTOM_READ_CONFLICT, block_number=9)
+    sent = []
+
+    def twice_invalidated(arguments):
+        sent.append(arguments[1])
+        if len(sent) <= 2:
+            raise phantom
+        return pages(arguments)
+
+    ledger.responses["UpgradeLedger"] = twice_invalidated
+    res = invoke("--json")
+    assert res.exit_code == 0, res.output
+    assert sent == ["", "", "", "k1", "k2"] and json.loads(res.stdout)["pages"] == 3
+
+    def always_invalidated(arguments):
+        raise phantom
+
+    ledger.calls.clear()
+    ledger.responses["UpgradeLedger"] = always_invalidated
+    res = invoke()
+    assert res.exit_code == 1 and "PHANTOM_READ_CONFLICT" in res.output and len(ledger.calls) == 3
