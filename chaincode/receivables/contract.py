@@ -1385,9 +1385,13 @@ class ReceivablesContract(Contract):
         """A debtor's early-payment offer, for the debtor, suppliers and the regulator."""
         s = self._session(ctx)
         party = await s.party()
+        if party.role == cfg.FINANCIER:   # decided by the role alone, before the offer is read: no id is told apart
+            raise rule("not-permitted-to-read", "discount offers are for a debtor's suppliers, the debtor itself and "
+                       "the regulator")
         d = await s.store.discount_offer(offer_id)
         if not queries.may_read_discount_offers(party, d.debtor):
-            raise rule("not-permitted-to-read", f"discount offer {d.id} is for {d.debtor}'s suppliers, the debtor and the regulator")
+            # another core enterprise: answered as an id that does not exist is, naming no debtor
+            raise rule("not-found", f"no discount offer {shown(offer_id)} on this channel: check the id")
         if (seen := await queries.discount_offer_as_seen_by(s.store, party, d)) is None:
             raise rule("not-permitted-to-read", f"discount offer {d.id} covers no claim {party.uscc} holds or created: "
                        "a supplier reads the offers on all its debtor's payables and those listing a claim of its own")

@@ -109,3 +109,20 @@ async def test_a_nul_or_last_code_point_in_a_list_argument_is_an_invalid_argumen
     # a well-formed code nobody is gives an empty page, as before
     page = await net.ok(a["regulator"], "ListReceivablesByHolder", "nobody", "10", "", evaluate=True)
     assert (page["records"], page["bookmark"]) == ([], "")
+
+
+async def test_a_discount_offer_is_not_told_apart_from_a_missing_one_by_those_who_may_not_read_it():
+    net = await standard_net()
+    a = net.actors
+    r = await net.confirmed(a["tier1"], a["core"], 100_000, due_in=60)
+    d = await net.ok(a["core"], "PublishDiscountOffer", {"apr": "0.05", "expires_on": net.day(30),
+                                                         "receivable_ids": [r["id"]]})
+    missing = "D-0000000000000000"
+    # another core enterprise: the same answer as for an id that does not exist, naming no debtor
+    for offer_id in (d["id"], missing):
+        message = await net.refused(a["core2"], "GetDiscountOffer", offer_id, rule="not-found")
+        assert a["core"].uscc not in message and offer_id in message
+    # a bank: refused by its role before anything is read, the same words for both ids
+    answers = {await net.refused(a["bank"], "GetDiscountOffer", offer_id, rule="not-permitted-to-read")
+               for offer_id in (d["id"], missing)}
+    assert len(answers) == 1 and a["core"].uscc not in answers.pop()
