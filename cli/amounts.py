@@ -85,10 +85,18 @@ def parse_amount(text: str, *, currency: str = "CNY") -> int:
     return read_amount(text).in_currency(currency)
 
 
+def _whole_fen(digits: str, shown: str, cap: int) -> int:
+    """``int`` of a digit string, refused as above ``cap`` when it has more digits than the cap: Python itself
+    refuses to convert thousands of digits, with a message about its own limits."""
+    if len(digits.lstrip("0")) > len(str(cap)):
+        raise above_cap(shown, cap)
+    return int(digits)
+
+
 def _unsigned_fen(text: str, original: str, cap: int) -> int:
     fen = _FEN.match(text)
     if fen:
-        return int(_integer_part(fen["digits"], original))
+        return _whole_fen(_integer_part(fen["digits"], original), repr(original), cap)
     whole, dot, fraction = text.partition(".")
     if dot and not fraction.isdigit():
         raise ValueError(f"{original!r} is not an amount: write {AMOUNT_HELP}")
@@ -151,7 +159,9 @@ class FenType(click.ParamType):
             match = _FEN.match(text)
             digits = match["digits"] if match else text
             try:
-                fen = int(_integer_part(digits, str(value)))
+                fen = _whole_fen(_integer_part(digits, str(value)), f"{value} fen", MAX_FEN)
+            except AboveCap as exc:
+                self.fail(str(exc), param, ctx)
             except ValueError:
                 self.fail(f"{value!r} is not whole fen: write an integer number of fen, e.g. 100000000 for "
                           "1,000,000.00 yuan", param, ctx)

@@ -52,7 +52,7 @@ from ._models import (
     Statistics,
     TransferResult,
 )
-from ..money import LEDGER_MAX_FEN, Amount, to_fen
+from ..money import LEDGER_MAX_FEN, MAX_FEN, Amount, to_fen
 from .errors import RuleViolation, rule_violation_from
 
 CONTRACT_NAME = "receivables"
@@ -661,9 +661,13 @@ def _parties_orgs(financing: FinancingView, receivable: Receivable) -> list[str]
     return _unique([receivable.debtor_msp, financing.holder_msp, financing.financier_msp])
 
 
-def _check_terms(terms: Any, what: str) -> None:
+def _check_terms(terms: Any, what: str, *, cap: int | None = None) -> None:
+    """``terms`` are FinancingTerms with fees within ``cap``: a new offer's within the cap on amounts sent (None), terms
+    repeated at disbursement within the cap they may have been stored under (``OfferTerms.as_request()`` reads
+    them so, and its result must not pass as a new offer's)."""
     if not isinstance(terms, FinancingTerms):
         raise TypeError(f"{what} takes FinancingTerms")
+    to_fen(terms.fees, cap=MAX_FEN if cap is None else cap)   # raises AboveCap, before anything is read or sent
 
 
 def _accepted_offer(financing: FinancingView | None) -> str | None:
@@ -765,7 +769,7 @@ class ReceivablesClient(_Operations):
     def record_disbursement(self, financing_id: str, terms: FinancingTerms | None = None,
                             endorsing_organizations: Sequence[str] | None = None) -> Financing:
         if terms is not None:
-            _check_terms(terms, "record_disbursement")
+            _check_terms(terms, "record_disbursement", cap=LEDGER_MAX_FEN)
         financing = None
         if terms is None or endorsing_organizations is None:
             financing = self._readable_financing(financing_id)
@@ -899,7 +903,7 @@ class AsyncReceivablesClient(_Operations):
     async def record_disbursement(self, financing_id: str, terms: FinancingTerms | None = None,
                                   endorsing_organizations: Sequence[str] | None = None) -> Financing:
         if terms is not None:
-            _check_terms(terms, "record_disbursement")
+            _check_terms(terms, "record_disbursement", cap=LEDGER_MAX_FEN)
         financing = None
         if terms is None or endorsing_organizations is None:
             financing = await self._readable_financing(financing_id)

@@ -21,6 +21,7 @@ from cli import connection
 from cli.amounts import read_amount
 from client.money import LEDGER_MAX_FEN, MAX_FEN, AboveCap, to_fen
 from client.receivables import FinancingTerms, ReceivablesClient
+from client.receivables import _client as client_module
 from client.receivables._models import AMOUNT_CAP
 
 from ..ledger_contract import Channel
@@ -81,6 +82,26 @@ def test_a_new_amount_is_still_held_to_the_cap_every_json_parser_reads_exactly()
                        expires_on=date(2026, 4, 30))
 
 
+@pytest.mark.parametrize("typed", ["9" * 5000 + "fen", "0" * 30 + "9" * 30 + "fen"])
+def test_an_amount_of_more_digits_than_any_cap_is_refused_as_above_the_cap(typed):
+    # Python refuses int() of more than 4300 digits with a message about its own limits
+    with pytest.raises(AboveCap, match="above the cap"):
+        read_amount(typed, cap=LEDGER_MAX_FEN)
+
+
+def test_terms_read_back_for_a_disbursement_do_not_pass_as_a_new_offer_above_the_cap():
+    """``OfferTerms.as_request()`` holds fees to the cap they may have been stored under, for a disbursement; a
+    new offer made with them is held to the cap on amounts sent, before anything is read or sent."""
+    from client.receivables import OfferTerms
+    stored = OfferTerms(advance_rate=Decimal("0.8"), discount_rate=Decimal("0.05"), fees=MAX_FEN + 1,
+                        recourse=False, day_count="ACT/360", expires_on=date(2027, 1, 1), salt="a" * 32)
+    contract = FakeContract(responses={"MakeFinancingOffer": {}})
+    with pytest.raises(AboveCap):
+        ReceivablesClient(contract).make_offer("F-1", stored.as_request(),
+                                               endorsing_organizations=["SupplierMSP", "BankMSP"])
+    assert contract.calls == []
+
+
 def test_the_sdk_sends_a_transfer_or_payment_of_a_stored_claim_in_full_and_refuses_more():
     contract = FakeContract(responses={
         "TransferReceivable": fakes.receivable(),
@@ -106,6 +127,7 @@ def test_terms_accepted_under_the_earlier_cap_are_disbursed_from_the_command_lin
         context={AMOUNT_CAP: LEDGER_MAX_FEN})
     with monkeypatch.context() as earlier:
         earlier.setattr(contract_money, "MAX_AMOUNT", STORED)   # the contract before the cap of 2**53 - 1
+        earlier.setattr(client_module, "MAX_FEN", STORED)       # and the SDK of that day
         offer = bank.make_offer(financing, terms)
     ok("finance", "accept", offer.id, "--as", "supplier/supplier1")
 
