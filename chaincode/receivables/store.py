@@ -341,6 +341,7 @@ class Store:
         """One page of the debtor's discount offers, oldest publication first (then id), and the page's metadata."""
         kvs, meta = await self.index_page(keys.DISCOUNT_BY_DEBTOR, debtor, page_size, bookmark)
         ids = [self.stub.split_composite_key(kv.key)[1][2] for kv in kvs]
+        await self.prefetch(*((keys.DISCOUNT, i) for i in ids))   # the page's offers in one round trip
         return [await self.discount_offer(i) for i in ids], meta
 
     # -- invoice verification attestations (never changed once written)

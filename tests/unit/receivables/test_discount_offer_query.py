@@ -120,7 +120,8 @@ async def test_a_supplier_sees_of_an_offer_listing_claims_only_the_claims_it_may
 
 async def test_a_page_reads_the_claims_its_offers_list_in_one_round_trip_each_claim_once(monkeypatch):
     """A supplier's page decides which listed claims it may read: one GET_STATE_MULTIPLE for the claims of every
-    offer on the page, not one per offer, and no claim asked for twice (on a peer offering multi-key reads)."""
+    offer on the page, not one per offer, and no claim asked for twice (on a peer offering multi-key reads); the
+    page's offers themselves are read in one too."""
     net = await standard_net()
     net.ledger.peer_options = PeerOptions(use_get_multiple_keys=True, max_size_get_multiple_keys=1000)
     core, tier1, tier2 = (net.actors[k] for k in ("core", "tier1", "tier2"))
@@ -129,19 +130,23 @@ async def test_a_page_reads_the_claims_its_offers_list_in_one_round_trip_each_cl
     listings = [[own[0], others[0]], [own[1], others[1]], [others[2]], [own[0], own[2], others[1]]]
     offers = [(await net.ok(core, "PublishDiscountOffer", {"apr": "0.05", "expires_on": net.day(30),
                                                           "receivable_ids": listed}))["id"] for listed in listings]
-    claim_key = net._key(keys.RECEIVABLE)
+    claim_key, offer_key = net._key(keys.RECEIVABLE), net._key(keys.DISCOUNT)
     batches: list[list[str]] = []   # the receivable keys of each GET_STATE_MULTIPLE
-    one_by_one: list[str] = []      # receivable keys read alone (GET_STATE)
+    offer_batches: list[list[str]] = []   # the discount offer keys of each GET_STATE_MULTIPLE
+    one_by_one: list[str] = []      # receivable and discount offer keys read alone (GET_STATE)
     get_state, get_multiple = MemoryPeerSession._get_state, MemoryPeerSession._get_state_multiple
 
     def one(session, payload):
-        if (key := shim_pb2.GetState.FromString(payload).key).startswith(claim_key):
+        if (key := shim_pb2.GetState.FromString(payload).key).startswith((claim_key, offer_key)):
             one_by_one.append(key)
         return get_state(session, payload)
 
     def many(session, payload):
-        if claims := [k for k in shim_pb2.GetStateMultiple.FromString(payload).keys if k.startswith(claim_key)]:
+        wanted = shim_pb2.GetStateMultiple.FromString(payload).keys
+        if claims := [k for k in wanted if k.startswith(claim_key)]:
             batches.append(claims)
+        if listed_offers := [k for k in wanted if k.startswith(offer_key)]:
+            offer_batches.append(listed_offers)
         return get_multiple(session, payload)
 
     monkeypatch.setattr(MemoryPeerSession, "_get_state", one)
@@ -150,6 +155,7 @@ async def test_a_page_reads_the_claims_its_offers_list_in_one_round_trip_each_cl
     assert {d["id"]: d["receivable_ids"] for d in listed} == {
         offers[0]: [own[0]], offers[1]: [own[1]], offers[3]: [own[0], own[2]]}   # offers[2] lists none of its own
     assert len(batches) == 1 and not one_by_one, (batches, one_by_one)
+    assert len(offer_batches) == 1 and sorted(offer_batches[0]) == sorted(net._key(keys.DISCOUNT, i) for i in offers)
     assert sorted(batches[0]) == sorted(net._key(keys.RECEIVABLE, i) for i in own + others)
     # the single offer's path reads its own claims alike
     batches.clear()
