@@ -118,6 +118,16 @@ def unless_refused_the_read(read: Callable[[], T]) -> T | None:
         return None
 
 
+async def _unless_refused_the_async_read(read: Callable[[], Awaitable[T]]) -> T | None:
+    """The async twin of :func:`unless_refused_the_read`."""
+    try:
+        return await read()
+    except RuleViolation as refusal:
+        if not refuses_the_caller(refusal):
+            raise
+        return None
+
+
 def _request_id(value: str | None) -> str:
     """The business request id to send: a fresh one for ``None``, else the caller's.
 
@@ -849,12 +859,7 @@ class AsyncReceivablesClient(_Operations):
 
     async def _readable_financing(self, financing_id: str) -> FinancingView | None:
         """The async twin of :meth:`ReceivablesClient._readable_financing`."""
-        try:
-            return await self.get_financing(financing_id)
-        except RuleViolation as refusal:
-            if not refuses_the_caller(refusal):
-                raise
-            return None
+        return await _unless_refused_the_async_read(lambda: self.get_financing(financing_id))
 
     async def register_party(self, uscc: str, name: str, role: Role, msp_id: str, client_ids: Iterable[str], *,
                              endorsing_organizations: Sequence[str] | None = None) -> Party:
@@ -867,12 +872,8 @@ class AsyncReceivablesClient(_Operations):
 
     async def confirm(self, receivable_id: str, *, endorsing_organizations: Sequence[str] | None = None) -> Receivable:
         if endorsing_organizations is None:
-            try:
-                claim = await self.get_receivable(_text(receivable_id, "receivable_id"))
-            except RuleViolation as refusal:
-                if not refuses_the_caller(refusal):
-                    raise
-                claim = None
+            claim = await _unless_refused_the_async_read(
+                lambda: self.get_receivable(_text(receivable_id, "receivable_id")))
             return await awaiting(self._confirm_steps)(receivable_id, claim)
         return await self._confirmation(receivable_id, endorsing_organizations)
 
