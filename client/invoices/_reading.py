@@ -69,11 +69,22 @@ def carries_no_tax(rate: object) -> bool:
     return isinstance(rate, str) and (rate.strip() in _EXEMPT or is_stars(rate))
 
 
+# "5%减按1.5%": a statutory rate and the reduced one the line is taxed at (individual housing rent is levied at
+# 5% reduced to 1.5%, second-hand goods at 3% reduced to 2%); the tax printed is the amount at the reduced rate.
+_REDUCED_RATE = re.compile(r"(\d+(?:\.\d+)?)\s*%\s*减按\s*(\d+(?:\.\d+)?)\s*%")
+
+
 def to_rate(value: object) -> Decimal:
-    """A tax rate as a fraction: "6%", "0.06", "6" (read as percent), or 0 for 免税/不征税/``***``."""
+    """A tax rate as a fraction: "6%", "0.06", "6" (read as percent), 0 for 免税/不征税/``***``, or the reduced
+    rate of "5%减按1.5%" (0.015), the rate the line's tax is computed at."""
     if carries_no_tax(value):
         return Decimal(0)
     text = str(value).strip()
+    reduced = _REDUCED_RATE.fullmatch(text)
+    if reduced:
+        statutory, text = to_decimal(reduced.group(1)), reduced.group(2) + "%"
+        if to_decimal(reduced.group(2)) >= statutory:
+            raise ValueProblem(f"not a tax rate: {value!r} (a rate reduced to one no lower than itself)")
     if text.endswith("%"):
         rate = to_decimal(text[:-1]) / 100
     else:

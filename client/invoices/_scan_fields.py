@@ -160,7 +160,7 @@ KINDS: dict[str, FieldKind] = {
     "quantity": FieldKind(_FIGURE, _no_spaces, _matches(r"\d+(?:\.\d+)?")),
     "unit_price": FieldKind(_FIGURE, _no_spaces, _matches(r"\d+(?:\.\d+)?")),
     "amount": FieldKind(_FIGURE, _money_text, _matches(MONEY)),
-    "tax_rate": FieldKind(_FIGURE, _no_spaces, _matches(r"\d{1,2}(?:\.\d+)?%|免税|不征税|免征|\*{3}")),
+    "tax_rate": FieldKind(_FIGURE, _no_spaces, _matches(r"\d{1,2}(?:\.\d+)?%(?:减按\d{1,2}(?:\.\d+)?%)?|免税|不征税|免征|\*{3}")),
     "tax": FieldKind(_FIGURE, _money_text, _matches(MONEY + r"|\*+")),
 }
 

@@ -310,6 +310,16 @@ def test_no_tax_on_a_taxed_line_is_refused(rate, tax, says):
     assert says in refused.value.problem and "免税, 不征税 or ***" in refused.value.problem
 
 
+def test_a_line_taxed_at_a_reduced_rate_is_checked_at_that_rate():
+    # individual housing rent: the rate column says "5%减按1.5%" and the tax is the amount at 1.5%
+    xml = einvoice_xml(invoice(), replace={EXEMPT: "<TaxRate>5%减按1.5%</TaxRate><ComTaxAm>15.00</ComTaxAm>",
+                                           "<TotalTaxAm>203.00</TotalTaxAm>": "<TotalTaxAm>158.00</TotalTaxAm>",
+                                           "<TotalTax-includedAmount>2303.00": "<TotalTax-includedAmount>2258.00"})
+    inv = parse_invoice(xml.encode())
+    assert (inv.lines[2].tax_rate, inv.lines[2].tax_fen) == (Decimal("0.015"), 1_500)
+    assert check_invoice(inv).ok
+
+
 # ------------------------------------------------------------------ tolerance: by the invoice, and passed through
 
 def spread(inv: Invoice, off: int) -> Invoice:

@@ -21,6 +21,12 @@ def test_unreadable_amounts_say_why(text, says):
 
 
 @pytest.mark.parametrize("text, rate", [("6%", Decimal("0.06")), ("0.13", Decimal("0.13")), ("9", Decimal("0.09")),
-                                        ("免税", Decimal(0))])
+                                        ("免税", Decimal(0)), ("5%减按1.5%", Decimal("0.015")),
+                                        ("3% 减按 2%", Decimal("0.02"))])
 def test_tax_rates_become_fractions(text, rate):
     assert to_rate(text) == rate
+
+
+def test_a_rate_reduced_to_one_no_lower_is_refused():
+    with pytest.raises(ValueProblem, match="reduced to one no lower than itself"):
+        to_rate("2%减按3%")
