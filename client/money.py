@@ -129,7 +129,7 @@ def rate_text(rate: Decimal | str) -> str:
             raise ValueError(f"rate {rate!r} is not a decimal number") from None
     if not isinstance(rate, Decimal):
         raise TypeError(f"rate {rate!r} is a {type(rate).__name__}: give a Decimal or a decimal string")
-    if not rate.is_finite() or rate < 0:
+    if not rate.is_finite() or rate.is_signed():  # is_signed: "-0" is no rate either
         raise ValueError(f"rate {rate} must be a finite, non-negative fraction")
     return format(rate, "f")
 

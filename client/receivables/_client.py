@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Any, TypeVar
 
 from fabric_protos.peer import transaction_pb2
@@ -153,6 +153,9 @@ def _date_text(value: date | None, what: str) -> str:
     """A date argument: ``""`` for none (the contract's today), else YYYY-MM-DD."""
     if value is None:
         return ""
+    # a datetime is a date too, but its isoformat() carries the time, which the contract refuses as no date
+    if isinstance(value, datetime):
+        raise TypeError(f"{what} must be a datetime.date, not a datetime: pass {what}.date() for its calendar day")
     if not isinstance(value, date):
         raise TypeError(f"{what} must be a datetime.date, not {type(value).__name__}")
     return value.isoformat()

@@ -85,7 +85,8 @@ def test_id_uses_gos_attribute_order_and_escaping_whatever_the_certificate_order
         "::CN=ca.org1,C=US"
     )
     # a client forming the id to bind gets the very id the contract sees the caller as
-    assert client_id_of(cert) == client_id_of(cert.public_bytes(serialization.Encoding.PEM)) == client.id
+    pem = cert.public_bytes(serialization.Encoding.PEM)
+    assert client_id_of(cert) == client_id_of(pem) == client_id_of(pem.decode()) == client.id
 
 
 def test_a_repeated_common_name_is_the_last_one_as_go_keeps_it():

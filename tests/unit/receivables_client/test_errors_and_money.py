@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 import grpc
@@ -112,6 +112,20 @@ def test_fractions_of_a_fen_are_refused_before_sending():
     with pytest.raises(ValueError):
         ReceivablesClient(contract).record_payment("R-1", Decimal("0.001"))
     assert contract.calls == []
+
+
+def test_a_datetime_for_a_date_argument_is_refused_before_sending():
+    """A datetime is a date to isinstance, but its isoformat() carries the time: the contract would refuse it."""
+    contract = FakeContract()
+    with pytest.raises(TypeError, match=r"as_of\.date\(\)"):
+        ReceivablesClient(contract).debtor_payment_record(CORE, as_of=datetime(2026, 3, 1, 9, 30))
+    assert contract.calls == []
+
+
+def test_a_negative_zero_rate_is_refused_before_sending():
+    with pytest.raises(ValueError, match="rate -0"):
+        FinancingTerms(advance_rate=Decimal("-0"), discount_rate="0.036", recourse=False,
+                       expires_on=date(2026, 4, 30))
 
 
 def test_salt_is_random_and_long_enough():
