@@ -22,7 +22,8 @@ EVENT_NAMES: tuple[str, ...] = (
 
 class ReceivablesEvent(BaseModel):
     """One event of the contract: its name, the receivable (None for party, attestation,
-    discount-offer publication and withdrawal, and ledger upgrade events; an accepted discount offer names the claim it settled), the transaction, the block, and the details of the change (``details``: the payload's
+    discount-offer publication and withdrawal, and ledger upgrade events; an accepted discount offer names the
+    claim it settled), the transaction, the block, and the details of the change (``details``: the payload's
     other fields, e.g. ``face_amount``, ``financing_id``, ``from``/``to``)."""
 
     model_config = ConfigDict(frozen=True)
