@@ -39,15 +39,46 @@ def start_position(start_block: int | None, checkpoint: Checkpoint | None) -> tu
     A checkpoint at block 0 with no transaction is empty, as in the official clients: their file
     checkpointer writes that state before the first event, and resuming from it must not replay
     the channel from its genesis block.
+
+    Both are checked here, when a request is built, rather than when its stream is read.
     """
+    if start_block is not None:
+        check_block_number("start_block", start_block)
+    check_checkpoint(checkpoint)
     if holds_position(checkpoint):
         position = ab_pb2.SeekPosition(specified=ab_pb2.SeekSpecified(number=checkpoint.block_number))
         return position, checkpoint.transaction_id or ""
     if start_block is not None:
-        if start_block < 0:
-            raise ValueError("start_block must not be negative")
         return ab_pb2.SeekPosition(specified=ab_pb2.SeekSpecified(number=start_block)), ""
     return ab_pb2.SeekPosition(next_commit=ab_pb2.SeekNextCommit()), ""
+
+
+def check_block_number(name: str, number) -> None:
+    """Raise ValueError unless ``number`` is a block number: a whole number (not a bool) that Fabric's uint64 holds."""
+    if isinstance(number, bool) or not isinstance(number, int) or not 0 <= number <= _MAX_BLOCK:
+        raise ValueError(f"{name} {number!r}: give a block number, a whole number from 0 to 2**64 - 1")
+
+
+def check_checkpoint(checkpoint) -> None:
+    """Raise TypeError unless ``checkpoint`` is None or a checkpointer whose position is a block number and a
+    transaction ID (a path given in its place would otherwise fail only when the stream opens)."""
+    if checkpoint is None:
+        return
+    if not isinstance(checkpoint, Checkpoint):
+        raise TypeError(
+            f"checkpoint {checkpoint!r} is a {type(checkpoint).__name__}, not a checkpointer: give "
+            "FileCheckpointer(path) to resume from a file, or InMemoryCheckpointer()"
+        )
+    if checkpoint.block_number is not None:
+        check_block_number("checkpoint.block_number", checkpoint.block_number)
+    if not (checkpoint.transaction_id is None or isinstance(checkpoint.transaction_id, str)):
+        raise TypeError(f"checkpoint.transaction_id {checkpoint.transaction_id!r}: give a transaction ID (str) or None")
+
+
+def check_block_event_kind(kind) -> None:
+    """Raise ValueError unless ``kind`` names one of the peer's Deliver services."""
+    if not isinstance(kind, str) or kind not in DELIVER_KINDS:
+        raise ValueError(f"unknown block event kind {kind!r}: give one of {', '.join(map(repr, DELIVER_KINDS))}")
 
 
 def newest_position() -> ab_pb2.SeekPosition:
@@ -156,6 +187,7 @@ class _BlockEventsRequestBase(_EventsRequest):
         return channel_header_problem(channel_header, common_pb2.DELIVER_SEEK_INFO)
 
     def __init__(self, context: Context, envelope: common_pb2.Envelope, kind: str = "block") -> None:
+        check_block_event_kind(kind)  # here, where every request is made (built or rebuilt), not when its stream opens
         super().__init__(context, envelope)
         self.kind = kind
 
@@ -193,8 +225,6 @@ def build_block_events_request(
     context: Context, channel: str, kind: str, position: ab_pb2.SeekPosition
 ) -> BlockEventsRequest:
     """A request for blocks from ``position`` on (see :func:`start_position`, :func:`newest_position`)."""
-    if kind not in DELIVER_KINDS:
-        raise ValueError(f"unknown block event kind {kind!r}")
     seek = ab_pb2.SeekInfo(
         start=position,
         stop=ab_pb2.SeekPosition(specified=ab_pb2.SeekSpecified(number=_MAX_BLOCK)),

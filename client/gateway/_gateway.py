@@ -54,7 +54,9 @@ def connect(
       ``client_certificate`` and ``client_key`` are given.
       ``server_name_override`` sets the name checked against the peer's
       certificate (when connecting by IP or through a tunnel). ``insecure=True``
-      uses plain text, for development only.
+      uses plain text, for development only. ``grpc_options`` are gRPC channel
+      arguments (``("grpc.max_receive_message_length", n)``...); each replaces
+      the client's default for its key (100 MiB messages, 2-minute keepalive).
     - ``grpc_channel``: a channel you made and close yourself.
     - ``transport``: your own GatewayTransport.
 
@@ -122,9 +124,20 @@ def _transport(
         certificate=certificate,
         key=key,
         server_name_override=server_name_override,
-        options=list(_DEFAULT_GRPC_OPTIONS) + list(grpc_options),
+        options=_channel_options(grpc_options),
     )
     return transport_class(channel, metadata=metadata, owns_channel=True)
+
+
+def _channel_options(grpc_options: Sequence[tuple[str, object]]) -> dict[str, object]:
+    """The defaults with the caller's options merged over them, one value per key.
+
+    gRPC keeps the first value it is given for a key, so appending the caller's options
+    after the defaults would silently ignore every one the defaults already set.
+    """
+    options = dict(_DEFAULT_GRPC_OPTIONS)
+    options.update(grpc_options)
+    return options
 
 
 def _check_credentials(identity, signer, hash, client_certificate) -> tuple[SigningIdentity, bytes]:
@@ -246,10 +259,12 @@ def _certificate_hash(pem: bytes) -> bytes:
     return sha256(certificate.public_bytes(serialization.Encoding.DER)).digest()
 
 
-def _open_channel(grpc_module, target, *, insecure, root, certificate, key, server_name_override, options) -> grpc.Channel:
+def _open_channel(grpc_module, target, *, insecure, root, certificate, key, server_name_override,
+                  options: dict[str, object]) -> grpc.Channel:
     if server_name_override:
-        options.append(("grpc.ssl_target_name_override", server_name_override))
-        options.append(("grpc.default_authority", server_name_override))
+        options["grpc.ssl_target_name_override"] = server_name_override
+        options["grpc.default_authority"] = server_name_override
+    options = list(options.items())
     if insecure:
         if root is not None or certificate is not None:
             raise ValueError("insecure=True cannot be combined with TLS certificates")

@@ -27,13 +27,17 @@ class _GrpcTransportBase:
     """What both families share: the stubs, the metadata, and which stub method each call uses.
 
     A family says how a unary call is made (``_unary``), how a stream is read
-    (``_stream``) and how the channel is closed.
+    (``_stream``) and how the channel is closed. After ``close()`` every call fails
+    with the same TransportError in both families (so the same GatewayError reaches
+    the caller), where gRPC would raise ValueError (sync) or UsageError (aio), or,
+    on a channel the caller owns and keeps open, still make the call.
     """
 
     def __init__(self, channel, *, metadata: Metadata = (), owns_channel: bool = False) -> None:
         self._channel = channel
         self._metadata = tuple(metadata)
         self._owns_channel = owns_channel
+        self._closed = False
         self._gateway = gateway_pb2_grpc.GatewayStub(channel)
         self._deliver = events_pb2_grpc.DeliverStub(channel)
 
@@ -50,9 +54,11 @@ class _GrpcTransportBase:
         return self._unary(self._gateway.CommitStatus, request, timeout)
 
     def chaincode_events(self, request):
+        self._check_open()
         return self._stream(self._gateway.ChaincodeEvents(request, metadata=self._call_metadata))
 
     def deliver(self, envelope, kind):
+        self._check_open()
         method = getattr(self._deliver, DELIVER_KINDS[kind].method)
         # Deliver is bidirectional: send the one seek envelope, then read blocks.
         return self._stream(method(iter([envelope]), metadata=self._call_metadata))
@@ -60,6 +66,12 @@ class _GrpcTransportBase:
     @property
     def _call_metadata(self):
         return self._metadata or None
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise TransportError(
+                grpc.StatusCode.CANCELLED, "the gateway was closed; connect again to make calls"
+            )
 
 
 class GrpcTransport(_GrpcTransportBase):
@@ -71,10 +83,12 @@ class GrpcTransport(_GrpcTransportBase):
     """
 
     def close(self) -> None:
+        self._closed = True
         if self._owns_channel:
             self._channel.close()
 
     def _unary(self, method, request, timeout):
+        self._check_open()
         with _rpc_errors:
             return method(request, timeout=timeout, metadata=self._call_metadata)
 
@@ -86,10 +100,12 @@ class AsyncGrpcTransport(_GrpcTransportBase):
     """The real async transport, over a ``grpc.aio`` channel; unary calls return awaitables."""
 
     async def close(self) -> None:
+        self._closed = True
         if self._owns_channel:
             await self._channel.close()
 
     async def _unary(self, method, request, timeout):
+        self._check_open()
         with _rpc_errors:
             return await method(request, timeout=timeout, metadata=self._call_metadata)
 

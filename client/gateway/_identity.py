@@ -48,14 +48,17 @@ class Identity:
         return identities_pb2.SerializedIdentity(mspid=self.msp_id, id_bytes=self.credentials).SerializeToString()
 
 
-def load_msp_folder(path: str | Path, msp_id: str, password: bytes | None = None) -> tuple[Identity, Signer]:
+def load_msp_folder(path: str | Path, msp_id: str, password: bytes | str | None = None) -> tuple[Identity, Signer]:
     """Identity and signer from a Fabric MSP folder (as cryptogen or fabric-ca write it).
 
     Reads the certificate from ``signcerts/*.pem`` and the private key from
     ``keystore/`` (``*_sk`` or ``*.pem``). When the keystore holds several
     keys, the one whose public key matches the certificate is used. ``password``
-    decrypts an encrypted key; without it, or with a wrong one, the ValueError says so.
+    (bytes, or text taken as UTF-8) decrypts an encrypted key; without it, or with a
+    wrong one, the ValueError says so. A key that is not encrypted is read without it.
     """
+    if isinstance(password, str):
+        password = password.encode()
     folder = Path(path)
     identity, cert_file = msp_folder_identity(folder, msp_id)
     wanted = _public_bytes(identity.certificate.public_key())
@@ -68,10 +71,12 @@ def load_msp_folder(path: str | Path, msp_id: str, password: bytes | None = None
     locked = []  # encrypted keys that the password given (or its absence) did not open
     for candidate in candidates:
         pem = candidate.read_bytes()
+        encrypted = _is_encrypted(pem)
         try:
-            key = serialization.load_pem_private_key(pem, password=password)
+            # cryptography refuses a password for a key that has none; the folder may mix both kinds.
+            key = serialization.load_pem_private_key(pem, password=password if encrypted else None)
         except (ValueError, TypeError):
-            if _is_encrypted(pem):
+            if encrypted:
                 locked.append(candidate.name)
             continue
         if _public_bytes(key.public_key()) == wanted:

@@ -12,6 +12,7 @@ from ._events import (
     ChaincodeEventsRequest,
     build_block_events_request,
     build_chaincode_events_request,
+    check_block_number,
     newest_position,
     start_position,
 )
@@ -63,8 +64,7 @@ class _NetworkBase:
         Raises BlockWaitTimeoutError after ``timeout`` seconds (default ``Timeouts.wait_for_block``;
         None in the Gateway's Timeouts means no limit), GatewayError if the peer refuses the stream.
         """
-        if isinstance(block_number, bool) or not isinstance(block_number, int) or block_number < 0:
-            raise ValueError(f"block_number {block_number!r}: give a block number, 0 or more")
+        check_block_number("block_number", block_number)
         limit = self._context.timeout("wait_for_block", timeout)
         # From the peer's newest block rather than from block_number: Deliver waits for a block only
         # up to the next one to be committed, and answers NOT_FOUND for any later start.

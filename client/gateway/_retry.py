@@ -17,6 +17,9 @@ class RetryPolicy:
     ``max_attempts`` submissions in all, sleeping ``backoff * attempt``
     seconds between them. Retry only transactions that are safe to run
     again: each attempt is a new transaction.
+
+    ``retry_on`` takes ``TxValidationCode`` numbers or names (``"MVCC_READ_CONFLICT"``),
+    one or several; it is kept as a frozenset of numbers.
     """
 
     max_attempts: int = 3
@@ -28,6 +31,8 @@ class RetryPolicy:
             raise ValueError("max_attempts must be at least 1")
         if self.backoff < 0:
             raise ValueError("backoff must not be negative")
+        # Checked here, not when a commit fails: a bad policy must not replace the CommitError it was asked about.
+        object.__setattr__(self, "retry_on", validation_codes(self.retry_on))
 
     def should_retry(self, attempt: int, validation_code: int) -> bool:
         """Whether to try again after ``attempt`` (1-based) failed with ``validation_code``."""
@@ -37,6 +42,36 @@ class RetryPolicy:
         """Seconds to wait after ``attempt`` (1-based) failed, before the next one; the sync client
         sleeps, the async one awaits, so a policy never blocks an event loop."""
         return self.backoff * attempt
+
+
+def validation_codes(codes) -> frozenset[int]:
+    """``codes`` (a TxValidationCode number or name, or an iterable of them) as a frozenset of numbers.
+
+    Raises ValueError naming a code that is not a TxValidationCode, TypeError for anything else.
+    """
+    if isinstance(codes, (int, str)):
+        codes = [codes]
+    try:
+        given = list(codes)
+    except TypeError:
+        raise TypeError(
+            f"retry_on {codes!r}: give TxValidationCode numbers or names, e.g. {{\"MVCC_READ_CONFLICT\"}}"
+        ) from None
+    return frozenset(_validation_code(code) for code in given)
+
+
+def _validation_code(code) -> int:
+    known = transaction_pb2.TxValidationCode
+    if isinstance(code, str) and code in known.keys():
+        return known.Value(code)
+    if isinstance(code, int) and not isinstance(code, bool) and code in known.values():
+        return int(code)
+    if isinstance(code, (str, int)) and not isinstance(code, bool):
+        raise ValueError(
+            f"retry_on: {code!r} is not a TxValidationCode; give one of its numbers or names, "
+            "e.g. MVCC_READ_CONFLICT (11) or PHANTOM_READ_CONFLICT (12)"
+        )
+    raise TypeError(f"retry_on: {code!r} is a {type(code).__name__}; give TxValidationCode numbers or names")
 
 
 NO_RETRY = RetryPolicy(max_attempts=1)

@@ -77,6 +77,12 @@ class GatewayError(Exception):
         self.details: tuple[ErrorDetail, ...] = tuple(details)
         super().__init__(self._render())
 
+    def __reduce__(self):
+        # Subclasses take keyword-only fields, which Exception's pickling (the class called with
+        # ``args``) cannot pass: rebuild without __init__ and restore every field, so errors cross
+        # process boundaries (a ProcessPool worker's CommitError) and copy.copy() keeps them whole.
+        return _rebuild_error, (type(self), self.args, self.__dict__)
+
     def _render(self) -> str:
         text = self.message
         if self.code is not None:
@@ -166,6 +172,14 @@ class BlockWaitTimeoutError(GatewayError):
             "check the peer's block height, then wait again",
             code=grpc.StatusCode.DEADLINE_EXCEEDED,
         )
+
+
+def _rebuild_error(error_type: type[GatewayError], args: tuple, fields: dict) -> GatewayError:
+    """A pickled GatewayError of any subclass, with its message arguments and fields as they were."""
+    error = error_type.__new__(error_type, *args)
+    error.args = args
+    error.__dict__.update(fields)
+    return error
 
 
 def validation_code_name(code: int) -> str:

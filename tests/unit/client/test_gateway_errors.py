@@ -1,11 +1,15 @@
 """Typed errors, and the per-peer details decoded from google.rpc.Status."""
 
+import copy
+import pickle
+
 import grpc
 import pytest
 from fabric_protos.gateway import gateway_pb2
 from google.protobuf import any_pb2
 
 from client.gateway import (
+    BlockWaitTimeoutError,
     CommitError,
     CommitStatusError,
     EndorseError,
@@ -78,3 +82,22 @@ def test_hierarchy():
     assert issubclass(TransactionError, GatewayError)
     for name in ("EndorseError", "SubmitError", "CommitStatusError", "CommitError", "GatewayError"):
         assert name in errors_module.__doc__
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        GatewayError("stream failed", code=grpc.StatusCode.ABORTED, details=[ErrorDetail("p0:7051", "Org1MSP", "no")]),
+        EndorseError("failed to endorse", transaction_id="ab" * 32, code=grpc.StatusCode.ABORTED,
+                     details=[ErrorDetail("p1:9051", "Org2MSP", "chaincode said no")]),
+        CommitStatusError("deadline", transaction_id="cd" * 32, code=grpc.StatusCode.DEADLINE_EXCEEDED),
+        CommitError(transaction_id="ef" * 32, validation_code=11, block_number=5),
+        BlockWaitTimeoutError(channel="receivables-channel", block_number=9, address="peer0:7051", timeout=2.5),
+    ],
+    ids=lambda error: type(error).__name__,
+)
+def test_errors_survive_pickling_and_copying_with_every_field(error):
+    # A ProcessPool worker's error comes back pickled: one that cannot be rebuilt breaks the pool.
+    for twin in (pickle.loads(pickle.dumps(error)), copy.copy(error), copy.deepcopy(error)):
+        assert type(twin) is type(error)
+        assert vars(twin) == vars(error) and str(twin) == str(error) and twin.args == error.args

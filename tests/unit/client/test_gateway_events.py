@@ -1,6 +1,8 @@
 """Chaincode events, block events and checkpointers."""
 
+import asyncio
 import hashlib
+import re
 import threading
 
 import grpc
@@ -19,9 +21,18 @@ from client.gateway import (
     InMemoryCheckpointer,
     TransportError,
     connect,
+    connect_async,
     private_key_signer,
 )
-from .gateway_fakes import CANCELLED, HANG, events_response, make_key_and_cert, verify
+from .gateway_fakes import (
+    CANCELLED,
+    HANG,
+    AsyncFakeTransport,
+    FakeTransport,
+    events_response,
+    make_key_and_cert,
+    verify,
+)
 
 CHANNEL = "receivables-channel"
 
@@ -254,3 +265,65 @@ def test_tls_client_certificate_hash_is_bound_into_deliver_requests(credentials,
     channel_header = common_pb2.ChannelHeader.FromString(common_pb2.Payload.FromString(envelope.payload).header.channel_header)
     der = x509.load_pem_x509_certificate(tls_cert).public_bytes(serialization.Encoding.DER)
     assert channel_header.tls_cert_hash == hashlib.sha256(der).digest()
+
+
+STARTING_ENTRIES = {
+    "chaincode_events": lambda network, **start: network.chaincode_events("receivables", **start),
+    "new_chaincode_events_request": lambda network, **start: network.new_chaincode_events_request("receivables", **start),
+    "block_events": lambda network, **start: network.block_events(**start),
+    "filtered_block_events": lambda network, **start: network.filtered_block_events(**start),
+    "block_and_private_data_events": lambda network, **start: network.block_and_private_data_events(**start),
+    "new_block_events_request": lambda network, **start: network.new_block_events_request(**start),
+}
+
+
+def refused_in_both_families(credentials, make_request, error_type, message):
+    """``make_request(gateway)`` raises ``error_type`` from a sync and from an async gateway, before any stream opens."""
+    key, identity = credentials
+    fake = FakeTransport()
+
+    async def from_async_gateway():
+        gateway = connect_async(identity=identity, signer=private_key_signer(key), transport=AsyncFakeTransport(fake))
+        with pytest.raises(error_type, match=message):
+            make_request(gateway)
+
+    with pytest.raises(error_type, match=message):
+        make_request(connect(identity=identity, signer=private_key_signer(key), transport=fake))
+    asyncio.run(from_async_gateway())
+    assert fake.calls == []
+
+
+@pytest.mark.parametrize("entry", STARTING_ENTRIES.values(), ids=STARTING_ENTRIES.keys())
+@pytest.mark.parametrize("start_block", ["3", 1.5, True, -1, 2**64])
+def test_a_start_block_that_is_not_a_block_number_is_refused_when_the_request_is_made(credentials, entry, start_block):
+    refused_in_both_families(
+        credentials,
+        lambda gateway: entry(gateway.get_network(CHANNEL), start_block=start_block),
+        ValueError,
+        rf"^start_block {re.escape(repr(start_block))}: give a block number, a whole number from 0 to 2\*\*64 - 1$",
+    )
+
+
+@pytest.mark.parametrize("entry", STARTING_ENTRIES.values(), ids=STARTING_ENTRIES.keys())
+def test_a_path_given_as_checkpoint_is_refused_when_the_request_is_made(credentials, entry):
+    refused_in_both_families(
+        credentials,
+        lambda gateway: entry(gateway.get_network(CHANNEL), checkpoint="state.json"),
+        TypeError,
+        r"checkpoint 'state.json' is a str, not a checkpointer: give FileCheckpointer\(path\)",
+    )
+
+
+def test_block_events_of_an_unknown_kind_are_refused_when_the_request_is_made(credentials):
+    key, identity = credentials
+    request = connect(identity=identity, transport=FakeTransport()).get_network(CHANNEL).new_block_events_request()
+    signature = private_key_signer(key)(request.digest)
+    message = r"unknown block event kind 'filter': give one of 'block', 'filtered', 'private'"
+    refused_in_both_families(
+        credentials, lambda gateway: gateway.new_signed_block_events_request(request.bytes, signature, kind="filter"),
+        ValueError, message,
+    )  # fmt: skip
+    refused_in_both_families(
+        credentials, lambda gateway: gateway.get_network(CHANNEL).new_block_events_request(kind="filter"),
+        ValueError, message,
+    )  # fmt: skip

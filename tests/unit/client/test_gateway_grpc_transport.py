@@ -5,6 +5,7 @@ trailing metadata, streams, TLS options) over real HTTP/2; it is not a
 stand-in for a Fabric peer, which the integration tests use.
 """
 
+import asyncio
 import hashlib
 
 import grpc
@@ -17,12 +18,14 @@ from client.gateway import (
     CommitStatusError,
     EndorseError,
     ErrorDetail,
+    EvaluateError,
     GatewayError,
     Timeouts,
     connect,
     connect_async,
     private_key_signer,
 )
+from client.gateway._gateway import _channel_options
 from .gateway_fakes import Servicer, key_pem, make_key_and_cert, start_server, verify
 
 CHANNEL = "receivables-channel"
@@ -168,3 +171,98 @@ def test_a_client_certificate_that_is_not_one_is_refused_before_a_channel_opens(
         # the key given for both: the mistake this guards against
         connect_to("127.0.0.1:7051", identity=identity, client_certificate=key_pem(client_key), client_key=key_pem(client_key))
     assert opened == []
+
+
+TINY_RECEIVE_LIMIT = [("grpc.max_receive_message_length", 5)]  # smaller than any Evaluate response
+
+
+async def _evaluate_async(address, identity, key, **options):
+    async with connect_async(address, identity=identity, signer=private_key_signer(key), insecure=True, **options) as gateway:
+        return await gateway.get_network(CHANNEL).get_contract("receivables").evaluate_transaction("Get")
+
+
+def _evaluate_sync(address, identity, key, **options):
+    with connect(address, identity=identity, signer=private_key_signer(key), insecure=True, **options) as gateway:
+        return gateway.get_network(CHANNEL).get_contract("receivables").evaluate_transaction("Get")
+
+
+@pytest.mark.parametrize("family", ["sync", "async"])
+def test_grpc_options_given_replace_the_defaults_of_the_same_key(credentials, family):
+    servicer = Servicer()
+    server, port = start_server(servicer)
+    key, identity = credentials
+
+    def evaluate(**options):
+        if family == "sync":
+            return _evaluate_sync(f"127.0.0.1:{port}", identity, key, **options)
+        return asyncio.run(_evaluate_async(f"127.0.0.1:{port}", identity, key, **options))
+
+    try:
+        assert evaluate() == b"42"
+        with pytest.raises(EvaluateError) as caught:
+            evaluate(grpc_options=TINY_RECEIVE_LIMIT)
+        assert caught.value.code == grpc.StatusCode.RESOURCE_EXHAUSTED
+    finally:
+        server.stop(None)
+
+
+def test_the_callers_grpc_option_is_the_one_value_of_its_key():
+    options = _channel_options([("grpc.max_receive_message_length", 5), ("grpc.enable_retries", 0)])
+    assert options["grpc.max_receive_message_length"] == 5 and options["grpc.enable_retries"] == 0
+    assert options["grpc.keepalive_time_ms"] == 120_000  # a default the caller did not set stays
+
+
+def test_calls_after_close_raise_the_same_gateway_errors_in_both_families(credentials):
+    servicer = Servicer()
+    server, port = start_server(servicer)
+    key, identity = credentials
+    address = f"127.0.0.1:{port}"
+    own_channel = grpc.insecure_channel(address)  # a channel the caller keeps open: the closed gateway still refuses
+
+    def calls(gateway):
+        network = gateway.get_network(CHANNEL)
+        return {
+            "evaluate": lambda: network.get_contract("receivables").evaluate_transaction("Get"),
+            "chaincode events": lambda: network.chaincode_events("receivables"),
+            "blocks": lambda: network.block_events(),
+        }
+
+    def outcome(error):
+        return type(error), error.code, error.message
+
+    async def async_outcomes():
+        gateway = connect_async(address, identity=identity, signer=private_key_signer(key), insecure=True)
+        await gateway.close()
+        found = {}
+        for name, call in calls(gateway).items():
+            with pytest.raises(GatewayError) as caught:
+                result = call()
+                if name == "evaluate":
+                    await result
+                else:
+                    await result.__anext__()  # an async iterator opens its stream on the first read
+            found[name] = outcome(caught.value)
+        return found
+
+    try:
+        sync_outcomes = {}
+        for gateway in (
+            connect(address, identity=identity, signer=private_key_signer(key), insecure=True),
+            connect(grpc_channel=own_channel, identity=identity, signer=private_key_signer(key)),
+        ):
+            gateway.close()
+            for name, call in calls(gateway).items():
+                with pytest.raises(GatewayError) as caught:
+                    call()
+                sync_outcomes.setdefault(name, set()).add(outcome(caught.value))
+        closed = "the gateway was closed; connect again to make calls"
+        assert sync_outcomes == {
+            "evaluate": {(EvaluateError, grpc.StatusCode.CANCELLED, closed)},
+            "chaincode events": {(GatewayError, grpc.StatusCode.CANCELLED, closed)},
+            "blocks": {(GatewayError, grpc.StatusCode.CANCELLED, closed)},
+        }
+        assert {name: {found} for name, found in asyncio.run(async_outcomes()).items()} == sync_outcomes
+        assert servicer.seen == []
+    finally:
+        own_channel.close()
+        server.stop(None)

@@ -166,3 +166,20 @@ def test_load_msp_folder_says_when_the_key_is_encrypted(tmp_path, key_format):
         load_msp_folder(msp, "Org1MSP", password=b"wrong")
     _, signer = load_msp_folder(msp, "Org1MSP", password=b"secret")
     verify(KEY.public_key(), signer(hashing.sha256(b"m")), b"m")
+
+
+def test_load_msp_folder_reads_an_unencrypted_key_when_a_password_is_given(tmp_path):
+    # A folder script that always passes the password must work before and after the key is encrypted.
+    msp = _msp(tmp_path, CERT, {"priv_sk": KEY})
+    _, signer = load_msp_folder(msp, "Org1MSP", password=b"secret")
+    verify(KEY.public_key(), signer(hashing.sha256(b"m")), b"m")
+
+
+def test_load_msp_folder_takes_a_text_password(tmp_path):
+    msp = _msp(tmp_path, CERT, {})
+    encrypted = KEY.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.BestAvailableEncryption(b"secret")
+    )
+    (msp / "keystore" / "priv_sk").write_bytes(encrypted)
+    _, signer = load_msp_folder(msp, "Org1MSP", password="secret")
+    verify(KEY.public_key(), signer(hashing.sha256(b"m")), b"m")

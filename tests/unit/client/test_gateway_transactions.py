@@ -344,3 +344,30 @@ def test_closing_gateway_closes_transport(credentials, transport):
     with connect(identity=identity, transport=transport):
         pass
     assert transport.closed
+
+
+@pytest.mark.parametrize(
+    "retry_on",
+    [transaction_pb2.MVCC_READ_CONFLICT, "MVCC_READ_CONFLICT", ["MVCC_READ_CONFLICT"], (11, "PHANTOM_READ_CONFLICT")],
+    ids=["one-number", "one-name", "list-of-names", "numbers-and-names"],
+)
+def test_retry_on_takes_validation_code_numbers_and_names(contract, transport, retry_on):
+    policy = RetryPolicy(max_attempts=3, retry_on=retry_on)
+    assert isinstance(policy.retry_on, frozenset) and transaction_pb2.MVCC_READ_CONFLICT in policy.retry_on
+    transport.commit_codes = [transaction_pb2.MVCC_READ_CONFLICT, transaction_pb2.VALID]
+    assert contract.submit_transaction("Confirm", "R-1", retry=policy) == b"result"
+    assert len(transport.requests("submit")) == 2
+
+
+@pytest.mark.parametrize(
+    "retry_on, error, message",
+    [
+        ("MVCC_CONFLICT", ValueError, r"retry_on: 'MVCC_CONFLICT' is not a TxValidationCode; give one of its numbers"),
+        ([11, 9999], ValueError, r"retry_on: 9999 is not a TxValidationCode"),
+        ([True], TypeError, r"retry_on: True is a bool; give TxValidationCode numbers or names"),
+        (11.0, TypeError, r"retry_on 11.0: give TxValidationCode numbers or names"),
+    ],
+)
+def test_retry_on_refuses_what_is_not_a_validation_code_when_the_policy_is_made(retry_on, error, message):
+    with pytest.raises(error, match=message):
+        RetryPolicy(retry_on=retry_on)
