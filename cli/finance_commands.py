@@ -39,14 +39,14 @@ from client.pricing import (
 )
 from client.pricing.ledger import ProposalInputs, proposal_inputs_from_ledger
 from client.receivables import FinancingTerms
-from client.risk import DEFAULT_MODEL, grade_for, history_from_ledger, ledger_as_of
+from client.risk import DEFAULT_MODEL, LatePaymentModel, grade_for, history_from_ledger, ledger_as_of, score_debtor
 from client.business_dates import business_today
 
 from . import connection
 from .amounts import FenType, money
 from .output import as_typed, emit, one_line, read_json_file, table
 from .receivable_commands import finance
-from .risk_commands import calendar_date, history_as_of, load_history, note_thin_record, offline_hint
+from .risk_commands import calendar_date, history_as_of, load_history, load_model, note_thin_record, offline_hint
 
 
 def _probability(text: str) -> Decimal:
@@ -59,15 +59,19 @@ def _probability(text: str) -> Decimal:
     return p
 
 
-def _score(history, day) -> tuple[Decimal, str]:
-    from client.risk import LatePaymentModel, score_debtor
-    scored = score_debtor(LatePaymentModel.load(DEFAULT_MODEL), history, day)
+def _score(model: LatePaymentModel, history, day) -> tuple[Decimal, str]:
+    scored = score_debtor(model, history, day)
     note_thin_record(scored)
     return scored.probability_late, scored.grade
 
 
+def _scoring_model(model_path: Path | None) -> LatePaymentModel:
+    """--model (the shipped model by default), or one line saying why it cannot score, as `risk score` says it."""
+    return load_model(model_path or DEFAULT_MODEL)
+
+
 def _given_risk(grade: str | None, probability: str | None, history_file: Path | None, debtor: str | None,
-                day: date) -> tuple[Decimal | None, str] | None:
+                day: date, model_path: Path | None) -> tuple[Decimal | None, str] | None:
     """The debtor's risk from the options, or None when none was given (then the ledger's history is scored).
 
     A history file is a snapshot: it is scored as of its last event's date
@@ -76,6 +80,9 @@ def _given_risk(grade: str | None, probability: str | None, history_file: Path |
     """
     if sum(x is not None for x in (grade, probability, history_file)) > 1:
         raise click.UsageError("give at most one of --grade, --probability, --history (the debtor's risk)")
+    if model_path is not None and (grade is not None or probability is not None):
+        raise click.UsageError("--model scores the debtor from its history; with --grade or --probability nothing "
+                               "is scored: drop --model")
     if probability is not None:
         p = _probability(probability)
         return p, grade_for(p)
@@ -89,7 +96,7 @@ def _given_risk(grade: str | None, probability: str | None, history_file: Path |
             click.echo(f"note: the debtor is scored as of {known}, the date of the last event in "
                        f"{as_typed(history_file)} (it records nothing later); the offer is priced for disbursement "
                        f"on {day}", err=True)
-        return _score(history, known)
+        return _score(_scoring_model(model_path), history, known)
     if grade is not None:
         return None, grade
     return None
@@ -143,6 +150,9 @@ def _config(config_path: Path | None, name: str):
                    "date (--on, if earlier).")
 @click.option("--debtor", help="The debtor's id in --history (without the ledger, only with --history); on the "
                                "ledger it must be the receivable's debtor, with or without --history.")
+@click.option("--model", "model_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="The late-payment model artefact that scores the debtor's history (on the ledger or --history) "
+                   f"[default: the shipped client/risk/models/{DEFAULT_MODEL.name}].")
 @click.option("--exposure", type=FenType(),
               help="What the bank already lends against this debtor, fen [default: on the ledger, the bank's own "
                    "outstanding financed principal on the debtor in the claim's currency (GetFinancierExposure); "
@@ -157,7 +167,8 @@ def _config(config_path: Path | None, name: str):
               help="Print JSON. On the ledger without --yes, only quotes (no prompt, no offer).")
 def quote(receivable: str, as_: str, config_path: Path | None, face: int | None, due: datetime | None,
           grade: str | None, probability: str | None, history_file: Path | None, debtor: str | None,
-          exposure: int | None, on: date | None, yes: bool, data_root: Path | None, as_json: bool) -> None:
+          model_path: Path | None, exposure: int | None, on: date | None, yes: bool, data_root: Path | None,
+          as_json: bool) -> None:
     """The offer a bank would make for RECEIVABLE: rate, advance, fees, net cash, APR, limit; then make it.
 
     On the ledger (the default) the bank reads the receivable and its live
@@ -166,8 +177,13 @@ def quote(receivable: str, as_: str, config_path: Path | None, face: int | None,
     (or from --grade, --probability, --history), takes its own exposure
     to the debtor off its limit (or --exposure), prices with its configuration
     and, once confirmed, submits MakeFinancingOffer with the terms as
-    transient data. With --face and --due it only quotes, offline (the
-    second and third examples, from the repository root). The configuration's
+    transient data. An offer the contract would refuse now (the receivable
+    is frozen by the regulator, or not confirmed) is quoted but not made,
+    and the quote says why (with --yes, as an error). With --face and --due
+    it only quotes, offline (the second to fourth examples, from the
+    repository root; the fourth names the model artefact to score with:
+    the shipped one here, or one of your own, as `recfin risk train --out
+    DIR` writes). The configuration's
     fees and limits are in one currency (CNY unless it names another): a
     claim in another currency is refused, not priced with them.
 
@@ -177,6 +193,8 @@ def quote(receivable: str, as_: str, config_path: Path | None, face: int | None,
       recfin finance quote RCV-1 --as example-bank --face 100000000 --due 2027-03-01 --grade B --on 2026-12-01 --json
       recfin finance quote RCV-1 --as example-bank --face 100000000 --due 2026-03-31 --on 2025-12-30 \\
         --history client/risk/samples/history.json --debtor SYN-DEBTOR-0007
+      recfin finance quote RCV-1 --as example-bank --face 100000000 --due 2026-03-31 --on 2025-12-30 \\
+        --history client/risk/samples/history.json --debtor SYN-DEBTOR-0007 --model client/risk/models/late_payment-v4.json
     """
     if face is not None or due is not None:
         if face is None or due is None:
@@ -188,7 +206,7 @@ def quote(receivable: str, as_: str, config_path: Path | None, face: int | None,
             raise click.UsageError("--debtor names the debtor in --history; without the ledger there is no "
                                    "receivable to check it against: drop --debtor, or give --history FILE")
         day = on or business_today()
-        risk = _given_risk(grade, probability, history_file, debtor, day)
+        risk = _given_risk(grade, probability, history_file, debtor, day, model_path)
         if risk is None:
             raise click.UsageError("give one of --grade, --probability, --history (the debtor's risk)")
         p, grade = risk
@@ -201,16 +219,17 @@ def quote(receivable: str, as_: str, config_path: Path | None, face: int | None,
         else:
             emit(_quote_rows(result, receivable, day), as_json=False)
         return
-    _quote_on_the_ledger(receivable, as_, config_path, grade, probability, history_file, debtor, exposure, on, yes,
-                         data_root, as_json)
+    _quote_on_the_ledger(receivable, as_, config_path, grade, probability, history_file, debtor, model_path, exposure,
+                         on, yes, data_root, as_json)
 
 
 @connection.reports_ledger_errors
-def _quote_on_the_ledger(receivable, as_, config_path, grade, probability, history_file, debtor, exposure, on, yes,
-                         data_root, as_json) -> None:
+def _quote_on_the_ledger(receivable, as_, config_path, grade, probability, history_file, debtor, model_path, exposure,
+                         on, yes, data_root, as_json) -> None:
     org, user = connection.parse_as(as_)
     day = on or business_today()
-    risk = _given_risk(grade, probability, history_file, debtor, day)
+    risk = _given_risk(grade, probability, history_file, debtor, day, model_path)
+    model = _scoring_model(model_path) if risk is None else None   # refused before connecting, not after
     config = _config(config_path, org)
     with offline_hint("pass --face FEN --due YYYY-MM-DD and the debtor's risk to quote"), \
             connection.open_session(org, user, data_root) as session:
@@ -233,19 +252,26 @@ def _quote_on_the_ledger(receivable, as_, config_path, grade, probability, histo
             if known < day:
                 click.echo(f"note: the debtor is scored as of the ledger's today, {known} (the ledger knows nothing "
                            f"later); the offer is priced for disbursement on {day}", err=True)
-            risk = _score(history_from_ledger(session.client, r.debtor, known, currency=r.currency), known)
+            risk = _score(model, history_from_ledger(session.client, r.debtor, known, currency=r.currency), known)
         if exposure is None:
             exposure = session.client.financier_exposure(r.debtor).exposure_in(r.currency)
         p, grade = risk
         terms = ReceivableTerms(receivable_id=r.id, face_amount=r.outstanding, due_date=r.due_date,
-                                currency=r.currency, status=r.status)
+                                currency=r.currency, status=r.status,
+                                frozen_by=r.frozen.order_reference if r.frozen else None)
         result = price_quote(config, terms, grade=grade, on=day, exposure=exposure, probability_late=p)
         if not as_json:
             rows = _quote_rows(result, r.id, day)
             rows.update({"debtor": r.debtor, "financing": r.financing_id})
             emit(rows, as_json=False)
+        # priced, but the contract would refuse to take it now (a freeze order, a claim not confirmed): not offered
+        refused = result.priced.why if result.offer is not None and not result.priced.takeable_now else None
+        if refused is not None and yes:
+            raise click.ClickException(f"no offer made on {r.financing_id}: {refused}")
+        if refused is not None and not as_json:
+            click.echo(f"no offer made on {r.financing_id}: {refused}")
         made = None
-        if result.offer is not None and (yes or (not as_json and click.confirm(
+        if result.offer is not None and refused is None and (yes or (not as_json and click.confirm(
                 f"make this offer on {r.financing_id}?", default=False))):
             o = result.offer
             made = session.client.make_offer(r.financing_id, FinancingTerms(
@@ -256,7 +282,7 @@ def _quote_on_the_ledger(receivable, as_, config_path, grade, probability, histo
                   "made_offer": None if made is None else made.model_dump(mode="json")}, as_json=True)
         elif made is not None:
             click.echo(f"offered {made.id} on {r.financing_id} (terms hash {made.terms_hash}, expires {made.expires_on})")
-        elif result.offer is not None:
+        elif result.offer is not None and refused is None:
             click.echo("no offer made")
 
 
@@ -269,6 +295,19 @@ def _read_offers(path: Path) -> OffersFile:
         return OffersFile.model_validate(data)
     except ValidationError as exc:
         raise click.ClickException(f"{as_typed(path)}: {validation_problems(exc)}") from None
+
+
+def _only_discount_offer(data: OffersFile, offer_id: str, path: Path) -> OffersFile:
+    """The file's bank offers and, of its early-payment offers, only ``offer_id`` (as the ledger reads just the one
+    named); an id the file does not hold is refused rather than compared as nothing."""
+    named = [o for o in data.early_payments if o.offer_id == offer_id]
+    if not named:
+        held = ", ".join(as_typed(o.offer_id) for o in data.early_payments)
+        fix = f"it has {held}: give one of those, or drop --discount-offer" if held else \
+            "it has none: drop --discount-offer"
+        raise click.ClickException(f"--discount-offer {as_typed(offer_id)}: {as_typed(path)} has no early-payment "
+                                   f"offer of that id; {fix}")
+    return data.model_copy(update={"early_payments": named})
 
 
 @connection.reports_ledger_errors
@@ -285,7 +324,8 @@ def _offers_on_the_ledger(receivable: str, as_: str, discount_offer: str | None,
                    "private terms.")
 @click.option("--discount-offer", metavar="ID",
               help="Compare only this early-payment offer of the debtor [default: every open one that covers "
-                   "RECEIVABLE, as ListDiscountOffers gives them].")
+                   "RECEIVABLE, as ListDiscountOffers gives them; with --offers, every one in the file]. With "
+                   "--offers it must be one in the file.")
 @click.option("--offers", "offers_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Without the ledger: a JSON file with the receivable (its live financing_id, required with "
                    "bank offers, and frozen_by, if any; currency, CNY, and status, CONFIRMED, unless given), the "
@@ -306,7 +346,7 @@ def compare(receivable: str, as_: str, discount_offer: str | None, offers_file: 
     financing request, with their private terms, and the debtor's open
     early-payment offers that cover the receivable (or only the one named by
     --discount-offer). With --offers FILE: the same from a file (the third
-    example reads the shipped one from the repository root).
+    and fourth examples read the shipped one from the repository root).
 
     An offer the contract would refuse today is priced but not ranked, and
     marked not takeable now with what would make it so: every offer while the
@@ -323,12 +363,15 @@ def compare(receivable: str, as_: str, discount_offer: str | None, offers_file: 
       recfin finance compare R-7f3a9c0d1e2b4a5c --as supplier/supplier1 --by cash
       recfin finance compare R-7f3a9c0d1e2b4a5c --as supplier/supplier1 --discount-offer D-5e6f7a8b9c0d1e2f
       recfin finance compare RCV-1 --offers client/pricing/samples/offers.json --on 2026-12-01 --json
+      recfin finance compare RCV-1 --offers client/pricing/samples/offers.json --on 2026-12-01 --discount-offer DD-1
     """
     if offers_file is not None:
         data = _read_offers(offers_file)
         if data.receivable.receivable_id != receivable:
             raise click.ClickException(f"{as_typed(offers_file)} is about {as_typed(data.receivable.receivable_id)}, "
                                        f"not {as_typed(receivable)}")
+        if discount_offer is not None:
+            data = _only_discount_offer(data, discount_offer, offers_file)
     else:
         data = _offers_on_the_ledger(receivable, as_, discount_offer, data_root)
     day = on or business_today()

@@ -81,7 +81,8 @@ def history_as_of(history: ReceivableHistory, path: Path, not_after: date | None
     return day
 
 
-def _load_model(path: Path) -> LatePaymentModel:
+def load_model(path: Path) -> LatePaymentModel:
+    """The model artefact at ``path``, or one line saying why it cannot score (missing, not JSON, damaged)."""
     if not os.path.isfile(path):   # False too for a name the file system refuses (too long)
         raise click.ClickException(f"no model at {as_typed(path)}: run `recfin risk train` first")
     data = read_json_file(path, "a model artefact (recfin risk train writes one)")
@@ -234,7 +235,7 @@ def score(debtor: str, as_: str, currency: str, history_file: Path | None, synth
     """
     if history_file and synthetic_seed is not None:
         raise click.UsageError("give --history or --synthetic-seed, not both")
-    model = _load_model(model_path)
+    model = load_model(model_path)
     if history_file:
         history = load_history(history_file, debtor)
         if as_of is None and not history.events:

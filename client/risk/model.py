@@ -16,13 +16,13 @@ import math
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictFloat, StrictInt, model_validator
 
 from ..atomic_file import write_atomically
 
-from .features import MODEL_FEATURES, RISING_FEATURES, DebtorFeatures, debtor_features
+from .features import HORIZON_DAYS, MODEL_FEATURES, RISING_FEATURES, DebtorFeatures, debtor_features
 from .history import ReceivableHistory
 
 FORMAT = "recfin.late-payment.logistic/1"
@@ -39,6 +39,18 @@ MODELS_DIR = Path(__file__).parent / "models"
 DEFAULT_MODEL = MODELS_DIR / f"late_payment-{VERSION}.json"
 
 
+def _json_number(value: object) -> object:
+    # bool is an int to Python, and lax parsing would read "1.5" as 1.5: a damaged artefact would then score
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        shown = json.dumps(value) if isinstance(value, (bool, str)) or value is None else type(value).__name__
+        raise ValueError(f"{shown} is not a number: a model's parameters are JSON numbers; re-train the artefact "
+                         f"with `recfin risk train`")
+    return value
+
+
+Parameter = Annotated[StrictFloat, BeforeValidator(_json_number)]
+
+
 class LatePaymentModel(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -46,11 +58,11 @@ class LatePaymentModel(BaseModel):
     name: str = "late_payment"
     version: str = VERSION
     features: list[str]
-    mean: list[float]
-    scale: list[float]
-    coef: list[float]
-    intercept: float
-    horizon_days: int
+    mean: list[Parameter]
+    scale: list[Parameter]
+    coef: list[Parameter]
+    intercept: Parameter
+    horizon_days: StrictInt = Field(description=f"must be {HORIZON_DAYS}: the horizon the features and labels use")
     training: dict[str, Any] = Field(default_factory=dict, description="data, seed, sizes, library versions")
     metrics: dict[str, Any] = Field(default_factory=dict, description="held-out figures measured at training time")
 
@@ -58,6 +70,10 @@ class LatePaymentModel(BaseModel):
     def _consistent(self) -> "LatePaymentModel":
         if self.format != FORMAT:
             raise ValueError(f"format: {self.format!r} is not {FORMAT!r}")
+        if self.horizon_days != HORIZON_DAYS:   # the scorer would report a horizon its probability is not for
+            raise ValueError(f"horizon_days: the artefact is for receivables falling due in the next "
+                             f"{self.horizon_days} days, this code labels and scores the next {HORIZON_DAYS}: "
+                             f"re-train it with `recfin risk train`")
         n = len(self.features)
         for name in ("mean", "scale", "coef"):
             if len(getattr(self, name)) != n:

@@ -15,6 +15,7 @@ scikit-learn and numpy are imported here only: scoring needs neither.
 from __future__ import annotations
 
 import time
+from contextlib import ExitStack
 from datetime import datetime, timezone
 from importlib.metadata import version as _version
 from pathlib import Path
@@ -22,7 +23,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from ..atomic_file import staged_file, write_atomically
+from ..atomic_file import staged_file
 
 from .dataset import HORIZON_DAYS, Examples, build_examples, snapshot_dates, split_debtors
 from .features import MODEL_FEATURES, RISING_FEATURES
@@ -328,17 +329,39 @@ Re-train: `{retrain}` (seed {report.seed}, {report.debtors} debtors).
 def train_and_save(seed: int = DEFAULT_SEED, debtors: int = DEFAULT_DEBTORS, out_dir: Path | None = None,
                    *, compare: bool = True) -> tuple[LatePaymentModel, EvaluationReport, Path]:
     """Train, then write the artefact and its card. The folder is made before training (so a bad one fails
-    first, not after minutes of work); the files are written whole or not at all (``OSError`` otherwise)."""
+    first, not after minutes of work). Both files are written to temporary files first and renamed only once
+    both are whole, the artefact last, so a failure (``OSError``, naming the file) never leaves a new artefact
+    beside the old card."""
     from .model import MODELS_DIR
     out = Path(out_dir) if out_dir else MODELS_DIR
     out.mkdir(parents=True, exist_ok=True)
     model, report = run(seed, debtors, compare=compare)
     path = out / f"{model.name}-{model.version}.json"
     card = out / f"{model.name}-{model.version}.card.md"
-    artefact_text, card_text = model.to_text(), model_card(model, report)
-    write_atomically(path, artefact_text)
-    write_atomically(card, card_text)
+    # the card first, the artefact last: the scorer loads the artefact, so it changes only once its card is in place
+    _write_all_or_none([(card, model_card(model, report)), (path, model.to_text())])
     return model, report, path
+
+
+def _write_all_or_none(files: list[tuple[Path, str]]) -> None:
+    """Write each (path, text) to a temporary file beside it; only once all are written, rename them over their
+    targets, in the order given, stopping at the first that fails (a folder where the file should be).
+
+    A failure while writing leaves every target as it was; one while renaming leaves the files after it as they
+    were. The ``OSError`` names the target, not its temporary file, and no temporary file is left behind.
+    """
+    targets: dict[str, Path] = {}   # temporary file -> the target it stands for
+    try:
+        with ExitStack() as staged:   # unwinds last in, first out: the last file given is entered first
+            for path, text in reversed(files):
+                temporary = staged.enter_context(staged_file(path))
+                targets[str(temporary)] = path
+                temporary.write_text(text, encoding="utf-8")
+    except OSError as error:
+        target = targets.get(error.filename)
+        if target is None:
+            raise
+        raise OSError(error.errno, error.strerror, str(target)) from None
 
 
 def plot(report: EvaluationReport, path: Path) -> Path:

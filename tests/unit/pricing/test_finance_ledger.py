@@ -15,6 +15,7 @@ from cli.finance_commands import finance
 from client.pricing import bank_config_path, load_bank_config
 from client.receivables import DiscountOfferRequest, FinancingTerms, RuleViolation
 
+from ..cli_errors import error_line
 from .ledger_world import World
 
 CONFIG = str(bank_config_path("example-bank"))
@@ -122,7 +123,8 @@ def test_quote_for_a_later_disbursement_scores_the_debtor_as_of_the_ledgers_toda
 
     later = (date.fromisoformat(world.today) + timedelta(days=120)).isoformat()      # after the claim falls due
     scored, real = [], commands._score
-    monkeypatch.setattr(commands, "_score", lambda history, day: scored.append(day) or real(history, day))
+    monkeypatch.setattr(commands, "_score",
+                        lambda model, history, day: scored.append(day) or real(model, history, day))
     result = quote(world, "--json", "--on", later)
     assert result.exit_code == 0, result.output
     assert scored == [date.fromisoformat(world.today)]
@@ -145,7 +147,8 @@ def test_quote_with_a_history_file_scores_the_debtor_as_of_the_files_last_event(
     events = [{**e, "debtor": core} for e in sample["events"]]
     shared.write_text(json.dumps({**sample, "debtor": core, "events": events}))
     scored, real = [], commands._score
-    monkeypatch.setattr(commands, "_score", lambda history, day: scored.append(day) or real(history, day))
+    monkeypatch.setattr(commands, "_score",
+                        lambda model, history, day: scored.append(day) or real(model, history, day))
     result = quote(world, "--history", str(shared), "--debtor", core, "--json")
     assert result.exit_code == 0, result.output
     assert scored == [last] and json.loads(result.stdout)["on"] == world.today
@@ -160,6 +163,38 @@ def test_quote_makes_no_offer_when_not_confirmed(world):
     yes = quote(world, "--grade", "B", input="y\n")
     assert yes.exit_code == 0, yes.output
     assert [o.financier for o in world.client("tier1").get_financing(world.financing).offers] == [world.uscc("bank")]
+
+
+def test_quote_on_a_frozen_receivable_makes_no_offer_and_says_why_as_the_contract_refuses_it(world):
+    world.client("regulator").freeze(world.receivable, "ORDER-1")
+    why = (f"no offer made on {world.financing}: not takeable now: {world.receivable} is frozen by order ORDER-1, "
+           f"and the contract takes no offer on it until the regulator unfreezes it")
+    asked = quote(world, "--grade", "B", input="y\n")
+    assert asked.exit_code == 0, asked.output
+    assert "net_cash:" in asked.output and why in asked.output and "make this offer" not in asked.output
+    forced = quote(world, "--grade", "B", "--yes")
+    assert forced.exit_code == 1 and error_line(forced).startswith(f"Error: {why}")
+    as_json = quote(world, "--grade", "B", "--json")
+    assert as_json.exit_code == 0, as_json.output
+    priced = json.loads(as_json.stdout)["priced"]
+    assert priced["takeable_now"] is False and "frozen by order ORDER-1" in priced["why"]
+    assert world.client("tier1").get_financing(world.financing).offers == []
+    world.client("regulator").unfreeze(world.receivable, "ORDER-1")
+    unfrozen = quote(world, "--grade", "B", input="y\n")
+    assert unfrozen.exit_code == 0 and "make this offer" in unfrozen.output and "no offer made on" not in \
+        unfrozen.output
+    assert [o.financier for o in world.client("tier1").get_financing(world.financing).offers] == [world.uscc("bank")]
+
+
+@pytest.mark.parametrize("model,expected", [("missing.json", "no model at"),
+                                            ("v3.json", "is not a usable model artefact: version:")])
+def test_quote_refuses_a_model_that_cannot_score_before_reading_the_ledger(world, tmp_path, model, expected):
+    from client.risk import DEFAULT_MODEL
+    (tmp_path / "v3.json").write_text(json.dumps({**json.loads(DEFAULT_MODEL.read_text()), "version": "v3"}))
+    result = quote(world, "--model", str(tmp_path / model), "--yes")
+    assert result.exit_code == 1 and f"{tmp_path / model}" in error_line(result) and expected in error_line(result)
+    assert world.opened == []   # refused before connecting
+    assert world.client("tier1").get_financing(world.financing).offers == []
 
 
 def test_quote_takes_what_the_bank_already_lends_against_the_debtor_off_its_limit(world):

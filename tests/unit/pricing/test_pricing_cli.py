@@ -8,6 +8,8 @@ from click.testing import CliRunner
 
 from cli.finance_commands import finance
 
+from ..cli_errors import error_line
+
 OFFERS = {
     "receivable": {"receivable_id": "RCV-1", "face_amount": 100_000_000, "due_date": "2027-03-01",
                    "financing_id": "F-1"},   # bank offers are open only on a financing request
@@ -176,3 +178,65 @@ def test_compare_refuses_a_date_off_the_calendars_ends(tmp_path, day):
     result = CliRunner().invoke(finance, ["compare", "RCV-1", "--offers", offers_file(tmp_path), "--on", day])
     assert result.exit_code == 2, result.output
     assert f"Invalid value for '--on': {day} is outside 1900-01-01 .. 2999-12-31" in result.output
+
+
+def test_compare_with_a_file_compares_only_the_named_discount_offer(tmp_path):
+    data = {"receivable": {**OFFERS["receivable"], "financing_id": None}, "bank_offers": [],
+            "early_payments": [OFFERS["early_payment"], {**OFFERS["early_payment"], "offer_id": "DD-2", "apr": "0.03"}]}
+    path = offers_file(tmp_path, data)
+    for named in ("DD-1", "DD-2"):
+        result = CliRunner().invoke(finance, ["compare", "RCV-1", "--offers", path, "--on", "2026-12-01",
+                                              "--discount-offer", named, "--json"])
+        assert result.exit_code == 0, result.output
+        assert [(p["offer_id"], p["rank_by_cost"]) for p in json.loads(result.stdout)["proposals"]] == [(named, 1)]
+
+
+def test_compare_with_a_file_keeps_the_bank_offers_beside_the_named_discount_offer(tmp_path):
+    result = CliRunner().invoke(finance, ["compare", "RCV-1", "--offers", offers_file(tmp_path), "--on", "2026-12-01",
+                                          "--discount-offer", "DD-1", "--json"])
+    assert result.exit_code == 0, result.output
+    assert [p["offer_id"] for p in json.loads(result.stdout)["proposals"]] == ["OF-A", "OF-B", "DD-1"]
+
+
+def test_compare_refuses_a_discount_offer_the_file_does_not_hold(tmp_path):
+    path = offers_file(tmp_path)
+    result = CliRunner().invoke(finance, ["compare", "RCV-1", "--offers", path, "--discount-offer", "DD-9"])
+    assert result.exit_code == 1 and error_line(result) == (
+        f"Error: --discount-offer DD-9: {path} has no early-payment offer of that id; it has DD-1: give one of "
+        f"those, or drop --discount-offer")
+    none = offers_file(tmp_path, {**OFFERS, "early_payment": None})
+    result = CliRunner().invoke(finance, ["compare", "RCV-1", "--offers", none, "--discount-offer", "DD-1"])
+    assert result.exit_code == 1 and "it has none: drop --discount-offer" in error_line(result)
+
+
+def test_quote_scores_with_the_model_given(tmp_path):
+    from client.risk import DEFAULT_MODEL
+    shipped = quote_from_history("2025-12-30")
+    assert shipped.exit_code == 0, shipped.output
+    data = json.loads(DEFAULT_MODEL.read_text())
+    data["intercept"] += 3   # a debtor e^3 times likelier, in odds, to pay late
+    riskier = tmp_path / "model.json"
+    riskier.write_text(json.dumps(data))
+    result = quote_from_history("2025-12-30", "--model", str(riskier))
+    assert result.exit_code == 0, result.output
+    assert float(json.loads(result.stdout)["probability_late"]) > float(json.loads(shipped.stdout)["probability_late"])
+
+
+def test_quote_refuses_a_missing_or_damaged_model_in_one_line(tmp_path, monkeypatch):
+    import cli.finance_commands as commands
+    damaged = tmp_path / "model.json"
+    damaged.write_text(json.dumps({**json.loads(commands.DEFAULT_MODEL.read_text()), "version": "v3"}))
+    result = quote_from_history("2025-12-30", "--model", str(damaged))
+    assert result.exit_code == 1 and f"{damaged} is not a usable model artefact: version: the artefact is " \
+        "late_payment-v3" in error_line(result)
+    monkeypatch.setattr(commands, "DEFAULT_MODEL", tmp_path / "missing.json")   # the shipped one lost
+    result = quote_from_history("2025-12-30")
+    assert result.exit_code == 1 and f"no model at {tmp_path / 'missing.json'}: run `recfin risk train` first" in \
+        error_line(result)
+
+
+def test_quote_refuses_a_model_with_a_grade_given_as_nothing_is_scored(tmp_path):
+    result = CliRunner().invoke(finance, ["quote", "RCV-1", "--as", "example-bank", "--face", "100000000", "--due",
+                                          "2026-12-31", "--on", "2026-06-30", "--grade", "B", "--model",
+                                          str(tmp_path / "model.json")])
+    assert result.exit_code == 2 and "with --grade or --probability nothing is scored: drop --model" in result.output

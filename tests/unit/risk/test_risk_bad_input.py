@@ -122,6 +122,34 @@ def test_a_failed_write_leaves_no_partial_artefact(tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.fixture
+def trained_once(monkeypatch):
+    """Training answers at once with one small fit (the files written are what these tests are about)."""
+    model, report = training.run(5, 20)
+    monkeypatch.setattr(training, "run", lambda *a, **k: (model, report))
+    return model
+
+
+def test_a_card_that_cannot_be_written_leaves_the_old_artefact_in_place(tmp_path, trained_once):
+    old_artefact = tmp_path / f"late_payment-{VERSION}.json"
+    old_artefact.write_text("the previous model\n")
+    card = tmp_path / f"late_payment-{VERSION}.card.md"
+    card.mkdir()   # a folder where the card should go: its rename fails once both files are written
+    with pytest.raises(OSError) as raised:
+        training.train_and_save(5, 20, tmp_path, compare=False)
+    assert raised.value.filename == str(card)   # the file asked for, not the temporary one
+    assert old_artefact.read_text() == "the previous model\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [card.name, old_artefact.name]   # no temporary left
+
+
+def test_train_names_the_card_it_could_not_write(tmp_path, trained_once):
+    card = tmp_path / f"late_payment-{VERSION}.card.md"
+    card.mkdir()
+    r = invoke("train", "--out", tmp_path)
+    assert r.exit_code == 1 and f"cannot write the model to {card}: Is a directory" in error_line(r)
+    assert ".tmp" not in error_line(r) and not (tmp_path / f"late_payment-{VERSION}.json").exists()
+
+
 def test_train_writes_both_files_whole(tmp_path):
     model, _, path = training.train_and_save(5, 20, tmp_path, compare=False)
     assert sorted(p.name for p in tmp_path.iterdir()) == [f"late_payment-{VERSION}.card.md",

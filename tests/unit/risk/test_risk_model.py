@@ -68,15 +68,21 @@ def test_grade_boundaries():
         ["A", "A", "B", "C", "D", "D", "E", "E"]
 
 
-@pytest.mark.parametrize("field,value", [("coef", float("nan")), ("coef", float("inf")), ("mean", float("-inf")),
-                                         ("scale", float("inf")), ("scale", 1e-300), ("intercept", float("nan")),
-                                         ("coef", 1e308)])
-def test_an_artefact_with_parameters_no_trained_model_has_is_refused_when_loaded(field, value):
+def shipped_with(field: str, value) -> dict:
+    """The shipped artefact's data with the intercept, or the second value of a list of parameters, set to value."""
     data = json.loads(DEFAULT_MODEL.read_text())
     if field == "intercept":
         data[field] = value
     else:
         data[field][1] = value
+    return data
+
+
+@pytest.mark.parametrize("field,value", [("coef", float("nan")), ("coef", float("inf")), ("mean", float("-inf")),
+                                         ("scale", float("inf")), ("scale", 1e-300), ("intercept", float("nan")),
+                                         ("coef", 1e308)])
+def test_an_artefact_with_parameters_no_trained_model_has_is_refused_when_loaded(field, value):
+    data = shipped_with(field, value)
     with pytest.raises(ValidationError, match=f"{field}: .*(not a trained model's parameter|at least 1e-06)"):
         LatePaymentModel.model_validate(data)
 
@@ -147,3 +153,31 @@ def test_an_artefact_that_weighs_bad_news_negatively_is_refused():
     data["coef"][data["features"].index("rejection_rate_90")] = -0.05
     with pytest.raises(ValidationError, match="coef: rejection_rate_90 only rise.*score a debtor safer.*re-train"):
         LatePaymentModel.model_validate(data)
+
+
+@pytest.mark.parametrize("field,value,shown", [("intercept", True, "true"), ("coef", True, "true"),
+                                               ("mean", False, "false"), ("scale", "1.5", '"1.5"'),
+                                               ("intercept", "-1.99", '"-1.99"'), ("coef", None, "null")])
+def test_a_parameter_that_is_not_a_json_number_is_refused(field, value, shown):
+    data = shipped_with(field, value)
+    with pytest.raises(ValidationError, match=f"{shown} is not a number: a model's parameters are JSON numbers"):
+        LatePaymentModel.model_validate_json(json.dumps(data))
+
+
+def test_whole_numbers_are_parameters_too():
+    data = json.loads(DEFAULT_MODEL.read_text())
+    data["intercept"], data["mean"][0] = -2, 0   # as a hand-written or rounded artefact may give them
+    model = LatePaymentModel.model_validate_json(json.dumps(data))
+    assert model.intercept == -2.0 and model.mean[0] == 0.0
+
+
+@pytest.mark.parametrize("horizon", [-5, 0, 30, 365, True, 90.0, "90"])
+def test_an_artefact_for_another_horizon_is_refused(horizon):
+    data = json.loads(DEFAULT_MODEL.read_text())
+    data["horizon_days"] = horizon
+    with pytest.raises(ValidationError, match="horizon_days"):
+        LatePaymentModel.model_validate_json(json.dumps(data))
+    if isinstance(horizon, int) and not isinstance(horizon, bool):
+        with pytest.raises(ValidationError, match=f"for receivables falling due in the next {horizon} days, this "
+                                                  f"code labels and scores the next 90: re-train it"):
+            LatePaymentModel.model_validate_json(json.dumps(data))
