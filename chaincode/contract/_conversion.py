@@ -94,6 +94,28 @@ def _no_constant(name: str) -> float:
     raise _NotFinite(f"{name} is not a JSON number: send a finite number")
 
 
+def _non_finite_name(number: float) -> str:
+    return "NaN" if math.isnan(number) else "Infinity" if number > 0 else "-Infinity"
+
+
+def _first_non_finite(value: Any) -> str | None:
+    """Where in ``value`` (a model, dict, list, ... of any depth) the first NaN or infinite float is,
+    as "location: NaN" (location "value" for ``value`` itself); None when every number is finite."""
+    # pydantic's plain-Python form keeps NaN and infinities as floats, whatever a model's own JSON setting.
+    stack: list[tuple[Any, str]] = [(pydantic_core.to_jsonable_python(value), "")]
+    while stack:
+        item, location = stack.pop()
+        if isinstance(item, float):
+            if not math.isfinite(item):
+                return f"{location or 'value'}: {_non_finite_name(item)}"
+        elif isinstance(item, dict):
+            stack.extend((child, f"{location}.{key}" if location else str(key)) for key, child in item.items())
+        elif isinstance(item, list):
+            stack.extend((child, f"{location}.{index}" if location else str(index))
+                         for index, child in enumerate(item))
+    return None
+
+
 def _finite_number(text: str) -> float:
     value = float(text)
     if not math.isfinite(value):
@@ -139,12 +161,18 @@ def _pydantic(annotation: Any) -> Callable[[bytes], Any]:
 
     def convert(raw: bytes) -> Any:
         try:
-            return adapter.validate_json(raw)
+            value = adapter.validate_json(raw)
         except pydantic.ValidationError as exc:
             problems = "; ".join(
                 f"{'.'.join(str(p) for p in error['loc']) or 'value'}: {error['msg']}" for error in exc.errors()
             )
             raise ValueError(problems) from None
+        # pydantic reads NaN, Infinity, "nan" and numbers beyond a float (1e999) into a float field; none has
+        # a JSON form, so echoed back it would make output that is no JSON, as the dict and list path refuses.
+        non_finite = _first_non_finite(value)
+        if non_finite is not None:
+            raise _NotFinite(f"{non_finite} is not a JSON number: send a finite number")
+        return value
 
     return convert
 
@@ -218,7 +246,10 @@ class Signature:
 
 
 def encode_result(value: Any) -> bytes:
-    """bytes as is, str as UTF-8, None as empty, anything else as compact JSON."""
+    """bytes as is, str as UTF-8, None as empty, anything else as compact JSON.
+
+    Raises ValueError for a result that would encode as NaN or Infinity, which no JSON reader accepts.
+    """
     if value is None:
         return b""
     if isinstance(value, (bytes, bytearray, memoryview)):
@@ -226,5 +257,20 @@ def encode_result(value: Any) -> bytes:
     if isinstance(value, str):
         return value.encode("utf-8")
     if isinstance(value, pydantic.BaseModel):
-        return value.model_dump_json().encode("utf-8")
-    return pydantic_core.to_json(value)
+        encoded = value.model_dump_json().encode("utf-8")
+    else:
+        encoded = pydantic_core.to_json(value)
+    # Both words are rare in a result, and then mostly inside strings: only then is the result parsed to tell.
+    if (b"NaN" in encoded or b"Infinity" in encoded) and not _is_json(encoded):
+        where = _first_non_finite(value) or "a number"
+        raise ValueError(f"the result holds {where}, which has no JSON form: return finite numbers "
+                         f"(or None, or a string, where a number is unknown)")
+    return encoded
+
+
+def _is_json(encoded: bytes) -> bool:
+    try:
+        json.loads(encoded, parse_constant=_no_constant)
+    except ValueError:
+        return False
+    return True

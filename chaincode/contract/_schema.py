@@ -8,7 +8,8 @@ deterministic subset of JSON Schema draft-04: no ``anyOf``, ``oneOf`` or ``const
 boolean ``exclusiveMinimum``. Pydantic writes draft 2020-12, so ``_deterministic`` rewrites each
 schema into that subset: an optional ``X | None`` becomes X with ``"null"`` among its types (and
 in its ``enum``); an optional model becomes ``{"type": ["object", "null"]}`` described as that
-model, since the subset cannot say "or null" beside a ``$ref``; a ``const`` a one-value ``enum``.
+model, since the subset cannot say "or null" beside a ``$ref``; a ``const`` a one-value ``enum``;
+a tuple's ``prefixItems`` draft-04's array of ``items``.
 """
 
 from __future__ import annotations
@@ -44,6 +45,10 @@ def schema_of(annotation: Any, components: dict[str, Any]) -> dict[str, Any]:
         return {}
     for name, definition in schema.pop("$defs", {}).items():
         components[name] = _component(name, definition)
+    if set(schema) == {"$ref"}:
+        # A model that refers to itself is all in $defs, and the schema is a reference to it: replacing
+        # the component with that reference would make it refer to itself alone, with no definition.
+        return dict(schema)
     if isinstance(annotation, type) and issubclass(annotation, pydantic.BaseModel):
         components[annotation.__name__] = _component(annotation.__name__, schema)
         return {"$ref": _REF_TEMPLATE.format(model=annotation.__name__)}
@@ -62,6 +67,12 @@ def _deterministic(schema: Any) -> Any:
     for key, value in schema.items():
         if key in ("properties", "patternProperties"):
             out[key] = {name: _deterministic(sub) for name, sub in value.items()}
+        elif key == "prefixItems":   # a tuple: draft-04 says the same with an array of item schemas
+            out["items"] = [_deterministic(sub) for sub in value]
+        elif key == "items" and "prefixItems" in schema:
+            # The items after a tuple's fixed ones: draft-04's additionalItems, outside the subset. Left
+            # out, they are any JSON value, which accepts all the contract does (pydantic counts them).
+            continue
         elif key in ("items", "additionalProperties", "not"):
             out[key] = [_deterministic(sub) for sub in value] if isinstance(value, list) else _deterministic(value)
         elif key == "allOf":

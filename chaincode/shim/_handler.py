@@ -26,7 +26,7 @@ from google.protobuf.message import DecodeError
 
 from ._errors import PeerError
 from ._execution import Invoke, execute_transaction, failure_response, is_transaction_failure
-from ._peer_options import PeerOptions
+from ._peer_options import MAX_MESSAGE_BYTES, PeerOptions
 from ._proposal import decode_proposal
 from ._stub import ChaincodeStub
 from ._text import cap_response_message
@@ -37,8 +37,6 @@ logger = logging.getLogger(__name__)
 
 Msg = shim_pb2.ChaincodeMessage
 TxKey = tuple[str, str]  # (channel id, tx id); the handler itself stands for the stream
-
-MAX_MESSAGE_BYTES = 100 * 1024 * 1024  # the peer's default gRPC message limit, the server's too
 
 
 def _type_name(kind: int) -> str:
@@ -255,6 +253,7 @@ class StreamHandler:
                     proposal=proposal,
                     options=self.options,
                     decorations=dict(chaincode_input.decorations),
+                    max_message_bytes=MAX_MESSAGE_BYTES,
                 )
                 if message.type == Msg.INIT and not chaincode_input.args:
                     # An init call that names no function has nothing to run (as in Fabric's contract API).

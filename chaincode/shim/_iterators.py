@@ -18,7 +18,10 @@ class QueryIterator(Generic[T]):
 
     The first request is sent on the first ``__anext__`` so that creating an
     iterator costs nothing. ``close()`` releases the peer's iterator early;
-    after the last batch the peer has already released it.
+    after the last batch the peer has already released it. A closed iterator
+    yields nothing more and sends nothing: closed before its first read, it
+    never asks the peer for the query at all, which would open an iterator on
+    the peer that nothing would close.
     """
 
     def __init__(
@@ -44,11 +47,13 @@ class QueryIterator(Generic[T]):
         return self
 
     async def __anext__(self) -> T:
+        if self._closed:
+            raise StopAsyncIteration
         if not self._started:
             self._started = True
             self._accept(await self._transport.request(self._message_type, self._request))
         while self._position >= len(self._rows):
-            if not self._has_more or self._closed:
+            if not self._has_more:
                 raise StopAsyncIteration
             next_request = shim_pb2.QueryStateNext(id=self._iterator_id).SerializeToString()
             self._accept(await self._transport.request(Msg.QUERY_STATE_NEXT, next_request))

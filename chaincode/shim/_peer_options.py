@@ -1,47 +1,27 @@
 """What the peer offers in READY: Fabric 3.1's batched writes and multi-key reads.
 
 The peer sends a ``ChaincodeAdditionalParams`` message as the READY payload
-(Fabric 3.1 ``core/chaincode/handler.go`` sendReady). The installed
-hyperledger-fabric-protos build predates that message, so it is declared here
-with the field numbers of fabric-protos' peer/chaincode.proto (0.3.7), in a
-private descriptor pool so it can never clash with a newer protos package.
-An empty READY payload (older peers) means neither feature is offered.
+(Fabric 3.1 ``core/chaincode/handler.go`` sendReady), as declared in
+fabric-protos' peer/chaincode.proto, which the installed
+hyperledger-fabric-protos build includes. An empty READY payload (older
+peers) means neither feature is offered.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
-
-
-def _build_message_class():
-    file_proto = descriptor_pb2.FileDescriptorProto(
-        name="recfin/chaincode_additional_params.proto", package="protos", syntax="proto3"
-    )
-    message = file_proto.message_type.add(name="ChaincodeAdditionalParams")
-    fields = [
-        ("use_write_batch", 1, descriptor_pb2.FieldDescriptorProto.TYPE_BOOL),
-        ("max_size_write_batch", 2, descriptor_pb2.FieldDescriptorProto.TYPE_UINT32),
-        ("use_get_multiple_keys", 3, descriptor_pb2.FieldDescriptorProto.TYPE_BOOL),
-        ("max_size_get_multiple_keys", 4, descriptor_pb2.FieldDescriptorProto.TYPE_UINT32),
-    ]
-    for name, number, field_type in fields:
-        message.field.add(
-            name=name, number=number, type=field_type, label=descriptor_pb2.FieldDescriptorProto.LABEL_OPTIONAL
-        )
-    pool = descriptor_pool.DescriptorPool()
-    pool.Add(file_proto)
-    return message_factory.GetMessageClass(pool.FindMessageTypeByName("protos.ChaincodeAdditionalParams"))
-
-
-ChaincodeAdditionalParams = _build_message_class()
+from fabric_protos.peer.chaincode_pb2 import ChaincodeAdditionalParams
 
 
 # Keys per WRITE_BATCH_STATE or GET_STATE_MULTIPLE when the peer offers the feature but names
 # no size: fabric-chaincode-go's default (shim/handler.go), so a peer sees the same segments
 # from this runtime as from a Go chaincode, never one unbounded message.
 DEFAULT_SEGMENT_SIZE = 100
+
+# The peer's default gRPC message limit, the server's too. No message may exceed it: gRPC ends the
+# whole Connect call on one that does. Write batches are cut below it as well as by record count.
+MAX_MESSAGE_BYTES = 100 * 1024 * 1024
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from fabric_protos.peer import chaincode_pb2, chaincode_shim_pb2 as shim_pb2, pr
 from . import _composite as composite
 from ._errors import PeerError
 from ._iterators import QueryIterator
-from ._peer_options import PeerOptions
+from ._peer_options import MAX_MESSAGE_BYTES, PeerOptions
 from ._proposal import ProposalDetails, timestamp_to_datetime
 from ._text import excerpt
 from ._types import INTERNAL_ERROR, KV, KeyModification, QueryMetadata, Response
@@ -48,6 +48,17 @@ def _decode_history(row: bytes) -> KeyModification:
     return KeyModification(mod.tx_id, mod.value, timestamp, mod.is_delete)
 
 
+def _varint_bytes(value: int) -> int:
+    """Bytes protobuf needs to encode ``value`` (>= 0) as a varint: 7 bits a byte."""
+    return max(1, (value.bit_length() + 6) // 7)
+
+
+def _length_delimited_bytes(size: int) -> int:
+    """Bytes a length-delimited field of ``size`` bytes takes with a field number below 16:
+    a one-byte tag, the length as a varint, then the bytes."""
+    return 1 + _varint_bytes(size) + size
+
+
 def _require(value: str, what: str) -> None:
     if not value:
         raise ValueError(f"{what} must not be an empty string")
@@ -66,8 +77,10 @@ class ChaincodeStub:
         proposal: ProposalDetails | None = None,
         options: PeerOptions | None = None,
         decorations: dict[str, bytes] | None = None,
+        max_message_bytes: int = MAX_MESSAGE_BYTES,
     ) -> None:
         self._transport = transport
+        self._max_message_bytes = max_message_bytes
         self._channel_id = channel_id
         self._tx_id = tx_id
         self._args = list(args)
@@ -116,10 +129,17 @@ class ChaincodeStub:
         return dict(self._proposal.transient)
 
     def get_tx_timestamp(self) -> datetime:
-        """The client's proposal timestamp (UTC, aware): the same on every endorser, unlike the clock."""
+        """The client's proposal timestamp (UTC, aware): the same on every endorser, unlike the clock.
+
+        Raises ValueError when the proposal has none, or one outside years 1 to 9999.
+        """
         if self._proposal.timestamp is None:
             raise ValueError("the proposal carries no timestamp")
-        return self._proposal.timestamp
+        try:
+            return timestamp_to_datetime(self._proposal.timestamp)
+        except ValueError as exc:
+            raise ValueError(f"the proposal's {exc}: the client that submitted it set it wrongly; submit the "
+                             f"transaction again from a client whose clock is right") from None
 
     def get_binding(self) -> bytes:
         return self._proposal.binding
@@ -306,13 +326,36 @@ class ChaincodeStub:
     # -- end of transaction (called by the runtime, not by contracts)
 
     async def flush_writes(self) -> None:
-        """Send the batched writes as WRITE_BATCH_STATE messages of at most the peer's maximum size."""
+        """Send the batched writes as WRITE_BATCH_STATE messages of at most the peer's number of records
+        each, and each within the message limit."""
         records = list(self._write_batch.values())
         self._write_batch.clear()
-        limit = self._options.write_batch_segment
-        for offset in range(0, len(records), limit):
-            batch = shim_pb2.WriteBatchState(rec=records[offset : offset + limit])
+        for segment in self._write_segments(records):
+            batch = shim_pb2.WriteBatchState(rec=segment)
             await self._transport.request(Msg.WRITE_BATCH_STATE, batch.SerializeToString())
+
+    def _write_segments(self, records: list[shim_pb2.WriteRecord]) -> list[list[shim_pb2.WriteRecord]]:
+        """``records`` cut into segments of at most the peer's segment size whose WRITE_BATCH_STATE
+        message stays within the message limit. Writes that each fit the limit unbatched may add
+        up to more than it, and must not fail batched; only a record too large for any message
+        stays alone in its segment, for the request to refuse."""
+        count_limit = self._options.write_batch_segment
+        envelope = Msg(type=Msg.WRITE_BATCH_STATE, txid=self._tx_id, channel_id=self._channel_id).ByteSize()
+        # The payload field's tag and length (a varint of at most 5 bytes below 4 GiB) are envelope too.
+        payload_budget = self._max_message_bytes - envelope - 1 - 5
+        segments: list[list[shim_pb2.WriteRecord]] = []
+        segment: list[shim_pb2.WriteRecord] = []
+        segment_bytes = 0
+        for record in records:
+            record_bytes = _length_delimited_bytes(record.ByteSize())   # one entry of the repeated ``rec``
+            if segment and (len(segment) == count_limit or segment_bytes + record_bytes > payload_budget):
+                segments.append(segment)
+                segment, segment_bytes = [], 0
+            segment.append(record)
+            segment_bytes += record_bytes
+        if segment:
+            segments.append(segment)
+        return segments
 
     # -- helpers
 

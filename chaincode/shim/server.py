@@ -42,6 +42,9 @@ SHUTDOWN_GRACE_SECONDS = 5.0
 # server does (EnforcementPolicy PermitWithoutStream), with half the peer's interval as the floor
 # so that a ping arriving a moment early by the server's clock never counts as a strike.
 PEER_PING_MIN_INTERVAL_MS = 30_000
+# The log levels --log-level and CHAINCODE_LOG_LEVEL name (any case; logging's other names, WARN, FATAL
+# and NOTSET, are taken too).
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
 def _grpc_options() -> list[tuple[str, int]]:
@@ -200,11 +203,28 @@ async def serve(
 
 
 def load_contract(spec: str) -> Contract:
-    """Instantiate ``module:Class`` (a Contract subclass taking no arguments)."""
+    """Instantiate ``module:Class`` (a Contract subclass taking no arguments).
+
+    Raises ValueError naming what is wrong with ``spec``: no colon, a module that cannot be
+    imported, or no Contract class of that name in it.
+    """
+    from chaincode.contract import Contract  # here: chaincode.contract imports this package
+
     module_name, _, class_name = spec.partition(":")
     if not module_name or not class_name:
         raise ValueError(f"--contract {spec!r}: expected module:Class")
-    contract_class = getattr(importlib.import_module(module_name), class_name)
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as exc:   # the module, or something it imports, is not there
+        raise ValueError(f"--contract {spec!r}: cannot import {module_name}: {exc}: give a module on the "
+                         f"Python path, e.g. chaincode.receivables") from None
+    contract_class = getattr(module, class_name, None)
+    if contract_class is None:
+        raise ValueError(f"--contract {spec!r}: module {module_name} has no {class_name}: give the name of a "
+                         f"Contract class defined there")
+    if not (isinstance(contract_class, type) and issubclass(contract_class, Contract)):
+        raise ValueError(f"--contract {spec!r}: {class_name} is not a Contract class: give a subclass of "
+                         f"chaincode.contract.Contract")
     return contract_class()
 
 
@@ -221,7 +241,9 @@ def main(argv: Sequence[str] | None = None) -> None:
                "client certificates")
     parser.add_argument("--contract", action="append", required=True, metavar="MODULE:CLASS",
                         help="a contract class to serve (repeatable; the first is the default contract)")
-    parser.add_argument("--log-level", default=os.environ.get("CHAINCODE_LOG_LEVEL", "INFO"))
+    parser.add_argument("--log-level", default=os.environ.get("CHAINCODE_LOG_LEVEL", "INFO"), metavar="LEVEL",
+                        help=f"one of {', '.join(LOG_LEVELS)}, e.g. --log-level DEBUG (default: "
+                             f"CHAINCODE_LOG_LEVEL, or INFO)")
     parser.add_argument("--operations-address", default=os.environ.get("CHAINCODE_OPERATIONS_ADDRESS") or None,
                         metavar="HOST:PORT",
                         help="serve /healthz and /metrics (Prometheus) there, over HTTP, or HTTPS with --operations-tls-* "
@@ -241,6 +263,9 @@ def main(argv: Sequence[str] | None = None) -> None:
                         help="refuse, at the handshake, every client without such a certificate, /healthz "
                              "probes too (default: CHAINCODE_OPERATIONS_TLS_CLIENT_AUTH_REQUIRED=true)")
     args = parser.parse_args(argv)
+    if args.log_level.upper() not in logging.getLevelNamesMapping():
+        parser.error(f"unknown log level {args.log_level!r} (from --log-level or CHAINCODE_LOG_LEVEL): "
+                     f"use {', '.join(LOG_LEVELS[:-1])} or {LOG_LEVELS[-1]}")
     logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     package_id = os.environ.get("CHAINCODE_ID", "")
     address = os.environ.get("CHAINCODE_SERVER_ADDRESS", "")
@@ -254,7 +279,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         parser.error(str(exc))
     tls_cert, tls_key, client_ca = _chaincode_tls(parser)
     operations_tls = _operations_tls(parser, args)
-    contracts = [load_contract(spec) for spec in args.contract]
+    try:
+        contracts = [load_contract(spec) for spec in args.contract]
+    except ValueError as exc:
+        parser.error(str(exc))
     try:
         asyncio.run(
             serve(

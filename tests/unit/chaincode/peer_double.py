@@ -93,8 +93,12 @@ class PeerSide:
             )
         )
 
+    async def next_message(self, tx_id: str, channel_id: str = CHANNEL):
+        """The next message the chaincode sent for the transaction, whatever its type."""
+        return await asyncio.wait_for(self._queues[(channel_id, tx_id)].get(), TIMEOUT)
+
     async def expect(self, tx_id: str, message_type: int, channel_id: str = CHANNEL):
-        message = await asyncio.wait_for(self._queues[(channel_id, tx_id)].get(), TIMEOUT)
+        message = await self.next_message(tx_id, channel_id)
         assert Msg.Type.Name(message.type) == Msg.Type.Name(message_type), message
         return message
 

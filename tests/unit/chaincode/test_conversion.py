@@ -1,6 +1,7 @@
 """Arguments converted by annotation, results encoded, both through the real router."""
 
 import json
+import math
 import sys
 from decimal import Decimal
 
@@ -49,6 +50,29 @@ class Echo(Contract):
     @transaction(evaluate=True)
     async def Amount(self, ctx: Context, amount: Decimal) -> str:
         return str(amount)
+
+
+class Reading(pydantic.BaseModel):
+    label: str
+    values: list[float]
+
+
+class Rates(Contract):
+    name = "rates"
+
+    @transaction(evaluate=True)
+    async def Scale(self, ctx: Context, rate: float, factors: list[float]) -> list:
+        return [rate * factor for factor in factors]
+
+    @transaction(evaluate=True)
+    async def Record(self, ctx: Context, reading: Reading) -> Reading:
+        return reading
+
+    @transaction(evaluate=True)
+    async def Ratio(self, ctx: Context, numerator: float, denominator: float) -> dict:
+        """A computation that can go wrong: 0/0 as a float is NaN."""
+        ratio = numerator / denominator if denominator else numerator * math.inf
+        return {"ratio": {"of": [numerator, denominator], "is": ratio}}
 
 
 async def call(*args):
@@ -217,6 +241,45 @@ async def test_a_number_no_json_can_hold_is_refused_naming_the_parameter(positio
     assert result.message.endswith(f"{said}: send a finite number")
     finite = await call("Types", "t", "1", "true", "r", '{"a": 1.5e300}', "[-0.0]")
     assert finite.status == 200 and json.loads(finite.payload)["obj"] == {"a": 1.5e300}
+
+
+@pytest.mark.parametrize(("args", "parameter", "said"), [
+    (("NaN", "[1]"), "rate", "value: NaN"),
+    (("1e999", "[1]"), "rate", "value: Infinity"),
+    (('"-inf"', "[1]"), "rate", "value: -Infinity"),
+    (("2", "[1, NaN]"), "factors", "1: NaN"),
+    (("2", '[1, "Infinity"]'), "factors", "1: Infinity"),
+])
+async def test_a_typed_parameter_refuses_a_number_no_json_can_hold_as_the_dict_path_does(args, parameter, said):
+    result = await MemoryLedger([Rates()]).evaluate(ALICE, "rates:Scale", *args)
+    assert result.status == 500
+    assert result.message.startswith(f"rates:Scale: argument '{parameter}' = ")
+    assert result.message.endswith(f": {said} is not a JSON number: send a finite number")
+    finite = await MemoryLedger([Rates()]).evaluate(ALICE, "rates:Scale", "-1.5e300", "[0.5]")
+    assert (finite.status, json.loads(finite.payload)) == (200, [-0.75e300])
+
+
+async def test_a_model_parameter_refuses_a_non_finite_float_naming_the_field():
+    result = await MemoryLedger([Rates()]).evaluate(ALICE, "rates:Record", '{"label": "a", "values": [1, 2, NaN]}')
+    assert result.status == 500
+    assert result.message.startswith("rates:Record: argument 'reading' = ")
+    assert result.message.endswith(": values.2: NaN is not a JSON number: send a finite number")
+
+
+async def test_a_result_holding_a_non_finite_number_fails_naming_where_instead_of_sending_no_json():
+    result = await MemoryLedger([Rates()]).evaluate(ALICE, "rates:Ratio", "0", "0")
+    assert (result.status, result.payload) == (500, b"")
+    assert result.message == ("ValueError: the result holds ratio.is: NaN, which has no JSON form: return finite "
+                              "numbers (or None, or a string, where a number is unknown)")
+    assert "ratio.is: Infinity" in (await MemoryLedger([Rates()]).evaluate(ALICE, "rates:Ratio", "1", "0")).message
+    assert json.loads((await MemoryLedger([Rates()]).evaluate(ALICE, "rates:Ratio", "1", "4")).payload) == {
+        "ratio": {"of": [1.0, 4.0], "is": 0.25}}
+
+
+def test_a_result_whose_strings_say_nan_or_infinity_is_sent_as_it_is():
+    assert encode_result({"NaN": "Infinity", "n": [1.5]}) == b'{"NaN":"Infinity","n":[1.5]}'
+    with pytest.raises(ValueError, match=r"the result holds value: -Infinity, which has no JSON form"):
+        encode_result(-math.inf)
 
 
 async def test_the_digit_limit_is_the_runtimes_whatever_the_interpreter_is_started_with():

@@ -6,10 +6,10 @@ stream after the oversized one.
 """
 
 import pytest
-from fabric_protos.peer import proposal_response_pb2
+from fabric_protos.peer import chaincode_shim_pb2 as shim_pb2, proposal_response_pb2
 
 from chaincode.contract import Context, Contract, ContractError, transaction
-from chaincode.shim import _handler, server
+from chaincode.shim import PeerOptions, _handler, server
 from chaincode.shim._handler import _completed_message
 from chaincode.shim._text import MAX_RESPONSE_MESSAGE_BYTES, cap_response_message, excerpt
 from chaincode.shim._types import Response
@@ -34,6 +34,11 @@ class Oversized(Contract):
     @transaction
     async def Store(self, ctx: Context, size: int) -> None:
         await ctx.stub.put_state("k", b"x" * size)
+
+    @transaction
+    async def StoreEach(self, ctx: Context, sizes: list[int]) -> None:
+        for number, size in enumerate(sizes):
+            await ctx.stub.put_state(f"k{number}", b"x" * size)
 
     @transaction
     async def Refuse(self, ctx: Context, text: str, repeat: int) -> None:
@@ -115,6 +120,41 @@ async def test_a_request_over_the_message_limit_fails_its_transaction_unsent(sma
         assert response.status == 500
         assert response.message.startswith("ValueError: PUT_STATE request too large: ")
         assert f"the limit is {small_message_limit}: use smaller keys and values" in response.message
+        await the_stream_still_answers(peer)
+
+
+async def test_batched_writes_that_each_fit_are_cut_into_messages_within_the_limit(small_message_limit):
+    # Each value fits a message of its own, as it would unbatched; together they are several limits' worth.
+    sizes = [100 * 1024, 100 * 1024, 30 * 1024, 120 * 1024, 200 * 1024, 1, 255 * 1024]
+    options = PeerOptions(use_write_batch=True, max_size_write_batch=1000)
+    async with running_server([Oversized()]) as port, PeerSide.connect(port, options) as peer:
+        await peer.start("tx1", "big:StoreEach", str(sizes))
+        batches = []
+        while (message := await peer.next_message("tx1")).type == Msg.WRITE_BATCH_STATE:
+            assert message.ByteSize() <= small_message_limit
+            batches.append(shim_pb2.WriteBatchState.FromString(message.payload))
+            await peer.reply("tx1")
+        assert response_of(message).status == 200
+        assert [len(record.value) for batch in batches for record in batch.rec] == sizes
+        assert [len(batch.rec) for batch in batches] == [3, 1, 2, 1]
+        # No batch was cut early: the next batch's first record would not have fit in it.
+        for batch, following in zip(batches, batches[1:]):
+            joined = shim_pb2.WriteBatchState(rec=[*batch.rec, following.rec[0]])
+            assert Msg(type=Msg.WRITE_BATCH_STATE, payload=joined.SerializeToString(), txid="tx1",
+                       channel_id=CHANNEL).ByteSize() > small_message_limit
+
+
+async def test_a_batched_write_too_large_on_its_own_fails_its_transaction_unsent(small_message_limit):
+    options = PeerOptions(use_write_batch=True)
+    async with running_server([Oversized()]) as port, PeerSide.connect(port, options) as peer:
+        await peer.start("tx1", "big:StoreEach", str([10, small_message_limit]))
+        # The small write went out in a batch of its own before the large one was refused.
+        first = await peer.expect("tx1", Msg.WRITE_BATCH_STATE)
+        assert [len(r.value) for r in shim_pb2.WriteBatchState.FromString(first.payload).rec] == [10]
+        await peer.reply("tx1")
+        response = response_of(await peer.expect("tx1", Msg.COMPLETED))
+        assert response.status == 500
+        assert response.message.startswith("ValueError: WRITE_BATCH_STATE request too large: ")
         await the_stream_still_answers(peer)
 
 

@@ -58,6 +58,24 @@ class Pricing(Contract):
         return terms
 
 
+class Node(pydantic.BaseModel):
+    name: str
+    children: list["Node"] = []
+
+
+class Shapes(Contract):
+    """A model that refers to itself, and tuples, which pydantic describes with draft 2020-12's prefixItems."""
+    name = "shapes"
+
+    @transaction
+    async def Tree(self, ctx: Context, root: Node) -> Node:
+        return root
+
+    @transaction
+    async def Pair(self, ctx: Context, pair: tuple[int, str], rest: tuple[int, ...]) -> tuple[str, int]:
+        return pair[1], pair[0]
+
+
 def metadata_of(contract: Contract) -> dict:
     ledger = MemoryLedger([contract])
     result = asyncio.run(ledger.evaluate(make_identity("SupplierMSP", "reader"), "org.hyperledger.fabric:GetMetadata"))
@@ -75,7 +93,8 @@ def test_the_schema_is_the_pinned_releases():
 
 
 @needs_schema
-@pytest.mark.parametrize("contract", [ReceivablesContract, FeatureContract, Pricing], ids=lambda c: c.__name__)
+@pytest.mark.parametrize("contract", [ReceivablesContract, FeatureContract, Pricing, Shapes],
+                         ids=lambda c: c.__name__)
 def test_metadata_is_valid_under_fabrics_contract_schema(contract):
     official = json.loads(SCHEMA_FILE.read_text())
     metadata = metadata_of(contract())
@@ -105,6 +124,28 @@ def test_a_draft_2020_schema_is_rewritten_into_the_deterministic_subset():
     assert terms["required"] == ["kind"]
     days = metadata["components"]["schemas"]["Tier"]["properties"]["days"]
     assert (days["minimum"], days["exclusiveMinimum"]) == (0, True)    # draft-04's boolean form
+
+
+def test_a_model_that_refers_to_itself_is_published_whole_and_documents_validate_under_it():
+    metadata = metadata_of(Shapes())
+    node = metadata["components"]["schemas"]["Node"]
+    assert node["properties"]["children"]["items"] == {"$ref": "#/components/schemas/Node"}
+    tree = metadata["contracts"]["shapes"]["transactions"][0]
+    assert tree["parameters"][0]["schema"] == tree["returns"] == {"$ref": "#/components/schemas/Node"}
+    validator = jsonschema.Draft4Validator({**metadata, "$ref": "#/components/schemas/Node"})
+    assert validator.is_valid({"name": "a", "children": [{"name": "b", "children": []}]})
+    assert not validator.is_valid({"name": "a", "children": [{"children": []}]})   # the inner node has no name
+
+
+def test_a_tuple_is_published_as_draft_04s_array_of_item_schemas():
+    pair = metadata_of(Shapes())["contracts"]["shapes"]["transactions"][1]
+    schemas = [parameter["schema"] for parameter in pair["parameters"]]
+    assert schemas[0] == {"type": "array", "items": [{"type": "integer"}, {"type": "string"}],
+                          "minItems": 2, "maxItems": 2}
+    assert schemas[1] == {"type": "array", "items": {"type": "integer"}}
+    assert pair["returns"]["items"] == [{"type": "string"}, {"type": "integer"}]
+    validator = jsonschema.Draft4Validator(schemas[0])
+    assert validator.is_valid([1, "a"]) and not validator.is_valid(["a", 1]) and not validator.is_valid([1])
 
 
 def test_the_receivables_contract_publishes_no_construct_outside_the_subset():

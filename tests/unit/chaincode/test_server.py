@@ -93,6 +93,27 @@ def test_load_contract():
         load_contract("chaincode.feature_contract")
 
 
+@pytest.mark.parametrize(("flags", "env", "expected"), [
+    (["--log-level", "LOUD"], {},
+     "error: unknown log level 'LOUD' (from --log-level or CHAINCODE_LOG_LEVEL): use DEBUG, INFO, WARNING, ERROR "
+     "or CRITICAL"),
+    ([], {"CHAINCODE_LOG_LEVEL": "verbose"}, "error: unknown log level 'verbose'"),
+    (["--contract", "chaincode.no_such_module:Thing"], {},
+     "error: --contract 'chaincode.no_such_module:Thing': cannot import chaincode.no_such_module: No module named "
+     "'chaincode.no_such_module': give a module on the Python path"),
+    (["--contract", "chaincode.feature_contract:Nothing"], {},
+     "error: --contract 'chaincode.feature_contract:Nothing': module chaincode.feature_contract has no Nothing: "
+     "give the name of a Contract class defined there"),
+    (["--contract", "chaincode.feature_contract:transaction"], {},
+     "error: --contract 'chaincode.feature_contract:transaction': transaction is not a Contract class"),
+])
+def test_python_m_chaincode_refuses_a_bad_log_level_or_contract_naming_it(flags, env, expected):
+    result = _python_m_chaincode(*flags, env_extra=env)
+    assert result.returncode == 2, result.stderr
+    assert expected in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 def _certificate(name: str, key, issuer_name: x509.Name | None = None, issuer_key=None, ca: bool = False):
     subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
     builder = (

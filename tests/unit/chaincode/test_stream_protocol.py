@@ -5,16 +5,18 @@ import contextlib
 import json
 import logging
 
-from fabric_protos.common import policies_pb2
+import pytest
+from fabric_protos.common import common_pb2, policies_pb2
 from fabric_protos.ledger.queryresult import kv_query_result_pb2
 from fabric_protos.msp import msp_principal_pb2
-from fabric_protos.peer import chaincode_pb2, chaincode_shim_pb2 as shim_pb2, proposal_response_pb2
+from fabric_protos.peer import chaincode_pb2, chaincode_shim_pb2 as shim_pb2, proposal_pb2, proposal_response_pb2
 from google.protobuf import timestamp_pb2
 
 from chaincode.contract import Context, Contract, ContractError, ContractRouter, transaction
 from chaincode.shim import KeyEndorsementPolicy, PeerOptions, StreamHandler
 from chaincode.shim._handler import _completed_message
 from chaincode.shim._types import Response
+from chaincode.testing._proposals import make_signed_proposal
 
 from .peer_double import CALLER, CHANNEL, PACKAGE_ID, Msg, PeerSide, running_server
 
@@ -55,6 +57,14 @@ class Wire(Contract):
         return {"keys": [kv.key for kv in rows], "count": meta.fetched_records_count, "bookmark": meta.bookmark}
 
     @transaction(evaluate=True)
+    async def ReadAfterClose(self, ctx: Context, rows_before_close: int) -> list:
+        """Reads ``rows_before_close`` rows of a range, closes it, then reads on: what comes is returned."""
+        iterator = ctx.stub.get_state_by_range("a", "z")
+        keys = [(await iterator.__anext__()).key for _ in range(rows_before_close)]
+        await iterator.close()
+        return keys + [kv.key async for kv in iterator]
+
+    @transaction(evaluate=True)
     async def History(self, ctx: Context, key: str) -> list:
         return [[m.tx_id, m.value.decode(), m.timestamp.isoformat(), m.is_delete]
                 async for m in ctx.stub.get_history_for_key(key)]
@@ -76,6 +86,10 @@ class Wire(Contract):
     @transaction(evaluate=True)
     async def Hash(self, ctx: Context) -> str:
         return (await ctx.stub.get_private_data_hash("coll", "p")).hex()
+
+    @transaction(evaluate=True)
+    async def Time(self, ctx: Context) -> str:
+        return ctx.stub.get_tx_timestamp().isoformat()
 
     @transaction(evaluate=True)
     async def Decorations(self, ctx: Context) -> dict:
@@ -309,6 +323,29 @@ async def test_pagination_sends_query_metadata_and_follows_has_more():
         assert result == {"keys": ["b", "c", "d"], "count": 3, "bookmark": "e"}
 
 
+async def test_an_iterator_closed_before_its_first_read_sends_nothing_and_yields_nothing():
+    async with running_server([Wire()]) as port, PeerSide.connect(port) as peer:
+        await peer.start("tx1", "wire:ReadAfterClose", "0")
+        # No GET_STATE_BY_RANGE: it would open an iterator on the peer that nothing would close.
+        completed = await peer.next_message("tx1")
+        assert Msg.Type.Name(completed.type) == "COMPLETED"
+        assert json.loads(response_of(completed).payload) == []
+
+
+async def test_an_iterator_closed_mid_batch_is_released_on_the_peer_and_yields_nothing_more():
+    async with running_server([Wire()]) as port, PeerSide.connect(port) as peer:
+        await peer.start("tx1", "wire:ReadAfterClose", "1")
+        await peer.expect("tx1", Msg.GET_STATE_BY_RANGE)
+        await peer.reply("tx1", shim_pb2.QueryResponse(results=[kv_row("b"), kv_row("c")], has_more=True,
+                                                       id="iter-7").SerializeToString())
+        close = await peer.expect("tx1", Msg.QUERY_STATE_CLOSE)
+        assert shim_pb2.QueryStateClose.FromString(close.payload).id == "iter-7"
+        await peer.reply("tx1")
+        completed = await peer.next_message("tx1")
+        assert Msg.Type.Name(completed.type) == "COMPLETED"
+        assert json.loads(response_of(completed).payload) == ["b"]
+
+
 async def test_history_rows_decode_to_key_modifications():
     async with running_server([Wire()]) as port, PeerSide.connect(port) as peer:
         await peer.start("tx1", "wire:History", "r1")
@@ -342,6 +379,46 @@ async def test_transient_data_and_creator_come_from_the_signed_proposal():
         await peer.start("tx1", "wire:Transient", "terms", transient={"terms": b"rate=3.6%"})
         result = json.loads(response_of(await peer.expect("tx1", Msg.COMPLETED)).payload)
         assert result == {"value": "rate=3.6%", "msp": CALLER.msp_id, "party": "913100"}
+
+
+async def start_timestamped(peer: PeerSide, tx_id: str, function: str, seconds: int, nanos: int) -> None:
+    """Start ``function`` with a proposal whose timestamp the client set to ``seconds`` and ``nanos``, whatever
+    they are: a Timestamp's range is not checked on the wire, nor by the peer."""
+    signed, _ = make_signed_proposal(channel_id=CHANNEL, chaincode_name="recfin", args=[function.encode()],
+                                     creator=bytes(CALLER))
+    proposal = proposal_pb2.Proposal.FromString(signed.proposal_bytes)
+    header = common_pb2.Header.FromString(proposal.header)
+    channel_header = common_pb2.ChannelHeader.FromString(header.channel_header)
+    channel_header.timestamp.seconds, channel_header.timestamp.nanos = seconds, nanos
+    header.channel_header = channel_header.SerializeToString()
+    proposal.header = header.SerializeToString()
+    signed.proposal_bytes = proposal.SerializeToString()
+    await peer.send(Msg(type=Msg.TRANSACTION, txid=tx_id, channel_id=CHANNEL, proposal=signed,
+                        payload=chaincode_pb2.ChaincodeInput(args=[function.encode()]).SerializeToString()))
+
+
+async def test_the_proposal_timestamp_converts_to_utc_at_microsecond_precision():
+    async with running_server([Wire()]) as port, PeerSide.connect(port) as peer:
+        await start_timestamped(peer, "tx1", "wire:Time", 1_700_000_000, 123_456_789)
+        response = response_of(await peer.expect("tx1", Msg.COMPLETED))
+        assert (response.status, response.payload) == (200, b"2023-11-14T22:13:20.123456+00:00")
+        await start_timestamped(peer, "tx2", "wire:Time", 253_402_300_799, 999_999_999)   # the last one allowed
+        assert response_of(await peer.expect("tx2", Msg.COMPLETED)).payload == b"9999-12-31T23:59:59.999999+00:00"
+
+
+@pytest.mark.parametrize(("seconds", "nanos"), [(10**12, 0), (253_402_300_800, 0), (-62_135_596_801, 0),
+                                                (0, 1_000_000_000), (0, -1)])
+async def test_a_timestamp_outside_the_calendar_fails_only_the_transactions_that_ask_for_it(seconds, nanos):
+    async with running_server([Wire()]) as port, PeerSide.connect(port) as peer:
+        await start_timestamped(peer, "tx1", "wire:Decorations", seconds, nanos)
+        assert response_of(await peer.expect("tx1", Msg.COMPLETED)).status == 200
+        await start_timestamped(peer, "tx2", "wire:Time", seconds, nanos)
+        response = response_of(await peer.expect("tx2", Msg.COMPLETED))
+        assert response.status == 500
+        assert response.message == (
+            f"ValueError: the proposal's timestamp seconds={seconds} nanos={nanos} is outside the range of a "
+            f"protobuf Timestamp (0001-01-01 to 9999-12-31 UTC, nanos 0 to 999999999): the client that submitted "
+            f"it set it wrongly; submit the transaction again from a client whose clock is right")
 
 
 async def test_invoke_chaincode_sends_a_spec_and_unwraps_the_nested_response():
