@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Annotated
 
 from fabric_protos.common import configtx_pb2
 from fabric_protos.orderer import configuration_pb2
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from . import channel_admin, channel_config, config_policy, config_signing
 from .control import Network
@@ -30,14 +31,16 @@ BATCH_TIMEOUT = "BatchTimeout"
 
 
 def batch_of(config: configtx_pb2.Config) -> OrderingTuning:
-    """The ordering batch a channel config carries."""
+    """The ordering batch a channel config carries, as it is: not held to recfin's ranges, which are for the values
+    recfin is asked to set (Fabric's own tools may have set others, e.g. a BatchTimeout of 2m0s)."""
     orderer = config.channel_group.groups[channel_config.ORDERER]
     if BATCH_SIZE not in orderer.values or BATCH_TIMEOUT not in orderer.values:
         raise NetworkError("the channel config has no Orderer BatchSize/BatchTimeout: is it an application channel?")
     size = configuration_pb2.BatchSize.FromString(orderer.values[BATCH_SIZE].value)
     timeout = configuration_pb2.BatchTimeout.FromString(orderer.values[BATCH_TIMEOUT].value)
-    return OrderingTuning(batch_timeout=timeout.timeout, max_message_count=size.max_message_count,
-                          absolute_max_bytes=size.absolute_max_bytes, preferred_max_bytes=size.preferred_max_bytes)
+    return OrderingTuning.model_construct(batch_timeout=timeout.timeout, max_message_count=size.max_message_count,
+                                          absolute_max_bytes=size.absolute_max_bytes,
+                                          preferred_max_bytes=size.preferred_max_bytes)
 
 
 def with_batch(config: configtx_pb2.Config, batch: OrderingTuning) -> configtx_pb2.Config:
@@ -53,16 +56,37 @@ def with_batch(config: configtx_pb2.Config, batch: OrderingTuning) -> configtx_p
 
 
 def changed_batch(current: OrderingTuning, **changes: object) -> OrderingTuning:
-    """current with the given fields changed (None: keep), validated like the topology's block.
+    """current with the given fields changed (None: keep). Each value given is checked as the topology's block is;
+    the fields left out keep the channel's values as they are, in recfin's ranges or not. The result must still
+    have preferred_max_bytes within absolute_max_bytes (Fabric refuses a batch without it).
     A timeout equal to the current one in another spelling ("60s", Go's "1m0s") keeps the current text."""
-    given = {name: value for name, value in changes.items() if value is not None}
+    given = {name: _checked_field(name, value) for name, value in changes.items() if value is not None}
+    after = current.model_copy(update=given)
     try:
-        after = OrderingTuning.model_validate({**current.model_dump(), **given})
-    except ValidationError as exc:
-        raise NetworkError(format_validation_error("batch", exc)) from None
-    if duration_seconds(after.batch_timeout) == duration_seconds(current.batch_timeout):
+        OrderingTuning._preferred_within_absolute(after)
+    except ValueError as exc:
+        raise NetworkError(f"batch: {exc}") from None
+    if "batch_timeout" in given and _same_duration(after.batch_timeout, current.batch_timeout):
         after = after.model_copy(update={"batch_timeout": current.batch_timeout})
     return after
+
+
+def _checked_field(name: str, value: object) -> object:
+    """value as the topology's tuning.ordering.<name> takes it (NetworkError naming the field)."""
+    field = OrderingTuning.model_fields.get(name)
+    if field is None:
+        raise NetworkError(f"batch: {name}: not a batch setting: give {', '.join(OrderingTuning.model_fields)}")
+    try:
+        return TypeAdapter(Annotated[field.annotation, *field.metadata]).validate_python(value)
+    except ValidationError as exc:
+        raise NetworkError(format_validation_error(f"batch: {name}", exc)) from None
+
+
+def _same_duration(one: str, other: str) -> bool:
+    try:
+        return duration_seconds(one) == duration_seconds(other)
+    except ValueError:          # a spelling of the channel's that recfin does not read: taken as another value
+        return False
 
 
 @dataclass(frozen=True)

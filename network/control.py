@@ -238,6 +238,8 @@ class Network:
         self.data_root = (Path(data_root) if data_root else topology.resolved_data_root()).absolute()
         # The channel's orgs as they are now: topology.yaml plus what `recfin org add|remove` recorded.
         self.topology = membership.effective(topology, self.data_root)
+        # topology.yaml as given: an org of it that left comes back as it defines it (membership.returning_org_spec).
+        self.defined_topology = topology
         self.fabric = fabric or FabricInstall.locate()
         self.supervisor = supervisor_ or Supervisor()
         self.tools = Tools(self.fabric)

@@ -69,7 +69,7 @@ from client.gateway.hsm_msp import HSM_SIGNER_FILE
 from client.ledger.msp import issued_by   # whether a CA signed a certificate: one test for the network and the audit
 
 from .errors import NetworkError, first_few
-from .topology import Topology
+from .topology import Topology, UserSpec
 
 ATTRS_OID = ObjectIdentifier("1.2.3.4.5.6.7.8.1")
 NODE_OUS = ("client", "peer", "admin", "orderer")
@@ -610,6 +610,21 @@ def client_certificate(paths: OrgCrypto, user: str) -> x509.Certificate | None:
         if path.is_file():
             return load_cert(path)
     return None
+
+
+def attribute_differences(paths: OrgCrypto, users: Iterable[UserSpec]) -> list[str]:
+    """Where a user's certificate here (client_certificate) carries other attributes than users gives it, one line
+    each: "<user>: recfin.enterprise X in its certificate, Y given". Users without a certificate here are left out:
+    the generator issues theirs from the attributes given; it keeps one it issued before, whatever it carries."""
+    out = []
+    for user in users:
+        cert = client_certificate(paths, user.name)
+        if cert is None:
+            continue
+        held = cert_attrs(cert)
+        out += [f"{user.name}: {key} {held.get(key, 'absent')} in its certificate, {user.attrs.get(key, 'absent')} given"
+                for key in sorted(set(held) | set(user.attrs)) if held.get(key) != user.attrs.get(key)]
+    return out
 
 
 # Said wherever a name could be issued again: the client id is made of the subject, so the name decides it.

@@ -11,7 +11,8 @@ A new org's spec follows the topology's conventions: MSP ID <Name>MSP, domain
 <name>.<the other orgs' parent domain>, one peer with ports past the highest in use, an
 admin and users whose `recfin.role` attribute says what its parties do, and the contract
 `role:` that the receivables contract's configuration gives its MSP (network.contract_config).
-An org of topology.yaml that left and was added again is listed under `added:` with the spec it was
+An org of topology.yaml that left comes back as topology.yaml defines it (returning_org_spec: its MSP ID,
+domain and users; new ports only for those taken since). It is then listed under `added:` with the spec it was
 added with, which takes the place of topology.yaml's; `removed:` names every org that left the channel.
 
 Users issued to an org of the running channel (`recfin org user add`, network.org_users) are
@@ -46,7 +47,8 @@ from pydantic import ValidationError
 from client.atomic_file import write_atomically
 
 from .errors import NetworkError, TopologyError
-from .topology import OrgNamespace, PeerOrgSpec, Topology, UserSpec, format_validation_error, yaml_problem
+from .topology import (OPERATIONS_PORT_SHIFT, OrgNamespace, PeerOrgSpec, Topology, UserSpec,
+                       format_validation_error, yaml_problem)
 
 STATE_FILE = "membership.yaml"
 LOCK_FILE = "membership.lock"
@@ -272,9 +274,18 @@ def org_role(org: PeerOrgSpec) -> str:
 def last_of_role(topology: Topology, org_name: str) -> str | None:
     """The role the channel would lose entirely if org_name left (None when another org holds it)."""
     org = topology.org(org_name)
+    return role_lost(org, [o for o in topology.orgs if o.name != org.name])
+
+
+def role_lost(org: PeerOrgSpec, staying: list[PeerOrgSpec]) -> str | None:
+    """The role no org would hold once org has left and the staying orgs stay (None when one of them holds it)."""
     role = org_role(org)
-    others = [o for o in topology.orgs if o.name != org.name and org_role(o) == role]
-    return None if others else role
+    return None if any(org_role(o) == role for o in staying) else role
+
+
+def enterprises_of(org: PeerOrgSpec) -> list[str]:
+    """The enterprises the org's users act for (their recfin.enterprise attributes)."""
+    return sorted({u.attrs["recfin.enterprise"] for u in org.users if "recfin.enterprise" in u.attrs})
 
 
 # ---- a new org's spec ------------------------------------------------------------------------
@@ -287,21 +298,30 @@ def _parent_domain(topology: Topology) -> str:
     return sorted(parents)[0] if len(parents) == 1 else f"{topology.name}.local"
 
 
+def _check_role(role: str) -> None:
+    if role not in ROLE_ATTRS:
+        raise NetworkError(f"role {role!r}: choose one of {', '.join(ROLE_ATTRS)}")
+
+
+def _first_ports(topology: Topology) -> tuple[int, int, int]:
+    """Where a new org's ports start, past the highest in use: its peer's (the chaincode port is one above),
+    its peer's operations port, and its chaincode server's."""
+    peers = [p for o in topology.orgs for p in o.peers]
+    return (max(p.port for p in peers) + 1000,
+            max([p.operations_port for p in peers] + [o.operations_port for o in topology.orderer_org.orderers]) + 1,
+            max(o.chaincode_server_port for o in topology.orgs) + 1)
+
+
 def new_org_spec(topology: Topology, name: str, role: str, enterprise: str | None = None,
                  users: int = 2) -> PeerOrgSpec:
     """The spec of a new peer org in this topology's conventions (NetworkError on a clash or bad role)."""
-    if role not in ROLE_ATTRS:
-        raise NetworkError(f"role {role!r}: choose one of {', '.join(ROLE_ATTRS)}")
+    _check_role(role)
     if any(name.lower() == o.name.lower() for o in topology.orgs) or name == topology.orderer_org.name:
         raise NetworkError(f"an org named {name} is already in the network: choose another name")
     if role != "regulator" and not enterprise:
         raise NetworkError(f"a {role} org's users act for an enterprise: give its unified social credit code "
                            f"with --enterprise")
-    peers = [p for o in topology.orgs for p in o.peers]
-    peer_port = max(p.port for p in peers) + 1000
-    operations_port = max([p.operations_port for p in peers]
-                          + [o.operations_port for o in topology.orderer_org.orderers]) + 1
-    cc_server_port = max(o.chaincode_server_port for o in topology.orgs) + 1
+    peer_port, operations_port, cc_server_port = _first_ports(topology)
     attrs = {"recfin.role": ROLE_ATTRS[role]} | ({"recfin.enterprise": enterprise} if enterprise else {})
     try:
         spec = PeerOrgSpec.model_validate({
@@ -314,6 +334,51 @@ def new_org_spec(topology: Topology, name: str, role: str, enterprise: str | Non
         })
     except ValidationError as exc:
         raise TopologyError(format_validation_error(f"org {name}", exc)) from None
-    # ports, hostnames and MSP ID must not clash (on a namespaced network its namespace is given it later)
+    return _fitting(topology, spec)
+
+
+def _fitting(topology: Topology, spec: PeerOrgSpec) -> PeerOrgSpec:
+    """spec, once its ports, hostnames and MSP ID are checked not to clash with the topology's orgs (on a
+    namespaced network its namespace is given it later)."""
     with_orgs(topology.model_copy(update={"namespaces": {}}), [*topology.orgs, spec])
     return spec
+
+
+def returning_org_spec(defined: Topology, topology: Topology, name: str, role: str,
+                       enterprise: str | None = None) -> PeerOrgSpec:
+    """The spec of org name of topology.yaml (defined) that left the channel and is added again to the channel's
+    orgs (topology): topology.yaml's, so it comes back with its MSP ID, which its parties on the ledger are bound
+    to, its domain and its users (whose certificates the data folder still holds). It keeps its ports too, but
+    any that an org of the channel has taken since, which moves past the highest in use as a new org's would.
+    role must be its role; an enterprise given, one its users act for."""
+    _check_role(role)
+    org = next(o for o in defined.orgs if o.name == name)
+    if CONTRACT_ROLES[role] != org.role:
+        raise NetworkError(f"{name} is an org of topology.yaml, which gives it the role {org_role(org)}: it comes back "
+                           f"as it left, its MSP ID {org.msp_id} with it; give --role {org_role(org)}")
+    enterprises = enterprises_of(org)
+    if enterprise and enterprise not in enterprises:
+        raise NetworkError(f"{name} is an org of topology.yaml, whose users act for "
+                           f"{', '.join(enterprises) or 'no enterprise'}, not {enterprise}: it comes back as "
+                           f"topology.yaml defines it; leave --enterprise out")
+    in_use = topology.ports_in_use()
+    own = {org.chaincode_server_port, org.chaincode_server_port + OPERATIONS_PORT_SHIFT,
+           *(port for peer in org.peers for port in (peer.port, peer.chaincode_port, peer.operations_port))}
+    taken = in_use | own
+    peer_port, operations_port, cc_server_port = _first_ports(topology)
+
+    def free(port: int, first: int, step: int, *above: int) -> int:
+        """port where neither it nor the ports above it are in use, else the first free one from first on."""
+        if not any(port + shift in in_use for shift in (0, *above)):
+            return port
+        while any(first + shift in taken for shift in (0, *above)):
+            first += step
+        taken.update(first + shift for shift in (0, *above))
+        return first
+
+    peers = [peer.model_copy(update={"port": free(peer.port, peer_port, 1000),
+                                     "chaincode_port": free(peer.chaincode_port, peer_port + 1, 1000),
+                                     "operations_port": free(peer.operations_port, operations_port, 1)})
+             for peer in org.peers]
+    cc_server = free(org.chaincode_server_port, cc_server_port, 1, OPERATIONS_PORT_SHIFT)
+    return _fitting(topology, org.model_copy(update={"peers": peers, "chaincode_server_port": cc_server}))

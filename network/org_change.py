@@ -129,7 +129,7 @@ def parties_of(org: PeerOrgSpec) -> dict:
     """What an admin signs for besides certificates: the org's role in the contract, the enterprises its users
     act for, and the users (the update carries them; the channel config does not show them)."""
     return {"role": org.role,
-            "enterprises": sorted({u.attrs["recfin.enterprise"] for u in org.users if "recfin.enterprise" in u.attrs}),
+            "enterprises": membership.enterprises_of(org),
             "users": [u.name for u in org.users]}
 
 

@@ -170,11 +170,34 @@ class OrgMembership:
 
     # ---- add -------------------------------------------------------------------------------------
     def spec_for(self, name: str, role: str, enterprise: str | None) -> PeerOrgSpec:
-        """The new org's spec: recorded by an earlier, interrupted `org add`, or derived now."""
-        for recorded in membership.load_state(self.root)["added"]:
-            if recorded.get("name") == name:
-                return PeerOrgSpec.model_validate(recorded)
-        return membership.new_org_spec(self.topology, name, role, enterprise)
+        """The new org's spec: recorded by an earlier, interrupted `org add`; topology.yaml's for an org of it that
+        left the channel (its MSP ID, domain and users again); else derived now. Refused when the org's folder
+        holds users of an earlier attempt whose certificates carry other attributes."""
+        state = membership.load_state(self.root)
+        recorded = next((o for o in state["added"] if o.get("name") == name), None)
+        defined = self.net.defined_topology
+        if recorded is not None:
+            spec = PeerOrgSpec.model_validate(recorded)
+        elif name in state["removed"] and any(o.name == name for o in defined.orgs):
+            spec = membership.returning_org_spec(defined, self.topology, name, role, enterprise)
+        else:
+            spec = membership.new_org_spec(self.topology, name, role, enterprise)
+        self._check_certificates_fit(spec)
+        return spec
+
+    def _check_certificates_fit(self, spec: PeerOrgSpec) -> None:
+        """Refused when the org's folder holds users (made by an earlier `org add` of it) whose certificates carry
+        other attributes than spec gives them: the generator keeps a certificate once issued, so the update would
+        name one role or enterprise while the org's users act with another."""
+        paths = org_crypto(self.root, spec.name, spec.domain)
+        differing = crypto.attribute_differences(paths, spec.users)
+        if differing:
+            raise OrgChangeError(
+                f"{paths.root} holds {spec.name}'s users from an earlier `recfin org add`, and their certificates "
+                f"carry other attributes than this one gives them ({'; '.join(differing)}): a certificate is kept "
+                f"once issued. Run the command with the --role and --enterprise of that first attempt; or, if "
+                f"{spec.msp_id} is not in the channel (no update adding it was submitted), start over: move "
+                f"{paths.root} out of the data folder and run this command again")
 
     def grown(self, spec: PeerOrgSpec) -> Topology:
         """The topology with the new org; in namespaces, placed in one of its own (recorded by an earlier,
@@ -394,18 +417,37 @@ class OrgMembership:
 
     # ---- remove ----------------------------------------------------------------------------------
     def check_removable(self, name: str) -> PeerOrgSpec:
+        """The org, unless it is the last of a role among the orgs this data folder records."""
         org = self.topology.org(name)
         role = membership.last_of_role(self.topology, org.name)
         if role is not None:
-            raise OrgChangeError(f"{org.name} is the channel's last {role} org: the receivables contract needs one "
-                                 f"(add another {role} org with `recfin org add NAME --role {role}` first)")
+            raise _last_of_role(org, role)
         return org
+
+    def check_removable_from(self, org: PeerOrgSpec, current: configtx_pb2.Config) -> None:
+        """Refused when the channel would lose its last org of org's role. Which orgs stay is the channel config's
+        (current: an org added or removed from another host counts as the channel has it); their roles are this
+        data folder's record of them, since the config holds none. An org of the channel the record does not
+        name has a role that cannot be told here: refused too, naming it, unless another org holds the role."""
+        staying = [msp_id for msp_id in channel_config.application_orgs(current) if msp_id != org.msp_id]
+        known = {o.msp_id: o for o in self.topology.orgs}
+        role = membership.role_lost(org, [known[msp_id] for msp_id in staying if msp_id in known])
+        if role is None:
+            return
+        if unknown := [msp_id for msp_id in staying if msp_id not in known]:
+            raise OrgChangeError(f"{org.name} is the channel's last {role} org that {self.root} records; the channel "
+                                 f"also has {', '.join(unknown)}, which it does not, so whether one of them is a "
+                                 f"{role} org cannot be told here: record them first (`recfin org submit` of the "
+                                 f"file that added each, with --channel-only, records an org the channel has), or "
+                                 f"run this from a data folder that records them")
+        raise _last_of_role(org, role)
 
     def plan_remove(self, name: str, sign_as: list[str] | None = None,
                     current: configtx_pb2.Config | None = None) -> OrgChange:
         org = self.check_removable(name)
         if current is None:
             current = self.fetch_config(self._via(leaving=org.name))
+        self.check_removable_from(org, current)
         return plan_remove(self.topology, self.root, current, org.name, sign_as)
 
     def remove(self, name: str, sign_as: list[str] | None = None,
@@ -422,6 +464,7 @@ class OrgMembership:
         if org.msp_id not in channel_config.application_orgs(current):
             say(f"[1/4] {org.msp_id} is not in {self.topology.channel}'s config: update skipped")
         else:
+            self.check_removable_from(org, current)
             change = plan_remove(self.topology, self.root, current, org.name, sign_as)
             say(f"[1/4] config update: {change.verdict.describe()}")
             self._require_signatures(change)
@@ -591,6 +634,8 @@ class OrgMembership:
         if signature_policy is not None and (adding or channel_only):
             raise OrgChangeError("--signature-policy is for a removal whose chaincode is deployed again here "
                                  "(not --channel-only): leave it out")
+        if not adding and not checked.applied:
+            self.check_removable_from(org, checked.current)          # before anything is sent
         if not adding and not channel_only:
             self.check_policy_without(org, signature_policy)         # before anything is sent
         now = self._orgs_after(checked, org) if channel_only else None
@@ -742,6 +787,11 @@ class OrgMembership:
                                  f"it on the host that wrote it, or write it again with `recfin org add ... "
                                  f"--update-out`")
         return PeerOrgSpec.model_validate_json(pending.read_text())
+
+
+def _last_of_role(org: PeerOrgSpec, role: str) -> OrgChangeError:
+    return OrgChangeError(f"{org.name} is the channel's last {role} org: the receivables contract needs one "
+                          f"(add another {role} org with `recfin org add NAME --role {role}` first)")
 
 
 @dataclass

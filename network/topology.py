@@ -72,9 +72,20 @@ USER_ROLE_TO_CONTRACT_ROLE = {"debtor": "core_enterprise", "creditor": "supplier
 DERIVED = "derived"      # chaincode.collections_config / endorsement_policy: derived from the orgs' roles
 
 
-def _contract_role_of(user: object) -> str | None:
-    attrs = user.get("attrs") if isinstance(user, dict) else getattr(user, "attrs", None)
-    return USER_ROLE_TO_CONTRACT_ROLE.get((attrs or {}).get("recfin.role"))
+def _attrs_of(user: object) -> dict[str, str] | None:
+    """A user's attrs as written ({} when left out), None when the user or its attrs are not of UserSpec's shape."""
+    if isinstance(user, UserSpec):
+        return user.attrs
+    if not isinstance(user, dict):
+        return None
+    attrs = {} if user.get("attrs") is None else user["attrs"]
+    if not isinstance(attrs, dict) or not all(isinstance(v, str) for v in [*attrs, *attrs.values()]):
+        return None
+    return attrs
+
+
+def _contract_role_of(attrs: dict[str, str]) -> str | None:
+    return USER_ROLE_TO_CONTRACT_ROLE.get(attrs.get("recfin.role"))
 
 
 class OrdererOrgSpec(_Model):
@@ -105,7 +116,11 @@ class PeerOrgSpec(_Model):
     def _role_from_users(cls, data: object) -> object:
         if not isinstance(data, dict) or data.get("role") is not None:
             return data
-        roles = {_contract_role_of(u) for u in data.get("users") or []} - {None}
+        users = data.get("users") or []
+        attrs = [_attrs_of(u) for u in users] if isinstance(users, list) else [None]
+        if None in attrs:       # users of another shape: left to the field validation, which names the field
+            return data
+        roles = {_contract_role_of(a) for a in attrs} - {None}
         if len(roles) != 1:
             found = f"name {', '.join(sorted(roles))}" if roles else "name none"
             raise ValueError(f"role: give what the org's parties are ({', '.join(ROLES)}); its users' "
@@ -329,6 +344,10 @@ class Topology(_Model):
                 raise ValueError(f"port {port} is used twice: by {used[port]} and by {owner}")
             used[port] = owner
         return self
+
+    def ports_in_use(self) -> set[int]:
+        """Every port the topology's nodes and chaincode servers (their operations endpoints too) take."""
+        return {port for _owner, port in self._all_ports()}
 
     def _all_ports(self) -> list[tuple[str, int]]:
         out = []

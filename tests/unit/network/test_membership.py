@@ -58,6 +58,35 @@ def test_an_org_of_topology_yaml_added_again_takes_its_place_until_it_leaves_aga
                                                                                 "regulator"]
 
 
+def test_an_org_of_topology_yaml_that_comes_back_keeps_its_spec_and_moves_only_the_ports_taken_since(topology):
+    """regulator left, then bank2 joined on the ports past the highest then in use: regulator's peer and chaincode
+    server ports. Added again, regulator is topology.yaml's regulator but for those."""
+    left = membership.with_orgs(topology, [o for o in topology.orgs if o.name != "regulator"])
+    bank2 = membership.new_org_spec(left, "bank2", "bank", "91110000MA1K00007E")
+    now = membership.with_orgs(topology, [*left.orgs, bank2])
+    defined = topology.org("regulator")
+    assert (bank2.peers[0].port, bank2.chaincode_server_port) == (defined.peers[0].port, defined.chaincode_server_port)
+
+    again = membership.returning_org_spec(topology, now, "regulator", "regulator")
+    assert (again.msp_id, again.domain, again.users) == (defined.msp_id, defined.domain, defined.users)
+    peer = again.peers[0]
+    assert (peer.port, peer.chaincode_port, peer.operations_port) == (11051, 11052, defined.peers[0].operations_port)
+    assert again.chaincode_server_port == 9995
+    assert membership.with_orgs(topology, [*now.orgs, again]).org("RegulatorMSP") == again     # nothing clashes
+    untouched = membership.returning_org_spec(topology, left, "regulator", "regulator")
+    assert untouched == defined
+
+
+@pytest.mark.parametrize("role, enterprise, message", [
+    ("bank", None, "which gives it the role core-enterprise: .* give --role core-enterprise"),
+    ("core-enterprise", "91110000MA1K00006B", "whose users act for 91310000MA1K000019, not 91110000MA1K00006B"),
+])
+def test_an_org_of_topology_yaml_comes_back_only_as_it_is_defined(topology, role, enterprise, message):
+    left = membership.with_orgs(topology, [o for o in topology.orgs if o.name != "coreenterprise"])
+    with pytest.raises(NetworkError, match=message):
+        membership.returning_org_spec(topology, left, "coreenterprise", role, enterprise)
+
+
 def test_a_data_folder_that_lists_an_org_of_topology_yaml_as_added_still_loads(topology, tmp_path):
     """As an `org add` of a topology org that had left recorded it before such a spec took the org's place
     (the name off `removed:`, the spec under `added:`)."""

@@ -12,10 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from network import Network, config_signing, crypto, membership
+from network import Network, config_signing, crypto, membership, org_change
 from network import channel_config as channel_config_module
 from network.channel_config import ConfigUpdateError
+from network.errors import NetworkError
 from network.org_change import OrgChangeError
+from network.org_definition import decode_msp
 from network.org_membership import OrgMembership, PolicyNotSatisfiedError
 
 from .channel_fixtures import channel_config, config_block
@@ -55,12 +57,18 @@ def test_add_with_one_admin_names_the_missing_ones_and_sends_nothing(channel_pee
     assert [o.name for o in members.topology.orgs] == [o.name for o in topology.orgs]
 
 
-def test_remove_with_too_few_admins_sends_nothing_and_keeps_the_org(channel_peer, topology, data_root):
+def test_remove_with_too_few_admins_sends_nothing_and_keeps_the_org(channel_peer, topology, data_root, tmp_path):
     membership.record_added(data_root, membership.new_org_spec(topology, "supplier2", "supplier", CODE))
     members = OrgMembership(Network(topology, data_root=data_root))
     with pytest.raises(ConfigUpdateError, match="Supplier2MSP is not an org of the channel"):
         members.plan_remove("supplier2")       # the saved block predates supplier2: nothing to remove there
-    with pytest.raises(PolicyNotSatisfiedError, match="needs 3 of 4 org admins, has 2"):
+    with pytest.raises(OrgChangeError, match="supplier is the channel's last supplier org"):
+        members.remove("supplier", sign_as=["supplier", "bank"])    # recorded here, supplier2 is not in the channel
+    grown = membership.effective(topology, data_root)
+    crypto.generate(grown, data_root)
+    (tmp_path / "current.block").write_bytes(
+        config_block(channel_config(grown, data_root), topology.channel).SerializeToString())
+    with pytest.raises(PolicyNotSatisfiedError, match="needs 3 of 5 org admins, has 2"):
         members.remove("supplier", sign_as=["supplier", "bank"])
     assert not channel_peer.exists()
     assert "supplier" in [o.name for o in members.topology.orgs]
@@ -190,8 +198,9 @@ def test_channel_only_records_the_new_org_and_starts_nothing_for_networks_of_bun
 def test_an_org_of_topology_yaml_that_left_is_added_again_and_the_data_folder_still_loads(
         channel_peer, topology, data_root, tmp_path):
     """bank2 joined, then bank (an org of topology.yaml) left; `org add bank --update-out` and `org submit
-    --channel-only` bring it back. Every later command reads the data folder: the spec bank was added
-    with takes the place of topology.yaml's, so its MSP ID is not listed twice."""
+    --channel-only` bring it back as topology.yaml defines it (no port of it was taken meanwhile). Every later
+    command reads the data folder: the spec bank was added with takes the place of topology.yaml's, so its MSP
+    ID is not listed twice."""
     bank2 = membership.new_org_spec(topology, "bank2", "bank", CODE)
     crypto.generate(membership.with_orgs(topology, [*topology.orgs, bank2]), data_root)
     membership.record_added(data_root, bank2)
@@ -201,7 +210,7 @@ def test_an_org_of_topology_yaml_that_left_is_added_again_and_the_data_folder_st
         config_block(channel_config(left, data_root), topology.channel).SerializeToString())
 
     members = OrgMembership(Network(topology, data_root=data_root, timeout=5))
-    change = members.plan_add("bank", "bank", CODE)
+    change = members.plan_add("bank", "bank", None)
     assert change.verdict.ok and change.org.msp_id == "BankMSP"
     path = members.write_update(change, tmp_path / "add-bank.tx")
     _channel_after_submit(tmp_path, change)
@@ -211,9 +220,96 @@ def test_an_org_of_topology_yaml_that_left_is_added_again_and_the_data_folder_st
     net = Network(topology, data_root=data_root, timeout=5)      # as `network status` and `down` load it
     assert [o.msp_id for o in net.topology.orgs] == ["CoreEnterpriseMSP", "SupplierMSP", "BankMSP", "RegulatorMSP",
                                                      "Bank2MSP"]
-    assert net.topology.org("bank").peers[0].port == change.org.peers[0].port != topology.org("bank").peers[0].port
+    assert net.topology.org("bank").peers[0].port == change.org.peers[0].port == topology.org("bank").peers[0].port
     assert [r.name for r in net.status()].count("peer0.bank") == 1
     assert net.down() == []
 
     membership.record_removed(data_root, "bank")                 # and it may leave again: gone, not back as before
     assert "bank" not in [o.name for o in membership.effective(topology, data_root).orgs]
+
+
+def _left_channel(tmp_path, topology, data_root, *names):
+    """The orgs of topology.yaml without names, as membership.yaml records their leaving, in the channel config too."""
+    for name in names:
+        membership.record_removed(data_root, name)
+    left = membership.effective(topology, data_root)
+    (tmp_path / "current.block").write_bytes(
+        config_block(channel_config(left, data_root), topology.channel).SerializeToString())
+    return left
+
+
+def test_the_core_enterprise_that_left_comes_back_with_its_msp_id_domain_users_and_ca(
+        channel_peer, topology, data_root, tmp_path):
+    """The ledger binds its parties to CoreEnterpriseMSP: `org add coreenterprise` gives it that MSP ID again
+    (not CoreenterpriseMSP), with topology.yaml's domain, users and ports, and the CA its crypto still has."""
+    _left_channel(tmp_path, topology, data_root, "coreenterprise")
+    members = OrgMembership(Network(topology, data_root=data_root))
+    change = members.plan_add("coreenterprise", "core-enterprise", None)
+    assert change.verdict.ok
+    assert change.org == topology.org("coreenterprise")
+    group = change.update.write_set.groups["Application"].groups["CoreEnterpriseMSP"]
+    ca = crypto.org_crypto(data_root, "coreenterprise", "core.recfin.local").ca_cert.read_bytes()
+    assert list(decode_msp(group).root_certs) == [ca]
+    with pytest.raises(NetworkError, match="give --role core-enterprise"):
+        members.plan_add("coreenterprise", "bank", CODE)
+    assert not channel_peer.exists()
+
+
+def _removal_file(members, current, name, tmp_path) -> Path:
+    """A removal written as another host's recfin (or configtxlator and `peer channel signconfigtx`) would write it:
+    the pure planner, which checks no role."""
+    change = org_change.plan_remove(members.topology, members.root, current, name)
+    return members.write_update(change, tmp_path / f"remove-{name}.tx")
+
+
+@pytest.mark.parametrize("channel_only", [True, False])
+def test_a_removal_file_of_the_channel_s_last_regulator_is_refused_before_it_is_sent(
+        channel_peer, topology, data_root, tmp_path, channel_only):
+    """regulator2 is recorded here, but the channel (its fetched config) has no such org: the channel's roles count."""
+    membership.record_added(data_root, membership.new_org_spec(topology, "regulator2", "regulator"))
+    members = OrgMembership(Network(topology, data_root=data_root, timeout=5))
+    assert members.check_removable("regulator").name == "regulator"           # by this data folder's record alone
+    path = _removal_file(members, members.fetch_config("bank"), "regulator", tmp_path)
+    with pytest.raises(OrgChangeError, match="regulator is the channel's last regulator org: .* --role regulator"):
+        members.submit_update_file(path, channel_only=channel_only)
+    assert not channel_peer.exists()
+    assert membership.load_state(data_root)["removed"] == []
+
+
+def test_a_removal_is_refused_when_the_channel_has_an_org_whose_role_this_data_folder_cannot_tell(
+        channel_peer, topology, data_root, tmp_path):
+    regulator2 = membership.new_org_spec(topology, "regulator2", "regulator")
+    grown = membership.with_orgs(topology, [*topology.orgs, regulator2])
+    crypto.generate(grown, data_root)                # in the channel, added from another data folder: not recorded
+    (tmp_path / "current.block").write_bytes(
+        config_block(channel_config(grown, data_root), topology.channel).SerializeToString())
+    members = OrgMembership(Network(topology, data_root=data_root, timeout=5))
+    path = _removal_file(members, members.fetch_config("bank"), "regulator", tmp_path)
+    with pytest.raises(OrgChangeError, match="the channel also has Regulator2MSP, which it does not, so whether one of "
+                                             "them is a regulator org cannot be told here"):
+        members.submit_update_file(path, channel_only=True)
+    assert not channel_peer.exists()
+
+
+def test_org_add_again_with_another_enterprise_is_refused_naming_the_certificates_kept(
+        channel_peer, topology, data_root):
+    """A first `org add bank2 --update-out` issued bank2's users; a second with another --enterprise would carry
+    that enterprise in the update while the users' certificates keep the first."""
+    members = OrgMembership(Network(topology, data_root=data_root))
+    members.plan_add("bank2", "bank", CODE, sign_as=[])
+    other = "91110000MA1K00006B"
+    folder = data_root / "crypto" / "bank2"
+    for attempt in (lambda: members.plan_add("bank2", "bank", other, sign_as=[]),
+                    lambda: members.plan_add("bank2", "bank", other, throwaway_crypto=True),
+                    lambda: members.add("bank2", "bank", other)):
+        with pytest.raises(OrgChangeError) as refused:
+            attempt()
+        message = str(refused.value)
+        assert f"{folder} holds bank2's users from an earlier `recfin org add`" in message
+        assert f"officer1: recfin.enterprise {CODE} in its certificate, {other} given" in message
+        assert f"move {folder} out of the data folder" in message
+    assert crypto.cert_attrs(crypto.client_certificate(crypto.org_crypto(data_root, "bank2", "bank2.recfin.local"),
+                                                       "officer1"))["recfin.enterprise"] == CODE
+    again = members.plan_add("bank2", "bank", CODE, sign_as=[])           # as the first attempt: planned
+    assert org_change.parties_of(again.org)["enterprises"] == [CODE]
+    assert not channel_peer.exists()

@@ -1,4 +1,5 @@
 import copy
+import json
 from pathlib import Path
 
 import pytest
@@ -191,3 +192,33 @@ def test_at_the_limit_every_certificate_the_generator_issues_is_one_the_rule_cou
     issued = common_names_under(crypto.org_crypto(tmp_path, spec.name, spec.domain).root)
     assert max(len(cn) for cn in issued) == 64
     assert issued <= {cn for _org, cn, _shorten in grown._certificate_names()}
+
+
+@pytest.mark.parametrize("users, field", [
+    (5, "orgs[0].users: Input should be a valid list"),
+    (["treasurer", "accountant"], "orgs[0].users[0]: Input should be a valid dictionary"),
+    ([{"name": "treasurer", "attrs": "recfin.role=debtor"}, {"name": "accountant"}],
+     "orgs[0].users[0].attrs: Input should be a valid dictionary"),
+    ([{"name": "treasurer", "attrs": ["x"]}, {"name": "accountant"}],
+     "orgs[0].users[0].attrs: Input should be a valid dictionary"),
+    ([{"name": "treasurer", "attrs": {"recfin.role": ["debtor"]}}, {"name": "accountant"}],
+     "orgs[0].users[0].attrs.recfin.role: Input should be a valid string"),
+])
+def test_malformed_users_of_an_org_without_a_role_are_reported_by_field(users, field):
+    """The role is read from the users' recfin.role attributes; users of another shape are named, not a crash."""
+    data = raw()
+    del data["orgs"][0]["role"]
+    data["orgs"][0]["users"] = users
+    with pytest.raises(TopologyError) as err:
+        parse(data)
+    assert any(line.startswith(f"topology.yaml: {field}") for line in str(err.value).splitlines()), str(err.value)
+
+
+def test_an_org_definition_file_with_malformed_users_is_refused_naming_the_field(tmp_path):
+    from network.org_definition_file import FORMAT, OrgDefinitionError, read
+
+    path = tmp_path / "bank3.definition.json"
+    path.write_text(json.dumps({"format": FORMAT, "org": {**raw()["orgs"][2], "name": "bank3", "role": None,
+                                                          "users": 5}}))
+    with pytest.raises(OrgDefinitionError, match="bank3.definition.json org: users: Input should be a valid list"):
+        read(path)

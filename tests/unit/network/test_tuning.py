@@ -244,3 +244,44 @@ def test_the_tune_command_prints_the_channel_s_batch_and_refuses_a_bad_one(scrip
     assert refused.exit_code != 0
     assert "batch: batch_timeout: '2 s' is not a duration" in refused.output
     assert " channel update " not in scripted_peer[2].read_text()
+
+
+def _set_channel_batch(config: configtx_pb2.Config, timeout: str, max_message_count: int) -> configtx_pb2.Config:
+    """The config with a batch Fabric's own tools may set (configtxgen's sample profiles, configtxlator edits)."""
+    orderer = config.channel_group.groups[channel_config.ORDERER]
+    size = configuration_pb2.BatchSize.FromString(orderer.values[batch_tuning.BATCH_SIZE].value)
+    size.max_message_count = max_message_count
+    orderer.values[batch_tuning.BATCH_SIZE].value = size.SerializeToString()
+    orderer.values[batch_tuning.BATCH_TIMEOUT].value = configuration_pb2.BatchTimeout(timeout=timeout).SerializeToString()
+    return config
+
+
+def test_a_channel_batch_outside_recfin_s_ranges_is_read_as_it_is_and_a_value_in_range_can_still_be_set(
+        scripted_peer, topology, data_root, monkeypatch):
+    from click.testing import CliRunner
+
+    from cli.main import main
+
+    current, block, calls = scripted_peer
+    _set_channel_batch(current, "2m0s", 500_000)                # both above what recfin sets (60s, 100000)
+    block.write_bytes(config_block(current, topology.channel).SerializeToString())
+    batch = batch_tuning.batch_of(current)
+    assert (batch.batch_timeout, batch.max_message_count) == ("2m0s", 500_000)
+
+    monkeypatch.setenv("RECFIN_HOME", str(data_root.parent))
+    shown = CliRunner().invoke(main, ["network", "tune", "--json"])
+    assert shown.exit_code == 0, shown.output
+    assert '"batch_timeout": "2m0s"' in shown.output and '"max_message_count": 500000' in shown.output
+
+    after = batch_tuning.changed_batch(batch, batch_timeout="1s")   # the channel's other values are kept as they are
+    assert (after.batch_timeout, after.max_message_count) == ("1s", 500_000)
+    block.with_name("current.block.after").write_bytes(
+        config_block(batch_tuning.with_batch(current, after), topology.channel).SerializeToString())
+    change = batch_tuning.BatchTuner(Network(topology, data_root=data_root, timeout=5)).tune(batch_timeout="1s")
+    assert change.before.batch_timeout == "2m0s" and change.after == after
+    assert change.summary()["before"]["max_message_count"] == 500_000
+
+    with pytest.raises(NetworkError, match="batch: batch_timeout: 2m is out of range: allowed 1ms to 60s"):
+        batch_tuning.changed_batch(batch, batch_timeout="2m")      # asked of recfin: held to its range
+    with pytest.raises(NetworkError, match="preferred_max_bytes \\(20 MB\\) is above absolute_max_bytes"):
+        batch_tuning.changed_batch(batch, preferred_max_bytes="20 MB")
