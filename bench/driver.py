@@ -19,6 +19,7 @@ inflate it. The clock is injected: tests drive the scheduling with a fake one.
 from __future__ import annotations
 
 import asyncio
+import math
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
@@ -82,6 +83,13 @@ class Plan:
     def __post_init__(self) -> None:
         if self.mode not in MODES:
             raise ValueError(f"mode {self.mode!r}: choose {' or '.join(MODES)}")
+        # An infinite rate would schedule every operation at 0 s and never reach the window's end, and a
+        # NaN compares false with everything, so it slips past the range checks below: refuse both first.
+        for name in ("rate", "warmup", "duration"):
+            value = getattr(self, name)
+            if value is not None and not math.isfinite(value):
+                raise ValueError(f"{name} {value}: give a finite number of "
+                                 + ("operations per second" if name == "rate" else "seconds"))
         if self.mode == RATE and not (self.rate and self.rate > 0):
             raise ValueError("fixed-rate mode needs a rate above 0 (transactions per second)")
         if self.mode == CONCURRENCY and not (self.concurrency and self.concurrency >= 1):
@@ -90,6 +98,8 @@ class Plan:
             raise ValueError("the warm-up must not be negative and the measured window must be longer than 0 s")
         if self.max_in_flight < 1:
             raise ValueError("max_in_flight must be at least 1")
+        if self.call_timeout is not None and not self.call_timeout > 0:      # NaN included
+            raise ValueError(f"call_timeout {self.call_timeout}: give seconds above 0, or None for no bound")
 
     @property
     def end(self) -> float:
@@ -182,9 +192,10 @@ async def _perform(op: Operation, plan: Plan, clock: Clock, origin: float, due: 
 async def _open_loop(operations: Iterator[Operation], plan: Plan, clock: Clock, origin: float, run: Run) -> None:
     slots = asyncio.Semaphore(plan.max_in_flight)
     pending: set[asyncio.Task] = set()
-    interval = 1.0 / plan.rate
     i = 0
-    while (due := i * interval) < plan.end:
+    # i / rate, not i * (1 / rate): the rounded reciprocal puts some due times a hair early, so a window
+    # could hold one operation more than the Node script (bench/node/workload.js) sends for the same plan
+    while (due := i / plan.rate) < plan.end:
         await clock.sleep(due - (clock.now() - origin))
         await slots.acquire()               # a full client delays the send; its latency still starts at `due`
         op = next(operations, None)

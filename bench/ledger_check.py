@@ -1,5 +1,5 @@
 """After a fault: is every transaction the client saw committed as valid on every peer's ledger,
-and does each peer's world state equal the state replayed from its blocks?
+does each peer's world state equal the state replayed from its blocks, and do the peers agree?
 
 Both checks ask the peers themselves through the query system chaincode (``qscc``):
 ``GetTransactionByID`` for each acknowledged tx id, ``GetChainInfo`` and
@@ -9,11 +9,18 @@ writes of the valid transactions in the chaincode's namespace; the world state
 of each receivable the run touched is then read from the same peer through the
 contract (``GetReceivable``, as the regulator, targeted at that peer's org) and
 compared as JSON with the replayed value.
+
+Each peer agreeing with itself is not enough: two peers can each replay to their own
+world state and still differ (one marked a transaction valid that the other did not).
+So the peers are also compared with each other: the same block header hash and the
+same validation flags at every height they share, and the same replayed value of
+each touched receivable (``Verdict.divergences``).
 """
 from __future__ import annotations
 
+import hashlib
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,6 +47,14 @@ class PeerLedger:
     lost: list[str] = field(default_factory=list)
     not_valid: dict[str, str] = field(default_factory=dict)   # tx id -> validation code other than VALID
     state_mismatches: list[str] = field(default_factory=list)
+    # for comparing the peers with each other: per block, its header hash and its validation flags; per
+    # touched receivable id, the value replayed from this peer's blocks (None: not there)
+    chain: list[tuple[bytes, bytes]] = field(default_factory=list, repr=False)
+    replayed: dict[str, bytes | None] = field(default_factory=dict, repr=False)
+
+    def to_json(self) -> dict:
+        return {"peer": self.peer, "height": len(self.chain), "found": self.found, "lost": self.lost,
+                "not_valid": self.not_valid, "state_mismatches": self.state_mismatches}
 
 
 @dataclass
@@ -56,9 +71,83 @@ class Verdict:
     def found(self) -> int:
         return self.acknowledged - self.lost
 
+    @property
+    def divergences(self) -> list[str]:
+        """Where the peers' ledgers disagree with each other (empty when they agree)."""
+        return divergences(self.peers)
+
     def to_json(self) -> dict:
         return {"acknowledged": self.acknowledged, "found": self.found, "lost": self.lost,
-                "peers": [vars(p) for p in self.peers]}
+                "divergences": self.divergences, "peers": [p.to_json() for p in self.peers]}
+
+
+def block_header_hash(header: common_pb2.BlockHeader) -> bytes:
+    """The block's hash as Fabric computes it (protoutil.BlockHeaderHash): SHA-256 over the ASN.1 DER of
+    SEQUENCE { INTEGER number, OCTET STRING previous_hash, OCTET STRING data_hash }. The next block's
+    previous_hash is this, so equal hashes at a height mean equal chains up to it."""
+    number = header.number.to_bytes(header.number.bit_length() // 8 + 1, "big")   # a leading 0 keeps it positive
+    return hashlib.sha256(_der(0x30, _der(0x02, number) + _der(0x04, header.previous_hash)
+                               + _der(0x04, header.data_hash))).digest()
+
+
+def _der(tag: int, content: bytes) -> bytes:
+    size = len(content)
+    if size < 0x80:
+        return bytes([tag, size]) + content
+    length = size.to_bytes((size.bit_length() + 7) // 8, "big")
+    return bytes([tag, 0x80 | len(length)]) + length + content
+
+
+def divergences(peers: Sequence[PeerLedger]) -> list[str]:
+    """One line per disagreement between the peers, naming which peers hold what: the first height they share
+    whose block hash differs (every later one differs with it, the chain being linked), the first transaction
+    whose validation code differs, and each touched receivable whose replayed value differs."""
+    out = []
+    shared = min((len(p.chain) for p in peers), default=0)
+    for number in range(shared):
+        if groups := _disagreeing(peers, lambda p: p.chain[number][0]):
+            out.append(f"block {number}: the peers disagree on its hash: " + _describe(groups, lambda h: h.hex()[:16]))
+            break
+    for number in range(shared):
+        if _disagreeing(peers, lambda p: p.chain[number][1]):
+            size = max(len(p.chain[number][1]) for p in peers)
+            position = next(i for i in range(size) if _disagreeing(peers, lambda p: _code(p.chain[number][1], i)))
+            out.append(f"block {number}, transaction {position}: the peers disagree on its validation code: "
+                       + _describe(_disagreeing(peers, lambda p: _code(p.chain[number][1], position)), str))
+            break
+    for receivable_id in sorted({r for p in peers for r in p.replayed}):
+        if groups := _disagreeing(peers, lambda p: p.replayed.get(receivable_id)):
+            out.append(f"receivable {receivable_id}: the peers' blocks replay to different values: "
+                       + _describe(groups, _shown_value))
+    return out
+
+
+def _code(flags: bytes, position: int) -> str:
+    if position >= len(flags):
+        return "no flag"
+    try:
+        return transaction_pb2.TxValidationCode.Name(flags[position])
+    except ValueError:
+        return f"code {flags[position]}"
+
+
+def _disagreeing(peers: Sequence[PeerLedger], of: Callable[[PeerLedger], object]) -> dict[object, list[str]]:
+    """The peers' names by the value ``of`` gives for each, when there is more than one value; else empty."""
+    groups: dict[object, list[str]] = {}
+    for peer in peers:
+        groups.setdefault(of(peer), []).append(peer.peer)
+    return groups if len(groups) > 1 else {}
+
+
+def _describe(groups: dict, show: Callable) -> str:
+    return "; ".join(f"{', '.join(names)} {show(value)}" for value, names in groups.items())
+
+
+def _shown_value(value: bytes | None, limit: int = 120) -> str:
+    if value is None:
+        return "has none"
+    text = value.decode("utf-8", "replace")
+    return "has " + (text if len(text) <= limit else text[:limit] + "...")
 
 
 def valid_writes(block: common_pb2.Block, namespace: str) -> Iterator[tuple[str, bytes | None]]:
@@ -94,10 +183,13 @@ def replay(blocks: Iterable[common_pb2.Block], namespace: str) -> dict[str, byte
     return state
 
 
-def _blocks(qscc, channel: str, msp_id: str) -> Iterator[common_pb2.Block]:
+def _blocks(qscc, channel: str, msp_id: str, chain: list[tuple[bytes, bytes]]) -> Iterator[common_pb2.Block]:
+    """The peer's blocks in order; each one's header hash and validation flags are appended to ``chain``."""
     info = ledger_pb2.BlockchainInfo.FromString(ask_own_org(qscc, msp_id, "GetChainInfo", channel))
     for number in range(info.height):
-        yield common_pb2.Block.FromString(ask_own_org(qscc, msp_id, "GetBlockByNumber", channel, str(number)))
+        block = common_pb2.Block.FromString(ask_own_org(qscc, msp_id, "GetBlockByNumber", channel, str(number)))
+        chain.append((block_header_hash(block.header), block.metadata.metadata[common_pb2.TRANSACTIONS_FILTER]))
+        yield block
 
 
 def check_peer(peer_name: str, qscc, reader, channel: str, chaincode: str, msp_id: str,
@@ -116,9 +208,9 @@ def check_peer(peer_name: str, qscc, reader, channel: str, chaincode: str, msp_i
             ledger.not_valid[tx_id] = transaction_pb2.TxValidationCode.Name(processed.validationCode)
         else:
             ledger.found += 1
-    state = replay(_blocks(qscc, channel, msp_id), chaincode)
+    state = replay(_blocks(qscc, channel, msp_id, ledger.chain), chaincode)
     for receivable_id in receivable_ids:
-        replayed = state.get(receivable_key(receivable_id))
+        replayed = ledger.replayed[receivable_id] = state.get(receivable_key(receivable_id))
         try:
             live = reader.evaluate("GetReceivable", arguments=[receivable_id], endorsing_organizations=[msp_id])
         except GatewayError as error:

@@ -114,7 +114,8 @@ def lines(report: Mapping[str, Any]) -> list[str]:
            f"  throughput {report['throughput_tps']:.1f} tx/s  latency "
            + "  ".join(f"p{p} {fmt(lat.get(f'p{p}'))}" for p in PERCENTILES)]
     if shares := report.get("client_processes"):
-        each = (lambda s: f"{s['rate']:g}/s") if plan["mode"] == "rate" else (lambda s: f"{s['concurrency']} in flight")
+        each = ((lambda s: f"{s['rate']:g}/s, at most {s['max_in_flight']} in flight") if plan["mode"] == "rate"
+                else (lambda s: f"{s['concurrency']} in flight"))
         out.append(f"  {len(shares)} client processes: "
                    + ", ".join(f"{s['name']} {each(s)} (pool {s['pool_size']})" for s in shares))
     for name, cpu in sorted(report["cpu"].items(), key=lambda kv: (kv[1]["kind"], kv[0])):

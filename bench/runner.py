@@ -1,11 +1,13 @@
 """One benchmark run: prepare the workload, drive it, and account the CPU of every process in the window.
 
 With ``clients`` above 1 the load is split across that many client processes
-(rate, concurrency and pool divided evenly: whole operations in flight and whole
-receivables differ by at most one between processes and add up to the figure asked
-for), each with its own gateway connections; they prepare their pools, meet at a
-barrier, and drive together. Their samples are merged into one report, and each
-one's CPU is listed as ``client-<n>``.
+(rate, concurrency, the cap on operations in flight and pool divided evenly: whole
+operations in flight and whole receivables differ by at most one between processes and
+add up to the figure asked for), each with its own gateway connections; they prepare
+their pools, meet at a barrier, and drive together. Their samples are merged into one
+report, and each one's CPU is listed as ``client-<n>``. The parent watches them
+throughout: one that exits without sending its samples (killed by a signal, the OOM
+killer) stops the run with a ClientProcessError naming its exit code.
 """
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ import dataclasses
 import multiprocessing
 import os
 import queue
+import signal
 import threading
 from collections.abc import Callable, Sequence
 from contextlib import AsyncExitStack
@@ -27,6 +30,7 @@ from .network_session import open_parties
 from .workloads import WORKLOADS, Workload, merge_findings, mode_refusal
 
 BARRIER_TIMEOUT = 600.0   # the longest a client process may take to prepare its pool
+WATCH_INTERVAL = 1.0      # how often the parent checks that the client processes it waits for are alive
 
 
 class ClientProcessError(RuntimeError):
@@ -60,14 +64,17 @@ class Settings:
     def shares(self) -> list["Settings"]:
         """This run divided among its client processes, one Settings each (``clients`` 1): process i gets
         c // n + (i < c % n) of a concurrency c, and of the pool likewise, so the shares add up to the
-        figures asked for; in rate mode each sends at rate / n. A workload whose pool is per process
-        (the hot key's: each process has its own family) gives each the whole pool."""
+        figures asked for; in rate mode each sends at rate / n. The cap on operations in flight is split
+        the same way (at least 1 each), so together they keep no more outstanding than asked for. A workload
+        whose pool is per process (the hot key's: each process has its own family) gives each the whole pool."""
         n = self.clients
         plan = self.plan
+        caps = [max(1, cap) for cap in split_evenly(plan.max_in_flight, n)]
         if plan.mode == CONCURRENCY:
-            plans = [dataclasses.replace(plan, concurrency=c) for c in split_evenly(plan.concurrency, n)]
+            plans = [dataclasses.replace(plan, concurrency=c, max_in_flight=cap)
+                     for c, cap in zip(split_evenly(plan.concurrency, n), caps)]
         else:
-            plans = [dataclasses.replace(plan, rate=plan.rate / n)] * n
+            plans = [dataclasses.replace(plan, rate=plan.rate / n, max_in_flight=cap) for cap in caps]
         pools = [self.pool_size] * n if WORKLOADS[self.workload].pool_per_process else split_evenly(self.pool_size, n)
         return [dataclasses.replace(self, plan=p, pool_size=pool, clients=1) for p, pool in zip(plans, pools)]
 
@@ -78,8 +85,10 @@ def split_evenly(total: int, n: int) -> list[int]:
 
 
 def client_shares(shares: Sequence[Settings]) -> list[dict[str, Any]]:
-    """What each client process ran, for the report: its name, its rate or concurrency, and its pool."""
-    return [{"name": f"client-{i}", "rate": s.plan.rate, "concurrency": s.plan.concurrency, "pool_size": s.pool_size}
+    """What each client process ran, for the report: its name, its rate or concurrency, its cap on operations
+    in flight, and its pool."""
+    return [{"name": f"client-{i}", "rate": s.plan.rate, "concurrency": s.plan.concurrency,
+             "max_in_flight": s.plan.max_in_flight, "pool_size": s.pool_size}
             for i, s in enumerate(shares)]
 
 
@@ -145,38 +154,55 @@ def _client_process(settings: Settings, codes: dict[str, str], barrier, results,
 
 
 def _across_processes(settings: Settings, codes: dict[str, str], network_processes: Sequence[cpu.Watched],
-                      say: Callable[[str], None]) -> Measured:
+                      say: Callable[[str], None], *, client: Callable[..., None] = _client_process) -> Measured:
+    """``client`` is the client process's body (``_client_process``; tests give stand-ins that die)."""
     n = settings.clients
     context = multiprocessing.get_context("spawn")
     barrier, results = context.Barrier(n + 1), context.Queue()
     shares = settings.shares()
-    children = [context.Process(target=_client_process, args=(share, codes, barrier, results, i), daemon=True)
+    children = [context.Process(target=client, args=(share, codes, barrier, results, i), daemon=True)
                 for i, share in enumerate(shares)]
     for child in children:
         child.start()
     say(f"  {n} client processes preparing their pools")
+    passed = threading.Event()
+    watcher = threading.Thread(target=_abort_if_one_exits, args=(children, barrier, passed), daemon=True)
+    watcher.start()
     try:
         barrier.wait(BARRIER_TIMEOUT)
     except threading.BrokenBarrierError:
-        for child in children:          # each one fails on the broken barrier too, and says why it stopped
+        stopped = set()
+        for index, child in enumerate(children):   # each one fails on the broken barrier too, and says why it stopped
             child.join(timeout=30)
             if child.is_alive():
                 child.terminate()
-        failures = [f"client-{index}: {failure}" for index, _, failure in _drain(results) if failure]
+                stopped.add(index)
+        said = {index: failure for index, _, failure in _drain(results) if failure}
+        failures = [f"client-{index}: {failure}" for index, failure in sorted(said.items())]
+        failures += [f"client-{index}: {_exit_description(child.exitcode)} while preparing its pool"
+                     for index, child in enumerate(children)
+                     if index not in said and index not in stopped and child.exitcode != 0]
         raise ClientProcessError("client processes failed before the run: "
                                  + ("; ".join(failures) or f"not all ready within {BARRIER_TIMEOUT:g} s")) from None
+    finally:
+        passed.set()
     snapshots = {}
     timers = [threading.Timer(settings.plan.warmup, lambda: snapshots.__setitem__("start", cpu.snapshot(network_processes))),
              threading.Timer(settings.plan.end, lambda: snapshots.__setitem__("end", cpu.snapshot(network_processes)))]
     for t in timers:
         t.start()
-    collected, failures = {}, []
-    for _ in children:
-        index, result, failure = results.get()
-        if failure:
-            failures.append(f"client-{index}: {failure}")
-        else:
-            collected[index] = result
+    answers, silent = _gather(children, results)
+    if silent:
+        for t in timers:
+            t.cancel()
+        _stop(children)
+        raise ClientProcessError("client processes failed: " + "; ".join(
+            [f"client-{index}: {_exit_description(children[index].exitcode)} without sending its samples"
+             for index in silent]
+            + [f"client-{index}: {failure}" for index, (_, failure) in sorted(answers.items()) if failure])
+            + "; the other client processes were stopped (a SIGKILL is often the OOM killer: see the system log)")
+    collected = {index: result for index, (result, failure) in answers.items() if not failure}
+    failures = [f"client-{index}: {failure}" for index, (_, failure) in sorted(answers.items()) if failure]
     for t in timers:
         t.join()
     for child in children:
@@ -203,6 +229,59 @@ def merged_plan(plan: Plan, shares: Sequence[Settings]) -> Plan:
     if plan.mode == CONCURRENCY:
         return dataclasses.replace(plan, concurrency=sum(s.plan.concurrency for s in shares))
     return plan
+
+
+def _abort_if_one_exits(children: Sequence[multiprocessing.Process], barrier, passed: threading.Event) -> None:
+    """Before the barrier no client process exits unless it failed; one that fails in Python aborts the barrier
+    itself, but one killed by a signal cannot, so break the barrier for it instead of waiting BARRIER_TIMEOUT."""
+    while not passed.wait(WATCH_INTERVAL):
+        if any(child.exitcode is not None for child in children):
+            barrier.abort()
+            return
+
+
+def _gather(children: Sequence[multiprocessing.Process], results) -> tuple[dict[int, tuple[Any, str | None]], list[int]]:
+    """Each client process's (result, failure) as it sends them, and the indexes of any that exited without
+    sending one (then the rest are not waited for)."""
+    answers: dict[int, tuple[Any, str | None]] = {}
+    while len(answers) < len(children):
+        try:
+            index, result, failure = results.get(timeout=WATCH_INTERVAL)
+        except queue.Empty:
+            exited = [i for i, child in enumerate(children) if i not in answers and child.exitcode is not None]
+            if not exited:
+                continue
+            # a process that exited normally flushed what it sent into the pipe first: read that before
+            # counting it as silent
+            answers.update({index: (result, failure) for index, result, failure in _drain(results)})
+            silent = [i for i in exited if i not in answers]
+            if silent:
+                return answers, silent
+            continue
+        answers[index] = (result, failure)
+    return answers, []
+
+
+def _stop(children: Sequence[multiprocessing.Process]) -> None:
+    for child in children:
+        if child.is_alive():
+            child.terminate()
+    for child in children:
+        child.join(timeout=10)
+        if child.is_alive():
+            child.kill()
+            child.join()
+
+
+def _exit_description(exitcode: int | None) -> str:
+    """'exited with code 3', or 'killed by SIGKILL' for a negative exit code (multiprocessing's way of
+    saying a signal ended it)."""
+    if exitcode is not None and exitcode < 0:
+        try:
+            return f"killed by {signal.Signals(-exitcode).name} (exit code {exitcode})"
+        except ValueError:
+            pass
+    return f"exited with code {exitcode}"
 
 
 def _drain(results) -> list[tuple[int, Any, str | None]]:

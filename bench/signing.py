@@ -78,6 +78,20 @@ def run_token(folder: Path, key: ec.EllipticCurvePrivateKey) -> None:
     import_private_key(SOFTHSM2_LIBRARY, RUN_TOKEN, RUN_PIN, key)
 
 
+def hex_key_id(_ctx, _param, value: str | None) -> bytes | None:
+    """--key-id as bytes; a usage error for text that is not an even number of hex digits."""
+    if value is None:
+        return None
+    try:
+        key_id = bytes.fromhex(value)
+    except ValueError:
+        key_id = b""
+    if not key_id:
+        raise click.BadParameter(f"{value!r} is not a key id in hex: give the key's CKA_ID as pairs of hex digits, "
+                                 "e.g. --key-id 01a2 (pkcs11-tool --list-objects shows it as ID)")
+    return key_id
+
+
 @click.command("signing", context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--iterations", type=click.IntRange(min=1), default=2000, show_default=True,
               help="Measured signatures per signer.")
@@ -86,7 +100,7 @@ def run_token(folder: Path, key: ec.EllipticCurvePrivateKey) -> None:
 @click.option("--library", default=SOFTHSM2_LIBRARY, show_default=True, help="The PKCS#11 module.")
 @click.option("--token", default=None, help="An existing token's label (default: a SoftHSM2 token made for the run).")
 @click.option("--key-label", default=None, help="With --token: the key's CKA_LABEL.")
-@click.option("--key-id", default=None, help="With --token: the key's CKA_ID, hex.")
+@click.option("--key-id", default=None, callback=hex_key_id, help="With --token: the key's CKA_ID, hex.")
 @click.option("--pin-env", default="RECFIN_HSM_PIN", show_default=True,
               help="With --token: the environment variable holding the user PIN.")
 @click.option("--json", "as_json", is_flag=True, help="Print the rows as JSON.")
@@ -109,7 +123,7 @@ def main(iterations, warmup, library, token, key_label, key_id, pin_env, as_json
             if pin is None:
                 raise click.UsageError(f"set {pin_env} to the token's user PIN")
             options = HSMSignerOptions(token_label=token, user_pin=pin, key_label=key_label,
-                                       key_id=bytes.fromhex(key_id) if key_id else None)
+                                       key_id=key_id)
         rows = [measure("in-process", private_key_signer(key), key.public_key(), iterations, warmup)]
         with HSMSignerFactory(library) as factory, factory.new_signer(options) as signer:
             public_key = key.public_key() if token is None else signer.public_key()

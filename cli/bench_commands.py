@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import math
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -37,13 +38,30 @@ def running_network(topology_path: Path | None, data_root: Path | None) -> tuple
     return net, statuses
 
 
+class FiniteFloatRange(click.FloatRange):
+    """A number of seconds or a rate: a float in the range, and finite. ``inf`` and ``nan`` parse as floats and
+    ``nan`` escapes every comparison, but neither is a time a run can be scheduled for: refused as options, before
+    anything is registered or prepared."""
+
+    def convert(self, value: Any, param, ctx) -> float:
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            unit = "operations per second" if getattr(param, "name", None) == "rate" else "seconds"
+            self.fail(f"{value!r} is not a finite number: give a number of {unit}", param, ctx)
+        return number
+
+
 def grpc_option(_ctx, _param, values: tuple[str, ...]) -> tuple[tuple[str, Any], ...]:
     out = []
     for text in values:
         key, eq, value = text.partition("=")
         if not eq or not key.startswith("grpc."):
             raise click.BadParameter(f"{text!r}: write grpc.NAME=VALUE, e.g. grpc.keepalive_time_ms=30000")
-        out.append((key, int(value) if value.lstrip("-").isdigit() else value))
+        try:
+            parsed: Any = int(value)    # a whole number for an integer option such as grpc.keepalive_time_ms
+        except ValueError:              # anything else (a name, "--5", "²") is passed on as text, as written
+            parsed = value
+        out.append((key, parsed))
     return tuple(out)
 
 
@@ -83,12 +101,12 @@ def refuse_unrunnable(names: list[str], mode: str, concurrency: int, clients: in
                    "check, concurrency mode only).")
 @click.option("--mode", type=click.Choice(MODES), default=RATE, show_default=True,
               help="rate: open loop at --rate tx/s; concurrency: closed loop with --concurrency in flight.")
-@click.option("--rate", type=click.FloatRange(min=0, min_open=True), default=50.0, show_default=True,
+@click.option("--rate", type=FiniteFloatRange(min=0, min_open=True), default=50.0, show_default=True,
               help="Operations per second (rate mode).")
 @click.option("--concurrency", type=click.IntRange(min=1), default=16, show_default=True,
               help="Operations in flight (concurrency mode).")
-@click.option("--warmup", type=click.FloatRange(min=0), default=10.0, show_default=True, help="Warm-up seconds.")
-@click.option("--duration", type=click.FloatRange(min=0, min_open=True), default=60.0, show_default=True,
+@click.option("--warmup", type=FiniteFloatRange(min=0), default=10.0, show_default=True, help="Warm-up seconds.")
+@click.option("--duration", type=FiniteFloatRange(min=0, min_open=True), default=60.0, show_default=True,
               help="Measured seconds.")
 @click.option("--clients", type=click.IntRange(min=1), default=1, show_default=True,
               help="Client processes sharing the load: the rate, the concurrency (at most --concurrency processes) "
@@ -96,10 +114,11 @@ def refuse_unrunnable(names: list[str], mode: str, concurrency: int, clients: in
 @click.option("--pool", "pool_size", type=click.IntRange(min=0), default=None,
               help="Receivables to prepare for confirm/transfer/mixed (split among --clients), transfers off the "
                    "hot family for hotkey (each client process has its own) (default: enough for the run).")
-@click.option("--call-timeout", type=click.FloatRange(min=0, min_open=True), default=120.0, show_default=True,
+@click.option("--call-timeout", type=FiniteFloatRange(min=0, min_open=True), default=120.0, show_default=True,
               help="Seconds before one operation counts as a timeout.")
 @click.option("--max-in-flight", type=click.IntRange(min=1), default=10_000, show_default=True,
-              help="Cap on outstanding operations in rate mode (late sends still count from their due time).")
+              help="Cap on outstanding operations in rate mode, split among --clients (late sends still count "
+                   "from their due time).")
 @click.option("--grpc-option", "grpc_options", multiple=True, callback=grpc_option, metavar="grpc.NAME=VALUE",
               help="A gRPC channel option for the client's connections (repeatable).")
 @click.option("--compare-node", is_flag=True,

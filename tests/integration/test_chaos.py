@@ -3,8 +3,9 @@
 Each test drives the mixed workload at a fixed rate, injects one fault when the
 measured window opens, repairs it the way an operator would, and then checks on
 every peer that each transaction the client saw committed as valid is in that
-peer's ledger (looked up by tx id through qscc) and that the receivables the run
-wrote read the same from the peer's world state as from its replayed blocks.
+peer's ledger (looked up by tx id through qscc), that the receivables the run
+wrote read the same from the peer's world state as from its replayed blocks, and
+that the peers agree with each other (block hashes, validation codes, replayed values).
 Acknowledged, found and lost are printed; lost must be 0.
 
 The short test (one fault, small load) runs with the integration suite and in CI;
@@ -73,6 +74,7 @@ def check_nothing_lost(network, measured):
     assert verdict.lost == 0, verdict.to_json()
     assert all(p.found == verdict.acknowledged for p in verdict.peers), verdict.to_json()
     assert not [m for p in verdict.peers for m in p.state_mismatches], verdict.to_json()
+    assert not verdict.divergences, verdict.to_json()
 
 
 def kill_the_raft_leader(network):

@@ -108,3 +108,22 @@ def test_the_report_states_the_concurrency_that_ran_and_each_client_process_shar
     assert [(s["name"], s["concurrency"], s["pool_size"]) for s in report["client_processes"]] == [
         ("client-0", 6, 34), ("client-1", 5, 33), ("client-2", 5, 33)]
     assert "3 client processes: client-0 6 in flight (pool 34), client-1 5 in flight (pool 33)" in result.stderr
+
+
+def test_in_rate_mode_each_client_process_gets_a_share_of_the_cap_on_operations_in_flight(tmp_path, monkeypatch):
+    wire_to_a_recording_client(monkeypatch)
+    result = CliRunner().invoke(bench, ["-w", "register", "--rate", "30", "--clients", "3", "--max-in-flight", "100",
+                                        "--warmup", "0", "--duration", "0.2", "--output", str(tmp_path), "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)["workloads"]["register"]["python"]
+    assert report["plan"]["max_in_flight"] == 100 and report["plan"]["rate"] == 30
+    assert [(s["rate"], s["max_in_flight"]) for s in report["client_processes"]] == [(10, 34), (10, 33), (10, 33)]
+    assert "3 client processes: client-0 10/s, at most 34 in flight (pool 0)" in result.stderr
+
+
+@pytest.mark.parametrize("value, sent", [("30000", 30000), ("-5", -5), ("--5", "--5"), ("²", "²"),
+                                         ("dns:///peer0", "dns:///peer0")])
+def test_a_grpc_option_value_is_a_whole_number_when_it_reads_as_one_and_text_otherwise(value, sent):
+    from cli.bench_commands import grpc_option
+
+    assert grpc_option(None, None, (f"grpc.keepalive_time_ms={value}",)) == (("grpc.keepalive_time_ms", sent),)

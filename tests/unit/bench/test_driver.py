@@ -124,7 +124,30 @@ def test_an_operation_past_the_call_timeout_counts_as_a_timeout():
     (dict(mode=RATE), "rate above 0"),
     (dict(mode=CONCURRENCY, concurrency=0), "at least 1"),
     (dict(mode=RATE, rate=1, duration=0), "longer than 0"),
+    # not finite: inf would schedule every operation at 0 s and never end; nan slips past every comparison
+    (dict(mode=RATE, rate=float("inf")), "rate inf: give a finite number of operations per second"),
+    (dict(mode=RATE, rate=float("nan")), "rate nan: give a finite number"),
+    (dict(mode=RATE, rate=1, warmup=float("nan")), "warmup nan: give a finite number of seconds"),
+    (dict(mode=CONCURRENCY, concurrency=1, warmup=float("inf")), "warmup inf: give a finite number of seconds"),
+    (dict(mode=RATE, rate=1, duration=float("inf")), "duration inf: give a finite number of seconds"),
+    (dict(mode=RATE, rate=1, duration=float("nan")), "duration nan"),
+    (dict(mode=RATE, rate=1, call_timeout=float("nan")), "call_timeout nan: give seconds above 0"),
+    (dict(mode=RATE, rate=1, call_timeout=0), "call_timeout 0: give seconds above 0"),
 ])
 def test_a_plan_that_cannot_run_is_refused(kwargs, message):
     with pytest.raises(ValueError, match=message):
         Plan(**kwargs)
+
+
+@pytest.mark.parametrize("rate, warmup, duration, sent, measured", [
+    # rates where i * (1 / rate) rounds below i / rate at the window's end: one operation too many
+    (49, 0, 1, 49, 49), (49, 0.5, 0.5, 49, 24), (98, 1, 1, 196, 98), (103, 0, 1, 103, 103),
+])
+def test_the_open_loop_sends_what_is_due_before_the_window_ends_and_no_more(rate, warmup, duration, sent, measured):
+    clock = FakeClock()
+    plan = Plan(RATE, rate=rate, warmup=warmup, duration=duration, call_timeout=None)
+    run = run_with(clock, drive(taking(clock, 0.001), plan, clock=clock))
+    # operation i is due at i / rate (as docs/benchmark.md and bench/node/workload.js say): those due before
+    # warmup + duration are sent, and of them those due from the warm-up's end on are measured
+    assert (len(run.samples), len(run.measured())) == (sent, measured)
+    assert sorted(s.due for s in run.samples) == [i / rate for i in range(sent)]

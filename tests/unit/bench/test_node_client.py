@@ -118,3 +118,36 @@ def test_a_call_with_no_answer_within_the_plans_call_timeout_counts_as_a_timeout
     samples = drive_in_node(tmp_path, plan, "yield ['register', () => new Promise(() => {})]; "
                                             "yield ['query', async () => null];")
     assert sorted(samples) == [["query", COMMITTED], ["register", TIMEOUT]]
+
+
+@needs_packages
+def test_both_drivers_send_and_measure_as_many_operations_for_the_same_rate_plan():
+    """The open loop's schedule (operation i due at i / rate) in both scripts: for rates where i * (1 / rate)
+    would round a due time below the window's end, both still send, and measure, the same number."""
+    from bench.driver import RATE, Plan, drive
+    from bench.node_compare import plan_config
+
+    from .fakeclock import FakeClock, run_with
+    from .test_cross_org_waits import run_node
+    from .test_driver import taking
+
+    plans = [Plan(RATE, rate=49, warmup=0, duration=1, call_timeout=None),
+             Plan(RATE, rate=98, warmup=0.5, duration=0.5, call_timeout=None),
+             Plan(RATE, rate=103, warmup=0.5, duration=0.5, call_timeout=None)]
+    python = []
+    for plan in plans:
+        clock = FakeClock()
+        run = run_with(clock, drive(taking(clock, 0.001), plan, clock=clock))
+        python.append([len(run.samples), len(run.measured())])
+    node = run_node("""
+        (async () => {
+            const counts = [];
+            for (const plan of JSON.parse(process.argv[1])) {
+                const ops = { *operations() { for (let n = 0; ; n += 1) yield ['op', async () => `tx-${n}`]; } };
+                const run = await workload.drive(ops, plan);
+                counts.push([run.samples.length, run.samples.filter((s) => s[7]).length]);
+            }
+            console.log(JSON.stringify(counts));
+        })();
+    """, json.dumps([plan_config(plan) for plan in plans]))
+    assert python == node == [[49, 49], [98, 49], [103, 51]]

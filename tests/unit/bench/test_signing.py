@@ -1,4 +1,5 @@
-"""`python -m bench.signing`: both rows measured on a real SoftHSM2 token, each row's last signature verified."""
+"""`python -m bench.signing`: both rows measured on a real SoftHSM2 token, each row's last signature verified;
+its usage errors need no token."""
 import json
 import shutil
 import subprocess
@@ -9,7 +10,7 @@ import pytest
 
 from client.gateway.hsm import SOFTHSM2_LIBRARY
 
-pytestmark = pytest.mark.skipif(
+needs_softhsm = pytest.mark.skipif(
     not Path(SOFTHSM2_LIBRARY).is_file() or shutil.which("softhsm2-util") is None,
     reason="SoftHSM2 is not installed: apt-get install softhsm2 (scripts/install-os-packages does so as root)")
 
@@ -19,6 +20,7 @@ def run(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "bench.signing", *args], capture_output=True, text=True, timeout=120)
 
 
+@needs_softhsm
 def test_it_measures_the_in_process_key_and_the_same_key_in_a_token():
     done = run("--iterations", "40", "--warmup", "5", "--json")
     assert done.returncode == 0, done.stderr
@@ -38,3 +40,11 @@ def test_a_named_token_needs_its_key_and_pin():
 def test_help_has_an_example():
     done = run("--help")
     assert done.returncode == 0 and "python -m bench.signing --iterations 5000 --json" in done.stdout
+
+
+@pytest.mark.parametrize("key_id", ["zz", "1", "0x01", ""])
+def test_a_key_id_that_is_not_hex_is_a_usage_error_saying_how_to_write_one(key_id):
+    done = run("--token", "bank-hsm", "--key-id", key_id)
+    assert done.returncode == 2, done.stderr
+    assert f"Invalid value for '--key-id': {key_id!r} is not a key id in hex" in done.stderr
+    assert "e.g. --key-id 01a2" in done.stderr and "Traceback" not in done.stderr

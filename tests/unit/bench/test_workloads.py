@@ -189,8 +189,21 @@ def test_the_rate_is_shared_evenly_and_the_report_states_the_rate_asked_for():
     shares = settings.shares()
     assert [s.plan.rate for s in shares] == [50 / 3] * 3 and [s.pool_size for s in shares] == [34, 33, 33]
     assert merged_plan(settings.plan, shares).rate == 50
-    assert client_shares(shares) == [{"name": f"client-{i}", "rate": 50 / 3, "concurrency": None, "pool_size": pool}
-                                     for i, pool in enumerate([34, 33, 33])]
+    assert client_shares(shares) == [{"name": f"client-{i}", "rate": 50 / 3, "concurrency": None,
+                                      "max_in_flight": cap, "pool_size": pool}
+                                     for i, (cap, pool) in enumerate([(3334, 34), (3333, 33), (3333, 33)])]
+
+
+@pytest.mark.parametrize("mode, cap, clients, each", [("rate", 100, 3, [34, 33, 33]), ("rate", 10_000, 1, [10_000]),
+                                                      ("rate", 2, 3, [1, 1, 1]), ("concurrency", 7, 2, [4, 3])])
+def test_the_cap_on_operations_in_flight_is_shared_like_the_rate_with_at_least_one_each(mode, cap, clients, each):
+    figure = {"rate": 50} if mode == "rate" else {"concurrency": 4}
+    settings = Settings("register", Plan(mode, **figure, warmup=1, duration=2, max_in_flight=cap), pool_size=0,
+                        clients=clients)
+    shares = settings.shares()
+    assert [s.plan.max_in_flight for s in shares] == each          # adds up to the cap unless under 1 each
+    assert [share["max_in_flight"] for share in client_shares(shares)] == each
+    assert merged_plan(settings.plan, shares).max_in_flight == cap  # the report's plan: the cap asked for
 
 
 def test_each_client_process_splits_its_own_hot_family_with_the_whole_budget():
