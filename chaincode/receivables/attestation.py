@@ -13,9 +13,14 @@ can hash it and compare.
 Attestations are never changed or deleted: a later check (an invoice voided or
 red-flushed after it was first verified) is a new attestation. When
 ``NetworkConfig.require_attestation`` is on, registration asks
-:func:`registration_problem` about each invoice: the newest attestation of
-each attester counts while its role still attests and its org may still hold
-that role; none may fail, and one must pass, naming every source in
+:func:`registration_problem` about each invoice. What an attester says of a source
+is its newest attestation naming that source: a later attestation replaces an
+earlier one only on the sources both name, so a failure stands until the same
+attester passes the invoice on every source it failed on, and a pass on other
+sources (a credit check) leaves it standing. An attestation counts while its
+role still attests, its org may still hold that role, and its org is neither the
+creditor's nor the debtor's (an org does not verify a claim it has a stake in).
+None that counts may fail, and one must pass, naming every source in
 ``attestation_sources`` and the values the registration gives the invoice
 (buyer, date, amount + tax, in CNY). No passing one that names those sources
 may give other values: attesters that disagree are named, not outvoted.
@@ -53,26 +58,49 @@ def new_attestation(req: InvoiceAttestationRequest, attester: Party, attestation
 ATTESTED_CURRENCY = money.DEFAULT_CURRENCY
 
 
-def _why_not_counted(config: NetworkConfig, a: InvoiceAttestation) -> str | None:
-    """Why the network no longer counts what ``a``'s attester signed (a new chaincode definition took the role off
-    ``attesting_roles``, or took it from the attester's org in ``org_roles``), or None when it counts."""
+def _why_not_counted(config: NetworkConfig, a: InvoiceAttestation, stake: dict[str, str]) -> str | None:
+    """Why the network does not count what ``a``'s attester signed, or None when it counts: a new chaincode
+    definition took the role off ``attesting_roles``, or took it from the attester's org in ``org_roles``; or
+    the attester's org is one of ``stake`` (MSP ID -> which side of the claim it is on)."""
     if a.attester_role not in config.attesting_roles:
         return f"by a {a.attester_role}, a role this network no longer lets attest (attesting_roles)"
     if not config.may_hold(a.attested.msp_id, a.attester_role):
         return (f"by a {a.attester_role} of {a.attested.msp_id}, an org whose parties this network no longer lets "
                 f"be {a.attester_role}s (org_roles)")
+    if a.attested.msp_id in stake:
+        return (f"by a {a.attester_role} of {a.attested.msp_id}, the org of the claim's {stake[a.attested.msp_id]}, "
+                "which has a stake in the outcome")
     return None
 
 
-def standing(config: NetworkConfig,
-             attestations: list[InvoiceAttestation]) -> tuple[list[InvoiceAttestation], list[InvoiceAttestation]]:
-    """What each checker says now: the newest attestation of each attester (the input is oldest first), split
-    into those that count and those the network no longer counts (``_why_not_counted``)."""
-    newest: dict[str, InvoiceAttestation] = {}
+def _as_it_stands(attestations: list[InvoiceAttestation]) -> list[InvoiceAttestation]:
+    """What each attester says now of each source it named: for every (attester, source), its newest attestation
+    naming that source (the input is oldest first). Each attestation still standing for some source is returned
+    with ``sources`` narrowed to those (a copy, never stored); one replaced on all its sources is left out.
+
+    So a later attestation replaces an earlier one by the same attester on the sources both name, and only there:
+    a pass on the tax source clears that attester's failure on it (the invoice checked again), a failure on it
+    overrides its pass, and a pass of a credit check alone leaves a failure on the tax source standing."""
+    newest: dict[tuple[str, str], InvoiceAttestation] = {}
     for a in attestations:
-        newest[a.attester] = a
-    counted = [a for a in newest.values() if _why_not_counted(config, a) is None]
-    ignored = [a for a in newest.values() if _why_not_counted(config, a) is not None]
+        for source in a.sources:
+            newest[(a.attester, source)] = a
+    standing_now = []
+    for a in attestations:
+        still = [source for source in a.sources if newest[(a.attester, source)] is a]
+        if still:
+            standing_now.append(a if still == a.sources else a.model_copy(update={"sources": still}))
+    return standing_now
+
+
+def standing(config: NetworkConfig, attestations: list[InvoiceAttestation],
+             stake: dict[str, str]) -> tuple[list[InvoiceAttestation], list[InvoiceAttestation]]:
+    """What the checkers say now of an invoice (``_as_it_stands``; the input is oldest first), split into the
+    attestations that count and those the network does not count (``_why_not_counted``) for a claim whose
+    creditor's and debtor's orgs are ``stake``."""
+    now = _as_it_stands(attestations)
+    counted = [a for a in now if _why_not_counted(config, a, stake) is None]
+    ignored = [a for a in now if _why_not_counted(config, a, stake) is not None]
     return counted, ignored
 
 
@@ -99,10 +127,10 @@ def value_differences(a: InvoiceAttestation, invoice: Invoice) -> list[str]:
     return differ
 
 
-def _not_counted(config: NetworkConfig, ignored: list[InvoiceAttestation]) -> str:
+def _not_counted(config: NetworkConfig, ignored: list[InvoiceAttestation], stake: dict[str, str]) -> str:
     if not ignored:
         return ""
-    reasons = sorted({_why_not_counted(config, a) for a in ignored})
+    reasons = sorted({_why_not_counted(config, a, stake) for a in ignored})
     return f"; not counted: {len(ignored)} attestation(s) {'; '.join(reasons)}"
 
 
@@ -110,16 +138,19 @@ def _by(a: InvoiceAttestation) -> str:
     return f"{a.attester} (transaction {a.attested.tx_id})"
 
 
-def registration_problem(config: NetworkConfig, invoice: Invoice,
-                         attestations: list[InvoiceAttestation]) -> RuleViolation | None:
-    """Why an invoice may not back a registration under ``require_attestation``, or None when it may."""
-    counted, ignored = standing(config, attestations)
+def registration_problem(config: NetworkConfig, invoice: Invoice, attestations: list[InvoiceAttestation], *,
+                         creditor_msp: str, debtor_msp: str) -> RuleViolation | None:
+    """Why an invoice may not back a registration under ``require_attestation`` of a claim by a party of
+    ``creditor_msp`` on one of ``debtor_msp``, or None when it may."""
+    stake = {debtor_msp: "debtor", creditor_msp: "creditor"}
+    counted, ignored = standing(config, attestations, stake)
     named = f"invoice {invoice.number} (fingerprint {invoice.fingerprint[:12]}…)"
     for a in counted:
         if a.outcome == "fail":
-            return rule("invoice-verification-failed", f"{named} was attested as failing verification by "
-                        f"{a.attester} in transaction {a.attested.tx_id}: settle the discrepancy with the tax "
-                        "authority, then have that party verify and attest it again")
+            return rule("invoice-verification-failed", f"{named} was attested as failing verification against "
+                        f"{', '.join(a.sources)} by {a.attester} in transaction {a.attested.tx_id}: settle the "
+                        "discrepancy with the tax authority, then have that party verify it again against those "
+                        "sources and attest the result (a pass on other sources leaves the failure standing)")
     required = set(config.attestation_sources)
     passing = [a for a in counted if a.outcome == "pass" and required <= set(a.sources)]
     matching = [a for a in passing if not value_differences(a, invoice)]
@@ -130,15 +161,15 @@ def registration_problem(config: NetworkConfig, invoice: Invoice,
         return rule("invoice-attestations-disagree", f"{named}: {', '.join(_by(a) for a in matching)} verified "
                     f"the values this registration gives it, but {differ}. Attesters that verified different "
                     "values cannot both be right: the one in error verifies the invoice again and attests the result "
-                    "(its newest attestation counts), then register again")
+                    "(its newest attestation naming those sources counts), then register again")
     if matching:
         return None
     if passing:
         differ = "; ".join(f"{_by(a)} verified {', '.join(value_differences(a, invoice))}" for a in passing)
         return rule("invoice-attested-values-differ", f"{named} was attested as passing verification, but not with "
-                    f"the values this registration gives it: {differ}{_not_counted(config, ignored)}. Register the "
+                    f"the values this registration gives it: {differ}{_not_counted(config, ignored, stake)}. Register the "
                     "invoice as it was verified, or have it verified and attested again (recfin invoice attest)")
     sources = f" naming the sources {', '.join(sorted(required))}" if required else ""
     return rule("invoice-not-attested", f"{named} has no passing verification attestation{sources}, and this network "
-                f"requires one{_not_counted(config, ignored)}: ask a {' or '.join(config.attesting_roles)} to "
+                f"requires one{_not_counted(config, ignored, stake)}: ask a {' or '.join(config.attesting_roles)} to "
                 "verify it and attest the result (recfin invoice attest), then register again")

@@ -29,6 +29,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 Role = Literal["core_enterprise", "supplier", "financier", "regulator"]
 ROLES: tuple[str, ...] = get_args(Role)
 CORE_ENTERPRISE, SUPPLIER, FINANCIER, REGULATOR = ROLES
+# the sides of a claim, never among attesting_roles: each has a stake in whether an invoice passes
+INTERESTED_ROLES = (CORE_ENTERPRISE, SUPPLIER)
 
 CONFIG_ENV = "RECFIN_NETWORK_CONFIG"     # path of the JSON file the chaincode server runs with
 PACKAGE_ENV = "CHAINCODE_ID"             # the chaincode server's package ID: <label>:<sha256>
@@ -66,9 +68,10 @@ class ContractSettings(BaseModel):
     )
     attesting_roles: tuple[str, ...] = Field(
         default=(FINANCIER, REGULATOR),
-        description="roles whose parties may attest an invoice verification. By default banks and the regulator: "
-                    "they check invoices for their own decisions and answer for what they sign, while the supplier "
-                    "that registers a claim and the debtor that owes it each have a stake in the outcome",
+        description="roles whose parties may attest an invoice verification: financier, regulator or both (the "
+                    "default). Banks and the regulator check invoices for their own decisions and answer for what "
+                    "they sign, while the supplier that registers a claim and the debtor that owes it each have a "
+                    "stake in the outcome, so those roles are refused",
     )
     require_attestation: bool = Field(
         default=False,
@@ -98,7 +101,14 @@ class ContractSettings(BaseModel):
     @field_validator("attesting_roles")
     @classmethod
     def _known_attesting_roles(cls, roles: tuple[str, ...]) -> tuple[str, ...]:
-        return _known_roles("attesting_roles", roles)
+        _known_roles("attesting_roles", roles)
+        interested = [r for r in roles if r in INTERESTED_ROLES]
+        if interested:
+            raise ValueError(f"{', '.join(interested)} may not attest: a supplier registers the "
+                             "claims an invoice backs and a core enterprise owes them, so each has a stake in the "
+                             f"outcome; name only {' or '.join(r for r in ROLES if r not in INTERESTED_ROLES)} "
+                             "(the default is both)")
+        return roles
 
     @model_validator(mode="after")
     def _someone_may_attest(self) -> "ContractSettings":

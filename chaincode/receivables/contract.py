@@ -504,7 +504,8 @@ class ReceivablesContract(Contract):
                            f"receivable {owner}: an invoice backs one receivable, until that one is rejected")
         if self.config.require_attestation:  # only then: a range read is re-checked at commit (phantom reads)
             for inv in invoices:
-                why = attestation.registration_problem(self.config, inv, await s.store.attestations_of(inv.fingerprint))
+                why = attestation.registration_problem(self.config, inv, await s.store.attestations_of(inv.fingerprint),
+                                                       creditor_msp=creditor.msp_id, debtor_msp=debtor.msp_id)
                 if why is not None:
                     raise why
         rid = keys.new_id("R", s.tx_id)

@@ -44,9 +44,14 @@ def attestation_request(invoice: Invoice, evidence: Attestation) -> InvoiceAttes
     """The ``AttestInvoiceVerification`` request for an invoice's evidence document.
 
     Raises ValueError when the document is about another invoice, or verified other values than the
-    invoice carries: the ledger would then record a verification of something this invoice is not.
+    invoice carries: the ledger would then record a verification of something this invoice is not; and when
+    it names no source, since a verification that asked none verified nothing.
     """
     document = evidence.document
+    if not document.get("sources"):
+        raise ValueError(f"the evidence of invoice {invoice.number} names no data source: a verification that asked "
+                         "none verified nothing, so there is nothing to attest; verify the invoice against the tax "
+                         "invoice verifier (and the business registry or credit bureau) and attest that")
     ours = {"invoice_number": invoice.number, "invoice_code": invoice.code, "seller_tax_id": invoice.seller.tax_id,
             "buyer_tax_id": invoice.buyer.tax_id, "issue_date": invoice.issue_date.isoformat(),
             "total_with_tax_fen": invoice.total_with_tax_fen}

@@ -83,6 +83,8 @@ def _lookup(raw: bytes, asked: str) -> InvoiceLookup:
         doc = json.loads(raw)
     except (ValueError, TypeError):
         raise bad("not JSON") from None
+    except RecursionError:  # no answer of FindInvoice nests; any peer may send bytes that do
+        raise bad("JSON nested too deeply to be an answer") from None
     if not isinstance(doc, dict) or set(doc) != {"fingerprint", "used", "receivable_id", "live"}:
         raise bad("expected an object with fingerprint, used, receivable_id and live")
     fingerprint, used, receivable_id, live = doc["fingerprint"], doc["used"], doc["receivable_id"], doc["live"]

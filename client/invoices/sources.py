@@ -34,18 +34,20 @@ from typing import Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError, model_validator
 
+from chaincode.receivables import uscc
 from client.money import plain_yuan
 from client.user_files import UnreadableFile, read_user_text
 
 from .checks import normalise_name
 from .errors import MalformedInput
-from .fingerprint import invoice_fingerprint
+from .fingerprint import code_form_problem, code_problem, invoice_fingerprint, number_problem
 from .matching import _csv_row
 from .model import Finding, Invoice
 from .parse import parse_json
 
 REFERENCE_DATA = Path(__file__).with_name("reference_data")
 INVOICE_ITSELF = "invoice"  # the name the invoice's own values go by in a Disagreement; no source may take it
+NO_SOURCE = "sources.asked"  # the finding of a verification that asked no source, which fails
 ATTESTATION_KIND = "recfin.invoice-verification/2"
 
 
@@ -61,7 +63,7 @@ class TaxInvoiceRecord(_Frozen):
     buyer_tax_id: str
     buyer_name: str
     issue_date: date
-    total_with_tax_fen: StrictInt = Field(description="价税合计 in fen: a JSON integer, no decimal point")
+    total_with_tax_fen: StrictInt = Field(gt=0, description="价税合计 in fen: a JSON integer above 0, no decimal point")
     status: Literal["normal", "void", "red-flushed", "partially-red-flushed"]
     remaining_with_tax_fen: StrictInt | None = Field(
         default=None, description="of a partially red-flushed invoice (部分红冲), the total with tax that remains "
@@ -93,7 +95,7 @@ class RegistryRecord(_Frozen):
 class CreditRecord(_Frozen):
     credit_code: str
     rating: str
-    overdue_count: StrictInt
+    overdue_count: StrictInt = Field(ge=0, description="how many payments are overdue: 0 or more")
     as_of: date
 
 
@@ -158,7 +160,9 @@ def _load_csv(path: Path, columns: tuple[str, ...], required: tuple[str, ...]) -
         twice = sorted({h for h in header if header.count(h) > 1})
         if twice:
             raise MalformedInput(source, "header", f"column {', '.join(twice)} appears twice: keep one")
-        return [{k: (v or None) for k, v in _csv_row(row, reader.line_num, len(header), source).items()}
+        # cells without the spaces around them, as the header: an empty cell is no value
+        return [{k: (v.strip() or None) if v is not None else None
+                 for k, v in _csv_row(row, reader.line_num, len(header), source).items()}
                 for row in reader]
     except csv.Error as exc:
         raise MalformedInput(source, None, f"invalid CSV: {exc}") from None
@@ -172,22 +176,42 @@ def _typed(model, rows: list[dict], path: Path, where=_json_row) -> list:
         except ValidationError as exc:
             first = exc.errors()[0]
             field = ".".join(str(p) for p in first["loc"])
-            raise MalformedInput(str(path), where(i, field), first["msg"]) from None
+            raise MalformedInput(str(path), where(i, field), first["msg"].removeprefix("Value error, ")) from None
     return out
 
 
-def _by_key(records: list, key, path: Path, what: str, where=_json_row) -> dict:
+def _by_key(records: list, key, path: Path, what, where=_json_row, key_problem=lambda record: None) -> dict:
     """Records by ``key(record)``; two records with one key are refused: which one the source meant is unknown
-    (a registry listing a company as revoked and as active must not read as active)."""
+    (a registry listing a company as revoked and as active must not read as active). So is a key that
+    ``key_problem(record)`` finds not written exactly (the field and why): another spelling of one key (lower
+    case, a space around it) would be a second record of the same thing, found or not as the lookup spells it."""
     out: dict = {}
     first_at: dict = {}
     for i, record in enumerate(records):
+        if (problem := key_problem(record)) is not None:
+            field, why = problem
+            raise MalformedInput(str(path), where(i, field), f"{why}: a record is looked up by it exactly as written, "
+                                                              "so another spelling would be a second record")
         k = key(record)
         if k in out:
             raise MalformedInput(str(path), where(i), f"{what(record)} is listed again (first at {first_at[k]}): "
                                                       "keep the one row that is true and delete the other")
         out[k], first_at[k] = record, where(i)
     return out
+
+
+def _credit_code_problem(field: str, code: str) -> tuple[str, str] | None:
+    why = uscc.problem(code)
+    return None if why is None else (field, why)
+
+
+def _invoice_key_problem(record: TaxInvoiceRecord) -> tuple[str, str] | None:
+    # the number and code rules strip spaces around what they check: whether there are any is asked first
+    if (why := number_problem(record.number)) is not None:
+        return "number", why
+    if (why := (record.code and code_form_problem(record.code)) or code_problem(record.code, record.number)):
+        return "code", why
+    return _credit_code_problem("seller_tax_id", record.seller_tax_id)
 
 
 class ReferenceTaxInvoiceVerifier:
@@ -200,7 +224,7 @@ class ReferenceTaxInvoiceVerifier:
         self._records = _by_key(_typed(TaxInvoiceRecord, _load_json(path), path),
                                 lambda r: (r.seller_tax_id, r.code, r.number), path,
                                 lambda r: f"invoice {r.code + ' ' if r.code else ''}{r.number} of seller "
-                                          f"{r.seller_tax_id}")
+                                          f"{r.seller_tax_id}", key_problem=_invoice_key_problem)
 
     def lookup_invoice(self, number: str, seller_tax_id: str, code: str) -> TaxInvoiceRecord | None:
         return self._records.get((seller_tax_id, code, number))
@@ -215,7 +239,8 @@ class ReferenceBusinessRegistry:
         path = path or REFERENCE_DATA / "business_registry.csv"
         rows = _load_csv(path, tuple(RegistryRecord.model_fields), ("credit_code", "name", "status"))
         self._records = _by_key(_typed(RegistryRecord, rows, path, _csv_line), lambda r: r.credit_code, path,
-                                lambda r: f"enterprise {r.credit_code}", _csv_line)
+                                lambda r: f"enterprise {r.credit_code}", _csv_line,
+                                lambda r: _credit_code_problem("credit_code", r.credit_code))
 
     def lookup_enterprise(self, credit_code: str) -> RegistryRecord | None:
         return self._records.get(credit_code)
@@ -229,7 +254,8 @@ class ReferenceCreditBureau:
     def __init__(self, path: Path | None = None) -> None:
         path = path or REFERENCE_DATA / "credit_bureau.json"
         self._records = _by_key(_typed(CreditRecord, _load_json(path), path), lambda r: r.credit_code, path,
-                                lambda r: f"the credit record of {r.credit_code}")
+                                lambda r: f"the credit record of {r.credit_code}",
+                                key_problem=lambda r: _credit_code_problem("credit_code", r.credit_code))
 
     def lookup_credit(self, credit_code: str) -> CreditRecord | None:
         return self._records.get(credit_code)
@@ -260,7 +286,8 @@ class SourceVerification(_Frozen):
 
     @property
     def ok(self) -> bool:
-        return not self.disagreements and all(f.status != "fail" for f in self.findings)
+        """No source failed or disagreed, and at least one was asked: asking none verifies nothing."""
+        return bool(self.sources) and not self.disagreements and all(f.status != "fail" for f in self.findings)
 
 
 def verify_with_sources(invoice: Invoice, tax: TaxInvoiceVerifier | None = None,
@@ -273,6 +300,10 @@ def verify_with_sources(invoice: Invoice, tax: TaxInvoiceVerifier | None = None,
     """
     used = _source_names(tax, registry, bureau)
     findings: list[Finding] = []
+    if not used:
+        findings.append(Finding(check=NO_SOURCE, status="fail",
+                                message="no data source was asked, so nothing was verified: give at least a tax "
+                                        "invoice verifier, a business registry or a credit bureau"))
     said: dict[str, dict[str, str]] = {
         "seller.name": {INVOICE_ITSELF: invoice.seller.name},
         "buyer.name": {INVOICE_ITSELF: invoice.buyer.name},

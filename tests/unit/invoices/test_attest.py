@@ -111,6 +111,16 @@ def test_evidence_of_other_values_is_not_attested_for_this_invoice():
         attestation_request(recoded, evidence)
 
 
+def test_a_verification_that_asked_no_source_is_not_attested():
+    inv = read_invoice(INVOICE)
+    ledger = Ledger()
+    evidence = attestation(verify_with_sources(inv), AT)
+    assert evidence.document["outcome"] == "fail" and evidence.document["sources"] == []
+    with pytest.raises(ValueError, match="names no data source: a verification that asked none verified nothing"):
+        attest_verification(ledger.client("bank"), inv, verify_with_sources(inv))
+    assert ledger.client("bank").invoice_attestations(invoice_fingerprint(inv)) == []
+
+
 def test_a_passing_attestation_does_not_let_the_invoice_be_registered_for_more():
     ledger = Ledger(DEFAULT_CONFIG.model_copy(update={"require_attestation": True}))
     inv = read_invoice(INVOICE)

@@ -83,6 +83,11 @@ def test_an_answer_of_another_shape_is_an_error_not_a_pass(raw):
         LedgerRegistry(FakeContract(raw)).receivable_for(FP)
 
 
+def test_an_answer_nested_past_the_parsers_depth_is_an_error_not_a_crash():
+    with pytest.raises(LedgerAnswerInvalid, match="FindInvoice answered .*: JSON nested too deeply to be an answer"):
+        LedgerRegistry(FakeContract(b"[" * 100_000)).receivable_for(FP)
+
+
 def test_gateway_errors_propagate():
     class Refused(Exception):
         pass

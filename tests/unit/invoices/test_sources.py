@@ -125,7 +125,7 @@ def test_malformed_reference_files(tmp_path):
     with pytest.raises(MalformedInput):
         ReferenceCreditBureau(bad)
     csv_file = tmp_path / "reg.csv"
-    csv_file.write_text("credit_code,name,status\nX,Y,sleeping\n")
+    csv_file.write_text(f"credit_code,name,status\n{SELLER.tax_id},Y,sleeping\n")
     with pytest.raises(MalformedInput, match="status"):
         ReferenceBusinessRegistry(csv_file)
 
@@ -230,9 +230,9 @@ def test_two_sources_under_one_name_or_one_named_invoice_are_refused():
     (ReferenceTaxInvoiceVerifier, '{"records": ' + "[" * 100_000 + "]" * 100_000 + "}", "nested too deeply"),
     (ReferenceCreditBureau, "[" * 100_000 + "]" * 100_000, "nested too deeply"),
     (ReferenceTaxInvoiceVerifier, '{"records": [{"total_with_tax_fen": ' + "9" * 5000 + "}]}", "more than 4300 digits"),
-    (ReferenceTaxInvoiceVerifier, '{"records": [{"number": "26442000000012345678", "seller_tax_id": "S", "seller_name": '
-                                  '"s", "buyer_tax_id": "B", "buyer_name": "b", "issue_date": "2026-09-01", '
-                                  '"total_with_tax_fen": 1e30, "status": "normal"}]}',
+    (ReferenceTaxInvoiceVerifier, '{"records": [{"number": "26442000000012345678", "seller_tax_id": "'
+                                  + SELLER.tax_id + '", "seller_name": "s", "buyer_tax_id": "B", "buyer_name": "b", '
+                                  '"issue_date": "2026-09-01", "total_with_tax_fen": 1e30, "status": "normal"}]}',
      "records[0].total_with_tax_fen: Input should be a valid integer"),  # fen are integers, never 1e30
     (ReferenceBusinessRegistry, 'credit_code,name,status\nX,"' + "a" * 200_000 + '",active\n', "field larger than"),
     (ReferenceBusinessRegistry, "credit_code,credit_code,name,status\nX,Y,n,active\n", "credit_code appears twice"),
@@ -296,3 +296,62 @@ def test_a_partially_red_flushed_invoice_fails_naming_what_remains(tmp_path):
 def test_the_remaining_amount_comes_with_a_partial_red_flush_only(tmp_path, over, says):
     with pytest.raises(MalformedInput, match=says):
         ReferenceTaxInvoiceVerifier(tax_file(tmp_path, tax_record(invoice(), **over)))
+
+
+# ------------------------------------------------------------------ one record per key, each key written exactly
+
+def test_a_key_spelled_another_way_is_refused_not_read_as_a_second_record(tmp_path):
+    # cells are read without the spaces around them, so a padded code is the same enterprise listed again
+    reg = tmp_path / "registry.csv"
+    reg.write_text(f"credit_code, name ,status\n{SELLER.tax_id},{SELLER.name},revoked\n"
+                   f" {SELLER.tax_id} , {SELLER.name} ,active\n", encoding="utf-8")
+    with pytest.raises(MalformedInput, match=f"enterprise {SELLER.tax_id} is listed again") as err:
+        ReferenceBusinessRegistry(reg)
+    assert err.value.field == "row 3"
+    reg.write_text(f"credit_code,name,status\n{SELLER.tax_id},{SELLER.name},revoked\n"
+                   f"{SELLER.tax_id.lower()},{SELLER.name},active\n", encoding="utf-8")
+    with pytest.raises(MalformedInput, match="outside 0-9 and A-Z .*looked up by it exactly as written") as err:
+        ReferenceBusinessRegistry(reg)
+    assert err.value.field == "row 3: credit_code"
+    inv = invoice()
+    for over, field in (({"seller_tax_id": inv.seller.tax_id.lower()}, "seller_tax_id"),
+                        ({"seller_tax_id": inv.seller.tax_id + " "}, "seller_tax_id"),
+                        ({"number": " " + inv.number}, "number"),
+                        ({"code": " "}, "code")):
+        with pytest.raises(MalformedInput, match="another spelling would be a second record") as err:
+            ReferenceTaxInvoiceVerifier(tax_file(tmp_path, tax_record(inv), tax_record(inv, status="void", **over)))
+        assert err.value.field == f"records[1].{field}"
+    legacy = legacy_invoice()
+    with pytest.raises(MalformedInput, match="invoice code ' 4403201130' is neither") as err:
+        ReferenceTaxInvoiceVerifier(tax_file(tmp_path, tax_record(legacy, code=" " + LEGACY_CODE)))
+    assert err.value.field == "records[0].code"
+    credit = tmp_path / "credit.json"
+    credit.write_text(json.dumps({"records": [{"credit_code": "X", "rating": "AA", "overdue_count": 0,
+                                               "as_of": "2026-08-31"}]}), encoding="utf-8")
+    with pytest.raises(MalformedInput, match="'X' has 1 characters, a credit code has 18") as err:
+        ReferenceCreditBureau(credit)
+    assert err.value.field == "records[0].credit_code"
+
+
+def test_a_source_record_of_no_amount_or_negative_overdue_payments_is_refused(tmp_path):
+    for total in (0, -5):
+        with pytest.raises(MalformedInput, match="greater than 0") as err:
+            ReferenceTaxInvoiceVerifier(tax_file(tmp_path, tax_record(invoice(), total_with_tax_fen=total)))
+        assert err.value.field == "records[0].total_with_tax_fen"
+    credit = tmp_path / "credit.json"
+    credit.write_text(json.dumps({"records": [{"credit_code": BUYER.tax_id, "rating": "AA", "overdue_count": -3,
+                                               "as_of": "2026-08-31"}]}), encoding="utf-8")
+    with pytest.raises(MalformedInput, match="greater than or equal to 0") as err:
+        ReferenceCreditBureau(credit)
+    assert err.value.field == "records[0].overdue_count"
+
+
+def test_a_verification_that_asked_no_source_does_not_pass_and_says_why(sources):
+    result = verify_with_sources(invoice())
+    assert not result.ok and result.sources == ()
+    asked = {f.check: f for f in result.findings}["sources.asked"]
+    assert asked.status == "fail" and "no data source was asked, so nothing was verified" in asked.message
+    assert attestation(result).document["outcome"] == "fail"
+    # one source is enough: which sources a registration needs is the network's attestation_sources
+    assert verify_with_sources(invoice(), None, sources[1], None).ok
+    assert "sources.asked" not in {f.check for f in verify_with_sources(invoice(), *sources).findings}

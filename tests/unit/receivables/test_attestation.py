@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from chaincode.receivables import fingerprint
 from chaincode.receivables.config import DEFAULT_CONFIG, NetworkConfig, NetworkConfigError, parse_config
 
-from .support import attestation_request, standard_net
+from .support import BANK, CORE, SUPPLIER, Net, attestation_request, standard_net
 
 NUMBER = "26442000000000000042"
 
@@ -69,8 +69,8 @@ def test_an_unknown_attesting_role_is_refused_when_the_config_is_built():
 @pytest.mark.parametrize("settings, why", [
     ({"attesting_roles": []}, "attesting_roles is empty"),
     ({}, "no org's parties may hold an attesting role (financier, regulator)"),  # only a supplier org
-    ({"attesting_roles": ["core_enterprise"], "org_roles": {"BankMSP": ["financier"]}},
-     "no org's parties may hold an attesting role (core_enterprise)"),
+    ({"attesting_roles": ["regulator"], "org_roles": {"BankMSP": ["financier"]}},
+     "no org's parties may hold an attesting role (regulator)"),
 ])
 def test_a_config_requiring_attestations_nobody_may_make_is_refused(settings, why):
     doc = {"org_roles": {"SupplierMSP": ["supplier"]}, "require_attestation": True, **settings}
@@ -368,3 +368,94 @@ async def test_an_attestation_counts_only_while_the_attesters_org_may_hold_its_r
     await net.ok(regulator, "AttestInvoiceVerification",
                  attestation_request(tier1.uscc, NUMBER, invoice=reg["invoices"][0]))
     await net.ok(tier1, "RegisterReceivable", reg)
+
+
+TAX, REGISTRY, CREDIT = "reference-tax", "reference-registry", "reference-credit"
+
+
+@pytest.mark.parametrize("required", [(TAX,), ()], ids=["tax source required", "any source"])
+async def test_a_failure_stands_until_the_same_attester_passes_on_the_sources_it_failed_on(required):
+    net = await standard_net(requiring(attestation_sources=required))
+    tier1, core, bank, regulator = (net.actors[k] for k in ("tier1", "core", "bank", "regulator"))
+    reg = net.registration(tier1, core, invoice_no=NUMBER)
+    verified = reg["invoices"][0]
+    await net.ok(regulator, "AttestInvoiceVerification", attestation_request(tier1.uscc, NUMBER, invoice=verified,
+                                                                             sources=(TAX,)))
+    net.advance(seconds=60)  # the bank asks the tax source again: the invoice was voided
+    await net.ok(bank, "AttestInvoiceVerification", attestation_request(tier1.uscc, NUMBER, invoice=verified,
+                                                                        outcome="fail", sources=(TAX,)))
+    net.advance(seconds=60)  # then runs a credit check of the debtor alone, which passes
+    await net.ok(bank, "AttestInvoiceVerification", attestation_request(tier1.uscc, NUMBER, invoice=verified,
+                                                                        sources=(CREDIT,)))
+    message = await net.refused(tier1, "RegisterReceivable", reg, rule="invoice-verification-failed")
+    assert f"failing verification against {TAX} by {bank.uscc}" in message
+    assert "a pass on other sources leaves the failure standing" in message
+    # checked against the tax source again (the voiding was a mistake, since undone), its pass clears its failure
+    net.advance(seconds=60)
+    await net.ok(bank, "AttestInvoiceVerification", attestation_request(tier1.uscc, NUMBER, invoice=verified,
+                                                                        sources=(TAX, REGISTRY)))
+    await net.ok(tier1, "RegisterReceivable", reg)
+
+
+async def test_a_later_failure_on_one_source_overrides_that_attesters_pass_on_it_only():
+    net = await standard_net(requiring())
+    tier1, core, bank = net.actors["tier1"], net.actors["core"], net.actors["bank"]
+    reg = net.registration(tier1, core, invoice_no=NUMBER)
+    verified = reg["invoices"][0]
+    await net.ok(bank, "AttestInvoiceVerification", attestation_request(tier1.uscc, NUMBER, invoice=verified,
+                                                                        sources=(TAX, REGISTRY)))
+    net.advance(seconds=60)
+    await net.ok(bank, "AttestInvoiceVerification", attestation_request(tier1.uscc, NUMBER, invoice=verified,
+                                                                        outcome="fail", sources=(REGISTRY,)))
+    message = await net.refused(tier1, "RegisterReceivable", reg, rule="invoice-verification-failed")
+    assert f"failing verification against {REGISTRY} by {bank.uscc}" in message
+
+
+async def test_a_pass_on_other_sources_leaves_the_attesters_earlier_pass_standing():
+    net = await standard_net(requiring(attestation_sources=(TAX,)))
+    tier1, core, bank = net.actors["tier1"], net.actors["core"], net.actors["bank"]
+    reg = net.registration(tier1, core, invoice_no=NUMBER)
+    await net.ok(bank, "AttestInvoiceVerification", attestation_request(tier1.uscc, NUMBER, invoice=reg["invoices"][0],
+                                                                        sources=(TAX,)))
+    net.advance(seconds=60)
+    await net.ok(bank, "AttestInvoiceVerification", attestation_request(tier1.uscc, NUMBER, invoice=reg["invoices"][0],
+                                                                        sources=(CREDIT,)))
+    await net.ok(tier1, "RegisterReceivable", reg)
+
+
+@pytest.mark.parametrize("side", ["creditor", "debtor"])
+async def test_an_attestation_by_the_creditors_or_the_debtors_org_does_not_count(side):
+    org_roles = {CORE: ("core_enterprise",), SUPPLIER: ("supplier",), BANK: ("financier",)}
+    stake_msp = SUPPLIER if side == "creditor" else CORE
+    org_roles[stake_msp] += ("financier",)
+    net = Net(requiring(org_roles=org_roles))
+    core = await net.party("core", CORE, "core_enterprise")
+    tier1 = await net.party("tier1", SUPPLIER, "supplier")
+    own_bank = await net.party("own-bank", stake_msp, "financier")
+    bank = await net.party("bank", BANK, "financier")
+    reg = net.registration(tier1, core, invoice_no=NUMBER)
+    verified = reg["invoices"][0]
+    await net.ok(own_bank, "AttestInvoiceVerification", attestation_request(tier1.uscc, NUMBER, invoice=verified))
+    message = await net.refused(tier1, "RegisterReceivable", reg, rule="invoice-not-attested")
+    assert (f"not counted: 1 attestation(s) by a financier of {stake_msp}, the org of the claim's {side}, which has "
+            "a stake in the outcome") in message
+    # nor does its failure block what an independent bank verified
+    net.advance(seconds=60)
+    await net.ok(own_bank, "AttestInvoiceVerification",
+                 attestation_request(tier1.uscc, NUMBER, invoice=verified, outcome="fail"))
+    await net.ok(bank, "AttestInvoiceVerification", attestation_request(tier1.uscc, NUMBER, invoice=verified))
+    await net.ok(tier1, "RegisterReceivable", reg)
+
+
+@pytest.mark.parametrize("roles, named", [
+    (["supplier"], "supplier may not attest"),
+    (["financier", "core_enterprise"], "core_enterprise may not attest"),
+    (["core_enterprise", "supplier", "regulator"], "core_enterprise, supplier may not attest"),
+])
+def test_a_side_of_a_claim_among_the_attesting_roles_is_refused_when_the_config_is_read(roles, named):
+    doc = {"org_roles": {"BankMSP": ["financier"], "SupplierMSP": ["supplier"]}, "attesting_roles": roles}
+    with pytest.raises(NetworkConfigError, match=re.escape(f"network_config.json: attesting_roles: {named}")) as refused:
+        parse_config(json.dumps(doc), "network_config.json")
+    assert "name only financier or regulator" in str(refused.value)
+    with pytest.raises(ValidationError, match=re.escape(named)):
+        NetworkConfig(org_roles={"BankMSP": ("financier",)}, attesting_roles=tuple(roles))
