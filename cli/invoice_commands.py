@@ -7,7 +7,8 @@ Exit codes, the same for every command:
        a failing verification was attested, or the ledger refused the call (the rule is named)
     2  bad input: a file that cannot be read, a malformed field, a bad option
     3  something this command needs is missing: an OS tool (tesseract) or the network, or the ledger's
-       answer to attest/register was lost after the call was sent (the line names the request id)
+       answer to attest/register was lost after the call was sent (the line names the request id), or
+       attest's evidence file could not be written once the attestation committed (the document is printed)
 
 The commands are thin: they parse options, call ``client.invoices`` and render.
 """
@@ -16,6 +17,8 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import tempfile
 from contextlib import ExitStack, contextmanager
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -141,9 +144,10 @@ def invoice() -> None:
 @invoice.command("verify")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--debtor", metavar="CREDIT_CODE", help="the registered debtor the buyer must be")
-@click.option("--debtor-name", metavar="NAME", help="the debtor's registered name (also compared)")
+@click.option("--debtor-name", metavar="NAME", help="the debtor's registered name, also compared (with --debtor)")
 @click.option("--supplier", metavar="CREDIT_CODE", help="the registering supplier the seller must be")
-@click.option("--supplier-name", metavar="NAME", help="the supplier's registered name (also compared)")
+@click.option("--supplier-name", metavar="NAME",
+              help="the supplier's registered name, also compared (with --supplier)")
 @click.option("--today", callback=_parse_date, metavar="YYYY-MM-DD", help="reference date (default: today in China Standard Time, as the ledger dates)")
 @click.option("--max-age-days", type=click.IntRange(min=1), default=365, show_default=True,
               help="oldest plausible issue date, in days before --today")
@@ -183,14 +187,16 @@ def verify(file: Path, debtor: str | None, debtor_name: str | None, supplier: st
       recfin invoice verify client/invoices/reference_data/samples/einvoice.xml --today 2026-11-30 \\
         --tolerance-fen 3
     """
+    debtor_party = _registered_party("--debtor", debtor, debtor_name)
+    supplier_party = _registered_party("--supplier", supplier, supplier_name)
     inv = _call(lambda: read_invoice(file))
     with _ledger_registry(ledger, as_, org, user, data_root) as registry:
         options = CheckOptions(
             today=today or business_today(),
             max_age_days=max_age_days,
             tolerance_fen=tolerance_fen,
-            debtor=Enterprise(debtor, debtor_name) if debtor else None,
-            supplier=Enterprise(supplier, supplier_name) if supplier else None,
+            debtor=debtor_party,
+            supplier=supplier_party,
             registry=registry,
         )
         report = check_invoice(inv, options)
@@ -222,6 +228,19 @@ def verify(file: Path, debtor: str | None, debtor_name: str | None, supplier: st
         click.echo(f"{'PASSED' if passed else 'FAILED'}: {counts['pass']} passed, {counts['fail']} failed, "
                    f"{counts['skipped']} skipped")
     raise SystemExit(EXIT_PASS if passed else EXIT_FAILED)
+
+
+def _registered_party(option: str, credit_code: str | None, name: str | None) -> Enterprise | None:
+    """The party ``--debtor``/``--supplier`` (and its ``-name``) name, or None when neither is given. The check
+    compares the invoice's party by credit code first and then by name, so a name alone is a usage error rather
+    than a check silently skipped."""
+    if credit_code is not None and not credit_code.strip():
+        raise CommandError(f"{option} is empty: give the party's unified social credit code (18 characters), or "
+                           "leave the option out to skip the check", EXIT_BAD_INPUT)
+    if name is not None and credit_code is None:
+        raise CommandError(f"{option}-name needs {option} CREDIT_CODE: the party is checked by its credit code, and "
+                           "its name is compared as well", EXIT_BAD_INPUT)
+    return Enterprise(credit_code, name) if credit_code is not None else None
 
 
 @contextmanager
@@ -419,7 +438,10 @@ def attest(file: Path, identity: str, evidence_file: Path | None, request_id: st
     the evidence document (--evidence): the digest on the ledger proves it. It
     is written once the attestation committed, or when its answer was lost
     (the error line then names the request id to retry with), and FILE.request-id
-    beside it names the request it was sent with.
+    beside it names the request it was sent with. A path that cannot be written
+    is refused before anything is sent (exit 2); should the write fail all the
+    same once the attestation committed, the document is printed on stdout
+    instead (exit 3): save it.
 
     With --request-id (and --evidence) the evidence is written before the call
     is sent (and removed if the call is refused), and an evidence file already
@@ -449,6 +471,8 @@ def attest(file: Path, identity: str, evidence_file: Path | None, request_id: st
         evidence = _evidence_sent_again(evidence_file, result, request_id)
     else:
         evidence = attestation(result)
+        if evidence_file is not None:
+            _check_writable(evidence_file)
         if request_id is not None:
             _create_evidence(evidence_file, evidence.document, request_id)
             written_before = True
@@ -471,10 +495,11 @@ def attest(file: Path, identity: str, evidence_file: Path | None, request_id: st
             try:
                 _replace_evidence(evidence_file, evidence.document, sent_with[-1])
             except OSError as exc:
+                click.echo(_evidence_text(evidence.document), nl=False)   # the attestation may hold its digest
                 raise AnswerLost(f"{describe(lost.__cause__)} (request id {sent_with[-1]}: it may have "
-                                 f"committed; cannot write {evidence_file}: {exc.strerror or exc}, so its evidence "
-                                 f"document was not kept: `recfin request get {sent_with[-1]}` tells whether it did; "
-                                 "attest anew, with --evidence, only if it did not)", EXIT_MISSING) from None
+                                 f"committed; {one_line(exc)}, so its evidence document is printed on stdout instead: "
+                                 f"keep it; `recfin request get {sent_with[-1]}` tells whether it committed; attest "
+                                 "anew, with --evidence, only if it did not)", EXIT_MISSING) from None
         raise
     except CommandError as refused:
         if not written_before:
@@ -482,12 +507,12 @@ def attest(file: Path, identity: str, evidence_file: Path | None, request_id: st
         _remove_evidence(evidence_file)
         raise CommandError(f"{refused.message}; {evidence_file} was removed: it held nothing attested",
                            refused.exit_code) from None
+    not_written = None
     if keep_after:
         try:
             _replace_evidence(evidence_file, evidence.document, sent_with[-1])
-        except OSError as exc:
-            raise CommandError(f"attested in tx {done.record.tx_id}, but cannot write {evidence_file}: "
-                               f"{exc.strerror or exc}", EXIT_BAD_INPUT) from None
+        except OSError as exc:   # checked writable before sending, so something changed meanwhile
+            not_written = exc
     record = done.record
     if as_json:
         _emit_json({"file": str(file), "invoice_number": inv.number, "fingerprint": record.fingerprint,
@@ -504,6 +529,14 @@ def attest(file: Path, identity: str, evidence_file: Path | None, request_id: st
                    f"{record.attested.msp_id}) at {record.attested.at} in tx {record.tx_id}")
         click.echo(f"  verified {_verified(record)}")
         click.echo(f"  evidence digest {done.evidence.digest}")
+    if not_written is not None:
+        # committed: the document the ledger holds the digest of must not be lost with the file
+        if not as_json:
+            click.echo(f"evidence document (not written to {evidence_file}):")
+            click.echo(_evidence_text(done.evidence.document), nl=False)
+        raise CommandError(f"attested in tx {record.tx_id}, but {one_line(not_written)}: its evidence document is "
+                           f"printed on stdout ({'evidence.document' if as_json else 'above'}) instead: save it; "
+                           "the digest on the ledger proves it", EXIT_MISSING)
     raise SystemExit(EXIT_PASS if record.passed else EXIT_FAILED)
 
 
@@ -527,6 +560,24 @@ def _request_id_file(evidence_file: Path) -> Path:
 
 def _evidence_text(document: dict) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def _check_writable(evidence_file: Path) -> None:
+    """Refuse, before anything is sent, an --evidence path the document cannot be written to: a temporary file is
+    staged in its folder (made if missing, as the write makes it) and removed, so that a committed attestation
+    does not lose its evidence to a path that was never writable."""
+    folder = evidence_file.parent
+    if folder.exists() and not folder.is_dir():
+        raise CommandError(f"cannot write {evidence_file}: {folder} is a file, not a folder; nothing was attested: "
+                           "give another --evidence path", EXIT_BAD_INPUT)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        descriptor, staged = tempfile.mkstemp(prefix=f".{evidence_file.name}.", suffix=".tmp", dir=folder)
+        os.close(descriptor)
+        os.unlink(staged)
+    except OSError as exc:
+        raise CommandError(f"cannot write {evidence_file}: {exc.strerror or exc}; nothing was attested: give "
+                           "another --evidence path", EXIT_BAD_INPUT) from None
 
 
 def _create_evidence(evidence_file: Path, document: dict, request_id: str) -> None:

@@ -122,14 +122,30 @@ def _render_file(summary: dict, as_json: bool, headline: str) -> None:
         click.echo(f"still to sign (`recfin org sign {summary['file']} --as ORG`): {', '.join(summary['missing'])}")
 
 
-def _current(config_block: Path | None, offline: bool):
-    """The config block to compute against: only for what submits nothing (--dry-run, --update-out)."""
+def _current(config_block: Path | None, offline: bool, net: Network | None = None):
+    """The config block to compute against: only for what submits nothing (--dry-run, --update-out). None: the
+    channel's config is fetched, which ``net``'s data folder must hold a network for (checked when given)."""
     if config_block is None:
+        if net is not None:
+            _refuse_without_a_network(net, offline)
         return None
     if not offline:
         raise click.UsageError("--config-block is for --dry-run and --update-out: a submitted change always "
                                "starts from the channel's config")
     return channel_config.config_from_block(config_block.read_bytes())
+
+
+def _refuse_without_a_network(net: Network, computed_offline: bool) -> None:
+    """Before a change fetches the channel's config: a data folder no network was set up in (no crypto material, so
+    no org admin's keys to fetch it with) is named as such, with what to do, rather than failing on the missing
+    keys. ``computed_offline``: a dry run or --update-out, which --config-block computes without the network."""
+    if (net.data_root / "crypto").is_dir():
+        return
+    offline = (", or compute the update without the network from the channel's config block: --config-block FILE "
+               "(e.g. from `peer channel fetch config`)") if computed_offline else ""
+    raise NetworkError(f"no network is set up in {net.data_root}: no org admin of the channel has its keys there to "
+                       f"fetch the channel's config with. Run `recfin network up` first, or point --data-root (or "
+                       f"RECFIN_HOME) at the network's data folder{offline}")
 
 
 def _role_options(fn):
@@ -212,7 +228,7 @@ def add_command(topology_path, name, role, enterprise, definition, sign_as, dry_
         if defined.org.name != name:
             raise click.UsageError(f"{definition} defines org {defined.org.name}, not {name}")
         _check_defined_as_stated(definition, defined.org, role, enterprise)
-        change = members.plan_add_definition(defined, signers, _current(config_block, True))
+        change = members.plan_add_definition(defined, signers, _current(config_block, True, net))
         if dry_run:
             _render(change, as_json, submitted=False)
         else:
@@ -221,15 +237,15 @@ def add_command(topology_path, name, role, enterprise, definition, sign_as, dry_
     if update_out is not None:
         if dry_run:
             raise click.UsageError("give --dry-run or --update-out, not both")
-        _write_update(members, members.plan_add(name, role, enterprise, signers, _current(config_block, True)),
+        _write_update(members, members.plan_add(name, role, enterprise, signers, _current(config_block, True, net)),
                       update_out, as_json)
         return
     if dry_run:
-        current = _current(config_block, dry_run)
+        current = _current(config_block, dry_run, net)
         change = members.plan_add(name, role, enterprise, signers, current, throwaway_crypto=True)
         _render(change, as_json, submitted=False)
         return
-    _current(config_block, dry_run)
+    _current(config_block, dry_run, net)
     change = members.add(name, role, enterprise, signers)
     _render(change, as_json, submitted=change is not None)
     progress(as_json)(f"{name} added: its connection profile is {net.data_root / 'profiles' / (name + '.json')}")
@@ -275,12 +291,13 @@ def remove_command(topology_path, name, sign_as, dry_run, update_out, no_sign, c
     if update_out is not None:
         if dry_run:
             raise click.UsageError("give --dry-run or --update-out, not both")
-        _write_update(members, members.plan_remove(name, signers, _current(config_block, True)), update_out, as_json)
+        _write_update(members, members.plan_remove(name, signers, _current(config_block, True, net)), update_out,
+                      as_json)
         return
     if dry_run:
-        _render(members.plan_remove(name, signers, _current(config_block, dry_run)), as_json, submitted=False)
+        _render(members.plan_remove(name, signers, _current(config_block, dry_run, net)), as_json, submitted=False)
         return
-    _current(config_block, dry_run)
+    _current(config_block, dry_run, net)
     change = members.remove(name, signers, signature_policy)
     _render(change, as_json, submitted=change is not None)
 

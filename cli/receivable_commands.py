@@ -29,6 +29,8 @@ import click
 from chaincode.receivables.daycount import parse_rate
 from chaincode.receivables.errors import RuleViolation as ContractRule
 from chaincode.receivables.model import ScaleTier
+from chaincode.receivables.settlement import check_discount_terms
+from client.gateway import GatewayError
 from client.money import rate_text, yuan
 from client.receivables import (
     STATUSES,
@@ -36,6 +38,7 @@ from client.receivables import (
     FinancingTerms,
     InvoiceInput,
     ReceivableRegistration,
+    RuleViolation,
     unless_refused_the_read,
 )
 
@@ -410,6 +413,8 @@ def pay(session, as_json, receivable_id, amount, request_id) -> None:
     """The debtor records a payment on RECEIVABLE_ID (pro rata over a split claim's leaves).
 
     With --request-id, sending it again after a timeout pays nothing twice.
+    The tx line (payment_tx_id with --json) is the payment's transaction; on a
+    split claim the claim's own last change (last.tx_id) is the split.
 
     \b
     Example:
@@ -417,11 +422,38 @@ def pay(session, as_json, receivable_id, amount, request_id) -> None:
       recfin receivable pay R-0123456789abcdef --amount 83,000.00 --request-id PAY-2026-0517 --as coreenterprise
     """
     fen = _in_claim_currency(session, receivable_id, amount)
-    result = exactly_once(request_id, lambda rid: session.client.record_payment(receivable_id, fen, request_id=rid))
-    show(result, as_json, RECEIVABLE_COLUMNS)
-    if not as_json:
-        emit([with_money(a.to_json(), result.currency) for a in result.allocations], as_json=False,
-             columns=["receivable_id", "amount", "payee", "outstanding"])
+    sent_with: list[str] = []
+
+    def send(rid: str):
+        sent_with.append(rid)
+        return session.client.record_payment(receivable_id, fen, request_id=rid)
+
+    result = exactly_once(request_id, send)
+    payment_tx = _payment_tx_id(session, result, sent_with[-1])
+    if as_json:
+        emit({**result.to_json(), "payment_tx_id": payment_tx, "request_id": sent_with[-1]}, as_json=True)
+        return
+    emit(with_money(result.to_json()), as_json=False, columns=RECEIVABLE_COLUMNS)
+    click.echo(f"tx: {payment_tx or f'unknown: `recfin request get {sent_with[-1]}` names it'}")
+    emit([with_money(a.to_json(), result.currency) for a in result.allocations], as_json=False,
+         columns=["receivable_id", "amount", "payee", "outstanding"])
+
+
+def _payment_tx_id(session, result, request_id: str) -> str | None:
+    """The transaction of the payment just recorded (or, on a retry, first recorded) with ``request_id``.
+
+    A claim paid itself was last changed by the payment (a retry's recorded result included). A split claim is
+    paid through its leaves and keeps the split as its last change, so the payment's transaction is read from the
+    request record. None when that read fails: the payment committed all the same, and the request id names it.
+    """
+    if any(a.receivable_id == result.id for a in result.allocations):
+        return result.last.tx_id
+    try:
+        return session.client.request(request_id).tx_id
+    except (RuleViolation, GatewayError, ValueError) as exc:   # the payment committed: say so, not fail
+        click.echo(f"cannot read the payment's transaction ({connection.describe(exc)}): "
+                   f"`recfin request get {request_id}` names it", err=True)
+        return None
 
 
 @receivable.command("overdue")
@@ -514,9 +546,18 @@ def find_invoice(session, as_json, fingerprint) -> None:
     emit(session.client.find_invoice(fingerprint).to_json(), as_json=as_json)
 
 
+def _listing_filter(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    """A --holder or --debtor credit code; an empty one is refused before connecting, not read as "no filter"
+    (which lists the caller's own holdings)."""
+    if value is not None and not value.strip():
+        raise click.BadParameter("empty: give a credit code (e.g. 91310000MA1K000019), or leave the option out to "
+                                 "list your own holdings")
+    return value
+
+
 @receivable.command("list")
-@click.option("--holder", help="Credit code of the holder.")
-@click.option("--debtor", help="Credit code of the debtor.")
+@click.option("--holder", callback=_listing_filter, help="Credit code of the holder.")
+@click.option("--debtor", callback=_listing_filter, help="Credit code of the debtor.")
 @click.option("--status", type=click.Choice(STATUSES), help="A status (the regulator; also `recfin regulator list`).")
 @with_page_options
 @acting("supplier")
@@ -528,7 +569,7 @@ def list_receivables(session, as_json, holder, debtor, status, page_size, bookma
       recfin receivable list --as supplier/supplier1 --all
       recfin receivable list --debtor 91310000MA1K000019 --as coreenterprise --json
     """
-    given = [(k, v) for k, v in (("holder", holder), ("debtor", debtor), ("status", status)) if v]
+    given = [(k, v) for k, v in (("holder", holder), ("debtor", debtor), ("status", status)) if v is not None]
     if len(given) > 1:
         raise click.UsageError("give at most one of --holder, --debtor, --status")
     by, value = given[0] if given else ("holder", session.client.who_am_i().uscc)
@@ -727,8 +768,9 @@ def discount() -> None:
 
 
 def _one_rate_form(command: Callable[..., T]) -> Callable[..., T]:
-    """``discount publish`` takes its rate as --apr or as --tier, one of them: checked before connecting (the
-    contract refuses both and neither, discount-terms-invalid)."""
+    """``discount publish`` takes its rate as --apr or as --tier, one of them, and each tier at its own DAYS:
+    checked before connecting, the tiers with the contract's own rule (it refuses both, neither and two tiers at
+    the same days, discount-terms-invalid)."""
     @functools.wraps(command)
     def checked(*args: Any, apr: Any, tiers: tuple, **kwargs: Any) -> T:
         if apr is not None and tiers:
@@ -736,6 +778,16 @@ def _one_rate_form(command: Callable[..., T]) -> Callable[..., T]:
         if apr is None and not tiers:
             raise click.UsageError("give the offer's rate: --apr RATE (a flat rate, e.g. --apr 0.05) or --tier "
                                    "DAYS:APR (a sliding scale, e.g. --tier 30:0.04 --tier 60:0.05)")
+        if tiers:
+            try:
+                check_discount_terms(None, [ScaleTier.model_validate(t) for t in tiers])
+            except ContractRule as refusal:
+                days = [t["min_days_early"] for t in tiers]
+                clash = " and ".join(f"{t['min_days_early']}:{t['apr']}" for t in tiers
+                                     if days.count(t["min_days_early"]) > 1)
+                raise click.BadParameter(f"{clash} start at the same DAYS, so only one of them could apply: give "
+                                         f"each tier its own DAYS (the contract refuses it, {refusal.code})",
+                                         param_hint="'--tier'") from None
         return command(*args, apr=apr, tiers=tiers, **kwargs)
     return checked
 
@@ -743,7 +795,7 @@ def _one_rate_form(command: Callable[..., T]) -> Callable[..., T]:
 @discount.command("publish")
 @click.option("--apr", type=RATE, help="A flat annual rate (0.05).")
 @click.option("--tier", "tiers", multiple=True, type=TierType(),
-              help="A sliding-scale tier: at least DAYS early, rate APR (repeatable).")
+              help="A sliding-scale tier: at least DAYS early, rate APR (repeatable, each at its own DAYS).")
 @click.option("--expires", "expires_on", type=click.DateTime(["%Y-%m-%d"]), required=True)
 @click.option("--receivable", "receivable_ids", multiple=True, help="Limit to these receivables (default: all).")
 @click.option("--day-count", type=click.Choice(["ACT/360", "ACT/365"]), default="ACT/360", show_default=True)

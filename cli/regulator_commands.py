@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import click
@@ -120,18 +121,20 @@ class BookmarkTokenType(click.ParamType):
 
 def emit_listing(session, as_json: bool, by: str, value: str, page_size: int, bookmark: str, all_pages: bool,
                  columns: list[str]) -> None:
-    """One page (with the next page's bookmark token) or, with ``all_pages``, every record of a listing.
+    """One page (with the next page's bookmark token) or, with ``all_pages``, every record of a listing from
+    that page on.
 
-    ``bookmark`` is the contract's (decoded from ``--bookmark``). A page's --json keeps the contract's
-    ``bookmark`` and adds ``bookmark_token``, the same as ``--bookmark`` takes it.
+    ``bookmark`` is the contract's (decoded from ``--bookmark``; ``""``: the first page). A page's --json keeps
+    the contract's ``bookmark`` and adds ``bookmark_token``, the same as ``--bookmark`` takes it.
     """
-    if all_pages:
-        records = list(session.client.iter_receivables(by, value, page_size=page_size))
-        emit([r.to_json() for r in records] if as_json else [with_money(r.to_json()) for r in records],
-             as_json=as_json, columns=columns)
-        return
     lister = {"holder": session.client.list_by_holder, "debtor": session.client.list_by_debtor,
               "status": session.client.list_by_status}[by]
+    if all_pages:
+        records = (_pages_from(lister, value, page_size, bookmark) if bookmark
+                   else session.client.iter_receivables(by, value, page_size=page_size))
+        plain = [r.to_json() for r in records]
+        emit(plain if as_json else [with_money(r) for r in plain], as_json=as_json, columns=columns)
+        return
     page = lister(value, page_size=page_size, bookmark=bookmark)
     if as_json:
         emit({**page.to_json(), "bookmark_token": bookmark_token(page.bookmark)}, as_json=True)
@@ -141,11 +144,23 @@ def emit_listing(session, as_json: bool, by: str, value: str, page_size: int, bo
         click.echo(f"next page: --bookmark {bookmark_token(page.bookmark)}")
 
 
+def _pages_from(lister, value: str, page_size: int, bookmark: str) -> Iterator[Any]:
+    """The records of the page at ``bookmark`` and of every page after it (the SDK's ``iter_receivables`` walks a
+    listing from its first page)."""
+    while True:
+        page = lister(value, page_size=page_size, bookmark=bookmark)
+        yield from page.records
+        if not page.bookmark or page.bookmark == bookmark:
+            return
+        bookmark = page.bookmark
+
+
 page_options = [
     click.option("--page-size", type=click.IntRange(1, 100), default=20, show_default=True),
     click.option("--bookmark", type=BookmarkTokenType(), default="",
                  help="The token printed after 'next page:' with the previous page (bookmark_token in its --json)."),
-    click.option("--all", "all_pages", is_flag=True, help="Follow bookmarks to the last page."),
+    click.option("--all", "all_pages", is_flag=True,
+                 help="Follow bookmarks to the last page (from the --bookmark page, if given)."),
 ]
 
 

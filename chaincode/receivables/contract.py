@@ -913,8 +913,7 @@ class ReceivablesContract(Contract):
         if (done := await s.replay(debtor, request_id, "PublishDiscountOffer", raw)) is not None:
             return done
         req = parse_request(DiscountOfferRequest, offer, "offer")
-        if (req.apr is None) == (req.scale is None) or req.scale == []:
-            raise rule("discount-terms-invalid", "give exactly one of apr (a flat annual rate) or scale (tiers of min_days_early and apr)")
+        settlement.check_discount_terms(req.apr, req.scale)
         if req.expires_on < s.today_iso:
             raise rule("offer-expired", f"the offer would expire on {req.expires_on}, before today {s.today}")
         for rid in req.receivable_ids:

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from . import daycount
 from .errors import rule
-from .model import DiscountOffer
+from .model import DiscountOffer, ScaleTier
 
 
 def allocate_pro_rata(amount: int, outstanding: list[tuple[str, int]]) -> dict[str, int]:
@@ -29,6 +29,20 @@ def allocate_pro_rata(amount: int, outstanding: list[tuple[str, int]]) -> dict[s
     for key, _ in by_remainder[:left]:
         shares[key] += 1
     return shares
+
+
+def check_discount_terms(apr: str | None, scale: list[ScaleTier] | None) -> None:
+    """A discount offer's rate is a flat ``apr`` or a sliding ``scale``, and each tier of a scale starts at its own
+    ``min_days_early``: of two tiers at the same days, :func:`discount_rate_for` would apply the first listed and
+    silently ignore the other (``discount-terms-invalid``)."""
+    if (apr is None) == (scale is None) or scale == []:
+        raise rule("discount-terms-invalid", "give exactly one of apr (a flat annual rate) or scale (tiers of "
+                   "min_days_early and apr)")
+    days = [t.min_days_early for t in scale or []]
+    repeated = sorted({d for d in days if days.count(d) > 1})
+    if repeated:
+        raise rule("discount-terms-invalid", f"the scale has more than one tier at min_days_early "
+                   f"{', '.join(map(str, repeated))}: give each tier its own min_days_early, with its one apr")
 
 
 def discount_rate_for(offer: DiscountOffer, days_early: int) -> Decimal | None:

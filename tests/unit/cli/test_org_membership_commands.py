@@ -69,6 +69,30 @@ def test_remove_dry_run_of_an_added_org_drops_it_with_a_majority_of_five(runner,
     assert (policy["needed"], policy["of"], plan["policy_satisfied"]) == (3, 5, True)
 
 
+@pytest.mark.parametrize("args, offline", [([*BANK, "--dry-run"], True), ([*BANK, "--update-out", "bank2.tx"], True),
+                                           (BANK, False), (["remove", "bank", "--dry-run"], True)],
+                         ids=["add --dry-run", "add --update-out", "add", "remove --dry-run"])
+def test_without_a_network_in_the_data_folder_the_change_says_so_and_what_to_run(runner, tmp_path, args, offline):
+    result = runner.invoke(org, args)
+    assert result.exit_code == 1, result.output
+    root = tmp_path / "home" / "network"
+    assert f"no network is set up in {root}" in result.output
+    assert "Run `recfin network up` first, or point --data-root (or RECFIN_HOME) at the network's data folder" \
+        in result.output
+    assert ("--config-block FILE" in result.output) is offline
+    assert not root.exists()
+
+
+def test_without_a_network_in_the_data_folder_a_dry_run_computes_from_a_config_block(runner, tmp_path,
+                                                                                     generated_crypto):
+    block = tmp_path / "config.block"
+    block.write_bytes(config_block(channel_config(load(), generated_crypto), "receivables").SerializeToString())
+    result = runner.invoke(org, [*BANK, "--dry-run", "--config-block", str(block), "--json"])
+    assert result.exit_code == 0, result.output
+    plan = json.loads(result.stdout)
+    assert (plan["msp_id"], plan["signed_by"], plan["submitted"]) == ("Bank2MSP", [], False)
+
+
 def test_config_block_is_only_for_dry_runs(runner, network_home):
     root, block = network_home
     result = runner.invoke(org, [*BANK, "--config-block", str(block)])

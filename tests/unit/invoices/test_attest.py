@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from chaincode.receivables.config import DEFAULT_CONFIG
+from cli import invoice_commands
 from cli.invoice_commands import invoice as invoice_group
 from client.gateway.errors import CommitStatusError, EndorseError, SubmitError
 from client.invoices import sources as sources_module
@@ -344,22 +345,61 @@ def test_a_retry_whose_evidence_file_is_another_verifications_is_refused_and_not
     assert ledger.opened == []
 
 
-def test_evidence_that_cannot_be_written_before_the_call_is_not_attested(monkeypatch, tmp_path):
+@pytest.mark.parametrize("request_id", [["--request-id", "VER-10"], []], ids=["written before", "written after"])
+def test_evidence_that_cannot_be_written_is_refused_before_the_call(monkeypatch, tmp_path, request_id):
     ledger = Ledger().serve(monkeypatch)
     (tmp_path / "a-file").write_text("", encoding="utf-8")
-    r = run("attest", INVOICE, "--as", "bank/officer1", "--request-id", "VER-10", "--evidence",
+    r = run("attest", INVOICE, "--as", "bank/officer1", *request_id, "--evidence",
             tmp_path / "a-file" / "evidence.json")
     assert r.exit_code == 2 and "nothing was attested" in r.output, r.output
+    assert f"{tmp_path / 'a-file'} is a file, not a folder" in r.output
     assert ledger.opened == []
 
 
-def test_evidence_that_cannot_be_written_after_the_call_names_the_attestation(monkeypatch, tmp_path):
+@pytest.mark.parametrize("as_json", [False, True], ids=["text", "json"])
+def test_evidence_that_cannot_be_written_after_the_call_is_printed_with_the_attestation(monkeypatch, tmp_path,
+                                                                                         as_json):
     ledger = Ledger().serve(monkeypatch)
-    (tmp_path / "a-file").write_text("", encoding="utf-8")
-    r = run("attest", INVOICE, "--as", "bank/officer1", "--evidence", tmp_path / "a-file" / "evidence.json")
-    assert r.exit_code == 2, r.output
+    evidence = tmp_path / "evidence.json"
+
+    def disk_full(path, data, **options):
+        raise OSError(28, "No space left on device", str(path))
+
+    monkeypatch.setattr(invoice_commands, "write_atomically", disk_full)   # writable when checked, full once sent
+    r = run("attest", INVOICE, "--as", "bank/officer1", "--evidence", evidence, *(["--json"] if as_json else []))
+    assert r.exit_code == 3, r.output
     [record] = ledger.client("bank").invoice_attestations(invoice_fingerprint(read_invoice(INVOICE)))
-    assert f"attested in tx {record.tx_id}, but cannot write {tmp_path / 'a-file' / 'evidence.json'}" in r.output
+    assert f"attested in tx {record.tx_id}, but {evidence}: No space left on device" in r.stderr
+    assert "evidence document is printed on stdout" in r.stderr
+    if as_json:
+        document = json.loads(r.stdout)["evidence"]["document"]
+    else:
+        document = json.loads(r.stdout.split(f"evidence document (not written to {evidence}):\n", 1)[1])
+    assert canonical_digest(document) == record.evidence_digest
+    assert not evidence.exists()
+
+
+def test_evidence_that_cannot_be_written_after_a_lost_answer_is_printed_with_the_request_id(monkeypatch, tmp_path):
+    ledger = Ledger().serve(monkeypatch)
+    submit = LedgerContract.submit
+    sent: list[str] = []
+
+    def cut_off(self, name, **options):
+        submit(self, name, **options)      # the orderer took it; the client's connection then dropped
+        sent.append(options["arguments"][-1])
+        raise SubmitError("Socket closed", transaction_id="tx-cut", code=grpc.StatusCode.UNAVAILABLE)
+
+    def disk_full(path, data, **options):
+        raise OSError(28, "No space left on device", str(path))
+
+    monkeypatch.setattr(LedgerContract, "submit", cut_off)
+    monkeypatch.setattr(invoice_commands, "write_atomically", disk_full)
+    r = run("attest", INVOICE, "--as", "bank/officer1", "--evidence", tmp_path / "evidence.json")
+    assert r.exit_code == 3, r.output
+    assert f"(request id {sent[0]}: it may have committed; {tmp_path / 'evidence.json'}: No space left on device" \
+           in r.stderr
+    [record] = ledger.client("bank").invoice_attestations(invoice_fingerprint(read_invoice(INVOICE)))
+    assert canonical_digest(json.loads(r.stdout)) == record.evidence_digest
 
 
 # ------------------------------------------------------------------ the evidence file and the request it was sent with

@@ -375,6 +375,18 @@ async def test_sliding_scale_below_the_first_tier_does_not_apply():
     await net.refused(core, "PublishDiscountOffer", {"expires_on": net.day(5)}, rule="discount-terms-invalid")
 
 
+async def test_a_sliding_scale_with_two_tiers_at_the_same_days_is_refused():
+    net = await standard_net()
+    core = net.actors["core"]
+    for scale in ([{"min_days_early": 30, "apr": "0.05"}, {"min_days_early": 30, "apr": "0.04"}],
+                  [{"min_days_early": 60, "apr": "0.06"}, {"min_days_early": 30, "apr": "0.04"},
+                   {"min_days_early": 60, "apr": "0.06"}]):
+        await net.refused(core, "PublishDiscountOffer", {"scale": scale, "expires_on": net.day(5)},
+                          rule="discount-terms-invalid")
+    tiers = [{"min_days_early": 60, "apr": "0.06"}, {"min_days_early": 30, "apr": "0.04"}]   # in any order
+    assert (await net.ok(core, "PublishDiscountOffer", {"scale": tiers, "expires_on": net.day(5)}))["scale"] == tiers
+
+
 async def test_freeze_blocks_every_change_until_unfrozen():
     net = await standard_net()
     core, tier1, tier2, bank, reg = (net.actors[k] for k in ("core", "tier1", "tier2", "bank", "regulator"))

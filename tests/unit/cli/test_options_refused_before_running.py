@@ -1,0 +1,58 @@
+"""Options whose value the command could not act on as asked are usage errors (exit 2) before anything runs:
+a party's name without the credit code it is checked by, and a time or rate that is not a finite number."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cli import bench_commands
+from cli.main import main
+
+SAMPLE = Path(__file__).parents[3] / "client" / "invoices" / "reference_data" / "samples" / "einvoice.xml"
+BUYER_CODE = "91440300MA5F7KQ3XU"     # the sample invoice's buyer
+
+
+def verify(*args: str):
+    return CliRunner().invoke(main, ["invoice", "verify", str(SAMPLE), "--today", "2026-11-30", *args])
+
+
+# ------------------------------------------------------------------ invoice verify --debtor-name / --supplier-name
+
+@pytest.mark.parametrize("party", ["debtor", "supplier"])
+def test_a_party_name_without_its_credit_code_is_a_usage_error_not_a_skipped_check(party):
+    result = verify(f"--{party}-name", "Someone Else Ltd")
+    assert result.exit_code == 2, result.output
+    assert f"--{party}-name needs --{party} CREDIT_CODE" in result.output
+    assert "PASSED" not in result.output
+
+
+@pytest.mark.parametrize("party", ["debtor", "supplier"])
+def test_an_empty_credit_code_is_a_usage_error(party):
+    result = verify(f"--{party}", " ")
+    assert result.exit_code == 2, result.output
+    assert f"--{party} is empty: give the party's unified social credit code" in result.output
+
+
+def test_a_name_with_its_credit_code_is_compared():
+    result = verify("--debtor", BUYER_CODE, "--debtor-name", "Someone Else Ltd", "--json")
+    assert result.exit_code == 1, result.output
+    [finding] = [f for f in json.loads(result.stdout)["findings"] if f["check"] == "parties.debtor"]
+    assert finding["status"] == "fail" and "Someone Else Ltd" in finding["message"]
+
+
+# ------------------------------------------------------------------ bench: finite times and rates
+
+@pytest.mark.parametrize("option", ["--rate", "--duration", "--warmup", "--call-timeout"])
+@pytest.mark.parametrize("value", ["inf", "nan", "Infinity"])
+def test_a_time_or_rate_that_is_not_finite_is_refused_before_the_network_is_touched(monkeypatch, option, value):
+    touched = []
+    monkeypatch.setattr(bench_commands, "running_network", lambda *args: touched.append("network") or (None, []))
+    monkeypatch.setattr(bench_commands, "ensure_parties", lambda *args: touched.append("parties") or {})
+    result = CliRunner().invoke(main, ["bench", "-w", "confirm", option, value])
+    assert result.exit_code == 2, result.output
+    assert f"Invalid value for '{option}': '{value}' is not a finite number" in result.output
+    assert touched == []
