@@ -546,18 +546,18 @@ def find_invoice(session, as_json, fingerprint) -> None:
     emit(session.client.find_invoice(fingerprint).to_json(), as_json=as_json)
 
 
-def _listing_filter(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
-    """A --holder or --debtor credit code; an empty one is refused before connecting, not read as "no filter"
-    (which lists the caller's own holdings)."""
+def _credit_code_given(_ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A --holder, --debtor or --party credit code; an empty one (an unset shell variable) is refused before
+    connecting, not read as left out, which means the caller's own: its holdings, its requests."""
     if value is not None and not value.strip():
-        raise click.BadParameter("empty: give a credit code (e.g. 91310000MA1K000019), or leave the option out to "
-                                 "list your own holdings")
+        raise click.BadParameter(f"empty: give a credit code (e.g. 91310000MA1K000019), or leave {param.opts[0]} out "
+                                 "to mean your own")
     return value
 
 
 @receivable.command("list")
-@click.option("--holder", callback=_listing_filter, help="Credit code of the holder.")
-@click.option("--debtor", callback=_listing_filter, help="Credit code of the debtor.")
+@click.option("--holder", callback=_credit_code_given, help="Credit code of the holder.")
+@click.option("--debtor", callback=_credit_code_given, help="Credit code of the debtor.")
 @click.option("--status", type=click.Choice(STATUSES), help="A status (the regulator; also `recfin regulator list`).")
 @with_page_options
 @acting("supplier")
@@ -875,7 +875,7 @@ def request() -> None:
 
 @request.command("get")
 @click.argument("request_id", type=REQUEST_ID)
-@click.option("--party", metavar="USCC",
+@click.option("--party", metavar="USCC", callback=_credit_code_given,
               help="Whose request id it is, for an org admin of its org or the regulator [default: the caller's].")
 @acting("supplier")
 def get_request(session, as_json, request_id, party) -> None:

@@ -112,6 +112,14 @@ def test_an_empty_holder_or_debtor_is_a_usage_error_not_the_callers_holdings(cha
     assert ok("receivable", "list", "--holder", TIER1, "--as", "supplier/supplier1")["records"]
 
 
+@pytest.mark.parametrize("value", ["", "  "], ids=["empty", "blank"])
+def test_an_empty_party_for_a_request_is_a_usage_error_not_the_callers_own(channel, value):
+    res = recfin("request", "get", "ORD-1", "--party", value, "--as", "regulator")
+    assert res.exit_code == 2, res.output
+    assert "Invalid value for '--party': empty: give a credit code" in res.output
+    assert "not-found" not in res.output
+
+
 # ------------------------------------------------------------------ discount publish: one tier per DAYS
 
 def test_two_tiers_at_the_same_days_are_refused_before_anything_is_sent(channel):
