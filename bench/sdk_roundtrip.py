@@ -34,7 +34,7 @@ from typing import Any
 
 import click
 
-from cli.bench_commands import running_network
+from cli.bench_commands import FiniteFloatRange, running_network
 from cli.connection import parse_as, reports_ledger_errors
 from cli.network_commands import topology_option
 from cli.output import emit, progress, table
@@ -177,11 +177,11 @@ async def _run_phases(org: str, user: str | None, data_root: Path, concurrencies
 @click.option("--concurrency", "concurrencies", type=click.IntRange(min=1), multiple=True,
               default=DEFAULT_CONCURRENCY, show_default=True,
               help="Submits in flight for one phase (repeatable; 1 is sequential).")
-@click.option("--warmup", type=click.FloatRange(min=0), default=5.0, show_default=True,
+@click.option("--warmup", type=FiniteFloatRange(min=0), default=5.0, show_default=True,
               help="Warm-up seconds of each phase.")
-@click.option("--duration", type=click.FloatRange(min=0, min_open=True), default=30.0, show_default=True,
+@click.option("--duration", type=FiniteFloatRange(min=0, min_open=True), default=30.0, show_default=True,
               help="Measured seconds of each phase.")
-@click.option("--call-timeout", type=click.FloatRange(min=0, min_open=True), default=60.0, show_default=True,
+@click.option("--call-timeout", type=FiniteFloatRange(min=0, min_open=True), default=60.0, show_default=True,
               help="Seconds before one submit counts as a timeout.")
 @click.option("--demo-runs", type=click.IntRange(min=0), default=1, show_default=True,
               help="Times to run and time `recfin demo --skip-setup` afterwards (0: none).")

@@ -15,6 +15,7 @@ The commands are thin: they parse options, call ``client.invoices`` and render.
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import os
@@ -205,10 +206,17 @@ def verify(file: Path, debtor: str | None, debtor_name: str | None, supplier: st
         sources = _call(lambda: verify_with_sources(inv, ReferenceTaxInvoiceVerifier(), ReferenceBusinessRegistry(),
                                                     ReferenceCreditBureau()))
     passed = report.ok and (sources is None or sources.ok)
+    findings = list(report.findings) + (list(sources.findings) if sources else [])
+    disagreements = list(sources.disagreements) if sources else []
+    # a disagreement between sources fails the verification by itself: counted, so the summary says why
+    counts = {s: sum(1 for f in findings if f.status == s) for s in ("pass", "fail", "skipped")}
+    counts["disagreements"] = len(disagreements)
     if as_json:
         doc: dict[str, Any] = {
             "file": str(file), "invoice_number": inv.number, "fingerprint": invoice_fingerprint(inv),
             "result": "pass" if passed else "fail",
+            "counts": {"passed": counts["pass"], "failed": counts["fail"], "skipped": counts["skipped"],
+                       "disagreements": counts["disagreements"]},
             "findings": [f.model_dump(mode="json") for f in report.findings],
         }
         if sources is not None:
@@ -218,15 +226,15 @@ def verify(file: Path, debtor: str | None, debtor_name: str | None, supplier: st
     else:
         click.echo(f"invoice {inv.number}  {inv.seller.name} -> {inv.buyer.name}  "
                    f"{plain_yuan(inv.total_with_tax_fen)} {inv.currency}  issued {inv.issue_date}")
-        findings = list(report.findings) + (list(sources.findings) if sources else [])
         for f in findings:
             click.echo(f"  {_MARK[f.status]}  {f.check:<24} {f.message}")
-        for d in sources.disagreements if sources else ():
+        for d in disagreements:
             said = "; ".join(f"{k}: {v}" for k, v in d.values.items())
             click.echo(f"  DISAGREE  {d.field:<20} {said}")
-        counts = {s: sum(1 for f in findings if f.status == s) for s in ("pass", "fail", "skipped")}
+        disagreed = counts["disagreements"]
         click.echo(f"{'PASSED' if passed else 'FAILED'}: {counts['pass']} passed, {counts['fail']} failed, "
-                   f"{counts['skipped']} skipped")
+                   f"{counts['skipped']} skipped"
+                   + (f", {disagreed} disagreement{'' if disagreed == 1 else 's'}" if disagreed else ""))
     raise SystemExit(EXIT_PASS if passed else EXIT_FAILED)
 
 
@@ -417,7 +425,9 @@ _DATA_ROOT = click.option("--data-root", type=click.Path(file_okay=False, path_t
 @click.option("--evidence", "evidence_file", type=click.Path(dir_okay=False, path_type=Path),
               help="also write the evidence document (the verification the ledger holds the digest of) here, once "
                    "the attestation committed or its answer was lost; with --request-id, before it is sent (removed "
-                   "again if the call is refused). FILE.request-id beside it names the request it was sent with")
+                   "again if the call is refused). FILE.request-id beside it names the request it was sent with. A "
+                   "file already there is never written over (exit 2, nothing sent), unless --request-id retries "
+                   "the request it was sent with")
 @request_id_option("the first attestation", retry=(
     "Needs --evidence: the evidence file is written before the call is sent, with FILE.request-id naming this id, "
     "and the same command with the same id sends that evidence again (its time included), so a retry after a "
@@ -441,7 +451,9 @@ def attest(file: Path, identity: str, evidence_file: Path | None, request_id: st
     beside it names the request it was sent with. A path that cannot be written
     is refused before anything is sent (exit 2); should the write fail all the
     same once the attestation committed, the document is printed on stdout
-    instead (exit 3): save it.
+    instead (exit 3): save it. So is a file already at the path (exit 2,
+    nothing sent): it may be the only copy of an earlier attestation's
+    evidence; only a retry with the request id it was sent with uses it.
 
     With --request-id (and --evidence) the evidence is written before the call
     is sent (and removed if the call is refused), and an evidence file already
@@ -465,13 +477,16 @@ def attest(file: Path, identity: str, evidence_file: Path | None, request_id: st
     result = _call(lambda: verify_with_sources(inv, ReferenceTaxInvoiceVerifier(), ReferenceBusinessRegistry(),
                                                ReferenceCreditBureau()))
     # With --request-id the file must be there before sending, for a retry to send it again; without, it is
-    # written only once the call may have committed, so that no refused call replaces a committed one's evidence.
+    # written only once the call may have committed, so that a refused call leaves no evidence of nothing attested.
+    # A file already there is refused in either case (but for that retry): it may be the only copy of an earlier
+    # attestation's evidence, whose time cannot be made again.
     written_before = False
     if request_id is not None and evidence_file.exists():
         evidence = _evidence_sent_again(evidence_file, result, request_id)
     else:
         evidence = attestation(result)
         if evidence_file is not None:
+            _refuse_existing_evidence(evidence_file)
             _check_writable(evidence_file)
         if request_id is not None:
             _create_evidence(evidence_file, evidence.document, request_id)
@@ -493,7 +508,7 @@ def attest(file: Path, identity: str, evidence_file: Path | None, request_id: st
             from .connection import describe
 
             try:
-                _replace_evidence(evidence_file, evidence.document, sent_with[-1])
+                _keep_evidence(evidence_file, evidence.document, sent_with[-1])
             except OSError as exc:
                 click.echo(_evidence_text(evidence.document), nl=False)   # the attestation may hold its digest
                 raise AnswerLost(f"{describe(lost.__cause__)} (request id {sent_with[-1]}: it may have "
@@ -510,8 +525,8 @@ def attest(file: Path, identity: str, evidence_file: Path | None, request_id: st
     not_written = None
     if keep_after:
         try:
-            _replace_evidence(evidence_file, evidence.document, sent_with[-1])
-        except OSError as exc:   # checked writable before sending, so something changed meanwhile
+            _keep_evidence(evidence_file, evidence.document, sent_with[-1])
+        except OSError as exc:   # checked free and writable before sending, so something changed meanwhile
             not_written = exc
     record = done.record
     if as_json:
@@ -562,6 +577,18 @@ def _evidence_text(document: dict) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
+def _refuse_existing_evidence(evidence_file: Path) -> None:
+    """Refuse, before anything is sent, an --evidence path a file is already at (a dangling link included): it may
+    be the only copy of an earlier attestation's evidence document, which the ledger holds the digest of only and
+    which cannot be made again (it carries its time)."""
+    if not os.path.lexists(evidence_file):
+        return
+    raise CommandError(
+        f"{evidence_file} already exists and {_what_the_file_was_sent_with(evidence_file)}: it may be the only copy "
+        "of an attested evidence document (the ledger holds its digest only), so it is not written over; nothing "
+        "was attested: give another --evidence path", EXIT_BAD_INPUT)
+
+
 def _check_writable(evidence_file: Path) -> None:
     """Refuse, before anything is sent, an --evidence path the document cannot be written to: a temporary file is
     staged in its folder (made if missing, as the write makes it) and removed, so that a committed attestation
@@ -599,11 +626,15 @@ def _create_evidence(evidence_file: Path, document: dict, request_id: str) -> No
                            "attested", EXIT_BAD_INPUT) from None
 
 
-def _replace_evidence(evidence_file: Path, document: dict, request_id: str) -> None:
-    """Write the evidence of a call sent with ``request_id``, over what the file held. The old id goes first, so
-    that the file is never named as another request's evidence."""
-    _request_id_file(evidence_file).unlink(missing_ok=True)
-    write_atomically(evidence_file, _evidence_text(document))
+def _keep_evidence(evidence_file: Path, document: dict, request_id: str) -> None:
+    """Write the evidence of a call sent with ``request_id`` that may have committed, then its id beside it. Never
+    over a file: the path was free when the command looked, and a file that appeared since may be another
+    attestation's evidence (an OSError, as any failed write: the caller prints the document instead)."""
+    try:
+        write_atomically(evidence_file, _evidence_text(document), replace=False)
+    except FileExistsError:
+        raise FileExistsError(errno.EEXIST, "a file appeared there while this command ran", str(evidence_file)
+                              ) from None
     write_atomically(_request_id_file(evidence_file), request_id + "\n")
 
 
@@ -613,26 +644,36 @@ def _remove_evidence(evidence_file: Path) -> None:
     _request_id_file(evidence_file).unlink(missing_ok=True)
 
 
+def _sent_with(evidence_file: Path) -> str | None:
+    """The request id ``FILE.request-id`` names, or None without that file."""
+    try:
+        return _request_id_file(evidence_file).read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise CommandError(f"cannot read {_request_id_file(evidence_file)}: {exc.strerror or exc}", EXIT_BAD_INPUT
+                           ) from None
+
+
+def _what_the_file_was_sent_with(evidence_file: Path) -> str:
+    """What an evidence file already there was sent with, and how to tell whether it committed or retry it."""
+    sent_with, named_in = _sent_with(evidence_file), _request_id_file(evidence_file).name
+    if not sent_with:
+        return f"was not written for a request id (no {named_in} beside it)"
+    return (f"holds the evidence sent with request id {sent_with} (named in {named_in}; `recfin request get "
+            f"{sent_with}` tells whether it committed, and --request-id {sent_with} retries it)")
+
+
 def _evidence_sent_again(evidence_file: Path, result: Any, request_id: str) -> Any:
     """The evidence a retry with the same --request-id sends: the document in ``evidence_file``, written by the
     first attempt with that id, remade from this verification at its time. Only identical arguments are answered
     with the first attestation (anything else is refused request-id-reused), so the file must have been sent with
     this id and be this verification's evidence."""
-    try:
-        sent_with = _request_id_file(evidence_file).read_text(encoding="utf-8").strip()
-    except FileNotFoundError:
-        sent_with = None
-    except OSError as exc:
-        raise CommandError(f"cannot read {_request_id_file(evidence_file)}: {exc.strerror or exc}", EXIT_BAD_INPUT
-                           ) from None
-    if sent_with != request_id:
-        named_in = _request_id_file(evidence_file).name
-        earlier = (f"holds the evidence sent with request id {sent_with} (named in {named_in}; `recfin request get "
-                   f"{sent_with}` tells whether it committed, and --request-id {sent_with} retries it)" if sent_with
-                   else f"was not written for a request id (no {named_in} beside it)")
+    if _sent_with(evidence_file) != request_id:
         raise CommandError(
-            f"{evidence_file} {earlier}: sent with --request-id {request_id} it would be attested again, at its old "
-            f"time; give another --evidence path for request {request_id}", EXIT_BAD_INPUT)
+            f"{evidence_file} {_what_the_file_was_sent_with(evidence_file)}: sent with --request-id {request_id} it "
+            f"would be attested again, at its old time; give another --evidence path for request {request_id}",
+            EXIT_BAD_INPUT)
     try:
         document = read_json_file(evidence_file, "the evidence document of the attempt this command retries")
     except click.ClickException as exc:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from bench import sdk_roundtrip
 from cli import bench_commands
 from cli.main import main
 
@@ -55,4 +56,15 @@ def test_a_time_or_rate_that_is_not_finite_is_refused_before_the_network_is_touc
     result = CliRunner().invoke(main, ["bench", "-w", "confirm", option, value])
     assert result.exit_code == 2, result.output
     assert f"Invalid value for '{option}': '{value}' is not a finite number" in result.output
+    assert touched == []
+
+
+@pytest.mark.parametrize("option", ["--duration", "--warmup", "--call-timeout"])
+@pytest.mark.parametrize("value", ["inf", "nan"])
+def test_sdk_roundtrip_refuses_a_time_that_is_not_finite_before_the_network_is_touched(monkeypatch, option, value):
+    touched = []
+    monkeypatch.setattr(sdk_roundtrip, "running_network", lambda *args: touched.append("network") or (None, []))
+    result = CliRunner().invoke(sdk_roundtrip.main, [option, value])
+    assert result.exit_code == 2, result.output
+    assert f"Invalid value for '{option}': '{value}' is not a finite number: give a number of seconds" in result.output
     assert touched == []

@@ -410,14 +410,34 @@ def evidence_on_ledger(ledger: Ledger, evidence: Path) -> bool:
     return canonical_digest(json.loads(evidence.read_text(encoding="utf-8"))) in {a.evidence_digest for a in records}
 
 
-def test_a_refused_attest_leaves_the_evidence_of_an_earlier_attestation_as_it_was(monkeypatch, tmp_path):
+def test_a_second_attest_to_the_same_evidence_path_is_refused_before_anything_is_sent(monkeypatch, tmp_path):
     ledger = Ledger().serve(monkeypatch)
-    monkeypatch.setattr(sources_module, "datetime", SecondsLater)
+    monkeypatch.setattr(sources_module, "datetime", SecondsLater)   # a new attestation's evidence has a new time
     evidence, sent_with = tmp_path / "evidence.json", tmp_path / "evidence.json.request-id"
     assert run("attest", INVOICE, "--as", "bank/officer1", "--evidence", evidence).exit_code == 0
     kept = evidence.read_text(encoding="utf-8"), sent_with.read_text(encoding="utf-8")
+    request_id = kept[1].strip()
     assert evidence_on_ledger(ledger, evidence)
-    assert ledger.client("bank").request(kept[1].strip()).transaction == "AttestInvoiceVerification"
+    opened = len(ledger.opened)
+    again = run("attest", INVOICE, "--as", "bank/officer1", "--evidence", evidence)
+    assert again.exit_code == 2, again.output
+    assert f"{evidence} already exists and holds the evidence sent with request id {request_id}" in again.output
+    assert f"--request-id {request_id} retries it" in again.output
+    assert "nothing was attested: give another --evidence path" in again.output
+    assert len(ledger.opened) == opened               # not even connected
+    assert (evidence.read_text(encoding="utf-8"), sent_with.read_text(encoding="utf-8")) == kept
+    assert evidence_on_ledger(ledger, evidence)
+    assert len(ledger.client("bank").invoice_attestations(invoice_fingerprint(read_invoice(INVOICE)))) == 1
+    # a file no request id names is kept as well (it may be a copy of evidence whose id file was lost)
+    sent_with.unlink()
+    unnamed = run("attest", INVOICE, "--as", "bank/officer1", "--evidence", evidence)
+    assert unnamed.exit_code == 2 and "already exists and was not written for a request id" in unnamed.output
+    assert evidence.read_text(encoding="utf-8") == kept[0] and len(ledger.opened) == opened
+
+
+def test_a_refused_or_unsent_attest_without_a_request_id_writes_no_evidence(monkeypatch, tmp_path):
+    Ledger().serve(monkeypatch)
+    evidence = tmp_path / "evidence.json"
     refused = run("attest", INVOICE, "--as", "supplier/supplier1", "--evidence", evidence)
     assert refused.exit_code == 1 and "RULE role-not-permitted" in refused.output
 
@@ -427,8 +447,26 @@ def test_a_refused_attest_leaves_the_evidence_of_an_earlier_attestation_as_it_wa
     monkeypatch.setattr(LedgerContract, "submit", unreachable)   # never sent
     unsent = run("attest", INVOICE, "--as", "bank/officer1", "--evidence", evidence)
     assert unsent.exit_code == 3 and "cannot reach the ledger" in unsent.output, unsent.output
-    assert (evidence.read_text(encoding="utf-8"), sent_with.read_text(encoding="utf-8")) == kept
-    assert evidence_on_ledger(ledger, evidence)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_evidence_file_that_appears_while_the_call_commits_is_not_written_over(monkeypatch, tmp_path):
+    ledger = Ledger().serve(monkeypatch)
+    evidence = tmp_path / "evidence.json"
+    submit = LedgerContract.submit
+
+    def another_writer_meanwhile(self, name, **options):
+        evidence.write_text("another attestation's evidence", encoding="utf-8")
+        return submit(self, name, **options)
+
+    monkeypatch.setattr(LedgerContract, "submit", another_writer_meanwhile)
+    r = run("attest", INVOICE, "--as", "bank/officer1", "--evidence", evidence, "--json")
+    assert r.exit_code == 3, r.output
+    assert f"{evidence}: a file appeared there while this command ran" in r.stderr
+    assert evidence.read_text(encoding="utf-8") == "another attestation's evidence"
+    assert not (tmp_path / "evidence.json.request-id").exists()
+    [record] = ledger.client("bank").invoice_attestations(invoice_fingerprint(read_invoice(INVOICE)))
+    assert canonical_digest(json.loads(r.stdout)["evidence"]["document"]) == record.evidence_digest
 
 
 def test_a_refused_attest_with_a_request_id_removes_the_evidence_it_wrote(monkeypatch, tmp_path):
