@@ -6,13 +6,16 @@ an unsupported annotation fails at start-up, not on the first call.
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
+import itertools
 import json
 import math
 import re
 import sys
 import typing
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -32,6 +35,8 @@ MAX_INTEGER_DIGITS = sys.int_info.default_max_str_digits
 # As deep as pydantic reads JSON for the other parameter types, and as deep as a result
 # can be and still be encoded (pydantic's encoder stops a little further down).
 MAX_JSON_DEPTH = 200
+# A string in JSON output, escapes included (the unrolled form, which never backtracks).
+_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
 
 
 class ConversionError(ContractError):
@@ -98,22 +103,39 @@ def _non_finite_name(number: float) -> str:
     return "NaN" if math.isnan(number) else "Infinity" if number > 0 else "-Infinity"
 
 
-def _first_non_finite(value: Any) -> str | None:
-    """Where in ``value`` (a model, dict, list, ... of any depth) the first NaN or infinite float is,
-    as "location: NaN" (location "value" for ``value`` itself); None when every number is finite."""
-    # pydantic's plain-Python form keeps NaN and infinities as floats, whatever a model's own JSON setting.
-    stack: list[tuple[Any, str]] = [(pydantic_core.to_jsonable_python(value), "")]
+def _non_finite_floats(value: Any) -> Iterator[str]:
+    """Each NaN or infinite float in ``value``, in order, as "location: NaN" (location "value" for ``value``
+    itself).
+
+    Opens models (fields, by the name JSON gives them, and extras), dataclasses, dicts, lists, tuples, deques
+    and sets, and nothing else: serialising the value instead would consume an Iterable argument (the contract
+    would get an empty one), run computed fields and refuse bytes that are no UTF-8 text.
+    """
+    stack: list[tuple[Any, str]] = [(value, "")]
     while stack:
         item, location = stack.pop()
         if isinstance(item, float):
             if not math.isfinite(item):
-                return f"{location or 'value'}: {_non_finite_name(item)}"
+                yield f"{location or 'value'}: {_non_finite_name(item)}"
+            continue
+        if isinstance(item, pydantic.RootModel):   # its JSON is the root value itself, named by no key
+            stack.append((item.root, location))
+            continue
+        if isinstance(item, pydantic.BaseModel):
+            fields = type(item).model_fields
+            children = [(fields[name].alias or name if name in fields else name, child)
+                        for name, child in item.__dict__.items()]
+            children += (item.__pydantic_extra__ or {}).items()
+        elif dataclasses.is_dataclass(item) and not isinstance(item, type):
+            children = [(field.name, getattr(item, field.name)) for field in dataclasses.fields(item)]
         elif isinstance(item, dict):
-            stack.extend((child, f"{location}.{key}" if location else str(key)) for key, child in item.items())
-        elif isinstance(item, list):
-            stack.extend((child, f"{location}.{index}" if location else str(index))
-                         for index, child in enumerate(item))
-    return None
+            children = list(item.items())
+        elif isinstance(item, (list, tuple, deque, set, frozenset)):
+            children = list(enumerate(item))
+        else:
+            continue
+        # reversed: the stack pops the first child first
+        stack.extend((child, f"{location}.{key}" if location else str(key)) for key, child in reversed(children))
 
 
 def _finite_number(text: str) -> float:
@@ -169,7 +191,7 @@ def _pydantic(annotation: Any) -> Callable[[bytes], Any]:
             raise ValueError(problems) from None
         # pydantic reads NaN, Infinity, "nan" and numbers beyond a float (1e999) into a float field; none has
         # a JSON form, so echoed back it would make output that is no JSON, as the dict and list path refuses.
-        non_finite = _first_non_finite(value)
+        non_finite = next(_non_finite_floats(value), None)
         if non_finite is not None:
             raise _NotFinite(f"{non_finite} is not a JSON number: send a finite number")
         return value
@@ -260,17 +282,20 @@ def encode_result(value: Any) -> bytes:
         encoded = value.model_dump_json().encode("utf-8")
     else:
         encoded = pydantic_core.to_json(value)
-    # Both words are rare in a result, and then mostly inside strings: only then is the result parsed to tell.
-    if (b"NaN" in encoded or b"Infinity" in encoded) and not _is_json(encoded):
-        where = _first_non_finite(value) or "a number"
-        raise ValueError(f"the result holds {where}, which has no JSON form: return finite numbers "
-                         f"(or None, or a string, where a number is unknown)")
+    # Both words are rare in a result, and then mostly inside strings: only then is the output scanned.
+    if (b"NaN" in encoded or b"Infinity" in encoded) and _has_bare_constant(encoded):
+        # Which floats the encoder wrote as NaN depends on each model's ser_json_inf_nan (null and
+        # strings are JSON) and on serializers the walk cannot see; the output above is what tells.
+        found = list(itertools.islice(_non_finite_floats(value), 4))
+        where = ", ".join(found[:3]) + (", ..." if len(found) > 3 else "") or "a number"
+        raise ValueError(f"the result holds {where}, which {'have' if len(found) > 1 else 'has'} no JSON form: "
+                         f"return finite numbers (or None, or a string, where a number is unknown)")
     return encoded
 
 
-def _is_json(encoded: bytes) -> bool:
-    try:
-        json.loads(encoded, parse_constant=_no_constant)
-    except ValueError:
-        return False
-    return True
+def _has_bare_constant(encoded: bytes) -> bool:
+    """Whether NaN or Infinity stands in ``encoded`` (pydantic's JSON output) outside its strings, as a number
+    no JSON reader takes. Scanned, not parsed: parsing would build every number, and refuse a whole number
+    longer than Python converts (4300 digits) that the encoder wrote."""
+    outside_strings = _JSON_STRING.sub(b'""', encoded)
+    return b"NaN" in outside_strings or b"Infinity" in outside_strings

@@ -337,8 +337,9 @@ class ChaincodeStub:
     def _write_segments(self, records: list[shim_pb2.WriteRecord]) -> list[list[shim_pb2.WriteRecord]]:
         """``records`` cut into segments of at most the peer's segment size whose WRITE_BATCH_STATE
         message stays within the message limit. Writes that each fit the limit unbatched may add
-        up to more than it, and must not fail batched; only a record too large for any message
-        stays alone in its segment, for the request to refuse."""
+        up to more than it, and are split rather than fail; only a record too large for any message
+        (a write within the few bytes a record adds of the limit included) stays alone in its
+        segment, for the request to refuse."""
         count_limit = self._options.write_batch_segment
         envelope = Msg(type=Msg.WRITE_BATCH_STATE, txid=self._tx_id, channel_id=self._channel_id).ByteSize()
         # The payload field's tag and length (a varint of at most 5 bytes below 4 GiB) are envelope too.

@@ -206,7 +206,8 @@ def load_contract(spec: str) -> Contract:
     """Instantiate ``module:Class`` (a Contract subclass taking no arguments).
 
     Raises ValueError naming what is wrong with ``spec``: no colon, a module that cannot be
-    imported, or no Contract class of that name in it.
+    imported (missing, or raising as it runs), no Contract class of that name in it, or a class
+    that cannot be instantiated without arguments.
     """
     from chaincode.contract import Contract  # here: chaincode.contract imports this package
 
@@ -218,6 +219,9 @@ def load_contract(spec: str) -> Contract:
     except ImportError as exc:   # the module, or something it imports, is not there
         raise ValueError(f"--contract {spec!r}: cannot import {module_name}: {exc}: give a module on the "
                          f"Python path, e.g. chaincode.receivables") from None
+    except Exception as exc:   # a syntax error in it, or its own code raising as it runs
+        raise ValueError(f"--contract {spec!r}: importing {module_name} raised {type(exc).__name__}: {exc}: "
+                         f"fix the module (python -c 'import {module_name}' shows where)") from None
     contract_class = getattr(module, class_name, None)
     if contract_class is None:
         raise ValueError(f"--contract {spec!r}: module {module_name} has no {class_name}: give the name of a "
@@ -225,7 +229,11 @@ def load_contract(spec: str) -> Contract:
     if not (isinstance(contract_class, type) and issubclass(contract_class, Contract)):
         raise ValueError(f"--contract {spec!r}: {class_name} is not a Contract class: give a subclass of "
                          f"chaincode.contract.Contract")
-    return contract_class()
+    try:
+        return contract_class()
+    except Exception as exc:   # most often a constructor that needs arguments the server cannot give
+        raise ValueError(f"--contract {spec!r}: {class_name}() raised {type(exc).__name__}: {exc}: the server "
+                         f"creates each contract without arguments, so {class_name}() must succeed") from None
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -1,8 +1,10 @@
 """Arguments converted by annotation, results encoded, both through the real router."""
 
+import base64
 import json
 import math
 import sys
+from collections.abc import Iterable
 from decimal import Decimal
 
 import pydantic
@@ -73,6 +75,48 @@ class Rates(Contract):
         """A computation that can go wrong: 0/0 as a float is NaN."""
         ratio = numerator / denominator if denominator else numerator * math.inf
         return {"ratio": {"of": [numerator, denominator], "is": ratio}}
+
+
+class Loan(pydantic.BaseModel):
+    principal: int
+    months: int
+
+    @pydantic.computed_field
+    @property
+    def monthly(self) -> int:
+        return self.principal // self.months
+
+
+class Attachment(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(val_json_bytes="base64")
+    content: bytes
+
+
+class Measure(pydantic.BaseModel):
+    """A model whose author chose how NaN goes out: as the string "NaN", which JSON readers take."""
+    model_config = pydantic.ConfigDict(ser_json_inf_nan="strings")
+    value: float
+
+
+class Lenient(Contract):
+    """Arguments the NaN check must read without using them up or running the model's own code."""
+    name = "lenient"
+
+    @transaction(evaluate=True)
+    async def Sum(self, ctx: Context, amounts: Iterable[int]) -> int:
+        return sum(amounts)
+
+    @transaction(evaluate=True)
+    async def Plan(self, ctx: Context, loan: Loan) -> str:
+        return f"months={loan.months}"
+
+    @transaction(evaluate=True)
+    async def Size(self, ctx: Context, attachment: Attachment) -> int:
+        return len(attachment.content)
+
+    @transaction(evaluate=True)
+    async def Measured(self, ctx: Context) -> Measure:
+        return Measure(value=math.nan)
 
 
 async def call(*args):
@@ -280,6 +324,37 @@ def test_a_result_whose_strings_say_nan_or_infinity_is_sent_as_it_is():
     assert encode_result({"NaN": "Infinity", "n": [1.5]}) == b'{"NaN":"Infinity","n":[1.5]}'
     with pytest.raises(ValueError, match=r"the result holds value: -Infinity, which has no JSON form"):
         encode_result(-math.inf)
+
+
+async def test_an_iterable_argument_reaches_the_contract_unconsumed():
+    result = await MemoryLedger([Lenient()]).evaluate(ALICE, "lenient:Sum", "[100, 250]")
+    assert (result.status, result.payload) == (200, b"350")
+
+
+async def test_a_model_argument_is_checked_without_running_its_computed_fields():
+    """months 0 is valid input; only the computed monthly amount would divide by it."""
+    result = await MemoryLedger([Lenient()]).evaluate(ALICE, "lenient:Plan", '{"principal": 100, "months": 0}')
+    assert (result.status, result.payload) == (200, b"months=0")
+
+
+async def test_a_model_argument_holding_bytes_that_are_no_utf8_text_converts():
+    content = base64.b64encode(b"\xff\x00\xfe").decode()
+    result = await MemoryLedger([Lenient()]).evaluate(ALICE, "lenient:Size", json.dumps({"content": content}))
+    assert (result.status, result.payload) == (200, b"3")
+
+
+def test_a_result_whose_strings_say_nan_next_to_a_long_whole_number_is_sent_as_it_is():
+    """More digits than Python converts from text (4300): the check must not parse the output to tell."""
+    long_number = 10 ** 4400
+    encoded = encode_result({"note": "NaN, Infinity", "total": long_number, "escaped": '"NaN'})
+    assert encoded == b'{"note":"NaN, Infinity","total":' + b"1" + b"0" * 4400 + b',"escaped":"\\"NaN"}'
+    with pytest.raises(ValueError, match=r"the result holds n: NaN, which has no JSON form"):
+        encode_result({"note": '"NaN"', "total": long_number, "n": math.nan})
+
+
+async def test_a_result_model_that_sends_nan_as_a_string_is_sent_as_it_is():
+    result = await MemoryLedger([Lenient()]).evaluate(ALICE, "lenient:Measured")
+    assert (result.status, result.payload) == (200, b'{"value":"NaN"}')
 
 
 async def test_the_digit_limit_is_the_runtimes_whatever_the_interpreter_is_started_with():

@@ -114,6 +114,40 @@ def test_python_m_chaincode_refuses_a_bad_log_level_or_contract_naming_it(flags,
     assert "Traceback" not in result.stderr
 
 
+BROKEN_CONTRACT_MODULES = {
+    "contract_with_syntax_error": "def broken(:\n    pass\n",
+    "contract_raising_at_import": "raise RuntimeError('no ledger configured')\n",
+    "contract_needing_arguments": (
+        "from chaincode.contract import Contract\n\n\n"
+        "class Configured(Contract):\n"
+        "    name = 'configured'\n\n"
+        "    def __init__(self, fee_rate):\n"
+        "        super().__init__()\n"
+    ),
+}
+
+
+@pytest.mark.parametrize(("spec", "expected"), [
+    ("contract_with_syntax_error:Thing",
+     "error: --contract 'contract_with_syntax_error:Thing': importing contract_with_syntax_error raised SyntaxError: "),
+    ("contract_raising_at_import:Thing",
+     "error: --contract 'contract_raising_at_import:Thing': importing contract_raising_at_import raised "
+     "RuntimeError: no ledger configured: fix the module"),
+    ("contract_needing_arguments:Configured",
+     "error: --contract 'contract_needing_arguments:Configured': Configured() raised TypeError: "
+     "Configured.__init__() missing 1 required positional argument: 'fee_rate': the server creates each contract "
+     "without arguments, so Configured() must succeed"),
+])
+def test_python_m_chaincode_refuses_a_contract_that_fails_to_load_naming_the_exception(tmp_path, spec, expected):
+    for module, source in BROKEN_CONTRACT_MODULES.items():
+        (tmp_path / f"{module}.py").write_text(source)
+    python_path = os.pathsep.join(filter(None, [str(tmp_path), os.environ.get("PYTHONPATH")]))
+    result = _python_m_chaincode("--contract", spec, env_extra={"PYTHONPATH": python_path})
+    assert result.returncode == 2, result.stderr
+    assert expected in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 def _certificate(name: str, key, issuer_name: x509.Name | None = None, issuer_key=None, ca: bool = False):
     subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
     builder = (
