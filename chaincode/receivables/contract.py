@@ -705,6 +705,10 @@ class ReceivablesContract(Contract):
             raise rule("invalid-state", f"financing {f.id} is no longer an open request: offers are made only on "
                        "open requests")
         lifecycle.ensure_not_frozen(r)
+        # what acceptance checks of the claim: an offer on a claim no longer confirmed or past its due date could
+        # never be accepted, and would stand OPEN on the request for nothing
+        lifecycle.ensure_status(r, (CONFIRMED,), "finance")
+        lifecycle.ensure_before_maturity(r, s.today, "finance")
         terms = self._terms(ctx)
         fin.ensure_disbursable(terms, r.outstanding)
         if terms.expires_on < s.today_iso:
@@ -815,15 +819,22 @@ class ReceivablesContract(Contract):
     @transaction
     @rules
     async def AcknowledgeAssignment(self, ctx: Context, notice_id: str) -> AssignmentNotice:
-        """The debtor acknowledges the assignment notice: it will pay the financier."""
+        """The debtor acknowledges the assignment notice (while its financing is disbursed): it will pay the financier."""
         s = self._session(ctx)
         await s.store.prefetch(s.binding, (keys.NOTICE, notice_id))
         n = await s.store.notice(notice_id)
-        await s.read_with_party((keys.RECEIVABLE, n.receivable_id))
+        await s.read_with_party((keys.RECEIVABLE, n.receivable_id), (keys.FINANCING, n.financing_id))
         debtor, r = await self._as_debtor(s, n.receivable_id)
         lifecycle.ensure_not_frozen(r)
         if n.status != "ISSUED":
             raise rule("invalid-state", f"notice {n.id} is already {n.status}")
+        f = await s.store.financing(n.financing_id)
+        # the notice tells the debtor whom to pay until the financing is repaid; acknowledged afterwards, the
+        # ledger would show a promise to pay a bank that has been paid
+        if f.status != "DISBURSED":
+            raise rule("invalid-state", f"notice {n.id} is of financing {f.id}, which is {f.status}: a notice is "
+                       "acknowledged only while its financing is DISBURSED; once the bank is repaid the claim owes "
+                       "it nothing, so there is nothing left to acknowledge (GetFinancing shows the financing)")
         n.status, n.acknowledged_on, n.last = "ACKNOWLEDGED", s.today_iso, s.action("AcknowledgeAssignment", debtor.uscc)
         await s.store.put_notice(n)
         s.emit(events.ASSIGNMENT_ACKNOWLEDGED, r.id, notice_id=n.id, financier=n.financier)

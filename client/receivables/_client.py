@@ -51,8 +51,9 @@ from ._models import (
     Role,
     Statistics,
     TransferResult,
+    fen_sent,
 )
-from ..money import LEDGER_MAX_FEN, MAX_FEN, Amount, to_fen
+from ..money import LEDGER_MAX_FEN, MAX_FEN, Amount
 from .errors import RuleViolation, rule_violation_from
 
 CONTRACT_NAME = "receivables"
@@ -349,7 +350,8 @@ class _Operations:
         """
         # a part of a claim already on the ledger: held to the cap it may have been stored under, as the contract does
         return self._submit("TransferReceivable", _text(receivable_id, "receivable_id"), _text(to, "to"),
-                            str(to_fen(amount, cap=LEDGER_MAX_FEN)), _request_id(request_id), model=TransferResult)
+                            str(fen_sent(amount, "amount", cap=LEDGER_MAX_FEN)), _request_id(request_id),
+                            model=TransferResult)
 
     split = transfer
 
@@ -378,7 +380,8 @@ class _Operations:
                             endorsing_organizations=endorsing_organizations, model=Financing)
 
     def acknowledge_assignment(self, notice_id: str) -> AssignmentNotice:
-        """The debtor acknowledges the assignment notice: it will pay the financier."""
+        """The debtor acknowledges the assignment notice: it will pay the financier. Only while the financing is
+        DISBURSED: once it is repaid the contract refuses it (``invalid-state``)."""
         return self._submit("AcknowledgeAssignment", _text(notice_id, "notice_id"), model=AssignmentNotice)
 
     def record_repayment(self, financing_id: str) -> Financing:
@@ -413,16 +416,20 @@ class _Operations:
         """
         return self._submit("WithdrawDiscountOffer", _text(offer_id, "offer_id"), model=DiscountOffer)
 
-    def record_payment(self, receivable_id: str, amount: Amount, *, request_id: str | None = None) -> PaymentResult:
-        """The debtor records a payment (spread pro rata over the leaves of a split claim).
-
-        ``request_id`` (default: a new uuid4 hex) makes a retry of this call return the first result.
-        """
+    def _payment_steps(self, receivable_id: str, amount: Amount, request_id: str | None) -> Steps[PaymentResult]:
+        """The payment, and its transaction (:attr:`PaymentResult.tx_id`): a split claim is paid through its
+        leaves and keeps the split as its own last change, so the transaction that recorded the payment is read
+        from the request record, which names it on a retry answered from the record too."""
         # as for transfer: a payment is a part of a claim already on the ledger
-        return self._submit("RecordPayment", _text(receivable_id, "receivable_id"),
-                            str(to_fen(amount, cap=LEDGER_MAX_FEN)), _request_id(request_id), model=PaymentResult)
-
-    settle = record_payment
+        args = (_text(receivable_id, "receivable_id"), str(fen_sent(amount, "amount", cap=LEDGER_MAX_FEN)),
+                _request_id(request_id))
+        paid = yield self._submit("RecordPayment", *args, model=PaymentResult)
+        if paid.status == "SPLIT":
+            try:
+                paid.recorded_in((yield self.request(args[-1])).tx_id)
+            except (RuleViolation, GatewayError):
+                pass  # the payment committed all the same: its tx_id stays None (see PaymentResult.tx_id)
+        return paid
 
     def record_overdue(self, receivable_id: str) -> Receivable:
         """Mark a claim unpaid after its due date (its debtor, holder or financier)."""
@@ -669,6 +676,15 @@ refusal of the read (``not-found`` from a peer a block behind) is raised, and no
 """
 
 
+RECORD_PAYMENT_DOC = """The debtor records a payment (spread pro rata over the leaves of a split claim).
+
+``request_id`` (default: a new uuid4 hex) makes a retry of this call return the first result. The result's
+``tx_id`` is the payment's transaction: for a split claim, whose own last change stays the split, it is read
+from the request record (one more evaluate), so a retry answered from the record names the first payment's too.
+A negative ``amount`` raises ValueError before anything is sent.
+"""
+
+
 def _parties_orgs(financing: FinancingView, receivable: Receivable) -> list[str]:
     """The orgs of the debtor, the holder and the bank of a financing: who endorses a change to a financed claim."""
     return _unique([receivable.debtor_msp, financing.holder_msp, financing.financier_msp])
@@ -680,7 +696,7 @@ def _check_terms(terms: Any, what: str, *, cap: int | None = None) -> None:
     them so, and its result must not pass as a new offer's)."""
     if not isinstance(terms, FinancingTerms):
         raise TypeError(f"{what} takes FinancingTerms")
-    to_fen(terms.fees, cap=MAX_FEN if cap is None else cap)   # raises AboveCap, before anything is read or sent
+    fen_sent(terms.fees, "fees", cap=MAX_FEN if cap is None else cap)   # raises, before anything is read or sent
 
 
 def _accepted_offer(financing: FinancingView | None) -> str | None:
@@ -746,6 +762,12 @@ class ReceivablesClient(_Operations):
         return self._confirmation(receivable_id, endorsing_organizations)
 
     confirm.__doc__ = CONFIRM_DOC
+
+    def record_payment(self, receivable_id: str, amount: Amount, *, request_id: str | None = None) -> PaymentResult:
+        return blocking(self._payment_steps)(receivable_id, amount, request_id)
+
+    record_payment.__doc__ = RECORD_PAYMENT_DOC
+    settle = record_payment
 
     def make_offer(self, financing_id: str, terms: FinancingTerms,
                    endorsing_organizations: Sequence[str] | None = None) -> Offer:
@@ -881,6 +903,13 @@ class AsyncReceivablesClient(_Operations):
         return await self._confirmation(receivable_id, endorsing_organizations)
 
     confirm.__doc__ = CONFIRM_DOC
+
+    async def record_payment(self, receivable_id: str, amount: Amount, *,
+                             request_id: str | None = None) -> PaymentResult:
+        return await awaiting(self._payment_steps)(receivable_id, amount, request_id)
+
+    record_payment.__doc__ = RECORD_PAYMENT_DOC
+    settle = record_payment
 
     async def make_offer(self, financing_id: str, terms: FinancingTerms,
                          endorsing_organizations: Sequence[str] | None = None) -> Offer:

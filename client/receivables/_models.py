@@ -13,7 +13,7 @@ as silently lost data. ``model.to_json()`` gives back the contract's JSON.
 Requests (``PartyRegistration``, ``InvoiceInput``, ``ReceivableRegistration``,
 ``FinancingTerms``, ``DiscountOfferRequest``, ``ScaleTier``, ``InvoiceAttestationRequest``) take amounts as int
 fen or Decimal yuan and rates as Decimal or decimal strings; floats raise
-``TypeError``.
+``TypeError``, negative amounts ``ValueError`` (the contract takes none).
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, StrictBool, StrictInt,
-                      SerializerFunctionWrapHandler, ValidationInfo, model_serializer, model_validator)
+from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, PrivateAttr, StrictBool,
+                      StrictInt, SerializerFunctionWrapHandler, ValidationInfo, model_serializer, model_validator)
 
 from chaincode.receivables.model import invoices_in_the_claims_currency
 
@@ -53,12 +53,24 @@ AMOUNT_CAP = "amount_cap"
 """The validation context's key for the largest amount a request takes (default ``MAX_FEN``)."""
 
 
+def fen_sent(amount: Any, what: str, *, cap: int = MAX_FEN) -> int:
+    """``amount`` (int fen or Decimal yuan, :func:`client.money.to_fen`) as the fen sent to the receivables
+    contract, which takes no negative amount: a negative one raises ValueError naming ``what``, before anything
+    is sent. (``to_fen`` itself takes negatives: an invoice line can be one, a red-letter invoice or a discount.)"""
+    fen = to_fen(amount, cap=cap)
+    if fen < 0:
+        unit = "fen" if isinstance(amount, int) else "yuan"
+        raise ValueError(f"{what} is {amount} {unit}: the ledger takes no negative amount; give {what} without "
+                         "a minus sign, in int fen or Decimal yuan")
+    return fen
+
+
 def _amount_in(value: Any, info: ValidationInfo) -> int:
-    return to_fen(value, cap=(info.context or {}).get(AMOUNT_CAP, MAX_FEN))
+    return fen_sent(value, info.field_name or "amount", cap=(info.context or {}).get(AMOUNT_CAP, MAX_FEN))
 
 
 AmountIn = Annotated[int, BeforeValidator(_amount_in)]
-"""An amount in a request: int fen or Decimal yuan (exact to the fen), at most ``MAX_FEN`` unless the
+"""An amount in a request: int fen or Decimal yuan (exact to the fen), not negative, at most ``MAX_FEN`` unless the
 validation context names another cap (``AMOUNT_CAP``); floats raise TypeError."""
 
 RateIn = Annotated[str, BeforeValidator(rate_text)]
@@ -240,6 +252,21 @@ class PaymentResult(Receivable):
     """The receivable paid against, with where each fen went (one allocation per leaf paid)."""
 
     allocations: list[Allocation]
+    _payment_tx_id: str | None = PrivateAttr(default=None)
+
+    @property
+    def tx_id(self) -> str | None:  # type: ignore[override]
+        """The payment's transaction. A claim not split is paid itself, so its last change is the payment
+        (``last.tx_id``). A split claim is paid through its leaves and keeps the split as its last change, so its
+        payment's transaction is the one its request record names: ``record_payment`` reads it, as does
+        ``RequestRecord.typed_result``. None for a split claim's result read otherwise, or when that read failed
+        after the payment committed (``request(request_id).tx_id`` names it; the ``PaymentRecorded`` event carries
+        it too)."""
+        return self._payment_tx_id if self.status == "SPLIT" else self.last.tx_id
+
+    def recorded_in(self, tx_id: str) -> None:
+        """Note the transaction that recorded the payment, as a request record names it."""
+        self._payment_tx_id = tx_id
 
 
 # ---------------------------------------------------------------- financing
@@ -705,7 +732,10 @@ class RequestRecord(Document):
         model = _RECORDED_RESULTS.get(self.transaction)
         if model is None:
             raise ValueError(f"no model for the result of {self.transaction}: read result as JSON")
-        return model.model_validate(self.result)
+        result = model.model_validate(self.result)
+        if isinstance(result, PaymentResult):
+            result.recorded_in(self.tx_id)
+        return result
 
 
 # ---------------------------------------------------------------- ledger upgrade

@@ -9,7 +9,8 @@
 Failures that are not business rules (peer unreachable, MVCC conflict at commit,
 a malformed argument the chaincode runtime refused before the contract ran)
 come through unchanged as ``client.gateway.errors.GatewayError`` subclasses.
-Wrong Python arguments raise ``TypeError`` (a float amount) or ``ValueError``.
+Wrong Python arguments raise ``TypeError`` (a float amount) or ``ValueError`` (a negative amount), before
+anything is sent.
 """
 
 from __future__ import annotations

@@ -158,3 +158,44 @@ async def test_an_offer_cannot_be_accepted_on_or_after_maturity():
     await net.refused(tier1, "AcceptFinancingOffer", o["id"], rule="past-maturity")
     await net.ok(tier1, "WithdrawFinancing", f["id"])
     await net.ok(core, "RecordPayment", r["id"], "1000")
+
+
+async def test_an_offer_is_refused_on_a_claim_whose_acceptance_would_be_refused():
+    """An offer on a claim at or past its due date (marked overdue or not) could never be accepted: refused when made,
+    by the rules acceptance applies, and the holder can still withdraw the request."""
+    net = await standard_net()
+    core, tier1, bank = net.actors["core"], net.actors["tier1"], net.actors["bank"]
+    r = await net.confirmed(tier1, core, 1000, due_in=5)
+    f = await net.ok(tier1, "RequestFinancing", r["id"])
+    net.advance(days=5)
+    message = await net.refused(bank, "MakeFinancingOffer", f["id"], transient=transient_terms(), rule="past-maturity")
+    assert f"fell due on {r['due_date']}" in message
+    net.advance(days=1)
+    await net.ok(core, "RecordOverdue", r["id"])
+    message = await net.refused(bank, "MakeFinancingOffer", f["id"], transient=transient_terms(), rule="invalid-state")
+    assert "while it is OVERDUE: only when CONFIRMED" in message
+    await net.ok(tier1, "WithdrawFinancing", f["id"])
+
+
+async def test_an_assignment_notice_is_acknowledged_only_while_its_financing_is_disbursed():
+    net = await standard_net()
+    core, tier1, bank = net.actors["core"], net.actors["tier1"], net.actors["bank"]
+    paid_first = await net.confirmed(tier1, core, 1000, due_in=30)
+    repaid_first = await net.confirmed(tier1, core, 1000, due_in=30)
+    notices = {}
+    for r in (paid_first, repaid_first):
+        f = await net.ok(tier1, "RequestFinancing", r["id"])
+        o = await net.ok(bank, "MakeFinancingOffer", f["id"], transient=transient_terms())
+        await net.ok(tier1, "AcceptFinancingOffer", o["id"])
+        notices[r["id"]] = await net.ok(bank, "RecordDisbursement", f["id"], transient=transient_terms())
+    # paid in full by the debtor, the bank not yet recording repayment: the financing is live, the notice stands
+    await net.ok(core, "RecordPayment", paid_first["id"], "1000")
+    acknowledged = await net.ok(core, "AcknowledgeAssignment", notices[paid_first["id"]]["notice_id"])
+    assert acknowledged["status"] == "ACKNOWLEDGED"
+    # repaid: the notice has nothing left to bind the debtor to
+    f = notices[repaid_first["id"]]
+    await net.ok(bank, "RecordRepayment", f["id"])
+    message = await net.refused(core, "AcknowledgeAssignment", f["notice_id"], rule="invalid-state")
+    assert f"financing {f['id']}, which is REPAID" in message
+    notice = await net.ok(core, "GetAssignmentNotice", f["notice_id"], evaluate=True)
+    assert notice["status"] == "ISSUED"

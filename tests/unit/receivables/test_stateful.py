@@ -539,6 +539,9 @@ class ReceivablesMachine(RuleBasedStateMachine):
         else:
             codes |= {"receivable-frozen"} if c.frozen else set()
             codes |= {"invalid-state"} if f.status != "REQUESTED" else set()
+            # as acceptance would refuse it: an offer that could never be accepted is not made
+            codes |= {"invalid-state"} if c.status != "CONFIRMED" else set()
+            codes |= {"past-maturity"} if c.due <= self.today else set()
             if any(o.financing == fid and o.bank == caller for o in self.offers.values()):
                 codes.add("offer-already-made")
             if kind in ("good", "expired"):   # terms no disbursement could take (docs/receivables.md, Financing)
@@ -630,6 +633,9 @@ class ReceivablesMachine(RuleBasedStateMachine):
         if c:
             codes |= {"receivable-frozen"} if c.frozen else set()
             codes |= {"invalid-state"} if notice[1] != "ISSUED" else set()
+            # a notice binds the debtor while its financing is live: once repaid there is nothing to acknowledge
+            financing = next(f for f in self.financings.values() if f.notice == nid)
+            codes |= {"invalid-state"} if financing.status != "DISBURSED" else set()
         if self.attempt(caller, "AcknowledgeAssignment", nid, codes=codes,
                         event=("AssignmentNoticeAcknowledged", c.id if c else None)):
             self.notices[nid] = (c.id, "ACKNOWLEDGED")

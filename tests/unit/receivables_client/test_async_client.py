@@ -127,3 +127,35 @@ def test_async_client_carries_its_retry_policy_on_every_submit():
     record = asyncio.run(client.request("split-0001"))
     assert [(c.kind, c.retry) for c in contract.calls] == [("submit", policy), ("evaluate", None)]
     assert record.typed_result.children_records[0].id == "R-00000000000000a1.1"
+
+
+SPLIT_PAID = {**fakes.receivable(status="SPLIT", outstanding=0,
+                                 children=["R-00000000000000a1.1", "R-00000000000000a1.2"]),
+              "allocations": [{"receivable_id": "R-00000000000000a1.1", "amount": 300, "payee": TIER1,
+                               "outstanding": 2_999_700}]}
+PAYMENT_TX = "cd" * 32
+
+
+@pytest.mark.parametrize("client_class", [ReceivablesClient, AsyncReceivablesClient])
+def test_a_payment_on_a_split_claim_names_the_transaction_its_request_record_names(client_class):
+    record = fakes.request_record(request_id="pay-1", transaction="RecordPayment", tx_id=PAYMENT_TX,
+                                  result=SPLIT_PAID)
+    contract_class = FakeContract if client_class is ReceivablesClient else FakeAsyncContract
+    contract = contract_class(responses={"RecordPayment": SPLIT_PAID, "GetRequest": record})
+    paid = client_class(contract).record_payment("R-00000000000000a1", 300, request_id="pay-1")
+    paid = asyncio.run(paid) if client_class is AsyncReceivablesClient else paid
+    assert [(c.name, c.arguments) for c in contract.calls] == [
+        ("RecordPayment", ["R-00000000000000a1", "300", "pay-1"]), ("GetRequest", ["pay-1", ""])]
+    assert paid.tx_id == PAYMENT_TX != paid.last.tx_id
+
+
+@pytest.mark.parametrize("client_class", [ReceivablesClient, AsyncReceivablesClient])
+def test_a_payment_whose_record_cannot_be_read_back_is_returned_without_a_transaction(client_class):
+    """The payment committed: a failed read of its record must not look like a failed payment (a caller would pay
+    again)."""
+    lost = EndorseError("evaluate timed out", transaction_id="tx-8", code=grpc.StatusCode.DEADLINE_EXCEEDED)
+    contract_class = FakeContract if client_class is ReceivablesClient else FakeAsyncContract
+    contract = contract_class(responses={"RecordPayment": SPLIT_PAID}, errors={"GetRequest": lost})
+    paid = client_class(contract).record_payment("R-00000000000000a1", 300)
+    paid = asyncio.run(paid) if client_class is AsyncReceivablesClient else paid
+    assert paid.allocations[0].amount == 300 and paid.tx_id is None

@@ -388,5 +388,9 @@ def test_the_request_record_reads_as_the_transaction_result_model():
     paid = RequestRecord.model_validate(fakes.request_record(transaction="RecordPayment",
                                                              result={**fakes.receivable(), "allocations": []}))
     assert isinstance(paid.typed_result, PaymentResult)
+    # a split claim's payment: the claim's last change is the split, the record names the payment's transaction
+    split_paid = RequestRecord.model_validate(fakes.request_record(
+        transaction="RecordPayment", tx_id="cd" * 32, result={**fakes.receivable(status="SPLIT"), "allocations": []}))
+    assert split_paid.typed_result.tx_id == "cd" * 32 != split_paid.typed_result.last.tx_id
     with pytest.raises(ValueError, match="no model for the result of RegisterParty"):
         RequestRecord.model_validate(fakes.request_record(transaction="RegisterParty")).typed_result

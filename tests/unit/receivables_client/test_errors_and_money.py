@@ -9,9 +9,12 @@ import grpc
 import pytest
 
 from client.gateway.errors import CommitError, EndorseError, ErrorDetail, EvaluateError
+from client.money import to_fen
 from client.receivables import (
     FinancingTerms,
+    InvoiceAttestationRequest,
     InvoiceInput,
+    ReceivableRegistration,
     ReceivablesClient,
     RuleViolation,
 )
@@ -20,6 +23,8 @@ from . import fakes
 from .fakes import CORE, TIER1, TIER2, FakeContract
 
 HOLDER_MESSAGE = "91310000MA1K00002C does not hold R-1: only its holder may do this"
+INVOICE = InvoiceInput(number="24312000000012345678", date=date(2026, 3, 1), amount=100, tax=13, seller_tax_id=TIER1,
+                       buyer_tax_id=CORE)
 
 
 def endorse_error(*messages: str) -> EndorseError:
@@ -142,3 +147,40 @@ def test_parsed_documents_keep_money_as_int_and_rates_as_decimal():
     assert stats.total["CNY"].financed_share == Decimal("0.25")
     assert stats.to_json()["total"]["CNY"]["financed_share"] == "0.2500"
     assert client.get_offer_terms("O-1").discount_rate == Decimal("0.036")
+
+
+@pytest.mark.parametrize(("call", "shown"), [
+    (lambda c: c.transfer("R-1", TIER2, -500), "amount is -500 fen"),
+    (lambda c: c.record_payment("R-1", -500), "amount is -500 fen"),
+    (lambda c: c.settle("R-1", Decimal("-5.00")), "amount is -5.00 yuan"),
+])
+def test_a_negative_amount_raises_value_error_naming_the_argument_before_sending(call, shown):
+    contract = FakeContract()
+    with pytest.raises(ValueError, match=f"{shown}: the ledger takes no negative amount"):
+        call(ReceivablesClient(contract))
+    assert contract.calls == []
+
+
+@pytest.mark.parametrize(("build", "field"), [
+    (lambda: InvoiceInput(number="1", date=date(2026, 3, 1), amount=-100, tax=0, seller_tax_id=TIER1,
+                          buyer_tax_id=CORE), "amount"),
+    (lambda: InvoiceInput(number="1", date=date(2026, 3, 1), amount=100, tax=Decimal("-0.13"), seller_tax_id=TIER1,
+                          buyer_tax_id=CORE), "tax"),
+    (lambda: ReceivableRegistration(debtor=CORE, face_amount=-100, issue_date=date(2026, 3, 1),
+                                    due_date=date(2026, 5, 31), invoices=[INVOICE], contract_hash="c" * 64),
+     "face_amount"),
+    (lambda: FinancingTerms(advance_rate="0.9", discount_rate="0.036", fees=-1, recourse=False,
+                            expires_on=date(2026, 4, 30)), "fees"),
+    (lambda: InvoiceAttestationRequest(seller_tax_id=TIER1, number="24312000000012345678", fingerprint="f" * 64,
+                                       buyer_tax_id=CORE, issue_date=date(2026, 3, 1), total_with_tax=-1,
+                                       sources=["reference-tax"], outcome="fail", evidence_digest="e" * 64),
+     "total_with_tax"),
+])
+def test_request_models_refuse_a_negative_amount_naming_the_field(build, field):
+    with pytest.raises(ValueError, match=f"{field} is -[0-9.]+ (fen|yuan): the ledger takes no negative amount"):
+        build()
+
+
+def test_to_fen_still_takes_the_negative_amounts_of_invoice_lines():
+    """A red-letter invoice or a discount line is negative: only what the receivables SDK sends is refused."""
+    assert to_fen(-500) == -500 and to_fen(Decimal("-12.34")) == -1234

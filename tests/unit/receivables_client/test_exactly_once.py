@@ -91,3 +91,20 @@ def test_two_calls_without_a_request_id_are_two_requests(world):
     client.record_payment(r["id"], 1)
     client.record_payment(r["id"], 1)
     assert len(net.doc(r["id"])["payments"]) == 2
+
+
+def test_a_payment_names_its_own_transaction_on_a_split_claim_and_on_a_retry_answered_from_the_record(world):
+    """A split claim is paid through its leaves and keeps the split as its last change: the result's tx_id is
+    the payment's all the same, the first payment's when a retry with its request id is answered from the record."""
+    net, r = world
+    ReceivablesClient(contract_of(net, net.actors["tier1"])).transfer(r["id"], net.actors["tier2"].uscc, 3_000_000)
+    client = ReceivablesClient(contract_of(net, net.actors["core"]))
+    paid = client.record_payment(r["id"], 1_000_000, request_id="pay-7")
+    payment_txs = {net.doc(leaf)["payments"][-1]["tx_id"] for leaf in (f"{r['id']}.1", f"{r['id']}.2")}
+    assert paid.status == "SPLIT" and paid.last.tx_id not in payment_txs   # the claim's last change: the split
+    assert {paid.tx_id} == payment_txs
+    again = client.record_payment(r["id"], 1_000_000, request_id="pay-7")
+    assert again.tx_id == paid.tx_id
+    assert [p["amount"] for p in net.doc(f"{r['id']}.2")["payments"]] == [700_000]   # paid once
+    leaf = client.record_payment(f"{r['id']}.2", 1)   # a claim not split: its last change is the payment
+    assert leaf.tx_id == leaf.last.tx_id == net.doc(leaf.id)["payments"][-1]["tx_id"]
