@@ -30,7 +30,6 @@ from chaincode.receivables.daycount import parse_rate
 from chaincode.receivables.errors import RuleViolation as ContractRule
 from chaincode.receivables.model import ScaleTier
 from chaincode.receivables.settlement import check_discount_terms
-from client.gateway import GatewayError
 from client.money import rate_text, yuan
 from client.receivables import (
     STATUSES,
@@ -38,7 +37,6 @@ from client.receivables import (
     FinancingTerms,
     InvoiceInput,
     ReceivableRegistration,
-    RuleViolation,
     unless_refused_the_read,
 )
 
@@ -429,7 +427,7 @@ def pay(session, as_json, receivable_id, amount, request_id) -> None:
         return session.client.record_payment(receivable_id, fen, request_id=rid)
 
     result = exactly_once(request_id, send)
-    payment_tx = _payment_tx_id(session, result, sent_with[-1])
+    payment_tx = result.tx_id   # on a split claim read from the request record: None when that read failed
     if as_json:
         emit({**result.to_json(), "payment_tx_id": payment_tx, "request_id": sent_with[-1]}, as_json=True)
         return
@@ -437,23 +435,6 @@ def pay(session, as_json, receivable_id, amount, request_id) -> None:
     click.echo(f"tx: {payment_tx or f'unknown: `recfin request get {sent_with[-1]}` names it'}")
     emit([with_money(a.to_json(), result.currency) for a in result.allocations], as_json=False,
          columns=["receivable_id", "amount", "payee", "outstanding"])
-
-
-def _payment_tx_id(session, result, request_id: str) -> str | None:
-    """The transaction of the payment just recorded (or, on a retry, first recorded) with ``request_id``.
-
-    A claim paid itself was last changed by the payment (a retry's recorded result included). A split claim is
-    paid through its leaves and keeps the split as its last change, so the payment's transaction is read from the
-    request record. None when that read fails: the payment committed all the same, and the request id names it.
-    """
-    if any(a.receivable_id == result.id for a in result.allocations):
-        return result.last.tx_id
-    try:
-        return session.client.request(request_id).tx_id
-    except (RuleViolation, GatewayError, ValueError) as exc:   # the payment committed: say so, not fail
-        click.echo(f"cannot read the payment's transaction ({connection.describe(exc)}): "
-                   f"`recfin request get {request_id}` names it", err=True)
-        return None
 
 
 @receivable.command("overdue")
