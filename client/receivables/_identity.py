@@ -16,8 +16,9 @@ def client_id_of(certificate: bytes | str | Path | x509.Certificate) -> str:
     writes them: Go's attribute order, most specific first, ``CN=treasurer,OU=client,O=...``, whatever the
     order inside the certificate), so the value can go into ``register_party(client_ids=[...])``.
     """
-    if isinstance(certificate, str) and certificate.lstrip().startswith("-----BEGIN"):
-        certificate = certificate.encode()
+    # PEM text, also as read from a file saved with a byte-order mark
+    if isinstance(certificate, str) and certificate.lstrip("\ufeff \t\r\n").startswith("-----BEGIN"):
+        certificate = certificate.lstrip("\ufeff").encode()
     elif isinstance(certificate, (str, Path)):
         certificate = Path(certificate).read_bytes()
     if isinstance(certificate, bytes):

@@ -87,6 +87,7 @@ def test_id_uses_gos_attribute_order_and_escaping_whatever_the_certificate_order
     # a client forming the id to bind gets the very id the contract sees the caller as
     pem = cert.public_bytes(serialization.Encoding.PEM)
     assert client_id_of(cert) == client_id_of(pem) == client_id_of(pem.decode()) == client.id
+    assert client_id_of("\ufeff" + pem.decode()) == client.id   # text of a file saved with a byte-order mark
 
 
 def test_a_repeated_common_name_is_the_last_one_as_go_keeps_it():
