@@ -22,8 +22,9 @@ role still attests, its org may still hold that role, and its org is neither the
 creditor's nor the debtor's (an org does not verify a claim it has a stake in).
 None that counts may fail, and one must pass, naming every source in
 ``attestation_sources`` and the values the registration gives the invoice
-(buyer, date, amount + tax, in CNY). No passing one that names those sources
-may give other values: attesters that disagree are named, not outvoted.
+(buyer, date, amount + tax, in CNY). The values an attester verified are those of
+its newest such pass (its older values never contradict its newer ones), and no
+other attester's may differ: attesters that disagree are named, not outvoted.
 """
 
 from __future__ import annotations
@@ -104,6 +105,23 @@ def standing(config: NetworkConfig, attestations: list[InvoiceAttestation],
     return counted, ignored
 
 
+def _each_attesters_newest(attestations: list[InvoiceAttestation]) -> list[InvoiceAttestation]:
+    """Of the attestations (oldest first), each attester's newest. What an attester verified last is what it says
+    of the invoice's values now: checking again and finding the right total corrects its own earlier reading, so
+    its older values are not weighed against its newer ones (a failure, by contrast, stands per source: see
+    ``_as_it_stands``)."""
+    newest = {a.attester: a for a in attestations}
+    return [a for a in attestations if newest[a.attester] is a]
+
+
+def _sources_to_attest_again(config: NetworkConfig) -> str:
+    """Which sources an attester's new attestation must name to replace the values it verified before."""
+    required = sorted(config.attestation_sources)
+    if not required:
+        return "against any source (this network requires none in particular)"
+    return f"against {', '.join(required)}" + (" in one attestation" if len(required) > 1 else "")
+
+
 def _records_values(a: InvoiceAttestation) -> bool:
     """Whether ``a`` records the values verified (not so on a record of the contract before it asked for them)."""
     return None not in (a.total_with_tax, a.issue_date, a.buyer_tax_id)
@@ -152,7 +170,7 @@ def registration_problem(config: NetworkConfig, invoice: Invoice, attestations: 
                         "discrepancy with the tax authority, then have that party verify it again against those "
                         "sources and attest the result (a pass on other sources leaves the failure standing)")
     required = set(config.attestation_sources)
-    passing = [a for a in counted if a.outcome == "pass" and required <= set(a.sources)]
+    passing = _each_attesters_newest([a for a in counted if a.outcome == "pass" and required <= set(a.sources)])
     matching = [a for a in passing if not value_differences(a, invoice)]
     # a record without the values verified contradicts nothing: it only cannot count for a registration
     contradicting = [a for a in passing if _records_values(a) and value_differences(a, invoice)]
@@ -160,15 +178,17 @@ def registration_problem(config: NetworkConfig, invoice: Invoice, attestations: 
         differ = "; ".join(f"{_by(a)} verified {', '.join(value_differences(a, invoice))}" for a in contradicting)
         return rule("invoice-attestations-disagree", f"{named}: {', '.join(_by(a) for a in matching)} verified "
                     f"the values this registration gives it, but {differ}. Attesters that verified different "
-                    "values cannot both be right: the one in error verifies the invoice again and attests the result "
-                    "(its newest attestation naming those sources counts), then register again")
+                    "values cannot both be right: the one in error verifies the invoice again "
+                    f"{_sources_to_attest_again(config)} and attests the result (an attester's newest passing "
+                    "attestation is the one compared), then register again")
     if matching:
         return None
     if passing:
         differ = "; ".join(f"{_by(a)} verified {', '.join(value_differences(a, invoice))}" for a in passing)
         return rule("invoice-attested-values-differ", f"{named} was attested as passing verification, but not with "
                     f"the values this registration gives it: {differ}{_not_counted(config, ignored, stake)}. Register the "
-                    "invoice as it was verified, or have it verified and attested again (recfin invoice attest)")
+                    "invoice as it was verified, or have it verified again "
+                    f"{_sources_to_attest_again(config)} and the result attested (recfin invoice attest)")
     sources = f" naming the sources {', '.join(sorted(required))}" if required else ""
     return rule("invoice-not-attested", f"{named} has no passing verification attestation{sources}, and this network "
                 f"requires one{_not_counted(config, ignored, stake)}: ask a {' or '.join(config.attesting_roles)} to "

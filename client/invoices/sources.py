@@ -39,6 +39,7 @@ from client.money import plain_yuan
 from client.user_files import UnreadableFile, read_user_text
 
 from .checks import normalise_name
+from .credit_code import check_tax_id
 from .errors import MalformedInput
 from .fingerprint import code_form_problem, code_problem, invoice_fingerprint, number_problem
 from .matching import _csv_row
@@ -205,13 +206,25 @@ def _credit_code_problem(field: str, code: str) -> tuple[str, str] | None:
     return None if why is None else (field, why)
 
 
+def _tax_id_problem(tax_id: str) -> str | None:
+    """Why ``tax_id`` is not a seller's tax id written exactly, or None. A seller may hold a legacy 15- or
+    20-character tax id rather than a credit code (``check_tax_id``, as ``invoice verify`` reads the invoice);
+    ``check_tax_id`` forgives spaces around it and a lower-case x, so the spelling is asked first."""
+    if tax_id != tax_id.strip() or not tax_id.isascii() or tax_id != tax_id.upper():
+        return f"{tax_id!r} is not written as a tax id is: ASCII digits and capitals, no spaces around it"
+    checked = check_tax_id(tax_id)
+    return None if checked.valid else f"{tax_id!r}: {checked.reason}"
+
+
 def _invoice_key_problem(record: TaxInvoiceRecord) -> tuple[str, str] | None:
     # the number and code rules strip spaces around what they check: whether there are any is asked first
     if (why := number_problem(record.number)) is not None:
         return "number", why
     if (why := (record.code and code_form_problem(record.code)) or code_problem(record.code, record.number)):
         return "code", why
-    return _credit_code_problem("seller_tax_id", record.seller_tax_id)
+    if (why := _tax_id_problem(record.seller_tax_id)) is not None:
+        return "seller_tax_id", why
+    return None
 
 
 class ReferenceTaxInvoiceVerifier:

@@ -12,6 +12,7 @@ from client.invoices import (
     attestation,
     verify_with_sources,
 )
+from client.invoices.model import Party
 from client.invoices.sources import RegistryRecord, TaxInvoiceRecord
 
 from ._samples import BUYER, BUYER_2, SELLER, SELLER_2, invoice, line
@@ -331,6 +332,31 @@ def test_a_key_spelled_another_way_is_refused_not_read_as_a_second_record(tmp_pa
     with pytest.raises(MalformedInput, match="'X' has 1 characters, a credit code has 18") as err:
         ReferenceCreditBureau(credit)
     assert err.value.field == "records[0].credit_code"
+
+
+@pytest.mark.parametrize("legacy_tax_id", ["350100M000100Y4", "11010519491231002X01"], ids=["15", "20"])
+def test_a_seller_with_a_legacy_tax_id_is_found_and_its_id_must_be_written_exactly(tmp_path, legacy_tax_id):
+    # a seller registered before credit codes keeps its 15- or 20-character tax id, as invoice verify accepts
+    inv = invoice(seller=Party(name="老字号商行", tax_id=legacy_tax_id))
+    tax = ReferenceTaxInvoiceVerifier(tax_file(tmp_path, tax_record(invoice()), tax_record(inv)))
+    result = verify_with_sources(inv, tax)
+    assert result.ok and {f.check: f.status for f in result.findings}["source.tax.found"] == "pass"
+    for spelled in (legacy_tax_id.lower(), " " + legacy_tax_id, legacy_tax_id + "\n"):
+        with pytest.raises(MalformedInput, match="not written as a tax id is.*another spelling would be") as err:
+            ReferenceTaxInvoiceVerifier(tax_file(tmp_path, tax_record(inv), tax_record(inv, seller_tax_id=spelled)))
+        assert err.value.field == "records[1].seller_tax_id"
+
+
+@pytest.mark.parametrize("tax_id, why", [
+    ("350100M000100Y5", "15-character tax id whose organization code check digit does not agree"),
+    ("11010519491231002101", "20-character tax id whose identity-number check digit does not agree"),
+    (SELLER.tax_id[:17] + ("0" if SELLER.tax_id[17] != "0" else "1"), "not a valid credit code: check digit"),
+    ("12345", "5 characters: not a credit code (18) nor a legacy tax id (15 or 20)"),
+])
+def test_a_seller_tax_id_that_is_no_valid_tax_id_is_refused(tmp_path, tax_id, why):
+    with pytest.raises(MalformedInput, match=re.escape(why)) as err:
+        ReferenceTaxInvoiceVerifier(tax_file(tmp_path, tax_record(invoice(), seller_tax_id=tax_id)))
+    assert err.value.field == "records[0].seller_tax_id"
 
 
 def test_a_source_record_of_no_amount_or_negative_overdue_payments_is_refused(tmp_path):

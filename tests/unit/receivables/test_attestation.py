@@ -289,6 +289,8 @@ async def test_passing_attestations_that_verified_different_values_block_registr
         message = await net.refused(tier1, "RegisterReceivable", reg, rule="invoice-attestations-disagree")
         assert f"{matched['attester']} (transaction {matched['attested']['tx_id']}) verified the values" in message
         assert f"{other['attester']} (transaction {other['attested']['tx_id']}) verified {verified}" in message
+        assert ("the one in error verifies the invoice again against any source (this network requires none in "
+                "particular) and attests the result") in message
     # a pass not naming the required sources is not weighed: it neither counts nor contradicts
     net.contract.config = requiring(attestation_sources=("reference-credit",))
     await net.ok(net.actors["regulator"], "AttestInvoiceVerification",
@@ -328,19 +330,24 @@ def test_required_sources_no_attestation_could_name_are_refused_when_the_config_
     NetworkConfig(org_roles={"BankMSP": ("financier",)}, attestation_sources=("reference-tax", "a.b_c-9"))
 
 
-async def test_an_attestation_stored_before_the_values_verified_were_recorded_is_read_and_matches_nothing():
+def as_written_before_the_values_were_recorded(net: Net, attestation: dict) -> None:
+    """Rewrite a stored attestation as the contract wrote it before it asked for the values verified."""
     from chaincode.receivables import keys
 
+    key = net._key(keys.ATTESTATION, attestation["fingerprint"], attestation["id"])
+    stored = json.loads(net.ledger.state[key])
+    for field in ("buyer_tax_id", "issue_date", "total_with_tax"):
+        del stored[field]
+    net.ledger.state[key] = json.dumps(stored).encode()
+
+
+async def test_an_attestation_stored_before_the_values_verified_were_recorded_is_read_and_matches_nothing():
     net = await standard_net(requiring())
     tier1, core = net.actors["tier1"], net.actors["core"]
     reg = net.registration(tier1, core, invoice_no=NUMBER)
     old = await net.ok(net.actors["bank"], "AttestInvoiceVerification",
                        attestation_request(tier1.uscc, NUMBER, invoice=reg["invoices"][0]))
-    key = net._key(keys.ATTESTATION, old["fingerprint"], old["id"])
-    stored = json.loads(net.ledger.state[key])
-    for field in ("buyer_tax_id", "issue_date", "total_with_tax"):  # as the contract wrote them before it asked
-        del stored[field]
-    net.ledger.state[key] = json.dumps(stored).encode()
+    as_written_before_the_values_were_recorded(net, old)
 
     listed = await net.ok(tier1, "GetInvoiceAttestations", old["fingerprint"], evaluate=True)
     assert [(a["id"], a["buyer_tax_id"], a["issue_date"], a["total_with_tax"]) for a in listed] == [
@@ -421,6 +428,71 @@ async def test_a_pass_on_other_sources_leaves_the_attesters_earlier_pass_standin
     await net.ok(bank, "AttestInvoiceVerification", attestation_request(tier1.uscc, NUMBER, invoice=reg["invoices"][0],
                                                                         sources=(CREDIT,)))
     await net.ok(tier1, "RegisterReceivable", reg)
+
+
+async def registration_requiring(required: tuple[str, ...]) -> tuple[Net, dict]:
+    """A network requiring attestations naming ``required``, and tier1's registration of invoice NUMBER on core."""
+    net = await standard_net(requiring(attestation_sources=required))
+    return net, net.registration(net.actors["tier1"], net.actors["core"], invoice_no=NUMBER)
+
+
+async def attest(net: Net, attester: str, invoice: dict, sources: tuple[str, ...]) -> dict:
+    """``attester`` attests that invoice NUMBER of tier1 passed against ``sources`` with the values of ``invoice``."""
+    return await net.ok(net.actors[attester], "AttestInvoiceVerification",
+                        attestation_request(net.actors["tier1"].uscc, NUMBER, invoice=invoice, sources=sources))
+
+
+def misread(invoice: dict) -> dict:
+    """The invoice as a check that read its total 1.00 too high verified it."""
+    return dict(invoice, amount=invoice["amount"] + 100)
+
+
+@pytest.mark.parametrize("required", [(TAX,), ()], ids=["tax source required", "any source"])
+async def test_an_attester_that_checks_again_and_finds_the_right_values_does_not_disagree_with_itself(required):
+    net, reg = await registration_requiring(required)
+    await attest(net, "regulator", misread(reg["invoices"][0]), (TAX, CREDIT))
+    message = await net.refused(net.actors["tier1"], "RegisterReceivable", reg, rule="invoice-attested-values-differ")
+    assert "total with tax 113001.00 (registered: 113000.00)" in message
+    assert f"have it verified again against {TAX if required else 'any source'}" in message
+    net.advance(seconds=60)  # checked against the tax source again: its newer values replace its older ones
+    await attest(net, "regulator", reg["invoices"][0], (TAX,))
+    await net.ok(net.actors["tier1"], "RegisterReceivable", reg)
+
+
+@pytest.mark.parametrize("required", [(TAX,), ()], ids=["tax source required", "any source"])
+async def test_an_attesters_newer_values_are_what_it_says_and_its_older_pass_does_not_outvote_them(required):
+    net, reg = await registration_requiring(required)
+    older = await attest(net, "regulator", reg["invoices"][0], (TAX, CREDIT))
+    net.advance(seconds=60)
+    newer = await attest(net, "regulator", misread(reg["invoices"][0]), (TAX,))
+    message = await net.refused(net.actors["tier1"], "RegisterReceivable", reg, rule="invoice-attested-values-differ")
+    assert f"transaction {newer['attested']['tx_id']}) verified total with tax 113001.00" in message
+    assert older["attested"]["tx_id"] not in message
+    net.advance(seconds=60)
+    await attest(net, "regulator", reg["invoices"][0], (TAX,))
+    await net.ok(net.actors["tier1"], "RegisterReceivable", reg)
+
+
+async def test_a_disagreement_names_the_sources_the_attester_in_error_attests_again():
+    net, reg = await registration_requiring((TAX, REGISTRY))
+    await attest(net, "bank", reg["invoices"][0], (TAX, REGISTRY))
+    await attest(net, "bank2", misread(reg["invoices"][0]), (TAX, REGISTRY, CREDIT))
+    message = await net.refused(net.actors["tier1"], "RegisterReceivable", reg, rule="invoice-attestations-disagree")
+    assert f"verifies the invoice again against {REGISTRY}, {TAX} in one attestation and attests" in message
+    net.advance(seconds=60)
+    await attest(net, "bank2", reg["invoices"][0], (REGISTRY, TAX))
+    await net.ok(net.actors["tier1"], "RegisterReceivable", reg)
+
+
+@pytest.mark.parametrize("required", [(TAX,), ()], ids=["tax source required", "any source"])
+async def test_an_attestation_written_before_values_were_recorded_gives_way_to_its_attesters_new_one(required):
+    net, reg = await registration_requiring(required)
+    as_written_before_the_values_were_recorded(net, await attest(net, "bank", reg["invoices"][0], (TAX, REGISTRY)))
+    message = await net.refused(net.actors["tier1"], "RegisterReceivable", reg, rule="invoice-attested-values-differ")
+    assert f"have it verified again against {TAX if required else 'any source'}" in message
+    net.advance(seconds=60)  # the bank attests again after the upgrade, on the tax source only
+    await attest(net, "bank", reg["invoices"][0], (TAX,))
+    await net.ok(net.actors["tier1"], "RegisterReceivable", reg)
 
 
 @pytest.mark.parametrize("side", ["creditor", "debtor"])
