@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from . import cpu
-from .driver import CONCURRENCY, Clock, Plan, Run, Sample, drive
+from .driver import CONCURRENCY, RATE, Clock, Plan, Run, Sample, drive
 from .network_session import open_parties
 from .workloads import WORKLOADS, Workload, merge_findings, mode_refusal
 
@@ -56,6 +56,10 @@ class Settings:
             raise ValueError(f"{self.clients} client processes for a concurrency of {self.plan.concurrency}: each "
                              f"process needs at least one operation in flight; use at most {self.plan.concurrency} "
                              "client processes or a higher concurrency")
+        if self.plan.mode == RATE and self.clients > self.plan.max_in_flight:
+            raise ValueError(f"{self.clients} client processes for at most {self.plan.max_in_flight} operations in "
+                             f"flight: each process needs at least one; use at most {self.plan.max_in_flight} client "
+                             "processes or a higher cap")
         if self.workload not in WORKLOADS:
             raise ValueError(f"workload {self.workload!r}: choose one of {', '.join(WORKLOADS)}")
         if self.plan.mode not in WORKLOADS[self.workload].modes:
@@ -65,8 +69,10 @@ class Settings:
         """This run divided among its client processes, one Settings each (``clients`` 1): process i gets
         c // n + (i < c % n) of a concurrency c, and of the pool likewise, so the shares add up to the
         figures asked for; in rate mode each sends at rate / n. The cap on operations in flight is split
-        the same way (at least 1 each), so together they keep no more outstanding than asked for. A workload
-        whose pool is per process (the hot key's: each process has its own family) gives each the whole pool."""
+        the same way, so together they keep no more outstanding than asked for (rate mode, where the cap
+        applies, refuses more processes than it; concurrency mode, which does not use it, gives each at least
+        1). A workload whose pool is per process (the hot key's: each process has its own family) gives each
+        the whole pool."""
         n = self.clients
         plan = self.plan
         caps = [max(1, cap) for cap in split_evenly(plan.max_in_flight, n)]

@@ -82,9 +82,9 @@ def workloads_named(chosen: tuple[str, ...]) -> list[str]:
     return list(dict.fromkeys(expanded))
 
 
-def refuse_unrunnable(names: list[str], mode: str, concurrency: int, clients: int) -> None:
-    """A usage error, before anything runs, for a workload that cannot run in ``mode`` or a concurrency that
-    cannot be shared by ``clients`` processes."""
+def refuse_unrunnable(names: list[str], mode: str, concurrency: int, clients: int, max_in_flight: int) -> None:
+    """A usage error, before anything runs, for a workload that cannot run in ``mode``, or a concurrency (or in
+    rate mode a cap on operations in flight) that cannot be shared by ``clients`` processes."""
     for name in names:
         if mode not in WORKLOADS[name].modes:
             raise click.UsageError(mode_refusal(name, mode))
@@ -92,6 +92,10 @@ def refuse_unrunnable(names: list[str], mode: str, concurrency: int, clients: in
         raise click.UsageError(f"--clients {clients} is more than --concurrency {concurrency}: each client process "
                                f"needs at least one operation in flight; use --clients {concurrency} or fewer, "
                                "or raise --concurrency")
+    if mode == RATE and clients > max_in_flight:
+        raise click.UsageError(f"--clients {clients} is more than --max-in-flight {max_in_flight}: each client "
+                               f"process needs at least one operation in flight; use --clients {max_in_flight} or "
+                               "fewer, or raise --max-in-flight")
 
 
 @click.command()
@@ -117,8 +121,8 @@ def refuse_unrunnable(names: list[str], mode: str, concurrency: int, clients: in
 @click.option("--call-timeout", type=FiniteFloatRange(min=0, min_open=True), default=120.0, show_default=True,
               help="Seconds before one operation counts as a timeout.")
 @click.option("--max-in-flight", type=click.IntRange(min=1), default=10_000, show_default=True,
-              help="Cap on outstanding operations in rate mode, split among --clients (late sends still count "
-                   "from their due time).")
+              help="Cap on outstanding operations in rate mode, split among --clients (at most this many "
+                   "processes; late sends still count from their due time).")
 @click.option("--grpc-option", "grpc_options", multiple=True, callback=grpc_option, metavar="grpc.NAME=VALUE",
               help="A gRPC channel option for the client's connections (repeatable).")
 @click.option("--compare-node", is_flag=True,
@@ -149,7 +153,7 @@ def bench(workloads, mode, rate, concurrency, warmup, duration, clients, pool_si
     """
     say = progress(as_json)
     names = workloads_named(workloads)
-    refuse_unrunnable(names, mode, concurrency, clients)
+    refuse_unrunnable(names, mode, concurrency, clients, max_in_flight)
     net, statuses = running_network(topology_path, data_root)
     plan = Plan(mode, rate=rate if mode == RATE else None, concurrency=concurrency if mode == CONCURRENCY else None,
                 warmup=warmup, duration=duration, call_timeout=call_timeout, max_in_flight=max_in_flight)

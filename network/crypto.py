@@ -612,11 +612,23 @@ def client_certificate(paths: OrgCrypto, user: str) -> x509.Certificate | None:
     return None
 
 
-def attribute_differences(paths: OrgCrypto, users: Iterable[UserSpec]) -> list[str]:
-    """Where a user's certificate here (client_certificate) carries other attributes than users gives it, one line
-    each: "<user>: recfin.enterprise X in its certificate, Y given". Users without a certificate here are left out:
-    the generator issues theirs from the attributes given; it keeps one it issued before, whatever it carries."""
-    out = []
+def client_users_held(paths: OrgCrypto, admin: str) -> list[str]:
+    """The client users the org's folder holds an identity of: a user folder, or the copy of its certificate the
+    org's CA kept (the admin left out)."""
+    held = {folder.name.removesuffix(f"@{paths.domain}") for folder in (paths.root / "users").glob(f"*@{paths.domain}")}
+    return sorted((held | set(issued_certificates(paths) or {})) - {admin})
+
+
+def attribute_differences(paths: OrgCrypto, users: Iterable[UserSpec], admin: str) -> list[str]:
+    """Where the client users here differ from users, one line each: a user held here (client_users_held) that
+    users does not name, "<user>: held here, not one of the users given"; a user whose certificate here
+    (client_certificate) carries other attributes than users gives it, "<user>: recfin.enterprise X in its
+    certificate, Y given". Users without a certificate here are left out: the generator issues theirs from the
+    attributes given; it keeps one it issued before, whatever it carries."""
+    users = list(users)
+    given = {user.name for user in users}
+    out = [f"{name}: held here, not one of the users given" for name in client_users_held(paths, admin)
+           if name not in given]
     for user in users:
         cert = client_certificate(paths, user.name)
         if cert is None:

@@ -14,6 +14,8 @@ admin and users whose `recfin.role` attribute says what its parties do, and the 
 An org of topology.yaml that left comes back as topology.yaml defines it (returning_org_spec: its MSP ID,
 domain and users; new ports only for those taken since). It is then listed under `added:` with the spec it was
 added with, which takes the place of topology.yaml's; `removed:` names every org that left the channel.
+No other new org may take the MSP ID or domain of an org of topology.yaml or of one that left (departed_orgs):
+the contract binds ledger parties to MSP IDs.
 
 Users issued to an org of the running channel (`recfin org user add`, network.org_users) are
 recorded here too (`users:`, by org name), so the org's users are the topology's and these: in
@@ -37,9 +39,10 @@ from __future__ import annotations
 import fcntl
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from typing import NamedTuple
 
 import yaml
 from pydantic import ValidationError
@@ -312,12 +315,55 @@ def _first_ports(topology: Topology) -> tuple[int, int, int]:
             max(o.chaincode_server_port for o in topology.orgs) + 1)
 
 
+class DepartedOrg(NamedTuple):
+    """An org that is not in the channel now but was, or is to be (topology.yaml's): what a new org may not take."""
+    name: str
+    msp_id: str
+    domain: str
+    role: str | None = None         # its `--role` where known (topology.yaml's orgs)
+
+    def add_command(self) -> str:
+        return f"recfin org add {self.name} " + (f"--role {self.role}" if self.role else "--role ROLE")
+
+
+def departed_orgs(defined: Topology, topology: Topology, data_root: Path) -> list[DepartedOrg]:
+    """The orgs of topology.yaml (defined) and those membership.yaml lists as removed that are not among the
+    channel's orgs (topology). The receivables contract binds ledger parties to an MSP ID, so an org under a departed
+    org's MSP ID (or domain) with a CA of its own could act for that org's parties. A removed org that is not
+    topology.yaml's has no spec kept: its MSP ID and domain are those `recfin org add` and `recfin org keys` give a
+    new org of that name."""
+    departed = {o.name: DepartedOrg(o.name, o.msp_id, o.domain, org_role(o)) for o in defined.orgs}
+    parent = _parent_domain(defined)
+    for name in load_state(data_root)["removed"]:
+        departed.setdefault(name, DepartedOrg(name, msp_id_for(name), f"{name}.{parent}"))
+    present = {o.name for o in topology.orgs}
+    return [org for org in departed.values() if org.name not in present]
+
+
+def departed_clash(departed: Iterable[DepartedOrg], name: str, msp_id: str, domain: str) -> DepartedOrg | None:
+    """The departed org, other than name itself, whose MSP ID or domain an org named name would take."""
+    return next((org for org in departed if org.name != name
+                 and (org.msp_id == msp_id or org.domain.lower() == domain.lower())), None)
+
+
+def departed_clash_problem(org: DepartedOrg, name: str, msp_id: str, domain: str) -> str:
+    taken = f"the MSP ID {msp_id}" if org.msp_id == msp_id else f"the domain {domain}"
+    return (f"an org named {name} would take {taken}, which is {org.name}'s, an org of topology.yaml or one "
+            f"that left the channel: the receivables contract binds {org.name}'s parties on the ledger to its MSP "
+            f"ID, so an org under it with another CA could act for them")
+
+
 def new_org_spec(topology: Topology, name: str, role: str, enterprise: str | None = None,
-                 users: int = 2) -> PeerOrgSpec:
-    """The spec of a new peer org in this topology's conventions (NetworkError on a clash or bad role)."""
+                 users: int = 2, departed: Sequence[DepartedOrg] = ()) -> PeerOrgSpec:
+    """The spec of a new peer org in this topology's conventions (NetworkError on a clash or bad role). departed
+    (departed_orgs): orgs not in the channel whose MSP ID and domain the new org may not take either."""
     _check_role(role)
     if any(name.lower() == o.name.lower() for o in topology.orgs) or name == topology.orderer_org.name:
         raise NetworkError(f"an org named {name} is already in the network: choose another name")
+    msp_id, domain = msp_id_for(name), f"{name}.{_parent_domain(topology)}"
+    if clash := departed_clash(departed, name, msp_id, domain):
+        raise NetworkError(f"{departed_clash_problem(clash, name, msp_id, domain)}. Add {clash.name} back under its "
+                           f"own name (`{clash.add_command()}`), or choose another name")
     if role != "regulator" and not enterprise:
         raise NetworkError(f"a {role} org's users act for an enterprise: give its unified social credit code "
                            f"with --enterprise")
@@ -325,7 +371,7 @@ def new_org_spec(topology: Topology, name: str, role: str, enterprise: str | Non
     attrs = {"recfin.role": ROLE_ATTRS[role]} | ({"recfin.enterprise": enterprise} if enterprise else {})
     try:
         spec = PeerOrgSpec.model_validate({
-            "name": name, "msp_id": msp_id_for(name), "domain": f"{name}.{_parent_domain(topology)}",
+            "name": name, "msp_id": msp_id, "domain": domain,
             "role": CONTRACT_ROLES[role],
             "chaincode_server_port": cc_server_port,
             "peers": [{"name": "peer0", "port": peer_port, "chaincode_port": peer_port + 1,

@@ -181,22 +181,25 @@ class OrgMembership:
         elif name in state["removed"] and any(o.name == name for o in defined.orgs):
             spec = membership.returning_org_spec(defined, self.topology, name, role, enterprise)
         else:
-            spec = membership.new_org_spec(self.topology, name, role, enterprise)
+            spec = membership.new_org_spec(self.topology, name, role, enterprise, departed=self._departed())
         self._check_certificates_fit(spec)
         return spec
 
     def _check_certificates_fit(self, spec: PeerOrgSpec) -> None:
-        """Refused when the org's folder holds users (made by an earlier `org add` of it) whose certificates carry
-        other attributes than spec gives them: the generator keeps a certificate once issued, so the update would
-        name one role or enterprise while the org's users act with another."""
+        """Refused when the org's folder holds users (made by an earlier `org add` of it) that spec does not name
+        (user names follow the role: officerN, supplierN) or whose certificates carry other attributes than spec
+        gives them: the generator keeps a certificate once issued, so the update would name one role or enterprise
+        while the org's users act with another. The users `recfin org user add` issued it and this data folder
+        records count as the spec's."""
         paths = org_crypto(self.root, spec.name, spec.domain)
-        differing = crypto.attribute_differences(paths, spec.users)
+        users = membership.with_recorded_users(spec, self.root).users
+        differing = crypto.attribute_differences(paths, users, spec.admin)
         if differing:
             raise OrgChangeError(
-                f"{paths.root} holds {spec.name}'s users from an earlier `recfin org add`, and their certificates "
-                f"carry other attributes than this one gives them ({'; '.join(differing)}): a certificate is kept "
-                f"once issued. Run the command with the --role and --enterprise of that first attempt; or, if "
-                f"{spec.msp_id} is not in the channel (no update adding it was submitted), start over: move "
+                f"{paths.root} holds {spec.name}'s users from an earlier `recfin org add`, and they are not the "
+                f"users this one gives it or their certificates carry other attributes ({'; '.join(differing)}): a "
+                f"certificate is kept once issued. Run the command with the --role and --enterprise of that first "
+                f"attempt; or, if {spec.msp_id} is not in the channel (no update adding it was submitted), start over: move "
                 f"{paths.root} out of the data folder and run this command again")
 
     def grown(self, spec: PeerOrgSpec) -> Topology:
@@ -230,9 +233,27 @@ class OrgMembership:
                             current: configtx_pb2.Config | None = None) -> OrgChange:
         """The signed update adding the org its public definition describes (its keys stay on its own
         host, so its node starts there); nothing written to the data folder, nothing submitted."""
+        self._check_not_departed(definition)
         if current is None:
             current = self.fetch_config(self._via())
         return plan_add_defined(self.topology, self.root, current, definition, sign_as)
+
+    def _departed(self) -> list[membership.DepartedOrg]:
+        return membership.departed_orgs(self.net.defined_topology, self.topology, self.root)
+
+    def _check_not_departed(self, definition: OrgDefinition) -> None:
+        """Refused when the definition's MSP ID or domain is that of an org of topology.yaml or one that left,
+        unless it is that org coming back: its CA the one this data folder holds for it."""
+        org = definition.org
+        for departed in self._departed():
+            if departed.msp_id != org.msp_id and departed.domain.lower() != org.domain.lower():
+                continue
+            held = org_crypto(self.root, departed.name, departed.domain).ca_cert
+            if held.is_file() and held.read_bytes() == definition.ca_cert:
+                continue
+            raise OrgChangeError(f"{membership.departed_clash_problem(departed, org.name, org.msp_id, org.domain)}"
+                                 f"; the definition's CA is not the one {self.root} holds for {departed.name}. The "
+                                 f"company makes its keys again under another name (`recfin org keys`)")
 
     def add(self, name: str, role: str, enterprise: str | None = None,
             sign_as: list[str] | None = None) -> OrgChange | None:
@@ -417,7 +438,8 @@ class OrgMembership:
 
     # ---- remove ----------------------------------------------------------------------------------
     def check_removable(self, name: str) -> PeerOrgSpec:
-        """The org, unless it is the last of a role among the orgs this data folder records."""
+        """The org, unless it is the last of a role among the orgs this data folder records: the check for an org
+        already gone from the channel (check_removable_now), whose config then tells nothing of it."""
         org = self.topology.org(name)
         role = membership.last_of_role(self.topology, org.name)
         if role is not None:
@@ -442,12 +464,22 @@ class OrgMembership:
                                  f"run this from a data folder that records them")
         raise _last_of_role(org, role)
 
+    def check_removable_now(self, org: PeerOrgSpec, current: configtx_pb2.Config) -> None:
+        """check_removable_from while the channel (current) has the org: its config says which orgs stay, and this
+        data folder's record alone would count an org it records that the channel lacks, or miss one the channel
+        has that it does not record. Once the org is gone from the channel, this data folder's record
+        (check_removable)."""
+        if org.msp_id in channel_config.application_orgs(current):
+            self.check_removable_from(org, current)
+        else:
+            self.check_removable(org.name)
+
     def plan_remove(self, name: str, sign_as: list[str] | None = None,
                     current: configtx_pb2.Config | None = None) -> OrgChange:
-        org = self.check_removable(name)
+        org = self.topology.org(name)
         if current is None:
             current = self.fetch_config(self._via(leaving=org.name))
-        self.check_removable_from(org, current)
+        self.check_removable_now(org, current)
         return plan_remove(self.topology, self.root, current, org.name, sign_as)
 
     def remove(self, name: str, sign_as: list[str] | None = None,
@@ -456,15 +488,15 @@ class OrgMembership:
         signature_policy: the endorsement policy the chaincode is deployed again with (default: the one it has,
         or the topology's derived one for the staying orgs), refused when it would name the org."""
         say = self.net.say
-        org = self.check_removable(name)
+        org = self.topology.org(name)
         self.check_policy_without(org, signature_policy)
         via = self._via(leaving=org.name)
         current = self.fetch_config(via)
+        self.check_removable_now(org, current)
         change = None
         if org.msp_id not in channel_config.application_orgs(current):
             say(f"[1/4] {org.msp_id} is not in {self.topology.channel}'s config: update skipped")
         else:
-            self.check_removable_from(org, current)
             change = plan_remove(self.topology, self.root, current, org.name, sign_as)
             say(f"[1/4] config update: {change.verdict.describe()}")
             self._require_signatures(change)

@@ -72,20 +72,18 @@ USER_ROLE_TO_CONTRACT_ROLE = {"debtor": "core_enterprise", "creditor": "supplier
 DERIVED = "derived"      # chaincode.collections_config / endorsement_policy: derived from the orgs' roles
 
 
-def _attrs_of(user: object) -> dict[str, str] | None:
-    """A user's attrs as written ({} when left out), None when the user or its attrs are not of UserSpec's shape."""
+def _role_attr_of(user: object) -> str | None:
+    """A user's recfin.role attribute as written ("" when it gives none); None when the user, its attrs or that
+    attribute are not of UserSpec's shape. Its other attributes are left to the field validation."""
     if isinstance(user, UserSpec):
-        return user.attrs
+        return user.attrs.get("recfin.role", "")
     if not isinstance(user, dict):
         return None
     attrs = {} if user.get("attrs") is None else user["attrs"]
-    if not isinstance(attrs, dict) or not all(isinstance(v, str) for v in [*attrs, *attrs.values()]):
+    if not isinstance(attrs, dict):
         return None
-    return attrs
-
-
-def _contract_role_of(attrs: dict[str, str]) -> str | None:
-    return USER_ROLE_TO_CONTRACT_ROLE.get(attrs.get("recfin.role"))
+    role = attrs.get("recfin.role", "")
+    return role if isinstance(role, str) else None
 
 
 class OrdererOrgSpec(_Model):
@@ -117,10 +115,10 @@ class PeerOrgSpec(_Model):
         if not isinstance(data, dict) or data.get("role") is not None:
             return data
         users = data.get("users") or []
-        attrs = [_attrs_of(u) for u in users] if isinstance(users, list) else [None]
-        if None in attrs:       # users of another shape: left to the field validation, which names the field
+        role_attrs = [_role_attr_of(u) for u in users] if isinstance(users, list) else [None]
+        if None in role_attrs:      # users of another shape: left to the field validation, which names the field
             return data
-        roles = {_contract_role_of(a) for a in attrs} - {None}
+        roles = {USER_ROLE_TO_CONTRACT_ROLE.get(attr) for attr in role_attrs} - {None}
         if len(roles) != 1:
             found = f"name {', '.join(sorted(roles))}" if roles else "name none"
             raise ValueError(f"role: give what the org's parties are ({', '.join(ROLES)}); its users' "

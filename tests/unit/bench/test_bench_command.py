@@ -96,6 +96,16 @@ def test_more_client_processes_than_the_concurrency_is_a_usage_error(tmp_path):
     assert "--clients 3 is more than --concurrency 2" in result.output and "use --clients 2 or fewer" in result.output
 
 
+def test_more_client_processes_than_the_cap_in_rate_mode_is_a_usage_error(tmp_path):
+    """Each process needs one operation in flight: 3 processes under a cap of 2 would keep 3 out."""
+    result = CliRunner().invoke(bench, ["--data-root", str(tmp_path), "-w", "register", "--rate", "30", "--clients",
+                                        "3", "--max-in-flight", "2"])
+    assert result.exit_code == 2, result.output
+    assert "--clients 3 is more than --max-in-flight 2" in result.output
+    assert "use --clients 2 or fewer, or raise --max-in-flight" in result.output
+    assert "no running network" not in result.output
+
+
 def test_the_report_states_the_concurrency_that_ran_and_each_client_process_share(tmp_path, monkeypatch):
     got = wire_to_a_recording_client(monkeypatch)
     result = CliRunner().invoke(bench, ["-w", "confirm", "--mode", "concurrency", "--concurrency", "16", "--clients",

@@ -195,13 +195,13 @@ def test_the_rate_is_shared_evenly_and_the_report_states_the_rate_asked_for():
 
 
 @pytest.mark.parametrize("mode, cap, clients, each", [("rate", 100, 3, [34, 33, 33]), ("rate", 10_000, 1, [10_000]),
-                                                      ("rate", 2, 3, [1, 1, 1]), ("concurrency", 7, 2, [4, 3])])
-def test_the_cap_on_operations_in_flight_is_shared_like_the_rate_with_at_least_one_each(mode, cap, clients, each):
+                                                      ("rate", 3, 3, [1, 1, 1]), ("concurrency", 7, 2, [4, 3])])
+def test_the_cap_on_operations_in_flight_is_shared_like_the_rate(mode, cap, clients, each):
     figure = {"rate": 50} if mode == "rate" else {"concurrency": 4}
     settings = Settings("register", Plan(mode, **figure, warmup=1, duration=2, max_in_flight=cap), pool_size=0,
                         clients=clients)
     shares = settings.shares()
-    assert [s.plan.max_in_flight for s in shares] == each          # adds up to the cap unless under 1 each
+    assert [s.plan.max_in_flight for s in shares] == each          # adds up to the cap
     assert [share["max_in_flight"] for share in client_shares(shares)] == each
     assert merged_plan(settings.plan, shares).max_in_flight == cap  # the report's plan: the cap asked for
 
@@ -209,6 +209,15 @@ def test_the_cap_on_operations_in_flight_is_shared_like_the_rate_with_at_least_o
 def test_each_client_process_splits_its_own_hot_family_with_the_whole_budget():
     settings = Settings("hotkey", Plan("concurrency", concurrency=8, warmup=1, duration=2), pool_size=290, clients=3)
     assert [(s.plan.concurrency, s.pool_size) for s in settings.shares()] == [(3, 290), (3, 290), (2, 290)]
+
+
+def test_more_client_processes_than_the_cap_in_rate_mode_is_refused():
+    """Under a cap of 2, three processes could keep only 2 in flight if each had less than one: refused."""
+    with pytest.raises(ValueError, match="3 client processes for at most 2 operations in flight.*at most 2 client"):
+        Settings("register", Plan("rate", rate=30, warmup=1, duration=2, max_in_flight=2), pool_size=0, clients=3)
+    settings = Settings("register", Plan("concurrency", concurrency=4, warmup=1, duration=2, max_in_flight=1),
+                        pool_size=0, clients=2)              # concurrency mode does not use the cap
+    assert [s.plan.concurrency for s in settings.shares()] == [2, 2]
 
 
 def test_more_client_processes_than_operations_in_flight_is_refused():

@@ -87,6 +87,27 @@ def test_an_org_of_topology_yaml_comes_back_only_as_it_is_defined(topology, role
         membership.returning_org_spec(topology, left, "coreenterprise", role, enterprise)
 
 
+def test_a_new_org_may_not_take_the_msp_id_or_domain_of_an_org_that_left(topology, tmp_path):
+    """The contract binds ledger parties to MSP IDs: core-enterprise would be CoreEnterpriseMSP, the MSP ID of
+    coreenterprise (topology.yaml's), and bank-2 Bank2MSP, that of bank2 (added, then removed)."""
+    membership.record_added(tmp_path, membership.new_org_spec(topology, "bank2", "bank", "91110000MA1K00006B"))
+    membership.record_removed(tmp_path, "coreenterprise")
+    membership.record_removed(tmp_path, "bank2")
+    now = membership.effective(topology, tmp_path)
+    departed = membership.departed_orgs(topology, now, tmp_path)
+    assert departed == [("coreenterprise", "CoreEnterpriseMSP", "core.recfin.local", "core-enterprise"),
+                        ("bank2", "Bank2MSP", "bank2.recfin.local", None)]
+    for name, role, taken in [("core-enterprise", "core-enterprise", "the MSP ID CoreEnterpriseMSP, which is "
+                                                                     "coreenterprise's"),
+                              ("core", "core-enterprise", "the domain core.recfin.local, which is coreenterprise's"),
+                              ("bank-2", "bank", "the MSP ID Bank2MSP, which is bank2's")]:
+        with pytest.raises(NetworkError, match=f"an org named {name} would take {taken}.*`recfin org add "):
+            membership.new_org_spec(now, name, role, "91310000MA1K000019", departed=departed)
+        membership.new_org_spec(now, name, role, "91310000MA1K000019")      # the clash is the departed org's alone
+    # bank2 itself comes back under its own name (its crypto folder, and CA, are the ones it left with)
+    assert membership.new_org_spec(now, "bank2", "bank", "91110000MA1K00006B", departed=departed).msp_id == "Bank2MSP"
+
+
 def test_a_data_folder_that_lists_an_org_of_topology_yaml_as_added_still_loads(topology, tmp_path):
     """As an `org add` of a topology org that had left recorded it before such a spec took the org's place
     (the name off `removed:`, the spec under `added:`)."""

@@ -255,6 +255,22 @@ def test_the_core_enterprise_that_left_comes_back_with_its_msp_id_domain_users_a
     assert not channel_peer.exists()
 
 
+def test_a_new_org_under_the_msp_id_of_the_core_enterprise_that_left_is_refused(
+        channel_peer, topology, data_root, tmp_path):
+    """core-enterprise would be CoreEnterpriseMSP with a CA of its own, whose admin could bind identities to the
+    parties the ledger holds for the departed coreenterprise."""
+    _left_channel(tmp_path, topology, data_root, "coreenterprise")
+    members = OrgMembership(Network(topology, data_root=data_root))
+    for attempt in (lambda: members.plan_add("core-enterprise", "core-enterprise", "91310000MA1K000019"),
+                    lambda: members.add("core-enterprise", "core-enterprise", "91310000MA1K000019")):
+        with pytest.raises(NetworkError, match="core-enterprise would take the MSP ID CoreEnterpriseMSP, which is "
+                                               "coreenterprise's.*`recfin org add coreenterprise --role core-enterprise`"):
+            attempt()
+    assert not (data_root / "crypto" / "core-enterprise").exists()
+    assert not channel_peer.exists()
+    assert members.plan_add("coreenterprise", "core-enterprise", None).org.msp_id == "CoreEnterpriseMSP"
+
+
 def _removal_file(members, current, name, tmp_path) -> Path:
     """A removal written as another host's recfin (or configtxlator and `peer channel signconfigtx`) would write it:
     the pure planner, which checks no role."""
@@ -285,10 +301,28 @@ def test_a_removal_is_refused_when_the_channel_has_an_org_whose_role_this_data_f
         config_block(channel_config(grown, data_root), topology.channel).SerializeToString())
     members = OrgMembership(Network(topology, data_root=data_root, timeout=5))
     path = _removal_file(members, members.fetch_config("bank"), "regulator", tmp_path)
-    with pytest.raises(OrgChangeError, match="the channel also has Regulator2MSP, which it does not, so whether one of "
-                                             "them is a regulator org cannot be told here"):
-        members.submit_update_file(path, channel_only=True)
+    # `org remove` says what `org submit` says: the channel's orgs count, not this data folder's record alone
+    for attempt in (lambda: members.submit_update_file(path, channel_only=True),
+                    lambda: members.plan_remove("regulator", sign_as=[]),
+                    lambda: members.remove("regulator")):
+        with pytest.raises(OrgChangeError, match="the channel also has Regulator2MSP, which it does not, so whether "
+                                                 "one of them is a regulator org cannot be told here"):
+            attempt()
     assert not channel_peer.exists()
+
+
+def test_a_removal_the_channel_already_has_is_held_to_this_data_folders_record(
+        channel_peer, topology, data_root, tmp_path):
+    """regulator is gone from the channel (removed from another host); here it is still the last regulator org
+    recorded, and the config, which lacks it, tells nothing of its role: the record decides."""
+    left = membership.with_orgs(topology, [o for o in topology.orgs if o.name != "regulator"])
+    (tmp_path / "current.block").write_bytes(
+        config_block(channel_config(left, data_root), topology.channel).SerializeToString())
+    members = OrgMembership(Network(topology, data_root=data_root, timeout=5))
+    with pytest.raises(OrgChangeError, match="regulator is the channel's last regulator org: .* --role regulator"):
+        members.remove("regulator")
+    assert not channel_peer.exists()
+    assert membership.load_state(data_root)["removed"] == []
 
 
 def test_org_add_again_with_another_enterprise_is_refused_naming_the_certificates_kept(
@@ -312,4 +346,29 @@ def test_org_add_again_with_another_enterprise_is_refused_naming_the_certificate
                                                        "officer1"))["recfin.enterprise"] == CODE
     again = members.plan_add("bank2", "bank", CODE, sign_as=[])           # as the first attempt: planned
     assert org_change.parties_of(again.org)["enterprises"] == [CODE]
+    assert not channel_peer.exists()
+
+
+def test_org_add_again_with_another_role_is_refused_naming_the_users_it_would_not_have(
+        channel_peer, topology, data_root):
+    """User names follow the role: a retry as a supplier would give bank2 supplier1 and supplier2, while its folder
+    keeps officer1 and officer2, issued as financiers. A user issued by `recfin org user add` and recorded here is
+    one of the org's; one the folder holds without a record is named."""
+    members = OrgMembership(Network(topology, data_root=data_root))
+    first = members.plan_add("bank2", "bank", CODE, sign_as=[])
+    with pytest.raises(OrgChangeError) as refused:
+        members.plan_add("bank2", "supplier", CODE, sign_as=[])
+    message = str(refused.value)
+    assert "holds bank2's users from an earlier `recfin org add`" in message
+    assert "officer1: held here, not one of the users given; officer2: held here, not one of the users given" in message
+    assert "supplier1" not in message          # not issued yet: issued from what is given
+    assert not (data_root / "crypto" / "bank2" / "users" / "supplier1@bank2.recfin.local").exists()
+
+    paths = crypto.org_crypto(data_root, "bank2", first.org.domain)
+    clerk = first.org.users[0].model_copy(update={"name": "clerk1"})
+    crypto.issue_user(paths, "clerk1", "client", clerk.attrs)
+    with pytest.raises(OrgChangeError, match="clerk1: held here, not one of the users given"):
+        members.plan_add("bank2", "bank", CODE, sign_as=[])
+    membership.record_user(data_root, "bank2", clerk)            # as `recfin org user add` records it
+    assert members.plan_add("bank2", "bank", CODE, sign_as=[]).org.msp_id == "Bank2MSP"      # planned
     assert not channel_peer.exists()

@@ -265,6 +265,25 @@ def test_a_definition_that_clashes_with_the_network_here_is_refused(sent, channe
         host(hosts, network_host, channel).plan_add_definition(org_definition_file.read(sent))
 
 
+def test_a_definition_under_the_msp_id_of_an_org_that_left_is_refused_unless_it_is_that_org(
+        fake_fabric, hosts, network_host, tmp_path):
+    """coreenterprise left; keys made elsewhere for core-enterprise carry CoreEnterpriseMSP with another CA. The
+    definition of coreenterprise itself (its CA the one this data folder holds) brings it back."""
+    membership.record_removed(network_host, "coreenterprise")
+    left = membership.effective(hosts, network_host)
+    channel = ScriptedChannel(hosts, channel_config(left, network_host))
+    impostor = org_keys.make(left, "core-enterprise", "core-enterprise", OTHER_CODE, tmp_path / "impostor")
+    assert impostor.definition.org.msp_id == "CoreEnterpriseMSP"
+    with pytest.raises(OrgChangeError, match="core-enterprise would take the MSP ID CoreEnterpriseMSP, which is "
+                                             "coreenterprise's.*the definition's CA is not the one .* holds for "
+                                             "coreenterprise"):
+        host(hosts, network_host, channel).plan_add_definition(impostor.definition)
+    assert not channel.updates
+    returning = org_definition_file.from_crypto(hosts, network_host, "coreenterprise")
+    change = host(hosts, network_host, channel).plan_add_definition(returning, sign_as=["bank", "supplier"])
+    assert change.org.msp_id == "CoreEnterpriseMSP" and change.verdict.ok
+
+
 def test_a_revoked_user_whose_folder_was_removed_is_passed_over_and_shown_revoked(company, keyless_bundle, hosts):
     """`recfin org keys` never issues it again, so the keys stay complete without it."""
     keys = org_crypto(company.root, "bank2", company.definition.org.domain)

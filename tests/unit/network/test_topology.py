@@ -214,6 +214,18 @@ def test_malformed_users_of_an_org_without_a_role_are_reported_by_field(users, f
     assert any(line.startswith(f"topology.yaml: {field}") for line in str(err.value).splitlines()), str(err.value)
 
 
+@pytest.mark.parametrize("key, value", [("recfin.enterprise", 913100001234567890), ("hf.Revoker", True)])
+def test_a_non_string_attribute_other_than_the_role_leaves_the_role_derived(key, value):
+    """Unquoted digits or a YAML boolean are named by field; the role is still read from the users' recfin.role."""
+    data = raw()
+    del data["orgs"][0]["role"]
+    data["orgs"][0]["users"][0]["attrs"][key] = value
+    with pytest.raises(TopologyError) as err:
+        parse(data)
+    assert str(err.value).splitlines() == [f"topology.yaml: orgs[0].users[0].attrs.{key}: Input should be a valid "
+                                           f"string"]
+
+
 def test_an_org_definition_file_with_malformed_users_is_refused_naming_the_field(tmp_path):
     from network.org_definition_file import FORMAT, OrgDefinitionError, read
 
