@@ -20,6 +20,11 @@ from ._reading import ValueProblem
 from .credit_code import check_tax_id
 
 MONEY = r"-?\d[\d,]*\.\d{2}"
+# A tax rate as printed: a whole or decimal percent (13%, 1.5%), a statutory rate reduced to the one the tax is
+# computed at (5%减按1.5%: see _reading.to_rate), or a word or stars for none. Both the item-row pattern and a
+# rate cell's reading are held to it; OCR may put a space before a % or around 减按, which the row pattern allows
+# and a cell's reading has taken out before it is matched.
+TAX_RATE = r"\d{1,2}(?:\.\d+)?\s*%(?:\s*减按\s*\d{1,2}(?:\.\d+)?\s*%)?|免税|不征税|免征|\*{3}"
 _DIGITS = "0123456789"
 _LOOKALIKE = str.maketrans("IOSZ", "1052")
 STRAY = str.maketrans("", "", "“”‘’\"'|")  # quotes and bars OCR sees in specks; no field has them
@@ -160,7 +165,7 @@ KINDS: dict[str, FieldKind] = {
     "quantity": FieldKind(_FIGURE, _no_spaces, _matches(r"\d+(?:\.\d+)?")),
     "unit_price": FieldKind(_FIGURE, _no_spaces, _matches(r"\d+(?:\.\d+)?")),
     "amount": FieldKind(_FIGURE, _money_text, _matches(MONEY)),
-    "tax_rate": FieldKind(_FIGURE, _no_spaces, _matches(r"\d{1,2}(?:\.\d+)?%(?:减按\d{1,2}(?:\.\d+)?%)?|免税|不征税|免征|\*{3}")),
+    "tax_rate": FieldKind(_FIGURE, _no_spaces, _matches(TAX_RATE)),
     "tax": FieldKind(_FIGURE, _money_text, _matches(MONEY + r"|\*+")),
 }
 

@@ -54,6 +54,16 @@ def test_tax_ids_that_differ_only_by_look_alike_letters_agree():
     assert (found.value, found.doubt) == ("91110108MA01C3D5ER", None)
 
 
+def test_a_reduced_levy_rate_is_a_well_formed_rate():
+    # the page pass stopped short of the last %; the rate cell's second reading is taken whole, its spaces out
+    found = reconcile(Found("5%减按1.5", 0.9), Reading("5% 减按1.5%", 0.7), KINDS["tax_rate"])
+    assert (found.value, found.confidence) == ("5%减按1.5%", 0.7)
+    # two well-formed readings that disagree keep the surer, and the doubt flags the field
+    found = reconcile(Found("5%减按1.5%", 0.6), Reading("1.5%", 0.9), KINDS["tax_rate"])
+    assert found.value == "1.5%" and "'5%减按1.5%'" in found.doubt
+    assert reconcile(Found("5%减按1.5%", 0.9), Reading("5%减按", 0.95), KINDS["tax_rate"]).value == "5%减按1.5%"
+
+
 # --- figures restored from the arithmetic ---------------------------------------------
 
 def _row(quantity="1", price="1000.00", amount="1000.00", rate="6%", tax="60.00", sure=None):

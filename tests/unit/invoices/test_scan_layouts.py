@@ -8,8 +8,9 @@ import pytest
 
 from client.invoices import check_invoice, parse_invoice, read_scan
 from client.invoices._lines import TextLine, text_lines
-from client.invoices._scan_layout import header_readings
-from client.invoices.scan import field_accuracy
+from client.invoices._pdf_text import text_layer
+from client.invoices._scan_layout import header_readings, item_rows
+from client.invoices.scan import extract_fields, field_accuracy
 
 from . import _render
 from ._samples import BUYER, SELLER, invoice, line
@@ -137,6 +138,36 @@ def test_stars_for_the_tax_of_a_taxed_line_are_not_read_as_zero(tmp_path):
     assert tax.flagged and not result.ok
     # restored from amount x rate, as any unreadable figure is, and flagged as derived: never a silent 0
     assert result.line_items[2] is None or result.line_items[2].tax_fen != 0
+
+
+# ------------------------------------------------------------------ a reduced levy rate
+
+def rent_invoice():
+    """Individual housing rent beside taxed lines: levied at 5% reduced to 1.5%, its tax the amount at 1.5%."""
+    return invoice(lines=(line("*经营租赁*房屋租金", "1", "1000.00", "0.015", unit="月"),) + invoice().lines[1:])
+
+
+@needs_font
+@pytest.mark.parametrize("rate", ["1.5%", "5%减按1.5%"])
+def test_a_reduced_levy_rate_is_read_with_and_without_the_characters_places(tmp_path, rate):
+    from pypdf import PdfReader
+
+    inv = rent_invoice()
+    pdf = text_pdf(inv, tmp_path, printed={(0, "tax_rate"): rate})
+    placed = read_scan(pdf)   # the row cut by where its characters are
+    assert placed.ok, [(k, placed.fields[k].reason) for k in placed.flagged]
+    assert placed.invoice.model_dump(exclude={"kind"}) == inv.model_dump(exclude={"kind"})
+    text, _ = text_layer(PdfReader(pdf).pages)
+    fields, unplaced, _ = extract_fields(text_lines(text), 0.8)   # the same text, split by the row pattern
+    assert fields["lines[0].tax_rate"].value == rate and not fields["lines[0]"].flagged
+    assert unplaced.model_dump() == placed.invoice.model_dump()
+
+
+@pytest.mark.parametrize("rate", ["13%", "1.5%", "5%减按1.5%", "5% 减按 1.5%", "免征", "***"])
+def test_the_row_pattern_takes_every_rate_a_rate_cell_may_hold(rate):
+    [row] = item_rows(text_lines("项目名称 规格型号 单位 数量 单价 金额 税率/征收率 税额\n"
+                                 f"*经营租赁*房屋租金 月 1 1000.00 1000.00 {rate} 15.00\n"))
+    assert row.problem is None and row.cells["tax_rate"].value == rate and row.cells["tax"].value == "15.00"
 
 
 # ------------------------------------------------------------------ 差额征税
