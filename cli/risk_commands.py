@@ -311,13 +311,15 @@ def train(seed: int | None, debtors: int | None, out_dir: Path | None, compare: 
     Example:
       recfin risk train --seed 20261128 --debtors 300 --out /tmp/model --json
     """
+    from client.risk.model import MODELS_DIR   # where the model is written without --out
     from client.risk.training import DEFAULT_DEBTORS, DEFAULT_SEED, summary, train_and_save
     t0 = time.perf_counter()
     try:
         model, report, path = train_and_save(seed if seed is not None else DEFAULT_SEED,
                                              debtors or DEFAULT_DEBTORS, out_dir, compare=compare)
     except OSError as exc:
-        raise click.ClickException(f"cannot write the model to {exc.filename or out_dir}: {exc.strerror or exc} "
+        raise click.ClickException(f"cannot write the model to {exc.filename or out_dir or MODELS_DIR}: "
+                                   f"{exc.strerror or exc} "
                                    "(pass --out with a folder you can write)") from None
     seconds = time.perf_counter() - t0
     if as_json:

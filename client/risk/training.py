@@ -351,14 +351,18 @@ def _write_all_or_none(files: list[tuple[Path, str]]) -> None:
     were. The ``OSError`` names the target, not its temporary file, and no temporary file is left behind.
     """
     targets: dict[str, Path] = {}   # temporary file -> the target it stands for
+    # the target being written: a failed write (a full disk, a file size limit) names no file, and is named by it
+    writing: Path | None = None
     try:
         with ExitStack() as staged:   # unwinds last in, first out: the last file given is entered first
             for path, text in reversed(files):
+                writing = path
                 temporary = staged.enter_context(staged_file(path))
                 targets[str(temporary)] = path
                 temporary.write_text(text, encoding="utf-8")
+            writing = None   # the renames that follow name their temporary file
     except OSError as error:
-        target = targets.get(error.filename)
+        target = writing if error.filename is None else targets.get(error.filename)
         if target is None:
             raise
         raise OSError(error.errno, error.strerror, str(target)) from None

@@ -1,11 +1,14 @@
 """Bad input an operator may hand `recfin risk ...`: one line saying what is wrong, never a traceback, no partial files."""
+import errno
 import json
+from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
 
 from cli.risk_commands import risk
 from client.risk import LedgerEvent, ReceivableHistory
+from client.risk import model as model_module
 from client.risk import training
 from client.risk.model import VERSION
 from client.risk.simulator import SimulationConfig, simulate
@@ -148,6 +151,42 @@ def test_train_names_the_card_it_could_not_write(tmp_path, trained_once):
     r = invoke("train", "--out", tmp_path)
     assert r.exit_code == 1 and f"cannot write the model to {card}: Is a directory" in error_line(r)
     assert ".tmp" not in error_line(r) and not (tmp_path / f"late_payment-{VERSION}.json").exists()
+
+
+def _disk_full_writing(monkeypatch, name):
+    """Writing the temporary file of ``name`` fails as a full disk fails a write: with no file named."""
+    write_text = Path.write_text
+
+    def write(self, *args, **kwargs):
+        if self.name.startswith(f".{name}."):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return write_text(self, *args, **kwargs)
+    monkeypatch.setattr(Path, "write_text", write)
+
+
+def test_a_failed_write_names_the_file_it_was_writing(tmp_path, trained_once, monkeypatch):
+    artefact = tmp_path / f"late_payment-{VERSION}.json"
+    _disk_full_writing(monkeypatch, artefact.name)
+    with pytest.raises(OSError) as raised:
+        training.train_and_save(5, 20, tmp_path, compare=False)
+    assert (raised.value.errno, raised.value.filename) == (errno.ENOSPC, str(artefact))
+    assert list(tmp_path.iterdir()) == []   # neither file, and no temporary one
+
+
+def test_train_without_out_names_the_models_folder_for_a_failure_that_names_no_file(tmp_path, trained_once,
+                                                                                     monkeypatch):
+    monkeypatch.setattr(model_module, "MODELS_DIR", tmp_path)   # never the shipped models
+    card = tmp_path / f"late_payment-{VERSION}.card.md"
+    _disk_full_writing(monkeypatch, card.name)
+    r = invoke("train")
+    assert r.exit_code == 1 and f"cannot write the model to {card}: No space left on device" in error_line(r)
+
+    def unnamed(*_):
+        raise OSError(errno.ENOSPC, "No space left on device")
+    monkeypatch.setattr(training, "model_card", unnamed)   # fails before any file is written
+    r = invoke("train")
+    assert r.exit_code == 1 and f"cannot write the model to {tmp_path}: No space left on device" in error_line(r)
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_train_writes_both_files_whole(tmp_path):
