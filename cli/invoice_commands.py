@@ -19,7 +19,6 @@ import errno
 import json
 import logging
 import os
-import tempfile
 from contextlib import ExitStack, contextmanager
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -487,7 +486,7 @@ def attest(file: Path, identity: str, evidence_file: Path | None, request_id: st
         evidence = attestation(result)
         if evidence_file is not None:
             _refuse_existing_evidence(evidence_file)
-            _check_writable(evidence_file)
+            existing_folder = _check_writable(evidence_file)
         if request_id is not None:
             _create_evidence(evidence_file, evidence.document, request_id)
             written_before = True
@@ -519,7 +518,7 @@ def attest(file: Path, identity: str, evidence_file: Path | None, request_id: st
     except CommandError as refused:
         if not written_before:
             raise
-        _remove_evidence(evidence_file)
+        _remove_evidence(evidence_file, existing_folder)
         raise CommandError(f"{refused.message}; {evidence_file} was removed: it held nothing attested",
                            refused.exit_code) from None
     not_written = None
@@ -589,22 +588,22 @@ def _refuse_existing_evidence(evidence_file: Path) -> None:
         "was attested: give another --evidence path", EXIT_BAD_INPUT)
 
 
-def _check_writable(evidence_file: Path) -> None:
-    """Refuse, before anything is sent, an --evidence path the document cannot be written to: a temporary file is
-    staged in its folder (made if missing, as the write makes it) and removed, so that a committed attestation
-    does not lose its evidence to a path that was never writable."""
-    folder = evidence_file.parent
-    if folder.exists() and not folder.is_dir():
-        raise CommandError(f"cannot write {evidence_file}: {folder} is a file, not a folder; nothing was attested: "
+def _check_writable(evidence_file: Path) -> Path:
+    """Refuse, before anything is sent, an --evidence path the document cannot be written to, so that a committed
+    attestation does not lose its evidence to a path that was never writable: the nearest folder on the path that
+    exists must be a folder this user may write in (the write makes the folders missing below it). Nothing is
+    made here, so a refused call leaves no folder behind. Returns that folder."""
+    existing = evidence_file.parent
+    while not os.path.lexists(existing) and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        what = "a file" if existing.is_file() else "a link to nothing"
+        raise CommandError(f"cannot write {evidence_file}: {existing} is {what}, not a folder; nothing was attested: "
                            "give another --evidence path", EXIT_BAD_INPUT)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        descriptor, staged = tempfile.mkstemp(prefix=f".{evidence_file.name}.", suffix=".tmp", dir=folder)
-        os.close(descriptor)
-        os.unlink(staged)
-    except OSError as exc:
-        raise CommandError(f"cannot write {evidence_file}: {exc.strerror or exc}; nothing was attested: give "
-                           "another --evidence path", EXIT_BAD_INPUT) from None
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise CommandError(f"cannot write {evidence_file}: the folder {existing} is not writable by this user; "
+                           "nothing was attested: give another --evidence path", EXIT_BAD_INPUT)
+    return existing
 
 
 def _create_evidence(evidence_file: Path, document: dict, request_id: str) -> None:
@@ -638,10 +637,18 @@ def _keep_evidence(evidence_file: Path, document: dict, request_id: str) -> None
     write_atomically(_request_id_file(evidence_file), request_id + "\n")
 
 
-def _remove_evidence(evidence_file: Path) -> None:
-    """Remove the evidence written for a call that was refused: the ledger holds no record of it."""
+def _remove_evidence(evidence_file: Path, existing_folder: Path) -> None:
+    """Remove the evidence written for a call that was refused (the ledger holds no record of it), and the folders
+    the write made for it below ``existing_folder`` (the nearest that was there before), as far as they are empty."""
     evidence_file.unlink(missing_ok=True)
     _request_id_file(evidence_file).unlink(missing_ok=True)
+    folder = evidence_file.parent
+    while folder != existing_folder and folder != folder.parent:
+        try:
+            folder.rmdir()
+        except OSError:   # something else was put in it meanwhile: it stays, and so do the folders above it
+            return
+        folder = folder.parent
 
 
 def _sent_with(evidence_file: Path) -> str | None:

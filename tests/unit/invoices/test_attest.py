@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from datetime import date, datetime, timezone
 from pathlib import Path
 
@@ -354,6 +355,29 @@ def test_evidence_that_cannot_be_written_is_refused_before_the_call(monkeypatch,
     assert r.exit_code == 2 and "nothing was attested" in r.output, r.output
     assert f"{tmp_path / 'a-file'} is a file, not a folder" in r.output
     assert ledger.opened == []
+
+
+@pytest.mark.parametrize("request_id", [["--request-id", "VER-12"], []], ids=["written before", "written after"])
+def test_a_refused_attest_leaves_no_folder_made_for_its_evidence(monkeypatch, tmp_path, request_id):
+    ledger = Ledger().serve(monkeypatch)
+    evidence = tmp_path / "new" / "folders" / "evidence.json"
+    refused = run("attest", INVOICE, "--as", "supplier/supplier1", *request_id, "--evidence", evidence)
+    assert refused.exit_code == 1 and "RULE role-not-permitted" in refused.output
+    assert list(tmp_path.iterdir()) == []
+    done = run("attest", INVOICE, "--as", "bank/officer1", *request_id, "--evidence", evidence)
+    assert done.exit_code == 0, done.output   # the folders are made when the evidence is written
+    assert evidence_on_ledger(ledger, evidence)
+
+
+def test_an_evidence_folder_no_one_may_write_in_is_refused_before_the_call(monkeypatch, tmp_path):
+    ledger = Ledger().serve(monkeypatch)
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o555)
+    if os.access(locked, os.W_OK):
+        pytest.skip("this user may write in a folder whatever its mode (root)")
+    r = run("attest", INVOICE, "--as", "bank/officer1", "--evidence", locked / "new" / "evidence.json")
+    assert r.exit_code == 2 and f"the folder {locked} is not writable by this user" in r.output, r.output
+    assert ledger.opened == [] and list(locked.iterdir()) == []
 
 
 @pytest.mark.parametrize("as_json", [False, True], ids=["text", "json"])
