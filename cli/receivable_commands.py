@@ -428,6 +428,9 @@ def pay(session, as_json, receivable_id, amount, request_id) -> None:
 
     result = exactly_once(request_id, send)
     payment_tx = result.tx_id   # on a split claim read from the request record: None when that read failed
+    if payment_tx is None and result.tx_id_unread_because:
+        click.echo(f"cannot read the payment's transaction ({result.tx_id_unread_because}): "
+                   f"`recfin request get {sent_with[-1]}` names it", err=True)
     if as_json:
         emit({**result.to_json(), "payment_tx_id": payment_tx, "request_id": sent_with[-1]}, as_json=True)
         return

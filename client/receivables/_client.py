@@ -427,8 +427,10 @@ class _Operations:
         if paid.status == "SPLIT":
             try:
                 paid.recorded_in((yield self.request(args[-1])).tx_id)
-            except (RuleViolation, GatewayError):
-                pass  # the payment committed all the same: its tx_id stays None (see PaymentResult.tx_id)
+            # the payment committed all the same, whatever the read met (a record that does not parse is a
+            # ValueError): its tx_id stays None, never an error that would have the caller pay again
+            except (RuleViolation, GatewayError, ValueError) as exc:
+                paid.tx_id_unread(f"{type(exc).__name__}: {exc}".splitlines()[0])
         return paid
 
     def record_overdue(self, receivable_id: str) -> Receivable:

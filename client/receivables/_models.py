@@ -253,6 +253,7 @@ class PaymentResult(Receivable):
 
     allocations: list[Allocation]
     _payment_tx_id: str | None = PrivateAttr(default=None)
+    _tx_id_unread_because: str | None = PrivateAttr(default=None)
 
     @property
     def tx_id(self) -> str | None:  # type: ignore[override]
@@ -267,6 +268,15 @@ class PaymentResult(Receivable):
     def recorded_in(self, tx_id: str) -> None:
         """Note the transaction that recorded the payment, as a request record names it."""
         self._payment_tx_id = tx_id
+
+    @property
+    def tx_id_unread_because(self) -> str | None:
+        """Why :attr:`tx_id` is None after ``record_payment`` on a split claim: the reading of the request record
+        failed (the payment committed all the same). None when it was read, or not needed."""
+        return self._tx_id_unread_because
+
+    def tx_id_unread(self, because: str) -> None:
+        self._tx_id_unread_because = because
 
 
 # ---------------------------------------------------------------- financing

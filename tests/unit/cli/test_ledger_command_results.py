@@ -12,7 +12,7 @@ import grpc
 import pytest
 
 from client.gateway.errors import EvaluateError
-from client.receivables import ReceivablesClient
+from client.receivables import ReceivablesClient, RequestRecord
 
 from ..receivables_client.test_cli_pages_and_currencies import (
     CORE,
@@ -49,6 +49,7 @@ def test_paying_a_split_claim_prints_the_payments_transaction_not_the_splits(cha
     assert payment.transaction == "RecordPayment"
     assert f"tx: {payment.tx_id}" in res.output.splitlines()
     assert split_tx not in res.output
+    assert [a.transaction for a in channel.activity].count("GetRequest") == 1   # read back once, by the SDK
     assert ok("request", "get", "PAY-1", "--as", "coreenterprise")["tx_id"] == payment.tx_id
 
 
@@ -81,6 +82,23 @@ def test_a_payment_whose_transaction_cannot_be_read_back_is_still_reported_as_pa
     res = recfin("receivable", "pay", rid, "--amount", "500", "--request-id", "PAY-3", "--as", "coreenterprise")
     assert res.exit_code == 0, res.output
     assert "tx: unknown: `recfin request get PAY-3` names it" in res.stdout
+    assert "cannot read the payment's transaction (EvaluateError: [tx tx-r] UNAVAILABLE: evaluate call to endorser" \
+           in res.stderr
+    assert channel.submits[-1].transaction == "RecordPayment"
+
+
+def test_a_payment_whose_request_record_does_not_parse_is_still_reported_as_paid(channel, monkeypatch):
+    """A record the SDK cannot read is a ValueError: after the payment committed, never an error that has the
+    caller pay again."""
+    def unreadable(self, request_id, party=None):
+        return RequestRecord.model_validate({"request_id": 5})
+
+    rid = split_and_confirmed(channel)
+    monkeypatch.setattr(ReceivablesClient, "request", unreadable)
+    res = recfin("receivable", "pay", rid, "--amount", "500", "--request-id", "PAY-4", "--as", "coreenterprise")
+    assert res.exit_code == 0, res.output
+    assert "tx: unknown: `recfin request get PAY-4` names it" in res.stdout
+    assert "cannot read the payment's transaction (ValidationError: " in res.stderr
     assert channel.submits[-1].transaction == "RecordPayment"
 
 

@@ -161,8 +161,8 @@ async def test_an_offer_cannot_be_accepted_on_or_after_maturity():
 
 
 async def test_an_offer_is_refused_on_a_claim_whose_acceptance_would_be_refused():
-    """An offer on a claim at or past its due date (marked overdue or not) could never be accepted: refused when made,
-    by the rules acceptance applies, and the holder can still withdraw the request."""
+    """An offer on a claim at or past its due date (past-maturity; invalid-state once marked overdue) could never be
+    accepted: refused when made, by the rules acceptance applies, and the holder can still withdraw the request."""
     net = await standard_net()
     core, tier1, bank = net.actors["core"], net.actors["tier1"], net.actors["bank"]
     r = await net.confirmed(tier1, core, 1000, due_in=5)
