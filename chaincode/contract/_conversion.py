@@ -103,23 +103,27 @@ def _non_finite_name(number: float) -> str:
     return "NaN" if math.isnan(number) else "Infinity" if number > 0 else "-Infinity"
 
 
-def _non_finite_floats(value: Any) -> Iterator[str]:
+def _non_finite_floats(value: Any, *, only_written_bare: bool = False) -> Iterator[str]:
     """Each NaN or infinite float in ``value``, in order, as "location: NaN" (location "value" for ``value``
-    itself).
+    itself); with ``only_written_bare``, only those the JSON encoder writes as a bare NaN or Infinity: outside
+    models, and inside those whose ``ser_json_inf_nan`` is "constants" (pydantic's default, "null", and
+    "strings" write JSON).
 
     Opens models (fields, by the name JSON gives them, and extras), dataclasses, dicts, lists, tuples, deques
     and sets, and nothing else: serialising the value instead would consume an Iterable argument (the contract
     would get an empty one), run computed fields and refuse bytes that are no UTF-8 text.
     """
-    stack: list[tuple[Any, str]] = [(value, "")]
+    stack: list[tuple[Any, str, bool]] = [(value, "", True)]
     while stack:
-        item, location = stack.pop()
+        item, location, written_bare = stack.pop()
         if isinstance(item, float):
-            if not math.isfinite(item):
+            if not math.isfinite(item) and (written_bare or not only_written_bare):
                 yield f"{location or 'value'}: {_non_finite_name(item)}"
             continue
+        if isinstance(item, pydantic.BaseModel):   # each model writes its floats by its own setting
+            written_bare = item.model_config.get("ser_json_inf_nan", "null") == "constants"
         if isinstance(item, pydantic.RootModel):   # its JSON is the root value itself, named by no key
-            stack.append((item.root, location))
+            stack.append((item.root, location, written_bare))
             continue
         if isinstance(item, pydantic.BaseModel):
             fields = type(item).model_fields
@@ -127,7 +131,9 @@ def _non_finite_floats(value: Any) -> Iterator[str]:
                         for name, child in item.__dict__.items()]
             children += (item.__pydantic_extra__ or {}).items()
         elif dataclasses.is_dataclass(item) and not isinstance(item, type):
-            children = [(field.name, getattr(item, field.name)) for field in dataclasses.fields(item)]
+            # a field declared init=False may never have been set: nothing of it to look into
+            children = [(field.name, getattr(item, field.name)) for field in dataclasses.fields(item)
+                        if hasattr(item, field.name)]
         elif isinstance(item, dict):
             children = list(item.items())
         elif isinstance(item, (list, tuple, deque, set, frozenset)):
@@ -135,7 +141,8 @@ def _non_finite_floats(value: Any) -> Iterator[str]:
         else:
             continue
         # reversed: the stack pops the first child first
-        stack.extend((child, f"{location}.{key}" if location else str(key)) for key, child in reversed(children))
+        stack.extend((child, f"{location}.{key}" if location else str(key), written_bare)
+                     for key, child in reversed(children))
 
 
 def _finite_number(text: str) -> float:
@@ -286,7 +293,7 @@ def encode_result(value: Any) -> bytes:
     if (b"NaN" in encoded or b"Infinity" in encoded) and _has_bare_constant(encoded):
         # Which floats the encoder wrote as NaN depends on each model's ser_json_inf_nan (null and
         # strings are JSON) and on serializers the walk cannot see; the output above is what tells.
-        found = list(itertools.islice(_non_finite_floats(value), 4))
+        found = list(itertools.islice(_non_finite_floats(value, only_written_bare=True), 4))
         where = ", ".join(found[:3]) + (", ..." if len(found) > 3 else "") or "a number"
         raise ValueError(f"the result holds {where}, which {'have' if len(found) > 1 else 'has'} no JSON form: "
                          f"return finite numbers (or None, or a string, where a number is unknown)")

@@ -287,14 +287,21 @@ def main(argv: Sequence[str] | None = None) -> None:
         parser.error(str(exc))
     tls_cert, tls_key, client_ca = _chaincode_tls(parser)
     operations_tls = _operations_tls(parser, args)
+    from chaincode.contract import ContractRouter  # here: chaincode.contract imports this package
     try:
         contracts = [load_contract(spec) for spec in args.contract]
     except ValueError as exc:
         parser.error(str(exc))
     try:
+        # built here, not in serve(): two contracts of one name, or a transaction argument of a type no
+        # argument can be converted to, are configuration problems, told like the others
+        router = ContractRouter(contracts)
+    except (TypeError, ValueError) as exc:
+        parser.error(f"--contract {' --contract '.join(args.contract)}: {exc}")
+    try:
         asyncio.run(
             serve(
-                contracts,
+                router,
                 address,
                 package_id,
                 tls_cert=tls_cert,

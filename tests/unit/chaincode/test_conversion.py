@@ -1,6 +1,7 @@
 """Arguments converted by annotation, results encoded, both through the real router."""
 
 import base64
+import dataclasses
 import json
 import math
 import sys
@@ -98,6 +99,12 @@ class Measure(pydantic.BaseModel):
     value: float
 
 
+@dataclasses.dataclass
+class Reading:
+    value: float
+    scaled: float = dataclasses.field(init=False)   # set by the contract, if at all: absent on the argument
+
+
 class Lenient(Contract):
     """Arguments the NaN check must read without using them up or running the model's own code."""
     name = "lenient"
@@ -113,6 +120,10 @@ class Lenient(Contract):
     @transaction(evaluate=True)
     async def Size(self, ctx: Context, attachment: Attachment) -> int:
         return len(attachment.content)
+
+    @transaction(evaluate=True)
+    async def Scaled(self, ctx: Context, reading: Reading) -> float:
+        return reading.value * 2
 
     @transaction(evaluate=True)
     async def Measured(self, ctx: Context) -> Measure:
@@ -369,3 +380,18 @@ async def test_the_digit_limit_is_the_runtimes_whatever_the_interpreter_is_start
         sys.set_int_max_str_digits(before)
     assert result.status == 200, result.message
     assert json.loads(result.payload)["obj"]["n"] == int(big)
+
+
+async def test_a_dataclass_argument_with_a_field_never_set_converts():
+    result = await MemoryLedger([Lenient()]).evaluate(ALICE, "lenient:Scaled", '{"value": 1.5}')
+    assert (result.status, result.payload) == (200, b"3.0")
+    refused = await MemoryLedger([Lenient()]).evaluate(ALICE, "lenient:Scaled", '{"value": NaN}')
+    assert refused.status == 500 and refused.message.endswith(": value: NaN is not a JSON number: send a finite number")
+
+
+def test_a_result_refused_for_nan_names_the_float_written_bare_not_those_its_models_write_as_null():
+    class Quote(pydantic.BaseModel):   # pydantic's default: a non-finite float is written as null
+        rate: float
+
+    with pytest.raises(ValueError, match=r"the result holds total: NaN, which has no JSON form"):
+        encode_result({"quotes": [Quote(rate=math.nan), Quote(rate=math.inf)], "total": math.nan})

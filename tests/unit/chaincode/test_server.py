@@ -124,6 +124,23 @@ BROKEN_CONTRACT_MODULES = {
         "    def __init__(self, fee_rate):\n"
         "        super().__init__()\n"
     ),
+    "contract_with_unconvertible_argument": (
+        "from chaincode.contract import Contract, Context, transaction\n\n\n"
+        "class Opaque:\n"
+        "    pass\n\n\n"
+        "class Taking(Contract):\n"
+        "    name = 'taking'\n\n"
+        "    @transaction(evaluate=True)\n"
+        "    async def Take(self, ctx: Context, thing: Opaque) -> str:\n"
+        "        return 'x'\n"
+    ),
+    "contracts_of_one_name": (
+        "from chaincode.contract import Contract\n\n\n"
+        "class First(Contract):\n"
+        "    name = 'same'\n\n\n"
+        "class Second(Contract):\n"
+        "    name = 'same'\n"
+    ),
 }
 
 
@@ -145,6 +162,21 @@ def test_python_m_chaincode_refuses_a_contract_that_fails_to_load_naming_the_exc
     result = _python_m_chaincode("--contract", spec, env_extra={"PYTHONPATH": python_path})
     assert result.returncode == 2, result.stderr
     assert expected in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(("specs", "expected"), [
+    (["contract_with_unconvertible_argument:Taking"], "cannot convert transaction arguments to"),
+    (["contracts_of_one_name:First", "contracts_of_one_name:Second"], "two contracts are named 'same'"),
+])
+def test_python_m_chaincode_refuses_contracts_it_cannot_route_before_serving(tmp_path, specs, expected):
+    for module, source in BROKEN_CONTRACT_MODULES.items():
+        (tmp_path / f"{module}.py").write_text(source)
+    python_path = os.pathsep.join(filter(None, [str(tmp_path), os.environ.get("PYTHONPATH")]))
+    flags = [arg for spec in specs for arg in ("--contract", spec)]
+    result = _python_m_chaincode(*flags, env_extra={"PYTHONPATH": python_path})
+    assert result.returncode == 2, result.stderr
+    assert expected in result.stderr and f"--contract {specs[0]}" in result.stderr
     assert "Traceback" not in result.stderr
 
 
