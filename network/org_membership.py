@@ -44,7 +44,7 @@ from __future__ import annotations
 import hashlib
 import shlex
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -233,7 +233,7 @@ class OrgMembership:
                             current: configtx_pb2.Config | None = None) -> OrgChange:
         """The signed update adding the org its public definition describes (its keys stay on its own
         host, so its node starts there); nothing written to the data folder, nothing submitted."""
-        self._check_not_departed(definition)
+        self._check_not_departed(definition.org, (definition.ca_cert,), "the definition's")
         if current is None:
             current = self.fetch_config(self._via())
         return plan_add_defined(self.topology, self.root, current, definition, sign_as)
@@ -241,18 +241,18 @@ class OrgMembership:
     def _departed(self) -> list[membership.DepartedOrg]:
         return membership.departed_orgs(self.net.defined_topology, self.topology, self.root)
 
-    def _check_not_departed(self, definition: OrgDefinition) -> None:
-        """Refused when the definition's MSP ID or domain is that of an org of topology.yaml or one that left,
-        unless it is that org coming back: its CA the one this data folder holds for it."""
-        org = definition.org
+    def _check_not_departed(self, org: PeerOrgSpec, ca_certs: Sequence[bytes], whose: str) -> None:
+        """Refused when the org's MSP ID or domain is that of an org of topology.yaml or one that left, unless it
+        is that org coming back: its CA (among ``ca_certs``, ``whose`` they are) the one this data folder holds
+        for it. Its admin could otherwise bind identities to the departed org's parties on the ledger."""
         for departed in self._departed():
             if departed.msp_id != org.msp_id and departed.domain.lower() != org.domain.lower():
                 continue
             held = org_crypto(self.root, departed.name, departed.domain).ca_cert
-            if held.is_file() and held.read_bytes() == definition.ca_cert:
+            if held.is_file() and held.read_bytes() in ca_certs:
                 continue
             raise OrgChangeError(f"{membership.departed_clash_problem(departed, org.name, org.msp_id, org.domain)}"
-                                 f"; the definition's CA is not the one {self.root} holds for {departed.name}. The "
+                                 f"; {whose} CA is not the one {self.root} holds for {departed.name}. The "
                                  f"company makes its keys again under another name (`recfin org keys`)")
 
     def add(self, name: str, role: str, enterprise: str | None = None,
@@ -666,6 +666,9 @@ class OrgMembership:
         if signature_policy is not None and (adding or channel_only):
             raise OrgChangeError("--signature-policy is for a removal whose chaincode is deployed again here "
                                  "(not --channel-only): leave it out")
+        if adding and not checked.applied:                           # however the file was written
+            added = update.write_set.groups[channel_config.APPLICATION].groups[checked.msp_id]
+            self._check_not_departed(org, decode_msp(added).root_certs, "the update's")
         if not adding and not checked.applied:
             self.check_removable_from(org, checked.current)          # before anything is sent
         if not adding and not channel_only:

@@ -25,7 +25,7 @@ from network.bundle_host import BundleHost
 from network.bundle_keys import AdoptKeysError, adopt_keys
 from network.crypto import org_crypto
 from network.errors import NetworkError
-from network.org_change import OrgChangeError, carried_org
+from network.org_change import OrgChangeError, carried_org, plan_add_defined
 from network.org_definition import decode_anchor_peers, decode_msp, msp_value
 from network.org_definition_file import OrgDefinitionError
 from network.org_users import list_users
@@ -282,6 +282,26 @@ def test_a_definition_under_the_msp_id_of_an_org_that_left_is_refused_unless_it_
     returning = org_definition_file.from_crypto(hosts, network_host, "coreenterprise")
     change = host(hosts, network_host, channel).plan_add_definition(returning, sign_as=["bank", "supplier"])
     assert change.org.msp_id == "CoreEnterpriseMSP" and change.verdict.ok
+
+
+def test_an_update_file_adding_an_org_under_the_msp_id_of_one_that_left_is_not_submitted(
+        fake_fabric, hosts, network_host, tmp_path):
+    """Written by another tool (or a host that has not recorded the removal), the add reaches the network host as
+    a signed file: `org submit` holds it to the same rule as a definition, before anything is sent."""
+    membership.record_removed(network_host, "coreenterprise")
+    left = membership.effective(hosts, network_host)
+    channel = ScriptedChannel(hosts, channel_config(left, network_host))
+    impostor = org_keys.make(left, "core-enterprise", "core-enterprise", OTHER_CODE, tmp_path / "impostor")
+    change = plan_add_defined(left, network_host, channel_config(left, network_host), impostor.definition, ["bank"])
+    path = host(hosts, network_host, channel).write_update(change, tmp_path / "add.tx")
+    other = admins_host(hosts, network_host, tmp_path / "supplier-host", "supplier")
+    host(hosts, other, channel).sign_update_file(path, "supplier")
+    with pytest.raises(OrgChangeError, match="core-enterprise would take the MSP ID CoreEnterpriseMSP, which is "
+                                             "coreenterprise's.*the update's CA is not the one .* holds for "
+                                             "coreenterprise"):
+        host(hosts, network_host, channel).submit_update_file(path, channel_only=True)
+    assert not channel.updates
+    assert "core-enterprise" not in [o.name for o in membership.effective(hosts, network_host).orgs]
 
 
 def test_a_revoked_user_whose_folder_was_removed_is_passed_over_and_shown_revoked(company, keyless_bundle, hosts):
