@@ -120,8 +120,13 @@ def _non_finite_floats(value: Any, *, only_written_bare: bool = False) -> Iterat
             if not math.isfinite(item) and (written_bare or not only_written_bare):
                 yield f"{location or 'value'}: {_non_finite_name(item)}"
             continue
-        if isinstance(item, pydantic.BaseModel):   # each model writes its floats by its own setting
-            written_bare = item.model_config.get("ser_json_inf_nan", "null") == "constants"
+        # each model, and each pydantic dataclass, writes its floats by its own setting
+        if isinstance(item, pydantic.BaseModel):
+            config = item.model_config
+        else:
+            config = getattr(type(item), "__pydantic_config__", None) if dataclasses.is_dataclass(item) else None
+        if config is not None:
+            written_bare = config.get("ser_json_inf_nan", "null") == "constants"
         if isinstance(item, pydantic.RootModel):   # its JSON is the root value itself, named by no key
             stack.append((item.root, location, written_bare))
             continue

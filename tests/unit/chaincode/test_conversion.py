@@ -395,3 +395,22 @@ def test_a_result_refused_for_nan_names_the_float_written_bare_not_those_its_mod
 
     with pytest.raises(ValueError, match=r"the result holds total: NaN, which has no JSON form"):
         encode_result({"quotes": [Quote(rate=math.nan), Quote(rate=math.inf)], "total": math.nan})
+
+
+def test_a_pydantic_dataclass_in_a_refused_result_is_named_by_its_own_setting():
+    @pydantic.dataclasses.dataclass(config=pydantic.ConfigDict(ser_json_inf_nan="constants"))
+    class Bare:
+        x: float
+
+    @pydantic.dataclasses.dataclass
+    class Nulled:
+        x: float
+
+    class Holding(pydantic.BaseModel):
+        model_config = pydantic.ConfigDict(ser_json_inf_nan="constants")
+        a: float
+        bare: Bare
+        nulled: Nulled
+
+    with pytest.raises(ValueError, match=r"the result holds a: NaN, bare\.x: NaN, which have no JSON form"):
+        encode_result(Holding(a=math.nan, bare=Bare(x=math.nan), nulled=Nulled(x=math.nan)))
