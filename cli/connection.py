@@ -163,6 +163,8 @@ def describe(error: BaseException) -> str:
         return f"{error.transaction} refused: RULE {error.rule}: {error.detail}"
     if isinstance(error, ValidationError):   # a request the SDK's model refused: each field and its problem
         return validation_problems(error)
+    if isinstance(error, KeyboardInterrupt):
+        return "interrupted"
     return one_line(error)
 
 

@@ -3,7 +3,8 @@
 Uses the SDK's typed iterator (``ReceivablesClient.events``) over the Gateway's
 chaincode event stream; ``--checkpoint FILE`` is a ``client.gateway.FileCheckpointer``,
 written after each event is printed, so a restarted follower continues after the
-last event it printed (never skipping one, never printing one twice).
+last event it printed (never skipping one; a Ctrl-C between printing and recording still
+records, and only a process killed outright in between prints that one event again).
 """
 from __future__ import annotations
 
@@ -54,13 +55,23 @@ def events(session, as_json, start_block, checkpoint_file, limit) -> None:
         with session.client.events(start_block=None if resume else start_block, checkpoint=resume) as stream:
             for event in stream:
                 click.echo(_line(event, as_json))
-                if checkpointer is not None:
-                    checkpointer.checkpoint_chaincode_event(stream.last_raw)
                 count += 1
+                if checkpointer is not None:
+                    _record(checkpointer, stream.last_raw)
                 if limit and count >= limit:
                     return
     except KeyboardInterrupt:
         click.echo(f"stopped after {count} event(s)", err=True)
+
+
+def _record(checkpointer: FileCheckpointer, raw) -> None:
+    """The checkpoint after an event just printed. A Ctrl-C during the write still records it (the write is a
+    whole-file replace, safe to do again): left at the event before, a resume would print this one twice."""
+    try:
+        checkpointer.checkpoint_chaincode_event(raw)
+    except KeyboardInterrupt:
+        checkpointer.checkpoint_chaincode_event(raw)
+        raise
 
 
 follow = events

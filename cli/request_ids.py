@@ -107,6 +107,11 @@ def exactly_once(request_id: str | None, call: Callable[[str], T], *, exit_code:
     request_id = request_id or new_request_id()
     try:
         return call(request_id)
+    except KeyboardInterrupt as exc:
+        # Ctrl-C while the call waits (for endorsement, ordering or its commit status): whether it was sent
+        # cannot be told, and a fresh id sent again would apply it twice. 130: the shell's code for SIGINT.
+        raise AnswerLost(f"{describe(exc)} (request id {request_id}: it may have committed; "
+                         f"{retry.format(request_id=request_id)})", 130) from exc
     except Exception as exc:
         if not may_have_committed(exc):
             raise

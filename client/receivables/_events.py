@@ -36,9 +36,14 @@ class ReceivablesEvent(BaseModel):
 
     @classmethod
     def from_chaincode_event(cls, event: ChaincodeEvent) -> "ReceivablesEvent":
-        payload = json.loads(event.payload)
+        where = f"event {event.event_name!r} in block {event.block_number} tx {event.transaction_id}"
+        try:
+            payload = json.loads(event.payload)
+        except (ValueError, RecursionError) as exc:   # UnicodeDecodeError is a ValueError too
+            raise ValueError(f"{where} has a payload that is not JSON ({exc}): not an event of this contract "
+                             "(is the chaincode name right?)") from None
         if not isinstance(payload, dict) or payload.get("event") != event.event_name:
-            raise ValueError(f"event {event.event_name!r} in tx {event.transaction_id} has a payload that does not name it")
+            raise ValueError(f"{where} has a payload that does not name it")
         details = {k: v for k, v in payload.items() if k not in ("event", "receivable_id", "tx_id")}
         return cls(name=event.event_name, receivable_id=payload.get("receivable_id"),
                    tx_id=payload.get("tx_id") or event.transaction_id, block_number=event.block_number, details=details)

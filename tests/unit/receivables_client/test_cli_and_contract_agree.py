@@ -452,6 +452,30 @@ def test_a_call_whose_answer_was_lost_names_its_request_id_and_the_retry_applies
     assert again["outstanding"] == 103_000 and len(channel.document("recfin.receivable", rid)["payments"]) == 1
 
 
+def test_a_ctrl_c_while_a_call_waits_names_its_request_id_and_the_retry_applies_it_once(channel, monkeypatch):
+    """Interrupted while it waited for its commit status, the call may have committed: without its id in the
+    error line, the same command again would send a fresh id and pay twice."""
+    rid = confirmed()
+    submit = LedgerContract.submit
+    sent = []
+
+    def interrupted_after_ordering(self, name, **options):
+        payload = submit(self, name, **options)
+        if name == "RecordPayment" and not sent:
+            sent.append(options["arguments"][-1])
+            raise KeyboardInterrupt
+        return payload
+
+    monkeypatch.setattr(LedgerContract, "submit", interrupted_after_ordering)
+    res = recfin("receivable", "pay", rid, "--amount", "100.00", "--as", "coreenterprise")
+    assert res.exit_code == 130, res.output
+    line = res.output.strip().splitlines()[-1]
+    assert line.startswith(f"Error: interrupted (request id {sent[0]}: it may have committed; run the same command "
+                           f"with --request-id {sent[0]}")
+    again = ok("receivable", "pay", rid, "--amount", "100.00", "--request-id", sent[0], "--as", "coreenterprise")
+    assert again["outstanding"] == 103_000 and len(channel.document("recfin.receivable", rid)["payments"]) == 1
+
+
 def test_invoice_commands_take_the_request_id(monkeypatch, tmp_path):
     from client.invoices import sources
 

@@ -17,7 +17,7 @@ from cli import connection
 from cli.event_commands import events
 from cli.receivable_commands import COMMANDS
 from cli.regulator_commands import regulator
-from client.gateway import ChaincodeEvent
+from client.gateway import ChaincodeEvent, FileCheckpointer
 from client.gateway.errors import EndorseError, ErrorDetail
 from client.receivables import ReceivablesClient
 
@@ -231,6 +231,25 @@ def test_events_checkpoint_resumes_after_the_last_event_printed(ledger, tmp_path
     assert start_block is None and resume is not None  # the checkpoint wins over --start-block
     assert "resuming at block 6 after tx t2" in again.output
     assert json.loads(checkpoint.read_text()) == {"blockNumber": 7, "transactionId": "t3"}
+
+
+def test_a_ctrl_c_while_the_checkpoint_is_written_still_records_the_event_printed(ledger, tmp_path, monkeypatch):
+    checkpoint = tmp_path / "events.checkpoint"
+    ledger.network = FakeNetwork([chaincode_event(5, "t1"), chaincode_event(6, "t2"), chaincode_event(7, "t3")])
+    real = FileCheckpointer.checkpoint_chaincode_event
+    writes = []
+
+    def interrupted_on_the_second(self, event):
+        writes.append(event.transaction_id)
+        if len(writes) == 2:
+            raise KeyboardInterrupt   # as a Ctrl-C in the middle of the write would
+        real(self, event)
+
+    monkeypatch.setattr(FileCheckpointer, "checkpoint_chaincode_event", interrupted_on_the_second)
+    res = invoke("events", "--start-block", "0", "--checkpoint", str(checkpoint))
+    assert res.exit_code == 0, res.output
+    assert "stopped after 2 event(s)" in res.output
+    assert json.loads(checkpoint.read_text()) == {"blockNumber": 6, "transactionId": "t2"}   # a resume starts at t3
 
 
 def test_a_checkpoint_file_at_block_0_without_a_transaction_leaves_start_block_in_force(ledger, tmp_path):

@@ -69,6 +69,13 @@ def test_a_payload_that_does_not_name_its_event_is_an_error():
         next(ReceivablesClient(FakeContract(), network).events())
 
 
+def test_a_payload_that_is_not_json_names_the_event_block_and_transaction():
+    network = FakeNetwork([ChaincodeEvent(5, "t2", "receivables", "ReceivableConfirmed", b"not json")])
+    with pytest.raises(ValueError, match=r"event 'ReceivableConfirmed' in block 5 tx t2 has a payload that is not "
+                                         r"JSON \(Expecting value"):
+        next(ReceivablesClient(FakeContract(), network).events())
+
+
 def test_events_without_a_network_say_what_is_missing():
     with pytest.raises(ValueError, match="Network"):
         ReceivablesClient(FakeContract()).events()
