@@ -451,7 +451,8 @@ def keys_command(topology_path, name, role, enterprise, out, as_json):
 @topology_option
 @click.argument("org_name", metavar="ORG")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Folder to write (default: <hosts data folder>/bundles/<org>). An earlier bundle there is replaced.")
+              help="Folder to write (default: <hosts data folder>/bundles/<org>). ORG's earlier bundle there is "
+                   "replaced; another org's is refused.")
 @click.option("--data-root", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Data folder prepared with `recfin network prepare --hostnames` (default: $RECFIN_HOSTS_DATA, "
                    "else .recfin/hosts next to the native data folder).")

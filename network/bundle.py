@@ -194,8 +194,9 @@ def keys_missing_note(org_name: str, install_root: Path) -> str:
 
 def write(topology: Topology, data_root: Path, org_name: str, out: Path,
           install_root: Path = DEFAULT_INSTALL_ROOT) -> Bundle:
-    """Write the org's bundle into `out` (replacing an earlier bundle there, never anything else), for
-    the channel's orgs as data_root's membership.yaml records them (orgs added or removed by `recfin org`).
+    """Write the org's bundle into `out` (replacing the org's earlier bundle there, never another org's bundle
+    nor anything else), for the channel's orgs as data_root's membership.yaml records them (orgs added or
+    removed by `recfin org`).
     An org whose keys data_root never held (made on its own host) gets its certificates only: its
     company completes the bundle with `recfin host adopt-keys` (network.bundle_keys).
 
@@ -214,6 +215,8 @@ def write(topology: Topology, data_root: Path, org_name: str, out: Path,
         raise NetworkError(f"{out} is a file: choose an empty or new folder for the bundle")
     if out.is_dir() and any(out.iterdir()) and not (out / MANIFEST).is_file():
         raise NetworkError(f"{out} is not empty and holds no {MANIFEST}: choose an empty or new folder")
+    if (out / MANIFEST).is_file():
+        _check_replaceable(out, org)
     out.parent.mkdir(parents=True, exist_ok=True)
     # A sibling, so the final rename stays on one filesystem; mkdtemp makes it mode 0700.
     building = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".new", dir=out.parent))
@@ -228,6 +231,41 @@ def write(topology: Topology, data_root: Path, org_name: str, out: Path,
         shutil.rmtree(replaced)
     bundle.root = out
     return bundle
+
+
+def _parse_manifest(path: Path) -> dict:
+    """The JSON object in a bundle.json; ValueError saying why when the file is not one."""
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ValueError(str(exc)) from None
+    if not isinstance(doc, dict):
+        raise ValueError(f"a JSON {type(doc).__name__}, not an object")
+    return doc
+
+
+def load_manifest(root: Path) -> dict:
+    """The object in root's bundle.json, its fields unchecked (network.bundle_host checks them)."""
+    path = root / MANIFEST
+    try:
+        return _parse_manifest(path)
+    except ValueError as exc:
+        raise NetworkError(f"{path} cannot be read as a bundle manifest ({exc}): write the bundle again with "
+                           f"`recfin org bundle ORG`") from None
+
+
+def _check_replaceable(out: Path, org: PeerOrgSpec) -> None:
+    """Refuse to replace another org's bundle: deleting it would delete that company's adopted private keys.
+    A manifest that cannot be read is refused too: whose keys the folder holds cannot be told."""
+    try:
+        doc = _parse_manifest(out / MANIFEST)
+    except ValueError as exc:
+        raise NetworkError(f"{out / MANIFEST} cannot be read ({exc}), so whose bundle {out} holds is unknown: "
+                           f"choose another --out, or remove {out} if its bundle is not needed") from None
+    holder, holder_msp = doc.get("org"), doc.get("msp_id")
+    if (holder, holder_msp) != (org.name, org.msp_id):
+        raise NetworkError(f"{out} holds {holder}'s bundle ({holder_msp}), not {org.name}'s ({org.msp_id}): "
+                           f"choose another --out, or remove {out} if that bundle is not needed")
 
 
 def _fill(topology: Topology, data_root: Path, org: PeerOrgSpec, others: list[tuple[str, str]],

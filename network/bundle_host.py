@@ -14,7 +14,6 @@ installed twice, an approval is not repeated.
 """
 from __future__ import annotations
 
-import json
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +22,7 @@ from typing import Callable
 import yaml
 
 from . import channel, compose, configtx, contract_config, packaging
-from .bundle import MANIFEST, TOPOLOGY_FILE, keys_missing_note
+from .bundle import MANIFEST, TOPOLOGY_FILE, keys_missing_note, load_manifest
 from .errors import ChaincodeError, NetworkError, ToolError, TopologyError
 from .fabric_bin import FabricInstall
 from .lifecycle import Definition, Lifecycle
@@ -31,8 +30,17 @@ from .nodeconfig import node_dirs
 from .tools import Tools
 from .topology import Node, Topology, parse
 
-# package_id is left out: a bundle written without its org's keys has none until `recfin host adopt-keys`.
-MANIFEST_KEYS = ("org", "msp_id", "chaincode_version", "network_config_sha256")
+# What every bundle.json holds (bundle.finish writes it), each field by the shape its readers rely on.
+# package_id is null in a bundle written without its org's keys, until `recfin host adopt-keys`.
+_SHAPES = {
+    "a non-empty string": lambda value: isinstance(value, str) and value != "",
+    "a non-empty string or null": lambda value: value is None or (isinstance(value, str) and value != ""),
+    "a list of strings": lambda value: isinstance(value, list) and all(isinstance(item, str) for item in value),
+}
+MANIFEST_FIELDS = {"org": "a non-empty string", "msp_id": "a non-empty string", "install_root": "a non-empty string",
+                   "package_id": "a non-empty string or null", "chaincode_version": "a non-empty string",
+                   "network_config_sha256": "a non-empty string", "files": "a list of strings",
+                   "missing": "a list of strings"}
 
 
 def _rewrite_hint(org: str) -> str:
@@ -45,13 +53,15 @@ def read_network(root: Path) -> tuple[dict, Topology]:
     if not manifest.is_file():
         raise NetworkError(f"{root} holds no {MANIFEST}: point --bundle at the folder `recfin org bundle ORG` "
                            f"wrote, as unpacked on this host")
-    try:
-        doc = json.loads(manifest.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise NetworkError(f"{manifest} cannot be read as a bundle manifest ({exc}): write the bundle again") from None
-    gone = [key for key in MANIFEST_KEYS if not isinstance(doc, dict) or not doc.get(key)]
+    doc = load_manifest(root)
+    hint = _rewrite_hint(doc["org"] if _SHAPES["a non-empty string"](doc.get("org")) else "ORG")
+    gone = [key for key in MANIFEST_FIELDS if key not in doc]
     if gone:
-        raise NetworkError(f"{manifest} lacks {', '.join(gone)}: write the bundle again with `recfin org bundle`")
+        raise NetworkError(f"{manifest} lacks {', '.join(gone)}: {hint}")
+    bad = [f"{key} ({doc[key]!r:.40}, not {shape})" for key, shape in MANIFEST_FIELDS.items()
+           if not _SHAPES[shape](doc[key])]
+    if bad:
+        raise NetworkError(f"{manifest} has a bad {', '.join(bad)}: {hint}")
     org = doc["org"]
     topology_file = root / TOPOLOGY_FILE
     if not topology_file.is_file():
@@ -85,8 +95,7 @@ class BundleHost:
     def open(cls, root: str | Path) -> BundleHost:
         root = Path(root)
         doc, topology = read_network(root)
-        if not doc.get("package_id") and keys_missing_note(doc["org"], Path(doc.get("install_root") or root)) \
-                in (doc.get("missing") or []):
+        if not doc.get("package_id") and keys_missing_note(doc["org"], Path(doc["install_root"])) in doc["missing"]:
             raise NetworkError(f"{root} lacks {doc['org']}'s own keys, and so its chaincode package: put them in "
                                f"with `recfin host adopt-keys --bundle {root} --keys DIR`, DIR the folder "
                                f"`recfin org keys` wrote on this company's host")

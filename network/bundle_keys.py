@@ -42,8 +42,8 @@ def adopt_keys(bundle_root: Path, keys_root: Path) -> Bundle:
     _check_identities(topology, org, keys, keys_root)
     install_root = Path(doc["install_root"])
     bundle = Bundle(org.name, org.msp_id, bundle_root, install_root,
-                    files=[f for f in doc.get("files") or [] if f != MANIFEST],
-                    missing=[m for m in doc.get("missing") or [] if m != keys_missing_note(org.name, install_root)])
+                    files=[f for f in doc["files"] if f != MANIFEST],
+                    missing=[m for m in doc["missing"] if m != keys_missing_note(org.name, install_root)])
     copy_own_keys(topology, keys, mine, bundle)
     finish(topology, bundle)
     return bundle

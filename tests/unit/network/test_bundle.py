@@ -222,6 +222,31 @@ def test_a_bundle_replaces_an_earlier_bundle_but_never_other_files(tmp_path, hos
     assert (other / "notes.txt").read_text() == "keep me"
 
 
+def test_a_folder_whose_manifest_names_another_org_or_none_is_refused_before_anything_is_written(tmp_path, hosts,
+                                                                                                  prepared_hosts):
+    out = tmp_path / "bundles" / "b"
+    bundle.write(hosts, prepared_hosts, "supplier", out)
+    before = _tree(out)
+    with pytest.raises(NetworkError, match=r"holds supplier's bundle \(SupplierMSP\), not bank's \(BankMSP\): "
+                                           r"choose another --out"):
+        bundle.write(hosts, prepared_hosts, "bank", out)
+    manifest = out / bundle.MANIFEST
+    doc = json.loads(manifest.read_text())
+    manifest.write_text(json.dumps({**doc, "msp_id": "OtherMSP"}))      # the same name under another MSP ID
+    with pytest.raises(NetworkError, match=r"holds supplier's bundle \(OtherMSP\), not supplier's \(SupplierMSP\)"):
+        bundle.write(hosts, prepared_hosts, "supplier", out)
+    for unreadable in ("[1]", "{not json"):
+        manifest.write_text(unreadable)
+        with pytest.raises(NetworkError, match=r"bundle.json cannot be read .*whose bundle .* is unknown: choose "
+                                               r"another --out"):
+            bundle.write(hosts, prepared_hosts, "supplier", out)
+    assert {k: v for k, v in _tree(out).items() if k != bundle.MANIFEST} == \
+        {k: v for k, v in before.items() if k != bundle.MANIFEST}
+    assert sorted(p.name for p in out.parent.iterdir()) == ["b"]
+    manifest.write_text(json.dumps(doc))
+    assert bundle.write(hosts, prepared_hosts, "supplier", out).root == out     # its own org's: replaced
+
+
 def _tree(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
 

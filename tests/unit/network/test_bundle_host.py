@@ -89,6 +89,27 @@ def test_a_manifest_without_the_package_id_is_refused(unpacked):
         BundleHost.open(unpacked)
 
 
+@pytest.mark.parametrize("field, value, refusal", [
+    ("org", None, r"has a bad org \(None, not a non-empty string\): .*`recfin org bundle ORG`"),
+    ("msp_id", 5, r"has a bad msp_id \(5, not a non-empty string\): .*`recfin org bundle supplier`"),
+    ("install_root", ["/var/recfin"], r"has a bad install_root \(\['/var/recfin'\], not a non-empty string\)"),
+    ("package_id", "", r"has a bad package_id \('', not a non-empty string or null\)"),
+    ("missing", {"a": 1}, r"has a bad missing \(\{'a': 1\}, not a list of strings\)"),
+    ("files", None, r"has a bad files \(None, not a list of strings\)"),
+])
+def test_a_manifest_field_of_the_wrong_shape_is_named(unpacked, field, value, refusal):
+    path = unpacked / bundle.MANIFEST
+    path.write_text(json.dumps({**json.loads(path.read_text()), field: value}))
+    with pytest.raises(NetworkError, match=refusal):
+        BundleHost.open(unpacked)
+
+
+def test_a_manifest_that_is_not_a_json_object_is_refused(unpacked):
+    (unpacked / bundle.MANIFEST).write_text("[1]")
+    with pytest.raises(NetworkError, match=r"cannot be read as a bundle manifest \(a JSON list, not an object\)"):
+        BundleHost.open(unpacked)
+
+
 # ---- join ---------------------------------------------------------------------------------
 
 def test_join_runs_peer_channel_join_as_the_bundles_admin_against_its_own_peer(unpacked, fabric, hosts):

@@ -215,6 +215,47 @@ def test_keys_of_another_ca_are_refused_and_nothing_is_copied(company, keyless_b
     assert private_key_files(keyless_bundle) == []
 
 
+def _edit_manifest(bundle_root: Path, change) -> None:
+    path = bundle_root / bundle.MANIFEST
+    doc = json.loads(path.read_text())
+    change(doc)
+    path.write_text(json.dumps(doc))
+
+
+@pytest.mark.parametrize("change, refusal", [
+    (lambda doc: doc.pop("install_root"), r"bundle.json lacks install_root: .*`recfin org bundle bank2`"),
+    (lambda doc: doc.update(install_root=""), r"bundle.json has a bad install_root \(''"),
+    (lambda doc: doc.update(files=5), r"bundle.json has a bad files \(5, not a list of strings\): "
+                                      r".*`recfin org bundle bank2`"),
+    (lambda doc: doc.update(missing="bank2's own keys"), r"has a bad missing \(\"bank2's own keys\", not a list"),
+    (lambda doc: doc.update(files=["README.md", 7]), r"has a bad files \(\['README.md', 7\], not a list of strings"),
+])
+def test_a_manifest_of_a_bad_shape_is_refused_by_adopt_keys_and_nothing_is_copied(company, keyless_bundle, change,
+                                                                                   refusal):
+    _edit_manifest(keyless_bundle, change)
+    with pytest.raises(NetworkError, match=refusal):
+        adopt_keys(keyless_bundle, company.root)
+    assert private_key_files(keyless_bundle) == []
+    result = CliRunner().invoke(host_group, ["adopt-keys", "--bundle", str(keyless_bundle), "--keys", str(company.root)])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)      # a refusal, not a crash
+    assert result.output.startswith("Error: ") and len(result.output.strip().splitlines()) == 1
+
+
+def test_another_orgs_bundle_with_its_adopted_keys_is_never_replaced(company, keyless_bundle, hosts, network_host):
+    """bank2's company completed its bundle in a folder; writing bank's bundle there would delete bank2's keys."""
+    adopt_keys(keyless_bundle, company.root)
+    before = {p.relative_to(keyless_bundle): p.read_bytes() for p in keyless_bundle.rglob("*") if p.is_file()}
+    siblings = sorted(p.name for p in keyless_bundle.parent.iterdir())
+    with pytest.raises(NetworkError, match=r"bank2-bundle holds bank2's bundle \(Bank2MSP\), not bank's \(BankMSP\): "
+                                           r"choose another --out"):
+        bundle.write(hosts, network_host, "bank", keyless_bundle)
+    assert {p.relative_to(keyless_bundle): p.read_bytes() for p in keyless_bundle.rglob("*") if p.is_file()} == before
+    assert sorted(p.name for p in keyless_bundle.parent.iterdir()) == siblings       # nothing built beside it
+    result = CliRunner().invoke(org, ["bundle", "bank", "--data-root", str(network_host), "--out", str(keyless_bundle)])
+    assert result.exit_code == 1 and "holds bank2's bundle (Bank2MSP)" in result.output
+    assert private_key_files(keyless_bundle) and BundleHost.open(keyless_bundle).org == "bank2"
+
+
 # ---- a definition that is not what it says -----------------------------------------------------
 def _altered(sent: Path, tmp_path: Path, change) -> Path:
     doc = json.loads(sent.read_text())
