@@ -39,7 +39,9 @@ def _tool(name: str) -> str:
 
 
 def install(folder: Path = NODE_DIR) -> None:
-    """Install the pinned packages into bench/node/node_modules unless they are there."""
+    """Install the pinned packages into bench/node/node_modules unless they are there; NodeClientError
+    when node is not on PATH, as the packages alone cannot run the Node client."""
+    _tool("node")
     if (folder / "node_modules" / "@hyperledger" / "fabric-gateway").is_dir():
         return
     command = [_tool("npm"), "ci" if (folder / "package-lock.json").is_file() else "install", "--no-audit", "--no-fund"]

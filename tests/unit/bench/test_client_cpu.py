@@ -5,6 +5,7 @@ stand-in runs in its own process over TLS gRPC and both clients really connect, 
 these tests check what was answered and counted, never timings.
 """
 import json
+import shutil
 
 import pytest
 from click.testing import CliRunner
@@ -25,8 +26,9 @@ from client.gateway import Identity, SubmitError, connect, private_key_signer
 from client.receivables import CONTRACT_NAME
 
 N = 5
-NODE_READY = (NODE_DIR / "node_modules" / "@hyperledger" / "fabric-gateway").is_dir()
-needs_node = pytest.mark.skipif(not NODE_READY, reason="bench/node/node_modules is missing: run `npm ci` in bench/node")
+NODE_READY = (NODE_DIR / "node_modules" / "@hyperledger" / "fabric-gateway").is_dir() and shutil.which("node") is not None
+needs_node = pytest.mark.skipif(not NODE_READY, reason="node is not on PATH or bench/node/node_modules is missing: "
+                                "install Node.js 20 or later, then run `npm ci` in bench/node")
 
 
 # cast, samples and the stand-in gateway: conftest.py
@@ -141,6 +143,14 @@ def test_the_report_has_one_row_per_client_operation_and_concurrency_with_the_la
     assert calls["endorse"] == calls["submit"] == calls["commit_status"] == 4 * len(report["rows"])
     assert calls["refused"] == 0
     assert set(report["machine"]) >= {"nproc", "cpu_model", "python", "node"}
+
+
+def test_without_node_on_path_the_report_says_the_node_client_was_not_measured(tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path))
+    report = run_client_cpu(Settings(iterations=1, warmup=0, concurrency=(1,), operations=("register",),
+                                     clients=("python", "node")))
+    assert "node not found on PATH" in report["node_error"]
+    assert {row["client"] for row in report["rows"]} == {"recfin"}
 
 
 def test_the_ratio_is_ours_over_node_at_the_same_operation_and_concurrency():

@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import sys
 from pathlib import Path
 
 from network import compose
 
-SCRIPT = f"""#!{sys.executable}
-import json, os, sys
+# The fake's Python, run by a /bin/sh wrapper: a `#!` line is split at spaces by the kernel, so
+# `#!{sys.executable}` with a space in the path would not run the fake and the real docker on PATH would answer.
+SCRIPT = f"""import json, os, sys
 here = os.path.dirname(os.path.abspath(__file__))
 with open(os.path.join(here, "calls.jsonl"), "a") as calls:
     calls.write(json.dumps({{"args": sys.argv[1:], "{compose.DATA_VARIABLE}": os.environ.get("{compose.DATA_VARIABLE}")}}) + "\\n")
@@ -39,8 +41,9 @@ class ScriptedDocker:
     def __init__(self, folder: Path, monkeypatch):
         self.bin = folder / "docker-bin"
         self.bin.mkdir(parents=True)
+        (self.bin / "docker.py").write_text(SCRIPT)
         exe = self.bin / "docker"
-        exe.write_text(SCRIPT)
+        exe.write_text(f'#!/bin/sh\nexec {shlex.quote(sys.executable)} {shlex.quote(str(self.bin / "docker.py"))} "$@"\n')
         exe.chmod(0o755)
         self._answers: list[dict] = []
         self._save()
