@@ -1,0 +1,54 @@
+"""scripts/install-os-packages: one package apt cannot install must not stop the others or the install.
+
+apt-get and id are scripted stand-ins first on PATH; `tesseract` and `ip` are left off PATH so at least
+their packages count as missing whatever this machine has.
+"""
+import shutil
+import subprocess
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[3]
+SCRIPT = ROOT / "scripts" / "install-os-packages"
+
+
+def scripted_path(tmp_path: Path, refused: str) -> Path:
+    """A PATH folder whose apt-get logs each call and refuses any install naming `refused`, as apt does
+    for a package outside the enabled repositories; `id -u` answers 0 (root)."""
+    tools = tmp_path / "tools"
+    tools.mkdir()
+    log = tmp_path / "apt-calls.txt"
+    (tools / "apt-get").write_text(
+        "#!/bin/sh\n"
+        f"echo \"$*\" >> '{log}'\n"
+        "for arg; do\n"
+        f"  [ \"$arg\" = {refused} ] && {{ echo 'E: Unable to locate package {refused}' >&2; exit 100; }}\n"
+        "done\n"
+        "exit 0\n")
+    (tools / "id").write_text("#!/bin/sh\necho 0\n")
+    for tool in tools.iterdir():
+        tool.chmod(0o755)
+    return tools
+
+
+def test_a_package_apt_cannot_find_is_named_and_the_others_still_install(tmp_path):
+    tools = scripted_path(tmp_path, refused="iproute2")
+    result = subprocess.run([shutil.which("bash"), str(SCRIPT)], env={"PATH": str(tools)},
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    calls = (tmp_path / "apt-calls.txt").read_text().splitlines()
+    # The whole list first; after apt refuses it, each package on its own.
+    assert "tesseract-ocr" in calls[1] and "iproute2" in calls[1]
+    singles = [call.split()[-1] for call in calls[2:]]
+    assert "tesseract-ocr" in singles and "iproute2" in singles
+    assert "could not install iproute2 " in result.stderr
+    assert "tesseract-ocr" not in result.stderr.split("could not install")[1]
+    assert "tests that need them skip" in result.stderr
+
+
+def test_when_apt_installs_everything_nothing_is_retried(tmp_path):
+    tools = scripted_path(tmp_path, refused="no-such-package")
+    result = subprocess.run([shutil.which("bash"), str(SCRIPT)], env={"PATH": str(tools)},
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert len((tmp_path / "apt-calls.txt").read_text().splitlines()) == 2  # update, one install
+    assert "could not install" not in result.stderr
