@@ -428,52 +428,49 @@ def test_a_failure_that_proves_nothing_committed_is_reported_as_it_is(channel, m
     assert channel.document("recfin.receivable", rid)["payments"] == []
 
 
-@pytest.mark.parametrize("error", LOST_ANSWERS, ids=lambda e: f"{type(e).__name__}-{e.code.name}")
-def test_a_call_whose_answer_was_lost_names_its_request_id_and_the_retry_applies_it_once(channel, monkeypatch, error):
+def pay_losing_the_answer_once(monkeypatch, error: BaseException) -> tuple[str, object, str]:
+    """A payment on a confirmed claim that commits, then fails with ``error`` as its answer is awaited: the claim,
+    the command's result and the request id it was sent with."""
     rid = confirmed()
     submit = LedgerContract.submit
-    lost = []
+    sent = []
 
     def answer_lost_once(self, name, **options):
         payload = submit(self, name, **options)
-        if name == "RecordPayment" and not lost:
-            lost.append(options["arguments"][-1])
+        if name == "RecordPayment" and not sent:
+            sent.append(options["arguments"][-1])
             raise error
         return payload
 
     monkeypatch.setattr(LedgerContract, "submit", answer_lost_once)
-    res = recfin("receivable", "pay", rid, "--amount", "100.00", "--as", "coreenterprise")
+    return rid, recfin("receivable", "pay", rid, "--amount", "100.00", "--as", "coreenterprise"), sent[0]
+
+
+def paid_once_by_the_retry(channel, rid: str, request_id: str) -> bool:
+    again = ok("receivable", "pay", rid, "--amount", "100.00", "--request-id", request_id, "--as", "coreenterprise")
+    return again["outstanding"] == 103_000 and len(channel.document("recfin.receivable", rid)["payments"]) == 1
+
+
+@pytest.mark.parametrize("error", LOST_ANSWERS, ids=lambda e: f"{type(e).__name__}-{e.code.name}")
+def test_a_call_whose_answer_was_lost_names_its_request_id_and_the_retry_applies_it_once(channel, monkeypatch, error):
+    rid, res, sent = pay_losing_the_answer_once(monkeypatch, error)
     assert res.exit_code == 1, res.output
     line = res.output.strip().splitlines()[-1]
-    assert error.message in line and f"it may have committed; run the same command with --request-id {lost[0]}" in line
-    assert f"recfin request get {lost[0]}" in line
-    assert ok("request", "get", lost[0], "--as", "coreenterprise")["transaction"] == "RecordPayment"
-    again = ok("receivable", "pay", rid, "--amount", "100.00", "--request-id", lost[0], "--as", "coreenterprise")
-    assert again["outstanding"] == 103_000 and len(channel.document("recfin.receivable", rid)["payments"]) == 1
+    assert error.message in line and f"it may have committed; run the same command with --request-id {sent}" in line
+    assert f"recfin request get {sent}" in line
+    assert ok("request", "get", sent, "--as", "coreenterprise")["transaction"] == "RecordPayment"
+    assert paid_once_by_the_retry(channel, rid, sent)
 
 
 def test_a_ctrl_c_while_a_call_waits_names_its_request_id_and_the_retry_applies_it_once(channel, monkeypatch):
     """Interrupted while it waited for its commit status, the call may have committed: without its id in the
     error line, the same command again would send a fresh id and pay twice."""
-    rid = confirmed()
-    submit = LedgerContract.submit
-    sent = []
-
-    def interrupted_after_ordering(self, name, **options):
-        payload = submit(self, name, **options)
-        if name == "RecordPayment" and not sent:
-            sent.append(options["arguments"][-1])
-            raise KeyboardInterrupt
-        return payload
-
-    monkeypatch.setattr(LedgerContract, "submit", interrupted_after_ordering)
-    res = recfin("receivable", "pay", rid, "--amount", "100.00", "--as", "coreenterprise")
+    rid, res, sent = pay_losing_the_answer_once(monkeypatch, KeyboardInterrupt())
     assert res.exit_code == 130, res.output
     line = res.output.strip().splitlines()[-1]
-    assert line.startswith(f"Error: interrupted (request id {sent[0]}: it may have committed; run the same command "
-                           f"with --request-id {sent[0]}")
-    again = ok("receivable", "pay", rid, "--amount", "100.00", "--request-id", sent[0], "--as", "coreenterprise")
-    assert again["outstanding"] == 103_000 and len(channel.document("recfin.receivable", rid)["payments"]) == 1
+    assert line.startswith(f"Error: interrupted (request id {sent}: it may have committed; run the same command "
+                           f"with --request-id {sent}")
+    assert paid_once_by_the_retry(channel, rid, sent)
 
 
 def test_invoice_commands_take_the_request_id(monkeypatch, tmp_path):
