@@ -100,8 +100,9 @@ def standing(config: NetworkConfig, attestations: list[InvoiceAttestation],
     attestations that count and those the network does not count (``_why_not_counted``) for a claim whose
     creditor's and debtor's orgs are ``stake``."""
     now = _as_it_stands(attestations)
-    counted = [a for a in now if _why_not_counted(config, a, stake) is None]
-    ignored = [a for a in now if _why_not_counted(config, a, stake) is not None]
+    why_not = [_why_not_counted(config, a, stake) for a in now]
+    counted = [a for a, why in zip(now, why_not) if why is None]
+    ignored = [a for a, why in zip(now, why_not) if why is not None]
     return counted, ignored
 
 
@@ -171,11 +172,12 @@ def registration_problem(config: NetworkConfig, invoice: Invoice, attestations: 
                         "sources and attest the result (a pass on other sources leaves the failure standing)")
     required = set(config.attestation_sources)
     passing = _each_attesters_newest([a for a in counted if a.outcome == "pass" and required <= set(a.sources)])
-    matching = [a for a in passing if not value_differences(a, invoice)]
+    differences = [(a, value_differences(a, invoice)) for a in passing]
+    matching = [a for a, differ in differences if not differ]
     # a record without the values verified contradicts nothing: it only cannot count for a registration
-    contradicting = [a for a in passing if _records_values(a) and value_differences(a, invoice)]
+    contradicting = [(a, differ) for a, differ in differences if differ and _records_values(a)]
     if matching and contradicting:
-        differ = "; ".join(f"{_by(a)} verified {', '.join(value_differences(a, invoice))}" for a in contradicting)
+        differ = "; ".join(f"{_by(a)} verified {', '.join(d)}" for a, d in contradicting)
         return rule("invoice-attestations-disagree", f"{named}: {', '.join(_by(a) for a in matching)} verified "
                     f"the values this registration gives it, but {differ}. Attesters that verified different "
                     "values cannot both be right: the one in error verifies the invoice again "
@@ -184,7 +186,7 @@ def registration_problem(config: NetworkConfig, invoice: Invoice, attestations: 
     if matching:
         return None
     if passing:
-        differ = "; ".join(f"{_by(a)} verified {', '.join(value_differences(a, invoice))}" for a in passing)
+        differ = "; ".join(f"{_by(a)} verified {', '.join(d)}" for a, d in differences)
         return rule("invoice-attested-values-differ", f"{named} was attested as passing verification, but not with "
                     f"the values this registration gives it: {differ}{_not_counted(config, ignored, stake)}. Register the "
                     "invoice as it was verified, or have it verified again "
