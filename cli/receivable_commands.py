@@ -597,7 +597,8 @@ def withdraw(session, financing_id):
 @finance.command("offer")
 @click.argument("financing_id")
 @click.option("--advance-rate", required=True, type=ADVANCE_RATE,
-              help="Share of face advanced, a decimal fraction above 0 and at most 1 (0.9).")
+              help="Share of the claim's outstanding amount (what the debtor still owes) advanced, a decimal "
+                   "fraction above 0 and at most 1 (0.9).")
 @click.option("--discount-rate", required=True, type=RATE, help="Annual discount rate, a decimal fraction (0.036).")
 @click.option("--fees", default="0", show_default=True, type=AMOUNT,
               help=f"Fees, in the claim's currency: {AMOUNT_HELP}.")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, overload
 
@@ -14,10 +14,12 @@ _MARK = "__chaincode_transaction__"
 
 @dataclass(frozen=True)
 class TransactionMark:
-    """What the decorator records on the method: the public name and whether it only reads."""
+    """What the decorator records on the method: the public name, whether it only reads, and the keys of the
+    transient map it needs, each with the type of its JSON value (for the metadata)."""
 
     name: str
     evaluate: bool
+    transient: tuple[tuple[str, Any], ...] = ()
 
     @property
     def tag(self) -> str:
@@ -27,21 +29,27 @@ class TransactionMark:
 @overload
 def transaction(function: Callable[..., Any]) -> Callable[..., Any]: ...
 @overload
-def transaction(*, evaluate: bool = False, name: str | None = None) -> Callable[[Callable[..., Any]], Callable[..., Any]]: ...
+def transaction(*, evaluate: bool = False, name: str | None = None,
+                transient: Mapping[str, Any] | None = None) -> Callable[[Callable[..., Any]], Callable[..., Any]]: ...
 
 
-def transaction(function=None, *, evaluate: bool = False, name: str | None = None):
+def transaction(function=None, *, evaluate: bool = False, name: str | None = None,
+                transient: Mapping[str, Any] | None = None):
     """Expose an ``async def`` method as a transaction.
 
     ``@transaction`` is a submit transaction (its writes are meant to be
     ordered and committed); ``@transaction(evaluate=True)`` a query that
     clients evaluate on one peer. ``name`` overrides the public function name.
+    ``transient`` names the keys the transaction needs in the proposal's
+    transient map, each with the type of its JSON value (``{"terms": Terms}``):
+    the method still reads them itself (``ctx.stub.get_transient()``), and
+    GetMetadata describes them, since they are among no parameter.
     """
 
     def mark(fn: Callable[..., Any]) -> Callable[..., Any]:
         if not inspect.iscoroutinefunction(inspect.unwrap(fn)) and not inspect.iscoroutinefunction(fn):
             raise TypeError(f"transaction {fn.__qualname__} must be an async def")
-        setattr(fn, _MARK, TransactionMark(name or fn.__name__, evaluate))
+        setattr(fn, _MARK, TransactionMark(name or fn.__name__, evaluate, tuple((transient or {}).items())))
         return fn
 
     if function is not None:

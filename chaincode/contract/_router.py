@@ -29,6 +29,8 @@ logger = logging.getLogger(__name__)
 
 SYSTEM_CONTRACT_NAME = "org.hyperledger.fabric"
 METADATA_SCHEMA_URL = "https://hyperledger.github.io/fabric-chaincode-node/main/api/contract-schema.json"
+TRANSIENT_DESCRIPTION = ("transient data, not an argument: the proposal's transient map carries it under this "
+                         "key, as UTF-8 JSON of this schema, and it is kept out of the transaction on the ledger")
 
 
 @dataclass(frozen=True)
@@ -151,6 +153,14 @@ class ContractRouter:
                         for p in route.signature.parameters
                     ],
                 }
+                if route.mark.transient:
+                    # Fabric's metadata has no place for transient data; a transaction may carry more properties
+                    # than its schema names, and each entry has a parameter's shape, which readers know
+                    entry["transient"] = [
+                        {"name": key, "description": TRANSIENT_DESCRIPTION, "required": True,
+                         "schema": schema_of(annotation, components)}
+                        for key, annotation in route.mark.transient
+                    ]
                 returns = route.signature.returns
                 if returns not in (None, type(None), inspect.Parameter.empty):
                     entry["returns"] = schema_of(returns, components)

@@ -21,10 +21,13 @@ import json
 import os
 import re
 from collections.abc import Mapping
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from . import dates
 
 Role = Literal["core_enterprise", "supplier", "financier", "regulator"]
 ROLES: tuple[str, ...] = get_args(Role)
@@ -62,9 +65,12 @@ class ContractSettings(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    max_payment_term_days: int = Field(
-        default=365, ge=1,
-        description="longest allowed span from issue date to due date; one year by default, after the 2025 rules on supply-chain payment terms",
+    max_payment_term_days: int | None = Field(
+        default=None, ge=1,
+        description="longest allowed span from issue date to due date, in days; unset (null, the default): one "
+                    "calendar year, after the 2025 rules on supply-chain payment terms: the due date no later than "
+                    "the same day a year after issue (28 February for a claim issued on 29 February), so 365 or "
+                    "366 days as the year has a 29 February or not",
     )
     attesting_roles: tuple[str, ...] = Field(
         default=(FINANCIER, REGULATOR),
@@ -82,6 +88,24 @@ class ContractSettings(BaseModel):
         description="sources a passing attestation must name to count for registration (e.g. reference-tax); "
                     "empty: any source",
     )
+
+    def payment_term_exceeded(self, issue: date, due: date) -> date | None:
+        """None when a claim issued on ``issue`` may fall due on ``due``; otherwise the last due date the
+        maximum payment term allows it."""
+        if self.max_payment_term_days is None:
+            latest = dates.a_year_after(issue)
+            return latest if due > latest else None
+        # compared in days: issue + a configured term of any length could pass the calendar's last day, while
+        # issue + a term shorter than the one asked for is always a date
+        if (due - issue).days > self.max_payment_term_days:
+            return issue + timedelta(days=self.max_payment_term_days)
+        return None
+
+    def payment_term_text(self) -> str:
+        """The maximum payment term in words, for a refusal."""
+        if self.max_payment_term_days is None:
+            return "one calendar year (the default: max_payment_term_days is unset)"
+        return f"{self.max_payment_term_days} days (max_payment_term_days)"
 
     @field_validator("attestation_sources")
     @classmethod

@@ -471,10 +471,10 @@ class ReceivablesContract(Contract):
             raise rule("issue-date-in-future", f"issue date {issue} is after today {s.today}")
         if due <= s.today:
             raise rule("due-date-passed", f"due date {due} is not after today {s.today}: register only claims not yet due")
-        term = (due - issue).days
-        if term > self.config.max_payment_term_days:
-            raise rule("payment-term-too-long", f"{term} days from issue to due date exceeds the maximum payment term of "
-                       f"{self.config.max_payment_term_days} days")
+        if (latest := self.config.payment_term_exceeded(issue, due)) is not None:
+            raise rule("payment-term-too-long", f"due date {due} is {(due - issue).days} days after the issue date "
+                       f"{issue}, past the maximum payment term of {self.config.payment_term_text()}: give a due date "
+                       f"on or before {latest}")
         invoices: list[Invoice] = []
         for n, inv in enumerate(req.invoices, 1):
             if inv.seller_tax_id != creditor.uscc or inv.buyer_tax_id != debtor.uscc:
@@ -644,7 +644,7 @@ class ReceivablesContract(Contract):
         r.last = f.last
         await s.store.put_financing(f)
         await s.store.put_receivable(r, before)
-        s.emit(events.FINANCING_REQUESTED, r.id, financing_id=f.id, face_amount=r.outstanding, due_date=r.due_date)
+        s.emit(events.FINANCING_REQUESTED, r.id, financing_id=f.id, outstanding=r.outstanding, due_date=r.due_date)
         return f.to_json()
 
     @transaction
@@ -691,7 +691,7 @@ class ReceivablesContract(Contract):
         return parse_request(OfferTerms, raw, "terms",
                              amount_cap=money.STORED_AMOUNT_LIMIT if accepted else money.MAX_AMOUNT)
 
-    @transaction
+    @transaction(transient={TERMS_TRANSIENT_KEY: OfferTerms})
     @rules
     async def MakeFinancingOffer(self, ctx: Context, financing_id: str) -> Offer:
         """A bank offers terms (transient ``terms``): kept private, the public offer keeps their hash."""
@@ -782,7 +782,7 @@ class ReceivablesContract(Contract):
             raise rule("not-the-financier", f"{bank.uscc} is not the financier of {f.id}")
         return bank, f, await s.store.receivable(f.receivable_id)
 
-    @transaction
+    @transaction(transient={TERMS_TRANSIENT_KEY: OfferTerms})
     @rules
     async def RecordDisbursement(self, ctx: Context, financing_id: str) -> Financing:
         """The bank records the advance (terms again as transient ``terms``) and notifies the debtor of the assignment."""
@@ -796,7 +796,7 @@ class ReceivablesContract(Contract):
         if f.terms_hash not in (terms.terms_hash(), terms.legacy_terms_hash()):
             raise rule("terms-mismatch", f"the terms given hash to {terms.terms_hash()[:12]}…, the accepted offer to "
                        f"{(f.terms_hash or '')[:12]}…: pass exactly the accepted terms")
-        d = fin.disbursement(financing_id=f.id, receivable_id=r.id, face_amount=r.outstanding, terms=terms,
+        d = fin.disbursement(financing_id=f.id, receivable_id=r.id, outstanding=r.outstanding, terms=terms,
                              disbursed_on=s.today_iso, due_date=r.due_date,
                              days=(date.fromisoformat(r.due_date) - s.today).days)
         act = s.action("RecordDisbursement", bank.uscc)
@@ -915,6 +915,9 @@ class ReceivablesContract(Contract):
     async def PublishDiscountOffer(self, ctx: Context, offer: DiscountOfferArgument, request_id: str = "") -> DiscountOffer:
         """The debtor offers early payment on its confirmed payables: a flat APR or a sliding scale.
 
+        Each claim listed must be the debtor's, CONFIRMED and not yet due, as AcceptDiscountOffer requires; an
+        offer listing none covers every confirmed payable of the debtor, now and later.
+
         With a ``request_id``, a retry of a publication that committed returns its offer and publishes no second one.
         """
         s = self._session(ctx)
@@ -932,6 +935,12 @@ class ReceivablesContract(Contract):
             if r.debtor != debtor.uscc:
                 raise rule("not-the-debtor", f"{debtor.uscc} does not owe {rid}: a debtor offers early payment on its "
                            "own payables only; take it out of receivable_ids")
+            # what AcceptDiscountOffer asks of the claim: a holder takes early payment on a CONFIRMED claim before
+            # its due date, so an offer listing any other could never be taken on it
+            if r.status != CONFIRMED:
+                raise rule("invalid-state", f"receivable {r.id} is {r.status}: early payment is offered on CONFIRMED "
+                           "payables only (a holder can take it on no other); take it out of receivable_ids")
+            lifecycle.ensure_before_maturity(r, s.today, "offer early payment on")
         d = DiscountOffer(**req.model_dump(), id=keys.new_id("D", s.tx_id), debtor=debtor.uscc, debtor_msp=debtor.msp_id,
                           status="OPEN", published_on=s.today_iso, last=s.action("PublishDiscountOffer", debtor.uscc))
         await s.store.put_discount_offer(d)
@@ -1256,10 +1265,11 @@ class ReceivablesContract(Contract):
     @transaction(evaluate=True)
     @rules
     async def GetStatistics(self, ctx: Context) -> Statistics:
-        """The regulator's view: exposure per debtor, financed share, overdue amounts."""
+        """The regulator's view: exposure per debtor, financed share, overdue amounts (every claim unpaid past its
+        due date today, whether or not RecordOverdue has marked it)."""
         s = self._session(ctx)
         await s.party_with_role(cfg.REGULATOR)
-        return await queries.statistics(s.store)
+        return await queries.statistics(s.store, s.today)
 
     @transaction(evaluate=True)
     @rules

@@ -36,3 +36,11 @@ def parse_date(value: object, field: str) -> date:
         return date.fromisoformat(value)
     except ValueError:
         raise rule("date-invalid", f"{field} is {shown(value)}: not a calendar date") from None
+
+
+def a_year_after(day: date) -> date:
+    """The same day one calendar year later; 29 February gives 28 February, the last day of that month."""
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:  # 29 February, and the next year has none
+        return day.replace(year=day.year + 1, day=28)

@@ -1,16 +1,18 @@
 """Financing arithmetic: what a bank advances against a receivable.
 
-    principal = face x advance rate                      (half up, to the fen)
+    principal = outstanding x advance rate                (half up, to the fen)
     interest  = principal x discount rate x days / basis  (days: disbursement -> due date, ACT)
     net       = principal - interest - fees               (paid to the holder)
 
-Interest is charged on the money advanced (the principal), not on the face: with
-an advance rate of 100% the two coincide.
+The advance is on the outstanding amount, what the debtor still owes, not on the face:
+a claim the debtor has partly paid is worth only the rest to the bank, which the debtor
+pays it at maturity. Interest is charged on the money advanced (the principal), not on
+the outstanding amount: with an advance rate of 100% the two coincide.
 
 The disbursement carries the terms' secret salt. Its hash is public (the financing's
 ``disbursement_hash``, and Fabric's hash of the private write in every block), and the
-face, the dates and so the days are public too: without the salt, trying the likely
-advance rates, discount rates and bases would find the private terms in seconds.
+outstanding amount, the dates and so the days are public too: without the salt, trying the
+likely advance rates, discount rates and bases would find the private terms in seconds.
 """
 
 from __future__ import annotations
@@ -44,16 +46,16 @@ def ensure_disbursable(terms: OfferTerms, outstanding: int) -> None:
                    f"be recorded; offer fees below the advance, or a higher advance rate")
 
 
-def disbursement(*, financing_id: str, receivable_id: str, face_amount: int, terms: OfferTerms,
+def disbursement(*, financing_id: str, receivable_id: str, outstanding: int, terms: OfferTerms,
                  disbursed_on: str, due_date: str, days: int) -> Disbursement:
     if days <= 0:
         raise rule("past-maturity", f"receivable {receivable_id} is due {due_date}: nothing to finance on or after maturity")
-    principal = daycount.proportion_fen(face_amount, Decimal(terms.advance_rate))
+    principal = daycount.proportion_fen(outstanding, Decimal(terms.advance_rate))
     interest = daycount.interest_fen(principal, Decimal(terms.discount_rate), days, terms.day_count)
     net = principal - interest - terms.fees
     if net <= 0:
         raise rule("financing-not-positive", f"the terms leave {net} fen for the holder: interest {interest} and fees {terms.fees} "
                    f"consume the principal {principal}")
-    return Disbursement(financing_id=financing_id, receivable_id=receivable_id, face_amount=face_amount,
+    return Disbursement(financing_id=financing_id, receivable_id=receivable_id, outstanding=outstanding,
                         principal=principal, interest=interest, fees=terms.fees, net_amount=net, days=days,
                         day_count=terms.day_count, disbursed_on=disbursed_on, due_date=due_date, salt=terms.salt)

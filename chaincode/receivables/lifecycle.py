@@ -48,6 +48,14 @@ def ensure_before_maturity(r: Receivable, today: date, action: str) -> None:
         raise rule("past-maturity", f"receivable {r.id} fell due on {r.due_date}: cannot {action} it on or after maturity")
 
 
+def is_overdue(r: Receivable, today: date) -> bool:
+    """Unpaid past its due date on ``today``: marked OVERDUE, or CONFIRMED or FINANCED with its due date gone by.
+
+    RecordOverdue is bookkeeping any party to the claim may or may not have run: a claim that is not paid by
+    its due date is in arrears either way, so no figure of what is overdue can hang on that call."""
+    return r.status == OVERDUE or (r.status in PAYABLE and date.fromisoformat(r.due_date) < today)
+
+
 def ensure_transferable(r: Receivable, today: date) -> None:
     ensure_not_frozen(r)
     if r.status == FINANCED or r.financing_id is not None:

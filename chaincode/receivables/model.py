@@ -320,7 +320,7 @@ def invoices_in_the_claims_currency(data: Any) -> Any:
 class OfferTerms(Doc):
     """The commercial terms of a bank's offer: private data, hashed on the public record."""
 
-    advance_rate: Rate = Field(description="share of the face amount advanced, e.g. \"0.9\"")
+    advance_rate: Rate = Field(description="share of the claim's outstanding amount advanced, e.g. \"0.9\"")
     discount_rate: Rate = Field(description="annual discount rate, e.g. \"0.045\"")
     fees: FenOrZero = 0
     recourse: bool
@@ -399,8 +399,9 @@ class Disbursement(Doc):
     doc_type: Literal["disbursement"] = "disbursement"
     financing_id: str
     receivable_id: str
-    face_amount: int
-    principal: int = Field(description="face x advance rate, fen")
+    outstanding: int = Field(description="what the debtor still owed on the claim at disbursement, fen: the "
+                                         "amount advanced against (a claim partly paid is financed on the rest)")
+    principal: int = Field(description="outstanding x advance rate, fen")
     interest: int = Field(description="principal x discount rate x days / basis, fen")
     fees: int
     net_amount: int = Field(description="principal - interest - fees: what the holder receives")
@@ -408,9 +409,9 @@ class Disbursement(Doc):
     day_count: str
     disbursed_on: str
     due_date: str
-    salt: str = Field(default="", description="the accepted terms' salt: face, dates and days are public, so without it "
-                      "the likely rates could be hashed until the public disbursement_hash matched (empty on a "
-                      "disbursement recorded before disbursements were salted)")
+    salt: str = Field(default="", description="the accepted terms' salt: the outstanding amount, dates and days are "
+                      "public, so without it the likely rates could be hashed until the public disbursement_hash "
+                      "matched (empty on a disbursement recorded before disbursements were salted)")
 
 
 class AssignmentNotice(Doc):

@@ -142,9 +142,12 @@ def _share(part: int, whole: int) -> str:
 _FIGURES = ("exposure", "financed", "overdue", "receivables")
 
 
-async def statistics(store: Store) -> dict:
+async def statistics(store: Store, today: date) -> dict:
     """Exposure over confirmed, unpaid claims (CONFIRMED, FINANCED, OVERDUE leaves), per debtor and in total,
-    each per currency: a sum of fen of different currencies means nothing, so none is ever made."""
+    each per currency: a sum of fen of different currencies means nothing, so none is ever made.
+
+    ``overdue`` counts every such claim unpaid past its due date on ``today`` (the business date), marked
+    OVERDUE or not (``lifecycle.is_overdue``), as the debtor's payment record does."""
     per_debtor: dict[str, dict[str, dict[str, int]]] = {}
     counts = {s: 0 for s in STATUSES}
     async for kv in store.stub.get_state_by_partial_composite_key(keys.RECEIVABLE, []):
@@ -157,7 +160,7 @@ async def statistics(store: Store) -> dict:
         row["receivables"] += 1
         if r.status == FINANCED or (r.financing_id is not None and r.financier is not None):
             row["financed"] += r.outstanding
-        if r.status == OVERDUE:
+        if lifecycle.is_overdue(r, today):
             row["overdue"] += r.outstanding
     totals: dict[str, dict[str, int]] = {}
     for by_currency in per_debtor.values():
@@ -286,7 +289,7 @@ def _payment_record(states: list[tuple[date, Receivable]], as_of: date, label: C
         "registered_on": states[0][0].isoformat(), "confirmed_on": r.confirmed_on,
         "rejected_on": reached.get("REJECTED"), "financed_on": financed_on,
         "marked_overdue_on": reached.get(OVERDUE), "split_on": reached.get("SPLIT"), "settled_on": settled_on,
-        "days_late": days_late, "overdue": payable and (due < as_of or r.status == OVERDUE),
+        "days_late": days_late, "overdue": lifecycle.is_overdue(r, as_of),
         "freezes": freezes, "frozen": r.frozen is not None,
         # the last state up to as_of lists every payment made by then; what each took off the claim, so that
         # face minus their sum is what was still owed on any day (an early payment's discount was forgiven)

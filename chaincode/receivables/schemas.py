@@ -116,7 +116,8 @@ class Exposure(Doc):
 
     exposure: int
     financed: int
-    overdue: int
+    overdue: int = Field(description="outstanding on the claims unpaid past their due date on the day asked: "
+                                     "marked OVERDUE, or CONFIRMED or FINANCED with the due date gone by")
     receivables: int
     financed_share: str
 

@@ -174,6 +174,27 @@ async def test_a_claim_cannot_go_to_or_be_owed_by_a_party_whose_org_may_no_longe
     assert net.ledger.state == before
 
 
+async def test_an_offer_for_a_holder_org_the_configuration_derives_no_collection_for_is_refused():
+    """Terms go to the collection of the holder's org and the bank's, derived from the configuration's suppliers
+    and banks. A request made before a new definition took the supplier role from the holder's org has no such
+    collection any more: the offer is refused, naming the pair, and nothing is written (``net.refused``)."""
+    from chaincode.contract import ContractRouter
+    from chaincode.receivables import ReceivablesContract
+
+    from .support import standard_net
+
+    net = await standard_net()
+    core, tier1, bank = net.actors["core"], net.actors["tier1"], net.actors["bank"]
+    r = await net.confirmed(tier1, core, 100_000_00)
+    f = await net.ok(tier1, "RequestFinancing", r["id"])
+    # the new definition's chaincode servers start with a configuration whose suppliers are another org's
+    moved = DEFAULT_CONFIG.model_copy(update={"org_roles": {**DEFAULT_CONFIG.org_roles, SUPPLIER: (),
+                                                            "Supplier2MSP": ("supplier",)}})
+    net.ledger.router = ContractRouter([ReceivablesContract(moved)])
+    message = await net.refused(bank, "MakeFinancingOffer", f["id"], transient=transient_terms(), rule="no-collection")
+    assert f"no private data collection terms-{SUPPLIER}-{BANK} for {SUPPLIER} and {BANK}" in message
+
+
 async def test_an_offer_of_a_bank_whose_org_may_no_longer_finance_cannot_be_accepted():
     """Its bank could never disburse, and the claim, FINANCED to it, would wait on a financier that cannot act."""
     from .support import standard_net

@@ -255,6 +255,27 @@ async def _private(net, collection: str, object_type: str, ident: str) -> bytes:
     return store[net._key(object_type, ident)]
 
 
+async def test_a_partly_paid_claim_is_financed_on_what_is_still_owed():
+    """The advance is on the outstanding amount: the debtor pays the bank only the rest at maturity. The request's
+    event and the private disbursement record name that amount outstanding, as it is."""
+    net = await standard_net()
+    core, tier1, bank = (net.actors[k] for k in ("core", "tier1", "bank"))
+    r = await net.confirmed(tier1, core, 100_000, due_in=90)
+    await net.ok(core, "RecordPayment", r["id"], "40000")
+    result = await net.call(tier1, "RequestFinancing", r["id"])
+    assert result.status == 200, result.message
+    assert event(result)[1]["outstanding"] == 60_000 and "face_amount" not in event(result)[1]
+    f = json.loads(result.payload)
+    o = await net.ok(bank, "MakeFinancingOffer", f["id"], transient=transient_terms())
+    await net.ok(tier1, "AcceptFinancingOffer", o["id"])
+    await net.ok(bank, "RecordDisbursement", f["id"], transient=transient_terms())
+    private = json.loads(await _private(net, f"terms-{SUPPLIER}-{BANK}", keys.DISBURSEMENT, f["id"]))
+    # 60,000 x 0.9 = 54,000 advanced; interest 54,000 x 0.036 x 90 / 360 = 486
+    assert (private["outstanding"], private["principal"], private["interest"], private["net_amount"]) == \
+        (60_000, 54_000, 486, 53_514)
+    assert "face_amount" not in private
+
+
 async def test_the_public_disbursement_hash_is_salted_with_the_terms_secret_salt():
     """Face, dates and days are public: without the terms' salt, hashing the likely rates would find the
     private terms again (the public hash, and Fabric's hash of the private write, are of the same bytes)."""
@@ -274,7 +295,7 @@ async def test_the_public_disbursement_hash_is_salted_with_the_terms_secret_salt
 
     def public_hash_of(guess: dict) -> str:
         """What the debtor, outside the collection, can compute from the public record and guessed terms."""
-        d = financing.disbursement(financing_id=f["id"], receivable_id=r["id"], face_amount=r["outstanding"],
+        d = financing.disbursement(financing_id=f["id"], receivable_id=r["id"], outstanding=r["outstanding"],
                                    terms=OfferTerms.model_validate(guess), disbursed_on=disbursed["disbursed_on"],
                                    due_date=r["due_date"], days=75)
         return hashlib.sha256(d.to_bytes()).hexdigest()

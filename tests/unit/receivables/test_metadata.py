@@ -5,11 +5,18 @@ from __future__ import annotations
 import inspect
 import json
 import typing
+from pathlib import Path
 
+import pytest
 from pydantic import TypeAdapter
 
 from chaincode.receivables import ReceivablesContract
+from chaincode.receivables.contract import TERMS_TRANSIENT_KEY
 from .support import standard_net, transient_terms
+
+# fabric-contract-api's metadata schema, installed with the official Node shim (tests/unit/chaincode/node_shim)
+FABRIC_SCHEMA = (Path(__file__).parents[1] / "chaincode" / "node_shim" / "node_modules" / "fabric-contract-api" /
+                 "schema" / "contract-schema.json")
 
 
 async def _metadata(net) -> dict:
@@ -45,6 +52,31 @@ async def test_metadata_describes_every_transaction_with_argument_and_result_sha
         assert model in schemas, model
     assert schemas["Receivable"]["properties"]["status"]["enum"] == [
         "REGISTERED", "CONFIRMED", "REJECTED", "SPLIT", "FINANCED", "OVERDUE", "SETTLED"]
+
+
+async def test_the_transient_terms_of_an_offer_and_a_disbursement_are_published_with_their_schema():
+    """The terms travel in the transient map, among no parameter: the metadata names their key and shape, each
+    entry in the shape of a parameter of Fabric's metadata schema."""
+    net = await standard_net()
+    meta = await _metadata(net)
+    txs = {t["name"]: t for t in meta["contracts"]["receivables"]["transactions"]}
+    with_transient = {name: tx["transient"] for name, tx in txs.items() if "transient" in tx}
+    assert set(with_transient) == {"MakeFinancingOffer", "RecordDisbursement"}
+    for name, entries in with_transient.items():
+        assert [(e["name"], e["required"], e["schema"]) for e in entries] == \
+            [(TERMS_TRANSIENT_KEY, True, {"$ref": "#/components/schemas/OfferTerms"})], name
+        assert "transient" in entries[0]["description"]
+
+    jsonschema = pytest.importorskip("jsonschema", reason="jsonschema is a test dependency: run scripts/install")
+    if not FABRIC_SCHEMA.is_file():
+        pytest.skip("tests/unit/chaincode/node_shim has no node_modules: run scripts/install (npm ci there)")
+    official = json.loads(FABRIC_SCHEMA.read_text())
+    as_parameter = jsonschema.Draft4Validator({**official, "$ref": "#/definitions/parameter"})
+    terms_schema = jsonschema.Draft4Validator({**meta, "$ref": "#/components/schemas/OfferTerms"})
+    for entries in with_transient.values():
+        assert list(as_parameter.iter_errors(entries[0])) == []
+    sent = json.loads(transient_terms()[TERMS_TRANSIENT_KEY])
+    assert terms_schema.is_valid(sent) and not terms_schema.is_valid({k: v for k, v in sent.items() if k != "salt"})
 
 
 async def test_every_result_has_the_published_shape():

@@ -100,6 +100,34 @@ async def test_statistics_exposure_financed_share_overdue():
     assert stats["count_by_status"]["REGISTERED"] == 1 and stats["count_by_status"]["FINANCED"] == 1
 
 
+async def test_a_claim_unpaid_past_its_due_date_is_overdue_in_the_statistics_before_anyone_marks_it():
+    """RecordOverdue is bookkeeping its parties may never run: the regulator's overdue figure counts a CONFIRMED or
+    FINANCED claim unpaid past its due date all the same, from the day after it fell due (the business date)."""
+    net = await standard_net()
+    core, tier1, bank, reg = (net.actors[k] for k in ("core", "tier1", "bank", "regulator"))
+    confirmed = await net.confirmed(tier1, core, 1000, due_in=5)
+    financed = await net.confirmed(tier1, core, 3000, due_in=5)
+    f = await net.ok(tier1, "RequestFinancing", financed["id"])
+    o = await net.ok(bank, "MakeFinancingOffer", f["id"], transient=transient_terms())
+    await net.ok(tier1, "AcceptFinancingOffer", o["id"])
+    await net.confirmed(tier1, core, 500, due_in=30)          # not yet due
+    paid = await net.confirmed(tier1, core, 700, due_in=5)
+    await net.ok(core, "RecordPayment", paid["id"], "700")     # settled: owes nothing, overdue or not
+
+    async def overdue() -> int:
+        return (await net.ok(reg, "GetStatistics", evaluate=True))["total"]["CNY"]["overdue"]
+
+    net.advance(days=5)
+    assert await overdue() == 0                                 # due today: not yet late
+    net.advance(days=1)
+    assert (net.doc(confirmed["id"])["status"], net.doc(financed["id"])["status"]) == ("CONFIRMED", "FINANCED")
+    assert await overdue() == 4000                              # neither is marked, both are late
+    await net.ok(tier1, "RecordOverdue", confirmed["id"])
+    assert await overdue() == 4000                              # marking it changes nothing in the figure
+    await net.ok(core, "RecordPayment", confirmed["id"], "400")
+    assert await overdue() == 3600                              # what is still owed on it
+
+
 async def test_statistics_keep_each_currency_apart_per_debtor_and_in_total():
     net = await standard_net()
     core, core2, tier1, bank, reg = (net.actors[k] for k in ("core", "core2", "tier1", "bank", "regulator"))

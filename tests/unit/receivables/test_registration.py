@@ -158,6 +158,42 @@ async def test_the_maximum_payment_term_comes_from_the_network_configuration():
     assert (await net.ok(tier1, "RegisterReceivable", net.registration(tier1, core, 1000, due_in=30)))["status"] == "REGISTERED"
 
 
+async def test_the_default_payment_term_is_one_calendar_year_leap_day_or_not():
+    """Due no later than the same day a year after issue: 366 days over a 29 February, 28 February for a claim
+    issued on 29 February. A configured number of days counts days, 29 February or not."""
+    from datetime import datetime, timezone
+
+    from chaincode.receivables.config import DEFAULT_CONFIG
+
+    def issued_on(net, day: str, due: str) -> dict:
+        net.now = datetime.fromisoformat(f"{day}T02:00:00").replace(tzinfo=timezone.utc)   # 10:00 in Beijing
+        return net.registration(net.actors["tier1"], net.actors["core"], 1000, due_date=due)
+
+    net = await standard_net()
+    tier1 = net.actors["tier1"]
+    assert (await net.ok(tier1, "RegisterReceivable", issued_on(net, "2026-03-02", "2027-03-02")))["status"] == \
+        "REGISTERED"                                                  # 365 days: no 29 February in the year
+    await net.refused(tier1, "RegisterReceivable", issued_on(net, "2026-03-02", "2027-03-03"),
+                      rule="payment-term-too-long")
+    assert (await net.ok(tier1, "RegisterReceivable", issued_on(net, "2027-03-01", "2028-03-01")))["status"] == \
+        "REGISTERED"                                                  # 366 days
+    message = await net.refused(tier1, "RegisterReceivable", issued_on(net, "2027-03-01", "2028-03-02"),
+                                rule="payment-term-too-long")
+    assert "one calendar year" in message and "on or before 2028-03-01" in message
+    assert (await net.ok(tier1, "RegisterReceivable", issued_on(net, "2028-02-29", "2029-02-28")))["status"] == \
+        "REGISTERED"
+    message = await net.refused(tier1, "RegisterReceivable", issued_on(net, "2028-02-29", "2029-03-01"),
+                                rule="payment-term-too-long")
+    assert "on or before 2029-02-28" in message
+
+    days = await standard_net(DEFAULT_CONFIG.model_copy(update={"max_payment_term_days": 365}))
+    message = await days.refused(days.actors["tier1"], "RegisterReceivable", issued_on(days, "2027-03-01", "2028-03-01"),
+                                 rule="payment-term-too-long")
+    assert "366 days after the issue date" in message and "365 days (max_payment_term_days)" in message
+    assert "on or before 2028-02-29" in message
+    await days.ok(days.actors["tier1"], "RegisterReceivable", issued_on(days, "2027-03-01", "2028-02-29"))
+
+
 async def test_a_confirmation_is_irrevocable():
     net = await standard_net()
     core, tier1 = net.actors["core"], net.actors["tier1"]

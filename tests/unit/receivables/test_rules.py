@@ -94,6 +94,40 @@ async def test_discount_offer_only_on_own_payables():
     await net.refused(core, "PublishDiscountOffer", {"apr": "0.05", "expires_on": net.day(-1)}, rule="offer-expired")
 
 
+async def test_a_discount_offer_lists_only_claims_a_holder_could_take_it_on():
+    """AcceptDiscountOffer settles only a CONFIRMED claim before its due date: an offer listing any other claim is
+    refused, naming the claim and its state, and publishes nothing."""
+    net = await standard_net()
+    core, tier1, tier2, bank = (net.actors[k] for k in ("core", "tier1", "tier2", "bank"))
+    registered = await net.registered(tier1, core, 1000)
+    rejected = await net.registered(tier1, core, 1000)
+    await net.ok(core, "RejectReceivable", rejected["id"], "not ours")
+    split = await net.confirmed(tier1, core, 1000)
+    await net.ok(tier1, "TransferReceivable", split["id"], tier2.uscc, "400")
+    settled = await net.confirmed(tier1, core, 1000)
+    await net.ok(core, "RecordPayment", settled["id"], "1000")
+    financed = await net.confirmed(tier1, core, 1000)
+    f = await net.ok(tier1, "RequestFinancing", financed["id"])
+    o = await net.ok(bank, "MakeFinancingOffer", f["id"], transient=transient_terms())
+    await net.ok(tier1, "AcceptFinancingOffer", o["id"])
+    due_soon = await net.confirmed(tier1, core, 1000, due_in=2)
+    open_claim = await net.confirmed(tier1, core, 1000, due_in=60)
+
+    def offer(*listed: dict) -> dict:
+        return {"apr": "0.05", "expires_on": net.day(10), "receivable_ids": [open_claim["id"], *(r["id"] for r in listed)]}
+
+    for claim, state in ((registered, "REGISTERED"), (rejected, "REJECTED"), (split, "SPLIT"), (settled, "SETTLED"),
+                         (financed, "FINANCED")):
+        message = await net.refused(core, "PublishDiscountOffer", offer(claim), rule="invalid-state")
+        assert f"receivable {claim['id']} is {state}: early payment is offered on CONFIRMED payables only" in message
+    net.advance(days=2)
+    message = await net.refused(core, "PublishDiscountOffer", offer(due_soon), rule="past-maturity")
+    assert due_soon["id"] in message
+    part = {"id": f"{split['id']}.1"}                     # a part of the split claim, CONFIRMED
+    d = await net.ok(core, "PublishDiscountOffer", offer(part))
+    assert d["receivable_ids"] == [open_claim["id"], part["id"]]
+
+
 async def test_every_change_emits_one_named_event_with_the_receivable_id():
     net = await standard_net()
     core, tier1, tier2 = net.actors["core"], net.actors["tier1"], net.actors["tier2"]

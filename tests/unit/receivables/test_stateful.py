@@ -84,6 +84,11 @@ def half_up(value: Fraction) -> int:
     return int((value + Fraction(1, 2)) // 1)
 
 
+def _same_day_a_year_on(day: date) -> date:
+    """docs/receivables.md, registration checks: the default payment term ends on this day (29 February: 28th)."""
+    return date(day.year + 1, day.month, 28 if (day.month, day.day) == (2, 29) else day.day)
+
+
 def fingerprint(seller: str, number: str) -> str:
     """docs/receivables.md, "Fingerprint canonical form (v2)", for an invoice without a code."""
     return hashlib.sha256(f"recfin-invoice-v2|{seller}||{number}".encode()).hexdigest()
@@ -355,7 +360,7 @@ class ReceivablesMachine(RuleBasedStateMachine):
             codes.add("debtor-not-core-enterprise")
         if due_in <= 0:
             codes.add("due-date-passed")
-        if due_in > 365:
+        if self.today + timedelta(days=due_in) > _same_day_a_year_on(self.today):   # one calendar year at most
             codes.add("payment-term-too-long")
         if seller != creditor:
             codes.add("invoice-parties-mismatch")
@@ -702,6 +707,10 @@ class ReceivablesMachine(RuleBasedStateMachine):
                 codes.add("not-found")
             elif acts and self.claims[listed_id].debtor != caller:
                 codes.add("not-the-debtor")
+            elif acts and self.claims[listed_id].status != "CONFIRMED":   # as acceptance asks of the claim
+                codes.add("invalid-state")
+            elif acts and self.claims[listed_id].due <= self.today:
+                codes.add("past-maturity")
         if done := self.attempt(caller, "PublishDiscountOffer", json.dumps(offer), codes=codes,
                                 event=("DiscountOfferPublished", None)):
             doc, _ = done
@@ -1091,7 +1100,8 @@ class ReceivablesMachine(RuleBasedStateMachine):
                 row["exposure"] += c.outstanding
                 row["receivables"] += 1
                 row["financed"] += c.outstanding if c.status == "FINANCED" or (c.financing and c.financier) else 0
-                row["overdue"] += c.outstanding if c.status == "OVERDUE" else 0
+                # unpaid past the due date counts whether or not RecordOverdue marked it
+                row["overdue"] += c.outstanding if c.status == "OVERDUE" or c.due < self.today else 0
         total = {k: sum(r[k] for r in rows.values()) for k in FIGURES}
         with_share = lambda r: {"CNY": {**r, "financed_share": share(r["financed"], r["exposure"])}}  # noqa: E731
         assert self.query("regulator", "GetStatistics") == {
