@@ -1,0 +1,83 @@
+"""scripts/test, scripts/demo and scripts/venv-is-current: how they read what the caller gives them.
+
+scripts/test and scripts/demo change to the checkout before running, so paths the caller gives from its own
+folder are made absolute first, and values that are not paths are left alone. scripts/install skips pip only
+when scripts/venv-is-current finds this checkout installed with every requirement met.
+"""
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def fake_checkout(tmp_path: Path, script: str, reached: str) -> Path:
+    """A copy of scripts/``script`` in a checkout whose install step does nothing and whose ``reached``
+    program (pytest's python, or recfin) prints the arguments it was given, one per line."""
+    checkout = tmp_path / "checkout"
+    (checkout / "scripts").mkdir(parents=True)
+    shutil.copy(ROOT / "scripts" / script, checkout / "scripts" / script)
+    install = checkout / "scripts" / "install"
+    install.write_text("#!/usr/bin/env bash\nexit 0\n")
+    install.chmod(0o755)
+    program = checkout / ".venv" / "bin" / reached
+    program.parent.mkdir(parents=True)
+    program.write_text('#!/usr/bin/env bash\nprintf "%s\\n" "$@"\n')
+    program.chmod(0o755)
+    return checkout
+
+
+def run_from(folder: Path, script: Path, *args: str) -> list[str]:
+    done = subprocess.run(["bash", str(script), *args], cwd=folder, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.splitlines()
+
+
+def test_test_script_makes_paths_absolute_but_not_option_values(tmp_path):
+    checkout = fake_checkout(tmp_path, "test", "python")
+    caller = tmp_path / "elsewhere"
+    (caller / "integration").mkdir(parents=True)
+    (caller / "unit.py").write_text("")
+    args = run_from(caller, checkout / "scripts" / "test", "-m", "integration", "unit.py::test_x", "-k", "unit.py")
+    # python -m pytest, then what the caller gave
+    assert args[:2] == ["-m", "pytest"]
+    assert args[2:] == ["-m", "integration", f"{caller}/unit.py::test_x", "-k", "unit.py"]
+
+
+def test_demo_script_makes_path_options_absolute(tmp_path):
+    checkout = fake_checkout(tmp_path, "demo", "recfin")
+    caller = tmp_path / "elsewhere"
+    caller.mkdir()
+    args = run_from(caller, checkout / "scripts" / "demo", "--skip-setup", "--data-root", "netdata",
+                    "--topology=net/topology.yaml", "--json")
+    assert args == ["demo", "--skip-setup", "--data-root", f"{caller}/netdata",
+                    f"--topology={caller}/net/topology.yaml", "--json"]
+    absolute = run_from(caller, checkout / "scripts" / "demo", "--data-root", "/srv/recfin")
+    assert absolute == ["demo", "--data-root", "/srv/recfin"]
+
+
+def test_venv_is_current_for_this_checkout_only(tmp_path):
+    check = [sys.executable, str(ROOT / "scripts" / "venv-is-current")]
+    assert subprocess.run([*check, str(ROOT)], capture_output=True, timeout=60).returncode == 0
+    elsewhere = subprocess.run([*check, str(tmp_path)], capture_output=True, text=True, timeout=60)
+    assert elsewhere.returncode == 1
+    assert f"not {tmp_path}" in elsewhere.stderr
+
+
+def test_venv_is_current_names_a_missing_requirement(tmp_path):
+    # a distribution whose [test] extra needs something not installed, found first on the path
+    info = tmp_path / "site" / "recfin-9.9.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: recfin\nVersion: 9.9\nProvides-Extra: test\n"
+        "Requires-Dist: packaging\n"
+        'Requires-Dist: no-such-distribution-here>=1; extra == "test"\n'
+        'Requires-Dist: another-missing-one; extra == "docs"\n')
+    env = {**os.environ, "PYTHONPATH": str(tmp_path / "site")}
+    done = subprocess.run([sys.executable, str(ROOT / "scripts" / "venv-is-current"), str(ROOT)], env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1
+    assert "no-such-distribution-here is missing" in done.stderr
+    assert "another-missing-one" not in done.stderr     # an extra not asked for
