@@ -30,6 +30,11 @@ class TextLine:
     boxes: list[Box | None] = field(default_factory=list)
     starts: list[bool] = field(default_factory=list)
     page: Any = field(default=None, repr=False, compare=False)  # the scanned page it was read from, if any
+    page_number: int = field(default=0, compare=False)  # which of a PDF's pages its text layer has the line on
+
+    def same_page(self, other: "TextLine") -> bool:
+        """Whether two lines are on one page: of one scanned image, or of one page of a text layer."""
+        return self.page is other.page and self.page_number == other.page_number
 
     def add(self, text: str, confidence: float, gap: bool, box: Box | None = None) -> None:
         if gap and self.text:

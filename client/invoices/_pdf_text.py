@@ -10,6 +10,11 @@ for: they cut each item row into its cells, spaces inside a name kept, and tell
 which column a wrapped item name's next line lies under. A page whose pieces do not
 make up its text, or whose text is turned, gives lines without boxes (its rows are
 then split by a row pattern, which takes a name as one word).
+
+A scanner's "searchable PDF" has a text layer too: the picture of the page, and over it
+the text its OCR read, drawn invisible (text render mode 3) or hidden by the picture.
+That text is a reading, not the document: :func:`scanned_layer` tells such a layer
+from the one invoicing software writes.
 """
 
 from __future__ import annotations
@@ -19,6 +24,9 @@ import unicodedata
 from ._lines import TextLine, text_lines
 
 _NARROW = 0.6  # the width of a character that is not CJK, in ems: most Latin letters and digits are narrower
+_INVISIBLE = frozenset((3, 7))  # text render modes that paint nothing: 3 invisible, 7 a clipping path only
+_PAGE_IMAGE = 0.5  # an image over this share of its page or more is a picture of the page: a scan
+_SHOWS_TEXT = frozenset((b"Tj", b"TJ", b"'", b'"'))
 _LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")  # where str.splitlines breaks
 
 
@@ -28,13 +36,16 @@ def text_layer(pages) -> tuple[str, list[TextLine]]:
     texts: list[str] = []
     lines: list[TextLine] = []
     offset = 0
-    for page in pages:
+    for number, page in enumerate(pages):
         pieces: list[tuple[str, list[float], list[float], float]] = []
         text = page.extract_text(visitor_text=lambda t, cm, tm, font, size: pieces.append((t, cm, tm, size))) or ""
         texts.append(text)
         height = round(float(page.mediabox.height))
         placed = _placed_lines(pieces, height, offset) if "".join(p[0] for p in pieces) == text else None
-        lines.extend(placed if placed is not None else text_lines(text))
+        page_lines = placed if placed is not None else text_lines(text)
+        for line in page_lines:
+            line.page_number = number
+        lines.extend(page_lines)
         offset += height
     return "\n".join(texts), lines
 
@@ -79,3 +90,64 @@ def _origin(cm: list[float], tm: list[float], size: float) -> tuple[float, float
     x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
     y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
     return x, y, size * d
+
+
+def scanned_layer(pages) -> str | None:
+    """Why the text layer is a scanner's reading of its page images rather than the text the invoice was made of,
+    or ``None`` where it is not: on some page text is drawn invisible, or text lies on a page that an image covers
+    (half of it or more: a seal or a QR code is far smaller)."""
+    for number, page in enumerate(pages, start=1):
+        invisible, covered, shows_text = False, False, False
+        images = _image_names(page.get("/Resources"))
+        area = float(page.mediabox.width) * float(page.mediabox.height)
+
+        def visit(operator, operands, cm, tm) -> None:
+            nonlocal invisible, covered, shows_text
+            if operator == b"Tr" and operands and _number(operands[0]) in _INVISIBLE:
+                invisible = True
+            elif operator in _SHOWS_TEXT:
+                shows_text = True
+            elif operator == b"Do" and operands and operands[0] in images and area > 0:
+                covered = covered or _covered(cm, page.mediabox) >= _PAGE_IMAGE * area
+
+        page.extract_text(visitor_operand_before=visit)
+        if invisible:
+            return f"text drawn invisible on page {number}, in text render mode 3 or 7"
+        if covered and shows_text:
+            return f"text on page {number} under or over an image of the whole page"
+    return None
+
+
+def _number(value) -> float | None:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _image_names(resources, depth: int = 0) -> set[str]:
+    """The names of the image XObjects a page (or a form XObject it draws) can draw."""
+    names: set[str] = set()
+    try:
+        xobjects = resources.get_object().get("/XObject") if resources is not None else None
+        if xobjects is None:
+            return names
+        for name, ref in xobjects.get_object().items():
+            xobject = ref.get_object()
+            if xobject.get("/Subtype") == "/Image":
+                names.add(name)
+            elif xobject.get("/Subtype") == "/Form" and depth < 4:
+                names |= _image_names(xobject.get("/Resources"), depth + 1)
+    except (AttributeError, TypeError):
+        return names
+    return names
+
+
+def _covered(cm: list[float], box) -> float:
+    """The area of the page that an image drawn with the transformation ``cm`` covers (its unit square's bounding
+    box, within the page)."""
+    corners = [(cm[0] * u + cm[2] * v + cm[4], cm[1] * u + cm[3] * v + cm[5])
+               for u, v in ((0, 0), (1, 0), (0, 1), (1, 1))]
+    left, right = max(min(x for x, _ in corners), float(box.left)), min(max(x for x, _ in corners), float(box.right))
+    bottom, top = max(min(y for _, y in corners), float(box.bottom)), min(max(y for _, y in corners), float(box.top))
+    return max(0.0, right - left) * max(0.0, top - bottom)

@@ -16,9 +16,16 @@ from typing import Iterable
 from client import money
 
 _EXEMPT = {"免税", "不征税", "免征", "免征增值税", "exempt"}
-# No quantity, price or amount on an invoice has more digits than this before the point; a number beyond it is a
-# damaged file, and refusing it here keeps every product computed later (quantity x price) exact.
+# No quantity, price or amount on an invoice, an order or a receipt has more digits than these: before the point,
+# after it, or in all. A number beyond them is a damaged file. Refusing it here keeps every product and sum computed
+# later (quantity x price, exactly, as fractions) small: 1E-999999999 is a short text whose fraction has a billion
+# digits, and computing with it would not end.
 _MAX_INTEGER_DIGITS = 18
+_MAX_DECIMAL_PLACES = 20
+_MAX_SIGNIFICANT_DIGITS = 30
+# A comma (or a full-width one) is read only as a thousands separator: 1,272.00 and 12,345,678.9. A decimal comma
+# (12,50 for 12.50) or commas anywhere else (1,2,3) would change the number if they were dropped.
+_THOUSANDS = re.compile(r"-?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 
 
 class ValueProblem(ValueError):
@@ -26,11 +33,32 @@ class ValueProblem(ValueError):
 
 
 def to_decimal(value: object) -> Decimal:
+    """A number as written in a file: ``1272.5``, ``1,272.50``, ``¥1,272.50``; refused (:class:`ValueProblem`) when
+    it is no number, has a comma that does not separate thousands, or has more digits than any invoice figure."""
+    number = _number(value)
+    _, digits, exponent = number.as_tuple()
+    if exponent < -_MAX_DECIMAL_PLACES:
+        raise ValueProblem(f"{_shown(value)} has more than {_MAX_DECIMAL_PLACES} decimal places, which no figure "
+                           "of an invoice, an order or a receipt has: the file is damaged, check it")
+    if len(digits) > _MAX_SIGNIFICANT_DIGITS:
+        raise ValueProblem(f"{_shown(value)} has more than {_MAX_SIGNIFICANT_DIGITS} significant digits, which no "
+                           "figure of an invoice, an order or a receipt has: the file is damaged, check it")
+    return number
+
+
+def _number(value: object) -> Decimal:
+    """The number written, with no more than :data:`_MAX_INTEGER_DIGITS` digits before the point."""
     if isinstance(value, bool) or value is None:
         raise ValueProblem(f"expected a number, got {value!r}")
     if isinstance(value, float):
         value = repr(value)
-    text = str(value).strip().replace(",", "").replace("，", "").lstrip("¥￥")
+    text = str(value).strip().replace("，", ",").lstrip("¥￥")
+    if "," in text:
+        if not _THOUSANDS.fullmatch(text):
+            raise ValueProblem(f"{_shown(value)}: a comma is read only between groups of three digits before the "
+                               "point (1,272.50), and a decimal comma (12,50 for 12.50) is not read: write the number "
+                               "with a decimal point")
+        text = text.replace(",", "")
     try:
         number = Decimal(text)
     except InvalidOperation:
@@ -38,16 +66,23 @@ def to_decimal(value: object) -> Decimal:
     if not number.is_finite():
         raise ValueProblem(f"not a finite number: {value!r}")
     if number and number.adjusted() >= _MAX_INTEGER_DIGITS:
-        raise ValueProblem(f"too large: {value!r} (more than {_MAX_INTEGER_DIGITS} digits before the point)")
+        raise ValueProblem(f"too large: {_shown(value)} (more than {_MAX_INTEGER_DIGITS} digits before the point)")
     return number
+
+
+def _shown(value: object) -> str:
+    """A value for a message, cut short when it is too long to be read in one."""
+    text = repr(value if isinstance(value, str) else str(value))
+    return text if len(text) <= 60 else f"{text[:40]}...{text[-12:]} ({len(str(value))} characters)"
 
 
 def to_fen(value: object) -> int:
     """Yuan as written on an invoice ("1272.00", "¥1,272.00") to integer fen.
 
-    More than two decimal places is an error, never rounded away.
+    More than two decimal places is an error, never rounded away. (The digits of an amount are checked as fen,
+    exactly and without expanding the number: fractions of a fen, however far out, are that error.)
     """
-    number = to_decimal(value)
+    number = _number(value)
     try:
         return money.to_fen(number)
     except money.AboveCap:

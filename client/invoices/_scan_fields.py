@@ -18,6 +18,7 @@ from ._amount_words import WORD_CHARACTERS, amount_in_words_fen
 from ._ocr import Box, Reading, ReadMode
 from ._reading import ValueProblem
 from .credit_code import check_tax_id
+from .fingerprint import number_problem
 
 MONEY = r"-?\d[\d,]*\.\d{2}"
 # A tax rate as printed: a whole or decimal percent (13%, 1.5%), a statutory rate reduced to the one the tax is
@@ -144,7 +145,9 @@ _FIGURE = ReadMode("chi_sim+eng", 7)
 _NAME = ReadMode("chi_sim", 13, fit=True)  # one line of an item name, on a crop fitted to its ink
 
 KINDS: dict[str, FieldKind] = {
-    "number": FieldKind(ReadMode("eng", 7, _DIGITS), _no_spaces, _matches(r"\d{8,20}")),
+    # only 20 digits (fully digitalised) or 8 (with a code) are a number, as the ledger takes one: a reading of 19
+    # has lost a digit, and one of 12 is a code or a part, never a number to trust
+    "number": FieldKind(ReadMode("eng", 7, _DIGITS), _no_spaces, lambda t: number_problem(t) is None),
     "date": FieldKind(ReadMode("chi_sim", 7, _DIGITS + "年月日-"), _no_spaces,
                       _matches(r"\d{4}年\d{1,2}月\d{1,2}日|\d{4}-\d{2}-\d{2}")),
     "party": FieldKind(ReadMode("chi_sim", 7), lambda t: _no_spaces(t).lstrip(":：;；,，.。"),

@@ -127,18 +127,27 @@ def _before_column_gap(line: TextLine, start: int, end: int) -> int:
 def item_rows(lines: list[TextLine]) -> list[Row]:
     """The item table's rows. A row of the table that cannot be read is kept, with its problem: never dropped.
     A line with text only under the name column, within the band of the row above, is that row's item name
-    wrapped onto another line: it joins the row (see :func:`join_wrapped_names`)."""
+    wrapped onto another line: it joins the row (see :func:`join_wrapped_names`).
+
+    The table ends at 合计, at the end of its page and at a line of the invoice's labelled fields: an invoice
+    printed on several pages repeats its title, labelled fields and table header on each, and its table goes on
+    under the next page's header."""
     rows: list[Row] = []
     in_table = False
     columns = None  # the table's columns, where its header's characters have boxes
     last: Row | None = None  # the table's row above the current line
+    previous: TextLine | None = None
     for line in lines:
+        next_page = previous is not None and not line.same_page(previous)
+        previous = line
         if _item_table.is_header(line):
             in_table, columns, last = True, _item_table.column_extents(line), None
             continue
         if TOTALS.match(line.text) or line.text.replace(" ", "").startswith(("合计", "价税合计")):
             in_table, last = False, None
             continue
+        if in_table and (next_page or _is_labelled_field(line)):
+            in_table, last = False, None
         confidence = line.span_conf(0, len(line.text))
         split = _ROW.match(_clean_row(line.text))
         if not in_table:
@@ -163,6 +172,11 @@ def item_rows(lines: list[TextLine]) -> list[Row]:
         last = _table_row(line, confidence, cells, split)
         rows.append(last)
     return rows
+
+
+def _is_labelled_field(line: TextLine) -> bool:
+    """A line of the invoice's labelled fields (发票号码：, 开票日期：, 名称：, 纳税人识别号：), which no item row has."""
+    return any(pattern.search(line.text) for pattern in (_NUMBER, _DATE, _NAME, _TAX_ID))
 
 
 def _table_row(line: TextLine, confidence: float, cells: dict[str, Found] | None,

@@ -28,6 +28,22 @@ _ID_WEIGHTS = tuple(pow(2, 17 - i, 11) for i in range(17))
 _ID_CHECK = "10X98765432"
 
 
+def _ascii_digits(text: str) -> bool:
+    """Only 0-9. ``str.isdigit`` is true of ``²`` and of full-width ``４`` too: ``int`` fails on the first, and the
+    second would pass a check digit while the id, as the fingerprint hashes it, is another."""
+    return text.isascii() and text.isdigit()
+
+
+def _not_ascii(text: str) -> str | None:
+    """Why an identifier written with characters outside ASCII is refused, or ``None`` when it has none."""
+    odd = sorted({c for c in text if not c.isascii()})
+    if not odd:
+        return None
+    return (f"contains {', '.join(repr(c) for c in odd)}, not ASCII: a tax id is written in the digits 0-9 and the "
+            "capitals A-Z (to the ledger a full-width or other digit is another character than the ASCII one, so the "
+            "fingerprint or the party would differ); write it as printed, in ASCII")
+
+
 def credit_code_check_digit(first17: str) -> str:
     """The GB 32100-2015 check character for the first 17 characters of a code.
 
@@ -51,7 +67,7 @@ def credit_code_problem(code: str) -> str | None:
     bad = sorted({c for c in code if c not in _CC_VALUE})
     if bad:
         return f"contains {''.join(bad)!r}, outside 0-9 and A-Z without I, O, S, V, Z"
-    if not code[2:8].isdigit():
+    if not _ascii_digits(code[2:8]):
         return "characters 3-8 are not a 6-digit region code"
     expected = credit_code_check_digit(code[:17])
     if code[17] != expected:
@@ -66,9 +82,9 @@ def is_valid_credit_code(code: str) -> bool:
 
 def organization_code_check_digit(first8: str) -> str:
     """The GB 11714-1997 check character for an 8-character organization code body."""
-    if len(first8) != 8 or not all(c.isdigit() or "A" <= c <= "Z" for c in first8):
+    if len(first8) != 8 or not all("0" <= c <= "9" or "A" <= c <= "Z" for c in first8):
         raise ValueError(f"not 8 digits or capitals: {first8!r}")
-    total = sum((int(c) if c.isdigit() else ord(c) - 55) * w for c, w in zip(first8, _ORG_WEIGHTS))
+    total = sum((int(c) if c <= "9" else ord(c) - 55) * w for c, w in zip(first8, _ORG_WEIGHTS))
     value = 11 - total % 11
     return {10: "X", 11: "0"}.get(value, str(value))
 
@@ -86,7 +102,7 @@ def is_valid_organization_code(code: str) -> bool:
 
 def is_valid_resident_id(number: str) -> bool:
     """True for an 18-character resident identity number whose check digit agrees."""
-    if len(number) != 18 or not number[:17].isdigit():
+    if len(number) != 18 or not _ascii_digits(number[:17]):
         return False
     total = sum(int(c) * w for c, w in zip(number[:17], _ID_WEIGHTS))
     return _ID_CHECK[total % 11] == number[17].upper()
@@ -104,17 +120,20 @@ class TaxIdCheck:
 def check_tax_id(tax_id: str) -> TaxIdCheck:
     """Recognise a taxpayer identification number and verify its check digit."""
     value = tax_id.strip()
+    kind = {18: "credit-code", 15: "legacy-15", 20: "legacy-20"}.get(len(value), "unknown")
+    if (problem := _not_ascii(value)) is not None:
+        return TaxIdCheck(kind, False, problem)
     if len(value) == 18:
         problem = credit_code_problem(value)
         if problem is None:
             return TaxIdCheck("credit-code", True, "GB 32100-2015 check digit agrees")
         return TaxIdCheck("credit-code", False, f"not a valid credit code: {problem}")
     if len(value) == 15:
-        if value[:6].isdigit() and is_valid_organization_code(value[6:]):
+        if _ascii_digits(value[:6]) and is_valid_organization_code(value[6:]):
             return TaxIdCheck("legacy-15", True, "region code + organization code, GB 11714 check digit agrees")
         return TaxIdCheck("legacy-15", False, "15-character tax id whose organization code check digit does not agree")
     if len(value) == 20:
-        if is_valid_resident_id(value[:18]) and value[18:].isdigit():
+        if is_valid_resident_id(value[:18]) and _ascii_digits(value[18:]):
             return TaxIdCheck("legacy-20", True, "resident identity number, GB 11643 check digit agrees")
         return TaxIdCheck("legacy-20", False, "20-character tax id whose identity-number check digit does not agree")
     return TaxIdCheck("unknown", False, f"{len(value)} characters: not a credit code (18) nor a legacy tax id (15 or 20)")

@@ -128,8 +128,13 @@ _COLUMNS = {
     "line": ("line", "line_no", "行号"),
     "item_code": ("item_code", "sku", "物料编码", "商品编码", "存货编码"),
     "item_name": ("item_name", "item", "description", "物料名称", "商品名称", "存货名称", "名称"),
-    "quantity": ("quantity", "qty", "quantity_received", "数量", "实收数量", "入库数量"),
-    "unit_price": ("unit_price", "price", "单价", "无税单价"),
+    # what was ordered (a PO's), or received where a receipt has no column that says it holds what was received
+    "quantity": ("quantity", "qty", "数量"),
+    "received_quantity": ("quantity_received", "实收数量", "入库数量"),
+    # 单价 may be an ERP's price with tax (where it exports 无税单价 beside it); an invoice's unit price is without
+    # tax (quantity x unit price = its amount without tax), so a column that says it is without tax comes first
+    "unit_price": ("unit_price", "price", "单价"),
+    "price_without_tax": ("无税单价", "不含税单价"),
 }
 
 
@@ -181,16 +186,15 @@ def _read_export(p: Path, what: str, number_field: str, reference_field: str | N
     for i, row in enumerate(rows):
         where = f"lines[{i}]" if is_json else f"row {i + 2}"
         name = _cell(row, "item_name")
-        qty = _cell(row, "quantity")
-        price = _cell(row, "unit_price")
         if not name:
             raise MalformedInput(source, f"{where}: item_name", "missing")
-        if not qty:
-            raise MalformedInput(source, f"{where}: quantity", "missing")
-        if price_required and not price:
-            raise MalformedInput(source, f"{where}: unit_price", "missing")
-        quantity = _not_negative(qty, source, f"{where}: quantity")
-        unit_price = _not_negative(price, source, f"{where}: unit_price") if price else None
+        quantity_columns, price_columns = _quantity_columns(row, what, source, where), _price_columns(row)
+        quantity = _figure(row, quantity_columns, source, where)
+        if quantity is None:
+            raise MalformedInput(source, f"{where}: {' or '.join(quantity_columns.names) or 'quantity'}", "missing")
+        unit_price = _figure(row, price_columns, source, where)
+        if price_required and unit_price is None:
+            raise MalformedInput(source, f"{where}: {' or '.join(price_columns.names) or 'unit_price'}", "missing")
         lines.append(OrderLine(line=_cell(row, "line") or str(i + 1), item_code=_cell(row, "item_code") or None,
                                item_name=name, quantity=quantity, unit_price=unit_price))
     if not lines:
@@ -206,6 +210,58 @@ def _csv_row(row: dict[str | None, Any], line: int, columns: int, source: str) -
         raise MalformedInput(source, f"row {line}", f"{columns + len(row[None])} cells, but the header names "
                                                      f"{columns} columns (quote a cell that holds a comma)")
     return {k.strip(): v for k, v in row.items()}
+
+
+@dataclass(frozen=True)
+class _Columns:
+    """The columns a figure of a row is read from (any one that holds it: several that do must agree), and what
+    to say when they disagree."""
+
+    names: tuple[str, ...]
+    disagreeing: str
+
+
+def _quantity_columns(row: dict[str, Any], what: str, source: str, where: str) -> _Columns:
+    """Where a row's quantity is: a receipt's in its received-quantity column when it has one (an ERP exports the
+    quantity expected beside it: reading that one would match goods never delivered), else in its quantity column;
+    a purchase order's in its quantity column, the quantity ordered."""
+    ordered = tuple(c for c in _COLUMNS["quantity"] if c in row)
+    received = tuple(c for c in _COLUMNS["received_quantity"] if c in row)
+    if what == "goods receipt" and received:
+        return _Columns(received, "received quantities that differ: keep the column that holds what was received")
+    if what == "goods receipt":
+        return _Columns(ordered, "quantities that differ, and none is known as the received quantity (a column "
+                                 f"named {', '.join(_COLUMNS['received_quantity'])}): name the received one so, or "
+                                 "keep only it")
+    if not ordered and received:
+        raise MalformedInput(source, f"{where}: {', '.join(received)}", (
+            "the quantity of a purchase order is what was ordered, in a column named "
+            f"{', '.join(_COLUMNS['quantity'])}; this one holds what was received (a goods receipt's): give the "
+            "ordered quantity"))
+    return _Columns(ordered, "quantities that differ: keep the column that holds what was ordered")
+
+
+def _price_columns(row: dict[str, Any]) -> _Columns:
+    """Where a row's unit price is: in its price-without-tax column when it has one, else in its price column. An
+    invoice's unit price is without tax, and the PO price it is compared with must be too."""
+    without_tax = tuple(c for c in _COLUMNS["price_without_tax"] if c in row)
+    if without_tax:
+        return _Columns(without_tax, "prices without tax that differ: keep the one of the order")
+    return _Columns(tuple(c for c in _COLUMNS["unit_price"] if c in row), (
+        "unit prices that differ, and none is known as the price without tax (a column named "
+        f"{', '.join(_COLUMNS['price_without_tax'])}), which an invoice's unit price is compared with: name that one "
+        "so, or keep only it"))
+
+
+def _figure(row: dict[str, Any], columns: _Columns, source: str, where: str) -> Decimal | None:
+    """A quantity or price from the columns that may hold it; ``None`` where none does. Columns that hold it
+    twice must say the same: which one the row means cannot be told otherwise."""
+    given = {c: str(row[c]).strip() for c in columns.names if row.get(c) is not None and str(row[c]).strip()}
+    figures = {c: _not_negative(text, source, f"{where}: {c}") for c, text in given.items()}
+    if len(set(figures.values())) > 1:
+        shown = ", ".join(f"{c} {given[c]}" for c in figures)
+        raise MalformedInput(source, f"{where}: {', '.join(figures)}", f"{shown}: {columns.disagreeing}")
+    return next(iter(figures.values()), None)
 
 
 def _not_negative(text: str, source: str, field: str) -> Decimal:

@@ -62,15 +62,19 @@ def parse_invoice(data: bytes, source: str = "<memory>") -> Invoice:
     if not text.strip():
         raise UnsupportedFormat(source, None, "empty file, expected an e-invoice as XML or JSON")
     head = text.lstrip()[:1]
-    if head == "<":
-        return _from_tree(_xml_tree(text, source), source)
-    if head in ("{", "["):
-        doc = parse_json(text, source)
-        if isinstance(doc, dict) and "EInvoice" in doc:
-            return _from_tree(_Tree(doc["EInvoice"], "EInvoice"), source)
-        if isinstance(doc, dict) and doc.get("format") == RECFIN_JSON_FORMAT:
-            return _from_recfin_json(doc, source)
-        raise UnsupportedFormat(source, None, f'JSON that is neither {{"EInvoice": ...}} nor {{"format": "{RECFIN_JSON_FORMAT}"}}')
+    try:
+        if head == "<":
+            return _from_tree(_xml_tree(text, source), source)
+        if head in ("{", "["):
+            doc = parse_json(text, source)
+            if isinstance(doc, dict) and "EInvoice" in doc:
+                return _from_tree(_Tree(doc["EInvoice"], "EInvoice"), source)
+            if isinstance(doc, dict) and doc.get("format") == RECFIN_JSON_FORMAT:
+                return _from_recfin_json(doc, source)
+            raise UnsupportedFormat(source, None, 'JSON that is neither {"EInvoice": ...} nor '
+                                                  f'{{"format": "{RECFIN_JSON_FORMAT}"}}')
+    except _Repeated as exc:
+        raise MalformedInput(source, exc.path, exc.problem) from None
     raise UnsupportedFormat(source, None, "neither XML nor JSON (for a PDF or image use `recfin invoice read`)")
 
 
@@ -186,6 +190,21 @@ def _element_to_obj(el: ET.Element) -> Any:
     return obj
 
 
+class _Repeated(Exception):
+    """An element read as one, given several times with different values."""
+
+    def __init__(self, path: str, copies: list[Any]) -> None:
+        self.path = path
+        scalars = all(isinstance(c, (str, int, Decimal)) and not isinstance(c, bool) for c in copies)
+        values = list(dict.fromkeys(str(c) for c in copies))
+        # the values that differ, where they are few and short: identifiers or figures, not whole blocks
+        shown = (f" ({', '.join(map(repr, values))})" if scalars and len(values) <= 3
+                 and all(len(v) <= 40 for v in values) else "")
+        self.problem = (f"given {len(copies)} times with different values{shown}: which one the invoice means cannot "
+                        "be told; check the file against the invoice")
+        super().__init__(path, self.problem)
+
+
 class _Tree:
     """A read-only view of an XML-shaped tree (from XML or its JSON twin)."""
 
@@ -194,9 +213,14 @@ class _Tree:
         self.path = path
 
     def child(self, name: str) -> "_Tree | None":
-        if isinstance(self.obj, dict) and name in self.obj and self.obj[name] not in (None, "", {}):
+        """The one element of that name. One given several times (an XML element repeated, a JSON list) is read
+        when every copy is the same, and refused (:class:`_Repeated`) when they differ: which one the invoice
+        means cannot be told, and the first is no better a guess than the last."""
+        if isinstance(self.obj, dict) and name in self.obj and self.obj[name] not in (None, "", {}, []):
             value = self.obj[name]
             if isinstance(value, list):
+                if any(copy != value[0] for copy in value[1:]):
+                    raise _Repeated(_join(self.path, (name,)), value)
                 value = value[0]
             return _Tree(value, _join(self.path, (name,)))
         return None

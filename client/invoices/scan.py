@@ -3,6 +3,11 @@
 - A PDF with a text layer is read with ``pypdf``; its text is exact, so found
   fields get confidence 1.0. ``_pdf_text`` places its characters too, and the item
   rows are cut into cells by those places, as a scan's are by its ink.
+- A scanner's searchable PDF (a page image, and over it the text its OCR read, drawn
+  invisible or hidden by the image) has a text layer that is only a reading: its page
+  images are read by OCR, as an image-only PDF's are, and each field is compared with
+  what the text layer says; a field they disagree on is flagged. Without ``tesseract``
+  (or without a page image) every field of the text layer is flagged, confidence 0.
 - An image (PNG, JPEG, TIFF, BMP) or an image-only PDF (its page images are
   taken out with ``pypdf``) is read by the ``tesseract`` binary (OS packages
   ``tesseract-ocr``, ``tesseract-ocr-chi-sim``, ``tesseract-ocr-eng``) in two
@@ -49,12 +54,13 @@ from ._item_table import COLUMNS, REQUIRED
 from ._lines import TextLine
 from ._ocr import load_pages, require_tesseract
 from ._page import ScannedPage
-from ._pdf_text import text_layer
+from ._pdf_text import scanned_layer, text_layer
 from ._reading import ValueProblem, deduction_problem, difference_tax, to_fen
-from ._scan_fields import KINDS, Found, tax_id_text, unit_text
+from ._scan_fields import KINDS, Found, amount_in_words, tax_id_text, unit_text
 from ._scan_layout import HEADER_FIELDS, Row, header_readings, item_rows, join_wrapped_names, read_again
 from .credit_code import check_tax_id
 from .errors import MalformedInput, MissingDependency, UnsupportedFormat
+from .fingerprint import number_problem
 from .model import Invoice, InvoiceLine, Party
 from .parse import refuse_ofd
 
@@ -83,7 +89,8 @@ class ScanResult(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     source: str
-    method: Literal["text-layer", "ocr"]
+    # ocr-text-layer: a scanner's searchable PDF, its page images read by OCR and compared with its text layer
+    method: Literal["text-layer", "ocr", "ocr-text-layer"]
     fields: dict[str, FieldReading]
     line_items: tuple[InvoiceLine | None, ...] = ()
     invoice: Invoice | None
@@ -169,7 +176,7 @@ def _header_values(raw: dict[str, Found | None]) -> tuple[dict[str, object], dic
         if raw[name] is not None:
             values[name] = raw[name].value
     if raw["number"] is not None and not KINDS["number"].well_formed(raw["number"].value):
-        problems["number"] = "not an invoice number (8 to 20 digits): probably misread"
+        problems["number"] = f"{number_problem(raw['number'].value)}; probably misread, check it against the invoice"
     _convert(raw, "issue_date", _scan_date, values, problems)
     for side in ("buyer", "seller"):
         found = raw[f"{side}.tax_id"]
@@ -403,14 +410,17 @@ def read_scan(path: str | Path, min_confidence: float = DEFAULT_MIN_CONFIDENCE) 
         except Exception as exc:  # pypdf raises many types on damaged files
             raise MalformedInput(source, None, f"cannot read the PDF's pages: {exc}") from None
         if "发票号码" in text or "价税合计" in text:
-            return _result(source, "text-layer", layer_lines, min_confidence)
+            layer = _result(source, "text-layer", layer_lines, min_confidence)
+            try:
+                scanned = scanned_layer(reader.pages)
+            except Exception as exc:  # pypdf raises many types on damaged files
+                raise MalformedInput(source, None, f"cannot read the PDF's pages: {exc}") from None
+            return layer if scanned is None else _checked_against_images(reader, source, layer, scanned,
+                                                                          min_confidence)
         images = _pdf_images(reader, source)
         if not images:
             raise MalformedInput(source, None, "a PDF with neither an invoice text layer nor page images")
-        lines: list[TextLine] = []
-        for image in images:
-            lines.extend(ocr_image(image, source))
-        return _result(source, "ocr", lines, min_confidence)
+        return _result(source, "ocr", _ocr_images(images, source), min_confidence)
     if _image_kind(data):
         return _result(source, "ocr", ocr_image(data, source), min_confidence)
     if not data.strip():
@@ -418,6 +428,68 @@ def read_scan(path: str | Path, min_confidence: float = DEFAULT_MIN_CONFIDENCE) 
     if data.lstrip().startswith((b"<", b"{", b"\xef\xbb\xbf")):
         raise UnsupportedFormat(source, None, "an XML or JSON file, not a scan: check it with `recfin invoice verify`")
     raise UnsupportedFormat(source, None, "neither a PDF nor a PNG/JPEG/TIFF/BMP image")
+
+
+def _ocr_images(images: list[bytes], source: str) -> list[TextLine]:
+    lines: list[TextLine] = []
+    for image in images:
+        lines.extend(ocr_image(image, source))
+    return lines
+
+
+def _checked_against_images(reader, source: str, layer: ScanResult, scanned: str,
+                            min_confidence: float) -> ScanResult:
+    """A scanner's searchable PDF: its page images read by OCR, each field compared with its text layer's reading
+    (:func:`_compared`). Where they cannot be read, every field of the text layer is flagged: it is a reading of
+    unknown accuracy, and the invoice is what the image shows."""
+    said_by = f"the PDF's text layer ({scanned}: a scanner's OCR)"
+    try:
+        require_tesseract()
+        images = _pdf_images(reader, source)
+    except MissingDependency as exc:
+        return _unchecked(layer, f"read from {said_by}, not compared with the page image: {exc}")
+    if not images:
+        return _unchecked(layer, f"read from {said_by}, and the PDF has no page image to compare it with")
+    return _compared(_result(source, "ocr", _ocr_images(images, source), min_confidence), layer, said_by)
+
+
+def _unchecked(layer: ScanResult, why: str) -> ScanResult:
+    """The text layer's reading with every field flagged, confidence 0: nothing measured how sure it is."""
+    fields = {name: field.model_copy(update={"confidence": 0.0, "flagged": True, "reason": "; ".join(
+                  filter(None, (f"{why}; check it against the page image", field.reason)))})
+              for name, field in layer.fields.items()}
+    return layer.model_copy(update={"method": "ocr-text-layer", "fields": fields})
+
+
+def _compared(image: ScanResult, layer: ScanResult, said_by: str) -> ScanResult:
+    """The page image's reading, each field flagged where the text layer reads it otherwise (or has it where the
+    image has not), both readings in the reason: the image is the invoice, and neither reading is exact."""
+    fields: dict[str, FieldReading] = {}
+    for name in [*image.fields, *(n for n in layer.fields if n not in image.fields)]:
+        seen, said = image.fields.get(name), layer.fields.get(name)
+        if seen is None:
+            fields[name] = said.model_copy(update={"confidence": 0.0, "flagged": True, "reason": (
+                f"not read on the page image; {said_by} reads {said.value!r}: check it against the image")})
+        elif not _same_reading(name, seen.value, None if said is None else said.value):
+            shown = "has no such field" if said is None else f"reads {said.value!r}"
+            fields[name] = seen.model_copy(update={"flagged": True, "reason": "; ".join(filter(None, (
+                f"the page image reads {seen.value!r}, {said_by} {shown}: one of them is misread or altered, "
+                "check it against the image", seen.reason)))})
+        else:
+            fields[name] = seen
+    return image.model_copy(update={"method": "ocr-text-layer", "fields": fields})
+
+
+def _same_reading(name: str, seen: str | None, said: str | None) -> bool:
+    """Whether two readings of a field say the same, spaces aside. The amount in words is compared by the amount
+    it says, and not at all where OCR could not read it as one (tesseract misreads 仟 and 叁 more often than not:
+    the words are then compared with the total in figures on the text layer alone, as on a scan)."""
+    if name == "total_in_words" and seen is not None:
+        read = amount_in_words(seen)
+        return read is None or (said is not None and read == amount_in_words(said))
+    if seen is None or said is None:
+        return seen == said
+    return "".join(seen.split()) == "".join(said.split())
 
 
 def _pdf_images(reader, source: str) -> list[bytes]:

@@ -181,15 +181,44 @@ def save_image_pdf(inv: Invoice, path: Path, **kw) -> Path:
 
 def save_text_pdf(inv: Invoice, path: Path, words: str | None = None, **layout) -> Path:
     """A PDF with a text layer, as invoicing software writes it (fpdf2); ``layout`` as for :func:`placed_rows`."""
+    return save_pages_pdf([placed_rows(inv, words, **layout)], path)
+
+
+def save_pages_pdf(pages: list[list[tuple[int, list[tuple[int, str]]]]], path: Path, *,
+                   image=None, image_box: tuple[int, int, int, int] | None = None, invisible: bool = False) -> Path:
+    """A PDF with a text layer of several pages, each given as :func:`placed_rows` gives rows. ``image``: a PIL
+    image drawn on each page first, at ``image_box`` (x, y, width, height in points; the whole page when not
+    given), as a scanner's searchable PDF has its page's picture, or invoicing software a seal; ``invisible``:
+    the text drawn in render mode 3, as such a scanner writes its OCR."""
     from fpdf import FPDF
 
     pdf = FPDF(orientation="L", unit="pt", format=(800, 1560))
-    pdf.add_page()
     pdf.add_font("cjk", fname=str(cjk_font()))
-    pdf.set_font("cjk", size=14)
-    for y, cells in placed_rows(inv, words, **layout):
-        for x, text in cells:
-            pdf.text(x, 20 + y / 2, text)  # half the image's units: 14 pt type
-    buf = io.BytesIO(pdf.output())
-    path.write_bytes(buf.getvalue())
+    png = None
+    if image is not None:
+        buf = io.BytesIO()
+        image.convert("RGB").save(buf, format="PNG")
+        png = buf.getvalue()
+    for rows in pages:
+        pdf.add_page()
+        pdf.set_font("cjk", size=14)
+        if png is not None:
+            x, y, width, height = image_box or (0, 0, 1560, 800)
+            pdf.image(io.BytesIO(png), x=x, y=y, w=width, h=height)
+        if invisible:
+            pdf.text_mode = "INVISIBLE"
+        for y, cells in rows:
+            for x, text in cells:
+                pdf.text(x, 20 + y / 2, text)  # half the image's units: 14 pt type
+    path.write_bytes(bytes(pdf.output()))
     return path
+
+
+def save_searchable_pdf(inv: Invoice, path: Path, *, layer: Invoice | None = None, invisible: bool = True) -> Path:
+    """A scanner's searchable PDF: the invoice's picture as the page, and over it the text of ``layer`` (the
+    invoice itself when not given: a scanner's OCR that read it right), invisible unless said otherwise. The
+    picture is scaled to the page's width, the text placed as on the text-layer PDF, so the two line up."""
+    image = render_image(inv)
+    width = 1560
+    return save_pages_pdf([placed_rows(layer or inv)], path, image=image,
+                          image_box=(0, 0, width, round(image.height * width / image.width)), invisible=invisible)

@@ -45,7 +45,9 @@ def invoice(number: str = "26442000000012345678", issued: date = date(2026, 9, 1
 
 
 def money(fen: int) -> str:
-    return f"{fen // 100}.{fen % 100:02d}"
+    """Fen as yuan with two decimals, as an invoice prints them: -390 is -3.90."""
+    sign = "-" if fen < 0 else ""
+    return f"{sign}{abs(fen) // 100}.{abs(fen) % 100:02d}"
 
 
 _NUMERALS = "零壹贰叁肆伍陆柒捌玖"

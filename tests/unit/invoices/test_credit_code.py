@@ -9,6 +9,7 @@ from client.invoices.credit_code import (
     is_valid_credit_code,
     is_valid_organization_code,
     is_valid_resident_id,
+    organization_code_check_digit,
 )
 
 # The first is the worked example of GB 32100-2015; the others are codes in the
@@ -101,3 +102,25 @@ def test_agrees_with_the_chaincode():
         assert is_valid_credit_code(code) == uscc.is_valid(code), code
     for code in PUBLISHED:
         assert credit_code_check_digit(code[:17]) == uscc.check_character(code[:17])
+
+
+# '²' and full-width digits are digits to str.isdigit: int('²') fails, and int('４') is 4, so a full-width tax id
+# would pass its check digit while the ledger, which hashes the characters, sees another id
+NOT_ASCII = ["1101051949123100²X01", "１１０１０５１９４９１２３１００２X01", "44030²MA5F7KQ32", "４４０３００MA5F7KQ32",
+             "91440300MA5F7KQ3X²", "９1440300MA5F7KQ3XU"]
+
+
+@pytest.mark.parametrize("tax_id", NOT_ASCII)
+def test_a_tax_id_with_digits_outside_ascii_fails_saying_so_never_crashes(tax_id):
+    checked = check_tax_id(tax_id)
+    assert not checked.valid and "not ASCII" in checked.reason
+    assert checked.kind == {15: "legacy-15", 18: "credit-code", 20: "legacy-20"}[len(tax_id)]
+    assert check_tax_id(tax_id.translate(str.maketrans("０１２３４５６７８９", "0123456789"))).kind == checked.kind
+
+
+def test_the_check_digit_helpers_take_ascii_digits_only():
+    assert not is_valid_resident_id("1101051949123100²X") and not is_valid_resident_id("１１０１０５１９４９１２３１００２X")
+    assert not is_valid_organization_code("M00010²Y4")
+    with pytest.raises(ValueError, match="not 8 digits or capitals"):
+        organization_code_check_digit("M00010²Y")
+    assert not credit_code_problem("91440300MA5F7KQ3XU") and credit_code_problem("914403０0MA5F7KQ3XU")

@@ -450,3 +450,83 @@ def test_a_spec_held_by_two_codes_takes_the_tightest_and_leaves_the_other_to_its
                            line("*电子元件*贴片电阻", "500", "0.08", "0.13", spec="0805")))
     result = match_invoice(loose, po, receipt)
     assert result.ok and [l.po_lines for l in result.lines] == [("1",), ("2",)]
+
+
+# --- which column a quantity or a price is read from ------------------------------------------------------------
+
+EXPECTED_AND_RECEIVED = {
+    "english": "receipt_number,po_number,line,item_code,item_name,quantity,quantity_received\n"
+               "GR-1,PO-1,1,C0805,贴片电容,200,50\nGR-1,PO-1,2,B-M6,不锈钢螺栓,1000,1000\n"
+               "GR-1,PO-1,3,SVC-01,软件维护服务费,1,1\n",
+    "chinese": "入库单号,采购订单号,行号,物料编码,物料名称,数量,实收数量\n"
+               "GR-1,PO-1,1,C0805,贴片电容,200,50\nGR-1,PO-1,2,B-M6,不锈钢螺栓,1000,1000\n"
+               "GR-1,PO-1,3,SVC-01,软件维护服务费,1,1\n",
+    "json": json.dumps({"receipt_number": "GR-1", "lines": [
+        {"item_name": "贴片电容", "quantity": 200, "入库数量": 50}, {"item_name": "不锈钢螺栓", "quantity": 1000, "入库数量": 1000},
+        {"item_name": "软件维护服务费", "quantity": 1, "入库数量": 1}]}, ensure_ascii=False),
+}
+
+
+@pytest.mark.parametrize("form", sorted(EXPECTED_AND_RECEIVED))
+def test_a_receipt_is_read_by_what_was_received_not_what_was_expected(tmp_path, docs, form):
+    po, _ = docs
+    gr = read_goods_receipt(write(tmp_path, "gr.json" if form == "json" else "gr.csv", EXPECTED_AND_RECEIVED[form]))
+    assert [l.quantity for l in gr.lines] == [50, 1000, 1]
+    result = match_invoice(invoice(), po, gr)
+    assert result.status == "partial"
+    assert result.lines[0].problems == ("invoiced quantity 200 is not the received 50",)
+
+
+def test_a_receipt_line_with_nothing_in_its_received_column_is_refused_not_read_by_the_expected(tmp_path):
+    with pytest.raises(MalformedInput) as err:
+        read_goods_receipt(write(tmp_path, "gr.csv", "入库单号,物料名称,数量,实收数量\nGR-1,贴片电容,200,\n"))
+    assert err.value.field == "row 2: 实收数量" and err.value.problem == "missing"
+
+
+def test_a_purchase_order_is_read_by_what_was_ordered(tmp_path):
+    po = read_purchase_order(write(tmp_path, "po.csv", "采购订单号,物料名称,数量,入库数量,单价\nPO-1,贴片电容,200,50,1.50\n"))
+    assert po.lines[0].quantity == 200
+    with pytest.raises(MalformedInput) as err:
+        read_purchase_order(write(tmp_path, "received.csv", "采购订单号,物料名称,实收数量,单价\nPO-1,贴片电容,50,1.50\n"))
+    assert err.value.field == "row 2: 实收数量" and "what was ordered" in err.value.problem
+
+
+def test_the_po_price_compared_is_the_one_without_tax(tmp_path, docs):
+    _, gr = docs
+    with_tax = ("采购订单号,行号,物料名称,数量,单价,无税单价\nPO-1,1,贴片电容,200,1.70,1.50\n"
+                "PO-1,2,不锈钢螺栓,1000,0.90,0.80\nPO-1,3,软件维护服务费,1,1060.00,1000.00\n")
+    po = read_purchase_order(write(tmp_path, "po.csv", with_tax))
+    assert [l.unit_price for l in po.lines] == [Decimal("1.50"), Decimal("0.80"), Decimal("1000.00")]
+    assert match_invoice(invoice(), po, gr).ok  # the invoice's unit prices are without tax, as 无税单价 is
+    # a price without tax left empty is missing, never taken from 单价
+    with pytest.raises(MalformedInput) as err:
+        read_purchase_order(write(tmp_path, "empty.csv", "采购订单号,物料名称,数量,单价,不含税单价\nPO-1,贴片电容,200,1.70,\n"))
+    assert err.value.field == "row 2: 不含税单价" and err.value.problem == "missing"
+
+
+@pytest.mark.parametrize("reader, header, differ, same, shown, names", [
+    (read_goods_receipt, "receipt_number,item_name,quantity,qty", "200,50", "200,200.0", "quantity 200, qty 50",
+     "quantity_received, 实收数量, 入库数量"),
+    (read_purchase_order, "po_number,item_name,quantity,unit_price,单价", "1,1.50,1.70", "1,1.50,1.5",
+     "unit_price 1.50, 单价 1.70", "无税单价, 不含税单价"),
+])
+def test_two_columns_that_may_each_hold_a_figure_are_refused_where_they_differ(tmp_path, reader, header, differ,
+                                                                               same, shown, names):
+    # neither is known as the one to read (the received quantity, the price without tax): the figures are shown,
+    # and the names that would tell
+    with pytest.raises(MalformedInput) as err:
+        reader(write(tmp_path, "differ.csv", f"{header}\nDOC-1,贴片电容,{differ}\n"))
+    columns = ", ".join(part.split(" ")[0] for part in shown.split(", "))
+    assert err.value.field == f"row 2: {columns}" and shown in err.value.problem and names in err.value.problem
+    assert len(reader(write(tmp_path, "same.csv", f"{header}\nDOC-1,贴片电容,{same}\n")).lines) == 1
+
+
+@pytest.mark.parametrize("reader", [read_purchase_order, read_goods_receipt])
+@pytest.mark.parametrize("figure, says", [("1E-999999999", "more than 20 decimal places"),
+                                          ("1" * 16 + "." + "1" * 15, "more than 30 significant digits"),
+                                          ("12,50", "decimal comma .* is not read")])
+def test_an_export_figure_no_order_has_is_refused_naming_its_row(tmp_path, reader, figure, says):
+    text = f"po_number,receipt_number,item_name,quantity,unit_price\nPO-1,GR-1,贴片电容,\"{figure}\",1.50\n"
+    with pytest.raises(MalformedInput, match=says) as err:
+        reader(write(tmp_path, "export.csv", text))
+    assert err.value.field == "row 2: quantity"

@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from client.invoices import MalformedInput, UnsupportedFormat, invoice_to_json, parse_invoice, read_invoice
 
-from ._samples import einvoice_xml, invoice
+from ._samples import einvoice_xml, invoice, line, money
 
 
 def test_xml_reads_every_field():
@@ -161,3 +161,52 @@ def test_shipped_samples_read_alike():
     xml, js = read_invoice(samples / "einvoice.xml"), read_invoice(samples / "einvoice.json")
     assert xml.model_dump() == js.model_dump() == invoice().model_dump()
     assert xml.source.endswith("einvoice.xml")
+
+
+@pytest.mark.parametrize("element, field, copy", [
+    ("InvoiceNumber", "EInvoice/TaxSupervisionInfo/InvoiceNumber", "26442000000087654321"),
+    ("TotalTax-includedAmount", "EInvoice/EInvoiceData/BasicInformation/TotalTax-includedAmount", "9303.00"),
+    ("SellerIdNum", "EInvoice/EInvoiceData/SellerInformation/SellerIdNum", "91310115MA1K4A2B7U"),
+])
+def test_an_element_given_twice_with_different_values_is_refused_naming_it(element, field, copy):
+    inv = invoice()
+    xml = einvoice_xml(inv)
+    first = xml[xml.index(f"<{element}>"):xml.index(f"</{element}>") + len(element) + 3]
+    with pytest.raises(MalformedInput) as err:
+        parse_invoice(xml.replace(first, first + f"<{element}>{copy}</{element}>").encode())
+    assert err.value.field == field and "2 times with different values" in err.value.problem
+    assert repr(copy) in err.value.problem
+    # the same value twice says one thing: it is read
+    assert parse_invoice(xml.replace(first, first + first).encode()).model_dump() == inv.model_dump()
+
+
+def test_a_json_list_where_one_value_is_read_is_refused_when_its_values_differ():
+    doc = invoice_to_json(invoice())
+    doc["total_with_tax"] = ["2303.00", "9303.00"]
+    with pytest.raises(MalformedInput) as err:
+        parse_invoice(json.dumps(doc).encode())
+    assert err.value.field == "total_with_tax" and "'9303.00'" in err.value.problem
+    doc["total_with_tax"] = ["2303.00", "2303.00"]
+    assert parse_invoice(json.dumps(doc).encode()).total_with_tax_fen == 230300
+    doc["total_with_tax"] = []
+    with pytest.raises(MalformedInput, match="missing"):
+        parse_invoice(json.dumps(doc).encode())
+
+
+@pytest.mark.parametrize("old, new, field, says", [
+    ("<UnPrice>1.50</UnPrice>", "<UnPrice>1,50</UnPrice>", "IssuItemInformation[1]/UnPrice", "decimal comma"),
+    ("<TotalTax-includedAmount>2303.00<", "<TotalTax-includedAmount>2303,00<", "TotalTax-includedAmount",
+     "decimal comma"),
+    ("<Quantity>200</Quantity>", "<Quantity>1E-999999999</Quantity>", "IssuItemInformation[1]/Quantity",
+     "more than 20 decimal places"),
+])
+def test_a_figure_with_a_decimal_comma_or_no_end_of_digits_is_refused(old, new, field, says):
+    with pytest.raises(MalformedInput, match=says) as err:
+        parse_invoice(einvoice_xml(invoice()).replace(old, new).encode())
+    assert err.value.field.endswith(field)
+
+
+def test_negative_figures_are_written_as_an_invoice_prints_them():
+    assert money(-390) == "-3.90" and money(-5) == "-0.05" and money(0) == "0.00" and money(123_456) == "1234.56"
+    red = invoice(lines=(line("*电子元件*贴片电容", "-26", "1.50", "0.13", unit="个"),))  # -39.00, tax -5.07
+    assert parse_invoice(einvoice_xml(red).encode()).model_dump() == red.model_dump()

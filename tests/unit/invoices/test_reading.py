@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from client.invoices._reading import ValueProblem, to_fen, to_rate
+from client.invoices._reading import ValueProblem, to_decimal, to_fen, to_rate
 
 
 @pytest.mark.parametrize("text, fen", [("1272.00", 127_200), ("¥1,272.00", 127_200), ("￥1，272", 127_200), (12.5, 1_250)])
@@ -30,3 +30,38 @@ def test_tax_rates_become_fractions(text, rate):
 def test_a_rate_reduced_to_one_no_lower_is_refused():
     with pytest.raises(ValueProblem, match="reduced to one no lower than itself"):
         to_rate("2%减按3%")
+
+
+@pytest.mark.parametrize("text, fen", [("1,234.50", 123_450), ("-1,000", -100_000), ("12,345,678.9", 1_234_567_890),
+                                       ("1，000.00", 100_000)])
+def test_a_comma_between_thousands_is_read(text, fen):
+    assert to_fen(text) == fen
+
+
+@pytest.mark.parametrize("text", ["12,50", "2303,00", "1,2,3", "1,0000", ",100", "100,", "1,000,00"])
+def test_a_comma_anywhere_else_is_refused_not_dropped(text):
+    with pytest.raises(ValueProblem, match="a decimal comma .* is not read"):
+        to_decimal(text)
+    with pytest.raises(ValueProblem, match="a decimal comma .* is not read"):
+        to_fen(text)
+
+
+@pytest.mark.parametrize("text, says", [("1E-999999999", "more than 20 decimal places"),
+                                        ("0E-999999999", "more than 20 decimal places"),
+                                        ("0." + "0" * 20 + "1", "more than 20 decimal places"),
+                                        ("1" * 16 + "." + "1" * 15, "more than 30 significant digits"),
+                                        ("1E+18", "more than 18 digits before the point")])
+def test_a_figure_with_more_digits_than_any_invoice_has_is_refused(text, says):
+    with pytest.raises(ValueProblem, match=says):
+        to_decimal(text)
+
+
+def test_the_most_digits_an_invoice_figure_has_are_read():
+    assert to_decimal("0." + "0" * 19 + "1") == Decimal("1E-20")
+    assert to_decimal("1" * 15 + "." + "1" * 15) == Decimal("1" * 15 + "." + "1" * 15)
+
+
+def test_an_amount_of_a_tiny_exponent_is_fractions_of_a_fen():
+    with pytest.raises(ValueProblem, match="more than two decimal places"):
+        to_fen("1E-999999999")
+    assert to_fen("0E-999999999") == 0

@@ -464,3 +464,73 @@ def test_damaged_pdfs_are_refused_cleanly(tmp_path, head, body):
         read_scan(path)
     except MalformedInput:  # UnsupportedFormat is one
         pass
+
+
+# --- the invoice number ------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("number", ["2644200000001234567", "264420000000", "264420000000123456789"])
+def test_a_number_of_neither_20_nor_8_digits_is_flagged(number):
+    fields, _, _ = extract_fields(lines_of(invoice(number=number)), 0.8)
+    assert fields["number"].flagged and "neither the 20 digits" in fields["number"].reason
+    assert [n for n, f in fields.items() if f.flagged] == ["number"]
+    for good in ("26442000000012345678", "12345678"):
+        fields, _, _ = extract_fields(lines_of(invoice(number=good)), 0.8)
+        assert not fields["number"].flagged
+
+
+# --- a scanner's searchable PDF: a page image under a text layer of its OCR --------------------------------------
+
+def _searchable(tmp_path, name, **kw):
+    pytest.importorskip("fpdf", reason="fpdf2 (test dependency) renders the searchable PDF")
+    pytest.importorskip("PIL", reason="Pillow renders the page image")
+    return _render.save_searchable_pdf(invoice(), tmp_path / name, **kw)
+
+
+@needs_font
+@pytest.mark.parametrize("invisible", [True, False])
+def test_a_text_layer_over_a_page_image_is_told_from_invoicing_softwares(tmp_path, invisible):
+    from pypdf import PdfReader
+
+    from client.invoices._pdf_text import scanned_layer
+
+    said = scanned_layer(PdfReader(_searchable(tmp_path, "scan.pdf", invisible=invisible)).pages)
+    assert said == ("text drawn invisible on page 1, in text render mode 3 or 7" if invisible else
+                    "text on page 1 under or over an image of the whole page")
+    assert scanned_layer(PdfReader(_render.save_text_pdf(invoice(), tmp_path / "plain.pdf")).pages) is None
+    # a seal or a QR code beside the text is no picture of the page
+    seal = _render.render_image(invoice()).resize((150, 80))
+    sealed = _render.save_pages_pdf([_render.placed_rows(invoice())], tmp_path / "seal.pdf", image=seal,
+                                    image_box=(1300, 20, 150, 80))
+    assert scanned_layer(PdfReader(sealed).pages) is None
+    assert read_scan(sealed).method == "text-layer" and read_scan(sealed).ok
+
+
+@needs_tesseract
+@needs_font
+def test_a_searchable_pdf_is_read_from_its_image_and_flags_what_its_text_layer_reads_otherwise(tmp_path):
+    # the scanner's OCR misread the last digit of the number: 12345678 as 12345670
+    misread = invoice().model_copy(update={"number": "26442000000012345670"})
+    result = read_scan(_searchable(tmp_path, "misread.pdf", layer=misread))
+    assert result.method == "ocr-text-layer"
+    number = result.fields["number"]
+    assert number.flagged and number.value == invoice().number
+    assert "'26442000000012345670'" in number.reason and "text layer" in number.reason
+    assert not result.ok and all(f.confidence < 1.0 for f in result.fields.values())
+    honest = read_scan(_searchable(tmp_path, "honest.pdf"))
+    assert honest.method == "ocr-text-layer" and not honest.fields["number"].flagged
+    assert not [n for n, f in honest.fields.items() if f.reason and "text layer" in f.reason]
+    assert all(f.confidence < 1.0 for f in honest.fields.values())
+
+
+@needs_font
+def test_a_searchable_pdf_without_tesseract_has_every_field_flagged(tmp_path, monkeypatch):
+    from client.invoices import scan
+
+    def no_tesseract():
+        raise MissingDependency("the tesseract binary", "install tesseract-ocr")
+
+    monkeypatch.setattr(scan, "require_tesseract", no_tesseract)
+    result = read_scan(_searchable(tmp_path, "scan.pdf"))
+    assert result.method == "ocr-text-layer" and not result.ok
+    assert result.fields and all(f.flagged and f.confidence == 0.0 for f in result.fields.values())
+    assert "not compared with the page image: the tesseract binary is not available" in result.fields["number"].reason

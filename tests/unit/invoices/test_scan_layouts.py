@@ -226,3 +226,37 @@ def test_the_words_in_an_item_name_do_not_make_an_invoice_taxed_on_the_differenc
     read = read_scan(text_pdf(untaxed, tmp_path))
     assert read.invoice is not None and not read.invoice.taxed_on_difference
     assert check_invoice(read.invoice).of("line.tax")[0].status == "fail"
+
+
+# ------------------------------------------------------------------ an invoice printed on several pages
+
+def _pages(inv):
+    """The invoice on two pages, each with the title, the labelled fields and the table header, as invoicing
+    software prints one whose items do not fit a page: two items on the first, the third and the totals on the
+    second."""
+    rows = _render.placed_rows(inv)
+    header = rows[:8]
+    rest = rows[10:]
+    return [rows[:10], header + [(rows[8][0] + y - rest[0][0], cells) for y, cells in rest]]
+
+
+@needs_font
+def test_an_invoice_over_two_pages_reads_its_table_on_from_the_next_pages_header(tmp_path):
+    pytest.importorskip("fpdf", reason="fpdf2 (test dependency) renders the text-layer PDF")
+    inv = invoice()
+    result = read_scan(_render.save_pages_pdf(_pages(inv), tmp_path / "two pages.pdf"))
+    assert result.ok, [(k, result.fields[k].reason) for k in result.flagged]
+    assert result.invoice.model_dump() == inv.model_copy(update={"kind": None}).model_dump()
+
+
+def test_the_table_ends_at_its_page_and_at_a_labelled_field():
+    page_1, page_2 = (text_lines("\n".join(" ".join(text for _, text in cells) for _, cells in rows))
+                      for rows in _pages(invoice()))
+    for on_page_2 in page_2:
+        on_page_2.page_number = 1
+    rows = item_rows(page_1 + page_2)
+    assert [row.problem for row in rows] == [None, None, None]
+    assert [row.cells["name"].value for row in rows] == [l.name for l in invoice().lines]
+    # one run of lines, no page between them (the second page's title left out): its labelled fields end the table
+    run = text_lines("\n".join(l.text for l in page_1 + page_2[1:]))
+    assert [row.cells["name"].value for row in item_rows(run)] == [l.name for l in invoice().lines]
