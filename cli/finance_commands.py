@@ -6,7 +6,7 @@ The commands are thin: they parse options, call ``client.pricing`` (and
 ``client.risk`` for the debtor's grade) and render. By default they read the
 ledger through ``client.receivables`` (``cli.connection``): ``quote`` the
 receivable, its live financing request, the debtor's payment record and the
-bank's own exposure to the debtor, and on confirmation submits the offer;
+bank's own exposure and open offers on the debtor, and on confirmation submits the offer;
 ``compare`` the open bank offers and the debtor's open early-payment offers on
 the receivable. Without a network they take the same inputs from options and
 files (``quote --face --due``, ``compare --offers FILE``).
@@ -23,6 +23,7 @@ import os
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import NamedTuple
 
 import click
 from pydantic import ValidationError
@@ -43,10 +44,18 @@ from client.risk import DEFAULT_MODEL, LatePaymentModel, grade_for, history_from
 from client.business_dates import business_today
 
 from . import connection
-from .amounts import FenType, money
+from .amounts import AMOUNT, AMOUNT_HELP, Amount, money
 from .output import as_typed, emit, one_line, read_json_file, table
-from .receivable_commands import finance
-from .risk_commands import calendar_date, history_as_of, load_history, load_model, note_thin_record, offline_hint
+from .receivable_commands import _in_currency, finance
+from .risk_commands import (
+    SYNTHETIC_NOTE,
+    calendar_date,
+    history_as_of,
+    load_history,
+    load_model,
+    note_thin_record,
+    offline_hint,
+)
 
 
 def _probability(text: str) -> Decimal:
@@ -59,10 +68,25 @@ def _probability(text: str) -> Decimal:
     return p
 
 
-def _score(model: LatePaymentModel, history, day) -> tuple[Decimal, str]:
+def _owing(_ctx, _param, amount: Amount | None) -> Amount | None:
+    if amount is not None and amount.fen == 0:
+        raise click.BadParameter(f"{as_typed(amount.text)} is zero: a receivable with nothing outstanding has "
+                                 "nothing to finance; give what it still owes")
+    return amount
+
+
+class DebtorRisk(NamedTuple):
+    """The debtor's risk a quote is priced on; ``synthetic``: scored from a simulated history, not a real debtor's."""
+
+    probability_late: Decimal | None
+    grade: str
+    synthetic: bool = False
+
+
+def _score(model: LatePaymentModel, history, day) -> DebtorRisk:
     scored = score_debtor(model, history, day)
     note_thin_record(scored)
-    return scored.probability_late, scored.grade
+    return DebtorRisk(scored.probability_late, scored.grade, history.synthetic)
 
 
 def _scoring_model(model_path: Path | None) -> LatePaymentModel:
@@ -71,7 +95,7 @@ def _scoring_model(model_path: Path | None) -> LatePaymentModel:
 
 
 def _given_risk(grade: str | None, probability: str | None, history_file: Path | None, debtor: str | None,
-                day: date, model_path: Path | None) -> tuple[Decimal | None, str] | None:
+                day: date, model_path: Path | None) -> DebtorRisk | None:
     """The debtor's risk from the options, or None when none was given (then the ledger's history is scored).
 
     A history file is a snapshot: it is scored as of its last event's date
@@ -85,7 +109,7 @@ def _given_risk(grade: str | None, probability: str | None, history_file: Path |
                                "is scored: drop --model")
     if probability is not None:
         p = _probability(probability)
-        return p, grade_for(p)
+        return DebtorRisk(p, grade_for(p))
     if history_file is not None:
         if not debtor:
             raise click.UsageError("--history needs --debtor")
@@ -98,7 +122,7 @@ def _given_risk(grade: str | None, probability: str | None, history_file: Path |
                        f"on {day}", err=True)
         return _score(_scoring_model(model_path), history, known)
     if grade is not None:
-        return None, grade
+        return DebtorRisk(None, grade)
     return None
 
 
@@ -107,7 +131,7 @@ def _quote_rows(result, receivable: str, day) -> dict:
             "debtor_grade": result.debtor_grade,
             "probability_late": None if result.probability_late is None else str(result.probability_late),
             "debtor_limit": yuan(result.debtor_limit), "exposure": yuan(result.exposure),
-            "available": yuan(result.available)}
+            "open_offers": yuan(result.open_offers), "available": yuan(result.available)}
     if result.declined:
         rows["declined"] = result.declined
     else:
@@ -118,6 +142,12 @@ def _quote_rows(result, receivable: str, day) -> dict:
                      "remainder_at_maturity": yuan(pr.remainder_at_maturity), "apr_incl_fees": percent(pr.apr),
                      "recourse": o.recourse, "expires_on": o.expires_on.isoformat()})
     return rows
+
+
+def _print_quote(rows: dict, risk: DebtorRisk) -> None:
+    if risk.synthetic:   # as `recfin risk score` says it: the grade priced on describes a simulated debtor
+        click.echo(SYNTHETIC_NOTE)
+    emit(rows, as_json=False)
 
 
 def _config(config_path: Path | None, name: str):
@@ -139,9 +169,10 @@ def _config(config_path: Path | None, name: str):
                    "client/pricing/banks/BANK.yaml.")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
               help="The bank's pricing YAML instead of the shipped one.")
-@click.option("--face", type=FenType(minimum=1),
-              help="Without the ledger: the receivable's outstanding face, fen of the bank's currency (its "
-                   "configuration's currency, CNY unless it names another).")
+@click.option("--face", type=AMOUNT, callback=_owing,
+              help=f"Without the ledger: what the receivable still owes, {AMOUNT_HELP}, in the bank's currency (its "
+                   "configuration's currency, CNY unless it names another): its face, or for a partly paid claim the "
+                   "amount still owed, which the advance is on.")
 @click.option("--due", type=click.DateTime(["%Y-%m-%d"]), help="Without the ledger: the receivable's due date.")
 @click.option("--grade", type=click.Choice(["A", "B", "C", "D", "E"]), help="The debtor's risk grade.")
 @click.option("--probability", help="The debtor's probability of late payment (a fraction); sets the grade.")
@@ -153,10 +184,11 @@ def _config(config_path: Path | None, name: str):
 @click.option("--model", "model_path", type=click.Path(dir_okay=False, path_type=Path),
               help="The late-payment model artefact that scores the debtor's history (on the ledger or --history) "
                    f"[default: the shipped client/risk/models/{DEFAULT_MODEL.name}].")
-@click.option("--exposure", type=FenType(),
-              help="What the bank already lends against this debtor, fen [default: on the ledger, the bank's own "
-                   "outstanding financed principal on the debtor in the claim's currency (GetFinancierExposure); "
-                   "without it, 0].")
+@click.option("--exposure", type=AMOUNT,
+              help=f"What the bank already lends against this debtor, {AMOUNT_HELP}, in the bank's currency "
+                   "[default: on the ledger, the bank's own outstanding financed principal on the debtor in the "
+                   "claim's currency (GetFinancierExposure); without it, 0]. On the ledger the advances of the "
+                   "bank's open offers on the debtor's other claims count against the limit as well.")
 @click.option("--on", "on", type=click.DateTime(["%Y-%m-%d"]), callback=calendar_date,
               help="Disbursement date (default: today in China Standard Time, the ledger's business date). From "
                    "1900-01-01 to 2999-12-31.")
@@ -165,9 +197,9 @@ def _config(config_path: Path | None, name: str):
               help="Network data folder holding profiles/ (default: the topology's).")
 @click.option("--json", "as_json", is_flag=True,
               help="Print JSON. On the ledger without --yes, only quotes (no prompt, no offer).")
-def quote(receivable: str, as_: str, config_path: Path | None, face: int | None, due: datetime | None,
+def quote(receivable: str, as_: str, config_path: Path | None, face: Amount | None, due: datetime | None,
           grade: str | None, probability: str | None, history_file: Path | None, debtor: str | None,
-          model_path: Path | None, exposure: int | None, on: date | None, yes: bool, data_root: Path | None,
+          model_path: Path | None, exposure: Amount | None, on: date | None, yes: bool, data_root: Path | None,
           as_json: bool) -> None:
     """The offer a bank would make for RECEIVABLE: rate, advance, fees, net cash, APR, limit; then make it.
 
@@ -175,9 +207,12 @@ def quote(receivable: str, as_: str, config_path: Path | None, face: int | None,
     financing request, scores the debtor from its payment record as of the
     date (the ledger's today, if --on is later: it knows nothing after it)
     (or from --grade, --probability, --history), takes its own exposure
-    to the debtor off its limit (or --exposure), prices with its configuration
-    and, once confirmed, submits MakeFinancingOffer with the terms as
-    transient data. An offer the contract would refuse now (the receivable
+    to the debtor (or --exposure) and the advances of its open offers on
+    the debtor's other claims off its limit (the quote shows both),
+    prices what the claim still owes with its configuration and, once
+    confirmed, submits MakeFinancingOffer with the terms as transient data.
+    A debtor scored from a SYNTHETIC history (the shipped sample, the
+    simulator's) is said to be so (and "synthetic": true with --json). An offer the contract would refuse now (the receivable
     is frozen by the regulator, or not confirmed) is quoted but not made,
     and the quote says why (with --yes, as an error). With --face and --due
     it only quotes, offline (the second to fourth examples, from the
@@ -190,15 +225,15 @@ def quote(receivable: str, as_: str, config_path: Path | None, face: int | None,
     \b
     Example:
       recfin finance quote R-7f3a9c0d1e2b4a5c --as bank/officer1 --config client/pricing/banks/example-bank.yaml --yes
-      recfin finance quote RCV-1 --as example-bank --face 100000000 --due 2027-03-01 --grade B --on 2026-12-01 --json
-      recfin finance quote RCV-1 --as example-bank --face 100000000 --due 2026-03-31 --on 2025-12-30 \\
+      recfin finance quote RCV-1 --as example-bank --face 1,000,000 --due 2027-03-01 --grade B --on 2026-12-01 --json
+      recfin finance quote RCV-1 --as example-bank --face 1,000,000 --due 2026-03-31 --on 2025-12-30 \\
         --history client/risk/samples/history.json --debtor SYN-DEBTOR-0007
-      recfin finance quote RCV-1 --as example-bank --face 100000000 --due 2026-03-31 --on 2025-12-30 \\
+      recfin finance quote RCV-1 --as example-bank --face 1,000,000 --due 2026-03-31 --on 2025-12-30 \\
         --history client/risk/samples/history.json --debtor SYN-DEBTOR-0007 --model client/risk/models/late_payment-v4.json
     """
     if face is not None or due is not None:
         if face is None or due is None:
-            raise click.UsageError("quoting without the ledger needs both --face FEN and --due YYYY-MM-DD")
+            raise click.UsageError("quoting without the ledger needs both --face AMOUNT and --due YYYY-MM-DD")
         if yes:
             raise click.UsageError("--yes makes the offer on the ledger; with --face and --due there is no "
                                    "financing request to offer on, only a quote (drop --yes)")
@@ -209,15 +244,16 @@ def quote(receivable: str, as_: str, config_path: Path | None, face: int | None,
         risk = _given_risk(grade, probability, history_file, debtor, day, model_path)
         if risk is None:
             raise click.UsageError("give one of --grade, --probability, --history (the debtor's risk)")
-        p, grade = risk
         config = _config(config_path, as_)
-        terms = ReceivableTerms(receivable_id=receivable, face_amount=face, due_date=due.date(),
-                                currency=config.currency)
-        result = price_quote(config, terms, grade=grade, on=day, exposure=exposure or 0, probability_late=p)
+        terms = ReceivableTerms(receivable_id=receivable, face_amount=_in_currency(face, config.currency, "--face"),
+                                due_date=due.date(), currency=config.currency)
+        exposure_fen = 0 if exposure is None else _in_currency(exposure, config.currency, "--exposure")
+        result = price_quote(config, terms, grade=risk.grade, on=day, exposure=exposure_fen,
+                             probability_late=risk.probability_late)
         if as_json:
-            emit(result.model_dump(mode="json"), as_json=True)
+            emit({**result.model_dump(mode="json"), "synthetic": risk.synthetic}, as_json=True)
         else:
-            emit(_quote_rows(result, receivable, day), as_json=False)
+            _print_quote(_quote_rows(result, receivable, day), risk)
         return
     _quote_on_the_ledger(receivable, as_, config_path, grade, probability, history_file, debtor, model_path, exposure,
                          on, yes, data_root, as_json)
@@ -231,7 +267,9 @@ def _quote_on_the_ledger(receivable, as_, config_path, grade, probability, histo
     risk = _given_risk(grade, probability, history_file, debtor, day, model_path)
     model = _scoring_model(model_path) if risk is None else None   # refused before connecting, not after
     config = _config(config_path, org)
-    with offline_hint("pass --face FEN --due YYYY-MM-DD and the debtor's risk to quote"), \
+    # the claim must be in the configuration's currency (refused below otherwise), so --exposure is in it too
+    exposure_fen = None if exposure is None else _in_currency(exposure, config.currency, "--exposure")
+    with offline_hint("pass --face AMOUNT --due YYYY-MM-DD and the debtor's risk to quote"), \
             connection.open_session(org, user, data_root) as session:
         r = session.client.get_receivable(receivable)
         if (refusal := config.currency_refusal(r.currency)) is not None:   # before scoring: nothing would be offered
@@ -253,17 +291,24 @@ def _quote_on_the_ledger(receivable, as_, config_path, grade, probability, histo
                 click.echo(f"note: the debtor is scored as of the ledger's today, {known} (the ledger knows nothing "
                            f"later); the offer is priced for disbursement on {day}", err=True)
             risk = _score(model, history_from_ledger(session.client, r.debtor, known, currency=r.currency), known)
-        if exposure is None:
-            exposure = session.client.financier_exposure(r.debtor).exposure_in(r.currency)
-        p, grade = risk
+        held = session.client.financier_exposure(r.debtor)
+        if exposure_fen is None:
+            exposure_fen = held.exposure_in(r.currency)
+        # each open offer of the bank on the debtor's other claims is one acceptance away from being lent: without
+        # them every quote would see the whole limit free. Its own offer on this request, if it made one, is the one
+        # being quoted again (the contract takes one per bank and request), so it is not counted against itself.
+        open_offers = sum(o.advance for o in held.offers
+                          if o.currency == r.currency and o.financing_id != r.financing_id)
+        # priced on what the claim still owes, as the contract advances on it: a partly paid claim is worth only that
         terms = ReceivableTerms(receivable_id=r.id, face_amount=r.outstanding, due_date=r.due_date,
-                                currency=r.currency, status=r.status,
+                                currency=r.currency, status=r.status, financing_id=r.financing_id,
                                 frozen_by=r.frozen.order_reference if r.frozen else None)
-        result = price_quote(config, terms, grade=grade, on=day, exposure=exposure, probability_late=p)
+        result = price_quote(config, terms, grade=risk.grade, on=day, exposure=exposure_fen, open_offers=open_offers,
+                             probability_late=risk.probability_late)
         if not as_json:
             rows = _quote_rows(result, r.id, day)
             rows.update({"debtor": r.debtor, "financing": r.financing_id})
-            emit(rows, as_json=False)
+            _print_quote(rows, risk)
         # priced, but the contract would refuse to take it now (a freeze order, a claim not confirmed): not offered
         refused = result.priced.why if result.offer is not None and not result.priced.takeable_now else None
         if refused is not None and yes:
@@ -278,7 +323,8 @@ def _quote_on_the_ledger(receivable, as_, config_path, grade, probability, histo
                 advance_rate=o.advance_rate, discount_rate=o.discount_rate, fees=o.fees, recourse=o.recourse,
                 day_count=o.day_count, expires_on=o.expires_on))
         if as_json:
-            emit({**result.model_dump(mode="json"), "debtor": r.debtor, "financing_id": r.financing_id,
+            emit({**result.model_dump(mode="json"), "synthetic": risk.synthetic, "debtor": r.debtor,
+                  "financing_id": r.financing_id,
                   "made_offer": None if made is None else made.model_dump(mode="json")}, as_json=True)
         elif made is not None:
             click.echo(f"offered {made.id} on {r.financing_id} (terms hash {made.terms_hash}, expires {made.expires_on})")
@@ -327,9 +373,10 @@ def _offers_on_the_ledger(receivable: str, as_: str, discount_offer: str | None,
                    "RECEIVABLE, as ListDiscountOffers gives them; with --offers, every one in the file]. With "
                    "--offers it must be one in the file.")
 @click.option("--offers", "offers_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Without the ledger: a JSON file with the receivable (its live financing_id, required with "
-                   "bank offers, and frozen_by, if any; currency, CNY, and status, CONFIRMED, unless given), the "
-                   "bank offers and the early-payment offers.")
+              help="Without the ledger: a JSON file with the receivable (face_amount: what it still owes; its live "
+                   "financing_id and frozen_by, if any; currency, CNY, and status, CONFIRMED, unless given), the "
+                   "bank offers (without a financing_id, ranked as takeable once financing is requested) and the "
+                   "early-payment offers.")
 @click.option("--on", "on", type=click.DateTime(["%Y-%m-%d"]), callback=calendar_date,
               help="Date the cash would be taken (default: today in China Standard Time, the ledger's business date). "
                    "From 1900-01-01 to 2999-12-31.")
@@ -348,15 +395,19 @@ def compare(receivable: str, as_: str, discount_offer: str | None, offers_file: 
     --discount-offer). With --offers FILE: the same from a file (the third
     and fourth examples read the shipped one from the repository root).
 
-    An offer the contract would refuse today is priced but not ranked, and
-    marked not takeable now with what would make it so: every offer while the
-    receivable is frozen (until the regulator unfreezes it) or not confirmed
-    (a registered one until its debtor confirms it), and an
-    early-payment offer while it has a live financing (withdraw the request,
-    and its bank offers lapse then; cancel an accepted financing before
-    disbursement; a disbursed one ends only with the claim settled). A
-    receivable with nothing outstanding (settled or split) is refused: nothing
-    is left to finance.
+    Every eligible offer is ranked, the bank's and the debtor's together,
+    even where only one of them can be taken at a time: TAKEABLE_NOW says
+    whether the contract would take it today and FIRST_STEP what must happen
+    before it would: every offer while the receivable is frozen (the
+    regulator lifts the freeze) or not confirmed (the debtor confirms a
+    registered one); an early-payment offer while the receivable has a live
+    financing (withdraw the financing request, and its bank offers lapse
+    then; cancel an accepted financing before disbursement); a bank offer in
+    --offers FILE on a receivable without a request (request financing). An
+    offer no step would make takeable (early payment once a financing is
+    disbursed: it ends only with the claim settled) is priced but not ranked.
+    A receivable with nothing outstanding (settled or split) is refused:
+    nothing is left to finance.
 
     \b
     Example:
@@ -386,7 +437,7 @@ def compare(receivable: str, as_: str, discount_offer: str | None, offers_file: 
     claim = data.receivable
     early = (claim.due_date - day).days
     timing = f"{early} days early" if early >= 0 else f"{-early} days after the due date"
-    click.echo(f"{receivable}: {claim.status.lower()}, face {money(claim.face_amount, claim.currency)} due "
+    click.echo(f"{receivable}: {claim.status.lower()}, {money(claim.face_amount, claim.currency)} outstanding, due "
                f"{claim.due_date}; cash taken on {day} ({timing}); ordered by {by}")
     if not ranked:
         click.echo("no open offers on it")
@@ -395,10 +446,11 @@ def compare(receivable: str, as_: str, discount_offer: str | None, offers_file: 
              "kind": p.source, "rate": None if p.annual_rate is None else percent(p.annual_rate, 2),
              "basis": p.day_count, "net_cash": yuan(p.net_cash) if p.eligible else None,
              "interest+fees": yuan(p.interest + p.fees) if p.eligible else None,
-             "apr_incl_fees": percent(p.apr, 2) if p.apr is not None else None, "recourse": p.recourse}
+             "apr_incl_fees": percent(p.apr, 2) if p.apr is not None else None, "recourse": p.recourse,
+             "takeable_now": p.takeable_now, "first_step": p.first_step}
             for p in ranked]
     click.echo(table(rows, ["cost#", "cash#", "offer", "from", "kind", "rate", "basis", "net_cash",
-                            "interest+fees", "apr_incl_fees", "recourse"]))
+                            "interest+fees", "apr_incl_fees", "recourse", "takeable_now", "first_step"]))
     click.echo("")
     for p in ranked:
         click.echo(f"{p.offer_id}: {p.why}")

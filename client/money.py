@@ -17,9 +17,10 @@ The rules, stated once for every package in ``client`` (and the CLI on top):
   :func:`round_half_up`. That is what the tax authority's invoicing systems
   and the receivables contract do, so an amount computed here matches the one
   on the invoice and on the ledger.
-- Text: :func:`yuan` for people ("1,234.56"), :func:`plain_yuan` as invoices
-  write amounts ("1234.56"), :func:`percent` for rates shown to people
-  ("5.1234%"), :func:`rate_text` for rates sent to the contract ("0.036").
+- Text: :func:`money` for people ("CNY 1,234.56"), :func:`yuan` where the
+  currency is said once beside the amounts ("1,234.56"), :func:`plain_yuan`
+  as invoices write amounts ("1234.56"), :func:`percent` for rates shown to
+  people ("5.1234%"), :func:`rate_text` for rates sent to the contract ("0.036").
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from fractions import Fraction
 
-__all__ = ["Amount", "MAX_FEN", "LEDGER_MAX_FEN", "AboveCap", "above_cap", "to_fen", "to_yuan", "round_half_up", "yuan", "plain_yuan", "rate_text", "percent"]
+__all__ = ["Amount", "MAX_FEN", "LEDGER_MAX_FEN", "AboveCap", "above_cap", "to_fen", "to_yuan", "round_half_up", "money", "yuan", "plain_yuan", "rate_text", "percent"]
 
 Amount = int | Decimal
 # The receivables contract's cap on amounts sent to it (chaincode/receivables/money.py, MAX_AMOUNT): JavaScript's
@@ -111,6 +112,14 @@ def round_half_up(value: Fraction | Decimal | int) -> int:
 def yuan(fen: int) -> str:
     """Fen as yuan text with thousands separators, for people: 123456 -> '1,234.56'."""
     return format(to_yuan(fen), ",f")
+
+
+def money(fen: int | None, currency: str = "CNY") -> str:
+    """``CNY 12,345.67`` from integer fen (exact), as the CLI shows amounts; ``12,345.67`` with ``currency=""`` (a
+    record that does not say its currency, printed without guessing one); ``-`` for None."""
+    if fen is None:
+        return "-"
+    return f"{currency} {yuan(fen)}" if currency else yuan(fen)
 
 
 def plain_yuan(fen: int) -> str:

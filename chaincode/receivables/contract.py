@@ -550,7 +550,8 @@ class ReceivablesContract(Contract):
         r.status, r.confirmed_on = CONFIRMED, s.today_iso
         r.last = s.action("ConfirmReceivable", debtor.uscc)
         await s.store.put_receivable(r, before)
-        s.emit(events.RECEIVABLE_CONFIRMED, r.id, debtor=r.debtor, holder=r.holder, face_amount=r.face_amount)
+        s.emit(events.RECEIVABLE_CONFIRMED, r.id, debtor=r.debtor, holder=r.holder, face_amount=r.face_amount,
+               currency=r.currency)
         return r.to_json()
 
     @transaction
@@ -604,7 +605,8 @@ class ReceivablesContract(Contract):
             r.holder, r.holder_msp = recipient.uscc, recipient.msp_id
             r.last = s.action("TransferReceivable", holder.uscc)
             await s.store.put_receivable(r, before)
-            s.emit(events.RECEIVABLE_TRANSFERRED, r.id, **{"from": holder.uscc, "to": recipient.uscc, "amount": transferred})
+            s.emit(events.RECEIVABLE_TRANSFERRED, r.id, **{"from": holder.uscc, "to": recipient.uscc, "amount": transferred,
+                   "currency": r.currency})
             return await s.remember(holder, request_id, "TransferReceivable", args, r.to_json())
         children = []
         for n, (amt, owner) in enumerate(((transferred, recipient), (kept, holder)), 1):
@@ -620,7 +622,7 @@ class ReceivablesContract(Contract):
         r.last = s.action("TransferReceivable", holder.uscc)
         await s.store.put_receivable(r, before)
         s.emit(events.RECEIVABLE_SPLIT, r.id, **{"from": holder.uscc, "to": recipient.uscc, "amount": transferred,
-               "children": r.children})
+               "currency": r.currency, "children": r.children})
         return await s.remember(holder, request_id, "TransferReceivable", args,
                                 {**r.to_json(), "children_records": [c.to_json() for c in children]})
 
@@ -644,7 +646,8 @@ class ReceivablesContract(Contract):
         r.last = f.last
         await s.store.put_financing(f)
         await s.store.put_receivable(r, before)
-        s.emit(events.FINANCING_REQUESTED, r.id, financing_id=f.id, outstanding=r.outstanding, due_date=r.due_date)
+        s.emit(events.FINANCING_REQUESTED, r.id, financing_id=f.id, outstanding=r.outstanding, currency=r.currency,
+               due_date=r.due_date)
         return f.to_json()
 
     @transaction
@@ -977,8 +980,8 @@ class ReceivablesContract(Contract):
         r.outstanding, r.status = 0, SETTLED
         r.last = s.action("AcceptDiscountOffer", holder.uscc)
         await s.store.put_receivable(r, before)
-        s.emit(events.DISCOUNT_OFFER_ACCEPTED, r.id, offer_id=d.id, paid=paid, discount=discount, days_early=early,
-               apr=str(apr))
+        s.emit(events.DISCOUNT_OFFER_ACCEPTED, r.id, offer_id=d.id, paid=paid, discount=discount, currency=r.currency,
+               days_early=early, apr=str(apr))
         return r.to_json()
 
     @transaction
@@ -1052,7 +1055,7 @@ class ReceivablesContract(Contract):
             leaf.last = s.action("RecordPayment", debtor.uscc)
             await s.store.put_receivable(leaf, before)
             allocations.append({"receivable_id": leaf.id, "amount": share, "payee": payee, "outstanding": leaf.outstanding})
-        s.emit(events.PAYMENT_RECORDED, r.id, amount=value, allocations=allocations)
+        s.emit(events.PAYMENT_RECORDED, r.id, amount=value, currency=r.currency, allocations=allocations)
         return await s.remember(debtor, request_id, "RecordPayment", args, {**r.to_json(), "allocations": allocations})
 
     @transaction
@@ -1081,7 +1084,7 @@ class ReceivablesContract(Contract):
         r.overdue_since = (date.fromisoformat(r.due_date) + timedelta(days=1)).isoformat()
         r.last = s.action("RecordOverdue", party.uscc)
         await s.store.put_receivable(r, before)
-        s.emit(events.RECEIVABLE_OVERDUE, r.id, outstanding=r.outstanding, due_date=r.due_date)
+        s.emit(events.RECEIVABLE_OVERDUE, r.id, outstanding=r.outstanding, currency=r.currency, due_date=r.due_date)
         return r.to_json()
 
     # ================================================================ invoice verification
@@ -1293,8 +1296,12 @@ class ReceivablesContract(Contract):
     @transaction(evaluate=True)
     @rules
     async def GetFinancierExposure(self, ctx: Context, debtor: str, financier: str = "") -> FinancierExposure:
-        """A bank's outstanding financed principal on a debtor's claims: a bank asks for its own (``financier``
-        empty or itself), the regulator names any bank."""
+        """A bank's outstanding financed principal on a debtor's claims (``exposure``), and the advances its offers
+        there that holders can still accept today would add (``offered``), per currency: a bank asks for its own
+        (``financier`` empty or itself), the regulator names any bank.
+
+        A pricer holds ``exposure`` + ``offered`` against its limit on the debtor: every open offer is one
+        acceptance away from being out, without the bank being asked again."""
         s = self._session(ctx)
         party = await s.party_with_role(cfg.FINANCIER, cfg.REGULATOR)
         if party.role == cfg.FINANCIER and financier not in ("", party.uscc):
@@ -1306,7 +1313,7 @@ class ReceivablesContract(Contract):
         if bank.role != cfg.FINANCIER:
             raise rule("argument-invalid", f"{bank.uscc} is a {bank.role}, not a financier: name a bank")
         await s.store.require_party(debtor)
-        return await queries.financier_exposure(s.store, bank.uscc, debtor)
+        return await queries.financier_exposure(s.store, bank.uscc, debtor, s.today_iso)
 
     @transaction(evaluate=True)
     @rules

@@ -2,7 +2,8 @@
 
 The payload is JSON with ``event`` (the name), ``receivable_id`` (``null`` for
 party, attestation, discount-offer publication and withdrawal, and ledger upgrade events; an accepted discount
-offer names the claim it settled) and the details of the change.
+offer names the claim it settled) and the details of the change. A payload with an amount (integer fen) names
+its ``currency``, the claim's: fen alone do not say what they are fen of (docs/receivables.md, "Events").
 """
 
 from __future__ import annotations

@@ -24,6 +24,13 @@ from .errors import rule
 from .model import Disbursement, OfferTerms
 
 
+def principal(terms: OfferTerms, outstanding: int) -> int:
+    """What ``terms`` advance on a claim with ``outstanding`` fen unpaid: outstanding x advance rate, half up to the
+    fen. The disbursement, the check when an offer is made and a bank's exposure (GetFinancierExposure) all take
+    it from here, so the figure a bank prices against its limit is the one it would pay out."""
+    return daycount.proportion_fen(outstanding, Decimal(terms.advance_rate))
+
+
 def ensure_disbursable(terms: OfferTerms, outstanding: int) -> None:
     """Refuse, when the offer is made, terms no disbursement could ever take: every disbursement of them would
     be refused (``financing-not-positive``), and a claim whose holder accepted them would wait on a cancellation.
@@ -35,13 +42,13 @@ def ensure_disbursable(terms: OfferTerms, outstanding: int) -> None:
     if Decimal(terms.advance_rate) == 0:
         raise rule("rate-invalid", "advance_rate is 0: the bank would advance nothing, so no disbursement could be "
                    "recorded; offer an advance rate above 0 and at most 1 (\"0.8\" advances 80% of the outstanding amount)")
-    principal = daycount.proportion_fen(outstanding, Decimal(terms.advance_rate))
-    if principal == 0:
+    advanced = principal(terms, outstanding)
+    if advanced == 0:
         raise rule("advance-rounds-to-zero", f"advance_rate {terms.advance_rate} of the outstanding {outstanding} fen "
                    f"is 0 fen to the nearest fen: no disbursement could be recorded; offer a higher advance rate, or "
                    f"none on so small a claim")
-    if terms.fees >= principal:
-        raise rule("fees-not-below-advance", f"fees of {terms.fees} fen would take all of the {principal} fen advanced "
+    if terms.fees >= advanced:
+        raise rule("fees-not-below-advance", f"fees of {terms.fees} fen would take all of the {advanced} fen advanced "
                    f"(advance_rate {terms.advance_rate} of the outstanding {outstanding} fen): no disbursement could "
                    f"be recorded; offer fees below the advance, or a higher advance rate")
 
@@ -50,12 +57,12 @@ def disbursement(*, financing_id: str, receivable_id: str, outstanding: int, ter
                  disbursed_on: str, due_date: str, days: int) -> Disbursement:
     if days <= 0:
         raise rule("past-maturity", f"receivable {receivable_id} is due {due_date}: nothing to finance on or after maturity")
-    principal = daycount.proportion_fen(outstanding, Decimal(terms.advance_rate))
-    interest = daycount.interest_fen(principal, Decimal(terms.discount_rate), days, terms.day_count)
-    net = principal - interest - terms.fees
+    advanced = principal(terms, outstanding)
+    interest = daycount.interest_fen(advanced, Decimal(terms.discount_rate), days, terms.day_count)
+    net = advanced - interest - terms.fees
     if net <= 0:
         raise rule("financing-not-positive", f"the terms leave {net} fen for the holder: interest {interest} and fees {terms.fees} "
-                   f"consume the principal {principal}")
+                   f"consume the principal {advanced}")
     return Disbursement(financing_id=financing_id, receivable_id=receivable_id, outstanding=outstanding,
-                        principal=principal, interest=interest, fees=terms.fees, net_amount=net, days=days,
+                        principal=advanced, interest=interest, fees=terms.fees, net_amount=net, days=days,
                         day_count=terms.day_count, disbursed_on=disbursed_on, due_date=due_date, salt=terms.salt)

@@ -10,16 +10,16 @@ import functools
 import json
 from collections.abc import Callable
 from datetime import date, datetime
-from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
 from . import config as cfg
 from . import dates, keys, lifecycle
-from .daycount import proportion_fen, round_half_up
+from . import financing as fin
+from .daycount import round_half_up
 from .errors import rule
 from .model import (
-    FINANCED, OVERDUE, SETTLED, STATUSES, DiscountOffer, Disbursement, OfferTerms, Party, Receivable,
+    CONFIRMED, FINANCED, OVERDUE, SETTLED, STATUSES, DiscountOffer, Disbursement, OfferTerms, Party, Receivable,
     invoices_in_the_claims_currency,
 )
 from .store import Store
@@ -358,15 +358,26 @@ async def discount_offer_page(store: Store, reader: Party, debtor: str, receivab
 
 # ---------------------------------------------------------------- a bank's exposure to a debtor
 
-async def financier_exposure(store: Store, financier: str, debtor: str) -> dict:
-    """The principal ``financier`` has out, and not yet recovered, on the debtor's claims.
+async def financier_exposure(store: Store, financier: str, debtor: str, today: str) -> dict:
+    """The principal ``financier`` has out, and not yet recovered, on the debtor's claims, and what its open
+    offers on them would add.
 
     Per live financing (accepted or disbursed, not yet repaid): the principal
     is the disbursement's (private data), or for an accepted offer not yet
-    disbursed the one its terms will advance (outstanding x advance rate, as
-    the disbursement computes it); less what the debtor has paid the bank on
-    the claim. ``exposure`` sums them per currency. Private data is read from
-    this peer: a peer of the bank's org or the regulator's holds it.
+    disbursed the one its terms will advance (``financing.principal``); less
+    what the debtor has paid the bank on the claim. ``exposure`` sums them per
+    currency: what is out.
+
+    Per open offer of the bank on the debtor's claims (``_open_offers``): the
+    advance its terms would make if the holder accepted it today. ``offered``
+    sums them per currency: what the holders can still put out, each by one
+    acceptance, without asking the bank again. A pricer holds ``exposure`` +
+    ``offered`` (in the currency priced) against its limit on the debtor: with
+    ``exposure`` alone, every quote would see the whole limit free while earlier
+    offers stand, and holders could accept them all.
+
+    Private data is read from this peer: a peer of the bank's org or the
+    regulator's holds it.
     """
     claims = []
     for r in await store.financed_by(financier, debtor):
@@ -376,10 +387,47 @@ async def financier_exposure(store: Store, financier: str, debtor: str) -> dict:
         claims.append({"receivable_id": r.id, "financing_id": f.id, "status": f.status, "due_date": r.due_date,
                        "currency": r.currency, "principal": principal, "collected": collected,
                        "outstanding_principal": max(0, principal - collected)})
-    exposure: dict[str, int] = {}
-    for c in claims:  # per currency: fen of different currencies are never added
-        exposure[c["currency"]] = exposure.get(c["currency"], 0) + c["outstanding_principal"]
-    return {"financier": financier, "debtor": debtor, "exposure": dict(sorted(exposure.items())), "financings": claims}
+    offers = await _open_offers(store, financier, debtor, today)
+    return {"financier": financier, "debtor": debtor,
+            "exposure": _per_currency(claims, "outstanding_principal"), "financings": claims,
+            "offered": _per_currency(offers, "advance"), "offers": offers}
+
+
+def _per_currency(rows: list[dict], figure: str) -> dict[str, int]:
+    """``figure`` of ``rows`` summed per currency, in currency order: fen of different currencies are never added."""
+    sums: dict[str, int] = {}
+    for row in rows:
+        sums[row["currency"]] = sums.get(row["currency"], 0) + row[figure]
+    return dict(sorted(sums.items()))
+
+
+async def _open_offers(store: Store, financier: str, debtor: str, today: str) -> list[dict]:
+    """The bank's offers on the debtor's claims that the holder could accept today, as AcceptFinancingOffer decides:
+    the offer OPEN (not lapsed by a withdrawal or another acceptance) and not expired, on a live request (the claim
+    names the financing and no financier yet: acceptance names one), the claim CONFIRMED and not yet due. A frozen
+    claim's offer counts: lifting the freeze makes it acceptable again, without the bank.
+
+    There is no index of offers by bank and debtor, so every claim of the debtor is read (one round trip) and the
+    bank's offer on each open request looked up by its ``recfin.offer-by-bank`` entry."""
+    asked = [r for r in await store.owed_by(debtor)
+             if r.financing_id is not None and r.financier is None and r.status == CONFIRMED and r.due_date > today]
+    await store.prefetch(*((keys.OFFER_BY_BANK, r.financing_id or "", financier) for r in asked))
+    offer_ids = {r.id: await store.offer_of_bank(r.financing_id or "", financier) for r in asked}
+    await store.prefetch(*((keys.OFFER, i) for i in offer_ids.values() if i is not None))
+    rows = []
+    for r in asked:
+        if (offer_id := offer_ids[r.id]) is None:
+            continue
+        o = await store.offer(offer_id)
+        if o.status != "OPEN" or o.expires_on < today:
+            continue
+        raw = await store.get_private(o.collection, keys.TERMS, o.id)
+        if raw is None:
+            raise _not_on_this_peer(f"offer {o.id}'s terms", o.collection)
+        rows.append({"offer_id": o.id, "financing_id": o.financing_id, "receivable_id": r.id, "due_date": r.due_date,
+                     "expires_on": o.expires_on, "currency": r.currency, "outstanding": r.outstanding,
+                     "advance": fin.principal(OfferTerms.from_stored(raw), r.outstanding)})
+    return rows
 
 
 async def _principal(store: Store, f: Any, r: Receivable) -> int:
@@ -387,16 +435,17 @@ async def _principal(store: Store, f: Any, r: Receivable) -> int:
         raw = await store.get_private(f.collection, keys.DISBURSEMENT, f.id)
         if raw is not None:
             return Disbursement.model_validate_json(raw).principal
-        what = "disbursement"
-    else:
-        raw = await store.get_private(f.collection, keys.TERMS, f.accepted_offer_id or "")
-        if raw is not None:
-            # from_stored: terms an offer made before 9555fad stored hold rates such as "0E-10"
-            return proportion_fen(r.outstanding, Decimal(OfferTerms.from_stored(raw).advance_rate))
-        what = "accepted terms"
-    raise rule("not-found", f"the private record of financing {f.id} ({what}) is not on this peer: ask a peer of "
-               f"{f.collection}'s member orgs (the bank's or the regulator's), or retry once private data "
-               "reconciliation has filled it")
+        raise _not_on_this_peer(f"the private record of financing {f.id} (disbursement)", f.collection)
+    raw = await store.get_private(f.collection, keys.TERMS, f.accepted_offer_id or "")
+    if raw is not None:
+        # from_stored: terms an offer made before 9555fad stored hold rates such as "0E-10"
+        return fin.principal(OfferTerms.from_stored(raw), r.outstanding)
+    raise _not_on_this_peer(f"the private record of financing {f.id} (accepted terms)", f.collection)
+
+
+def _not_on_this_peer(what: str, collection: str) -> Exception:
+    return rule("not-found", f"{what} is not on this peer: ask a peer of {collection}'s member orgs (the bank's or "
+                "the regulator's), or retry once private data reconciliation has filled it")
 
 
 # ---------------------------------------------------------------- business request records

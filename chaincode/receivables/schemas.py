@@ -247,13 +247,33 @@ class FinancedClaim(Doc):
     outstanding_principal: int = Field(description="max(0, principal - collected), fen")
 
 
+class OpenOffer(Doc):
+    """One offer of a bank on the debtor's claims that the holder could accept today, and what it would advance."""
+
+    offer_id: str
+    financing_id: str
+    receivable_id: str
+    due_date: str
+    expires_on: str = Field(description="the last day the holder may accept it")
+    currency: str = Field(description="the claim's currency (ISO 4217): the amounts below are in it")
+    outstanding: int = Field(description="what the debtor still owes on the claim, fen")
+    advance: int = Field(description="outstanding x the offer's advance rate, as the disbursement would compute it, "
+                                     "fen")
+
+
 class FinancierExposure(Doc):
-    """GetFinancierExposure's answer: one bank's outstanding financed principal on one debtor's claims."""
+    """GetFinancierExposure's answer: one bank's outstanding financed principal on one debtor's claims, and what
+    its open offers on them would add. Against a limit on the debtor, count exposure + offered."""
 
     financier: str
     debtor: str
-    exposure: dict[str, int] = Field(description="currency -> the sum of outstanding_principal in it, fen")
+    exposure: dict[str, int] = Field(description="currency -> the sum of outstanding_principal in it, fen: "
+                                                 "what is out")
     financings: list[FinancedClaim]
+    offered: dict[str, int] = Field(description="currency -> the sum of the open offers' advance in it, fen: what "
+                                                "holders can still put out by accepting; count it with exposure "
+                                                "against a limit")
+    offers: list[OpenOffer]
 
 
 class FingerprintCollision(Doc):

@@ -40,7 +40,8 @@ class Grade(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     spread: Decimal = Field(description="added to the base rate")
-    advance_rate: Decimal = Field(description="share of the face advanced")
+    advance_rate: Decimal = Field(description="share of the claim's outstanding amount advanced (what the debtor "
+                                              "still owes: the face, while nothing is paid)")
     limit_factor: Decimal = Field(description="share of the per-debtor limit available at this grade")
 
     @field_validator("spread", "advance_rate", "limit_factor", mode="before")

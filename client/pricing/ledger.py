@@ -41,14 +41,14 @@ class ProposalInputs(BaseModel):
 
     @model_validator(mode="after")
     def _bank_offers_on_a_request(self) -> "ProposalInputs":
-        """Bank offers are open only on a live financing request (REQUESTED): the ledger has no others."""
+        """Bank offers are open only while a financing is REQUESTED: once accepted, the accepted offer is taken and
+        the others lapsed. Without a financing (in a file only: on the ledger no offer stands without a request) they
+        are terms a bank quoted, which it would offer on a request: ranked with "request financing" as the step
+        first."""
         if not self.bank_offers:
             return self
         terms = self.receivable
-        if terms.financing_id is None:
-            raise ValueError("receivable.financing_id: banks offer only on a live financing request; give its id "
-                             "(e.g. \"financing_id\": \"F-0123456789abcdef\"), or leave bank_offers empty")
-        if terms.financing_status not in (None, "REQUESTED"):
+        if terms.financing_id is not None and terms.financing_status not in (None, "REQUESTED"):
             raise ValueError(f"receivable.financing_status: {terms.financing_id} is {terms.financing_status}, and "
                              f"bank offers are open only while a financing is REQUESTED (the accepted offer is "
                              f"taken, the others lapsed): leave bank_offers empty, or give status REQUESTED")

@@ -5,7 +5,9 @@ by the rule in :mod:`client.money` (half up, 四舍五入), as the receivables
 contract does, so a quote computed here matches the disbursement the ledger
 records. Amounts here are never negative.
 
-    advance   = face x advance_rate                      -> fen, half up
+    advance   = outstanding x advance_rate               -> fen, half up
+                (outstanding: what the claim still owes, its face while
+                 nothing is paid; the contract advances on it, not the face)
     interest  = advance x annual_rate x days / basis     -> fen, half up
                 (days: actual calendar days from disbursement to the due date;
                  basis 360 for ACT/360, 365 for ACT/365)

@@ -5,12 +5,19 @@
                            available, a rate of the contract's 10 decimal places giving the
                            largest advance (rounded half up) that does, in the fewest places
     debtor limit         = per-debtor limit x limit_factor[grade]   (fen, half up)
-    available            = max(0, debtor limit - current exposure to the debtor)
-    advance              = min(face x advance rate, available)
+    available            = max(0, debtor limit - exposure - open offers)
+    advance              = min(outstanding x advance rate, available)
     fees                 = flat + advance x fee rate                (fen, half up)
 
+The advance is on the claim's outstanding amount (what the debtor still owes;
+the face, while nothing is paid), as the contract computes a disbursement.
+Exposure is what the bank has lent against the debtor and not recovered; open
+offers, what its offers on the debtor's other claims would advance if their
+holders accepted them: each is one acceptance away from being lent, so both
+count against the limit, and two quotes in a row cannot each take all of it.
+
 So the limit shrinks as risk grows (a smaller limit factor) and as exposure
-grows (less left). The bank declines when the grade is declined (null in its
+and open offers grow (less left). The bank declines when the grade is declined (null in its
 configuration), the time to the due date is longer than it finances, nothing
 is available under the limit, or the advance would be below its minimum.
 Interest, net cash and APR follow :mod:`client.pricing.money`.
@@ -24,8 +31,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import partial
 
 from pydantic import BaseModel, ConfigDict
+
+from client.money import money
 
 from .config import BankPricing
 from .money import days_between, proportion_fen
@@ -43,6 +53,7 @@ class Quote(BaseModel):
     on: date
     debtor_limit: int
     exposure: int
+    open_offers: int = 0
     available: int
     offer: BankOffer | None
     priced: Proposal | None
@@ -50,21 +61,23 @@ class Quote(BaseModel):
 
 
 def quote(config: BankPricing, terms: ReceivableTerms, *, grade: str, on: date, exposure: int = 0,
-          probability_late: Decimal | None = None) -> Quote:
-    """The bank's offer for one receivable of a debtor with ``grade``, given what it already lends against the debtor
-    (in the claim's currency, which must be the configuration's)."""
+          open_offers: int = 0, probability_late: Decimal | None = None) -> Quote:
+    """The bank's offer for one receivable of a debtor with ``grade`` (``terms.face_amount``: what it still owes),
+    given what the bank already lends against the debtor and what its open offers on the debtor's other claims would
+    advance (both fen in the claim's currency, which must be the configuration's)."""
     if (refusal := config.currency_refusal(terms.currency)) is not None:
         raise ValueError(refusal)
-    if exposure < 0:
-        raise ValueError("exposure cannot be negative")
+    if exposure < 0 or open_offers < 0:
+        raise ValueError("exposure and open offers cannot be negative")
     if grade not in config.grades:
         raise ValueError(f"grade {grade!r} is not one of {', '.join(config.grades)}")
     terms_by_grade = config.grades[grade]
     factor = terms_by_grade.limit_factor if terms_by_grade else Decimal(0)
     limit = proportion_fen(config.limits.per_debtor, factor)
-    available = max(0, limit - exposure)
+    available = max(0, limit - exposure - open_offers)
     common = dict(bank=config.bank, receivable_id=terms.receivable_id, currency=terms.currency, debtor_grade=grade,
-                  probability_late=probability_late, on=on, debtor_limit=limit, exposure=exposure, available=available)
+                  probability_late=probability_late, on=on, debtor_limit=limit, exposure=exposure,
+                  open_offers=open_offers, available=available)
 
     def declined(reason: str) -> Quote:
         return Quote(offer=None, priced=None, declined=reason, **common)
@@ -76,8 +89,10 @@ def quote(config: BankPricing, terms: ReceivableTerms, *, grade: str, on: date, 
         return declined("the receivable is due; nothing to finance")
     if days > config.limits.max_days:
         return declined(f"{days} days to the due date; {config.bank} finances at most {config.limits.max_days}")
+    shown = partial(money, currency=terms.currency)   # the configuration's currency, checked above
+    taken = f"exposure {shown(exposure)}" + (f", open offers {shown(open_offers)}" if open_offers else "")
     if available == 0:
-        return declined(f"no room under the debtor limit {limit} fen (exposure {exposure} fen)")
+        return declined(f"no room under the debtor limit {shown(limit)} ({taken})")
     advance_rate = terms_by_grade.advance_rate
     cut = proportion_fen(terms.face_amount, advance_rate) > available
     if cut:
@@ -85,13 +100,13 @@ def quote(config: BankPricing, terms: ReceivableTerms, *, grade: str, on: date, 
     advance = proportion_fen(terms.face_amount, advance_rate)
     if advance == 0 or advance < config.limits.min_advance:
         if not cut:
-            return declined(f"the advance {advance} fen is below the minimum {config.limits.min_advance} fen")
-        room = f"the debtor limit {limit} fen leaves only {available} fen (exposure {exposure} fen)"
+            return declined(f"the advance {shown(advance)} is below the minimum {shown(config.limits.min_advance)}")
+        room = f"the debtor limit {shown(limit)} leaves only {shown(available)} ({taken})"
         if available < config.limits.min_advance:
-            return declined(f"{room}, below the minimum advance {config.limits.min_advance} fen")
-        return declined(f"{room}, and on a face of {terms.face_amount} fen the largest advance rate within it "
-                        f"that the contract takes ({RATE_PLACES} decimal places) advances {advance} fen, below the "
-                        f"minimum {config.limits.min_advance} fen")
+            return declined(f"{room}, below the minimum advance {shown(config.limits.min_advance)}")
+        return declined(f"{room}, and on {shown(terms.face_amount)} outstanding the largest advance rate within it "
+                        f"that the contract takes ({RATE_PLACES} decimal places) advances {shown(advance)}, below the "
+                        f"minimum {shown(config.limits.min_advance)}")
     fees = config.fees.flat + proportion_fen(advance, config.fees.rate_of_advance)
     offer = BankOffer(offer_id=f"{config.bank}:{terms.receivable_id}", financier=config.bank,
                       advance_rate=advance_rate, discount_rate=config.base_rate + terms_by_grade.spread, fees=fees,
@@ -103,19 +118,20 @@ def quote(config: BankPricing, terms: ReceivableTerms, *, grade: str, on: date, 
     return Quote(offer=offer, priced=priced, **common)
 
 
-def _rate_within(available: int, face: int) -> Decimal:
-    """An advance rate of the contract's 10 decimal places giving the largest advance on ``face`` that fits
+def _rate_within(available: int, outstanding: int) -> Decimal:
+    """An advance rate of the contract's 10 decimal places giving the largest advance on ``outstanding`` that fits
     ``available``; of the rates giving it, the one with the fewest decimal places (0.45, not 0.4500000049).
 
-    The advance of rate n / 10^10 is face x n / 10^10 rounded half up, so it is at most A while
-    2 x face x n < (2A + 1) x 10^10, and at least A once 2 x face x n >= (2A - 1) x 10^10. (The floor of
-    available / face to 10 places can fall a fen or more short on a face above 5 x 10^9 fen.) Computed on
+    The advance of rate n / 10^10 is outstanding x n / 10^10 rounded half up, so it is at most A while
+    2 x outstanding x n < (2A + 1) x 10^10, and at least A once 2 x outstanding x n >= (2A - 1) x 10^10. (The
+    floor of available / outstanding to 10 places can fall a fen or more short above 5 x 10^9 fen.) Computed on
     integers, exactly: a Decimal division rounds to 28 digits first and could round up past the limit.
     """
     scale = 10**RATE_PLACES
-    largest = ((2 * available + 1) * scale - 1) // (2 * face)
-    advance = proportion_fen(face, Decimal(largest).scaleb(-RATE_PLACES))
-    smallest = max(0, -(-(2 * advance - 1) * scale // (2 * face)))   # every n from here to largest advances as much
+    largest = ((2 * available + 1) * scale - 1) // (2 * outstanding)
+    advance = proportion_fen(outstanding, Decimal(largest).scaleb(-RATE_PLACES))
+    # every n from here to largest advances as much
+    smallest = max(0, -(-(2 * advance - 1) * scale // (2 * outstanding)))
     for places in range(RATE_PLACES + 1):
         step = 10 ** (RATE_PLACES - places)
         shortest = -(-smallest // step) * step   # the first multiple of step from smallest on

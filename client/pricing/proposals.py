@@ -1,28 +1,39 @@
 """Financing proposals for one receivable: every live offer, priced and ranked.
 
 The holder of a confirmed receivable can take cash before the due date in two
-ways: a bank's financing offer (advance against the claim, less discount
-interest and fees) or one of the debtor's early-payment offers (dynamic
-discounting: the debtor pays the face less a discount now). :func:`rank_proposals`
-prices each with :mod:`client.pricing.money` and ranks them two ways:
+ways: a bank's financing offer (advance against what the claim still owes, less
+discount interest and fees) or one of the debtor's early-payment offers
+(dynamic discounting: the debtor pays what is still owed less a discount now).
+:func:`rank_proposals` prices each with :mod:`client.pricing.money` and ranks
+them two ways:
 
 - by cost: the effective annual cost (APR, fees included), cheapest first;
 - by cash: the net cash the holder receives now, most first.
 
 Ties break on cash (for cost) or cost (for cash), then non-recourse before
-recourse, then the offer's id. Offers that have expired, leave no cash, or do
-not apply (an early-payment scale whose first tier needs more days) are
-returned as ineligible with the reason. An offer the contract would refuse
-today is priced but not ranked (``takeable_now`` false) and its ``why`` says
-what would make it takeable: every offer on a frozen receivable
-(``ReceivableTerms.frozen_by``, rule receivable-frozen), every offer on a
-receivable that is not confirmed (``ReceivableTerms.status``, rule
-invalid-state), and an early-payment offer on a receivable with a live
-financing (``ReceivableTerms.financing_id``, rule receivable-financed). Each proposal's ``why`` says where it ranks and what
-puts it there.
+recourse, then one takeable now before one that needs a step first, then the
+offer's id. Offers that have expired, leave no cash, or do not apply (an
+early-payment scale whose first tier needs more days) are returned as
+ineligible with the reason.
 
-The remainder of the face a bank does not advance (face - advance) is not
-financed: the holder still collects it at maturity. It is shown
+Some offers the contract would refuse today. They are ranked all the same, so
+a bank's offer and the debtor's early payment are compared even though only one
+of them can be taken at a time, but ``takeable_now`` is false and
+``first_step`` says what must happen first: every offer on a frozen receivable
+(``ReceivableTerms.frozen_by``, rule receivable-frozen: the regulator lifts the
+freeze), every offer on a receivable that is not confirmed
+(``ReceivableTerms.status``, rule invalid-state: the debtor confirms it), an
+early-payment offer on a receivable with a live financing
+(``ReceivableTerms.financing_id``, rule receivable-financed: the request
+withdrawn, or an accepted financing cancelled), and a bank's offer on a
+receivable without a financing request (it is accepted only on one: request
+financing). An offer no step would make takeable (early payment on a claim
+whose financing is disbursed; any offer on a claim rejected, settled or split)
+is priced but not ranked. Each proposal's ``why`` says where it ranks and what
+puts it there, and, for one not takeable now, why and what to do.
+
+The remainder of the outstanding amount a bank does not advance (outstanding -
+advance) is not financed: the holder still collects it at maturity. It is shown
 (``remainder_at_maturity``) but not counted as cash now.
 """
 
@@ -172,13 +183,15 @@ Currency = Annotated[str, BeforeValidator(_currency), Field(description="ISO 421
 class ReceivableTerms(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     receivable_id: str = Field(min_length=1)
-    face_amount: LedgerFen = Field(gt=0, description="fen: the outstanding amount")
+    # named face_amount, as files and --json have always called it: for a partly paid claim it is what is still owed
+    face_amount: LedgerFen = Field(gt=0, description="fen: the outstanding amount, what the claim still owes")
     due_date: date
     currency: Currency = Field(default="CNY", description="the claim's currency: every amount is in it")
     status: ClaimStatus = Field(default="CONFIRMED", description="the claim's status: the contract takes an offer "
                                                                  "only on a CONFIRMED claim (rule invalid-state)")
     financing_id: str | None = Field(default=None, min_length=1,
-                                     description="the receivable's live financing, if any: early payment waits for it")
+                                     description="the receivable's live financing, if any: early payment waits for "
+                                                 "it, and a bank's offer is accepted only on a live request")
     financing_status: LiveFinancingStatus | None = Field(
         default=None, description="that financing's status; REQUESTED (offers still open) when not given")
     frozen_by: str | None = Field(default=None, min_length=1,
@@ -194,7 +207,9 @@ class ReceivableTerms(BaseModel):
 
 class Proposal(BaseModel):
     """One offer priced. ``eligible``: its terms apply to the receivable on the date. ``takeable_now``: eligible,
-    and the contract would let the holder take it now; only these are ranked (and it defaults to ``eligible``)."""
+    and the contract would let the holder take it now (it defaults to ``eligible``). ``first_step``: for an eligible
+    offer not takeable now, what must happen before it is (None when it is takeable now, or when nothing would make
+    it so). Ranked: the eligible offers takeable now or after their first step."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -203,6 +218,7 @@ class Proposal(BaseModel):
     counterparty: str
     eligible: bool
     takeable_now: bool
+    first_step: str | None = None
     days: int
     day_count: str
     recourse: bool
@@ -224,8 +240,16 @@ class Proposal(BaseModel):
             data = {**data, "takeable_now": data.get("eligible")}
         return data
 
+    @property
+    def rankable(self) -> bool:
+        """Eligible, and takeable now or once its first step is done."""
+        return self.eligible and (self.takeable_now or self.first_step is not None)
 
-def price_bank_offer(offer: BankOffer, terms: ReceivableTerms, on: date) -> Proposal:
+
+def price_bank_offer(offer: BankOffer, terms: ReceivableTerms, on: date, *, accepting: bool = False) -> Proposal:
+    """``offer`` priced for taking the cash on ``on``. ``accepting``: priced for the holder to accept it, which the
+    contract allows only on a live financing request (``terms.financing_id``); without it, priced as the bank makes
+    it, on the request it is for (what the bank-side pricer quotes)."""
     days = days_between(on, terms.due_date)
     base = dict(offer_id=offer.offer_id, source="bank", counterparty=offer.financier, days=days,
                 day_count=offer.day_count, recourse=offer.recourse, annual_rate=offer.discount_rate)
@@ -242,8 +266,8 @@ def price_bank_offer(offer: BankOffer, terms: ReceivableTerms, on: date) -> Prop
         return Proposal(eligible=False, why=f"not eligible: interest and fees consume the advance ({yuan(net)} left)",
                         **base, **amounts)
     apr = effective_annual_cost(interest + offer.fees, net, days)
-    if why := _not_takeable(terms, net, apr):
-        return Proposal(eligible=True, takeable_now=False, apr=apr, why=why, **base, **amounts)
+    if obstacles := _obstacles(terms, bank_offer=offer if accepting else None):
+        return _not_takeable(obstacles, net, apr, **base, **amounts)
     return Proposal(eligible=True, apr=apr, **base, **amounts)
 
 
@@ -264,124 +288,166 @@ def price_early_payment(offer: EarlyPaymentOffer, terms: ReceivableTerms, on: da
     amounts = dict(advance=terms.face_amount, interest=discount, fees=0, net_cash=net)
     if net <= 0:   # the contract refuses it too (rule discount-exceeds-amount)
         return Proposal(eligible=False, why=f"not eligible: {percent(rate, 2)} a year for {days} days early "
-                        f"({offer.day_count}) is a discount of {yuan(discount)} on {yuan(terms.face_amount)}, leaving "
-                        f"nothing to pay; nearer the due date the discount is smaller", **base, **amounts)
+                        f"({offer.day_count}) is a discount of {yuan(discount)} on {yuan(terms.face_amount)} "
+                        f"outstanding, leaving nothing to pay; nearer the due date the discount is smaller",
+                        **base, **amounts)
     apr = effective_annual_cost(discount, net, days)
-    if why := _not_takeable(terms, net, apr, early_payment=True):
-        return Proposal(eligible=True, takeable_now=False, apr=apr, why=why, **base, **amounts)
+    if obstacles := _obstacles(terms, early_payment=True):
+        return _not_takeable(obstacles, net, apr, **base, **amounts)
     return Proposal(eligible=True, apr=apr, **base, **amounts)
 
 
-def _not_takeable(terms: ReceivableTerms, net: int, apr: Decimal, *, early_payment: bool = False) -> str:
-    """Why the contract would refuse an eligible offer today, and what would make it takeable ("" if it would not).
+# What stops the contract taking an eligible offer today: (why, the step that lifts it, or None when none does).
+Obstacle = tuple[str, str | None]
 
-    A freeze stops every offer (rule receivable-frozen, checked first); a live financing stops early payment
-    (rule receivable-financed), and a disbursed one stops it for good: it ends only with the claim settled.
-    A claim that is not CONFIRMED takes no offer (rule invalid-state): a REGISTERED one until its debtor
-    confirms it, any other for good (a financed claim's live financing is the reason given first).
+
+def _obstacles(terms: ReceivableTerms, *, early_payment: bool = False, bank_offer: BankOffer | None = None
+               ) -> list[Obstacle]:
+    """Why the contract would refuse an eligible offer today, each with the step that lifts it, in the order the steps
+    must happen ([] if it would take it). ``bank_offer``: a bank's offer the holder would accept.
+
+    A freeze stops every offer (rule receivable-frozen, checked first). A claim that is not CONFIRMED takes no offer
+    (rule invalid-state): a REGISTERED one until its debtor confirms it, any other for good. A live financing stops
+    early payment (rule receivable-financed; reason given before the claim's status), and a disbursed one stops it
+    for good: it ends only with the claim settled. A bank's offer is accepted only on a live financing request.
     """
-    reasons = []
+    found: list[Obstacle] = []
     if terms.frozen_by is not None:
-        reasons.append(f"{terms.receivable_id} is frozen by order {terms.frozen_by}, and the contract takes no "
-                       f"offer on it until the regulator unfreezes it")
-    financing_stops_it = early_payment and terms.financing_id is not None
-    if financing_stops_it:
-        reasons.append(_financing_stops_early_payment(terms))
+        found.append((f"{terms.receivable_id} is frozen by order {terms.frozen_by}, and the contract takes no offer "
+                      f"on it until the regulator unfreezes it", "the regulator lifts the freeze"))
+    if early_payment and terms.financing_id is not None:
+        found.append(_financing_stops_early_payment(terms))
     elif terms.status != "CONFIRMED":
-        reasons.append(_status_stops_offers(terms))
-    if not reasons:
-        return ""
-    if (financing_stops_it and terms.financing_status == "DISBURSED") or \
-            (not financing_stops_it and terms.status not in ("CONFIRMED", "REGISTERED")):
-        return f"not takeable: {'; and '.join(reasons)}"
-    return (f"not takeable now: {'; and '.join(reasons)}; taken then, it would pay {yuan(net)} now at "
-            f"{percent(apr, 2)} a year all-in")
+        found.append(_status_stops_offers(terms))
+    if bank_offer is not None and terms.financing_id is None and terms.status in ("CONFIRMED", "REGISTERED"):
+        found.append((f"{terms.receivable_id} has no financing request, and a bank's offer is accepted only on one; "
+                      f"request financing first (recfin finance request {terms.receivable_id}) for "
+                      f"{bank_offer.financier} to make its offer on, and the debtor's early payment waits while the "
+                      f"request is open", "request financing"))
+    return found
 
 
-def _status_stops_offers(terms: ReceivableTerms) -> str:
+def _not_takeable(obstacles: list[Obstacle], net: int, apr: Decimal, **priced: Any) -> Proposal:
+    """An eligible offer the contract would refuse today: why, and the steps that would make it takeable, if any."""
+    steps = [step for _, step in obstacles]
+    if None in steps:
+        return Proposal(eligible=True, takeable_now=False, apr=apr, why=_hold(obstacles), **priced)
+    return Proposal(eligible=True, takeable_now=False, first_step=", then ".join(steps), apr=apr,
+                    why=f"{_hold(obstacles)}; taken then, it would pay {yuan(net)} now at {percent(apr, 2)} a year "
+                        f"all-in", **priced)
+
+
+def _hold(obstacles: list[Obstacle]) -> str:
+    """What stops the holder taking an offer: for now, or for good when a reason has no step that lifts it."""
+    reasons = "; and ".join(reason for reason, _ in obstacles)
+    return f"not takeable: {reasons}" if any(step is None for _, step in obstacles) else f"not takeable now: {reasons}"
+
+
+def _status_stops_offers(terms: ReceivableTerms) -> Obstacle:
     if terms.status == "REGISTERED":
         return (f"{terms.receivable_id} is REGISTERED, not yet confirmed by its debtor, and the contract takes an "
                 f"offer only on a CONFIRMED claim (rule invalid-state); it can be taken once the debtor confirms it "
-                f"(recfin receivable confirm {terms.receivable_id})")
+                f"(recfin receivable confirm {terms.receivable_id})", "the debtor confirms the claim")
     return (f"{terms.receivable_id} is {terms.status}, and the contract takes an offer only on a CONFIRMED claim "
-            f"(rule invalid-state)")
+            f"(rule invalid-state)", None)
 
 
-def _financing_stops_early_payment(terms: ReceivableTerms) -> str:
+def _financing_stops_early_payment(terms: ReceivableTerms) -> Obstacle:
     if terms.financing_status in (None, "REQUESTED"):
         return (f"{terms.receivable_id} has a live financing request {terms.financing_id}, and the contract pays "
                 f"early only a claim without one; withdraw the request first (recfin finance withdraw "
-                f"{terms.financing_id}), and the bank offers on it lapse then")
+                f"{terms.financing_id}), and the bank offers on it lapse then", "withdraw the financing request")
     if terms.financing_status == "ACCEPTED":
         return (f"{terms.receivable_id} is financed ({terms.financing_id}, accepted, not yet disbursed), so the "
                 f"financier, not the holder, would be paid; early payment becomes possible only if the holder or "
                 f"the bank cancels that financing before the bank disburses it (recfin finance cancel "
-                f"{terms.financing_id} --reason TEXT)")
+                f"{terms.financing_id} --reason TEXT)", "cancel the accepted financing")
     return (f"{terms.receivable_id} is financed ({terms.financing_id}, disbursed), so the bank, not the holder, is "
             f"paid, and that financing ends only when the bank records repayment, which settles the claim: early "
-            f"payment will not be possible on it")
+            f"payment will not be possible on it", None)
 
 
 def rank_proposals(terms: ReceivableTerms, on: date, bank_offers: Sequence[BankOffer],
                    early_payments: Sequence[EarlyPaymentOffer] = (), *, by: Literal["cost", "cash"] = "cost"
                    ) -> list[Proposal]:
-    """Every offer priced for taking cash on ``on``; those takeable now ranked, ordered ``by`` cost or cash, then
-    the eligible ones that are not takeable now, then the ineligible ones."""
+    """Every offer priced for the holder taking cash on ``on``. Ranked, and ordered ``by`` cost or cash: those
+    takeable now and those takeable after a first step, together, so a bank's offer and the debtor's early payment
+    are compared even while only one of them can be taken. Then the eligible ones no step would make takeable, then
+    the ineligible ones."""
     if isinstance(early_payments, EarlyPaymentOffer):
         raise TypeError("early_payments takes a list of EarlyPaymentOffer: pass [offer]")
     ids = [o.offer_id for o in bank_offers] + [e.offer_id for e in early_payments]
     duplicated = sorted({i for i in ids if ids.count(i) > 1})
     if duplicated:
         raise ValueError(f"offer ids must be unique: {', '.join(duplicated)} used more than once")
-    priced = [price_bank_offer(o, terms, on) for o in bank_offers]
+    priced = [price_bank_offer(o, terms, on, accepting=True) for o in bank_offers]
     priced += [price_early_payment(e, terms, on) for e in early_payments]
-    live = [p for p in priced if p.takeable_now]
-    by_cost, by_cash = sorted(live, key=_cost_order), sorted(live, key=_cash_order)
-    cost_rank = {p.offer_id: i + 1 for i, p in enumerate(by_cost)}
-    cash_rank = {p.offer_id: i + 1 for i, p in enumerate(by_cash)}
-    cheapest, richest = (by_cost[0], by_cash[0]) if live else (None, None)
+    holds = {o.offer_id: _obstacles(terms, bank_offer=o) for o in bank_offers}
+    holds |= {e.offer_id: _obstacles(terms, early_payment=True) for e in early_payments}
+    choices = [p for p in priced if p.rankable]
+    by_cost, by_cash = sorted(choices, key=_cost_order), sorted(choices, key=_cash_order)
+    ranks = _Ranks(by_cost, by_cash)
 
     ranked = []
-    for p in live:
+    for p in choices:
+        reasons = _why(p, ranks, terms)
         ranked.append(p.model_copy(update={
-            "rank_by_cost": cost_rank[p.offer_id], "rank_by_cash": cash_rank[p.offer_id],
-            "why": _why(p, cost_rank[p.offer_id], cash_rank[p.offer_id], cheapest, richest, len(live), terms)}))
+            "rank_by_cost": ranks.cost[p.offer_id], "rank_by_cash": ranks.cash[p.offer_id],
+            # what stands between the holder and the offer first, then how it compares once taken
+            "why": reasons if p.takeable_now else f"{_hold(holds[p.offer_id])}; taken then: {reasons}"}))
     order = (lambda p: p.rank_by_cost) if by == "cost" else (lambda p: p.rank_by_cash)
-    waiting = sorted((p for p in priced if p.eligible and not p.takeable_now),
-                     key=_cost_order if by == "cost" else _cash_order)
-    return sorted(ranked, key=order) + waiting + [p for p in priced if not p.eligible]
+    never = sorted((p for p in priced if p.eligible and not p.rankable), key=_cost_order if by == "cost" else _cash_order)
+    return sorted(ranked, key=order) + never + [p for p in priced if not p.eligible]
+
+
+class _Ranks:
+    """Each ranked offer's place by cost and by cash, the best of all and the best of those takeable now."""
+
+    def __init__(self, by_cost: list[Proposal], by_cash: list[Proposal]) -> None:
+        self.count = len(by_cost)
+        self.cost = {p.offer_id: i + 1 for i, p in enumerate(by_cost)}
+        self.cash = {p.offer_id: i + 1 for i, p in enumerate(by_cash)}
+        self.cheapest, self.richest = (by_cost[0], by_cash[0]) if by_cost else (None, None)
+        self.cheapest_now = next((p for p in by_cost if p.takeable_now), None)
+        self.richest_now = next((p for p in by_cash if p.takeable_now), None)
 
 
 def _cost_order(p: Proposal) -> tuple:
-    return (p.apr, -p.net_cash, p.recourse, p.offer_id)
+    return (p.apr, -p.net_cash, p.recourse, not p.takeable_now, p.offer_id)
 
 
 def _cash_order(p: Proposal) -> tuple:
-    return (-p.net_cash, p.apr, p.recourse, p.offer_id)
+    return (-p.net_cash, p.apr, p.recourse, not p.takeable_now, p.offer_id)
 
 
-def _why(p: Proposal, cost_rank: int, cash_rank: int, cheapest: Proposal, richest: Proposal, n: int,
-         terms: ReceivableTerms) -> str:
+def _why(p: Proposal, ranks: _Ranks, terms: ReceivableTerms) -> str:
     parts = []
+    cost_rank, cash_rank = ranks.cost[p.offer_id], ranks.cash[p.offer_id]
+    # an offer behind only offers that need a step first is the best the holder can take today: say so
+    best_now = p.takeable_now and ranks.cheapest_now is p
     if cost_rank == 1:
-        parts.append(f"cheapest of {n} at {percent(p.apr, 2)} a year all-in")
+        parts.append(f"cheapest of {ranks.count} at {percent(p.apr, 2)} a year all-in")
     else:
-        points = percent(p.apr - cheapest.apr, 2).removesuffix("%")   # percentage points, rounded half up as rates are
-        parts.append(f"#{cost_rank} by cost: {percent(p.apr, 2)} a year, {points} points above {cheapest.offer_id}")
+        points = percent(p.apr - ranks.cheapest.apr, 2).removesuffix("%")   # percentage points, half up as rates are
+        parts.append(f"#{cost_rank} by cost: {percent(p.apr, 2)} a year, {points} points above "
+                     f"{ranks.cheapest.offer_id}" + (", the cheapest takeable now" if best_now else ""))
     if cash_rank == 1:
         parts.append(f"most cash now ({yuan(p.net_cash)})")
     else:
-        parts.append(f"#{cash_rank} by cash: {yuan(richest.net_cash - p.net_cash)} less now than {richest.offer_id}")
+        parts.append(f"#{cash_rank} by cash: {yuan(ranks.richest.net_cash - p.net_cash)} less now than "
+                     f"{ranks.richest.offer_id}"
+                     + (", the most cash takeable now" if p.takeable_now and ranks.richest_now is p else ""))
     if p.source == "bank":
         if p.advance < terms.face_amount:
-            parts.append(f"advances {yuan(p.advance)} of {yuan(terms.face_amount)}; the rest comes at maturity")
+            parts.append(f"advances {yuan(p.advance)} of {yuan(terms.face_amount)} outstanding; the rest comes at "
+                         f"maturity")
         if p.fees:
             parts.append(f"fees {yuan(p.fees)} add to the cost")
         if p.day_count == "ACT/360":
             parts.append("ACT/360 charges 365/360 of the quoted rate over a year")
         parts.append("with recourse: you repay if the debtor does not" if p.recourse else "without recourse")
     else:
-        parts.append(f"the debtor pays {yuan(p.net_cash)} now instead of {yuan(terms.face_amount)} on "
+        parts.append(f"the debtor pays {yuan(p.net_cash)} now instead of the {yuan(terms.face_amount)} outstanding on "
                      f"{terms.due_date}; no fees, no recourse")
     return "; ".join(parts)
 

@@ -697,18 +697,46 @@ class FinancedClaim(Document):
     outstanding_principal: Fen
 
 
+class OpenOffer(Document):
+    """One offer of a bank on a debtor's claim that the holder could accept today, and the advance it would make
+    (outstanding x advance rate, as the disbursement computes it)."""
+
+    offer_id: str
+    financing_id: str
+    receivable_id: str
+    due_date: date
+    expires_on: date
+    currency: str
+    outstanding: Fen
+    advance: Fen
+
+
 class FinancierExposure(Document):
     """``GetFinancierExposure``: one bank's outstanding financed principal on one debtor, per currency
-    (``exposure``: currency -> fen), and the financings it is made of."""
+    (``exposure``: currency -> fen), and the financings it is made of; and the advances its offers there that
+    holders can still accept would add (``offered``), and those offers.
+
+    Against a limit on the debtor, count both (:meth:`committed_in`): each open offer is one acceptance away
+    from being out, and the bank is not asked again."""
 
     financier: str
     debtor: str
     exposure: dict[str, Fen]
     financings: list[FinancedClaim]
+    offered: dict[str, Fen]
+    offers: list[OpenOffer]
 
     def exposure_in(self, currency: str) -> int:
         """The outstanding principal in ``currency``, fen: 0 when the bank has none in it."""
         return self.exposure.get(currency, 0)
+
+    def offered_in(self, currency: str) -> int:
+        """What the bank's open offers in ``currency`` would advance if accepted, fen: 0 when it has none."""
+        return self.offered.get(currency, 0)
+
+    def committed_in(self, currency: str) -> int:
+        """``exposure_in`` + ``offered_in``: what to hold against a limit on the debtor in ``currency``, fen."""
+        return self.exposure_in(currency) + self.offered_in(currency)
 
 
 # ---------------------------------------------------------------- business request records

@@ -5,7 +5,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from cli.amounts import AMOUNT, Amount, FenType, money, parse_amount, read_amount, with_money
+from cli.amounts import AMOUNT, Amount, money, parse_amount, read_amount, with_money
 
 
 @pytest.mark.parametrize("text, fen", [
@@ -67,24 +67,20 @@ def test_tables_get_money_and_freeze_orders_machines_keep_fen():
     assert row["face_amount"] == 11_300_000  # the record itself is not changed
 
 
+def test_records_inside_a_record_get_money_too_in_their_own_currency_or_the_enclosing_ones():
+    row = {"amount": 8_300_000, "currency": "USD", "paid": 2_962_500,
+           "allocations": [{"receivable_id": "R-1.2", "amount": 8_300_000, "outstanding": 0}],
+           "invoices": [{"number": "1", "amount": 100, "currency": "CNY"}], "children": ["R-1.1", "R-1.2"]}
+    assert with_money(row) == {
+        "amount": "USD 83,000.00", "currency": "USD", "paid": "USD 29,625.00",
+        "allocations": [{"receivable_id": "R-1.2", "amount": "USD 83,000.00", "outstanding": "USD 0.00"}],
+        "invoices": [{"number": "1", "amount": "CNY 1.00", "currency": "CNY"}], "children": ["R-1.1", "R-1.2"]}
+    assert with_money(row, "")["allocations"][0]["amount"] == "83,000.00"   # no currency said: none guessed
+
+
 @pytest.mark.parametrize("text", ["1000000000000000.01", "100000000000000001fen", "9" * 40, "90071992547409.92",
                                   "9007199254740992fen"])
 def test_amounts_above_the_ledger_cap_are_refused(text):
     with pytest.raises(ValueError, match="above the cap"):
         parse_amount(text)
     assert parse_amount("90,071,992,547,409.91") == 2**53 - 1  # the cap itself is an amount
-
-
-@pytest.mark.parametrize("text, fen", [("100000000", 100_000_000), ("100,000,000", 100_000_000),
-                                       ("100000000fen", 100_000_000), ("0", 0)])
-def test_fen_options_read_whole_fen_never_yuan(text, fen):
-    assert FenType().convert(text, None, None) == fen
-
-
-@pytest.mark.parametrize("text, says", [("1.5", "not whole fen"), ("-1", "not whole fen"), ("abc", "not whole fen"),
-                                        ("1" + "0" * 18, "above the cap")])
-def test_bad_fen_options_are_usage_errors(text, says):
-    with pytest.raises(click.BadParameter, match=says):
-        FenType().convert(text, None, None)
-    with pytest.raises(click.BadParameter, match="below 1"):
-        FenType(minimum=1).convert("0", None, None)

@@ -264,9 +264,9 @@ def test_compare_ranks_the_live_offers_and_the_debtors_discount_offer(world):
                                   "currency": "CNY", "status": "CONFIRMED",
                                   "financing_id": world.financing, "financing_status": "REQUESTED",
                                   "frozen_by": None}
-    # the discount offer is priced, but the contract pays it only once the financing request is withdrawn
-    assert [(p["offer_id"], p["rank_by_cost"], p["takeable_now"]) for p in data["proposals"]] == \
-        [(cheap, 1, True), (dear, 2, True), (discount, None, False)]
+    # the discount offer is ranked beside the banks', but the contract pays it only once the request is withdrawn
+    assert [(p["offer_id"], p["rank_by_cost"], p["takeable_now"], p["first_step"]) for p in data["proposals"]] == \
+        [(cheap, 1, True, None), (discount, 2, False, "withdraw the financing request"), (dear, 3, True, None)]
     assert data["proposals"][0]["counterparty"] == world.uscc("bank2") and all(p["why"] for p in data["proposals"])
     by_cash = CliRunner().invoke(finance, ["compare", world.receivable, "--as", "tier1", "--discount-offer", discount,
                                            "--on", world.today, "--by", "cash"])
@@ -290,10 +290,10 @@ def test_compare_lists_the_open_discount_offers_covering_the_receivable_or_the_o
         assert result.exit_code == 0, result.output
         return [p["offer_id"] for p in json.loads(result.stdout)["proposals"]]
 
-    assert compare("--on", world.today) == [only, covering, general]   # the bank's, then those waiting for it
+    assert compare("--on", world.today) == [covering, only, general]   # 2%, 4%, 6%: cheapest first
     assert compare("--on", world.today, "--discount-offer", general) == [only, general]
     world.net.advance(2)  # the general offer has expired: no longer listed
-    assert compare("--on", world.net.today) == [only, covering]
+    assert compare("--on", world.net.today) == [covering, only]
 
 
 def test_compare_leaves_out_a_named_discount_offer_of_another_debtor_as_the_contract_refuses_it(world):
@@ -332,7 +332,8 @@ def test_compare_on_a_registered_receivable_marks_offers_not_takeable_until_the_
     data = compare()
     assert data["receivable"]["status"] == "REGISTERED"
     [p] = data["proposals"]
-    assert (p["offer_id"], p["eligible"], p["takeable_now"], p["rank_by_cost"]) == (offer_id, True, False, None)
+    assert (p["offer_id"], p["eligible"], p["takeable_now"], p["rank_by_cost"], p["first_step"]) == \
+        (offer_id, True, False, 1, "the debtor confirms the claim")
     assert p["why"].startswith(f"not takeable now: {claim} is REGISTERED") and "rule invalid-state" in p["why"]
     assert f"recfin receivable confirm {claim}" in p["why"]
     world.client("core").confirm(claim)
@@ -351,9 +352,11 @@ def test_compare_recommends_early_payment_only_once_the_financing_request_is_wit
         return result.output
 
     waiting = compare()
-    assert f"{bank_offer}: cheapest of 1" in waiting
+    # the discount is cheaper and pays more, but the bank's offer is the one the holder can take today
+    assert f"{bank_offer}: #2 by cost: 5.13% a year, 3.10 points above {discount}, the cheapest takeable now" in waiting
     assert (f"{discount}: not takeable now: {world.receivable} has a live financing request {world.financing}"
             in waiting) and f"recfin finance withdraw {world.financing}" in waiting
+    assert "taken then: cheapest of 2 at 2.04% a year all-in" in waiting
     with pytest.raises(RuleViolation, match="receivable-financed"):   # what the contract says meanwhile
         world.client("tier1").accept_discount_offer(discount, world.receivable)
     world.client("tier1").withdraw_financing(world.financing)
@@ -393,13 +396,16 @@ def test_compare_on_a_frozen_receivable_marks_every_offer_not_takeable_as_the_co
     discount = world.client("core").publish_discount_offer(DiscountOfferRequest(apr="0.02", expires_on=expires)).id
     world.client("regulator").freeze(world.receivable, "ORDER-1")
     proposals = compare_json(world)
-    assert [(p["offer_id"], p["eligible"], p["takeable_now"], p["rank_by_cost"]) for p in proposals] == \
-        [(discount, True, False, None), (bank_offer, True, False, None)]   # the cheaper first, neither ranked
+    assert [(p["offer_id"], p["eligible"], p["takeable_now"], p["rank_by_cost"], p["first_step"])
+            for p in proposals] == [
+        (discount, True, False, 1, "the regulator lifts the freeze, then withdraw the financing request"),
+        (bank_offer, True, False, 2, "the regulator lifts the freeze")]   # neither takeable, both ranked
     assert all(f"{world.receivable} is frozen by order ORDER-1" in p["why"] for p in proposals)
     with pytest.raises(RuleViolation, match="receivable-frozen"):
         world.client("tier1").accept_offer(bank_offer)
     world.client("regulator").unfreeze(world.receivable, "ORDER-1")
-    assert [(p["offer_id"], p["rank_by_cost"]) for p in compare_json(world)] == [(bank_offer, 1), (discount, None)]
+    assert [(p["offer_id"], p["rank_by_cost"], p["takeable_now"]) for p in compare_json(world)] == [
+        (discount, 1, False), (bank_offer, 2, True)]
 
 
 def test_compare_says_an_accepted_financing_can_be_cancelled_and_a_disbursed_one_ends_settled(world):
@@ -439,3 +445,51 @@ def test_compare_on_a_settled_receivable_says_nothing_is_left_to_finance(world):
 def test_compare_as_someone_not_party_to_the_claim_is_refused(world):
     result = CliRunner().invoke(finance, ["compare", world.receivable, "--as", "tier2"])
     assert result.exit_code == 1 and "not-permitted-to-read" in result.output
+
+
+def test_two_quotes_in_a_row_cannot_both_take_the_whole_limit(world, tmp_path):
+    """Each offer made is one acceptance away from being lent: the next quote counts it against the limit."""
+    small = tmp_path / "small-bank.yaml"   # a limit of 1,500,000.00 yuan on a grade-A debtor
+    small.write_text(Path(CONFIG).read_text(encoding="utf-8").replace("per_debtor: 20000000000",
+                                                                      "per_debtor: 150000000"))
+    net = world.net
+    second = asyncio.run(net.confirmed(net.actors["tier2"], net.actors["core"], 100_000_000, due_in=90))["id"]
+    world.client("tier2").request_financing(second)
+
+    def quote_on(receivable: str, *extra: str, input: str | None = None):
+        result = CliRunner().invoke(finance, ["quote", receivable, "--as", "bank", "--config", str(small), "--grade",
+                                              "A", "--on", world.today, *extra], input=input)
+        assert result.exit_code == 0, result.output
+        return result
+
+    first = json.loads(quote_on(world.receivable, "--yes", "--json").stdout)
+    assert (first["exposure"], first["open_offers"], first["available"]) == (0, 0, 150_000_000)
+    assert first["priced"]["advance"] == 95_000_000 and first["made_offer"] is not None
+    then = json.loads(quote_on(second, "--yes", "--json").stdout)
+    assert (then["exposure"], then["open_offers"], then["available"]) == (0, 95_000_000, 55_000_000)
+    assert then["priced"]["advance"] == 55_000_000   # cut to what the limit leaves
+    shown = quote_on(second, input="n\n").output   # the table shows both figures
+    assert "exposure: 0.00\nopen_offers: 950,000.00\navailable: 550,000.00" in shown
+    # the bank's own offer on a request is the one quoted again there, not counted against itself
+    again = json.loads(quote_on(world.receivable, "--json").stdout)
+    assert (again["open_offers"], again["available"]) == (55_000_000, 95_000_000)
+    for holder, made in (("tier1", first), ("tier2", then)):
+        world.client(holder).accept_offer(made["made_offer"]["id"])
+    lent = world.client("bank").financier_exposure(world.uscc("core"))
+    assert lent.exposure_in("CNY") == 150_000_000   # all of the limit, and no more
+    full = CliRunner().invoke(finance, ["quote", world.receivable, "--as", "bank", "--config", str(small), "--grade",
+                                        "A", "--on", world.today, "--exposure", "0", "--json"])
+    assert json.loads(full.stdout)["exposure"] == 0   # --exposure replaces the lending figure only
+
+
+def test_quote_prices_what_a_partly_paid_claim_still_owes_as_the_disbursement_does(world):
+    world.client("tier1").withdraw_financing(world.financing)
+    world.client("core").record_payment(world.receivable, 40_000_000)   # 400,000.00 of 1,000,000.00 paid
+    world.financing = world.client("tier1").request_financing(world.receivable).id
+    made = json.loads(quote(world, "--grade", "A", "--yes", "--json").stdout)
+    assert made["priced"]["advance"] == 57_000_000   # 95% of the 600,000.00 still owed, not of the face
+    assert made["priced"]["remainder_at_maturity"] == 3_000_000
+    world.client("tier1").accept_offer(made["made_offer"]["id"])
+    world.client("bank").record_disbursement(world.financing)
+    [lent] = world.client("bank").financier_exposure(world.uscc("core")).financings
+    assert lent.principal == made["priced"]["advance"]

@@ -33,8 +33,39 @@ def offers_file(tmp_path, data=OFFERS):
 def test_compare_ranks_with_why(tmp_path):
     result = CliRunner().invoke(finance, ["compare", "RCV-1", "--offers", offers_file(tmp_path), "--on", "2026-12-01"])
     assert result.exit_code == 0, result.output
-    assert "OF-A: cheapest of 2" in result.output and "OF-B:" in result.output
-    assert "DD-1: not takeable now: RCV-1 has a live financing request F-1" in result.output
+    assert "OF-A: cheapest of 3" in result.output and "OF-B: #2 by cost" in result.output
+    assert ("DD-1: not takeable now: RCV-1 has a live financing request F-1, and the contract pays early only a claim "
+            "without one; withdraw the request first (recfin finance withdraw F-1), and the bank offers on it lapse "
+            "then; taken then: #3 by cost: 5.06% a year, 0.74 points above OF-A; #2 by cash: 1,232.88 less now than "
+            "OF-B") in result.output
+
+
+def test_compare_table_says_which_offer_can_be_taken_now_and_the_step_first_for_the_others(tmp_path):
+    result = CliRunner().invoke(finance, ["compare", "RCV-1", "--offers", offers_file(tmp_path), "--on", "2026-12-01",
+                                          "--by", "cash"])
+    assert result.exit_code == 0, result.output
+    header, *rows = result.output.splitlines()[1:4]
+    assert header.split()[:3] == ["COST#", "CASH#", "OFFER"] and header.split()[-2:] == ["TAKEABLE_NOW", "FIRST_STEP"]
+    # the bank's offers and the debtor's early payment in one ranking, by cash: DD-1 second, behind a step
+    assert [row.split()[:3] for row in rows] == [["2", "1", "OF-B"], ["3", "2", "DD-1"]]
+    assert rows[0].endswith("yes           -") and rows[1].endswith("no            withdraw the financing request")
+
+
+def test_compare_ranks_a_banks_quoted_terms_before_any_request_with_request_financing_first(tmp_path):
+    """Before asking for financing (which stops the debtor's early payment) the holder compares the two."""
+    data = {**OFFERS, "receivable": {**OFFERS["receivable"], "financing_id": None}}
+    result = CliRunner().invoke(finance, ["compare", "RCV-1", "--offers", offers_file(tmp_path, data), "--on",
+                                          "2026-12-01", "--json"])
+    assert result.exit_code == 0, result.output
+    proposals = json.loads(result.stdout)["proposals"]
+    assert [(p["offer_id"], p["rank_by_cost"], p["rank_by_cash"], p["takeable_now"], p["first_step"])
+            for p in proposals] == [("OF-A", 1, 3, False, "request financing"),
+                                    ("OF-B", 2, 1, False, "request financing"), ("DD-1", 3, 2, True, None)]
+    assert proposals[0]["why"].startswith("not takeable now: RCV-1 has no financing request, and a bank's offer is "
+                                          "accepted only on one; request financing first (recfin finance request "
+                                          "RCV-1) for bank-a to make its offer on")
+    assert proposals[2]["why"].startswith("#3 by cost: 5.06% a year, 0.74 points above OF-A, the cheapest takeable "
+                                          "now; #2 by cash: 1,232.88 less now than OF-B, the most cash takeable now")
 
 
 def test_compare_json_by_cash(tmp_path):
@@ -42,8 +73,10 @@ def test_compare_json_by_cash(tmp_path):
                                           "--by", "cash", "--json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert [p["offer_id"] for p in data["proposals"]] == ["OF-B", "OF-A", "DD-1"]
-    assert data["proposals"][1]["net_cash"] == 89_050_000 and data["proposals"][1]["apr"] == "0.043265"
+    assert [p["offer_id"] for p in data["proposals"]] == ["OF-B", "DD-1", "OF-A"]
+    assert [p["rank_by_cash"] for p in data["proposals"]] == [1, 2, 3]
+    assert data["proposals"][2]["net_cash"] == 89_050_000 and data["proposals"][2]["apr"] == "0.043265"
+    assert [p["first_step"] for p in data["proposals"]] == [None, "withdraw the financing request", None]
 
 
 def test_compare_takes_several_early_payment_offers_from_a_file(tmp_path):
@@ -71,7 +104,7 @@ def test_compare_errors_are_one_line(tmp_path):
 
 
 def test_quote_as_a_bank(tmp_path):
-    args = ["quote", "RCV-1", "--as", "example-bank", "--face", "100000000", "--due", "2027-03-01",
+    args = ["quote", "RCV-1", "--as", "example-bank", "--face", "1,000,000", "--due", "2027-03-01",
             "--grade", "B", "--on", "2026-12-01"]
     result = CliRunner().invoke(finance, args + ["--json"])
     assert result.exit_code == 0, result.output
@@ -84,7 +117,7 @@ def test_quote_as_a_bank(tmp_path):
 def test_quote_without_a_network_or_the_receivable_says_what_to_pass(tmp_path):
     result = CliRunner().invoke(finance, ["quote", "RCV-1", "--as", "example-bank", "--grade", "A",
                                           "--data-root", str(tmp_path)])
-    assert result.exit_code == 1 and "connection profile" in result.output and "--face FEN --due" in result.output
+    assert result.exit_code == 1 and "connection profile" in result.output and "--face AMOUNT --due" in result.output
     result = CliRunner().invoke(finance, ["quote", "RCV-1", "--as", "example-bank", "--grade", "A", "--face", "100"])
     assert result.exit_code == 2 and "--due" in result.output
 
@@ -102,12 +135,35 @@ def test_quote_scores_the_debtor_from_a_history_file(tmp_path):
     history = simulate(SimulationConfig(debtors=2, seed=4))[0]
     path = tmp_path / "h.json"
     path.write_text(history.model_dump_json())
-    result = CliRunner().invoke(finance, ["quote", "RCV-9", "--as", "example-bank", "--face", "100000000",
+    result = CliRunner().invoke(finance, ["quote", "RCV-9", "--as", "example-bank", "--face", "1,000,000",
                                           "--due", "2026-03-01", "--on", "2025-12-31", "--history", str(path),
                                           "--debtor", history.debtor, "--json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["debtor_grade"] in "ABCDE" and 0 <= float(data["probability_late"]) <= 1
+    assert data["synthetic"] is True   # the simulator's debtor, said so as `risk score` says it
+
+
+def test_a_quote_scored_from_a_synthetic_history_says_so_and_one_from_a_real_history_does_not(tmp_path):
+    from cli.risk_commands import SYNTHETIC_NOTE
+    table = quote_from_history("2025-12-30", "--json")
+    assert table.exit_code == 0, table.output
+    assert json.loads(table.stdout)["synthetic"] is True
+    args = ["quote", "RCV-1", "--as", "example-bank", "--face", "1,000,000", "--due", "2026-12-31", "--on",
+            "2025-12-30", "--debtor", "SYN-DEBTOR-0007"]
+    printed = CliRunner().invoke(finance, args + ["--history", SAMPLE_HISTORY])
+    assert printed.exit_code == 0, printed.output
+    assert printed.stdout.splitlines()[0] == SYNTHETIC_NOTE and "debtor_grade: " in printed.stdout
+    real = json.loads(Path(SAMPLE_HISTORY).read_text())
+    real["synthetic"] = False   # the same events, as a history read from a ledger would be marked
+    path = tmp_path / "real.json"
+    path.write_text(json.dumps(real))
+    unmarked = CliRunner().invoke(finance, args + ["--history", str(path)])
+    assert unmarked.exit_code == 0, unmarked.output
+    assert SYNTHETIC_NOTE not in unmarked.output
+    assert json.loads(CliRunner().invoke(finance, args + ["--history", str(path), "--json"]).stdout)["synthetic"] is False
+    graded = CliRunner().invoke(finance, args[:-2] + ["--grade", "B", "--json"])   # nothing scored
+    assert json.loads(graded.stdout)["synthetic"] is False
 
 
 def test_compare_lists_an_early_payment_that_would_leave_nothing_to_pay_as_ineligible(tmp_path):
@@ -135,7 +191,7 @@ SAMPLE_HISTORY = str(Path(__file__).parents[3] / "client" / "risk" / "samples" /
 
 
 def quote_from_history(on: str, *extra: str):
-    return CliRunner().invoke(finance, ["quote", "RCV-1", "--as", "example-bank", "--face", "100000000",
+    return CliRunner().invoke(finance, ["quote", "RCV-1", "--as", "example-bank", "--face", "1,000,000",
                                         "--due", "2026-12-31", "--on", on, "--history", SAMPLE_HISTORY,
                                         "--debtor", "SYN-DEBTOR-0007", "--json", *extra])
 
@@ -167,7 +223,7 @@ def test_quote_scores_a_history_file_as_of_an_earlier_disbursement_date_without_
 @pytest.mark.parametrize("day", ["9999-12-30", "1899-12-31", "3000-01-01"])
 def test_quote_refuses_a_disbursement_date_off_the_calendars_ends(day):
     for risk in (["--grade", "B"], ["--history", SAMPLE_HISTORY, "--debtor", "SYN-DEBTOR-0007"]):
-        result = CliRunner().invoke(finance, ["quote", "RCV-1", "--as", "example-bank", "--face", "100000000",
+        result = CliRunner().invoke(finance, ["quote", "RCV-1", "--as", "example-bank", "--face", "1,000,000",
                                               "--due", "9999-12-31", "--on", day, *risk])
         assert result.exit_code == 2, result.output
         assert f"Invalid value for '--on': {day} is outside 1900-01-01 .. 2999-12-31" in result.output
@@ -236,7 +292,7 @@ def test_quote_refuses_a_missing_or_damaged_model_in_one_line(tmp_path, monkeypa
 
 
 def test_quote_refuses_a_model_with_a_grade_given_as_nothing_is_scored(tmp_path):
-    result = CliRunner().invoke(finance, ["quote", "RCV-1", "--as", "example-bank", "--face", "100000000", "--due",
+    result = CliRunner().invoke(finance, ["quote", "RCV-1", "--as", "example-bank", "--face", "1,000,000", "--due",
                                           "2026-12-31", "--on", "2026-06-30", "--grade", "B", "--model",
                                           str(tmp_path / "model.json")])
     assert result.exit_code == 2 and "with --grade or --probability nothing is scored: drop --model" in result.output

@@ -6,7 +6,7 @@ import pytest
 import yaml
 from hypothesis import given, settings, strategies as st
 
-from client.money import MAX_FEN
+from client.money import MAX_FEN, money
 from client.pricing import PricingConfigError, ReceivableTerms, bank_config_path, load_bank_config, proportion_fen, quote
 from client.pricing.pricer import _rate_within
 
@@ -115,7 +115,11 @@ def test_declines(config):
     far = ReceivableTerms(receivable_id="R", face_amount=100_000_000, due_date=date(2028, 1, 1))
     assert "at most 360" in quote(config, far, grade="A", on=ON).declined
     tiny = ReceivableTerms(receivable_id="R", face_amount=1_000, due_date=date(2027, 3, 1))
-    assert "below the minimum" in quote(config, tiny, grade="A", on=ON).declined
+    # money as the CLI shows it everywhere else, in the claim's currency: not "950 fen" next to yuan elsewhere
+    assert quote(config, tiny, grade="A", on=ON).declined == "the advance CNY 9.50 is below the minimum CNY 10,000.00"
+    assert quote(config, TERMS, grade="B", on=ON, exposure=10**12).declined == \
+        f"no room under the debtor limit {money(quote(config, TERMS, grade='B', on=ON).debtor_limit)} " \
+        "(exposure CNY 10,000,000,000.00)"
 
 
 def test_the_limit_cut_keeps_the_contracts_ten_decimal_places(config):
@@ -168,8 +172,21 @@ def test_a_cut_advance_below_the_minimum_says_what_the_limit_leaves(config):
     limit = quote(config, TERMS, grade="D", on=ON).debtor_limit
     q = quote(config, TERMS, grade="D", on=ON, exposure=limit - 500_000)
     assert q.offer is None
-    assert q.declined == (f"the debtor limit {limit} fen leaves only 500000 fen (exposure {limit - 500_000} fen), "
-                          f"below the minimum advance 1000000 fen")
+    assert q.declined == (f"the debtor limit {money(limit)} leaves only CNY 5,000.00 (exposure "
+                          f"{money(limit - 500_000)}), below the minimum advance CNY 10,000.00")
     huge = ReceivableTerms(receivable_id="R", face_amount=10**17, due_date=date(2027, 3, 1))
     q = quote(config, huge, grade="A", on=ON, exposure=config.limits.per_debtor - 1_000_000)
-    assert "leaves only 1000000 fen" in q.declined and "(10 decimal places) advances 0 fen" in q.declined
+    assert "leaves only CNY 10,000.00" in q.declined and "(10 decimal places) advances CNY 0.00" in q.declined
+
+
+def test_open_offers_count_against_the_limit_beside_exposure(config):
+    limit = quote(config, TERMS, grade="B", on=ON).debtor_limit
+    q = quote(config, TERMS, grade="B", on=ON, exposure=limit - 75_000_000, open_offers=30_000_000)
+    assert (q.open_offers, q.available, q.priced.advance) == (30_000_000, 45_000_000, 45_000_000)
+    # priced as the bank makes it, on the request it is for: no "request financing" step for the bank itself
+    assert q.priced.takeable_now and q.priced.first_step is None
+    full = quote(config, TERMS, grade="B", on=ON, exposure=limit - 30_000_000, open_offers=30_000_000)
+    assert full.declined == (f"no room under the debtor limit {money(limit)} (exposure {money(limit - 30_000_000)}, "
+                             f"open offers CNY 300,000.00)")
+    with pytest.raises(ValueError, match="cannot be negative"):
+        quote(config, TERMS, grade="B", on=ON, open_offers=-1)

@@ -48,7 +48,9 @@ def test_open_offers_and_the_named_discount_offer_are_gathered_and_ranked():
     ranked = rank_proposals(inputs.receivable, date(2026, 12, 1), inputs.bank_offers, inputs.early_payments)
     assert {p.offer_id for p in ranked} == {"OF-1", "DD-1"} and all(p.eligible for p in ranked)
     assert next(p for p in ranked if p.offer_id == "OF-1").net_cash == 89_050_000
-    assert [(p.offer_id, p.takeable_now) for p in ranked] == [("OF-1", True), ("DD-1", False)]  # the request is live
+    # the request is live: the discount waits for its withdrawal, but is ranked beside the bank's offer
+    assert [(p.offer_id, p.takeable_now, p.first_step) for p in ranked] == [
+        ("OF-1", True, None), ("DD-1", False, "withdraw the financing request")]
 
 
 def test_rates_read_from_the_ledger_keep_the_contracts_form():
@@ -87,7 +89,8 @@ def test_the_receivables_currency_and_status_are_carried_and_a_registered_one_ta
     inputs = proposal_inputs_from_ledger(source, "RCV-1", discount_offer_id="DD-1")
     assert (inputs.receivable.currency, inputs.receivable.status) == ("USD", "REGISTERED")
     [p] = rank_proposals(inputs.receivable, date(2026, 12, 1), inputs.bank_offers, inputs.early_payments)
-    assert (p.offer_id, p.eligible, p.takeable_now, p.rank_by_cost) == ("DD-1", True, False, None)
+    assert (p.offer_id, p.eligible, p.takeable_now, p.rank_by_cost) == ("DD-1", True, False, 1)
+    assert p.first_step == "the debtor confirms the claim"
     assert "rule invalid-state" in p.why and "recfin receivable confirm RCV-1" in p.why
 
 
@@ -98,7 +101,9 @@ def test_a_frozen_receivable_carries_its_order_and_no_offer_on_it_is_takeable():
     inputs = proposal_inputs_from_ledger(source, "RCV-1", discount_offer_id="DD-1")
     assert inputs.receivable.frozen_by == "ORDER-7"
     ranked = rank_proposals(inputs.receivable, date(2026, 12, 1), inputs.bank_offers, inputs.early_payments)
-    assert [(p.offer_id, p.takeable_now, p.rank_by_cost) for p in ranked] == [("OF-1", False, None), ("DD-1", False, None)]
+    assert [(p.offer_id, p.takeable_now, p.rank_by_cost, p.first_step) for p in ranked] == [
+        ("OF-1", False, 1, "the regulator lifts the freeze"),
+        ("DD-1", False, 2, "the regulator lifts the freeze, then withdraw the financing request")]
     assert all("frozen by order ORDER-7" in p.why for p in ranked)
 
 

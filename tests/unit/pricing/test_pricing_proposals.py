@@ -98,27 +98,50 @@ def test_rates_must_be_exact_strings_between_0_and_1():
 
 def test_an_early_payment_whose_discount_takes_the_whole_face_is_ineligible_with_the_reason():
     # 100% a year, ACT/360, 365 days early: a discount of 365/360 of the face, which the contract refuses
-    terms = ReceivableTerms(receivable_id="RCV-1", face_amount=100_000_000, due_date=date(2027, 12, 1))
+    terms = ReceivableTerms(receivable_id="RCV-1", face_amount=100_000_000, due_date=date(2027, 12, 1),
+                            financing_id="F-1")
     greedy = EarlyPaymentOffer(offer_id="DD", debtor="core", apr="1", expires_on=date(2027, 1, 1))
     ranked = rank_proposals(terms, ON, [bank("A")], [greedy])
     assert [(p.offer_id, p.eligible, p.rank_by_cost) for p in ranked] == [("A", True, 1), ("DD", False, None)]
-    assert "discount of 1,013,888.89 on 1,000,000.00, leaving nothing to pay" in ranked[1].why
+    assert "discount of 1,013,888.89 on 1,000,000.00 outstanding, leaving nothing to pay" in ranked[1].why
     assert ranked[0].why.startswith("cheapest of 1")
 
 
-def test_early_payment_is_priced_but_not_takeable_while_the_receivable_has_a_live_financing_request():
+def test_early_payment_is_ranked_beside_the_bank_but_not_takeable_while_the_receivable_has_a_financing_request():
+    """How a holder picks between a bank and the debtor's own discount: both ranked, with the step each needs."""
     financed = TERMS.model_copy(update={"financing_id": "F-1"})
     cheap = EarlyPaymentOffer(offer_id="DD", debtor="core", apr="0.01", day_count="ACT/365", expires_on=date(2027, 1, 1))
     ranked = rank_proposals(financed, ON, [bank("A", rate="0.05")], [cheap])
-    assert [p.offer_id for p in ranked] == ["A", "DD"]
-    early = ranked[1]
-    assert (early.eligible, early.takeable_now, early.rank_by_cost, early.rank_by_cash) == (True, False, None, None)
+    assert [(p.offer_id, p.rank_by_cost, p.rank_by_cash, p.takeable_now, p.first_step) for p in ranked] == [
+        ("DD", 1, 1, False, "withdraw the financing request"), ("A", 2, 2, True, None)]
+    early, offered = ranked
     assert (early.net_cash, early.apr) == (99_753_425, Decimal("0.010025"))   # what it would pay, once takeable
     assert early.why.startswith("not takeable now: RCV-1 has a live financing request F-1")
-    assert "withdraw the request first (recfin finance withdraw F-1), and the bank offers on it lapse" in early.why
-    assert ranked[0].takeable_now and ranked[0].why.startswith("cheapest of 1")   # the only one to choose now
+    assert ("withdraw the request first (recfin finance withdraw F-1), and the bank offers on it lapse then; taken "
+            "then: cheapest of 2 at 1.00% a year all-in; most cash now (997,534.25)") in early.why
+    # the bank's offer is behind one that needs a step first: the best the holder can take today
+    assert offered.why.startswith("#2 by cost: 5.06% a year, 4.06 points above DD, the cheapest takeable now; #2 by "
+                                  "cash: 9,863.02 less now than DD, the most cash takeable now; without recourse")
+    by_cash = rank_proposals(financed, ON, [bank("A", rate="0.05")], [cheap], by="cash")
+    assert [p.offer_id for p in by_cash] == ["DD", "A"]
+    # without a request: the discount can be taken now, the bank's offer once financing is requested
     free = rank_proposals(TERMS, ON, [bank("A", rate="0.05")], [cheap])
-    assert [(p.offer_id, p.rank_by_cost, p.takeable_now) for p in free] == [("DD", 1, True), ("A", 2, True)]
+    assert [(p.offer_id, p.rank_by_cost, p.takeable_now, p.first_step) for p in free] == [
+        ("DD", 1, True, None), ("A", 2, False, "request financing")]
+    assert free[1].why.startswith("not takeable now: RCV-1 has no financing request, and a bank's offer is accepted "
+                                  "only on one; request financing first (recfin finance request RCV-1) for bank-A to "
+                                  "make its offer on, and the debtor's early payment waits while the request is open; "
+                                  "taken then: #2 by cost")
+
+
+def test_an_offer_takeable_now_wins_a_tie_with_one_that_needs_a_step_first():
+    financed = TERMS.model_copy(update={"financing_id": "F-1"})
+    # 4% ACT/365 on all of it: the bank's offer and the discount cost and pay exactly the same
+    early = EarlyPaymentOffer(offer_id="A-DD", debtor="core", apr="0.04", day_count="ACT/365",
+                              expires_on=date(2027, 1, 1))
+    ranked = rank_proposals(financed, ON, [bank("B", rate="0.04")], [early])
+    assert (ranked[0].apr, ranked[0].net_cash) == (ranked[1].apr, ranked[1].net_cash)
+    assert [(p.offer_id, p.rank_by_cost, p.rank_by_cash) for p in ranked] == [("B", 1, 1), ("A-DD", 2, 2)]
 
 
 def test_an_accepted_financing_says_the_holder_or_the_bank_can_cancel_it_before_disbursement():
@@ -127,7 +150,8 @@ def test_an_accepted_financing_says_the_holder_or_the_bank_can_cancel_it_before_
     [p] = rank_proposals(accepted, ON, [], [offer])
     assert not p.takeable_now and p.why.startswith("not takeable now: RCV-1 is financed (F-1, accepted, not yet ")
     assert ("possible only if the holder or the bank cancels that financing before the bank disburses it "
-            "(recfin finance cancel F-1 --reason TEXT); taken then, it would pay") in p.why
+            "(recfin finance cancel F-1 --reason TEXT); taken then: cheapest of 1") in p.why
+    assert (p.first_step, p.rank_by_cost) == ("cancel the accepted financing", 1)
     with pytest.raises(ValidationError, match="financing_status: give it with the financing_id"):
         ReceivableTerms(receivable_id="R", face_amount=1, due_date=date(2027, 3, 1), financing_status="ACCEPTED")
 
@@ -137,40 +161,45 @@ def test_a_disbursed_financing_says_early_payment_will_not_be_possible():
     disbursed = TERMS.model_copy(update={"financing_id": "F-1", "financing_status": "DISBURSED"})
     offer = EarlyPaymentOffer(offer_id="DD", debtor="core", apr="0.01", expires_on=date(2027, 1, 1))
     [p] = rank_proposals(disbursed, ON, [], [offer])
-    assert (p.eligible, p.takeable_now, p.rank_by_cost) == (True, False, None)
+    assert (p.eligible, p.takeable_now, p.rank_by_cost, p.first_step) == (True, False, None, None)   # not a choice
     assert p.why == ("not takeable: RCV-1 is financed (F-1, disbursed), so the bank, not the holder, is paid, and "
                      "that financing ends only when the bank records repayment, which settles the claim: early "
                      "payment will not be possible on it")
 
 
 def test_no_offer_on_a_frozen_receivable_is_takeable_and_the_order_says_why():
-    frozen = TERMS.model_copy(update={"frozen_by": "ORDER-1"})
+    frozen = TERMS.model_copy(update={"frozen_by": "ORDER-1", "financing_id": "F-1"})
     cheap = EarlyPaymentOffer(offer_id="DD", debtor="core", apr="0.01", day_count="ACT/365", expires_on=date(2027, 1, 1))
     ranked = rank_proposals(frozen, ON, [bank("A"), bank("B", rate="0.05", expires=date(2026, 11, 1))], [cheap])
     assert [(p.offer_id, p.eligible, p.takeable_now, p.rank_by_cost) for p in ranked] == \
-        [("DD", True, False, None), ("A", True, False, None), ("B", False, False, None)]   # B expired: not eligible
+        [("DD", True, False, 1), ("A", True, False, 2), ("B", False, False, None)]   # B expired: not eligible
     for p in ranked[:2]:
         assert p.why.startswith("not takeable now: RCV-1 is frozen by order ORDER-1, and the contract takes no offer "
-                                "on it until the regulator unfreezes it; taken then, it would pay ")
+                                "on it until the regulator unfreezes it")
     assert ranked[0].net_cash == 99_753_425 and ranked[1].net_cash == 99_013_699   # still priced
-    # frozen with a live request: the freeze first, then what is left once it is lifted
-    both = TERMS.model_copy(update={"frozen_by": "ORDER-1", "financing_id": "F-1"})
-    [early] = rank_proposals(both, ON, [], [cheap])
+    # the freeze first, then what is left once it is lifted: the request stands in the discount's way
+    early = ranked[0]
     assert "by order ORDER-1" in early.why and "; and RCV-1 has a live financing request F-1" in early.why
-    assert not early.takeable_now
+    assert early.first_step == "the regulator lifts the freeze, then withdraw the financing request"
+    assert ranked[1].first_step == "the regulator lifts the freeze"
+    assert "taken then: #2 by cost" in ranked[1].why
 
 
 def test_no_offer_on_a_claim_that_is_not_confirmed_is_takeable_citing_the_contracts_rule():
     cheap = EarlyPaymentOffer(offer_id="DD", debtor="core", apr="0.01", day_count="ACT/365", expires_on=date(2027, 1, 1))
     registered = TERMS.model_copy(update={"status": "REGISTERED"})
     [p] = rank_proposals(registered, ON, [], [cheap])
-    assert (p.eligible, p.takeable_now, p.rank_by_cost, p.net_cash) == (True, False, None, 99_753_425)
+    assert (p.eligible, p.takeable_now, p.rank_by_cost, p.net_cash) == (True, False, 1, 99_753_425)
+    assert p.first_step == "the debtor confirms the claim"
     assert p.why.startswith("not takeable now: RCV-1 is REGISTERED, not yet confirmed by its debtor, and the contract "
                             "takes an offer only on a CONFIRMED claim (rule invalid-state); it can be taken once the "
-                            "debtor confirms it (recfin receivable confirm RCV-1); taken then, it would pay ")
-    [rejected] = rank_proposals(TERMS.model_copy(update={"status": "REJECTED"}), ON, [], [cheap])
+                            "debtor confirms it (recfin receivable confirm RCV-1); taken then: cheapest of 1")
+    [bank_offer] = rank_proposals(registered, ON, [bank("A")])   # confirmed first, then a request to offer on
+    assert bank_offer.first_step == "the debtor confirms the claim, then request financing"
+    rejected, never = rank_proposals(TERMS.model_copy(update={"status": "REJECTED"}), ON, [bank("A")], [cheap])
     assert rejected.why == ("not takeable: RCV-1 is REJECTED, and the contract takes an offer only on a CONFIRMED "
                             "claim (rule invalid-state)")
+    assert never.why == rejected.why and (never.first_step, never.rank_by_cost) == (None, None)
     [confirmed] = rank_proposals(TERMS, ON, [], [cheap])
     assert (confirmed.takeable_now, confirmed.rank_by_cost) == (True, 1)
 

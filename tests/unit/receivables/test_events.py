@@ -14,6 +14,7 @@ from typing import Any
 
 from chaincode.receivables import ReceivablesContract, keys
 from chaincode.shim._stub import ChaincodeStub
+from cli.amounts import MONEY_FIELDS
 from .support import SUPPLIER, attestation_request, credit_code, standard_net, transient_terms
 
 SUBMITS = {name for name, (mark, _) in ReceivablesContract().transactions().items() if not mark.evaluate}
@@ -127,3 +128,62 @@ async def test_every_submit_transaction_emits_exactly_one_event_naming_the_recei
     await ev.change(bank, "RecordRepayment", f["id"], event="FinancingRepaid", receivable=kept)
 
     assert ev.done == SUBMITS, f"not exercised: {sorted(SUBMITS - ev.done)}"
+
+
+# the events whose payloads carry an amount, as the lifecycle above emits them
+WITH_AMOUNTS = {"ReceivableRegistered", "ReceivableConfirmed", "ReceivableTransferred", "ReceivableSplit",
+                "FinancingRequested", "DiscountOfferAccepted", "PaymentRecorded", "ReceivableOverdue"}
+
+
+def _amount_keys(value: Any) -> set[str]:
+    """The keys of amounts (``cli.amounts.MONEY_FIELDS``, the list the CLI shows as money and
+    tests/unit/cli/test_event_lines.py holds complete for these events) anywhere in a payload, nested ones too."""
+    if isinstance(value, dict):
+        own = {k for k, v in value.items() if k in MONEY_FIELDS and isinstance(v, int) and not isinstance(v, bool)}
+        return own.union(*(_amount_keys(v) for v in value.values()))
+    if isinstance(value, list):
+        return set().union(*(_amount_keys(v) for v in value))
+    return set()
+
+
+async def test_every_event_with_an_amount_names_the_currency_and_no_other_event_does(monkeypatch):
+    payloads: list[dict] = []
+    real = ChaincodeStub.set_event
+
+    def recorded(stub, name, payload):
+        payloads.append(json.loads(payload))
+        return real(stub, name, payload)
+
+    monkeypatch.setattr(ChaincodeStub, "set_event", recorded)
+    await test_every_submit_transaction_emits_exactly_one_event_naming_the_receivable(monkeypatch)
+
+    assert {p["event"] for p in payloads if _amount_keys(p)} == WITH_AMOUNTS
+    without_currency = [(p["event"], sorted(_amount_keys(p))) for p in payloads
+                        if _amount_keys(p) and p.get("currency") != "CNY"]   # every claim of the lifecycle is in CNY
+    assert without_currency == []
+    assert [p["event"] for p in payloads if not _amount_keys(p) and "currency" in p] == []
+
+
+async def test_the_currency_an_event_names_is_the_claims():
+    net = await standard_net()
+    core, tier1, tier2 = (net.actors[k] for k in ("core", "tier1", "tier2"))
+    seen = []
+
+    async def change(actor, fn: str, *args: Any) -> dict:
+        result = await net.call(actor, fn, *args)
+        assert result.status == 200, f"{fn}: {result.message}"
+        seen.append((result.event[0], json.loads(result.event[1])["currency"]))
+        return json.loads(result.payload)
+
+    rid = (await change(tier1, "RegisterReceivable", net.registration(tier1, core, 50_000, due_in=30,
+                                                                       currency="USD")))["id"]
+    await change(core, "ConfirmReceivable", rid)
+    await change(tier1, "TransferReceivable", rid, tier2.uscc, "20000")
+    await change(tier2, "TransferReceivable", f"{rid}.1", tier1.uscc, "20000")
+    await change(tier1, "RequestFinancing", f"{rid}.2")
+    await change(core, "RecordPayment", f"{rid}.1", "5000")
+    net.advance(days=31)
+    await change(tier1, "RecordOverdue", f"{rid}.1")
+    assert seen == [("ReceivableRegistered", "USD"), ("ReceivableConfirmed", "USD"), ("ReceivableSplit", "USD"),
+                    ("ReceivableTransferred", "USD"), ("FinancingRequested", "USD"), ("PaymentRecorded", "USD"),
+                    ("ReceivableOverdue", "USD")]

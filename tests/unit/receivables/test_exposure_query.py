@@ -1,4 +1,5 @@
-"""GetFinancierExposure: a bank's outstanding financed principal on one debtor's claims, its own only."""
+"""GetFinancierExposure: a bank's outstanding financed principal on one debtor's claims, its own only, and what
+its open offers there would add."""
 
 from __future__ import annotations
 
@@ -42,6 +43,7 @@ async def test_a_bank_sees_its_own_principal_on_the_debtor_and_nothing_of_other_
     assert set(rows) == {a["id"], b["id"]}
     assert (rows[a["id"]]["status"], rows[a["id"]]["principal"], rows[a["id"]]["currency"]) == ("DISBURSED", 90_000, "CNY")
     assert (rows[b["id"]]["status"], rows[b["id"]]["principal"]) == ("ACCEPTED", 40_000)
+    assert seen["offered"] == {"CNY": 8_100} and [o["receivable_id"] for o in seen["offers"]] == [offered["id"]]
     assert await _exposure(net, "bank", "core", bank.uscc) == seen  # naming itself is the same
     assert (await _exposure(net, "regulator", "core", bank.uscc)) == seen
     assert (await _exposure(net, "bank2", "core"))["exposure"] == {"CNY": 27_000}
@@ -61,7 +63,7 @@ async def test_payments_to_the_bank_reduce_it_and_repayment_closes_it():
     assert seen["exposure"] == {"CNY": 0} and seen["financings"][0]["outstanding_principal"] == 0
     await net.ok(bank, "RecordRepayment", f["id"])
     assert await _exposure(net, "bank", "core") == {"financier": bank.uscc, "debtor": core.uscc, "exposure": {},
-                                                    "financings": []}
+                                                    "financings": [], "offered": {}, "offers": []}
 
 
 async def test_principal_in_each_currency_is_summed_apart_never_across_currencies():
@@ -122,3 +124,93 @@ async def test_a_zero_or_tiny_rate_is_stored_as_sent_and_read_back_by_every_quer
     offer = await net.ok(core, "PublishDiscountOffer", {"apr": "0.0000005", "expires_on": net.day(30),
                                                         "receivable_ids": [other["id"]]})
     assert offer["apr"] == "0.0000005"
+
+
+# ---------------------------------------------------------------- open offers: what acceptance would add
+
+
+async def _offer(net: Net, bank: str, claim: dict, **terms) -> tuple[dict, dict]:
+    """A request of tier1 on ``claim`` and ``bank``'s offer on it: (financing, offer)."""
+    f = await net.ok(net.actors["tier1"], "RequestFinancing", claim["id"])
+    return f, await net.ok(net.actors[bank], "MakeFinancingOffer", f["id"], transient=transient_terms(**terms))
+
+
+async def test_open_offers_count_apart_from_what_is_out_at_the_advance_acceptance_would_make():
+    net = await standard_net()
+    tier1, core, bank = net.actors["tier1"], net.actors["core"], net.actors["bank"]
+    out, _ = await _financed(net, "bank", "core", 100_000)                       # 90,000 out
+    paid = await net.confirmed(tier1, core, 200_000, due_in=60)
+    await net.ok(core, "RecordPayment", paid["id"], "50000")                     # 150,000 left to finance
+    f1, o1 = await _offer(net, "bank", paid, advance_rate="0.8")                # would advance 120,000
+    usd = await net.confirmed(tier1, core, 30_001, due_in=60, currency="USD")
+    _, o2 = await _offer(net, "bank", usd, advance_rate="0.5")                   # 15,000.5: half up, 15,001
+    other_bank = await net.confirmed(tier1, core, 70_000, due_in=60)
+    await _offer(net, "bank2", other_bank)                                       # bank2's: not bank's
+
+    seen = await _exposure(net, "bank", "core")
+    assert seen["exposure"] == {"CNY": 90_000} and [c["receivable_id"] for c in seen["financings"]] == [out["id"]]
+    assert seen["offered"] == {"CNY": 120_000, "USD": 15_001}
+    rows = {o["offer_id"]: o for o in seen["offers"]}
+    assert set(rows) == {o1["id"], o2["id"]}
+    assert {k: rows[o1["id"]][k] for k in ("receivable_id", "financing_id", "currency", "outstanding", "advance",
+                                          "expires_on")} == \
+        {"receivable_id": paid["id"], "financing_id": f1["id"], "currency": "CNY", "outstanding": 150_000,
+         "advance": 120_000, "expires_on": "2026-12-31"}
+    assert await _exposure(net, "regulator", "core", bank.uscc) == seen
+    assert (await _exposure(net, "bank2", "core"))["offered"] == {"CNY": 63_000}
+
+    # accepted and disbursed, the offer's advance is the principal out: counted once, now in exposure
+    await net.ok(tier1, "AcceptFinancingOffer", o1["id"])
+    await net.ok(bank, "RecordDisbursement", f1["id"], transient=transient_terms(advance_rate="0.8"))
+    seen = await _exposure(net, "bank", "core")
+    assert (seen["exposure"], seen["offered"]) == ({"CNY": 210_000}, {"USD": 15_001})
+    assert [o["offer_id"] for o in seen["offers"]] == [o2["id"]]
+
+
+async def test_offers_that_can_no_longer_be_accepted_are_not_counted_and_an_accepted_one_only_once():
+    net = await standard_net()
+    tier1, core = net.actors["tier1"], net.actors["core"]
+    claims = [await net.confirmed(tier1, core, 10_000 * n, due_in=30) for n in (1, 2, 3, 4, 5)]
+    expiring = await _offer(net, "bank", claims[0], expires_on=net.day(5))        # 9,000 until day 5
+    withdrawn = await _offer(net, "bank", claims[1])                               # 18,000
+    lapsed = await _offer(net, "bank", claims[2])                                  # 27,000
+    accepted = await _offer(net, "bank", claims[3])                                # 36,000
+    staying = await _offer(net, "bank", claims[4])                                 # 45,000: stays open
+    assert (await _exposure(net, "bank", "core"))["offered"] == {"CNY": 135_000}
+
+    await net.ok(tier1, "WithdrawFinancing", withdrawn[0]["id"])                   # the request withdrawn
+    bank2_offer = await net.ok(net.actors["bank2"], "MakeFinancingOffer", lapsed[0]["id"], transient=transient_terms())
+    await net.ok(tier1, "AcceptFinancingOffer", bank2_offer["id"])                # another bank's accepted
+    await net.ok(tier1, "AcceptFinancingOffer", accepted[1]["id"])                # the bank's own accepted
+    seen = await _exposure(net, "bank", "core")
+    assert [c["receivable_id"] for c in seen["financings"]] == [claims[3]["id"]]
+    assert {o["offer_id"] for o in seen["offers"]} == {expiring[1]["id"], staying[1]["id"]}
+    assert (seen["exposure"], seen["offered"]) == ({"CNY": 36_000}, {"CNY": 9_000 + 45_000})
+
+    net.advance(days=6)                                                           # past the first offer's expiry
+    seen = await _exposure(net, "bank", "core")
+    assert [o["offer_id"] for o in seen["offers"]] == [staying[1]["id"]]
+    assert (seen["exposure"], seen["offered"]) == ({"CNY": 36_000}, {"CNY": 45_000})
+
+    net.advance(days=30)                                                          # the claims fell due: none takes
+    assert (await _exposure(net, "bank", "core"))["offered"] == {}                # an acceptance any more
+
+
+async def test_a_frozen_claims_offer_still_counts_since_lifting_the_freeze_makes_it_acceptable():
+    net = await standard_net()
+    claim = await net.confirmed(net.actors["tier1"], net.actors["core"], 10_000, due_in=30)
+    _, offer = await _offer(net, "bank", claim)
+    await net.ok(net.actors["regulator"], "FreezeReceivable", claim["id"], "order-1")
+    assert [o["offer_id"] for o in (await _exposure(net, "bank", "core"))["offers"]] == [offer["id"]]
+
+
+async def test_without_an_open_offers_terms_on_this_peer_the_answer_says_where_to_ask():
+    net = await standard_net()
+    claim = await net.confirmed(net.actors["tier1"], net.actors["core"], 10_000, due_in=30)
+    _, offer = await _offer(net, "bank", claim)
+    private = net.ledger.private_state[offer["collection"]]
+    for key in [k for k in private if offer["id"] in k]:
+        del private[key]
+    message = await net.refused(net.actors["bank"], "GetFinancierExposure", net.actors["core"].uscc, "",
+                                evaluate=True, rule="not-found")
+    assert offer["id"] in message and offer["collection"] in message

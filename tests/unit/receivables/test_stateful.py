@@ -1152,7 +1152,8 @@ class ReceivablesMachine(RuleBasedStateMachine):
 
     def exposure_agrees(self, bank: str, debtor: str) -> None:
         """docs/receivables.md, "GetFinancierExposure": per live financing, the principal advanced (or to be
-        advanced on an accepted offer) less what the debtor paid the bank on the claim."""
+        advanced on an accepted offer) less what the debtor paid the bank on the claim; per open offer, what
+        acceptance would advance."""
         want = []
         for c in sorted(self.claims.values(), key=lambda c: c.id):
             f = self.financings.get(c.financing) if c.financing else None
@@ -1166,6 +1167,16 @@ class ReceivablesMachine(RuleBasedStateMachine):
         got = self.query("regulator", "GetFinancierExposure", self.uscc(debtor), self.uscc(bank))
         assert [{k: e[k] for k in FINANCING_FIGURES} for e in got["financings"]] == want, f"{bank} on {debtor}"
         assert got["exposure"] == ({"CNY": sum(e["outstanding_principal"] for e in want)} if want else {})
+        # the bank's offers a holder could accept today (a frozen claim's too): the advance each would make
+        offered = {}
+        for o in self.offers.values():
+            f = self.financings[o.financing]
+            c = self.claims[f.claim]
+            if (o.bank, c.debtor, o.status, f.status, c.status) == (bank, debtor, "OPEN", "REQUESTED", "CONFIRMED") \
+                    and o.expires >= self.net.today and c.due > self.today:
+                offered[o.id] = half_up(Fraction(c.outstanding) * Fraction(Decimal(o.terms["advance_rate"])))
+        assert {e["offer_id"]: e["advance"] for e in got["offers"]} == offered, f"{bank}'s offers on {debtor}"
+        assert got["offered"] == ({"CNY": sum(offered.values())} if offered else {})
 
 
 # CI runs a fixed set of sequences; STATEFUL_EXAMPLES=1000 STATEFUL_STEPS=150 hunts deeper (still derandomized)

@@ -248,6 +248,14 @@ def test_exposure_in_a_currency_is_zero_where_the_bank_has_none():
     assert (exposure.exposure_in("CNY"), exposure.exposure_in("USD"), exposure.exposure_in("EUR")) == (7000000, 50000, 0)
 
 
+def test_what_a_limit_is_held_against_is_the_exposure_and_the_open_offers_in_that_currency():
+    exposure = ReceivablesClient(FakeContract(responses={"GetFinancierExposure": fakes.financier_exposure(
+        exposure={"CNY": 7000000}, offered={"CNY": 4500000, "USD": 80000})})).financier_exposure(CORE)
+    assert [exposure.offered_in(c) for c in ("CNY", "USD", "EUR")] == [4500000, 80000, 0]
+    assert [exposure.committed_in(c) for c in ("CNY", "USD", "EUR")] == [11500000, 80000, 0]
+    assert exposure.offers[0].advance == 4500000 and exposure.offers[0].expires_on.isoformat() == "2026-03-31"
+
+
 def test_iter_receivables_follows_bookmarks_to_the_end():
     pages = {"": fakes.page([fakes.receivable(id="R-1")], "bm1"), "bm1": fakes.page([fakes.receivable(id="R-2")], "")}
     contract = FakeContract(responses={"ListReceivablesByHolder": lambda args: pages[args[2]]})

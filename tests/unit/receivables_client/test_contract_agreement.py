@@ -301,6 +301,8 @@ def test_documents_of_a_lifecycle_parse_into_the_models_without_loss(metadata):
     life.ok(tier1, "WithdrawFinancing", withdrawn["id"])
     stuck = life.ok(tier1, "RequestFinancing", short["id"])
     stuck_offer = life.ok(bank, "MakeFinancingOffer", stuck["id"], transient=terms.transient())
+    open_offer = life.ok(bank, "GetFinancierExposure", core.uscc, "", evaluate=True)  # the open offer, in offered
+    assert [row["offer_id"] for row in open_offer["offers"]] == [stuck_offer["id"]]
     life.ok(tier1, "AcceptFinancingOffer", stuck_offer["id"])
     life.ok(bank, "GetFinancierExposure", core.uscc, "", evaluate=True)  # the accepted offer counts, in CNY
     cancelled = sdk.Financing.model_validate(life.ok(tier1, "CancelFinancing", stuck["id"], "not disbursed"))
