@@ -40,10 +40,12 @@ def test_test_script_makes_paths_absolute_but_not_option_values(tmp_path):
     caller = tmp_path / "elsewhere"
     (caller / "integration").mkdir(parents=True)
     (caller / "unit.py").write_text("")
-    args = run_from(caller, checkout / "scripts" / "test", "-m", "integration", "unit.py::test_x", "-k", "unit.py")
+    args = run_from(caller, checkout / "scripts" / "test", "-m", "integration", "unit.py::test_x", "-k", "unit.py",
+                    "--ignore=integration", "--junitxml", "report.xml", "--basetemp=/tmp/x")
     # python -m pytest, then what the caller gave
     assert args[:2] == ["-m", "pytest"]
-    assert args[2:] == ["-m", "integration", f"{caller}/unit.py::test_x", "-k", "unit.py"]
+    assert args[2:] == ["-m", "integration", f"{caller}/unit.py::test_x", "-k", "unit.py",
+                        f"--ignore={caller}/integration", "--junitxml", f"{caller}/report.xml", "--basetemp=/tmp/x"]
 
 
 def test_demo_script_makes_path_options_absolute(tmp_path):
