@@ -20,9 +20,14 @@ CONFIG_FIELDS = ("chaincode", "sha256", "version", "endorsement_policy", "config
 
 @click.group()
 def chaincode() -> None:
-    """Deploy and restart chaincode as a service.
+    """Deploy, restart and configure chaincode as a service.
 
     One Python chaincode server per org, dialled by that org's peer.
+
+    \b
+    Example:
+      recfin chaincode deploy
+      recfin chaincode config --committed
     """
 
 
@@ -72,8 +77,9 @@ def deploy(topology_path, name, contract, version_, collections_config, signatur
 @topology_option
 @click.option("--name", default=None, help="Only this chaincode (default: every deployed one).")
 @click.option("--timeout", default=60.0, show_default=True, help="Seconds to wait for each server.")
+@click.option("--json", "as_json", is_flag=True, help='Print the servers restarted as JSON: {"restarted": [NAME, ...]}.')
 @reports_errors
-def restart(topology_path, name, timeout):
+def restart(topology_path, name, timeout, as_json):
     """Restart the chaincode servers of deployed chaincode.
 
     State stays on the ledger; use this when a server died or its code changed without a new version.
@@ -81,9 +87,13 @@ def restart(topology_path, name, timeout):
     \b
     Example:
       recfin chaincode restart --name receivables
+      recfin chaincode restart --json
     """
-    net = open_network(topology_path, timeout=timeout)
+    net = open_network(topology_path, as_json, timeout)
     started = net.start_chaincode_servers(name, restart=True)
+    if as_json:
+        emit({"restarted": started}, as_json=True)
+        return
     click.echo(f"restarted {len(started)} chaincode server(s)" + (f": {', '.join(started)}" if started else ""))
 
 

@@ -91,6 +91,24 @@ def open_session(org: str, user: str | None = None, data_root: Path | None = Non
             gateway.close()
 
 
+_CALLER = "recfin.caller"   # the click context's meta key of note_caller
+
+
+def note_caller(session: Session, data_root: Path | None) -> None:
+    """Keep who ``session`` acts as, resolved (its org and user, though the command was given neither or only the
+    org), and the --data-root given, on the command's click context: a command that an error line tells the
+    caller to run next (`recfin request get`) must ask as the same party, whose records it reads."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None:
+        ctx.meta[_CALLER] = (session.profile.org, session.user.name, data_root)
+
+
+def noted_caller() -> tuple[str, str, Path | None] | None:
+    """(org, user, data root) as :func:`note_caller` kept them for this command, or None (no session opened)."""
+    ctx = click.get_current_context(silent=True)
+    return None if ctx is None else ctx.meta.get(_CALLER)
+
+
 def parse_as(text: str) -> tuple[str, str | None]:
     """``ORG[/USER]`` -> (org, user or None): the one reading of ``--as`` (org name or MSP ID; user in its profile)."""
     org, slash, user = text.strip().partition("/")
@@ -141,6 +159,7 @@ def acting(default_org: str, *, admin: bool = False, json_help: str = "Print the
             who_org, who_user = caller(as_, org, user, default_org)
             signing = {"msp_dir": msp_dir} if msp_dir is not None else {}
             with open_session(who_org, who_user, data_root, admin=admin, **signing) as session:
+                note_caller(session, data_root)
                 return fn(session=session, as_json=as_json, **kwargs)
         wrapper = reports_ledger_errors(wrapper)
         default_user_text = "its admin" if admin else "its first client user"

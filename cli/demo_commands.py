@@ -9,24 +9,29 @@ someone else runs. Then, printing who did what and the tx id of each step:
    the core enterprise, the tier-1 and tier-2 suppliers, and two financiers of BankMSP,
    First Bank (officer1) and Second Bank (officer2; the contract takes one offer per
    bank and request, so two offers need two banks);
-2. the tier-1 supplier registers a 113,000.00 receivable backed by a new invoice (a new
+2. the tier-1 supplier registers a CNY 113,000.00 receivable backed by a new invoice (a new
    number each run), issued today and due in 90 days; the core enterprise confirms it;
-3. the tier-1 supplier splits 30,000.00 off to its own tier-2 supplier;
-4. it requests financing on the 83,000.00 it kept; both banks offer; it prices and ranks
+3. the tier-1 supplier splits CNY 30,000.00 off to its own tier-2 supplier;
+4. it requests financing on the CNY 83,000.00 it kept; both banks offer; it prices and ranks
    the two offers with ``client.pricing.proposals`` and accepts the cheaper one (lowest
    all-in annual cost); that bank disburses and the core enterprise acknowledges the
    assignment notice; a second receivable on the same invoice and a second financing of
    the same claim are refused;
 5. the core enterprise offers early payment at 5% APR on the tier-2 part, and the
    tier-2 supplier takes it: that part settles at a discount;
-6. the regulator reads the exposure, then freezes the financed part under a court order
-   (a dispute); the core enterprise's payment on it is refused while it is frozen; the
-   regulator lifts the freeze when the order is withdrawn (it does not stay frozen);
-7. settlement: the core enterprise pays the rest to the bank (the contract accepts
-   payment on or before the due date; the demo pays today rather than wait 90 days)
-   and the bank records repayment;
-8. the end prints the ledger state: each receivable of the story (id, holder, status,
-   outstanding) and the regulator's statistics.
+6. the tier-1 supplier registers the claim for a second delivery (CNY 22,600.00, its own new
+   invoice, due in 90 days) and the core enterprise confirms it;
+7. the regulator reads the exposure, then freezes the second delivery's claim under a court
+   order: the core enterprise disputes the goods delivered. The demo never lifts the freeze;
+8. maturity settles the rest: the core enterprise pays the financed part to the bank and the
+   bank records repayment; its payment on the disputed claim is refused while it is frozen.
+   Settlement at maturity is the debtor's ``RecordPayment``: the contract takes each
+   transaction's date from its timestamp and accepts a payment on or before the due date
+   as on time. The demo does not wait 90 days, and each transaction it sends carries the
+   time it is sent: it pays now, ahead of the due date, and its output says so;
+9. the end prints the ledger state: each receivable of the story (id, holder, status,
+   outstanding, frozen), the disputed claim frozen and unpaid, and the regulator's statistics,
+   whose exposure counts it.
 
 Dates come from the transaction timestamp (China Standard Time business dates). Each org
 acts through its own peer, which commits blocks on its own: before an org acts after
@@ -35,6 +40,8 @@ another org's change, its peer is waited for until it has that change's block (`
 from __future__ import annotations
 
 import secrets
+import shlex
+import textwrap
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -46,11 +53,14 @@ import click
 
 from client.business_dates import business_today
 from client.invoices.credit_code import credit_code_check_digit
+from client.money import percent
 from client.pricing.proposals import BankOffer, ReceivableTerms, rank_proposals
 from client.receivables import (
     DiscountOfferRequest,
+    Exposure,
     FinancingTerms,
     InvoiceInput,
+    Receivable,
     ReceivablesClient,
     ReceivableRegistration,
     RuleViolation,
@@ -91,6 +101,11 @@ QUOTES = {
     "bank": dict(advance_rate=Decimal("0.90"), discount_rate=Decimal("0.036"), fees=Decimal("200.00"), recourse=False),
     "bank2": dict(advance_rate=Decimal("0.85"), discount_rate=Decimal("0.032"), fees=Decimal("0.00"), recourse=False),
 }
+# The story's amounts in yuan: each delivery's invoice (amount, VAT at 13%), the part split to the tier-2 supplier.
+FIRST_DELIVERY = (Decimal("100000.00"), Decimal("13000.00"))
+SECOND_DELIVERY = (Decimal("20000.00"), Decimal("2600.00"))
+SPLIT_OFF = Decimal("30000.00")
+TERM_DAYS = 90
 STORY_COLUMNS = ["id", "holder", "status", "outstanding", "frozen"]
 
 
@@ -151,6 +166,11 @@ class Run:
     def refused(self, actor: str, what: str, error: RuleViolation) -> None:
         self.step(actor, what + " -> refused", error.transaction_id, rule=error.rule)
 
+    def note(self, text: str) -> None:
+        """Say what the steps that follow do and why, where their lines alone could mislead (not a step)."""
+        for line in textwrap.wrap(text, width=100, initial_indent="     ", subsequent_indent="       "):
+            self.say(line)
+
 
 def credit_code_of(session: connection.Session, fallback_body: str) -> str:
     """The enterprise a user acts for (its `recfin.enterprise` attribute in the topology), or a synthetic code."""
@@ -186,10 +206,14 @@ def ensure_network(topology: Topology, data_root: Path, say: Callable[[str], Non
                    "progress goes to stderr.")
 @connection.reports_ledger_errors
 def demo(topology_path: Path | None, data_root: Path | None, skip_setup: bool, as_json: bool) -> None:
-    """Tell one receivable's story across the four orgs with real transactions, printing each step's tx id.
+    """Tell one story across the four orgs with real transactions, printing each step's tx id.
 
-    Brings the network up and deploys the chaincode if needed; runs again on the same
-    ledger (new invoice numbers each run).
+    A claim is confirmed and split; one part is financed by the cheaper of two banks, the
+    other paid early at a discount. The regulator freezes a disputed second claim, which
+    stays frozen, and the rest settles: paid ahead of its due date, as the ledger dates
+    each transaction when it is sent and the demo does not wait 90 days. Brings the
+    network up and deploys the chaincode if needed; runs again on the same ledger (new
+    invoice numbers each run, and one more frozen claim).
 
     \b
     Example:
@@ -200,7 +224,10 @@ def demo(topology_path: Path | None, data_root: Path | None, skip_setup: bool, a
     say = progress(as_json)
     topology = load_topology(topology_path)
     # The chosen topology's folder, for the network and for every profile the story opens.
+    on_another_network = data_root is not None or topology_path is not None
     data_root = data_root or topology.resolved_data_root()
+    # commands the ending suggests name that folder unless it is the one they find by default
+    network_options = f" --data-root {shlex.quote(str(data_root))}" if on_another_network else ""
     if not skip_setup:
         ensure_network(topology, data_root, say)
     run = Run(say)
@@ -215,12 +242,15 @@ def demo(topology_path: Path | None, data_root: Path | None, skip_setup: bool, a
     click.echo("\nLedger state (read by the regulator):")
     click.echo(table([{**row, "outstanding": money(row["outstanding"]), "frozen": "yes" if row["frozen"] else "no"}
                       for row in summary["ledger"]], STORY_COLUMNS))
+    for row in summary["ledger"]:
+        if row["frozen"]:
+            click.echo(textwrap.fill(
+                f"{row['id']} stays frozen under order {row['frozen']['order_reference']}: {money(row['outstanding'])} "
+                "unpaid, counted in the exposure below. The core enterprise can pay it once the regulator lifts the "
+                "order:", width=100))
+            click.echo(f"  recfin regulator unfreeze {row['id']} --order ORDER-LIFTING-IT{network_options}")
     click.echo("")
-    exposure = statistics_rows(stats)
-    if exposure:
-        click.echo(table(exposure, EXPOSURE_COLUMNS))
-    else:  # the regulator's exposure counts outstanding claims only
-        click.echo("No outstanding exposure on the ledger.")
+    click.echo(table(statistics_rows(stats), EXPOSURE_COLUMNS))   # never empty: the disputed claim stays unpaid
     counts = summary["statistics"]["count_by_status"]
     click.echo("by status: " + (", ".join(f"{status} {n}" for status, n in counts.items() if n) or "none"))
 
@@ -245,6 +275,36 @@ def register_parties(run: Run, stack: ExitStack, s: dict, codes: dict, data_root
                 raise
 
 
+def delivery(codes: dict[str, str], today: date, amounts: tuple[Decimal, Decimal]) -> ReceivableRegistration:
+    """The tier-1 supplier's claim on the core enterprise for one delivery: its invoice (a new number each run,
+    dated today), due ``TERM_DAYS`` from today."""
+    amount, tax = amounts
+    invoice = InvoiceInput(number=f"{today:%y%m%d}{secrets.randbelow(10**14):014d}", date=today, amount=amount,
+                           tax=tax, seller_tax_id=codes["tier1"], buyer_tax_id=codes["core"])
+    return ReceivableRegistration(debtor=codes["core"], face_amount=amount + tax, issue_date=today,
+                                  due_date=today + timedelta(days=TERM_DAYS), invoices=[invoice],
+                                  contract_hash=secrets.token_hex(32))
+
+
+def register_and_confirm(run: Run, by: Callable[[str], ReceivablesClient], registration: ReceivableRegistration,
+                         what: str) -> Receivable:
+    """The tier-1 supplier registers ``what`` (a claim on one invoice); the core enterprise confirms it."""
+    r = by("tier1").register_receivable(registration)
+    run.step("tier1", f"register {what} (invoice {registration.invoices[0].number})", r.tx_id, id=r.id,
+             face=r.face_amount, due=r.due_date.isoformat(),
+             shown=f"id={r.id}  face={money(r.face_amount, r.currency)}  due={r.due_date.isoformat()}")
+    r = by("core").confirm(r.id)
+    run.step("core", f"confirm {r.id} (确权)", r.tx_id, status=r.status)
+    return r
+
+
+def financed_shares(total: dict[str, Exposure]) -> str:
+    """The financed share of the exposure as a percentage, per currency when there are several."""
+    if len(total) == 1:
+        return percent(next(iter(total.values())).financed_share, 2)
+    return ", ".join(f"{percent(t.financed_share, 2)} of {c}" for c, t in total.items())
+
+
 def story(run: Run, s: dict, codes: dict) -> tuple[dict[str, Any], Statistics]:
     """Tell the story; return what --json prints after the steps (amounts in integer fen), and the regulator's
     closing statistics (the exposure table people get)."""
@@ -253,41 +313,35 @@ def story(run: Run, s: dict, codes: dict) -> tuple[dict[str, Any], Statistics]:
         return run.turns(s[key])
 
     today = business_today()
-    invoice = InvoiceInput(number=f"{today:%y%m%d}{secrets.randbelow(10**14):014d}", date=today,
-                           amount=Decimal("100000.00"), tax=Decimal("13000.00"),
-                           seller_tax_id=codes["tier1"], buyer_tax_id=codes["core"])
-    registration = ReceivableRegistration(
-        debtor=codes["core"], face_amount=Decimal("113000.00"), issue_date=today, due_date=today + timedelta(days=90),
-        invoices=[invoice], contract_hash=secrets.token_hex(32))
+    registration = delivery(codes, today, FIRST_DELIVERY)
 
     # 1. register and confirm
-    r = by("tier1").register_receivable(registration)
-    run.step("tier1", "register receivable (invoice " + invoice.number + ")", r.tx_id, id=r.id,
-             face=r.face_amount, due=r.due_date.isoformat(),
-             shown=f"id={r.id}  face={money(r.face_amount, r.currency)}  due={r.due_date.isoformat()}")
-    r = by("core").confirm(r.id)
-    run.step("core", "confirm (确权)", r.tx_id, status=r.status)
+    r = register_and_confirm(run, by, registration, "receivable")
 
     # 2. split part to the tier-2 supplier
-    split = by("tier1").transfer(r.id, codes["tier2"], Decimal("30000.00"))
+    split = by("tier1").transfer(r.id, codes["tier2"], SPLIT_OFF)
     moved, kept = split.children_records
-    run.step("tier1", "split 30,000.00 to its tier-2 supplier", split.tx_id, moved=moved.id, kept=kept.id)
+    run.step("tier1", f"split {money(moved.face_amount, moved.currency)} to its tier-2 supplier", split.tx_id,
+             moved=moved.id, kept=kept.id)
 
     # 3. financing: two offers, compared, the cheaper accepted
     f = by("tier1").request_financing(kept.id)
     run.step("tier1", f"request financing on {kept.id}", f.tx_id, financing=f.id)
     offers = make_offers(run, s, f.id, today)
-    terms = ReceivableTerms(receivable_id=kept.id, face_amount=kept.outstanding, due_date=kept.due_date)
+    # the live request named, as the ledger would: the offers on it are takeable now
+    terms = ReceivableTerms(receivable_id=kept.id, face_amount=kept.outstanding, due_date=kept.due_date,
+                            financing_id=f.id)
     ranked = rank_proposals(terms, today, [o for o, _ in offers.values()], by="cost")
-    if not ranked or not ranked[0].eligible:
-        raise click.ClickException("no eligible financing offer: " + "; ".join(p.why for p in ranked))
-    best = ranked[0]
+    # the cheapest the holder can take now: the offers are on its live request, so that is the cheapest eligible
+    best = next((p for p in ranked if p.takeable_now), None)
+    if best is None:
+        raise click.ClickException("no financing offer the holder can take now: " + "; ".join(p.why for p in ranked))
     winner = next(key for key, (o, _) in offers.items() if o.offer_id == best.offer_id)
     eligible = [p for p in ranked if p.eligible]
     run.step("tier1", "compare the offers (client.pricing.proposals)", None, chosen=best.offer_id,
              offers={p.offer_id: {"apr": str(p.apr), "net_cash": p.net_cash} for p in eligible},
              shown="  ".join([f"chosen={best.offer_id}"] + [
-                 f"{p.offer_id}={p.apr * 100:.2f}% all-in, {money(p.net_cash)} now" for p in eligible]))
+                 f"{p.offer_id}={percent(p.apr, 2)} all-in, {money(p.net_cash)} now" for p in eligible]))
     f = by("tier1").accept_offer(best.offer_id)
     why = "the cheaper" if sum(p.eligible for p in ranked) > 1 else "the only one"
     run.step("tier1", f"accept {winner}'s offer, {why}", f.tx_id, status=f.status)
@@ -318,35 +372,48 @@ def story(run: Run, s: dict, codes: dict) -> tuple[dict[str, Any], Statistics]:
              discount=paid.discount, status=early.status,
              shown=f"paid={money(paid.amount)}  discount={money(paid.discount)}  status={early.status}")
 
-    # 5. the regulator: exposure, a freeze under an order, a change refused, the freeze lifted
+    # 5. a second delivery, whose goods the core enterprise will dispute
+    disputed = register_and_confirm(run, by, delivery(codes, today, SECOND_DELIVERY), "the second delivery's claim")
+
+    # 6. the regulator: the exposure, then a freeze under a court order that stays in force
     stats = by("regulator").statistics()
     run.step("regulator", "read the exposure", None,
              exposure={c: t.exposure for c, t in stats.total.items()},
              financed_share={c: str(t.financed_share) for c, t in stats.total.items()},
              shown="exposure=" + ", ".join(money(t.exposure, c) for c, t in stats.total.items())
-             + "  financed_share=" + ", ".join(f"{c} {t.financed_share}" for c, t in stats.total.items()))
+             + "  financed_share=" + financed_shares(stats.total))
     order = f"DEMO-{today:%Y%m%d}-{secrets.token_hex(3).upper()}"
-    frozen = by("regulator").freeze(kept.id, f"{order} (dispute over delivered goods)")
-    run.step("regulator", f"freeze {kept.id} under order {order}", frozen.tx_id, frozen=True, shown="frozen=yes")
-    owed = by("tier1").get_receivable(kept.id).outstanding
-    try:
-        by("core").record_payment(kept.id, owed)
-        raise click.ClickException(f"a payment on frozen {kept.id} was accepted: the freeze did not hold")
-    except RuleViolation as error:
-        run.refused("core", f"pay {kept.id} while it is frozen", error)
-    thawed = by("regulator").unfreeze(kept.id, f"{order}-LIFTED (dispute withdrawn)")
-    run.step("regulator", f"unfreeze {kept.id}: the order is lifted", thawed.tx_id, frozen=False, shown="frozen=no")
+    run.note(f"the core enterprise disputes the goods of the second delivery; a court orders {disputed.id} "
+             "frozen until the dispute is decided.")
+    frozen = by("regulator").freeze(
+        disputed.id, f"{order} (dispute over the goods of invoice {disputed.invoices[0].number})")
+    run.step("regulator", f"freeze {disputed.id} under order {order}", frozen.tx_id, frozen=True, shown="frozen=yes")
 
-    # 6. settlement of the rest
-    payment = by("core").record_payment(kept.id, owed)
-    run.step("core", f"pay {money(owed)} to the bank (due {kept.due_date})", payment.tx_id,
-             payee=payment.allocations[0].payee if payment.allocations else "-", status=payment.status)
+    # 7. maturity settles the rest; the disputed claim stays frozen, unpaid
+    run.note(f"maturity: {kept.id} falls due on {kept.due_date}, {disputed.id} on {disputed.due_date}. Settlement "
+             "at maturity is the "
+             "debtor's payment, and the contract dates each transaction by its own timestamp; rather than wait "
+             f"{TERM_DAYS} days, the core enterprise pays now, ahead of the due date, which the contract accepts as "
+             "payment on time.")
+    owed = by("tier1").get_receivable(kept.id).outstanding
+    payment = by("core").settle(kept.id, owed)
+    on = payment.payments[-1]
+    run.step("core", f"pay {money(owed, kept.currency)} to the bank, due {kept.due_date}", payment.tx_id,
+             payee=payment.allocations[0].payee if payment.allocations else "-", status=payment.status,
+             paid_on=on.date.isoformat(), due=kept.due_date.isoformat(), late=on.late,
+             shown=f"payee={on.payee}  status={payment.status}  paid_on={on.date}, "
+                   f"{(kept.due_date - on.date).days} days before the due date" + ("  late" if on.late else ""))
     f = by(winner).record_repayment(f.id)
     run.step(winner, "record repayment; financing closed", f.tx_id, status=f.status)
+    try:
+        by("core").settle(disputed.id, disputed.outstanding)
+        raise click.ClickException(f"a payment on frozen {disputed.id} was accepted: the freeze did not hold")
+    except RuleViolation as error:
+        run.refused("core", f"pay {disputed.id} while it is frozen", error)
 
-    # 7. the ledger state
+    # 8. the ledger state
     stats = by("regulator").statistics()
-    story_ids = [r.id, moved.id, kept.id]
+    story_ids = [r.id, moved.id, kept.id, disputed.id]
     ledger = [by("regulator").get_receivable(i).to_json() for i in story_ids]
     ledger_rows = [{"id": d["id"], "holder": d["holder"], "status": d["status"], "outstanding": d["outstanding"],
                     "frozen": d["frozen"]} for d in ledger]
@@ -354,6 +421,7 @@ def story(run: Run, s: dict, codes: dict) -> tuple[dict[str, Any], Statistics]:
              **{k.lower(): v for k, v in stats.count_by_status.items() if v})
     return {
         "receivable_id": r.id, "financing_id": f.id, "chosen_offer": best.offer_id, "chosen_bank": winner,
+        "disputed_receivable_id": disputed.id,
         "proposals": [p.model_dump(mode="json") for p in ranked],
         "ledger": ledger_rows, "statistics": stats.to_json(), "provenance": by("regulator").provenance(r.id).to_json(),
     }, stats

@@ -22,9 +22,23 @@ from .connection import acting
 def _line(event, as_json: bool) -> str:
     if as_json:
         return json.dumps({"block": event.block_number, **event.payload()}, sort_keys=True, ensure_ascii=False)
-    # Events name amounts but not their currency: printed without a code rather than as CNY on a USD claim.
-    details = ", ".join(f"{k}={v}" for k, v in with_money(event.details, event.details.get("currency", "")).items())
+    # An event that names its currency shows it with each amount (nested ones too); one that does not is printed
+    # without a code rather than as CNY on a USD claim.
+    details = _pairs(with_money(event.details, event.details.get("currency", "")))
     return f"block {event.block_number}  {event.name}  {event.receivable_id or '-'}  tx {event.tx_id}  {details}".rstrip()
+
+
+def _pairs(details: dict) -> str:
+    return ", ".join(f"{k}={_value(v)}" for k, v in details.items())
+
+
+def _value(value) -> str:
+    """A detail as the line writes it: nested records and lists in the same key=value form, not as Python reprs."""
+    if isinstance(value, dict):
+        return "{" + _pairs(value) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_value(v) for v in value) + "]"
+    return str(value)
 
 
 @click.command("events")
@@ -38,6 +52,8 @@ def events(session, as_json, start_block, checkpoint_file, limit) -> None:
     """Follow the receivables contract's events: one line per event, in ledger order.
 
     Any org may listen; by default the regulator does. Stop with Ctrl-C or --limit.
+    Amounts show as money (integer fen with --json), nested ones too, with the event's
+    currency where the event names one.
 
     \b
     Example:
@@ -54,7 +70,16 @@ def events(session, as_json, start_block, checkpoint_file, limit) -> None:
     try:
         with session.client.events(start_block=None if resume else start_block, checkpoint=resume) as stream:
             for event in stream:
-                click.echo(_line(event, as_json))
+                line = _line(event, as_json)
+                try:
+                    click.echo(line)
+                except KeyboardInterrupt:
+                    # the write had begun (a Ctrl-C while blocked on a full pipe, say): counted and recorded as
+                    # printed, since a resume printing it again would be the duplicate the checkpoint is for
+                    count += 1
+                    if checkpointer is not None:
+                        _record(checkpointer, stream.last_raw)
+                    raise
                 count += 1
                 if checkpointer is not None:
                     _record(checkpointer, stream.last_raw)

@@ -25,6 +25,11 @@ def host() -> None:
     act as the org's admin with Fabric's `peer` CLI (from scripts/install-fabric), and each
     can be run again: what is done already is left alone. A company that made its own keys
     (`recfin org keys`) first puts them into its bundle with `recfin host adopt-keys`.
+
+    \b
+    Example:
+      recfin host join --bundle /var/recfin
+      recfin host approve --bundle /var/recfin
     """
 
 

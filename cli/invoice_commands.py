@@ -7,8 +7,9 @@ Exit codes, the same for every command:
        a failing verification was attested, or the ledger refused the call (the rule is named)
     2  bad input: a file that cannot be read, a malformed field, a bad option
     3  something this command needs is missing: an OS tool (tesseract) or the network, or the ledger's
-       answer to attest/register was lost after the call was sent (the line names the request id), or
-       attest's evidence file could not be written once the attestation committed (the document is printed)
+       answer to attest/register was lost after the call was sent, or could not be read once it committed
+       (the line names the request id), or attest's evidence file could not be written once the attestation
+       committed (the document is printed)
 
 The commands are thin: they parse options, call ``client.invoices`` and render.
 """
@@ -45,6 +46,7 @@ from client.invoices import (
     attestation,
     check_invoice,
     invoice_fingerprint,
+    invoice_to_json,
     match_invoice,
     read_goods_receipt,
     read_invoice,
@@ -57,11 +59,11 @@ from client.invoices.fingerprint import is_fingerprint
 from client.invoices.register import MAX_REGISTRATION_TOLERANCE_FEN
 from client.invoices.scan import DEFAULT_MIN_CONFIDENCE
 from client.business_dates import business_today
-from client.atomic_file import write_atomically
+from client.atomic_file import staged_file, write_atomically
 from client.money import plain_yuan
 
 from .output import emit, one_line, read_json_file
-from .request_ids import AnswerLost, exactly_once, request_id_option
+from .request_ids import AnswerLost, committed_unread, exactly_once, request_get_command, request_id_option
 
 EXIT_PASS, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_MISSING = 0, 1, 2, 3
 
@@ -74,6 +76,13 @@ class CommandError(click.ClickException):
     def __init__(self, message: str, exit_code: int) -> None:
         super().__init__(message)
         self.exit_code = exit_code
+
+
+class Refused(CommandError):
+    """The contract refused the call by one of its rules (exit 1): proven to have written nothing."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, EXIT_FAILED)
 
 
 def _call(fn: Callable[[], T]) -> T:
@@ -138,6 +147,11 @@ def invoice() -> None:
 
     Exit codes: 0 passed, 1 findings failed (or fields flagged, or the ledger
     refused the call), 2 bad input, 3 a needed tool or the network is missing.
+
+    \b
+    Example:
+      recfin invoice verify client/invoices/reference_data/samples/einvoice.xml --today 2026-11-30
+      recfin invoice attest invoice.xml --as bank/officer1 --evidence invoice.evidence.json
     """
 
 
@@ -350,11 +364,17 @@ def match(invoice_file: Path, po_file: Path, receipt_file: Path, price_tolerance
 @click.argument("scan", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--min-confidence", default=str(DEFAULT_MIN_CONFIDENCE), show_default=True, callback=_parse_fraction,
               help="fields read with less confidence (0 to 1) are flagged for a person")
+@click.option("--invoice-out", type=click.Path(dir_okay=False, path_type=Path),
+              help="also write the invoice read as recfin invoice JSON (what verify, match and register read) to "
+                   "this file, flagged fields included: check them against the paper first")
 @click.option("--json", "as_json", is_flag=True, help="print the fields and the invoice as JSON")
-def read(scan: Path, min_confidence: Decimal, as_json: bool) -> None:
+def read(scan: Path, min_confidence: Decimal, invoice_out: Path | None, as_json: bool) -> None:
     """Read a PDF or scanned invoice (OCR: tesseract, Chinese and English).
 
     Every field comes with a confidence; flagged fields need a person's eyes.
+    With --invoice-out the invoice goes on, once a person has checked the
+    flagged fields in that file, to `invoice verify`, `match` and `register`;
+    an incomplete reading writes nothing.
 
     The example reads the shipped sample (a PDF with a text layer) from the
     repository root.
@@ -362,10 +382,13 @@ def read(scan: Path, min_confidence: Decimal, as_json: bool) -> None:
     \b
     Example:
       recfin invoice read client/invoices/reference_data/samples/einvoice.pdf --min-confidence 0.8 --json
+      recfin invoice read client/invoices/reference_data/samples/einvoice.pdf --invoice-out invoice.json
     """
     # pypdf logs what it repairs in a damaged file; the one line this command prints says what matters
     logging.getLogger("pypdf").addHandler(logging.NullHandler())
     result = _call(lambda: read_scan(scan, min_confidence=float(min_confidence)))
+    if invoice_out is not None:
+        _write_invoice_read(result, invoice_out)
     if as_json:
         doc = result.model_dump(mode="json")
         doc["flagged"] = result.flagged
@@ -385,15 +408,29 @@ def read(scan: Path, min_confidence: Decimal, as_json: bool) -> None:
     raise SystemExit(EXIT_PASS if result.ok else EXIT_FAILED)
 
 
+def _write_invoice_read(result, path: Path) -> None:
+    """The invoice a reading produced, as recfin invoice JSON, so the checks and registration take it; a
+    reading with fields missing has no invoice, and writing part of one would pass for the whole."""
+    if result.invoice is None:
+        click.echo(f"{path} not written: the reading is incomplete ({len(result.flagged)} field(s) flagged)", err=True)
+        return
+    try:
+        write_atomically(path, json.dumps(invoice_to_json(result.invoice), ensure_ascii=False, indent=2) + "\n")
+    except OSError as exc:
+        raise CommandError(f"cannot write {path}: {exc.strerror or exc}", EXIT_BAD_INPUT) from None
+    flagged = f"; check the {len(result.flagged)} flagged field(s) in it first" if result.flagged else ""
+    click.echo(f"invoice written to {path}{flagged}", err=True)
+
+
 # ------------------------------------------------------------------ on the ledger
 
 @contextmanager
 def _ledger_session(identity: str, data_root: Path | None) -> Iterator[Any]:
-    """A Gateway session as ``ORG[/USER]``. A contract refusal exits 1 naming the rule; a network,
-    profile or gateway failure exits 3 with one line."""
+    """A Gateway session as ``ORG[/USER]``. A contract refusal exits 1 naming the rule (:class:`Refused`); an
+    answer this client cannot read, a network, profile or gateway failure exits 3 with one line."""
     # imported here, so that the offline commands never need the network packages
     from client.gateway import GatewayError
-    from client.receivables import RuleViolation
+    from client.receivables import RuleViolation, UnreadableAnswer
     from network.errors import NetworkError
 
     from . import connection
@@ -403,7 +440,9 @@ def _ledger_session(identity: str, data_root: Path | None) -> Iterator[Any]:
         with connection.open_session(org, user, data_root) as session:
             yield session
     except RuleViolation as exc:
-        raise CommandError(connection.describe(exc), EXIT_FAILED) from None
+        raise Refused(connection.describe(exc)) from None
+    except UnreadableAnswer as exc:   # the ledger was reached: it answered in a shape this client does not know
+        raise CommandError(connection.describe(exc), EXIT_MISSING) from None
     except (GatewayError, NetworkError, OSError, ValueError) as exc:
         raise CommandError(f"cannot reach the ledger as {identity}: {connection.describe(exc)}", EXIT_MISSING) from None
 
@@ -418,15 +457,35 @@ _DATA_ROOT = click.option("--data-root", type=click.Path(file_okay=False, path_t
                           help="network data folder holding profiles/ (default: the topology's)")
 
 
+def _evidence_path(_ctx: click.Context, _param: click.Parameter, value: str | None) -> Path | None:
+    """--evidence as a path to a file, named through no '..': refused (exit 2, before anything is sent) where it ends
+    in no file name ('.', '..', a trailing '/') or has a '..' part. Through '..' the folders checked before sending,
+    made by the write and removed after a refusal are not the ones the path names (``newdir/../e.json`` needs
+    ``newdir``, and a walk up ``a/b/..`` never reaches ``a/b``): an attestation could commit, then find its
+    evidence unwritable, or leave folders behind."""
+    if value is None:
+        return None
+    parts = value.split(os.sep)
+    example = "e.g. evidence/invoice.evidence.json; nothing was attested"
+    if ".." in parts:
+        raise click.BadParameter(f"{value!r} goes through '..': name the evidence file's folder without '..' (its "
+                                 f"folders are checked, made and removed by name), {example}")
+    if parts[-1] in ("", "."):
+        raise click.BadParameter(f"{value!r} names a folder, not a file: end it with the evidence file's name, "
+                                 f"{example}")
+    return Path(value)
+
+
 @invoice.command("attest")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @_as_option("a bank's or the regulator's", "bank/officer1")
-@click.option("--evidence", "evidence_file", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--evidence", "evidence_file", type=click.Path(dir_okay=False, path_type=str),
+              callback=_evidence_path,
               help="also write the evidence document (the verification the ledger holds the digest of) here, once "
                    "the attestation committed or its answer was lost; with --request-id, before it is sent (removed "
                    "again if the call is refused). FILE.request-id beside it names the request it was sent with. A "
                    "file already there is never written over (exit 2, nothing sent), unless --request-id retries "
-                   "the request it was sent with")
+                   "the request it was sent with; nor is a path through '..' or ending in no file name taken")
 @request_id_option("the first attestation", retry=(
     "Needs --evidence: the evidence file is written before the call is sent, with FILE.request-id naming this id, "
     "and the same command with the same id sends that evidence again (its time included), so a retry after a "
@@ -448,14 +507,15 @@ def attest(file: Path, identity: str, evidence_file: Path | None, request_id: st
     is written once the attestation committed, or when its answer was lost
     (the error line then names the request id to retry with), and FILE.request-id
     beside it names the request it was sent with. A path that cannot be written
-    is refused before anything is sent (exit 2); should the write fail all the
+    (or goes through '..') is refused before anything is sent (exit 2); should the write fail all the
     same once the attestation committed, the document is printed on stdout
     instead (exit 3): save it. So is a file already at the path (exit 2,
     nothing sent): it may be the only copy of an earlier attestation's
     evidence; only a retry with the request id it was sent with uses it.
 
     With --request-id (and --evidence) the evidence is written before the call
-    is sent (and removed if the call is refused), and an evidence file already
+    is sent (removed if the contract refuses the call, kept for the retry on
+    any other failure), and an evidence file already
     there, sent with that id, is sent again rather than made anew: run the same
     command after a timeout and the ledger returns the first attestation. An
     evidence file sent with another id is refused: for a new attestation give a
@@ -480,15 +540,18 @@ def attest(file: Path, identity: str, evidence_file: Path | None, request_id: st
     # A file already there is refused in either case (but for that retry): it may be the only copy of an earlier
     # attestation's evidence, whose time cannot be made again.
     written_before = False
-    if request_id is not None and evidence_file.exists():
+    folders_made: list[Path] = []   # by the evidence written before sending: removed with it if the call is refused
+    # os.path.exists: a path the OS refuses to look up (a name too long) is no file there, and is refused below
+    if request_id is not None and os.path.exists(evidence_file):
         evidence = _evidence_sent_again(evidence_file, result, request_id)
     else:
         evidence = attestation(result)
         if evidence_file is not None:
             _refuse_existing_evidence(evidence_file)
-            existing_folder = _check_writable(evidence_file)
+            _check_writable(evidence_file)
+            _check_creatable(evidence_file)
         if request_id is not None:
-            _create_evidence(evidence_file, evidence.document, request_id)
+            _create_evidence(evidence_file, evidence.document, request_id, folders_made)
             written_before = True
     sent_with: list[str] = []
 
@@ -510,17 +573,25 @@ def attest(file: Path, identity: str, evidence_file: Path | None, request_id: st
                 _keep_evidence(evidence_file, evidence.document, sent_with[-1])
             except OSError as exc:
                 click.echo(_evidence_text(evidence.document), nl=False)   # the attestation may hold its digest
-                raise AnswerLost(f"{describe(lost.__cause__)} (request id {sent_with[-1]}: it may have "
-                                 f"committed; {one_line(exc)}, so its evidence document is printed on stdout instead: "
-                                 f"keep it; `recfin request get {sent_with[-1]}` tells whether it committed; attest "
-                                 "anew, with --evidence, only if it did not)", EXIT_MISSING) from None
+                rid, committed = sent_with[-1], committed_unread(lost.__cause__)
+                advice = "" if committed else (f"; `{request_get_command(rid)}` tells whether it committed; attest "
+                                               "anew, with --evidence, only if it did not")
+                raise AnswerLost(f"{describe(lost.__cause__)} (request id {rid}: it "
+                                 f"{'committed' if committed else 'may have committed'}; {one_line(exc)}, so its "
+                                 f"evidence document is printed on stdout instead: keep it{advice})", EXIT_MISSING
+                                 ) from None
         raise
-    except CommandError as refused:
+    except Refused as refused:   # proven to have written nothing: evidence written for it would prove nothing
         if not written_before:
             raise
-        _remove_evidence(evidence_file, existing_folder)
-        raise CommandError(f"{refused.message}; {evidence_file} was removed: it held nothing attested",
-                           refused.exit_code) from None
+        _remove_evidence(evidence_file, folders_made)
+        raise Refused(f"{refused.message}; {evidence_file} was removed: it held nothing attested") from None
+    except CommandError as failed:
+        if not written_before:
+            raise
+        # not a refusal: whatever it was, the evidence is kept, and a retry with the same id sends it again
+        raise CommandError(f"{failed.message}; {evidence_file} is kept: the same command with --request-id "
+                           f"{request_id} sends it again", failed.exit_code) from None
     not_written = None
     if keep_after:
         try:
@@ -554,11 +625,12 @@ def attest(file: Path, identity: str, evidence_file: Path | None, request_id: st
     raise SystemExit(EXIT_PASS if record.passed else EXIT_FAILED)
 
 
+# exactly_once's retry advice: {request_get} is the `recfin request get` the caller runs (request_get_command)
 _RETRY_WITH_THE_EVIDENCE = ("run the same command with --request-id {request_id} and the same --evidence file (it "
-                            "holds this attempt's time) to attest at most once, or `recfin request get {request_id}` "
-                            "to see whether it did")
-_NO_EVIDENCE_KEPT = ("`recfin request get {request_id}` tells whether it did; its evidence document was not kept (no "
-                     "--evidence), so attest anew, with --evidence, only if it did not")
+                            "holds this attempt's time) to attest at most once, or `{request_get}` to see whether it "
+                            "did")
+_NO_EVIDENCE_KEPT = ("`{request_get}` tells whether it did; its evidence document was not kept (no --evidence), so "
+                     "attest anew, with --evidence, only if it did not")
 
 
 def _evidence_time(document: dict) -> datetime:
@@ -588,11 +660,11 @@ def _refuse_existing_evidence(evidence_file: Path) -> None:
         "was attested: give another --evidence path", EXIT_BAD_INPUT)
 
 
-def _check_writable(evidence_file: Path) -> Path:
+def _check_writable(evidence_file: Path) -> None:
     """Refuse, before anything is sent, an --evidence path the document cannot be written to, so that a committed
     attestation does not lose its evidence to a path that was never writable: the nearest folder on the path that
     exists must be a folder this user may write in (the write makes the folders missing below it). Nothing is
-    made here, so a refused call leaves no folder behind. Returns that folder."""
+    made here, so a refused call leaves no folder behind."""
     existing = evidence_file.parent
     while not os.path.lexists(existing) and existing != existing.parent:
         existing = existing.parent
@@ -603,24 +675,52 @@ def _check_writable(evidence_file: Path) -> Path:
     if not os.access(existing, os.W_OK | os.X_OK):
         raise CommandError(f"cannot write {evidence_file}: the folder {existing} is not writable by this user; "
                            "nothing was attested: give another --evidence path", EXIT_BAD_INPUT)
-    return existing
 
 
-def _create_evidence(evidence_file: Path, document: dict, request_id: str) -> None:
-    """Write the evidence of a call about to be sent with ``request_id``, then its id beside it; never over a file
-    that appeared since the command looked (then the id beside it is left alone)."""
+class _TrialOnly(Exception):
+    """Ends a trial staging of a file before it is put in place (:func:`_check_creatable`)."""
+
+
+def _check_creatable(evidence_file: Path) -> None:
+    """Refuse, before anything is sent, an --evidence path the OS will not create the files at (a name longer than the
+    filesystem takes, a folder it cannot make): the evidence file and FILE.request-id are each staged as their write
+    stages them (the longest names it makes) and removed again unplaced, with the folders made for them."""
+    made: list[Path] = []
     try:
+        _make_folders(evidence_file.parent, made)
+        for path in (evidence_file, _request_id_file(evidence_file)):
+            try:
+                with staged_file(path, replace=False):
+                    raise _TrialOnly
+            except _TrialOnly:
+                pass
+    except OSError as exc:
+        shorter = " (a shorter name)" if exc.errno == errno.ENAMETOOLONG else ""
+        raise CommandError(f"cannot write {evidence_file}: {exc.strerror or exc}; nothing was attested: give another "
+                           f"--evidence path{shorter}", EXIT_BAD_INPUT) from None
+    finally:
+        _remove_folders_made(made)
+
+
+def _create_evidence(evidence_file: Path, document: dict, request_id: str, made: list[Path]) -> None:
+    """Write the evidence of a call about to be sent with ``request_id``, then its id beside it; never over a file
+    that appeared since the command looked (then the id beside it is left alone). The folders made for it are
+    added to ``made``; when the writing fails, the files and those folders are removed again."""
+    try:
+        _make_folders(evidence_file.parent, made)
         write_atomically(evidence_file, _evidence_text(document), replace=False)
     except FileExistsError:
+        _remove_folders_made(made)
         raise CommandError(f"{evidence_file} appeared while this command ran; nothing was attested: give another "
                            "--evidence path", EXIT_BAD_INPUT) from None
     except OSError as exc:
+        _remove_folders_made(made)
         raise CommandError(f"cannot write {evidence_file}: {exc.strerror or exc}; nothing was attested",
                            EXIT_BAD_INPUT) from None
     try:
         write_atomically(_request_id_file(evidence_file), request_id + "\n")
     except OSError as exc:
-        evidence_file.unlink(missing_ok=True)
+        _remove_evidence(evidence_file, made)
         raise CommandError(f"cannot write {_request_id_file(evidence_file)}: {exc.strerror or exc}; nothing was "
                            "attested", EXIT_BAD_INPUT) from None
 
@@ -628,27 +728,56 @@ def _create_evidence(evidence_file: Path, document: dict, request_id: str) -> No
 def _keep_evidence(evidence_file: Path, document: dict, request_id: str) -> None:
     """Write the evidence of a call sent with ``request_id`` that may have committed, then its id beside it. Never
     over a file: the path was free when the command looked, and a file that appeared since may be another
-    attestation's evidence (an OSError, as any failed write: the caller prints the document instead)."""
+    attestation's evidence (an OSError, as any failed write: the caller prints the document instead, and the
+    folders made for the file are removed again)."""
+    made: list[Path] = []
     try:
+        _make_folders(evidence_file.parent, made)
         write_atomically(evidence_file, _evidence_text(document), replace=False)
     except FileExistsError:
+        _remove_folders_made(made)
         raise FileExistsError(errno.EEXIST, "a file appeared there while this command ran", str(evidence_file)
                               ) from None
+    except OSError:
+        _remove_folders_made(made)
+        raise
     write_atomically(_request_id_file(evidence_file), request_id + "\n")
 
 
-def _remove_evidence(evidence_file: Path, existing_folder: Path) -> None:
+def _remove_evidence(evidence_file: Path, made: list[Path]) -> None:
     """Remove the evidence written for a call that was refused (the ledger holds no record of it), and the folders
-    the write made for it below ``existing_folder`` (the nearest that was there before), as far as they are empty."""
+    ``made`` for it, as far as they are empty."""
     evidence_file.unlink(missing_ok=True)
     _request_id_file(evidence_file).unlink(missing_ok=True)
-    folder = evidence_file.parent
-    while folder != existing_folder and folder != folder.parent:
+    _remove_folders_made(made)
+
+
+def _make_folders(folder: Path, made: list[Path]) -> None:
+    """Make ``folder`` and the folders missing above it, outermost first, adding to ``made`` each one this command
+    made: not one that another process made meanwhile, which is not this command's to remove. ``made`` holds those
+    made so far when one cannot be made (an OSError)."""
+    missing = []
+    while not os.path.lexists(folder) and folder != folder.parent:
+        missing.append(folder)
+        folder = folder.parent
+    for folder in reversed(missing):
+        try:
+            folder.mkdir()
+        except FileExistsError:
+            continue
+        made.append(folder)
+
+
+def _remove_folders_made(made: list[Path]) -> None:
+    """Remove the folders ``made`` (:func:`_make_folders`), innermost first, as far as they are empty: one that
+    something else was put in meanwhile stays, and so do those above it."""
+    for folder in reversed(made):
         try:
             folder.rmdir()
-        except OSError:   # something else was put in it meanwhile: it stays, and so do the folders above it
+        except FileNotFoundError:   # removed meanwhile: the one above may be empty
+            continue
+        except OSError:
             return
-        folder = folder.parent
 
 
 def _sent_with(evidence_file: Path) -> str | None:
@@ -667,8 +796,8 @@ def _what_the_file_was_sent_with(evidence_file: Path) -> str:
     sent_with, named_in = _sent_with(evidence_file), _request_id_file(evidence_file).name
     if not sent_with:
         return f"was not written for a request id (no {named_in} beside it)"
-    return (f"holds the evidence sent with request id {sent_with} (named in {named_in}; `recfin request get "
-            f"{sent_with}` tells whether it committed, and --request-id {sent_with} retries it)")
+    return (f"holds the evidence sent with request id {sent_with} (named in {named_in}; "
+            f"`{request_get_command(sent_with)}` tells whether it committed, and --request-id {sent_with} retries it)")
 
 
 def _evidence_sent_again(evidence_file: Path, result: Any, request_id: str) -> Any:

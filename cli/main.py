@@ -31,7 +31,14 @@ def _version() -> str:
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(_version(), "--version", prog_name="recfin")
 def main() -> None:
-    """recfin: a receivables-financing network on Hyperledger Fabric."""
+    """recfin: a receivables-financing network on Hyperledger Fabric.
+
+    \b
+    Example:
+      recfin network up && recfin chaincode deploy
+      recfin demo
+      recfin receivable get R-0123456789abcdef --as regulator --json
+    """
     # An argument that is not UTF-8 (a file name in another encoding) reaches Python as lone surrogates; printed
     # back, it gives the user's own bytes instead of failing, as Python itself prints under the C locale.
     if getattr(sys.stdout, "errors", None) == "strict" and hasattr(sys.stdout, "reconfigure"):

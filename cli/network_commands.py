@@ -37,6 +37,11 @@ def network() -> None:
     Three Raft orderers and one peer per org (CoreEnterprise, Supplier, Bank, Regulator) on 127.0.0.1;
     `prepare --hostnames` and `compose` give the same topology addressed by hostname, and
     `compose-up` joins and deploys it once `docker compose up -d` has started it.
+
+    \b
+    Example:
+      recfin network up
+      recfin network status --json
     """
 
 
@@ -416,6 +421,11 @@ def netns() -> None:
     gets its namespace from `org add` itself), and every org keeps the address it was given.
     `cut`/`restore` take one org off the bridge and back; `down` removes everything named with
     the prefix, leftovers of a crash included.
+
+    \b
+    Example:
+      recfin network netns up && recfin network up --topology .recfin/netns/topology.yaml
+      recfin network netns cut supplier
     """
 
 

@@ -10,7 +10,7 @@ import click
 
 from client.gateway import GatewayError
 from client.invoices.credit_code import credit_code_problem
-from client.receivables import RuleViolation, client_id_of
+from client.receivables import RuleViolation, UnreadableAnswer, client_id_of
 from network import Network, bundle, channel_config, compose, org_definition_file, org_keys
 from network import membership, org_users
 from network.bundle_host import BundleHost
@@ -31,7 +31,13 @@ CHANGE_COLUMNS = ("element", "kind", "version", "new_version")
 @click.group()
 def org() -> None:
     """Add and remove orgs on the running channel, issue and revoke their users; per-org bundles for running an
-    org on its own host."""
+    org on its own host.
+
+    \b
+    Example:
+      recfin org add bank2 --role bank --enterprise 91110000MA1K00007E --dry-run
+      recfin org bundle supplier --out /tmp/supplier-bundle
+    """
 
 
 def _sign_as_option(fn):
@@ -484,7 +490,13 @@ def bundle_command(topology_path, org_name, out, data_root, install_root, as_jso
 # ---- an org's users: issued and revoked --------------------------------------------------------------
 @org.group("user")
 def user() -> None:
-    """Issue a client identity to an org's new user, list its users, revoke one (a leaver, a lost key)."""
+    """Issue a client identity to an org's new user, list its users, revoke one (a leaver, a lost key).
+
+    \b
+    Example:
+      recfin org user add supplier supplier5 --attr recfin.enterprise=91310000MA1K00002C
+      recfin org user revoke supplier supplier5 --dry-run
+    """
 
 
 def _keys_option(fn):
@@ -646,7 +658,8 @@ def user_list_command(topology_path, org_name, keys_root, sync, bundle_root, msp
 class LedgerStep:
     """What revoking did (or, in a dry run, would do) to the revoked identity's binding on the ledger.
 
-    outcome: "unbound" (from ``party``), "not-bound" (it acts for no party), "last-identity" (kept: no other identity
+    outcome: "unbound" (from ``party``; ``reason`` set when the unbind committed with an answer this client cannot
+    read), "not-bound" (it acts for no party), "last-identity" (kept: no other identity
     of the party would be left to act for it, ``reason`` says why), "failed" (the ledger did
     not answer or refused otherwise: ``reason``), "kept" (--keep-binding: not asked); in a dry run "would-unbind",
     "would-keep" (as "last-identity"), "not-asked" (--config-block: computed offline), "not-bound", "kept", or
@@ -691,6 +704,8 @@ class LedgerStep:
             said = f"{user} acts for no party ({self.disagreement}): nothing to unbind"
         if self.outcome == "failed" and self.party is None:
             said = f"could not learn which party {user} acts for: {self.reason}"
+        if self.outcome == "unbound" and self.reason:   # committed, with an answer this client cannot read
+            said += f"; {self.reason}"
         return f"ledger: {said}" + (f". Next: {self.next}" if self.next else "")
 
 
@@ -815,6 +830,10 @@ def _ledger_step(users: org_users.OrgUsers, org_name: str, user: str, msp_dir: P
         if exc.rule == "identity-not-bound":         # unbound by someone else between the question and the change
             return LedgerStep("not-bound", client_id)
         failure: Exception = exc
+    except UnreadableAnswer as exc:    # a ValueError too: caught before the failures below
+        if exc.committed:   # the unbind committed; only its answer is in a shape this client does not know
+            return LedgerStep("unbound", client_id, party, reason=connection.describe(exc), disagreement=disagreement)
+        failure = exc       # a read's: nothing was unbound
     except (GatewayError, NetworkError, OSError, ValueError, TypeError) as exc:
         failure = exc
     return LedgerStep("failed", client_id, party, reason=connection.describe(failure), disagreement=disagreement,

@@ -46,7 +46,7 @@ from .connection import acting
 from .documents import prints_document
 from .output import emit, show
 from .regulator_commands import emit_listing, with_page_options
-from .request_ids import REQUEST_ID, exactly_once, request_id_option
+from .request_ids import REQUEST_ID, exactly_once, request_get_command, request_id_option
 
 T = TypeVar("T")
 
@@ -142,7 +142,13 @@ def endorsing_org_option(default: str) -> Callable[[T], T]:
 
 @click.group()
 def party() -> None:
-    """Enterprises on the ledger and the identities that act for them (org admins)."""
+    """Enterprises on the ledger and the identities that act for them (org admins).
+
+    \b
+    Example:
+      recfin party whoami --as bank/officer2
+      recfin party get 91310000MA1K000019 --as supplier/supplier1 --json
+    """
 
 
 @party.command("register")
@@ -279,7 +285,13 @@ def _in_claim_currency(session, receivable_id: str, amount: Amount, option: str 
 
 @click.group()
 def receivable() -> None:
-    """Register, confirm, transfer, pay and look up receivables (应收账款)."""
+    """Register, confirm, transfer, pay and look up receivables (应收账款).
+
+    \b
+    Example:
+      recfin receivable list --as supplier/supplier1 --all
+      recfin receivable confirm R-0123456789abcdef --as coreenterprise/treasurer
+    """
 
 
 @receivable.command("register")
@@ -430,12 +442,12 @@ def pay(session, as_json, receivable_id, amount, request_id) -> None:
     payment_tx = result.tx_id   # on a split claim read from the request record: None when that read failed
     if payment_tx is None and result.tx_id_unread_because:
         click.echo(f"cannot read the payment's transaction ({result.tx_id_unread_because}): "
-                   f"`recfin request get {sent_with[-1]}` names it", err=True)
+                   f"`{request_get_command(sent_with[-1])}` names it", err=True)
     if as_json:
         emit({**result.to_json(), "payment_tx_id": payment_tx, "request_id": sent_with[-1]}, as_json=True)
         return
     emit(with_money(result.to_json()), as_json=False, columns=RECEIVABLE_COLUMNS)
-    click.echo(f"tx: {payment_tx or f'unknown: `recfin request get {sent_with[-1]}` names it'}")
+    click.echo(f"tx: {payment_tx or f'unknown: `{request_get_command(sent_with[-1])}` names it'}")
     emit([with_money(a.to_json(), result.currency) for a in result.allocations], as_json=False,
          columns=["receivable_id", "amount", "payee", "outstanding"])
 
@@ -565,7 +577,13 @@ def list_receivables(session, as_json, holder, debtor, status, page_size, bookma
 @click.group()
 def finance() -> None:
     """Financing of a confirmed receivable (保理): request, offers, acceptance, disbursement, repayment,
-    cancellation; a bank's priced quote and every offer compared."""
+    cancellation; a bank's priced quote and every offer compared.
+
+    \b
+    Example:
+      recfin finance request R-0123456789abcdef.2 --as supplier/supplier1
+      recfin finance compare R-0123456789abcdef.2 --as supplier/supplier1 --by cash
+    """
 
 
 @finance.command("request")
@@ -749,7 +767,14 @@ def notice(session, notice_id):
 
 @click.group()
 def discount() -> None:
-    """Dynamic discounting (动态折扣): the debtor offers early payment, the holder takes it."""
+    """Dynamic discounting (动态折扣): the debtor offers early payment, the holder takes it.
+
+    \b
+    Example:
+      recfin discount publish --apr 0.05 --expires 2026-04-01 --receivable R-0123456789abcdef.1 \\
+        --as coreenterprise/treasurer
+      recfin discount accept D-0123456789abcdef R-0123456789abcdef.1 --as supplier/supplier2
+    """
 
 
 def _one_rate_form(command: Callable[..., T]) -> Callable[..., T]:
@@ -855,7 +880,13 @@ def get_discount(session, offer_id):
 
 @click.group()
 def request() -> None:
-    """Business request ids: whether a call sent with --request-id (or whose error line named its id) committed."""
+    """Business request ids: whether a call sent with --request-id (or whose error line named its id) committed.
+
+    \b
+    Example:
+      recfin receivable pay R-0123456789abcdef --amount 83,000.00 --as coreenterprise/treasurer --request-id pay-7
+      recfin request get pay-7 --as coreenterprise/treasurer
+    """
 
 
 @request.command("get")

@@ -10,10 +10,12 @@ from __future__ import annotations
 import base64
 import re
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import Any
 
 import click
 
+from client.money import percent
 from client.receivables import STATUSES
 
 from .amounts import with_money
@@ -27,7 +29,13 @@ EXPOSURE_COLUMNS = ["debtor", "currency", "receivables", "exposure", "financed",
 
 @click.group()
 def regulator() -> None:
-    """The regulator (监管机构): freeze and unfreeze claims under an order, statistics, claims by status."""
+    """The regulator (监管机构): freeze and unfreeze claims under an order, statistics, claims by status.
+
+    \b
+    Example:
+      recfin regulator statistics --as regulator/inspector1
+      recfin regulator freeze R-0123456789abcdef.2 --order "(2026) Hu 0101 Bao 123" --as regulator/inspector1
+    """
 
 
 @regulator.command("freeze")
@@ -68,7 +76,8 @@ def statistics_rows(stats) -> list[dict]:
     rows = [{"debtor": d, "currency": c, **e.to_json()} for d, by_currency in stats.per_debtor.items()
             for c, e in by_currency.items()]
     rows += [{"debtor": "TOTAL", "currency": c, **e.to_json()} for c, e in stats.total.items()]
-    return [with_money(r) for r in rows]
+    # the share is a ratio (the contract's "0.7860"): shown as a percentage, as the demo's steps show it
+    return [with_money({**r, "financed_share": percent(Decimal(r["financed_share"]), 2)}) for r in rows]
 
 
 @regulator.command("statistics")

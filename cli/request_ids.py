@@ -4,12 +4,13 @@ The contract records each request id of a party with the first result; the same 
 and changes nothing. Without the option the SDK sends a fresh id each time. The id is checked here with the
 contract's own rule (``chaincode.receivables.keys.is_request_id``), so a bad one is a usage error naming the
 option before anything is sent. :func:`exactly_once` sends a call with its id and, when the answer was lost after
-the call was sent (:func:`may_have_committed`), names the id in the error line. Kept apart from the ledger
-commands' module so that `recfin invoice`, whose offline commands load no receivables client, can take the option
-too (the client is imported only when a call is made).
+the call was sent (:func:`may_have_committed`) or could not be read once it committed, names the id in the error
+line. Kept apart from the ledger commands' module so that `recfin invoice`, whose offline commands load no
+receivables client, can take the option too (the client is imported only when a call is made).
 """
 from __future__ import annotations
 
+import shlex
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -17,7 +18,8 @@ import click
 
 from chaincode.receivables.keys import REQUEST_ID_MAX, is_request_id
 
-__all__ = ["REQUEST_ID", "RequestIdType", "request_id_option", "AnswerLost", "may_have_committed", "exactly_once"]
+__all__ = ["REQUEST_ID", "RequestIdType", "request_id_option", "AnswerLost", "may_have_committed", "committed_unread",
+           "request_get_command", "exactly_once"]
 
 T = TypeVar("T")
 
@@ -52,7 +54,8 @@ def request_id_option(what: str, *, retry: str | None = None):
 
 
 class AnswerLost(click.ClickException):
-    """A ledger call whose answer was lost after it was sent: the one error line names its request id."""
+    """A ledger call whose answer was lost after it was sent, or that committed with an answer this client cannot
+    read: the one error line names its request id."""
 
     def __init__(self, message: str, exit_code: int = 1) -> None:
         super().__init__(message)
@@ -66,12 +69,21 @@ def may_have_committed(error: BaseException) -> bool:
     (:func:`_submit_refused`): a submit that timed out, a connection dropped after the Gateway peer passed the
     transaction on (``UNAVAILABLE``, ``CANCELLED``, ``UNKNOWN``), or the Gateway's own ``UNAVAILABLE`` when a
     broadcast failed after sending. A failed endorsement sent nothing to the orderer, and a ``CommitError`` is a
-    commit status received: invalid (``MVCC_READ_CONFLICT``...), it wrote nothing."""
+    commit status received: invalid (``MVCC_READ_CONFLICT``...), it wrote nothing. A committed submit whose answer
+    this client cannot read (:func:`committed_unread`) did commit."""
     from client.gateway.errors import CommitStatusError, SubmitError
 
-    if isinstance(error, CommitStatusError):
+    if isinstance(error, CommitStatusError) or committed_unread(error):
         return True
     return isinstance(error, SubmitError) and error.code not in _submit_refused()
+
+
+def committed_unread(error: BaseException) -> bool:
+    """Whether ``error`` is a submit that committed but whose answer the SDK could not read
+    (``client.receivables.UnreadableAnswer``, e.g. a newer contract's document)."""
+    from client.receivables import UnreadableAnswer
+
+    return isinstance(error, UnreadableAnswer) and error.committed
 
 
 def _submit_refused() -> frozenset:
@@ -88,8 +100,37 @@ def _submit_refused() -> frozenset:
                       codes.UNAUTHENTICATED, codes.UNIMPLEMENTED})
 
 
-RETRY_WITH_THE_ID = ("run the same command with --request-id {request_id} to apply it at most once, or `recfin request "
-                     "get {request_id}` to see whether it did")
+def request_get_command(request_id: str, *more: str) -> str:
+    """`recfin request get REQUEST_ID` as the caller of this command must run it, shell-quoted: with its own
+    ``--as ORG/USER`` and ``--data-root`` when one was given. A request id is its party's, and without them
+    `request get` asks as another party, whose answer (not-found) would say that the call did not commit.
+
+    Who acts is the session's org and user, resolved (:func:`cli.connection.note_caller`), or else ``--as`` (or
+    ``--org``/``--user``) as given: a command whose session another function opens, such as `invoice attest`,
+    which requires ``--as``. ``more``: further options, e.g. ``--json``."""
+    from .connection import noted_caller
+
+    ctx = click.get_current_context(silent=True)
+    given = ctx.params if ctx is not None else {}
+    caller = noted_caller()
+    if caller is not None:
+        org, user, data_root = caller
+        who = f"{org}/{user}"
+    else:
+        who = given.get("as_") or given.get("identity")
+        if who is None and given.get("org"):
+            who = given["org"] + (f"/{given['user']}" if given.get("user") else "")
+        data_root = given.get("data_root")
+    words = ["recfin", "request", "get", request_id]
+    if who:
+        words += ["--as", who.strip()]
+    if data_root is not None:
+        words += ["--data-root", str(data_root)]
+    return shlex.join([*words, *more])
+
+
+RETRY_WITH_THE_ID = ("run the same command with --request-id {request_id} to apply it at most once, or "
+                     "`{request_get}` to see whether it did")
 
 
 def exactly_once(request_id: str | None, call: Callable[[str], T], *, exit_code: int = 1,
@@ -97,23 +138,33 @@ def exactly_once(request_id: str | None, call: Callable[[str], T], *, exit_code:
     """``call`` with its business request id: ``--request-id``, or a fresh one.
 
     When its answer was lost (:func:`may_have_committed`) it raises :class:`AnswerLost` (exit ``exit_code``)
-    naming the id: ``retry`` (formatted with ``request_id``) says how to send it again or learn whether it
-    committed. Any other failure is raised as it is: nothing was committed.
+    naming the id: ``retry`` (formatted with ``request_id`` and ``request_get``, the caller's
+    :func:`request_get_command`) says how to send it again or learn whether it committed. When it committed but
+    its answer could not be read (:func:`committed_unread`), the AnswerLost says it committed and where its
+    record is. Any other failure is raised as it is: nothing was committed.
     """
     from client.receivables import new_request_id
 
     from .connection import describe
 
     request_id = request_id or new_request_id()
+
+    def advice() -> str:
+        return retry.format(request_id=request_id, request_get=request_get_command(request_id))
+
     try:
         return call(request_id)
     except KeyboardInterrupt as exc:
         # Ctrl-C while the call waits (for endorsement, ordering or its commit status): whether it was sent
         # cannot be told, and a fresh id sent again would apply it twice. 130: the shell's code for SIGINT.
-        raise AnswerLost(f"{describe(exc)} (request id {request_id}: it may have committed; "
-                         f"{retry.format(request_id=request_id)})", 130) from exc
+        raise AnswerLost(f"{describe(exc)} (request id {request_id}: it may have committed; {advice()})", 130
+                         ) from exc
     except Exception as exc:
         if not may_have_committed(exc):
             raise
-        raise AnswerLost(f"{describe(exc)} (request id {request_id}: it may have committed; "
-                         f"{retry.format(request_id=request_id)})", exit_code) from exc
+        if committed_unread(exc):   # nothing to retry: the record holds the whole answer, as JSON
+            raise AnswerLost(f"{describe(exc)} (request id {request_id}: it committed; "
+                             f"`{request_get_command(request_id, '--json')}` shows what it recorded)", exit_code
+                             ) from exc
+        raise AnswerLost(f"{describe(exc)} (request id {request_id}: it may have committed; {advice()})", exit_code
+                         ) from exc

@@ -30,7 +30,7 @@ from client.risk import (DEFAULT_MODEL, DebtorScore, LatePaymentModel, Receivabl
 from client.business_dates import business_today
 
 from . import connection
-from .output import as_typed, emit, read_json_file, table
+from .output import as_typed, emit, progress, read_json_file, table
 
 SYNTHETIC_NOTE = "data: SYNTHETIC (simulated debtors from client.risk.simulator), not real enterprises"
 SEED = click.IntRange(0, 2**32 - 1)  # what the simulator's and scikit-learn's generators take
@@ -157,7 +157,13 @@ def _score_rows(score) -> dict:
 
 @click.group()
 def risk() -> None:
-    """Score debtors by their probability of paying late; train and evaluate the model."""
+    """Score debtors by their probability of paying late; train and evaluate the model.
+
+    \b
+    Example:
+      recfin risk score 91310000MA1K000019 --as regulator --as-of 2026-11-30
+      recfin risk evaluate --seed 20261128 --plot calibration.png
+    """
 
 
 @contextmanager
@@ -303,9 +309,14 @@ def _print_report(report, seconds: float) -> None:
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder for the artefact and card (default: client/risk/models).")
 @click.option("--compare", is_flag=True, help="Also measure a calibrated gradient-boosted model for the card.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON; the stage lines go to stderr.")
 def train(seed: int | None, debtors: int | None, out_dir: Path | None, compare: bool, as_json: bool) -> None:
     """Re-train the late-payment model on SYNTHETIC histories and write the artefact and its card.
+
+    Says each stage as it begins (simulating, building features, fitting,
+    evaluating, with --compare calibrating the compared model, timing the
+    scorer, then writing): a run takes seconds, and minutes for thousands of
+    debtors.
 
     \b
     Example:
@@ -316,7 +327,8 @@ def train(seed: int | None, debtors: int | None, out_dir: Path | None, compare: 
     t0 = time.perf_counter()
     try:
         model, report, path = train_and_save(seed if seed is not None else DEFAULT_SEED,
-                                             debtors or DEFAULT_DEBTORS, out_dir, compare=compare)
+                                             debtors or DEFAULT_DEBTORS, out_dir, compare=compare,
+                                             say=progress(as_json))
     except OSError as exc:
         raise click.ClickException(f"cannot write the model to {exc.filename or out_dir or MODELS_DIR}: "
                                    f"{exc.strerror or exc} "
@@ -351,9 +363,14 @@ def _check_plot_path(path: Path) -> None:
 @click.option("--compare", is_flag=True, help="Also measure a calibrated gradient-boosted model.")
 @click.option("--plot", "plot_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write the calibration curve and score distribution to this PNG.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON; the stage lines go to stderr.")
 def evaluate(seed: int | None, debtors: int | None, compare: bool, plot_path: Path | None, as_json: bool) -> None:
     """Held-out AUC, Brier score and calibration on SYNTHETIC debtors, against the baseline.
+
+    Says each stage as it begins (simulating, building features, fitting,
+    evaluating, with --compare calibrating the compared model, timing the
+    scorer, with --plot plotting), as `risk train` does; nothing is written
+    but --plot.
 
     \b
     Example:
@@ -362,10 +379,13 @@ def evaluate(seed: int | None, debtors: int | None, compare: bool, plot_path: Pa
     from client.risk.training import DEFAULT_DEBTORS, DEFAULT_SEED, plot, run, summary
     if plot_path:
         _check_plot_path(plot_path)
+    say = progress(as_json)
     t0 = time.perf_counter()
-    _, report = run(seed if seed is not None else DEFAULT_SEED, debtors or DEFAULT_DEBTORS, compare=compare)
+    _, report = run(seed if seed is not None else DEFAULT_SEED, debtors or DEFAULT_DEBTORS, compare=compare,
+                    say=say)
     seconds = time.perf_counter() - t0
     if plot_path:
+        say(f"plotting the calibration curve and the score distribution to {plot_path}")
         try:
             plot(report, plot_path)
         except OSError as exc:

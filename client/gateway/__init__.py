@@ -15,7 +15,7 @@ from . import errors, hashing
 from ._checkpointer import Checkpoint, FileCheckpointer, InMemoryCheckpointer
 from ._commit import AsyncCommit, AsyncSubmittedTransaction, Commit, Status, SubmittedTransaction
 from ._context import Timeouts
-from ._contract import AsyncContract, Contract
+from ._contract import AsyncContract, Contract, SubmitResult
 from ._event_iterators import AsyncEventIterator, EventIterator
 from ._events import (
     AsyncBlockEventsRequest,
@@ -57,6 +57,7 @@ __all__ = [
     "Transaction",
     "Commit",
     "SubmittedTransaction",
+    "SubmitResult",
     "Status",
     "Identity",
     "load_msp_folder",

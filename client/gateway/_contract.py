@@ -11,6 +11,23 @@ from ._twins import Pause, Steps, awaiting, blocking
 from .errors import CommitError
 
 
+class SubmitResult(bytes):
+    """What ``submit`` and ``submit_transaction`` return: the function's result (bytes, compared and decoded as
+    bytes) that also names the transaction that committed it, ``transaction_id`` (after a retry, the attempt that
+    committed). A caller that cannot use the result (a model that refuses a newer chaincode's answer) can still say
+    which transaction committed."""
+
+    transaction_id: str
+
+    def __new__(cls, result: bytes, transaction_id: str) -> SubmitResult:
+        made = super().__new__(cls, result)
+        made.transaction_id = transaction_id
+        return made
+
+    def __reduce__(self):
+        return SubmitResult, (bytes(self), self.transaction_id)
+
+
 class _ContractBase:
     """What Contract and AsyncContract share. Each call is written once, as the body ``_name``
     that becomes the method ``name`` of both (see ``_twins``)."""
@@ -99,8 +116,9 @@ class _ContractBase:
         transient: Transient | None = None,
         endorsing_organizations: Iterable[str] | None = None,
         retry: RetryPolicy | None = None,
-    ) -> Steps[bytes]:
-        """Submit and wait for the commit; returns the function's result.
+    ) -> Steps[SubmitResult]:
+        """Submit and wait for the commit; returns the function's result (a :class:`SubmitResult`: bytes that
+        name the committed transaction).
 
         Raises CommitError if the transaction committed as invalid. With a
         ``retry`` policy (or the Gateway's default), conflicts listed in the
@@ -117,7 +135,7 @@ class _ContractBase:
             )
             status = yield submitted.status()
             if status.successful:
-                return submitted.result
+                return SubmitResult(submitted.result, status.transaction_id)
             if not policy.should_retry(attempt, status.code):
                 raise CommitError(
                     transaction_id=status.transaction_id, validation_code=status.code, block_number=status.block_number
@@ -125,7 +143,7 @@ class _ContractBase:
             yield Pause(policy.delay(attempt))
             attempt += 1
 
-    def _submit_transaction(self, name: str, *args: Argument, retry: RetryPolicy | None = None) -> Steps[bytes]:
+    def _submit_transaction(self, name: str, *args: Argument, retry: RetryPolicy | None = None) -> Steps[SubmitResult]:
         """Submit with positional arguments and wait for the commit; returns the function's result."""
         return (yield self.submit(name, arguments=args, retry=retry))
 

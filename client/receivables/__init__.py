@@ -19,6 +19,35 @@ See docs/sdk-receivables.md.
 
 from ._client import (CONTRACT_NAME, RACE_RETRY, READ_REFUSALS, AsyncReceivablesClient, ReceivablesClient,
                       new_request_id, refuses_the_caller, unless_refused_the_read)
+from ._event_details import (
+    EVENT_DETAILS,
+    AssignmentNoticeAcknowledged,
+    DiscountOfferAccepted,
+    DiscountOfferPublished,
+    DiscountOfferWithdrawn,
+    EventDetails,
+    FinancingCancelled,
+    FinancingDisbursed,
+    FinancingOfferAccepted,
+    FinancingOffered,
+    FinancingRepaid,
+    FinancingRequested,
+    FinancingWithdrawn,
+    InvoiceVerificationAttested,
+    LedgerUpgraded,
+    PartyIdentityBound,
+    PartyIdentityUnbound,
+    PartyRegistered,
+    PaymentRecorded,
+    ReceivableConfirmed,
+    ReceivableFrozen,
+    ReceivableOverdue,
+    ReceivableRegistered,
+    ReceivableRejected,
+    ReceivableSplit,
+    ReceivableTransferred,
+    ReceivableUnfrozen,
+)
 from ._events import EVENT_NAMES, AsyncReceivablesEvents, ReceivablesEvent, ReceivablesEvents
 from ._identity import client_id_of
 from ._models import (
@@ -71,7 +100,7 @@ from ._models import (
     UnspelledInvoice,
 )
 from ..money import Amount, rate_text, to_fen, to_yuan
-from .errors import ReceivablesError, RuleViolation
+from .errors import ReceivablesError, RuleViolation, UnreadableAnswer
 
 __all__ = [
     "ReceivablesClient",
@@ -81,6 +110,7 @@ __all__ = [
     "RACE_RETRY",
     "ReceivablesError",
     "RuleViolation",
+    "UnreadableAnswer",
     "READ_REFUSALS",
     "refuses_the_caller",
     "unless_refused_the_read",
@@ -88,6 +118,34 @@ __all__ = [
     "ReceivablesEvents",
     "AsyncReceivablesEvents",
     "EVENT_NAMES",
+    "EVENT_DETAILS",
+    "EventDetails",
+    # the details model of each event, named as the event is
+    "PartyRegistered",
+    "PartyIdentityBound",
+    "PartyIdentityUnbound",
+    "ReceivableRegistered",
+    "ReceivableConfirmed",
+    "ReceivableRejected",
+    "ReceivableTransferred",
+    "ReceivableSplit",
+    "FinancingRequested",
+    "FinancingWithdrawn",
+    "FinancingOffered",
+    "FinancingOfferAccepted",
+    "FinancingDisbursed",
+    "AssignmentNoticeAcknowledged",
+    "FinancingRepaid",
+    "FinancingCancelled",
+    "DiscountOfferPublished",
+    "DiscountOfferAccepted",
+    "DiscountOfferWithdrawn",
+    "PaymentRecorded",
+    "ReceivableOverdue",
+    "ReceivableFrozen",
+    "ReceivableUnfrozen",
+    "InvoiceVerificationAttested",
+    "LedgerUpgraded",
     "client_id_of",
     "Amount",
     "to_fen",

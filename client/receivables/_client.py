@@ -9,7 +9,7 @@ from datetime import date, datetime
 from typing import Any, TypeVar
 
 from fabric_protos.peer import transaction_pb2
-from pydantic import BaseModel, TypeAdapter
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from client.gateway import RetryPolicy
 from client.gateway._proposal import as_tuple
@@ -54,7 +54,7 @@ from ._models import (
     fen_sent,
 )
 from ..money import LEDGER_MAX_FEN, MAX_FEN, Amount
-from .errors import RuleViolation, rule_violation_from
+from .errors import RuleViolation, UnreadableAnswer, rule_violation_from
 
 CONTRACT_NAME = "receivables"
 """The contract's name in the chaincode: functions are ``receivables:<Transaction>``."""
@@ -199,10 +199,28 @@ class _Operations:
         return options
 
     @staticmethod
-    def _parse(model: Any, payload: bytes) -> Any:
-        if isinstance(model, TypeAdapter):
-            return model.validate_json(payload)
-        return model.model_validate_json(payload)
+    def _answer(kind: str, name: str, model: Any, payload: bytes) -> Any:
+        """The contract's answer as ``model``; :class:`UnreadableAnswer` when it is not of that shape.
+
+        A submit's answer is read after its transaction committed, so a failure to read it must never pass for a
+        failed call: the error says it committed and names the transaction, and a caller that retries on failure
+        (``cli.request_ids``) treats it as a call that took effect.
+
+        The models keep refusing fields they do not know (``Document``), also in answers, rather than skipping
+        them for forward compatibility with a newer contract: a claim's documents are what a bank finances on
+        (``client.receivables.audit`` decides from them), and a field added by a newer contract may change what the
+        others mean (a new encumbrance, a partial freeze), so a client that dropped it would act on an incomplete
+        claim without knowing. A new contract version is one the orgs approve (Fabric's lifecycle), which is when
+        their clients are upgraded too; a client left behind fails its reads loudly, and its writes say what
+        committed.
+        """
+        try:
+            if isinstance(model, TypeAdapter):
+                return model.validate_json(payload)
+            return model.model_validate_json(payload)
+        except Exception as problem:  # whatever the reading met, the answer cannot be given as its model
+            raise UnreadableAnswer(name, payload, _problem_in(problem), committed=kind == "submit",
+                                   transaction_id=getattr(payload, "transaction_id", None)) from problem
 
     @staticmethod
     def _refusal(error: GatewayError, name: str) -> Exception:
@@ -714,8 +732,9 @@ class ReceivablesClient(_Operations):
     (``network.get_contract("receivables", "receivables")``), and the Network for
     events and cross-org waits (``catch_up``). Changes are submitted (endorsed, ordered, committed before the method
     returns); queries are evaluated on one peer. Every method returns the document
-    the contract returned, as a model. A refusal raises
-    :class:`~client.receivables.errors.RuleViolation` with the rule's code.
+    the contract returned, as a model (one not of the model's shape raises
+    :class:`~client.receivables.errors.UnreadableAnswer`, which for a submit says that it committed). A refusal
+    raises :class:`~client.receivables.errors.RuleViolation` with the rule's code.
 
     The identity of the gateway connection is the caller: the contract decides
     from it what the caller may do (see the authorization matrix in
@@ -735,7 +754,7 @@ class ReceivablesClient(_Operations):
             if refusal is error:
                 raise
             raise refusal from error
-        return self._parse(model, payload)
+        return self._answer(kind, name, model, payload)
 
     def _readable_financing(self, financing_id: str) -> FinancingView | None:
         """The financing, for choosing who endorses an action on it; None when the contract refuses the caller
@@ -882,7 +901,7 @@ class AsyncReceivablesClient(_Operations):
             if refusal is error:
                 raise
             raise refusal from error
-        return self._parse(model, payload)
+        return self._answer(kind, name, model, payload)
 
     async def _readable_financing(self, financing_id: str) -> FinancingView | None:
         """The async twin of :meth:`ReceivablesClient._readable_financing`."""
@@ -1016,6 +1035,16 @@ def _no_endorser_of(error: EndorseError, org: str) -> bool:
     if NO_ENDORSING_PEERS in message:
         return [name.strip() for name in message.split(NO_ENDORSING_PEERS, 1)[1].split(",")] == [org]
     return bool(error.details) and all(detail.msp_id == org for detail in error.details)
+
+
+def _problem_in(error: Exception, shown: int = 3) -> str:
+    """What a model found wrong with an answer, on one line: the first ``shown`` fields' paths and problems, and
+    how many more (a document of another shape entirely has one per field)."""
+    if not isinstance(error, ValidationError):
+        return f"{type(error).__name__}: {error}".splitlines()[0]
+    problems = [": ".join(filter(None, (".".join(str(part) for part in e["loc"]), e["msg"]))) for e in error.errors()]
+    more = f"; and {len(problems) - shown} more" if len(problems) > shown else ""
+    return "; ".join(problems[:shown]) + more
 
 
 def _unique(items: Iterable[str | None]) -> list[str]:

@@ -6,18 +6,14 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from client.gateway import ChaincodeEvent
 
-EVENT_NAMES: tuple[str, ...] = (
-    "PartyRegistered", "PartyIdentityBound", "PartyIdentityUnbound", "ReceivableRegistered", "ReceivableConfirmed",
-    "ReceivableRejected", "ReceivableTransferred", "ReceivableSplit", "FinancingRequested", "FinancingWithdrawn",
-    "FinancingOffered", "FinancingOfferAccepted", "FinancingDisbursed", "AssignmentNoticeAcknowledged",
-    "FinancingRepaid", "FinancingCancelled", "DiscountOfferPublished", "DiscountOfferAccepted",
-    "DiscountOfferWithdrawn", "PaymentRecorded", "ReceivableOverdue", "ReceivableFrozen", "ReceivableUnfrozen",
-    "InvoiceVerificationAttested", "LedgerUpgraded",
-)
+from ._event_details import EVENT_DETAILS, EventDetails
+
+EVENT_NAMES: tuple[str, ...] = tuple(EVENT_DETAILS)
+"""Every event name the contract emits (each has its details model in ``EVENT_DETAILS``)."""
 
 
 class ReceivablesEvent(BaseModel):
@@ -51,6 +47,25 @@ class ReceivablesEvent(BaseModel):
     def payload(self) -> dict[str, Any]:
         """The JSON payload as the contract emitted it."""
         return {"event": self.name, "receivable_id": self.receivable_id, "tx_id": self.tx_id, **self.details}
+
+    def typed(self) -> EventDetails:
+        """``details`` as the model of this event's name (``EVENT_DETAILS``): amounts int fen, dates
+        ``datetime.date``, ``apr`` a Decimal; e.g. ``event.typed().face_amount`` of a ReceivableRegistered.
+
+        ValueError, naming the event, for a name this client has no model of or a field it does not know (a newer
+        contract's event: upgrade the client; ``details`` still holds every field as sent)."""
+        where = f"event {self.name!r} in block {self.block_number} tx {self.tx_id}"
+        model = EVENT_DETAILS.get(self.name)
+        if model is None:
+            raise ValueError(f"{where}: this client knows no event of that name (a newer contract's?): upgrade "
+                             "recfin, or read the event's `details`")
+        try:
+            return model.model_validate(self.details)
+        except ValidationError as problem:
+            from ._client import _problem_in   # imported when used: _client imports this module
+
+            raise ValueError(f"{where} does not read as {model.__name__}: {_problem_in(problem)} (a newer "
+                             "contract's event? upgrade recfin, or read the event's `details`)") from problem
 
 
 class ReceivablesEvents:

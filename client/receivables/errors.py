@@ -3,8 +3,14 @@
 ::
 
     ReceivablesError                 anything this package raises on purpose
-    └── RuleViolation                the contract refused the call: .rule (code), .detail,
-                                     .transaction_id; __cause__ is the client.gateway error
+    ├── RuleViolation                the contract refused the call: .rule (code), .detail,
+    │                                .transaction_id; __cause__ is the client.gateway error
+    └── UnreadableAnswer             (also a ValueError) the contract answered with a document this
+                                     client cannot read: .committed (True for a submit: it committed),
+                                     .transaction, .transaction_id, .answer (the raw bytes)
+
+Both pickle and copy with every field (a ProcessPool worker's error reaches the caller whole), as the
+``client.gateway`` errors do.
 
 Failures that are not business rules (peer unreachable, MVCC conflict at commit,
 a malformed argument the chaincode runtime refused before the contract ran)
@@ -17,9 +23,9 @@ from __future__ import annotations
 
 import re
 
-from client.gateway.errors import GatewayError
+from client.gateway.errors import GatewayError, _rebuild_error
 
-__all__ = ["ReceivablesError", "RuleViolation", "rule_violation_from", "RULE_PATTERN"]
+__all__ = ["ReceivablesError", "RuleViolation", "UnreadableAnswer", "rule_violation_from", "RULE_PATTERN"]
 
 RULE_PATTERN = re.compile(r"RULE ([a-z0-9]+(?:-[a-z0-9]+)*): ([^\n]*)")
 """How the contract words a refusal: ``RULE <code>: <what to do>``, inside the peer's message
@@ -28,6 +34,12 @@ RULE_PATTERN = re.compile(r"RULE ([a-z0-9]+(?:-[a-z0-9]+)*): ([^\n]*)")
 
 class ReceivablesError(Exception):
     """Base of the errors raised by ``client.receivables``."""
+
+    def __reduce__(self):
+        # The subclasses take keyword-only fields, which Exception's pickling (the class called with ``args``)
+        # cannot pass: rebuilt as client.gateway's errors are, so that they cross process boundaries (a
+        # ProcessPool worker's UnreadableAnswer) and copy.copy() keeps every field.
+        return _rebuild_error, (type(self), self.args, self.__dict__)
 
 
 class RuleViolation(ReceivablesError):
@@ -46,6 +58,34 @@ class RuleViolation(ReceivablesError):
         self.transaction_id: str | None = getattr(gateway_error, "transaction_id", None)
         self.gateway_error = gateway_error
         super().__init__(f"{transaction} refused: RULE {rule}: {detail}")
+
+
+class UnreadableAnswer(ReceivablesError, ValueError):
+    """The contract answered with a document of a shape this client does not know (most likely a newer contract
+    version's, with a field this version of the models does not have), so it cannot be returned as its model.
+
+    ``committed`` is True for a submit: its transaction committed before the answer was read, so what it did is on
+    the ledger and the call must not be sent again as though it had failed (under the same request id it changes
+    nothing). ``transaction_id`` names that transaction (None where the Contract does not tell it); ``answer`` is the
+    raw answer, ``problem`` what the model found wrong with it, ``transaction`` the contract function. False for an
+    evaluate, which wrote nothing. A ValueError too, as is the model's own ``ValidationError`` (its ``__cause__``).
+    """
+
+    def __init__(self, transaction: str, answer: bytes, problem: str, *, committed: bool,
+                 transaction_id: str | None = None) -> None:
+        self.transaction = transaction
+        self.answer = bytes(answer)
+        self.problem = problem
+        self.committed = committed
+        self.transaction_id = transaction_id
+        upgrade = "upgrade recfin to the contract's version to read such answers"
+        if committed:
+            in_tx = f" in transaction {transaction_id}" if transaction_id else ""
+            message = (f"{transaction} committed{in_tx}, but its answer cannot be read ({problem}): what it did is "
+                       f"on the ledger, so do not send it again as new; {upgrade}")
+        else:
+            message = f"{transaction} answered with a document this client cannot read ({problem}); {upgrade}"
+        super().__init__(message)
 
 
 def rule_violation_from(error: GatewayError, transaction: str) -> RuleViolation | None:

@@ -19,7 +19,7 @@ from contextlib import ExitStack
 from datetime import datetime, timezone
 from importlib.metadata import version as _version
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from pydantic import BaseModel, ConfigDict
 
@@ -151,23 +151,39 @@ def fit_gradient_boosting(train: Examples, *, seed: int):
     return model.fit(np.asarray(train.inputs, dtype=float), np.asarray(train.labels, dtype=int))
 
 
+def _silent(_line: str) -> None:
+    """Where no one asked to hear the stages."""
+
+
 def run(seed: int = DEFAULT_SEED, debtors: int = DEFAULT_DEBTORS, *, compare: bool = False,
-        held_out_share: float = 0.3) -> tuple[LatePaymentModel, EvaluationReport]:
-    """Simulate, split, fit, evaluate. Same seed and size: same model and figures."""
+        held_out_share: float = 0.3, say: Callable[[str], None] | None = None
+        ) -> tuple[LatePaymentModel, EvaluationReport]:
+    """Simulate, split, fit, evaluate. Same seed and size: same model and figures.
+
+    The stages take seconds each (a minute and more for thousands of debtors): ``say`` hears a line as each
+    begins, for a command to show its progress.
+    """
+    say = say or _silent
     cfg = SimulationConfig(debtors=debtors, seed=seed)
+    say(f"simulating the histories of {debtors} SYNTHETIC debtors (seed {seed})")
     t0 = time.perf_counter()
     histories = simulate(cfg)
     simulate_seconds = time.perf_counter() - t0
 
     train_ids, held_ids = split_debtors([h.debtor for h in histories], seed, held_out_share)
     dates = snapshot_dates(cfg.start, cfg.days)
+    say(f"building features: {len(train_ids)} training and {len(held_ids)} held-out debtors at {len(dates)} "
+        "as-of dates")
     train = build_examples([h for h in histories if h.debtor in train_ids], dates)
     held = build_examples([h for h in histories if h.debtor in held_ids], dates)
 
+    say(f"fitting the logistic regression on {len(train)} training examples")
     t0 = time.perf_counter()
     model = fit_logistic(train, seed=seed)
     fit_seconds = time.perf_counter() - t0
 
+    say(f"evaluating on {len(held)} held-out examples: AUC, Brier score and calibration, beside the baseline and "
+        "the ceiling")
     probabilities = [model.probability(row) for row in held.inputs]
     prior = sum(train.labels) / len(train.labels)
     report_model = metrics(probabilities, held.labels)
@@ -176,10 +192,12 @@ def run(seed: int = DEFAULT_SEED, debtors: int = DEFAULT_DEBTORS, *, compare: bo
                              held.labels)
     gb = None
     if compare:
+        say("fitting and calibrating a gradient-boosted model for comparison (isotonic, on folds of debtors)")
         gbm = fit_gradient_boosting(train, seed=seed)
         gb = metrics([float(p) for p in gbm.predict_proba(held.inputs)[:, 1]], held.labels)
 
     held_histories = [h for h in histories if h.debtor in held_ids]
+    say(f"timing the scorer on {len(held_histories)} held-out debtors")
     t0 = time.perf_counter()
     for h in held_histories:
         score_debtor(model, h, dates[-1])
@@ -327,17 +345,19 @@ Re-train: `{retrain}` (seed {report.seed}, {report.debtors} debtors).
 
 
 def train_and_save(seed: int = DEFAULT_SEED, debtors: int = DEFAULT_DEBTORS, out_dir: Path | None = None,
-                   *, compare: bool = True) -> tuple[LatePaymentModel, EvaluationReport, Path]:
+                   *, compare: bool = True, say: Callable[[str], None] | None = None
+                   ) -> tuple[LatePaymentModel, EvaluationReport, Path]:
     """Train, then write the artefact and its card. The folder is made before training (so a bad one fails
     first, not after minutes of work). Both files are written to temporary files first and renamed only once
     both are whole, the artefact last, so a failure (``OSError``, naming the file) never leaves a new artefact
-    beside the old card."""
+    beside the old card. ``say`` hears a line as each stage begins (:func:`run`'s, then the writing)."""
     from .model import MODELS_DIR
     out = Path(out_dir) if out_dir else MODELS_DIR
     out.mkdir(parents=True, exist_ok=True)
-    model, report = run(seed, debtors, compare=compare)
+    model, report = run(seed, debtors, compare=compare, say=say)
     path = out / f"{model.name}-{model.version}.json"
     card = out / f"{model.name}-{model.version}.card.md"
+    (say or _silent)(f"writing {card} and {path}")
     # the card first, the artefact last: the scorer loads the artefact, so it changes only once its card is in place
     _write_all_or_none([(card, model_card(model, report)), (path, model.to_text())])
     return model, report, path

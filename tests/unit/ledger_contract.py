@@ -38,6 +38,7 @@ from chaincode.receivables.config import DEFAULT_CONFIG, NetworkConfig
 from chaincode.shim import create_composite_key, split_composite_key
 from chaincode.testing import MemoryLedger, TestIdentity, make_identity
 from cli import connection
+from client.gateway import SubmitResult
 from client.gateway.errors import BlockWaitTimeoutError, EndorseError, ErrorDetail, EvaluateError
 from client.receivables import CONTRACT_NAME, ReceivablesClient
 from network import profiles
@@ -200,13 +201,13 @@ class LedgerContract:
                                 transaction_id=result.tx_id, details=[peer])
         return result
 
-    def submit(self, name, *, arguments=(), transient=None, endorsing_organizations=None, retry=None) -> bytes:
+    def submit(self, name, *, arguments=(), transient=None, endorsing_organizations=None, retry=None) -> SubmitResult:
         before = Snapshot.of(self.ledger) if self.submits is not None else None
         result = self._run(True, name, arguments, transient)
         if before is not None:
             named = None if endorsing_organizations is None else list(endorsing_organizations)
             self.submits.append(Submitted(name, result.tx_id, named, before, Snapshot.of(self.ledger)))
-        return result.payload
+        return SubmitResult(result.payload, result.tx_id)   # as the Gateway's: the bytes name their transaction
 
     def evaluate(self, name, *, arguments=(), transient=None, endorsing_organizations=None) -> bytes:
         return self._run(False, name, arguments, transient).payload

@@ -1,4 +1,5 @@
-"""Every `recfin` command's --help shows an example, and every command that prints data offers --json.
+"""Every `recfin` command's --help shows an example (every group's too, `recfin` itself included), and every
+command that prints data offers --json.
 
 Walks the real command tree of ``cli.main.main`` (plus the ``regulator`` and ``events``
 groups, in case they are not registered there yet).
@@ -19,9 +20,9 @@ HELD = {"cli.receivable_commands", "cli.regulator_commands", "cli.event_commands
         "cli.invoice_commands", "cli.finance_commands", "cli.risk_commands",
         "cli.network_commands", "cli.bench_commands", "cli.org_commands", "cli.chaincode_commands",
         "cli.host_commands"}
-# Commands that act and report one line, printing no data a machine would parse.
-NO_DATA = {("network", "logs"), ("chaincode", "restart"), ("network", "compose"),
-           ("network", "netns", "exec")}
+# Commands that print no data a machine would parse: a node's log, the compose file, another program's output.
+# docs/sdk-receivables.md names them as the commands without --json.
+NO_DATA = {("network", "logs"), ("network", "compose"), ("network", "netns", "exec")}
 
 
 def tree() -> click.Group:
@@ -39,7 +40,15 @@ def leaves(group: click.Group, path: tuple[str, ...] = ()):
             yield path + (name,), cmd
 
 
+def groups(group: click.Group, path: tuple[str, ...] = ()):
+    yield path, group
+    for name, cmd in sorted(group.commands.items()):
+        if isinstance(cmd, click.Group):
+            yield from groups(cmd, path + (name,))
+
+
 ALL = list(leaves(tree()))
+GROUPS = list(groups(main))
 
 
 def help_of(path: tuple[str, ...]) -> str:
@@ -61,6 +70,26 @@ def test_help_has_an_example(path, cmd):
     if not has_example and owner(cmd) not in HELD:
         pytest.xfail(f"{owner(cmd)} has no example yet")
     assert has_example, f"recfin {' '.join(path)} --help shows no 'Example:' running it"
+
+
+@pytest.mark.parametrize("path, group", GROUPS, ids=[" ".join(("recfin",) + p) for p, _ in GROUPS])
+def test_group_help_ends_with_an_example_of_its_commands(path, group):
+    """A group's --help ends (before its options and command list) with an Example running one of its commands."""
+    text = CliRunner().invoke(main, [*path, "--help"], terminal_width=200).output
+    description = text.split("\nOptions:", 1)[0]
+    assert "\n  Example:\n" in description, f"recfin {' '.join(path)} --help shows no 'Example:'"
+    example = [line for line in description.split("\n  Example:\n", 1)[1].splitlines() if line.strip()]
+    # example lines are indented under "Example:"; prose after them would be back at the margin of the text
+    assert all(line.startswith("    ") for line in example), f"recfin {' '.join(path)}: text after its example"
+    runs = [line.strip() for line in example if line.strip().startswith("recfin ") or " recfin " in line]
+    prefix = " ".join(("recfin",) + path) + " "
+    assert any(prefix in line for line in runs), f"no example line runs a command of {prefix.strip()}"
+
+
+def test_every_group_is_walked():
+    assert {p for p, _ in GROUPS} >= {(), ("receivable",), ("finance",), ("discount",), ("party",), ("regulator",),
+                                      ("request",), ("chaincode",), ("network",), ("network", "netns"), ("org",),
+                                      ("org", "user"), ("host",), ("invoice",), ("risk",), ("hsm",)}
 
 
 @pytest.mark.parametrize("path, cmd", ALL, ids=[" ".join(p) for p, _ in ALL])

@@ -81,7 +81,7 @@ def test_a_payment_whose_transaction_cannot_be_read_back_is_still_reported_as_pa
     monkeypatch.setattr(ReceivablesClient, "request", peer_unreachable)
     res = recfin("receivable", "pay", rid, "--amount", "500", "--request-id", "PAY-3", "--as", "coreenterprise")
     assert res.exit_code == 0, res.output
-    assert "tx: unknown: `recfin request get PAY-3` names it" in res.stdout
+    assert "tx: unknown: `recfin request get PAY-3 --as coreenterprise/treasurer` names it" in res.stdout
     assert "cannot read the payment's transaction (EvaluateError: [tx tx-r] UNAVAILABLE: evaluate call to endorser" \
            in res.stderr
     assert channel.submits[-1].transaction == "RecordPayment"
@@ -97,7 +97,7 @@ def test_a_payment_whose_request_record_does_not_parse_is_still_reported_as_paid
     monkeypatch.setattr(ReceivablesClient, "request", unreadable)
     res = recfin("receivable", "pay", rid, "--amount", "500", "--request-id", "PAY-4", "--as", "coreenterprise")
     assert res.exit_code == 0, res.output
-    assert "tx: unknown: `recfin request get PAY-4` names it" in res.stdout
+    assert "tx: unknown: `recfin request get PAY-4 --as coreenterprise/treasurer` names it" in res.stdout
     assert "cannot read the payment's transaction (ValidationError: " in res.stderr
     assert channel.submits[-1].transaction == "RecordPayment"
 

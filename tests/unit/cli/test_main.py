@@ -121,3 +121,20 @@ def test_deploy_without_binaries(runner):
 def test_restart_before_any_deploy(runner, tmp_path):
     res = runner.invoke(main, ["chaincode", "restart", "--name", "receivables"])
     assert res.exit_code == 1 and "never deployed" in res.output
+
+
+def test_restart_reports_the_servers_it_restarted_as_json_or_one_line(runner, monkeypatch):
+    from network import Network
+    asked = []
+
+    def restarted(self, name=None, restart=False):
+        asked.append((name, restart))
+        return ["receivables-coreenterprise", "receivables-supplier"]
+
+    monkeypatch.setattr(Network, "start_chaincode_servers", restarted)
+    res = runner.invoke(main, ["chaincode", "restart", "--json"])
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout) == {"restarted": ["receivables-coreenterprise", "receivables-supplier"]}
+    res = runner.invoke(main, ["chaincode", "restart", "--name", "receivables"])
+    assert res.stdout == "restarted 2 chaincode server(s): receivables-coreenterprise, receivables-supplier\n"
+    assert asked == [(None, True), ("receivables", True)]

@@ -475,3 +475,48 @@ def test_an_identity_whose_binding_other_orgs_hold_is_not_counted_as_left_to_act
     assert (step["outcome"], step["reason"]) == ("last-identity", dry["reason"])
     assert ledger.party() == [user_id(root, "supplier1"), user_id(root, "supplier2")]
     assert [t.transaction for t in ledger.channel.submits] == ["RegisterParty"]
+
+
+@pytest.mark.parametrize("as_json", [True, False], ids=["json", "text"])
+def test_an_unbind_that_committed_with_an_answer_this_client_cannot_read_is_done(runner, world, monkeypatch, as_json):
+    """A newer contract's answer: the unbind is on the ledger, so the step is done, not a failure to run again."""
+    from tests.unit.receivables_client.test_unreadable_answers import answers_as_a_newer_contract
+
+    root, _scripted, ledger = world
+    registered(world, "supplier1", "supplier2")
+    answers_as_a_newer_contract(monkeypatch, "UnbindPartyIdentity")
+    result = revoke(runner, "supplier2", *(["--json"] if as_json else []))
+    assert result.exit_code == 0, result.output
+    assert ledger.party() == [user_id(root, "supplier1")]
+    unbind = ledger.channel.submits[-1]
+    assert unbind.transaction == "UnbindPartyIdentity"
+    said = (f"UnbindPartyIdentity committed in transaction {unbind.tx_id}, but its answer cannot be read "
+            "(settlement_account: Extra inputs are not permitted)")
+    if as_json:
+        step = json.loads(result.stdout)["ledger"]
+        assert (step["outcome"], step["party"], step["next"]) == ("unbound", CODE, None)
+        assert step["reason"].startswith(said)
+    else:
+        assert f"ledger: supplier2 acts for {CODE} no more: its binding is removed; {said}" in result.stdout
+
+
+def test_a_question_whose_answer_this_client_cannot_read_unbinds_nothing_and_says_how_to_finish(runner, world,
+                                                                                                  monkeypatch):
+    from tests.unit.ledger_contract import LedgerContract
+
+    root, _scripted, ledger = world
+    registered(world, "supplier1", "supplier2")
+    evaluate = LedgerContract.evaluate
+
+    def newer(self, name, **options):
+        answer = json.loads(evaluate(self, name, **options))
+        return json.dumps({**answer, "settlement_account": "x"} if name == "FindIdentityParty" else answer).encode()
+
+    monkeypatch.setattr(LedgerContract, "evaluate", newer)
+    result = revoke(runner, "supplier2", "--json")
+    assert result.exit_code == 1, result.output
+    step = json.loads(result.stdout)["ledger"]
+    assert step["outcome"] == "failed" and step["reason"].startswith("FindIdentityParty answered with a document "
+                                                                     "this client cannot read")
+    assert step["next"].startswith("once the ledger answers, run this revoke again")
+    assert ledger.party() == [user_id(root, "supplier1"), user_id(root, "supplier2")]

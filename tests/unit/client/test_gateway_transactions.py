@@ -1,6 +1,7 @@
 """Proposal -> endorse -> submit -> commit: the bytes the client sends and what it does with replies."""
 
 import hashlib
+import pickle
 
 import grpc
 import pytest
@@ -102,11 +103,14 @@ def test_bad_argument_type_is_rejected(contract):
 def test_submit_transaction_signs_envelope_and_commit_request(contract, transport, credentials):
     key, identity = credentials
     transport.result = b"done"
-    assert contract.submit_transaction("Confirm", "R-1") == b"done"
+    result = contract.submit_transaction("Confirm", "R-1")
+    assert result == b"done"
 
     (endorse,) = transport.requests("endorse")
     (submit,) = transport.requests("submit")
     (commit,) = transport.requests("commit_status")
+    assert result.transaction_id == endorse.transaction_id      # which transaction committed it
+    assert pickle.loads(pickle.dumps(result)).transaction_id == endorse.transaction_id
     envelope = submit.prepared_transaction
     assert submit.transaction_id == endorse.transaction_id and submit.channel_id == CHANNEL
     verify(key.public_key(), envelope.signature, envelope.payload)
@@ -198,13 +202,14 @@ def test_mvcc_retry_is_bounded(contract, transport):
 
 def test_a_retry_sends_the_arguments_and_organisations_again_when_given_as_generators(contract, transport):
     transport.commit_codes = [transaction_pb2.MVCC_READ_CONFLICT, transaction_pb2.VALID]
-    contract.submit(
+    result = contract.submit(
         "Settle",
         arguments=(a for a in ["R-1", "1000"]),
         endorsing_organizations=(o for o in ["Org1MSP", "Org2MSP"]),
         retry=RetryPolicy(max_attempts=2),
     )
     endorsed = transport.requests("endorse")
+    assert result.transaction_id == endorsed[-1].transaction_id   # the attempt that committed, not the first
     assert [list(decode_proposal(r.proposed_transaction)[4].input.args) for r in endorsed] == [
         [b"Receivable:Settle", b"R-1", b"1000"]
     ] * 2

@@ -403,8 +403,13 @@ def test_evidence_that_cannot_be_written_after_the_call_is_printed_with_the_atte
     assert not evidence.exists()
 
 
-def test_evidence_that_cannot_be_written_after_a_lost_answer_is_printed_with_the_request_id(monkeypatch, tmp_path):
-    ledger = Ledger().serve(monkeypatch)
+def disk_full(path, data, **options):
+    """``write_atomically`` on a full disk."""
+    raise OSError(28, "No space left on device", str(path))
+
+
+def cut_off_after_sending(monkeypatch) -> list[str]:
+    """Each submit commits, then the client's connection drops before its answer; the request ids sent."""
     submit = LedgerContract.submit
     sent: list[str] = []
 
@@ -413,10 +418,13 @@ def test_evidence_that_cannot_be_written_after_a_lost_answer_is_printed_with_the
         sent.append(options["arguments"][-1])
         raise SubmitError("Socket closed", transaction_id="tx-cut", code=grpc.StatusCode.UNAVAILABLE)
 
-    def disk_full(path, data, **options):
-        raise OSError(28, "No space left on device", str(path))
-
     monkeypatch.setattr(LedgerContract, "submit", cut_off)
+    return sent
+
+
+def test_evidence_that_cannot_be_written_after_a_lost_answer_is_printed_with_the_request_id(monkeypatch, tmp_path):
+    ledger = Ledger().serve(monkeypatch)
+    sent = cut_off_after_sending(monkeypatch)
     monkeypatch.setattr(invoice_commands, "write_atomically", disk_full)
     r = run("attest", INVOICE, "--as", "bank/officer1", "--evidence", tmp_path / "evidence.json")
     assert r.exit_code == 3, r.output
@@ -556,3 +564,150 @@ def test_attest_without_a_request_id_whose_submit_was_cut_off_keeps_the_evidence
     assert again.exit_code == 0, again.output
     assert json.loads(again.stdout)["attestation"]["id"] == ledger.client("bank").request(sent[0]).result["id"]
     assert len(ledger.client("bank").invoice_attestations(invoice_fingerprint(read_invoice(INVOICE)))) == 1
+
+
+# ------------------------------------------------------------------ an answer this client cannot read, a name the OS refuses
+
+@pytest.mark.parametrize("request_id", [["--request-id", "VER-20"], []], ids=["written before", "written after"])
+def test_a_committed_attestation_whose_answer_cannot_be_read_keeps_its_evidence(monkeypatch, tmp_path, request_id):
+    """A newer contract's answer: the attestation committed with the evidence's digest, so the evidence stays."""
+    from ..receivables_client.test_unreadable_answers import answers_as_a_newer_contract
+
+    ledger = Ledger().serve(monkeypatch)
+    sent = answers_as_a_newer_contract(monkeypatch, "AttestInvoiceVerification")
+    evidence = tmp_path / "evidence.json"
+    r = run("attest", INVOICE, "--as", "bank/officer1", *request_id, "--evidence", evidence)
+    assert r.exit_code == 3, r.output
+    [record] = ledger.client("bank").invoice_attestations(invoice_fingerprint(read_invoice(INVOICE)))
+    assert f"AttestInvoiceVerification committed in transaction {record.tx_id}, but its answer cannot be read" \
+           in r.output
+    assert f"(request id {sent[0]}: it committed; `recfin request get {sent[0]} --as bank/officer1 --json`" in r.output
+    assert "cannot reach" not in r.output and "removed" not in r.output
+    assert evidence_on_ledger(ledger, evidence)
+    assert (tmp_path / "evidence.json.request-id").read_text(encoding="utf-8") == f"{sent[0]}\n"
+
+
+def test_a_committed_attestation_whose_answer_cannot_be_read_prints_evidence_it_cannot_write(monkeypatch, tmp_path):
+    from ..receivables_client.test_unreadable_answers import answers_as_a_newer_contract
+
+    ledger = Ledger().serve(monkeypatch)
+    sent = answers_as_a_newer_contract(monkeypatch, "AttestInvoiceVerification")
+
+    def disk_full(path, data, **options):
+        raise OSError(28, "No space left on device", str(path))
+
+    monkeypatch.setattr(invoice_commands, "write_atomically", disk_full)
+    r = run("attest", INVOICE, "--as", "bank/officer1", "--evidence", tmp_path / "evidence.json")
+    assert r.exit_code == 3, r.output
+    assert r.stderr.strip().endswith(f"(request id {sent[0]}: it committed; {tmp_path / 'evidence.json'}: No space "
+                                     "left on device, so its evidence document is printed on stdout instead: keep it)")
+    [record] = ledger.client("bank").invoice_attestations(invoice_fingerprint(read_invoice(INVOICE)))
+    assert canonical_digest(json.loads(r.stdout)) == record.evidence_digest
+
+
+def test_a_read_this_client_cannot_read_is_not_called_an_unreachable_ledger(monkeypatch):
+    Ledger().serve(monkeypatch)
+    assert run("attest", INVOICE, "--as", "bank/officer1").exit_code == 0
+    evaluate = LedgerContract.evaluate
+
+    def newer(self, name, **options):
+        records = json.loads(evaluate(self, name, **options))
+        return json.dumps([{**record, "reviewed_by": "x"} for record in records]).encode()
+
+    monkeypatch.setattr(LedgerContract, "evaluate", newer)
+    r = run("attestations", INVOICE, "--as", "supplier/supplier1")
+    assert r.exit_code == 3, r.output
+    assert r.output.startswith("Error: GetInvoiceAttestations answered with a document this client cannot read "
+                               "(0.reviewed_by: Extra inputs are not permitted)"), r.output
+
+
+def test_an_attest_with_a_request_id_that_fails_but_is_not_refused_keeps_its_evidence_for_the_retry(monkeypatch,
+                                                                                                   tmp_path):
+    """Only a refusal by a rule proves the evidence holds nothing attested: any other failure keeps it."""
+    ledger = Ledger().serve(monkeypatch)
+    submit = LedgerContract.submit
+
+    def unreachable(self, name, **options):
+        raise EndorseError("failed to endorse transaction", transaction_id="tx-e", code=grpc.StatusCode.UNAVAILABLE)
+
+    monkeypatch.setattr(LedgerContract, "submit", unreachable)
+    evidence = tmp_path / "evidence.json"
+    attest = ["attest", INVOICE, "--as", "bank/officer1", "--request-id", "VER-21", "--evidence", evidence]
+    failed = run(*attest)
+    assert failed.exit_code == 3, failed.output
+    assert f"{evidence} is kept: the same command with --request-id VER-21 sends it again" in failed.output
+    written = evidence.read_text(encoding="utf-8")
+    monkeypatch.setattr(LedgerContract, "submit", submit)
+    assert run(*attest).exit_code == 0
+    assert evidence.read_text(encoding="utf-8") == written and evidence_on_ledger(ledger, evidence)
+
+
+def name_max(folder: Path) -> int:
+    return os.pathconf(folder, "PC_NAME_MAX")
+
+
+@pytest.mark.parametrize("request_id", [["--request-id", "VER-22"], []], ids=["written before", "written after"])
+@pytest.mark.parametrize("name_bytes", [lambda folder: name_max(folder) + 45,
+                                        # fits, and so does FILE.request-id; the names their writes stage do not
+                                        lambda folder: name_max(folder) - len(".request-id")],
+                         ids=["too long", "too long to stage"])
+@pytest.mark.parametrize("below", [(), ("new", "folders")], ids=["in its folder", "in folders to make"])
+def test_an_evidence_name_the_os_refuses_is_refused_before_the_call(monkeypatch, tmp_path, request_id, name_bytes,
+                                                                    below):
+    ledger = Ledger().serve(monkeypatch)
+    evidence = tmp_path.joinpath(*below) / ("e" * (name_bytes(tmp_path) - len(".json")) + ".json")
+    r = run("attest", INVOICE, "--as", "bank/officer1", *request_id, "--evidence", evidence)
+    assert r.exit_code == 2, r.output
+    assert f"cannot write {evidence}: File name too long; nothing was attested: give another --evidence path " \
+           "(a shorter name)" in r.output
+    assert ledger.opened == [] and list(tmp_path.iterdir()) == []
+
+
+# ------------------------------------------------------------------ evidence paths through '..', and the folders made
+
+@pytest.mark.parametrize("request_id", [["--request-id", "VER-23"], []], ids=["written before", "written after"])
+@pytest.mark.parametrize("path", ["newdir/..", "newdir/../" + "e" * 300 + ".json", "a/b/../e.json"],
+                         ids=["a folder", "a name too long", "a file"])
+def test_an_evidence_path_through_dot_dot_is_refused_before_anything_is_made_or_sent(monkeypatch, tmp_path,
+                                                                                     request_id, path):
+    """Through '..' the folders checked, made and removed were not the ones the path named: an attestation
+    committed and then could not write its evidence, or folders were left behind."""
+    ledger = Ledger().serve(monkeypatch)
+    monkeypatch.chdir(tmp_path)
+    r = run("attest", INVOICE, "--as", "bank/officer1", *request_id, "--evidence", path)
+    assert r.exit_code == 2, r.output
+    assert f"Invalid value for '--evidence': '{path}' goes through '..'" in r.output
+    assert ledger.opened == [] and list(tmp_path.iterdir()) == []
+
+
+def test_an_evidence_path_naming_a_folder_is_refused(monkeypatch, tmp_path):
+    ledger = Ledger().serve(monkeypatch)
+    r = run("attest", INVOICE, "--as", "bank/officer1", "--evidence", f"{tmp_path}/new/")
+    assert r.exit_code == 2 and "names a folder, not a file" in r.output, r.output
+    assert ledger.opened == [] and list(tmp_path.iterdir()) == []
+
+
+def test_a_refused_attest_removes_only_the_folders_it_made(monkeypatch, tmp_path):
+    """A folder another process made meanwhile, above the ones the evidence was written in, is not this
+    command's to remove."""
+    Ledger().serve(monkeypatch)
+    check = invoice_commands._check_creatable
+
+    def checked_then_another_makes_a_folder(evidence_file):
+        check(evidence_file)
+        (tmp_path / "a").mkdir()
+
+    monkeypatch.setattr(invoice_commands, "_check_creatable", checked_then_another_makes_a_folder)
+    evidence = tmp_path / "a" / "b" / "evidence.json"
+    r = run("attest", INVOICE, "--as", "supplier/supplier1", "--request-id", "VER-24", "--evidence", evidence)
+    assert r.exit_code == 1 and f"{evidence} was removed" in r.output, r.output
+    assert [p.relative_to(tmp_path) for p in tmp_path.rglob("*")] == [Path("a")]
+
+
+def test_evidence_that_cannot_be_written_after_the_call_leaves_no_folder_made_for_it(monkeypatch, tmp_path):
+    ledger = Ledger().serve(monkeypatch)
+    monkeypatch.setattr(invoice_commands, "write_atomically", disk_full)
+    r = run("attest", INVOICE, "--as", "bank/officer1", "--evidence", tmp_path / "new" / "folders" / "e.json")
+    assert r.exit_code == 3 and "No space left on device" in r.stderr, r.output
+    assert len(ledger.client("bank").invoice_attestations(invoice_fingerprint(read_invoice(INVOICE)))) == 1
+    assert list(tmp_path.iterdir()) == []

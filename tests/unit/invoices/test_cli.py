@@ -135,6 +135,35 @@ def test_read_text_layer_pdf(tmp_path):
     assert r.exit_code == 0 and "READ:" in r.output  # a text layer is exact
 
 
+@pytest.mark.skipif(_render.cjk_font() is None, reason="no CJK font (OS package fonts-wqy-zenhei)")
+def test_a_read_invoice_written_out_goes_on_to_verify(tmp_path):
+    pytest.importorskip("fpdf", reason="fpdf2 (test dependency) renders the text-layer PDF")
+    path = _render.save_text_pdf(invoice(), tmp_path / "inv.pdf")
+    out = tmp_path / "read" / "invoice.json"
+    out.parent.mkdir()
+    r = run("read", path, "--invoice-out", out)
+    assert r.exit_code == 0 and f"invoice written to {out}" in r.output
+    assert json.loads(out.read_text())["format"] == "recfin.invoice/1"
+    checked = run("verify", out, "--today", "2026-09-10", "--debtor", BUYER.tax_id, "--supplier", SELLER.tax_id,
+                  "--json")
+    assert checked.exit_code == 0, checked.output
+    assert json.loads(checked.stdout)["fingerprint"] == json.loads(run("verify", SAMPLES / "einvoice.xml", "--today",
+                                                                       "2026-09-10", "--json").stdout)["fingerprint"]
+
+
+@pytest.mark.skipif(_render.cjk_font() is None, reason="no CJK font (OS package fonts-wqy-zenhei)")
+def test_an_incomplete_reading_writes_no_invoice(tmp_path, monkeypatch):
+    pytest.importorskip("fpdf", reason="fpdf2 (test dependency) renders the text-layer PDF")
+    from cli import invoice_commands
+    path = _render.save_text_pdf(invoice(), tmp_path / "inv.pdf")
+    whole = invoice_commands.read_scan(path)
+    # a reading that left fields out has no invoice: nothing to write
+    monkeypatch.setattr(invoice_commands, "read_scan", lambda *a, **k: whole.model_copy(update={"invoice": None}))
+    out = tmp_path / "invoice.json"
+    r = run("read", path, "--invoice-out", out)
+    assert f"{out} not written: the reading is incomplete" in r.output and not out.exists()
+
+
 def test_read_without_tesseract_exits_3(tmp_path, monkeypatch):
     monkeypatch.setattr(shutil, "which", lambda name: None)
     png = tmp_path / "x.png"

@@ -13,7 +13,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from cli import connection
+from cli import connection, event_commands
 from cli.event_commands import events
 from cli.receivable_commands import COMMANDS
 from cli.regulator_commands import regulator
@@ -165,6 +165,7 @@ def test_statistics_table_and_json(ledger):
     res = invoke("regulator", "statistics")
     assert res.exit_code == 0, res.output
     assert "TOTAL" in res.output and "CNY 113,000.00" in res.output and "CNY 28,250.00" in res.output
+    assert "25.00%" in res.output and "0.2500" not in res.output   # the share is a ratio, not an amount
     assert "by status: CONFIRMED 1" in res.output
     alias = invoke("receivable", "stats", "--json")
     assert json.loads(alias.output) == fakes.statistics()
@@ -246,6 +247,26 @@ def test_a_ctrl_c_while_the_checkpoint_is_written_still_records_the_event_printe
         real(self, event)
 
     monkeypatch.setattr(FileCheckpointer, "checkpoint_chaincode_event", interrupted_on_the_second)
+    res = invoke("events", "--start-block", "0", "--checkpoint", str(checkpoint))
+    assert res.exit_code == 0, res.output
+    assert "stopped after 2 event(s)" in res.output
+    assert json.loads(checkpoint.read_text()) == {"blockNumber": 6, "transactionId": "t2"}   # a resume starts at t3
+
+
+def test_a_ctrl_c_while_an_event_line_is_written_records_that_event(ledger, tmp_path, monkeypatch):
+    checkpoint = tmp_path / "events.checkpoint"
+    ledger.network = FakeNetwork([chaincode_event(5, "t1"), chaincode_event(6, "t2"), chaincode_event(7, "t3")])
+    real_echo = event_commands.click.echo
+    lines = []
+
+    def interrupted_writing_the_second(message=None, *args, **kwargs):
+        real_echo(message, *args, **kwargs)
+        if isinstance(message, str) and message.startswith("block "):
+            lines.append(message)
+            if len(lines) == 2:
+                raise KeyboardInterrupt   # as a Ctrl-C while the write is blocked on a full pipe would
+
+    monkeypatch.setattr(event_commands.click, "echo", interrupted_writing_the_second)
     res = invoke("events", "--start-block", "0", "--checkpoint", str(checkpoint))
     assert res.exit_code == 0, res.output
     assert "stopped after 2 event(s)" in res.output

@@ -24,6 +24,7 @@ from .fakes import BANK, CORE, TIER1, TIER2, FakeContract
 from .test_cli import profile
 
 R, MOVED, KEPT = "R-00000000000000a1", "R-00000000000000a1.1", "R-00000000000000a1.2"
+DISPUTED = "R-00000000000000d2"  # the second delivery's claim
 BANK2 = demo_commands.SECOND_BANK_CODE_BODY + "X"
 
 
@@ -38,8 +39,8 @@ class Ledger:
     def __init__(self, second_bank_party: str = BANK2):
         self.contracts: dict[tuple, FakeContract] = {}
         self.second_bank_party = second_bank_party
-        self.frozen = False
-        self.registrations = 0
+        self.frozen: dict[str, dict] = {}  # receivable id -> its freeze order
+        self.invoices: list[str] = []
         self.requests = 0
 
     def tx(self, name: str) -> dict:
@@ -49,17 +50,27 @@ class Ledger:
         org, user, admin = who
         me = {("bank", "officer1"): fakes.party(uscc=BANK, msp_id="BankMSP", role="financier"),
               ("bank", "officer2"): fakes.party(uscc=self.second_bank_party, msp_id="BankMSP", role="financier")}
-        due = (demo_commands.business_today() + timedelta(days=90)).isoformat()
+        today = demo_commands.business_today()
+        due = (today + timedelta(days=90)).isoformat()
         kept = fakes.receivable(id=KEPT, due_date=due, outstanding=8_300_000, face_amount=8_300_000, parent_id=R,
                                 status="CONFIRMED", last=self.tx("TransferReceivable"))
         moved = fakes.receivable(id=MOVED, due_date=due, holder=TIER2, outstanding=3_000_000, face_amount=3_000_000, parent_id=R,
                                  last=self.tx("TransferReceivable"))
 
-        def register(_args):
-            self.registrations += 1
-            if self.registrations > 1:
+        disputed = fakes.receivable(id=DISPUTED, root_id=DISPUTED, due_date=due, face_amount=2_260_000,
+                                    outstanding=2_260_000, last=self.tx("ConfirmReceivable2"))
+
+        def register(args):
+            number = json.loads(args[0])["invoices"][0]["number"]
+            if number in self.invoices:
                 raise refusal("invoice-already-financed")
-            return fakes.receivable(status="REGISTERED", last=self.tx("RegisterReceivable"))
+            self.invoices.append(number)
+            first = len(self.invoices) == 1
+            return {**(fakes.receivable() if first else disputed), "status": "REGISTERED",
+                    "last": self.tx("RegisterReceivable" + ("" if first else "2"))}
+
+        def confirm(args):
+            return fakes.receivable(last=self.tx("ConfirmReceivable")) if args[0] == R else disputed
 
         def request(_args):
             self.requests += 1
@@ -74,18 +85,15 @@ class Ledger:
                                last=self.tx("MakeFinancingOffer" + ("2" if bank2 else "1")))
 
         def freeze(args):
-            self.frozen = True
-            return fakes.receivable(id=KEPT, frozen={"order_reference": args[1], "by": "reg", "date": "2026-03-05",
-                                                     "tx_id": "f" * 64}, last=self.tx("FreezeReceivable"))
-
-        def unfreeze(_args):
-            self.frozen = False
-            return {**kept, "last": self.tx("UnfreezeReceivable")}
+            self.frozen[args[0]] = {"order_reference": args[1], "by": "reg", "date": "2026-03-05", "tx_id": "f" * 64}
+            return {**disputed, "frozen": self.frozen[args[0]], "last": self.tx("FreezeReceivable")}
 
         def pay(args):
-            if self.frozen:
+            if args[0] in self.frozen:
                 raise refusal("receivable-frozen")
             return fakes.receivable(id=KEPT, outstanding=0, status="SETTLED", last=self.tx("RecordPayment"),
+                                    payments=[{"amount": int(args[1]), "payee": BANK2, "payee_role": "financier",
+                                               "date": today.isoformat(), "tx_id": "p" * 64}],
                                     allocations=[{"receivable_id": KEPT, "amount": int(args[1]), "payee": BANK2,
                                                   "outstanding": 0}])
 
@@ -95,7 +103,7 @@ class Ledger:
             "RegisterParty": lambda args: fakes.party(**{k: json.loads(args[0])[k] for k in ("uscc", "name", "role")},
                                                       registered=self.tx("RegisterParty")),
             "RegisterReceivable": register,
-            "ConfirmReceivable": fakes.receivable(last=self.tx("ConfirmReceivable")),
+            "ConfirmReceivable": confirm,
             "TransferReceivable": fakes.receivable(status="SPLIT", children=[MOVED, KEPT], outstanding=0,
                                                    last=self.tx("TransferReceivable"),
                                                    children_records=[moved, kept]),
@@ -105,7 +113,8 @@ class Ledger:
             "AcceptFinancingOffer": {**financed, "last": self.tx("AcceptFinancingOffer")},
             "GetOfferTerms": fakes.terms(advance_rate="0.85", discount_rate="0.032"),
             "GetReceivable": lambda args: {R: fakes.receivable(status="SPLIT", outstanding=0, children=[MOVED, KEPT]),
-                                           MOVED: moved, KEPT: kept}[args[0]],
+                                           MOVED: moved, KEPT: kept,
+                                           DISPUTED: {**disputed, "frozen": self.frozen.get(DISPUTED)}}[args[0]],
             "RecordDisbursement": {**financed, "status": "DISBURSED", "notice_id": "N-1",
                                    "last": self.tx("RecordDisbursement")},
             "AcknowledgeAssignment": fakes.notice(status="ACKNOWLEDGED", last=self.tx("AcknowledgeAssignment")),
@@ -116,7 +125,6 @@ class Ledger:
                                                   "discount": 37_500}]},
             "GetStatistics": fakes.statistics(),
             "FreezeReceivable": freeze,
-            "UnfreezeReceivable": unfreeze,
             "RecordPayment": pay,
             "RecordRepayment": {**financed, "status": "REPAID", "last": self.tx("RecordRepayment")},
             "GetProvenance": {"id": R, "root_id": R, "ancestors": [],
@@ -191,15 +199,27 @@ def test_the_story_compares_two_offers_freezes_and_settles(ledger, tmp_path):
     assert ledger.calls("AcceptFinancingOffer") == [(("supplier", "supplier1", False), ["O-2"])]
     assert [who for who, _ in ledger.calls("RecordDisbursement")] == [("bank", "officer2", False)]
     assert out["chosen_offer"] == "O-2" and [p["offer_id"] for p in out["proposals"]] == ["O-2", "O-1"]
-    # the regulator froze the financed part under an order, a payment was refused, then the freeze was lifted
+    # a second delivery's claim was registered on its own invoice and confirmed; the regulator froze it under an
+    # order and never lifted the freeze
+    registered = [json.loads(args[0]) for _, args in ledger.calls("RegisterReceivable")]
+    assert [r["face_amount"] for r in registered] == [11_300_000, 11_300_000, 2_260_000]
+    assert registered[2]["invoices"][0]["number"] != registered[0]["invoices"][0]["number"]
+    assert [args[0] for _, args in ledger.calls("ConfirmReceivable")] == [R, DISPUTED]
     (who, (rid, order)), = ledger.calls("FreezeReceivable")
-    assert who[0] == "regulator" and rid == KEPT and order.startswith("DEMO-")
+    assert who[0] == "regulator" and rid == DISPUTED and order.startswith("DEMO-")
+    assert ledger.calls("UnfreezeReceivable") == []
+    # at maturity the financed part was paid to the bank and repaid; the payment on the frozen claim was refused
+    payments = ledger.calls("RecordPayment")
+    assert [args[:2] for _, args in payments] == [[KEPT, "8300000"], [DISPUTED, "2260000"]]
+    assert [s["actor"] for s in out["steps"] if s["what"].startswith("record repayment")] == ["bank2"]
     refusals = {s["rule"]: s for s in out["steps"] if "rule" in s}
     assert set(refusals) == {"invoice-already-financed", "financing-already-live", "receivable-frozen"}
-    assert len(ledger.calls("UnfreezeReceivable")) == 1
-    payments = ledger.calls("RecordPayment")
-    assert len(payments) == 2 and payments[-1][1][:2] == [KEPT, "8300000"]
-    assert [s["actor"] for s in out["steps"] if s["what"].startswith("record repayment")] == ["bank2"]
+    assert refusals["receivable-frozen"]["what"] == f"pay {DISPUTED} while it is frozen -> refused"
+    # paid ahead of maturity, and the step says when it was paid and when it was due
+    (paid,) = [s for s in out["steps"] if s["what"].startswith("pay CNY 83,000.00 to the bank")]
+    today = demo_commands.business_today()
+    assert (paid["paid_on"], paid["due"], paid["late"]) == (today.isoformat(), (today + timedelta(days=90)).isoformat(),
+                                                            False)
     # the second bank is its own party, with its own valid credit code
     parties = [json.loads(args[0]) for _, args in ledger.calls("RegisterParty")]
     assert {p["name"]: p["uscc"] for p in parties if p["role"] == "financier"} == {"First Bank": BANK,
@@ -208,7 +228,9 @@ def test_the_story_compares_two_offers_freezes_and_settles(ledger, tmp_path):
     assert {"core", "tier1", "tier2", "bank", "bank2", "regulator"} <= {s["actor"] for s in out["steps"]}
     assert all({"actor", "what", "tx_id"} <= set(s) for s in out["steps"])
     assert out["receivable_id"] == R and out["financing_id"] == "F-00000000000000b1"
-    assert [row["id"] for row in out["ledger"]] == [R, MOVED, KEPT]
+    assert out["disputed_receivable_id"] == DISPUTED
+    assert [row["id"] for row in out["ledger"]] == [R, MOVED, KEPT, DISPUTED]
+    assert [row["id"] for row in out["ledger"] if row["frozen"]] == [DISPUTED]
     assert out["statistics"] == fakes.statistics()
 
 
@@ -217,9 +239,9 @@ def test_the_json_document_has_the_documented_keys_and_amounts_in_fen(ledger):
     assert res.exit_code == 0, res.output
     out = json.loads(res.stdout)
     # docs/sdk-receivables.md, `recfin demo`: the people's tables are not part of it
-    assert set(out) == {"steps", "receivable_id", "financing_id", "chosen_offer", "chosen_bank", "proposals", "ledger",
-                        "statistics", "provenance"}
-    assert [row["outstanding"] for row in out["ledger"]] == [0, 3_000_000, 8_300_000]     # as the doubles answer
+    assert set(out) == {"steps", "receivable_id", "financing_id", "chosen_offer", "chosen_bank", "disputed_receivable_id",
+                        "proposals", "ledger", "statistics", "provenance"}
+    assert [row["outstanding"] for row in out["ledger"]] == [0, 3_000_000, 8_300_000, 2_260_000]  # as the doubles answer
     assert all(type(row["outstanding"]) is int for row in out["ledger"])
 
 
@@ -251,8 +273,15 @@ def test_people_get_steps_with_tx_ids_and_the_ledger_state(ledger):
     assert FakeNetwork.instances == []  # --skip-setup: no network management
     assert "accept bank2's offer, the cheaper" in res.output and "AcceptFinancingOffer-tx" in res.output
     assert "Ledger state" in res.output and "CNY 83,000.00" in res.output and "TOTAL" in res.output
-    # the steps' amounts read as money on the console (--json carries them as integer fen)
+    # the steps' amounts read as money on the console (--json carries them as integer fen), ratios as percentages
     assert "face=CNY 113,000.00" in res.output and "frozen=yes" in res.output and "all-in, CNY " in res.output
+    assert "split CNY 30,000.00 to its tier-2 supplier" in res.output
+    assert "exposure=CNY 113,000.00  financed_share=25.00%" in res.output   # the doubles' statistics: 0.2500
+    # the early settlement is said to be early, and the frozen claim is shown frozen and unpaid at the end (the
+    # notes are wrapped: read as one line)
+    said = " ".join(res.output.split())
+    assert "pays now, ahead of the due date" in said and "90 days before the due date" in said
+    assert f"{DISPUTED} stays frozen under order DEMO-" in said and "CNY 22,600.00 unpaid" in said
 
 
 def test_a_ledger_where_officer2_acts_for_first_bank_still_tells_the_story(ledger):

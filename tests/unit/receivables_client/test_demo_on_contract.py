@@ -10,6 +10,7 @@ and the submits that wrote them.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 from datetime import datetime, timedelta, timezone
 
@@ -38,7 +39,8 @@ STORY_EVENTS = [
     "ReceivableRegistered", "ReceivableConfirmed", "ReceivableSplit", "FinancingRequested",
     "FinancingOffered", "FinancingOffered", "FinancingOfferAccepted", "FinancingDisbursed",
     "AssignmentNoticeAcknowledged", "DiscountOfferPublished", "DiscountOfferAccepted",
-    "ReceivableFrozen", "ReceivableUnfrozen", "PaymentRecorded", "FinancingRepaid",
+    "ReceivableRegistered", "ReceivableConfirmed",  # the second delivery's claim
+    "ReceivableFrozen", "PaymentRecorded", "FinancingRepaid",  # no ReceivableUnfrozen: the freeze stays
 ]
 
 
@@ -87,9 +89,10 @@ def test_the_story_passes_the_contract_and_leaves_its_outcome_on_the_ledger(worl
     assert [c.split(",")[0] for c in parties[BANK]["client_ids"]] == ["x509::CN=officer1"]
 
     # the claim: registered by tier 1 on one invoice, confirmed by the core enterprise, split in two
-    r = out["receivable_id"]
+    r, d = out["receivable_id"], out["disputed_receivable_id"]
     root, moved, kept = doc(keys.RECEIVABLE, r), doc(keys.RECEIVABLE, f"{r}.1"), doc(keys.RECEIVABLE, f"{r}.2")
-    assert set(channel.documents(keys.RECEIVABLE)) == {r, f"{r}.1", f"{r}.2"}  # the refused one wrote nothing
+    disputed = doc(keys.RECEIVABLE, d)
+    assert set(channel.documents(keys.RECEIVABLE)) == {r, f"{r}.1", f"{r}.2", d}  # the refused one wrote nothing
     assert (root["creditor"], root["debtor"], root["status"], root["children"]) == (TIER1, CORE, "SPLIT",
                                                                                     [moved["id"], kept["id"]])
     (invoice,) = root["invoices"]
@@ -112,6 +115,11 @@ def test_the_story_passes_the_contract_and_leaves_its_outcome_on_the_ledger(worl
     assert (payment["payee"], payment["payee_role"], payment["amount"], payment["discount"]) == (
         BANK2, "financier", 8_300_000, 0)
     assert (kept["status"], kept["outstanding"]) == ("SETTLED", 0)
+    # settled at maturity by the debtor's payment, made (and dated by the ledger) ahead of the due date: on time
+    assert (payment["method"], payment["date"], payment["late"]) == ("payment", today.isoformat(), False)
+    assert payment["date"] < kept["due_date"] == due
+    assert (step_value(out, "pay CNY 83,000.00 to the bank", "paid_on"),
+            step_value(out, "pay CNY 83,000.00 to the bank", "due")) == (payment["date"], due)
 
     # the moved part: settled early at 5% APR over the 90 days left, the discount and the cash adding up to its face
     offer = doc(keys.DISCOUNT, step_value(out, "publish early-payment offer", "offer"))
@@ -126,23 +134,38 @@ def test_the_story_passes_the_contract_and_leaves_its_outcome_on_the_ledger(worl
     assert step_value(out, "register receivable", "face") == root["face_amount"]
     assert (step_value(out, "take early payment", "paid"), step_value(out, "take early payment", "discount")) == (
         early["amount"], early["discount"])
-    assert set(step_value(out, "read the exposure", "exposure")) == {"CNY"}
+    # before the freeze, the regulator saw the financed part and the second delivery's claim outstanding
+    assert step_value(out, "read the exposure", "exposure") == {"CNY": 8_300_000 + 2_260_000}
     compared = step_value(out, "compare the offers", "offers")
     assert {o: v["net_cash"] for o, v in compared.items()} == {
         p["offer_id"]: p["net_cash"] for p in out["proposals"] if p["eligible"]}
 
-    # frozen under the order while the refused payment was tried, then lifted: it does not end frozen
-    history = channel.ledger.history[create_composite_key(keys.RECEIVABLE, [kept["id"]])]
-    frozen = [json.loads(h.value)["frozen"] for h in history]
-    orders = [f["order_reference"] for f in frozen if f]
-    assert len(orders) == 1 and orders[0].startswith(f"DEMO-{today:%Y%m%d}-") and kept["frozen"] is None
+    # the disputed claim: the second delivery's, on its own invoice, confirmed, frozen by the regulator under an
+    # order, and still frozen and wholly unpaid at the end (its payment at maturity refused)
+    (second_invoice,) = disputed["invoices"]
+    assert second_invoice["number"] != invoice["number"] and second_invoice["amount"] + second_invoice["tax"] == 2_260_000
+    assert (disputed["holder"], disputed["debtor"], disputed["status"], disputed["due_date"]) == (
+        TIER1, CORE, "CONFIRMED", due)
+    assert disputed["face_amount"] == disputed["outstanding"] == 2_260_000 and disputed["payments"] == []
+    assert disputed["frozen"]["order_reference"].startswith(f"DEMO-{today:%Y%m%d}-")
+    assert (disputed["frozen"]["by"], disputed["frozen"]["date"]) == (REGULATOR, today.isoformat())
+    assert [s["actor"] for s in out["steps"] if s.get("rule") == "receivable-frozen"] == ["core"]
+    assert step_value(out, f"pay {d} while it is frozen", "rule") == "receivable-frozen"
+    # no other claim of the story was ever frozen
+    for settled in (root, moved, kept):
+        history = channel.ledger.history[create_composite_key(keys.RECEIVABLE, [settled["id"]])]
+        assert all(json.loads(h.value)["frozen"] is None for h in history)
     assert {s["rule"] for s in out["steps"] if "rule" in s} == {
         "invoice-already-financed", "financing-already-live", "receivable-frozen"}
 
-    # what the demo printed is what the ledger holds
-    assert out["ledger"] == [{"id": d["id"], "holder": d["holder"], "status": d["status"],
-                              "outstanding": d["outstanding"], "frozen": d["frozen"]} for d in (root, moved, kept)]
-    assert {k: v for k, v in out["statistics"]["count_by_status"].items() if v} == {"SPLIT": 1, "SETTLED": 2}
+    # what the demo printed is what the ledger holds: the rest settled, the disputed claim the debtor's exposure
+    assert out["ledger"] == [{"id": x["id"], "holder": x["holder"], "status": x["status"],
+                              "outstanding": x["outstanding"], "frozen": x["frozen"]}
+                             for x in (root, moved, kept, disputed)]
+    assert {k: v for k, v in out["statistics"]["count_by_status"].items() if v} == {
+        "CONFIRMED": 1, "SPLIT": 1, "SETTLED": 2}
+    exposure = out["statistics"]["per_debtor"][CORE]["CNY"]
+    assert (exposure["exposure"], exposure["financed"], exposure["receivables"]) == (2_260_000, 0, 1)
 
 
 def test_each_change_of_the_story_is_one_committed_transaction_with_one_event(world):
@@ -157,7 +180,7 @@ def test_each_change_of_the_story_is_one_committed_transaction_with_one_event(wo
     # validation checks
     named = [(s.transaction, s.named, needed_between(s.before, s.after)) for s in channel.submits if s.named]
     assert [t for t, _, _ in named] == ["RegisterParty"] * len(demo_commands.PARTIES) + [
-        "ConfirmReceivable", "MakeFinancingOffer", "MakeFinancingOffer", "RecordDisbursement"]
+        "ConfirmReceivable", "MakeFinancingOffer", "MakeFinancingOffer", "RecordDisbursement", "ConfirmReceivable"]
     assert all(needed.met_by(orgs) for _, orgs, needed in named), named
 
 
@@ -183,9 +206,14 @@ def test_it_can_be_run_again_on_the_same_ledger(world):
     receivables = channel.documents(keys.RECEIVABLE)
     assert {i: d for i, d in receivables.items() if i in before} == before
     assert {i: d["status"] for i, d in receivables.items() if i not in before} == {
-        r: "SPLIT", f"{r}.1": "SETTLED", f"{r}.2": "SETTLED"}
+        r: "SPLIT", f"{r}.1": "SETTLED", f"{r}.2": "SETTLED", again["disputed_receivable_id"]: "CONFIRMED"}
     assert channel.document(keys.FINANCING, again["financing_id"])["status"] == "REPAID"
-    assert {k: v for k, v in again["statistics"]["count_by_status"].items() if v} == {"SPLIT": 2, "SETTLED": 4}
+    assert {k: v for k, v in again["statistics"]["count_by_status"].items() if v} == {
+        "CONFIRMED": 2, "SPLIT": 2, "SETTLED": 4}
+    # each run leaves its own disputed claim frozen: the exposure is both of them
+    frozen = [i for i, d in receivables.items() if d["frozen"]]
+    assert sorted(frozen) == sorted([first["disputed_receivable_id"], again["disputed_receivable_id"]])
+    assert again["statistics"]["total"]["CNY"]["exposure"] == 2 * 2_260_000
 
 
 def test_a_ledger_where_officer2_acts_for_first_bank_finances_with_first_bank_alone(world):
@@ -200,8 +228,22 @@ def test_a_ledger_where_officer2_acts_for_first_bank_finances_with_first_bank_al
     assert BANK2 not in channel.documents(keys.PARTY)
     (financing,) = channel.documents(keys.FINANCING).values()
     assert (financing["financier"], financing["status"]) == (BANK, "REPAID")
-    # everything outstanding is settled: the exposure table is empty, so the ending says so
-    assert "No outstanding exposure on the ledger." in res.output and "by status: SPLIT 1, SETTLED 2" in res.output
+    # the rest is settled; the disputed claim alone is outstanding, frozen, and so the debtor's whole exposure
+    assert "by status: CONFIRMED 1, SPLIT 1, SETTLED 2" in res.output
+    (disputed,) = [d for d in channel.documents(keys.RECEIVABLE).values() if d["frozen"]]
+    said = " ".join(res.output.split())   # the line is wrapped: read as one
+    assert f"{disputed['id']} stays frozen under order DEMO-" in said and "CNY 22,600.00 unpaid" in said
+    assert f"recfin regulator unfreeze {disputed['id']} --order ORDER-LIFTING-IT\n" in res.output
+    (row,) = [re.split(r"\s{2,}", line) for line in res.output.splitlines() if line.startswith(CORE)]
+    assert row[:5] == [CORE, "CNY", "1", "CNY 22,600.00", "CNY 0.00"]   # debtor, currency, claims, exposure, financed
+
+
+def test_the_unfreeze_it_suggests_names_the_network_folder_the_demo_ran_on(world, tmp_path):
+    folder = tmp_path / "another network"
+    res = CliRunner().invoke(demo_commands.demo, ["--skip-setup", "--data-root", str(folder)])
+    assert res.exit_code == 0, res.output
+    (hint,) = [line for line in res.output.splitlines() if "recfin regulator unfreeze" in line]
+    assert hint.endswith(f"--order ORDER-LIFTING-IT --data-root '{folder}'")
 
 
 def test_before_each_step_every_peer_the_story_used_has_the_latest_block(world):

@@ -37,6 +37,17 @@ def test_score_refuses_a_history_of_someone_else(tmp_path):
     assert result.exit_code == 1 and "not SOMEONE-ELSE" in result.output
 
 
+STAGES = ("simulating the histories of 40 SYNTHETIC debtors (seed 3)",
+          "building features: 28 training and 12 held-out debtors at 8 as-of dates",
+          "fitting the logistic regression on ", "evaluating on ", "timing the scorer on 12 held-out debtors")
+
+
+def stage_lines(text: str, *stages: str) -> list[int]:
+    """The line number of each stage's line in ``text``, in the order the stages are given."""
+    lines = text.splitlines()
+    return [next(i for i, line in enumerate(lines) if line.startswith(stage)) for stage in stages]
+
+
 def test_evaluate_prints_figures_and_writes_the_plot(tmp_path):
     png = tmp_path / "eval.png"
     result = CliRunner().invoke(risk, ["evaluate", "--seed", "3", "--debtors", "40", "--plot", str(png)])
@@ -44,6 +55,28 @@ def test_evaluate_prints_figures_and_writes_the_plot(tmp_path):
     for word in ("SYNTHETIC", "AUC", "BRIER", "baseline", "calibration", "per debtor"):
         assert word in result.output
     assert png.read_bytes()[:4] == b"\x89PNG"
+    # each stage of the seconds-long run is said as it begins, in order, before the figures
+    said = stage_lines(result.stdout, *STAGES, f"plotting the calibration curve and the score distribution to {png}",
+                       "calibration (held out):")
+    assert said == sorted(said)
+
+
+def test_train_says_each_stage_on_stderr_beside_json(tmp_path, monkeypatch):
+    from sklearn.dummy import DummyClassifier
+
+    from client.risk import training
+
+    # the compared model's fitting takes most of a minute; a prior-only classifier stands in for it here
+    monkeypatch.setattr(training, "fit_gradient_boosting",
+                        lambda train, seed: DummyClassifier(strategy="prior").fit(train.inputs, train.labels))
+    result = CliRunner().invoke(risk, ["train", "--seed", "3", "--debtors", "40", "--out", str(tmp_path), "--compare",
+                                       "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["gradient_boosting"] is not None   # stdout is the JSON document alone
+    said = stage_lines(result.stderr, *STAGES[:4], "fitting and calibrating a gradient-boosted model", STAGES[4],
+                       f"writing {tmp_path / f'late_payment-{VERSION}.card.md'} and "
+                       f"{tmp_path / f'late_payment-{VERSION}.json'}")
+    assert said == sorted(said) and len(result.stderr.splitlines()) == len(said)
 
 
 def test_train_writes_artefact_and_card(tmp_path):

@@ -1,0 +1,211 @@
+"""The details of each event of the receivables contract, one model per event name, field for field as
+``chaincode/receivables/contract.py`` emits them (``ReceivablesEvent.typed()`` gives them).
+
+Amounts are integer fen with the claim's ``currency`` beside them, business dates ``datetime.date``, rates
+``Decimal``, as in the documents (``client.receivables._models``). Like every document, a model refuses fields
+it does not know: see :class:`EventDetails` for why.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from pydantic import ConfigDict, Field, StrictInt
+
+from ._models import Allocation, Document, Fen, LedgerUpgrade, Outcome, RateValue, Role, Status
+
+
+class EventDetails(Document):
+    """The fields of an event's payload other than ``event``, ``receivable_id`` and ``tx_id``.
+
+    Unknown fields are refused, as in every document of this client (``_Operations._answer`` gives the reasons):
+    an event a newer contract emits with a field added could mean something these models cannot say (a claim
+    moved under a condition, a partial freeze), and a listener acting on the fields it knows would act on half
+    the change without knowing it. Only ``typed()`` refuses: the event stream itself goes on, and
+    ``ReceivablesEvent.details`` still holds every field as sent.
+    """
+
+    def to_json(self) -> dict[str, Any]:
+        """The details as the contract's JSON (``from`` spelt as the payload spells it; a field the payload left
+        out, an older contract's ``currency``, left out again)."""
+        return self.model_dump(mode="json", by_alias=True, exclude_unset=True)
+
+
+class PartyRegistered(EventDetails):
+    party: str
+    role: Role
+    msp_id: str
+
+
+class PartyIdentityBound(EventDetails):
+    party: str
+    client_id: str
+
+
+class PartyIdentityUnbound(EventDetails):
+    party: str
+    client_id: str
+
+
+class ReceivableRegistered(EventDetails):
+    debtor: str
+    holder: str
+    face_amount: Fen
+    currency: str
+    due_date: date
+
+
+class ReceivableConfirmed(EventDetails):
+    debtor: str
+    holder: str
+    face_amount: Fen
+    currency: str | None = None   # None: an older contract's event, which named none
+
+
+class ReceivableRejected(EventDetails):
+    reason: str
+
+
+class _HolderChange(EventDetails):
+    # not the base of a public model: a listener asking isinstance(d, ReceivableTransferred) means whole claims
+    model_config = ConfigDict(populate_by_name=True)   # built in Python as from_=..., read from JSON as "from"
+    from_: str = Field(alias="from")
+    to: str
+    amount: Fen
+    currency: str | None = None   # None: an older contract's event, which named none
+
+
+class ReceivableTransferred(_HolderChange):
+    """The whole claim changed holder: ``from_`` (``from`` in the payload) to ``to``."""
+
+
+class ReceivableSplit(_HolderChange):
+    """Part of the claim, ``amount``, went from ``from_`` to ``to``: the claim split into ``children`` (the part
+    sent, the part kept)."""
+
+    children: list[str]
+
+
+class FinancingRequested(EventDetails):
+    financing_id: str
+    outstanding: Fen
+    currency: str | None = None   # None: an older contract's event, which named none
+    due_date: date
+
+
+class FinancingWithdrawn(EventDetails):
+    financing_id: str
+
+
+class FinancingOffered(EventDetails):
+    financing_id: str
+    offer_id: str
+    financier: str
+    terms_hash: str
+    expires_on: date
+
+
+class FinancingOfferAccepted(EventDetails):
+    financing_id: str
+    offer_id: str
+    financier: str
+
+
+class FinancingDisbursed(EventDetails):
+    financing_id: str
+    notice_id: str
+    financier: str
+
+
+class AssignmentNoticeAcknowledged(EventDetails):
+    notice_id: str
+    financier: str
+
+
+class FinancingRepaid(EventDetails):
+    financing_id: str
+    financier: str
+
+
+class FinancingCancelled(EventDetails):
+    """``by`` (the holder or the bank) cancelled; ``status`` is the claim's afterwards."""
+
+    financing_id: str
+    financier: str
+    by: str
+    reason: str
+    status: Status
+
+
+class _DiscountOfferChange(EventDetails):
+    offer_id: str
+    debtor: str
+    receivable_ids: list[str]
+
+
+class DiscountOfferPublished(_DiscountOfferChange):
+    """The debtor offered early payment on ``receivable_ids``."""
+
+
+class DiscountOfferAccepted(EventDetails):
+    """The holder took early payment: ``paid`` to it, ``discount`` off the claim, ``days_early`` at ``apr``."""
+
+    offer_id: str
+    paid: Fen
+    discount: Fen
+    currency: str | None = None   # None: an older contract's event, which named none
+    days_early: StrictInt
+    apr: RateValue
+
+
+class DiscountOfferWithdrawn(_DiscountOfferChange):
+    """The debtor withdrew its offer: no holder can take it any more."""
+
+
+class PaymentRecorded(EventDetails):
+    amount: Fen
+    currency: str | None = None   # None: an older contract's event, which named none
+    allocations: list[Allocation]
+
+
+class ReceivableOverdue(EventDetails):
+    outstanding: Fen
+    currency: str | None = None   # None: an older contract's event, which named none
+    due_date: date
+
+
+class ReceivableFrozen(EventDetails):
+    order_reference: str
+
+
+class ReceivableUnfrozen(EventDetails):
+    """``order_reference`` lifted the freeze that order ``lifted`` had put on."""
+
+    order_reference: str
+    lifted: str
+
+
+class InvoiceVerificationAttested(EventDetails):
+    attestation_id: str
+    fingerprint: str
+    outcome: Outcome
+    sources: list[str]
+    attester: str
+
+
+class LedgerUpgraded(EventDetails, LedgerUpgrade):
+    """One page of ``UpgradeLedger`` (the fields of :class:`LedgerUpgrade`) and who ran it."""
+
+    by: str
+
+
+EVENT_DETAILS: dict[str, type[EventDetails]] = {model.__name__: model for model in (
+    PartyRegistered, PartyIdentityBound, PartyIdentityUnbound, ReceivableRegistered, ReceivableConfirmed,
+    ReceivableRejected, ReceivableTransferred, ReceivableSplit, FinancingRequested, FinancingWithdrawn,
+    FinancingOffered, FinancingOfferAccepted, FinancingDisbursed, AssignmentNoticeAcknowledged,
+    FinancingRepaid, FinancingCancelled, DiscountOfferPublished, DiscountOfferAccepted,
+    DiscountOfferWithdrawn, PaymentRecorded, ReceivableOverdue, ReceivableFrozen, ReceivableUnfrozen,
+    InvoiceVerificationAttested, LedgerUpgraded,
+)}
+"""Each event name the contract emits, and the model of its details (named as the event is)."""

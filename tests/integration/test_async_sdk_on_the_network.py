@@ -1,0 +1,273 @@
+"""The async client, ``AsyncReceivablesClient``, awaited on the real network for every call it makes.
+
+The sync client's calls (through ``recfin``) never reach the async client's own code: its endorsement planning,
+its reads before a write, its async iterators and event stream. Here each of its methods that `recfin bench` does
+not already await (registration, transfer, split, reads before a write) is awaited across the
+four orgs' own peers: parties and their identities; a claim rejected, frozen, unfrozen, paid in part and read
+every way; financing from request to repayment, and a cancelled one; early payment offered, taken and withdrawn;
+an invoice attestation; a page of the ledger upgrade. The contract's events of those transactions come through
+the async event stream and read as their typed details.
+
+Claims are registered through the sync client (``register_claim``, as elsewhere in the suite): registering is
+not what is tried here, and the async ``register_receivable`` runs under ``recfin bench``.
+"""
+from __future__ import annotations
+
+import asyncio
+import secrets
+from contextlib import AsyncExitStack, ExitStack
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+
+from bench.network_session import open_client
+from cli.connection import Session, default_user, open_session
+from cli.demo_commands import ACTORS, business_today
+from client.invoices.credit_code import credit_code_check_digit
+from client.invoices.fingerprint import fingerprint_of
+from client.receivables import (AsyncReceivablesClient, DiscountOfferRequest, FinancingTerms,
+                                InvoiceAttestationRequest, Receivable, ReceivablesEvent, RuleViolation)
+from network import profiles
+
+from .conftest import peers_caught_up, register_claim
+
+EVENT_WAIT = 60.0   # seconds before a missing event fails the test rather than hanging it
+
+
+async def everywhere() -> int:
+    """Every peer of the channel has every change made so far (the next step may run, or be endorsed, on any
+    org's peer); the newest block's number."""
+    return await asyncio.to_thread(peers_caught_up)
+
+
+async def clients(stack: AsyncExitStack, root, *actors: str) -> list[AsyncReceivablesClient]:
+    """An async client for each of the demo's ``actors`` (``tier1``, ``core``...), as its user."""
+    return [await open_client(stack, *ACTORS[actor], root) for actor in actors]
+
+
+def sync_sessions(stack: ExitStack, root, *actors: str):
+    return [stack.enter_context(open_session(*ACTORS[actor], root)) for actor in actors]
+
+
+async def events_of(client: AsyncReceivablesClient, start_block: int, tx_ids: set[str]) -> dict[str, ReceivablesEvent]:
+    """The contract's events of the transactions ``tx_ids``, from ``start_block`` on, by transaction."""
+    async def collect() -> dict[str, ReceivablesEvent]:
+        found: dict[str, ReceivablesEvent] = {}
+        async with client.events(start_block=start_block) as stream:
+            async for event in stream:
+                if event.tx_id in tx_ids:
+                    found[event.tx_id] = event
+                    if len(found) == len(tx_ids):
+                        return found
+        return found
+
+    return await asyncio.wait_for(collect(), EVENT_WAIT)
+
+
+async def confirmed(holder: Session, debtor: Session, debtor_client: AsyncReceivablesClient,
+                    *claims: tuple[str, int]) -> list[Receivable]:
+    """Claims of ``holder`` on ``debtor`` (yuan, days to maturity), registered and confirmed (the confirmation
+    awaited), on every peer."""
+    registered = [register_claim(holder, debtor, amount, days=days) for amount, days in claims]
+    await everywhere()
+    done = [await debtor_client.confirm(claim.id) for claim in registered]
+    await everywhere()
+    return done
+
+
+def new_credit_code() -> str:
+    body = f"9132{secrets.randbelow(10**13):013d}"
+    return body + credit_code_check_digit(body)
+
+
+def terms() -> FinancingTerms:
+    return FinancingTerms(advance_rate=Decimal("0.8"), discount_rate=Decimal("0.04"), recourse=True,
+                          expires_on=business_today() + timedelta(days=5))
+
+
+def test_an_org_admin_registers_a_party_and_binds_and_unbinds_its_identities(receivables_deployed, party_codes):
+    root = receivables_deployed.data_root
+    supplier = profiles.load("supplier", root)
+    code = new_credit_code()
+    first, second = (f"x509::CN=async-{secrets.token_hex(4)}::CN=ca.supplier" for _ in range(2))
+
+    async def scenario():
+        async with AsyncExitStack() as stack:
+            admin = await open_client(stack, "supplier", default_user(supplier, admin=True), root)
+            tier1, regulator = await clients(stack, root, "tier1", "regulator")
+
+            party = await admin.register_party(code, "Async Castings Co.", "supplier", supplier.msp_id, [first])
+            assert (party.uscc, party.msp_id, party.client_ids) == (code, supplier.msp_id, [first])
+            await everywhere()
+            assert (await admin.bind_party_identity(code, second)).client_ids == [first, second]
+            found = await admin.find_identity_party(supplier.msp_id, second)
+            assert (found.party.uscc, found.bound_to) == (code, code)
+            assert (await admin.unbind_party_identity(code, first)).client_ids == [second]
+            await everywhere()
+
+            assert (await regulator.get_party(code)).client_ids == [second]
+            history = await regulator.party_history(code)
+            assert len(history) == 3 and history[0].tx_id == party.tx_id and history[0].msp_id == supplier.msp_id
+            assert (await tier1.who_am_i()).uscc == party_codes["tier1"]
+
+    asyncio.run(scenario())
+
+
+def test_a_claim_rejected_frozen_paid_and_read_through_the_async_client(receivables_deployed, party_codes):
+    root = receivables_deployed.data_root
+    holder_code, debtor_code = party_codes["tier1"], party_codes["core"]
+    order, lift = f"order-{secrets.token_hex(4)}", f"lift-{secrets.token_hex(4)}"
+
+    async def scenario():
+        with ExitStack() as sync_stack:
+            tier1_session, core_session = sync_sessions(sync_stack, root, "tier1", "core")
+            async with AsyncExitStack() as stack:
+                tier1, core, regulator = await clients(stack, root, "tier1", "core", "regulator")
+                refused_claim = register_claim(tier1_session, core_session, "500.00")
+                claim = register_claim(tier1_session, core_session, "1000.00", days=60)
+                start = await everywhere()
+
+                rejected = await core.reject(refused_claim.id, "not owed")
+                assert (rejected.status, rejected.rejection_reason) == ("REJECTED", "not owed")
+                await core.confirm(claim.id)
+                await everywhere()
+                frozen = await regulator.freeze(claim.id, order)
+                assert frozen.frozen.order_reference == order
+                await everywhere()
+                unfrozen = await regulator.unfreeze(claim.id, lift)
+                assert unfrozen.frozen is None
+                await everywhere()
+                paid = await core.record_payment(claim.id, Decimal("100.00"))
+                assert (paid.outstanding, [a.amount for a in paid.allocations]) == (90_000, [10_000])
+                with pytest.raises(RuleViolation) as refused:
+                    await tier1.mark_overdue(claim.id)
+                assert refused.value.rule == "not-yet-due"
+                await everywhere()
+
+                actions = {entry.action for entry in await tier1.history(claim.id)}
+                assert {"RegisterReceivable", "ConfirmReceivable", "FreezeReceivable", "UnfreezeReceivable",
+                        "RecordPayment"} <= actions
+                family = await tier1.provenance(claim.id)
+                assert (family.root_id, family.tree.id, family.tree.outstanding) == (claim.id, claim.id, 90_000)
+                used = await regulator.find_invoice(claim.invoices[0].fingerprint)
+                assert (used.used, used.receivable_id, used.live) == (True, claim.id, True)
+
+                held = await tier1.list_by_holder(holder_code, page_size=5)
+                assert held.records and {r.holder for r in held.records} == {holder_code}
+                owed = await core.list_by_debtor(debtor_code, page_size=5)
+                assert owed.records and {r.debtor for r in owed.records} == {debtor_code}
+                refused_page = await regulator.list_by_status("REJECTED", page_size=5)
+                assert refused_page.records and {r.status for r in refused_page.records} == {"REJECTED"}
+                assert claim.id in [r.id async for r in tier1.iter_receivables("holder", holder_code, page_size=5)]
+                assert (await regulator.statistics()).count_by_status["REJECTED"] >= 1
+
+                seen = await events_of(tier1, start, {rejected.last.tx_id, frozen.last.tx_id,
+                                                      unfrozen.last.tx_id, paid.last.tx_id})
+                typed = {event.name: event.typed() for event in seen.values()}
+                assert typed["ReceivableRejected"].reason == "not owed"
+                assert typed["ReceivableFrozen"].order_reference == order
+                assert (typed["ReceivableUnfrozen"].order_reference, typed["ReceivableUnfrozen"].lifted) == (lift, order)
+                assert (typed["PaymentRecorded"].amount, typed["PaymentRecorded"].currency) == (10_000, "CNY")
+
+    asyncio.run(scenario())
+
+
+def test_financing_from_request_to_repayment_and_a_cancelled_one(receivables_deployed, party_codes):
+    root = receivables_deployed.data_root
+    debtor_code = party_codes["core"]
+
+    async def scenario():
+        with ExitStack() as sync_stack:
+            tier1_session, core_session = sync_sessions(sync_stack, root, "tier1", "core")
+            async with AsyncExitStack() as stack:
+                tier1, core, bank = await clients(stack, root, "tier1", "core", "bank")
+                claim, unpaid = await confirmed(tier1_session, core_session, core, ("20000.00", 90), ("3000.00", 60))
+
+                # a request withdrawn after an offer, then financed, disbursed, acknowledged, repaid
+                financing = await tier1.request_financing(claim.id)
+                await everywhere()
+                await bank.make_offer(financing.id, terms())
+                await everywhere()
+                assert (await tier1.withdraw_financing(financing.id)).status == "WITHDRAWN"
+                await everywhere()
+                financing = await tier1.request_financing(claim.id)
+                await everywhere()
+                offer = await bank.make_offer(financing.id, terms())
+                assert (await bank.get_offer_terms(offer.id)).advance_rate == Decimal("0.8")
+                await everywhere()
+                assert (await tier1.accept_offer(offer.id)).status == "ACCEPTED"
+                await everywhere()
+                assert (await bank.record_disbursement(financing.id)).status == "DISBURSED"
+                await everywhere()
+                notice_id = (await bank.get_financing(financing.id)).notice_id
+                assert (await core.get_assignment_notice(notice_id)).receivable_id == claim.id
+                assert (await core.acknowledge_assignment(notice_id)).status == "ACKNOWLEDGED"
+                await everywhere()
+
+                exposure = await bank.financier_exposure(debtor_code)
+                assert claim.id in {f.receivable_id for f in exposure.financings}
+                page = await bank.debtor_payment_record(debtor_code, page_size=5)
+                assert page.holder_ids == "token" and page.debtor == debtor_code
+                record = [r async for r in bank.iter_payment_record(debtor_code) if r.receivable_id == claim.id]
+                assert [r.financed_on for r in record] == [business_today()]
+                assert (await bank.record_repayment(financing.id)).status == "REPAID"
+
+                # an accepted financing the bank does not disburse, ended by the holder
+                stuck = await tier1.request_financing(unpaid.id)
+                await everywhere()
+                stuck_offer = await bank.make_offer(stuck.id, terms())
+                await everywhere()
+                await tier1.accept_offer(stuck_offer.id)
+                await everywhere()
+                cancelled = await tier1.cancel_financing(stuck.id, "not disbursed")
+                assert (cancelled.status, cancelled.cancellation_reason) == ("CANCELLED", "not disbursed")
+
+    asyncio.run(scenario())
+
+
+def test_early_payment_an_attestation_and_a_ledger_upgrade_page(receivables_deployed, party_codes):
+    root = receivables_deployed.data_root
+    seller, debtor = party_codes["tier1"], party_codes["core"]
+    number = f"{business_today():%y%m%d}{secrets.randbelow(10**14):014d}"
+
+    async def scenario():
+        with ExitStack() as sync_stack:
+            tier1_session, core_session = sync_sessions(sync_stack, root, "tier1", "core")
+            async with AsyncExitStack() as stack:
+                tier1, core, bank, regulator = await clients(stack, root, "tier1", "core", "bank", "regulator")
+                taken, offered = await confirmed(tier1_session, core_session, core, ("4000.00", 60), ("5000.00", 60))
+
+                until = business_today() + timedelta(days=10)
+                first = await core.publish_discount_offer(DiscountOfferRequest(
+                    apr=Decimal("0.04"), expires_on=until, receivable_ids=[taken.id]))
+                second = await core.publish_discount_offer(DiscountOfferRequest(
+                    apr=Decimal("0.04"), expires_on=until, receivable_ids=[offered.id]))
+                start = await everywhere()
+                assert (await tier1.get_discount_offer(second.id)).status == "OPEN"
+                listed = await tier1.list_discount_offers(receivable_id=offered.id)
+                assert second.id in [d.id for d in listed.records]
+                assert second.id in [d.id async for d in tier1.iter_discount_offers(receivable_id=offered.id)]
+                settled = await tier1.accept_discount_offer(first.id, taken.id)
+                assert (settled.status, settled.outstanding) == ("SETTLED", 0)
+                withdrawn = await core.withdraw_discount_offer(second.id)
+                assert (withdrawn.status, withdrawn.withdrawn_on) == ("WITHDRAWN", business_today())
+
+                checked = InvoiceAttestationRequest(
+                    seller_tax_id=seller, number=number, fingerprint=fingerprint_of(seller, "", number),
+                    buyer_tax_id=debtor, issue_date=business_today(), total_with_tax=Decimal("1130.00"),
+                    sources=["reference-tax", "reference-registry"], outcome="pass", evidence_digest=secrets.token_hex(32))
+                attested = await bank.attest_invoice_verification(checked)
+                await everywhere()
+                assert await tier1.invoice_attestations(checked.fingerprint) == [attested]
+
+                upgrade = await regulator.upgrade_ledger(page_size=20)
+                assert upgrade.written == 0 and upgrade.collisions == [] and upgrade.without_current_spelling == []
+
+                seen = await events_of(regulator, start, {settled.last.tx_id, attested.tx_id})
+                typed = {event.name: event.typed() for event in seen.values()}
+                accepted = typed["DiscountOfferAccepted"]
+                assert accepted.paid + accepted.discount == 400_000 and accepted.currency == "CNY"
+                assert typed["InvoiceVerificationAttested"].fingerprint == checked.fingerprint
+
+    asyncio.run(scenario())
