@@ -56,6 +56,7 @@ from client.invoices import (
     verify_with_sources,
 )
 from client.invoices.fingerprint import is_fingerprint
+from client.invoices.matching import fraction_problem
 from client.invoices.register import MAX_REGISTRATION_TOLERANCE_FEN
 from client.invoices.scan import DEFAULT_MIN_CONFIDENCE
 from client.business_dates import business_today
@@ -117,8 +118,9 @@ def _parse_fraction(_ctx: click.Context, _param: click.Parameter, value: str) ->
         number = Decimal(value)
     except InvalidOperation:
         raise click.BadParameter(f"{value!r} is not a number") from None
-    if not number.is_finite() or not 0 <= number <= 1:
-        raise click.BadParameter(f"{value!r} must be a fraction from 0 to 1 (0.005 is 0.5%)")
+    problem = fraction_problem(number)
+    if problem is not None:
+        raise click.BadParameter(f"{value!r} {problem}")
     return number
 
 

@@ -12,9 +12,10 @@ make up its text, or whose text is turned, gives lines without boxes (its rows a
 then split by a row pattern, which takes a name as one word).
 
 A scanner's "searchable PDF" has a text layer too: the picture of the page, and over it
-the text its OCR read, drawn invisible (text render mode 3) or hidden by the picture.
+the text its OCR read, drawn invisible (text render mode 3) or hidden under the picture.
 That text is a reading, not the document: :func:`scanned_layer` tells such a layer
-from the one invoicing software writes.
+from the one invoicing software writes, which may draw a picture of its form (or a
+watermark) as the page's background and its text, visible, over it.
 """
 
 from __future__ import annotations
@@ -94,27 +95,29 @@ def _origin(cm: list[float], tm: list[float], size: float) -> tuple[float, float
 
 def scanned_layer(pages) -> str | None:
     """Why the text layer is a scanner's reading of its page images rather than the text the invoice was made of,
-    or ``None`` where it is not: on some page text is drawn invisible, or text lies on a page that an image covers
-    (half of it or more: a seal or a QR code is far smaller)."""
+    or ``None`` where it is not: on some page text is drawn invisible, or text is drawn before an opaque image that
+    covers half the page or more (a seal or a QR code is far smaller), which paints over it. Visible text drawn
+    after such an image is what the page shows: invoicing software drawing its form or a watermark as a
+    background."""
     for number, page in enumerate(pages, start=1):
-        invisible, covered, shows_text = False, False, False
-        images = _image_names(page.get("/Resources"))
+        invisible, shown_text, hidden = False, False, False
+        opaque_images = _opaque_image_names(page.get("/Resources"))
         area = float(page.mediabox.width) * float(page.mediabox.height)
 
         def visit(operator, operands, cm, tm) -> None:
-            nonlocal invisible, covered, shows_text
+            nonlocal invisible, shown_text, hidden
             if operator == b"Tr" and operands and _number(operands[0]) in _INVISIBLE:
                 invisible = True
             elif operator in _SHOWS_TEXT:
-                shows_text = True
-            elif operator == b"Do" and operands and operands[0] in images and area > 0:
-                covered = covered or _covered(cm, page.mediabox) >= _PAGE_IMAGE * area
+                shown_text = True
+            elif operator == b"Do" and shown_text and operands and operands[0] in opaque_images and area > 0:
+                hidden = hidden or _covered(cm, page.mediabox) >= _PAGE_IMAGE * area
 
         page.extract_text(visitor_operand_before=visit)
         if invisible:
             return f"text drawn invisible on page {number}, in text render mode 3 or 7"
-        if covered and shows_text:
-            return f"text on page {number} under or over an image of the whole page"
+        if hidden:
+            return f"text on page {number} drawn under an image of the whole page, which hides it"
     return None
 
 
@@ -125,8 +128,9 @@ def _number(value) -> float | None:
         return None
 
 
-def _image_names(resources, depth: int = 0) -> set[str]:
-    """The names of the image XObjects a page (or a form XObject it draws) can draw."""
+def _opaque_image_names(resources, depth: int = 0) -> set[str]:
+    """The names of the opaque image XObjects a page (or a form XObject it draws) can draw: an image with a mask
+    or a soft mask lets what lies under it show."""
     names: set[str] = set()
     try:
         xobjects = resources.get_object().get("/XObject") if resources is not None else None
@@ -135,9 +139,10 @@ def _image_names(resources, depth: int = 0) -> set[str]:
         for name, ref in xobjects.get_object().items():
             xobject = ref.get_object()
             if xobject.get("/Subtype") == "/Image":
-                names.add(name)
+                if "/SMask" not in xobject and "/Mask" not in xobject:
+                    names.add(name)
             elif xobject.get("/Subtype") == "/Form" and depth < 4:
-                names |= _image_names(xobject.get("/Resources"), depth + 1)
+                names |= _opaque_image_names(xobject.get("/Resources"), depth + 1)
     except (AttributeError, TypeError):
         return names
     return names

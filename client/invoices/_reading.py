@@ -24,8 +24,9 @@ _MAX_INTEGER_DIGITS = 18
 _MAX_DECIMAL_PLACES = 20
 _MAX_SIGNIFICANT_DIGITS = 30
 # A comma (or a full-width one) is read only as a thousands separator: 1,272.00 and 12,345,678.9. A decimal comma
-# (12,50 for 12.50) or commas anywhere else (1,2,3) would change the number if they were dropped.
-_THOUSANDS = re.compile(r"-?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+# (12,50 for 12.50), commas anywhere else (1,2,3) or a first group with a leading zero (0,500: a decimal comma, not
+# 500) would change the number if they were dropped.
+_THOUSANDS = re.compile(r"[-+]?[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?")
 
 
 class ValueProblem(ValueError):
@@ -33,17 +34,29 @@ class ValueProblem(ValueError):
 
 
 def to_decimal(value: object) -> Decimal:
-    """A number as written in a file: ``1272.5``, ``1,272.50``, ``¥1,272.50``; refused (:class:`ValueProblem`) when
-    it is no number, has a comma that does not separate thousands, or has more digits than any invoice figure."""
+    """A number as written in a file: ``1272.5``, ``+1272.5``, ``1,272.50``, ``¥ 1,272.50``; refused
+    (:class:`ValueProblem`) when it is no number, has a comma that does not separate thousands, or has more digits
+    than any invoice figure."""
     number = _number(value)
-    _, digits, exponent = number.as_tuple()
-    if exponent < -_MAX_DECIMAL_PLACES:
-        raise ValueProblem(f"{_shown(value)} has more than {_MAX_DECIMAL_PLACES} decimal places, which no figure "
-                           "of an invoice, an order or a receipt has: the file is damaged, check it")
-    if len(digits) > _MAX_SIGNIFICANT_DIGITS:
-        raise ValueProblem(f"{_shown(value)} has more than {_MAX_SIGNIFICANT_DIGITS} significant digits, which no "
-                           "figure of an invoice, an order or a receipt has: the file is damaged, check it")
+    beyond = beyond_digit_limits(number)
+    if beyond is not None:
+        raise ValueProblem(f"{shown_value(value)} has {beyond}, which no figure of an invoice, an order or a receipt "
+                           "has: the file is damaged, check it")
     return number
+
+
+def beyond_digit_limits(number: Decimal) -> str | None:
+    """What a finite number has more of than any figure of an invoice, an order or a receipt ("more than 20
+    decimal places"), or ``None`` where it has not. Whatever is computed with such a figure (a tolerance a price
+    is compared within, too) is held to these limits, so the exact fractions computed with it stay small."""
+    _, digits, exponent = number.as_tuple()
+    if number and number.adjusted() >= _MAX_INTEGER_DIGITS:
+        return f"more than {_MAX_INTEGER_DIGITS} digits before the point"
+    if exponent < -_MAX_DECIMAL_PLACES:
+        return f"more than {_MAX_DECIMAL_PLACES} decimal places"
+    if len(digits) > _MAX_SIGNIFICANT_DIGITS:
+        return f"more than {_MAX_SIGNIFICANT_DIGITS} significant digits"
+    return None
 
 
 def _number(value: object) -> Decimal:
@@ -52,12 +65,14 @@ def _number(value: object) -> Decimal:
         raise ValueProblem(f"expected a number, got {value!r}")
     if isinstance(value, float):
         value = repr(value)
-    text = str(value).strip().replace("，", ",").lstrip("¥￥")
+    text = str(value).strip().replace("，", ",")
+    if text[:1] in ("¥", "￥"):
+        text = text[1:].lstrip()  # the sign may stand apart from the figure: ¥ 1,234.50
     if "," in text:
         if not _THOUSANDS.fullmatch(text):
-            raise ValueProblem(f"{_shown(value)}: a comma is read only between groups of three digits before the "
-                               "point (1,272.50), and a decimal comma (12,50 for 12.50) is not read: write the number "
-                               "with a decimal point")
+            raise ValueProblem(f"{shown_value(value)}: a comma is read only between groups of three digits before the "
+                               "point, the first not starting with 0 (1,272.50), and a decimal comma (12,50 or 0,500 "
+                               "for 12.50 or 0.500) is not read: write the number with a decimal point")
         text = text.replace(",", "")
     try:
         number = Decimal(text)
@@ -66,11 +81,11 @@ def _number(value: object) -> Decimal:
     if not number.is_finite():
         raise ValueProblem(f"not a finite number: {value!r}")
     if number and number.adjusted() >= _MAX_INTEGER_DIGITS:
-        raise ValueProblem(f"too large: {_shown(value)} (more than {_MAX_INTEGER_DIGITS} digits before the point)")
+        raise ValueProblem(f"too large: {shown_value(value)} (more than {_MAX_INTEGER_DIGITS} digits before the point)")
     return number
 
 
-def _shown(value: object) -> str:
+def shown_value(value: object) -> str:
     """A value for a message, cut short when it is too long to be read in one."""
     text = repr(value if isinstance(value, str) else str(value))
     return text if len(text) <= 60 else f"{text[:40]}...{text[-12:]} ({len(str(value))} characters)"

@@ -18,7 +18,7 @@ from ._amount_words import WORD_CHARACTERS, amount_in_words_fen
 from ._ocr import Box, Reading, ReadMode
 from ._reading import ValueProblem
 from .credit_code import check_tax_id
-from .fingerprint import number_problem
+from .fingerprint import code_problem, number_problem
 
 MONEY = r"-?\d[\d,]*\.\d{2}"
 # A tax rate as printed: a whole or decimal percent (13%, 1.5%), a statutory rate reduced to the one the tax is
@@ -135,6 +135,17 @@ def _matches(pattern: str) -> Callable[[str], bool]:
     return lambda text: compiled.fullmatch(text) is not None
 
 
+def scanned_number_problem(text: str) -> str | None:
+    """Why a number read off a page is not one the ledger takes, or ``None`` where it is. The layouts read have no
+    invoice code (发票代码) field, as a fully digitalised invoice has none: its number, 20 digits, is the one that
+    stands without a code. A reading of 19 has lost a digit, one of 12 is a code or a part, and one of 8 (the
+    number of an invoice with a code) is cut short, or of an invoice whose code is not read: none is to trust."""
+    if (why := number_problem(text)) is not None or code_problem("", text) is None:
+        return why
+    return (f"invoice number {text} has the 8 digits of an invoice with an invoice code (发票代码), and no code is "
+            "read off a page: the number of a fully digitalised invoice, which has none, has 20 digits")
+
+
 def _unit_like(text: str) -> bool:
     # a unit is a word (个, 千克, kg); a reading of digits only is a misread glyph (个 as 4)
     return 0 < len(text) <= 4 and not re.fullmatch(r"[\d.,%*+#-]+", text)
@@ -145,9 +156,8 @@ _FIGURE = ReadMode("chi_sim+eng", 7)
 _NAME = ReadMode("chi_sim", 13, fit=True)  # one line of an item name, on a crop fitted to its ink
 
 KINDS: dict[str, FieldKind] = {
-    # only 20 digits (fully digitalised) or 8 (with a code) are a number, as the ledger takes one: a reading of 19
-    # has lost a digit, and one of 12 is a code or a part, never a number to trust
-    "number": FieldKind(ReadMode("eng", 7, _DIGITS), _no_spaces, lambda t: number_problem(t) is None),
+    # only 20 digits are a number on the layouts read, which have no 发票代码 field (scanned_number_problem)
+    "number": FieldKind(ReadMode("eng", 7, _DIGITS), _no_spaces, lambda t: scanned_number_problem(t) is None),
     "date": FieldKind(ReadMode("chi_sim", 7, _DIGITS + "年月日-"), _no_spaces,
                       _matches(r"\d{4}年\d{1,2}月\d{1,2}日|\d{4}-\d{2}-\d{2}")),
     "party": FieldKind(ReadMode("chi_sim", 7), lambda t: _no_spaces(t).lstrip(":：;；,，.。"),

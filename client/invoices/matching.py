@@ -49,7 +49,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from client.money import plain_yuan, round_half_up
 from client.user_files import UnreadableFile, read_user_text
 
-from ._reading import ValueProblem, to_decimal
+from ._reading import ValueProblem, beyond_digit_limits, shown_value, to_decimal
 from .errors import MalformedInput, UnsupportedFormat
 from .model import Invoice, InvoiceLine
 from .parse import invoice_to_json, parse_json
@@ -78,13 +78,37 @@ class GoodsReceipt(_Frozen):
     lines: tuple[OrderLine, ...]
 
 
+def fraction_problem(value: Decimal) -> str | None:
+    """Why a number is no fraction from 0 to 1 that a tolerance (or a confidence) can be, or ``None`` where it is
+    one. It is held to the digits of the figures it is compared with (:func:`beyond_digit_limits`): 1E-999999999 is
+    short to write, but a fraction of a billion digits, and comparing with it would not end."""
+    if not value.is_finite() or not 0 <= value <= 1:
+        return "must be a fraction from 0 to 1 (0.005 is 0.5%)"
+    beyond = beyond_digit_limits(value)
+    return None if beyond is None else (f"has {beyond}, more than any figure it is compared with: give a fraction "
+                                      "from 0 to 1 with fewer digits (0.005 is 0.5%)")
+
+
 @dataclass(frozen=True)
 class Tolerances:
-    """How far apart is still equal. Relative tolerances are fractions (0.01 = 1%)."""
+    """How far apart is still equal. Relative tolerances are fractions (0.01 = 1%), refused (``ValueError``) when
+    they are not a fraction from 0 to 1 or have more digits than the figures they compare (:func:`fraction_problem`)."""
 
     quantity_rel: Decimal = Decimal("0")
     price_rel: Decimal = Decimal("0.005")
     total_fen: int = 100
+
+    def __post_init__(self) -> None:
+        for name in ("quantity_rel", "price_rel"):
+            given = getattr(self, name)
+            if isinstance(given, bool) or not isinstance(given, (Decimal, int, float)):
+                raise ValueError(f"Tolerances.{name} is {given!r}: give a Decimal fraction from 0 to 1, "
+                                 "such as Decimal('0.005') for 0.5%")
+            value = Decimal(repr(given)) if isinstance(given, float) else Decimal(given)  # 0.01, not its binary value
+            problem = fraction_problem(value)
+            if problem is not None:
+                raise ValueError(f"Tolerances.{name} {shown_value(given)} {problem}")
+            object.__setattr__(self, name, value)
 
 
 LineStatus = Literal["matched", "partial", "unmatched"]
@@ -162,7 +186,7 @@ def _read_export(p: Path, what: str, number_field: str, reference_field: str | N
     if not stripped:
         raise UnsupportedFormat(source, None, f"empty file, expected a {what} as CSV or JSON")
     if is_json:
-        doc = parse_json(text, source)
+        doc = parse_json(text, source, what)
         if not isinstance(doc, dict):
             raise MalformedInput(source, None, f"JSON that is not an object: expected a {what} as "
                                                '{"number": ..., "lines": [...]}')

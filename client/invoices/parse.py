@@ -89,10 +89,13 @@ def refuse_ofd(data: bytes, source: str) -> None:
                                               "its PDF (`recfin invoice read`) from the same place")
 
 
-def parse_json(text: str, source: str) -> Any:
-    """JSON with numbers as exact decimals; every problem, nesting too deep included, as MalformedInput."""
+def parse_json(text: str, source: str, document: str = "invoice") -> Any:
+    """JSON with numbers as exact decimals; every problem, nesting too deep included, as MalformedInput. A key
+    given twice in one object is read when both copies say the same, and refused when they differ, as a repeated
+    XML element is (:class:`_Repeated`): which one the ``document`` (invoice, purchase order, goods receipt) means
+    cannot be told, and the last is no better a guess than the first."""
     try:
-        return json.loads(text, parse_float=Decimal)
+        doc = json.loads(text, parse_float=Decimal, object_pairs_hook=_object_keeping_repeats)
     except json.JSONDecodeError as exc:
         raise MalformedInput(source, None, f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
     except RecursionError:
@@ -102,6 +105,49 @@ def parse_json(text: str, source: str) -> Any:
         raise MalformedInput(source, None, f"a JSON number of more than {sys.get_int_max_str_digits()} digits: "
                                            "no field of an invoice, an order or a receipt holds one; check the "
                                            "file") from None
+    repeated = _first_repeated_key(doc)
+    if repeated is not None:
+        path, copies = repeated
+        raise MalformedInput(source, path, _Repeated(path, copies, document).problem)
+    return doc
+
+
+class _ObjectWithRepeatedKey(dict):
+    """A JSON object in which a key is given more than once with different values: ``repeated`` holds the key and
+    its copies, for :func:`parse_json` to name where it is."""
+
+    repeated: tuple[str, list[Any]]
+
+
+def _object_keeping_repeats(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    obj: dict[str, Any] = {}
+    copies: dict[str, list[Any]] = {}
+    for key, value in pairs:
+        copies.setdefault(key, []).append(value)
+        obj[key] = value
+    differing = next(((key, values) for key, values in copies.items()
+                      if any(value != values[0] for value in values[1:])), None)
+    if differing is None:
+        return obj
+    marked = _ObjectWithRepeatedKey(obj)
+    marked.repeated = differing
+    return marked
+
+
+def _first_repeated_key(doc: Any) -> tuple[str, list[Any]] | None:
+    """Where the first object with a key given twice with different values lies (``lines[0]/amount``), and the
+    copies; walked without recursion, as JSON nested as deep as the decoder allows would exceed it."""
+    pending: list[tuple[str, Any]] = [("", doc)]
+    while pending:
+        path, node = pending.pop()
+        if isinstance(node, _ObjectWithRepeatedKey):
+            key, copies = node.repeated
+            return _join(path, (key,)), copies
+        if isinstance(node, dict):
+            pending.extend((_join(path, (key,)), value) for key, value in reversed(node.items()))
+        elif isinstance(node, list):
+            pending.extend((f"{path}[{i}]", value) for i, value in reversed(list(enumerate(node))))
+    return None
 
 
 def invoice_to_json(invoice: Invoice) -> dict[str, Any]:
@@ -193,15 +239,15 @@ def _element_to_obj(el: ET.Element) -> Any:
 class _Repeated(Exception):
     """An element read as one, given several times with different values."""
 
-    def __init__(self, path: str, copies: list[Any]) -> None:
+    def __init__(self, path: str, copies: list[Any], document: str = "invoice") -> None:
         self.path = path
         scalars = all(isinstance(c, (str, int, Decimal)) and not isinstance(c, bool) for c in copies)
         values = list(dict.fromkeys(str(c) for c in copies))
         # the values that differ, where they are few and short: identifiers or figures, not whole blocks
         shown = (f" ({', '.join(map(repr, values))})" if scalars and len(values) <= 3
                  and all(len(v) <= 40 for v in values) else "")
-        self.problem = (f"given {len(copies)} times with different values{shown}: which one the invoice means cannot "
-                        "be told; check the file against the invoice")
+        self.problem = (f"given {len(copies)} times with different values{shown}: which one the {document} means "
+                        f"cannot be told; check the file against the {document}")
         super().__init__(path, self.problem)
 
 

@@ -56,11 +56,10 @@ from ._ocr import load_pages, require_tesseract
 from ._page import ScannedPage
 from ._pdf_text import scanned_layer, text_layer
 from ._reading import ValueProblem, deduction_problem, difference_tax, to_fen
-from ._scan_fields import KINDS, Found, amount_in_words, tax_id_text, unit_text
+from ._scan_fields import KINDS, Found, amount_in_words, scanned_number_problem, tax_id_text, unit_text
 from ._scan_layout import HEADER_FIELDS, Row, header_readings, item_rows, join_wrapped_names, read_again
 from .credit_code import check_tax_id
 from .errors import MalformedInput, MissingDependency, UnsupportedFormat
-from .fingerprint import number_problem
 from .model import Invoice, InvoiceLine, Party
 from .parse import refuse_ofd
 
@@ -176,7 +175,8 @@ def _header_values(raw: dict[str, Found | None]) -> tuple[dict[str, object], dic
         if raw[name] is not None:
             values[name] = raw[name].value
     if raw["number"] is not None and not KINDS["number"].well_formed(raw["number"].value):
-        problems["number"] = f"{number_problem(raw['number'].value)}; probably misread, check it against the invoice"
+        problems["number"] = (f"{scanned_number_problem(raw['number'].value)}; probably misread, check it against "
+                              "the invoice")
     _convert(raw, "issue_date", _scan_date, values, problems)
     for side in ("buyer", "seller"):
         found = raw[f"{side}.tax_id"]
@@ -446,11 +446,13 @@ def _checked_against_images(reader, source: str, layer: ScanResult, scanned: str
     try:
         require_tesseract()
         images = _pdf_images(reader, source)
+        if not images:
+            return _unchecked(layer, f"read from {said_by}, and the PDF has no page image to compare it with")
+        # tesseract may be there without the language data it reads the page with (chi_sim), found only now
+        read_off_images = _ocr_images(images, source)
     except MissingDependency as exc:
         return _unchecked(layer, f"read from {said_by}, not compared with the page image: {exc}")
-    if not images:
-        return _unchecked(layer, f"read from {said_by}, and the PDF has no page image to compare it with")
-    return _compared(_result(source, "ocr", _ocr_images(images, source), min_confidence), layer, said_by)
+    return _compared(_result(source, "ocr", read_off_images, min_confidence), layer, said_by)
 
 
 def _unchecked(layer: ScanResult, why: str) -> ScanResult:

@@ -185,11 +185,13 @@ def save_text_pdf(inv: Invoice, path: Path, words: str | None = None, **layout) 
 
 
 def save_pages_pdf(pages: list[list[tuple[int, list[tuple[int, str]]]]], path: Path, *,
-                   image=None, image_box: tuple[int, int, int, int] | None = None, invisible: bool = False) -> Path:
+                   image=None, image_box: tuple[int, int, int, int] | None = None, invisible: bool = False,
+                   image_over_text: bool = False) -> Path:
     """A PDF with a text layer of several pages, each given as :func:`placed_rows` gives rows. ``image``: a PIL
     image drawn on each page first, at ``image_box`` (x, y, width, height in points; the whole page when not
-    given), as a scanner's searchable PDF has its page's picture, or invoicing software a seal; ``invisible``:
-    the text drawn in render mode 3, as such a scanner writes its OCR."""
+    given), as a scanner's searchable PDF has its page's picture, invoicing software a seal, or its form drawn as
+    the page's background; ``invisible``: the text drawn in render mode 3, as such a scanner writes its OCR;
+    ``image_over_text``: the image drawn after the text, hiding it, as other scanners hide their OCR."""
     from fpdf import FPDF
 
     pdf = FPDF(orientation="L", unit="pt", format=(800, 1560))
@@ -197,28 +199,37 @@ def save_pages_pdf(pages: list[list[tuple[int, list[tuple[int, str]]]]], path: P
     png = None
     if image is not None:
         buf = io.BytesIO()
-        image.convert("RGB").save(buf, format="PNG")
+        (image if image.mode == "RGBA" else image.convert("RGB")).save(buf, format="PNG")  # RGBA: a soft mask
         png = buf.getvalue()
-    for rows in pages:
-        pdf.add_page()
-        pdf.set_font("cjk", size=14)
+
+    def draw_image() -> None:
         if png is not None:
             x, y, width, height = image_box or (0, 0, 1560, 800)
             pdf.image(io.BytesIO(png), x=x, y=y, w=width, h=height)
+
+    for rows in pages:
+        pdf.add_page()
+        pdf.set_font("cjk", size=14)
+        if not image_over_text:
+            draw_image()
         if invisible:
             pdf.text_mode = "INVISIBLE"
         for y, cells in rows:
             for x, text in cells:
                 pdf.text(x, 20 + y / 2, text)  # half the image's units: 14 pt type
+        if image_over_text:
+            draw_image()
     path.write_bytes(bytes(pdf.output()))
     return path
 
 
 def save_searchable_pdf(inv: Invoice, path: Path, *, layer: Invoice | None = None, invisible: bool = True) -> Path:
-    """A scanner's searchable PDF: the invoice's picture as the page, and over it the text of ``layer`` (the
-    invoice itself when not given: a scanner's OCR that read it right), invisible unless said otherwise. The
-    picture is scaled to the page's width, the text placed as on the text-layer PDF, so the two line up."""
+    """A scanner's searchable PDF: the invoice's picture as the page, and with it the text of ``layer`` (the
+    invoice itself when not given: a scanner's OCR that read it right), drawn invisible over the picture, or
+    visible under it (``invisible=False``), hidden by it. The picture is scaled to the page's width, the text placed
+    as on the text-layer PDF, so the two line up."""
     image = render_image(inv)
     width = 1560
     return save_pages_pdf([placed_rows(layer or inv)], path, image=image,
-                          image_box=(0, 0, width, round(image.height * width / image.width)), invisible=invisible)
+                          image_box=(0, 0, width, round(image.height * width / image.width)), invisible=invisible,
+                          image_over_text=not invisible)

@@ -91,6 +91,15 @@ def test_bad_options_and_missing_files_exit_2(tmp_path):
                SAMPLES / "goods_receipt.csv", "--price-tolerance", "lots").exit_code == 2
 
 
+@pytest.mark.parametrize("option", ["--price-tolerance", "--quantity-tolerance"])
+def test_a_tolerance_with_more_digits_than_a_figure_is_refused_naming_the_option(option):
+    r = run("match", SAMPLES / "einvoice.xml", "--po", SAMPLES / "purchase_order.csv", "--receipt",
+            SAMPLES / "goods_receipt.csv", option, "1E-999999999")
+    assert r.exit_code == 2 and option in r.output and "more than 20 decimal places" in r.output
+    assert run("match", SAMPLES / "einvoice.xml", "--po", SAMPLES / "purchase_order.csv", "--receipt",
+               SAMPLES / "goods_receipt.csv", option, "1E-20").exit_code == 0
+
+
 def test_match_exit_codes(tmp_path):
     r = run("match", SAMPLES / "einvoice.xml", "--po", SAMPLES / "purchase_order.csv",
             "--receipt", SAMPLES / "goods_receipt.csv")

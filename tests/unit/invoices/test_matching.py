@@ -530,3 +530,29 @@ def test_an_export_figure_no_order_has_is_refused_naming_its_row(tmp_path, reade
     with pytest.raises(MalformedInput, match=says) as err:
         reader(write(tmp_path, "export.csv", text))
     assert err.value.field == "row 2: quantity"
+
+
+@pytest.mark.parametrize("reader, what", [(read_purchase_order, "purchase order"),
+                                          (read_goods_receipt, "goods receipt")])
+def test_an_export_json_key_given_twice_with_different_values_is_refused(tmp_path, reader, what):
+    line = '{"item_name": "贴片电容", "quantity": "200", "quantity": "2000", "unit_price": "1.50"}'
+    text = f'{{"number": "DOC-1", "po_number": "DOC-0", "lines": [{line}]}}'
+    with pytest.raises(MalformedInput) as err:
+        reader(write(tmp_path, "export.json", text))
+    assert err.value.field == "lines[0]/quantity" and f"which one the {what} means" in err.value.problem
+    assert len(reader(write(tmp_path, "same.json", text.replace('"2000"', '"200"'))).lines) == 1
+
+
+@pytest.mark.parametrize("field", ["quantity_rel", "price_rel"])
+@pytest.mark.parametrize("value, says", [(Decimal("1E-999999999"), "more than 20 decimal places"),
+                                         (Decimal("-0.01"), "a fraction from 0 to 1"), (2, "a fraction from 0 to 1"),
+                                         (Decimal("NaN"), "a fraction from 0 to 1"), ("0.01", "give a Decimal")])
+def test_a_tolerance_with_more_digits_than_a_figure_or_out_of_range_is_refused(field, value, says):
+    with pytest.raises(ValueError, match=says) as err:
+        Tolerances(**{field: value})
+    assert f"Tolerances.{field}" in str(err.value)
+
+
+def test_a_tolerance_given_as_a_float_is_the_decimal_written():
+    assert Tolerances(price_rel=0.01).price_rel == Decimal("0.01")
+    assert Tolerances(quantity_rel=Decimal("1E-20")).quantity_rel == Decimal("1E-20")

@@ -193,6 +193,22 @@ def test_a_json_list_where_one_value_is_read_is_refused_when_its_values_differ()
         parse_invoice(json.dumps(doc).encode())
 
 
+def test_a_json_key_given_twice_is_refused_when_its_values_differ():
+    text = json.dumps(invoice_to_json(invoice()), ensure_ascii=False)
+    number = f'"number": "{invoice().number}"'
+    with pytest.raises(MalformedInput) as err:
+        parse_invoice(text.replace(number, f'{number}, "number": "26442000000099999999"').encode())
+    assert err.value.field == "number" and "given 2 times with different values" in err.value.problem
+    assert "'26442000000099999999'" in err.value.problem
+    # inside a line: the path says which line
+    amount = '"amount": "800.00"'
+    with pytest.raises(MalformedInput) as err:
+        parse_invoice(text.replace(amount, f'{amount}, "amount": "900.00"').encode())
+    assert err.value.field == "lines[1]/amount"
+    # the same value twice says one thing
+    assert parse_invoice(text.replace(number, f"{number}, {number}").encode()).number == invoice().number
+
+
 @pytest.mark.parametrize("old, new, field, says", [
     ("<UnPrice>1.50</UnPrice>", "<UnPrice>1,50</UnPrice>", "IssuItemInformation[1]/UnPrice", "decimal comma"),
     ("<TotalTax-includedAmount>2303.00<", "<TotalTax-includedAmount>2303,00<", "TotalTax-includedAmount",

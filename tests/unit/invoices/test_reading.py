@@ -38,7 +38,14 @@ def test_a_comma_between_thousands_is_read(text, fen):
     assert to_fen(text) == fen
 
 
-@pytest.mark.parametrize("text", ["12,50", "2303,00", "1,2,3", "1,0000", ",100", "100,", "1,000,00"])
+@pytest.mark.parametrize("text, fen", [("¥ 1,234.50", 123_450), ("+1,234.50", 123_450), ("￥ +1,234.50", 123_450),
+                                       ("¥ 1234.50", 123_450), ("+1234.50", 123_450)])
+def test_a_sign_or_a_currency_sign_apart_from_the_figure_is_read(text, fen):
+    assert to_fen(text) == fen
+
+
+@pytest.mark.parametrize("text", ["12,50", "2303,00", "1,2,3", "1,0000", ",100", "100,", "1,000,00",
+                                  "0,500", "000,123", "-0,250", "+0,250", "01,000"])
 def test_a_comma_anywhere_else_is_refused_not_dropped(text):
     with pytest.raises(ValueProblem, match="a decimal comma .* is not read"):
         to_decimal(text)
