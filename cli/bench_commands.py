@@ -128,7 +128,8 @@ def refuse_unrunnable(names: list[str], mode: str, concurrency: int, clients: in
 @click.option("--compare-node", is_flag=True,
               help="Also send each workload with the official Node client (npm install into bench/node on first use).")
 @click.option("--output", "output_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Folder for the JSON reports and the PNG plot [default: bench-results/<UTC time>].")
+              help="Folder for the JSON reports and the PNG plot (with matplotlib) "
+                   "[default: bench-results/<UTC time>].")
 @topology_option
 @click.option("--data-root", type=click.Path(file_okay=False, path_type=Path),
               help="Network data folder holding profiles/ (default: the topology's).")
@@ -140,7 +141,8 @@ def bench(workloads, mode, rate, concurrency, warmup, duration, clients, pool_si
     latency p50/p95/p99 and CPU seconds per committed transaction of every process.
 
     Fixed rate is an open loop (latency from each operation's scheduled time); fixed
-    concurrency a closed loop. Writes bench-<workload>.json, summary.json and bench.png.
+    concurrency a closed loop. Writes bench-<workload>.json, summary.json and, with matplotlib
+    (the `risk` extra), bench.png.
     The SDK's own round trip (the feature contract's simplest write, sequential and 16
     in flight, and the demo's time) is `python -m bench.sdk_roundtrip`.
 
@@ -198,8 +200,14 @@ def bench(workloads, mode, rate, concurrency, warmup, duration, clients, pool_si
                                                 for k, v in entry["node_to_recfin"].items()))
         summary["workloads"][name] = entry
     write_json(summary, output_dir / "summary.json")
-    plot(reports, output_dir / "bench.png")
-    say(f"reports in {output_dir}: summary.json, bench-<workload>.json, bench.png")
+    written = ["summary.json", "bench-<workload>.json"]
+    try:
+        plot(reports, output_dir / "bench.png")
+        written.append("bench.png")
+    except ImportError as error:    # matplotlib is an optional extra: the figures are all in the reports already
+        say(f"bench.png not written: the plot needs matplotlib ({error}): pip install 'recfin[risk]' "
+            f"(in a checkout: .venv/bin/python -m pip install -e '.[risk]')")
+    say(f"reports in {output_dir}: {', '.join(written)}")
     if as_json:
         emit(summary, as_json=True)
     broken = [n for n, entry in summary["workloads"].items()

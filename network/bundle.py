@@ -144,6 +144,10 @@ def _readme(topology: Topology, bundle: Bundle, ends: dict) -> str:
     org = topology.org(bundle.org)
     names = [n["hostname"] for n in ends["orderers"] + ends["peers"]]
     own = [p["hostname"] for p in ends["own"]["peers"]]
+    # Containers resolve names through Docker's resolver (then the host's DNS servers), never the host's
+    # /etc/hosts: without DNS, the peers (the containers that dial the others) need the names as extra_hosts.
+    override = "".join(f"         {peer}:\n           extra_hosts:\n"
+                       + "".join(f'             - "{name}:ADDRESS"\n' for name in names) for peer in own)
     missing = "".join(f"- not yet in this bundle: {m}\n" for m in bundle.missing)
     cc, version = topology.chaincode.name, contract_config.definition_version(topology)
     collections = (f", and --collections-config chaincode/{cc}/{contract_config.COLLECTIONS_FILE}"
@@ -160,8 +164,16 @@ certificates (certificates only), the channel's genesis block, your chaincode pa
 a docker-compose.yaml for your node, endpoints.yaml and a connection profile.
 {missing}
 1. Unpack this folder at `{bundle.install_root}` (the connection profile names files there).
-2. Make these names resolve to the hosts that run them (DNS, or /etc/hosts on your host):
+2. Make these names resolve to the hosts that run them:
    {", ".join(names)}.
+   With DNS nothing more is needed: your containers ask Docker's resolver, which asks your
+   host's DNS servers. Without DNS, in two places: /etc/hosts on this host (for `recfin host`
+   and your SDK clients), and your containers, which do not read this host's /etc/hosts:
+   write a docker-compose.override.yaml here (`docker compose` reads it with
+   docker-compose.yaml), each host's address in place of ADDRESS:
+
+       services:
+{override}
    Publish your own {", ".join(own)} under that name to the others, ports as in endpoints.yaml.
 3. Set RECFIN_SOURCE to a checkout of recfin (the chaincode server image builds from its
    Dockerfile), then `docker compose up -d` here: your peer(s) on the official
@@ -239,6 +251,8 @@ def _parse_manifest(path: Path) -> dict:
         doc = json.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise ValueError(str(exc)) from None
+    except RecursionError:   # nested deeper than the parser's stack goes: no manifest is
+        raise ValueError("JSON nested too deeply to be a manifest") from None
     if not isinstance(doc, dict):
         raise ValueError(f"a JSON {type(doc).__name__}, not an object")
     return doc

@@ -352,17 +352,23 @@ class Network:
         return channel.raft_leader(self.topology)
 
     def wait_for_heights(self) -> int:
-        """Wait until every peer has caught up with the ordering service's height; return it."""
-        orderer_heights = [channel.node_height(self.tools, self.topology, self.data_root, n)
-                           for n in self.topology.orderers()]
-        target = max((h for h in orderer_heights if h is not None), default=1)
-        for node in self.topology.peers():
+        """Wait until every orderer and every peer has the highest block height any of them reports; return it.
+
+        Orderers too, those running: one restarted after missing blocks (a killed Raft leader) catches up from the
+        others, and until it has, the channel's blocks are on two of three. One that is stopped is left out, as
+        Raft carries on without it (a revoke or an org added while it is down must not fail after the channel
+        changed); every peer must be running."""
+        running_orderers = [n for n in self.topology.orderers() if self._pid(n) is not None]
+        nodes = [*running_orderers, *self.topology.peers()]
+        heights = [channel.node_height(self.tools, self.topology, self.data_root, n) for n in nodes]
+        target = max((h for h in heights if h is not None), default=1)
+        for node in nodes:
             dirs = nodeconfig.node_dirs(self.data_root, node.name)
             self.supervisor.wait_until(
                 lambda n=node: (channel.node_height(self.tools, self.topology, self.data_root, n) or 0) >= target,
                 what=f"block height {target} on {self.topology.channel}", name=node.name, log=dirs.log,
                 timeout=self.timeout, pid_file=dirs.pid)
-        self.say(f"  all peers at height >= {target}")
+        self.say(f"  every orderer and peer at height >= {target}")
         return target
 
     # ---- down -------------------------------------------------------------------

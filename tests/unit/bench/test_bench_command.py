@@ -137,3 +137,27 @@ def test_a_grpc_option_value_is_a_whole_number_when_it_reads_as_one_and_text_oth
     from cli.bench_commands import grpc_option
 
     assert grpc_option(None, None, (f"grpc.keepalive_time_ms={value}",)) == (("grpc.keepalive_time_ms", sent),)
+
+
+def test_without_matplotlib_every_report_is_written_and_one_line_says_why_the_plot_is_not(tmp_path, monkeypatch):
+    import sys
+
+    wire_to_a_recording_client(monkeypatch)
+    monkeypatch.setitem(sys.modules, "matplotlib", None)     # `import matplotlib` raises ImportError
+    result = CliRunner().invoke(bench, ["-w", "register", "--rate", "20", "--warmup", "0", "--duration", "0.3",
+                                        "--output", str(tmp_path), "--json"])
+    assert result.exit_code == 0, result.output
+    assert set(json.loads(result.stdout)["workloads"]) == {"register"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bench-register.json", "summary.json"]
+    said = [line for line in result.stderr.splitlines() if "bench.png" in line]
+    assert len(said) == 1 and said[0].startswith("bench.png not written: the plot needs matplotlib")
+    assert "pip install 'recfin[risk]'" in said[0]
+    assert result.stderr.rstrip().endswith(f"reports in {tmp_path}: summary.json, bench-<workload>.json")
+
+
+def test_the_extra_the_message_names_holds_matplotlib():
+    import tomllib
+    from pathlib import Path
+
+    project = tomllib.loads((Path(__file__).parents[3] / "pyproject.toml").read_text())["project"]
+    assert any(d.startswith("matplotlib") for d in project["optional-dependencies"]["risk"])

@@ -244,7 +244,10 @@ def test_the_node_client_sends_the_same_transactions_with_the_same_waits(gateway
 @needs_node
 def test_a_node_wait_for_a_block_that_never_comes_ends_as_a_timeout(gateway, cast, tmp_path):
     path = tmp_path / "config.json"
-    path.write_text(json.dumps(node_config(gateway, cast, tmp_path, "confirm", 0, wait_seconds=0.3)))
+    # long enough for the stand-in to have the stream before the deadline even on a loaded machine (with 0.3 s
+    # the deadline could pass before the request reached it, and no stream was journalled)
+    path.write_text(json.dumps(node_config(gateway, cast, tmp_path, "confirm", 0, wait_seconds=3)))
+    start = len(gateway.journal())
     output = run_node("""
         const config = JSON.parse(require('node:fs').readFileSync(process.argv[1], 'utf8'));
         (async () => {
@@ -260,5 +263,5 @@ def test_a_node_wait_for_a_block_that_never_comes_ends_as_a_timeout(gateway, cas
         })();
     """, str(path))
     assert output == {"name": "GatewayError", "code": 4}     # DEADLINE_EXCEEDED: the script counts it a timeout
-    last = gateway.journal()[-1]
-    assert (last["call"], last["msp"], last["start"], len(last["blocks"])) == ("deliver_filtered", DEBTOR, "newest", 1)
+    (stream,) = [entry for entry in gateway.journal()[start:] if entry["call"] == "deliver_filtered"]
+    assert (stream["msp"], stream["start"], len(stream["blocks"])) == (DEBTOR, "newest", 1)

@@ -19,17 +19,19 @@ from client.gateway import CommitError, Status
 
 
 class RecordingContract:
-    """An AsyncContract's submit_async as the workload uses it: each commit takes ``seconds`` and gets ``code``."""
+    """An AsyncContract's submit_async as the workload uses it: each commit takes ``seconds`` and gets ``code``.
+    Each call is kept with the submits in flight once it was made."""
 
     def __init__(self, seconds: float = 0.0, code: int = transaction_pb2.VALID) -> None:
         self.seconds, self.code = seconds, code
         self.calls: list[tuple[str, list[str]]] = []
-        self.in_flight = self.most_in_flight = 0
+        self.in_flight_at_call: list[int] = []
+        self.in_flight = 0
 
     async def submit_async(self, name, *, arguments):
         self.calls.append((name, list(arguments)))
         self.in_flight += 1
-        self.most_in_flight = max(self.most_in_flight, self.in_flight)
+        self.in_flight_at_call.append(self.in_flight)
         return SimpleNamespace(transaction_id=f"tx-{len(self.calls)}", status=self._status(f"tx-{len(self.calls)}"))
 
     def _status(self, tx_id):
@@ -80,17 +82,20 @@ def reports():
 
 
 def test_each_phase_is_a_report_with_its_concurrency_throughput_latency_and_client_cpu(reports):
+    # What the phases control, not how fast the stand-in answered: how many submits each kept in flight, and
+    # that every submit it counts is one it made and saw commit.
     measured, contract, said = reports
-    sequential, concurrent = measured
     assert [r["phase"] for r in measured] == ["sequential", "4-way concurrent"]
     assert [r["plan"]["concurrency"] for r in measured] == [1, 4]
-    assert contract.most_in_flight == 4
-    for report in measured:
-        assert report["workload"] == "features:PutState" and report["committed"] > 0
+    in_flight = {prefix: [n for (_, (key, _)), n in zip(contract.calls, contract.in_flight_at_call)
+                          if key.startswith(prefix)] for prefix in ("bench-test-c1-", "bench-test-c4-")}
+    assert max(in_flight["bench-test-c1-"]) == 1 and max(in_flight["bench-test-c4-"]) == 4
+    for report, prefix in zip(measured, in_flight):
+        assert report["workload"] == "features:PutState"
+        assert 0 < report["committed"] == report["submitted"] <= len(in_flight[prefix])
         assert sum(report["failed"].values()) == 0
-        assert report["latency_s"]["p50"] >= 0.01 and report["latency_s"]["p99"] >= report["latency_s"]["p50"]
+        assert report["latency_s"]["p99"] >= report["latency_s"]["p50"]
         assert set(report["cpu"]) == {"client"} and report["cpu"]["client"]["kind"] == "client"
-    assert concurrent["throughput_tps"] > 2 * sequential["throughput_tps"]
     assert any(line.startswith("sequential: ") for line in said) and any("throughput" in line for line in said)
     keys = {call[1][0] for call in contract.calls}
     assert len(keys) == len(contract.calls)                         # never the same key twice

@@ -165,6 +165,27 @@ def test_compose_runs_the_orgs_own_nodes_with_its_own_package(org, bundles, host
     assert manifest["package_id"].endswith(hashlib.sha256(packages[0].read_bytes()).hexdigest())
 
 
+@pytest.mark.parametrize("org", ORGS)
+def test_the_readme_says_how_the_containers_resolve_the_other_hosts_without_dns(org, bundles, hosts):
+    # Containers on a compose network never read the host's /etc/hosts: the README gives the override that
+    # hands every name the org's peers dial to those peers, as extra_hosts, for the company to fill in.
+    b = bundles[org]
+    readme = (b.root / "README.md").read_text()
+    assert "do not read this host's /etc/hosts" in readme and "docker-compose.override.yaml" in readme
+    lines = readme.splitlines()
+    start = lines.index("       services:")
+    block = [line[7:] for line in lines[start:] if line.startswith("       ") or not line.strip()]
+    block = block[:next((i for i, line in enumerate(block) if not line.strip()), len(block))]
+    override = yaml.safe_load("\n".join(block).replace("ADDRESS", "192.0.2.10"))
+    ends = yaml.safe_load((b.root / "endpoints.yaml").read_text())
+    dialled = [f"{e['hostname']}:192.0.2.10" for e in ends["orderers"] + ends["peers"]]
+    assert override == {"services": {n.hostname: {"extra_hosts": dialled} for n in hosts.peers(org)}}
+    compose = yaml.safe_load((b.root / "docker-compose.yaml").read_text())
+    assert set(override["services"]) <= set(compose["services"])       # merged into services that exist
+    assert {n.hostname for n in hosts.peers() if n.org_name != org} | {n.hostname for n in hosts.orderers()} == \
+           {entry.split(":")[0] for entry in override["services"][hosts.peers(org)[0].hostname]["extra_hosts"]}
+
+
 def test_every_bundle_carries_the_same_contract_configuration_for_its_server(bundles, hosts):
     texts = set()
     for org, b in bundles.items():
@@ -235,7 +256,7 @@ def test_a_folder_whose_manifest_names_another_org_or_none_is_refused_before_any
     manifest.write_text(json.dumps({**doc, "msp_id": "OtherMSP"}))      # the same name under another MSP ID
     with pytest.raises(NetworkError, match=r"holds supplier's bundle \(OtherMSP\), not supplier's \(SupplierMSP\)"):
         bundle.write(hosts, prepared_hosts, "supplier", out)
-    for unreadable in ("[1]", "{not json"):
+    for unreadable in ("[1]", "{not json", "[" * 100_000):      # the last, deeper than the JSON parser's stack
         manifest.write_text(unreadable)
         with pytest.raises(NetworkError, match=r"bundle.json cannot be read .*whose bundle .* is unknown: choose "
                                                r"another --out"):

@@ -104,9 +104,12 @@ def test_a_manifest_field_of_the_wrong_shape_is_named(unpacked, field, value, re
         BundleHost.open(unpacked)
 
 
-def test_a_manifest_that_is_not_a_json_object_is_refused(unpacked):
-    (unpacked / bundle.MANIFEST).write_text("[1]")
-    with pytest.raises(NetworkError, match=r"cannot be read as a bundle manifest \(a JSON list, not an object\)"):
+@pytest.mark.parametrize("text, why", [("[1]", r"a JSON list, not an object"),
+                                       # deeper than the JSON parser's stack: a RecursionError, not a crash
+                                       ('{"org": ' * 100_000, r"JSON nested too deeply to be a manifest")])
+def test_a_manifest_that_is_not_a_json_object_is_refused(unpacked, text, why):
+    (unpacked / bundle.MANIFEST).write_text(text)
+    with pytest.raises(NetworkError, match=rf"cannot be read as a bundle manifest \({why}\)"):
         BundleHost.open(unpacked)
 
 
