@@ -5,21 +5,25 @@ Both checks ask the peers themselves through the query system chaincode (``qscc`
 ``GetTransactionByID`` for each acknowledged tx id, ``GetChainInfo`` and
 ``GetBlockByNumber`` for the blocks, each query naming the peer's own org so the
 Gateway cannot pass it to another org's peer. The replay applies, in block order, the
-writes of the valid transactions in the chaincode's namespace; the world state
-of each receivable the run touched is then read from the same peer through the
-contract (``GetReceivable``, as the regulator, targeted at that peer's org) and
-compared as JSON with the replayed value.
+writes of the valid transactions in the chaincode's namespace. Every key of the replayed
+namespace is then read back from the same peer's world state as far as the contract lets
+a reader see it (as the regulator, each query targeted at that peer's org): each record
+through the query that answers it (``GetReceivable``, ``GetParty``, ``GetRequest``...),
+each index through the listing that pages it (``ListReceivablesByHolder``...), compared
+as JSON with the replayed value. The kinds no query answers are counted, not compared
+(``NOT_READABLE`` says why).
 
 Each peer agreeing with itself is not enough: two peers can each replay to their own
 world state and still differ (one marked a transaction valid that the other did not).
 So the peers are also compared with each other: the same block header hash and the
-same validation flags at every height they share, and the same replayed value of
-each touched receivable (``Verdict.divergences``).
+same validation flags at every height they share, and the same replayed value of every
+key of the namespace (``Verdict.divergences``).
 """
 from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,7 +35,7 @@ from fabric_protos.peer import proposal_pb2, proposal_response_pb2, transaction_
 
 from client.gateway import GatewayError
 from client.ledger.qscc import QSCC, ask_own_org
-from client.receivables.ledger_keys import receivable_key
+from client.receivables.ledger_keys import PARTY_TYPE, RECEIVABLE_TYPE, receivable_key
 from network import profiles
 from network.topology import Topology
 
@@ -47,14 +51,16 @@ class PeerLedger:
     lost: list[str] = field(default_factory=list)
     not_valid: dict[str, str] = field(default_factory=dict)   # tx id -> validation code other than VALID
     state_mismatches: list[str] = field(default_factory=list)
-    # for comparing the peers with each other: per block, its header hash and its validation flags; per
-    # touched receivable id, the value replayed from this peer's blocks (None: not there)
+    not_read_back: dict[str, int] = field(default_factory=dict)   # key kind no query answers -> keys of it
+    # for comparing the peers with each other: per block, its header hash and its validation flags; the
+    # namespace's state replayed from this peer's blocks
     chain: list[tuple[bytes, bytes]] = field(default_factory=list, repr=False)
-    replayed: dict[str, bytes | None] = field(default_factory=dict, repr=False)
+    replayed: dict[str, bytes] = field(default_factory=dict, repr=False)
 
     def to_json(self) -> dict:
         return {"peer": self.peer, "height": len(self.chain), "found": self.found, "lost": self.lost,
-                "not_valid": self.not_valid, "state_mismatches": self.state_mismatches}
+                "not_valid": self.not_valid, "keys": len(self.replayed), "state_mismatches": self.state_mismatches,
+                "not_read_back": self.not_read_back}
 
 
 @dataclass
@@ -101,7 +107,7 @@ def _der(tag: int, content: bytes) -> bytes:
 def divergences(peers: Sequence[PeerLedger]) -> list[str]:
     """One line per disagreement between the peers, naming which peers hold what: the first height they share
     whose block hash differs (every later one differs with it, the chain being linked), the first transaction
-    whose validation code differs, and each touched receivable whose replayed value differs."""
+    whose validation code differs, and each key of the namespace whose replayed value differs."""
     out = []
     shared = min((len(p.chain) for p in peers), default=0)
     for number in range(shared):
@@ -115,9 +121,9 @@ def divergences(peers: Sequence[PeerLedger]) -> list[str]:
             out.append(f"block {number}, transaction {position}: the peers disagree on its validation code: "
                        + _describe(_disagreeing(peers, lambda p: _code(p.chain[number][1], position)), str))
             break
-    for receivable_id in sorted({r for p in peers for r in p.replayed}):
-        if groups := _disagreeing(peers, lambda p: p.replayed.get(receivable_id)):
-            out.append(f"receivable {receivable_id}: the peers' blocks replay to different values: "
+    for key in sorted({k for p in peers for k in p.replayed}):
+        if groups := _disagreeing(peers, lambda p: p.replayed.get(key)):
+            out.append(f"{describe_key(key)}: the peers' blocks replay to different values: "
                        + _describe(groups, _shown_value))
     return out
 
@@ -183,6 +189,193 @@ def replay(blocks: Iterable[common_pb2.Block], namespace: str) -> dict[str, byte
     return state
 
 
+# ---------------------------------------------------------------- the world state as the contract shows it
+
+# The contract's key kinds (chaincode/receivables/keys.py has the layout; a unit test keeps these in step with it).
+CLIENT_TYPE = "recfin.client"
+FINGERPRINT_TYPE = "recfin.fingerprint"
+FINANCING_TYPE = "recfin.financing"
+OFFER_TYPE = "recfin.offer"
+NOTICE_TYPE = "recfin.notice"
+DISCOUNT_TYPE = "recfin.discount"
+ATTESTATION_TYPE = "recfin.attestation"
+REQUEST_TYPE = "recfin.request"
+RECORD_TYPES = (PARTY_TYPE, CLIENT_TYPE, RECEIVABLE_TYPE, FINGERPRINT_TYPE, FINANCING_TYPE, OFFER_TYPE, NOTICE_TYPE,
+                DISCOUNT_TYPE, ATTESTATION_TYPE, REQUEST_TYPE)
+"""The records read back one by one (``_read_back``)."""
+
+# The kinds the contract keeps that no query answers: compared between the peers, not with the world state.
+NOT_READABLE = {
+    "recfin.offer-by-bank": "only MakeFinancingOffer reads it (to refuse a bank's second offer on a financing); "
+                            "no query answers it",
+    "recfin.by-financier": "its only reader, GetFinancierExposure, also reads the financing's private data, which "
+                           "only the peers of the bank's and the regulator's orgs hold, so the other peers cannot "
+                           "answer it",
+    "recfin.open-offer": "its only reader, GetFinancierExposure, also reads each offer's private terms, which only "
+                         "the peers of the holder's, the bank's and the regulator's orgs hold, and leaves out the "
+                         "offers no holder could accept on the day (expired, or on a claim overdue or past due)",
+}
+NOT_A_COMPOSITE_KEY = "(not a composite key)"
+PAGE_SIZE = "100"       # the contract's largest page
+
+
+def split_key(key: str) -> tuple[str, list[str]] | None:
+    """The object type and attributes of a composite key as the shim builds it (``ledger_keys.composite_key``),
+    or None for a key that is not one."""
+    if len(key) < 2 or key[0] != "\x00" or key[-1] != "\x00":
+        return None
+    object_type, *attributes = key[1:-1].split("\x00")
+    return object_type, attributes
+
+
+def describe_key(key: str) -> str:
+    """A key as a reader names it: its object type without ``recfin.``, then its attributes (``receivable R-1``,
+    ``by-holder 91310000MA1K00002C/R-1``); a key that is no composite key, as Python writes it."""
+    split = split_key(key)
+    if split is None:
+        return repr(key)
+    object_type, attributes = split
+    return f"{object_type.removeprefix('recfin.')} {'/'.join(attributes)}".rstrip()
+
+
+class LivePeer:
+    """One peer's world state as the contract lets ``reader`` (a Contract of the chaincode) see it: every query
+    names the peer's own org."""
+
+    def __init__(self, reader, msp_id: str) -> None:
+        self.reader, self.msp_id = reader, msp_id
+        self._financings: dict[str, dict] = {}
+
+    def ask(self, function: str, *arguments: str):
+        return json.loads(self.reader.evaluate(function, arguments=list(arguments),
+                                               endorsing_organizations=[self.msp_id]))
+
+    def financing(self, financing_id: str) -> dict:
+        """GetFinancing, asked once per financing: it answers for the record, its offers and its offer index."""
+        if financing_id not in self._financings:
+            self._financings[financing_id] = self.ask("GetFinancing", financing_id)
+        return self._financings[financing_id]
+
+    def listed(self, function: str, *before: str, after: tuple[str, ...] = ()) -> Iterator[dict]:
+        """Every record of a paged query (arguments ``before``, the page size and bookmark, then ``after``)."""
+        bookmark = ""
+        while True:
+            page = self.ask(function, *before, PAGE_SIZE, bookmark, *after)
+            yield from page["records"]
+            if not page.get("bookmark") or page["bookmark"] == bookmark:
+                return
+            bookmark = page["bookmark"]
+
+
+def _read_back(live: LivePeer, object_type: str, attributes: list[str], value: bytes) -> tuple[object, object]:
+    """(what the replayed value says, what the contract answers) for one record; ValueError, LookupError or
+    TypeError for a replayed value (or key) that is no record the contract writes."""
+    if object_type == CLIENT_TYPE:      # a binding's value is the bound party's credit code, not JSON
+        msp_id, client_id = attributes
+        return value.decode(), live.ask("FindIdentityParty", msp_id, client_id)["bound_to"]
+    stored = json.loads(value)
+    first = attributes[0]
+    if object_type == PARTY_TYPE:
+        return stored, live.ask("GetParty", first)
+    if object_type == RECEIVABLE_TYPE:
+        return stored, live.ask("GetReceivable", first)
+    if object_type == FINGERPRINT_TYPE:     # the registry's entry, as FindInvoice tells whether the invoice is used
+        found = live.ask("FindInvoice", first)
+        return {**stored, "used": True}, {name: found.get(name) for name in ("fingerprint", "receivable_id", "used")}
+    if object_type == FINANCING_TYPE:
+        return stored, {name: v for name, v in live.financing(first).items() if name != "offers"}
+    if object_type == OFFER_TYPE:           # the offers' public records come with their financing
+        offers = live.financing(stored["financing_id"])["offers"]
+        return stored, next((offer for offer in offers if offer["id"] == first), None)
+    if object_type == NOTICE_TYPE:
+        return stored, live.ask("GetAssignmentNotice", first)
+    if object_type == DISCOUNT_TYPE:
+        return stored, live.ask("GetDiscountOffer", first)
+    if object_type == ATTESTATION_TYPE:     # attributes: the invoice fingerprint, the attestation id
+        listed = live.ask("GetInvoiceAttestations", first)
+        return stored, next((a for a in listed if a["id"] == attributes[1]), None)
+    if object_type == REQUEST_TYPE:         # attributes: the caller's credit code, the request id
+        return {"request_id": attributes[1], "party": first, **stored}, live.ask("GetRequest", attributes[1], first)
+    raise KeyError(object_type)
+
+
+@dataclass(frozen=True)
+class Index:
+    """An index the contract pages: ``listed`` gives the members (its keys' attributes after the first) the contract
+    lists under one first attribute; ``by`` is the record kind and field whose values are those first attributes,
+    so a group is listed even when the replay holds none of its entries."""
+
+    listed: Callable[[LivePeer, str], set[tuple[str, ...]]]
+    by: tuple[str, str]
+
+
+INDEXES = {
+    "recfin.by-holder": Index(lambda live, holder: {(r["id"],) for r in live.listed("ListReceivablesByHolder", holder)},
+                              (RECEIVABLE_TYPE, "holder")),
+    "recfin.by-debtor": Index(lambda live, debtor: {(r["id"],) for r in live.listed("ListReceivablesByDebtor", debtor)},
+                              (RECEIVABLE_TYPE, "debtor")),
+    "recfin.by-status": Index(lambda live, status: {(r["id"],) for r in live.listed("ListReceivablesByStatus", status)},
+                              (RECEIVABLE_TYPE, "status")),
+    "recfin.by-financing": Index(lambda live, financing: {(o["id"],) for o in live.financing(financing)["offers"]},
+                                 (FINANCING_TYPE, "id")),
+    "recfin.discount-by-debtor": Index(lambda live, debtor: {
+        (d["published_on"], d["id"]) for d in live.listed("ListDiscountOffers", debtor, "", after=("all",))},
+        (DISCOUNT_TYPE, "debtor")),
+}
+
+
+def compare_with_live(state: dict[str, bytes], live: LivePeer) -> tuple[list[str], dict[str, int]]:
+    """Every key of the replayed namespace against the world state as the contract answers it: one line per key
+    (or index entry) that differs, and per kind no query answers, how many keys were left uncompared."""
+    mismatches: list[str] = []
+    not_read: Counter = Counter()
+    replayed_members: dict[tuple[str, str], set[tuple[str, ...]]] = defaultdict(set)
+    for key, value in sorted(state.items()):
+        object_type, attributes = split_key(key) or (NOT_A_COMPOSITE_KEY, [])
+        if object_type in INDEXES and attributes:
+            replayed_members[object_type, attributes[0]].add(tuple(attributes[1:]))
+            continue
+        if object_type not in RECORD_TYPES or not attributes:
+            not_read[object_type] += 1
+            continue
+        for index, spec in INDEXES.items():     # every group its records name is listed, entries replayed or not
+            if spec.by[0] == object_type and isinstance(group := _field(value, spec.by[1]), str):
+                replayed_members.setdefault((index, group), set())
+        try:
+            replayed, answered = _read_back(live, object_type, attributes, value)
+        except GatewayError as error:
+            mismatches.append(f"{describe_key(key)}: in the replayed blocks, the peer could not read it "
+                              f"({error.message})")
+            continue
+        except (ValueError, LookupError, TypeError):
+            mismatches.append(f"{describe_key(key)}: the replayed value is no record the contract writes "
+                              f"({_shown_value(value)})")
+            continue
+        if replayed != answered:
+            mismatches.append(f"{describe_key(key)}: world state differs from the replayed blocks")
+    for (index, first), members in sorted(replayed_members.items()):
+        name = f"{index.removeprefix('recfin.')} {first}"
+        try:
+            listed = INDEXES[index].listed(live, first)
+        except GatewayError as error:
+            mismatches.append(f"{name}: the peer could not list it ({error.message})")
+            continue
+        for what, entries in (("in the replayed blocks, not listed by the contract", members - listed),
+                              ("listed by the contract, not in the replayed blocks", listed - members)):
+            if entries:
+                mismatches.append(f"{name}: {what}: {', '.join('/'.join(e) for e in sorted(entries))}")
+    return mismatches, dict(sorted(not_read.items()))
+
+
+def _field(value: bytes, name: str) -> object:
+    """A field of a replayed JSON record, or None when the value is no JSON object."""
+    try:
+        record = json.loads(value)
+    except ValueError:
+        return None
+    return record.get(name) if isinstance(record, dict) else None
+
+
 def _blocks(qscc, channel: str, msp_id: str, chain: list[tuple[bytes, bytes]]) -> Iterator[common_pb2.Block]:
     """The peer's blocks in order; each one's header hash and validation flags are appended to ``chain``."""
     info = ledger_pb2.BlockchainInfo.FromString(ask_own_org(qscc, msp_id, "GetChainInfo", channel))
@@ -194,8 +387,9 @@ def _blocks(qscc, channel: str, msp_id: str, chain: list[tuple[bytes, bytes]]) -
 
 def check_peer(peer_name: str, qscc, reader, channel: str, chaincode: str, msp_id: str,
                acknowledged: Iterable[str], receivable_ids: Iterable[str]) -> PeerLedger:
-    """One peer: each acknowledged tx by id, then the touched receivables against the replay. Every query
-    names the peer's own org (``msp_id``), so no other org's peer answers for it."""
+    """One peer: each acknowledged tx by id, then every key of the replayed namespace against the world state
+    (``compare_with_live``), and the receivables the run wrote (``receivable_ids``) must be in the replay. Every
+    query names the peer's own org (``msp_id``), so no other org's peer answers for it."""
     ledger = PeerLedger(peer_name)
     for tx_id in acknowledged:
         try:
@@ -208,17 +402,11 @@ def check_peer(peer_name: str, qscc, reader, channel: str, chaincode: str, msp_i
             ledger.not_valid[tx_id] = transaction_pb2.TxValidationCode.Name(processed.validationCode)
         else:
             ledger.found += 1
-    state = replay(_blocks(qscc, channel, msp_id, ledger.chain), chaincode)
-    for receivable_id in receivable_ids:
-        replayed = ledger.replayed[receivable_id] = state.get(receivable_key(receivable_id))
-        try:
-            live = reader.evaluate("GetReceivable", arguments=[receivable_id], endorsing_organizations=[msp_id])
-        except GatewayError as error:
-            ledger.state_mismatches.append(f"{receivable_id}: replay has it, the peer could not read it ({error.message})"
-                                           if replayed is not None else f"{receivable_id}: on neither")
-            continue
-        if replayed is None or json.loads(replayed) != json.loads(live):
-            ledger.state_mismatches.append(f"{receivable_id}: world state differs from the replayed blocks")
+    ledger.replayed = replay(_blocks(qscc, channel, msp_id, ledger.chain), chaincode)
+    ledger.state_mismatches, ledger.not_read_back = compare_with_live(ledger.replayed, LivePeer(reader, msp_id))
+    ledger.state_mismatches += [f"receivable {receivable_id}: the run wrote it, the replayed blocks do not have it"
+                                for receivable_id in receivable_ids
+                                if receivable_key(receivable_id) not in ledger.replayed]
     return ledger
 
 

@@ -135,7 +135,8 @@ def config_command(topology_path, committed, as_json):
         click.echo(f"approved by {msp}: {'yes' if approved else 'no'}")
 
 
-UPGRADE_TOTALS = ("pages", "scanned", "financier_entries", "discount_offer_entries", "fingerprint_entries")
+UPGRADE_TOTALS = ("pages", "scanned", "financier_entries", "discount_offer_entries", "open_offer_entries",
+                  "fingerprint_entries")
 COLLISION_COLUMNS = ("fingerprint", "receivable_id", "number", "code", "live", "held_by", "held_by_number",
                      "held_by_code", "held_by_live")
 PAGE_SENDS = 3
@@ -163,8 +164,8 @@ def upgrade_ledger(session, as_json, page_size) -> None:
     """Write the index and fingerprint entries records of earlier contract versions lack, page after page.
 
     Run once after `recfin chaincode deploy` upgraded a network that holds such records: financings
-    accepted and discount offers published before their indexes existed then count in a bank's
-    exposure and in the offer lists, and an invoice registered under a spelling the contract now
+    accepted, financing offers still open and discount offers published before their indexes
+    existed then count in a bank's exposure and in the offer lists, and an invoice registered under a spelling the contract now
     refuses is registered under its current spelling too, so it cannot back a second claim. It
     writes only entries derived from the records it reads, and only missing ones: running it again
     is harmless. An invoice that already backs two claims, or one claim twice (registered under two

@@ -664,7 +664,7 @@ class ReceivablesContract(Contract):
         for o in await s.store.offers_of(f.id):
             if o.status == "OPEN":
                 o.status, o.last = "LAPSED", s.action("WithdrawFinancing", holder.uscc)
-                await s.store.put_offer(o)
+                await s.store.put_offer(o, r.debtor)
         before = r.model_copy()
         f.status, f.last = "WITHDRAWN", s.action("WithdrawFinancing", holder.uscc)
         r.financing_id, r.last = None, f.last
@@ -728,7 +728,7 @@ class ReceivablesContract(Contract):
                   expires_on=terms.expires_on, status="OPEN", made_on=s.today_iso,
                   last=s.action("MakeFinancingOffer", bank.uscc))
         await s.store.put_private(collection, terms, keys.TERMS, o.id)
-        await s.store.put_offer(o, new=True)
+        await s.store.put_offer(o, r.debtor, new=True)
         s.emit(events.FINANCING_OFFERED, r.id, financing_id=f.id, offer_id=o.id, financier=bank.uscc,
                terms_hash=o.terms_hash, expires_on=o.expires_on)
         return o.to_json()
@@ -765,13 +765,13 @@ class ReceivablesContract(Contract):
         for other in await s.store.offers_of(f.id):
             if other.id != o.id and other.status == "OPEN":
                 other.status, other.last = "LAPSED", act
-                await s.store.put_offer(other)
+                await s.store.put_offer(other, r.debtor)
         o.status, o.last = "ACCEPTED", act
         f.status, f.accepted_offer_id, f.financier, f.financier_msp = "ACCEPTED", o.id, o.financier, o.financier_msp
         f.collection, f.terms_hash, f.last = o.collection, o.terms_hash, act
         before = r.model_copy()
         r.status, r.financier, r.financier_msp, r.last = FINANCED, o.financier, o.financier_msp, act
-        await s.store.put_offer(o)
+        await s.store.put_offer(o, r.debtor)
         await s.store.put_financing(f)
         await s.store.put_receivable(r, before)
         s.emit(events.FINANCING_OFFER_ACCEPTED, r.id, financing_id=f.id, offer_id=o.id, financier=o.financier)
@@ -981,7 +981,7 @@ class ReceivablesContract(Contract):
         r.last = s.action("AcceptDiscountOffer", holder.uscc)
         await s.store.put_receivable(r, before)
         s.emit(events.DISCOUNT_OFFER_ACCEPTED, r.id, offer_id=d.id, paid=paid, discount=discount, currency=r.currency,
-               days_early=early, apr=str(apr))
+               days_early=early, apr=format(apr, "f"))   # fixed point, as stored rates are: never "1E-7"
         return r.to_json()
 
     @transaction

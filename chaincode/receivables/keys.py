@@ -16,6 +16,7 @@
 | ``recfin.by-financing`` | financing id, offer id | ``0x00`` |
 | ``recfin.offer-by-bank`` | financing id, bank credit code | offer id |
 | ``recfin.by-financier`` | bank credit code, debtor, receivable id | ``0x00`` (while the bank's financing is live) |
+| ``recfin.open-offer`` | bank credit code, debtor, offer id | ``0x00`` (while the offer is OPEN) |
 | ``recfin.discount-by-debtor`` | debtor, publication date, discount offer id | ``0x00`` |
 | ``recfin.attestation`` | invoice fingerprint, attestation id | InvoiceAttestation |
 | ``recfin.request`` | caller's credit code, request id | ``{"transaction", "arguments", "tx_id", "at", "result"}`` |
@@ -45,6 +46,7 @@ BY_STATUS = "recfin.by-status"
 BY_FINANCING = "recfin.by-financing"
 OFFER_BY_BANK = "recfin.offer-by-bank"
 BY_FINANCIER = "recfin.by-financier"
+OPEN_OFFER = "recfin.open-offer"
 DISCOUNT_BY_DEBTOR = "recfin.discount-by-debtor"
 ATTESTATION = "recfin.attestation"
 REQUEST = "recfin.request"

@@ -405,29 +405,35 @@ async def _open_offers(store: Store, financier: str, debtor: str, today: str) ->
     """The bank's offers on the debtor's claims that the holder could accept today, as AcceptFinancingOffer decides:
     the offer OPEN (not lapsed by a withdrawal or another acceptance) and not expired, on a live request (the claim
     names the financing and no financier yet: acceptance names one), the claim CONFIRMED and not yet due. A frozen
-    claim's offer counts: lifting the freeze makes it acceptable again, without the bank.
+    claim's offer counts: lifting the freeze makes it acceptable again, without the bank. In claim id order.
 
-    There is no index of offers by bank and debtor, so every claim of the debtor is read (one round trip) and the
-    bank's offer on each open request looked up by its ``recfin.offer-by-bank`` entry."""
-    asked = [r for r in await store.owed_by(debtor)
-             if r.financing_id is not None and r.financier is None and r.status == CONFIRMED and r.due_date > today]
-    await store.prefetch(*((keys.OFFER_BY_BANK, r.financing_id or "", financier) for r in asked))
-    offer_ids = {r.id: await store.offer_of_bank(r.financing_id or "", financier) for r in asked}
-    await store.prefetch(*((keys.OFFER, i) for i in offer_ids.values() if i is not None))
+    Only the bank's ``recfin.open-offer`` entries under the debtor are scanned, so the cost follows its offers
+    still OPEN there, not the debtor's history nor other banks' requests: the offers, then their claims, are each
+    read in one batch, and their terms in one batched private read per collection. An expiry date, or a claim
+    falling due, passes without a transaction, so those are decided here."""
+    offers = [o for o in await store.open_offers(financier, debtor)
+              if o.financier == financier and o.status == "OPEN" and o.expires_on >= today]
+    await store.prefetch(*((keys.RECEIVABLE, o.receivable_id) for o in offers))
+    claims = {o.id: await store.receivable(o.receivable_id) for o in offers}
+    acceptable = sorted((o for o in offers if _acceptable_on(claims[o.id], o.financing_id, debtor, today)),
+                        key=lambda o: (o.receivable_id, o.id))
+    terms = await store.get_private_many(keys.TERMS, [(o.collection, o.id) for o in acceptable])
     rows = []
-    for r in asked:
-        if (offer_id := offer_ids[r.id]) is None:
-            continue
-        o = await store.offer(offer_id)
-        if o.status != "OPEN" or o.expires_on < today:
-            continue
-        raw = await store.get_private(o.collection, keys.TERMS, o.id)
-        if raw is None:
+    for o in acceptable:
+        r = claims[o.id]
+        if (raw := terms[o.id]) is None:
             raise _not_on_this_peer(f"offer {o.id}'s terms", o.collection)
         rows.append({"offer_id": o.id, "financing_id": o.financing_id, "receivable_id": r.id, "due_date": r.due_date,
                      "expires_on": o.expires_on, "currency": r.currency, "outstanding": r.outstanding,
                      "advance": fin.principal(OfferTerms.from_stored(raw), r.outstanding)})
     return rows
+
+
+def _acceptable_on(r: Receivable, financing_id: str, debtor: str, today: str) -> bool:
+    """The claim of an open offer on ``financing_id`` lets the holder accept it today: still the debtor's claim
+    under that live request, with no financier yet, CONFIRMED and not yet due."""
+    return (r.debtor == debtor and r.financing_id == financing_id and r.financier is None and r.status == CONFIRMED
+            and r.due_date > today)
 
 
 async def _principal(store: Store, f: Any, r: Receivable) -> int:

@@ -307,11 +307,14 @@ class UnspelledInvoice(Doc):
 class LedgerUpgrade(Doc):
     """UpgradeLedger's answer for one page: the entries written, what it found, where the next page starts."""
 
-    scanned: int = Field(description="records read on this page (receivables, then discount offers)")
+    scanned: int = Field(description="records read on this page (receivables, then discount offers, then "
+                                     "financing offers)")
     financier_entries: int = Field(description="recfin.by-financier entries written: live financings a bank's "
                                                "exposure left out")
     discount_offer_entries: int = Field(description="recfin.discount-by-debtor entries written: offers "
                                                     "ListDiscountOffers left out")
+    open_offer_entries: int = Field(description="recfin.open-offer entries written: OPEN financing offers a "
+                                                "bank's offered left out")
     fingerprint_entries: int = Field(description="invoices registered under their current spelling's fingerprint")
     collisions: list[FingerprintCollision]
     without_current_spelling: list[UnspelledInvoice]

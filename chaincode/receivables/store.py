@@ -23,6 +23,8 @@ from .model import (AssignmentNotice, DiscountOffer, Financing, InvoiceAttestati
 
 M = TypeVar("M", bound=BaseModel)
 
+ENTRY_PAGE_SIZE = 1000   # index entries per page where a query reads every one (``Store._every_entry``)
+
 
 class Store:
     def __init__(self, stub: Any) -> None:
@@ -239,13 +241,6 @@ class Store:
                self.stub.get_state_by_partial_composite_key(keys.BY_FINANCIER, [financier, debtor])]
         return [await self.receivable(i) for i in ids]
 
-    async def owed_by(self, debtor: str) -> list[Receivable]:
-        """Every receivable of ``debtor`` (``recfin.by-debtor``), in id order, read in one round trip."""
-        ids = [self.stub.split_composite_key(kv.key)[1][1] async for kv in
-               self.stub.get_state_by_partial_composite_key(keys.BY_DEBTOR, [debtor])]
-        await self.prefetch(*((keys.RECEIVABLE, i) for i in ids))
-        return [await self.receivable(i) for i in ids]
-
     async def _set_policy(self, key: str, orgs: list[str]) -> None:
         await self.stub.set_state_validation_parameter(key, _org_policy(orgs))
 
@@ -292,11 +287,54 @@ class Store:
     async def offer(self, offer_id: str) -> Offer:
         return await self._require(Offer, keys.OFFER, offer_id, "financing offer")
 
-    async def put_offer(self, o: Offer, new: bool = False) -> None:
+    async def put_offer(self, o: Offer, debtor: str, new: bool = False) -> None:
+        """Write the offer (``debtor``: its claim's, which no change of the claim alters) and keep its
+        ``recfin.open-offer`` entry while it is OPEN, deleting it in the change that accepts or lapses it.
+
+        No key of an offer carries a key-level policy: the holder's acceptance of another bank's offer lapses
+        this one without the bank's endorsement, so the entry, like the offer, stays under the chaincode
+        policy."""
         await self._put(o, keys.OFFER, o.id)
         if new:
             await self.stub.put_state(self.key(keys.BY_FINANCING, o.financing_id, o.id), keys.INDEX_VALUE)
             await self.stub.put_state(self.key(keys.OFFER_BY_BANK, o.financing_id, o.financier), o.id.encode())
+        entry = self.key(keys.OPEN_OFFER, o.financier, debtor, o.id)
+        if o.status == "OPEN":
+            await self.stub.put_state(entry, keys.INDEX_VALUE)
+        else:
+            await self.stub.del_state(entry)
+
+    async def restore_open_offer_entry(self, o: Offer, debtor: str) -> bool:
+        """Write the ``recfin.open-offer`` entry of an OPEN offer made before the index existed, when it is
+        missing; whether it wrote one."""
+        if o.status != "OPEN":
+            return False
+        entry = self.key(keys.OPEN_OFFER, o.financier, debtor, o.id)
+        if await self.stub.get_state(entry):
+            return False
+        await self.stub.put_state(entry, keys.INDEX_VALUE)
+        return True
+
+    async def open_offers(self, financier: str, debtor: str) -> list[Offer]:
+        """The offers ``recfin.open-offer`` lists under the bank and the debtor, in id order, the offers read in one
+        round trip: those still OPEN, expired ones included (an expiry date passes without a transaction)."""
+        entries = await self._every_entry(keys.OPEN_OFFER, financier, debtor)
+        ids = [self.stub.split_composite_key(key)[1][2] for key in entries]
+        await self.prefetch(*((keys.OFFER, i) for i in ids))
+        return [await self.offer(i) for i in ids]
+
+    async def _every_entry(self, index: str, *attributes: str) -> list[str]:
+        """Every key of ``index`` under ``attributes``, page after page. A plain range query stops without a word
+        at the peer's ``ledger.state.totalQueryLimit`` (100,000 rows by default); a page says where the next one
+        starts. For queries only: Fabric's peer refuses any write after a paginated query in a transaction."""
+        found: list[str] = []
+        bookmark = ""
+        while True:
+            kvs, meta = await self.stub.get_state_by_partial_composite_key_with_pagination(
+                index, list(attributes), ENTRY_PAGE_SIZE, bookmark)
+            found.extend(kv.key for kv in kvs)
+            if not (bookmark := meta.bookmark):
+                return found
 
     async def offer_of_bank(self, financing_id: str, bank: str) -> str | None:
         raw = await self.stub.get_state(self.key(keys.OFFER_BY_BANK, financing_id, bank))
@@ -370,6 +408,18 @@ class Store:
 
     async def get_private(self, collection: str, object_type: str, ident: str) -> bytes | None:
         return await self.stub.get_private_data(collection, self.key(object_type, ident))
+
+    async def get_private_many(self, object_type: str, records: list[tuple[str, str]]) -> dict[str, bytes | None]:
+        """The private records of ``object_type`` named by (collection, id), by id: one batched read per
+        collection rather than one round trip per record."""
+        by_collection: dict[str, list[str]] = {}
+        for collection, ident in records:
+            by_collection.setdefault(collection, []).append(ident)
+        found: dict[str, bytes | None] = {}
+        for collection, ids in by_collection.items():
+            values = await self.stub.get_multiple_private_data(collection, [self.key(object_type, i) for i in ids])
+            found.update(zip(ids, values))
+        return found
 
 
 def _org_policy(orgs: list[str]) -> bytes:

@@ -7,20 +7,22 @@ and nothing has changed since, goes without them:
   exposure (GetFinancierExposure), so the bank could lend past its limit on the debtor;
 - ``recfin.discount-by-debtor`` (since 2617ce3): an early-payment offer published before it is missing from
   ListDiscountOffers;
+- ``recfin.open-offer``: a financing offer still OPEN from before it is missing from its bank's ``offered``
+  (GetFinancierExposure), so the bank could lend past its limit on the debtor;
 - the fingerprint registry under an invoice's current spelling: an invoice registered under a spelling now
   refused (a dashed number before 35b3bf4, a zero-padded code before d72cf20) or fingerprinted by version 1
   (before 5210831) is registered only under that fingerprint, so the same invoice in the one spelling the
   contract now takes could be registered, and financed, a second time.
 
-A transaction upgrades one page: ``page_size`` receivables, then, once they are done, discount offers, from a
-bookmark (the key the previous page stopped at). Every entry it writes is derived from records it reads in
-the same transaction, and only where the entry is missing: it changes no record, so running it again writes
-nothing more, and the orderer's read-set check voids a page whose records changed meanwhile (run it again).
-A fingerprint already held by another claim is never taken from it: that invoice backs two claims, registered
-under two spellings, which is double financing that already happened; the page returns each such pair and
-names them in its event. So does a claim that lists one invoice twice under two spellings (refused now as
-``invoice-listed-twice``; earlier versions took it, the fingerprints differing): its face amount may count
-that invoice twice, and its pair names the same claim as ``held_by``.
+A transaction upgrades one page: ``page_size`` receivables, then, once they are done, discount offers, then
+financing offers, from a bookmark (the key the previous page stopped at). Every entry it writes is derived from
+records it reads in the same transaction, and only where the entry is missing: it changes no record, so running
+it again writes nothing more, and the orderer's read-set check voids a page whose records changed meanwhile (run
+it again). A fingerprint already held by another claim is never taken from it: that invoice backs two claims,
+registered under two spellings, which is double financing that already happened; the page returns each such pair
+and names them in its event. So does a claim that lists one invoice twice under two spellings (refused now as
+``invoice-listed-twice``; earlier versions took it, the fingerprints differing): its face amount may count that
+invoice twice, and its pair names the same claim as ``held_by``.
 
 RejectReceivable releases, with the fingerprints a claim was registered under, those of their current
 spellings this upgrade registered for it (``release_invoices``), or the invoice would stay blocked for good.
@@ -31,10 +33,10 @@ from __future__ import annotations
 from typing import Any
 
 from . import fingerprint, keys, queries
-from .model import REJECTED, DiscountOffer, Invoice, Receivable
+from .model import REJECTED, DiscountOffer, Invoice, Offer, Receivable
 from .store import Store
 
-SCANNED = (keys.RECEIVABLE, keys.DISCOUNT)  # in this order; a bookmark is a key of one of them
+SCANNED = (keys.RECEIVABLE, keys.DISCOUNT, keys.OFFER)  # in this order; a bookmark is a key of one of them
 
 
 async def upgrade_page(store: Store, page_size: int, bookmark: str) -> dict[str, Any]:
@@ -42,7 +44,8 @@ async def upgrade_page(store: Store, page_size: int, bookmark: str) -> dict[str,
     was written, the collisions found, and the bookmark of the next page (``done`` once there is none)."""
     scanning = next((t for t in SCANNED if bookmark.startswith(store.key(t))), SCANNED[0])
     report: dict[str, Any] = {"scanned": 0, "financier_entries": 0, "discount_offer_entries": 0,
-                              "fingerprint_entries": 0, "collisions": [], "without_current_spelling": []}
+                              "open_offer_entries": 0, "fingerprint_entries": 0, "collisions": [],
+                              "without_current_spelling": []}
     records, next_key = [], ""
     iterator = store.records_from(scanning, bookmark)
     async for kv in iterator:
@@ -57,13 +60,26 @@ async def upgrade_page(store: Store, page_size: int, bookmark: str) -> dict[str,
         claimed: dict[str, str] = {}  # fingerprints written by this page: a transaction does not read its own writes
         for r in receivables:
             await _upgrade_receivable(store, r, claimed, report)
-    else:
+    elif scanning == keys.DISCOUNT:
         for raw in records:
             report["discount_offer_entries"] += await store.restore_discount_entry(DiscountOffer.model_validate_json(raw))
+    else:
+        report["open_offer_entries"] += await _restore_open_offers(store, [Offer.model_validate_json(raw)
+                                                                            for raw in records])
     report["scanned"] = len(records)
     if not next_key and scanning != SCANNED[-1]:
         next_key = store.key(SCANNED[SCANNED.index(scanning) + 1])  # the next kind of record, from its first
     return {**report, "bookmark": next_key, "done": not next_key}
+
+
+async def _restore_open_offers(store: Store, offers: list[Offer]) -> int:
+    """Write the missing ``recfin.open-offer`` entries of the OPEN ``offers``; how many. The debtor is their
+    claims', read in one batch, and the entries are looked up in another."""
+    still_open = [o for o in offers if o.status == "OPEN"]
+    await store.prefetch(*((keys.RECEIVABLE, o.receivable_id) for o in still_open))
+    debtors = {o.id: (await store.receivable(o.receivable_id)).debtor for o in still_open}
+    await store.prefetch(*((keys.OPEN_OFFER, o.financier, debtors[o.id], o.id) for o in still_open))
+    return sum([await store.restore_open_offer_entry(o, debtors[o.id]) for o in still_open])
 
 
 def _spelt(r: Receivable) -> list[tuple[Invoice, str | None]]:

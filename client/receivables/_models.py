@@ -813,6 +813,7 @@ class LedgerUpgrade(Document):
     scanned: StrictInt
     financier_entries: StrictInt
     discount_offer_entries: StrictInt
+    open_offer_entries: StrictInt
     fingerprint_entries: StrictInt
     collisions: list[FingerprintCollision]
     without_current_spelling: list[UnspelledInvoice]
@@ -822,4 +823,4 @@ class LedgerUpgrade(Document):
     @property
     def written(self) -> int:
         """Entries written on this page, of every kind."""
-        return self.financier_entries + self.discount_offer_entries + self.fingerprint_entries
+        return self.financier_entries + self.discount_offer_entries + self.open_offer_entries + self.fingerprint_entries

@@ -187,3 +187,159 @@ def test_the_block_hash_is_fabrics(number, previous, data, expected):
 
     header = common_pb2.BlockHeader(number=number, previous_hash=previous, data_hash=data)
     assert block_header_hash(header).hex() == expected
+
+
+# ---------------------------------------------------------------- every key of the namespace against the contract
+
+def _story():
+    """Every kind of key the contract writes, on MemoryLedger through the real contract: parties and their
+    identities' bindings, a receivable registered with a request id (its request record and invoice
+    fingerprint), confirmed, split by a transfer, the remainder financed (offer, acceptance, disbursement and
+    its assignment notice), the transferred part offered on and not yet accepted, a discount offer and an invoice
+    attestation."""
+    from tests.unit.receivables.support import attestation_request, standard_net, transient_terms
+
+    async def written():
+        net = await standard_net()
+        core, tier1, tier2, bank = (net.actors[k] for k in ("core", "tier1", "tier2", "bank"))
+        registration = net.registration(tier1, core)
+        r = await net.ok(tier1, "RegisterReceivable", registration, "order-1")
+        await net.ok(core, "ConfirmReceivable", r["id"])
+        await net.ok(tier1, "TransferReceivable", r["id"], tier2.uscc, "1000000")
+        f = await net.ok(tier1, "RequestFinancing", f"{r['id']}.2")
+        o = await net.ok(bank, "MakeFinancingOffer", f["id"], transient=transient_terms())
+        await net.ok(tier1, "AcceptFinancingOffer", o["id"])
+        await net.ok(bank, "RecordDisbursement", f["id"], transient=transient_terms())
+        asked = await net.ok(tier2, "RequestFinancing", f"{r['id']}.1")
+        await net.ok(bank, "MakeFinancingOffer", asked["id"], transient=transient_terms())
+        await net.ok(core, "PublishDiscountOffer", {"apr": "0.05", "expires_on": net.day(10)})
+        invoice = registration["invoices"][0]
+        await net.ok(bank, "AttestInvoiceVerification", attestation_request(tier1.uscc, invoice["number"],
+                                                                            invoice=invoice))
+        return net
+
+    import asyncio
+    return asyncio.run(written())
+
+
+@pytest.fixture(scope="module")
+def story():
+    return _story()
+
+
+def _checked_against(net, replayed: dict):
+    """check_peer on a peer whose blocks replay to ``replayed`` and whose world state is ``net``'s ledger, read
+    through the real contract as the regulator."""
+    from bench.ledger_check import check_peer
+    from tests.unit.ledger_contract import LedgerContract
+
+    blocks = [block([envelope([(key, value)]) for key, value in replayed.items()],
+                    [transaction_pb2.VALID] * len(replayed))]
+    reader = LedgerContract(net.ledger, net.actors["regulator"].identity, lambda: net.now)
+    return check_peer("peer0.regulator", ChainPeer(blocks, None), reader, "receivables", "receivables",
+                      "RegulatorMSP", [], [])
+
+
+def _first_key(state: dict, object_type: str) -> str:
+    from bench.ledger_check import split_key
+
+    return next(key for key in sorted(state) if split_key(key)[0] == object_type)
+
+
+def test_every_key_the_contract_wrote_reads_back_as_the_blocks_replay_it(story):
+    from bench.ledger_check import NOT_READABLE
+
+    ledger = _checked_against(story, dict(story.ledger.state))
+    assert ledger.state_mismatches == []
+    # the kinds no query answers are counted, not compared: one financing is live, and two requests have one
+    # bank's offer each, one of them still open
+    assert ledger.not_read_back == {"recfin.offer-by-bank": 2, "recfin.by-financier": 1, "recfin.open-offer": 1}
+    assert set(ledger.not_read_back) == set(NOT_READABLE)
+    assert ledger.to_json()["keys"] == len(story.ledger.state)
+
+
+def test_each_kind_the_contract_writes_is_read_back_or_said_to_be_unreadable():
+    # keys.py is the contract's layout; every public kind in it must be compared with the world state, or
+    # named in NOT_READABLE with the reason (the private ones never reach the public write sets)
+    from bench.ledger_check import INDEXES, NOT_READABLE, RECORD_TYPES
+    from chaincode.receivables import keys
+
+    public = {value for name, value in vars(keys).items() if isinstance(value, str) and value.startswith("recfin.")
+              and name.isupper()} - {keys.TERMS, keys.DISBURSEMENT}
+    assert set(RECORD_TYPES) | set(INDEXES) | set(NOT_READABLE) == public
+    assert not set(RECORD_TYPES) & set(INDEXES) and not (set(RECORD_TYPES) | set(INDEXES)) & set(NOT_READABLE)
+
+
+@pytest.mark.parametrize("object_type", ["recfin.party", "recfin.client", "recfin.receivable", "recfin.fingerprint",
+                                         "recfin.financing", "recfin.offer", "recfin.notice", "recfin.discount",
+                                         "recfin.attestation", "recfin.request"])
+def test_a_record_whose_replayed_value_differs_from_the_world_state_is_named(story, object_type):
+    import json
+
+    from bench.ledger_check import describe_key
+
+    replayed = dict(story.ledger.state)
+    key = _first_key(replayed, object_type)
+    if object_type == "recfin.client":      # a binding's value is the party's credit code
+        replayed[key] = story.actors["tier2"].uscc.encode() if replayed[key] != story.actors["tier2"].uscc.encode() \
+            else story.actors["tier1"].uscc.encode()
+    else:
+        replayed[key] = json.dumps({**json.loads(replayed[key]), "tampered": True}).encode()
+    assert _checked_against(story, replayed).state_mismatches == [
+        f"{describe_key(key)}: world state differs from the replayed blocks"]
+
+
+@pytest.mark.parametrize("object_type", ["recfin.by-holder", "recfin.by-debtor", "recfin.by-status",
+                                         "recfin.by-financing", "recfin.discount-by-debtor"])
+def test_an_index_entry_on_one_side_only_is_named(story, object_type):
+    from bench.ledger_check import split_key
+
+    replayed = dict(story.ledger.state)
+    key = _first_key(replayed, object_type)
+    _, (first, *member) = split_key(key)
+    name = f"{object_type.removeprefix('recfin.')} {first}"
+    del replayed[key]                       # the world state has an entry the blocks do not
+    assert _checked_against(story, replayed).state_mismatches == [
+        f"{name}: listed by the contract, not in the replayed blocks: {'/'.join(member)}"]
+    replayed[key] = b"\x00"
+    made_up = key[:-1].rsplit("\x00", 1)[0] + "\x00" + "R-0000000000000000" + "\x00"
+    replayed[made_up] = b"\x00"             # the blocks have an entry the world state does not
+    (line,) = _checked_against(story, replayed).state_mismatches
+    assert line.startswith(f"{name}: in the replayed blocks, not listed by the contract: ")
+    assert line.endswith("R-0000000000000000")
+
+
+def test_a_replayed_value_that_is_no_record_and_a_record_the_peer_cannot_read_are_named(story):
+    from bench.ledger_check import receivable_key
+
+    replayed = dict(story.ledger.state)
+    replayed[_first_key(replayed, "recfin.notice")] = b"not json"
+    replayed[receivable_key("R-00000000000000ff")] = b'{"id": "R-00000000000000ff"}'
+    mismatches = _checked_against(story, replayed).state_mismatches
+    assert len(mismatches) == 2
+    assert mismatches[0].startswith("notice ") and "no record the contract writes (has not json)" in mismatches[0]
+    assert mismatches[1].startswith("receivable R-00000000000000ff: in the replayed blocks, the peer could not read "
+                                    "it (") and "not-found" in mismatches[1]
+
+
+def test_a_receivable_the_run_wrote_must_be_in_the_replay(story):
+    from bench.ledger_check import check_peer
+    from tests.unit.ledger_contract import LedgerContract
+
+    reader = LedgerContract(story.ledger, story.actors["regulator"].identity, lambda: story.now)
+    ledger = check_peer("peer0.regulator", ChainPeer([block([], [])], None), reader, "receivables", "receivables",
+                        "RegulatorMSP", [], ["R-1"])
+    assert ledger.state_mismatches == ["receivable R-1: the run wrote it, the replayed blocks do not have it"]
+
+
+def test_peers_whose_blocks_replay_any_key_differently_are_reported():
+    from client.receivables.ledger_keys import composite_key
+
+    request = composite_key("recfin.request", "91310000MA1K00002C", "order-1")
+    same = {receivable_key("R-1"): b'{"id":"R-1"}'}
+    peers = [PeerLedger("peer0.core", replayed={**same, request: b'{"tx_id":"a"}'}),
+             PeerLedger("peer0.bank", replayed={**same, request: b'{"tx_id":"b"}'}),
+             PeerLedger("peer0.supplier", replayed=same)]
+    assert Verdict(0, peers).divergences == [
+        "request 91310000MA1K00002C/order-1: the peers' blocks replay to different values: "
+        'peer0.core has {"tx_id":"a"}; peer0.bank has {"tx_id":"b"}; peer0.supplier has none']

@@ -4,6 +4,7 @@ its open offers there would add."""
 from __future__ import annotations
 
 from chaincode.receivables import keys
+from chaincode.shim._peer_options import PeerOptions
 
 from .support import Net, standard_net, transient_terms
 
@@ -214,3 +215,104 @@ async def test_without_an_open_offers_terms_on_this_peer_the_answer_says_where_t
     message = await net.refused(net.actors["bank"], "GetFinancierExposure", net.actors["core"].uscc, "",
                                 evaluate=True, rule="not-found")
     assert offer["id"] in message and offer["collection"] in message
+
+
+# ---------------------------------------------------------------- the index of open offers
+
+def _open_entries(net: Net) -> set[tuple[str, ...]]:
+    """The ``recfin.open-offer`` entries in the world state: (bank, debtor, offer id)."""
+    prefix = net._key(keys.OPEN_OFFER)
+    return {tuple(key[len(prefix):-1].split("\x00")) for key in net.ledger.state if key.startswith(prefix)}
+
+
+async def test_an_offer_is_indexed_while_open_and_leaves_the_index_on_every_path_that_ends_it():
+    net = await standard_net()
+    tier1, core, bank, bank2 = (net.actors[k] for k in ("tier1", "core", "bank", "bank2"))
+    claims = [await net.confirmed(tier1, core, 10_000, due_in=30) for _ in range(4)]
+    withdrawn = await _offer(net, "bank", claims[0])
+    others_accepted = await _offer(net, "bank", claims[1])
+    rival = await net.ok(bank2, "MakeFinancingOffer", others_accepted[0]["id"], transient=transient_terms())
+    own_accepted = await _offer(net, "bank", claims[2])
+    lapsing = await net.ok(bank2, "MakeFinancingOffer", own_accepted[0]["id"], transient=transient_terms())
+    overdue = await _offer(net, "bank", claims[3])
+    assert _open_entries(net) == {(bank.uscc, core.uscc, o["id"]) for _, o in (withdrawn, others_accepted, own_accepted,
+                                                                               overdue)} | \
+        {(bank2.uscc, core.uscc, rival["id"]), (bank2.uscc, core.uscc, lapsing["id"])}
+
+    await net.ok(tier1, "WithdrawFinancing", withdrawn[0]["id"])       # lapses the bank's offer
+    await net.ok(tier1, "AcceptFinancingOffer", rival["id"])           # lapses the bank's, and leaves itself
+    await net.ok(tier1, "AcceptFinancingOffer", own_accepted[1]["id"])  # leaves itself, lapses bank2's
+    assert _open_entries(net) == {(bank.uscc, core.uscc, overdue[1]["id"])}
+    await net.ok(bank, "CancelFinancing", own_accepted[0]["id"], "will not advance")  # writes no entry back
+    assert _open_entries(net) == {(bank.uscc, core.uscc, overdue[1]["id"])}
+
+    # a claim marked overdue leaves its offer OPEN (its request can only be withdrawn now): still indexed,
+    # but not counted, as no holder can accept it; the withdrawal then takes it out
+    net.advance(days=31)
+    await net.ok(core, "RecordOverdue", claims[3]["id"])
+    assert (await _exposure(net, "bank", "core"))["offers"] == []
+    assert _open_entries(net) == {(bank.uscc, core.uscc, overdue[1]["id"])}
+    await net.ok(tier1, "WithdrawFinancing", overdue[0]["id"])
+    assert _open_entries(net) == set()
+
+
+def _counting_reads(monkeypatch) -> dict[str, int]:
+    """Count what the stub asks the peer for: point reads, and keys read in batches (private data included)."""
+    from chaincode.shim._stub import ChaincodeStub
+
+    count = {"point": 0, "batched": 0}
+    point, batched = ChaincodeStub._get, ChaincodeStub._get_many
+
+    async def counted_point(self, key, collection):
+        count["point"] += 1
+        return await point(self, key, collection)
+
+    async def counted_batch(self, keys_, collection):
+        count["batched"] += len(keys_)
+        return await batched(self, keys_, collection)
+
+    monkeypatch.setattr(ChaincodeStub, "_get", counted_point)
+    monkeypatch.setattr(ChaincodeStub, "_get_many", counted_batch)
+    return count
+
+
+async def _reads_of_exposure(net: Net, monkeypatch) -> tuple[dict[str, int], dict]:
+    count = _counting_reads(monkeypatch)
+    seen = await _exposure(net, "bank", "core")
+    monkeypatch.undo()
+    return dict(count), seen
+
+
+async def test_the_debtors_settled_claims_and_other_banks_requests_cost_the_count_no_read(monkeypatch):
+    net = await standard_net()
+    net.ledger.peer_options = PeerOptions(use_get_multiple_keys=True, max_size_get_multiple_keys=1000)
+    tier1, core = net.actors["tier1"], net.actors["core"]
+    offers = [(await _offer(net, "bank", await net.confirmed(tier1, core, 10_000, due_in=60)))[1] for _ in range(2)]
+    reads, seen = await _reads_of_exposure(net, monkeypatch)
+    assert {o["offer_id"] for o in seen["offers"]} == {o["id"] for o in offers}
+
+    for _ in range(6):                                   # the debtor's history: claims paid off
+        paid = await net.confirmed(tier1, core, 10_000, due_in=60)
+        await net.ok(core, "RecordPayment", paid["id"], "10000")
+    for bank in ("bank2", "bank2", "bank2"):              # requests another bank offered on
+        await _offer(net, bank, await net.confirmed(tier1, core, 10_000, due_in=60))
+    await net.ok(tier1, "RequestFinancing", (await net.confirmed(tier1, core, 10_000, due_in=60))["id"])  # none yet
+    assert await _reads_of_exposure(net, monkeypatch) == (reads, seen)
+
+    # more open offers of the bank add keys to the batches, not round trips: their terms too are read together
+    for _ in range(2):
+        await _offer(net, "bank", await net.confirmed(tier1, core, 10_000, due_in=60))
+    more, seen = await _reads_of_exposure(net, monkeypatch)
+    assert len(seen["offers"]) == 4 and more["point"] == reads["point"] and more["batched"] > reads["batched"]
+
+
+async def test_every_open_offer_counts_however_many_pages_its_entries_take(monkeypatch):
+    from chaincode.receivables import store
+
+    net = await standard_net()
+    tier1, core = net.actors["tier1"], net.actors["core"]
+    for _ in range(5):
+        await _offer(net, "bank", await net.confirmed(tier1, core, 10_000, due_in=60))
+    monkeypatch.setattr(store, "ENTRY_PAGE_SIZE", 2)      # three pages
+    seen = await _exposure(net, "bank", "core")
+    assert len(seen["offers"]) == 5 and seen["offered"] == {"CNY": 5 * 9_000}

@@ -156,14 +156,20 @@ def test_the_legacy_hash_is_the_hash_of_the_rates_as_str_decimal_wrote_them():
 async def test_the_upgrade_indexes_financings_and_offers_an_earlier_version_left_out_and_writes_once():
     net, ids = legacy_net()
     core, tier1, bank = (net.actors[k] for k in ("core", "tier1", "bank"))
-    assert (await net.ok(bank, "GetFinancierExposure", core.uscc, "", evaluate=True))["financings"] == []
+    before = await net.ok(bank, "GetFinancierExposure", core.uscc, "", evaluate=True)
+    assert (before["financings"], before["offers"]) == ([], [])
     assert (await net.ok(tier1, "ListDiscountOffers", core.uscc, "", "10", "", evaluate=True))["records"] == []
 
     pages = await upgrade(net, page_size="2")
     assert total(pages, "financier_entries") == 1 and total(pages, "discount_offer_entries") == 1
-    assert total(pages, "scanned") == len([k for k in net.ledger.state if k.startswith(net._key(keys.RECEIVABLE))]) + 1
+    # the offer still OPEN is indexed; the accepted one is not
+    assert total(pages, "open_offer_entries") == 1
+    kinds = (keys.RECEIVABLE, keys.DISCOUNT, keys.OFFER)
+    assert total(pages, "scanned") == len([k for k in net.ledger.state if k.startswith(tuple(map(net._key, kinds)))])
     exposure = await net.ok(bank, "GetFinancierExposure", core.uscc, "", evaluate=True)
     assert [c["receivable_id"] for c in exposure["financings"]] == [ids["accepted"]["receivable"]]
+    assert [(o["offer_id"], o["receivable_id"]) for o in exposure["offers"]] == [
+        (ids["requested"]["offer"], ids["requested"]["receivable"])]
     listed = await net.ok(tier1, "ListDiscountOffers", core.uscc, "", "10", "", evaluate=True)
     assert [d["id"] for d in listed["records"]] == [ids["discount_offer"]]
     # under the debtor org's policy, as the entry of an offer published now
@@ -178,7 +184,8 @@ async def test_the_upgrade_indexes_financings_and_offers_an_earlier_version_left
 
     state = {k: v for k, v in net.ledger.state.items()}
     again = await upgrade(net)
-    assert sum(total(again, f) for f in ("financier_entries", "discount_offer_entries", "fingerprint_entries")) == 0
+    assert sum(total(again, f) for f in ("financier_entries", "discount_offer_entries", "open_offer_entries",
+                                         "fingerprint_entries")) == 0
     assert net.ledger.state == state
 
 

@@ -1038,7 +1038,7 @@ class ReceivablesMachine(RuleBasedStateMachine):
     @invariant()
     def indexes_follow_the_records(self):
         index = {kind: set() for kind in ("recfin.by-holder", "recfin.by-debtor", "recfin.by-status",
-                                          "recfin.by-financier")}
+                                          "recfin.by-financier", "recfin.open-offer")}
         for key in self.net.ledger.state:
             kind, attrs = split_key(key)
             if kind in index:
@@ -1050,6 +1050,10 @@ class ReceivablesMachine(RuleBasedStateMachine):
             want["recfin.by-status"].add((c.status, c.id))
             if c.financing and c.financier:
                 want["recfin.by-financier"].add((self.uscc(c.financier), self.uscc(c.debtor), c.id))
+        for o in self.offers.values():    # every OPEN offer, expired or on an overdue claim too
+            if o.status == "OPEN":
+                debtor = self.claims[self.financings[o.financing].claim].debtor
+                want["recfin.open-offer"].add((self.uscc(o.bank), self.uscc(debtor), o.id))
         assert index == want
 
     @invariant()
