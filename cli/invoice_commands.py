@@ -388,6 +388,10 @@ def read(scan: Path, min_confidence: Decimal, invoice_out: Path | None, as_json:
     """
     # pypdf logs what it repairs in a damaged file; the one line this command prints says what matters
     logging.getLogger("pypdf").addHandler(logging.NullHandler())
+    if invoice_out is not None and os.path.exists(scan) and os.path.exists(invoice_out) \
+            and os.path.samefile(scan, invoice_out):
+        raise CommandError(f"--invoice-out {invoice_out} is the scan being read: give another file, or the scan is "
+                           "lost", EXIT_BAD_INPUT)
     result = _call(lambda: read_scan(scan, min_confidence=float(min_confidence)))
     if invoice_out is not None:
         _write_invoice_read(result, invoice_out)
@@ -449,8 +453,17 @@ def _ledger_session(identity: str, data_root: Path | None) -> Iterator[Any]:
         raise CommandError(f"cannot reach the ledger as {identity}: {connection.describe(exc)}", EXIT_MISSING) from None
 
 
+def _parsed_as(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    """--as held to ORG[/USER] as the command line is read: before any file is written for the call."""
+    from .connection import parse_as   # here, so that the offline commands never need the network packages
+
+    if value is not None:
+        parse_as(value)
+    return value
+
+
 def _as_option(role: str, example: str):
-    return click.option("--as", "identity", required=True, metavar="ORG[/USER]",
+    return click.option("--as", "identity", required=True, metavar="ORG[/USER]", callback=_parsed_as,
                         help=f"who acts: {role} org (name or MSP ID) and optionally a user of its profile, "
                              f"e.g. {example}")
 
@@ -588,9 +601,15 @@ def attest(file: Path, identity: str, evidence_file: Path | None, request_id: st
             raise
         _remove_evidence(evidence_file, folders_made)
         raise Refused(f"{refused.message}; {evidence_file} was removed: it held nothing attested") from None
-    except CommandError as failed:
+    except (CommandError, click.UsageError) as failed:
         if not written_before:
             raise
+        if not sent_with:   # no call was made (the profile or user of --as is not there): the evidence proves nothing
+            _remove_evidence(evidence_file, folders_made)
+            if isinstance(failed, click.UsageError):
+                raise
+            raise CommandError(f"{failed.message}; nothing was sent, and {evidence_file} was removed",
+                               failed.exit_code) from None
         # not a refusal: whatever it was, the evidence is kept, and a retry with the same id sends it again
         raise CommandError(f"{failed.message}; {evidence_file} is kept: the same command with --request-id "
                            f"{request_id} sends it again", failed.exit_code) from None
@@ -654,6 +673,11 @@ def _refuse_existing_evidence(evidence_file: Path) -> None:
     """Refuse, before anything is sent, an --evidence path a file is already at (a dangling link included): it may
     be the only copy of an earlier attestation's evidence document, which the ledger holds the digest of only and
     which cannot be made again (it carries its time)."""
+    sidecar = _request_id_file(evidence_file)
+    if os.path.lexists(sidecar) and not os.path.isfile(sidecar):
+        # the request id is written there: a folder (or anything but a file) would fail that write once sent
+        raise CommandError(f"{sidecar} is in the way: the request id of the evidence is written there, and it is not "
+                           "a file; nothing was attested: move it, or give another --evidence path", EXIT_BAD_INPUT)
     if not os.path.lexists(evidence_file):
         return
     raise CommandError(
@@ -749,8 +773,11 @@ def _keep_evidence(evidence_file: Path, document: dict, request_id: str) -> None
 def _remove_evidence(evidence_file: Path, made: list[Path]) -> None:
     """Remove the evidence written for a call that was refused (the ledger holds no record of it), and the folders
     ``made`` for it, as far as they are empty."""
-    evidence_file.unlink(missing_ok=True)
-    _request_id_file(evidence_file).unlink(missing_ok=True)
+    for written in (evidence_file, _request_id_file(evidence_file)):
+        try:
+            written.unlink(missing_ok=True)
+        except OSError:     # not what this command wrote (a folder put there meanwhile): left alone
+            pass
     _remove_folders_made(made)
 
 

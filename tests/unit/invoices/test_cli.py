@@ -279,3 +279,11 @@ def test_verify_ledger_without_a_network_profile_exits_3(monkeypatch, tmp_path):
     r = _verify_ledger("--data-root", tmp_path)
     assert r.exit_code == 3 and "cannot ask the ledger" in r.output, r.output
     assert len(r.output.strip().splitlines()) == 1
+
+
+def test_a_reading_never_writes_over_the_scan_it_reads(tmp_path):
+    scan = tmp_path / "scan.pdf"
+    scan.write_bytes((SAMPLES / "einvoice.pdf").read_bytes())
+    r = run("read", scan, "--invoice-out", scan)
+    assert r.exit_code == 2 and "is the scan being read" in r.output
+    assert scan.read_bytes() == (SAMPLES / "einvoice.pdf").read_bytes()

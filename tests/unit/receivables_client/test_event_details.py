@@ -145,3 +145,11 @@ def test_an_older_contracts_event_without_currency_reads_with_the_currency_unkno
 def test_a_holder_change_is_built_in_python_by_its_python_name():
     built = ReceivableTransferred(from_="A", to="B", amount=1, currency="CNY")
     assert built.to_json() == {"from": "A", "to": "B", "amount": 1, "currency": "CNY"}
+
+
+def test_a_ledger_upgrade_event_of_a_contract_before_the_open_offer_index_reads():
+    older = {"scanned": 3, "financier_entries": 1, "discount_offer_entries": 0, "fingerprint_entries": 2,
+             "collisions": [], "without_current_spelling": [], "bookmark": "", "done": True, "by": "REGULATOR"}
+    typed = _event("LedgerUpgraded", **older).typed()
+    assert typed.open_offer_entries == 0 and typed.written == 3
+    assert typed.to_json() == older
