@@ -102,15 +102,26 @@ def scanned_layer(pages) -> str | None:
     for number, page in enumerate(pages, start=1):
         invisible, shown_text, hidden = False, False, False
         opaque_images = _opaque_image_names(page.get("/Resources"))
+        see_through_states = _see_through_states(page.get("/Resources"))
         area = float(page.mediabox.width) * float(page.mediabox.height)
+        # whether what is painted now lets what lies under it show (a graphics state with a fill opacity below
+        # 1, a soft mask or a blend: how a watermark is stamped over the text), kept per q ... Q
+        see_through = [False]
 
         def visit(operator, operands, cm, tm) -> None:
             nonlocal invisible, shown_text, hidden
-            if operator == b"Tr" and operands and _number(operands[0]) in _INVISIBLE:
+            if operator == b"q":
+                see_through.append(see_through[-1])
+            elif operator == b"Q" and len(see_through) > 1:
+                see_through.pop()
+            elif operator == b"gs" and operands and operands[0] in see_through_states:
+                see_through[-1] = True
+            elif operator == b"Tr" and operands and _number(operands[0]) in _INVISIBLE:
                 invisible = True
             elif operator in _SHOWS_TEXT:
                 shown_text = True
-            elif operator == b"Do" and shown_text and operands and operands[0] in opaque_images and area > 0:
+            elif (operator == b"Do" and shown_text and not see_through[-1] and operands
+                  and operands[0] in opaque_images and area > 0):
                 hidden = hidden or _covered(cm, page.mediabox) >= _PAGE_IMAGE * area
 
         page.extract_text(visitor_operand_before=visit)
@@ -128,21 +139,55 @@ def _number(value) -> float | None:
         return None
 
 
-def _opaque_image_names(resources, depth: int = 0) -> set[str]:
-    """The names of the opaque image XObjects a page (or a form XObject it draws) can draw: an image with a mask
-    or a soft mask lets what lies under it show."""
-    names: set[str] = set()
+def _opaque_image_names(resources) -> set[str]:
+    """The names of the opaque image XObjects a page (or a form XObject it draws) can draw: an image with a mask,
+    a soft mask or a stencil (``/ImageMask``, painting its set pixels only) lets what lies under it show. A name
+    that any of those resource dictionaries binds to something else (a see-through image, a form) is left out:
+    the dictionaries are not told apart here, and an image wrongly thought opaque would discard exact text."""
+    opaque, other = _image_names(resources)
+    return opaque - other
+
+
+def _image_names(resources, depth: int = 0) -> tuple[set[str], set[str]]:
+    opaque: set[str] = set()
+    other: set[str] = set()
     try:
         xobjects = resources.get_object().get("/XObject") if resources is not None else None
         if xobjects is None:
-            return names
+            return opaque, other
         for name, ref in xobjects.get_object().items():
             xobject = ref.get_object()
-            if xobject.get("/Subtype") == "/Image":
-                if "/SMask" not in xobject and "/Mask" not in xobject:
-                    names.add(name)
-            elif xobject.get("/Subtype") == "/Form" and depth < 4:
-                names |= _opaque_image_names(xobject.get("/Resources"), depth + 1)
+            masked = any(key in xobject for key in ("/SMask", "/Mask")) or bool(xobject.get("/ImageMask")) \
+                or bool(xobject.get("/SMaskInData"))
+            if xobject.get("/Subtype") == "/Image" and not masked:
+                opaque.add(name)
+            else:
+                other.add(name)
+            if xobject.get("/Subtype") == "/Form" and depth < 4:
+                inner_opaque, inner_other = _image_names(xobject.get("/Resources"), depth + 1)
+                opaque |= inner_opaque
+                other |= inner_other
+    except (AttributeError, TypeError):
+        return opaque, other
+    return opaque, other
+
+
+def _see_through_states(resources) -> set[str]:
+    """The names of the page's graphics states that let what lies under a painting show: a fill opacity (``/ca``)
+    below 1, a soft mask, or a blend mode other than Normal."""
+    names: set[str] = set()
+    try:
+        states = resources.get_object().get("/ExtGState") if resources is not None else None
+        if states is None:
+            return names
+        for name, ref in states.get_object().items():
+            state = ref.get_object()
+            opacity = _number(state.get("/ca", 1))
+            blend = state.get("/BM", "/Normal")
+            soft_mask = state.get("/SMask", "/None")
+            if (opacity is not None and opacity < 1) or str(soft_mask) != "/None" \
+                    or str(blend) not in ("/Normal", "/Compatible"):
+                names.add(name)
     except (AttributeError, TypeError):
         return names
     return names

@@ -126,12 +126,17 @@ def _object_keeping_repeats(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         copies.setdefault(key, []).append(value)
         obj[key] = value
     differing = next(((key, values) for key, values in copies.items()
-                      if any(value != values[0] for value in values[1:])), None)
+                      if any(_json_text(value) != _json_text(values[0]) for value in values[1:])), None)
     if differing is None:
         return obj
     marked = _ObjectWithRepeatedKey(obj)
     marked.repeated = differing
     return marked
+
+
+def _json_text(value: Any) -> str:
+    """A copy's value as JSON writes it: Python holds true == 1 and 1 == 1.0, which JSON tells apart."""
+    return json.dumps(value, sort_keys=True)
 
 
 def _first_repeated_key(doc: Any) -> tuple[str, list[Any]] | None:

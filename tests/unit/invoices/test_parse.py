@@ -209,6 +209,17 @@ def test_a_json_key_given_twice_is_refused_when_its_values_differ():
     assert parse_invoice(text.replace(number, f"{number}, {number}").encode()).number == invoice().number
 
 
+
+@pytest.mark.parametrize("first, second", [("1", "true"), ("true", "1"), ("0", "false")])
+def test_json_copies_that_python_holds_equal_but_json_tells_apart_differ(first, second):
+    # Python has True == 1; which of the two the file means cannot be told, whichever comes last
+    text = json.dumps(invoice_to_json(invoice()), ensure_ascii=False)
+    doubled = text[:-1] + f', "taxed_on_difference": {first}, "taxed_on_difference": {second}}}'
+    with pytest.raises(MalformedInput) as err:
+        parse_invoice(doubled.encode())
+    assert err.value.field == "taxed_on_difference" and "given 2 times with different values" in err.value.problem
+
+
 @pytest.mark.parametrize("old, new, field, says", [
     ("<UnPrice>1.50</UnPrice>", "<UnPrice>1,50</UnPrice>", "IssuItemInformation[1]/UnPrice", "decimal comma"),
     ("<TotalTax-includedAmount>2303.00<", "<TotalTax-includedAmount>2303,00<", "TotalTax-includedAmount",

@@ -586,3 +586,32 @@ def test_a_searchable_pdf_whose_tesseract_lacks_its_language_data_has_every_fiel
     assert result.method == "ocr-text-layer" and not result.ok
     assert result.fields and all(f.flagged and f.confidence == 0.0 for f in result.fields.values())
     assert "not compared with the page image: tesseract language data" in result.fields["number"].reason
+
+
+@needs_font
+def test_a_watermark_stamped_over_the_text_at_low_opacity_leaves_the_text_layer_exact(tmp_path):
+    # a watermark is usually stamped last, over the text, through a graphics state with a fill opacity below 1:
+    # what lies under it shows, so the text is the invoice, not a scanner's reading of a picture
+    import io
+
+    from fpdf import FPDF
+    from pypdf import PdfReader
+
+    from client.invoices._pdf_text import scanned_layer
+
+    picture = io.BytesIO()
+    _form_background().save(picture, format="PNG")
+    pdf = FPDF(orientation="L", unit="pt", format=(800, 1560))
+    pdf.add_font("cjk", fname=str(_render.cjk_font()))
+    pdf.add_page()
+    pdf.set_font("cjk", size=14)
+    for y, cells in _render.placed_rows(invoice()):
+        for x, text in cells:
+            pdf.text(x, 20 + y / 2, text)
+    with pdf.local_context(fill_opacity=0.15):
+        pdf.image(io.BytesIO(picture.getvalue()), x=0, y=0, w=1560, h=800)
+    path = tmp_path / "watermarked.pdf"
+    path.write_bytes(bytes(pdf.output()))
+    assert scanned_layer(PdfReader(path).pages) is None
+    read = read_scan(path)
+    assert read.method == "text-layer" and read.ok
