@@ -672,7 +672,8 @@ def _evidence_text(document: dict) -> str:
 def _refuse_existing_evidence(evidence_file: Path) -> None:
     """Refuse, before anything is sent, an --evidence path a file is already at (a dangling link included): it may
     be the only copy of an earlier attestation's evidence document, which the ledger holds the digest of only and
-    which cannot be made again (it carries its time)."""
+    which cannot be made again (it carries its time); and one whose ``FILE.request-id`` is taken by something that
+    is not a file, which the request id could not be written to."""
     sidecar = _request_id_file(evidence_file)
     if os.path.lexists(sidecar) and not os.path.isfile(sidecar):
         # the request id is written there: a folder (or anything but a file) would fail that write once sent

@@ -316,8 +316,9 @@ class Store:
         return True
 
     async def open_offers(self, financier: str, debtor: str) -> list[Offer]:
-        """The offers ``recfin.open-offer`` lists under the bank and the debtor, in id order, the offers read in one
-        round trip: those still OPEN, expired ones included (an expiry date passes without a transaction)."""
+        """The offers ``recfin.open-offer`` lists under the bank and the debtor, in id order, the offers read in
+        batches (``prefetch``): those still OPEN, expired ones included (an expiry date passes without a
+        transaction)."""
         entries = await self._every_entry(keys.OPEN_OFFER, financier, debtor)
         ids = [self.stub.split_composite_key(key)[1][2] for key in entries]
         await self.prefetch(*((keys.OFFER, i) for i in ids))

@@ -15,6 +15,10 @@ from pydantic import ConfigDict, Field, StrictInt
 
 from ._models import Allocation, Document, Fen, LedgerUpgrade, Outcome, RateValue, Role, Status
 
+# The currency of an event that carries an amount: None in an older contract's event, which named it only in
+# ReceivableRegistered; those events stay in the blocks for good and must still read (unknown, not CNY).
+OlderEventCurrency = str | None
+
 
 class EventDetails(Document):
     """The fields of an event's payload other than ``event``, ``receivable_id`` and ``tx_id``.
@@ -60,7 +64,7 @@ class ReceivableConfirmed(EventDetails):
     debtor: str
     holder: str
     face_amount: Fen
-    currency: str | None = None   # None: an older contract's event, which named none
+    currency: OlderEventCurrency = None
 
 
 class ReceivableRejected(EventDetails):
@@ -73,7 +77,7 @@ class _HolderChange(EventDetails):
     from_: str = Field(alias="from")
     to: str
     amount: Fen
-    currency: str | None = None   # None: an older contract's event, which named none
+    currency: OlderEventCurrency = None
 
 
 class ReceivableTransferred(_HolderChange):
@@ -90,7 +94,7 @@ class ReceivableSplit(_HolderChange):
 class FinancingRequested(EventDetails):
     financing_id: str
     outstanding: Fen
-    currency: str | None = None   # None: an older contract's event, which named none
+    currency: OlderEventCurrency = None
     due_date: date
 
 
@@ -154,7 +158,7 @@ class DiscountOfferAccepted(EventDetails):
     offer_id: str
     paid: Fen
     discount: Fen
-    currency: str | None = None   # None: an older contract's event, which named none
+    currency: OlderEventCurrency = None
     days_early: StrictInt
     apr: RateValue
 
@@ -165,13 +169,13 @@ class DiscountOfferWithdrawn(_DiscountOfferChange):
 
 class PaymentRecorded(EventDetails):
     amount: Fen
-    currency: str | None = None   # None: an older contract's event, which named none
+    currency: OlderEventCurrency = None
     allocations: list[Allocation]
 
 
 class ReceivableOverdue(EventDetails):
     outstanding: Fen
-    currency: str | None = None   # None: an older contract's event, which named none
+    currency: OlderEventCurrency = None
     due_date: date
 
 
