@@ -150,7 +150,7 @@ async def statistics(store: Store, today: date) -> dict:
     OVERDUE or not (``lifecycle.is_overdue``), as the debtor's payment record does."""
     per_debtor: dict[str, dict[str, dict[str, int]]] = {}
     counts = {s: 0 for s in STATUSES}
-    async for kv in store.stub.get_state_by_partial_composite_key(keys.RECEIVABLE, []):
+    async for kv in store.every_row(keys.RECEIVABLE):   # every claim, however many: page after page
         r = Receivable.model_validate_json(kv.value)
         counts[r.status] += 1
         if r.status not in lifecycle.PAYABLE:

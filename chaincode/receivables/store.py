@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from collections.abc import AsyncIterator
 from typing import Any, TypeVar
 
 from google.protobuf.message import DecodeError
 from pydantic import BaseModel
 
-from chaincode.shim import KeyEndorsementPolicy
+from chaincode.shim import KV, KeyEndorsementPolicy
 
 from . import keys, policy, uscc as credit_code
 from .identity import lists_identity
@@ -23,7 +24,7 @@ from .model import (AssignmentNotice, DiscountOffer, Financing, InvoiceAttestati
 
 M = TypeVar("M", bound=BaseModel)
 
-ENTRY_PAGE_SIZE = 1000   # index entries per page where a query reads every one (``Store._every_entry``)
+ENTRY_PAGE_SIZE = 1000   # rows per page where a query reads every one (``Store.every_row``)
 
 
 class Store:
@@ -236,9 +237,10 @@ class Store:
         return True
 
     async def financed_by(self, financier: str, debtor: str) -> list[Receivable]:
-        """The debtor's receivables with a live financing of ``financier``, in id order."""
+        """The debtor's receivables with a live financing of ``financier``, in id order (for queries only:
+        ``every_row``)."""
         ids = [self.stub.split_composite_key(kv.key)[1][2] async for kv in
-               self.stub.get_state_by_partial_composite_key(keys.BY_FINANCIER, [financier, debtor])]
+               self.every_row(keys.BY_FINANCIER, financier, debtor)]
         return [await self.receivable(i) for i in ids]
 
     async def _set_policy(self, key: str, orgs: list[str]) -> None:
@@ -319,23 +321,24 @@ class Store:
         """The offers ``recfin.open-offer`` lists under the bank and the debtor, in id order, the offers read in
         batches (``prefetch``): those still OPEN, expired ones included (an expiry date passes without a
         transaction)."""
-        entries = await self._every_entry(keys.OPEN_OFFER, financier, debtor)
-        ids = [self.stub.split_composite_key(key)[1][2] for key in entries]
+        ids = [self.stub.split_composite_key(kv.key)[1][2] async for kv in
+               self.every_row(keys.OPEN_OFFER, financier, debtor)]
         await self.prefetch(*((keys.OFFER, i) for i in ids))
         return [await self.offer(i) for i in ids]
 
-    async def _every_entry(self, index: str, *attributes: str) -> list[str]:
-        """Every key of ``index`` under ``attributes``, page after page. A plain range query stops without a word
-        at the peer's ``ledger.state.totalQueryLimit`` (100,000 rows by default); a page says where the next one
-        starts. For queries only: Fabric's peer refuses any write after a paginated query in a transaction."""
-        found: list[str] = []
+    async def every_row(self, object_type: str, *attributes: str) -> AsyncIterator[KV]:
+        """Every key and value under ``object_type`` and ``attributes``, in key order, page after page. A plain
+        range query stops without a word at the peer's ``ledger.state.totalQueryLimit`` (100,000 rows by
+        default); a page says where the next one starts. For queries only: Fabric's peer refuses any write
+        after a paginated query in a transaction."""
         bookmark = ""
         while True:
             kvs, meta = await self.stub.get_state_by_partial_composite_key_with_pagination(
-                index, list(attributes), ENTRY_PAGE_SIZE, bookmark)
-            found.extend(kv.key for kv in kvs)
+                object_type, list(attributes), ENTRY_PAGE_SIZE, bookmark)
+            for kv in kvs:
+                yield kv
             if not (bookmark := meta.bookmark):
-                return found
+                return
 
     async def offer_of_bank(self, financing_id: str, bank: str) -> str | None:
         raw = await self.stub.get_state(self.key(keys.OFFER_BY_BANK, financing_id, bank))

@@ -40,7 +40,9 @@ class MemoryLedger:
     checked (that is the peers' job, proved on the real network).
     ``peer_options`` turns on Fabric 3.1 write batching and multi-key reads,
     and ``query_batch_size`` sets how many rows each query reply carries, so
-    both protocol paths can be exercised.
+    both protocol paths can be exercised. ``total_query_limit`` is the peer's
+    ``ledger.state.totalQueryLimit``: a range query that is not paginated
+    stops after that many rows without a word, as on a peer.
     """
 
     def __init__(
@@ -51,12 +53,14 @@ class MemoryLedger:
         chaincode_name: str = "recfin",
         peer_options: PeerOptions | None = None,
         query_batch_size: int = 100,
+        total_query_limit: int = 100_000,
     ) -> None:
         self.router = ContractRouter(contracts)
         self.channel_id = channel_id
         self.chaincode_name = chaincode_name
         self.peer_options = peer_options or PeerOptions()
         self.query_batch_size = query_batch_size
+        self.total_query_limit = total_query_limit
         self.state: dict[str, bytes] = {}
         self.validation_parameters: dict[str, bytes] = {}
         self.private_state: dict[str, dict[str, bytes]] = {}

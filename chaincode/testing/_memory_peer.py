@@ -115,7 +115,9 @@ class MemoryPeerSession:
         keys = sorted(k for k in self._values(request.collection) if k >= start and (not end or k < end))
         values = self._values(request.collection)
         if page_size <= 0:
-            return self._open_query([kv_query_result_pb2.KV(key=k, value=values[k]).SerializeToString() for k in keys])
+            # the peer ends an unpaginated query at its totalQueryLimit and says nothing: no error, no bookmark
+            return self._open_query([kv_query_result_pb2.KV(key=k, value=values[k]).SerializeToString()
+                                     for k in keys[:self.ledger.total_query_limit]])
         # A page is never cut into batches: the peer answers with the whole page and its metadata in
         # one reply and releases the iterator (Fabric's QueryResponseGenerator, paginated case).
         bookmark = keys[page_size] if len(keys) > page_size else ""

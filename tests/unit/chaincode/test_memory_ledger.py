@@ -213,6 +213,16 @@ async def test_pagination_walks_pages_with_bookmarks(ledger):
     assert page3 == {"rows": [["k4", "4"]], "count": 1, "bookmark": ""}
 
 
+async def test_a_plain_range_query_stops_at_the_total_query_limit_and_a_paginated_one_walks_past_it(ledger):
+    # the peer's ledger.state.totalQueryLimit: the plain query ends early without an error, as on a peer
+    await ok(ledger, "PutMany", json.dumps({f"k{i}": str(i) for i in range(5)}))
+    ledger.total_query_limit = 3
+    assert [k for k, _ in await ok(ledger, "Range", "", "", submit=False)] == ["k0", "k1", "k2"]
+    page1 = await ok(ledger, "Page", "", "", "4", "", submit=False)
+    page2 = await ok(ledger, "Page", "", "", "4", page1["bookmark"], submit=False)
+    assert [k for k, _ in page1["rows"] + page2["rows"]] == [f"k{i}" for i in range(5)]
+
+
 async def test_composite_keys_query_by_prefix_and_paginate(ledger):
     key = await ok(ledger, "Index", "owner", '["alice", "a1"]', "v1")
     assert key == {"key": "\x00owner\x00alice\x00a1\x00"}

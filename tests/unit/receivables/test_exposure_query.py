@@ -316,3 +316,14 @@ async def test_every_open_offer_counts_however_many_pages_its_entries_take(monke
     monkeypatch.setattr(store, "ENTRY_PAGE_SIZE", 2)      # three pages
     seen = await _exposure(net, "bank", "core")
     assert len(seen["offers"]) == 5 and seen["offered"] == {"CNY": 5 * 9_000}
+
+
+async def test_every_financing_counts_past_the_peers_query_limit():
+    """The bank's principal on a debtor is read from its ``recfin.by-financier`` entries page by page: a plain
+    range query would stop at the peer's totalQueryLimit (here 2 rows) and answer too little."""
+    net = await standard_net()
+    for _ in range(3):
+        await _financed(net, "bank", "core", 10_000)                        # 9,000 out each
+    net.ledger.total_query_limit = 2
+    seen = await _exposure(net, "bank", "core")
+    assert seen["exposure"] == {"CNY": 27_000} and len(seen["financings"]) == 3

@@ -231,3 +231,16 @@ async def test_a_bookmark_this_list_did_not_return_is_refused():
     # the bookmark the list returned still leads to its next page, and only to the caller's own claims
     second = await net.ok(tier1, "ListReceivablesByHolder", tier1.uscc, "5", first["bookmark"], evaluate=True)
     assert len(second["records"]) == 2 and {r["holder"] for r in second["records"]} == {tier1.uscc}
+
+
+async def test_statistics_count_every_claim_past_the_peers_query_limit():
+    """A range query that is not paginated stops at the peer's totalQueryLimit without a word; the regulator's
+    figures must not stop with it (here a limit of 3 rows against 5 claims and their other records)."""
+    net = await standard_net()
+    core, tier1, reg = net.actors["core"], net.actors["tier1"], net.actors["regulator"]
+    for face in (100, 200, 300, 400, 500):
+        await net.confirmed(tier1, core, face, due_in=30)
+    net.ledger.total_query_limit = 3
+    stats = await net.ok(reg, "GetStatistics", evaluate=True)
+    assert stats["total"]["CNY"]["exposure"] == 1500 and stats["total"]["CNY"]["receivables"] == 5
+    assert stats["count_by_status"]["CONFIRMED"] == 5
