@@ -96,8 +96,10 @@ def _read_state(path: Path) -> tuple[int | None, str | None]:
     if isinstance(block_number, str) and block_number.isascii() and block_number.isdigit():
         block_number = int(block_number)    # the Node client writes its BigInt block number as a decimal string
     transaction_id = state.get("transactionId") if isinstance(state, dict) else None
+    foreign_keys = set(state) - {"blockNumber", "transactionId"} if isinstance(state, dict) else set()
     if not (block_number is None or type(block_number) is int and block_number >= 0) or not (
-            transaction_id is None or isinstance(transaction_id, str)):
+            transaction_id is None or isinstance(transaction_id, str)) or foreign_keys or (
+            block_number is None and transaction_id):   # a transaction with no block: where would it resume?
         raise ValueError(f'{path} is not a checkpoint file ({{"blockNumber": N, "transactionId": "..."}}): '
                          f"give another file, or remove it to start afresh")
     return block_number, transaction_id

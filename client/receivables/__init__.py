@@ -99,7 +99,7 @@ from ._models import (
     TransferResult,
     UnspelledInvoice,
 )
-from ..money import Amount, rate_text, to_fen, to_yuan
+from ..money import LEDGER_MAX_FEN, MAX_FEN, AboveCap, Amount, rate_text, to_fen, to_yuan
 from .errors import ReceivablesError, RuleViolation, UnreadableAnswer
 
 __all__ = [
@@ -151,6 +151,9 @@ __all__ = [
     "to_fen",
     "to_yuan",
     "rate_text",
+    "MAX_FEN",
+    "LEDGER_MAX_FEN",
+    "AboveCap",
     "STATUSES",
     "Document",
     "Action",

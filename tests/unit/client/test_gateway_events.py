@@ -110,6 +110,21 @@ def test_checkpoint_file_of_the_node_client_resumes_where_it_says(tmp_path, gate
             FileCheckpointer(path)
 
 
+def test_a_json_file_that_is_no_checkpoint_is_refused_and_left_as_it_was(tmp_path):
+    # another program's JSON, or a transaction with no block to find it in, is no place to resume from:
+    # reading it as "no checkpoint" would start elsewhere and then overwrite the file with a checkpoint
+    path = tmp_path / "settings.json"
+    for text in ('{"db": "postgres://erp", "transactionId": "tx41"}', '{"transactionId": "tx5"}',
+                 '{"blockNumber": null, "transactionId": "tx5"}', '{"blockNumber": 3, "transactionId": "t", "x": 1}'):
+        path.write_text(text)
+        with pytest.raises(ValueError, match="is not a checkpoint file"):
+            FileCheckpointer(path)
+        assert path.read_text() == text
+    for text in ("", "{}", '{"blockNumber": null}', '{"transactionId": ""}'):
+        path.write_text(text)
+        assert FileCheckpointer(path).block_number is None
+
+
 def test_checkpoint_in_block_0_after_a_transaction_resumes_there(gateway, transport):
     checkpointer = InMemoryCheckpointer()
     checkpointer.checkpoint_transaction(0, "tx-genesis-neighbour")
