@@ -22,7 +22,8 @@ import click
 
 from client.money import LEDGER_MAX_FEN, MAX_FEN, AboveCap, above_cap, money, to_fen
 
-__all__ = ["parse_amount", "read_amount", "Amount", "AmountType", "AMOUNT", "PART_OF_CLAIM", "money", "with_money", "MONEY_FIELDS", "AMOUNT_HELP"]
+__all__ = ["parse_amount", "read_amount", "fen_of_option", "Amount", "AmountType", "AMOUNT", "PART_OF_CLAIM", "money",
+           "with_money", "MONEY_FIELDS", "AMOUNT_HELP"]
 
 AMOUNT_HELP = "yuan, e.g. 12,345.67, or fen with the suffix fen, e.g. 1234567fen"
 # Keys of integer fen in the records and events the CLI prints (wherever they are nested): shown as money. The
@@ -87,6 +88,18 @@ def parse_amount(text: str, *, currency: str = "CNY") -> int:
     """Integer fen of an amount in ``currency`` (:func:`read_amount`; a code written before it must be
     ``currency``). Raises ``ValueError`` with a line a person can act on."""
     return read_amount(text).in_currency(currency)
+
+
+def fen_of_option(amount: Amount, currency: str, option: str) -> int:
+    """The fen of the amount given to ``option`` (``"--face"``) of the running command, for a claim or a
+    bank's pricing in ``currency``; another currency written with it is a usage error naming the option, as a
+    malformed amount is (:class:`AmountType`)."""
+    try:
+        return amount.in_currency(currency)
+    except ValueError as exc:
+        ctx = click.get_current_context()
+        param = next(p for p in ctx.command.params if option in p.opts)
+        raise click.BadParameter(str(exc), ctx=ctx, param=param) from None
 
 
 def _whole_fen(digits: str, shown: str, cap: int) -> int:

@@ -44,9 +44,9 @@ from client.risk import DEFAULT_MODEL, LatePaymentModel, grade_for, history_from
 from client.business_dates import business_today
 
 from . import connection
-from .amounts import AMOUNT, AMOUNT_HELP, Amount, money
+from .amounts import AMOUNT, AMOUNT_HELP, Amount, fen_of_option, money
 from .output import as_typed, emit, one_line, read_json_file, table
-from .receivable_commands import _in_currency, finance
+from .receivable_commands import finance
 from .risk_commands import (
     SYNTHETIC_NOTE,
     calendar_date,
@@ -245,9 +245,9 @@ def quote(receivable: str, as_: str, config_path: Path | None, face: Amount | No
         if risk is None:
             raise click.UsageError("give one of --grade, --probability, --history (the debtor's risk)")
         config = _config(config_path, as_)
-        terms = ReceivableTerms(receivable_id=receivable, face_amount=_in_currency(face, config.currency, "--face"),
+        terms = ReceivableTerms(receivable_id=receivable, face_amount=fen_of_option(face, config.currency, "--face"),
                                 due_date=due.date(), currency=config.currency)
-        exposure_fen = 0 if exposure is None else _in_currency(exposure, config.currency, "--exposure")
+        exposure_fen = 0 if exposure is None else fen_of_option(exposure, config.currency, "--exposure")
         result = price_quote(config, terms, grade=risk.grade, on=day, exposure=exposure_fen,
                              probability_late=risk.probability_late)
         if as_json:
@@ -268,7 +268,7 @@ def _quote_on_the_ledger(receivable, as_, config_path, grade, probability, histo
     model = _scoring_model(model_path) if risk is None else None   # refused before connecting, not after
     config = _config(config_path, org)
     # the claim must be in the configuration's currency (refused below otherwise), so --exposure is in it too
-    exposure_fen = None if exposure is None else _in_currency(exposure, config.currency, "--exposure")
+    exposure_fen = None if exposure is None else fen_of_option(exposure, config.currency, "--exposure")
     with offline_hint("pass --face AMOUNT --due YYYY-MM-DD and the debtor's risk to quote"), \
             connection.open_session(org, user, data_root) as session:
         r = session.client.get_receivable(receivable)

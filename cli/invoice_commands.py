@@ -63,6 +63,7 @@ from client.business_dates import business_today
 from client.atomic_file import staged_file, write_atomically
 from client.money import plain_yuan
 
+from .options import credit_code_option
 from .output import emit, one_line, read_json_file
 from .request_ids import AnswerLost, committed_unread, exactly_once, request_get_command, request_id_option
 
@@ -142,6 +143,9 @@ _REGISTER_TOLERANCE = _tolerance_option(
     MAX_REGISTRATION_TOLERANCE_FEN, f", 0 to {MAX_REGISTRATION_TOLERANCE_FEN} (the tax-control device's rule: a "
                                     "figure further off is wrong, not rounded)")
 
+# an empty --debtor or --supplier (an unset shell variable) is refused, not read as left out, which skips the check
+_party_code_given = credit_code_option("to skip the check")
+
 
 @click.group("invoice")
 def invoice() -> None:
@@ -159,9 +163,11 @@ def invoice() -> None:
 
 @invoice.command("verify")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--debtor", metavar="CREDIT_CODE", help="the registered debtor the buyer must be")
+@click.option("--debtor", metavar="CREDIT_CODE", callback=_party_code_given,
+              help="the registered debtor the buyer must be")
 @click.option("--debtor-name", metavar="NAME", help="the debtor's registered name, also compared (with --debtor)")
-@click.option("--supplier", metavar="CREDIT_CODE", help="the registering supplier the seller must be")
+@click.option("--supplier", metavar="CREDIT_CODE", callback=_party_code_given,
+              help="the registering supplier the seller must be")
 @click.option("--supplier-name", metavar="NAME",
               help="the supplier's registered name, also compared (with --supplier)")
 @click.option("--today", callback=_parse_date, metavar="YYYY-MM-DD", help="reference date (default: today in China Standard Time, as the ledger dates)")
@@ -257,9 +263,6 @@ def _registered_party(option: str, credit_code: str | None, name: str | None) ->
     """The party ``--debtor``/``--supplier`` (and its ``-name``) name, or None when neither is given. The check
     compares the invoice's party by credit code first and then by name, so a name alone is a usage error rather
     than a check silently skipped."""
-    if credit_code is not None and not credit_code.strip():
-        raise CommandError(f"{option} is empty: give the party's unified social credit code (18 characters), or "
-                           "leave the option out to skip the check", EXIT_BAD_INPUT)
     if name is not None and credit_code is None:
         raise CommandError(f"{option}-name needs {option} CREDIT_CODE: the party is checked by its credit code, and "
                            "its name is compared as well", EXIT_BAD_INPUT)

@@ -41,9 +41,10 @@ from client.receivables import (
 )
 
 from . import audit_commands, connection, event_commands, regulator_commands
-from .amounts import AMOUNT, AMOUNT_HELP, PART_OF_CLAIM, Amount, money, parse_amount, with_money
+from .amounts import AMOUNT, AMOUNT_HELP, PART_OF_CLAIM, Amount, fen_of_option, money, parse_amount, with_money
 from .connection import acting
 from .documents import prints_document
+from .options import credit_code_option
 from .output import emit, show
 from .regulator_commands import emit_listing, with_page_options
 from .request_ids import REQUEST_ID, exactly_once, request_get_command, request_id_option
@@ -260,17 +261,6 @@ def whoami(session):
 
 # ------------------------------------------------------------------ receivables
 
-def _in_currency(amount: Amount, currency: str, option: str) -> int:
-    """The fen of an amount option for a claim in ``currency``; another currency written with it is a usage
-    error naming the option."""
-    try:
-        return amount.in_currency(currency)
-    except ValueError as exc:
-        ctx = click.get_current_context()
-        param = next(p for p in ctx.command.params if option in p.opts)   # named as a bad value of it is
-        raise click.BadParameter(str(exc), ctx=ctx, param=param) from None
-
-
 def _in_claim_currency(session, receivable_id: str, amount: Amount, option: str = "--amount") -> int:
     """The fen of an amount option on RECEIVABLE_ID. Only an amount written with a currency code costs a read
     of the claim (an amount without one is in the claim's currency by definition).
@@ -280,7 +270,7 @@ def _in_claim_currency(session, receivable_id: str, amount: Amount, option: str 
     if amount.currency is None:
         return amount.fen
     claim = unless_refused_the_read(lambda: session.client.get_receivable(receivable_id))
-    return amount.fen if claim is None else _in_currency(amount, claim.currency, option)
+    return amount.fen if claim is None else fen_of_option(amount, claim.currency, option)
 
 
 @click.group()
@@ -329,7 +319,7 @@ def register_receivable(session, debtor, face, issue_date, due_date, invoices, c
         --face 113,000.00 --issue 2026-03-02 --due 2026-05-31 --request-id PO-2026-0042 \\
         --invoice 24312000000012345678,2026-03-01,100000.00,13000.00 --contract-file contract.pdf
     """
-    face_fen = _in_currency(face, currency, "--face")
+    face_fen = fen_of_option(face, currency, "--face")
     if (contract_file is None) == (contract_hash is None):
         raise click.UsageError("give exactly one of --contract-file or --contract-hash")
     if contract_hash is not None and not SHA256_HEX.fullmatch(contract_hash):
@@ -542,13 +532,9 @@ def find_invoice(session, as_json, fingerprint) -> None:
     emit(session.client.find_invoice(fingerprint).to_json(), as_json=as_json)
 
 
-def _credit_code_given(_ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    """A --holder, --debtor or --party credit code; an empty one (an unset shell variable) is refused before
-    connecting, not read as left out, which means the caller's own: its holdings, its requests."""
-    if value is not None and not value.strip():
-        raise click.BadParameter(f"empty: give a credit code (e.g. 91310000MA1K000019), or leave {param.opts[0]} out "
-                                 "to mean your own")
-    return value
+# an empty --holder, --debtor or --party (an unset shell variable) is refused, not read as left out, which means
+# the caller's own: its holdings, its requests
+_credit_code_given = credit_code_option("to mean your own")
 
 
 @receivable.command("list")

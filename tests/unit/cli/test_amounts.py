@@ -5,7 +5,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from cli.amounts import AMOUNT, Amount, money, parse_amount, read_amount, with_money
+from cli.amounts import AMOUNT, Amount, fen_of_option, money, parse_amount, read_amount, with_money
 
 
 @pytest.mark.parametrize("text, fen", [
@@ -51,6 +51,19 @@ def test_an_amount_keeps_the_currency_written_and_is_checked_against_the_claims(
     with pytest.raises(ValueError, match="is in CNY, but the amount is in USD"):
         parse_amount("CNY 1,130.00", currency="USD")
 
+
+
+def test_an_amount_option_in_another_currency_is_a_usage_error_naming_that_option():
+    @click.command()
+    @click.option("--face", type=AMOUNT)
+    @click.option("--exposure", type=AMOUNT)
+    def cmd(face, exposure):
+        click.echo(f"{fen_of_option(face, 'USD', '--face')} {fen_of_option(exposure, 'USD', '--exposure')}")
+
+    assert CliRunner().invoke(cmd, ["--face", "USD 10", "--exposure", "2.50"]).output == "1000 250\n"
+    bad = CliRunner().invoke(cmd, ["--face", "10", "--exposure", "CNY 2.50"])
+    assert bad.exit_code == 2
+    assert "Invalid value for '--exposure': 'CNY 2.50' is in CNY, but the amount is in USD" in bad.output
 
 def test_money_is_exact_with_the_currency():
     assert money(1_234_567) == "CNY 12,345.67"

@@ -123,7 +123,8 @@ def test_an_empty_holder_or_debtor_is_a_usage_error_not_the_callers_holdings(cha
     registered("24312000000012345678")
     res = recfin("receivable", "list", option, value, "--as", "supplier/supplier1")
     assert res.exit_code == 2, res.output
-    assert f"Invalid value for '{option}': empty: give a credit code" in res.output
+    assert f"Invalid value for '{option}': empty: give a unified social credit code" in res.output
+    assert f"or leave {option} out to mean your own" in res.output
     assert "R-" not in res.output
     assert ok("receivable", "list", "--holder", TIER1, "--as", "supplier/supplier1")["records"]
 
@@ -132,7 +133,8 @@ def test_an_empty_holder_or_debtor_is_a_usage_error_not_the_callers_holdings(cha
 def test_an_empty_party_for_a_request_is_a_usage_error_not_the_callers_own(channel, value):
     res = recfin("request", "get", "ORD-1", "--party", value, "--as", "regulator")
     assert res.exit_code == 2, res.output
-    assert "Invalid value for '--party': empty: give a credit code" in res.output
+    assert "Invalid value for '--party': empty: give a unified social credit code" in res.output
+    assert "or leave --party out to mean your own" in res.output
     assert "not-found" not in res.output
 
 

@@ -35,7 +35,9 @@ def test_a_party_name_without_its_credit_code_is_a_usage_error_not_a_skipped_che
 def test_an_empty_credit_code_is_a_usage_error(party):
     result = verify(f"--{party}", " ")
     assert result.exit_code == 2, result.output
-    assert f"--{party} is empty: give the party's unified social credit code" in result.output
+    assert (f"Invalid value for '--{party}': empty: give a unified social credit code (18 characters, e.g. "
+            f"91310000MA1K000019), or leave --{party} out to skip the check") in result.output
+    assert "PASSED" not in result.output and "FAILED" not in result.output
 
 
 def test_a_name_with_its_credit_code_is_compared():
