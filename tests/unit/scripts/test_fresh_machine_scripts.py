@@ -1,7 +1,8 @@
 """scripts/test, scripts/demo and scripts/venv-is-current: how they read what the caller gives them.
 
 scripts/test and scripts/demo change to the checkout before running, so paths the caller gives from its own
-folder are made absolute first, and values that are not paths are left alone. scripts/install skips pip only
+folder are made absolute first (by the one helper both source, scripts/lib/paths.sh), and values that are not
+paths are left alone. scripts/install skips pip only
 when scripts/venv-is-current finds this checkout installed with every requirement met.
 """
 import os
@@ -14,11 +15,13 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 def fake_checkout(tmp_path: Path, script: str, reached: str) -> Path:
-    """A copy of scripts/``script`` in a checkout whose install step does nothing and whose ``reached``
-    program (pytest's python, or recfin) prints the arguments it was given, one per line."""
+    """A copy of scripts/``script`` and the helpers it sources (scripts/lib) in a checkout whose install step
+    does nothing and whose ``reached`` program (pytest's python, or recfin) prints the arguments it was given, one
+    per line."""
     checkout = tmp_path / "checkout"
     (checkout / "scripts").mkdir(parents=True)
     shutil.copy(ROOT / "scripts" / script, checkout / "scripts" / script)
+    shutil.copytree(ROOT / "scripts" / "lib", checkout / "scripts" / "lib")
     install = checkout / "scripts" / "install"
     install.write_text("#!/usr/bin/env bash\nexit 0\n")
     install.chmod(0o755)
@@ -58,6 +61,54 @@ def test_demo_script_makes_path_options_absolute(tmp_path):
                     f"--topology={caller}/net/topology.yaml", "--json"]
     absolute = run_from(caller, checkout / "scripts" / "demo", "--data-root", "/srv/recfin")
     assert absolute == ["demo", "--data-root", "/srv/recfin"]
+
+
+def test_demo_script_leaves_other_arguments_alone_even_when_they_name_a_file(tmp_path):
+    checkout = fake_checkout(tmp_path, "demo", "recfin")
+    caller = tmp_path / "elsewhere"
+    caller.mkdir()
+    (caller / "netdata").mkdir()
+    args = run_from(caller, checkout / "scripts" / "demo", "--skip-setup", "netdata", "--data-root=netdata")
+    assert args == ["demo", "--skip-setup", "netdata", f"--data-root={caller}/netdata"]
+
+
+def test_both_scripts_read_relative_recfin_folders_from_the_callers_folder(tmp_path):
+    # recfin reads RECFIN_HOME and the like against its working directory, which the scripts change to the checkout
+    names = ("RECFIN_HOME", "RECFIN_TOPOLOGY", "RECFIN_HOSTS_DATA")
+    caller = tmp_path / "elsewhere"
+    caller.mkdir()
+    for script, reached in (("demo", "recfin"), ("test", "python")):
+        checkout = fake_checkout(tmp_path / script, script, reached)
+        program = checkout / ".venv" / "bin" / reached
+        program.write_text('#!/usr/bin/env bash\nprintf "%s\\n" "$RECFIN_HOME" "$RECFIN_TOPOLOGY" "${RECFIN_HOSTS_DATA-unset}"\n')
+        env = {**os.environ, "RECFIN_HOME": "state", "RECFIN_TOPOLOGY": "/etc/recfin/topology.yaml"}
+        for name in names[2:]:
+            env.pop(name, None)
+        done = subprocess.run(["bash", str(checkout / "scripts" / script)], cwd=caller, env=env, capture_output=True,
+                              text=True, timeout=60)
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.splitlines() == [f"{caller}/state", "/etc/recfin/topology.yaml", "unset"], script
+
+
+def made_absolute(folder: Path, *settings_and_args: str) -> list[str]:
+    """What scripts/lib/paths.sh's absolute_path_args makes of the arguments, run from ``folder``: one per line
+    (an empty one an empty line)."""
+    script = f'source "{ROOT}/scripts/lib/paths.sh"; absolute_path_args "$@"; printf "%s\\n" "${{absolute_args[@]}}"'
+    done = subprocess.run(["bash", "-c", script, "paths", *settings_and_args], cwd=folder, capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.split("\n")[:-1]
+
+
+def test_the_shared_helper_matches_whole_options_and_keeps_every_argument(tmp_path):
+    (tmp_path / "tests").mkdir()
+    settings = ["--path-options", "--junitxml --deselect", "--value-options", "-k -m", "--operands", "--"]
+    assert made_absolute(tmp_path, *settings, "-k -m", "tests", "", "--deselect=tests::test_x", "--junitxml", "-r.xml",
+                    "-m", "tests", "--junitxml-other=tests") == [
+        "-k -m", f"{tmp_path}/tests", "", f"--deselect={tmp_path}/tests::test_x", "--junitxml", f"{tmp_path}/-r.xml",
+        "-m", "tests", "--junitxml-other=tests"]
+    # without --operands, an argument naming a file is no path
+    assert made_absolute(tmp_path, "--path-options", "--junitxml", "--", "tests") == ["tests"]
 
 
 def test_venv_is_current_for_this_checkout_only(tmp_path):

@@ -1,0 +1,64 @@
+# Sourced by scripts/test and scripts/demo, which change to the checkout before running: the paths a caller
+# gives from its own folder are made absolute first, and everything else passes unchanged.
+#
+#   absolute_path_args --path-options "OPTS" [--value-options "OPTS" --operands] -- ARG...
+#
+#   --path-options   options whose value is a path, as `--opt VALUE` or `--opt=VALUE`: made absolute even when
+#                    it does not exist yet (a report to write)
+#   --value-options  options whose value is never a path (an expression, a name), even when it names a file
+#   --operands       an argument that is no option and names an existing file or folder (before any `::`, as
+#                    in tests/x.py::test_name) is a path too
+#
+# Sets the array `absolute_args` to ARG... so changed.
+absolute_path_args() {
+    local path_options="" value_options="" operands=0
+    while [[ $# -gt 0 && $1 != -- ]]; do
+        case $1 in
+            --path-options) path_options=$2; shift 2 ;;
+            --value-options) value_options=$2; shift 2 ;;
+            --operands) operands=1; shift ;;
+            *) echo "absolute_path_args: unknown setting $1" >&2; return 2 ;;
+        esac
+    done
+    shift   # the --
+    absolute_args=()
+    local arg target takes_value=0 path_value=0
+    for arg in "$@"; do
+        target=${arg%%::*}
+        if [[ $path_value = 1 && $arg != /* ]]; then
+            arg="$PWD/$arg"
+        elif [[ $operands = 1 && $takes_value = 0 && $arg != -* && $arg != /* && -n $target && -e $target ]]; then
+            arg="$PWD/$arg"
+        fi
+        # --opt=PATH: the path after the = too
+        if [[ $arg = --*=* && ${arg#*=} != /* ]] && _is_one_of "${arg%%=*}" "$path_options"; then
+            arg="${arg%%=*}=$PWD/${arg#*=}"
+        fi
+        takes_value=0
+        path_value=0
+        if _is_one_of "$arg" "$value_options"; then takes_value=1; fi
+        if _is_one_of "$arg" "$path_options"; then path_value=1; fi
+        absolute_args+=("$arg")
+    done
+}
+
+# Whether WORD is one of the space-separated OPTIONS.
+_is_one_of() {
+    local option
+    for option in $2; do
+        [[ $1 = "$option" ]] && return 0
+    done
+    return 1
+}
+
+# The environment variables among NAME... that hold a relative path are made absolute against the caller's
+# folder, as recfin itself would read them from there (docs/network.md, "Folders"); unset or empty ones stay so.
+absolute_env_paths() {
+    local name value
+    for name in "$@"; do
+        value=${!name-}
+        if [[ -n $value && $value != /* ]]; then
+            export "$name=$PWD/$value"
+        fi
+    done
+}
