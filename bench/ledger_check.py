@@ -10,8 +10,10 @@ namespace is then read back from the same peer's world state as far as the contr
 a reader see it (as the regulator, each query targeted at that peer's org): each record
 through the query that answers it (``GetReceivable``, ``GetParty``, ``GetRequest``...),
 each index through the listing that pages it (``ListReceivablesByHolder``...), compared
-as JSON with the replayed value. The kinds no query answers are counted, not compared
-(``NOT_READABLE`` says why).
+as JSON with the replayed value. A bank's exposure indexes (``recfin.by-financier``,
+``recfin.open-offer``) are read back through ``GetFinancierExposure`` on the peers that
+hold the bank's private data, which the query also reads (``EXPOSURE_INDEXES``). What no
+query answers is counted, not compared (``NOT_READABLE`` and ``EXPOSURE_INDEXES`` say why).
 
 Each peer agreeing with itself is not enough: two peers can each replay to their own
 world state and still differ (one marked a transaction valid that the other did not).
@@ -23,9 +25,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from fabric_protos.common import common_pb2, ledger_pb2
@@ -33,6 +37,7 @@ from fabric_protos.ledger.rwset import rwset_pb2
 from fabric_protos.ledger.rwset.kvrwset import kv_rwset_pb2
 from fabric_protos.peer import proposal_pb2, proposal_response_pb2, transaction_pb2
 
+from client.business_dates import business_today
 from client.gateway import GatewayError
 from client.ledger.qscc import QSCC, ask_own_org
 from client.receivables.ledger_keys import PARTY_TYPE, RECEIVABLE_TYPE, receivable_key
@@ -51,7 +56,8 @@ class PeerLedger:
     lost: list[str] = field(default_factory=list)
     not_valid: dict[str, str] = field(default_factory=dict)   # tx id -> validation code other than VALID
     state_mismatches: list[str] = field(default_factory=list)
-    not_read_back: dict[str, int] = field(default_factory=dict)   # key kind no query answers -> keys of it
+    # key kind -> its keys not compared with the world state (NOT_READABLE, EXPOSURE_INDEXES say why)
+    not_read_back: dict[str, int] = field(default_factory=dict)
     # for comparing the peers with each other: per block, its header hash and its validation flags; the
     # namespace's state replayed from this peer's blocks
     chain: list[tuple[bytes, bytes]] = field(default_factory=list, repr=False)
@@ -204,17 +210,27 @@ RECORD_TYPES = (PARTY_TYPE, CLIENT_TYPE, RECEIVABLE_TYPE, FINGERPRINT_TYPE, FINA
                 DISCOUNT_TYPE, ATTESTATION_TYPE, REQUEST_TYPE)
 """The records read back one by one (``_read_back``)."""
 
-# The kinds the contract keeps that no query answers: compared between the peers, not with the world state.
+# The kind the contract keeps that no query answers: compared between the peers, not with the world state.
 NOT_READABLE = {
     "recfin.offer-by-bank": "only MakeFinancingOffer reads it (to refuse a bank's second offer on a financing); "
                             "no query answers it",
-    "recfin.by-financier": "its only reader, GetFinancierExposure, also reads the financing's private data, which "
-                           "only the peers of the bank's and the regulator's orgs hold, so the other peers cannot "
-                           "answer it",
-    "recfin.open-offer": "its only reader, GetFinancierExposure, also reads each offer's private terms, which only "
-                         "the peers of the holder's, the bank's and the regulator's orgs hold, and leaves out the "
-                         "offers no holder could accept on the day (expired, or on a claim overdue or past due)",
 }
+BY_FINANCIER_TYPE = "recfin.by-financier"   # bank, debtor, receivable id: the bank's live financings
+OPEN_OFFER_TYPE = "recfin.open-offer"       # bank, debtor, offer id: the bank's offers still OPEN
+# Read back per bank and debtor through GetFinancierExposure(debtor, bank), whose ``financings`` list the
+# receivable of every by-financier entry and whose ``offers`` list the offer of every open-offer entry a holder
+# could accept on the day. The query also reads private data (each financing's terms or disbursement, each
+# offer's terms), which only the peers of the bank's org and the regulator's hold: on the other peers, and for
+# the entries the query leaves out, the entries are counted, not compared, for these reasons.
+EXPOSURE_INDEXES = {
+    BY_FINANCIER_TYPE: "GetFinancierExposure, which lists them, also reads each financing's private data: on a "
+                       "peer of an org other than the bank's and the regulator's it cannot answer",
+    OPEN_OFFER_TYPE: "GetFinancierExposure, which lists them, also reads each offer's private terms: on a peer of "
+                     "an org other than the bank's and the regulator's it cannot answer; and it leaves out the "
+                     "offers no holder could accept on the day (expired, or on a claim no longer CONFIRMED under "
+                     "that request, or due)",
+}
+REGULATOR_ROLE = "regulator"   # a party's role, as the contract spells it (client.receivables.Role)
 NOT_A_COMPOSITE_KEY = "(not a composite key)"
 PAGE_SIZE = "100"       # the contract's largest page
 
@@ -238,17 +254,42 @@ def describe_key(key: str) -> str:
     return f"{object_type.removeprefix('recfin.')} {'/'.join(attributes)}".rstrip()
 
 
+# A peer missing a private record (committed without it) answers "not-found" until its reconciler has fetched it
+# from another member peer: peer.gossip.pvtData.reconcileSleepInterval, 1 minute by default.
+PRIVATE_DATA_MISSING = "RULE not-found"
+PRIVATE_DATA_WAIT = 150.0   # seconds: two reconciler rounds and some
+PRIVATE_DATA_POLL = 5.0
+
+
 class LivePeer:
     """One peer's world state as the contract lets ``reader`` (a Contract of the chaincode) see it: every query
-    names the peer's own org."""
+    names the peer's own org. ``today`` is the business date a query sent now carries (the contract dates it from
+    the proposal's timestamp, the client's clock)."""
 
-    def __init__(self, reader, msp_id: str) -> None:
-        self.reader, self.msp_id = reader, msp_id
+    def __init__(self, reader, msp_id: str, today: Callable[[], date] = business_today, *,
+                 private_data_wait: float = PRIVATE_DATA_WAIT, sleep: Callable[[float], None] = time.sleep) -> None:
+        self.reader, self.msp_id, self.today = reader, msp_id, today
+        self.private_data_wait, self.sleep = private_data_wait, sleep
         self._financings: dict[str, dict] = {}
 
     def ask(self, function: str, *arguments: str):
         return json.loads(self.reader.evaluate(function, arguments=list(arguments),
                                                endorsing_organizations=[self.msp_id]))
+
+    def ask_for_private_data(self, function: str, *arguments: str):
+        """``ask``, asked again while the contract answers that a private record is not on this peer yet: a peer
+        that committed a block without its private data (it was down, or cut off, when the endorsers sent it)
+        fetches it later, the reconciler running every minute by default. Past ``private_data_wait`` seconds the
+        last refusal stands."""
+        waited = 0.0
+        while True:
+            try:
+                return self.ask(function, *arguments)
+            except GatewayError as error:
+                if PRIVATE_DATA_MISSING not in error.message or waited >= self.private_data_wait:
+                    raise
+            self.sleep(PRIVATE_DATA_POLL)
+            waited += PRIVATE_DATA_POLL
 
     def financing(self, financing_id: str) -> dict:
         """GetFinancing, asked once per financing: it answers for the record, its offers and its offer index."""
@@ -326,14 +367,20 @@ INDEXES = {
 
 def compare_with_live(state: dict[str, bytes], live: LivePeer) -> tuple[list[str], dict[str, int]]:
     """Every key of the replayed namespace against the world state as the contract answers it: one line per key
-    (or index entry) that differs, and per kind no query answers, how many keys were left uncompared."""
+    (or index entry) that differs, and per kind, how many of its keys were left uncompared (``NOT_READABLE``,
+    ``EXPOSURE_INDEXES`` say why)."""
     mismatches: list[str] = []
     not_read: Counter = Counter()
     replayed_members: dict[tuple[str, str], set[tuple[str, ...]]] = defaultdict(set)
+    exposure_entries: dict[tuple[str, str], dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for key, value in sorted(state.items()):
         object_type, attributes = split_key(key) or (NOT_A_COMPOSITE_KEY, [])
         if object_type in INDEXES and attributes:
             replayed_members[object_type, attributes[0]].add(tuple(attributes[1:]))
+            continue
+        if object_type in EXPOSURE_INDEXES and len(attributes) == 3:
+            bank, debtor, member = attributes
+            exposure_entries[bank, debtor][object_type].add(member)
             continue
         if object_type not in RECORD_TYPES or not attributes:
             not_read[object_type] += 1
@@ -360,20 +407,107 @@ def compare_with_live(state: dict[str, bytes], live: LivePeer) -> tuple[list[str
         except GatewayError as error:
             mismatches.append(f"{name}: the peer could not list it ({error.message})")
             continue
-        for what, entries in (("in the replayed blocks, not listed by the contract", members - listed),
-                              ("listed by the contract, not in the replayed blocks", listed - members)):
-            if entries:
-                mismatches.append(f"{name}: {what}: {', '.join('/'.join(e) for e in sorted(entries))}")
-    return mismatches, dict(sorted(not_read.items()))
+        mismatches += _one_side_only(name, {"/".join(m) for m in members}, {"/".join(m) for m in listed})
+    exposure_mismatches, exposure_not_read = compare_exposures(state, exposure_entries, live)
+    mismatches += exposure_mismatches
+    not_read.update(exposure_not_read)
+    return mismatches, {kind: count for kind, count in sorted(not_read.items()) if count}
 
 
-def _field(value: bytes, name: str) -> object:
-    """A field of a replayed JSON record, or None when the value is no JSON object."""
+def _one_side_only(name: str, replayed: set[str], listed: set[str]) -> list[str]:
+    """A line for the entries of index ``name`` the replay holds and the contract does not list, and one for
+    those it lists and the replay does not hold."""
+    return [f"{name}: {what}: {', '.join(sorted(entries))}"
+            for what, entries in (("in the replayed blocks, not listed by the contract", replayed - listed),
+                                  ("listed by the contract, not in the replayed blocks", listed - replayed))
+            if entries]
+
+
+def compare_exposures(state: dict[str, bytes], entries: dict[tuple[str, str], dict[str, set[str]]],
+                      live: LivePeer) -> tuple[list[str], Counter]:
+    """The ``recfin.by-financier`` and ``recfin.open-offer`` entries (``entries``: per bank and debtor, the
+    members of each kind) against GetFinancierExposure(debtor, bank), asked for every bank and debtor the entries
+    or the replayed offers name, so an entry the world state has and the replay lacks is found too.
+
+    Where the peer's org holds none of the bank's private data, the entries are counted, not compared. An
+    open-offer entry is compared only when the replayed records say a holder could accept its offer on the day
+    the query carries, as the query decides; a query sent across midnight may carry either day, so an offer
+    acceptable on the first and not on the second may be listed or not."""
+    mismatches: list[str] = []
+    not_read: Counter = Counter()
+    parties = _records(state, PARTY_TYPE)
+    regulators = {p.get("msp_id") for p in parties.values() if p.get("role") == REGULATOR_ROLE}
+    offers, claims = _records(state, OFFER_TYPE), _records(state, RECEIVABLE_TYPE)
+    groups = set(entries) | {(o["financier"], claims[o["receivable_id"]]["debtor"]) for o in offers.values()
+                             if isinstance(o.get("financier"), str) and o.get("receivable_id") in claims
+                             and isinstance(claims[o["receivable_id"]].get("debtor"), str)}
+    for bank, debtor in sorted(groups):
+        financed = entries.get((bank, debtor), {}).get(BY_FINANCIER_TYPE, set())
+        offered = entries.get((bank, debtor), {}).get(OPEN_OFFER_TYPE, set())
+        if live.msp_id not in regulators | {parties.get(bank, {}).get("msp_id")}:
+            not_read.update({BY_FINANCIER_TYPE: len(financed), OPEN_OFFER_TYPE: len(offered)})
+            continue
+        first_day = live.today().isoformat()
+        try:
+            answer = live.ask_for_private_data("GetFinancierExposure", debtor, bank)
+        except GatewayError as error:
+            mismatches.append(f"exposure of {bank} to {debtor}: the peer could not answer GetFinancierExposure "
+                              f"({error.message})")
+            continue
+        last_day = live.today().isoformat()
+        mismatches += _one_side_only(f"by-financier {bank}/{debtor}", financed,
+                                     {row["receivable_id"] for row in answer["financings"]})
+        listed = {row["offer_id"] for row in answer["offers"]}
+
+        def acceptable_on(day: str) -> set[str]:
+            return {o for o in offered if _acceptable(offers.get(o), claims, bank, debtor, day)}
+
+        must_list, may_list = acceptable_on(last_day), acceptable_on(first_day)
+        not_read[OPEN_OFFER_TYPE] += len(offered - must_list)
+        name = f"open-offer {bank}/{debtor}"
+        mismatches += _one_side_only(name, must_list, (listed & must_list) | (listed - offered))
+        if unacceptable := listed & (offered - may_list):
+            mismatches.append(f"{name}: listed by the contract, though by the replayed records no holder could "
+                              f"accept it on {first_day}: {', '.join(sorted(unacceptable))}")
+    return mismatches, not_read
+
+
+def _acceptable(offer: dict | None, claims: dict[str, dict], bank: str, debtor: str, day: str) -> bool:
+    """Whether a holder could accept the replayed ``offer`` on ``day``, as GetFinancierExposure decides from the
+    world state: the bank's offer still OPEN and not expired, on the live request of the debtor's claim, which
+    has no financier yet, is CONFIRMED and not yet due."""
+    claim = claims.get(offer.get("receivable_id")) if offer else None
+    return (claim is not None and offer.get("financier") == bank and offer.get("status") == "OPEN"
+            and str(offer.get("expires_on")) >= day and claim.get("debtor") == debtor
+            and claim.get("financing_id") == offer.get("financing_id") and claim.get("financier") is None
+            and claim.get("status") == "CONFIRMED" and str(claim.get("due_date")) > day)
+
+
+def _records(state: dict[str, bytes], object_type: str) -> dict[str, dict]:
+    """The replayed JSON records of ``object_type`` by their one key attribute (a value that is no JSON object is
+    left out: the record comparison names it)."""
+    out = {}
+    for key, value in state.items():
+        split = split_key(key)
+        if split is not None and split[0] == object_type and len(split[1]) == 1:
+            if isinstance(record := _json_object(value), dict):
+                out[split[1][0]] = record
+    return out
+
+
+def _json_object(value: bytes) -> dict | None:
+    """A replayed value as a JSON object, or None when it is none."""
     try:
         record = json.loads(value)
     except ValueError:
         return None
-    return record.get(name) if isinstance(record, dict) else None
+    return record if isinstance(record, dict) else None
+
+
+def _field(value: bytes, name: str) -> object:
+    """A field of a replayed JSON record, or None when the value is no JSON object."""
+    record = _json_object(value)
+    return None if record is None else record.get(name)
 
 
 def _blocks(qscc, channel: str, msp_id: str, chain: list[tuple[bytes, bytes]]) -> Iterator[common_pb2.Block]:
@@ -386,10 +520,12 @@ def _blocks(qscc, channel: str, msp_id: str, chain: list[tuple[bytes, bytes]]) -
 
 
 def check_peer(peer_name: str, qscc, reader, channel: str, chaincode: str, msp_id: str,
-               acknowledged: Iterable[str], receivable_ids: Iterable[str]) -> PeerLedger:
+               acknowledged: Iterable[str], receivable_ids: Iterable[str],
+               today: Callable[[], date] = business_today) -> PeerLedger:
     """One peer: each acknowledged tx by id, then every key of the replayed namespace against the world state
     (``compare_with_live``), and the receivables the run wrote (``receivable_ids``) must be in the replay. Every
-    query names the peer's own org (``msp_id``), so no other org's peer answers for it."""
+    query names the peer's own org (``msp_id``), so no other org's peer answers for it; ``today`` is the business
+    date the reader's queries carry."""
     ledger = PeerLedger(peer_name)
     for tx_id in acknowledged:
         try:
@@ -403,7 +539,7 @@ def check_peer(peer_name: str, qscc, reader, channel: str, chaincode: str, msp_i
         else:
             ledger.found += 1
     ledger.replayed = replay(_blocks(qscc, channel, msp_id, ledger.chain), chaincode)
-    ledger.state_mismatches, ledger.not_read_back = compare_with_live(ledger.replayed, LivePeer(reader, msp_id))
+    ledger.state_mismatches, ledger.not_read_back = compare_with_live(ledger.replayed, LivePeer(reader, msp_id, today))
     ledger.state_mismatches += [f"receivable {receivable_id}: the run wrote it, the replayed blocks do not have it"
                                 for receivable_id in receivable_ids
                                 if receivable_key(receivable_id) not in ledger.replayed]

@@ -145,7 +145,7 @@ def check_nothing_lost(network, measured):
     for peer in verdict.peers:
         not_read_back.update(peer.not_read_back)
     print("keys of the namespace compared: " + ", ".join(f"{p.peer} {len(p.replayed)}" for p in verdict.peers)
-          + "; not read back, no query answers them (all peers): "
+          + "; not read back (summed over the peers; bench.ledger_check.NOT_READABLE and EXPOSURE_INDEXES say why): "
           + (", ".join(f"{kind} {n}" for kind, n in sorted(not_read_back.items())) or "none"))
     assert verdict.acknowledged > 0, "no transaction committed under the fault: the check would prove nothing"
     assert verdict.lost == 0, verdict.to_json()
