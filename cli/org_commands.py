@@ -468,7 +468,8 @@ def keys_command(topology_path, name, role, enterprise, out, as_json):
 @reports_errors
 def bundle_command(topology_path, org_name, out, data_root, install_root, as_json):
     """Write ORG's bundle: its own MSP and TLS material, the others' certificates, its peer and
-    chaincode-server compose file, endpoints, connection profile and a README.
+    chaincode-server compose file, endpoints, connection profile and a README; where the topology
+    gives host addresses (`address:`), its /etc/hosts lines and the peers' extra_hosts too.
 
     ORG is an org name or MSP ID (supplier, BankMSP, ...).
 

@@ -7,6 +7,10 @@
     README.md                         how to start it, what to make resolvable, what is not inside
     docker-compose.yaml               the org's peers and chaincode server (network.compose, this org only)
     endpoints.yaml                    every node the org's host dials or is dialled by: hostname, port, TLS CA
+    hosts, docker-compose.override.yaml   when the topology gives host addresses (`address:`): the lines for
+                                      this host's /etc/hosts, and the same names as extra_hosts of the org's
+                                      peer containers; a name it gives no address for is a commented-out line
+                                      with ADDRESS in its place, and the README names it
     topology.yaml                     the network on hostnames, as the package was made for (`recfin host` reads it)
     crypto/<org>/                     the org's own material: verifying MSP, CA and TLS CA certificates,
                                       its peers' MSP+TLS, its users' MSP+TLS, its chaincode server's TLS
@@ -23,7 +27,8 @@
                                       in every org's bundle), and collections_config.json when derived
     profiles/<org>.json               the connection profile for the org's SDK clients
 
-Every address is a topology hostname (the names in the TLS certificates). Paths in the
+Every address dialled is a topology hostname (the names in the TLS certificates); the IP addresses
+the topology gives only say where those names point (Topology.host_addresses). Paths in the
 profile are under `install_root` (default /var/recfin, the folder the README says to
 unpack into); inside containers the same folder is mounted at compose.CONTAINER_ROOT.
 No other org's private key is ever read: other orgs contribute certificates only. An org that
@@ -54,6 +59,9 @@ MANIFEST = "bundle.json"
 TOPOLOGY_FILE = "topology.yaml"
 PUBLIC_SUFFIXES = (".pem", ".crt", ".yaml")
 SECRET_MODE = 0o600      # a private key file's, as the generator writes it
+HOSTS_FILE = "hosts"
+COMPOSE_OVERRIDE = "docker-compose.override.yaml"      # `docker compose` reads it with docker-compose.yaml
+ADDRESS = "ADDRESS"      # where the topology gives no address: the operator writes the host's in its place
 
 
 @dataclass
@@ -140,14 +148,96 @@ def endpoints(topology: Topology, org_name: str) -> dict:
     }
 
 
-def _readme(topology: Topology, bundle: Bundle, ends: dict) -> str:
-    org = topology.org(bundle.org)
-    names = [n["hostname"] for n in ends["orderers"] + ends["peers"]]
+@dataclass(frozen=True)
+class Resolution:
+    """The names an org's host resolves without DNS, and the addresses the topology gives for them.
+
+    Containers resolve names through Docker's resolver (then the host's DNS servers), never the host's
+    /etc/hosts: the org's peers (the containers that dial the others) need the names they dial as extra_hosts.
+    On the host itself, `recfin host` and the SDK clients dial the org's own peers as well."""
+
+    own_peers: list[str]            # the org's peer containers' hostnames
+    dialled: list[str]              # what those containers dial: every orderer and every other org's peer
+    addresses: dict[str, str]       # hostname -> IP address, for the names the topology gives one for
+
+    @property
+    def on_host(self) -> list[str]:
+        return [*self.own_peers, *self.dialled]
+
+    @property
+    def missing(self) -> list[str]:
+        return [name for name in self.on_host if name not in self.addresses]
+
+
+def resolution(topology: Topology, ends: dict) -> Resolution:
+    """What the org's host (its endpoints `ends`) must resolve, with the addresses the topology gives."""
     own = [p["hostname"] for p in ends["own"]["peers"]]
-    # Containers resolve names through Docker's resolver (then the host's DNS servers), never the host's
-    # /etc/hosts: without DNS, the peers (the containers that dial the others) need the names as extra_hosts.
-    override = "".join(f"         {peer}:\n           extra_hosts:\n"
-                       + "".join(f'             - "{name}:ADDRESS"\n' for name in names) for peer in own)
+    dialled = [n["hostname"] for n in ends["orderers"] + ends["peers"]]
+    known = topology.host_addresses()
+    return Resolution(own, dialled, {name: known[name] for name in [*own, *dialled] if name in known})
+
+
+UNKNOWN_NOTE = "no address in the topology: write the host's in place of ADDRESS and remove the #, or leave it to DNS"
+
+
+def compose_override(org_name: str, res: Resolution) -> str:
+    """docker-compose.override.yaml: the names the org's peer containers dial, as their extra_hosts."""
+    known = [name for name in res.dialled if name in res.addresses]
+    lines = [f"# Written by `recfin org bundle {org_name}` from the topology's addresses. `docker compose` reads it",
+             "# with docker-compose.yaml: containers do not read this host's /etc/hosts, so the peers get the",
+             "# names they dial here. Where DNS resolves them, this file can be removed.",
+             "services:"]
+    for peer in res.own_peers:
+        lines += [f"  {peer}:", "    extra_hosts:" + ("" if known else " []")]
+        lines += [f'      - "{name}:{res.addresses[name]}"' if name in res.addresses else
+                  f'      # - "{name}:{ADDRESS}"    {UNKNOWN_NOTE}' for name in res.dialled]
+    return "\n".join(lines) + "\n"
+
+
+def hosts_lines(org_name: str, res: Resolution) -> str:
+    """The lines for /etc/hosts on the org's host: its own peers' names and every name they dial."""
+    lines = [f"# Written by `recfin org bundle {org_name}` from the topology's addresses: add these lines to",
+             "# /etc/hosts on this host (for `recfin host` and SDK clients) where DNS does not resolve the names."]
+    lines += [f"{res.addresses[name]}\t{name}" if name in res.addresses else
+              f"# {ADDRESS}\t{name}    {UNKNOWN_NOTE}" for name in res.on_host]
+    return "\n".join(lines) + "\n"
+
+
+def _resolving(res: Resolution, own: list[str]) -> str:
+    """Step 2 of the README: the names to resolve and, without DNS, how."""
+    head = f"""2. Make these names resolve to the hosts that run them:
+   {", ".join(res.dialled)}.
+   With DNS nothing more is needed: your containers ask Docker's resolver, which asks your
+   host's DNS servers."""
+    publish = f"   Publish your own {', '.join(own)} under that name to the others, ports as in endpoints.yaml.\n"
+    if not res.addresses:
+        override = "".join(f"         {peer}:\n           extra_hosts:\n"
+                           + "".join(f'             - "{name}:{ADDRESS}"\n' for name in res.dialled)
+                           for peer in res.own_peers)
+        return f"""{head} Without DNS, in two places: /etc/hosts on this host (for `recfin host`
+   and your SDK clients), and your containers, which do not read this host's /etc/hosts:
+   write a docker-compose.override.yaml here (`docker compose` reads it with
+   docker-compose.yaml), each host's address in place of {ADDRESS}:
+
+       services:
+{override}
+{publish}"""
+    unknown = ""
+    if res.missing:
+        unknown = (f"   The topology gives no address for {', '.join(res.missing)}: their lines in both\n"
+                   f"   files are commented out, with {ADDRESS} in place of the address. Write each host's\n"
+                   f"   address there and remove the #, or leave those names to DNS.\n")
+    return f"""{head} Without DNS, in two places, both written here from the addresses in the
+   network's topology: `{HOSTS_FILE}`, whose lines go into /etc/hosts on this host (for `recfin host`
+   and your SDK clients; it names your own peers too), and {COMPOSE_OVERRIDE},
+   which `docker compose` reads with docker-compose.yaml and which gives your peer containers
+   the names they dial as extra_hosts (containers do not read this host's /etc/hosts).
+{unknown}{publish}"""
+
+
+def _readme(topology: Topology, bundle: Bundle, ends: dict, res: Resolution) -> str:
+    org = topology.org(bundle.org)
+    own = [p["hostname"] for p in ends["own"]["peers"]]
     missing = "".join(f"- not yet in this bundle: {m}\n" for m in bundle.missing)
     cc, version = topology.chaincode.name, contract_config.definition_version(topology)
     collections = (f", and --collections-config chaincode/{cc}/{contract_config.COLLECTIONS_FILE}"
@@ -164,18 +254,7 @@ certificates (certificates only), the channel's genesis block, your chaincode pa
 a docker-compose.yaml for your node, endpoints.yaml and a connection profile.
 {missing}
 1. Unpack this folder at `{bundle.install_root}` (the connection profile names files there).
-2. Make these names resolve to the hosts that run them:
-   {", ".join(names)}.
-   With DNS nothing more is needed: your containers ask Docker's resolver, which asks your
-   host's DNS servers. Without DNS, in two places: /etc/hosts on this host (for `recfin host`
-   and your SDK clients), and your containers, which do not read this host's /etc/hosts:
-   write a docker-compose.override.yaml here (`docker compose` reads it with
-   docker-compose.yaml), each host's address in place of ADDRESS:
-
-       services:
-{override}
-   Publish your own {", ".join(own)} under that name to the others, ports as in endpoints.yaml.
-3. Set RECFIN_SOURCE to a checkout of recfin (the chaincode server image builds from its
+{_resolving(res, own)}3. Set RECFIN_SOURCE to a checkout of recfin (the chaincode server image builds from its
    Dockerfile), then `docker compose up -d` here: your peer(s) on the official
    hyperledger/fabric-peer image and your chaincode server, which accepts only mutual TLS
    from clients of your TLS CA (your peer presents the pair inside your chaincode package).
@@ -383,6 +462,10 @@ def finish(topology: Topology, bundle: Bundle) -> None:
     _write(out / "docker-compose.yaml", header + yaml.safe_dump(doc, sort_keys=False, width=120), bundle)
     ends = endpoints(topology, org.name)
     _write(out / "endpoints.yaml", yaml.safe_dump(ends, sort_keys=False), bundle)
+    res = resolution(topology, ends)
+    if res.addresses:       # none given: the README says what to write, as before addresses could be given
+        _write(out / HOSTS_FILE, hosts_lines(org.name, res), bundle)
+        _write(out / COMPOSE_OVERRIDE, compose_override(org.name, res), bundle)
     # The network as this bundle's package and configuration were made for: `recfin host` reads it.
     _write(out / TOPOLOGY_FILE,
            yaml.safe_dump(topology_document(topology), sort_keys=False, allow_unicode=True), bundle)
@@ -390,7 +473,7 @@ def finish(topology: Topology, bundle: Bundle) -> None:
     profile = profiles.build(topology, out, org.name).model_dump(mode="json")
     profile = _rebase(profile, str(out), str(bundle.install_root))
     _write(profiles.profiles_dir(out) / f"{org.name}.json", json.dumps(profile, indent=2) + "\n", bundle)
-    _write(out / "README.md", _readme(topology, bundle, ends), bundle)
+    _write(out / "README.md", _readme(topology, bundle, ends, res), bundle)
     bundle.files = sorted(set(bundle.files) | {MANIFEST})
     write_atomically(out / MANIFEST, json.dumps(
         {"org": org.name, "msp_id": org.msp_id, "install_root": str(bundle.install_root),

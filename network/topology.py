@@ -9,12 +9,12 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
-from ipaddress import IPv4Address
+from ipaddress import IPv4Address, ip_address
 from pathlib import Path
 from typing import Annotated, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_serializer, model_validator
 
 from chaincode.receivables.config import ROLES, ContractSettings, Role
 
@@ -44,18 +44,57 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class OrdererSpec(_Model):
+class _Addressed(_Model):
+    """A spec with an optional `address:`: the IP address of the host that runs it (a node's, or an org's for all
+    of its nodes), for the name resolution of separate hosts (network.bundle). Left out, it is left out of every
+    dump too, so org definitions, membership records and bundles of a topology without addresses stay as they were
+    (and readable by a recfin that has no such key)."""
+
+    @model_serializer(mode="wrap")
+    def _without_unset_address(self, handler):
+        data = handler(self)
+        if isinstance(data, dict) and getattr(self, "address", None) is None:
+            data.pop("address", None)
+        return data
+
+
+def _address_problem(address: str) -> str | None:
+    """Why `address` cannot name a host on separate hosts, None when it can."""
+    try:
+        ip = ip_address(address)
+    except ValueError:
+        return "is not an IP address"
+    if ip.is_loopback or ip.is_unspecified or ip.is_multicast:
+        kind = "a loopback" if ip.is_loopback else "an unspecified" if ip.is_unspecified else "a multicast"
+        return f"is {kind} address, not one that other hosts and containers reach a node at"
+    return None
+
+
+def _check_addresses(org_name: str, org_address: str | None, nodes: list["OrdererSpec | PeerSpec"]) -> None:
+    """Every `address:` of an org and its nodes names a host, else a ValueError naming the org or node."""
+    given = [(f"org {org_name}", org_address)] + [(f"node {n.name}.{org_name}", n.address) for n in nodes]
+    for owner, address in given:
+        problem = None if address is None else _address_problem(address)
+        if problem:
+            raise ValueError(f"{owner}: address {address!r} {problem}: give the IPv4 or IPv6 address other hosts "
+                             f"reach it at (e.g. 192.0.2.10), or leave `address:` out and resolve the name by DNS")
+
+
+class OrdererSpec(_Addressed):
     name: Name
     # The name other hosts dial and the certificates carry; default <name>.<org domain>.
     hostname: Domain | None = None
+    # The IP address of the host that runs it (default: its org's `address:`); see network.bundle.
+    address: str | None = None
     port: Port
     admin_port: Port
     operations_port: Port
 
 
-class PeerSpec(_Model):
+class PeerSpec(_Addressed):
     name: Name
     hostname: Domain | None = None      # default <name>.<org domain>
+    address: str | None = None          # its host's IP address, default its org's `address:`
     port: Port
     chaincode_port: Port
     operations_port: Port
@@ -86,18 +125,28 @@ def _role_attr_of(user: object) -> str | None:
     return role if isinstance(role, str) else None
 
 
-class OrdererOrgSpec(_Model):
+class OrdererOrgSpec(_Addressed):
     name: Name
     msp_id: MspId
     domain: Domain
+    # The IP address of the host that runs its orderers, where an orderer gives none of its own.
+    address: str | None = None
     admin: Name = "admin"
     orderers: list[OrdererSpec] = Field(min_length=1)
 
+    @model_validator(mode="after")
+    def _addresses_name_hosts(self) -> "OrdererOrgSpec":
+        _check_addresses(self.name, self.address, self.orderers)
+        return self
 
-class PeerOrgSpec(_Model):
+
+class PeerOrgSpec(_Addressed):
     name: Name
     msp_id: MspId
     domain: Domain
+    # The IP address of the company's host, which runs its peers (where a peer gives none of its own) and
+    # chaincode server. Used only on separate hosts, to resolve hostnames without DNS (network.bundle).
+    address: str | None = None
     # What the org's parties may be in the receivables contract. Unset: read from its users'
     # recfin.role attribute (debtor -> core_enterprise, creditor -> supplier, ...).
     role: Role
@@ -124,6 +173,11 @@ class PeerOrgSpec(_Model):
             raise ValueError(f"role: give what the org's parties are ({', '.join(ROLES)}); its users' "
                              f"recfin.role attributes {found}")
         return {**data, "role": roles.pop()}
+
+    @model_validator(mode="after")
+    def _addresses_name_hosts(self) -> "PeerOrgSpec":
+        _check_addresses(self.name, self.address, self.peers)
+        return self
 
     @model_validator(mode="after")
     def _users_agree_with_role(self) -> "PeerOrgSpec":
@@ -385,6 +439,15 @@ class Topology(_Model):
                 for p in org.peers
             ]
         return out
+
+    def host_addresses(self) -> dict[str, str]:
+        """Hostname -> IP address of each node whose host the topology names (the node's `address:`, else its
+        org's), in nodes() order. A node it names none for is left out: DNS, or its operator, resolves it.
+        Only name resolution on separate hosts uses these; no node is dialled or bound at them."""
+        specs = [(self.orderer_org, o) for o in self.orderer_org.orderers]
+        specs += [(org, p) for org in self.orgs for p in org.peers]
+        return {node.hostname: str(ip_address(spec.address or org.address))
+                for node, (org, spec) in zip(self.nodes(), specs, strict=True) if spec.address or org.address}
 
     def chaincode_server_host(self, org: PeerOrgSpec) -> str:
         """The hostname of an org's chaincode server (used when addressing by hostnames)."""
