@@ -4,16 +4,18 @@
 FROM python:3.11-slim
 
 WORKDIR /opt/recfin
-COPY pyproject.toml README.md ./
-COPY network ./network
-COPY chaincode ./chaincode
-COPY client ./client
-COPY cli ./cli
-COPY bench ./bench
 
-# The project's one install step, exactly as scripts/install runs it (a unit test,
-# tests/unit/network/test_compose.py, checks the two agree).
-RUN python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+# The chaincode server's own install step, as the README gives it for a host that runs only a
+# chaincode server (a unit test, tests/unit/network/test_compose.py, checks the two agree):
+# chaincode/requirements.txt names what the server imports, at the versions pyproject.toml allows.
+# The developer setup (scripts/install) adds the CLI's, the off-chain services' and the tests'
+# packages, none of which the server loads.
+COPY chaincode/requirements.txt ./chaincode/requirements.txt
+RUN python -m pip install --quiet --disable-pip-version-check --no-cache-dir -r chaincode/requirements.txt
+
+# The server is the chaincode package alone (it imports nothing else of recfin), run from here.
+COPY chaincode ./chaincode
+ENV PYTHONPATH=/opt/recfin
 
 RUN useradd --system --no-create-home --home-dir /opt/recfin recfin
 USER recfin
