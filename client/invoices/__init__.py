@@ -6,6 +6,7 @@ Integrators import from here::
 
 - :func:`read_invoice` / :func:`parse_invoice` -- fully digitalised e-invoice XML, its JSON twin, recfin JSON
 - :func:`read_scan` -- PDF text layer, or OCR of an image / image-only PDF, with per-field confidence
+  (:func:`read_scans`: each invoice of a file that holds several)
 - :func:`check_invoice` -- the named checks (totals, tax, check digits, dates, parties, duplicates)
 - :func:`match_invoice` -- three-way match against a purchase order and a goods receipt
 - :func:`registration_from_match` -- a receivable registration from a matched invoice that passes its checks
@@ -34,7 +35,7 @@ from .matching import (
 from .model import Finding, Invoice, InvoiceLine, Party, Report
 from .parse import invoice_to_json, parse_invoice, read_invoice
 from .register import ChecksFailed, NotMatched, ReceivableRegistrar, ReceivableRegistration, registration_from_match
-from .scan import FieldReading, ScanResult, read_scan
+from .scan import FieldReading, ScanResult, read_scan, read_scans
 from .sources import (
     BusinessRegistry,
     CreditBureau,
@@ -56,5 +57,5 @@ __all__ = [
     "TaxInvoiceVerifier", "Tolerances", "UnsupportedFormat", "attestation", "check_invoice", "check_tax_id",
     "credit_code_check_digit", "evidence_hash", "fingerprint_of", "invoice_fingerprint", "invoice_to_json",
     "is_valid_credit_code", "match_invoice", "parse_invoice", "read_goods_receipt", "read_invoice",
-    "read_purchase_order", "read_scan", "registration_from_match", "verify_with_sources",
+    "read_purchase_order", "read_scan", "read_scans", "registration_from_match", "verify_with_sources",
 ]

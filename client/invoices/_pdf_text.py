@@ -84,12 +84,9 @@ def _placed_lines(pieces, page_height: int, offset: int) -> list[TextLine] | Non
 def _origin(cm: list[float], tm: list[float], size: float) -> tuple[float, float, float] | None:
     """Where a piece starts (x, baseline, from the page's bottom left) and its em, from the text matrix ``tm``
     and the transformation ``cm`` (``tm`` x ``cm``); ``None`` for text that is not upright."""
-    a, b = tm[0] * cm[0] + tm[1] * cm[2], tm[0] * cm[1] + tm[1] * cm[3]
-    c, d = tm[2] * cm[0] + tm[3] * cm[2], tm[2] * cm[1] + tm[3] * cm[3]
+    a, b, c, d, x, y = _compose(tm, cm)
     if b != 0 or c != 0 or a <= 0 or d <= 0:
         return None
-    x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
-    y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
     return x, y, size * d
 
 
@@ -98,38 +95,123 @@ def scanned_layer(pages) -> str | None:
     or ``None`` where it is not: on some page text is drawn invisible, or text is drawn before an opaque image that
     covers half the page or more (a seal or a QR code is far smaller), which paints over it. Visible text drawn
     after such an image is what the page shows: invoicing software drawing its form or a watermark as a
-    background."""
+    background. Where an image lies is where the page's content places it: each ``cm`` within its ``q`` ... ``Q``,
+    and each form XObject it is drawn in, by the ``cm`` before the form's ``Do`` and the form's own ``/Matrix``,
+    forms inside forms too (:class:`_Painting`)."""
     for number, page in enumerate(pages, start=1):
-        invisible, shown_text, hidden = False, False, False
-        opaque_images = _opaque_image_names(page.get("/Resources"))
-        see_through_states = _see_through_states(page.get("/Resources"))
-        area = float(page.mediabox.width) * float(page.mediabox.height)
-        # whether what is painted now lets what lies under it show (a graphics state with a fill opacity below
-        # 1, a soft mask or a blend: how a watermark is stamped over the text), kept per q ... Q
-        see_through = [False]
-
-        def visit(operator, operands, cm, tm) -> None:
-            nonlocal invisible, shown_text, hidden
-            if operator == b"q":
-                see_through.append(see_through[-1])
-            elif operator == b"Q" and len(see_through) > 1:
-                see_through.pop()
-            elif operator == b"gs" and operands and operands[0] in see_through_states:
-                see_through[-1] = True
-            elif operator == b"Tr" and operands and _number(operands[0]) in _INVISIBLE:
-                invisible = True
-            elif operator in _SHOWS_TEXT:
-                shown_text = True
-            elif (operator == b"Do" and shown_text and not see_through[-1] and operands
-                  and operands[0] in opaque_images and area > 0):
-                hidden = hidden or _covered(cm, page.mediabox) >= _PAGE_IMAGE * area
-
-        page.extract_text(visitor_operand_before=visit)
-        if invisible:
+        painting = _Painting(page)
+        if painting.too_deep:
+            return (f"forms drawn inside forms more than {_MAX_FORM_DEPTH} deep, or more than {_MAX_FORMS_DRAWN} "
+                    f"forms drawn, on page {number} (a form that draws itself?): what the page shows cannot be "
+                    "told, so its text is not taken for the invoice's")
+        if painting.invisible:
             return f"text drawn invisible on page {number}, in text render mode 3 or 7"
-        if hidden:
+        if painting.hidden:
             return f"text on page {number} drawn under an image of the whole page, which hides it"
     return None
+
+
+# A form drawn inside a form drawn inside ... this many deep is one that draws itself (invoicing software nests two
+# or three); so many forms drawn on one page is a file made to keep a reader busy.
+_MAX_FORM_DEPTH = 8
+_MAX_FORMS_DRAWN = 1000
+_IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+
+
+class _Painting:
+    """What a page paints, in order: whether it draws text invisible, whether an opaque image covering half the
+    page or more is painted over text drawn before it, and whether its forms nest too deep to tell. The current
+    transformation matrix and whether what is painted lets what lies under it show (a graphics state with a fill
+    opacity below 1, a soft mask or a blend: how a watermark is stamped over the text) are kept per ``q`` ... ``Q``
+    and per form, and composed into each form drawn; an XObject's or graphics state's name is looked up in the
+    resources of the content that draws it (a form's own, else those of what draws the form)."""
+
+    def __init__(self, page) -> None:
+        self.box = page.mediabox
+        self.area = float(self.box.width) * float(self.box.height)
+        self.invisible = self.shown_text = self.hidden = self.too_deep = False
+        self.forms_drawn = 0
+        self._paint(page.get_contents(), page.get("/Resources"), _IDENTITY, False, 0)
+
+    def _paint(self, content, resources, ctm: tuple[float, ...], see_through: bool, depth: int) -> None:
+        if content is None:
+            return
+        see_through_states = _see_through_states(resources)
+        states = [(ctm, see_through)]  # per q ... Q
+        for operands, operator in content.operations:
+            ctm, see_through = states[-1]
+            if operator == b"q":
+                states.append(states[-1])
+            elif operator == b"Q" and len(states) > 1:
+                states.pop()
+            elif operator == b"cm":
+                matrix = _matrix(operands)
+                if matrix is not None:
+                    states[-1] = (_compose(matrix, ctm), see_through)
+            elif operator == b"gs" and operands and operands[0] in see_through_states:
+                states[-1] = (ctm, True)
+            elif operator == b"Tr" and operands and _number(operands[0]) in _INVISIBLE:
+                self.invisible = True
+            elif operator in _SHOWS_TEXT:
+                self.shown_text = True
+            elif operator == b"Do" and operands:
+                self._draw(_xobject(resources, operands[0]), content.pdf, resources, ctm, see_through, depth)
+            if self.too_deep:
+                return
+
+    def _draw(self, xobject, pdf, resources, ctm: tuple[float, ...], see_through: bool, depth: int) -> None:
+        if xobject is None:
+            return
+        subtype = xobject.get("/Subtype")
+        if subtype == "/Image":
+            if self.shown_text and not see_through and _opaque(xobject) and self.area > 0:
+                self.hidden = self.hidden or _covered(ctm, self.box) >= _PAGE_IMAGE * self.area
+        elif subtype == "/Form":
+            self.forms_drawn += 1
+            if depth >= _MAX_FORM_DEPTH or self.forms_drawn > _MAX_FORMS_DRAWN:
+                self.too_deep = True
+                return
+            from pypdf.generic import ContentStream
+
+            placed = _compose(_matrix(xobject.get("/Matrix", _IDENTITY)) or _IDENTITY, ctm)
+            own = xobject.get("/Resources")
+            self._paint(ContentStream(xobject, pdf), own if own is not None else resources, placed, see_through,
+                        depth + 1)
+
+
+def _xobject(resources, name):
+    """The XObject a name stands for in these resources, or ``None`` where it stands for none."""
+    try:
+        xobjects = resources.get_object().get("/XObject") if resources is not None else None
+        found = xobjects.get_object().get(name) if xobjects is not None else None
+        return found.get_object() if found is not None else None
+    except (AttributeError, TypeError):
+        return None
+
+
+def _opaque(image) -> bool:
+    """An image lets what lies under it show where it has a mask, a soft mask, or is a stencil (``/ImageMask``,
+    painting its set pixels only)."""
+    return not (any(key in image for key in ("/SMask", "/Mask")) or bool(image.get("/ImageMask"))
+                or bool(image.get("/SMaskInData")))
+
+
+def _matrix(values) -> tuple[float, ...] | None:
+    """Six numbers as a matrix (``a b c d e f``), or ``None`` where they are not."""
+    try:
+        numbers = tuple(float(value) for value in values)
+    except (TypeError, ValueError):
+        return None
+    return numbers if len(numbers) == 6 else None
+
+
+def _compose(first, then) -> tuple[float, ...]:
+    """The matrix ``first`` x ``then`` (PDF's row-vector order): ``first`` applied, then ``then``. A ``cm``
+    composes as ``cm`` x the current matrix; a form's ``/Matrix`` as ``/Matrix`` x the matrix it is drawn with."""
+    a, b, c, d, e, f = first
+    a2, b2, c2, d2, e2, f2 = then
+    return (a * a2 + b * c2, a * b2 + b * d2, c * a2 + d * c2, c * b2 + d * d2,
+            e * a2 + f * c2 + e2, e * b2 + f * d2 + f2)
 
 
 def _number(value) -> float | None:
@@ -139,42 +221,9 @@ def _number(value) -> float | None:
         return None
 
 
-def _opaque_image_names(resources) -> set[str]:
-    """The names of the opaque image XObjects a page (or a form XObject it draws) can draw: an image with a mask,
-    a soft mask or a stencil (``/ImageMask``, painting its set pixels only) lets what lies under it show. A name
-    that any of those resource dictionaries binds to something else (a see-through image, a form) is left out:
-    the dictionaries are not told apart here, and an image wrongly thought opaque would discard exact text."""
-    opaque, other = _image_names(resources)
-    return opaque - other
-
-
-def _image_names(resources, depth: int = 0) -> tuple[set[str], set[str]]:
-    opaque: set[str] = set()
-    other: set[str] = set()
-    try:
-        xobjects = resources.get_object().get("/XObject") if resources is not None else None
-        if xobjects is None:
-            return opaque, other
-        for name, ref in xobjects.get_object().items():
-            xobject = ref.get_object()
-            masked = any(key in xobject for key in ("/SMask", "/Mask")) or bool(xobject.get("/ImageMask")) \
-                or bool(xobject.get("/SMaskInData"))
-            if xobject.get("/Subtype") == "/Image" and not masked:
-                opaque.add(name)
-            else:
-                other.add(name)
-            if xobject.get("/Subtype") == "/Form" and depth < 4:
-                inner_opaque, inner_other = _image_names(xobject.get("/Resources"), depth + 1)
-                opaque |= inner_opaque
-                other |= inner_other
-    except (AttributeError, TypeError):
-        return opaque, other
-    return opaque, other
-
-
 def _see_through_states(resources) -> set[str]:
-    """The names of the page's graphics states that let what lies under a painting show: a fill opacity (``/ca``)
-    below 1, a soft mask, or a blend mode other than Normal."""
+    """The names of the graphics states in these resources (a page's, a form's) that let what lies under a painting
+    show: a fill opacity (``/ca``) below 1, a soft mask, or a blend mode other than Normal."""
     names: set[str] = set()
     try:
         states = resources.get_object().get("/ExtGState") if resources is not None else None

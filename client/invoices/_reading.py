@@ -15,7 +15,15 @@ from typing import Iterable
 
 from client import money
 
-_EXEMPT = {"免税", "不征税", "免征", "免征增值税", "exempt"}
+# The words a rate column prints for a line that carries no tax at all, longest first (so that a pattern built from
+# them takes 免征增值税 whole). The one list every reader of a rate uses: the XML and JSON readers, and the scan's
+# row pattern and rate cells (_scan_fields.TAX_RATE).
+NO_TAX_WORDS = ("免征增值税", "不征税", "免征", "免税", "exempt")
+# A rate printed as a percent (13%, 1.5%), and a statutory rate reduced to the one the line is taxed at (5%减按1.5%:
+# individual housing rent is levied at 5% reduced to 1.5%, second-hand goods at 3% reduced to 2%); the tax printed
+# is the amount at the reduced rate. Space is allowed around 减按 and before %, as OCR and some software put it.
+PERCENT = r"\d{1,2}(?:\.\d+)?\s*%"
+REDUCED_RATE = rf"({PERCENT})\s*减按\s*({PERCENT})"
 # No quantity, price or amount on an invoice, an order or a receipt has more digits than these: before the point,
 # after it, or in all. A number beyond them is a damaged file. Refusing it here keeps every product and sum computed
 # later (quantity x price, exactly, as fractions) small: 1E-999999999 is a short text whose fraction has a billion
@@ -27,6 +35,11 @@ _MAX_SIGNIFICANT_DIGITS = 30
 # (12,50 for 12.50), commas anywhere else (1,2,3) or a first group with a leading zero (0,500: a decimal comma, not
 # 500) would change the number if they were dropped.
 _THOUSANDS = re.compile(r"[-+]?[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?")
+# Digits and commas, a point and digits after it: the figure a misplaced comma is the one thing wrong with (anything
+# else, two signs or a letter, makes it no number at all, and is said so)
+_DIGITS_AND_COMMAS = re.compile(r"[-+]?[\d,]+(?:\.\d*)?")
+# a currency sign before the figure, with the sign of the amount before it or after it (-¥1,234.50, ¥-1,234.50)
+_CURRENCY_SIGN = re.compile(r"^([-+]?)\s*[¥￥]\s*")
 
 
 class ValueProblem(ValueError):
@@ -59,16 +72,32 @@ def beyond_digit_limits(number: Decimal) -> str | None:
     return None
 
 
+def without_trailing_zeros(number: Decimal) -> Decimal:
+    """The number with the zeros after its last nonzero decimal digit dropped (0.0100 as 0.01, 0E-30 as 0): the
+    same value, written with the digits it needs. Exactly: ``Decimal.normalize`` rounds to the context's 28
+    digits, and a trailing zero is dropped whatever the exponent, without counting up to it."""
+    sign, digits, exponent = number.as_tuple()
+    if not number.is_finite() or exponent >= 0:
+        return number
+    if not number:
+        return Decimal(0)
+    kept = len(digits)
+    while digits[kept - 1] == 0:
+        kept -= 1
+    dropped = min(len(digits) - kept, -exponent)
+    return Decimal((sign, digits[:len(digits) - dropped], exponent + dropped))
+
+
 def _number(value: object) -> Decimal:
     """The number written, with no more than :data:`_MAX_INTEGER_DIGITS` digits before the point."""
     if isinstance(value, bool) or value is None:
         raise ValueProblem(f"expected a number, got {value!r}")
     if isinstance(value, float):
         value = repr(value)
-    text = str(value).strip().replace("，", ",")
-    if text[:1] in ("¥", "￥"):
-        text = text[1:].lstrip()  # the sign may stand apart from the figure: ¥ 1,234.50
-    if "," in text:
+    # the currency sign goes, and may stand apart from the figure (¥ 1,234.50); a minus may stand before it or after
+    # it (-¥1,234.50 and ¥-1,234.50, the amount of a red-letter or a discount line, are one amount)
+    text = _CURRENCY_SIGN.sub(r"\1", str(value).strip().replace("，", ","), count=1)
+    if "," in text and _DIGITS_AND_COMMAS.fullmatch(text):
         if not _THOUSANDS.fullmatch(text):
             raise ValueProblem(f"{shown_value(value)}: a comma is read only between groups of three digits before the "
                                "point, the first not starting with 0 (1,272.50), and a decimal comma (12,50 or 0,500 "
@@ -116,12 +145,10 @@ def carries_no_tax(rate: object) -> bool:
     """A rate that says the line carries no tax at all: 免税, 不征税 (and the like), or ``***``.
 
     A rate of 0 (zero-rated exports) is a rate: its line prints a tax of 0.00, and one without is malformed."""
-    return isinstance(rate, str) and (rate.strip() in _EXEMPT or is_stars(rate))
+    return isinstance(rate, str) and (rate.strip() in NO_TAX_WORDS or is_stars(rate))
 
 
-# "5%减按1.5%": a statutory rate and the reduced one the line is taxed at (individual housing rent is levied at
-# 5% reduced to 1.5%, second-hand goods at 3% reduced to 2%); the tax printed is the amount at the reduced rate.
-_REDUCED_RATE = re.compile(r"(\d+(?:\.\d+)?)\s*%\s*减按\s*(\d+(?:\.\d+)?)\s*%")
+_REDUCED_RATE = re.compile(REDUCED_RATE)
 
 
 def to_rate(value: object) -> Decimal:
@@ -132,8 +159,8 @@ def to_rate(value: object) -> Decimal:
     text = str(value).strip()
     reduced = _REDUCED_RATE.fullmatch(text)
     if reduced:
-        statutory, text = to_decimal(reduced.group(1)), reduced.group(2) + "%"
-        if to_decimal(reduced.group(2)) >= statutory:
+        statutory, text = reduced.group(1), reduced.group(2)
+        if to_rate(text) >= to_rate(statutory):
             raise ValueProblem(f"not a tax rate: {value!r} (a rate reduced to one no lower than itself)")
     if text.endswith("%"):
         rate = to_decimal(text[:-1]) / 100

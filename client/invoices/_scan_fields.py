@@ -16,16 +16,16 @@ from typing import Any, Callable
 
 from ._amount_words import WORD_CHARACTERS, amount_in_words_fen
 from ._ocr import Box, Reading, ReadMode
-from ._reading import ValueProblem
+from ._reading import NO_TAX_WORDS, PERCENT, REDUCED_RATE, ValueProblem
 from .credit_code import check_tax_id
 from .fingerprint import code_problem, number_problem
 
 MONEY = r"-?\d[\d,]*\.\d{2}"
 # A tax rate as printed: a whole or decimal percent (13%, 1.5%), a statutory rate reduced to the one the tax is
-# computed at (5%减按1.5%: see _reading.to_rate), or a word or stars for none. Both the item-row pattern and a
-# rate cell's reading are held to it; OCR may put a space before a % or around 减按, which the row pattern allows
-# and a cell's reading has taken out before it is matched.
-TAX_RATE = r"\d{1,2}(?:\.\d+)?\s*%(?:\s*减按\s*\d{1,2}(?:\.\d+)?\s*%)?|免税|不征税|免征|\*{3}"
+# computed at (5%减按1.5%), or a word or stars for none: the forms _reading.to_rate reads, from its own patterns.
+# Both the item-row pattern and a rate cell's reading are held to it; OCR may put a space before a % or around
+# 减按, which the row pattern allows and a cell's reading has taken out before it is matched.
+TAX_RATE = "|".join((REDUCED_RATE, PERCENT, *map(re.escape, NO_TAX_WORDS), r"\*{3}"))
 _DIGITS = "0123456789"
 _LOOKALIKE = str.maketrans("IOSZ", "1052")
 STRAY = str.maketrans("", "", "“”‘’\"'|")  # quotes and bars OCR sees in specks; no field has them

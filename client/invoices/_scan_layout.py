@@ -110,6 +110,83 @@ def header_readings(lines: list[TextLine]) -> dict[str, Found | None]:
     return raw
 
 
+# An invoice's own number: its label begins a line or follows a blank. A remark that cites another invoice's number
+# (被红冲蓝字数电发票号码：... on a red-letter invoice) has the label inside a run of text.
+_OWN_NUMBER = re.compile(r"(?<!\S)" + _NUMBER.pattern)
+
+
+@dataclass
+class InvoiceInFile:
+    """One invoice of a file that may hold several: its number as read (``None`` where it was not read, or where
+    the file has one title block and it was not looked for), its lines, and the pages (from 1) they are on."""
+
+    number: str | None
+    lines: list[TextLine]
+    pages: tuple[int, ...]
+
+
+def invoices_in(lines: list[TextLine]) -> list[InvoiceInFile]:
+    """A file's lines as the invoices they print, in order. Each invoice number printed as a title block's begins
+    one; the title blocks an invoice printed on several pages repeats on each (the same number, the same seller)
+    are one invoice. A title block with another number, or the same number and another seller (its tax id, else
+    its name), is another invoice: read together, the two would be one invoice with the fields of the first and
+    the rows of both.
+
+    An invoice begins at the first line of its number's page, where no table or totals stand on that page before
+    the number (a page of its own), else at the number's line (two invoices on one page)."""
+    starts = [i for i, line in enumerate(lines) if _OWN_NUMBER.search(line.text)]
+    if len(starts) < 2:  # one title block: one invoice, whatever its number reads as
+        return [InvoiceInFile(None, lines, _pages(lines))]
+    bounds = [0] + [_invoice_start(lines, i) for i in starts[1:]] + [len(lines)]
+    out: list[InvoiceInFile] = []
+    previous_seller: tuple[str | None, str | None] = (None, None)
+    for begin, end in zip(bounds, bounds[1:]):
+        part = lines[begin:end]
+        raw = header_readings(part)
+        number = _plain(raw["number"])
+        seller = (_plain(raw["seller.tax_id"]), _plain(raw["seller.name"]))
+        if out and number == out[-1].number and not _other_seller(previous_seller, seller):
+            out[-1].lines += part
+            previous_seller = (previous_seller[0] or seller[0], previous_seller[1] or seller[1])
+        else:
+            out.append(InvoiceInFile(number, part, ()))
+            previous_seller = seller
+    for invoice in out:
+        invoice.pages = _pages(invoice.lines)
+    return out
+
+
+def _pages(lines: list[TextLine]) -> tuple[int, ...]:
+    return tuple(sorted({line.page_number + 1 for line in lines}))
+
+
+def _invoice_start(lines: list[TextLine], number_line: int) -> int:
+    page_start = number_line
+    while page_start > 0 and lines[page_start - 1].same_page(lines[number_line]):
+        page_start -= 1
+    before = lines[page_start:number_line]
+    if any(_item_table.is_header(line) or _ends_table(line) for line in before):
+        return number_line
+    return page_start
+
+
+def _ends_table(line: TextLine) -> bool:
+    """合计 or 价税合计: where the item table ends."""
+    return bool(TOTALS.match(line.text)) or line.text.replace(" ", "").startswith(("合计", "价税合计"))
+
+
+def _plain(found: Found | None) -> str | None:
+    return None if found is None else ("".join(found.value.split()) or None)
+
+
+def _other_seller(first: tuple[str | None, str | None], then: tuple[str | None, str | None]) -> bool:
+    """Whether two title blocks name different sellers: by tax id where both have one, else by name."""
+    for mine, theirs in zip(first, then):
+        if mine and theirs:
+            return mine != theirs
+    return False
+
+
 def _before_column_gap(line: TextLine, start: int, end: int) -> int:
     """Where a value from ``start`` to ``end`` ends: at the first gap between characters wider than
     :data:`_COLUMN_GAP` character heights (where the characters have boxes), else at ``end``."""
@@ -129,24 +206,29 @@ def item_rows(lines: list[TextLine]) -> list[Row]:
     A line with text only under the name column, within the band of the row above, is that row's item name
     wrapped onto another line: it joins the row (see :func:`join_wrapped_names`).
 
-    The table ends at 合计, at the end of its page and at a line of the invoice's labelled fields: an invoice
-    printed on several pages repeats its title, labelled fields and table header on each, and its table goes on
-    under the next page's header."""
+    The table ends at 合计, at the end of its page, at a line of the invoice's labelled fields and at a line that
+    repeats one printed above the table (the invoice's title): an invoice printed on several pages repeats its
+    title, labelled fields and table header on each, and its table goes on under the repeated header, whether or
+    not the text says where one page ends (a text layer without places, pages run together)."""
     rows: list[Row] = []
     in_table = False
     columns = None  # the table's columns, where its header's characters have boxes
     last: Row | None = None  # the table's row above the current line
     previous: TextLine | None = None
+    heading: set[str] = set()  # the lines above the table's first header, spaces aside: the title, the fields
+    header_seen = False
     for line in lines:
         next_page = previous is not None and not line.same_page(previous)
         previous = line
         if _item_table.is_header(line):
-            in_table, columns, last = True, _item_table.column_extents(line), None
+            in_table, columns, last, header_seen = True, _item_table.column_extents(line), None, True
             continue
-        if TOTALS.match(line.text) or line.text.replace(" ", "").startswith(("合计", "价税合计")):
+        if not header_seen:
+            heading.add("".join(line.text.split()))
+        if _ends_table(line):
             in_table, last = False, None
             continue
-        if in_table and (next_page or _is_labelled_field(line)):
+        if in_table and (next_page or _is_labelled_field(line) or "".join(line.text.split()) in heading):
             in_table, last = False, None
         confidence = line.span_conf(0, len(line.text))
         split = _ROW.match(_clean_row(line.text))

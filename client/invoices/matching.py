@@ -49,7 +49,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from client.money import plain_yuan, round_half_up
 from client.user_files import UnreadableFile, read_user_text
 
-from ._reading import ValueProblem, beyond_digit_limits, shown_value, to_decimal
+from ._reading import ValueProblem, beyond_digit_limits, shown_value, to_decimal, without_trailing_zeros
 from .errors import MalformedInput, UnsupportedFormat
 from .model import Invoice, InvoiceLine
 from .parse import invoice_to_json, parse_json
@@ -81,10 +81,11 @@ class GoodsReceipt(_Frozen):
 def fraction_problem(value: Decimal) -> str | None:
     """Why a number is no fraction from 0 to 1 that a tolerance (or a confidence) can be, or ``None`` where it is
     one. It is held to the digits of the figures it is compared with (:func:`beyond_digit_limits`): 1E-999999999 is
-    short to write, but a fraction of a billion digits, and comparing with it would not end."""
+    short to write, but a fraction of a billion digits, and comparing with it would not end. Zeros after its last
+    digit are no digits of its value: 0.010000000000000000000000 is 0.01."""
     if not value.is_finite() or not 0 <= value <= 1:
         return "must be a fraction from 0 to 1 (0.005 is 0.5%)"
-    beyond = beyond_digit_limits(value)
+    beyond = beyond_digit_limits(without_trailing_zeros(value))
     return None if beyond is None else (f"has {beyond}, more than any figure it is compared with: give a fraction "
                                       "from 0 to 1 with fewer digits (0.005 is 0.5%)")
 
@@ -108,7 +109,7 @@ class Tolerances:
             problem = fraction_problem(value)
             if problem is not None:
                 raise ValueError(f"Tolerances.{name} {shown_value(given)} {problem}")
-            object.__setattr__(self, name, value)
+            object.__setattr__(self, name, without_trailing_zeros(value))
 
 
 LineStatus = Literal["matched", "partial", "unmatched"]

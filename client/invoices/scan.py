@@ -23,6 +23,10 @@ check an honest reading passes (a tax id's check digit, figures that do not add
 up). A flagged field is never silently trusted: :attr:`ScanResult.ok` is false and
 the CLI exits 1 while any field is flagged.
 
+A file is read as one invoice. One that holds several (``_scan_layout.invoices_in``: another invoice number or
+another seller in a later title block) is never read as one: :func:`read_scans` reads each on its own, and
+:func:`read_scan` flags the field ``invoices``, naming each number and its pages.
+
 The layout read is the one printed on fully digitalised e-invoices: labelled
 fields ``发票号码：`` ``开票日期：`` ``名称：`` (buyer first, then seller: above it, or to its left where the
 two blocks stand side by side) ``统一社会信用代码/纳税人识别号：`` (a natural person buying has none: read as
@@ -39,6 +43,7 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import replace
+from itertools import zip_longest
 from datetime import date
 from pathlib import Path
 from typing import Literal
@@ -57,7 +62,8 @@ from ._page import ScannedPage
 from ._pdf_text import scanned_layer, text_layer
 from ._reading import ValueProblem, deduction_problem, difference_tax, to_fen
 from ._scan_fields import KINDS, Found, amount_in_words, scanned_number_problem, tax_id_text, unit_text
-from ._scan_layout import HEADER_FIELDS, Row, header_readings, item_rows, join_wrapped_names, read_again
+from ._scan_layout import HEADER_FIELDS, Row, header_readings, invoices_in, item_rows, join_wrapped_names, \
+    read_again
 from .credit_code import check_tax_id
 from .errors import MalformedInput, MissingDependency, UnsupportedFormat
 from .model import Invoice, InvoiceLine, Party
@@ -93,6 +99,7 @@ class ScanResult(BaseModel):
     fields: dict[str, FieldReading]
     line_items: tuple[InvoiceLine | None, ...] = ()
     invoice: Invoice | None
+    pages: tuple[int, ...] = ()  # the pages (from 1; an image's frames) the invoice was read from
 
     @property
     def flagged(self) -> list[str]:
@@ -103,12 +110,16 @@ class ScanResult(BaseModel):
         return self.invoice is not None and not self.flagged
 
 
-def ocr_image(image: bytes | Path, source: str) -> list[TextLine]:
-    """OCR every frame of an image: the page pass's lines, which keep their page for the second pass."""
+def ocr_image(image: bytes | Path, source: str, first_page: int = 0) -> list[TextLine]:
+    """OCR every frame of an image: the page pass's lines, which keep their page for the second pass and know its
+    number (``first_page`` for the first frame, counted from 0)."""
     require_tesseract()
     lines: list[TextLine] = []
-    for frame in load_pages(image, source):
-        lines.extend(ScannedPage(frame, source).lines)
+    for number, frame in enumerate(load_pages(image, source), start=first_page):
+        page_lines = ScannedPage(frame, source).lines
+        for line in page_lines:
+            line.page_number = number
+        lines.extend(page_lines)
     return lines
 
 
@@ -395,7 +406,20 @@ def _pdf_reader(data: bytes, source: str):
 
 
 def read_scan(path: str | Path, min_confidence: float = DEFAULT_MIN_CONFIDENCE) -> ScanResult:
-    """Read a PDF or image invoice. Raises MalformedInput, UnsupportedFormat, MissingDependency."""
+    """Read a PDF or image invoice. Raises MalformedInput, UnsupportedFormat, MissingDependency.
+
+    A file holds one invoice. Where it holds several (another invoice number, or the same number with another
+    seller, on a later page or lower on a page), the result is the first invoice's reading with no invoice, and
+    the field ``invoices`` is flagged, naming each invoice's number and pages: split the file, or read it with
+    :func:`read_scans`. Reading it as one would give one invoice with the first's fields and every invoice's
+    rows."""
+    results = read_scans(path, min_confidence)
+    return results[0] if len(results) == 1 else _first_of_several(results)
+
+
+def read_scans(path: str | Path, min_confidence: float = DEFAULT_MIN_CONFIDENCE) -> list[ScanResult]:
+    """Read a PDF or image file that may hold several invoices: one result per invoice, in the order they are
+    printed, each read from its own lines alone (``pages`` says where). Raises as :func:`read_scan` does."""
     p = Path(path)
     source = str(p)
     try:
@@ -410,19 +434,19 @@ def read_scan(path: str | Path, min_confidence: float = DEFAULT_MIN_CONFIDENCE) 
         except Exception as exc:  # pypdf raises many types on damaged files
             raise MalformedInput(source, None, f"cannot read the PDF's pages: {exc}") from None
         if "发票号码" in text or "价税合计" in text:
-            layer = _result(source, "text-layer", layer_lines, min_confidence)
+            layers = _results(source, "text-layer", layer_lines, min_confidence)
             try:
                 scanned = scanned_layer(reader.pages)
             except Exception as exc:  # pypdf raises many types on damaged files
                 raise MalformedInput(source, None, f"cannot read the PDF's pages: {exc}") from None
-            return layer if scanned is None else _checked_against_images(reader, source, layer, scanned,
-                                                                          min_confidence)
+            return layers if scanned is None else _checked_against_images(reader, source, layers, scanned,
+                                                                           min_confidence)
         images = _pdf_images(reader, source)
         if not images:
             raise MalformedInput(source, None, "a PDF with neither an invoice text layer nor page images")
-        return _result(source, "ocr", _ocr_images(images, source), min_confidence)
+        return _results(source, "ocr", _ocr_images(images, source), min_confidence)
     if _image_kind(data):
-        return _result(source, "ocr", ocr_image(data, source), min_confidence)
+        return _results(source, "ocr", ocr_image(data, source), min_confidence)
     if not data.strip():
         raise UnsupportedFormat(source, None, "empty file, expected a PDF or a PNG/JPEG/TIFF/BMP image")
     if data.lstrip().startswith((b"<", b"{", b"\xef\xbb\xbf")):
@@ -430,29 +454,35 @@ def read_scan(path: str | Path, min_confidence: float = DEFAULT_MIN_CONFIDENCE) 
     raise UnsupportedFormat(source, None, "neither a PDF nor a PNG/JPEG/TIFF/BMP image")
 
 
-def _ocr_images(images: list[bytes], source: str) -> list[TextLine]:
+def _ocr_images(images: list[tuple[int, bytes]], source: str) -> list[TextLine]:
     lines: list[TextLine] = []
-    for image in images:
-        lines.extend(ocr_image(image, source))
+    for page_number, image in images:
+        lines.extend(ocr_image(image, source, first_page=page_number))
     return lines
 
 
-def _checked_against_images(reader, source: str, layer: ScanResult, scanned: str,
-                            min_confidence: float) -> ScanResult:
-    """A scanner's searchable PDF: its page images read by OCR, each field compared with its text layer's reading
-    (:func:`_compared`). Where they cannot be read, every field of the text layer is flagged: it is a reading of
-    unknown accuracy, and the invoice is what the image shows."""
+def _checked_against_images(reader, source: str, layers: list[ScanResult], scanned: str,
+                            min_confidence: float) -> list[ScanResult]:
+    """A scanner's searchable PDF: its page images read by OCR, each invoice's fields compared with its text
+    layer's reading of the same invoice, in the order they are printed (:func:`_compared`). Where they cannot be
+    read, every field of the text layer is flagged: it is a reading of unknown accuracy, and the invoice is what
+    the image shows."""
     said_by = f"the PDF's text layer ({scanned}: a scanner's OCR)"
     try:
         require_tesseract()
         images = _pdf_images(reader, source)
         if not images:
-            return _unchecked(layer, f"read from {said_by}, and the PDF has no page image to compare it with")
+            return [_unchecked(layer, f"read from {said_by}, and the PDF has no page image to compare it with")
+                    for layer in layers]
         # tesseract may be there without the language data it reads the page with (chi_sim), found only now
         read_off_images = _ocr_images(images, source)
     except MissingDependency as exc:
-        return _unchecked(layer, f"read from {said_by}, not compared with the page image: {exc}")
-    return _compared(_result(source, "ocr", read_off_images, min_confidence), layer, said_by)
+        return [_unchecked(layer, f"read from {said_by}, not compared with the page image: {exc}") for layer in layers]
+    seen = _results(source, "ocr", read_off_images, min_confidence)
+    # the two readings may cut the file into a different number of invoices: what one has and the other has not
+    # is flagged as such, field by field
+    return [_unchecked(layer, f"read from {said_by}; the page images hold no invoice for it") if image is None
+            else _compared(image, layer, said_by) for image, layer in zip_longest(seen, layers)]
 
 
 def _unchecked(layer: ScanResult, why: str) -> ScanResult:
@@ -463,12 +493,14 @@ def _unchecked(layer: ScanResult, why: str) -> ScanResult:
     return layer.model_copy(update={"method": "ocr-text-layer", "fields": fields})
 
 
-def _compared(image: ScanResult, layer: ScanResult, said_by: str) -> ScanResult:
+def _compared(image: ScanResult, layer: ScanResult | None, said_by: str) -> ScanResult:
     """The page image's reading, each field flagged where the text layer reads it otherwise (or has it where the
-    image has not), both readings in the reason: the image is the invoice, and neither reading is exact."""
+    image has not, or has no such invoice), both readings in the reason: the image is the invoice, and neither
+    reading is exact."""
     fields: dict[str, FieldReading] = {}
-    for name in [*image.fields, *(n for n in layer.fields if n not in image.fields)]:
-        seen, said = image.fields.get(name), layer.fields.get(name)
+    said_fields = {} if layer is None else layer.fields
+    for name in [*image.fields, *(n for n in said_fields if n not in image.fields)]:
+        seen, said = image.fields.get(name), said_fields.get(name)
         if seen is None:
             fields[name] = said.model_copy(update={"confidence": 0.0, "flagged": True, "reason": (
                 f"not read on the page image; {said_by} reads {said.value!r}: check it against the image")})
@@ -494,12 +526,13 @@ def _same_reading(name: str, seen: str | None, said: str | None) -> bool:
     return "".join(seen.split()) == "".join(said.split())
 
 
-def _pdf_images(reader, source: str) -> list[bytes]:
+def _pdf_images(reader, source: str) -> list[tuple[int, bytes]]:
+    """Each page image, with the number of its page (from 0)."""
     out = []
     try:
-        for page in reader.pages:
+        for page_number, page in enumerate(reader.pages):
             for image in page.images:
-                out.append(image.data if _image_kind(image.data) else _to_png(image))
+                out.append((page_number, image.data if _image_kind(image.data) else _to_png(image)))
     except MissingDependency:
         raise
     except ImportError:
@@ -520,11 +553,41 @@ def _to_png(image) -> bytes:
     return buf.getvalue()
 
 
-def _result(source: str, method: Literal["text-layer", "ocr"], lines: list[TextLine], min_confidence: float) -> ScanResult:
-    fields, invoice, items = extract_fields(lines, min_confidence)
-    if invoice is not None:
-        invoice = invoice.model_copy(update={"source": source})
-    return ScanResult(source=source, method=method, fields=fields, line_items=items, invoice=invoice)
+def _results(source: str, method: Literal["text-layer", "ocr"], lines: list[TextLine],
+             min_confidence: float) -> list[ScanResult]:
+    """One reading per invoice the lines print (:func:`_scan_layout.invoices_in`), each of its own lines."""
+    out = []
+    for printed in invoices_in(lines):
+        fields, invoice, items = extract_fields(printed.lines, min_confidence)
+        if invoice is not None:
+            invoice = invoice.model_copy(update={"source": source})
+        out.append(ScanResult(source=source, method=method, fields=fields, line_items=items, invoice=invoice,
+                              pages=printed.pages))
+    return out
+
+
+def _first_of_several(results: list[ScanResult]) -> ScanResult:
+    """The first invoice's reading of a file that holds several, with no invoice and the field ``invoices``
+    flagged: which invoice the file stands for cannot be told, and one file is read as one invoice."""
+    numbers = [result.fields["number"].value for result in results]
+    sellers = [result.fields["seller.name"].value for result in results]
+    listed = ", ".join(f"{number or 'one whose number was not read'}{f' of {seller}' if seller else ''} on "
+                       f"{_pages_text(result.pages)}" for number, seller, result in zip(numbers, sellers, results))
+    flag = FieldReading(value=", ".join(number or "?" for number in numbers), confidence=0.0, flagged=True,
+                        reason=f"the file holds {len(results)} invoices: {listed}; the fields below are the "
+                               "first's alone and make no invoice: split the file into one file per invoice "
+                               "(or read each with read_scans)")
+    first = results[0]
+    return first.model_copy(update={"fields": {"invoices": flag, **first.fields}, "invoice": None})
+
+
+def _pages_text(pages: tuple[int, ...]) -> str:
+    """``page 2``, ``pages 2-3``, ``pages 1, 3``."""
+    if len(pages) == 1:
+        return f"page {pages[0]}"
+    if list(pages) == list(range(pages[0], pages[-1] + 1)):
+        return f"pages {pages[0]}-{pages[-1]}"
+    return "pages " + ", ".join(map(str, pages))
 
 
 def field_accuracy(expected: Invoice, result: ScanResult) -> dict[str, bool]:

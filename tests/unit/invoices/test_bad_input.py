@@ -165,6 +165,15 @@ def test_tolerances_are_fractions_from_0_to_1(option, value):
     assert r.exit_code == 2 and "must be a fraction from 0 to 1" in r.output
 
 
+@pytest.mark.parametrize("option", ["--price-tolerance", "--quantity-tolerance"])
+def test_a_tolerance_padded_with_zeros_is_read_and_one_with_a_digit_too_many_refused(option):
+    args = ("match", SAMPLES / "einvoice.xml", "--po", SAMPLES / "purchase_order.csv",
+            "--receipt", SAMPLES / "goods_receipt.csv", option)
+    assert run(*args, "0.010000000000000000000000").exit_code == 0
+    refused = run(*args, "0.010000000000000000000001")
+    assert refused.exit_code == 2 and "more than 20 decimal places" in refused.output
+
+
 # --- scans ---------------------------------------------------------------------
 
 def test_min_confidence_refuses_nan():

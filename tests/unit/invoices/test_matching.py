@@ -556,3 +556,14 @@ def test_a_tolerance_with_more_digits_than_a_figure_or_out_of_range_is_refused(f
 def test_a_tolerance_given_as_a_float_is_the_decimal_written():
     assert Tolerances(price_rel=0.01).price_rel == Decimal("0.01")
     assert Tolerances(quantity_rel=Decimal("1E-20")).quantity_rel == Decimal("1E-20")
+
+
+@pytest.mark.parametrize("field", ["quantity_rel", "price_rel"])
+def test_zeros_after_a_tolerances_last_digit_are_no_digits_of_it(field):
+    # a config file written by a program that pads its decimals: the value is 0.01, its digits are two
+    assert getattr(Tolerances(**{field: Decimal("0.010000000000000000000000")}), field) == Decimal("0.01")
+    assert str(getattr(Tolerances(**{field: Decimal("0E-40")}), field)) == "0"
+    assert getattr(Tolerances(**{field: Decimal("1." + "0" * 40)}), field) == 1
+    # a digit past the 20th decimal place is one, whatever follows it
+    with pytest.raises(ValueError, match="more than 20 decimal places"):
+        Tolerances(**{field: Decimal("0.0100000000000000000001000")})

@@ -44,6 +44,18 @@ def test_a_sign_or_a_currency_sign_apart_from_the_figure_is_read(text, fen):
     assert to_fen(text) == fen
 
 
+@pytest.mark.parametrize("text", ["-¥1,234.50", "- ¥ 1,234.50", "-￥1234.50", "¥-1,234.50", "￥ -1,234.50"])
+def test_a_minus_before_or_after_the_currency_sign_is_one_negative_amount(text):
+    # a red-letter invoice's or a discount line's amount, as invoicing software and spreadsheets print it
+    assert to_fen(text) == -123_450
+
+
+@pytest.mark.parametrize("text", ["-¥-1,234.50", "¥¥1,234.50", "-¥", "¥-"])
+def test_a_currency_sign_with_more_than_one_sign_or_no_figure_is_no_number(text):
+    with pytest.raises(ValueProblem, match="not a number"):
+        to_fen(text)
+
+
 @pytest.mark.parametrize("text", ["12,50", "2303,00", "1,2,3", "1,0000", ",100", "100,", "1,000,00",
                                   "0,500", "000,123", "-0,250", "+0,250", "01,000"])
 def test_a_comma_anywhere_else_is_refused_not_dropped(text):

@@ -6,14 +6,16 @@ from decimal import Decimal
 
 import pytest
 
-from client.invoices import check_invoice, parse_invoice, read_scan
+from client.invoices import check_invoice, parse_invoice, read_scan, read_scans
 from client.invoices._lines import TextLine, text_lines
 from client.invoices._pdf_text import text_layer
+from client.invoices._reading import to_rate
+from client.invoices._scan_fields import KINDS
 from client.invoices._scan_layout import header_readings, item_rows
 from client.invoices.scan import extract_fields, field_accuracy
 
 from . import _render
-from ._samples import BUYER, SELLER, invoice, line
+from ._samples import BUYER, SELLER, SELLER_2, invoice, line, money
 from .test_einvoice_forms import difference_invoice, taxed_as_if, with_remark
 
 needs_font = pytest.mark.skipif(_render.cjk_font() is None, reason="no CJK font (OS package fonts-wqy-zenhei)")
@@ -163,11 +165,19 @@ def test_a_reduced_levy_rate_is_read_with_and_without_the_characters_places(tmp_
     assert unplaced.model_dump() == placed.invoice.model_dump()
 
 
-@pytest.mark.parametrize("rate", ["13%", "1.5%", "5%减按1.5%", "5% 减按 1.5%", "免征", "***"])
+@pytest.mark.parametrize("rate", ["13%", "1.5%", "5%减按1.5%", "5% 减按 1.5%", "3%减按1%", "免征", "免征增值税", "免税",
+                                  "不征税", "***"])
 def test_the_row_pattern_takes_every_rate_a_rate_cell_may_hold(rate):
     [row] = item_rows(text_lines("项目名称 规格型号 单位 数量 单价 金额 税率/征收率 税额\n"
                                  f"*经营租赁*房屋租金 月 1 1000.00 1000.00 {rate} 15.00\n"))
     assert row.problem is None and row.cells["tax_rate"].value == rate and row.cells["tax"].value == "15.00"
+
+
+@pytest.mark.parametrize("rate, fraction", [("免征增值税", 0), ("免征", 0), ("免税", 0), ("不征税", 0), ("exempt", 0),
+                                            ("3%减按1%", Decimal("0.01")), ("5% 减按 1.5%", Decimal("0.015"))])
+def test_a_rate_the_xml_reader_takes_is_a_well_formed_rate_cell_on_a_scan(rate, fraction):
+    assert to_rate(rate) == fraction
+    assert KINDS["tax_rate"].well_formed(KINDS["tax_rate"].clean(rate))
 
 
 # ------------------------------------------------------------------ 差额征税
@@ -260,3 +270,89 @@ def test_the_table_ends_at_its_page_and_at_a_labelled_field():
     # one run of lines, no page between them (the second page's title left out): its labelled fields end the table
     run = text_lines("\n".join(l.text for l in page_1 + page_2[1:]))
     assert [row.cells["name"].value for row in item_rows(run)] == [l.name for l in invoice().lines]
+
+
+def test_the_invoices_title_repeated_in_the_table_without_a_page_between_is_no_item_row():
+    inv = invoice()
+    page_1, page_2 = (text_lines("\n".join(" ".join(text for _, text in cells) for _, cells in rows))
+                      for rows in _pages(inv))
+    # the pages run together, the second page's title included: its title is no row of the table
+    run = text_lines("\n".join(l.text for l in page_1 + page_2))
+    assert [(row.problem, row.cells["name"].value) for row in item_rows(run)] == [(None, l.name) for l in inv.lines]
+    fields, read, _ = extract_fields(run, 0.8)
+    assert not [name for name, f in fields.items() if f.flagged]
+    assert read.model_dump() == inv.model_copy(update={"kind": None}).model_dump()
+
+
+@needs_font
+def test_a_title_and_table_header_repeated_lower_on_the_same_page_are_skipped(tmp_path):
+    pytest.importorskip("fpdf", reason="fpdf2 (test dependency) renders the text-layer PDF")
+    inv = invoice()
+    rows = _render.placed_rows(inv)
+    title, header = rows[0][1], rows[7][1]
+    repeated = rows[:10] + [(rows[9][0] + 56, title), (rows[9][0] + 112, header)] + [(y + 112, cells)
+                                                                                     for y, cells in rows[10:]]
+    result = read_scan(_render.save_pages_pdf([repeated], tmp_path / "repeated.pdf"))
+    assert result.ok, [(k, result.fields[k].reason) for k in result.flagged]
+    assert result.invoice.model_dump() == inv.model_copy(update={"kind": None}).model_dump()
+
+
+# ------------------------------------------------------------------ several invoices in one file
+
+OTHER_NUMBER = "26442000000087654321"
+
+
+def several_pdf(tmp_path, *pages):
+    pytest.importorskip("fpdf", reason="fpdf2 (test dependency) renders the text-layer PDF")
+    return _render.save_pages_pdf(list(pages), tmp_path / "several.pdf")
+
+
+@needs_font
+def test_two_invoices_in_one_pdf_are_not_read_as_one(tmp_path):
+    first, second = invoice(), invoice(number=OTHER_NUMBER, lines=invoice().lines[:1])
+    path = several_pdf(tmp_path, _render.placed_rows(first), _render.placed_rows(second))
+    result = read_scan(path)
+    assert not result.ok and result.invoice is None
+    flag = result.fields["invoices"]
+    assert flag.flagged and flag.value == f"{first.number}, {OTHER_NUMBER}"
+    assert f"{first.number} of {SELLER.name} on page 1, {OTHER_NUMBER} of {SELLER.name} on page 2" in flag.reason
+    assert "split the file" in flag.reason
+    # the fields shown are the first invoice's, its rows alone
+    assert result.fields["number"].value == first.number and result.pages == (1,)
+    assert result.fields["total_with_tax"].value == money(first.total_with_tax_fen)
+    assert "lines[3]" not in result.fields
+    # read as a list, each invoice is read whole from its own page
+    each = read_scans(path)
+    assert [(r.ok, r.pages) for r in each] == [(True, (1,)), (True, (2,))]
+    assert [r.invoice.model_dump() for r in each] == [i.model_copy(update={"kind": None}).model_dump()
+                                                     for i in (first, second)]
+
+
+@needs_font
+def test_the_same_number_from_another_seller_is_another_invoice(tmp_path):
+    other_seller = invoice(seller=SELLER_2)
+    path = several_pdf(tmp_path, _render.placed_rows(invoice()), _render.placed_rows(other_seller))
+    flag = read_scan(path).fields["invoices"]
+    assert flag.flagged and f"of {SELLER.name} on page 1" in flag.reason and f"of {SELLER_2.name} on page 2" in \
+        flag.reason
+    assert [r.invoice.seller for r in read_scans(path)] == [SELLER, SELLER_2]
+
+
+@needs_font
+def test_two_invoices_on_one_page_are_read_apart(tmp_path):
+    second = invoice(number=OTHER_NUMBER, lines=invoice().lines[1:])
+    below = [(y + 800, cells) for y, cells in _render.placed_rows(second)]
+    each = read_scans(several_pdf(tmp_path, _render.placed_rows(invoice()) + below))
+    assert [(r.ok, r.pages, r.invoice.number) for r in each] == [(True, (1,), invoice().number),
+                                                                (True, (1,), OTHER_NUMBER)]
+    assert each[1].invoice.lines == second.lines
+
+
+@needs_font
+def test_one_invoice_over_two_pages_or_citing_another_invoices_number_is_one_invoice(tmp_path):
+    inv = invoice()
+    over_two = read_scan(several_pdf(tmp_path, *_pages(inv)))
+    assert over_two.ok and over_two.pages == (1, 2) and "invoices" not in over_two.fields
+    # a red-letter invoice's remark names the invoice it reverses: no title block of another invoice
+    cited = text_pdf(inv, tmp_path, remark=f"被红冲蓝字数电发票号码：{OTHER_NUMBER}")
+    assert [r.ok for r in read_scans(cited)] == [True] and read_scan(cited).fields["number"].value == inv.number

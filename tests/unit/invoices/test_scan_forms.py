@@ -1,0 +1,121 @@
+"""Where a PDF's images lie, for telling a scanner's text layer from invoicing software's: placed by ``cm`` within
+``q`` ... ``Q``, by the form XObjects they are drawn in (the ``cm`` before the form's ``Do``, the form's own
+``/Matrix``), forms inside forms too. The PDFs are written here, object by object, so every placement is known."""
+
+import pytest
+
+pypdf = pytest.importorskip("pypdf")
+
+from client.invoices._pdf_text import scanned_layer  # noqa: E402
+
+WIDTH, HEIGHT = 600, 800
+TEXT = "BT /F1 12 Tf 72 700 Td (Invoice) Tj ET\n"
+WHOLE_PAGE = f"{WIDTH} 0 0 {HEIGHT} 0 0"
+HIDDEN = "text on page 1 drawn under an image of the whole page, which hides it"
+# object numbers: 1 catalog, 2 pages, 3 page, 4 the page's resources, 5 its content, 6 a font, 7 an opaque image
+# (one grey pixel, drawn over the unit square its matrix places), 8 a stencil (paints its set pixels only), 9 a
+# graphics state with a fill opacity of 0.2; forms from 10 on
+OPAQUE, STENCIL, SEE_THROUGH_STATE = 7, 8, 9
+
+
+def _stream(entries: str, data: bytes) -> bytes:
+    return f"<< {entries} /Length {len(data)} >>\nstream\n".encode() + data + b"\nendstream"
+
+
+def _names(kind: str, names: dict[str, int]) -> str:
+    return f"/{kind} << " + " ".join(f"/{name} {number} 0 R" for name, number in names.items()) + " >>"
+
+
+def scanned(tmp_path, content: str, xobjects: dict[str, int], forms=None) -> str | None:
+    """What :func:`scanned_layer` says of a one-page PDF drawing ``content``, whose resources name ``xobjects``.
+    ``forms``: object number -> (content, its /Matrix or None, the XObjects its own resources name, or None for
+    none of its own, and the graphics states they name)."""
+    objects = {
+        1: b"<< /Type /Catalog /Pages 2 0 R >>",
+        2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        3: f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {WIDTH} {HEIGHT}] /Resources 4 0 R /Contents 5 0 R >>"
+           .encode(),
+        4: f"<< /Font << /F1 6 0 R >> {_names('XObject', xobjects)} >>".encode(),
+        5: _stream("", content.encode()),
+        6: b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        OPAQUE: _stream("/Type /XObject /Subtype /Image /Width 1 /Height 1 /ColorSpace /DeviceGray "
+                        "/BitsPerComponent 8", b"\x80"),
+        STENCIL: _stream("/Type /XObject /Subtype /Image /Width 1 /Height 1 /ImageMask true /BitsPerComponent 1",
+                         b"\x80"),
+        SEE_THROUGH_STATE: b"<< /Type /ExtGState /ca 0.2 >>",
+    }
+    for number, (form_content, matrix, own, states) in (forms or {}).items():
+        resources = ""
+        if own is not None or states:
+            resources = ("/Resources << /Font << /F1 6 0 R >> " + (_names("XObject", own) if own else "")
+                         + (" " + _names("ExtGState", states) if states else "") + " >>")
+        entries = (f"/Type /XObject /Subtype /Form /BBox [0 0 {WIDTH} {HEIGHT}] {resources}"
+                   + (f" /Matrix [{matrix}]" if matrix else ""))
+        objects[number] = _stream(entries, form_content.encode())
+    out = bytearray(b"%PDF-1.7\n")
+    offsets = {}
+    for number in sorted(objects):
+        offsets[number] = len(out)
+        out += f"{number} 0 obj\n".encode() + objects[number] + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {max(objects) + 1}\n0000000000 65535 f \n".encode()
+    for number in range(1, max(objects) + 1):
+        out += f"{offsets.get(number, 0):010d} 00000 {'n' if number in offsets else 'f'} \n".encode()
+    out += f"trailer\n<< /Size {max(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    path = tmp_path / "page.pdf"
+    path.write_bytes(bytes(out))
+    return scanned_layer(pypdf.PdfReader(path).pages)
+
+
+@pytest.mark.parametrize("content, forms", [
+    # the cm before the form's Do places what the form draws
+    (TEXT + f"q {WHOLE_PAGE} cm /Fm Do Q", {10: ("/Im Do", None, {"Im": OPAQUE}, None)}),
+    # the form's own /Matrix places it
+    (TEXT + "/Fm Do", {10: ("/Im Do", WHOLE_PAGE, {"Im": OPAQUE}, None)}),
+    # a form inside a form: the page's cm, both matrices and the inner form's own cm, composed
+    (TEXT + "q 2 0 0 2 0 0 cm /Fm Do Q", {10: ("/Inner Do", "1 0 0 2 0 0", {"Inner": 11}, None),
+                                          11: ("300 0 0 200 0 0 cm /Im Do", None, {"Im": OPAQUE}, None)}),
+    # a form with no resources of its own draws by the names of the content that draws it
+    (TEXT + f"q {WHOLE_PAGE} cm /Fm Do Q", {10: ("/Im Do", None, None, None)}),
+], ids=["cm before Do", "the form's Matrix", "a form in a form", "inherited names"])
+def test_an_image_a_form_places_over_the_whole_page_hides_the_text_drawn_before_it(tmp_path, content, forms):
+    assert scanned(tmp_path, content, {"Fm": 10, "Im": OPAQUE}, forms) == HIDDEN
+
+
+@pytest.mark.parametrize("content, forms", [
+    # the form shrinks what it draws to a tenth: a seal, not a page
+    (TEXT + "/Fm Do", {10: (f"{WHOLE_PAGE} cm /Im Do", "0.1 0 0 0.1 0 0", {"Im": OPAQUE}, None)}),
+    # a cm ends at its Q, and one inside a form at the form's end
+    (TEXT + f"q {WHOLE_PAGE} cm Q /Im Do", {}),
+    (TEXT + "/Fm Do /Im Do", {10: (WHOLE_PAGE + " cm", None, {"Im": OPAQUE}, None)}),
+    # the form's own /Im is a stencil, whatever the page's /Im is
+    (TEXT + f"q {WHOLE_PAGE} cm /Fm Do Q", {10: ("/Im Do", None, {"Im": STENCIL}, None)}),
+    # the form's own graphics state lets what lies under its image show
+    (TEXT + f"q {WHOLE_PAGE} cm /Fm Do Q", {10: ("/Faint gs /Im Do", None, {"Im": OPAQUE},
+                                                  {"Faint": SEE_THROUGH_STATE})}),
+], ids=["shrunk by the Matrix", "cm ended by Q", "cm ended by the form's end", "the form's stencil",
+        "the form's see-through state"])
+def test_an_image_a_form_places_elsewhere_or_lets_the_text_show_hides_nothing(tmp_path, content, forms):
+    assert scanned(tmp_path, content, {"Fm": 10, "Im": OPAQUE}, forms) is None
+
+
+def test_an_opaque_image_in_a_form_hides_text_though_the_page_names_a_stencil_alike(tmp_path):
+    forms = {10: ("/Im Do", None, {"Im": OPAQUE}, None)}
+    assert scanned(tmp_path, TEXT + f"q {WHOLE_PAGE} cm /Fm Do Q", {"Fm": 10, "Im": STENCIL}, forms) == HIDDEN
+    # and the page's own stencil, placed over the page, hides nothing
+    assert scanned(tmp_path, TEXT + f"q {WHOLE_PAGE} cm /Im Do Q", {"Fm": 10, "Im": STENCIL}, forms) is None
+
+
+def test_text_drawn_in_a_form_is_text_an_image_drawn_after_it_hides(tmp_path):
+    forms = {10: (TEXT, None, None, None)}
+    assert scanned(tmp_path, f"/Fm Do q {WHOLE_PAGE} cm /Im Do Q", {"Fm": 10, "Im": OPAQUE}, forms) == HIDDEN
+    assert scanned(tmp_path, f"q {WHOLE_PAGE} cm /Im Do Q /Fm Do", {"Fm": 10, "Im": OPAQUE}, forms) is None
+
+
+def test_a_form_that_draws_itself_ends_and_its_page_is_not_taken_for_the_invoices_text(tmp_path):
+    said = scanned(tmp_path, TEXT + "/Fm Do", {"Fm": 10}, {10: ("/Fm Do", None, {"Fm": 10}, None)})
+    assert said is not None and "forms drawn inside forms more than 8 deep" in said and "page 1" in said
+    # two forms drawing each other, each twice: bounded by the depth, and by the forms drawn in all
+    said = scanned(tmp_path, TEXT + "/A Do", {"A": 10},
+                   {10: ("/B Do /B Do", None, {"B": 11}, None), 11: ("/A Do /A Do", None, {"A": 10}, None)})
+    assert said is not None and "forms drawn inside forms" in said
