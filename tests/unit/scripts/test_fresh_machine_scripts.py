@@ -44,11 +44,14 @@ def test_test_script_makes_paths_absolute_but_not_option_values(tmp_path):
     (caller / "integration").mkdir(parents=True)
     (caller / "unit.py").write_text("")
     args = run_from(caller, checkout / "scripts" / "test", "-m", "integration", "unit.py::test_x", "-k", "unit.py",
-                    "--ignore=integration", "--junitxml", "report.xml", "--basetemp=/tmp/x")
-    # python -m pytest, then what the caller gave
+                    "--ignore=integration", "--junitxml", "report.xml", "--basetemp=/tmp/x", "--config-file=my.ini",
+                    "--deselect", "unit.py::test_y", f"--deselect={checkout}/tests/t.py::test_z")
+    # python -m pytest, then what the caller gave; a --deselect node id as pytest writes them, from the root
     assert args[:2] == ["-m", "pytest"]
     assert args[2:] == ["-m", "integration", f"{caller}/unit.py::test_x", "-k", "unit.py",
-                        f"--ignore={caller}/integration", "--junitxml", f"{caller}/report.xml", "--basetemp=/tmp/x"]
+                        f"--ignore={caller}/integration", "--junitxml", f"{caller}/report.xml", "--basetemp=/tmp/x",
+                        f"--config-file={caller}/my.ini", "--deselect", "../elsewhere/unit.py::test_y",
+                        "--deselect=tests/t.py::test_z"]
 
 
 def test_demo_script_makes_path_options_absolute(tmp_path):
@@ -102,11 +105,11 @@ def made_absolute(folder: Path, *settings_and_args: str) -> list[str]:
 
 def test_the_shared_helper_matches_whole_options_and_keeps_every_argument(tmp_path):
     (tmp_path / "tests").mkdir()
-    settings = ["--path-options", "--junitxml --deselect", "--value-options", "-k -m", "--operands", "--"]
-    assert made_absolute(tmp_path, *settings, "-k -m", "tests", "", "--deselect=tests::test_x", "--junitxml", "-r.xml",
-                    "-m", "tests", "--junitxml-other=tests") == [
-        "-k -m", f"{tmp_path}/tests", "", f"--deselect={tmp_path}/tests::test_x", "--junitxml", f"{tmp_path}/-r.xml",
-        "-m", "tests", "--junitxml-other=tests"]
+    settings = ["--path-options", "--junitxml --ignore", "--value-options", "-k -m", "--operands", "--"]
+    assert made_absolute(tmp_path, *settings, "-k -m", "tests", "", "--ignore=tests", "--junitxml", "-r.xml",
+                    "-m", "tests", "--junitxml-other=tests", "--junitxml=", "--junitxml", "") == [
+        "-k -m", f"{tmp_path}/tests", "", f"--ignore={tmp_path}/tests", "--junitxml", f"{tmp_path}/-r.xml",
+        "-m", "tests", "--junitxml-other=tests", "--junitxml=", "--junitxml", ""]
     # without --operands, an argument naming a file is no path
     assert made_absolute(tmp_path, "--path-options", "--junitxml", "--", "tests") == ["tests"]
 
