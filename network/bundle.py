@@ -168,6 +168,11 @@ class Resolution:
     def missing(self) -> list[str]:
         return [name for name in self.on_host if name not in self.addresses]
 
+    @property
+    def dialled_addresses(self) -> dict[str, str]:
+        """The addresses of the names the org's peer containers dial (their extra_hosts)."""
+        return {name: self.addresses[name] for name in self.dialled if name in self.addresses}
+
 
 def resolution(topology: Topology, ends: dict) -> Resolution:
     """What the org's host (its endpoints `ends`) must resolve, with the addresses the topology gives."""
@@ -182,13 +187,12 @@ UNKNOWN_NOTE = "no address in the topology: write the host's in place of ADDRESS
 
 def compose_override(org_name: str, res: Resolution) -> str:
     """docker-compose.override.yaml: the names the org's peer containers dial, as their extra_hosts."""
-    known = [name for name in res.dialled if name in res.addresses]
     lines = [f"# Written by `recfin org bundle {org_name}` from the topology's addresses. `docker compose` reads it",
              "# with docker-compose.yaml: containers do not read this host's /etc/hosts, so the peers get the",
              "# names they dial here. Where DNS resolves them, this file can be removed.",
              "services:"]
     for peer in res.own_peers:
-        lines += [f"  {peer}:", "    extra_hosts:" + ("" if known else " []")]
+        lines += [f"  {peer}:", "    extra_hosts:"]
         lines += [f'      - "{name}:{res.addresses[name]}"' if name in res.addresses else
                   f'      # - "{name}:{ADDRESS}"    {UNKNOWN_NOTE}' for name in res.dialled]
     return "\n".join(lines) + "\n"
@@ -210,17 +214,26 @@ def _resolving(res: Resolution, own: list[str]) -> str:
    With DNS nothing more is needed: your containers ask Docker's resolver, which asks your
    host's DNS servers."""
     publish = f"   Publish your own {', '.join(own)} under that name to the others, ports as in endpoints.yaml.\n"
-    if not res.addresses:
-        override = "".join(f"         {peer}:\n           extra_hosts:\n"
-                           + "".join(f'             - "{name}:{ADDRESS}"\n' for name in res.dialled)
-                           for peer in res.own_peers)
-        return f"""{head} Without DNS, in two places: /etc/hosts on this host (for `recfin host`
-   and your SDK clients), and your containers, which do not read this host's /etc/hosts:
-   write a docker-compose.override.yaml here (`docker compose` reads it with
+    override = "".join(f"         {peer}:\n           extra_hosts:\n"
+                       + "".join(f'             - "{name}:{ADDRESS}"\n' for name in res.dialled)
+                       for peer in res.own_peers)
+    write_override = f"""write a docker-compose.override.yaml here (`docker compose` reads it with
    docker-compose.yaml), each host's address in place of {ADDRESS}:
 
        services:
-{override}
+{override}"""
+    if not res.addresses:
+        return f"""{head} Without DNS, in two places: /etc/hosts on this host (for `recfin host`
+   and your SDK clients), and your containers, which do not read this host's /etc/hosts:
+   {write_override}
+{publish}"""
+    if not res.dialled_addresses:
+        # only this org's own names have addresses: a written override would list nothing but placeholders
+        return f"""{head} Without DNS, in two places: `{HOSTS_FILE}`, written here from the addresses in
+   the network's topology, whose lines go into /etc/hosts on this host (for `recfin host` and your
+   SDK clients; the topology gives no address for the names your peers dial, so their lines are
+   commented out, with {ADDRESS} in place of the address); and your containers, which do not
+   read this host's /etc/hosts: {write_override}
 {publish}"""
     unknown = ""
     if res.missing:
@@ -463,8 +476,11 @@ def finish(topology: Topology, bundle: Bundle) -> None:
     ends = endpoints(topology, org.name)
     _write(out / "endpoints.yaml", yaml.safe_dump(ends, sort_keys=False), bundle)
     res = resolution(topology, ends)
-    if res.addresses:       # none given: the README says what to write, as before addresses could be given
+    # none given: the README says what to write, as before addresses could be given; none for the names the
+    # peers dial: no override, which would hold placeholders only (the README gives it to fill in)
+    if res.addresses:
         _write(out / HOSTS_FILE, hosts_lines(org.name, res), bundle)
+    if res.dialled_addresses:
         _write(out / COMPOSE_OVERRIDE, compose_override(org.name, res), bundle)
     # The network as this bundle's package and configuration were made for: `recfin host` reads it.
     _write(out / TOPOLOGY_FILE,

@@ -64,20 +64,36 @@ def _address_problem(address: str) -> str | None:
         ip = ip_address(address)
     except ValueError:
         return "is not an IP address"
-    if ip.is_loopback or ip.is_unspecified or ip.is_multicast:
-        kind = "a loopback" if ip.is_loopback else "an unspecified" if ip.is_unspecified else "a multicast"
-        return f"is {kind} address, not one that other hosts and containers reach a node at"
+    if getattr(ip, "scope_id", None):
+        # Docker's --add-host and glibc's /etc/hosts both refuse a zone (fe80::1%eth0): it names an interface
+        # of one host, not a place other hosts reach
+        return "has a zone (%...), which /etc/hosts and Docker's extra_hosts do not take"
+    seen = getattr(ip, "ipv4_mapped", None) or ip   # ::ffff:127.0.0.1 is 127.0.0.1 (3.11 does not look inside)
+    for kind, is_kind in (("a loopback", seen.is_loopback), ("an unspecified", seen.is_unspecified),
+                          ("a multicast", seen.is_multicast), ("a link-local", seen.is_link_local),
+                          ("a broadcast", str(seen) == "255.255.255.255")):
+        if is_kind:
+            return f"is {kind} address, not one that other hosts and containers reach a node at"
     return None
 
 
-def _check_addresses(org_name: str, org_address: str | None, nodes: list["OrdererSpec | PeerSpec"]) -> None:
-    """Every `address:` of an org and its nodes names a host, else a ValueError naming the org or node."""
+def _check_addresses(org_name: str, org_address: str | None, nodes: list["OrdererSpec | PeerSpec"], *,
+                     one_host: bool = False) -> None:
+    """Every `address:` of an org and its nodes names a host, else a ValueError naming the org or node. With
+    ``one_host`` (a peer org: its bundle's one docker-compose.yaml starts all its peers together) they must all
+    name the same host."""
     given = [(f"org {org_name}", org_address)] + [(f"node {n.name}.{org_name}", n.address) for n in nodes]
     for owner, address in given:
         problem = None if address is None else _address_problem(address)
         if problem:
             raise ValueError(f"{owner}: address {address!r} {problem}: give the IPv4 or IPv6 address other hosts "
                              f"reach it at (e.g. 192.0.2.10), or leave `address:` out and resolve the name by DNS")
+    hosts = [(owner, ip_address(address)) for owner, address in given if address is not None]
+    if one_host and len({ip for _, ip in hosts}) > 1:
+        (first, first_ip), (other, other_ip) = hosts[0], next(h for h in hosts if h[1] != hosts[0][1])
+        raise ValueError(f"{other}: address {str(other_ip)!r} is not {first}'s {str(first_ip)!r}: an org's peers "
+                         f"run on its one host (its bundle's docker-compose.yaml starts them together), so give "
+                         f"the host's address once, on the org")
 
 
 class OrdererSpec(_Addressed):
@@ -176,7 +192,7 @@ class PeerOrgSpec(_Addressed):
 
     @model_validator(mode="after")
     def _addresses_name_hosts(self) -> "PeerOrgSpec":
-        _check_addresses(self.name, self.address, self.peers)
+        _check_addresses(self.name, self.address, self.peers, one_host=True)
         return self
 
     @model_validator(mode="after")

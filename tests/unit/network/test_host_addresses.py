@@ -23,12 +23,13 @@ def raw() -> dict:
 
 def with_addresses(complete: bool = False) -> Topology:
     """The packaged topology with addresses: the orderers' host on the orderer org, one orderer elsewhere on its own,
-    each peer org its host's, the bank's peer on IPv6 of its own and, unless complete, none for the regulator."""
+    each peer org its host's on the org, except the bank, whose one peer gives its host's (IPv6), and, unless
+    complete, none for the regulator."""
     data = raw()
     data["orderer_org"]["address"] = "192.0.2.1"
     data["orderer_org"]["orderers"][2]["address"] = "192.0.2.3"
     for number, org in enumerate(data["orgs"], 10):
-        if org["name"] != "regulator" or complete:
+        if org["name"] not in ("regulator", "bank") or complete and org["name"] == "regulator":
             org["address"] = f"198.51.100.{number}"
     data["orgs"][ORGS.index("bank")]["peers"][0]["address"] = "2001:db8::12"
     return parse(data).on_hosts()
@@ -96,6 +97,11 @@ def test_without_addresses_no_dump_carries_the_key():
     (("orderer_org", "orderers", 1), "0.0.0.0", "node orderer1.orderer", "is an unspecified address"),
     (("orderer_org",), "::1", "org orderer", "is a loopback address"),
     (("orgs", 3), "224.0.0.5", "org regulator", "is a multicast address"),
+    (("orgs", 3), "::ffff:127.0.0.1", "org regulator", "is a loopback address"),
+    (("orgs", 2), "fe80::1%eth0", "org bank", "has a zone"),
+    (("orgs", 2), "fe80::1", "org bank", "is a link-local address"),
+    (("orgs", 2), "169.254.1.1", "org bank", "is a link-local address"),
+    (("orgs", 2), "255.255.255.255", "org bank", "is a broadcast address"),
 ])
 def test_an_address_that_names_no_host_is_refused_naming_the_node_or_org(where, value, named, problem):
     data = raw()
@@ -108,6 +114,24 @@ def test_an_address_that_names_no_host_is_refused_naming_the_node_or_org(where, 
     message = str(caught.value)
     assert f"{named}: address {value!r} {problem}" in message
     assert "give the IPv4 or IPv6 address" in message and "DNS" in message
+
+
+def test_an_orgs_peers_name_one_host_since_its_bundle_starts_them_together():
+    data = raw()
+    supplier = data["orgs"][ORGS.index("supplier")]
+    supplier["peers"].append({**supplier["peers"][0], "name": "peer1", "port": 8751, "chaincode_port": 8752,
+                              "operations_port": 9744})
+    supplier["address"] = "198.51.100.11"
+    supplier["peers"][1]["address"] = "198.51.100.11"     # the same host said twice is fine
+    assert parse(data).on_hosts().host_addresses()["peer1.supplier.recfin.local"] == "198.51.100.11"
+    supplier["peers"][1]["address"] = "192.0.2.99"
+    with pytest.raises(TopologyError, match=r"node peer1.supplier: address '192.0.2.99' is not org supplier's "
+                                            r"'198.51.100.11': an org's peers run on its one host"):
+        parse(data)
+    del supplier["address"]
+    supplier["peers"][0]["address"] = "198.51.100.11"
+    with pytest.raises(TopologyError, match="node peer1.supplier: address '192.0.2.99' is not node peer0.supplier's"):
+        parse(data)
 
 
 def test_addresses_leave_the_native_runtime_and_compose_as_they_were(tmp_path):
@@ -218,3 +242,31 @@ def test_the_company_host_reads_the_addresses_back_from_its_bundle(addressed_bun
     topology, bundles = addressed_bundles
     _doc, read = read_network(Path(bundles["supplier"].root))
     assert read.host_addresses() == topology.host_addresses()
+
+
+def test_with_only_the_orgs_own_address_no_override_of_placeholders_is_written(tmp_path, prepared_hosts):
+    # an override listing nothing but commented-out names would be `extra_hosts: []` with items to uncomment:
+    # invalid YAML once filled in; the README gives the one to write instead, which is valid once filled in
+    data = raw()
+    data["orgs"][ORGS.index("bank")]["address"] = "198.51.100.12"
+    topology = parse(data).on_hosts()
+    b = bundle.write(topology, prepared_hosts, "bank", tmp_path / "bank")
+    assert not (b.root / bundle.COMPOSE_OVERRIDE).exists()
+    own, dialled = _expected(topology, "bank")
+    hosts = (b.root / bundle.HOSTS_FILE).read_text().splitlines()
+    assert [line.split()[1] for line in hosts if not line.startswith("#")] == own
+    readme = (b.root / "README.md").read_text()
+    block = re.search(r"\n( +services:\n(?: {8,}.*\n)+)", readme).group(1)
+    filled = yaml.safe_load(block.replace(bundle.ADDRESS, "192.0.2.7"))
+    assert {peer: spec["extra_hosts"] for peer, spec in filled["services"].items()} == {
+        peer: [f"{name}:192.0.2.7" for name in dialled] for peer in own}
+
+
+def test_an_override_with_some_addresses_is_valid_yaml_once_its_placeholders_are_filled_in(addressed_bundles):
+    topology, bundles = addressed_bundles
+    text = (bundles["supplier"].root / bundle.COMPOSE_OVERRIDE).read_text()
+    assert bundle.ADDRESS in text                      # the regulator's peer has no address in this topology
+    filled = re.sub(r'# (- "[^"]*):' + bundle.ADDRESS + '".*', r'\1:192.0.2.7"', text)
+    hosts = yaml.safe_load(filled)["services"]
+    own, dialled = _expected(topology, "supplier")
+    assert sorted(hosts) == own and all(len(spec["extra_hosts"]) == len(dialled) for spec in hosts.values())
