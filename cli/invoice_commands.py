@@ -3,8 +3,9 @@
 Exit codes, the same for every command:
 
     0  passed: every check passed (skipped ones are listed), matched, read with nothing flagged, or done
-    1  findings failed, the match is partial or unmatched, fields are flagged for a person,
-       a failing verification was attested, or the ledger refused the call (the rule is named)
+    1  findings failed, the match is partial or unmatched, fields are flagged for a person (or a scan read as one
+       invoice holds several), a failing verification was attested, or the ledger refused the call (the rule is
+       named)
     2  bad input: a file that cannot be read, a malformed field, a bad option
     3  something this command needs is missing: an OS tool (tesseract) or the network, or the ledger's
        answer to attest/register was lost after the call was sent, or could not be read once it committed
@@ -20,6 +21,7 @@ import errno
 import json
 import logging
 import os
+import shlex
 from contextlib import ExitStack, contextmanager
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -42,6 +44,7 @@ from client.invoices import (
     ReferenceBusinessRegistry,
     ReferenceCreditBureau,
     ReferenceTaxInvoiceVerifier,
+    ScanResult,
     Tolerances,
     attestation,
     check_invoice,
@@ -51,14 +54,16 @@ from client.invoices import (
     read_goods_receipt,
     read_invoice,
     read_purchase_order,
-    read_scan,
+    read_scans,
     registration_from_match,
     verify_with_sources,
 )
 from client.invoices.fingerprint import is_fingerprint
 from client.invoices.matching import fraction_problem
 from client.invoices.register import MAX_REGISTRATION_TOLERANCE_FEN
-from client.invoices.scan import DEFAULT_MIN_CONFIDENCE
+# the reading read_scan gives a file of several invoices, made here from the readings --each also prints, so that
+# the file is read once
+from client.invoices.scan import DEFAULT_MIN_CONFIDENCE, first_of_several, pages_text
 from client.business_dates import business_today
 from client.atomic_file import staged_file, write_atomically
 from client.money import plain_yuan
@@ -369,11 +374,18 @@ def match(invoice_file: Path, po_file: Path, receipt_file: Path, price_tolerance
 @click.argument("scan", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--min-confidence", default=str(DEFAULT_MIN_CONFIDENCE), show_default=True, callback=_parse_fraction,
               help="fields read with less confidence (0 to 1) are flagged for a person")
+@click.option("--each", is_flag=True,
+              help="read every invoice the file holds (a PDF of a month's invoices, two invoices on one page) and "
+                   "print each, in the order printed (--json: a list); exit 0 only when every one is read with "
+                   "nothing flagged")
 @click.option("--invoice-out", type=click.Path(dir_okay=False, path_type=Path),
               help="also write the invoice read as recfin invoice JSON (what verify, match and register read) to "
-                   "this file, flagged fields included: check them against the paper first")
+                   "this file, flagged fields included: check them against the paper first. With --each, one file "
+                   "per invoice, named by the invoice's place in the file: invoice.json gives invoice-1.json, "
+                   "invoice-2.json, ... (a place is always there and never shared, where a number may be misread "
+                   "or printed by two sellers)")
 @click.option("--json", "as_json", is_flag=True, help="print the fields and the invoice as JSON")
-def read(scan: Path, min_confidence: Decimal, invoice_out: Path | None, as_json: bool) -> None:
+def read(scan: Path, min_confidence: Decimal, each: bool, invoice_out: Path | None, as_json: bool) -> None:
     """Read a PDF or scanned invoice (OCR: tesseract, Chinese and English).
 
     Every field comes with a confidence; flagged fields need a person's eyes.
@@ -381,54 +393,146 @@ def read(scan: Path, min_confidence: Decimal, invoice_out: Path | None, as_json:
     flagged fields in that file, to `invoice verify`, `match` and `register`;
     an incomplete reading writes nothing.
 
-    The example reads the shipped sample (a PDF with a text layer) from the
-    repository root.
+    A file is read as one invoice. Where it holds several, none is read
+    (exit 1) and each is named with its pages: split the file into one file
+    per invoice, or read them all with --each.
+
+    The examples read the shipped sample (a PDF with a text layer) from the
+    repository root; the third reads each invoice of a file, as a list, and
+    the fourth writes each to a file of its own: invoice-1.json, ...
 
     \b
     Example:
       recfin invoice read client/invoices/reference_data/samples/einvoice.pdf --min-confidence 0.8 --json
       recfin invoice read client/invoices/reference_data/samples/einvoice.pdf --invoice-out invoice.json
+      recfin invoice read client/invoices/reference_data/samples/einvoice.pdf --each --json
+      recfin invoice read client/invoices/reference_data/samples/einvoice.pdf --each --invoice-out invoice.json
     """
     # pypdf logs what it repairs in a damaged file; the one line this command prints says what matters
     logging.getLogger("pypdf").addHandler(logging.NullHandler())
-    if invoice_out is not None and os.path.exists(scan) and os.path.exists(invoice_out) \
-            and os.path.samefile(scan, invoice_out):
-        raise CommandError(f"--invoice-out {invoice_out} is the scan being read: give another file, or the scan is "
-                           "lost", EXIT_BAD_INPUT)
-    result = _call(lambda: read_scan(scan, min_confidence=float(min_confidence)))
+    if invoice_out is not None and not each:
+        _refuse_writing_over_the_scan(scan, invoice_out)
+    results = _call(lambda: read_scans(scan, min_confidence=float(min_confidence)))
+    if each:
+        raise SystemExit(_read_each(scan, results, invoice_out, as_json))
+    if len(results) > 1:
+        raise SystemExit(_several_invoices(scan, results, invoice_out, as_json))
+    [result] = results
     if invoice_out is not None:
         _write_invoice_read(result, invoice_out)
     if as_json:
-        doc = result.model_dump(mode="json")
-        doc["flagged"] = result.flagged
-        _emit_json(doc)
+        _emit_json(_reading_json(result))
     else:
         click.echo(f"{scan} read by {result.method}")
-        width = max(map(len, result.fields), default=0)
-        for name, f in result.fields.items():
-            mark = "CHECK" if f.flagged else "ok   "
-            reason = f"  <- {f.reason}" if f.reason else ""
-            click.echo(f"  {mark} {name:<{width}} {f.confidence:4.2f}  {f.value if f.value is not None else '-'}{reason}")
-        if result.ok:
-            click.echo("READ: every field read with confidence")
+        _print_reading(result)
+    raise SystemExit(_reading_exit_code(result))
+
+
+def _reading_exit_code(result: ScanResult) -> int:
+    return EXIT_PASS if result.ok else EXIT_FAILED
+
+
+def _reading_json(result: ScanResult) -> dict[str, Any]:
+    doc = result.model_dump(mode="json")
+    doc["flagged"] = result.flagged
+    return doc
+
+
+def _print_reading(result: ScanResult, indent: str = "") -> None:
+    """Each field with its confidence, then a line saying whether a person must look; ``indent`` sets an
+    invoice of --each apart from the line that sums up the file."""
+    width = max(map(len, result.fields), default=0)
+    for name, f in result.fields.items():
+        mark = "CHECK" if f.flagged else "ok   "
+        reason = f"  <- {f.reason}" if f.reason else ""
+        click.echo(f"{indent}  {mark} {name:<{width}} {f.confidence:4.2f}  "
+                   f"{f.value if f.value is not None else '-'}{reason}")
+    if result.ok:
+        click.echo(f"{indent}READ: every field read with confidence")
+    else:
+        click.echo(f"{indent}NEEDS REVIEW: {len(result.flagged)} field(s) flagged"
+                   + ("" if result.invoice else "; the invoice is incomplete"))
+
+
+def _invoice_named(result: ScanResult) -> str:
+    """An invoice of a file of several, as a person finds it in the file: its number, seller and pages."""
+    number, seller = result.fields["number"].value, result.fields["seller.name"].value
+    return (f"{number or 'number not read'}{f' of {seller}' if seller else ''} on "
+            f"{pages_text(result.pages)}")
+
+
+def _several_invoices(scan: Path, results: list[ScanResult], invoice_out: Path | None, as_json: bool) -> int:
+    """A file of several invoices read without --each: none of them is the file's invoice, so each is named with
+    its pages and nothing is written (exit 1, a person splits the file or reads it again with --each). --json
+    prints what ``read_scan`` returns: the first's fields, no invoice, and the flagged field ``invoices``."""
+    if invoice_out is not None:
+        click.echo(f"{invoice_out} not written: {scan} holds {len(results)} invoices, and a file is read as one "
+                   f"invoice: with --each, --invoice-out writes one file per invoice "
+                   f"({_each_invoice_path(invoice_out, 1)}, ...); or split the file", err=True)
+    if as_json:
+        _emit_json(_reading_json(first_of_several(results)))
+    else:
+        click.echo(f"{scan} read by {results[0].method}: the file holds {len(results)} invoices, and a file is read "
+                   "as one invoice, so none was read")
+        for place, result in enumerate(results, start=1):
+            click.echo(f"  {place}. {_invoice_named(result)}")
+        click.echo(f"NEEDS REVIEW: split the file into one file per invoice, or read each with "
+                   f"`recfin invoice read {shlex.quote(str(scan))} --each`")
+    return EXIT_FAILED
+
+
+def _read_each(scan: Path, results: list[ScanResult], invoice_out: Path | None, as_json: bool) -> int:
+    """--each: every invoice of the file, in the order printed (--json a list, one reading each); the exit code is
+    the worst of theirs. --invoice-out writes each invoice to its own file (:func:`_each_invoice_path`)."""
+    if invoice_out is not None:
+        paths = [_each_invoice_path(invoice_out, place) for place in range(1, len(results) + 1)]
+        for path in paths:      # all of them before any is written: no file is half the answer
+            _refuse_writing_over_the_scan(scan, path)
+        for place, (result, path) in enumerate(zip(results, paths), start=1):
+            _write_invoice_read(result, path, f"invoice {place} of {len(results)}")
+    if as_json:
+        _emit_json([_reading_json(result) for result in results])
+    else:
+        click.echo(f"{scan} read by {results[0].method}: {len(results)} invoice(s)")
+        for place, result in enumerate(results, start=1):
+            click.echo(f"invoice {place} of {len(results)}: {_invoice_named(result)}")
+            _print_reading(result, indent="  ")
+        flagged = [str(place) for place, result in enumerate(results, start=1) if not result.ok]
+        if flagged:
+            click.echo(f"NEEDS REVIEW: {len(flagged)} of {len(results)} invoice(s) with fields flagged: invoice "
+                       f"{', '.join(flagged)}")
         else:
-            click.echo(f"NEEDS REVIEW: {len(result.flagged)} field(s) flagged"
-                       + ("" if result.invoice else "; the invoice is incomplete"))
-    raise SystemExit(EXIT_PASS if result.ok else EXIT_FAILED)
+            click.echo(f"READ: {len(results)} invoice(s), every field of each read with confidence")
+    return max(_reading_exit_code(result) for result in results)
 
 
-def _write_invoice_read(result, path: Path) -> None:
+def _each_invoice_path(invoice_out: Path, place: int) -> Path:
+    """Where --each --invoice-out writes the invoice at ``place`` (from 1) in the file: ``invoice.json`` gives
+    ``invoice-1.json``. By place, not number: a number may be misread, unread, or the same on two sellers'
+    invoices, and two invoices must never go to one file."""
+    return invoice_out.with_name(f"{invoice_out.stem}-{place}{invoice_out.suffix}")
+
+
+def _refuse_writing_over_the_scan(scan: Path, invoice_out: Path) -> None:
+    if os.path.exists(scan) and os.path.exists(invoice_out) and os.path.samefile(scan, invoice_out):
+        raise CommandError(f"--invoice-out {invoice_out} is the scan being read: give another file, or the scan is "
+                           "lost", EXIT_BAD_INPUT)
+
+
+def _write_invoice_read(result: ScanResult, path: Path, which: str | None = None) -> None:
     """The invoice a reading produced, as recfin invoice JSON, so the checks and registration take it; a
-    reading with fields missing has no invoice, and writing part of one would pass for the whole."""
+    reading with fields missing has no invoice, and writing part of one would pass for the whole. ``which``
+    names the invoice among several (--each)."""
     if result.invoice is None:
-        click.echo(f"{path} not written: the reading is incomplete ({len(result.flagged)} field(s) flagged)", err=True)
+        click.echo(f"{path} not written: the reading{f' of {which}' if which else ''} is incomplete "
+                   f"({len(result.flagged)} field(s) flagged)", err=True)
         return
     try:
         write_atomically(path, json.dumps(invoice_to_json(result.invoice), ensure_ascii=False, indent=2) + "\n")
     except OSError as exc:
         raise CommandError(f"cannot write {path}: {exc.strerror or exc}", EXIT_BAD_INPUT) from None
     flagged = f"; check the {len(result.flagged)} flagged field(s) in it first" if result.flagged else ""
-    click.echo(f"invoice written to {path}{flagged}", err=True)
+    click.echo(f"{which or 'invoice'} written to {path}{flagged}", err=True)
 
 
 # ------------------------------------------------------------------ on the ledger

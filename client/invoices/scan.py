@@ -414,7 +414,7 @@ def read_scan(path: str | Path, min_confidence: float = DEFAULT_MIN_CONFIDENCE) 
     :func:`read_scans`. Reading it as one would give one invoice with the first's fields and every invoice's
     rows."""
     results = read_scans(path, min_confidence)
-    return results[0] if len(results) == 1 else _first_of_several(results)
+    return results[0] if len(results) == 1 else first_of_several(results)
 
 
 def read_scans(path: str | Path, min_confidence: float = DEFAULT_MIN_CONFIDENCE) -> list[ScanResult]:
@@ -566,13 +566,13 @@ def _results(source: str, method: Literal["text-layer", "ocr"], lines: list[Text
     return out
 
 
-def _first_of_several(results: list[ScanResult]) -> ScanResult:
+def first_of_several(results: list[ScanResult]) -> ScanResult:
     """The first invoice's reading of a file that holds several, with no invoice and the field ``invoices``
     flagged: which invoice the file stands for cannot be told, and one file is read as one invoice."""
     numbers = [result.fields["number"].value for result in results]
     sellers = [result.fields["seller.name"].value for result in results]
     listed = ", ".join(f"{number or 'one whose number was not read'}{f' of {seller}' if seller else ''} on "
-                       f"{_pages_text(result.pages)}" for number, seller, result in zip(numbers, sellers, results))
+                       f"{pages_text(result.pages)}" for number, seller, result in zip(numbers, sellers, results))
     flag = FieldReading(value=", ".join(number or "?" for number in numbers), confidence=0.0, flagged=True,
                         reason=f"the file holds {len(results)} invoices: {listed}; the fields below are the "
                                "first's alone and make no invoice: split the file into one file per invoice "
@@ -581,7 +581,7 @@ def _first_of_several(results: list[ScanResult]) -> ScanResult:
     return first.model_copy(update={"fields": {"invoices": flag, **first.fields}, "invoice": None})
 
 
-def _pages_text(pages: tuple[int, ...]) -> str:
+def pages_text(pages: tuple[int, ...]) -> str:
     """``page 2``, ``pages 2-3``, ``pages 1, 3``."""
     if len(pages) == 1:
         return f"page {pages[0]}"
