@@ -19,7 +19,7 @@ What runs where:
   in the container; with an endpoint set the peer registers a Docker health check and
   /healthz fails). An empty CORE_VM_ENDPOINT would fall back to the file's value, so
   the peer's command copies the image's core.yaml with that one line changed (see
-  `peer_start_script`) and starts from the copy The topology's peer tuning (limits, Gateway timeouts,
+  `peer_start_script`) and starts from the copy. The topology's peer tuning (limits, Gateway timeouts,
   chaincode runtime parameters) reaches the containers as the same CORE_* variables the
   native peers get (`nodeconfig.peer_tuning_env`);
 - chaincode servers: the image built from this repository's Dockerfile, running
@@ -107,8 +107,6 @@ def node_environment(topology: Topology, node: Node) -> dict[str, str]:
     """The native runtime's environment for the node, seen from inside its container."""
     env = nodeconfig.node_env(topology, CONTAINER_ROOT, node)
     env["FABRIC_CFG_PATH"] = PEER_CFG_PATH if node.kind == "peer" else IMAGE_CFG_PATH
-    # An empty variable would not override core.yaml's vm.endpoint: peer_start_script edits the file.
-    env.pop("CORE_VM_ENDPOINT", None)
     return dict(sorted(env.items()))
 
 

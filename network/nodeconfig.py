@@ -93,7 +93,6 @@ def peer_env(topology: Topology, data_root: Path, node: Node) -> dict[str, str]:
         "CORE_OPERATIONS_LISTENADDRESS": node.listen("operations_port"),
         "CORE_OPERATIONS_TLS_ENABLED": "false",
         "CORE_METRICS_PROVIDER": "prometheus",
-        "CORE_VM_ENDPOINT": "",
         **peer_tuning_env(topology),
     }
 

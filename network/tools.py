@@ -10,8 +10,9 @@ from pathlib import Path
 from .errors import ToolError
 from .fabric_bin import FabricInstall
 
-# Keep the CLIs quiet except for what the lifecycle commands report.
-LOGGING_SPEC = "warning:chaincodeCmd=info"
+# Keep the CLIs quiet except for what the chaincode commands report: `peer lifecycle chaincode` logs as
+# cli.lifecycle.chaincode (chaincodeCmd is the legacy `peer chaincode` commands').
+LOGGING_SPEC = "warning:chaincodeCmd,cli.lifecycle.chaincode=info"
 # What a child process (Fabric CLI, node, chaincode server) may inherit from ours;
 # everything else it needs is set explicitly.
 INHERITED = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR")

@@ -123,10 +123,8 @@ def test_ports_msp_ids_and_addresses_follow_the_topology(doc, hosts):
             assert svc["command"][2].endswith("exec peer node start")
         else:
             assert svc["command"] == ["orderer"]
-        # Same overrides as the native runtime, seen from the container (only the config path and the
-        # vm endpoint, which the native runtime sets in its own core.yaml, differ).
+        # Same overrides as the native runtime, seen from the container (only the config path differs).
         native = nodeconfig.node_env(hosts, compose.CONTAINER_ROOT, node)
-        native.pop("CORE_VM_ENDPOINT", None)
         assert {k: v for k, v in env.items() if k != "FABRIC_CFG_PATH"} == \
                {k: v for k, v in native.items() if k != "FABRIC_CFG_PATH"}
 
