@@ -97,13 +97,16 @@ def scanned_layer(pages) -> str | None:
     after such an image is what the page shows: invoicing software drawing its form or a watermark as a
     background. Where an image lies is where the page's content places it: each ``cm`` within its ``q`` ... ``Q``,
     and each form XObject it is drawn in, by the ``cm`` before the form's ``Do`` and the form's own ``/Matrix``,
-    forms inside forms too (:class:`_Painting`)."""
+    forms inside forms too (:class:`_Painting`); an inline image (``BI`` ... ``ID`` ... ``EI``) alike."""
     for number, page in enumerate(pages, start=1):
         painting = _Painting(page)
         if painting.too_deep:
-            return (f"forms drawn inside forms more than {_MAX_FORM_DEPTH} deep, or more than {_MAX_FORMS_DRAWN} "
-                    f"forms drawn, on page {number} (a form that draws itself?): what the page shows cannot be "
-                    "told, so its text is not taken for the invoice's")
+            return (f"forms drawn inside forms more than {_MAX_FORM_DEPTH} deep on page {number} (a form that "
+                    "draws itself?): what the page shows cannot be told, so its text is not taken for the invoice's")
+        if painting.too_much:
+            return (f"more than {_MAX_OPERATORS:,} drawing operators to follow on page {number}, each form's "
+                    "counted as often as it is drawn (a file made to keep a reader busy?): what the page shows "
+                    "cannot be told, so its text is not taken for the invoice's")
         if painting.invisible:
             return f"text drawn invisible on page {number}, in text render mode 3 or 7"
         if painting.hidden:
@@ -112,34 +115,49 @@ def scanned_layer(pages) -> str | None:
 
 
 # A form drawn inside a form drawn inside ... this many deep is one that draws itself (invoicing software nests two
-# or three); so many forms drawn on one page is a file made to keep a reader busy.
+# or three). The work of telling what a page shows is bounded by the operators followed, each form's as often as it
+# is drawn: a small file can draw one large form many times over. An invoice page has a few thousand (a form
+# of its vector art drawn a few times: some ten thousand); following this many takes a fraction of a second.
 _MAX_FORM_DEPTH = 8
-_MAX_FORMS_DRAWN = 1000
+_MAX_OPERATORS = 1_000_000
 _IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+# How what is painted lets what lies under it show, per graphics state: (a fill opacity /ca below 1, a soft mask
+# /SMask, a blend mode /BM other than Normal). Each ``gs`` sets those its state names and keeps the others.
+_OPAQUE_PAINT = (False, False, False)
+_INLINE_IMAGE = b"INLINE IMAGE"  # pypdf's operator for an inline image, BI ... ID ... EI; its operands a dict
 
 
 class _Painting:
     """What a page paints, in order: whether it draws text invisible, whether an opaque image covering half the
-    page or more is painted over text drawn before it, and whether its forms nest too deep to tell. The current
-    transformation matrix and whether what is painted lets what lies under it show (a graphics state with a fill
-    opacity below 1, a soft mask or a blend: how a watermark is stamped over the text) are kept per ``q`` ... ``Q``
-    and per form, and composed into each form drawn; an XObject's or graphics state's name is looked up in the
-    resources of the content that draws it (a form's own, else those of what draws the form)."""
+    page or more is painted over text drawn before it, and whether its forms nest too deep or draw too much to
+    tell. The current transformation matrix and whether what is painted lets what lies under it show (a graphics
+    state with a fill opacity below 1, a soft mask or a blend: how a watermark is stamped over the text) are kept
+    per ``q`` ... ``Q`` and per form, and composed into each form drawn; an XObject's or graphics state's name is
+    looked up in the resources of the content that draws it (a form's own, else those of what draws the form).
+    Each form's content is parsed once, however often it is drawn."""
 
     def __init__(self, page) -> None:
         self.box = page.mediabox
         self.area = float(self.box.width) * float(self.box.height)
-        self.invisible = self.shown_text = self.hidden = self.too_deep = False
-        self.forms_drawn = 0
-        self._paint(page.get_contents(), page.get("/Resources"), _IDENTITY, False, 0)
+        self.invisible = self.shown_text = self.hidden = self.too_deep = self.too_much = False
+        self.operators_left = _MAX_OPERATORS
+        self._pdf = getattr(page, "pdf", None)
+        # each keyed by the object's id, and keeping the object so that no other takes its id
+        self._parsed: dict[int, tuple[object, list]] = {}  # a form, its operations
+        self._changes: dict[int, tuple[object, dict[object, dict[int, bool]]]] = {}  # resources, _paint_changes
+        content = page.get_contents()
+        if content is not None:
+            self._paint(content.operations, page.get("/Resources"), _IDENTITY, _OPAQUE_PAINT, 0)
 
-    def _paint(self, content, resources, ctm: tuple[float, ...], see_through: bool, depth: int) -> None:
-        if content is None:
-            return
-        see_through_states = _see_through_states(resources)
-        states = [(ctm, see_through)]  # per q ... Q
-        for operands, operator in content.operations:
-            ctm, see_through = states[-1]
+    def _paint(self, operations: list, resources, ctm: tuple[float, ...], paint: tuple[bool, ...],
+               depth: int) -> None:
+        states = [(ctm, paint)]  # per q ... Q
+        for operands, operator in operations:
+            self.operators_left -= 1
+            if self.operators_left < 0:
+                self.too_much = True
+                return
+            ctm, paint = states[-1]
             if operator == b"q":
                 states.append(states[-1])
             elif operator == b"Q" and len(states) > 1:
@@ -147,36 +165,57 @@ class _Painting:
             elif operator == b"cm":
                 matrix = _matrix(operands)
                 if matrix is not None:
-                    states[-1] = (_compose(matrix, ctm), see_through)
-            elif operator == b"gs" and operands and operands[0] in see_through_states:
-                states[-1] = (ctm, True)
+                    states[-1] = (_compose(matrix, ctm), paint)
+            elif operator == b"gs" and operands:
+                change = self._paint_changes(resources).get(operands[0])
+                if change:
+                    states[-1] = (ctm, tuple(change.get(i, was) for i, was in enumerate(paint)))
             elif operator == b"Tr" and operands and _number(operands[0]) in _INVISIBLE:
                 self.invisible = True
             elif operator in _SHOWS_TEXT:
                 self.shown_text = True
+            elif operator == _INLINE_IMAGE and isinstance(operands, dict):
+                self._image(operands.get("settings") or {}, ctm, paint)
             elif operator == b"Do" and operands:
-                self._draw(_xobject(resources, operands[0]), content.pdf, resources, ctm, see_through, depth)
-            if self.too_deep:
+                self._draw(_xobject(resources, operands[0]), resources, ctm, paint, depth)
+            if self.too_deep or self.too_much:
                 return
 
-    def _draw(self, xobject, pdf, resources, ctm: tuple[float, ...], see_through: bool, depth: int) -> None:
+    def _image(self, image, ctm: tuple[float, ...], paint: tuple[bool, ...]) -> None:
+        """An image painted with ``ctm`` over its unit square: whether it hides the text drawn before it."""
+        if self.shown_text and not any(paint) and _opaque(image) and self.area > 0:
+            self.hidden = self.hidden or _covered(ctm, self.box) >= _PAGE_IMAGE * self.area
+
+    def _draw(self, xobject, resources, ctm: tuple[float, ...], paint: tuple[bool, ...], depth: int) -> None:
         if xobject is None:
             return
         subtype = xobject.get("/Subtype")
         if subtype == "/Image":
-            if self.shown_text and not see_through and _opaque(xobject) and self.area > 0:
-                self.hidden = self.hidden or _covered(ctm, self.box) >= _PAGE_IMAGE * self.area
+            self._image(xobject, ctm, paint)
         elif subtype == "/Form":
-            self.forms_drawn += 1
-            if depth >= _MAX_FORM_DEPTH or self.forms_drawn > _MAX_FORMS_DRAWN:
+            if depth >= _MAX_FORM_DEPTH:
                 self.too_deep = True
                 return
-            from pypdf.generic import ContentStream
-
             placed = _compose(_matrix(xobject.get("/Matrix", _IDENTITY)) or _IDENTITY, ctm)
             own = xobject.get("/Resources")
-            self._paint(ContentStream(xobject, pdf), own if own is not None else resources, placed, see_through,
-                        depth + 1)
+            self._paint(self._operations(xobject), own if own is not None else resources, placed, paint, depth + 1)
+
+    def _operations(self, form) -> list:
+        """A form's operators, parsed the first time it is drawn (pypdf hands out one object per indirect object,
+        so a form drawn again is the same object)."""
+        parsed = self._parsed.get(id(form))
+        if parsed is None:
+            from pypdf.generic import ContentStream
+
+            parsed = self._parsed[id(form)] = (form, ContentStream(form, self._pdf).operations)
+        return parsed[1]
+
+    def _paint_changes(self, resources) -> dict[object, dict[int, bool]]:
+        """:func:`_paint_changes` of these resources, read once however often a form using them is drawn."""
+        known = self._changes.get(id(resources))
+        if known is None:
+            known = self._changes[id(resources)] = (resources, _paint_changes(resources))
+        return known[1]
 
 
 def _xobject(resources, name):
@@ -191,9 +230,9 @@ def _xobject(resources, name):
 
 def _opaque(image) -> bool:
     """An image lets what lies under it show where it has a mask, a soft mask, or is a stencil (``/ImageMask``,
-    painting its set pixels only)."""
+    painting its set pixels only; ``/IM`` in an inline image's abbreviations)."""
     return not (any(key in image for key in ("/SMask", "/Mask")) or bool(image.get("/ImageMask"))
-                or bool(image.get("/SMaskInData")))
+                or bool(image.get("/IM")) or bool(image.get("/SMaskInData")))
 
 
 def _matrix(values) -> tuple[float, ...] | None:
@@ -221,25 +260,37 @@ def _number(value) -> float | None:
         return None
 
 
-def _see_through_states(resources) -> set[str]:
-    """The names of the graphics states in these resources (a page's, a form's) that let what lies under a painting
-    show: a fill opacity (``/ca``) below 1, a soft mask, or a blend mode other than Normal."""
-    names: set[str] = set()
+def _paint_changes(resources) -> dict[object, dict[int, bool]]:
+    """Per graphics state in these resources (a page's, a form's), how it changes whether what is painted lets
+    what lies under it show, by place in :data:`_OPAQUE_PAINT`: a fill opacity (``/ca``) below 1 or not, a soft
+    mask or ``/None``, a blend mode other than Normal or not. A state sets only the entries it names: one with
+    ``/ca 1`` alone ends a faint fill, not a soft mask set before it."""
+    changes: dict[object, dict[int, bool]] = {}
     try:
         states = resources.get_object().get("/ExtGState") if resources is not None else None
         if states is None:
-            return names
+            return changes
         for name, ref in states.get_object().items():
             state = ref.get_object()
-            opacity = _number(state.get("/ca", 1))
-            blend = state.get("/BM", "/Normal")
-            soft_mask = state.get("/SMask", "/None")
-            if (opacity is not None and opacity < 1) or str(soft_mask) != "/None" \
-                    or str(blend) not in ("/Normal", "/Compatible"):
-                names.add(name)
+            change: dict[int, bool] = {}
+            opacity = _number(state.get("/ca")) if "/ca" in state else None
+            if opacity is not None:
+                change[0] = opacity < 1
+            if "/SMask" in state:
+                change[1] = str(state["/SMask"]) != "/None"
+            if "/BM" in state:
+                change[2] = _blends(state["/BM"])
+            changes[name] = change
     except (AttributeError, TypeError):
-        return names
-    return names
+        return changes
+    return changes
+
+
+def _blends(mode) -> bool:
+    """Whether a blend mode (a name, or an array whose first known name is used) mixes paint with what lies under
+    it: any but Normal (Compatible is its old name)."""
+    first = mode[0] if isinstance(mode, list) and mode else mode
+    return str(first) not in ("/Normal", "/Compatible")
 
 
 def _covered(cm: list[float], box) -> float:

@@ -118,11 +118,13 @@ _OWN_NUMBER = re.compile(r"(?<!\S)" + _NUMBER.pattern)
 @dataclass
 class InvoiceInFile:
     """One invoice of a file that may hold several: its number as read (``None`` where it was not read, or where
-    the file has one title block and it was not looked for), its lines, and the pages (from 1) they are on."""
+    the file has one title block and it was not looked for), its lines, the pages (from 1) they are on, and each
+    further copy of it the file prints (its title block again after its totals), apart: never read into it."""
 
     number: str | None
     lines: list[TextLine]
     pages: tuple[int, ...]
+    copies: list[InvoiceInFile] = field(default_factory=list)
 
 
 def invoices_in(lines: list[TextLine]) -> list[InvoiceInFile]:
@@ -130,29 +132,45 @@ def invoices_in(lines: list[TextLine]) -> list[InvoiceInFile]:
     one; the title blocks an invoice printed on several pages repeats on each (the same number, the same seller)
     are one invoice. A title block with another number, or the same number and another seller (its tax id, else
     its name), is another invoice: read together, the two would be one invoice with the fields of the first and
-    the rows of both.
+    the rows of both. The same number and seller again after the invoice's totals (价税合计) is a copy of it (the
+    same page printed twice): kept apart in ``copies``, since read into it each row would count twice. A number
+    line with nothing of a title block after it (no date, party, table or totals before the next number: a
+    red-letter invoice's remark citing the invoice it reverses, wrapped so that the label begins a line) is text
+    of the invoice it stands in.
 
-    An invoice begins at the first line of its number's page, where no table or totals stand on that page before
-    the number (a page of its own), else at the number's line (two invoices on one page)."""
+    An invoice begins at the first line of its number's page, where neither a table, totals, nor another number
+    stand on that page before the number (a page of its own), else at the number's line (two invoices on one
+    page, or a number printed twice in one title block)."""
     starts = [i for i, line in enumerate(lines) if _OWN_NUMBER.search(line.text)]
     if len(starts) < 2:  # one title block: one invoice, whatever its number reads as
         return [InvoiceInFile(None, lines, _pages(lines))]
-    bounds = [0] + [_invoice_start(lines, i) for i in starts[1:]] + [len(lines)]
+    bounds = [0] + [_invoice_start(lines, i, before) for before, i in zip(starts, starts[1:])] + [len(lines)]
     out: list[InvoiceInFile] = []
-    previous_seller: tuple[str | None, str | None] = (None, None)
+    seller_of: dict[int, tuple[str | None, str | None]] = {}  # by id of an invoice in out: its seller as read
     for begin, end in zip(bounds, bounds[1:]):
         part = lines[begin:end]
+        if not part:
+            continue
         raw = header_readings(part)
         number = _plain(raw["number"])
         seller = (_plain(raw["seller.tax_id"]), _plain(raw["seller.name"]))
-        if out and number == out[-1].number and not _other_seller(previous_seller, seller):
-            out[-1].lines += part
-            previous_seller = (previous_seller[0] or seller[0], previous_seller[1] or seller[1])
+        current = (out[-1].copies or [out[-1]])[-1] if out else None  # the copy being read, else the invoice
+        if current is not None and not _title_block(part, raw):
+            current.lines += part
+            continue
+        if out and number == out[-1].number and not _other_seller(seller_of[id(out[-1])], seller):
+            if _has_total_with_tax(current.lines):
+                out[-1].copies.append(InvoiceInFile(number, part, ()))
+            else:
+                current.lines += part
+            first = seller_of[id(out[-1])]
+            seller_of[id(out[-1])] = (first[0] or seller[0], first[1] or seller[1])
         else:
             out.append(InvoiceInFile(number, part, ()))
-            previous_seller = seller
+            seller_of[id(out[-1])] = seller
     for invoice in out:
-        invoice.pages = _pages(invoice.lines)
+        for printed in (invoice, *invoice.copies):
+            printed.pages = _pages(printed.lines)
     return out
 
 
@@ -160,14 +178,28 @@ def _pages(lines: list[TextLine]) -> tuple[int, ...]:
     return tuple(sorted({line.page_number + 1 for line in lines}))
 
 
-def _invoice_start(lines: list[TextLine], number_line: int) -> int:
+def _invoice_start(lines: list[TextLine], number_line: int, previous_number_line: int) -> int:
     page_start = number_line
     while page_start > 0 and lines[page_start - 1].same_page(lines[number_line]):
         page_start -= 1
     before = lines[page_start:number_line]
-    if any(_item_table.is_header(line) or _ends_table(line) for line in before):
+    if page_start <= previous_number_line or any(_item_table.is_header(line) or _ends_table(line)
+                                                 for line in before):
         return number_line
     return page_start
+
+
+def _title_block(part: list[TextLine], raw: dict[str, Found | None]) -> bool:
+    """Whether the lines from an invoice number's up to the next are a title block's: more than the number, a date,
+    a party, a table header or totals."""
+    return any(raw[key] is not None for key in ("issue_date", "buyer.name", "buyer.tax_id", "seller.name",
+                                                 "seller.tax_id")) \
+        or any(_item_table.is_header(line) or _ends_table(line) for line in part)
+
+
+def _has_total_with_tax(lines: list[TextLine]) -> bool:
+    """Whether the lines print an invoice's total with tax (价税合计): the end of the invoice."""
+    return any(line.text.replace(" ", "").startswith("价税合计") for line in lines)
 
 
 def _ends_table(line: TextLine) -> bool:

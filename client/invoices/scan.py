@@ -25,7 +25,9 @@ the CLI exits 1 while any field is flagged.
 
 A file is read as one invoice. One that holds several (``_scan_layout.invoices_in``: another invoice number or
 another seller in a later title block) is never read as one: :func:`read_scans` reads each on its own, and
-:func:`read_scan` flags the field ``invoices``, naming each number and its pages.
+:func:`read_scan` flags the field ``invoices``, naming each number and its pages. A second copy of one invoice
+(its title block again after its totals) is read apart and compared, never read into it: the field ``copies`` is
+flagged, naming its pages.
 
 The layout read is the one printed on fully digitalised e-invoices: labelled
 fields ``发票号码：`` ``开票日期：`` ``名称：`` (buyer first, then seller: above it, or to its left where the
@@ -62,8 +64,8 @@ from ._page import ScannedPage
 from ._pdf_text import scanned_layer, text_layer
 from ._reading import ValueProblem, deduction_problem, difference_tax, to_fen
 from ._scan_fields import KINDS, Found, amount_in_words, scanned_number_problem, tax_id_text, unit_text
-from ._scan_layout import HEADER_FIELDS, Row, header_readings, invoices_in, item_rows, join_wrapped_names, \
-    read_again
+from ._scan_layout import HEADER_FIELDS, InvoiceInFile, Row, header_readings, invoices_in, item_rows, \
+    join_wrapped_names, read_again
 from .credit_code import check_tax_id
 from .errors import MalformedInput, MissingDependency, UnsupportedFormat
 from .model import Invoice, InvoiceLine, Party
@@ -559,11 +561,33 @@ def _results(source: str, method: Literal["text-layer", "ocr"], lines: list[Text
     out = []
     for printed in invoices_in(lines):
         fields, invoice, items = extract_fields(printed.lines, min_confidence)
+        if printed.copies:
+            fields = {"copies": _copies_reading(printed, fields, min_confidence), **fields}
         if invoice is not None:
             invoice = invoice.model_copy(update={"source": source})
         out.append(ScanResult(source=source, method=method, fields=fields, line_items=items, invoice=invoice,
                               pages=printed.pages))
     return out
+
+
+def _copies_reading(printed: InvoiceInFile, fields: dict[str, FieldReading],
+                    min_confidence: float) -> FieldReading:
+    """The flag of an invoice the file prints more than once (its title block again after its totals): each
+    further copy is read on its own and compared with the first, never added to it."""
+    said = []
+    for copy in printed.copies:
+        copy_fields, _, _ = extract_fields(copy.lines, min_confidence)
+        differ = [name for name in dict.fromkeys([*fields, *copy_fields])
+                  if not _same_reading(name, getattr(fields.get(name), "value", None),
+                                       getattr(copy_fields.get(name), "value", None))]
+        said.append(f"again on {pages_text(copy.pages)}, " + (
+            "reading the same" if not differ else
+            f"reading otherwise in {', '.join(differ)}: one of the copies is altered or misread"))
+    return FieldReading(
+        value=", ".join(pages_text(copy.pages) for copy in printed.copies), confidence=0.0, flagged=True,
+        reason=f"the file prints invoice {printed.number} on {pages_text(printed.pages)} and "
+               f"{'; '.join(said)}: a copy of the same invoice, not read into it (its rows would count twice); "
+               f"the fields below are read from {pages_text(printed.pages)} alone: remove the copy from the file")
 
 
 def first_of_several(results: list[ScanResult]) -> ScanResult:
@@ -582,7 +606,9 @@ def first_of_several(results: list[ScanResult]) -> ScanResult:
 
 
 def pages_text(pages: tuple[int, ...]) -> str:
-    """``page 2``, ``pages 2-3``, ``pages 1, 3``."""
+    """``page 2``, ``pages 2-3``, ``pages 1, 3``; ``no page`` for none (a reading of no lines)."""
+    if not pages:
+        return "no page"
     if len(pages) == 1:
         return f"page {pages[0]}"
     if list(pages) == list(range(pages[0], pages[-1] + 1)):

@@ -128,3 +128,21 @@ def test_each_never_writes_an_invoice_over_the_scan(tmp_path):
     assert r.exit_code == 2 and f"--invoice-out {path} is the scan being read" in r.output
     # refused before any invoice was written: not even the first, whose name is free
     assert path.read_bytes() == before and not (tmp_path / "batch-1.pdf").exists()
+
+
+def test_a_number_printed_twice_in_one_title_block_is_one_invoice_read_whole(tmp_path):
+    pytest.importorskip("fpdf", reason="fpdf2 (test dependency) renders the text-layer PDF")
+    rows = _render.placed_rows(FIRST)
+    twice = rows[:2] + [(rows[1][0] + 28, rows[1][1])] + [(y + 28, cells) for y, cells in rows[2:]]
+    path = _render.save_pages_pdf([twice], tmp_path / "twice.pdf")
+    for args in ((), ("--each",)):
+        r = run(path, *args)
+        assert r.exit_code == 0, r.output
+        assert "invoices" not in r.output and FIRST.number in r.output
+
+
+def test_a_page_printed_twice_is_one_invoice_whose_copy_is_named_for_a_person(tmp_path):
+    r = run(pdf_of(tmp_path, FIRST, FIRST))
+    assert r.exit_code == 1, r.output
+    assert "CHECK copies" in r.output and "on page 1 and again on page 2, reading the same" in r.output
+    assert "lines[3]" not in r.output  # the copy's rows are not added to the first's

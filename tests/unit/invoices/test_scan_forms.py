@@ -26,10 +26,11 @@ def _names(kind: str, names: dict[str, int]) -> str:
     return f"/{kind} << " + " ".join(f"/{name} {number} 0 R" for name, number in names.items()) + " >>"
 
 
-def scanned(tmp_path, content: str, xobjects: dict[str, int], forms=None) -> str | None:
+def scanned(tmp_path, content: str, xobjects: dict[str, int], forms=None, more_states=None) -> str | None:
     """What :func:`scanned_layer` says of a one-page PDF drawing ``content``, whose resources name ``xobjects``.
     ``forms``: object number -> (content, its /Matrix or None, the XObjects its own resources name, or None for
-    none of its own, and the graphics states they name)."""
+    none of its own, and the graphics states they name). ``more_states``: graphics states, object number -> its
+    entries (``/ca 1``)."""
     objects = {
         1: b"<< /Type /Catalog /Pages 2 0 R >>",
         2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
@@ -52,6 +53,8 @@ def scanned(tmp_path, content: str, xobjects: dict[str, int], forms=None) -> str
         entries = (f"/Type /XObject /Subtype /Form /BBox [0 0 {WIDTH} {HEIGHT}] {resources}"
                    + (f" /Matrix [{matrix}]" if matrix else ""))
         objects[number] = _stream(entries, form_content.encode())
+    for number, entries in (more_states or {}).items():
+        objects[number] = f"<< /Type /ExtGState {entries} >>".encode()
     out = bytearray(b"%PDF-1.7\n")
     offsets = {}
     for number in sorted(objects):
@@ -119,3 +122,69 @@ def test_a_form_that_draws_itself_ends_and_its_page_is_not_taken_for_the_invoice
     said = scanned(tmp_path, TEXT + "/A Do", {"A": 10},
                    {10: ("/B Do /B Do", None, {"B": 11}, None), 11: ("/A Do /A Do", None, {"A": 10}, None)})
     assert said is not None and "forms drawn inside forms" in said
+
+
+# ------------------------------------------------------------------ work: a form drawn many times
+
+LINE = "0 0 m 1 1 l S\n"  # three operators: a stroke, as a checkbox or a rule is drawn
+
+
+def test_a_small_form_drawn_many_times_is_an_honest_page(tmp_path):
+    # a checkbox or a logo drawn a thousand times and more: no scan, and an image drawn after still hides the text
+    drawn = TEXT + "/Fm Do " * 1001
+    forms = {10: (LINE, None, None, None)}
+    assert scanned(tmp_path, drawn, {"Fm": 10}, forms) is None
+    assert scanned(tmp_path, drawn + f"q {WHOLE_PAGE} cm /Im Do Q", {"Fm": 10, "Im": OPAQUE}, forms) == HIDDEN
+
+
+def test_a_large_form_drawn_many_times_is_parsed_once_and_its_work_bounded(tmp_path, monkeypatch):
+    # a form of 6,000 operators drawn 1,000 times (a file of a few hundred bytes more): 6 million to follow
+    parsed = []
+    real = pypdf.generic.ContentStream
+
+    def counting(stream, pdf, *args, **kwargs):
+        parsed.append(stream.get("/Subtype"))
+        return real(stream, pdf, *args, **kwargs)
+
+    monkeypatch.setattr(pypdf.generic, "ContentStream", counting)
+    said = scanned(tmp_path, TEXT + "/Fm Do " * 1000, {"Fm": 10}, {10: (LINE * 2000, None, None, None)})
+    assert said is not None and "more than 1,000,000 drawing operators to follow on page 1" in said
+    assert "cannot be told" in said
+    assert parsed.count("/Form") == 1
+    # under the bound, every draw is followed: the 300th of 300 draws still places its image
+    forms = {10: (LINE * 1000, None, None, None), 11: (f"q {WHOLE_PAGE} cm /Im Do Q", None, {"Im": OPAQUE}, None)}
+    assert scanned(tmp_path, TEXT + "/Fm Do " * 299 + "/Last Do", {"Fm": 10, "Last": 11}, forms) == HIDDEN
+
+
+# ------------------------------------------------------------------ inline images, graphics states set back
+
+INLINE = "BI /W 1 /H 1 /CS /G /BPC 8 ID \x80 EI"
+INLINE_STENCIL = "BI /W 1 /H 1 /IM true /BPC 1 ID \x80 EI"
+
+
+@pytest.mark.parametrize("content, hides", [
+    (TEXT + f"q {WHOLE_PAGE} cm {INLINE} Q", True),
+    (f"q {WHOLE_PAGE} cm {INLINE} Q " + TEXT, False),  # a background: the text is drawn over it
+    (TEXT + f"q 60 0 0 80 0 0 cm {INLINE} Q", False),  # a seal's size
+    (TEXT + f"q {WHOLE_PAGE} cm {INLINE_STENCIL} Q", False),  # a stencil paints its set pixels only
+    ("/Fm Do", True),  # in a form, placed by its matrix
+], ids=["over the text", "under the text", "small", "stencil", "in a form"])
+def test_an_inline_image_hides_text_as_an_image_xobject_does(tmp_path, content, hides):
+    forms = {10: (TEXT + f"{INLINE}", WHOLE_PAGE, None, None)}
+    assert scanned(tmp_path, content, {"Fm": 10}, forms) == (HIDDEN if hides else None)
+
+
+SOLID, SOFT_MASKED, STROKE_ONLY = 12, 13, 14
+STATES = {SOLID: "/ca 1 /CA 1", SOFT_MASKED: "/SMask << /S /Luminosity /G 10 0 R >>", STROKE_ONLY: "/CA 1"}
+
+
+@pytest.mark.parametrize("set_in_turn, hides", [
+    ("/Faint gs /Solid gs", True),  # the second state sets the fill opacity back to 1
+    ("/Faint gs /Stroke gs", False),  # a stroke's opacity says nothing of the fill's
+    ("/Masked gs /Solid gs", False),  # an opacity of 1 ends no soft mask
+    ("/Faint gs q /Solid gs Q", False),  # the solid state ends at its Q
+], ids=["faint then solid", "faint then stroke only", "soft mask then opacity 1", "solid within q Q"])
+def test_a_later_graphics_state_sets_only_what_it_names(tmp_path, set_in_turn, hides):
+    forms = {10: (TEXT + f"{set_in_turn} q {WHOLE_PAGE} cm /Im Do Q", None, {"Im": OPAQUE},
+                  {"Faint": SEE_THROUGH_STATE, "Solid": SOLID, "Masked": SOFT_MASKED, "Stroke": STROKE_ONLY})}
+    assert scanned(tmp_path, "/Fm Do", {"Fm": 10}, forms, STATES) == (HIDDEN if hides else None)

@@ -11,8 +11,8 @@ from client.invoices._lines import TextLine, text_lines
 from client.invoices._pdf_text import text_layer
 from client.invoices._reading import to_rate
 from client.invoices._scan_fields import KINDS
-from client.invoices._scan_layout import header_readings, item_rows
-from client.invoices.scan import extract_fields, field_accuracy
+from client.invoices._scan_layout import header_readings, invoices_in, item_rows
+from client.invoices.scan import extract_fields, field_accuracy, pages_text
 
 from . import _render
 from ._samples import BUYER, SELLER, SELLER_2, invoice, line, money
@@ -356,3 +356,66 @@ def test_one_invoice_over_two_pages_or_citing_another_invoices_number_is_one_inv
     # a red-letter invoice's remark names the invoice it reverses: no title block of another invoice
     cited = text_pdf(inv, tmp_path, remark=f"被红冲蓝字数电发票号码：{OTHER_NUMBER}")
     assert [r.ok for r in read_scans(cited)] == [True] and read_scan(cited).fields["number"].value == inv.number
+
+
+@needs_font
+def test_a_number_printed_twice_in_one_title_block_is_one_invoice(tmp_path):
+    inv = invoice()
+    rows = _render.placed_rows(inv)
+    twice = rows[:2] + [(rows[1][0] + 28, rows[1][1])] + [(y + 28, cells) for y, cells in rows[2:]]
+    path = several_pdf(tmp_path, twice)
+    assert [(r.ok, r.pages, r.fields["number"].value) for r in read_scans(path)] == [(True, (1,), inv.number)]
+    assert read_scan(path).invoice.model_dump() == inv.model_copy(update={"kind": None}).model_dump()
+
+
+def test_a_second_invoice_on_a_page_never_leaves_the_first_empty():
+    # the first invoice's table header and totals not read (a damaged scan): the second still begins at its number
+    lines = text_lines("电子发票（增值税专用发票）\n发票号码：26442000000012345678\n开票日期：2026年09月01日\n"
+                       "*电子元件*贴片电容 0805 个 200 1.50 300.00 13% 39.00\n"
+                       f"发票号码：{OTHER_NUMBER}\n开票日期：2026年09月02日\n")
+    found = invoices_in(lines)
+    assert [(i.number, [l.text[:4] for l in i.lines], i.pages) for i in found] == [
+        ("26442000000012345678", ["电子发票", "发票号码", "开票日期", "*电子元"], (1,)),
+        (OTHER_NUMBER, ["发票号码", "开票日期"], (1,))]
+    assert pages_text(()) == "no page"
+
+
+@needs_font
+def test_a_wrapped_remark_citing_the_reversed_invoice_is_no_second_invoice(tmp_path):
+    # the remark wraps so that the cited number's label begins a line, with nothing of a title block after it
+    inv = invoice()
+    rows = _render.placed_rows(inv)
+    below = rows[-1][0]
+    wrapped = rows + [(below + 56, [(40, "备注：被红冲蓝字数电")]), (below + 112, [(40, f"发票号码：{OTHER_NUMBER}")])]
+    path = several_pdf(tmp_path, wrapped)
+    assert [(r.ok, r.fields["number"].value) for r in read_scans(path)] == [(True, inv.number)]
+    assert "invoices" not in read_scan(path).fields
+
+
+@needs_font
+def test_a_second_copy_of_an_invoice_is_flagged_and_never_added_to_it(tmp_path):
+    inv = invoice()
+    rows = _render.placed_rows(inv)
+    each = read_scans(several_pdf(tmp_path, rows, rows))
+    assert len(each) == 1
+    result = each[0]
+    copies = result.fields["copies"]
+    assert copies.flagged and copies.value == "page 2" and result.flagged == ["copies"] and not result.ok
+    assert f"prints invoice {inv.number} on page 1 and again on page 2, reading the same" in copies.reason
+    assert "remove the copy" in copies.reason
+    # the fields and rows are the first copy's alone
+    assert result.pages == (1,) and result.invoice.lines == inv.lines
+    assert result.fields["total_with_tax"].value == money(inv.total_with_tax_fen)
+
+
+@needs_font
+def test_a_copy_that_reads_otherwise_or_spans_pages_is_named_so(tmp_path):
+    inv = invoice()
+    altered = _render.placed_rows(invoice(lines=inv.lines[:2]))
+    result = read_scan(several_pdf(tmp_path, _render.placed_rows(inv), altered))
+    reason = result.fields["copies"].reason
+    assert "again on page 2, reading otherwise in" in reason and "total_with_tax" in reason and "altered" in reason
+    assert result.invoice.lines == inv.lines
+    # an invoice over two pages printed twice: the copy is pages 3-4, each copy's pages one invoice
+    twice = read_scans(several_pdf(tmp_path, *_pages(inv), *_pages(inv)))
+    assert [(r.pages, r.fields["copies"].value, len(r.invoice.lines)) for r in twice] == [((1, 2), "pages 3-4", 3)]
