@@ -7,7 +7,10 @@ The causes the report counts separately::
     endorsement        endorsement failed (EndorseError), or committed as ENDORSEMENT_POLICY_FAILURE
     timeout            the commit status never came (CommitStatusError), a gRPC DEADLINE_EXCEEDED,
                        or the driver's own deadline for the call
-    ordering           the orderer did not accept the endorsed transaction (SubmitError)
+    ordering           the Gateway peer said no orderer took the endorsed transaction: a SubmitError
+                       whose ``may_have_been_ordered`` is False (an orderer refused it, a bad request)
+    ordering_unknown   the submit failed after the transaction may have reached an orderer (any other
+                       SubmitError but a DEADLINE_EXCEEDED): it may still commit
     refused            the contract refused it on a business rule (RuleViolation)
     invalid            committed as invalid for another validation code (``detail`` names it)
     query_failed       an evaluate call failed (EvaluateError)
@@ -36,14 +39,15 @@ MVCC_CONFLICT = "mvcc_conflict"
 ENDORSEMENT = "endorsement"
 TIMEOUT = "timeout"
 ORDERING = "ordering"
+ORDERING_UNKNOWN = "ordering_unknown"
 REFUSED = "refused"
 INVALID = "invalid"
 QUERY_FAILED = "query_failed"
 UNAVAILABLE = "unavailable"
 CLIENT_ERROR = "client_error"
 
-CAUSES = (COMMITTED, MVCC_CONFLICT, ENDORSEMENT, TIMEOUT, ORDERING, REFUSED, INVALID, QUERY_FAILED,
-          UNAVAILABLE, CLIENT_ERROR)
+CAUSES = (COMMITTED, MVCC_CONFLICT, ENDORSEMENT, TIMEOUT, ORDERING, ORDERING_UNKNOWN, REFUSED, INVALID,
+          QUERY_FAILED, UNAVAILABLE, CLIENT_ERROR)
 """Every outcome, in the order the report lists them."""
 
 _CONFLICT_CODES = {"MVCC_READ_CONFLICT", "PHANTOM_READ_CONFLICT"}
@@ -88,7 +92,8 @@ def classify(error: BaseException) -> Outcome:
     if isinstance(error, EndorseError):
         return Outcome(ENDORSEMENT, tx_id, error.code.name if error.code else "")
     if isinstance(error, SubmitError):
-        return Outcome(ORDERING, tx_id, error.code.name if error.code else "")
+        cause = ORDERING_UNKNOWN if error.may_have_been_ordered else ORDERING
+        return Outcome(cause, tx_id, error.code.name if error.code else "")
     if isinstance(error, EvaluateError):
         return Outcome(QUERY_FAILED, tx_id, error.code.name if error.code else "")
     if isinstance(error, GatewayError):

@@ -64,18 +64,16 @@ class AnswerLost(click.ClickException):
 
 def may_have_committed(error: BaseException) -> bool:
     """Whether a failed submit may have committed all the same: when its answer was lost after the orderer may have
-    taken it. That is a commit status not received (``CommitStatusError``, a deadline included), and any
-    ``SubmitError`` but the few codes with which the Gateway peer answers that no orderer took it
-    (:func:`_submit_refused`): a submit that timed out, a connection dropped after the Gateway peer passed the
-    transaction on (``UNAVAILABLE``, ``CANCELLED``, ``UNKNOWN``), or the Gateway's own ``UNAVAILABLE`` when a
-    broadcast failed after sending. A failed endorsement sent nothing to the orderer, and a ``CommitError`` is a
-    commit status received: invalid (``MVCC_READ_CONFLICT``...), it wrote nothing. A committed submit whose answer
-    this client cannot read (:func:`committed_unread`) did commit."""
+    taken it. That is a commit status not received (``CommitStatusError``, a deadline included), and a
+    ``SubmitError`` whose transaction may have been ordered (``SubmitError.may_have_been_ordered``: every code but
+    the few with which the Gateway peer answers that no orderer took it). A failed endorsement sent nothing to the
+    orderer, and a ``CommitError`` is a commit status received: invalid (``MVCC_READ_CONFLICT``...), it wrote
+    nothing. A committed submit whose answer this client cannot read (:func:`committed_unread`) did commit."""
     from client.gateway.errors import CommitStatusError, SubmitError
 
     if isinstance(error, CommitStatusError) or committed_unread(error):
         return True
-    return isinstance(error, SubmitError) and error.code not in _submit_refused()
+    return isinstance(error, SubmitError) and error.may_have_been_ordered
 
 
 def committed_unread(error: BaseException) -> bool:
@@ -84,20 +82,6 @@ def committed_unread(error: BaseException) -> bool:
     from client.receivables import UnreadableAnswer
 
     return isinstance(error, UnreadableAnswer) and error.committed
-
-
-def _submit_refused() -> frozenset:
-    """The codes of a ``SubmitError`` that prove the transaction was not ordered. Fabric's Gateway answers Submit
-    with ``INVALID_ARGUMENT`` for a request it will not send (unsigned, no transaction), ``FAILED_PRECONDITION`` for
-    a channel it does not know, and ``ABORTED`` when an orderer answered with a 4xx status (``BAD_REQUEST``,
-    ``FORBIDDEN``...); ``PERMISSION_DENIED``, ``UNAUTHENTICATED`` and ``UNIMPLEMENTED`` refuse the call itself.
-    Every other code (``UNAVAILABLE`` included: the Gateway gives it both when no orderer could be reached and when
-    a broadcast failed after sending) may hide a commit."""
-    import grpc
-
-    codes = grpc.StatusCode
-    return frozenset({codes.INVALID_ARGUMENT, codes.FAILED_PRECONDITION, codes.ABORTED, codes.PERMISSION_DENIED,
-                      codes.UNAUTHENTICATED, codes.UNIMPLEMENTED})
 
 
 def request_get_command(request_id: str, *more: str) -> str:

@@ -20,6 +20,10 @@ const { common, orderer } = require('@hyperledger/fabric-protos');
 const MIX = [['register', 4], ['confirm', 3], ['transfer', 2], ['query', 1]];
 const VALIDATION = { 10: 'ENDORSEMENT_POLICY_FAILURE', 11: 'MVCC_READ_CONFLICT', 12: 'PHANTOM_READ_CONFLICT' };
 const DEADLINE_EXCEEDED = 4;
+// The gRPC codes of a SubmitError that prove no orderer took the transaction (client/gateway/errors.py
+// SUBMIT_REFUSED_CODES): INVALID_ARGUMENT, PERMISSION_DENIED, FAILED_PRECONDITION, ABORTED, UNIMPLEMENTED,
+// UNAUTHENTICATED. With any other code it may still commit.
+const SUBMIT_REFUSED_CODES = new Set([3, 7, 9, 10, 12, 16]);
 
 // A failed evaluate. The package rejects one with a plain GatewayError, which a failed submit's steps also
 // throw; the Python SDK raises EvaluateError, counted as `query_failed` (bench/outcomes.py), and so is this.
@@ -57,7 +61,9 @@ function classify(err) {
     if (err.name === 'CallTimeoutError') return ['timeout', txId, "no answer within the driver's deadline"];
     if (err.code === DEADLINE_EXCEEDED || err.name === 'CommitStatusError') return ['timeout', txId, String(err.code ?? '')];
     if (err.name === 'EndorseError') return ['endorsement', txId, String(err.code ?? '')];
-    if (err.name === 'SubmitError') return ['ordering', txId, String(err.code ?? '')];
+    if (err.name === 'SubmitError') {
+        return [SUBMIT_REFUSED_CODES.has(err.code) ? 'ordering' : 'ordering_unknown', txId, String(err.code ?? '')];
+    }
     if (err.name === 'EvaluateError') return ['query_failed', txId, String(err.code ?? '')];
     if (err.name === 'GatewayError') return ['unavailable', txId, String(err.code ?? '')];
     return ['client_error', txId, String(err && err.message).slice(0, 200)];

@@ -108,8 +108,32 @@ class AsyncSubmittedTransaction(_WithResult, AsyncCommit):
 
 
 def new_commit(context: Context, channel: str, transaction_id: str, *, result: bytes):
+    """The SubmittedTransaction (sync or async) of a transaction just submitted, with its endorsed result."""
+    return context.models.submitted(context, _commit_status_request(context, channel, transaction_id), result)
+
+
+def commit_for(context: Context, channel: str, transaction_id: str):
+    """A Commit (sync or async) for any transaction ID of ``channel``, e.g. one whose submit failed.
+
+    Raises TypeError/ValueError naming ``transaction_id`` when it is not Fabric's 64 hex digits: the
+    peer would only answer that it found no such transaction after the whole commit status timeout.
+    """
+    if not isinstance(transaction_id, str):
+        raise TypeError(
+            f"transaction_id must be a str of 64 hex digits, not {type(transaction_id).__name__}: "
+            "pass the transaction_id of the proposal, transaction or error"
+        )
+    if not _TRANSACTION_ID.fullmatch(transaction_id):
+        raise ValueError(
+            f"transaction_id {transaction_id!r} is not a Fabric transaction ID (64 lowercase hex digits): "
+            "pass the transaction_id of the proposal, transaction or error"
+        )
+    return context.models.commit(context, _commit_status_request(context, channel, transaction_id))
+
+
+def _commit_status_request(context: Context, channel: str, transaction_id: str):
+    """The unsigned ``SignedCommitStatusRequest`` for one transaction, as this Gateway's identity asks it."""
     request = gateway_pb2.CommitStatusRequest(
         transaction_id=transaction_id, channel_id=channel, identity=context.signing.creator
     )
-    signed = gateway_pb2.SignedCommitStatusRequest(request=request.SerializeToString())
-    return context.models.submitted(context, signed, result)
+    return gateway_pb2.SignedCommitStatusRequest(request=request.SerializeToString())

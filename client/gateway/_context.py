@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from ._identity import Identity
@@ -29,6 +30,27 @@ class Timeouts:
     submit: float | None = 5.0
     commit_status: float | None = 60.0
     wait_for_block: float | None = 30.0
+
+    def __post_init__(self) -> None:
+        # Checked here: a string would reach gRPC only at the first call (a bare TypeError), and
+        # wait_for_block's timer thread would die on it, leaving the wait without a deadline.
+        for each in fields(self):
+            check_seconds(f"Timeouts.{each.name}", getattr(self, each.name))
+
+
+def check_seconds(what: str, value, *, none_allowed: bool = True) -> None:
+    """Refuse seconds that are not a finite, non-negative int or float, naming ``what``.
+
+    ``None`` (no deadline) passes when ``none_allowed``.
+    """
+    if value is None and none_allowed:
+        return
+    choices = "an int or float, or None for no deadline" if none_allowed else "an int or float"
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"{what} must be a number of seconds ({choices}), not {type(value).__name__} {value!r}")
+    if not math.isfinite(value) or value < 0:
+        hint = ": use None for no deadline" if none_allowed else ""
+        raise ValueError(f"{what} must be a finite number of seconds, 0 or more, not {value!r}{hint}")
 
 
 class SigningIdentity:
@@ -91,6 +113,8 @@ class Context:
     committed_blocks: CommittedBlocks = field(default_factory=CommittedBlocks)
 
     def timeout(self, kind: str, override: float | None) -> float | None:
+        """The deadline of one call of ``kind``: its own ``timeout=`` if given, else the Gateway's Timeouts."""
+        check_seconds("timeout", override)
         return override if override is not None else getattr(self.timeouts, kind)
 
     def call(self, method: str, request, timeout: float | None, error_type, transaction_id: str) -> Steps:

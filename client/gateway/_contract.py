@@ -5,7 +5,16 @@ from __future__ import annotations
 from typing import Iterable
 
 from ._context import Context
-from ._proposal import Argument, AsyncProposal, Proposal, Transient, as_tuple, build_proposal
+from ._proposal import (
+    Argument,
+    AsyncProposal,
+    Proposal,
+    Transient,
+    as_tuple,
+    build_proposal,
+    function_name,
+    organizations,
+)
 from ._retry import NO_RETRY, RetryPolicy
 from ._twins import Pause, Steps, awaiting, blocking
 from .errors import CommitError
@@ -41,9 +50,17 @@ class _ContractBase:
         self.contract_name = contract_name
         self._retry = retry or NO_RETRY
 
-    def qualified_name(self, name: str) -> str:
-        """The function name as the chaincode sees it: ``contract:function`` when the contract is named."""
-        return f"{self.contract_name}:{name}" if self.contract_name else name
+    def qualified_name(self, name: str | bytes) -> str | bytes:
+        """The function name as the chaincode sees it: ``contract:function`` when the contract is named.
+
+        Bytes in, bytes out: a function name may be bytes, as arguments may.
+        """
+        name = function_name(name)
+        if not self.contract_name:
+            return name
+        if isinstance(name, bytes):
+            return self.contract_name.encode("utf-8") + b":" + name
+        return f"{self.contract_name}:{name}"
 
     def new_proposal(
         self,
@@ -127,7 +144,7 @@ class _ContractBase:
         policy = retry or self._retry
         # Each attempt builds a new proposal from these: read once, or a retry would find a generator spent.
         arguments = as_tuple(arguments, "arguments")
-        endorsing_organizations = as_tuple(endorsing_organizations, "endorsing_organizations")
+        endorsing_organizations = organizations(endorsing_organizations, "endorsing_organizations")
         attempt = 1
         while True:
             submitted = yield self.submit_async(

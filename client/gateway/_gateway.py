@@ -14,6 +14,7 @@ from ._context import Context, SigningIdentity, Timeouts
 from ._identity import Identity
 from ._models import ASYNC, SYNC, Models
 from ._network import Network
+from ._proposal import check_name
 from ._retry import RetryPolicy
 from ._signer import Signer
 from ._grpc_transport import AsyncGrpcTransport, GrpcTransport
@@ -163,8 +164,7 @@ class _GatewayBase:
 
     def get_network(self, channel: str) -> Network:
         """The channel ``channel`` (an AsyncNetwork from an AsyncGateway)."""
-        if not channel:
-            raise ValueError("a network needs a channel name")
+        check_name(channel, "the channel name", "receivables")
         return self._models.network(self._context, channel, self._retry)
 
     # Offline signing: rebuild from bytes, with or without a signature. An unsigned

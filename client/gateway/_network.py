@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ._checkpointer import Checkpoint
+from ._commit import commit_for
 from ._context import Context
 from ._contract import Contract
 from ._event_iterators import EventIterator
@@ -16,6 +17,7 @@ from ._events import (
     newest_position,
     start_position,
 )
+from ._proposal import check_name
 from ._retry import RetryPolicy
 from ._twins import Steps, awaiting, blocking
 from .errors import BlockWaitTimeoutError
@@ -35,9 +37,27 @@ class _NetworkBase:
         From an AsyncGateway this is an AsyncContract, and the event methods
         below return async iterators.
         """
-        if not chaincode:
-            raise ValueError("a contract needs a chaincode name")
+        check_name(chaincode, "the chaincode name", "receivables")
+        if contract_name is not None:
+            check_name(contract_name, "the contract name", "Receivable")
         return self._context.models.contract(self._context, self.name, chaincode, contract_name, self._retry)
+
+    def new_commit(self, transaction_id: str):
+        """A Commit for the transaction ``transaction_id`` of this channel: ``status()`` waits for its block.
+
+        For a transaction whose submit failed with ``SubmitError.may_have_been_ordered`` True, or
+        whose Commit was lost (a restart): ask whether it committed before submitting it anew,
+        which would make a new transaction. ``status()`` raises CommitStatusError when the peer
+        cannot tell within the timeout (a transaction the orderer never took never shows up).
+        As every Commit, it is signed by this Gateway's signer when sent; to sign elsewhere, sign
+        its ``digest`` and use ``gateway.new_signed_commit(bytes, signature)``. From an
+        AsyncNetwork it is an AsyncCommit.
+
+            except SubmitError as error:
+                if error.may_have_been_ordered:
+                    status = network.new_commit(error.transaction_id).status()
+        """
+        return commit_for(self._context, self.name, transaction_id)
 
     @property
     def last_committed_block(self) -> int | None:

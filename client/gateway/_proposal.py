@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import time
 from hashlib import sha256
-from typing import Iterable, Mapping
+from collections.abc import Iterable, Mapping
 
 from fabric_protos.common import common_pb2
 from fabric_protos.gateway import gateway_pb2
@@ -45,6 +45,48 @@ def _as_bytes(value: Argument, what: str) -> bytes:
     raise TypeError(f"{what} must be str or bytes, not {type(value).__name__}")
 
 
+def check_name(value, what: str, example: str) -> str:
+    """``value`` if it is a non-empty str; else a TypeError or ValueError naming ``what``."""
+    if not isinstance(value, str):
+        raise TypeError(f"{what} must be a str, e.g. {example!r}, not {type(value).__name__} {value!r}")
+    if not value:
+        raise ValueError(f"{what} must not be empty: give one, e.g. {example!r}")
+    return value
+
+
+def function_name(name) -> str | bytes:
+    """A chaincode function name as given, str or bytes (as arguments may be); refuses anything else and an empty one."""
+    if isinstance(name, (bytearray, memoryview)):
+        name = bytes(name)
+    if not isinstance(name, (str, bytes)):
+        raise TypeError(f"the function name must be str or bytes, e.g. 'Confirm', not {type(name).__name__} {name!r}")
+    if not name:
+        raise ValueError("a transaction needs a function name: give the chaincode function to call, e.g. 'Confirm'")
+    return name
+
+
+def organizations(values: Iterable[str] | None, what: str) -> tuple[str, ...]:
+    """MSP IDs read once into a tuple (see :func:`as_tuple`), each checked to be a non-empty str."""
+    found = as_tuple(values, what)
+    for each in found:
+        check_name(each, f"each of {what}", "Org1MSP")
+    return found
+
+
+def _transient_map(transient: Transient | None) -> dict[str, bytes]:
+    if transient is None:
+        return {}
+    if not isinstance(transient, Mapping):
+        raise TypeError(
+            f"transient must be a mapping of str keys to str or bytes values, e.g. {{'price': b'100'}}, "
+            f"not {type(transient).__name__}"
+        )
+    for key in transient:
+        if not isinstance(key, str):
+            raise TypeError(f"transient keys must be str, not {type(key).__name__} {key!r}")
+    return {key: _as_bytes(value, f"transient value {key!r}") for key, value in transient.items()}
+
+
 def as_tuple(values: Iterable | None, what: str) -> tuple:
     """``values`` read once into a tuple, so a call that sends them again (a retry) sends them all.
 
@@ -70,8 +112,7 @@ def build_proposal(
     timestamp: float | None = None,
 ) -> "Proposal":
     """Build an unsigned proposal the way Fabric peers expect it (see proposal.proto)."""
-    if not function:
-        raise ValueError("a transaction needs a function name")
+    function = _as_bytes(function_name(function), "the function name")
     nonce = new_nonce() if nonce is None else nonce
     creator = context.signing.creator
     tx_id = transaction_id_for(nonce, creator)
@@ -91,7 +132,7 @@ def build_proposal(
         channel_header=channel_header.SerializeToString(),
         signature_header=common_pb2.SignatureHeader(creator=creator, nonce=nonce).SerializeToString(),
     )
-    args = [function.encode("utf-8")] + [_as_bytes(a, "an argument") for a in as_tuple(arguments, "arguments")]
+    args = [function] + [_as_bytes(a, "an argument") for a in as_tuple(arguments, "arguments")]
     invocation = chaincode_pb2.ChaincodeInvocationSpec(
         chaincode_spec=chaincode_pb2.ChaincodeSpec(
             type=chaincode_pb2.ChaincodeSpec.UNDEFINED,
@@ -101,13 +142,13 @@ def build_proposal(
     )
     payload = proposal_pb2.ChaincodeProposalPayload(
         input=invocation.SerializeToString(),
-        TransientMap={k: _as_bytes(v, f"transient value {k!r}") for k, v in (transient or {}).items()},
+        TransientMap=_transient_map(transient),
     )
     proposal = proposal_pb2.Proposal(header=header.SerializeToString(), payload=payload.SerializeToString())
     proposed = gateway_pb2.ProposedTransaction(
         transaction_id=tx_id,
         proposal=proposal_pb2.SignedProposal(proposal_bytes=proposal.SerializeToString()),
-        endorsing_organizations=as_tuple(endorsing_organizations, "endorsing_organizations"),
+        endorsing_organizations=organizations(endorsing_organizations, "endorsing_organizations"),
     )
     return context.models.proposal(context, proposed)
 

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 
 from fabric_protos.peer import transaction_pb2
 
+from ._context import check_seconds
+
 
 @dataclass(frozen=True)
 class RetryPolicy:
@@ -27,10 +29,14 @@ class RetryPolicy:
     retry_on: frozenset[int] = field(default_factory=lambda: frozenset({transaction_pb2.MVCC_READ_CONFLICT}))
 
     def __post_init__(self) -> None:
+        if isinstance(self.max_attempts, bool) or not isinstance(self.max_attempts, int):
+            raise TypeError(
+                f"RetryPolicy.max_attempts must be an int (submissions in all, e.g. 3), "
+                f"not {type(self.max_attempts).__name__} {self.max_attempts!r}"
+            )
         if self.max_attempts < 1:
-            raise ValueError("max_attempts must be at least 1")
-        if self.backoff < 0:
-            raise ValueError("backoff must not be negative")
+            raise ValueError(f"RetryPolicy.max_attempts must be at least 1 (1: no retry), not {self.max_attempts}")
+        check_seconds("RetryPolicy.backoff", self.backoff, none_allowed=False)
         # Checked here, not when a commit fails: a bad policy must not replace the CommitError it was asked about.
         object.__setattr__(self, "retry_on", validation_codes(self.retry_on))
 

@@ -6,7 +6,8 @@ Every error the client raises on purpose is a :class:`GatewayError`::
     ├── TransactionError         + transaction_id
     │   ├── EvaluateError        the Evaluate call failed (no ledger change)
     │   ├── EndorseError         endorsement failed; nothing was sent to the orderer
-    │   ├── SubmitError          the orderer did not accept the endorsed transaction
+    │   ├── SubmitError          sending the endorsed transaction for ordering failed; unless
+    │   │                        may_have_been_ordered is False it may still commit
     │   ├── CommitStatusError    the commit status could not be obtained; the
     │   │                        transaction may or may not have committed
     │   └── CommitError          committed to a block but marked invalid
@@ -122,7 +123,26 @@ class EndorseError(TransactionError):
 
 
 class SubmitError(TransactionError):
-    """The endorsed transaction was not accepted by the orderer."""
+    """Sending the endorsed transaction for ordering failed, or its answer was lost.
+
+    This is not proof that the transaction was not ordered. The Gateway peer answers
+    ``DEADLINE_EXCEEDED``, ``UNAVAILABLE`` (an orderer failing after the send, a BFT
+    channel short of a quorum of acknowledgements) and ``CANCELLED`` also after it
+    handed the transaction on, and such a transaction may still commit: submitting it
+    anew (a new proposal, a new transaction ID) could apply it twice.
+    ``may_have_been_ordered`` tells the two apart; when it is True, ask
+    ``network.new_commit(error.transaction_id).status()`` before submitting anew.
+    """
+
+    @property
+    def may_have_been_ordered(self) -> bool:
+        """Whether the transaction may have reached an orderer, and so may still commit.
+
+        False only for the codes with which the Gateway peer says that no orderer took it
+        (:data:`SUBMIT_REFUSED_CODES`); every other code, and a failure without one, may
+        hide a commit.
+        """
+        return self.code not in SUBMIT_REFUSED_CODES
 
 
 class CommitStatusError(TransactionError):
@@ -172,6 +192,25 @@ class BlockWaitTimeoutError(GatewayError):
             "check the peer's block height, then wait again",
             code=grpc.StatusCode.DEADLINE_EXCEEDED,
         )
+
+
+SUBMIT_REFUSED_CODES = frozenset({
+    grpc.StatusCode.INVALID_ARGUMENT,
+    grpc.StatusCode.FAILED_PRECONDITION,
+    grpc.StatusCode.ABORTED,
+    grpc.StatusCode.PERMISSION_DENIED,
+    grpc.StatusCode.UNAUTHENTICATED,
+    grpc.StatusCode.UNIMPLEMENTED,
+})
+"""The codes of a :class:`SubmitError` that prove the transaction was not ordered.
+
+Fabric's Gateway answers Submit with ``INVALID_ARGUMENT`` for a request it will not send
+(unsigned, no transaction), ``FAILED_PRECONDITION`` for a channel it does not know, and
+``ABORTED`` when an orderer answered with a 4xx status (``BAD_REQUEST``, ``FORBIDDEN``...);
+``PERMISSION_DENIED``, ``UNAUTHENTICATED`` and ``UNIMPLEMENTED`` refuse the call itself.
+``UNAVAILABLE`` is not among them: the Gateway gives it both when no orderer could be
+reached and when a broadcast failed after sending.
+"""
 
 
 def _rebuild_error(error_type: type[GatewayError], args: tuple, fields: dict) -> GatewayError:

@@ -1,11 +1,14 @@
 """Each failure the SDK raises lands in its cause; built from the SDK's own error classes."""
 import asyncio
+import json
+import shutil
 
 import grpc
 import pytest
 from fabric_protos.peer import transaction_pb2
 
 from bench import outcomes
+from bench.node_compare import NODE_DIR
 from bench.outcomes import classify
 from client.gateway import (
     CommitError,
@@ -33,8 +36,14 @@ def committed_as(code):
      "EndorseError"),
     (CommitStatusError("gone", transaction_id="tx-1", code=grpc.StatusCode.UNAVAILABLE), outcomes.TIMEOUT,
      "UNAVAILABLE"),
-    (SubmitError("orderer said no", transaction_id="tx-1", code=grpc.StatusCode.UNAVAILABLE), outcomes.ORDERING,
-     "UNAVAILABLE"),
+    (SubmitError("orderer said no", transaction_id="tx-1", code=grpc.StatusCode.ABORTED), outcomes.ORDERING,
+     "ABORTED"),
+    (SubmitError("no orderers could successfully process transaction", transaction_id="tx-1",
+                 code=grpc.StatusCode.UNAVAILABLE), outcomes.ORDERING_UNKNOWN, "UNAVAILABLE"),
+    (SubmitError("stream reset", transaction_id="tx-1", code=grpc.StatusCode.CANCELLED), outcomes.ORDERING_UNKNOWN,
+     "CANCELLED"),
+    (SubmitError("submit timeout expired", transaction_id="tx-1", code=grpc.StatusCode.DEADLINE_EXCEEDED),
+     outcomes.TIMEOUT, "SubmitError"),
     (EvaluateError("query", transaction_id="tx-1", code=grpc.StatusCode.INTERNAL), outcomes.QUERY_FAILED, "INTERNAL"),
 ])
 def test_gateway_errors_map_to_their_cause_and_keep_the_tx_id(error, cause, detail):
@@ -69,3 +78,24 @@ def test_a_contract_refusal_raised_by_the_receivables_client_counts_as_refused_n
 
 def test_every_cause_is_listed_once():
     assert len(set(outcomes.CAUSES)) == len(outcomes.CAUSES) and outcomes.CAUSES[0] == outcomes.COMMITTED
+
+
+NODE = shutil.which("node")
+
+
+@pytest.mark.skipif(NODE is None, reason="node not found on PATH")
+@pytest.mark.skipif(not (NODE_DIR / "node_modules" / "@hyperledger" / "fabric-gateway").is_dir(),
+                    reason="bench/node has no node_modules: `recfin bench --compare-node` installs them (npm ci)")
+def test_the_node_script_counts_each_submit_error_code_as_python_does():
+    """A SubmitError of every gRPC code lands in the same cause in bench/node/workload.js as here."""
+    from .test_cross_org_waits import run_node
+
+    codes = [code for code in grpc.StatusCode if code is not grpc.StatusCode.OK]
+    numbers = [code.value[0] for code in codes]
+    node_causes = run_node(f"""
+        console.log(JSON.stringify({json.dumps(numbers)}.map(
+            (code) => workload.classify({{name: 'SubmitError', code, transactionId: 'tx-1'}})[0])));
+    """)
+    python_causes = [classify(SubmitError("failed", transaction_id="tx-1", code=code)).cause for code in codes]
+    assert node_causes == python_causes
+    assert {outcomes.ORDERING, outcomes.ORDERING_UNKNOWN, outcomes.TIMEOUT} == set(python_causes)

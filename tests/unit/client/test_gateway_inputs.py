@@ -1,0 +1,135 @@
+"""Arguments of the wrong type or value are refused when given, with errors naming them; nothing is sent."""
+
+import math
+
+import pytest
+from fabric_protos.gateway import gateway_pb2
+
+from client.gateway import RetryPolicy, Timeouts, connect, private_key_signer
+from .test_gateway_transactions import decode_proposal
+
+CHANNEL = "receivables-channel"
+
+
+def called_function(proposal) -> bytes:
+    """The first chaincode argument a proposal carries: the (qualified) function name."""
+    signed = gateway_pb2.ProposedTransaction.FromString(proposal.bytes).proposal
+    return decode_proposal(signed)[4].input.args[0]
+
+
+@pytest.mark.parametrize("field", ["evaluate", "endorse", "submit", "commit_status", "wait_for_block"])
+@pytest.mark.parametrize("value, error, words", [
+    ("30", TypeError, "must be a number of seconds"),
+    (True, TypeError, "must be a number of seconds"),
+    ([5], TypeError, "must be a number of seconds"),
+    (-1, ValueError, "0 or more"),
+    (math.inf, ValueError, "use None for no deadline"),
+    (math.nan, ValueError, "finite"),
+])
+def test_timeouts_refuse_what_is_not_seconds_naming_the_field(field, value, error, words):
+    with pytest.raises(error, match=words) as caught:
+        Timeouts(**{field: value})
+    assert f"Timeouts.{field}" in str(caught.value)
+
+
+def test_timeouts_take_none_zero_ints_and_floats():
+    assert Timeouts(evaluate=None, endorse=0, submit=2, commit_status=0.5, wait_for_block=None).endorse == 0
+
+
+def test_a_timeout_for_one_call_is_checked_before_anything_is_sent(contract, transport):
+    with pytest.raises(TypeError, match="timeout must be a number of seconds"):
+        contract.new_proposal("Get").evaluate(timeout="5")
+    assert transport.calls == []
+
+
+@pytest.mark.parametrize("options, error, words", [
+    ({"max_attempts": "3"}, TypeError, r"max_attempts must be an int .* not str '3'"),
+    ({"max_attempts": 2.0}, TypeError, "max_attempts must be an int"),
+    ({"max_attempts": True}, TypeError, "max_attempts must be an int"),
+    ({"max_attempts": 0}, ValueError, "max_attempts must be at least 1"),
+    ({"backoff": "0.2"}, TypeError, "RetryPolicy.backoff must be a number of seconds"),
+    ({"backoff": None}, TypeError, "RetryPolicy.backoff must be a number of seconds"),
+    ({"backoff": -0.1}, ValueError, "RetryPolicy.backoff must be a finite number of seconds, 0 or more"),
+])
+def test_retry_policy_refuses_fields_of_the_wrong_type_naming_them(options, error, words):
+    with pytest.raises(error, match=words):
+        RetryPolicy(**options)
+
+
+def test_a_function_name_may_be_bytes_as_arguments_may(contract, gateway, transport):
+    assert called_function(contract.new_proposal(b"Confirm")) == b"Receivable:Confirm"
+    assert called_function(contract.new_proposal(bytearray(b"Confirm"))) == b"Receivable:Confirm"
+    default = gateway.get_network(CHANNEL).get_contract("receivables")
+    assert called_function(default.new_proposal(b"Confirm")) == b"Confirm"
+    assert contract.submit_transaction(b"Confirm", "R-1") == b"result"
+    assert [name for name, *_ in transport.calls] == ["endorse", "submit", "commit_status"]
+
+
+@pytest.mark.parametrize("name, error, words", [
+    (5, TypeError, "the function name must be str or bytes, e.g. 'Confirm', not int 5"),
+    (None, TypeError, "the function name must be str or bytes"),
+    ("", ValueError, "a transaction needs a function name"),
+    (b"", ValueError, "a transaction needs a function name"),
+])
+def test_a_function_name_of_another_type_is_refused_naming_it(contract, transport, name, error, words):
+    with pytest.raises(error, match=words):
+        contract.new_proposal(name)
+    with pytest.raises(error, match=words):
+        contract.submit_transaction(name, "R-1")
+    assert transport.calls == []
+
+
+@pytest.mark.parametrize("channel, error", [(5, TypeError), (None, TypeError), (b"ch", TypeError), ("", ValueError)])
+def test_a_channel_name_must_be_a_non_empty_str(gateway, channel, error):
+    with pytest.raises(error, match="the channel name must"):
+        gateway.get_network(channel)
+
+
+@pytest.mark.parametrize("chaincode, contract_name, words", [
+    (5, None, "the chaincode name must be a str"),
+    ("", None, "the chaincode name must not be empty"),
+    ("receivables", 7, "the contract name must be a str"),
+    ("receivables", "", "the contract name must not be empty"),
+])
+def test_chaincode_and_contract_names_are_checked_naming_them(gateway, chaincode, contract_name, words):
+    with pytest.raises((TypeError, ValueError), match=words):
+        gateway.get_network(CHANNEL).get_contract(chaincode, contract_name)
+
+
+@pytest.mark.parametrize("organizations", [[None], ["Org1MSP", 5], [b"Org1MSP"], [""]])
+def test_each_endorsing_organization_must_be_an_msp_id_str(contract, transport, organizations):
+    with pytest.raises((TypeError, ValueError), match="each of endorsing_organizations must"):
+        contract.new_proposal("Confirm", endorsing_organizations=organizations)
+    with pytest.raises((TypeError, ValueError), match="each of endorsing_organizations must"):
+        contract.submit("Confirm", endorsing_organizations=iter(organizations))
+    assert transport.calls == []
+
+
+@pytest.mark.parametrize("transient, words", [
+    ([("k", "v")], "transient must be a mapping"),
+    ({b"k": b"v"}, "transient keys must be str, not bytes"),
+    ({"k": 5}, "transient value 'k' must be str or bytes"),
+])
+def test_transient_data_must_map_str_keys_to_str_or_bytes(contract, transient, words):
+    with pytest.raises(TypeError, match=words):
+        contract.new_proposal("Confirm", transient=transient)
+
+
+def test_async_contracts_check_the_same_way(credentials):
+    from client.gateway import connect_async
+
+    from .gateway_fakes import AsyncFakeTransport, FakeTransport
+
+    key, identity = credentials
+    gateway = connect_async(identity=identity, signer=private_key_signer(key),
+                            transport=AsyncFakeTransport(FakeTransport()))
+    with pytest.raises(TypeError, match="the channel name must be a str"):
+        gateway.get_network(5)
+    with pytest.raises(TypeError, match="the function name must be str or bytes"):
+        gateway.get_network(CHANNEL).get_contract("receivables").new_proposal(5)
+
+
+def test_the_gateway_still_connects_with_the_defaults(credentials, transport):
+    key, identity = credentials
+    assert connect(identity=identity, signer=private_key_signer(key), transport=transport,
+                   timeouts=Timeouts(), retry=RetryPolicy()).get_network(CHANNEL).name == CHANNEL
