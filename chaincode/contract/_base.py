@@ -42,7 +42,10 @@ class Contract:
 
     async def unknown_transaction(self, ctx: Context) -> Any:
         """Runs when the requested function does not exist; by default fails naming it."""
-        function, _ = ctx.stub.get_function_and_parameters()
+        # Only the name: the arguments may be binary, and decoding them as text would fail
+        # with a UnicodeDecodeError that hides which function was asked for.
+        args = ctx.stub.get_args()
+        function = args[0] if args else b""
         raise ContractError(f"function {excerpt(function)} is not a transaction of contract {self.name!r}")
 
     def transactions(self) -> dict[str, tuple[TransactionMark, Callable[..., Any]]]:

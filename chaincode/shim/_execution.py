@@ -18,15 +18,25 @@ Invoke = Callable[[ChaincodeStub], Awaitable[Response]]
 def is_transaction_failure(exc: BaseException) -> bool:
     """Whether ``exc``, raised while a transaction ran, is its failure, to be answered with status 500.
 
-    Every Exception is. A CancelledError is too unless the running task itself is being
-    cancelled (the stream is closing): contract code that awaits a task it cancelled, or a
-    future someone else cancelled, gets one too, and letting that end the transaction's task
-    would leave the peer without an answer until its execute timeout.
+    Every BaseException is, but two:
+
+    - a CancelledError while the running task itself is being cancelled: the stream is closing
+      and the task must end. A CancelledError otherwise (contract code that awaits a task it
+      cancelled, or a future someone else cancelled) is a failure, since letting it end the
+      transaction's task would leave the peer without an answer until its execute timeout.
+    - KeyboardInterrupt: the server turns SIGINT into a graceful stop, so it reaches a
+      transaction only where the runtime runs without that handler (a test run, a REPL, a
+      second Ctrl-C under ``asyncio.run``), where it is the operator asking the process to
+      stop now; answered as one transaction's 500 it would be lost.
+
+    SystemExit is a failure like any other: libraries raise it on bad input (argparse, click),
+    and out of a task asyncio re-raises it from the event loop, which would end the server and
+    every peer's stream with it.
     """
     if isinstance(exc, asyncio.CancelledError):
         task = asyncio.current_task()
         return task is not None and task.cancelling() == 0
-    return isinstance(exc, Exception)
+    return not isinstance(exc, KeyboardInterrupt)
 
 
 def failure_response(exc: BaseException) -> Response:
@@ -34,6 +44,10 @@ def failure_response(exc: BaseException) -> Response:
     text = str(exc)
     if not text and isinstance(exc, asyncio.CancelledError):
         text = "the transaction awaited a task or future that was cancelled"
+    elif isinstance(exc, SystemExit):
+        text = (f"{text or 'no exit code'}: contract code, or a library it calls (argparse or click on bad "
+                f"input, say), asked to exit the process; the server kept serving; catch SystemExit there "
+                f"and raise a ContractError that names the bad input")
     return Response(INTERNAL_ERROR, f"{type(exc).__name__}: {text}")
 
 

@@ -17,7 +17,8 @@ class QueryIterator(Generic[T]):
     """Yields decoded rows, asking the peer for the next batch (QUERY_STATE_NEXT) while it says has_more.
 
     The first request is sent on the first ``__anext__`` so that creating an
-    iterator costs nothing. ``close()`` releases the peer's iterator early;
+    iterator costs nothing; if it fails, the error is raised and the next
+    ``__anext__`` sends it again. ``close()`` releases the peer's iterator early;
     after the last batch the peer has already released it. A closed iterator
     yields nothing more and sends nothing: closed before its first read, it
     never asks the peer for the query at all, which would open an iterator on
@@ -50,8 +51,11 @@ class QueryIterator(Generic[T]):
         if self._closed:
             raise StopAsyncIteration
         if not self._started:
-            self._started = True
+            # Started only once the peer has answered: a query the peer refused (or a reply cut
+            # short) opened nothing to read, so the next call sends it again rather than ending
+            # as if the query had found no rows.
             self._accept(await self._transport.request(self._message_type, self._request))
+            self._started = True
         while self._position >= len(self._rows):
             if not self._has_more:
                 raise StopAsyncIteration

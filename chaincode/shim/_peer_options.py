@@ -15,8 +15,9 @@ from fabric_protos.peer.chaincode_pb2 import ChaincodeAdditionalParams
 
 
 # Keys per WRITE_BATCH_STATE or GET_STATE_MULTIPLE when the peer offers the feature but names
-# no size: fabric-chaincode-go's default (shim/handler.go), so a peer sees the same segments
-# from this runtime as from a Go chaincode, never one unbounded message.
+# no size: fabric-chaincode-go's default (shim/handler.go), never one unbounded message. A size
+# the peer names is used as it is; the Go shim raises any size below 100 to 100, so only with
+# such a size do the two send different segments (ours smaller, as the peer asked).
 DEFAULT_SEGMENT_SIZE = 100
 
 # The peer's default gRPC message limit, the server's too. No message may exceed it: gRPC ends the

@@ -107,7 +107,7 @@ class MemoryLedger:
             timestamp=when,
             signing_key=getattr(identity, "private_key", None),
         )
-        session = MemoryPeerSession(self, batch_size=self.query_batch_size)
+        session = MemoryPeerSession(self, tx_id=tx_id, batch_size=self.query_batch_size)
         stub = ChaincodeStub(
             session,
             channel_id=self.channel_id,

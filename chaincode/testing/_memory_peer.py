@@ -4,6 +4,14 @@ It decodes the very request messages the stub sends to a real peer and
 answers with the same reply messages, so contracts under unit test run
 through the production stub. Like a peer, it serves reads from committed
 state (no read-your-writes) and collects writes into a write set.
+
+It refuses what Fabric 3.1's transaction simulator refuses
+(core/ledger/kvledger/txmgmt/txmgr/tx_simulator.go), with the peer's words: a
+paginated query after a write, a write after a paginated query, a private data
+range query after a write and a write after one. A write counts when the peer
+receives it, so with write batching a contract's writes count only when
+WRITE_BATCH_STATE arrives at the end of the transaction, and a batch that
+follows a paginated query fails there, as on a peer.
 """
 
 from __future__ import annotations
@@ -46,8 +54,13 @@ class MemoryPeerSession:
     """Answers one transaction's requests; ``writes`` is its write set."""
 
     ledger: MemoryLedger
+    tx_id: str = ""
     batch_size: int = 100
     writes: list[Write] = field(default_factory=list)
+    # What the transaction did so far, for the simulator's rules on mixing writes and some queries.
+    _write_performed: bool = False
+    _paginated_query_performed: bool = False
+    _private_query_performed: bool = False
     _queries: dict[str, _OpenQuery] = field(default_factory=dict)
     _query_ids: itertools.count = field(default_factory=itertools.count)
 
@@ -55,7 +68,11 @@ class MemoryPeerSession:
         handler = self._handlers().get(message_type)
         if handler is None:
             raise PeerError(f"{Msg.Type.Name(message_type)} is not supported by MemoryLedger")
-        return handler(payload)
+        try:
+            return handler(payload)
+        except _SimulatorRefusal as refusal:
+            # the peer's wrapping of every refused request (core/chaincode/handler.go HandleTransaction)
+            raise PeerError(f"{Msg.Type.Name(message_type)} failed: transaction ID: {self.tx_id}: {refusal}") from None
 
     def _handlers(self):
         return {
@@ -105,6 +122,10 @@ class MemoryPeerSession:
     def _get_state_by_range(self, payload: bytes) -> bytes:
         request = shim_pb2.GetStateByRange.FromString(payload)
         start, end = request.startKey, request.endKey
+        if request.collection:
+            self._check_before_private_query()
+        elif _is_paginated(request.metadata):
+            self._check_before_paginated_query()
         page_size = 0
         if request.metadata:
             if request.collection:
@@ -207,8 +228,45 @@ class MemoryPeerSession:
         self._record(WriteRecord.PUT_STATE_METADATA, collection, key, metadata.value)
 
     def _record(self, kind: int, collection: str, key: str, value: bytes = b"") -> None:
-        if not key:
-            raise PeerError("key must not be an empty string")
         if kind == WriteRecord.PURGE_PRIVATE_DATA and not collection:
             raise PeerError("purge needs a private data collection")
+        self._check_write_precondition()
+        if not key:
+            raise PeerError("key must not be an empty string")
         self.writes.append(Write(kind, collection, key, value))
+
+    # -- the transaction simulator's rules, in its order and words (typo included)
+
+    def _check_write_precondition(self) -> None:
+        if self._private_query_performed:
+            raise _SimulatorRefusal(f"txid [{self.tx_id}]: unsuppored transaction. Transaction has already "
+                                    f"performed queries on pvt data. Writes are not allowed")
+        if self._paginated_query_performed:
+            raise _SimulatorRefusal(f"txid [{self.tx_id}]: unsuppored transaction. Transaction has already "
+                                    f"performed a paginated query. Writes are not allowed")
+        self._write_performed = True
+
+    def _check_before_private_query(self) -> None:
+        if self._write_performed:
+            raise _SimulatorRefusal(f"txid [{self.tx_id}]: unsuppored transaction. Queries on pvt data is "
+                                    f"supported only in a read-only transaction")
+        self._private_query_performed = True
+
+    def _check_before_paginated_query(self) -> None:
+        if self._write_performed:
+            raise _SimulatorRefusal(f"txid [{self.tx_id}]: unsuppored transaction. Paginated queries are "
+                                    f"supported only in a read-only transaction")
+        self._paginated_query_performed = True
+
+
+class _SimulatorRefusal(Exception):
+    """A request the peer's transaction simulator refuses; ``request`` words it as the peer answers."""
+
+
+def _is_paginated(metadata: bytes) -> bool:
+    """Whether the peer runs a range query with this QueryMetadata as a paginated one
+    (core/chaincode/handler.go isMetadataSetForPagination): a page size or a bookmark."""
+    if not metadata:
+        return False
+    query_metadata = shim_pb2.QueryMetadata.FromString(metadata)
+    return query_metadata.pageSize != 0 or query_metadata.bookmark != ""

@@ -67,6 +67,13 @@ async def test_transaction_name_override_and_undecorated_methods_are_not_callabl
     assert hidden.message == "function 'greeter:not_a_transaction' is not a transaction of contract 'greeter'"
 
 
+async def test_an_unknown_function_with_a_binary_argument_is_refused_naming_the_function():
+    ledger = MemoryLedger([Greeter()])
+    result = await ledger.evaluate(ALICE, "greeter:Nope", "x", b"\xff\xfe")
+    assert (result.status, result.message) == (500, "function 'greeter:Nope' is not a transaction of contract "
+                                                     "'greeter'")
+
+
 async def test_unknown_contract_is_refused_naming_it():
     ledger = MemoryLedger([Greeter()])
     result = await ledger.evaluate(ALICE, "nosuch:Hello", "x")

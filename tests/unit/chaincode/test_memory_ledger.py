@@ -152,6 +152,35 @@ class Probe(Contract):
     async def Rich(self, ctx: Context) -> list:
         return [kv.key async for kv in ctx.stub.get_query_result('{"selector": {}}')]
 
+    @transaction
+    async def PageThenPut(self, ctx: Context) -> int:
+        rows, _ = await ctx.stub.get_state_by_range_with_pagination("", "", 10)
+        await ctx.stub.put_state("count", str(len(rows)).encode())
+        return len(rows)
+
+    @transaction
+    async def PutThenPage(self, ctx: Context) -> int:
+        await ctx.stub.put_state("w", b"1")
+        rows, _ = await ctx.stub.get_state_by_range_with_pagination("", "", 10)
+        return len(rows)
+
+    @transaction
+    async def PrivateRangeThenPut(self, ctx: Context, collection: str) -> int:
+        rows = await ctx.stub.get_private_data_by_range(collection, "", "").collect()
+        await ctx.stub.put_private_data(collection, "n", b"1")
+        return len(rows)
+
+    @transaction
+    async def PutThenPrivateRange(self, ctx: Context, collection: str) -> int:
+        await ctx.stub.put_state("w", b"1")
+        return len(await ctx.stub.get_private_data_by_range(collection, "", "").collect())
+
+    @transaction
+    async def RangeThenPut(self, ctx: Context) -> int:
+        rows = await ctx.stub.get_state_by_range("", "").collect()
+        await ctx.stub.put_state("count", str(len(rows)).encode())
+        return len(rows)
+
 
 @pytest.fixture(params=["unbatched", "batched"])
 def ledger(request):
@@ -351,3 +380,65 @@ async def test_a_page_comes_back_in_one_reply_with_its_metadata_whatever_the_bat
     assert not reply.has_more
     metadata = shim_pb2.QueryResponseMetadata.FromString(reply.metadata)
     assert (metadata.fetched_records_count, metadata.bookmark) == (3, "k3")
+
+
+def refused(tx_id: str, request: str, rule: str) -> str:
+    """The message a Fabric 3.1 peer's transaction simulator refuses ``request`` with, as the contract sees it."""
+    return f"PeerError: {request} failed: transaction ID: {tx_id}: txid [{tx_id}]: unsuppored transaction. {rule}"
+
+
+PAGINATED_ONLY_READ_ONLY = "Paginated queries are supported only in a read-only transaction"
+NO_WRITE_AFTER_PAGINATED = "Transaction has already performed a paginated query. Writes are not allowed"
+PRIVATE_ONLY_READ_ONLY = "Queries on pvt data is supported only in a read-only transaction"
+NO_WRITE_AFTER_PRIVATE = "Transaction has already performed queries on pvt data. Writes are not allowed"
+
+
+async def test_a_write_after_a_paginated_query_is_refused_as_the_peer_does(ledger):
+    await ok(ledger, "Put", "a", "1")
+    result = await ledger.submit(ALICE, "PageThenPut")
+    # batched, the write reaches the peer only in the WRITE_BATCH_STATE that ends the transaction
+    request = "WRITE_BATCH_STATE" if ledger.peer_options.use_write_batch else "PUT_STATE"
+    assert (result.status, result.message) == (500, refused(result.tx_id, request, NO_WRITE_AFTER_PAGINATED))
+    assert ledger.state == {"a": b"1"}
+
+
+async def test_a_paginated_query_after_a_write_is_refused_once_the_peer_has_the_write():
+    unbatched = MemoryLedger([Probe()])
+    result = await unbatched.submit(ALICE, "PutThenPage")
+    assert (result.status, result.message) == (
+        500, refused(result.tx_id, "GET_STATE_BY_RANGE", PAGINATED_ONLY_READ_ONLY))
+    # batched, the peer has no write yet when the page is asked for: the page is served, and the
+    # write batch that follows it fails the transaction
+    batched = MemoryLedger([Probe()], peer_options=PeerOptions(use_write_batch=True))
+    result = await batched.submit(ALICE, "PutThenPage")
+    assert (result.status, result.message) == (
+        500, refused(result.tx_id, "WRITE_BATCH_STATE", NO_WRITE_AFTER_PAGINATED))
+    assert unbatched.state == batched.state == {}
+
+
+async def test_a_write_after_a_private_data_range_query_is_refused(ledger):
+    result = await ledger.submit(ALICE, "PrivateRangeThenPut", "coll")
+    request = "WRITE_BATCH_STATE" if ledger.peer_options.use_write_batch else "PUT_STATE"
+    assert (result.status, result.message) == (500, refused(result.tx_id, request, NO_WRITE_AFTER_PRIVATE))
+    assert ledger.private_state == {}
+
+
+async def test_a_private_data_range_query_after_a_write_is_refused_when_the_write_was_sent():
+    unbatched = MemoryLedger([Probe()])
+    result = await unbatched.submit(ALICE, "PutThenPrivateRange", "coll")
+    assert (result.status, result.message) == (
+        500, refused(result.tx_id, "GET_STATE_BY_RANGE", PRIVATE_ONLY_READ_ONLY))
+    batched = MemoryLedger([Probe()], peer_options=PeerOptions(use_write_batch=True))
+    result = await batched.submit(ALICE, "PutThenPrivateRange", "coll")
+    assert (result.status, result.message) == (
+        500, refused(result.tx_id, "WRITE_BATCH_STATE", NO_WRITE_AFTER_PRIVATE))
+
+
+async def test_the_rules_hold_per_transaction_and_spare_plain_range_queries(ledger):
+    await ok(ledger, "Put", "a", "1")
+    assert await ok(ledger, "RangeThenPut") == 1          # an unpaginated range query may precede writes
+    assert (await ledger.submit(ALICE, "PageThenPut")).status == 500
+    # the next transaction starts afresh: its page and its write are each fine on their own
+    assert (await ok(ledger, "Page", "", "", "10", ""))["count"] == 2
+    await ok(ledger, "Put", "b", "2")
+    assert ledger.state == {"a": b"1", "count": b"1", "b": b"2"}

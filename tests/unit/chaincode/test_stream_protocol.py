@@ -13,9 +13,10 @@ from fabric_protos.peer import chaincode_pb2, chaincode_shim_pb2 as shim_pb2, pr
 from google.protobuf import timestamp_pb2
 
 from chaincode.contract import Context, Contract, ContractError, ContractRouter, transaction
-from chaincode.shim import KeyEndorsementPolicy, PeerOptions, StreamHandler
+from chaincode.shim import KeyEndorsementPolicy, PeerError, PeerOptions, StreamHandler
 from chaincode.shim._handler import _completed_message
 from chaincode.shim._types import Response
+from chaincode.testing import MemoryLedger
 from chaincode.testing._proposals import make_signed_proposal
 
 from .peer_double import CALLER, CHANNEL, PACKAGE_ID, Msg, PeerSide, running_server
@@ -557,6 +558,22 @@ class Awkward(Contract):
         return "unreachable"
 
     @transaction
+    async def ExitOnBadInput(self, ctx: Context) -> None:
+        raise SystemExit(2)      # what argparse or click do with input they cannot parse
+
+    @transaction
+    async def Interrupted(self, ctx: Context) -> None:
+        raise KeyboardInterrupt
+
+    @transaction(evaluate=True)
+    async def RangeAgainAfterRefusal(self, ctx: Context) -> dict:
+        rows = ctx.stub.get_state_by_range("a", "z")
+        try:
+            return {"keys": [kv.key async for kv in rows]}
+        except PeerError as refusal:
+            return {"refused": str(refusal), "keys": [kv.key async for kv in rows]}
+
+    @transaction
     async def RefuseLoneSurrogate(self, ctx: Context) -> None:
         raise ContractError("unknown field \udc80")
 
@@ -575,6 +592,38 @@ async def test_a_cancelled_error_from_contract_code_completes_with_status_500_an
         await peer.expect("tx2", Msg.GET_STATE)
         await peer.reply("tx2", b"fine")
         assert response_of(await peer.expect("tx2", Msg.COMPLETED)).payload == b"fine"
+
+
+async def test_a_system_exit_from_contract_code_completes_with_status_500_and_the_stream_goes_on():
+    async with running_server([Awkward(), Wire()]) as port, PeerSide.connect(port) as peer:
+        await peer.start("tx1", "awkward:ExitOnBadInput")
+        response = response_of(await peer.expect("tx1", Msg.COMPLETED))
+        assert response.status == 500
+        assert response.message.startswith("SystemExit: 2: contract code, or a library it calls")
+        await peer.start("tx2", "wire:Read", "k")
+        await peer.expect("tx2", Msg.GET_STATE)
+        await peer.reply("tx2", b"still serving")
+        assert response_of(await peer.expect("tx2", Msg.COMPLETED)).payload == b"still serving"
+
+
+async def test_a_keyboard_interrupt_is_not_answered_as_a_failure_but_stops_the_caller():
+    # the operator's request to stop: turned into one transaction's status 500 it would be lost
+    ledger = MemoryLedger([Awkward()])
+    with pytest.raises(KeyboardInterrupt):
+        await ledger.submit(CALLER, "awkward:Interrupted")
+
+
+async def test_a_query_the_peer_refused_is_sent_again_when_iterated_again_not_taken_for_empty():
+    async with running_server([Awkward()]) as port, PeerSide.connect(port) as peer:
+        await peer.start("tx1", "awkward:RangeAgainAfterRefusal")
+        first = await peer.expect("tx1", Msg.GET_STATE_BY_RANGE)
+        await peer.reply("tx1", b"GET_STATE_BY_RANGE failed: transaction ID: tx1: no ledger context", error=True)
+        again = await peer.expect("tx1", Msg.GET_STATE_BY_RANGE)
+        assert again.payload == first.payload
+        await peer.reply("tx1", shim_pb2.QueryResponse(results=[kv_row("b"), kv_row("c")], has_more=False,
+                                                       id="iter-1").SerializeToString())
+        assert json.loads(response_of(await peer.expect("tx1", Msg.COMPLETED)).payload) == {
+            "refused": "GET_STATE_BY_RANGE failed: transaction ID: tx1: no ledger context", "keys": ["b", "c"]}
 
 
 async def test_a_message_that_is_not_valid_unicode_still_completes_with_the_character_replaced():
