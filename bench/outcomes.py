@@ -8,7 +8,7 @@ The causes the report counts separately::
     timeout            the commit status never came (CommitStatusError), a gRPC DEADLINE_EXCEEDED,
                        or the driver's own deadline for the call
     ordering           the Gateway peer said no orderer took the endorsed transaction: a SubmitError
-                       whose ``may_have_been_ordered`` is False (an orderer refused it, a bad request)
+                       whose ``may_have_been_ordered`` is False (a bad request, a channel unknown, the call refused)
     ordering_unknown   the submit failed after the transaction may have reached an orderer (any other
                        SubmitError but a DEADLINE_EXCEEDED): it may still commit
     refused            the contract refused it on a business rule (RuleViolation)

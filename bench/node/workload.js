@@ -21,9 +21,9 @@ const MIX = [['register', 4], ['confirm', 3], ['transfer', 2], ['query', 1]];
 const VALIDATION = { 10: 'ENDORSEMENT_POLICY_FAILURE', 11: 'MVCC_READ_CONFLICT', 12: 'PHANTOM_READ_CONFLICT' };
 const DEADLINE_EXCEEDED = 4;
 // The gRPC codes of a SubmitError that prove no orderer took the transaction (client/gateway/errors.py
-// SUBMIT_REFUSED_CODES): INVALID_ARGUMENT, PERMISSION_DENIED, FAILED_PRECONDITION, ABORTED, UNIMPLEMENTED,
+// SUBMIT_REFUSED_CODES): INVALID_ARGUMENT, PERMISSION_DENIED, FAILED_PRECONDITION, UNIMPLEMENTED,
 // UNAUTHENTICATED. With any other code it may still commit.
-const SUBMIT_REFUSED_CODES = new Set([3, 7, 9, 10, 12, 16]);
+const SUBMIT_REFUSED_CODES = new Set([3, 7, 9, 12, 16]);
 
 // A failed evaluate. The package rejects one with a plain GatewayError, which a failed submit's steps also
 // throw; the Python SDK raises EvaluateError, counted as `query_failed` (bench/outcomes.py), and so is this.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import numbers
 import threading
 from dataclasses import dataclass, field, fields
 from typing import Any
@@ -39,14 +40,15 @@ class Timeouts:
 
 
 def check_seconds(what: str, value, *, none_allowed: bool = True) -> None:
-    """Refuse seconds that are not a finite, non-negative int or float, naming ``what``.
+    """Refuse seconds that are not a finite, non-negative real number, naming ``what``.
 
-    ``None`` (no deadline) passes when ``none_allowed``.
+    ``None`` (no deadline) passes when ``none_allowed``. Any real number gRPC takes passes (numpy's
+    too, a Fraction); a bool, and a Decimal, which gRPC cannot add to a float, do not.
     """
     if value is None and none_allowed:
         return
     choices = "an int or float, or None for no deadline" if none_allowed else "an int or float"
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{what} must be a number of seconds ({choices}), not {type(value).__name__} {value!r}")
     if not math.isfinite(value) or value < 0:
         hint = ": use None for no deadline" if none_allowed else ""

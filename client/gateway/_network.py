@@ -38,6 +38,8 @@ class _NetworkBase:
         below return async iterators.
         """
         check_name(chaincode, "the chaincode name", "receivables")
+        if contract_name == "":
+            contract_name = None    # as the official clients read it: the chaincode's default contract
         if contract_name is not None:
             check_name(contract_name, "the contract name", "Receivable")
         return self._context.models.contract(self._context, self.name, chaincode, contract_name, self._retry)

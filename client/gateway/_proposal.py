@@ -65,9 +65,20 @@ def function_name(name) -> str | bytes:
     return name
 
 
+def _text(value, what: str):
+    """Bytes given where the wire takes a string (an MSP ID, a transient key) as the UTF-8 text they hold, as
+    protobuf itself read them; other values as they are, for the caller's check to name."""
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        try:
+            return bytes(value).decode("utf-8")
+        except UnicodeDecodeError:
+            raise ValueError(f"{what} must be UTF-8 text, not {bytes(value)!r}") from None
+    return value
+
+
 def organizations(values: Iterable[str] | None, what: str) -> tuple[str, ...]:
-    """MSP IDs read once into a tuple (see :func:`as_tuple`), each checked to be a non-empty str."""
-    found = as_tuple(values, what)
+    """MSP IDs read once into a tuple (see :func:`as_tuple`), each a non-empty str (bytes read as UTF-8)."""
+    found = tuple(_text(each, f"each of {what}") for each in as_tuple(values, what))
     for each in found:
         check_name(each, f"each of {what}", "Org1MSP")
     return found
@@ -81,10 +92,11 @@ def _transient_map(transient: Transient | None) -> dict[str, bytes]:
             f"transient must be a mapping of str keys to str or bytes values, e.g. {{'price': b'100'}}, "
             f"not {type(transient).__name__}"
         )
-    for key in transient:
+    entries = {_text(key, "a transient key"): value for key, value in transient.items()}
+    for key in entries:
         if not isinstance(key, str):
-            raise TypeError(f"transient keys must be str, not {type(key).__name__} {key!r}")
-    return {key: _as_bytes(value, f"transient value {key!r}") for key, value in transient.items()}
+            raise TypeError(f"transient keys must be str (or UTF-8 bytes), not {type(key).__name__} {key!r}")
+    return {key: _as_bytes(value, f"transient value {key!r}") for key, value in entries.items()}
 
 
 def as_tuple(values: Iterable | None, what: str) -> tuple:

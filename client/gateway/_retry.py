@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass, field
 
 from fabric_protos.peer import transaction_pb2
@@ -29,11 +30,20 @@ class RetryPolicy:
     retry_on: frozenset[int] = field(default_factory=lambda: frozenset({transaction_pb2.MVCC_READ_CONFLICT}))
 
     def __post_init__(self) -> None:
-        if isinstance(self.max_attempts, bool) or not isinstance(self.max_attempts, int):
+        try:
+            if isinstance(self.max_attempts, bool):
+                raise TypeError
+            # any integer (numpy's too), and a float holding a whole number, as before this was checked
+            attempts = operator.index(self.max_attempts) if not isinstance(self.max_attempts, float) \
+                else int(self.max_attempts) if self.max_attempts.is_integer() else None
+            if attempts is None:
+                raise TypeError
+        except TypeError:
             raise TypeError(
                 f"RetryPolicy.max_attempts must be an int (submissions in all, e.g. 3), "
                 f"not {type(self.max_attempts).__name__} {self.max_attempts!r}"
-            )
+            ) from None
+        object.__setattr__(self, "max_attempts", attempts)
         if self.max_attempts < 1:
             raise ValueError(f"RetryPolicy.max_attempts must be at least 1 (1: no retry), not {self.max_attempts}")
         check_seconds("RetryPolicy.backoff", self.backoff, none_allowed=False)

@@ -197,7 +197,6 @@ class BlockWaitTimeoutError(GatewayError):
 SUBMIT_REFUSED_CODES = frozenset({
     grpc.StatusCode.INVALID_ARGUMENT,
     grpc.StatusCode.FAILED_PRECONDITION,
-    grpc.StatusCode.ABORTED,
     grpc.StatusCode.PERMISSION_DENIED,
     grpc.StatusCode.UNAUTHENTICATED,
     grpc.StatusCode.UNIMPLEMENTED,
@@ -205,11 +204,13 @@ SUBMIT_REFUSED_CODES = frozenset({
 """The codes of a :class:`SubmitError` that prove the transaction was not ordered.
 
 Fabric's Gateway answers Submit with ``INVALID_ARGUMENT`` for a request it will not send
-(unsigned, no transaction), ``FAILED_PRECONDITION`` for a channel it does not know, and
-``ABORTED`` when an orderer answered with a 4xx status (``BAD_REQUEST``, ``FORBIDDEN``...);
+(unsigned, no transaction) and ``FAILED_PRECONDITION`` for a channel it does not know;
 ``PERMISSION_DENIED``, ``UNAUTHENTICATED`` and ``UNIMPLEMENTED`` refuse the call itself.
 ``UNAVAILABLE`` is not among them: the Gateway gives it both when no orderer could be
-reached and when a broadcast failed after sending.
+reached and when a broadcast failed after sending. Nor is ``ABORTED`` (an orderer answered
+with a 4xx status): the Gateway tries the orderers in turn, so an earlier one whose
+connection dropped after the send may have taken the transaction before a later one
+refused it.
 """
 
 

@@ -15,8 +15,8 @@ def test_a_submit_error_may_have_committed_exactly_when_the_sdk_says_it_may_have
 
 
 def test_a_refused_submit_and_a_failed_endorsement_did_not_commit_and_a_lost_commit_status_may_have():
-    assert not may_have_committed(SubmitError("orderer said BAD_REQUEST", transaction_id="ab" * 32,
-                                              code=grpc.StatusCode.ABORTED))
+    assert not may_have_committed(SubmitError("channel not found", transaction_id="ab" * 32,
+                                              code=grpc.StatusCode.FAILED_PRECONDITION))
     assert not may_have_committed(EndorseError("chaincode said no", transaction_id="ab" * 32,
                                                code=grpc.StatusCode.DEADLINE_EXCEEDED))
     assert may_have_committed(CommitStatusError("no block yet", transaction_id="ab" * 32,
@@ -32,8 +32,8 @@ def test_a_submit_cut_off_after_the_send_names_the_request_id_and_a_refused_one_
         exactly_once("order-17", cut_off)
 
     def refused(request_id):
-        raise SubmitError("received unsuccessful response from orderer: status=FORBIDDEN",
-                          transaction_id="ab" * 32, code=grpc.StatusCode.ABORTED)
+        raise SubmitError("prepared transaction must be signed",
+                          transaction_id="ab" * 32, code=grpc.StatusCode.INVALID_ARGUMENT)
 
     with pytest.raises(SubmitError):
         exactly_once("order-18", refused)

@@ -30,10 +30,11 @@ MAY_HAVE_BEEN_ORDERED = [
     (grpc.StatusCode.CANCELLED, "the connection dropped"),
     (grpc.StatusCode.UNKNOWN, "stream reset"),
     (None, "no gRPC status"),
+    # an orderer refused it, after an earlier one, tried first, may have taken it before its connection dropped
+    (grpc.StatusCode.ABORTED, "received unsuccessful response from orderer: status=BAD_REQUEST"),
 ]
 # ... and when it says that no orderer took it.
 NOT_ORDERED = [
-    (grpc.StatusCode.ABORTED, "received unsuccessful response from orderer: status=BAD_REQUEST"),
     (grpc.StatusCode.INVALID_ARGUMENT, "prepared transaction must be signed"),
     (grpc.StatusCode.FAILED_PRECONDITION, "channel not found"),
     (grpc.StatusCode.PERMISSION_DENIED, "access denied"),

@@ -36,6 +36,17 @@ def test_timeouts_take_none_zero_ints_and_floats():
     assert Timeouts(evaluate=None, endorse=0, submit=2, commit_status=0.5, wait_for_block=None).endorse == 0
 
 
+def test_timeouts_and_retries_take_any_real_number_grpc_takes_but_a_decimal():
+    # numpy's numbers and a Fraction worked as gRPC deadlines before the fields were checked; a Decimal never did
+    from decimal import Decimal
+    from fractions import Fraction
+
+    assert Timeouts(submit=Fraction(1, 2)).submit == Fraction(1, 2)
+    assert RetryPolicy(max_attempts=3.0).max_attempts == 3 and RetryPolicy(backoff=Fraction(1, 10)).delay(2) == Fraction(1, 5)
+    with pytest.raises(TypeError, match="Timeouts.submit must be a number of seconds"):
+        Timeouts(submit=Decimal("1"))
+
+
 def test_a_timeout_for_one_call_is_checked_before_anything_is_sent(contract, transport):
     with pytest.raises(TypeError, match="timeout must be a number of seconds"):
         contract.new_proposal("Get").evaluate(timeout="5")
@@ -44,7 +55,7 @@ def test_a_timeout_for_one_call_is_checked_before_anything_is_sent(contract, tra
 
 @pytest.mark.parametrize("options, error, words", [
     ({"max_attempts": "3"}, TypeError, r"max_attempts must be an int .* not str '3'"),
-    ({"max_attempts": 2.0}, TypeError, "max_attempts must be an int"),
+    ({"max_attempts": 2.5}, TypeError, "max_attempts must be an int"),
     ({"max_attempts": True}, TypeError, "max_attempts must be an int"),
     ({"max_attempts": 0}, ValueError, "max_attempts must be at least 1"),
     ({"backoff": "0.2"}, TypeError, "RetryPolicy.backoff must be a number of seconds"),
@@ -89,14 +100,19 @@ def test_a_channel_name_must_be_a_non_empty_str(gateway, channel, error):
     (5, None, "the chaincode name must be a str"),
     ("", None, "the chaincode name must not be empty"),
     ("receivables", 7, "the contract name must be a str"),
-    ("receivables", "", "the contract name must not be empty"),
 ])
 def test_chaincode_and_contract_names_are_checked_naming_them(gateway, chaincode, contract_name, words):
     with pytest.raises((TypeError, ValueError), match=words):
         gateway.get_network(CHANNEL).get_contract(chaincode, contract_name)
 
 
-@pytest.mark.parametrize("organizations", [[None], ["Org1MSP", 5], [b"Org1MSP"], [""]])
+def test_an_empty_contract_name_is_the_default_contract_as_for_the_official_clients(gateway):
+    network = gateway.get_network(CHANNEL)
+    assert called_function(network.get_contract("receivables", "").new_proposal("Get")) == b"Get"
+    assert called_function(network.get_contract("receivables", "Receivable").new_proposal("Get")) == b"Receivable:Get"
+
+
+@pytest.mark.parametrize("organizations", [[None], ["Org1MSP", 5], [b"\xff"], [""], [b""]])
 def test_each_endorsing_organization_must_be_an_msp_id_str(contract, transport, organizations):
     with pytest.raises((TypeError, ValueError), match="each of endorsing_organizations must"):
         contract.new_proposal("Confirm", endorsing_organizations=organizations)
@@ -107,12 +123,21 @@ def test_each_endorsing_organization_must_be_an_msp_id_str(contract, transport, 
 
 @pytest.mark.parametrize("transient, words", [
     ([("k", "v")], "transient must be a mapping"),
-    ({b"k": b"v"}, "transient keys must be str, not bytes"),
+    ({5: b"v"}, "transient keys must be str"),
     ({"k": 5}, "transient value 'k' must be str or bytes"),
 ])
 def test_transient_data_must_map_str_keys_to_str_or_bytes(contract, transient, words):
     with pytest.raises(TypeError, match=words):
         contract.new_proposal("Confirm", transient=transient)
+
+
+def test_bytes_msp_ids_and_transient_keys_are_read_as_the_utf8_text_protobuf_made_of_them(contract):
+    proposal = contract.new_proposal("Confirm", transient={b"price": b"100"}, endorsing_organizations=[b"Org1MSP"])
+    sent = gateway_pb2.ProposedTransaction.FromString(proposal.bytes)
+    assert list(sent.endorsing_organizations) == ["Org1MSP"]
+    assert dict(decode_proposal(sent.proposal)[3].TransientMap) == {"price": b"100"}
+    with pytest.raises(ValueError, match="a transient key must be UTF-8 text"):
+        contract.new_proposal("Confirm", transient={b"\xff": b"v"})
 
 
 def test_async_contracts_check_the_same_way(credentials):

@@ -389,14 +389,15 @@ LOST_ANSWERS = [
     SubmitError("Stream removed", transaction_id="tx-lost", code=grpc.StatusCode.UNKNOWN),
     SubmitError("no orderers could successfully process transaction", transaction_id="tx-lost",
                 code=grpc.StatusCode.UNAVAILABLE, details=[ErrorDetail("orderer0:7050", "OrdererMSP", "EOF")]),
+    # an orderer's 4xx: the Gateway tries orderers in turn, and one tried before may have taken it
+    SubmitError("received unsuccessful response from orderer: status=BAD_REQUEST, info=bad envelope",
+                transaction_id="tx-lost", code=grpc.StatusCode.ABORTED),
 ]
 NOTHING_COMMITTED = [
     EndorseError("failed to endorse transaction", transaction_id="tx-e", code=grpc.StatusCode.ABORTED,
                  details=[ErrorDetail("peer0", "CoreEnterpriseMSP", "connection refused")]),
     EndorseError("endorsement timed out", transaction_id="tx-e", code=grpc.StatusCode.DEADLINE_EXCEEDED),
     CommitError(transaction_id="tx-c", validation_code=transaction_pb2.MVCC_READ_CONFLICT, block_number=7),
-    SubmitError("received unsuccessful response from orderer: status=BAD_REQUEST, info=bad envelope",
-                transaction_id="tx-s", code=grpc.StatusCode.ABORTED),
     GatewayError("peer unavailable", code=grpc.StatusCode.UNAVAILABLE),
     BlockWaitTimeoutError(channel="receivables", block_number=9, address="", timeout=1.0),
     # the Gateway peer would not send it: unsigned, a channel it does not know, a call it refused
