@@ -441,8 +441,10 @@ class ChaincodeStub:
     async def _paginated_range(
         self, start: str, end: str, page_size: int, bookmark: str
     ) -> tuple[list[KV], QueryMetadata]:
-        if page_size <= 0:
-            raise ValueError("page_size must be a positive number")
+        # QueryMetadata.pageSize is an int32 on the wire
+        if isinstance(page_size, bool) or not isinstance(page_size, int) or not 0 < page_size <= 2**31 - 1:
+            raise ValueError(f"page_size {page_size!r} is not a whole number from 1 to 2147483647 (QueryMetadata's "
+                             "int32): ask for fewer rows and page on with the bookmark")
         query_metadata = shim_pb2.QueryMetadata(pageSize=page_size, bookmark=bookmark).SerializeToString()
         iterator = self._range_iterator("", start, end, query_metadata)
         rows = await iterator.collect()

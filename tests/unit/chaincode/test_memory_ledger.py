@@ -252,6 +252,14 @@ async def test_a_plain_range_query_stops_at_the_total_query_limit_and_a_paginate
     assert [k for k, _ in page1["rows"] + page2["rows"]] == [f"k{i}" for i in range(5)]
 
 
+async def test_a_page_size_the_wire_cannot_carry_is_refused_naming_it(ledger):
+    # QueryMetadata.pageSize is an int32: protobuf's own "Value out of range" would not say what to send
+    for size in ("0", "-1", "3000000000"):
+        result = await ledger.evaluate(ALICE, "Page", "", "", size, "", timestamp=T0)
+        assert result.status == 500 and f"page_size {int(size)} is not a whole number from 1 to 2147483647" \
+            in result.message, result.message
+
+
 async def test_composite_keys_query_by_prefix_and_paginate(ledger):
     key = await ok(ledger, "Index", "owner", '["alice", "a1"]', "v1")
     assert key == {"key": "\x00owner\x00alice\x00a1\x00"}
