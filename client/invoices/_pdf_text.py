@@ -21,11 +21,11 @@ watermark) as the page's background and its text, visible, over it.
 from __future__ import annotations
 
 import unicodedata
+from typing import NamedTuple
 
 from ._lines import TextLine, text_lines
 
 _NARROW = 0.6  # the width of a character that is not CJK, in ems: most Latin letters and digits are narrower
-_INVISIBLE = frozenset((3, 7))  # text render modes that paint nothing: 3 invisible, 7 a clipping path only
 _PAGE_IMAGE = 0.5  # an image over this share of its page or more is a picture of the page: a scan
 _SHOWS_TEXT = frozenset((b"Tj", b"TJ", b"'", b'"'))
 _LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")  # where str.splitlines breaks
@@ -92,72 +92,117 @@ def _origin(cm: list[float], tm: list[float], size: float) -> tuple[float, float
 
 def scanned_layer(pages) -> str | None:
     """Why the text layer is a scanner's reading of its page images rather than the text the invoice was made of,
-    or ``None`` where it is not: on some page text is drawn invisible, or text is drawn before an opaque image that
-    covers half the page or more (a seal or a QR code is far smaller), which paints over it. Visible text drawn
-    after such an image is what the page shows: invoicing software drawing its form or a watermark as a
-    background. Where an image lies is where the page's content places it: each ``cm`` within its ``q`` ... ``Q``,
-    and each form XObject it is drawn in, by the ``cm`` before the form's ``Do`` and the form's own ``/Matrix``,
-    forms inside forms too (:class:`_Painting`); an inline image (``BI`` ... ``ID`` ... ``EI``) alike."""
+    or ``None`` where it is not: on some page text is drawn invisible (in a render mode that paints nothing, or
+    only with paint of opacity 0), or text is drawn before an opaque image that covers half the page or more (a
+    seal or a QR code is far smaller), which paints over it. Visible text drawn after such an image is what the
+    page shows: invoicing software drawing its form or a watermark as a background. Where an image lies is where
+    the page's content places it: each ``cm`` within its ``q`` ... ``Q``, and each form XObject it is drawn in, by
+    the ``cm`` before the form's ``Do`` and the form's own ``/Matrix``, forms inside forms too (:class:`_Painting`);
+    an inline image (``BI`` ... ``ID`` ... ``EI``) alike. The operators followed are bounded for the file, not per
+    page: its pages may share one content stream and its forms."""
+    painting = _Painting()
     for number, page in enumerate(pages, start=1):
-        painting = _Painting(page)
+        painting.follow(page)
         if painting.too_deep:
             return (f"forms drawn inside forms more than {_MAX_FORM_DEPTH} deep on page {number} (a form that "
                     "draws itself?): what the page shows cannot be told, so its text is not taken for the invoice's")
         if painting.too_much:
-            return (f"more than {_MAX_OPERATORS:,} drawing operators to follow on page {number}, each form's "
-                    "counted as often as it is drawn (a file made to keep a reader busy?): what the page shows "
+            pages_followed = "on page 1" if number == 1 else f"on pages 1 to {number} together"
+            return (f"more than {_MAX_OPERATORS:,} drawing operators to follow {pages_followed}, each form's "
+                    "counted as often as it is drawn (a file made to keep a reader busy?): what its pages show "
                     "cannot be told, so its text is not taken for the invoice's")
         if painting.invisible:
-            return f"text drawn invisible on page {number}, in text render mode 3 or 7"
+            return f"text drawn invisible on page {number}, {painting.invisible}"
         if painting.hidden:
             return f"text on page {number} drawn under an image of the whole page, which hides it"
     return None
 
 
 # A form drawn inside a form drawn inside ... this many deep is one that draws itself (invoicing software nests two
-# or three). The work of telling what a page shows is bounded by the operators followed, each form's as often as it
-# is drawn: a small file can draw one large form many times over. An invoice page has a few thousand (a form
-# of its vector art drawn a few times: some ten thousand); following this many takes a fraction of a second.
+# or three). The work of telling what a file's pages show is bounded by the operators followed, each form's as often
+# as it is drawn, all pages' together: a small file can draw one large form many times over, and so can many pages
+# sharing one content stream. An invoice page has a few thousand (a form of its vector art drawn a few times: some
+# ten thousand); following this many takes a fraction of a second.
 _MAX_FORM_DEPTH = 8
 _MAX_OPERATORS = 1_000_000
 _IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
-# How what is painted lets what lies under it show, per graphics state: (a fill opacity /ca below 1, a soft mask
-# /SMask, a blend mode /BM other than Normal). Each ``gs`` sets those its state names and keeps the others.
-_OPAQUE_PAINT = (False, False, False)
+_RENDER_MODES = frozenset(range(8))  # text render modes (Tr): 0 fill, 1 stroke, 2 both, 3 neither; 4-7 and clip
+_FILLS = frozenset((0, 2, 4, 6))  # text render modes that fill the glyphs
+_STROKES = frozenset((1, 2, 5, 6))  # text render modes that stroke their outlines; 3 and 7 paint nothing
 _INLINE_IMAGE = b"INLINE IMAGE"  # pypdf's operator for an inline image, BI ... ID ... EI; its operands a dict
 
 
-class _Painting:
-    """What a page paints, in order: whether it draws text invisible, whether an opaque image covering half the
-    page or more is painted over text drawn before it, and whether its forms nest too deep or draw too much to
-    tell. The current transformation matrix and whether what is painted lets what lies under it show (a graphics
-    state with a fill opacity below 1, a soft mask or a blend: how a watermark is stamped over the text) are kept
-    per ``q`` ... ``Q`` and per form, and composed into each form drawn; an XObject's or graphics state's name is
-    looked up in the resources of the content that draws it (a form's own, else those of what draws the form).
-    Each form's content is parsed once, however often it is drawn."""
+class _Paint(NamedTuple):
+    """How what is painted shows, per graphics state. Each ``gs`` sets those its state names and keeps the others
+    (:func:`_paint_changes`)."""
 
-    def __init__(self, page) -> None:
+    faint: bool = False  # a fill opacity /ca below 1: what lies under an image shows through it
+    soft_mask: bool = False  # an /SMask other than /None: likewise
+    blend: bool = False  # a blend mode /BM other than Normal: likewise
+    no_fill: bool = False  # a fill opacity /ca of 0: a fill paints nothing, text it fills is invisible
+    no_stroke: bool = False  # a stroke opacity /CA of 0: a stroke paints nothing
+
+    def lets_through(self) -> bool:
+        """Whether an image painted so lets what lies under it show: how a watermark is stamped over the text."""
+        return self.faint or self.soft_mask or self.blend
+
+    def hides_text(self, mode: int) -> str | None:
+        """How text drawn in this render mode paints nothing (it uses no paint: 3, 7; or each paint it uses, fill
+        or stroke, has opacity 0), or ``None`` where it paints something."""
+        fills, strokes = mode in _FILLS, mode in _STROKES
+        if (fills and not self.no_fill) or (strokes and not self.no_stroke):
+            return None
+        if not fills and not strokes:
+            return "in text render mode 3 or 7"
+        opacities = ["fill opacity /ca"] * fills + ["stroke opacity /CA"] * strokes
+        return (f"in text render mode {mode} under a graphics state whose {' and '.join(opacities)} "
+                + ("are 0" if len(opacities) > 1 else "is 0"))
+
+
+_OPAQUE_PAINT = _Paint()
+
+
+class _Painting:
+    """What a file's pages paint, in order, page by page (:meth:`follow`): whether a page draws text invisible,
+    whether an opaque image covering half the page or more is painted over text drawn before it, and whether its
+    forms nest too deep, or the pages so far draw too much, to tell. The current transformation matrix, the text
+    render mode and how what is painted shows (:class:`_Paint`) are kept per ``q`` ... ``Q`` and per form, and
+    carried into each form drawn; an XObject's or graphics state's name is looked up in the resources of the content
+    that draws it (a form's own, else those of what draws the form). One budget of operators and one cache of parsed
+    content serve all the pages: a content stream (a page's, shared by other pages, or a form's) is parsed once,
+    however often it is drawn."""
+
+    def __init__(self) -> None:
+        self.operators_left = _MAX_OPERATORS
+        self.too_much = False
+        self.invisible: str | None = None  # how a page's text is drawn invisible
+        self.shown_text = self.hidden = self.too_deep = False
+        # each keyed by the object's id, and keeping the object so that no other takes its id
+        self._parsed: dict[int, tuple[object, list]] = {}  # a content stream or array of them, its operations
+        self._changes: dict[int, tuple[object, dict[object, dict[str, bool]]]] = {}  # resources, _paint_changes
+
+    def follow(self, page) -> None:
+        """What this page paints, in place of what the page before painted; the operators followed add up."""
         self.box = page.mediabox
         self.area = float(self.box.width) * float(self.box.height)
-        self.invisible = self.shown_text = self.hidden = self.too_deep = self.too_much = False
-        self.operators_left = _MAX_OPERATORS
+        self.invisible = None
+        self.shown_text = self.hidden = self.too_deep = False
         self._pdf = getattr(page, "pdf", None)
-        # each keyed by the object's id, and keeping the object so that no other takes its id
-        self._parsed: dict[int, tuple[object, list]] = {}  # a form, its operations
-        self._changes: dict[int, tuple[object, dict[object, dict[int, bool]]]] = {}  # resources, _paint_changes
-        content = page.get_contents()
-        if content is not None:
-            self._paint(content.operations, page.get("/Resources"), _IDENTITY, _OPAQUE_PAINT, 0)
+        contents = page["/Contents"] if "/Contents" in page else None  # resolved: the one object pages share
+        if contents is None:
+            return
+        operations = self._parsed_once(contents, lambda: _page_operations(page))
+        self._paint(operations, page.get("/Resources"), _IDENTITY, _OPAQUE_PAINT, 0, 0)
 
-    def _paint(self, operations: list, resources, ctm: tuple[float, ...], paint: tuple[bool, ...],
+    def _paint(self, operations: list, resources, ctm: tuple[float, ...], paint: _Paint, mode: int,
                depth: int) -> None:
-        states = [(ctm, paint)]  # per q ... Q
+        states = [(ctm, paint, mode)]  # per q ... Q; the text render mode is part of the graphics state
         for operands, operator in operations:
             self.operators_left -= 1
             if self.operators_left < 0:
                 self.too_much = True
                 return
-            ctm, paint = states[-1]
+            ctm, paint, mode = states[-1]
             if operator == b"q":
                 states.append(states[-1])
             elif operator == b"Q" and len(states) > 1:
@@ -165,28 +210,32 @@ class _Painting:
             elif operator == b"cm":
                 matrix = _matrix(operands)
                 if matrix is not None:
-                    states[-1] = (_compose(matrix, ctm), paint)
+                    states[-1] = (_compose(matrix, ctm), paint, mode)
             elif operator == b"gs" and operands:
                 change = self._paint_changes(resources).get(operands[0])
                 if change:
-                    states[-1] = (ctm, tuple(change.get(i, was) for i, was in enumerate(paint)))
-            elif operator == b"Tr" and operands and _number(operands[0]) in _INVISIBLE:
-                self.invisible = True
+                    states[-1] = (ctm, paint._replace(**change), mode)
+            elif operator == b"Tr" and operands:
+                number = _number(operands[0])
+                if number in _RENDER_MODES:  # another is no mode a viewer draws by: the one before holds
+                    states[-1] = (ctm, paint, int(number))
             elif operator in _SHOWS_TEXT:
                 self.shown_text = True
+                if not self.invisible:
+                    self.invisible = paint.hides_text(mode)
             elif operator == _INLINE_IMAGE and isinstance(operands, dict):
                 self._image(operands.get("settings") or {}, ctm, paint)
             elif operator == b"Do" and operands:
-                self._draw(_xobject(resources, operands[0]), resources, ctm, paint, depth)
+                self._draw(_xobject(resources, operands[0]), resources, ctm, paint, mode, depth)
             if self.too_deep or self.too_much:
                 return
 
-    def _image(self, image, ctm: tuple[float, ...], paint: tuple[bool, ...]) -> None:
+    def _image(self, image, ctm: tuple[float, ...], paint: _Paint) -> None:
         """An image painted with ``ctm`` over its unit square: whether it hides the text drawn before it."""
-        if self.shown_text and not any(paint) and _opaque(image) and self.area > 0:
+        if self.shown_text and not paint.lets_through() and _opaque(image) and self.area > 0:
             self.hidden = self.hidden or _covered(ctm, self.box) >= _PAGE_IMAGE * self.area
 
-    def _draw(self, xobject, resources, ctm: tuple[float, ...], paint: tuple[bool, ...], depth: int) -> None:
+    def _draw(self, xobject, resources, ctm: tuple[float, ...], paint: _Paint, mode: int, depth: int) -> None:
         if xobject is None:
             return
         subtype = xobject.get("/Subtype")
@@ -198,24 +247,39 @@ class _Painting:
                 return
             placed = _compose(_matrix(xobject.get("/Matrix", _IDENTITY)) or _IDENTITY, ctm)
             own = xobject.get("/Resources")
-            self._paint(self._operations(xobject), own if own is not None else resources, placed, paint, depth + 1)
+            operations = self._parsed_once(xobject, lambda: _content_stream(xobject, self._pdf).operations)
+            self._paint(operations, own if own is not None else resources, placed, paint, mode, depth + 1)
 
-    def _operations(self, form) -> list:
-        """A form's operators, parsed the first time it is drawn (pypdf hands out one object per indirect object,
-        so a form drawn again is the same object)."""
-        parsed = self._parsed.get(id(form))
+    def _parsed_once(self, content, parse) -> list:
+        """The operators of a content stream (or array of them), parsed the first time it is drawn: pypdf hands out
+        one object per indirect object, so a form drawn again, or a page's content another page shares, is the same
+        object."""
+        parsed = self._parsed.get(id(content))
         if parsed is None:
-            from pypdf.generic import ContentStream
-
-            parsed = self._parsed[id(form)] = (form, ContentStream(form, self._pdf).operations)
+            parsed = self._parsed[id(content)] = (content, parse())
         return parsed[1]
 
-    def _paint_changes(self, resources) -> dict[object, dict[int, bool]]:
-        """:func:`_paint_changes` of these resources, read once however often a form using them is drawn."""
+    def _paint_changes(self, resources) -> dict[object, dict[str, bool]]:
+        """:func:`_paint_changes` of these resources, read once however often the pages and forms using them are
+        drawn."""
+        resources = resources.get_object() if resources is not None else None
         known = self._changes.get(id(resources))
         if known is None:
             known = self._changes[id(resources)] = (resources, _paint_changes(resources))
         return known[1]
+
+
+def _page_operations(page) -> list:
+    """A page's operators: its content stream, or its array of them joined."""
+    content = page.get_contents()
+    return content.operations if content is not None else []
+
+
+def _content_stream(stream, pdf):
+    """A form's content, to be parsed; pypdf is imported only where a PDF is read."""
+    from pypdf.generic import ContentStream
+
+    return ContentStream(stream, pdf)
 
 
 def _xobject(resources, name):
@@ -231,8 +295,14 @@ def _xobject(resources, name):
 def _opaque(image) -> bool:
     """An image lets what lies under it show where it has a mask, a soft mask, or is a stencil (``/ImageMask``,
     painting its set pixels only; ``/IM`` in an inline image's abbreviations)."""
-    return not (any(key in image for key in ("/SMask", "/Mask")) or bool(image.get("/ImageMask"))
-                or bool(image.get("/IM")) or bool(image.get("/SMaskInData")))
+    return not (any(key in image for key in ("/SMask", "/Mask")) or _true(image.get("/ImageMask"))
+                or _true(image.get("/IM")) or bool(image.get("/SMaskInData")))
+
+
+def _true(value) -> bool:
+    """Whether a PDF boolean is true: pypdf's ``BooleanObject(False)`` is truthy, as any object is, so its value is
+    what tells."""
+    return getattr(value, "value", value) is True
 
 
 def _matrix(values) -> tuple[float, ...] | None:
@@ -260,26 +330,29 @@ def _number(value) -> float | None:
         return None
 
 
-def _paint_changes(resources) -> dict[object, dict[int, bool]]:
-    """Per graphics state in these resources (a page's, a form's), how it changes whether what is painted lets
-    what lies under it show, by place in :data:`_OPAQUE_PAINT`: a fill opacity (``/ca``) below 1 or not, a soft
-    mask or ``/None``, a blend mode other than Normal or not. A state sets only the entries it names: one with
-    ``/ca 1`` alone ends a faint fill, not a soft mask set before it."""
-    changes: dict[object, dict[int, bool]] = {}
+def _paint_changes(resources) -> dict[object, dict[str, bool]]:
+    """Per graphics state in these resources (a page's, a form's), how it changes how what is painted shows, by
+    field of :class:`_Paint`: a fill opacity (``/ca``) below 1 or not and 0 or not, a stroke opacity (``/CA``) 0 or
+    not, a soft mask or ``/None``, a blend mode other than Normal or not. A state sets only the fields it names:
+    one with ``/ca 1`` alone ends a faint fill, not a soft mask set before it."""
+    changes: dict[object, dict[str, bool]] = {}
     try:
         states = resources.get_object().get("/ExtGState") if resources is not None else None
         if states is None:
             return changes
         for name, ref in states.get_object().items():
             state = ref.get_object()
-            change: dict[int, bool] = {}
-            opacity = _number(state.get("/ca")) if "/ca" in state else None
-            if opacity is not None:
-                change[0] = opacity < 1
+            change: dict[str, bool] = {}
+            fill = _number(state["/ca"]) if "/ca" in state else None
+            if fill is not None:
+                change["faint"], change["no_fill"] = fill < 1, fill <= 0
+            stroke = _number(state["/CA"]) if "/CA" in state else None
+            if stroke is not None:
+                change["no_stroke"] = stroke <= 0
             if "/SMask" in state:
-                change[1] = str(state["/SMask"]) != "/None"
+                change["soft_mask"] = str(state["/SMask"]) != "/None"
             if "/BM" in state:
-                change[2] = _blends(state["/BM"])
+                change["blend"] = _blends(state["/BM"])
             changes[name] = change
     except (AttributeError, TypeError):
         return changes

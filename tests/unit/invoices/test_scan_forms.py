@@ -14,8 +14,9 @@ WHOLE_PAGE = f"{WIDTH} 0 0 {HEIGHT} 0 0"
 HIDDEN = "text on page 1 drawn under an image of the whole page, which hides it"
 # object numbers: 1 catalog, 2 pages, 3 page, 4 the page's resources, 5 its content, 6 a font, 7 an opaque image
 # (one grey pixel, drawn over the unit square its matrix places), 8 a stencil (paints its set pixels only), 9 a
-# graphics state with a fill opacity of 0.2; forms from 10 on
-OPAQUE, STENCIL, SEE_THROUGH_STATE = 7, 8, 9
+# graphics state with a fill opacity of 0.2; forms from 10 on; 15 an opaque image that says it is no stencil
+# (/ImageMask false); more pages, sharing the first's resources and content, from 100 on
+OPAQUE, STENCIL, SEE_THROUGH_STATE, NO_STENCIL = 7, 8, 9, 15
 
 
 def _stream(entries: str, data: bytes) -> bytes:
@@ -26,17 +27,22 @@ def _names(kind: str, names: dict[str, int]) -> str:
     return f"/{kind} << " + " ".join(f"/{name} {number} 0 R" for name, number in names.items()) + " >>"
 
 
-def scanned(tmp_path, content: str, xobjects: dict[str, int], forms=None, more_states=None) -> str | None:
-    """What :func:`scanned_layer` says of a one-page PDF drawing ``content``, whose resources name ``xobjects``.
-    ``forms``: object number -> (content, its /Matrix or None, the XObjects its own resources name, or None for
-    none of its own, and the graphics states they name). ``more_states``: graphics states, object number -> its
-    entries (``/ca 1``)."""
+def scanned(tmp_path, content: str, xobjects: dict[str, int], forms=None, more_states=None, states=None,
+            pages: int = 1) -> str | None:
+    """What :func:`scanned_layer` says of a PDF drawing ``content``, whose resources name ``xobjects`` and the
+    graphics states ``states``. ``forms``: object number -> (content, its /Matrix or None, the XObjects its own
+    resources name, or None for none of its own, and the graphics states they name). ``more_states``: graphics
+    states, object number -> its entries (``/ca 1``). ``pages``: how many pages, all sharing one content stream
+    and one resources dictionary."""
+    page = f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {WIDTH} {HEIGHT}] /Resources 4 0 R /Contents 5 0 R >>"
+    more_pages = range(100, 100 + pages - 1)
+    kids = " ".join(f"{number} 0 R" for number in (3, *more_pages))
     objects = {
         1: b"<< /Type /Catalog /Pages 2 0 R >>",
-        2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        3: f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {WIDTH} {HEIGHT}] /Resources 4 0 R /Contents 5 0 R >>"
-           .encode(),
-        4: f"<< /Font << /F1 6 0 R >> {_names('XObject', xobjects)} >>".encode(),
+        2: f"<< /Type /Pages /Kids [{kids}] /Count {pages} >>".encode(),
+        3: page.encode(),
+        4: (f"<< /Font << /F1 6 0 R >> {_names('XObject', xobjects)} "
+            + (_names("ExtGState", states) if states else "") + " >>").encode(),
         5: _stream("", content.encode()),
         6: b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
         OPAQUE: _stream("/Type /XObject /Subtype /Image /Width 1 /Height 1 /ColorSpace /DeviceGray "
@@ -44,6 +50,9 @@ def scanned(tmp_path, content: str, xobjects: dict[str, int], forms=None, more_s
         STENCIL: _stream("/Type /XObject /Subtype /Image /Width 1 /Height 1 /ImageMask true /BitsPerComponent 1",
                          b"\x80"),
         SEE_THROUGH_STATE: b"<< /Type /ExtGState /ca 0.2 >>",
+        NO_STENCIL: _stream("/Type /XObject /Subtype /Image /Width 1 /Height 1 /ImageMask false /ColorSpace "
+                            "/DeviceGray /BitsPerComponent 8", b"\x80"),
+        **{number: page.encode() for number in more_pages},
     }
     for number, (form_content, matrix, own, states) in (forms or {}).items():
         resources = ""
@@ -156,6 +165,30 @@ def test_a_large_form_drawn_many_times_is_parsed_once_and_its_work_bounded(tmp_p
     assert scanned(tmp_path, TEXT + "/Fm Do " * 299 + "/Last Do", {"Fm": 10, "Last": 11}, forms) == HIDDEN
 
 
+def test_pages_sharing_one_content_stream_and_form_share_one_budget_and_one_parse(tmp_path, monkeypatch):
+    # a form of 300 operators drawn 1,000 times: 300,000 per page, far under the bound on each page alone
+    parsed_forms, parsed_pages = [], []
+    real_stream, real_contents = pypdf.generic.ContentStream, pypdf.PageObject.get_contents
+
+    def counting_stream(stream, pdf, *args, **kwargs):
+        parsed_forms.append(stream.get("/Subtype"))
+        return real_stream(stream, pdf, *args, **kwargs)
+
+    def counting_contents(page):
+        parsed_pages.append(page)
+        return real_contents(page)
+
+    monkeypatch.setattr(pypdf.generic, "ContentStream", counting_stream)
+    monkeypatch.setattr(pypdf.PageObject, "get_contents", counting_contents)
+    drawn, forms = TEXT + "/Fm Do " * 1000, {10: (LINE * 100, None, None, None)}
+    assert scanned(tmp_path, drawn, {"Fm": 10}, forms, pages=3) is None
+    assert parsed_forms.count("/Form") == 1 and len(parsed_pages) == 1
+    # the fourth page takes the file past the bound: the pages' operators add up, and the message names where
+    said = scanned(tmp_path, drawn, {"Fm": 10}, forms, pages=4)
+    assert said is not None and "more than 1,000,000 drawing operators to follow on pages 1 to 4 together" in said
+    assert "cannot be told" in said
+
+
 # ------------------------------------------------------------------ inline images, graphics states set back
 
 INLINE = "BI /W 1 /H 1 /CS /G /BPC 8 ID \x80 EI"
@@ -174,6 +207,17 @@ def test_an_inline_image_hides_text_as_an_image_xobject_does(tmp_path, content, 
     assert scanned(tmp_path, content, {"Fm": 10}, forms) == (HIDDEN if hides else None)
 
 
+@pytest.mark.parametrize("image, hides", [
+    ("BI /W 1 /H 1 /IM false /CS /G /BPC 8 ID \x80 EI", True),
+    ("BI /W 1 /H 1 /ImageMask false /CS /G /BPC 8 ID \x80 EI", True),
+    ("BI /W 1 /H 1 /ImageMask true /BPC 1 ID \x80 EI", False),
+    ("/NoStencil Do", True),
+], ids=["inline /IM false", "inline /ImageMask false", "inline /ImageMask true", "XObject /ImageMask false"])
+def test_an_image_that_says_it_is_no_stencil_is_opaque(tmp_path, image, hides):
+    said = scanned(tmp_path, TEXT + f"q {WHOLE_PAGE} cm {image} Q", {"NoStencil": NO_STENCIL})
+    assert said == (HIDDEN if hides else None)
+
+
 SOLID, SOFT_MASKED, STROKE_ONLY = 12, 13, 14
 STATES = {SOLID: "/ca 1 /CA 1", SOFT_MASKED: "/SMask << /S /Luminosity /G 10 0 R >>", STROKE_ONLY: "/CA 1"}
 
@@ -188,3 +232,32 @@ def test_a_later_graphics_state_sets_only_what_it_names(tmp_path, set_in_turn, h
     forms = {10: (TEXT + f"{set_in_turn} q {WHOLE_PAGE} cm /Im Do Q", None, {"Im": OPAQUE},
                   {"Faint": SEE_THROUGH_STATE, "Solid": SOLID, "Masked": SOFT_MASKED, "Stroke": STROKE_ONLY})}
     assert scanned(tmp_path, "/Fm Do", {"Fm": 10}, forms, STATES) == (HIDDEN if hides else None)
+
+
+# ------------------------------------------------------------------ text painted with opacity 0
+
+CLEAR, NO_STROKE = 16, 17
+OPACITIES = {CLEAR: "/ca 0", NO_STROKE: "/CA 0", SOLID: "/ca 1 /CA 1"}
+UNDER_CLEAR_FILL = ("text drawn invisible on page 1, in text render mode 0 under a graphics state whose fill "
+                    "opacity /ca is 0")
+
+
+@pytest.mark.parametrize("content, invisible", [
+    ("/Clear gs " + TEXT, UNDER_CLEAR_FILL),
+    ("/Clear gs /Fm Do", UNDER_CLEAR_FILL),  # the state holds in the forms drawn under it
+    ("/Faint gs " + TEXT, None),  # faint, but painted
+    ("/Clear gs /Solid gs " + TEXT, None),  # a later fill opacity above 0 paints it again
+    ("q /Clear gs Q " + TEXT, None),  # the state ends at its Q
+    ("/Clear gs 1 Tr " + TEXT, None),  # stroked, not filled: the fill's opacity says nothing of it
+    ("/Clear gs 2 Tr " + TEXT, None),  # filled and stroked: the stroke shows
+    ("/Clear gs /NoStroke gs 2 Tr " + TEXT, "text drawn invisible on page 1, in text render mode 2 under a graphics "
+                                            "state whose fill opacity /ca and stroke opacity /CA are 0"),
+    ("/Clear gs 3 Tr /Fm Do", "text drawn invisible on page 1, in text render mode 3 or 7"),
+    ("q 3 Tr Q " + TEXT, None),  # the render mode is kept per q ... Q as well
+    ("3 Tr", None),  # a render mode no text is drawn in hides nothing
+], ids=["/ca 0", "/ca 0 over a form", "/ca 0.2", "/ca 0 then /ca 1", "/ca 0 within q Q", "stroke only",
+        "fill and stroke", "fill and stroke, both 0", "mode 3 over a form", "mode 3 within q Q", "mode 3, no text"])
+def test_text_painted_with_opacity_0_is_drawn_invisible(tmp_path, content, invisible):
+    forms = {10: (TEXT, None, None, None)}
+    states = {"Clear": CLEAR, "NoStroke": NO_STROKE, "Solid": SOLID, "Faint": SEE_THROUGH_STATE}
+    assert scanned(tmp_path, content, {"Fm": 10}, forms, OPACITIES, states) == invisible
