@@ -39,6 +39,28 @@ def is_transaction_failure(exc: BaseException) -> bool:
     return not isinstance(exc, KeyboardInterrupt)
 
 
+class ExitInTask(Exception):
+    """SystemExit raised in a task contract code started (``asyncio.gather``, ``create_task``...), carried as an
+    Exception: out of a task, asyncio re-raises SystemExit from the event loop itself, ending the server and
+    every peer's stream, where the transaction awaiting the task should fail alone (``exits_as_failure``)."""
+
+    def __init__(self, exit: SystemExit) -> None:
+        super().__init__(f"SystemExit({exit.code!r}) in a task the transaction started: contract code, or a "
+                         "library it calls, asked to exit the process; the server kept serving; catch SystemExit "
+                         "there and raise a ContractError that names the bad input")
+
+
+def exits_as_failure(loop: asyncio.AbstractEventLoop, coro, **kwargs) -> asyncio.Task:
+    """A task factory (``loop.set_task_factory``) whose tasks raise :class:`ExitInTask` where their coroutine
+    raised SystemExit, so that the task awaiting them gets an Exception to answer with."""
+    async def guarded():
+        try:
+            return await coro
+        except SystemExit as exc:
+            raise ExitInTask(exc) from exc
+    return asyncio.Task(guarded(), loop=loop, **kwargs)
+
+
 def failure_response(exc: BaseException) -> Response:
     """The status-500 Response for a transaction that raised ``exc``, naming the exception."""
     text = str(exc)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
 from fabric_protos.peer import chaincode_shim_pb2 as shim_pb2
 
+from ._errors import PeerError
 from ._transport import PeerTransport
 
 T = TypeVar("T")
@@ -17,8 +19,12 @@ class QueryIterator(Generic[T]):
     """Yields decoded rows, asking the peer for the next batch (QUERY_STATE_NEXT) while it says has_more.
 
     The first request is sent on the first ``__anext__`` so that creating an
-    iterator costs nothing; if it fails, the error is raised and the next
-    ``__anext__`` sends it again. ``close()`` releases the peer's iterator early;
+    iterator costs nothing, and once: readers at the same time, or one after a
+    reader gave up waiting (cancelled), share its reply rather than opening a
+    second iterator on the peer that nothing would close. Only a query the peer
+    refused (``PeerError``: it opened nothing) is sent again by the next
+    ``__anext__``, rather than ending as if it had found no rows.
+    ``close()`` releases the peer's iterator early;
     after the last batch the peer has already released it. A closed iterator
     yields nothing more and sends nothing: closed before its first read, it
     never asks the peer for the query at all, which would open an iterator on
@@ -39,6 +45,7 @@ class QueryIterator(Generic[T]):
         self._rows: list[bytes] = []
         self._position = 0
         self._started = False
+        self._first: asyncio.Future[bytes] | None = None   # the first request's reply, shared
         self._has_more = False
         self._iterator_id = ""
         self._closed = False
@@ -51,11 +58,7 @@ class QueryIterator(Generic[T]):
         if self._closed:
             raise StopAsyncIteration
         if not self._started:
-            # Started only once the peer has answered: a query the peer refused (or a reply cut
-            # short) opened nothing to read, so the next call sends it again rather than ending
-            # as if the query had found no rows.
-            self._accept(await self._transport.request(self._message_type, self._request))
-            self._started = True
+            await self._start()
         while self._position >= len(self._rows):
             if not self._has_more:
                 raise StopAsyncIteration
@@ -64,6 +67,21 @@ class QueryIterator(Generic[T]):
         row = self._rows[self._position]
         self._position += 1
         return self._decode(row)
+
+    async def _start(self) -> None:
+        if self._first is None:
+            self._first = asyncio.ensure_future(self._transport.request(self._message_type, self._request))
+        first = self._first
+        try:
+            # shielded: a reader cancelled while waiting leaves the request to finish for the next one
+            payload = await asyncio.shield(first)
+        except PeerError:
+            if self._first is first:
+                self._first = None
+            raise
+        if not self._started:       # the first of the readers sharing the reply takes it
+            self._accept(payload)
+            self._started = True
 
     def _accept(self, payload: bytes) -> None:
         response = shim_pb2.QueryResponse.FromString(payload)

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 import grpc
 from fabric_protos.peer import chaincode_shim_pb2_grpc
 
+from ._execution import exits_as_failure
 from ._handler import MAX_MESSAGE_BYTES, StreamHandler
 from .operations import ChaincodeMetrics, OperationsServer, OperationsTLS, parse_address, server_tls_context
 
@@ -123,6 +124,10 @@ class ChaincodeServer:
         return []
 
     async def start(self) -> int:
+        loop = asyncio.get_running_loop()
+        if loop.get_task_factory() is None:
+            # a SystemExit in a task a contract starts would otherwise leave the event loop and end the server
+            loop.set_task_factory(exits_as_failure)
         server = grpc.aio.server(options=_grpc_options())
         service = _ChaincodeService(self.router, self.package_id, self.metrics)
         chaincode_shim_pb2_grpc.add_ChaincodeServicer_to_server(service, server)
@@ -168,6 +173,9 @@ class ChaincodeServer:
             await server.stop(grace)
         if self._operations is not None:
             await self._operations.stop()
+        loop = asyncio.get_running_loop()
+        if loop.get_task_factory() is exits_as_failure:   # the loop as it was before start()
+            loop.set_task_factory(None)
 
     async def wait_for_termination(self) -> None:
         if self._server is not None:

@@ -562,8 +562,27 @@ class Awkward(Contract):
         raise SystemExit(2)      # what argparse or click do with input they cannot parse
 
     @transaction
+    async def ExitInAChildTask(self, ctx: Context) -> None:
+        async def parse() -> None:
+            raise SystemExit(2)
+        await asyncio.gather(parse())   # out of a task, asyncio would re-raise SystemExit from the event loop
+
+    @transaction
     async def Interrupted(self, ctx: Context) -> None:
         raise KeyboardInterrupt
+
+    @transaction(evaluate=True)
+    async def TwoReadersAtOnce(self, ctx: Context) -> dict:
+        rows = ctx.stub.get_state_by_range("a", "z")
+        first = await asyncio.gather(anext(rows), anext(rows))
+        return {"first_two": [kv.key for kv in first], "rest": [kv.key async for kv in rows]}
+
+    @transaction(evaluate=True)
+    async def GiveUpThenReadAgain(self, ctx: Context) -> dict:
+        rows = ctx.stub.get_state_by_range("a", "z")
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(anext(rows), 0.2)
+        return {"keys": [kv.key async for kv in rows]}
 
     @transaction(evaluate=True)
     async def RangeAgainAfterRefusal(self, ctx: Context) -> dict:
@@ -604,6 +623,43 @@ async def test_a_system_exit_from_contract_code_completes_with_status_500_and_th
         await peer.expect("tx2", Msg.GET_STATE)
         await peer.reply("tx2", b"still serving")
         assert response_of(await peer.expect("tx2", Msg.COMPLETED)).payload == b"still serving"
+
+
+async def test_a_system_exit_in_a_task_the_transaction_started_fails_it_alone_and_the_stream_goes_on():
+    async with running_server([Awkward(), Wire()]) as port, PeerSide.connect(port) as peer:
+        await peer.start("tx1", "awkward:ExitInAChildTask")
+        response = response_of(await peer.expect("tx1", Msg.COMPLETED))
+        assert response.status == 500 and response.message.startswith("ExitInTask: SystemExit(2) in a task")
+        await peer.start("tx2", "wire:Read", "k")
+        await peer.expect("tx2", Msg.GET_STATE)
+        await peer.reply("tx2", b"still serving")
+        assert response_of(await peer.expect("tx2", Msg.COMPLETED)).payload == b"still serving"
+
+
+async def test_readers_of_a_query_at_once_share_its_one_request_and_read_each_row_once():
+    async with running_server([Awkward()]) as port, PeerSide.connect(port) as peer:
+        await peer.start("tx1", "awkward:TwoReadersAtOnce")
+        await peer.expect("tx1", Msg.GET_STATE_BY_RANGE)
+        await peer.reply("tx1", shim_pb2.QueryResponse(results=[kv_row("b"), kv_row("c")], has_more=False,
+                                                       id="iter-1").SerializeToString())
+        completed = await peer.expect("tx1", Msg.COMPLETED)    # no second GET_STATE_BY_RANGE before it
+        assert json.loads(response_of(completed).payload) == {"first_two": ["b", "c"], "rest": []}
+
+
+async def test_a_reader_that_gave_up_waiting_leaves_the_query_open_for_the_next_not_sent_twice():
+    # the peer opened iter-1 for the first request: sending the query again would open a second iterator on the
+    # peer that nothing closes, and read the first rows twice
+    async with running_server([Awkward()]) as port, PeerSide.connect(port) as peer:
+        await peer.start("tx1", "awkward:GiveUpThenReadAgain")
+        await peer.expect("tx1", Msg.GET_STATE_BY_RANGE)
+        await asyncio.sleep(0.4)
+        await peer.reply("tx1", shim_pb2.QueryResponse(results=[kv_row("b")], has_more=True,
+                                                       id="iter-1").SerializeToString())
+        following = await peer.expect("tx1", Msg.QUERY_STATE_NEXT)
+        assert shim_pb2.QueryStateNext.FromString(following.payload).id == "iter-1"
+        await peer.reply("tx1", shim_pb2.QueryResponse(results=[kv_row("c")], has_more=False,
+                                                       id="iter-1").SerializeToString())
+        assert json.loads(response_of(await peer.expect("tx1", Msg.COMPLETED)).payload) == {"keys": ["b", "c"]}
 
 
 async def test_a_keyboard_interrupt_is_not_answered_as_a_failure_but_stops_the_caller():
