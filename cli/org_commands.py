@@ -75,17 +75,28 @@ def _render(change: OrgChange | None, as_json: bool, submitted: bool) -> None:
         return
     click.echo(f"{summary['action']} {summary['org']} ({summary['msp_id']}) on channel {summary['channel']}")
     click.echo(_parties_line(summary))
-    emit(summary["changes"], as_json=False, columns=CHANGE_COLUMNS)
-    for removed in summary["removed_members"]:
-        click.echo(f"removes: {removed}")
+    _render_changes(summary)
     if "msp" in summary:
         msp = summary["msp"]
         click.echo(f"MSP {msp['name']}: {msp['root_certs']} root CA, {msp['tls_root_certs']} TLS root CA, "
                    f"NodeOUs {', '.join(sorted(msp['node_ous'])) or 'off'}; anchor peers "
                    f"{', '.join(summary['anchor_peers']) or '-'}; policies {', '.join(summary['org_policies'])}")
     click.echo(f"signed by: {', '.join(summary['signed_by']) or 'nobody'}")
+    _render_not_counted(summary)
     click.echo(f"policy: {'satisfied' if summary['policy_satisfied'] else 'NOT satisfied'}: {summary['verdict']}")
     click.echo("submitted" if submitted else "dry run: nothing submitted")
+
+
+def _render_changes(summary: dict) -> None:
+    """What the update changes: the rows of its elements, and the members a bumped group drops."""
+    emit(summary["changes"], as_json=False, columns=CHANGE_COLUMNS)
+    for removed in summary["removed_members"]:
+        click.echo(f"removes: {removed}")
+
+
+def _render_not_counted(summary: dict) -> None:
+    for refused in summary["invalid_signatures"]:
+        click.echo(f"not counted: {refused}")
 
 
 def _signers(sign_as: tuple[str, ...], no_sign: bool, update_out: Path | None) -> list[str] | None:
@@ -98,8 +109,10 @@ def _signers(sign_as: tuple[str, ...], no_sign: bool, update_out: Path | None) -
 
 def _write_update(members: OrgMembership, change: OrgChange, update_out: Path, as_json: bool) -> None:
     path = members.write_update(change, update_out)
+    planned = change.summary()
     summary = {"file": str(path), "action": change.action, "msp_id": change.org.msp_id, **parties_of(change.org),
-               "signed_by": sorted(change.signatures),
+               "changes": planned["changes"], "removed_members": planned["removed_members"],
+               "signed_by": sorted(change.signatures), "invalid_signatures": change.verdict.invalid_signatures,
                "missing": change.verdict.missing,
                "policy_satisfied": change.verdict.ok, "verdict": change.verdict.describe(), "submitted": False}
     _render_file(summary, as_json, f"update written to {path}: nothing submitted")
@@ -119,8 +132,10 @@ def _render_file(summary: dict, as_json: bool, headline: str) -> None:
     click.echo(f"{summary['action']} {summary['msp_id']}; signed by: {', '.join(summary['signed_by']) or 'nobody'}")
     if "role" in summary:
         click.echo(_parties_line(summary))
+    _render_changes(summary)    # every element the file changes, not only the org it names
     if summary.get("already_applied"):
         return                  # the channel has it: no signature is still needed
+    _render_not_counted(summary)
     if summary["policy_satisfied"]:
         click.echo(f"policy: satisfied: {summary['verdict']}")
     else:
@@ -347,9 +362,10 @@ def sign_command(topology_path, update_file, timeout, data_root, msp_dir, bundle
     """Add ORG's admin signature to the config update in FILE (written by `org add|remove --update-out`).
 
     The file is checked against the channel's current config, fetched as that admin: it must update
-    this channel, be computed against the config in force (not an older one), not be in the channel
-    already, and not be signed by this admin already. The policy verdict after signing is printed;
-    pass the file on to the next admin, or to `recfin org submit` once it is satisfied.
+    this channel, be computed against the config in force (not an older one), add or remove one org
+    and change nothing else (anything more is named), not be in the channel already, and not be
+    signed by this admin already. Every element it changes and the policy verdict after signing are
+    printed; pass the file on to the next admin, or to `recfin org submit` once it is satisfied.
 
     \b
     Example:
@@ -381,7 +397,7 @@ def submit_command(topology_path, update_file, timeout, data_root, msp_dir, bund
     """Submit the signed config update in FILE, then finish the org's arrival or departure.
 
     Refused, naming the missing org admins, unless its signatures satisfy the channel's policies in
-    the current config. Then, as `recfin org add` does: the new org's peer starts and joins, the
+    the current config; refused too, as by `recfin org sign`, when it changes more than its org. Then, as `recfin org add` does: the new org's peer starts and joins, the
     chaincode is deployed again and the connection profiles written (or, for a removal, the org's
     nodes stop and the chaincode is deployed again without it, refused before anything is sent
     while its endorsement policy names the org, until --signature-policy gives one without it); that

@@ -197,28 +197,35 @@ def compute_update(channel_id: str, current: configtx_pb2.Config,
 
 
 # ---- walking an update -----------------------------------------------------------------------
-def changed_elements(update: configtx_pb2.ConfigUpdate) -> list[tuple[tuple[str, ...], str, object, object]]:
-    """Every element the update changes: (group path, kind, read-set element or None, write-set element).
+def changed_elements(update: configtx_pb2.ConfigUpdate, current: configtx_pb2.Config | None = None
+                     ) -> list[tuple[tuple[str, ...], str, object, object]]:
+    """Every element the update changes: (group path, kind, element before or None, write-set element).
 
     kind is "group", "value" or "policy"; the path of a value or policy is its group's path
     plus its own name. An element is changed when its write-set version differs from the
-    read set's, or it is not in the read set at all (a new element, version 0).
+    read set's, or it is not in the read set at all (a new element, version 0, or one changed
+    in a group that is not itself bumped, which reads no leaf). The element before is the read
+    set's; where the read set lacks it, current's (the channel config the update applies to,
+    when given), so a changed element that exists shows its version rather than passing for new.
     """
     out: list = []
 
-    def walk(path: tuple[str, ...], read: configtx_pb2.ConfigGroup | None, write: configtx_pb2.ConfigGroup):
+    def walk(path: tuple[str, ...], read: configtx_pb2.ConfigGroup | None, write: configtx_pb2.ConfigGroup,
+             now: configtx_pb2.ConfigGroup | None):
         if read is None or read.version != write.version:
-            out.append((path, "group", read, write))
-        for kind, read_map, write_map in (("value", read.values if read else {}, write.values),
-                                          ("policy", read.policies if read else {}, write.policies)):
+            out.append((path, "group", read if read is not None else now, write))
+        for kind, read_map, write_map, now_map in (
+                ("value", read.values if read else {}, write.values, now.values if now else {}),
+                ("policy", read.policies if read else {}, write.policies, now.policies if now else {})):
             for name, element in sorted(write_map.items()):
                 before = read_map[name] if name in read_map else None
                 if before is None or before.version != element.version:
-                    out.append((path + (name,), kind, before, element))
+                    out.append((path + (name,), kind, before if before is not None else now_map.get(name), element))
         for name, child in sorted(write.groups.items()):
-            walk(path + (name,), read.groups[name] if read is not None and name in read.groups else None, child)
+            walk(path + (name,), read.groups[name] if read is not None and name in read.groups else None, child,
+                 now.groups[name] if now is not None and name in now.groups else None)
 
-    walk(("Channel",), update.read_set, update.write_set)
+    walk(("Channel",), update.read_set, update.write_set, current.channel_group if current is not None else None)
     return out
 
 
@@ -248,8 +255,30 @@ def stale_reads(current: configtx_pb2.Config, update: configtx_pb2.ConfigUpdate)
 
 
 def org_membership_change(current: configtx_pb2.Config, update: configtx_pb2.ConfigUpdate) -> tuple[str, str]:
-    """("add" | "remove", MSP ID) of an update that adds or drops one application org
-    (ConfigUpdateError for any other update: only org changes are carried through this way)."""
+    """("add" | "remove", MSP ID) of an update that adds or drops one application org and changes nothing else.
+
+    ConfigUpdateError for any other update: only org changes are carried through this way, and an admin
+    signing one is shown the org it adds or removes. So the update must be exactly the one computed from
+    current with that org added (its group as the update writes it) or dropped; anything else it reads or
+    writes is named. isolated_data is not compared: it enters no config.
+    """
+    action, msp_id = _org_added_or_dropped(current, update)
+    if action == "add":
+        desired = with_org(current, msp_id, update.write_set.groups[APPLICATION].groups[msp_id])
+    else:
+        desired = without_org(current, msp_id)
+    expected = compute_update(update.channel_id, current, desired)
+    extra = update_differences(expected, update)
+    if extra:
+        doing = f"{'adding' if action == 'add' else 'removing'} {msp_id}"
+        raise ConfigUpdateError(f"the update {action}s {msp_id}, but also does what {doing} does not: "
+                                f"{'; '.join(extra)}. Refused: its signers would be shown only the org. Write "
+                                f"the update again with `recfin org add|remove --update-out` and have the admins "
+                                f"sign that one; a change of anything else is its own update (`peer channel update`)")
+    return action, msp_id
+
+
+def _org_added_or_dropped(current: configtx_pb2.Config, update: configtx_pb2.ConfigUpdate) -> tuple[str, str]:
     members = set(application_orgs(current))
     write = update.write_set.groups[APPLICATION] if APPLICATION in update.write_set.groups else None
     if write is not None and write.version != current.channel_group.groups[APPLICATION].version:
@@ -260,3 +289,45 @@ def org_membership_change(current: configtx_pb2.Config, update: configtx_pb2.Con
             return "remove", dropped.pop()
     raise ConfigUpdateError("the update neither adds nor removes exactly one org of the channel: "
                             "submit it with `peer channel update` instead")
+
+
+def update_differences(expected: configtx_pb2.ConfigUpdate, actual: configtx_pb2.ConfigUpdate) -> list[str]:
+    """Where actual's read and write sets differ from expected's, one phrase each ("writes policy
+    /Channel/Application/Endorsement at version 1, mod_policy Admins, where expected at version 0 as it is");
+    empty when they are the same."""
+    out: list[str] = []
+
+    def describe(element) -> str:
+        if element == type(element)(version=element.version):      # listed by version only: kept as it is
+            return f"at version {element.version} as it is"
+        return f"at version {element.version}" + (f", mod_policy {element.mod_policy}" if element.mod_policy else "")
+
+    def compare(verb: str, kind: str, where: str, wanted, found) -> bool:
+        """One phrase when the element differs; whether both have it (to look below a group)."""
+        if found is None:
+            out.append(f"does not {verb} {kind} {where}, expected {describe(wanted)}")
+        elif wanted is None:
+            out.append(f"{verb}s {kind} {where} {describe(found)}")
+        elif (kind == "group" and (wanted.version, wanted.mod_policy) != (found.version, found.mod_policy)) or \
+                (kind != "group" and wanted != found):
+            out.append(f"{verb}s {kind} {where} {describe(found)}"
+                       f"{'' if describe(found) != describe(wanted) else ' with other content'}, "
+                       f"where expected {describe(wanted)}")
+        return found is not None and wanted is not None
+
+    def walk(verb: str, path: tuple[str, ...], wanted: configtx_pb2.ConfigGroup, found: configtx_pb2.ConfigGroup):
+        where = "/" + "/".join(path)
+        for kind, wanted_map, found_map in (("value", wanted.values, found.values),
+                                            ("policy", wanted.policies, found.policies)):
+            for name in sorted(set(wanted_map) | set(found_map)):
+                compare(verb, kind, f"{where}/{name}", wanted_map.get(name), found_map.get(name))
+        for name in sorted(set(wanted.groups) | set(found.groups)):
+            child_wanted, child_found = wanted.groups.get(name), found.groups.get(name)
+            if compare(verb, "group", f"{where}/{name}", child_wanted, child_found):
+                walk(verb, path + (name,), child_wanted, child_found)
+
+    for verb, wanted, found in (("read", expected.read_set, actual.read_set),
+                                ("write", expected.write_set, actual.write_set)):
+        if compare(verb, "group", "/Channel", wanted, found):
+            walk(verb, ("Channel",), wanted, found)
+    return out

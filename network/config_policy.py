@@ -15,7 +15,9 @@ Policies are evaluated as Fabric does:
   satisfies 'X.member' when its certificate was issued by a root CA of MSP X in the
   current config, and 'X.admin' / 'X.peer' / 'X.client' when, in addition, its OU is the
   role's NodeOU (or, for admin, it is one of the MSP's listed admin certificates).
-Signatures that do not verify are ignored, as the orderer ignores them.
+Signatures that do not verify as Fabric verifies them (a high-S ECDSA signature among them), and
+signatures of a certificate that a CRL of its CA in its MSP's revocation list names, are ignored,
+as the orderer ignores them; the verdict names each with why.
 
 `evaluate(current, update_envelope)` returns a Verdict: ok, and one line per policy that
 says who signed and who is missing ("needs 3 of 4 org admins: missing BankMSP, RegulatorMSP").
@@ -29,7 +31,7 @@ from cryptography.x509.oid import NameOID
 from fabric_protos.common import configtx_pb2, policies_pb2
 from fabric_protos.msp import msp_principal_pb2
 
-from . import channel_config, config_signing
+from . import channel_config, config_signing, crl
 from .org_definition import ROLE_NAMES, OrgMsp, decode_msp, signature_policy
 
 ROOT = "Channel"
@@ -64,8 +66,9 @@ class PolicyCheck:
 @dataclass
 class Verdict:
     checks: list[PolicyCheck]
-    signers: list[str]                  # "<MSP ID> <subject>" of each valid signature
-    invalid_signatures: list[str]
+    signers: list[str]                  # "<MSP ID> <subject>" of each signature counted
+    invalid_signatures: list[str]       # "<MSP ID> <subject>: <why>" of each signature Fabric would not count
+    signed_by: list[str] = field(default_factory=list)   # the MSP IDs of the signatures counted
 
     @property
     def ok(self) -> bool:
@@ -124,15 +127,39 @@ def org_msps(config: configtx_pb2.Config) -> dict[str, OrgMsp]:
 
 
 # ---- principals -------------------------------------------------------------------------------------
-def _issued_by_root(cert: x509.Certificate, msp: OrgMsp) -> bool:
+def _issuing_root(cert: x509.Certificate, msp: OrgMsp) -> x509.Certificate | None:
+    """The root CA of the MSP that issued cert, None when none of them did."""
     for pem in msp.root_certs:
         root = x509.load_pem_x509_certificate(pem)
         try:
             cert.verify_directly_issued_by(root)
-            return True
+            return root
         except Exception:  # wrong issuer, bad signature, unsupported key: not issued by this root
             continue
-    return False
+    return None
+
+
+def revocation(cert: x509.Certificate, msp: OrgMsp) -> str | None:
+    """Why the MSP refuses cert as revoked (a CRL of the CA that issued it, in the MSP's revocation list, lists its
+    serial, as Fabric's MSP checks), None when it does not."""
+    root = _issuing_root(cert, msp)
+    if root is None:
+        return None
+    listing = crl.lists([c for c in (crl.of_ca(data, root) for data in msp.revocation_list) if c is not None],
+                        cert.serial_number)
+    if listing is None:
+        return None
+    return (f"its certificate (serial {cert.serial_number:x}) is revoked: CRL number {crl.number(listing)} of its "
+            f"CA in {msp.msp_id}'s MSP in the channel config lists it, so Fabric refuses its signature")
+
+
+def refusal(signer: config_signing.SignedBy, msps: dict[str, OrgMsp]) -> str | None:
+    """Why the ordering service counts the signature for no principal at all, None when it checks it against them:
+    a signature that does not verify as Fabric verifies it, or a signer its MSP's CRLs revoke."""
+    if not signer.valid:
+        return signer.problem or "the signature does not verify"
+    msp = msps.get(signer.msp_id)
+    return None if msp is None else revocation(signer.certificate, msp)
 
 
 def _ous(cert: x509.Certificate) -> set[str]:
@@ -142,7 +169,8 @@ def _ous(cert: x509.Certificate) -> set[str]:
 def satisfies(signer: config_signing.SignedBy, msp_id: str, role: str, msps: dict[str, OrgMsp]) -> bool:
     """Whether one valid signer is the principal 'msp_id.role' under the channel's MSPs."""
     msp = msps.get(msp_id)
-    if msp is None or signer.msp_id != msp_id or not signer.valid or not _issued_by_root(signer.certificate, msp):
+    if msp is None or signer.msp_id != msp_id or not signer.valid or _issuing_root(signer.certificate, msp) is None \
+            or revocation(signer.certificate, msp) is not None:
         return False
     if role == "member":
         return True
@@ -156,8 +184,10 @@ def satisfies(signer: config_signing.SignedBy, msp_id: str, role: str, msps: dic
 class _Evaluator:
     def __init__(self, config: configtx_pb2.Config, signed: list[config_signing.SignedBy]):
         self.config = config
-        self.signed = [s for s in signed if s.valid]
         self.msps = org_msps(config)
+        reasons = [(s, refusal(s, self.msps)) for s in signed]
+        self.signed = [s for s, why in reasons if why is None]
+        self.refused = [(s, why) for s, why in reasons if why is not None]
 
     def policy_at(self, path: tuple[str, ...]) -> configtx_pb2.ConfigPolicy | None:
         group = _group_at(self.config, path[:-1])
@@ -263,5 +293,6 @@ def evaluate(current: configtx_pb2.Config, update_envelope: configtx_pb2.ConfigU
         check = evaluator.check(path)
         check.for_elements = elements
         checks.append(check)
-    return Verdict(checks, [f"{s.msp_id} {s.subject}" for s in signed if s.valid],
-                   [f"{s.msp_id} {s.subject}" for s in signed if not s.valid])
+    return Verdict(checks, [f"{s.msp_id} {s.subject}" for s in evaluator.signed],
+                   [f"{s.msp_id} {s.subject}: {why}" for s, why in evaluator.refused],
+                   sorted({s.msp_id for s in evaluator.signed}))

@@ -22,11 +22,13 @@ from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 from fabric_protos.common import common_pb2, configtx_pb2
 from fabric_protos.msp import identities_pb2
 
 from client.atomic_file import write_atomically
 from client.gateway import Identity, Signer, hashing, load_msp_folder
+from client.gateway._signer import _CURVE_ORDERS
 
 from .errors import NetworkError
 
@@ -78,7 +80,8 @@ class SignedBy:
 
     msp_id: str
     certificate: x509.Certificate
-    valid: bool            # the signature verifies under the certificate's key
+    valid: bool            # the signature verifies under the certificate's key, as Fabric verifies it
+    problem: str = ""      # why it is not valid
 
     @property
     def subject(self) -> str:
@@ -116,14 +119,26 @@ def signers(update_envelope: configtx_pb2.ConfigUpdateEnvelope) -> list[SignedBy
     count = len(update_envelope.signatures)
     for index, sig in enumerate(update_envelope.signatures):
         msp_id, cert = _signer_of(sig, index, count)
-        try:
-            cert.public_key().verify(sig.signature, sig.signature_header + update_envelope.config_update,
-                                     ec.ECDSA(hashes.SHA256()))
-            valid = True
-        except (InvalidSignature, TypeError, ValueError):
-            valid = False
-        out.append(SignedBy(msp_id, cert, valid))
+        problem = signature_problem(cert, sig.signature, sig.signature_header + update_envelope.config_update)
+        out.append(SignedBy(msp_id, cert, not problem, problem))
     return out
+
+
+def signature_problem(cert: x509.Certificate, signature: bytes, signed: bytes) -> str:
+    """Why the ordering service would not accept signature as cert's over signed ("" when it would)."""
+    key = cert.public_key()
+    try:
+        key.verify(signature, signed, ec.ECDSA(hashes.SHA256()))
+    except (InvalidSignature, TypeError, ValueError):
+        return "the signature does not verify under its certificate's key (made over other bytes, or another key)"
+    order = _CURVE_ORDERS.get(key.curve.name)
+    if order is None:
+        return f"its certificate's key is on curve {key.curve.name}, which Fabric does not verify"
+    # Fabric's bccsp accepts only the low-S form of an ECDSA signature, so that no second valid form of it exists
+    if decode_dss_signature(signature)[1] > order // 2:
+        return ("its ECDSA signature has S in the upper half of the curve order, which Fabric refuses "
+                "(it takes the low-S form only, as `recfin org sign` makes)")
+    return ""
 
 
 # ---- the update as a file that travels between org admins ----------------------------------------

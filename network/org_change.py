@@ -94,7 +94,7 @@ class OrgChange:
         out = {
             "action": self.action, "org": self.org.name, "msp_id": self.org.msp_id, "channel": self.channel,
             **parties_of(self.org),
-            "changes": change_rows(self.update),
+            "changes": change_rows(self.update, self.current),
             "removed_members": removed_members(self.current, self.update),
             **verdict_rows(self.verdict, self.signatures),
         }
@@ -108,10 +108,14 @@ class OrgChange:
         return out
 
 
-def change_rows(update: configtx_pb2.ConfigUpdate) -> list[dict]:
-    """Each element the update changes, with its version before and after."""
+def change_rows(update: configtx_pb2.ConfigUpdate, current: configtx_pb2.Config | None) -> list[dict]:
+    """Each element the update changes, with its version before (None: a new element) and after. current: the
+    channel config the update applies to, which gives the version before of an element the read set does not list
+    (a value or policy changed in a group that is not itself bumped); None for an update already applied, whose
+    read set alone tells what was before."""
     return [{"element": "/" + "/".join(path), "kind": kind, "version": None if before is None else before.version,
-             "new_version": after.version} for path, kind, before, after in channel_config.changed_elements(update)]
+             "new_version": after.version}
+            for path, kind, before, after in channel_config.changed_elements(update, current)]
 
 
 def verdict_rows(verdict: config_policy.Verdict, signatures: dict) -> dict:

@@ -213,6 +213,7 @@ class OrgMsp:
     tls_root_certs: tuple[bytes, ...]
     node_ous: dict[str, str]            # role -> OU (client, peer, admin, orderer) when NodeOUs are on
     admins: tuple[bytes, ...] = ()      # admin certificates listed explicitly (none with NodeOUs)
+    revocation_list: tuple[bytes, ...] = ()     # CRLs: the certificates the MSP refuses
 
 
 def decode_msp(group: configtx_pb2.ConfigGroup) -> OrgMsp:
@@ -224,7 +225,8 @@ def decode_msp(group: configtx_pb2.ConfigGroup) -> OrgMsp:
             ident = getattr(conf.fabric_node_ous, field)
             if ident.organizational_unit_identifier:
                 ous[key.removesuffix("OUIdentifier").lower()] = ident.organizational_unit_identifier
-    return OrgMsp(conf.name, tuple(conf.root_certs), tuple(conf.tls_root_certs), ous, tuple(conf.admins))
+    return OrgMsp(conf.name, tuple(conf.root_certs), tuple(conf.tls_root_certs), ous, tuple(conf.admins),
+                  tuple(conf.revocation_list))
 
 
 def revocation_list(group: configtx_pb2.ConfigGroup) -> list[bytes]:

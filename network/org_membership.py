@@ -61,7 +61,8 @@ from .crypto import org_crypto
 from .errors import ChaincodeError, NetworkError
 from .lifecycle import Definition, Lifecycle
 from .nodeconfig import orderer_tls_ca, peer_admin_env
-from .org_change import CarriedOrg, parties_of, OrgChange, OrgChangeError, carried_org, plan_add, plan_add_defined, plan_remove
+from .org_change import (CarriedOrg, OrgChange, OrgChangeError, carried_org, change_rows, parties_of, plan_add,
+                         plan_add_defined, plan_remove, removed_members)
 from .org_definition import PolicySyntaxError, decode_msp
 from .org_definition_file import OrgDefinition, write_msp_of
 from .ports import ensure_free
@@ -579,7 +580,10 @@ class OrgMembership:
                 raise OrgChangeError(f"{path} was computed against an older channel config ({stale[0]}"
                                      f"{f' and {len(stale) - 1} more' if len(stale) > 1 else ''}): "
                                      f"write the update again with `recfin org add|remove --update-out`")
-            action, msp_id = channel_config.org_membership_change(current, update)
+            try:        # the org change and nothing else: what the file's summary shows its signers
+                action, msp_id = channel_config.org_membership_change(current, update)
+            except channel_config.ConfigUpdateError as exc:
+                raise OrgChangeError(f"{path}: {exc}") from None
             if carried is not None and (action, msp_id) != (carried.action, carried.org.msp_id):
                 raise OrgChangeError(f"{path} says it {carried.action}s {carried.org.msp_id}, but against the "
                                      f"channel's config its update {action}s {msp_id}: write it again with "
@@ -843,11 +847,15 @@ class UpdateFileCheck:
     applied: bool = False                        # the channel config already has the update
 
     def summary(self) -> dict:
-        signed = config_signing.signers(self.envelope)
+        update = configtx_pb2.ConfigUpdate.FromString(self.envelope.config_update)
+        # once applied, the current config holds the update's own versions: the read set alone says what was before
+        before = None if self.applied else self.current
         return {"file": str(self.path), "action": self.action, "msp_id": self.msp_id,
                 "org": None if self.org is None else self.org.name,
                 **(parties_of(self.org) if self.org is not None else {}), "already_applied": self.applied,
-                "signed_by": sorted({s.msp_id for s in signed if s.valid}),
+                "changes": change_rows(update, before),
+                "removed_members": [] if self.applied else removed_members(self.current, update),
+                "signed_by": self.verdict.signed_by,
                 "invalid_signatures": self.verdict.invalid_signatures,
                 "missing": self.verdict.missing,
                 "policy_satisfied": self.verdict.ok, "verdict": self.verdict.describe()}

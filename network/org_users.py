@@ -364,7 +364,7 @@ class Revocation:
         return {"org": self.org.name, "msp_id": self.org.msp_id, "user": self.user, "serial": f"{self.serial:x}",
                 "channel": self.channel, "crl_number": crl.number(self.crl),
                 "revoked_serials": [f"{s:x}" for s in sorted(crl.revoked_serials([self.crl]))],
-                "changes": change_rows(self.update), **verdict_rows(self.verdict, self.signatures)}
+                "changes": change_rows(self.update, self.current), **verdict_rows(self.verdict, self.signatures)}
 
 
 def channel_crls(current: configtx_pb2.Config, msp_id: str, ca_cert: x509.Certificate

@@ -197,6 +197,18 @@ def test_admins_sign_in_turn_and_submit_waits_for_the_policy(runner, network_hom
     assert json.loads(result.stdout)["policy_satisfied"] is True
 
 
+def test_sign_shows_every_element_the_file_changes(runner, network_home, scripted_peer, tmp_path):
+    out = tmp_path / "bank2.tx"
+    assert runner.invoke(org, [*BANK, "--update-out", str(out), "--sign-as", "bank"]).exit_code == 0
+    result = runner.invoke(org, ["sign", str(out), "--as", "supplier"])
+    assert result.exit_code == 0, result.output
+    rows = [line.split() for line in result.output.splitlines() if line.startswith("/Channel")]
+    assert rows[:2] == [["/Channel/Application", "group", "1", "2"], ["/Channel/Application/Bank2MSP", "group", "-", "0"]]
+    assert {row[0].rsplit("/", 1)[0] for row in rows[2:]} == {"/Channel/Application/Bank2MSP"}    # its values, policies
+    result = runner.invoke(org, ["sign", str(out), "--as", "regulator", "--json"])
+    assert [r["element"] for r in json.loads(result.stdout)["changes"]] == [row[0] for row in rows]
+
+
 @pytest.mark.parametrize("command", ["sign", "submit"])
 def test_file_commands_show_an_example(runner, command):
     result = runner.invoke(org, [command, "--help"])

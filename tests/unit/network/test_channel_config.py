@@ -9,7 +9,7 @@ from fabric_protos.msp import msp_config_pb2, msp_principal_pb2
 from network import channel_config, crypto, membership
 from network.channel_config import ConfigUpdateError
 from network.crypto import org_crypto
-from network.org_change import plan_add, plan_remove, removed_members
+from network.org_change import change_rows, plan_add, plan_remove, removed_members
 from network.org_definition import anchor_peers_value, decode_anchor_peers, decode_msp
 
 from .channel_fixtures import APPLICATION_VERSION, SUPPLIER_VERSION, channel_config as build_config, config_block
@@ -137,3 +137,53 @@ def test_no_change_and_duplicate_or_unknown_orgs_are_refused(topology, data_root
         channel_config.with_org(current, "BankMSP", bank)
     with pytest.raises(ConfigUpdateError, match="Bank9MSP is not an org of the channel"):
         channel_config.without_org(current, "Bank9MSP")
+
+
+def _weakened_endorsement(current: configtx_pb2.Config) -> configtx_pb2.ConfigPolicy:
+    """The channel's Application Endorsement policy at its next version, any one org's endorsement sufficing."""
+    weakened = configtx_pb2.ConfigPolicy()
+    weakened.CopyFrom(current.channel_group.groups["Application"].policies["Endorsement"])
+    weakened.policy.value = policies_pb2.ImplicitMetaPolicy(
+        rule=policies_pb2.ImplicitMetaPolicy.ANY, sub_policy="Endorsement").SerializeToString()
+    weakened.version += 1
+    return weakened
+
+
+def test_an_org_change_that_changes_anything_else_too_is_refused_naming_it(with_bank2, topology, data_root,
+                                                                           current):
+    adding = plan_add(with_bank2, data_root, current, "bank2").update
+    # what it carries besides (the org's spec in isolated_data) enters no config: the plain update passes
+    assert channel_config.org_membership_change(current, adding) == ("add", "Bank2MSP")
+    smuggled = configtx_pb2.ConfigUpdate()
+    smuggled.CopyFrom(adding)
+    smuggled.write_set.groups["Application"].policies["Endorsement"].CopyFrom(_weakened_endorsement(current))
+    with pytest.raises(ConfigUpdateError, match=r"adds Bank2MSP, but also does what adding Bank2MSP does not: "
+                                                r"writes policy /Channel/Application/Endorsement at version 1") as refused:
+        channel_config.org_membership_change(current, smuggled)
+    assert "--update-out" in str(refused.value)
+
+    removing = plan_remove(topology, data_root, current, "regulator").update
+    assert channel_config.org_membership_change(current, removing) == ("remove", "RegulatorMSP")
+    smuggled.CopyFrom(removing)
+    smuggled.write_set.values["HashingAlgorithm"].CopyFrom(configtx_pb2.ConfigValue(version=1, mod_policy="Admins"))
+    smuggled.read_set.groups["Orderer"].version = 0
+    with pytest.raises(ConfigUpdateError, match=r"removes RegulatorMSP, but .*: reads group /Channel/Orderer at "
+                                                r"version 0 as it is; writes value /Channel/HashingAlgorithm "
+                                                r"at version 1, mod_policy Admins\. Refused"):
+        channel_config.org_membership_change(current, smuggled)
+
+
+def test_a_value_changed_in_a_group_not_bumped_shows_the_version_it_has_in_the_config(current):
+    anchors = current.channel_group.groups["Application"].groups["BankMSP"].values["AnchorPeers"]
+    anchors.version = 4                                  # changed four times before
+    desired = configtx_pb2.Config()
+    desired.CopyFrom(current)
+    desired.channel_group.groups["Application"].groups["BankMSP"].values["AnchorPeers"].value = b""
+    update = channel_config.compute_update("receivables", current, desired)
+    assert change_rows(update, current) == [{"element": "/Channel/Application/BankMSP/AnchorPeers", "kind": "value",
+                                             "version": 4, "new_version": 5}]
+    # a new element still has no version before
+    grown = channel_config.with_org(current, "Bank9MSP", current.channel_group.groups["Application"].groups["BankMSP"])
+    rows = change_rows(channel_config.compute_update("receivables", current, grown), current)
+    assert {r["element"]: r["version"] for r in rows if r["kind"] == "group"} == {
+        "/Channel/Application": APPLICATION_VERSION, "/Channel/Application/Bank9MSP": None}

@@ -1,17 +1,21 @@
 """Who must sign a config update, checked against real signatures before anything is submitted."""
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature, encode_dss_signature
 from fabric_protos.common import common_pb2, configtx_pb2
 
 from client.gateway import Identity
-from network import channel_config, config_policy, config_signing, crypto, membership
+from client.gateway._signer import _CURVE_ORDERS
+from network import channel_config, config_policy, config_signing, crl, crypto, membership
 from network.crypto import org_crypto
 from network.org_change import plan_add
-from network.org_definition import PolicySyntaxError, signature_policy
+from network.org_definition import PolicySyntaxError, signature_policy, with_revocation_list
 
 from .channel_fixtures import channel_config as build_config
 
@@ -142,3 +146,49 @@ def test_signature_policies_compile_and_render_back(text, rendered):
 def test_malformed_signature_policies_say_what_is_wrong(text):
     with pytest.raises(PolicySyntaxError, match="policy"):
         signature_policy(text)
+
+
+def _with_crl(current, topology, data_root, of_org: str, by_org: str, serial: int) -> configtx_pb2.Config:
+    """current with of_org's MSP listing a CRL that by_org's CA made, naming serial."""
+    issuer = topology.org(by_org)
+    ca = org_crypto(data_root, issuer.name, issuer.domain)
+    made = crl.build(crypto.load_key(ca.ca_key), crypto.load_cert(ca.ca_cert),
+                     {serial: dt.datetime.now(dt.timezone.utc)}, 1)
+    changed = configtx_pb2.Config()
+    changed.CopyFrom(current)
+    msp_id = topology.org(of_org).msp_id
+    group = changed.channel_group.groups["Application"].groups[msp_id]
+    group.CopyFrom(with_revocation_list(group, [crl.pem(made)]))
+    return changed
+
+
+def test_an_admin_its_own_cas_crl_revokes_counts_for_nobody(grown, data_root, current):
+    serial = user(grown, data_root, "supplier").identity.certificate.serial_number
+    revoked = _with_crl(current, grown, data_root, "supplier", "supplier", serial)
+    change = plan_add(grown, data_root, revoked, "bank2", sign_as=["bank", "supplier", "regulator"])
+    assert not change.verdict.ok and change.verdict.checks[0].met == ["BankMSP", "RegulatorMSP"]
+    [refused] = change.verdict.invalid_signatures
+    assert refused.startswith("SupplierMSP ") and f"serial {serial:x}) is revoked: CRL number 1 of its CA" in refused
+    assert change.verdict.signed_by == ["BankMSP", "RegulatorMSP"]
+    # a CRL another CA made revokes nothing of SupplierMSP's, as Fabric matches a CRL to the CA it names
+    elsewhere = _with_crl(current, grown, data_root, "supplier", "bank", serial)
+    assert plan_add(grown, data_root, elsewhere, "bank2", sign_as=["bank", "supplier", "regulator"]).verdict.ok
+
+
+def test_a_high_s_signature_is_invalid_and_says_why(grown, data_root, current):
+    change = plan_add(grown, data_root, current, "bank2", sign_as=["bank", "supplier", "regulator"])
+    bank = change.signatures["BankMSP"]
+    r, s = decode_dss_signature(bank.signature)
+    order = _CURVE_ORDERS[user(grown, data_root, "bank").identity.certificate.public_key().curve.name]
+    high = configtx_pb2.ConfigSignature(signature_header=bank.signature_header,
+                                        signature=encode_dss_signature(r, order - s))
+    update_envelope = config_signing.envelope(change.update, [high, change.signatures["SupplierMSP"],
+                                                              change.signatures["RegulatorMSP"]])
+    [bank_signed, *_] = config_signing.signers(update_envelope)
+    assert not bank_signed.valid and "S in the upper half of the curve order" in bank_signed.problem
+    # the same signature verifies under the key: only its form is refused
+    bank_signed.certificate.public_key().verify(high.signature, high.signature_header + update_envelope.config_update,
+                                                ec.ECDSA(hashes.SHA256()))
+    verdict = config_policy.evaluate(current, update_envelope)
+    assert not verdict.ok and verdict.checks[0].met == ["RegulatorMSP", "SupplierMSP"]
+    assert len(verdict.invalid_signatures) == 1 and verdict.invalid_signatures[0].startswith("BankMSP ")

@@ -175,6 +175,31 @@ def test_a_file_for_another_channel_or_an_older_config_is_refused(channel_peer, 
     assert len(config_signing.read_update_file(path)[1].signatures) == 0
 
 
+def test_a_file_that_adds_an_org_and_changes_more_is_refused_naming_the_rest(channel_peer, topology, data_root,
+                                                                              tmp_path):
+    members = OrgMembership(Network(topology, data_root=data_root))
+    change = members.plan_add("bank2", "bank", CODE, sign_as=["bank"])
+    honest = members.write_update(change, tmp_path / "bank2.tx")
+    summary = members.check_update_file(honest).summary()
+    assert {(r["element"], r["version"], r["new_version"]) for r in summary["changes"] if r["kind"] == "group"} == {
+        ("/Channel/Application", 1, 2), ("/Channel/Application/Bank2MSP", None, 0)}
+    # the same file with the channel's endorsement policy changed: its carried spec still says "add Bank2MSP"
+    smuggled = type(change.update)()
+    smuggled.CopyFrom(change.update)
+    endorsement = smuggled.write_set.groups["Application"].policies["Endorsement"]
+    endorsement.CopyFrom(change.current.channel_group.groups["Application"].policies["Endorsement"])
+    endorsement.version += 1
+    endorsement.mod_policy = "Writers"
+    path = config_signing.write_update_file(tmp_path / "smuggled.tx", change.channel,
+                                            config_signing.envelope(smuggled, []))
+    before = path.read_bytes()
+    for act in (lambda: members.sign_update_file(path, "supplier"), lambda: members.submit_update_file(path)):
+        with pytest.raises(OrgChangeError, match=rf"{path}: the update adds Bank2MSP, but also .* writes policy "
+                                                 r"/Channel/Application/Endorsement at version 1, mod_policy Writers"):
+            act()
+    assert path.read_bytes() == before and not channel_peer.exists()
+
+
 def test_channel_only_records_the_new_org_and_starts_nothing_for_networks_of_bundles(
         channel_peer, topology, data_root, tmp_path, monkeypatch):
     said = []

@@ -299,7 +299,9 @@ def test_the_update_changes_only_the_orgs_revocation_list_and_needs_its_admin(to
     cert = _cert(data_root, org, "supplier9")
     change = plan_revoke(current, "receivables", CaFolder(data_root, org), "supplier9", cert, _admin(data_root, org))
     summary = change.summary()
-    assert [c["element"] for c in summary["changes"]] == ["/Channel/Application/SupplierMSP/MSP"]
+    # the value exists at version 0: it is changed, not new, though the read set does not list it
+    assert [(c["element"], c["version"], c["new_version"]) for c in summary["changes"]] == [
+        ("/Channel/Application/SupplierMSP/MSP", 0, 1)]
     written = change.update.write_set.groups["Application"].groups["SupplierMSP"]
     assert (written.version, change.update.write_set.groups["Application"].version) == (2, 1)   # carried, not bumped
     before, after = _msp(current, "SupplierMSP"), msp_config_pb2.FabricMSPConfig.FromString(
