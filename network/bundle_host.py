@@ -93,7 +93,8 @@ class BundleHost:
 
     @classmethod
     def open(cls, root: str | Path) -> BundleHost:
-        root = Path(root)
+        # absolute: the peer CLI reads a relative MSP or TLS path against FABRIC_CFG_PATH's folder, not ours
+        root = Path(root).absolute()
         doc, topology = read_network(root)
         if not doc.get("package_id") and keys_missing_note(doc["org"], Path(doc["install_root"])) in doc["missing"]:
             raise NetworkError(f"{root} lacks {doc['org']}'s own keys, and so its chaincode package: put them in "

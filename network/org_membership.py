@@ -103,7 +103,9 @@ class OrgMembership:
     def admin(self, org_name: str, msp_dir: Path | None = None) -> Admin:
         """The org's admin (by org name or MSP ID), its MSP folder msp_dir or the data folder's."""
         org = self.topology.org(org_name)
-        msp_dir = msp_dir or org_crypto(self.root, org.name, org.domain).user_msp(org.admin)
+        # absolute: the peer CLI reads a relative CORE_PEER_MSPCONFIGPATH against FABRIC_CFG_PATH's folder
+        msp_dir = (Path(msp_dir).absolute() if msp_dir
+                   else org_crypto(self.root, org.name, org.domain).user_msp(org.admin))
         if not (msp_dir / "signcerts").is_dir():
             raise OrgChangeError(f"no admin MSP folder for {org.msp_id} at {msp_dir}: give it with --msp-dir")
         return Admin(org, msp_dir)

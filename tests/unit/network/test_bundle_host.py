@@ -132,6 +132,18 @@ def test_join_runs_peer_channel_join_as_the_bundles_admin_against_its_own_peer(u
     assert (config / "core.yaml").read_text() == (fabric.config_dir / "core.yaml").read_text()
 
 
+def test_a_bundle_named_from_its_parent_folder_reaches_the_peer_cli_as_absolute_paths(unpacked, fabric, hosts,
+                                                                                      monkeypatch):
+    # the peer CLI reads a relative MSP or TLS path against FABRIC_CFG_PATH's folder: `--bundle supplier`
+    # given from the folder holding it must not reach it as given
+    monkeypatch.chdir(unpacked.parent)
+    peer = scripted(fabric, hosts)
+    HostOperations(BundleHost.open(unpacked.name), peer).join()
+    for _, _, _, env in peer.calls:
+        for key in ("CORE_PEER_MSPCONFIGPATH", "CORE_PEER_TLS_ROOTCERT_FILE", "FABRIC_CFG_PATH"):
+            assert Path(env[key]).is_absolute() and Path(env[key]).exists(), (key, env[key])
+
+
 def test_join_again_changes_nothing(unpacked, fabric, hosts):
     supplier = hosts.peers("supplier")[0]
     peer = scripted(fabric, hosts, joined={f"{supplier.hostname}:{supplier.ports['port']}"})

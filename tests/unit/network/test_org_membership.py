@@ -397,3 +397,15 @@ def test_org_add_again_with_another_role_is_refused_naming_the_users_it_would_no
     membership.record_user(data_root, "bank2", clerk)            # as `recfin org user add` records it
     assert members.plan_add("bank2", "bank", CODE, sign_as=[]).org.msp_id == "Bank2MSP"      # planned
     assert not channel_peer.exists()
+
+
+def test_an_admin_msp_folder_named_from_its_parent_reaches_the_peer_cli_as_an_absolute_path(
+        fake_fabric, topology, data_root, tmp_path, monkeypatch):
+    # the peer CLI reads a relative CORE_PEER_MSPCONFIGPATH against FABRIC_CFG_PATH's folder, not ours
+    from network.crypto import org_crypto
+
+    bank = topology.org("bank")
+    msp = org_crypto(data_root, bank.name, bank.domain).user_msp(bank.admin)
+    monkeypatch.chdir(msp.parent)
+    admin = OrgMembership(Network(topology, data_root=data_root)).admin("bank", Path(msp.name))
+    assert admin.msp_dir == msp and (admin.msp_dir / "signcerts").is_dir()
