@@ -364,8 +364,9 @@ def sign_command(topology_path, update_file, timeout, data_root, msp_dir, bundle
     The file is checked against the channel's current config, fetched as that admin: it must update
     this channel, be computed against the config in force (not an older one), add or remove one org
     and change nothing else (anything more is named), not be in the channel already, and not be
-    signed by this admin already. Every element it changes and the policy verdict after signing are
-    printed; pass the file on to the next admin, or to `recfin org submit` once it is satisfied.
+    signed by this admin already (a signature of it that Fabric would not count is replaced).
+    Every element it changes and the policy verdict after signing are printed; pass the file on
+    to the next admin, or to `recfin org submit` once it is satisfied.
 
     \b
     Example:

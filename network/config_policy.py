@@ -15,9 +15,11 @@ Policies are evaluated as Fabric does:
   satisfies 'X.member' when its certificate was issued by a root CA of MSP X in the
   current config, and 'X.admin' / 'X.peer' / 'X.client' when, in addition, its OU is the
   role's NodeOU (or, for admin, it is one of the MSP's listed admin certificates).
-Signatures that do not verify as Fabric verifies them (a high-S ECDSA signature among them), and
-signatures of a certificate that a CRL of its CA in its MSP's revocation list names, are ignored,
-as the orderer ignores them; the verdict names each with why.
+Signatures that do not verify as Fabric verifies them (a high-S ECDSA signature among them),
+signatures of a certificate that a CRL of its CA in its MSP's revocation list names, signatures of
+any identity of an MSP whose revocation list holds a CRL without an Authority Key Identifier (Fabric's
+MSP fails them all), and a second signature of an identity whose first one counts (Fabric counts an
+identity once) are ignored, as the orderer ignores them; the verdict names each with why.
 
 `evaluate(current, update_envelope)` returns a Verdict: ok, and one line per policy that
 says who signed and who is missing ("needs 3 of 4 org admins: missing BankMSP, RegulatorMSP").
@@ -30,6 +32,8 @@ from cryptography import x509
 from cryptography.x509.oid import NameOID
 from fabric_protos.common import configtx_pb2, policies_pb2
 from fabric_protos.msp import msp_principal_pb2
+
+from client.ledger.revocation import has_authority_key_id
 
 from . import channel_config, config_signing, crl
 from .org_definition import ROLE_NAMES, OrgMsp, decode_msp, signature_policy
@@ -140,17 +144,26 @@ def _issuing_root(cert: x509.Certificate, msp: OrgMsp) -> x509.Certificate | Non
 
 
 def revocation(cert: x509.Certificate, msp: OrgMsp) -> str | None:
-    """Why the MSP refuses cert as revoked (a CRL of the CA that issued it, in the MSP's revocation list, lists its
-    serial, as Fabric's MSP checks), None when it does not."""
+    """Why the MSP refuses cert at its revocation check, None when it does not. Fabric's MSP walks its revocation
+    list in order (validateCertAgainstChain) and stops at the first CRL that either has no Authority Key Identifier
+    (which fails every identity of the MSP) or is the issuing CA's and lists cert's serial (which revokes it)."""
     root = _issuing_root(cert, msp)
     if root is None:
         return None
-    listing = crl.lists([c for c in (crl.of_ca(data, root) for data in msp.revocation_list) if c is not None],
-                        cert.serial_number)
-    if listing is None:
-        return None
-    return (f"its certificate (serial {cert.serial_number:x}) is revoked: CRL number {crl.number(listing)} of its "
-            f"CA in {msp.msp_id}'s MSP in the channel config lists it, so Fabric refuses its signature")
+    count = len(msp.revocation_list)
+    for index, data in enumerate(msp.revocation_list):
+        loaded = crl.load(data)
+        if loaded is not None and not has_authority_key_id(loaded):
+            return (f"CRL {index + 1} of {count} in {msp.msp_id}'s MSP in the channel config (issuer "
+                    f"{loaded.issuer.rfc4514_string()}, CRL number {crl.number(loaded)}) has no Authority Key "
+                    f"Identifier, so Fabric fails every identity of {msp.msp_id} (\"could not obtain Authority Key "
+                    f"Identifier for crl\") and counts its signature for nothing: replace that CRL in the org's MSP "
+                    f"with one that carries its CA's key identifier (as `recfin org user revoke` writes them)")
+        listing = crl.of_ca(data, root)
+        if listing is not None and crl.lists([listing], cert.serial_number) is not None:
+            return (f"its certificate (serial {cert.serial_number:x}) is revoked: CRL number {crl.number(listing)} "
+                    f"of its CA in {msp.msp_id}'s MSP in the channel config lists it, so Fabric refuses its signature")
+    return None
 
 
 def refusal(signer: config_signing.SignedBy, msps: dict[str, OrgMsp]) -> str | None:
@@ -185,7 +198,19 @@ class _Evaluator:
     def __init__(self, config: configtx_pb2.Config, signed: list[config_signing.SignedBy]):
         self.config = config
         self.msps = org_msps(config)
-        reasons = [(s, refusal(s, self.msps)) for s in signed]
+        reasons = []
+        verified = set()    # (MSP ID, certificate) of each identity with a signature that verified
+        for signer in signed:
+            identity = (signer.msp_id, signer.certificate)
+            if identity in verified:
+                # the orderer drops an identity's signatures after one of them verified
+                # (policies.SignatureSetToValidIdentities), before checking any principal
+                reasons.append((signer, "its identity signed already: Fabric counts the first of its signatures that "
+                                        "verifies and ignores any further one"))
+                continue
+            if signer.valid:
+                verified.add(identity)
+            reasons.append((signer, refusal(signer, self.msps)))
         self.signed = [s for s, why in reasons if why is None]
         self.refused = [(s, why) for s, why in reasons if why is not None]
 

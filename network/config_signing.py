@@ -34,6 +34,16 @@ from .errors import NetworkError
 
 NONCE_BYTES = 24
 
+# The order of each curve Fabric's bccsp verifies ECDSA signatures on (P-224, P-256, P-384, P-521), for its low-S
+# rule. Wider than the client's table, which lists the curves it signs with: an org's admin may hold a key on any
+# curve the orderer verifies, and the check must not refuse what the orderer accepts.
+_VERIFIED_CURVE_ORDERS = {
+    **_CURVE_ORDERS,
+    "secp224r1": 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFF16A2E0B8F03E13DD29455C5C2A3D,
+    "secp521r1": int("01FF" + "FFFFFFFF" * 7 + "FFFFFFFA51868783BF2F966B7FCC0148F709A5D0"
+                     "3BB5C9B8899C47AEBB6FB71E91386409", 16),
+}
+
 
 @dataclass(frozen=True)
 class AdminSigner:
@@ -131,7 +141,7 @@ def signature_problem(cert: x509.Certificate, signature: bytes, signed: bytes) -
         key.verify(signature, signed, ec.ECDSA(hashes.SHA256()))
     except (InvalidSignature, TypeError, ValueError):
         return "the signature does not verify under its certificate's key (made over other bytes, or another key)"
-    order = _CURVE_ORDERS.get(key.curve.name)
+    order = _VERIFIED_CURVE_ORDERS.get(key.curve.name)
     if order is None:
         return f"its certificate's key is on curve {key.curve.name}, which Fabric does not verify"
     # Fabric's bccsp accepts only the low-S form of an ECDSA signature, so that no second valid form of it exists
@@ -188,12 +198,17 @@ def read_update_file(path: Path) -> tuple[str, configtx_pb2.ConfigUpdateEnvelope
 
 
 def add_signature(update_envelope: configtx_pb2.ConfigUpdateEnvelope, admin: AdminSigner) -> SignedBy:
-    """Sign the envelope's config_update as admin, in place. Refused when that identity signed already
-    (a second signature by one identity counts once, so it could only hide a mistake)."""
-    mine = admin.identity.serialize()
-    for sig in update_envelope.signatures:
-        if common_pb2.SignatureHeader.FromString(sig.signature_header).creator == mine:
-            raise UpdateFileError(f"{admin.msp_id}'s admin has already signed this update: "
-                                  f"have another org's admin sign it")
+    """Sign the envelope's config_update as admin, in place. Refused when that identity has a signature in it that
+    Fabric accepts (a second one would count for nothing, so it could only hide a mistake); a signature of that
+    identity that Fabric refuses (high-S, made over other bytes, ...) is replaced, since the orderer ignores it
+    and counts the identity by a later signature that verifies."""
+    mine = (admin.msp_id, admin.identity.certificate)   # the identity as Fabric tells identities apart
+    earlier = [(index, signed) for index, signed in enumerate(signers(update_envelope))
+               if (signed.msp_id, signed.certificate) == mine]
+    if any(signed.valid for _, signed in earlier):
+        raise UpdateFileError(f"{admin.msp_id}'s admin has already signed this update: "
+                              f"have another org's admin sign it")
+    for index, _ in reversed(earlier):
+        del update_envelope.signatures[index]
     update_envelope.signatures.append(sign(update_envelope.config_update, admin))
     return signers(update_envelope)[-1]

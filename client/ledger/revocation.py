@@ -3,7 +3,9 @@
 Validating an identity, Fabric's MSP takes the CRL whose Authority Key Identifier equals the Subject Key
 Identifier of the CA that issued the certificate; when that CRL lists the certificate's serial and its
 signature verifies under that CA's key, the identity is refused (msp/mspimplvalidate.go). A CRL signed by
-another key, or without an AKI, revokes nothing here.
+another key revokes nothing here. A CRL without an AKI matches no CA either, but the MSP, walking its CRLs,
+fails the identity when it reaches one ("could not obtain Authority Key Identifier for crl"): one such CRL
+in an MSP's list fails every identity of that MSP (`has_authority_key_id` finds it).
 """
 from __future__ import annotations
 
@@ -24,6 +26,16 @@ def load(data: bytes) -> x509.CertificateRevocationList | None:
 
 def ca_ski(ca_cert: x509.Certificate) -> x509.SubjectKeyIdentifier:
     return ca_cert.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value
+
+
+def has_authority_key_id(crl: x509.CertificateRevocationList) -> bool:
+    """Whether crl carries an Authority Key Identifier extension, which Fabric's MSP needs of every CRL it holds.
+    One without a key identifier in it counts as carrying one: the MSP reads an empty AKI, which matches no CA."""
+    try:
+        crl.extensions.get_extension_for_class(x509.AuthorityKeyIdentifier)
+    except x509.ExtensionNotFound:
+        return False
+    return True
 
 
 def of_ca(data: bytes, ca_cert: x509.Certificate) -> x509.CertificateRevocationList | None:

@@ -4,10 +4,13 @@ from __future__ import annotations
 import pytest
 from fabric_protos.common import common_pb2, configtx_pb2
 
+from client.gateway._signer import _CURVE_ORDERS
+
 from network import channel_config, config_policy, config_signing
 from network.org_change import plan_add, plan_remove
 
 from .test_config_policy import current, grown  # noqa: F401  (fixtures: the channel, and it with bank2 made)
+from .test_config_policy import high_s
 from .test_config_policy import user as admin
 
 
@@ -44,6 +47,24 @@ def test_the_same_admin_cannot_sign_twice(topology, grown, data_root, current):
     with pytest.raises(config_signing.UpdateFileError, match="BankMSP's admin has already signed this update"):
         config_signing.add_signature(update_envelope, admin(topology, data_root, "bank"))
     assert len(update_envelope.signatures) == 1
+
+
+def test_an_admin_whose_signature_fabric_refuses_signs_again_and_the_refused_one_is_replaced(
+        topology, grown, data_root, current):
+    change = plan_add(grown, data_root, current, "bank2", sign_as=["bank", "supplier", "regulator"])
+    bank = admin(topology, data_root, "bank")
+    refused = high_s(change.signatures["BankMSP"], _CURVE_ORDERS[bank.identity.certificate.public_key().curve.name])
+    update_envelope = config_signing.envelope(change.update, [refused, change.signatures["SupplierMSP"]])
+    assert not config_signing.signers(update_envelope)[0].valid
+    signed = config_signing.add_signature(update_envelope, bank)
+    assert signed.valid and signed.msp_id == "BankMSP"
+    assert [s.msp_id for s in config_signing.signers(update_envelope)] == ["SupplierMSP", "BankMSP"]
+    assert refused not in update_envelope.signatures
+    # and once it has one Fabric accepts, a further one is refused again, the refused form present or not
+    update_envelope.signatures.append(refused)
+    with pytest.raises(config_signing.UpdateFileError, match="BankMSP's admin has already signed this update"):
+        config_signing.add_signature(update_envelope, bank)
+    assert len(update_envelope.signatures) == 3
 
 
 def test_a_signature_made_over_another_update_is_not_counted(topology, grown, data_root, current):

@@ -4,14 +4,15 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from cryptography import x509
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature, encode_dss_signature
-from fabric_protos.common import common_pb2, configtx_pb2
+from cryptography.hazmat.primitives.asymmetric.utils import Prehashed, decode_dss_signature, encode_dss_signature
+from fabric_protos.common import common_pb2, configtx_pb2, policies_pb2
 
 from client.gateway import Identity
-from client.gateway._signer import _CURVE_ORDERS
+from client.gateway._signer import _CURVE_ORDERS, to_low_s
 from network import channel_config, config_policy, config_signing, crl, crypto, membership
 from network.crypto import org_crypto
 from network.org_change import plan_add
@@ -37,6 +38,14 @@ def user(topology, data_root, org_name, user_name=None) -> config_signing.AdminS
     org = topology.org(org_name)
     return config_signing.load_admin(org_crypto(data_root, org.name, org.domain).user_msp(user_name or org.admin),
                                      org.msp_id)
+
+
+def high_s(signature: configtx_pb2.ConfigSignature, order: int) -> configtx_pb2.ConfigSignature:
+    """The other form of the same ECDSA signature (S replaced by order - S): it verifies under the key, and
+    Fabric refuses it."""
+    r, s = decode_dss_signature(signature.signature)
+    return configtx_pb2.ConfigSignature(signature_header=signature.signature_header,
+                                        signature=encode_dss_signature(r, order - s))
 
 
 def test_every_admin_signing_meets_majority_admins(grown, data_root, current):
@@ -177,11 +186,8 @@ def test_an_admin_its_own_cas_crl_revokes_counts_for_nobody(grown, data_root, cu
 
 def test_a_high_s_signature_is_invalid_and_says_why(grown, data_root, current):
     change = plan_add(grown, data_root, current, "bank2", sign_as=["bank", "supplier", "regulator"])
-    bank = change.signatures["BankMSP"]
-    r, s = decode_dss_signature(bank.signature)
     order = _CURVE_ORDERS[user(grown, data_root, "bank").identity.certificate.public_key().curve.name]
-    high = configtx_pb2.ConfigSignature(signature_header=bank.signature_header,
-                                        signature=encode_dss_signature(r, order - s))
+    high = high_s(change.signatures["BankMSP"], order)
     update_envelope = config_signing.envelope(change.update, [high, change.signatures["SupplierMSP"],
                                                               change.signatures["RegulatorMSP"]])
     [bank_signed, *_] = config_signing.signers(update_envelope)
@@ -192,3 +198,125 @@ def test_a_high_s_signature_is_invalid_and_says_why(grown, data_root, current):
     verdict = config_policy.evaluate(current, update_envelope)
     assert not verdict.ok and verdict.checks[0].met == ["RegulatorMSP", "SupplierMSP"]
     assert len(verdict.invalid_signatures) == 1 and verdict.invalid_signatures[0].startswith("BankMSP ")
+
+
+def _crl_without_aki(topology, data_root, org_name: str, serial: int) -> bytes:
+    """A CRL signed by org_name's CA, listing serial, with no Authority Key Identifier."""
+    ca = org_crypto(data_root, topology.org(org_name).name, topology.org(org_name).domain)
+    ca_cert = crypto.load_cert(ca.ca_cert)
+    now = dt.datetime.now(dt.timezone.utc)
+    entry = x509.RevokedCertificateBuilder().serial_number(serial).revocation_date(now).build()
+    made = (x509.CertificateRevocationListBuilder().issuer_name(ca_cert.subject).last_update(now)
+            .next_update(now + dt.timedelta(days=1)).add_extension(x509.CRLNumber(7), critical=False)
+            .add_revoked_certificate(entry).sign(crypto.load_key(ca.ca_key), hashes.SHA256()))
+    return crl.pem(made)
+
+
+def _with_revocation_list(current, msp_id: str, pems: list[bytes]) -> configtx_pb2.Config:
+    changed = configtx_pb2.Config()
+    changed.CopyFrom(current)
+    group = changed.channel_group.groups["Application"].groups[msp_id]
+    group.CopyFrom(with_revocation_list(group, pems))
+    return changed
+
+
+@pytest.mark.parametrize("listed", ["the admin", "another serial"])
+def test_a_crl_without_authority_key_id_makes_every_identity_of_its_msp_count_for_nothing(
+        grown, data_root, current, listed):
+    admin_serial = user(grown, data_root, "supplier").identity.certificate.serial_number
+    pem = _crl_without_aki(grown, data_root, "supplier", admin_serial if listed == "the admin" else 12345)
+    config = _with_revocation_list(current, "SupplierMSP", [pem])
+    change = plan_add(grown, data_root, config, "bank2", sign_as=["bank", "supplier", "regulator"])
+    assert not change.verdict.ok and change.verdict.checks[0].met == ["BankMSP", "RegulatorMSP"]
+    [refused] = change.verdict.invalid_signatures
+    assert refused.startswith("SupplierMSP ")
+    assert "CRL 1 of 1 in SupplierMSP's MSP in the channel config" in refused and "CRL number 7" in refused
+    assert "has no Authority Key Identifier, so Fabric fails every identity of SupplierMSP" in refused
+    assert "carries its CA's key identifier" in refused
+    # only the MSP holding it: the other orgs' admins still count
+    assert change.verdict.signed_by == ["BankMSP", "RegulatorMSP"]
+
+
+def test_fabric_stops_at_the_first_crl_that_refuses_an_identity(grown, data_root, current):
+    admin_serial = user(grown, data_root, "supplier").identity.certificate.serial_number
+    without_aki = _crl_without_aki(grown, data_root, "supplier", 12345)
+    ca = org_crypto(data_root, "supplier", grown.org("supplier").domain)
+    revoking = crl.pem(crl.build(crypto.load_key(ca.ca_key), crypto.load_cert(ca.ca_cert),
+                                 {admin_serial: dt.datetime.now(dt.timezone.utc)}, 3))
+    for order, said in (([revoking, without_aki], "is revoked: CRL number 3 of its CA"),
+                        ([without_aki, revoking], "CRL 1 of 2 in SupplierMSP's MSP")):
+        config = _with_revocation_list(current, "SupplierMSP", order)
+        [refused] = plan_add(grown, data_root, config, "bank2", sign_as=["supplier"]).verdict.invalid_signatures
+        assert said in refused
+
+
+def test_a_second_signature_of_one_identity_counts_once(topology, data_root, current):
+    """Fabric drops an identity's further signatures once one verified, so one admin cannot meet two principals."""
+    desired = configtx_pb2.Config()
+    desired.CopyFrom(current)
+    bank = desired.channel_group.groups["Application"].groups["BankMSP"]
+    bank.values["AnchorPeers"].value = b""
+    update = channel_config.compute_update("receivables", current, desired)
+    two_principals = configtx_pb2.Config()
+    two_principals.CopyFrom(current)
+    two_principals.channel_group.groups["Application"].groups["BankMSP"].policies["Admins"].policy.CopyFrom(
+        policies_pb2.Policy(type=policies_pb2.Policy.SIGNATURE,
+                            value=signature_policy("AND('BankMSP.admin', 'BankMSP.member')").SerializeToString()))
+    admin = user(topology, data_root, "bank")
+    twice = [config_signing.sign(update, admin), config_signing.sign(update, admin)]
+    verdict = config_policy.evaluate(two_principals, config_signing.envelope(update, twice))
+    assert not verdict.ok and verdict.checks[0].met == ["BankMSP.admin"]
+    [refused] = verdict.invalid_signatures
+    assert refused.startswith("BankMSP ") and "its identity signed already" in refused
+    officer = config_signing.sign(update, user(topology, data_root, "bank", "officer1"))
+    assert config_policy.evaluate(two_principals, config_signing.envelope(update, [twice[0], officer])).ok
+
+
+def test_a_refused_signature_does_not_hide_a_later_one_of_the_same_identity(grown, data_root, current):
+    change = plan_add(grown, data_root, current, "bank2", sign_as=["bank", "supplier", "regulator"])
+    order = _CURVE_ORDERS[user(grown, data_root, "bank").identity.certificate.public_key().curve.name]
+    high = high_s(change.signatures["BankMSP"], order)
+    signatures = [high, *change.signatures.values()]
+    verdict = config_policy.evaluate(current, config_signing.envelope(change.update, signatures))
+    assert verdict.ok and len(verdict.invalid_signatures) == 1 and "upper half" in verdict.invalid_signatures[0]
+
+
+def _low_s_signer(key: ec.EllipticCurvePrivateKey, order: int):
+    return lambda digest: to_low_s(key.sign(digest, ec.ECDSA(Prehashed(hashes.SHA256()))), order)
+
+
+@pytest.mark.parametrize("curve", [ec.SECP224R1(), ec.SECP521R1()])
+def test_an_admin_key_on_any_curve_fabric_verifies_counts_and_high_s_is_refused(grown, data_root, current, curve):
+    change = plan_add(grown, data_root, current, "bank2", sign_as=["bank", "regulator"])
+    supplier = grown.org("supplier")
+    ca = org_crypto(data_root, supplier.name, supplier.domain)
+    key = ec.generate_private_key(curve)
+    cert = crypto.issue(crypto.load_key(ca.ca_key), crypto.load_cert(ca.ca_cert), key, cn=f"admin2@{supplier.domain}",
+                        org=supplier.domain, ou="admin")
+    order = config_signing._VERIFIED_CURVE_ORDERS[curve.name]
+    admin = config_signing.AdminSigner(Identity("SupplierMSP", cert.public_bytes(serialization.Encoding.PEM)),
+                                       _low_s_signer(key, order))
+    low = config_signing.sign(change.update, admin)
+    signatures = [*change.signatures.values(), low]
+    verdict = config_policy.evaluate(current, config_signing.envelope(change.update, signatures))
+    assert verdict.ok and verdict.invalid_signatures == [], verdict.invalid_signatures
+    # the other form of the same signature verifies under the key too (so the order is the curve's): refused as high-S
+    high = high_s(low, order)
+    key.public_key().verify(high.signature, high.signature_header + change.update.SerializeToString(),
+                            ec.ECDSA(hashes.SHA256()))
+    [signed] = config_signing.signers(config_signing.envelope(change.update, [high]))
+    assert not signed.valid and "S in the upper half of the curve order" in signed.problem
+
+
+def test_a_curve_fabric_does_not_verify_is_named(grown, data_root, current):
+    change = plan_add(grown, data_root, current, "bank2", sign_as=["bank"])
+    supplier = grown.org("supplier")
+    ca = org_crypto(data_root, supplier.name, supplier.domain)
+    key = ec.generate_private_key(ec.SECP256K1())
+    cert = crypto.issue(crypto.load_key(ca.ca_key), crypto.load_cert(ca.ca_cert), key, cn=f"admin2@{supplier.domain}",
+                        org=supplier.domain, ou="admin")
+    admin = config_signing.AdminSigner(Identity("SupplierMSP", cert.public_bytes(serialization.Encoding.PEM)),
+                                       lambda digest: key.sign(digest, ec.ECDSA(Prehashed(hashes.SHA256()))))
+    signature = config_signing.sign(change.update, admin)
+    [signed] = config_signing.signers(config_signing.envelope(change.update, [signature]))
+    assert not signed.valid and "curve secp256k1, which Fabric does not verify" in signed.problem
