@@ -28,21 +28,11 @@ from fabric_protos.msp import identities_pb2
 
 from client.atomic_file import write_atomically
 from client.gateway import Identity, Signer, hashing, load_msp_folder
-from client.gateway._signer import _CURVE_ORDERS
+from client.gateway._signer import VERIFIED_CURVE_ORDERS
 
 from .errors import NetworkError
 
 NONCE_BYTES = 24
-
-# The order of each curve Fabric's bccsp verifies ECDSA signatures on (P-224, P-256, P-384, P-521), for its low-S
-# rule. Wider than the client's table, which lists the curves it signs with: an org's admin may hold a key on any
-# curve the orderer verifies, and the check must not refuse what the orderer accepts.
-_VERIFIED_CURVE_ORDERS = {
-    **_CURVE_ORDERS,
-    "secp224r1": 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFF16A2E0B8F03E13DD29455C5C2A3D,
-    "secp521r1": int("01FF" + "FFFFFFFF" * 7 + "FFFFFFFA51868783BF2F966B7FCC0148F709A5D0"
-                     "3BB5C9B8899C47AEBB6FB71E91386409", 16),
-}
 
 
 @dataclass(frozen=True)
@@ -141,7 +131,7 @@ def signature_problem(cert: x509.Certificate, signature: bytes, signed: bytes) -
         key.verify(signature, signed, ec.ECDSA(hashes.SHA256()))
     except (InvalidSignature, TypeError, ValueError):
         return "the signature does not verify under its certificate's key (made over other bytes, or another key)"
-    order = _VERIFIED_CURVE_ORDERS.get(key.curve.name)
+    order = VERIFIED_CURVE_ORDERS.get(key.curve.name)
     if order is None:
         return f"its certificate's key is on curve {key.curve.name}, which Fabric does not verify"
     # Fabric's bccsp accepts only the low-S form of an ECDSA signature, so that no second valid form of it exists

@@ -27,6 +27,17 @@ _CURVE_ORDERS = {
         "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFC7634D81F4372DDF581A0DB248B0A77AECEC196ACCC52973", 16
     ),
 }
+"""The curves this client signs with, and their orders (for the low-S form)."""
+
+VERIFIED_CURVE_ORDERS = {
+    **_CURVE_ORDERS,
+    "secp224r1": 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFF16A2E0B8F03E13DD29455C5C2A3D,
+    "secp521r1": int("01FF" + "FFFFFFFF" * 7 + "FFFFFFFA51868783BF2F966B7FCC0148F709A5D0"
+                     "3BB5C9B8899C47AEBB6FB71E91386409", 16),
+}
+"""The order of each curve Fabric's bccsp verifies ECDSA signatures on (P-224, P-256, P-384, P-521), for its
+low-S rule. Wider than the curves this client signs with: a signature made elsewhere (an org admin's, another
+client's endorsement key) may be on any curve a peer or orderer accepts, and a check must not refuse it."""
 
 
 def private_key_signer(key) -> Signer:

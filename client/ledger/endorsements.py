@@ -29,7 +29,7 @@ from fabric_protos.peer import proposal_pb2, proposal_response_pb2, transaction_
 from google.protobuf.message import DecodeError
 
 from ..gateway import hashing
-from ..gateway._signer import _CURVE_ORDERS, to_low_s
+from ..gateway._signer import VERIFIED_CURVE_ORDERS, to_low_s
 from .msp import CERTIFICATE_ERRORS
 from .qscc import LedgerReadError, decoded
 
@@ -98,7 +98,7 @@ def signature_problem(public_key, signature: bytes, message: bytes) -> str | Non
     digest = hashing.sha256(message)
     try:
         if isinstance(public_key, ec.EllipticCurvePublicKey):
-            order = _CURVE_ORDERS.get(public_key.curve.name)
+            order = VERIFIED_CURVE_ORDERS.get(public_key.curve.name)
             if order is None:
                 return f"the endorser's key is on curve {public_key.curve.name}, which no Fabric MSP verifies"
             public_key.verify(signature, digest, ec.ECDSA(utils.Prehashed(hashes.SHA256())))

@@ -202,6 +202,13 @@ def _certificate_problem(cert: x509.Certificate, msp: ChannelMsp, at: datetime, 
         if not _within_dates(link, at):
             return (f"the certificate of {_subject(link)} was not valid at {at.isoformat()} (valid "
                     f"{link.not_valid_before_utc.isoformat()} to {link.not_valid_after_utc.isoformat()})")
+    without_aki = [i for i, data in enumerate(msp.crls, start=1)
+                   if (crl := revocation.load(data)) is not None and not revocation.has_authority_key_id(crl)]
+    if without_aki:
+        # Fabric's MSP fails every identity when it meets such a CRL ("could not obtain Authority Key
+        # Identifier for crl"): the identity is refused whatever the CRL lists
+        return (f"CRL {without_aki[0]} of {msp.msp_id}'s revocation list in the channel config has no Authority "
+                f"Key Identifier, so Fabric refuses every identity of {msp.msp_id}, {who} too")
     for child, issuer in zip(chain, chain[1:]):
         crls = [c for c in (revocation.of_ca(data, issuer) for data in msp.crls) if c is not None]
         listing = revocation.lists(crls, child.serial_number)

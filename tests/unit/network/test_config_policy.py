@@ -12,7 +12,7 @@ from cryptography.hazmat.primitives.asymmetric.utils import Prehashed, decode_ds
 from fabric_protos.common import common_pb2, configtx_pb2, policies_pb2
 
 from client.gateway import Identity
-from client.gateway._signer import _CURVE_ORDERS, to_low_s
+from client.gateway._signer import _CURVE_ORDERS, VERIFIED_CURVE_ORDERS, to_low_s
 from network import channel_config, config_policy, config_signing, crl, crypto, membership
 from network.crypto import org_crypto
 from network.org_change import plan_add
@@ -293,7 +293,7 @@ def test_an_admin_key_on_any_curve_fabric_verifies_counts_and_high_s_is_refused(
     key = ec.generate_private_key(curve)
     cert = crypto.issue(crypto.load_key(ca.ca_key), crypto.load_cert(ca.ca_cert), key, cn=f"admin2@{supplier.domain}",
                         org=supplier.domain, ou="admin")
-    order = config_signing._VERIFIED_CURVE_ORDERS[curve.name]
+    order = VERIFIED_CURVE_ORDERS[curve.name]
     admin = config_signing.AdminSigner(Identity("SupplierMSP", cert.public_bytes(serialization.Encoding.PEM)),
                                        _low_s_signer(key, order))
     low = config_signing.sign(change.update, admin)

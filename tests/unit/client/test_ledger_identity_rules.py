@@ -1,0 +1,71 @@
+"""Identity and signature rules the ledger audit applies as Fabric's peers do (client/ledger)."""
+from datetime import datetime, timedelta, timezone
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec, utils
+from cryptography.hazmat.primitives.serialization import Encoding
+from cryptography.x509.oid import NameOID
+
+from client.gateway._signer import VERIFIED_CURVE_ORDERS, to_low_s
+from client.ledger.endorsements import signature_problem
+from client.ledger.msp import ChannelMsp, certificate_problem
+
+NOW = datetime(2026, 11, 30, tzinfo=timezone.utc)
+
+
+def _name(cn: str) -> x509.Name:
+    return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)])
+
+
+def _ca_and_user():
+    ca_key, user_key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
+    ca = (x509.CertificateBuilder().subject_name(_name("ca")).issuer_name(_name("ca")).public_key(ca_key.public_key())
+          .serial_number(1).not_valid_before(NOW - timedelta(days=1)).not_valid_after(NOW + timedelta(days=365))
+          .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+          .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), critical=False)
+          .sign(ca_key, hashes.SHA256()))
+    user = (x509.CertificateBuilder().subject_name(_name("user1")).issuer_name(_name("ca"))
+            .public_key(user_key.public_key()).serial_number(7).not_valid_before(NOW - timedelta(days=1))
+            .not_valid_after(NOW + timedelta(days=365))
+            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+            .sign(ca_key, hashes.SHA256()))
+    return ca_key, ca, user
+
+
+def _crl(ca_key, serials=(), *, aki_of=None) -> bytes:
+    builder = (x509.CertificateRevocationListBuilder().issuer_name(_name("ca")).last_update(NOW - timedelta(hours=1))
+               .next_update(NOW + timedelta(days=7)))
+    for serial in serials:
+        builder = builder.add_revoked_certificate(x509.RevokedCertificateBuilder().serial_number(serial)
+                                                  .revocation_date(NOW - timedelta(hours=1)).build())
+    if aki_of is not None:
+        builder = builder.add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(aki_of), critical=False)
+    return builder.sign(ca_key, hashes.SHA256()).public_bytes(Encoding.PEM)
+
+
+def test_a_crl_without_an_authority_key_identifier_fails_every_identity_of_its_msp():
+    ca_key, ca, user = _ca_and_user()
+    assert certificate_problem(user, ChannelMsp("BankMSP", (ca,), (), ()), NOW) is None
+    listing_other = _crl(ca_key, [99], aki_of=ca_key.public_key())
+    assert certificate_problem(user, ChannelMsp("BankMSP", (ca,), (), (listing_other,)), NOW) is None
+    # without an AKI it revokes nobody by serial, yet Fabric's MSP refuses every identity when it meets it
+    problem = certificate_problem(user, ChannelMsp("BankMSP", (ca,), (), (listing_other, _crl(ca_key, [99]))), NOW)
+    assert problem.startswith("CRL 2 of BankMSP's revocation list in the channel config has no Authority Key")
+
+
+def test_an_endorsement_on_any_curve_fabric_verifies_counts_in_its_low_s_form_only():
+    message = b"proposal response payload and endorser"
+    for curve in (ec.SECP224R1(), ec.SECP256R1(), ec.SECP384R1(), ec.SECP521R1()):
+        key = ec.generate_private_key(curve)
+        digest = hashes.Hash(hashes.SHA256())
+        digest.update(message)
+        signed = key.sign(digest.finalize(), ec.ECDSA(utils.Prehashed(hashes.SHA256())))
+        order = VERIFIED_CURVE_ORDERS[curve.name]
+        low = to_low_s(signed, order)
+        r, s = utils.decode_dss_signature(low)
+        high = utils.encode_dss_signature(r, order - s)
+        assert signature_problem(key.public_key(), low, message) is None, curve.name
+        assert "upper half of the curve order" in signature_problem(key.public_key(), high, message), curve.name
+    other = ec.generate_private_key(ec.SECP256K1())
+    assert "which no Fabric MSP verifies" in signature_problem(other.public_key(), b"0", message)
