@@ -1,8 +1,9 @@
 """The load driver: issue operations at a fixed rate (open loop) or with a fixed number in flight
 (closed loop), through a warm-up and then a measured window.
 
-Open loop: operation i is due at ``i / rate`` seconds after the start, whether or
-not earlier ones have finished. Its latency is counted from that due time, not
+Open loop: operation i is due at ``phase + i / rate`` seconds after the start
+(``phase`` 0 but in a client process's share of a run), whether or not earlier
+ones have finished. Its latency is counted from that due time, not
 from when the driver got round to sending it, so time spent queueing in the
 client (the event loop busy, the ``max_in_flight`` cap reached) shows up in the
 figures instead of being left out (coordinated omission).
@@ -25,7 +26,7 @@ from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from .outcomes import COMMITTED, Outcome, classify
+from .outcomes import ANSWERED, COMMITTED, SUCCEEDED, Outcome, classify
 
 RATE = "rate"
 CONCURRENCY = "concurrency"
@@ -35,7 +36,8 @@ MODES = (RATE, CONCURRENCY)
 @dataclass(frozen=True)
 class Operation:
     """One call of a workload: its kind (``register``, ``confirm``...) and a coroutine function that
-    performs it and returns the tx id of what it committed (None for a query)."""
+    performs it and returns the tx id of what it committed, or None for a query, which commits nothing
+    and counts as ``answered`` (never as a committed transaction)."""
 
     kind: str
     call: Callable[[], Awaitable[str | None]]
@@ -62,6 +64,11 @@ class Sample:
     def committed(self) -> bool:
         return self.cause == COMMITTED
 
+    @property
+    def succeeded(self) -> bool:
+        """Committed as valid, or (a query) answered."""
+        return self.cause in SUCCEEDED
+
 
 @dataclass(frozen=True)
 class Plan:
@@ -70,6 +77,9 @@ class Plan:
     ``call_timeout`` bounds one operation (None: the SDK's own deadlines only);
     ``max_in_flight`` bounds the open loop's outstanding operations so an overload
     cannot exhaust the client (late sends are then counted from their due time).
+    ``phase`` delays the open loop's schedule: client process i of n sends at i / rate
+    + j * n / rate (``Settings.shares``), so together they send as one process at the
+    whole rate would, instead of all n at the same instants.
     """
 
     mode: str
@@ -79,13 +89,14 @@ class Plan:
     duration: float = 60.0
     call_timeout: float | None = 120.0
     max_in_flight: int = 10_000
+    phase: float = 0.0
 
     def __post_init__(self) -> None:
         if self.mode not in MODES:
             raise ValueError(f"mode {self.mode!r}: choose {' or '.join(MODES)}")
         # An infinite rate would schedule every operation at 0 s and never reach the window's end, and a
         # NaN compares false with everything, so it slips past the range checks below: refuse both first.
-        for name in ("rate", "warmup", "duration"):
+        for name in ("rate", "warmup", "duration", "phase"):
             value = getattr(self, name)
             if value is not None and not math.isfinite(value):
                 raise ValueError(f"{name} {value}: give a finite number of "
@@ -96,6 +107,8 @@ class Plan:
             raise ValueError("fixed-concurrency mode needs a concurrency of at least 1")
         if self.warmup < 0 or self.duration <= 0:
             raise ValueError("the warm-up must not be negative and the measured window must be longer than 0 s")
+        if self.phase < 0:
+            raise ValueError(f"phase {self.phase}: give seconds of 0 or more")
         if self.max_in_flight < 1:
             raise ValueError("max_in_flight must be at least 1")
         if self.call_timeout is not None and not self.call_timeout > 0:      # NaN included
@@ -179,7 +192,7 @@ async def _perform(op: Operation, plan: Plan, clock: Clock, origin: float, due: 
             tx_id = await op.call()
         else:
             tx_id = await asyncio.wait_for(op.call(), plan.call_timeout)
-        outcome = Outcome(COMMITTED, tx_id)
+        outcome = Outcome(ANSWERED if tx_id is None else COMMITTED, tx_id)
     except asyncio.CancelledError:
         raise
     except Exception as error:  # every failure is a counted outcome, never a crash of the run
@@ -195,7 +208,7 @@ async def _open_loop(operations: Iterator[Operation], plan: Plan, clock: Clock, 
     i = 0
     # i / rate, not i * (1 / rate): the rounded reciprocal puts some due times a hair early, so a window
     # could hold one operation more than the Node script (bench/node/workload.js) sends for the same plan
-    while (due := i / plan.rate) < plan.end:
+    while (due := plan.phase + i / plan.rate) < plan.end:
         await clock.sleep(due - (clock.now() - origin))
         await slots.acquire()               # a full client delays the send; its latency still starts at `due`
         op = next(operations, None)

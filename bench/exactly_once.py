@@ -172,7 +172,9 @@ def check(requests: Mapping[str, int], acknowledgements: Iterable[Acknowledgemen
         if why:
             lost.add(rid)
             problems.append(why)
-    attributed = {c for rid in duplicated for c in answered[rid]}
+    # a split an answer names is that request's, counted under it (found, duplicated, or lost when its record
+    # is missing), never unaccounted as well
+    attributed = {c for children in answered.values() for c in children}
     unaccounted = [t for t in transfers.values() if t.child_id not in claimed and t.child_id not in attributed]
     problems += [f"unaccounted: {t.child_id} moved {t.amount} fen in {t.tx_id[:12]}…, and no request record "
                  "names it" for t in sorted(unaccounted, key=lambda t: t.child_id)]

@@ -2,7 +2,9 @@
 
 The causes the report counts separately::
 
-    committed          committed as valid (or, for a query, answered)
+    committed          committed as valid
+    answered           a query (an evaluate, never ordered) answered: no transaction, so not
+                       counted as committed, in throughput or in CPU per transaction
     mvcc_conflict      committed as invalid: MVCC_READ_CONFLICT or PHANTOM_READ_CONFLICT
     endorsement        endorsement failed (EndorseError), or committed as ENDORSEMENT_POLICY_FAILURE
     timeout            the commit status never came (CommitStatusError), a gRPC DEADLINE_EXCEEDED,
@@ -35,6 +37,7 @@ from client.gateway.errors import (
 from client.receivables.errors import RuleViolation
 
 COMMITTED = "committed"
+ANSWERED = "answered"
 MVCC_CONFLICT = "mvcc_conflict"
 ENDORSEMENT = "endorsement"
 TIMEOUT = "timeout"
@@ -46,9 +49,11 @@ QUERY_FAILED = "query_failed"
 UNAVAILABLE = "unavailable"
 CLIENT_ERROR = "client_error"
 
-CAUSES = (COMMITTED, MVCC_CONFLICT, ENDORSEMENT, TIMEOUT, ORDERING, ORDERING_UNKNOWN, REFUSED, INVALID,
+CAUSES = (COMMITTED, ANSWERED, MVCC_CONFLICT, ENDORSEMENT, TIMEOUT, ORDERING, ORDERING_UNKNOWN, REFUSED, INVALID,
           QUERY_FAILED, UNAVAILABLE, CLIENT_ERROR)
 """Every outcome, in the order the report lists them."""
+SUCCEEDED = (COMMITTED, ANSWERED)
+"""The outcomes that are no failure: a transaction committed as valid, or a query answered."""
 
 _CONFLICT_CODES = {"MVCC_READ_CONFLICT", "PHANTOM_READ_CONFLICT"}
 _ENDORSEMENT_CODES = {"ENDORSEMENT_POLICY_FAILURE"}

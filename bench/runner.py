@@ -68,7 +68,9 @@ class Settings:
     def shares(self) -> list["Settings"]:
         """This run divided among its client processes, one Settings each (``clients`` 1): process i gets
         c // n + (i < c % n) of a concurrency c, and of the pool likewise, so the shares add up to the
-        figures asked for; in rate mode each sends at rate / n. The cap on operations in flight is split
+        figures asked for; in rate mode each sends at rate / n, process i starting i / rate later than
+        process 0 (its ``phase``), so their sends interleave one every 1 / rate as one process's would,
+        instead of all n at the same instants. The cap on operations in flight is split
         the same way, so together they keep no more outstanding than asked for (rate mode, where the cap
         applies, refuses more processes than it; concurrency mode, which does not use it, gives each at least
         1). A workload whose pool is per process (the hot key's: each process has its own family) gives each
@@ -80,7 +82,8 @@ class Settings:
             plans = [dataclasses.replace(plan, concurrency=c, max_in_flight=cap)
                      for c, cap in zip(split_evenly(plan.concurrency, n), caps)]
         else:
-            plans = [dataclasses.replace(plan, rate=plan.rate / n, max_in_flight=cap) for cap in caps]
+            plans = [dataclasses.replace(plan, rate=plan.rate / n, phase=i / plan.rate, max_in_flight=cap)
+                     for i, cap in enumerate(caps)]
         pools = [self.pool_size] * n if WORKLOADS[self.workload].pool_per_process else split_evenly(self.pool_size, n)
         return [dataclasses.replace(self, plan=p, pool_size=pool, clients=1) for p, pool in zip(plans, pools)]
 
@@ -91,9 +94,9 @@ def split_evenly(total: int, n: int) -> list[int]:
 
 
 def client_shares(shares: Sequence[Settings]) -> list[dict[str, Any]]:
-    """What each client process ran, for the report: its name, its rate or concurrency, its cap on operations
-    in flight, and its pool."""
-    return [{"name": f"client-{i}", "rate": s.plan.rate, "concurrency": s.plan.concurrency,
+    """What each client process ran, for the report: its name, its rate and phase or its concurrency, its cap
+    on operations in flight, and its pool."""
+    return [{"name": f"client-{i}", "rate": s.plan.rate, "phase_s": s.plan.phase, "concurrency": s.plan.concurrency,
              "max_in_flight": s.plan.max_in_flight, "pool_size": s.pool_size}
             for i, s in enumerate(shares)]
 

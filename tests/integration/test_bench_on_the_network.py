@@ -35,7 +35,8 @@ def test_a_short_mixed_run_reports_both_clients_side_by_side(receivables_deploye
         report = entry[client]
         assert report["client"] == client and report["workload"] == "mixed"
         assert report["committed"] > 0, report["failed_detail"]
-        assert report["committed"] + sum(report["failed"].values()) == report["submitted"]   # every outcome counted
+        # every outcome counted: transactions committed, queries answered, failures
+        assert report["committed"] + report["answered"] + sum(report["failed"].values()) == report["submitted"]
         assert set(report["by_kind"]) <= KINDS and "register" in report["by_kind"]
         assert report["latency_s"]["p50"] > 0 and report["throughput_tps"] > 0
         measured_kinds = {p["kind"] for p in report["cpu"].values() if p["cpu_s_per_tx"]}

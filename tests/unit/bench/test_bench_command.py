@@ -128,7 +128,9 @@ def test_in_rate_mode_each_client_process_gets_a_share_of_the_cap_on_operations_
     report = json.loads(result.stdout)["workloads"]["register"]["python"]
     assert report["plan"]["max_in_flight"] == 100 and report["plan"]["rate"] == 30
     assert [(s["rate"], s["max_in_flight"]) for s in report["client_processes"]] == [(10, 34), (10, 33), (10, 33)]
-    assert "3 client processes: client-0 10/s, at most 34 in flight (pool 0)" in result.stderr
+    assert [s["phase_s"] for s in report["client_processes"]] == [0, 1 / 30, 2 / 30]   # one send every 1/30 s
+    assert ("3 client processes: client-0 10/s from 0.0 ms, at most 34 in flight (pool 0), "
+            "client-1 10/s from 33.3 ms, at most 33 in flight (pool 0)") in result.stderr
 
 
 @pytest.mark.parametrize("value, sent", [("30000", 30000), ("-5", -5), ("--5", "--5"), ("²", "²"),

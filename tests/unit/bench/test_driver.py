@@ -7,7 +7,7 @@ import pytest
 from fabric_protos.peer import transaction_pb2
 
 from bench.driver import CONCURRENCY, RATE, Operation, Plan, drive
-from bench.outcomes import COMMITTED, MVCC_CONFLICT, TIMEOUT
+from bench.outcomes import ANSWERED, COMMITTED, MVCC_CONFLICT, TIMEOUT
 from client.gateway import CommitError
 
 from .fakeclock import FakeClock, run_with
@@ -110,6 +110,25 @@ def test_a_workload_that_runs_dry_is_flagged():
     assert len(run.samples) == 4 and run.exhausted
 
 
+def test_a_query_answered_without_a_tx_id_is_answered_and_not_a_committed_transaction():
+    clock = FakeClock()
+
+    async def query():
+        await clock.sleep(0.1)
+        return None
+
+    async def register():
+        await clock.sleep(0.1)
+        return "tx-register"
+
+    ops = iter([Operation("query", query), Operation("register", register)])
+    run = run_with(clock, drive(ops, Plan(RATE, rate=10, warmup=0, duration=1, call_timeout=None), clock=clock))
+    assert [(s.kind, s.cause, s.tx_id) for s in run.samples] == [("query", ANSWERED, None),
+                                                                  ("register", COMMITTED, "tx-register")]
+    assert [s.kind for s in run.committed_in_window()] == ["register"]     # the throughput's numerator
+    assert all(s.succeeded for s in run.samples)
+
+
 def test_an_operation_past_the_call_timeout_counts_as_a_timeout():
     async def never():
         await asyncio.Event().wait()
@@ -133,6 +152,8 @@ def test_an_operation_past_the_call_timeout_counts_as_a_timeout():
     (dict(mode=RATE, rate=1, duration=float("nan")), "duration nan"),
     (dict(mode=RATE, rate=1, call_timeout=float("nan")), "call_timeout nan: give seconds above 0"),
     (dict(mode=RATE, rate=1, call_timeout=0), "call_timeout 0: give seconds above 0"),
+    (dict(mode=RATE, rate=1, phase=-0.5), "phase -0.5: give seconds of 0 or more"),
+    (dict(mode=RATE, rate=1, phase=float("nan")), "phase nan: give a finite number of seconds"),
 ])
 def test_a_plan_that_cannot_run_is_refused(kwargs, message):
     with pytest.raises(ValueError, match=message):

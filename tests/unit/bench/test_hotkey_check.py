@@ -123,6 +123,19 @@ def test_an_acknowledgement_without_its_transfer_is_lost():
     assert any("r2" in p and f"{family.root}.2.1" in p for p in verdict.problems)
 
 
+def test_an_answered_split_whose_request_has_no_record_is_lost_and_not_also_unaccounted():
+    """r6's split is on the ledger and its answer names it, but GetRequest r6 finds no record (here: it was
+    applied under another request id): one fault, counted once, under the request the answer names."""
+    family = Family()
+    for request_id, amount in five_requests().items():
+        family.split(request_id, amount)
+    family.split("r6-applied-under-another-id", 6, answered_as="r6")
+    verdict = family.judge({**five_requests(), "r6": 6})
+    assert (verdict.acknowledged, verdict.found, verdict.duplicated, verdict.lost, verdict.unaccounted) == (6, 5, 0, 1, 0)
+    assert [p.split(":")[0] for p in verdict.problems] == ["lost"]
+    assert "r6" in verdict.problems[0] and "the ledger has no record of it" in verdict.problems[0]
+
+
 def test_an_outcome_the_client_never_learnt_is_listed_not_failed():
     family = Family()
     for request_id, amount in five_requests().items():

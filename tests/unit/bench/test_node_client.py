@@ -1,4 +1,5 @@
 """The Node comparison script: it parses, loads the pinned packages, and says plainly when no peer answers."""
+import asyncio
 import datetime
 import json
 import shutil
@@ -10,7 +11,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from bench.node_compare import NODE_DIR, SCRIPT
+from bench.node_compare import NODE_DIR, SCRIPT, plan_config
 
 NODE = shutil.which("node")
 pytestmark = pytest.mark.skipif(NODE is None, reason="node not found on PATH")
@@ -111,13 +112,80 @@ def test_a_query_the_gateway_fails_counts_as_query_failed_as_in_python(tmp_path)
 @needs_packages
 def test_a_call_with_no_answer_within_the_plans_call_timeout_counts_as_a_timeout(tmp_path):
     from bench.driver import Plan
-    from bench.outcomes import COMMITTED, TIMEOUT
+    from bench.outcomes import ANSWERED, TIMEOUT
 
     plan = Plan("concurrency", concurrency=2, warmup=0, duration=0.5, call_timeout=0.2)
     # one call never answers, the other answers at once; each worker sends one and the generator ends
     samples = drive_in_node(tmp_path, plan, "yield ['register', () => new Promise(() => {})]; "
                                             "yield ['query', async () => null];")
-    assert sorted(samples) == [["query", COMMITTED], ["register", TIMEOUT]]
+    assert sorted(samples) == [["query", ANSWERED], ["register", TIMEOUT]]
+
+
+@needs_packages
+def test_an_answer_without_a_tx_id_counts_as_answered_and_one_with_a_tx_id_as_committed_as_in_python():
+    from bench.driver import CONCURRENCY, Operation, Plan, drive
+    from bench.outcomes import ANSWERED, COMMITTED
+
+    from .test_cross_org_waits import run_node
+
+    async def query():
+        return None
+
+    async def register():
+        return "tx-1"
+
+    plan = Plan(CONCURRENCY, concurrency=1, warmup=0, duration=0.01, call_timeout=None)
+    python = asyncio.run(drive(iter([Operation("query", query), Operation("register", register)]), plan)).samples
+    node = run_node("""
+        (async () => {
+            const ops = { *operations() { yield ['query', async () => null]; yield ['register', async () => 'tx-1']; } };
+            const run = await workload.drive(ops, JSON.parse(process.argv[1]));
+            console.log(JSON.stringify(run.samples.map((s) => [s[0], s[4], s[5]])));
+        })();
+    """, json.dumps(plan_config(plan)))
+    assert [[s.kind, s.cause, s.tx_id] for s in python] == node == [["query", ANSWERED, None],
+                                                                    ["register", COMMITTED, "tx-1"]]
+
+
+@needs_packages
+def test_a_loop_behind_its_schedule_sends_at_once_instead_of_waiting_on_a_timer():
+    """The open loop on a virtual clock whose timers, as Node's, fire no sooner than 1 ms after they are set:
+    at 5,000/s (one due every 0.2 ms) every operation is sent within 1 ms of its due time, and so many are
+    sent per virtual second as are due. A loop that sets a timer for every send, late or not, would lose
+    at least 1 ms a send, and fall seconds behind."""
+    from .test_cross_org_waits import run_node
+
+    lags = run_node("""
+        // Time moves only when every task waits on a timer: after a run of turns with nothing left to do,
+        // to the earliest timer set.
+        let t = 0;
+        const timers = [];
+        const clock = {
+            now: () => t,
+            sleep: (seconds) => new Promise((resolve) => timers.push({ at: t + Math.max(seconds, 0.001), resolve })),
+        };
+        const turn = () => new Promise(setImmediate);
+        let finished = false;
+        (async () => {
+            while (!finished) {
+                for (let i = 0; i < 100; i += 1) await turn();
+                if (!timers.length) continue;
+                timers.sort((a, b) => a.at - b.at);
+                const wake = timers[0].at;
+                t = wake;
+                while (timers.length && timers[0].at === wake) timers.shift().resolve();
+            }
+        })();
+        (async () => {
+            const ops = { *operations() { for (let n = 0; ; n += 1) yield ['register', async () => `tx-${n}`]; } };
+            const plan = { mode: 'rate', rate: 5000, warmup: 0, duration: 0.5, max_in_flight: 10000, call_timeout: null };
+            const run = await workload.drive(ops, plan, clock);
+            finished = true;
+            console.log(JSON.stringify(run.samples.map((s) => s[2] - s[1])));
+        })();
+    """)
+    assert len(lags) == 2500
+    assert max(lags) <= 0.001 + 1e-9
 
 
 @needs_packages

@@ -44,6 +44,25 @@ def test_counts_throughput_latency_and_cpu_per_committed_tx():
     assert "committed valid 8" in text and "mvcc_conflict 1" in text and "not measured" in text
 
 
+def test_answered_queries_are_reported_apart_and_left_out_of_committed_throughput_and_cpu_per_tx():
+    """The mixed workload's queries are evaluates: nothing is ordered or committed, so they count as answered."""
+    run = a_run()
+    run.samples.extend(Sample("query", due, due, due + 0.05, "answered", None, "", PLAN.in_window(due))
+                       for due in (1.25, 1.75, 2.25, 2.75))
+    report = build(run, workload="mixed", client="python", cpu_usage={"client": 1.6}, process_kinds={"client": "client"})
+    assert check_schema(report) == []
+    assert report["submitted"] == 13 and report["committed"] == 8 and report["answered"] == 4
+    assert "answered" not in report["failed"] and sum(report["failed"].values()) == 1
+    transactions = [s for s in run.samples if s.cause == "committed" and 1 <= s.finished < 5]
+    assert report["throughput_tps"] == pytest.approx(len(transactions) / 4)
+    assert report["cpu"]["client"]["cpu_s_per_tx"] == pytest.approx(1.6 / len(transactions))
+    assert report["latency_s"]["p50"] > 0.05                       # the transactions' latency, not the queries'
+    assert report["by_kind"]["query"]["answered"] == 4 and report["by_kind"]["query"]["committed"] == 0
+    assert report["by_kind"]["query"]["latency_s"]["p50"] == pytest.approx(0.05)
+    assert sum(p["committed_tps"] for p in report["timeline"]) == 10
+    assert "committed valid 8  answered (queries) 4  mvcc_conflict 1" in "\n".join(lines(report))
+
+
 def test_the_json_file_round_trips_and_a_missing_key_is_named(tmp_path):
     report = build(a_run(), workload="register", client="python", cpu_usage={}, process_kinds={})
     path = write_json(report, tmp_path / "out" / "bench-register.json")

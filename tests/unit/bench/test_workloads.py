@@ -6,11 +6,12 @@ tests/unit/receivables and, on the network, by the integration suite.
 """
 import asyncio
 import itertools
+import math
 from types import SimpleNamespace
 
 import pytest
 
-from bench.driver import Plan
+from bench.driver import Plan, drive
 from bench.runner import Settings, client_shares, merged_plan
 from bench.workloads import (
     FACE_AMOUNT,
@@ -189,9 +190,26 @@ def test_the_rate_is_shared_evenly_and_the_report_states_the_rate_asked_for():
     shares = settings.shares()
     assert [s.plan.rate for s in shares] == [50 / 3] * 3 and [s.pool_size for s in shares] == [34, 33, 33]
     assert merged_plan(settings.plan, shares).rate == 50
-    assert client_shares(shares) == [{"name": f"client-{i}", "rate": 50 / 3, "concurrency": None,
+    assert client_shares(shares) == [{"name": f"client-{i}", "rate": 50 / 3, "phase_s": i / 50, "concurrency": None,
                                       "max_in_flight": cap, "pool_size": pool}
                                      for i, (cap, pool) in enumerate([(3334, 34), (3333, 33), (3333, 33)])]
+
+
+@pytest.mark.parametrize("rate, clients, warmup, duration", [(40, 4, 0.5, 1), (50, 3, 1, 2), (7, 2, 0, 3)])
+def test_client_processes_in_rate_mode_send_one_at_a_time_on_the_whole_rates_schedule(rate, clients, warmup, duration):
+    """Each process's share, driven on a virtual clock: merged, their sends are due at i / rate, as one
+    process's at the whole rate, not n at a time at i * n / rate."""
+    from .fakeclock import FakeClock, run_with
+    from .test_driver import taking
+
+    settings = Settings("register", Plan("rate", rate=rate, warmup=warmup, duration=duration, call_timeout=None),
+                        pool_size=0, clients=clients)
+    dues = []
+    for share in settings.shares():
+        clock = FakeClock()
+        dues += [s.due for s in run_with(clock, drive(taking(clock, 0.005), share.plan, clock=clock)).samples]
+    single = [i / rate for i in range(math.ceil((warmup + duration) * rate))]
+    assert sorted(dues) == pytest.approx(single)
 
 
 @pytest.mark.parametrize("mode, cap, clients, each", [("rate", 100, 3, [34, 33, 33]), ("rate", 10_000, 1, [10_000]),
