@@ -207,8 +207,10 @@ async def _open_loop(operations: Iterator[Operation], plan: Plan, clock: Clock, 
     pending: set[asyncio.Task] = set()
     i = 0
     # i / rate, not i * (1 / rate): the rounded reciprocal puts some due times a hair early, so a window
-    # could hold one operation more than the Node script (bench/node/workload.js) sends for the same plan
-    while (due := plan.phase + i / plan.rate) < plan.end:
+    # could hold one operation more than the Node script (bench/node/workload.js) sends for the same plan.
+    # A client process's share (rate / n from phase i / whole rate) has its rate rounded the same way, so due
+    # times are rounded to the nanosecond: 0.1 + 233 / (10 / 3) is 70 s, the window's end, not 69.99999999999999.
+    while (due := round(plan.phase + i / plan.rate, 9)) < plan.end:
         await clock.sleep(due - (clock.now() - origin))
         await slots.acquire()               # a full client delays the send; its latency still starts at `due`
         op = next(operations, None)

@@ -324,8 +324,11 @@ async function drive(workload, plan, clock = REAL_CLOCK) {
         const pending = new Set();
         for (let i = 0; i / plan.rate < end; i += 1) {
             const due = i / plan.rate;
-            const wait = due - now();
-            await (wait > 0 ? clock.sleep(wait) : yieldTurn());
+            let wait = due - now();
+            if (!(wait > 0)) await yieldTurn();
+            // A timer may fire up to a millisecond before `due` (libuv reads its clock once a turn, in whole
+            // ms): sending then would count less than the call took. Wait on until the due time has come.
+            while (wait > 0) { await clock.sleep(wait); wait = due - now(); }
             while (pending.size >= plan.max_in_flight) await Promise.race(pending);
             const next = ops.next();
             if (next.done) { exhausted = true; break; }
