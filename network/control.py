@@ -6,11 +6,16 @@ leader, block heights (metrics, falling back to the CLIs) for catch-up.
 """
 from __future__ import annotations
 
+import fcntl
 import fnmatch
+import functools
 import hashlib
+import os
 import re
 import shutil
+import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -84,9 +89,10 @@ _DATA_ROOT_LAYOUT: dict = {
     membership.STATE_FILE: _STAGED,
     Path(membership.STATE_FILE).with_suffix(".tmp").name: _FILE,
     membership.LOCK_FILE: _FILE,
+    "network.lock": _FILE,
     "crypto": {"*": _org_folder},
     "nodes": {"*": {"config": {"core.yaml": _FILE, "orderer.yaml": _FILE}, "data": _ANY_FOLDER,
-                    "node.log": _FILE, "node.pid": _STAGED}},
+                    "node.log": _FILE, "node.log.1": _FILE, "node.pid": _STAGED}},
     "profiles": {"*.json": _STAGED, ".*.json.tmp": _FILE},
     "channel": {"*.block": _FILE, "updates": {"*.block": _FILE, "*.tx": _STAGED, "*.json": _STAGED}},
     "config": {"configtx.yaml": _FILE},
@@ -94,7 +100,8 @@ _DATA_ROOT_LAYOUT: dict = {
                         contract_config.CONFIG_FILE: _STAGED, contract_config.COLLECTIONS_FILE: _STAGED,
                         f"{contract_config.CONFIG_FILE}.tmp": _FILE, f"{contract_config.COLLECTIONS_FILE}.tmp": _FILE,
                         "*": {"*.tar.gz": _STAGED, compose.CHAINCODE_ENV: _STAGED,
-                              ccservers.SERVER_PID_FILE: _STAGED, "server.log": _FILE}}},
+                              ccservers.SERVER_PID_FILE: _STAGED, "server.log": _FILE,
+                              "server.log.1": _FILE}}},
     "builder": {"bin": {name: _FILE for name in builder.SCRIPTS}},
     "bundles": {"*": _bundle_folder},
 }
@@ -216,6 +223,60 @@ def remove_data_root(data_root: Path, say: Callable[[str], None]) -> None:
     say(f"removed {root}")
 
 
+# Held (flock) by `up`, `down`, `chaincode deploy` and `chaincode restart` for their whole run, so two of them never
+# start or stop the same processes at once; it holds the holder's pid and what it runs, for the refusal to name.
+RUN_LOCK_FILE = "network.lock"
+_runs_held = threading.local()      # the data folders this thread holds the run lock of (taken once per thread)
+
+
+class RunLockedError(NetworkError):
+    """Another run holds the data folder's run lock."""
+
+
+@contextmanager
+def run_lock(data_root: Path, what: str) -> Iterator[None]:
+    """Hold <data_root>/network.lock for the block; RunLockedError naming the holder when another run holds it.
+
+    Refused rather than waited for: the other run may take minutes (a deploy), and what it leaves (nodes up, a
+    chaincode committed) changes what this run should do, so it is run again once the other has finished."""
+    root = Path(data_root).resolve()
+    held: set[Path] = _runs_held.__dict__.setdefault("roots", set())
+    if root in held:
+        yield
+        return
+    root.mkdir(parents=True, exist_ok=True)
+    path = root / RUN_LOCK_FILE
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 200, 0).decode(errors="replace").strip() or "a process that has not said which"
+            raise RunLockedError(f"another run is using {root}: {holder} holds {path}. Wait for it to finish "
+                                 f"(or stop it), then run `{what}` again") from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"pid {os.getpid()} (`{what}`)\n".encode(), 0)
+        held.add(root)
+        try:
+            yield
+        finally:
+            held.discard(root)
+            os.ftruncate(fd, 0)
+    finally:
+        os.close(fd)        # releases the flock (as the end of the process does, however it ends)
+
+
+def _holding_run_lock(what: str):
+    """Run the Network method under its data folder's run lock (run_lock)."""
+    def wrap(method):
+        @functools.wraps(method)
+        def locked_method(self, *args, **kwargs):
+            with run_lock(self.data_root, what):
+                return method(self, *args, **kwargs)
+        return locked_method
+    return wrap
+
+
 def _server_port(spec: ProcessSpec, variable: str = "CHAINCODE_SERVER_ADDRESS") -> int:
     return int(spec.env[variable].rsplit(":", 1)[1])
 
@@ -278,13 +339,19 @@ class Network:
     # ---- up ---------------------------------------------------------------------
     def up(self) -> list[NodeStatus]:
         """Bring the whole network up; nodes already running and healthy are left alone."""
-        topo, root = self.topology, self.data_root
+        topo = self.topology
         self.fabric.require()
         stopped = [n for n in topo.nodes() if self._pid(n) is None]
         if not topo.namespaces:     # in namespaces each org's ports are its own namespace's, not this one's
             ensure_free(topo.listen_host, self._owned_ports(stopped) + self._idle_server_ports())
+        # Marked before the run lock is written there: a folder refused as not the network's gets nothing.
+        mark_data_root(self.data_root)
+        with run_lock(self.data_root, "recfin network up"):
+            return self._up()
+
+    def _up(self) -> list[NodeStatus]:
+        topo, root = self.topology, self.data_root
         self.say(f"[1/7] crypto material in {root / 'crypto'}")
-        mark_data_root(root)
         crypto.generate(topo, root)
         self.say("[2/7] node configuration and the ccaas builder")
         builder.install(root)
@@ -374,6 +441,13 @@ class Network:
     # ---- down -------------------------------------------------------------------
     def down(self, purge: bool = False) -> list[str]:
         """Stop chaincode servers, peers, then orderers. Ledgers stay unless purge."""
+        # Locked only in a folder the network writes in: `down` pointed at another folder writes nothing there.
+        root = Path(self.data_root).resolve()
+        ours = root.is_dir() and purge_refusal(root) is None
+        with run_lock(self.data_root, "recfin network down") if ours else nullcontext():
+            return self._down(purge)
+
+    def _down(self, purge: bool) -> list[str]:
         stopped = []
         # Every chaincode server with a pid file, not only those of recorded deployments: a deploy that
         # stopped between starting its servers and its commit never recorded them.
@@ -459,6 +533,7 @@ class Network:
             self.say(f"  started {spec.name} (pid {pid}) on {address}, log {spec.log}")
         return started
 
+    @_holding_run_lock("recfin chaincode restart")
     def start_chaincode_servers(self, name: str | None = None, restart: bool = False) -> list[str]:
         """Start the servers of every recorded deployment (or one name); with restart, stop them first."""
         started = []
@@ -474,6 +549,26 @@ class Network:
                     started.append(spec.name)
         return started
 
+    def _committed_unrecorded(self, lc: Lifecycle, org: str, committed: dict | None, recorded, name: str,
+                              version: str, policy: str | None, collections_config: Path | None,
+                              package_id: str) -> bool:
+        """Whether the definition in force is the one this deploy would commit although the record does not say
+        so (a deploy whose commit landed but whose record was not written: the CLI's wait timed out, or the run
+        was killed). Same version, this org's approved package, and then the channel itself compares the
+        policy and collections: approving the sequence in force is accepted only with its exact parameters
+        (and changes nothing else, the package being the one approved already)."""
+        if committed is None or str(committed.get("version")) != version:
+            return False
+        sequence = int(committed["sequence"])
+        if recorded is not None and recorded.sequence == sequence:
+            return False        # recorded as committed, so something wanted differs: a new sequence
+        if lc.approved_package(org, name, sequence) != package_id:
+            return False
+        self.wait_for_raft_leader()         # an approval is a transaction
+        return lc.approve_as_committed(org, Definition(self.topology.channel, name, version, sequence, policy,
+                                                       collections_config), package_id)
+
+    @_holding_run_lock("recfin chaincode deploy")
     def deploy_chaincode(self, name: str | None = None, contract: str | None = None, version: str | None = None,
                          collections_config: Path | None = None, signature_policy: str | None = "topology") -> DeployResult:
         """Package, serve, install, approve (each org), check readiness, commit; upgrade if committed.
@@ -528,11 +623,21 @@ class Network:
         wanted = {"version": version, "contract": contract, "signature_policy": policy,
                   "collections_sha256": collections_sha, "package_ids": package_ids}
         sequence, changed = next_sequence(committed, recorded.__dict__ if recorded else None, wanted)
+        if changed and self._committed_unrecorded(lc, first, committed, recorded, name, version, policy,
+                                                  collections_config, package_ids[topo.orgs[0].msp_id]):
+            sequence, changed = int(committed["sequence"]), False
+            recorded = None             # what was committed is recorded below, as this deploy's
+            self.say(f"  {name} {version} sequence {sequence} is committed as wanted but was not recorded "
+                     f"(an earlier deploy stopped after its commit): recording it")
         dep = ccservers.Deployment(name, version, sequence, contract, policy, collections_sha, offset, package_ids,
                                    config_sha, signature_policy_from_topology=signature_policy == "topology")
         if not changed:
             self.say(f"{name} {version} already committed at sequence {sequence}: ensuring its servers run")
-            if recorded.signature_policy_from_topology != dep.signature_policy_from_topology:
+            if recorded is None:
+                if collections_config is not None:      # the copy first, as after a commit
+                    ccservers.keep_collections(root, name, collections_config)
+                ccservers.save_deployment(root, dep)
+            elif recorded.signature_policy_from_topology != dep.signature_policy_from_topology:
                 # the same policy, now said to be the topology's or given: `org add|remove` keep it by this
                 ccservers.save_deployment(root, replace(recorded, signature_policy_from_topology=
                                                         dep.signature_policy_from_topology))

@@ -75,6 +75,11 @@ def commit_args(topology: Topology, data_root: Path, d: Definition) -> list[str]
     return ["lifecycle", "chaincode", "commit", *orderer_client_args(topology, data_root), *d.args(), *peers]
 
 
+def queryapproved_args(channel: str, name: str, sequence: int) -> list[str]:
+    return ["lifecycle", "chaincode", "queryapproved", "--channelID", channel, "--name", name,
+            "--sequence", str(sequence), "--output", "json"]
+
+
 def querycommitted_args(channel: str, name: str) -> list[str]:
     return ["lifecycle", "chaincode", "querycommitted", "--channelID", channel, "--name", name, "--output", "json"]
 
@@ -102,6 +107,27 @@ class Lifecycle:
     def approve(self, org: str, d: Definition, package_id: str) -> None:
         self.tools.run("peer", approve_args(self.topology, self.data_root, d, package_id), self._env(org))
 
+    def approved_package(self, org: str, name: str, sequence: int) -> str | None:
+        """The package ID the org approved for sequence, None when it approved none (or approved no package)."""
+        res = self.tools.run("peer", queryapproved_args(self.topology.channel, name, sequence), self._env(org),
+                             check=False)
+        if res.returncode != 0:
+            return None
+        return _package_id_in(json.loads(res.stdout or "{}"))
+
+    def approve_as_committed(self, org: str, d: Definition, package_id: str) -> bool:
+        """Approve d at the sequence in force. The channel accepts it only when d's parameters (version, policy,
+        collections) are the committed definition's: True then; False when it refuses them as different."""
+        res = self.tools.run("peer", approve_args(self.topology, self.data_root, d, package_id), self._env(org),
+                             check=False)
+        if res.returncode == 0:
+            return True
+        text = res.stderr + res.stdout
+        if "different parameters" in text:
+            return False
+        raise ToolError(f"peer lifecycle chaincode approveformyorg failed: {text.strip().splitlines()[-1:]}",
+                        stdout=res.stdout, stderr=res.stderr, returncode=res.returncode)
+
     def readiness(self, org: str, d: Definition) -> dict[str, bool]:
         res = self.tools.run("peer", readiness_args(d), self._env(org))
         return parse_readiness(res.stdout)
@@ -124,6 +150,16 @@ class Lifecycle:
 def parse_installed(output: str) -> set[str]:
     doc = json.loads(output or "{}")
     return {c["package_id"] for c in doc.get("installed_chaincodes") or []}
+
+
+def _package_id_in(doc) -> str | None:
+    """queryapproved's package ID, wherever its JSON nests it (source -> Type -> local package -> package_id)."""
+    if isinstance(doc, dict):
+        if isinstance(doc.get("package_id"), str):
+            return doc["package_id"] or None
+        found = (_package_id_in(value) for value in doc.values())
+        return next((f for f in found if f), None)
+    return None
 
 
 def parse_readiness(output: str) -> dict[str, bool]:

@@ -1,11 +1,16 @@
 """Native processes for nodes and chaincode servers: start, find, stop, wait.
 
 Each process runs in its own session (so its own process group), writes stdout and
-stderr to one log file, and is remembered by a pid file holding its pid and executable.
-A pid whose /proc cmdline no longer names that executable is treated as gone, so a
-recycled pid is never signalled. Stopping sends SIGTERM to the group, then SIGKILL after
-a grace period. Waiting polls a check against a deadline (no fixed sleeps) and fails
-naming the process and its log file, at once if the process died.
+stderr to one log file, and is remembered by a pid file holding its pid, its start time
+(/proc/PID/stat field 22, clock ticks since boot) and its command line. A pid whose start
+time or /proc cmdline differs is treated as gone, so a recycled pid (another run of the same
+python or `peer`, a kernel thread after a reboot) is never signalled. A pid file of the
+older format holds only the program (`exe`): it is checked by that alone, as it was written.
+Stopping sends SIGTERM to the group, then SIGKILL to the group after a grace period if any
+member remains. Waiting polls a check against a deadline (no fixed sleeps) and fails naming
+the process and its log file, at once if the process died (checked before and after each
+check, so another program answering for it is not taken for it). A log past log_limit bytes
+is moved to <log>.1 (replacing the previous one) when the process starts again.
 """
 from __future__ import annotations
 
@@ -43,30 +48,36 @@ class ProcessSpec:
         return [shutil.which("ip") or "/usr/sbin/ip", "netns", "exec", self.netns, *self.argv]
 
 
+# A log larger than this at a start is moved aside to <log>.1, so each log keeps at most about twice this.
+LOG_LIMIT_BYTES = 16 << 20
+
+
 @dataclass
 class Supervisor:
     grace: float = 10.0
     poll_interval: float = 0.1
+    log_limit: int = LOG_LIMIT_BYTES
     clock: Callable[[], float] = field(default=time.monotonic)
     sleep: Callable[[float], None] = field(default=time.sleep)
     # Children started by this object: polled through Popen so their exit is collected cleanly.
     _children: dict[int, subprocess.Popen] = field(default_factory=dict, repr=False)
 
-    def _running(self, pid: int, exe: str | None = None) -> bool:
+    def _running(self, pid: int, record: dict | None = None) -> bool:
         proc = self._children.get(pid)
         if proc is not None:
             return proc.poll() is None
-        return _alive(pid, exe)
+        return _alive(pid, record)
 
     # ---- finding -----------------------------------------------------------
     def running_pid(self, pid_file: Path) -> int | None:
         """The pid recorded in pid_file if that process is still alive and still ours, else None."""
         try:
             record = json.loads(pid_file.read_text())
-            pid, exe = int(record["pid"]), str(record["exe"])
+            pid = int(record["pid"])
+            str(record["exe"])
         except (OSError, ValueError, KeyError, TypeError):
             return None
-        return pid if self._running(pid, exe) else None
+        return pid if self._running(pid, record) else None
 
     # ---- starting ----------------------------------------------------------
     def start(self, spec: ProcessSpec) -> tuple[int, bool]:
@@ -76,6 +87,7 @@ class Supervisor:
             return pid, False
         spec.log.parent.mkdir(parents=True, exist_ok=True)
         spec.pid_file.parent.mkdir(parents=True, exist_ok=True)
+        rotate_log(spec.log, self.log_limit)
         with open(spec.log, "ab") as log:
             stamp = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
             log.write(f"==== recfin: starting {spec.name} at {stamp}: {' '.join(spec.command())}\n".encode())
@@ -83,7 +95,13 @@ class Supervisor:
             proc = subprocess.Popen(spec.command(), env=spec.env, cwd=spec.cwd, stdin=subprocess.DEVNULL,
                                     stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         self._children[proc.pid] = proc
-        write_atomically(spec.pid_file, json.dumps({"pid": proc.pid, "exe": spec.argv[0], "name": spec.name}))
+        # Popen returns once command()[0] is exec'd, so the start time read now is the process's own
+        # (exec keeps it). Its cmdline is argv, or, while `ip netns exec` has not exec'd argv yet, command().
+        record = {"pid": proc.pid, "exe": spec.argv[0], "name": spec.name, "start_time": _start_time(proc.pid),
+                  "cmdline": list(spec.argv)}
+        if spec.command() != spec.argv:
+            record["launcher_cmdline"] = spec.command()
+        write_atomically(spec.pid_file, json.dumps(record))
         return proc.pid, True
 
     # ---- stopping ----------------------------------------------------------
@@ -94,13 +112,17 @@ class Supervisor:
             pid_file.unlink(missing_ok=True)
             return False
         _signal_group(pid, signal.SIGTERM)
+        # The whole group, not only its leader: a member ignoring SIGTERM would outlive the pid file.
+        def remaining() -> bool:
+            return self._running(pid) or _group_alive(pid)
+
         deadline = self.clock() + self.grace
-        while self._running(pid) and self.clock() < deadline:
+        while remaining() and self.clock() < deadline:
             self.sleep(self.poll_interval)
-        if self._running(pid):
+        if remaining():
             _signal_group(pid, signal.SIGKILL)
             deadline = self.clock() + 5.0
-            while self._running(pid) and self.clock() < deadline:
+            while remaining() and self.clock() < deadline:
                 self.sleep(self.poll_interval)
         self._children.pop(pid, None)
         pid_file.unlink(missing_ok=True)
@@ -111,17 +133,29 @@ class Supervisor:
                    pid_file: Path | None = None) -> None:
         """Poll check until true; NodeTimeoutError naming the process and its log otherwise."""
         deadline = self.clock() + timeout
+
+        def exited() -> NodeTimeoutError:
+            return NodeTimeoutError(f"{name} exited while waiting for {what}: see {log}{_tail_hint(log)}")
+
+        def gone() -> bool:
+            return pid_file is not None and self.running_pid(pid_file) is None
+
         while True:
+            # Alive before and after the check: a check passed while the process is gone (another program
+            # answering on its port) is not the process passing it.
+            if gone():
+                raise exited()
             if check():
+                if gone():
+                    raise exited()
                 return
-            if pid_file is not None and self.running_pid(pid_file) is None:
-                raise NodeTimeoutError(f"{name} exited while waiting for {what}: see {log}{_tail_hint(log)}")
             if self.clock() >= deadline:
                 raise NodeTimeoutError(f"{name}: {what} not reached within {timeout:g}s: see {log}{_tail_hint(log)}")
             self.sleep(self.poll_interval)
 
 
-def _alive(pid: int, exe: str | None = None) -> bool:
+def _alive(pid: int, record: dict | None = None) -> bool:
+    """Whether pid runs and, given its pid file's record, is the process the record describes."""
     try:
         done, _ = os.waitpid(pid, os.WNOHANG)   # reap it if it is our own child and has exited
         if done == pid:
@@ -138,13 +172,67 @@ def _alive(pid: int, exe: str | None = None) -> bool:
     if not proc.exists():
         return True                      # no procfs: trust kill(0)
     try:
-        if (proc / "stat").read_text().rsplit(")", 1)[-1].split()[0] == "Z":
+        fields = _stat_fields(pid)
+        if fields[0] == "Z":
             return False                 # a zombie is gone for our purposes
-        argv0 = (proc / "cmdline").read_bytes().split(b"\0", 1)[0].decode(errors="replace")
+        cmdline = (proc / "cmdline").read_bytes()
     except (OSError, IndexError):
         return False
-    # An empty cmdline is a process in the middle of exec (just started): it is ours.
-    return exe is None or argv0 in ("", exe)
+    if record is None:
+        return True
+    # An empty cmdline is a kernel thread or a process between fork and exec: never the one a record names
+    # (a child this object started mid-exec is answered by its Popen, not here).
+    if not cmdline:
+        return False
+    argv = [part.decode(errors="replace") for part in cmdline.split(b"\0")[:-1]]
+    if "start_time" not in record:       # the older pid file: the program alone, as it was written
+        return argv[0] == str(record["exe"])
+    if str(record["start_time"]) != fields[19]:
+        return False
+    return argv in (record.get("cmdline"), record.get("launcher_cmdline"))
+
+
+def _stat_fields(pid: int) -> list[str]:
+    """/proc/PID/stat after the command name (which may hold spaces and parentheses): field 3 (state) onwards."""
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[-1].split()
+
+
+def _start_time(pid: int) -> str | None:
+    """The process's start time (stat field 22, clock ticks since boot), None without procfs."""
+    try:
+        return _stat_fields(pid)[19]
+    except (OSError, IndexError):
+        return None
+
+
+def _group_alive(pgid: int) -> bool:
+    """Whether any process of the group is alive (zombies, which their parent has yet to reap, are not)."""
+    proc = Path("/proc")
+    if not (proc / "self" / "stat").exists():
+        try:
+            os.killpg(pgid, 0)
+        except (ProcessLookupError, PermissionError):
+            return False
+        return True
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = _stat_fields(int(entry.name))
+        except (OSError, IndexError):
+            continue
+        if fields[2] == str(pgid) and fields[0] != "Z":
+            return True
+    return False
+
+
+def rotate_log(log: Path, limit: int) -> None:
+    """Move a log past limit bytes to <log>.1 (replacing the one there), so a restarted process starts a new one."""
+    try:
+        if log.stat().st_size > limit:
+            os.replace(log, log.with_name(log.name + ".1"))
+    except FileNotFoundError:
+        pass
 
 
 def _signal_group(pid: int, sig: int) -> None:

@@ -88,14 +88,39 @@ class ScriptedPeer:
         held = self.definition(args)
         sequence = int(args[args.index("--sequence") + 1])
         if held.committed is not None and sequence == int(held.committed["sequence"]):
+            known = getattr(held, "committed_parameters", None)
+            if known is not None and known != parameters(args):
+                # as Fabric refuses it: the sequence in force is approved only with its exact parameters
+                return Result("", f"Error: proposal failed with status: 500 - failed to invoke backing implementation "
+                                  f"of 'ApproveChaincodeDefinitionForMyOrg': attempted to redefine the current "
+                                  f"committed sequence ({sequence}) for namespace {args[args.index('--name') + 1]} "
+                                  f"with different parameters", 1)
             held.committed.setdefault("approvals", {})[msp] = True     # a late org joins the definition in force
         else:
             held.approved.add(msp)
+        held.__dict__.setdefault("approved_packages", {})[(msp, sequence)] = args[args.index("--package-id") + 1]
         return Result("", "", 0)
+
+    def _queryapproved(self, msp, args, env):
+        held = self.definition(args)
+        package = getattr(held, "approved_packages", {}).get((msp, int(args[args.index("--sequence") + 1])))
+        if package is None:
+            return Result("", "Error: query failed with status: 500 - could not fetch approved chaincode definition", 1)
+        return Result(json.dumps({"sequence": int(args[args.index("--sequence") + 1]),
+                                  "source": {"Type": {"LocalPackage": {"package_id": package}}}}), "", 0)
 
     def _commit(self, msp, args, env):
         held = self.definition(args)
         held.committed = {"sequence": int(args[args.index("--sequence") + 1]),
                           "version": args[args.index("--version") + 1],
                           "approvals": {m: m in held.approved for m in self.orgs}}
+        held.committed_parameters = parameters(args)
         return Result("", "", 0)
+
+
+def parameters(args) -> tuple:
+    """What the channel compares of a definition: its version, endorsement policy and collections (by content)."""
+    def value(flag):
+        return args[args.index(flag) + 1] if flag in args else None
+    collections = value("--collections-config")
+    return value("--version"), value("--signature-policy"), Path(collections).read_text() if collections else None

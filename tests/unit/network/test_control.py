@@ -476,3 +476,27 @@ def test_only_the_networks_own_temporary_names_are_passed_over(data_root, name):
     (data_root / name).write_text("the operator's")
     with pytest.raises(NetworkError, match=rf"it holds {name.replace('.', '[.]')}, which the network did not write"):
         mark_data_root(data_root)
+
+
+def test_a_second_run_on_the_same_data_folder_is_refused_naming_the_first(tmp_path):
+    """Two `up`s at once each found the nodes stopped and started every one twice."""
+    import subprocess
+    from pathlib import Path
+    from network.control import RunLockedError, run_lock
+    root = tmp_path / "net"
+    holder = subprocess.Popen([sys.executable, "-c", (
+        "import sys, time\nfrom network.control import run_lock\n"
+        f"with run_lock({str(root)!r}, 'recfin network up'):\n"
+        "    print('held', flush=True)\n    sys.stdin.readline()\n")],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=str(Path(__file__).parents[3]))
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        with pytest.raises(RunLockedError, match=rf"pid {holder.pid} \(`recfin network up`\) holds .*network\.lock.*"
+                                                 r"then run `recfin chaincode deploy` again"):
+            with run_lock(root, "recfin chaincode deploy"):
+                pass
+    finally:
+        holder.communicate("\n", timeout=30)
+    with run_lock(root, "recfin network down"):      # free once the other run ended
+        with run_lock(root, "recfin chaincode restart"):     # and taken once per thread (up restarts servers)
+            pass

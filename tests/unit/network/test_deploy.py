@@ -209,3 +209,38 @@ def test_another_chaincode_keeps_its_version_and_runs_without_the_contract_confi
                                   version="2.0")
     assert result.version == "2.0"
     assert all(contract.CONFIG_ENV not in s.env for s in net.supervisor.started)
+
+
+def test_a_commit_whose_record_was_lost_is_recorded_not_committed_again(net, data_root):
+    """The CLI's wait timed out after the commit landed (or the run was killed): the same deploy again
+    commits nothing; it records the definition in force and ensures its servers."""
+    first = net.deploy_chaincode(version="1.0")
+    ccservers.state_file(data_root, "receivables").unlink()
+    before = len(net.tools.calls)
+    again = net.deploy_chaincode(version="1.0")
+    assert (again.sequence, again.changed) == (1, False)
+    assert net.tools.committed["sequence"] == 1 and not verbs(net.tools, "commit")[1:]
+    assert [c[0] for c in net.tools.calls[before:]] == ["querycommitted", "queryapproved", "approveformyorg"]
+    recorded = ccservers.load_deployment(data_root, "receivables")
+    assert (recorded.sequence, recorded.package_ids) == (1, first.package_ids)
+    assert net.deploy_chaincode(version="1.0").changed is False            # and from the record from now on
+
+
+def test_a_lost_record_of_another_definition_is_a_new_sequence(net, data_root):
+    net.deploy_chaincode(version="1.0")
+    ccservers.state_file(data_root, "receivables").unlink()
+    other = net.deploy_chaincode(version="1.0", signature_policy="OR('BankMSP.peer')")
+    assert (other.sequence, other.changed) == (2, True)         # the channel refused the policy as different
+    assert net.tools.committed["sequence"] == 2
+
+
+def test_a_lost_record_whose_package_differs_is_a_new_sequence_without_touching_the_approval(net, data_root):
+    net.deploy_chaincode(version="1.0")
+    ccservers.state_file(data_root, "receivables").unlink()
+    first_org = net.topology.orgs[0].msp_id
+    net.tools.approved_packages[(first_org, 1)] = "receivables_1.0:another-package"
+    before = len(net.tools.calls)
+    again = net.deploy_chaincode(version="1.0")
+    assert (again.sequence, again.changed) == (2, True)
+    assert not [c for c in net.tools.calls[before:] if c[0] == "approveformyorg" and "1" ==
+                c[2][c[2].index("--sequence") + 1]]

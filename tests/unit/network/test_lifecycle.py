@@ -82,3 +82,13 @@ def test_names_and_versions_fabric_accepts(name, version):
 def test_names_and_versions_fabric_refuses_are_named(name, version, problem):
     with pytest.raises(ChaincodeError, match=problem):
         lifecycle.check_name_and_version(name, version)
+
+
+def test_queryapproved_names_the_sequence_and_its_package_is_found_wherever_nested():
+    from network.lifecycle import _package_id_in, queryapproved_args
+    assert queryapproved_args("receivables", "receivables", 3) == [
+        "lifecycle", "chaincode", "queryapproved", "--channelID", "receivables", "--name", "receivables",
+        "--sequence", "3", "--output", "json"]
+    doc = {"sequence": 3, "version": "1.0", "source": {"Type": {"local_package": {"package_id": "cc_1.0:ab12"}}}}
+    assert _package_id_in(doc) == "cc_1.0:ab12"
+    assert _package_id_in({"sequence": 3, "source": {"Type": {"unavailable": {}}}}) is None

@@ -1,7 +1,9 @@
 """The supervisor against real child processes (small Python programs, not Fabric)."""
 import json
 import os
+import signal
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -129,3 +131,109 @@ def test_follow_yields_appended_lines(tmp_path):
     for line in follow(log, 1, stop=lambda: "appended" in seen, sleep=sleep):
         seen.append(line)
     assert seen == ["old 2", "appended"]
+
+
+def test_a_recycled_pid_running_the_same_command_started_later_is_not_ours(tmp_path, sup):
+    """Same interpreter, same command line, but another start time: another run, never signalled."""
+    sp = spec(tmp_path, SLEEPER)
+    pid, _ = sup.start(sp)
+    record = json.loads(sp.pid_file.read_text())
+    assert record["cmdline"] == sp.argv and record["start_time"]
+    other = tmp_path / "other.pid"
+    other.write_text(json.dumps({**record, "start_time": str(int(record["start_time"]) - 1)}))
+    assert Supervisor().running_pid(other) is None
+    assert Supervisor().stop(other) is False
+    os.kill(pid, 0)                              # still running: nothing was signalled
+    assert Supervisor().running_pid(sp.pid_file) == pid     # another run of recfin finds it by its record
+
+
+def test_a_pid_running_the_same_program_with_another_command_line_is_not_ours(tmp_path, sup):
+    sp = spec(tmp_path, SLEEPER)
+    sup.start(sp)
+    record = json.loads(sp.pid_file.read_text())
+    other = tmp_path / "other.pid"
+    other.write_text(json.dumps({**record, "cmdline": [sys.executable, "-m", "chaincode"]}))
+    assert Supervisor().running_pid(other) is None
+
+
+def test_an_older_pid_file_is_checked_by_its_program(tmp_path, sup):
+    sp = spec(tmp_path, SLEEPER)
+    pid, _ = sup.start(sp)
+    old = tmp_path / "old.pid"
+    old.write_text(json.dumps({"pid": pid, "exe": sys.executable, "name": "node"}))
+    assert Supervisor().running_pid(old) == pid
+
+
+def test_a_kernel_thread_is_never_ours(tmp_path):
+    """Its cmdline is empty, as a process's mid-exec is: taken as ours, `up` never started the node."""
+    kthreads = [int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit() and p.name != "1"
+                and (p / "cmdline").exists() and _readable_empty_cmdline(p)]
+    if not kthreads:
+        pytest.skip("no kernel thread visible in /proc")
+    pid_file = tmp_path / "peer.pid"
+    for record in ({"pid": kthreads[0], "exe": "/opt/fabric/bin/peer"},
+                   {"pid": kthreads[0], "exe": "/opt/fabric/bin/peer", "start_time": "1", "cmdline": ["peer"]}):
+        pid_file.write_text(json.dumps(record))
+        assert Supervisor().running_pid(pid_file) is None
+        assert Supervisor(grace=0).stop(pid_file) is False
+
+
+def _readable_empty_cmdline(proc):
+    try:
+        return proc.joinpath("cmdline").read_bytes() == b"" and proc.joinpath("stat").read_text().split()[2] != "Z"
+    except OSError:
+        return False
+
+
+GROUP = ("import subprocess, sys, time\n"
+         "child = subprocess.Popen([sys.executable, '-c', " + repr(STUBBORN) + "], stdout=sys.stdout)\n"
+         "print('member-pid', child.pid, flush=True)\nwhile True: time.sleep(0.05)\n")
+
+
+def test_stop_kills_a_group_member_that_outlives_sigterm(tmp_path, sup):
+    sp = spec(tmp_path, GROUP)
+    pid, _ = sup.start(sp)
+    sup.wait_until(lambda: "ignoring SIGTERM" in sp.log.read_text().splitlines(), what="member ready", name="n",
+                   log=sp.log, timeout=10)
+    child = int(next(line for line in sp.log.read_text().splitlines() if line.startswith("member-pid ")).split()[1])
+    try:
+        assert sup.stop(sp.pid_file)
+        state = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()[0] \
+            if Path(f"/proc/{child}").exists() else "gone"
+        assert state in ("gone", "Z")
+    finally:
+        try:
+            os.killpg(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+
+def test_wait_until_fails_when_the_process_died_though_the_check_passed(tmp_path, sup):
+    """Another program answering on the node's port passes the check: the node itself has exited."""
+    sp = spec(tmp_path, "import sys; print('FATA bind: address already in use', flush=True); sys.exit(1)")
+    pid, _ = sup.start(sp)
+
+    def answered_by_another_program():
+        sup._children[pid].wait()           # the node is gone by the time the answer comes
+        return True
+
+    with pytest.raises(NodeTimeoutError, match=r"node exited while waiting for healthy.*address already in use"):
+        sup.wait_until(answered_by_another_program, what="healthy", name="node", log=sp.log, timeout=30,
+                       pid_file=sp.pid_file)
+
+
+def test_a_log_past_the_limit_is_moved_aside_at_start(tmp_path):
+    s = Supervisor(grace=0.5, poll_interval=0.02, log_limit=1000)
+    sp = spec(tmp_path, SLEEPER)
+    sp.log.write_text("old run\n" * 200)
+    s.start(sp)
+    try:
+        assert sp.log.with_name("node.log.1").read_text() == "old run\n" * 200
+        assert sp.log.read_text().startswith("==== recfin: starting node")
+    finally:
+        s.stop(sp.pid_file)
+    s.start(sp)          # small: appended to
+    try:
+        assert sp.log.read_text().count("==== recfin: starting node") == 2
+    finally:
+        s.stop(sp.pid_file)
