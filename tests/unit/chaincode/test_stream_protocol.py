@@ -601,35 +601,19 @@ class Awkward(Contract):
         ctx.stub.set_event("created\udc80", b"{}")
 
 
-async def test_a_cancelled_error_from_contract_code_completes_with_status_500_and_the_stream_goes_on():
+@pytest.mark.parametrize("function, message", [
+    # a CancelledError from awaiting a task the contract cancelled: not the transaction's own cancellation
+    ("awkward:AwaitCancelledTask", "CancelledError: the transaction awaited a task or future that was cancelled"),
+    # what argparse or click raise on input they cannot parse, in the transaction's task or in one it started
+    ("awkward:ExitOnBadInput", "SystemExit: 2: contract code, or a library it calls"),
+    ("awkward:ExitInAChildTask", "ExitInTask: SystemExit(2) in a task"),
+])
+async def test_what_contract_code_should_not_raise_fails_its_transaction_alone_and_the_stream_goes_on(function,
+                                                                                                       message):
     async with running_server([Awkward(), Wire()]) as port, PeerSide.connect(port) as peer:
-        await peer.start("tx1", "awkward:AwaitCancelledTask")
+        await peer.start("tx1", function)
         response = response_of(await peer.expect("tx1", Msg.COMPLETED))
-        assert (response.status, response.message) == (
-            500, "CancelledError: the transaction awaited a task or future that was cancelled")
-        await peer.start("tx2", "wire:Read", "k")
-        await peer.expect("tx2", Msg.GET_STATE)
-        await peer.reply("tx2", b"fine")
-        assert response_of(await peer.expect("tx2", Msg.COMPLETED)).payload == b"fine"
-
-
-async def test_a_system_exit_from_contract_code_completes_with_status_500_and_the_stream_goes_on():
-    async with running_server([Awkward(), Wire()]) as port, PeerSide.connect(port) as peer:
-        await peer.start("tx1", "awkward:ExitOnBadInput")
-        response = response_of(await peer.expect("tx1", Msg.COMPLETED))
-        assert response.status == 500
-        assert response.message.startswith("SystemExit: 2: contract code, or a library it calls")
-        await peer.start("tx2", "wire:Read", "k")
-        await peer.expect("tx2", Msg.GET_STATE)
-        await peer.reply("tx2", b"still serving")
-        assert response_of(await peer.expect("tx2", Msg.COMPLETED)).payload == b"still serving"
-
-
-async def test_a_system_exit_in_a_task_the_transaction_started_fails_it_alone_and_the_stream_goes_on():
-    async with running_server([Awkward(), Wire()]) as port, PeerSide.connect(port) as peer:
-        await peer.start("tx1", "awkward:ExitInAChildTask")
-        response = response_of(await peer.expect("tx1", Msg.COMPLETED))
-        assert response.status == 500 and response.message.startswith("ExitInTask: SystemExit(2) in a task")
+        assert response.status == 500 and response.message.startswith(message), response.message
         await peer.start("tx2", "wire:Read", "k")
         await peer.expect("tx2", Msg.GET_STATE)
         await peer.reply("tx2", b"still serving")
