@@ -108,7 +108,9 @@ _DATA_ROOT_LAYOUT: dict = {
 # The entries at the top of a data folder, which `down --purge` names when it refuses.
 DATA_ROOT_ENTRIES = frozenset(_DATA_ROOT_LAYOUT) - {DATA_ROOT_MARKER}
 # Before anything else, `up` and `prepare` may have written only these (`org` commands' record and its lock).
-_FIRST_WRITES = {DATA_ROOT_MARKER: _STAGED, membership.STATE_FILE: _STAGED, membership.LOCK_FILE: _FILE}
+RUN_LOCK_FILE = "network.lock"    # run_lock's
+_FIRST_WRITES = {DATA_ROOT_MARKER: _STAGED, membership.STATE_FILE: _STAGED, membership.LOCK_FILE: _FILE,
+                 RUN_LOCK_FILE: _FILE}
 _LEFTOVER = re.compile(r"\.(?P<name>.+)\.[0-9a-f]{8}\.tmp")      # staged_file's temporary name
 
 
@@ -225,7 +227,6 @@ def remove_data_root(data_root: Path, say: Callable[[str], None]) -> None:
 
 # Held (flock) by `up`, `down`, `chaincode deploy` and `chaincode restart` for their whole run, so two of them never
 # start or stop the same processes at once; it holds the holder's pid and what it runs, for the refusal to name.
-RUN_LOCK_FILE = "network.lock"
 _runs_held = threading.local()      # the data folders this thread holds the run lock of (taken once per thread)
 
 
@@ -241,10 +242,10 @@ def run_lock(data_root: Path, what: str) -> Iterator[None]:
     chaincode committed) changes what this run should do, so it is run again once the other has finished."""
     root = Path(data_root).resolve()
     held: set[Path] = _runs_held.__dict__.setdefault("roots", set())
-    if root in held:
+    if root in held or not root.is_dir():
+        # a folder that does not exist holds nothing to run on: no lock made there (the run finds nothing)
         yield
         return
-    root.mkdir(parents=True, exist_ok=True)
     path = root / RUN_LOCK_FILE
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
@@ -441,9 +442,10 @@ class Network:
     # ---- down -------------------------------------------------------------------
     def down(self, purge: bool = False) -> list[str]:
         """Stop chaincode servers, peers, then orderers. Ledgers stay unless purge."""
-        # Locked only in a folder the network writes in: `down` pointed at another folder writes nothing there.
+        # Locked only in a folder laid out as the network's (wherever it is, even in the repository, which
+        # --purge refuses): `down` pointed at another folder writes nothing there.
         root = Path(self.data_root).resolve()
-        ours = root.is_dir() and purge_refusal(root) is None
+        ours = root.is_dir() and _laid_out_as_data_root(root) is None
         with run_lock(self.data_root, "recfin network down") if ours else nullcontext():
             return self._down(purge)
 

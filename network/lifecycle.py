@@ -117,7 +117,11 @@ class Lifecycle:
 
     def approve_as_committed(self, org: str, d: Definition, package_id: str) -> bool:
         """Approve d at the sequence in force. The channel accepts it only when d's parameters (version, policy,
-        collections) are the committed definition's: True then; False when it refuses them as different."""
+        collections) are the committed definition's: True then; False when it refuses them as different.
+
+        Fabric 2.5 and later also refuse an org's approval of the sequence in force when the org already approved
+        just that (lifecycle's isAttemptToRedefine: "attempted to redefine the current committed sequence" with
+        no "different parameters"): d is then what the org approved and the channel holds, so True too."""
         res = self.tools.run("peer", approve_args(self.topology, self.data_root, d, package_id), self._env(org),
                              check=False)
         if res.returncode == 0:
@@ -125,6 +129,8 @@ class Lifecycle:
         text = res.stderr + res.stdout
         if "different parameters" in text:
             return False
+        if "attempted to redefine the current committed sequence" in text:
+            return True
         raise ToolError(f"peer lifecycle chaincode approveformyorg failed: {text.strip().splitlines()[-1:]}",
                         stdout=res.stdout, stderr=res.stderr, returncode=res.returncode)
 

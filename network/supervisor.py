@@ -268,21 +268,32 @@ def tail(path: Path, n: int) -> list[str]:
 
 def follow(path: Path, lines: int = 10, *, stop: Callable[[], bool] = lambda: False,
            sleep: Callable[[float], None] = time.sleep, interval: float = 0.25):
-    """Yield the last `lines` lines of a log, then each line appended to it until stop() is true."""
+    """Yield the last `lines` lines of a log, then each line appended to it until stop() is true. A log moved
+    aside at a restart (rotated to .1) is read to its end, then the new one at path from its start."""
     yield from tail(path, lines)
     try:
         f = open(path, "rb")
     except OSError:
         return
-    with f:
+    try:
         f.seek(0, os.SEEK_END)
         pending = b""
         while not stop():
             chunk = f.readline()
             if not chunk:
+                try:
+                    moved = os.stat(path).st_ino != os.fstat(f.fileno()).st_ino
+                except OSError:     # between the rename and the new file: look again next time
+                    moved = False
+                if moved:
+                    f.close()
+                    f = open(path, "rb")
+                    continue
                 sleep(interval)
                 continue
             pending += chunk
             if pending.endswith(b"\n"):
                 yield pending.rstrip(b"\n").decode(errors="replace")
                 pending = b""
+    finally:
+        f.close()

@@ -95,6 +95,11 @@ class ScriptedPeer:
                                   f"of 'ApproveChaincodeDefinitionForMyOrg': attempted to redefine the current "
                                   f"committed sequence ({sequence}) for namespace {args[args.index('--name') + 1]} "
                                   f"with different parameters", 1)
+            if held.__dict__.get("approved_packages", {}).get((msp, sequence)) == args[args.index("--package-id") + 1]:
+                # as Fabric 2.5+ refuses it (isAttemptToRedefine): this org approved just this already
+                return Result("", f"Error: proposal failed with status: 500 - failed to invoke backing implementation "
+                                  f"of 'ApproveChaincodeDefinitionForMyOrg': attempted to redefine the current "
+                                  f"committed sequence ({sequence}) for namespace {args[args.index('--name') + 1]}", 1)
             held.committed.setdefault("approvals", {})[msp] = True     # a late org joins the definition in force
         else:
             held.approved.add(msp)

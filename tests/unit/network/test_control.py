@@ -484,6 +484,7 @@ def test_a_second_run_on_the_same_data_folder_is_refused_naming_the_first(tmp_pa
     from pathlib import Path
     from network.control import RunLockedError, run_lock
     root = tmp_path / "net"
+    root.mkdir()
     holder = subprocess.Popen([sys.executable, "-c", (
         "import sys, time\nfrom network.control import run_lock\n"
         f"with run_lock({str(root)!r}, 'recfin network up'):\n"
@@ -500,3 +501,43 @@ def test_a_second_run_on_the_same_data_folder_is_refused_naming_the_first(tmp_pa
     with run_lock(root, "recfin network down"):      # free once the other run ended
         with run_lock(root, "recfin chaincode restart"):     # and taken once per thread (up restarts servers)
             pass
+
+
+def _holding_the_run_lock(root):
+    """A process holding root's run lock as `recfin network up` until told to stop (a line on its stdin)."""
+    import subprocess
+    from pathlib import Path
+    holder = subprocess.Popen([sys.executable, "-c", (
+        "import sys\nfrom network.control import run_lock\n"
+        f"with run_lock({str(root)!r}, 'recfin network up'):\n"
+        "    print('held', flush=True)\n    sys.stdin.readline()\n")],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=str(Path(__file__).parents[3]))
+    assert holder.stdout.readline().strip() == "held"
+    return holder
+
+
+def test_a_run_on_a_folder_that_does_not_exist_makes_nothing_there(topology, tmp_path, fake_fabric):
+    # `chaincode restart` before any `up` found nothing to restart, and must not leave a lock file that makes the
+    # folder look like someone else's to the `up` after it
+    from network.control import run_lock
+    root = tmp_path / "net"
+    with run_lock(root, "recfin chaincode restart"):
+        pass
+    assert not root.exists()
+
+
+def test_down_on_a_data_folder_purge_would_refuse_is_still_locked_against_another_run(topology, repo, fake_fabric,
+                                                                                      monkeypatch):
+    # a topology's data_root inside the repository: `up` uses and locks it, and `down` must not run beside it
+    from network import control
+    from network.control import RunLockedError, mark_data_root
+    root = repo / "build-net"
+    mark_data_root(root)
+    assert control.purge_refusal(root) is not None
+    holder = _holding_the_run_lock(root)
+    try:
+        net, _ = make(topology, root)
+        with pytest.raises(RunLockedError, match="recfin network up"):
+            net.down()
+    finally:
+        holder.communicate("\n", timeout=30)
