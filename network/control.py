@@ -159,6 +159,12 @@ def _not_a_data_folder(foreign: list[str]) -> str:
     return f"it holds {first_few(foreign)}" if foreign else "it holds no crypto/"
 
 
+def _marked(root: Path) -> bool:
+    """Whether root carries this version's data-folder mark (mark_data_root)."""
+    marker = root / DATA_ROOT_MARKER
+    return marker.is_file() and marker.read_text(errors="replace") == MARKER_TEXT
+
+
 def mark_data_root(data_root: Path) -> None:
     """Make the folder (if needed) and mark it as a network data folder, which `down --purge` may delete whole.
 
@@ -167,7 +173,7 @@ def mark_data_root(data_root: Path) -> None:
     before anything is written, since the mark would hand the operator's own files there to `down --purge`."""
     root = Path(data_root)
     marker = root / DATA_ROOT_MARKER
-    if marker.is_file() and marker.read_text(errors="replace") == MARKER_TEXT:
+    if _marked(root):
         return      # the network's already
     if root.exists() and not root.is_dir():
         raise NetworkError(f"the data folder {root} is a file: point --data-root, the topology's data_root or "
@@ -442,10 +448,11 @@ class Network:
     # ---- down -------------------------------------------------------------------
     def down(self, purge: bool = False) -> list[str]:
         """Stop chaincode servers, peers, then orderers. Ledgers stay unless purge."""
-        # Locked only in a folder laid out as the network's (wherever it is, even in the repository, which
-        # --purge refuses): `down` pointed at another folder writes nothing there.
+        # Locked in every folder `up` locks: one it marked (extra files of the operator's in it or not), or one
+        # laid out as the network's (wherever it is, even in the repository, which --purge refuses). `down`
+        # pointed at another folder writes nothing there.
         root = Path(self.data_root).resolve()
-        ours = root.is_dir() and _laid_out_as_data_root(root) is None
+        ours = root.is_dir() and (_marked(root) or _laid_out_as_data_root(root) is None)
         with run_lock(self.data_root, "recfin network down") if ours else nullcontext():
             return self._down(purge)
 
@@ -592,6 +599,10 @@ class Network:
         version = version or topo.chaincode.version
         policy = contract_config.endorsement_policy(topo) if signature_policy == "topology" else (signature_policy or None)
         check_name_and_version(name, version)     # before anything is written (the digest suffix is valid)
+        if not (Path(root) / "crypto").is_dir():
+            # before anything is written: a folder given files here would no longer be one `up` takes as new
+            raise ChaincodeError(f"no network in {root} (no crypto/ there): run `recfin network up` first, with "
+                                 f"the same --data-root")
         config_sha = None
         if name == topo.chaincode.name:
             config_sha = contract_config.digest(topo)

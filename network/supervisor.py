@@ -286,6 +286,9 @@ def follow(path: Path, lines: int = 10, *, stop: Callable[[], bool] = lambda: Fa
                 except OSError:     # between the rename and the new file: look again next time
                     moved = False
                 if moved:
+                    if pending:     # the old process's last line, cut short: a line of its own
+                        yield pending.decode(errors="replace")
+                        pending = b""
                     f.close()
                     f = open(path, "rb")
                     continue

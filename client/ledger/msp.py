@@ -207,8 +207,8 @@ def _certificate_problem(cert: x509.Certificate, msp: ChannelMsp, at: datetime, 
     if without_aki:
         # Fabric's MSP fails every identity when it meets such a CRL ("could not obtain Authority Key
         # Identifier for crl"): the identity is refused whatever the CRL lists
-        return (f"CRL {without_aki[0]} of {msp.msp_id}'s revocation list in the channel config has no Authority "
-                f"Key Identifier, so Fabric refuses every identity of {msp.msp_id}, {who} too")
+        return (f"CRL {without_aki[0]} of {msp.msp_id}'s revocation list in the channel config has no readable "
+                f"Authority Key Identifier, so Fabric refuses every identity of {msp.msp_id}, {who} too")
     for child, issuer in zip(chain, chain[1:]):
         crls = [c for c in (revocation.of_ca(data, issuer) for data in msp.crls) if c is not None]
         listing = revocation.lists(crls, child.serial_number)

@@ -33,8 +33,8 @@ def has_authority_key_id(crl: x509.CertificateRevocationList) -> bool:
     One without a key identifier in it counts as carrying one: the MSP reads an empty AKI, which matches no CA."""
     try:
         crl.extensions.get_extension_for_class(x509.AuthorityKeyIdentifier)
-    except x509.ExtensionNotFound:
-        return False
+    except (x509.ExtensionNotFound, ValueError):     # ValueError: an extension that is not valid DER, which
+        return False                                   # Fabric cannot read an AKI from either
     return True
 
 
@@ -46,7 +46,7 @@ def of_ca(data: bytes, ca_cert: x509.Certificate) -> x509.CertificateRevocationL
     try:
         aki = crl.extensions.get_extension_for_class(x509.AuthorityKeyIdentifier).value.key_identifier
         ski = ca_ski(ca_cert).digest
-    except x509.ExtensionNotFound:
+    except (x509.ExtensionNotFound, ValueError):
         return None
     if aki != ski or not crl.is_signature_valid(ca_cert.public_key()):
         return None

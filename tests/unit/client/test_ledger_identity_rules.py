@@ -51,7 +51,7 @@ def test_a_crl_without_an_authority_key_identifier_fails_every_identity_of_its_m
     assert certificate_problem(user, ChannelMsp("BankMSP", (ca,), (), (listing_other,)), NOW) is None
     # without an AKI it revokes nobody by serial, yet Fabric's MSP refuses every identity when it meets it
     problem = certificate_problem(user, ChannelMsp("BankMSP", (ca,), (), (listing_other, _crl(ca_key, [99]))), NOW)
-    assert problem.startswith("CRL 2 of BankMSP's revocation list in the channel config has no Authority Key")
+    assert problem.startswith("CRL 2 of BankMSP's revocation list in the channel config has no readable Authority")
 
 
 def test_an_endorsement_on_any_curve_fabric_verifies_counts_in_its_low_s_form_only():
@@ -69,3 +69,18 @@ def test_an_endorsement_on_any_curve_fabric_verifies_counts_in_its_low_s_form_on
         assert "upper half of the curve order" in signature_problem(key.public_key(), high, message), curve.name
     other = ec.generate_private_key(ec.SECP256K1())
     assert "which no Fabric MSP verifies" in signature_problem(other.public_key(), b"0", message)
+
+
+def test_a_crl_whose_authority_key_identifier_is_not_valid_der_counts_as_having_none():
+    # Fabric cannot read an AKI from it either ("failed to unmarshal AKI") and refuses every identity of the MSP;
+    # reading it must not raise
+    from cryptography.x509.oid import ExtensionOID
+
+    ca_key, ca, user = _ca_and_user()
+    builder = (x509.CertificateRevocationListBuilder().issuer_name(_name("ca")).last_update(NOW - timedelta(hours=1))
+               .next_update(NOW + timedelta(days=7))
+               .add_extension(x509.UnrecognizedExtension(ExtensionOID.AUTHORITY_KEY_IDENTIFIER, b"\x30"),
+                              critical=False))
+    broken = builder.sign(ca_key, hashes.SHA256()).public_bytes(Encoding.PEM)
+    problem = certificate_problem(user, ChannelMsp("BankMSP", (ca,), (), (broken,)), NOW)
+    assert problem.startswith("CRL 1 of BankMSP's revocation list in the channel config has no readable Authority")

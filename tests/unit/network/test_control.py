@@ -163,7 +163,7 @@ def test_purge_refuses_a_data_root_in_the_repositorys_source_even_marked(topolog
     net, _ = make(topology, repo / "network")
     with pytest.raises(NetworkError, match=r"inside the repository .* only data folders are under .*\.recfin.*"
                                            r"Nothing was deleted: remove by hand what the network wrote there "
-                                           r"\(\.recfin-data-root, crypto\)$"):
+                                           r"\(\.recfin-data-root, crypto, network\.lock\)$"):
         net.down(purge=True)
     assert (repo / "network" / "__init__.py").is_file() and (repo / "network" / "topology.yaml").is_file()
 
@@ -541,3 +541,28 @@ def test_down_on_a_data_folder_purge_would_refuse_is_still_locked_against_anothe
             net.down()
     finally:
         holder.communicate("\n", timeout=30)
+
+
+def test_down_on_a_marked_data_folder_with_a_file_of_the_operators_is_still_locked(topology, tmp_path, fake_fabric):
+    # `up` locks a folder it marked whatever else is in it (nohup.out, notes): `down` must not run beside it
+    from network.control import RunLockedError, mark_data_root
+    root = tmp_path / "net"
+    mark_data_root(root)
+    (root / "crypto").mkdir()
+    (root / "notes.txt").write_text("mine")
+    holder = _holding_the_run_lock(root)
+    try:
+        net, _ = make(topology, root)
+        with pytest.raises(RunLockedError, match="recfin network up"):
+            net.down()
+    finally:
+        holder.communicate("\n", timeout=30)
+
+
+def test_deploy_on_a_folder_with_no_network_writes_nothing_there(topology, tmp_path, fake_fabric):
+    from network.errors import ChaincodeError
+    root = tmp_path / "net"
+    net, _ = make(topology, root)
+    with pytest.raises(ChaincodeError, match=r"no network in .*net \(no crypto/ there\): run `recfin network up`"):
+        net.deploy_chaincode()
+    assert not root.exists()

@@ -142,13 +142,13 @@ def test_follow_goes_on_in_the_new_log_after_a_restart_moved_the_old_one_aside(t
         naps.append(1)                                  # bounded below: a follower stuck on the old file ends
         if not (tmp_path / "node.log.1").exists():      # a restart: the log rotated, the new process writes anew
             with open(log, "a") as f:
-                f.write("last of the old process\n")
+                f.write("last of the old process\npanic: cut sh")     # killed mid-line
             log.rename(tmp_path / "node.log.1")
             log.write_text("new process line\n")
 
     for line in follow(log, 1, stop=lambda: "new process line" in seen or len(naps) > 20, sleep=sleep):
         seen.append(line)
-    assert seen == ["old line", "last of the old process", "new process line"]
+    assert seen == ["old line", "last of the old process", "panic: cut sh", "new process line"]
 
 
 def test_a_recycled_pid_running_the_same_command_started_later_is_not_ours(tmp_path, sup):
