@@ -526,30 +526,19 @@ def test_a_run_on_a_folder_that_does_not_exist_makes_nothing_there(topology, tmp
     assert not root.exists()
 
 
-def test_down_on_a_data_folder_purge_would_refuse_is_still_locked_against_another_run(topology, repo, fake_fabric,
-                                                                                      monkeypatch):
-    # a topology's data_root inside the repository: `up` uses and locks it, and `down` must not run beside it
+@pytest.mark.parametrize("where", ["in the repository", "with a file of the operator's"])
+def test_down_on_every_folder_up_locks_is_locked_against_another_run(topology, repo, tmp_path, fake_fabric, where):
+    # `up` locks a folder it marked: a topology's data_root inside the repository (which --purge refuses), or one
+    # with a file of the operator's in it (nohup.out, notes); `down` must not run beside it there either
     from network import control
     from network.control import RunLockedError, mark_data_root
-    root = repo / "build-net"
+    root = repo / "build-net" if where == "in the repository" else tmp_path / "net"
     mark_data_root(root)
-    assert control.purge_refusal(root) is not None
-    holder = _holding_the_run_lock(root)
-    try:
-        net, _ = make(topology, root)
-        with pytest.raises(RunLockedError, match="recfin network up"):
-            net.down()
-    finally:
-        holder.communicate("\n", timeout=30)
-
-
-def test_down_on_a_marked_data_folder_with_a_file_of_the_operators_is_still_locked(topology, tmp_path, fake_fabric):
-    # `up` locks a folder it marked whatever else is in it (nohup.out, notes): `down` must not run beside it
-    from network.control import RunLockedError, mark_data_root
-    root = tmp_path / "net"
-    mark_data_root(root)
-    (root / "crypto").mkdir()
-    (root / "notes.txt").write_text("mine")
+    if where == "in the repository":
+        assert control.purge_refusal(root) is not None
+    else:
+        (root / "crypto").mkdir()
+        (root / "notes.txt").write_text("mine")
     holder = _holding_the_run_lock(root)
     try:
         net, _ = make(topology, root)
