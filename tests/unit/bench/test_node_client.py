@@ -147,11 +147,14 @@ def test_an_answer_without_a_tx_id_counts_as_answered_and_one_with_a_tx_id_as_co
                                                                     ["register", COMMITTED, "tx-1"]]
 
 
-def virtual_clock(fires_at: str) -> str:
-    """JavaScript for a virtual clock ``clock`` whose time moves only when every task waits on a timer: after a
-    run of turns with nothing left to do, to the earliest timer set. A timer set at ``t`` for ``seconds`` fires
-    at the JavaScript expression ``fires_at``. Sets ``finished`` to end it."""
-    return """
+def on_a_virtual_clock(fires_at: str, plan: dict, report: str):
+    """What the Node script's drive() reports (``report``: a JavaScript expression over its ``run``) of the rate
+    ``plan``, each operation answering at once, on a virtual clock whose time moves only when every task waits
+    on a timer: after a run of turns with nothing left to do, to the earliest timer set. A timer set at ``t``
+    for ``seconds`` fires at the JavaScript expression ``fires_at``."""
+    from .test_cross_org_waits import run_node
+
+    return run_node("""
         let t = 0;
         const timers = [];
         const clock = {
@@ -170,7 +173,13 @@ def virtual_clock(fires_at: str) -> str:
                 while (timers.length && timers[0].at === wake) timers.shift().resolve();
             }
         })();
-""" % fires_at
+        (async () => {
+            const ops = { *operations() { for (let n = 0; ; n += 1) yield ['register', async () => `tx-${n}`]; } };
+            const run = await workload.drive(ops, JSON.parse(process.argv[1]), clock);
+            finished = true;
+            console.log(JSON.stringify(%s));
+        })();
+    """ % (fires_at, report), json.dumps({"mode": "rate", "warmup": 0, "call_timeout": None, **plan}))
 
 
 @needs_packages
@@ -179,17 +188,9 @@ def test_a_loop_behind_its_schedule_sends_at_once_instead_of_waiting_on_a_timer(
     at 5,000/s (one due every 0.2 ms) every operation is sent within 1 ms of its due time, and so many are
     sent per virtual second as are due. A loop that sets a timer for every send, late or not, would lose
     at least 1 ms a send, and fall seconds behind."""
-    from .test_cross_org_waits import run_node
-
-    lags = run_node(virtual_clock("t + Math.max(seconds, 0.001)") + """
-        (async () => {
-            const ops = { *operations() { for (let n = 0; ; n += 1) yield ['register', async () => `tx-${n}`]; } };
-            const plan = { mode: 'rate', rate: 5000, warmup: 0, duration: 0.5, max_in_flight: 10000, call_timeout: null };
-            const run = await workload.drive(ops, plan, clock);
-            finished = true;
-            console.log(JSON.stringify(run.samples.map((s) => s[2] - s[1])));
-        })();
-    """)
+    lags = on_a_virtual_clock("t + Math.max(seconds, 0.001)",
+                              {"rate": 5000, "duration": 0.5, "max_in_flight": 10000},
+                              "run.samples.map((s) => s[2] - s[1])")
     assert len(lags) == 2500
     assert max(lags) <= 0.001 + 1e-9
 
@@ -200,17 +201,9 @@ def test_a_timer_that_fires_before_the_due_time_does_not_send_early():
     whole milliseconds): a send then would be timed from the later due time, a latency shorter than the call.
     On a virtual clock whose timers (of 1 ms at least, as Node's) fire 0.8 ms early, no operation is sent before
     it is due."""
-    from .test_cross_org_waits import run_node
-
-    early = run_node(virtual_clock("t + Math.max(seconds, 0.001) - 0.0008") + """
-        (async () => {
-            const ops = { *operations() { for (let n = 0; ; n += 1) yield ['register', async () => `tx-${n}`]; } };
-            const plan = { mode: 'rate', rate: 50, warmup: 0, duration: 1, max_in_flight: 100, call_timeout: null };
-            const run = await workload.drive(ops, plan, clock);
-            finished = true;
-            console.log(JSON.stringify(run.samples.filter((s) => s[2] < s[1]).length));
-        })();
-    """)
+    early = on_a_virtual_clock("t + Math.max(seconds, 0.001) - 0.0008",
+                               {"rate": 50, "duration": 1, "max_in_flight": 100},
+                               "run.samples.filter((s) => s[2] < s[1]).length")
     assert early == 0
 
 
