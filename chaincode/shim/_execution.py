@@ -39,15 +39,19 @@ def is_transaction_failure(exc: BaseException) -> bool:
     return not isinstance(exc, KeyboardInterrupt)
 
 
+# What a SystemExit answered as a transaction's failure says after its code (failure_response, ExitInTask).
+_EXIT_ANSWERED = ("contract code, or a library it calls (argparse or click on bad input, say), asked to exit the "
+                  "process; the server kept serving; catch SystemExit there and raise a ContractError that names the "
+                  "bad input")
+
+
 class ExitInTask(Exception):
     """SystemExit raised in a task contract code started (``asyncio.gather``, ``create_task``...), carried as an
     Exception: out of a task, asyncio re-raises SystemExit from the event loop itself, ending the server and
     every peer's stream, where the transaction awaiting the task should fail alone (``exits_as_failure``)."""
 
     def __init__(self, exit: SystemExit) -> None:
-        super().__init__(f"SystemExit({exit.code!r}) in a task the transaction started: contract code, or a "
-                         "library it calls, asked to exit the process; the server kept serving; catch SystemExit "
-                         "there and raise a ContractError that names the bad input")
+        super().__init__(f"SystemExit({exit.code!r}) in a task the transaction started: {_EXIT_ANSWERED}")
 
 
 def exits_as_failure(loop: asyncio.AbstractEventLoop, coro, **kwargs) -> asyncio.Task:
@@ -67,9 +71,7 @@ def failure_response(exc: BaseException) -> Response:
     if not text and isinstance(exc, asyncio.CancelledError):
         text = "the transaction awaited a task or future that was cancelled"
     elif isinstance(exc, SystemExit):
-        text = (f"{text or 'no exit code'}: contract code, or a library it calls (argparse or click on bad "
-                f"input, say), asked to exit the process; the server kept serving; catch SystemExit there "
-                f"and raise a ContractError that names the bad input")
+        text = f"{text or 'no exit code'}: {_EXIT_ANSWERED}"
     return Response(INTERNAL_ERROR, f"{type(exc).__name__}: {text}")
 
 
