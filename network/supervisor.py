@@ -48,7 +48,8 @@ class ProcessSpec:
         return [shutil.which("ip") or "/usr/sbin/ip", "netns", "exec", self.netns, *self.argv]
 
 
-# A log larger than this at a start is moved aside to <log>.1, so each log keeps at most about twice this.
+# A log larger than this when its process starts is moved aside to <log>.1 (only then: a running process's log
+# grows until its next start).
 LOG_LIMIT_BYTES = 16 << 20
 
 
@@ -74,8 +75,9 @@ class Supervisor:
         try:
             record = json.loads(pid_file.read_text())
             pid = int(record["pid"])
-            str(record["exe"])
         except (OSError, ValueError, KeyError, TypeError):
+            return None
+        if "exe" not in record:     # every pid file this module writes names its program
             return None
         return pid if self._running(pid, record) else None
 
