@@ -84,12 +84,13 @@ def _bundle_folder(path: Path) -> bool:
 
 # As "Folders" in docs/network.md lays them out; the files by the names their writers' modules give them. The
 # `*.tmp` names are what a run killed mid-write left before writes went through staged_file.
+RUN_LOCK_FILE = "network.lock"    # run_lock's
 _DATA_ROOT_LAYOUT: dict = {
     DATA_ROOT_MARKER: _STAGED,
     membership.STATE_FILE: _STAGED,
     Path(membership.STATE_FILE).with_suffix(".tmp").name: _FILE,
     membership.LOCK_FILE: _FILE,
-    "network.lock": _FILE,
+    RUN_LOCK_FILE: _FILE,
     "crypto": {"*": _org_folder},
     "nodes": {"*": {"config": {"core.yaml": _FILE, "orderer.yaml": _FILE}, "data": _ANY_FOLDER,
                     "node.log": _FILE, "node.log.1": _FILE, "node.pid": _STAGED}},
@@ -108,7 +109,6 @@ _DATA_ROOT_LAYOUT: dict = {
 # The entries at the top of a data folder, which `down --purge` names when it refuses.
 DATA_ROOT_ENTRIES = frozenset(_DATA_ROOT_LAYOUT) - {DATA_ROOT_MARKER}
 # Before anything else, `up` and `prepare` may have written only these (`org` commands' record and its lock).
-RUN_LOCK_FILE = "network.lock"    # run_lock's
 _FIRST_WRITES = {DATA_ROOT_MARKER: _STAGED, membership.STATE_FILE: _STAGED, membership.LOCK_FILE: _FILE,
                  RUN_LOCK_FILE: _FILE}
 _LEFTOVER = re.compile(r"\.(?P<name>.+)\.[0-9a-f]{8}\.tmp")      # staged_file's temporary name

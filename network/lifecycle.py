@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .errors import ChaincodeError, ToolError
 from .nodeconfig import orderer_client_args, peer_admin_env
-from .tools import Tools
+from .tools import Tools, last_error_line
 from .topology import Topology
 
 
@@ -131,7 +131,7 @@ class Lifecycle:
             return False
         if "attempted to redefine the current committed sequence" in text:
             return True
-        raise ToolError(f"peer lifecycle chaincode approveformyorg failed: {text.strip().splitlines()[-1:]}",
+        raise ToolError(f"peer lifecycle chaincode approveformyorg failed: {last_error_line(text)}",
                         stdout=res.stdout, stderr=res.stderr, returncode=res.returncode)
 
     def readiness(self, org: str, d: Definition) -> dict[str, bool]:
