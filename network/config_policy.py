@@ -33,7 +33,7 @@ from cryptography.x509.oid import NameOID
 from fabric_protos.common import configtx_pb2, policies_pb2
 from fabric_protos.msp import msp_principal_pb2
 
-from client.ledger.revocation import has_authority_key_id
+from client.ledger.revocation import refusing
 
 from . import channel_config, config_signing, crl
 from .org_definition import ROLE_NAMES, OrgMsp, decode_msp, signature_policy
@@ -150,20 +150,18 @@ def revocation(cert: x509.Certificate, msp: OrgMsp) -> str | None:
     root = _issuing_root(cert, msp)
     if root is None:
         return None
-    count = len(msp.revocation_list)
-    for index, data in enumerate(msp.revocation_list):
-        loaded = crl.load(data)
-        if loaded is not None and not has_authority_key_id(loaded):
-            return (f"CRL {index + 1} of {count} in {msp.msp_id}'s MSP in the channel config (issuer "
-                    f"{loaded.issuer.rfc4514_string()}, CRL number {crl.number(loaded)}) has no Authority Key "
-                    f"Identifier, so Fabric fails every identity of {msp.msp_id} (\"could not obtain Authority Key "
-                    f"Identifier for crl\") and counts its signature for nothing: replace that CRL in the org's MSP "
-                    f"with one that carries its CA's key identifier (as `recfin org user revoke` writes them)")
-        listing = crl.of_ca(data, root)
-        if listing is not None and crl.lists([listing], cert.serial_number) is not None:
-            return (f"its certificate (serial {cert.serial_number:x}) is revoked: CRL number {crl.number(listing)} "
-                    f"of its CA in {msp.msp_id}'s MSP in the channel config lists it, so Fabric refuses its signature")
-    return None
+    found = refusing(msp.revocation_list, root, cert.serial_number)
+    if found is None:
+        return None
+    place, listing, revokes = found
+    if revokes:
+        return (f"its certificate (serial {cert.serial_number:x}) is revoked: CRL number {crl.number(listing)} "
+                f"of its CA in {msp.msp_id}'s MSP in the channel config lists it, so Fabric refuses its signature")
+    return (f"CRL {place} of {len(msp.revocation_list)} in {msp.msp_id}'s MSP in the channel config (issuer "
+            f"{listing.issuer.rfc4514_string()}, CRL number {crl.number(listing)}) has no Authority Key "
+            f"Identifier, so Fabric fails every identity of {msp.msp_id} (\"could not obtain Authority Key "
+            f"Identifier for crl\") and counts its signature for nothing: replace that CRL in the org's MSP "
+            f"with one that carries its CA's key identifier (as `recfin org user revoke` writes them)")
 
 
 def refusal(signer: config_signing.SignedBy, msps: dict[str, OrgMsp]) -> str | None:

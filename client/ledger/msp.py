@@ -202,18 +202,17 @@ def _certificate_problem(cert: x509.Certificate, msp: ChannelMsp, at: datetime, 
         if not _within_dates(link, at):
             return (f"the certificate of {_subject(link)} was not valid at {at.isoformat()} (valid "
                     f"{link.not_valid_before_utc.isoformat()} to {link.not_valid_after_utc.isoformat()})")
-    without_aki = [i for i, data in enumerate(msp.crls, start=1)
-                   if (crl := revocation.load(data)) is not None and not revocation.has_authority_key_id(crl)]
-    if without_aki:
-        # Fabric's MSP fails every identity when it meets such a CRL ("could not obtain Authority Key
-        # Identifier for crl"): the identity is refused whatever the CRL lists
-        return (f"CRL {without_aki[0]} of {msp.msp_id}'s revocation list in the channel config has no readable "
-                f"Authority Key Identifier, so Fabric refuses every identity of {msp.msp_id}, {who} too")
     for child, issuer in zip(chain, chain[1:]):
-        crls = [c for c in (revocation.of_ca(data, issuer) for data in msp.crls) if c is not None]
-        listing = revocation.lists(crls, child.serial_number)
-        if listing is not None:
-            when = listing.get_revoked_certificate_by_serial_number(child.serial_number).revocation_date_utc
-            return (f"the certificate of {_subject(child)} (serial {child.serial_number:x}) is on {msp.msp_id}'s "
-                    f"revocation list in the channel config (revoked {when.isoformat()})")
+        found = revocation.refusing(msp.crls, issuer, child.serial_number)
+        if found is None:
+            continue
+        place, listing, revokes = found
+        if not revokes:
+            # Fabric's MSP fails every identity when it meets such a CRL ("could not obtain Authority Key
+            # Identifier for crl"): the identity is refused whatever the CRL lists
+            return (f"CRL {place} of {msp.msp_id}'s revocation list in the channel config has no readable "
+                    f"Authority Key Identifier, so Fabric refuses every identity of {msp.msp_id}, {who} too")
+        when = listing.get_revoked_certificate_by_serial_number(child.serial_number).revocation_date_utc
+        return (f"the certificate of {_subject(child)} (serial {child.serial_number:x}) is on {msp.msp_id}'s "
+                f"revocation list in the channel config (revoked {when.isoformat()})")
     return None if role is None else role_problem(chain, msp, role)

@@ -9,7 +9,7 @@ in an MSP's list fails every identity of that MSP (`has_authority_key_id` finds 
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from cryptography import x509
 
@@ -41,8 +41,11 @@ def has_authority_key_id(crl: x509.CertificateRevocationList) -> bool:
 def of_ca(data: bytes, ca_cert: x509.Certificate) -> x509.CertificateRevocationList | None:
     """The CRL in data if Fabric would take it as ca_cert's: its AKI is the CA's SKI and the CA's key signed it."""
     crl = load(data)
-    if crl is None:
-        return None
+    return None if crl is None else _as_cas(crl, ca_cert)
+
+
+def _as_cas(crl: x509.CertificateRevocationList, ca_cert: x509.Certificate) -> x509.CertificateRevocationList | None:
+    """crl if it is ca_cert's as Fabric matches them (of_ca), else None."""
     try:
         aki = crl.extensions.get_extension_for_class(x509.AuthorityKeyIdentifier).value.key_identifier
         ski = ca_ski(ca_cert).digest
@@ -56,3 +59,21 @@ def of_ca(data: bytes, ca_cert: x509.Certificate) -> x509.CertificateRevocationL
 def lists(crls: Iterable[x509.CertificateRevocationList], serial: int) -> x509.CertificateRevocationList | None:
     """The first of the CRLs that lists serial."""
     return next((c for c in crls if c.get_revoked_certificate_by_serial_number(serial) is not None), None)
+
+
+def refusing(crls: Sequence[bytes], ca_cert: x509.Certificate,
+             serial: int) -> tuple[int, x509.CertificateRevocationList, bool] | None:
+    """The CRL of an MSP's revocation list (``crls``, in its order) at which Fabric's MSP refuses the certificate
+    of ``serial`` issued by ``ca_cert``, walking the list as validateCertAgainstChain does: (its place, from 1, the
+    CRL, True when it revokes the serial or False when it has no readable AKI, which fails every identity of the
+    MSP); None when the walk ends without a refusal. A CRL that cannot be read at all is passed over."""
+    for place, data in enumerate(crls, start=1):
+        crl = load(data)
+        if crl is None:
+            continue
+        if not has_authority_key_id(crl):
+            return place, crl, False
+        ours = _as_cas(crl, ca_cert)
+        if ours is not None and ours.get_revoked_certificate_by_serial_number(serial) is not None:
+            return place, ours, True
+    return None
