@@ -323,7 +323,9 @@ class OfferTerms(Doc):
     advance_rate: Rate = Field(description="share of the claim's outstanding amount advanced, e.g. \"0.9\"")
     discount_rate: Rate = Field(description="annual discount rate, e.g. \"0.045\"")
     fees: FenOrZero = 0
-    recourse: bool
+    # Strict: a lenient bool would store "yes", "1" or 0 as a binding recourse term, and the public hash would
+    # then be of terms the bank never sent.
+    recourse: Annotated[bool, Field(strict=True, description="whether the bank may reclaim the advance from the holder: JSON true or false")]
     day_count: Basis = daycount.DEFAULT_BASIS
     expires_on: IsoDate
     salt: Annotated[str, Field(min_length=16, max_length=128, description="random text so the public hash cannot be guessed from the few likely terms")]

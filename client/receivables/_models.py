@@ -292,7 +292,7 @@ class FinancingTerms(Document):
     advance_rate: RateIn
     discount_rate: RateIn
     fees: AmountIn = 0
-    recourse: bool
+    recourse: StrictBool   # the contract refuses anything but true/false; refuse "yes" here, before signing
     day_count: DayCount = "ACT/360"
     expires_on: date
     salt: str = Field(default_factory=lambda: secrets.token_hex(16), min_length=16, max_length=128)

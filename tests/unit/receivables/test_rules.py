@@ -72,6 +72,21 @@ async def test_offers_no_disbursement_could_take_are_refused_when_made():
     await net.ok(tier1, "AcceptFinancingOffer", o["id"])
 
 
+async def test_recourse_is_true_or_false_and_nothing_else():
+    """Recourse decides whether the bank can reclaim from the holder: "yes", "1", 1 or 0 are refused, not read as
+    a binding term, and nothing is written."""
+    net = await standard_net()
+    core, tier1, bank = net.actors["core"], net.actors["tier1"], net.actors["bank"]
+    r = await net.confirmed(tier1, core, 1000, due_in=60)
+    f = await net.ok(tier1, "RequestFinancing", r["id"])
+    for loose in ("yes", "1", 1, 0, None):
+        err = await net.refused(bank, "MakeFinancingOffer", f["id"], transient=transient_terms(recourse=loose),
+                                rule="argument-invalid")
+        assert "recourse" in err
+    o = await net.ok(bank, "MakeFinancingOffer", f["id"], transient=transient_terms(recourse=True))
+    assert (await net.ok(bank, "GetOfferTerms", o["id"]))["recourse"] is True
+
+
 async def test_no_financing_on_or_after_maturity():
     net = await standard_net()
     core, tier1 = net.actors["core"], net.actors["tier1"]
