@@ -215,7 +215,9 @@ def ledger_history(debtor: str, as_: str, data_root: Path | None, as_of: date, c
 @click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), callback=calendar_date,
               help="Score as of this date (default: on the ledger today, China Standard Time; with --history the "
                    "file's last event date; with --synthetic-seed the simulation's last day). Events after it are "
-                   "ignored. On the ledger a date after its today is scored as of its today, and says so. "
+                   "ignored. A date after the ledger's today, the file's last event or the simulation's last day "
+                   "is scored as of that day instead, and says so (a later day would count every open claim as "
+                   "overdue). "
                    "From 1900-01-01 to 2999-12-31.")
 @click.option("--model", "model_path", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_MODEL,
               show_default=True)
@@ -244,15 +246,23 @@ def score(debtor: str, as_: str, currency: str, history_file: Path | None, synth
     model = load_model(model_path)
     if history_file:
         history = load_history(history_file, debtor)
-        if as_of is None and not history.events:
-            as_of = business_today()
-        elif as_of is None:
-            as_of = history_as_of(history, history_file)
-            click.echo(f"note: scored as of {as_of}, the date of the last event in {as_typed(history_file)} (pass "
-                       "--as-of for another date)", err=True)
+        if not history.events:
+            as_of = as_of or business_today()
+        else:
+            asked = as_of
+            as_of = history_as_of(history, history_file, not_after=asked)
+            if asked is None:
+                click.echo(f"note: scored as of {as_of}, the date of the last event in {as_typed(history_file)} (pass "
+                           "--as-of for an earlier date)", err=True)
+            elif as_of < asked:
+                click.echo(f"note: scored as of {as_of}, the date of the last event in {as_typed(history_file)}, not "
+                           f"{asked} (the file records nothing later)", err=True)
     elif synthetic_seed is not None:
         history, last_day = synthetic_history(debtor, synthetic_seed, synthetic_debtors)
-        as_of = as_of or last_day
+        if as_of is not None and as_of > last_day:
+            click.echo(f"note: scored as of {last_day}, the simulation's last day, not {as_of} (it simulates "
+                       "nothing later)", err=True)
+        as_of = min(as_of or last_day, last_day)
     else:
         asked = as_of
         history, as_of = ledger_history(debtor, as_, data_root, asked or business_today(), currency)

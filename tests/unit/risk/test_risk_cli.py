@@ -107,5 +107,19 @@ def test_a_history_file_is_scored_as_of_its_last_event_unless_told(tmp_path):
     assert default.exit_code == 0, default.output
     assert json.loads(default.stdout)["as_of"] == last.isoformat()
     assert f"note: scored as of {last}, the date of the last event in {path}" in default.stderr
-    told = runner.invoke(risk, ["score", history.debtor, "--history", str(path), "--as-of", "2025-06-30", "--json"])
-    assert json.loads(told.stdout)["as_of"] == "2025-06-30" and "note: scored as of" not in told.stderr
+    earlier = runner.invoke(risk, ["score", history.debtor, "--history", str(path), "--as-of", "2025-02-28", "--json"])
+    assert json.loads(earlier.stdout)["as_of"] == "2025-02-28" and "note: scored as of" not in earlier.stderr
+    later = runner.invoke(risk, ["score", history.debtor, "--history", str(path), "--as-of", "2025-06-30", "--json"])
+    assert later.exit_code == 0, later.output
+    assert json.loads(later.stdout)["as_of"] == last.isoformat()
+    assert f"note: scored as of {last}, the date of the last event in {path}, not 2025-06-30" in later.stderr
+
+
+def test_a_synthetic_debtor_is_scored_no_later_than_the_simulations_last_day():
+    """After the simulation ends nothing is paid, so a later day would call every open claim overdue."""
+    args = ["score", "SYN-DEBTOR-0001", "--synthetic-seed", "5", "--synthetic-debtors", "3", "--json"]
+    last = json.loads(CliRunner().invoke(risk, args).stdout)["as_of"]
+    later = CliRunner().invoke(risk, [*args, "--as-of", "2999-12-31"])
+    assert later.exit_code == 0, later.output
+    assert json.loads(later.stdout)["as_of"] == last
+    assert f"note: scored as of {last}, the simulation's last day, not 2999-12-31" in later.stderr
