@@ -19,6 +19,7 @@ from network.errors import NetworkError
 from network.membership import CONTRACT_ROLES, ROLE_ATTRS
 from network.org_change import OrgChange, parties_of
 from network.org_membership import OrgMembership
+from network.topology import address_refusal
 from network.topology import load as load_topology
 
 from . import connection
@@ -119,9 +120,10 @@ def _write_update(members: OrgMembership, change: OrgChange, update_out: Path, a
 
 
 def _parties_line(summary: dict) -> str:
-    """The org's role and who its users act for: what the admins sign besides the certificates."""
+    """The org's role, who its users act for and its host's address: what the admins sign besides the
+    certificates."""
     return (f"role {summary['role']}; acting for {', '.join(summary['enterprises']) or '-'}; "
-            f"users {', '.join(summary['users']) or '-'}")
+            f"users {', '.join(summary['users']) or '-'}; host address {summary['address'] or '- (DNS)'}")
 
 
 def _render_file(summary: dict, as_json: bool, headline: str) -> None:
@@ -206,9 +208,13 @@ def _check_defined_as_stated(definition: Path, spec, role: str, enterprise: str 
               help="The org's public definition from `recfin org keys` on its own host (instead of --role and "
                    "--enterprise): the update is built from its certificates, no key of it is made or read "
                    "here. With --update-out or --dry-run.")
+@click.option("--address", default=None, metavar="IP",
+              help="The IPv4 or IPv6 address other hosts reach the org's host at: recorded in its spec as a "
+                   "topology `address:` is, so `recfin org bundle` writes it into the bundles' hosts lines and "
+                   "extra_hosts (default: none, its names left to DNS). The native runtime does not read it.")
 @_plan_options
 @reports_errors
-def add_command(topology_path, name, role, enterprise, definition, sign_as, dry_run, update_out, no_sign,
+def add_command(topology_path, name, role, enterprise, definition, address, sign_as, dry_run, update_out, no_sign,
                 config_block, timeout, data_root, as_json):
     """Add org NAME to the running channel: crypto, config update signed by the org admins, peer, chaincode.
 
@@ -224,14 +230,23 @@ def add_command(topology_path, name, role, enterprise, definition, sign_as, dry_
     written with --update-out, to go on with `recfin org sign` and `recfin org submit --channel-only`;
     the company starts its node from its bundle.
 
+    --address gives the org's host, where its peer and chaincode server run on separate hosts: the
+    update carries it with the org's spec, and the data folder that records the org (this one, or the
+    one `recfin org submit --channel-only` runs on) has it for `recfin org bundle`. It is refused, with
+    nothing written, as a topology `address:` is: malformed, loopback, link-local, multicast,
+    unspecified, broadcast, or with a zone.
+
     \b
     Example:
       recfin org add bank2 --role bank --enterprise 91110000MA1K00007E --dry-run
       recfin org add bank2 --role bank --enterprise 91110000MA1K00007E --json
       recfin org add bank2 --role bank --enterprise 91110000MA1K00007E --update-out bank2.tx
+      recfin org add bank2 --role bank --enterprise 91110000MA1K00007E --address 198.51.100.20 --update-out bank2.tx --json
       recfin org add bank2 --role bank --enterprise 91110000MA1K00007E --definition bank2.definition.json --update-out bank2.tx
     """
     _check_enterprise(enterprise)
+    if address is not None and (refusal := address_refusal(f"org {name}", address, "--address")) is not None:
+        raise click.BadParameter(refusal, param_hint="--address")
     if role is None:
         raise click.UsageError("give --role: what the org's parties do on the channel (with --definition too, "
                                "so the admins say the role they sign for, not the file)")
@@ -249,7 +264,7 @@ def add_command(topology_path, name, role, enterprise, definition, sign_as, dry_
         if defined.org.name != name:
             raise click.UsageError(f"{definition} defines org {defined.org.name}, not {name}")
         _check_defined_as_stated(definition, defined.org, role, enterprise)
-        change = members.plan_add_definition(defined, signers, _current(config_block, True, net))
+        change = members.plan_add_definition(defined, signers, _current(config_block, True, net), address)
         if dry_run:
             _render(change, as_json, submitted=False)
         else:
@@ -258,16 +273,17 @@ def add_command(topology_path, name, role, enterprise, definition, sign_as, dry_
     if update_out is not None:
         if dry_run:
             raise click.UsageError("give --dry-run or --update-out, not both")
-        _write_update(members, members.plan_add(name, role, enterprise, signers, _current(config_block, True, net)),
+        _write_update(members, members.plan_add(name, role, enterprise, signers, _current(config_block, True, net),
+                                                address=address),
                       update_out, as_json)
         return
     if dry_run:
         current = _current(config_block, dry_run, net)
-        change = members.plan_add(name, role, enterprise, signers, current, throwaway_crypto=True)
+        change = members.plan_add(name, role, enterprise, signers, current, throwaway_crypto=True, address=address)
         _render(change, as_json, submitted=False)
         return
     _current(config_block, dry_run, net)
-    change = members.add(name, role, enterprise, signers)
+    change = members.add(name, role, enterprise, signers, address)
     _render(change, as_json, submitted=change is not None)
     progress(as_json)(f"{name} added: its connection profile is {net.data_root / 'profiles' / (name + '.json')}")
 
@@ -974,6 +990,8 @@ def user_revoke_command(topology_path, org_name, name, keys_root, bundle_root, m
         emit(summary["changes"], as_json=False, columns=CHANGE_COLUMNS)
         click.echo(f"signed by: {', '.join(summary['signed_by']) or 'nobody'}")
         click.echo(f"policy: {'satisfied' if summary['policy_satisfied'] else 'NOT satisfied'}: {summary['verdict']}")
+        if summary["locked_out"]:
+            click.echo(summary["locked_out"])
         click.echo("submitted" if not dry_run else "dry run: nothing submitted")
     if not as_json and not unfinished:
         click.echo(step.line(name))

@@ -157,11 +157,11 @@ def revocation(cert: x509.Certificate, msp: OrgMsp) -> str | None:
     if revokes:
         return (f"its certificate (serial {cert.serial_number:x}) is revoked: CRL number {crl.number(listing)} "
                 f"of its CA in {msp.msp_id}'s MSP in the channel config lists it, so Fabric refuses its signature")
-    return (f"CRL {place} of {len(msp.revocation_list)} in {msp.msp_id}'s MSP in the channel config (issuer "
-            f"{listing.issuer.rfc4514_string()}, CRL number {crl.number(listing)}) has no Authority Key "
+    return (f"{crl.describe(place, len(msp.revocation_list), listing, msp.msp_id)} has no Authority Key "
             f"Identifier, so Fabric fails every identity of {msp.msp_id} (\"could not obtain Authority Key "
-            f"Identifier for crl\") and counts its signature for nothing: replace that CRL in the org's MSP "
-            f"with one that carries its CA's key identifier (as `recfin org user revoke` writes them)")
+            f"Identifier for crl\") and counts its signature for nothing. Its own admins cannot replace that CRL, "
+            f"their signatures failing the same way: the other orgs' admins remove the org and add it again with "
+            f"a CRL that carries its CA's key identifier (`recfin org remove`, then `recfin org add`)")
 
 
 def refusal(signer: config_signing.SignedBy, msps: dict[str, OrgMsp]) -> str | None:

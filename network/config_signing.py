@@ -124,6 +124,7 @@ def signers(update_envelope: configtx_pb2.ConfigUpdateEnvelope) -> list[SignedBy
     return out
 
 
+# Not merged with client.ledger.endorsements.signature_problem: it accepts Ed25519 and checks the curve first.
 def signature_problem(cert: x509.Certificate, signature: bytes, signed: bytes) -> str:
     """Why the ordering service would not accept signature as cert's over signed ("" when it would)."""
     key = cert.public_key()

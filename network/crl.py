@@ -15,7 +15,7 @@ one higher), and it replaces the earlier one wherever it is kept.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from cryptography import x509
@@ -36,6 +36,28 @@ load, of_ca, lists, _ski = revocation.load, revocation.of_ca, revocation.lists, 
 def crl_path(paths: OrgCrypto) -> Path:
     """The org's CRL in its verifying MSP (configtx and org definitions read it from there)."""
     return paths.msp_dir / "crls" / CRL_FILE
+
+
+def without_aki(revocation_list: Sequence[bytes]) -> tuple[int, x509.CertificateRevocationList] | None:
+    """The first CRL of an MSP's revocation list with no readable Authority Key Identifier, with its place (from 1);
+    None when every CRL has one. Fabric's MSP reads the list without looking inside (setupCRLs only parses each
+    CRL), then, validating any identity of the MSP, walks it and fails the identity at such a CRL ("could not
+    obtain Authority Key Identifier for crl", msp/mspimplvalidate.go): with one in its list, the MSP validates
+    none of its identities, its admins' included. A CRL that cannot be read at all is passed over, as
+    revocation.refusing passes it."""
+    for place, data in enumerate(revocation_list, start=1):
+        found = load(data)
+        if found is not None and not revocation.has_authority_key_id(found):
+            return place, found
+    return None
+
+
+def describe(place: int, of: int, found: x509.CertificateRevocationList, msp_id: str,
+             where: str = "in the channel config") -> str:
+    """A CRL of an MSP's revocation list as a refusal names it: "CRL 1 of 2 in BankMSP's MSP in the channel config
+    (issuer ..., CRL number 3)"."""
+    return (f"CRL {place} of {of} in {msp_id}'s MSP {where} (issuer {found.issuer.rfc4514_string()}, CRL number "
+            f"{number(found)})")
 
 
 def number(crl: x509.CertificateRevocationList) -> int:

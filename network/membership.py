@@ -22,6 +22,9 @@ recorded here too (`users:`, by org name), so the org's users are the topology's
 connection profiles, bundles and `--as ORG/USER`. A company's own keys folder (`recfin org keys`)
 records the users issued from it the same way, in its own membership.yaml.
 
+An added org's spec may give its host's `address:` (`recfin org add --address`, with_address), as a hand-written
+one in topology.yaml does: bundles then write it into their hosts lines and extra_hosts (network.bundle).
+
 On a network whose orgs run in Linux network namespaces (topology `namespaces:`, written by
 `recfin network netns up`), an added org's namespace and address are recorded here too
 (`namespaces:`), so the topology that `effective` gives places it like the others.
@@ -50,7 +53,7 @@ from pydantic import ValidationError
 from client.atomic_file import write_atomically
 
 from .errors import NetworkError, TopologyError
-from .topology import (OPERATIONS_PORT_SHIFT, OrgNamespace, PeerOrgSpec, Topology, UserSpec,
+from .topology import (OPERATIONS_PORT_SHIFT, OrgNamespace, PeerOrgSpec, Topology, UserSpec, address_refusal,
                        format_validation_error, yaml_problem)
 
 STATE_FILE = "membership.yaml"
@@ -381,6 +384,21 @@ def new_org_spec(topology: Topology, name: str, role: str, enterprise: str | Non
     except ValidationError as exc:
         raise TopologyError(format_validation_error(f"org {name}", exc)) from None
     return _fitting(topology, spec)
+
+
+def with_address(org: PeerOrgSpec, address: str | None, given_as: str = "`address:`") -> PeerOrgSpec:
+    """The org's spec with its host's `address:` (`recfin org add --address`), recorded as a hand-written one is, so
+    that bundles name it (network.bundle); the spec as it is when address is None. Refused (TopologyError) as
+    topology.yaml's address would be: one no other host reaches, or one its peers' own addresses disagree with.
+    ``given_as``: where the address came from, named in the refusal."""
+    if address is None:
+        return org
+    if (refusal := address_refusal(f"org {org.name}", address, given_as)) is not None:
+        raise TopologyError(refusal)
+    try:
+        return PeerOrgSpec.model_validate({**org.model_dump(mode="python"), "address": address})
+    except ValidationError as exc:
+        raise TopologyError(format_validation_error(given_as, exc)) from None
 
 
 def _fitting(topology: Topology, spec: PeerOrgSpec) -> PeerOrgSpec:

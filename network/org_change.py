@@ -24,7 +24,7 @@ from pathlib import Path
 from fabric_protos.common import configtx_pb2
 from pydantic import ValidationError
 
-from . import channel_config, config_policy, config_signing, configtx, membership
+from . import channel_config, config_policy, config_signing, configtx, crl, membership
 from .crypto import org_crypto
 from .errors import NetworkError, TopologyError
 from .org_definition import decode_anchor_peers, decode_msp, org_group
@@ -131,10 +131,12 @@ def verdict_rows(verdict: config_policy.Verdict, signatures: dict) -> dict:
 
 def parties_of(org: PeerOrgSpec) -> dict:
     """What an admin signs for besides certificates: the org's role in the contract, the enterprises its users
-    act for, and the users (the update carries them; the channel config does not show them)."""
+    act for, the users, and its host's address where the spec gives one (None: left to DNS). The update carries
+    them; the channel config does not show them."""
     return {"role": org.role,
             "enterprises": membership.enterprises_of(org),
-            "users": [u.name for u in org.users]}
+            "users": [u.name for u in org.users],
+            "address": org.address}
 
 
 def removed_members(current: configtx_pb2.Config, update: configtx_pb2.ConfigUpdate) -> list[str]:
@@ -179,6 +181,49 @@ def _signed(action: str, org: PeerOrgSpec, channel: str, current: configtx_pb2.C
     return OrgChange(action, org, channel, update, signatures, verdict, current)
 
 
+def locked_out(org: PeerOrgSpec, channel: str, current: configtx_pb2.Config,
+               verdict: config_policy.Verdict) -> str | None:
+    """Why no signature can authorise the update, and the one way out, when the update changes org's own group
+    (a policy of that group, e.g. its `Admins`, OR('<MSP>.admin'), is not met and names org's identities only)
+    while org's MSP in the channel config holds a CRL without an Authority Key Identifier; None otherwise.
+
+    That CRL fails every identity of org's MSP (crl.without_aki), its admins' too, so no signature meets the
+    group's own policies, and the change that would replace the CRL is one of them. The Application group's
+    policy (`Admins`: MAJORITY of the orgs' admins) is one level up: it authorises removing org's group, and
+    adding it again, with its own admins not needed. Fabric does not take the two as one update (an element is
+    written only at its next version), so the way out is `recfin org remove`, then `recfin org add`."""
+    group = current.channel_group.groups[channel_config.APPLICATION].groups.get(org.msp_id)
+    found = None if group is None else crl.without_aki(decode_msp(group).revocation_list)
+    own_group = f"/Channel/{channel_config.APPLICATION}/{org.msp_id}/"
+    blocked = next((c for c in verdict.checks if not c.satisfied and c.path.startswith(own_group) and c.parts
+                    and all(part.split(".")[0] == org.msp_id for part in c.parts)), None)
+    if found is None or blocked is None:
+        return None
+    place, listed = found
+    why = (f"{crl.describe(place, len(decode_msp(group).revocation_list), listed, org.msp_id)} has no Authority Key "
+           f"Identifier, so Fabric fails every identity of {org.msp_id}, its admins' too, and {blocked.path} "
+           f"({blocked.rule}), which this change of {org.msp_id}'s own group needs, can be met by them only: no "
+           f"signature can authorise it, nor the one that would replace that CRL")
+    # the removal's own verdict, unsigned, says what the level above asks and of whom
+    removal = channel_config.compute_update(channel, current, channel_config.without_org(current, org.msp_id))
+    above = next(c for c in config_policy.evaluate(current, config_signing.envelope(removal, [])).checks
+                 if f"group /Channel/{channel_config.APPLICATION}" in c.for_elements)
+    others = [part for part in above.parts if part != org.msp_id]
+    if len(others) < above.needed:
+        return (f"{why}. One level up, {above.path} ({above.rule}) could remove and add {org.msp_id}'s group again "
+                f"without its admins, but it needs {above.needed} of {len(above.parts)} org admins and only {len(others)} "
+                f"other org(s) are in the channel ({', '.join(others) or 'none'}): no config update can repair "
+                f"{org.msp_id} on this channel")
+    enterprises = membership.enterprises_of(org)
+    again = (f"recfin org add {org.name} --role {membership.org_role(org)}"
+             + (f" --enterprise {enterprises[0]}" if len(enterprises) == 1 else "")
+             + (f" --address {org.address}" if org.address else ""))
+    return (f"{why}. The way out is one level up: {above.path} ({above.rule}) lets {above.needed} of the other "
+            f"orgs' admins ({', '.join(others)}) remove {org.msp_id}'s group and add it again with a sound MSP: "
+            f"`recfin org remove {org.name}`, then `{again}` once the org's msp/crls/ holds only CRLs that carry "
+            f"its CA's key identifier (as `recfin org user revoke` writes them, every earlier revocation on it)")
+
+
 def sign_and_check(current: configtx_pb2.Config, update: configtx_pb2.ConfigUpdate,
                    admins: dict[str, config_signing.AdminSigner]
                    ) -> tuple[dict[str, configtx_pb2.ConfigSignature], config_policy.Verdict]:
@@ -214,6 +259,16 @@ def plan_add(topology: Topology, data_root: Path, current: configtx_pb2.Config, 
     if anchors is not None:
         definition["AnchorPeers"] = anchors
     group = org_group(definition)
+    revocation_list = decode_msp(group).revocation_list
+    if (found := crl.without_aki(revocation_list)) is not None:
+        # added so, the org could never sign a change of its own group again (locked_out)
+        crls = crl.crl_path(org_crypto(org_root or data_root, org.name, org.domain)).parent
+        place, listed = found
+        raise OrgChangeError(f"{crl.describe(place, len(revocation_list), listed, org.msp_id, f'from {crls}')} has "
+                             f"no Authority Key Identifier: once in the channel, Fabric would fail every identity of "
+                             f"{org.msp_id}, its admins' too, so they could sign no change of its group, that CRL's "
+                             f"replacement included. Replace it in {crls} with one that carries its CA's key "
+                             f"identifier (as `recfin org user revoke` writes them), then run this again")
     desired = channel_config.with_org(current, org.msp_id, group)
     update = channel_config.compute_update(topology.channel, current, desired)
     carry_org(update, "add", org)

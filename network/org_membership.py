@@ -45,7 +45,7 @@ import hashlib
 import shlex
 import tempfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from fabric_protos.common import common_pb2, configtx_pb2
@@ -172,9 +172,10 @@ class OrgMembership:
         raise NetworkError("no org admin of the channel has its keys in the data folder: cannot fetch the config")
 
     # ---- add -------------------------------------------------------------------------------------
-    def spec_for(self, name: str, role: str, enterprise: str | None) -> PeerOrgSpec:
+    def spec_for(self, name: str, role: str, enterprise: str | None, address: str | None = None) -> PeerOrgSpec:
         """The new org's spec: recorded by an earlier, interrupted `org add`; topology.yaml's for an org of it that
-        left the channel (its MSP ID, domain and users again); else derived now. Refused when the org's folder
+        left the channel (its MSP ID, domain and users again); else derived now. address (`--address`): its host's,
+        in place of any the spec has (TopologyError for one no other host reaches). Refused when the org's folder
         holds users of an earlier attempt whose certificates carry other attributes."""
         state = membership.load_state(self.root)
         recorded = next((o for o in state["added"] if o.get("name") == name), None)
@@ -185,6 +186,7 @@ class OrgMembership:
             spec = membership.returning_org_spec(defined, self.topology, name, role, enterprise)
         else:
             spec = membership.new_org_spec(self.topology, name, role, enterprise, departed=self._departed())
+        spec = membership.with_address(spec, address, "--address")
         self._check_certificates_fit(spec)
         return spec
 
@@ -216,10 +218,12 @@ class OrgMembership:
         return membership.with_orgs(self.topology, orgs, {spec.name: placement})
 
     def plan_add(self, name: str, role: str, enterprise: str | None = None, sign_as: list[str] | None = None,
-                 current: configtx_pb2.Config | None = None, throwaway_crypto: bool = False) -> OrgChange:
+                 current: configtx_pb2.Config | None = None, throwaway_crypto: bool = False,
+                 address: str | None = None) -> OrgChange:
         """The signed update adding the org, checked; nothing submitted. throwaway_crypto (dry runs): when
-        the org has no crypto yet, encode certificates made in a temporary folder, leaving the data folder as it is."""
-        spec = self.spec_for(name, role, enterprise)
+        the org has no crypto yet, encode certificates made in a temporary folder, leaving the data folder as it is.
+        address: its host's (spec_for); the update carries it with the org's spec."""
+        spec = self.spec_for(name, role, enterprise, address)
         grown = self.grown(spec)
         if current is None:
             current = self.fetch_config(self._via())
@@ -233,9 +237,11 @@ class OrgMembership:
         return plan_add(grown, self.root, current, spec.name, sign_as)
 
     def plan_add_definition(self, definition: OrgDefinition, sign_as: list[str] | None = None,
-                            current: configtx_pb2.Config | None = None) -> OrgChange:
+                            current: configtx_pb2.Config | None = None, address: str | None = None) -> OrgChange:
         """The signed update adding the org its public definition describes (its keys stay on its own
-        host, so its node starts there); nothing written to the data folder, nothing submitted."""
+        host, so its node starts there); nothing written to the data folder, nothing submitted. address: the
+        org's host's, in place of any its definition gives (the certificates do not name it)."""
+        definition = replace(definition, org=membership.with_address(definition.org, address, "--address"))
         self._check_not_departed(definition.org, (definition.ca_cert,), "the definition's")
         if current is None:
             current = self.fetch_config(self._via())
@@ -259,11 +265,12 @@ class OrgMembership:
                                  f"company makes its keys again under another name (`recfin org keys`)")
 
     def add(self, name: str, role: str, enterprise: str | None = None,
-            sign_as: list[str] | None = None) -> OrgChange | None:
-        """Onboard the org end to end. Returns the submitted change (None when the channel already had it)."""
+            sign_as: list[str] | None = None, address: str | None = None) -> OrgChange | None:
+        """Onboard the org end to end. Returns the submitted change (None when the channel already had it).
+        address: its host's (spec_for), recorded with it for bundles; the native runtime does not read it."""
         net, say = self.net, self.net.say
         net.fabric.require()
-        spec = self.spec_for(name, role, enterprise)
+        spec = self.spec_for(name, role, enterprise, address)
         grown = self.grown(spec)
         folder = org_crypto(self.root, spec.name, spec.domain).root
         say(f"[1/6] crypto material for {spec.name} ({spec.msp_id}) in {folder}")

@@ -62,7 +62,7 @@ from .crypto import (REVOKED_NAME_RULE, OrgCrypto, ca_files_problem, certificate
                      fabric_ski, issue_user, issued_by, issued_certificates, load_cert, load_key, org_crypto,
                      revocations_unaccounted_for, revoked_by_org, start_issued_record, unaccounted_reason)
 from .errors import NetworkError
-from .org_change import change_rows, sign_and_check, verdict_rows
+from .org_change import change_rows, locked_out, sign_and_check, verdict_rows
 from .org_definition import decode_msp, revocation_list, with_revocation_list
 from .org_membership import Admin, OrgMembership, PolicyNotSatisfiedError, updates_dir
 from .topology import USER_ROLE_TO_CONTRACT_ROLE, PeerOrgSpec, UserSpec, format_validation_error
@@ -364,7 +364,14 @@ class Revocation:
         return {"org": self.org.name, "msp_id": self.org.msp_id, "user": self.user, "serial": f"{self.serial:x}",
                 "channel": self.channel, "crl_number": crl.number(self.crl),
                 "revoked_serials": [f"{s:x}" for s in sorted(crl.revoked_serials([self.crl]))],
-                "changes": change_rows(self.update, self.current), **verdict_rows(self.verdict, self.signatures)}
+                "changes": change_rows(self.update, self.current), **verdict_rows(self.verdict, self.signatures),
+                "locked_out": self.lockout}
+
+    @property
+    def lockout(self) -> str | None:
+        """Why no signature can authorise this change of the org's own MSP, and the way out (org_change.locked_out),
+        when a CRL in that MSP has no Authority Key Identifier; None otherwise."""
+        return locked_out(self.org, self.channel, self.current, self.verdict)
 
 
 def channel_crls(current: configtx_pb2.Config, msp_id: str, ca_cert: x509.Certificate
@@ -576,8 +583,8 @@ class OrgUsers:
         say(f"[1/3] CRL number {crl.number(change.crl)} of {change.org.name}'s CA lists "
             f"{len(crl.revoked_serials([change.crl]))} certificate(s); {change.verdict.describe()}")
         if not change.verdict.ok:
-            raise PolicyNotSatisfiedError(f"not submitted: {change.verdict.describe()}. Revoke as {msp_id}'s admin "
-                                          f"(--msp-dir its admin's MSP folder)")
+            what_to_do = change.lockout or f"Revoke as {msp_id}'s admin (--msp-dir its admin's MSP folder)"
+            raise PolicyNotSatisfiedError(f"not submitted: {change.verdict.describe()}. {what_to_do}")
         # `peer channel update` signs as the admin itself: the envelope goes without its signature.
         self.members.send(change.envelope(leave_out=msp_id), admin,
                           updates_dir(self.members.root) / f"revoke-{change.org.name}-{user}.tx")

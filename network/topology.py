@@ -77,6 +77,16 @@ def _address_problem(address: str) -> str | None:
     return None
 
 
+def address_refusal(owner: str, address: str, given_as: str = "`address:`") -> str | None:
+    """Why `address` of ``owner`` ("org bank2", "node peer0.bank") is refused, with what to give instead; None when
+    it names a host. ``given_as``: where the address came from, to leave out (the topology key, or an option)."""
+    problem = _address_problem(address)
+    if problem is None:
+        return None
+    return (f"{owner}: address {address!r} {problem}: give the IPv4 or IPv6 address other hosts reach it at (e.g. "
+            f"192.0.2.10), or leave {given_as} out and resolve the name by DNS")
+
+
 def _check_addresses(org_name: str, org_address: str | None, nodes: list["OrdererSpec | PeerSpec"], *,
                      one_host: bool = False) -> None:
     """Every `address:` of an org and its nodes names a host, else a ValueError naming the org or node. With
@@ -84,10 +94,9 @@ def _check_addresses(org_name: str, org_address: str | None, nodes: list["Ordere
     name the same host."""
     given = [(f"org {org_name}", org_address)] + [(f"node {n.name}.{org_name}", n.address) for n in nodes]
     for owner, address in given:
-        problem = None if address is None else _address_problem(address)
-        if problem:
-            raise ValueError(f"{owner}: address {address!r} {problem}: give the IPv4 or IPv6 address other hosts "
-                             f"reach it at (e.g. 192.0.2.10), or leave `address:` out and resolve the name by DNS")
+        refusal = None if address is None else address_refusal(owner, address)
+        if refusal:
+            raise ValueError(refusal)
     hosts = [(owner, ip_address(address)) for owner, address in given if address is not None]
     if one_host and len({ip for _, ip in hosts}) > 1:
         (first, first_ip), (other, other_ip) = hosts[0], next(h for h in hosts if h[1] != hosts[0][1])

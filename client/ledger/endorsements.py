@@ -93,6 +93,7 @@ class CommittedTransaction:
             if self.validation_code in transaction_pb2.TxValidationCode.values() else str(self.validation_code)
 
 
+# Not merged with network.config_signing.signature_problem: it refuses Ed25519 and verifies before the curve.
 def signature_problem(public_key, signature: bytes, message: bytes) -> str | None:
     """Why ``signature`` is not the key's over ``message`` as a peer verifies it, or None when it is."""
     digest = hashing.sha256(message)

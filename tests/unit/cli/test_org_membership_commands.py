@@ -9,8 +9,9 @@ from fabric_protos.common import configtx_pb2
 from cli.org_commands import org
 from network import channel_config as channel_config_module
 from network import ccservers, config_signing, configtx, crypto, membership
+from network.org_change import carried_org
 from network.org_definition import org_group
-from network.topology import load
+from network.topology import address_refusal, load
 from tests.unit.network.channel_fixtures import channel_config, config_block
 
 from .conftest import files_under
@@ -252,3 +253,36 @@ def test_sign_and_submit_name_a_malformed_signature_instead_of_failing(runner, n
         assert result.exit_code == 1, result.output
         assert "signature 2 of 2 has no readable signature header" in result.output
         assert isinstance(result.exception, SystemExit)          # reported, not raised out of the command
+
+
+# ---- --address: the org's host, for the bundles' name resolution -------------------------------------------
+def test_add_with_an_address_signs_and_carries_it_with_the_orgs_spec(runner, network_home, tmp_path):
+    root, block = network_home
+    out = tmp_path / "bank2.tx"
+    result = runner.invoke(org, [*BANK, "--address", "2001:db8::20", "--update-out", str(out),
+                                 "--config-block", str(block), "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["address"] == "2001:db8::20"
+    update = configtx_pb2.ConfigUpdate.FromString(config_signing.read_update_file(out)[1].config_update)
+    assert carried_org(update).org.address == "2001:db8::20"        # what `org submit` records, signed with it
+    result = runner.invoke(org, [*BANK, "--address", "2001:db8::20", "--dry-run", "--config-block", str(block)])
+    assert result.exit_code == 0, result.output
+    assert "host address 2001:db8::20" in result.output
+    result = runner.invoke(org, [*BANK, "--dry-run", "--config-block", str(block)])
+    assert "host address - (DNS)" in result.output
+
+
+@pytest.mark.parametrize("mode", ["--dry-run", "--update-out", "add"])
+def test_an_address_no_other_host_reaches_is_refused_before_anything_is_written(runner, network_home, tmp_path,
+                                                                               mode):
+    root, block = network_home
+    before = files_under(root)
+    given = {"--dry-run": ["--dry-run", "--config-block", str(block)],
+             "--update-out": ["--update-out", str(tmp_path / "bank2.tx"), "--config-block", str(block)],
+             "add": []}[mode]
+    result = runner.invoke(org, [*BANK, "--address", "::ffff:127.0.0.1", *given])
+    assert result.exit_code == 2, result.output
+    # the topology file's refusal, naming the option instead of the key
+    assert address_refusal("org bank2", "::ffff:127.0.0.1", "--address") in " ".join(result.output.split())
+    assert "leave --address out" in " ".join(result.output.split())
+    assert files_under(root) == before and not (tmp_path / "bank2.tx").exists()

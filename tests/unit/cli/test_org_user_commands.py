@@ -23,7 +23,7 @@ from network.crypto import cert_attrs, load_cert, load_key, org_crypto
 from network.org_definition import MSP_KEY
 from network.org_users import CaFolder, plan_revoke
 from network.topology import load
-from tests.unit.network.channel_fixtures import channel_config
+from tests.unit.network.channel_fixtures import channel_config, config_block, crl_without_aki, with_crls
 from tests.unit.network.scripted_channel import ScriptedChannel
 
 from .conftest import files_under
@@ -109,6 +109,20 @@ def test_revoke_dry_run_shows_the_one_changed_value_and_the_orgs_admin_policy(ru
     assert files_under(root) == before
     text = runner.invoke(org, ["user", "revoke", "supplier", "supplier2", "--dry-run", "--config-block", str(block)])
     assert "policy: satisfied" in text.output and "dry run: nothing submitted" in text.output
+
+
+def test_revoke_dry_run_of_an_org_its_own_crl_locks_out_names_the_way_out(runner, network_home):
+    root, block = network_home
+    config = with_crls(channel_config(load(), root), "SupplierMSP", [crl_without_aki(load(), root, "supplier", 12345)])
+    block.write_bytes(config_block(config, "receivables").SerializeToString())
+    result = runner.invoke(org, ["user", "revoke", "supplier", "supplier2", "--dry-run", "--config-block", str(block),
+                                 "--json"])
+    assert result.exit_code == 0, result.output
+    plan = json.loads(result.stdout)
+    assert not plan["policy_satisfied"]
+    assert "`recfin org remove supplier`, then `recfin org add supplier --role supplier` once" in plan["locked_out"]
+    text = runner.invoke(org, ["user", "revoke", "supplier", "supplier2", "--dry-run", "--config-block", str(block)])
+    assert "policy: NOT satisfied" in text.output and plan["locked_out"] in text.output
 
 
 @pytest.mark.parametrize("args, code, refusal", [

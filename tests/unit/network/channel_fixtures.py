@@ -9,12 +9,16 @@ can tell "carried at its version" from "version 0".
 """
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
 from fabric_protos.common import common_pb2, configtx_pb2
 
-from network import configtx
-from network.org_definition import config_policy, org_group
+from network import configtx, crl, crypto
+from network.crypto import org_crypto
+from network.org_definition import config_policy, org_group, with_revocation_list
 from network.topology import Topology
 
 APPLICATION_VERSION = 1
@@ -65,3 +69,25 @@ def config_block(config: configtx_pb2.Config, channel: str, number: int = 0,
     envelope = common_pb2.Envelope(payload=payload.SerializeToString())
     return common_pb2.Block(header=common_pb2.BlockHeader(number=number),
                             data=common_pb2.BlockData(data=[envelope.SerializeToString()]))
+
+
+def crl_without_aki(topology: Topology, data_root: Path, org_name: str, serial: int) -> bytes:
+    """A CRL signed by org_name's CA, listing serial, with no Authority Key Identifier: made by another tool than
+    recfin's (whose CRLs always carry one), the kind that fails every identity of the MSP holding it."""
+    ca = org_crypto(data_root, topology.org(org_name).name, topology.org(org_name).domain)
+    ca_cert = crypto.load_cert(ca.ca_cert)
+    now = dt.datetime.now(dt.timezone.utc)
+    entry = x509.RevokedCertificateBuilder().serial_number(serial).revocation_date(now).build()
+    made = (x509.CertificateRevocationListBuilder().issuer_name(ca_cert.subject).last_update(now)
+            .next_update(now + dt.timedelta(days=1)).add_extension(x509.CRLNumber(7), critical=False)
+            .add_revoked_certificate(entry).sign(crypto.load_key(ca.ca_key), hashes.SHA256()))
+    return crl.pem(made)
+
+
+def with_crls(current: configtx_pb2.Config, msp_id: str, pems: list[bytes]) -> configtx_pb2.Config:
+    """A copy of the config whose org msp_id has these CRLs as its MSP's revocation list."""
+    changed = configtx_pb2.Config()
+    changed.CopyFrom(current)
+    group = changed.channel_group.groups["Application"].groups[msp_id]
+    group.CopyFrom(with_revocation_list(group, pems))
+    return changed

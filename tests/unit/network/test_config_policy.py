@@ -4,7 +4,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -15,10 +14,11 @@ from client.gateway import Identity
 from client.gateway._signer import _CURVE_ORDERS, VERIFIED_CURVE_ORDERS, to_low_s
 from network import channel_config, config_policy, config_signing, crl, crypto, membership
 from network.crypto import org_crypto
-from network.org_change import plan_add
-from network.org_definition import PolicySyntaxError, signature_policy, with_revocation_list
+from network.org_change import OrgChangeError, plan_add, plan_remove
+from network.org_definition import PolicySyntaxError, decode_msp, signature_policy, with_revocation_list
 
 from .channel_fixtures import channel_config as build_config
+from .channel_fixtures import crl_without_aki, with_crls
 
 
 @pytest.fixture
@@ -200,32 +200,12 @@ def test_a_high_s_signature_is_invalid_and_says_why(grown, data_root, current):
     assert len(verdict.invalid_signatures) == 1 and verdict.invalid_signatures[0].startswith("BankMSP ")
 
 
-def _crl_without_aki(topology, data_root, org_name: str, serial: int) -> bytes:
-    """A CRL signed by org_name's CA, listing serial, with no Authority Key Identifier."""
-    ca = org_crypto(data_root, topology.org(org_name).name, topology.org(org_name).domain)
-    ca_cert = crypto.load_cert(ca.ca_cert)
-    now = dt.datetime.now(dt.timezone.utc)
-    entry = x509.RevokedCertificateBuilder().serial_number(serial).revocation_date(now).build()
-    made = (x509.CertificateRevocationListBuilder().issuer_name(ca_cert.subject).last_update(now)
-            .next_update(now + dt.timedelta(days=1)).add_extension(x509.CRLNumber(7), critical=False)
-            .add_revoked_certificate(entry).sign(crypto.load_key(ca.ca_key), hashes.SHA256()))
-    return crl.pem(made)
-
-
-def _with_revocation_list(current, msp_id: str, pems: list[bytes]) -> configtx_pb2.Config:
-    changed = configtx_pb2.Config()
-    changed.CopyFrom(current)
-    group = changed.channel_group.groups["Application"].groups[msp_id]
-    group.CopyFrom(with_revocation_list(group, pems))
-    return changed
-
-
 @pytest.mark.parametrize("listed", ["the admin", "another serial"])
 def test_a_crl_without_authority_key_id_makes_every_identity_of_its_msp_count_for_nothing(
         grown, data_root, current, listed):
     admin_serial = user(grown, data_root, "supplier").identity.certificate.serial_number
-    pem = _crl_without_aki(grown, data_root, "supplier", admin_serial if listed == "the admin" else 12345)
-    config = _with_revocation_list(current, "SupplierMSP", [pem])
+    pem = crl_without_aki(grown, data_root, "supplier", admin_serial if listed == "the admin" else 12345)
+    config = with_crls(current, "SupplierMSP", [pem])
     change = plan_add(grown, data_root, config, "bank2", sign_as=["bank", "supplier", "regulator"])
     assert not change.verdict.ok and change.verdict.checks[0].met == ["BankMSP", "RegulatorMSP"]
     [refused] = change.verdict.invalid_signatures
@@ -239,15 +219,46 @@ def test_a_crl_without_authority_key_id_makes_every_identity_of_its_msp_count_fo
 
 def test_fabric_stops_at_the_first_crl_that_refuses_an_identity(grown, data_root, current):
     admin_serial = user(grown, data_root, "supplier").identity.certificate.serial_number
-    without_aki = _crl_without_aki(grown, data_root, "supplier", 12345)
+    without_aki = crl_without_aki(grown, data_root, "supplier", 12345)
     ca = org_crypto(data_root, "supplier", grown.org("supplier").domain)
     revoking = crl.pem(crl.build(crypto.load_key(ca.ca_key), crypto.load_cert(ca.ca_cert),
                                  {admin_serial: dt.datetime.now(dt.timezone.utc)}, 3))
     for order, said in (([revoking, without_aki], "is revoked: CRL number 3 of its CA"),
                         ([without_aki, revoking], "CRL 1 of 2 in SupplierMSP's MSP")):
-        config = _with_revocation_list(current, "SupplierMSP", order)
+        config = with_crls(current, "SupplierMSP", order)
         [refused] = plan_add(grown, data_root, config, "bank2", sign_as=["supplier"]).verdict.invalid_signatures
         assert said in refused
+
+
+def test_the_other_orgs_admins_remove_an_org_its_own_crl_locks_out(topology, data_root, current):
+    """The way out `org user revoke` names for such an org: one level up, MAJORITY of the other orgs' admins."""
+    config = with_crls(current, "SupplierMSP", [crl_without_aki(topology, data_root, "supplier", 12345)])
+    change = plan_remove(topology, data_root, config, "supplier")
+    assert change.verdict.ok and change.verdict.signed_by == ["BankMSP", "CoreEnterpriseMSP", "RegulatorMSP"]
+    [check] = change.verdict.checks
+    assert (check.path, check.needed, check.met) == ("/Channel/Application/Admins", 3,
+                                                     ["BankMSP", "CoreEnterpriseMSP", "RegulatorMSP"])
+    [refused] = change.verdict.invalid_signatures
+    assert refused.startswith("SupplierMSP ") and "Its own admins cannot replace that CRL" in refused
+    assert "`recfin org remove`, then `recfin org add`" in refused
+
+
+def test_an_org_is_not_added_with_a_crl_that_would_lock_it_out_of_its_own_group(grown, data_root, current):
+    paths = org_crypto(data_root, "bank2", grown.org("bank2").domain)
+    crl.crl_path(paths).parent.mkdir(parents=True, exist_ok=True)
+    crl.crl_path(paths).write_bytes(crl_without_aki(grown, data_root, "bank2", 12345))
+    with pytest.raises(OrgChangeError) as refused:
+        plan_add(grown, data_root, current, "bank2")
+    assert str(refused.value).startswith(f"CRL 1 of 1 in Bank2MSP's MSP from {crl.crl_path(paths).parent} (issuer ")
+    assert "has no Authority Key Identifier" in str(refused.value) and "they could sign no change of its group" \
+        in str(refused.value)
+    # the same revocation with the CA's key identifier, as recfin writes CRLs: added, carrying it
+    sound = crl.build(crypto.load_key(paths.ca_key), crypto.load_cert(paths.ca_cert),
+                      {12345: dt.datetime.now(dt.timezone.utc)}, 7)
+    crl.crl_path(paths).write_bytes(crl.pem(sound))
+    change = plan_add(grown, data_root, current, "bank2")
+    added = change.update.write_set.groups["Application"].groups["Bank2MSP"]
+    assert change.verdict.ok and decode_msp(added).revocation_list == (crl.pem(sound),)
 
 
 def test_a_second_signature_of_one_identity_counts_once(topology, data_root, current):

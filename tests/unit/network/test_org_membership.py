@@ -11,14 +11,16 @@ import time
 from pathlib import Path
 
 import pytest
+import yaml
 
-from network import Network, config_signing, crypto, membership, org_change
+from network import Network, bundle, config_signing, crypto, membership, org_change
 from network import channel_config as channel_config_module
 from network.channel_config import ConfigUpdateError
-from network.errors import NetworkError
+from network.errors import NetworkError, TopologyError
 from network.org_change import OrgChangeError
 from network.org_definition import decode_msp
 from network.org_membership import OrgMembership, PolicyNotSatisfiedError
+from network.topology import address_refusal
 
 from .channel_fixtures import channel_config, config_block
 
@@ -409,3 +411,44 @@ def test_an_admin_msp_folder_named_from_its_parent_reaches_the_peer_cli_as_an_ab
     monkeypatch.chdir(msp.parent)
     admin = OrgMembership(Network(topology, data_root=data_root)).admin("bank", Path(msp.name))
     assert admin.msp_dir == msp and (admin.msp_dir / "signcerts").is_dir()
+
+
+# ---- the org's host address: `recfin org add --address` ---------------------------------------------------
+BANK2_HOST = "198.51.100.20"
+
+
+def test_an_address_given_to_org_add_travels_with_the_update_and_the_bundles_name_it(
+        channel_peer, topology, data_root, tmp_path):
+    """The address the admins sign (it rides in the update with the org's spec) is what the data folder records on
+    `submit --channel-only`, and what the bundles written from it resolve the new org's peer to."""
+    members = OrgMembership(Network(topology, data_root=data_root, timeout=5))
+    change = members.plan_add("bank2", "bank", CODE, sign_as=["bank", "supplier", "regulator"], address=BANK2_HOST)
+    assert change.summary()["address"] == BANK2_HOST
+    path = members.write_update(change, tmp_path / "bank2.tx")
+    _channel_after_submit(tmp_path, change)
+    members.submit_update_file(path, channel_only=True)
+
+    recorded = membership.effective(topology, data_root).org("bank2")
+    assert recorded.address == BANK2_HOST
+    own = bundle.write(topology.on_hosts(), data_root, "bank2", tmp_path / "bank2-bundle")
+    assert f"{BANK2_HOST}\tpeer0.bank2.recfin.local" in (own.root / bundle.HOSTS_FILE).read_text().splitlines()
+    other = bundle.write(topology.on_hosts(), data_root, "bank", tmp_path / "bank-bundle")
+    override = yaml.safe_load((other.root / bundle.COMPOSE_OVERRIDE).read_text())
+    assert f"peer0.bank2.recfin.local:{BANK2_HOST}" in override["services"]["peer0.bank.recfin.local"]["extra_hosts"]
+
+
+@pytest.mark.parametrize("address, problem", [("127.0.0.1", "is a loopback address"),
+                                              ("fe80::1%eth0", "has a zone"),
+                                              ("10.0.0.300", "is not an IP address")])
+def test_an_address_no_other_host_reaches_is_refused_before_anything_is_written(
+        channel_peer, topology, data_root, address, problem):
+    before = sorted(p.relative_to(data_root) for p in data_root.rglob("*"))
+    members = OrgMembership(Network(topology, data_root=data_root, timeout=5))
+    for attempt in (lambda: members.plan_add("bank2", "bank", CODE, address=address),
+                    lambda: members.add("bank2", "bank", CODE, address=address)):
+        with pytest.raises(TopologyError) as refused:
+            attempt()
+        assert str(refused.value) == address_refusal("org bank2", address, "--address")
+        assert problem in str(refused.value)
+    assert sorted(p.relative_to(data_root) for p in data_root.rglob("*")) == before
+    assert not channel_peer.exists()

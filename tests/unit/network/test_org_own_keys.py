@@ -24,7 +24,7 @@ from network import bundle, config_signing, crl, crypto, membership, org_definit
 from network.bundle_host import BundleHost
 from network.bundle_keys import AdoptKeysError, adopt_keys
 from network.crypto import org_crypto
-from network.errors import NetworkError
+from network.errors import NetworkError, TopologyError
 from network.org_change import OrgChangeError, carried_org, plan_add_defined
 from network.org_definition import decode_anchor_peers, decode_msp, msp_value
 from network.org_definition_file import OrgDefinitionError
@@ -379,6 +379,19 @@ def test_keys_made_again_are_kept_and_another_spec_is_refused(company, hosts):
     assert company_ca(again) == ca and again.definition == company.definition
     with pytest.raises(org_keys.OrgKeysError, match="made for another spec"):
         org_keys.make(hosts, "bank2", "bank", "91110000MA1K00006B", company.root)
+
+
+def test_an_address_the_admins_give_a_definition_rides_with_its_spec_and_changes_no_certificate(
+        sent, channel, hosts, network_host):
+    """The company's certificates name no address: the admins may give its host's (`org add --address`)."""
+    members = host(hosts, network_host, channel)
+    plain = members.plan_add_definition(org_definition_file.read(sent), sign_as=["bank"])
+    addressed = members.plan_add_definition(org_definition_file.read(sent), sign_as=["bank"], address="198.51.100.20")
+    assert carried_org(addressed.update).org.address == "198.51.100.20" and carried_org(plain.update).org.address is None
+    assert addressed.update.write_set.groups["Application"].groups["Bank2MSP"] == \
+        plain.update.write_set.groups["Application"].groups["Bank2MSP"]
+    with pytest.raises(TopologyError, match=r"org bank2: address '169\.254\.1\.1' is a link-local address"):
+        members.plan_add_definition(org_definition_file.read(sent), address="169.254.1.1")
 
 
 # ---- the commands ---------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from fabric_protos.msp import msp_config_pb2
 
 from cli.connection import default_user
 from client import atomic_file
+from network import channel_config as channel_config_module
 from network import config_signing, crl, crypto, membership, org_keys, profiles
 from network.crypto import CaFilesError, cert_attrs, issued_by, load_cert, load_key, org_crypto
 from network.errors import NodeTimeoutError
@@ -29,7 +30,7 @@ from network.org_membership import PolicyNotSatisfiedError
 from network.org_users import (AlreadyRevokedError, CaFolder, OrgUserError, OrgUsers, add_to_network, add_user,
                                keys_folder_org, list_users, plan_revoke)
 
-from .channel_fixtures import channel_config
+from .channel_fixtures import channel_config, crl_without_aki, with_crls
 from .scripted_channel import ChannelTakingUpdates, ScriptedChannel, host
 
 SUPPLIER1_CODE = "91310000MA1K00002C"
@@ -394,6 +395,45 @@ def test_signed_by_an_identity_that_is_not_the_orgs_admin_nothing_is_sent(runnin
     with pytest.raises(PolicyNotSatisfiedError, match=r"needs 1 of 1 principals, has 0: missing 1 of SupplierMSP\.admin"):
         OrgUsers(host(topology, data_root, running)).revoke("supplier", "supplier9", msp_dir=paths.user_msp("supplier1"))
     assert running.updates == [] and not (paths.msp_dir / "crls").exists()
+
+
+def test_an_org_its_own_crl_locks_out_is_told_the_one_way_out_and_nothing_is_sent(running, topology, data_root):
+    """A CRL without an AKI in the bank's MSP (another tool's) fails its admin too, so the bank's own Admins policy,
+    which the CRL's replacement needs, can never be met: the refusal says why and what the other orgs run."""
+    bad = crl_without_aki(topology, data_root, "bank", 12345)
+    running.config = with_crls(running.config, "BankMSP", [bad])
+    with pytest.raises(PolicyNotSatisfiedError) as refused:
+        OrgUsers(host(topology, data_root, running)).revoke("bank", "officer2")
+    said = str(refused.value)
+    assert "needs 1 of 1 principals, has 0: missing 1 of BankMSP.admin" in said
+    assert "CRL 1 of 1 in BankMSP's MSP in the channel config (issuer CN=ca.bank.recfin.local" in said
+    assert "so Fabric fails every identity of BankMSP, its admins' too" in said
+    assert "/Channel/Application/BankMSP/Admins (OR('BankMSP.admin'))" in said and "can be met by them only" in said
+    assert ("one level up: /Channel/Application/Admins (MAJORITY Admins) lets 3 of the other orgs' admins "
+            "(CoreEnterpriseMSP, RegulatorMSP, SupplierMSP) remove BankMSP's group") in said
+    assert ("`recfin org remove bank`, then `recfin org add bank --role bank --enterprise 91110000MA1K00006B` once "
+            "the org's msp/crls/ holds only CRLs that carry its CA's key identifier") in said
+    assert "Revoke as BankMSP's admin" not in said          # the advice for a wrong signer does not apply
+    assert running.updates == []
+
+
+def test_with_too_few_other_orgs_to_remove_it_the_locked_out_org_is_told_no_update_can_repair_it(topology,
+                                                                                                data_root):
+    org = topology.org("bank")
+    two_orgs = channel_config(topology, data_root)
+    for leaving in ("CoreEnterpriseMSP", "RegulatorMSP"):
+        two_orgs = channel_config_module.without_org(two_orgs, leaving)
+    two_orgs = with_crls(two_orgs, "BankMSP", [crl_without_aki(topology, data_root, "bank", 12345)])
+    change = plan_revoke(two_orgs, "receivables", CaFolder(data_root, org), "officer2",
+                         _cert(data_root, org, "officer2"), _admin(data_root, org))
+    assert not change.verdict.ok
+    assert change.summary()["locked_out"].endswith(
+        "/Channel/Application/Admins (MAJORITY Admins) could remove and add BankMSP's group again without its admins, "
+        "but it needs 2 of 2 org admins and only 1 other org(s) are in the channel (SupplierMSP): no config update can "
+        "repair BankMSP on this channel")
+    sound = plan_revoke(channel_config(topology, data_root), "receivables", CaFolder(data_root, org), "officer2",
+                        _cert(data_root, org, "officer2"), None)
+    assert not sound.verdict.ok and sound.summary()["locked_out"] is None    # unsigned, not locked out
 
 
 def test_from_a_companys_keys_folder_the_crl_lands_there_and_in_the_network_folder(running, topology, data_root,
