@@ -15,11 +15,19 @@ Amounts are shown in yuan (fen in --json) of the currency each output names;
 rates as percentages (decimal fractions in --json). A bank's pricing is in one
 currency (its configuration's ``currency``, CNY unless it names another), and
 ``quote`` refuses a claim in another.
+
+Quotes of one bank on one debtor that may make an offer take turns on a host
+(``client.pricing.quote_lock``, a lock file under the user's recfin folder):
+from the exposure read until the offer has committed, or was not made, the next
+one waits. Once its offer is on the ledger a quote reads the exposure again,
+and says so (exit 3) if an offer committed meanwhile elsewhere took the bank
+above its limit.
 """
 
 from __future__ import annotations
 
 import os
+from contextlib import ExitStack
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -29,22 +37,28 @@ import click
 from pydantic import ValidationError
 
 from client.money import percent, yuan
+from client.gateway import GatewayError
 from client.pricing import (
+    LimitStanding,
     PricingConfigError,
+    QuoteLockTimeout,
     ReceivableTerms,
     bank_config_path,
     load_bank_config,
     quote as price_quote,
+    quote_lock,
     rank_proposals,
     validation_problems,
 )
 from client.pricing.ledger import ProposalInputs, proposal_inputs_from_ledger
-from client.receivables import FinancingTerms
+from client.receivables import FinancingTerms, ReceivablesError
 from client.risk import DEFAULT_MODEL, LatePaymentModel, grade_for, history_from_ledger, ledger_as_of, score_debtor
 from client.business_dates import business_today
+from network.fabric_bin import REPO_ROOT
 
 from . import connection
 from .amounts import AMOUNT, AMOUNT_HELP, Amount, fen_of_option, money
+from .bench_commands import FiniteFloatRange
 from .output import as_typed, emit, one_line, read_json_file, table
 from .receivable_commands import finance
 from .risk_commands import (
@@ -150,6 +164,22 @@ def _print_quote(rows: dict, risk: DebtorRisk) -> None:
     emit(rows, as_json=False)
 
 
+EXIT_OVER_LIMIT = 3   # the offer was made, and the bank is above its limit on the debtor: not a refusal (exit 1)
+
+
+class OverLimit(click.ClickException):
+    """The offer is on the ledger, and with it the bank is above its limit on the debtor: exit 3."""
+
+    exit_code = EXIT_OVER_LIMIT
+
+
+def _quote_locks() -> Path:
+    """Where one host's quotes take turns: $RECFIN_HOME/locks/quotes, else <repo>/.recfin/locks/quotes. Beside the
+    default network data folder, not in one: `recfin network` holds a data folder to what the network writes."""
+    home = os.environ.get("RECFIN_HOME")
+    return (Path(home).resolve() if home else REPO_ROOT / ".recfin") / "locks" / "quotes"
+
+
 def _config(config_path: Path | None, name: str):
     path = config_path or bank_config_path(name)
     if config_path is None and not os.path.isfile(path):   # False too for a name the file system refuses
@@ -193,14 +223,18 @@ def _config(config_path: Path | None, name: str):
               help="Disbursement date (default: today in China Standard Time, the ledger's business date). From "
                    "1900-01-01 to 2999-12-31.")
 @click.option("--yes", is_flag=True, help="On the ledger: make the offer without asking.")
+@click.option("--lock-timeout", type=FiniteFloatRange(min=0), metavar="SECONDS",
+              help="On the ledger, when an offer may be made: how long to wait while another quote of the same bank "
+                   "on the same debtor on this host reads, prices and offers, before giving up with nothing offered "
+                   "(0: do not wait) [default: as long as it takes].")
 @click.option("--data-root", type=click.Path(file_okay=False, path_type=Path),
               help="Network data folder holding profiles/ (default: the topology's).")
 @click.option("--json", "as_json", is_flag=True,
               help="Print JSON. On the ledger without --yes, only quotes (no prompt, no offer).")
 def quote(receivable: str, as_: str, config_path: Path | None, face: Amount | None, due: datetime | None,
           grade: str | None, probability: str | None, history_file: Path | None, debtor: str | None,
-          model_path: Path | None, exposure: Amount | None, on: date | None, yes: bool, data_root: Path | None,
-          as_json: bool) -> None:
+          model_path: Path | None, exposure: Amount | None, on: date | None, yes: bool, lock_timeout: float | None,
+          data_root: Path | None, as_json: bool) -> None:
     """The offer a bank would make for RECEIVABLE: rate, advance, fees, net cash, APR, limit; then make it.
 
     On the ledger (the default) the bank reads the receivable and its live
@@ -222,6 +256,17 @@ def quote(receivable: str, as_: str, config_path: Path | None, face: Amount | No
     fees and limits are in one currency (CNY unless it names another): a
     claim in another currency is refused, not priced with them.
 
+    Quotes of one bank on one debtor that may make an offer (--yes, or the
+    prompt) take turns on this host: from the exposure read until the offer
+    has committed or was declined, another waits, saying for whom, so it
+    prices with what the first offer left (--lock-timeout bounds the wait;
+    given up, nothing is offered). Once its offer is on the ledger the quote
+    reads the exposure again: above the limit (an offer of the bank on the
+    debtor committed meanwhile from another host, or by `recfin finance
+    offer`), it says so, with both figures and the limit (with --json, also
+    as after_offer), and exits 3; the offer stands (the contract lets no bank
+    withdraw one) until it expires.
+
     \b
     Example:
       recfin finance quote R-7f3a9c0d1e2b4a5c --as bank/officer1 --config client/pricing/banks/example-bank.yaml --yes
@@ -230,6 +275,7 @@ def quote(receivable: str, as_: str, config_path: Path | None, face: Amount | No
         --history client/risk/samples/history.json --debtor SYN-DEBTOR-0007
       recfin finance quote RCV-1 --as example-bank --face 1,000,000 --due 2026-03-31 --on 2025-12-30 \\
         --history client/risk/samples/history.json --debtor SYN-DEBTOR-0007 --model client/risk/models/late_payment-v4.json
+      recfin finance quote R-7f3a9c0d1e2b4a5c --as bank/officer1 --yes --lock-timeout 30 --json
     """
     if face is not None or due is not None:
         if face is None or due is None:
@@ -237,6 +283,9 @@ def quote(receivable: str, as_: str, config_path: Path | None, face: Amount | No
         if yes:
             raise click.UsageError("--yes makes the offer on the ledger; with --face and --due there is no "
                                    "financing request to offer on, only a quote (drop --yes)")
+        if lock_timeout is not None:
+            raise click.UsageError("--lock-timeout bounds the wait for another quote's offer on the ledger; with "
+                                   "--face and --due nothing is offered and nothing waits (drop --lock-timeout)")
         if debtor is not None and history_file is None:
             raise click.UsageError("--debtor names the debtor in --history; without the ledger there is no "
                                    "receivable to check it against: drop --debtor, or give --history FILE")
@@ -255,13 +304,16 @@ def quote(receivable: str, as_: str, config_path: Path | None, face: Amount | No
         else:
             _print_quote(_quote_rows(result, receivable, day), risk)
         return
+    if lock_timeout is not None and as_json and not yes:
+        raise click.UsageError("--lock-timeout bounds the wait for another quote's offer; with --json and without "
+                               "--yes nothing is offered and nothing waits: add --yes, or drop --lock-timeout")
     _quote_on_the_ledger(receivable, as_, config_path, grade, probability, history_file, debtor, model_path, exposure,
-                         on, yes, data_root, as_json)
+                         on, yes, lock_timeout, data_root, as_json)
 
 
 @connection.reports_ledger_errors
 def _quote_on_the_ledger(receivable, as_, config_path, grade, probability, history_file, debtor, model_path, exposure,
-                         on, yes, data_root, as_json) -> None:
+                         on, yes, lock_timeout, data_root, as_json) -> None:
     org, user = connection.parse_as(as_)
     day = on or business_today()
     risk = _given_risk(grade, probability, history_file, debtor, day, model_path)
@@ -291,45 +343,102 @@ def _quote_on_the_ledger(receivable, as_, config_path, grade, probability, histo
                 click.echo(f"note: the debtor is scored as of the ledger's today, {known} (the ledger knows nothing "
                            f"later); the offer is priced for disbursement on {day}", err=True)
             risk = _score(model, history_from_ledger(session.client, r.debtor, known, currency=r.currency), known)
-        held = session.client.financier_exposure(r.debtor)
-        if exposure_fen is None:
-            exposure_fen = held.exposure_in(r.currency)
-        # each open offer of the bank on the debtor's other claims is one acceptance away from being lent: without
-        # them every quote would see the whole limit free. Its own offer on this request, if it made one, is the one
-        # being quoted again (the contract takes one per bank and request), so it is not counted against itself.
-        open_offers = sum(o.advance for o in held.offers
-                          if o.currency == r.currency and o.financing_id != r.financing_id)
-        # priced on what the claim still owes, as the contract advances on it: a partly paid claim is worth only that
-        terms = ReceivableTerms(receivable_id=r.id, face_amount=r.outstanding, due_date=r.due_date,
-                                currency=r.currency, status=r.status, financing_id=r.financing_id,
-                                frozen_by=r.frozen.order_reference if r.frozen else None)
-        result = price_quote(config, terms, grade=risk.grade, on=day, exposure=exposure_fen, open_offers=open_offers,
-                             probability_late=risk.probability_late)
-        if not as_json:
-            rows = _quote_rows(result, r.id, day)
-            rows.update({"debtor": r.debtor, "financing": r.financing_id})
-            _print_quote(rows, risk)
-        # priced, but the contract would refuse to take it now (a freeze order, a claim not confirmed): not offered
-        refused = result.priced.why if result.offer is not None and not result.priced.takeable_now else None
-        if refused is not None and yes:
-            raise click.ClickException(f"no offer made on {r.financing_id}: {refused}")
-        if refused is not None and not as_json:
-            click.echo(f"no offer made on {r.financing_id}: {refused}")
-        made = None
-        if result.offer is not None and refused is None and (yes or (not as_json and click.confirm(
-                f"make this offer on {r.financing_id}?", default=False))):
-            o = result.offer
-            made = session.client.make_offer(r.financing_id, FinancingTerms(
-                advance_rate=o.advance_rate, discount_rate=o.discount_rate, fees=o.fees, recourse=o.recourse,
-                day_count=o.day_count, expires_on=o.expires_on))
+        given_exposure = exposure_fen
+        made = standing = unread = None
+        with ExitStack() as turn:
+            if yes or not as_json:   # an offer may be made (--yes, or the prompt): its read and offer take a turn
+                _take_turn(turn, session.profile.msp_id, r, as_, lock_timeout)
+            held = session.client.financier_exposure(r.debtor)
+            if exposure_fen is None:
+                exposure_fen = held.exposure_in(r.currency)
+            # each open offer of the bank on the debtor's other claims is one acceptance away from being lent: without
+            # them every quote would see the whole limit free. Its own offer on this request, if it made one, is the
+            # one being quoted again (the contract takes one per bank and request), so it is not counted against
+            # itself.
+            open_offers = sum(o.advance for o in held.offers
+                              if o.currency == r.currency and o.financing_id != r.financing_id)
+            # priced on what the claim still owes, as the contract advances on it: a partly paid claim is worth only
+            # that
+            terms = ReceivableTerms(receivable_id=r.id, face_amount=r.outstanding, due_date=r.due_date,
+                                    currency=r.currency, status=r.status, financing_id=r.financing_id,
+                                    frozen_by=r.frozen.order_reference if r.frozen else None)
+            result = price_quote(config, terms, grade=risk.grade, on=day, exposure=exposure_fen,
+                                 open_offers=open_offers, probability_late=risk.probability_late)
+            if not as_json:
+                rows = _quote_rows(result, r.id, day)
+                rows.update({"debtor": r.debtor, "financing": r.financing_id})
+                _print_quote(rows, risk)
+            # priced, but the contract would refuse to take it now (a freeze order, a claim not confirmed): not offered
+            refused = result.priced.why if result.offer is not None and not result.priced.takeable_now else None
+            if refused is not None and yes:
+                raise click.ClickException(f"no offer made on {r.financing_id}: {refused}")
+            if refused is not None and not as_json:
+                click.echo(f"no offer made on {r.financing_id}: {refused}")
+            if result.offer is not None and refused is None and (yes or (not as_json and click.confirm(
+                    f"make this offer on {r.financing_id}?", default=False))):
+                o = result.offer
+                made = session.client.make_offer(r.financing_id, FinancingTerms(
+                    advance_rate=o.advance_rate, discount_rate=o.discount_rate, fees=o.fees, recourse=o.recourse,
+                    day_count=o.day_count, expires_on=o.expires_on))
+                # read again with the offer on the ledger: more than this offer added means another offer of the bank
+                # on the debtor committed after the read above, where this host's turns do not reach
+                try:
+                    after = session.client.financier_exposure(r.debtor)
+                except (ReceivablesError, GatewayError) as exc:   # the offer stands all the same: said below
+                    unread = connection.describe(exc)
+                else:
+                    standing = LimitStanding(
+                        currency=r.currency, open_offers=after.offered_in(r.currency), debtor_limit=result.debtor_limit,
+                        exposure=after.exposure_in(r.currency) if given_exposure is None else given_exposure)
         if as_json:
             emit({**result.model_dump(mode="json"), "synthetic": risk.synthetic, "debtor": r.debtor,
                   "financing_id": r.financing_id,
-                  "made_offer": None if made is None else made.model_dump(mode="json")}, as_json=True)
+                  "made_offer": None if made is None else made.model_dump(mode="json"),
+                  "after_offer": None if standing is None else standing.model_dump(mode="json")}, as_json=True)
         elif made is not None:
             click.echo(f"offered {made.id} on {r.financing_id} (terms hash {made.terms_hash}, expires {made.expires_on})")
         elif result.offer is not None and refused is None:
             click.echo("no offer made")
+        if unread is not None:
+            raise click.ClickException(
+                f"{made.id} is offered on {r.financing_id}, but the bank's exposure to {r.debtor} could not be read "
+                f"again to check it against the limit {money(result.debtor_limit, r.currency)}: {unread}. The offer "
+                f"stands; before the next offer on the debtor, check that exposure and open offers (a quote shows "
+                f"both) stay within the limit")
+        if standing is not None and standing.over_limit_by:
+            raise OverLimit(_over_limit(made, r, standing, session.profile.msp_id, as_))
+
+
+def _take_turn(turn: ExitStack, bank: str, r, as_: str, timeout: float | None) -> None:
+    """Hold the lock of ``bank``'s quotes on ``r``'s debtor on this host until ``turn`` closes, waiting for another
+    quote that holds it (saying so); waited for in vain, one line and nothing offered."""
+    def waiting(holder: str) -> None:
+        bound = f", at most {timeout:g} s (--lock-timeout)" if timeout is not None else ""
+        click.echo(f"waiting for another quote of {bank} on {r.debtor} ({as_typed(holder)}) to make or decline "
+                   f"its offer{bound}", err=True)
+    try:
+        turn.enter_context(quote_lock(_quote_locks(), bank, r.debtor, timeout=timeout, waiting=waiting,
+                                      holder=f"pid {os.getpid()} quoting {r.id} as {as_typed(as_)}"))
+    except QuoteLockTimeout as exc:
+        raise click.ClickException(
+            f"no offer made on {r.financing_id}: another quote of {bank} on {r.debtor} ({as_typed(exc.holder)}) "
+            f"still held {exc.path} after {exc.waited:g} s (--lock-timeout); nothing was offered. Run the quote again "
+            f"once that one has made or declined its offer, or wait longer (--lock-timeout SECONDS)") from None
+
+
+def _over_limit(made, r, standing: LimitStanding, bank: str, as_: str) -> str:
+    """What an offer that took the bank above its limit on the debtor leaves, and what the bank can do about it."""
+    def shown(fen: int) -> str:
+        return money(fen, standing.currency)
+    return (f"{made.id} is offered on {r.financing_id}, and with it {bank} is above its limit on {r.debtor}: "
+            f"exposure {shown(standing.exposure)} + open offers {shown(standing.open_offers)} (this one's included) = "
+            f"{shown(standing.exposure + standing.open_offers)}, over the debtor limit {shown(standing.debtor_limit)} "
+            f"by {shown(standing.over_limit_by)}: another offer of the bank on the debtor committed while this one "
+            f"was priced (a quote on another host, or `recfin finance offer`). The contract lets no bank withdraw an "
+            f"offer: it stands until it expires on {made.expires_on}, unless the holder accepts another offer or "
+            f"withdraws its request. If the holder accepts it, the bank can still end the financing before "
+            f"disbursing: recfin finance cancel {r.financing_id} --reason 'above the debtor limit' --as "
+            f"{as_typed(as_)}")
 
 
 OffersFile = ProposalInputs  # the --offers file has the shape the ledger reader returns

@@ -15,6 +15,10 @@ Exposure is what the bank has lent against the debtor and not recovered; open
 offers, what its offers on the debtor's other claims would advance if their
 holders accepted them: each is one acceptance away from being lent, so both
 count against the limit, and two quotes in a row cannot each take all of it.
+Two at once would each read the room before the other's offer is on the ledger:
+on one host they take turns (:mod:`client.pricing.quote_lock`), and
+:class:`LimitStanding`, read once the offer is on the ledger, shows what an
+offer committed meanwhile elsewhere added.
 
 So the limit shrinks as risk grows (a smaller limit factor) and as exposure
 and open offers grow (less left). The bank declines when the grade is declined (null in its
@@ -33,7 +37,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from functools import partial
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, computed_field
 
 from client.money import money
 
@@ -58,6 +62,25 @@ class Quote(BaseModel):
     offer: BankOffer | None
     priced: Proposal | None
     declined: str | None = None
+
+
+class LimitStanding(BaseModel):
+    """What a bank holds against its limit on one debtor, read again once its offer is on the ledger: what it lends
+    (``exposure``) and what its open offers there would advance (``open_offers``, the new one's included), fen of
+    ``currency``. Above ``debtor_limit`` only when another offer committed between the quote's read and its offer:
+    one the quote could not see."""
+
+    model_config = ConfigDict(frozen=True)
+
+    currency: str
+    exposure: int
+    open_offers: int
+    debtor_limit: int
+
+    @computed_field
+    @property
+    def over_limit_by(self) -> int:
+        return max(0, self.exposure + self.open_offers - self.debtor_limit)
 
 
 def quote(config: BankPricing, terms: ReceivableTerms, *, grade: str, on: date, exposure: int = 0,

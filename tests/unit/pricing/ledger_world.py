@@ -32,13 +32,15 @@ class World:
         return self.net.actors[actor].uscc
 
     def serve(self, monkeypatch) -> "World":
-        """``cli.connection.open_session(ORG, ...)`` acts as the actor named ORG on this ledger."""
+        """``cli.connection.open_session(ORG, ...)`` acts as the actor named ORG on this ledger (its profile: the
+        org's name and MSP ID)."""
         from cli import connection
 
         @contextmanager
         def open_session(org, user=None, data_root=None, *, admin=False):
             self.opened.append(org)
-            yield SimpleNamespace(client=self.client(org))
+            yield SimpleNamespace(client=self.client(org),
+                                  profile=SimpleNamespace(org=org, msp_id=self.net.actors[org].msp))
 
         monkeypatch.setattr(connection, "open_session", open_session)
         return self

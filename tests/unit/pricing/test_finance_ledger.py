@@ -16,22 +16,9 @@ from client.pricing import bank_config_path, load_bank_config
 from client.receivables import DiscountOfferRequest, FinancingTerms, RuleViolation
 
 from ..cli_errors import error_line
-from .ledger_world import World
 
 CONFIG = str(bank_config_path("example-bank"))
 SAMPLE_HISTORY = str(Path(__file__).parents[3] / "client" / "risk" / "samples" / "history.json")
-
-
-@pytest.fixture
-def world(monkeypatch):
-    """A confirmed claim of tier1 on core (1,000,000.00 yuan, due in 90 days) with a live financing request."""
-    w = World().serve(monkeypatch)
-    net = w.net
-    r = asyncio.run(net.confirmed(net.actors["tier1"], net.actors["core"], 100_000_000, due_in=90))
-    w.receivable = r["id"]
-    w.financing = w.client("tier1").request_financing(r["id"]).id
-    w.today = net.today
-    return w
 
 
 def quote(world, *extra: str, input: str | None = None):
