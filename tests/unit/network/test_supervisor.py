@@ -20,6 +20,16 @@ def spec(tmp_path, code, name="node"):
                        tmp_path / f"{name}.pid")
 
 
+def start_ready(sup, sp):
+    """Start SLEEPER and wait for its line: Popen returns when exec has begun, but the kernel fills
+    /proc/PID/cmdline a moment later, and until then another Supervisor, judging by the record, sees a process
+    mid-exec (not ours)."""
+    pid, _ = sup.start(sp)
+    sup.wait_until(lambda: "ready" in sp.log.read_text().splitlines(), what="ready", name=sp.name, log=sp.log,
+                   timeout=10)
+    return pid
+
+
 @pytest.fixture
 def sup():
     s = Supervisor(grace=0.5, poll_interval=0.02)
@@ -154,7 +164,7 @@ def test_follow_goes_on_in_the_new_log_after_a_restart_moved_the_old_one_aside(t
 def test_a_recycled_pid_running_the_same_command_started_later_is_not_ours(tmp_path, sup):
     """Same interpreter, same command line, but another start time: another run, never signalled."""
     sp = spec(tmp_path, SLEEPER)
-    pid, _ = sup.start(sp)
+    pid = start_ready(sup, sp)
     record = json.loads(sp.pid_file.read_text())
     assert record["cmdline"] == sp.argv and record["start_time"]
     other = tmp_path / "other.pid"
@@ -167,7 +177,7 @@ def test_a_recycled_pid_running_the_same_command_started_later_is_not_ours(tmp_p
 
 def test_a_pid_running_the_same_program_with_another_command_line_is_not_ours(tmp_path, sup):
     sp = spec(tmp_path, SLEEPER)
-    sup.start(sp)
+    start_ready(sup, sp)
     record = json.loads(sp.pid_file.read_text())
     other = tmp_path / "other.pid"
     other.write_text(json.dumps({**record, "cmdline": [sys.executable, "-m", "chaincode"]}))
@@ -176,7 +186,7 @@ def test_a_pid_running_the_same_program_with_another_command_line_is_not_ours(tm
 
 def test_an_older_pid_file_is_checked_by_its_program(tmp_path, sup):
     sp = spec(tmp_path, SLEEPER)
-    pid, _ = sup.start(sp)
+    pid = start_ready(sup, sp)
     old = tmp_path / "old.pid"
     old.write_text(json.dumps({"pid": pid, "exe": sys.executable, "name": "node"}))
     assert Supervisor().running_pid(old) == pid
