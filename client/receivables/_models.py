@@ -307,9 +307,9 @@ class OfferTerms(Document):
 
     advance_rate: RateValue
     discount_rate: RateValue
-    fees: Fen
+    fees: Fen = 0                    # the contract's defaults: a reader takes any terms its schema allows
     recourse: StrictBool
-    day_count: DayCount
+    day_count: DayCount = "ACT/360"
     expires_on: date
     salt: str
 
@@ -418,9 +418,9 @@ class DiscountOffer(Document):
     doc_type: Literal["discount_offer"] = "discount_offer"
     apr: RateValue | None = None
     scale: list[ScaleTier] | None = None
-    day_count: DayCount
+    day_count: DayCount = "ACT/360"
     expires_on: date
-    receivable_ids: list[str]
+    receivable_ids: list[str] = Field(default_factory=list)   # empty: every confirmed payable of the debtor
     id: str
     debtor: str
     debtor_msp: str
@@ -481,7 +481,7 @@ class InvoiceAttestation(Document):
 
     doc_type: Literal["invoice_attestation"] = "invoice_attestation"
     seller_tax_id: str
-    code: str
+    code: str = ""     # 发票代码; empty for a fully digitalised e-invoice
     number: str
     fingerprint: str
     # None on a record written before attestations carried the values verified (it matches no registration)
