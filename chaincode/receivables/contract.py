@@ -379,7 +379,10 @@ class ReceivablesContract(Contract):
         unbinding is how a record that disagrees with the bindings is put right.
         """
         s = self._session(ctx)
+        as_sent = client_id
         party, client_id = await _admins_own_party(s, uscc, client_id, "unbind")
+        if as_sent in party.client_ids:
+            client_id = as_sent     # as listed: a padded id an older contract stored as sent can be taken off
         bound_to = await s.store.client_bound(party.msp_id, client_id)
         if client_id not in party.client_ids:
             stray = (f" (its binding names {party.uscc}, but a binding the record does not list acts for no one)"

@@ -149,8 +149,10 @@ class Store:
         (``acting_for_others``, left to it) and those whose binding key other orgs hold a policy on
         (``binding_held_by``: the party's org cannot write it, and the record decides anyway)."""
         others = await self.acting_for_others(party)
+        # An id with surrounding spaces (an older contract stored one as sent) is no certificate's: it acts for no one.
         return [client_id for client_id in party.client_ids
-                if client_id not in others and await self.binding_held_by(party.msp_id, client_id) is None]
+                if client_id == client_id.strip() and client_id not in others
+                and await self.binding_held_by(party.msp_id, client_id) is None]
 
     async def put_party(self, party: Party, client_ids: list[str]) -> None:
         """Write the party record and the bindings of ``client_ids`` (each naming the party), every key under

@@ -476,3 +476,25 @@ async def test_a_binding_other_orgs_hold_does_not_count_as_one_left_to_act():
     found = await net.ok(admin, "FindIdentityParty", SUPPLIER, leaver, evaluate=True)
     assert (found["party"]["uscc"], found["held_by"]) == (tier1.uscc, sorted([BANK, CORE]))
     assert (await net.ok(admin, "FindIdentityParty", SUPPLIER, tier1.identity.id, evaluate=True))["held_by"] is None
+
+
+async def test_a_padded_client_id_is_trimmed_at_registration_and_one_stored_so_is_no_one_left_to_act():
+    """No certificate's client id has surrounding spaces. Registered, " id" is "id" (so listing both is listing
+    one twice); on a record an older contract wrote as sent, the padded entry neither counts as an identity left to
+    act nor stays beyond an unbind that names it as listed."""
+    net = await standard_net()
+    admin = net.admins[SUPPLIER]
+    user = client_identity(SUPPLIER, "padded-user")
+    party = {"uscc": credit_code(900), "name": "NewCo", "role": "supplier", "msp_id": SUPPLIER}
+    message = await net.refused(admin, "RegisterParty", {**party, "client_ids": [user.id, f" {user.id}"]},
+                                rule="argument-invalid")
+    assert "twice" in message
+    registered = await net.ok(admin, "RegisterParty", {**party, "client_ids": [f" {user.id} "]})
+    assert registered["client_ids"] == [user.id]
+
+    key = net._key(keys.PARTY, party["uscc"])
+    record = json.loads(net.ledger.state[key])
+    net.ledger.state[key] = json.dumps({**record, "client_ids": [user.id, f" {user.id}"]}).encode()
+    await net.refused(admin, "UnbindPartyIdentity", party["uscc"], user.id, rule="last-identity-of-party")
+    left = await net.ok(admin, "UnbindPartyIdentity", party["uscc"], f" {user.id}")
+    assert left["client_ids"] == [user.id]
