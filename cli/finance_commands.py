@@ -11,8 +11,9 @@ bank's own exposure and open offers on the debtor, and on confirmation submits t
 the receivable. Without a network they take the same inputs from options and
 files (``quote --face --due``, ``compare --offers FILE``).
 
-Amounts are shown in yuan (fen in --json) of the currency each output names;
-rates as percentages (decimal fractions in --json). A bank's pricing is in one
+Amounts are shown as money with their currency, ``CNY 12,345.67``, as the other
+ledger commands show them (fen in --json); rates as percentages (decimal
+fractions in --json), an APR rounded once from its exact value. A bank's pricing is in one
 currency (its configuration's ``currency``, CNY unless it names another), and
 ``quote`` refuses a claim in another.
 
@@ -36,7 +37,7 @@ from typing import NamedTuple
 import click
 from pydantic import ValidationError
 
-from client.money import percent, yuan
+from client.money import percent
 from client.gateway import GatewayError
 from client.pricing import (
     LimitStanding,
@@ -51,6 +52,7 @@ from client.pricing import (
     validation_problems,
 )
 from client.pricing.ledger import ProposalInputs, proposal_inputs_from_ledger
+from client.pricing.money import percent_of
 from client.receivables import FinancingTerms, ReceivablesError
 from client.risk import DEFAULT_MODEL, LatePaymentModel, grade_for, history_from_ledger, ledger_as_of, score_debtor
 from client.business_dates import business_today
@@ -141,19 +143,22 @@ def _given_risk(grade: str | None, probability: str | None, history_file: Path |
 
 
 def _quote_rows(result, receivable: str, day) -> dict:
+    def shown(fen: int) -> str:
+        return money(fen, result.currency)
     rows = {"bank": result.bank, "receivable": receivable, "currency": result.currency, "on": day.isoformat(),
             "debtor_grade": result.debtor_grade,
             "probability_late": None if result.probability_late is None else str(result.probability_late),
-            "debtor_limit": yuan(result.debtor_limit), "exposure": yuan(result.exposure),
-            "open_offers": yuan(result.open_offers), "available": yuan(result.available)}
+            "debtor_limit": shown(result.debtor_limit), "exposure": shown(result.exposure),
+            "open_offers": shown(result.open_offers), "available": shown(result.available)}
     if result.declined:
         rows["declined"] = result.declined
     else:
         o, pr = result.offer, result.priced
         rows.update({"annual_discount_rate": percent(o.discount_rate), "advance_rate": percent(o.advance_rate, 2),
-                     "day_count": o.day_count, "days": pr.days, "advance": yuan(pr.advance),
-                     "interest": yuan(pr.interest), "fees": yuan(pr.fees), "net_cash": yuan(pr.net_cash),
-                     "remainder_at_maturity": yuan(pr.remainder_at_maturity), "apr_incl_fees": percent(pr.apr),
+                     "day_count": o.day_count, "days": pr.days, "advance": shown(pr.advance),
+                     "interest": shown(pr.interest), "fees": shown(pr.fees), "net_cash": shown(pr.net_cash),
+                     "remainder_at_maturity": shown(pr.remainder_at_maturity),
+                     "apr_incl_fees": percent_of(pr.exact_apr, 4),
                      "recourse": o.recourse, "expires_on": o.expires_on.isoformat()})
     return rows
 
@@ -553,9 +558,9 @@ def compare(receivable: str, as_: str, discount_offer: str | None, offers_file: 
         return
     rows = [{"cost#": p.rank_by_cost, "cash#": p.rank_by_cash, "offer": p.offer_id, "from": p.counterparty,
              "kind": p.source, "rate": None if p.annual_rate is None else percent(p.annual_rate, 2),
-             "basis": p.day_count, "net_cash": yuan(p.net_cash) if p.eligible else None,
-             "interest+fees": yuan(p.interest + p.fees) if p.eligible else None,
-             "apr_incl_fees": percent(p.apr, 2) if p.apr is not None else None, "recourse": p.recourse,
+             "basis": p.day_count, "net_cash": money(p.net_cash, claim.currency) if p.eligible else None,
+             "interest+fees": money(p.interest + p.fees, claim.currency) if p.eligible else None,
+             "apr_incl_fees": percent_of(p.exact_apr) if p.apr is not None else None, "recourse": p.recourse,
              "takeable_now": p.takeable_now, "first_step": p.first_step}
             for p in ranked]
     click.echo(table(rows, ["cost#", "cash#", "offer", "from", "kind", "rate", "basis", "net_cash",

@@ -30,6 +30,11 @@ BANKS_DIR = Path(__file__).parent / "banks"
 GRADE_NAMES = ("A", "B", "C", "D", "E")
 
 
+# how each fee setting is written, for the error that blames it
+_FEE_FORMS = {"fees.flat": "fees.flat is whole fen: 50000 is 500.00 yuan",
+              "fees.rate_of_advance": 'fees.rate_of_advance is a fraction of the advance: "0.001" is 0.1%'}
+
+
 class PricingConfigError(ValueError):
     """A bank configuration that cannot be used; the message names the file and the field."""
 
@@ -134,13 +139,18 @@ class BankPricing(BaseModel):
         # no advance is larger than the per-debtor limit, so fees that take all of it would make every offer
         # leave no cash (and could pass the contract's cap on an amount)
         largest = self.limits.per_debtor
-        fees = self.fees.flat + proportion_fen(largest, self.fees.rate_of_advance)
-        if fees >= largest:
-            raise ValueError(f"fees.flat: {self.fees.flat} fen flat plus {self.fees.rate_of_advance} of the advance "
-                             f"is {fees} fen on the largest advance (limits.per_debtor, {largest} fen), which would take "
-                             f"all of it: the fees must stay below the advance (fees.flat is whole fen: 50000 is "
-                             f"500.00 yuan)")
-        return self
+        flat, of_advance = self.fees.flat, proportion_fen(largest, self.fees.rate_of_advance)
+        if flat + of_advance < largest:
+            return self
+        # the field at fault: the one that takes all of it alone, else each that takes a part
+        parts = {"fees.flat": flat, "fees.rate_of_advance": of_advance}
+        alone = [name for name, part in parts.items() if part >= largest]
+        at_fault = alone if len(alone) == 1 else [name for name, part in parts.items() if part > 0]
+        field = " and ".join(at_fault)
+        hint = "; ".join(_FEE_FORMS[name] for name in at_fault)
+        raise ValueError(f"{field}: {flat} fen flat plus {self.fees.rate_of_advance} of the advance is "
+                         f"{flat + of_advance} fen on the largest advance (limits.per_debtor, {largest} fen), which "
+                         f"would take all of it: the fees must stay below the advance ({hint})")
 
 
 def load_bank_config(path: str | Path) -> BankPricing:
@@ -170,11 +180,10 @@ def load_bank_config(path: str | Path) -> BankPricing:
 
 
 def validation_problems(exc: ValidationError) -> str:
-    """Each field's path and what is wrong with it, on one line; a money field says it takes whole fen."""
+    """Each field's path and what is wrong with it, on one line. A money field (``Fen``, ``LedgerFen``) says itself
+    that it takes whole fen; a count such as ``min_days_early`` does not."""
     def problem(e) -> str:
         text = e["msg"].removeprefix("Value error, ")
-        if e["type"].startswith("int") and not str(e["loc"][-1]).endswith("days"):
-            text += " (whole fen, e.g. 50000 for 500.00 yuan)"
         return ": ".join(filter(None, (".".join(str(p) for p in e["loc"]), text)))
     return "; ".join(problem(e) for e in exc.errors())
 

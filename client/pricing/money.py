@@ -16,7 +16,13 @@ records. Amounts here are never negative.
 
     effective annual cost (APR, fees included)
               = (interest + fees) / net cash x 365 / days
-                -> Decimal, 6 places (0.0001%), half up
+                -> exact Fraction (:func:`annual_cost`); Decimal, 6 places
+                   (0.0001%), half up (:func:`effective_annual_cost`)
+
+What people are shown (a percentage to 2 places, the gap between two offers
+in points) is rounded once from the exact value (:func:`percent_of`): rounding
+the 6-place figure again could move the last shown digit (4.1049990...%
+is 0.041050 to 6 places, which would show as 4.11%).
 
 The APR always uses a 365-day year whatever the offer's day-count basis, so an
 ACT/360 offer shows its true, slightly higher, cost next to an ACT/365 one. It
@@ -60,12 +66,24 @@ def interest_fen(principal_fen: int, annual_rate: Decimal, days: int, basis: str
     return _round_amount(Fraction(principal_fen) * Fraction(annual_rate) * days / BASES[basis])
 
 
-def effective_annual_cost(cost_fen: int, net_cash_fen: int, days: int) -> Decimal:
-    """(cost / net cash) x 365 / days, to 6 places half up; 0 when nothing is charged."""
+def annual_cost(cost_fen: int, net_cash_fen: int, days: int) -> Fraction:
+    """(cost / net cash) x 365 / days, exact; 0 when nothing is charged."""
     if net_cash_fen <= 0 or days <= 0:
         raise ValueError("the effective annual cost needs positive net cash and days")
     if cost_fen < 0:
         raise ValueError("cost cannot be negative")
-    millionths = _round_amount(Fraction(cost_fen, net_cash_fen) * APR_YEAR_DAYS / days * 1_000_000)
+    return Fraction(cost_fen, net_cash_fen) * APR_YEAR_DAYS / days
+
+
+def effective_annual_cost(cost_fen: int, net_cash_fen: int, days: int) -> Decimal:
+    """:func:`annual_cost` to 6 places half up: the APR as offers and --json state it."""
+    millionths = _round_amount(annual_cost(cost_fen, net_cash_fen, days) * 1_000_000)
     return (Decimal(millionths) / 1_000_000).quantize(APR_PLACES)
+
+
+def percent_of(rate: Fraction, places: int = 2) -> str:
+    """An exact rate as a percentage for people, rounded once, half up, to ``places``: Fraction(41, 1000) -> '4.10%'.
+    (:func:`client.money.percent` takes a Decimal, already rounded where it came from a division.)"""
+    units = money.round_half_up(Fraction(rate) * 100 * 10**places)
+    return f"{Decimal(units).scaleb(-places)}%"
 

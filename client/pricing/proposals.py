@@ -43,13 +43,15 @@ import re
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
-from client.money import LEDGER_MAX_FEN, MAX_FEN, percent, rate_text, yuan
+from client.money import LEDGER_MAX_FEN, MAX_FEN, money, percent, rate_text
 
-from .money import BASES, days_between, effective_annual_cost, interest_fen, proportion_fen
+from .money import BASES, annual_cost, days_between, effective_annual_cost, interest_fen, percent_of, proportion_fen
 
 Basis = Literal["ACT/360", "ACT/365"]
 
@@ -97,11 +99,20 @@ def _shown(value: object) -> str:
 # A rate in JSON: the plain decimal string the contract takes ("0.0000002", where str() would give "2E-7").
 Rate = Annotated[Decimal, PlainSerializer(rate_text, return_type=str, when_used="json")]
 
+
+def _whole_fen(value: object) -> object:
+    # the money types' own error, so that it, and no other whole number's (a count of days), says what fen are
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise PydanticCustomError("whole_fen",
+                                  "Input should be a valid integer (whole fen, e.g. 50000 for 500.00 yuan)")
+    return value
+
+
 # Money in offers and configurations: whole fen as an integer, no float or string (a unit mistake, yuan for fen,
 # is refused rather than rounded), and under the contract's cap.
-Fen = Annotated[int, Field(ge=0, le=MAX_FEN, strict=True)]
+Fen = Annotated[int, BeforeValidator(_whole_fen), Field(ge=0, le=MAX_FEN, strict=True)]
 # The same for amounts read from the ledger, which records written under the contract's earlier cap may hold.
-LedgerFen = Annotated[int, Field(ge=0, le=LEDGER_MAX_FEN, strict=True)]
+LedgerFen = Annotated[int, BeforeValidator(_whole_fen), Field(ge=0, le=LEDGER_MAX_FEN, strict=True)]
 
 
 class BankOffer(BaseModel):
@@ -241,6 +252,13 @@ class Proposal(BaseModel):
         return data
 
     @property
+    def exact_apr(self) -> Fraction | None:
+        """The APR unrounded, from the proposal's own amounts (None where ``apr`` is): what people are shown, rounded
+        once (``percent_of``), and the gap between two offers; ``apr`` is it to 6 places, what offers state and
+        ranks compare."""
+        return None if self.apr is None else annual_cost(self.interest + self.fees, self.net_cash, self.days)
+
+    @property
     def rankable(self) -> bool:
         """Eligible, and takeable now or once its first step is done."""
         return self.eligible and (self.takeable_now or self.first_step is not None)
@@ -263,12 +281,12 @@ def price_bank_offer(offer: BankOffer, terms: ReceivableTerms, on: date, *, acce
     amounts = dict(advance=advance, interest=interest, fees=offer.fees, net_cash=net,
                    remainder_at_maturity=terms.face_amount - advance)
     if net <= 0:
-        return Proposal(eligible=False, why=f"not eligible: interest and fees consume the advance ({yuan(net)} left)",
-                        **base, **amounts)
-    apr = effective_annual_cost(interest + offer.fees, net, days)
+        return Proposal(eligible=False, why=f"not eligible: interest and fees consume the advance "
+                                            f"({money(net, terms.currency)} left)", **base, **amounts)
+    p = Proposal(eligible=True, apr=effective_annual_cost(interest + offer.fees, net, days), **base, **amounts)
     if obstacles := _obstacles(terms, bank_offer=offer if accepting else None):
-        return _not_takeable(obstacles, net, apr, **base, **amounts)
-    return Proposal(eligible=True, apr=apr, **base, **amounts)
+        return _not_takeable(p, obstacles, terms.currency)
+    return p
 
 
 def price_early_payment(offer: EarlyPaymentOffer, terms: ReceivableTerms, on: date) -> Proposal:
@@ -288,13 +306,13 @@ def price_early_payment(offer: EarlyPaymentOffer, terms: ReceivableTerms, on: da
     amounts = dict(advance=terms.face_amount, interest=discount, fees=0, net_cash=net)
     if net <= 0:   # the contract refuses it too (rule discount-exceeds-amount)
         return Proposal(eligible=False, why=f"not eligible: {percent(rate, 2)} a year for {days} days early "
-                        f"({offer.day_count}) is a discount of {yuan(discount)} on {yuan(terms.face_amount)} "
-                        f"outstanding, leaving nothing to pay; nearer the due date the discount is smaller",
-                        **base, **amounts)
-    apr = effective_annual_cost(discount, net, days)
+                        f"({offer.day_count}) is a discount of {money(discount, terms.currency)} on "
+                        f"{money(terms.face_amount, terms.currency)} outstanding, leaving nothing to pay; nearer the "
+                        f"due date the discount is smaller", **base, **amounts)
+    p = Proposal(eligible=True, apr=effective_annual_cost(discount, net, days), **base, **amounts)
     if obstacles := _obstacles(terms, early_payment=True):
-        return _not_takeable(obstacles, net, apr, **base, **amounts)
-    return Proposal(eligible=True, apr=apr, **base, **amounts)
+        return _not_takeable(p, obstacles, terms.currency)
+    return p
 
 
 # What stops the contract taking an eligible offer today: (why, the step that lifts it, or None when none does).
@@ -327,14 +345,16 @@ def _obstacles(terms: ReceivableTerms, *, early_payment: bool = False, bank_offe
     return found
 
 
-def _not_takeable(obstacles: list[Obstacle], net: int, apr: Decimal, **priced: Any) -> Proposal:
-    """An eligible offer the contract would refuse today: why, and the steps that would make it takeable, if any."""
+def _not_takeable(priced: Proposal, obstacles: list[Obstacle], currency: str) -> Proposal:
+    """An eligible offer (``priced``) the contract would refuse today: why, and the steps that would make it
+    takeable, if any."""
     steps = [step for _, step in obstacles]
     if None in steps:
-        return Proposal(eligible=True, takeable_now=False, apr=apr, why=_hold(obstacles), **priced)
-    return Proposal(eligible=True, takeable_now=False, first_step=", then ".join(steps), apr=apr,
-                    why=f"{_hold(obstacles)}; taken then, it would pay {yuan(net)} now at {percent(apr, 2)} a year "
-                        f"all-in", **priced)
+        return priced.model_copy(update={"takeable_now": False, "why": _hold(obstacles)})
+    return priced.model_copy(update={
+        "takeable_now": False, "first_step": ", then ".join(steps),
+        "why": f"{_hold(obstacles)}; taken then, it would pay {money(priced.net_cash, currency)} now at "
+               f"{percent_of(priced.exact_apr)} a year all-in"})
 
 
 def _hold(obstacles: list[Obstacle]) -> str:
@@ -421,34 +441,38 @@ def _cash_order(p: Proposal) -> tuple:
 
 
 def _why(p: Proposal, ranks: _Ranks, terms: ReceivableTerms) -> str:
+    def shown(fen: int) -> str:
+        return money(fen, terms.currency)
     parts = []
     cost_rank, cash_rank = ranks.cost[p.offer_id], ranks.cash[p.offer_id]
     # an offer behind only offers that need a step first is the best the holder can take today: say so
     best_now = p.takeable_now and ranks.cheapest_now is p
     if cost_rank == 1:
-        parts.append(f"cheapest of {ranks.count} at {percent(p.apr, 2)} a year all-in")
+        parts.append(f"cheapest of {ranks.count} at {percent_of(p.exact_apr)} a year all-in")
     else:
-        points = percent(p.apr - ranks.cheapest.apr, 2).removesuffix("%")   # percentage points, half up as rates are
-        parts.append(f"#{cost_rank} by cost: {percent(p.apr, 2)} a year, {points} points above "
+        # percentage points, the exact gap rounded once as the rates are: it need not be the difference of the two
+        # rounded rates shown (5.06% and 4.33%, 0.7359 points apart: 0.74)
+        points = percent_of(p.exact_apr - ranks.cheapest.exact_apr).removesuffix("%")
+        parts.append(f"#{cost_rank} by cost: {percent_of(p.exact_apr)} a year, {points} points above "
                      f"{ranks.cheapest.offer_id}" + (", the cheapest takeable now" if best_now else ""))
     if cash_rank == 1:
-        parts.append(f"most cash now ({yuan(p.net_cash)})")
+        parts.append(f"most cash now ({shown(p.net_cash)})")
     else:
-        parts.append(f"#{cash_rank} by cash: {yuan(ranks.richest.net_cash - p.net_cash)} less now than "
+        parts.append(f"#{cash_rank} by cash: {shown(ranks.richest.net_cash - p.net_cash)} less now than "
                      f"{ranks.richest.offer_id}"
                      + (", the most cash takeable now" if p.takeable_now and ranks.richest_now is p else ""))
     if p.source == "bank":
         if p.advance < terms.face_amount:
-            parts.append(f"advances {yuan(p.advance)} of {yuan(terms.face_amount)} outstanding; the rest comes at "
+            parts.append(f"advances {shown(p.advance)} of {shown(terms.face_amount)} outstanding; the rest comes at "
                          f"maturity")
         if p.fees:
-            parts.append(f"fees {yuan(p.fees)} add to the cost")
+            parts.append(f"fees {shown(p.fees)} add to the cost")
         if p.day_count == "ACT/360":
             parts.append("ACT/360 charges 365/360 of the quoted rate over a year")
         parts.append("with recourse: you repay if the debtor does not" if p.recourse else "without recourse")
     else:
-        parts.append(f"the debtor pays {yuan(p.net_cash)} now instead of the {yuan(terms.face_amount)} outstanding on "
-                     f"{terms.due_date}; no fees, no recourse")
+        parts.append(f"the debtor pays {shown(p.net_cash)} now instead of the {shown(terms.face_amount)} outstanding "
+                     f"on {terms.due_date}; no fees, no recourse")
     return "; ".join(parts)
 
 

@@ -456,7 +456,7 @@ def test_two_quotes_in_a_row_cannot_both_take_the_whole_limit(world, tmp_path):
     assert (then["exposure"], then["open_offers"], then["available"]) == (0, 95_000_000, 55_000_000)
     assert then["priced"]["advance"] == 55_000_000   # cut to what the limit leaves
     shown = quote_on(second, input="n\n").output   # the table shows both figures
-    assert "exposure: 0.00\nopen_offers: 950,000.00\navailable: 550,000.00" in shown
+    assert "exposure: CNY 0.00\nopen_offers: CNY 950,000.00\navailable: CNY 550,000.00" in shown
     # the bank's own offer on a request is the one quoted again there, not counted against itself
     again = json.loads(quote_on(world.receivable, "--json").stdout)
     assert (again["open_offers"], again["available"]) == (55_000_000, 95_000_000)

@@ -234,3 +234,44 @@ def test_the_docs_show_the_shipped_offers_file_and_what_compare_prints_for_it():
     assert printed.exit_code == 0, printed.output
     assert f"```text\n{printed.output}```" in docs
     assert "DD-1: not takeable now: RCV-1 has a live financing request F-0123456789abcdef" in printed.output
+
+
+@pytest.mark.parametrize("flat,rate,field,hint", [
+    # the fee rate alone takes the whole advance: the rate is at fault, and no word of fen
+    ("0", '"1"', "fees.rate_of_advance: 0 fen flat plus 1 of the advance", 'fees.rate_of_advance is a fraction'),
+    ("20000000000", '"0"', "fees.flat: 20000000000 fen flat plus 0 of the advance", "fees.flat is whole fen"),
+    # neither alone, both together: each is named, each with how it is written
+    ("10000000000", '"0.5"', "fees.flat and fees.rate_of_advance: 10000000000 fen flat plus 0.5",
+     "fees.flat is whole fen: 50000 is 500.00 yuan; fees.rate_of_advance is a fraction"),
+])
+def test_fees_that_take_the_whole_advance_name_the_setting_at_fault(tmp_path, flat, rate, field, hint):
+    text = SHIPPED.replace("flat: 50000", f"flat: {flat}").replace('rate_of_advance: "0.0005"', f"rate_of_advance: {rate}")
+    line = error_line(invoke(*QUOTE, "--grade", "B", "--config", config(tmp_path, text)))
+    assert f"bank.yaml: {field}" in line and hint in line
+    if "fees.flat" not in field.split(":")[0]:
+        assert "whole fen" not in line
+
+
+@pytest.mark.parametrize("old,new,money", [
+    ("flat: 50000", "flat: 500.5", True), ("min_advance: 1000000", "min_advance: 10000.5", True),
+    ("max_days: 360", "max_days: 30.5", False), ("offer_valid_days: 7", "offer_valid_days: 7.5", False),
+])
+def test_only_money_settings_are_told_to_write_whole_fen(tmp_path, old, new, money):
+    with pytest.raises(PricingConfigError) as err:
+        load_bank_config(config(tmp_path, SHIPPED.replace(old, new)))
+    assert ("whole fen" in str(err.value)) is money, str(err.value)
+
+
+@pytest.mark.parametrize("where,key,value,money", [
+    ("bank_offers", "fees", 500.5, True), ("receivable", "face_amount", 1000.5, True),
+    ("early_payments", "min_days_early", 30.5, False), ("early_payments", "min_days_early", "thirty", False),
+])
+def test_only_money_in_an_offers_file_is_told_to_write_whole_fen(tmp_path, where, key, value, money):
+    data = json.loads(json.dumps(OFFERS))
+    if key == "min_days_early":   # a sliding scale's tier: a count of days, not money
+        data["early_payments"][0] = {**data["early_payments"][0], "apr": None,
+                                     "scale": [{"min_days_early": value, "apr": "0.05"}]}
+    else:
+        (data[where] if where == "receivable" else data[where][0])[key] = value
+    line = error_line(invoke("compare", "RCV-1", "--offers", offers(tmp_path, data), "--on", "2026-12-01"))
+    assert key in line and ("whole fen" in line) is money, line

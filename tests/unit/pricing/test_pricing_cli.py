@@ -7,6 +7,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli.finance_commands import finance
+from client.pricing import bank_config_path
 
 from ..cli_errors import error_line
 
@@ -36,7 +37,7 @@ def test_compare_ranks_with_why(tmp_path):
     assert "OF-A: cheapest of 3" in result.output and "OF-B: #2 by cost" in result.output
     assert ("DD-1: not takeable now: RCV-1 has a live financing request F-1, and the contract pays early only a claim "
             "without one; withdraw the request first (recfin finance withdraw F-1), and the bank offers on it lapse "
-            "then; taken then: #3 by cost: 5.06% a year, 0.74 points above OF-A; #2 by cash: 1,232.88 less now than "
+            "then; taken then: #3 by cost: 5.06% a year, 0.74 points above OF-A; #2 by cash: CNY 1,232.88 less now than "
             "OF-B") in result.output
 
 
@@ -65,7 +66,7 @@ def test_compare_ranks_a_banks_quoted_terms_before_any_request_with_request_fina
                                           "accepted only on one; request financing first (recfin finance request "
                                           "RCV-1) for bank-a to make its offer on")
     assert proposals[2]["why"].startswith("#3 by cost: 5.06% a year, 0.74 points above OF-A, the cheapest takeable "
-                                          "now; #2 by cash: 1,232.88 less now than OF-B, the most cash takeable now")
+                                          "now; #2 by cash: CNY 1,232.88 less now than OF-B, the most cash takeable now")
 
 
 def test_compare_json_by_cash(tmp_path):
@@ -111,7 +112,7 @@ def test_quote_as_a_bank(tmp_path):
     data = json.loads(result.stdout)
     assert data["offer"]["discount_rate"] == "0.0400" and data["priced"]["interest"] == 900_000
     table = CliRunner().invoke(finance, args)
-    assert "apr_incl_fees" in table.output and "net_cash: 890,050.00" in table.output
+    assert "apr_incl_fees" in table.output and "net_cash: CNY 890,050.00" in table.output
 
 
 def test_quote_without_a_network_or_the_receivable_says_what_to_pass(tmp_path):
@@ -173,7 +174,7 @@ def test_compare_lists_an_early_payment_that_would_leave_nothing_to_pay_as_ineli
                                           "2026-12-01"])
     assert result.exit_code == 0, result.output
     assert "OF-A: cheapest of 2" in result.output
-    assert "DD-1: not eligible: 100.00% a year for 365 days early (ACT/360) is a discount of 1,013,888.89" in \
+    assert "DD-1: not eligible: 100.00% a year for 365 days early (ACT/360) is a discount of CNY 1,013,888.89" in \
         result.output
 
 
@@ -296,3 +297,39 @@ def test_quote_refuses_a_model_with_a_grade_given_as_nothing_is_scored(tmp_path)
                                           "2026-12-31", "--on", "2026-06-30", "--grade", "B", "--model",
                                           str(tmp_path / "model.json")])
     assert result.exit_code == 2 and "with --grade or --probability nothing is scored: drop --model" in result.output
+
+
+def test_compare_shows_the_apr_rounded_once_from_its_exact_value(tmp_path):
+    # 901,844 / 89,098,156 x 365 / 90 = 4.1049990...%: --json states 0.041050, the table 4.10% (not 4.11%)
+    data = {"receivable": OFFERS["receivable"], "bank_offers": [{**OFFERS["bank_offers"][0], "fees": 1_844}]}
+    args = ["compare", "RCV-1", "--offers", offers_file(tmp_path, data), "--on", "2026-12-01"]
+    [proposal] = json.loads(CliRunner().invoke(finance, args + ["--json"]).stdout)["proposals"]
+    assert proposal["apr"] == "0.041050"
+    table = CliRunner().invoke(finance, args)
+    assert table.exit_code == 0, table.output
+    row = table.output.splitlines()[2].split()
+    assert row[2] == "OF-A" and "4.10%" in row and "4.11%" not in table.output
+    assert "OF-A: cheapest of 1 at 4.10% a year all-in" in table.output
+
+
+def test_compare_shows_amounts_in_the_claims_currency(tmp_path):
+    data = {**OFFERS, "receivable": {**OFFERS["receivable"], "currency": "USD"}}
+    result = CliRunner().invoke(finance, ["compare", "RCV-1", "--offers", offers_file(tmp_path, data), "--on",
+                                          "2026-12-01"])
+    assert result.exit_code == 0, result.output
+    rows = {line.split()[2]: line for line in result.output.splitlines()[2:5]}
+    assert "USD 890,500.00  USD 9,500.00" in rows["OF-A"]   # net cash, interest + fees
+    assert "most cash now (USD 988,904.11)" in result.output and "CNY" not in result.output
+
+
+def test_quote_shows_amounts_in_the_configurations_currency(tmp_path):
+    usd = tmp_path / "usd-bank.yaml"
+    usd.write_text(bank_config_path("example-bank").read_text(encoding="utf-8").replace("currency: CNY", "currency: USD"))
+    result = CliRunner().invoke(finance, ["quote", "RCV-1", "--as", "usd-bank", "--config", str(usd), "--face",
+                                          "1,000,000", "--due", "2027-03-01", "--grade", "B", "--on", "2026-12-01"])
+    assert result.exit_code == 0, result.output
+    for line in ("debtor_limit: USD 120,000,000.00", "exposure: USD 0.00", "available: USD 120,000,000.00",
+                 "advance: USD 900,000.00", "fees: USD 950.00", "net_cash: USD 890,050.00",
+                 "remainder_at_maturity: USD 100,000.00", "apr_incl_fees: 4.5338%"):
+        assert line in result.output.splitlines(), line
+    assert "CNY" not in result.output

@@ -1,10 +1,12 @@
 """Hand-computed cases for the offer formulas (fen, Decimal, ROUND_HALF_UP)."""
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 
-from client.pricing.money import days_between, effective_annual_cost, interest_fen, proportion_fen
+from client.pricing.money import (annual_cost, days_between, effective_annual_cost, interest_fen, percent_of,
+                                  proportion_fen)
 
 
 def test_act_360_interest_on_the_advance():
@@ -41,6 +43,23 @@ def test_apr_rounds_half_up_to_six_places():
     assert effective_annual_cost(1, 2_000_000, 365) == Decimal("0.000001")
 
 
+def test_the_apr_is_exact_until_it_is_shown_and_rounded_once_then():
+    exact = annual_cost(901_844, 89_098_156, 90)        # 4.1049990...%
+    assert exact == Fraction(901_844, 89_098_156) * Fraction(365, 90)
+    assert effective_annual_cost(901_844, 89_098_156, 90) == Decimal("0.041050")
+    assert percent_of(exact) == "4.10%"                 # percent(0.041050, 2) would say 4.11%
+    assert percent_of(exact, 4) == "4.1050%"
+
+
+@pytest.mark.parametrize("rate,places,shown", [
+    (Fraction(41, 1000), 2, "4.10%"), (Fraction(0), 2, "0.00%"), (Fraction(1, 2), 4, "50.0000%"),
+    (Fraction(5, 100_000), 2, "0.01%"), (Fraction(49_999, 1_000_000_000), 2, "0.00%"),   # half up at exactly half
+    (Fraction(-5, 100_000), 2, "-0.01%"), (Fraction(-1, 10**7), 2, "0.00%"),              # halves away from zero
+])
+def test_an_exact_rate_is_shown_as_a_percentage_half_up(rate, places, shown):
+    assert percent_of(rate, places) == shown
+
+
 def test_bad_inputs_are_refused():
     with pytest.raises(ValueError, match="basis"):
         interest_fen(100, Decimal("0.04"), 10, "30/360")
@@ -48,6 +67,8 @@ def test_bad_inputs_are_refused():
         interest_fen(100, Decimal("0.04"), -1, "ACT/360")
     with pytest.raises(ValueError):
         effective_annual_cost(10, 0, 30)
+    with pytest.raises(ValueError, match="positive net cash and days"):
+        annual_cost(10, 100, 0)
 
 
 def test_days_are_actual_calendar_days():

@@ -1,14 +1,20 @@
 """Ranking financing proposals: hand-computed amounts, both orders, eligibility and why."""
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
 
 from client.pricing import BankOffer, EarlyPaymentOffer, ReceivableTerms, ScaleTier, rank_proposals
+from client.pricing.money import percent_of
+from client.pricing.proposals import price_bank_offer
 
 ON = date(2026, 12, 1)
 TERMS = ReceivableTerms(receivable_id="RCV-1", face_amount=100_000_000, due_date=date(2027, 3, 1))  # 90 days
+# with a live financing request, as bank offers are open only on one: they can be taken now
+FINANCED = TERMS.model_copy(update={"financing_id": "F-1"})
 
 
 def bank(offer_id, advance="1", rate="0.04", fees=0, recourse=False, basis="ACT/365", expires=date(2026, 12, 31)):
@@ -103,7 +109,7 @@ def test_an_early_payment_whose_discount_takes_the_whole_face_is_ineligible_with
     greedy = EarlyPaymentOffer(offer_id="DD", debtor="core", apr="1", expires_on=date(2027, 1, 1))
     ranked = rank_proposals(terms, ON, [bank("A")], [greedy])
     assert [(p.offer_id, p.eligible, p.rank_by_cost) for p in ranked] == [("A", True, 1), ("DD", False, None)]
-    assert "discount of 1,013,888.89 on 1,000,000.00 outstanding, leaving nothing to pay" in ranked[1].why
+    assert "discount of CNY 1,013,888.89 on CNY 1,000,000.00 outstanding, leaving nothing to pay" in ranked[1].why
     assert ranked[0].why.startswith("cheapest of 1")
 
 
@@ -118,10 +124,10 @@ def test_early_payment_is_ranked_beside_the_bank_but_not_takeable_while_the_rece
     assert (early.net_cash, early.apr) == (99_753_425, Decimal("0.010025"))   # what it would pay, once takeable
     assert early.why.startswith("not takeable now: RCV-1 has a live financing request F-1")
     assert ("withdraw the request first (recfin finance withdraw F-1), and the bank offers on it lapse then; taken "
-            "then: cheapest of 2 at 1.00% a year all-in; most cash now (997,534.25)") in early.why
+            "then: cheapest of 2 at 1.00% a year all-in; most cash now (CNY 997,534.25)") in early.why
     # the bank's offer is behind one that needs a step first: the best the holder can take today
     assert offered.why.startswith("#2 by cost: 5.06% a year, 4.06 points above DD, the cheapest takeable now; #2 by "
-                                  "cash: 9,863.02 less now than DD, the most cash takeable now; without recourse")
+                                  "cash: CNY 9,863.02 less now than DD, the most cash takeable now; without recourse")
     by_cash = rank_proposals(financed, ON, [bank("A", rate="0.05")], [cheap], by="cash")
     assert [p.offer_id for p in by_cash] == ["DD", "A"]
     # without a request: the discount can be taken now, the bank's offer once financing is requested
@@ -204,11 +210,41 @@ def test_no_offer_on_a_claim_that_is_not_confirmed_is_takeable_citing_the_contra
     assert (confirmed.takeable_now, confirmed.rank_by_cost) == (True, 1)
 
 
-def test_the_gap_to_the_cheapest_is_rounded_half_up_in_points():
-    # fees of 10.68 put B's APR at 4.0448% against A's 4.0398%: exactly 0.005 points apart
-    ranked = rank_proposals(TERMS, ON, [bank("A", advance="0.9"), bank("B", advance="0.9", fees=1068)])
+def test_the_gap_to_the_cheapest_is_the_exact_gap_rounded_once():
+    # fees of 10.68 put B's APR at 4.0448% against A's 4.0398% to 6 places, 0.005 points apart, which would round to
+    # 0.01; the exact APRs, 4.0442658...% and 4.0398477...%, are 0.0044 points apart
+    ranked = rank_proposals(FINANCED, ON, [bank("A", advance="0.9"), bank("B", advance="0.9", fees=1068)])
     assert (ranked[0].apr, ranked[1].apr) == (Decimal("0.040398"), Decimal("0.040448"))
-    assert "4.04% a year, 0.01 points above A" in ranked[1].why
+    assert ranked[1].exact_apr - ranked[0].exact_apr < Fraction(5, 100_000)
+    assert ranked[1].why.startswith("#2 by cost: 4.04% a year, 0.00 points above A;")
+    # 4.33% and 5.06% shown, 0.7359 points apart exactly: 0.74, not the 0.73 between the two rounded figures
+    early = EarlyPaymentOffer(offer_id="DD", debtor="core", apr="0.05", day_count="ACT/365", expires_on=date(2027, 1, 1))
+    cheap, dear = rank_proposals(FINANCED, ON, [bank("A", advance="0.90", fees=50_000, basis="ACT/360")], [early])
+    assert cheap.why.startswith("cheapest of 2 at 4.33% a year all-in")
+    assert "taken then: #2 by cost: 5.06% a year, 0.74 points above A;" in dear.why
+
+
+def test_the_apr_shown_is_rounded_once_from_the_exact_value():
+    # 901,844 / 89,098,156 x 365 / 90 = 4.1049990...%: 0.041050 to 6 places, but 4.10% shown, not 4.11%
+    offer = bank("A", advance="0.90", fees=1_844, basis="ACT/360")
+    [p] = rank_proposals(FINANCED, ON, [offer])
+    assert (p.interest + p.fees, p.net_cash, p.days) == (901_844, 89_098_156, 90)
+    assert p.apr == Decimal("0.041050") and p.exact_apr == Fraction(901_844, 89_098_156) * 365 / 90
+    assert p.why.startswith("cheapest of 1 at 4.10% a year all-in")
+    # priced as the bank quotes it, on a frozen claim: the reason's figure is rounded once too
+    held = price_bank_offer(offer, FINANCED.model_copy(update={"frozen_by": "ORDER-1"}), ON)
+    assert held.why.endswith("taken then, it would pay CNY 890,981.56 now at 4.10% a year all-in")
+
+
+def test_amounts_in_the_reasons_carry_the_claims_currency():
+    usd = TERMS.model_copy(update={"currency": "USD", "financing_id": "F-1"})
+    early = EarlyPaymentOffer(offer_id="DD", debtor="core", apr="0.05", day_count="ACT/365", expires_on=date(2027, 1, 1))
+    offered, discount = rank_proposals(usd, ON, [bank("A", advance="0.90", fees=50_000)], [early])
+    assert ("advances USD 900,000.00 of USD 1,000,000.00 outstanding; the rest comes at maturity; fees USD 500.00 add "
+            "to the cost") in offered.why
+    assert "most cash now (USD 987,671.23); the debtor pays USD 987,671.23 now instead of the USD 1,000,000.00" in \
+        discount.why
+    assert "CNY" not in offered.why + discount.why
 
 
 @pytest.mark.parametrize("rate", ["0.03100000000001", "1e-7", "1E-300000000", "-0", " 0.04", "0x1", "1.5", "2",
@@ -223,3 +259,18 @@ def test_rates_are_held_to_what_the_contract_takes(rate):
 def test_rates_the_contract_takes_are_kept_and_written_as_plain_decimals(rate, json_text):
     offer = bank("A", rate=rate)
     assert offer.discount_rate == Decimal(rate) and offer.model_dump(mode="json")["discount_rate"] == json_text
+
+
+def test_the_documented_apr_is_on_the_net_cash_and_above_the_quoted_rate_on_either_basis():
+    """docs/risk-and-pricing.md says what the APR of an offer without fees is: its figures are these."""
+    cheaper, dearer = rank_proposals(FINANCED, ON, [bank("A360", basis="ACT/360"), bank("B365", basis="ACT/365")])
+    assert (cheaper.offer_id, cheaper.apr, dearer.offer_id, dearer.apr) == (
+        "B365", Decimal("0.040398"), "A360", Decimal("0.040965"))
+    for p, basis in ((cheaper, 365), (dearer, 360)):   # quoted x 365/basis / (1 - quoted x days/basis), fen aside
+        quoted = Fraction(4, 100)
+        assert round(quoted * Fraction(365, basis) / (1 - quoted * Fraction(p.days, basis)), 6) == p.apr > quoted
+    docs = (Path(__file__).parents[3] / "docs" / "risk-and-pricing.md").read_text(encoding="utf-8")
+    flat = " ".join(docs.split())
+    assert (f"{percent_of(cheaper.exact_apr, 4)} on ACT/365, {percent_of(dearer.exact_apr, 4)} on ACT/360 "
+            f"(not 365/360 of 4%, {percent_of(Fraction(4, 100) * Fraction(365, 360), 4)})") in flat
+    assert "quoted rate x 365/basis / (1 - quoted rate x days/basis)" in flat
