@@ -91,7 +91,7 @@ class BankPricing(BaseModel):
                                                           "it prices")
     base_rate: Decimal
     day_count: Literal["ACT/360", "ACT/365"] = "ACT/360"
-    recourse: bool = True
+    recourse: bool = Field(default=True, strict=True)
     offer_valid_days: int = Field(default=7, ge=1, le=90, strict=True)
     fees: Fees = Fees()
     limits: Limits

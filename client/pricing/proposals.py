@@ -125,7 +125,7 @@ class BankOffer(BaseModel):
     advance_rate: Rate
     discount_rate: Rate
     fees: LedgerFen = Field(default=0, description="fen")
-    recourse: bool
+    recourse: bool = Field(strict=True)    # "yes" or 0 is no term a bank offered, as on the contract
     day_count: Basis = "ACT/360"
     expires_on: date
 
@@ -137,7 +137,7 @@ class BankOffer(BaseModel):
 
 class ScaleTier(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-    min_days_early: int = Field(ge=1)
+    min_days_early: int = Field(ge=1, strict=True)   # true or "30" is no count of days, as on the contract
     apr: Rate
 
     @field_validator("apr", mode="before")

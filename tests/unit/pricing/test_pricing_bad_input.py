@@ -275,3 +275,18 @@ def test_only_money_in_an_offers_file_is_told_to_write_whole_fen(tmp_path, where
         (data[where] if where == "receivable" else data[where][0])[key] = value
     line = error_line(invoke("compare", "RCV-1", "--offers", offers(tmp_path, data), "--on", "2026-12-01"))
     assert key in line and ("whole fen" in line) is money, line
+
+
+@pytest.mark.parametrize("key,value", [("recourse", "yes"), ("recourse", 0), ("min_days_early", True),
+                                       ("min_days_early", "30")])
+def test_an_offers_file_takes_recourse_and_days_as_the_contract_does(tmp_path, key, value):
+    """The contract refuses "yes" or 0 for recourse and true or "30" for a tier's days: a file holding them
+    describes no offer the ledger could hold."""
+    data = json.loads(json.dumps(OFFERS))
+    if key == "min_days_early":
+        data["early_payments"][0] = {**data["early_payments"][0], "apr": None,
+                                     "scale": [{"min_days_early": value, "apr": "0.05"}]}
+    else:
+        data["bank_offers"][0][key] = value
+    r = invoke("compare", "RCV-1", "--offers", offers(tmp_path, data), "--on", "2026-12-01")
+    assert r.exit_code == 1 and key in error_line(r), r.output
