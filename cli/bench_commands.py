@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import asyncio
-import math
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -20,6 +19,7 @@ from network import Network, contract_config
 
 from .connection import reports_ledger_errors
 from .network_commands import topology_option
+from .options import FiniteFloatRange
 from .output import emit, progress
 
 
@@ -36,19 +36,6 @@ def running_network(topology_path: Path | None, data_root: Path | None) -> tuple
             f"no running network to benchmark ({healthy}/{len(nodes)} nodes healthy, {len(servers)} chaincode "
             f"servers in {net.data_root}): start one with `recfin network up` and `recfin chaincode deploy`")
     return net, statuses
-
-
-class FiniteFloatRange(click.FloatRange):
-    """A number of seconds or a rate: a float in the range, and finite. ``inf`` and ``nan`` parse as floats and
-    ``nan`` escapes every comparison, but neither is a time a run can be scheduled for: refused as options, before
-    anything is registered or prepared."""
-
-    def convert(self, value: Any, param, ctx) -> float:
-        number = super().convert(value, param, ctx)
-        if not math.isfinite(number):
-            unit = "operations per second" if getattr(param, "name", None) == "rate" else "seconds"
-            self.fail(f"{value!r} is not a finite number: give a number of {unit}", param, ctx)
-        return number
 
 
 def grpc_option(_ctx, _param, values: tuple[str, ...]) -> tuple[tuple[str, Any], ...]:

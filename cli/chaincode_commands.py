@@ -12,6 +12,7 @@ from network.lifecycle import Lifecycle
 
 from .connection import acting
 from .network_commands import open_network, topology_option
+from .options import timeout_option
 from .output import emit, reports_errors, table
 
 CONFIG_FIELDS = ("chaincode", "sha256", "version", "endorsement_policy", "config_file", "deployed_version", "deployed",
@@ -44,7 +45,7 @@ def chaincode() -> None:
                    "(default: the topology's: any 2 of the channel's orgs).")
 @click.option("--channel-policy", is_flag=True,
               help="Use the channel's Endorsement policy (MAJORITY of orgs) instead of a signature policy.")
-@click.option("--timeout", default=60.0, show_default=True, help="Seconds to wait for each server.")
+@timeout_option("Seconds to wait for each server.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @reports_errors
 def deploy(topology_path, name, contract, version_, collections_config, signature_policy, channel_policy,
@@ -76,13 +77,14 @@ def deploy(topology_path, name, contract, version_, collections_config, signatur
 @chaincode.command()
 @topology_option
 @click.option("--name", default=None, help="Only this chaincode (default: every deployed one).")
-@click.option("--timeout", default=60.0, show_default=True, help="Seconds to wait for each server.")
+@timeout_option("Seconds to wait for each server.")
 @click.option("--json", "as_json", is_flag=True, help='Print the servers restarted as JSON: {"restarted": [NAME, ...]}.')
 @reports_errors
 def restart(topology_path, name, timeout, as_json):
     """Restart the chaincode servers of deployed chaincode.
 
     State stays on the ledger; use this when a server died or its code changed without a new version.
+    With nothing deployed in the data folder it fails: run `recfin chaincode deploy` first.
 
     \b
     Example:

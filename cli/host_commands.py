@@ -11,6 +11,7 @@ from network.bundle_keys import adopt_keys
 from network.fabric_bin import FabricInstall
 from network.tools import Tools
 
+from .options import timeout_option
 from .output import emit, progress, reports_errors
 
 PEER_COLUMNS = ["peer", "address", "joined", "height", "error"]
@@ -35,8 +36,7 @@ def host() -> None:
 
 def _bundle_options(fn):
     fn = click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")(fn)
-    fn = click.option("--timeout", default=120.0, show_default=True,
-                      help="Seconds each `peer` call may take.")(fn)
+    fn = timeout_option("Seconds each `peer` call may take.", default=120.0)(fn)
     fn = click.option("--bundle", "bundle_root", type=click.Path(file_okay=False, path_type=Path),
                       envvar="RECFIN_BUNDLE", default=DEFAULT_INSTALL_ROOT, show_default=True,
                       help="The unpacked bundle (env RECFIN_BUNDLE).")(fn)

@@ -15,6 +15,7 @@ from network.fabric_bin import FabricInstall
 from network.tools import Tools
 from network.topology import load as load_topology
 
+from .options import timeout_option
 from .output import as_typed, emit, progress, reports_errors
 
 STATUS_COLUMNS = ("name", "org", "kind", "address", "pid", "healthy", "height")
@@ -47,7 +48,7 @@ def network() -> None:
 
 @network.command()
 @topology_option
-@click.option("--timeout", default=60.0, show_default=True, help="Seconds to wait for each node or signal.")
+@timeout_option("Seconds to wait for each node or signal.")
 @click.option("--json", "as_json", is_flag=True, help="Print the final status as JSON.")
 @reports_errors
 def up(topology_path, timeout, as_json):
@@ -248,8 +249,7 @@ COMPOSE_UP_FIELDS = ("channel", "chaincode", "version", "sequence", "raft_leader
 @click.option("--compose-file", type=click.Path(dir_okay=False, path_type=Path), default=compose.COMPOSE_FILE,
               show_default=True, help="The compose file the containers run from: the one --start starts, and the one "
                                       "`recfin network down` stops.")
-@click.option("--timeout", default=60.0, show_default=True,
-              help="Seconds to wait for each node's /healthz and for a Raft leader.")
+@timeout_option("Seconds to wait for each node's /healthz and for a Raft leader.")
 @click.option("--json", "as_json", is_flag=True, help="Print what was done as JSON.")
 @reports_errors
 def compose_up(topology_path, data_root, start, compose_file, timeout, as_json):
@@ -344,7 +344,7 @@ def compose_status_command(topology_path, data_root, as_json):
               help="Cut a block this long after its first transaction (BatchTimeout, e.g. 250ms; 1ms..60s).")
 @click.option("--absolute-max-bytes", default=None, help="Largest block (e.g. '10 MB'; up to 100 MB).")
 @click.option("--preferred-max-bytes", default=None, help="Cut a block once it holds this much (e.g. '2 MB').")
-@click.option("--timeout", default=60.0, show_default=True, help="Seconds to wait for the new config.")
+@timeout_option("Seconds to wait for the new config.")
 @click.option("--json", "as_json", is_flag=True, help="Print the batch before and after as JSON.")
 @reports_errors
 def tune(topology_path, max_message_count, batch_timeout, absolute_max_bytes, preferred_max_bytes, timeout,

@@ -1,7 +1,9 @@
 """Option checks that commands of several groups share, so that one mistake is refused in one wording."""
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
+from typing import Any
 
 import click
 
@@ -20,3 +22,24 @@ def credit_code_option(left_out_means: str) -> Callable[[click.Context, click.Pa
         return value
 
     return refuse_empty
+
+
+class FiniteFloatRange(click.FloatRange):
+    """A number of seconds or a rate: a float in the range, and finite. ``inf`` and ``nan`` parse as floats and
+    ``nan`` escapes every comparison, but neither is a time a run can be scheduled for: refused as options, before
+    anything is registered or prepared."""
+
+    def convert(self, value: Any, param, ctx) -> float:
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            unit = "operations per second" if getattr(param, "name", None) == "rate" else "seconds"
+            self.fail(f"{value!r} is not a finite number: give a number of {unit}", param, ctx)
+        return number
+
+
+def timeout_option(help_text: str, default: float = 60.0) -> Callable:
+    """``--timeout SECONDS``: how long a command waits for a node, a server or the channel. More than 0 and finite:
+    with nan or inf a deadline check (``clock() >= deadline``) never holds and a node that never gets healthy would
+    be waited for forever; 0 or less would time out before the first look."""
+    return click.option("--timeout", type=FiniteFloatRange(min=0, min_open=True), metavar="SECONDS", default=default,
+                        show_default=True, help=help_text)

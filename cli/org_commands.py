@@ -24,6 +24,7 @@ from network.topology import load as load_topology
 
 from . import connection
 from .network_commands import topology_option
+from .options import timeout_option
 from .output import emit, one_line, progress, reports_errors
 
 CHANGE_COLUMNS = ("element", "kind", "version", "new_version")
@@ -51,7 +52,7 @@ def _plan_options(fn):
     fn = click.option("--json", "as_json", is_flag=True, help="Print the update and the policy verdict as JSON.")(fn)
     fn = click.option("--data-root", type=click.Path(file_okay=False, path_type=Path), default=None,
                       help="The running network's data folder (default: the topology's).")(fn)
-    fn = click.option("--timeout", default=60.0, show_default=True, help="Seconds to wait for each node or signal.")(fn)
+    fn = timeout_option("Seconds to wait for each node or signal.")(fn)
     fn = click.option("--config-block", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
                       help="With --dry-run or --update-out: compute against this config block (e.g. from "
                            "`peer channel fetch config`) instead of fetching the channel's.")(fn)
@@ -349,7 +350,7 @@ def _file_options(fn):
                       help="The admin's MSP folder (signcerts, keystore), when it is not in the data folder.")(fn)
     fn = click.option("--data-root", type=click.Path(file_okay=False, path_type=Path), default=None,
                       help="The network's data folder (default: the topology's).")(fn)
-    fn = click.option("--timeout", default=60.0, show_default=True, help="Seconds to wait for each node or signal.")(fn)
+    fn = timeout_option("Seconds to wait for each node or signal.")(fn)
     fn = click.argument("update_file", metavar="FILE", type=click.Path(exists=True, dir_okay=False, path_type=Path))(fn)
     return topology_option(fn)
 
@@ -645,7 +646,7 @@ def user_add_command(topology_path, org_name, name, attr_pairs, csr_file, never_
               help="With --sync: the org admin's MSP folder, when it is not in the data folder.")
 @click.option("--data-root", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="The network's data folder (default: the topology's).")
-@click.option("--timeout", default=60.0, show_default=True, help="With --sync: seconds to wait for the channel.")
+@timeout_option("With --sync: seconds to wait for the channel.")
 @click.option("--json", "as_json", is_flag=True, help="Print the users as JSON.")
 @reports_errors
 def user_list_command(topology_path, org_name, keys_root, sync, bundle_root, msp_dir, data_root, timeout, as_json):
@@ -895,7 +896,7 @@ def _ledger_step(users: org_users.OrgUsers, org_name: str, user: str, msp_dir: P
                    "fetching the channel's; the ledger is not asked either.")
 @click.option("--data-root", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="The network's data folder (default: the topology's).")
-@click.option("--timeout", default=60.0, show_default=True, help="Seconds to wait for the channel to take it.")
+@timeout_option("Seconds to wait for the channel to take it.")
 @click.option("--json", "as_json", is_flag=True, help="Print the update, the policy verdict and what became of "
                                                        "USER's binding on the ledger as JSON.")
 @reports_errors

@@ -19,8 +19,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-import yaml
-
 from . import channel, compose, configtx, contract_config, packaging
 from .bundle import MANIFEST, TOPOLOGY_FILE, keys_missing_note, load_manifest
 from .errors import ChaincodeError, NetworkError, ToolError, TopologyError
@@ -28,7 +26,7 @@ from .fabric_bin import FabricInstall
 from .lifecycle import Definition, Lifecycle
 from .nodeconfig import node_dirs
 from .tools import Tools
-from .topology import Node, Topology, parse
+from .topology import Node, Topology, YamlProblem, parse, read_yaml_file
 
 # What every bundle.json holds (bundle.finish writes it), each field by the shape its readers rely on.
 # package_id is null in a bundle written without its org's keys, until `recfin host adopt-keys`.
@@ -67,9 +65,9 @@ def read_network(root: Path) -> tuple[dict, Topology]:
     if not topology_file.is_file():
         raise NetworkError(f"{root} has no {TOPOLOGY_FILE} (written by an older recfin): {_rewrite_hint(org)}")
     try:
-        topology = parse(yaml.safe_load(topology_file.read_text(encoding="utf-8")), TOPOLOGY_FILE).on_hosts()
+        topology = parse(read_yaml_file(topology_file, "a topology"), TOPOLOGY_FILE).on_hosts()
         topology.org(org)
-    except (OSError, yaml.YAMLError, TopologyError, NetworkError) as exc:
+    except (OSError, YamlProblem, TopologyError, NetworkError) as exc:
         raise NetworkError(f"{topology_file} is not this bundle's network ({exc}): {_rewrite_hint(org)}") from None
     # The manifest's digest is of the contract configuration the bundle's package was made for;
     # a topology.yaml edited since would approve a definition no other org approves.

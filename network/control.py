@@ -544,11 +544,18 @@ class Network:
 
     @_holding_run_lock("recfin chaincode restart")
     def start_chaincode_servers(self, name: str | None = None, restart: bool = False) -> list[str]:
-        """Start the servers of every recorded deployment (or one name); with restart, stop them first."""
+        """Start the servers of every recorded deployment (or one name); with restart, stop them first.
+
+        A restart with nothing deployed is refused: the operator asked for servers that do not exist (`up` starts
+        whatever is deployed, none included)."""
         started = []
         deps = [d for d in ccservers.deployments(self.data_root) if name in (None, d.name)]
         if name is not None and not deps:
             raise ChaincodeError(f"chaincode {name!r} was never deployed here: run `recfin chaincode deploy --name {name}`")
+        if restart and not deps:
+            first = "`recfin chaincode deploy` first" if self.data_root.is_dir() else \
+                "`recfin network up` and `recfin chaincode deploy` first"
+            raise ChaincodeError(f"no chaincode is deployed in {self.data_root}, so no server to restart: run {first}")
         for dep in deps:
             for org in self.topology.orgs:
                 spec = self._server_spec(dep, org.name)

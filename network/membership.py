@@ -53,8 +53,8 @@ from pydantic import ValidationError
 from client.atomic_file import write_atomically
 
 from .errors import NetworkError, TopologyError
-from .topology import (OPERATIONS_PORT_SHIFT, OrgNamespace, PeerOrgSpec, Topology, UserSpec, address_refusal,
-                       format_validation_error, yaml_problem)
+from .topology import (OPERATIONS_PORT_SHIFT, OrgNamespace, PeerOrgSpec, Topology, UserSpec, YamlProblem,
+                       address_refusal, format_validation_error, read_yaml_file)
 
 STATE_FILE = "membership.yaml"
 LOCK_FILE = "membership.lock"
@@ -146,13 +146,9 @@ def _entry(data_root: Path, model, value, what: str):
 
 def _read_state(path: Path) -> dict:
     try:
-        doc = yaml.safe_load(path.read_bytes().decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        raise _damaged(path, "it is not UTF-8 text") from None
-    except yaml.YAMLError as exc:
-        raise _damaged(path, yaml_problem(exc)) from None
-    except RecursionError:      # the YAML parser recurses once per level of nesting
-        raise _damaged(path, "it is nested too deeply") from None
+        doc = read_yaml_file(path, "a membership record")
+    except YamlProblem as exc:
+        raise _damaged(path, str(exc)) from None
     if doc is None:
         return {}
     if not isinstance(doc, dict):

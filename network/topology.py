@@ -574,21 +574,60 @@ def yaml_problem(exc: yaml.YAMLError) -> str:
     return f"not valid YAML{where}: {getattr(exc, 'problem', None) or exc}"
 
 
+class YamlProblem(Exception):
+    """A YAML file whose text cannot be loaded; ``str()`` says why, and at which line where that is known, for a
+    message that names the file."""
+
+
+class _UnbuildableValue(yaml.MarkedYAMLError):
+    """A scalar YAML recognises (a date, an integer) that Python cannot build, with its place in the file."""
+
+
+class _PlaceNamingLoader(yaml.SafeLoader):
+    """The loader of yaml.safe_load, except that a value it recognises but Python cannot build (the date 2026-02-30,
+    an integer of over 4300 digits) is raised with its line: PyYAML lets that ValueError through bare, unplaced."""
+
+    def construct_object(self, node, deep=False):
+        try:
+            return super().construct_object(node, deep)
+        except ValueError as exc:
+            reason = str(exc).split(";")[0]   # not Python's advice to programmers (sys.set_int_max_str_digits)
+            value = str(node.value) if isinstance(node, yaml.ScalarNode) else node.tag
+            if len(value) > 40:
+                value = f"{value[:20]}... ({len(value)} characters)"
+            raise _UnbuildableValue(problem=f"cannot read the value {value} at line {node.start_mark.line + 1} "
+                                            f"({reason}): quote it if it is text", problem_mark=node.start_mark
+                                    ) from None
+
+
+def read_yaml_file(path: Path, what: str) -> object:
+    """The document in the YAML file at path (None when it is empty), as yaml.safe_load builds it.
+
+    Every way its text can fail to load (not UTF-8, not YAML, nested past the parser's stack, a value Python cannot
+    build) is raised as YamlProblem; what names the document for the nesting message ("a topology"). OSError is left
+    to the caller, whose advice for a file it cannot open differs.
+    """
+    try:
+        return yaml.load(path.read_bytes().decode("utf-8-sig"), Loader=_PlaceNamingLoader)
+    except UnicodeDecodeError:
+        raise YamlProblem("not UTF-8 text: save it as UTF-8") from None
+    except _UnbuildableValue as exc:
+        raise YamlProblem(exc.problem) from None
+    except yaml.YAMLError as exc:
+        raise YamlProblem(yaml_problem(exc)) from None
+    except RecursionError:      # the YAML parser recurses once per level of nesting
+        raise YamlProblem(f"nested too deeply to be {what}") from None
+
+
 def load(path: str | Path | None = None) -> Topology:
     """Load and validate a topology file (default: the packaged network/topology.yaml)."""
     path = Path(path) if path else DEFAULT_TOPOLOGY
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        data = read_yaml_file(path, "a topology")
     except OSError as exc:
         raise TopologyError(f"cannot read topology {path}: {exc.strerror}") from None
-    except UnicodeDecodeError:
-        raise TopologyError(f"{path}: not UTF-8 text: save the topology as UTF-8") from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise TopologyError(f"{path.name}: {yaml_problem(exc)}") from None
-    except RecursionError:      # the YAML parser recurses once per level of nesting
-        raise TopologyError(f"{path.name}: nested too deeply to be a topology") from None
+    except YamlProblem as exc:
+        raise TopologyError(f"{path.name}: {exc}") from None
     if data is None:
         raise TopologyError(f"{path.name}: the file is empty: copy network/topology.yaml and edit that")
     return parse(data, path.name)

@@ -205,6 +205,7 @@ def hostile_files(folder: Path) -> dict[str, Path]:
         "json-huge-number": b'{"blockNumber": 1e999999, "transactionId": 7}',
         "yaml-broken": b"a: [b\n  - : : {\n",
         "yaml-list": b"- 1\n- 2\n",
+        "yaml-no-such-date": b"orgs: 2026-02-30\n",   # YAML reads a date, Python cannot build it
         "xml-entity": b"<?xml version='1.0'?><!DOCTYPE x [<!ENTITY e SYSTEM 'file:///etc/passwd'>]><x>&e;</x>",
         "csv-broken": b'number,qty\n"unterminated,1\n,,,,\n',
         "pdf-broken": b"%PDF-1.7\n1 0 obj << /Type /Catalog >> garbage\n%%EOF",
@@ -593,6 +594,8 @@ REFUSALS = {
     "topology not UTF-8": (["network", "status", "--topology", "@garbage"], 1, "not UTF-8 text"),
     "topology nested too deeply": (["chaincode", "config", "--topology", "@json-deep"], 1, "nested too deeply"),
     "topology empty": (["network", "status", "--topology", "@empty"], 1, "the file is empty"),
+    "topology value no date": (["network", "status", "--topology", "@yaml-no-such-date"], 1,
+                               "cannot read the value 2026-02-30 at line 1 (day is out of range for month)"),
     "config block not a block (add)": (["org", "add", "bank2", "--role", "bank", "--enterprise", "91110000MA1K00007E",
                                         "--dry-run", "--config-block", "@garbage"], 1, "not a Fabric config block"),
     "config block not a block (remove)": (["org", "remove", "bank", "--dry-run", "--config-block", "@garbage"], 1,

@@ -123,6 +123,14 @@ def test_restart_before_any_deploy(runner, tmp_path):
     assert res.exit_code == 1 and "never deployed" in res.output
 
 
+@pytest.mark.parametrize("json_flag", [[], ["--json"]])
+def test_restart_with_nothing_deployed_fails_naming_the_data_folder(runner, tmp_path, json_flag):
+    res = runner.invoke(main, ["chaincode", "restart", *json_flag])
+    assert res.exit_code == 1 and res.stdout == "", res.output
+    assert res.stderr == (f"Error: no chaincode is deployed in {tmp_path / 'home' / 'network'}, so no server to "
+                          f"restart: run `recfin network up` and `recfin chaincode deploy` first\n")
+
+
 def test_restart_reports_the_servers_it_restarted_as_json_or_one_line(runner, monkeypatch):
     from network import Network
     asked = []

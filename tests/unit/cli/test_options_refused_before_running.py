@@ -6,12 +6,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 
 from bench import sdk_roundtrip
 from cli import bench_commands
 from cli.main import main
+
+from .test_help_examples import ALL, tree
 
 SAMPLE = Path(__file__).parents[3] / "client" / "invoices" / "reference_data" / "samples" / "einvoice.xml"
 BUYER_CODE = "91440300MA5F7KQ3XU"     # the sample invoice's buyer
@@ -70,3 +73,34 @@ def test_sdk_roundtrip_refuses_a_time_that_is_not_finite_before_the_network_is_t
     assert result.exit_code == 2, result.output
     assert f"Invalid value for '{option}': '{value}' is not a finite number: give a number of seconds" in result.output
     assert touched == []
+
+
+# ------------------------------------------------------------------ every command's --timeout
+
+TIMEOUTS = [(path, cmd) for path, cmd in ALL if any(p.name == "timeout" for p in cmd.params)]
+
+
+def test_the_commands_that_wait_are_all_found():
+    """The walk below covers each group whose commands wait for nodes, servers or the channel."""
+    found = {path for path, _ in TIMEOUTS}
+    assert {("network", "up"), ("network", "compose-up"), ("network", "tune"), ("chaincode", "deploy"),
+            ("chaincode", "restart"), ("org", "add"), ("org", "user", "list"), ("host", "join")} <= found
+
+
+@pytest.mark.parametrize("path, cmd", TIMEOUTS, ids=[" ".join(path) for path, _ in TIMEOUTS])
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf", "1e999", "0", "-1"])
+def test_a_timeout_that_is_not_a_finite_number_of_seconds_above_0_is_a_usage_error(monkeypatch, path, cmd, value):
+    """nan or inf would wait forever for a node that never gets healthy (no clock passes the deadline); 0 or less
+    would give up before the first look. Refused while parsing: the command itself never runs."""
+    ran = []
+    monkeypatch.setattr(cmd, "callback", lambda *_, **__: ran.append(path))
+    result = CliRunner().invoke(tree(), [*path, f"--timeout={value}"])
+    assert result.exit_code == 2, result.output
+    assert "Invalid value for '--timeout'" in result.output
+    assert ran == []
+
+
+@pytest.mark.parametrize("path, cmd", TIMEOUTS, ids=[" ".join(path) for path, _ in TIMEOUTS])
+def test_a_timeout_of_some_seconds_is_taken(path, cmd):
+    timeout = next(p for p in cmd.params if p.name == "timeout")
+    assert timeout.type_cast_value(click.Context(cmd), "0.5") == 0.5

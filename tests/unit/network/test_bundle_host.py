@@ -80,6 +80,18 @@ def test_an_edited_topology_is_refused_rather_than_approving_another_definition(
         BundleHost.open(unpacked)
 
 
+@pytest.mark.parametrize("data, why", [
+    (b"orgs: 2026-02-30\n", r"cannot read the value 2026-02-30 at line 1 \(day is out of range for month\)"),
+    (b"name: \xff\xfe\n", r"not UTF-8 text"),
+    (b"[" * 100_000, r"nested too deeply to be a topology"),
+])
+def test_a_topology_that_cannot_be_loaded_is_refused_saying_why(unpacked, data, why):
+    (unpacked / bundle.TOPOLOGY_FILE).write_bytes(data)
+    with pytest.raises(NetworkError, match=rf"topology.yaml is not this bundle's network \({why}.*\): .*`recfin org "
+                                           rf"bundle supplier`"):
+        BundleHost.open(unpacked)
+
+
 def test_a_manifest_without_the_package_id_is_refused(unpacked):
     path = unpacked / bundle.MANIFEST
     doc = json.loads(path.read_text())

@@ -215,6 +215,19 @@ def test_restart_of_a_never_deployed_chaincode_is_explained(topology, tmp_path, 
         net.start_chaincode_servers("receivables", restart=True)
 
 
+@pytest.mark.parametrize("folder, first", [("net", "`recfin chaincode deploy` first"),
+                                           ("no-network", "`recfin network up` and `recfin chaincode deploy` first")])
+def test_a_restart_with_nothing_deployed_is_refused_naming_the_data_folder(topology, tmp_path, fake_fabric, folder,
+                                                                          first):
+    (tmp_path / "net").mkdir()
+    net, _ = make(topology, tmp_path / folder)
+    with pytest.raises(NetworkError) as refused:
+        net.start_chaincode_servers(restart=True)
+    assert str(refused.value) == (f"no chaincode is deployed in {tmp_path / folder}, so no server to restart: "
+                                  f"run {first}")
+    assert net.start_chaincode_servers() == []      # `up` starts what is deployed, nothing included
+
+
 def test_deploy_refuses_a_name_fabric_would_refuse_before_writing_anything(topology, tmp_path, fake_fabric):
     from network.errors import ChaincodeError
 
