@@ -499,8 +499,8 @@ class ReceivablesContract(Contract):
             raise rule("invoice-listed-twice", "the same invoice appears twice in this receivable")
         backing = sum(i.amount + i.tax for i in invoices)
         if req.face_amount > backing:
-            raise rule("face-exceeds-invoices", f"face amount {money.yuan(req.face_amount)} exceeds the invoices' total "
-                       f"with tax {money.yuan(backing)}")
+            raise rule("face-exceeds-invoices", f"face amount {money.amount_text(req.face_amount, req.currency)} "
+                       f"exceeds the invoices' total with tax {money.amount_text(backing, req.currency)}")
         for inv in invoices:
             if (owner := await s.store.fingerprint_owner(inv.fingerprint)) is not None:
                 raise rule("invoice-already-financed", f"invoice {inv.number} (fingerprint {inv.fingerprint[:12]}…) already backs "
@@ -600,7 +600,7 @@ class ReceivablesContract(Contract):
         if recipient.role != cfg.SUPPLIER:
             raise rule("recipient-cannot-hold", f"{recipient.uscc} is a {recipient.role}: receivables pass only between suppliers")
         s.ensure_role_allowed(recipient, "takes part")       # it could never act on the claim it received
-        transferred, kept = lifecycle.split_amounts(r.outstanding, value)
+        transferred, kept = lifecycle.split_amounts(r.outstanding, value, currency=r.currency)
         if kept != 0:
             lifecycle.ensure_splittable(r)
         before = r.model_copy()
@@ -716,7 +716,7 @@ class ReceivablesContract(Contract):
         lifecycle.ensure_status(r, (CONFIRMED,), "finance")
         lifecycle.ensure_before_maturity(r, s.today, "finance")
         terms = self._terms(ctx)
-        fin.ensure_disbursable(terms, r.outstanding)
+        fin.ensure_disbursable(terms, r.outstanding, currency=r.currency)
         if terms.expires_on < s.today_iso:
             raise rule("offer-expired", f"the offer would expire on {terms.expires_on}, before today {s.today}")
         # a point read, not a range scan: concurrent offers of different banks do not conflict
@@ -802,15 +802,15 @@ class ReceivablesContract(Contract):
         if f.terms_hash not in (terms.terms_hash(), terms.legacy_terms_hash()):
             raise rule("terms-mismatch", f"the terms given hash to {terms.terms_hash()[:12]}…, the accepted offer to "
                        f"{(f.terms_hash or '')[:12]}…: pass exactly the accepted terms")
-        d = fin.disbursement(financing_id=f.id, receivable_id=r.id, outstanding=r.outstanding, terms=terms,
-                             disbursed_on=s.today_iso, due_date=r.due_date,
+        d = fin.disbursement(financing_id=f.id, receivable_id=r.id, outstanding=r.outstanding, currency=r.currency,
+                             terms=terms, disbursed_on=s.today_iso, due_date=r.due_date,
                              days=(date.fromisoformat(r.due_date) - s.today).days)
         act = s.action("RecordDisbursement", bank.uscc)
         notice = AssignmentNotice(
             id=keys.new_id("N", s.tx_id), receivable_id=r.id, financing_id=f.id, debtor=r.debtor, assignor=r.holder,
             financier=bank.uscc, issued_on=s.today_iso, status="ISSUED", last=act,
-            text=(f"Receivable {r.id} of {money.yuan(r.outstanding)} {r.currency} due {r.due_date}, held by {r.holder}, "
-                  f"has been assigned to {bank.uscc}. Pay {bank.uscc} at maturity."))
+            text=(f"Receivable {r.id} of {money.amount_text(r.outstanding, r.currency)} due {r.due_date}, held by "
+                  f"{r.holder}, has been assigned to {bank.uscc}. Pay {bank.uscc} at maturity."))
         f.status, f.disbursed_on, f.disbursement_hash = "DISBURSED", s.today_iso, sha256_hex(d.to_bytes())
         f.notice_id, f.last = notice.id, act
         before = r.model_copy()
@@ -976,7 +976,7 @@ class ReceivablesContract(Contract):
         apr = settlement.discount_rate_for(d, early)
         if apr is None:
             raise rule("discount-not-applicable", f"{early} days early reaches no tier of offer {d.id}")
-        paid, discount = settlement.early_payment(r.outstanding, apr, early, d.day_count)
+        paid, discount = settlement.early_payment(r.outstanding, apr, early, d.day_count, currency=r.currency)
         before = r.model_copy()
         r.payments.append(Payment(amount=paid, discount=discount, payee=holder.uscc, payee_role="holder",
                                   date=s.today_iso, tx_id=s.tx_id, method="dynamic-discount"))
@@ -1041,7 +1041,8 @@ class ReceivablesContract(Contract):
             if leaf.financing_id is not None and leaf.notice_id is None:
                 raise rule("financing-in-progress", f"{leaf.id} has financing {leaf.financing_id} not yet disbursed: "
                            "pay after disbursement (to the financier) or once it is withdrawn")
-        shares = settlement.allocate_pro_rata(value, [(leaf.id, leaf.outstanding) for leaf in leaves])
+        shares = settlement.allocate_pro_rata(value, [(leaf.id, leaf.outstanding) for leaf in leaves],
+                                              currency=r.currency)
         allocations = []
         for leaf in leaves:
             share = shares[leaf.id]

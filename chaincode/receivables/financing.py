@@ -21,6 +21,7 @@ from decimal import Decimal
 
 from . import daycount
 from .errors import rule
+from .money import amount_text
 from .model import Disbursement, OfferTerms
 
 
@@ -31,7 +32,7 @@ def principal(terms: OfferTerms, outstanding: int) -> int:
     return daycount.proportion_fen(outstanding, Decimal(terms.advance_rate))
 
 
-def ensure_disbursable(terms: OfferTerms, outstanding: int) -> None:
+def ensure_disbursable(terms: OfferTerms, outstanding: int, *, currency: str) -> None:
     """Refuse, when the offer is made, terms no disbursement could ever take: every disbursement of them would
     be refused (``financing-not-positive``), and a claim whose holder accepted them would wait on a cancellation.
 
@@ -44,16 +45,17 @@ def ensure_disbursable(terms: OfferTerms, outstanding: int) -> None:
                    "recorded; offer an advance rate above 0 and at most 1 (\"0.8\" advances 80% of the outstanding amount)")
     advanced = principal(terms, outstanding)
     if advanced == 0:
-        raise rule("advance-rounds-to-zero", f"advance_rate {terms.advance_rate} of the outstanding {outstanding} fen "
-                   f"is 0 fen to the nearest fen: no disbursement could be recorded; offer a higher advance rate, or "
-                   f"none on so small a claim")
+        raise rule("advance-rounds-to-zero", f"advance_rate {terms.advance_rate} of the outstanding "
+                   f"{amount_text(outstanding, currency)} is {amount_text(0, currency)} to the nearest fen: no "
+                   f"disbursement could be recorded; offer a higher advance rate, or none on so small a claim")
     if terms.fees >= advanced:
-        raise rule("fees-not-below-advance", f"fees of {terms.fees} fen would take all of the {advanced} fen advanced "
-                   f"(advance_rate {terms.advance_rate} of the outstanding {outstanding} fen): no disbursement could "
-                   f"be recorded; offer fees below the advance, or a higher advance rate")
+        raise rule("fees-not-below-advance", f"fees of {amount_text(terms.fees, currency)} would take all of the "
+                   f"{amount_text(advanced, currency)} advanced (advance_rate {terms.advance_rate} of the outstanding "
+                   f"{amount_text(outstanding, currency)}): no disbursement could be recorded; offer fees below the "
+                   f"advance, or a higher advance rate")
 
 
-def disbursement(*, financing_id: str, receivable_id: str, outstanding: int, terms: OfferTerms,
+def disbursement(*, financing_id: str, receivable_id: str, outstanding: int, currency: str, terms: OfferTerms,
                  disbursed_on: str, due_date: str, days: int) -> Disbursement:
     if days <= 0:
         raise rule("past-maturity", f"receivable {receivable_id} is due {due_date}: nothing to finance on or after maturity")
@@ -61,8 +63,9 @@ def disbursement(*, financing_id: str, receivable_id: str, outstanding: int, ter
     interest = daycount.interest_fen(advanced, Decimal(terms.discount_rate), days, terms.day_count)
     net = advanced - interest - terms.fees
     if net <= 0:
-        raise rule("financing-not-positive", f"the terms leave {net} fen for the holder: interest {interest} and fees {terms.fees} "
-                   f"consume the principal {advanced}")
+        raise rule("financing-not-positive", f"the terms leave {amount_text(net, currency)} for the holder: interest "
+                   f"{amount_text(interest, currency)} and fees {amount_text(terms.fees, currency)} consume the "
+                   f"principal {amount_text(advanced, currency)}")
     return Disbursement(financing_id=financing_id, receivable_id=receivable_id, outstanding=outstanding,
                         principal=advanced, interest=interest, fees=terms.fees, net_amount=net, days=days,
                         day_count=terms.day_count, disbursed_on=disbursed_on, due_date=due_date, salt=terms.salt)

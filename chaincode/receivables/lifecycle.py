@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from .errors import rule, shown
+from .money import amount_text
 from .model import CONFIRMED, FINANCED, OVERDUE, REGISTERED, Receivable
 
 LIVE = frozenset({REGISTERED, CONFIRMED, FINANCED, OVERDUE})
@@ -79,9 +80,9 @@ def ensure_splittable(r: Receivable) -> None:
                    "outstanding amount instead of part of it")
 
 
-def split_amounts(face: int, amount: int) -> tuple[int, int]:
+def split_amounts(face: int, amount: int, *, currency: str) -> tuple[int, int]:
     """The two children of a split: the part transferred and the part kept. They add up to the face."""
     if amount > face:
-        raise rule("split-exceeds-amount", f"cannot split {amount} fen off a receivable of {face} fen: "
-                   "the part transferred must not exceed the outstanding amount")
+        raise rule("split-exceeds-amount", f"cannot split {amount_text(amount, currency)} off a receivable of "
+                   f"{amount_text(face, currency)}: the part transferred must not exceed the outstanding amount")
     return amount, face - amount

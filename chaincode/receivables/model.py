@@ -224,9 +224,11 @@ class InvoiceInput(Doc):
         # an invoice whose amount and tax each pass but whose total does not would register and never be attested.
         cap = _amount_cap(info)
         if (total := self.amount + self.tax) > cap:
-            raise rule("amount-too-large", f"invoice {shown(self.number)}: amount {self.amount} + tax {self.tax} = "
-                       f"{total} fen, above the cap of {cap} fen ({money.yuan(cap)} yuan) on its total with tax "
-                       "(价税合计), which its attestation carries: check the invoice's amounts")
+            amount, tax, total_text, cap_text = (money.amount_text(fen, self.currency)
+                                                 for fen in (self.amount, self.tax, total, cap))
+            raise rule("amount-too-large", f"invoice {shown(self.number)}: amount {amount} + tax {tax} = "
+                       f"{total_text}, above the cap of {cap_text} on its total with tax (价税合计), which its "
+                       "attestation carries: check the invoice's amounts")
         return self
 
 

@@ -60,3 +60,9 @@ def parse_currency(value: object, field: str = "currency") -> str:
 def yuan(fen: int) -> str:
     """For messages: 123456 -> '1234.56'."""
     return f"{'-' if fen < 0 else ''}{abs(fen) // 100}.{abs(fen) % 100:02d}"
+
+
+def amount_text(fen: int, currency: str) -> str:
+    """An amount of a claim as a refusal or a notice shows it: 123456, "CNY" -> '1234.56 CNY'. People type amounts
+    in yuan (the CLI's --amount 1,234.56), so they read them back that way, with what they are an amount of."""
+    return f"{yuan(fen)} {currency}"

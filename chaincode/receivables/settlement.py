@@ -14,13 +14,16 @@ from decimal import Decimal
 
 from . import daycount
 from .errors import rule
+from .money import amount_text
 from .model import DiscountOffer, ScaleTier
 
 
-def allocate_pro_rata(amount: int, outstanding: list[tuple[str, int]]) -> dict[str, int]:
+def allocate_pro_rata(amount: int, outstanding: list[tuple[str, int]], *, currency: str) -> dict[str, int]:
+    """Each key's share of ``amount`` (all in ``currency``, the claim's, which a refusal names)."""
     total = sum(o for _, o in outstanding)
     if amount > total:
-        raise rule("payment-exceeds-outstanding", f"payment of {amount} fen exceeds the {total} fen outstanding")
+        raise rule("payment-exceeds-outstanding", f"payment of {amount_text(amount, currency)} exceeds the "
+                   f"{amount_text(total, currency)} outstanding")
     if total == 0:
         return {key: 0 for key, _ in outstanding}
     shares = {key: amount * o // total for key, o in outstanding}
@@ -55,7 +58,7 @@ def discount_rate_for(offer: DiscountOffer, days_early: int) -> Decimal | None:
     return Decimal(max(tiers, key=lambda t: t.min_days_early).apr)
 
 
-def early_payment(outstanding: int, apr: Decimal, days_early: int, basis: str) -> tuple[int, int]:
+def early_payment(outstanding: int, apr: Decimal, days_early: int, basis: str, *, currency: str) -> tuple[int, int]:
     """(amount paid, discount): settles at outstanding x (1 - apr x days early / basis).
 
     The discount is rounded half up to the fen. A discount that would leave nothing (or less) to pay
@@ -64,8 +67,8 @@ def early_payment(outstanding: int, apr: Decimal, days_early: int, basis: str) -
     discount = daycount.interest_fen(outstanding, apr, days_early, basis)
     if discount >= outstanding:
         raise rule("discount-exceeds-amount", f"{apr} a year for {days_early} days ({basis}) is a discount of "
-                   f"{discount} fen on {outstanding} fen outstanding, leaving nothing to pay: the debtor offers a "
-                   "lower rate, or the holder waits until nearer maturity")
+                   f"{amount_text(discount, currency)} on {amount_text(outstanding, currency)} outstanding, leaving "
+                   "nothing to pay: the debtor offers a lower rate, or the holder waits until nearer maturity")
     return outstanding - discount, discount
 
 

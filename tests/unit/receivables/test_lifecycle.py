@@ -54,7 +54,8 @@ async def test_partial_payments_then_late_settlement():
     await net.ok(tier1, "RecordOverdue", r["id"])
     doc = net.doc(r["id"])
     assert doc["status"] == "OVERDUE" and doc["overdue_since"] == net.day(0)
-    await net.refused(core, "RecordPayment", r["id"], "601", rule="payment-exceeds-outstanding")
+    err = await net.refused(core, "RecordPayment", r["id"], "601", rule="payment-exceeds-outstanding")
+    assert "payment of 6.01 CNY exceeds the 6.00 CNY outstanding" in err   # typed in yuan, read back in yuan
     await net.ok(core, "RecordPayment", r["id"], "600")
     doc = net.doc(r["id"])
     assert doc["status"] == "SETTLED" and doc["payments"][-1]["late"] is True
@@ -137,7 +138,8 @@ async def test_transfer_whole_and_split_keep_the_amounts():
     assert res.status == 200 and event(res)[0] == "ReceivableTransferred"
     assert net.doc(c1["id"])["holder"] == tier1.uscc
     await net.refused(tier2, "TransferReceivable", c1["id"], tier1.uscc, "1", rule="not-the-holder")
-    await net.refused(tier1, "TransferReceivable", c2["id"], tier2.uscc, "701", rule="split-exceeds-amount")
+    err = await net.refused(tier1, "TransferReceivable", c2["id"], tier2.uscc, "701", rule="split-exceeds-amount")
+    assert "cannot split 7.01 CNY off a receivable of 7.00 CNY" in err
     await net.refused(tier1, "TransferReceivable", c2["id"], tier1.uscc, "7", rule="transfer-to-self")
     await net.refused(tier1, "TransferReceivable", r["id"], tier2.uscc, "1", rule="invalid-state")
     await net.refused(tier1, "TransferReceivable", c2["id"], net.actors["bank"].uscc, "7", rule="recipient-cannot-hold")
@@ -296,7 +298,7 @@ async def test_the_public_disbursement_hash_is_salted_with_the_terms_secret_salt
     def public_hash_of(guess: dict) -> str:
         """What the debtor, outside the collection, can compute from the public record and guessed terms."""
         d = financing.disbursement(financing_id=f["id"], receivable_id=r["id"], outstanding=r["outstanding"],
-                                   terms=OfferTerms.model_validate(guess), disbursed_on=disbursed["disbursed_on"],
+                                   currency=r["currency"], terms=OfferTerms.model_validate(guess), disbursed_on=disbursed["disbursed_on"],
                                    due_date=r["due_date"], days=75)
         return hashlib.sha256(d.to_bytes()).hexdigest()
 

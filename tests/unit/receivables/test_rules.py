@@ -38,7 +38,10 @@ async def test_financing_rules():
     # fees below the advance of 900 fen, with interest (3 fen for 30 days) consuming the rest: refused at disbursement
     o = await net.ok(bank, "MakeFinancingOffer", f["id"], transient=transient_terms(fees=899))
     await net.ok(tier1, "AcceptFinancingOffer", o["id"])
-    await net.refused(bank, "RecordDisbursement", f["id"], transient=transient_terms(fees=899), rule="financing-not-positive")
+    err = await net.refused(bank, "RecordDisbursement", f["id"], transient=transient_terms(fees=899),
+                            rule="financing-not-positive")
+    assert ("the terms leave -0.02 CNY for the holder: interest 0.03 CNY and fees 8.99 CNY consume the principal "
+            "9.00 CNY") in err
     await net.refused(bank, "RecordRepayment", f["id"], rule="invalid-state")
     await net.refused(tier1, "WithdrawFinancing", f["id"], rule="invalid-state")
     await net.refused(net.actors["tier2"], "WithdrawFinancing", f["id"], rule="not-the-holder")
@@ -58,7 +61,7 @@ async def test_offers_no_disbursement_could_take_are_refused_when_made():
     f = await net.ok(tier1, "RequestFinancing", tiny["id"])
     err = await net.refused(bank, "MakeFinancingOffer", f["id"], transient=transient_terms(advance_rate="0.4"),
                             rule="advance-rounds-to-zero")
-    assert "outstanding 1 fen" in err
+    assert "advance_rate 0.4 of the outstanding 0.01 CNY is 0.00 CNY to the nearest fen" in err
     await net.ok(bank, "MakeFinancingOffer", f["id"], transient=transient_terms(advance_rate="0.5"))  # 0.5 fen: 1 fen
 
     r = await net.confirmed(tier1, core, 1000, due_in=60)
@@ -66,7 +69,8 @@ async def test_offers_no_disbursement_could_take_are_refused_when_made():
     for fees in (900, 2000):   # the advance at 0.9 is 900 fen
         err = await net.refused(bank, "MakeFinancingOffer", f["id"], transient=transient_terms(fees=fees),
                                 rule="fees-not-below-advance")
-        assert f"fees of {fees} fen would take all of the 900 fen advanced" in err
+        assert f"fees of {fees // 100}.00 CNY would take all of the 9.00 CNY advanced (advance_rate 0.9 of the " \
+               f"outstanding 10.00 CNY)" in err
     assert net.doc(r["id"])["status"] == "CONFIRMED"
     o = await net.ok(bank, "MakeFinancingOffer", f["id"], transient=transient_terms(fees=899))
     await net.ok(tier1, "AcceptFinancingOffer", o["id"])
@@ -189,7 +193,8 @@ async def test_a_discount_is_rounded_half_up_to_the_fen_and_never_consumes_the_c
     # 100% a year for 365 days on ACT/360 would discount 1014 of 1000 fen: a payment of -14 fen
     far = await net.confirmed(tier1, core, 1000, due_in=365)
     steep = await net.ok(core, "PublishDiscountOffer", {"apr": "1", "expires_on": net.day(10)})
-    await net.refused(tier1, "AcceptDiscountOffer", steep["id"], far["id"], rule="discount-exceeds-amount")
+    err = await net.refused(tier1, "AcceptDiscountOffer", steep["id"], far["id"], rule="discount-exceeds-amount")
+    assert "1 a year for 365 days (ACT/360) is a discount of 10.14 CNY on 10.00 CNY outstanding" in err
     # and exactly the whole amount (ACT/365) leaves nothing to pay: refused too
     whole = await net.ok(core, "PublishDiscountOffer", {"apr": "1", "day_count": "ACT/365", "expires_on": net.day(10)})
     await net.refused(tier1, "AcceptDiscountOffer", whole["id"], far["id"], rule="discount-exceeds-amount")

@@ -142,7 +142,7 @@ def test_an_accepted_offer_no_disbursement_could_take_is_ended_by_cancellation_a
     financing = ok("finance", "request", rid, "--as", "supplier/supplier1")["id"]
     outstanding = ok("receivable", "get", rid, "--as", "supplier/supplier1")["outstanding"]
     with monkeypatch.context() as earlier:   # the contract before offers were checked
-        earlier.setattr(contract_financing, "ensure_disbursable", lambda terms, outstanding: None)
+        earlier.setattr(contract_financing, "ensure_disbursable", lambda *_, **__: None)
         offer = ok("finance", "offer", financing, "--advance-rate", "0.9", "--discount-rate", "0.036",
                    "--fees", f"{outstanding}fen", "--expires", "2026-04-30", "--as", "bank/officer1")["id"]
 
