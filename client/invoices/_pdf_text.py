@@ -21,6 +21,7 @@ watermark) as the page's background and its text, visible, over it.
 from __future__ import annotations
 
 import unicodedata
+from contextlib import contextmanager
 from typing import NamedTuple
 
 from ._lines import TextLine, text_lines
@@ -31,15 +32,63 @@ _SHOWS_TEXT = frozenset((b"Tj", b"TJ", b"'", b'"'))
 _LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")  # where str.splitlines breaks
 
 
-def text_layer(pages) -> tuple[str, list[TextLine]]:
+class PageContents:
+    """Each page's content stream of one PDF, parsed once for all that read it: the text layer
+    (:func:`text_layer`), then whether it is a scanner's (:func:`scanned_layer`). Parsing is most of the work of
+    reading a page's text: pypdf parses a page's content anew each time it is read, and the same content again
+    for the operators :func:`scanned_layer` follows. A content stream that several pages share is parsed once."""
+
+    def __init__(self) -> None:
+        # keyed by the id of the page's /Contents object, kept so that no other object takes its id
+        self._streams: dict[int, tuple[object, object]] = {}
+
+    def of(self, page):
+        """The page's content as a parsed pypdf ``ContentStream`` (its ``operations`` parsed on first use and
+        kept), or ``None`` for a page without content."""
+        from pypdf.generic import ArrayObject, ContentStream, StreamObject  # imported only where a PDF is read
+
+        contents = page.get("/Contents")
+        contents = contents.get_object() if contents is not None else None
+        if not isinstance(contents, (ArrayObject, StreamObject)):  # as pypdf's get_contents: no content
+            return None
+        known = self._streams.get(id(contents))
+        if known is None:
+            # strings kept as bytes, as pypdf's own text extraction parses a page: its fonts decode them
+            known = self._streams[id(contents)] = (contents, ContentStream(contents, getattr(page, "pdf", None),
+                                                                           "bytes"))
+        return known[1]
+
+    @contextmanager
+    def in_place(self, page):
+        """Within the block, the page's ``/Contents`` is its parsed content, which pypdf's text extraction takes
+        as it is rather than parsing the page again; the page is as it was after."""
+        parsed = self.of(page)
+        if parsed is None:
+            yield
+            return
+        from pypdf.generic import NameObject
+
+        original = page.raw_get("/Contents")
+        page[NameObject("/Contents")] = parsed
+        try:
+            yield
+        finally:
+            page[NameObject("/Contents")] = original
+
+
+def text_layer(pages, contents: PageContents | None = None) -> tuple[str, list[TextLine]]:
     """The text of every page, and its lines with confidence 1.0. Each page is placed below the one before, so
-    a line of one page never lies within a row of another."""
+    a line of one page never lies within a row of another. ``contents``: the pages' parsed content, to share with
+    :func:`scanned_layer`."""
+    contents = contents if contents is not None else PageContents()
     texts: list[str] = []
     lines: list[TextLine] = []
     offset = 0
     for number, page in enumerate(pages):
         pieces: list[tuple[str, list[float], list[float], float]] = []
-        text = page.extract_text(visitor_text=lambda t, cm, tm, font, size: pieces.append((t, cm, tm, size))) or ""
+        with contents.in_place(page):
+            text = page.extract_text(visitor_text=lambda t, cm, tm, font, size: pieces.append((t, cm, tm, size)))
+        text = text or ""
         texts.append(text)
         height = round(float(page.mediabox.height))
         placed = _placed_lines(pieces, height, offset) if "".join(p[0] for p in pieces) == text else None
@@ -53,32 +102,45 @@ def text_layer(pages) -> tuple[str, list[TextLine]]:
 
 def _placed_lines(pieces, page_height: int, offset: int) -> list[TextLine] | None:
     """The pieces as lines, split and spaced as :func:`text_lines` splits and spaces text; ``None`` when a piece
-    is drawn turned or slanted."""
+    is drawn turned or slanted. Each character is a word of its own (``TextLine.starts``), as it was read one by
+    one; a line is made once its characters are all there, a few hundred thousand of them in a long file."""
     lines: list[TextLine] = []
-    line, gap = TextLine(), False
+    chars: list[str] = []  # the line's characters so far, one space where there is a gap
+    boxes: list[tuple[int, int, int, int] | None] = []
+    gap = False
     for text, cm, tm, size in pieces:
         origin = _origin(cm, tm, size)
         if origin is None and text.strip():
             return None
         x, baseline, em = origin or (0.0, 0.0, 0.0)
+        top = offset + page_height - baseline - em
+        top_px, bottom_px = round(top), round(top + em)  # the piece's characters stand on one line
         placed = True  # after a line break inside a piece, where its text lies is unknown
         for i, char in enumerate(text):
             if char in _LINE_BREAKS:
-                if line.text:
-                    lines.append(line)
-                line, gap, placed = TextLine(), False, False
+                if chars:
+                    lines.append(_line(chars, boxes))
+                chars, boxes, gap, placed = [], [], False, False
             elif char.isspace():
                 gap = True
                 x += 0.3 * em if i else 0  # pypdf puts a space before a piece that follows another on its line
             else:
                 width = em * (1.0 if unicodedata.east_asian_width(char) in "WF" else _NARROW)
-                top = offset + page_height - baseline - em
-                box = (round(x), round(top), round(x + width), round(top + em)) if placed else None
-                line.add(char, 1.0, gap, box)
+                if gap and chars:
+                    chars.append(" ")
+                    boxes.append(None)
+                chars.append(char)
+                boxes.append((round(x), top_px, round(x + width), bottom_px) if placed else None)
                 gap, x = False, x + width
-    if line.text:
-        lines.append(line)
+    if chars:
+        lines.append(_line(chars, boxes))
     return lines
+
+
+def _line(chars: list[str], boxes: list) -> TextLine:
+    """A text layer's line: every character sure (1.0) and a word of its own, as ``TextLine.add`` makes it added
+    one character at a time."""
+    return TextLine("".join(chars), [1.0] * len(chars), boxes, [True] * len(chars))
 
 
 def _origin(cm: list[float], tm: list[float], size: float) -> tuple[float, float, float] | None:
@@ -90,7 +152,7 @@ def _origin(cm: list[float], tm: list[float], size: float) -> tuple[float, float
     return x, y, size * d
 
 
-def scanned_layer(pages) -> str | None:
+def scanned_layer(pages, contents: PageContents | None = None) -> str | None:
     """Why the text layer is a scanner's reading of its page images rather than the text the invoice was made of,
     or ``None`` where it is not: on some page text is drawn invisible (in a render mode that paints nothing, or
     only with paint of opacity 0), or text is drawn before an opaque image that covers half the page or more (a
@@ -98,9 +160,11 @@ def scanned_layer(pages) -> str | None:
     page shows: invoicing software drawing its form or a watermark as a background. Where an image lies is where
     the page's content places it: each ``cm`` within its ``q`` ... ``Q``, and each form XObject it is drawn in, by
     the ``cm`` before the form's ``Do`` and the form's own ``/Matrix``, forms inside forms too (:class:`_Painting`);
-    an inline image (``BI`` ... ``ID`` ... ``EI``) alike. The operators followed are bounded for the file, not per
-    page: its pages may share one content stream and its forms."""
-    painting = _Painting()
+    an inline image (``BI`` ... ``ID`` ... ``EI``) alike. What it covers is what shows of it within the page and
+    within the ``/BBox`` of each form it is drawn in, which clips what the form draws. The operators followed are
+    bounded for the file, not per page: its pages may share one content stream and its forms. ``contents``: the
+    pages' content as :func:`text_layer` parsed it, so that it is not parsed again."""
+    painting = _Painting(contents if contents is not None else PageContents())
     for number, page in enumerate(pages, start=1):
         painting.follow(page)
         if painting.too_deep:
@@ -165,37 +229,44 @@ _OPAQUE_PAINT = _Paint()
 class _Painting:
     """What a file's pages paint, in order, page by page (:meth:`follow`): whether a page draws text invisible,
     whether an opaque image covering half the page or more is painted over text drawn before it, and whether its
-    forms nest too deep, or the pages so far draw too much, to tell. The current transformation matrix, the text
-    render mode and how what is painted shows (:class:`_Paint`) are kept per ``q`` ... ``Q`` and per form, and
-    carried into each form drawn; an XObject's or graphics state's name is looked up in the resources of the content
-    that draws it (a form's own, else those of what draws the form). One budget of operators and one cache of parsed
-    content serve all the pages: a content stream (a page's, shared by other pages, or a form's) is parsed once,
-    however often it is drawn."""
+    forms nest too deep, or the pages so far draw too much, to tell. What an image covers is what is left of it
+    within the page and within the ``/BBox`` of each form it is drawn in: ISO 32000-1 8.10.1 has ``Do`` clip what a
+    form draws to its box, mapped to the page by the form's ``/Matrix`` and the matrix current at the ``Do``, inside
+    any clip already in force (a clipping path the content sets, ``W``, is not followed). The current
+    transformation matrix, the text render mode and how what is painted shows (:class:`_Paint`) are kept per
+    ``q`` ... ``Q`` and per form, and carried into each form drawn; an XObject's or graphics state's name is looked
+    up in the resources of the content that draws it (a form's own, else those of what draws the form). One budget
+    of operators and one cache of parsed content serve all the pages: a content stream (a page's, shared by other
+    pages, through :class:`PageContents`, or a form's) is parsed once, however often it is drawn."""
 
-    def __init__(self) -> None:
+    def __init__(self, contents: PageContents) -> None:
         self.operators_left = _MAX_OPERATORS
         self.too_much = False
         self.invisible: str | None = None  # how a page's text is drawn invisible
         self.shown_text = self.hidden = self.too_deep = False
         # each keyed by the object's id, and keeping the object so that no other takes its id
-        self._parsed: dict[int, tuple[object, list]] = {}  # a content stream or array of them, its operations
+        self._contents = contents  # the pages' content streams, each parsed once
+        self._parsed: dict[int, tuple[object, list]] = {}  # a form's content stream, its operations
         self._changes: dict[int, tuple[object, dict[object, dict[str, bool]]]] = {}  # resources, _paint_changes
 
     def follow(self, page) -> None:
         """What this page paints, in place of what the page before painted; the operators followed add up."""
-        self.box = page.mediabox
-        self.area = float(self.box.width) * float(self.box.height)
+        box = page.mediabox
+        self.area = float(box.width) * float(box.height)
+        self.page_clip = _rectangle((box.left, box.bottom, box.right, box.top))
         self.invisible = None
         self.shown_text = self.hidden = self.too_deep = False
         self._pdf = getattr(page, "pdf", None)
-        contents = page["/Contents"] if "/Contents" in page else None  # resolved: the one object pages share
+        contents = self._contents.of(page)  # the one object pages sharing a content stream share
         if contents is None:
             return
-        operations = self._parsed_once(contents, lambda: _page_operations(page))
-        self._paint(operations, page.get("/Resources"), _IDENTITY, _OPAQUE_PAINT, 0, 0)
+        operations = contents.operations
+        self._paint(operations, page.get("/Resources"), _IDENTITY, _OPAQUE_PAINT, 0, 0, self.page_clip)
 
     def _paint(self, operations: list, resources, ctm: tuple[float, ...], paint: _Paint, mode: int,
-               depth: int) -> None:
+               depth: int, clip: list[_Point]) -> None:
+        """Follow content drawn with these resources, starting from this matrix, paint and render mode, inside
+        ``clip`` (the page, less what the boxes of the forms it is drawn in leave out)."""
         states = [(ctm, paint, mode)]  # per q ... Q; the text render mode is part of the graphics state
         for operands, operator in operations:
             self.operators_left -= 1
@@ -224,36 +295,46 @@ class _Painting:
                 if not self.invisible:
                     self.invisible = paint.hides_text(mode)
             elif operator == _INLINE_IMAGE and isinstance(operands, dict):
-                self._image(operands.get("settings") or {}, ctm, paint)
+                self._image(operands.get("settings") or {}, ctm, paint, clip)
             elif operator == b"Do" and operands:
-                self._draw(_xobject(resources, operands[0]), resources, ctm, paint, mode, depth)
+                self._draw(_xobject(resources, operands[0]), resources, ctm, paint, mode, depth, clip)
             if self.too_deep or self.too_much:
                 return
 
-    def _image(self, image, ctm: tuple[float, ...], paint: _Paint) -> None:
-        """An image painted with ``ctm`` over its unit square: whether it hides the text drawn before it."""
+    def _image(self, image, ctm: tuple[float, ...], paint: _Paint, clip: list[_Point]) -> None:
+        """An image painted with ``ctm`` over its unit square, of which what lies inside ``clip`` shows: whether it
+        hides the text drawn before it."""
         if self.shown_text and not paint.lets_through() and _opaque(image) and self.area > 0:
-            self.hidden = self.hidden or _covered(ctm, self.box) >= _PAGE_IMAGE * self.area
+            square = _placed(_UNIT_SQUARE, ctm)
+            # placed beyond what any page measures, it is taken to cover the page: where it lies cannot be told
+            covered = self.area if square is None else _area(_clipped(square, clip))
+            self.hidden = self.hidden or covered >= _PAGE_IMAGE * self.area
 
-    def _draw(self, xobject, resources, ctm: tuple[float, ...], paint: _Paint, mode: int, depth: int) -> None:
+    def _draw(self, xobject, resources, ctm: tuple[float, ...], paint: _Paint, mode: int, depth: int,
+              clip: list[_Point]) -> None:
         if xobject is None:
             return
         subtype = xobject.get("/Subtype")
         if subtype == "/Image":
-            self._image(xobject, ctm, paint)
+            self._image(xobject, ctm, paint, clip)
         elif subtype == "/Form":
             if depth >= _MAX_FORM_DEPTH:
                 self.too_deep = True
                 return
             placed = _compose(_matrix(xobject.get("/Matrix", _IDENTITY)) or _IDENTITY, ctm)
+            # a box that is no rectangle of four numbers, or placed beyond what any page measures, clips nothing:
+            # the image is taken to cover what its matrix places it over, the side on which a page is doubted
+            box = _numbers(xobject.get("/BBox"), 4)
+            corners = _placed(_rectangle(box), placed) if box is not None else None
+            if corners is not None:
+                clip = _clipped(corners, clip)
             own = xobject.get("/Resources")
             operations = self._parsed_once(xobject, lambda: _content_stream(xobject, self._pdf).operations)
-            self._paint(operations, own if own is not None else resources, placed, paint, mode, depth + 1)
+            self._paint(operations, own if own is not None else resources, placed, paint, mode, depth + 1, clip)
 
     def _parsed_once(self, content, parse) -> list:
-        """The operators of a content stream (or array of them), parsed the first time it is drawn: pypdf hands out
-        one object per indirect object, so a form drawn again, or a page's content another page shares, is the same
-        object."""
+        """The operators of a form's content stream, parsed the first time it is drawn: pypdf hands out one object
+        per indirect object, so a form drawn again is the same object."""
         parsed = self._parsed.get(id(content))
         if parsed is None:
             parsed = self._parsed[id(content)] = (content, parse())
@@ -267,12 +348,6 @@ class _Painting:
         if known is None:
             known = self._changes[id(resources)] = (resources, _paint_changes(resources))
         return known[1]
-
-
-def _page_operations(page) -> list:
-    """A page's operators: its content stream, or its array of them joined."""
-    content = page.get_contents()
-    return content.operations if content is not None else []
 
 
 def _content_stream(stream, pdf):
@@ -307,11 +382,16 @@ def _true(value) -> bool:
 
 def _matrix(values) -> tuple[float, ...] | None:
     """Six numbers as a matrix (``a b c d e f``), or ``None`` where they are not."""
+    return _numbers(values, 6)
+
+
+def _numbers(values, count: int) -> tuple[float, ...] | None:
+    """``count`` numbers (a matrix's six, a rectangle's four), or ``None`` where the values are not."""
     try:
         numbers = tuple(float(value) for value in values)
     except (TypeError, ValueError):
         return None
-    return numbers if len(numbers) == 6 else None
+    return numbers if len(numbers) == count else None
 
 
 def _compose(first, then) -> tuple[float, ...]:
@@ -366,11 +446,60 @@ def _blends(mode) -> bool:
     return str(first) not in ("/Normal", "/Compatible")
 
 
-def _covered(cm: list[float], box) -> float:
-    """The area of the page that an image drawn with the transformation ``cm`` covers (its unit square's bounding
-    box, within the page)."""
-    corners = [(cm[0] * u + cm[2] * v + cm[4], cm[1] * u + cm[3] * v + cm[5])
-               for u, v in ((0, 0), (1, 0), (0, 1), (1, 1))]
-    left, right = max(min(x for x, _ in corners), float(box.left)), min(max(x for x, _ in corners), float(box.right))
-    bottom, top = max(min(y for _, y in corners), float(box.bottom)), min(max(y for _, y in corners), float(box.top))
-    return max(0.0, right - left) * max(0.0, top - bottom)
+_Point = tuple[float, float]
+_UNIT_SQUARE: list[_Point] = [(0.0, 0.0), (1.0, 0.0), (1.0, 1.0), (0.0, 1.0)]  # an image's place before its matrix
+# No page measures nearly this many units (ISO 32000-1 C.2 puts a page at 14,400 at most). Coordinates within it keep
+# the clipping's products far inside a float's range; beyond it, or infinite, they could overflow into a wrong answer.
+_FARTHEST = 1e12
+
+
+def _rectangle(edges) -> list[_Point]:
+    """A PDF rectangle (``/MediaBox``, ``/BBox``: two opposite corners, in either order) as its four corners, turning
+    one way round."""
+    x1, y1, x2, y2 = (float(edge) for edge in edges)
+    left, right, bottom, top = min(x1, x2), max(x1, x2), min(y1, y2), max(y1, y2)
+    return [(left, bottom), (right, bottom), (right, top), (left, top)]
+
+
+def _placed(polygon: list[_Point], matrix) -> list[_Point] | None:
+    """A polygon's corners mapped by a matrix (``a b c d e f``: x' = a x + c y + e, y' = b x + d y + f), or ``None``
+    where one lies farther than :data:`_FARTHEST` (or is no number: infinite, or infinite less infinite)."""
+    a, b, c, d, e, f = matrix
+    corners = [(a * x + c * y + e, b * x + d * y + f) for x, y in polygon]
+    return corners if all(abs(x) <= _FARTHEST and abs(y) <= _FARTHEST for x, y in corners) else None
+
+
+def _clipped(subject: list[_Point], clip: list[_Point]) -> list[_Point]:
+    """What of a convex polygon lies inside another (Sutherland-Hodgman): the corners of their overlap, none where
+    they do not overlap. A page, a form's box and an image's square, each mapped by a matrix, are parallelograms, and
+    so convex; so is what is left of one clipped by the others. A clip of no area (a matrix that squashes the box
+    flat) leaves nothing."""
+    turning = _signed_area(clip)
+    if not subject or turning == 0:
+        return []
+    side = 1.0 if turning > 0 else -1.0
+    for (ax, ay), (bx, by) in zip(clip, clip[1:] + clip[:1]):
+        def inside(point: _Point) -> float:  # how far inside this edge (0 on it, negative outside), times its length
+            return side * ((bx - ax) * (point[1] - ay) - (by - ay) * (point[0] - ax))
+
+        kept: list[_Point] = []
+        for start, end in zip(subject[-1:] + subject[:-1], subject):
+            start_in, end_in = inside(start), inside(end)
+            if (start_in >= 0) != (end_in >= 0):  # the side crosses the edge: keep where
+                t = start_in / (start_in - end_in)
+                kept.append((start[0] + t * (end[0] - start[0]), start[1] + t * (end[1] - start[1])))
+            if end_in >= 0:
+                kept.append(end)
+        subject = kept
+        if not subject:
+            break
+    return subject
+
+
+def _signed_area(polygon: list[_Point]) -> float:
+    """The area of a polygon, positive where its corners turn anticlockwise (the shoelace formula)."""
+    return sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in zip(polygon, polygon[1:] + polygon[:1])) / 2
+
+
+def _area(polygon: list[_Point]) -> float:
+    return abs(_signed_area(polygon))

@@ -132,11 +132,12 @@ def invoices_in(lines: list[TextLine]) -> list[InvoiceInFile]:
     one; the title blocks an invoice printed on several pages repeats on each (the same number, the same seller)
     are one invoice. A title block with another number, or the same number and another seller (its tax id, else
     its name), is another invoice: read together, the two would be one invoice with the fields of the first and
-    the rows of both. The same number and seller again after the invoice's totals (价税合计) is a copy of it (the
-    same page printed twice): kept apart in ``copies``, since read into it each row would count twice. A number
-    line with nothing of a title block after it (no date, party, table or totals before the next number: a
-    red-letter invoice's remark citing the invoice it reverses, wrapped so that the label begins a line) is text
-    of the invoice it stands in.
+    the rows of both. So is another number with no title block, at the top of a page or above item rows
+    (:func:`_begins_another_invoice`); the same number so printed is the invoice going on. The same number and
+    seller again after the invoice's totals (价税合计) is a copy of it (the same page printed twice): kept apart in
+    ``copies``, since read into it each row would count twice. Any other number line with nothing of a title
+    block after it (no date, party, table or totals before the next number: a red-letter invoice's remark citing
+    the invoice it reverses, wrapped so that the label begins a line) is text of the invoice it stands in.
 
     An invoice begins at the first line of its number's page, where neither a table, totals, nor another number
     stand on that page before the number (a page of its own), else at the number's line (two invoices on one
@@ -147,6 +148,9 @@ def invoices_in(lines: list[TextLine]) -> list[InvoiceInFile]:
     bounds = [0] + [_invoice_start(lines, i, before) for before, i in zip(starts, starts[1:])] + [len(lines)]
     out: list[InvoiceInFile] = []
     seller_of: dict[int, tuple[str | None, str | None]] = {}  # by id of an invoice in out: its seller as read
+    # by id of an invoice or copy in out: its lines so far print its total with tax. Kept as each part is added:
+    # looking through all its lines again at each part would take a long invoice's pages times its lines
+    totalled: set[int] = set()
     for begin, end in zip(bounds, bounds[1:]):
         part = lines[begin:end]
         if not part:
@@ -155,19 +159,25 @@ def invoices_in(lines: list[TextLine]) -> list[InvoiceInFile]:
         number = _plain(raw["number"])
         seller = (_plain(raw["seller.tax_id"]), _plain(raw["seller.name"]))
         current = (out[-1].copies or [out[-1]])[-1] if out else None  # the copy being read, else the invoice
-        if current is not None and not _title_block(part, raw):
+        if current is not None and not _title_block(part, raw) and not _begins_another_invoice(
+                lines, begin, part, number, out[-1].number):
             current.lines += part
-            continue
-        if out and number == out[-1].number and not _other_seller(seller_of[id(out[-1])], seller):
-            if _has_total_with_tax(current.lines):
-                out[-1].copies.append(InvoiceInFile(number, part, ()))
+            into = current
+        elif out and number == out[-1].number and not _other_seller(seller_of[id(out[-1])], seller):
+            if id(current) in totalled:
+                into = InvoiceInFile(number, part, ())
+                out[-1].copies.append(into)
             else:
                 current.lines += part
+                into = current
             first = seller_of[id(out[-1])]
             seller_of[id(out[-1])] = (first[0] or seller[0], first[1] or seller[1])
         else:
-            out.append(InvoiceInFile(number, part, ()))
-            seller_of[id(out[-1])] = seller
+            into = InvoiceInFile(number, part, ())
+            out.append(into)
+            seller_of[id(into)] = seller
+        if _has_total_with_tax(part):
+            totalled.add(id(into))
     for invoice in out:
         for printed in (invoice, *invoice.copies):
             printed.pages = _pages(printed.lines)
@@ -195,6 +205,19 @@ def _title_block(part: list[TextLine], raw: dict[str, Found | None]) -> bool:
     return any(raw[key] is not None for key in ("issue_date", "buyer.name", "buyer.tax_id", "seller.name",
                                                  "seller.tax_id")) \
         or any(_item_table.is_header(line) or _ends_table(line) for line in part)
+
+
+def _begins_another_invoice(lines: list[TextLine], begin: int, part: list[TextLine], number: str | None,
+                            current_number: str | None) -> bool:
+    """Whether a number line with no title block after it (``part``, from ``lines[begin]``) begins another invoice:
+    it prints another number than the invoice being read, and begins its page or has item rows after it (a page
+    carrying only an invoice's number and its rows). Read into the invoice before, its rows would count as that
+    one's. The same number so printed is the invoice going on, on its next page; a number cited in a remark,
+    wrapped so that its label begins a line, stands below the table with no rows after it."""
+    if number is None or number == current_number:
+        return False
+    begins_page = begin == 0 or not lines[begin - 1].same_page(lines[begin])
+    return begins_page or any(_ROW.match(_clean_row(line.text)) for line in part)
 
 
 def _has_total_with_tax(lines: list[TextLine]) -> bool:

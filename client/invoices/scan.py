@@ -61,7 +61,7 @@ from ._item_table import COLUMNS, REQUIRED
 from ._lines import TextLine
 from ._ocr import load_pages, require_tesseract
 from ._page import ScannedPage
-from ._pdf_text import scanned_layer, text_layer
+from ._pdf_text import PageContents, scanned_layer, text_layer
 from ._reading import ValueProblem, deduction_problem, difference_tax, to_fen
 from ._scan_fields import KINDS, Found, amount_in_words, scanned_number_problem, tax_id_text, unit_text
 from ._scan_layout import HEADER_FIELDS, InvoiceInFile, Row, header_readings, invoices_in, item_rows, \
@@ -431,14 +431,15 @@ def read_scans(path: str | Path, min_confidence: float = DEFAULT_MIN_CONFIDENCE)
     refuse_ofd(data, source)
     if data.startswith(b"%PDF"):
         reader = _pdf_reader(data, source)
+        contents = PageContents()  # each page's content parsed once, for its text and for the scan check
         try:
-            text, layer_lines = text_layer(reader.pages)
+            text, layer_lines = text_layer(reader.pages, contents)
         except Exception as exc:  # pypdf raises many types on damaged files
             raise MalformedInput(source, None, f"cannot read the PDF's pages: {exc}") from None
         if "发票号码" in text or "价税合计" in text:
             layers = _results(source, "text-layer", layer_lines, min_confidence)
             try:
-                scanned = scanned_layer(reader.pages)
+                scanned = scanned_layer(reader.pages, contents)
             except Exception as exc:  # pypdf raises many types on damaged files
                 raise MalformedInput(source, None, f"cannot read the PDF's pages: {exc}") from None
             return layers if scanned is None else _checked_against_images(reader, source, layers, scanned,

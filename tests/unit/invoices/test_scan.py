@@ -545,6 +545,39 @@ def test_visible_text_over_a_background_image_of_the_whole_page_is_the_invoice(t
     assert scanned_layer(PdfReader(see_through).pages) is None
 
 
+@needs_font
+def test_each_pages_content_is_parsed_once_for_its_text_and_the_scan_check(tmp_path, monkeypatch):
+    pytest.importorskip("fpdf", reason="fpdf2 (test dependency) renders the PDF")
+    from pypdf import PdfReader
+    from pypdf.generic import ContentStream
+
+    from client.invoices import read_scans
+    from client.invoices._pdf_text import PageContents, scanned_layer, text_layer
+
+    # three invoices over a background picture: the scan check follows each page's operators as well
+    invoices = [invoice(number=f"2644200000001234567{i}") for i in range(3)]
+    path = _render.save_pages_pdf([_render.placed_rows(inv) for inv in invoices], tmp_path / "three.pdf",
+                                  image=_form_background())
+    parsed = []
+    real_parse = ContentStream._parse_content_stream
+
+    def counting(stream, data):
+        parsed.append(stream)
+        return real_parse(stream, data)
+
+    monkeypatch.setattr(ContentStream, "_parse_content_stream", counting)
+    each = read_scans(path)
+    assert [(r.method, r.ok, r.invoice.number) for r in each] == [("text-layer", True, i.number) for i in invoices]
+    assert len(parsed) == 3
+    # the pages are left as they were: pypdf reads the same text from them, and their pictures
+    reader = PdfReader(path)
+    contents = PageContents()
+    text, _ = text_layer(reader.pages, contents)
+    assert scanned_layer(reader.pages, contents) is None
+    assert text == "\n".join(page.extract_text() for page in reader.pages)
+    assert [len(page.images) for page in reader.pages] == [1, 1, 1]
+
+
 @needs_tesseract
 @needs_font
 def test_a_searchable_pdf_is_read_from_its_image_and_flags_what_its_text_layer_reads_otherwise(tmp_path):

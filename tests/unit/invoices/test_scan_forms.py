@@ -31,7 +31,8 @@ def scanned(tmp_path, content: str, xobjects: dict[str, int], forms=None, more_s
             pages: int = 1) -> str | None:
     """What :func:`scanned_layer` says of a PDF drawing ``content``, whose resources name ``xobjects`` and the
     graphics states ``states``. ``forms``: object number -> (content, its /Matrix or None, the XObjects its own
-    resources name, or None for none of its own, and the graphics states they name). ``more_states``: graphics
+    resources name, or None for none of its own, the graphics states they name, and optionally its /BBox: the
+    whole page when not given). ``more_states``: graphics
     states, object number -> its entries (``/ca 1``). ``pages``: how many pages, all sharing one content stream
     and one resources dictionary."""
     page = f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {WIDTH} {HEIGHT}] /Resources 4 0 R /Contents 5 0 R >>"
@@ -54,12 +55,12 @@ def scanned(tmp_path, content: str, xobjects: dict[str, int], forms=None, more_s
                             "/DeviceGray /BitsPerComponent 8", b"\x80"),
         **{number: page.encode() for number in more_pages},
     }
-    for number, (form_content, matrix, own, states) in (forms or {}).items():
+    for number, (form_content, matrix, own, states, *box) in (forms or {}).items():
         resources = ""
         if own is not None or states:
             resources = ("/Resources << /Font << /F1 6 0 R >> " + (_names("XObject", own) if own else "")
                          + (" " + _names("ExtGState", states) if states else "") + " >>")
-        entries = (f"/Type /XObject /Subtype /Form /BBox [0 0 {WIDTH} {HEIGHT}] {resources}"
+        entries = (f"/Type /XObject /Subtype /Form /BBox [{box[0] if box else f'0 0 {WIDTH} {HEIGHT}'}] {resources}"
                    + (f" /Matrix [{matrix}]" if matrix else ""))
         objects[number] = _stream(entries, form_content.encode())
     for number, entries in (more_states or {}).items():
@@ -109,6 +110,68 @@ def test_an_image_a_form_places_over_the_whole_page_hides_the_text_drawn_before_
         "the form's see-through state"])
 def test_an_image_a_form_places_elsewhere_or_lets_the_text_show_hides_nothing(tmp_path, content, forms):
     assert scanned(tmp_path, content, {"Fm": 10, "Im": OPAQUE}, forms) is None
+
+
+# ------------------------------------------------------------------ a form's /BBox clips what it draws
+
+IMAGE_OVER_THE_PAGE = f"q {WHOLE_PAGE} cm /Im Do Q"
+
+
+@pytest.mark.parametrize("content, forms, hides", [
+    # the form shows only a seal-sized corner of the image it places over the whole page
+    (TEXT + "/Fm Do", {10: (IMAGE_OVER_THE_PAGE, None, {"Im": OPAQUE}, None, "0 0 60 80")}, False),
+    # a box given by its other two corners is the same box
+    (TEXT + "/Fm Do", {10: (IMAGE_OVER_THE_PAGE, None, {"Im": OPAQUE}, None, "60 80 0 0")}, False),
+    # a box over the whole page clips nothing
+    (TEXT + "/Fm Do", {10: (IMAGE_OVER_THE_PAGE, None, {"Im": OPAQUE}, None, f"0 0 {WIDTH} {HEIGHT}")}, True),
+    # the box is in the form's space: its /Matrix maps it, and the image, ten times larger, over the whole page
+    (TEXT + "/Fm Do", {10: ("60 0 0 80 0 0 cm /Im Do", "10 0 0 10 0 0", {"Im": OPAQUE}, None, "0 0 60 80")}, True),
+    (TEXT + "/Fm Do", {10: ("60 0 0 80 0 0 cm /Im Do", "10 0 0 10 0 0", {"Im": OPAQUE}, None, "0 0 6 8")}, False),
+    # and so does the matrix current at the Do
+    (TEXT + "q 10 0 0 10 0 0 cm /Fm Do Q", {10: ("60 0 0 80 0 0 cm /Im Do", None, {"Im": OPAQUE}, None,
+                                                 "0 0 60 80")}, True),
+    (TEXT + "q 10 0 0 10 0 0 cm /Fm Do Q", {10: ("60 0 0 80 0 0 cm /Im Do", None, {"Im": OPAQUE}, None,
+                                                 "0 0 6 8")}, False),
+    # turned a quarter: the box 800 wide and 600 high in form space stands over the page 600 wide and 800 high
+    (TEXT + "/Fm Do", {10: ("800 0 0 600 0 0 cm /Im Do", f"0 1 -1 0 {WIDTH} 0", {"Im": OPAQUE}, None,
+                            "0 0 800 600")}, True),
+    (TEXT + "/Fm Do", {10: ("800 0 0 600 0 0 cm /Im Do", f"0 1 -1 0 {WIDTH} 0", {"Im": OPAQUE}, None,
+                            "0 0 800 60")}, False),
+    # a form inside a form: the outer box clips what the inner form draws, however large the inner box
+    (TEXT + "/Fm Do", {10: ("/Inner Do", None, {"Inner": 11}, None, "0 0 60 80"),
+                       11: (IMAGE_OVER_THE_PAGE, None, {"Im": OPAQUE}, None)}, False),
+    # two boxes, each over half the page, leave the quarter where they overlap
+    (TEXT + "/Fm Do", {10: ("/Inner Do", None, {"Inner": 11}, None, f"0 0 {WIDTH} {HEIGHT // 2}"),
+                       11: (IMAGE_OVER_THE_PAGE, None, {"Im": OPAQUE}, None, f"0 0 {WIDTH // 2} {HEIGHT}")}, False),
+    # an inline image alike
+    (TEXT + "/Fm Do", {10: (f"q {WHOLE_PAGE} cm {{INLINE}} Q", None, None, None, "0 0 60 80")}, False),
+    # the box clips what the form draws, not what the page draws after it
+    (TEXT + "/Fm Do " + IMAGE_OVER_THE_PAGE, {10: ("0 0 m 1 1 l S", None, None, None, "0 0 60 80")}, True),
+    # a box that is no rectangle clips nothing: the image is taken at what its matrix places it over
+    (TEXT + "/Fm Do", {10: (IMAGE_OVER_THE_PAGE, None, {"Im": OPAQUE}, None, "0 0 60")}, True),
+], ids=["a corner", "corners in the other order", "the whole page", "box mapped by the Matrix", "small box, Matrix",
+        "box mapped by the cm", "small box, cm", "turned box over the page", "turned box, a strip",
+        "outer box clips the inner form", "two boxes overlap in a quarter", "inline image", "clip ends with the form",
+        "no rectangle"])
+def test_a_forms_bbox_clips_the_images_it_draws(tmp_path, content, forms, hides):
+    forms = {number: (form[0].replace("{INLINE}", INLINE), *form[1:]) for number, form in forms.items()}
+    assert scanned(tmp_path, content, {"Fm": 10, "Im": OPAQUE}, forms) == (HIDDEN if hides else None)
+
+
+ENORMOUS = "1" + "0" * 40  # 1e40, near as long a number as pypdf reads: eight multiplied are more than a float holds
+OVERFLOWING = f"{ENORMOUS} 0 0 {ENORMOUS} 0 0 cm " * 8
+
+
+@pytest.mark.parametrize("content, forms", [
+    # an image whose corners lie beyond any page: where it lies cannot be told, so it is taken to cover the page
+    (TEXT + f"q {OVERFLOWING} /Im Do Q", {}),
+    (TEXT + f"q {OVERFLOWING} 0 0 0 0 0 0 cm /Im Do Q", {}),  # infinity times 0: no number at all
+    (TEXT + "q 1000000000000000 0 0 1000000000000000 -500000000000000 -500000000000000 cm /Im Do Q", {}),
+    # a box beyond any page clips nothing
+    (TEXT + "/Fm Do", {10: (IMAGE_OVER_THE_PAGE, None, {"Im": OPAQUE}, None, f"0 0 {ENORMOUS} {ENORMOUS}")}),
+], ids=["corners overflow", "corners no number", "corners beyond any page", "a box beyond any page"])
+def test_places_beyond_any_page_are_doubted_not_computed_wrong(tmp_path, content, forms):
+    assert scanned(tmp_path, content, {"Fm": 10, "Im": OPAQUE}, forms) == HIDDEN
 
 
 def test_an_opaque_image_in_a_form_hides_text_though_the_page_names_a_stencil_alike(tmp_path):
@@ -167,22 +230,17 @@ def test_a_large_form_drawn_many_times_is_parsed_once_and_its_work_bounded(tmp_p
 
 def test_pages_sharing_one_content_stream_and_form_share_one_budget_and_one_parse(tmp_path, monkeypatch):
     # a form of 300 operators drawn 1,000 times: 300,000 per page, far under the bound on each page alone
-    parsed_forms, parsed_pages = [], []
-    real_stream, real_contents = pypdf.generic.ContentStream, pypdf.PageObject.get_contents
+    parsed = []
+    real_stream = pypdf.generic.ContentStream
 
     def counting_stream(stream, pdf, *args, **kwargs):
-        parsed_forms.append(stream.get("/Subtype"))
+        parsed.append(stream.get("/Subtype", "a page's content"))
         return real_stream(stream, pdf, *args, **kwargs)
 
-    def counting_contents(page):
-        parsed_pages.append(page)
-        return real_contents(page)
-
     monkeypatch.setattr(pypdf.generic, "ContentStream", counting_stream)
-    monkeypatch.setattr(pypdf.PageObject, "get_contents", counting_contents)
     drawn, forms = TEXT + "/Fm Do " * 1000, {10: (LINE * 100, None, None, None)}
     assert scanned(tmp_path, drawn, {"Fm": 10}, forms, pages=3) is None
-    assert parsed_forms.count("/Form") == 1 and len(parsed_pages) == 1
+    assert parsed.count("/Form") == 1 and parsed.count("a page's content") == 1
     # the fourth page takes the file past the bound: the pages' operators add up, and the message names where
     said = scanned(tmp_path, drawn, {"Fm": 10}, forms, pages=4)
     assert said is not None and "more than 1,000,000 drawing operators to follow on pages 1 to 4 together" in said

@@ -358,6 +358,40 @@ def test_one_invoice_over_two_pages_or_citing_another_invoices_number_is_one_inv
     assert [r.ok for r in read_scans(cited)] == [True] and read_scan(cited).fields["number"].value == inv.number
 
 
+def _number_and_rows(number, inv, first_row=0, last_row=None):
+    """A page printing only an invoice number and item rows (some of ``inv``'s, by index), with no title, parties,
+    table header or totals."""
+    rows = _render.placed_rows(inv)[8:8 + len(inv.lines)][first_row:last_row]
+    return [(40, [(40, f"发票号码：{number}")])] + [(96 + 56 * i, cells) for i, (_, cells) in enumerate(rows)]
+
+
+@needs_font
+def test_a_page_of_another_number_and_rows_alone_is_another_invoice(tmp_path):
+    first, second = invoice(), invoice(number=OTHER_NUMBER, lines=invoice().lines[:2])
+    path = several_pdf(tmp_path, _render.placed_rows(first), _number_and_rows(OTHER_NUMBER, second))
+    each = read_scans(path)
+    assert [(r.fields["number"].value, r.pages) for r in each] == [(first.number, (1,)), (OTHER_NUMBER, (2,))]
+    # the first is read whole from its own page, its rows not joined by the second's
+    assert each[0].ok and each[0].invoice.lines == first.lines
+    # the second prints no seller, date or totals: read apart, incomplete, its rows its own
+    assert each[1].invoice is None and each[1].line_items == second.lines
+    assert each[1].fields["seller.name"].flagged and each[1].fields["total_with_tax"].flagged
+    flag = read_scan(path).fields["invoices"]
+    assert flag.flagged and flag.value == f"{first.number}, {OTHER_NUMBER}"
+    assert f"{OTHER_NUMBER} on page 2" in flag.reason
+
+
+@needs_font
+def test_a_page_of_the_same_number_and_rows_alone_goes_on_with_the_invoice(tmp_path):
+    # the invoice's first two rows under its title, the third and the totals on a page that repeats its number only
+    inv = invoice()
+    rows = _render.placed_rows(inv)
+    go_on = _number_and_rows(inv.number, inv, 2) + [(y - rows[10][0] + 152, cells) for y, cells in rows[11:]]
+    result = read_scan(several_pdf(tmp_path, rows[:10], go_on))
+    assert result.ok, [(k, result.fields[k].reason) for k in result.flagged]
+    assert result.pages == (1, 2) and result.invoice.model_dump() == inv.model_copy(update={"kind": None}).model_dump()
+
+
 @needs_font
 def test_a_number_printed_twice_in_one_title_block_is_one_invoice(tmp_path):
     inv = invoice()

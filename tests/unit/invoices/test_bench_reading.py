@@ -1,0 +1,43 @@
+"""The benchmark of reading a many-page PDF (``python -m bench.invoice_read``): the file it makes and its report.
+What it measures is not asserted: times depend on the machine."""
+
+import json
+
+import pytest
+
+pypdf = pytest.importorskip("pypdf")
+
+from click.testing import CliRunner  # noqa: E402
+
+from bench.invoice_read import SAMPLE, main, sample_pages_pdf  # noqa: E402
+
+
+def test_the_sample_printed_many_times_gives_each_page_content_of_its_own(tmp_path):
+    # pages sharing one content stream would have it parsed once, and read faster than a file of many invoices
+    pages = pypdf.PdfReader(sample_pages_pdf(3, tmp_path / "three.pdf")).pages
+    assert len(pages) == 3
+    assert len({page.raw_get("/Contents").idnum for page in pages}) == 3
+    assert {page.extract_text() for page in pages} == {pypdf.PdfReader(SAMPLE).pages[0].extract_text()}
+
+
+def test_the_report_gives_the_reading_each_stage_and_a_profile():
+    result = CliRunner().invoke(main, ["--pages", "3", "--runs", "2", "--profile", "5", "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    # the sample printed three times: read as one invoice and two copies of it
+    assert (report["file"], report["pages"], report["invoices"], report["copies"], report["runs"]) == (
+        "the sample's page 3 times", 3, 1, 2, 2)
+    assert list(report["stages"]) == ["open", "text_layer", "scanned_layer", "fields"]
+    for row in [report["read_scans"], *report["stages"].values()]:
+        for clock in ("wall", "cpu"):
+            assert 0 <= row[clock]["best_s"] <= row[clock]["median_s"]
+    assert len(report["profile"]) == 5 and "read_scans" in report["profile"][0]["function"]
+
+
+def test_a_pdf_of_ones_own_is_read_and_reported_as_text(tmp_path):
+    path = sample_pages_pdf(2, tmp_path / "mine.pdf")
+    result = CliRunner().invoke(main, [str(path), "--runs", "1"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == f"{path}: 2 pages, 1 invoices read (and 1 further copies); best and median of 1 runs"
+    assert [line.split()[0] for line in lines[2:]] == ["read_scans", "open", "text_layer", "scanned_layer", "fields"]
