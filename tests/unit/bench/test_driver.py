@@ -134,7 +134,7 @@ def test_an_operation_past_the_call_timeout_counts_as_a_timeout():
         await asyncio.Event().wait()
 
     ops = iter([Operation("register", never)])
-    run = asyncio.run(drive(ops, Plan(CONCURRENCY, concurrency=1, warmup=0, duration=0.01, call_timeout=0.01)))
+    run = asyncio.run(drive(ops, Plan(CONCURRENCY, concurrency=1, warmup=0, duration=0.5, call_timeout=0.01)))
     assert [s.cause for s in run.samples] == [TIMEOUT]
 
 

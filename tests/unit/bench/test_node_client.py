@@ -134,7 +134,9 @@ def test_an_answer_without_a_tx_id_counts_as_answered_and_one_with_a_tx_id_as_co
     async def register():
         return "tx-1"
 
-    plan = Plan(CONCURRENCY, concurrency=1, warmup=0, duration=0.01, call_timeout=None)
+    # A window far longer than two calls take, even on a loaded host (each run lasts it out): a 0.01 s window let
+    # a busy host close it after the first call.
+    plan = Plan(CONCURRENCY, concurrency=1, warmup=0, duration=1.0, call_timeout=None)
     python = asyncio.run(drive(iter([Operation("query", query), Operation("register", register)]), plan)).samples
     node = run_node("""
         (async () => {
