@@ -105,6 +105,10 @@ def parse_json(text: str, source: str, document: str = "invoice") -> Any:
         raise MalformedInput(source, None, f"a JSON number of more than {sys.get_int_max_str_digits()} digits: "
                                            "no field of an invoice, an order or a receipt holds one; check the "
                                            "file") from None
+    except TypeError as exc:
+        # no value the decoder makes should raise one; should one all the same, the file is named, not a traceback
+        raise MalformedInput(source, None, f"JSON this reader cannot take apart ({exc}): check the file, or save "
+                                           "it again from the program that made it") from None
     repeated = _first_repeated_key(doc)
     if repeated is not None:
         path, copies = repeated
@@ -126,7 +130,7 @@ def _object_keeping_repeats(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         copies.setdefault(key, []).append(value)
         obj[key] = value
     differing = next(((key, values) for key, values in copies.items()
-                      if any(_json_text(value) != _json_text(values[0]) for value in values[1:])), None)
+                      if any(not _same_json_value(value, values[0]) for value in values[1:])), None)
     if differing is None:
         return obj
     marked = _ObjectWithRepeatedKey(obj)
@@ -134,9 +138,32 @@ def _object_keeping_repeats(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return marked
 
 
-def _json_text(value: Any) -> str:
-    """A copy's value as JSON writes it: Python holds true == 1 and 1 == 1.0, which JSON tells apart."""
-    return json.dumps(value, sort_keys=True)
+def _same_json_value(a: Any, b: Any) -> bool:
+    """Whether two copies of a JSON value say the same: the same kind of value (Python holds ``True == 1``,
+    which JSON tells apart, as it does the number ``1.5`` and the string ``"1.5"``), and equal. Numbers are
+    equal by their exact value (``1.5`` and ``1.50``, ``100`` and ``1E+2`` are one number), as the
+    readers read them; strings by their characters; objects key by key, in any order."""
+    return _json_value(a) == _json_value(b)
+
+
+def _json_value(value: Any) -> tuple[str, Any]:
+    """A decoded JSON value tagged with its kind, compared as :func:`_same_json_value` says. Decimal and int
+    compare exactly (``Decimal.__eq__`` does not round), and a Decimal is never turned into text or a float."""
+    if value is None:
+        return ("null", None)
+    if isinstance(value, bool):
+        return ("boolean", value)
+    if isinstance(value, (int, Decimal)):
+        return ("number", value)
+    if isinstance(value, float):   # NaN, Infinity and -Infinity, which the decoder reads as floats
+        return ("constant", repr(value))
+    if isinstance(value, str):
+        return ("string", value)
+    if isinstance(value, dict):
+        return ("object", {key: _json_value(item) for key, item in value.items()})
+    if isinstance(value, list):
+        return ("array", [_json_value(item) for item in value])
+    return ("other", repr(value))
 
 
 def _first_repeated_key(doc: Any) -> tuple[str, list[Any]] | None:
@@ -246,14 +273,25 @@ class _Repeated(Exception):
 
     def __init__(self, path: str, copies: list[Any], document: str = "invoice") -> None:
         self.path = path
-        scalars = all(isinstance(c, (str, int, Decimal)) and not isinstance(c, bool) for c in copies)
-        values = list(dict.fromkeys(str(c) for c in copies))
-        # the values that differ, where they are few and short: identifiers or figures, not whole blocks
-        shown = (f" ({', '.join(map(repr, values))})" if scalars and len(values) <= 3
-                 and all(len(v) <= 40 for v in values) else "")
+        scalars = all(c is None or isinstance(c, (str, int, Decimal)) for c in copies)
+        # a string quoted, a number not, true, false and null as JSON writes them: the string "1.5" and the
+        # number 1.5 are two values, and are shown so
+        values = list(dict.fromkeys(_shown_copy(c) for c in copies))
+        # the values that differ, where they are few and short (40 characters, a string's quotes aside):
+        # identifiers or figures, not whole blocks
+        shown = (f" ({', '.join(values)})" if scalars and len(values) <= 3
+                 and all(len(v) <= 42 for v in values) else "")
         self.problem = (f"given {len(copies)} times with different values{shown}: which one the {document} means "
                         f"cannot be told; check the file against the {document}")
         super().__init__(path, self.problem)
+
+
+def _shown_copy(value: Any) -> str:
+    if isinstance(value, str):
+        return repr(value)
+    if value is None or isinstance(value, bool):
+        return json.dumps(value)
+    return str(value)
 
 
 class _Tree:
@@ -270,7 +308,7 @@ class _Tree:
         if isinstance(self.obj, dict) and name in self.obj and self.obj[name] not in (None, "", {}, []):
             value = self.obj[name]
             if isinstance(value, list):
-                if any(copy != value[0] for copy in value[1:]):
+                if any(not _same_json_value(copy, value[0]) for copy in value[1:]):
                     raise _Repeated(_join(self.path, (name,)), value)
                 value = value[0]
             return _Tree(value, _join(self.path, (name,)))

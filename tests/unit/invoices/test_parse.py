@@ -220,6 +220,56 @@ def test_json_copies_that_python_holds_equal_but_json_tells_apart_differ(first, 
     assert err.value.field == "taxed_on_difference" and "given 2 times with different values" in err.value.problem
 
 
+def _doubled_total(first: str, second: str) -> bytes:
+    """The recfin JSON of the sample invoice with its total amount written twice, as given (JSON text)."""
+    text = json.dumps(invoice_to_json(invoice()), ensure_ascii=False)
+    total = '"total_amount": "2100.00"'
+    assert total in text
+    return text.replace(total, f'"total_amount": {first}, "total_amount": {second}').encode()
+
+
+@pytest.mark.parametrize("first, second", [("2100.00", "2100.00"), ("2100.00", "2100.0"), ("2100", "2.1E+3"),
+                                           ('"2100.00"', '"2100.00"')])
+def test_a_json_number_given_twice_as_one_value_is_read(first, second):
+    assert parse_invoice(_doubled_total(first, second)).total_amount_fen == 210000
+
+
+@pytest.mark.parametrize("first, second, shown", [
+    ("2100.00", "2101.00", "(2100.00, 2101.00)"),
+    # a number and a string differ, whatever their digits: which of the two the file means cannot be told
+    ("2100.00", '"2100.00"', "(2100.00, '2100.00')"),
+    ("2100.00", "true", "(2100.00, true)"),
+    ("2100.00", "null", "(2100.00, null)"),
+    ("2100.000000000000000000000000001", "2100.00", "(2100.000000000000000000000000001, 2100.00)"),
+])
+def test_a_json_number_given_twice_with_different_values_is_refused_naming_the_field(first, second, shown):
+    with pytest.raises(MalformedInput) as err:
+        parse_invoice(_doubled_total(first, second))
+    assert err.value.field == "total_amount" and "given 2 times with different values" in err.value.problem
+    assert shown in err.value.problem
+
+
+def test_json_copies_in_a_list_where_one_value_is_read_compare_as_json_values():
+    doc = invoice_to_json(invoice())
+    text = json.dumps(doc, ensure_ascii=False).replace('"total_amount": "2100.00"', '"total_amount": [2100.00, 2100]')
+    assert parse_invoice(text.encode()).total_amount_fen == 210000
+    with pytest.raises(MalformedInput, match="given 2 times with different values") as err:
+        parse_invoice(text.replace("[2100.00, 2100]", '[2100.00, "2100.00"]').encode())
+    assert err.value.field == "total_amount"
+
+
+def test_json_this_reader_cannot_take_apart_is_refused_naming_the_file(monkeypatch):
+    from client.invoices import parse
+
+    def failing(pairs):
+        raise TypeError("unhashable")
+
+    monkeypatch.setattr(parse, "_object_keeping_repeats", failing)
+    with pytest.raises(MalformedInput, match="cannot take apart") as err:
+        parse.parse_json('{"a": 1}', "bad.json")
+    assert err.value.source == "bad.json"
+
+
 @pytest.mark.parametrize("old, new, field, says", [
     ("<UnPrice>1.50</UnPrice>", "<UnPrice>1,50</UnPrice>", "IssuItemInformation[1]/UnPrice", "decimal comma"),
     ("<TotalTax-includedAmount>2303.00<", "<TotalTax-includedAmount>2303,00<", "TotalTax-includedAmount",
