@@ -22,8 +22,9 @@ A line is
 - ``matched`` when it has PO lines and receipt lines, the item's invoiced
   quantity equals the received quantity and does not exceed the ordered one, and
   its unit price equals the PO's, each within tolerance;
-- ``partial`` when it has a PO line but something is outside tolerance or it was
-  not received;
+- ``partial`` when it has a PO line but something is outside tolerance, it was
+  not received, or its invoice, PO and receipt lines give units that differ
+  (200 个 are not 200 盘; a document that gives no unit is not compared);
 - ``unmatched`` when no PO line has its item.
 The whole match is ``matched`` only when every line is and the invoice amount
 (without tax) equals the PO price x invoiced quantity summed, less the invoice's
@@ -65,6 +66,7 @@ class OrderLine(_Frozen):
     item_name: str
     quantity: Decimal
     unit_price: Decimal | None = None
+    unit: str | None = Field(default=None, description="the unit the quantity is in (个, 箱, 千克), where given")
 
 
 class PurchaseOrder(_Frozen):
@@ -153,6 +155,7 @@ _COLUMNS = {
     "line": ("line", "line_no", "行号"),
     "item_code": ("item_code", "sku", "物料编码", "商品编码", "存货编码"),
     "item_name": ("item_name", "item", "description", "物料名称", "商品名称", "存货名称", "名称"),
+    "unit": ("unit", "单位", "计量单位"),
     # what was ordered (a PO's), or received where a receipt has no column that says it holds what was received
     "quantity": ("quantity", "qty", "数量"),
     "received_quantity": ("quantity_received", "实收数量", "入库数量"),
@@ -221,7 +224,8 @@ def _read_export(p: Path, what: str, number_field: str, reference_field: str | N
         if price_required and unit_price is None:
             raise MalformedInput(source, f"{where}: {' or '.join(price_columns.names) or 'unit_price'}", "missing")
         lines.append(OrderLine(line=_cell(row, "line") or str(i + 1), item_code=_cell(row, "item_code") or None,
-                               item_name=name, quantity=quantity, unit_price=unit_price))
+                               item_name=name, quantity=quantity, unit_price=unit_price,
+                               unit=_unit(row, source, where)))
     if not lines:
         raise MalformedInput(source, "lines", f"a {what} with no lines")
     if not number:
@@ -289,6 +293,17 @@ def _figure(row: dict[str, Any], columns: _Columns, source: str, where: str) -> 
     return next(iter(figures.values()), None)
 
 
+def _unit(row: dict[str, Any], source: str, where: str) -> str | None:
+    """The unit of a row's quantity, ``None`` where none is given. Columns that each may hold it (单位 and 计量单位)
+    must say the same unit: which one the quantity is in cannot be told otherwise."""
+    given = {c: str(row[c]).strip() for c in _COLUMNS["unit"] if row.get(c) is not None and str(row[c]).strip()}
+    if len({unit_key(u) for u in given.values()}) > 1:
+        shown = ", ".join(f"{c} {u}" for c, u in given.items())
+        raise MalformedInput(source, f"{where}: {', '.join(given)}", f"{shown}: units that differ; keep the column "
+                                                                     "that holds the unit the quantity is in")
+    return next(iter(given.values()), None)
+
+
 def _not_negative(text: str, source: str, field: str) -> Decimal:
     try:
         number = to_decimal(text)
@@ -324,6 +339,25 @@ def item_key(name: str) -> str:
     """A name as lines are paired by it: no ``*category*`` prefix, NFKC, no spaces, lower case."""
     name = unicodedata.normalize("NFKC", name)
     return "".join(_CATEGORY.sub("", name.strip()).split()).lower()
+
+
+def unit_key(unit: str) -> str:
+    """A unit as units are compared: NFKC (full-width letters as ASCII), no spaces, lower case (PCS is pcs)."""
+    return "".join(unicodedata.normalize("NFKC", unit).split()).lower()
+
+
+def _unit_problem(line: InvoiceLine, ordered: tuple[OrderLine, ...], received: tuple[OrderLine, ...]) -> str | None:
+    """Units that differ between the invoice line and its PO and receipt lines, where each gives one: 200 个 and 200
+    盘 are not the same quantity, and the figures alone would match. A document that gives no unit says nothing
+    to compare."""
+    given = [("the invoice line", line.unit), *((f"PO line {l.line}", l.unit) for l in ordered),
+             *((f"receipt line {l.line}", l.unit) for l in received)]
+    given = [(who, unit.strip()) for who, unit in given if unit and unit.strip()]
+    if len({unit_key(unit) for _, unit in given}) <= 1:
+        return None
+    shown = ", ".join(f"{who} in {unit}" for who, unit in given)
+    return (f"the quantities are in different units ({shown}): they cannot be compared; have the document in the "
+            "wrong unit corrected, or its quantity converted to the others' unit")
 
 
 def _within(a: Decimal | Fraction, b: Decimal | Fraction, rel: Decimal) -> bool:
@@ -588,6 +622,9 @@ def match_invoice(invoice: Invoice, po: PurchaseOrder, receipt: GoodsReceipt,
         group = group_of[item.number]
         received = _lines_of(group, received_of, receipt.lines)
         problems = _item_problems(item, group, ordered_of, received, unclear_of[item.number], po, tol)
+        unit_problem = _unit_problem(line, ordered, received_of[item.number])
+        if unit_problem is not None:   # first: the quantities compared below are then in different units
+            problems.insert(0, unit_problem)
         if line.quantity is not None and line.unit_price is not None:
             expected += Fraction(line.quantity) * _order_price(ordered, line.unit_price)
         expected += Fraction(item.discount_fen, 100)
@@ -709,8 +746,18 @@ def evidence_hash(invoice: Invoice, po: PurchaseOrder, receipt: GoodsReceipt) ->
     """
     bundle = {
         "invoice": invoice_to_json(invoice),
-        "purchase_order": po.model_dump(mode="json"),
-        "goods_receipt": receipt.model_dump(mode="json"),
+        "purchase_order": _as_evidence(po),
+        "goods_receipt": _as_evidence(receipt),
     }
     return hashlib.sha256(_canonical_json(bundle)).hexdigest()
+
+
+def _as_evidence(document: PurchaseOrder | GoodsReceipt) -> dict[str, Any]:
+    """An order or a receipt as the evidence hash takes it: a line's unit only where it gives one, so that the
+    hash of every document without units is what it was before units were read."""
+    dumped = document.model_dump(mode="json")
+    for line in dumped["lines"]:
+        if line["unit"] is None:
+            del line["unit"]
+    return dumped
 

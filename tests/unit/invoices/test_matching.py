@@ -1,3 +1,4 @@
+import hashlib
 import json
 from datetime import date
 from decimal import Decimal
@@ -13,6 +14,7 @@ from client.invoices import (
     Tolerances,
     evidence_hash,
     invoice_fingerprint,
+    invoice_to_json,
     match_invoice,
     read_goods_receipt,
     read_purchase_order,
@@ -567,3 +569,96 @@ def test_zeros_after_a_tolerances_last_digit_are_no_digits_of_it(field):
     # a digit past the 20th decimal place is one, whatever follows it
     with pytest.raises(ValueError, match="more than 20 decimal places"):
         Tolerances(**{field: Decimal("0.0100000000000000000001000")})
+
+
+@pytest.mark.parametrize("reader", [read_purchase_order, read_goods_receipt])
+def test_an_export_json_number_given_twice_is_read_as_one_value_or_refused_naming_the_field(tmp_path, reader):
+    def export(first: str, second: str) -> Path:
+        line = f'{{"item_name": "贴片电容", "quantity": {first}, "quantity": {second}, "unit_price": "1.50"}}'
+        return write(tmp_path, "export.json", f'{{"number": "DOC-1", "po_number": "DOC-0", "lines": [{line}]}}')
+
+    assert reader(export("1.5", "1.50")).lines[0].quantity == Decimal("1.5")
+    for first, second in (("1.5", "2.5"), ("1.5", '"1.5"')):   # a number and a string are two values
+        with pytest.raises(MalformedInput, match="given 2 times with different values") as err:
+            reader(export(first, second))
+        assert err.value.field == "lines[0]/quantity"
+
+
+def _with_units(text: str, units: list[str | None], header: str = "unit") -> str:
+    """An export with a unit column added, one unit per row (an empty cell for None)."""
+    rows = text.strip().splitlines()
+    return "\n".join([f"{rows[0]},{header}"] + [f"{row},{unit or ''}" for row, unit in zip(rows[1:], units)]) + "\n"
+
+
+def test_a_quantity_in_another_unit_than_the_invoices_is_partial_naming_both_units(tmp_path):
+    # the invoice bills 个 (pieces) on lines 1 and 2 and 项 on line 3
+    po = read_purchase_order(write(tmp_path, "po.csv", _with_units(PO_CSV, ["盘", "个", "项"], "单位")))
+    gr = read_goods_receipt(write(tmp_path, "gr.csv", _with_units(GR_CSV, ["盘", "个", "项"], "计量单位")))
+    assert [l.unit for l in po.lines] == ["盘", "个", "项"] and [l.unit for l in gr.lines] == ["盘", "个", "项"]
+    result = match_invoice(invoice(), po, gr)
+    assert result.status == "partial" and [l.status for l in result.lines] == ["partial", "matched", "matched"]
+    assert result.lines[0].problems == (
+        "the quantities are in different units (the invoice line in 个, PO line 1 in 盘, receipt line 1 in 盘): they "
+        "cannot be compared; have the document in the wrong unit corrected, or its quantity converted to the "
+        "others' unit",)
+    # the order and the receipt may differ too, where the invoice gives no unit
+    plain = invoice(lines=tuple(l.model_copy(update={"unit": None}) for l in invoice().lines))
+    gr_boxes = read_goods_receipt(write(tmp_path, "gr2.csv", _with_units(GR_CSV, ["盘", "箱", "项"])))
+    unit_problems = [p for l in match_invoice(plain, po, gr_boxes).lines for p in l.problems]
+    assert unit_problems == ["the quantities are in different units (PO line 2 in 个, receipt line 2 in 箱): they "
+                             "cannot be compared; have the document in the wrong unit corrected, or its quantity "
+                             "converted to the others' unit"]
+
+
+def test_a_unit_given_by_one_side_only_or_written_otherwise_is_no_difference(tmp_path, docs):
+    po, gr = docs
+    pieces = invoice(lines=tuple(l.model_copy(update={"unit": "PCS"}) for l in invoice().lines))
+    po_units = read_purchase_order(write(tmp_path, "po.csv", _with_units(PO_CSV, ["pcs", None, " ＰＣＳ "])))
+    assert match_invoice(pieces, po_units, gr).status == "matched"       # case, width and spaces aside
+    assert match_invoice(invoice(), po_units, gr).lines[0].status == "partial"   # 个 and pcs
+    assert match_invoice(invoice(), po, gr).status == "matched"          # no unit on the order or the receipt
+
+
+def test_a_json_export_gives_its_units_and_two_unit_columns_must_agree(tmp_path):
+    line = {"item_name": "贴片电容", "quantity": "200", "unit_price": "1.50", "unit": "盘"}
+    po = read_purchase_order(write(tmp_path, "po.json", json.dumps({"number": "PO-1", "lines": [line]},
+                                                                     ensure_ascii=False)))
+    assert po.lines[0].unit == "盘"
+    text = "po_number,item_name,quantity,unit_price,单位,计量单位\nPO-1,贴片电容,200,1.50,个,盘\n"
+    with pytest.raises(MalformedInput, match="单位 个, 计量单位 盘: units that differ") as err:
+        read_purchase_order(write(tmp_path, "po.csv", text))
+    assert err.value.field == "row 2: 单位, 计量单位"
+    assert read_purchase_order(write(tmp_path, "po2.csv", text.replace(",盘\n", ",个\n"))).lines[0].unit == "个"
+
+
+def test_the_evidence_hash_takes_a_unit_only_where_one_is_given(tmp_path, docs):
+    po, gr = docs
+    inv = invoice()
+
+    def lines(document):
+        return [{"line": l.line, "item_code": l.item_code, "item_name": l.item_name, "quantity": str(l.quantity),
+                 "unit_price": None if l.unit_price is None else str(l.unit_price)} for l in document.lines]
+
+    # an order and a receipt without units hash as they did before units were read
+    bundle = {"invoice": invoice_to_json(inv),
+              "purchase_order": {"number": po.number, "lines": lines(po)},
+              "goods_receipt": {"number": gr.number, "po_number": gr.po_number, "lines": lines(gr)}}
+    canonical = json.dumps(bundle, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    assert evidence_hash(inv, po, gr) == hashlib.sha256(canonical).hexdigest()
+    # a unit read is part of the evidence
+    po_units = read_purchase_order(write(tmp_path, "po.csv", _with_units(PO_CSV, ["个", "个", "项"])))
+    assert evidence_hash(inv, po_units, gr) != evidence_hash(inv, po, gr)
+
+
+def test_registration_refuses_a_line_taxed_at_no_statutory_rate(docs):
+    po, gr = docs
+    lines = list(invoice().lines)
+    lines[2] = line("*信息技术服务*软件维护服务费", "1", "1000.00", "0.90", unit="项")  # tax 900.00 to match
+    inflated = invoice(lines=tuple(lines))
+    assert inflated.total_with_tax_fen == 314300
+    result = match_invoice(inflated, po, gr)
+    assert result.ok   # the match compares quantities and prices, not rates
+    with pytest.raises(ChecksFailed) as refused:
+        registration_from_match(inflated, po, gr, result, due_date=date(2026, 12, 1))
+    assert [f.check for f in refused.value.failed] == ["line.rate"]
+    assert "line 3: 90% is no VAT rate or levy rate" in str(refused.value)
