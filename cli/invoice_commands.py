@@ -333,6 +333,11 @@ def match(invoice_file: Path, po_file: Path, receipt_file: Path, price_tolerance
           quantity_tolerance: Decimal, total_tolerance_fen: int, as_json: bool) -> None:
     """Three-way match an invoice against a purchase order and a goods receipt.
 
+    Lines pair by item name (else item code); quantities and prices compare
+    per item, within the tolerances. Where the invoice, the order and the
+    receipt give units (a unit, 单位 or 计量单位 column) that differ, the line
+    is partial, naming them.
+
     The example reads the shipped samples from the repository root.
 
     \b
@@ -624,7 +629,10 @@ def attest(file: Path, identity: str, evidence_file: Path | None, request_id: st
     digest of the evidence document are signed on the ledger by the --as
     party, at the transaction's time. Where the network requires attestation,
     a registration counts it only for the invoice with those values. A failing
-    verification is attested too (and exits 1): it warns the next bank. Keep
+    verification is attested too (and exits 1): it warns the next bank. One
+    the ledger would not take (a red-letter invoice's negative total, sources
+    that all skipped) is refused before anything is written or sent (exit 2,
+    naming the field). Keep
     the evidence document (--evidence): the digest on the ledger proves it. It
     is written once the attestation committed, or when its answer was lost
     (the error line then names the request id to retry with), and FILE.request-id
@@ -649,7 +657,9 @@ def attest(file: Path, identity: str, evidence_file: Path | None, request_id: st
       recfin invoice attest invoice.xml --as bank/officer1 --request-id VER-2026-0311 \\
         --evidence invoice.evidence.json
     """
-    from client.invoices.attest import attest_verification
+    from client.invoices.attest import LedgerAttestation, attestation_request
+
+    from .connection import describe
 
     if request_id is not None and evidence_file is None:
         raise CommandError("--request-id needs --evidence FILE: a retry sends the evidence written there again (its "
@@ -664,7 +674,8 @@ def attest(file: Path, identity: str, evidence_file: Path | None, request_id: st
     written_before = False
     folders_made: list[Path] = []   # by the evidence written before sending: removed with it if the call is refused
     # os.path.exists: a path the OS refuses to look up (a name too long) is no file there, and is refused below
-    if request_id is not None and os.path.exists(evidence_file):
+    sent_again = request_id is not None and os.path.exists(evidence_file)
+    if sent_again:
         evidence = _evidence_sent_again(evidence_file, result, request_id)
     else:
         evidence = attestation(result)
@@ -672,15 +683,21 @@ def attest(file: Path, identity: str, evidence_file: Path | None, request_id: st
             _refuse_existing_evidence(evidence_file)
             _check_writable(evidence_file)
             _check_creatable(evidence_file)
-        if request_id is not None:
-            _create_evidence(evidence_file, evidence.document, request_id, folders_made)
-            written_before = True
+    # built before anything is written or sent: what the ledger would refuse to take (a red-letter invoice's
+    # negative total, a verification that verified nothing) is bad input, not a ledger out of reach
+    try:
+        request = attestation_request(inv, evidence)
+    except ValueError as exc:
+        raise CommandError(f"{file}: {describe(exc)}; nothing was attested", EXIT_BAD_INPUT) from None
+    if request_id is not None and not sent_again:
+        _create_evidence(evidence_file, evidence.document, request_id, folders_made)
+        written_before = True
     sent_with: list[str] = []
 
     def send(rid: str) -> Any:
         sent_with.append(rid)
-        return attest_verification(session.client, inv, result, attested_at=_evidence_time(evidence.document),
-                                   request_id=rid)
+        return LedgerAttestation(evidence=evidence,
+                                 record=session.client.attest_invoice_verification(request, request_id=rid))
 
     keep_after = evidence_file is not None and request_id is None   # written once the call may have committed
     retry = _RETRY_WITH_THE_EVIDENCE if evidence_file is not None else _NO_EVIDENCE_KEPT
@@ -689,8 +706,6 @@ def attest(file: Path, identity: str, evidence_file: Path | None, request_id: st
             done = exactly_once(request_id, send, exit_code=EXIT_MISSING, retry=retry)
     except AnswerLost as lost:
         if keep_after:
-            from .connection import describe
-
             try:
                 _keep_evidence(evidence_file, evidence.document, sent_with[-1])
             except OSError as exc:
@@ -1017,8 +1032,8 @@ def register(file: Path, po_file: Path, receipt_file: Path, due_date: date, tole
              request_id: str | None, data_root: Path | None, as_json: bool) -> None:
     """Register a receivable backed by a checked and matched invoice (needs the network).
 
-    The invoice's own checks must pass first (totals, lines, tax ids, number
-    and code, as recfin invoice verify reports them, with the same
+    The invoice's own checks must pass first (totals, lines and their tax
+    rates, tax ids, number and code, as recfin invoice verify reports them, with the same
     --tolerance-fen, here at most 6 fen; the failed ones are named, exit 1),
     then the three-way
     match. The face amount is the invoice's total

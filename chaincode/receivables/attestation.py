@@ -25,13 +25,22 @@ None that counts may fail, and one must pass, naming every source in
 (buyer, date, amount + tax, in CNY). The values an attester verified are those of
 its newest such pass (its older values never contradict its newer ones), and no
 other attester's may differ: attesters that disagree are named, not outvoted.
+
+What the contract can check of an attestation is what it carries: the invoice (its
+fingerprint computed again), the values verified, the sources named (each once, a
+known form, at most ``MAX_SOURCES``) and the outcome. It cannot check what the sources
+said: their findings are in the evidence document, which stays off the ledger (its
+digest is on it), so a ``pass`` whose sources confirmed nothing cannot be told from one
+whose sources confirmed everything; the client never makes one (a verification whose
+sources confirmed nothing fails), and the attester answers for what it signs. A
+network that counts on a source having been asked names it in ``attestation_sources``.
 """
 
 from __future__ import annotations
 
 from . import fingerprint, money
 from .config import NetworkConfig
-from .errors import RuleViolation, rule
+from .errors import RuleViolation, rule, shown
 from .model import Action, Invoice, InvoiceAttestation, InvoiceAttestationRequest, Party
 
 
@@ -47,8 +56,18 @@ def checked_fingerprint(req: InvoiceAttestationRequest) -> str:
     return fp
 
 
+def checked_sources(req: InvoiceAttestationRequest) -> None:
+    """Each source asked is named once. A name given twice says nothing more, and would make a record that
+    reads as if more were verified than was; the client refuses one before sending, this refuses the rest."""
+    twice = sorted({source for source in req.sources if req.sources.count(source) > 1})
+    if twice:
+        raise rule("argument-invalid", f"attestation_request: sources names {', '.join(shown(s) for s in twice)} "
+                   "more than once: name each source asked once")
+
+
 def new_attestation(req: InvoiceAttestationRequest, attester: Party, attestation_id: str,
                     attested: Action) -> InvoiceAttestation:
+    checked_sources(req)
     checked_fingerprint(req)
     return InvoiceAttestation(**req.model_dump(), id=attestation_id, attester=attester.uscc,
                               attester_role=attester.role, attested=attested)

@@ -17,11 +17,13 @@ from fractions import Fraction
 
 from client.money import plain_yuan
 
-from ._reading import ValueProblem, line_amount_fen, line_tax_fen, to_decimal, to_fen, to_line_tax, to_rate
+from ._reading import (STATUTORY_RATES, ValueProblem, line_amount_fen, line_tax_fen, percent, to_decimal, to_fen,
+                       to_line_tax, to_rate)
 from ._scan_fields import Found
 
-# VAT rates and levy rates printed on invoices since 2019, and the older ones still seen
-_RATES = tuple(Decimal(r) for r in ("0.13", "0.09", "0.06", "0.05", "0.03", "0.01", "0.17", "0.16", "0.11", "0.10"))
+# The rates an unread rate may be restored as: the statutory ones but 0, since a tax of 0 cannot tell a zero-rated
+# line from an exempt or untaxed one
+_RATES = tuple(known.rate for known in STATUTORY_RATES if known.rate)
 _MAX_DERIVED_PLACES = 6  # a quantity or price derived by division must come out exact within this many places
 
 
@@ -106,7 +108,7 @@ def restore_row(cells: dict[str, Found], amount_in_total: bool, deduction: int |
     if v.tax_rate is None and v.amount and v.tax is not None:
         rates = [r for r in _RATES if abs(line_tax_fen(v.taxable(), r) - v.tax) <= 1]
         if len(rates) == 1:
-            derive("tax_rate", f"{(rates[0] * 100).normalize():f}%",
+            derive("tax_rate", percent(rates[0]),
                    f"the one rate that turns amount {plain_yuan(v.amount)} into tax {plain_yuan(v.tax)}",
                    "amount", "tax")
             v = replace(v, tax_rate=rates[0])

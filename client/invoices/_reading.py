@@ -9,6 +9,8 @@ rounding rule in :mod:`client.money`.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Iterable
@@ -40,6 +42,74 @@ _THOUSANDS = re.compile(r"[-+]?[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?")
 _DIGITS_AND_COMMAS = re.compile(r"[-+]?[\d,]+(?:\.\d*)?")
 # a currency sign before the figure, with the sign of the amount before it or after it (-¥1,234.50, ¥-1,234.50)
 _CURRENCY_SIGN = re.compile(r"^([-+]?)\s*[¥￥]\s*")
+
+
+@dataclass(frozen=True)
+class TaxRate:
+    """A rate a line of a Chinese VAT invoice may be taxed at: a VAT rate (税率) or a levy rate (征收率), as the
+    fraction :func:`to_rate` reads. ``ended``: the first day it no longer applied, for a rate since replaced."""
+
+    rate: Decimal
+    what: str
+    ended: date | None = None
+
+    @property
+    def shown(self) -> str:
+        return percent(self.rate)
+
+
+# The rates an invoice line may be taxed at: the one list the checks (``line.rate``) and the scan reader (which
+# restores an unread rate from the amount and the tax) use. VAT rates since 2019-04-01 (13, 9, 6 %, and 0 for
+# exports: 免税 and 不征税 read as 0 too), the levy rates of the simplified method (5, 3 %) and the reduced ones
+# (3% reduced to 1% or 2%, 5% reduced to 1.5%, 0.5% for second-hand car dealers), and the rates they replaced:
+# 17 and 11 % until 2018-04-30 (财税〔2018〕32号: 16 and 10 % from 2018-05-01), 16 and 10 % until 2019-03-31
+# (财政部 税务总局 海关总署公告2019年第39号: 13 and 9 % from 2019-04-01).
+STATUTORY_RATES = (
+    TaxRate(Decimal("0.13"), "VAT rate (goods, processing, repairs, leasing of movables)"),
+    TaxRate(Decimal("0.09"), "VAT rate (transport, construction, real estate, basic telecoms, farm produce)"),
+    TaxRate(Decimal("0.06"), "VAT rate (modern services, finance, value-added telecoms)"),
+    TaxRate(Decimal("0"), "zero rate (exports) or exempt, not taxed"),
+    TaxRate(Decimal("0.05"), "levy rate (sale and leasing of real estate, labour dispatch on the difference)"),
+    TaxRate(Decimal("0.03"), "levy rate (small-scale taxpayers, the simplified method)"),
+    TaxRate(Decimal("0.01"), "levy rate 3% reduced to 1% (small-scale taxpayers)"),
+    TaxRate(Decimal("0.02"), "levy rate 3% reduced to 2% (used fixed assets, second-hand goods)"),
+    TaxRate(Decimal("0.015"), "levy rate 5% reduced to 1.5% (individuals renting out housing)"),
+    TaxRate(Decimal("0.005"), "levy rate 0.5% (second-hand car dealers)"),
+    TaxRate(Decimal("0.17"), "VAT rate until 2018-04-30, 16% since", ended=date(2018, 5, 1)),
+    TaxRate(Decimal("0.11"), "VAT rate until 2018-04-30, 10% since", ended=date(2018, 5, 1)),
+    TaxRate(Decimal("0.16"), "VAT rate from 2018-05-01 until 2019-03-31, 13% since", ended=date(2019, 4, 1)),
+    TaxRate(Decimal("0.10"), "VAT rate from 2018-05-01 until 2019-03-31, 9% since", ended=date(2019, 4, 1)),
+)
+
+
+def percent(rate: Decimal) -> str:
+    """A rate as a percent, as an invoice prints it: 0.015 as ``1.5%``, 0 as ``0%``."""
+    return f"{(rate * 100).normalize():f}%" if rate else "0%"
+
+
+def statutory_rate(rate: Decimal) -> TaxRate | None:
+    """The statutory rate a line's rate is, or ``None`` where it is none."""
+    return next((known for known in STATUTORY_RATES if known.rate == rate), None)
+
+
+def rate_problem(rate: Decimal, issued: date) -> str | None:
+    """Why a line of an invoice issued on ``issued`` cannot be taxed at ``rate``, or ``None`` where it can.
+
+    A rate since replaced passes only on an invoice issued before it ended. An invoice issued later at the old
+    rate is a late one for a sale made before the change (补开发票); a claim from such a sale is years old,
+    past any financing term, and an old rate passing on a new invoice would let a wrong tax, and the face
+    amount built on it, through: a person looks at it instead."""
+    known = statutory_rate(rate)
+    if known is None:
+        current = ", ".join(r.shown for r in STATUTORY_RATES if r.ended is None and r.rate)
+        return (f"{percent(rate)} is no VAT rate or levy rate: a line is taxed at {current}, 0% (exports) or is "
+                "exempt (免税, 不征税), or on an invoice from before 2019-04-01 at 16% or 10% (before 2018-05-01: "
+                "17% or 11%); check the line's rate against the invoice")
+    if known.ended is not None and issued >= known.ended:
+        return (f"{known.shown} was a {known.what}, and the invoice is dated {issued}: an invoice issued since "
+                f"{known.ended} at that rate is a late one for an earlier sale (补开), which is not checked here; "
+                "check it with the tax authority, or have it reissued at the current rate")
+    return None
 
 
 class ValueProblem(ValueError):

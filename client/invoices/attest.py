@@ -26,10 +26,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from client.money import plain_yuan
 from client.receivables import InvoiceAttestation, InvoiceAttestationRequest
 
 from .model import Invoice
-from .sources import Attestation, SourceVerification, attestation
+from .sources import Attestation, SourceVerification, attestation, from_a_source
 
 
 @dataclass(frozen=True)
@@ -43,15 +44,37 @@ class LedgerAttestation:
 def attestation_request(invoice: Invoice, evidence: Attestation) -> InvoiceAttestationRequest:
     """The ``AttestInvoiceVerification`` request for an invoice's evidence document.
 
-    Raises ValueError when the document is about another invoice, or verified other values than the
-    invoice carries: the ledger would then record a verification of something this invoice is not; and when
-    it names no source, since a verification that asked none verified nothing.
+    Raises ValueError for a red-letter (negative) or zero invoice, whose total the ledger does not take; when
+    the document is about another invoice, or verified other values than the
+    invoice carries: the ledger would then record a verification of something this invoice is not; when it
+    names no source, or no source it names answered (each one skipped), since such a verification verified
+    nothing; when it names a source twice; and when it says ``pass`` although no source confirmed anything
+    (a document written before that made a verification fail).
     """
     document = evidence.document
-    if not document.get("sources"):
+    if invoice.total_with_tax_fen <= 0:
+        raise ValueError(f"total_with_tax: invoice {invoice.number} has a total with tax of "
+                         f"{plain_yuan(invoice.total_with_tax_fen)}: a red-letter (negative) or zero invoice backs no "
+                         "receivable, and the ledger attests only a total above 0; verify the invoice it reverses "
+                         "instead (the tax source shows it red-flushed)")
+    sources = document.get("sources")
+    if not sources:
         raise ValueError(f"the evidence of invoice {invoice.number} names no data source: a verification that asked "
                          "none verified nothing, so there is nothing to attest; verify the invoice against the tax "
                          "invoice verifier (and the business registry or credit bureau) and attest that")
+    twice = sorted({name for name in sources if sources.count(name) > 1})
+    if twice:
+        raise ValueError(f"the evidence of invoice {invoice.number} names the source {', '.join(twice)} more than "
+                         "once: each source asked is named once (the ledger refuses a repeated one); verify the "
+                         "invoice again and attest that")
+    answers = [f for f in document.get("findings", []) if from_a_source(f.get("check", ""))]
+    if all(f.get("status") == "skipped" for f in answers):
+        raise ValueError(f"no source the evidence of invoice {invoice.number} names ({', '.join(sources)}) knew the "
+                         "invoice or its parties (each answer skipped): nothing was verified, so there is nothing to "
+                         "attest; verify the invoice against the tax invoice verifier and attest that")
+    if document.get("outcome") == "pass" and not any(f.get("status") == "pass" for f in answers):
+        raise ValueError(f"the evidence of invoice {invoice.number} says pass, but no source confirmed anything: a "
+                         "verification that confirmed nothing does not pass; verify the invoice again and attest that")
     ours = {"invoice_number": invoice.number, "invoice_code": invoice.code, "seller_tax_id": invoice.seller.tax_id,
             "buyer_tax_id": invoice.buyer.tax_id, "issue_date": invoice.issue_date.isoformat(),
             "total_with_tax_fen": invoice.total_with_tax_fen}

@@ -8,6 +8,8 @@ totals.tax             the lines' taxes add up to 合计税额
 totals.with_tax        合计金额 + 合计税额 = 价税合计
 totals.positive        价税合计 > 0 (a red-letter, negative invoice backs nothing)
 line.amount            per line: quantity x unit price = amount, within tolerance
+line.rate              per line: the rate is a VAT or levy rate (13, 9, 6, 5, 3, 1, 2, 1.5, 0.5, 0 %, exempt), or one
+                       since replaced (17, 11 %; 16, 10 %) on an invoice issued before it ended
 line.tax               per line: amount x rate = tax, within tolerance; (amount - deduction) x rate on a line
                        taxed on the difference (差额征税); skipped where such a line gives no deduction
                        and its tax is below amount x rate (a deduction only lowers it); fails a deduction
@@ -38,7 +40,7 @@ from typing import Protocol
 
 from client.money import plain_yuan
 
-from ._reading import deduction_problem, line_amount_fen, line_tax_fen
+from ._reading import deduction_problem, line_amount_fen, line_tax_fen, percent, rate_problem, statutory_rate
 from .credit_code import check_tax_id
 from .fingerprint import code_problem, invoice_fingerprint, number_problem
 from .model import Finding, Invoice, InvoiceLine, Report
@@ -181,8 +183,21 @@ def _lines(inv: Invoice, tolerance: int | None) -> list[Finding]:
                            f"line {i}: {line.quantity} x {line.unit_price} = {plain_yuan(expected)}, "
                            f"but the amount is {plain_yuan(line.amount_fen)}",
                            line=i, expected_fen=expected, amount_fen=line.amount_fen))
+        out.append(_line_rate(inv, i, line))
         out.append(_line_tax(inv, i, line, tax_tolerance))
     return out
+
+
+def _line_rate(inv: Invoice, i: int, line: InvoiceLine) -> Finding:
+    """The rate is one a line may be taxed at on the invoice's date: ``line.tax`` checks the tax against it, so a
+    made-up rate (90%) would pass there with a tax to match, and the total with tax, the face amount, with it."""
+    problem = rate_problem(line.tax_rate, inv.issue_date)
+    if problem is not None:
+        return Finding(check="line.rate", status="fail", message=f"line {i}: {problem}",
+                       details={"line": i, "tax_rate": str(line.tax_rate)})
+    return Finding(check="line.rate", status="pass",
+                   message=f"line {i}: {percent(line.tax_rate)}, {statutory_rate(line.tax_rate).what}",
+                   details={"line": i, "tax_rate": str(line.tax_rate)})
 
 
 def _line_tax(inv: Invoice, i: int, line: InvoiceLine, tolerance: int) -> Finding:

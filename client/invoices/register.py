@@ -1,7 +1,7 @@
 """Register a receivable from a matched invoice, in one call.
 
 :func:`registration_from_match` first runs the invoice's own checks
-(:data:`REGISTRATION_CHECKS`: totals, lines, tax ids, number and code) and
+(:data:`REGISTRATION_CHECKS`: totals, lines and their rates, tax ids, number and code) and
 refuses an invoice that fails any (:class:`ChecksFailed`): the face amount is
 the invoice's total with tax, so a header total inflated past its lines would
 otherwise become the claim. It then builds the request (pure, no network) in the
@@ -33,7 +33,7 @@ from .model import Finding, Invoice
 # The checks that need nothing but the invoice. Dates, parties and duplicates are left to the
 # contract, which checks them against the ledger at the transaction's time.
 REGISTRATION_CHECKS = ("totals.amount", "totals.tax", "totals.with_tax", "totals.positive", "line.amount",
-                       "line.tax", "seller.tax_id", "buyer.tax_id", "number.format", "number.code")
+                       "line.rate", "line.tax", "seller.tax_id", "buyer.tax_id", "number.format", "number.code")
 
 # The most per-line rounding a registration allows: the tax-control device's rule (6 fen of tax), the widest any
 # invoice was issued under. A wider tolerance would let a wrong tax, and the face amount built on it, through.

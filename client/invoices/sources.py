@@ -49,6 +49,8 @@ from .parse import parse_json
 REFERENCE_DATA = Path(__file__).with_name("reference_data")
 INVOICE_ITSELF = "invoice"  # the name the invoice's own values go by in a Disagreement; no source may take it
 NO_SOURCE = "sources.asked"  # the finding of a verification that asked no source, which fails
+NOTHING_CONFIRMED = "sources.confirmed"  # the finding of one whose sources confirmed nothing, which fails too
+SOURCE_CHECK = "source."  # what the name of each finding of a source's answer begins with
 ATTESTATION_KIND = "recfin.invoice-verification/2"
 
 
@@ -298,9 +300,22 @@ class SourceVerification(_Frozen):
     disagreements: tuple[Disagreement, ...]
 
     @property
+    def confirmed(self) -> tuple[Finding, ...]:
+        """The findings in which a source confirmed something (passed): a source asked that knew nothing of the
+        invoice or its parties (every finding skipped) confirmed nothing."""
+        return tuple(f for f in self.findings if from_a_source(f.check) and f.status == "pass")
+
+    @property
     def ok(self) -> bool:
-        """No source failed or disagreed, and at least one was asked: asking none verifies nothing."""
-        return bool(self.sources) and not self.disagreements and all(f.status != "fail" for f in self.findings)
+        """No source failed or disagreed, and some source confirmed something: a verification in which none did
+        (none asked, or each one asked skipped) verified nothing, however little failed."""
+        return bool(self.confirmed) and not self.disagreements and all(f.status != "fail" for f in self.findings)
+
+
+def from_a_source(check: str) -> bool:
+    """Whether a finding (of a verification, or listed in its evidence document) is a source's answer
+    (``source.tax.found``), rather than one about the verification itself (``sources.asked``)."""
+    return check.startswith(SOURCE_CHECK)
 
 
 def verify_with_sources(invoice: Invoice, tax: TaxInvoiceVerifier | None = None,
@@ -367,6 +382,11 @@ def verify_with_sources(invoice: Invoice, tax: TaxInvoiceVerifier | None = None,
                                     message=f"{bureau.source}: rating {record.rating}, "
                                             f"{record.overdue_count} overdue as of {record.as_of}",
                                     details=record.model_dump(mode="json")))
+    if used and all(f.status == "skipped" for f in findings if from_a_source(f.check)):
+        # no answer failed either: without this finding the outcome would fail with nothing saying why
+        findings.append(Finding(check=NOTHING_CONFIRMED, status="fail",
+                                message=f"no source asked ({', '.join(used)}) knew the invoice or its parties, so "
+                                        "nothing was verified: ask the tax invoice verifier, which knows the invoice"))
     disagreements = []
     for field, values in said.items():
         distinct = {normalise_name(v) if field.endswith(".name") else v for v in values.values()}

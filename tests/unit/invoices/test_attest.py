@@ -8,6 +8,7 @@ import json
 import os
 from datetime import date, datetime, timezone
 from pathlib import Path
+from typing import Any
 
 import grpc
 import pytest
@@ -711,3 +712,69 @@ def test_evidence_that_cannot_be_written_after_the_call_leaves_no_folder_made_fo
     assert r.exit_code == 3 and "No space left on device" in r.stderr, r.output
     assert len(ledger.client("bank").invoice_attestations(invoice_fingerprint(read_invoice(INVOICE)))) == 1
     assert list(tmp_path.iterdir()) == []
+
+
+# ------------------------------------------------------------------ what is refused before anything is sent
+
+def _red_letter_file(tmp_path) -> Path:
+    from client.invoices import invoice_to_json
+
+    from ._samples import line
+
+    red = invoice(number="26442000000012345699", lines=(line("*电子元件*贴片电容", "-200", "1.50", "0.13", unit="个"),
+                                                        line("*信息技术服务*软件维护服务费", "-1", "1000.00", "0.06")))
+    assert red.total_with_tax_fen < 0
+    path = tmp_path / "red.json"
+    path.write_text(json.dumps(invoice_to_json(red), ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("request_id", [["--request-id", "VER-RED"], []], ids=["with a request id", "without"])
+def test_attesting_a_red_letter_invoice_is_bad_input_naming_the_total_and_nothing_is_sent(monkeypatch, tmp_path,
+                                                                                          request_id):
+    ledger = Ledger().serve(monkeypatch)
+    red = _red_letter_file(tmp_path)
+    evidence = tmp_path / "out" / "e.json"
+    r = run("attest", red, "--as", "bank/officer1", "--evidence", evidence, *request_id)
+    assert r.exit_code == 2, r.output
+    assert r.output.startswith(f"Error: {red}: total_with_tax: invoice 26442000000012345699 has a total with tax of "
+                               "-1399.00: a red-letter (negative) or zero invoice")
+    assert "nothing was attested" in r.output and "cannot reach the ledger" not in r.output
+    assert ledger.opened == [] and not (tmp_path / "out").exists()
+
+
+def test_evidence_naming_a_source_twice_or_confirming_nothing_is_not_attested():
+    inv = read_invoice(INVOICE)
+    ledger = Ledger()
+    good = attestation(verify_with_sources(inv, *sources()), AT)
+
+    def tampered(**over) -> Any:
+        document = {**good.document, **over}
+        return good.model_copy(update={"document": document, "digest": canonical_digest(document)})
+
+    with pytest.raises(ValueError, match="names the source reference-tax more than once"):
+        attestation_request(inv, tampered(sources=["reference-tax", "reference-tax"]))
+    skipped = [{**f, "status": "skipped"} for f in good.document["findings"]]
+    with pytest.raises(ValueError, match=r"knew the invoice or its parties \(each answer skipped\): nothing was "
+                                         "verified"):
+        attestation_request(inv, tampered(findings=skipped))
+    failed = [{**f, "status": "fail"} for f in good.document["findings"]]
+    with pytest.raises(ValueError, match="says pass, but no source confirmed anything"):
+        attestation_request(inv, tampered(findings=failed))
+    assert attestation_request(inv, tampered(findings=failed, outcome="fail")).outcome == "fail"
+    assert ledger.client("bank").invoice_attestations(invoice_fingerprint(inv)) == []
+
+
+def test_the_contract_refuses_an_attestation_naming_a_source_twice_and_records_nothing():
+    from client.receivables import InvoiceAttestationRequest
+
+    inv = read_invoice(INVOICE)
+    ledger = Ledger()
+    request = attestation_request(inv, attestation(verify_with_sources(inv, *sources()), AT))
+    twice = InvoiceAttestationRequest(**{**request.model_dump(), "sources": ["reference-tax", "reference-tax"]})
+    with pytest.raises(RuleViolation) as refused:
+        ledger.client("bank").attest_invoice_verification(twice)
+    assert refused.value.rule == "argument-invalid"
+    assert "sources names 'reference-tax' more than once" in str(refused.value)
+    assert ledger.client("bank").invoice_attestations(invoice_fingerprint(inv)) == []
+    assert ledger.client("bank").attest_invoice_verification(request).sources == request.sources

@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -23,7 +23,7 @@ def test_a_good_invoice_passes_every_check():
     assert report.ok
     assert {f.status for f in report.findings} == {"pass"}
     assert {f.check for f in report.findings} == {
-        "totals.amount", "totals.tax", "totals.with_tax", "totals.positive", "line.amount", "line.tax",
+        "totals.amount", "totals.tax", "totals.with_tax", "totals.positive", "line.amount", "line.rate", "line.tax",
         "seller.tax_id", "buyer.tax_id", "number.format", "number.code", "date.plausible", "parties.debtor", "parties.supplier", "duplicate.ledger"}
 
 
@@ -182,3 +182,45 @@ def test_the_real_number_forms_pass_number_format():
     assert check_invoice(invoice(), full_options()).finding("number.format").status == "pass"
     legacy = invoice(number="00123456").model_copy(update={"code": "3100204130"})
     assert check_invoice(legacy, full_options()).finding("number.format").status == "pass"
+
+
+@pytest.mark.parametrize("rate", ["0.13", "0.09", "0.06", "0.05", "0.03", "0.01", "0.02", "0.015", "0.005", "0"])
+def test_a_line_at_a_statutory_rate_passes_line_rate(rate):
+    inv = invoice(lines=(line("*信息技术服务*软件维护服务费", "1", "1000.00", rate),))
+    finding = check_invoice(inv).finding("line.rate")
+    assert finding.status == "pass" and finding.details == {"line": 1, "tax_rate": str(Decimal(rate))}
+
+
+@pytest.mark.parametrize("rate, shown", [("0.90", "90%"), ("0.08", "8%"), ("0.125", "12.5%"), ("0.0001", "0.01%")])
+def test_a_line_at_no_statutory_rate_fails_line_rate_naming_it(rate, shown):
+    inv = invoice(lines=(line("*电子元件*贴片电容", "200", "1.50", "0.13"),
+                         line("*信息技术服务*软件维护服务费", "1", "1000.00", rate)))
+    report = check_invoice(inv)
+    assert report.finding("line.tax").status == "pass"   # the tax is the rate's: only line.rate tells
+    (failed,) = failing(report, "line.rate")
+    assert failed.message.startswith(f"line 2: {shown} is no VAT rate or levy rate")
+    assert failed.details == {"line": 2, "tax_rate": str(Decimal(rate))}
+
+
+@pytest.mark.parametrize("rate, last_day", [("0.17", date(2018, 4, 30)), ("0.11", date(2018, 4, 30)),
+                                            ("0.16", date(2019, 3, 31)), ("0.10", date(2019, 3, 31))])
+def test_a_replaced_rate_passes_only_on_an_invoice_issued_before_it_ended(rate, last_day):
+    def rate_on(issued):
+        inv = invoice(issued=issued, lines=(line("*电子元件*贴片电容", "200", "1.50", rate),))
+        return check_invoice(inv).finding("line.rate")
+
+    assert rate_on(last_day).status == "pass"
+    after = rate_on(last_day + timedelta(days=1))
+    assert after.status == "fail" and f"the invoice is dated {last_day + timedelta(days=1)}" in after.message
+    assert "(补开)" in after.message
+
+
+def test_an_exempt_line_read_from_xml_passes_line_rate():
+    from client.invoices import parse_invoice
+
+    from ._samples import einvoice_xml
+
+    exempt = line("*农产品*蔬菜", "10", "5.00", "0")
+    xml = einvoice_xml(invoice(lines=(exempt,))).replace("<TaxRate>0</TaxRate>", "<TaxRate>免税</TaxRate>")
+    assert "<TaxRate>免税</TaxRate>" in xml
+    assert check_invoice(parse_invoice(xml.encode())).finding("line.rate").status == "pass"

@@ -68,12 +68,12 @@ def test_a_verification_failed_only_by_a_disagreement_counts_it_in_the_summary(t
     r = run("verify", other_name, "--today", "2026-11-30", "--reference-sources")
     assert r.exit_code == 1, r.output
     assert "FAIL " not in r.output and "DISAGREE  buyer.name" in r.output
-    assert r.output.strip().splitlines()[-1] == "FAILED: 22 passed, 0 failed, 3 skipped, 1 disagreement"
+    assert r.output.strip().splitlines()[-1] == "FAILED: 25 passed, 0 failed, 3 skipped, 1 disagreement"
     as_json = run("verify", other_name, "--today", "2026-11-30", "--reference-sources", "--json")
     assert as_json.exit_code == 1
     report = json.loads(as_json.stdout)
     assert report["result"] == "fail" and [d["field"] for d in report["sources"]["disagreements"]] == ["buyer.name"]
-    assert report["counts"] == {"passed": 22, "failed": 0, "skipped": 3, "disagreements": 1}
+    assert report["counts"] == {"passed": 25, "failed": 0, "skipped": 3, "disagreements": 1}
 
 
 @pytest.mark.parametrize("content", ["<EInvoice><Header>", '{"format": "recfin.invoice/1"}', "plain text"])
@@ -287,3 +287,50 @@ def test_a_reading_never_writes_over_the_scan_it_reads(tmp_path):
     r = run("read", scan, "--invoice-out", scan)
     assert r.exit_code == 2 and "is the scan being read" in r.output
     assert scan.read_bytes() == (SAMPLES / "einvoice.pdf").read_bytes()
+
+
+def _sample_json_with(old: str, new: str) -> str:
+    text = (SAMPLES / "einvoice.json").read_text(encoding="utf-8")
+    assert old in text
+    return text.replace(old, new)
+
+
+def test_a_json_number_given_twice_is_read_or_refused_in_one_line_never_a_traceback(tmp_path):
+    total = '"total_amount": "2100.00"'
+    same = write(tmp_path, "same.json", _sample_json_with(total, '"total_amount": 2100.00, "total_amount": 2100.00'))
+    assert run("verify", same, "--today", "2026-09-10").exit_code == 0
+    po = write(tmp_path, "po.json", '{"number": "PO-1", "lines": [{"item_name": "贴片电容", "quantity": 1.5, '
+                                    '"quantity": 1.5, "unit_price": "1"}]}')
+    assert run("match", same, "--po", po, "--receipt", SAMPLES / "goods_receipt.csv").exit_code == 1
+    differ = write(tmp_path, "differ.json", _sample_json_with(total, '"total_amount": 2100.00, "total_amount": 2101.00'))
+    for args in (["verify", differ], ["match", differ, "--po", po, "--receipt", SAMPLES / "goods_receipt.csv"],
+                 ["match", SAMPLES / "einvoice.json", "--po", write(tmp_path, "po2.json", po.read_text(
+                     encoding="utf-8").replace('"quantity": 1.5, "quantity": 1.5', '"quantity": 1.5, "quantity": 2')),
+                  "--receipt", SAMPLES / "goods_receipt.csv"]):
+        r = run(*args)
+        assert r.exit_code == 2 and len(r.output.strip().splitlines()) == 1, r.output
+        assert "given 2 times with different values" in r.output
+    assert "differ.json: total_amount: given 2 times with different values (2100.00, 2101.00)" in run(
+        "verify", differ).output
+
+
+def test_a_line_at_no_statutory_rate_fails_verify_naming_it(tmp_path):
+    doc = json.loads((SAMPLES / "einvoice.json").read_text(encoding="utf-8"))
+    doc["lines"][2].update(tax_rate="0.90", tax="900.00")
+    doc.update(total_tax="1043.00", total_with_tax="3143.00")
+    r = run("verify", write(tmp_path, "rate90.json", json.dumps(doc, ensure_ascii=False)), "--today", "2026-09-10")
+    assert r.exit_code == 1, r.output
+    failed = [line for line in r.output.splitlines() if line.startswith("  FAIL")]
+    assert failed == [failed[0]] and failed[0].startswith("  FAIL  line.rate                line 3: 90% is no VAT "
+                                                          "rate or levy rate")
+
+
+def test_match_with_units_that_differ_is_partial_naming_them(tmp_path):
+    po = (SAMPLES / "purchase_order.csv").read_text(encoding="utf-8").splitlines()
+    po = [po[0] + ",单位"] + [row + (",盘" if "贴片电容" in row else ",") for row in po[1:]]
+    r = run("match", SAMPLES / "einvoice.xml", "--po", write(tmp_path, "po.csv", "\n".join(po) + "\n"),
+            "--receipt", SAMPLES / "goods_receipt.csv")
+    assert r.exit_code == 1, r.output
+    assert "PARTIAL   1. *电子元件*贴片电容" in r.output
+    assert "- the quantities are in different units (the invoice line in 个, PO line 1 in 盘)" in r.output
+    assert "PARTIAL: 2 matched, 1 partially matched, 0 unmatched" in r.output

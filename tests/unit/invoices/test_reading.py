@@ -1,6 +1,7 @@
 """Amounts and rates read as invoices write them: strict, never rounded away."""
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -84,3 +85,22 @@ def test_an_amount_of_a_tiny_exponent_is_fractions_of_a_fen():
     with pytest.raises(ValueProblem, match="more than two decimal places"):
         to_fen("1E-999999999")
     assert to_fen("0E-999999999") == 0
+
+
+def test_the_scan_reader_restores_an_unread_rate_from_the_statutory_rates_the_checks_take():
+    from client.invoices._cross_checks import restore_row
+    from client.invoices._reading import STATUTORY_RATES, rate_problem
+    from client.invoices._scan_fields import Found
+
+    def restored(amount: str, tax: str) -> Found | None:
+        cells = {"amount": Found(amount, 0.9), "tax": Found(tax, 0.9)}   # the rate cell unread
+        return restore_row(cells, amount_in_total=True).get("tax_rate")
+
+    # 5% reduced to 1.5% (housing rent) is a rate a line may be taxed at, so it is restored like 13%
+    assert restored("1000.00", "15.00").value == "1.5%" and restored("1000.00", "130.00").value == "13%"
+    assert rate_problem(Decimal("0.015"), date(2026, 9, 1)) is None
+    # a tax of 0 cannot tell a zero-rated line from an exempt one: no rate is made up for it
+    assert restored("1000.00", "0.00") is None
+    # and nothing the checks refuse is restored
+    assert restored("1000.00", "900.00") is None and rate_problem(Decimal("0.9"), date(2026, 9, 1)) is not None
+    assert {known.rate for known in STATUTORY_RATES} >= {Decimal(r) for r in ("0.13", "0.09", "0.06", "0")}

@@ -381,3 +381,53 @@ def test_a_verification_that_asked_no_source_does_not_pass_and_says_why(sources)
     # one source is enough: which sources a registration needs is the network's attestation_sources
     assert verify_with_sources(invoice(), None, sources[1], None).ok
     assert "sources.asked" not in {f.check for f in verify_with_sources(invoice(), *sources).findings}
+
+
+def test_a_verification_whose_sources_confirmed_nothing_does_not_pass_and_says_why():
+    class EmptyBureau:
+        source = "bureau"
+
+        def lookup_credit(self, credit_code):
+            return None
+
+    result = verify_with_sources(invoice(), None, None, EmptyBureau())
+    assert result.sources == ("bureau",) and result.confirmed == ()
+    assert [f.status for f in result.findings if f.check.startswith("source.")] == ["skipped"] * 3
+    assert not result.ok
+    nothing = {f.check: f for f in result.findings}["sources.confirmed"]
+    assert nothing.status == "fail" and nothing.message.startswith("no source asked (bureau) knew the invoice")
+    assert attestation(result).document["outcome"] == "fail"
+    # the property holds by itself, for a verification put together otherwise
+    skipped_only = result.model_copy(update={"findings": tuple(f for f in result.findings if f.status == "skipped")})
+    assert not skipped_only.ok
+
+
+def test_a_verification_with_a_failing_source_says_no_more_than_its_failure(sources):
+    result = verify_with_sources(invoice(number="26442000000000000001"), sources[0], None, None)
+    assert not result.ok and [f.check for f in result.findings if f.status == "fail"] == ["source.tax.found"]
+
+
+def test_a_reference_file_with_a_json_number_given_twice_is_refused_naming_the_record(tmp_path):
+    record = json.dumps(tax_record(invoice()))
+
+    def doubled(first: str, second: str):
+        total = '"total_with_tax_fen": 230300'
+        assert total in record
+        return tax_file_text(tmp_path, record.replace(total, f'"total_with_tax_fen": {first}, "total_with_tax_fen": '
+                                                              f'{second}'))
+
+    with pytest.raises(MalformedInput, match=r"given 2 times with different values \(2303.00, 2303.01\)") as err:
+        ReferenceTaxInvoiceVerifier(doubled("2303.00", "2303.01"))
+    assert err.value.field == "records[0]/total_with_tax_fen"
+    # the same figure twice is one value, read as written: a figure with a point is no integer of fen
+    with pytest.raises(MalformedInput, match="valid integer") as err:
+        ReferenceTaxInvoiceVerifier(doubled("2303.00", "2303.00"))
+    assert err.value.field == "records[0].total_with_tax_fen"
+    assert ReferenceTaxInvoiceVerifier(doubled("230300", "230300")).lookup_invoice(
+        invoice().number, SELLER.tax_id, "") is not None
+
+
+def tax_file_text(tmp_path, *records: str):
+    path = tmp_path / "tax.json"
+    path.write_text('{"records": [%s]}' % ", ".join(records), encoding="utf-8")
+    return path
