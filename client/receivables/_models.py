@@ -25,7 +25,8 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, PrivateAttr, StrictBool,
-                      StrictInt, SerializerFunctionWrapHandler, ValidationInfo, model_serializer, model_validator)
+                      StrictInt, SerializerFunctionWrapHandler, ValidationInfo, field_validator, model_serializer,
+                      model_validator)
 
 from chaincode.receivables.model import invoices_in_the_claims_currency
 
@@ -459,6 +460,15 @@ class InvoiceAttestationRequest(Document):
     sources: list[str] = Field(min_length=1)
     outcome: Outcome
     evidence_digest: str = Field(description="SHA-256 hex of the canonical verification document")
+
+    @field_validator("sources")
+    @classmethod
+    def _each_source_once(cls, sources: list[str]) -> list[str]:
+        # the contract refuses a name given twice (argument-invalid): refused here, before anything is signed
+        twice = sorted({s for s in sources if sources.count(s) > 1})
+        if twice:
+            raise ValueError(f"names {', '.join(twice)} more than once: name each source asked once")
+        return sources
 
     @classmethod
     def from_evidence(cls, document: dict[str, Any], digest: str) -> "InvoiceAttestationRequest":

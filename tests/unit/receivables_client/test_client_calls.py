@@ -403,3 +403,11 @@ def test_the_request_record_reads_as_the_transaction_result_model():
     assert split_paid.typed_result.tx_id == "cd" * 32 != split_paid.typed_result.last.tx_id
     with pytest.raises(ValueError, match="no model for the result of RegisterParty"):
         RequestRecord.model_validate(fakes.request_record(transaction="RegisterParty")).typed_result
+
+
+def test_an_attestation_naming_a_source_twice_is_refused_before_signing():
+    """The contract refuses it (argument-invalid); the SDK says so before a proposal is signed."""
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match="names reference-tax more than once"):
+        InvoiceAttestationRequest(**{**ATTESTATION.model_dump(), "sources": ["reference-tax", "reference-tax"]})
