@@ -464,6 +464,8 @@ class ReceivablesContract(Contract):
         if (done := await s.replay(creditor, request_id, "RegisterReceivable", raw)) is not None:
             return done
         req = parse_request(ReceivableRegistration, receivable, "receivable")
+        if (why := money.hundredths_problem(req.currency)) is not None:
+            raise rule("currency-invalid", why)     # its invoices are in it too (invoice-currency-mismatch below)
         await s.store.prefetch((keys.PARTY, req.debtor), *((keys.FINGERPRINT, fp) for fp in _fingerprints(req.invoices)))
         debtor = await s.store.require_party(req.debtor)
         if debtor.role != cfg.CORE_ENTERPRISE:

@@ -57,6 +57,27 @@ def parse_currency(value: object, field: str = "currency") -> str:
     return value
 
 
+# ISO 4217 codes whose minor unit is not a hundredth: none (JPY, KRW, VND, ...), a thousandth (KWD, BHD, ...), a
+# ten-thousandth (CLF, UYW), or none defined (gold, SDRs, test codes). Every amount here is an integer of
+# hundredths, so a claim in one of these could record what its currency cannot pay (JPY 0.01) and not what it can
+# (KWD 1.234): registration refuses them.
+NOT_IN_HUNDREDTHS = frozenset({
+    "BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "UYI", "VND", "VUV", "XAF", "XOF",
+    "XPF",
+    "BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND",
+    "CLF", "UYW",
+    "XAG", "XAU", "XBA", "XBB", "XBC", "XBD", "XDR", "XPD", "XPT", "XSU", "XTS", "XUA", "XXX",
+})
+
+
+def hundredths_problem(currency: str) -> str | None:
+    """Why a claim cannot be held in ``currency`` (a valid code), or None."""
+    if currency in NOT_IN_HUNDREDTHS:
+        return (f"{currency}'s minor unit is not a hundredth (ISO 4217), and every amount here is a whole number of "
+                f"hundredths (fen): register the claim in a currency of two decimals, such as CNY")
+    return None
+
+
 def yuan(fen: int) -> str:
     """For messages: 123456 -> '1234.56'."""
     return f"{'-' if fen < 0 else ''}{abs(fen) // 100}.{abs(fen) % 100:02d}"
