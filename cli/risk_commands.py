@@ -76,8 +76,10 @@ def history_as_of(history: ReceivableHistory, path: Path, not_after: date | None
     last = max(e.event_date for e in history.events)
     day = last if not_after is None else min(last, not_after)
     if not _as_of_in_range(day):
+        # with a date given, only a last event before the range gets here, and no other date could help
+        advice = instead if not_after is None else "it records nothing a score could be as of"
         raise click.ClickException(f"{as_typed(path)}: its last event is dated {last}, outside {EARLIEST_AS_OF} .. "
-                                   f"{LATEST_AS_OF}: {instead}")
+                                   f"{LATEST_AS_OF}: {advice}")
     return day
 
 

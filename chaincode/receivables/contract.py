@@ -369,7 +369,8 @@ class ReceivablesContract(Contract):
 
         The binding goes in this transaction: once it commits, the identity acts for no party. Refused when no
         identity would act for the party afterwards, so no party is left that nobody can act for: identities the
-        record lists that act for another party, or whose binding other orgs hold, are not counted. An admin may
+        record lists that act for another party, or whose binding other orgs hold, are not counted, nor are ids
+        with surrounding spaces an older contract stored as sent (no certificate's id has them). An admin may
         remove its own certificate's binding: its admin rights come from the certificate, not the binding.
 
         Any identity the party record lists is taken off it, whatever its binding says; the binding is deleted
@@ -392,8 +393,14 @@ class ReceivablesContract(Contract):
         party.client_ids.remove(client_id)
         # the identities left that act for the party keep their bindings, written again under its org's policy
         if not (acting := await s.store.bindings_to_seal(party)):
-            others = (f" (the others its record lists, {', '.join(_identity(c) for c in party.client_ids)}, act for "
-                      "another party or have a binding other orgs hold)" if party.client_ids else "")
+            padded = [c for c in party.client_ids if c != c.strip()]
+            unpadded = [c for c in party.client_ids if c == c.strip()]
+            others = (f" (the others its record lists, {', '.join(_identity(c) for c in unpadded)}, act for "
+                      "another party or have a binding other orgs hold)" if unpadded else "")
+            if padded:   # stored as sent by an older contract: no certificate's id has surrounding spaces
+                others += (f" ({', '.join(_identity(c) for c in padded)} {'has' if len(padded) == 1 else 'have'} "
+                           "surrounding spaces, which no certificate's id has: it acts for no one; unbind it "
+                           "exactly as listed)")
             raise rule("last-identity-of-party", f"no identity would act for {party.uscc} once {_identity(client_id)} "
                        f"goes{others}: bind another first (BindPartyIdentity), so the party keeps someone who can act "
                        "for it")

@@ -495,6 +495,8 @@ async def test_a_padded_client_id_is_trimmed_at_registration_and_one_stored_so_i
     key = net._key(keys.PARTY, party["uscc"])
     record = json.loads(net.ledger.state[key])
     net.ledger.state[key] = json.dumps({**record, "client_ids": [user.id, f" {user.id}"]}).encode()
-    await net.refused(admin, "UnbindPartyIdentity", party["uscc"], user.id, rule="last-identity-of-party")
+    message = await net.refused(admin, "UnbindPartyIdentity", party["uscc"], user.id, rule="last-identity-of-party")
+    assert "surrounding spaces, which no certificate's id has: it acts for no one; unbind it exactly as listed" in message
+    assert "act for another party" not in message
     left = await net.ok(admin, "UnbindPartyIdentity", party["uscc"], f" {user.id}")
     assert left["client_ids"] == [user.id]

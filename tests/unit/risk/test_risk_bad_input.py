@@ -228,3 +228,12 @@ def test_a_history_whose_last_event_is_off_the_calendar_asks_for_as_of(tmp_path)
     r = invoke("score", "D1", "--history", path)
     assert r.exit_code == 1 and "its last event is dated 9999-12-31" in error_line(r) and "--as-of" in error_line(r)
     assert invoke("score", "D1", "--history", path, "--as-of", "2025-06-01").exit_code == 0
+
+
+def test_a_history_that_ends_before_the_calendar_is_not_told_to_pass_the_as_of_it_was_given(tmp_path):
+    """--as-of is held to the last event, so a file ending in 1899 has no date to score as of."""
+    path = tmp_path / "h.json"
+    path.write_text(json.dumps([{**EVENT, "event_date": "1899-06-01", "due_date": "1899-09-01"}]))
+    line = error_line(invoke("score", "D1", "--history", path, "--as-of", "2025-01-01"))
+    assert "its last event is dated 1899-06-01" in line and "it records nothing a score could be as of" in line
+    assert "pass --as-of" not in line
