@@ -20,15 +20,20 @@ currency (its configuration's ``currency``, CNY unless it names another), and
 Quotes of one bank on one debtor that may make an offer take turns on a host
 (``client.pricing.quote_lock``, a lock file under the user's recfin folder):
 from the exposure read until the offer has committed, or was not made, the next
-one waits. Once its offer is on the ledger a quote reads the exposure again,
+one waits. An offer whose outcome its quote could not learn (the commit status
+lost, Ctrl-C) stays noted in the lock file, and the next quote asks for it
+before reading the exposure, counting its advance as taken while it is not
+known. Once its offer is on the ledger a quote reads the exposure again,
 and says so (exit 3) if an offer committed meanwhile elsewhere took the bank
 above its limit.
 """
 
 from __future__ import annotations
 
+import copy
 import os
 from contextlib import ExitStack
+from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -53,16 +58,25 @@ from client.pricing import (
 )
 from client.pricing.ledger import ProposalInputs, proposal_inputs_from_ledger
 from client.pricing.money import percent_of
-from client.receivables import FinancingTerms, ReceivablesError
+from client.pricing.quote_lock import PendingOffer, QuoteTurn, ask_outcome
+from client.receivables import (
+    FinancierExposure,
+    FinancingTerms,
+    Offer,
+    ReceivablesClient,
+    ReceivablesError,
+    unless_refused_the_read,
+)
 from client.risk import DEFAULT_MODEL, LatePaymentModel, grade_for, history_from_ledger, ledger_as_of, score_debtor
 from client.business_dates import business_today
 from network.fabric_bin import REPO_ROOT
 
 from . import connection
 from .amounts import AMOUNT, AMOUNT_HELP, Amount, fen_of_option, money
-from .bench_commands import FiniteFloatRange
+from .options import FiniteFloatRange
 from .output import as_typed, emit, one_line, read_json_file, table
 from .receivable_commands import finance
+from .request_ids import AnswerLost, committed_unread, may_have_committed
 from .risk_commands import (
     SYNTHETIC_NOTE,
     calendar_date,
@@ -265,12 +279,18 @@ def quote(receivable: str, as_: str, config_path: Path | None, face: Amount | No
     prompt) take turns on this host: from the exposure read until the offer
     has committed or was declined, another waits, saying for whom, so it
     prices with what the first offer left (--lock-timeout bounds the wait;
-    given up, nothing is offered). Once its offer is on the ledger the quote
-    reads the exposure again: above the limit (an offer of the bank on the
-    debtor committed meanwhile from another host, or by `recfin finance
-    offer`), it says so, with both figures and the limit (with --json, also
-    as after_offer), and exits 3; the offer stands (the contract lets no bank
-    withdraw one) until it expires.
+    given up, nothing is offered). An offer whose outcome is not known (its
+    commit status lost: the quote keeps its turn and asks again for up to 60 s;
+    Ctrl-C) exits 1 (130 on Ctrl-C) saying that it may still commit, with its
+    transaction id and how to check; it stays noted in the lock file, and the
+    next quote asks for it first and, while it is still not known, counts its
+    advance as taken (said on stderr; with --json, as pending_offers) until it
+    is known, would have expired, or can no longer commit. Once its offer is
+    on the ledger the quote reads the exposure again: above the limit (an
+    offer of the bank on the debtor committed meanwhile from another host, or
+    by `recfin finance offer`), it says so, with both figures and the limit
+    (with --json, also as after_offer), and exits 3; the offer stands (the
+    contract lets no bank withdraw one) until it expires.
 
     \b
     Example:
@@ -349,19 +369,24 @@ def _quote_on_the_ledger(receivable, as_, config_path, grade, probability, histo
                            f"later); the offer is priced for disbursement on {day}", err=True)
             risk = _score(model, history_from_ledger(session.client, r.debtor, known, currency=r.currency), known)
         given_exposure = exposure_fen
-        made = standing = unread = None
-        with ExitStack() as turn:
+        made = standing = unread = turn = None
+        pending: list[PendingOffer] = []
+        with ExitStack() as held_turn:
             if yes or not as_json:   # an offer may be made (--yes, or the prompt): its read and offer take a turn
-                _take_turn(turn, session.profile.msp_id, r, as_, lock_timeout)
+                turn = _take_turn(held_turn, session.profile.msp_id, r, as_, lock_timeout)
+                _ask_pending(turn, session)   # before the read: an offer that committed since is in it
             held = session.client.financier_exposure(r.debtor)
             if exposure_fen is None:
                 exposure_fen = held.exposure_in(r.currency)
             # each open offer of the bank on the debtor's other claims is one acceptance away from being lent: without
             # them every quote would see the whole limit free. Its own offer on this request, if it made one, is the
             # one being quoted again (the contract takes one per bank and request), so it is not counted against
-            # itself.
+            # itself. Neither is an offer on it whose outcome is not known: the two cannot both commit.
             open_offers = sum(o.advance for o in held.offers
                               if o.currency == r.currency and o.financing_id != r.financing_id)
+            if turn is not None:
+                pending = _pending_offers(turn, session, held, r)
+                open_offers += sum(p.advance for p in pending)
             # priced on what the claim still owes, as the contract advances on it: a partly paid claim is worth only
             # that
             terms = ReceivableTerms(receivable_id=r.id, face_amount=r.outstanding, due_date=r.due_date,
@@ -381,10 +406,7 @@ def _quote_on_the_ledger(receivable, as_, config_path, grade, probability, histo
                 click.echo(f"no offer made on {r.financing_id}: {refused}")
             if result.offer is not None and refused is None and (yes or (not as_json and click.confirm(
                     f"make this offer on {r.financing_id}?", default=False))):
-                o = result.offer
-                made = session.client.make_offer(r.financing_id, FinancingTerms(
-                    advance_rate=o.advance_rate, discount_rate=o.discount_rate, fees=o.fees, recourse=o.recourse,
-                    day_count=o.day_count, expires_on=o.expires_on))
+                made = _offer_in_turn(session, turn, r, result, as_)
                 # read again with the offer on the ledger: more than this offer added means another offer of the bank
                 # on the debtor committed after the read above, where this host's turns do not reach
                 try:
@@ -398,6 +420,7 @@ def _quote_on_the_ledger(receivable, as_, config_path, grade, probability, histo
         if as_json:
             emit({**result.model_dump(mode="json"), "synthetic": risk.synthetic, "debtor": r.debtor,
                   "financing_id": r.financing_id,
+                  "pending_offers": [_pending_json(p) for p in pending],
                   "made_offer": None if made is None else made.model_dump(mode="json"),
                   "after_offer": None if standing is None else standing.model_dump(mode="json")}, as_json=True)
         elif made is not None:
@@ -414,7 +437,7 @@ def _quote_on_the_ledger(receivable, as_, config_path, grade, probability, histo
             raise OverLimit(_over_limit(made, r, standing, session.profile.msp_id, as_))
 
 
-def _take_turn(turn: ExitStack, bank: str, r, as_: str, timeout: float | None) -> None:
+def _take_turn(turn: ExitStack, bank: str, r, as_: str, timeout: float | None) -> QuoteTurn:
     """Hold the lock of ``bank``'s quotes on ``r``'s debtor on this host until ``turn`` closes, waiting for another
     quote that holds it (saying so); waited for in vain, one line and nothing offered."""
     def waiting(holder: str) -> None:
@@ -422,13 +445,165 @@ def _take_turn(turn: ExitStack, bank: str, r, as_: str, timeout: float | None) -
         click.echo(f"waiting for another quote of {bank} on {r.debtor} ({as_typed(holder)}) to make or decline "
                    f"its offer{bound}", err=True)
     try:
-        turn.enter_context(quote_lock(_quote_locks(), bank, r.debtor, timeout=timeout, waiting=waiting,
-                                      holder=f"pid {os.getpid()} quoting {r.id} as {as_typed(as_)}"))
+        return turn.enter_context(quote_lock(_quote_locks(), bank, r.debtor, timeout=timeout, waiting=waiting,
+                                             holder=f"pid {os.getpid()} quoting {r.id} as {as_typed(as_)}"))
     except QuoteLockTimeout as exc:
         raise click.ClickException(
             f"no offer made on {r.financing_id}: another quote of {bank} on {r.debtor} ({as_typed(exc.holder)}) "
             f"still held {exc.path} after {exc.waited:g} s (--lock-timeout); nothing was offered. Run the quote again "
             f"once that one has made or declined its offer, or wait longer (--lock-timeout SECONDS)") from None
+
+
+# How long a quote whose offer's commit status was lost keeps its turn asking for it again; and how long a quote asks
+# for each offer an earlier one left pending. A transaction in a block is answered at once, one on its way within a
+# block time; one the orderer never took is never answered, and a pending one of those is asked for by every quote
+# until it can add nothing any more (_pending_offers).
+OUTCOME_WAIT_SECONDS = 60.0   # as `recfin finance quote --help` says
+PENDING_ASK_SECONDS = 10.0
+OFFER_TRANSACTION = "MakeFinancingOffer"
+EXIT_INTERRUPTED = 130   # the shell's code for SIGINT, as `recfin` commands answer Ctrl-C during a ledger call
+
+
+def _ask_pending(turn: QuoteTurn, session) -> None:
+    """Ask for the outcome of each offer an earlier quote left pending in the turn, forgetting those now known:
+    committed (the exposure read next has it) or invalid (it never will)."""
+    for p in turn.pending:
+        click.echo(f"asking whether offer transaction {p.transaction_id} on {p.financing_id}, left pending by an "
+                   f"earlier quote on this host, has committed (at most {PENDING_ASK_SECONDS:g} s)", err=True)
+        if ask_outcome(session.client.network, p.transaction_id, within=PENDING_ASK_SECONDS) is not None:
+            turn.forget(p.transaction_id)
+
+
+def _pending_offers(turn: QuoteTurn, session, held: FinancierExposure, r) -> list[PendingOffer]:
+    """The pending offers (outcome still not known) that count against the limit as taken, said on stderr.
+
+    Forgotten instead, as they can add nothing to what the ledger shows: one whose financing has an open offer of
+    the bank in ``held`` (the contract takes one per bank and request: it is that offer, or can never commit), one
+    expired by the ledger's today (the ledger counts only offers a holder can still accept), and one whose
+    financing is no longer an open request (it read the request open, so it can no longer commit valid). Not
+    counted, but kept: one on the request being quoted, which this quote's offer excludes as its own would."""
+    if not turn.pending:
+        return []
+    offered_on = {o.financing_id for o in held.offers}
+    today = session.client.debtor_payment_record(r.debtor, page_size=1).as_of   # the contract's today
+    counted = []
+    for p in turn.pending:
+        if p.financing_id in offered_on or p.expires_on < today or not _still_requested(session, p.financing_id):
+            turn.forget(p.transaction_id)
+        elif p.financing_id != r.financing_id and p.currency == r.currency:
+            click.echo(f"note: offer transaction {p.transaction_id} on {p.financing_id}, left by an earlier quote, "
+                       f"may still commit: its advance {money(p.advance, p.currency)} counts as taken (in "
+                       f"open_offers) until its outcome is known or it would expire on {p.expires_on}", err=True)
+            counted.append(p)
+    return counted
+
+
+def _still_requested(session, financing_id: str) -> bool:
+    """Whether the financing is an open request still; a bank may read only an open one, or its own."""
+    financing = unless_refused_the_read(lambda: session.client.get_financing(financing_id))
+    return financing is not None and financing.status == "REQUESTED"
+
+
+def _pending_json(p: PendingOffer) -> dict:
+    return {"transaction_id": p.transaction_id, "financing_id": p.financing_id, "advance": p.advance,
+            "currency": p.currency, "expires_on": p.expires_on.isoformat()}
+
+
+def _noting_offers(contract, note):
+    """A copy of the session's contract that gives ``note`` the transaction id of each MakeFinancingOffer proposal
+    as it is built, before it is endorsed: ``Contract.submit`` builds each attempt's proposal with the contract's
+    ``new_proposal`` (the step-by-step call that shows a transaction id before anything is sent)."""
+    noting = copy.copy(contract)
+    build = contract.new_proposal
+
+    def new_proposal(name, *args, **kwargs):
+        proposal = build(name, *args, **kwargs)
+        if name == OFFER_TRANSACTION:
+            note(proposal.transaction_id)
+        return proposal
+
+    noting.new_proposal = new_proposal
+    return noting
+
+
+def _offer_in_turn(session, turn: QuoteTurn, r, result, as_: str) -> Offer:
+    """MakeFinancingOffer with the priced terms, its transaction noted as pending in the turn's lock file before it
+    is endorsed, and forgotten once its outcome is known. When the outcome is not known (the commit status lost, a
+    submit that may have been ordered), the turn is kept while the commit status is asked again; still not known,
+    or on Ctrl-C, one line says the offer may still commit and how to check, and the note stays for the next
+    quote."""
+    o = result.offer
+    terms = FinancingTerms(advance_rate=o.advance_rate, discount_rate=o.discount_rate, fees=o.fees,
+                           recourse=o.recourse, day_count=o.day_count, expires_on=o.expires_on)
+    this_offer = PendingOffer("", r.financing_id, result.priced.advance, r.currency, o.expires_on)
+    noted: list[str] = []
+
+    def note(transaction_id: str) -> None:   # a retry's new attempt replaces the one whose status said invalid
+        turn.note(replace(this_offer, transaction_id=transaction_id), replacing=noted[-1] if noted else None)
+        noted.append(transaction_id)
+
+    client = ReceivablesClient(_noting_offers(session.client.contract, note), session.client.network,
+                               retry=session.client.retry)
+    try:
+        made = client.make_offer(r.financing_id, terms)
+    except KeyboardInterrupt as exc:
+        if not noted:   # no proposal built: nothing was sent
+            raise
+        raise AnswerLost(_may_still_commit(session, turn, noted[-1], this_offer, as_, connection.describe(exc)),
+                         EXIT_INTERRUPTED) from None
+    except Exception as exc:
+        if committed_unread(exc) or (isinstance(exc, (GatewayError, ReceivablesError)) and not may_have_committed(exc)):
+            for transaction_id in noted:   # its outcome is known: committed, or nothing that can commit
+                turn.forget(transaction_id)
+            raise
+        if not may_have_committed(exc):   # failed past the note in some other way: it stays noted
+            raise
+        return _outcome_asked_again(session, turn, exc, noted, note, this_offer, as_)
+    for transaction_id in noted:
+        turn.forget(transaction_id)
+    return made
+
+
+def _outcome_asked_again(session, turn: QuoteTurn, exc, noted: list[str], note, this_offer: PendingOffer,
+                         as_: str) -> Offer:
+    """The offer whose submit ended without its outcome (``exc``), once its commit status says it committed;
+    invalid, or still not known after OUTCOME_WAIT_SECONDS, one line."""
+    transaction_id = exc.transaction_id
+    if transaction_id not in noted:
+        note(transaction_id)
+    why = connection.describe(exc)
+    click.echo(f"the outcome of the offer's transaction {transaction_id} is not known ({why}): asking again for at "
+               f"most {OUTCOME_WAIT_SECONDS:g} s, this quote's turn kept", err=True)
+    try:
+        status = ask_outcome(session.client.network, transaction_id, within=OUTCOME_WAIT_SECONDS)
+    except KeyboardInterrupt as interrupted:
+        raise AnswerLost(_may_still_commit(session, turn, transaction_id, this_offer, as_,
+                                           connection.describe(interrupted)), EXIT_INTERRUPTED) from None
+    if status is None:
+        raise click.ClickException(_may_still_commit(
+            session, turn, transaction_id, this_offer, as_, f"{why}; asked again for {OUTCOME_WAIT_SECONDS:g} s"))
+    turn.forget(transaction_id)
+    if not status.successful:
+        raise click.ClickException(
+            f"no offer made on {this_offer.financing_id}: its transaction {transaction_id} committed in block "
+            f"{status.block_number} as invalid ({status.code_name}); nothing was offered. Run the quote again")
+    bank = session.profile.msp_id
+    made = [o for o in session.client.get_financing(this_offer.financing_id).offers if o.financier_msp == bank]
+    if not made:
+        raise click.ClickException(
+            f"the offer's transaction {transaction_id} committed in block {status.block_number}, but {bank}'s offer "
+            f"on {this_offer.financing_id} could not be read back: `recfin finance get {this_offer.financing_id} --as "
+            f"{as_typed(as_)}` lists it once this peer has that block")
+    return made[0]
+
+
+def _may_still_commit(session, turn: QuoteTurn, transaction_id: str, p: PendingOffer, as_: str, why: str) -> str:
+    return (f"the offer on {p.financing_id} may still commit: whether its transaction {transaction_id} committed is "
+            f"not known ({why}). It stays noted in {turn.path}: the next quote of {session.profile.msp_id} on this "
+            f"debtor on this host asks for it first and, while it is not known, counts its advance "
+            f"{money(p.advance, p.currency)} as taken (until the offer would expire on {p.expires_on}). To check: "
+            f"`recfin finance get {p.financing_id} --as {as_typed(as_)}` lists the bank's offer on it once it has "
+            f"committed; the SDK's network.new_commit('{transaction_id}').status() says whether it did")
 
 
 def _over_limit(made, r, standing: LimitStanding, bank: str, as_: str) -> str:

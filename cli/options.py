@@ -34,7 +34,7 @@ class FiniteFloatRange(click.FloatRange):
         if not math.isfinite(number):
             unit = "operations per second" if getattr(param, "name", None) == "rate" else "seconds"
             self.fail(f"{value!r} is not a finite number: give a number of {unit}", param, ctx)
-        return number
+        return number or 0.0   # -0 as 0: no message should say "-0 s"
 
 
 def timeout_option(help_text: str, default: float = 60.0) -> Callable:

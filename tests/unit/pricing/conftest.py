@@ -1,8 +1,9 @@
 import asyncio
+from pathlib import Path
 
 import pytest
 
-from .ledger_world import World
+from .ledger_world import CONFIG, LIMIT, World
 
 
 @pytest.fixture
@@ -17,3 +18,21 @@ def world(monkeypatch, tmp_path):
     w.financing = w.client("tier1").request_financing(r["id"]).id
     w.today = net.today
     return w
+
+
+@pytest.fixture
+def small_limit(tmp_path) -> str:
+    """The example bank's pricing with a debtor limit of LIMIT."""
+    small = tmp_path / "small-bank.yaml"
+    small.write_text(Path(CONFIG).read_text(encoding="utf-8").replace("per_debtor: 20000000000",
+                                                                      f"per_debtor: {LIMIT}"))
+    return str(small)
+
+
+@pytest.fixture
+def second_claim(world) -> str:
+    """Another claim of the same debtor (tier2's, 1,000,000.00 yuan) with a live financing request."""
+    net = world.net
+    second = asyncio.run(net.confirmed(net.actors["tier2"], net.actors["core"], 100_000_000, due_in=90))["id"]
+    world.client("tier2").request_financing(second)
+    return second

@@ -3,19 +3,98 @@
 Reuses the contract's test network (``tests/unit/receivables/support.py``: parties,
 clock) and the SDK's in-process Contract (``tests/unit/ledger_contract.py``), adding
 only what the commands need: ``cli.connection.open_session`` opens a session as one
-of the network's actors, named by ``--as``.
+of the network's actors, named by ``--as``; and for the quote's offer, a proposal
+whose transaction id is known before it is endorsed, and commit statuses asked by
+that id (:class:`Commits`), with the outcomes a test scripts for a submit whose
+answer is lost.
 """
 
 from __future__ import annotations
 
 import asyncio
+import secrets
+from collections.abc import Callable
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from types import SimpleNamespace
 
+import grpc
+from fabric_protos.peer import transaction_pb2
+
+from client.gateway import Status
+from client.gateway.errors import CommitStatusError
+from client.pricing import bank_config_path
 from client.receivables import ReceivablesClient
 
 from ..ledger_contract import LedgerContract
 from ..receivables.support import standard_net
+
+CONFIG = str(bank_config_path("example-bank"))
+LIMIT = 150_000_000   # 1,500,000.00 yuan on a grade-A debtor: room for one 95% advance on 1,000,000.00, not two
+
+
+@dataclass
+class Commits:
+    """Stands in for the Network's commit statuses, shared by every session of a World: ``new_commit(tx).status()``
+    answers VALID for a transaction committed through a :class:`StepwiseContract` (by its proposal's id),
+    ``answers`` what a test scripted for a transaction id (a Status, an exception to raise, or a callable giving
+    one), and for any other as a peer that cannot tell: CommitStatusError (a transaction still on its way, or never
+    sent). ``asked`` lists each ask.
+
+    ``lost[function]`` scripts the next submit of that function: called with the proposal's transaction id and
+    ``commit`` (which runs it on the ledger), it raises what the submit raises (CommitStatusError, SubmitError,
+    KeyboardInterrupt ...), having called ``commit`` or kept it for later as the test wants."""
+
+    committed: set[str] = field(default_factory=set)
+    answers: dict[str, object] = field(default_factory=dict)
+    asked: list[str] = field(default_factory=list)
+    lost: dict[str, Callable[[str, Callable[[], object]], object]] = field(default_factory=dict)
+
+    def new_commit(self, transaction_id: str) -> SimpleNamespace:
+        def status(*, timeout: float | None = None) -> Status:
+            self.asked.append(transaction_id)
+            answer = self.answers.get(transaction_id)
+            if callable(answer):
+                answer = answer()
+            if isinstance(answer, BaseException):
+                raise answer
+            if answer is not None:
+                return answer
+            if transaction_id in self.committed:
+                return Status(transaction_id, 9, transaction_pb2.VALID)
+            raise unknown_outcome(transaction_id)
+        return SimpleNamespace(transaction_id=transaction_id, status=status)
+
+
+def unknown_outcome(transaction_id: str) -> CommitStatusError:
+    """What the Gateway answers when the commit status did not come in time."""
+    return CommitStatusError("commit status: context deadline exceeded", transaction_id=transaction_id,
+                             code=grpc.StatusCode.DEADLINE_EXCEEDED)
+
+
+@dataclass
+class StepwiseContract(LedgerContract):
+    """LedgerContract whose submit builds its proposal first with ``new_proposal``, as ``client.gateway.Contract``
+    does for each attempt, so that its transaction id is known before anything is endorsed. MemoryLedger runs the
+    transaction under an id of its own; ``commits`` answers for it by the proposal's."""
+
+    commits: Commits | None = None
+
+    def new_proposal(self, name, *, arguments=(), transient=None, endorsing_organizations=None) -> SimpleNamespace:
+        return SimpleNamespace(transaction_id=secrets.token_hex(32))
+
+    def submit(self, name, *, arguments=(), transient=None, endorsing_organizations=None, retry=None):
+        proposal = self.new_proposal(name, arguments=arguments, transient=transient,
+                                     endorsing_organizations=endorsing_organizations)
+
+        def commit():
+            result = LedgerContract.submit(self, name, arguments=arguments, transient=transient,
+                                           endorsing_organizations=endorsing_organizations)
+            self.commits.committed.add(proposal.transaction_id)
+            return result
+
+        lost = self.commits.lost.pop(name, None)
+        return commit() if lost is None else lost(proposal.transaction_id, commit)
 
 
 class World:
@@ -24,9 +103,12 @@ class World:
     def __init__(self) -> None:
         self.net = asyncio.run(standard_net())
         self.opened: list[str] = []
+        self.commits = Commits()
 
     def client(self, actor: str) -> ReceivablesClient:
-        return ReceivablesClient(LedgerContract(self.net.ledger, self.net.actors[actor].identity, lambda: self.net.now))
+        contract = StepwiseContract(self.net.ledger, self.net.actors[actor].identity, lambda: self.net.now,
+                                    commits=self.commits)
+        return ReceivablesClient(contract, self.commits)
 
     def uscc(self, actor: str) -> str:
         return self.net.actors[actor].uscc

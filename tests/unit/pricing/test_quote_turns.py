@@ -9,9 +9,9 @@ broken lock fails the test instead of hanging it.
 
 from __future__ import annotations
 
-import asyncio
 import io
 import json
+import os
 import subprocess
 import sys
 import textwrap
@@ -25,10 +25,12 @@ import pytest
 from click.testing import CliRunner
 
 from cli.finance_commands import finance
-from client.pricing import QuoteLockTimeout, bank_config_path, quote_lock
+from client.pricing import QuoteLockTimeout, quote_lock
 from client.gateway.errors import GatewayError
 from client.pricing.quote_lock import quote_lock_path
 from client.receivables import FinancingTerms, ReceivablesClient
+
+from .ledger_world import CONFIG, LIMIT
 
 REPO = Path(__file__).parents[3]
 HANG_GUARD = 60   # seconds: only how long a broken lock may hang a test before it fails
@@ -111,27 +113,6 @@ def test_the_lock_excludes_another_process_until_it_ends(tmp_path):
 
 
 # ---- `recfin finance quote` on the ledger
-
-
-CONFIG = str(bank_config_path("example-bank"))
-LIMIT = 150_000_000   # 1,500,000.00 yuan on a grade-A debtor: room for one 95% advance on 1,000,000.00, not two
-
-
-@pytest.fixture
-def small_limit(tmp_path) -> str:
-    small = tmp_path / "small-bank.yaml"
-    small.write_text(Path(CONFIG).read_text(encoding="utf-8").replace("per_debtor: 20000000000",
-                                                                      f"per_debtor: {LIMIT}"))
-    return str(small)
-
-
-@pytest.fixture
-def second_claim(world) -> str:
-    """Another claim of the same debtor (tier2's, 1,000,000.00 yuan) with a live financing request."""
-    net = world.net
-    second = asyncio.run(net.confirmed(net.actors["tier2"], net.actors["core"], 100_000_000, due_in=90))["id"]
-    world.client("tier2").request_financing(second)
-    return second
 
 
 def quote_args(world, receivable: str, config: str, *extra: str) -> list[str]:
@@ -232,13 +213,15 @@ def test_two_quotes_at_once_take_turns_and_the_second_prices_with_what_the_first
     assert world.client("bank").financier_exposure(debtor).committed_in("CNY") == LIMIT   # no room used twice
 
 
-def test_a_quote_that_gives_up_waiting_for_its_turn_offers_nothing(world, tmp_path):
+@pytest.mark.parametrize("no_wait", ["0", "-0"])   # -0 is 0, and said so
+def test_a_quote_that_gives_up_waiting_for_its_turn_offers_nothing(world, tmp_path, no_wait):
     bank, debtor = world.net.actors["bank"].msp, world.uscc("core")
     folder = tmp_path / "home" / "locks" / "quotes"   # the recfin home's, as the world fixture sets it
     with quote_lock(folder, bank, debtor, holder="pid 4242 quoting R-other as bank/officer2"):
         result = CliRunner().invoke(finance, quote_args(world, world.receivable, CONFIG, "--yes", "--lock-timeout",
-                                                        "0"))
+                                                        no_wait))
     assert result.exit_code == 1
+    assert "waiting" not in result.stderr   # no wait announced that does not happen
     assert (f"no offer made on {world.financing}: another quote of {bank} on {debtor} (pid 4242 quoting R-other as "
             f"bank/officer2) still held {folder / bank / debtor}.lock after 0 s (--lock-timeout); nothing was "
             f"offered") in result.stderr
@@ -312,7 +295,7 @@ def test_a_quote_offered_on_the_prompt_holds_its_turn_until_then_and_frees_it(wo
     result = CliRunner().invoke(finance, quote_args(world, world.receivable, small_limit), input="y\n")
     assert result.exit_code == 0, result.output
     assert "offered O-" in result.output
-    assert len(seen) == 1 and seen[0].startswith("pid ") and f"quoting {world.receivable} as bank" in seen[0]
+    assert len(seen) == 1 and seen[0] == f"holder pid {os.getpid()} quoting {world.receivable} as bank\n"
     assert lock.read_text() == ""   # free again
 
 
