@@ -143,34 +143,44 @@ def _issuing_root(cert: x509.Certificate, msp: OrgMsp) -> x509.Certificate | Non
     return None
 
 
-def revocation(cert: x509.Certificate, msp: OrgMsp) -> str | None:
+def _refusing_crl(cert: x509.Certificate, msp: OrgMsp) -> tuple[int, x509.CertificateRevocationList, bool] | None:
+    """Where the MSP's revocation check refuses cert (client.ledger.revocation.refusing), None when it does not."""
+    root = _issuing_root(cert, msp)
+    return None if root is None else refusing(msp.revocation_list, root, cert.serial_number)
+
+
+def revocation(cert: x509.Certificate, msp: OrgMsp, config: configtx_pb2.Config) -> str | None:
     """Why the MSP refuses cert at its revocation check, None when it does not. Fabric's MSP walks its revocation
     list in order (validateCertAgainstChain) and stops at the first CRL that either has no Authority Key Identifier
-    (which fails every identity of the MSP) or is the issuing CA's and lists cert's serial (which revokes it)."""
-    root = _issuing_root(cert, msp)
-    if root is None:
-        return None
-    found = refusing(msp.revocation_list, root, cert.serial_number)
+    it can read (which fails every identity of the MSP) or is the issuing CA's and lists cert's serial (which
+    revokes it). For the first, the way out the other orgs have in the channel config ``config`` (way_out)."""
+    found = _refusing_crl(cert, msp)
     if found is None:
         return None
     place, listing, revokes = found
     if revokes:
-        return (f"its certificate (serial {cert.serial_number:x}) is revoked: CRL number {crl.number(listing)} "
+        return (f"its certificate (serial {cert.serial_number:x}) is revoked: {crl.number_text(listing)} "
                 f"of its CA in {msp.msp_id}'s MSP in the channel config lists it, so Fabric refuses its signature")
-    return (f"{crl.describe(place, len(msp.revocation_list), listing, msp.msp_id)} has no Authority Key "
-            f"Identifier, so Fabric fails every identity of {msp.msp_id} (\"could not obtain Authority Key "
-            f"Identifier for crl\") and counts its signature for nothing. Its own admins cannot replace that CRL, "
-            f"their signatures failing the same way: the other orgs' admins remove the org and add it again with "
-            f"a CRL that carries its CA's key identifier (`recfin org remove`, then `recfin org add`)")
+    why = (f"{crl.lacking_aki(place, len(msp.revocation_list), listing, msp.msp_id)}, so Fabric fails every identity "
+           f"of {msp.msp_id} (\"could not obtain Authority Key Identifier for crl\") and counts its signature for "
+           f"nothing. Its own admins cannot replace that CRL, their signatures failing the same way")
+    way = way_out(config, msp.msp_id)
+    if way is None:
+        return why
+    if not way.open:
+        return f"{why}. {way.closed()}"
+    return (f"{why}: {way.check.needed} of the other orgs' admins ({', '.join(way.check.met)}) remove the org and add "
+            f"it again with a CRL that carries its CA's key identifier (`recfin org remove`, then `recfin org add`)")
 
 
-def refusal(signer: config_signing.SignedBy, msps: dict[str, OrgMsp]) -> str | None:
+def refusal(signer: config_signing.SignedBy, msps: dict[str, OrgMsp], config: configtx_pb2.Config) -> str | None:
     """Why the ordering service counts the signature for no principal at all, None when it checks it against them:
-    a signature that does not verify as Fabric verifies it, or a signer its MSP's CRLs revoke."""
+    a signature that does not verify as Fabric verifies it, or a signer its MSP's CRLs revoke (msps: the MSPs of
+    the channel config ``config``)."""
     if not signer.valid:
         return signer.problem or "the signature does not verify"
     msp = msps.get(signer.msp_id)
-    return None if msp is None else revocation(signer.certificate, msp)
+    return None if msp is None else revocation(signer.certificate, msp, config)
 
 
 def _ous(cert: x509.Certificate) -> set[str]:
@@ -181,7 +191,7 @@ def satisfies(signer: config_signing.SignedBy, msp_id: str, role: str, msps: dic
     """Whether one valid signer is the principal 'msp_id.role' under the channel's MSPs."""
     msp = msps.get(msp_id)
     if msp is None or signer.msp_id != msp_id or not signer.valid or _issuing_root(signer.certificate, msp) is None \
-            or revocation(signer.certificate, msp) is not None:
+            or _refusing_crl(signer.certificate, msp) is not None:
         return False
     if role == "member":
         return True
@@ -208,7 +218,7 @@ class _Evaluator:
                 continue
             if signer.valid:
                 verified.add(identity)
-            reasons.append((signer, refusal(signer, self.msps)))
+            reasons.append((signer, refusal(signer, self.msps, config)))
         self.signed = [s for s, why in reasons if why is None]
         self.refused = [(s, why) for s, why in reasons if why is not None]
 
@@ -245,12 +255,16 @@ class _Evaluator:
                                [f"{m}.{r}" for m, r in met])
         return PolicyCheck(where, f"(unsupported policy type {policy.type})", False, 1)
 
+    def satisfies(self, signer, msp_id: str, role: str) -> bool:
+        """Whether one counted signer is the principal 'msp_id.role'."""
+        return satisfies(signer, msp_id, role, self.msps)
+
     def _signature(self, rule: policies_pb2.SignaturePolicy, principals, used: list[bool]):
         """Fabric's greedy NOutOf: each signer is used for at most one principal."""
         if rule.HasField("signed_by"):
             msp_id, role = principals[rule.signed_by]
             for i, signer in enumerate(self.signed):
-                if not used[i] and satisfies(signer, msp_id, role, self.msps):
+                if not used[i] and self.satisfies(signer, msp_id, role):
                     used[i] = True
                     return True, [(msp_id, role)]
             return False, []
@@ -263,6 +277,64 @@ class _Evaluator:
                 count += 1
                 met += sub_met
         return count >= rule.n_out_of.n, met
+
+
+class _AdminsOf(_Evaluator):
+    """Policies checked as if one admin of each of these orgs (MSP IDs) had signed, with a signature Fabric counts:
+    what those admins can meet, judged without their keys by the same checks as real signatures."""
+
+    def __init__(self, config: configtx_pb2.Config, msp_ids: list[str]):
+        self.config = config
+        self.msps = org_msps(config)
+        self.signed = list(msp_ids)
+        self.refused = []
+
+    def satisfies(self, signer, msp_id: str, role: str) -> bool:
+        # an org's admin is the principal 'X.admin', and 'X.member' as every identity of X is
+        return signer == msp_id and role in ("admin", "member")
+
+
+@dataclass
+class WayOut:
+    """Whether the other orgs' admins can remove an org its own CRL locks out (every identity of its MSP failing,
+    its admins' too) and add it again: the policy one level up that the removal needs (the Application group's
+    mod_policy, `MAJORITY Admins`), checked as if the admin of every other org not locked out the same way signed."""
+
+    msp_id: str
+    check: PolicyCheck                  # that policy as those admins would meet it (met: the orgs that count)
+    locked_too: list[str]               # other orgs whose own CRL locks their admins out as well
+
+    @property
+    def open(self) -> bool:
+        return self.check.satisfied
+
+    def closed(self) -> str:
+        """Why no config update can repair the org, when the way is not open."""
+        met = self.check.met
+        locked = (f"; {', '.join(self.locked_too)} {'is' if len(self.locked_too) == 1 else 'are'} locked out by "
+                  f"{'its' if len(self.locked_too) == 1 else 'their'} own CRL too" if self.locked_too else "")
+        check = self.check
+        return (f"One level up, {check.path} ({check.rule}) could remove and add {self.msp_id}'s group again without "
+                f"its admins, but it needs {check.needed} of {len(check.parts)} {check.noun} and only {len(met)} other "
+                f"org(s) can sign ({', '.join(met) or 'none'}{locked}): no config update can repair {self.msp_id} on "
+                f"this channel")
+
+
+def way_out(current: configtx_pb2.Config, msp_id: str) -> WayOut | None:
+    """The way out for application org msp_id of the channel config current (WayOut); None for an org that is not
+    one of the channel's application orgs."""
+    if msp_id not in channel_config.application_orgs(current):
+        return None
+    msps = org_msps(current)
+    locked_too = sorted(m for m, msp in msps.items() if m != msp_id and crl.without_aki(msp.revocation_list))
+    # the channel ID plays no part in which policies an update needs
+    removal = channel_config.compute_update("", current, channel_config.without_org(current, msp_id))
+    evaluator = _AdminsOf(current, [m for m in msps if m != msp_id and m not in locked_too])
+    path, elements = next((path, elements) for path, elements in required_policies(current, removal).items()
+                          if f"group /{ROOT}/{channel_config.APPLICATION}" in elements)
+    check = evaluator.check(path)
+    check.for_elements = elements
+    return WayOut(msp_id, check, locked_too)
 
 
 def _principal(p: msp_principal_pb2.MSPPrincipal) -> tuple[str, str]:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -181,17 +182,21 @@ def _signed(action: str, org: PeerOrgSpec, channel: str, current: configtx_pb2.C
     return OrgChange(action, org, channel, update, signatures, verdict, current)
 
 
-def locked_out(org: PeerOrgSpec, channel: str, current: configtx_pb2.Config,
-               verdict: config_policy.Verdict) -> str | None:
+def locked_out(org: PeerOrgSpec, current: configtx_pb2.Config, verdict: config_policy.Verdict,
+               removable: Callable[[PeerOrgSpec, configtx_pb2.Config], None] | None = None) -> str | None:
     """Why no signature can authorise the update, and the one way out, when the update changes org's own group
     (a policy of that group, e.g. its `Admins`, OR('<MSP>.admin'), is not met and names org's identities only)
-    while org's MSP in the channel config holds a CRL without an Authority Key Identifier; None otherwise.
+    while org's MSP in the channel config holds a CRL Fabric obtains no Authority Key Identifier from; None otherwise.
 
     That CRL fails every identity of org's MSP (crl.without_aki), its admins' too, so no signature meets the
     group's own policies, and the change that would replace the CRL is one of them. The Application group's
     policy (`Admins`: MAJORITY of the orgs' admins) is one level up: it authorises removing org's group, and
-    adding it again, with its own admins not needed. Fabric does not take the two as one update (an element is
-    written only at its next version), so the way out is `recfin org remove`, then `recfin org add`."""
+    adding it again, with its own admins not needed, where enough other orgs' admins can sign (config_policy.way_out:
+    not those another such CRL locks out). Fabric does not take the two as one update: an element already in the
+    config is judged by its own mod_policy (common/configtx/update.go, verifyDeltaSet), so org's group written
+    again under its key would need org's `Admins` once more. The way out is `recfin org remove`, then `recfin org
+    add`. removable (OrgMembership.check_removable_from): raises OrgChangeError when `recfin org remove` would
+    refuse the org as the channel stands (the last org of its role): what it asks for then comes first."""
     group = current.channel_group.groups[channel_config.APPLICATION].groups.get(org.msp_id)
     found = None if group is None else crl.without_aki(decode_msp(group).revocation_list)
     own_group = f"/Channel/{channel_config.APPLICATION}/{org.msp_id}/"
@@ -200,28 +205,29 @@ def locked_out(org: PeerOrgSpec, channel: str, current: configtx_pb2.Config,
     if found is None or blocked is None:
         return None
     place, listed = found
-    why = (f"{crl.describe(place, len(decode_msp(group).revocation_list), listed, org.msp_id)} has no Authority Key "
-           f"Identifier, so Fabric fails every identity of {org.msp_id}, its admins' too, and {blocked.path} "
-           f"({blocked.rule}), which this change of {org.msp_id}'s own group needs, can be met by them only: no "
-           f"signature can authorise it, nor the one that would replace that CRL")
-    # the removal's own verdict, unsigned, says what the level above asks and of whom
-    removal = channel_config.compute_update(channel, current, channel_config.without_org(current, org.msp_id))
-    above = next(c for c in config_policy.evaluate(current, config_signing.envelope(removal, [])).checks
-                 if f"group /Channel/{channel_config.APPLICATION}" in c.for_elements)
-    others = [part for part in above.parts if part != org.msp_id]
-    if len(others) < above.needed:
-        return (f"{why}. One level up, {above.path} ({above.rule}) could remove and add {org.msp_id}'s group again "
-                f"without its admins, but it needs {above.needed} of {len(above.parts)} org admins and only {len(others)} "
-                f"other org(s) are in the channel ({', '.join(others) or 'none'}): no config update can repair "
-                f"{org.msp_id} on this channel")
+    why = (f"{crl.lacking_aki(place, len(decode_msp(group).revocation_list), listed, org.msp_id)}, so Fabric fails "
+           f"every identity of {org.msp_id}, its admins' too, and {blocked.path} ({blocked.rule}), which this change "
+           f"of {org.msp_id}'s own group needs, can be met by them only: no signature can authorise it, nor the one "
+           f"that would replace that CRL")
+    way = config_policy.way_out(current, org.msp_id)
+    if not way.open:
+        return f"{why}. {way.closed()}"
     enterprises = membership.enterprises_of(org)
     again = (f"recfin org add {org.name} --role {membership.org_role(org)}"
              + (f" --enterprise {enterprises[0]}" if len(enterprises) == 1 else "")
              + (f" --address {org.address}" if org.address else ""))
-    return (f"{why}. The way out is one level up: {above.path} ({above.rule}) lets {above.needed} of the other "
-            f"orgs' admins ({', '.join(others)}) remove {org.msp_id}'s group and add it again with a sound MSP: "
-            f"`recfin org remove {org.name}`, then `{again}` once the org's msp/crls/ holds only CRLs that carry "
-            f"its CA's key identifier (as `recfin org user revoke` writes them, every earlier revocation on it)")
+    first = ": "
+    if removable is not None:
+        try:
+            removable(org, current)
+        except OrgChangeError as refused:
+            first = (f". As the channel stands, `recfin org remove {org.name}` is refused: {refused}. What it asks "
+                     f"comes first, signed by the same admins; then ")
+    return (f"{why}. The way out is one level up: {way.check.path} ({way.check.rule}) lets {way.check.needed} of the "
+            f"other orgs' admins ({', '.join(way.check.met)}) remove {org.msp_id}'s group and add it again with a "
+            f"sound MSP{first}`recfin org remove {org.name}`, then `{again}` once the org's msp/crls/ holds only CRLs "
+            f"that carry its CA's key identifier (as `recfin org user revoke` writes them, every earlier revocation on "
+            f"it)")
 
 
 def sign_and_check(current: configtx_pb2.Config, update: configtx_pb2.ConfigUpdate,
@@ -264,8 +270,8 @@ def plan_add(topology: Topology, data_root: Path, current: configtx_pb2.Config, 
         # added so, the org could never sign a change of its own group again (locked_out)
         crls = crl.crl_path(org_crypto(org_root or data_root, org.name, org.domain)).parent
         place, listed = found
-        raise OrgChangeError(f"{crl.describe(place, len(revocation_list), listed, org.msp_id, f'from {crls}')} has "
-                             f"no Authority Key Identifier: once in the channel, Fabric would fail every identity of "
+        raise OrgChangeError(f"{crl.lacking_aki(place, len(revocation_list), listed, org.msp_id, f'from {crls}')}: "
+                             f"once in the channel, Fabric would fail every identity of "
                              f"{org.msp_id}, its admins' too, so they could sign no change of its group, that CRL's "
                              f"replacement included. Replace it in {crls} with one that carries its CA's key "
                              f"identifier (as `recfin org user revoke` writes them), then run this again")

@@ -46,7 +46,7 @@ party and the commands that finish the job once another identity is bound.
 from __future__ import annotations
 
 import shutil
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -166,7 +166,7 @@ def client_ou(paths: OrgCrypto) -> str:
     try:
         doc = yaml.safe_load(config.read_text()) if config.is_file() else None
         return str(doc["NodeOUs"]["ClientOUIdentifier"]["OrganizationalUnitIdentifier"])
-    except (TypeError, KeyError, yaml.YAMLError):
+    except (TypeError, KeyError, ValueError, yaml.YAMLError):   # ValueError: a value Python cannot build (2026-02-30)
         return DEFAULT_CLIENT_OU
 
 
@@ -352,6 +352,8 @@ class Revocation:
     signatures: dict[str, configtx_pb2.ConfigSignature]
     verdict: config_policy.Verdict
     current: configtx_pb2.Config
+    # OrgMembership.check_removable_from, for the way out of an org its own CRL locks out (None: not checked)
+    removable: Callable[[PeerOrgSpec, configtx_pb2.Config], None] | None = None
 
     @property
     def crl_pem(self) -> bytes:
@@ -371,7 +373,7 @@ class Revocation:
     def lockout(self) -> str | None:
         """Why no signature can authorise this change of the org's own MSP, and the way out (org_change.locked_out),
         when a CRL in that MSP has no Authority Key Identifier; None otherwise."""
-        return locked_out(self.org, self.channel, self.current, self.verdict)
+        return locked_out(self.org, self.current, self.verdict, self.removable)
 
 
 def channel_crls(current: configtx_pb2.Config, msp_id: str, ca_cert: x509.Certificate
@@ -382,8 +384,10 @@ def channel_crls(current: configtx_pb2.Config, msp_id: str, ca_cert: x509.Certif
 
 
 def plan_revoke(current: configtx_pb2.Config, channel: str, ca: CaFolder, user: str, cert: x509.Certificate,
-                admin: config_signing.AdminSigner | None) -> Revocation:
-    """The update revoking cert (user of ca.org) in the config current, signed by admin (the org's), checked."""
+                admin: config_signing.AdminSigner | None,
+                removable: Callable[[PeerOrgSpec, configtx_pb2.Config], None] | None = None) -> Revocation:
+    """The update revoking cert (user of ca.org) in the config current, signed by admin (the org's), checked.
+    removable: Revocation.removable."""
     org = ca.org
     if org.msp_id not in channel_config.application_orgs(current):
         raise OrgUserError(f"{org.msp_id} is not an org of channel {channel}: only the channel's orgs revoke there")
@@ -411,7 +415,8 @@ def plan_revoke(current: configtx_pb2.Config, channel: str, ca: CaFolder, user: 
         with_revocation_list(group, [*others, crl.pem(extended)]))
     update = channel_config.compute_update(channel, current, desired)
     signatures, verdict = sign_and_check(current, update, {org.msp_id: admin} if admin is not None else {})
-    return Revocation(org, user, cert.serial_number, channel, extended, update, signatures, verdict, current)
+    return Revocation(org, user, cert.serial_number, channel, extended, update, signatures, verdict, current,
+                      removable)
 
 
 # ---- revoking on the running channel ------------------------------------------------------------------
@@ -489,7 +494,8 @@ class OrgUsers:
         if current is None:
             current = self.members.fetch_config(admin)
         signer = config_signing.load_admin(admin.msp_dir, admin.org.msp_id)
-        return plan_revoke(current, self.members.topology.channel, ca, user, cert, signer), admin
+        return plan_revoke(current, self.members.topology.channel, ca, user, cert, signer,
+                           self.members.check_removable_from), admin
 
     def _local_roots(self) -> list[Path]:
         """The folders holding the org's local MSP folders here: the CA's, and the network's (or bundle's)."""

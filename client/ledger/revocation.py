@@ -6,11 +6,20 @@ signature verifies under that CA's key, the identity is refused (msp/mspimplvali
 another key revokes nothing here. A CRL without an AKI matches no CA either, but the MSP, walking its CRLs,
 fails the identity when it reaches one ("could not obtain Authority Key Identifier for crl"): one such CRL
 in an MSP's list fails every identity of that MSP (`has_authority_key_id` finds it).
+
+The MSP reads one extension of a CRL, the AKI, and with Go's encoding/asn1, which is stricter than
+BER in places and laxer than DER in others (it ignores bytes after the AKI's SEQUENCE, and after the
+fields it knows inside it). `cryptography`'s `crl.extensions` decodes every extension, strictly, and
+raises at any it cannot: a CRL whose AKI is sound but whose CRL number is BER-encoded would seem to
+have none. So the AKI is found here in the CRL's raw TBSCertList and decoded as Go decodes it
+(`fabric_key_identifier`), and any other extension is read on its own (`extension_value`).
 """
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from asn1crypto import core
+from asn1crypto import crl as asn1_crl
 from cryptography import x509
 
 
@@ -28,14 +37,156 @@ def ca_ski(ca_cert: x509.Certificate) -> x509.SubjectKeyIdentifier:
     return ca_cert.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value
 
 
-def has_authority_key_id(crl: x509.CertificateRevocationList) -> bool:
-    """Whether crl carries an Authority Key Identifier extension, which Fabric's MSP needs of every CRL it holds.
-    One without a key identifier in it counts as carrying one: the MSP reads an empty AKI, which matches no CA."""
+AUTHORITY_KEY_IDENTIFIER = "2.5.29.35"
+CRL_NUMBER = "2.5.29.20"
+
+
+class _RawExtension(core.Sequence):
+    """An extension with its value left as octets: asn1crypto's own CRL extensions decode the value as the OID
+    says, and raise at one that does not decode."""
+    _fields = [("extn_id", core.ObjectIdentifier), ("critical", core.Boolean, {"default": False}),
+               ("extn_value", core.OctetString)]
+
+
+class _RawExtensions(core.SequenceOf):
+    _child_spec = _RawExtension
+
+
+class _RawTbsCertList(asn1_crl.TbsCertList):
+    _fields = [*asn1_crl.TbsCertList._fields[:-1],
+               ("crl_extensions", _RawExtensions, {"explicit": 0, "optional": True})]
+
+
+def extension_value(crl: x509.CertificateRevocationList, oid: str) -> bytes | None:
+    """The value (the extnValue octets, undecoded) of the CRL's first extension with this dotted OID, as Fabric
+    finds the AKI (the first match in TBSCertList.crlExtensions); None when it has none. ValueError when the
+    extensions cannot be walked at all."""
     try:
-        crl.extensions.get_extension_for_class(x509.AuthorityKeyIdentifier)
-    except (x509.ExtensionNotFound, ValueError):     # ValueError: an extension that is not valid DER, which
-        return False                                   # Fabric cannot read an AKI from either
-    return True
+        extensions = _RawTbsCertList.load(crl.tbs_certlist_bytes)["crl_extensions"]
+        for extension in extensions:
+            if extension["extn_id"].dotted == oid:
+                return extension["extn_value"].native
+    except (ValueError, TypeError) as error:          # asn1crypto's errors for bytes it cannot parse
+        raise ValueError(f"the CRL's extensions cannot be read ({str(error).splitlines()[0]})") from None
+    return None
+
+
+class _GoAsn1Error(ValueError):
+    pass
+
+
+def _go_tag_and_length(data: bytes, offset: int) -> tuple[int, bool, int, int, int]:
+    """(class, constructed, tag, content length, offset of the content) of the element at offset, read as Go's
+    encoding/asn1 parseTagAndLength reads it: DER lengths only (no indefinite, non-minimal or zero-padded one)."""
+    if offset >= len(data):
+        raise _GoAsn1Error("internal error in parseTagAndLength")
+    first, offset = data[offset], offset + 1
+    tag_class, constructed, tag = first >> 6, bool(first & 0x20), first & 0x1f
+    if tag == 0x1f:
+        tag = 0
+        for shifted in range(6):
+            if offset >= len(data):
+                raise _GoAsn1Error("truncated base 128 integer")
+            if shifted == 5:
+                raise _GoAsn1Error("base 128 integer too large")
+            byte, offset = data[offset], offset + 1
+            if shifted == 0 and byte == 0x80:
+                raise _GoAsn1Error("integer is not minimally encoded")
+            tag = (tag << 7) | (byte & 0x7f)
+            if not byte & 0x80:
+                break
+        if tag > 0x7fffffff:
+            raise _GoAsn1Error("base 128 integer too large")
+        if tag < 0x1f:
+            raise _GoAsn1Error("non-minimal tag")
+    if offset >= len(data):
+        raise _GoAsn1Error("truncated tag or length")
+    byte, offset = data[offset], offset + 1
+    if not byte & 0x80:
+        return tag_class, constructed, tag, byte, offset
+    if byte & 0x7f == 0:
+        raise _GoAsn1Error("indefinite length found (not DER)")
+    length = 0
+    for _ in range(byte & 0x7f):
+        if offset >= len(data):
+            raise _GoAsn1Error("truncated tag or length")
+        if length >= 1 << 23:
+            raise _GoAsn1Error("length too large")
+        length, offset = (length << 8) | data[offset], offset + 1
+        if length == 0:
+            raise _GoAsn1Error("superfluous leading zeros in length")
+    if length < 0x80:
+        raise _GoAsn1Error("non-minimal length")
+    return tag_class, constructed, tag, length, offset
+
+
+_CONTEXT_SPECIFIC, _UNIVERSAL, _SEQUENCE = 2, 0, 16
+# Fabric's authorityKeyIdentifier struct: KeyIdentifier []byte `asn1:"optional,tag:0"`, AuthorityCertIssuer []byte
+# `asn1:"optional,tag:1"`, AuthorityCertSerialNumber big.Int `asn1:"optional,tag:2"`. Go matches a []byte field to a
+# primitive element and a big.Int value (a struct to encoding/asn1) to a constructed one, whose fields it then
+# cannot set ("struct contains unexported fields"); an element a field does not match leaves it unset.
+_AKI_FIELDS = ((0, False), (1, False), (2, True))
+
+
+def _go_key_identifier(value: bytes) -> bytes:
+    """The keyIdentifier of an AKI extension value, decoded as asn1.Unmarshal(value, &authorityKeyIdentifier{})
+    decodes it in Fabric's getAuthorityKeyIdentifierFromCrl (b"" when the AKI has none); _GoAsn1Error where Go
+    returns an error."""
+    if not value:
+        raise _GoAsn1Error("sequence truncated")
+    tag_class, constructed, tag, length, offset = _go_tag_and_length(value, 0)
+    if (tag_class, tag, constructed) != (_UNIVERSAL, _SEQUENCE, True):
+        raise _GoAsn1Error("tags don't match: the value is not a SEQUENCE")
+    if offset + length > len(value):
+        raise _GoAsn1Error("data truncated")
+    fields, at, key_identifier = value[offset:offset + length], 0, b""   # bytes after the SEQUENCE: ignored
+    for field_tag, field_constructed in _AKI_FIELDS:
+        if at == len(fields):
+            continue                                    # optional, absent
+        tag_class, constructed, tag, length, start = _go_tag_and_length(fields, at)
+        if (tag_class, tag, constructed) != (_CONTEXT_SPECIFIC, field_tag, field_constructed):
+            continue                                    # another element: this optional field stays unset
+        if start + length > len(fields):
+            raise _GoAsn1Error("data truncated")
+        if field_tag == 2:
+            raise _GoAsn1Error("struct contains unexported fields")
+        if field_tag == 0:
+            key_identifier = fields[start:start + length]
+        at = start + length
+    return key_identifier                               # elements after the fields: ignored, as Go does
+
+
+def fabric_key_identifier(crl: x509.CertificateRevocationList) -> bytes:
+    """The key identifier of the CRL's Authority Key Identifier as Fabric's MSP reads it (b"" for an AKI without
+    one, which matches no CA); ValueError, saying what the CRL lacks ("has no Authority Key Identifier"), when
+    Fabric obtains none ("could not obtain Authority Key Identifier for crl"): the CRL has no AKI, or Go cannot
+    decode the one it has."""
+    try:
+        value = extension_value(crl, AUTHORITY_KEY_IDENTIFIER)
+    except ValueError as problem:
+        raise ValueError(f"has no readable Authority Key Identifier: {problem}") from None
+    if value is None:
+        raise ValueError("has no Authority Key Identifier")
+    try:
+        return _go_key_identifier(value)
+    except _GoAsn1Error as error:
+        raise ValueError(f"has an Authority Key Identifier that Fabric cannot decode (asn1: {error})") from None
+
+
+def aki_problem(crl: x509.CertificateRevocationList) -> str | None:
+    """What the CRL lacks for Fabric's MSP, said of it ("has no Authority Key Identifier", "has an Authority Key
+    Identifier that Fabric cannot decode (asn1: data truncated)"); None when the MSP obtains an AKI from it."""
+    try:
+        fabric_key_identifier(crl)
+    except ValueError as problem:
+        return str(problem)
+    return None
+
+
+def has_authority_key_id(crl: x509.CertificateRevocationList) -> bool:
+    """Whether Fabric's MSP obtains an Authority Key Identifier from the CRL, as it needs of every CRL it holds.
+    One without a key identifier in it counts as carrying one: the MSP reads an empty AKI, which matches no CA."""
+    return aki_problem(crl) is None
 
 
 def of_ca(data: bytes, ca_cert: x509.Certificate) -> x509.CertificateRevocationList | None:
@@ -47,7 +198,7 @@ def of_ca(data: bytes, ca_cert: x509.Certificate) -> x509.CertificateRevocationL
 def _as_cas(crl: x509.CertificateRevocationList, ca_cert: x509.Certificate) -> x509.CertificateRevocationList | None:
     """crl if it is ca_cert's as Fabric matches them (of_ca), else None."""
     try:
-        aki = crl.extensions.get_extension_for_class(x509.AuthorityKeyIdentifier).value.key_identifier
+        aki = fabric_key_identifier(crl)
         ski = ca_ski(ca_cert).digest
     except (x509.ExtensionNotFound, ValueError):
         return None

@@ -13,7 +13,7 @@ import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
+from cryptography.x509.oid import ExtensionOID, NameOID
 
 from cli.org_commands import org
 from client.gateway import private_key_signer
@@ -23,7 +23,7 @@ from network.crypto import cert_attrs, load_cert, load_key, org_crypto
 from network.org_definition import MSP_KEY
 from network.org_users import CaFolder, plan_revoke
 from network.topology import load
-from tests.unit.network.channel_fixtures import channel_config, config_block, crl_without_aki, with_crls
+from tests.unit.network.channel_fixtures import channel_config, config_block, crl_without_aki, org_crl, with_crls
 from tests.unit.network.scripted_channel import ScriptedChannel
 
 from .conftest import files_under
@@ -120,9 +120,42 @@ def test_revoke_dry_run_of_an_org_its_own_crl_locks_out_names_the_way_out(runner
     assert result.exit_code == 0, result.output
     plan = json.loads(result.stdout)
     assert not plan["policy_satisfied"]
-    assert "`recfin org remove supplier`, then `recfin org add supplier --role supplier` once" in plan["locked_out"]
+    # the default topology's only supplier org: `org remove supplier` asks for another first, so the way out does
+    assert ("As the channel stands, `recfin org remove supplier` is refused: supplier is the channel's last supplier "
+            "org") in plan["locked_out"]
+    assert ("What it asks comes first, signed by the same admins; then `recfin org remove supplier`, then `recfin org "
+            "add supplier --role supplier` once") in plan["locked_out"]
     text = runner.invoke(org, ["user", "revoke", "supplier", "supplier2", "--dry-run", "--config-block", str(block)])
     assert "policy: NOT satisfied" in text.output and plan["locked_out"] in text.output
+    removal = runner.invoke(org, ["remove", "supplier", "--dry-run", "--config-block", str(block)])
+    assert removal.exit_code == 1 and "supplier is the channel's last supplier org" in removal.output
+
+
+@pytest.mark.parametrize("command", [
+    ["user", "revoke", "supplier", "supplier2", "--dry-run"],
+    ["add", "bank2", "--role", "bank", "--enterprise", "91110000MA1K00007E", "--dry-run"],
+])
+@pytest.mark.parametrize("aki, number, named", [
+    # an AKI Go cannot decode (a truncated SEQUENCE), and a sound CRL number
+    (b"\x30\x05\x80\x03\x01", b"\x02\x01\x07", "CRL number 7) has an Authority Key Identifier that Fabric cannot "
+                                                 "decode (asn1: data truncated)"),
+    # no AKI, and a CRL number whose INTEGER is cut short
+    (None, b"\x02\x05\x01", "CRL number unreadable ("),
+])
+def test_a_locking_crl_with_extensions_that_do_not_decode_is_named_not_a_traceback(runner, network_home, command, aki,
+                                                                                   number, named):
+    root, block = network_home
+    extensions = [x509.UnrecognizedExtension(ExtensionOID.CRL_NUMBER, number)]
+    if aki is not None:
+        extensions.append(x509.UnrecognizedExtension(ExtensionOID.AUTHORITY_KEY_IDENTIFIER, aki))
+    config = with_crls(channel_config(load(), root), "SupplierMSP", [org_crl(load(), root, "supplier", extensions)])
+    block.write_bytes(config_block(config, "receivables").SerializeToString())
+    result = runner.invoke(org, [*command, "--config-block", str(block), "--json"])
+    assert result.exit_code == 0, result.output
+    plan = json.loads(result.stdout)
+    said = plan["locked_out"] if command[0] == "user" else plan["invalid_signatures"][0]
+    assert "CRL 1 of 1 in SupplierMSP's MSP in the channel config (issuer CN=ca.supplier" in said and named in said
+    assert "so Fabric fails every identity of SupplierMSP" in said
 
 
 @pytest.mark.parametrize("args, code, refusal", [

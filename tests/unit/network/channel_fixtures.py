@@ -71,17 +71,24 @@ def config_block(config: configtx_pb2.Config, channel: str, number: int = 0,
                             data=common_pb2.BlockData(data=[envelope.SerializeToString()]))
 
 
-def crl_without_aki(topology: Topology, data_root: Path, org_name: str, serial: int) -> bytes:
-    """A CRL signed by org_name's CA, listing serial, with no Authority Key Identifier: made by another tool than
-    recfin's (whose CRLs always carry one), the kind that fails every identity of the MSP holding it."""
+def org_crl(topology: Topology, data_root: Path, org_name: str, extensions: list, serial: int = 12345) -> bytes:
+    """A CRL signed by org_name's CA, listing serial, with these extensions as given (x509.UnrecognizedExtension
+    for bytes no tool would write)."""
     ca = org_crypto(data_root, topology.org(org_name).name, topology.org(org_name).domain)
     ca_cert = crypto.load_cert(ca.ca_cert)
     now = dt.datetime.now(dt.timezone.utc)
     entry = x509.RevokedCertificateBuilder().serial_number(serial).revocation_date(now).build()
-    made = (x509.CertificateRevocationListBuilder().issuer_name(ca_cert.subject).last_update(now)
-            .next_update(now + dt.timedelta(days=1)).add_extension(x509.CRLNumber(7), critical=False)
-            .add_revoked_certificate(entry).sign(crypto.load_key(ca.ca_key), hashes.SHA256()))
-    return crl.pem(made)
+    builder = (x509.CertificateRevocationListBuilder().issuer_name(ca_cert.subject).last_update(now)
+               .next_update(now + dt.timedelta(days=1)).add_revoked_certificate(entry))
+    for extension in extensions:
+        builder = builder.add_extension(extension, critical=False)
+    return crl.pem(builder.sign(crypto.load_key(ca.ca_key), hashes.SHA256()))
+
+
+def crl_without_aki(topology: Topology, data_root: Path, org_name: str, serial: int) -> bytes:
+    """A CRL signed by org_name's CA, listing serial, with no Authority Key Identifier: made by another tool than
+    recfin's (whose CRLs always carry one), the kind that fails every identity of the MSP holding it."""
+    return org_crl(topology, data_root, org_name, [x509.CRLNumber(7)], serial)
 
 
 def with_crls(current: configtx_pb2.Config, msp_id: str, pems: list[bytes]) -> configtx_pb2.Config:

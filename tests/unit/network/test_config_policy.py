@@ -4,10 +4,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import Prehashed, decode_dss_signature, encode_dss_signature
+from cryptography.x509.oid import ExtensionOID
 from fabric_protos.common import common_pb2, configtx_pb2, policies_pb2
 
 from client.gateway import Identity
@@ -18,7 +20,7 @@ from network.org_change import OrgChangeError, plan_add, plan_remove
 from network.org_definition import PolicySyntaxError, decode_msp, signature_policy, with_revocation_list
 
 from .channel_fixtures import channel_config as build_config
-from .channel_fixtures import crl_without_aki, with_crls
+from .channel_fixtures import crl_without_aki, org_crl, with_crls
 
 
 @pytest.fixture
@@ -241,6 +243,95 @@ def test_the_other_orgs_admins_remove_an_org_its_own_crl_locks_out(topology, dat
     [refused] = change.verdict.invalid_signatures
     assert refused.startswith("SupplierMSP ") and "Its own admins cannot replace that CRL" in refused
     assert "`recfin org remove`, then `recfin org add`" in refused
+
+
+def _locked(topology, data_root, config, *org_names):
+    for name in org_names:
+        config = with_crls(config, topology.org(name).msp_id, [crl_without_aki(topology, data_root, name, 12345)])
+    return config
+
+
+def _two_org_channel(current):
+    for leaving in ("CoreEnterpriseMSP", "RegulatorMSP"):
+        current = channel_config.without_org(current, leaving)
+    return current
+
+
+@pytest.mark.parametrize("channel, locked, way", [
+    ("four orgs", ["supplier"], "3 of the other orgs' admins (BankMSP, CoreEnterpriseMSP, RegulatorMSP) remove the "
+                                "org and add it again with a CRL that carries its CA's key identifier (`recfin org "
+                                "remove`, then `recfin org add`)"),
+    ("four orgs", ["supplier", "bank"], "One level up, /Channel/Application/Admins (MAJORITY Admins) could remove and "
+                                        "add SupplierMSP's group again without its admins, but it needs 3 of 4 org "
+                                        "admins and only 2 other org(s) can sign (CoreEnterpriseMSP, RegulatorMSP; "
+                                        "BankMSP is locked out by its own CRL too): no config update can repair "
+                                        "SupplierMSP on this channel"),
+    ("two orgs", ["supplier"], "but it needs 2 of 2 org admins and only 1 other org(s) can sign (BankMSP): no config "
+                               "update can repair SupplierMSP on this channel"),
+])
+def test_a_locked_out_signature_is_not_counted_with_the_way_out_the_channel_has(topology, data_root, current, channel,
+                                                                              locked, way):
+    config = _locked(topology, data_root, current if channel == "four orgs" else _two_org_channel(current), *locked)
+    in_channel = channel_config.application_orgs(config)
+    others = [o.name for o in topology.orgs if o.name != "supplier" and o.msp_id in in_channel]
+    removal = plan_remove(topology, data_root, config, "supplier", sign_as=["supplier", *others])
+    [refused] = [r for r in removal.verdict.invalid_signatures if r.startswith("SupplierMSP ")]
+    assert "Its own admins cannot replace that CRL, their signatures failing the same way" in refused
+    assert refused.endswith(way)
+    # the way is open exactly where the removal, signed by every other org's admin, meets its policy
+    assert removal.verdict.ok is ("can repair" not in way)
+
+
+@pytest.mark.parametrize("locked", [["supplier"], ["supplier", "bank"], ["supplier", "bank", "regulator"]])
+def test_the_way_out_counts_the_orgs_the_removals_own_verdict_counts(topology, data_root, current, locked):
+    config = _locked(topology, data_root, current, *locked)
+    way = config_policy.way_out(config, "SupplierMSP")
+    removal = plan_remove(topology, data_root, config, "supplier")      # every org's admin signs
+    [check] = removal.verdict.checks
+    assert (way.open, way.check.met, way.check.path, way.check.needed) == (removal.verdict.ok, check.met, check.path,
+                                                                           check.needed)
+    assert way.locked_too == sorted(topology.org(name).msp_id for name in locked if name != "supplier")
+
+
+def test_a_crl_whose_aki_fabric_reads_is_added_whatever_its_crl_number_is_encoded_as(grown, data_root, current):
+    """Fabric decodes the AKI alone: a CRL number in BER (a long-form length) is nothing to it. Decoding every
+    extension at once, as `cryptography`'s crl.extensions does, would take that CRL for one without an AKI."""
+    paths = org_crypto(data_root, "bank2", grown.org("bank2").domain)
+    ski = x509.SubjectKeyIdentifier.from_public_key(crypto.load_cert(paths.ca_cert).public_key())
+    ber_number = x509.UnrecognizedExtension(ExtensionOID.CRL_NUMBER, b"\x02\x81\x01\x07")
+    pem = org_crl(grown, data_root, "bank2", [x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(ski),
+                                              ber_number])
+    crl.crl_path(paths).parent.mkdir(parents=True, exist_ok=True)
+    crl.crl_path(paths).write_bytes(pem)
+    change = plan_add(grown, data_root, current, "bank2")
+    assert change.verdict.ok
+    assert decode_msp(change.update.write_set.groups["Application"].groups["Bank2MSP"]).revocation_list == (pem,)
+    assert crl.number(crl.load(pem)) == 7
+
+
+def test_a_crl_whose_aki_fabric_cannot_decode_is_refused_saying_so(grown, data_root, current):
+    paths = org_crypto(data_root, "bank2", grown.org("bank2").domain)
+    truncated = x509.UnrecognizedExtension(ExtensionOID.AUTHORITY_KEY_IDENTIFIER, b"\x30\x05\x80\x03\x01")
+    crl.crl_path(paths).parent.mkdir(parents=True, exist_ok=True)
+    crl.crl_path(paths).write_bytes(org_crl(grown, data_root, "bank2", [truncated, x509.CRLNumber(4)]))
+    with pytest.raises(OrgChangeError) as refused:
+        plan_add(grown, data_root, current, "bank2")
+    assert ("CRL number 4) has an Authority Key Identifier that Fabric cannot decode (asn1: data truncated): once in "
+            "the channel, Fabric would fail every identity of Bank2MSP") in str(refused.value)
+
+
+@pytest.mark.parametrize("number, said", [
+    (b"\x02\x05\x01", "CRL number unreadable ("),         # its INTEGER truncated
+    (b"\x04\x01\x07", "CRL number unreadable ("),         # not an INTEGER
+    (None, "no CRL number"),
+])
+def test_a_crl_without_an_aki_is_named_whatever_its_number(topology, data_root, current, number, said):
+    extensions = [] if number is None else [x509.UnrecognizedExtension(ExtensionOID.CRL_NUMBER, number)]
+    config = with_crls(current, "SupplierMSP", [org_crl(topology, data_root, "supplier", extensions)])
+    removal = plan_remove(topology, data_root, config, "supplier")
+    [refused] = removal.verdict.invalid_signatures
+    assert "CRL 1 of 1 in SupplierMSP's MSP in the channel config (issuer CN=ca.supplier" in refused
+    assert f", {said}" in refused and ") has no Authority Key Identifier, so Fabric fails" in refused
 
 
 def test_an_org_is_not_added_with_a_crl_that_would_lock_it_out_of_its_own_group(grown, data_root, current):

@@ -25,6 +25,7 @@ from network import channel_config as channel_config_module
 from network import config_signing, crl, crypto, membership, org_keys, profiles
 from network.crypto import CaFilesError, cert_attrs, issued_by, load_cert, load_key, org_crypto
 from network.errors import NodeTimeoutError
+from network.org_change import plan_remove
 from network.org_definition import MSP_KEY, revocation_list
 from network.org_membership import PolicyNotSatisfiedError
 from network.org_users import (AlreadyRevokedError, CaFolder, OrgUserError, OrgUsers, add_to_network, add_user,
@@ -411,10 +412,30 @@ def test_an_org_its_own_crl_locks_out_is_told_the_one_way_out_and_nothing_is_sen
     assert "/Channel/Application/BankMSP/Admins (OR('BankMSP.admin'))" in said and "can be met by them only" in said
     assert ("one level up: /Channel/Application/Admins (MAJORITY Admins) lets 3 of the other orgs' admins "
             "(CoreEnterpriseMSP, RegulatorMSP, SupplierMSP) remove BankMSP's group") in said
-    assert ("`recfin org remove bank`, then `recfin org add bank --role bank --enterprise 91110000MA1K00006B` once "
-            "the org's msp/crls/ holds only CRLs that carry its CA's key identifier") in said
+    # the bank is the channel's last bank org, which `org remove` refuses: another bank org comes first
+    assert ("As the channel stands, `recfin org remove bank` is refused: bank is the channel's last bank org: the "
+            "receivables contract needs one (add another bank org with `recfin org add NAME --role bank` first). "
+            "What it asks comes first, signed by the same admins; then `recfin org remove bank`, then "
+            "`recfin org add bank --role bank --enterprise 91110000MA1K00006B` once the org's msp/crls/ holds only "
+            "CRLs that carry its CA's key identifier") in said
     assert "Revoke as BankMSP's admin" not in said          # the advice for a wrong signer does not apply
     assert running.updates == []
+
+
+def test_where_another_org_of_its_role_stays_the_locked_out_org_is_removed_and_added_again_at_once(fake_fabric,
+                                                                                                 topology, data_root):
+    spec = membership.new_org_spec(topology, "bank2", "bank", enterprise="91110000MA1K00007E")
+    grown = membership.with_orgs(topology, [*topology.orgs, spec])
+    crypto.generate(grown, data_root)
+    config = with_crls(channel_config(grown, data_root), "BankMSP", [crl_without_aki(grown, data_root, "bank", 12345)])
+    members = host(grown, data_root, ChannelTakingUpdates(grown, config))
+    members.check_removable_from(grown.org("bank"), config)        # Bank2MSP stays: removing the bank is allowed
+    change, _admin_used = OrgUsers(members).plan("bank", "officer2", current=config)
+    said = change.summary()["locked_out"]
+    assert ("lets 3 of the other orgs' admins (Bank2MSP, CoreEnterpriseMSP, RegulatorMSP, SupplierMSP) remove "
+            "BankMSP's group and add it again with a sound MSP: `recfin org remove bank`, then `recfin org add bank "
+            "--role bank --enterprise 91110000MA1K00006B` once") in said
+    assert "is refused" not in said
 
 
 def test_with_too_few_other_orgs_to_remove_it_the_locked_out_org_is_told_no_update_can_repair_it(topology,
@@ -429,11 +450,29 @@ def test_with_too_few_other_orgs_to_remove_it_the_locked_out_org_is_told_no_upda
     assert not change.verdict.ok
     assert change.summary()["locked_out"].endswith(
         "/Channel/Application/Admins (MAJORITY Admins) could remove and add BankMSP's group again without its admins, "
-        "but it needs 2 of 2 org admins and only 1 other org(s) are in the channel (SupplierMSP): no config update can "
+        "but it needs 2 of 2 org admins and only 1 other org(s) can sign (SupplierMSP): no config update can "
         "repair BankMSP on this channel")
     sound = plan_revoke(channel_config(topology, data_root), "receivables", CaFolder(data_root, org), "officer2",
                         _cert(data_root, org, "officer2"), None)
     assert not sound.verdict.ok and sound.summary()["locked_out"] is None    # unsigned, not locked out
+
+
+def test_orgs_their_own_crl_locks_out_too_are_not_counted_among_those_who_can_remove_the_org(topology, data_root):
+    """Two of four orgs locked out: the other two cannot meet MAJORITY (3 of 4), as the removal's own verdict finds
+    with every other org's admin signing."""
+    org = topology.org("bank")
+    config = channel_config(topology, data_root)
+    for locked in ("bank", "supplier"):
+        config = with_crls(config, topology.org(locked).msp_id, [crl_without_aki(topology, data_root, locked, 1)])
+    change = plan_revoke(config, "receivables", CaFolder(data_root, org), "officer2", _cert(data_root, org, "officer2"),
+                         _admin(data_root, org))
+    assert change.summary()["locked_out"].endswith(
+        "could remove and add BankMSP's group again without its admins, but it needs 3 of 4 org admins and only 2 "
+        "other org(s) can sign (CoreEnterpriseMSP, RegulatorMSP; SupplierMSP is locked out by its own CRL too): no "
+        "config update can repair BankMSP on this channel")
+    removal = plan_remove(topology, data_root, config, "bank")
+    assert sorted(removal.signatures) == ["BankMSP", "CoreEnterpriseMSP", "RegulatorMSP", "SupplierMSP"]
+    assert not removal.verdict.ok and removal.verdict.signed_by == ["CoreEnterpriseMSP", "RegulatorMSP"]
 
 
 def test_from_a_companys_keys_folder_the_crl_lands_there_and_in_the_network_folder(running, topology, data_root,
