@@ -252,8 +252,10 @@ class _Painting:
     def follow(self, page) -> None:
         """What this page paints, in place of what the page before painted; the operators followed add up."""
         box = page.mediabox
-        self.area = float(box.width) * float(box.height)
+        # the corners put in order first: a box written with its corners swapped ([600 0 0 800]) is the same page,
+        # and its width times its height, negative, would turn the check off
         self.page_clip = _rectangle((box.left, box.bottom, box.right, box.top))
+        self.area = _area(self.page_clip)
         self.invisible = None
         self.shown_text = self.hidden = self.too_deep = False
         self._pdf = getattr(page, "pdf", None)

@@ -19,6 +19,7 @@ from typing import Any
 from . import _item_table
 from ._lines import TextLine
 from ._scan_fields import KINDS, MONEY, STRAY, TAX_RATE, Found, reconcile
+from .checks import normalise_name
 
 HEADER_FIELDS = ("number", "issue_date", "buyer.name", "buyer.tax_id", "seller.name", "seller.tax_id",
                  "total_amount", "total_tax", "total_with_tax")
@@ -30,8 +31,9 @@ HEADER_KINDS = {"number": "number", "issue_date": "date", "buyer.name": "party",
 
 _COLON = r"\s*[:：]\s*"
 # A value is taken loosely after its label, up to a space: a misread value still marks a place on the page that
-# the second pass reads again, and what stays malformed is flagged.
-_NUMBER = re.compile(r"发票号码" + _COLON + r"(\S+)")
+# the second pass reads again, and what stays malformed is flagged. A number may be printed in groups of digits
+# (2644 2000 0000 1234 5678): each further group that begins with a digit is part of it.
+_NUMBER = re.compile(r"发票号码" + _COLON + r"(\S+(?:\s+\d\S*)*)")
 _DATE = re.compile(r"开票日期" + _COLON + r"(\S+)")
 # a name runs on across gaps (OCR splits 广州 南方纺织品... at a wide one) up to the next label, if any: another
 # 名称, or the other party's block label (购买方信息 / 销售方信息, or its 信息 alone) where the two are side by side
@@ -86,9 +88,12 @@ def _search(lines: list[TextLine], pattern: re.Pattern[str]) -> list[Found]:
 def header_readings(lines: list[TextLine]) -> dict[str, Found | None]:
     """Each header field as the page (or text layer) has it; ``None`` where its label was not found."""
     raw: dict[str, Found | None] = dict.fromkeys(HEADER_FIELDS + OPTIONAL_FIELDS)
-    for key, pattern in (("number", _NUMBER), ("issue_date", _DATE)):
-        hits = _search(lines, pattern)
-        raw[key] = hits[0] if hits else None
+    # a number's digit groups end at a column gap: what stands further right is no part of it
+    hits = [_found(line, (m.start(1), _before_column_gap(line, *m.span(1))))
+            for line in lines for m in _NUMBER.finditer(line.text)]
+    raw["number"] = hits[0] if hits else None
+    hits = _search(lines, _DATE)
+    raw["issue_date"] = hits[0] if hits else None
     # the buyer is printed first: above the seller, or to its left (each line's text runs left to right)
     names = [_found(line, (m.start(1), _before_column_gap(line, *m.span(1))))
              for line in lines for m in _NAME.finditer(line.text)]
@@ -115,16 +120,27 @@ def header_readings(lines: list[TextLine]) -> dict[str, Found | None]:
 _OWN_NUMBER = re.compile(r"(?<!\S)" + _NUMBER.pattern)
 
 
+@dataclass(frozen=True)
+class NumberReadOtherwise:
+    """A number printed with no title block on a page of an invoice, one or two characters off the invoice's own:
+    as read, and its page (from 1)."""
+
+    number: str
+    page: int
+
+
 @dataclass
 class InvoiceInFile:
     """One invoice of a file that may hold several: its number as read (``None`` where it was not read, or where
-    the file has one title block and it was not looked for), its lines, the pages (from 1) they are on, and each
-    further copy of it the file prints (its title block again after its totals), apart: never read into it."""
+    the file has one title block and it was not looked for; spaces aside, NFKC), its lines, the pages (from 1) they
+    are on, each further copy of it the file prints (its title block again after its totals), apart: never read
+    into it, and each number its pages print one or two characters off its own, for a person to check."""
 
     number: str | None
     lines: list[TextLine]
     pages: tuple[int, ...]
     copies: list[InvoiceInFile] = field(default_factory=list)
+    numbers_read_otherwise: list[NumberReadOtherwise] = field(default_factory=list)
 
 
 def invoices_in(lines: list[TextLine]) -> list[InvoiceInFile]:
@@ -132,12 +148,16 @@ def invoices_in(lines: list[TextLine]) -> list[InvoiceInFile]:
     one; the title blocks an invoice printed on several pages repeats on each (the same number, the same seller)
     are one invoice. A title block with another number, or the same number and another seller (its tax id, else
     its name), is another invoice: read together, the two would be one invoice with the fields of the first and
-    the rows of both. So is another number with no title block, at the top of a page or above item rows
-    (:func:`_begins_another_invoice`); the same number so printed is the invoice going on. The same number and
-    seller again after the invoice's totals (价税合计) is a copy of it (the same page printed twice): kept apart in
-    ``copies``, since read into it each row would count twice. Any other number line with nothing of a title
-    block after it (no date, party, table or totals before the next number: a red-letter invoice's remark citing
-    the invoice it reverses, wrapped so that the label begins a line) is text of the invoice it stands in.
+    the rows of both. So is another number with no title block and item rows after it (a page printing only its
+    number and rows: :func:`_begins_another_invoice`). Numbers are compared spaces aside and after NFKC (digits
+    printed in groups, or full width, are the same number). The same number and seller again after the invoice's
+    totals (价税合计) is a copy of it (the same page printed twice): kept apart in ``copies``, since read into it
+    each row would count twice. Any other number line with nothing of a title block after it (no date, party,
+    table or totals before the next number) is text of the invoice it stands in: the invoice going on onto its
+    next page, or a red-letter invoice's remark citing the invoice it reverses, wrapped so that the label begins a
+    line. A number with no title block one or two characters off the invoice's own (OCR misreads a digit) is
+    taken for the invoice going on, rows after it or not, and kept in ``numbers_read_otherwise``: whether it is a
+    misreading or another invoice's number only a person can tell.
 
     An invoice begins at the first line of its number's page, where neither a table, totals, nor another number
     stand on that page before the number (a page of its own), else at the number's line (two invoices on one
@@ -159,8 +179,12 @@ def invoices_in(lines: list[TextLine]) -> list[InvoiceInFile]:
         number = _plain(raw["number"])
         seller = (_plain(raw["seller.tax_id"]), _plain(raw["seller.name"]))
         current = (out[-1].copies or [out[-1]])[-1] if out else None  # the copy being read, else the invoice
-        if current is not None and not _title_block(part, raw) and not _begins_another_invoice(
-                lines, begin, part, number, out[-1].number):
+        untitled = current is not None and not _title_block(part, raw)
+        near_number = untitled and _one_or_two_off(number, out[-1].number)
+        if untitled and (near_number or not _begins_another_invoice(part, number, out[-1].number)):
+            if near_number:
+                out[-1].numbers_read_otherwise.append(NumberReadOtherwise(raw["number"].value,
+                                                                          part[0].page_number + 1))
             current.lines += part
             into = current
         elif out and number == out[-1].number and not _other_seller(seller_of[id(out[-1])], seller):
@@ -207,17 +231,32 @@ def _title_block(part: list[TextLine], raw: dict[str, Found | None]) -> bool:
         or any(_item_table.is_header(line) or _ends_table(line) for line in part)
 
 
-def _begins_another_invoice(lines: list[TextLine], begin: int, part: list[TextLine], number: str | None,
-                            current_number: str | None) -> bool:
-    """Whether a number line with no title block after it (``part``, from ``lines[begin]``) begins another invoice:
-    it prints another number than the invoice being read, and begins its page or has item rows after it (a page
-    carrying only an invoice's number and its rows). Read into the invoice before, its rows would count as that
-    one's. The same number so printed is the invoice going on, on its next page; a number cited in a remark,
-    wrapped so that its label begins a line, stands below the table with no rows after it."""
+def _begins_another_invoice(part: list[TextLine], number: str | None, current_number: str | None) -> bool:
+    """Whether a number line with no title block after it (``part``: from its page's first line or its own to the
+    next number's) begins another invoice: it prints another number than the invoice being read, and item rows
+    follow it (a page carrying only an invoice's number and its rows). Read into the invoice before, its rows would
+    count as that one's. The same number so printed is the invoice going on onto its next page; a number cited in a
+    remark, wrapped so that its label begins a line (its page's first, where the remark runs over), has no rows
+    after it."""
     if number is None or number == current_number:
         return False
-    begins_page = begin == 0 or not lines[begin - 1].same_page(lines[begin])
-    return begins_page or any(_ROW.match(_clean_row(line.text)) for line in part)
+    at = next(i for i, line in enumerate(part) if _NUMBER.search(line.text))
+    return any(_ROW.match(_clean_row(line.text)) for line in part[at + 1:])
+
+
+def _one_or_two_off(number: str | None, current_number: str | None) -> bool:
+    """Whether two numbers differ, by one or two characters put in, left out or read as others (as OCR misreads
+    a digit or two of twenty)."""
+    if number is None or current_number is None or number == current_number:
+        return False
+    # edits between the first i characters of number and each beginning of current_number (Levenshtein), row by row
+    before = list(range(len(current_number) + 1))
+    for i, char in enumerate(number, 1):
+        row = [i]
+        for j, other in enumerate(current_number, 1):
+            row.append(min(before[j] + 1, row[j - 1] + 1, before[j - 1] + (char != other)))
+        before = row
+    return before[-1] <= 2
 
 
 def _has_total_with_tax(lines: list[TextLine]) -> bool:
@@ -231,7 +270,8 @@ def _ends_table(line: TextLine) -> bool:
 
 
 def _plain(found: Found | None) -> str | None:
-    return None if found is None else ("".join(found.value.split()) or None)
+    """A value as two are compared: spaces aside, after NFKC (full-width digits and brackets as ASCII)."""
+    return None if found is None else (normalise_name(found.value) or None)
 
 
 def _other_seller(first: tuple[str | None, str | None], then: tuple[str | None, str | None]) -> bool:

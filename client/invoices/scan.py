@@ -24,10 +24,12 @@ up). A flagged field is never silently trusted: :attr:`ScanResult.ok` is false a
 the CLI exits 1 while any field is flagged.
 
 A file is read as one invoice. One that holds several (``_scan_layout.invoices_in``: another invoice number or
-another seller in a later title block) is never read as one: :func:`read_scans` reads each on its own, and
-:func:`read_scan` flags the field ``invoices``, naming each number and its pages. A second copy of one invoice
-(its title block again after its totals) is read apart and compared, never read into it: the field ``copies`` is
-flagged, naming its pages.
+another seller in a later title block, or another number with item rows after it) is never read as one:
+:func:`read_scans` reads each on its own, and :func:`read_scan` flags the field ``invoices``, naming each number and
+its pages. A second copy of one invoice (its title block again after its totals) is read apart and compared, never
+read into it: the field ``copies`` is flagged, naming its pages. A page of an invoice printing, with no title block,
+a number one or two characters off the invoice's is read into it and flags ``number``: a misreading or another
+invoice's number, which a person tells.
 
 The layout read is the one printed on fully digitalised e-invoices: labelled
 fields ``发票号码：`` ``开票日期：`` ``名称：`` (buyer first, then seller: above it, or to its left where the
@@ -562,6 +564,8 @@ def _results(source: str, method: Literal["text-layer", "ocr"], lines: list[Text
     out = []
     for printed in invoices_in(lines):
         fields, invoice, items = extract_fields(printed.lines, min_confidence)
+        if printed.numbers_read_otherwise:
+            fields["number"] = _number_read_otherwise(fields["number"], printed)
         if printed.copies:
             fields = {"copies": _copies_reading(printed, fields, min_confidence), **fields}
         if invoice is not None:
@@ -569,6 +573,16 @@ def _results(source: str, method: Literal["text-layer", "ocr"], lines: list[Text
         out.append(ScanResult(source=source, method=method, fields=fields, line_items=items, invoice=invoice,
                               pages=printed.pages))
     return out
+
+
+def _number_read_otherwise(number: FieldReading, printed: InvoiceInFile) -> FieldReading:
+    """The invoice's number flagged where a page of it prints a number one or two characters off its own with no
+    title block: read into the invoice as a misreading of its number, which it may not be."""
+    said = ", ".join(f"{other.number} on page {other.page}" for other in printed.numbers_read_otherwise)
+    why = (f"a page of this invoice prints another number one or two characters off it ({said}), with no title "
+           "block: read as a misreading of this one, and the page as this invoice's; check the number on the page: "
+           "if it is another invoice's, its rows are counted in this one and the file must be split")
+    return number.model_copy(update={"flagged": True, "reason": "; ".join(filter(None, (number.reason, why)))})
 
 
 def _copies_reading(printed: InvoiceInFile, fields: dict[str, FieldReading],

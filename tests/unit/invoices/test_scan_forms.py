@@ -28,14 +28,14 @@ def _names(kind: str, names: dict[str, int]) -> str:
 
 
 def scanned(tmp_path, content: str, xobjects: dict[str, int], forms=None, more_states=None, states=None,
-            pages: int = 1) -> str | None:
+            pages: int = 1, mediabox: str = f"0 0 {WIDTH} {HEIGHT}") -> str | None:
     """What :func:`scanned_layer` says of a PDF drawing ``content``, whose resources name ``xobjects`` and the
     graphics states ``states``. ``forms``: object number -> (content, its /Matrix or None, the XObjects its own
     resources name, or None for none of its own, the graphics states they name, and optionally its /BBox: the
     whole page when not given). ``more_states``: graphics
     states, object number -> its entries (``/ca 1``). ``pages``: how many pages, all sharing one content stream
-    and one resources dictionary."""
-    page = f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {WIDTH} {HEIGHT}] /Resources 4 0 R /Contents 5 0 R >>"
+    and one resources dictionary. ``mediabox``: the pages' /MediaBox, its four numbers as written."""
+    page = f"<< /Type /Page /Parent 2 0 R /MediaBox [{mediabox}] /Resources 4 0 R /Contents 5 0 R >>"
     more_pages = range(100, 100 + pages - 1)
     kids = " ".join(f"{number} 0 R" for number in (3, *more_pages))
     objects = {
@@ -172,6 +172,18 @@ OVERFLOWING = f"{ENORMOUS} 0 0 {ENORMOUS} 0 0 cm " * 8
 ], ids=["corners overflow", "corners no number", "corners beyond any page", "a box beyond any page"])
 def test_places_beyond_any_page_are_doubted_not_computed_wrong(tmp_path, content, forms):
     assert scanned(tmp_path, content, {"Fm": 10, "Im": OPAQUE}, forms) == HIDDEN
+
+
+@pytest.mark.parametrize("mediabox, image_at", [
+    ("600 0 0 800", "0 0"), ("0 800 600 0", "0 0"), ("600 800 0 0", "0 0"), ("100 100 700 900", "100 100"),
+], ids=["x corners swapped", "y corners swapped", "both swapped", "page not at the origin"])
+def test_a_page_box_written_in_any_corner_order_is_the_same_page(tmp_path, mediabox, image_at):
+    # a box written from its right or top corner measures as much page: an image over it hides the text
+    content = TEXT + f"q {WIDTH} 0 0 {HEIGHT} {image_at} cm /Im Do Q"
+    assert scanned(tmp_path, content, {"Im": OPAQUE}, mediabox=mediabox) == HIDDEN
+    # and one over a corner of it does not
+    content = TEXT + f"q {WIDTH / 4} 0 0 {HEIGHT / 4} {image_at} cm /Im Do Q"
+    assert scanned(tmp_path, content, {"Im": OPAQUE}, mediabox=mediabox) is None
 
 
 def test_an_opaque_image_in_a_form_hides_text_though_the_page_names_a_stencil_alike(tmp_path):

@@ -393,6 +393,69 @@ def test_a_page_of_the_same_number_and_rows_alone_goes_on_with_the_invoice(tmp_p
 
 
 @needs_font
+@pytest.mark.parametrize("beside", [[], [(1000, "2026")]], ids=["alone", "a figure in a column to its right"])
+def test_a_number_printed_in_groups_of_digits_is_read_whole(tmp_path, beside):
+    inv = invoice()
+    rows = _render.placed_rows(inv)
+    grouped = " ".join(inv.number[i:i + 4] for i in range(0, len(inv.number), 4))
+    rows[1] = (rows[1][0], [(40, f"发票号码：{grouped}"), *beside])
+    result = read_scan(several_pdf(tmp_path, rows))
+    assert result.ok and result.fields["number"].value == inv.number
+
+
+def _over_three_pages(inv, number_on_page_2):
+    """The invoice's title and first two rows on page 1; on page 2 only a number (as given) and the third row; on
+    page 3 its number and the totals: no title block after page 1."""
+    rows = _render.placed_rows(inv)
+    middle = [(40, [(40, f"发票号码：{number_on_page_2}")]), (96, rows[10][1])]
+    totals = [(40, [(40, f"发票号码：{inv.number}")])] + [(y - rows[11][0] + 96, cells) for y, cells in rows[11:]]
+    return [rows[:10], middle, totals]
+
+
+FULL_WIDTH_DIGITS = {ord(digit): ord(digit) + 0xFEE0 for digit in "0123456789"}
+
+
+@needs_font
+@pytest.mark.parametrize("printed", [
+    lambda number: " ".join(number[i:i + 4] for i in range(0, len(number), 4)),
+    lambda number: number.translate(FULL_WIDTH_DIGITS),
+], ids=["in groups of four digits", "in full-width digits"])
+def test_the_invoices_number_printed_otherwise_on_a_page_of_rows_goes_on_with_the_invoice(tmp_path, printed):
+    inv = invoice()
+    path = several_pdf(tmp_path, *_over_three_pages(inv, printed(inv.number)))
+    each = read_scans(path)
+    assert [(r.fields["number"].value, r.pages) for r in each] == [(inv.number, (1, 2, 3))]
+    assert each[0].ok, [(k, each[0].fields[k].reason) for k in each[0].flagged]
+    assert each[0].invoice.model_dump() == inv.model_copy(update={"kind": None}).model_dump()
+
+
+@needs_font
+@pytest.mark.parametrize("misread", ["26442000000012345679", "26442000000012845679", "2644200000001234567"],
+                         ids=["one digit", "two digits", "one digit left out"])
+def test_a_number_a_character_or_two_off_goes_on_with_the_invoice_and_is_flagged(tmp_path, misread):
+    inv = invoice()
+    each = read_scans(several_pdf(tmp_path, *_over_three_pages(inv, misread)))
+    assert [(r.fields["number"].value, r.pages) for r in each] == [(inv.number, (1, 2, 3))]
+    result = each[0]
+    # every row is read, the totals agree: only the number is left for a person, naming what page 2 prints
+    assert result.line_items == inv.lines and result.flagged == ["number"] and not result.ok
+    assert f"({misread} on page 2)" in result.fields["number"].reason
+    assert "check the number on the page" in result.fields["number"].reason
+
+
+@needs_font
+@pytest.mark.parametrize("remark_line", [True, False], ids=["the remark's first words above", "the number alone"])
+def test_a_remark_running_onto_the_next_page_is_no_second_invoice(tmp_path, remark_line):
+    # a red-letter invoice's remark cites the invoice it reverses; the number's line lands at the top of a page
+    inv = invoice()
+    cited = [(40, [(40, "备注：被红冲蓝字数电")])] if remark_line else []
+    cited.append((96, [(40, f"发票号码：{OTHER_NUMBER}")]))
+    path = several_pdf(tmp_path, _render.placed_rows(inv), cited)
+    assert [(r.ok, r.fields["number"].value, r.pages) for r in read_scans(path)] == [(True, inv.number, (1, 2))]
+    assert read_scan(path).ok
+
+
+@needs_font
 def test_a_number_printed_twice_in_one_title_block_is_one_invoice(tmp_path):
     inv = invoice()
     rows = _render.placed_rows(inv)
