@@ -47,10 +47,12 @@ _CURRENCY_SIGN = re.compile(r"^([-+]?)\s*[¥￥]\s*")
 @dataclass(frozen=True)
 class TaxRate:
     """A rate a line of a Chinese VAT invoice may be taxed at: a VAT rate (税率) or a levy rate (征收率), as the
-    fraction :func:`to_rate` reads. ``ended``: the first day it no longer applied, for a rate since replaced."""
+    fraction :func:`to_rate` reads. ``began``: the first day it applied, for a rate that replaced another;
+    ``ended``: the first day it no longer applied, for a rate since replaced."""
 
     rate: Decimal
     what: str
+    began: date | None = None
     ended: date | None = None
 
     @property
@@ -77,8 +79,10 @@ STATUTORY_RATES = (
     TaxRate(Decimal("0.005"), "levy rate 0.5% (second-hand car dealers)"),
     TaxRate(Decimal("0.17"), "VAT rate until 2018-04-30, 16% since", ended=date(2018, 5, 1)),
     TaxRate(Decimal("0.11"), "VAT rate until 2018-04-30, 10% since", ended=date(2018, 5, 1)),
-    TaxRate(Decimal("0.16"), "VAT rate from 2018-05-01 until 2019-03-31, 13% since", ended=date(2019, 4, 1)),
-    TaxRate(Decimal("0.10"), "VAT rate from 2018-05-01 until 2019-03-31, 9% since", ended=date(2019, 4, 1)),
+    TaxRate(Decimal("0.16"), "VAT rate from 2018-05-01 until 2019-03-31, 13% since", began=date(2018, 5, 1),
+            ended=date(2019, 4, 1)),
+    TaxRate(Decimal("0.10"), "VAT rate from 2018-05-01 until 2019-03-31, 9% since", began=date(2018, 5, 1),
+            ended=date(2019, 4, 1)),
 )
 
 
@@ -98,17 +102,22 @@ def rate_problem(rate: Decimal, issued: date) -> str | None:
     A rate since replaced passes only on an invoice issued before it ended. An invoice issued later at the old
     rate is a late one for a sale made before the change (补开发票); a claim from such a sale is years old,
     past any financing term, and an old rate passing on a new invoice would let a wrong tax, and the face
-    amount built on it, through: a person looks at it instead."""
+    amount built on it, through: a person looks at it instead. A rate that replaced another passes only on an
+    invoice issued since it began: no invoice was issued at it before then, so a line at it is a wrong rate."""
     known = statutory_rate(rate)
     if known is None:
         current = ", ".join(r.shown for r in STATUTORY_RATES if r.ended is None and r.rate)
         return (f"{percent(rate)} is no VAT rate or levy rate: a line is taxed at {current}, 0% (exports) or is "
-                "exempt (免税, 不征税), or on an invoice from before 2019-04-01 at 16% or 10% (before 2018-05-01: "
-                "17% or 11%); check the line's rate against the invoice")
+                "exempt (免税, 不征税), or on an invoice from 2018-05-01 until 2019-03-31 at 16% or 10% (before "
+                "2018-05-01: 17% or 11%); check the line's rate against the invoice")
     if known.ended is not None and issued >= known.ended:
         return (f"{known.shown} was a {known.what}, and the invoice is dated {issued}: an invoice issued since "
                 f"{known.ended} at that rate is a late one for an earlier sale (补开), which is not checked here; "
                 "check it with the tax authority, or have it reissued at the current rate")
+    if known.began is not None and issued < known.began:
+        return (f"{known.shown} was a {known.what}, and the invoice is dated {issued}, before it applied: an invoice "
+                f"issued before {known.began} was taxed at the rate it replaced; check the line's rate against the "
+                "invoice")
     return None
 
 

@@ -9,7 +9,7 @@ totals.with_tax        合计金额 + 合计税额 = 价税合计
 totals.positive        价税合计 > 0 (a red-letter, negative invoice backs nothing)
 line.amount            per line: quantity x unit price = amount, within tolerance
 line.rate              per line: the rate is a VAT or levy rate (13, 9, 6, 5, 3, 1, 2, 1.5, 0.5, 0 %, exempt), or one
-                       since replaced (17, 11 %; 16, 10 %) on an invoice issued before it ended
+                       since replaced (17, 11 %; 16, 10 %) on an invoice issued while it applied
 line.tax               per line: amount x rate = tax, within tolerance; (amount - deduction) x rate on a line
                        taxed on the difference (差额征税); skipped where such a line gives no deduction
                        and its tax is below amount x rate (a deduction only lowers it); fails a deduction

@@ -93,9 +93,12 @@ def parse_json(text: str, source: str, document: str = "invoice") -> Any:
     """JSON with numbers as exact decimals; every problem, nesting too deep included, as MalformedInput. A key
     given twice in one object is read when both copies say the same, and refused when they differ, as a repeated
     XML element is (:class:`_Repeated`): which one the ``document`` (invoice, purchase order, goods receipt) means
-    cannot be told, and the last is no better a guess than the first."""
+    cannot be told, and the last is no better a guess than the first. A copy holding such a key is refused too,
+    naming the key inside it, whatever the other copies say. ``NaN``, ``Infinity`` and ``-Infinity``, which JSON
+    does not have but Python's decoder reads, are refused naming where they stand."""
     try:
-        doc = json.loads(text, parse_float=Decimal, object_pairs_hook=_object_keeping_repeats)
+        doc = json.loads(text, parse_float=Decimal, parse_constant=_Constant,
+                         object_pairs_hook=_object_keeping_repeats)
     except json.JSONDecodeError as exc:
         raise MalformedInput(source, None, f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
     except RecursionError:
@@ -109,18 +112,36 @@ def parse_json(text: str, source: str, document: str = "invoice") -> Any:
         # no value the decoder makes should raise one; should one all the same, the file is named, not a traceback
         raise MalformedInput(source, None, f"JSON this reader cannot take apart ({exc}): check the file, or save "
                                            "it again from the program that made it") from None
-    repeated = _first_repeated_key(doc)
-    if repeated is not None:
-        path, copies = repeated
-        raise MalformedInput(source, path, _Repeated(path, copies, document).problem)
+    refused = _refusal_in(doc)
+    if refused is not None:
+        path, refusal = refused
+        if isinstance(refusal, _Constant):
+            raise MalformedInput(source, path or None, refusal.problem(document))
+        raise MalformedInput(source, path, _Repeated(path, refusal, document).problem)
     return doc
 
 
-class _ObjectWithRepeatedKey(dict):
-    """A JSON object in which a key is given more than once with different values: ``repeated`` holds the key and
-    its copies, for :func:`parse_json` to name where it is."""
+class _Constant:
+    """``NaN``, ``Infinity`` or ``-Infinity`` as the decoder met it (its ``parse_constant``). Kept in the document
+    rather than raised, so that :func:`parse_json` can name the field it stands in: read as a float, a quantity of
+    NaN would pass for no quantity at all, and a check that needs one would be skipped instead of failing."""
 
-    repeated: tuple[str, list[Any]]
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def problem(self, document: str) -> str:
+        return (f"{self.text}, which is no JSON number (JSON has none for NaN or Infinity): the program that wrote "
+                f"the file put it where a figure was missing or could not be computed; check the file against the "
+                f"{document}")
+
+
+class _RefusedObject(dict):
+    """A JSON object that holds something refused: a key given more than once with different values, a NaN or an
+    Infinity, in itself or in any copy of any value in it, however deep. ``refused`` holds the path from this
+    object to it and what it is, for :func:`parse_json` to name; an object holding a refused one is refused in turn,
+    so that a copy with a refusal inside never passes for a clean copy of the same key."""
+
+    refused: tuple[str, list[Any] | _Constant]
 
 
 def _object_keeping_repeats(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -129,13 +150,43 @@ def _object_keeping_repeats(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     for key, value in pairs:
         copies.setdefault(key, []).append(value)
         obj[key] = value
-    differing = next(((key, values) for key, values in copies.items()
-                      if any(not _same_json_value(value, values[0]) for value in values[1:])), None)
-    if differing is None:
+    refused = _first_refusal(copies)
+    if refused is None:
         return obj
-    marked = _ObjectWithRepeatedKey(obj)
-    marked.repeated = differing
+    marked = _RefusedObject(obj)
+    marked.refused = refused
     return marked
+
+
+def _first_refusal(copies: dict[str, list[Any]]) -> tuple[str, list[Any] | _Constant] | None:
+    """The first thing refused in an object whose keys have these copies, in the order the keys are written: one
+    inside a copy (every copy, not only the one kept: the one dropped may be the one that is wrong), else copies
+    that differ."""
+    for key, values in copies.items():
+        for value in values:
+            inside = _refusal_in(value, key)
+            if inside is not None:
+                return inside
+        if any(not _same_json_value(value, values[0]) for value in values[1:]):
+            return key, values
+    return None
+
+
+def _refusal_in(value: Any, path: str = "") -> tuple[str, list[Any] | _Constant] | None:
+    """Where the first thing refused in a decoded JSON value lies (``lines[0]/amount``, starting from ``path``,
+    where the value itself lies), and what it is. Only lists are walked into: an object holding anything refused is a :class:`_RefusedObject`, which says
+    where. Walked without recursion, as lists nested as deep as the decoder allows would exceed it."""
+    pending: list[tuple[str, Any]] = [(path, value)]
+    while pending:
+        path, node = pending.pop()
+        if isinstance(node, _RefusedObject):
+            inner, refusal = node.refused
+            return _join(path, (inner,)), refusal
+        if isinstance(node, _Constant):
+            return path, node
+        if isinstance(node, list):
+            pending.extend((f"{path}[{i}]", item) for i, item in reversed(list(enumerate(node))))
+    return None
 
 
 def _same_json_value(a: Any, b: Any) -> bool:
@@ -155,8 +206,6 @@ def _json_value(value: Any) -> tuple[str, Any]:
         return ("boolean", value)
     if isinstance(value, (int, Decimal)):
         return ("number", value)
-    if isinstance(value, float):   # NaN, Infinity and -Infinity, which the decoder reads as floats
-        return ("constant", repr(value))
     if isinstance(value, str):
         return ("string", value)
     if isinstance(value, dict):
@@ -164,22 +213,6 @@ def _json_value(value: Any) -> tuple[str, Any]:
     if isinstance(value, list):
         return ("array", [_json_value(item) for item in value])
     return ("other", repr(value))
-
-
-def _first_repeated_key(doc: Any) -> tuple[str, list[Any]] | None:
-    """Where the first object with a key given twice with different values lies (``lines[0]/amount``), and the
-    copies; walked without recursion, as JSON nested as deep as the decoder allows would exceed it."""
-    pending: list[tuple[str, Any]] = [("", doc)]
-    while pending:
-        path, node = pending.pop()
-        if isinstance(node, _ObjectWithRepeatedKey):
-            key, copies = node.repeated
-            return _join(path, (key,)), copies
-        if isinstance(node, dict):
-            pending.extend((_join(path, (key,)), value) for key, value in reversed(node.items()))
-        elif isinstance(node, list):
-            pending.extend((f"{path}[{i}]", value) for i, value in reversed(list(enumerate(node))))
-    return None
 
 
 def invoice_to_json(invoice: Invoice) -> dict[str, Any]:

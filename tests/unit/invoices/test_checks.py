@@ -215,6 +215,20 @@ def test_a_replaced_rate_passes_only_on_an_invoice_issued_before_it_ended(rate, 
     assert "(补开)" in after.message
 
 
+@pytest.mark.parametrize("rate, shown", [("0.16", "16%"), ("0.10", "10%")])
+def test_a_rate_that_replaced_another_fails_on_an_invoice_issued_before_it_began(rate, shown):
+    # 16 and 10 % began on 2018-05-01 (财税〔2018〕32号); before then a line was taxed at 17 or 11 %
+    def rate_on(issued):
+        inv = invoice(issued=issued, lines=(line("*电子元件*贴片电容", "200", "1.50", rate),))
+        return check_invoice(inv).finding("line.rate")
+
+    assert rate_on(date(2018, 5, 1)).status == "pass"
+    before = rate_on(date(2018, 4, 30))
+    assert before.status == "fail" and before.details == {"line": 1, "tax_rate": str(Decimal(rate))}
+    assert before.message.startswith(f"line 1: {shown} was a VAT rate from 2018-05-01 until 2019-03-31")
+    assert "the invoice is dated 2018-04-30, before it applied" in before.message
+
+
 def test_an_exempt_line_read_from_xml_passes_line_rate():
     from client.invoices import parse_invoice
 

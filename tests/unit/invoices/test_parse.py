@@ -258,6 +258,86 @@ def test_json_copies_in_a_list_where_one_value_is_read_compare_as_json_values():
     assert err.value.field == "total_amount"
 
 
+
+def _seller_twice(first: str, second: str) -> bytes:
+    """The recfin JSON of the sample invoice with its seller given twice, as given (JSON text)."""
+    text = json.dumps(invoice_to_json(invoice()), ensure_ascii=False)
+    seller = json.dumps({"name": invoice().seller.name, "tax_id": invoice().seller.tax_id}, ensure_ascii=False)
+    assert f'"seller": {seller}' in text
+    return text.replace(f'"seller": {seller}', f'"seller": {first}, "seller": {second}').encode()
+
+
+@pytest.mark.parametrize("refused_copy_first", [True, False])
+def test_a_key_given_twice_inside_one_copy_of_a_repeated_key_is_refused_naming_the_inner_key(refused_copy_first):
+    # the copy that gives its tax id twice and the clean one agree once the first tax id is dropped: which of the
+    # two tax ids the seller has cannot be told all the same
+    seller, other_tax_id = invoice().seller, "91110000000000000X"
+    refused = f'{{"name": "{seller.name}", "tax_id": "{other_tax_id}", "tax_id": "{seller.tax_id}"}}'
+    clean = f'{{"name": "{seller.name}", "tax_id": "{seller.tax_id}"}}'
+    copies = (refused, clean) if refused_copy_first else (clean, refused)
+    with pytest.raises(MalformedInput) as err:
+        parse_invoice(_seller_twice(*copies))
+    assert err.value.field == "seller/tax_id" and "given 2 times with different values" in err.value.problem
+    assert repr(other_tax_id) in err.value.problem
+    # two clean copies that say the same are one seller
+    assert parse_invoice(_seller_twice(clean, clean)).seller == seller
+
+
+def test_a_key_given_twice_in_a_line_of_one_copy_of_the_lines_is_refused_naming_the_line():
+    doc = invoice_to_json(invoice())
+    text = json.dumps(doc, ensure_ascii=False)
+    lines = json.dumps(doc["lines"], ensure_ascii=False)
+    twice = lines.replace('"amount": "800.00"', '"amount": "900.00", "amount": "800.00"', 1)
+    assert twice != lines
+    with pytest.raises(MalformedInput) as err:
+        parse_invoice(text.replace(f'"lines": {lines}', f'"lines": {twice}, "lines": {lines}').encode())
+    assert err.value.field == "lines[1]/amount" and "('900.00', '800.00')" in err.value.problem
+
+
+@pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
+@pytest.mark.parametrize("field", ["quantity", "unit_price", "amount"])
+def test_nan_or_infinity_in_an_invoice_is_refused_naming_the_field(constant, field):
+    doc = invoice_to_json(invoice())
+    doc["lines"][1][field] = "CONSTANT"
+    text = json.dumps(doc, ensure_ascii=False).replace('"CONSTANT"', constant)
+    # read as a float, a quantity or price of NaN was no quantity at all, and line.amount was skipped
+    with pytest.raises(MalformedInput) as err:
+        parse_invoice(text.encode(), "nan.json")
+    assert err.value.source == "nan.json" and err.value.field == f"lines[1]/{field}"
+    assert err.value.problem.startswith(f"{constant}, which is no JSON number")
+
+
+def test_nan_or_infinity_in_an_order_a_receipt_or_a_reference_file_is_refused_naming_the_field(tmp_path):
+    from pathlib import Path
+
+    from client.invoices.matching import read_goods_receipt
+    from client.invoices.sources import ReferenceCreditBureau, ReferenceTaxInvoiceVerifier
+
+    reference = Path(__file__).parents[3] / "client" / "invoices" / "reference_data"
+
+    def with_constant(name: str, old: str, new: str) -> Path:
+        text = (reference / name).read_text(encoding="utf-8")
+        assert old in text
+        written = tmp_path / Path(name).name
+        written.write_text(text.replace(old, new, 1), encoding="utf-8")
+        return written
+
+    cases = [
+        (lambda: read_goods_receipt(with_constant("samples/goods_receipt.json", '"quantity": "200"',
+                                                  '"quantity": NaN')), "lines[0]/quantity", "NaN"),
+        (lambda: ReferenceCreditBureau(with_constant("credit_bureau.json", '"overdue_count": 0',
+                                                     '"overdue_count": -Infinity')),
+         "records[0]/overdue_count", "-Infinity"),
+        (lambda: ReferenceTaxInvoiceVerifier(with_constant("tax_invoices.json", '"total_with_tax_fen": 230300',
+                                                           '"total_with_tax_fen": Infinity')),
+         "records[0]/total_with_tax_fen", "Infinity"),
+    ]
+    for read, field, constant in cases:
+        with pytest.raises(MalformedInput) as err:
+            read()
+        assert err.value.field == field and err.value.problem.startswith(f"{constant}, which is no JSON number")
+
+
 def test_json_this_reader_cannot_take_apart_is_refused_naming_the_file(monkeypatch):
     from client.invoices import parse
 

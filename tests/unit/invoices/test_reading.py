@@ -104,3 +104,14 @@ def test_the_scan_reader_restores_an_unread_rate_from_the_statutory_rates_the_ch
     # and nothing the checks refuse is restored
     assert restored("1000.00", "900.00") is None and rate_problem(Decimal("0.9"), date(2026, 9, 1)) is not None
     assert {known.rate for known in STATUTORY_RATES} >= {Decimal(r) for r in ("0.13", "0.09", "0.06", "0")}
+
+
+def test_a_rate_that_replaced_another_begins_the_day_one_ended():
+    from client.invoices._reading import STATUTORY_RATES, rate_problem
+
+    began = {known.rate: known.began for known in STATUTORY_RATES if known.began is not None}
+    assert began == {Decimal("0.16"): date(2018, 5, 1), Decimal("0.10"): date(2018, 5, 1)}
+    assert set(began.values()) <= {known.ended for known in STATUTORY_RATES if known.ended is not None}
+    for rate, first_day in began.items():
+        assert rate_problem(rate, first_day) is None
+        assert f"before {first_day} was taxed at the rate it replaced" in rate_problem(rate, date(2018, 4, 30))
