@@ -37,9 +37,14 @@ class FiniteFloatRange(click.FloatRange):
         return number or 0.0   # -0 as 0: no message should say "-0 s"
 
 
+# A day: far longer than any node, server or channel takes, and short enough for every timer it is given to
+# (subprocess.run, reading a tool's output, raises OverflowError past 2**31 milliseconds, about 24.8 days).
+MAX_TIMEOUT_SECONDS = 86400
+
+
 def timeout_option(help_text: str, default: float = 60.0) -> Callable:
-    """``--timeout SECONDS``: how long a command waits for a node, a server or the channel. More than 0 and finite:
-    with nan or inf a deadline check (``clock() >= deadline``) never holds and a node that never gets healthy would
-    be waited for forever; 0 or less would time out before the first look."""
-    return click.option("--timeout", type=FiniteFloatRange(min=0, min_open=True), metavar="SECONDS", default=default,
-                        show_default=True, help=help_text)
+    """``--timeout SECONDS``: how long a command waits for a node, a server or the channel. More than 0, finite and
+    at most MAX_TIMEOUT_SECONDS: with nan or inf a deadline check (``clock() >= deadline``) never holds and a node
+    that never gets healthy would be waited for forever; 0 or less would time out before the first look."""
+    return click.option("--timeout", type=FiniteFloatRange(min=0, min_open=True, max=MAX_TIMEOUT_SECONDS),
+                        metavar="SECONDS", default=default, show_default=True, help=help_text)

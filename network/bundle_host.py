@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from client.yaml_files import YamlProblem, read_yaml_file
+
 from . import channel, compose, configtx, contract_config, packaging
 from .bundle import MANIFEST, TOPOLOGY_FILE, keys_missing_note, load_manifest
 from .errors import ChaincodeError, NetworkError, ToolError, TopologyError
@@ -26,7 +28,7 @@ from .fabric_bin import FabricInstall
 from .lifecycle import Definition, Lifecycle
 from .nodeconfig import node_dirs
 from .tools import Tools
-from .topology import Node, Topology, YamlProblem, parse, read_yaml_file
+from .topology import Node, Topology, parse
 
 # What every bundle.json holds (bundle.finish writes it), each field by the shape its readers rely on.
 # package_id is null in a bundle written without its org's keys, until `recfin host adopt-keys`.

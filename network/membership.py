@@ -51,10 +51,11 @@ import yaml
 from pydantic import ValidationError
 
 from client.atomic_file import write_atomically
+from client.yaml_files import YamlProblem, read_yaml_file
 
 from .errors import NetworkError, TopologyError
-from .topology import (OPERATIONS_PORT_SHIFT, OrgNamespace, PeerOrgSpec, Topology, UserSpec, YamlProblem,
-                       address_refusal, format_validation_error, read_yaml_file)
+from .topology import (OPERATIONS_PORT_SHIFT, OrgNamespace, PeerOrgSpec, Topology, UserSpec, address_refusal,
+                       format_validation_error)
 
 STATE_FILE = "membership.yaml"
 LOCK_FILE = "membership.lock"

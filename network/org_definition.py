@@ -17,12 +17,12 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
 from fabric_protos.common import configtx_pb2, policies_pb2
 from fabric_protos.msp import msp_config_pb2, msp_principal_pb2
 from fabric_protos.peer import configuration_pb2 as peer_config_pb2
 
 from client.ledger.msp import fabric_msp_config as fabric_msp_config_of
+from client.yaml_files import YamlProblem, read_yaml_file
 
 from .errors import NetworkError
 
@@ -150,6 +150,25 @@ def _pems(folder: Path) -> list[bytes]:
     return [p.read_bytes() for p in sorted(folder.glob("*.pem"))] if folder.is_dir() else []
 
 
+def msp_node_config(msp_dir: Path) -> dict:
+    """The MSP folder's config.yaml (NodeOUs, OrganizationalUnitIdentifiers) as a mapping, {} when it has none; a
+    file that cannot be read as one is a NetworkError naming it."""
+    config_file = msp_dir / "config.yaml"
+    if not config_file.is_file():
+        return {}
+    try:
+        doc = read_yaml_file(config_file, "an MSP's config.yaml")
+    except OSError as exc:
+        raise NetworkError(f"cannot read {config_file}: {exc.strerror}") from None
+    except YamlProblem as exc:
+        raise NetworkError(f"{config_file}: {exc}; Fabric reads the org's NodeOUs from it: repair it, or restore it "
+                           f"from a backup") from None
+    if doc is not None and not isinstance(doc, dict):
+        raise NetworkError(f"{config_file} holds a {type(doc).__name__}, not the mapping (NodeOUs: ...) Fabric reads: "
+                           f"repair it, or restore it from a backup")
+    return doc or {}
+
+
 def fabric_msp_config(msp_id: str, msp_dir: Path) -> msp_config_pb2.FabricMSPConfig:
     """The FabricMSPConfig of a verifying MSP folder (cacerts, tlscacerts, config.yaml), as configtxgen reads it."""
     roots = _pems(msp_dir / "cacerts")
@@ -163,13 +182,12 @@ def fabric_msp_config(msp_id: str, msp_dir: Path) -> msp_config_pb2.FabricMSPCon
         revocation_list=_pems(msp_dir / "crls"),
         crypto_config=msp_config_pb2.FabricCryptoConfig(signature_hash_family="SHA2",
                                                         identity_identifier_hash_function="SHA256"))
-    config_file = msp_dir / "config.yaml"
-    doc = yaml.safe_load(config_file.read_text()) if config_file.is_file() else {}
-    for ou in (doc or {}).get("OrganizationalUnitIdentifiers") or []:
+    doc = msp_node_config(msp_dir)
+    for ou in doc.get("OrganizationalUnitIdentifiers") or []:
         conf.organizational_unit_identifiers.append(msp_config_pb2.FabricOUIdentifier(
             certificate=(msp_dir / ou["Certificate"]).read_bytes(),
             organizational_unit_identifier=ou["OrganizationalUnitIdentifier"]))
-    node_ous = (doc or {}).get("NodeOUs") or {}
+    node_ous = doc.get("NodeOUs") or {}
     if node_ous.get("Enable"):
         conf.fabric_node_ous.enable = True
         for key, field in NODE_OU_FIELDS.items():

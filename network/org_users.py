@@ -50,7 +50,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
 from cryptography import x509
 from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -63,7 +62,7 @@ from .crypto import (REVOKED_NAME_RULE, OrgCrypto, ca_files_problem, certificate
                      revocations_unaccounted_for, revoked_by_org, start_issued_record, unaccounted_reason)
 from .errors import NetworkError
 from .org_change import change_rows, locked_out, sign_and_check, verdict_rows
-from .org_definition import decode_msp, revocation_list, with_revocation_list
+from .org_definition import decode_msp, msp_node_config, revocation_list, with_revocation_list
 from .org_membership import Admin, OrgMembership, PolicyNotSatisfiedError, updates_dir
 from .topology import USER_ROLE_TO_CONTRACT_ROLE, PeerOrgSpec, UserSpec, format_validation_error
 
@@ -162,11 +161,10 @@ def org_enterprises(org: PeerOrgSpec) -> list[str]:
 
 def client_ou(paths: OrgCrypto) -> str:
     """The OU that makes a certificate a client of the org's MSP (its NodeOUs config), as the channel reads it."""
-    config = paths.msp_dir / "config.yaml"
     try:
-        doc = yaml.safe_load(config.read_text()) if config.is_file() else None
+        doc = msp_node_config(paths.msp_dir)     # the one YAML reader: a damaged file is a NetworkError
         return str(doc["NodeOUs"]["ClientOUIdentifier"]["OrganizationalUnitIdentifier"])
-    except (TypeError, KeyError, ValueError, yaml.YAMLError):   # ValueError: a value Python cannot build (2026-02-30)
+    except (TypeError, KeyError, NetworkError):
         return DEFAULT_CLIENT_OU
 
 

@@ -13,10 +13,10 @@ from ipaddress import IPv4Address, ip_address
 from pathlib import Path
 from typing import Annotated, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_serializer, model_validator
 
 from chaincode.receivables.config import ROLES, ContractSettings, Role
+from client.yaml_files import YamlProblem, read_yaml_file
 
 from .errors import NodeNotFoundError, TopologyError
 from .fabric_bin import REPO_ROOT
@@ -548,13 +548,23 @@ def _loc(loc: tuple) -> str:
     return out
 
 
+# How many problems a message lists: a file wrong in thousands of places (a list of 2000 bad users) would otherwise
+# be printed in full, each line naming one of them.
+MAX_LISTED_PROBLEMS = 20
+
+
 def format_validation_error(source: str, exc: ValidationError) -> str:
-    """One line per problem: "<file>: <field path>: <message>"."""
+    """One line per problem: "<file>: <field path>: <message>"; past MAX_LISTED_PROBLEMS, one line that counts the
+    rest."""
     lines = []
-    for err in exc.errors():
+    for err in exc.errors()[:MAX_LISTED_PROBLEMS]:
         msg = err["msg"].removeprefix("Value error, ")
         where = _loc(err["loc"])
         lines.append(f"{source}: {where}: {msg}" if where else f"{source}: {msg}")
+    unlisted = exc.error_count() - len(lines)
+    if unlisted:
+        lines.append(f"{source}: and {unlisted} more problem{'s' if unlisted > 1 else ''}: fix these, then run the "
+                     f"command again to see the rest")
     return "\n".join(lines)
 
 
@@ -565,58 +575,6 @@ def parse(data: object, source: str = "topology.yaml") -> Topology:
         return Topology.model_validate(data)
     except ValidationError as exc:
         raise TopologyError(format_validation_error(source, exc)) from None
-
-
-def yaml_problem(exc: yaml.YAMLError) -> str:
-    """What the YAML parser found wrong, and where: "not valid YAML at line N: ...", for a message naming the file."""
-    mark = getattr(exc, "problem_mark", None)
-    where = f" at line {mark.line + 1}" if mark else ""
-    return f"not valid YAML{where}: {getattr(exc, 'problem', None) or exc}"
-
-
-class YamlProblem(Exception):
-    """A YAML file whose text cannot be loaded; ``str()`` says why, and at which line where that is known, for a
-    message that names the file."""
-
-
-class _UnbuildableValue(yaml.MarkedYAMLError):
-    """A scalar YAML recognises (a date, an integer) that Python cannot build, with its place in the file."""
-
-
-class _PlaceNamingLoader(yaml.SafeLoader):
-    """The loader of yaml.safe_load, except that a value it recognises but Python cannot build (the date 2026-02-30,
-    an integer of over 4300 digits) is raised with its line: PyYAML lets that ValueError through bare, unplaced."""
-
-    def construct_object(self, node, deep=False):
-        try:
-            return super().construct_object(node, deep)
-        except ValueError as exc:
-            reason = str(exc).split(";")[0]   # not Python's advice to programmers (sys.set_int_max_str_digits)
-            value = str(node.value) if isinstance(node, yaml.ScalarNode) else node.tag
-            if len(value) > 40:
-                value = f"{value[:20]}... ({len(value)} characters)"
-            raise _UnbuildableValue(problem=f"cannot read the value {value} at line {node.start_mark.line + 1} "
-                                            f"({reason}): quote it if it is text", problem_mark=node.start_mark
-                                    ) from None
-
-
-def read_yaml_file(path: Path, what: str) -> object:
-    """The document in the YAML file at path (None when it is empty), as yaml.safe_load builds it.
-
-    Every way its text can fail to load (not UTF-8, not YAML, nested past the parser's stack, a value Python cannot
-    build) is raised as YamlProblem; what names the document for the nesting message ("a topology"). OSError is left
-    to the caller, whose advice for a file it cannot open differs.
-    """
-    try:
-        return yaml.load(path.read_bytes().decode("utf-8-sig"), Loader=_PlaceNamingLoader)
-    except UnicodeDecodeError:
-        raise YamlProblem("not UTF-8 text: save it as UTF-8") from None
-    except _UnbuildableValue as exc:
-        raise YamlProblem(exc.problem) from None
-    except yaml.YAMLError as exc:
-        raise YamlProblem(yaml_problem(exc)) from None
-    except RecursionError:      # the YAML parser recurses once per level of nesting
-        raise YamlProblem(f"nested too deeply to be {what}") from None
 
 
 def load(path: str | Path | None = None) -> Topology:

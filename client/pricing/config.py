@@ -17,10 +17,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from client.user_files import UnreadableFile, read_user_text
+from client.yaml_files import YamlProblem, load_yaml
 
 from .money import proportion_fen
 
@@ -157,19 +157,11 @@ def load_bank_config(path: str | Path) -> BankPricing:
     """Read and validate one bank's YAML; errors name the file and the field."""
     path = Path(path)
     try:
-        data = yaml.safe_load(read_user_text(path))
+        data = load_yaml(read_user_text(path), "a bank's pricing settings")
     except UnreadableFile as exc:
         raise PricingConfigError(str(exc)) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise PricingConfigError(f"{path}: not YAML{where}: {getattr(exc, 'problem', None) or exc}") from None
-    except RecursionError:
-        raise PricingConfigError(f"{path}: nested too deeply to be a bank's pricing settings") from None
-    except ValueError as exc:   # a value YAML recognises but Python cannot build: an int of over 4300 digits, 2026-13-01
-        reason = str(exc).split(";")[0]   # not Python's advice to programmers (sys.set_int_max_str_digits)
-        raise PricingConfigError(f"{path}: a value in it cannot be read ({reason}); no pricing setting is like that: "
-                                 f"rates are quoted strings (\"0.031\"), money whole fen (50000)") from None
+    except YamlProblem as exc:
+        raise PricingConfigError(f"{path}: {exc}") from None
     if not isinstance(data, dict):
         raise PricingConfigError(f"{path}: {'empty' if data is None else 'not a mapping'}: expected the bank's "
                                  f"settings (see {bank_config_path('example-bank')})")

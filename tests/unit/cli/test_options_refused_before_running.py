@@ -88,10 +88,11 @@ def test_the_commands_that_wait_are_all_found():
 
 
 @pytest.mark.parametrize("path, cmd", TIMEOUTS, ids=[" ".join(path) for path, _ in TIMEOUTS])
-@pytest.mark.parametrize("value", ["nan", "inf", "-inf", "1e999", "0", "-1"])
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf", "1e999", "0", "-1", "1e10", "86400.5"])
 def test_a_timeout_that_is_not_a_finite_number_of_seconds_above_0_is_a_usage_error(monkeypatch, path, cmd, value):
     """nan or inf would wait forever for a node that never gets healthy (no clock passes the deadline); 0 or less
-    would give up before the first look. Refused while parsing: the command itself never runs."""
+    would give up before the first look; more than a day (1e10) overflows the timers it is handed to
+    (subprocess.run: OverflowError). Refused while parsing: the command itself never runs."""
     ran = []
     monkeypatch.setattr(cmd, "callback", lambda *_, **__: ran.append(path))
     result = CliRunner().invoke(tree(), [*path, f"--timeout={value}"])
@@ -104,3 +105,10 @@ def test_a_timeout_that_is_not_a_finite_number_of_seconds_above_0_is_a_usage_err
 def test_a_timeout_of_some_seconds_is_taken(path, cmd):
     timeout = next(p for p in cmd.params if p.name == "timeout")
     assert timeout.type_cast_value(click.Context(cmd), "0.5") == 0.5
+    assert timeout.type_cast_value(click.Context(cmd), "86400") == 86400
+
+
+def test_a_timeout_over_a_day_says_the_range():
+    result = CliRunner().invoke(main, ["host", "join", "--timeout", "1e10"])
+    assert result.exit_code == 2, result.output
+    assert "Invalid value for '--timeout': 10000000000.0 is not in the range 0<x<=86400." in result.output

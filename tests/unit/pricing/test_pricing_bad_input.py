@@ -37,7 +37,7 @@ def test_money_settings_are_whole_fen_under_the_cap(tmp_path, old, new, field):
 
 
 @pytest.mark.parametrize("text,expected", [
-    ("bank: [unclosed\n", "not YAML at line 2, column 1"),
+    ("bank: [unclosed\n", "not valid YAML at line 2, column 1"),
     (SHIPPED.replace("bank: example-bank", "bank: 示例银行"), "not UTF-8 text"),
     ("", "empty"),
     ("- a\n", "not a mapping"),
@@ -184,12 +184,34 @@ def test_an_offers_file_rate_with_a_huge_exponent_is_refused_before_any_arithmet
     ("base_rate: " + "9" * 5000, "Exceeds the limit (4300 digits) for integer string conversion: value has 5000 digits"),
     ("base_rate: 2026-13-01", "month must be in 1..12"),
 ])
-def test_a_value_yaml_reads_but_python_cannot_build_names_the_file(tmp_path, new, expected):
+def test_a_value_yaml_reads_but_python_cannot_build_names_the_file_and_line(tmp_path, new, expected):
     path = config(tmp_path, SHIPPED.replace('base_rate: "0.0310"', new))
-    with pytest.raises(PricingConfigError, match=f"^{path}: a value in it cannot be read"):
+    line = SHIPPED[:SHIPPED.index('base_rate: "0.0310"')].count("\n") + 1
+    with pytest.raises(PricingConfigError, match=f"^{path}: cannot read the value .* at line {line} "):
         load_bank_config(path)
     r = invoke(*QUOTE, "--grade", "B", "--config", path)
     assert r.exit_code == 1 and expected in error_line(r) and "set_int_max_str_digits" not in error_line(r)
+
+
+@pytest.mark.parametrize("new,expected", [
+    ('base_rate: !!bool "x"', "the tag !!bool at line 7: tags are not read in a bank's pricing settings: remove it"),
+    ('base_rate: !!int ""', "the tag !!int at line 7"),
+    ('base_rate: &rate "0.0310"', "the anchor &rate at line 7: anchors and aliases (&name, *name) are not read in a "
+                                  "bank's pricing settings"),
+    ('base_rate: "0.0310"\x00', "not valid YAML at line 7, column 20: the character U+0000 is not allowed"),
+])
+def test_tags_anchors_and_forbidden_characters_are_refused_naming_the_line(tmp_path, new, expected):
+    path = config(tmp_path, SHIPPED.replace('base_rate: "0.0310"', new))
+    with pytest.raises(PricingConfigError, match=f"^{path}: "):
+        load_bank_config(path)
+    r = invoke(*QUOTE, "--grade", "B", "--config", path)
+    assert r.exit_code == 1 and expected in error_line(r) and r.stdout == ""
+
+
+def test_a_base_60_number_is_text_and_refused_as_a_rate(tmp_path):
+    r = invoke(*QUOTE, "--grade", "B", "--config", config(tmp_path, SHIPPED.replace('base_rate: "0.0310"',
+                                                                                   "base_rate: 1:30")))
+    assert r.exit_code == 1 and "base_rate: '1:30' is not a rate the contract takes" in error_line(r)
 
 
 @pytest.mark.parametrize("receivable,expected", [

@@ -1,0 +1,165 @@
+"""Reading recfin's YAML files: the topology, a bank's pricing settings, the membership record, a bundle's
+topology and an MSP's config.yaml. One loader, so each refuses the same things in the same words.
+
+It reads what yaml.safe_load reads, narrowed to what these files are written with, since the rest costs more than
+it gives on input that may be wrong or hostile:
+
+- no anchors or aliases (``&name``, ``*name``): an alias repeats its node wherever it stands, so a 33 KB file
+  can stand for millions of values, for validation to walk and report on one by one;
+- no explicit tags (``!!int ""``, ``!!bool "x"``, ``!!timestamp "x"``): PyYAML's constructors fail on such values
+  with IndexError, KeyError or AttributeError, and nothing recfin reads needs a tag;
+- a base-60 number (``1:30``, ``59:59:59``) and a lone ``=`` are text, as in YAML 1.2: YAML 1.1 reads the first as
+  an integer, built by one multiplication per colon (a 1 MB scalar takes most of a minute and bypasses Python's
+  4300-digit limit), and has no constructor for the second;
+- a file is a regular file of at most MAX_YAML_BYTES: a device such as /dev/zero would be read until memory runs
+  out, and a FIFO would wait for a writer that may never come.
+
+Every way the text can fail to load is raised as YamlProblem, whose ``str()`` says what and where (line and
+column), for a message that names the file.
+"""
+from __future__ import annotations
+
+import errno
+import os
+import re
+import stat
+from pathlib import Path
+
+import yaml
+
+# Far above any real file (the shipped topology is a few KB; a membership record of 20,000 users is about 2 MiB),
+# and small enough that the pure-Python parser gets through it in seconds.
+MAX_YAML_BYTES = 4 * 1024 * 1024
+# YAML 1.1's base-60 integers and floats, which YAML 1.2 dropped
+_BASE_60 = re.compile(r"[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?")
+_STR_TAG = "tag:yaml.org,2002:str"
+_LINE_BREAK = re.compile(r"\r\n|[\n\r\x85\u2028\u2029]")     # what PyYAML counts as the end of a line
+
+
+class YamlProblem(Exception):
+    """A YAML file whose text cannot be loaded; ``str()`` says why, and at which line where that is known, for a
+    message that names the file."""
+
+
+class _Placed(yaml.MarkedYAMLError):
+    """A problem this loader finds itself; ``problem`` is the whole message, with its line."""
+
+
+def _as_written(tag: str) -> str:
+    return "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml.org,2002:") else tag
+
+
+class _RecfinLoader(yaml.SafeLoader):
+    """yaml.SafeLoader without anchors, aliases, explicit tags and base-60 numbers, and with a value it recognises
+    but Python cannot build (the date 2026-02-30, an integer of over 4300 digits) raised with its line: PyYAML lets
+    that ValueError through bare, unplaced."""
+
+    what = "this file"      # the document, for the messages ("a topology")
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        line = event.start_mark.line + 1
+        if isinstance(event, yaml.AliasEvent) or event.anchor is not None:
+            written = f"*{event.anchor}" if isinstance(event, yaml.AliasEvent) else f"&{event.anchor}"
+            kind = "alias" if isinstance(event, yaml.AliasEvent) else "anchor"
+            raise _Placed(problem=f"the {kind} {written} at line {line}: anchors and aliases (&name, *name) are not "
+                                  f"read in {self.what}: write the value out in each place it is used",
+                          problem_mark=event.start_mark)
+        if getattr(event, "tag", None) is not None:
+            raise _Placed(problem=f"the tag {_as_written(event.tag)} at line {line}: tags are not read in {self.what}: "
+                                  f"remove it (and quote the value if it is text)", problem_mark=event.start_mark)
+        return super().compose_node(parent, index)
+
+    def resolve(self, kind, value, implicit):
+        if kind is yaml.ScalarNode and implicit[0] and (value == "=" or _BASE_60.fullmatch(value)):
+            return _STR_TAG
+        return super().resolve(kind, value, implicit)
+
+    def construct_object(self, node, deep=False):
+        try:
+            return super().construct_object(node, deep)
+        except ValueError as exc:
+            reason = str(exc).split(";")[0]   # not Python's advice to programmers (sys.set_int_max_str_digits)
+            value = str(node.value) if isinstance(node, yaml.ScalarNode) else node.tag
+            if len(value) > 40:
+                value = f"{value[:20]}... ({len(value)} characters)"
+            raise _Placed(problem=f"cannot read the value {value} at line {node.start_mark.line + 1} ({reason}): "
+                                  f"quote it if it is text", problem_mark=node.start_mark) from None
+
+
+def _where(text: str, position: int) -> str:
+    """ "line L, column C" of a character position in text, counted as PyYAML counts them."""
+    breaks = list(_LINE_BREAK.finditer(text, 0, position))
+    column = position - (breaks[-1].end() if breaks else 0)
+    return f"line {len(breaks) + 1}, column {column + 1}"
+
+
+def yaml_problem(exc: yaml.YAMLError, text: str) -> str:
+    """What the YAML parser found wrong in text, and where: "not valid YAML at line L, column C: ..."."""
+    if isinstance(exc, yaml.reader.ReaderError):
+        # it counts characters from the start, which no editor shows
+        return (f"not valid YAML at {_where(text, exc.position)}: the character U+{exc.character:04X} is not allowed "
+                f"in YAML text: remove it")
+    mark = getattr(exc, "problem_mark", None)
+    where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+    return f"not valid YAML{where}: {getattr(exc, 'problem', None) or exc}"
+
+
+def load_yaml(text: str, what: str) -> object:
+    """The document in text (None when it is empty), read as this module's docstring says. Every way it can fail
+    to load is raised as YamlProblem; what names the document ("a topology") in the messages."""
+    try:
+        loader = _RecfinLoader(text)     # which reads text for characters YAML does not allow
+        loader.what = what
+        try:
+            return loader.get_single_data()
+        finally:
+            loader.dispose()
+    except _Placed as exc:
+        raise YamlProblem(exc.problem) from None
+    except yaml.YAMLError as exc:
+        raise YamlProblem(yaml_problem(exc, text)) from None
+    except RecursionError:      # the YAML parser recurses once per level of nesting
+        raise YamlProblem(f"nested too deeply to be {what}") from None
+
+
+def _file_kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    return "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "a special file"
+
+
+def read_yaml_bytes(path: Path, what: str) -> bytes:
+    """The bytes of the regular file at path, at most MAX_YAML_BYTES of them, else YamlProblem. OSError (no such
+    file, no permission) is left to the caller, whose advice for a file it cannot open differs."""
+    # O_NONBLOCK: opening a FIFO returns at once instead of waiting for a writer; regular files ignore it
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):      # an OSError, as reading a folder has always been
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+        if not stat.S_ISREG(mode):
+            raise YamlProblem(f"it is {_file_kind(mode)}, not a file that holds {what}: give the path of the YAML "
+                              f"file")
+        with open(fd, "rb", closefd=False) as file:
+            data = file.read(MAX_YAML_BYTES + 1)
+    finally:
+        os.close(fd)
+    if len(data) > MAX_YAML_BYTES:
+        raise YamlProblem(f"over {MAX_YAML_BYTES // (1024 * 1024)} MiB, far larger than {what} could be: "
+                          f"is it the right file?")
+    return data
+
+
+def read_yaml_file(path: Path, what: str) -> object:
+    """The document in the YAML file at path (None when it is empty), read as this module's docstring says.
+
+    Every way its content can fail to load (not a regular file, too large, not UTF-8, not YAML, nested past the
+    parser's stack, a value Python cannot build, an anchor or tag) is raised as YamlProblem; what names the
+    document ("a topology"). OSError is left to the caller, whose advice for a file it cannot open differs.
+    """
+    try:
+        text = read_yaml_bytes(path, what).decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise YamlProblem("not UTF-8 text: save it as UTF-8") from None
+    return load_yaml(text, what)

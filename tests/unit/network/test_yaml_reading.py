@@ -1,0 +1,211 @@
+"""What the YAML readers refuse, and how they say it: one line naming the file and the line, never a traceback,
+a hang or a run out of memory. The topology is the file read here; membership.yaml, a bundle's topology.yaml and
+a bank's pricing settings go through the same loader (their own tests check their wording)."""
+from __future__ import annotations
+
+import copy
+import datetime
+import os
+import re
+
+import pytest
+import yaml
+
+from client import yaml_files
+from network.errors import NetworkError, TopologyError
+from network.crypto import OrgCrypto
+from network.org_definition import fabric_msp_config
+from network.org_users import DEFAULT_CLIENT_OU, client_ou
+from network.topology import DEFAULT_TOPOLOGY, MAX_LISTED_PROBLEMS, load
+
+RAW = yaml.safe_load(DEFAULT_TOPOLOGY.read_text())
+
+
+def load_text(tmp_path, text: str | bytes):
+    path = tmp_path / "t.yaml"
+    path.write_bytes(text if isinstance(text, bytes) else text.encode())
+    return load(path)
+
+
+# ---- anchors and aliases: a few KB that stand for millions of values ----------------------------------------------
+
+def test_an_alias_bomb_is_refused_at_its_first_anchor(tmp_path):
+    """Three lines that would expand to 2000 users of 2000 attributes each: refused before anything is built."""
+    big = "{" + ", ".join(f"k{i}: [1]" for i in range(2000)) + "}"
+    text = (f"x-big: &big {big}\nx-u: &u {{name: a, attrs: *big}}\n"
+            f"orgs: [{{name: a}}, {{users: [{', '.join(['*u'] * 2000)}]}}]\n")
+    with pytest.raises(TopologyError) as err:
+        load_text(tmp_path, text)
+    assert str(err.value) == ("t.yaml: the anchor &big at line 1: anchors and aliases (&name, *name) are not read in "
+                              "a topology: write the value out in each place it is used")
+
+
+@pytest.mark.parametrize("text, named", [
+    ("name: recfin\nchannel: &c receivables\n", "the anchor &c at line 2"),
+    ("name: recfin\nchannel: *c\n", "the alias *c at line 2"),          # PyYAML: "found undefined alias"
+    ("orgs:\n  - &o {name: a}\n", "the anchor &o at line 2"),
+])
+def test_any_anchor_or_alias_is_refused_naming_its_line(tmp_path, text, named):
+    with pytest.raises(TopologyError, match=rf"^t\.yaml: {re.escape(named)}: anchors and aliases .* are not read in "
+                                           rf"a topology"):
+        load_text(tmp_path, text)
+
+
+def test_no_yaml_file_recfin_ships_or_writes_uses_what_the_loader_refuses(topology, tmp_path):
+    assert yaml_files.read_yaml_file(DEFAULT_TOPOLOGY, "a topology") == RAW
+    # what recfin writes for itself (bundle topology.yaml, membership.yaml) is dumped from fresh containers
+    written = tmp_path / "dumped.yaml"
+    written.write_text(yaml.safe_dump(topology.model_dump(mode="json", exclude_none=True), sort_keys=False))
+    assert yaml_files.read_yaml_file(written, "a topology") == topology.model_dump(mode="json", exclude_none=True)
+
+
+# ---- explicit tags: PyYAML's constructors crash on them ---------------------------------------------------------
+
+@pytest.mark.parametrize("tagged, tag", [
+    ('!!int ""', "!!int"),                   # IndexError in PyYAML
+    ('!!float ""', "!!float"),               # IndexError
+    ('!!bool "x"', "!!bool"),                # KeyError
+    ('!!timestamp "x"', "!!timestamp"),      # AttributeError
+    ('!!str recfin', "!!str"),
+    ("!!set {a}", "!!set"),
+    ("! recfin", "!"),
+])
+def test_an_explicit_tag_is_refused_naming_its_line(tmp_path, tagged, tag):
+    with pytest.raises(TopologyError) as err:
+        load_text(tmp_path, f"channel: receivables\nname: {tagged}\n")
+    assert str(err.value) == (f"t.yaml: the tag {tag} at line 2: tags are not read in a topology: remove it (and "
+                              f"quote the value if it is text)")
+
+
+# ---- YAML 1.1's base-60 numbers and `=`: text, as in YAML 1.2 -----------------------------------------------------
+
+def test_a_base_60_number_is_text_however_long(tmp_path):
+    """YAML 1.1 builds 59:59:...:59 by one multiplication per colon, past Python's 4300-digit limit."""
+    sexagesimal = ":".join(["59"] * 100_000)
+    path = tmp_path / "t.yaml"
+    path.write_text(f"name: {sexagesimal}\nchannel: 1:30\nlisten_host: 190:20:30.15\ndata_root: =\n")
+    assert yaml_files.read_yaml_file(path, "a topology") == {
+        "name": sexagesimal, "channel": "1:30", "listen_host": "190:20:30.15", "data_root": "="}
+    with pytest.raises(TopologyError, match=r"^t\.yaml: name: String should match pattern"):
+        load(path)
+
+
+def test_numbers_dates_and_booleans_are_still_read_as_yaml_reads_them(tmp_path):
+    path = tmp_path / "t.yaml"
+    path.write_text('a: 0x1F\nb: 1_000\nc: 2.5\nd: true\ne: 2026-03-01\nf: null\ng: "1:30"\nh: {<<: {i: 1}}\n')
+    assert yaml_files.read_yaml_file(path, "a topology") == {
+        "a": 31, "b": 1000, "c": 2.5, "d": True, "e": datetime.date(2026, 3, 1), "f": None, "g": "1:30",
+        "h": {"i": 1}}
+
+
+# ---- characters YAML does not allow: placed by line and column ------------------------------------------------------
+
+def test_a_nul_byte_is_named_by_line_and_column_not_by_position(tmp_path):
+    with pytest.raises(TopologyError) as err:
+        load_text(tmp_path, b"name: recfin\nchannel: rec\x00eivables\n")
+    assert str(err.value) == ("t.yaml: not valid YAML at line 2, column 13: the character U+0000 is not allowed in "
+                              "YAML text: remove it")
+
+
+# ---- what is not a regular file, or far too large ------------------------------------------------------------------
+
+def test_a_device_is_refused_before_it_is_read(tmp_path):
+    with pytest.raises(TopologyError, match=r"^zero: it is a device, not a file that holds a topology: give the path "
+                                            r"of the YAML file$"):
+        load("/dev/zero")
+
+
+def test_a_fifo_is_refused_without_waiting_for_a_writer(tmp_path):
+    fifo = tmp_path / "topology.yaml"
+    os.mkfifo(fifo)
+    with pytest.raises(TopologyError, match=r"^topology\.yaml: it is a FIFO, not a file that holds a topology"):
+        load(fifo)
+
+
+def test_a_folder_is_refused(tmp_path):
+    with pytest.raises(TopologyError, match=rf"^cannot read topology {tmp_path}: Is a directory$"):
+        load(tmp_path)
+
+
+def test_a_file_over_the_cap_is_refused_before_it_is_parsed(tmp_path):
+    path = tmp_path / "t.yaml"
+    with path.open("wb") as f:              # sparse: no disk, no time
+        f.truncate(yaml_files.MAX_YAML_BYTES + 1)
+    with pytest.raises(TopologyError, match=r"^t\.yaml: over 4 MiB, far larger than a topology could be: is it the "
+                                            r"right file\?$"):
+        load(path)
+
+
+def test_a_file_at_the_cap_is_read(tmp_path, monkeypatch):
+    monkeypatch.setattr(yaml_files, "MAX_YAML_BYTES", 64 * 1024)     # parsing 4 MiB takes seconds
+    path = tmp_path / "t.yaml"
+    path.write_bytes(b"a: 1\n#" + b"x" * (yaml_files.MAX_YAML_BYTES - 7) + b"\n")
+    assert os.path.getsize(path) == yaml_files.MAX_YAML_BYTES
+    assert yaml_files.read_yaml_file(path, "a topology") == {"a": 1}
+    path.write_bytes(path.read_bytes() + b"\n")
+    with pytest.raises(yaml_files.YamlProblem, match="far larger than a topology could be"):
+        yaml_files.read_yaml_file(path, "a topology")
+
+
+# ---- validation problems: the first twenty, and a count of the rest -------------------------------------------------
+
+def test_thousands_of_invalid_values_are_reported_as_the_first_twenty_and_a_count(tmp_path):
+    data = copy.deepcopy(RAW)
+    data["orgs"][1]["users"] = [{"name": "Bad_Name", "attrs": {"recfin.role": "creditor"}} for _ in range(2000)]
+    path = tmp_path / "t.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    with pytest.raises(TopologyError) as err:
+        load(path)
+    lines = str(err.value).splitlines()
+    assert len(lines) == MAX_LISTED_PROBLEMS + 1
+    assert lines[0].startswith("t.yaml: orgs[1].users[0].name: String should match pattern")
+    assert lines[-1] == ("t.yaml: and 1980 more problems: fix these, then run the command again to see the rest")
+
+
+def test_a_few_problems_are_all_listed_without_a_count(tmp_path):
+    data = copy.deepcopy(RAW)
+    data["orgs"][1]["users"][0]["name"] = "Bad_Name"
+    data["orgs"][1]["peers"][0]["port"] = "eight thousand"
+    path = tmp_path / "t.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    with pytest.raises(TopologyError) as err:
+        load(path)
+    assert len(str(err.value).splitlines()) == 2 and "more problem" not in str(err.value)
+
+
+# ---- an MSP folder's config.yaml ------------------------------------------------------------------------------------
+
+@pytest.fixture
+def msp(tmp_path):
+    paths = OrgCrypto(tmp_path / "crypto" / "bank", "bank.recfin.local")
+    (paths.msp_dir / "cacerts").mkdir(parents=True)
+    (paths.msp_dir / "cacerts" / "ca.pem").write_bytes(b"a CA certificate")
+    return paths
+
+
+@pytest.mark.parametrize("text, problem", [
+    ("NodeOUs: {Enable: true\n", r"not valid YAML at line 2, column 1"),
+    ("NodeOUs: 2026-02-30\n", r"cannot read the value 2026-02-30 at line 1"),
+    ('NodeOUs: {Enable: !!bool "x"}\n', r"the tag !!bool at line 1"),
+])
+def test_a_damaged_msp_config_is_named_when_the_orgs_definition_is_built(msp, text, problem):
+    config = msp.msp_dir / "config.yaml"
+    config.write_text(text)
+    with pytest.raises(NetworkError, match=rf"^{config}: {problem}.*Fabric reads the org's NodeOUs from it: repair "
+                                           rf"it, or restore it from a backup$"):
+        fabric_msp_config("BankMSP", msp.msp_dir)
+
+
+def test_an_msp_config_that_is_not_a_mapping_is_named(msp):
+    (msp.msp_dir / "config.yaml").write_text("- NodeOUs\n")
+    with pytest.raises(NetworkError, match=r"config\.yaml holds a list, not the mapping \(NodeOUs: \.\.\.\) Fabric "
+                                           r"reads"):
+        fabric_msp_config("BankMSP", msp.msp_dir)
+
+
+def test_an_msp_config_with_a_date_python_cannot_build_gives_the_default_client_ou(msp):
+    (msp.msp_dir / "config.yaml").write_text("NodeOUs: 2026-02-30\n")
+    assert client_ou(msp) == DEFAULT_CLIENT_OU
+    (msp.msp_dir / "config.yaml").write_text(
+        "NodeOUs: {ClientOUIdentifier: {OrganizationalUnitIdentifier: customers}}\n")
+    assert client_ou(msp) == "customers"
