@@ -7,6 +7,9 @@ for errors that add the path themselves).
 """
 from __future__ import annotations
 
+import errno
+import os
+import stat
 from pathlib import Path
 
 # Files from Windows tools in China are often GBK; Excel's "CSV UTF-8" and iconv both fix that.
@@ -22,11 +25,54 @@ class UnreadableFile(ValueError):
         super().__init__(f"{path}: {problem}")
 
 
+# Far above any file a person hands the tools (a 400-page scanned PDF is a few hundred MB at most), and a bound on
+# what one mistaken path can make the process hold in memory.
+MAX_USER_FILE_BYTES = 1024 * 1024 * 1024
+
+
+class SpecialFile(OSError):
+    """A path naming a device, a FIFO or a socket, which no file the tools read is; ``kind`` says which."""
+
+    def __init__(self, path: str | Path, kind: str) -> None:
+        self.kind = kind
+        super().__init__(f"{path} is {kind}")
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    return "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "a special file"
+
+
+def read_regular_file(path: str | Path, limit: int) -> bytes:
+    """Up to ``limit`` + 1 bytes of the regular file at ``path`` (more than ``limit`` tells the caller it is too
+    large). A device such as /dev/zero would be read until memory ran out, and a FIFO would wait for a writer: both
+    raise :class:`SpecialFile`; a folder raises IsADirectoryError, and open's own OSErrors pass through."""
+    # O_NONBLOCK: opening a FIFO returns at once instead of waiting for a writer; regular files ignore it
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+        if not stat.S_ISREG(mode):
+            raise SpecialFile(path, _kind(mode))
+        with open(fd, "rb", closefd=False) as file:
+            return file.read(limit + 1)
+    finally:
+        os.close(fd)
+
+
 def read_user_bytes(path: str | Path) -> bytes:
     try:
-        return Path(path).read_bytes()
+        data = read_regular_file(path, MAX_USER_FILE_BYTES)
+    except SpecialFile as exc:
+        raise UnreadableFile(path, f"it is {exc.kind}, not a file: give the path of the file itself") from None
     except OSError as exc:
         raise UnreadableFile(path, f"cannot read file: {exc.strerror or exc}") from None
+    if len(data) > MAX_USER_FILE_BYTES:
+        raise UnreadableFile(path, f"over {MAX_USER_FILE_BYTES // 1024 ** 3} GiB, far larger than such a file could "
+                             "be: is it the right file?")
+    return data
 
 
 def read_user_text(path: str | Path) -> str:

@@ -19,13 +19,12 @@ column), for a message that names the file.
 """
 from __future__ import annotations
 
-import errno
-import os
 import re
-import stat
 from pathlib import Path
 
 import yaml
+
+from .user_files import SpecialFile, read_regular_file
 
 # Far above any real file (the shipped topology is a few KB; a membership record of 20,000 users is about 2 MiB),
 # and small enough that the pure-Python parser gets through it in seconds.
@@ -123,28 +122,13 @@ def load_yaml(text: str, what: str) -> object:
         raise YamlProblem(f"nested too deeply to be {what}") from None
 
 
-def _file_kind(mode: int) -> str:
-    if stat.S_ISFIFO(mode):
-        return "a FIFO"
-    return "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "a special file"
-
-
 def read_yaml_bytes(path: Path, what: str) -> bytes:
     """The bytes of the regular file at path, at most MAX_YAML_BYTES of them, else YamlProblem. OSError (no such
-    file, no permission) is left to the caller, whose advice for a file it cannot open differs."""
-    # O_NONBLOCK: opening a FIFO returns at once instead of waiting for a writer; regular files ignore it
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    file, no permission, a folder) is left to the caller, whose advice for a file it cannot open differs."""
     try:
-        mode = os.fstat(fd).st_mode
-        if stat.S_ISDIR(mode):      # an OSError, as reading a folder has always been
-            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
-        if not stat.S_ISREG(mode):
-            raise YamlProblem(f"it is {_file_kind(mode)}, not a file that holds {what}: give the path of the YAML "
-                              f"file")
-        with open(fd, "rb", closefd=False) as file:
-            data = file.read(MAX_YAML_BYTES + 1)
-    finally:
-        os.close(fd)
+        data = read_regular_file(path, MAX_YAML_BYTES)
+    except SpecialFile as exc:
+        raise YamlProblem(f"it is {exc.kind}, not a file that holds {what}: give the path of the YAML file") from None
     if len(data) > MAX_YAML_BYTES:
         raise YamlProblem(f"over {MAX_YAML_BYTES // (1024 * 1024)} MiB, far larger than {what} could be: "
                           f"is it the right file?")

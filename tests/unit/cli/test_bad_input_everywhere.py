@@ -604,6 +604,7 @@ REFUSALS = {
                                 "the anchor &x at line 1: anchors and aliases (&name, *name) are not read"),
     "topology a device": (["network", "status", "--topology", "/dev/zero"], 1,
                           "zero: it is a device, not a file that holds a topology"),
+    "invoice a device": (["invoice", "verify", "/dev/zero"], 2, "zero: it is a device, not a file"),
     "config block not a block (add)": (["org", "add", "bank2", "--role", "bank", "--enterprise", "91110000MA1K00007E",
                                         "--dry-run", "--config-block", "@garbage"], 1, "not a Fabric config block"),
     "config block not a block (remove)": (["org", "remove", "bank", "--dry-run", "--config-block", "@garbage"], 1,

@@ -30,6 +30,17 @@ def test_a_missing_file_or_a_folder_names_the_os_reason(tmp_path, name):
         read_user_bytes(path)
 
 
+def test_a_device_or_a_fifo_is_refused_before_it_is_read(tmp_path):
+    """/dev/zero would be read until memory ran out; a FIFO would wait for a writer that may never come."""
+    import os
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    for path, kind in (("/dev/zero", "a device"), (fifo, "a FIFO")):
+        with pytest.raises(UnreadableFile, match=f"it is {kind}, not a file: give the path of the file itself"):
+            read_user_bytes(path)
+
+
 def test_bytes_are_returned_as_they_are(tmp_path):
     path = tmp_path / "scan.png"
     path.write_bytes(b"\x89PNG\xff\xfe")
