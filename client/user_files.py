@@ -44,6 +44,9 @@ def _kind(mode: int) -> str:
     return "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "a special file"
 
 
+_READ_CHUNK_BYTES = 64 * 1024
+
+
 def read_regular_file(path: str | Path, limit: int) -> bytes:
     """Up to ``limit`` + 1 bytes of the regular file at ``path`` (more than ``limit`` tells the caller it is too
     large). A device such as /dev/zero would be read until memory ran out, and a FIFO would wait for a writer: both
@@ -56,8 +59,15 @@ def read_regular_file(path: str | Path, limit: int) -> bytes:
             raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
         if not stat.S_ISREG(mode):
             raise SpecialFile(path, _kind(mode))
-        with open(fd, "rb", closefd=False) as file:
-            return file.read(limit + 1)
+        # in chunks, not one read(limit + 1): the kernel's /proc/sys files refuse a read that large (ENOMEM)
+        chunks, held = [], 0
+        while held <= limit:
+            chunk = os.read(fd, min(_READ_CHUNK_BYTES, limit + 1 - held))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            held += len(chunk)
+        return b"".join(chunks)
     finally:
         os.close(fd)
 
@@ -68,17 +78,26 @@ def read_user_bytes(path: str | Path) -> bytes:
     except SpecialFile as exc:
         raise UnreadableFile(path, f"it is {exc.kind}, not a file: give the path of the file itself") from None
     except OSError as exc:
-        raise UnreadableFile(path, f"cannot read file: {exc.strerror or exc}") from None
+        raise cannot_read(path, exc) from None
     if len(data) > MAX_USER_FILE_BYTES:
         raise UnreadableFile(path, f"over {MAX_USER_FILE_BYTES // 1024 ** 3} GiB, far larger than such a file could "
                              "be: is it the right file?")
     return data
 
 
-def read_user_text(path: str | Path) -> str:
-    """The file as UTF-8 text, without the byte-order mark Excel and Notepad put first."""
-    data = read_user_bytes(path)
+def cannot_read(path: str | Path, exc: OSError) -> UnreadableFile:
+    """What a person is told of a file that open or read refused (no such file, no permission, a folder)."""
+    return UnreadableFile(path, f"cannot read file: {exc.strerror or exc}")
+
+
+def user_text(path: str | Path, data: bytes) -> str:
+    """data, read from the file at path, as UTF-8 text without the byte-order mark Excel and Notepad put first."""
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise UnreadableFile(path, f"not UTF-8 text: {UTF8_ADVICE}") from None
+
+
+def read_user_text(path: str | Path) -> str:
+    """The file as UTF-8 text, without the byte-order mark Excel and Notepad put first."""
+    return user_text(path, read_user_bytes(path))

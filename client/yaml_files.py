@@ -26,9 +26,13 @@ import yaml
 
 from .user_files import SpecialFile, read_regular_file
 
-# Far above any real file (the shipped topology is a few KB; a membership record of 20,000 users is about 2 MiB),
-# and small enough that the pure-Python parser gets through it in seconds.
+# Far above any real file: the shipped topology is a few KB, and a membership record of 20,000 users is 2.0 MB,
+# which is why the cap is not 2 MiB. It bounds the parser, not makes it quick: 4 MiB of small flow mappings
+# (`- {a: 1}`) took 33 s and 940 MB to load, and a 4 MB membership record (40,000 users) 12 s and 380 MB.
 MAX_YAML_BYTES = 4 * 1024 * 1024
+# How many problems a message about one of these files lists: a file wrong in thousands of places (a list of 2000
+# bad users, a pricing file of a million grades) would otherwise be printed in full, each line naming one of them.
+MAX_LISTED_PROBLEMS = 20
 # YAML 1.1's base-60 integers and floats, which YAML 1.2 dropped
 _BASE_60 = re.compile(r"[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?")
 _STR_TAG = "tag:yaml.org,2002:str"
@@ -36,12 +40,17 @@ _LINE_BREAK = re.compile(r"\r\n|[\n\r\x85\u2028\u2029]")     # what PyYAML count
 
 
 class YamlProblem(Exception):
-    """A YAML file whose text cannot be loaded; ``str()`` says why, and at which line where that is known, for a
-    message that names the file."""
+    """A YAML file whose text cannot be loaded; ``str()`` says why, and at which line and column where that is
+    known, for a message that names the file."""
 
 
 class _Placed(yaml.MarkedYAMLError):
-    """A problem this loader finds itself; ``problem`` is the whole message, with its line."""
+    """A problem this loader finds itself; ``problem`` is the whole message, with its line and column."""
+
+
+def _at(mark: yaml.Mark) -> str:
+    """ "line L, column C" of a parser's mark, counted from 1 as editors count them."""
+    return f"line {mark.line + 1}, column {mark.column + 1}"
 
 
 def _as_written(tag: str) -> str:
@@ -50,22 +59,22 @@ def _as_written(tag: str) -> str:
 
 class _RecfinLoader(yaml.SafeLoader):
     """yaml.SafeLoader without anchors, aliases, explicit tags and base-60 numbers, and with a value it recognises
-    but Python cannot build (the date 2026-02-30, an integer of over 4300 digits) raised with its line: PyYAML lets
+    but Python cannot build (the date 2026-02-30, an integer of over 4300 digits) raised with its place: PyYAML lets
     that ValueError through bare, unplaced."""
 
     what = "this file"      # the document, for the messages ("a topology")
 
     def compose_node(self, parent, index):
         event = self.peek_event()
-        line = event.start_mark.line + 1
+        where = _at(event.start_mark)
         if isinstance(event, yaml.AliasEvent) or event.anchor is not None:
             written = f"*{event.anchor}" if isinstance(event, yaml.AliasEvent) else f"&{event.anchor}"
             kind = "alias" if isinstance(event, yaml.AliasEvent) else "anchor"
-            raise _Placed(problem=f"the {kind} {written} at line {line}: anchors and aliases (&name, *name) are not "
+            raise _Placed(problem=f"the {kind} {written} at {where}: anchors and aliases (&name, *name) are not "
                                   f"read in {self.what}: write the value out in each place it is used",
                           problem_mark=event.start_mark)
         if getattr(event, "tag", None) is not None:
-            raise _Placed(problem=f"the tag {_as_written(event.tag)} at line {line}: tags are not read in {self.what}: "
+            raise _Placed(problem=f"the tag {_as_written(event.tag)} at {where}: tags are not read in {self.what}: "
                                   f"remove it (and quote the value if it is text)", problem_mark=event.start_mark)
         return super().compose_node(parent, index)
 
@@ -82,8 +91,14 @@ class _RecfinLoader(yaml.SafeLoader):
             value = str(node.value) if isinstance(node, yaml.ScalarNode) else node.tag
             if len(value) > 40:
                 value = f"{value[:20]}... ({len(value)} characters)"
-            raise _Placed(problem=f"cannot read the value {value} at line {node.start_mark.line + 1} ({reason}): "
+            raise _Placed(problem=f"cannot read the value {value} at {_at(node.start_mark)} ({reason}): "
                                   f"quote it if it is text", problem_mark=node.start_mark) from None
+
+
+def more_problems(unlisted: int) -> str:
+    """What stands for the problems past MAX_LISTED_PROBLEMS, at the end of the list."""
+    return (f"and {unlisted} more problem{'s' if unlisted > 1 else ''}: fix these, then run the command again to see "
+            f"the rest")
 
 
 def _where(text: str, position: int) -> str:
@@ -100,7 +115,7 @@ def yaml_problem(exc: yaml.YAMLError, text: str) -> str:
         return (f"not valid YAML at {_where(text, exc.position)}: the character U+{exc.character:04X} is not allowed "
                 f"in YAML text: remove it")
     mark = getattr(exc, "problem_mark", None)
-    where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+    where = f" at {_at(mark)}" if mark else ""
     return f"not valid YAML{where}: {getattr(exc, 'problem', None) or exc}"
 
 

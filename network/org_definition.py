@@ -150,9 +150,15 @@ def _pems(folder: Path) -> list[bytes]:
     return [p.read_bytes() for p in sorted(folder.glob("*.pem"))] if folder.is_dir() else []
 
 
+def _msp_config_damaged(config_file: Path, problem: str) -> NetworkError:
+    return NetworkError(f"{config_file}: {problem}; Fabric reads the org's NodeOUs from it: repair it, or restore it "
+                        f"from a backup")
+
+
 def msp_node_config(msp_dir: Path) -> dict:
     """The MSP folder's config.yaml (NodeOUs, OrganizationalUnitIdentifiers) as a mapping, {} when it has none; a
-    file that cannot be read as one is a NetworkError naming it."""
+    file that cannot be read as one, or whose sections have another shape than Fabric reads, is a NetworkError
+    naming it."""
     config_file = msp_dir / "config.yaml"
     if not config_file.is_file():
         return {}
@@ -161,12 +167,60 @@ def msp_node_config(msp_dir: Path) -> dict:
     except OSError as exc:
         raise NetworkError(f"cannot read {config_file}: {exc.strerror}") from None
     except YamlProblem as exc:
-        raise NetworkError(f"{config_file}: {exc}; Fabric reads the org's NodeOUs from it: repair it, or restore it "
-                           f"from a backup") from None
+        raise _msp_config_damaged(config_file, str(exc)) from None
     if doc is not None and not isinstance(doc, dict):
         raise NetworkError(f"{config_file} holds a {type(doc).__name__}, not the mapping (NodeOUs: ...) Fabric reads: "
                            f"repair it, or restore it from a backup")
-    return doc or {}
+    doc = doc or {}
+    _check_msp_config_shape(config_file, doc)
+    return doc
+
+
+def _kind(value: object) -> str:
+    """What YAML read a value as, for a message: "a list", "a number", "text"."""
+    kinds = {dict: "a mapping", list: "a list", str: "text", bool: "a boolean", int: "a number", float: "a number"}
+    return next((name for kind, name in kinds.items() if isinstance(value, kind)), f"a {type(value).__name__}")
+
+
+def _check_msp_config_shape(config_file: Path, doc: dict) -> None:
+    """Refuse what Fabric's MSP would not read into its configuration structs: a section of another kind, an OU
+    identifier that is not text (a number would be read back as other digits: 0x1F is 31), Enable not a boolean."""
+    def ou_identifier(value: object, where: str, certificate_required: bool) -> None:
+        if not isinstance(value, dict):
+            raise _msp_config_damaged(config_file, f"{where} is {_kind(value)}, not a mapping of "
+                                                   f"Certificate and OrganizationalUnitIdentifier")
+        for key, required in (("OrganizationalUnitIdentifier", True), ("Certificate", certificate_required)):
+            if value.get(key) is None and not required:
+                continue
+            if not isinstance(value.get(key), str):
+                found = "missing" if value.get(key) is None else _kind(value[key])
+                raise _msp_config_damaged(config_file, f"{where}.{key} is {found}, not text: write it in quotes")
+
+    identifiers = doc.get("OrganizationalUnitIdentifiers")
+    if identifiers is not None and not isinstance(identifiers, list):
+        raise _msp_config_damaged(config_file, f"OrganizationalUnitIdentifiers is {_kind(identifiers)}, not a list")
+    for number, ou in enumerate(identifiers or [], 1):
+        ou_identifier(ou, f"OrganizationalUnitIdentifiers entry {number}", certificate_required=True)
+    node_ous = doc.get("NodeOUs")
+    if node_ous is None:
+        return
+    if not isinstance(node_ous, dict):
+        raise _msp_config_damaged(config_file, f"NodeOUs is {_kind(node_ous)}, not a mapping (Enable, "
+                                               f"{', '.join(NODE_OU_FIELDS)})")
+    if not isinstance(node_ous.get("Enable", False), bool):
+        raise _msp_config_damaged(config_file, f"NodeOUs.Enable is {node_ous['Enable']!r}: write true or false")
+    for key in NODE_OU_FIELDS:
+        if node_ous.get(key) is not None:     # absent or empty: Fabric leaves that identifier unset
+            ou_identifier(node_ous[key], f"NodeOUs.{key}", certificate_required=False)
+
+
+def _msp_file(msp_dir: Path, name: str, named_in: str) -> bytes:
+    """A certificate config.yaml names, relative to the MSP folder, as Fabric loads it."""
+    try:
+        return (msp_dir / name).read_bytes()
+    except OSError as exc:
+        raise _msp_config_damaged(msp_dir / "config.yaml", f"{named_in} names the certificate {name}, which cannot "
+                                                           f"be read ({exc.strerror or exc})") from None
 
 
 def fabric_msp_config(msp_id: str, msp_dir: Path) -> msp_config_pb2.FabricMSPConfig:
@@ -182,20 +236,20 @@ def fabric_msp_config(msp_id: str, msp_dir: Path) -> msp_config_pb2.FabricMSPCon
         revocation_list=_pems(msp_dir / "crls"),
         crypto_config=msp_config_pb2.FabricCryptoConfig(signature_hash_family="SHA2",
                                                         identity_identifier_hash_function="SHA256"))
-    doc = msp_node_config(msp_dir)
-    for ou in doc.get("OrganizationalUnitIdentifiers") or []:
+    doc = msp_node_config(msp_dir)     # its shapes checked
+    for number, ou in enumerate(doc.get("OrganizationalUnitIdentifiers") or [], 1):
         conf.organizational_unit_identifiers.append(msp_config_pb2.FabricOUIdentifier(
-            certificate=(msp_dir / ou["Certificate"]).read_bytes(),
+            certificate=_msp_file(msp_dir, ou["Certificate"], f"OrganizationalUnitIdentifiers entry {number}"),
             organizational_unit_identifier=ou["OrganizationalUnitIdentifier"]))
     node_ous = doc.get("NodeOUs") or {}
     if node_ous.get("Enable"):
         conf.fabric_node_ous.enable = True
         for key, field in NODE_OU_FIELDS.items():
-            if key in node_ous:
+            if node_ous.get(key):
                 ident = getattr(conf.fabric_node_ous, field)
                 ident.organizational_unit_identifier = node_ous[key]["OrganizationalUnitIdentifier"]
                 if node_ous[key].get("Certificate"):
-                    ident.certificate = (msp_dir / node_ous[key]["Certificate"]).read_bytes()
+                    ident.certificate = _msp_file(msp_dir, node_ous[key]["Certificate"], f"NodeOUs.{key}")
     return conf
 
 

@@ -160,12 +160,13 @@ def org_enterprises(org: PeerOrgSpec) -> list[str]:
 
 
 def client_ou(paths: OrgCrypto) -> str:
-    """The OU that makes a certificate a client of the org's MSP (its NodeOUs config), as the channel reads it."""
-    try:
-        doc = msp_node_config(paths.msp_dir)     # the one YAML reader: a damaged file is a NetworkError
-        return str(doc["NodeOUs"]["ClientOUIdentifier"]["OrganizationalUnitIdentifier"])
-    except (TypeError, KeyError, NetworkError):
-        return DEFAULT_CLIENT_OU
+    """The OU that makes a certificate a client of the org's MSP (its NodeOUs config), as the channel reads it;
+    DEFAULT_CLIENT_OU when the folder has no config.yaml or it names no client OU. A config.yaml that cannot be read,
+    or has another shape than Fabric reads, is a NetworkError naming it: guessing would issue a certificate the
+    channel may not take for a client."""
+    node_ous = msp_node_config(paths.msp_dir).get("NodeOUs") or {}     # its shapes checked
+    client = node_ous.get("ClientOUIdentifier") or {}
+    return client.get("OrganizationalUnitIdentifier") or DEFAULT_CLIENT_OU
 
 
 @dataclass(frozen=True)

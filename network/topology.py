@@ -16,7 +16,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_serializer, model_validator
 
 from chaincode.receivables.config import ROLES, ContractSettings, Role
-from client.yaml_files import YamlProblem, read_yaml_file
+from client.yaml_files import MAX_LISTED_PROBLEMS, YamlProblem, more_problems, read_yaml_file
 
 from .errors import NodeNotFoundError, TopologyError
 from .fabric_bin import REPO_ROOT
@@ -548,11 +548,6 @@ def _loc(loc: tuple) -> str:
     return out
 
 
-# How many problems a message lists: a file wrong in thousands of places (a list of 2000 bad users) would otherwise
-# be printed in full, each line naming one of them.
-MAX_LISTED_PROBLEMS = 20
-
-
 def format_validation_error(source: str, exc: ValidationError) -> str:
     """One line per problem: "<file>: <field path>: <message>"; past MAX_LISTED_PROBLEMS, one line that counts the
     rest."""
@@ -563,8 +558,7 @@ def format_validation_error(source: str, exc: ValidationError) -> str:
         lines.append(f"{source}: {where}: {msg}" if where else f"{source}: {msg}")
     unlisted = exc.error_count() - len(lines)
     if unlisted:
-        lines.append(f"{source}: and {unlisted} more problem{'s' if unlisted > 1 else ''}: fix these, then run the "
-                     f"command again to see the rest")
+        lines.append(f"{source}: {more_problems(unlisted)}")
     return "\n".join(lines)
 
 

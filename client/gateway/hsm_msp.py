@@ -33,6 +33,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, utils
 
 from ..atomic_file import write_atomically
+from ..yaml_files import YamlProblem, read_yaml_file
 from ._identity import Identity, load_msp_folder, msp_folder_identity
 from ._signer import Signer
 from .hsm import HSMError, HSMSignerFactory, HSMSignerOptions, key_id_for
@@ -57,14 +58,30 @@ class HSMSignerFile:
         path = Path(msp_dir) / HSM_SIGNER_FILE
         _refuse_if_others_control(Path(msp_dir))
         _refuse_if_others_control(path)
+        needs = "it needs library, token, key_id (hex) and optionally pin_env; rewrite it with recfin hsm import"
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-            return cls(str(data["library"]), str(data["token"]), bytes.fromhex(str(data["key_id"])),
-                       str(data.get("pin_env") or DEFAULT_PIN_ENV))
-        except (yaml.YAMLError, TypeError, KeyError, ValueError) as error:
-            raise HSMError(f"{path} is not an HSM signer description ({type(error).__name__}: {error}): it needs "
-                           "library, token, key_id (hex) and optionally pin_env; rewrite it with recfin hsm import"
-                           ) from None
+            data = read_yaml_file(path, "an HSM signer description")
+        except OSError as error:
+            raise HSMError(f"cannot read {path}: {error.strerror or error}") from None
+        except YamlProblem as error:
+            raise HSMError(f"{path} is not an HSM signer description ({error}): {needs}") from None
+        if not isinstance(data, dict):
+            raise HSMError(f"{path} is not an HSM signer description (it holds "
+                           f"{'nothing' if data is None else f'a {type(data).__name__}'}, not a mapping): {needs}")
+        missing = [key for key in ("library", "token", "key_id") if data.get(key) is None]
+        # text only: YAML reads an unquoted 0012 as the number 10 and 0x1F as 31, another key or token than written
+        not_text = [key for key in ("library", "token", "key_id", "pin_env")
+                    if data.get(key) is not None and not isinstance(data[key], str)]
+        if missing or not_text:
+            problem = (f"no {', '.join(missing)}" if missing else
+                       f"{' and '.join(not_text)} not read as text: write {'it' if len(not_text) == 1 else 'them'} "
+                       f"in quotes")
+            raise HSMError(f"{path} is not an HSM signer description ({problem}): {needs}")
+        try:
+            key_id = bytes.fromhex(data["key_id"])
+        except ValueError as error:
+            raise HSMError(f"{path} is not an HSM signer description (key_id is not hex: {error}): {needs}") from None
+        return cls(data["library"], data["token"], key_id, data.get("pin_env") or DEFAULT_PIN_ENV)
 
     def write(self, msp_dir: str | Path) -> Path:
         """Write the file into the MSP folder, having first made the folder writable by its owner only when it is

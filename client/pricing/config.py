@@ -1,6 +1,6 @@
 """One bank's pricing parameters: one YAML file per bank, validated here.
 
-Every problem is reported with the path of the field at fault, e.g.
+Each problem (the first 20, then a count of the rest) is reported with the path of the field at fault, e.g.
 ``example-bank.yaml: grades.B.spread: write rates as strings ...``. Rates are
 decimal fractions written as quoted strings ("0.031" is 3.1%): YAML would read
 an unquoted 0.031 as a float, which is not exact, so floats are refused. They
@@ -19,8 +19,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from client.user_files import UnreadableFile, read_user_text
-from client.yaml_files import YamlProblem, load_yaml
+from client.user_files import UnreadableFile, cannot_read, user_text
+from client.yaml_files import MAX_LISTED_PROBLEMS, YamlProblem, load_yaml, more_problems, read_yaml_bytes
 
 from .money import proportion_fen
 
@@ -156,8 +156,12 @@ class BankPricing(BaseModel):
 def load_bank_config(path: str | Path) -> BankPricing:
     """Read and validate one bank's YAML; errors name the file and the field."""
     path = Path(path)
+    what = "a bank's pricing settings"
     try:
-        data = load_yaml(read_user_text(path), "a bank's pricing settings")
+        # the YAML reader's cap, not the 1 GiB of a scanned invoice: validation walks every value of what is read
+        data = load_yaml(user_text(path, read_yaml_bytes(path, what)), what)
+    except OSError as exc:
+        raise PricingConfigError(str(cannot_read(path, exc))) from None
     except UnreadableFile as exc:
         raise PricingConfigError(str(exc)) from None
     except YamlProblem as exc:
@@ -172,12 +176,15 @@ def load_bank_config(path: str | Path) -> BankPricing:
 
 
 def validation_problems(exc: ValidationError) -> str:
-    """Each field's path and what is wrong with it, on one line. A money field (``Fen``, ``LedgerFen``) says itself
-    that it takes whole fen; a count such as ``min_days_early`` does not."""
+    """Each field's path and what is wrong with it, on one line; past MAX_LISTED_PROBLEMS, a count of the rest. A
+    money field (``Fen``, ``LedgerFen``) says itself that it takes whole fen; a count such as ``min_days_early`` does
+    not."""
     def problem(e) -> str:
         text = e["msg"].removeprefix("Value error, ")
         return ": ".join(filter(None, (".".join(str(p) for p in e["loc"]), text)))
-    return "; ".join(problem(e) for e in exc.errors())
+    listed = [problem(e) for e in exc.errors()[:MAX_LISTED_PROBLEMS]]
+    unlisted = exc.error_count() - len(listed)
+    return "; ".join(listed + ([more_problems(unlisted)] if unlisted else []))
 
 
 def bank_config_path(bank: str) -> Path:

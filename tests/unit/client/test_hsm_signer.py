@@ -650,6 +650,33 @@ def test_a_broken_hsm_signer_file_says_what_it_needs(tmp_path):
         HSMSignerFile.read(tmp_path)
 
 
+@pytest.mark.parametrize("key_id, problem", [
+    ('!!int ""', r"the tag !!int at line 3, column 9: tags are not read in an HSM signer description"),  # IndexError
+    ('!!timestamp "x"', r"the tag !!timestamp at line 3, column 9"),                                # AttributeError
+    ("&k 8b7be0f8", r"the anchor &k at line 3, column 9"),
+    ("0012", r"key_id not read as text: write it in quotes"),        # YAML 1.1 reads it as 10: another key
+    ("0x1F", r"key_id not read as text: write it in quotes"),
+    ("8b7be0fz", r"key_id is not hex: non-hexadecimal number found"),
+])
+def test_an_hsm_signer_file_yaml_cannot_read_as_written_is_refused_saying_why(tmp_path, key_id, problem):
+    path = tmp_path / "hsm-signer.yaml"
+    path.write_text(f"library: /x.so\ntoken: t\nkey_id: {key_id}\n")
+    with pytest.raises(HSMError, match=rf"^{path} is not an HSM signer description \({problem}.*\): it needs library, "
+                                       r"token, key_id \(hex\) and optionally pin_env"):
+        HSMSignerFile.read(tmp_path)
+
+
+def test_an_hsm_signer_file_that_cannot_be_read_is_named(tmp_path):
+    (tmp_path / "hsm-signer.yaml").mkdir()
+    with pytest.raises(HSMError, match=rf"^cannot read {tmp_path / 'hsm-signer.yaml'}: Is a directory$"):
+        HSMSignerFile.read(tmp_path)
+
+
+def test_an_hsm_signer_file_written_by_hand_with_quoted_values_is_read(tmp_path):
+    (tmp_path / "hsm-signer.yaml").write_text("library: /x.so\ntoken: '0001'\nkey_id: '0012'\n")
+    assert HSMSignerFile.read(tmp_path) == HSMSignerFile("/x.so", "0001", b"\x00\x12")
+
+
 def test_an_msp_folder_without_an_hsm_signer_file_uses_its_keystore(tmp_path):
     key, cert = make_key_and_cert("plain")
     for sub, name, data in [("signcerts", "cert.pem", cert), ("keystore", "key_sk", key_pem(key))]:

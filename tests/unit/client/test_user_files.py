@@ -1,10 +1,13 @@
 """Every tool that reads a file a person names words a bad file the same way, and says what to do."""
+from pathlib import Path
+
 import pytest
 
 from client.invoices.errors import MalformedInput
 from client.invoices.sources import ReferenceBusinessRegistry, ReferenceCreditBureau
 from client.pricing.config import PricingConfigError, load_bank_config
-from client.user_files import UTF8_ADVICE, UnreadableFile, read_user_bytes, read_user_text
+from client.user_files import UTF8_ADVICE, UnreadableFile, read_regular_file, read_user_bytes, read_user_text
+from client.yaml_files import read_yaml_file
 
 
 def test_utf8_text_loses_the_byte_order_mark_excel_writes(tmp_path):
@@ -64,3 +67,26 @@ def test_a_bank_config_in_gbk_names_the_file_and_the_fix(tmp_path):
     with pytest.raises(PricingConfigError) as caught:
         load_bank_config(path)
     assert str(caught.value) == f"{path}: not UTF-8 text: {UTF8_ADVICE}"
+
+
+def test_a_kernel_setting_that_refuses_one_large_read_is_read_whole():
+    """The kernel answers a read of a /proc/sys file as large as the cap with ENOMEM."""
+    ostype = Path("/proc/sys/kernel/ostype")
+    if not ostype.is_file():
+        pytest.skip("no /proc/sys here")
+    expected = ostype.read_bytes()
+    assert read_user_bytes(ostype) == expected
+    assert read_yaml_file(ostype, "a topology") == expected.decode().strip()
+
+
+@pytest.mark.parametrize("size, limit, read", [
+    (200_000, 100_000, 100_001),      # past the limit: one byte more says it is too large, and no more is read
+    (200_000, 199_999, 200_000),
+    (200_000, 200_000, 200_000),      # at the limit: all of it
+    (65_536, 1_000_000, 65_536),      # a whole chunk, then the end
+    (0, 10, 0),
+])
+def test_a_file_is_read_to_its_end_or_to_one_byte_past_the_limit(tmp_path, size, limit, read):
+    path = tmp_path / "f"
+    path.write_bytes(bytes(range(256)) * (size // 256) + b"x" * (size % 256))
+    assert read_regular_file(path, limit) == path.read_bytes()[:read]

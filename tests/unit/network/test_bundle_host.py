@@ -81,11 +81,11 @@ def test_an_edited_topology_is_refused_rather_than_approving_another_definition(
 
 
 @pytest.mark.parametrize("data, why", [
-    (b"orgs: 2026-02-30\n", r"cannot read the value 2026-02-30 at line 1 \(day is out of range for month\)"),
+    (b"orgs: 2026-02-30\n", r"cannot read the value 2026-02-30 at line 1, column 7 \(day is out of range for month\)"),
     (b"name: \xff\xfe\n", r"not UTF-8 text"),
     (b"[" * 100_000, r"nested too deeply to be a topology"),
-    (b'name: !!int ""\n', r"the tag !!int at line 1: tags are not read in a topology"),
-    (b"name: &n recfin\n", r"the anchor &n at line 1: anchors and aliases"),
+    (b'name: !!int ""\n', r"the tag !!int at line 1, column 7: tags are not read in a topology"),
+    (b"name: &n recfin\n", r"the anchor &n at line 1, column 7: anchors and aliases"),
 ])
 def test_a_topology_that_cannot_be_loaded_is_refused_saying_why(unpacked, data, why):
     (unpacked / bundle.TOPOLOGY_FILE).write_bytes(data)

@@ -140,9 +140,10 @@ def test_the_last_org_of_a_role_cannot_leave(topology, tmp_path):
 @pytest.mark.parametrize("text, problem", [
     ("added: [\n  - name: bank2\n", r"not valid YAML at line \d+"),
     ("added: []\nremoved: [2026-02-30]\n",
-     r"cannot read the value 2026-02-30 at line 2 \(day is out of range for month\)"),
-    ('added: []\nremoved: [!!bool "x"]\n', r"the tag !!bool at line 2: tags are not read in a membership record"),
-    ("removed: &gone [bank]\nadded: []\n", r"the anchor &gone at line 1: anchors and aliases"),
+     r"cannot read the value 2026-02-30 at line 2, column 11 \(day is out of range for month\)"),
+    ('added: []\nremoved: [!!bool "x"]\n',
+     r"the tag !!bool at line 2, column 11: tags are not read in a membership record"),
+    ("removed: &gone [bank]\nadded: []\n", r"the anchor &gone at line 1, column 10: anchors and aliases"),
     ("- bank2\n", "it holds a list, not a mapping of added, removed and users"),
     ("removed: bank\n", r"a section has the wrong shape \(removed is a str, not a list\)"),
 ])

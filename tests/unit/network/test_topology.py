@@ -131,19 +131,20 @@ def test_invalid_yaml_names_the_line(tmp_path):
         load(bad)
 
 
-@pytest.mark.parametrize("text, line, value, reason", [
-    ("orgs: 2026-02-30\n", 1, "2026-02-30", "day is out of range for month"),
-    ("name: recfin\norgs:\n  - name: x\n    peers: 2026-13-01T10:00:00\n", 4, "2026-13-01T10:00:00",
+@pytest.mark.parametrize("text, where, value, reason", [
+    ("orgs: 2026-02-30\n", "1, column 7", "2026-02-30", "day is out of range for month"),
+    ("name: recfin\norgs:\n  - name: x\n    peers: 2026-13-01T10:00:00\n", "4, column 12", "2026-13-01T10:00:00",
      "month must be in 1..12"),
-    ("name: recfin\nchannel: " + "9" * 5000 + "\n", 2, r"9{20}\.\.\. \(5000 characters\)",
+    ("name: recfin\nchannel: " + "9" * 5000 + "\n", "2, column 10", r"9{20}\.\.\. \(5000 characters\)",
      r"Exceeds the limit \(4300 digits\) for integer string conversion: value has 5000 digits"),
 ])
-def test_a_value_yaml_recognises_but_python_cannot_build_names_its_line(tmp_path, text, line, value, reason):
-    """PyYAML raises a bare ValueError for these (no YAMLError, no line); the message names the file and the line,
-    without Python's advice to programmers (sys.set_int_max_str_digits)."""
+def test_a_value_yaml_recognises_but_python_cannot_build_names_its_line_and_column(tmp_path, text, where, value,
+                                                                                 reason):
+    """PyYAML raises a bare ValueError for these (no YAMLError, no line); the message names the file, the line and
+    the column, without Python's advice to programmers (sys.set_int_max_str_digits)."""
     bad = tmp_path / "t.yaml"
     bad.write_text(text)
-    with pytest.raises(TopologyError, match=rf"^t\.yaml: cannot read the value {value} at line {line} \({reason}\): "
+    with pytest.raises(TopologyError, match=rf"^t\.yaml: cannot read the value {value} at line {where} \({reason}\): "
                                             r"quote it if it is text$"):
         load(bad)
 

@@ -36,16 +36,17 @@ def test_an_alias_bomb_is_refused_at_its_first_anchor(tmp_path):
             f"orgs: [{{name: a}}, {{users: [{', '.join(['*u'] * 2000)}]}}]\n")
     with pytest.raises(TopologyError) as err:
         load_text(tmp_path, text)
-    assert str(err.value) == ("t.yaml: the anchor &big at line 1: anchors and aliases (&name, *name) are not read in "
-                              "a topology: write the value out in each place it is used")
+    assert str(err.value) == ("t.yaml: the anchor &big at line 1, column 8: anchors and aliases (&name, *name) are "
+                              "not read in a topology: write the value out in each place it is used")
 
 
 @pytest.mark.parametrize("text, named", [
-    ("name: recfin\nchannel: &c receivables\n", "the anchor &c at line 2"),
-    ("name: recfin\nchannel: *c\n", "the alias *c at line 2"),          # PyYAML: "found undefined alias"
-    ("orgs:\n  - &o {name: a}\n", "the anchor &o at line 2"),
+    ("name: recfin\nchannel: &c receivables\n", "the anchor &c at line 2, column 10"),
+    ("name: recfin\nchannel: *c\n", "the alias *c at line 2, column 10"),          # PyYAML: "found undefined alias"
+    ("orgs:\n  - &o {name: a}\n", "the anchor &o at line 2, column 5"),
+    ("orgs: [{name: a}, &o {name: b}]\n", "the anchor &o at line 1, column 19"),
 ])
-def test_any_anchor_or_alias_is_refused_naming_its_line(tmp_path, text, named):
+def test_any_anchor_or_alias_is_refused_naming_its_line_and_column(tmp_path, text, named):
     with pytest.raises(TopologyError, match=rf"^t\.yaml: {re.escape(named)}: anchors and aliases .* are not read in "
                                            rf"a topology"):
         load_text(tmp_path, text)
@@ -70,11 +71,11 @@ def test_no_yaml_file_recfin_ships_or_writes_uses_what_the_loader_refuses(topolo
     ("!!set {a}", "!!set"),
     ("! recfin", "!"),
 ])
-def test_an_explicit_tag_is_refused_naming_its_line(tmp_path, tagged, tag):
+def test_an_explicit_tag_is_refused_naming_its_line_and_column(tmp_path, tagged, tag):
     with pytest.raises(TopologyError) as err:
         load_text(tmp_path, f"channel: receivables\nname: {tagged}\n")
-    assert str(err.value) == (f"t.yaml: the tag {tag} at line 2: tags are not read in a topology: remove it (and "
-                              f"quote the value if it is text)")
+    assert str(err.value) == (f"t.yaml: the tag {tag} at line 2, column 7: tags are not read in a topology: remove it "
+                              f"(and quote the value if it is text)")
 
 
 # ---- YAML 1.1's base-60 numbers and `=`: text, as in YAML 1.2 -----------------------------------------------------
@@ -137,7 +138,7 @@ def test_a_file_over_the_cap_is_refused_before_it_is_parsed(tmp_path):
 
 
 def test_a_file_at_the_cap_is_read(tmp_path, monkeypatch):
-    monkeypatch.setattr(yaml_files, "MAX_YAML_BYTES", 64 * 1024)     # parsing 4 MiB takes seconds
+    monkeypatch.setattr(yaml_files, "MAX_YAML_BYTES", 64 * 1024)     # 4 MiB can take half a minute to parse
     path = tmp_path / "t.yaml"
     path.write_bytes(b"a: 1\n#" + b"x" * (yaml_files.MAX_YAML_BYTES - 7) + b"\n")
     assert os.path.getsize(path) == yaml_files.MAX_YAML_BYTES
@@ -203,9 +204,81 @@ def test_an_msp_config_that_is_not_a_mapping_is_named(msp):
         fabric_msp_config("BankMSP", msp.msp_dir)
 
 
-def test_an_msp_config_with_a_date_python_cannot_build_gives_the_default_client_ou(msp):
-    (msp.msp_dir / "config.yaml").write_text("NodeOUs: 2026-02-30\n")
-    assert client_ou(msp) == DEFAULT_CLIENT_OU
+@pytest.mark.parametrize("text, problem", [
+    ("NodeOUs: [1]\n", r"NodeOUs is a list, not a mapping \(Enable, ClientOUIdentifier, "),
+    ("NodeOUs: {Enable: yes please}\n", r"NodeOUs.Enable is 'yes please': write true or false"),
+    ("NodeOUs: {Enable: true, PeerOUIdentifier: peer}\n",
+     r"NodeOUs.PeerOUIdentifier is text, not a mapping of Certificate and OrganizationalUnitIdentifier"),
+    ("NodeOUs: {Enable: true, AdminOUIdentifier: {OrganizationalUnitIdentifier: 0x1F}}\n",
+     r"NodeOUs.AdminOUIdentifier.OrganizationalUnitIdentifier is a number, not text: write it in quotes"),
+    ("OrganizationalUnitIdentifiers: [1]\n",
+     r"OrganizationalUnitIdentifiers entry 1 is a number, not a mapping of Certificate and "
+     r"OrganizationalUnitIdentifier"),
+    ("OrganizationalUnitIdentifiers: {Certificate: cacerts/ca.pem}\n",
+     r"OrganizationalUnitIdentifiers is a mapping, not a list"),
+    ("OrganizationalUnitIdentifiers: [{OrganizationalUnitIdentifier: bank}]\n",
+     r"OrganizationalUnitIdentifiers entry 1.Certificate is missing, not text"),
+    ("OrganizationalUnitIdentifiers: [{Certificate: cacerts/gone.pem, OrganizationalUnitIdentifier: bank}]\n",
+     r"OrganizationalUnitIdentifiers entry 1 names the certificate cacerts/gone.pem, which cannot be read \(No such "
+     r"file or directory\)"),
+])
+def test_an_msp_config_of_another_shape_than_fabric_reads_is_named(msp, text, problem):
+    """Each crashed with AttributeError, TypeError, KeyError or FileNotFoundError, or put 31 where 0x1F was written."""
+    config = msp.msp_dir / "config.yaml"
+    config.write_text(text)
+    with pytest.raises(NetworkError, match=rf"^{config}: {problem}.*: repair it, or restore it from a backup$"):
+        fabric_msp_config("BankMSP", msp.msp_dir)
+
+
+def test_the_msp_config_recfin_generates_is_read_as_fabric_reads_it(msp):
     (msp.msp_dir / "config.yaml").write_text(
-        "NodeOUs: {ClientOUIdentifier: {OrganizationalUnitIdentifier: customers}}\n")
+        "NodeOUs:\n  Enable: true\n  ClientOUIdentifier:\n    Certificate: cacerts/ca.pem\n"
+        "    OrganizationalUnitIdentifier: client\n  PeerOUIdentifier:\n    OrganizationalUnitIdentifier: peer\n"
+        "  AdminOUIdentifier:\nOrganizationalUnitIdentifiers:\n  - Certificate: cacerts/ca.pem\n"
+        "    OrganizationalUnitIdentifier: bank\n")
+    conf = fabric_msp_config("BankMSP", msp.msp_dir)
+    assert conf.fabric_node_ous.enable
+    assert conf.fabric_node_ous.client_ou_identifier.organizational_unit_identifier == "client"
+    assert conf.fabric_node_ous.client_ou_identifier.certificate == b"a CA certificate"
+    assert conf.fabric_node_ous.peer_ou_identifier.organizational_unit_identifier == "peer"
+    assert not conf.fabric_node_ous.HasField("admin_ou_identifier")     # empty: left unset, as Fabric leaves it
+    assert [(ou.organizational_unit_identifier, ou.certificate) for ou in conf.organizational_unit_identifiers] == [
+        ("bank", b"a CA certificate")]
+
+
+@pytest.mark.parametrize("text", [
+    None,                                                     # no config.yaml
+    "",
+    "OrganizationalUnitIdentifiers: []\n",                   # no NodeOUs
+    "NodeOUs: {Enable: true, PeerOUIdentifier: {OrganizationalUnitIdentifier: peer}}\n",     # no client OU
+    "NodeOUs: {Enable: true, ClientOUIdentifier: }\n",
+])
+def test_the_client_ou_is_the_default_only_where_the_msp_config_names_none(msp, text):
+    if text is not None:
+        (msp.msp_dir / "config.yaml").write_text(text)
+    assert client_ou(msp) == DEFAULT_CLIENT_OU
+
+
+def test_the_client_ou_is_the_one_the_msp_config_names(msp):
+    (msp.msp_dir / "config.yaml").write_text(
+        "NodeOUs: {Enable: true, ClientOUIdentifier: {Certificate: cacerts/ca.pem, OrganizationalUnitIdentifier: "
+        "customers}}\n")
     assert client_ou(msp) == "customers"
+
+
+@pytest.mark.parametrize("text, problem", [
+    # Fabric's yaml.v2 reads the anchor: the OU would be "customer", and a certificate issued as "client" no client
+    ("NodeOUs:\n  Enable: true\n  ClientOUIdentifier:\n    Certificate: &ca cacerts/ca.pem\n"
+     "    OrganizationalUnitIdentifier: customer\n  PeerOUIdentifier:\n    Certificate: *ca\n",
+     r"the anchor &ca at line 4, column 18: anchors and aliases"),
+    ("NodeOUs: 2026-02-30\n", r"cannot read the value 2026-02-30 at line 1, column 10"),
+    ("NodeOUs: [1]\n", r"NodeOUs is a list, not a mapping"),
+    ("NodeOUs: {ClientOUIdentifier: customer}\n", r"NodeOUs.ClientOUIdentifier is text, not a mapping"),
+    ("NodeOUs: {ClientOUIdentifier: {OrganizationalUnitIdentifier: 0x1F}}\n",
+     r"NodeOUs.ClientOUIdentifier.OrganizationalUnitIdentifier is a number, not text: write it in quotes"),
+])
+def test_an_msp_config_that_cannot_be_read_is_named_instead_of_guessing_the_client_ou(msp, text, problem):
+    config = msp.msp_dir / "config.yaml"
+    config.write_text(text)
+    with pytest.raises(NetworkError, match=rf"^{config}: {problem}.*Fabric reads the org's NodeOUs from it"):
+        client_ou(msp)

@@ -3,9 +3,11 @@ import json
 from pathlib import Path
 
 import pytest
+import yaml
 
 from cli.finance_commands import finance
 from client.pricing import PricingConfigError, bank_config_path, load_bank_config
+from client.yaml_files import MAX_LISTED_PROBLEMS, MAX_YAML_BYTES
 
 from ..cli_errors import error_line, invoke as run_command
 
@@ -187,17 +189,18 @@ def test_an_offers_file_rate_with_a_huge_exponent_is_refused_before_any_arithmet
 def test_a_value_yaml_reads_but_python_cannot_build_names_the_file_and_line(tmp_path, new, expected):
     path = config(tmp_path, SHIPPED.replace('base_rate: "0.0310"', new))
     line = SHIPPED[:SHIPPED.index('base_rate: "0.0310"')].count("\n") + 1
-    with pytest.raises(PricingConfigError, match=f"^{path}: cannot read the value .* at line {line} "):
+    with pytest.raises(PricingConfigError, match=f"^{path}: cannot read the value .* at line {line}, column 12 "):
         load_bank_config(path)
     r = invoke(*QUOTE, "--grade", "B", "--config", path)
     assert r.exit_code == 1 and expected in error_line(r) and "set_int_max_str_digits" not in error_line(r)
 
 
 @pytest.mark.parametrize("new,expected", [
-    ('base_rate: !!bool "x"', "the tag !!bool at line 7: tags are not read in a bank's pricing settings: remove it"),
-    ('base_rate: !!int ""', "the tag !!int at line 7"),
-    ('base_rate: &rate "0.0310"', "the anchor &rate at line 7: anchors and aliases (&name, *name) are not read in a "
-                                  "bank's pricing settings"),
+    ('base_rate: !!bool "x"', "the tag !!bool at line 7, column 12: tags are not read in a bank's pricing settings: "
+                              "remove it"),
+    ('base_rate: !!int ""', "the tag !!int at line 7, column 12"),
+    ('base_rate: &rate "0.0310"', "the anchor &rate at line 7, column 12: anchors and aliases (&name, *name) are not "
+                                  "read in a bank's pricing settings"),
     ('base_rate: "0.0310"\x00', "not valid YAML at line 7, column 20: the character U+0000 is not allowed"),
 ])
 def test_tags_anchors_and_forbidden_characters_are_refused_naming_the_line(tmp_path, new, expected):
@@ -312,3 +315,39 @@ def test_an_offers_file_takes_recourse_and_days_as_the_contract_does(tmp_path, k
         data["bank_offers"][0][key] = value
     r = invoke("compare", "RCV-1", "--offers", offers(tmp_path, data), "--on", "2026-12-01")
     assert r.exit_code == 1 and key in error_line(r), r.output
+
+
+# ---- a file far larger than settings, or wrong in thousands of places --------------------------------------------
+
+def test_a_pricing_file_over_the_yaml_cap_is_refused_before_it_is_parsed(tmp_path):
+    """Read as any file a person names (1 GiB), 5 MB of grades took 25 s and 846 MB to be refused."""
+    path = tmp_path / "bank.yaml"
+    with path.open("wb") as f:              # sparse: no disk, no time
+        f.truncate(MAX_YAML_BYTES + 1)
+    with pytest.raises(PricingConfigError) as err:
+        load_bank_config(path)
+    assert str(err.value) == (f"{path}: over 4 MiB, far larger than a bank's pricing settings could be: is it the "
+                              f"right file?")
+
+
+def test_thousands_of_invalid_settings_are_reported_as_the_first_few_and_a_count(tmp_path):
+    settings = yaml.safe_load(SHIPPED)
+    settings["grades"] = {f"g{number}": 1 for number in range(2000)}
+    path = config(tmp_path, yaml.safe_dump(settings))
+    with pytest.raises(PricingConfigError) as err:
+        load_bank_config(path)
+    listed = str(err.value).removeprefix("bank.yaml: ").split("; ")
+    assert len(listed) == MAX_LISTED_PROBLEMS + 1
+    assert listed[0] == "grades.g0: Input should be a valid dictionary or instance of Grade"
+    assert listed[-1] == "and 1980 more problems: fix these, then run the command again to see the rest"
+    r = invoke(*QUOTE, "--grade", "B", "--config", path)
+    assert r.exit_code == 1 and error_line(r).endswith("and 1980 more problems: fix these, then run the command "
+                                                       "again to see the rest")
+
+
+def test_a_few_invalid_settings_are_all_listed_without_a_count(tmp_path):
+    path = config(tmp_path, SHIPPED.replace("flat: 50000", "flat: 500.00").replace('base_rate: "0.0310"',
+                                                                                   "base_rate: 0.031"))
+    with pytest.raises(PricingConfigError) as err:
+        load_bank_config(path)
+    assert str(err.value).count("; ") == 1 and "more problem" not in str(err.value)
