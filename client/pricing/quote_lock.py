@@ -7,10 +7,10 @@ room, and between them offer it twice. Held from that read until the offer has
 committed (or was not made), :func:`quote_lock` makes the second quote read
 after the first offer is on the ledger, so it prices with what that offer left.
 
-The lock is ``flock`` on one file per bank and debtor: released when its holder
-ends, however it ends (there is no stale lock to clear by hand), and it excludes
-other processes and other threads alike, since each holder opens the file
-itself. It orders the quotes that use one lock folder on one host; quotes on
+The lock is ``flock`` on one file per channel, bank and debtor: released when
+its holder ends, however it ends (there is no stale lock to clear by hand), and
+it excludes other processes and other threads alike, since each holder opens
+the file itself. It orders the quotes that use one lock folder on one host; quotes on
 other hosts are not ordered by it (docs/risk-and-pricing.md says what the limit
 guarantees then). On a folder shared over NFS, whether flocks of two clients
 exclude each other depends on the NFS setup.
@@ -23,8 +23,12 @@ offers whose outcome is not known yet, one line each, ``pending <tx id>
 quote notes its offer's transaction before the proposal is endorsed and forgets
 it once it knows the outcome, and what it leaves is read by the next holder,
 which asks for that outcome (:func:`ask_outcome`) before it reads the exposure.
-While held, the file's first line is ``holder <who>``, so that a quote that
-waits can say for whom; a free file holds only pending lines, or nothing.
+The channel is in the file's path, so that a quote on another network never
+reads these notes. A transaction's line is read once however often the file
+repeats it, and a change never leaves a line twice in the file, even when its
+writer is killed half-way (:meth:`QuoteTurn._write`). While held, the file's
+first line is ``holder <who>``, so that a quote that waits can say for whom; a
+free file holds only pending lines, or nothing.
 """
 
 from __future__ import annotations
@@ -123,17 +127,23 @@ class QuoteTurn:
             self._write(self._holder)
 
     def _write(self, holder: str) -> None:
+        """The file as this turn has it, in one write: where the new text is shorter than the old, the rest of the
+        old is overwritten with empty lines before the file is cut to the new length, so that a process killed
+        between the two leaves no old line behind (a line left twice would count its advance twice). The file
+        cannot be replaced by a renamed copy instead: the lock is on this file, which waiting quotes hold open."""
         if self._fd is None:   # its descriptor is closed, and its number may be another file's by now
             raise RuntimeError(f"the turn on {self.path} is over: an offer is noted and made only within its turn")
         lines = ([f"{_HOLDER} {holder}"] if holder else []) + [p.line() for p in self._pending]
         data = "".join(f"{line}\n" for line in lines).encode("utf-8", "replace")
-        os.pwrite(self._fd, data, 0)
+        old_size = os.fstat(self._fd).st_size
+        os.pwrite(self._fd, data + b"\n" * max(old_size - len(data), 0), 0)
         os.ftruncate(self._fd, len(data))
 
 
-def quote_lock_path(folder: Path, bank: str, debtor: str) -> Path:
-    """The lock file of ``bank``'s quotes on ``debtor`` under ``folder``: ``<folder>/<bank>/<debtor>.lock``."""
-    return Path(folder) / _file_name(bank) / f"{_file_name(debtor)}.lock"
+def quote_lock_path(folder: Path, channel: str, bank: str, debtor: str) -> Path:
+    """The lock file of ``bank``'s quotes on ``debtor`` on ``channel`` under ``folder``:
+    ``<folder>/<channel>/<bank>/<debtor>.lock``."""
+    return Path(folder) / _file_name(channel) / _file_name(bank) / f"{_file_name(debtor)}.lock"
 
 
 def _file_name(text: str) -> str:
@@ -146,15 +156,16 @@ def _file_name(text: str) -> str:
 
 
 @contextmanager
-def quote_lock(folder: Path, bank: str, debtor: str, *, timeout: float | None = None,
+def quote_lock(folder: Path, channel: str, bank: str, debtor: str, *, timeout: float | None = None,
                waiting: Callable[[str], None] | None = None, holder: str = "") -> Iterator[QuoteTurn]:
-    """Hold the lock of ``bank``'s quotes on ``debtor`` for the block; yields the :class:`QuoteTurn`.
+    """Hold the lock of ``bank``'s quotes on ``debtor`` on ``channel`` for the block; yields the
+    :class:`QuoteTurn`.
 
     While another quote holds it, ``waiting`` is told who that is (once, before the wait) and the wait lasts
     until it is free, or at most ``timeout`` seconds (0: not at all), after which :class:`QuoteLockTimeout` is
     raised and the block never runs. ``holder`` is who this quote is, for the next one that waits. The pending
     offers the turn still has when the block ends stay in the file for the next holder."""
-    path = quote_lock_path(folder, bank, debtor)
+    path = quote_lock_path(folder, channel, bank, debtor)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
@@ -162,8 +173,7 @@ def quote_lock(folder: Path, bank: str, debtor: str, *, timeout: float | None = 
             if waiting is not None and timeout != 0:
                 waiting(_holder(fd))
             _wait(fd, path, timeout)
-        left = [p for line in _text(fd).splitlines() if (p := PendingOffer.parse(line)) is not None]
-        turn = QuoteTurn(fd, path, " ".join((holder or _UNNAMED).split()), left)
+        turn = QuoteTurn(fd, path, " ".join((holder or _UNNAMED).split()), _pending_in(_text(fd)))
         turn._write(turn._holder)
         try:
             yield turn
@@ -213,6 +223,16 @@ def _wait(fd: int, path: Path, timeout: float | None) -> None:
 
 def _text(fd: int) -> str:
     return os.pread(fd, max(os.fstat(fd).st_size, 0), 0).decode("utf-8", "replace")
+
+
+def _pending_in(text: str) -> list[PendingOffer]:
+    """The pending offers ``text`` notes, each transaction once (the first line that names it), however often a
+    hand edit repeats it: an offer counted twice would take its advance off the limit twice."""
+    by_transaction: dict[str, PendingOffer] = {}
+    for line in text.splitlines():
+        if (p := PendingOffer.parse(line)) is not None:
+            by_transaction.setdefault(p.transaction_id, p)
+    return list(by_transaction.values())
 
 
 def _holder(fd: int) -> str:

@@ -30,6 +30,7 @@ from ..ledger_contract import LedgerContract
 from ..receivables.support import standard_net
 
 CONFIG = str(bank_config_path("example-bank"))
+CHANNEL = "receivables-channel"
 LIMIT = 150_000_000   # 1,500,000.00 yuan on a grade-A debtor: room for one 95% advance on 1,000,000.00, not two
 
 
@@ -74,14 +75,20 @@ def unknown_outcome(transaction_id: str) -> CommitStatusError:
 
 @dataclass
 class StepwiseContract(LedgerContract):
-    """LedgerContract whose submit builds its proposal first with ``new_proposal``, as ``client.gateway.Contract``
-    does for each attempt, so that its transaction id is known before anything is endorsed. MemoryLedger runs the
-    transaction under an id of its own; ``commits`` answers for it by the proposal's."""
+    """LedgerContract whose submit takes the steps ``client.gateway.Contract`` takes for each attempt, on the
+    objects ``new_proposal`` gives (so that a copy of the contract that wraps it sees them): the proposal is built
+    (its transaction id known before anything is endorsed), endorsed, sent to the orderer, and its commit status
+    asked. MemoryLedger runs the transaction under an id of its own, once it was sent; ``commits`` answers for it
+    by the proposal's."""
 
     commits: Commits | None = None
 
     def new_proposal(self, name, *, arguments=(), transient=None, endorsing_organizations=None) -> SimpleNamespace:
-        return SimpleNamespace(transaction_id=secrets.token_hex(32))
+        transaction_id = secrets.token_hex(32)
+        # the submit below asks only once it committed: not one of the asks ``commits`` lists
+        sent = SimpleNamespace(status=lambda **_: Status(transaction_id, 9, transaction_pb2.VALID))
+        endorsed = SimpleNamespace(transaction_id=transaction_id, submit=lambda **_: sent)
+        return SimpleNamespace(transaction_id=transaction_id, endorse=lambda **_: endorsed)
 
     def submit(self, name, *, arguments=(), transient=None, endorsing_organizations=None, retry=None):
         proposal = self.new_proposal(name, arguments=arguments, transient=transient,
@@ -93,8 +100,13 @@ class StepwiseContract(LedgerContract):
             self.commits.committed.add(proposal.transaction_id)
             return result
 
+        sent = proposal.endorse().submit()
         lost = self.commits.lost.pop(name, None)
-        return commit() if lost is None else lost(proposal.transaction_id, commit)
+        if lost is not None:   # raises what the submit raises, the transaction run or kept as the test wants
+            return lost(proposal.transaction_id, commit)
+        result = commit()
+        sent.status()
+        return result
 
 
 class World:
@@ -122,7 +134,7 @@ class World:
         def open_session(org, user=None, data_root=None, *, admin=False):
             self.opened.append(org)
             yield SimpleNamespace(client=self.client(org),
-                                  profile=SimpleNamespace(org=org, msp_id=self.net.actors[org].msp))
+                                  profile=SimpleNamespace(org=org, msp_id=self.net.actors[org].msp, channel=CHANNEL))
 
         monkeypatch.setattr(connection, "open_session", open_session)
         return self

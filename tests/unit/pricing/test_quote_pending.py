@@ -17,7 +17,9 @@ import sys
 import textwrap
 from datetime import date, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 
+import click
 import grpc
 import pytest
 from click.testing import CliRunner
@@ -31,7 +33,7 @@ from client.pricing.quote_lock import PendingOffer, _file_name, ask_outcome, quo
 from client.receivables import FinancingTerms
 
 from ..client.gateway_fakes import FakeTransport
-from .ledger_world import LIMIT, unknown_outcome
+from .ledger_world import CHANNEL, LIMIT, unknown_outcome
 from .test_quote_turns import HANG_GUARD, quote_args
 
 REPO = Path(__file__).parents[3]
@@ -39,6 +41,7 @@ BANK, DEBTOR = "BankMSP", "91110000MA1K000011"
 TX = "ab" * 32
 # the module, not the function client.pricing names after it
 quote_lock_module = importlib.import_module("client.pricing.quote_lock")
+gateway_twins = importlib.import_module("client.gateway._twins")   # where the SDK pauses between attempts
 
 
 def pending(transaction_id: str = TX, financing_id: str = "F-1", advance: int = 95_000_000,
@@ -52,21 +55,22 @@ def pending(transaction_id: str = TX, financing_id: str = "F-1", advance: int = 
 def test_a_name_that_reads_like_a_digest_is_digested_too_so_that_two_names_never_share_a_file(tmp_path):
     digest = _file_name("Bank/MSP")
     assert digest.startswith("sha256-")
-    assert quote_lock_path(tmp_path, "Bank/MSP", DEBTOR) != quote_lock_path(tmp_path, digest, DEBTOR)
-    assert quote_lock_path(tmp_path, BANK, "x/y") != quote_lock_path(tmp_path, BANK, _file_name("x/y"))
+    assert quote_lock_path(tmp_path, CHANNEL, "Bank/MSP", DEBTOR) != \
+        quote_lock_path(tmp_path, CHANNEL, digest, DEBTOR)
+    assert quote_lock_path(tmp_path, CHANNEL, BANK, "x/y") != quote_lock_path(tmp_path, CHANNEL, BANK, _file_name("x/y"))
     # on a file system that ignores case, SHA256-... would name sha256-...'s file
     assert _file_name(digest.upper()).startswith("sha256-") and _file_name(digest.upper()) != digest
     assert _file_name(BANK) == BANK and _file_name(DEBTOR) == DEBTOR   # plain names stay readable
 
 
 def test_a_pending_offer_stays_in_the_file_when_its_turn_ends_and_the_next_holder_reads_it(tmp_path):
-    path = quote_lock_path(tmp_path, BANK, DEBTOR)
-    with quote_lock(tmp_path, BANK, DEBTOR, holder="pid 1 quoting R-1") as turn:
+    path = quote_lock_path(tmp_path, CHANNEL, BANK, DEBTOR)
+    with quote_lock(tmp_path, CHANNEL, BANK, DEBTOR, holder="pid 1 quoting R-1") as turn:
         assert turn.pending == ()
         turn.note(pending())
         assert path.read_text() == f"holder pid 1 quoting R-1\npending {TX} F-1 95000000 CNY 2026-03-09\n"
     assert path.read_text() == f"pending {TX} F-1 95000000 CNY 2026-03-09\n"   # free, with its note
-    with quote_lock(tmp_path, BANK, DEBTOR, timeout=0, holder="pid 2 quoting R-2") as turn:
+    with quote_lock(tmp_path, CHANNEL, BANK, DEBTOR, timeout=0, holder="pid 2 quoting R-2") as turn:
         assert turn.pending == (pending(),)
         turn.forget(TX)
         assert turn.pending == ()
@@ -75,7 +79,7 @@ def test_a_pending_offer_stays_in_the_file_when_its_turn_ends_and_the_next_holde
 
 def test_a_new_attempt_replaces_the_note_of_the_one_whose_outcome_is_known(tmp_path):
     earlier, then = pending(), pending("cd" * 32)
-    with quote_lock(tmp_path, BANK, DEBTOR) as turn:
+    with quote_lock(tmp_path, CHANNEL, BANK, DEBTOR) as turn:
         turn.note(pending("ef" * 32, "F-2"))   # another quote's, left before
         turn.note(earlier)
         turn.note(then, replacing=earlier.transaction_id)
@@ -83,20 +87,57 @@ def test_a_new_attempt_replaces_the_note_of_the_one_whose_outcome_is_known(tmp_p
 
 
 def test_a_turn_that_is_over_notes_nothing(tmp_path):
-    with quote_lock(tmp_path, BANK, DEBTOR) as turn:
+    with quote_lock(tmp_path, CHANNEL, BANK, DEBTOR) as turn:
         pass
     with pytest.raises(RuntimeError, match="is over: an offer is noted and made only within its turn"):
         turn.note(pending())
-    assert quote_lock_path(tmp_path, BANK, DEBTOR).read_text() == ""
+    assert quote_lock_path(tmp_path, CHANNEL, BANK, DEBTOR).read_text() == ""
 
 
 def test_lines_that_are_no_pending_offer_are_not_read_as_one(tmp_path):
-    path = quote_lock_path(tmp_path, BANK, DEBTOR)
+    path = quote_lock_path(tmp_path, CHANNEL, BANK, DEBTOR)
     path.parent.mkdir(parents=True)
     path.write_text(f"holder pid 9 quoting R-9\npending {TX} F-1 lots CNY 2026-03-09\npending short F-1 1 CNY "
                     f"2026-03-09\n{pending().line()}\n")
-    with quote_lock(tmp_path, BANK, DEBTOR, timeout=0) as turn:
+    with quote_lock(tmp_path, CHANNEL, BANK, DEBTOR, timeout=0) as turn:
         assert turn.pending == (pending(),)
+
+
+def test_a_transaction_noted_twice_in_the_file_is_read_once(tmp_path):
+    path = quote_lock_path(tmp_path, CHANNEL, BANK, DEBTOR)
+    path.parent.mkdir(parents=True)
+    other = pending("cd" * 32, "F-2")
+    path.write_text(f"holder pid 9 quoting R-9\n{pending().line()}\n{other.line()}\n{pending().line()}\n")
+    with quote_lock(tmp_path, CHANNEL, BANK, DEBTOR, timeout=0) as turn:
+        assert turn.pending == (pending(), other)
+    assert path.read_text() == f"{pending().line()}\n{other.line()}\n"   # and written once
+
+
+def test_a_writer_killed_before_it_cuts_the_file_to_length_leaves_no_line_twice(tmp_path, monkeypatch):
+    path = quote_lock_path(tmp_path, CHANNEL, BANK, DEBTOR)
+    first, second = pending("cd" * 32, "F-2", advance=10_000_000), pending()
+    with quote_lock(tmp_path, CHANNEL, BANK, DEBTOR, holder="pid 1 quoting R-1") as turn:
+        turn.note(first)
+        turn.note(second)
+
+        def killed(fd, length):   # kill -9 lands after the new text is written, before the file is cut to it
+            raise SystemExit("killed")
+
+        with monkeypatch.context() as kill:
+            kill.setattr(quote_lock_module.os, "ftruncate", killed)
+            with pytest.raises(SystemExit):
+                turn.forget(first.transaction_id)
+        lines = path.read_text().splitlines()
+        assert [p for line in lines if (p := PendingOffer.parse(line)) is not None] == [second]
+        assert lines[0] == "holder pid 1 quoting R-1" and set(lines[2:]) == {""}   # the old tail blanked
+
+
+def test_a_note_left_on_another_channel_is_never_read(tmp_path):
+    with quote_lock(tmp_path, "old-channel", BANK, DEBTOR) as turn:
+        turn.note(pending())
+    assert quote_lock_path(tmp_path, "old-channel", BANK, DEBTOR) != quote_lock_path(tmp_path, CHANNEL, BANK, DEBTOR)
+    with quote_lock(tmp_path, CHANNEL, BANK, DEBTOR, timeout=0) as turn:   # nor is its lock this channel's
+        assert turn.pending == ()
 
 
 def test_a_note_outlives_its_process_killed_with_its_offer_on_the_way(tmp_path):
@@ -105,7 +146,7 @@ def test_a_note_outlives_its_process_killed_with_its_offer_on_the_way(tmp_path):
             import sys
             from datetime import date
             from client.pricing.quote_lock import PendingOffer, quote_lock
-            with quote_lock({str(tmp_path)!r}, {BANK!r}, {DEBTOR!r}, holder="pid 9 quoting R-9") as turn:
+            with quote_lock({str(tmp_path)!r}, {CHANNEL!r}, {BANK!r}, {DEBTOR!r}, holder="pid 9 quoting R-9") as turn:
                 turn.note(PendingOffer({TX!r}, "F-1", 95000000, "CNY", date(2026, 3, 9)))
                 print("noted", flush=True)
                 sys.stdin.readline()
@@ -113,13 +154,13 @@ def test_a_note_outlives_its_process_killed_with_its_offer_on_the_way(tmp_path):
     try:
         assert holder.stdout.readline() == "noted\n"
         with pytest.raises(QuoteLockTimeout):
-            with quote_lock(tmp_path, BANK, DEBTOR, timeout=0):
+            with quote_lock(tmp_path, CHANNEL, BANK, DEBTOR, timeout=0):
                 pass
     finally:
         holder.send_signal(signal.SIGKILL)
         holder.communicate(timeout=HANG_GUARD)
     assert holder.returncode == -signal.SIGKILL
-    with quote_lock(tmp_path, BANK, DEBTOR, timeout=0) as turn:   # free at once, the note in it
+    with quote_lock(tmp_path, CHANNEL, BANK, DEBTOR, timeout=0) as turn:   # free at once, the note in it
         assert turn.pending == (pending(),)
 
 
@@ -190,6 +231,89 @@ def credentials():
     return key, Identity("BankMSP", cert_pem)
 
 
+def interrupted_offer(tmp_path, monkeypatch, credentials, script):
+    """The quote's offer made with the real SDK over the scripted Gateway peer, ``script(transport)`` setting where
+    Ctrl-C lands; what it raised, the transaction ids endorsed, the requests sent and the notes it left."""
+    from client.gateway import connect, private_key_signer
+    from client.receivables import RACE_RETRY, ReceivablesClient
+
+    key, identity = credentials
+    transport = FakeTransport()
+    script(transport)
+    gateway = connect(identity=identity, signer=private_key_signer(key), transport=transport)
+    network = gateway.get_network(CHANNEL)
+    client = ReceivablesClient(network.get_contract("receivables", "receivables"), network, retry=RACE_RETRY)
+    monkeypatch.setattr(ReceivablesClient, "_readable_financing", lambda self, financing_id: None)
+    monkeypatch.setattr(ReceivablesClient, "who_am_i", lambda self: SimpleNamespace(msp_id=BANK))
+    session = SimpleNamespace(client=client, profile=SimpleNamespace(msp_id=BANK, channel=CHANNEL))
+    offer = SimpleNamespace(advance_rate="0.95", discount_rate="0.04", fees=0, recourse=True, day_count="ACT/360",
+                            expires_on=date(2026, 3, 9))
+    priced = SimpleNamespace(offer=offer, priced=SimpleNamespace(advance=95_000_000))
+    with quote_lock(tmp_path, CHANNEL, BANK, DEBTOR) as turn, click.Context(click.Command("quote")):
+        with pytest.raises(click.ClickException) as raised:
+            finance_commands._offer_in_turn(session, turn, SimpleNamespace(financing_id="F-1", currency="CNY"),
+                                            priced, "bank")
+    endorsed = [request.transaction_id for request in transport.requests("endorse")]
+    sent = {method: len(transport.requests(method)) for method in ("endorse", "submit", "commit_status")}
+    left = quote_lock_path(tmp_path, CHANNEL, BANK, DEBTOR).read_text()
+    return raised.value, endorsed, sent, left
+
+
+def test_ctrl_c_while_the_offer_is_endorsed_forgets_it_as_nothing_was_sent(tmp_path, monkeypatch, credentials):
+    def script(transport):
+        transport.fail["endorse"] = KeyboardInterrupt()
+
+    error, (tx,), sent, left = interrupted_offer(tmp_path, monkeypatch, credentials, script)
+    assert error.exit_code == 130 and sent == {"endorse": 1, "submit": 0, "commit_status": 0}
+    assert error.format_message() == (f"no offer made on F-1: interrupted before its transaction {tx} was sent to the "
+                                      f"orderer; nothing was sent that could commit. Run the quote again")
+    assert left == ""
+
+
+def test_ctrl_c_in_the_pause_after_an_attempt_committed_invalid_forgets_it_as_nothing_committed(
+        tmp_path, monkeypatch, credentials):
+    def script(transport):
+        transport.commit_codes = [transaction_pb2.MVCC_READ_CONFLICT, transaction_pb2.VALID]
+
+        def pause(seconds):   # the SDK's pause before it tries again
+            raise KeyboardInterrupt
+        monkeypatch.setattr(gateway_twins.time, "sleep", pause)
+
+    error, (tx,), sent, left = interrupted_offer(tmp_path, monkeypatch, credentials, script)
+    assert error.exit_code == 130 and sent == {"endorse": 1, "submit": 1, "commit_status": 1}
+    assert error.format_message() == (
+        f"no offer made on F-1: interrupted after its transaction {tx} committed in block 7 as invalid "
+        f"(MVCC_READ_CONFLICT), before it was tried again; nothing was committed. Run the quote again")
+    assert left == ""
+
+
+def test_ctrl_c_once_the_offer_committed_says_so_and_forgets_it(tmp_path, monkeypatch, credentials):
+    from client.receivables import ReceivablesClient
+
+    def script(transport):
+        def interrupted(*args):   # Ctrl-C as the committed answer is read
+            raise KeyboardInterrupt
+        monkeypatch.setattr(ReceivablesClient, "_answer", staticmethod(interrupted))
+
+    error, (tx,), sent, left = interrupted_offer(tmp_path, monkeypatch, credentials, script)
+    assert error.exit_code == 130 and sent == {"endorse": 1, "submit": 1, "commit_status": 1}
+    assert error.format_message() == (f"the offer on F-1 committed (transaction {tx}, block 7), but the quote was "
+                                      f"interrupted before reading it back: `recfin finance get F-1 --as bank` lists "
+                                      f"it")
+    assert left == ""
+
+
+def test_ctrl_c_once_the_offer_was_sent_and_before_its_status_came_keeps_it_noted(tmp_path, monkeypatch, credentials):
+    def script(transport):
+        transport.fail["commit_status"] = KeyboardInterrupt()
+
+    error, (tx,), sent, left = interrupted_offer(tmp_path, monkeypatch, credentials, script)
+    assert error.exit_code == 130 and sent == {"endorse": 1, "submit": 1, "commit_status": 1}
+    assert error.format_message().startswith(f"the offer on F-1 may still commit: whether its transaction {tx} "
+                                             f"committed is not known (interrupted)")
+    assert left == f"pending {tx} F-1 95000000 CNY 2026-03-09\n"
+
+
 # ---- `recfin finance quote`, its offer's answer lost
 
 
@@ -201,7 +325,8 @@ def one_ask(monkeypatch):
 
 
 def lock_file(world, tmp_path) -> Path:
-    return quote_lock_path(tmp_path / "home" / "locks" / "quotes", world.net.actors["bank"].msp, world.uscc("core"))
+    return quote_lock_path(tmp_path / "home" / "locks" / "quotes", CHANNEL, world.net.actors["bank"].msp,
+                           world.uscc("core"))
 
 
 def lose_the_next_offer(world, loss, *, commit: str) -> dict:
@@ -229,7 +354,7 @@ def test_an_offer_whose_outcome_stays_unknown_is_counted_by_the_next_quote_and_t
 
     def still_unknown():   # whether the quote that asks holds its turn meanwhile
         try:
-            with quote_lock(tmp_path / "home" / "locks" / "quotes", world.net.actors["bank"].msp,
+            with quote_lock(tmp_path / "home" / "locks" / "quotes", CHANNEL, world.net.actors["bank"].msp,
                             world.uscc("core"), timeout=0):
                 held_while_asked.append(False)
         except QuoteLockTimeout:
@@ -351,7 +476,8 @@ def test_a_pending_offer_that_can_add_nothing_any_more_is_not_counted(world, sec
     today = date.fromisoformat(world.today)
     left = pending(financing_id=world.financing, expires_on=today - timedelta(days=1) if why == "expired" else
                    today + timedelta(days=7))
-    with quote_lock(tmp_path / "home" / "locks" / "quotes", world.net.actors["bank"].msp, world.uscc("core")) as turn:
+    with quote_lock(tmp_path / "home" / "locks" / "quotes", CHANNEL, world.net.actors["bank"].msp,
+                    world.uscc("core")) as turn:
         turn.note(left)   # as a quote killed with its offer on the way leaves it
     if why == "withdrawn":
         world.client("tier1").withdraw_financing(world.financing)
@@ -367,3 +493,66 @@ def test_a_pending_offer_that_can_add_nothing_any_more_is_not_counted(world, sec
     assert data["open_offers"] == (50_000_000 if why == "offered on" else 0)
     kept = lock_file(world, tmp_path).read_text()
     assert kept == ("" if why != "its own request" else f"{left.line()}\n")
+
+
+def test_two_pending_offers_on_one_request_count_once_at_the_larger_advance(world, second_claim, small_limit,
+                                                                          tmp_path, one_ask):
+    today = date.fromisoformat(world.today)
+    smaller = pending("cd" * 32, world.financing, advance=60_000_000, expires_on=today + timedelta(days=7))
+    larger = pending(financing_id=world.financing, expires_on=today + timedelta(days=7))
+    with quote_lock(tmp_path / "home" / "locks" / "quotes", CHANNEL, world.net.actors["bank"].msp,
+                    world.uscc("core")) as turn:
+        turn.note(smaller)   # the same quote run twice, its outcome lost each time
+        turn.note(larger)
+    result = CliRunner().invoke(finance, quote_args(world, second_claim, small_limit, "--yes", "--json"))
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert [p["transaction_id"] for p in data["pending_offers"]] == [TX]
+    assert (data["open_offers"], data["priced"]["advance"]) == (95_000_000, 55_000_000)
+    assert (f"note: offer transaction {TX} on {world.financing}, left by an earlier quote, may still commit: its "
+            f"advance CNY 950,000.00 (the largest of the 2 offer transactions on {world.financing} whose outcome is "
+            f"not known: the contract takes one offer per bank and request, so only one can commit) counts as "
+            f"taken") in result.stderr
+    assert lock_file(world, tmp_path).read_text() == f"{smaller.line()}\n{larger.line()}\n"   # both still unknown
+
+
+def test_a_pending_offer_on_a_financing_the_ledger_does_not_have_is_dropped_saying_so(world, small_limit, tmp_path,
+                                                                                     one_ask):
+    left = pending(financing_id="F-0123456789abcdef", expires_on=date.fromisoformat(world.today) + timedelta(days=7))
+    with quote_lock(tmp_path / "home" / "locks" / "quotes", CHANNEL, world.net.actors["bank"].msp,
+                    world.uscc("core")) as turn:
+        turn.note(left)   # as a recfin home kept across a reset of the network leaves it
+    result = CliRunner().invoke(finance, quote_args(world, world.receivable, small_limit, "--yes", "--json"))
+    assert result.exit_code == 0, result.output
+    assert (f"note: offer transaction {TX} on F-0123456789abcdef, left by an earlier quote, is dropped from "
+            f"{lock_file(world, tmp_path)}: the ledger has no financing F-0123456789abcdef") in result.stderr
+    data = json.loads(result.stdout)
+    assert data["pending_offers"] == [] and data["made_offer"] is not None
+    assert lock_file(world, tmp_path).read_text() == ""
+
+
+def test_a_pending_offer_whose_financing_the_ledger_will_not_show_stops_the_quote_naming_the_file(
+        world, second_claim, small_limit, tmp_path, one_ask, monkeypatch):
+    from client.gateway import GatewayError
+    from client.receivables import ReceivablesClient, RuleViolation
+
+    left = pending(financing_id="F-0123456789abcdef", expires_on=date.fromisoformat(world.today) + timedelta(days=7))
+    with quote_lock(tmp_path / "home" / "locks" / "quotes", CHANNEL, world.net.actors["bank"].msp,
+                    world.uscc("core")) as turn:
+        turn.note(left)
+    read = ReceivablesClient.get_financing
+
+    def get_financing(client, financing_id):
+        if financing_id != left.financing_id:
+            return read(client, financing_id)
+        raise RuleViolation("caller-not-a-party", "the caller acts for no party", transaction="GetFinancing",
+                            gateway_error=GatewayError("refused"))
+
+    monkeypatch.setattr(ReceivablesClient, "get_financing", get_financing)
+    result = CliRunner().invoke(finance, quote_args(world, second_claim, small_limit, "--yes"))
+    assert result.exit_code == 1
+    assert (f"Error: no offer made: the financing F-0123456789abcdef of offer transaction {TX}, left pending in "
+            f"{lock_file(world, tmp_path)} by an earlier quote, could not be read (GetFinancing refused: RULE "
+            f"caller-not-a-party: the caller acts for no party). Once you know that transaction cannot commit, "
+            f"delete its line") in result.stderr
+    assert lock_file(world, tmp_path).read_text() == f"{left.line()}\n"   # kept: its outcome is not known

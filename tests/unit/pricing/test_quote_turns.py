@@ -30,7 +30,7 @@ from client.gateway.errors import GatewayError
 from client.pricing.quote_lock import quote_lock_path
 from client.receivables import FinancingTerms, ReceivablesClient
 
-from .ledger_world import CONFIG, LIMIT
+from .ledger_world import CHANNEL, CONFIG, LIMIT
 
 REPO = Path(__file__).parents[3]
 HANG_GUARD = 60   # seconds: only how long a broken lock may hang a test before it fails
@@ -48,10 +48,10 @@ def test_a_second_holder_waits_for_the_first_and_hears_whom_it_waits_for(tmp_pat
         def heard(holder: str) -> None:
             told.append(holder)
             waiting.set()
-        with quote_lock(tmp_path, BANK, DEBTOR, waiting=heard, holder="the second"):
+        with quote_lock(tmp_path, CHANNEL, BANK, DEBTOR, waiting=heard, holder="the second"):
             done.append("second holds it")
 
-    with quote_lock(tmp_path, BANK, DEBTOR, holder="pid 1 quoting R-1"):
+    with quote_lock(tmp_path, CHANNEL, BANK, DEBTOR, holder="pid 1 quoting R-1"):
         other = threading.Thread(target=second)
         other.start()
         assert waiting.wait(HANG_GUARD)
@@ -59,34 +59,34 @@ def test_a_second_holder_waits_for_the_first_and_hears_whom_it_waits_for(tmp_pat
     other.join(HANG_GUARD)
     assert done == ["first lets go", "second holds it"]
     assert told == ["pid 1 quoting R-1"]
-    assert quote_lock_path(tmp_path, BANK, DEBTOR).read_text() == ""   # free again: nobody named in it
+    assert quote_lock_path(tmp_path, CHANNEL, BANK, DEBTOR).read_text() == ""   # free again: nobody named in it
 
 
 def test_a_wait_of_zero_seconds_gives_up_at_once_naming_the_holder_and_never_runs_the_block(tmp_path):
     ran, told = [], []
-    with quote_lock(tmp_path, BANK, DEBTOR, holder="pid 1 quoting R-1"):
+    with quote_lock(tmp_path, CHANNEL, BANK, DEBTOR, holder="pid 1 quoting R-1"):
         with pytest.raises(QuoteLockTimeout) as refused:
-            with quote_lock(tmp_path, BANK, DEBTOR, timeout=0, waiting=told.append):
+            with quote_lock(tmp_path, CHANNEL, BANK, DEBTOR, timeout=0, waiting=told.append):
                 ran.append(True)
     assert ran == [] and told == []   # no wait announced that does not happen
     assert refused.value.holder == "pid 1 quoting R-1"
-    assert refused.value.path == quote_lock_path(tmp_path, BANK, DEBTOR)
+    assert refused.value.path == quote_lock_path(tmp_path, CHANNEL, BANK, DEBTOR)
 
 
 def test_quotes_on_another_debtor_or_of_another_bank_do_not_wait(tmp_path):
-    with quote_lock(tmp_path, BANK, DEBTOR):
-        with quote_lock(tmp_path, BANK, "91110000MA1K000022", timeout=0), \
-                quote_lock(tmp_path, "Bank2MSP", DEBTOR, timeout=0):
+    with quote_lock(tmp_path, CHANNEL, BANK, DEBTOR):
+        with quote_lock(tmp_path, CHANNEL, BANK, "91110000MA1K000022", timeout=0), \
+                quote_lock(tmp_path, CHANNEL, "Bank2MSP", DEBTOR, timeout=0):
             pass
 
 
 def test_a_name_that_is_no_plain_file_name_keys_a_lock_inside_the_folder(tmp_path):
-    odd = quote_lock_path(tmp_path, "../Bank MSP", "../../etc")
-    assert odd.parent.parent == tmp_path and ".." not in odd.parts
-    assert odd == quote_lock_path(tmp_path, "../Bank MSP", "../../etc")   # the same name, the same lock
-    with quote_lock(tmp_path, "../Bank MSP", "../../etc"):
+    odd = quote_lock_path(tmp_path, CHANNEL, "../Bank MSP", "../../etc")
+    assert odd.parent.parent == tmp_path / CHANNEL and ".." not in odd.parts
+    assert odd == quote_lock_path(tmp_path, CHANNEL, "../Bank MSP", "../../etc")   # the same name, the same lock
+    with quote_lock(tmp_path, CHANNEL, "../Bank MSP", "../../etc"):
         with pytest.raises(QuoteLockTimeout):
-            with quote_lock(tmp_path, "../Bank MSP", "../../etc", timeout=0):
+            with quote_lock(tmp_path, CHANNEL, "../Bank MSP", "../../etc", timeout=0):
                 pass
 
 
@@ -95,20 +95,21 @@ def test_the_lock_excludes_another_process_until_it_ends(tmp_path):
         [sys.executable, "-c", textwrap.dedent(f"""
             import os, sys
             from client.pricing import quote_lock
-            with quote_lock({str(tmp_path)!r}, {BANK!r}, {DEBTOR!r}, holder=f"pid {{os.getpid()}} quoting R-9"):
+            with quote_lock({str(tmp_path)!r}, {CHANNEL!r}, {BANK!r}, {DEBTOR!r},
+                            holder=f"pid {{os.getpid()}} quoting R-9"):
                 print("held", flush=True)
                 sys.stdin.readline()
         """)], cwd=REPO, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline() == "held\n"
         with pytest.raises(QuoteLockTimeout) as refused:
-            with quote_lock(tmp_path, BANK, DEBTOR, timeout=0):
+            with quote_lock(tmp_path, CHANNEL, BANK, DEBTOR, timeout=0):
                 pass
         assert refused.value.holder == f"pid {holder.pid} quoting R-9"
     finally:
         holder.communicate("\n", timeout=HANG_GUARD)
     assert holder.returncode == 0
-    with quote_lock(tmp_path, BANK, DEBTOR, timeout=0):   # its end let go of the lock
+    with quote_lock(tmp_path, CHANNEL, BANK, DEBTOR, timeout=0):   # its end let go of the lock
         pass
 
 
@@ -217,13 +218,13 @@ def test_two_quotes_at_once_take_turns_and_the_second_prices_with_what_the_first
 def test_a_quote_that_gives_up_waiting_for_its_turn_offers_nothing(world, tmp_path, no_wait):
     bank, debtor = world.net.actors["bank"].msp, world.uscc("core")
     folder = tmp_path / "home" / "locks" / "quotes"   # the recfin home's, as the world fixture sets it
-    with quote_lock(folder, bank, debtor, holder="pid 4242 quoting R-other as bank/officer2"):
+    with quote_lock(folder, CHANNEL, bank, debtor, holder="pid 4242 quoting R-other as bank/officer2"):
         result = CliRunner().invoke(finance, quote_args(world, world.receivable, CONFIG, "--yes", "--lock-timeout",
                                                         no_wait))
     assert result.exit_code == 1
     assert "waiting" not in result.stderr   # no wait announced that does not happen
     assert (f"no offer made on {world.financing}: another quote of {bank} on {debtor} (pid 4242 quoting R-other as "
-            f"bank/officer2) still held {folder / bank / debtor}.lock after 0 s (--lock-timeout); nothing was "
+            f"bank/officer2) still held {folder / CHANNEL / bank / debtor}.lock after 0 s (--lock-timeout); nothing was "
             f"offered") in result.stderr
     assert world.client("tier1").get_financing(world.financing).offers == []
     assert world.client("bank").financier_exposure(debtor).committed_in("CNY") == 0
@@ -284,7 +285,7 @@ def test_an_offer_whose_second_read_of_the_exposure_fails_says_the_offer_stands(
 def test_a_quote_offered_on_the_prompt_holds_its_turn_until_then_and_frees_it(world, small_limit, tmp_path,
                                                                               monkeypatch):
     bank, debtor = world.net.actors["bank"].msp, world.uscc("core")
-    lock = quote_lock_path(tmp_path / "home" / "locks" / "quotes", bank, debtor)
+    lock = quote_lock_path(tmp_path / "home" / "locks" / "quotes", CHANNEL, bank, debtor)
     seen, real_confirm = [], click.confirm
 
     def confirm(*args, **kwargs):   # what the lock file says while the prompt waits for the answer
