@@ -90,7 +90,8 @@ class PendingOffer:
     def parse(cls, line: str) -> PendingOffer | None:
         """The offer a ``pending`` line names; None for any other line."""
         words = line.split()
-        if len(words) != 6 or words[0] != _PENDING or not _TRANSACTION_ID.fullmatch(words[1]):
+        if (len(words) != 6 or words[0] != _PENDING or not _TRANSACTION_ID.fullmatch(words[1])
+                or not words[3].isascii() or not words[3].isdigit()):   # an advance is whole fen, never negative
             return None
         try:
             return cls(words[1], words[2], int(words[3]), words[4], date.fromisoformat(words[5]))

@@ -132,6 +132,13 @@ def test_a_writer_killed_before_it_cuts_the_file_to_length_leaves_no_line_twice(
         assert lines[0] == "holder pid 1 quoting R-1" and set(lines[2:]) == {""}   # the old tail blanked
 
 
+def test_a_line_that_is_no_note_recfin_writes_is_not_read_as_one():
+    tx = "ab" * 32
+    assert PendingOffer.parse(f"pending {tx} F-1 95000000 CNY 2026-03-09") is not None
+    for advance in ("-5", "+5", "９５", "1e3"):   # a hand edit: no advance the contract could have made
+        assert PendingOffer.parse(f"pending {tx} F-1 {advance} CNY 2026-03-09") is None
+
+
 def test_a_note_left_on_another_channel_is_never_read(tmp_path):
     with quote_lock(tmp_path, "old-channel", BANK, DEBTOR) as turn:
         turn.note(pending())
