@@ -25,8 +25,9 @@ import pytest
 from click.testing import CliRunner
 from fabric_protos.peer import transaction_pb2
 
-import cli.finance_commands as finance_commands
-from cli.finance_commands import _noting_offers, finance
+import cli.quote_turn as quote_turn
+from cli.finance_commands import finance
+from cli.quote_turn import _noting_offers
 from client.gateway import RetryPolicy, Status, SubmitError
 from client.pricing import QuoteLockTimeout, quote_lock
 from client.pricing.quote_lock import PendingOffer, _file_name, ask_outcome, quote_lock_path
@@ -258,8 +259,8 @@ def interrupted_offer(tmp_path, monkeypatch, credentials, script):
     priced = SimpleNamespace(offer=offer, priced=SimpleNamespace(advance=95_000_000))
     with quote_lock(tmp_path, CHANNEL, BANK, DEBTOR) as turn, click.Context(click.Command("quote")):
         with pytest.raises(click.ClickException) as raised:
-            finance_commands._offer_in_turn(session, turn, SimpleNamespace(financing_id="F-1", currency="CNY"),
-                                            priced, "bank")
+            quote_turn.offer_in_turn(session, turn, SimpleNamespace(financing_id="F-1", currency="CNY"),
+                                     priced, "bank")
     endorsed = [request.transaction_id for request in transport.requests("endorse")]
     sent = {method: len(transport.requests(method)) for method in ("endorse", "submit", "commit_status")}
     left = quote_lock_path(tmp_path, CHANNEL, BANK, DEBTOR).read_text()
@@ -327,8 +328,8 @@ def test_ctrl_c_once_the_offer_was_sent_and_before_its_status_came_keeps_it_note
 @pytest.fixture
 def one_ask(monkeypatch):
     """A quote asks for a commit status once, however long it would wait on a real peer."""
-    monkeypatch.setattr(finance_commands, "OUTCOME_WAIT_SECONDS", 0)
-    monkeypatch.setattr(finance_commands, "PENDING_ASK_SECONDS", 0)
+    monkeypatch.setattr(quote_turn, "OUTCOME_WAIT_SECONDS", 0)
+    monkeypatch.setattr(quote_turn, "PENDING_ASK_SECONDS", 0)
 
 
 def lock_file(world, tmp_path) -> Path:
