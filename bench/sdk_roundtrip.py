@@ -34,7 +34,8 @@ from typing import Any
 
 import click
 
-from cli.bench_commands import FiniteFloatRange, running_network
+from cli.bench_commands import running_network
+from cli.options import FiniteFloatRange
 from cli.connection import parse_as, reports_ledger_errors
 from cli.network_commands import topology_option
 from cli.output import emit, progress, table

@@ -51,6 +51,7 @@ from client.money import plain_yuan, round_half_up
 from client.user_files import UnreadableFile, read_user_text
 
 from ._reading import ValueProblem, beyond_digit_limits, shown_value, to_decimal, without_trailing_zeros
+from .checks import normalise_name
 from .errors import MalformedInput, UnsupportedFormat
 from .model import Invoice, InvoiceLine
 from .parse import invoice_to_json, parse_json
@@ -343,7 +344,7 @@ def item_key(name: str) -> str:
 
 def unit_key(unit: str) -> str:
     """A unit as units are compared: NFKC (full-width letters as ASCII), no spaces, lower case (PCS is pcs)."""
-    return "".join(unicodedata.normalize("NFKC", unit).split()).lower()
+    return normalise_name(unit).lower()
 
 
 def _unit_problem(line: InvoiceLine, ordered: tuple[OrderLine, ...], received: tuple[OrderLine, ...]) -> str | None:
