@@ -26,7 +26,7 @@ from client.receivables import (
 from . import connection
 from .amounts import money
 from .output import as_typed
-from .request_ids import AnswerLost, committed_unread, may_have_committed
+from .request_ids import EXIT_INTERRUPTED, AnswerLost, committed_unread, may_have_committed
 
 # How long a quote whose offer's commit status was lost keeps its turn asking for it again; and how long a quote asks
 # for each offer an earlier one left pending. A transaction in a block is answered at once, one on its way within a
@@ -35,7 +35,6 @@ from .request_ids import AnswerLost, committed_unread, may_have_committed
 OUTCOME_WAIT_SECONDS = 60.0   # as `recfin finance quote --help` says
 PENDING_ASK_SECONDS = 10.0
 OFFER_TRANSACTION = "MakeFinancingOffer"
-EXIT_INTERRUPTED = 130   # the shell's code for SIGINT, as `recfin` commands answer Ctrl-C during a ledger call
 
 
 class OfferInterrupted(click.ClickException):

@@ -53,6 +53,9 @@ def request_id_option(what: str, *, retry: str | None = None):
              "committed].")
 
 
+EXIT_INTERRUPTED = 130   # the shell's code for SIGINT: a ledger call Ctrl-C cut short
+
+
 class AnswerLost(click.ClickException):
     """A ledger call whose answer was lost after it was sent, or that committed with an answer this client cannot
     read: the one error line names its request id."""
@@ -140,9 +143,9 @@ def exactly_once(request_id: str | None, call: Callable[[str], T], *, exit_code:
         return call(request_id)
     except KeyboardInterrupt as exc:
         # Ctrl-C while the call waits (for endorsement, ordering or its commit status): whether it was sent
-        # cannot be told, and a fresh id sent again would apply it twice. 130: the shell's code for SIGINT.
-        raise AnswerLost(f"{describe(exc)} (request id {request_id}: it may have committed; {advice()})", 130
-                         ) from exc
+        # cannot be told, and a fresh id sent again would apply it twice.
+        raise AnswerLost(f"{describe(exc)} (request id {request_id}: it may have committed; {advice()})",
+                         EXIT_INTERRUPTED) from exc
     except Exception as exc:
         if not may_have_committed(exc):
             raise
