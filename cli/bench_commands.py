@@ -113,7 +113,7 @@ def refuse_unrunnable(names: list[str], mode: str, concurrency: int, clients: in
 @click.option("--grpc-option", "grpc_options", multiple=True, callback=grpc_option, metavar="grpc.NAME=VALUE",
               help="A gRPC channel option for the client's connections (repeatable).")
 @click.option("--compare-node", is_flag=True,
-              help="Also send each workload with the official Node client (npm install into bench/node on first use).")
+              help="Also send each workload with the official Node client (npm ci into bench/node on first use).")
 @click.option("--output", "output_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder for the JSON reports and the PNG plot (with matplotlib) "
                    "[default: bench-results/<UTC time>].")
