@@ -66,6 +66,17 @@ def test_demo_script_makes_path_options_absolute(tmp_path):
     assert absolute == ["demo", "--data-root", "/srv/recfin"]
 
 
+def test_demo_script_keeps_what_the_install_step_prints_off_its_stdout(tmp_path):
+    # npm ci, apt-get and pip can print on stdout; `scripts/demo --json > story.json` must hold the story alone
+    checkout = fake_checkout(tmp_path, "demo", "recfin")
+    (checkout / "scripts" / "install").write_text("#!/usr/bin/env bash\necho 'added 39 packages in 4s'\n")
+    done = subprocess.run(["bash", str(checkout / "scripts" / "demo"), "--skip-setup", "--json"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["demo", "--skip-setup", "--json"]
+    assert "added 39 packages" in done.stderr
+
+
 def test_demo_script_leaves_other_arguments_alone_even_when_they_name_a_file(tmp_path):
     checkout = fake_checkout(tmp_path, "demo", "recfin")
     caller = tmp_path / "elsewhere"
