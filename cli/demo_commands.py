@@ -68,7 +68,7 @@ from client.receivables import (
     to_fen,
 )
 from network import Network
-from network.topology import Topology, load as load_topology
+from network.topology import DEFAULT_TOPOLOGY, Topology, load as load_topology
 
 from . import connection
 from .amounts import money
@@ -213,7 +213,8 @@ def demo(topology_path: Path | None, data_root: Path | None, skip_setup: bool, a
     stays frozen, and the rest settles: paid ahead of its due date, as the ledger dates
     each transaction when it is sent and the demo does not wait 90 days. Brings the
     network up and deploys the chaincode if needed; runs again on the same ledger (new
-    invoice numbers each run, and one more frozen claim).
+    invoice numbers each run, and one more frozen claim). Its invoices are made up, so it
+    runs only where the contract asks for no invoice attestation (the default topology).
 
     \b
     Example:
@@ -223,6 +224,8 @@ def demo(topology_path: Path | None, data_root: Path | None, skip_setup: bool, a
     """
     say = progress(as_json)
     topology = load_topology(topology_path)
+    if topology.contract.require_attestation:   # stop before anything starts or is written
+        raise click.ClickException(ATTESTATION_NEEDED.format(where=f"{topology_path or DEFAULT_TOPOLOGY} sets"))
     # The chosen topology's folder, for the network and for every profile the story opens.
     on_another_network = data_root is not None or topology_path is not None
     data_root = data_root or topology.resolved_data_root()
@@ -286,10 +289,24 @@ def delivery(codes: dict[str, str], today: date, amounts: tuple[Decimal, Decimal
                                   contract_hash=secrets.token_hex(32))
 
 
+# The story's invoices are made up for it (a new number each run), so no verification source knows them and no
+# honest attestation of one can be made: the demo runs only where registration asks for none.
+ATTESTATION_NEEDED = (
+    "the demo cannot run on this network: {where} contract.require_attestation: true, and the demo registers "
+    "invoices it makes up for the story, which no verification source can pass. Run it on a topology with "
+    "require_attestation: false (network/topology.yaml's default), or take a real invoice through `recfin invoice "
+    "verify`, `recfin invoice attest` and `recfin invoice register` (docs/invoices.md)")
+
+
 def register_and_confirm(run: Run, by: Callable[[str], ReceivablesClient], registration: ReceivableRegistration,
                          what: str) -> Receivable:
     """The tier-1 supplier registers ``what`` (a claim on one invoice); the core enterprise confirms it."""
-    r = by("tier1").register_receivable(registration)
+    try:
+        r = by("tier1").register_receivable(registration)
+    except RuleViolation as error:
+        if error.rule == "invoice-not-attested":   # the chaincode servers run with another topology's settings
+            raise click.ClickException(ATTESTATION_NEEDED.format(where="the deployed contract has")) from error
+        raise
     run.step("tier1", f"register {what} (invoice {registration.invoices[0].number})", r.tx_id, id=r.id,
              face=r.face_amount, due=r.due_date.isoformat(),
              shown=f"id={r.id}  face={money(r.face_amount, r.currency)}  due={r.due_date.isoformat()}")
