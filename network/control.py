@@ -337,9 +337,9 @@ class Network:
         pid, started = self.supervisor.start(spec)
         if started:
             self.say(f"  started {node.name} (pid {pid}), log {spec.log}")
-        healthy_before = not started and probes.healthy(node.operations_address)
+        healthy_before = not started and probes.serving(node)
         if not healthy_before:
-            self.supervisor.wait_until(lambda: probes.healthy(node.operations_address), what="healthy /healthz",
+            self.supervisor.wait_until(lambda: probes.serving(node), what="healthy /healthz and listening",
                                        name=node.name, log=spec.log, timeout=self.timeout, pid_file=spec.pid_file)
         self.say(f"  {node.name} healthy at {node.address}" + ("" if started else " (already running)"))
 
@@ -565,6 +565,29 @@ class Network:
                     started.append(spec.name)
         return started
 
+    def _every_peer_sees_the_approvals(self, lc: Lifecycle, definition: Definition) -> dict[str, bool]:
+        """Commit readiness as the first org's peer sees it, once every org's peer sees every approval.
+
+        Each `approveformyorg` waits for its own org's peer only, and the commit is endorsed by every org's peer,
+        whose answers must agree: a peer a block behind would answer from fewer approvals. So ask each peer, again
+        until the timeout, and name the approvals missing and the peers that miss them."""
+        orgs = self.topology.orgs
+        deadline = self.supervisor.clock() + self.timeout
+        while True:
+            views = {org.name: lc.readiness(org.name, definition) for org in orgs}
+            lacking = {org: sorted(m for m, ok in view.items() if not ok) for org, view in views.items()}
+            lacking = {org: missing for org, missing in lacking.items() if missing}
+            if not lacking:
+                return views[orgs[0].name]
+            if self.supervisor.clock() >= deadline:
+                missing = sorted({msp for each in lacking.values() for msp in each})
+                where = "on every peer: see `recfin network logs` of those orgs' peers" if len(lacking) == len(orgs) \
+                    else (f"on {', '.join(self.topology.peers(org)[0].name for org in lacking)}, a block behind the "
+                          f"others: see `recfin network logs` of those peers")
+                raise ChaincodeError(f"{definition.name} sequence {definition.sequence} lacks approvals from "
+                                     f"{', '.join(missing)} after {self.timeout:g}s {where}")
+            self.supervisor.sleep(0.5)
+
     def _committed_unrecorded(self, lc: Lifecycle, org: str, committed: dict | None, recorded, name: str,
                               version: str, policy: str | None, collections_config: Path | None,
                               package_id: str) -> bool:
@@ -682,12 +705,8 @@ class Network:
                 continue
             lc.approve(org.name, definition, package_ids[org.msp_id])
             self.say(f"  {org.msp_id}: approved")
-        ready = lc.readiness(first, definition)
-        missing = [m for m, ok in ready.items() if not ok]
+        ready = self._every_peer_sees_the_approvals(lc, definition)
         self.say(f"[4/6] commit readiness: {', '.join(f'{m}={ok}' for m, ok in sorted(ready.items()))}")
-        if missing:
-            raise ChaincodeError(f"{name} sequence {sequence} lacks approvals from {', '.join(missing)}: "
-                                 f"see `recfin network logs` of their peers")
         self.say("[5/6] chaincode servers")
         # Written only now, just before the servers that read it: a deploy that stopped earlier
         # leaves the file the running servers' packages name, so restarting them still works.

@@ -106,6 +106,15 @@ def accepting(address: str, timeout: float = 0.5) -> bool:
         return False
 
 
+def serving(node) -> bool:
+    """A node (network.topology.Node) answers /healthz and accepts connections on its gRPC port and, for an
+    orderer, its admin port. Fabric starts the operations endpoint before the gRPC and admin servers, so /healthz
+    alone can answer while a channel join (osnadmin, `peer channel join`) would still be refused. For native
+    nodes only: a port docker publishes accepts connections (its proxy does) before the container listens."""
+    admin = [node.admin_address] if "admin_port" in node.ports else []
+    return healthy(node.operations_address) and all(accepting(address) for address in (node.address, *admin))
+
+
 def chaincode_registers(address: str, *, root_cert: bytes | None = None, client_cert: bytes | None = None,
                         client_key: bytes | None = None, server_name: str | None = None,
                         timeout: float = 5.0) -> str:

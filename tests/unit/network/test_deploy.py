@@ -22,6 +22,13 @@ class RecordingSupervisor:
     def __init__(self, running=()):
         self.running = set(running)
         self.started, self.stopped = [], []
+        self.now = 0.0          # time passes only when the code under test sleeps
+
+    def clock(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.now += seconds
 
     def running_pid(self, pid_file):
         return 4242 if pid_file in self.running else None
@@ -130,9 +137,30 @@ def test_channel_policy_leaves_out_the_signature_policy(net):
 
 def test_missing_approvals_stop_before_commit(net):
     net.tools.refuse = {"RegulatorMSP"}
-    with pytest.raises(ChaincodeError, match="lacks approvals from RegulatorMSP"):
+    with pytest.raises(ChaincodeError, match="lacks approvals from RegulatorMSP after 60s on every peer"):
         net.deploy_chaincode()
     assert not verbs(net.tools, "commit")
+    assert net.supervisor.now >= 60
+
+
+def test_the_commit_waits_until_every_peer_sees_every_approval(net, monkeypatch):
+    # each approval waits for its own org's peer only: another peer a block behind answers without it
+    answer = net.tools._checkcommitreadiness
+    behind = {"BankMSP": 3}
+
+    def readiness(msp, args, env):
+        result = answer(msp, args, env)
+        if behind.get(msp) and len(verbs(net.tools, "approveformyorg")) == 4:
+            behind[msp] -= 1
+            approvals = json.loads(result.stdout)["approvals"]
+            return type(result)(json.dumps({"approvals": {**approvals, "RegulatorMSP": False}}), "", 0)
+        return result
+    monkeypatch.setattr(net.tools, "_checkcommitreadiness", readiness)
+    net.deploy_chaincode()
+    asked = [call[1] for call in verbs(net.tools, "checkcommitreadiness")]
+    assert asked.count("BankMSP") == 4 and behind == {"BankMSP": 0}   # three answers a block behind, then caught up
+    assert [c[1] for c in verbs(net.tools, "commit")] == ["CoreEnterpriseMSP"]
+    assert net.supervisor.now == 1.5
 
 
 def test_collections_config_must_exist(net, tmp_path):
@@ -244,3 +272,19 @@ def test_a_lost_record_whose_package_differs_is_a_new_sequence_without_touching_
     assert (again.sequence, again.changed) == (2, True)
     assert not [c for c in net.tools.calls[before:] if c[0] == "approveformyorg" and "1" ==
                 c[2][c[2].index("--sequence") + 1]]
+
+
+def test_a_peer_that_never_sees_an_approval_is_named(net, monkeypatch):
+    answer = net.tools._checkcommitreadiness
+
+    def readiness(msp, args, env):
+        result = answer(msp, args, env)
+        if msp != "BankMSP":
+            return result
+        approvals = json.loads(result.stdout)["approvals"]
+        return type(result)(json.dumps({"approvals": {**approvals, "SupplierMSP": False}}), "", 0)
+    monkeypatch.setattr(net.tools, "_checkcommitreadiness", readiness)
+    with pytest.raises(ChaincodeError, match=r"lacks approvals from SupplierMSP after 60s on peer0\.bank, a block "
+                                             r"behind the others: see `recfin network logs` of those peers"):
+        net.deploy_chaincode()
+    assert not verbs(net.tools, "commit")

@@ -105,3 +105,26 @@ def test_accepting_tells_a_listening_port_from_a_closed_one():
         address = f"127.0.0.1:{s.getsockname()[1]}"
         assert probes.accepting(address)
     assert not probes.accepting(address)
+
+
+def test_a_node_serves_only_once_its_grpc_and_admin_ports_listen_as_well_as_healthz(server):
+    import socket
+
+    from network.topology import Node
+    with socket.socket() as grpc, socket.socket() as admin:
+        grpc.bind(("127.0.0.1", 0))
+        admin.bind(("127.0.0.1", 0))
+        ports = {"port": grpc.getsockname()[1], "admin_port": admin.getsockname()[1],
+                 "operations_port": int(server.rsplit(":", 1)[1])}
+        orderer = Node("orderer1", "orderer", "Orderer", "OrdererMSP", "127.0.0.1", "127.0.0.1", ports)
+        peer = Node("peer0", "peer", "Bank", "BankMSP", "127.0.0.1", "127.0.0.1",
+                    {key: port for key, port in ports.items() if key != "admin_port"})
+        assert probes.healthy(orderer.operations_address)
+        assert not probes.serving(orderer) and not probes.serving(peer)   # /healthz answers, nothing listens yet
+        grpc.listen(16)
+        assert probes.serving(peer)
+        assert not probes.serving(orderer)                                  # its admin server is not up yet
+        admin.listen(16)
+        assert probes.serving(orderer)
+        Handler.status = 503
+        assert not probes.serving(orderer)
