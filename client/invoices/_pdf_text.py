@@ -160,10 +160,11 @@ def scanned_layer(pages, contents: PageContents | None = None) -> str | None:
     page shows: invoicing software drawing its form or a watermark as a background. Where an image lies is where
     the page's content places it: each ``cm`` within its ``q`` ... ``Q``, and each form XObject it is drawn in, by
     the ``cm`` before the form's ``Do`` and the form's own ``/Matrix``, forms inside forms too (:class:`_Painting`);
-    an inline image (``BI`` ... ``ID`` ... ``EI``) alike. What it covers is what shows of it within the page and
-    within the ``/BBox`` of each form it is drawn in, which clips what the form draws. The operators followed are
-    bounded for the file, not per page: its pages may share one content stream and its forms. ``contents``: the
-    pages' content as :func:`text_layer` parsed it, so that it is not parsed again."""
+    an inline image (``BI`` ... ``ID`` ... ``EI``) alike. What it covers is what shows of it within the page,
+    within the ``/BBox`` of each form it is drawn in, which clips what the form draws, and within each clipping
+    path the content sets (``W``, ``W*``). The operators followed are bounded for the file, not per page: its
+    pages may share one content stream and its forms. ``contents``: the pages' content as :func:`text_layer`
+    parsed it, so that it is not parsed again."""
     painting = _Painting(contents if contents is not None else PageContents())
     for number, page in enumerate(pages, start=1):
         painting.follow(page)
@@ -194,6 +195,17 @@ _RENDER_MODES = frozenset(range(8))  # text render modes (Tr): 0 fill, 1 stroke,
 _FILLS = frozenset((0, 2, 4, 6))  # text render modes that fill the glyphs
 _STROKES = frozenset((1, 2, 5, 6))  # text render modes that stroke their outlines; 3 and 7 paint nothing
 _INLINE_IMAGE = b"INLINE IMAGE"  # pypdf's operator for an inline image, BI ... ID ... EI; its operands a dict
+# path construction operators (ISO 32000-1 8.5.2), each with how many numbers it takes
+_BUILDS_PATH = {b"m": 2, b"l": 2, b"c": 6, b"v": 4, b"y": 4, b"h": 0, b"re": 4}
+_CURVES = frozenset((b"c", b"v", b"y"))
+_CLIPS = {b"W": False, b"W*": True}  # whether the clip takes the even-odd rule, rather than the nonzero winding rule
+# the operators that paint a path and end it; a W or W* before one sets the clip there (8.5.4)
+_PAINTS_PATH = frozenset((b"S", b"s", b"f", b"F", b"f*", b"B", b"B*", b"b", b"b*", b"n"))
+# the three kinds together, looked up once for each operator followed (most are none of them)
+_PATH_OPERATORS = frozenset(_BUILDS_PATH) | frozenset(_CLIPS) | _PAINTS_PATH
+# A clipping path of more edges than this that are not level (33 upright rectangles) is taken as its bounding box:
+# cutting it into pieces takes work that grows with the cube of its edges (_Painting._clip).
+_MAX_CLIP_EDGES = 64
 
 
 class _Paint(NamedTuple):
@@ -230,14 +242,18 @@ class _Painting:
     """What a file's pages paint, in order, page by page (:meth:`follow`): whether a page draws text invisible,
     whether an opaque image covering half the page or more is painted over text drawn before it, and whether its
     forms nest too deep, or the pages so far draw too much, to tell. What an image covers is what is left of it
-    within the page and within the ``/BBox`` of each form it is drawn in: ISO 32000-1 8.10.1 has ``Do`` clip what a
-    form draws to its box, mapped to the page by the form's ``/Matrix`` and the matrix current at the ``Do``, inside
-    any clip already in force (a clipping path the content sets, ``W``, is not followed). The current
-    transformation matrix, the text render mode and how what is painted shows (:class:`_Paint`) are kept per
-    ``q`` ... ``Q`` and per form, and carried into each form drawn; an XObject's or graphics state's name is looked
-    up in the resources of the content that draws it (a form's own, else those of what draws the form). One budget
-    of operators and one cache of parsed content serve all the pages: a content stream (a page's, shared by other
-    pages, through :class:`PageContents`, or a form's) is parsed once, however often it is drawn."""
+    within the page, within the ``/BBox`` of each form it is drawn in and within each clipping path the content
+    sets. ISO 32000-1 8.10.1 has ``Do`` clip what a form draws to its box, mapped to the page by the form's
+    ``/Matrix`` and the matrix current at the ``Do``, inside any clip already in force; 8.5.4 has ``W`` (nonzero
+    winding rule) or ``W*`` (even-odd rule) before the operator that paints a path (``n``, ``f``, ``S`` ...)
+    intersect the clip with that path, each point of it placed by the matrix in force where the point is given
+    (:meth:`_clip`). The clip is the page's area cut into convex pieces that do not overlap, so that the convex
+    clipping of :func:`_clipped` intersects and measures it whatever the shape of a path. The current
+    transformation matrix, the text render mode, how what is painted shows (:class:`_Paint`) and the clip are kept
+    per ``q`` ... ``Q`` and per form, and carried into each form drawn; an XObject's or graphics state's name is
+    looked up in the resources of the content that draws it (a form's own, else those of what draws the form). One
+    budget of operators and one cache of parsed content serve all the pages: a content stream (a page's, shared by
+    other pages, through :class:`PageContents`, or a form's) is parsed once, however often it is drawn."""
 
     def __init__(self, contents: PageContents) -> None:
         self.operators_left = _MAX_OPERATORS
@@ -254,8 +270,8 @@ class _Painting:
         box = page.mediabox
         # the corners put in order first: a box written with its corners swapped ([600 0 0 800]) is the same page,
         # and its width times its height, negative, would turn the check off
-        self.page_clip = _rectangle((box.left, box.bottom, box.right, box.top))
-        self.area = _area(self.page_clip)
+        page_clip = _rectangle((box.left, box.bottom, box.right, box.top))
+        self.area = _area(page_clip)
         self.invisible = None
         self.shown_text = self.hidden = self.too_deep = False
         self._pdf = getattr(page, "pdf", None)
@@ -263,35 +279,50 @@ class _Painting:
         if contents is None:
             return
         operations = contents.operations
-        self._paint(operations, page.get("/Resources"), _IDENTITY, _OPAQUE_PAINT, 0, 0, self.page_clip)
+        self._paint(operations, page.get("/Resources"), _IDENTITY, _OPAQUE_PAINT, 0, 0, (page_clip,))
 
     def _paint(self, operations: list, resources, ctm: tuple[float, ...], paint: _Paint, mode: int,
-               depth: int, clip: list[_Point]) -> None:
+               depth: int, clip: tuple[list[_Point], ...]) -> None:
         """Follow content drawn with these resources, starting from this matrix, paint and render mode, inside
-        ``clip`` (the page, less what the boxes of the forms it is drawn in leave out)."""
-        states = [(ctm, paint, mode)]  # per q ... Q; the text render mode is part of the graphics state
+        ``clip`` (the page, less what the boxes of the forms it is drawn in and the clipping paths set before leave
+        out, as convex pieces that do not overlap)."""
+        states = [(ctm, paint, mode, clip)]  # per q ... Q; the render mode and the clip are in the graphics state
+        path: list = []  # the current path's construction operators, each with the matrix in force where it is
+        clipping = None  # the rule of a W (False) or W* (True) given for the current path
         for operands, operator in operations:
             self.operators_left -= 1
             if self.operators_left < 0:
                 self.too_much = True
                 return
-            ctm, paint, mode = states[-1]
-            if operator == b"q":
+            ctm, paint, mode, clip = states[-1]
+            if operator in _PATH_OPERATORS:
+                if operator in _BUILDS_PATH:
+                    path.append((operator, operands, ctm))
+                elif operator in _CLIPS:
+                    clipping = _CLIPS[operator]
+                else:
+                    # the clip is set once the path is painted (8.5.4). Between a W and that operator nothing else
+                    # may come; where something does, the W waits for it (as MuPDF keeps it), and an image drawn in
+                    # between is drawn before the clip is set: it is taken at all it covers, not under the clip
+                    if clipping is not None:
+                        states[-1] = (ctm, paint, mode, self._clip(clip, path, clipping))
+                    path, clipping = [], None
+            elif operator == b"q":
                 states.append(states[-1])
             elif operator == b"Q" and len(states) > 1:
                 states.pop()
             elif operator == b"cm":
                 matrix = _matrix(operands)
                 if matrix is not None:
-                    states[-1] = (_compose(matrix, ctm), paint, mode)
+                    states[-1] = (_compose(matrix, ctm), paint, mode, clip)
             elif operator == b"gs" and operands:
                 change = self._paint_changes(resources).get(operands[0])
                 if change:
-                    states[-1] = (ctm, paint._replace(**change), mode)
+                    states[-1] = (ctm, paint._replace(**change), mode, clip)
             elif operator == b"Tr" and operands:
                 number = _number(operands[0])
                 if number in _RENDER_MODES:  # another is no mode a viewer draws by: the one before holds
-                    states[-1] = (ctm, paint, int(number))
+                    states[-1] = (ctm, paint, int(number), clip)
             elif operator in _SHOWS_TEXT:
                 self.shown_text = True
                 if not self.invisible:
@@ -302,18 +333,66 @@ class _Painting:
                 self._draw(_xobject(resources, operands[0]), resources, ctm, paint, mode, depth, clip)
             if self.too_deep or self.too_much:
                 return
+        # a path never painted, with its W, ends with its content stream: the clip it would have set is not set
 
-    def _image(self, image, ctm: tuple[float, ...], paint: _Paint, clip: list[_Point]) -> None:
+    def _image(self, image, ctm: tuple[float, ...], paint: _Paint, clip: tuple[list[_Point], ...]) -> None:
         """An image painted with ``ctm`` over its unit square, of which what lies inside ``clip`` shows: whether it
         hides the text drawn before it."""
         if self.shown_text and not paint.lets_through() and _opaque(image) and self.area > 0:
             square = _placed(_UNIT_SQUARE, ctm)
             # placed beyond what any page measures, it is taken to cover the page: where it lies cannot be told
-            covered = self.area if square is None else _area(_clipped(square, clip))
+            if square is None:
+                covered = self.area
+            else:
+                self._spend(len(clip) - 1)  # each piece of the clip beyond the first counts as an operator
+                covered = sum(_area(_clipped(square, piece)) for piece in clip)
             self.hidden = self.hidden or covered >= _PAGE_IMAGE * self.area
 
+    def _clip(self, clip: tuple[list[_Point], ...], path: list, even_odd: bool) -> tuple[list[_Point], ...]:
+        """The clip intersected with the region a path encloses, by the nonzero winding or the even-odd rule: the
+        path's straight edges cut into trapezoids (:func:`_filled`), each a convex piece. Where what the path
+        encloses cannot be told exactly it is taken larger, never smaller, so that an image under it is taken to
+        cover at least what shows of it, the side on which a page is doubted (as a box that is no rectangle clips
+        nothing). A path with a curve (``c``, ``v``, ``y``), or of more than :data:`_MAX_CLIP_EDGES` edges, is
+        taken as the bounding box of all its points, control points too, rather than the hull of each curve's
+        control points: a Bezier curve lies within the hull of its control points, so the box holds every curve
+        whatever the rule, while a hull taken for a curved subpath that cuts a hole (inside another, under the
+        even-odd rule or drawn the other way round) would make the hole larger than it is, and the image's coverage
+        smaller. A path with a point no number or placed beyond what any page measures, or with no points (a ``W n``
+        alone), clips nothing. The work of cutting and of intersecting the pieces counts against the operators to
+        follow."""
+        subpaths, curved = _subpaths(path)
+        if not subpaths:
+            return clip
+        edges = _edges(subpaths)
+        if curved or len(edges) > _MAX_CLIP_EDGES:
+            xs, ys = [x for points in subpaths for x, _ in points], [y for points in subpaths for _, y in points]
+            region = [_rectangle((min(xs), min(ys), max(xs), max(ys)))]
+        else:
+            levels = _levels(edges)
+            self._spend(len(edges) * len(levels))
+            if self.too_much:
+                return clip
+            region = _filled(edges, levels, even_odd)
+        return self._within(clip, region)
+
+    def _within(self, clip: tuple[list[_Point], ...], region: list[list[_Point]]) -> tuple[list[_Point], ...]:
+        """What of each piece of the clip lies within each convex piece of a region: the pieces of the clip that
+        is both. Pieces that do not overlap leave pieces that do not overlap."""
+        self._spend(len(clip) * len(region) - 1)  # as for an image: the operator that clips counts one
+        if self.too_much:
+            return clip
+        pieces = (_clipped(piece, within) for piece in clip for within in region)
+        return tuple(piece for piece in pieces if _area(piece) > 0)
+
+    def _spend(self, operators: int) -> None:
+        """Count work as that of following this many operators more (none where it is less than one)."""
+        self.operators_left -= max(operators, 0)
+        if self.operators_left < 0:
+            self.too_much = True
+
     def _draw(self, xobject, resources, ctm: tuple[float, ...], paint: _Paint, mode: int, depth: int,
-              clip: list[_Point]) -> None:
+              clip: tuple[list[_Point], ...]) -> None:
         if xobject is None:
             return
         subtype = xobject.get("/Subtype")
@@ -329,7 +408,7 @@ class _Painting:
             box = _numbers(xobject.get("/BBox"), 4)
             corners = _placed(_rectangle(box), placed) if box is not None else None
             if corners is not None:
-                clip = _clipped(corners, clip)
+                clip = self._within(clip, [corners])
             own = xobject.get("/Resources")
             operations = self._parsed_once(xobject, lambda: _content_stream(xobject, self._pdf).operations)
             self._paint(operations, own if own is not None else resources, placed, paint, mode, depth + 1, clip)
@@ -455,6 +534,91 @@ _UNIT_SQUARE: list[_Point] = [(0.0, 0.0), (1.0, 0.0), (1.0, 1.0), (0.0, 1.0)]  #
 _FARTHEST = 1e12
 
 
+def _subpaths(path: list) -> tuple[list[list[_Point]], bool]:
+    """A path's subpaths, each the list of its points on the page (each placed by the matrix in force where it is
+    given; a curve's control points among them), and whether it has a curve: none where a point is no number or
+    placed beyond what any page measures. A subpath is closed where it is filled or clips, and ``re`` is a closed
+    subpath of its own, its corners in the order it draws them (its direction counts for the nonzero rule); after
+    ``h`` or ``re`` a segment starts a new subpath where the closed one started."""
+    subpaths: list[list[_Point]] = []
+    curved = False
+    for operator, operands, ctm in path:
+        numbers = _numbers(operands, _BUILDS_PATH[operator])
+        if numbers is None:
+            return [], False
+        if operator == b"h":
+            if subpaths:
+                subpaths.append(subpaths[-1][:1])
+            continue
+        if operator == b"re":
+            x, y, width, height = numbers
+            numbers = (x, y, x + width, y, x + width, y + height, x, y + height)
+        points = _placed(list(zip(numbers[::2], numbers[1::2])), ctm)
+        if points is None:
+            return [], False
+        if operator in (b"m", b"re") or not subpaths:
+            subpaths.append(points)
+        else:
+            subpaths[-1].extend(points)
+        if operator == b"re":
+            subpaths.append(points[:1])
+        curved = curved or operator in _CURVES
+    return subpaths, curved
+
+
+def _edges(subpaths: list[list[_Point]]) -> list[tuple[_Point, _Point, int]]:
+    """The edges of closed subpaths that are not level, each from its lower end to its upper, and +1 where the path
+    runs up it, -1 where down: summed over the edges to the left of a point, its winding number (turned negative
+    for a path drawn anticlockwise, which neither rule minds)."""
+    edges = []
+    for points in subpaths:
+        for start, end in zip(points, points[1:] + points[:1]):
+            if start[1] < end[1]:
+                edges.append((start, end, 1))
+            elif start[1] > end[1]:
+                edges.append((end, start, -1))
+    return edges
+
+
+def _x_at(edge: tuple[_Point, _Point, int], y: float) -> float:
+    (x1, y1), (x2, y2), _ = edge
+    return x1 + (x2 - x1) * (y - y1) / (y2 - y1)
+
+
+def _levels(edges: list[tuple[_Point, _Point, int]]) -> list[float]:
+    """The heights at which edges start, end or cross one another, in order: between two of them the edges that
+    span the band do not cross, so the band is cut by them into trapezoids."""
+    levels = {point[1] for low, high, _ in edges for point in (low, high)}
+    for i, edge in enumerate(edges):
+        for other in edges[i + 1:]:
+            bottom, top = max(edge[0][1], other[0][1]), min(edge[1][1], other[1][1])
+            if bottom < top:
+                below, above = _x_at(edge, bottom) - _x_at(other, bottom), _x_at(edge, top) - _x_at(other, top)
+                if below * above < 0:
+                    levels.add(bottom + (top - bottom) * below / (below - above))
+    return sorted(levels)
+
+
+def _filled(edges: list[tuple[_Point, _Point, int]], levels: list[float], even_odd: bool) -> list[list[_Point]]:
+    """The region the edges enclose, by the even-odd or the nonzero winding rule, as trapezoids that do not overlap:
+    in each band between two levels, left to right, the space between one edge and the next is inside where the
+    winding number there (the sum of the edges' directions to its left) is odd, or not 0."""
+    pieces = []
+    for bottom, top in zip(levels, levels[1:]):
+        middle = (bottom + top) / 2
+        across = sorted((edge for edge in edges if edge[0][1] <= bottom and edge[1][1] >= top),
+                        key=lambda edge: _x_at(edge, middle))
+        winding = 0
+        for left, right in zip(across, across[1:]):
+            winding += left[2]
+            if winding % 2 if even_odd else winding:
+                piece = [(_x_at(left, bottom), bottom), (_x_at(right, bottom), bottom), (_x_at(right, top), top),
+                         (_x_at(left, top), top)]
+                if _area(piece) > 0:
+                    pieces.append(piece)
+    return pieces
+
+
 def _rectangle(edges) -> list[_Point]:
     """A PDF rectangle (``/MediaBox``, ``/BBox``: two opposite corners, in either order) as its four corners, turning
     one way round."""
@@ -474,8 +638,8 @@ def _placed(polygon: list[_Point], matrix) -> list[_Point] | None:
 def _clipped(subject: list[_Point], clip: list[_Point]) -> list[_Point]:
     """What of a convex polygon lies inside another (Sutherland-Hodgman): the corners of their overlap, none where
     they do not overlap. A page, a form's box and an image's square, each mapped by a matrix, are parallelograms, and
-    so convex; so is what is left of one clipped by the others. A clip of no area (a matrix that squashes the box
-    flat) leaves nothing."""
+    so convex, as are the trapezoids a clipping path is cut into (:func:`_filled`); so is what is left of one clipped
+    by the others. A clip of no area (a matrix that squashes the box flat) leaves nothing."""
     turning = _signed_area(clip)
     if not subject or turning == 0:
         return []

@@ -331,3 +331,138 @@ def test_text_painted_with_opacity_0_is_drawn_invisible(tmp_path, content, invis
     forms = {10: (TEXT, None, None, None)}
     states = {"Clear": CLEAR, "NoStroke": NO_STROKE, "Solid": SOLID, "Faint": SEE_THROUGH_STATE}
     assert scanned(tmp_path, content, {"Fm": 10}, forms, OPACITIES, states) == invisible
+
+
+# ------------------------------------------------------------------ clipping paths the content sets (W, W*)
+
+FRAME = f"0 0 {WIDTH} {HEIGHT} re 50 50 500 700 re "  # the inner rectangle drawn the same way round as the page's
+INNER_TURNED = f"0 0 {WIDTH} {HEIGHT} re 550 50 -500 700 re "  # the inner rectangle drawn the other way round
+QUARTER_CLIP = f"0 0 {WIDTH // 2} {HEIGHT // 2} re W n "
+THIN_STRIPS = "".join(f"{18 * i} 0 1 {HEIGHT} re " for i in range(33))  # 33 strips a unit wide: 66 upright edges
+
+
+def under(clip: str) -> str:
+    """A page's content: text, then within q ... Q a clip (or what the string holds), then an image over the page."""
+    return TEXT + f"q {clip} {IMAGE_OVER_THE_PAGE} Q"
+
+
+@pytest.mark.parametrize("clip, hides", [
+    # an image over the whole page shows only a quarter of itself: a quarter of the page
+    (QUARTER_CLIP, False),
+    # half the page is enough, a unit less is not: what is measured is the clip's area
+    (f"0 0 {WIDTH} {HEIGHT // 2} re W n", True),
+    (f"0 0 {WIDTH} {HEIGHT // 2 - 1} re W n", False),
+    # a polygon of straight lines, closed by h or not: half the page
+    (f"0 0 m {WIDTH} 0 l {WIDTH} {HEIGHT // 2} l 0 {HEIGHT // 2} l h W n", True),
+    (f"0 0 m {WIDTH} 0 l 0 {HEIGHT} l W n", True),
+    # an L along two edges, 130,000 of 480,000: a polygon that is not convex, measured as it is, not as its hull
+    ("0 0 m 600 0 l 600 100 l 100 100 l 100 800 l 0 800 l h W n", False),
+    # a bow tie whose sides cross: its two triangles, a quarter each, make half
+    (f"0 0 m {WIDTH} {HEIGHT} l {WIDTH} 0 l 0 {HEIGHT} l h W n", True),
+    # the clip's path is placed by the matrix in force where it is given: halved, then the image doubled back
+    (f"0.5 0 0 0.5 0 0 cm 0 0 {WIDTH} {HEIGHT} re W n 2 0 0 2 0 0 cm", False),
+    # turned a quarter: 800 by 300 of the turned space is the right half of the page, 800 by 299 a strip less
+    (f"0 1 -1 0 {WIDTH} 0 cm 0 0 800 300 re W n 0 -1 1 0 0 {WIDTH} cm", True),
+    (f"0 1 -1 0 {WIDTH} 0 cm 0 0 800 299 re W n 0 -1 1 0 0 {WIDTH} cm", False),
+    # two strips each a third of the page wide, the same strip twice: a third, counted once
+    (f"0 0 200 {HEIGHT} re 0 0 200 {HEIGHT} re W n", False),
+    # the nonzero rule: a rectangle inside another drawn the same way round fills; drawn the other way, a hole
+    (FRAME + "W n", True),
+    (INNER_TURNED + "W n", False),
+    # the even-odd rule: the inner rectangle is a hole whichever way round, leaving a frame of 130,000
+    (FRAME + "W* n", False),
+    (INNER_TURNED + "W* n", False),
+    # and a single rectangle is the same under either rule
+    (f"0 0 {WIDTH} {HEIGHT // 2} re W* n", True),
+    # the clip is set by whichever operator paints the path, not only n
+    (f"0 0 {WIDTH // 2} {HEIGHT // 2} re W f", False),
+    # a path that encloses nothing (a line) clips everything out
+    (f"0 0 m {WIDTH} {HEIGHT} l W n", False),
+], ids=["a quarter", "a half", "a unit less than half", "polygon, half", "triangle, half", "an L", "a bow tie",
+        "path placed by the cm", "turned, half", "turned, less than half", "one strip twice", "nonzero, inner filled",
+        "nonzero, inner a hole", "even-odd, a frame", "even-odd, the other way round", "even-odd, one rectangle",
+        "set by f", "a line"])
+def test_a_clipping_path_clips_the_images_drawn_after_it(tmp_path, clip, hides):
+    assert scanned(tmp_path, under(clip), {"Im": OPAQUE}) == (HIDDEN if hides else None)
+
+
+@pytest.mark.parametrize("content, hides", [
+    # the clip ends at its Q: the image after it shows whole
+    (TEXT + f"q {QUARTER_CLIP}Q {IMAGE_OVER_THE_PAGE}", True),
+    # a clip inside a clip is what both leave: a later, larger path never widens it
+    (under(f"{QUARTER_CLIP}0 0 {WIDTH} {HEIGHT} re W n"), False),
+    (under(f"0 0 {WIDTH} {HEIGHT} re W n q {QUARTER_CLIP}Q"), True),
+    # two half pages, the left and the bottom, leave the quarter where they overlap
+    (under(f"0 0 {WIDTH // 2} {HEIGHT} re W n 0 0 {WIDTH} {HEIGHT // 2} re W n"), False),
+], ids=["ended by Q", "never widened", "inner clip ended by its Q", "two clips intersect"])
+def test_a_clip_is_kept_per_q_and_only_narrows(tmp_path, content, hides):
+    assert scanned(tmp_path, content, {"Im": OPAQUE}) == (HIDDEN if hides else None)
+
+
+@pytest.mark.parametrize("content, forms, hides", [
+    # a clip the form sets clips what the form draws after it
+    (TEXT + "/Fm Do", {10: (QUARTER_CLIP + IMAGE_OVER_THE_PAGE, None, {"Im": OPAQUE}, None)}, False),
+    # and ends with the form: the page's image drawn after the form shows whole
+    (TEXT + "/Fm Do " + IMAGE_OVER_THE_PAGE, {10: (QUARTER_CLIP, None, None, None)}, True),
+    # a clip the page sets clips what a form drawn under it draws
+    (TEXT + f"q {QUARTER_CLIP}/Fm Do Q", {10: (IMAGE_OVER_THE_PAGE, None, {"Im": OPAQUE}, None)}, False),
+    # the form's clip is in the form's space, placed by its /Matrix: a quarter of the form is all of the page
+    (TEXT + "/Fm Do", {10: (f"{QUARTER_CLIP}300 0 0 400 0 0 cm /Im Do", "2 0 0 2 0 0", {"Im": OPAQUE}, None)},
+     True),
+    (TEXT + "/Fm Do", {10: ("0 0 150 200 re W n 300 0 0 400 0 0 cm /Im Do", "2 0 0 2 0 0", {"Im": OPAQUE}, None)},
+     False),
+    # within the form's box as well: a box over the left half and a clip over the bottom half leave a quarter
+    (TEXT + "/Fm Do", {10: (f"0 0 {WIDTH} {HEIGHT // 2} re W n " + IMAGE_OVER_THE_PAGE, None, {"Im": OPAQUE}, None,
+                            f"0 0 {WIDTH // 2} {HEIGHT}")}, False),
+], ids=["set in the form", "ends with the form", "set by the page around the form", "form's Matrix, all the page",
+        "form's Matrix, a quarter", "with the form's box"])
+def test_a_clip_set_in_a_form_or_around_it(tmp_path, content, forms, hides):
+    assert scanned(tmp_path, content, {"Fm": 10, "Im": OPAQUE}, forms) == (HIDDEN if hides else None)
+
+
+@pytest.mark.parametrize("clip, hides", [
+    # W with no operator painting its path after it: the clip is never set, and the image is taken at all it covers
+    (f"0 0 {WIDTH // 2} {HEIGHT // 2} re W", True),
+    (f"q 0 0 {WIDTH // 2} {HEIGHT // 2} re W Q", True),
+    # something else between W and the operator that paints the path: the W waits for that operator, and sets the
+    # clip there; an image drawn in between is drawn before the clip is set
+    (f"0 0 {WIDTH // 2} {HEIGHT // 2} re W 1 w n", False),
+    (f"0 0 {WIDTH // 2} {HEIGHT // 2} re W {IMAGE_OVER_THE_PAGE} n", True),
+    # a W with no path clips nothing
+    ("W n", True),
+    # a path point that is no number, or beyond any page: where the path lies cannot be told, so it clips nothing
+    ("0 0 /Name 400 re W n", True),
+    (f"0 0 m {ENORMOUS} 0 l 0 {ENORMOUS} l W n", True),
+    # a W ends with its path: the next path, painted without one, clips nothing
+    (f"0 0 {WIDTH} {HEIGHT} re W n 0 0 {WIDTH // 2} {HEIGHT // 2} re n", True),
+], ids=["never painted", "ended by Q unpainted", "an operator before n", "an image before n", "no path",
+        "no number", "beyond any page", "a later path without W"])
+def test_a_malformed_clip_is_taken_at_the_larger_of_what_it_may_show(tmp_path, clip, hides):
+    assert scanned(tmp_path, under(clip), {"Im": OPAQUE}) == (HIDDEN if hides else None)
+
+
+@pytest.mark.parametrize("path, hides", [
+    # a curve's region is taken as the box of the path's points, control points too: this one runs out along the
+    # page's diagonal and back, enclosing nothing, but its box is the whole page
+    (f"0 0 m {WIDTH} {HEIGHT} {WIDTH} {HEIGHT} 0 0 c h", True),
+    (f"0 0 m {WIDTH} {HEIGHT} 0 0 v h", True),
+    (f"0 0 m {WIDTH} {HEIGHT} 0 0 y h", True),
+    # a circle of radius 200 (as four curves), whose box is a third of the page
+    ("500 400 m 500 510 410 600 300 600 c 190 600 100 510 100 400 c 100 290 190 200 300 200 c "
+     "410 200 500 290 500 400 c h", False),
+    # more edges than are cut exactly: 33 strips a unit wide, 3% of the page, taken as their box, 99%
+    (THIN_STRIPS, True),
+    (THIN_STRIPS.rsplit(" re ", 2)[0] + " re ", False),  # 32 strips, 64 edges: cut exactly
+], ids=["c", "v", "y", "a circle", "33 strips", "32 strips"])
+def test_a_clip_that_is_not_cut_exactly_is_taken_as_its_box(tmp_path, path, hides):
+    assert scanned(tmp_path, under(path + " W n"), {"Im": OPAQUE}) == (HIDDEN if hides else None)
+
+
+def test_the_work_of_cutting_clips_counts_against_the_operators_followed(tmp_path):
+    # 32 squares, each above and to the right of the one before: 64 edges at 64 heights, cut into pieces with the
+    # work of 4,096 operators; set 300 times, that is more than the bound, in 11,000 operators
+    stairs = "".join(f"{10 * i} {10 * i} 5 5 re " for i in range(32))
+    forms = {10: (f"q {stairs}W n Q", None, None, None)}
+    said = scanned(tmp_path, TEXT + "/Fm Do " * 300, {"Fm": 10}, forms)
+    assert said is not None and "more than 1,000,000 drawing operators to follow on page 1" in said
+    assert scanned(tmp_path, TEXT + "/Fm Do " * 30, {"Fm": 10}, forms) is None
