@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -246,9 +247,47 @@ def _signal_group(pid: int, sig: int) -> None:
         os.kill(pid, sig)
 
 
+# What a failed wait quotes of the process's log. A Go program that panics ends its log with a goroutine dump
+# (one goroutine, or every one with GOTRACEBACK=all: hundreds of lines), so the log's last line is a stack
+# frame, and the message that says what went wrong is the "panic:" line above the dump. Fabric's own fatal
+# errors (FATA, PANI) exit without a dump; a node that is alive but not ready keeps logging, and its last
+# lines say what it is doing now. So the hint is the cause (the last "panic:"/"fatal error:" line, else the
+# last FATA/PANI line, else the last ERRO line) followed by the last few lines that are not a dump's, both
+# from the process's latest start on (an earlier run's panic in the same log is not this failure's cause).
+_HINT_WINDOW = 2000             # lines read from the end of the log
+_HINT_LAST = 3                  # lines of its end quoted
+_HINT_WIDTH = 300               # characters of each quoted line
+_STARTED = "==== recfin: starting "      # the line start() writes before each start
+_COLOUR = re.compile(r"\x1b\[[0-9;]*m")     # Fabric colours the level when it writes to a terminal
+_GO_PANIC = re.compile(r"^(panic|fatal error): ")
+_FABRIC_FATAL = re.compile(r"\b(FATA|PANI)\b")
+_FABRIC_ERROR = re.compile(r"\bERRO\b")
+_GO_DUMP = re.compile(
+    r"^(\s|$)"                              # a frame's file:line (tab-indented), a blank line
+    r"|^goroutine \d+ \[.*\]:$"             # a goroutine's header
+    r"|^created by "                         # the frame that started it
+    r"|^\.\.\.\d* ?(additional )?frames elided\.\.\.$"
+    r"|^[^\s(]+\(.*\)$"                     # a frame's function: pkg/path.(*Type).Method(0xc000123, {...})
+)
+
+
 def _tail_hint(log: Path) -> str:
-    lines = tail(log, 1)
-    return f" (last line: {lines[-1][:300]})" if lines else ""
+    """What a NodeTimeoutError quotes of ``log``: its cause line and last lines, a Go stack dump left out."""
+    lines = [_COLOUR.sub("", line).rstrip() for line in tail(log, _HINT_WINDOW)]
+    starts = [i for i, line in enumerate(lines) if line.startswith(_STARTED)]
+    lines = lines[starts[-1] + 1:] if starts else lines
+    kept = [line for line in lines if not _GO_DUMP.search(line)] or [line for line in lines if line.strip()]
+    if not kept:
+        return ""
+    cause = None
+    for pattern in (_GO_PANIC, _FABRIC_FATAL, _FABRIC_ERROR):
+        found = [line for line in kept if pattern.search(line)]
+        if found:
+            cause = found[-1]
+            break
+    last = kept[-_HINT_LAST:]
+    quoted = ([cause, "..."] if cause is not None and cause not in last else []) + last
+    return f" (log: {' | '.join(line.strip()[:_HINT_WIDTH] for line in quoted)})"
 
 
 def tail(path: Path, n: int) -> list[str]:

@@ -4,6 +4,13 @@ The network is the project's own topology (three Raft orderers, four peer orgs)
 run as native processes from the binaries that scripts/install-fabric builds.
 Without those binaries every test here is skipped, with the install step's own
 reason; nothing here ever stands in for a peer or an orderer.
+
+The session runs the unit tests first, then these, then the fault suite (marker
+``chaos``). The suite has a RECFIN_HOME of its own, a temporary folder, and its
+network's data folder is in it. When ``up`` fails, or a test failed while the
+network ran, the last lines of every node's and chaincode server's log are
+printed at the end of pytest's report and the data folder is kept; after a clean
+session it is removed.
 """
 from __future__ import annotations
 
@@ -22,13 +29,20 @@ from cli.connection import Session, open_session
 from cli.demo_commands import business_today, credit_code_of
 from client.gateway import AsyncGateway, Gateway, connect, connect_async, load_msp_folder
 from client.receivables import InvoiceInput, Receivable, ReceivableRegistration, ReceivablesClient
-from network import Network, profiles
+from network import Network, ccservers, nodeconfig, profiles
 from network.control import DATA_ROOT_MARKER
 from network.fabric_bin import FabricInstall, fabric_home
+from network.supervisor import tail
 from network.topology import DEFAULT_TOPOLOGY
 
 FEATURE_CHAINCODE = "features"
 FEATURE_CONTRACT = "chaincode.feature_contract:FeatureContract"
+
+
+EVENT_WAIT = 60.0
+"""Seconds to wait for an event or block a test knows is coming before failing instead of hanging."""
+LOG_LINES = 50
+"""Lines of each node's and chaincode server's log the report ends with after a failure."""
 
 
 def pytest_collection_modifyitems(items):
@@ -36,8 +50,47 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if here in Path(str(item.fspath)).parents:
             item.add_marker(pytest.mark.integration)
-    # The fault suite kills and restarts nodes of the shared network: it runs after everything else.
-    items.sort(key=lambda item: item.get_closest_marker("chaos") is not None)
+    items.sort(key=suite_rank)      # stable: each group keeps the order it was collected in
+
+
+def suite_rank(item: pytest.Item) -> int:
+    """Where a test runs in the session: unit tests (0), then the integration tests (1), then the fault suite (2).
+    The suite's network holds its 127.0.0.1 ports from the first integration test to the end of the session, and
+    unit tests start processes on the same ports; the fault suite kills and restarts nodes of that network."""
+    if item.get_closest_marker("chaos") is not None:
+        return 2
+    return 1 if item.get_closest_marker("integration") is not None else 0
+
+
+_LOG_REPORT = pytest.StashKey[list[str]]()
+
+
+def pytest_terminal_summary(terminalreporter, config) -> None:
+    """The logs kept for the reader after a failed ``up`` or a session with failed tests (``keep_logs``)."""
+    lines = config.stash.get(_LOG_REPORT, [])
+    if lines:
+        terminalreporter.section(f"Fabric network logs (last {LOG_LINES} lines of each)")
+        for line in lines:
+            terminalreporter.write_line(line)
+
+
+def network_logs(data_root: Path) -> list[Path]:
+    """Every node's and chaincode server's log in a network data folder (an org's that left included)."""
+    nodes = nodeconfig.node_dirs(Path(), "*").log                      # nodes/<node>/node.log
+    servers = ccservers.chaincode_dir(Path(), "*") / "*" / "server.log"   # chaincode/<name>/<org>/server.log
+    return [*sorted(data_root.glob(str(nodes))), *sorted(data_root.glob(str(servers)))]
+
+
+def keep_logs(config: pytest.Config, data_root: Path, why: str) -> None:
+    """Put the last LOG_LINES lines of each log under ``data_root`` in the report's summary, saying ``why`` (nothing
+    when there is no log: an `up` refused before it started anything says why on its own). Called before the
+    network's processes are stopped: what a reader of a CI log gets to see."""
+    logs = network_logs(data_root)
+    if logs:
+        report = config.stash.setdefault(_LOG_REPORT, [])
+        report.append(f"{why}; data folder kept: {data_root}")
+        for log in logs:
+            report += [f"---- {log}", *tail(log, LOG_LINES)]
 
 
 def fabric_missing_reason() -> str | None:
@@ -50,21 +103,44 @@ def fabric_missing_reason() -> str | None:
     return f"Fabric binaries missing ({', '.join(missing)}): {why}"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def recfin_home(tmp_path_factory) -> Path:
+    """RECFIN_HOME for the integration session, a folder of its own, so nothing the suite runs reads or writes the
+    developer's (<repo>/.recfin, or their $RECFIN_HOME): the network's data folder is its ``network``, and a quote
+    takes its lock under its ``locks``. Set in os.environ, so every ``recfin`` the tests start (CliRunner or a
+    process of its own) and every node sees it; the value before is restored at the end of the session."""
+    home = tmp_path_factory.mktemp("recfin-home")
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("RECFIN_HOME", str(home))
+        yield home
+
+
 @pytest.fixture(scope="session")
-def fabric_network(tmp_path_factory) -> Network:
+def fabric_network(recfin_home, request) -> Network:
     reason = fabric_missing_reason()
     if reason:
         pytest.skip(reason)
-    network = Network.load(data_root=tmp_path_factory.mktemp("network"), say=print)
+    data_root = recfin_home / "network"     # where `recfin` without --data-root looks, as the topology sets none
+    network = Network.load(data_root=data_root, say=print)
+    failed_before = request.session.testsfailed
+    clean = False
     try:
-        network.up()        # inside: an `up` that fails half way still has its started nodes stopped
+        try:
+            network.up()    # inside: an `up` that fails half way still has its started nodes stopped
+        except BaseException:
+            keep_logs(request.config, data_root, "`network up` failed")
+            raise
         yield network
+        clean = request.session.testsfailed == failed_before
+        if not clean:
+            keep_logs(request.config, data_root, "tests failed while the network ran")
     finally:
         # Loaded afresh: an org `recfin org add` brought in and no test took out again is in the data folder's
-        # membership record, not in this object's topology, and its processes must stop too. An `up` that
-        # failed before it wrote anything (a port taken) left no marked folder: purging would only hide why.
-        written = (network.data_root / DATA_ROOT_MARKER).is_file()
-        Network.load(data_root=network.data_root, say=print).down(purge=written)
+        # membership record, not in this object's topology, and its processes must stop too. Only a clean session
+        # purges: after a failure the whole logs stay for the reader. An `up` that failed before it wrote anything
+        # (a port taken) left no marked folder: purging would only hide why.
+        written = (data_root / DATA_ROOT_MARKER).is_file()
+        Network.load(data_root=data_root, say=print).down(purge=written and clean)
 
 
 @pytest.fixture(scope="session")

@@ -30,9 +30,7 @@ from client.receivables import (AsyncReceivablesClient, DiscountOfferRequest, Fi
                                 InvoiceAttestationRequest, Receivable, ReceivablesEvent, RuleViolation)
 from network import profiles
 
-from .conftest import peers_caught_up, register_claim
-
-EVENT_WAIT = 60.0   # seconds before a missing event fails the test rather than hanging it
+from .conftest import EVENT_WAIT, peers_caught_up, register_claim
 
 
 async def everywhere() -> int:

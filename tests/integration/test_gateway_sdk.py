@@ -44,11 +44,9 @@ from client.gateway import (
     transaction_id_for,
 )
 
-from .conftest import as_json, connection_options, user_of
+from .conftest import EVENT_WAIT, as_json, connection_options, user_of
 
 CORE, SUPPLIER, BANK, REGULATOR = "CoreEnterpriseMSP", "SupplierMSP", "BankMSP", "RegulatorMSP"
-EVENT_WAIT = 60.0
-"""Seconds to wait for an event or block the test knows is coming before failing instead of hanging."""
 
 
 def unique(prefix: str) -> str:

@@ -13,7 +13,7 @@ import pytest
 
 from client.gateway import CommitError, GatewayError
 
-from .conftest import as_json
+from .conftest import EVENT_WAIT, as_json
 
 CORE, SUPPLIER, BANK, REGULATOR = "CoreEnterpriseMSP", "SupplierMSP", "BankMSP", "RegulatorMSP"
 
@@ -51,13 +51,15 @@ def test_range_queries_page_with_bookmarks(contract_for):
     assert [row["key"] for row in everything] == sorted(entries)
 
     seen, bookmark = [], ""
-    while True:
+    for _ in range(len(entries)):       # a bookmark that never moves on fails the test, not hangs it
         page = as_json(contract.evaluate_transaction("GetRangePage", f"{prefix}-", f"{prefix}-~", "3", bookmark))
         assert len(page["records"]) <= 3
         seen += [row["key"] for row in page["records"]]
         bookmark = page["bookmark"]
         if page["fetched_records_count"] < 3:
             break
+    else:
+        pytest.fail(f"paging did not end after {len(entries)} pages of at most 3: {seen}")
     assert seen == sorted(entries)
 
 
@@ -135,11 +137,9 @@ def test_a_client_receives_the_chaincode_event_of_its_transaction(gateways, cont
 
     network = gateways("bank").get_network("receivables")
     events = network.chaincode_events(feature_chaincode, start_block=status.block_number)
-    try:
-        # Other transactions may share the block: take ours, by its id.
-        event = next(e for e in events if e.transaction_id == submitted.transaction_id)
-    finally:
-        events.close()
+    # Other transactions may share the block: take ours, by its id. first() closes the stream after it, and
+    # raises TimeoutError if ours has not come within EVENT_WAIT seconds (a missed event fails, not hangs).
+    event = events.first(lambda e: e.transaction_id == submitted.transaction_id, timeout=EVENT_WAIT)
     assert (event.event_name, event.payload, event.transaction_id) == (name, payload.encode(), submitted.transaction_id)
 
 

@@ -113,6 +113,103 @@ def test_wait_until_fails_fast_when_the_process_died(tmp_path, sup):
         sup.wait_until(lambda: False, what="healthy", name="node", log=sp.log, timeout=30, pid_file=sp.pid_file)
 
 
+# An orderer that cannot create its Raft WAL, as Fabric 3.1 logs it: flogging's PANI line, then the Go runtime's
+# panic message and goroutine dump (GOTRACEBACK=all: every goroutine), which is what the log ends with.
+GO_PANIC_LOG = """\
+2026-11-30 15:00:00.101 UTC 0001 INFO [localconfig] completeInitialization -> Kafka.Version unset, setting to 0.10.2.0
+2026-11-30 15:00:00.150 UTC 0002 INFO [orderer.common.server] Main -> Starting orderer with TLS enabled
+2026-11-30 15:00:00.190 UTC 0003 ERRO [orderer.consensus.etcdraft] createOrReadWAL -> Failed to create WAL dir: mkdir /data/etcdraft/wal: permission denied
+2026-11-30 15:00:00.191 UTC 0004 PANI [orderer.consensus.etcdraft] HandleChain -> Failed to create WAL: mkdir /data/etcdraft/wal: permission denied
+panic: Failed to create WAL: mkdir /data/etcdraft/wal: permission denied
+
+goroutine 1 [running]:
+go.uber.org/zap/zapcore.CheckWriteAction.OnWrite(0x2?, 0x2?, {0x0?, 0x0?, 0xc0003a2b40?})
+	/root/go/pkg/mod/go.uber.org/zap@v1.27.0/zapcore/entry.go:196 +0x54
+go.uber.org/zap/zapcore.(*CheckedEntry).Write(0xc0001e8000, {0x0, 0x0, 0x0})
+	/root/go/pkg/mod/go.uber.org/zap@v1.27.0/zapcore/entry.go:262 +0x3ec
+github.com/hyperledger/fabric-lib-go/common/flogging.(*FabricLogger).Panicf(...)
+	/root/go/pkg/mod/github.com/hyperledger/fabric-lib-go@v1.1.2/common/flogging/zap.go:79
+github.com/hyperledger/fabric/orderer/consensus/etcdraft.(*Consenter).HandleChain(0xc000236a00, {0x1f6a8e0, 0xc0004c2000}, 0x0)
+	/root/go/pkg/mod/github.com/hyperledger/fabric/orderer/consensus/etcdraft/consenter.go:210 +0x8e
+main.main()
+	/root/go/pkg/mod/github.com/hyperledger/fabric/cmd/orderer/main.go:15 +0x1d
+
+goroutine 18 [select]:
+go.opencensus.io/stats/view.(*worker).start(0xc0001b2000)
+	/root/go/pkg/mod/go.opencensus.io@v0.24.0/stats/view/worker.go:292 +0x9f
+created by go.opencensus.io/stats/view.init.0 in goroutine 1
+	/root/go/pkg/mod/go.opencensus.io@v0.24.0/stats/view/worker.go:34 +0x8d
+
+goroutine 34 [IO wait]:
+internal/poll.runtime_pollWait(0x7f5e1c2b0e08, 0x72)
+	/usr/local/go/src/runtime/netpoll.go:351 +0x85
+...additional frames elided...
+"""
+
+
+def timed_out(log: Path) -> str:
+    """The message of a wait on a live process that times out, with ``log`` as its log."""
+    now = [0.0]
+    s = Supervisor(clock=lambda: now[0], sleep=lambda dt: now.__setitem__(0, now[0] + dt))
+    with pytest.raises(NodeTimeoutError) as err:
+        s.wait_until(lambda: False, what="healthy /healthz", name="orderer0.orderer", log=log, timeout=5)
+    return str(err.value)
+
+
+def test_a_go_panic_is_reported_by_its_message_not_by_the_last_frame_of_its_dump(tmp_path, sup):
+    dump = tmp_path / "dump.txt"
+    dump.write_text(GO_PANIC_LOG)
+    sp = spec(tmp_path, f"import sys; sys.stdout.write(open({str(dump)!r}).read()); sys.exit(2)", "orderer")
+    sup.start(sp)
+    with pytest.raises(NodeTimeoutError) as err:
+        sup.wait_until(lambda: False, what="healthy", name="orderer", log=sp.log, timeout=30, pid_file=sp.pid_file)
+    message = str(err.value)
+    assert message.startswith(f"orderer exited while waiting for healthy: see {sp.log} (log: ")
+    assert message.endswith("ERRO [orderer.consensus.etcdraft] createOrReadWAL -> Failed to create WAL dir: mkdir "
+                            "/data/etcdraft/wal: permission denied | 2026-11-30 15:00:00.191 UTC 0004 PANI "
+                            "[orderer.consensus.etcdraft] HandleChain -> Failed to create WAL: mkdir /data/etcdraft/wal: "
+                            "permission denied | panic: Failed to create WAL: mkdir /data/etcdraft/wal: permission denied)")
+    assert "goroutine" not in message and "+0x" not in message and "frames elided" not in message
+    assert "\n" not in message                                  # one line, as every NetworkError
+
+
+def test_the_cause_is_quoted_before_the_last_lines_when_the_process_kept_logging(tmp_path):
+    log = tmp_path / "orderer.log"
+    log.write_text("".join([
+        "2026-11-30 15:00:00.100 UTC 0001 INFO [orderer.common.server] Main -> Starting orderer\n",
+        "\x1b[31m2026-11-30 15:00:00.200 UTC 0002 ERRO\x1b[0m [orderer.consensus.etcdraft] Start -> "
+        "Failed to dial orderer1.orderer.recfin.local:7150: connection refused\n",
+        *(f"2026-11-30 15:00:{i:02d}.000 UTC {i + 3:04x} INFO [orderer.consensus.etcdraft] Step -> "
+          f"waiting for a leader (term {i})\n" for i in range(1, 40)),
+    ]))
+    message = timed_out(log)
+    assert message.endswith(
+        "(log: 2026-11-30 15:00:00.200 UTC 0002 ERRO [orderer.consensus.etcdraft] Start -> Failed to dial "
+        "orderer1.orderer.recfin.local:7150: connection refused | ... | "
+        + " | ".join(f"2026-11-30 15:00:{i:02d}.000 UTC {i + 3:04x} INFO [orderer.consensus.etcdraft] Step -> "
+                     f"waiting for a leader (term {i})" for i in (37, 38, 39)) + ")")
+
+
+def test_a_panic_of_an_earlier_run_in_the_same_log_is_not_quoted(tmp_path):
+    log = tmp_path / "orderer.log"
+    log.write_text("==== recfin: starting orderer0.orderer at 2026-11-29T10:00:00+00:00: orderer\n" + GO_PANIC_LOG
+                   + "==== recfin: starting orderer0.orderer at 2026-11-30T15:00:00+00:00: orderer\n"
+                   + "2026-11-30 15:00:01.000 UTC 0001 INFO [orderer.common.server] Main -> Starting orderer\n"
+                   + "2026-11-30 15:00:02.000 UTC 0002 WARN [orderer.consensus.etcdraft] Step -> no leader yet\n")
+    quoted = timed_out(log).partition(" (log: ")[2]
+    assert "panic" not in quoted and "starting orderer0.orderer" not in quoted
+    assert quoted == ("2026-11-30 15:00:01.000 UTC 0001 INFO [orderer.common.server] Main -> Starting orderer | "
+                      "2026-11-30 15:00:02.000 UTC 0002 WARN [orderer.consensus.etcdraft] Step -> no leader yet)")
+
+
+def test_a_log_of_nothing_but_a_stack_quotes_its_last_lines(tmp_path):
+    log = tmp_path / "x.log"
+    log.write_text("main.main()\n\t/src/main.go:15 +0x1d\n")
+    assert timed_out(log).endswith("(log: main.main() | /src/main.go:15 +0x1d)")
+    (tmp_path / "empty.log").write_text("\n\n")
+    assert timed_out(tmp_path / "empty.log").endswith("not reached within 5s: see " + str(tmp_path / "empty.log"))
+
+
 def test_wait_until_returns_once_the_check_holds():
     calls = []
     Supervisor(sleep=lambda dt: None).wait_until(lambda: calls.append(1) or len(calls) >= 3, what="x", name="n",
