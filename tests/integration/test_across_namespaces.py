@@ -20,7 +20,7 @@ from network import Network, channel, namespaces, probes, profiles
 from network.org_membership import OrgMembership
 from network.topology import load as load_topology
 
-from .conftest import FEATURE_CONTRACT, as_json, fabric_missing_reason
+from .conftest import FEATURE_CONTRACT, as_json, fabric_missing_reason, keep_logs
 
 PREFIX = "rfnint"
 SUBNET = "10.213.9.0/24"
@@ -28,7 +28,7 @@ CHAINCODE = "features"
 
 
 @pytest.fixture(scope="module")
-def across(tmp_path_factory):
+def across(tmp_path_factory, request):
     """(network, layout): the topology placed in namespaces, up, with the feature chaincode deployed."""
     reason = fabric_missing_reason()
     if reason:
@@ -45,15 +45,23 @@ def across(tmp_path_factory):
     try:
         placed = topology.in_namespaces(layout.namespaces())
         network = Network(placed, data_root=tmp_path_factory.mktemp("across") / "network", say=print, timeout=120)
+        failed_before, clean = request.session.testsfailed, False
         try:
-            network.up()    # inside: an `up` that fails half way still has its started nodes stopped
-            collections = tmp_path_factory.mktemp("features") / "collections.json"
-            collections.write_text(feature_collections_json())
-            network.deploy_chaincode(name=CHAINCODE, contract=FEATURE_CONTRACT, version="1.0",
-                                     collections_config=collections)
+            try:
+                network.up()    # inside: an `up` that fails half way still has its started nodes stopped
+                collections = tmp_path_factory.mktemp("features") / "collections.json"
+                collections.write_text(feature_collections_json())
+                network.deploy_chaincode(name=CHAINCODE, contract=FEATURE_CONTRACT, version="1.0",
+                                         collections_config=collections)
+            except BaseException:
+                keep_logs(request.config, network.data_root, "the namespaced network did not come up")
+                raise
             yield network, layout
+            clean = request.session.testsfailed == failed_before
+            if not clean:
+                keep_logs(request.config, network.data_root, "tests failed on the namespaced network")
         finally:
-            network.down(purge=True)
+            network.down(purge=clean)     # after a failure the logs stay for the reader, as the suite's network's
     finally:
         namespaces.down(PREFIX, kill=True)
 
