@@ -339,8 +339,13 @@ class Network:
             self.say(f"  started {node.name} (pid {pid}), log {spec.log}")
         healthy_before = not started and probes.serving(node)
         if not healthy_before:
-            self.supervisor.wait_until(lambda: probes.serving(node), what="healthy /healthz and listening",
-                                       name=node.name, log=spec.log, timeout=self.timeout, pid_file=spec.pid_file)
+            last_look: list[str | None] = [None]     # why it did not serve at the last look, for the failure
+
+            def serving() -> bool:
+                last_look[0] = probes.not_serving(node)
+                return last_look[0] is None
+            self.supervisor.wait_until(serving, what="healthy /healthz and listening", name=node.name, log=spec.log,
+                                       timeout=self.timeout, pid_file=spec.pid_file, last_look=lambda: last_look[0])
         self.say(f"  {node.name} healthy at {node.address}" + ("" if started else " (already running)"))
 
     # ---- up ---------------------------------------------------------------------

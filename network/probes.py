@@ -106,13 +106,23 @@ def accepting(address: str, timeout: float = 0.5) -> bool:
         return False
 
 
+def not_serving(node) -> str | None:
+    """Why a node (network.topology.Node) does not serve yet, or None when it answers /healthz and accepts
+    connections on its gRPC port and, for an orderer, its admin port. Fabric starts the operations endpoint before
+    the gRPC and admin servers, so /healthz alone can answer while a channel join (osnadmin, `peer channel join`)
+    would still be refused. For native nodes only: a port docker publishes accepts connections (its proxy does)
+    before the container listens."""
+    if not healthy(node.operations_address):
+        return f"no OK from /healthz at {node.operations_address}"
+    ports = [(node.address, "gRPC")] + ([(node.admin_address, "admin")] if "admin_port" in node.ports else [])
+    for address, which in ports:
+        if not accepting(address):
+            return f"/healthz OK, but nothing accepts connections at {address} (its {which} port)"
+    return None
+
+
 def serving(node) -> bool:
-    """A node (network.topology.Node) answers /healthz and accepts connections on its gRPC port and, for an
-    orderer, its admin port. Fabric starts the operations endpoint before the gRPC and admin servers, so /healthz
-    alone can answer while a channel join (osnadmin, `peer channel join`) would still be refused. For native
-    nodes only: a port docker publishes accepts connections (its proxy does) before the container listens."""
-    admin = [node.admin_address] if "admin_port" in node.ports else []
-    return healthy(node.operations_address) and all(accepting(address) for address in (node.address, *admin))
+    return not_serving(node) is None
 
 
 def chaincode_registers(address: str, *, root_cert: bytes | None = None, client_cert: bytes | None = None,

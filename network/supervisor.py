@@ -133,8 +133,9 @@ class Supervisor:
 
     # ---- waiting -----------------------------------------------------------
     def wait_until(self, check: Callable[[], bool], *, what: str, name: str, log: Path, timeout: float,
-                   pid_file: Path | None = None) -> None:
-        """Poll check until true; NodeTimeoutError naming the process and its log otherwise."""
+                   pid_file: Path | None = None, last_look: Callable[[], str | None] | None = None) -> None:
+        """Poll check until true; NodeTimeoutError naming the process and its log otherwise. ``last_look``, when
+        given, says what the check found the last time (which part of it failed), for a wait that times out."""
         deadline = self.clock() + timeout
 
         def exited() -> NodeTimeoutError:
@@ -153,7 +154,9 @@ class Supervisor:
                     raise exited()
                 return
             if self.clock() >= deadline:
-                raise NodeTimeoutError(f"{name}: {what} not reached within {timeout:g}s: see {log}{_tail_hint(log)}")
+                found = last_look() if last_look is not None else None
+                raise NodeTimeoutError(f"{name}: {what} not reached within {timeout:g}s{f' ({found})' if found else ''}"
+                                       f": see {log}{_tail_hint(log)}")
             self.sleep(self.poll_interval)
 
 

@@ -50,7 +50,14 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if here in Path(str(item.fspath)).parents:
             item.add_marker(pytest.mark.integration)
-    items.sort(key=suite_rank)      # stable: each group keeps the order it was collected in
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_finish(session):
+    # Sorted once every plugin has reordered (pytest_collection_modifyitems): pytest's cache plugin (--ff, --nf)
+    # reorders there, in a wrapper that can enclose this conftest's, and would put a failed integration test
+    # before the unit tests again. Before the terminal lists the items. Stable: each group keeps its order.
+    session.items.sort(key=suite_rank)
 
 
 def suite_rank(item: pytest.Item) -> int:
@@ -106,12 +113,16 @@ def fabric_missing_reason() -> str | None:
 @pytest.fixture(scope="session", autouse=True)
 def recfin_home(tmp_path_factory) -> Path:
     """RECFIN_HOME for the integration session, a folder of its own, so nothing the suite runs reads or writes the
-    developer's (<repo>/.recfin, or their $RECFIN_HOME): the network's data folder is its ``network``, and a quote
+    developer's (<repo>/.recfin, or their $RECFIN_HOME), and no RECFIN_TOPOLOGY or RECFIN_HOSTS_DATA: the network's data folder is its ``network``, and a quote
     takes its lock under its ``locks``. Set in os.environ, so every ``recfin`` the tests start (CliRunner or a
     process of its own) and every node sees it; the value before is restored at the end of the session."""
     home = tmp_path_factory.mktemp("recfin-home")
     with pytest.MonkeyPatch.context() as env:
         env.setenv("RECFIN_HOME", str(home))
+        # the suite's network is the default topology's: a developer's own topology (which may ask for invoice
+        # attestations, or name another data folder) or hosts' data folder must not reach the `recfin` it runs
+        for developers in ("RECFIN_TOPOLOGY", "RECFIN_HOSTS_DATA"):
+            env.delenv(developers, raising=False)
         yield home
 
 

@@ -62,6 +62,7 @@ def test_on_the_network(fabric_network):
     home = Path(os.environ["RECFIN_HOME"])
     assert fabric_network.data_root == home / "network" == Network.load().data_root    # what `recfin` finds
     assert _quote_locks().is_relative_to(home.resolve())
+    assert "RECFIN_TOPOLOGY" not in os.environ and "RECFIN_HOSTS_DATA" not in os.environ   # a developer's, unset
     assert os.environ.get("FAIL_ONE") is None, "a test that failed"
 '''
 
@@ -84,8 +85,11 @@ def run_suite(tmp_path: Path, test: str, conftest: str = "", fail_one: bool = Fa
     (suite / "test_suite.py").write_text(test)
     developers = tmp_path / "developers-home"
     developers.mkdir()
+    attesting = tmp_path / "developers-topology.yaml"     # one the demo would refuse, in the developer's shell
+    attesting.write_text((REPO / "network" / "topology.yaml").read_text().replace(
+        "require_attestation: false", "require_attestation: true"))
     env = {**os.environ, "RECFIN_HOME": str(developers), "HOME_AFTER": str(tmp_path / "home-after"),
-           "PYTHONPATH": str(REPO)}
+           "PYTHONPATH": str(REPO), "RECFIN_TOPOLOGY": str(attesting), "RECFIN_HOSTS_DATA": str(tmp_path / "hosts")}
     env.pop("FAIL_ONE", None)
     if fail_one:
         env["FAIL_ONE"] = "1"
@@ -122,6 +126,21 @@ def test_unit_tests_run_first_then_the_integration_tests_then_the_fault_suite():
         "tests/integration/test_runtime_features.py::test_state_written_through_one_org_is_read_through_another",
         "tests/integration/test_runtime_features.py::test_multiple_key_reads_return_values_in_order"]
     assert [i.split("::")[0] for i in ids] == sorted((i.split("::")[0] for i in ids), key=files.index)
+
+
+def test_failed_first_keeps_the_unit_tests_before_the_integration_tests(tmp_path):
+    # pytest's cache plugin reorders for --ff in a wrapper that can enclose the suite's collection hook
+    failed = "tests/integration/test_batch_tuning.py::test_the_channel_starts_with_the_topology_s_batch_and_tune_changes_it"
+    cache = tmp_path / "cache"
+    (cache / "v" / "cache").mkdir(parents=True)
+    (cache / "v" / "cache" / "lastfailed").write_text(f'{{"{failed}": true}}')
+    given = ["tests/unit/network/test_supervisor.py", "tests/integration/test_batch_tuning.py"]
+    done = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "--ff", "-o", f"cache_dir={cache}",
+                           *given], cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    ids = [line for line in done.stdout.splitlines() if "::" in line]
+    assert failed in ids
+    assert list(dict.fromkeys(i.split("::")[0] for i in ids)) == given
 
 
 def test_a_failed_up_reports_every_log_and_keeps_the_data_folder(tmp_path, stand_in_fabric):

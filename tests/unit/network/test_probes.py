@@ -128,3 +128,24 @@ def test_a_node_serves_only_once_its_grpc_and_admin_ports_listen_as_well_as_heal
         assert probes.serving(orderer)
         Handler.status = 503
         assert not probes.serving(orderer)
+
+
+def test_not_serving_names_what_is_missing(server):
+    import socket
+
+    from network.topology import Node
+    with socket.socket() as grpc, socket.socket() as admin:
+        grpc.bind(("127.0.0.1", 0))
+        admin.bind(("127.0.0.1", 0))
+        ports = {"port": grpc.getsockname()[1], "admin_port": admin.getsockname()[1],
+                 "operations_port": int(server.rsplit(":", 1)[1])}
+        orderer = Node("orderer1", "orderer", "Orderer", "OrdererMSP", "127.0.0.1", "127.0.0.1", ports)
+        assert probes.not_serving(orderer) == (f"/healthz OK, but nothing accepts connections at {orderer.address} "
+                                               f"(its gRPC port)")
+        grpc.listen(16)
+        assert probes.not_serving(orderer) == (f"/healthz OK, but nothing accepts connections at "
+                                               f"{orderer.admin_address} (its admin port)")
+        admin.listen(16)
+        assert probes.not_serving(orderer) is None
+        Handler.status = 503
+        assert probes.not_serving(orderer) == f"no OK from /healthz at {orderer.operations_address}"

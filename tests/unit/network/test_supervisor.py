@@ -362,3 +362,17 @@ def test_a_log_past_the_limit_is_moved_aside_at_start(tmp_path):
         assert sp.log.read_text().count("==== recfin: starting node") == 2
     finally:
         s.stop(sp.pid_file)
+
+
+def test_a_wait_names_what_its_check_found_last_when_it_times_out(tmp_path):
+    looks = []
+
+    def check():
+        looks.append(f"nothing at 127.0.0.1:{7050 + len(looks)}")
+        return False
+    with pytest.raises(NodeTimeoutError) as err:
+        Supervisor(sleep=lambda dt: None, clock=iter(range(100)).__next__).wait_until(
+            check, what="listening", name="orderer0", log=tmp_path / "none.log", timeout=3,
+            last_look=lambda: looks[-1])
+    assert str(err.value).startswith(f"orderer0: listening not reached within 3s ({looks[-1]}): see ")
+    assert len(looks) > 1
