@@ -17,13 +17,13 @@ from fractions import Fraction
 
 from client.money import plain_yuan
 
-from ._reading import (STATUTORY_RATES, ValueProblem, line_amount_fen, line_tax_fen, percent, to_decimal, to_fen,
+from ._reading import (EVER_RATES, ValueProblem, line_amount_fen, line_tax_fen, percent, to_decimal, to_fen,
                        to_line_tax, to_rate)
 from ._scan_fields import Found
 
 # The rates an unread rate may be restored as: the statutory ones but 0, since a tax of 0 cannot tell a zero-rated
 # line from an exempt or untaxed one
-_RATES = tuple(known.rate for known in STATUTORY_RATES if known.rate)
+_RATES = tuple(rate for rate in EVER_RATES if rate)
 _MAX_DERIVED_PLACES = 6  # a quantity or price derived by division must come out exact within this many places
 
 

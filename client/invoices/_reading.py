@@ -46,44 +46,58 @@ _CURRENCY_SIGN = re.compile(r"^([-+]?)\s*[¥￥]\s*")
 
 @dataclass(frozen=True)
 class TaxRate:
-    """A rate a line of a Chinese VAT invoice may be taxed at: a VAT rate (税率) or a levy rate (征收率), as the
-    fraction :func:`to_rate` reads. ``began``: the first day it applied, for a rate that replaced another;
-    ``ended``: the first day it no longer applied, for a rate since replaced."""
+    """A period in which a line of a Chinese VAT invoice could be taxed at a rate: a VAT rate (税率) or a levy rate
+    (征收率, ``levy``), as the fraction :func:`to_rate` reads. ``began``: the first day it applied, for a rate that
+    replaced another; ``ended``: the first day it no longer applied, for a rate since replaced. A rate that applied
+    in two periods (13 %) has an entry for each."""
 
     rate: Decimal
     what: str
     began: date | None = None
     ended: date | None = None
+    levy: bool = False
 
     @property
     def shown(self) -> str:
         return percent(self.rate)
 
+    def applies_on(self, issued: date) -> bool:
+        """Whether a line of an invoice issued on ``issued`` could be taxed at this rate."""
+        return (self.began is None or self.began <= issued) and (self.ended is None or issued < self.ended)
+
 
 # The rates an invoice line may be taxed at: the one list the checks (``line.rate``) and the scan reader (which
 # restores an unread rate from the amount and the tax) use. VAT rates since 2019-04-01 (13, 9, 6 %, and 0 for
 # exports: 免税 and 不征税 read as 0 too), the levy rates of the simplified method (5, 3 %) and the reduced ones
-# (3% reduced to 1% or 2%, 5% reduced to 1.5%, 0.5% for second-hand car dealers), and the rates they replaced:
-# 17 and 11 % until 2018-04-30 (财税〔2018〕32号: 16 and 10 % from 2018-05-01), 16 and 10 % until 2019-03-31
-# (财政部 税务总局 海关总署公告2019年第39号: 13 and 9 % from 2019-04-01).
+# (3% reduced to 1% or 2%, 5% reduced to 1.5%, 0.5% for second-hand car dealers), and the VAT rates of earlier
+# periods: 17, 13, 11, 6 % until 2017-06-30; 17, 11, 6 % from 2017-07-01 (财税〔2017〕37号: 13 % folded into 11 %);
+# 16, 10, 6 % from 2018-05-01 (财税〔2018〕32号); 13, 9, 6 % from 2019-04-01 (财政部 税务总局 海关总署公告2019年
+# 第39号). So 13 % has two periods, and 9 % began on 2019-04-01: no line was taxed at 9 % before.
+_2017_07_01, _2018_05_01, _2019_04_01 = date(2017, 7, 1), date(2018, 5, 1), date(2019, 4, 1)
 STATUTORY_RATES = (
-    TaxRate(Decimal("0.13"), "VAT rate (goods, processing, repairs, leasing of movables)"),
-    TaxRate(Decimal("0.09"), "VAT rate (transport, construction, real estate, basic telecoms, farm produce)"),
+    TaxRate(Decimal("0.13"), "VAT rate (goods, processing, repairs, leasing of movables)", began=_2019_04_01),
+    TaxRate(Decimal("0.09"), "VAT rate (transport, construction, real estate, basic telecoms, farm produce)",
+            began=_2019_04_01),
     TaxRate(Decimal("0.06"), "VAT rate (modern services, finance, value-added telecoms)"),
     TaxRate(Decimal("0"), "zero rate (exports) or exempt, not taxed"),
-    TaxRate(Decimal("0.05"), "levy rate (sale and leasing of real estate, labour dispatch on the difference)"),
-    TaxRate(Decimal("0.03"), "levy rate (small-scale taxpayers, the simplified method)"),
-    TaxRate(Decimal("0.01"), "levy rate 3% reduced to 1% (small-scale taxpayers)"),
-    TaxRate(Decimal("0.02"), "levy rate 3% reduced to 2% (used fixed assets, second-hand goods)"),
-    TaxRate(Decimal("0.015"), "levy rate 5% reduced to 1.5% (individuals renting out housing)"),
-    TaxRate(Decimal("0.005"), "levy rate 0.5% (second-hand car dealers)"),
-    TaxRate(Decimal("0.17"), "VAT rate until 2018-04-30, 16% since", ended=date(2018, 5, 1)),
-    TaxRate(Decimal("0.11"), "VAT rate until 2018-04-30, 10% since", ended=date(2018, 5, 1)),
-    TaxRate(Decimal("0.16"), "VAT rate from 2018-05-01 until 2019-03-31, 13% since", began=date(2018, 5, 1),
-            ended=date(2019, 4, 1)),
-    TaxRate(Decimal("0.10"), "VAT rate from 2018-05-01 until 2019-03-31, 9% since", began=date(2018, 5, 1),
-            ended=date(2019, 4, 1)),
+    TaxRate(Decimal("0.05"), "levy rate (sale and leasing of real estate, labour dispatch on the difference)",
+            levy=True),
+    TaxRate(Decimal("0.03"), "levy rate (small-scale taxpayers, the simplified method)", levy=True),
+    TaxRate(Decimal("0.01"), "levy rate 3% reduced to 1% (small-scale taxpayers)", levy=True),
+    TaxRate(Decimal("0.02"), "levy rate 3% reduced to 2% (used fixed assets, second-hand goods)", levy=True),
+    TaxRate(Decimal("0.015"), "levy rate 5% reduced to 1.5% (individuals renting out housing)", levy=True),
+    TaxRate(Decimal("0.005"), "levy rate 0.5% (second-hand car dealers)", levy=True),
+    TaxRate(Decimal("0.13"), "VAT rate until 2017-06-30 (farm produce, utilities, books and the like), 11% since",
+            ended=_2017_07_01),
+    TaxRate(Decimal("0.17"), "VAT rate until 2018-04-30, 16% since", ended=_2018_05_01),
+    TaxRate(Decimal("0.11"), "VAT rate until 2018-04-30, 10% since", ended=_2018_05_01),
+    TaxRate(Decimal("0.16"), "VAT rate from 2018-05-01 until 2019-03-31, 13% since", began=_2018_05_01,
+            ended=_2019_04_01),
+    TaxRate(Decimal("0.10"), "VAT rate from 2018-05-01 until 2019-03-31, 9% since", began=_2018_05_01,
+            ended=_2019_04_01),
 )
+# Every rate a line was ever taxed at, each once, in the order of STATUTORY_RATES
+EVER_RATES = tuple(dict.fromkeys(known.rate for known in STATUTORY_RATES))
 
 
 def percent(rate: Decimal) -> str:
@@ -91,34 +105,53 @@ def percent(rate: Decimal) -> str:
     return f"{(rate * 100).normalize():f}%" if rate else "0%"
 
 
-def statutory_rate(rate: Decimal) -> TaxRate | None:
-    """The statutory rate a line's rate is, or ``None`` where it is none."""
-    return next((known for known in STATUTORY_RATES if known.rate == rate), None)
+def statutory_rate(rate: Decimal, issued: date | None = None) -> TaxRate | None:
+    """The statutory rate a line's rate is: the period of it that applies on ``issued`` when given (``None`` where
+    none does), else its first entry; ``None`` where it is no statutory rate."""
+    periods = [known for known in STATUTORY_RATES if known.rate == rate]
+    if issued is not None:
+        periods = [known for known in periods if known.applies_on(issued)]
+    return periods[0] if periods else None
+
+
+def _rates_on(issued: date, levy: bool) -> str:
+    """The VAT rates (or the levy rates) a line of an invoice issued on ``issued`` could be taxed at, from the
+    highest, for a message: ``13%, 9%, 6%``; 0 is left to the message to name."""
+    rates = {known.rate for known in STATUTORY_RATES if known.rate and known.levy == levy and known.applies_on(issued)}
+    return ", ".join(percent(rate) for rate in sorted(rates, reverse=True))
 
 
 def rate_problem(rate: Decimal, issued: date) -> str | None:
-    """Why a line of an invoice issued on ``issued`` cannot be taxed at ``rate``, or ``None`` where it can.
+    """Why a line of an invoice issued on ``issued`` cannot be taxed at ``rate``, or ``None`` where it can: where
+    a period of the rate (every entry of it in :data:`STATUTORY_RATES`) holds the date.
 
     A rate since replaced passes only on an invoice issued before it ended. An invoice issued later at the old
     rate is a late one for a sale made before the change (补开发票); a claim from such a sale is years old,
     past any financing term, and an old rate passing on a new invoice would let a wrong tax, and the face
     amount built on it, through: a person looks at it instead. A rate that replaced another passes only on an
-    invoice issued since it began: no invoice was issued at it before then, so a line at it is a wrong rate."""
-    known = statutory_rate(rate)
-    if known is None:
-        current = ", ".join(r.shown for r in STATUTORY_RATES if r.ended is None and r.rate)
-        return (f"{percent(rate)} is no VAT rate or levy rate: a line is taxed at {current}, 0% (exports) or is "
-                "exempt (免税, 不征税), or on an invoice from 2018-05-01 until 2019-03-31 at 16% or 10% (before "
-                "2018-05-01: 17% or 11%); check the line's rate against the invoice")
-    if known.ended is not None and issued >= known.ended:
-        return (f"{known.shown} was a {known.what}, and the invoice is dated {issued}: an invoice issued since "
-                f"{known.ended} at that rate is a late one for an earlier sale (补开), which is not checked here; "
-                "check it with the tax authority, or have it reissued at the current rate")
-    if known.began is not None and issued < known.began:
-        return (f"{known.shown} was a {known.what}, and the invoice is dated {issued}, before it applied: an invoice "
-                f"issued before {known.began} was taxed at the rate it replaced; check the line's rate against the "
-                "invoice")
-    return None
+    invoice issued since it began: no line was taxed at it before then, so a line at it is a wrong rate.
+    13 % did both: it ended on 2017-07-01 and began again on 2019-04-01. Each message names the rate, the
+    invoice's date and the VAT rates of that date."""
+    periods = [known for known in STATUTORY_RATES if known.rate == rate]
+    if not periods:
+        return (f"{percent(rate)} is no VAT rate or levy rate: on an invoice dated {issued} a line is taxed at a VAT "
+                f"rate ({_rates_on(issued, levy=False)}), 0% (exports) or is exempt (免税, 不征税), or at a levy rate "
+                f"({_rates_on(issued, levy=True)}); check the line's rate against the invoice")
+    if statutory_rate(rate, issued) is not None:
+        return None
+    then = f"when the VAT rates were {_rates_on(issued, levy=False)}"
+    ended = [known for known in periods if known.ended is not None and known.ended <= issued]
+    later = [known for known in periods if known.began is not None and issued < known.began]
+    if ended:
+        last = max(ended, key=lambda known: known.ended)
+        again = f", and is one again since {min(known.began for known in later)}" if later else ""
+        return (f"{last.shown} was a {last.what}{again}; the invoice is dated {issued}, {then}: an invoice issued "
+                f"since {last.ended} at that rate is a late one for an earlier sale (补开), which is not checked "
+                "here; check it with the tax authority, or have it reissued at the current rate")
+    first = min(later, key=lambda known: known.began)
+    period = f"was a {first.what}" if first.ended is not None else f"is a {first.what} since {first.began}"
+    return (f"{first.shown} {period}; the invoice is dated {issued}, before it applied, {then}: no line was taxed "
+            f"at {first.shown} before {first.began}; check the line's rate against the invoice")
 
 
 class ValueProblem(ValueError):

@@ -8,8 +8,9 @@ totals.tax             the lines' taxes add up to 合计税额
 totals.with_tax        合计金额 + 合计税额 = 价税合计
 totals.positive        价税合计 > 0 (a red-letter, negative invoice backs nothing)
 line.amount            per line: quantity x unit price = amount, within tolerance
-line.rate              per line: the rate is a VAT or levy rate (13, 9, 6, 5, 3, 1, 2, 1.5, 0.5, 0 %, exempt), or one
-                       since replaced (17, 11 %; 16, 10 %) on an invoice issued while it applied
+line.rate              per line: the rate is a VAT or levy rate (13, 9, 6, 5, 3, 1, 2, 1.5, 0.5, 0 %, exempt) on an
+                       invoice issued while it applied (13 % until 2017-06-30 and from 2019-04-01, 9 % from
+                       2019-04-01; 17, 11 % until 2018-04-30; 16, 10 % from 2018-05-01 until 2019-03-31)
 line.tax               per line: amount x rate = tax, within tolerance; (amount - deduction) x rate on a line
                        taxed on the difference (差额征税); skipped where such a line gives no deduction
                        and its tax is below amount x rate (a deduction only lowers it); fails a deduction
@@ -196,7 +197,7 @@ def _line_rate(inv: Invoice, i: int, line: InvoiceLine) -> Finding:
         return Finding(check="line.rate", status="fail", message=f"line {i}: {problem}",
                        details={"line": i, "tax_rate": str(line.tax_rate)})
     return Finding(check="line.rate", status="pass",
-                   message=f"line {i}: {percent(line.tax_rate)}, {statutory_rate(line.tax_rate).what}",
+                   message=f"line {i}: {percent(line.tax_rate)}, {statutory_rate(line.tax_rate, inv.issue_date).what}",
                    details={"line": i, "tax_rate": str(line.tax_rate)})
 
 

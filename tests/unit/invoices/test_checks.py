@@ -229,6 +229,34 @@ def test_a_rate_that_replaced_another_fails_on_an_invoice_issued_before_it_began
     assert "the invoice is dated 2018-04-30, before it applied" in before.message
 
 
+@pytest.mark.parametrize("rate, issued, then", [
+    ("0.13", date(2017, 6, 30), None), ("0.13", date(2017, 7, 1), "17%, 11%, 6%"),
+    ("0.13", date(2019, 3, 31), "16%, 10%, 6%"), ("0.13", date(2019, 4, 1), None),
+    ("0.09", date(2019, 3, 31), "16%, 10%, 6%"), ("0.09", date(2019, 4, 1), None),
+    ("0.11", date(2017, 7, 1), None), ("0.17", date(2017, 6, 30), None)])
+def test_13_and_9_percent_pass_only_in_their_periods(rate, issued, then):
+    # 13 % until 2017-06-30 (财税〔2017〕37号 folded it into 11 %) and again from 2019-04-01 (公告2019年第39号),
+    # 9 % from 2019-04-01 only; ``then``: the VAT rates of the invoice's date, named when the line fails
+    inv = invoice(issued=issued, lines=(line("*电子元件*贴片电容", "200", "1.50", rate),))
+    finding = check_invoice(inv).finding("line.rate")
+    assert finding.status == ("pass" if then is None else "fail"), finding.message
+    if then is not None:
+        assert finding.message.startswith(f"line 1: {int(Decimal(rate) * 100)}% ")
+        assert f"the invoice is dated {issued}" in finding.message
+        assert f"when the VAT rates were {then}:" in finding.message
+
+
+def test_a_passing_rate_is_described_as_it_was_on_the_invoices_date():
+    def passed(issued):
+        inv = invoice(issued=issued, lines=(line("*电子元件*贴片电容", "200", "1.50", "0.13"),))
+        finding = check_invoice(inv).finding("line.rate")
+        assert finding.status == "pass", finding.message
+        return finding.message
+    assert passed(date(2017, 6, 30)) == ("line 1: 13%, VAT rate until 2017-06-30 (farm produce, utilities, books and "
+                                         "the like), 11% since")
+    assert passed(date(2019, 4, 1)) == "line 1: 13%, VAT rate (goods, processing, repairs, leasing of movables)"
+
+
 def test_an_exempt_line_read_from_xml_passes_line_rate():
     from client.invoices import parse_invoice
 

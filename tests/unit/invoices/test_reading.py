@@ -107,11 +107,54 @@ def test_the_scan_reader_restores_an_unread_rate_from_the_statutory_rates_the_ch
 
 
 def test_a_rate_that_replaced_another_begins_the_day_one_ended():
+    from datetime import timedelta
+
     from client.invoices._reading import STATUTORY_RATES, rate_problem
 
-    began = {known.rate: known.began for known in STATUTORY_RATES if known.began is not None}
-    assert began == {Decimal("0.16"): date(2018, 5, 1), Decimal("0.10"): date(2018, 5, 1)}
-    assert set(began.values()) <= {known.ended for known in STATUTORY_RATES if known.ended is not None}
-    for rate, first_day in began.items():
+    began = {(known.rate, known.began) for known in STATUTORY_RATES if known.began is not None}
+    assert began == {(Decimal("0.16"), date(2018, 5, 1)), (Decimal("0.10"), date(2018, 5, 1)),
+                     (Decimal("0.13"), date(2019, 4, 1)), (Decimal("0.09"), date(2019, 4, 1))}
+    assert {day for _, day in began} <= {known.ended for known in STATUTORY_RATES if known.ended is not None}
+    for rate, first_day in began:
         assert rate_problem(rate, first_day) is None
-        assert f"before {first_day} was taxed at the rate it replaced" in rate_problem(rate, date(2018, 4, 30))
+        day_before = first_day - timedelta(days=1)
+        assert f"the invoice is dated {day_before}" in rate_problem(rate, day_before)
+
+
+def test_a_rate_of_two_periods_passes_in_either_and_fails_between():
+    from client.invoices._reading import STATUTORY_RATES, rate_problem, statutory_rate
+
+    thirteen = Decimal("0.13")
+    assert len([known for known in STATUTORY_RATES if known.rate == thirteen]) == 2
+    assert rate_problem(thirteen, date(2017, 6, 30)) is None and rate_problem(thirteen, date(2019, 4, 1)) is None
+    assert "until 2017-06-30" in statutory_rate(thirteen, date(2017, 6, 30)).what
+    assert statutory_rate(thirteen, date(2018, 1, 1)) is None
+    between = rate_problem(thirteen, date(2018, 1, 1))
+    assert between.startswith("13% was a VAT rate until 2017-06-30") and "is one again since 2019-04-01" in between
+    assert "the invoice is dated 2018-01-01, when the VAT rates were 17%, 11%, 6%" in between
+
+
+@pytest.mark.parametrize("rate, issued, then", [
+    ("0.90", date(2026, 9, 1), "a VAT rate (13%, 9%, 6%)"), ("0.90", date(2017, 6, 30), "a VAT rate (17%, 13%, 11%, 6%)"),
+    ("0.09", date(2017, 6, 30), "when the VAT rates were 17%, 13%, 11%, 6%"),
+    ("0.16", date(2019, 4, 1), "when the VAT rates were 13%, 9%, 6%")])
+def test_a_rate_refused_is_told_with_the_rates_of_the_invoice_date(rate, issued, then):
+    from client.invoices._reading import rate_problem
+
+    problem = rate_problem(Decimal(rate), issued)
+    assert then in problem and str(issued) in problem
+
+
+def test_the_scan_reader_restores_a_rate_of_any_period_once():
+    from client.invoices._cross_checks import restore_row
+    from client.invoices._scan_fields import Found
+
+    def restored(amount: str, tax: str) -> str | None:
+        cells = {"amount": Found(amount, 0.9), "tax": Found(tax, 0.9)}   # the rate cell unread
+        found = restore_row(cells, amount_in_total=True).get("tax_rate")
+        return None if found is None else found.value
+
+    # 13 % has two periods and is still the one rate that fits; a replaced rate is restored too, and flagged as
+    # derived, for line.rate to judge against the invoice's date
+    assert restored("1000.00", "130.00") == "13%" and restored("1000.00", "170.00") == "17%"
+    assert restored("1000.00", "90.00") == "9%"
