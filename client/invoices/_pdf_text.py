@@ -187,7 +187,7 @@ def scanned_layer(pages, contents: PageContents | None = None) -> str | None:
 # or three). The work of telling what a file's pages show is bounded by the operators followed, each form's as often
 # as it is drawn, all pages' together: a small file can draw one large form many times over, and so can many pages
 # sharing one content stream. An invoice page has a few thousand (a form of its vector art drawn a few times: some
-# ten thousand); following this many takes a fraction of a second.
+# ten thousand); following this many, the work of clipping counted with them, takes a second or two at most.
 _MAX_FORM_DEPTH = 8
 _MAX_OPERATORS = 1_000_000
 _IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
@@ -206,6 +206,18 @@ _PATH_OPERATORS = frozenset(_BUILDS_PATH) | frozenset(_CLIPS) | _PAINTS_PATH
 # A clipping path of more edges than this that are not level (33 upright rectangles) is taken as its bounding box:
 # cutting it into pieces takes work that grows with the cube of its edges (_Painting._clip).
 _MAX_CLIP_EDGES = 64
+# A piece of the clip of more corners than this is taken as its bounding box. Each clip cut across a piece can add a
+# corner to it, and measuring an image or a further clip against a piece takes work in its corners: bounded, so is
+# the work of one image drawn (_Painting._within). A piece cut by a page, a form's box and a clip or two, turned or
+# slanted, has a dozen.
+_MAX_PIECE_CORNERS = 16
+# Cutting one convex polygon by another (_clipped) takes work in the clip's corners times the corners the polygon
+# has as it is cut, at most its own plus the clip's: this many of those steps count as one operator followed (they
+# take about as long as following one does, a microsecond or so).
+_STEPS_PER_OPERATOR = 4
+# Corners of a clip closer than this share of its largest coordinate are taken as one: the side between them is
+# rounding's, its direction any (_clipped). A float's rounding is some 1e-16 of the number.
+_ROUNDING = 1e-9
 
 
 class _Paint(NamedTuple):
@@ -246,9 +258,9 @@ class _Painting:
     sets. ISO 32000-1 8.10.1 has ``Do`` clip what a form draws to its box, mapped to the page by the form's
     ``/Matrix`` and the matrix current at the ``Do``, inside any clip already in force; 8.5.4 has ``W`` (nonzero
     winding rule) or ``W*`` (even-odd rule) before the operator that paints a path (``n``, ``f``, ``S`` ...)
-    intersect the clip with that path, each point of it placed by the matrix in force where the point is given
-    (:meth:`_clip`). The clip is the page's area cut into convex pieces that do not overlap, so that the convex
-    clipping of :func:`_clipped` intersects and measures it whatever the shape of a path. The current
+    intersect the clip with that path, placed by the matrix in force while it is built (one built while the matrix
+    changes sets no clip: :meth:`_clip`). The clip is the page's area cut into convex pieces that do not overlap, so
+    that the convex clipping of :func:`_clipped` intersects and measures it whatever the shape of a path. The current
     transformation matrix, the text render mode, how what is painted shows (:class:`_Paint`) and the clip are kept
     per ``q`` ... ``Q`` and per form, and carried into each form drawn; an XObject's or graphics state's name is
     looked up in the resources of the content that draws it (a form's own, else those of what draws the form). One
@@ -305,7 +317,7 @@ class _Painting:
                     # may come; where something does, the W waits for it (as MuPDF keeps it), and an image drawn in
                     # between is drawn before the clip is set: it is taken at all it covers, not under the clip
                     if clipping is not None:
-                        states[-1] = (ctm, paint, mode, self._clip(clip, path, clipping))
+                        states[-1] = (ctm, paint, mode, self._clip(clip, path, clipping, ctm))
                     path, clipping = [], None
             elif operator == b"q":
                 states.append(states[-1])
@@ -344,11 +356,15 @@ class _Painting:
             if square is None:
                 covered = self.area
             else:
-                self._spend(len(clip) - 1)  # each piece of the clip beyond the first counts as an operator
+                # the work of cutting the square by each piece; the operator that draws the image counts one
+                self._spend(sum(_cut_steps(len(square), len(piece)) for piece in clip) // _STEPS_PER_OPERATOR - 1)
+                if self.too_much:
+                    return
                 covered = sum(_area(_clipped(square, piece)) for piece in clip)
             self.hidden = self.hidden or covered >= _PAGE_IMAGE * self.area
 
-    def _clip(self, clip: tuple[list[_Point], ...], path: list, even_odd: bool) -> tuple[list[_Point], ...]:
+    def _clip(self, clip: tuple[list[_Point], ...], path: list, even_odd: bool,
+              ctm: tuple[float, ...]) -> tuple[list[_Point], ...]:
         """The clip intersected with the region a path encloses, by the nonzero winding or the even-odd rule: the
         path's straight edges cut into trapezoids (:func:`_filled`), each a convex piece. Where what the path
         encloses cannot be told exactly it is taken larger, never smaller, so that an image under it is taken to
@@ -359,18 +375,24 @@ class _Painting:
         whatever the rule, while a hull taken for a curved subpath that cuts a hole (inside another, under the
         even-odd rule or drawn the other way round) would make the hole larger than it is, and the image's coverage
         smaller. A path with a point no number or placed beyond what any page measures, or with no points (a ``W n``
-        alone), clips nothing. The work of cutting and of intersecting the pieces counts against the operators to
-        follow."""
+        alone), clips nothing. So does a path built while the matrix changes, or painted under another matrix than
+        it was built under (a ``cm``, or a ``Q`` setting an earlier matrix back, inside the path object: ISO 32000-1
+        8.2 allows neither): MuPDF and poppler place all of such a path by the matrix in force at the operator that
+        paints it, while a renderer that places each point by the matrix in force where it is given, as PostScript
+        does, puts it elsewhere. ``ctm``: the matrix in force at the operator that paints the path. The work of
+        cutting and of intersecting the pieces counts against the operators to follow."""
+        if any(given != ctm for _, _, given in path):
+            return clip
         subpaths, curved = _subpaths(path)
         if not subpaths:
             return clip
         edges = _edges(subpaths)
         if curved or len(edges) > _MAX_CLIP_EDGES:
-            xs, ys = [x for points in subpaths for x, _ in points], [y for points in subpaths for _, y in points]
-            region = [_rectangle((min(xs), min(ys), max(xs), max(ys)))]
+            region = [_bounding_box([point for points in subpaths for point in points])]
         else:
             levels = _levels(edges)
-            self._spend(len(edges) * len(levels))
+            # each pair of edges compared for where they cross, and each edge in each band between two levels
+            self._spend(len(edges) * (len(edges) // 2 + len(levels)))
             if self.too_much:
                 return clip
             region = _filled(edges, levels, even_odd)
@@ -378,12 +400,18 @@ class _Painting:
 
     def _within(self, clip: tuple[list[_Point], ...], region: list[list[_Point]]) -> tuple[list[_Point], ...]:
         """What of each piece of the clip lies within each convex piece of a region: the pieces of the clip that
-        is both. Pieces that do not overlap leave pieces that do not overlap."""
-        self._spend(len(clip) * len(region) - 1)  # as for an image: the operator that clips counts one
+        is both. Pieces that do not overlap leave pieces that do not overlap; a piece of more than
+        :data:`_MAX_PIECE_CORNERS` corners is taken as its bounding box, larger, so that an image under it is taken
+        to cover at least what shows of it (boxes may then overlap, and count what they share twice: more, never
+        less)."""
+        corners = sum(len(piece) for piece in clip)
+        self._spend(sum(_cut_steps(corners, len(within), len(clip)) for within in region) // _STEPS_PER_OPERATOR
+                    - 1)  # as for an image: the operator that clips counts one
         if self.too_much:
             return clip
         pieces = (_clipped(piece, within) for piece in clip for within in region)
-        return tuple(piece for piece in pieces if _area(piece) > 0)
+        return tuple(piece if len(piece) <= _MAX_PIECE_CORNERS else _bounding_box(piece)
+                     for piece in pieces if _area(piece) > 0)
 
     def _spend(self, operators: int) -> None:
         """Count work as that of following this many operators more (none where it is less than one)."""
@@ -612,9 +640,14 @@ def _filled(edges: list[tuple[_Point, _Point, int]], levels: list[float], even_o
         for left, right in zip(across, across[1:]):
             winding += left[2]
             if winding % 2 if even_odd else winding:
-                piece = [(_x_at(left, bottom), bottom), (_x_at(right, bottom), bottom), (_x_at(right, top), top),
-                         (_x_at(left, top), top)]
-                if _area(piece) > 0:
+                # where the two edges meet (a corner of the path, or where they cross), rounding may put the right
+                # one a hair left of the left one: the piece is then a hair wider, not turned inside out, and a
+                # corner it repeats is left out (_clipped would take the side between the two as one of its sides)
+                left_bottom, left_top = _x_at(left, bottom), _x_at(left, top)
+                right_bottom, right_top = max(_x_at(right, bottom), left_bottom), max(_x_at(right, top), left_top)
+                piece = [(left_bottom, bottom)] + [(right_bottom, bottom)] * (right_bottom > left_bottom)
+                piece += [(right_top, top)] + [(left_top, top)] * (right_top > left_top)
+                if len(piece) > 2:
                     pieces.append(piece)
     return pieces
 
@@ -625,6 +658,19 @@ def _rectangle(edges) -> list[_Point]:
     x1, y1, x2, y2 = (float(edge) for edge in edges)
     left, right, bottom, top = min(x1, x2), max(x1, x2), min(y1, y2), max(y1, y2)
     return [(left, bottom), (right, bottom), (right, top), (left, top)]
+
+
+def _bounding_box(points: list[_Point]) -> list[_Point]:
+    """The smallest upright rectangle holding the points, as its four corners."""
+    xs, ys = [x for x, _ in points], [y for _, y in points]
+    return _rectangle((min(xs), min(ys), max(xs), max(ys)))
+
+
+def _cut_steps(subject_corners: int, clip_corners: int, subjects: int = 1) -> int:
+    """At most how many steps :func:`_clipped` takes to cut ``subjects`` polygons of this many corners in all by a
+    clip of ``clip_corners``: for each side of the clip, each corner a polygon has by then, its own and at most one
+    more per side of the clip cut across it."""
+    return clip_corners * (subject_corners + subjects * clip_corners)
 
 
 def _placed(polygon: list[_Point], matrix) -> list[_Point] | None:
@@ -639,12 +685,20 @@ def _clipped(subject: list[_Point], clip: list[_Point]) -> list[_Point]:
     """What of a convex polygon lies inside another (Sutherland-Hodgman): the corners of their overlap, none where
     they do not overlap. A page, a form's box and an image's square, each mapped by a matrix, are parallelograms, and
     so convex, as are the trapezoids a clipping path is cut into (:func:`_filled`); so is what is left of one clipped
-    by the others. A clip of no area (a matrix that squashes the box flat) leaves nothing."""
+    by the others. A clip of no area (a matrix that squashes the box flat) leaves nothing. A side of the clip no longer
+    than its corners' rounding (:data:`_ROUNDING`: where a cut ends a hair from a corner) is left out: its direction,
+    any, could cut away all but a sliver. The clip is then a hair larger; with fewer than three sides left it is a
+    sliver, and leaves nothing."""
     turning = _signed_area(clip)
     if not subject or turning == 0:
         return []
     side = 1.0 if turning > 0 else -1.0
-    for (ax, ay), (bx, by) in zip(clip, clip[1:] + clip[:1]):
+    shortest = _ROUNDING * max(max(abs(x), abs(y)) for x, y in clip)
+    sides = [((ax, ay), (bx, by)) for (ax, ay), (bx, by) in zip(clip, clip[1:] + clip[:1])
+             if abs(bx - ax) > shortest or abs(by - ay) > shortest]
+    if len(sides) < 3:
+        return []
+    for (ax, ay), (bx, by) in sides:
         def inside(point: _Point) -> float:  # how far inside this edge (0 on it, negative outside), times its length
             return side * ((bx - ax) * (point[1] - ay) - (by - ay) * (point[0] - ax))
 

@@ -2,6 +2,9 @@
 ``q`` ... ``Q``, by the form XObjects they are drawn in (the ``cm`` before the form's ``Do``, the form's own
 ``/Matrix``), forms inside forms too. The PDFs are written here, object by object, so every placement is known."""
 
+import math
+import random
+
 import pytest
 
 pypdf = pytest.importorskip("pypdf")
@@ -459,10 +462,79 @@ def test_a_clip_that_is_not_cut_exactly_is_taken_as_its_box(tmp_path, path, hide
 
 
 def test_the_work_of_cutting_clips_counts_against_the_operators_followed(tmp_path):
-    # 32 squares, each above and to the right of the one before: 64 edges at 64 heights, cut into pieces with the
-    # work of 4,096 operators; set 300 times, that is more than the bound, in 11,000 operators
+    # 32 squares, each above and to the right of the one before: 64 edges at 64 heights, compared in pairs and cut
+    # into pieces with the work of some 6,000 operators; set 300 times, that is more than the bound, in 11,000
     stairs = "".join(f"{10 * i} {10 * i} 5 5 re " for i in range(32))
     forms = {10: (f"q {stairs}W n Q", None, None, None)}
     said = scanned(tmp_path, TEXT + "/Fm Do " * 300, {"Fm": 10}, forms)
     assert said is not None and "more than 1,000,000 drawing operators to follow on page 1" in said
     assert scanned(tmp_path, TEXT + "/Fm Do " * 30, {"Fm": 10}, forms) is None
+
+
+# ------------------------------------------------------------------ clips measured past rounding, matrices, work
+
+def test_a_clipping_triangle_holding_the_whole_page_clips_nothing_of_it(tmp_path):
+    # the triangle is cut into one piece whose two top corners, both the apex, rounding can put a hair apart and the
+    # wrong way round: the side between them, 1e-13 long, is not taken as one of the clip's (it would leave only what
+    # lies above the apex)
+    apexes = [(557.8, 2878.3), (16.6, 1236.0)]
+    rng = random.Random(7)
+    # apexes this high over the page, on a base wider than the page below it, hold all of it
+    apexes += [(round(rng.uniform(0, WIDTH), 1), round(rng.uniform(2000, 3000), 1)) for _ in range(30)]
+    for x, y in apexes:
+        clip = f"-2000 -10 m 2600 -10 l {x} {y} l h W n"
+        assert scanned(tmp_path, under(clip), {"Im": OPAQUE}) == HIDDEN, clip
+
+
+@pytest.mark.parametrize("clip, hides", [
+    # a path built under one matrix and painted under another: MuPDF and poppler place it all by the matrix at the
+    # operator that paints it, a renderer that places each point as it is given elsewhere; it clips nothing
+    (f"q 0.001 0 0 0.001 0 0 cm 0 0 {WIDTH} {HEIGHT} re Q W n", True),
+    ("0 0 10 10 re 60 0 0 80 0 0 cm W n 0.0166667 0 0 0.0125 0 0 cm", True),
+    (f"q 2 0 0 2 0 0 cm 0 0 {WIDTH // 4} {HEIGHT // 4} re Q W n", True),
+    ("0 0 300 400 re 0.5 0 0 0.5 0 0 cm 0 0 10 10 re W n 2 0 0 2 0 0 cm", True),  # a cm between two subpaths
+    # a Q or a cm that leaves the matrix as it was changes nothing: the path clips
+    (f"q 0 0 {WIDTH // 2} {HEIGHT // 2} re Q W n", False),
+    (f"0 0 {WIDTH // 2} {HEIGHT // 2} re 1 0 0 1 0 0 cm W n", False),
+], ids=["Q before W n", "cm before W n", "Q before W n, renderers' quarter", "cm between subpaths",
+        "Q, the same matrix", "identity cm"])
+def test_a_clipping_path_built_while_the_matrix_changes_clips_nothing(tmp_path, clip, hides):
+    assert scanned(tmp_path, under(clip), {"Im": OPAQUE}) == (HIDDEN if hides else None)
+
+
+def tangent_cuts(radius: float, degrees) -> str:
+    """Clips each keeping the side, holding the page's centre, of the tangent to a circle about it at each angle: a
+    quadrilateral with a level top and bottom beyond the page, cut into one piece, so the clip stays one piece and
+    each clip adds a corner to it."""
+    cx, cy, out = WIDTH / 2, HEIGHT / 2, []
+    for degree in degrees:
+        sin, cos = math.sin(math.radians(degree)), math.cos(math.radians(degree))
+        x, y = cx + radius * cos, cy + radius * sin
+        bottom, top, far = x + (1000 + y) / cos * sin, x - (2000 - y) / cos * sin, -5000 if cos > 0 else 5000
+        out.append(f"{far} -1000 m {bottom:.3f} -1000 l {top:.3f} 2000 l {far} 2000 l h W n ")
+    return "".join(out)
+
+
+SIXTEEN_CUTS = [*range(-42, 43, 12), *range(138, 223, 12)]  # eight each side: a piece of 16 corners
+EIGHTEEN_CUTS = [*range(-48, 49, 12), *range(132, 229, 12)]  # nine each side: 18 corners
+
+
+@pytest.mark.parametrize("cuts, hides", [
+    # 16 corners are measured as they are: 44% of the page
+    (SIXTEEN_CUTS, False),
+    # more are taken as the piece's box, larger: 42% of the page shows, and the box less what later cuts trim from it
+    # holds over half
+    (EIGHTEEN_CUTS, True),
+], ids=["16 corners", "18 corners"])
+def test_a_piece_of_the_clip_of_many_corners_is_taken_as_its_box(tmp_path, cuts, hides):
+    assert scanned(tmp_path, under(tangent_cuts(240, cuts)), {"Im": OPAQUE}) == (HIDDEN if hides else None)
+
+
+def test_the_corners_of_the_clip_an_image_is_measured_against_count_against_the_operators_followed(tmp_path):
+    # 50,000 small images drawn (a form drawing one 500 times, drawn 100 times): under the page alone, 8 operators
+    # each; under a clip of 16 corners, measuring each takes ten times the work, 80, and the file too much
+    forms = {10: ("/Im Do " * 500, "10 0 0 10 295 395", {"Im": OPAQUE}, None, "-100 -100 100 100")}
+    drawn = "/Fm Do " * 100
+    assert scanned(tmp_path, TEXT + f"q {drawn}Q", {"Fm": 10}, forms) is None
+    said = scanned(tmp_path, TEXT + f"q {tangent_cuts(200, SIXTEEN_CUTS)}{drawn}Q", {"Fm": 10}, forms)
+    assert said is not None and "more than 1,000,000 drawing operators to follow on page 1" in said
