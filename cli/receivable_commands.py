@@ -360,7 +360,7 @@ def confirm(session, receivable_id, endorsing_orgs):
     Example:
       recfin receivable confirm R-0123456789abcdef --as coreenterprise/treasurer
       recfin receivable confirm R-0123456789abcdef --as coreenterprise \\
-        --endorsing-org CoreEnterpriseMSP --endorsing-org RegulatorMSP
+        --endorsing-org CoreEnterpriseMSP --endorsing-org SupplierMSP
     """
     return session.client.confirm(receivable_id, endorsing_organizations=list(endorsing_orgs) or None)
 

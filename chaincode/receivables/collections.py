@@ -15,7 +15,7 @@ org. Holders are the orgs whose parties may hold receivables (suppliers).
 Chaincode-level endorsement policy: any two distinct orgs of the channel
 (``OutOf(2, ...)``): no single org can write state by running altered
 chaincode, and a transaction does not wait on a third org being up. Receivable
-keys get stricter key-level policies once confirmed (see :mod:`.policy`).
+keys get stricter key-level policies from registration on (see :mod:`.policy`).
 
 The network tooling derives both from the deployment's configuration
 (network/contract_config.py); ``collections_config.json`` next to this module is

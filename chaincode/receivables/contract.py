@@ -1180,13 +1180,14 @@ class ReceivablesContract(Contract):
     @rules
     async def UpgradeLedger(self, ctx: Context, page_size: str, bookmark: str) -> LedgerUpgrade:
         """Write, for one page of records, the index and registry entries records of earlier contract versions
-        lack (``upgrade``): the regulator, or an admin of an org whose parties may be the regulator, runs it,
-        page after page from bookmark "", until done.
+        lack, and the key-level policy of a claim they left REGISTERED or REJECTED without one (``upgrade``): the
+        regulator, or an admin of an org whose parties may be the regulator, runs it, page after page from
+        bookmark "", until done.
 
-        It writes only entries derived from the records it reads, and only missing ones, so they may run it any
-        number of times. It is the regulator's alone because it reads every claim: even evaluated, writing
-        nothing, its pages name claim ids (bookmarks, collisions) that GetReceivable refuses other callers. An
-        invoice registered twice under two spellings is reported, never resolved.
+        It writes only entries and policies derived from the records it reads, and only missing ones, so they may
+        run it any number of times. It is the regulator's alone because it reads every claim: even evaluated,
+        writing nothing, its pages name claim ids (bookmarks, collisions) that GetReceivable refuses other
+        callers. An invoice registered twice under two spellings is reported, never resolved.
         """
         s = self._session(ctx)
         ci = ctx.client_identity

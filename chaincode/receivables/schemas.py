@@ -316,6 +316,8 @@ class LedgerUpgrade(Doc):
     open_offer_entries: int = Field(description="recfin.open-offer entries written: OPEN financing offers a "
                                                 "bank's offered left out")
     fingerprint_entries: int = Field(description="invoices registered under their current spelling's fingerprint")
+    claim_policies: int = Field(description="key-level policies written (the debtor's and the holder's orgs): "
+                                            "REGISTERED or REJECTED claims an earlier version left without one")
     collisions: list[FingerprintCollision]
     without_current_spelling: list[UnspelledInvoice]
     bookmark: str = Field(description="where the next page starts; empty when done")

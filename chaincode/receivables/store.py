@@ -2,7 +2,8 @@
 
 One place knows the key layout: every write of a receivable also moves its
 index entries (holder, debtor, status) and sets its key-level endorsement
-policy when the orgs that must endorse it change.
+policy when it is new, when it is confirmed, and when the orgs that must
+endorse it change.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from chaincode.shim import KV, KeyEndorsementPolicy
 from . import keys, policy, uscc as credit_code
 from .identity import lists_identity
 from .errors import RuleViolation, rule, shown
-from .model import (AssignmentNotice, DiscountOffer, Financing, InvoiceAttestation, Offer, Party, Receivable)
+from .model import (CONFIRMED, REGISTERED, AssignmentNotice, DiscountOffer, Financing, InvoiceAttestation, Offer,
+                    Party, Receivable)
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -199,7 +201,15 @@ class Store:
         """Write ``r`` and keep its indexes and key-level policy in step with it.
 
         ``before`` is the record as it was read (None for a new one). Only its top-level fields are
-        compared, so a shallow ``model_copy()`` taken before the change is enough."""
+        compared, so a shallow ``model_copy()`` taken before the change is enough.
+
+        The policy (``policy.endorsing_orgs``) is written with a new claim, whenever its orgs change, and at
+        confirmation, as every contract version wrote it: a claim an earlier version registered has none
+        until then, unless UpgradeLedger gave it one. Writing the same policy again asks no other endorser of
+        the confirmation (the key is written anyway); like any policy write, it makes a later transaction of
+        the same block that writes the key fail as ENDORSEMENT_POLICY_FAILURE rather than as the read conflict
+        it is anyway, as the confirmation always did. A rejection, a freeze or an unfreeze of a REGISTERED
+        claim keeps the policy it had."""
         key = self.key(keys.RECEIVABLE, r.id)
         await self.stub.put_state(key, r.to_bytes())
         for index, attr in ((keys.BY_HOLDER, "holder"), (keys.BY_DEBTOR, "debtor"), (keys.BY_STATUS, "status")):
@@ -212,8 +222,22 @@ class Store:
             await self.stub.put_state(self.key(index, new_value, r.id), keys.INDEX_VALUE)
         await self._index_financier(r, before)
         orgs = policy.endorsing_orgs(r)
-        if orgs is not None and (before is None or policy.endorsing_orgs(before) != orgs):
+        confirmed = before is not None and before.status == REGISTERED and r.status == CONFIRMED
+        if before is None or confirmed or policy.endorsing_orgs(before) != orgs:
             await self._set_policy(key, orgs)
+
+    async def restore_receivable_policy(self, r: Receivable) -> bool:
+        """Give ``r``'s key the policy ``put_receivable`` would have written when it has none: a claim an earlier
+        contract version left REGISTERED or REJECTED (``policy.WITHOUT_POLICY_BEFORE``), which set none before
+        confirmation. A key carrying any policy is left as it is: Fabric would take a change of it only from
+        that policy's orgs. Whether it wrote one."""
+        if r.status not in policy.WITHOUT_POLICY_BEFORE:
+            return False
+        key = self.key(keys.RECEIVABLE, r.id)
+        if await self.stub.get_state_validation_parameter(key) is not None:
+            return False
+        await self._set_policy(key, policy.endorsing_orgs(r))
+        return True
 
     async def _index_financier(self, r: Receivable, before: Receivable | None) -> None:
         """Keep ``recfin.by-financier`` [bank, debtor, id] while a bank's financing of the claim is live

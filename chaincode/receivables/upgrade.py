@@ -12,15 +12,20 @@ and nothing has changed since, goes without them:
 - the fingerprint registry under an invoice's current spelling: an invoice registered under a spelling now
   refused (a dashed number before 35b3bf4, a zero-padded code before d72cf20) or fingerprinted by version 1
   (before 5210831) is registered only under that fingerprint, so the same invoice in the one spelling the
-  contract now takes could be registered, and financed, a second time.
+  contract now takes could be registered, and financed, a second time;
+- a claim's key-level policy (``policy.endorsing_orgs``: the debtor's and the holder's orgs), which earlier versions
+  set only at confirmation: a claim they left REGISTERED could be rewritten by any two orgs (the chaincode-level
+  policy) before its debtor confirmed it, and one they left REJECTED revived. The policy is written only on a key
+  that has none, so under the chaincode-level policy that guards it until then: the upgrade lets no org do anything
+  any two could not already do, and from then on a change needs the claim's debtor's and holder's orgs.
 
 A transaction upgrades one page: ``page_size`` receivables, then, once they are done, discount offers, then
 financing offers, from a bookmark (the key the previous page stopped at). Every entry it writes is derived from
-records it reads in the same transaction, and only where the entry is missing: it changes no record, so running
-it again writes nothing more, and the orderer's read-set check voids a page whose records changed meanwhile (run
-it again). A fingerprint already held by another claim is never taken from it: that invoice backs two claims,
-registered under two spellings, which is double financing that already happened; the page returns each such pair
-and names them in its event. So does a claim that lists one invoice twice under two spellings (refused now as
+records it reads in the same transaction, and only where the entry (or policy) is missing: it changes no record's
+value, so running it again writes nothing more, and the orderer's read-set check voids a page whose records
+changed meanwhile (run it again). A fingerprint already held by another claim is never taken from it: that
+invoice backs two claims, registered under two spellings, which is double financing that already happened; the
+page returns each such pair and names them in its event. So does a claim that lists one invoice twice under two spellings (refused now as
 ``invoice-listed-twice``; earlier versions took it, the fingerprints differing): its face amount may count that
 invoice twice, and its pair names the same claim as ``held_by``.
 
@@ -44,8 +49,8 @@ async def upgrade_page(store: Store, page_size: int, bookmark: str) -> dict[str,
     was written, the collisions found, and the bookmark of the next page (``done`` once there is none)."""
     scanning = next((t for t in SCANNED if bookmark.startswith(store.key(t))), SCANNED[0])
     report: dict[str, Any] = {"scanned": 0, "financier_entries": 0, "discount_offer_entries": 0,
-                              "open_offer_entries": 0, "fingerprint_entries": 0, "collisions": [],
-                              "without_current_spelling": []}
+                              "open_offer_entries": 0, "fingerprint_entries": 0, "claim_policies": 0,
+                              "collisions": [], "without_current_spelling": []}
     records, next_key = [], ""
     iterator = store.records_from(scanning, bookmark)
     async for kv in iterator:
@@ -100,6 +105,7 @@ def _entries_read(r: Receivable) -> list[tuple[str, ...]]:
 
 async def _upgrade_receivable(store: Store, r: Receivable, claimed: dict[str, str], report: dict[str, Any]) -> None:
     report["financier_entries"] += await store.restore_financier_entry(r)
+    report["claim_policies"] += await store.restore_receivable_policy(r)
     if r.status == REJECTED:  # its invoices were released: they back nothing
         return
     held_here: dict[str, Invoice] = {}  # a current-spelling fingerprint -> the invoice of r that stands for it

@@ -81,7 +81,7 @@ RACE_RETRY = RetryPolicy(max_attempts=3, backoff=0.1, retry_on=frozenset({
 
 Another transaction committed first and changed either a key this one read (``MVCC_READ_CONFLICT``) or
 the key-level policy of a claim it writes (``ENDORSEMENT_POLICY_FAILURE``: confirmation, transfers
-across orgs, financing and repayment change who must endorse). Either way the invalidated transaction
+across orgs, financing and repayment write it). Either way the invalidated transaction
 wrote nothing, and endorsing it again reads the claim and its policy as they are now, so the second try
 is either valid or refused by a business rule that names what changed. Calls whose endorsing orgs are
 fixed before the first try (``register_party``, ``confirm``, ``make_offer``, ``record_disbursement``,
@@ -589,7 +589,8 @@ class _Operations:
     def upgrade_ledger(self, page_size: int = 20, bookmark: str = "") -> LedgerUpgrade:
         """One page of the ledger upgrade (the regulator, or an admin of the regulator's org; anyone else is refused
         ``role-not-permitted``, since its pages name claim ids): writes the index and fingerprint entries records
-        of earlier contract versions lack, reports invoices registered twice under two spellings
+        of earlier contract versions lack, and the key-level policy of a claim they left REGISTERED or REJECTED
+        without one (``claim_policies``), reports invoices registered twice under two spellings
         (``collisions``). Start with bookmark "" and pass each page's ``bookmark`` until ``done``
         (``recfin chaincode upgrade-ledger`` does). Safe to run again: it writes only what is missing."""
         return self._submit("UpgradeLedger", _page_size(page_size), _text(bookmark, "bookmark"), model=LedgerUpgrade)
@@ -645,10 +646,12 @@ between. A client built without its Network cannot read the channel and leaves t
 
 CONFIRM_DOC = """The debtor confirms (确权) the claim: its irrevocable promise to pay at maturity.
 
-The claim's key has no key-level policy until this transaction sets it, so the chaincode's "any two orgs"
-policy applies, which two orgs the debtor's org need not be among; a bank auditing the claim
-(``client.receivables.audit``) finances it only on the debtor's org's endorsement. So the endorsers are
-named: the debtor's org and the holder's, read from the claim (``get_receivable``); when they are one org,
+The claim's key-level policy, set at its registration, asks the debtor's org and the holder's. A claim an
+earlier contract version registered has none until ``UpgradeLedger`` or this confirmation gives it one, so
+the chaincode's "any two orgs" policy applies, which two orgs the debtor's org need not be among; a bank
+auditing the claim (``client.receivables.audit``) finances it only on the debtor's org's endorsement of the
+confirmation, and the creditor's of it and of every change before it. So the endorsers are named, whatever
+the claim's age: the debtor's org and the holder's, read from the claim (``get_receivable``); when they are one org,
 it and another org of the channel (as ``register_party`` picks one, the next when that org's peers cannot
 endorse). A caller the contract does not let read
 the claim is sent to the Gateway's plan, for the contract to say why it refuses the confirmation. Pass

@@ -827,6 +827,8 @@ class LedgerUpgrade(Document):
     # those events stay in the blocks and must still read
     open_offer_entries: StrictInt = 0
     fingerprint_entries: StrictInt
+    # 0 from a contract before REGISTERED claims carried a key-level policy (its pages wrote none), as above
+    claim_policies: StrictInt = 0
     collisions: list[FingerprintCollision]
     without_current_spelling: list[UnspelledInvoice]
     bookmark: str
@@ -834,5 +836,6 @@ class LedgerUpgrade(Document):
 
     @property
     def written(self) -> int:
-        """Entries written on this page, of every kind."""
-        return self.financier_entries + self.discount_offer_entries + self.open_offer_entries + self.fingerprint_entries
+        """Entries and claims' key-level policies written on this page, of every kind."""
+        return (self.financier_entries + self.discount_offer_entries + self.open_offer_entries
+                + self.fingerprint_entries + self.claim_policies)

@@ -8,7 +8,15 @@ finance a claim can check, from its own org's peer, who endorsed the transaction
 1. ``confirmation``: the claim's key was created REGISTERED (or, for a split part, CONFIRMED by the split of its
    parent), and the first transaction that left it past registration (the debtor's confirmation, or the split)
    is a VALID transaction of this chaincode carrying an endorsement of the claim's debtor org's peer;
-2. ``debtor party record`` and ``holder party record``: the transaction that created each party's record
+2. ``changes before confirmation``, for a claim created REGISTERED and confirmed: every transaction that wrote the
+   key after its creation, up to and including the confirmation, carries an endorsement of the peer of the org
+   the registration named as the holder's (the creditor's, whom registration makes the holder), so no pair of
+   orgs without the creditor's changed its holder, amounts or invoices before its debtor confirmed it. The
+   contract's key-level policy asks that org's endorsement of every such change (docs/receivables.md,
+   "Key-level policies"); the check reads it from the blocks, so it holds for a claim of an earlier contract
+   version too, or fails where one was changed without it. A split part has no such transaction: the split that
+   created it confirmed it;
+3. ``debtor party record`` and ``holder party record``: the transaction that created each party's record
    (since it was last deleted, if ever) is VALID, writes that record naming the org the claim names for that
    party, and carries an endorsement of that org's peer.
 
@@ -28,6 +36,8 @@ one ledger it trusts.
 
 What it does not prove: that a credit code belongs to the org a party record names (an org can register its own
 record for another company's credit code: compare the report's MSPs with what you know of your customer); that
+the creditor's org endorsed the registration itself (a new key is validated against the chaincode-level policy,
+any two orgs, and the Gateway chooses them), so that the claim's invoices and amounts are the creditor's; that
 the transaction's timestamp, which its submitter chose, is when it was endorsed; or anything about changes after
 the confirmation, which the claim's key-level policy (debtor's and holder's orgs) covers.
 """
@@ -53,7 +63,7 @@ NOT_YET_CONFIRMED = (REGISTERED, "REJECTED")
 """Statuses before the debtor's confirmation: the first history entry in any other status is the change that
 confirmed the claim (or, for a split part, created it confirmed)."""
 
-CheckName = Literal["confirmation", "debtor party record", "holder party record"]
+CheckName = Literal["confirmation", "changes before confirmation", "debtor party record", "holder party record"]
 
 
 class AuditCheck(BaseModel):
@@ -163,7 +173,7 @@ class ReceivableAudit:
         (GatewayError) are raised: the audit could not be made, which is not a failed check."""
         receivable: Receivable = self.receivables.get_receivable(receivable_id, endorsing_organizations=self.own_org)
         history = self.receivables.history(receivable.id, endorsing_organizations=self.own_org)
-        checks = [self.confirmation(receivable, history),
+        checks = [*self.confirmation_checks(receivable, history),
                   self.party_record("debtor party record", receivable.debtor, receivable.debtor_msp)]
         if receivable.holder != receivable.debtor:
             checks.append(self.party_record("holder party record", receivable.holder, receivable.holder_msp))
@@ -171,29 +181,63 @@ class ReceivableAudit:
                            debtor=receivable.debtor, debtor_msp=receivable.debtor_msp, holder=receivable.holder,
                            holder_msp=receivable.holder_msp, checks=checks)
 
-    def confirmation(self, receivable: Receivable, history: Sequence[HistoryEntry]) -> AuditCheck:
-        """The claim's key was created REGISTERED (or confirmed by a split of its parent), and the first
-        transaction that left it past registration carries the debtor org's endorsement."""
+    def confirmation_checks(self, receivable: Receivable, history: Sequence[HistoryEntry]) -> list[AuditCheck]:
+        """``confirmation``: the claim's key was created REGISTERED (or confirmed by a split of its parent), and the
+        first transaction that left it past registration carries the debtor org's endorsement; then, for a claim
+        created REGISTERED and confirmed, ``changes before confirmation`` (:meth:`changes_before_confirmation`).
+        Where the claim's transactions cannot be taken at their word, or it was never confirmed, the
+        confirmation check fails and there is no span before a confirmation to check."""
         expected = _Expectation("confirmation", receivable.id, receivable_key(receivable.id), receivable.debtor_msp,
                                 "status")
         life = self.current_life(expected, history)
         if isinstance(life, AuditCheck):
-            return life
+            return [life]
         never = expected.check(None, False, f"{receivable.id} was never confirmed (status {receivable.status}): "
                                             "there is no confirmation to audit, and nothing to finance")
         if not life:
-            return never
+            return [never]
         creation = life[0]
         if creation.status != REGISTERED and not (_confirmed(creation.status) and self._splits_into(creation,
                                                                                                    receivable.id)):
+            return [expected.check(creation.transaction.tx_id, False,
+                                   f"the transaction that created {receivable.id} wrote it in status "
+                                   f"{creation.status}: a claim is created REGISTERED, or CONFIRMED by the split of "
+                                   "its parent, and this transaction splits no claim into it")]
+        confirmed_at = next((n for n, change in enumerate(life) if _confirmed(change.status)), None)
+        if confirmed_at is None:
+            return [never]
+        confirmation = life[confirmed_at]
+        checks = [self._endorsement_check(expected, confirmation.transaction, confirmation.action)]
+        if confirmed_at > 0:   # created REGISTERED: a split part is created confirmed, with nothing before
+            checks.append(self.changes_before_confirmation(receivable, creation, life[1:confirmed_at + 1]))
+        return checks
+
+    def changes_before_confirmation(self, receivable: Receivable, creation: _Change,
+                                    changes: Sequence[_Change]) -> AuditCheck:
+        """Each of ``changes`` (the transactions after the claim's creation, up to and including its
+        confirmation) carries the endorsement of the org the creation named as the holder's: the creditor's,
+        whom registration makes the holder. Without it, a pair of other orgs could have changed the claim's
+        holder, amounts or invoices before its debtor confirmed it."""
+        creditor_msp = (creation.value or {}).get("holder_msp")
+        expected = _Expectation("changes before confirmation", receivable.id, receivable_key(receivable.id),
+                                creditor_msp if isinstance(creditor_msp, str) else "", "status")
+        if not expected.msp_id:
             return expected.check(creation.transaction.tx_id, False,
-                                  f"the transaction that created {receivable.id} wrote it in status {creation.status}: "
-                                  "a claim is created REGISTERED, or CONFIRMED by the split of its parent, and this "
-                                  "transaction splits no claim into it")
-        confirmation = next((change for change in life if _confirmed(change.status)), None)
-        if confirmation is None:
-            return never
-        return self._endorsement_check(expected, confirmation.transaction, confirmation.action)
+                                  f"the transaction that created {receivable.id} names no holder's org "
+                                  "(holder_msp): whose endorsement its later changes need cannot be told")
+        verified: set[str] = set()
+        for change in changes:
+            check = self._endorsement_check(expected, change.transaction, change.action)
+            if not check.passed:
+                return expected.check(check.tx_id, False,
+                                      f"a change of {receivable.id} before its confirmation without the endorsement "
+                                      f"of the creditor's org, {expected.msp_id}: {check.reason}",
+                                      check.verified_endorsers)
+            verified |= set(check.verified_endorsers)
+        return expected.check(changes[-1].transaction.tx_id, True,
+                              f"each of the {len(changes)} transaction(s) from the registration through the "
+                              f"confirmation endorsed by {expected.msp_id}, the creditor's org (verified: "
+                              f"{', '.join(sorted(verified))}){self._role_note(expected.msp_id)}", sorted(verified))
 
     def party_record(self, what: CheckName, uscc: str, msp_id: str) -> AuditCheck:
         """The transaction that created the party's record (since its last delete) wrote it naming ``msp_id``
@@ -313,9 +357,7 @@ class ReceivableAudit:
                 verified.append(endorsement.msp_id)
             else:
                 problems.append(f"{who}: {problem}")
-        role_note = "" if msps[expected.msp_id].tells_role(channel_msp.PEER) else (
-            f" ({expected.msp_id}'s MSP enables no NodeOUs, so whether a peer, a client or an admin of the org "
-            "signed cannot be told)")
+        role_note = self._role_note(expected.msp_id)
         if expected.msp_id in verified:
             return expected.check(committed.tx_id, True,
                                   f"endorsed by {expected.msp_id} (verified: {', '.join(sorted(set(verified)))})"
@@ -325,6 +367,15 @@ class ReceivableAudit:
         return expected.check(committed.tx_id, False,
                               f"no verified endorsement by {expected.msp_id}: endorsed by {endorsed_by}{detail}"
                               f"{role_note}", verified)
+
+
+    def _role_note(self, msp_id: str) -> str:
+        """What a check's reason adds for an org whose MSP enables no NodeOUs: the role of a signer cannot be told."""
+        msp = self.channel_msps().get(msp_id)
+        if msp is None or msp.tells_role(channel_msp.PEER):
+            return ""
+        return (f" ({msp_id}'s MSP enables no NodeOUs, so whether a peer, a client or an admin of the org signed "
+                "cannot be told)")
 
 
 def _confirmed(status: Any) -> bool:

@@ -1,5 +1,6 @@
-"""A bank's audit of the demo's claims on the real network: the confirmation and the party records were endorsed
-by the orgs they name, as the SDK sends them, and every signature verifies against the channel's own MSPs.
+"""A bank's audit of the demo's claims on the real network: the confirmation, every change before it (the
+creditor's org) and the party records were endorsed by the orgs they name, as the SDK and the claim's key-level
+policy send them, and every signature verifies against the channel's own MSPs.
 
 The demo registers its parties and confirms its claim through the SDK, which names the endorsing orgs of both
 (the party's own org and another; the debtor's org and the holder's). The audit reads the blocks from a peer of
@@ -36,16 +37,18 @@ def test_the_regulator_audits_the_demos_confirmed_claim_and_every_check_passes(d
     report = json.loads(result.stdout)
     assert report["passed"] and report["auditor_msp"] == "RegulatorMSP"
     assert [(c["what"], c["expected_msp"]) for c in report["checks"]] == [
-        ("confirmation", "CoreEnterpriseMSP"), ("debtor party record", "CoreEnterpriseMSP"),
-        ("holder party record", "SupplierMSP")]
+        ("confirmation", "CoreEnterpriseMSP"), ("changes before confirmation", "SupplierMSP"),
+        ("debtor party record", "CoreEnterpriseMSP"), ("holder party record", "SupplierMSP")]
 
 
 def test_the_financing_bank_audits_the_split_part_it_financed(demo_claims, receivables_deployed):
     with open_session("bank", "officer2", receivables_deployed.data_root) as bank2:
         report = ReceivableAudit.of(bank2.client, bank2.profile.msp_id).audit(demo_claims["kept"])
         assert report.passed, report.checks
-        # the split that created the part is what the audit checked, with the debtor's org among its endorsers
+        # the split that created the part is what the audit checked, with the debtor's org among its endorsers;
+        # created confirmed, the part had no change before its confirmation to check
         confirmation = report.checks[0]
+        assert "changes before confirmation" not in [c.what for c in report.checks]
         assert "CoreEnterpriseMSP" in confirmation.verified_endorsers
         written = bank2.client.party_history(report.debtor, endorsing_organizations=[bank2.profile.msp_id])
         assert written[0].msp_id == "CoreEnterpriseMSP" and report.checks[1].tx_id == written[0].tx_id

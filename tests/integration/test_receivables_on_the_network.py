@@ -3,7 +3,8 @@
 The demo's full lifecycle runs as an operator would run it; then the rules that
 matter most when one participant turns hostile are tried directly: a second
 receivable on an invoice already used, a confirmed claim changed with the
-endorsement of the wrong orgs, and a bank outside the deal reading its terms.
+endorsement of the wrong orgs, a registered claim changed before its confirmation
+without its creditor's org or its debtor's, and a bank outside the deal reading its terms.
 A bank's attestation of an invoice verification is read by the supplier from
 its own peer before it registers the claim. A bank quotes a claim from the
 ledger (the debtor's payment record and its own exposure, read as the bank),
@@ -85,6 +86,32 @@ def test_a_confirmed_claim_changed_without_the_debtors_endorsement_fails_validat
         assert invalid.value.validation_code_name == "ENDORSEMENT_POLICY_FAILURE"
         after = tier1.client.get_receivable(claim.id)
         assert (after.status, after.holder, after.outstanding) == (claim.status, claim.holder, claim.outstanding)
+
+
+def test_a_registered_claim_changed_without_its_creditors_or_its_debtors_org_fails_validation(
+        demo_run, receivables_deployed):
+    root = receivables_deployed.data_root
+    with open_session("supplier", "supplier1", root) as tier1, open_session("coreenterprise", "treasurer", root) as core, \
+            open_session("regulator", data_root=root) as regulator:
+        claim = register_claim(tier1, core, "1000.00", "130.00", days=60)
+        caught_up(core, tier1)  # every peer has the registration: each org named below can endorse
+
+        def contract_of(session):
+            return session.gateway.get_network("receivables").get_contract("receivables", CONTRACT_NAME)
+
+        # The claim's key-level policy holds from registration on (debtor's and holder's orgs): two orgs that
+        # meet the chaincode's 2-of-4 policy, one of them missing, cannot change it before its confirmation.
+        attempts = [(contract_of(core), "RejectReceivable", [claim.id, "not owed"], ["CoreEnterpriseMSP", "BankMSP"]),
+                    (contract_of(regulator), "FreezeReceivable", [claim.id, f"ORDER-{secrets.token_hex(4)}"],
+                     ["SupplierMSP", "RegulatorMSP"])]
+        for contract, function, arguments, orgs in attempts:
+            with pytest.raises(CommitError) as invalid:
+                contract.submit(function, arguments=arguments, endorsing_organizations=orgs)
+            assert invalid.value.validation_code_name == "ENDORSEMENT_POLICY_FAILURE", function
+        after = tier1.client.get_receivable(claim.id)
+        assert (after.status, after.frozen, after.holder) == ("REGISTERED", None, claim.holder)
+        # left to the Gateway, the rejection is planned on the orgs the policy names, and commits
+        assert caught_up(core, tier1).reject(claim.id, "not owed").status == "REJECTED"
 
 
 def test_a_bank_outside_the_deal_cannot_read_its_terms(demo_run, receivables_deployed):

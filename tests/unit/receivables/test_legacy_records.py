@@ -185,7 +185,7 @@ async def test_the_upgrade_indexes_financings_and_offers_an_earlier_version_left
     state = {k: v for k, v in net.ledger.state.items()}
     again = await upgrade(net)
     assert sum(total(again, f) for f in ("financier_entries", "discount_offer_entries", "open_offer_entries",
-                                         "fingerprint_entries")) == 0
+                                         "fingerprint_entries", "claim_policies")) == 0
     assert net.ledger.state == state
 
 

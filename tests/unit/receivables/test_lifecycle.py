@@ -456,9 +456,9 @@ async def test_key_level_endorsement_follows_the_state():
     core, tier1, tier2, bank = (net.actors[k] for k in ("core", "tier1", "tier2", "bank"))
     r = await net.registered(tier1, core, 1000)
     key = net._key(keys.RECEIVABLE, r["id"])
-    assert key not in net.ledger.validation_parameters
-    await net.ok(core, "ConfirmReceivable", r["id"])
     orgs = lambda k: sorted(KeyEndorsementPolicy(net.ledger.validation_parameters[k]).list_orgs())  # noqa: E731
+    assert orgs(key) == [CORE, SUPPLIER]              # from registration on, not from confirmation
+    await net.ok(core, "ConfirmReceivable", r["id"])
     assert orgs(key) == [CORE, SUPPLIER]
     f = await net.ok(tier1, "RequestFinancing", r["id"])
     o = await net.ok(bank, "MakeFinancingOffer", f["id"], transient=transient_terms())

@@ -12,7 +12,7 @@ CONTRACT = ReceivablesContract()
 SUBMITS = {name for name, (mark, _) in CONTRACT.transactions().items() if not mark.evaluate}
 QUERIES = {name for name, (mark, _) in CONTRACT.transactions().items() if mark.evaluate}
 # submit transactions that change no existing claim, so a freeze has nothing to stop (withdrawing a discount
-# offer changes the debtor's offer, not the claims it lists; the ledger upgrade writes index entries only)
+# offer changes the debtor's offer, not the claims it lists; the ledger upgrade writes index entries and policies)
 NOT_ON_A_CLAIM = {"RegisterParty", "BindPartyIdentity", "UnbindPartyIdentity", "RegisterReceivable",
                   "PublishDiscountOffer", "WithdrawDiscountOffer", "AttestInvoiceVerification", "FreezeReceivable",
                   "UnfreezeReceivable", "UpgradeLedger"}

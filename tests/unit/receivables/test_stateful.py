@@ -1058,12 +1058,12 @@ class ReceivablesMachine(RuleBasedStateMachine):
 
     @invariant()
     def claims_are_endorsed_by_their_parties(self):
-        """docs/receivables.md, "Key-level policies": none before confirmation; then the debtor's and the holder's
-        orgs, and the bank's while a financing with a financier is live."""
+        """docs/receivables.md, "Key-level policies": from registration on (rejected too), the debtor's and the
+        holder's orgs, and the bank's while a financing with a financier is live."""
         for c in self.claims.values():
             policy = self.net.ledger.validation_parameters.get(self.net._key("recfin.receivable", c.id))
             orgs = None if policy is None else KeyEndorsementPolicy(policy).list_orgs()
-            want = None if c.status in ("REGISTERED", "REJECTED") else sorted(
+            want = sorted(
                 {self.actor(c.debtor).msp, self.actor(c.holder).msp} |
                 ({self.actor(c.financier).msp} if c.financing and c.financier else set()))
             assert orgs == want, f"{c.id} ({c.status}) needs {orgs}, the model says {want}"

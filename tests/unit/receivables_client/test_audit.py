@@ -109,9 +109,10 @@ def test_a_claim_confirmed_by_its_debtors_org_with_parties_registered_by_their_o
     report, qscc = ledger.audit()
     assert report.passed, report.checks
     assert [(c.what, c.subject, c.tx_id, c.expected_msp) for c in report.checks] == [
-        ("confirmation", R, "t-confirm", CORE), ("debtor party record", fakes.CORE, "t-core", CORE),
-        ("holder party record", fakes.TIER1, "t-tier1", SUPPLIER)]
-    assert [c.verified_endorsers for c in report.checks] == [[CORE, SUPPLIER], [CORE, REGULATOR], [BANK, SUPPLIER]]
+        ("confirmation", R, "t-confirm", CORE), ("changes before confirmation", R, "t-confirm", SUPPLIER),
+        ("debtor party record", fakes.CORE, "t-core", CORE), ("holder party record", fakes.TIER1, "t-tier1", SUPPLIER)]
+    assert [c.verified_endorsers for c in report.checks] == [[CORE, SUPPLIER], [CORE, SUPPLIER], [CORE, REGULATOR],
+                                                             [BANK, SUPPLIER]]
     # every read, the contract's and qscc's, answered by a peer of the auditor's own org
     assert {tuple(orgs) for *_, orgs in qscc.asked} == {(BANK,)}
     assert {tuple(c.endorsing_organizations) for c in ledger.contract.calls} == {(BANK,)}
@@ -317,6 +318,26 @@ def _party_record_squatted_under_another_org(ledger):
                                               ledger.peers(SUPPLIER, BANK))
 
 
+def _changed_before_confirmation_by_two_other_orgs(ledger):
+    # the debtor's org and a bank give the claim to another holder before the debtor confirms it
+    taken = {**ledger.receivable, "status": "REGISTERED", "holder": fakes.CORE, "holder_msp": BANK}
+    ledger.history = [ledger.history[0], history_entry("t-taken", "REGISTERED"), ledger.history[1]]
+    ledger.transactions["t-taken"] = endorsed("t-taken", {receivable_key(R): taken}, ledger.peers(CORE, BANK))
+
+
+def _confirmed_without_the_creditors_org(ledger):
+    # the confirmation itself rewrites the claim, endorsed by the debtor's org and a bank
+    ledger.transactions["t-confirm"] = endorsed("t-confirm", {receivable_key(R): ledger.receivable},
+                                                ledger.peers(CORE, BANK))
+
+
+def _registered_naming_no_holders_org(ledger):
+    registered = {k: v for k, v in ledger.receivable.items() if k != "holder_msp"}
+    ledger.transactions["t-register"] = endorsed("t-register", {receivable_key(R): {**registered,
+                                                                                    "status": "REGISTERED"}},
+                                                 ledger.peers(SUPPLIER, BANK))
+
+
 def _endorser_names_the_debtor_with_its_own_certificate(ledger):
     supplier = ledger.orgs[SUPPLIER]
     ledger.transactions["t-confirm"] = endorsed("t-confirm", {receivable_key(R): ledger.receivable},
@@ -327,7 +348,8 @@ def _endorser_names_the_debtor_with_its_own_certificate(ledger):
 FAILING = [
     (_no_debtor_endorsement, "confirmation", f"no verified endorsement by {CORE}: endorsed by {BANK}, {SUPPLIER}"),
     (_bad_signature, "confirmation", "does not verify under the endorser certificate's key"),
-    (_payload_changed_after_signing, "confirmation", "does not verify under the endorser certificate's key"),
+    (_payload_changed_after_signing, ("confirmation", "changes before confirmation"),
+     "does not verify under the endorser certificate's key"),
     (_certificate_of_another_ca, "confirmation", f"does not chain to a CA certificate of {CORE}"),
     (_endorser_names_the_debtor_with_its_own_certificate, "confirmation", f"does not chain to a CA certificate of {CORE}"),
     (_revoked_certificate, "confirmation", f"is on {CORE}'s revocation list"),
@@ -352,23 +374,32 @@ FAILING = [
     (_an_admin_of_the_debtors_org_signs, "confirmation", f"carries {CORE}'s admin OU: it is no peer"),
     (_unreadable_certificate_claims_the_debtor, "confirmation", "cannot be read as an identity"),
     (_party_record_written_twice, "debtor party record", f"writes {fakes.CORE}'s key 2 times"),
-    (_expired_at_the_transactions_time, "confirmation", "was not valid at"),
+    (_expired_at_the_transactions_time, ("confirmation", "changes before confirmation"), "was not valid at"),
     (_missing_on_the_own_peer, "confirmation", f"{BANK}'s peer could not give the transaction"),
     (_never_confirmed, "confirmation", "was never confirmed (status REGISTERED)"),
     (_party_registered_without_its_org, "debtor party record", f"no verified endorsement by {CORE}"),
     (_party_record_squatted_under_another_org, "debtor party record",
      f"naming {SUPPLIER}, while the claim names {CORE} for {fakes.CORE}"),
+    (_changed_before_confirmation_by_two_other_orgs, "changes before confirmation",
+     f"before its confirmation without the endorsement of the creditor's org, {SUPPLIER}: no verified endorsement "
+     f"by {SUPPLIER}: endorsed by {BANK}, {CORE}"),
+    (_confirmed_without_the_creditors_org, "changes before confirmation", f"no verified endorsement by {SUPPLIER}"),
+    (_registered_naming_no_holders_org, "changes before confirmation", "names no holder's org (holder_msp)"),
 ]
 
 
 @pytest.mark.parametrize("change, failing, reason", FAILING, ids=[f[0].__name__.strip("_") for f in FAILING])
 def test_the_audit_fails_the_one_check_the_change_breaks(ledger, change, failing, reason):
+    """The check the change breaks fails, with the reason; a change that breaks every endorsement of the
+    confirmation (the signed payload, the time) breaks the two checks that read it, and no other check."""
     change(ledger)
     report, _ = ledger.audit()
     assert not report.passed
     results = checks_of(report)
-    assert results[failing][0] is False and reason in results[failing][1], results[failing]
-    assert all(passed for what, (passed, _) in results.items() if what != failing), results
+    failing = (failing,) if isinstance(failing, str) else failing
+    for what in failing:
+        assert results[what][0] is False and reason in results[what][1], results[what]
+    assert all(passed for what, (passed, _) in results.items() if what not in failing), results
 
 
 def test_a_split_part_passes_on_the_split_its_parent_debtor_and_holder_endorsed(ledger):
@@ -381,6 +412,31 @@ def test_a_split_part_passes_on_the_split_its_parent_debtor_and_holder_endorsed(
                                               ledger.peers(CORE, SUPPLIER))
     report, _ = ledger.audit(child)
     assert report.passed and report.checks[0].tx_id == "t-split"
+    # created confirmed by the split: no change came between its creation and its confirmation
+    assert "changes before confirmation" not in checks_of(report)
+
+
+def test_every_change_before_the_confirmation_carries_the_creditors_org_and_later_ones_are_not_asked(ledger):
+    registered = {**ledger.receivable, "status": "REGISTERED"}
+    frozen = {**registered, "frozen": {"order_reference": "ORDER-1", "by": fakes.CORE, "date": "2026-03-02",
+                                       "tx_id": "t-freeze"}}
+    ledger.history = [ledger.history[0], history_entry("t-freeze", "REGISTERED"),
+                      history_entry("t-unfreeze", "REGISTERED"), ledger.history[1], history_entry("t-pay", "SETTLED")]
+    ledger.transactions.update({  # the regulator's freeze endorsed as the claim's policy asks, not by its own org
+        "t-freeze": endorsed("t-freeze", {receivable_key(R): frozen}, ledger.peers(CORE, SUPPLIER)),
+        "t-unfreeze": endorsed("t-unfreeze", {receivable_key(R): registered}, ledger.peers(SUPPLIER, CORE)),
+        "t-pay": endorsed("t-pay", {receivable_key(R): {**ledger.receivable, "status": "SETTLED"}},
+                          ledger.peers(CORE, REGULATOR))})
+    report, _ = ledger.audit()
+    assert report.passed, report.checks
+    before = report.checks[1]
+    assert (before.what, before.tx_id, before.expected_msp) == ("changes before confirmation", "t-confirm", SUPPLIER)
+    assert before.reason.startswith(f"each of the 3 transaction(s) from the registration through the confirmation "
+                                    f"endorsed by {SUPPLIER}")
+    # the freeze of an earlier contract version's REGISTERED claim, endorsed by two other orgs: not the creditor's
+    ledger.transactions["t-freeze"] = endorsed("t-freeze", {receivable_key(R): frozen}, ledger.peers(REGULATOR, BANK))
+    before = checks_of(ledger.audit()[0])["changes before confirmation"]
+    assert before[0] is False and f"no verified endorsement by {SUPPLIER}: endorsed by {BANK}, {REGULATOR}" in before[1]
 
 
 def test_a_part_its_parents_split_does_not_list_is_not_taken_for_a_split_part(ledger):
@@ -405,7 +461,7 @@ def test_a_key_written_anew_after_a_delete_is_audited_from_its_new_first_write(l
     report, qscc = ledger.audit()
     holder = checks_of(report)["holder party record"]
     assert holder[0] is False and f"no verified endorsement by {SUPPLIER}" in holder[1]
-    assert report.checks[2].tx_id == "t-again"
+    assert report.checks[3].tx_id == "t-again"
     # the delete was read from its block (it did delete), the writes before it were not
     read = [arguments[1] for function, arguments, _ in qscc.asked if function == "GetTransactionByID"]
     assert "t-gone" in read and "t-tier1" not in read
@@ -502,7 +558,7 @@ def test_the_command_prints_each_check_and_exits_0_when_all_pass(as_bank):
     res = CliRunner().invoke(recfin, ["receivable", "audit", R])
     assert res.exit_code == 0, res.output
     assert as_bank.opened == [("bank", None)]
-    assert res.output.count("PASS ") == 3 and "PASSED: every check passed" in res.output
+    assert res.output.count("PASS ") == 4 and "PASSED: every check passed" in res.output
 
 
 def test_the_command_exits_1_on_a_failed_check_and_its_json_says_which(as_bank):
@@ -512,7 +568,8 @@ def test_the_command_exits_1_on_a_failed_check_and_its_json_says_which(as_bank):
     report = json.loads(res.output)
     assert report["passed"] is False
     assert [(c["what"], c["passed"]) for c in report["checks"]] == [
-        ("confirmation", False), ("debtor party record", True), ("holder party record", True)]
+        ("confirmation", False), ("changes before confirmation", True), ("debtor party record", True),
+        ("holder party record", True)]
 
 
 def test_the_command_exits_1_not_3_when_an_endorsements_certificate_cannot_be_read(as_bank):

@@ -3,11 +3,11 @@
 Fabric's validation (core/common/validation/statebased, validator_keylevel.go and v20.go) checks, for
 every key a transaction writes or whose key-level policy it writes, the policy the key had *before*
 the transaction; the chaincode policy (any two of the channel's orgs) once if any written key has no
-key-level policy; and a collection's endorsement policy for its private writes. The Gateway plans
-endorsers from the same facts when the client names none: the first endorser's simulation reports the
-committed policies of the keys it writes (core/endorser/endorser.go, buildChaincodeInterest) and
-discovery combines them with the chaincode policy. When the client names orgs, the Gateway endorses on
-exactly those and checks nothing, so those are what must be right.
+key-level policy, or if it writes none; and a collection's endorsement policy for its private writes.
+The Gateway plans endorsers from the same facts when the client names none: the first endorser's
+simulation reports the committed policies of the keys it writes (core/endorser/endorser.go,
+buildChaincodeInterest) and discovery combines them with the chaincode policy. When the client names
+orgs, the Gateway endorses on exactly those and checks nothing, so those are what must be right.
 
 Here the real contract runs on MemoryLedger behind a stand-in for the Gateway Contract
 (tests/unit/ledger_contract.py): every submit is kept with the orgs the SDK named and the orgs that rule requires,
@@ -18,6 +18,7 @@ docs/sdk-receivables.md ("Who endorses").
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from dataclasses import dataclass
 from datetime import timedelta
@@ -25,9 +26,10 @@ from decimal import Decimal
 
 import pytest
 
+from chaincode.receivables import keys
 from chaincode.receivables.collections import collections_config
 from chaincode.receivables.config import NetworkConfig
-from chaincode.shim import KeyEndorsementPolicy
+from chaincode.shim import KeyEndorsementPolicy, create_composite_key, split_composite_key
 from chaincode.testing import make_identity
 from client.invoices.fingerprint import fingerprint_of
 from client.receivables import (
@@ -74,15 +76,18 @@ class Submit:
 
 def needed_between(before: Snapshot, after: Snapshot) -> Needed:
     """The endorsement a transaction needs, from the ledger before and after it: the policies in force
-    before it on the keys it wrote (values or key-level policies) and the collections it wrote."""
+    before it on the keys it wrote (values or key-level policies) and the collections it wrote; the
+    chaincode policy when it wrote nothing at all (validator_keylevel.go, ``checkCCEPIfNotChecked``)."""
     orgs: set[str] = set()
-    any_two = False
-    for key in changed_keys(before.state, after.state) | changed_keys(before.policies, after.policies):
+    written = changed_keys(before.state, after.state) | changed_keys(before.policies, after.policies)
+    collections = changed_keys(before.private, after.private)
+    any_two = not written and not collections
+    for key in written:
         if key in before.policies:
             orgs |= set(KeyEndorsementPolicy(before.policies[key]).list_orgs())
         else:
             any_two = True
-    for collection in changed_keys(before.private, after.private):
+    for collection in collections:
         orgs |= COLLECTION_ORGS[collection]
     return Needed(frozenset(orgs), any_two)
 
@@ -129,8 +134,8 @@ STORY = [
     *[("RegisterParty", ANY_TWO)] * 5,
     ("BindPartyIdentity", frozenset({SUPPLIER})),               # the party record's own org (and any other)
     ("UnbindPartyIdentity", frozenset({SUPPLIER})),             # the party's org alone: the binding has its policy
-    ("RegisterReceivable", ANY_TWO),
-    ("ConfirmReceivable", ANY_TWO),                             # no key-level policy before confirmation
+    ("RegisterReceivable", ANY_TWO),                            # a new key: it sets the claim's policy
+    ("ConfirmReceivable", frozenset({CORE, SUPPLIER})),         # the policy set at registration
     ("TransferReceivable", frozenset({CORE, SUPPLIER})),        # split: the parent's debtor and holder
     ("RequestFinancing", frozenset({CORE, SUPPLIER})),
     ("MakeFinancingOffer", frozenset({SUPPLIER, BANK})),        # the terms collection's policy
@@ -142,12 +147,12 @@ STORY = [
     ("RecordPayment", frozenset({CORE, SUPPLIER, SUPPLIER2, BANK})),  # every leaf paid: both holders, the bank
     ("RecordRepayment", frozenset({CORE, SUPPLIER, BANK})),     # the policy before: repayment drops the bank
     ("RegisterReceivable", ANY_TWO),
-    ("ConfirmReceivable", ANY_TWO),
+    ("ConfirmReceivable", frozenset({CORE, SUPPLIER})),
     ("TransferReceivable", frozenset({CORE, SUPPLIER})),        # to another org's party: not the recipient's org
     ("RequestFinancing", frozenset({CORE, SUPPLIER2})),         # from then on, the new holder's org
     ("WithdrawFinancing", frozenset({CORE, SUPPLIER2})),
     ("RegisterReceivable", ANY_TWO),
-    ("ConfirmReceivable", ANY_TWO),
+    ("ConfirmReceivable", frozenset({CORE, SUPPLIER})),
     ("RequestFinancing", frozenset({CORE, SUPPLIER})),
     ("MakeFinancingOffer", frozenset({SUPPLIER, BANK})),
     ("AcceptFinancingOffer", frozenset({CORE, SUPPLIER})),
@@ -156,12 +161,15 @@ STORY = [
     ("AcceptDiscountOffer", frozenset({CORE, SUPPLIER})),
     ("WithdrawDiscountOffer", frozenset({CORE})),               # the offer and its index entry: the debtor's org
     ("RegisterReceivable", ANY_TWO),
-    ("RejectReceivable", ANY_TWO),
+    ("FreezeReceivable", frozenset({CORE, SUPPLIER})),          # while REGISTERED too, not the regulator's org
+    ("UnfreezeReceivable", frozenset({CORE, SUPPLIER})),
+    ("RejectReceivable", frozenset({CORE, SUPPLIER})),          # and the rejected claim keeps that policy
     ("AttestInvoiceVerification", ANY_TWO),
     ("RegisterReceivable", ANY_TWO),
-    ("ConfirmReceivable", ANY_TWO),
+    ("ConfirmReceivable", frozenset({CORE, SUPPLIER})),
     ("RecordOverdue", frozenset({CORE, SUPPLIER})),
-]
+    *[("UpgradeLedger", ANY_TWO)] * 3,                          # claims, then discount and financing offers:
+]                                                               # a policy on a key with none, then nothing
 NAMED_BY_THE_SDK = {"RegisterParty", "ConfirmReceivable", "MakeFinancingOffer", "RecordDisbursement", "CancelFinancing"}
 # The calls that write only keys carrying a key-level policy: the chaincode's "any two orgs" does not
 # apply to them (every other call writes at least one key without a policy of its own).
@@ -169,7 +177,7 @@ KEY_LEVEL_ONLY = {"UnbindPartyIdentity", "FreezeReceivable", "UnfreezeReceivable
 
 
 @pytest.fixture(scope="module")
-def story() -> list[Submit]:
+def story_channel() -> Channel:
     """Every business call of the SDK once or more, across five orgs, with the orgs it looks up itself."""
     channel = Channel(CONFIG)
     core = register(channel, 1, CORE, "core_enterprise", "core")
@@ -206,12 +214,14 @@ def story() -> list[Submit]:
     tier1.client.accept_discount_offer(offer.id, cancelled)
     core.client.withdraw_discount_offer(offer.id)
 
-    # a rejected claim, an attestation, and a claim marked overdue
+    # a claim frozen and unfrozen before its debtor rejects it, an attestation, and a claim marked overdue
     rejected = tier1.client.register_receivable(ReceivableRegistration(
         debtor=core.uscc, face_amount=Decimal("113.00"), issue_date=channel.today(), due_date=channel.today(30),
         contract_hash="c" * 64, invoices=[InvoiceInput(number="24312000000000000004", date=channel.today(),
                                                        amount=Decimal("100.00"), tax=Decimal("13.00"),
                                                        seller_tax_id=tier1.uscc, buyer_tax_id=core.uscc)]))
+    regulator.client.freeze(rejected.id, "ORDER-3")
+    regulator.client.unfreeze(rejected.id, "ORDER-4")
     core.client.reject(rejected.id, "goods not delivered")
     bank.client.attest_invoice_verification(InvoiceAttestationRequest(
         seller_tax_id=tier1.uscc, number="24312000000000000005",
@@ -221,7 +231,19 @@ def story() -> list[Submit]:
     late = claim(channel, tier1, core, "24312000000000000006", due_in=5)
     channel.now += timedelta(days=10)
     tier1.client.record_overdue(late)
-    return submits_of(channel)
+
+    # the ledger upgrade gives the rejected claim, as an earlier contract version left it, its policy back
+    del channel.ledger.validation_parameters[create_composite_key(keys.RECEIVABLE, [rejected.id])]
+    bookmark, done = "", False
+    while not done:
+        page = regulator.admin.upgrade_ledger(100, bookmark)
+        bookmark, done = page.bookmark, page.done
+    return channel
+
+
+@pytest.fixture(scope="module")
+def story(story_channel) -> list[Submit]:
+    return submits_of(story_channel)
 
 
 def test_each_call_needs_the_key_level_policy_in_force_before_it(story):
@@ -246,6 +268,51 @@ def test_the_orgs_the_sdk_names_satisfy_what_validation_checks(story):
         "ConfirmReceivable": {frozenset({CORE, SUPPLIER})},        # the debtor's org and the holder's
         "MakeFinancingOffer": {frozenset({SUPPLIER, BANK})}, "RecordDisbursement": {frozenset({CORE, SUPPLIER, BANK})},
         "CancelFinancing": {frozenset({CORE, SUPPLIER, BANK})}}
+
+
+def claims_in(snapshot: Snapshot, status: str) -> dict[str, dict]:
+    """The claims of ``snapshot`` in ``status``, by key."""
+    found = {}
+    for key, value in snapshot.state.items():
+        if split_composite_key(key)[0] == keys.RECEIVABLE and (claim := json.loads(value))["status"] == status:
+            found[key] = claim
+    return found
+
+
+def test_a_registration_writes_the_claims_policy_and_is_checked_by_the_chaincode_policy_alone(story_channel):
+    registrations = [s for s in story_channel.submits if s.transaction == "RegisterReceivable"]
+    assert len(registrations) == 5
+    for s in registrations:
+        (key, claim), = ((k, c) for k, c in claims_in(s.after, "REGISTERED").items() if k not in s.before.state)
+        assert KeyEndorsementPolicy(s.after.policies[key]).list_orgs() == sorted({claim["debtor_msp"],
+                                                                                  claim["holder_msp"]})
+        assert needed_between(s.before, s.after) == Needed(frozenset(), any_two=True)
+
+
+def test_no_change_to_a_registered_claim_validates_without_its_debtors_or_its_holders_org(story_channel):
+    """Whatever other orgs endorse, all of them even: a REGISTERED claim rewritten by two colluding orgs (the
+    debtor's and a bank, a bank and the regulator) before its debtor confirms it fails validation."""
+    changes = {}
+    for s in story_channel.submits:
+        written = changed_keys(s.before.state, s.after.state) | changed_keys(s.before.policies, s.after.policies)
+        for key in written & claims_in(s.before, "REGISTERED").keys():
+            claim = json.loads(s.before.state[key])
+            changes.setdefault(s.transaction, []).append(
+                (needed_between(s.before, s.after), claim["debtor_msp"], claim["holder_msp"]))
+    assert set(changes) == {"ConfirmReceivable", "FreezeReceivable", "UnfreezeReceivable", "RejectReceivable"}
+    for transaction, needs in changes.items():
+        for needed, debtor_org, holder_org in needs:
+            for missing in (debtor_org, holder_org):
+                assert not needed.met_by([org for org in CONFIG.msp_ids if org != missing]), (transaction, missing)
+            assert needed.met_by([debtor_org, holder_org]), transaction
+
+
+def test_the_upgrade_writes_the_missing_policy_of_a_rejected_claim_under_the_chaincode_policy(story_channel):
+    first, *rest = [s for s in story_channel.submits if s.transaction == "UpgradeLedger"]
+    (key,) = changed_keys(first.before.policies, first.after.policies)
+    assert key in claims_in(first.before, "REJECTED") and key not in first.before.policies
+    assert needed_between(first.before, first.after) == Needed(frozenset(), any_two=True)
+    assert all(s.before == s.after for s in rest)
 
 
 def test_orgs_a_caller_names_are_sent_as_given_and_are_its_responsibility():
