@@ -39,9 +39,10 @@ class AuditNotMade(click.ClickException):
 def audit(receivable_id: str, as_: str | None, org: str | None, user: str | None, data_root: Path | None,
           as_json: bool) -> None:
     """Check from the blocks, before financing RECEIVABLE_ID, that its confirmation carries its debtor org's
-    peer's endorsement, that every change from its registration through that confirmation carries its
-    creditor's org's (no two other orgs changed its holder, amounts or invoices before the debtor confirmed
-    it), and that its debtor's and holder's party records were created with their own orgs'.
+    peer's endorsement, that the claim that confirmation wrote is the one its registration wrote (only
+    status, confirmed_on, frozen and last may differ, and no rejection may come between: no holder,
+    amount, date or invoice changed, whichever orgs endorsed the transactions in between), and that its
+    debtor's and holder's party records were created with their own orgs'.
 
     Every transaction of the claim's and the records' keys is read from its block: one that writes a key
     twice, or committed other than the key's history says, fails. Each endorsement counts only when its

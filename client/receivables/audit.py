@@ -8,14 +8,18 @@ finance a claim can check, from its own org's peer, who endorsed the transaction
 1. ``confirmation``: the claim's key was created REGISTERED (or, for a split part, CONFIRMED by the split of its
    parent), and the first transaction that left it past registration (the debtor's confirmation, or the split)
    is a VALID transaction of this chaincode carrying an endorsement of the claim's debtor org's peer;
-2. ``changes before confirmation``, for a claim created REGISTERED and confirmed: every transaction that wrote the
-   key after its creation, up to and including the confirmation, carries an endorsement of the peer of the org
-   the registration named as the holder's (the creditor's, whom registration makes the holder), so no pair of
-   orgs without the creditor's changed its holder, amounts or invoices before its debtor confirmed it. The
-   contract's key-level policy asks that org's endorsement of every such change (docs/receivables.md,
-   "Key-level policies"); the check reads it from the blocks, so it holds for a claim of an earlier contract
-   version too, or fails where one was changed without it. A split part has no such transaction: the split that
-   created it confirmed it;
+2. ``changes before confirmation``, for a claim created REGISTERED and confirmed: the claim its confirmation
+   wrote is the claim its registration wrote, but for the fields the contract's transactions of a REGISTERED
+   claim on the way to its confirmation change (``CHANGED_BEFORE_CONFIRMATION``: a confirmation's status,
+   confirmed_on and last, a freeze's and an unfreeze's frozen and last; UpgradeLedger writes no record value),
+   and no transaction between them left it REJECTED (the contract confirms only a REGISTERED claim, and a
+   rejection released its invoices). Both values are read as the SDK's Receivable, so a field an earlier
+   contract version did not write reads as its default and invoices read as the contract reads them. So no pair
+   of orgs changed its holder, amounts, dates or invoices before its debtor confirmed it, whoever endorsed the
+   transactions between: the key-level policy asks the creditor's org of each of them only of a claim
+   registered with that policy, and one an earlier contract version registered may have been confirmed, frozen
+   or unfrozen with other orgs (docs/receivables.md, "What an audit proves"). A split part has no such span:
+   the split that created it confirmed it;
 3. ``debtor party record`` and ``holder party record``: the transaction that created each party's record
    (since it was last deleted, if ever) is VALID, writes that record naming the org the claim names for that
    party, and carries an endorsement of that org's peer.
@@ -37,9 +41,10 @@ one ledger it trusts.
 What it does not prove: that a credit code belongs to the org a party record names (an org can register its own
 record for another company's credit code: compare the report's MSPs with what you know of your customer); that
 the creditor's org endorsed the registration itself (a new key is validated against the chaincode-level policy,
-any two orgs, and the Gateway chooses them), so that the claim's invoices and amounts are the creditor's; that
-the transaction's timestamp, which its submitter chose, is when it was endorsed; or anything about changes after
-the confirmation, which the claim's key-level policy (debtor's and holder's orgs) covers.
+any two orgs, and the Gateway chooses them), so that the claim's invoices and amounts are the creditor's (the
+checks show only that the confirmation left them as registered); that the transaction's timestamp, which its
+submitter chose, is when it was endorsed; or anything about changes after the confirmation, which the claim's
+key-level policy (debtor's and holder's orgs) covers.
 """
 from __future__ import annotations
 
@@ -48,27 +53,36 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from client.gateway.errors import GatewayError
 from client.ledger import msp as channel_msp
 from client.ledger.endorsements import CommittedTransaction, EndorsedAction, committed_transaction
 from client.ledger.qscc import QSCC, LedgerReadError, current_config, transaction_by_id
 
+from ._client import _problem_in
 from ._models import HistoryEntry, Receivable
 from .ledger_keys import party_key, receivable_key
 
-REGISTERED = "REGISTERED"
-NOT_YET_CONFIRMED = (REGISTERED, "REJECTED")
+REGISTERED, REJECTED = "REGISTERED", "REJECTED"
+NOT_YET_CONFIRMED = (REGISTERED, REJECTED)
 """Statuses before the debtor's confirmation: the first history entry in any other status is the change that
 confirmed the claim (or, for a split part, created it confirmed)."""
+
+CHANGED_BEFORE_CONFIRMATION = ("status", "confirmed_on", "frozen", "last")
+"""The fields of a claim the contract's transactions of a REGISTERED claim that a confirmation may follow change:
+ConfirmReceivable (status, confirmed_on, last), FreezeReceivable and UnfreezeReceivable (frozen, last).
+UpgradeLedger writes the key's policy, no value; RejectReceivable (status, rejection_reason, last) leaves a claim
+no confirmation follows. Every other field a confirmation writes is the registration's."""
 
 CheckName = Literal["confirmation", "changes before confirmation", "debtor party record", "holder party record"]
 
 
 class AuditCheck(BaseModel):
     """One check: what was checked (``what``, of ``subject``), in which transaction, the org whose endorsement it
-    needs, whether it passed, and why (the endorsing orgs that verified, or what was wrong)."""
+    needs (for ``changes before confirmation``, which reads values, not endorsements: the creditor's org, whose
+    claim its registration wrote), whether it passed, and why (the endorsing orgs that verified, or what was
+    wrong)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -214,30 +228,43 @@ class ReceivableAudit:
 
     def changes_before_confirmation(self, receivable: Receivable, creation: _Change,
                                     changes: Sequence[_Change]) -> AuditCheck:
-        """Each of ``changes`` (the transactions after the claim's creation, up to and including its
-        confirmation) carries the endorsement of the org the creation named as the holder's: the creditor's,
-        whom registration makes the holder. Without it, a pair of other orgs could have changed the claim's
-        holder, amounts or invoices before its debtor confirmed it."""
+        """The claim ``changes[-1]`` (its confirmation) wrote is the claim ``creation`` (its registration) wrote, but
+        for ``CHANGED_BEFORE_CONFIRMATION``, both read as the SDK's Receivable, and none of ``changes`` left it
+        REJECTED. ``expected_msp`` is the org the registration named as the holder's: the creditor's, whose claim
+        the debtor's org confirmed."""
         creditor_msp = (creation.value or {}).get("holder_msp")
         expected = _Expectation("changes before confirmation", receivable.id, receivable_key(receivable.id),
                                 creditor_msp if isinstance(creditor_msp, str) else "", "status")
-        if not expected.msp_id:
-            return expected.check(creation.transaction.tx_id, False,
-                                  f"the transaction that created {receivable.id} names no holder's org "
-                                  "(holder_msp): whose endorsement its later changes need cannot be told")
-        verified: set[str] = set()
-        for change in changes:
-            check = self._endorsement_check(expected, change.transaction, change.action)
-            if not check.passed:
-                return expected.check(check.tx_id, False,
-                                      f"a change of {receivable.id} before its confirmation without the endorsement "
-                                      f"of the creditor's org, {expected.msp_id}: {check.reason}",
-                                      check.verified_endorsers)
-            verified |= set(check.verified_endorsers)
-        return expected.check(changes[-1].transaction.tx_id, True,
-                              f"each of the {len(changes)} transaction(s) from the registration through the "
-                              f"confirmation endorsed by {expected.msp_id}, the creditor's org (verified: "
-                              f"{', '.join(sorted(verified))}){self._role_note(expected.msp_id)}", sorted(verified))
+        registration, confirmation = creation.transaction.tx_id, changes[-1].transaction.tx_id
+        rejected = next((change for change in changes[:-1] if change.status == REJECTED), None)
+        if rejected is not None:
+            return expected.check(rejected.transaction.tx_id, False,
+                                  f"transaction {rejected.transaction.tx_id} left {receivable.id} REJECTED before its "
+                                  f"confirmation ({confirmation}): the contract confirms only a REGISTERED claim and "
+                                  "takes none back from REJECTED, whose rejection released its invoices")
+        claims = []
+        for what, change in (("registration", creation), ("confirmation", changes[-1])):
+            try:
+                claims.append(Receivable.model_validate(change.value))
+            except ValidationError as problem:
+                return expected.check(change.transaction.tx_id, False,
+                                      f"the value its {what} ({change.transaction.tx_id}) wrote for {receivable.id} "
+                                      f"cannot be read as a claim: {_problem_in(problem)}")
+        registered, confirmed = claims
+        differ = [name for name in Receivable.model_fields
+                  if name not in CHANGED_BEFORE_CONFIRMATION and getattr(registered, name) != getattr(confirmed, name)]
+        kept = ", ".join(CHANGED_BEFORE_CONFIRMATION)
+        if differ:
+            return expected.check(confirmation, False,
+                                  f"its confirmation ({confirmation}) wrote {receivable.id} with {', '.join(differ)} "
+                                  f"other than its registration ({registration}) did: between the two the contract "
+                                  f"changes only {kept}, so the claim the debtor's org confirmed is not the one "
+                                  "registered")
+        between = len(changes) - 1
+        return expected.check(confirmation, True,
+                              f"its confirmation ({confirmation}) wrote {receivable.id} as its registration "
+                              f"({registration}) did, but for {kept}"
+                              + (f"; {between} transaction(s) between them, none rejecting it" if between else ""))
 
     def party_record(self, what: CheckName, uscc: str, msp_id: str) -> AuditCheck:
         """The transaction that created the party's record (since its last delete) wrote it naming ``msp_id``
