@@ -107,7 +107,10 @@ def test_accepting_tells_a_listening_port_from_a_closed_one():
     assert not probes.accepting(address)
 
 
-def test_a_node_serves_only_once_its_grpc_and_admin_ports_listen_as_well_as_healthz(server):
+@pytest.fixture
+def orderer_sockets(server):
+    """(orderer, its gRPC socket, its admin socket): a Node whose operations endpoint is the stand-in, whose
+    gRPC and admin ports are bound but not yet listening."""
     import socket
 
     from network.topology import Node
@@ -116,36 +119,33 @@ def test_a_node_serves_only_once_its_grpc_and_admin_ports_listen_as_well_as_heal
         admin.bind(("127.0.0.1", 0))
         ports = {"port": grpc.getsockname()[1], "admin_port": admin.getsockname()[1],
                  "operations_port": int(server.rsplit(":", 1)[1])}
-        orderer = Node("orderer1", "orderer", "Orderer", "OrdererMSP", "127.0.0.1", "127.0.0.1", ports)
-        peer = Node("peer0", "peer", "Bank", "BankMSP", "127.0.0.1", "127.0.0.1",
-                    {key: port for key, port in ports.items() if key != "admin_port"})
-        assert probes.healthy(orderer.operations_address)
-        assert not probes.serving(orderer) and not probes.serving(peer)   # /healthz answers, nothing listens yet
-        grpc.listen(16)
-        assert probes.serving(peer)
-        assert not probes.serving(orderer)                                  # its admin server is not up yet
-        admin.listen(16)
-        assert probes.serving(orderer)
-        Handler.status = 503
-        assert not probes.serving(orderer)
+        yield Node("orderer1", "orderer", "Orderer", "OrdererMSP", "127.0.0.1", "127.0.0.1", ports), grpc, admin
 
 
-def test_not_serving_names_what_is_missing(server):
-    import socket
-
+def test_a_node_serves_only_once_its_grpc_and_admin_ports_listen_as_well_as_healthz(orderer_sockets):
     from network.topology import Node
-    with socket.socket() as grpc, socket.socket() as admin:
-        grpc.bind(("127.0.0.1", 0))
-        admin.bind(("127.0.0.1", 0))
-        ports = {"port": grpc.getsockname()[1], "admin_port": admin.getsockname()[1],
-                 "operations_port": int(server.rsplit(":", 1)[1])}
-        orderer = Node("orderer1", "orderer", "Orderer", "OrdererMSP", "127.0.0.1", "127.0.0.1", ports)
-        assert probes.not_serving(orderer) == (f"/healthz OK, but nothing accepts connections at {orderer.address} "
-                                               f"(its gRPC port)")
-        grpc.listen(16)
-        assert probes.not_serving(orderer) == (f"/healthz OK, but nothing accepts connections at "
-                                               f"{orderer.admin_address} (its admin port)")
-        admin.listen(16)
-        assert probes.not_serving(orderer) is None
-        Handler.status = 503
-        assert probes.not_serving(orderer) == f"no OK from /healthz at {orderer.operations_address}"
+    orderer, grpc, admin = orderer_sockets
+    peer = Node("peer0", "peer", "Bank", "BankMSP", "127.0.0.1", "127.0.0.1",
+                {key: port for key, port in orderer.ports.items() if key != "admin_port"})
+    assert probes.healthy(orderer.operations_address)
+    assert not probes.serving(orderer) and not probes.serving(peer)   # /healthz answers, nothing listens yet
+    grpc.listen(16)
+    assert probes.serving(peer)
+    assert not probes.serving(orderer)                                  # its admin server is not up yet
+    admin.listen(16)
+    assert probes.serving(orderer)
+    Handler.status = 503
+    assert not probes.serving(orderer)
+
+
+def test_not_serving_names_what_is_missing(orderer_sockets):
+    orderer, grpc, admin = orderer_sockets
+    assert probes.not_serving(orderer) == (f"/healthz OK, but nothing accepts connections at {orderer.address} "
+                                           f"(its gRPC port)")
+    grpc.listen(16)
+    assert probes.not_serving(orderer) == (f"/healthz OK, but nothing accepts connections at "
+                                           f"{orderer.admin_address} (its admin port)")
+    admin.listen(16)
+    assert probes.not_serving(orderer) is None
+    Handler.status = 503
+    assert probes.not_serving(orderer) == f"no OK from /healthz at {orderer.operations_address}"
