@@ -3,7 +3,9 @@
 Thin over ``client.receivables.audit``: every read goes to a peer of the caller's own org (its connection
 profile's), and the report is printed as a table or, with ``--json``, as JSON. The exit code is the verdict, so
 that a financing workflow can gate on it: 0 every check passed, 1 a check failed, 2 a usage error, 3 the audit
-could not be made (the ledger refused a read, or could not be reached, or the profile is missing).
+could not be made (the ledger refused a read, or could not be reached, or the profile is missing). A check that
+passes unmade (a split part's root the caller may not read) shows NOT CHECKED, its reason saying what is not
+proven, and does not change the exit code.
 """
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ import click
 from client.gateway import GatewayError
 from client.ledger.qscc import LedgerReadError
 from client.receivables import RuleViolation
-from client.receivables.audit import ReceivableAudit
+from client.receivables.audit import AuditCheck, ReceivableAudit
 from network.errors import NetworkError
 
 from . import connection
@@ -42,15 +44,21 @@ def audit(receivable_id: str, as_: str | None, org: str | None, user: str | None
     peer's endorsement, that the claim that confirmation wrote is the one its registration wrote (only
     status, confirmed_on, frozen and last may differ, and no rejection may come between: no holder,
     amount, date or invoice changed, whichever orgs endorsed the transactions in between), and that its
-    debtor's and holder's party records were created with their own orgs'.
+    debtor's and holder's party records were created with their own orgs'. A split part was confirmed by
+    the split that created it; the comparison is made of its root claim, when the contract lets you read
+    the root's history. A bank asked to finance a part is no party to its root: the check then shows NOT
+    CHECKED (passed, its reason starting "not checked:"), and the root's changes before its confirmation
+    are not proven: ask a party to the root (its debtor, its creditor, the regulator) to audit it.
 
-    Every transaction of the claim's and the records' keys is read from its block: one that writes a key
-    twice, or committed other than the key's history says, fails. Each endorsement counts only when its
-    signature verifies under the endorser's certificate and that certificate chains to the org's CA
-    certificates in the channel config, was valid at the transaction's time, is not revoked and, where
-    the org's MSP enables NodeOUs, carries its peer OU (without NodeOUs the reason says the role cannot
-    be told). Exit 0: every check passed; 1: a check failed (do not finance on the ledger's word); 3:
-    the audit could not be made (see the message). See docs/receivables.md.
+    Every transaction in the history of the claim's key (and its root's) and of the records' keys is
+    read from its block: one that writes a key twice, deletes it (no contract version deletes a claim
+    or a party record), or committed other than the key's history says, fails. Each endorsement counts
+    only when its signature verifies under the endorser's certificate and that certificate chains to
+    the org's CA certificates in the channel config, was valid at the transaction's time, is not
+    revoked and, where the org's MSP enables NodeOUs, carries its peer OU (without NodeOUs the reason
+    says the role cannot be told). Exit 0: every check passed (NOT CHECKED included); 1: a check
+    failed (do not finance on the ledger's word); 3: the audit could not be made (see the message).
+    See docs/receivables.md.
 
     \b
     Example:
@@ -72,11 +80,23 @@ def audit(receivable_id: str, as_: str | None, org: str | None, user: str | None
     if as_json:
         emit(report.to_json(), as_json=True)
     else:
-        rows = [{**check.model_dump(), "result": "PASS" if check.passed else "FAIL"} for check in report.checks]
+        rows = [{**check.model_dump(), "result": _result(check)} for check in report.checks]
         emit(rows, as_json=False, columns=AUDIT_COLUMNS)
         failed = sum(not check.passed for check in report.checks)
+        unchecked = [check.what for check in report.checks if not check.checked]
         click.echo(f"{report.receivable_id}: debtor {report.debtor} ({report.debtor_msp}), holder {report.holder} "
                    f"({report.holder_msp}); audited by {report.auditor_msp} on channel {report.channel}")
-        click.echo("PASSED: every check passed" if report.passed else
-                   f"FAILED: {failed} of {len(report.checks)} checks failed; do not finance on the ledger's word")
+        if not report.passed:
+            click.echo(f"FAILED: {failed} of {len(report.checks)} checks failed; do not finance on the ledger's word")
+        elif unchecked:
+            click.echo(f"PASSED, but not checked: {', '.join(unchecked)} (see its reason for what is not proven)")
+        else:
+            click.echo("PASSED: every check passed")
     raise SystemExit(EXIT_PASSED if report.passed else EXIT_CHECK_FAILED)
+
+
+def _result(check: AuditCheck) -> str:
+    """PASS, FAIL, or NOT CHECKED for a check that passes unmade (in JSON: passed, its reason "not checked: ...")."""
+    if not check.passed:
+        return "FAIL"
+    return "PASS" if check.checked else "NOT CHECKED"

@@ -18,16 +18,23 @@ finance a claim can check, from its own org's peer, who endorsed the transaction
    of orgs changed its holder, amounts, dates or invoices before its debtor confirmed it, whoever endorsed the
    transactions between: the key-level policy asks the creditor's org of each of them only of a claim
    registered with that policy, and one an earlier contract version registered may have been confirmed, frozen
-   or unfrozen with other orgs (docs/receivables.md, "What an audit proves"). A split part has no such span:
-   the split that created it confirmed it;
-3. ``debtor party record`` and ``holder party record``: the transaction that created each party's record
-   (since it was last deleted, if ever) is VALID, writes that record naming the org the claim names for that
-   party, and carries an endorsement of that org's peer.
+   or unfrozen with other orgs (docs/receivables.md, "What an audit proves"). A split part has no such span
+   (the split that created it confirmed it), so its root's (``root_id``) is checked: the claim the root's
+   confirmation wrote is the one its registration wrote. Where the contract refuses the auditor the root's
+   history (``not-permitted-to-read``: a bank asked to finance a part is no party to its root), the check
+   passes with a reason starting ``not checked:`` (``NOT_CHECKED``) that says so: failing it would stop the
+   financing of every part, and the root's changes are then not proven;
+3. ``debtor party record`` and ``holder party record``: the transaction that created each party's record is
+   VALID, writes that record naming the org the claim names for that party, and carries an endorsement of that
+   org's peer.
 
 The key's history (``GetReceivableHistory``, ``GetPartyHistory``) only says which transactions to read: Fabric's
 history reports the first write of a key in a transaction, its state keeps the last, so every transaction of
-the key's current life is read from its block, and one that writes the key twice, lists the namespace twice,
-or committed other than its history entry says fails the check.
+the key is read from its block, and one that writes the key twice, lists the namespace twice, or committed
+other than its history entry says fails the check. So does a delete of the key: no version of the contract
+deletes a claim's or a party record's key, and a write after a delete would pass for the key's first, hiding
+what it held before (a claim given to another holder, a rejected claim revived, a party record under another
+org).
 
 An endorsement counts when its signature over the proposal response payload and the endorser's identity
 verifies under the endorser's certificate, and that certificate chains to the expected MSP's CA certificates in
@@ -42,9 +49,10 @@ What it does not prove: that a credit code belongs to the org a party record nam
 record for another company's credit code: compare the report's MSPs with what you know of your customer); that
 the creditor's org endorsed the registration itself (a new key is validated against the chaincode-level policy,
 any two orgs, and the Gateway chooses them), so that the claim's invoices and amounts are the creditor's (the
-checks show only that the confirmation left them as registered); that the transaction's timestamp, which its
-submitter chose, is when it was endorsed; or anything about changes after the confirmation, which the claim's
-key-level policy (debtor's and holder's orgs) covers.
+checks show only that the confirmation left them as registered); for a split part whose root the auditor may not
+read, that no two orgs changed the root before its debtor confirmed it (the check says "not checked:"); that
+the transaction's timestamp, which its submitter chose, is when it was endorsed; or anything about changes after
+the confirmation, which the claim's key-level policy (debtor's and holder's orgs) covers.
 """
 from __future__ import annotations
 
@@ -62,6 +70,7 @@ from client.ledger.qscc import QSCC, LedgerReadError, current_config, transactio
 
 from ._client import _problem_in
 from ._models import HistoryEntry, Receivable
+from .errors import RuleViolation
 from .ledger_keys import party_key, receivable_key
 
 REGISTERED, REJECTED = "REGISTERED", "REJECTED"
@@ -75,14 +84,18 @@ ConfirmReceivable (status, confirmed_on, last), FreezeReceivable and UnfreezeRec
 UpgradeLedger writes the key's policy, no value; RejectReceivable (status, rejection_reason, last) leaves a claim
 no confirmation follows. Every other field a confirmation writes is the registration's."""
 
+NOT_CHECKED = "not checked: "
+"""How the reason of a check that passes without having been made starts: ``changes before confirmation`` of a
+split part whose root's history the contract refuses the auditor. ``AuditCheck.checked`` tells it."""
+
 CheckName = Literal["confirmation", "changes before confirmation", "debtor party record", "holder party record"]
 
 
 class AuditCheck(BaseModel):
     """One check: what was checked (``what``, of ``subject``), in which transaction, the org whose endorsement it
     needs (for ``changes before confirmation``, which reads values, not endorsements: the creditor's org, whose
-    claim its registration wrote), whether it passed, and why (the endorsing orgs that verified, or what was
-    wrong)."""
+    claim its registration wrote; empty where that registration was not read), whether it passed, and why (the
+    endorsing orgs that verified, or what was wrong; a reason starting ``NOT_CHECKED`` passed unmade)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -93,6 +106,11 @@ class AuditCheck(BaseModel):
     passed: bool
     reason: str
     verified_endorsers: list[str] = []
+
+    @property
+    def checked(self) -> bool:
+        """False for a check that passes only because it could not be made (its reason says why)."""
+        return not self.reason.startswith(NOT_CHECKED)
 
 
 class AuditReport(BaseModel):
@@ -124,6 +142,10 @@ class _Expectation:
 
     def __init__(self, what: CheckName, subject: str, key: str, msp_id: str, field: str) -> None:
         self.what, self.subject, self.key, self.msp_id, self.field = what, subject, key, msp_id, field
+
+    @property
+    def record(self) -> str:
+        return "claim" if self.field == "status" else "party record"
 
     def check(self, tx_id: str | None, passed: bool, reason: str, verified: Sequence[str] = ()) -> AuditCheck:
         return AuditCheck(what=self.what, subject=self.subject, tx_id=tx_id, expected_msp=self.msp_id, passed=passed,
@@ -184,7 +206,8 @@ class ReceivableAudit:
 
     def audit(self, receivable_id: str) -> AuditReport:
         """Every check of one receivable. Refusals of the reads (RuleViolation) and an unreachable peer
-        (GatewayError) are raised: the audit could not be made, which is not a failed check."""
+        (GatewayError) are raised: the audit could not be made, which is not a failed check. One refusal is not:
+        a split part's root's history refused as ``not-permitted-to-read``, whose check passes "not checked"."""
         receivable: Receivable = self.receivables.get_receivable(receivable_id, endorsing_organizations=self.own_org)
         history = self.receivables.history(receivable.id, endorsing_organizations=self.own_org)
         checks = [*self.confirmation_checks(receivable, history),
@@ -197,13 +220,14 @@ class ReceivableAudit:
 
     def confirmation_checks(self, receivable: Receivable, history: Sequence[HistoryEntry]) -> list[AuditCheck]:
         """``confirmation``: the claim's key was created REGISTERED (or confirmed by a split of its parent), and the
-        first transaction that left it past registration carries the debtor org's endorsement; then, for a claim
-        created REGISTERED and confirmed, ``changes before confirmation`` (:meth:`changes_before_confirmation`).
-        Where the claim's transactions cannot be taken at their word, or it was never confirmed, the
-        confirmation check fails and there is no span before a confirmation to check."""
+        first transaction that left it past registration carries the debtor org's endorsement; then ``changes
+        before confirmation`` (:meth:`changes_before_confirmation`) of the claim, if created REGISTERED, or of its
+        root, if a split part (:meth:`root_changes_before_confirmation`). Where the claim's transactions cannot be
+        taken at their word, or it was never confirmed, the confirmation check fails and there is no span before
+        a confirmation to check."""
         expected = _Expectation("confirmation", receivable.id, receivable_key(receivable.id), receivable.debtor_msp,
                                 "status")
-        life = self.current_life(expected, history)
+        life = self.key_changes(expected, history)
         if isinstance(life, AuditCheck):
             return [life]
         never = expected.check(None, False, f"{receivable.id} was never confirmed (status {receivable.status}): "
@@ -222,24 +246,56 @@ class ReceivableAudit:
             return [never]
         confirmation = life[confirmed_at]
         checks = [self._endorsement_check(expected, confirmation.transaction, confirmation.action)]
-        if confirmed_at > 0:   # created REGISTERED: a split part is created confirmed, with nothing before
-            checks.append(self.changes_before_confirmation(receivable, creation, life[1:confirmed_at + 1]))
+        if confirmed_at > 0:
+            checks.append(self.changes_before_confirmation(receivable.id, creation, life[1:confirmed_at + 1]))
+        else:   # a split part, created confirmed: the span before a confirmation is its root's
+            checks.append(self.root_changes_before_confirmation(receivable))
         return checks
 
-    def changes_before_confirmation(self, receivable: Receivable, creation: _Change,
-                                    changes: Sequence[_Change]) -> AuditCheck:
+    def root_changes_before_confirmation(self, part: Receivable) -> AuditCheck:
+        """``changes before confirmation`` of the claim split part ``part`` comes from (its ``root_id``): created
+        REGISTERED and confirmed, as its registration wrote it. Where the contract refuses the auditor the root's
+        history (``not-permitted-to-read``: a bank asked to finance a part is no party to its root), the check
+        passes unmade, its reason starting ``NOT_CHECKED``: failing it would stop the financing of every part.
+        Any other refusal is raised, as the audit's own reads are."""
+        root = part.root_id
+        expected = _Expectation("changes before confirmation", root, receivable_key(root), "", "status")
+        try:
+            history = self.receivables.history(root, endorsing_organizations=self.own_org)
+        except RuleViolation as refusal:
+            if refusal.rule != "not-permitted-to-read":
+                raise
+            return expected.check(None, True,
+                                  f"{NOT_CHECKED}{part.id} was split from {root}, whose history the contract refuses "
+                                  f"the auditor ({refusal.rule}: a bank asked to finance a part is no party to its "
+                                  f"root), so whether two orgs changed {root}'s holder, amounts, dates or invoices "
+                                  "before its debtor confirmed it is not proven: ask a party to it (its debtor, "
+                                  "its creditor, the regulator) to audit it")
+        changes = self.key_changes(expected, history)
+        if isinstance(changes, AuditCheck):
+            return changes
+        confirmed_at = next((n for n, change in enumerate(changes) if _confirmed(change.status)), None)
+        if not changes or changes[0].status != REGISTERED or not confirmed_at:
+            return expected.check(changes[0].transaction.tx_id if changes else None, False,
+                                  f"{part.id} was split from {root}, which was not created REGISTERED and then "
+                                  f"confirmed (its history: {', '.join(str(c.status) for c in changes) or 'empty'}): "
+                                  "there is no registration its confirmation can be compared with")
+        check = self.changes_before_confirmation(root, changes[0], changes[1:confirmed_at + 1])
+        return check.model_copy(update={"reason": f"{part.id} was split from {root}: {check.reason}"})
+
+    def changes_before_confirmation(self, claim_id: str, creation: _Change, changes: Sequence[_Change]) -> AuditCheck:
         """The claim ``changes[-1]`` (its confirmation) wrote is the claim ``creation`` (its registration) wrote, but
         for ``CHANGED_BEFORE_CONFIRMATION``, both read as the SDK's Receivable, and none of ``changes`` left it
         REJECTED. ``expected_msp`` is the org the registration named as the holder's: the creditor's, whose claim
         the debtor's org confirmed."""
         creditor_msp = (creation.value or {}).get("holder_msp")
-        expected = _Expectation("changes before confirmation", receivable.id, receivable_key(receivable.id),
+        expected = _Expectation("changes before confirmation", claim_id, receivable_key(claim_id),
                                 creditor_msp if isinstance(creditor_msp, str) else "", "status")
         registration, confirmation = creation.transaction.tx_id, changes[-1].transaction.tx_id
         rejected = next((change for change in changes[:-1] if change.status == REJECTED), None)
         if rejected is not None:
             return expected.check(rejected.transaction.tx_id, False,
-                                  f"transaction {rejected.transaction.tx_id} left {receivable.id} REJECTED before its "
+                                  f"transaction {rejected.transaction.tx_id} left {claim_id} REJECTED before its "
                                   f"confirmation ({confirmation}): the contract confirms only a REGISTERED claim and "
                                   "takes none back from REJECTED, whose rejection released its invoices")
         claims = []
@@ -248,7 +304,7 @@ class ReceivableAudit:
                 claims.append(Receivable.model_validate(change.value))
             except ValidationError as problem:
                 return expected.check(change.transaction.tx_id, False,
-                                      f"the value its {what} ({change.transaction.tx_id}) wrote for {receivable.id} "
+                                      f"the value its {what} ({change.transaction.tx_id}) wrote for {claim_id} "
                                       f"cannot be read as a claim: {_problem_in(problem)}")
         registered, confirmed = claims
         differ = [name for name in Receivable.model_fields
@@ -256,21 +312,21 @@ class ReceivableAudit:
         kept = ", ".join(CHANGED_BEFORE_CONFIRMATION)
         if differ:
             return expected.check(confirmation, False,
-                                  f"its confirmation ({confirmation}) wrote {receivable.id} with {', '.join(differ)} "
+                                  f"its confirmation ({confirmation}) wrote {claim_id} with {', '.join(differ)} "
                                   f"other than its registration ({registration}) did: between the two the contract "
                                   f"changes only {kept}, so the claim the debtor's org confirmed is not the one "
                                   "registered")
         between = len(changes) - 1
         return expected.check(confirmation, True,
-                              f"its confirmation ({confirmation}) wrote {receivable.id} as its registration "
+                              f"its confirmation ({confirmation}) wrote {claim_id} as its registration "
                               f"({registration}) did, but for {kept}"
                               + (f"; {between} transaction(s) between them, none rejecting it" if between else ""))
 
     def party_record(self, what: CheckName, uscc: str, msp_id: str) -> AuditCheck:
-        """The transaction that created the party's record (since its last delete) wrote it naming ``msp_id``
-        and carries that org's endorsement."""
+        """The transaction that created the party's record wrote it naming ``msp_id`` and carries that org's
+        endorsement."""
         expected = _Expectation(what, uscc, party_key(uscc), msp_id, "msp_id")
-        life = self.current_life(expected, self.receivables.party_history(uscc, endorsing_organizations=self.own_org))
+        life = self.key_changes(expected, self.receivables.party_history(uscc, endorsing_organizations=self.own_org))
         if isinstance(life, AuditCheck):
             return life
         if not life:
@@ -284,18 +340,18 @@ class ReceivableAudit:
 
     # ---------------------------------------------------------------- a key's transactions
 
-    def current_life(self, expected: _Expectation, entries: Sequence[Any]) -> list[_Change] | AuditCheck:
-        """The transactions of the key's current life (after its last delete), each read from its block down to
-        the value it left in the state; or the failed check when one cannot be taken at its history's word.
+    def key_changes(self, expected: _Expectation, entries: Sequence[Any]) -> list[_Change] | AuditCheck:
+        """Every transaction of the key, each read from its block down to the value it left in the state; or the
+        failed check when one cannot be taken at its history's word, or deleted the key.
 
         The key's history reports the first write of a key in each transaction, the state keeps the last, so a
         transaction that writes the key twice could show REGISTERED here and leave CONFIRMED there: every
         transaction is read, one that writes the key more than once (or lists the namespace twice) fails, and so
-        does one whose history entry says other than what it committed, the last delete included (a delete
-        followed by a write in one transaction shows as a delete)."""
-        last_delete = max((i for i, entry in enumerate(entries) if entry.is_delete), default=None)
+        does one whose history entry says other than what it committed (a delete followed by a write in one
+        transaction shows as a delete). A delete fails too: no version of the contract deletes a claim's or a
+        party record's key, and a write after it would pass for the key's first."""
         changes: list[_Change] = []
-        for entry in entries[last_delete or 0:]:
+        for entry in entries:
             change = self._change(expected, entry.tx_id)
             if isinstance(change, str):
                 return expected.check(entry.tx_id, False, change)
@@ -305,8 +361,13 @@ class ReceivableAudit:
                 return expected.check(entry.tx_id, False,
                                       f"the history of {expected.subject} lists this transaction as {listed}, but "
                                       f"it committed {committed}: the history does not show what it left")
+            if change.value is None:
+                return expected.check(entry.tx_id, False,
+                                      f"transaction {entry.tx_id} deleted {expected.subject}'s key: no version of "
+                                      f"the contract deletes a {expected.record}, and a write after the delete would "
+                                      f"pass for its first, hiding what the key held before")
             changes.append(change)
-        return changes if last_delete is None else changes[1:]
+        return changes
 
     def _change(self, expected: _Expectation, tx_id: str) -> _Change | str:
         """What transaction ``tx_id`` committed for the key, or why it cannot be taken for one change of it."""

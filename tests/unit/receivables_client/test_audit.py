@@ -27,7 +27,7 @@ from chaincode.receivables import keys
 from chaincode.shim import create_composite_key
 from cli import connection
 from cli.receivable_commands import COMMANDS
-from client.gateway.errors import EndorseError, ErrorDetail
+from client.gateway.errors import EndorseError, ErrorDetail, EvaluateError
 from client.receivables import AsyncReceivablesClient, ReceivablesClient, RuleViolation
 from client.receivables.audit import ReceivableAudit
 from client.receivables.ledger_keys import party_key, receivable_key
@@ -42,6 +42,7 @@ from .fakes import FakeContract
 
 CORE, SUPPLIER, BANK, REGULATOR = "CoreEnterpriseMSP", "SupplierMSP", "BankMSP", "RegulatorMSP"
 R = "R-00000000000000a1"
+PART = f"{R}.1"
 
 
 def history_entry(tx_id: str, status: str) -> dict:
@@ -51,6 +52,18 @@ def history_entry(tx_id: str, status: str) -> dict:
 
 def party_entry(tx_id: str, msp_id: str) -> dict:
     return {"tx_id": tx_id, "timestamp": moment().isoformat(), "is_delete": False, "msp_id": msp_id}
+
+
+def deleted(tx_id: str) -> dict:
+    """A history entry of a transaction that deleted the key."""
+    return {**history_entry(tx_id, "REGISTERED"), "is_delete": True, "status": None}
+
+
+def refusal(rule: str, claim_id: str) -> EvaluateError:
+    """The contract's refusal of a read, as the auditor's peer answers it."""
+    peer = ErrorDetail("peer0", BANK, f"chaincode response 500, RULE {rule}: {claim_id} refused")
+    return EvaluateError("evaluate call to endorser returned error: " + peer.message, transaction_id="q",
+                         details=[peer])
 
 
 class Ledger:
@@ -70,9 +83,16 @@ class Ledger:
                                self.peers(CORE, REGULATOR)),
             "t-tier1": endorsed("t-tier1", {party_key(fakes.TIER1): fakes.party()}, self.peers(SUPPLIER, BANK)),
         }
+        self.histories: dict[str, list | Exception] = {}   # of other claims (a split part's root), or a refusal
         self.contract = FakeContract(responses={
-            "GetReceivable": lambda args: self.receivable, "GetReceivableHistory": lambda args: self.history,
+            "GetReceivable": lambda args: self.receivable, "GetReceivableHistory": self._history,
             "GetPartyHistory": lambda args: self.parties[args[0]]})
+
+    def _history(self, args: list) -> list:
+        history = self.histories.get(args[0], self.history) if args[0] != self.receivable["id"] else self.history
+        if isinstance(history, Exception):
+            raise history
+        return history
 
     def peers(self, *msp_ids: str) -> list[Signer]:
         return [Signer.peer_of(self.orgs[m]) for m in msp_ids]
@@ -82,7 +102,9 @@ class Ledger:
         blocks = [config_block(list(self.orgs.values())), plain_block(1, 0), plain_block(2, 0)]
         return ScriptedQscc(blocks, self.transactions)
 
-    def audit(self, receivable_id: str = R):
+    def audit(self, receivable_id: str | None = None):
+        """The audit of ``receivable_id`` (the claim the ledger holds, by default) as the bank."""
+        receivable_id = receivable_id or self.receivable["id"]
         qscc = self.qscc()
         report = ReceivableAudit(ReceivablesClient(self.contract), qscc, channel=CHANNEL, msp_id=BANK,
                                  chaincode=CHAINCODE).audit(receivable_id)
@@ -182,13 +204,23 @@ def _history_points_at_the_registration(ledger):
                                                  ledger.peers(CORE, SUPPLIER))
 
 
-def _split_made_by_two_other_orgs(ledger):
-    parent = "R-00000000000000f0"
-    ledger.receivable = {**ledger.receivable, "parent_id": parent}
+def as_split_part(ledger, *signers: str) -> None:
+    """The holder splits the ledger's confirmed claim R into PART (the ledger's claim now, held as R was) and
+    R.2, the split endorsed by ``signers`` (default: the debtor's and the holder's orgs, as R's policy asks);
+    R's history is then its own, its split last."""
+    root = ledger.receivable
+    ledger.receivable = {**root, "id": PART, "parent_id": R, "root_id": R, "face_amount": 3000000,
+                         "outstanding": 3000000}
+    ledger.histories[R] = [*ledger.history, history_entry("t-split", "SPLIT")]
     ledger.history = [history_entry("t-split", "CONFIRMED")]
-    ledger.transactions["t-split"] = endorsed("t-split", {
-        receivable_key(parent): fakes.receivable(id=parent, status="SPLIT", children=[R]),
-        receivable_key(R): ledger.receivable}, ledger.peers(SUPPLIER, BANK))
+    split = {**root, "status": "SPLIT", "outstanding": 0, "children": [PART, f"{R}.2"]}
+    ledger.transactions["t-split"] = endorsed("t-split", {receivable_key(R): split,
+                                                          receivable_key(PART): ledger.receivable},
+                                              ledger.peers(*(signers or (CORE, SUPPLIER))))
+
+
+def _split_made_by_two_other_orgs(ledger):
+    as_split_part(ledger, SUPPLIER, BANK)
 
 
 def _split_whose_parent_is_written_nested_past_the_json_parser(ledger):
@@ -360,6 +392,35 @@ def _rejected_then_confirmed(ledger):
         "t-back": endorsed("t-back", {receivable_key(R): registered}, ledger.peers(REGULATOR, BANK))})
 
 
+def _deleted_and_written_for_another_holder_before_confirmation(ledger):
+    # a claim an earlier version registered carries no key-level policy: the same change as above, made as a
+    # delete of its key and a new write, which would pass for the claim's registration
+    _holder_changed_before_confirmation_by_two_other_orgs(ledger)
+    ledger.history.insert(1, deleted("t-delete"))
+    ledger.transactions["t-delete"] = endorsed("t-delete", [(receivable_key(R), None)], ledger.peers(REGULATOR, BANK))
+
+
+def _rejected_deleted_and_written_back(ledger):
+    _rejected_then_confirmed(ledger)
+    ledger.history.insert(2, deleted("t-delete"))
+    ledger.transactions["t-delete"] = endorsed("t-delete", [(receivable_key(R), None)], ledger.peers(REGULATOR, BANK))
+
+
+def _party_record_deleted_and_written_again(ledger):
+    # whatever the new write says, no contract version deletes a party record: what it held before is hidden
+    ledger.parties[fakes.TIER1] = [party_entry("t-tier1", SUPPLIER), {**party_entry("t-gone", SUPPLIER),
+                                                                      "is_delete": True, "msp_id": None},
+                                   party_entry("t-again", SUPPLIER)]
+    ledger.transactions["t-gone"] = endorsed("t-gone", [(party_key(fakes.TIER1), None)], ledger.peers(BANK, REGULATOR))
+    ledger.transactions["t-again"] = endorsed("t-again", {party_key(fakes.TIER1): fakes.party()},
+                                              ledger.peers(SUPPLIER, BANK))
+
+
+def _split_part_of_a_root_changed_before_its_confirmation(ledger):
+    _holder_changed_before_confirmation_by_two_other_orgs(ledger)
+    as_split_part(ledger)
+
+
 def _registered_naming_no_holders_org(ledger):
     registered = {k: v for k, v in ledger.receivable.items() if k != "holder_msp"}
     ledger.transactions["t-register"] = endorsed("t-register", {receivable_key(R): {**registered,
@@ -416,6 +477,15 @@ FAILING = [
     (_invoice_changed_before_confirmation, "changes before confirmation", "with invoices other than"),
     (_rejected_then_confirmed, "changes before confirmation",
      f"transaction t-reject left {R} REJECTED before its confirmation (t-confirm)"),
+    (_deleted_and_written_for_another_holder_before_confirmation, "confirmation",
+     f"transaction t-delete deleted {R}'s key: no version of the contract deletes a claim"),
+    (_rejected_deleted_and_written_back, "confirmation",
+     f"transaction t-delete deleted {R}'s key: no version of the contract deletes a claim"),
+    (_party_record_deleted_and_written_again, "holder party record",
+     f"transaction t-gone deleted {fakes.TIER1}'s key: no version of the contract deletes a party record"),
+    (_split_part_of_a_root_changed_before_its_confirmation, "changes before confirmation",
+     f"{PART} was split from {R}: its confirmation (t-confirm) wrote {R} with holder other than its registration "
+     "(t-register) did"),
     (_registered_naming_no_holders_org, "changes before confirmation",
      f"the value its registration (t-register) wrote for {R} cannot be read as a claim: holder_msp: Field required"),
 ]
@@ -431,18 +501,48 @@ def test_the_audit_fails_the_one_check_the_change_breaks(ledger, change, failing
     assert all(passed for what, (passed, _) in results.items() if what != failing), results
 
 
-def test_a_split_part_passes_on_the_split_its_parent_debtor_and_holder_endorsed(ledger):
-    child = f"{R}.1"
-    ledger.receivable = fakes.receivable(id=child, parent_id=R)
-    ledger.history = [history_entry("t-split", "CONFIRMED")]
-    parent = fakes.receivable(id=R, status="SPLIT", children=[child, f"{R}.2"])   # as the contract's split writes it
-    ledger.transactions["t-split"] = endorsed("t-split", {receivable_key(R): parent,
-                                                          receivable_key(child): ledger.receivable},
-                                              ledger.peers(CORE, SUPPLIER))
-    report, _ = ledger.audit(child)
+def test_a_split_part_passes_on_the_split_its_parent_debtor_and_holder_endorsed_and_its_roots_changes(ledger):
+    as_split_part(ledger)
+    report, _ = ledger.audit()
     assert report.passed and report.checks[0].tx_id == "t-split"
-    # created confirmed by the split: no change came between its creation and its confirmation
-    assert "changes before confirmation" not in checks_of(report)
+    # created confirmed by the split: the span before a confirmation is its root's, compared from R's history
+    before = report.checks[1]
+    assert (before.what, before.subject, before.tx_id, before.expected_msp, before.checked) == (
+        "changes before confirmation", R, "t-confirm", SUPPLIER, True)
+    assert before.reason == (f"{PART} was split from {R}: its confirmation (t-confirm) wrote {R} as its "
+                             "registration (t-register) did, but for status, confirmed_on, frozen, last")
+    assert [c.arguments[0] for c in ledger.contract.calls if c.name == "GetReceivableHistory"] == [PART, R]
+
+
+def test_a_split_part_whose_root_the_auditor_may_not_read_passes_saying_its_roots_changes_were_not_checked(ledger):
+    _holder_changed_before_confirmation_by_two_other_orgs(ledger)   # not seen: the bank may not read R
+    as_split_part(ledger)
+    ledger.histories[R] = refusal("not-permitted-to-read", R)
+    report, _ = ledger.audit()
+    assert report.passed, report.checks
+    before = report.checks[1]
+    assert (before.what, before.subject, before.tx_id, before.expected_msp, before.passed, before.checked) == (
+        "changes before confirmation", R, None, "", True, False)
+    assert before.reason.startswith(f"not checked: {PART} was split from {R}, whose history the contract refuses "
+                                    "the auditor (not-permitted-to-read")
+    assert f"whether two orgs changed {R}'s holder, amounts, dates or invoices before its debtor confirmed it is " \
+           "not proven" in before.reason
+    assert all(check.checked for check in report.checks if check is not before)
+
+
+def test_a_split_parts_root_refused_for_another_reason_leaves_the_audit_unmade(ledger):
+    as_split_part(ledger)
+    ledger.histories[R] = refusal("not-found", R)
+    with pytest.raises(RuleViolation) as refused_read:
+        ledger.audit()
+    assert refused_read.value.rule == "not-found"
+
+
+def test_a_split_part_whose_root_was_deleted_and_written_again_fails(ledger):
+    _deleted_and_written_for_another_holder_before_confirmation(ledger)
+    as_split_part(ledger)
+    before = checks_of(ledger.audit()[0])["changes before confirmation"]
+    assert before[0] is False and f"transaction t-delete deleted {R}'s key" in before[1]
 
 
 def _confirmed_by(*msp_ids: str):
@@ -539,20 +639,12 @@ def test_a_part_its_parents_split_does_not_list_is_not_taken_for_a_split_part(le
     assert confirmation[0] is False and "splits no claim into it" in confirmation[1]
 
 
-def test_a_key_written_anew_after_a_delete_is_audited_from_its_new_first_write(ledger):
-    ledger.parties[fakes.TIER1] = [party_entry("t-tier1", SUPPLIER),
-                                   {**party_entry("t-gone", SUPPLIER), "is_delete": True, "msp_id": None},
-                                   party_entry("t-again", SUPPLIER)]
-    ledger.transactions["t-gone"] = endorsed("t-gone", [(party_key(fakes.TIER1), None)], ledger.peers(SUPPLIER, BANK))
-    ledger.transactions["t-again"] = endorsed("t-again", {party_key(fakes.TIER1): fakes.party()},
-                                              ledger.peers(BANK, REGULATOR))
+def test_a_delete_is_read_from_its_block_and_named_with_every_transaction_before_it_read(ledger):
+    _party_record_deleted_and_written_again(ledger)
     report, qscc = ledger.audit()
-    holder = checks_of(report)["holder party record"]
-    assert holder[0] is False and f"no verified endorsement by {SUPPLIER}" in holder[1]
-    assert report.checks[3].tx_id == "t-again"
-    # the delete was read from its block (it did delete), the writes before it were not
+    assert report.checks[3].tx_id == "t-gone"
     read = [arguments[1] for function, arguments, _ in qscc.asked if function == "GetTransactionByID"]
-    assert "t-gone" in read and "t-tier1" not in read
+    assert read[-2:] == ["t-tier1", "t-gone"]   # the history from its first write, up to the delete
 
 
 def test_every_transaction_of_the_claims_life_is_read_and_a_later_change_passes(ledger):
@@ -669,14 +761,25 @@ def test_the_command_exits_1_not_3_when_an_endorsements_certificate_cannot_be_re
 
 
 def test_the_command_exits_3_when_the_ledger_refuses_the_read(as_bank):
-    from client.gateway.errors import ErrorDetail, EvaluateError
-
-    peer = ErrorDetail("peer0", BANK, f"chaincode response 500, RULE not-found: no receivable {R}")
-    as_bank.contract.errors["GetReceivable"] = EvaluateError("evaluate call to endorser returned error: "
-                                                             + peer.message, transaction_id="q", details=[peer])
+    as_bank.contract.errors["GetReceivable"] = refusal("not-found", R)
     res = CliRunner().invoke(recfin, ["receivable", "audit", R])
     assert res.exit_code == 3, res.output
     assert f"cannot audit {R}: GetReceivable refused: RULE not-found" in res.output
+
+
+def test_the_command_shows_a_check_it_could_not_make_as_not_checked_and_exits_0(as_bank):
+    as_split_part(as_bank)
+    as_bank.histories[R] = refusal("not-permitted-to-read", R)
+    res = CliRunner().invoke(recfin, ["receivable", "audit", PART])
+    assert res.exit_code == 0, res.output
+    assert res.output.count("PASS ") == 3 and res.output.count("NOT CHECKED") == 1
+    assert "PASSED, but not checked: changes before confirmation (see its reason for what is not proven)" in res.output
+    res = CliRunner().invoke(recfin, ["receivable", "audit", PART, "--json"])
+    report = json.loads(res.output)
+    assert res.exit_code == 0 and report["passed"] is True
+    assert [(c["what"], c["passed"], c["reason"].startswith("not checked: ")) for c in report["checks"]] == [
+        ("confirmation", True, False), ("changes before confirmation", True, True),
+        ("debtor party record", True, False), ("holder party record", True, False)]
 
 
 # ---------------------------------------------------------------- who the SDK asks to endorse what the audit checks
