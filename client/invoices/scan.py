@@ -472,7 +472,7 @@ def _checked_against_images(reader, source: str, layers: list[ScanResult], scann
     layer's reading of the same invoice, in the order they are printed (:func:`_compared`). Where they cannot be
     read, every field of the text layer is flagged: it is a reading of unknown accuracy, and the invoice is what
     the image shows."""
-    said_by = f"the PDF's text layer ({scanned}: a scanner's OCR)"
+    said_by = f"the PDF's text layer ({scanned})"
     try:
         require_tesseract()
         images = _pdf_images(reader, source)

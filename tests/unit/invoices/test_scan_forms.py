@@ -9,12 +9,13 @@ import pytest
 
 pypdf = pytest.importorskip("pypdf")
 
-from client.invoices._pdf_text import scanned_layer  # noqa: E402
+from client.invoices._pdf_text import PageContents, _Painting, scanned_layer  # noqa: E402
 
 WIDTH, HEIGHT = 600, 800
 TEXT = "BT /F1 12 Tf 72 700 Td (Invoice) Tj ET\n"
 WHOLE_PAGE = f"{WIDTH} 0 0 {HEIGHT} 0 0"
 HIDDEN = "text on page 1 drawn under an image of the whole page, which hides it"
+NEEDS_MORE_WORK = "the file needs more work to check than the check allows: "
 # object numbers: 1 catalog, 2 pages, 3 page, 4 the page's resources, 5 its content, 6 a font, 7 an opaque image
 # (one grey pixel, drawn over the unit square its matrix places), 8 a stencil (paints its set pixels only), 9 a
 # graphics state with a fill opacity of 0.2; forms from 10 on; 15 an opaque image that says it is no stencil
@@ -81,6 +82,15 @@ def scanned(tmp_path, content: str, xobjects: dict[str, int], forms=None, more_s
     path = tmp_path / "page.pdf"
     path.write_bytes(bytes(out))
     return scanned_layer(pypdf.PdfReader(path).pages)
+
+
+def followed(tmp_path) -> _Painting:
+    """The scan check's following of every page of the PDF :func:`scanned` wrote last, to tell the work it counted
+    (``spent``) and allowed (``allowed``)."""
+    painting = _Painting(PageContents())
+    for page in pypdf.PdfReader(tmp_path / "page.pdf").pages:
+        painting.follow(page)
+    return painting
 
 
 @pytest.mark.parametrize("content, forms", [
@@ -225,7 +235,8 @@ def test_a_small_form_drawn_many_times_is_an_honest_page(tmp_path):
 
 
 def test_a_large_form_drawn_many_times_is_parsed_once_and_its_work_bounded(tmp_path, monkeypatch):
-    # a form of 6,000 operators drawn 1,000 times (a file of a few hundred bytes more): 6 million to follow
+    # a form of 6,000 operators drawn 1,000 times (a file of a few hundred bytes more): 6 million to follow, where a
+    # page allows 200,000 steps
     parsed = []
     real = pypdf.generic.ContentStream
 
@@ -235,16 +246,18 @@ def test_a_large_form_drawn_many_times_is_parsed_once_and_its_work_bounded(tmp_p
 
     monkeypatch.setattr(pypdf.generic, "ContentStream", counting)
     said = scanned(tmp_path, TEXT + "/Fm Do " * 1000, {"Fm": 10}, {10: (LINE * 2000, None, None, None)})
-    assert said is not None and "more than 1,000,000 drawing operators to follow on page 1" in said
-    assert "cannot be told" in said
+    assert said is not None and said.startswith(NEEDS_MORE_WORK + "page 1 needed more than 200,000 steps")
+    assert said.endswith("what its pages show is not known, so their text is taken as doubtful")
     assert parsed.count("/Form") == 1
-    # under the bound, every draw is followed: the 300th of 300 draws still places its image
-    forms = {10: (LINE * 1000, None, None, None), 11: (f"q {WHOLE_PAGE} cm /Im Do Q", None, {"Im": OPAQUE}, None)}
-    assert scanned(tmp_path, TEXT + "/Fm Do " * 299 + "/Last Do", {"Fm": 10, "Last": 11}, forms) == HIDDEN
+    # under the bound, every draw is followed: the 400th of 400 draws of a form of 300 operators, 120,000 in all,
+    # still places its image
+    forms = {10: (LINE * 100, None, None, None), 11: (f"q {WHOLE_PAGE} cm /Im Do Q", None, {"Im": OPAQUE}, None)}
+    assert scanned(tmp_path, TEXT + "/Fm Do " * 399 + "/Last Do", {"Fm": 10, "Last": 11}, forms) == HIDDEN
+    assert 120_000 < followed(tmp_path).spent < 200_000
 
 
 def test_pages_sharing_one_content_stream_and_form_share_one_budget_and_one_parse(tmp_path, monkeypatch):
-    # a form of 300 operators drawn 1,000 times: 300,000 per page, far under the bound on each page alone
+    # a form of 300 operators drawn 500 times: 150,000 per page, under the 200,000 a page allows
     parsed = []
     real_stream = pypdf.generic.ContentStream
 
@@ -253,13 +266,15 @@ def test_pages_sharing_one_content_stream_and_form_share_one_budget_and_one_pars
         return real_stream(stream, pdf, *args, **kwargs)
 
     monkeypatch.setattr(pypdf.generic, "ContentStream", counting_stream)
-    drawn, forms = TEXT + "/Fm Do " * 1000, {10: (LINE * 100, None, None, None)}
+    drawn, forms = TEXT + "/Fm Do " * 500, {10: (LINE * 100, None, None, None)}
     assert scanned(tmp_path, drawn, {"Fm": 10}, forms, pages=3) is None
     assert parsed.count("/Form") == 1 and parsed.count("a page's content") == 1
-    # the fourth page takes the file past the bound: the pages' operators add up, and the message names where
-    said = scanned(tmp_path, drawn, {"Fm": 10}, forms, pages=4)
-    assert said is not None and "more than 1,000,000 drawing operators to follow on pages 1 to 4 together" in said
-    assert "cannot be told" in said
+    # the pages' work adds up, each form's draws counted on every page, and so do their allowances
+    painting = followed(tmp_path)
+    assert 3 * 150_000 < painting.spent < painting.allowed == 3 * 200_000
+    # drawn 700 times, the form takes a page past its allowance: the first
+    said = scanned(tmp_path, TEXT + "/Fm Do " * 700, {"Fm": 10}, forms, pages=3)
+    assert said is not None and said.startswith(NEEDS_MORE_WORK + "page 1 needed more than 200,000 steps")
 
 
 # ------------------------------------------------------------------ inline images, graphics states set back
@@ -463,12 +478,14 @@ def test_a_clip_that_is_not_cut_exactly_is_taken_as_its_box(tmp_path, path, hide
 
 def test_the_work_of_cutting_clips_counts_against_the_operators_followed(tmp_path):
     # 32 squares, each above and to the right of the one before: 64 edges at 64 heights, compared in pairs and cut
-    # into pieces with the work of some 6,000 operators; set 300 times, that is more than the bound, in 11,000
+    # into pieces with the work of some 6,000 steps; set 300 times, that is more than a page allows, in 11,000
+    # operators
     stairs = "".join(f"{10 * i} {10 * i} 5 5 re " for i in range(32))
     forms = {10: (f"q {stairs}W n Q", None, None, None)}
     said = scanned(tmp_path, TEXT + "/Fm Do " * 300, {"Fm": 10}, forms)
-    assert said is not None and "more than 1,000,000 drawing operators to follow on page 1" in said
-    assert scanned(tmp_path, TEXT + "/Fm Do " * 30, {"Fm": 10}, forms) is None
+    assert said is not None and said.startswith(NEEDS_MORE_WORK + "page 1 needed more than 200,000 steps")
+    assert scanned(tmp_path, TEXT + "/Fm Do " * 20, {"Fm": 10}, forms) is None
+    assert followed(tmp_path).spent > 20 * 6_000
 
 
 # ------------------------------------------------------------------ clips measured past rounding, matrices, work
@@ -531,10 +548,11 @@ def test_a_piece_of_the_clip_of_many_corners_is_taken_as_its_box(tmp_path, cuts,
 
 
 def test_the_corners_of_the_clip_an_image_is_measured_against_count_against_the_operators_followed(tmp_path):
-    # 50,000 small images drawn (a form drawing one 500 times, drawn 100 times): under the page alone, 8 operators
-    # each; under a clip of 16 corners, measuring each takes ten times the work, 80, and the file too much
-    forms = {10: ("/Im Do " * 500, "10 0 0 10 295 395", {"Im": OPAQUE}, None, "-100 -100 100 100")}
+    # 5,000 small images drawn (a form drawing one 50 times, drawn 100 times): under the page alone, 8 steps each;
+    # under a clip of 16 corners, measuring each takes ten times the work, 80, and the page too much
+    forms = {10: ("/Im Do " * 50, "10 0 0 10 295 395", {"Im": OPAQUE}, None, "-100 -100 100 100")}
     drawn = "/Fm Do " * 100
     assert scanned(tmp_path, TEXT + f"q {drawn}Q", {"Fm": 10}, forms) is None
+    assert 5_000 * 8 < followed(tmp_path).spent < 5_000 * 8 + 5_000
     said = scanned(tmp_path, TEXT + f"q {tangent_cuts(200, SIXTEEN_CUTS)}{drawn}Q", {"Fm": 10}, forms)
-    assert said is not None and "more than 1,000,000 drawing operators to follow on page 1" in said
+    assert said is not None and said.startswith(NEEDS_MORE_WORK + "page 1 needed more than 200,000 steps")

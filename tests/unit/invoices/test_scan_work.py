@@ -1,0 +1,220 @@
+"""The scan check's measure of a clip reaching far beyond the page, and the work it counts and allows: an allowance
+per page and a cap per file, the bytes of each content stream parsed, and the graphics states the content names. The
+PDFs are written as in test_scan_forms.py; what is counted is read from the check's own figures (``spent``,
+``allowed``), never from a clock."""
+
+import io
+import random
+import zlib
+
+import pytest
+
+pypdf = pytest.importorskip("pypdf")
+
+from client.invoices import _pdf_text, read_scans  # noqa: E402
+from client.invoices._pdf_text import _clipped  # noqa: E402
+
+from .test_scan_forms import HIDDEN, NEEDS_MORE_WORK, OPAQUE, STENCIL, TEXT, WHOLE_PAGE, followed, scanned  # noqa: E402
+
+SAMPLE = "client/invoices/reference_data/samples/einvoice.pdf"
+
+
+# ------------------------------------------------------------------ a clip reaching far beyond the page
+
+def test_a_clip_reaching_a_hundred_billion_units_out_holds_the_page_it_covers(tmp_path):
+    # a rectangle over the page running out to x = 1e11, and in the same path ten marks off the page's left that cut
+    # it into bands 90 units high: each band's short upright sides are no rounding's, though short beside 1e11
+    marks = "".join(f"-3000 {90 * i} 5 1 re " for i in range(10))
+    clip = f"-10 -10 100000000000 820 re {marks}W n"
+    assert scanned(tmp_path, TEXT + f"q {clip} {WHOLE_PAGE} cm /Im Do Q", {"Im": OPAQUE}) == HIDDEN
+
+
+def star(edges: int, seed: int = 5) -> str:
+    """A closed path of crossing edges off the page's left (x -3000 .. -1000): where they cross, the bands a path
+    holding it is cut into are a unit or two high."""
+    rng = random.Random(seed)
+    points = [((-3000 if i % 2 else -1000) + rng.uniform(-5, 5), rng.uniform(-10, 810)) for i in range(edges)]
+    return f"{points[0][0]:.2f} {points[0][1]:.2f} m " + " ".join(f"{x:.2f} {y:.2f} l" for x, y in points[1:]) + " h"
+
+
+@pytest.mark.parametrize("clip, hides", [
+    # a rectangle over the page out to x = 2e9 in one path with the star: MuPDF and poppler show all the image
+    (f"-10 -10 2000000000 820 re {star(61)} W n", True),
+    # the same rectangle over 40% of the page: what the check counts of it is 40%, however many specks the star
+    # leaves off the page, none of them taken to hold the page
+    (f"0 0 600 320 re {star(61)} W n", False),
+], ids=["the whole page", "two fifths"])
+def test_a_clip_cut_into_thin_bands_is_measured_as_what_it_holds(tmp_path, monkeypatch, clip, hides):
+    # the star's crossings take more than a page's allowance to cut: allowed here, to measure the clip
+    monkeypatch.setattr(_pdf_text, "_WORK_PER_PAGE", 10_000_000, raising=False)
+    said = scanned(tmp_path, TEXT + f"q {clip} {WHOLE_PAGE} cm /Im Do Q", {"Im": OPAQUE})
+    assert said == (HIDDEN if hides else None)
+
+
+def test_a_clip_whose_sides_are_all_rounding_holds_no_more_than_its_box():
+    page = [(0.0, 0.0), (600.0, 0.0), (600.0, 800.0), (0.0, 800.0)]
+    speck = [(-2000.0, 5.0), (-2000.0 + 1e-7, 5.0), (-2000.0, 5.0 + 1e-7)]  # off the page's left
+    assert _clipped(page, speck, 1e-6) == []
+    sliver = [(-10.0, 100.0), (2e9, 100.0), (2e9, 100.0 + 1e-7), (-10.0, 100.0 + 1e-7)]  # across the page
+    assert 0 < abs(_pdf_text._signed_area(_clipped(page, sliver, 1e-6))) <= 600 * 1e-7 * 1.01
+
+
+# ------------------------------------------------------------------ an allowance per page, a cap per file
+
+# an invoice page as report generators write it: a template form of 150 thin rules (filled rectangles), 120 text
+# cells each clipped to its cell, a QR code and a seal (a stencil) each placed by its own cm, the page clipped to
+# its box
+RULES = (" ".join(f"{20 + (i % 10) * 56} {40 + (i // 10) * 48} 0.5 40 re f" for i in range(75)) + " "
+         + " ".join(f"20 {40 + i * 10.5} 560 0.5 re f" for i in range(75)))
+CELLS = " ".join(f"q {20 + (i % 6) * 93} {100 + (i // 6) * 30} 90 14 re W n BT /F1 9 Tf {22 + (i % 6) * 93} "
+                 f"{103 + (i // 6) * 30} Td (cell {i}) Tj ET Q" for i in range(120))
+INVOICE_PAGE = (f"q 0 0 600 800 re W n /Tpl Do {CELLS} q 80 0 0 80 480 680 cm /QR Do Q "
+                f"q 120 0 0 120 400 60 cm /Seal Do Q Q")
+INVOICE_OBJECTS = {"Tpl": 10, "QR": OPAQUE, "Seal": STENCIL}
+TEMPLATE = {10: (RULES, None, None, None)}
+
+
+def test_an_invoice_page_takes_a_tenth_of_its_allowance_at_most(tmp_path):
+    assert scanned(tmp_path, INVOICE_PAGE, INVOICE_OBJECTS, TEMPLATE) is None
+    painting = followed(tmp_path)
+    # its content's bytes parsed, some 11,000, its operators and the work of its 120 clips, some 3,100, its objects
+    assert 10_000 < painting.spent < painting.allowed // 10
+    assert painting.allowed == 200_000
+
+
+def test_a_long_export_of_invoice_pages_is_followed_to_its_end(tmp_path):
+    # 330 invoice pages (a tax platform's export of many invoices): each page adds its allowance
+    assert scanned(tmp_path, INVOICE_PAGE, INVOICE_OBJECTS, TEMPLATE, pages=330) is None
+    painting = followed(tmp_path)
+    assert not painting.too_much and painting.allowed == 20_000_000  # 330 x 200,000, capped
+    # and the image of the whole page drawn over the last page's text is still seen
+    said = scanned(tmp_path, INVOICE_PAGE + f" q {WHOLE_PAGE} cm /QR Do Q", INVOICE_OBJECTS, TEMPLATE, pages=330)
+    assert said == HIDDEN
+
+
+def test_what_a_page_leaves_of_its_allowance_is_carried_to_the_pages_after_it_up_to_the_files_cap(tmp_path,
+                                                                                                    monkeypatch):
+    assert scanned(tmp_path, INVOICE_PAGE, INVOICE_OBJECTS, TEMPLATE, pages=3) is None
+    painting = _pdf_text._Painting(_pdf_text.PageContents())
+    invoice_pages = pypdf.PdfReader(tmp_path / "page.pdf").pages
+    spent = []
+    for page in invoice_pages:
+        painting.follow(page)
+        spent.append(painting.spent)
+    # pages sharing one content stream: its bytes are parsed, and counted, once, on the first page
+    one_page, later = spent[0], spent[1] - spent[0]
+    assert spent[2] - spent[1] == later < one_page and painting.allowed == 3 * 200_000
+    # a page allowed a little less than the invoice page takes: alone, that page is more than its allowance ...
+    monkeypatch.setattr(_pdf_text, "_WORK_PER_PAGE", one_page - 100)
+    painting = _pdf_text._Painting(_pdf_text.PageContents())
+    painting.follow(invoice_pages[0])
+    assert painting.too_much and painting.allowed == one_page - 100
+    # ... after a page that takes less than its own, it is followed: what that page left is carried
+    scanned(tmp_path, TEXT, {})
+    painting = _pdf_text._Painting(_pdf_text.PageContents())
+    painting.follow(pypdf.PdfReader(tmp_path / "page.pdf").pages[0])
+    painting.follow(invoice_pages[0])
+    assert not painting.too_much and painting.allowed == 2 * (one_page - 100)
+    # the cap: whatever the pages allow, no more than the file's cap is followed; the reason names the pages
+    monkeypatch.setattr(_pdf_text, "_WORK_PER_PAGE", one_page)
+    monkeypatch.setattr(_pdf_text, "_WORK_PER_FILE", one_page + later)
+    said = scanned(tmp_path, INVOICE_PAGE, INVOICE_OBJECTS, TEMPLATE, pages=3)
+    assert said == (f"{NEEDS_MORE_WORK}pages 1 to 3 needed more than {one_page + later:,} steps, where a page "
+                    f"allows {one_page:,} and a file {one_page + later:,} at most (a step is about the work of "
+                    "following one drawing operator or of parsing one byte of content); what its pages show is not "
+                    "known, so their text is taken as doubtful")
+    assert scanned(tmp_path, INVOICE_PAGE, INVOICE_OBJECTS, TEMPLATE, pages=2) is None
+
+
+def sample_with_form(content: bytes) -> bytes:
+    """The shipped sample e-invoice with a form XObject of this content (Flate-compressed) drawn on its page."""
+    writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(SAMPLE))
+    page = writer.pages[0]
+    form = pypdf.generic.StreamObject()
+    form._data = zlib.compress(content, 9)
+    N = pypdf.generic.NameObject
+    form.update({N("/Type"): N("/XObject"), N("/Subtype"): N("/Form"), N("/Filter"): N("/FlateDecode"),
+                 N("/BBox"): pypdf.generic.ArrayObject([pypdf.generic.NumberObject(n) for n in (0, 0, 1, 1)])})
+    page[N("/Resources")][N("/XObject")] = pypdf.generic.DictionaryObject({N("/Fm"): writer._add_object(form)})
+    draw = pypdf.generic.DecodedStreamObject()
+    draw.set_data(b"/Fm Do")
+    page[N("/Contents")] = pypdf.generic.ArrayObject([page.raw_get("/Contents"), writer._add_object(draw)])
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_a_file_that_needs_more_work_than_allowed_is_doubted_for_that_reason_alone(tmp_path):
+    # the sample e-invoice with a form of 320 KB of numbers (a few hundred bytes compressed) drawn on its page
+    path = tmp_path / "heavy.pdf"
+    path.write_bytes(sample_with_form((b"[" + b"0 " * 40000 + b"] TJ ") * 4))
+    result = read_scans(path)[0]
+    assert result.method == "ocr-text-layer" and not result.ok
+    reason = result.fields["number"].reason
+    assert reason.startswith(f"read from the PDF's text layer ({NEEDS_MORE_WORK}page 1 needed more than 200,000 "
+                             "steps")
+    assert "taken as doubtful)" in reason and "scanner" not in reason and "?" not in reason
+
+
+# ------------------------------------------------------------------ content parsed: counted before it is parsed
+
+def counting_parses(monkeypatch) -> list:
+    """The content streams pypdf parses from here on, each as the first bytes of its content."""
+    parsed = []
+    real = pypdf.generic.ContentStream._parse_content_stream
+
+    def counting(stream, data):
+        parsed.append(data.getvalue()[:3])
+        return real(stream, data)
+
+    monkeypatch.setattr(pypdf.generic.ContentStream, "_parse_content_stream", counting)
+    return parsed
+
+
+LONG_ARRAYS = "[0 " + "0 " * 44999 + "] TJ "  # one operator, 90 KB to parse
+
+
+def test_a_forms_content_is_counted_by_its_bytes_before_it_is_parsed(tmp_path, monkeypatch):
+    parsed = counting_parses(monkeypatch)
+    # five operators, 450 KB to parse (a few hundred bytes compressed): more than the page allows, so never parsed
+    said = scanned(tmp_path, TEXT + "/Fm Do", {"Fm": 10}, {10: (LONG_ARRAYS * 5, None, None, None)})
+    assert said is not None and said.startswith(NEEDS_MORE_WORK + "page 1 needed more than 200,000 steps")
+    assert b"[0 " not in parsed
+    # one such array, 90 KB: parsed once and counted once, however often the form is drawn
+    assert scanned(tmp_path, TEXT + "/Fm Do " * 50, {"Fm": 10}, {10: (LONG_ARRAYS, None, None, None)}) is None
+    assert parsed.count(b"[0 ") == 1
+    assert 90_000 < followed(tmp_path).spent < 100_000
+
+
+def test_a_pages_content_is_counted_by_its_bytes_as_a_forms_is(tmp_path):
+    assert scanned(tmp_path, TEXT + LONG_ARRAYS, {}) is None
+    assert 90_000 < followed(tmp_path).spent < 91_000
+    said = scanned(tmp_path, TEXT + LONG_ARRAYS * 3, {})
+    assert said is not None and said.startswith(NEEDS_MORE_WORK + "page 1 needed more than 200,000 steps")
+
+
+# ------------------------------------------------------------------ graphics states: only those the content names
+
+def test_only_the_graphics_states_the_content_names_are_read(tmp_path, monkeypatch):
+    # 20 forms, each with resources of its own naming the same 500 graphics states, each setting one of them
+    states = {f"G{i}": 1000 + i for i in range(500)}
+    forms = {10 + i: (f"/G{i} gs", None, None, states) for i in range(20)}
+    more_states = {number: "/ca 1" for number in states.values()}
+    resolved = []
+    real = pypdf.PdfReader.get_object
+
+    def recording(reader, reference):
+        resolved.append(reference if isinstance(reference, int) else reference.idnum)
+        return real(reader, reference)
+
+    monkeypatch.setattr(pypdf.PdfReader, "get_object", recording)
+    read = []
+    real_change = getattr(_pdf_text, "_paint_change", None)
+    monkeypatch.setattr(_pdf_text, "_paint_change", lambda state: read.append(state) or real_change(state),
+                        raising=False)
+    content = TEXT + " ".join(f"/F{i} Do /F0 Do" for i in range(20))
+    assert scanned(tmp_path, content, {f"F{i}": 10 + i for i in range(20)}, forms, more_states) is None
+    assert sorted({number for number in resolved if number >= 1000}) == [1000 + i for i in range(20)]
+    assert len(read) == 20  # each state read once, though /G0 is set 21 times
+    # each state read counts as an object read, 64 steps
+    assert followed(tmp_path).spent > 40 * _pdf_text._STEPS_PER_OBJECT
