@@ -42,6 +42,7 @@ class PageContents:
         # keyed by the id of the page's /Contents object, kept so that no other object takes its id: the object,
         # its ContentStream, and how many bytes that content has decoded (what parsing it reads)
         self._streams: dict[int, tuple[object, object, int]] = {}
+        self._extracted: set[int] = set()  # of those, the ids of the ones text extraction has parsed
 
     def of(self, page):
         """The page's content as a parsed pypdf ``ContentStream`` (its ``operations`` parsed on first use and
@@ -49,10 +50,11 @@ class PageContents:
         known = self._known(page)
         return known[1] if known is not None else None
 
-    def decoded_length(self, page) -> int:
-        """How many bytes the page's content has once decoded, all of which parsing it reads (0 for none)."""
+    def unparsed_length(self, page) -> int:
+        """How many bytes parsing the page's content still has to read: all it has once decoded, or 0 where it has
+        none or text extraction (:meth:`in_place`) has parsed it already."""
         known = self._known(page)
-        return known[2] if known is not None else 0
+        return known[2] if known is not None and id(known[0]) not in self._extracted else 0
 
     def _known(self, page):
         from pypdf.generic import ArrayObject, ContentStream, StreamObject  # imported only where a PDF is read
@@ -73,16 +75,17 @@ class PageContents:
     def in_place(self, page):
         """Within the block, the page's ``/Contents`` is its parsed content, which pypdf's text extraction takes
         as it is rather than parsing the page again; the page is as it was after."""
-        parsed = self.of(page)
-        if parsed is None:
+        known = self._known(page)
+        if known is None:
             yield
             return
         from pypdf.generic import NameObject
 
         original = page.raw_get("/Contents")
-        page[NameObject("/Contents")] = parsed
+        page[NameObject("/Contents")] = known[1]
         try:
             yield
+            self._extracted.add(id(known[0]))  # text extraction has parsed it whole
         finally:
             page[NameObject("/Contents")] = original
 
@@ -185,11 +188,12 @@ def scanned_layer(pages, contents: PageContents | None = None) -> str | None:
                     "draws itself?): what the page shows cannot be told, so its text is not taken for the invoice's")
         if painting.too_much:
             pages_followed = "page 1" if number == 1 else f"pages 1 to {number}"
+            parsing = f" besides {painting.parsing:,} parsing content" if painting.parsing else ""
             return (f"the file needs more work to check than the check allows: {pages_followed} needed more than "
-                    f"{painting.allowed:,} steps, where a page allows {_WORK_PER_PAGE:,} and a file "
-                    f"{_WORK_PER_FILE:,} at most (a step is about the work of following one drawing operator or "
-                    "of parsing one byte of content); what its pages show is not known, so their text is taken as "
-                    "doubtful")
+                    f"{painting.budget - painting.parsing:,} steps{parsing}, where a page allows "
+                    f"{_WORK_PER_PAGE:,} and a file {_WORK_PER_FILE:,} at most, parsing too (a step is about the "
+                    f"work of following one drawing operator or of parsing {_BYTES_PER_STEP} bytes of content); "
+                    "what its pages show is not known, so their text is taken as doubtful")
         if painting.invisible:
             return f"text drawn invisible on page {number}, {painting.invisible}"
         if painting.hidden:
@@ -202,22 +206,33 @@ def scanned_layer(pages, contents: PageContents | None = None) -> str | None:
 _MAX_FORM_DEPTH = 8
 # The work of telling what a file's pages show is counted in steps: each drawing operator followed, each form's as
 # often as it is drawn (a small file can draw one large form many times over, and many pages can share one content
-# stream), the work of clipping (_CUTS_PER_STEP), each byte of a content stream (a page's, a form's) counted once
-# before it is parsed (_BYTES_PER_STEP), and each object the content names read (_STEPS_PER_OBJECT). Each page adds
-# its allowance, what it leaves carried to the pages after it, up to a cap for the file. Measured (2-core AMD EPYC,
-# pypdf 7.1.1): an invoice page of 120 text cells each clipped to its cell, a template form of 150 rules, a QR code
-# and a seal takes some 15,000 steps (11,000 of them its 12 KB of content, 3,100 its operators and clips) in 12 ms,
-# a page's allowance 13 times that; the slowest content per step, parsing numbers, clips of 64 crossing edges,
-# images drawn, forms read for the first time, takes 1.0 to 1.4 us a step (1.9 where pypdf logs a warning for each
-# token it parses): at most 0.3 s a page, 28 s a file, whose cap admits some 1,300 such invoice pages.
+# stream), the work of clipping (_CUTS_PER_STEP), the bytes of a content stream the check parses itself (a form's; a
+# page's where the text layer has not parsed it) counted once before they are parsed (_BYTES_PER_STEP), each object
+# the content names read (_STEPS_PER_OBJECT) and each entry of a dictionary of resources read (_STEPS_PER_ENTRY).
+# Each page adds its allowance, what it leaves carried to the pages after it; a content stream's first parse draws
+# on the file's cap alone; all of it up to that cap. Measured (2-core AMD EPYC, pypdf 7.1.1): an invoice page of 120
+# text cells each clipped to its cell, a template form of 150 rules, a QR code and a seal takes some 3,100 steps
+# (its operators and clips; 2.6 ms a page over 330 such pages) once the text layer has parsed its content, 8,700 in
+# 8 ms where the check parses that content too (5,400 steps, 11 KB), a page's allowance 23 times that; the slowest
+# operators per step, images drawn with no clip, take up to 1.5 us a step (clips of 64 crossing edges 0.15, images
+# under a clip of 16 corners 0.4; 1.9 where pypdf logs a warning for each token it parses): 0.3 s at most for a
+# page's allowance. A step of parsing takes 0.6 us for vector art and up to 2.5 us for content of one-digit numbers
+# only: a file's cap, which admits some 6,400 such invoice pages, takes 30 s at most at 1.5 us a step, 50 s where
+# all of it is parsing such numbers.
 _WORK_PER_PAGE = 200_000
 _WORK_PER_FILE = 20_000_000
-# This many bytes of content parsed count as one step: pypdf parses a content stream at up to ~1.1 us a byte
-# (numbers, two bytes each; 0.3 us for an invoice page's), about as long as following an operator takes at most.
-_BYTES_PER_STEP = 1
+# This many bytes of content parsed count as one step: pypdf parses a content stream at 0.3 us a byte for vector art
+# (a logo, a chart: numbers of 7 bytes), 0.45 us for an invoice page's text, and up to 1.27 us for one-digit numbers
+# (0 0 m, one token in two bytes), measured.
+_BYTES_PER_STEP = 2
 # Reading an object the content names, the first time (a form, an image, a graphics state: pypdf parses it from the
 # file, and a form's content is decoded), counts as this many steps: 30 to 90 us each.
 _STEPS_PER_OBJECT = 64
+# Reading a dictionary of resources (a page's or a form's /Resources, its /XObject or /ExtGState dictionary) counts
+# this many steps an entry, the first time it is read: pypdf parses all of it to give one name, 4.4 us an entry
+# measured (an indirect dictionary of 90,000 graphics states: 0.39 s).
+_STEPS_PER_ENTRY = 4
+_NO_ENTRIES: dict = {}
 _IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 _RENDER_MODES = frozenset(range(8))  # text render modes (Tr): 0 fill, 1 stroke, 2 both, 3 neither; 4-7 and clip
 _FILLS = frozenset((0, 2, 4, 6))  # text render modes that fill the glyphs
@@ -294,11 +309,14 @@ class _Painting:
     looked up in the resources of the content that draws it (a form's own, else those of what draws the form), and
     a graphics state read when a ``gs`` first names it. One budget of work and one cache of parsed content serve
     all the pages: a content stream (a page's, shared by other pages, through :class:`PageContents`, or a form's)
-    is parsed once, however often it is drawn, its bytes counted before it is."""
+    is parsed once, however often it is drawn, its bytes counted before it is (none of a page's content that
+    :func:`text_layer` parsed)."""
 
     def __init__(self, contents: PageContents) -> None:
         self.pages = 0  # the pages followed so far
         self.allowed = 0  # the steps of work they allow (_WORK_PER_PAGE each, _WORK_PER_FILE at most)
+        self.parsing = 0  # the steps of parsing content streams, each the first time it is drawn: besides those
+        self.budget = 0  # the steps allowed with parsing: allowed + parsing, _WORK_PER_FILE at most
         self.steps_left = 0  # of those, the steps not yet taken
         self.too_much = False
         self.invisible: str | None = None  # how a page's text is drawn invisible
@@ -311,16 +329,28 @@ class _Painting:
 
     @property
     def spent(self) -> int:
-        """The steps of work taken so far, all pages' together."""
-        return self.allowed - self.steps_left
+        """The steps of work taken so far, all pages' together, parsing too."""
+        return self.budget - self.steps_left
+
+    def _allow(self, parsing: int = 0) -> None:
+        """Allow the pages followed so far their allowance, and the parsing counted so far and ``parsing`` steps
+        more: a content stream's first parse draws on the file's cap, not on the allowance of the page that first
+        draws it (a letterhead form a page's allowance cannot parse is parsed once for every page that draws it)."""
+        spent = self.spent
+        self.allowed = min(self.pages * _WORK_PER_PAGE, _WORK_PER_FILE)
+        budget = min(self.allowed + self.parsing + parsing, _WORK_PER_FILE)
+        if spent + parsing > budget:  # what is left of the file's cap is less
+            self.too_much = True
+            return
+        self.parsing += parsing
+        self.budget = budget
+        self.steps_left = budget - spent - parsing
 
     def follow(self, page) -> None:
         """What this page paints, in place of what the page before painted; the work of following it adds to the
         pages' before, and its allowance to theirs."""
-        spent = self.spent
         self.pages += 1
-        self.allowed = min(self.pages * _WORK_PER_PAGE, _WORK_PER_FILE)
-        self.steps_left = self.allowed - spent
+        self._allow()
         box = page.mediabox
         # the corners put in order first: a box written with its corners swapped ([600 0 0 800]) is the same page,
         # and its width times its height, negative, would turn the check off
@@ -334,7 +364,7 @@ class _Painting:
         contents = self._contents.of(page)  # the one object pages sharing a content stream share
         if contents is None:
             return
-        operations = self._parsed_once(contents, lambda: self._contents.decoded_length(page), lambda: contents)
+        operations = self._parsed_once(contents, lambda: self._contents.unparsed_length(page), lambda: contents)
         if not self.too_much:
             self._paint(operations, page.get("/Resources"), _IDENTITY, _OPAQUE_PAINT, 0, 0, (page_clip,))
 
@@ -494,14 +524,15 @@ class _Painting:
             if not self.too_much:
                 self._paint(operations, own if own is not None else resources, placed, paint, mode, depth + 1, clip)
 
-    def _parsed_once(self, content, decoded_length, stream) -> list:
+    def _parsed_once(self, content, unparsed_length, stream) -> list:
         """The operators of a content stream (a page's, a form's), parsed the first time it is drawn, once the bytes
-        parsing it reads (``decoded_length()``) are counted against the work allowed: none where they are more than
-        is left. ``stream()``: the content as a pypdf ``ContentStream``, its operations parsed on first use. pypdf
-        hands out one object per indirect object, so a form drawn again is the same object."""
+        parsing it reads (``unparsed_length()``: none for a page's content text extraction has parsed) are counted
+        against the file's cap (:meth:`_allow`): none where they are more than is left of it. ``stream()``: the
+        content as a pypdf ``ContentStream``, its operations parsed on first use. pypdf hands out one object per
+        indirect object, so a form drawn again is the same object."""
         parsed = self._parsed.get(id(content))
         if parsed is None:
-            self._spend(decoded_length() // _BYTES_PER_STEP)
+            self._allow(unparsed_length() // _BYTES_PER_STEP)
             if self.too_much:
                 return []
             parsed = self._parsed[id(content)] = (content, stream().operations)
@@ -509,13 +540,31 @@ class _Painting:
 
     def _named(self, resources, kind: str, name):
         """The object a name stands for among these resources of a kind (``/XObject``, ``/ExtGState``), or ``None``
-        where it stands for none. pypdf reads an object from the file the first time it is asked for, and hands out
-        the same object after: the first time, its reading counts as :data:`_STEPS_PER_OBJECT` steps."""
-        found = _resource(resources, kind, name)
+        where it stands for none (or the work allowed is spent). pypdf reads an object from the file the first time
+        it is asked for, and hands out the same object after: the first time, its reading counts as
+        :data:`_STEPS_PER_OBJECT` steps. The resources dictionary and its dictionary of the kind are read whole to
+        give one name: the first time each is read, each of its entries counts :data:`_STEPS_PER_ENTRY`."""
+        try:
+            named = self._dictionary(self._dictionary(resources).get(kind))
+            found = named.get(name)
+            found = found.get_object() if found is not None and not self.too_much else None
+        except (AttributeError, TypeError):
+            return None
         if found is not None and id(found) not in self._read:
             self._read[id(found)] = found
             self._spend(_STEPS_PER_OBJECT)
         return found
+
+    def _dictionary(self, entries) -> dict:
+        """A resources dictionary, or one of its dictionaries of a kind, as read from the file; its entries counted
+        the first time it is read. An empty one where there is none, or the work allowed is spent: none is read."""
+        if entries is None or self.too_much:
+            return _NO_ENTRIES
+        entries = entries.get_object()
+        if id(entries) not in self._read:
+            self._read[id(entries)] = entries
+            self._spend(len(entries) * _STEPS_PER_ENTRY)
+        return entries
 
     def _paint_change(self, resources, name) -> dict[str, bool] | None:
         """How the graphics state a name stands for in these resources changes how what is painted shows
@@ -535,17 +584,6 @@ def _content_stream(stream, pdf):
     from pypdf.generic import ContentStream
 
     return ContentStream(stream, pdf)
-
-
-def _resource(resources, kind: str, name):
-    """The object a name stands for among these resources of a kind (``/XObject``, ``/ExtGState``), or ``None``
-    where it stands for none."""
-    try:
-        named = resources.get_object().get(kind) if resources is not None else None
-        found = named.get_object().get(name) if named is not None else None
-        return found.get_object() if found is not None else None
-    except (AttributeError, TypeError):
-        return None
 
 
 def _opaque(image) -> bool:

@@ -17,6 +17,7 @@ from client.invoices._pdf_text import _clipped  # noqa: E402
 from .test_scan_forms import HIDDEN, NEEDS_MORE_WORK, OPAQUE, STENCIL, TEXT, WHOLE_PAGE, followed, scanned  # noqa: E402
 
 SAMPLE = "client/invoices/reference_data/samples/einvoice.pdf"
+SEE_STATE = 900  # a graphics state's object number
 
 
 # ------------------------------------------------------------------ a clip reaching far beyond the page
@@ -77,8 +78,9 @@ TEMPLATE = {10: (RULES, None, None, None)}
 def test_an_invoice_page_takes_a_tenth_of_its_allowance_at_most(tmp_path):
     assert scanned(tmp_path, INVOICE_PAGE, INVOICE_OBJECTS, TEMPLATE) is None
     painting = followed(tmp_path)
-    # its content's bytes parsed, some 11,000, its operators and the work of its 120 clips, some 3,100, its objects
-    assert 10_000 < painting.spent < painting.allowed // 10
+    # its content's 11 KB parsed, two bytes a step, some 5,400, its operators and the work of its 120 clips, some
+    # 3,100, its objects and resources
+    assert 5_000 < painting.parsing < painting.spent < painting.allowed // 20
     assert painting.allowed == 200_000
 
 
@@ -101,10 +103,11 @@ def test_what_a_page_leaves_of_its_allowance_is_carried_to_the_pages_after_it_up
     for page in invoice_pages:
         painting.follow(page)
         spent.append(painting.spent)
-    # pages sharing one content stream: its bytes are parsed, and counted, once, on the first page
-    one_page, later = spent[0], spent[1] - spent[0]
-    assert spent[2] - spent[1] == later < one_page and painting.allowed == 3 * 200_000
-    # a page allowed a little less than the invoice page takes: alone, that page is more than its allowance ...
+    # pages sharing one content stream: its bytes are parsed, and counted, once, on the first page, as the form's
+    parsing, one_page, later = painting.parsing, spent[0] - painting.parsing, spent[1] - spent[0]
+    assert spent[2] - spent[1] == later and parsing > 5_000 and painting.allowed == 3 * 200_000
+    # a page allowed a little less than the invoice page's operators take: alone, that page is more than its
+    # allowance (its content's first parse draws on the file's cap, not on it) ...
     monkeypatch.setattr(_pdf_text, "_WORK_PER_PAGE", one_page - 100)
     painting = _pdf_text._Painting(_pdf_text.PageContents())
     painting.follow(invoice_pages[0])
@@ -115,14 +118,15 @@ def test_what_a_page_leaves_of_its_allowance_is_carried_to_the_pages_after_it_up
     painting.follow(pypdf.PdfReader(tmp_path / "page.pdf").pages[0])
     painting.follow(invoice_pages[0])
     assert not painting.too_much and painting.allowed == 2 * (one_page - 100)
-    # the cap: whatever the pages allow, no more than the file's cap is followed; the reason names the pages
+    # the cap: whatever the pages allow, no more than the file's cap is followed, parsing too; the reason names the
+    # pages
     monkeypatch.setattr(_pdf_text, "_WORK_PER_PAGE", one_page)
-    monkeypatch.setattr(_pdf_text, "_WORK_PER_FILE", one_page + later)
+    monkeypatch.setattr(_pdf_text, "_WORK_PER_FILE", parsing + one_page + later)
     said = scanned(tmp_path, INVOICE_PAGE, INVOICE_OBJECTS, TEMPLATE, pages=3)
-    assert said == (f"{NEEDS_MORE_WORK}pages 1 to 3 needed more than {one_page + later:,} steps, where a page "
-                    f"allows {one_page:,} and a file {one_page + later:,} at most (a step is about the work of "
-                    "following one drawing operator or of parsing one byte of content); what its pages show is not "
-                    "known, so their text is taken as doubtful")
+    assert said == (f"{NEEDS_MORE_WORK}pages 1 to 3 needed more than {one_page + later:,} steps besides {parsing:,} "
+                    f"parsing content, where a page allows {one_page:,} and a file {parsing + one_page + later:,} at "
+                    "most, parsing too (a step is about the work of following one drawing operator or of parsing 2 "
+                    "bytes of content); what its pages show is not known, so their text is taken as doubtful")
     assert scanned(tmp_path, INVOICE_PAGE, INVOICE_OBJECTS, TEMPLATE, pages=2) is None
 
 
@@ -145,9 +149,9 @@ def sample_with_form(content: bytes) -> bytes:
 
 
 def test_a_file_that_needs_more_work_than_allowed_is_doubted_for_that_reason_alone(tmp_path):
-    # the sample e-invoice with a form of 320 KB of numbers (a few hundred bytes compressed) drawn on its page
+    # the sample e-invoice with a form of 210,000 operators (a few hundred bytes compressed) drawn on its page
     path = tmp_path / "heavy.pdf"
-    path.write_bytes(sample_with_form((b"[" + b"0 " * 40000 + b"] TJ ") * 4))
+    path.write_bytes(sample_with_form(b"n " * 210_000))
     result = read_scans(path)[0]
     assert result.method == "ocr-text-layer" and not result.ok
     reason = result.fields["number"].reason
@@ -176,21 +180,70 @@ LONG_ARRAYS = "[0 " + "0 " * 44999 + "] TJ "  # one operator, 90 KB to parse
 
 def test_a_forms_content_is_counted_by_its_bytes_before_it_is_parsed(tmp_path, monkeypatch):
     parsed = counting_parses(monkeypatch)
-    # five operators, 450 KB to parse (a few hundred bytes compressed): more than the page allows, so never parsed
-    said = scanned(tmp_path, TEXT + "/Fm Do", {"Fm": 10}, {10: (LONG_ARRAYS * 5, None, None, None)})
-    assert said is not None and said.startswith(NEEDS_MORE_WORK + "page 1 needed more than 200,000 steps")
-    assert b"[0 " not in parsed
-    # one such array, 90 KB: parsed once and counted once, however often the form is drawn
+    # one array, 90 KB: parsed once and counted once, two bytes a step, however often the form is drawn
     assert scanned(tmp_path, TEXT + "/Fm Do " * 50, {"Fm": 10}, {10: (LONG_ARRAYS, None, None, None)}) is None
     assert parsed.count(b"[0 ") == 1
-    assert 90_000 < followed(tmp_path).spent < 100_000
+    painting = followed(tmp_path)
+    assert 45_000 < painting.parsing < painting.spent < 50_000
+    # five such, 450 KB to parse (a few hundred bytes compressed), in a file whose cap is what a page allows: more
+    # than the file allows, so never parsed
+    monkeypatch.setattr(_pdf_text, "_WORK_PER_FILE", 200_000)
+    parsed.clear()
+    said = scanned(tmp_path, TEXT + "/Fm Do", {"Fm": 10}, {10: (LONG_ARRAYS * 5, None, None, None)})
+    assert said is not None and said.startswith(NEEDS_MORE_WORK + "page 1 needed more than ")
+    assert b"[0 " not in parsed
+
+
+def test_a_forms_first_parse_draws_on_the_files_cap_not_on_the_pages_allowance(tmp_path, monkeypatch):
+    # a letterhead form of 450 KB, 225,000 steps to parse, more than the page allows: parsed, and its operators
+    # followed on the page's own allowance
+    parsed = counting_parses(monkeypatch)
+    assert scanned(tmp_path, TEXT + "/Fm Do", {"Fm": 10}, {10: (LONG_ARRAYS * 5, None, None, None)}) is None
+    assert parsed.count(b"[0 ") == 1
+    painting = followed(tmp_path)
+    assert painting.allowed == 200_000 and 225_000 < painting.parsing < painting.spent < 226_000
+    # drawn on three pages, it is parsed and counted once
+    assert scanned(tmp_path, TEXT + "/Fm Do", {"Fm": 10}, {10: (LONG_ARRAYS * 5, None, None, None)}, pages=3) is None
+    assert 225_000 < followed(tmp_path).spent < 226_000
 
 
 def test_a_pages_content_is_counted_by_its_bytes_as_a_forms_is(tmp_path):
     assert scanned(tmp_path, TEXT + LONG_ARRAYS, {}) is None
-    assert 90_000 < followed(tmp_path).spent < 91_000
-    said = scanned(tmp_path, TEXT + LONG_ARRAYS * 3, {})
-    assert said is not None and said.startswith(NEEDS_MORE_WORK + "page 1 needed more than 200,000 steps")
+    assert 45_000 < followed(tmp_path).spent < 46_000
+
+
+def test_a_pages_content_the_text_layer_parsed_is_not_counted_again(tmp_path, monkeypatch):
+    # the text layer parses the page's 270 KB of content; the scan check follows its operators, parsing none
+    scanned(tmp_path, TEXT + LONG_ARRAYS * 3, {})
+    pages = pypdf.PdfReader(tmp_path / "page.pdf").pages
+    contents = _pdf_text.PageContents()
+    _pdf_text.text_layer(pages, contents)
+    parsed = counting_parses(monkeypatch)
+    painting = _pdf_text._Painting(contents)
+    painting.follow(pages[0])
+    assert parsed == [] and 0 < painting.spent < 100 and painting.parsing == 0
+    # a page whose content the text layer did not parse is counted by its bytes
+    painting = _pdf_text._Painting(_pdf_text.PageContents())
+    painting.follow(pages[0])
+    assert parsed == [b"BT "] and 135_000 < painting.parsing < painting.spent < painting.parsing + 20
+
+
+def test_the_sample_with_a_page_of_vector_art_over_what_a_page_allows_is_read(tmp_path):
+    # 400 KB of filled paths (a logo, a chart) in the page's own content, before the invoice's
+    rng = random.Random(1)
+    paths = "".join(f"{rng.uniform(400, 560):.3f} {rng.uniform(700, 800):.3f} m "
+                    + " ".join(f"{rng.uniform(400, 560):.3f} {rng.uniform(700, 800):.3f} l" for _ in range(6))
+                    + " h f\n" for _ in range(3_000))
+    writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(SAMPLE))
+    page = writer.pages[0]
+    art = pypdf.generic.DecodedStreamObject()
+    art.set_data(f"q 0.2 0.3 0.6 rg {paths} Q\n".encode())
+    page[pypdf.generic.NameObject("/Contents")] = pypdf.generic.ArrayObject([writer._add_object(art),
+                                                                            page.raw_get("/Contents")])
+    path = tmp_path / "art.pdf"
+    writer.write(path)
+    result = read_scans(path)[0]
+    assert result.method == "text-layer" and not any(field.flagged for field in result.fields.values())
 
 
 # ------------------------------------------------------------------ graphics states: only those the content names
@@ -218,3 +271,15 @@ def test_only_the_graphics_states_the_content_names_are_read(tmp_path, monkeypat
     assert len(read) == 20  # each state read once, though /G0 is set 21 times
     # each state read counts as an object read, 64 steps
     assert followed(tmp_path).spent > 40 * _pdf_text._STEPS_PER_OBJECT
+
+
+def test_a_dictionary_of_resources_counts_its_entries_when_first_read(tmp_path):
+    # the page's /ExtGState dictionary of 30,000 states, one of them named twice: pypdf parses all of it to give
+    # the one, 4 steps an entry, counted once
+    states = {f"G{i}": SEE_STATE for i in range(30_000)}
+    assert scanned(tmp_path, TEXT + "/G7 gs /G7 gs", {}, states=states, more_states={SEE_STATE: "/ca 1"}) is None
+    assert 120_000 < followed(tmp_path).spent < 121_000
+    # two forms, each with a dictionary of its own as large: more than a page allows, so the page is doubted
+    forms = {10 + k: ("q /G7 gs Q", None, None, states) for k in range(2)}
+    said = scanned(tmp_path, TEXT + "/F0 Do /F1 Do", {"F0": 10, "F1": 11}, forms, {SEE_STATE: "/ca 1"})
+    assert said is not None and said.startswith(NEEDS_MORE_WORK + "page 1 needed more than 200,000 steps")
