@@ -85,7 +85,11 @@ class PageContents:
         page[NameObject("/Contents")] = known[1]
         try:
             yield
-            self._extracted.add(id(known[0]))  # text extraction has parsed it whole
+            # text extraction parses it whole, unless it stops first (pypdf returns "" for a page without
+            # /Resources before it reads the content): only a parse that happened is not charged again. Where
+            # pypdf keeps its parsed operations elsewhere, the content counts as unparsed (charged: the safe side)
+            if getattr(known[1], "_operations", None):
+                self._extracted.add(id(known[0]))
         finally:
             page[NameObject("/Contents")] = original
 
@@ -496,7 +500,7 @@ class _Painting:
 
     def _draw(self, xobject, resources, ctm: tuple[float, ...], paint: _Paint, mode: int, depth: int,
               clip: tuple[list[_Point], ...]) -> None:
-        if xobject is None:
+        if not isinstance(xobject, dict):   # none, or a number or name where an object was due (pypdf dicts are dicts)
             return
         subtype = xobject.get("/Subtype")
         if subtype == "/Image":

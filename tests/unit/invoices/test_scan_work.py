@@ -283,3 +283,27 @@ def test_a_dictionary_of_resources_counts_its_entries_when_first_read(tmp_path):
     forms = {10 + k: ("q /G7 gs Q", None, None, states) for k in range(2)}
     said = scanned(tmp_path, TEXT + "/F0 Do /F1 Do", {"F0": 10, "F1": 11}, forms, {SEE_STATE: "/ca 1"})
     assert said is not None and said.startswith(NEEDS_MORE_WORK + "page 1 needed more than 200,000 steps")
+
+
+def test_a_page_the_text_layer_skipped_is_still_counted_by_its_bytes(tmp_path):
+    # pypdf's text extraction returns "" for a page without /Resources before it reads the content: nothing was
+    # parsed, so nothing is spared
+    from pypdf.generic import NameObject
+    scanned(tmp_path, LONG_ARRAYS, {})
+    page = pypdf.PdfReader(tmp_path / "page.pdf").pages[0]
+    del page[NameObject("/Resources")]
+    contents = _pdf_text.PageContents()
+    length = contents.unparsed_length(page)
+    assert length > 40_000
+    _pdf_text.text_layer([page], contents)
+    assert contents.unparsed_length(page) == length
+
+
+def test_an_xobject_that_is_no_dictionary_draws_nothing(tmp_path):
+    from pypdf.generic import NameObject, NumberObject
+    scanned(tmp_path, TEXT + f"q {WHOLE_PAGE} cm /Im Do Q", {"Im": OPAQUE})
+    page = pypdf.PdfReader(tmp_path / "page.pdf").pages[0]
+    page["/Resources"].get_object()["/XObject"][NameObject("/Im")] = NumberObject(3)   # /Im 3, not an object
+    painting = _pdf_text._Painting(_pdf_text.PageContents())
+    painting.follow(page)
+    assert not painting.too_much
