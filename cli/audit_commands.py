@@ -45,14 +45,15 @@ def audit(receivable_id: str, as_: str | None, org: str | None, user: str | None
     status, confirmed_on, frozen and last may differ, and no rejection may come between: no holder,
     amount, date or invoice changed, whichever orgs endorsed the transactions in between), and that its
     debtor's and holder's party records were created with their own orgs'. A split part was confirmed by
-    the split that created it; the comparison is made of its root claim, when the contract lets you read
-    the root's history. A bank asked to finance a part is no party to its root: the check then shows NOT
+    the split that created it; the comparison is made of its root claim, after checking that each parent
+    between them was itself created by a split of its own parent, when the contract lets you read their
+    histories. A bank asked to finance a part is no party to its root: the check then shows NOT
     CHECKED (passed, its reason starting "not checked:"), and the root's changes before its confirmation
     are not proven: ask a party to the root (its debtor, its creditor, the regulator) to audit it.
 
-    Every transaction in the history of the claim's key (and its root's) and of the records' keys is
-    read from its block: one that writes a key twice, deletes it (no contract version deletes a claim
-    or a party record), or committed other than the key's history says, fails. Each endorsement counts
+    Every transaction in the history of the claim's key (and its parents' and root's) and of the
+    records' keys is read from its block: one that writes a key twice, deletes it (no contract version
+    deletes a claim or a party record), or committed other than the key's history says, fails. Each endorsement counts
     only when its signature verifies under the endorser's certificate and that certificate chains to
     the org's CA certificates in the channel config, was valid at the transaction's time, is not
     revoked and, where the org's MSP enables NodeOUs, carries its peer OU (without NodeOUs the reason

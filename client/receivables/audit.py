@@ -19,10 +19,11 @@ finance a claim can check, from its own org's peer, who endorsed the transaction
    transactions between: the key-level policy asks the creditor's org of each of them only of a claim
    registered with that policy, and one an earlier contract version registered may have been confirmed, frozen
    or unfrozen with other orgs (docs/receivables.md, "What an audit proves"). A split part has no such span
-   (the split that created it confirmed it), so its root's (``root_id``) is checked: the claim the root's
-   confirmation wrote is the one its registration wrote. Where the contract refuses the auditor the root's
-   history (``not-permitted-to-read``: a bank asked to finance a part is no party to its root), the check
-   passes with a reason starting ``not checked:`` (``NOT_CHECKED``) that says so: failing it would stop the
+   (the split that created it confirmed it), so its root's (``root_id``) is checked, after its chain of parents
+   (each created by a split of its own parent, up to the root, created REGISTERED): the claim the root's
+   confirmation wrote is the one its registration wrote. Where the contract refuses the auditor an ancestor's or
+   the root's history (``not-permitted-to-read``: a bank asked to finance a part is no party to its root), the
+   check passes with a reason starting ``not checked:`` (``NOT_CHECKED``) that says so: failing it would stop the
    financing of every part, and the root's changes are then not proven;
 3. ``debtor party record`` and ``holder party record``: the transaction that created each party's record is
    VALID, writes that record naming the org the claim names for that party, and carries an endorsement of that
@@ -49,8 +50,9 @@ What it does not prove: that a credit code belongs to the org a party record nam
 record for another company's credit code: compare the report's MSPs with what you know of your customer); that
 the creditor's org endorsed the registration itself (a new key is validated against the chaincode-level policy,
 any two orgs, and the Gateway chooses them), so that the claim's invoices and amounts are the creditor's (the
-checks show only that the confirmation left them as registered); for a split part whose root the auditor may not
-read, that no two orgs changed the root before its debtor confirmed it (the check says "not checked:"); that
+checks show only that the confirmation left them as registered); for a split part whose root (or a parent
+between) the auditor may not read, that no two orgs changed the root before its debtor confirmed it (the check
+says "not checked:"); that
 the transaction's timestamp, which its submitter chose, is when it was endorsed; or anything about changes after
 the confirmation, which the claim's key-level policy (debtor's and holder's orgs) covers.
 """
@@ -249,39 +251,70 @@ class ReceivableAudit:
         if confirmed_at > 0:
             checks.append(self.changes_before_confirmation(receivable.id, creation, life[1:confirmed_at + 1]))
         else:   # a split part, created confirmed: the span before a confirmation is its root's
-            checks.append(self.root_changes_before_confirmation(receivable))
+            checks.append(self.root_changes_before_confirmation(receivable, creation))
         return checks
 
-    def root_changes_before_confirmation(self, part: Receivable) -> AuditCheck:
-        """``changes before confirmation`` of the claim split part ``part`` comes from (its ``root_id``): created
-        REGISTERED and confirmed, as its registration wrote it. Where the contract refuses the auditor the root's
-        history (``not-permitted-to-read``: a bank asked to finance a part is no party to its root), the check
-        passes unmade, its reason starting ``NOT_CHECKED``: failing it would stop the financing of every part.
-        Any other refusal is raised, as the audit's own reads are."""
-        root = part.root_id
+    def root_changes_before_confirmation(self, part: Receivable, creation: _Change) -> AuditCheck:
+        """``changes before confirmation`` of the claim split part ``part`` comes from (its ``root_id``), reached
+        through its chain of parents: from the parent ``creation`` (the split that created the part) names, each
+        ancestor's key was created by a split of its own parent (``_splits_into``), up to the root, created
+        REGISTERED and confirmed as its registration wrote it. So a key two orgs wrote CONFIRMED, naming a clean
+        claim as its root, passes on none of its parts. Where the contract refuses the auditor an ancestor's or
+        the root's history (``not-permitted-to-read``: a bank asked to finance a part is no party to its root),
+        the check passes unmade, its reason starting ``NOT_CHECKED``: failing it would stop the financing of every
+        part. Any other refusal is raised, as the audit's own reads are."""
+        root, child, ancestor = part.root_id, part.id, (creation.value or {}).get("parent_id")
+        descent = [part.id]
+        while ancestor != root:
+            expected = _Expectation("changes before confirmation", str(ancestor), receivable_key(str(ancestor)), "",
+                                    "status")
+            if not isinstance(ancestor, str) or ancestor in descent:
+                return expected.check(None, False, f"{child} names {ancestor!r} as its parent, which is no claim "
+                                                   f"above it on the way to {root}, the root {part.id} names")
+            descent.append(ancestor)
+            changes = self._claim_changes(expected, part, ancestor)
+            if not isinstance(changes, list):
+                return changes
+            if not changes or not _confirmed(changes[0].status) or not self._splits_into(changes[0], ancestor):
+                return expected.check(changes[0].transaction.tx_id if changes else None, False,
+                                      f"{part.id} descends from {ancestor}"
+                                      + ("" if child == part.id else f" (the parent of {child})")
+                                      + ", which was not created by a split of its parent (its history: "
+                                      f"{_statuses(changes)}), yet is not {root}, the root {part.id} names: "
+                                      f"{part.id} does not come from {root}")
+            child, ancestor = ancestor, changes[0].value.get("parent_id")
         expected = _Expectation("changes before confirmation", root, receivable_key(root), "", "status")
-        try:
-            history = self.receivables.history(root, endorsing_organizations=self.own_org)
-        except RuleViolation as refusal:
-            if refusal.rule != "not-permitted-to-read":
-                raise
-            return expected.check(None, True,
-                                  f"{NOT_CHECKED}{part.id} was split from {root}, whose history the contract refuses "
-                                  f"the auditor ({refusal.rule}: a bank asked to finance a part is no party to its "
-                                  f"root), so whether two orgs changed {root}'s holder, amounts, dates or invoices "
-                                  "before its debtor confirmed it is not proven: ask a party to it (its debtor, "
-                                  "its creditor, the regulator) to audit it")
-        changes = self.key_changes(expected, history)
-        if isinstance(changes, AuditCheck):
+        changes = self._claim_changes(expected, part, root)
+        if not isinstance(changes, list):
             return changes
         confirmed_at = next((n for n, change in enumerate(changes) if _confirmed(change.status)), None)
         if not changes or changes[0].status != REGISTERED or not confirmed_at:
             return expected.check(changes[0].transaction.tx_id if changes else None, False,
                                   f"{part.id} was split from {root}, which was not created REGISTERED and then "
-                                  f"confirmed (its history: {', '.join(str(c.status) for c in changes) or 'empty'}): "
-                                  "there is no registration its confirmation can be compared with")
+                                  f"confirmed (its history: {_statuses(changes)}): there is no registration its "
+                                  "confirmation can be compared with")
         check = self.changes_before_confirmation(root, changes[0], changes[1:confirmed_at + 1])
-        return check.model_copy(update={"reason": f"{part.id} was split from {root}: {check.reason}"})
+        via = f" (through {', '.join(reversed(descent[1:]))})" if len(descent) > 1 else ""
+        return check.model_copy(update={"reason": f"{part.id} was split from {root}{via}: {check.reason}"})
+
+    def _claim_changes(self, expected: _Expectation, part: Receivable, claim_id: str) -> list[_Change] | AuditCheck:
+        """Every transaction of ``claim_id``, a claim ``part`` descends from (``key_changes``); the check passed
+        unmade when the contract refuses the auditor its history as ``not-permitted-to-read``."""
+        try:
+            history = self.receivables.history(claim_id, endorsing_organizations=self.own_org)
+        except RuleViolation as refusal:
+            if refusal.rule != "not-permitted-to-read":
+                raise
+            return expected.check(None, True,
+                                  f"{NOT_CHECKED}{part.id} was split from {claim_id}, whose history the contract "
+                                  f"refuses the auditor ({refusal.rule}: a bank asked to finance a part is no party "
+                                  f"to its root), so whether two orgs changed {claim_id}'s holder, amounts, dates or "
+                                  "invoices before its debtor confirmed it"
+                                  + ("" if claim_id == part.root_id else f", or wrote it other than by a split of "
+                                     f"its parent, descending from {part.root_id},")
+                                  + " is not proven: ask a party to it (its debtor, its creditor, the regulator) to "
+                                  "audit it")
+        return self.key_changes(expected, history)
 
     def changes_before_confirmation(self, claim_id: str, creation: _Change, changes: Sequence[_Change]) -> AuditCheck:
         """The claim ``changes[-1]`` (its confirmation) wrote is the claim ``creation`` (its registration) wrote, but
@@ -469,6 +502,11 @@ class ReceivableAudit:
 def _confirmed(status: Any) -> bool:
     """Whether a claim's status is past the debtor's confirmation."""
     return status is not None and status not in NOT_YET_CONFIRMED
+
+
+def _statuses(changes: Sequence[_Change]) -> str:
+    """A claim's history as the statuses its transactions left, for a check's reason."""
+    return ", ".join(str(change.status) for change in changes) or "empty"
 
 
 def _json_object(data: bytes) -> dict | None:

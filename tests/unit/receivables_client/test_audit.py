@@ -545,6 +545,77 @@ def test_a_split_part_whose_root_was_deleted_and_written_again_fails(ledger):
     assert before[0] is False and f"transaction t-delete deleted {R}'s key" in before[1]
 
 
+def split_again(ledger) -> str:
+    """The holder of PART (the ledger's claim, a part of R) splits it in turn into PART.1, the ledger's claim now."""
+    part, grandchild = ledger.receivable, f"{PART}.1"
+    ledger.receivable = {**part, "id": grandchild, "parent_id": PART, "face_amount": 1000000, "outstanding": 1000000}
+    ledger.histories[PART] = [*ledger.history, history_entry("t-split-2", "SPLIT")]
+    ledger.history = [history_entry("t-split-2", "CONFIRMED")]
+    split = {**part, "status": "SPLIT", "outstanding": 0, "children": [grandchild, f"{PART}.2"]}
+    ledger.transactions["t-split-2"] = endorsed("t-split-2", {receivable_key(PART): split,
+                                                              receivable_key(grandchild): ledger.receivable},
+                                                ledger.peers(CORE, SUPPLIER))
+    return grandchild
+
+
+def test_a_part_of_a_part_of_a_genuine_root_passes_through_its_chain_of_parents(ledger):
+    as_split_part(ledger)
+    grandchild = split_again(ledger)
+    report, _ = ledger.audit()
+    assert report.passed, report.checks
+    before = report.checks[1]
+    assert (before.subject, before.tx_id, before.checked) == (R, "t-confirm", True)
+    assert before.reason.startswith(f"{grandchild} was split from {R} (through {PART}): its confirmation (t-confirm)")
+    assert [c.arguments[0] for c in ledger.contract.calls if c.name == "GetReceivableHistory"] == [grandchild, PART, R]
+
+
+def test_a_part_whose_parent_the_auditor_may_not_read_passes_saying_it_was_not_checked(ledger):
+    as_split_part(ledger)
+    grandchild = split_again(ledger)
+    ledger.histories[PART] = refusal("not-permitted-to-read", PART)
+    report, _ = ledger.audit()
+    assert report.passed, report.checks
+    before = report.checks[1]
+    assert (before.subject, before.tx_id, before.passed, before.checked) == (PART, None, True, False)
+    assert before.reason.startswith(f"not checked: {grandchild} was split from {PART}, whose history the contract "
+                                    "refuses the auditor (not-permitted-to-read")
+    assert f"or wrote it other than by a split of its parent, descending from {R}, is not proven" in before.reason
+
+
+def forged_parent_split(ledger) -> tuple[str, str]:
+    """Two orgs write a new key F CONFIRMED, naming the clean claim R its root; F's holder then splits F as the
+    contract splits a confirmed claim, with the debtor's org, into F.1, the ledger's claim now."""
+    forged_id = "R-00000000000000f0"
+    forged = fakes.receivable(id=forged_id, root_id=R, face_amount=9000000, outstanding=9000000)
+    part = {**forged, "id": f"{forged_id}.1", "parent_id": forged_id, "face_amount": 3000000, "outstanding": 3000000}
+    split = {**forged, "status": "SPLIT", "outstanding": 0, "children": [part["id"], f"{forged_id}.2"]}
+    ledger.transactions["t-forge"] = endorsed("t-forge", {receivable_key(forged_id): forged},
+                                              ledger.peers(SUPPLIER, BANK))
+    ledger.transactions["t-split"] = endorsed("t-split", {receivable_key(forged_id): split,
+                                                          receivable_key(part["id"]): part},
+                                              ledger.peers(CORE, SUPPLIER))
+    ledger.histories[R] = list(ledger.history)     # R itself: registered, then confirmed by its debtor
+    ledger.histories[forged_id] = [history_entry("t-forge", "CONFIRMED"), history_entry("t-split", "SPLIT")]
+    ledger.receivable, ledger.history = part, [history_entry("t-split", "CONFIRMED")]
+    return forged_id, part["id"]
+
+
+@pytest.mark.parametrize("root_readable", [True, False])
+def test_a_part_of_a_key_written_confirmed_naming_a_clean_root_fails(ledger, root_readable):
+    forged_id, part = forged_parent_split(ledger)
+    if not root_readable:
+        ledger.histories[R] = refusal("not-permitted-to-read", R)
+    report, _ = ledger.audit()
+    assert not report.passed
+    before = report.checks[1]
+    assert (before.what, before.subject, before.tx_id, before.passed) == (
+        "changes before confirmation", forged_id, "t-forge", False)
+    assert before.reason == (f"{part} descends from {forged_id}, which was not created by a split of its parent "
+                             f"(its history: CONFIRMED, SPLIT), yet is not {R}, the root {part} names: {part} does "
+                             f"not come from {R}")
+    assert all(check.passed for check in report.checks if check is not before)
+
+
 def _confirmed_by(*msp_ids: str):
     def change(ledger):
         ledger.transactions["t-confirm"] = endorsed("t-confirm", {receivable_key(R): ledger.receivable},
