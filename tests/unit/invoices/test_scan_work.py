@@ -307,3 +307,26 @@ def test_an_xobject_that_is_no_dictionary_draws_nothing(tmp_path):
     painting = _pdf_text._Painting(_pdf_text.PageContents())
     painting.follow(page)
     assert not painting.too_much
+
+
+def test_parsing_goes_past_the_pages_allowance_by_a_bounded_amount_in_all(tmp_path):
+    # ten forms of 450 KB on one page, 2,250,000 steps to parse: more than the page's 200,000 and the 2,000,000
+    # parsing may go past it by, though far below the file's cap
+    forms = {10 + n: (LONG_ARRAYS * 5, None, None, None) for n in range(10)}
+    content = TEXT + " ".join(f"/Fm{n} Do" for n in range(10))
+    assert scanned(tmp_path, content, {f"Fm{n}": 10 + n for n in range(10)}, forms).startswith(NEEDS_MORE_WORK)
+    painting = followed(tmp_path)
+    assert painting.too_much and 1_800_000 < painting.parsing <= 200_000 + 2_000_000
+
+
+def test_a_form_of_more_tokens_than_pypdf_parses_is_more_work_than_allowed():
+    from pypdf.errors import LimitReachedError
+
+    class Refused:
+        @property
+        def operations(self):
+            raise LimitReachedError("Reached maximum number of tokens per stream.")
+    painting = _pdf_text._Painting(_pdf_text.PageContents())
+    painting._allow()
+    assert painting._parsed_once(object(), lambda: 10, Refused) == []
+    assert painting.too_much
