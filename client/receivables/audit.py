@@ -258,8 +258,9 @@ class ReceivableAudit:
         """``changes before confirmation`` of the claim split part ``part`` comes from (its ``root_id``), reached
         through its chain of parents: from the parent ``creation`` (the split that created the part) names, each
         ancestor's key was created by a split of its own parent (``_splits_into``), up to the root, created
-        REGISTERED and confirmed as its registration wrote it. So a key two orgs wrote CONFIRMED, naming a clean
-        claim as its root, passes on none of its parts. Where the contract refuses the auditor an ancestor's or
+        REGISTERED, confirmed by a transaction its debtor's org endorsed, as its registration wrote it. So a key two
+        orgs wrote CONFIRMED, naming a clean claim as its root, fails for an auditor who may read it (one who may
+        not gets the check unmade, below). Where the contract refuses the auditor an ancestor's or
         the root's history (``not-permitted-to-read``: a bank asked to finance a part is no party to its root),
         the check passes unmade, its reason starting ``NOT_CHECKED``: failing it would stop the financing of every
         part. Any other refusal is raised, as the audit's own reads are."""
@@ -293,6 +294,19 @@ class ReceivableAudit:
                                   f"{part.id} was split from {root}, which was not created REGISTERED and then "
                                   f"confirmed (its history: {_statuses(changes)}): there is no registration its "
                                   "confirmation can be compared with")
+        # the root's own confirmation carries its debtor's org's endorsement, as a claim's `confirmation` check asks
+        # (a root an earlier version left without a key-level policy could be written CONFIRMED by two other orgs,
+        # and the debtor's peer would then endorse a split of it)
+        debtor_msp = (changes[0].value or {}).get("debtor_msp")
+        confirming = changes[confirmed_at]
+        endorsed = self._endorsement_check(
+            _Expectation("changes before confirmation", root, receivable_key(root),
+                         debtor_msp if isinstance(debtor_msp, str) else "", "status"),
+            confirming.transaction, confirming.action)
+        if not endorsed.passed:
+            return endorsed.model_copy(update={"reason": f"{part.id} was split from {root}, whose confirmation "
+                                                         f"({confirming.transaction.tx_id}) is not its debtor's: "
+                                                         f"{endorsed.reason}"})
         check = self.changes_before_confirmation(root, changes[0], changes[1:confirmed_at + 1])
         via = f" (through {', '.join(reversed(descent[1:]))})" if len(descent) > 1 else ""
         return check.model_copy(update={"reason": f"{part.id} was split from {root}{via}: {check.reason}"})

@@ -616,6 +616,23 @@ def test_a_part_of_a_key_written_confirmed_naming_a_clean_root_fails(ledger, roo
     assert all(check.passed for check in report.checks if check is not before)
 
 
+def test_a_part_of_a_root_its_debtor_never_confirmed_fails():
+    # a root an earlier version left without a key-level policy, written CONFIRMED by two other orgs with the values
+    # it was registered with; the debtor's peer endorses the split of a CONFIRMED claim
+    ledger = Ledger({m: Org(m) for m in (CORE, SUPPLIER, BANK, REGULATOR)})
+    ledger.transactions["t-confirm"] = endorsed("t-confirm", {receivable_key(R): ledger.receivable},
+                                                ledger.peers(SUPPLIER, BANK))
+    assert not ledger.audit()[0].passed            # the root itself fails its confirmation
+    as_split_part(ledger)
+    report, _ = ledger.audit()
+    assert not report.passed
+    before = report.checks[1]
+    assert (before.what, before.subject, before.tx_id, before.passed) == (
+        "changes before confirmation", R, "t-confirm", False)
+    assert before.reason.startswith(f"{R}.1 was split from {R}, whose confirmation (t-confirm) is not its debtor's: ")
+    assert CORE in before.reason
+
+
 def _confirmed_by(*msp_ids: str):
     def change(ledger):
         ledger.transactions["t-confirm"] = endorsed("t-confirm", {receivable_key(R): ledger.receivable},
