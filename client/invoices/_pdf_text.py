@@ -214,7 +214,7 @@ _MAX_FORM_DEPTH = 8
 # page's where the text layer has not parsed it) counted once before they are parsed (_BYTES_PER_STEP), each object
 # the content names read (_STEPS_PER_OBJECT) and each entry of a dictionary of resources read (_STEPS_PER_ENTRY).
 # Each page adds its allowance, what it leaves carried to the pages after it; a content stream's first parse may
-# go past the allowance of the pages so far by _PARSING_BEYOND_PAGES in all; all of it up to the file's cap. Measured (2-core AMD EPYC, pypdf 7.1.1): an invoice page of 120
+# go past the allowance of the pages so far by _PARSING_BEYOND_PAGES a page in all; all of it up to the file's cap. Measured (2-core AMD EPYC, pypdf 7.1.1): an invoice page of 120
 # text cells each clipped to its cell, a template form of 150 rules, a QR code and a seal takes some 3,100 steps
 # (its operators and clips; 2.6 ms a page over 330 such pages) once the text layer has parsed its content, 8,700 in
 # 8 ms where the check parses that content too (5,400 steps, 11 KB), a page's allowance 23 times that; the slowest
@@ -229,9 +229,10 @@ _WORK_PER_FILE = 20_000_000
 # (a logo, a chart: numbers of 7 bytes), 0.45 us for an invoice page's text, and up to 1.27 us for one-digit numbers
 # (0 0 m, one token in two bytes), measured.
 _BYTES_PER_STEP = 2
-# Parsing may go past the allowance of the pages followed so far by this much in all, for a file: a letterhead
-# form bigger than a page allows is parsed (4 MB of content, some 5 s at most), and a file of a page or two cannot
-# spend the whole file's cap parsing forms its text layer never reads.
+# Parsing may go past the allowance of the pages followed so far by this much a page, in all: a letterhead form
+# bigger than a page allows is parsed (4 MB of content, some 5 s at most), an export whose pages draw two or three
+# such forms too, and a file of a page or two cannot spend the whole file's cap parsing forms its text layer never
+# reads.
 _PARSING_BEYOND_PAGES = 2_000_000
 # Reading an object the content names, the first time (a form, an image, a graphics state: pypdf parses it from the
 # file, and a form's content is decoded), counts as this many steps: 30 to 90 us each.
@@ -346,7 +347,7 @@ class _Painting:
         draws it (a letterhead form a page's allowance cannot parse is parsed once for every page that draws it)."""
         spent = self.spent
         self.allowed = min(self.pages * _WORK_PER_PAGE, _WORK_PER_FILE)
-        budget = min(self.allowed + min(self.parsing + parsing, _PARSING_BEYOND_PAGES), _WORK_PER_FILE)
+        budget = min(self.allowed + min(self.parsing + parsing, self.pages * _PARSING_BEYOND_PAGES), _WORK_PER_FILE)
         if spent + parsing > budget:  # what is left of the file's cap is less
             self.too_much = True
             return
@@ -540,13 +541,13 @@ class _Painting:
         indirect object, so a form drawn again is the same object."""
         parsed = self._parsed.get(id(content))
         if parsed is None:
-            self._allow(unparsed_length() // _BYTES_PER_STEP)
-            if self.too_much:
-                return []
             from pypdf.errors import LimitReachedError  # imported only where a PDF is read
             try:
+                self._allow(unparsed_length() // _BYTES_PER_STEP)   # decoding it first: pypdf may refuse that too
+                if self.too_much:
+                    return []
                 operations = stream().operations
-            except LimitReachedError:   # more tokens than pypdf parses in one stream: more work than allowed
+            except LimitReachedError:   # more bytes or tokens than pypdf takes in one stream: more work than allowed
                 self.too_much = True
                 return []
             parsed = self._parsed[id(content)] = (content, operations)

@@ -330,3 +330,30 @@ def test_a_form_of_more_tokens_than_pypdf_parses_is_more_work_than_allowed():
     painting._allow()
     assert painting._parsed_once(object(), lambda: 10, Refused) == []
     assert painting.too_much
+
+
+def test_each_page_adds_to_what_parsing_may_take_past_the_pages_allowance():
+    # an export whose first page draws a 2.5 MB letterhead form and whose later pages draw another: each first
+    # parse 1,250,000 steps, together more than one page's 2,000,000 but within two pages'
+    def parsed_on(pages: list[int]) -> bool:
+        painting = _pdf_text._Painting(_pdf_text.PageContents())
+        for forms in pages:
+            painting.pages += 1
+            painting._allow()
+            for _ in range(forms):
+                painting._allow(1_250_000)
+        return not painting.too_much
+    assert parsed_on([1, 1, 0])
+    assert not parsed_on([2])           # both on one page: more than a page may parse
+
+
+def test_content_pypdf_refuses_to_decode_is_more_work_than_allowed():
+    from pypdf.errors import LimitReachedError
+
+    def refused():
+        raise LimitReachedError("Limit reached while decompressing.")
+    painting = _pdf_text._Painting(_pdf_text.PageContents())
+    painting.pages = 1
+    painting._allow()
+    assert painting._parsed_once(object(), refused, lambda: None) == []
+    assert painting.too_much
