@@ -21,7 +21,7 @@ watermark) as the page's background and its text, visible, over it.
 from __future__ import annotations
 
 import unicodedata
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import NamedTuple
 
 from ._lines import TextLine, text_lines
@@ -43,6 +43,7 @@ class PageContents:
         # its ContentStream, and how many bytes that content has decoded (what parsing it reads)
         self._streams: dict[int, tuple[object, object, int]] = {}
         self._extracted: set[int] = set()  # of those, the ids of the ones text extraction has parsed
+        self.unread: str | None = None  # why :func:`text_layer` did not read all the text of some page
 
     def of(self, page):
         """The page's content as a parsed pypdf ``ContentStream`` (its ``operations`` parsed on first use and
@@ -97,15 +98,21 @@ class PageContents:
 def text_layer(pages, contents: PageContents | None = None) -> tuple[str, list[TextLine]]:
     """The text of every page, and its lines with confidence 1.0. Each page is placed below the one before, so
     a line of one page never lies within a row of another. ``contents``: the pages' parsed content, to share with
-    :func:`scanned_layer`."""
+    :func:`scanned_layer`. Extracting a page's text is bounded as the scan check is (:class:`_TextWork`): on a page
+    that needs more work than is left, pypdf enters only the forms that fit (none, and the page is not read, where
+    its own content does not), and ``contents.unread`` says so, with the figures."""
     contents = contents if contents is not None else PageContents()
     texts: list[str] = []
     lines: list[TextLine] = []
     offset = 0
+    work = _TextWork(contents)
     for number, page in enumerate(pages):
         pieces: list[tuple[str, list[float], list[float], float]] = []
-        with contents.in_place(page):
-            text = page.extract_text(visitor_text=lambda t, cm, tm, font, size: pieces.append((t, cm, tm, size)))
+        forms = work.forms_within(page, number + 1)
+        text = ""
+        if forms != -1:
+            with contents.in_place(page), _forms_entered(forms):
+                text = page.extract_text(visitor_text=lambda t, cm, tm, font, size: pieces.append((t, cm, tm, size)))
         text = text or ""
         texts.append(text)
         height = round(float(page.mediabox.height))
@@ -115,7 +122,18 @@ def text_layer(pages, contents: PageContents | None = None) -> tuple[str, list[T
             line.page_number = number
         lines.extend(page_lines)
         offset += height
+    contents.unread = work.unread()
     return "\n".join(texts), lines
+
+
+def _forms_entered(forms: int | None):
+    """Within the block, pypdf's text extraction enters at most this many forms a page (``None``: as many as it
+    does)."""
+    if forms is None:
+        return nullcontext()
+    from pypdf import apply_configuration  # imported only where a PDF is read
+
+    return apply_configuration(xform_maximum_invocations_per_extraction=forms)
 
 
 def _placed_lines(pieces, page_height: int, offset: int) -> list[TextLine] | None:
@@ -183,26 +201,24 @@ def scanned_layer(pages, contents: PageContents | None = None) -> str | None:
     path the content sets (``W``, ``W*``). The work of following is bounded by an allowance per page, what a page
     leaves of its own carried to the pages after it, and a cap for the file (:data:`_WORK_PER_PAGE`,
     :data:`_WORK_PER_FILE`): pages may share one content stream and forms. ``contents``: the pages' content as
-    :func:`text_layer` parsed it, so that it is not parsed again."""
-    painting = _Painting(contents if contents is not None else PageContents())
+    :func:`text_layer` parsed it, so that it is not parsed again; where that did not read some page's text whole
+    (more work than allowed), why, when nothing else is wrong: the text is not all the page shows."""
+    contents = contents if contents is not None else PageContents()
+    painting = _Painting(contents)
     for number, page in enumerate(pages, start=1):
         painting.follow(page)
         if painting.too_deep:
             return (f"forms drawn inside forms more than {_MAX_FORM_DEPTH} deep on page {number} (a form that "
                     "draws itself?): what the page shows cannot be told, so its text is not taken for the invoice's")
         if painting.too_much:
-            pages_followed = "page 1" if number == 1 else f"pages 1 to {number}"
-            parsing = f" besides {painting.parsing:,} parsing content" if painting.parsing else ""
-            return (f"the file needs more work to check than the check allows: {pages_followed} needed more than "
-                    f"{painting.budget - painting.parsing:,} steps{parsing}, where a page allows "
-                    f"{_WORK_PER_PAGE:,} and a file {_WORK_PER_FILE:,} at most, parsing too (a step is about the "
-                    f"work of following one drawing operator or of parsing {_BYTES_PER_STEP} bytes of content); "
-                    "what its pages show is not known, so their text is taken as doubtful")
+            return _too_much_said(painting, "page 1" if number == 1 else f"pages 1 to {number}",
+                                  "to check than the check allows",
+                                  "what its pages show is not known, so their text is taken as doubtful")
         if painting.invisible:
             return f"text drawn invisible on page {number}, {painting.invisible}"
         if painting.hidden:
             return f"text on page {number} drawn under an image of the whole page, which hides it"
-    return None
+    return contents.unread
 
 
 # A form drawn inside a form drawn inside ... this many deep is one that draws itself (invoicing software nests two
@@ -302,24 +318,12 @@ class _Paint(NamedTuple):
 _OPAQUE_PAINT = _Paint()
 
 
-class _Painting:
-    """What a file's pages paint, in order, page by page (:meth:`follow`): whether a page draws text invisible,
-    whether an opaque image covering half the page or more is painted over text drawn before it, and whether its
-    forms nest too deep, or the pages so far draw too much, to tell. What an image covers is what is left of it
-    within the page, within the ``/BBox`` of each form it is drawn in and within each clipping path the content
-    sets. ISO 32000-1 8.10.1 has ``Do`` clip what a form draws to its box, mapped to the page by the form's
-    ``/Matrix`` and the matrix current at the ``Do``, inside any clip already in force; 8.5.4 has ``W`` (nonzero
-    winding rule) or ``W*`` (even-odd rule) before the operator that paints a path (``n``, ``f``, ``S`` ...)
-    intersect the clip with that path, placed by the matrix in force while it is built (one built while the matrix
-    changes sets no clip: :meth:`_clip`). The clip is the page's area cut into convex pieces that do not overlap, so
-    that the convex clipping of :func:`_clipped` intersects and measures it whatever the shape of a path. The current
-    transformation matrix, the text render mode, how what is painted shows (:class:`_Paint`) and the clip are kept
-    per ``q`` ... ``Q`` and per form, and carried into each form drawn; an XObject's or graphics state's name is
-    looked up in the resources of the content that draws it (a form's own, else those of what draws the form), and
-    a graphics state read when a ``gs`` first names it. One budget of work and one cache of parsed content serve
-    all the pages: a content stream (a page's, shared by other pages, through :class:`PageContents`, or a form's)
-    is parsed once, however often it is drawn, its bytes counted before it is (none of a page's content that
-    :func:`text_layer` parsed)."""
+class _Work:
+    """The work of reading a file's pages, counted in steps against an allowance per page, what a page leaves of its
+    own carried to the pages after it, and a cap for the file (:data:`_WORK_PER_PAGE`, :data:`_WORK_PER_FILE`): each
+    content stream parsed once, its bytes counted before it is (:meth:`_parsed_once`), and the objects and
+    dictionaries of resources the content names counted when first read (:meth:`_named`). The scan check
+    (:class:`_Painting`) and the text layer's (:class:`_TextWork`) each count their own."""
 
     def __init__(self, contents: PageContents) -> None:
         self.pages = 0  # the pages followed so far
@@ -328,12 +332,9 @@ class _Painting:
         self.budget = 0  # the steps allowed with parsing: allowed + parsing, _WORK_PER_FILE at most
         self.steps_left = 0  # of those, the steps not yet taken
         self.too_much = False
-        self.invisible: str | None = None  # how a page's text is drawn invisible
-        self.shown_text = self.hidden = self.too_deep = False
         # each keyed by the object's id, and keeping the object so that no other takes its id
         self._contents = contents  # the pages' content streams, each parsed once
         self._parsed: dict[int, tuple[object, list]] = {}  # a content stream (a page's, a form's), its operations
-        self._changes: dict[int, tuple[object, dict[str, bool]]] = {}  # a graphics state, its _paint_change
         self._read: dict[int, object] = {}  # the objects the content has named (forms, images, graphics states)
 
     @property
@@ -354,6 +355,227 @@ class _Painting:
         self.parsing += parsing
         self.budget = budget
         self.steps_left = budget - spent - parsing
+
+    def _spend(self, steps: int) -> None:
+        """Count this many steps of work more (none where it is less than one)."""
+        self.steps_left -= max(steps, 0)
+        if self.steps_left < 0:
+            self.too_much = True
+
+    def _parsed_once(self, content, unparsed_length, stream) -> list:
+        """The operators of a content stream (a page's, a form's), parsed the first time it is drawn, once the bytes
+        parsing it reads (``unparsed_length()``: none for a page's content text extraction has parsed) are counted
+        against the file's cap (:meth:`_allow`): none where they are more than is left of it. ``stream()``: the
+        content as a pypdf ``ContentStream``, its operations parsed on first use. pypdf hands out one object per
+        indirect object, so a form drawn again is the same object."""
+        parsed = self._parsed.get(id(content))
+        if parsed is None:
+            from pypdf.errors import LimitReachedError  # imported only where a PDF is read
+            try:
+                self._allow(unparsed_length() // _BYTES_PER_STEP)   # decoding it first: pypdf may refuse that too
+                if self.too_much:
+                    return []
+                operations = stream().operations
+            except LimitReachedError:   # more bytes or tokens than pypdf takes in one stream: more work than allowed
+                self.too_much = True
+                return []
+            parsed = self._parsed[id(content)] = (content, operations)
+        return parsed[1]
+
+    def _named(self, resources, kind: str, name):
+        """The object a name stands for among these resources of a kind (``/XObject``, ``/ExtGState``), or ``None``
+        where it stands for none (or the work allowed is spent). pypdf reads an object from the file the first time
+        it is asked for, and hands out the same object after: the first time, its reading counts as
+        :data:`_STEPS_PER_OBJECT` steps. The resources dictionary and its dictionary of the kind are read whole to
+        give one name: the first time each is read, each of its entries counts :data:`_STEPS_PER_ENTRY`."""
+        try:
+            named = self._dictionary(self._dictionary(resources).get(kind))
+            found = named.get(name)
+            found = found.get_object() if found is not None and not self.too_much else None
+        except (AttributeError, TypeError):
+            return None
+        if found is not None and id(found) not in self._read:
+            self._read[id(found)] = found
+            self._spend(_STEPS_PER_OBJECT)
+        return found
+
+    def _dictionary(self, entries) -> dict:
+        """A resources dictionary, or one of its dictionaries of a kind, as read from the file; its entries counted
+        the first time it is read. An empty one where there is none, or the work allowed is spent: none is read."""
+        if entries is None or self.too_much:
+            return _NO_ENTRIES
+        entries = entries.get_object()
+        if id(entries) not in self._read:
+            self._read[id(entries)] = entries
+            self._spend(len(entries) * _STEPS_PER_ENTRY)
+        return entries
+
+
+class _TextWork(_Work):
+    """The work pypdf's text extraction (7.x, ``PageObject._extract_text``) does on each page, counted before it is
+    done (:meth:`forms_within`), against the allowance and cap the scan check has, counted apart from its. It takes
+    a page's fonts (each read anew for each page and form, :data:`_STEPS_PER_OBJECT`) and handles each operator of
+    its content (a step each; the content parsed once, :class:`PageContents`); at each ``Do`` of a form (an XObject
+    whose ``/Subtype`` is not ``/Image``, named in the resources of the content that draws it, and not one that
+    draws it, which is skipped as a cycle) it parses the form's content anew however often it is drawn, and so on
+    inside it, forms inside forms multiplying: each time, the form's bytes (two a step), its operators and its
+    fonts. It returns nothing for content without ``/Resources``, and enters at most
+    ``xform_maximum_invocations_per_extraction`` forms a page (5,000)."""
+
+    def __init__(self, contents: PageContents) -> None:
+        super().__init__(contents)
+        self.stopped: list[int] = []  # the pages (from 1) whose extraction stops short
+        self._first = ""  # why, with the figures where it first stops
+        self._forms: dict[int, tuple[object, object, list, int]] = {}  # a form: it, its resources, names, steps
+        self._entered = self._limit = 0
+        self._cut: int | None = None
+
+    def forms_within(self, page, number: int) -> int | None:
+        """How many forms extracting page ``number`` may enter within the work allowed, counted as pypdf enters
+        them, in order: ``None`` for all it enters, -1 where the page's content alone is more than allowed (its text
+        is not to be extracted)."""
+        from pypdf import get_configuration  # imported only where a PDF is read
+
+        self.pages += 1
+        self._pdf = getattr(page, "pdf", None)
+        self.too_much, self._cut, self._entered = False, None, 0
+        self._limit = get_configuration().xform_maximum_invocations_per_extraction
+        self._allow()
+        resources = _resources(page)
+        content = self._contents.of(page)
+        if resources is not None and content is not None and not self.too_much:
+            operations = self._parsed_once(content, lambda: self._contents.unparsed_length(page), lambda: content)
+            if self.too_much or not self._afford(len(operations) + self._fonts(resources)):
+                self._cut = -1
+            else:
+                self._enter(_drawn(operations), resources, frozenset())
+        if self._cut is not None or self.too_much:
+            self._cut = -1 if self._cut is None else self._cut
+            if not self.stopped:  # the figures where it first stops
+                self._first = _too_much_said(self, "page 1" if number == 1 else f"pages 1 to {number}",
+                                             "to read its text than reading allows", "")
+            self.stopped.append(number)
+        return self._cut
+
+    def unread(self) -> str | None:
+        """Why the text of some page is not read whole, or ``None`` where every page's is."""
+        if not self.stopped:
+            return None
+        first, later = self.stopped[0], self.stopped[1:]
+        also = f" (nor what pages {', '.join(map(str, later))} draw past theirs)" if len(later) > 1 else (
+            f" (nor what page {later[0]} draws past its)" if later else "")
+        return (f"{self._first}what page {first} draws past that is not read{also}, so the text is taken as "
+                "doubtful")
+
+    def _enter(self, names: list, resources, drawing: frozenset) -> None:
+        """Count the forms these names draw, as pypdf enters them, inside ``drawing`` (the ids of the forms that
+        draw them); stop where one is more work than is left (``_cut``: the forms entered before it)."""
+        for name in names:
+            if self._cut is not None or self._entered >= self._limit:
+                return
+            form = self._named(resources, "/XObject", name)
+            if self.too_much:
+                self._cut = self._entered
+                return
+            if not isinstance(form, dict) or form.get("/Subtype") in (None, "/Image") or id(form) in drawing:
+                continue
+            _, own, drawn, steps = self._form(form)
+            if self.too_much or not self._afford(steps):
+                self._cut = self._entered
+                return
+            self._entered += 1
+            if drawn:
+                self._enter(drawn, own, drawing | {id(form)})
+
+    def _form(self, form) -> tuple[object, object, list, int]:
+        """A form as extracting its text takes it each time it is drawn: its resources, the names its content
+        draws (``Do``), and the steps of work: its bytes parsed, its operators and its fonts. pypdf gets nothing
+        from a form without resources, nor from one whose content it cannot read (it goes on without it). The
+        form's content is parsed here once, its bytes counted as parsing (:meth:`_parsed_once`)."""
+        known = self._forms.get(id(form))
+        if known is None:
+            own, drawn, steps = _resources(form), [], 1
+            if own is not None:
+                stream = None
+
+                def decoded() -> int:
+                    nonlocal stream
+                    stream = _content_stream(form, self._pdf)
+                    return len(stream.get_data())
+                try:
+                    operations = self._parsed_once(form, decoded, lambda: stream)
+                    if self.too_much:
+                        return form, own, [], 0
+                    drawn = _drawn(operations)
+                    steps += len(stream.get_data()) // _BYTES_PER_STEP + len(operations) + self._fonts(own)
+                except Exception:  # noqa: BLE001 - pypdf's text extraction skips such a form likewise
+                    drawn = []
+            known = self._forms[id(form)] = (form, own, drawn, steps)
+        return known
+
+    def _fonts(self, resources) -> int:
+        """The steps of reading the fonts of these resources, as extraction does each time it reads content drawn
+        with them."""
+        try:
+            return len(self._dictionary(resources.get("/Font"))) * _STEPS_PER_OBJECT
+        except (AttributeError, TypeError):
+            return 0
+
+    def _afford(self, steps: int) -> bool:
+        """Take this many steps of work where as many are left; none where they are not."""
+        if steps > self.steps_left:
+            return False
+        self.steps_left -= steps
+        return True
+
+
+def _too_much_said(work: _Work, pages: str, doing: str, outcome: str) -> str:
+    """Why reading the file stopped, with the figures of ``work`` where it did: ``pages``, the pages it was counted
+    over; ``doing``, what needs the work, and who allows it; ``outcome``, what is taken of the file for that."""
+    parsing = f" besides {work.parsing:,} parsing content" if work.parsing else ""
+    return (f"the file needs more work {doing}: {pages} needed more than {work.budget - work.parsing:,} "
+            f"steps{parsing}, where a page allows {_WORK_PER_PAGE:,} and a file {_WORK_PER_FILE:,} at most, parsing "
+            f"too (a step is about the work of following one drawing operator or of parsing {_BYTES_PER_STEP} bytes "
+            f"of content); {outcome}")
+
+
+def _resources(content):
+    """The ``/Resources`` pypdf's text extraction takes for a page or a form (inherited from its parents, as
+    ``_get_page_resources``), or ``None`` where there are none: it then extracts nothing from it."""
+    resources = content.get_inherited("/Resources", None)
+    resources = resources.get_object() if resources is not None else None
+    return resources if isinstance(resources, dict) and resources else None
+
+
+def _drawn(operations: list) -> list:
+    """The names content draws with ``Do``, in order."""
+    return [operands[0] for operands, operator in operations if operator == b"Do" and operands]
+
+
+class _Painting(_Work):
+    """What a file's pages paint, in order, page by page (:meth:`follow`): whether a page draws text invisible,
+    whether an opaque image covering half the page or more is painted over text drawn before it, and whether its
+    forms nest too deep, or the pages so far draw too much, to tell. What an image covers is what is left of it
+    within the page, within the ``/BBox`` of each form it is drawn in and within each clipping path the content
+    sets. ISO 32000-1 8.10.1 has ``Do`` clip what a form draws to its box, mapped to the page by the form's
+    ``/Matrix`` and the matrix current at the ``Do``, inside any clip already in force; 8.5.4 has ``W`` (nonzero
+    winding rule) or ``W*`` (even-odd rule) before the operator that paints a path (``n``, ``f``, ``S`` ...)
+    intersect the clip with that path, placed by the matrix in force while it is built (one built while the matrix
+    changes sets no clip: :meth:`_clip`). The clip is the page's area cut into convex pieces that do not overlap, so
+    that the convex clipping of :func:`_clipped` intersects and measures it whatever the shape of a path. The current
+    transformation matrix, the text render mode, how what is painted shows (:class:`_Paint`) and the clip are kept
+    per ``q`` ... ``Q`` and per form, and carried into each form drawn; an XObject's or graphics state's name is
+    looked up in the resources of the content that draws it (a form's own, else those of what draws the form), and
+    a graphics state read when a ``gs`` first names it. One budget of work and one cache of parsed content serve
+    all the pages: a content stream (a page's, shared by other pages, through :class:`PageContents`, or a form's)
+    is parsed once, however often it is drawn, its bytes counted before it is (none of a page's content that
+    :func:`text_layer` parsed)."""
+
+    def __init__(self, contents: PageContents) -> None:
+        super().__init__(contents)
+        self.invisible: str | None = None  # how a page's text is drawn invisible
+        self.shown_text = self.hidden = self.too_deep = False
+        self._changes: dict[int, tuple[object, dict[str, bool]]] = {}  # a graphics state, its _paint_change
 
     def follow(self, page) -> None:
         """What this page paints, in place of what the page before painted; the work of following it adds to the
@@ -497,12 +719,6 @@ class _Painting:
         return tuple(piece if len(piece) <= _MAX_PIECE_CORNERS else _bounding_box(piece)
                      for piece in pieces if _area(piece) > 0)
 
-    def _spend(self, steps: int) -> None:
-        """Count this many steps of work more (none where it is less than one)."""
-        self.steps_left -= max(steps, 0)
-        if self.steps_left < 0:
-            self.too_much = True
-
     def _draw(self, xobject, resources, ctm: tuple[float, ...], paint: _Paint, mode: int, depth: int,
               clip: tuple[list[_Point], ...]) -> None:
         if not isinstance(xobject, dict):   # none, or a number or name where an object was due (pypdf dicts are dicts)
@@ -532,54 +748,6 @@ class _Painting:
             operations = self._parsed_once(xobject, decoded, lambda: stream)
             if not self.too_much:
                 self._paint(operations, own if own is not None else resources, placed, paint, mode, depth + 1, clip)
-
-    def _parsed_once(self, content, unparsed_length, stream) -> list:
-        """The operators of a content stream (a page's, a form's), parsed the first time it is drawn, once the bytes
-        parsing it reads (``unparsed_length()``: none for a page's content text extraction has parsed) are counted
-        against the file's cap (:meth:`_allow`): none where they are more than is left of it. ``stream()``: the
-        content as a pypdf ``ContentStream``, its operations parsed on first use. pypdf hands out one object per
-        indirect object, so a form drawn again is the same object."""
-        parsed = self._parsed.get(id(content))
-        if parsed is None:
-            from pypdf.errors import LimitReachedError  # imported only where a PDF is read
-            try:
-                self._allow(unparsed_length() // _BYTES_PER_STEP)   # decoding it first: pypdf may refuse that too
-                if self.too_much:
-                    return []
-                operations = stream().operations
-            except LimitReachedError:   # more bytes or tokens than pypdf takes in one stream: more work than allowed
-                self.too_much = True
-                return []
-            parsed = self._parsed[id(content)] = (content, operations)
-        return parsed[1]
-
-    def _named(self, resources, kind: str, name):
-        """The object a name stands for among these resources of a kind (``/XObject``, ``/ExtGState``), or ``None``
-        where it stands for none (or the work allowed is spent). pypdf reads an object from the file the first time
-        it is asked for, and hands out the same object after: the first time, its reading counts as
-        :data:`_STEPS_PER_OBJECT` steps. The resources dictionary and its dictionary of the kind are read whole to
-        give one name: the first time each is read, each of its entries counts :data:`_STEPS_PER_ENTRY`."""
-        try:
-            named = self._dictionary(self._dictionary(resources).get(kind))
-            found = named.get(name)
-            found = found.get_object() if found is not None and not self.too_much else None
-        except (AttributeError, TypeError):
-            return None
-        if found is not None and id(found) not in self._read:
-            self._read[id(found)] = found
-            self._spend(_STEPS_PER_OBJECT)
-        return found
-
-    def _dictionary(self, entries) -> dict:
-        """A resources dictionary, or one of its dictionaries of a kind, as read from the file; its entries counted
-        the first time it is read. An empty one where there is none, or the work allowed is spent: none is read."""
-        if entries is None or self.too_much:
-            return _NO_ENTRIES
-        entries = entries.get_object()
-        if id(entries) not in self._read:
-            self._read[id(entries)] = entries
-            self._spend(len(entries) * _STEPS_PER_ENTRY)
-        return entries
 
     def _paint_change(self, resources, name) -> dict[str, bool] | None:
         """How the graphics state a name stands for in these resources changes how what is painted shows

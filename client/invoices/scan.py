@@ -448,7 +448,11 @@ def read_scans(path: str | Path, min_confidence: float = DEFAULT_MIN_CONFIDENCE)
                                                                            min_confidence)
         images = _pdf_images(reader, source)
         if not images:
-            raise MalformedInput(source, None, "a PDF with neither an invoice text layer nor page images")
+            # a text layer not read whole may hold an invoice in what was not read: that is what to say
+            raise MalformedInput(source, None, (
+                f"no invoice in what was read of the PDF's text layer ({contents.unread}), and no page images to read "
+                "it from: ask the sender for the invoice's XML or a PDF of its pages as images") if contents.unread
+                else "a PDF with neither an invoice text layer nor page images")
         return _results(source, "ocr", _ocr_images(images, source), min_confidence)
     if _image_kind(data):
         return _results(source, "ocr", ocr_image(data, source), min_confidence)

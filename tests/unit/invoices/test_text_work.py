@@ -1,0 +1,169 @@
+"""The text layer's work, bounded as the scan check's is: pypdf's text extraction parses a form's content anew at
+each ``Do`` that draws it, forms inside forms too, so what it would do is counted from the page's parsed operators
+before it does it, against an allowance per page and a cap per file. What is counted is read from the count's own
+figures and from which contents pypdf parses, never from a clock."""
+
+import io
+
+import pytest
+
+pypdf = pytest.importorskip("pypdf")
+
+from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject, NumberObject  # noqa: E402
+
+from client.invoices import MalformedInput, read_scans  # noqa: E402
+from client.invoices import _pdf_text  # noqa: E402
+
+from .test_scan_work import SAMPLE, counting_parses  # noqa: E402
+
+TOO_MUCH = "the file needs more work to read its text than reading allows: "
+FORM_NUMBERS = b"0 " * 25_000 + b"n\n"  # 50 KB of one-digit numbers: 25,000 steps to parse each time it is drawn
+
+
+def _form(writer: pypdf.PdfWriter, content: bytes, fonts, xobjects: dict | None = None):
+    """A form XObject of this content, its resources the fonts given (and these XObjects), added to the file."""
+    form = DecodedStreamObject()
+    form.set_data(content)
+    resources = DictionaryObject({NameObject("/Font"): fonts})
+    if xobjects:
+        resources[NameObject("/XObject")] = DictionaryObject({NameObject(k): v for k, v in xobjects.items()})
+    form.update({NameObject("/Subtype"): NameObject("/Form"), NameObject("/Resources"): resources,
+                 NameObject("/BBox"): ArrayObject([NumberObject(n) for n in (0, 0, 10, 10)])})
+    return writer._add_object(form)
+
+
+def sample_drawing(drawn: bytes, form: bytes = FORM_NUMBERS, nested: int = 0, pages: int = 1,
+                   heavy_pages: tuple[int, ...] = (1,)) -> bytes:
+    """The shipped sample's page ``pages`` times; on each of ``heavy_pages`` (from 1) the page's content draws
+    ``drawn`` (naming the form /F) after its own. /F is a form of this content, or, ``nested`` levels deep, a form
+    drawing the one below it ten times."""
+    writer = pypdf.PdfWriter()
+    for number in range(1, pages + 1):
+        writer.add_page(pypdf.PdfReader(SAMPLE).pages[0])
+        if number not in heavy_pages:
+            continue
+        page = writer.pages[-1]
+        resources = page["/Resources"].get_object()
+        # the page's fonts, and Helvetica for text of a form's own
+        fonts = DictionaryObject(resources["/Font"].get_object())
+        fonts[NameObject("/FH")] = DictionaryObject({NameObject("/Type"): NameObject("/Font"),
+                                                     NameObject("/Subtype"): NameObject("/Type1"),
+                                                     NameObject("/BaseFont"): NameObject("/Helvetica")})
+        drawn_form = _form(writer, form, fonts)
+        for _ in range(nested):
+            drawn_form = _form(writer, b"/G Do\n" * 10, fonts, {"/G": drawn_form})
+        resources.setdefault(NameObject("/XObject"), DictionaryObject()).get_object()[NameObject("/F")] = drawn_form
+        extra = DecodedStreamObject()
+        extra.set_data(drawn)
+        page[NameObject("/Contents")] = ArrayObject([page.raw_get("/Contents"), writer._add_object(extra)])
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def text_of(data: bytes):
+    contents = _pdf_text.PageContents()
+    text, _ = _pdf_text.text_layer(pypdf.PdfReader(io.BytesIO(data)).pages, contents)
+    return text, contents
+
+
+def test_a_large_form_drawn_a_thousand_times_is_entered_only_as_often_as_the_page_allows(tmp_path, monkeypatch):
+    data = sample_drawing(b"q /F Do Q\n" * 1000)
+    parsed = counting_parses(monkeypatch)
+    work = _pdf_text._TextWork(_pdf_text.PageContents())
+    page = pypdf.PdfReader(io.BytesIO(data)).pages[0]
+    entered = work.forms_within(page, 1)
+    # each time drawn, 25,000 steps to parse, its operator and its font: 7 fit in the page's 200,000 with its own
+    # content, an 8th does not
+    assert entered == 7 and work.stopped == [1]
+    counted = work.spent - work.parsing
+    assert 7 * 25_000 < counted <= 200_000 < counted + 25_100
+    # pypdf parses the form 7 times, as many as counted, besides the count's own one parse
+    parsed.clear()
+    text, contents = text_of(data)
+    assert parsed.count(b"0 0") == 1 + 7
+    # the page's own text is read all the same, and said to be not all there is
+    assert "发票号码" in text
+    assert contents.unread.startswith(TOO_MUCH + "page 1 needed more than 200,000 steps besides ")
+    assert contents.unread.endswith("what page 1 draws past that is not read, so the text is taken as doubtful")
+
+
+def test_a_page_stopped_short_is_read_with_every_field_flagged_and_why(tmp_path):
+    path = tmp_path / "redrawn.pdf"
+    path.write_bytes(sample_drawing(b"q /F Do Q\n" * 1000))
+    result = read_scans(path)[0]
+    assert result.method == "ocr-text-layer" and not result.ok
+    assert all(field.flagged for field in result.fields.values())
+    reason = result.fields["number"].reason
+    assert reason.startswith(f"read from the PDF's text layer ({TOO_MUCH}page 1 needed more than 200,000 steps")
+    assert "check it against the page image" in reason
+
+
+def test_forms_nested_five_deep_ten_times_each_are_counted_through_the_nesting(monkeypatch):
+    # 10^5 draws of a 10 KB form asked for: pypdf would enter 5,000 of them (its own limit), 25 MB parsed
+    data = sample_drawing(b"/F Do\n", form=b"0 " * 5_000 + b"n\n", nested=5)
+    parsed = counting_parses(monkeypatch)
+    text, contents = text_of(data)
+    assert "发票号码" in text and contents.unread.startswith(TOO_MUCH + "page 1 needed more than 200,000 steps")
+    innermost = parsed.count(b"0 0")
+    assert 2 <= innermost <= 1 + 200_000 // 2_500
+
+
+def test_a_form_drawn_a_few_times_is_read_whole(tmp_path, monkeypatch):
+    # a form with text of its own, drawn three times: all three read, nothing said
+    form = b"BT /FH 9 Tf 1 0 0 1 20 20 Tm (STAMP) Tj ET\n"
+    data = sample_drawing(b"q /F Do Q\n" * 3, form=form)
+    text, contents = text_of(data)
+    assert contents.unread is None and text.count("STAMP") == 3
+    path = tmp_path / "stamped.pdf"
+    path.write_bytes(data)
+    result = read_scans(path)[0]
+    assert result.method == "text-layer" and not any(field.flagged for field in result.fields.values())
+
+
+def test_the_sample_reads_as_pypdf_extracts_it_unbounded():
+    reader = pypdf.PdfReader(SAMPLE)
+    text, contents = text_of(open(SAMPLE, "rb").read())
+    assert contents.unread is None and text == reader.pages[0].extract_text()
+
+
+def test_a_form_that_draws_itself_is_entered_once_as_pypdf_does(monkeypatch):
+    writer = pypdf.PdfWriter()
+    writer.add_page(pypdf.PdfReader(SAMPLE).pages[0])
+    page = writer.pages[0]
+    resources = page["/Resources"].get_object()
+    form = _form(writer, b"/F Do\n", resources["/Font"])
+    form.get_object()["/Resources"][NameObject("/XObject")] = DictionaryObject({NameObject("/F"): form})
+    resources.setdefault(NameObject("/XObject"), DictionaryObject()).get_object()[NameObject("/F")] = form
+    extra = DecodedStreamObject()
+    extra.set_data(b"/F Do\n" * 3)
+    page[NameObject("/Contents")] = ArrayObject([page.raw_get("/Contents"), writer._add_object(extra)])
+    out = io.BytesIO()
+    writer.write(out)
+    work = _pdf_text._TextWork(_pdf_text.PageContents())
+    assert work.forms_within(pypdf.PdfReader(io.BytesIO(out.getvalue())).pages[0], 1) is None
+    assert work._entered == 3 and not work.stopped
+
+
+def test_only_the_page_that_needs_more_is_stopped_short_and_the_pages_after_it_are_read(monkeypatch):
+    data = sample_drawing(b"q /F Do Q\n" * 1000, pages=4, heavy_pages=(2, 3))
+    text, contents = text_of(data)
+    assert text.count("发票号码") == 4
+    assert contents.unread.startswith(TOO_MUCH + "pages 1 to 2 needed more than ")
+    assert contents.unread.endswith("what page 2 draws past that is not read (nor what page 3 draws past its), so "
+                                    "the text is taken as doubtful")
+
+
+def test_a_page_whose_own_content_is_more_than_allowed_is_not_read(tmp_path, monkeypatch):
+    # the page's own content alone more than the page and the file allow: not parsed, nor extracted
+    monkeypatch.setattr(_pdf_text, "_WORK_PER_PAGE", 1_000)
+    monkeypatch.setattr(_pdf_text, "_WORK_PER_FILE", 1_000)
+    monkeypatch.setattr(_pdf_text, "_PARSING_BEYOND_PAGES", 0)
+    text, contents = text_of(open(SAMPLE, "rb").read())
+    assert text == "" and contents.unread.startswith(TOO_MUCH + "page 1 needed more than ")
+    # with no invoice in what was read and no page images, the error says why
+    path = tmp_path / "sample.pdf"
+    path.write_bytes(open(SAMPLE, "rb").read())
+    with pytest.raises(MalformedInput, match=r"no invoice in what was read of the PDF's text layer \(the file needs "
+                                             r"more work to read its text"):
+        read_scans(path)
