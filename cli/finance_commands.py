@@ -296,7 +296,8 @@ def quote(receivable: str, as_: str, config_path: Path | None, face: Amount | No
         --history client/risk/samples/history.json --debtor SYN-DEBTOR-0007
       recfin finance quote RCV-1 --as example-bank --face 1,000,000 --due 2026-03-31 --on 2025-12-30 \\
         --history client/risk/samples/history.json --debtor SYN-DEBTOR-0007 --model client/risk/models/late_payment-v4.json
-      recfin finance quote R-7f3a9c0d1e2b4a5c --as bank/officer1 --yes --lock-timeout 30 --json
+      recfin finance quote R-7f3a9c0d1e2b4a5c --as bank/officer1 --config client/pricing/banks/example-bank.yaml \\
+        --yes --lock-timeout 30 --json
     """
     if face is not None or due is not None:
         if face is None or due is None:
