@@ -190,6 +190,40 @@ def _identity(client_id: str) -> str:
     return shown(client_id, IDENTITY_LENGTH)
 
 
+def _ensure_payment_ends_request(leaf: Receivable, today_iso: str) -> None:
+    """Refused (``financing-in-progress``) unless a payment on ``leaf``, whose financing is not yet disbursed,
+    may end that financing: only a request no offer of which was accepted, and only from the claim's due date on.
+
+    From the due date on no bank may offer on the request nor the holder accept an offer (``past-maturity``), so
+    it can never be taken up, and only its holder could withdraw it: a request left open would hold back the
+    debtor's payment of the part (and of its whole split tree) and have the debtor recorded late. Before then
+    the request is live business between the holder and the banks, which the debtor's payment must not end: the
+    holder withdraws it to be paid (or the debtor pays from the due date on). An accepted financing waits on its
+    bank: the debtor pays the bank after disbursement, or the holder once the financing is cancelled."""
+    if leaf.financier is not None:
+        raise rule("financing-in-progress", f"{leaf.id} has financing {leaf.financing_id} accepted by "
+                   f"{leaf.financier}, not yet disbursed: pay after disbursement (to the financier) or once the "
+                   "holder or the bank cancels it (CancelFinancing)")
+    if today_iso < leaf.due_date:
+        raise rule("financing-in-progress", f"{leaf.id} has financing {leaf.financing_id} requested, which banks "
+                   f"may take up until its due date {leaf.due_date}: pay once its holder withdraws it "
+                   "(WithdrawFinancing), or from the due date on, when the payment ends the request")
+
+
+async def _end_request(s: Session, f: Financing, r: Receivable, act: Action) -> None:
+    """End ``f``, a request no offer of which was accepted, on its claim ``r``: its open offers lapse, it is
+    WITHDRAWN and ``r`` drops it; the caller writes ``r``. Every key written here (offers, their open-offer
+    entries, the financing) is under the chaincode-level policy, none under a bank's org: the debtor's and
+    holder's orgs, which endorse the claim's own change, endorse these too."""
+    for o in await s.store.offers_of(f.id):
+        if o.status == "OPEN":
+            o.status, o.last = "LAPSED", act
+            await s.store.put_offer(o, r.debtor)
+    f.status, f.last = "WITHDRAWN", act
+    r.financing_id = None
+    await s.store.put_financing(f)
+
+
 async def _admins_own_party(s: Session, uscc: str, client_id: str, action: str) -> tuple[Party, str]:
     """The party whose identities an org admin changes, and the client id named (trimmed): refused unless the
     caller is an admin of the party's own org. ``action`` ("bind", "unbind") words the refusal."""
@@ -673,14 +707,9 @@ class ReceivablesContract(Contract):
         lifecycle.ensure_not_frozen(r)
         if f.status != "REQUESTED":
             raise rule("invalid-state", f"financing {f.id} is {f.status}: only a request not yet accepted can be withdrawn")
-        for o in await s.store.offers_of(f.id):
-            if o.status == "OPEN":
-                o.status, o.last = "LAPSED", s.action("WithdrawFinancing", holder.uscc)
-                await s.store.put_offer(o, r.debtor)
         before = r.model_copy()
-        f.status, f.last = "WITHDRAWN", s.action("WithdrawFinancing", holder.uscc)
-        r.financing_id, r.last = None, f.last
-        await s.store.put_financing(f)
+        await _end_request(s, f, r, s.action("WithdrawFinancing", holder.uscc))
+        r.last = f.last
         await s.store.put_receivable(r, before)
         s.emit(events.FINANCING_WITHDRAWN, r.id, financing_id=f.id)
         return f.to_json()
@@ -1029,6 +1058,8 @@ class ReceivablesContract(Contract):
         Against a claim that was split, the payment is spread pro rata over its
         unpaid leaves, exact to the fen. With a ``request_id``, a retry of a
         payment that committed returns its result and pays nothing twice.
+        From the due date on, a leaf paid whose financing is only requested has
+        that request ended, as WithdrawFinancing ends it (``_ensure_payment_ends_request``).
         """
         s = self._session(ctx)
         args = (receivable_id, amount)
@@ -1048,16 +1079,21 @@ class ReceivablesContract(Contract):
         for leaf in leaves:
             lifecycle.ensure_not_frozen(leaf)
             if leaf.financing_id is not None and leaf.notice_id is None:
-                raise rule("financing-in-progress", f"{leaf.id} has financing {leaf.financing_id} not yet disbursed: "
-                           "pay after disbursement (to the financier) or once it is withdrawn")
+                _ensure_payment_ends_request(leaf, s.today_iso)
         shares = settlement.allocate_pro_rata(value, [(leaf.id, leaf.outstanding) for leaf in leaves],
                                               currency=r.currency)
-        allocations = []
-        for leaf in leaves:
+        paid = [leaf for leaf in leaves if shares[leaf.id] != 0]
+        # the requests the payment ends (checked above): their financings read in one round trip
+        requested = {leaf.id: leaf.financing_id for leaf in paid if leaf.financing_id is not None and leaf.notice_id is None}
+        await s.store.prefetch(*((keys.FINANCING, financing_id) for financing_id in requested.values()))
+        allocations, withdrawn = [], []
+        for leaf in paid:
             share = shares[leaf.id]
-            if share == 0:
-                continue
             before = leaf.model_copy()
+            if leaf.id in requested:
+                f = await s.store.financing(requested[leaf.id])
+                await _end_request(s, f, leaf, s.action("RecordPayment", debtor.uscc))
+                withdrawn.append({"receivable_id": leaf.id, "financing_id": f.id})
             to_financier = leaf.notice_id is not None and leaf.financing_id is not None
             payee = leaf.financier if to_financier else leaf.holder
             leaf.payments.append(Payment(amount=share, payee=payee, payee_role="financier" if to_financier else "holder",
@@ -1068,7 +1104,10 @@ class ReceivablesContract(Contract):
             leaf.last = s.action("RecordPayment", debtor.uscc)
             await s.store.put_receivable(leaf, before)
             allocations.append({"receivable_id": leaf.id, "amount": share, "payee": payee, "outstanding": leaf.outstanding})
-        s.emit(events.PAYMENT_RECORDED, r.id, amount=value, currency=r.currency, allocations=allocations)
+        # one event per transaction: the requests the payment ended are named in it (FinancingWithdrawn's
+        # financing_id, with the part), as the parts paid are, and only when there are any
+        s.emit(events.PAYMENT_RECORDED, r.id, amount=value, currency=r.currency, allocations=allocations,
+               **({"financings_withdrawn": withdrawn} if withdrawn else {}))
         return await s.remember(debtor, request_id, "RecordPayment", args, {**r.to_json(), "allocations": allocations})
 
     @transaction

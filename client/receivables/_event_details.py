@@ -167,10 +167,20 @@ class DiscountOfferWithdrawn(_DiscountOfferChange):
     """The debtor withdrew its offer: no holder can take it any more."""
 
 
+class WithdrawnRequest(Document):
+    """A financing request a payment ended: the part paid and its financing, now WITHDRAWN."""
+
+    receivable_id: str
+    financing_id: str
+
+
 class PaymentRecorded(EventDetails):
     amount: Fen
     currency: OlderEventCurrency = None
     allocations: list[Allocation]
+    # from the due date on, a payment on a part whose financing is only requested ends the request (its open
+    # offers lapse): each named here; the field is left out when the payment ended none
+    financings_withdrawn: list[WithdrawnRequest] = Field(default_factory=list)
 
 
 class ReceivableOverdue(EventDetails):

@@ -814,7 +814,9 @@ class ReceivablesMachine(RuleBasedStateMachine):
                 codes.add("invalid-state")
             for leaf in leaves:
                 codes |= {"receivable-frozen"} if leaf.frozen else set()
-                codes |= {"financing-in-progress"} if leaf.financing and not leaf.notice else set()
+                # a request (no offer accepted) the payment ends from the due date on; before, or accepted: refused
+                pending = leaf.financing and not leaf.notice
+                codes |= {"financing-in-progress"} if pending and (leaf.financier or self.today < leaf.due) else set()
             if value is not None and value > sum(leaf.outstanding for leaf in leaves):
                 codes.add("payment-exceeds-outstanding")
         done = self.attempt(caller, "RecordPayment", *args, *([request_id] if request_id else []), codes=codes,
@@ -829,6 +831,12 @@ class ReceivablesMachine(RuleBasedStateMachine):
         for leaf in leaves:
             if shares[leaf.id] == 0:
                 continue
+            if leaf.financing and not leaf.notice:   # a request, ended as WithdrawFinancing ends it
+                self.financings[leaf.financing].status = "WITHDRAWN"
+                for o in self.offers.values():
+                    if o.financing == leaf.financing and o.status == "OPEN":
+                        o.status = "LAPSED"
+                leaf.financing = None
             payee = leaf.financier if leaf.notice and leaf.financing else leaf.holder
             leaf.payments.append((shares[leaf.id], 0, payee, "payment", self.today > leaf.due))
             leaf.outstanding -= shares[leaf.id]
@@ -887,7 +895,7 @@ class ReceivablesMachine(RuleBasedStateMachine):
         """The parties whose turn it is take the next steps of a live claim's lifecycle, one per choice. The
         other rules draw any caller and any record, and so rarely get a claim far down the lifecycle."""
         rid = self.pick(self.claims, pick, lambda c: c.financing is not None and not c.frozen and (
-            c.due > self.today or self.financings[c.financing].status == "DISBURSED"))
+            c.due > self.today or self.financings[c.financing].status in ("DISBURSED", "REQUESTED")))
         if pick == 0 and self.claims[rid].status not in LIVE:
             rid = self.pick(self.claims, pick, lambda c: c.status in LIVE)
         if rid not in self.claims:
@@ -917,14 +925,16 @@ class ReceivablesMachine(RuleBasedStateMachine):
             return [lambda: self.confirm("right", rid)] * 2 + [lambda: self.reject("right", rid), pay, transfer]
         if c.status in ("CONFIRMED", "FINANCED") and c.due <= self.today:   # at or past maturity
             return [lambda: self.overdue("right", rid)] * 2 + [transfer, lambda: self.request_financing("right", rid),
-                                                               *[discount] * bool(discounts)]
+                                                               pay, *[discount] * bool(discounts)]
         if f is None and c.status == "CONFIRMED":
             return [transfer, lambda: self.request_financing("right", rid), pay,
                     lambda: self.publish_discount("right", rid, "one", "0.05", "ACT/360", expires_in),
                     *[discount] * (2 if discounts else 0)]
         # a claim with a live financing: besides the next step, a transfer, a payment or a discount it must refuse
         if f is not None and f.status == "REQUESTED":
-            return [*[lambda: self.make_offer(bank, f.id, "good", expires_in, "0.9", "0.036", 0, "ACT/360")] * 3,
+            return [*[lambda: self.make_offer(bank, f.id, "good", expires_in, "0.9", "0.036", 0, "ACT/360")] * 2,
+                    # the debtor pays at the due date, nobody having taken the request up: the payment ends it
+                    lambda: (self.net.advance(days=(c.due - self.today).days), pay()),
                     *[lambda: self.accept_offer("right", offers[0])] * (4 if offers else 0),
                     lambda: self.withdraw_financing("right", f.id), transfer, pay]
         if f is not None and f.status == "ACCEPTED":

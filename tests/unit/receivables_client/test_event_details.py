@@ -123,6 +123,17 @@ def test_a_field_the_client_does_not_know_is_refused_by_typed_but_kept_in_detail
         event.typed()
 
 
+def test_a_payment_names_the_financing_requests_it_ended_and_leaves_the_field_out_when_none():
+    paid = {"amount": 100, "currency": "CNY",
+            "allocations": [{"receivable_id": "R-1.1", "amount": 100, "payee": "A", "outstanding": 0}]}
+    ended = {**paid, "financings_withdrawn": [{"receivable_id": "R-1.1", "financing_id": "F-9"}]}
+    typed = _event("PaymentRecorded", **ended).typed()
+    assert [(w.receivable_id, w.financing_id) for w in typed.financings_withdrawn] == [("R-1.1", "F-9")]
+    assert typed.to_json() == ended
+    plain = _event("PaymentRecorded", **paid).typed()
+    assert plain.financings_withdrawn == [] and plain.to_json() == paid
+
+
 def test_an_amount_that_is_not_integer_fen_is_refused():
     with pytest.raises(ValueError, match="amount: Input should be a valid integer"):
         _event("ReceivableSplit", **{**SPLIT, "amount": 40.5}).typed()
