@@ -3,7 +3,8 @@
 Each org packages its own connection.json (its server's address and the TLS material its
 peers dial with), so each org has its own package ID; that ID is the server's CHAINCODE_ID.
 The topology's own chaincode also gets RECFIN_NETWORK_CONFIG, the contract configuration
-file `contract_config.write` put next to its packages. Every server speaks mutual TLS: it presents the certificate crypto.generate issued for its
+file of the recorded definition (contract_config.served_config_path: one per configuration
+digest, so a deploy whose commit fails leaves the file of the definition in force alone). Every server speaks mutual TLS: it presents the certificate crypto.generate issued for its
 host and accepts only clients whose certificate comes from its own org's TLS CA, which is
 what the org's peers present (connection.json's client_cert). Servers run under the
 supervisor like the nodes, with logs and pid files under <data_root>/chaincode/<name>/<org>/.

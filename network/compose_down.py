@@ -11,8 +11,10 @@ in the hosts data folder, so `network down` finds it whichever `--data-root` com
 - without purge: `docker compose -f FILE down`; the ledgers stay in the compose file's named
   volumes and the hosts data folder (crypto, genesis block, packages) stays, so `docker compose
   up -d` resumes on them; the record stays too, so a later `down --purge` still knows the network;
-- with purge: `docker compose -f FILE down -v` (the volumes: ledgers), then the hosts data folder
-  and the record are removed, as native `down --purge` removes its data folder.
+- with purge: once the hosts data folder is known to be one `down --purge` may delete
+  (control.data_root_removal_refused: refused, nothing is removed), `docker compose -f FILE
+  down -v` (the volumes: ledgers), then the hosts data folder and the record are removed, as
+  native `down --purge` removes its data folder. compose-up records no folder it would refuse.
 
 `docker compose down` of containers already gone does nothing and succeeds, so a stale record
 costs one quick call. When docker fails, nothing is removed.
@@ -28,7 +30,7 @@ from pathlib import Path
 from client.atomic_file import write_atomically
 
 from .compose_up import docker_compose
-from .control import remove_data_root
+from .control import data_root_removal_refused, remove_data_root
 from .errors import NetworkError
 from .tools import last_error_line
 from .topology import Topology
@@ -62,7 +64,13 @@ def _native_data_root(topology: Topology) -> str:
 
 
 def record(topology: Topology, compose_file: Path, data_root: Path) -> bool:
-    """Record that the compose network of compose_file, mounting data_root, runs; False if recorded already."""
+    """Record that the compose network of compose_file, mounting data_root, runs; False if recorded already.
+
+    A data folder `down --purge` would refuse to delete is not recorded (NetworkError): its purge could only stop
+    half way, after the containers and their ledger volumes are gone."""
+    if refused := data_root_removal_refused(data_root):
+        raise NetworkError(f"not recording the compose network for `recfin network down`: {refused}; give "
+                           f"--data-root the folder `recfin network prepare --hostnames` wrote")
     path = record_path(topology)
     text = json.dumps({"compose_file": str(Path(compose_file).absolute()),
                        "data_root": str(Path(data_root).absolute()),
@@ -140,6 +148,9 @@ def stop_recorded(topology: Topology, *, purge: bool = False,
         raise NetworkError(f"{compose_file}, the compose file {path} records, does not exist: write it again "
                            f"(`recfin network compose --write`) and rerun, or stop the containers with "
                            f"`docker compose down` and delete {path}")
+    # The data folder's refusal first: `down -v` deletes the ledger volumes, which a refusal after it could not undo.
+    if purge and (refused := data_root_removal_refused(data_root)):
+        raise refused
     args = ["down", "-v"] if purge else ["down"]
     done = docker_compose(compose_file, data_root, args, say,
                           without_docker=f"{path} records a compose network: run `recfin network down` on the Docker "

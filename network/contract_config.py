@@ -3,9 +3,11 @@
 `network_config(topology)` is the one derivation: each peer org's MSP ID -> its `role:`, plus
 the topology's `contract:` settings. From it come
 
-- the file every org's chaincode server runs with: `write` puts it at
-  <data_root>/chaincode/<name>/network_config.json, and each server is started with
-  RECFIN_NETWORK_CONFIG naming it (chaincode.receivables.config.load_config reads it);
+- the file every org's chaincode server runs with (chaincode.receivables.config.load_config reads
+  the file RECFIN_NETWORK_CONFIG names): natively `write_served_config` puts it at
+  <data_root>/chaincode/<name>/network_config.<12 hex of its digest>.json, the file of that
+  configuration alone, and a committed deploy copies it to network_config.json; for compose and
+  bundles `write` puts it at network_config.json, which their servers mount;
 - the definition's version, `<topology version>+cfg.<12 hex of its sha256>`, so every org's
   lifecycle approval covers the configuration and a server given another file refuses to start;
 - the offer-terms collections, when the topology's `collections_config` is "derived": written
@@ -30,6 +32,7 @@ from . import ccservers
 from .topology import DERIVED, Topology
 
 CONFIG_FILE = "network_config.json"
+SERVED_CONFIG_FILE = "network_config.{}.json"
 COLLECTIONS_FILE = "collections_config.json"
 ENV_VAR = contract.CONFIG_ENV
 
@@ -61,6 +64,14 @@ def config_path(data_root: Path, name: str) -> Path:
     return folder(data_root, name) / CONFIG_FILE
 
 
+def served_config_path(data_root: Path, name: str, sha256: str) -> Path:
+    """The file the servers of the definition whose configuration has this digest run with (write_served_config):
+    network_config.<first 12 hex>.json, as the version's `+cfg.` names it. One per configuration, never rewritten
+    with another, so deploying a new one leaves the file of the definition in force alone (a commit that fails or
+    is interrupted included)."""
+    return folder(data_root, name) / SERVED_CONFIG_FILE.format(sha256[:contract.SHORT_DIGEST])
+
+
 def collections_path(data_root: Path, name: str) -> Path:
     return folder(data_root, name) / COLLECTIONS_FILE
 
@@ -87,6 +98,13 @@ def digest(topology: Topology) -> str:
 def write_config(topology: Topology, data_root: Path) -> Path:
     """Write the topology chaincode's network_config.json (what RECFIN_NETWORK_CONFIG names)."""
     path = config_path(data_root, topology.chaincode.name)
+    _replace(path, contract.to_json(network_config(topology)))
+    return path
+
+
+def write_served_config(topology: Topology, data_root: Path) -> Path:
+    """Write the configuration's own file (served_config_path), which its definition's servers run with."""
+    path = served_config_path(data_root, topology.chaincode.name, digest(topology))
     _replace(path, contract.to_json(network_config(topology)))
     return path
 

@@ -99,6 +99,7 @@ _DATA_ROOT_LAYOUT: dict = {
     "config": {"configtx.yaml": _FILE},
     "chaincode": {"*": {"deployment.json": _STAGED, "committed_collections.json": _STAGED,
                         contract_config.CONFIG_FILE: _STAGED, contract_config.COLLECTIONS_FILE: _STAGED,
+                        contract_config.SERVED_CONFIG_FILE.format("*"): _STAGED,
                         f"{contract_config.CONFIG_FILE}.tmp": _FILE, f"{contract_config.COLLECTIONS_FILE}.tmp": _FILE,
                         "*": {"*.tar.gz": _STAGED, compose.CHAINCODE_ENV: _STAGED,
                               ccservers.SERVER_PID_FILE: _STAGED, "server.log": _FILE,
@@ -216,17 +217,25 @@ def purge_refusal(root: Path) -> str | None:
             f"a network data folder ({_not_a_data_folder(foreign)})")
 
 
+def data_root_removal_refused(data_root: Path) -> NetworkError | None:
+    """The error `down --purge` refuses to delete the data folder with (purge_refusal), or None when it may (or the
+    folder is gone). Checked before anything of a purge is deleted, so a refusal can truly say nothing was."""
+    root = Path(data_root).resolve()
+    if not root.exists() or not (reason := purge_refusal(root)):
+        return None
+    written = sorted(name for name in DATA_ROOT_ENTRIES | {DATA_ROOT_MARKER} if (root / name).exists())
+    return NetworkError(f"refusing to delete {root}: {reason}. Nothing was deleted" + (
+        f": remove by hand what the network wrote there ({', '.join(written)})" if written else ""))
+
+
 def remove_data_root(data_root: Path, say: Callable[[str], None]) -> None:
     """Delete a network's data folder (`down --purge`): only one marked as such by `up` or `prepare` (or laid out as
     an older version's), never one in the repository's source nor one holding it."""
     root = Path(data_root).resolve()
     if not root.exists():
         return
-    reason = purge_refusal(root)
-    if reason:
-        written = sorted(name for name in DATA_ROOT_ENTRIES | {DATA_ROOT_MARKER} if (root / name).exists())
-        raise NetworkError(f"refusing to delete {root}: {reason}. Nothing was deleted" + (
-            f": remove by hand what the network wrote there ({', '.join(written)})" if written else ""))
+    if refused := data_root_removal_refused(root):
+        raise refused
     shutil.rmtree(root)
     say(f"removed {root}")
 
@@ -521,7 +530,13 @@ class Network:
     # ---- chaincode ---------------------------------------------------------------
     def _server_spec(self, dep: ccservers.Deployment, org_name: str) -> ProcessSpec:
         org = self.topology.org(org_name)
-        config = contract_config.config_path(self.data_root, dep.name) if dep.network_config_sha256 else None
+        config = None
+        if dep.network_config_sha256:
+            # The file of the recorded definition's own configuration; a deployment recorded before those files
+            # were written runs with network_config.json, which only a committed deploy rewrites now.
+            config = contract_config.served_config_path(self.data_root, dep.name, dep.network_config_sha256)
+            if not config.is_file():
+                config = contract_config.config_path(self.data_root, dep.name)
         return ccservers.server_spec(self.topology, self.data_root, dep.name, org, dep.contract,
                                      dep.package_ids.get(org.msp_id, ""), dep.port_offset, config)
 
@@ -689,7 +704,8 @@ class Network:
                 # the same policy, now said to be the topology's or given: `org add|remove` keep it by this
                 ccservers.save_deployment(root, replace(recorded, signature_policy_from_topology=
                                                         dep.signature_policy_from_topology))
-            if config_sha:
+            if config_sha:      # the definition in force: its servers' file, and network_config.json
+                contract_config.write_served_config(topo, root)
                 contract_config.write_config(topo, root)
             if collections_config is not None:      # a record kept before its collections were: keep them now
                 ccservers.keep_collections(root, name, collections_config)
@@ -713,10 +729,11 @@ class Network:
         ready = self._every_peer_sees_the_approvals(lc, definition)
         self.say(f"[4/6] commit readiness: {', '.join(f'{m}={ok}' for m, ok in sorted(ready.items()))}")
         self.say("[5/6] chaincode servers")
-        # Written only now, just before the servers that read it: a deploy that stopped earlier
-        # leaves the file the running servers' packages name, so restarting them still works.
+        # The new configuration's own file (served_config_path): the definition in force keeps its file, so
+        # when the commit below fails (or the run is stopped), its servers restart with the configuration their
+        # orgs approved. network_config.json follows only a commit.
         if config_sha:
-            self.say(f"  contract configuration {config_sha[:12]}: {contract_config.write_config(topo, root)}")
+            self.say(f"  contract configuration {config_sha[:12]}: {contract_config.write_served_config(topo, root)}")
         for org in topo.orgs:
             spec = self._server_spec(dep, org.name)
             running = self.supervisor.running_pid(spec.pid_file)
@@ -733,6 +750,8 @@ class Network:
         if collections_config is not None:
             ccservers.keep_collections(root, name, collections_config)
         ccservers.save_deployment(root, dep)
+        if config_sha:
+            contract_config.write_config(topo, root)
         now = lc.committed(first, name)
         if now is None or int(now["sequence"]) != sequence:
             raise ChaincodeError(f"commit of {name} sequence {sequence} is not visible on {first}'s peer")

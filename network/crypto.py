@@ -442,14 +442,19 @@ class _OrgIssuer:
         return cert
 
     def tls_pair(self, tls: Path, cn: str, *, server: bool, sans: list[str] | None) -> None:
+        """The folder's TLS pair, completed. A key that is here is never replaced: a certificate missing beside it
+        is issued for it (the key is written first, so an interrupted run leaves just that). An orderer's pair under
+        an existing channel never gets here incomplete (generate refuses it: _pinned_pair_refusal)."""
         _write_if_missing(tls / "ca.crt", _pem_cert(self.tls_cert))
         stem = "server" if server else "client"
         cert_path, key_path = tls / f"{stem}.crt", tls / f"{stem}.key"
         if cert_path.is_file() and key_path.is_file():
             return
-        key = new_key()
+        kept = key_path.is_file()
+        key = load_key(key_path) if kept else new_key()
         cert = issue(self.tls_key, self.tls_cert, key, cn=cn, org=self.org, tls=True, server=server, sans=sans)
-        _write(key_path, _pem_key(key), 0o600)
+        if not kept:
+            _write(key_path, _pem_key(key), 0o600)
         _write(cert_path, _pem_cert(cert))
 
 
@@ -497,18 +502,59 @@ def _write_if_missing(path: Path, data: bytes) -> None:
         _write(path, data)
 
 
-def generate(topology: Topology, data_root: Path, only: list[str] | None = None) -> None:
+def channel_made(topology: Topology, data_root: Path) -> str | None:
+    """What in data_root shows its channel exists (its genesis block, a node's ledger folder), None if nothing."""
+    from .configtx import genesis_block_path     # network.configtx builds on this module
+
+    block = genesis_block_path(data_root, topology.channel)
+    if block.is_file():
+        return f"its genesis block {block}"
+    ledgers = sorted(p for p in (data_root / "nodes").glob("*/data") if p.is_dir() and any(p.iterdir()))
+    return f"the ledger {ledgers[0]}" if ledgers else None
+
+
+def _org_gone_refusal(paths: OrgCrypto, channel: str, made: str) -> str:
+    return (f"{paths.root} is gone (no CA certificate or key, no verifying MSP), but the channel {channel} exists "
+            f"({made}): restore the folder from a backup. No CA is made in its place, "
+            f"since the channel knows the org by this CA")
+
+
+def _pinned_pair_refusal(tls: Path, channel: str, made: str) -> str:
+    missing = [str(tls / name) for name in ("server.crt", "server.key") if not (tls / name).is_file()]
+    return (f"{' and '.join(missing)} {'are' if len(missing) > 1 else 'is'} missing, but the channel {channel} "
+            f"exists ({made}) and its Raft consenter set holds this orderer's exact TLS certificate: restore "
+            f"{'them' if len(missing) > 1 else 'it'} from a backup. No TLS pair is issued in its place, since the "
+            f"orderer could not rejoin the channel with it")
+
+
+def generate(topology: Topology, data_root: Path, only: list[str] | None = None, adding: Iterable[str] = ()) -> None:
     """Create (or complete) all MSP and TLS material for the topology under data_root/crypto.
 
     only: these orgs' material alone (a company making its own keys). An org whose certificates are
     here without its CA key is left alone: its keys are on its own host, and a CA issued here would
-    be one the channel does not know."""
+    be one the channel does not know.
+
+    Once the channel exists (channel_made), what it knows is never made again: an org's folder gone whole is
+    refused (CaFilesError naming it) unless the org is one being added now (adding: `org add`), and so is an
+    orderer's TLS pair missing a half, which its consenter set pins. Both before anything is written."""
     oo = topology.orderer_org
     groups = [(oo.name, oo.domain, oo.admin, [], [n for n in topology.orderers()])]
     groups += [(o.name, o.domain, o.admin, o.users, topology.peers(o.name)) for o in topology.orgs]
+    groups = [g for g in groups if only is None or g[0] in only]
+    made = channel_made(topology, data_root)
+    if made:
+        for org_name, domain, *_ in groups:
+            paths = org_crypto(data_root, org_name, domain)
+            if org_name not in adding and not paths.public_only and not paths.ca_cert.is_file() \
+                    and not paths.ca_key.is_file() and not any((paths.msp_dir / "cacerts").glob("*.pem")):
+                raise CaFilesError(_org_gone_refusal(paths, topology.channel, made))
+        for node in topology.orderers() if oo.name in [g[0] for g in groups] else []:
+            tls = org_crypto(data_root, oo.name, oo.domain).node_dir(node.hostname) / "tls"
+            if not ((tls / "server.crt").is_file() and (tls / "server.key").is_file()):
+                raise CaFilesError(_pinned_pair_refusal(tls, topology.channel, made))
     for org_name, domain, admin, users, nodes in groups:
         paths = org_crypto(data_root, org_name, domain)
-        if (only is not None and org_name not in only) or paths.public_only:
+        if paths.public_only:
             continue
         # Each client user is decided (left revoked, or refused: LostKeyError) before anything of the org is
         # written, so a refusal leaves the org's folder as it was.

@@ -119,8 +119,9 @@ def orderer_env(topology: Topology, data_root: Path, node: Node) -> dict[str, st
         "ORDERER_GENERAL_TLS_CERTIFICATE": str(tls / "server.crt"),
         "ORDERER_GENERAL_TLS_PRIVATEKEY": str(tls / "server.key"),
         "ORDERER_GENERAL_TLS_ROOTCAS": _list(ca),
-        # Raft traffic shares the listen port; the node's TLS pair is its cluster client identity
-        # (consenters are trusted through the TLS CAs in the channel config).
+        # Raft traffic shares the listen port; the node's TLS pair is its cluster client identity. The channel's
+        # consenter set pins this exact certificate (configtx.yaml's ClientTLSCert/ServerTLSCert): another one,
+        # even from the same TLS CA, is not this consenter, so crypto.generate never reissues it under a channel.
         "ORDERER_GENERAL_CLUSTER_CLIENTCERTIFICATE": str(tls / "server.crt"),
         "ORDERER_GENERAL_CLUSTER_CLIENTPRIVATEKEY": str(tls / "server.key"),
         "ORDERER_CHANNELPARTICIPATION_ENABLED": "true",

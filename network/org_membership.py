@@ -233,7 +233,7 @@ class OrgMembership:
             with tempfile.TemporaryDirectory() as tmp:
                 crypto.generate(membership.with_orgs(grown, [spec]), Path(tmp))
                 return plan_add(grown, self.root, current, spec.name, sign_as, org_root=Path(tmp))
-        crypto.generate(grown, self.root)
+        crypto.generate(grown, self.root, adding=[spec.name])     # its folder is made under the channel
         return plan_add(grown, self.root, current, spec.name, sign_as)
 
     def plan_add_definition(self, definition: OrgDefinition, sign_as: list[str] | None = None,
@@ -274,7 +274,7 @@ class OrgMembership:
         grown = self.grown(spec)
         folder = org_crypto(self.root, spec.name, spec.domain).root
         say(f"[1/6] crypto material for {spec.name} ({spec.msp_id}) in {folder}")
-        crypto.generate(grown, self.root)
+        crypto.generate(grown, self.root, adding=[spec.name])     # its folder is made under the channel
         via = self._via()
         current = self.fetch_config(via)
         change = None

@@ -18,7 +18,7 @@ from cli import network_commands
 from cli.main import main
 from network import compose, compose_down
 from network.compose_up import ComposeUp
-from network.errors import NodeTimeoutError
+from network.errors import NetworkError, NodeTimeoutError
 from network.fabric_bin import FabricInstall
 from network.topology import load, parse
 
@@ -146,6 +146,25 @@ def test_a_failed_docker_compose_down_names_the_command_and_removes_nothing(reco
         f"(compose file {compose_file}; nothing was removed)"]
     assert hosts_data.is_dir() and recorded.is_file()
     assert [c["args"] for c in docker.calls] == [["compose", "-f", str(compose_file), "down", "-v"]]
+
+
+def test_a_data_folder_purge_refuses_stops_the_purge_before_docker_deletes_the_ledger_volumes(
+        recorded, docker, hosts_data, compose_file, home):
+    (hosts_data / "NOTES.txt").write_text("the operator's\n")     # not the network's: the folder is not deleted
+    result = down("--purge")
+    assert result.exit_code == 1
+    assert f"Error: refusing to delete {hosts_data.resolve()}: it has no .recfin-data-root" in result.stderr
+    assert "Nothing was deleted" in result.stderr
+    assert docker.calls == []       # no `down -v`: the ledger volumes are still there
+    assert (hosts_data / "NOTES.txt").is_file() and (hosts_data / "crypto").is_dir() and recorded.is_file()
+
+
+def test_a_data_folder_purge_would_refuse_is_not_recorded(home, hosts_data, compose_file):
+    (hosts_data / "NOTES.txt").write_text("the operator's\n")
+    with pytest.raises(NetworkError, match=r"not recording the compose network for `recfin network down`: "
+                                           r"refusing to delete .*: it has no \.recfin-data-root"):
+        compose_down.record(load(), compose_file, hosts_data)
+    assert not (home / compose_down.COMPOSE_RECORD).exists()
 
 
 def test_without_docker_installed_down_says_where_to_run_it(recorded, tmp_path, monkeypatch, hosts_data):

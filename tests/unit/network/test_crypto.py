@@ -1,5 +1,6 @@
 import hashlib
 import ipaddress
+import re
 import shutil
 
 import pytest
@@ -234,6 +235,86 @@ def test_a_ca_deleted_whole_is_not_made_again_for_an_org_the_channel_knows(data_
     with pytest.raises(crypto.CaFilesError, match="are missing: restore them from a backup"):
         crypto.generate(topology, data_root)
     assert digest_tree(data_root / "crypto") == before
+
+
+def with_channel(topology, root):
+    """The channel made in root: its genesis block (a stand-in: generate only looks whether it is there)."""
+    block = root / "channel" / f"{topology.channel}.block"
+    block.parent.mkdir(parents=True, exist_ok=True)
+    block.write_bytes(b"genesis block stand-in")
+    return block
+
+
+def orderer_tls(root, topology):
+    oo = topology.orderer_org
+    return org_crypto(root, oo.name, oo.domain).node_dir(topology.orderers()[0].hostname) / "tls"
+
+
+@pytest.mark.parametrize("kind", ["server", "client"])
+def test_a_tls_certificate_lost_beside_its_key_is_issued_for_that_key_never_a_new_one(data_root, topology, kind):
+    org = topology.org("supplier")
+    paths = org_crypto(data_root, org.name, org.domain)
+    tls = {"server": paths.node_dir(topology.peers("supplier")[0].hostname) / "tls",
+           "client": paths.user_tls("supplier1")}[kind]
+    key_before = (tls / f"{kind}.key").read_bytes()
+    (tls / f"{kind}.crt").unlink()
+    crypto.generate(topology, data_root)
+    assert (tls / f"{kind}.key").read_bytes() == key_before
+    assert same_public_key(load_key(tls / f"{kind}.key"), load_cert(tls / f"{kind}.crt"))
+
+
+def test_an_orderers_tls_pair_on_a_fresh_network_is_completed(data_root, topology):
+    tls = orderer_tls(data_root, topology)
+    (tls / "server.key").unlink()           # no channel yet: nothing pins the pair
+    crypto.generate(topology, data_root)
+    assert same_public_key(load_key(tls / "server.key"), load_cert(tls / "server.crt"))
+
+
+@pytest.mark.parametrize("lost", [("server.crt",), ("server.key",), ("server.crt", "server.key")])
+def test_an_orderer_of_an_existing_channel_missing_half_its_tls_pair_is_refused_not_reissued(data_root, topology,
+                                                                                             lost):
+    block = with_channel(topology, data_root)
+    tls = orderer_tls(data_root, topology)
+    for name in lost:
+        (tls / name).unlink()
+    before = digest_tree(data_root / "crypto")
+    missing = " and ".join(str(tls / name) for name in lost)
+    with pytest.raises(crypto.CaFilesError, match=rf"^{re.escape(missing)} (is|are) missing, but the channel "
+                                                  rf"receivables exists \(its genesis block {re.escape(str(block))}\) "
+                                                  rf"and its Raft consenter set .*restore (it|them) from a backup"):
+        crypto.generate(topology, data_root)
+    assert digest_tree(data_root / "crypto") == before       # nothing written, the surviving half kept
+
+
+@pytest.mark.parametrize("made", ["genesis block", "ledger"])
+def test_an_orgs_crypto_folder_gone_under_an_existing_channel_is_refused_not_made_again(data_root, topology, made):
+    if made == "genesis block":
+        with_channel(topology, data_root)
+    else:
+        (data_root / "nodes" / "peer0.bank" / "data" / "ledgersData").mkdir(parents=True)
+    org = topology.org("supplier")
+    paths = org_crypto(data_root, org.name, org.domain)
+    shutil.rmtree(paths.root)
+    before = digest_tree(data_root / "crypto")
+    with pytest.raises(crypto.CaFilesError, match=rf"^{re.escape(str(paths.root))} is gone .*but the channel "
+                                                  rf"receivables exists .*restore the folder from a backup\. No CA "
+                                                  rf"is made in its place"):
+        crypto.generate(topology, data_root)
+    assert digest_tree(data_root / "crypto") == before and not paths.root.exists()
+
+
+def test_an_org_being_added_to_an_existing_channel_gets_its_new_folder(data_root, topology):
+    with_channel(topology, data_root)
+    org = topology.org("supplier")
+    paths = org_crypto(data_root, org.name, org.domain)
+    shutil.rmtree(paths.root)           # stands for an org the channel does not have yet
+    crypto.generate(topology, data_root, adding=["supplier"])
+    assert crypto.ca_files_problem(paths) is None and paths.user_msp("supplier1").is_dir()
+
+
+def test_a_fresh_network_makes_every_org_folder(tmp_path, topology):
+    crypto.generate(topology, tmp_path)
+    assert all(crypto.ca_files_problem(org_crypto(tmp_path, o.name, o.domain)) is None for o in topology.orgs)
 
 
 def test_every_issued_certificate_names_its_issuer_by_the_issuers_own_key_identifier(crypto_root):

@@ -6,6 +6,7 @@ processes), so the order, the per-org identities and the sequence arithmetic are
 """
 import json
 import socket
+from pathlib import Path
 
 import pytest
 
@@ -194,9 +195,10 @@ def test_a_topology_naming_a_collections_file_is_approved_with_that_file(net, to
 
 def test_every_server_runs_the_written_configuration_the_version_names(net, data_root):
     result = net.deploy_chaincode()
-    config_file = data_root / "chaincode" / "receivables" / "network_config.json"
-    cfg = contract.read_config(config_file)
+    cfg = contract.read_config(data_root / "chaincode" / "receivables" / "network_config.json")
     assert cfg == contract.DEFAULT_CONFIG
+    config_file = data_root / "chaincode" / "receivables" / f"network_config.{contract.digest(cfg)[:12]}.json"
+    assert contract.read_config(config_file) == cfg
     assert result.version == contract.tagged_version("1.0", cfg)
     for spec in net.supervisor.started:
         assert spec.env[contract.CONFIG_ENV] == str(config_file)
@@ -221,10 +223,49 @@ def test_changing_a_contract_setting_is_a_new_sequence_with_restarted_servers(ne
 def test_a_server_given_another_file_than_its_package_names_refuses_to_start(net, data_root):
     net.deploy_chaincode()
     env = dict(net.supervisor.started[0].env)
-    config_file = data_root / "chaincode" / "receivables" / "network_config.json"
+    config_file = Path(env[contract.CONFIG_ENV])
     config_file.write_text(contract.to_json(contract.DEFAULT_CONFIG.model_copy(update={"max_payment_term_days": 30})))
     with pytest.raises(contract.NetworkConfigError, match="is not cfg\\."):
         contract.load_config(env)
+
+
+@pytest.mark.parametrize("stop", [ChaincodeError("peer lifecycle chaincode commit failed: timeout"),
+                                  KeyboardInterrupt()], ids=["commit fails", "interrupted"])
+def test_an_upgrade_whose_commit_does_not_happen_leaves_the_servers_the_configuration_in_force(
+        net, topology, data_root, stop):
+    net.deploy_chaincode()
+    old = ccservers.load_deployment(data_root, "receivables")
+    net.topology = topology.model_copy(update={"contract": topology.contract.model_copy(
+        update={"require_attestation": True})})
+    run = net.tools.run
+
+    def commit_stops(tool, args, env=None, **kw):
+        if args[:3] == ["lifecycle", "chaincode", "commit"]:
+            raise stop
+        return run(tool, args, env, **kw)
+    net.tools.run = commit_stops
+    with pytest.raises(type(stop)):
+        net.deploy_chaincode()
+    assert ccservers.load_deployment(data_root, "receivables") == old          # the channel's definition is the old
+    net.tools.run = run
+    net.topology = topology
+    net.supervisor.started.clear()
+    net.start_chaincode_servers(restart=True)
+    for spec in net.supervisor.started:
+        assert spec.env["CHAINCODE_ID"] == old.package_ids[topology.org(spec.name.split(".")[1]).msp_id]
+        assert contract.load_config(spec.env) == contract.DEFAULT_CONFIG        # the approved one: its check passes
+    assert not contract.read_config(data_root / "chaincode" / "receivables" / "network_config.json").require_attestation
+
+
+def test_a_deployment_recorded_before_the_configuration_files_runs_with_network_config_json(net, data_root):
+    net.deploy_chaincode()
+    folder = data_root / "chaincode" / "receivables"
+    for served in folder.glob("network_config.*.json"):
+        served.unlink()             # as the version before them left the folder
+    net.supervisor.started.clear()
+    net.start_chaincode_servers(restart=True)
+    assert {s.env[contract.CONFIG_ENV] for s in net.supervisor.started} == {str(folder / "network_config.json")}
+    assert all(contract.load_config(s.env) == contract.DEFAULT_CONFIG for s in net.supervisor.started)
 
 
 def test_another_chaincode_gets_no_collections_unless_given(net):

@@ -59,6 +59,23 @@ def test_add_with_one_admin_names_the_missing_ones_and_sends_nothing(channel_pee
     assert [o.name for o in members.topology.orgs] == [o.name for o in topology.orgs]
 
 
+@pytest.mark.parametrize("step", ["add", "plan_add"])
+def test_a_new_org_gets_its_crypto_folder_although_the_channel_exists(channel_peer, topology, data_root, step):
+    # the channel's genesis block is there: an org's folder missing is refused unless the org is the one added
+    block = data_root / "channel" / f"{topology.channel}.block"
+    block.parent.mkdir(parents=True)
+    block.write_bytes(b"genesis block stand-in")
+    members = OrgMembership(Network(topology, data_root=data_root))
+    if step == "add":
+        with pytest.raises(PolicyNotSatisfiedError):        # stops at the signatures, after the crypto material
+            members.add("bank2", "bank", CODE, sign_as=["bank"])
+    else:
+        members.plan_add("bank2", "bank", CODE, sign_as=["bank"])      # planned, nothing submitted
+    assert not channel_peer.exists()
+    spec = membership.new_org_spec(topology, "bank2", "bank", CODE)
+    assert crypto.ca_files_problem(crypto.org_crypto(data_root, spec.name, spec.domain)) is None
+
+
 def test_remove_with_too_few_admins_sends_nothing_and_keeps_the_org(channel_peer, topology, data_root, tmp_path):
     membership.record_added(data_root, membership.new_org_spec(topology, "supplier2", "supplier", CODE))
     members = OrgMembership(Network(topology, data_root=data_root))
