@@ -6,6 +6,11 @@ profiles, the parties' codes, a registration document to copy, the plan, the tim
 wait for the other org's block), runs
 ``node workload.js`` and turns its samples into a report like the Python client's, its
 client CPU read by the script from the same OS counters (``process.cpuUsage``).
+
+The script runs as one process with grpc-js's default channel options, so it compares like for like
+only with a Python run from one client process without gRPC options: ``recfin bench`` refuses
+``--compare-node`` with ``--clients`` above 1 or with ``--grpc-option`` (``NODE_SETTINGS``), and the report
+states the settings the script ran with.
 """
 from __future__ import annotations
 
@@ -25,6 +30,7 @@ from .workloads import FACE_AMOUNT, Parties, new_registration
 
 NODE_DIR = Path(__file__).parent / "node"
 SCRIPT = NODE_DIR / "workload.js"
+NODE_SETTINGS = {"clients": 1, "grpc_options": []}   # how the script runs: one process, grpc-js's defaults
 
 
 class NodeClientError(RuntimeError):
@@ -86,15 +92,21 @@ def config(workload: str, plan: Plan, pool_size: int, codes: dict[str, str], dat
     }
 
 
-def report_from(output: dict[str, Any], workload: str, plan: Plan) -> dict[str, Any]:
-    """The script's JSON (samples as rows in Sample's field order, cpu_s) as a report."""
+def report_from(output: dict[str, Any], workload: str, plan: Plan, pool_size: int,
+                settings: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The script's JSON (samples as rows in Sample's field order, cpu_s) as a report, stating the settings it ran
+    with (``settings``, the network's, with NODE_SETTINGS) and its one client process's share: the whole plan."""
     run = Run(plan, [Sample(*row) for row in output["samples"]], bool(output["exhausted"]))
+    share = {"name": "node-client", "rate": plan.rate, "phase_s": plan.phase, "concurrency": plan.concurrency,
+             "max_in_flight": plan.max_in_flight, "pool_size": pool_size}
     return build(run, workload=workload, client="node", cpu_usage={"node-client": output.get("cpu_s")},
-                 process_kinds={"node-client": "client"})
+                 process_kinds={"node-client": "client"},
+                 extra={"settings": {**(settings or {}), **NODE_SETTINGS}, "client_processes": [share]})
 
 
-def run(workload: str, plan: Plan, pool_size: int, codes: dict[str, str], data_root: Path | None) -> dict[str, Any]:
-    """Install if needed, run the script, return its report."""
+def run(workload: str, plan: Plan, pool_size: int, codes: dict[str, str], data_root: Path | None,
+        settings: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Install if needed, run the script, return its report (``settings``: the network's, for the report)."""
     install()
     with tempfile.TemporaryDirectory(prefix="recfin-bench-node-") as tmp:
         path = Path(tmp) / "config.json"
@@ -103,4 +115,4 @@ def run(workload: str, plan: Plan, pool_size: int, codes: dict[str, str], data_r
     if done.returncode != 0:
         lines = done.stderr.strip().splitlines()
         raise NodeClientError("the Node client stopped: " + (lines[0] if lines else f"exit code {done.returncode}"))
-    return report_from(json.loads(done.stdout.strip().splitlines()[-1]), workload, plan)
+    return report_from(json.loads(done.stdout.strip().splitlines()[-1]), workload, plan, pool_size, settings)

@@ -99,12 +99,21 @@ def client_cpu_per_tx(report: Mapping[str, Any]) -> float | None:
 
 
 def comparison(ours: Mapping[str, Any], node: Mapping[str, Any]) -> dict[str, float | None]:
-    """The Node client's figures as a ratio to recfin's: above 1, Node is faster / spends more CPU per tx."""
+    """The Node client's figures as a ratio to recfin's: latency p50 and p99 (above 1, Node's operations take
+    longer), client CPU per tx (above 1, Node spends more), and throughput (above 1, Node commits more; in rate
+    mode both are sent the same schedule, so it is about 1 until a client falls behind: RATE_MODE_NOTE)."""
     def ratio(a: float | None, b: float | None) -> float | None:
         return None if a is None or not b else a / b
 
-    return {"throughput_node_to_recfin": ratio(node["throughput_tps"], ours["throughput_tps"]),
-            "client_cpu_per_tx_node_to_recfin": ratio(client_cpu_per_tx(node), client_cpu_per_tx(ours))}
+    return {"latency_p50_node_to_recfin": ratio(node["latency_s"].get("p50"), ours["latency_s"].get("p50")),
+            "latency_p99_node_to_recfin": ratio(node["latency_s"].get("p99"), ours["latency_s"].get("p99")),
+            "client_cpu_per_tx_node_to_recfin": ratio(client_cpu_per_tx(node), client_cpu_per_tx(ours)),
+            "throughput_node_to_recfin": ratio(node["throughput_tps"], ours["throughput_tps"])}
+
+
+RATE_MODE_NOTE = ("rate mode sends both clients the same schedule, so their throughputs match until one falls "
+                  "behind it: compare the latency ratios here, and throughput in concurrency mode "
+                  "(--mode concurrency) or at a rate past saturation")
 
 
 def lines(report: Mapping[str, Any]) -> list[str]:
@@ -120,7 +129,7 @@ def lines(report: Mapping[str, Any]) -> list[str]:
            + "  ".join(f"{k} {v}" for k, v in report["failed"].items() if v),
            f"  throughput {report['throughput_tps']:.1f} tx/s  latency "
            + "  ".join(f"p{p} {fmt(lat.get(f'p{p}'))}" for p in PERCENTILES)]
-    if shares := report.get("client_processes"):
+    if (shares := report.get("client_processes", [])) and len(shares) > 1:
         each = ((lambda s: f"{s['rate']:g}/s from {s['phase_s'] * 1000:.1f} ms, at most {s['max_in_flight']} in flight")
                 if plan["mode"] == "rate"
                 else (lambda s: f"{s['concurrency']} in flight"))

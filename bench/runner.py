@@ -7,7 +7,10 @@ add up to the figure asked for), each with its own gateway connections; they pre
 their pools, meet at a barrier, and drive together. Their samples are merged into one
 report, and each one's CPU is listed as ``client-<n>``. The parent watches them
 throughout: one that exits without sending its samples (killed by a signal, the OOM
-killer) stops the run with a ClientProcessError naming its exit code.
+killer) stops the run with a ClientProcessError naming its exit code. Preparing has no
+fixed deadline (a large pool takes as long as it takes): each process reports its
+progress, which the parent passes on, and one that reports none for PREPARE_STALL_TIMEOUT
+while preparing stops the run.
 """
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ import os
 import queue
 import signal
 import threading
+import time
 from collections.abc import Callable, Sequence
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
@@ -29,7 +33,7 @@ from .driver import CONCURRENCY, RATE, Clock, Plan, Run, Sample, drive
 from .network_session import open_parties
 from .workloads import WORKLOADS, Workload, merge_findings, mode_refusal
 
-BARRIER_TIMEOUT = 600.0   # the longest a client process may take to prepare its pool
+PREPARE_STALL_TIMEOUT = 600.0   # the longest a client process may prepare without reporting progress
 WATCH_INTERVAL = 1.0      # how often the parent checks that the client processes it waits for are alive
 
 
@@ -140,15 +144,23 @@ async def run_on_network(settings: Settings, codes: dict[str, str], network_proc
 
 # ---- several client processes --------------------------------------------------------------
 
-def _client_process(settings: Settings, codes: dict[str, str], barrier, results, index: int) -> None:
-    """A client process: prepare its share, wait for the others, drive, send back samples and its own CPU."""
+READY = None   # what a client process puts on the progress queue once its pool is prepared
+
+
+def _client_process(settings: Settings, codes: dict[str, str], barrier, results, index: int, progress) -> None:
+    """A client process: prepare its share (its progress lines, then READY, put on ``progress``), wait for the
+    others, drive, send back samples and its own CPU. It waits at the barrier for as long as the parent lives:
+    the parent breaks the barrier when another process fails or stalls."""
+    threading.Thread(target=_exit_with_parent, daemon=True).start()
+
     async def main() -> dict[str, Any]:
         async with AsyncExitStack() as stack:
             parties = await open_parties(stack, codes, settings.data_root, settings.grpc_options)
             workload = WORKLOADS[settings.workload](parties)
             await workload.prepare(settings.pool_size, concurrency=settings.prepare_concurrency,
-                                   say=lambda line: None)
-            await asyncio.to_thread(barrier.wait, BARRIER_TIMEOUT)
+                                   say=lambda line: progress.put((index, line)))
+            progress.put((index, READY))
+            await asyncio.to_thread(barrier.wait)
             me = [cpu.Watched(f"client-{index}", "client", os.getpid())]
             measured = await execute(workload, settings.plan, me)
             return {"samples": [dataclasses.astuple(s) for s in measured.run.samples],
@@ -167,34 +179,41 @@ def _across_processes(settings: Settings, codes: dict[str, str], network_process
     """``client`` is the client process's body (``_client_process``; tests give stand-ins that die)."""
     n = settings.clients
     context = multiprocessing.get_context("spawn")
-    barrier, results = context.Barrier(n + 1), context.Queue()
+    barrier, results, progress = context.Barrier(n + 1), context.Queue(), context.Queue()
     shares = settings.shares()
-    children = [context.Process(target=client, args=(share, codes, barrier, results, i), daemon=True)
+    children = [context.Process(target=client, args=(share, codes, barrier, results, i, progress), daemon=True)
                 for i, share in enumerate(shares)]
     for child in children:
         child.start()
     say(f"  {n} client processes preparing their pools")
     passed = threading.Event()
-    watcher = threading.Thread(target=_abort_if_one_exits, args=(children, barrier, passed), daemon=True)
+    stalled: list[int] = []
+    watcher = threading.Thread(target=_abort_if_one_exits, args=(children, barrier, passed, progress, say, stalled),
+                               daemon=True)
     watcher.start()
     try:
-        barrier.wait(BARRIER_TIMEOUT)
+        barrier.wait()
     except threading.BrokenBarrierError:
-        stopped = set()
+        stopped = set(stalled)
+        for index in stalled:   # stuck in its preparation, it would not see the broken barrier
+            children[index].terminate()
         for index, child in enumerate(children):   # each one fails on the broken barrier too, and says why it stopped
             child.join(timeout=30)
             if child.is_alive():
                 child.terminate()
                 stopped.add(index)
         said = {index: failure for index, _, failure in _drain(results) if failure}
-        failures = [f"client-{index}: {failure}" for index, failure in sorted(said.items())]
+        failures = [f"client-{index}: no progress preparing its pool for {PREPARE_STALL_TIMEOUT:g} s (stopped)"
+                    for index in stalled]
+        failures += [f"client-{index}: {failure}" for index, failure in sorted(said.items())]
         failures += [f"client-{index}: {_exit_description(child.exitcode)} while preparing its pool"
                      for index, child in enumerate(children)
                      if index not in said and index not in stopped and child.exitcode != 0]
         raise ClientProcessError("client processes failed before the run: "
-                                 + ("; ".join(failures) or f"not all ready within {BARRIER_TIMEOUT:g} s")) from None
+                                 + ("; ".join(failures) or "the barrier broke")) from None
     finally:
         passed.set()
+        watcher.join()
     snapshots = {}
     timers = [threading.Timer(settings.plan.warmup, lambda: snapshots.__setitem__("start", cpu.snapshot(network_processes))),
              threading.Timer(settings.plan.end, lambda: snapshots.__setitem__("end", cpu.snapshot(network_processes)))]
@@ -240,13 +259,48 @@ def merged_plan(plan: Plan, shares: Sequence[Settings]) -> Plan:
     return plan
 
 
-def _abort_if_one_exits(children: Sequence[multiprocessing.Process], barrier, passed: threading.Event) -> None:
-    """Before the barrier no client process exits unless it failed; one that fails in Python aborts the barrier
-    itself, but one killed by a signal cannot, so break the barrier for it instead of waiting BARRIER_TIMEOUT."""
+def _abort_if_one_exits(children: Sequence[multiprocessing.Process], barrier, passed: threading.Event, progress,
+                        say: Callable[[str], None], stalled: list[int]) -> None:
+    """Until the barrier is passed: pass each client process's progress lines on to ``say``, and break the barrier
+    when one exits (one that fails in Python aborts it itself, but one killed by a signal cannot) or when one still
+    preparing reports nothing for PREPARE_STALL_TIMEOUT (then ``stalled`` names it)."""
+    heard = [time.monotonic()] * len(children)
+    ready = [False] * len(children)
     while not passed.wait(WATCH_INTERVAL):
+        _pass_on(progress, say, heard, ready)
         if any(child.exitcode is not None for child in children):
             barrier.abort()
             return
+        silent = [i for i, last in enumerate(heard)
+                  if not ready[i] and time.monotonic() - last > PREPARE_STALL_TIMEOUT]
+        if silent:
+            stalled.extend(silent)
+            barrier.abort()
+            return
+    _pass_on(progress, say, heard, ready)   # the lines sent just before the barrier
+
+
+def _pass_on(progress, say: Callable[[str], None], heard: list[float], ready: list[bool]) -> None:
+    """Say the progress lines the client processes have sent, noting when each was last heard from and ready."""
+    while True:
+        try:
+            index, line = progress.get(timeout=0.1)
+        except queue.Empty:
+            return
+        heard[index] = time.monotonic()
+        if line is READY:
+            ready[index] = True
+            say(f"  client-{index}: pool ready, waiting for the others")
+        else:
+            say(f"  client-{index}:{line}")
+
+
+def _exit_with_parent() -> None:
+    """In a client process: end it if the parent ends, so none waits at the barrier for a parent that is gone."""
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        parent.join()
+        os._exit(1)
 
 
 def _gather(children: Sequence[multiprocessing.Process], results) -> tuple[dict[int, tuple[Any, str | None]], list[int]]:

@@ -12,7 +12,7 @@ from bench import cpu, exactly_once, node_compare
 from bench.driver import CONCURRENCY, MODES, RATE, Plan
 from bench.network_session import ensure_parties
 from bench.plot import plot
-from bench.report import build, comparison, lines, write_json
+from bench.report import RATE_MODE_NOTE, build, comparison, lines, write_json
 from bench.runner import ClientProcessError, Settings, run_on_network
 from bench.workloads import WORKLOADS, mode_refusal, pool_size_for
 from network import Network, contract_config
@@ -85,6 +85,18 @@ def refuse_unrunnable(names: list[str], mode: str, concurrency: int, clients: in
                                "fewer, or raise --max-in-flight")
 
 
+def refuse_unlike_comparison(compare_node: bool, clients: int, grpc_options: tuple) -> None:
+    """A usage error, before anything runs, for ``--compare-node`` with a Python side the Node client would not
+    match: the Node script runs as one process with grpc-js's default channel options."""
+    given = ([f"--clients {clients}"] if clients > 1 else []) + [f"--grpc-option {k}={v}" for k, v in grpc_options]
+    if compare_node and given:
+        raise click.UsageError(
+            f"--compare-node with {' and '.join(given)}: the Node client runs as one process with grpc-js's default "
+            "channel options, so the ratios would not compare like for like; compare with --compare-node alone "
+            "(one client process, no --grpc-option), and run the other load as its own `recfin bench` without "
+            "--compare-node")
+
+
 @click.command()
 @click.option("--workload", "-w", "workloads", type=click.Choice([*WORKLOADS, "all"]), multiple=True,
               default=("all",), show_default=True,
@@ -113,7 +125,8 @@ def refuse_unrunnable(names: list[str], mode: str, concurrency: int, clients: in
 @click.option("--grpc-option", "grpc_options", multiple=True, callback=grpc_option, metavar="grpc.NAME=VALUE",
               help="A gRPC channel option for the client's connections (repeatable).")
 @click.option("--compare-node", is_flag=True,
-              help="Also send each workload with the official Node client (npm ci into bench/node on first use).")
+              help="Also send each workload with the official Node client (npm ci into bench/node on first use), "
+                   "as one process with default gRPC options: not with --clients above 1 or --grpc-option.")
 @click.option("--output", "output_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder for the JSON reports and the PNG plot (with matplotlib) "
                    "[default: bench-results/<UTC time>].")
@@ -143,6 +156,7 @@ def bench(workloads, mode, rate, concurrency, warmup, duration, clients, pool_si
     say = progress(as_json)
     names = workloads_named(workloads)
     refuse_unrunnable(names, mode, concurrency, clients, max_in_flight)
+    refuse_unlike_comparison(compare_node, clients, grpc_options)
     net, statuses = running_network(topology_path, data_root)
     plan = Plan(mode, rate=rate if mode == RATE else None, concurrency=concurrency if mode == CONCURRENCY else None,
                 warmup=warmup, duration=duration, call_timeout=call_timeout, max_in_flight=max_in_flight)
@@ -174,7 +188,7 @@ def bench(workloads, mode, rate, concurrency, warmup, duration, clients, pool_si
         elif compare_node:
             say(f"{name}: the same with the Node client (@hyperledger/fabric-gateway)")
             try:
-                theirs = node_compare.run(name, plan, pool, codes, data_root)
+                theirs = node_compare.run(name, plan, pool, codes, data_root, network_settings(net))
             except node_compare.NodeClientError as error:
                 raise click.ClickException(str(error)) from error
             write_json(theirs, output_dir / f"bench-{name}-node.json")
@@ -185,6 +199,9 @@ def bench(workloads, mode, rate, concurrency, warmup, duration, clients, pool_si
                 say(line)
             say("  node / recfin: " + "  ".join(f"{k} {'-' if v is None else f'{v:.2f}'}"
                                                 for k, v in entry["node_to_recfin"].items()))
+            if mode == RATE:
+                entry["node_to_recfin_note"] = RATE_MODE_NOTE
+                say(f"  note: {RATE_MODE_NOTE}")
         summary["workloads"][name] = entry
     write_json(summary, output_dir / "summary.json")
     written = ["summary.json", "bench-<workload>.json"]

@@ -163,3 +163,55 @@ def test_the_extra_the_message_names_holds_matplotlib():
 
     project = tomllib.loads((Path(__file__).parents[3] / "pyproject.toml").read_text())["project"]
     assert any(d.startswith("matplotlib") for d in project["optional-dependencies"]["risk"])
+
+
+@pytest.mark.parametrize("arguments, named", [
+    (["--clients", "2"], "--compare-node with --clients 2:"),
+    (["--grpc-option", "grpc.keepalive_time_ms=30000"], "--compare-node with --grpc-option grpc.keepalive_time_ms=30000:"),
+])
+def test_comparing_with_the_node_client_refuses_a_python_side_it_would_not_match(tmp_path, arguments, named):
+    """The Node client runs as one process with grpc-js's defaults: a ratio against N Python processes or tuned
+    channels would not be like for like, so the command refuses before anything runs."""
+    result = CliRunner().invoke(bench, ["--data-root", str(tmp_path), "-w", "register", "--compare-node",
+                                        *arguments])
+    assert result.exit_code == 2, result.output
+    assert named in result.output and "one process with grpc-js's default channel options" in result.output
+    assert "compare with --compare-node alone" in result.output and "no running network" not in result.output
+    assert not (tmp_path / "profiles").exists()
+
+
+def wire_a_node_client(monkeypatch, latency: float) -> list:
+    """node_compare.run as a script whose every operation commits ``latency`` s after its due time, on the plan's
+    schedule; the arguments it got, in order."""
+    from bench import node_compare
+    from bench.driver import Sample
+
+    got = []
+
+    def fake_node_run(name, plan, pool, codes, data_root, settings=None):
+        got.append((name, plan, pool, settings))
+        rows = [list(Sample(name, i / plan.rate, i / plan.rate, i / plan.rate + latency, "committed", f"n{i}", "",
+                            plan.in_window(i / plan.rate)).__dict__.values()) for i in range(int(plan.end * plan.rate))]
+        return node_compare.report_from({"samples": rows, "exhausted": False, "cpu_s": 0.1}, name, plan, pool, settings)
+
+    monkeypatch.setattr(node_compare, "run", fake_node_run)
+    return got
+
+
+def test_the_node_report_states_its_settings_and_one_client_process_and_rate_mode_compares_latency(tmp_path,
+                                                                                                 monkeypatch):
+    wire_to_a_recording_client(monkeypatch)
+    got = wire_a_node_client(monkeypatch, latency=2.0)
+    result = CliRunner().invoke(bench, ["-w", "register", "--rate", "20", "--warmup", "0", "--duration", "0.5",
+                                        "--compare-node", "--output", str(tmp_path), "--json"])
+    assert result.exit_code == 0, result.output
+    entry = json.loads(result.stdout)["workloads"]["register"]
+    node, python = entry["node"], entry["python"]
+    assert got[0][1].rate == 20 and node["settings"]["clients"] == 1 and node["settings"]["grpc_options"] == []
+    assert node["settings"]["batch_timeout"] == python["settings"]["batch_timeout"]
+    assert node["client_processes"] == [{"name": "node-client", "rate": 20, "phase_s": 0.0, "concurrency": None,
+                                         "max_in_flight": 10_000, "pool_size": 0}]
+    ratios = entry["node_to_recfin"]
+    assert ratios["latency_p50_node_to_recfin"] > 1 and ratios["latency_p99_node_to_recfin"] > 1
+    assert "rate mode sends both clients the same schedule" in entry["node_to_recfin_note"]
+    assert "note: rate mode sends both clients the same schedule" in result.stderr

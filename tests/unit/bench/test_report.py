@@ -74,13 +74,30 @@ def test_the_json_file_round_trips_and_a_missing_key_is_named(tmp_path):
 
 def test_the_node_scripts_rows_make_the_same_report_and_the_ratio_to_ours():
     rows = [list(s.__dict__.values()) for s in a_run().samples]   # the script prints Sample's fields in order
-    theirs = node_compare.report_from({"samples": rows, "exhausted": False, "cpu_s": 0.8}, "mixed", PLAN)
+    theirs = node_compare.report_from({"samples": rows, "exhausted": False, "cpu_s": 0.8}, "mixed", PLAN, 40)
     ours = build(a_run(), workload="mixed", client="python", cpu_usage={"client": 1.6},
                  process_kinds={"client": "client"})
     assert check_schema(theirs) == [] and theirs["client"] == "node"
     assert theirs["throughput_tps"] == ours["throughput_tps"]
-    assert comparison(ours, theirs) == {"throughput_node_to_recfin": pytest.approx(1.0),
+    assert comparison(ours, theirs) == {"latency_p50_node_to_recfin": pytest.approx(1.0),
+                                        "latency_p99_node_to_recfin": pytest.approx(1.0),
+                                        "throughput_node_to_recfin": pytest.approx(1.0),
                                         "client_cpu_per_tx_node_to_recfin": pytest.approx(0.5)}
+    assert theirs["client_processes"][0]["pool_size"] == 40 and theirs["settings"]["clients"] == 1
+
+
+def test_on_the_same_rate_schedule_the_throughputs_match_and_the_latency_ratios_tell_the_clients_apart():
+    """Rate mode sends both clients the same schedule: a Node client ten times slower per operation commits as
+    many in the window, so throughput says ~1 and only the latency ratios show the difference."""
+    def on_schedule(latency):
+        return Run(PLAN, [sample(i / PLAN.rate, latency) for i in range(int(PLAN.end * PLAN.rate))])
+
+    ours = build(on_schedule(0.02), workload="register", client="python", cpu_usage={}, process_kinds={})
+    theirs = build(on_schedule(0.2), workload="register", client="node", cpu_usage={}, process_kinds={})
+    ratios = comparison(ours, theirs)
+    assert ratios["throughput_node_to_recfin"] == pytest.approx(1.0)
+    assert ratios["latency_p50_node_to_recfin"] == pytest.approx(10.0)
+    assert ratios["latency_p99_node_to_recfin"] == pytest.approx(10.0)
 
 
 def test_the_plot_is_a_png(tmp_path):
