@@ -467,7 +467,7 @@ def _over_limit(made, r, standing: LimitStanding, bank: str, as_: str) -> str:
             f"by {shown(standing.over_limit_by)}: another offer of the bank on the debtor committed while this one "
             f"was priced (a quote on another host, or `recfin finance offer`). The contract lets no bank withdraw an "
             f"offer: it stands until it expires on {made.expires_on}, unless the holder accepts another offer or "
-            f"withdraws its request. If the holder accepts it, the bank can still end the financing before "
+            f"withdraws its request (or, from the claim's due date on, the debtor's payment ends the request). If the holder accepts it, the bank can still end the financing before "
             f"disbursing: recfin finance cancel {r.financing_id} --reason 'above the debtor limit' --as "
             f"{as_typed(as_)}")
 

@@ -47,6 +47,7 @@ from ._event_details import (
     ReceivableSplit,
     ReceivableTransferred,
     ReceivableUnfrozen,
+    WithdrawnRequest,
 )
 from ._events import EVENT_NAMES, AsyncReceivablesEvents, ReceivablesEvent, ReceivablesEvents
 from ._identity import client_id_of
@@ -171,6 +172,7 @@ __all__ = [
     "FreezeOrder",
     "TransferResult",
     "Allocation",
+    "WithdrawnRequest",
     "PaymentResult",
     "RequestRecord",
     "FinancingTerms",

@@ -933,8 +933,9 @@ class ReceivablesMachine(RuleBasedStateMachine):
         # a claim with a live financing: besides the next step, a transfer, a payment or a discount it must refuse
         if f is not None and f.status == "REQUESTED":
             return [*[lambda: self.make_offer(bank, f.id, "good", expires_in, "0.9", "0.036", 0, "ACT/360")] * 2,
-                    # the debtor pays at the due date, nobody having taken the request up: the payment ends it
-                    lambda: (self.net.advance(days=(c.due - self.today).days), pay()),
+                    # the debtor pays at the due date (or, overdue, now), nobody having taken the request up: the
+                    # payment ends it. Never back in time: an overdue claim's due date is behind today
+                    lambda: (self.net.advance(days=max(0, (c.due - self.today).days)), pay()),
                     *[lambda: self.accept_offer("right", offers[0])] * (4 if offers else 0),
                     lambda: self.withdraw_financing("right", f.id), transfer, pay]
         if f is not None and f.status == "ACCEPTED":
