@@ -44,6 +44,8 @@ class PageContents:
         self._streams: dict[int, tuple[object, object, int]] = {}
         self._extracted: set[int] = set()  # of those, the ids of the ones text extraction has parsed
         self.unread: str | None = None  # why :func:`text_layer` did not read all the text of some page
+        # the steps of work :func:`text_layer` took (:class:`_TextWork`): what the file's cap leaves the scan check
+        self.text_work = 0
 
     def of(self, page):
         """The page's content as a parsed pypdf ``ContentStream`` (its ``operations`` parsed on first use and
@@ -123,6 +125,7 @@ def text_layer(pages, contents: PageContents | None = None) -> tuple[str, list[T
         lines.extend(page_lines)
         offset += height
     contents.unread = work.unread()
+    contents.text_work += work.spent
     return "\n".join(texts), lines
 
 
@@ -257,6 +260,25 @@ _STEPS_PER_OBJECT = 64
 # this many steps an entry, the first time it is read: pypdf parses all of it to give one name, 4.4 us an entry
 # measured (an indirect dictionary of 90,000 graphics states: 0.39 s).
 _STEPS_PER_ENTRY = 4
+# Text extraction (pypdf 7.1.1) builds each font of the resources of what it reads, page or form, anew each time: its
+# /ToUnicode CMap parsed, its /W or /Widths and /Encoding /Differences read. A font counts _STEPS_PER_OBJECT, its
+# CMap's decoded bytes _FONT_BYTES_PER_STEP a step, and each entry a step: each character it maps, each width it
+# gives, each element of those arrays (each /DescendantFonts past the first the most pypdf takes, _MOST_FONT_ENTRIES).
+# Measured (2-core AMD EPYC): a CMap of 90,000 entries (1.2 MB) takes 0.43 s to build, 1.7 us a step; the sample
+# invoice's font (2.2 KB, 134 widths) 0.53 ms, 0.8 us a step.
+_FONT_BYTES_PER_STEP = 8
+_MOST_FONT_ENTRIES = 100_000  # pypdf's MAPPING_DICTIONARY_SIZE_LIMIT and MAX_WIDTH_ENTRY_COUNT
+# An operator text extraction acts on counts this many steps (one it passes over, a path's, one): pypdf moves the text
+# matrices, places the text it shows and hands each piece to the text layer, which places each character. A TJ counts
+# this many for each string of its array (each shown as a Tj is) and _STEPS_PER_TJ_MOVE for each other element (a
+# number moves the text, and may add a space), a ' two operators (T*, Tj), a " four (Tw, Tc, T*, Tj), a TD two (TL,
+# Td). Measured (2-core AMD EPYC, pypdf 7.1.1), each with its bytes' two parses (the count's and extraction's, a step
+# each _BYTES_PER_STEP): a Tj of one character 15 us (11 steps), a TJ's string 9.8 us (9 steps) and its number 4.9 us
+# (4 steps), a Td 16 us (12 steps), a cm 39 us (15 steps), an n 2.1 us (9 steps): 0.2 to 2.6 us a step.
+_STEPS_PER_TEXT_OPERATOR = 8
+_STEPS_PER_TJ_MOVE = 2
+_TEXT_OPERATORS = {b"BT": 1, b"ET": 1, b"q": 1, b"Q": 1, b"cm": 1, b"Tz": 1, b"Tc": 1, b"Tw": 1, b"TL": 1, b"Tf": 1,
+                   b"Td": 1, b"Tm": 1, b"T*": 1, b"Tj": 1, b"TD": 2, b"'": 2, b'"': 4, b"Do": 1}
 _NO_ENTRIES: dict = {}
 _IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 _RENDER_MODES = frozenset(range(8))  # text render modes (Tr): 0 fill, 1 stroke, 2 both, 3 neither; 4-7 and clip
@@ -336,6 +358,7 @@ class _Work:
         self._contents = contents  # the pages' content streams, each parsed once
         self._parsed: dict[int, tuple[object, list]] = {}  # a content stream (a page's, a form's), its operations
         self._read: dict[int, object] = {}  # the objects the content has named (forms, images, graphics states)
+        self._before = contents.text_work  # the work taken reading these pages before: the file's cap is shared
 
     @property
     def spent(self) -> int:
@@ -346,9 +369,9 @@ class _Work:
         """Allow the pages followed so far their allowance, and the parsing counted so far and ``parsing`` steps
         more: a content stream's first parse draws on the file's cap, not on the allowance of the page that first
         draws it (a letterhead form a page's allowance cannot parse is parsed once for every page that draws it)."""
-        spent = self.spent
-        self.allowed = min(self.pages * _WORK_PER_PAGE, _WORK_PER_FILE)
-        budget = min(self.allowed + min(self.parsing + parsing, self.pages * _PARSING_BEYOND_PAGES), _WORK_PER_FILE)
+        spent, cap = self.spent, _WORK_PER_FILE - self._before
+        self.allowed = min(self.pages * _WORK_PER_PAGE, cap)
+        budget = min(self.allowed + min(self.parsing + parsing, self.pages * _PARSING_BEYOND_PAGES), cap)
         if spent + parsing > budget:  # what is left of the file's cap is less
             self.too_much = True
             return
@@ -426,7 +449,11 @@ class _TextWork(_Work):
         super().__init__(contents)
         self.stopped: list[int] = []  # the pages (from 1) whose extraction stops short
         self._first = ""  # why, with the figures where it first stops
-        self._forms: dict[int, tuple[object, object, list, int]] = {}  # a form: it, its resources, names, steps
+        # a form: it, its resources, the names it draws, its fonts, the steps of an entry besides its fonts, and of
+        # those the bytes it parses (a step each _BYTES_PER_STEP)
+        self._forms: dict[int, tuple[object, object, list, list, int, int]] = {}
+        self._fonts_read: dict[int, tuple[object, int]] = {}  # a font, the steps of building it (_font_steps)
+        self._reparsed: dict[int, object] = {}  # the forms whose content extraction has parsed once
         self._entered = self._limit = 0
         self._cut: int | None = None
 
@@ -445,7 +472,8 @@ class _TextWork(_Work):
         content = self._contents.of(page)
         if resources is not None and content is not None and not self.too_much:
             operations = self._parsed_once(content, lambda: self._contents.unparsed_length(page), lambda: content)
-            if self.too_much or not self._afford(len(operations) + self._fonts(resources)):
+            if self.too_much or not self._afford(_operator_steps(operations)
+                                                 + self._fonts_steps(_fonts_of(resources), self.steps_left)):
                 self._cut = -1
             else:
                 self._enter(_drawn(operations), resources, frozenset())
@@ -479,23 +507,31 @@ class _TextWork(_Work):
                 return
             if not isinstance(form, dict) or form.get("/Subtype") in (None, "/Image") or id(form) in drawing:
                 continue
-            _, own, drawn, steps = self._form(form)
-            if self.too_much or not self._afford(steps):
+            _, own, drawn, fonts, steps, parsing = self._form(form)
+            if not self.too_much and id(form) not in self._reparsed:
+                # the first time extraction parses the form, the parse draws on what parsing may take past the
+                # pages' allowance, as the form's first parse (the count's own) does; it parses it again each time
+                self._allow(parsing)
+                steps -= parsing
+            if self.too_much or not self._afford(steps + self._fonts_steps(fonts, self.steps_left - steps)):
                 self._cut = self._entered
                 return
+            self._reparsed.setdefault(id(form), form)
             self._entered += 1
             if drawn:
                 self._enter(drawn, own, drawing | {id(form)})
 
-    def _form(self, form) -> tuple[object, object, list, int]:
+    def _form(self, form) -> tuple[object, object, list, list, int, int]:
         """A form as extracting its text takes it each time it is drawn: its resources, the names its content
-        draws (``Do``), and the steps of work: its bytes parsed, its operators and its fonts. pypdf gets nothing
-        from a form without resources, nor from one whose content it cannot read (it goes on without it). The
-        form's content is parsed here once, its bytes counted as parsing (:meth:`_parsed_once`)."""
+        draws (``Do``), its fonts, and the steps of work besides building them: its bytes parsed and its operators,
+        and of those the parsing. pypdf gets nothing from a form without resources; one whose content it cannot
+        read it goes on without, once it has built the fonts of its resources. The form's content is parsed here
+        once, its bytes counted as parsing (:meth:`_parsed_once`)."""
         known = self._forms.get(id(form))
         if known is None:
-            own, drawn, steps = _resources(form), [], 1
+            own, drawn, fonts, steps, parsing = _resources(form), [], [], 1, 0
             if own is not None:
+                fonts = _fonts_of(own)
                 stream = None
 
                 def decoded() -> int:
@@ -505,21 +541,31 @@ class _TextWork(_Work):
                 try:
                     operations = self._parsed_once(form, decoded, lambda: stream)
                     if self.too_much:
-                        return form, own, [], 0
+                        return form, own, [], [], 0, 0
                     drawn = _drawn(operations)
-                    steps += len(stream.get_data()) // _BYTES_PER_STEP + len(operations) + self._fonts(own)
+                    parsing = len(stream.get_data()) // _BYTES_PER_STEP
+                    steps += parsing + _operator_steps(operations)
                 except Exception:  # noqa: BLE001 - pypdf's text extraction skips such a form likewise
                     drawn = []
-            known = self._forms[id(form)] = (form, own, drawn, steps)
+            known = self._forms[id(form)] = (form, own, drawn, fonts, steps, parsing)
         return known
 
-    def _fonts(self, resources) -> int:
-        """The steps of reading the fonts of these resources, as extraction does each time it reads content drawn
-        with them."""
-        try:
-            return len(self._dictionary(resources.get("/Font"))) * _STEPS_PER_OBJECT
-        except (AttributeError, TypeError):
-            return 0
+    def _fonts_steps(self, fonts: list, left: int) -> int:
+        """The steps of building these fonts, as extraction does each time it reads content drawn with them: each
+        font's counted the first time it is met (:func:`_font_steps`), and none past the first that goes beyond
+        ``left`` (more than that is all that tells)."""
+        steps = 0
+        for font in fonts:
+            known = self._fonts_read.get(id(font))
+            if known is None:
+                cost = _font_steps(font, left - steps)
+                if cost is None:  # more than is left, told without building it: not kept, a later page may have more
+                    return left + 1
+                known = self._fonts_read[id(font)] = (font, cost)
+            steps += known[1]
+            if steps > left:
+                break
+        return steps
 
     def _afford(self, steps: int) -> bool:
         """Take this many steps of work where as many are left; none where they are not."""
@@ -545,6 +591,68 @@ def _resources(content):
     resources = content.get_inherited("/Resources", None)
     resources = resources.get_object() if resources is not None else None
     return resources if isinstance(resources, dict) and resources else None
+
+
+def _fonts_of(resources) -> list:
+    """The fonts of these resources, as extraction takes them: each entry of their ``/Font`` dictionary."""
+    try:
+        fonts = resources.get("/Font")
+        fonts = fonts.get_object() if fonts is not None else None
+        return [font.get_object() for font in fonts.values()] if isinstance(fonts, dict) else []
+    except (AttributeError, TypeError):
+        return []
+
+
+def _font_steps(font, left: int) -> int | None:
+    """The steps of building a font as extraction does (:data:`_FONT_BYTES_PER_STEP`): its CMap's bytes and the
+    entries of its arrays first, told without building it, and ``None`` where they are more than ``left``; then it is
+    built, as pypdf builds it, and each character it maps and each width it gives counted. One pypdf will not build
+    (past its limits) counts the most it builds."""
+    steps = _STEPS_PER_OBJECT
+    if not isinstance(font, dict):
+        return steps
+    try:
+        to_unicode = font.get("/ToUnicode")
+        to_unicode = to_unicode.get_object() if to_unicode is not None else None
+        if hasattr(to_unicode, "get_data"):
+            steps += len(to_unicode.get_data()) // _FONT_BYTES_PER_STEP
+        encoding = font.get("/Encoding")
+        encoding = encoding.get_object() if encoding is not None else None
+        arrays = [font.get("/Widths"), encoding.get("/Differences") if isinstance(encoding, dict) else None]
+        descendants = font.get("/DescendantFonts")
+        descendants = descendants.get_object() if descendants is not None else None
+        if isinstance(descendants, list):
+            steps += max(len(descendants) - 1, 0) * _MOST_FONT_ENTRIES
+            for descendant in descendants:
+                descendant = descendant.get_object()
+                arrays.append(descendant.get("/W") if isinstance(descendant, dict) else None)
+        for array in arrays:
+            array = array.get_object() if array is not None else None
+            steps += len(array) if isinstance(array, list) else 0
+        if steps > left:
+            return None
+        from pypdf.generic._font import Font  # imported only where a PDF is read; extraction builds fonts so
+
+        built = Font.from_font_resource(font)
+        return steps + len(built.character_map) + len(built.character_widths)
+    except (AttributeError, TypeError):  # extraction passes over such a font
+        return steps
+    except Exception:  # noqa: BLE001 - past pypdf's limits, or malformed: building it stops somewhere short
+        return steps + 2 * _MOST_FONT_ENTRIES
+
+
+def _operator_steps(operations: list) -> int:
+    """The steps of extraction handling these operators: :data:`_STEPS_PER_TEXT_OPERATOR` for each pypdf acts on
+    (:data:`_TEXT_OPERATORS`, a TJ for each element of its array), one for each other."""
+    steps = 0
+    for operands, operator in operations:
+        if operator == b"TJ":
+            array = operands[0] if operands and isinstance(operands[0], list) else []
+            shown = sum(isinstance(element, (str, bytes)) for element in array)  # the rest moves, or is passed over
+            steps += max(_STEPS_PER_TEXT_OPERATOR * shown + _STEPS_PER_TJ_MOVE * (len(array) - shown), 1)
+        else:
+            steps += _STEPS_PER_TEXT_OPERATOR * _TEXT_OPERATORS.get(operator, 0) or 1
+    return steps
 
 
 def _drawn(operations: list) -> list:

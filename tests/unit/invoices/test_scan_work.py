@@ -213,8 +213,8 @@ def test_a_pages_content_is_counted_by_its_bytes_as_a_forms_is(tmp_path):
 
 
 def test_a_pages_content_the_text_layer_parsed_is_not_counted_again(tmp_path, monkeypatch):
-    # the text layer parses the page's 270 KB of content; the scan check follows its operators, parsing none
-    scanned(tmp_path, TEXT + LONG_ARRAYS * 3, {})
+    # the text layer parses the page's 90 KB of content; the scan check follows its operators, parsing none
+    scanned(tmp_path, TEXT + LONG_ARRAYS, {})
     pages = pypdf.PdfReader(tmp_path / "page.pdf").pages
     contents = _pdf_text.PageContents()
     _pdf_text.text_layer(pages, contents)
@@ -225,7 +225,7 @@ def test_a_pages_content_the_text_layer_parsed_is_not_counted_again(tmp_path, mo
     # a page whose content the text layer did not parse is counted by its bytes
     painting = _pdf_text._Painting(_pdf_text.PageContents())
     painting.follow(pages[0])
-    assert parsed == [b"BT "] and 135_000 < painting.parsing < painting.spent < painting.parsing + 20
+    assert parsed == [b"BT "] and 45_000 < painting.parsing < painting.spent < painting.parsing + 20
 
 
 def test_the_sample_with_a_page_of_vector_art_over_what_a_page_allows_is_read(tmp_path):

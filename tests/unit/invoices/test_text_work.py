@@ -52,10 +52,20 @@ def sample_drawing(drawn: bytes, form: bytes = FORM_NUMBERS, nested: int = 0, pa
         drawn_form = _form(writer, form, fonts)
         for _ in range(nested):
             drawn_form = _form(writer, b"/G Do\n" * 10, fonts, {"/G": drawn_form})
-        resources.setdefault(NameObject("/XObject"), DictionaryObject()).get_object()[NameObject("/F")] = drawn_form
-        extra = DecodedStreamObject()
-        extra.set_data(drawn)
-        page[NameObject("/Contents")] = ArrayObject([page.raw_get("/Contents"), writer._add_object(extra)])
+        _draw_after(writer, page, drawn_form, drawn)
+    return _written(writer)
+
+
+def _draw_after(writer, page, form, drawn: bytes) -> None:
+    """The page's resources name ``form`` /F, and its content draws ``drawn`` after its own."""
+    resources = page["/Resources"].get_object()
+    resources.setdefault(NameObject("/XObject"), DictionaryObject()).get_object()[NameObject("/F")] = form
+    extra = DecodedStreamObject()
+    extra.set_data(drawn)
+    page[NameObject("/Contents")] = ArrayObject([page.raw_get("/Contents"), writer._add_object(extra)])
+
+
+def _written(writer) -> bytes:
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
@@ -167,3 +177,91 @@ def test_a_page_whose_own_content_is_more_than_allowed_is_not_read(tmp_path, mon
     with pytest.raises(MalformedInput, match=r"no invoice in what was read of the PDF's text layer \(the file needs "
                                              r"more work to read its text"):
         read_scans(path)
+
+
+def _cmap(entries: int) -> bytes:
+    """A /ToUnicode CMap mapping this many codes, one a line (14 bytes each)."""
+    return (b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n1 begincodespacerange <0000> <FFFF> "
+            b"endcodespacerange\n%d beginbfchar\n" % entries
+            + b"".join(b"<%04X> <%04X>\n" % (i, i) for i in range(entries)) + b"endbfchar\nendcmap\nend end\n")
+
+
+def _drawing_form(form_object, drawn: bytes) -> bytes:
+    """The sample's page drawing ``drawn`` after its own content, /F being the form object given (made by a
+    function of the writer)."""
+    writer = pypdf.PdfWriter()
+    writer.add_page(pypdf.PdfReader(SAMPLE).pages[0])
+    _draw_after(writer, writer.pages[0], form_object(writer), drawn)
+    return _written(writer)
+
+
+def _heavy_font(writer, entries: int):
+    cmap = DecodedStreamObject()
+    cmap.set_data(_cmap(entries))
+    return writer._add_object(DictionaryObject({
+        NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"),
+        NameObject("/BaseFont"): NameObject("/Helvetica"), NameObject("/ToUnicode"): writer._add_object(cmap)}))
+
+
+def test_a_font_is_counted_by_what_building_it_reads_at_each_form_that_builds_it():
+    # a form of one operator whose font maps 30,000 codes (420 KB): pypdf builds the font at each of the 20 Dos
+    data = _drawing_form(lambda writer: _form(writer, b"n\n", DictionaryObject({NameObject("/FX"): _heavy_font(
+        writer, 30_000)})), b"q /F Do Q\n" * 20)
+    work = _pdf_text._TextWork(_pdf_text.PageContents())
+    entered = work.forms_within(pypdf.PdfReader(io.BytesIO(data)).pages[0], 1)
+    # each build some 420,000 / 8 + 30,000 steps: two fit in the page's 200,000, a third does not
+    assert entered == 2 and work.stopped == [1]
+    heaviest = max(steps for _, steps in work._fonts_read.values())
+    assert 30_000 + 420_000 // 8 < heaviest < 30_000 + 440_000 // 8 + 100
+
+
+def test_a_form_whose_content_cannot_be_read_is_counted_with_the_fonts_extraction_builds_for_it():
+    # no stream: pypdf enters it, builds its fonts, then finds no content
+    def form(writer):
+        fonts = DictionaryObject({NameObject("/FX"): _heavy_font(writer, 30_000)})
+        return writer._add_object(DictionaryObject({NameObject("/Subtype"): NameObject("/Form"),
+                                                    NameObject("/Resources"): DictionaryObject({
+                                                        NameObject("/Font"): fonts})}))
+    work = _pdf_text._TextWork(_pdf_text.PageContents())
+    entered = work.forms_within(pypdf.PdfReader(io.BytesIO(_drawing_form(form, b"/F Do\n" * 20))).pages[0], 1)
+    assert entered == 2 and work.stopped == [1]
+
+
+def test_a_letterhead_form_larger_than_a_page_allows_drawn_once_is_read_whole(tmp_path):
+    # 500 KB of vector art drawn once: its parses draw on what parsing may take past the page's allowance
+    art = b"123.45 678.9 m 234.56 789.01 l 345.67 890.12 l S\n" * 10_000
+    data = sample_drawing(b"q 0.2 0 0 0.2 10 10 cm /F Do Q\n", form=art)
+    text, contents = text_of(data)
+    assert contents.unread is None and "发票号码" in text
+    path = tmp_path / "letterhead.pdf"
+    path.write_bytes(data)
+    result = read_scans(path)[0]
+    assert result.method == "text-layer" and not any(field.flagged for field in result.fields.values())
+    # drawn twice, the second parse is the page's: 250,000 steps more than the page allows
+    work = _pdf_text._TextWork(_pdf_text.PageContents())
+    assert work.forms_within(pypdf.PdfReader(io.BytesIO(sample_drawing(b"/F Do\n" * 2, form=art))).pages[0], 1) == 1
+
+
+@pytest.mark.parametrize(("content", "steps"), [
+    (b"BT /FH 9 Tf [" + b"(a)" * 1_000 + b"] TJ ET\n", 8 * 1_000),
+    (b"BT /FH 9 Tf [" + b"(a)-20" * 1_000 + b"] TJ ET\n", (8 + 2) * 1_000),
+    (b"BT /FH 9 Tf " + b"(a) ' " * 1_000 + b"ET\n", 2 * 8 * 1_000),
+    (b"BT /FH 9 Tf " + b'1 1 (a) " ' * 1_000 + b"ET\n", 4 * 8 * 1_000),
+])
+def test_text_shown_is_counted_by_what_extraction_does_for_it(content, steps):
+    # a TJ by each element of its array, a ' and a " as the operators they stand for
+    work = _pdf_text._TextWork(_pdf_text.PageContents())
+    assert work.forms_within(pypdf.PdfReader(io.BytesIO(sample_drawing(b"/F Do\n", form=content))).pages[0], 1) is None
+    form = next(iter(work._forms.values()))
+    assert steps < form[4] - form[5] < steps + 40
+
+
+def test_the_scan_check_has_what_the_text_layer_left_of_the_files_cap(monkeypatch):
+    monkeypatch.setattr(_pdf_text, "_WORK_PER_FILE", 210_000)
+    data = sample_drawing(b"q /F Do Q\n" * 7)  # 7 x 25,000 steps of the text layer's, and its parsing
+    text, contents = text_of(data)
+    assert contents.unread is None and 175_000 < contents.text_work <= 210_000
+    pages = pypdf.PdfReader(io.BytesIO(data)).pages
+    assert _pdf_text.scanned_layer(pages, contents).startswith(
+        "the file needs more work to check than the check allows")
+    assert _pdf_text.scanned_layer(pages, _pdf_text.PageContents()) is None
