@@ -270,7 +270,12 @@ a docker-compose.yaml for your node, endpoints.yaml and a connection profile.
 {_resolving(res, own)}3. Set RECFIN_SOURCE to a checkout of recfin (the chaincode server image builds from its
    Dockerfile), then `docker compose up -d` here: your peer(s) on the official
    hyperledger/fabric-peer image and your chaincode server, which accepts only mutual TLS
-   from clients of your TLS CA (your peer presents the pair inside your chaincode package).
+   from your peers' chaincode client certificate (issued by your TLS CA, subject
+   CN peer-client.{topology.chaincode_server_host(org)}, CHAINCODE_TLS_CLIENT_NAMES; your peer presents
+   the pair inside your chaincode package). Each peer's operations endpoint (/healthz,
+   /metrics, /logspec) serves without TLS, so without authorization: it is published on this
+   host's loopback interface alone (operations_port in endpoints.yaml): read it on this host,
+   or from elsewhere through an SSH tunnel to it; do not publish it on other interfaces.
 4. As your admin (crypto/{org.name}/users/{org.admin}@{org.domain}/msp), with recfin and Fabric's
    `peer` installed on this host (`scripts/install` in a recfin checkout):
 

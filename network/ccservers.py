@@ -5,7 +5,8 @@ peers dial with), so each org has its own package ID; that ID is the server's CH
 The topology's own chaincode also gets RECFIN_NETWORK_CONFIG, the contract configuration
 file of the recorded definition (contract_config.served_config_path: one per configuration
 digest, so a deploy whose commit fails leaves the file of the definition in force alone). Every server speaks mutual TLS: it presents the certificate crypto.generate issued for its
-host and accepts only clients whose certificate comes from its own org's TLS CA, which is
+host and accepts only clients whose certificate comes from its own org's TLS CA and names
+its peers' chaincode client (CN peer-client.<server host>, CHAINCODE_TLS_CLIENT_NAMES), which is
 what the org's peers present (connection.json's client_cert). Servers run under the
 supervisor like the nodes, with logs and pid files under <data_root>/chaincode/<name>/<org>/.
 Each also serves /healthz and /metrics (chaincode.shim.operations) on its listen host,
@@ -60,18 +61,25 @@ def client_tls_dir(topology: Topology, data_root: Path, org: PeerOrgSpec) -> Pat
     return org_crypto(data_root, org.name, org.domain).chaincode_client_tls(topology.chaincode_server_host(org))
 
 
-def tls_env(server_tls: Path) -> dict[str, str]:
-    """The server's own pair, and the CA its clients' certificates must come from (mutual TLS)."""
+def peer_client_name(server_host: str) -> str:
+    """The subject CN of the client pair the org's peers present to its chaincode server (crypto.generate)."""
+    return f"peer-client.{server_host}"
+
+
+def tls_env(server_tls: Path, server_host: str) -> dict[str, str]:
+    """The server's own pair, the CA its clients' certificates must come from (mutual TLS), and the one
+    client name it accepts: its peers' chaincode client certificate, not any other the org's TLS CA issued."""
     return {"CHAINCODE_TLS_CERT": str(server_tls / "server.crt"), "CHAINCODE_TLS_KEY": str(server_tls / "server.key"),
-            "CHAINCODE_TLS_CLIENT_CA": str(server_tls / "ca.crt")}
+            "CHAINCODE_TLS_CLIENT_CA": str(server_tls / "ca.crt"),
+            "CHAINCODE_TLS_CLIENT_NAMES": peer_client_name(server_host)}
 
 
-def server_env(package_id: str, address: str, msp_id: str, server_tls: Path,
+def server_env(package_id: str, address: str, msp_id: str, server_tls: Path, server_host: str,
                operations: str | None = None) -> dict[str, str]:
     env = inherited_env(("PYTHONPATH",))
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO_ROOT), env.get("PYTHONPATH", "")) if p)
     env.update({"CHAINCODE_ID": package_id, "CHAINCODE_SERVER_ADDRESS": address, "RECFIN_MSP_ID": msp_id,
-                "PYTHONUNBUFFERED": "1", **tls_env(server_tls)})
+                "PYTHONUNBUFFERED": "1", **tls_env(server_tls, server_host)})
     if operations:
         env["CHAINCODE_OPERATIONS_ADDRESS"] = operations
     return env
@@ -94,7 +102,8 @@ def server_spec(topology: Topology, data_root: Path, name: str, org: PeerOrgSpec
     """network_config: the contract configuration file the server runs with (RECFIN_NETWORK_CONFIG)."""
     folder = org_dir(data_root, name, org)
     env = server_env(package_id, server_address(topology, org, port_offset), org.msp_id,
-                     server_tls_dir(topology, data_root, org), operations_address(topology, org, port_offset))
+                     server_tls_dir(topology, data_root, org), topology.chaincode_server_host(org),
+                     operations_address(topology, org, port_offset))
     if network_config is not None:
         env[NETWORK_CONFIG_ENV] = str(network_config)
     return ProcessSpec(

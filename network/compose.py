@@ -135,10 +135,17 @@ def from_docker_host(topology: Topology) -> Topology:
     return topology.model_copy(update={"addressing": "listen_host", "listen_host": DOCKER_HOST, "namespaces": {}})
 
 
+# Ports published on the Docker host's loopback alone: the operations endpoint serves without TLS
+# (nodeconfig), and Fabric then bypasses its authorization, PUT /logspec included.
+LOOPBACK_ONLY_PORTS = ("operations_port",)
+
+
 def published_ports(node: Node) -> list[str]:
-    """Every port a client outside compose needs: the node's, its operations and osnadmin's (not chaincode)."""
+    """Every port a client outside compose needs: the node's, its operations and osnadmin's (not chaincode).
+    The operations port is published on 127.0.0.1 only (LOOPBACK_ONLY_PORTS); the others on every interface."""
     keys = [k for k in node.ports if k != "chaincode_port"]
-    return [f"{node.ports[k]}:{node.ports[k]}" for k in keys]
+    return [f"127.0.0.1:{node.ports[k]}:{node.ports[k]}" if k in LOOPBACK_ONLY_PORTS else
+            f"{node.ports[k]}:{node.ports[k]}" for k in keys]
 
 
 def node_service(topology: Topology, node: Node, data: str) -> dict:
@@ -191,7 +198,7 @@ def chaincode_service(topology: Topology, org_name: str, data: str = DEFAULT_DAT
         "environment": {
             "CHAINCODE_SERVER_ADDRESS": topology.chaincode_server_listen(org),
             "CHAINCODE_OPERATIONS_ADDRESS": f"0.0.0.0:{CHAINCODE_OPERATIONS_PORT}",
-            **ccservers.tls_env(server_tls),        # mutual TLS: its own pair, its peer's CA
+            **ccservers.tls_env(server_tls, host),  # mutual TLS: its own pair, its peer's CA and client name
             "PYTHONUNBUFFERED": "1",
             contract_config.ENV_VAR: network_config.as_posix(),
             "RECFIN_MSP_ID": org.msp_id,

@@ -5,7 +5,11 @@ reads the package ID from ``CHAINCODE_ID``, the listen address from
 ``CHAINCODE_SERVER_ADDRESS`` and, for TLS, PEM file paths from
 ``CHAINCODE_TLS_CERT``, ``CHAINCODE_TLS_KEY`` and ``CHAINCODE_TLS_CLIENT_CA``
 (mutual TLS when the last is set; a client CA without the other two is refused, since
-it would otherwise serve plaintext). SIGTERM and SIGINT stop it gracefully.
+it would otherwise serve plaintext). ``CHAINCODE_TLS_CLIENT_NAMES`` (comma-separated subject
+common names, e.g. ``peer-client.receivables.bank.recfin.local``) narrows the clients further:
+a stream from a certificate of any other CN is refused with PERMISSION_DENIED. Without it every
+certificate the client CA issued is accepted (a user's, another node's), and the server says so
+in a warning as it starts. SIGTERM and SIGINT stop it gracefully.
 ``--operations-address HOST:PORT`` (or ``CHAINCODE_OPERATIONS_ADDRESS``) also serves
 ``/healthz`` and ``/metrics`` there, over HTTPS with ``--operations-tls-cert``, ``-key`` and
 ``-client-ca`` (chaincode.shim.operations).
@@ -46,6 +50,8 @@ PEER_PING_MIN_INTERVAL_MS = 30_000
 # The log levels --log-level and CHAINCODE_LOG_LEVEL name (any case; logging's other names, WARN, FATAL
 # and NOTSET, are taken too).
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+# The subject common names of the client certificates the server accepts (comma-separated).
+CLIENT_NAMES_ENV = "CHAINCODE_TLS_CLIENT_NAMES"
 
 
 def _grpc_options() -> list[tuple[str, int]]:
@@ -60,14 +66,34 @@ def _grpc_options() -> list[tuple[str, int]]:
     ]
 
 
+def parse_client_names(text: str | None) -> frozenset[str]:
+    """The names of CHAINCODE_TLS_CLIENT_NAMES: comma-separated, blanks around them ignored."""
+    return frozenset(name.strip() for name in (text or "").split(",") if name.strip())
+
+
+def _client_common_name(context) -> str | None:
+    """The subject CN of the client certificate the stream's TLS handshake verified, if any."""
+    names = (context.auth_context() or {}).get("x509_common_name") or []
+    return names[0].decode("utf-8", "replace") if names else None
+
+
 class _ChaincodeService(chaincode_shim_pb2_grpc.ChaincodeServicer):
-    def __init__(self, router: ContractRouter, package_id: str, metrics: ChaincodeMetrics) -> None:
+    def __init__(self, router: ContractRouter, package_id: str, metrics: ChaincodeMetrics,
+                 client_names: frozenset[str] = frozenset()) -> None:
         self._router = router
         self._package_id = package_id
         self._metrics = metrics
+        self._client_names = client_names
 
     async def Connect(self, request_iterator, context):  # noqa: N802 - the gRPC method name
         peer = context.peer()
+        if self._client_names:
+            name = _client_common_name(context)
+            if name not in self._client_names:
+                logger.warning("refused %s: its client certificate's CN %r is not in %s (%s)", peer, name,
+                               CLIENT_NAMES_ENV, ", ".join(sorted(self._client_names)))
+                await context.abort(grpc.StatusCode.PERMISSION_DENIED,
+                                    f"client certificate CN {name!r} is not a client this chaincode server accepts")
         logger.info("peer %s connected", peer)
         handler = StreamHandler(self._router.invoke, self._package_id, context.read, context.write, self._metrics)
         await handler.run()
@@ -90,6 +116,7 @@ class ChaincodeServer:
         tls_cert: bytes | None = None,
         tls_key: bytes | None = None,
         client_ca: bytes | None = None,
+        client_names: Sequence[str] = (),
         operations_address: str | None = None,
         operations_tls: OperationsTLS | None = None,
     ) -> None:
@@ -102,12 +129,16 @@ class ChaincodeServer:
         if client_ca and not tls_cert:
             raise ValueError("a client CA needs TLS: give the server's certificate and key too "
                              "(without them the server would accept plaintext connections from anyone)")
+        if client_names and not client_ca:
+            raise ValueError(f"client names ({CLIENT_NAMES_ENV}) need a client CA (CHAINCODE_TLS_CLIENT_CA): "
+                             f"without one no client presents a certificate whose name could be checked")
         # checked here too, not only on the command line: gRPC takes port 70000 as 4464 without a word
         parse_address(address, "chaincode server address", "0.0.0.0:9999")
         self.router = contracts if isinstance(contracts, ContractRouter) else ContractRouter(list(contracts))
         self.address = address
         self.package_id = package_id
         self._tls = (tls_cert, tls_key, client_ca)
+        self.client_names = frozenset(client_names)
         self._server: grpc.aio.Server | None = None
         self.metrics = ChaincodeMetrics({name.encode(): label
                                          for name, label in self.router.function_spellings().items()})
@@ -129,7 +160,7 @@ class ChaincodeServer:
             # a SystemExit in a task a contract starts would otherwise leave the event loop and end the server
             loop.set_task_factory(exits_as_failure)
         server = grpc.aio.server(options=_grpc_options())
-        service = _ChaincodeService(self.router, self.package_id, self.metrics)
+        service = _ChaincodeService(self.router, self.package_id, self.metrics, self.client_names)
         chaincode_shim_pb2_grpc.add_ChaincodeServicer_to_server(service, server)
         tls_cert, tls_key, client_ca = self._tls
         try:
@@ -148,6 +179,11 @@ class ChaincodeServer:
                           f"port with CHAINCODE_SERVER_ADDRESS, or stop the server that holds it") from exc
         await server.start()
         self._server = server
+        if client_ca and not self.client_names:
+            logger.warning("%s is not set: this server accepts every client certificate its client CA "
+                           "(CHAINCODE_TLS_CLIENT_CA) issued, a user's or another node's as well as its peer's; "
+                           "set it to the subject CN(s) of the peers' client certificates, e.g. "
+                           "peer-client.<this server's host>", CLIENT_NAMES_ENV)
         # the bound port: with port 0 (a free one) the configured address would not say where to dial
         logger.info("chaincode %s listening on %s:%d (tls=%s)", self.package_id, self.address.rpartition(":")[0],
                     port, bool(tls_cert))
@@ -191,10 +227,11 @@ async def serve(
     client_ca: bytes | None = None,
     operations_address: str | None = None,
     operations_tls: OperationsTLS | None = None,
+    client_names: Sequence[str] = (),
 ) -> None:
     """Serve until SIGTERM/SIGINT (or cancellation), then stop, letting running transactions finish."""
     server = ChaincodeServer(contracts, address, package_id, tls_cert=tls_cert, tls_key=tls_key, client_ca=client_ca,
-                             operations_address=operations_address, operations_tls=operations_tls)
+                             client_names=client_names, operations_address=operations_address, operations_tls=operations_tls)
     await server.start()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -254,7 +291,8 @@ def main(argv: Sequence[str] | None = None) -> None:
                "ops-clients-ca.crt: curl --cacert ops-server-ca.crt https://HOST:9443/healthz, and /metrics "
                "with --cert scraper.crt --key scraper.key as well. gRPC over TLS: CHAINCODE_TLS_CERT=server.crt "
                "CHAINCODE_TLS_KEY=server.key, and CHAINCODE_TLS_CLIENT_CA=peers-ca.crt to require the peers' "
-               "client certificates")
+               "client certificates, and CHAINCODE_TLS_CLIENT_NAMES=peer-client.HOST to accept only the "
+               "certificates of that subject CN")
     parser.add_argument("--contract", action="append", required=True, metavar="MODULE:CLASS",
                         help="a contract class to serve (repeatable; the first is the default contract)")
     parser.add_argument("--log-level", default=os.environ.get("CHAINCODE_LOG_LEVEL", "INFO"), metavar="LEVEL",
@@ -294,6 +332,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     except ValueError as exc:
         parser.error(str(exc))
     tls_cert, tls_key, client_ca = _chaincode_tls(parser)
+    client_names = parse_client_names(os.environ.get(CLIENT_NAMES_ENV))
+    if client_names and client_ca is None:
+        parser.error(f"{CLIENT_NAMES_ENV} is set but CHAINCODE_TLS_CLIENT_CA is not: the names are checked "
+                     f"against the client certificates mutual TLS asks for; set CHAINCODE_TLS_CLIENT_CA (and "
+                     f"CHAINCODE_TLS_CERT, CHAINCODE_TLS_KEY) too")
     operations_tls = _operations_tls(parser, args)
     from chaincode.contract import ContractRouter  # here: chaincode.contract imports this package
     try:
@@ -315,6 +358,7 @@ def main(argv: Sequence[str] | None = None) -> None:
                 tls_cert=tls_cert,
                 tls_key=tls_key,
                 client_ca=client_ca,
+                client_names=sorted(client_names),
                 operations_address=args.operations_address,
                 operations_tls=operations_tls,
             )

@@ -350,3 +350,68 @@ async def test_the_start_up_log_names_the_port_bound_when_port_0_picks_one(caplo
         assert port != 0 and f"listening on 127.0.0.1:{port} (tls=False)" in caplog.text
     finally:
         await server.stop(0)
+
+
+async def _register_or_refusal(port: int, ca, key, cert) -> grpc.aio.AioRpcError | int:
+    """The first message's type when the server accepts the client's stream, else the error it ends with."""
+    credentials = grpc.ssl_channel_credentials(_pem(ca), _pem(key), _pem(cert))
+    async with grpc.aio.secure_channel(f"127.0.0.1:{port}", credentials) as channel:
+        call = chaincode_shim_pb2_grpc.ChaincodeStub(channel).Connect()
+        try:
+            return (await asyncio.wait_for(call.read(), 5)).type
+        except grpc.aio.AioRpcError as exc:
+            return exc
+        finally:
+            call.cancel()
+
+
+async def test_client_names_admit_only_certificates_of_those_common_names(caplog):
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca = _certificate("test-ca", ca_key, ca=True)
+    keys = {name: ec.generate_private_key(ec.SECP256R1()) for name in ("server", "peer", "user")}
+    certs = {"server": _certificate("chaincode", keys["server"], ca.subject, ca_key),
+             "peer": _certificate("peer-client.chaincode", keys["peer"], ca.subject, ca_key),
+             "user": _certificate("officer1@bank", keys["user"], ca.subject, ca_key)}
+    server = ChaincodeServer([FeatureContract()], "127.0.0.1:0", PACKAGE_ID, tls_cert=_pem(certs["server"]),
+                             tls_key=_pem(keys["server"]), client_ca=_pem(ca), client_names=["peer-client.chaincode"])
+    port = await server.start()
+    try:
+        assert await _register_or_refusal(port, ca, keys["peer"], certs["peer"]) == Msg.REGISTER
+        for who in ("user", "server"):       # issued by the same CA, but not the peer's client certificate
+            refused = await _register_or_refusal(port, ca, keys[who], certs[who])
+            assert isinstance(refused, grpc.aio.AioRpcError), who
+            assert refused.code() == grpc.StatusCode.PERMISSION_DENIED
+            assert repr(certs[who].subject.rfc4514_string().removeprefix("CN=")) in refused.details()
+        # the server keeps serving the client it admits
+        assert await _register_or_refusal(port, ca, keys["peer"], certs["peer"]) == Msg.REGISTER
+    finally:
+        await server.stop(0)
+    assert "CHAINCODE_TLS_CLIENT_NAMES is not set" not in caplog.text
+
+
+async def test_a_client_ca_without_client_names_starts_with_a_warning_naming_the_risk(caplog):
+    ca_key, server_key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
+    ca = _certificate("test-ca", ca_key, ca=True)
+    server = ChaincodeServer([FeatureContract()], "127.0.0.1:0", PACKAGE_ID,
+                             tls_cert=_pem(_certificate("chaincode", server_key, ca.subject, ca_key)),
+                             tls_key=_pem(server_key), client_ca=_pem(ca))
+    with caplog.at_level(logging.WARNING, logger="chaincode.shim.server"):
+        await server.start()
+        await server.stop(0)
+    assert "CHAINCODE_TLS_CLIENT_NAMES is not set: this server accepts every client certificate" in caplog.text
+
+
+def test_client_names_without_a_client_ca_are_refused(chaincode_tls_files):
+    with pytest.raises(ValueError, match=r"client names \(CHAINCODE_TLS_CLIENT_NAMES\) need a client CA"):
+        ChaincodeServer([FeatureContract()], "127.0.0.1:0", PACKAGE_ID, tls_cert=b"cert", tls_key=b"key",
+                        client_names=["peer-client.chaincode"])
+    result = _python_m_chaincode(env_extra={"CHAINCODE_TLS_CERT": chaincode_tls_files["cert"],
+                                            "CHAINCODE_TLS_KEY": chaincode_tls_files["key"],
+                                            "CHAINCODE_TLS_CLIENT_NAMES": "peer-client.chaincode"})
+    assert result.returncode == 2, result.stderr
+    assert "CHAINCODE_TLS_CLIENT_NAMES is set but CHAINCODE_TLS_CLIENT_CA is not" in result.stderr
+
+
+def test_client_names_are_read_comma_separated():
+    assert server.parse_client_names(" peer-client.a , ,peer-client.b,") == {"peer-client.a", "peer-client.b"}
+    assert server.parse_client_names(None) == server.parse_client_names("  ") == frozenset()

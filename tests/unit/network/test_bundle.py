@@ -143,7 +143,8 @@ def test_endpoints_are_the_topology_hostnames(org, bundles, hosts):
     assert [o.address for o in profile.orderers] == [n.address for n in hosts.orderers()]
     for path in b.root.rglob("*"):
         if path.is_file() and path.suffix in (".yaml", ".json", ".md"):
-            text = path.read_text()
+            # operations ports are published on the host's loopback alone: no address anything dials
+            text = re.sub(r"^ *- 127\.0\.0\.1:(\d+):\1\n", "", path.read_text(), flags=re.MULTILINE)
             assert "127.0.0.1" not in text and "localhost" not in text, path
 
 
@@ -163,6 +164,13 @@ def test_compose_runs_the_orgs_own_nodes_with_its_own_package(org, bundles, host
     manifest = json.loads((b.root / bundle.MANIFEST).read_text())
     assert (b.root / env_file).read_text() == f"CHAINCODE_ID={manifest['package_id']}\n"
     assert manifest["package_id"].endswith(hashlib.sha256(packages[0].read_bytes()).hexdigest())
+    # the server accepts its peers' chaincode client pair alone, of all the certificates its TLS CA issued
+    assert server["environment"]["CHAINCODE_TLS_CLIENT_NAMES"] == f"peer-client.{hosts.chaincode_server_host(spec)}"
+    # each peer's operations endpoint (no TLS, so no authorization) is published on the host's loopback alone
+    for node in hosts.peers(org):
+        operations = node.ports["operations_port"]
+        assert f"127.0.0.1:{operations}:{operations}" in doc["services"][node.hostname]["ports"]
+        assert f"{operations}:{operations}" not in doc["services"][node.hostname]["ports"]
 
 
 @pytest.mark.parametrize("org", ORGS)

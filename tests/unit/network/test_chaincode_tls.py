@@ -181,3 +181,31 @@ def test_the_server_answers_healthz_and_metrics_where_network_status_asks(server
     assert probes.healthy(operations)
     metrics = probes.fetch_metrics(operations)
     assert probes.metric(metrics, "recfin_chaincode_transactions_in_flight") == 0
+
+
+def test_the_server_accepts_only_its_peers_client_name(server, topology):
+    _, spec = server
+    host = topology.chaincode_server_host(topology.org(ORG))
+    assert spec.env["CHAINCODE_TLS_CLIENT_NAMES"] == ccservers.peer_client_name(host) == f"peer-client.{host}"
+
+
+@pytest.mark.parametrize("who", ["a user's TLS client pair", "the peer's TLS server pair"])
+def test_other_certificates_of_the_orgs_tls_ca_are_refused_naming_their_cn(server, topology, root, who):
+    """Issued by the same TLS CA as the peer's chaincode client pair, so the handshake succeeds: the server
+    refuses the stream itself, as the certificate names someone other than its peer's chaincode client."""
+    conn, _ = server
+    org = topology.org(ORG)
+    own = crypto.org_crypto(root, org.name, org.domain)
+    folder, stem = ((own.user_tls(org.admin), "client") if who.startswith("a user") else
+                    (own.node_dir(topology.peers(ORG)[0].hostname) / "tls", "server"))
+    cert, key = ((folder / f"{stem}.{ext}").read_bytes() for ext in ("crt", "key"))
+    assert x509.load_pem_x509_certificate(cert).issuer == x509.load_pem_x509_certificate(pem(conn["root_cert"])).subject
+    with pytest.raises(grpc.RpcError) as refused:
+        probes.chaincode_registers(conn["address"], root_cert=pem(conn["root_cert"]), client_cert=cert, client_key=key)
+    assert refused.value.code() == grpc.StatusCode.PERMISSION_DENIED
+    cn = x509.load_pem_x509_certificate(cert).subject.get_attributes_for_oid(x509.NameOID.COMMON_NAME)[0].value
+    assert f"client certificate CN {cn!r} is not a client this chaincode server accepts" in refused.value.details()
+    # and the peer's own pair is still served
+    assert probes.chaincode_registers(conn["address"], root_cert=pem(conn["root_cert"]),
+                                      client_cert=pem(conn["client_cert"]), client_key=pem(conn["client_key"])) \
+        == PACKAGE_ID

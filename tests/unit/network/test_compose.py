@@ -20,6 +20,7 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 from cli.main import main
+from chaincode import entrypoint
 from chaincode.receivables import config as contract
 from network import compose, contract_config, crypto, membership, nodeconfig
 from network.fabric_bin import REPO_ROOT
@@ -101,9 +102,15 @@ def test_nodes_use_the_official_images_of_the_pinned_release(doc, hosts):
 def test_ports_msp_ids_and_addresses_follow_the_topology(doc, hosts):
     for node in hosts.nodes():
         svc, env = doc["services"][node.hostname], doc["services"][node.hostname]["environment"]
-        published = {int(p.split(":")[0]) for p in svc["ports"]}
-        assert all(p.split(":")[0] == p.split(":")[1] for p in svc["ports"])
+        published = {int(p.rsplit(":", 2)[-2]) for p in svc["ports"]}
+        assert all(p.rsplit(":", 2)[-2] == p.rsplit(":", 2)[-1] for p in svc["ports"])
         assert published == {v for k, v in node.ports.items() if k != "chaincode_port"}
+        # the operations endpoint (no TLS, so no authorization) on the Docker host's loopback alone
+        operations = node.ports["operations_port"]
+        assert f"127.0.0.1:{operations}:{operations}" in svc["ports"]
+        assert [p for p in svc["ports"] if p.count(":") == 2] == [f"127.0.0.1:{operations}:{operations}"]
+        assert env["CORE_OPERATIONS_TLS_ENABLED" if node.kind == "peer" else "ORDERER_OPERATIONS_TLS_ENABLED"] \
+            == "false"
         if node.kind == "peer":
             assert env["CORE_PEER_LOCALMSPID"] == node.msp_id
             assert env["CORE_PEER_ADDRESS"] == f"{node.hostname}:{node.ports['port']}"
@@ -177,9 +184,15 @@ def test_compose_values_hold_no_variable_but_the_data_folder():
     assert set(re.findall(r"\$\{?[A-Za-z_]+", text)) == {"${" + compose.DATA_VARIABLE}
 
 
+# a port published on the Docker host's loopback alone (`127.0.0.1:P:P`): no address any node dials
+LOOPBACK_PUBLISHED = re.compile(r"^ *- 127\.0\.0\.1:(\d+):\1\n", re.MULTILINE)
+
+
 def test_nothing_dials_or_advertises_the_loopback_address():
-    assert "127.0.0.1" not in COMPOSE.read_text()
-    assert "localhost" not in COMPOSE.read_text()
+    text = COMPOSE.read_text()
+    assert LOOPBACK_PUBLISHED.search(text)        # the operations ports
+    assert "127.0.0.1" not in LOOPBACK_PUBLISHED.sub("", text)
+    assert "localhost" not in text
 
 
 def test_every_path_a_node_reads_is_mounted_from_the_generated_data_folder(doc, hosts, tmp_path):
@@ -247,6 +260,11 @@ def test_chaincode_servers_serve_the_package_their_peer_installs(doc, hosts, tmp
         for key in ("CHAINCODE_TLS_CERT", "CHAINCODE_TLS_KEY", "CHAINCODE_TLS_CLIENT_CA"):
             real = Path(_host_side(svc, env[key]).replace(compose.DEFAULT_DATA, str(tmp_path), 1))
             assert real.is_file() and f"/crypto/{org.name}/chaincode/{host}/server/" in real.as_posix(), key
+        # of the certificates its TLS CA issued, it accepts only the client pair inside the package
+        client_cert = x509.load_pem_x509_certificate(
+            (tmp_path / "crypto" / org.name / "chaincode" / host / "client" / "client.crt").read_bytes())
+        assert env["CHAINCODE_TLS_CLIENT_NAMES"] == \
+            client_cert.subject.get_attributes_for_oid(x509.NameOID.COMMON_NAME)[0].value
         assert all(v.endswith(":ro") for v in svc["volumes"])
         # the package's connection.json names the compose service, so the peer reaches this container
         with tarfile.open(packages[org.msp_id].path) as outer:
@@ -407,6 +425,21 @@ def test_dockerfile_is_python_311_slim_and_copies_the_chaincode_package_only():
     ignored = [line.strip() for line in (REPO_ROOT / ".dockerignore").read_text().splitlines()
                if line.strip() and not line.startswith("#")]
     assert ".venv" in ignored and ".recfin" in ignored
+
+
+def test_the_chaincode_image_starts_its_entry_point_as_root_which_drops_to_the_images_user(doc, hosts):
+    """The mounted server.key is 0600, owned by a host uid: the entry point (root) copies it for recfin."""
+    text = DOCKERFILE.read_text()
+    assert not re.search(r"^USER ", text, re.M)          # started as root: a USER recfin could not read the key
+    user = re.search(r"^RUN useradd --system .* (\S+)$", text, re.M).group(1)
+    entry = json.loads(re.search(r"^ENTRYPOINT (.*)$", text, re.M).group(1))
+    assert entry == ["python", "-m", "chaincode.entrypoint", "--user", user, "--"] and user == "recfin"
+    for org in hosts.orgs:
+        svc = doc["services"][hosts.chaincode_server_host(org)]
+        # compose neither overrides the entry point nor picks a user; its command follows the entry point's --
+        assert "entrypoint" not in svc and "user" not in svc
+        assert set(entrypoint.FILE_VARIABLES) >= {k for k in svc["environment"] if k.startswith("CHAINCODE_TLS_")
+                                                  and k != "CHAINCODE_TLS_CLIENT_NAMES"}
 
 
 # ---- prepare: the generators without starting anything --------------------------------------

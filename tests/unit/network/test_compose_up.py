@@ -268,7 +268,7 @@ def test_every_address_it_dials_is_a_port_the_committed_compose_file_publishes(h
     for node, on_hosts in zip(view.nodes(), hosts.nodes()):
         service = services[on_hosts.hostname]             # the service and container are named by hostname
         assert service["hostname"] == on_hosts.hostname == node.hostname
-        published = {int(p.split(":")[0]): int(p.split(":")[1]) for p in service["ports"]}
+        published = {int(p.rsplit(":", 2)[-2]): int(p.rsplit(":", 2)[-1]) for p in service["ports"]}
         dialled = [node.address, node.operations_address] + ([node.admin_address] if node.kind == "orderer" else [])
         for address in dialled:
             host, port = address.rsplit(":", 1)
