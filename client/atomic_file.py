@@ -4,14 +4,51 @@ Connection profiles, checkpoints, keys, CRLs and model artefacts are read by oth
 while they are rewritten (a client loading its profile, a peer starting, a second CLI run). Each
 is written to a temporary file in the same folder (so the rename stays on one filesystem) and
 renamed over the target; a failure removes the temporary file and leaves the target as it was.
+
+Folders made on the way (:func:`make_folders`) get fixed permissions, whatever the umask: a folder others
+could write would let them swap a certificate or key file for their own, however private the file itself.
 """
 from __future__ import annotations
 
+import errno
 import os
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+# Permissions of a folder recfin makes: others may read and enter it but not add, rename or remove its files.
+FOLDER_MODE = 0o755
+# A folder that holds private keys (an MSP's keystore/, a TLS folder, a CA's): its owner's alone.
+PRIVATE_FOLDER_MODE = 0o700
+
+
+def make_folders(path: str | Path, mode: int = FOLDER_MODE, *, exist_ok: bool = True) -> Path:
+    """Make ``path`` and the folders missing above it, as ``mkdir -p`` does, but with exact permissions whatever
+    the umask: ``path`` gets mode, a parent made on the way FOLDER_MODE. A folder that is already there (one a
+    user made, or an earlier run) is left as it is. Each starts as its owner's alone and is then given its mode,
+    so none is ever open wider than that.
+
+    exist_ok: False to claim ``path``, which must be new: FileExistsError when it is already there (or another
+    process makes it meanwhile), with its parents still made.
+    """
+    path = Path(path)
+    missing = []
+    folder = path
+    while not folder.is_dir() and folder != folder.parent:
+        missing.append(folder)
+        folder = folder.parent
+    if not exist_ok and not missing:
+        raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(path))
+    for folder in reversed(missing):
+        try:
+            os.mkdir(folder, PRIVATE_FOLDER_MODE)
+        except FileExistsError:
+            if folder == path and not exist_ok or not folder.is_dir():
+                raise
+            continue    # another process made it meanwhile: its permissions are that one's
+        os.chmod(folder, mode if folder == path else FOLDER_MODE)
+    return path
 
 
 @contextmanager
@@ -23,13 +60,15 @@ def staged_file(path: str | Path, *, mode: int | None = None, staging_dir: str |
     others, not even for a moment; by default the umask decides, as for any new file.
     staging_dir: where the temporary file lives (default: beside ``path``; it must be on the same
     filesystem), for folders whose every file is read, such as an MSP's crls/.
+    The folder it is made in, when missing, is made by :func:`make_folders`: PRIVATE_FOLDER_MODE when mode
+    gives its group and others nothing (a private key's folder), FOLDER_MODE otherwise.
     replace: False to create ``path`` only where nothing is (FileExistsError, and nothing written, when
     a file appeared there meanwhile): the finished file is hard-linked to its name, which either
     creates it or fails.
     """
     path = Path(path)
     folder = Path(staging_dir) if staging_dir is not None else path.parent
-    folder.mkdir(parents=True, exist_ok=True)
+    make_folders(folder, PRIVATE_FOLDER_MODE if mode is not None and not mode & 0o077 else FOLDER_MODE)
     # A unique name: two writers of the same file must not share (and rename) one temporary file.
     temporary = folder / f".{path.name}.{secrets.token_hex(4)}.tmp"
     try:

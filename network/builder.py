@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from client.atomic_file import make_folders
+
 from .nodeconfig import builder_dir
 
 SOURCE = Path(__file__).resolve().parent / "builder"
@@ -17,7 +19,7 @@ SCRIPTS = ("detect", "build", "release")
 def install(data_root: Path) -> Path:
     """Copy bin/detect, bin/build, bin/release into <data_root>/builder; return that folder."""
     target = builder_dir(data_root)
-    (target / "bin").mkdir(parents=True, exist_ok=True)
+    make_folders(target / "bin")
     for name in SCRIPTS:
         src, dst = SOURCE / "bin" / name, target / "bin" / name
         data = src.read_bytes()

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from client.atomic_file import make_folders
 from client.yaml_files import YamlProblem, read_yaml_file
 
 from . import channel, compose, configtx, contract_config, packaging
@@ -163,7 +164,7 @@ def prepare_peer_cli(fabric: FabricInstall, root: Path, peers: list[Node]) -> No
     base = fabric.config_dir / "core.yaml"
     for node in peers:
         target = node_dirs(root, node.name).config / "core.yaml"
-        target.parent.mkdir(parents=True, exist_ok=True)
+        make_folders(target.parent)
         shutil.copyfile(base, target)
 
 

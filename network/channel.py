@@ -5,6 +5,8 @@ import json
 import re
 from pathlib import Path
 
+from client.atomic_file import make_folders
+
 from . import configtx, probes
 from .errors import ToolError
 from .nodeconfig import osnadmin_tls_args, peer_admin_env
@@ -17,7 +19,7 @@ def create_genesis_block(tools: Tools, topology: Topology, data_root: Path) -> t
     block = configtx.genesis_block_path(data_root, topology.channel)
     if block.is_file() and block.stat().st_size > 0:
         return block, False
-    block.parent.mkdir(parents=True, exist_ok=True)
+    make_folders(block.parent)
     config_path = configtx.write(topology, data_root)
     tools.run("configtxgen", configtx.configtxgen_args(config_path, topology.channel, block))
     return block, True

@@ -10,6 +10,8 @@ from pathlib import Path
 
 from fabric_protos.common import configtx_pb2
 
+from client.atomic_file import make_folders
+
 from . import channel_config, config_signing
 from .control import Network
 from .nodeconfig import orderer_client_args
@@ -18,7 +20,7 @@ from .nodeconfig import orderer_client_args
 def fetch_config(net: Network, env: dict[str, str], out: Path) -> configtx_pb2.Config:
     """The channel's current config, fetched from the ordering service into `out` and decoded."""
     net.fabric.require(("peer",))
-    out.parent.mkdir(parents=True, exist_ok=True)
+    make_folders(out.parent)
     net.tools.run("peer", ["channel", "fetch", "config", str(out), "-c", net.topology.channel,
                            *orderer_client_args(net.topology, net.data_root)], env)
     return channel_config.config_from_block(out.read_bytes())

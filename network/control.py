@@ -19,7 +19,7 @@ from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from client.atomic_file import write_atomically
+from client.atomic_file import make_folders, write_atomically
 
 from . import (builder, bundle, ccservers, channel, compose, configtx, contract_config, crypto, membership, nodeconfig,
                packaging, probes, profiles, supervisor)
@@ -187,7 +187,7 @@ def mark_data_root(data_root: Path) -> None:
             f"did not write{earlier}, and `recfin network down --purge` deletes its data folder whole. Nothing was "
             f"written: point --data-root, the topology's data_root or RECFIN_HOME at a new or empty folder, or move "
             f"those entries out")
-    root.mkdir(parents=True, exist_ok=True)
+    make_folders(root)
     write_atomically(marker, MARKER_TEXT)
 
 

@@ -23,7 +23,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from client.atomic_file import write_atomically
+from client.atomic_file import make_folders, write_atomically
 from client.ledger import revocation
 
 from .crypto import VALIDITY, OrgCrypto, load_cert
@@ -166,7 +166,7 @@ def write_local(paths: OrgCrypto, data: bytes) -> list[Path]:
     written = []
     for folder in folders:
         target = folder / "crls" / CRL_FILE
-        target.parent.mkdir(parents=True, exist_ok=True)
+        make_folders(target.parent)
         write_atomically(target, data, staging_dir=folder)
         written.append(target)
     return written

@@ -63,7 +63,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID, ObjectIdentifier
 
-from client.atomic_file import write_atomically
+from client.atomic_file import PRIVATE_FOLDER_MODE, make_folders, write_atomically
 from client.gateway.hsm import key_id_for
 from client.gateway.hsm_msp import HSM_SIGNER_FILE
 from client.ledger.msp import issued_by   # whether a CA signed a certificate: one test for the network and the audit
@@ -380,7 +380,7 @@ class _OrgIssuer:
         self.ca_key, self.ca_cert = self._ca(paths.root / "ca", "ca.pem", f"ca.{paths.domain}")
         self.tls_key, self.tls_cert = self._ca(paths.root / "tlsca", "tlsca.pem", f"tlsca.{paths.domain}")
         if self.making:         # a new CA has issued nothing: its record starts empty, and complete
-            paths.issued_dir.mkdir(parents=True, exist_ok=True)
+            make_folders(paths.issued_dir)
 
     def _ca(self, folder: Path, cert_name: str, cn: str):
         cert_path, key_path = folder / cert_name, folder / cert_name.replace(".pem", ".key")
@@ -399,6 +399,7 @@ class _OrgIssuer:
                                f"{cert_path if cert_path.is_file() else key_path}: restore it; no CA is made in "
                                f"its place")
         key, cert = make_ca(cn, self.org)
+        make_folders(folder, PRIVATE_FOLDER_MODE)
         _write(key_path, _pem_key(key), 0o600)
         _write(cert_path, _pem_cert(cert))
         return key, cert
@@ -444,7 +445,9 @@ class _OrgIssuer:
     def tls_pair(self, tls: Path, cn: str, *, server: bool, sans: list[str] | None) -> None:
         """The folder's TLS pair, completed. A key that is here is never replaced: a certificate missing beside it
         is issued for it (the key is written first, so an interrupted run leaves just that). An orderer's pair under
-        an existing channel never gets here incomplete (generate refuses it: _pinned_pair_refusal)."""
+        an existing channel never gets here incomplete (generate refuses it: _pinned_pair_refusal).
+        The folder, when missing, is made its owner's alone, as it holds a key."""
+        make_folders(tls, PRIVATE_FOLDER_MODE)
         _write_if_missing(tls / "ca.crt", _pem_cert(self.tls_cert))
         stem = "server" if server else "client"
         cert_path, key_path = tls / f"{stem}.crt", tls / f"{stem}.key"
@@ -758,7 +761,7 @@ def start_issued_record(paths: OrgCrypto, admin: str, client_users: Iterable[str
     unaccounted = revocations_unaccounted_for(paths)
     ca_cert = load_cert(paths.ca_cert)
     staging = paths.issued_dir.with_name(f".issued.{secrets.token_hex(4)}.tmp")
-    staging.mkdir(parents=True)
+    make_folders(staging, exist_ok=False)
     try:
         if unaccounted:
             _write(staging / paths.unaccounted_revocations_file.name,

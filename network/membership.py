@@ -50,7 +50,7 @@ from typing import NamedTuple
 import yaml
 from pydantic import ValidationError
 
-from client.atomic_file import write_atomically
+from client.atomic_file import make_folders, write_atomically
 from client.yaml_files import YamlProblem, read_yaml_file
 
 from .errors import NetworkError, TopologyError
@@ -97,7 +97,7 @@ def locked(*data_roots: Path) -> Iterator[None]:
                              f"membership.locked(...)")
     with ExitStack() as stack:
         for root in wanted:
-            root.mkdir(parents=True, exist_ok=True)
+            make_folders(root)
             fd = os.open(root / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
             stack.callback(os.close, fd)
             fcntl.flock(fd, fcntl.LOCK_EX)

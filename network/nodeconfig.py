@@ -16,6 +16,8 @@ from pathlib import Path
 
 import yaml
 
+from client.atomic_file import make_folders
+
 from .crypto import OrgCrypto, org_crypto
 from .topology import Node, Topology
 from .tuning import core_env_name, env_value
@@ -167,8 +169,8 @@ def peer_core_yaml(base: dict, builder_path: Path, settings: dict[str, object] |
 def write_node_config(topology: Topology, data_root: Path, node: Node, base_config_dir: Path) -> Path:
     """Write the node's config folder (core.yaml or orderer.yaml) and return it."""
     dirs = node_dirs(data_root, node.name)
-    dirs.config.mkdir(parents=True, exist_ok=True)
-    dirs.data.mkdir(parents=True, exist_ok=True)
+    make_folders(dirs.config)
+    make_folders(dirs.data)
     if node.kind == "peer":
         base = yaml.safe_load((base_config_dir / "core.yaml").read_text())
         core = peer_core_yaml(base, builder_dir(data_root), topology.tuning.peer_core_yaml())

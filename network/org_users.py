@@ -56,6 +56,8 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from fabric_protos.common import configtx_pb2
 from pydantic import ValidationError
 
+from client.atomic_file import make_folders
+
 from . import channel_config, config_policy, config_signing, crl, membership, org_definition_file, profiles
 from .crypto import (REVOKED_NAME_RULE, OrgCrypto, ca_files_problem, certificates_under, client_certificate,
                      fabric_ski, issue_user, issued_by, issued_certificates, load_cert, load_key, org_crypto,
@@ -302,9 +304,9 @@ def add_user(ca: CaFolder, name: str, given_attrs: dict[str, str],
         ou = client_ou(paths)
         # a CA that issued before it kept a record starts one now: issue_user adds the new user to it
         start_issued_record(paths, org.admin, [u.name for u in org.users])
-        paths.user_dir(name).parent.mkdir(parents=True, exist_ok=True)
+        make_folders(paths.user_dir(name).parent)
         try:
-            paths.user_dir(name).mkdir()        # claimed: from here on, whatever is in it is this run's
+            make_folders(paths.user_dir(name), exist_ok=False)    # claimed: what is in it from here on is this run's
         except FileExistsError:
             raise _folder_taken(org, paths, name) from None
         try:
@@ -312,7 +314,7 @@ def add_user(ca: CaFolder, name: str, given_attrs: dict[str, str],
             revoked = crl.crl_path(paths)
             if revoked.is_file():               # the org's local MSP folders all carry its CRL
                 target = paths.user_msp(name) / "crls" / crl.CRL_FILE
-                target.parent.mkdir(parents=True, exist_ok=True)
+                make_folders(target.parent)
                 shutil.copyfile(revoked, target)
             membership.record_user(ca.root, org.name, user)
         except BaseException:

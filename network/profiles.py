@@ -14,7 +14,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from client.atomic_file import write_atomically
+from client.atomic_file import make_folders, write_atomically
 
 from . import crl
 from .crypto import OrgCrypto, client_certificate, keystore_key, org_crypto
@@ -112,7 +112,7 @@ def mark_revoked(data_root: Path, org_name: str, domain: str) -> Path | None:
 
 def write_all(topology: Topology, data_root: Path) -> list[Path]:
     out = []
-    profiles_dir(data_root).mkdir(parents=True, exist_ok=True)
+    make_folders(profiles_dir(data_root))
     for org in topology.orgs:
         path = profiles_dir(data_root) / f"{org.name}.json"
         _save(path, build(topology, data_root, org.name))

@@ -26,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from client.atomic_file import write_atomically
+from client.atomic_file import make_folders, write_atomically
 
 from .errors import NodeTimeoutError
 
@@ -88,8 +88,8 @@ class Supervisor:
         pid = self.running_pid(spec.pid_file)
         if pid is not None:
             return pid, False
-        spec.log.parent.mkdir(parents=True, exist_ok=True)
-        spec.pid_file.parent.mkdir(parents=True, exist_ok=True)
+        make_folders(spec.log.parent)
+        make_folders(spec.pid_file.parent)
         rotate_log(spec.log, self.log_limit)
         with open(spec.log, "ab") as log:
             stamp = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")

@@ -10,8 +10,8 @@ library the process loads and runs, so, as ssh does with its configuration, it i
 write it or the MSP folder, when its group can and that group is not the owner's private group (a group
 named as the owner, with no other member: Debian's and Ubuntu's user private groups, which Debian's sshd
 accepts too), or when another user (not root) owns either. Writing the file first takes group and others'
-write permission off an MSP folder of the caller's (:func:`tighten_folder`): the generator makes the
-folders under the umask, and 002 gives group-writable ones.
+write permission off an MSP folder of the caller's (:func:`tighten_folder`): one made by hand, or by a
+generator that made folders under the umask, is group-writable under 002 (recfin's makes them 0755 now).
 :func:`open_msp_folder` gives the identity and a signer for either kind of folder, so code that
 acts as a user need not know where the user's key is.
 """
@@ -108,9 +108,10 @@ def tighten_folder(msp_dir: str | Path) -> str | None:
     """Take group and others' write permission off an MSP folder the caller owns, before ``hsm-signer.yaml`` goes
     in it; what changed (``"drwxrwxr-x -> drwxr-xr-x"``), or None when nothing needed to.
 
-    The generator makes MSP folders under the process's umask, and a umask of 002 (common where each user has a
-    private group) gives ``drwxrwxr-x``, which :meth:`HSMSignerFile.read` refuses unless the group is the owner's
-    private group. A folder of another user is left as it is (and refused when the file is written).
+    An MSP folder made by hand, or by a generator that made folders under the process's umask (recfin's makes
+    them 0755 now), is ``drwxrwxr-x`` under a umask of 002 (common where each user has a private group), which
+    :meth:`HSMSignerFile.read` refuses unless the group is the owner's private group. A folder of another user is
+    left as it is (and refused when the file is written).
     """
     folder = Path(msp_dir)
     info = folder.stat()

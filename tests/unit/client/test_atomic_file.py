@@ -109,3 +109,46 @@ def test_without_replace_a_new_file_is_created_whole_and_an_existing_one_is_kept
         write_atomically(target, "second", replace=False)
     assert target.read_text() == "first"
     assert [p.name for p in tmp_path.iterdir()] == ["evidence.json"]
+
+
+@pytest.fixture
+def umask_000():
+    """A umask that takes nothing away: a folder made with os.mkdir's default would be anyone's to write."""
+    old = os.umask(0)
+    yield
+    os.umask(old)
+
+
+def test_folders_made_on_the_way_get_fixed_permissions_whatever_the_umask(tmp_path, umask_000):
+    write_atomically(tmp_path / "profiles" / "org" / "bank.json", "{}")
+    assert _mode(tmp_path / "profiles") == _mode(tmp_path / "profiles" / "org") == 0o755
+    write_atomically(tmp_path / "msp" / "keystore" / "a_sk", "key", mode=0o600)
+    assert _mode(tmp_path / "msp") == 0o755
+    assert _mode(tmp_path / "msp" / "keystore") == 0o700      # the folder of a private file is private too
+
+
+def test_make_folders_gives_the_last_folder_its_mode_and_leaves_existing_folders_alone(tmp_path, umask_000):
+    mine = tmp_path / "mine"
+    mine.mkdir(0o777)                                          # a user's own folder: recfin does not change it
+    made = atomic_file.make_folders(mine / "org" / "tls", atomic_file.PRIVATE_FOLDER_MODE)
+    assert made == mine / "org" / "tls"
+    assert (_mode(mine), _mode(mine / "org"), _mode(made)) == (0o777, 0o755, 0o700)
+    assert atomic_file.make_folders(made) == made and _mode(made) == 0o700   # already there: left as it is
+
+
+def test_make_folders_never_opens_a_folder_wider_than_its_mode_while_making_it(tmp_path, umask_000, monkeypatch):
+    seen = []
+    real_chmod = os.chmod
+    monkeypatch.setattr(atomic_file.os, "chmod", lambda path, mode: (seen.append(_mode(path)), real_chmod(path, mode)))
+    atomic_file.make_folders(tmp_path / "a" / "b", atomic_file.PRIVATE_FOLDER_MODE)
+    assert seen == [0o700, 0o700]           # as made, before each is given its mode
+
+
+def test_make_folders_claims_a_new_folder_and_refuses_one_already_there(tmp_path):
+    claimed = atomic_file.make_folders(tmp_path / "users" / "officer3", exist_ok=False)
+    assert claimed.is_dir()
+    with pytest.raises(FileExistsError):
+        atomic_file.make_folders(claimed, exist_ok=False)
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(FileExistsError):
+        atomic_file.make_folders(tmp_path / "file")             # a file in the way is not taken for a folder

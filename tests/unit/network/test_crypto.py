@@ -1,7 +1,9 @@
 import hashlib
 import ipaddress
+import os
 import re
 import shutil
+import stat
 
 import pytest
 import yaml
@@ -139,6 +141,29 @@ def test_every_msp_enables_node_ous(supplier, topology):
 def test_private_keys_are_not_world_readable(supplier):
     for key in supplier.root.rglob("*_sk"):
         assert key.stat().st_mode & 0o077 == 0
+
+
+def test_no_folder_the_generator_makes_is_writable_by_others_whatever_the_umask(tmp_path, topology):
+    """Under umask 000 a folder made with mkdir's default is anyone's to write: another local user could rename a
+    certificate or key away and put their own in its place. Key folders are their owner's alone."""
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    mine.chmod(0o775)                       # the user's own folder: left as it is
+    old = os.umask(0)
+    try:
+        crypto.generate(topology, mine / "net")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(mine.stat().st_mode) == 0o775
+    folders = [mine / "net", *(p for p in (mine / "net").rglob("*") if p.is_dir())]
+    assert [p for p in folders if p.stat().st_mode & 0o022] == []
+    bank = org_crypto(mine / "net", "bank", topology.org("bank").domain)
+    host = topology.chaincode_server_host(topology.org("bank"))
+    key_folders = [bank.ca_key.parent, bank.tlsca_key.parent, bank.user_msp("officer1") / "keystore",
+                   bank.user_tls("officer1"), bank.node_dir("peer0.bank.recfin.local") / "tls",
+                   bank.chaincode_server_tls(host), bank.chaincode_client_tls(host)]
+    assert {str(p): oct(stat.S_IMODE(p.stat().st_mode)) for p in key_folders} == {str(p): "0o700" for p in key_folders}
+    assert stat.S_IMODE((bank.user_msp("officer1") / "signcerts").stat().st_mode) == 0o755
 
 
 def digest_tree(root):
