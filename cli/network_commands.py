@@ -9,7 +9,7 @@ from network import Network, compose, compose_down, crypto, membership, namespac
 from network.batch_tuning import BatchTuner, batch_of
 from network.compose_status import compose_status
 from network.compose_up import ComposeUp, start_containers
-from network.control import mark_data_root
+from network.control import mark_data_root, purge_refusal
 from network.errors import NamespaceError, NetworkError
 from network.fabric_bin import FabricInstall
 from network.tools import Tools
@@ -280,11 +280,21 @@ def compose_up(topology_path, data_root, start, compose_file, timeout, as_json):
         if reason:
             say(f"  not recorded for `recfin network down`: {reason}; rerun with --compose-file naming the file "
                 f"the containers run from, or stop them with `docker compose down`")
-        elif compose_down.record(topo, compose_file, data_root):
-            say(f"  recorded for `recfin network down`: {compose_down.record_path(topo)}")
+            return
+        try:
+            if compose_down.record(topo, compose_file, data_root):
+                say(f"  recorded for `recfin network down`: {compose_down.record_path(topo)}")
+        except NetworkError as refused:   # containers started by hand: joining them goes on, unrecorded
+            say(f"  {refused}; stop them with `docker compose down`")
 
-    # Before anything starts: without Fabric's CLIs the containers could be started but never joined.
+    # Before anything starts: without Fabric's CLIs the containers could be started but never joined, and
+    # containers started on a folder `down --purge` would refuse could be neither recorded nor purged.
     fabric = FabricInstall.locate().require(("peer", "osnadmin"))
+    if start and data_root.exists() and (refused := purge_refusal(data_root.resolve())):
+        raise click.ClickException(f"not starting the compose network on {data_root}: `recfin network down "
+                                   f"--purge` could never delete it ({refused}), so it would be left half "
+                                   "purged; give --data-root the folder `recfin network prepare --hostnames` "
+                                   "wrote, in .recfin/ or outside the repository, with nothing else in it")
     if start:
         start_containers(compose_file, data_root.absolute(), say)
         record_running(started=True)

@@ -552,8 +552,13 @@ def generate(topology: Topology, data_root: Path, only: list[str] | None = None,
                     and not paths.ca_key.is_file() and not any((paths.msp_dir / "cacerts").glob("*.pem")):
                 raise CaFilesError(_org_gone_refusal(paths, topology.channel, made))
         for node in topology.orderers() if oo.name in [g[0] for g in groups] else []:
-            tls = org_crypto(data_root, oo.name, oo.domain).node_dir(node.hostname) / "tls"
-            if not ((tls / "server.crt").is_file() and (tls / "server.key").is_file()):
+            node_dir = org_crypto(data_root, oo.name, oo.domain).node_dir(node.hostname)
+            tls = node_dir / "tls"
+            pair = [(tls / name).is_file() for name in ("server.crt", "server.key")]
+            # an orderer the topology names since the channel was made has never had a pair: it gets one, and
+            # `up` joins it (osnadmin); one that had material or a ledger here is one the channel may pin
+            known = any(pair) or (node_dir / "msp").exists() or (data_root / "nodes" / node.name).exists()
+            if known and not all(pair):
                 raise CaFilesError(_pinned_pair_refusal(tls, topology.channel, made))
     for org_name, domain, admin, users, nodes in groups:
         paths = org_crypto(data_root, org_name, domain)

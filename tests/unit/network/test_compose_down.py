@@ -339,3 +339,15 @@ def test_the_running_hook_waits_for_every_node_and_comes_before_any_join(home, h
         up.run()
     assert calls_when_running == [0]
 
+
+
+def test_compose_up_start_refuses_before_starting_on_a_folder_purge_would_refuse(home, docker, hosts_data,
+                                                                                 compose_file, fake_fabric):
+    # started first, such containers could be neither recorded for `network down` nor purged by it
+    (hosts_data / "NOTES.txt").write_text("the operator's\n")
+    result = CliRunner().invoke(main, ["network", "compose-up", "--data-root", str(hosts_data), "--start",
+                                       "--compose-file", str(compose_file)])
+    assert result.exit_code == 1
+    assert "not starting the compose network" in result.stderr and "NOTES.txt" in result.stderr
+    assert docker.calls == []
+    assert not compose_down.record_path(load()).exists()

@@ -15,6 +15,8 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from client.gateway.hsm_msp import HSM_SIGNER_FILE, HSMSignerFile
 from network import crypto
 from network.crypto import cert_attrs, fabric_ski, load_cert, load_key, org_crypto
+from network.topology import DEFAULT_TOPOLOGY
+from network.topology import load as load_topology
 
 
 def ou(cert):
@@ -309,6 +311,22 @@ def test_an_orderer_of_an_existing_channel_missing_half_its_tls_pair_is_refused_
                                                   rf"and its Raft consenter set .*restore (it|them) from a backup"):
         crypto.generate(topology, data_root)
     assert digest_tree(data_root / "crypto") == before       # nothing written, the surviving half kept
+
+
+def test_an_orderer_the_topology_names_since_the_channel_was_made_gets_its_pair(data_root, topology, tmp_path):
+    # it has never had one, so nothing pins it: `up` issues it and joins the orderer (osnadmin)
+    with_channel(topology, data_root)
+    data = yaml.safe_load(DEFAULT_TOPOLOGY.read_text())
+    added = dict(data["orderer_org"]["orderers"][-1], name="orderer9")
+    added.update({key: value + 900 for key, value in added.items() if "port" in key})
+    data["orderer_org"]["orderers"].append(added)
+    (tmp_path / "grown.yaml").write_text(yaml.safe_dump(data))
+    grown = load_topology(tmp_path / "grown.yaml")
+    crypto.generate(grown, data_root)
+    oo = grown.orderer_org
+    tls = org_crypto(data_root, oo.name, oo.domain).node_dir(grown.orderers()[-1].hostname) / "tls"
+    assert "orderer9" in tls.parent.name
+    assert same_public_key(load_key(tls / "server.key"), load_cert(tls / "server.crt"))
 
 
 @pytest.mark.parametrize("made", ["genesis block", "ledger"])
