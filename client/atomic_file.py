@@ -57,7 +57,8 @@ def staged_file(path: str | Path, *, mode: int | None = None, staging_dir: str |
     """A new, empty temporary file to fill in the block; it replaces ``path`` when the block succeeds.
 
     mode: the target's permission bits, given at creation, so a private key is never readable by
-    others, not even for a moment; by default the umask decides, as for any new file.
+    others, not even for a moment; by default 0644 as far as the umask allows (never writable by
+    others: under umask 000 a configuration file the network reads could be edited by any local user).
     staging_dir: where the temporary file lives (default: beside ``path``; it must be on the same
     filesystem), for folders whose every file is read, such as an MSP's crls/.
     The folder it is made in, when missing, is made by :func:`make_folders`: PRIVATE_FOLDER_MODE when mode
@@ -72,7 +73,7 @@ def staged_file(path: str | Path, *, mode: int | None = None, staging_dir: str |
     # A unique name: two writers of the same file must not share (and rename) one temporary file.
     temporary = folder / f".{path.name}.{secrets.token_hex(4)}.tmp"
     try:
-        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666 if mode is None else mode)
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644 if mode is None else mode)
     except OSError as error:   # named by the file the caller asked for, not the temporary one
         raise OSError(error.errno, error.strerror, str(path)) from None
     os.close(descriptor)

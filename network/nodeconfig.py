@@ -16,7 +16,7 @@ from pathlib import Path
 
 import yaml
 
-from client.atomic_file import make_folders
+from client.atomic_file import make_folders, write_atomically
 
 from .crypto import OrgCrypto, org_crypto
 from .topology import Node, Topology
@@ -175,9 +175,9 @@ def write_node_config(topology: Topology, data_root: Path, node: Node, base_conf
         base = yaml.safe_load((base_config_dir / "core.yaml").read_text())
         core = peer_core_yaml(base, builder_dir(data_root), topology.tuning.peer_core_yaml())
         text = yaml.safe_dump(core, sort_keys=False)
-        (dirs.config / "core.yaml").write_text(text)
+        write_atomically(dirs.config / "core.yaml", text)
     else:
-        (dirs.config / "orderer.yaml").write_text((base_config_dir / "orderer.yaml").read_text())
+        write_atomically(dirs.config / "orderer.yaml", (base_config_dir / "orderer.yaml").read_text())
     return dirs.config
 
 

@@ -55,7 +55,7 @@ def test_a_private_key_is_never_readable_by_others_not_even_while_it_is_written(
     assert seen_while_writing == [0o600]
     assert _mode(tmp_path / "key_sk") == 0o600
     assert _mode(tmp_path / "cert.pem") == 0o644
-    assert _mode(tmp_path / "plain.txt") == 0o666    # no mode given: the umask decides, as for any new file
+    assert _mode(tmp_path / "plain.txt") == 0o644    # no mode given: 0644, never writable by others
 
 
 def test_the_temporary_file_can_live_outside_a_folder_whose_every_file_is_read(tmp_path):

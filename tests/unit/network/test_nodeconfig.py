@@ -1,3 +1,6 @@
+import os
+import stat
+
 import yaml
 
 from network import nodeconfig
@@ -87,3 +90,19 @@ def test_osnadmin_uses_mutual_tls(topology, data_root):
     args = nodeconfig.osnadmin_tls_args(topology, data_root)
     assert args[0::2] == ["--ca-file", "--client-cert", "--client-key"]
     assert all((data_root / a).is_file() for a in args[1::2])
+
+
+def test_node_and_channel_config_files_are_never_writable_by_others_whatever_the_umask(topology, data_root,
+                                                                                      fake_fabric):
+    # under umask 000 a plain write left core.yaml, orderer.yaml and configtx.yaml anyone's to edit
+    from network import configtx
+
+    old = os.umask(0)
+    try:
+        written = [nodeconfig.write_node_config(topology, data_root, topology.node(name), fake_fabric / "config")
+                   / file for name, file in (("peer0.bank", "core.yaml"), ("orderer0.orderer", "orderer.yaml"))]
+        written.append(configtx.write(topology, data_root) / "configtx.yaml")
+    finally:
+        os.umask(old)
+    assert {path.name: stat.S_IMODE(path.stat().st_mode) for path in written} == {
+        "core.yaml": 0o644, "orderer.yaml": 0o644, "configtx.yaml": 0o644}
