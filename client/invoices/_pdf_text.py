@@ -261,12 +261,19 @@ _STEPS_PER_OBJECT = 64
 # measured (an indirect dictionary of 90,000 graphics states: 0.39 s).
 _STEPS_PER_ENTRY = 4
 # Text extraction (pypdf 7.1.1) builds each font of the resources of what it reads, page or form, anew each time: its
-# /ToUnicode CMap parsed, its /W or /Widths and /Encoding /Differences read. A font counts _STEPS_PER_OBJECT, its
-# CMap's decoded bytes _FONT_BYTES_PER_STEP a step, and each entry a step: each character it maps, each width it
-# gives, each element of those arrays (each /DescendantFonts past the first the most pypdf takes, _MOST_FONT_ENTRIES).
-# Measured (2-core AMD EPYC): a CMap of 90,000 entries (1.2 MB) takes 0.43 s to build, 1.7 us a step; the sample
-# invoice's font (2.2 KB, 134 widths) 0.53 ms, 0.8 us a step.
+# /ToUnicode CMap parsed, its /W or /Widths and /Encoding /Differences read; without a CMap, a Type1 font's embedded
+# font file hashed and the codes read from it added again, a Type3 font's /CharProcs each looked up. A font counts
+# _STEPS_PER_OBJECT, its CMap's decoded bytes (or the font file's) _FONT_BYTES_PER_STEP a step, and each entry a
+# step: each code the CMap maps as pypdf parses it (a range repeated counts each time) or read from the font file,
+# each width it gives, each element of those arrays, each /CharProcs entry (each /DescendantFonts past the first the
+# most pypdf takes, _MOST_FONT_ENTRIES). Measured (2-core AMD EPYC): a font whose CMap maps 28,000 codes (400 KB,
+# 28,000 widths: 106,600 steps) builds in 0.15 to 0.18 s, 1.4 to 1.7 us a step; CMaps of 90,000 codes one a line
+# 3.7 us a code (1.3 us a step with their bytes), of 100,000 codes in ranges 1.4 us a code.
 _FONT_BYTES_PER_STEP = 8
+# Building fonts may go past the allowance of the pages read so far by this much a page, in all, up to the file's
+# cap: an invoice whose fonts are embedded whole (a CJK font of some 28,000 characters, 106,600 steps) draws four of
+# them twice on a page (its own resources and a form's) within it.
+_FONTS_BEYOND_PAGES = 1_000_000
 _MOST_FONT_ENTRIES = 100_000  # pypdf's MAPPING_DICTIONARY_SIZE_LIMIT and MAX_WIDTH_ENTRY_COUNT
 # An operator text extraction acts on counts this many steps (one it passes over, a path's, one): pypdf moves the text
 # matrices, places the text it shows and hands each piece to the text layer, which places each character. A TJ counts
@@ -351,7 +358,8 @@ class _Work:
         self.pages = 0  # the pages followed so far
         self.allowed = 0  # the steps of work they allow (_WORK_PER_PAGE each, _WORK_PER_FILE at most)
         self.parsing = 0  # the steps of parsing content streams, each the first time it is drawn: besides those
-        self.budget = 0  # the steps allowed with parsing: allowed + parsing, _WORK_PER_FILE at most
+        self.fonts = 0  # the steps of building fonts (the text layer's: _TextWork._take)
+        self.budget = 0  # the steps allowed with parsing and fonts: allowed + both, _WORK_PER_FILE at most
         self.steps_left = 0  # of those, the steps not yet taken
         self.too_much = False
         # each keyed by the object's id, and keeping the object so that no other takes its id
@@ -371,13 +379,19 @@ class _Work:
         draws it (a letterhead form a page's allowance cannot parse is parsed once for every page that draws it)."""
         spent, cap = self.spent, _WORK_PER_FILE - self._before
         self.allowed = min(self.pages * _WORK_PER_PAGE, cap)
-        budget = min(self.allowed + min(self.parsing + parsing, self.pages * _PARSING_BEYOND_PAGES), cap)
+        budget = min(self.allowed + min(self.parsing + parsing, self.pages * _PARSING_BEYOND_PAGES)
+                     + self._fonts_beyond(self.fonts), cap)
         if spent + parsing > budget:  # what is left of the file's cap is less
             self.too_much = True
             return
         self.parsing += parsing
         self.budget = budget
         self.steps_left = budget - spent - parsing
+
+    def _fonts_beyond(self, fonts: int) -> int:
+        """Of this many steps of building fonts, those that may go past the pages' allowance
+        (:data:`_FONTS_BEYOND_PAGES` a page, in all)."""
+        return min(fonts, self.pages * _FONTS_BEYOND_PAGES)
 
     def _spend(self, steps: int) -> None:
         """Count this many steps of work more (none where it is less than one)."""
@@ -472,8 +486,7 @@ class _TextWork(_Work):
         content = self._contents.of(page)
         if resources is not None and content is not None and not self.too_much:
             operations = self._parsed_once(content, lambda: self._contents.unparsed_length(page), lambda: content)
-            if self.too_much or not self._afford(_operator_steps(operations)
-                                                 + self._fonts_steps(_fonts_of(resources), self.steps_left)):
+            if self.too_much or not self._take(_operator_steps(operations), _fonts_of(resources)):
                 self._cut = -1
             else:
                 self._enter(_drawn(operations), resources, frozenset())
@@ -513,7 +526,7 @@ class _TextWork(_Work):
                 # pages' allowance, as the form's first parse (the count's own) does; it parses it again each time
                 self._allow(parsing)
                 steps -= parsing
-            if self.too_much or not self._afford(steps + self._fonts_steps(fonts, self.steps_left - steps)):
+            if self.too_much or not self._take(steps, fonts):
                 self._cut = self._entered
                 return
             self._reparsed.setdefault(id(form), form)
@@ -567,20 +580,30 @@ class _TextWork(_Work):
                 break
         return steps
 
-    def _afford(self, steps: int) -> bool:
-        """Take this many steps of work where as many are left; none where they are not."""
-        if steps > self.steps_left:
+    def _take(self, steps: int, fonts: list) -> bool:
+        """Take this many steps of work and those of building these fonts (:meth:`_fonts_steps`) where they fit:
+        building fonts first from what it may take past the pages' allowance (:data:`_FONTS_BEYOND_PAGES`), the
+        rest from the steps left; none where they do not fit."""
+        room = min(self.pages * _FONTS_BEYOND_PAGES - self._fonts_beyond(self.fonts),
+                   _WORK_PER_FILE - self._before - self.budget)
+        building = self._fonts_steps(fonts, self.steps_left - steps + room)
+        beyond = min(self._fonts_beyond(self.fonts + building) - self._fonts_beyond(self.fonts), room)
+        if steps + building - beyond > self.steps_left:
             return False
-        self.steps_left -= steps
+        self.fonts += building
+        self.budget += beyond
+        self.steps_left -= steps + building - beyond
         return True
 
 
 def _too_much_said(work: _Work, pages: str, doing: str, outcome: str) -> str:
     """Why reading the file stopped, with the figures of ``work`` where it did: ``pages``, the pages it was counted
     over; ``doing``, what needs the work, and who allows it; ``outcome``, what is taken of the file for that."""
-    parsing = f" besides {work.parsing:,} parsing content" if work.parsing else ""
-    return (f"the file needs more work {doing}: {pages} needed more than {work.budget - work.parsing:,} "
-            f"steps{parsing}, where a page allows {_WORK_PER_PAGE:,} and a file {_WORK_PER_FILE:,} at most, parsing "
+    fonts = work._fonts_beyond(work.fonts)
+    besides = [f"{work.parsing:,} parsing content"] * bool(work.parsing) + [f"{fonts:,} building fonts"] * bool(fonts)
+    said = f" besides {' and '.join(besides)}" if besides else ""
+    return (f"the file needs more work {doing}: {pages} needed more than {work.budget - work.parsing - fonts:,} "
+            f"steps{said}, where a page allows {_WORK_PER_PAGE:,} and a file {_WORK_PER_FILE:,} at most, parsing "
             f"too (a step is about the work of following one drawing operator or of parsing {_BYTES_PER_STEP} bytes "
             f"of content); {outcome}")
 
@@ -604,10 +627,12 @@ def _fonts_of(resources) -> list:
 
 
 def _font_steps(font, left: int) -> int | None:
-    """The steps of building a font as extraction does (:data:`_FONT_BYTES_PER_STEP`): its CMap's bytes and the
-    entries of its arrays first, told without building it, and ``None`` where they are more than ``left``; then it is
-    built, as pypdf builds it, and each character it maps and each width it gives counted. One pypdf will not build
-    (past its limits) counts the most it builds."""
+    """The steps of building a font as extraction does (:data:`_FONT_BYTES_PER_STEP`): its CMap's bytes and each
+    code its parse processes (:func:`_cmap_codes`), or, for a Type1 font without one, its embedded font file's bytes
+    and each code read from it (:func:`_font_file_steps`); a Type3 font's /CharProcs without one, each entry; and
+    the entries of its arrays; all told without building it, and ``None`` where they are more than ``left``. Then it
+    is built, as pypdf builds it, and each width it gives counted. One pypdf will not build (past its limits) counts
+    the most it builds."""
     steps = _STEPS_PER_OBJECT
     if not isinstance(font, dict):
         return steps
@@ -615,7 +640,13 @@ def _font_steps(font, left: int) -> int | None:
         to_unicode = font.get("/ToUnicode")
         to_unicode = to_unicode.get_object() if to_unicode is not None else None
         if hasattr(to_unicode, "get_data"):
-            steps += len(to_unicode.get_data()) // _FONT_BYTES_PER_STEP
+            steps += len(to_unicode.get_data()) // _FONT_BYTES_PER_STEP + _cmap_codes(font)
+        elif to_unicode is None and font.get("/Subtype") == "/Type1":
+            steps += _font_file_steps(font)
+        elif to_unicode is None and font.get("/Subtype") == "/Type3":
+            procs = font.get("/CharProcs")
+            procs = procs.get_object() if procs is not None else None
+            steps += len(procs) if isinstance(procs, (dict, list)) else 0
         encoding = font.get("/Encoding")
         encoding = encoding.get_object() if encoding is not None else None
         arrays = [font.get("/Widths"), encoding.get("/Differences") if isinstance(encoding, dict) else None]
@@ -633,12 +664,63 @@ def _font_steps(font, left: int) -> int | None:
             return None
         from pypdf.generic._font import Font  # imported only where a PDF is read; extraction builds fonts so
 
-        built = Font.from_font_resource(font)
-        return steps + len(built.character_map) + len(built.character_widths)
+        return steps + len(Font.from_font_resource(font).character_widths)
     except (AttributeError, TypeError):  # extraction passes over such a font
         return steps
     except Exception:  # noqa: BLE001 - past pypdf's limits, or malformed: building it stops somewhere short
         return steps + 2 * _MOST_FONT_ENTRIES
+
+
+def _cmap_codes(font) -> int:
+    """How many codes pypdf's parse of the font's /ToUnicode CMap maps, one by one: each pair of a ``bfchar`` line,
+    each code of a ``bfrange`` line's range or each string of its array, repeats too (a CMap repeating one range
+    maps its codes again each time). Sized from the lines as pypdf prepares and splits them, each counted in full
+    where pypdf may stop short of it; past :data:`_MOST_FONT_ENTRIES` pypdf stops: one more than that at most."""
+    from pypdf._cmap import prepare_cm  # imported only where a PDF is read
+
+    codes, ranges, pairs, in_array = 0, False, False, False
+    for line in prepare_cm(font).split(b"\n"):
+        line = line.strip(b" \t")
+        if codes > _MOST_FONT_ENTRIES:
+            break
+        if not line or line[0] == ord("%"):
+            continue
+        if b"beginbfrange" in line or b"endbfrange" in line:
+            ranges = b"begin" in line
+        elif b"beginbfchar" in line or b"endbfchar" in line:
+            pairs = b"begin" in line
+        elif ranges:
+            tokens = line.replace(b"\t", b" ").split()
+            if in_array or tokens[2:3] == [b"["]:
+                strings = tokens if in_array else tokens[3:]
+                in_array = b"]" not in strings
+                codes += len(strings) if in_array else strings.index(b"]")
+            elif len(tokens) > 2:
+                try:
+                    codes += max(int(tokens[1], 16) - int(tokens[0], 16) + 1, 0)
+                except ValueError:  # pypdf passes over such a line
+                    pass
+        elif pairs:
+            codes += len(line.split()) // 2
+    return min(codes, _MOST_FONT_ENTRIES + 1)
+
+
+def _font_file_steps(font) -> int:
+    """The steps of reading the codes of a Type1 font without /ToUnicode from its embedded font file, as pypdf does
+    at each build (a ``/FontFile``, or a ``/FontFile3`` of ``/Subtype /Type1C``): it hashes the decoded file (its
+    bytes, :data:`_FONT_BYTES_PER_STEP` a step) and adds each code read from it to the font's map and encoding (a
+    step each: a ``dup`` of its encoding, at most 256 for a CFF file). None for a font without such a file."""
+    descriptor = font.get("/FontDescriptor")
+    descriptor = descriptor.get_object() if descriptor is not None else None
+    if not isinstance(descriptor, dict):
+        return 0
+    for key in ("/FontFile", "/FontFile3"):
+        file = descriptor.get(key)
+        file = file.get_object() if file is not None else None
+        if hasattr(file, "get_data") and (key == "/FontFile" or file.get("/Subtype") == "/Type1C"):
+            data = file.get_data()
+            return len(data) // _FONT_BYTES_PER_STEP + (data.count(b"dup") if key == "/FontFile" else 256)
+    return 0
 
 
 def _operator_steps(operations: list) -> int:

@@ -209,10 +209,15 @@ def test_a_font_is_counted_by_what_building_it_reads_at_each_form_that_builds_it
         writer, 30_000)})), b"q /F Do Q\n" * 20)
     work = _pdf_text._TextWork(_pdf_text.PageContents())
     entered = work.forms_within(pypdf.PdfReader(io.BytesIO(data)).pages[0], 1)
-    # each build some 420,000 / 8 + 30,000 steps: two fit in the page's 200,000, a third does not
-    assert entered == 2 and work.stopped == [1]
+    # each build some 420,000 / 8 + 30,000 steps: 14 fit in the page's 200,000 and the 1,000,000 building fonts
+    # may take past it, a 15th does not
+    assert entered == 14 and work.stopped == [1]
     heaviest = max(steps for _, steps in work._fonts_read.values())
     assert 30_000 + 420_000 // 8 < heaviest < 30_000 + 440_000 // 8 + 100
+    assert 14 * heaviest < work.fonts < 14 * heaviest + 5_000  # and the page's own fonts, once
+    assert _pdf_text._too_much_said(work, "page 1", "", "").startswith(
+        "the file needs more work : page 1 needed more than 200,000 steps besides ")
+    assert "and 1,000,000 building fonts," in _pdf_text._too_much_said(work, "page 1", "", "")
 
 
 def test_a_form_whose_content_cannot_be_read_is_counted_with_the_fonts_extraction_builds_for_it():
@@ -224,7 +229,7 @@ def test_a_form_whose_content_cannot_be_read_is_counted_with_the_fonts_extractio
                                                         NameObject("/Font"): fonts})}))
     work = _pdf_text._TextWork(_pdf_text.PageContents())
     entered = work.forms_within(pypdf.PdfReader(io.BytesIO(_drawing_form(form, b"/F Do\n" * 20))).pages[0], 1)
-    assert entered == 2 and work.stopped == [1]
+    assert entered == 14 and work.stopped == [1]
 
 
 def test_a_letterhead_form_larger_than_a_page_allows_drawn_once_is_read_whole(tmp_path):
@@ -265,3 +270,88 @@ def test_the_scan_check_has_what_the_text_layer_left_of_the_files_cap(monkeypatc
     assert _pdf_text.scanned_layer(pages, contents).startswith(
         "the file needs more work to check than the check allows")
     assert _pdf_text.scanned_layer(pages, _pdf_text.PageContents()) is None
+
+
+def _embedded_whole(writer, name: str, codes: int = 28_000):
+    """A font embedded whole, as exports that do not subset write it: its /ToUnicode maps this many codes (some
+    400 KB), built at some 106,000 steps."""
+    font = _heavy_font(writer, codes)
+    font.get_object()[NameObject("/BaseFont")] = NameObject(name)
+    return font
+
+
+def test_an_invoice_whose_fonts_are_embedded_whole_reads_as_before(tmp_path):
+    # four such fonts on the page, and a title stamp (a form) whose resources name them too: each built twice,
+    # more than the page's 200,000 steps, within what building fonts may take past them
+    writer = pypdf.PdfWriter()
+    writer.add_page(pypdf.PdfReader(SAMPLE).pages[0])
+    page = writer.pages[0]
+    fonts = DictionaryObject(page["/Resources"]["/Font"].get_object())
+    for number in range(1, 5):
+        fonts[NameObject(f"/W{number}")] = _embedded_whole(writer, f"/Whole{number}")
+    page["/Resources"].get_object()[NameObject("/Font")] = fonts
+    _draw_after(writer, page, _form(writer, b"BT /W1 9 Tf 1 0 0 1 20 20 Tm (STAMP) Tj ET\n", fonts), b"/F Do\n")
+    path = tmp_path / "whole_fonts.pdf"
+    path.write_bytes(_written(writer))
+    text, contents = text_of(path.read_bytes())
+    assert contents.unread is None and "发票号码" in text and "STAMP" in text
+    assert 8 * 28_000 < contents.text_work < 200_000 + 1_000_000
+    result = read_scans(path)[0]
+    assert result.method == "text-layer" and not any(field.flagged for field in result.fields.values())
+
+
+def _plain_font(subtype: str, **entries):
+    font = DictionaryObject({NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject(subtype),
+                             NameObject("/BaseFont"): NameObject("/X")})
+    font.update({NameObject(k): v for k, v in entries.items()})
+    return font
+
+
+def _stream(data: bytes, **entries):
+    stream = DecodedStreamObject()
+    stream.set_data(data)
+    stream.update({NameObject(k): v for k, v in entries.items()})
+    return stream
+
+
+def _repeated_range(writer):
+    # one bfrange of 256 one-byte codes, 390 times over (6.8 KB): pypdf maps 99,840 codes into 256 keys
+    cmap = (b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n1 begincodespacerange <00> <FF> "
+            b"endcodespacerange\n100 beginbfrange\n" + b"<00> <FF> <0041>\n" * 390 + b"endbfrange\nendcmap\nend end\n")
+    return writer._add_object(_plain_font("/Type1", **{"/ToUnicode": writer._add_object(_stream(cmap))}))
+
+
+def _type1_font_file(writer):
+    # no /ToUnicode, an embedded Type1 font file whose encoding has 20,000 dup lines (280 KB): pypdf hashes the file
+    # and adds the 20,000 codes read from it again at each build
+    data = b"%!PS-AdobeFont-1.0: X\n/Encoding 256 array\n" + b"dup 65 /A put\n" * 20_000 + b"readonly def\neexec\n"
+    font_file = writer._add_object(_stream(data, **{"/Length1": NumberObject(len(data))}))
+    descriptor = writer._add_object(DictionaryObject({NameObject("/Type"): NameObject("/FontDescriptor"),
+                                                      NameObject("/FontName"): NameObject("/X"),
+                                                      NameObject("/Flags"): NumberObject(32),
+                                                      NameObject("/FontFile"): font_file}))
+    return writer._add_object(_plain_font("/Type1", **{"/FontDescriptor": descriptor}))
+
+
+def _type3_char_procs(writer):
+    # no /ToUnicode, a /CharProcs of 100,000 glyph names: pypdf looks each up at each build
+    procs = writer._add_object(ArrayObject([NameObject("/A")] * 100_000))
+    return writer._add_object(_plain_font("/Type3", **{"/CharProcs": procs, "/FontMatrix": ArrayObject(
+        [NumberObject(n) for n in (1, 0, 0, 1, 0, 0)])}))
+
+
+@pytest.mark.parametrize(("font", "steps"), [
+    (_repeated_range, 99_840 + 6_800 // 8),
+    (_type1_font_file, 20_000 + 280_000 // 8),
+    (_type3_char_procs, 100_000),
+])
+def test_a_font_is_counted_by_each_code_pypdf_processes_building_it(font, steps):
+    # a form of one operator drawn with the font 100 times: each build counts what pypdf goes through, so only as
+    # many as fit in the page's allowance and what building fonts may take past it are entered
+    data = _drawing_form(lambda writer: _form(writer, b"n\n", DictionaryObject({NameObject("/FX"): font(writer)})),
+                         b"q /F Do Q\n" * 100)
+    work = _pdf_text._TextWork(_pdf_text.PageContents())
+    entered = work.forms_within(pypdf.PdfReader(io.BytesIO(data)).pages[0], 1)
+    heaviest = max(counted for _, counted in work._fonts_read.values())
+    assert steps < heaviest < steps + 1_000
+    assert work.stopped == [1] and (200_000 + 1_000_000) // heaviest - 1 <= entered <= 1_200_000 // heaviest
