@@ -3,7 +3,8 @@
 The image's server runs as the system user ``recfin``, but the TLS files it is given are
 mounted from the host, where the private key is readable by its owner alone, whoever that is
 there (the user who ran ``recfin network prepare`` or unpacked a bundle). Started as root,
-this copies every file the CHAINCODE_TLS_* and CHAINCODE_OPERATIONS_TLS_* variables name into
+this copies every file the CHAINCODE_TLS_* and CHAINCODE_OPERATIONS_TLS_* variables name, and the
+contract configuration RECFIN_NETWORK_CONFIG names, into
 a private folder (0700, each copy 0600, both owned by the user), points the variables at the
 copies, drops to the user (no supplementary groups) and runs COMMAND in its place. So the
 server starts whatever the host's uids are, and never runs as root. Started as any other
@@ -18,10 +19,11 @@ import os
 import pwd
 from collections.abc import Mapping, Sequence
 
-# the variables that name files the server reads (chaincode.shim.server)
+# the variables that name files the server reads (chaincode.shim.server; the contract's configuration,
+# chaincode.receivables.config, which a host umask of 077 or 027 leaves unreadable by others too)
 FILE_VARIABLES = ("CHAINCODE_TLS_CERT", "CHAINCODE_TLS_KEY", "CHAINCODE_TLS_CLIENT_CA",
                   "CHAINCODE_OPERATIONS_TLS_CERT", "CHAINCODE_OPERATIONS_TLS_KEY",
-                  "CHAINCODE_OPERATIONS_TLS_CLIENT_CA")
+                  "CHAINCODE_OPERATIONS_TLS_CLIENT_CA", "RECFIN_NETWORK_CONFIG")
 DEFAULT_FOLDER = "/run/recfin-chaincode"
 
 

@@ -37,7 +37,9 @@ def mounted():
         ca_key, server_key, client_key = (ec.generate_private_key(ec.SECP256R1()) for _ in range(3))
         ca = _certificate("test-ca", ca_key, ca=True)
         files = {"server.crt": (_pem(_certificate("chaincode", server_key, ca.subject, ca_key)), 0o644),
-                 "server.key": (_pem(server_key), 0o600), "ca.crt": (_pem(ca), 0o644)}
+                 "server.key": (_pem(server_key), 0o600), "ca.crt": (_pem(ca), 0o644),
+                 # written under the host's umask: 077 leaves it its owner's alone
+                 "network_config.json": (b'{"orgs": {}}', 0o600)}
         for name, (content, mode) in files.items():
             (tls / name).write_bytes(content)
             os.chown(tls / name, HOST_OWNER, HOST_OWNER)
@@ -52,7 +54,8 @@ def mounted():
 def _tls_env(root: Path) -> dict[str, str]:
     tls = root / "tls"
     return {"CHAINCODE_TLS_CERT": str(tls / "server.crt"), "CHAINCODE_TLS_KEY": str(tls / "server.key"),
-            "CHAINCODE_TLS_CLIENT_CA": str(tls / "ca.crt"), "CHAINCODE_TLS_CLIENT_NAMES": "peer-client.chaincode"}
+            "CHAINCODE_TLS_CLIENT_CA": str(tls / "ca.crt"), "CHAINCODE_TLS_CLIENT_NAMES": "peer-client.chaincode",
+            "RECFIN_NETWORK_CONFIG": str(tls / "network_config.json")}
 
 
 def test_the_copies_are_the_target_users_alone_and_the_environment_names_them(mounted):
@@ -63,7 +66,7 @@ def test_the_copies_are_the_target_users_alone_and_the_environment_names_them(mo
 
     info = folder.stat()
     assert (info.st_uid, info.st_gid, stat.S_IMODE(info.st_mode)) == (SERVER_USER, SERVER_USER, 0o700)
-    for variable in ("CHAINCODE_TLS_CERT", "CHAINCODE_TLS_KEY", "CHAINCODE_TLS_CLIENT_CA"):
+    for variable in ("CHAINCODE_TLS_CERT", "CHAINCODE_TLS_KEY", "CHAINCODE_TLS_CLIENT_CA", "RECFIN_NETWORK_CONFIG"):
         copy = Path(copied[variable])
         assert copy.parent == folder and copy.read_bytes() == Path(env[variable]).read_bytes(), variable
         info = copy.stat()
