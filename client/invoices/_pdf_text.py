@@ -271,9 +271,10 @@ _STEPS_PER_ENTRY = 4
 # 3.7 us a code (1.3 us a step with their bytes), of 100,000 codes in ranges 1.4 us a code.
 _FONT_BYTES_PER_STEP = 8
 # Building fonts may go past the allowance of the pages read so far by this much a page, in all, up to the file's
-# cap: an invoice whose fonts are embedded whole (a CJK font of some 28,000 characters, 106,600 steps) draws four of
-# them twice on a page (its own resources and a form's) within it.
-_FONTS_BEYOND_PAGES = 1_000_000
+# cap: an invoice whose fonts are embedded whole (a CJK font of some 28,000 characters, 106,600 steps) builds them
+# again for each form whose resources name them, so two such fonts and a dozen small forms (header, footer, seals)
+# on a page are some 2,800,000 steps, which pypdf builds in under 2 s, within it.
+_FONTS_BEYOND_PAGES = 3_000_000
 _MOST_FONT_ENTRIES = 100_000  # pypdf's MAPPING_DICTIONARY_SIZE_LIMIT and MAX_WIDTH_ENTRY_COUNT
 # An operator text extraction acts on counts this many steps (one it passes over, a path's, one): pypdf moves the text
 # matrices, places the text it shows and hands each piece to the text layer, which places each character. A TJ counts

@@ -204,20 +204,20 @@ def _heavy_font(writer, entries: int):
 
 
 def test_a_font_is_counted_by_what_building_it_reads_at_each_form_that_builds_it():
-    # a form of one operator whose font maps 30,000 codes (420 KB): pypdf builds the font at each of the 20 Dos
+    # a form of one operator whose font maps 30,000 codes (420 KB): pypdf builds the font at each of the 60 Dos
     data = _drawing_form(lambda writer: _form(writer, b"n\n", DictionaryObject({NameObject("/FX"): _heavy_font(
-        writer, 30_000)})), b"q /F Do Q\n" * 20)
+        writer, 30_000)})), b"q /F Do Q\n" * 60)
     work = _pdf_text._TextWork(_pdf_text.PageContents())
     entered = work.forms_within(pypdf.PdfReader(io.BytesIO(data)).pages[0], 1)
-    # each build some 420,000 / 8 + 30,000 steps: 14 fit in the page's 200,000 and the 1,000,000 building fonts
-    # may take past it, a 15th does not
-    assert entered == 14 and work.stopped == [1]
+    # each build some 420,000 / 8 + 30,000 steps: 38 fit in the page's 200,000 and the 3,000,000 building fonts
+    # may take past it, a 39th does not
+    assert entered == 38 and work.stopped == [1]
     heaviest = max(steps for _, steps in work._fonts_read.values())
     assert 30_000 + 420_000 // 8 < heaviest < 30_000 + 440_000 // 8 + 100
-    assert 14 * heaviest < work.fonts < 14 * heaviest + 5_000  # and the page's own fonts, once
+    assert 38 * heaviest < work.fonts < 38 * heaviest + 5_000  # and the page's own fonts, once
     assert _pdf_text._too_much_said(work, "page 1", "", "").startswith(
         "the file needs more work : page 1 needed more than 200,000 steps besides ")
-    assert "and 1,000,000 building fonts," in _pdf_text._too_much_said(work, "page 1", "", "")
+    assert "and 3,000,000 building fonts," in _pdf_text._too_much_said(work, "page 1", "", "")
 
 
 def test_a_form_whose_content_cannot_be_read_is_counted_with_the_fonts_extraction_builds_for_it():
@@ -228,8 +228,8 @@ def test_a_form_whose_content_cannot_be_read_is_counted_with_the_fonts_extractio
                                                     NameObject("/Resources"): DictionaryObject({
                                                         NameObject("/Font"): fonts})}))
     work = _pdf_text._TextWork(_pdf_text.PageContents())
-    entered = work.forms_within(pypdf.PdfReader(io.BytesIO(_drawing_form(form, b"/F Do\n" * 20))).pages[0], 1)
-    assert entered == 14 and work.stopped == [1]
+    entered = work.forms_within(pypdf.PdfReader(io.BytesIO(_drawing_form(form, b"/F Do\n" * 60))).pages[0], 1)
+    assert entered == 38 and work.stopped == [1]
 
 
 def test_a_letterhead_form_larger_than_a_page_allows_drawn_once_is_read_whole(tmp_path):
@@ -280,22 +280,24 @@ def _embedded_whole(writer, name: str, codes: int = 28_000):
     return font
 
 
-def test_an_invoice_whose_fonts_are_embedded_whole_reads_as_before(tmp_path):
-    # four such fonts on the page, and a title stamp (a form) whose resources name them too: each built twice,
-    # more than the page's 200,000 steps, within what building fonts may take past them
+@pytest.mark.parametrize(("whole", "stamps"), [(4, 1), (2, 10)])
+def test_an_invoice_whose_fonts_are_embedded_whole_reads_as_before(tmp_path, whole, stamps):
+    # such fonts on the page, and stamps (forms) whose resources name them too: each built again for each stamp,
+    # more than the page's 200,000 steps, within what building fonts may take past them (four fonts built twice;
+    # two built for the page and for each of ten stamps: header, footer, seals)
     writer = pypdf.PdfWriter()
     writer.add_page(pypdf.PdfReader(SAMPLE).pages[0])
     page = writer.pages[0]
     fonts = DictionaryObject(page["/Resources"]["/Font"].get_object())
-    for number in range(1, 5):
+    for number in range(1, whole + 1):
         fonts[NameObject(f"/W{number}")] = _embedded_whole(writer, f"/Whole{number}")
     page["/Resources"].get_object()[NameObject("/Font")] = fonts
-    _draw_after(writer, page, _form(writer, b"BT /W1 9 Tf 1 0 0 1 20 20 Tm (STAMP) Tj ET\n", fonts), b"/F Do\n")
+    _draw_after(writer, page, _form(writer, b"BT /W1 9 Tf 1 0 0 1 20 20 Tm (STAMP) Tj ET\n", fonts), b"/F Do\n" * stamps)
     path = tmp_path / "whole_fonts.pdf"
     path.write_bytes(_written(writer))
     text, contents = text_of(path.read_bytes())
     assert contents.unread is None and "发票号码" in text and "STAMP" in text
-    assert 8 * 28_000 < contents.text_work < 200_000 + 1_000_000
+    assert 8 * 28_000 < contents.text_work < 200_000 + _pdf_text._FONTS_BEYOND_PAGES
     result = read_scans(path)[0]
     assert result.method == "text-layer" and not any(field.flagged for field in result.fields.values())
 
@@ -354,4 +356,5 @@ def test_a_font_is_counted_by_each_code_pypdf_processes_building_it(font, steps)
     entered = work.forms_within(pypdf.PdfReader(io.BytesIO(data)).pages[0], 1)
     heaviest = max(counted for _, counted in work._fonts_read.values())
     assert steps < heaviest < steps + 1_000
-    assert work.stopped == [1] and (200_000 + 1_000_000) // heaviest - 1 <= entered <= 1_200_000 // heaviest
+    room = 200_000 + _pdf_text._FONTS_BEYOND_PAGES
+    assert work.stopped == [1] and room // heaviest - 1 <= entered <= room // heaviest
