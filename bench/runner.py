@@ -9,8 +9,10 @@ report, and each one's CPU is listed as ``client-<n>``. The parent watches them
 throughout: one that exits without sending its samples (killed by a signal, the OOM
 killer) stops the run with a ClientProcessError naming its exit code. Preparing has no
 fixed deadline (a large pool takes as long as it takes): each process reports its
-progress, which the parent passes on, and one that reports none for PREPARE_STALL_TIMEOUT
-while preparing stops the run.
+progress, which the parent passes on (a pool's count, tries and last failure at least every
+PROGRESS_INTERVAL), and one that makes none for PREPARE_STALL_TIMEOUT while preparing stops
+the run, with the last line it said. Interrupted (SIGINT to the command alone too), the
+parent stops the client processes and ends at once.
 """
 from __future__ import annotations
 
@@ -33,6 +35,7 @@ from .driver import CONCURRENCY, RATE, Clock, Plan, Run, Sample, drive
 from .network_session import open_parties
 from .workloads import WORKLOADS, Workload, merge_findings, mode_refusal
 
+INTERRUPTED = "interrupted: the client processes were stopped"
 PREPARE_STALL_TIMEOUT = 600.0   # the longest a client process may prepare without reporting progress
 WATCH_INTERVAL = 1.0      # how often the parent checks that the client processes it waits for are alive
 
@@ -133,7 +136,15 @@ async def run_on_network(settings: Settings, codes: dict[str, str], network_proc
                          say: Callable[[str], None] = print) -> Measured:
     """The run in this process (``clients`` = 1) or across client processes."""
     if settings.clients > 1:
-        return await asyncio.to_thread(_across_processes, settings, codes, network_processes, say)
+        interrupted = threading.Event()
+        try:
+            return await asyncio.to_thread(_across_processes, settings, codes, network_processes, say,
+                                           interrupted=interrupted)
+        except asyncio.CancelledError:
+            # Ctrl-C, or SIGINT to this process alone: asyncio.run cancels this task but then waits for the
+            # thread, which stops its client processes and returns when told
+            interrupted.set()
+            raise
     async with AsyncExitStack() as stack:
         parties = await open_parties(stack, codes, settings.data_root, settings.grpc_options)
         workload = WORKLOADS[settings.workload](parties)
@@ -175,8 +186,12 @@ def _client_process(settings: Settings, codes: dict[str, str], barrier, results,
 
 
 def _across_processes(settings: Settings, codes: dict[str, str], network_processes: Sequence[cpu.Watched],
-                      say: Callable[[str], None], *, client: Callable[..., None] = _client_process) -> Measured:
-    """``client`` is the client process's body (``_client_process``; tests give stand-ins that die)."""
+                      say: Callable[[str], None], *, client: Callable[..., None] = _client_process,
+                      interrupted: threading.Event | None = None) -> Measured:
+    """``client`` is the client process's body (``_client_process``; tests give stand-ins that die). Setting
+    ``interrupted`` (from another thread) stops the client processes and ends this with a ClientProcessError
+    within about WATCH_INTERVAL, while they prepare or during the run."""
+    interrupted = interrupted or threading.Event()
     n = settings.clients
     context = multiprocessing.get_context("spawn")
     barrier, results, progress = context.Barrier(n + 1), context.Queue(), context.Queue()
@@ -188,12 +203,17 @@ def _across_processes(settings: Settings, codes: dict[str, str], network_process
     say(f"  {n} client processes preparing their pools")
     passed = threading.Event()
     stalled: list[int] = []
-    watcher = threading.Thread(target=_abort_if_one_exits, args=(children, barrier, passed, progress, say, stalled),
+    last_said: list[str | None] = [None] * n
+    watcher = threading.Thread(target=_abort_if_one_exits,
+                               args=(children, barrier, passed, progress, say, stalled, interrupted, last_said),
                                daemon=True)
     watcher.start()
     try:
         barrier.wait()
     except threading.BrokenBarrierError:
+        if interrupted.is_set():
+            _stop(children)
+            raise ClientProcessError(INTERRUPTED) from None
         stopped = set(stalled)
         for index in stalled:   # stuck in its preparation, it would not see the broken barrier
             children[index].terminate()
@@ -204,6 +224,7 @@ def _across_processes(settings: Settings, codes: dict[str, str], network_process
                 stopped.add(index)
         said = {index: failure for index, _, failure in _drain(results) if failure}
         failures = [f"client-{index}: no progress preparing its pool for {PREPARE_STALL_TIMEOUT:g} s (stopped)"
+                    + (f"; it last said: {' '.join(last_said[index].split())}" if last_said[index] else "")
                     for index in stalled]
         failures += [f"client-{index}: {failure}" for index, failure in sorted(said.items())]
         failures += [f"client-{index}: {_exit_description(child.exitcode)} while preparing its pool"
@@ -219,10 +240,14 @@ def _across_processes(settings: Settings, codes: dict[str, str], network_process
              threading.Timer(settings.plan.end, lambda: snapshots.__setitem__("end", cpu.snapshot(network_processes)))]
     for t in timers:
         t.start()
-    answers, silent = _gather(children, results)
-    if silent:
-        for t in timers:
+    answers, silent = _gather(children, results, interrupted)
+    if silent or interrupted.is_set() or any(failure for _, failure in answers.values()):
+        for t in timers:   # the run failed: its window is not measured, nor waited out
             t.cancel()
+    if interrupted.is_set():
+        _stop(children)
+        raise ClientProcessError(INTERRUPTED)
+    if silent:
         _stop(children)
         raise ClientProcessError("client processes failed: " + "; ".join(
             [f"client-{index}: {_exit_description(children[index].exitcode)} without sending its samples"
@@ -260,15 +285,17 @@ def merged_plan(plan: Plan, shares: Sequence[Settings]) -> Plan:
 
 
 def _abort_if_one_exits(children: Sequence[multiprocessing.Process], barrier, passed: threading.Event, progress,
-                        say: Callable[[str], None], stalled: list[int]) -> None:
+                        say: Callable[[str], None], stalled: list[int], interrupted: threading.Event,
+                        last_said: list[str | None]) -> None:
     """Until the barrier is passed: pass each client process's progress lines on to ``say``, and break the barrier
-    when one exits (one that fails in Python aborts it itself, but one killed by a signal cannot) or when one still
-    preparing reports nothing for PREPARE_STALL_TIMEOUT (then ``stalled`` names it)."""
+    when one exits (one that fails in Python aborts it itself, but one killed by a signal cannot), when one still
+    preparing reports no progress for PREPARE_STALL_TIMEOUT (then ``stalled`` names it: a pool's line every
+    PROGRESS_INTERVAL that repeats the one before it, its tries stuck, is no progress), or when ``interrupted``."""
     heard = [time.monotonic()] * len(children)
     ready = [False] * len(children)
     while not passed.wait(WATCH_INTERVAL):
-        _pass_on(progress, say, heard, ready)
-        if any(child.exitcode is not None for child in children):
+        _pass_on(progress, say, heard, ready, last_said)
+        if interrupted.is_set() or any(child.exitcode is not None for child in children):
             barrier.abort()
             return
         silent = [i for i, last in enumerate(heard)
@@ -277,22 +304,27 @@ def _abort_if_one_exits(children: Sequence[multiprocessing.Process], barrier, pa
             stalled.extend(silent)
             barrier.abort()
             return
-    _pass_on(progress, say, heard, ready)   # the lines sent just before the barrier
+    _pass_on(progress, say, heard, ready, last_said)   # the lines sent just before the barrier
 
 
-def _pass_on(progress, say: Callable[[str], None], heard: list[float], ready: list[bool]) -> None:
-    """Say the progress lines the client processes have sent, noting when each was last heard from and ready."""
+def _pass_on(progress, say: Callable[[str], None], heard: list[float], ready: list[bool],
+             last_said: list[str | None]) -> None:
+    """Say the progress lines the client processes have sent, noting when each last made progress (a line unlike
+    its previous one), its last line, and when it is ready."""
     while True:
         try:
             index, line = progress.get(timeout=0.1)
         except queue.Empty:
             return
-        heard[index] = time.monotonic()
+        if line is READY or line != last_said[index]:
+            heard[index] = time.monotonic()
         if line is READY:
             ready[index] = True
             say(f"  client-{index}: pool ready, waiting for the others")
-        else:
-            say(f"  client-{index}:{line}")
+        else:   # every line marked: an SDK error has a line per peer
+            last_said[index] = line
+            for part in line.splitlines():
+                say(f"  client-{index}:{part}")
 
 
 def _exit_with_parent() -> None:
@@ -303,11 +335,12 @@ def _exit_with_parent() -> None:
         os._exit(1)
 
 
-def _gather(children: Sequence[multiprocessing.Process], results) -> tuple[dict[int, tuple[Any, str | None]], list[int]]:
+def _gather(children: Sequence[multiprocessing.Process], results,
+            interrupted: threading.Event) -> tuple[dict[int, tuple[Any, str | None]], list[int]]:
     """Each client process's (result, failure) as it sends them, and the indexes of any that exited without
-    sending one (then the rest are not waited for)."""
+    sending one (then the rest are not waited for); when ``interrupted``, what has come so far."""
     answers: dict[int, tuple[Any, str | None]] = {}
-    while len(answers) < len(children):
+    while len(answers) < len(children) and not interrupted.is_set():
         try:
             index, result, failure = results.get(timeout=WATCH_INTERVAL)
         except queue.Empty:

@@ -25,7 +25,6 @@ from __future__ import annotations
 import asyncio
 import functools
 import secrets
-import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -54,8 +53,8 @@ INVOICE_AMOUNT = Decimal("1000.00")
 INVOICE_TAX = Decimal("130.00")
 FACE_AMOUNT = INVOICE_AMOUNT + INVOICE_TAX
 MIX = (("register", 4), ("confirm", 3), ("transfer", 2), ("query", 1))
-PROGRESS_INTERVAL = 30.0   # seconds between the lines saying how far a pool's preparation has got
 """The mixed workload's proportions (kind, weight)."""
+PROGRESS_INTERVAL = 30.0   # seconds between the lines saying how far a pool's preparation has got
 
 
 @dataclass
@@ -182,29 +181,36 @@ class Workload:
     async def _fill(self, count: int, make: Callable[[], Operation], concurrency: int, what: str,
                     say: Callable[[str], None]) -> None:
         """Run ``count`` operations to build a pool; failures are retried with a new operation up to count * 2 tries.
-        How far it has got is said every PROGRESS_INTERVAL seconds on the way (a large pool takes minutes)."""
+        How far it has got, how many tries it has started and its last failure are said every PROGRESS_INTERVAL
+        seconds on the way (a large pool takes minutes, and a pool whose calls are refused says why)."""
         gate = asyncio.Semaphore(concurrency)
         done = 0
         tries = 0
         last_error: BaseException | None = None
-        last_said = time.monotonic()
 
         async def one() -> None:
-            nonlocal done, tries, last_error, last_said
+            nonlocal done, tries, last_error
             async with gate:
                 while done < count and tries < 2 * count:
                     tries += 1
                     try:
                         await make().call()
                         done += 1
-                        if done < count and time.monotonic() - last_said >= PROGRESS_INTERVAL:
-                            last_said = time.monotonic()
-                            say(f"  pool: {done}/{count} {what} so far")
                         return
                     except Exception as error:  # a pool short of a few is reported, not fatal
                         last_error = error
 
-        await asyncio.gather(*(one() for _ in range(count)))
+        async def tell() -> None:
+            while True:
+                await asyncio.sleep(PROGRESS_INTERVAL)
+                say(f"  pool: {done}/{count} {what} so far (tries: {tries}"
+                    + (f"; last failure: {last_error})" if last_error else ")"))
+
+        teller = asyncio.create_task(tell())
+        try:
+            await asyncio.gather(*(one() for _ in range(count)))
+        finally:
+            teller.cancel()
         say(f"  pool: {done}/{count} {what}" + (f" (last failure: {last_error})" if done < count and last_error else ""))
 
 

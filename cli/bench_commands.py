@@ -85,11 +85,12 @@ def refuse_unrunnable(names: list[str], mode: str, concurrency: int, clients: in
                                "fewer, or raise --max-in-flight")
 
 
-def refuse_unlike_comparison(compare_node: bool, clients: int, grpc_options: tuple) -> None:
+def refuse_unlike_comparison(compare_node: bool, names: list[str], clients: int, grpc_options: tuple) -> None:
     """A usage error, before anything runs, for ``--compare-node`` with a Python side the Node client would not
-    match: the Node script runs as one process with grpc-js's default channel options."""
+    match: the Node script runs as one process with grpc-js's default channel options. Only when something would
+    be compared: a workload without a Node counterpart (hotkey) is not sent by the Node client."""
     given = ([f"--clients {clients}"] if clients > 1 else []) + [f"--grpc-option {k}={v}" for k, v in grpc_options]
-    if compare_node and given:
+    if compare_node and given and any(WORKLOADS[name].node_counterpart for name in names):
         raise click.UsageError(
             f"--compare-node with {' and '.join(given)}: the Node client runs as one process with grpc-js's default "
             "channel options, so the ratios would not compare like for like; compare with --compare-node alone "
@@ -126,7 +127,8 @@ def refuse_unlike_comparison(compare_node: bool, clients: int, grpc_options: tup
               help="A gRPC channel option for the client's connections (repeatable).")
 @click.option("--compare-node", is_flag=True,
               help="Also send each workload with the official Node client (npm ci into bench/node on first use), "
-                   "as one process with default gRPC options: not with --clients above 1 or --grpc-option.")
+                   "as one process with default gRPC options: not with --clients above 1 or --grpc-option (hotkey, "
+                   "which it does not send, excepted).")
 @click.option("--output", "output_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder for the JSON reports and the PNG plot (with matplotlib) "
                    "[default: bench-results/<UTC time>].")
@@ -156,7 +158,7 @@ def bench(workloads, mode, rate, concurrency, warmup, duration, clients, pool_si
     say = progress(as_json)
     names = workloads_named(workloads)
     refuse_unrunnable(names, mode, concurrency, clients, max_in_flight)
-    refuse_unlike_comparison(compare_node, clients, grpc_options)
+    refuse_unlike_comparison(compare_node, names, clients, grpc_options)
     net, statuses = running_network(topology_path, data_root)
     plan = Plan(mode, rate=rate if mode == RATE else None, concurrency=concurrency if mode == CONCURRENCY else None,
                 warmup=warmup, duration=duration, call_timeout=call_timeout, max_in_flight=max_in_flight)

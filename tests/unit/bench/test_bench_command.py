@@ -215,3 +215,14 @@ def test_the_node_report_states_its_settings_and_one_client_process_and_rate_mod
     assert ratios["latency_p50_node_to_recfin"] > 1 and ratios["latency_p99_node_to_recfin"] > 1
     assert "rate mode sends both clients the same schedule" in entry["node_to_recfin_note"]
     assert "note: rate mode sends both clients the same schedule" in result.stderr
+
+
+def test_comparing_with_the_node_client_is_not_refused_when_no_workload_named_has_a_node_counterpart(tmp_path):
+    """hotkey is not sent by the Node client ("no Node client counterpart, not compared"): with --clients 2 there
+    is nothing unlike to compare, so the command goes on (here to the missing network)."""
+    result = CliRunner().invoke(bench, ["--data-root", str(tmp_path), "-w", "hotkey", "--mode", "concurrency",
+                                        "--concurrency", "8", "--clients", "2", "--compare-node"])
+    assert "--compare-node with" not in result.output and "no running network" in result.output, result.output
+    refused = CliRunner().invoke(bench, ["--data-root", str(tmp_path), "-w", "hotkey", "-w", "register", "--mode",
+                                         "concurrency", "--concurrency", "8", "--clients", "2", "--compare-node"])
+    assert refused.exit_code == 2 and "--compare-node with --clients 2:" in refused.output, refused.output

@@ -1,6 +1,7 @@
 """`--clients N`: the parent watches its client processes, so one that dies without a word stops the run with
 its exit code instead of leaving the command waiting. Real spawned processes run stand-in bodies (no network):
 each meets the parent at the barrier as a client process does, then dies, hangs, or sends samples."""
+import asyncio
 import dataclasses
 import multiprocessing
 import os
@@ -121,3 +122,119 @@ def test_a_client_process_that_reports_no_progress_while_preparing_stops_the_run
     message = str(failed.value)
     assert "client-0: no progress preparing its pool for 5 s (stopped)" in message
     assert "client-1: BrokenBarrierError" in message
+
+
+REFUSED = "  pool: 0/8 registered so far (tries: 16; last failure: EndorseError: refused)"
+
+
+def repeats_one_line_while_preparing(settings, codes, barrier, results, index, progress):
+    """client-0 says the same pool line over and over (its tries stuck) for 15 s, then gets ready; client-1 is
+    ready at once. The stall timeout is 5 s here."""
+    if index == 0:
+        for _ in range(30):
+            progress.put((index, REFUSED))
+            time.sleep(0.5)
+    progress.put((index, READY))
+    try:
+        sends_one_sample_and_exits(settings, codes, barrier, results, index, progress)
+    except threading.BrokenBarrierError as error:
+        _fail_like_a_client(barrier, results, index, error)
+
+
+def test_a_pool_line_that_only_repeats_is_no_progress_and_the_stop_names_what_it_last_said(five_second_stall_timeout):
+    with pytest.raises(ClientProcessError) as failed:
+        run_across_processes(repeats_one_line_while_preparing)
+    message = str(failed.value)
+    assert ("client-0: no progress preparing its pool for 5 s (stopped); it last said: pool: 0/8 registered so far "
+            "(tries: 16; last failure: EndorseError: refused)") in message
+
+
+def says_a_line_per_peer(settings, codes, barrier, results, index, progress):
+    progress.put((index, "  pool: 0/2 registered (last failure: failed to endorse\n  - peer0.supplier:7051\n"
+                         "  - peer0.core:9051)"))
+    progress.put((index, READY))
+    sends_one_sample_and_exits(settings, codes, barrier, results, index, progress)
+
+
+def test_every_line_of_a_multi_line_progress_message_is_marked_with_its_process():
+    said = []
+    run_across_processes(says_a_line_per_peer, said)
+    for index in (0, 1):
+        assert [line for line in said if "peer0" in line and line.startswith(f"  client-{index}:")] == [
+            f"  client-{index}:  - peer0.supplier:7051", f"  client-{index}:  - peer0.core:9051)"]
+
+
+def fail_interrupted_after_the_barrier(settings, codes, barrier, results, index, progress):
+    """Both meet at the barrier, then fail as a Ctrl-C makes a client process fail."""
+    barrier.wait(60)
+    _fail_like_a_client(barrier, results, index, KeyboardInterrupt())
+
+
+def test_client_processes_failing_during_the_run_end_it_without_waiting_out_the_plan(monkeypatch):
+    """The timers that read the network's CPU at the window's start and end are cancelled, not waited for: the
+    plan here runs an hour, and joining its end timer uncancelled is refused."""
+    class Timer(threading.Timer):
+        def join(self, timeout=None):
+            assert self.finished.is_set(), "waited for the end of a run whose client processes failed"
+            super().join(timeout)
+
+    monkeypatch.setattr(runner.threading, "Timer", Timer)
+    hour = dataclasses.replace(SETTINGS, plan=dataclasses.replace(SETTINGS.plan, duration=3600.0))
+    with pytest.raises(ClientProcessError) as failed:
+        _across_processes(hour, {}, [], [].append, client=fail_interrupted_after_the_barrier)
+    assert "client-0: KeyboardInterrupt" in str(failed.value) and "client-1: KeyboardInterrupt" in str(failed.value)
+
+
+def client_0_prepares_for_10_s_saying_how_far_it_got(settings, codes, barrier, results, index, progress):
+    """client-0 reports progress for 10 s (never stalled), then gets ready; client-1 is ready at once."""
+    if index == 0:
+        for done in range(40):
+            progress.put((index, f"  pool: {done}/40 registered so far"))
+            time.sleep(0.25)
+    progress.put((index, READY))
+    sends_one_sample_and_exits(settings, codes, barrier, results, index, progress)
+
+
+def test_an_interrupt_while_preparing_stops_the_client_processes_at_once(five_second_stall_timeout, monkeypatch):
+    """SIGINT to the command alone cancels asyncio.run's task; the thread running the processes must not go on
+    waiting at the barrier (asyncio.run waits for it), so it stops them and ends."""
+    monkeypatch.setitem(runner._across_processes.__kwdefaults__, "client",
+                        client_0_prepares_for_10_s_saying_how_far_it_got)
+    said = []
+
+    async def interrupted_once_client_1_is_ready():
+        loop, ready = asyncio.get_running_loop(), asyncio.Event()
+
+        def say(line):
+            said.append(line)
+            if line == "  client-1: pool ready, waiting for the others":
+                loop.call_soon_threadsafe(ready.set)
+
+        run = asyncio.create_task(runner.run_on_network(SETTINGS, {}, [], say=say))
+        await ready.wait()
+        run.cancel()
+        await asyncio.wait([run])
+        return run
+
+    before = {child.pid for child in multiprocessing.active_children()}
+    run = asyncio.run(interrupted_once_client_1_is_ready())
+    assert run.cancelled()
+    assert "  client-0: pool ready, waiting for the others" not in said   # stopped, not prepared to the end
+    assert [child.pid for child in multiprocessing.active_children() if child.pid not in before] == []
+
+
+def wait_in_the_run(settings, codes, barrier, results, index, progress):
+    barrier.wait(60)
+    threading.Event().wait()
+
+
+def test_an_interrupt_during_the_run_stops_the_client_processes(monkeypatch):
+    gather = runner._gather
+
+    def interrupted_once_the_run_begins(children, results, interrupted):
+        interrupted.set()
+        return gather(children, results, interrupted)
+
+    monkeypatch.setattr(runner, "_gather", interrupted_once_the_run_begins)
+    with pytest.raises(ClientProcessError, match="interrupted: the client processes were stopped"):
+        run_across_processes(wait_in_the_run)
