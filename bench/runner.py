@@ -163,6 +163,7 @@ def _client_process(settings: Settings, codes: dict[str, str], barrier, results,
     others, drive, send back samples and its own CPU. It waits at the barrier for as long as the parent lives:
     the parent breaks the barrier when another process fails or stalls."""
     threading.Thread(target=_exit_with_parent, daemon=True).start()
+    passed = threading.Event()
 
     async def main() -> dict[str, Any]:
         async with AsyncExitStack() as stack:
@@ -172,6 +173,7 @@ def _client_process(settings: Settings, codes: dict[str, str], barrier, results,
                                    say=lambda line: progress.put((index, line)))
             progress.put((index, READY))
             await asyncio.to_thread(barrier.wait)
+            passed.set()
             me = [cpu.Watched(f"client-{index}", "client", os.getpid())]
             measured = await execute(workload, settings.plan, me)
             return {"samples": [dataclasses.astuple(s) for s in measured.run.samples],
@@ -181,7 +183,8 @@ def _client_process(settings: Settings, codes: dict[str, str], barrier, results,
     try:
         results.put((index, asyncio.run(main()), None))
     except BaseException as error:  # reported by the parent, which then stops the run
-        barrier.abort()
+        if not passed.is_set():   # after it, breaking the barrier could fail the parent's wait still returning
+            barrier.abort()
         results.put((index, None, f"{type(error).__name__}: {error}"))
 
 
