@@ -290,7 +290,12 @@ def compose_up(topology_path, data_root, start, compose_file, timeout, as_json):
     # Before anything starts: without Fabric's CLIs the containers could be started but never joined, and
     # containers started on a folder `down --purge` would refuse could be neither recorded nor purged.
     fabric = FabricInstall.locate().require(("peer", "osnadmin"))
-    if start and data_root.exists() and (refused := purge_refusal(data_root.resolve())):
+    if start and not (data_root / "crypto").is_dir():
+        # docker would make every missing mount folder, empty and root's, and start containers with no material
+        raise click.ClickException(f"not starting the compose network on {data_root}: it holds no crypto/, so "
+                                   "no material `recfin network prepare --hostnames` wrote; run that first, or "
+                                   "give --data-root the folder it wrote")
+    if start and (refused := purge_refusal(data_root.resolve())):
         raise click.ClickException(f"not starting the compose network on {data_root}: `recfin network down "
                                    f"--purge` could never delete it ({refused}), so it would be left half "
                                    "purged; give --data-root the folder `recfin network prepare --hostnames` "

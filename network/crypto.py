@@ -516,6 +516,20 @@ def channel_made(topology: Topology, data_root: Path) -> str | None:
     return f"the ledger {ledgers[0]}" if ledgers else None
 
 
+def _consenter_certs(data_root: Path) -> set[str] | None:
+    """The server certificates the consenters of data_root's config/configtx.yaml name, each as the end of its
+    path (`/<hostname>/tls/server.crt`, whatever folder the data was made in); None without a readable file. It is
+    written before the genesis block is made from it, and again only by a later `up` or `prepare`, after this."""
+    import yaml
+
+    try:
+        document = yaml.safe_load((data_root / "config" / "configtx.yaml").read_text())
+        consenters = document["Profiles"]["ReceivablesChannel"]["Orderer"]["EtcdRaft"]["Consenters"]
+        return {"/" + "/".join(Path(str(c["ServerTLSCert"])).parts[-3:]) for c in consenters}
+    except (OSError, yaml.YAMLError, KeyError, TypeError):
+        return None
+
+
 def _org_gone_refusal(paths: OrgCrypto, channel: str, made: str) -> str:
     return (f"{paths.root} is gone (no CA certificate or key, no verifying MSP), but the channel {channel} exists "
             f"({made}): restore the folder from a backup. No CA is made in its place, "
@@ -551,13 +565,18 @@ def generate(topology: Topology, data_root: Path, only: list[str] | None = None,
             if org_name not in adding and not paths.public_only and not paths.ca_cert.is_file() \
                     and not paths.ca_key.is_file() and not any((paths.msp_dir / "cacerts").glob("*.pem")):
                 raise CaFilesError(_org_gone_refusal(paths, topology.channel, made))
+        pinned = _consenter_certs(data_root)
         for node in topology.orderers() if oo.name in [g[0] for g in groups] else []:
             node_dir = org_crypto(data_root, oo.name, oo.domain).node_dir(node.hostname)
             tls = node_dir / "tls"
             pair = [(tls / name).is_file() for name in ("server.crt", "server.key")]
-            # an orderer the topology names since the channel was made has never had a pair: it gets one, and
-            # `up` joins it (osnadmin); one that had material or a ledger here is one the channel may pin
-            known = any(pair) or (node_dir / "msp").exists() or (data_root / "nodes" / node.name).exists()
+            # an orderer the topology names since the channel was made has never had a pair: it gets one (for a
+            # key a stopped run left, if any), and `up` joins it (osnadmin). Which are pinned: the consenters of
+            # the configtx.yaml the channel was made from; without one, any orderer that left material here
+            if pinned is not None:
+                known = f"/{node.hostname}/tls/server.crt" in pinned
+            else:
+                known = any(pair) or (node_dir / "msp").exists() or (data_root / "nodes" / node.name).exists()
             if known and not all(pair):
                 raise CaFilesError(_pinned_pair_refusal(tls, topology.channel, made))
     for org_name, domain, admin, users, nodes in groups:

@@ -351,3 +351,11 @@ def test_compose_up_start_refuses_before_starting_on_a_folder_purge_would_refuse
     assert "not starting the compose network" in result.stderr and "NOTES.txt" in result.stderr
     assert docker.calls == []
     assert not compose_down.record_path(load()).exists()
+
+
+def test_compose_up_start_refuses_a_folder_prepare_never_wrote(home, docker, tmp_path, compose_file, fake_fabric):
+    # a mistyped --data-root: docker would make each mount folder, empty, and start containers on nothing
+    result = CliRunner().invoke(main, ["network", "compose-up", "--data-root", str(tmp_path / "hsots"), "--start",
+                                       "--compose-file", str(compose_file)])
+    assert result.exit_code == 1 and "holds no crypto/" in result.stderr
+    assert docker.calls == [] and not (tmp_path / "hsots").exists()

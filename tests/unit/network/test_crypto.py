@@ -329,6 +329,49 @@ def test_an_orderer_the_topology_names_since_the_channel_was_made_gets_its_pair(
     assert same_public_key(load_key(tls / "server.key"), load_cert(tls / "server.crt"))
 
 
+def _grown(topology, tmp_path):
+    """The topology with an orderer orderer9 added."""
+    data = yaml.safe_load(DEFAULT_TOPOLOGY.read_text())
+    added = dict(data["orderer_org"]["orderers"][-1], name="orderer9")
+    added.update({key: value + 900 for key, value in added.items() if "port" in key})
+    data["orderer_org"]["orderers"].append(added)
+    (tmp_path / "grown.yaml").write_text(yaml.safe_dump(data))
+    return load_topology(tmp_path / "grown.yaml")
+
+
+def test_an_orderer_the_channel_was_made_with_is_refused_a_new_pair_even_with_its_whole_folder_gone(data_root,
+                                                                                                      topology):
+    # no ledger folder here (compose keeps ledgers in volumes; prepare runs before up): the consenters of the
+    # configtx.yaml the genesis block was made from say which certificates the channel pins
+    from network import configtx
+
+    configtx.write(topology, data_root)
+    with_channel(topology, data_root)
+    oo = topology.orderer_org
+    node_dir = org_crypto(data_root, oo.name, oo.domain).node_dir(topology.orderers()[0].hostname)
+    shutil.rmtree(node_dir)
+    with pytest.raises(crypto.CaFilesError, match="its Raft consenter set holds this orderer's exact TLS certificate"):
+        crypto.generate(topology, data_root)
+    assert not node_dir.exists()
+
+
+def test_a_new_orderer_whose_first_run_stopped_after_its_key_gets_a_certificate_for_that_key(data_root, topology,
+                                                                                             tmp_path):
+    from network import configtx
+
+    configtx.write(topology, data_root)       # the channel's consenters: orderer9 is not one
+    with_channel(topology, data_root)
+    grown = _grown(topology, tmp_path)
+    crypto.generate(grown, data_root)
+    oo = grown.orderer_org
+    tls = org_crypto(data_root, oo.name, oo.domain).node_dir(grown.orderers()[-1].hostname) / "tls"
+    key = (tls / "server.key").read_bytes()
+    (tls / "server.crt").unlink()             # as a run stopped between the key and its certificate leaves it
+    crypto.generate(grown, data_root)
+    assert (tls / "server.key").read_bytes() == key
+    assert same_public_key(load_key(tls / "server.key"), load_cert(tls / "server.crt"))
+
+
 @pytest.mark.parametrize("made", ["genesis block", "ledger"])
 def test_an_orgs_crypto_folder_gone_under_an_existing_channel_is_refused_not_made_again(data_root, topology, made):
     if made == "genesis block":
