@@ -19,8 +19,9 @@ ENV PYTHONPATH=/opt/recfin
 
 # The server runs as the system user recfin. The container starts as root only for the entry point
 # (chaincode/entrypoint.py): the mounted TLS key is readable by its owner on the host alone, whatever
-# uid that is, so it copies the CHAINCODE_TLS_* files into a folder of recfin's (0700, copies 0600),
-# names the copies in those variables, drops to recfin and runs the command.
+# uid that is, so it copies the CHAINCODE_TLS_* files and the contract configuration (RECFIN_NETWORK_CONFIG)
+# into a folder of recfin's (0700, copies 0600), names the copies in those variables, drops to recfin and
+# runs the command.
 RUN useradd --system --no-create-home --home-dir /opt/recfin recfin
 ENV PYTHONUNBUFFERED=1
 # CHAINCODE_ID and CHAINCODE_SERVER_ADDRESS come from the environment (docker-compose.yaml).
