@@ -522,9 +522,11 @@ def _consenter_certs(data_root: Path) -> set[str] | None:
     written before the genesis block is made from it, and again only by a later `up` or `prepare`, after this."""
     import yaml
 
+    from .configtx import PROFILE     # network.configtx builds on this module
+
     try:
         document = yaml.safe_load((data_root / "config" / "configtx.yaml").read_text())
-        consenters = document["Profiles"]["ReceivablesChannel"]["Orderer"]["EtcdRaft"]["Consenters"]
+        consenters = document["Profiles"][PROFILE]["Orderer"]["EtcdRaft"]["Consenters"]
         return {"/" + "/".join(Path(str(c["ServerTLSCert"])).parts[-3:]) for c in consenters}
     except (OSError, yaml.YAMLError, KeyError, TypeError):
         return None
