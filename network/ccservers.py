@@ -30,7 +30,7 @@ from .errors import ChaincodeError
 from .fabric_bin import REPO_ROOT
 from .supervisor import ProcessSpec
 from .tools import inherited_env
-from .topology import OPERATIONS_PORT_SHIFT, PeerOrgSpec, Topology
+from .topology import OPERATIONS_PORT_SHIFT, PeerOrgSpec, Topology, peer_client_name
 
 def chaincode_dir(data_root: Path, name: str) -> Path:
     return data_root / "chaincode" / name
@@ -59,11 +59,6 @@ def server_tls_dir(topology: Topology, data_root: Path, org: PeerOrgSpec) -> Pat
 
 def client_tls_dir(topology: Topology, data_root: Path, org: PeerOrgSpec) -> Path:
     return org_crypto(data_root, org.name, org.domain).chaincode_client_tls(topology.chaincode_server_host(org))
-
-
-def peer_client_name(server_host: str) -> str:
-    """The subject CN of the client pair the org's peers present to its chaincode server (crypto.generate)."""
-    return f"peer-client.{server_host}"
 
 
 def tls_env(server_tls: Path, server_host: str) -> dict[str, str]:

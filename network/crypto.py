@@ -69,7 +69,7 @@ from client.gateway.hsm_msp import HSM_SIGNER_FILE
 from client.ledger.msp import issued_by   # whether a CA signed a certificate: one test for the network and the audit
 
 from .errors import NetworkError, first_few
-from .topology import Topology, UserSpec
+from .topology import Topology, UserSpec, peer_client_name
 
 ATTRS_OID = ObjectIdentifier("1.2.3.4.5.6.7.8.1")
 NODE_OUS = ("client", "peer", "admin", "orderer")
@@ -825,4 +825,4 @@ def _chaincode_tls(topology: Topology, org, paths: OrgCrypto, issuer: _OrgIssuer
     sans = [host, "localhost", topology.listen_host]
     dialled = topology.chaincode_server_address(org).rsplit(":", 1)[0]
     issuer.tls_pair(paths.chaincode_server_tls(host), host, server=True, sans=sans + [dialled] * (dialled not in sans))
-    issuer.tls_pair(paths.chaincode_client_tls(host), f"peer-client.{host}", server=False, sans=None)
+    issuer.tls_pair(paths.chaincode_client_tls(host), peer_client_name(host), server=False, sans=None)

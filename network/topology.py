@@ -136,6 +136,12 @@ USER_ROLE_TO_CONTRACT_ROLE = {"debtor": "core_enterprise", "creditor": "supplier
 DERIVED = "derived"      # chaincode.collections_config / endorsement_policy: derived from the orgs' roles
 
 
+def peer_client_name(server_host: str) -> str:
+    """The subject CN of the client pair an org's peers present to its chaincode server at ``server_host``
+    (crypto.generate issues it; the server accepts that name alone, CHAINCODE_TLS_CLIENT_NAMES)."""
+    return f"peer-client.{server_host}"
+
+
 def _role_attr_of(user: object) -> str | None:
     """A user's recfin.role attribute as written ("" when it gives none); None when the user, its attrs or that
     attribute are not of UserSpec's shape. Its other attributes are left to the field validation."""
@@ -388,7 +394,7 @@ class Topology(_Model):
             host = self.chaincode_server_host(org)
             shorten = (f"its chaincode_server_host {host}" if org.chaincode_server_host else
                        f"the org's domain {org.domain} or the chaincode's name {self.chaincode.name}")
-            out += [(org.name, host, shorten), (org.name, f"peer-client.{host}", shorten)]
+            out += [(org.name, host, shorten), (org.name, peer_client_name(host), shorten)]
         for org, nodes in [(oo.name, oo.orderers), *((o.name, o.peers) for o in self.orgs)]:
             for node in nodes:           # named as nodes() names them: its hostname, else <name>.<org domain>
                 out.append((org, node.hostname, f"{node.name}'s hostname {node.hostname}") if node.hostname else
