@@ -20,6 +20,7 @@ column), for a message that names the file.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import yaml
@@ -150,15 +151,49 @@ def read_yaml_bytes(path: Path, what: str) -> bytes:
     return data
 
 
-def read_yaml_file(path: Path, what: str) -> object:
+def read_yaml_file(path: Path, what: str, utf8_advice: str = "save it as UTF-8") -> object:
     """The document in the YAML file at path (None when it is empty), read as this module's docstring says.
 
     Every way its content can fail to load (not a regular file, too large, not UTF-8, not YAML, nested past the
     parser's stack, a value Python cannot build, an anchor or tag) is raised as YamlProblem; what names the
-    document ("a topology"). OSError is left to the caller, whose advice for a file it cannot open differs.
+    document ("a topology"), utf8_advice is what to do with a file that is not UTF-8. OSError is left to the
+    caller, whose advice for a file it cannot open differs.
     """
     try:
         text = read_yaml_bytes(path, what).decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise YamlProblem("not UTF-8 text: save it as UTF-8") from None
+        raise YamlProblem(f"not UTF-8 text: {utf8_advice}") from None
     return load_yaml(text, what)
+
+
+def yaml_kind(value: object) -> str:
+    """What YAML read a value as, for a message: "a list", "a number", "text"."""
+    kinds = {dict: "a mapping", list: "a list", str: "text", bool: "a boolean", int: "a number", float: "a number"}
+    return next((name for kind, name in kinds.items() if isinstance(value, kind)), f"a {type(value).__name__}")
+
+
+def read_yaml_mapping(path: Path, what: str, refuse: Callable[[str], Exception], *,
+                      cannot_read: Callable[[OSError], Exception] | None = None, holds: str = "a mapping",
+                      hint: str = "", allow_empty: bool = False, utf8_advice: str = "save it as UTF-8") -> dict:
+    """The mapping in the YAML file at path, read as read_yaml_file reads it, for a file that must hold one.
+
+    A file whose content is not such a mapping raises refuse(problem), problem naming no path: what YamlProblem
+    says, "the file is empty" (unless allow_empty, when an empty file is read as {}) or "it holds a list, not
+    {holds}", each of the last two followed by ": {hint}" when there is one. A file that open or read refuses (no
+    such file, no permission, a folder) raises cannot_read(the OSError), or the OSError itself when cannot_read
+    is None. what and utf8_advice are read_yaml_file's.
+    """
+    try:
+        doc = read_yaml_file(path, what, utf8_advice)
+    except OSError as exc:
+        if cannot_read is None:
+            raise
+        raise cannot_read(exc) from None
+    except YamlProblem as exc:
+        raise refuse(str(exc)) from None
+    if isinstance(doc, dict):
+        return doc
+    if doc is None and allow_empty:
+        return {}
+    problem = "the file is empty" if doc is None else f"it holds {yaml_kind(doc)}, not {holds}"
+    raise refuse(f"{problem}: {hint}" if hint else problem)

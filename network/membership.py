@@ -51,7 +51,7 @@ import yaml
 from pydantic import ValidationError
 
 from client.atomic_file import make_folders, write_atomically
-from client.yaml_files import YamlProblem, read_yaml_file
+from client.yaml_files import read_yaml_mapping
 
 from .errors import NetworkError, TopologyError
 from .topology import (OPERATIONS_PORT_SHIFT, OrgNamespace, PeerOrgSpec, Topology, UserSpec, address_refusal,
@@ -110,7 +110,8 @@ def load_state(data_root: Path) -> dict:
     path = state_path(data_root)
     if not path.is_file():
         return {"added": [], "removed": []}
-    doc = _read_state(path)
+    doc = read_yaml_mapping(path, "a membership record", lambda problem: _damaged(path, problem),
+                            holds="a mapping of added, removed and users", allow_empty=True)
     try:
         state = {"added": _as_list(doc.get("added"), "added", dict),
                  "removed": _as_list(doc.get("removed"), "removed", str)}
@@ -143,18 +144,6 @@ def _entry(data_root: Path, model, value, what: str):
     except ValidationError as exc:
         problem = format_validation_error(what, exc).replace("\n", "; ")
         raise _damaged(state_path(data_root), problem) from None
-
-
-def _read_state(path: Path) -> dict:
-    try:
-        doc = read_yaml_file(path, "a membership record")
-    except YamlProblem as exc:
-        raise _damaged(path, str(exc)) from None
-    if doc is None:
-        return {}
-    if not isinstance(doc, dict):
-        raise _damaged(path, f"it holds a {type(doc).__name__}, not a mapping of added, removed and users")
-    return doc
 
 
 def _damaged(path: Path, problem: str) -> NetworkError:

@@ -22,7 +22,7 @@ from fabric_protos.msp import msp_config_pb2, msp_principal_pb2
 from fabric_protos.peer import configuration_pb2 as peer_config_pb2
 
 from client.ledger.msp import fabric_msp_config as fabric_msp_config_of
-from client.yaml_files import YamlProblem, read_yaml_file
+from client.yaml_files import read_yaml_mapping, yaml_kind
 
 from .errors import NetworkError
 
@@ -162,24 +162,12 @@ def msp_node_config(msp_dir: Path) -> dict:
     config_file = msp_dir / "config.yaml"
     if not config_file.is_file():
         return {}
-    try:
-        doc = read_yaml_file(config_file, "an MSP's config.yaml")
-    except OSError as exc:
-        raise NetworkError(f"cannot read {config_file}: {exc.strerror}") from None
-    except YamlProblem as exc:
-        raise _msp_config_damaged(config_file, str(exc)) from None
-    if doc is not None and not isinstance(doc, dict):
-        raise NetworkError(f"{config_file} holds a {type(doc).__name__}, not the mapping (NodeOUs: ...) Fabric reads: "
-                           f"repair it, or restore it from a backup")
-    doc = doc or {}
+    doc = read_yaml_mapping(config_file, "an MSP's config.yaml",
+                            lambda problem: _msp_config_damaged(config_file, problem),
+                            cannot_read=lambda exc: NetworkError(f"cannot read {config_file}: {exc.strerror}"),
+                            holds="a mapping (NodeOUs: ...)", allow_empty=True)
     _check_msp_config_shape(config_file, doc)
     return doc
-
-
-def _kind(value: object) -> str:
-    """What YAML read a value as, for a message: "a list", "a number", "text"."""
-    kinds = {dict: "a mapping", list: "a list", str: "text", bool: "a boolean", int: "a number", float: "a number"}
-    return next((name for kind, name in kinds.items() if isinstance(value, kind)), f"a {type(value).__name__}")
 
 
 def _check_msp_config_shape(config_file: Path, doc: dict) -> None:
@@ -187,25 +175,25 @@ def _check_msp_config_shape(config_file: Path, doc: dict) -> None:
     identifier that is not text (a number would be read back as other digits: 0x1F is 31), Enable not a boolean."""
     def ou_identifier(value: object, where: str, certificate_required: bool) -> None:
         if not isinstance(value, dict):
-            raise _msp_config_damaged(config_file, f"{where} is {_kind(value)}, not a mapping of "
+            raise _msp_config_damaged(config_file, f"{where} is {yaml_kind(value)}, not a mapping of "
                                                    f"Certificate and OrganizationalUnitIdentifier")
         for key, required in (("OrganizationalUnitIdentifier", True), ("Certificate", certificate_required)):
             if value.get(key) is None and not required:
                 continue
             if not isinstance(value.get(key), str):
-                found = "missing" if value.get(key) is None else _kind(value[key])
+                found = "missing" if value.get(key) is None else yaml_kind(value[key])
                 raise _msp_config_damaged(config_file, f"{where}.{key} is {found}, not text: write it in quotes")
 
     identifiers = doc.get("OrganizationalUnitIdentifiers")
     if identifiers is not None and not isinstance(identifiers, list):
-        raise _msp_config_damaged(config_file, f"OrganizationalUnitIdentifiers is {_kind(identifiers)}, not a list")
+        raise _msp_config_damaged(config_file, f"OrganizationalUnitIdentifiers is {yaml_kind(identifiers)}, not a list")
     for number, ou in enumerate(identifiers or [], 1):
         ou_identifier(ou, f"OrganizationalUnitIdentifiers entry {number}", certificate_required=True)
     node_ous = doc.get("NodeOUs")
     if node_ous is None:
         return
     if not isinstance(node_ous, dict):
-        raise _msp_config_damaged(config_file, f"NodeOUs is {_kind(node_ous)}, not a mapping (Enable, "
+        raise _msp_config_damaged(config_file, f"NodeOUs is {yaml_kind(node_ous)}, not a mapping (Enable, "
                                                f"{', '.join(NODE_OU_FIELDS)})")
     if not isinstance(node_ous.get("Enable", False), bool):
         raise _msp_config_damaged(config_file, f"NodeOUs.Enable is {node_ous['Enable']!r}: write true or false")

@@ -16,7 +16,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_serializer, model_validator
 
 from chaincode.receivables.config import ROLES, ContractSettings, Role
-from client.yaml_files import MAX_LISTED_PROBLEMS, YamlProblem, more_problems, read_yaml_file
+from client.yaml_files import MAX_LISTED_PROBLEMS, more_problems, read_yaml_mapping
 
 from .errors import NodeNotFoundError, TopologyError
 from .fabric_bin import REPO_ROOT
@@ -580,12 +580,7 @@ def parse(data: object, source: str = "topology.yaml") -> Topology:
 def load(path: str | Path | None = None) -> Topology:
     """Load and validate a topology file (default: the packaged network/topology.yaml)."""
     path = Path(path) if path else DEFAULT_TOPOLOGY
-    try:
-        data = read_yaml_file(path, "a topology")
-    except OSError as exc:
-        raise TopologyError(f"cannot read topology {path}: {exc.strerror}") from None
-    except YamlProblem as exc:
-        raise TopologyError(f"{path.name}: {exc}") from None
-    if data is None:
-        raise TopologyError(f"{path.name}: the file is empty: copy network/topology.yaml and edit that")
+    data = read_yaml_mapping(path, "a topology", lambda problem: TopologyError(f"{path.name}: {problem}"),
+                             cannot_read=lambda exc: TopologyError(f"cannot read topology {path}: {exc.strerror}"),
+                             hint="copy network/topology.yaml and edit that")
     return parse(data, path.name)

@@ -33,7 +33,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, utils
 
 from ..atomic_file import write_atomically
-from ..yaml_files import YamlProblem, read_yaml_file
+from ..yaml_files import read_yaml_mapping
 from ._identity import Identity, load_msp_folder, msp_folder_identity
 from ._signer import Signer
 from .hsm import HSMError, HSMSignerFactory, HSMSignerOptions, key_id_for
@@ -59,15 +59,10 @@ class HSMSignerFile:
         _refuse_if_others_control(Path(msp_dir))
         _refuse_if_others_control(path)
         needs = "it needs library, token, key_id (hex) and optionally pin_env; rewrite it with recfin hsm import"
-        try:
-            data = read_yaml_file(path, "an HSM signer description")
-        except OSError as error:
-            raise HSMError(f"cannot read {path}: {error.strerror or error}") from None
-        except YamlProblem as error:
-            raise HSMError(f"{path} is not an HSM signer description ({error}): {needs}") from None
-        if not isinstance(data, dict):
-            raise HSMError(f"{path} is not an HSM signer description (it holds "
-                           f"{'nothing' if data is None else f'a {type(data).__name__}'}, not a mapping): {needs}")
+        data = read_yaml_mapping(
+            path, "an HSM signer description",
+            lambda problem: HSMError(f"{path} is not an HSM signer description ({problem}): {needs}"),
+            cannot_read=lambda error: HSMError(f"cannot read {path}: {error.strerror or error}"))
         missing = [key for key in ("library", "token", "key_id") if data.get(key) is None]
         # text only: YAML reads an unquoted 0012 as the number 10 and 0x1F as 31, another key or token than written
         not_text = [key for key in ("library", "token", "key_id", "pin_env")

@@ -19,8 +19,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from client.user_files import UnreadableFile, cannot_read, user_text
-from client.yaml_files import MAX_LISTED_PROBLEMS, YamlProblem, load_yaml, more_problems, read_yaml_bytes
+from client.user_files import UTF8_ADVICE, cannot_read
+from client.yaml_files import MAX_LISTED_PROBLEMS, more_problems, read_yaml_mapping
 
 from .money import proportion_fen
 
@@ -156,19 +156,12 @@ class BankPricing(BaseModel):
 def load_bank_config(path: str | Path) -> BankPricing:
     """Read and validate one bank's YAML; errors name the file and the field."""
     path = Path(path)
-    what = "a bank's pricing settings"
-    try:
-        # the YAML reader's cap, not the 1 GiB of a scanned invoice: validation walks every value of what is read
-        data = load_yaml(user_text(path, read_yaml_bytes(path, what)), what)
-    except OSError as exc:
-        raise PricingConfigError(str(cannot_read(path, exc))) from None
-    except UnreadableFile as exc:
-        raise PricingConfigError(str(exc)) from None
-    except YamlProblem as exc:
-        raise PricingConfigError(f"{path}: {exc}") from None
-    if not isinstance(data, dict):
-        raise PricingConfigError(f"{path}: {'empty' if data is None else 'not a mapping'}: expected the bank's "
-                                 f"settings (see {bank_config_path('example-bank')})")
+    # the YAML reader's cap, not the 1 GiB of a scanned invoice: validation walks every value of what is read
+    data = read_yaml_mapping(path, "a bank's pricing settings",
+                             lambda problem: PricingConfigError(f"{path}: {problem}"),
+                             cannot_read=lambda exc: PricingConfigError(str(cannot_read(path, exc))),
+                             hint=f"expected the bank's settings (see {bank_config_path('example-bank')})",
+                             utf8_advice=UTF8_ADVICE)
     try:
         return BankPricing.model_validate(data)
     except ValidationError as exc:

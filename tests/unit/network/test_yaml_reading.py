@@ -199,8 +199,9 @@ def test_a_damaged_msp_config_is_named_when_the_orgs_definition_is_built(msp, te
 
 def test_an_msp_config_that_is_not_a_mapping_is_named(msp):
     (msp.msp_dir / "config.yaml").write_text("- NodeOUs\n")
-    with pytest.raises(NetworkError, match=r"config\.yaml holds a list, not the mapping \(NodeOUs: \.\.\.\) Fabric "
-                                           r"reads"):
+    with pytest.raises(NetworkError, match=r"config\.yaml: it holds a list, not a mapping \(NodeOUs: \.\.\.\); "
+                                           r"Fabric reads the org's NodeOUs from it: repair it, or restore it from a "
+                                           r"backup$"):
         fabric_msp_config("BankMSP", msp.msp_dir)
 
 

@@ -1,0 +1,113 @@
+"""read_yaml_mapping: a YAML file that must hold a mapping, each refusal raised as the caller's error in the caller's
+words (the callers' own tests check their wording: topology, membership, MSP config.yaml, HSM signer, pricing)."""
+from __future__ import annotations
+
+import errno
+from pathlib import Path
+
+import pytest
+
+from client.yaml_files import read_yaml_mapping, yaml_kind
+
+
+class Refused(Exception):
+    pass
+
+
+def refuse(problem: str) -> Refused:
+    return Refused(f"f.yaml: {problem}")
+
+
+def unreadable(exc: OSError) -> Refused:
+    return Refused(f"cannot read f.yaml: {exc.strerror}")
+
+
+def read(path, **options):
+    return read_yaml_mapping(path, "a test file", refuse, cannot_read=unreadable, **options)
+
+
+def test_a_valid_mapping_is_returned_as_read(tmp_path):
+    path = tmp_path / "f.yaml"
+    path.write_text("name: recfin\nports: [7050, 7051]\nnested: {a: 1}\n")
+    assert read(path) == {"name": "recfin", "ports": [7050, 7051], "nested": {"a": 1}}
+
+
+def test_a_missing_file_is_refused_by_the_callers_cannot_read(tmp_path):
+    with pytest.raises(Refused, match=r"^cannot read f\.yaml: No such file or directory$"):
+        read(tmp_path / "absent.yaml")
+
+
+def test_a_folder_is_refused_by_the_callers_cannot_read(tmp_path):
+    with pytest.raises(Refused, match=r"^cannot read f\.yaml: Is a directory$"):
+        read(tmp_path)
+
+
+def test_without_cannot_read_the_os_error_reaches_the_caller(tmp_path):
+    with pytest.raises(FileNotFoundError) as err:
+        read_yaml_mapping(tmp_path / "absent.yaml", "a test file", refuse)
+    assert err.value.errno == errno.ENOENT
+
+
+@pytest.mark.parametrize("text", ["", "# only a comment\n", "---\n"])
+def test_an_empty_file_is_refused_with_the_callers_hint(tmp_path, text):
+    path = tmp_path / "f.yaml"
+    path.write_text(text)
+    with pytest.raises(Refused, match=r"^f\.yaml: the file is empty: copy the example$"):
+        read(path, hint="copy the example")
+    with pytest.raises(Refused, match=r"^f\.yaml: the file is empty$"):
+        read(path)
+
+
+def test_an_empty_file_is_an_empty_mapping_where_the_caller_allows_it(tmp_path):
+    path = tmp_path / "f.yaml"
+    path.write_text("")
+    assert read(path, allow_empty=True) == {}
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("- a\n- b\n", "a list"), ("recfin\n", "text"), ("42\n", "a number"), ("true\n", "a boolean"),
+    ("2026-03-01\n", "a date"),
+])
+def test_a_document_that_is_not_a_mapping_is_refused_naming_what_it_holds(tmp_path, text, kind):
+    path = tmp_path / "f.yaml"
+    path.write_text(text)
+    with pytest.raises(Refused, match=rf"^f\.yaml: it holds {kind}, not a mapping of a and b: copy the example$"):
+        read(path, holds="a mapping of a and b", hint="copy the example")
+    with pytest.raises(Refused, match=rf"^f\.yaml: it holds {kind}, not a mapping$"):
+        read(path, allow_empty=True)
+
+
+def test_bad_yaml_is_refused_naming_its_line_and_column(tmp_path):
+    path = tmp_path / "f.yaml"
+    path.write_text("name: recfin\nports: [7050,\n")
+    with pytest.raises(Refused, match=r"^f\.yaml: not valid YAML at line 3, column 1: "):
+        read(path, hint="not added to a YAML problem")
+
+
+def test_what_the_loader_refuses_names_the_document(tmp_path):
+    path = tmp_path / "f.yaml"
+    path.write_text("name: &n recfin\n")
+    with pytest.raises(Refused, match=r"^f\.yaml: the anchor &n at line 1, column 7: anchors and aliases \(&name, "
+                                      r"\*name\) are not read in a test file: "):
+        read(path)
+
+
+def test_text_that_is_not_utf8_is_refused_with_the_callers_advice(tmp_path):
+    path = tmp_path / "f.yaml"
+    path.write_bytes("name: 示例银行\n".encode("gbk"))
+    with pytest.raises(Refused, match=r"^f\.yaml: not UTF-8 text: save it as UTF-8$"):
+        read(path)
+    with pytest.raises(Refused, match=r"^f\.yaml: not UTF-8 text: convert it from GBK$"):
+        read(path, utf8_advice="convert it from GBK")
+
+
+def test_a_device_is_refused_as_content_not_read(tmp_path):
+    with pytest.raises(Refused, match=r"^f\.yaml: it is a device, not a file that holds a test file: "):
+        read_yaml_mapping(Path("/dev/zero"), "a test file", refuse, cannot_read=unreadable)
+
+
+@pytest.mark.parametrize("value, kind", [
+    ({}, "a mapping"), ([], "a list"), ("x", "text"), (True, "a boolean"), (3, "a number"), (2.5, "a number"),
+])
+def test_yaml_kind_names_what_yaml_read(value, kind):
+    assert yaml_kind(value) == kind
