@@ -20,8 +20,9 @@ finance a claim can check, from its own org's peer, who endorsed the transaction
    registered with that policy, and one an earlier contract version registered may have been confirmed, frozen
    or unfrozen with other orgs (docs/receivables.md, "What an audit proves"). A split part has no such span
    (the split that created it confirmed it), so its root's (``root_id``) is checked, after its chain of parents
-   (each created by a split of its own parent, up to the root, created REGISTERED): the claim the root's
-   confirmation wrote is the one its registration wrote. Where the contract refuses the auditor an ancestor's or
+   (each created by a split of its own parent that carries an endorsement of the debtor's org the split wrote
+   for it, up to the root, created REGISTERED and confirmed with its debtor's org's endorsement): the claim the
+   root's confirmation wrote is the one its registration wrote. Where the contract refuses the auditor an ancestor's or
    the root's history (``not-permitted-to-read``: a bank asked to finance a part is no party to its root), the
    check passes with a reason starting ``not checked:`` (``NOT_CHECKED``) that says so: failing it would stop the
    financing of every part, and the root's changes are then not proven;
@@ -223,10 +224,13 @@ class ReceivableAudit:
     def confirmation_checks(self, receivable: Receivable, history: Sequence[HistoryEntry]) -> list[AuditCheck]:
         """``confirmation``: the claim's key was created REGISTERED (or confirmed by a split of its parent), and the
         first transaction that left it past registration carries the debtor org's endorsement; then ``changes
-        before confirmation`` (:meth:`changes_before_confirmation`) of the claim, if created REGISTERED, or of its
-        root, if a split part (:meth:`root_changes_before_confirmation`). Where the claim's transactions cannot be
-        taken at their word, or it was never confirmed, the confirmation check fails and there is no span before
-        a confirmation to check."""
+        before confirmation`` of the claim, if created REGISTERED (both :meth:`_registered_then_confirmed`, which
+        checks a split part's root the same way), or of its root, if a split part
+        (:meth:`root_changes_before_confirmation`). Where the claim's transactions cannot be taken at their word,
+        or it was never confirmed, the confirmation check fails and there is no span before a confirmation to
+        check."""
+        # the debtor's org its current record names: the report's debtor_msp, whose party record is checked too (a
+        # split part's root, whose record is not read, is checked for the org its registration names)
         expected = _Expectation("confirmation", receivable.id, receivable_key(receivable.id), receivable.debtor_msp,
                                 "status")
         life = self.key_changes(expected, history)
@@ -237,27 +241,40 @@ class ReceivableAudit:
         if not life:
             return [never]
         creation = life[0]
-        if creation.status != REGISTERED and not (_confirmed(creation.status) and self._splits_into(creation,
-                                                                                                   receivable.id)):
-            return [expected.check(creation.transaction.tx_id, False,
-                                   f"the transaction that created {receivable.id} wrote it in status "
-                                   f"{creation.status}: a claim is created REGISTERED, or CONFIRMED by the split of "
-                                   "its parent, and this transaction splits no claim into it")]
+        if creation.status == REGISTERED:
+            confirmed = self._registered_then_confirmed(expected, life)
+            return [never] if confirmed is None else list(confirmed)
+        if _confirmed(creation.status) and self._splits_into(creation, receivable.id):
+            # a split part, created confirmed: the span before a confirmation is its root's
+            return [self._endorsement_check(expected, creation.transaction, creation.action),
+                    self.root_changes_before_confirmation(receivable, creation)]
+        return [expected.check(creation.transaction.tx_id, False,
+                               f"the transaction that created {receivable.id} wrote it in status "
+                               f"{creation.status}: a claim is created REGISTERED, or CONFIRMED by the split of "
+                               "its parent, and this transaction splits no claim into it")]
+
+    def _registered_then_confirmed(self, expected: _Expectation,
+                                   life: Sequence[_Change]) -> tuple[AuditCheck, AuditCheck] | None:
+        """What a claim created REGISTERED is checked on, the audited claim and a split part's root alike: the
+        first change of ``life`` (the claim's transactions, ``key_changes``) that left it past registration
+        carries a verified endorsement of ``expected.msp_id``'s peer (the debtor's org), and the claim that
+        confirmation wrote is the one its registration wrote (:meth:`changes_before_confirmation`); both checks,
+        in that order. None where ``life`` does not start REGISTERED or no change of it confirmed the claim: each
+        caller says so in its own words. ``expected`` names the check the endorsement's result is (``confirmation``
+        of the audited claim, ``changes before confirmation`` of a root) and the debtor's org."""
         confirmed_at = next((n for n, change in enumerate(life) if _confirmed(change.status)), None)
-        if confirmed_at is None:
-            return [never]
+        if not life or life[0].status != REGISTERED or not confirmed_at:
+            return None
         confirmation = life[confirmed_at]
-        checks = [self._endorsement_check(expected, confirmation.transaction, confirmation.action)]
-        if confirmed_at > 0:
-            checks.append(self.changes_before_confirmation(receivable.id, creation, life[1:confirmed_at + 1]))
-        else:   # a split part, created confirmed: the span before a confirmation is its root's
-            checks.append(self.root_changes_before_confirmation(receivable, creation))
-        return checks
+        return (self._endorsement_check(expected, confirmation.transaction, confirmation.action),
+                self.changes_before_confirmation(expected.subject, life[0], life[1:confirmed_at + 1]))
 
     def root_changes_before_confirmation(self, part: Receivable, creation: _Change) -> AuditCheck:
         """``changes before confirmation`` of the claim split part ``part`` comes from (its ``root_id``), reached
         through its chain of parents: from the parent ``creation`` (the split that created the part) names, each
-        ancestor's key was created by a split of its own parent (``_splits_into``), up to the root, created
+        ancestor's key was created by a split of its own parent (``_splits_into``) carrying a verified endorsement
+        of the debtor's org that split wrote for the ancestor (the part's own split is its ``confirmation``
+        check's; a failure names the ancestor and the split), up to the root, created
         REGISTERED, confirmed by a transaction its debtor's org endorsed, as its registration wrote it. So a key two
         orgs wrote CONFIRMED, naming a clean claim as its root, fails for an auditor who may read it (one who may
         not gets the check unmade, below). Where the contract refuses the auditor an ancestor's or
@@ -276,38 +293,44 @@ class ReceivableAudit:
             changes = self._claim_changes(expected, part, ancestor)
             if not isinstance(changes, list):
                 return changes
+            descends = f"{part.id} descends from {ancestor}" + ("" if child == part.id else
+                                                                   f" (the parent of {child})")
             if not changes or not _confirmed(changes[0].status) or not self._splits_into(changes[0], ancestor):
                 return expected.check(changes[0].transaction.tx_id if changes else None, False,
-                                      f"{part.id} descends from {ancestor}"
-                                      + ("" if child == part.id else f" (the parent of {child})")
-                                      + ", which was not created by a split of its parent (its history: "
+                                      f"{descends}, which was not created by a split of its parent (its history: "
                                       f"{_statuses(changes)}), yet is not {root}, the root {part.id} names: "
                                       f"{part.id} does not come from {root}")
-            child, ancestor = ancestor, changes[0].value.get("parent_id")
+            # the split that created the ancestor carries its debtor's org's endorsement, as the split that created
+            # the part does (its `confirmation` check) and as the root's confirmation does (below): a claim an
+            # earlier version left without a key-level policy could be split by two other orgs
+            split, parent = changes[0], changes[0].value.get("parent_id")
+            endorsed = self._endorsement_check(_debtors(ancestor, split), split.transaction, split.action)
+            if not endorsed.passed:
+                return endorsed.model_copy(update={"reason": f"{descends}, whose split from {parent} "
+                                                             f"({endorsed.tx_id}) is not its debtor's: "
+                                                             f"{endorsed.reason}"})
+            child, ancestor = ancestor, parent
         expected = _Expectation("changes before confirmation", root, receivable_key(root), "", "status")
         changes = self._claim_changes(expected, part, root)
         if not isinstance(changes, list):
             return changes
-        confirmed_at = next((n for n, change in enumerate(changes) if _confirmed(change.status)), None)
-        if not changes or changes[0].status != REGISTERED or not confirmed_at:
+        # the root's own confirmation carries its debtor's org's endorsement, as a claim's `confirmation` check asks
+        # (a root an earlier version left without a key-level policy could be written CONFIRMED by two other orgs,
+        # and the debtor's peer would then endorse a split of it). The debtor's org is the one the root's
+        # registration names, where the audited claim's is the one its current record names (the report's
+        # debtor_msp): the root's record is not read, only its history, and the registration's is the one
+        # `changes before confirmation` shows the confirmation kept
+        confirmed = self._registered_then_confirmed(_debtors(root, changes[0] if changes else None), changes)
+        if confirmed is None:
             return expected.check(changes[0].transaction.tx_id if changes else None, False,
                                   f"{part.id} was split from {root}, which was not created REGISTERED and then "
                                   f"confirmed (its history: {_statuses(changes)}): there is no registration its "
                                   "confirmation can be compared with")
-        # the root's own confirmation carries its debtor's org's endorsement, as a claim's `confirmation` check asks
-        # (a root an earlier version left without a key-level policy could be written CONFIRMED by two other orgs,
-        # and the debtor's peer would then endorse a split of it)
-        debtor_msp = (changes[0].value or {}).get("debtor_msp")
-        confirming = changes[confirmed_at]
-        endorsed = self._endorsement_check(
-            _Expectation("changes before confirmation", root, receivable_key(root),
-                         debtor_msp if isinstance(debtor_msp, str) else "", "status"),
-            confirming.transaction, confirming.action)
-        if not endorsed.passed:
+        endorsed, check = confirmed
+        if not endorsed.passed:     # the one check this path gives: the endorsement's failure, before the values'
             return endorsed.model_copy(update={"reason": f"{part.id} was split from {root}, whose confirmation "
-                                                         f"({confirming.transaction.tx_id}) is not its debtor's: "
+                                                         f"({endorsed.tx_id}) is not its debtor's: "
                                                          f"{endorsed.reason}"})
-        check = self.changes_before_confirmation(root, changes[0], changes[1:confirmed_at + 1])
         via = f" (through {', '.join(reversed(descent[1:]))})" if len(descent) > 1 else ""
         return check.model_copy(update={"reason": f"{part.id} was split from {root}{via}: {check.reason}"})
 
@@ -516,6 +539,15 @@ class ReceivableAudit:
 def _confirmed(status: Any) -> bool:
     """Whether a claim's status is past the debtor's confirmation."""
     return status is not None and status not in NOT_YET_CONFIRMED
+
+
+def _debtors(claim_id: str, change: _Change | None) -> _Expectation:
+    """``changes before confirmation`` of ``claim_id``, an ancestor or the root of the audited part, expecting the
+    endorsement of the debtor's org ``change`` (its registration, or the split that created it) wrote for it:
+    its record is not read, only its history."""
+    debtor_msp = (change.value or {}).get("debtor_msp") if change is not None else None
+    return _Expectation("changes before confirmation", claim_id, receivable_key(claim_id),
+                        debtor_msp if isinstance(debtor_msp, str) else "", "status")
 
 
 def _statuses(changes: Sequence[_Change]) -> str:

@@ -545,17 +545,21 @@ def test_a_split_part_whose_root_was_deleted_and_written_again_fails(ledger):
     assert before[0] is False and f"transaction t-delete deleted {R}'s key" in before[1]
 
 
-def split_again(ledger) -> str:
-    """The holder of PART (the ledger's claim, a part of R) splits it in turn into PART.1, the ledger's claim now."""
-    part, grandchild = ledger.receivable, f"{PART}.1"
-    ledger.receivable = {**part, "id": grandchild, "parent_id": PART, "face_amount": 1000000, "outstanding": 1000000}
-    ledger.histories[PART] = [*ledger.history, history_entry("t-split-2", "SPLIT")]
-    ledger.history = [history_entry("t-split-2", "CONFIRMED")]
-    split = {**part, "status": "SPLIT", "outstanding": 0, "children": [grandchild, f"{PART}.2"]}
-    ledger.transactions["t-split-2"] = endorsed("t-split-2", {receivable_key(PART): split,
-                                                              receivable_key(grandchild): ledger.receivable},
-                                                ledger.peers(CORE, SUPPLIER))
-    return grandchild
+def split_again(ledger, *signers: str, tx_id: str = "t-split-2") -> str:
+    """The holder of the ledger's claim (a part of R: PART, at first) splits it in turn, in transaction ``tx_id``,
+    into its part ``.1``, the ledger's claim now, the split endorsed by ``signers`` (default: the debtor's and the
+    holder's orgs, as the part's policy asks)."""
+    part = ledger.receivable
+    child = f"{part['id']}.1"
+    ledger.receivable = {**part, "id": child, "parent_id": part["id"], "face_amount": part["face_amount"] // 3,
+                         "outstanding": part["face_amount"] // 3}
+    ledger.histories[part["id"]] = [*ledger.history, history_entry(tx_id, "SPLIT")]
+    ledger.history = [history_entry(tx_id, "CONFIRMED")]
+    split = {**part, "status": "SPLIT", "outstanding": 0, "children": [child, f"{part['id']}.2"]}
+    ledger.transactions[tx_id] = endorsed(tx_id, {receivable_key(part["id"]): split,
+                                                  receivable_key(child): ledger.receivable},
+                                          ledger.peers(*(signers or (CORE, SUPPLIER))))
+    return child
 
 
 def test_a_part_of_a_part_of_a_genuine_root_passes_through_its_chain_of_parents(ledger):
@@ -569,8 +573,10 @@ def test_a_part_of_a_part_of_a_genuine_root_passes_through_its_chain_of_parents(
     assert [c.arguments[0] for c in ledger.contract.calls if c.name == "GetReceivableHistory"] == [grandchild, PART, R]
 
 
-def test_a_part_whose_parent_the_auditor_may_not_read_passes_saying_it_was_not_checked(ledger):
-    as_split_part(ledger)
+@pytest.mark.parametrize("split_by", [(CORE, SUPPLIER), (SUPPLIER, BANK)])
+def test_a_part_whose_parent_the_auditor_may_not_read_passes_saying_it_was_not_checked(ledger, split_by):
+    # the parent's split from R is not read either, whoever endorsed it
+    as_split_part(ledger, *split_by)
     grandchild = split_again(ledger)
     ledger.histories[PART] = refusal("not-permitted-to-read", PART)
     report, _ = ledger.audit()
@@ -580,6 +586,48 @@ def test_a_part_whose_parent_the_auditor_may_not_read_passes_saying_it_was_not_c
     assert before.reason.startswith(f"not checked: {grandchild} was split from {PART}, whose history the contract "
                                     "refuses the auditor (not-permitted-to-read")
     assert f"or wrote it other than by a split of its parent, descending from {R}, is not proven" in before.reason
+
+
+def test_a_part_of_a_part_its_debtor_did_not_split_from_the_root_fails_naming_that_split(ledger):
+    # R, registered and confirmed by its debtor, split into PART by the supplier's and the bank's orgs only (a claim
+    # an earlier version left without a key-level policy); PART's debtor and holder then split it into PART.1
+    as_split_part(ledger, SUPPLIER, BANK)
+    assert checks_of(ledger.audit()[0])["confirmation"][0] is False      # PART itself fails
+    grandchild = split_again(ledger)
+    report, _ = ledger.audit()
+    assert not report.passed
+    before = report.checks[1]
+    assert (before.what, before.subject, before.tx_id, before.expected_msp, before.passed) == (
+        "changes before confirmation", PART, "t-split", CORE, False)
+    assert before.reason.startswith(f"{grandchild} descends from {PART}, whose split from {R} (t-split) is not its "
+                                    f"debtor's: no verified endorsement by {CORE}: endorsed by {BANK}, {SUPPLIER}")
+    assert all(check.passed for check in report.checks if check is not before)
+
+
+@pytest.mark.parametrize("forged", [None, "t-split", "t-split-2"])
+def test_every_split_between_a_part_of_a_part_of_a_part_and_its_root_is_its_debtors(ledger, forged):
+    # R into PART (t-split), PART into PART.1 (t-split-2), PART.1 into PART.1.1 (t-split-3): the one ``forged`` by
+    # the supplier's and the bank's orgs, the others by the debtor's and the holder's
+    def signers(tx_id: str) -> tuple[str, ...]:
+        return (SUPPLIER, BANK) if tx_id == forged else (CORE, SUPPLIER)
+    as_split_part(ledger, *signers("t-split"))
+    split_again(ledger, *signers("t-split-2"))
+    part = split_again(ledger, CORE, SUPPLIER, tx_id="t-split-3")
+    report, _ = ledger.audit()
+    before = report.checks[1]
+    if forged is None:
+        assert report.passed, report.checks
+        assert (before.subject, before.tx_id, before.checked) == (R, "t-confirm", True)
+        assert before.reason.startswith(f"{part} was split from {R} (through {PART}, {PART}.1): its confirmation")
+        assert [c.arguments[0] for c in ledger.contract.calls if c.name == "GetReceivableHistory"] == [
+            part, f"{PART}.1", PART, R]
+        return
+    ancestor, parent = (PART, R) if forged == "t-split" else (f"{PART}.1", PART)
+    below = f" (the parent of {PART}.1)" if ancestor == PART else ""
+    assert (before.subject, before.tx_id, before.expected_msp, before.passed) == (ancestor, forged, CORE, False)
+    assert before.reason.startswith(f"{part} descends from {ancestor}{below}, whose split from {parent} ({forged}) "
+                                    f"is not its debtor's: no verified endorsement by {CORE}")
+    assert all(check.passed for check in report.checks if check is not before)
 
 
 def forged_parent_split(ledger) -> tuple[str, str]:
