@@ -7,7 +7,8 @@ add up to the figure asked for), each with its own gateway connections; they pre
 their pools, meet at a barrier, and drive together. Their samples are merged into one
 report, and each one's CPU is listed as ``client-<n>``. The parent watches them
 throughout: one that exits without sending its samples (killed by a signal, the OOM
-killer) stops the run with a ClientProcessError naming its exit code. Preparing has no
+killer) stops the run with a ClientProcessError naming its exit code, and one that fails during the run
+stops it at once, naming its failure (the others are stopped, not waited for). Preparing has no
 fixed deadline (a large pool takes as long as it takes): each process reports its
 progress, which the parent passes on (a pool's count, tries and last failure at least every
 PROGRESS_INTERVAL), and one that makes none for PREPARE_STALL_TIMEOUT while preparing stops
@@ -244,27 +245,24 @@ def _across_processes(settings: Settings, codes: dict[str, str], network_process
     for t in timers:
         t.start()
     answers, silent = _gather(children, results, interrupted)
-    if silent or interrupted.is_set() or any(failure for _, failure in answers.values()):
+    failures = [f"client-{index}: {failure}" for index, (_, failure) in sorted(answers.items()) if failure]
+    if silent or interrupted.is_set() or failures:
         for t in timers:   # the run failed: its window is not measured, nor waited out
             t.cancel()
-    if interrupted.is_set():
+        running = [index for index, child in enumerate(children) if index not in answers and child.is_alive()]
         _stop(children)
-        raise ClientProcessError(INTERRUPTED)
-    if silent:
-        _stop(children)
+        if interrupted.is_set():
+            raise ClientProcessError(INTERRUPTED)
         raise ClientProcessError("client processes failed: " + "; ".join(
             [f"client-{index}: {_exit_description(children[index].exitcode)} without sending its samples"
-             for index in silent]
-            + [f"client-{index}: {failure}" for index, (_, failure) in sorted(answers.items()) if failure])
-            + "; the other client processes were stopped (a SIGKILL is often the OOM killer: see the system log)")
-    collected = {index: result for index, (result, failure) in answers.items() if not failure}
-    failures = [f"client-{index}: {failure}" for index, (_, failure) in sorted(answers.items()) if failure]
+             for index in silent] + failures)
+            + ("; the other client processes were stopped" if running else "")
+            + (" (a SIGKILL is often the OOM killer: see the system log)" if silent else ""))
     for t in timers:
         t.join()
     for child in children:
         child.join(timeout=10)
-    if failures:
-        raise ClientProcessError("client processes failed: " + "; ".join(failures))
+    collected = {index: result for index, (result, _) in answers.items()}
     merged = Run(merged_plan(settings.plan, shares))
     usage = cpu.usage_between(snapshots.get("start", {}), snapshots.get("end", {}))
     kinds = {p.name: p.kind for p in network_processes}
@@ -341,9 +339,13 @@ def _exit_with_parent() -> None:
 def _gather(children: Sequence[multiprocessing.Process], results,
             interrupted: threading.Event) -> tuple[dict[int, tuple[Any, str | None]], list[int]]:
     """Each client process's (result, failure) as it sends them, and the indexes of any that exited without
-    sending one (then the rest are not waited for); when ``interrupted``, what has come so far."""
+    sending one. A failure, or one exiting silently, ends the wait: the rest are not waited for (whatever else
+    has come by then, as when a Ctrl-C reaches them all, is read first). When ``interrupted``, what has come
+    so far."""
     answers: dict[int, tuple[Any, str | None]] = {}
     while len(answers) < len(children) and not interrupted.is_set():
+        if any(failure for _, failure in answers.values()):
+            break
         try:
             index, result, failure = results.get(timeout=WATCH_INTERVAL)
         except queue.Empty:
@@ -358,6 +360,8 @@ def _gather(children: Sequence[multiprocessing.Process], results,
                 return answers, silent
             continue
         answers[index] = (result, failure)
+        if failure:
+            answers.update({index: (result, failure) for index, result, failure in _drain(results)})
     return answers, []
 
 

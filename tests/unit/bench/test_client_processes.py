@@ -187,6 +187,37 @@ def test_client_processes_failing_during_the_run_end_it_without_waiting_out_the_
     assert "client-0: KeyboardInterrupt" in str(failed.value) and "client-1: KeyboardInterrupt" in str(failed.value)
 
 
+def client_0_fails_while_client_1_drives_its_plan_to_the_end(settings, codes, barrier, results, index, progress):
+    """client-0 fails soon after the barrier (a Python error: it sends its failure and exits); client-1 drives
+    for the whole plan, then notes in a file beside the test that it finished (``codes["finished"]``)."""
+    barrier.wait(60)
+    if index == 0:
+        time.sleep(0.5)
+        results.put((index, None, "EndorseError: refused"))
+        return
+    time.sleep(settings.plan.warmup + settings.plan.duration)
+    with open(codes["finished"], "w") as marker:
+        marker.write("finished")
+    sample = Sample("register", 0.0, 0.0, 0.01, "committed", "tx-1", "", True)
+    results.put((index, {"samples": [dataclasses.astuple(sample)], "exhausted": False, "cpu": {}, "touched": [],
+                         "findings": {}}, None))
+
+
+def test_a_client_process_failing_during_the_run_stops_the_others_instead_of_waiting_for_them(tmp_path):
+    """docs/benchmark.md: one that fails during the run ends it without waiting out --duration. The other is
+    stopped, so it never reaches the end of its plan (20 s) and never notes that it finished."""
+    finished = tmp_path / "client-1 finished"
+    long = dataclasses.replace(SETTINGS, plan=dataclasses.replace(SETTINGS.plan, duration=20.0))
+    before = {child.pid for child in multiprocessing.active_children()}
+    with pytest.raises(ClientProcessError) as failed:
+        _across_processes(long, {"finished": str(finished)}, [], [].append,
+                          client=client_0_fails_while_client_1_drives_its_plan_to_the_end)
+    assert not finished.exists(), "the run waited for client-1 to drive its whole plan"
+    assert str(failed.value) == ("client processes failed: client-0: EndorseError: refused; "
+                                 "the other client processes were stopped")
+    assert [child.pid for child in multiprocessing.active_children() if child.pid not in before] == []
+
+
 def client_0_prepares_for_10_s_saying_how_far_it_got(settings, codes, barrier, results, index, progress):
     """client-0 reports progress for 10 s (never stalled), then gets ready; client-1 is ready at once."""
     if index == 0:

@@ -174,3 +174,62 @@ def test_started_unprivileged_it_runs_the_command_unchanged(mounted):
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [str(SERVER_USER), env["CHAINCODE_TLS_KEY"]]
     assert not (root / "private").exists()
+
+
+def test_each_file_flag_of_the_server_is_copied_in_either_form_and_the_command_names_the_copy(mounted):
+    root, _ = mounted
+    tls, folder = root / "tls", root / "private"
+    command = ["python", "-m", "chaincode", "--contract", "m:C", "--operations-tls-cert", str(tls / "server.crt"),
+               f"--operations-tls-key={tls / 'server.key'}", "--operations-tls-client-ca", str(tls / "ca.crt")]
+    said = []
+    copied = entrypoint.private_flag_copies(command, str(folder), SERVER_USER, SERVER_USER, said.append)
+
+    assert copied == ["python", "-m", "chaincode", "--contract", "m:C", "--operations-tls-cert",
+                      f"{folder}/operations_tls_cert", f"--operations-tls-key={folder}/operations_tls_key",
+                      "--operations-tls-client-ca", f"{folder}/operations_tls_client_ca"]
+    for name, original in [("cert", "server.crt"), ("key", "server.key"), ("client_ca", "ca.crt")]:
+        copy = folder / f"operations_tls_{name}"
+        assert copy.read_bytes() == (tls / original).read_bytes(), name
+        info = copy.stat()
+        assert (info.st_uid, info.st_gid, stat.S_IMODE(info.st_mode)) == (SERVER_USER, SERVER_USER, 0o600), name
+    assert said == [f"copied {tls}/server.crt (--operations-tls-cert) to {folder}/operations_tls_cert",
+                    f"copied {tls}/server.key (--operations-tls-key) to {folder}/operations_tls_key",
+                    f"copied {tls}/ca.crt (--operations-tls-client-ca) to {folder}/operations_tls_client_ca"]
+
+
+def test_an_abbreviated_file_flag_is_refused_naming_the_full_one(mounted):
+    root, _ = mounted
+    with pytest.raises(entrypoint.EntrypointError, match=r"--operations-tls-k: give the flag in full "
+                                                         r"\(--operations-tls-key\)"):
+        entrypoint.private_flag_copies(["x", "--operations-tls-k", str(root / "tls" / "server.key")],
+                                       str(root / "private"), SERVER_USER, SERVER_USER)
+
+
+def test_started_as_root_the_target_user_reads_the_copy_of_a_key_a_flag_names_and_the_log_names_its_original(
+        mounted):
+    root, _ = mounted
+    env = _server_env(root, free_port())
+    key = root / "tls" / "server.key"
+    result = subprocess.run([sys.executable, "-m", "chaincode.entrypoint", "--user", f"{SERVER_USER}", "--folder",
+                             str(root / "private"), "--", "sh", "-c", 'id -u; cat "$2"', "sh",
+                             "--operations-tls-key", str(key)],
+                            env=env, cwd=root, capture_output=True, text=True, timeout=30)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == f"{SERVER_USER}\n{key.read_text()}"
+    lines = result.stderr.splitlines()
+    assert (f"python -m chaincode.entrypoint: copied {key} (--operations-tls-key) to "
+            f"{root}/private/operations_tls_key") in lines
+    assert (f"python -m chaincode.entrypoint: copied {key} (CHAINCODE_TLS_KEY) to "
+            f"{root}/private/chaincode_tls_key") in lines
+
+
+def test_a_flag_naming_a_file_it_cannot_read_stops_it_naming_the_flag_and_runs_nothing(mounted):
+    root, _ = mounted
+    marker = root / "ran"
+    result = subprocess.run([sys.executable, "-m", "chaincode.entrypoint", "--user", f"{SERVER_USER}", "--folder",
+                             str(root / "private"), "--", "touch", str(marker),
+                             f"--operations-tls-cert={root}/tls/missing.crt"],
+                            env=_server_env(root, free_port()), cwd=root, capture_output=True, text=True, timeout=30)
+    assert result.returncode == 1
+    assert f"cannot read --operations-tls-cert {root}/tls/missing.crt: No such file" in result.stderr
+    assert not marker.exists()
