@@ -164,7 +164,10 @@ class Run:
         self.say(f"[{n:2d}] {actor:<9} {what:<48} tx {tx_id or '-'}  {extra}".rstrip())
 
     def refused(self, actor: str, what: str, error: RuleViolation) -> None:
-        self.step(actor, what + " -> refused", error.transaction_id, rule=error.rule)
+        """A step the contract refused at endorsement: nothing was submitted, so no tx id; the refused proposal's
+        id (``proposal_tx_id``, --json only) is what the peers' logs name it by."""
+        self.step(actor, what + " -> refused", None, rule=error.rule, proposal_tx_id=error.transaction_id,
+                  shown=f"rule={error.rule}")
 
     def note(self, text: str) -> None:
         """Say what the steps that follow do and why, where their lines alone could mislead (not a step)."""

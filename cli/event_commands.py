@@ -17,6 +17,7 @@ from client.gateway import FileCheckpointer, holds_position
 
 from .amounts import with_money
 from .connection import acting
+from .output import key_values
 
 
 def _line(event, as_json: bool) -> str:
@@ -24,21 +25,8 @@ def _line(event, as_json: bool) -> str:
         return json.dumps({"block": event.block_number, **event.payload()}, sort_keys=True, ensure_ascii=False)
     # An event that names its currency shows it with each amount (nested ones too); one that does not is printed
     # without a code rather than as CNY on a USD claim.
-    details = _pairs(with_money(event.details, event.details.get("currency", "")))
+    details = key_values(with_money(event.details, event.details.get("currency", "")))
     return f"block {event.block_number}  {event.name}  {event.receivable_id or '-'}  tx {event.tx_id}  {details}".rstrip()
-
-
-def _pairs(details: dict) -> str:
-    return ", ".join(f"{k}={_value(v)}" for k, v in details.items())
-
-
-def _value(value) -> str:
-    """A detail as the line writes it: nested records and lists in the same key=value form, not as Python reprs."""
-    if isinstance(value, dict):
-        return "{" + _pairs(value) + "}"
-    if isinstance(value, list):
-        return "[" + ", ".join(_value(v) for v in value) + "]"
-    return str(value)
 
 
 @click.command("events")

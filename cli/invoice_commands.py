@@ -30,6 +30,7 @@ from typing import Any, Callable, Iterator, TypeVar
 
 import click
 
+from chaincode.receivables.attestation import ATTESTED_CURRENCY
 from client.invoices import (
     CheckOptions,
     ChecksFailed,
@@ -68,6 +69,7 @@ from client.business_dates import business_today
 from client.atomic_file import staged_file, write_atomically
 from client.money import plain_yuan
 
+from .amounts import money
 from .options import credit_code_option
 from .output import emit, one_line, read_json_file
 from .request_ids import AnswerLost, committed_unread, exactly_once, request_get_command, request_id_option
@@ -1012,7 +1014,7 @@ def _verified(a) -> str:
     """The values an attestation verified, as a registration compares them."""
     if a.total_with_tax is None:  # a record of the contract before attestations carried the values
         return "no values on record (attested before they were recorded): it counts for no registration"
-    return f"total with tax {plain_yuan(a.total_with_tax)}, dated {a.issue_date}, buyer {a.buyer_tax_id}"
+    return f"total with tax {money(a.total_with_tax, ATTESTED_CURRENCY)}, dated {a.issue_date}, buyer {a.buyer_tax_id}"
 
 
 @invoice.command("register")

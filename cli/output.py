@@ -27,16 +27,31 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def key_values(record: dict) -> str:
+    """A record on one line: ``key=value`` pairs, comma-joined, each value as :func:`inline` writes it."""
+    return ", ".join(f"{k}={inline(v)}" for k, v in record.items())
+
+
+def inline(value: Any) -> str:
+    """A value on one line: nested records as ``{key=value, ...}`` and lists as ``[a, b]``, not as Python reprs."""
+    if isinstance(value, dict):
+        return "{" + key_values(value) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(inline(v) for v in value) + "]"
+    return str(value)
+
+
 def _cell(value: Any) -> str:
     if value is None:
         return "-"
     if isinstance(value, bool):
         return "yes" if value else "no"
-    return str(value)
+    return inline(value)
 
 
 def table(rows: Sequence[dict], columns: Sequence[str]) -> str:
-    """Left-aligned columns with an upper-case header; None shows as "-", booleans as yes/no."""
+    """Left-aligned columns with an upper-case header; None shows as "-", booleans as yes/no, lists and records
+    as :func:`inline` writes them."""
     cells = [[c.upper() for c in columns]] + [[_cell(r.get(c)) for c in columns] for r in rows]
     widths = [max(len(row[i]) for row in cells) for i in range(len(columns))]
     return "\n".join("  ".join(v.ljust(w) for v, w in zip(row, widths)).rstrip() for row in cells)

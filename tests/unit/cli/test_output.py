@@ -23,6 +23,19 @@ def test_table_aligns_and_shows_none_and_booleans():
     assert out.splitlines() == ["NAME        PID  HEALTHY", "peer0.bank  -    yes", "o           12   no"]
 
 
+def test_lists_and_records_show_as_key_values_in_tables_and_record_lines_and_unchanged_in_json(capsys):
+    record = {"scale": [{"min_days_early": 30, "apr": "0.04"}, {"min_days_early": 60, "apr": "0.05"}],
+              "children": ["R-1.1", "R-1.2"], "terms": {"fees": 100, "days": [30]}}
+    emit(record, as_json=False)
+    assert capsys.readouterr().out.splitlines() == [
+        "scale: [{min_days_early=30, apr=0.04}, {min_days_early=60, apr=0.05}]",
+        "children: [R-1.1, R-1.2]",
+        "terms: {fees=100, days=[30]}"]
+    assert table([record], ["children"]).splitlines() == ["CHILDREN", "[R-1.1, R-1.2]"]
+    emit(record, as_json=True)
+    assert json.loads(capsys.readouterr().out) == record
+
+
 def test_emit_json_of_dataclasses(capsys):
     emit([Row("a", None, False, Path("/x/a.log"))], as_json=True)
     assert json.loads(capsys.readouterr().out) == [{"name": "a", "pid": None, "healthy": False, "log": "/x/a.log"}]

@@ -80,8 +80,8 @@ def test_a_verification_is_attested_in_one_call_with_the_ledgers_time_and_the_ev
 def test_a_failing_verification_is_attested_as_failing():
     ledger = Ledger()
     inv = invoice(number="26442000000000000001")  # unknown to the tax source
-    done = attest_verification(ledger.client("regulator"), inv, verify_with_sources(inv, *sources()))
-    assert done.record.outcome == "fail" and done.record.attester_role == "regulator"
+    done = attest_verification(ledger.client("bank"), inv, verify_with_sources(inv, *sources()))
+    assert done.record.outcome == "fail" and done.record.attester_role == "financier"
 
 
 def test_the_contract_refuses_an_attestation_by_a_supplier_and_records_nothing():
@@ -159,7 +159,7 @@ def test_attest_then_register_across_orgs(monkeypatch, tmp_path):
     r = run("attest", INVOICE, "--as", "bank/officer1", "--evidence", evidence)
     assert r.exit_code == 0, r.output
     assert f"ATTESTED PASS by {BANK_CODE} (financier, BankMSP) at 2026-09-10T02:00:00Z" in r.output
-    assert "verified total with tax 2303.00, dated 2026-09-01, buyer 91440300MA5F7KQ3XU" in r.output
+    assert "verified total with tax CNY 2,303.00, dated 2026-09-01, buyer 91440300MA5F7KQ3XU" in r.output
     assert "PASS  source.tax.found" in r.output
     document = json.loads(evidence.read_text(encoding="utf-8"))
     assert f"evidence digest {canonical_digest(document)}" in r.output
@@ -182,13 +182,13 @@ def test_attest_then_register_across_orgs(monkeypatch, tmp_path):
 
 def test_attest_json_shows_the_evidence_and_the_record(monkeypatch):
     Ledger().serve(monkeypatch)
-    r = run("attest", INVOICE, "--as", "regulator", "--json")
+    r = run("attest", INVOICE, "--as", "bank", "--json")
     assert r.exit_code == 0, r.output
     doc = json.loads(r.stdout)
     assert doc["outcome"] == "pass" and doc["invoice_number"] == "26442000000012345678"
     assert doc["evidence"]["digest"] == canonical_digest(doc["evidence"]["document"])
     assert doc["attestation"]["evidence_digest"] == doc["evidence"]["digest"]
-    assert doc["attestation"]["attester_role"] == "regulator"
+    assert doc["attestation"]["attester_role"] == "financier"
 
 
 def test_attesting_a_failing_verification_records_it_and_exits_1(monkeypatch, tmp_path):
@@ -201,7 +201,9 @@ def test_attesting_a_failing_verification_records_it_and_exits_1(monkeypatch, tm
     fp = invoice_fingerprint(read_invoice(unknown))
     r = run("attestations", fp, "--as", "coreenterprise")
     assert r.exit_code == 0 and "1 attestation(s)" in r.output and "FAIL" in r.output
-    assert "verified total with tax 2303.00, dated 2026-09-01" in r.output
+    assert "verified total with tax CNY 2,303.00, dated 2026-09-01" in r.output
+    assert json.loads(run("attestations", fp, "--as", "coreenterprise", "--json").stdout)["attestations"][0][
+        "total_with_tax"] == 230300   # --json: integer fen, as the contract keeps it
     assert [a.outcome for a in ledger.client("bank").invoice_attestations(fp)] == ["fail"]
     # a fingerprint copied in upper case (as some tools print hex) names the same invoice, not a file
     r = run("attestations", fp.upper(), "--as", "coreenterprise", "--json")

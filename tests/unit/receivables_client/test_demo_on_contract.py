@@ -184,6 +184,23 @@ def test_each_change_of_the_story_is_one_committed_transaction_with_one_event(wo
     assert all(needed.met_by(orgs) for _, orgs, needed in named), named
 
 
+def test_a_refused_step_names_no_transaction_and_keeps_its_proposal_id_under_its_own_name(world, tmp_path):
+    channel, _ = world
+    out = run_demo("--data-root", str(tmp_path))
+    refused = [s for s in out["steps"] if "rule" in s]
+    assert {s["rule"] for s in refused} == {"invoice-already-financed", "financing-already-live", "receivable-frozen"}
+    assert all(s["tx_id"] is None for s in refused)
+    # the refused proposals' ids, for the peers' logs: none of them is a transaction on the ledger
+    proposals = {s["proposal_tx_id"] for s in refused}
+    assert len(proposals) == 3 and all(re.fullmatch(r"[0-9a-f]{64}", p) for p in proposals)
+    assert proposals.isdisjoint({s.tx_id for s in channel.submits})
+    assert all("proposal_tx_id" not in s for s in out["steps"] if "rule" not in s)
+    # people see no tx id on a refused line, and the rule
+    res = CliRunner().invoke(demo_commands.demo, ["--skip-setup"])
+    lines = [line for line in res.output.splitlines() if "-> refused" in line]
+    assert len(lines) == 3 and all(re.search(r" tx -  rule=[a-z-]+$", line) for line in lines), lines
+
+
 def test_it_can_be_run_again_on_the_same_ledger(world):
     channel, _ = world
     first = run_demo("--skip-setup")
