@@ -195,7 +195,7 @@ def _config(config_path: Path | None, name: str):
     path = config_path or bank_config_path(name)
     if config_path is None and not os.path.isfile(path):   # False too for a name the file system refuses
         raise click.ClickException(f"no pricing configuration for {as_typed(name)} at {as_typed(path)}: pass "
-                                   f"--config YAML (e.g. --config {bank_config_path('example-bank')})")
+                                   f"--config YAML (e.g. --config {bank_config_path('bank')})")
     try:
         return load_bank_config(path)
     except PricingConfigError as exc:   # a YAML error spans lines: where, then what
@@ -290,13 +290,13 @@ def quote(receivable: str, as_: str, config_path: Path | None, face: Amount | No
 
     \b
     Example:
-      recfin finance quote R-7f3a9c0d1e2b4a5c --as bank/officer1 --config client/pricing/banks/example-bank.yaml --yes
-      recfin finance quote RCV-1 --as example-bank --face 1,000,000 --due 2027-03-01 --grade B --on 2026-12-01 --json
-      recfin finance quote RCV-1 --as example-bank --face 1,000,000 --due 2026-03-31 --on 2025-12-30 \\
+      recfin finance quote R-7f3a9c0d1e2b4a5c --as bank/officer1 --yes
+      recfin finance quote RCV-1 --as bank --face 1,000,000 --due 2027-03-01 --grade B --on 2026-12-01 --json
+      recfin finance quote RCV-1 --as bank --face 1,000,000 --due 2026-03-31 --on 2025-12-30 \\
         --history client/risk/samples/history.json --debtor SYN-DEBTOR-0007
-      recfin finance quote RCV-1 --as example-bank --face 1,000,000 --due 2026-03-31 --on 2025-12-30 \\
+      recfin finance quote RCV-1 --as bank --face 1,000,000 --due 2026-03-31 --on 2025-12-30 \\
         --history client/risk/samples/history.json --debtor SYN-DEBTOR-0007 --model client/risk/models/late_payment-v4.json
-      recfin finance quote R-7f3a9c0d1e2b4a5c --as bank/officer1 --config client/pricing/banks/example-bank.yaml \\
+      recfin finance quote R-7f3a9c0d1e2b4a5c --as bank/officer1 --config my-pricing.yaml \\
         --yes --lock-timeout 30 --json
     """
     if face is not None or due is not None:

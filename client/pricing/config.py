@@ -1,7 +1,7 @@
 """One bank's pricing parameters: one YAML file per bank, validated here.
 
 Each problem (the first 20, then a count of the rest) is reported with the path of the field at fault, e.g.
-``example-bank.yaml: grades.B.spread: write rates as strings ...``. Rates are
+``bank.yaml: grades.B.spread: write rates as strings ...``. Rates are
 decimal fractions written as quoted strings ("0.031" is 3.1%): YAML would read
 an unquoted 0.031 as a float, which is not exact, so floats are refused. They
 are held to what the receivables contract takes (at most 10 decimal places, no
@@ -160,7 +160,7 @@ def load_bank_config(path: str | Path) -> BankPricing:
     data = read_yaml_mapping(path, "a bank's pricing settings",
                              lambda problem: PricingConfigError(f"{path}: {problem}"),
                              cannot_read=lambda exc: PricingConfigError(str(cannot_read(path, exc))),
-                             hint=f"expected the bank's settings (see {bank_config_path('example-bank')})",
+                             hint=f"expected the bank's settings (see {bank_config_path('bank')})",
                              utf8_advice=UTF8_ADVICE)
     try:
         return BankPricing.model_validate(data)

@@ -54,9 +54,10 @@ Parameter = Annotated[StrictFloat, BeforeValidator(_json_number)]
 class LatePaymentModel(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    format: str = FORMAT
+    # no default: an artefact that does not say what it is must not load as the current model
+    format: str = Field(description=f"must be {FORMAT!r}")
     name: str = "late_payment"
-    version: str = VERSION
+    version: str = Field(description=f"must be {VERSION!r}: the features the artefact was trained on")
     features: list[str]
     mean: list[Parameter]
     scale: list[Parameter]
@@ -65,6 +66,15 @@ class LatePaymentModel(BaseModel):
     horizon_days: StrictInt = Field(description=f"must be {HORIZON_DAYS}: the horizon the features and labels use")
     training: dict[str, Any] = Field(default_factory=dict, description="data, seed, sizes, library versions")
     metrics: dict[str, Any] = Field(default_factory=dict, description="held-out figures measured at training time")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _says_what_it_is(cls, data: Any) -> Any:
+        missing = [f for f in ("format", "version") if isinstance(data, dict) and f not in data]
+        if missing:   # left out, it would be taken for the current model and score with features it was not fit on
+            raise ValueError(f"{' and '.join(missing)}: missing: the artefact does not say which model it is (this "
+                             f"code scores with {FORMAT}, {VERSION}): re-train it with `recfin risk train`")
+        return data
 
     @model_validator(mode="after")
     def _consistent(self) -> "LatePaymentModel":
@@ -142,7 +152,8 @@ class DebtorScore(BaseModel):
 
     debtor: str
     as_of: date
-    probability_late: Decimal = Field(description="rounded half up to 4 places")
+    probability_late: Decimal = Field(description="rounded half up to 4 places, for display: the grade is from the "
+                                                  "unrounded probability")
     grade: str
     model: str
     horizon_days: int
@@ -154,8 +165,11 @@ def score_debtor(model: LatePaymentModel, history: ReceivableHistory, as_of: dat
     """The debtor's probability of late payment as of a date, its grade and what drove it."""
     feats = debtor_features(history, as_of)
     inputs = feats.model_inputs()
-    p = Decimal(repr(model.probability(inputs))).quantize(Decimal("0.0001"), rounding="ROUND_HALF_UP")
+    p = Decimal(repr(model.probability(inputs)))
     factors = sorted(model.contributions(inputs).items(), key=lambda kv: -abs(kv[1]))[:3]
-    return DebtorScore(debtor=history.debtor, as_of=as_of, probability_late=p, grade=grade_for(p),
+    # graded on the probability itself, as `finance quote --probability` grades it: the 4 places shown can round up
+    # onto a grade's bound (0.02996 shows as 0.0300, and is grade A)
+    shown = p.quantize(Decimal("0.0001"), rounding="ROUND_HALF_UP")
+    return DebtorScore(debtor=history.debtor, as_of=as_of, probability_late=shown, grade=grade_for(p),
                        model=f"{model.name}-{model.version}", horizon_days=model.horizon_days,
                        top_factors=[(k, round(v, 3)) for k, v in factors], features=feats)

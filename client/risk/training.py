@@ -27,7 +27,7 @@ from ..atomic_file import staged_file
 
 from .dataset import HORIZON_DAYS, Examples, build_examples, snapshot_dates, split_debtors
 from .features import MODEL_FEATURES, RISING_FEATURES
-from .model import LatePaymentModel, score_debtor
+from .model import FORMAT, VERSION, LatePaymentModel, score_debtor
 from .simulator import SimulationConfig, late_probability, simulate
 
 DEFAULT_SEED = 20261128
@@ -125,8 +125,8 @@ def fit_logistic(train: Examples, *, seed: int) -> LatePaymentModel:
     for c, column in zip(clf.coef_[0], weighed):
         coef[column] = float(c)
     return LatePaymentModel(
-        features=list(MODEL_FEATURES), mean=[float(m) for m in scaler.mean_], scale=scale,
-        coef=coef, intercept=float(clf.intercept_[0]), horizon_days=HORIZON_DAYS)
+        format=FORMAT, version=VERSION, features=list(MODEL_FEATURES), mean=[float(m) for m in scaler.mean_],
+        scale=scale, coef=coef, intercept=float(clf.intercept_[0]), horizon_days=HORIZON_DAYS)
 
 
 def debtor_folds(train: Examples, n_splits: int = 3) -> list[tuple[list[int], list[int]]]:

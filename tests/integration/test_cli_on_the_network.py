@@ -287,7 +287,7 @@ def test_a_claim_is_financed_on_the_offer_that_costs_least_then_paid_and_repaid(
     assert financing["status"] == "REQUESTED"
 
     # The debtor's grade is given: scoring it from the ledger is the demo suite's (few claims exist yet).
-    quoted = recfin.json("finance", "quote", claim["id"], "--config", str(bank_config_path("example-bank")),
+    quoted = recfin.json("finance", "quote", claim["id"], "--config", str(bank_config_path("bank")),
                          "--grade", "B", "--yes", as_="bank/officer1")
     first_bank = quoted["made_offer"]
     assert first_bank["financing_id"] == financing["id"] and first_bank["status"] == "OPEN"

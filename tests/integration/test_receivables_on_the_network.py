@@ -173,7 +173,7 @@ def test_a_bank_quotes_from_the_ledger_offers_and_the_holder_compares(demo_run, 
     assert json.loads(scored.stdout)["features"]["confirmed_count"] >= 1  # the demo's claims and this one
 
     quoted = CliRunner().invoke(main, ["finance", "quote", claim.id, "--as", "bank/officer1", "--config",
-                                       str(bank_config_path("example-bank")), "--yes", *cli])
+                                       str(bank_config_path("bank")), "--yes", *cli])
     assert quoted.exit_code == 0, quoted.output
     made = json.loads(quoted.stdout)["made_offer"]
     assert made["financing_id"] == financing.id and made["status"] == "OPEN"

@@ -52,4 +52,4 @@ def test_the_files_the_code_opens_are_among_them():
     from client.pricing import bank_config_path
     from client.risk import DEFAULT_MODEL
     assert {DEFAULT_MODEL, DEFAULT_MODEL.with_name(DEFAULT_MODEL.name.replace(".json", ".card.md")),
-            bank_config_path("example-bank"), NODE_SCRIPT, NODE_WORKLOAD} <= package_data_files()
+            bank_config_path("bank"), NODE_SCRIPT, NODE_WORKLOAD} <= package_data_files()

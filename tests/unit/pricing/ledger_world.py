@@ -29,7 +29,7 @@ from client.receivables import ReceivablesClient
 from ..ledger_contract import LedgerContract
 from ..receivables.support import standard_net
 
-CONFIG = str(bank_config_path("example-bank"))
+CONFIG = str(bank_config_path("bank"))
 CHANNEL = "receivables-channel"
 LIMIT = 150_000_000   # 1,500,000.00 yuan on a grade-A debtor: room for one 95% advance on 1,000,000.00, not two
 

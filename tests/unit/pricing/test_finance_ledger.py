@@ -17,7 +17,7 @@ from client.receivables import DiscountOfferRequest, FinancingTerms, RuleViolati
 
 from ..cli_errors import error_line
 
-CONFIG = str(bank_config_path("example-bank"))
+CONFIG = str(bank_config_path("bank"))
 SAMPLE_HISTORY = str(Path(__file__).parents[3] / "client" / "risk" / "samples" / "history.json")
 
 
@@ -90,7 +90,7 @@ def test_quote_refuses_a_claim_in_another_currency_than_the_banks_pricing(world,
 
     refused = quote_dollars(CONFIG, "--yes")
     assert refused.exit_code == 1
-    assert "the claim is in USD, but example-bank's pricing is in CNY" in refused.output
+    assert "the claim is in USD, but bank's pricing is in CNY" in refused.output
     assert world.client("tier2").get_financing(world.client("tier2").get_receivable(dollars["id"]).financing_id
                                                ).offers == []
     in_dollars = quote_dollars(config_in("USD", tmp_path), "--json")

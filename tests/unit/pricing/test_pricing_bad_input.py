@@ -11,8 +11,8 @@ from client.yaml_files import MAX_LISTED_PROBLEMS, MAX_YAML_BYTES
 
 from ..cli_errors import error_line, invoke as run_command
 
-SHIPPED = bank_config_path("example-bank").read_text(encoding="utf-8")
-QUOTE = ["quote", "RCV-1", "--as", "example-bank", "--face", "1,000,000", "--due", "2027-03-01", "--on", "2026-12-01"]
+SHIPPED = bank_config_path("bank").read_text(encoding="utf-8")
+QUOTE = ["quote", "RCV-1", "--as", "bank", "--face", "1,000,000", "--due", "2027-03-01", "--on", "2026-12-01"]
 OFFERS = json.loads((Path(__file__).parents[3] / "client" / "pricing" / "samples" / "offers.json").read_text())
 
 
@@ -40,7 +40,7 @@ def test_money_settings_are_whole_fen_under_the_cap(tmp_path, old, new, field):
 
 @pytest.mark.parametrize("text,expected", [
     ("bank: [unclosed\n", "not valid YAML at line 2, column 1"),
-    (SHIPPED.replace("bank: example-bank", "bank: 示例银行"), "not UTF-8 text"),
+    (SHIPPED.replace("bank: bank", "bank: 示例银行"), "not UTF-8 text"),
     ("", "empty"),
     ("- a\n", "not a mapping"),
 ])

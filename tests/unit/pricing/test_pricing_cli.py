@@ -1,6 +1,7 @@
 """`recfin finance ...` through click, with offers from a file (no network)."""
 import json
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -105,7 +106,7 @@ def test_compare_errors_are_one_line(tmp_path):
 
 
 def test_quote_as_a_bank(tmp_path):
-    args = ["quote", "RCV-1", "--as", "example-bank", "--face", "1,000,000", "--due", "2027-03-01",
+    args = ["quote", "RCV-1", "--as", "bank", "--face", "1,000,000", "--due", "2027-03-01",
             "--grade", "B", "--on", "2026-12-01"]
     result = CliRunner().invoke(finance, args + ["--json"])
     assert result.exit_code == 0, result.output
@@ -116,10 +117,10 @@ def test_quote_as_a_bank(tmp_path):
 
 
 def test_quote_without_a_network_or_the_receivable_says_what_to_pass(tmp_path):
-    result = CliRunner().invoke(finance, ["quote", "RCV-1", "--as", "example-bank", "--grade", "A",
+    result = CliRunner().invoke(finance, ["quote", "RCV-1", "--as", "bank", "--grade", "A",
                                           "--data-root", str(tmp_path)])
     assert result.exit_code == 1 and "connection profile" in result.output and "--face AMOUNT --due" in result.output
-    result = CliRunner().invoke(finance, ["quote", "RCV-1", "--as", "example-bank", "--grade", "A", "--face", "100"])
+    result = CliRunner().invoke(finance, ["quote", "RCV-1", "--as", "bank", "--grade", "A", "--face", "100"])
     assert result.exit_code == 2 and "--due" in result.output
 
 
@@ -136,7 +137,7 @@ def test_quote_scores_the_debtor_from_a_history_file(tmp_path):
     history = simulate(SimulationConfig(debtors=2, seed=4))[0]
     path = tmp_path / "h.json"
     path.write_text(history.model_dump_json())
-    result = CliRunner().invoke(finance, ["quote", "RCV-9", "--as", "example-bank", "--face", "1,000,000",
+    result = CliRunner().invoke(finance, ["quote", "RCV-9", "--as", "bank", "--face", "1,000,000",
                                           "--due", "2026-03-01", "--on", "2025-12-31", "--history", str(path),
                                           "--debtor", history.debtor, "--json"])
     assert result.exit_code == 0, result.output
@@ -150,7 +151,7 @@ def test_a_quote_scored_from_a_synthetic_history_says_so_and_one_from_a_real_his
     table = quote_from_history("2025-12-30", "--json")
     assert table.exit_code == 0, table.output
     assert json.loads(table.stdout)["synthetic"] is True
-    args = ["quote", "RCV-1", "--as", "example-bank", "--face", "1,000,000", "--due", "2026-12-31", "--on",
+    args = ["quote", "RCV-1", "--as", "bank", "--face", "1,000,000", "--due", "2026-12-31", "--on",
             "2025-12-30", "--debtor", "SYN-DEBTOR-0007"]
     printed = CliRunner().invoke(finance, args + ["--history", SAMPLE_HISTORY])
     assert printed.exit_code == 0, printed.output
@@ -192,7 +193,7 @@ SAMPLE_HISTORY = str(Path(__file__).parents[3] / "client" / "risk" / "samples" /
 
 
 def quote_from_history(on: str, *extra: str):
-    return CliRunner().invoke(finance, ["quote", "RCV-1", "--as", "example-bank", "--face", "1,000,000",
+    return CliRunner().invoke(finance, ["quote", "RCV-1", "--as", "bank", "--face", "1,000,000",
                                         "--due", "2026-12-31", "--on", on, "--history", SAMPLE_HISTORY,
                                         "--debtor", "SYN-DEBTOR-0007", "--json", *extra])
 
@@ -224,7 +225,7 @@ def test_quote_scores_a_history_file_as_of_an_earlier_disbursement_date_without_
 @pytest.mark.parametrize("day", ["9999-12-30", "1899-12-31", "3000-01-01"])
 def test_quote_refuses_a_disbursement_date_off_the_calendars_ends(day):
     for risk in (["--grade", "B"], ["--history", SAMPLE_HISTORY, "--debtor", "SYN-DEBTOR-0007"]):
-        result = CliRunner().invoke(finance, ["quote", "RCV-1", "--as", "example-bank", "--face", "1,000,000",
+        result = CliRunner().invoke(finance, ["quote", "RCV-1", "--as", "bank", "--face", "1,000,000",
                                               "--due", "9999-12-31", "--on", day, *risk])
         assert result.exit_code == 2, result.output
         assert f"Invalid value for '--on': {day} is outside 1900-01-01 .. 2999-12-31" in result.output
@@ -293,7 +294,7 @@ def test_quote_refuses_a_missing_or_damaged_model_in_one_line(tmp_path, monkeypa
 
 
 def test_quote_refuses_a_model_with_a_grade_given_as_nothing_is_scored(tmp_path):
-    result = CliRunner().invoke(finance, ["quote", "RCV-1", "--as", "example-bank", "--face", "1,000,000", "--due",
+    result = CliRunner().invoke(finance, ["quote", "RCV-1", "--as", "bank", "--face", "1,000,000", "--due",
                                           "2026-12-31", "--on", "2026-06-30", "--grade", "B", "--model",
                                           str(tmp_path / "model.json")])
     assert result.exit_code == 2 and "with --grade or --probability nothing is scored: drop --model" in result.output
@@ -324,7 +325,7 @@ def test_compare_shows_amounts_in_the_claims_currency(tmp_path):
 
 def test_quote_shows_amounts_in_the_configurations_currency(tmp_path):
     usd = tmp_path / "usd-bank.yaml"
-    usd.write_text(bank_config_path("example-bank").read_text(encoding="utf-8").replace("currency: CNY", "currency: USD"))
+    usd.write_text(bank_config_path("bank").read_text(encoding="utf-8").replace("currency: CNY", "currency: USD"))
     result = CliRunner().invoke(finance, ["quote", "RCV-1", "--as", "usd-bank", "--config", str(usd), "--face",
                                           "1,000,000", "--due", "2027-03-01", "--grade", "B", "--on", "2026-12-01"])
     assert result.exit_code == 0, result.output
@@ -333,3 +334,56 @@ def test_quote_shows_amounts_in_the_configurations_currency(tmp_path):
                  "remainder_at_maturity: USD 100,000.00", "apr_incl_fees: 4.5338%"):
         assert line in result.output.splitlines(), line
     assert "CNY" not in result.output
+
+
+@pytest.mark.parametrize("probability", ["0.02996", "0.03", "0.06996", "0.07", "0.14996", "0.15", "0.29996", "0.3"])
+def test_a_debtor_scored_at_a_grade_bound_gets_the_grade_quote_gives_its_probability(tmp_path, probability):
+    """`risk score`, a quote scored from the history and a quote given the model's probability grade alike, though
+    just below a bound the probability shown (4 places) rounds up onto it."""
+    import math
+    from cli.risk_commands import risk
+    from client.risk import DEFAULT_MODEL, MODEL_FEATURES, LatePaymentModel
+    data = json.loads(DEFAULT_MODEL.read_text())
+    data["coef"] = [0.0] * len(data["coef"])   # every debtor scores the intercept's probability
+    data["intercept"] = math.log(float(probability) / (1 - float(probability)))
+    model = tmp_path / "model.json"
+    model.write_text(json.dumps(data))
+    exact = repr(LatePaymentModel.model_validate(data).probability([0.0] * len(MODEL_FEATURES)))
+    scored = CliRunner().invoke(risk, ["score", "SYN-DEBTOR-0007", "--history", SAMPLE_HISTORY, "--model", str(model),
+                                       "--json"])
+    assert scored.exit_code == 0, scored.output
+    grade = json.loads(scored.stdout)["grade"]
+    from_history = quote_from_history("2025-12-30", "--model", str(model))
+    assert from_history.exit_code == 0, from_history.output
+    given = CliRunner().invoke(finance, ["quote", "RCV-1", "--as", "bank", "--face", "1,000,000", "--due",
+                                         "2026-12-31", "--on", "2025-12-30", "--probability", exact, "--json"])
+    assert given.exit_code == 0, given.output
+    assert json.loads(from_history.stdout)["debtor_grade"] == json.loads(given.stdout)["debtor_grade"] == grade
+    if len(probability) > 4:   # just below the bound: shown on it, graded below it
+        assert json.loads(scored.stdout)["probability_late"] == str(Decimal(probability).quantize(Decimal("0.0001")))
+        assert grade == {"0.02996": "A", "0.06996": "B", "0.14996": "C", "0.29996": "D"}[probability]
+
+
+def test_the_shipped_networks_banks_quote_with_the_shipped_pricing(tmp_path):
+    """Each financier org of network/topology.yaml has its pricing under its name, so `--as ORG/USER` needs no
+    --config: the quote gets as far as connecting."""
+    import yaml
+    from client.pricing import load_bank_config
+    topology = yaml.safe_load((Path(__file__).parents[3] / "network" / "topology.yaml").read_text(encoding="utf-8"))
+    banks = [org["name"] for org in topology["orgs"] if org.get("role") == "financier"]
+    assert banks
+    for bank in banks:
+        assert load_bank_config(bank_config_path(bank)).bank == bank
+        result = CliRunner().invoke(finance, ["quote", "R-7f3a9c0d1e2b4a5c", "--as", f"{bank}/officer1", "--grade",
+                                              "B", "--data-root", str(tmp_path)])
+        assert result.exit_code == 1 and "connection profile" in result.output, result.output
+        assert "pricing" not in result.output
+
+
+def test_a_bank_without_shipped_pricing_is_told_to_pass_config(tmp_path):
+    for as_, offline in (("other-bank/officer1", []), ("other-bank", ["--face", "100", "--due", "2027-01-01"])):
+        result = CliRunner().invoke(finance, ["quote", "R-1", "--as", as_, "--grade", "B", "--data-root",
+                                              str(tmp_path), *offline])
+        assert result.exit_code == 1, result.output
+        assert (f"no pricing configuration for other-bank at {bank_config_path('other-bank')}: pass --config YAML "
+                f"(e.g. --config {bank_config_path('bank')})") in error_line(result)

@@ -16,7 +16,7 @@ TERMS = ReceivableTerms(receivable_id="RCV-1", face_amount=100_000_000, due_date
 
 @pytest.fixture
 def config():
-    return load_bank_config(bank_config_path("example-bank"))
+    return load_bank_config(bank_config_path("bank"))
 
 
 def write(tmp_path, data):
@@ -26,7 +26,7 @@ def write(tmp_path, data):
 
 
 def example_data():
-    return yaml.safe_load(bank_config_path("example-bank").read_text())
+    return yaml.safe_load(bank_config_path("bank").read_text())
 
 
 def test_shipped_example_loads(config):
@@ -96,7 +96,7 @@ def test_limit_shrinks_with_exposure_and_caps_the_advance(config):
 def test_a_claim_in_another_currency_is_refused_naming_both(config, tmp_path):
     assert config.currency == "CNY"
     dollars = TERMS.model_copy(update={"currency": "USD"})
-    with pytest.raises(ValueError, match="the claim is in USD, but example-bank's pricing is in CNY"):
+    with pytest.raises(ValueError, match="the claim is in USD, but bank's pricing is in CNY"):
         quote(config, dollars, grade="A", on=ON)
     data = example_data()
     data["currency"] = "USD"

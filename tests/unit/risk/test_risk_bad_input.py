@@ -79,9 +79,23 @@ def test_a_model_that_is_not_an_artefact_names_the_field(tmp_path):
     history = tmp_path / "h.json"
     history.write_text(json.dumps({"debtor": "D1", "events": []}))
     model = tmp_path / "m.json"
-    model.write_text(json.dumps({"format": "recfin.late-payment.logistic/1"}))
+    model.write_text(json.dumps({"format": "recfin.late-payment.logistic/1", "version": VERSION}))
     r = invoke("score", "D1", "--history", history, "--model", model)
     assert r.exit_code == 1 and "not a usable model artefact: features: Field required" in error_line(r)
+
+
+def test_a_model_that_does_not_say_its_version_is_not_scored_as_the_current_one(tmp_path):
+    from client.risk import DEFAULT_MODEL
+    history = tmp_path / "h.json"
+    history.write_text(json.dumps([EVENT]))
+    data = json.loads(DEFAULT_MODEL.read_text())
+    del data["version"]   # as an artefact from before the version was recorded
+    model = tmp_path / "old.json"
+    model.write_text(json.dumps(data))
+    r = invoke("score", "D1", "--history", history, "--as-of", "2025-06-01", "--model", model, "--json")
+    assert r.exit_code == 1 and r.stdout == ""
+    assert f"{model} is not a usable model artefact: version: missing" in error_line(r)
+    assert "re-train it with `recfin risk train`" in error_line(r)
     model.write_text("")
     assert "is empty" in error_line(invoke("score", "D1", "--history", history, "--model", model))
 

@@ -1,5 +1,6 @@
 """The JSON artefact: round trip, the shipped model, refusal of a mismatched artefact, grades."""
 import json
+import math
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -92,6 +93,46 @@ def test_an_artefact_of_an_earlier_version_with_the_same_feature_names_is_refuse
     data["version"] = "v2"   # the season ahead was computed another way
     with pytest.raises(ValidationError, match="version: the artefact is late_payment-v2.*re-train it"):
         LatePaymentModel.model_validate(data)
+
+
+@pytest.mark.parametrize("missing", [("version",), ("format",), ("format", "version")])
+def test_an_artefact_that_does_not_say_its_format_or_version_is_refused_naming_the_field(missing):
+    """An artefact written before either was recorded cannot be told from the current model: refused, not labelled
+    as it."""
+    data = json.loads(DEFAULT_MODEL.read_text())
+    for field in missing:
+        del data[field]
+    with pytest.raises(ValidationError, match=f"{' and '.join(missing)}: missing.*re-train it with `recfin risk "
+                                              f"train`"):
+        LatePaymentModel.model_validate_json(json.dumps(data))
+
+
+def test_a_model_built_in_code_names_its_format_and_version():
+    shipped = LatePaymentModel.load(DEFAULT_MODEL)
+    fields = shipped.model_dump(exclude={"format", "version"})
+    with pytest.raises(ValidationError, match="format and version: missing"):
+        LatePaymentModel(**fields)
+    assert LatePaymentModel(**fields, format=shipped.format, version=VERSION) == shipped
+
+
+@pytest.mark.parametrize("probability,grade,shown", [
+    ("0.02996", "A", "0.0300"), ("0.03", "B", "0.0300"), ("0.06996", "B", "0.0700"), ("0.07", "C", "0.0700"),
+    ("0.14996", "C", "0.1500"), ("0.15", "D", "0.1500"), ("0.29996", "D", "0.3000"), ("0.3", "E", "0.3000"),
+])
+def test_the_grade_is_from_the_models_probability_not_the_rounded_one_shown(probability, grade, shown):
+    """Just below a bound the 4 places shown round up onto it (0.02996 shows as 0.0300): the grade is still the one
+    below it, as `grade_for` gives for the probability itself."""
+    data = json.loads(DEFAULT_MODEL.read_text())
+    data["coef"] = [0.0] * len(data["coef"])
+    data["intercept"] = math.log(float(probability) / (1 - float(probability)))
+    model = LatePaymentModel.model_validate(data)
+    p = model.probability([0.0] * len(MODEL_FEATURES))
+    assert abs(p - float(probability)) < 1e-12
+    s = score_debtor(model, ReceivableHistory(debtor="D"), SCORED_ON)
+    assert str(s.probability_late) == shown
+    assert s.grade == grade_for(Decimal(repr(p)))
+    if len(probability) > 4:   # just below the bound
+        assert s.grade == grade
 
 
 SCORED_ON = date(2025, 6, 30)
