@@ -516,26 +516,51 @@ def channel_made(topology: Topology, data_root: Path) -> str | None:
     return f"the ledger {ledgers[0]}" if ledgers else None
 
 
-def _consenter_certs(data_root: Path) -> set[str] | None:
-    """The server certificates the consenters of data_root's config/configtx.yaml name, each as the end of its
-    path (`/<hostname>/tls/server.crt`, whatever folder the data was made in); None without a readable file. It is
-    written before the genesis block is made from it, and again only by a later `up` or `prepare`, after this."""
-    import yaml
-
+def _consenter_hostnames(data_root: Path, channel: str, made: str) -> list[str] | None:
+    """The hostnames of the consenters of data_root's config/configtx.yaml, each the folder its ServerTLSCert path
+    names above `tls/server.crt` (whatever folder the data was made in; a path of another shape is given as it is);
+    None when there is no such file. It is written before the genesis block is made from it, and again only by a
+    later `up` or `prepare`, after this. A file that is there but cannot be read (not UTF-8, not YAML, a value YAML
+    cannot build, no consenter list) is refused (CaFilesError naming it): which orderers the channel pins is not
+    guessed from what is left here in its place."""
     from .configtx import PROFILE     # network.configtx builds on this module
 
-    try:
-        document = yaml.safe_load((data_root / "config" / "configtx.yaml").read_text())
-        consenters = document["Profiles"][PROFILE]["Orderer"]["EtcdRaft"]["Consenters"]
-        return {"/" + "/".join(Path(str(c["ServerTLSCert"])).parts[-3:]) for c in consenters}
-    except (OSError, yaml.YAMLError, KeyError, TypeError):
+    path = data_root / "config" / "configtx.yaml"
+    if not path.exists():
         return None
+    try:
+        document = yaml.safe_load(path.read_bytes().decode("utf-8-sig"))
+        consenters = document["Profiles"][PROFILE]["Orderer"]["EtcdRaft"]["Consenters"]
+        certs = [Path(str(c["ServerTLSCert"])).parts for c in consenters]
+    except (OSError, ValueError, yaml.YAMLError, LookupError, TypeError) as exc:
+        if isinstance(exc, (LookupError, TypeError)):
+            problem = f"it holds no Raft consenter list under the profile {PROFILE}"
+        else:
+            problem = "it is not UTF-8 text" if isinstance(exc, UnicodeDecodeError) else \
+                f"a value YAML cannot build: {exc}" if isinstance(exc, ValueError) else str(exc).splitlines()[0]
+        raise CaFilesError(
+            f"{path} cannot be read ({problem}), and the channel {channel} exists ({made}): its Raft consenters "
+            f"say which orderers the channel pins, so that one missing its TLS pair is refused a new one. Restore "
+            f"{path} as the genesis block was made from it; if that copy is lost, remove the file, and every "
+            f"orderer that left material or a ledger in {data_root} counts as pinned") from None
+    return list(dict.fromkeys(parts[-3] if len(parts) >= 3 and parts[-2:] == ("tls", "server.crt")
+                              else str(Path(*parts)) for parts in certs))
+
+
+def org_folder_gone(paths: OrgCrypto) -> bool:
+    """Whether the org's folder holds nothing of its CA: no CA certificate or key, no verifying MSP's cacerts/."""
+    return not paths.ca_cert.is_file() and not paths.ca_key.is_file() \
+        and not any((paths.msp_dir / "cacerts").glob("*.pem"))
+
+
+def org_gone_refusal(paths: OrgCrypto, known: str, by: str = "the channel knows the org by this CA") -> str:
+    """Why an org's folder gone (org_folder_gone) is not made again: known says what knows the org, by how."""
+    return (f"{paths.root} is gone (no CA certificate or key, no verifying MSP), but {known}: restore the folder "
+            f"from a backup. No CA is made in its place, since {by}")
 
 
 def _org_gone_refusal(paths: OrgCrypto, channel: str, made: str) -> str:
-    return (f"{paths.root} is gone (no CA certificate or key, no verifying MSP), but the channel {channel} exists "
-            f"({made}): restore the folder from a backup. No CA is made in its place, "
-            f"since the channel knows the org by this CA")
+    return org_gone_refusal(paths, f"the channel {channel} exists ({made})")
 
 
 def _pinned_pair_refusal(tls: Path, channel: str, made: str) -> str:
@@ -546,6 +571,15 @@ def _pinned_pair_refusal(tls: Path, channel: str, made: str) -> str:
             f"orderer could not rejoin the channel with it")
 
 
+def _renamed_orderer_refusal(name: str, hostname: str, ledger: Path, consenters: list[str], data_root: Path) -> str:
+    named = ", ".join(consenters) or "none"
+    return (f"{name} has a ledger ({ledger}), so it is in the channel, but its hostname {hostname} is not among "
+            f"the Raft consenters {data_root / 'config' / 'configtx.yaml'} names ({named}): the channel pins the "
+            f"TLS certificate of the hostname it was made with, so no pair is issued for {hostname}. Give {name} "
+            f"back its hostname in the topology; or, if configtx.yaml was edited, restore it as the genesis block "
+            f"was made from it")
+
+
 def generate(topology: Topology, data_root: Path, only: list[str] | None = None, adding: Iterable[str] = ()) -> None:
     """Create (or complete) all MSP and TLS material for the topology under data_root/crypto.
 
@@ -554,8 +588,9 @@ def generate(topology: Topology, data_root: Path, only: list[str] | None = None,
     be one the channel does not know.
 
     Once the channel exists (channel_made), what it knows is never made again: an org's folder gone whole is
-    refused (CaFilesError naming it) unless the org is one being added now (adding: `org add`), and so is an
-    orderer's TLS pair missing a half, which its consenter set pins. Both before anything is written."""
+    refused (CaFilesError naming it) unless the org is one being added now (adding: `org add` of an org the
+    channel never held), and so is a pinned orderer's TLS pair missing a half (a ledger here, or its hostname among
+    the consenters of config/configtx.yaml). Both before anything is written."""
     oo = topology.orderer_org
     groups = [(oo.name, oo.domain, oo.admin, [], [n for n in topology.orderers()])]
     groups += [(o.name, o.domain, o.admin, o.users, topology.peers(o.name)) for o in topology.orgs]
@@ -564,22 +599,31 @@ def generate(topology: Topology, data_root: Path, only: list[str] | None = None,
     if made:
         for org_name, domain, *_ in groups:
             paths = org_crypto(data_root, org_name, domain)
-            if org_name not in adding and not paths.public_only and not paths.ca_cert.is_file() \
-                    and not paths.ca_key.is_file() and not any((paths.msp_dir / "cacerts").glob("*.pem")):
+            if org_name not in adding and org_folder_gone(paths):
                 raise CaFilesError(_org_gone_refusal(paths, topology.channel, made))
-        pinned = _consenter_certs(data_root)
+        incomplete = []
         for node in topology.orderers() if oo.name in [g[0] for g in groups] else []:
+            tls = org_crypto(data_root, oo.name, oo.domain).node_dir(node.hostname) / "tls"
+            if not all((tls / name).is_file() for name in ("server.crt", "server.key")):
+                incomplete.append(node)
+        consenters = _consenter_hostnames(data_root, topology.channel, made) if incomplete else None
+        for node in incomplete:
             node_dir = org_crypto(data_root, oo.name, oo.domain).node_dir(node.hostname)
             tls = node_dir / "tls"
-            pair = [(tls / name).is_file() for name in ("server.crt", "server.key")]
+            ledger = data_root / "nodes" / node.name / "data"
+            has_ledger = ledger.is_dir() and any(ledger.iterdir())
             # an orderer the topology names since the channel was made has never had a pair: it gets one (for a
             # key a stopped run left, if any), and `up` joins it (osnadmin). Which are pinned: the consenters of
-            # the configtx.yaml the channel was made from; without one, any orderer that left material here
-            if pinned is not None:
-                known = f"/{node.hostname}/tls/server.crt" in pinned
+            # the configtx.yaml the channel was made from, and any with a ledger here; without that file, any
+            # orderer that left material here too
+            if has_ledger and consenters is not None and node.hostname not in consenters:
+                raise CaFilesError(_renamed_orderer_refusal(node.name, node.hostname, ledger, consenters, data_root))
+            if consenters is not None:
+                known = node.hostname in consenters or has_ledger
             else:
-                known = any(pair) or (node_dir / "msp").exists() or (data_root / "nodes" / node.name).exists()
-            if known and not all(pair):
+                known = any(tls.glob("server.*")) or (node_dir / "msp").exists() or \
+                    (data_root / "nodes" / node.name).exists()
+            if known:
                 raise CaFilesError(_pinned_pair_refusal(tls, topology.channel, made))
     for org_name, domain, admin, users, nodes in groups:
         paths = org_crypto(data_root, org_name, domain)

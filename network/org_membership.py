@@ -228,13 +228,38 @@ class OrgMembership:
         if current is None:
             current = self.fetch_config(self._via())
         if throwaway_crypto:
+            self._is_new_org(spec, current)
             if org_crypto(self.root, spec.name, spec.domain).ca_cert.is_file():
                 return plan_add(grown, self.root, current, spec.name, sign_as)   # an earlier `org add` made it
             with tempfile.TemporaryDirectory() as tmp:
                 crypto.generate(membership.with_orgs(grown, [spec]), Path(tmp))
                 return plan_add(grown, self.root, current, spec.name, sign_as, org_root=Path(tmp))
-        crypto.generate(grown, self.root, adding=[spec.name])     # its folder is made under the channel
+        self._generate(spec, grown, current)
         return plan_add(grown, self.root, current, spec.name, sign_as)
+
+    def _is_new_org(self, spec: PeerOrgSpec, current: configtx_pb2.Config) -> bool:
+        """Whether the org is new: the channel (current, its config) does not hold its MSP ID and it never left
+        the channel. An org that is in the channel, or left it, is known by its CA (the channel's, or the one its
+        parties on the ledger are bound to), so its folder gone is refused (CaFilesError naming it), before
+        anything is written."""
+        paths = org_crypto(self.root, spec.name, spec.domain)
+        channel = self.topology.channel
+        if spec.msp_id in channel_config.application_orgs(current):
+            known = f"{spec.msp_id} is in the config of the channel {channel}"
+            by = "the channel knows the org by this CA"
+        elif any(d.name == spec.name or d.msp_id == spec.msp_id for d in self._departed()):
+            known = f"{spec.name} was in the channel {channel} and comes back under its MSP ID {spec.msp_id}"
+            by = ("the ledger binds its parties to the client IDs of this CA's identities, which a new CA of the "
+                  "same subject would give to the identities it issues")
+        else:
+            return True
+        if crypto.org_folder_gone(paths):
+            raise crypto.CaFilesError(crypto.org_gone_refusal(paths, known, by))
+        return False
+
+    def _generate(self, spec: PeerOrgSpec, grown: Topology, current: configtx_pb2.Config) -> None:
+        """The org's crypto material completed; its folder made new only for a new org (_is_new_org)."""
+        crypto.generate(grown, self.root, adding=[spec.name] if self._is_new_org(spec, current) else ())
 
     def plan_add_definition(self, definition: OrgDefinition, sign_as: list[str] | None = None,
                             current: configtx_pb2.Config | None = None, address: str | None = None) -> OrgChange:
@@ -273,10 +298,10 @@ class OrgMembership:
         spec = self.spec_for(name, role, enterprise, address)
         grown = self.grown(spec)
         folder = org_crypto(self.root, spec.name, spec.domain).root
-        say(f"[1/6] crypto material for {spec.name} ({spec.msp_id}) in {folder}")
-        crypto.generate(grown, self.root, adding=[spec.name])     # its folder is made under the channel
         via = self._via()
         current = self.fetch_config(via)
+        say(f"[1/6] crypto material for {spec.name} ({spec.msp_id}) in {folder}")
+        self._generate(spec, grown, current)
         change = None
         if spec.msp_id in channel_config.application_orgs(current):
             self._check_same_msp(current, spec)

@@ -372,6 +372,75 @@ def test_a_new_orderer_whose_first_run_stopped_after_its_key_gets_a_certificate_
     assert same_public_key(load_key(tls / "server.key"), load_cert(tls / "server.crt"))
 
 
+def _configtx_edited(topology, data_root, edit):
+    """data_root's configtx.yaml as the channel was made from it, then edited; returns its path."""
+    from network import configtx
+
+    configtx.write(topology, data_root)
+    path = data_root / "config" / "configtx.yaml"
+    document = yaml.safe_load(path.read_text())
+    raft = document["Profiles"][configtx.PROFILE]["Orderer"]["EtcdRaft"]
+    if edit == "no consenters":
+        raft["Consenters"] = []
+    elif edit == "short paths":
+        for consenter in raft["Consenters"]:
+            consenter["ServerTLSCert"] = consenter["ClientTLSCert"] = "server.crt"
+    path.write_text(yaml.safe_dump(document))
+    return path
+
+
+@pytest.mark.parametrize("damage", [b"# \xe9dited by hand\n", b"Note: 2026-13-45\n", b"Profiles: [\n"])
+def test_a_configtx_yaml_that_cannot_be_read_is_refused_naming_it_when_an_orderer_lacks_its_pair(data_root, topology,
+                                                                                                 damage):
+    path = _configtx_edited(topology, data_root, None)
+    path.write_bytes(path.read_bytes() + damage)
+    with_channel(topology, data_root)
+    crypto.generate(topology, data_root)        # every orderer's pair is here: the consenters decide nothing
+    (orderer_tls(data_root, topology) / "server.key").unlink()
+    before = digest_tree(data_root / "crypto")
+    with pytest.raises(crypto.CaFilesError, match=rf"^{re.escape(str(path))} cannot be read \(.+\), and the channel "
+                                                  rf"receivables exists .*Restore .* as the genesis block was made "
+                                                  rf"from it; if that copy is lost, remove the file"):
+        crypto.generate(topology, data_root)
+    assert digest_tree(data_root / "crypto") == before
+
+
+def _ledger_refused(topology, data_root, generated, match):
+    """The channel made in data_root, the topology's first orderer with a ledger there: generate(generated), the
+    orderer's TLS pair incomplete, is refused with match, having written nothing."""
+    with_channel(topology, data_root)
+    (data_root / "nodes" / topology.orderers()[0].name / "data" / "etcdraft").mkdir(parents=True)
+    before = digest_tree(data_root / "crypto")
+    with pytest.raises(crypto.CaFilesError, match=match):
+        crypto.generate(generated, data_root)
+    assert digest_tree(data_root / "crypto") == before
+
+
+@pytest.mark.parametrize("edit", ["no consenters", "short paths"])
+def test_an_orderer_with_a_ledger_is_pinned_whatever_an_edited_configtx_yaml_says(data_root, topology, edit):
+    path = _configtx_edited(topology, data_root, edit)
+    (orderer_tls(data_root, topology) / "server.key").unlink()
+    orderer = topology.orderers()[0]
+    _ledger_refused(topology, data_root, topology, rf"{re.escape(orderer.name)} has a ledger .* its hostname "
+                                                   rf"{re.escape(orderer.hostname)} is not among the Raft consenters "
+                                                   rf"{re.escape(str(path))} names \((none|server\.crt)\)")
+
+
+def test_an_orderer_with_a_ledger_whose_hostname_the_topology_changed_is_refused_a_pair(data_root, topology,
+                                                                                        tmp_path):
+    _configtx_edited(topology, data_root, None)
+    data = yaml.safe_load(DEFAULT_TOPOLOGY.read_text())
+    data["orderer_org"]["orderers"][0]["hostname"] = "o0.example.net"
+    (tmp_path / "renamed.yaml").write_text(yaml.safe_dump(data))
+    renamed = load_topology(tmp_path / "renamed.yaml")
+    name = topology.orderers()[0].name
+    assert renamed.orderers()[0].name == name
+    consenters = ", ".join(node.hostname for node in topology.orderers())
+    _ledger_refused(topology, data_root, renamed, rf"its hostname o0\.example\.net is not among the Raft consenters "
+                                                  rf".* \({re.escape(consenters)}\).* Give {re.escape(name)} back "
+                                                  rf"its hostname")
+
+
 @pytest.mark.parametrize("made", ["genesis block", "ledger"])
 def test_an_orgs_crypto_folder_gone_under_an_existing_channel_is_refused_not_made_again(data_root, topology, made):
     if made == "genesis block":

@@ -6,6 +6,8 @@ records any `peer channel update`; no part of Fabric is imitated beyond that tra
 """
 from __future__ import annotations
 
+import re
+import shutil
 import threading
 import time
 from pathlib import Path
@@ -297,6 +299,66 @@ def test_the_core_enterprise_that_left_comes_back_with_its_msp_id_domain_users_a
     with pytest.raises(NetworkError, match="give --role core-enterprise"):
         members.plan_add("coreenterprise", "bank", CODE)
     assert not channel_peer.exists()
+
+
+def _genesis_block_stand_in(topology, data_root):
+    block = data_root / "channel" / f"{topology.channel}.block"
+    block.parent.mkdir(parents=True)
+    block.write_bytes(b"genesis block stand-in")
+
+
+def _tree(root):
+    return {str(path.relative_to(root)): path.read_bytes() for path in root.rglob("*") if path.is_file()}
+
+
+def _org_add_refused(channel_peer, topology, data_root, paths, step, refusal, *org, sign_as):
+    """`org add` of the org (step: add, plan_add or a dry run), its folder removed, refused with refusal, having
+    written nothing."""
+    shutil.rmtree(paths.root)
+    before = _tree(data_root / "crypto"), membership.load_state(data_root)
+    members = OrgMembership(Network(topology, data_root=data_root))
+    with pytest.raises(crypto.CaFilesError, match=rf"^{re.escape(str(paths.root))} is gone .*, but {refusal}: "
+                                                  rf"restore the folder from a backup"):
+        if step == "add":
+            members.add(*org, sign_as=sign_as)
+        else:
+            members.plan_add(*org, sign_as=sign_as, throwaway_crypto=step == "dry run")
+    assert (_tree(data_root / "crypto"), membership.load_state(data_root)) == before
+    assert not paths.root.exists() and not channel_peer.exists()
+
+
+@pytest.mark.parametrize("step", ["add", "plan_add", "dry run"])
+def test_org_add_of_an_org_in_the_channel_whose_folder_is_gone_is_refused_before_anything_is_written(
+        channel_peer, topology, data_root, tmp_path, step):
+    """bank2 is in the channel with its CA; its crypto folder was lost. `org add bank2` again makes no new CA (the
+    channel would not know it, and `network up` would then take it as bank2's): it names the folder to restore."""
+    bank2 = membership.new_org_spec(topology, "bank2", "bank", CODE)
+    grown = membership.with_orgs(topology, [*topology.orgs, bank2])
+    crypto.generate(grown, data_root)
+    membership.record_added(data_root, bank2)
+    (tmp_path / "current.block").write_bytes(
+        config_block(channel_config(grown, data_root), topology.channel).SerializeToString())
+    _genesis_block_stand_in(topology, data_root)
+    paths = crypto.org_crypto(data_root, bank2.name, bank2.domain)
+    _org_add_refused(channel_peer, topology, data_root, paths, step,
+                     "Bank2MSP is in the config of the channel receivables", "bank2", "bank", CODE, sign_as=["bank"])
+    with pytest.raises(crypto.CaFilesError, match="restore the folder"):
+        crypto.generate(membership.effective(topology, data_root), data_root)     # `network up` still refuses
+
+
+@pytest.mark.parametrize("genesis_block_here", [True, False])
+@pytest.mark.parametrize("step", ["add", "plan_add", "dry run"])
+def test_an_org_that_left_whose_folder_is_gone_is_refused_not_given_a_new_ca_of_the_same_subject(
+        channel_peer, topology, data_root, tmp_path, step, genesis_block_here):
+    """The ledger binds coreenterprise's parties to client IDs of its CA's identities: a new CA of the same subject
+    would give them to whoever holds it, so its folder is restored, never made again."""
+    if genesis_block_here:
+        _genesis_block_stand_in(topology, data_root)
+    _left_channel(tmp_path, topology, data_root, "coreenterprise")
+    paths = crypto.org_crypto(data_root, "coreenterprise", "core.recfin.local")
+    _org_add_refused(channel_peer, topology, data_root, paths, step, "coreenterprise was in the channel receivables "
+                     "and comes back under its MSP ID CoreEnterpriseMSP", "coreenterprise", "core-enterprise", None,
+                     sign_as=["bank", "supplier", "regulator"])
 
 
 def test_a_new_org_under_the_msp_id_of_the_core_enterprise_that_left_is_refused(
