@@ -176,13 +176,14 @@ def upgrade_ledger(session, as_json, page_size) -> None:
     spellings), is reported as a collision and left to the regulator; each page's LedgerUpgraded
     event names them. Once one claim of a pair is rejected, run it again: the claim left then
     holds the current spelling.
-    The regulator's org admin (the default) or the regulator's user runs it: it reads every claim, and
-    its pages name claim ids, so the contract refuses anyone else (RULE role-not-permitted).
+    The regulator's org admin (the default) runs it: it reads every claim, and its pages name claim
+    ids, so the contract refuses anyone else (RULE role-not-permitted), the regulator's users too:
+    the regulator reads everything but changes only freeze state.
 
     \b
     Example:
       recfin chaincode upgrade-ledger
-      recfin chaincode upgrade-ledger --as regulator/inspector1 --page-size 50 --json
+      recfin chaincode upgrade-ledger --as regulator --page-size 50 --json
     """
     totals = dict.fromkeys(UPGRADE_TOTALS, 0)
     collisions, unspelled = [], []

@@ -607,7 +607,7 @@ def _evidence_path(_ctx: click.Context, _param: click.Parameter, value: str | No
 
 @invoice.command("attest")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@_as_option("a bank's or the regulator's", "bank/officer1")
+@_as_option("a bank's", "bank/officer1")
 @click.option("--evidence", "evidence_file", type=click.Path(dir_okay=False, path_type=str),
               callback=_evidence_path,
               help="also write the evidence document (the verification the ledger holds the digest of) here, once "

@@ -40,6 +40,12 @@ class Contract:
     async def after_transaction(self, ctx: Context, result: Any) -> None:
         """Runs after every successful transaction of this contract, with its result."""
 
+    def invalid_arguments(self, error: ContractError) -> ContractError:
+        """The refusal of a call whose arguments do not convert to the transaction's parameters (a wrong count,
+        text that is not JSON...), before the transaction runs; by default ``error`` itself, which names the
+        parameter or the count. A contract whose refusals follow a convention of its own wraps it here."""
+        return error
+
     async def unknown_transaction(self, ctx: Context) -> Any:
         """Runs when the requested function does not exist; by default fails naming it."""
         # Only the name: the arguments may be binary, and decoding them as text would fail

@@ -20,7 +20,7 @@ from chaincode.shim._types import INTERNAL_ERROR, OK, Response
 
 from ._base import Contract
 from ._context import Context
-from ._conversion import Signature, encode_result
+from ._conversion import ConversionError, Signature, encode_result
 from ._decorator import TransactionMark, transaction
 from ._errors import ContractError
 from ._schema import schema_of
@@ -123,7 +123,10 @@ class ContractRouter:
             if route is None:
                 result = await contract.unknown_transaction(ctx)
             else:
-                values = route.signature.convert(requested, args[1:])
+                try:
+                    values = route.signature.convert(requested, args[1:])
+                except ConversionError as exc:
+                    raise contract.invalid_arguments(exc) from None
                 await contract.before_transaction(ctx)
                 result = await route.method(ctx, *values)
                 await contract.after_transaction(ctx, result)

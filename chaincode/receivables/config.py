@@ -34,6 +34,8 @@ ROLES: tuple[str, ...] = get_args(Role)
 CORE_ENTERPRISE, SUPPLIER, FINANCIER, REGULATOR = ROLES
 # the sides of a claim, never among attesting_roles: each has a stake in whether an invoice passes
 INTERESTED_ROLES = (CORE_ENTERPRISE, SUPPLIER)
+# the roles attesting_roles may name: not the interested ones, nor the regulator, whose only writes are freezes
+ATTESTING_ROLES = (FINANCIER,)
 
 CONFIG_ENV = "RECFIN_NETWORK_CONFIG"     # path of the JSON file the chaincode server runs with
 PACKAGE_ENV = "CHAINCODE_ID"             # the chaincode server's package ID: <label>:<sha256>
@@ -73,11 +75,11 @@ class ContractSettings(BaseModel):
                     "366 days as the year has a 29 February or not",
     )
     attesting_roles: tuple[str, ...] = Field(
-        default=(FINANCIER, REGULATOR),
-        description="roles whose parties may attest an invoice verification: financier, regulator or both (the "
-                    "default). Banks and the regulator check invoices for their own decisions and answer for what "
-                    "they sign, while the supplier that registers a claim and the debtor that owes it each have a "
-                    "stake in the outcome, so those roles are refused",
+        default=(FINANCIER,),
+        description="roles whose parties may attest an invoice verification: financier (the default), or none. "
+                    "Banks check invoices for their own decisions and answer for what they sign, while the supplier "
+                    "that registers a claim and the debtor that owes it each have a stake in the outcome, and the "
+                    "regulator reads everything but changes only freeze state, so those roles are refused",
     )
     require_attestation: bool = Field(
         default=False,
@@ -130,8 +132,11 @@ class ContractSettings(BaseModel):
         if interested:
             raise ValueError(f"{', '.join(interested)} may not attest: a supplier registers the "
                              "claims an invoice backs and a core enterprise owes them, so each has a stake in the "
-                             f"outcome; name only {' or '.join(r for r in ROLES if r not in INTERESTED_ROLES)} "
-                             "(the default is both)")
+                             f"outcome; name only {' or '.join(ATTESTING_ROLES)}")
+        if REGULATOR in roles:
+            raise ValueError("regulator may not attest: the regulator reads everything but changes only freeze "
+                             "state (FreezeReceivable, UnfreezeReceivable), and an attestation is a ledger write "
+                             "that can decide a registration; name only " + " or ".join(ATTESTING_ROLES))
         return roles
 
     @model_validator(mode="after")
@@ -139,8 +144,8 @@ class ContractSettings(BaseModel):
         # otherwise every registration is refused for want of an attestation nobody may make
         if self.require_attestation and not self.attesting_roles:
             raise ValueError("require_attestation is on but attesting_roles is empty: no party could attest an "
-                             "invoice, so no receivable could be registered; name the roles that attest (e.g. "
-                             "financier, regulator) or turn require_attestation off")
+                             "invoice, so no receivable could be registered; name the roles that attest "
+                             f"({', '.join(ATTESTING_ROLES)}) or turn require_attestation off")
         return self
 
 

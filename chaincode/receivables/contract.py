@@ -330,6 +330,11 @@ class ReceivablesContract(Contract):
         self.config = config if config is not None else cfg.load_config()
         self.collection_names = {c["name"] for c in colls.collections_config(self.config)}
 
+    def invalid_arguments(self, error: ContractError) -> ContractError:
+        """A wrong number of arguments, or text that is not JSON for a JSON one, refused by the runtime before
+        the transaction runs: named by its rule like every other refusal."""
+        return ContractError(str(rule("argument-invalid", error.message)))
+
     def _session(self, ctx: Context) -> Session:
         ts = ctx.stub.get_tx_timestamp()
         return Session(ctx, Store(ctx.stub), self.config, dates.business_date(ts), dates.iso_timestamp(ts),
@@ -1145,7 +1150,7 @@ class ReceivablesContract(Contract):
     @rules
     async def AttestInvoiceVerification(self, ctx: Context, attestation_request: AttestationArgument,
                                         request_id: str = "") -> InvoiceAttestation:
-        """A bank or the regulator (``NetworkConfig.attesting_roles``) signs what data sources said about an invoice.
+        """A bank (a role in ``NetworkConfig.attesting_roles``) signs what data sources said about an invoice.
 
         The record names the invoice (the fingerprint is computed again here),
         the values verified (buyer, date, amount + tax), the sources, the
@@ -1154,6 +1159,9 @@ class ReceivablesContract(Contract):
         ``request_id``, a retry returns the first record.
         """
         s = self._session(ctx)
+        if not self.config.attesting_roles:
+            raise rule("role-not-permitted", "this network's configuration names no attesting role (attesting_roles "
+                       "is empty): nobody may attest an invoice verification")
         attester = await s.party_with_role(*self.config.attesting_roles, request_id=request_id)
         raw = json.dumps(attestation_request, sort_keys=True, ensure_ascii=False)
         if (done := await s.replay(attester, request_id, "AttestInvoiceVerification", raw)) is not None:
@@ -1219,28 +1227,30 @@ class ReceivablesContract(Contract):
     @rules
     async def UpgradeLedger(self, ctx: Context, page_size: str, bookmark: str) -> LedgerUpgrade:
         """Write, for one page of records, the index and registry entries records of earlier contract versions
-        lack, and the key-level policy of a claim they left REGISTERED or REJECTED without one (``upgrade``): the
-        regulator, or an admin of an org whose parties may be the regulator, runs it, page after page from
-        bookmark "", until done.
+        lack, and the key-level policy of a claim they left REGISTERED or REJECTED without one (``upgrade``): an
+        admin of an org whose parties may be the regulator runs it, page after page from bookmark "", until done.
 
         It writes only entries and policies derived from the records it reads, and only missing ones, so they may
-        run it any number of times. It is the regulator's alone because it reads every claim: even evaluated,
+        run it any number of times. It is the regulator's org's alone because it reads every claim: even evaluated,
         writing nothing, its pages name claim ids (bookmarks, collisions) that GetReceivable refuses other
-        callers. An invoice registered twice under two spellings is reported, never resolved.
+        callers. The regulator itself is refused too: it reads everything but changes only freeze state. An
+        invoice registered twice under two spellings is reported, never resolved.
         """
         s = self._session(ctx)
         ci = ctx.client_identity
-        if is_org_admin(ci):
-            if not self.config.may_hold(ci.msp_id, cfg.REGULATOR):
-                regulators = ", ".join(self.config.msps_with_role(cfg.REGULATOR)) or "none configured"
-                raise rule("role-not-permitted", f"{_identity(ci.id)} is an admin of {shown(ci.msp_id)}, whose "
-                           "parties may not be the regulator: UpgradeLedger reads every claim on the channel, so only "
-                           f"the regulator or an admin of its org ({regulators}) runs it; ask them to")
-            by = ci.id
-        else:
-            by = (await s.party_with_role(cfg.REGULATOR)).uscc
+        regulators = ", ".join(self.config.msps_with_role(cfg.REGULATOR)) or "none configured"
+        if not is_org_admin(ci):
+            party = await s.party()
+            why = ("the regulator reads everything but changes only freeze state" if party.role == cfg.REGULATOR
+                   else "UpgradeLedger reads every claim on the channel")
+            raise rule("role-not-permitted", f"{shown(party.name)} ({party.uscc}) is a {party.role}: {why}, so only "
+                       f"an admin of the regulator's org ({regulators}) runs it; ask them to")
+        if not self.config.may_hold(ci.msp_id, cfg.REGULATOR):
+            raise rule("role-not-permitted", f"{_identity(ci.id)} is an admin of {shown(ci.msp_id)}, whose "
+                       "parties may not be the regulator: UpgradeLedger reads every claim on the channel, so only "
+                       f"an admin of the regulator's org ({regulators}) runs it; ask them to")
         result = await upgrade.upgrade_page(s.store, _page_size(page_size), bookmark)
-        s.emit(events.LEDGER_UPGRADED, None, by=by, **result)
+        s.emit(events.LEDGER_UPGRADED, None, by=ci.id, **result)
         return result
 
     # ================================================================ queries

@@ -5,7 +5,7 @@ into its canonical evidence document (:func:`~client.invoices.sources.attestatio
 and submits ``AttestInvoiceVerification`` with the document's digest and the
 values verified (buyer, issue date, total with tax) through a
 :class:`~client.receivables.ReceivablesClient`. The caller must act for a party
-of an attesting role (a bank or the regulator, by default)::
+of an attesting role (a bank: the regulator does not attest)::
 
     from client.invoices import ReferenceBusinessRegistry, ReferenceTaxInvoiceVerifier, read_invoice, verify_with_sources
     from client.invoices.attest import attest_verification

@@ -461,7 +461,7 @@ class _Operations:
 
     def attest_invoice_verification(self, attestation_request: InvoiceAttestationRequest, *,
                                     request_id: str | None = None) -> InvoiceAttestation:
-        """A bank or the regulator signs what data sources said about an invoice; the ledger adds who and when.
+        """A bank signs what data sources said about an invoice; the ledger adds who and when.
 
         Build the request with ``InvoiceAttestationRequest.from_evidence`` (or use
         ``client.invoices.attest.attest_verification``, which verifies and attests in one call).
@@ -587,8 +587,8 @@ class _Operations:
     # ------------------------------------------------------------ ledger upgrade
 
     def upgrade_ledger(self, page_size: int = 20, bookmark: str = "") -> LedgerUpgrade:
-        """One page of the ledger upgrade (the regulator, or an admin of the regulator's org; anyone else is refused
-        ``role-not-permitted``, since its pages name claim ids): writes the index and fingerprint entries records
+        """One page of the ledger upgrade (an admin of the regulator's org; anyone else, the regulator itself too, is
+        refused ``role-not-permitted``, since its pages name claim ids and the regulator changes only freeze state): writes the index and fingerprint entries records
         of earlier contract versions lack, and the key-level policy of a claim they left REGISTERED or REJECTED
         without one (``claim_policies``), reports invoices registered twice under two spellings
         (``collisions``). Start with bookmark "" and pass each page's ``bookmark`` until ``done``

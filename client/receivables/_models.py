@@ -441,7 +441,7 @@ Outcome = Literal["pass", "fail"]
 
 
 class InvoiceAttestationRequest(Document):
-    """What a bank or the regulator attests about an invoice: the values verified, the sources asked, the outcome,
+    """What a bank attests about an invoice: the values verified, the sources asked, the outcome,
     the evidence's digest.
 
     ``from_evidence`` builds it from the canonical verification document

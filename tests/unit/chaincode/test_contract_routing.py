@@ -184,6 +184,31 @@ async def test_unknown_transaction_hook_can_answer():
     assert json.loads(result.payload) == {"unknown": "hooked:Nope", "params": ["a", "b"]}
 
 
+class Strict(Contract):
+    name = "strict"
+
+    def invalid_arguments(self, error):
+        return ContractError(f"RULE bad-call: {error.message}")
+
+    @transaction
+    async def Set(self, ctx: Context, value: dict) -> dict:
+        await ctx.stub.put_state("v", json.dumps(value).encode())
+        return value
+
+
+async def test_arguments_that_do_not_convert_are_refused_as_the_invalid_arguments_hook_says():
+    # by default the runtime's message as is: the count, or the parameter and why
+    plain = await MemoryLedger([Greeter()]).evaluate(ALICE, "greeter:Hello")
+    assert (plain.status, plain.message) == (500, "greeter:Hello takes 1 arguments (who), got 0")
+    ledger = MemoryLedger([Strict()])
+    for args, why in [((), "strict:Set takes 1 arguments (value), got 0"),
+                      (("{not json",), "strict:Set: argument 'value' = '{not json': ")]:
+        result = await ledger.submit(ALICE, "strict:Set", *args)
+        assert result.status == 500 and result.message.startswith(f"RULE bad-call: {why}"), result.message
+        assert ledger.state == {} and ledger.events == []
+    assert (await ledger.submit(ALICE, "strict:Set", '{"a": 1}')).status == 200
+
+
 def test_transactions_must_be_coroutines_and_names_unique():
     with pytest.raises(TypeError, match="async def"):
 

@@ -56,15 +56,18 @@ def test_an_added_bank_gets_its_role_its_collection_and_a_place_in_the_policy(to
 
 def test_the_contract_block_sets_the_contract_rules(topology):
     doc = doc_of(topology) | {"contract": {"require_attestation": True, "attestation_sources": ["reference-tax"],
-                                           "max_payment_term_days": 180, "attesting_roles": ["regulator"]}}
+                                           "max_payment_term_days": 180, "attesting_roles": ["financier"]}}
     cfg = contract_config.network_config(parse(doc))
     assert (cfg.require_attestation, cfg.attestation_sources, cfg.max_payment_term_days, cfg.attesting_roles) == \
-        (True, ("reference-tax",), 180, ("regulator",))
+        (True, ("reference-tax",), 180, ("financier",))
     assert cfg.org_roles == contract.DEFAULT_CONFIG.org_roles
 
 
 @pytest.mark.parametrize("contract_block, message", [
     ({"attesting_roles": ["auditor"]}, "topology.yaml: contract.attesting_roles: attesting_roles: auditor is not one of"),
+    ({"attesting_roles": ["financier", "regulator"]},
+     "topology.yaml: contract.attesting_roles: regulator may not attest: the regulator reads everything but changes "
+     "only freeze state"),
     ({"max_payment_term_days": 0}, "topology.yaml: contract.max_payment_term_days: Input should be greater than"),
     ({"require_attestations": True}, "topology.yaml: contract.require_attestations: Extra inputs are not permitted"),
 ])

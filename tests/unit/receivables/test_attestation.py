@@ -22,7 +22,7 @@ def requiring(**over) -> NetworkConfig:
 
 async def test_an_attestation_records_the_attester_and_the_transaction_time_and_is_read_back():
     net = await standard_net()
-    tier1, bank, regulator = net.actors["tier1"], net.actors["bank"], net.actors["regulator"]
+    tier1, bank, bank2 = net.actors["tier1"], net.actors["bank"], net.actors["bank2"]
     req = attestation_request(tier1.uscc, NUMBER)
     result = await net.call(bank, "AttestInvoiceVerification", req)
     assert result.status == 200, result.message
@@ -39,7 +39,7 @@ async def test_an_attestation_records_the_attester_and_the_transaction_time_and_
     assert event["outcome"] == "pass" and event["attester"] == bank.uscc and event["receivable_id"] is None
 
     net.advance(days=3)
-    later = await net.ok(regulator, "AttestInvoiceVerification", attestation_request(tier1.uscc, NUMBER, outcome="fail"))
+    later = await net.ok(bank2, "AttestInvoiceVerification", attestation_request(tier1.uscc, NUMBER, outcome="fail"))
     assert later["attested"]["at"] == "2026-03-05T02:00:00Z"
     for reader in ("tier1", "core", "bank2", "regulator"):
         listed = await net.ok(net.actors[reader], "GetInvoiceAttestations", a["fingerprint"], evaluate=True)
@@ -50,15 +50,29 @@ async def test_an_attestation_records_the_attester_and_the_transaction_time_and_
 
 
 async def test_the_attesting_roles_come_from_the_network_config():
-    net = await standard_net(DEFAULT_CONFIG.model_copy(update={"attesting_roles": ("regulator",)}))
+    net = await standard_net(NetworkConfig(org_roles=DEFAULT_CONFIG.org_roles, attesting_roles=()))
     tier1 = net.actors["tier1"]
     req = attestation_request(tier1.uscc, NUMBER)
     message = await net.refused(net.actors["bank"], "AttestInvoiceVerification", req, rule="role-not-permitted")
-    assert "only a regulator" in message
-    for who in ("tier1", "core"):
-        await net.refused(net.actors[who], "AttestInvoiceVerification", req, rule="role-not-permitted")
+    assert "names no attesting role (attesting_roles is empty)" in message
+    net = await standard_net()      # by default, banks attest
+    for who in ("tier1", "core", "regulator"):
+        message = await net.refused(net.actors[who], "AttestInvoiceVerification", req, rule="role-not-permitted")
+        assert "only a financier may do this" in message
     await net.refused(net.admins["BankMSP"], "AttestInvoiceVerification", req, rule="caller-not-a-party")
-    await net.ok(net.actors["regulator"], "AttestInvoiceVerification", req)
+    await net.ok(net.actors["bank"], "AttestInvoiceVerification", req)
+
+
+@pytest.mark.parametrize("roles", [["regulator"], ["financier", "regulator"]])
+def test_the_regulator_among_the_attesting_roles_is_refused_when_the_config_is_read(roles):
+    # the regulator reads everything but changes only freeze state: an attestation can decide a registration
+    doc = {"org_roles": {"BankMSP": ["financier"], "RegulatorMSP": ["regulator"]}, "attesting_roles": roles}
+    with pytest.raises(NetworkConfigError, match=re.escape("network_config.json: attesting_roles: regulator may "
+                                                           "not attest: the regulator reads everything but changes "
+                                                           "only freeze state")) as refused:
+        parse_config(json.dumps(doc), "network_config.json")
+    assert "name only financier" in str(refused.value)
+    assert DEFAULT_CONFIG.attesting_roles == ("financier",)
 
 
 def test_an_unknown_attesting_role_is_refused_when_the_config_is_built():
@@ -68,9 +82,9 @@ def test_an_unknown_attesting_role_is_refused_when_the_config_is_built():
 
 @pytest.mark.parametrize("settings, why", [
     ({"attesting_roles": []}, "attesting_roles is empty"),
-    ({}, "no org's parties may hold an attesting role (financier, regulator)"),  # only a supplier org
-    ({"attesting_roles": ["regulator"], "org_roles": {"BankMSP": ["financier"]}},
-     "no org's parties may hold an attesting role (regulator)"),
+    ({}, "no org's parties may hold an attesting role (financier)"),  # only a supplier org
+    ({"org_roles": {"SupplierMSP": ["supplier"], "RegulatorMSP": ["regulator"]}},
+     "no org's parties may hold an attesting role (financier)"),      # the regulator does not attest
 ])
 def test_a_config_requiring_attestations_nobody_may_make_is_refused(settings, why):
     doc = {"org_roles": {"SupplierMSP": ["supplier"]}, "require_attestation": True, **settings}
@@ -126,7 +140,7 @@ async def test_with_require_attestation_an_unattested_invoice_is_refused_until_o
     tier1, core, bank = net.actors["tier1"], net.actors["core"], net.actors["bank"]
     reg = net.registration(tier1, core, invoice_no=NUMBER)
     message = await net.refused(tier1, "RegisterReceivable", reg, rule="invoice-not-attested")
-    assert NUMBER in message and "recfin invoice attest" in message and "financier or regulator" in message
+    assert NUMBER in message and "recfin invoice attest" in message and "ask a financier to" in message
     # a failed verification does not satisfy the rule
     await net.ok(bank, "AttestInvoiceVerification", attestation_request(tier1.uscc, NUMBER, outcome="fail"))
     await net.refused(tier1, "RegisterReceivable", reg, rule="invoice-verification-failed")
@@ -142,11 +156,11 @@ async def test_with_require_attestation_a_later_failure_by_another_attester_bloc
     tier1, core = net.actors["tier1"], net.actors["core"]
     await net.ok(net.actors["bank"], "AttestInvoiceVerification", attestation_request(tier1.uscc, NUMBER))
     net.advance(days=1)
-    await net.ok(net.actors["regulator"], "AttestInvoiceVerification",
+    await net.ok(net.actors["bank2"], "AttestInvoiceVerification",
                  attestation_request(tier1.uscc, NUMBER, outcome="fail"))
     message = await net.refused(tier1, "RegisterReceivable", net.registration(tier1, core, invoice_no=NUMBER),
                                 rule="invoice-verification-failed")
-    assert net.actors["regulator"].uscc in message
+    assert net.actors["bank2"].uscc in message
 
 
 async def test_with_require_attestation_every_invoice_of_a_claim_needs_one():
@@ -172,7 +186,7 @@ async def test_required_sources_must_all_be_named_by_a_passing_attestation():
                  attestation_request(tier1.uscc, NUMBER, sources=("reference-registry",), invoice=reg["invoices"][0]))
     message = await net.refused(tier1, "RegisterReceivable", reg, rule="invoice-not-attested")
     assert "naming the sources reference-tax" in message
-    await net.ok(net.actors["regulator"], "AttestInvoiceVerification",
+    await net.ok(net.actors["bank2"], "AttestInvoiceVerification",
                  attestation_request(tier1.uscc, NUMBER, sources=("reference-tax", "reference-credit"),
                                      invoice=reg["invoices"][0]))
     await net.ok(tier1, "RegisterReceivable", reg)
@@ -215,21 +229,24 @@ async def test_a_passing_attestation_counts_only_for_the_buyer_date_and_total_it
 
 
 async def test_attestations_of_a_role_no_longer_attesting_do_not_count():
-    net = await standard_net(requiring())
+    # an earlier definition let the regulator attest (unvalidated, as a ledger written under it holds them)
+    earlier = requiring(attesting_roles=("financier", "regulator"))
+    net = await standard_net(earlier)
     tier1, core, bank, regulator = net.actors["tier1"], net.actors["core"], net.actors["bank"], net.actors["regulator"]
     reg = net.registration(tier1, core, invoice_no=NUMBER)
-    await net.ok(bank, "AttestInvoiceVerification", attestation_request(tier1.uscc, NUMBER, invoice=reg["invoices"][0]))
-    # a new chaincode definition lets only the regulator attest: the bank's word no longer counts
-    net.contract.config = requiring(attesting_roles=("regulator",))
-    message = await net.refused(tier1, "RegisterReceivable", reg, rule="invoice-not-attested")
-    assert "not counted: 1 attestation(s) by a financier" in message and "ask a regulator" in message
-    # nor does a failure the bank attests now (it is refused) or attested before
-    net.contract.config = requiring()
-    net.advance(hours=1)
-    await net.ok(bank, "AttestInvoiceVerification",
-                 attestation_request(tier1.uscc, NUMBER, outcome="fail", invoice=reg["invoices"][0]))
-    net.contract.config = requiring(attesting_roles=("regulator",))
     await net.ok(regulator, "AttestInvoiceVerification",
+                 attestation_request(tier1.uscc, NUMBER, invoice=reg["invoices"][0]))
+    # the current definition: only banks attest, so the regulator's word no longer counts
+    net.contract.config = requiring()
+    message = await net.refused(tier1, "RegisterReceivable", reg, rule="invoice-not-attested")
+    assert "not counted: 1 attestation(s) by a regulator" in message and "ask a financier" in message
+    # nor does a failure it attested before
+    net.contract.config = earlier
+    net.advance(hours=1)
+    await net.ok(regulator, "AttestInvoiceVerification",
+                 attestation_request(tier1.uscc, NUMBER, outcome="fail", invoice=reg["invoices"][0]))
+    net.contract.config = requiring()
+    await net.ok(bank, "AttestInvoiceVerification",
                  attestation_request(tier1.uscc, NUMBER, invoice=reg["invoices"][0]))
     await net.ok(tier1, "RegisterReceivable", reg)
 
@@ -293,7 +310,7 @@ async def test_passing_attestations_that_verified_different_values_block_registr
                 "particular) and attests the result") in message
     # a pass not naming the required sources is not weighed: it neither counts nor contradicts
     net.contract.config = requiring(attestation_sources=("reference-credit",))
-    await net.ok(net.actors["regulator"], "AttestInvoiceVerification",
+    await net.ok(await net.party("bank3", BANK, "financier"), "AttestInvoiceVerification",
                  attestation_request(tier1.uscc, NUMBER, sources=("reference-credit",), invoice=honest["invoices"][0]))
     await net.ok(tier1, "RegisterReceivable", honest)
 
@@ -355,24 +372,26 @@ async def test_an_attestation_stored_before_the_values_verified_were_recorded_is
     message = await net.refused(tier1, "RegisterReceivable", reg, rule="invoice-attested-values-differ")
     assert "written before attestations recorded the values verified, so it matches no registration" in message
     # it contradicts nothing either: another attester's pass with the values lets the invoice through
-    await net.ok(net.actors["regulator"], "AttestInvoiceVerification",
+    await net.ok(net.actors["bank2"], "AttestInvoiceVerification",
                  attestation_request(tier1.uscc, NUMBER, invoice=reg["invoices"][0]))
     await net.ok(tier1, "RegisterReceivable", reg)
 
 
 async def test_an_attestation_counts_only_while_the_attesters_org_may_hold_its_role():
-    net = await standard_net(requiring())
-    tier1, core, bank, regulator = (net.actors[k] for k in ("tier1", "core", "bank", "regulator"))
+    net = await standard_net(requiring(org_roles={**DEFAULT_CONFIG.org_roles, "Bank2MSP": ("financier",)}))
+    tier1, core, bank = (net.actors[k] for k in ("tier1", "core", "bank"))
+    other_bank = await net.party("other-bank", "Bank2MSP", "financier")
     reg = net.registration(tier1, core, invoice_no=NUMBER)
     await net.ok(bank, "AttestInvoiceVerification", attestation_request(tier1.uscc, NUMBER, invoice=reg["invoices"][0]))
     # a new definition: BankMSP's parties may no longer be financiers; financiers still attest
-    net.contract.config = requiring(org_roles={**DEFAULT_CONFIG.org_roles, "BankMSP": ("core_enterprise",)})
+    net.contract.config = requiring(org_roles={**DEFAULT_CONFIG.org_roles, "BankMSP": ("core_enterprise",),
+                                               "Bank2MSP": ("financier",)})
     message = await net.refused(tier1, "RegisterReceivable", reg, rule="invoice-not-attested")
     assert ("not counted: 1 attestation(s) by a financier of BankMSP, an org whose parties this network no longer "
             "lets be financiers (org_roles)") in message
     # nor can the bank attest (or do anything else) any more
     await net.refused(bank, "AttestInvoiceVerification", attestation_request(tier1.uscc, NUMBER), rule="role-not-allowed-for-org")
-    await net.ok(regulator, "AttestInvoiceVerification",
+    await net.ok(other_bank, "AttestInvoiceVerification",
                  attestation_request(tier1.uscc, NUMBER, invoice=reg["invoices"][0]))
     await net.ok(tier1, "RegisterReceivable", reg)
 
@@ -383,11 +402,11 @@ TAX, REGISTRY, CREDIT = "reference-tax", "reference-registry", "reference-credit
 @pytest.mark.parametrize("required", [(TAX,), ()], ids=["tax source required", "any source"])
 async def test_a_failure_stands_until_the_same_attester_passes_on_the_sources_it_failed_on(required):
     net = await standard_net(requiring(attestation_sources=required))
-    tier1, core, bank, regulator = (net.actors[k] for k in ("tier1", "core", "bank", "regulator"))
+    tier1, core, bank, bank2 = (net.actors[k] for k in ("tier1", "core", "bank", "bank2"))
     reg = net.registration(tier1, core, invoice_no=NUMBER)
     verified = reg["invoices"][0]
-    await net.ok(regulator, "AttestInvoiceVerification", attestation_request(tier1.uscc, NUMBER, invoice=verified,
-                                                                             sources=(TAX,)))
+    await net.ok(bank2, "AttestInvoiceVerification", attestation_request(tier1.uscc, NUMBER, invoice=verified,
+                                                                         sources=(TAX,)))
     net.advance(seconds=60)  # the bank asks the tax source again: the invoice was voided
     await net.ok(bank, "AttestInvoiceVerification", attestation_request(tier1.uscc, NUMBER, invoice=verified,
                                                                         outcome="fail", sources=(TAX,)))
@@ -450,26 +469,26 @@ def misread(invoice: dict) -> dict:
 @pytest.mark.parametrize("required", [(TAX,), ()], ids=["tax source required", "any source"])
 async def test_an_attester_that_checks_again_and_finds_the_right_values_does_not_disagree_with_itself(required):
     net, reg = await registration_requiring(required)
-    await attest(net, "regulator", misread(reg["invoices"][0]), (TAX, CREDIT))
+    await attest(net, "bank2", misread(reg["invoices"][0]), (TAX, CREDIT))
     message = await net.refused(net.actors["tier1"], "RegisterReceivable", reg, rule="invoice-attested-values-differ")
     assert "total with tax 113001.00 (registered: 113000.00)" in message
     assert f"have it verified again against {TAX if required else 'any source'}" in message
     net.advance(seconds=60)  # checked against the tax source again: its newer values replace its older ones
-    await attest(net, "regulator", reg["invoices"][0], (TAX,))
+    await attest(net, "bank2", reg["invoices"][0], (TAX,))
     await net.ok(net.actors["tier1"], "RegisterReceivable", reg)
 
 
 @pytest.mark.parametrize("required", [(TAX,), ()], ids=["tax source required", "any source"])
 async def test_an_attesters_newer_values_are_what_it_says_and_its_older_pass_does_not_outvote_them(required):
     net, reg = await registration_requiring(required)
-    older = await attest(net, "regulator", reg["invoices"][0], (TAX, CREDIT))
+    older = await attest(net, "bank2", reg["invoices"][0], (TAX, CREDIT))
     net.advance(seconds=60)
-    newer = await attest(net, "regulator", misread(reg["invoices"][0]), (TAX,))
+    newer = await attest(net, "bank2", misread(reg["invoices"][0]), (TAX,))
     message = await net.refused(net.actors["tier1"], "RegisterReceivable", reg, rule="invoice-attested-values-differ")
     assert f"transaction {newer['attested']['tx_id']}) verified total with tax 113001.00" in message
     assert older["attested"]["tx_id"] not in message
     net.advance(seconds=60)
-    await attest(net, "regulator", reg["invoices"][0], (TAX,))
+    await attest(net, "bank2", reg["invoices"][0], (TAX,))
     await net.ok(net.actors["tier1"], "RegisterReceivable", reg)
 
 
@@ -522,12 +541,12 @@ async def test_an_attestation_by_the_creditors_or_the_debtors_org_does_not_count
 @pytest.mark.parametrize("roles, named", [
     (["supplier"], "supplier may not attest"),
     (["financier", "core_enterprise"], "core_enterprise may not attest"),
-    (["core_enterprise", "supplier", "regulator"], "core_enterprise, supplier may not attest"),
+    (["core_enterprise", "supplier", "financier"], "core_enterprise, supplier may not attest"),
 ])
 def test_a_side_of_a_claim_among_the_attesting_roles_is_refused_when_the_config_is_read(roles, named):
     doc = {"org_roles": {"BankMSP": ["financier"], "SupplierMSP": ["supplier"]}, "attesting_roles": roles}
     with pytest.raises(NetworkConfigError, match=re.escape(f"network_config.json: attesting_roles: {named}")) as refused:
         parse_config(json.dumps(doc), "network_config.json")
-    assert "name only financier or regulator" in str(refused.value)
+    assert "name only financier" in str(refused.value)
     with pytest.raises(ValidationError, match=re.escape(named)):
         NetworkConfig(org_roles={"BankMSP": ("financier",)}, attesting_roles=tuple(roles))

@@ -103,7 +103,7 @@ async def test_every_submit_transaction_emits_exactly_one_event_naming_the_recei
 
     # a ledger written before the by-financier index: the upgrade writes the entry, with one event
     del net.ledger.state[net._key(keys.BY_FINANCIER, bank.uscc, core.uscc, kept)]
-    await ev.change(reg, "UpgradeLedger", "100", "", event="LedgerUpgraded", receivable=None)
+    await ev.change(net.admins["RegulatorMSP"], "UpgradeLedger", "100", "", event="LedgerUpgraded", receivable=None)
 
     # an accepted financing the bank does not disburse, ended by the holder
     stuck = (await net.confirmed(tier1, core, 1000, due_in=30))["id"]

@@ -38,11 +38,11 @@ def legacy_net() -> tuple[Net, dict]:
     return net, dump["ids"]
 
 
-async def upgrade(net: Net, who: str = "regulator", page_size: str = "100") -> list[dict]:
-    """Every page of UpgradeLedger, from the first to done."""
+async def upgrade(net: Net, page_size: str = "100") -> list[dict]:
+    """Every page of UpgradeLedger, from the first to done, run by the regulator's org admin."""
     pages, bookmark = [], ""
     while True:
-        page = await net.ok(net.actors[who], "UpgradeLedger", page_size, bookmark)
+        page = await net.ok(net.admins["RegulatorMSP"], "UpgradeLedger", page_size, bookmark)
         pages.append(page)
         if page["done"]:
             return pages
@@ -226,17 +226,22 @@ async def test_an_invoice_already_registered_twice_is_reported_with_an_event_and
     assert {rid: net.ledger.state[net._key(keys.RECEIVABLE, rid)] for rid in claims} == claims
 
 
-async def test_a_page_starts_only_at_a_bookmark_of_the_scan_and_only_the_regulator_and_its_admin_run_it():
+async def test_a_page_starts_only_at_a_bookmark_of_the_scan_and_only_the_regulators_org_admin_runs_it():
     net, _ = legacy_net()
-    first = await net.ok(net.actors["regulator"], "UpgradeLedger", "1", "")
+    admin = net.admins["RegulatorMSP"]
+    first = await net.ok(admin, "UpgradeLedger", "1", "")
     assert first["scanned"] == 1 and first["bookmark"].startswith(net._key(keys.RECEIVABLE)) and not first["done"]
     past_the_end = [net._key(kind) + "\U0010ffff" + tail for kind in (keys.RECEIVABLE, keys.DISCOUNT)
                     for tail in ("", "z")]   # the scanned range's end key and after: no key of it
     for bookmark in (net._key(keys.PARTY, "x"), "R-1", *past_the_end):
-        await net.refused(net.actors["regulator"], "UpgradeLedger", "1", bookmark, rule="bookmark-invalid")
-    await net.refused(net.actors["regulator"], "UpgradeLedger", "0", "", rule="page-size-invalid")
-    for who in ("tier1", "core", "bank"):
-        await net.refused(net.actors[who], "UpgradeLedger", "10", "", rule="role-not-permitted")
+        await net.refused(admin, "UpgradeLedger", "1", bookmark, rule="bookmark-invalid")
+    await net.refused(admin, "UpgradeLedger", "0", "", rule="page-size-invalid")
+    for who in ("tier1", "core", "bank", "regulator"):
+        message = await net.refused(net.actors[who], "UpgradeLedger", "10", "", rule="role-not-permitted")
+        assert "only an admin of the regulator's org (RegulatorMSP) runs it" in message
+    # the regulator reads everything but changes only freeze state: the upgrade's writes are not its to make
+    message = await net.refused(net.actors["regulator"], "UpgradeLedger", "10", "", rule="role-not-permitted")
+    assert "the regulator reads everything but changes only freeze state" in message
     # its pages name every claim on the channel, even evaluated (writing nothing): other orgs' admins, whom
     # GetReceivable refuses, are refused here too, with the org that may run it
     for msp in ("SupplierMSP", "CoreEnterpriseMSP", "BankMSP"):

@@ -118,7 +118,7 @@ async def test_writing_a_registered_claim_again_writes_no_policy_but_its_confirm
 async def upgrade(net: Net) -> list[dict]:
     pages, bookmark = [], ""
     while True:
-        page = await net.ok(net.actors["regulator"], "UpgradeLedger", "2", bookmark)
+        page = await net.ok(net.admins["RegulatorMSP"], "UpgradeLedger", "2", bookmark)
         pages.append(page)
         if page["done"]:
             return pages

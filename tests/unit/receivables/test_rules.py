@@ -253,3 +253,14 @@ async def test_an_assignment_notice_is_acknowledged_only_while_its_financing_is_
     assert f"financing {f['id']}, which is REPAID" in message
     notice = await net.ok(core, "GetAssignmentNotice", f["notice_id"], evaluate=True)
     assert notice["status"] == "ISSUED"
+
+
+async def test_text_that_is_not_json_and_a_wrong_argument_count_are_refused_by_rule():
+    # refused by the runtime's conversion, before the contract runs: named by a rule like every other refusal
+    net = await standard_net()
+    tier1 = net.actors["tier1"]
+    message = await net.refused(tier1, "RegisterReceivable", "{not json", rule="argument-invalid")
+    assert "argument 'receivable' = '{not json'" in message
+    message = await net.refused(tier1, "TransferReceivable", "R-1", rule="argument-invalid")
+    assert "TransferReceivable takes 3-4 arguments (receivable_id, to, amount, request_id), got 1" in message
+    await net.refused(tier1, "WhoAmI", "extra", evaluate=True, rule="argument-invalid")

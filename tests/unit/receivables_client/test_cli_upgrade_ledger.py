@@ -54,9 +54,9 @@ def test_it_follows_the_bookmarks_to_the_end_as_an_admin_and_sums_what_each_page
 
 def test_the_table_names_each_invoice_behind_two_claims_and_each_without_a_current_spelling(ledger):
     ledger.responses["UpgradeLedger"] = pages
-    res = invoke("--as", "regulator/inspector1")
+    res = invoke("--as", "regulator")
     assert res.exit_code == 0, res.output
-    assert ledger.opened == [("regulator", "inspector1", True)]
+    assert ledger.opened == [("regulator", None, True)]
     assert "1 invoice(s) registered twice, under two spellings" in res.output
     # both claims' spellings: neither need be the current one
     assert "2431-2000-0000-1234-5678" in res.output and "0024312000000012345678" in res.output
@@ -69,10 +69,11 @@ def test_the_help_says_only_the_regulator_runs_it_and_shows_no_other_org_acting(
     res = invoke("--help")
     assert res.exit_code == 0, res.output
     text = " ".join(res.output.split())
-    assert "The regulator's org admin (the default) or the regulator's user runs it" in text
+    assert "The regulator's org admin (the default) runs it" in text
+    assert "the regulator's users too: the regulator reads everything but changes only freeze state" in text
     assert "RULE role-not-permitted" in text
     examples = [line.strip() for line in res.output.splitlines() if line.strip().startswith("recfin chaincode")]
-    assert examples and all("--as" not in e or "--as regulator" in e for e in examples), examples
+    assert examples and all("--as" not in e or e.split("--as ")[1].split()[0] == "regulator" for e in examples), examples
 
 
 def test_a_caller_the_contract_refuses_gets_one_line_and_no_second_page(ledger):
