@@ -315,7 +315,7 @@ def quote(receivable: str, as_: str, config_path: Path | None, face: Amount | No
         risk = _given_risk(grade, probability, history_file, debtor, day, model_path)
         if risk is None:
             raise click.UsageError("give one of --grade, --probability, --history (the debtor's risk)")
-        config = _config(config_path, as_)
+        config = _config(config_path, connection.parse_as(as_)[0])
         terms = ReceivableTerms(receivable_id=receivable, face_amount=fen_of_option(face, config.currency, "--face"),
                                 due_date=due.date(), currency=config.currency)
         exposure_fen = 0 if exposure is None else fen_of_option(exposure, config.currency, "--exposure")

@@ -136,7 +136,10 @@ class ContractSettings(BaseModel):
         if REGULATOR in roles:
             raise ValueError("regulator may not attest: the regulator reads everything but changes only freeze "
                              "state (FreezeReceivable, UnfreezeReceivable), and an attestation is a ledger write "
-                             "that can decide a registration; name only " + " or ".join(ATTESTING_ROLES))
+                             "that can decide a registration; name only " + " or ".join(ATTESTING_ROLES)
+                             + " (a network deployed naming it: set contract.attesting_roles to [financier] in "
+                             "its topology and run `recfin chaincode deploy`; do not edit a deployed "
+                             "network_config file, whose digest the chaincode definition names)")
         return roles
 
     @model_validator(mode="after")

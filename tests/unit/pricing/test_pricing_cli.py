@@ -116,6 +116,16 @@ def test_quote_as_a_bank(tmp_path):
     assert "apr_incl_fees" in table.output and "net_cash: CNY 890,050.00" in table.output
 
 
+def test_an_offline_quote_as_a_bank_user_reads_the_bank_orgs_pricing_file():
+    """--as ORG/USER names the org's file, as on the ledger: not a file named after the user's path."""
+    args = ["quote", "RCV-1", "--face", "1,000,000", "--due", "2027-03-01", "--grade", "B", "--on", "2026-12-01",
+            "--json"]
+    as_org = CliRunner().invoke(finance, args + ["--as", "bank"])
+    as_user = CliRunner().invoke(finance, args + ["--as", "bank/officer1"])
+    assert as_user.exit_code == 0, as_user.output
+    assert json.loads(as_user.stdout) == json.loads(as_org.stdout)
+
+
 def test_quote_without_a_network_or_the_receivable_says_what_to_pass(tmp_path):
     result = CliRunner().invoke(finance, ["quote", "RCV-1", "--as", "bank", "--grade", "A",
                                           "--data-root", str(tmp_path)])
