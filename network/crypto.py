@@ -601,14 +601,14 @@ def generate(topology: Topology, data_root: Path, only: list[str] | None = None,
             paths = org_crypto(data_root, org_name, domain)
             if org_name not in adding and org_folder_gone(paths):
                 raise CaFilesError(_org_gone_refusal(paths, topology.channel, made))
-        incomplete = []
+        orderer_paths = org_crypto(data_root, oo.name, oo.domain)
+        incomplete = []     # (orderer, its node folder) missing half or all of its TLS pair
         for node in topology.orderers() if oo.name in [g[0] for g in groups] else []:
-            tls = org_crypto(data_root, oo.name, oo.domain).node_dir(node.hostname) / "tls"
-            if not all((tls / name).is_file() for name in ("server.crt", "server.key")):
-                incomplete.append(node)
+            node_dir = orderer_paths.node_dir(node.hostname)
+            if not all((node_dir / "tls" / name).is_file() for name in ("server.crt", "server.key")):
+                incomplete.append((node, node_dir))
         consenters = _consenter_hostnames(data_root, topology.channel, made) if incomplete else None
-        for node in incomplete:
-            node_dir = org_crypto(data_root, oo.name, oo.domain).node_dir(node.hostname)
+        for node, node_dir in incomplete:
             tls = node_dir / "tls"
             ledger = data_root / "nodes" / node.name / "data"
             has_ledger = ledger.is_dir() and any(ledger.iterdir())
