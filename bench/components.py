@@ -167,7 +167,7 @@ async def chaincode_pass(peer: LoopbackPeer, cast: Cast, iterations: int, cpu_no
                                cast.transfer_arguments(done["register"][i]["id"]), None),
         "request_financing": lambda i: (users["tier1"], "RequestFinancing", [kept(i)], None),
         "make_offer": lambda i: (users["bank"], "MakeFinancingOffer", [done["request_financing"][i]["id"]], terms),
-        "accept_offer": lambda i: (users["tier1"], "AcceptFinancingOffer", [done["make_offer"][i]["id"]], None),
+        "accept_offer": lambda i: (users["tier1"], "AcceptFinancingOffer", [done["make_offer"][i]["id"]], terms),
         "disburse": lambda i: (users["bank"], "RecordDisbursement", [done["request_financing"][i]["id"]], terms),
         "acknowledge": lambda i: (users["core"], "AcknowledgeAssignment", [done["disburse"][i]["notice_id"]], None),
         "record_payment": lambda i: (users["core"], "RecordPayment",

@@ -432,7 +432,9 @@ def compare_exposures(state: dict[str, bytes], entries: dict[tuple[str, str], di
     Where the peer's org holds none of the bank's private data, the entries are counted, not compared. An
     open-offer entry is compared only when the replayed records say a holder could accept its offer on the day
     the query carries, as the query decides; a query sent across midnight may carry either day, so an offer
-    acceptable on the first and not on the second may be listed or not."""
+    acceptable on the first and not on the second may be listed or not. An offer's expiry is private, so the
+    replay does not carry it: an offer the query left out is asked for its terms (GetOfferTerms), whose expiry
+    decides; where this identity may not read them, the offer may be listed or not."""
     mismatches: list[str] = []
     not_read: Counter = Counter()
     parties = _records(state, PARTY_TYPE)
@@ -459,10 +461,22 @@ def compare_exposures(state: dict[str, bytes], entries: dict[tuple[str, str], di
                                      {row["receivable_id"] for row in answer["financings"]})
         listed = {row["offer_id"] for row in answer["offers"]}
 
-        def acceptable_on(day: str) -> set[str]:
-            return {o for o in offered if _acceptable(offers.get(o), claims, bank, debtor, day)}
+        def acceptable_on(day: str, expiries: dict[str, str], unknown: bool) -> set[str]:
+            return {o for o in offered
+                    if _acceptable(offers.get(o), claims, bank, debtor, day, expiries.get(o), unknown)}
 
-        must_list, may_list = acceptable_on(last_day), acceptable_on(first_day)
+        # the expiry is one of an offer's private terms (an offer an earlier contract made has it in clear too):
+        # the query's rows give it for the offers listed, and an offer left out that the replay would have listed
+        # is asked for its terms, whose expiry decides; terms this identity may not read leave it undecided, so
+        # it may be listed or not
+        expiries = {row["offer_id"]: str(row["expires_on"]) for row in answer["offers"]}
+        expiries |= {o: str(offers[o]["expires_on"]) for o in offered if (offers.get(o) or {}).get("expires_on")}
+        for offer_id in sorted(acceptable_on(last_day, expiries, True) - listed - expiries.keys()):
+            try:
+                expiries[offer_id] = str(live.ask_for_private_data("GetOfferTerms", offer_id)["expires_on"])
+            except GatewayError:
+                pass
+        must_list, may_list = acceptable_on(last_day, expiries, False), acceptable_on(first_day, expiries, True)
         not_read[OPEN_OFFER_TYPE] += len(offered - must_list)
         name = f"open-offer {bank}/{debtor}"
         mismatches += _one_side_only(name, must_list, (listed & must_list) | (listed - offered))
@@ -472,13 +486,15 @@ def compare_exposures(state: dict[str, bytes], entries: dict[tuple[str, str], di
     return mismatches, not_read
 
 
-def _acceptable(offer: dict | None, claims: dict[str, dict], bank: str, debtor: str, day: str) -> bool:
+def _acceptable(offer: dict | None, claims: dict[str, dict], bank: str, debtor: str, day: str,
+                expiry: str | None, unknown: bool) -> bool:
     """Whether a holder could accept the replayed ``offer`` on ``day``, as GetFinancierExposure decides from the
     world state: the bank's offer still OPEN and not expired, on the live request of the debtor's claim, which
-    has no financier yet, is CONFIRMED and not yet due."""
+    has no financier yet, is CONFIRMED and not yet due. The expiry is one of the offer's private terms, which
+    the blocks do not carry: ``expiry`` is the one read, and ``unknown`` the answer where none was."""
     claim = claims.get(offer.get("receivable_id")) if offer else None
     return (claim is not None and offer.get("financier") == bank and offer.get("status") == "OPEN"
-            and str(offer.get("expires_on")) >= day and claim.get("debtor") == debtor
+            and (expiry >= day if expiry is not None else unknown) and claim.get("debtor") == debtor
             and claim.get("financing_id") == offer.get("financing_id") and claim.get("financier") is None
             and claim.get("status") == "CONFIRMED" and str(claim.get("due_date")) > day)
 

@@ -212,7 +212,7 @@ def offer_in_turn(session, turn: QuoteTurn, r, result, as_: str) -> Offer:
         return _outcome_asked_again(session, turn, exc, noted, note, this_offer, as_)
     for transaction_id in noted:
         turn.forget(transaction_id)
-    return made
+    return made.model_copy(update={"expires_on": o.expires_on})   # private on the ledger: the bank's own terms'
 
 
 def _interrupted_offer(session, turn: QuoteTurn, attempt: OfferAttempt, noted: list[str], p: PendingOffer, as_: str,
@@ -273,7 +273,7 @@ def _outcome_asked_again(session, turn: QuoteTurn, exc, noted: list[str], note, 
             f"the offer's transaction {transaction_id} committed in block {status.block_number}, but {bank}'s offer "
             f"on {this_offer.financing_id} could not be read back: `recfin finance get {this_offer.financing_id} --as "
             f"{as_typed(as_)}` lists it once this peer has that block")
-    return made[0]
+    return made[0].model_copy(update={"expires_on": this_offer.expires_on})   # the bank's own terms'
 
 
 def _may_still_commit(session, turn: QuoteTurn, transaction_id: str, p: PendingOffer, as_: str, why: str) -> str:

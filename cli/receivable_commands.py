@@ -626,7 +626,8 @@ def offer(session, financing_id, advance_rate, discount_rate, fees, recourse, da
                                                                          "--fees")
     terms = FinancingTerms(advance_rate=advance_rate, discount_rate=discount_rate, fees=fees_fen,
                            recourse=recourse, day_count=day_count, expires_on=expires_on.date())
-    return session.client.make_offer(financing_id, terms)
+    # the expiry is private on the ledger: the bank is shown its own terms'
+    return session.client.make_offer(financing_id, terms).model_copy(update={"expires_on": terms.expires_on})
 
 
 @finance.command("accept")
@@ -713,7 +714,19 @@ def get_financing(session, as_json, financing_id) -> None:
     f = session.client.get_financing(financing_id)
     show(f, as_json, FINANCING_COLUMNS + ["disbursed_on", "repaid_on"])
     if not as_json and f.offers:
-        emit([o.to_json() for o in f.offers], as_json=False, columns=["id", "financier", "status", "expires_on"])
+        emit([_with_expiry(session, o) for o in f.offers], as_json=False,
+             columns=["id", "financier", "status", "expires_on"])
+
+
+def _with_expiry(session, o) -> dict:
+    """The offer's public record, with the expiry of its private terms where the caller may read them (the
+    holder, the offering bank, the regulator); for anyone else none is shown."""
+    row = o.to_json()
+    if o.expires_on is None:
+        terms = unless_refused_the_read(lambda: session.client.get_offer_terms(o.id))
+        if terms is not None:
+            row["expires_on"] = terms.expires_on.isoformat()
+    return row
 
 
 @finance.command("terms")

@@ -735,6 +735,10 @@ class ReceivablesContract(Contract):
         """The transient terms; ``accepted``: they repeat an accepted offer's, stored under the cap of its day."""
         raw = ctx.stub.get_transient().get(TERMS_TRANSIENT_KEY)
         if raw is None:
+            if accepted:
+                raise rule("terms-missing", f"pass the offer's terms as transient data under "
+                           f"{TERMS_TRANSIENT_KEY!r}, exactly as GetOfferTerms returns them: they are checked "
+                           "against the hash the offer recorded")
             raise rule("terms-missing", f"pass the offer terms as transient data under {TERMS_TRANSIENT_KEY!r}: "
                        "they go to private data and only their hash to the public record")
         return parse_request(OfferTerms, raw, "terms",
@@ -743,7 +747,7 @@ class ReceivablesContract(Contract):
     @transaction(transient={TERMS_TRANSIENT_KEY: OfferTerms})
     @rules
     async def MakeFinancingOffer(self, ctx: Context, financing_id: str) -> Offer:
-        """A bank offers terms (transient ``terms``): kept private, the public offer keeps their hash."""
+        """A bank offers terms (transient ``terms``, expiry included): kept private, the public offer keeps their hash."""
         s = self._session(ctx)
         await self._prefetch_financing(s, financing_id, callers_offer=True)
         bank = await s.party_with_role(cfg.FINANCIER)
@@ -771,18 +775,28 @@ class ReceivablesContract(Contract):
                        "add the org pair to the chaincode's configuration")
         o = Offer(id=keys.new_id("O", s.tx_id), financing_id=f.id, receivable_id=r.id, financier=bank.uscc,
                   financier_msp=bank.msp_id, collection=collection, terms_hash=terms.terms_hash(),
-                  expires_on=terms.expires_on, status="OPEN", made_on=s.today_iso,
+                  status="OPEN", made_on=s.today_iso,
                   last=s.action("MakeFinancingOffer", bank.uscc))
         await s.store.put_private(collection, terms, keys.TERMS, o.id)
         await s.store.put_offer(o, r.debtor, new=True)
         s.emit(events.FINANCING_OFFERED, r.id, financing_id=f.id, offer_id=o.id, financier=bank.uscc,
-               terms_hash=o.terms_hash, expires_on=o.expires_on)
+               terms_hash=o.terms_hash)
         return o.to_json()
 
-    @transaction
+    def _offered_terms(self, ctx: Context, terms_hash: str | None) -> OfferTerms:
+        """The transient terms, which must be those whose hash the offer recorded: an offer made before 9555fad
+        hashed its rates as str(Decimal) wrote them ("0E-10" for "0.0000000000")."""
+        terms = self._terms(ctx, accepted=True)
+        if terms_hash not in (terms.terms_hash(), terms.legacy_terms_hash()):
+            raise rule("terms-mismatch", f"the terms given hash to {terms.terms_hash()[:12]}…, the offer to "
+                       f"{(terms_hash or '')[:12]}…: pass exactly the offer's terms (GetOfferTerms)")
+        return terms
+
+    @transaction(transient={TERMS_TRANSIENT_KEY: OfferTerms})
     @rules
     async def AcceptFinancingOffer(self, ctx: Context, offer_id: str) -> Financing:
-        """The holder accepts one offer; the others lapse; the bank becomes the claim's financier."""
+        """The holder accepts one offer (its terms again as transient ``terms``, for their expiry); the others
+        lapse; the bank becomes the claim's financier."""
         s = self._session(ctx)
         await s.store.prefetch(s.binding, (keys.OFFER, offer_id))
         o = await s.store.offer(offer_id)
@@ -794,13 +808,15 @@ class ReceivablesContract(Contract):
         lifecycle.ensure_not_frozen(r)
         if f.status != "REQUESTED" or o.status != "OPEN":
             raise rule("invalid-state", f"offer {o.id} is {o.status} on financing {f.status}: only an open offer on an open request can be accepted")
-        if o.expires_on < s.today_iso:
-            raise rule("offer-expired", f"offer {o.id} expired on {o.expires_on}")
+        # the expiry is private: the holder passes the terms, read from its own peer, and only checks run on
+        # them (an offer an earlier contract wrote with a public expiry holds to that one as well)
+        if (expiry := o.expiry(self._offered_terms(ctx, o.terms_hash))) < s.today_iso:
+            raise rule("offer-expired", f"offer {o.id} expired on {expiry}")
         lifecycle.ensure_status(r, (CONFIRMED,), "finance")
         # Terms that could never be disbursed (no fen advanced, fees taking the advance) are refused when the
-        # offer is made, the only call besides disbursement that has them (transient; private data is not read
-        # in endorsement, the debtor's org holds none), and the outstanding amount cannot change while the
-        # financing is live. An offer made by a contract before that check and still OPEN was never checked:
+        # offer is made (private data is not read in endorsement, the debtor's org holds none), and the
+        # outstanding amount cannot change while the financing is live; acceptance checks only the terms' hash
+        # and expiry. An offer made by a contract before that check and still OPEN was never checked:
         # accepted, its disbursement is refused (financing-not-positive) and CancelFinancing ends it, releasing
         # the claim.
         # the bank could never disburse it (RecordDisbursement refuses past maturity), and the debtor could not pay
@@ -840,11 +856,7 @@ class ReceivablesContract(Contract):
         lifecycle.ensure_not_frozen(r)
         if f.status != "ACCEPTED":
             raise rule("invalid-state", f"financing {f.id} is {f.status}: disbursement follows acceptance, once")
-        terms = self._terms(ctx, accepted=True)
-        # an offer made before 9555fad hashed its rates as str(Decimal) wrote them ("0E-10" for "0.0000000000")
-        if f.terms_hash not in (terms.terms_hash(), terms.legacy_terms_hash()):
-            raise rule("terms-mismatch", f"the terms given hash to {terms.terms_hash()[:12]}…, the accepted offer to "
-                       f"{(f.terms_hash or '')[:12]}…: pass exactly the accepted terms")
+        terms = self._offered_terms(ctx, f.terms_hash)
         d = fin.disbursement(financing_id=f.id, receivable_id=r.id, outstanding=r.outstanding, currency=r.currency,
                              terms=terms, disbursed_on=s.today_iso, due_date=r.due_date,
                              days=(date.fromisoformat(r.due_date) - s.today).days)
@@ -1381,12 +1393,19 @@ class ReceivablesContract(Contract):
     @transaction(evaluate=True)
     @rules
     async def GetFinancing(self, ctx: Context, financing_id: str) -> FinancingView:
-        """A financing request and its progress, with its offers' public records."""
+        """A financing request and its progress, with its offers' public records (no terms: an offer's expiry is
+        one of them, GetOfferTerms reads them)."""
         s = self._session(ctx)
-        await s.party((keys.FINANCING, financing_id))  # first: an identity acting for no party learns no id exists
+        # first: an identity acting for no party learns no id exists
+        party = await s.party((keys.FINANCING, financing_id))
         f = await s.store.financing(financing_id)
         await self._readable(s, f.receivable_id)
-        return {**f.to_json(), "offers": [o.to_json() for o in await s.store.offers_of(f.id)]}
+        offers = [o.to_json() for o in await s.store.offers_of(f.id)]
+        if party.uscc != f.holder and party.role != cfg.REGULATOR:
+            # an offer an earlier contract made wrote its expiry in clear: only its collection's members see it
+            offers = [o if o["financier"] == party.uscc else {k: v for k, v in o.items() if k != "expires_on"}
+                      for o in offers]
+        return {**f.to_json(), "offers": offers}
 
     @transaction(evaluate=True)
     @rules

@@ -394,10 +394,21 @@ class Offer(Doc):
     financier_msp: str
     collection: str
     terms_hash: str
-    expires_on: str
+    expires_on: str | None = Field(default=None, description="written in clear only by a contract version before "
+                                   "the expiry became private like the other terms; absent on offers made since")
     status: Literal["OPEN", "ACCEPTED", "LAPSED"]
     made_on: str
     last: Action
+
+    def to_json(self) -> dict:
+        doc = super().to_json()
+        if doc["expires_on"] is None:  # the expiry is one of the private terms: no key for it on the public record
+            del doc["expires_on"]
+        return doc
+
+    def expiry(self, terms: OfferTerms) -> str:
+        """The last day the holder may accept: the terms', or the public one a legacy record wrote if earlier."""
+        return min(terms.expires_on, self.expires_on or terms.expires_on)
 
 
 class Disbursement(Doc):

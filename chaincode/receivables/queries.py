@@ -410,9 +410,10 @@ async def _open_offers(store: Store, financier: str, debtor: str, today: str) ->
     Only the bank's ``recfin.open-offer`` entries under the debtor are scanned, so the cost follows its offers
     still OPEN there, not the debtor's history nor other banks' requests: the offers, then their claims, are each
     read in one batch, and their terms in one batched private read per collection. An expiry date, or a claim
-    falling due, passes without a transaction, so those are decided here."""
+    falling due, passes without a transaction, so those are decided here; the expiry is one of the private terms
+    (or, on an offer an earlier contract made, also on its public record)."""
     offers = [o for o in await store.open_offers(financier, debtor)
-              if o.financier == financier and o.status == "OPEN" and o.expires_on >= today]
+              if o.financier == financier and o.status == "OPEN" and (o.expires_on or today) >= today]
     await store.prefetch(*((keys.RECEIVABLE, o.receivable_id) for o in offers))
     claims = {o.id: await store.receivable(o.receivable_id) for o in offers}
     acceptable = sorted((o for o in offers if _acceptable_on(claims[o.id], o.financing_id, debtor, today)),
@@ -423,9 +424,11 @@ async def _open_offers(store: Store, financier: str, debtor: str, today: str) ->
         r = claims[o.id]
         if (raw := terms[o.id]) is None:
             raise _not_on_this_peer(f"offer {o.id}'s terms", o.collection)
-        rows.append({"offer_id": o.id, "financing_id": o.financing_id, "receivable_id": r.id, "due_date": r.due_date,
-                     "expires_on": o.expires_on, "currency": r.currency, "outstanding": r.outstanding,
-                     "advance": fin.principal(OfferTerms.from_stored(raw), r.outstanding)})
+        stored = OfferTerms.from_stored(raw)
+        if (expiry := o.expiry(stored)) >= today:
+            rows.append({"offer_id": o.id, "financing_id": o.financing_id, "receivable_id": r.id,
+                         "due_date": r.due_date, "expires_on": expiry, "currency": r.currency,
+                         "outstanding": r.outstanding, "advance": fin.principal(stored, r.outstanding)})
     return rows
 
 

@@ -254,7 +254,8 @@ class OpenOffer(Doc):
     financing_id: str
     receivable_id: str
     due_date: str
-    expires_on: str = Field(description="the last day the holder may accept it")
+    expires_on: str = Field(description="the last day the holder may accept it (from the offer's private terms: "
+                            "the bank and the regulator read them)")
     currency: str = Field(description="the claim's currency (ISO 4217): the amounts below are in it")
     outstanding: int = Field(description="what the debtor still owes on the claim, fen")
     advance: int = Field(description="outstanding x the offer's advance rate, as the disbursement would compute it, "

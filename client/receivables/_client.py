@@ -386,9 +386,11 @@ class _Operations:
         return self._submit("MakeFinancingOffer", _text(financing_id, "financing_id"), transient=terms.transient(),
                             endorsing_organizations=endorsing_organizations, model=Offer)
 
-    def accept_offer(self, offer_id: str) -> Financing:
-        """The holder accepts one offer; the others lapse; the claim becomes FINANCED."""
-        return self._submit("AcceptFinancingOffer", _text(offer_id, "offer_id"), model=Financing)
+    def _acceptance(self, offer_id: str, terms: OfferTerms | None):
+        # no terms only where the contract refuses the caller their read (not the claim's holder): the contract
+        # then says why it refuses the acceptance
+        return self._submit("AcceptFinancingOffer", _text(offer_id, "offer_id"),
+                            transient=None if terms is None else terms.as_request().transient(), model=Financing)
 
     def _disbursement(self, financing_id: str, terms: FinancingTerms | None, endorsing_organizations: Sequence[str]):
         # no terms only where none could be read back (no accepted offer, or a financing the caller may not read):
@@ -684,6 +686,16 @@ peer a block behind) is raised, and nothing is sent.
 """
 
 
+ACCEPT_OFFER_DOC = """The holder accepts one offer; the others lapse; the claim becomes FINANCED.
+
+The offer's terms (its expiry among them) are private: they are read from the caller's own peer
+(``get_offer_terms``) and passed again as transient ``terms``, for the contract to check them against
+the offer's hash and refuse an expired offer (``offer-expired``). A caller the contract does not let read
+them (not the holder) is sent to the contract without them, so its own refusal comes back
+(``not-the-holder``...). Any other refusal of the read is raised, and nothing is sent.
+"""
+
+
 CANCEL_DOC = """The holder, or the bank whose offer was accepted, ends an accepted financing not yet disbursed.
 
 The bank leaves the claim: a FINANCED claim is CONFIRMED again (it can be paid, and before its due
@@ -825,6 +837,11 @@ class ReceivablesClient(_Operations):
             self.wait_for_block(block, timeout=timeout)
         return block
 
+    def accept_offer(self, offer_id: str) -> Financing:
+        return self._acceptance(offer_id, unless_refused_the_read(lambda: self.get_offer_terms(offer_id)))
+
+    accept_offer.__doc__ = ACCEPT_OFFER_DOC
+
     def record_disbursement(self, financing_id: str, terms: FinancingTerms | None = None,
                             endorsing_organizations: Sequence[str] | None = None) -> Financing:
         if terms is not None:
@@ -956,6 +973,12 @@ class AsyncReceivablesClient(_Operations):
         if block is not None:
             await self.wait_for_block(block, timeout=timeout)
         return block
+
+    async def accept_offer(self, offer_id: str) -> Financing:
+        terms = await _unless_refused_the_async_read(lambda: self.get_offer_terms(offer_id))
+        return await self._acceptance(offer_id, terms)
+
+    accept_offer.__doc__ = ACCEPT_OFFER_DOC
 
     async def record_disbursement(self, financing_id: str, terms: FinancingTerms | None = None,
                                   endorsing_organizations: Sequence[str] | None = None) -> Financing:

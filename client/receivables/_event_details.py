@@ -107,7 +107,7 @@ class FinancingOffered(EventDetails):
     offer_id: str
     financier: str
     terms_hash: str
-    expires_on: date
+    expires_on: date | None = None   # private since: only an event of an earlier contract version carries it
 
 
 class FinancingOfferAccepted(EventDetails):

@@ -356,10 +356,17 @@ class Offer(Document):
     financier_msp: str
     collection: str
     terms_hash: str
-    expires_on: date
+    expires_on: date | None = None   # private (get_offer_terms): only an offer an earlier contract made shows one
     status: Literal["OPEN", "ACCEPTED", "LAPSED"]
     made_on: date
     last: Action
+
+    @model_serializer(mode="wrap")
+    def _no_private_expiry(self, handler: Any) -> dict[str, Any]:
+        doc = handler(self)
+        if doc.get("expires_on") is None:   # as the contract writes it: no key for a private expiry
+            doc.pop("expires_on", None)
+        return doc
 
     @property
     def tx_id(self) -> str:

@@ -1,4 +1,6 @@
 """The fault suite's replay: blocks built field by field from the Fabric protos, as a peer stores them."""
+import json
+
 import pytest
 from fabric_protos.common import common_pb2
 from fabric_protos.ledger.rwset import rwset_pb2
@@ -307,12 +309,43 @@ def test_an_open_offer_no_holder_could_accept_that_day_is_counted_not_compared(s
         story.ledger.state[key] = value
     assert ledger.state_mismatches == []
     assert ledger.not_read_back == {"recfin.offer-by-bank": 2, "recfin.open-offer": 1}
-    # an offer the replayed records say no holder could accept, and that the contract lists, is named
+    # the expiry is private, so the replay cannot hold the contract to it; an offer an earlier contract wrote
+    # with its expiry in clear, past by the replayed records, and that the contract lists, is named
     offer_id = split_key(key)[1][2]
     offer_key = next(k for k in replayed if split_key(k) == ("recfin.offer", [offer_id]))
-    expired = dict(replayed, **{offer_key: replayed[offer_key].replace(b'"2026-12-31"', b'"2026-03-01"')})
+    assert b'"expires_on"' not in replayed[offer_key]
+    record = json.loads(replayed[offer_key])
+    expired = dict(replayed, **{offer_key: json.dumps({**record, "expires_on": "2026-03-01"}).encode()})
     assert any(line.endswith(f"no holder could accept it on 2026-03-02: {offer_id}")
                for line in _checked_against(story, expired).state_mismatches)
+
+
+def test_an_open_offer_left_out_is_held_to_the_expiry_of_its_private_terms(story):
+    from bench.ledger_check import split_key
+
+    # the blocks carry no expiry: for an offer the contract leaves out, the replay reads its terms' expiry
+    key = _first_key(story.ledger.state, "recfin.open-offer")
+    offer_id = split_key(key)[1][2]
+    (collection, terms_key), = [(c, k) for c, v in story.ledger.private_state.items() for k in v
+                                 if f"\x00{offer_id}\x00" in k and "recfin.terms" in k]
+    terms = story.ledger.private_state[collection][terms_key]
+    replayed = dict(story.ledger.state)
+    story.ledger.private_state[collection][terms_key] = terms.replace(b'"2026-12-31"', b'"2026-03-01"')
+    try:
+        # expired the day before: left out, and not named, though its entry is in the blocks
+        ledger = _checked_against(story, replayed)
+        assert ledger.state_mismatches == []
+        assert ledger.not_read_back["recfin.open-offer"] == 1
+    finally:
+        story.ledger.private_state[collection][terms_key] = terms
+    # the same terms not expired: the entry missing from the world state is named
+    value = story.ledger.state.pop(key)
+    try:
+        assert _checked_against(story, replayed).state_mismatches == [
+            f"open-offer {split_key(key)[1][0]}/{split_key(key)[1][1]}: in the replayed blocks, not listed by the "
+            f"contract: {offer_id}"]
+    finally:
+        story.ledger.state[key] = value
 
 
 def test_an_open_offer_whose_claim_falls_due_while_the_query_is_sent_is_not_held_against_either_day(story):

@@ -93,6 +93,11 @@ class Net:
     # -- calling
     async def call(self, actor: Actor, fn: str, *args: Any, transient: dict | None = None, evaluate: bool = False):
         strargs = [a if isinstance(a, str) else json.dumps(a) for a in args]
+        if fn == "AcceptFinancingOffer" and transient is None:
+            # as the SDK does: the holder reads the offer's private terms from its own peer and passes them
+            read = await self.ledger.evaluate(actor.identity, "receivables:GetOfferTerms", *strargs[:1],
+                                              transient={}, timestamp=self.now)
+            transient = {"terms": read.payload} if read.status == 200 else {}
         run = self.ledger.evaluate if evaluate else self.ledger.submit
         result = await run(actor.identity, f"receivables:{fn}", *strargs, transient=transient or {}, timestamp=self.now)
         if result.status == 200:

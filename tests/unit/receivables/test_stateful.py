@@ -1027,8 +1027,9 @@ class ReceivablesMachine(RuleBasedStateMachine):
         assert {i: (f["status"], f["receivable_id"], f["financier"], f["accepted_offer_id"], f["notice_id"])
                 for i, f in fins.items()} == \
             {i: (f.status, f.claim, self.uscc(f.financier), f.accepted, f.notice) for i, f in self.financings.items()}
-        assert {i: (o["status"], o["financing_id"], o["financier"], o["expires_on"]) for i, o in offers.items()} == \
-            {i: (o.status, o.financing, self.uscc(o.bank), o.expires) for i, o in self.offers.items()}
+        # the expiry is private: no public offer record carries it
+        assert {i: (o["status"], o["financing_id"], o["financier"], o.get("expires_on")) for i, o in offers.items()} == \
+            {i: (o.status, o.financing, self.uscc(o.bank), None) for i, o in self.offers.items()}
         live: dict[str, list[str]] = {}
         for i, f in fins.items():
             if f["status"] in LIVE_FINANCING:

@@ -58,6 +58,15 @@ def test_async_disbursement_reads_back_terms():
     assert sent.endorsing_organizations == ["CoreEnterpriseMSP", "SupplierMSP", "BankMSP"]
 
 
+def test_async_accept_offer_passes_the_terms_it_reads_as_the_blocking_one_does():
+    answers = {"GetOfferTerms": fakes.terms(), "AcceptFinancingOffer": fakes.financing()}
+    sync_contract, async_contract = FakeContract(responses=answers), FakeAsyncContract(responses=answers)
+    expected = ReceivablesClient(sync_contract).accept_offer("O-1")
+    assert asyncio.run(AsyncReceivablesClient(async_contract).accept_offer("O-1")) == expected
+    assert async_contract.calls == sync_contract.calls
+    assert json.loads(async_contract.calls[-1].transient["terms"]) == fakes.terms()
+
+
 def test_async_cancel_financing_pins_the_same_orgs():
     contract = FakeAsyncContract(responses={
         "GetFinancing": {**fakes.financing(), "offers": []}, "GetReceivable": fakes.receivable(status="FINANCED"),

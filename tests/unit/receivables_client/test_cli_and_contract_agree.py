@@ -499,3 +499,16 @@ def test_invoice_commands_take_the_request_id(monkeypatch, tmp_path):
     assert ledger.client("supplier").request("PO-9").transaction == "RegisterReceivable"
     bad = run("register", INVOICE, *MATCHED, "--as", "supplier/supplier1", "--request-id", "a b")
     assert bad.exit_code == 2 and "Invalid value for '--request-id'" in bad.output
+
+
+def test_an_offers_private_expiry_is_shown_to_the_holder_and_its_bank_and_not_to_another_bank(channel):
+    rid = confirmed()
+    financing = ok("finance", "request", rid, "--as", "supplier/supplier1")["id"]
+    made = ok("finance", "offer", financing, *OFFER, "--as", "bank/officer1")
+    assert made["expires_on"] == "2026-04-30"   # the bank's own terms'
+    assert "expires_on" not in channel.document("recfin.offer", made["id"])
+    for user, shown in (("supplier/supplier1", True), ("bank/officer1", True), ("bank/officer2", False)):
+        res = recfin("finance", "get", financing, "--as", user)
+        assert res.exit_code == 0, res.output
+        assert ("2026-04-30" in res.output) is shown, user
+    assert ok("finance", "accept", made["id"], "--as", "supplier/supplier1")["status"] == "ACCEPTED"

@@ -7,6 +7,7 @@ import re
 from datetime import date
 from decimal import Decimal
 
+import grpc
 import pytest
 
 from client.receivables import (
@@ -18,6 +19,8 @@ from client.receivables import (
     ReceivablesClient,
     ScaleTierIn,
 )
+
+from client.gateway.errors import EndorseError, ErrorDetail
 
 from . import fakes
 from .fakes import BANK, CORE, TIER1, TIER2, FakeContract
@@ -75,7 +78,6 @@ CASES = [
      fakes.receivable()),
     (lambda c: c.request_financing(R), "submit", "RequestFinancing", [R], fakes.financing(status="REQUESTED")),
     (lambda c: c.withdraw_financing(F), "submit", "WithdrawFinancing", [F], fakes.financing(status="WITHDRAWN")),
-    (lambda c: c.accept_offer(O), "submit", "AcceptFinancingOffer", [O], fakes.financing()),
     (lambda c: c.acknowledge_assignment(N), "submit", "AcknowledgeAssignment", [N], fakes.notice()),
     (lambda c: c.record_repayment(F), "submit", "RecordRepayment", [F], fakes.financing(status="REPAID")),
     (lambda c: c.accept_discount_offer(D, R), "submit", "AcceptDiscountOffer", [D, R], fakes.receivable()),
@@ -411,3 +413,20 @@ def test_an_attestation_naming_a_source_twice_is_refused_before_signing():
 
     with pytest.raises(ValidationError, match="names reference-tax more than once"):
         InvoiceAttestationRequest(**{**ATTESTATION.model_dump(), "sources": ["reference-tax", "reference-tax"]})
+
+
+def test_accept_offer_reads_the_private_terms_from_the_callers_peer_and_passes_them_as_transient():
+    contract = FakeContract(responses={"GetOfferTerms": fakes.terms(), "AcceptFinancingOffer": fakes.financing()})
+    result = ReceivablesClient(contract).accept_offer(O)
+    assert [(c.kind, c.name, c.arguments) for c in contract.calls] == [
+        ("evaluate", "GetOfferTerms", [O]), ("submit", "AcceptFinancingOffer", [O])]
+    assert json.loads(contract.calls[-1].transient["terms"]) == fakes.terms()  # exactly the offer's: the hash matches
+    assert result.status == "ACCEPTED"
+
+
+def test_accept_offer_by_a_caller_refused_the_terms_is_sent_without_them_for_the_contracts_own_refusal():
+    refusal = EndorseError("failed", transaction_id="t", code=grpc.StatusCode.ABORTED, details=[ErrorDetail(
+        "p", "BankMSP", "chaincode response 500, RULE not-permitted-to-read: the terms are for the holder")])
+    contract = FakeContract(responses={"AcceptFinancingOffer": fakes.financing()}, errors={"GetOfferTerms": refusal})
+    ReceivablesClient(contract).accept_offer(O)
+    assert contract.calls[-1].name == "AcceptFinancingOffer" and contract.calls[-1].transient is None

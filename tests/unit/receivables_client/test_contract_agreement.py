@@ -121,6 +121,7 @@ def test_what_the_client_sends_matches_the_metadata(metadata):
 
     contract = FakeContract(responses={"RegisterReceivable": fakes.receivable(), "MakeFinancingOffer": fakes.offer(),
                                        "RecordDisbursement": fakes.financing(),
+                                       "GetOfferTerms": fakes.terms(), "AcceptFinancingOffer": fakes.financing(),
                                        "CancelFinancing": fakes.financing(status="CANCELLED"),
                                        "PublishDiscountOffer": fakes.discount_offer(),
                                        "GetReceivable": fakes.receivable(), "ConfirmReceivable": fakes.receivable()})
@@ -128,6 +129,7 @@ def test_what_the_client_sends_matches_the_metadata(metadata):
     client.register_receivable(registration())
     client.confirm("R-1")
     client.make_offer("F-1", TERMS, endorsing_organizations=["SupplierMSP", "BankMSP"])
+    client.accept_offer("O-1")
     client.record_disbursement("F-1", TERMS, endorsing_organizations=["SupplierMSP", "BankMSP"])
     client.cancel_financing("F-1", "not disbursed", endorsing_organizations=["SupplierMSP", "BankMSP"])
     client.publish_discount_offer(DiscountOfferRequest(apr="0.05", expires_on=date(2026, 4, 1)))
@@ -293,7 +295,8 @@ def test_documents_of_a_lifecycle_parse_into_the_models_without_loss(metadata):
     life.ok(bank, "GetFinancing", f["id"], evaluate=True)
     read_back = sdk.OfferTerms.model_validate(life.ok(bank, "GetOfferTerms", o["id"], evaluate=True))
     assert read_back.as_request() == terms  # the private terms come back as they were sent
-    life.ok(tier1, "AcceptFinancingOffer", o["id"])
+    held = sdk.OfferTerms.model_validate(life.ok(tier1, "GetOfferTerms", o["id"], evaluate=True))
+    life.ok(tier1, "AcceptFinancingOffer", o["id"], transient=held.as_request().transient())
     life.now += timedelta(days=1)
     d = life.ok(bank, "RecordDisbursement", f["id"], transient=read_back.as_request().transient())
     life.ok(core, "GetAssignmentNotice", d["notice_id"], evaluate=True)
@@ -328,7 +331,7 @@ def test_documents_of_a_lifecycle_parse_into_the_models_without_loss(metadata):
     stuck_offer = life.ok(bank, "MakeFinancingOffer", stuck["id"], transient=terms.transient())
     open_offer = life.ok(bank, "GetFinancierExposure", core.uscc, "", evaluate=True)  # the open offer, in offered
     assert [row["offer_id"] for row in open_offer["offers"]] == [stuck_offer["id"]]
-    life.ok(tier1, "AcceptFinancingOffer", stuck_offer["id"])
+    life.ok(tier1, "AcceptFinancingOffer", stuck_offer["id"], transient=terms.transient())
     life.ok(bank, "GetFinancierExposure", core.uscc, "", evaluate=True)  # the accepted offer counts, in CNY
     cancelled = sdk.Financing.model_validate(life.ok(tier1, "CancelFinancing", stuck["id"], "not disbursed"))
     assert (cancelled.status, cancelled.cancellation_reason) == ("CANCELLED", "not disbursed")
