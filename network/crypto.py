@@ -69,7 +69,7 @@ from client.gateway.hsm_msp import HSM_SIGNER_FILE
 from client.ledger.msp import issued_by   # whether a CA signed a certificate: one test for the network and the audit
 
 from .errors import NetworkError, first_few
-from .topology import Topology, UserSpec, peer_client_name
+from .topology import Node, Topology, UserSpec, peer_client_name
 
 ATTRS_OID = ObjectIdentifier("1.2.3.4.5.6.7.8.1")
 NODE_OUS = ("client", "peer", "admin", "orderer")
@@ -444,8 +444,8 @@ class _OrgIssuer:
 
     def tls_pair(self, tls: Path, cn: str, *, server: bool, sans: list[str] | None) -> None:
         """The folder's TLS pair, completed. A key that is here is never replaced: a certificate missing beside it
-        is issued for it (the key is written first, so an interrupted run leaves just that). An orderer's pair under
-        an existing channel never gets here incomplete (generate refuses it: _pinned_pair_refusal).
+        is issued for it (the key is written first, so an interrupted run leaves just that). A pinned orderer's pair
+        under an existing channel never gets here incomplete (generate refuses it: _pinned_pair_refusal).
         The folder, when missing, is made its owner's alone, as it holds a key."""
         make_folders(tls, PRIVATE_FOLDER_MODE)
         _write_if_missing(tls / "ca.crt", _pem_cert(self.tls_cert))
@@ -521,7 +521,7 @@ def _consenter_hostnames(data_root: Path, channel: str, made: str) -> list[str] 
     names above `tls/server.crt` (whatever folder the data was made in; a path of another shape is given as it is);
     None when there is no such file. It is written before the genesis block is made from it, and again only by a
     later `up` or `prepare`, after this. A file that is there but cannot be read (not UTF-8, not YAML, a value YAML
-    cannot build, no consenter list) is refused (CaFilesError naming it): which orderers the channel pins is not
+    cannot build, no consenter named) is refused (CaFilesError naming it): which orderers the channel pins is not
     guessed from what is left here in its place."""
     from .configtx import PROFILE     # network.configtx builds on this module
 
@@ -532,9 +532,11 @@ def _consenter_hostnames(data_root: Path, channel: str, made: str) -> list[str] 
         document = yaml.safe_load(path.read_bytes().decode("utf-8-sig"))
         consenters = document["Profiles"][PROFILE]["Orderer"]["EtcdRaft"]["Consenters"]
         certs = [Path(str(c["ServerTLSCert"])).parts for c in consenters]
+        if not certs:
+            raise LookupError("no consenter")     # a Raft channel is never made without one
     except (OSError, ValueError, yaml.YAMLError, LookupError, TypeError) as exc:
         if isinstance(exc, (LookupError, TypeError)):
-            problem = f"it holds no Raft consenter list under the profile {PROFILE}"
+            problem = f"it names no Raft consenter under the profile {PROFILE}"
         else:
             problem = "it is not UTF-8 text" if isinstance(exc, UnicodeDecodeError) else \
                 f"a value YAML cannot build: {exc}" if isinstance(exc, ValueError) else str(exc).splitlines()[0]
@@ -571,12 +573,18 @@ def _pinned_pair_refusal(tls: Path, channel: str, made: str) -> str:
             f"orderer could not rejoin the channel with it")
 
 
-def _renamed_orderer_refusal(name: str, hostname: str, ledger: Path, consenters: list[str], data_root: Path) -> str:
-    named = ", ".join(consenters) or "none"
-    return (f"{name} has a ledger ({ledger}), so it is in the channel, but its hostname {hostname} is not among "
-            f"the Raft consenters {data_root / 'config' / 'configtx.yaml'} names ({named}): the channel pins the "
-            f"TLS certificate of the hostname it was made with, so no pair is issued for {hostname}. Give {name} "
-            f"back its hostname in the topology; or, if configtx.yaml was edited, restore it as the genesis block "
+def _renamed_orderer_refusal(incomplete: list[tuple[Node, Path]], uncarried: list[str], data_root: Path,
+                             channel: str, made: str) -> str:
+    """Why orderers missing their TLS pair get none while consenter hostnames (uncarried) of configtx.yaml are
+    carried by no orderer of the topology: one of them looks renamed, and the channel pins the old name's pair."""
+    nodes = ", ".join(f"{node.name} ({node.hostname}, {node_dir / 'tls'})" for node, node_dir in incomplete)
+    several, hosts = len(uncarried) > 1, ", ".join(uncarried)
+    return (f"{nodes} {'have' if len(incomplete) > 1 else 'has'} no complete TLS pair, and the channel {channel} "
+            f"exists ({made}), but the Raft consenter{'s' if several else ''} {hosts} of "
+            f"{data_root / 'config' / 'configtx.yaml'} {'are' if several else 'is'} carried by no orderer of the "
+            f"topology: a consenter's hostname looks changed since the channel was made, and the channel pins the "
+            f"TLS certificate of the hostname it was made with, so no pair is issued. Give the orderer back its "
+            f"hostname ({hosts}) in the topology; or, if configtx.yaml was edited, restore it as the genesis block "
             f"was made from it")
 
 
@@ -589,8 +597,12 @@ def generate(topology: Topology, data_root: Path, only: list[str] | None = None,
 
     Once the channel exists (channel_made), what it knows is never made again: an org's folder gone whole is
     refused (CaFilesError naming it) unless the org is one being added now (adding: `org add` of an org the
-    channel never held), and so is a pinned orderer's TLS pair missing a half (a ledger here, or its hostname among
-    the consenters of config/configtx.yaml). Both before anything is written."""
+    channel never held), and so is a pinned orderer's TLS pair missing a half (its hostname among the consenters of
+    config/configtx.yaml; without that file, material or a ledger of it here). An orderer outside the consenters
+    is a follower (or new): followers are authenticated by the orderer org's TLS CA, not a pinned certificate, so
+    it is issued a pair, ledger here or not; unless a consenter hostname is carried by no orderer of the topology,
+    which is what a renamed consenter looks like (its ledger may be in a compose volume): then every orderer
+    missing its pair is refused. All before anything is written."""
     oo = topology.orderer_org
     groups = [(oo.name, oo.domain, oo.admin, [], [n for n in topology.orderers()])]
     groups += [(o.name, o.domain, o.admin, o.users, topology.peers(o.name)) for o in topology.orgs]
@@ -608,23 +620,22 @@ def generate(topology: Topology, data_root: Path, only: list[str] | None = None,
             if not all((node_dir / "tls" / name).is_file() for name in ("server.crt", "server.key")):
                 incomplete.append((node, node_dir))
         consenters = _consenter_hostnames(data_root, topology.channel, made) if incomplete else None
+        # Which are pinned: the consenters of the configtx.yaml the channel was made from; without that file, any
+        # orderer that left material or a ledger here. Another orderer is a follower (joined by `up`, osnadmin)
+        # or one the topology names since, never pinned, so it gets a pair (for a key a stopped run left, if
+        # any): unless a consenter's hostname is carried by no orderer of the topology, as a rename leaves it
+        uncarried = [h for h in consenters or [] if h not in {node.hostname for node in topology.orderers()}]
         for node, node_dir in incomplete:
             tls = node_dir / "tls"
-            ledger = data_root / "nodes" / node.name / "data"
-            has_ledger = ledger.is_dir() and any(ledger.iterdir())
-            # an orderer the topology names since the channel was made has never had a pair: it gets one (for a
-            # key a stopped run left, if any), and `up` joins it (osnadmin). Which are pinned: the consenters of
-            # the configtx.yaml the channel was made from, and any with a ledger here; without that file, any
-            # orderer that left material here too
-            if has_ledger and consenters is not None and node.hostname not in consenters:
-                raise CaFilesError(_renamed_orderer_refusal(node.name, node.hostname, ledger, consenters, data_root))
             if consenters is not None:
-                known = node.hostname in consenters or has_ledger
+                known = node.hostname in consenters
             else:
                 known = any(tls.glob("server.*")) or (node_dir / "msp").exists() or \
                     (data_root / "nodes" / node.name).exists()
             if known:
                 raise CaFilesError(_pinned_pair_refusal(tls, topology.channel, made))
+        if uncarried and incomplete:
+            raise CaFilesError(_renamed_orderer_refusal(incomplete, uncarried, data_root, topology.channel, made))
     for org_name, domain, admin, users, nodes in groups:
         paths = org_crypto(data_root, org_name, domain)
         if paths.public_only:

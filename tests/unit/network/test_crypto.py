@@ -389,56 +389,109 @@ def _configtx_edited(topology, data_root, edit):
     return path
 
 
-@pytest.mark.parametrize("damage", [b"# \xe9dited by hand\n", b"Note: 2026-13-45\n", b"Profiles: [\n"])
+@pytest.mark.parametrize("edit, damage, problem", [
+    (None, b"# \xe9dited by hand\n", "it is not UTF-8 text"),
+    (None, b"Note: 2026-13-45\n", "a value YAML cannot build: .+"),
+    (None, b"Profiles: [\n", ".+"),
+    ("no consenters", b"", "it names no Raft consenter under the profile .+"),     # no Raft channel is made from it
+])
 def test_a_configtx_yaml_that_cannot_be_read_is_refused_naming_it_when_an_orderer_lacks_its_pair(data_root, topology,
-                                                                                                 damage):
-    path = _configtx_edited(topology, data_root, None)
+                                                                                                 edit, damage,
+                                                                                                 problem):
+    path = _configtx_edited(topology, data_root, edit)
     path.write_bytes(path.read_bytes() + damage)
     with_channel(topology, data_root)
     crypto.generate(topology, data_root)        # every orderer's pair is here: the consenters decide nothing
     (orderer_tls(data_root, topology) / "server.key").unlink()
     before = digest_tree(data_root / "crypto")
-    with pytest.raises(crypto.CaFilesError, match=rf"^{re.escape(str(path))} cannot be read \(.+\), and the channel "
-                                                  rf"receivables exists .*Restore .* as the genesis block was made "
-                                                  rf"from it; if that copy is lost, remove the file"):
+    with pytest.raises(crypto.CaFilesError, match=rf"^{re.escape(str(path))} cannot be read \({problem}\), and the "
+                                                  rf"channel receivables exists .*Restore .* as the genesis block was "
+                                                  rf"made from it; if that copy is lost, remove the file"):
         crypto.generate(topology, data_root)
     assert digest_tree(data_root / "crypto") == before
 
 
-def _ledger_refused(topology, data_root, generated, match):
-    """The channel made in data_root, the topology's first orderer with a ledger there: generate(generated), the
-    orderer's TLS pair incomplete, is refused with match, having written nothing."""
+def _renamed_refused(topology, data_root, generated, ledger, match):
+    """The channel made in data_root, the topology's first orderer with a ledger there (ledger) or none (compose
+    keeps ledgers in volumes): generate(generated), an orderer's TLS pair incomplete, is refused with match,
+    having written nothing."""
     with_channel(topology, data_root)
-    (data_root / "nodes" / topology.orderers()[0].name / "data" / "etcdraft").mkdir(parents=True)
+    if ledger:
+        (data_root / "nodes" / topology.orderers()[0].name / "data" / "etcdraft").mkdir(parents=True)
     before = digest_tree(data_root / "crypto")
     with pytest.raises(crypto.CaFilesError, match=match):
         crypto.generate(generated, data_root)
     assert digest_tree(data_root / "crypto") == before
 
 
-@pytest.mark.parametrize("edit", ["no consenters", "short paths"])
-def test_an_orderer_with_a_ledger_is_pinned_whatever_an_edited_configtx_yaml_says(data_root, topology, edit):
-    path = _configtx_edited(topology, data_root, edit)
-    (orderer_tls(data_root, topology) / "server.key").unlink()
+@pytest.mark.parametrize("ledger", [True, False])
+def test_an_edited_configtx_yaml_whose_consenters_no_orderer_carries_refuses_an_orderer_a_pair(data_root, topology,
+                                                                                                ledger):
+    path = _configtx_edited(topology, data_root, "short paths")     # its one consenter "hostname": server.crt
+    tls = orderer_tls(data_root, topology)
+    (tls / "server.key").unlink()
     orderer = topology.orderers()[0]
-    _ledger_refused(topology, data_root, topology, rf"{re.escape(orderer.name)} has a ledger .* its hostname "
-                                                   rf"{re.escape(orderer.hostname)} is not among the Raft consenters "
-                                                   rf"{re.escape(str(path))} names \((none|server\.crt)\)")
+    _renamed_refused(topology, data_root, topology, ledger,
+                     rf"^{re.escape(orderer.name)} \({re.escape(orderer.hostname)}, {re.escape(str(tls))}\) has no "
+                     rf"complete TLS pair, .*but the Raft consenter server\.crt of {re.escape(str(path))} is carried "
+                     rf"by no orderer of the topology.* restore it as the genesis block was made from it")
 
 
-def test_an_orderer_with_a_ledger_whose_hostname_the_topology_changed_is_refused_a_pair(data_root, topology,
-                                                                                        tmp_path):
+@pytest.mark.parametrize("ledger", [True, False])
+def test_an_orderer_whose_hostname_the_topology_changed_is_refused_a_pair_ledger_here_or_not(data_root, topology,
+                                                                                              tmp_path, ledger):
     _configtx_edited(topology, data_root, None)
     data = yaml.safe_load(DEFAULT_TOPOLOGY.read_text())
     data["orderer_org"]["orderers"][0]["hostname"] = "o0.example.net"
     (tmp_path / "renamed.yaml").write_text(yaml.safe_dump(data))
     renamed = load_topology(tmp_path / "renamed.yaml")
-    name = topology.orderers()[0].name
-    assert renamed.orderers()[0].name == name
-    consenters = ", ".join(node.hostname for node in topology.orderers())
-    _ledger_refused(topology, data_root, renamed, rf"its hostname o0\.example\.net is not among the Raft consenters "
-                                                  rf".* \({re.escape(consenters)}\).* Give {re.escape(name)} back "
-                                                  rf"its hostname")
+    old = topology.orderers()[0]
+    assert renamed.orderers()[0].name == old.name
+    _renamed_refused(topology, data_root, renamed, ledger,
+                     rf"^{re.escape(old.name)} \(o0\.example\.net, .*\) has no complete TLS pair, .*but the Raft "
+                     rf"consenter {re.escape(old.hostname)} of .* is carried by no orderer of the topology.* Give the "
+                     rf"orderer back its hostname \({re.escape(old.hostname)}\) in the topology")
+    oo = renamed.orderer_org
+    assert not org_crypto(data_root, oo.name, oo.domain).node_dir("o0.example.net").exists()
+
+
+@pytest.mark.parametrize("lost", [("server.key",), ("server.crt", "server.key")])
+def test_a_follower_orderer_with_a_ledger_missing_its_tls_pair_is_issued_a_new_one(data_root, topology, tmp_path,
+                                                                                   lost):
+    # joined after the channel was made, it is not among the consenters of configtx.yaml, which all the topology
+    # still carries: the consenters authenticate it by the orderer org's TLS CA, no certificate of it is pinned
+    from network import configtx
+
+    configtx.write(topology, data_root)
+    with_channel(topology, data_root)
+    grown = _grown(topology, tmp_path)
+    crypto.generate(grown, data_root)
+    follower = grown.orderers()[-1]
+    (data_root / "nodes" / follower.name / "data" / "etcdraft").mkdir(parents=True)
+    oo = grown.orderer_org
+    tls = org_crypto(data_root, oo.name, oo.domain).node_dir(follower.hostname) / "tls"
+    for name in lost:
+        (tls / name).unlink()
+    crypto.generate(grown, data_root)
+    cert = load_cert(tls / "server.crt")
+    assert same_public_key(load_key(tls / "server.key"), cert)
+    cert.verify_directly_issued_by(load_cert(org_crypto(data_root, oo.name, oo.domain).tlsca_cert))
+
+
+def test_a_new_orderer_is_refused_a_pair_while_a_consenter_hostname_is_carried_by_no_orderer(data_root, topology,
+                                                                                             tmp_path):
+    # the topology both renamed orderer0 and named orderer9: which one the consenter was is not guessed
+    from network import configtx
+
+    configtx.write(topology, data_root)
+    _grown(topology, tmp_path)
+    data = yaml.safe_load((tmp_path / "grown.yaml").read_text())
+    data["orderer_org"]["orderers"][0]["hostname"] = "o0.example.net"
+    (tmp_path / "both.yaml").write_text(yaml.safe_dump(data))
+    both = load_topology(tmp_path / "both.yaml")
+    _renamed_refused(topology, data_root, both, False,
+                     rf"^{re.escape(both.orderers()[0].name)} \(o0\.example\.net, .*\), "
+                     rf"{re.escape(both.orderers()[-1].name)} \(.*\) have no complete TLS pair")
 
 
 @pytest.mark.parametrize("made", ["genesis block", "ledger"])
