@@ -712,10 +712,13 @@ def get_financing(session, as_json, financing_id) -> None:
       recfin finance get F-0123456789abcdef --as supplier/supplier1 --json
     """
     f = session.client.get_financing(financing_id)
+    offers = [_with_expiry(session, o) for o in f.offers]
+    if as_json:
+        emit({**f.to_json(), "offers": offers}, as_json=True)
+        return
     show(f, as_json, FINANCING_COLUMNS + ["disbursed_on", "repaid_on"])
-    if not as_json and f.offers:
-        emit([_with_expiry(session, o) for o in f.offers], as_json=False,
-             columns=["id", "financier", "status", "expires_on"])
+    if offers:
+        emit(offers, as_json=False, columns=["id", "financier", "status", "expires_on"])
 
 
 def _with_expiry(session, o) -> dict:

@@ -1410,7 +1410,8 @@ class ReceivablesContract(Contract):
     @transaction(evaluate=True)
     @rules
     async def GetOfferTerms(self, ctx: Context, offer_id: str) -> OfferTerms:
-        """An offer's private terms, for the holder, the offering bank and the regulator (members of its collection)."""
+        """An offer's private terms, for the holder, the offering bank and the regulator (members of its collection),
+        rates in digits: what acceptance and disbursement take back as transient ``terms``."""
         s = self._session(ctx)
         party = await s.party()
         o = await s.store.offer(offer_id)
@@ -1420,7 +1421,9 @@ class ReceivablesContract(Contract):
         raw = await s.store.get_private(o.collection, keys.TERMS, o.id)
         if raw is None:
             raise rule("not-found", f"the terms of {o.id} are not on this peer: ask a peer of {o.collection}'s member orgs")
-        return json.loads(raw)
+        # as a request writes them (rates in digits), so that they can be sent back to accept or disburse: terms
+        # stored before 9555fad hold a rate such as "0E-10", which a request may not, and still hash as stored
+        return OfferTerms.from_stored(raw).to_json()
 
     @transaction(evaluate=True)
     @rules

@@ -511,4 +511,6 @@ def test_an_offers_private_expiry_is_shown_to_the_holder_and_its_bank_and_not_to
         res = recfin("finance", "get", financing, "--as", user)
         assert res.exit_code == 0, res.output
         assert ("2026-04-30" in res.output) is shown, user
+        offers = ok("finance", "get", financing, "--as", user)["offers"]
+        assert [o.get("expires_on") for o in offers] == ["2026-04-30" if shown else None], user
     assert ok("finance", "accept", made["id"], "--as", "supplier/supplier1")["status"] == "ACCEPTED"
