@@ -337,15 +337,28 @@ def down(prefix: str = DEFAULT_PREFIX, *, kill: bool = False) -> list[str]:
     return removed
 
 
+def _made_link(layout: Layout, org: str) -> OrgLink:
+    """The org's link, refused with what to run when `up` has not made it (rather than `ip`'s own error)."""
+    link = layout.org(org)
+    if _link_exists(link.host_link):
+        return link
+    up_command = "recfin network netns up" + ("" if layout.prefix == DEFAULT_PREFIX else f" --prefix {layout.prefix}")
+    if not _link_exists(layout.bridge):
+        raise NamespaceError(f"no namespaces made under prefix {layout.prefix} (no bridge {layout.bridge}): "
+                             f"run `{up_command}` first")
+    raise NamespaceError(f"{link.org}'s namespace {link.netns} has no link {link.host_link} on the bridge "
+                         f"{layout.bridge}: run `{up_command}` first, which makes every org's namespace and link")
+
+
 def cut(layout: Layout, org: str) -> OrgLink:
     """Disconnect an org: its veth end on the bridge goes down, so nothing reaches it and it reaches nothing."""
-    link = layout.org(org)
+    link = _made_link(layout, org)
     ip("link", "set", link.host_link, "down")
     return link
 
 
 def restore(layout: Layout, org: str) -> OrgLink:
-    link = layout.org(org)
+    link = _made_link(layout, org)
     ip("link", "set", link.host_link, "up")
     return link
 

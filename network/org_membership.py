@@ -1,13 +1,14 @@
 """Onboarding and offboarding a peer org on the running channel: `recfin org add|remove`.
 
-add: the new org's crypto -> the channel config fetched from the ordering service -> the
-ConfigUpdate adding its MSP, anchor peer and policies, signed by the existing org admins
--> the policy check (nothing is sent unless the signatures satisfy every mod_policy the
-update touches) -> `peer channel update` -> its peer started and joined -> the topology's
-chaincode deployed again (a new sequence: the contract configuration now names the org's
-role, with the collections that brings, and every org's server restarts with it); any other
-deployed chaincode installed and approved at the committed sequence for the new org, its
-server started -> connection profiles. remove is the reverse: the update dropping the org,
+add: the channel config fetched from the ordering service -> the policy check (the update
+computed on certificates made in a temporary folder, as a dry run does: a refused add writes
+nothing) -> the new org's crypto -> the ConfigUpdate adding its MSP, anchor peer and policies,
+signed by the existing org admins -> the policy check again on it (nothing is sent unless the
+signatures satisfy every mod_policy the update touches) -> `peer channel update` -> its peer
+started and joined -> the topology's chaincode deployed again (a new sequence: the contract
+configuration now names the org's role, with the collections that brings, and every org's server
+restarts with it); any other deployed chaincode installed and approved at the committed sequence
+for the new org, its server started -> connection profiles. remove is the reverse: the update dropping the org,
 its chaincode servers and peer stopped, and the topology's chaincode deployed again without
 it. Its crypto and ledger stay in the data folder.
 
@@ -228,14 +229,21 @@ class OrgMembership:
         if current is None:
             current = self.fetch_config(self._via())
         if throwaway_crypto:
-            self._is_new_org(spec, current)
-            if org_crypto(self.root, spec.name, spec.domain).ca_cert.is_file():
-                return plan_add(grown, self.root, current, spec.name, sign_as)   # an earlier `org add` made it
-            with tempfile.TemporaryDirectory() as tmp:
-                crypto.generate(membership.with_orgs(grown, [spec]), Path(tmp))
-                return plan_add(grown, self.root, current, spec.name, sign_as, org_root=Path(tmp))
+            return self._plan_add_unwritten(spec, grown, current, sign_as)
         self._generate(spec, grown, current)
         return plan_add(grown, self.root, current, spec.name, sign_as)
+
+    def _plan_add_unwritten(self, spec: PeerOrgSpec, grown: Topology, current: configtx_pb2.Config,
+                            sign_as: list[str] | None) -> OrgChange:
+        """The signed update adding the org, the data folder left as it is: when the org has no crypto yet, its
+        certificates are made in a temporary folder. Its verdict is the real update's: the same elements change
+        and the same admins sign, whatever the new org's certificates are."""
+        self._is_new_org(spec, current)
+        if org_crypto(self.root, spec.name, spec.domain).ca_cert.is_file():
+            return plan_add(grown, self.root, current, spec.name, sign_as)   # an earlier `org add` made it
+        with tempfile.TemporaryDirectory() as tmp:
+            crypto.generate(membership.with_orgs(grown, [spec]), Path(tmp))
+            return plan_add(grown, self.root, current, spec.name, sign_as, org_root=Path(tmp))
 
     def _is_new_org(self, spec: PeerOrgSpec, current: configtx_pb2.Config) -> bool:
         """Whether the org is new: the channel (current, its config) does not hold its MSP ID and it never left
@@ -300,10 +308,14 @@ class OrgMembership:
         folder = org_crypto(self.root, spec.name, spec.domain).root
         via = self._via()
         current = self.fetch_config(via)
+        joined = spec.msp_id in channel_config.application_orgs(current)
+        if not joined:
+            # the policy first: a refused add writes nothing, so the corrected command starts afresh
+            self._require_signatures(self._plan_add_unwritten(spec, grown, current, sign_as))
         say(f"[1/6] crypto material for {spec.name} ({spec.msp_id}) in {folder}")
         self._generate(spec, grown, current)
         change = None
-        if spec.msp_id in channel_config.application_orgs(current):
+        if joined:
             self._check_same_msp(current, spec)
             say(f"[2/6] {spec.msp_id} is already in {self.topology.channel}'s config: update skipped")
         else:

@@ -250,6 +250,13 @@ def test_chaincode_servers_serve_the_package_their_peer_installs(doc, hosts, tmp
         env = svc["environment"]
         assert env["RECFIN_MSP_ID"] == org.msp_id
         assert env["CHAINCODE_SERVER_ADDRESS"] == f"0.0.0.0:{org.chaincode_server_port}"
+        # its healthcheck asks its own operations server, by its own service name at the port that server listens on
+        operations_port = env["CHAINCODE_OPERATIONS_ADDRESS"].rsplit(":", 1)[1]
+        check = svc["healthcheck"]["test"]
+        assert check[:3] == ["CMD", "python", "-c"]
+        assert re.findall(r"http://[^'\"]*", check[3]) == [f"http://{host}:{operations_port}/healthz"]
+        # the other containers reach both: the peer its chaincode port, a scraper its operations port
+        assert svc["expose"] == [str(org.chaincode_server_port), operations_port]
         # the package ID depends on the TLS material inside the package: read from the env file beside it
         assert "CHAINCODE_ID" not in env
         [env_file] = svc["env_file"]

@@ -6,6 +6,7 @@ The real tests need root (CAP_NET_ADMIN); elsewhere they skip with the reason `i
 Their prefix and subnet are this process's own (netns_fixtures), so two runs on one machine
 do not remove or shadow each other's namespaces, and everything made is removed on teardown.
 """
+import dataclasses
 import ipaddress
 import json
 import shutil
@@ -228,6 +229,41 @@ def test_down_refuses_while_processes_run_inside_and_finds_leftovers_by_prefix(m
         sleeper.stop(spec.pid_file)
     status = {s.org: s for s in namespaces.status(made)}
     assert all(s.exists and s.connected for s in status.values())
+
+
+def test_cut_and_restore_of_an_org_whose_link_is_not_made_are_refused_naming_the_command(made):
+    """An org the layout names but whose namespace was not made (added after `netns up`, say): refused with
+    what to run, not `ip`'s own error, and the orgs that are on the bridge stay there."""
+    extra = namespaces.OrgLink(org="bank9", netns=f"{PREFIX}-bank9", address=str(made.subnet.network_address + 99),
+                               host_link=f"{PREFIX}-h89", ns_link=f"{PREFIX}-n89")
+    grown = dataclasses.replace(made, orgs=(*made.orgs, extra))
+    for step in (namespaces.cut, namespaces.restore):
+        with pytest.raises(NamespaceError) as refused:
+            step(grown, "bank9")
+        assert str(refused.value) == (f"bank9's namespace {PREFIX}-bank9 has no link {PREFIX}-h89 on the bridge "
+                                      f"{PREFIX}-br: run `recfin network netns up --prefix {PREFIX}` first, which "
+                                      f"makes every org's namespace and link")
+    assert all(s.exists and s.connected for s in namespaces.status(made))
+
+
+def test_cut_and_restore_before_netns_up_are_refused_naming_the_command(tmp_path, subnet):
+    from click.testing import CliRunner
+
+    from cli.network_commands import network
+
+    try:
+        namespaces._ip_binary()
+    except NamespaceError as exc:
+        pytest.skip(str(exc))
+    prefix = unique_prefix("rfc")           # made by no test before this one, nor left by it
+    assert not namespaces.existing_links(prefix)
+    where = ["--prefix", prefix, "--subnet", subnet, "--folder", str(tmp_path)]
+    for step in ("cut", "restore"):
+        result = CliRunner().invoke(network, ["netns", step, "supplier", *where])
+        assert result.exit_code == 1, result.output
+        assert result.output == (f"Error: no namespaces made under prefix {prefix} (no bridge {prefix}-br): "
+                                 f"run `recfin network netns up --prefix {prefix}` first\n")
+    assert not namespaces.existing_links(prefix) and not namespaces.existing_namespaces(prefix)
 
 
 def test_the_netns_commands_make_cut_restore_and_remove(tmp_path, subnet):

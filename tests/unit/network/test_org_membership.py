@@ -62,20 +62,47 @@ def test_add_with_one_admin_names_the_missing_ones_and_sends_nothing(channel_pee
 
 
 @pytest.mark.parametrize("step", ["add", "plan_add"])
-def test_a_new_org_gets_its_crypto_folder_although_the_channel_exists(channel_peer, topology, data_root, step):
+def test_a_new_org_gets_its_crypto_folder_although_the_channel_exists(channel_peer, topology, data_root, step,
+                                                                      monkeypatch):
     # the channel's genesis block is there: an org's folder missing is refused unless the org is the one added
     block = data_root / "channel" / f"{topology.channel}.block"
     block.parent.mkdir(parents=True)
     block.write_bytes(b"genesis block stand-in")
     members = OrgMembership(Network(topology, data_root=data_root))
     if step == "add":
-        with pytest.raises(PolicyNotSatisfiedError):        # stops at the signatures, after the crypto material
-            members.add("bank2", "bank", CODE, sign_as=["bank"])
+        # sent with enough signatures; what follows the update (the orderer taking it, the peer) is not tested here
+        monkeypatch.setattr(members, "_wait_for_config", lambda *_args, **_kwargs: None)
+        monkeypatch.setattr(members, "_after_add", lambda spec, grown: None)
+        members.add("bank2", "bank", CODE, sign_as=["bank", "supplier", "regulator"])
+        assert channel_peer.read_text().split()[:2] == ["channel", "update"]
     else:
         members.plan_add("bank2", "bank", CODE, sign_as=["bank"])      # planned, nothing submitted
-    assert not channel_peer.exists()
+        assert not channel_peer.exists()
     spec = membership.new_org_spec(topology, "bank2", "bank", CODE)
     assert crypto.ca_files_problem(crypto.org_crypto(data_root, spec.name, spec.domain)) is None
+
+
+def test_an_add_refused_for_its_signatures_writes_nothing_and_the_corrected_one_goes_through(
+        channel_peer, topology, data_root, monkeypatch):
+    """The policy is checked before the org's crypto is made: a refused `org add` leaves no folder whose users
+    (named after the first --role, carrying the first --enterprise) would refuse the corrected command."""
+    before = _tree(data_root / "crypto"), membership.load_state(data_root)
+    members = OrgMembership(Network(topology, data_root=data_root))
+    with pytest.raises(PolicyNotSatisfiedError, match="missing 2 of CoreEnterpriseMSP, RegulatorMSP, SupplierMSP"):
+        members.add("acme", "bank", CODE, sign_as=["bank"])
+    assert (_tree(data_root / "crypto"), membership.load_state(data_root)) == before
+    assert not (data_root / "crypto" / "acme").exists()
+    assert not channel_peer.exists()
+
+    other = "91310000MA1K00002C"                       # the corrected role and enterprise
+    dry_run = members.plan_add("acme", "supplier", other, throwaway_crypto=True)
+    assert dry_run.verdict.ok and org_change.parties_of(dry_run.org)["enterprises"] == [other]
+    monkeypatch.setattr(members, "_wait_for_config", lambda *_args, **_kwargs: None)
+    monkeypatch.setattr(members, "_after_add", lambda spec, grown: None)
+    added = members.add("acme", "supplier", other)
+    assert added.verdict.ok and channel_peer.read_text().split()[:2] == ["channel", "update"]
+    paths = crypto.org_crypto(data_root, "acme", added.org.domain)
+    assert crypto.cert_attrs(crypto.client_certificate(paths, "supplier1"))["recfin.enterprise"] == other
 
 
 def test_remove_with_too_few_admins_sends_nothing_and_keeps_the_org(channel_peer, topology, data_root, tmp_path):
