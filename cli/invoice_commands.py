@@ -61,6 +61,7 @@ from client.invoices import (
 )
 from client.invoices.fingerprint import is_fingerprint
 from client.invoices.matching import fraction_problem
+from client.invoices.parse import UNREVIEWED_ADVICE
 from client.invoices.register import MAX_REGISTRATION_TOLERANCE_FEN
 # the reading read_scan gives a file of several invoices, made here from the readings --each also prints, so that
 # the file is read once
@@ -387,7 +388,9 @@ def match(invoice_file: Path, po_file: Path, receipt_file: Path, price_tolerance
                    "nothing flagged")
 @click.option("--invoice-out", type=click.Path(dir_okay=False, path_type=Path),
               help="also write the invoice read as recfin invoice JSON (what verify, match and register read) to "
-                   "this file, flagged fields included: check them against the paper first. With --each, one file "
+                   "this file, its flagged fields listed under \"unreviewed\": verify, match and register refuse "
+                   "it until they are checked against the scan, corrected, and that entry deleted. With --each, one "
+                   "file "
                    "per invoice, named by the invoice's place in the file: invoice.json gives invoice-1.json, "
                    "invoice-2.json, ... (a place is always there and never shared, where a number may be misread "
                    "or printed by two sellers)")
@@ -396,9 +399,11 @@ def read(scan: Path, min_confidence: Decimal, each: bool, invoice_out: Path | No
     """Read a PDF or scanned invoice (OCR: tesseract, Chinese and English).
 
     Every field comes with a confidence; flagged fields need a person's eyes.
-    With --invoice-out the invoice goes on, once a person has checked the
-    flagged fields in that file, to `invoice verify`, `match` and `register`;
-    an incomplete reading writes nothing.
+    With --invoice-out the invoice goes on to `invoice verify`, `match` and
+    `register`; its flagged fields are listed in the file under "unreviewed",
+    and those commands refuse it until a person has checked them against the
+    scan, corrected them and deleted that entry. An incomplete reading writes
+    nothing.
 
     A file is read as one invoice. Where it holds several, none is read
     (exit 1) and each is named with its pages: split the file into one file
@@ -528,8 +533,9 @@ def _refuse_writing_over_the_scan(scan: Path, invoice_out: Path) -> None:
 
 def _write_invoice_read(result: ScanResult, path: Path, which: str | None = None) -> None:
     """The invoice a reading produced, as recfin invoice JSON, so the checks and registration take it; a
-    reading with fields missing has no invoice, and writing part of one would pass for the whole. ``which``
-    names the invoice among several (--each)."""
+    reading with fields missing has no invoice, and writing part of one would pass for the whole. Fields flagged
+    go into the file's ``unreviewed`` list (each field and why), which every reader refuses until a person has
+    checked them and deleted the entry. ``which`` names the invoice among several (--each)."""
     if result.invoice is None:
         click.echo(f"{path} not written: the reading{f' of {which}' if which else ''} is incomplete "
                    f"({len(result.flagged)} field(s) flagged)", err=True)
@@ -538,7 +544,8 @@ def _write_invoice_read(result: ScanResult, path: Path, which: str | None = None
         write_atomically(path, json.dumps(invoice_to_json(result.invoice), ensure_ascii=False, indent=2) + "\n")
     except OSError as exc:
         raise CommandError(f"cannot write {path}: {exc.strerror or exc}", EXIT_BAD_INPUT) from None
-    flagged = f"; check the {len(result.flagged)} flagged field(s) in it first" if result.flagged else ""
+    flagged = (f"; it lists the {len(result.flagged)} flagged field(s) under \"unreviewed\", and verify, match and "
+               f"register refuse it until you {UNREVIEWED_ADVICE}" if result.invoice.unreviewed else "")
     click.echo(f"{which or 'invoice'} written to {path}{flagged}", err=True)
 
 

@@ -32,9 +32,16 @@ from .matching import (
     read_goods_receipt,
     read_purchase_order,
 )
-from .model import Finding, Invoice, InvoiceLine, Party, Report
+from .model import Finding, Invoice, InvoiceLine, Party, Report, UnreviewedField
 from .parse import invoice_to_json, parse_invoice, read_invoice
-from .register import ChecksFailed, NotMatched, ReceivableRegistrar, ReceivableRegistration, registration_from_match
+from .register import (
+    ChecksFailed,
+    NotMatched,
+    NotReviewed,
+    ReceivableRegistrar,
+    ReceivableRegistration,
+    registration_from_match,
+)
 from .scan import FieldReading, ScanResult, read_scan, read_scans
 from .sources import (
     BusinessRegistry,
@@ -51,10 +58,10 @@ from .sources import (
 __all__ = [
     "BusinessRegistry", "CheckOptions", "ChecksFailed", "CreditBureau", "Enterprise", "FieldReading", "Finding",
     "FingerprintRegistry", "GoodsReceipt", "InMemoryRegistry", "Invoice", "InvoiceError", "InvoiceLine",
-    "InvoiceLookup", "InvoiceUse", "LedgerAnswerInvalid", "LedgerRegistry", "MalformedInput", "MatchResult", "MissingDependency", "NotMatched", "Party",
+    "InvoiceLookup", "InvoiceUse", "LedgerAnswerInvalid", "LedgerRegistry", "MalformedInput", "MatchResult", "MissingDependency", "NotMatched", "NotReviewed", "Party",
     "PurchaseOrder", "ReceivableRegistrar", "ReceivableRegistration", "ReferenceBusinessRegistry",
     "ReferenceCreditBureau", "ReferenceTaxInvoiceVerifier", "Report", "ScanResult", "SourceVerification",
-    "TaxInvoiceVerifier", "Tolerances", "UnsupportedFormat", "attestation", "check_invoice", "check_tax_id",
+    "TaxInvoiceVerifier", "Tolerances", "UnreviewedField", "UnsupportedFormat", "attestation", "check_invoice", "check_tax_id",
     "credit_code_check_digit", "evidence_hash", "fingerprint_of", "invoice_fingerprint", "invoice_to_json",
     "is_valid_credit_code", "match_invoice", "parse_invoice", "read_goods_receipt", "read_invoice",
     "read_purchase_order", "read_scan", "read_scans", "registration_from_match", "verify_with_sources",

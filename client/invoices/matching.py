@@ -743,10 +743,13 @@ def evidence_hash(invoice: Invoice, po: PurchaseOrder, receipt: GoodsReceipt) ->
     """SHA-256 (hex) of the canonical JSON of the three documents as read.
 
     Canonical JSON: keys sorted, no insignificant whitespace, UTF-8, decimals as
-    their strings. It depends on the documents' content, not on their file format.
+    their strings. It depends on the documents' content, not on their file format (nor on a scan's flagged fields
+    listed on the invoice, :attr:`Invoice.unreviewed`: what a person reviewed is the invoice itself).
     """
+    invoice_doc = invoice_to_json(invoice)
+    invoice_doc.pop("unreviewed", None)
     bundle = {
-        "invoice": invoice_to_json(invoice),
+        "invoice": invoice_doc,
         "purchase_order": _as_evidence(po),
         "goods_receipt": _as_evidence(receipt),
     }

@@ -40,8 +40,20 @@ class InvoiceLine(_Frozen):
                                                                 "its tax is (amount - deduction) x rate")
 
 
+class UnreviewedField(_Frozen):
+    """A field of a scanned invoice flagged when it was read (:class:`~client.invoices.scan.ScanResult`) and not yet
+    checked by a person: where it is (``lines[1].name``) and why it was flagged."""
+
+    field: str
+    reason: str
+
+
 class Invoice(_Frozen):
-    """An electronic invoice in the one shape every reader produces."""
+    """An electronic invoice in the one shape every reader produces.
+
+    ``unreviewed`` lists the fields of a scan's reading flagged for a person (:func:`~client.invoices.read_scan`
+    sets it); it is empty on an invoice read from a file, since every reader refuses a file whose ``unreviewed``
+    list is not empty. A registration refuses an invoice that has any unless told they were reviewed."""
 
     number: str = Field(description="发票号码; 20 digits on a fully digitalised e-invoice, 8 on an older one")
     code: str = Field(default="", description="发票代码 (10 or 12 digits) of an invoice with an 8-digit number; "
@@ -57,6 +69,8 @@ class Invoice(_Frozen):
     kind: str | None = Field(default=None, description="e.g. 增值税专用发票 / 普通发票, when the file says")
     taxed_on_difference: bool = Field(default=False, description="the invoice says it is taxed on the difference "
                                                                  "(差额征税), whether or not it gives the deduction")
+    unreviewed: tuple[UnreviewedField, ...] = Field(default=(), description="fields of a scan's reading flagged "
+                                                    "for a person and not yet checked; empty on an invoice file's")
     source: str | None = Field(default=None, description="the file it was read from", exclude=True)
 
 

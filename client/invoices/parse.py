@@ -216,9 +216,13 @@ def _json_value(value: Any) -> tuple[str, Any]:
 
 
 def invoice_to_json(invoice: Invoice) -> dict[str, Any]:
-    """The recfin JSON form of an invoice (what :func:`parse_invoice` reads back)."""
+    """The recfin JSON form of an invoice (what :func:`parse_invoice` reads back). A scan's invoice with fields
+    flagged and not yet checked (:attr:`Invoice.unreviewed`) is written with them in ``unreviewed``, each field and
+    why, which :func:`parse_invoice` refuses until a person checks them and deletes the entry."""
     return {
         "format": RECFIN_JSON_FORMAT,
+        **({"unreviewed": [{"field": u.field, "reason": u.reason} for u in invoice.unreviewed]}
+           if invoice.unreviewed else {}),
         "number": invoice.number,
         **({"code": invoice.code} if invoice.code else {}),
         "issue_date": invoice.issue_date.isoformat(),
@@ -523,7 +527,7 @@ def _from_tree(root: _Tree, source: str) -> Invoice:
     for name, node in (("SellerInformation", seller), ("BuyerInformation", buyer), ("BasicInformation", basic)):
         if node is None:
             raise r.fail(f"EInvoice/EInvoiceData/{name}", "missing")
-    number = r.identifier(None, ("TaxSupervisionInfo", "InvoiceNumber"), ("Header", "EIid"))
+    number = _number(r)
     issued = r.text(None, ("TaxSupervisionInfo", "IssueTime"), required=False)
     if issued is None:
         issued = r.text(basic, ("RequestTime",))
@@ -563,9 +567,24 @@ def _from_tree(root: _Tree, source: str) -> Invoice:
     ), r, {"number": "EInvoice/TaxSupervisionInfo/InvoiceNumber", "seller": f"{seller.path}/SellerIdNum"})
 
 
+def _number(r: _Reader) -> str:
+    """The invoice number: ``TaxSupervisionInfo/InvoiceNumber``, else ``Header/EIid``. Where the file gives both
+    and they differ it is refused: which one the invoice is cannot be told, and the number is what its fingerprint
+    (and so the ledger's duplicate check) is of."""
+    paths = (("TaxSupervisionInfo", "InvoiceNumber"), ("Header", "EIid"))
+    given = [r.identifier(None, path, required=False) for path in paths]
+    if None not in given and given[0] != given[1]:
+        raise r.fail(_join(r.root.path, paths[0]),
+                     f"{given[0]!r}, but {_join(r.root.path, paths[1])} is {given[1]!r}: two invoice numbers that "
+                     "differ, and which one the invoice is cannot be told; check the file against the invoice, or "
+                     "download it again from where it was issued")
+    return r.identifier(None, *paths)
+
+
 def _from_recfin_json(doc: dict[str, Any], source: str) -> Invoice:
     root = _Tree(doc, "")
     r = _Reader(root, source)
+    _refuse_unreviewed(r, doc.get("unreviewed"))
 
     def party(name: str) -> Party:
         node = root.child(name)
@@ -608,3 +627,20 @@ def _from_recfin_json(doc: dict[str, Any], source: str) -> Invoice:
         taxed_on_difference=bool(said or deducted),
         source=source,
     ), r, {"number": "number", "code": "code", "seller": "seller/tax_id"})
+
+
+UNREVIEWED_ADVICE = ('check them against the scan, correct the values in this file, then delete the "unreviewed" '
+                     "entry")
+
+
+def _refuse_unreviewed(r: _Reader, listed: Any) -> None:
+    """A file written from a scan's reading with fields flagged (``unreviewed``, :func:`invoice_to_json`) is not an
+    invoice to trust until a person has checked them: refused, naming each field and why it was flagged."""
+    if listed is None or listed == []:
+        return
+    if not isinstance(listed, list) or not all(isinstance(u, dict) for u in listed):
+        raise r.fail("unreviewed", "not a list of flagged fields: it lists the fields of a scan's reading that a "
+                                   f"person must check; {UNREVIEWED_ADVICE}")
+    named = "; ".join(f"{u.get('field', '?')} ({u.get('reason', 'flagged')})" for u in listed)
+    raise r.fail("unreviewed", f"{len(listed)} field(s) flagged when the scan was read, not yet checked: {named}; "
+                               f"{UNREVIEWED_ADVICE}")

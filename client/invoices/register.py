@@ -1,10 +1,13 @@
 """Register a receivable from a matched invoice, in one call.
 
-:func:`registration_from_match` first runs the invoice's own checks
+:func:`registration_from_match` refuses a scan's invoice whose flagged fields no person has
+reviewed (:class:`NotReviewed`), then runs the invoice's own checks
 (:data:`REGISTRATION_CHECKS`: totals, lines and their rates, tax ids, number and code) and
 refuses an invoice that fails any (:class:`ChecksFailed`): the face amount is
 the invoice's total with tax, so a header total inflated past its lines would
-otherwise become the claim. It then builds the request (pure, no network) in the
+otherwise become the claim. It matches the invoice again against the order and
+receipt it is given, and refuses anything but a full match (:class:`NotMatched`):
+a match result computed on other documents is not taken on trust. It then builds the request (pure, no network) in the
 receivables contract's wire format for ``RegisterReceivable`` (a JSON document,
 see docs/invoices.md): debtor, face amount, dates, the invoice (number, code,
 date, amount, tax, seller and buyer tax ids) and ``contract_hash``, which carries the
@@ -27,7 +30,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from .checks import TAX_DEVICE_TAX_TOLERANCE_FEN, CheckOptions, check_invoice
 from .errors import InvoiceError
 from .fingerprint import invoice_fingerprint
-from .matching import GoodsReceipt, MatchResult, PurchaseOrder, evidence_hash
+from .matching import GoodsReceipt, MatchResult, PurchaseOrder, Tolerances, evidence_hash, match_invoice
 from .model import Finding, Invoice
 
 # The checks that need nothing but the invoice. Dates, parties and duplicates are left to the
@@ -42,6 +45,11 @@ MAX_REGISTRATION_TOLERANCE_FEN = TAX_DEVICE_TAX_TOLERANCE_FEN
 
 class NotMatched(InvoiceError):
     """The invoice did not match its purchase order and goods receipt."""
+
+
+class NotReviewed(InvoiceError):
+    """The invoice is a scan's reading with fields flagged for a person (:attr:`Invoice.unreviewed`) that no one
+    has said were reviewed."""
 
 
 class ChecksFailed(InvoiceError):
@@ -93,7 +101,8 @@ class ReceivableRegistrar(Protocol):
 
 def registration_from_match(invoice: Invoice, po: PurchaseOrder, receipt: GoodsReceipt,
                             match: MatchResult, due_date: date,
-                            tolerance_fen: int | None = None) -> ReceivableRegistration:
+                            tolerance_fen: int | None = None, tolerances: Tolerances | None = None,
+                            reviewed: bool = False) -> ReceivableRegistration:
     """The registration for a matched invoice whose own checks pass.
 
     ``tolerance_fen`` is the per-line rounding the checks allow, as :class:`CheckOptions` takes it (``None``:
@@ -101,13 +110,28 @@ def registration_from_match(invoice: Invoice, po: PurchaseOrder, receipt: GoodsR
     so that an invoice ``recfin invoice verify --tolerance-fen N`` passes registers with the same N; it is at
     most :data:`MAX_REGISTRATION_TOLERANCE_FEN` (6 fen).
 
-    Raises :class:`ChecksFailed` if any of :data:`REGISTRATION_CHECKS` fails, :class:`NotMatched` if the
-    match is not a full one for these documents, :class:`InvoiceError` for a tolerance outside 0 to 6 fen.
+    ``match`` is the caller's three-way match, which must be a full one for these documents' numbers; the
+    match is computed again from ``invoice``, ``po`` and ``receipt`` themselves with ``tolerances`` (``None``:
+    the defaults, as ``recfin invoice register`` uses), and must be a full one too, so that a result computed
+    on other documents (a receipt re-exported under the same number, say) backs nothing.
+
+    An invoice read from a scan with fields flagged (:attr:`Invoice.unreviewed`) is refused unless ``reviewed``
+    is true: a person has checked those fields against the scan and corrected the invoice where they were
+    misread.
+
+    Raises :class:`NotReviewed` for unreviewed flagged fields, :class:`ChecksFailed` if any of
+    :data:`REGISTRATION_CHECKS` fails, :class:`NotMatched` if either match is not a full one for these
+    documents, :class:`InvoiceError` for a tolerance outside 0 to 6 fen.
     """
     if tolerance_fen is not None and not 0 <= tolerance_fen <= MAX_REGISTRATION_TOLERANCE_FEN:
         raise InvoiceError(f"tolerance_fen {tolerance_fen}: a registration allows 0 to "
                            f"{MAX_REGISTRATION_TOLERANCE_FEN} fen per line (the tax-control device's rule); a "
                            "figure further off is wrong, not rounded: have the invoice corrected or reissued")
+    if invoice.unreviewed and not reviewed:
+        named = "; ".join(f"{u.field} ({u.reason})" for u in invoice.unreviewed)
+        raise NotReviewed(f"invoice {invoice.number} was read from a scan with {len(invoice.unreviewed)} field(s) "
+                          f"flagged and not yet reviewed: {named}; check them against the scan, correct the "
+                          "invoice, then register it with reviewed=True")
     report = check_invoice(invoice, CheckOptions(tolerance_fen=tolerance_fen))
     failed = tuple(f for f in report.failed if f.check in REGISTRATION_CHECKS)
     if failed:
@@ -116,6 +140,12 @@ def registration_from_match(invoice: Invoice, po: PurchaseOrder, receipt: GoodsR
             or match.receipt_number != receipt.number:
         raise NotMatched(f"invoice {invoice.number} is {match.status} against PO {po.number} / receipt "
                          f"{receipt.number}; only a matched invoice can back a receivable")
+    again = match_invoice(invoice, po, receipt, tolerances)
+    if not again.ok:
+        raise NotMatched(f"invoice {invoice.number} is {again.status} against PO {po.number} / receipt "
+                         f"{receipt.number} as given here, though the match result passed in says matched (it was "
+                         "computed on other documents, or with other tolerances); only a matched invoice can back "
+                         "a receivable")
     if due_date <= invoice.issue_date:
         raise InvoiceError(f"due date {due_date} is not after the invoice date {invoice.issue_date}")
     return ReceivableRegistration(
@@ -134,6 +164,8 @@ def registration_from_match(invoice: Invoice, po: PurchaseOrder, receipt: GoodsR
 
 def register_matched_invoice(registrar: ReceivableRegistrar, invoice: Invoice, po: PurchaseOrder,
                              receipt: GoodsReceipt, match: MatchResult, due_date: date,
-                             tolerance_fen: int | None = None) -> str:
-    """Build the registration and submit it; returns the receivable id."""
-    return registrar.register(registration_from_match(invoice, po, receipt, match, due_date, tolerance_fen))
+                             tolerance_fen: int | None = None, tolerances: Tolerances | None = None,
+                             reviewed: bool = False) -> str:
+    """Build the registration (:func:`registration_from_match`) and submit it; returns the receivable id."""
+    return registrar.register(registration_from_match(invoice, po, receipt, match, due_date, tolerance_fen,
+                                                      tolerances, reviewed))

@@ -21,7 +21,9 @@ when it is missing or malformed, when its two readings disagree, when it was
 derived from other fields instead of read (``_cross_checks``), or when it fails a
 check an honest reading passes (a tax id's check digit, figures that do not add
 up). A flagged field is never silently trusted: :attr:`ScanResult.ok` is false and
-the CLI exits 1 while any field is flagged.
+the CLI exits 1 while any field is flagged; the invoice read carries the flagged fields
+(:attr:`Invoice.unreviewed`), and a registration refuses it, and every reader refuses a
+file written from it, until a person has checked them.
 
 A file is read as one invoice. One that holds several (``_scan_layout.invoices_in``: another invoice number or
 another seller in a later title block, or another number with item rows after it) is never read as one:
@@ -70,7 +72,7 @@ from ._scan_layout import HEADER_FIELDS, InvoiceInFile, Row, header_readings, in
     join_wrapped_names, read_again
 from .credit_code import check_tax_id
 from .errors import MalformedInput, MissingDependency, UnsupportedFormat
-from .model import Invoice, InvoiceLine, Party
+from .model import Invoice, InvoiceLine, Party, UnreviewedField
 from .parse import refuse_ofd
 
 DEFAULT_MIN_CONFIDENCE = 0.80
@@ -323,7 +325,7 @@ def _row_fields(rows: list[Row], values: dict[str, object], fields: dict[str, Fi
             items.append(None)
             continue
         figures = row_values(row.cells, row.deduction)
-        problems = _cell_problems(row.cells, figures)
+        problems = _cell_problems(row.cells, figures, scanned=any(line.page is not None for line in row.lines))
         for column, problem in sums_off.items():
             problems.setdefault(column, problem)
         cells = {column: _reading(row.cells.get(column), problems.get(column), min_confidence)
@@ -337,12 +339,23 @@ def _row_fields(rows: list[Row], values: dict[str, object], fields: dict[str, Fi
     return tuple(items)
 
 
-def _cell_problems(cells: dict[str, Found], figures: RowValues) -> dict[str, str]:
+# a Chinese character beside Latin letters or digits, in either order
+_CJK_AMONG_LATIN = re.compile(r"[\u4e00-\u9fff][A-Za-z0-9]|[A-Za-z0-9][\u4e00-\u9fff]")
+
+
+def _cell_problems(cells: dict[str, Found], figures: RowValues, scanned: bool = False) -> dict[str, str]:
+    """Why each cell of a row is to be checked. On a scan (``scanned``: read off a page image, not a text layer) a
+    spec with a Chinese character beside Latin letters or digits is one: OCR's Chinese model reads a symbol it has
+    no place for as a character (Φ25 as 中25) and is sure of it, and no figure on the invoice checks a spec."""
     problems = dict.fromkeys((c for c in REQUIRED if c not in cells), "not found")
     for column, found in cells.items():
         unreadable = hasattr(figures, column) and getattr(figures, column) is None
         if unreadable or not KINDS[column].well_formed(found.value):
             problems[column] = "unreadable: probably misread"
+    spec = cells.get("spec")
+    if scanned and spec is not None and _CJK_AMONG_LATIN.search(spec.value):
+        problems.setdefault("spec", "a Chinese character beside Latin letters or digits, as OCR reads a symbol "
+                                    "(Φ, ×, ±) it has no place for: check it against the scan")
     if amount_agrees(figures) is False:
         for column in ("quantity", "unit_price", "amount"):
             problems.setdefault(column, "quantity x unit price != amount: one of them is probably misread")
@@ -423,7 +436,24 @@ def read_scan(path: str | Path, min_confidence: float = DEFAULT_MIN_CONFIDENCE) 
 
 def read_scans(path: str | Path, min_confidence: float = DEFAULT_MIN_CONFIDENCE) -> list[ScanResult]:
     """Read a PDF or image file that may hold several invoices: one result per invoice, in the order they are
-    printed, each read from its own lines alone (``pages`` says where). Raises as :func:`read_scan` does."""
+    printed, each read from its own lines alone (``pages`` says where). Raises as :func:`read_scan` does.
+
+    A result's invoice carries its flagged fields as :attr:`Invoice.unreviewed` (where the field is, and why), so
+    that it goes nowhere as trusted: a registration refuses it unless told a person reviewed them, and
+    :func:`~client.invoices.invoice_to_json` writes them into the file, which every reader refuses until they are
+    checked and the entry deleted."""
+    return [_with_unreviewed(result) for result in _read_scans(path, min_confidence)]
+
+
+def _with_unreviewed(result: ScanResult) -> ScanResult:
+    if result.invoice is None or not result.flagged:
+        return result
+    unreviewed = tuple(UnreviewedField(field=name, reason=field.reason or "flagged")
+                       for name, field in result.fields.items() if field.flagged)
+    return result.model_copy(update={"invoice": result.invoice.model_copy(update={"unreviewed": unreviewed})})
+
+
+def _read_scans(path: str | Path, min_confidence: float) -> list[ScanResult]:
     p = Path(path)
     source = str(p)
     try:

@@ -104,7 +104,9 @@ def test_each_writes_one_file_per_invoice_named_by_its_place_in_the_file(tmp_pat
     assert sorted(written) == ["invoice-1.json", "invoice-2.json"]
     assert [written[f"invoice-{place}.json"]["number"] for place in (1, 2)] == [FIRST.number, MISPRINTED.number]
     assert f"invoice 1 of 2 written to {out.parent / 'invoice-1.json'}" in r.stderr
-    assert f"invoice 2 of 2 written to {out.parent / 'invoice-2.json'}; check the" in r.stderr
+    assert f"invoice 2 of 2 written to {out.parent / 'invoice-2.json'}; it lists the" in r.stderr
+    # the second's flagged fields go into its file, and only its file
+    assert "unreviewed" not in written["invoice-1.json"] and written["invoice-2.json"]["unreviewed"]
     # each file goes on to verify as any invoice read from a file of its own
     checked = CliRunner().invoke(invoice_group, ["verify", str(out.parent / "invoice-1.json"), "--today",
                                                  "2026-09-10", "--debtor", BUYER.tax_id, "--supplier", SELLER.tax_id])
