@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from contextlib import AsyncExitStack, ExitStack
 from pathlib import Path
 
-from client.gateway import connect, connect_async, load_msp_folder
+from client.gateway import Timeouts, connect, connect_async, load_msp_folder
 from client.receivables import CONTRACT_NAME, AsyncReceivablesClient
 from network import profiles
 
@@ -36,6 +36,13 @@ def ensure_parties(data_root: Path | None, say: Callable[[str], None]) -> dict[s
     return codes
 
 
+def step_timeouts(call_timeout: float | None) -> Timeouts:
+    """The deadline of each step of a call (evaluate, endorse, submit, commit status) as the benchmark's clients
+    run: ``call_timeout`` for every one, so no step times out before the call does (None: no deadline), and the
+    SDK's default for a wait for the other org's block. The Node client gets the same (bench/node_compare.py)."""
+    return Timeouts(evaluate=call_timeout, endorse=call_timeout, submit=call_timeout, commit_status=call_timeout)
+
+
 def _mutual_tls(who: profiles.UserIdentity) -> dict[str, Path]:
     if Path(who.tls_cert).is_file() and Path(who.tls_key).is_file():
         return {"client_certificate": who.tls_cert, "client_key": who.tls_key}
@@ -43,8 +50,10 @@ def _mutual_tls(who: profiles.UserIdentity) -> dict[str, Path]:
 
 
 async def open_client(stack: AsyncExitStack, org: str, user: str | None, data_root: Path | None,
-                      grpc_options: Sequence[tuple[str, object]] = ()) -> AsyncReceivablesClient:
-    """An async receivables client acting as ``user`` of ``org``, closed with ``stack``."""
+                      grpc_options: Sequence[tuple[str, object]] = (),
+                      timeouts: Timeouts | None = None) -> AsyncReceivablesClient:
+    """An async receivables client acting as ``user`` of ``org``, closed with ``stack`` (``timeouts``: each
+    step's deadline, default the SDK's)."""
     from cli.connection import default_user
 
     profile = profiles.load(org, data_root)
@@ -53,20 +62,20 @@ async def open_client(stack: AsyncExitStack, org: str, user: str | None, data_ro
     gateway = connect_async(profile.gateway.address, identity=identity, signer=signer,
                             tls_root_certificates=profile.gateway.tls_root_cert,
                             server_name_override=profile.gateway.host_name_override,
-                            grpc_options=grpc_options, **_mutual_tls(who))
+                            grpc_options=grpc_options, timeouts=timeouts, **_mutual_tls(who))
     stack.push_async_callback(gateway.close)
     network = gateway.get_network(profile.channel)
     return AsyncReceivablesClient(network.get_contract(profile.chaincode, CONTRACT_NAME), network)
 
 
 async def open_parties(stack: AsyncExitStack, codes: dict[str, str], data_root: Path | None,
-                       grpc_options: Sequence[tuple[str, object]] = ()) -> Parties:
+                       grpc_options: Sequence[tuple[str, object]] = (), timeouts: Timeouts | None = None) -> Parties:
     """The workloads' parties: the tier-1 supplier and the core enterprise as the demo's users, with their
-    orgs' MSP IDs."""
+    orgs' MSP IDs (``timeouts``: each step's deadline, e.g. :func:`step_timeouts`; default the SDK's)."""
     from cli.demo_commands import ACTORS
 
-    supplier = await open_client(stack, *ACTORS[SUPPLIER], data_root, grpc_options)
-    debtor = await open_client(stack, *ACTORS[DEBTOR], data_root, grpc_options)
+    supplier = await open_client(stack, *ACTORS[SUPPLIER], data_root, grpc_options, timeouts)
+    debtor = await open_client(stack, *ACTORS[DEBTOR], data_root, grpc_options, timeouts)
     return Parties(supplier=supplier, debtor=debtor, supplier_code=codes[SUPPLIER], debtor_code=codes[DEBTOR],
                    transferee_code=codes[TRANSFEREE], supplier_msp=profiles.load(ACTORS[SUPPLIER][0], data_root).msp_id,
                    debtor_msp=profiles.load(ACTORS[DEBTOR][0], data_root).msp_id)

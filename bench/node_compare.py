@@ -1,9 +1,10 @@
 """The same workload sent by the official Fabric Gateway Node client (bench/node), for comparison.
 
-``install()`` runs ``npm ci`` (or ``npm install`` without a lock file) in bench/node once;
+``install()`` checks for Node.js (NODE_MAJOR or later) and runs ``npm ci`` (or ``npm install`` without a lock
+file) in bench/node once; ``recfin bench --compare-node`` calls it before anything runs;
 ``run()`` writes the script's config (the actors' peers and identities from the connection
-profiles, the parties' codes, a registration document to copy, the plan, the time limit of a
-wait for the other org's block), runs
+profiles, the parties' codes, a registration document to copy, the plan, each step's deadline and
+the time limit of a wait for the other org's block, as the Python client's ``step_timeouts``), runs
 ``node workload.js`` and turns its samples into a report like the Python client's, its
 client CPU read by the script from the same OS counters (``process.cpuUsage``).
 
@@ -14,6 +15,7 @@ states the settings the script ran with.
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 import subprocess
@@ -21,16 +23,19 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from client.gateway import Timeouts
 from network import profiles
 
 from .driver import Plan, Run, Sample
+from .network_session import step_timeouts
 from .report import build
 from .workloads import FACE_AMOUNT, Parties, new_registration
 
 NODE_DIR = Path(__file__).parent / "node"
 SCRIPT = NODE_DIR / "workload.js"
 NODE_SETTINGS = {"clients": 1, "grpc_options": []}   # how the script runs: one process, grpc-js's defaults
+NODE_MAJOR = 20                                       # package.json engines: node >= 20.9 (fabric-gateway 1.11.0)
+GET_NODE = (f"install Node.js {NODE_MAJOR} or later with npm (https://nodejs.org/en/download, or the system's nodejs and npm "
+            "packages), or leave out --compare-node")
 
 
 class NodeClientError(RuntimeError):
@@ -40,21 +45,33 @@ class NodeClientError(RuntimeError):
 def _tool(name: str) -> str:
     found = shutil.which(name)
     if found is None:
-        raise NodeClientError(f"{name} not found on PATH: install Node.js 20 or later to compare with the Node client")
+        raise NodeClientError(f"{name} not found on PATH, which the Node client needs: {GET_NODE}")
     return found
 
 
+def _check_version(node: str) -> None:
+    """NodeClientError unless ``node --version`` says NODE_MAJOR or later."""
+    done = subprocess.run([node, "--version"], capture_output=True, text=True)
+    text = done.stdout.strip()
+    major = text.lstrip("v").split(".")[0]
+    if done.returncode != 0 or not major.isdigit() or int(major) < NODE_MAJOR:
+        raise NodeClientError(f"{node} is Node.js {text or '(no version)'}; the Node client needs {NODE_MAJOR} or "
+                              f"later: {GET_NODE}")
+
+
 def install(folder: Path = NODE_DIR) -> None:
-    """Install the pinned packages into bench/node/node_modules unless they are there; NodeClientError
-    when node is not on PATH, as the packages alone cannot run the Node client."""
-    _tool("node")
+    """Check Node.js and install the pinned packages into bench/node/node_modules unless they are there;
+    NodeClientError naming what is missing (node, its version, npm, the install) and how to get it."""
+    _check_version(_tool("node"))
     if (folder / "node_modules" / "@hyperledger" / "fabric-gateway").is_dir():
         return
     command = [_tool("npm"), "ci" if (folder / "package-lock.json").is_file() else "install", "--no-audit", "--no-fund"]
     done = subprocess.run(command, cwd=folder, capture_output=True, text=True)
     if done.returncode != 0:
         tail = (done.stderr or done.stdout).strip().splitlines()[-3:]
-        raise NodeClientError(f"{' '.join(command[1:])} in {folder} failed: " + " / ".join(tail))
+        raise NodeClientError(f"npm {command[1]} in {folder} failed ({' / '.join(tail)}): run `npm {command[1]}` "
+                              f"there to see why (the registry reachable, Node.js {NODE_MAJOR} or later), or leave "
+                              "out --compare-node")
 
 
 def actor(org: str, user: str, data_root: Path | None) -> dict[str, str]:
@@ -64,6 +81,12 @@ def actor(org: str, user: str, data_root: Path | None) -> dict[str, str]:
     return {"address": profile.gateway.address, "host_name_override": profile.gateway.host_name_override,
             "tls_root_cert": str(profile.gateway.tls_root_cert), "msp_id": profile.msp_id,
             "cert": str(who.cert), "key": str(who.key)}
+
+
+def step_deadlines(plan: Plan) -> dict[str, float | None]:
+    """Each step's deadline in seconds (None: none), the Python client's ``step_timeouts`` for the plan: what
+    both clients run with, and the report states."""
+    return dataclasses.asdict(step_timeouts(plan.call_timeout))
 
 
 def plan_config(plan: Plan) -> dict[str, Any]:
@@ -78,6 +101,7 @@ def config(workload: str, plan: Plan, pool_size: int, codes: dict[str, str], dat
 
     from .network_session import DEBTOR, SUPPLIER, TRANSFEREE
 
+    deadlines = step_deadlines(plan)
     profile = profiles.load(ACTORS[SUPPLIER][0], data_root)
     parties = Parties(None, None, codes[SUPPLIER], codes[DEBTOR], codes[TRANSFEREE])
     return {
@@ -88,7 +112,8 @@ def config(workload: str, plan: Plan, pool_size: int, codes: dict[str, str], dat
         "codes": {"supplier": codes[SUPPLIER], "debtor": codes[DEBTOR], "transferee": codes[TRANSFEREE]},
         "registration": new_registration(parties).model_dump(mode="json"),
         "face_amount_fen": int(FACE_AMOUNT * 100),
-        "wait_for_block_s": Timeouts.wait_for_block,   # what the Python workload's waits get, by default
+        "step_deadlines_s": {step: deadlines[step] for step in ("evaluate", "endorse", "submit", "commit_status")},
+        "wait_for_block_s": deadlines["wait_for_block"],   # what the Python workload's waits get
     }
 
 

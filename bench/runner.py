@@ -33,7 +33,7 @@ from typing import Any
 
 from . import cpu
 from .driver import CONCURRENCY, RATE, Clock, Plan, Run, Sample, drive
-from .network_session import open_parties
+from .network_session import open_parties, step_timeouts
 from .workloads import WORKLOADS, Workload, merge_findings, mode_refusal
 
 INTERRUPTED = "interrupted: the client processes were stopped"
@@ -147,7 +147,8 @@ async def run_on_network(settings: Settings, codes: dict[str, str], network_proc
             interrupted.set()
             raise
     async with AsyncExitStack() as stack:
-        parties = await open_parties(stack, codes, settings.data_root, settings.grpc_options)
+        parties = await open_parties(stack, codes, settings.data_root, settings.grpc_options,
+                                     step_timeouts(settings.plan.call_timeout))
         workload = WORKLOADS[settings.workload](parties)
         await workload.prepare(settings.pool_size, concurrency=settings.prepare_concurrency, say=say)
         watched = [cpu.Watched("client", "client", os.getpid()), *network_processes]
@@ -168,7 +169,8 @@ def _client_process(settings: Settings, codes: dict[str, str], barrier, results,
 
     async def main() -> dict[str, Any]:
         async with AsyncExitStack() as stack:
-            parties = await open_parties(stack, codes, settings.data_root, settings.grpc_options)
+            parties = await open_parties(stack, codes, settings.data_root, settings.grpc_options,
+                                         step_timeouts(settings.plan.call_timeout))
             workload = WORKLOADS[settings.workload](parties)
             await workload.prepare(settings.pool_size, concurrency=settings.prepare_concurrency,
                                    say=lambda line: progress.put((index, line)))

@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 import click
+
+from fabric_protos.peer import policy_pb2
 
 from bench import cpu, exactly_once, node_compare
 from bench.driver import CONCURRENCY, MODES, RATE, Plan
@@ -16,6 +19,10 @@ from bench.report import RATE_MODE_NOTE, build, comparison, lines, write_json
 from bench.runner import ClientProcessError, Settings, run_on_network
 from bench.workloads import WORKLOADS, mode_refusal, pool_size_for
 from network import Network, contract_config
+from network.batch_tuning import BatchTuner, batch_of
+from network.config_policy import render_signature_rule
+from network.errors import NetworkError
+from network.lifecycle import Lifecycle
 
 from .connection import reports_ledger_errors
 from .network_commands import topology_option
@@ -24,17 +31,23 @@ from .output import emit, progress
 
 
 def running_network(topology_path: Path | None, data_root: Path | None) -> tuple[Network, list]:
-    """The network and its status rows; a ClickException with how to start it unless every node is healthy
-    and the chaincode servers run."""
+    """The network and its status rows; a ClickException with how to start it unless every orderer and peer is
+    healthy and each org's server of every deployed chaincode is running and healthy (the report counts their CPU)."""
     net = Network.load(topology_path, data_root=data_root)
     statuses = net.status()
     nodes = [s for s in statuses if s.kind != "chaincode"]
     healthy = sum(s.healthy for s in nodes)
-    servers = [s for s in statuses if s.kind == "chaincode" and s.pid is not None]
+    servers = [s for s in statuses if s.kind == "chaincode"]
     if healthy < len(nodes) or not servers:
         raise click.ClickException(
             f"no running network to benchmark ({healthy}/{len(nodes)} nodes healthy, {len(servers)} chaincode "
             f"servers in {net.data_root}): start one with `recfin network up` and `recfin chaincode deploy`")
+    down = [f"{s.name} ({'not running' if s.pid is None else 'not healthy'})" for s in servers if not s.healthy]
+    if down:
+        raise click.ClickException(
+            f"no running network to benchmark: chaincode server{'s' if len(down) > 1 else ''} {', '.join(down)} "
+            f"of {len(servers)} in {net.data_root}: start them with `recfin chaincode restart` (see `recfin "
+            f"network logs NAME` for why one stopped)")
     return net, statuses
 
 
@@ -52,13 +65,52 @@ def grpc_option(_ctx, _param, values: tuple[str, ...]) -> tuple[tuple[str, Any],
     return tuple(out)
 
 
-def network_settings(net: Network) -> dict[str, Any]:
-    """The network settings the figures depend on, as the topology sets them (tuning: every knob of
-    its `tuning:` block; the ordering batch as the topology says, which a channel created before an
-    edit keeps until `recfin network tune`)."""
+TOPOLOGY_FILE = "topology file"
+
+
+def channel_batch(net: Network) -> tuple[dict[str, Any], str]:
+    """The ordering batch the running channel has (`recfin network tune` changes it there) and where it was read:
+    the channel config, or, when that cannot be fetched, the topology's with why."""
+    try:
+        batch = batch_of(BatchTuner(net).fetch_config())
+        return batch.model_dump(mode="json"), f"channel {net.topology.channel} config"
+    except (NetworkError, OSError) as error:
+        return net.topology.tuning.in_effect()["ordering"], f"{TOPOLOGY_FILE} (the channel config: {error})"
+
+
+def committed_policy(net: Network) -> tuple[str | None, str]:
+    """The endorsement policy of the chaincode's committed definition (`recfin chaincode deploy --signature-policy`
+    sets it) and where it was read: the definition, or, when the channel cannot be asked, the topology's with why."""
     topo = net.topology
-    return {"batch_timeout": topo.batch_timeout, "endorsement_policy": contract_config.endorsement_policy(topo),
-            "orderers": len(topo.orderers()), "peers": len(topo.peers()), "tuning": topo.tuning.in_effect()}
+    try:
+        net.fabric.require(("peer",))
+        definition = Lifecycle(net.tools, topo, net.data_root).committed(topo.orgs[0].name, topo.chaincode.name)
+    except (NetworkError, OSError) as error:
+        return contract_config.endorsement_policy(topo), f"{TOPOLOGY_FILE} (the committed definition: {error})"
+    if definition is None:
+        return contract_config.endorsement_policy(topo), f"{TOPOLOGY_FILE} ({topo.chaincode.name} is not committed)"
+    policy = policy_pb2.ApplicationPolicy.FromString(base64.b64decode(definition.get("validation_parameter") or ""))
+    where = f"committed definition of {topo.chaincode.name} (sequence {definition.get('sequence')})"
+    if policy.HasField("signature_policy"):
+        return render_signature_rule(policy.signature_policy), where
+    return policy.channel_config_policy_reference or None, where
+
+
+def network_settings(net: Network) -> dict[str, Any]:
+    """The network settings the figures depend on, as the running network has them where it can be asked: the
+    ordering batch from the channel config, the endorsement policy from the committed definition; the other knobs
+    of the topology's `tuning:` block (peer and chaincode runtime, set at `recfin network up`) as the topology
+    says. "sources" says where each came from."""
+    topo = net.topology
+    tuning = topo.tuning.in_effect()
+    batch, batch_source = channel_batch(net)
+    policy, policy_source = committed_policy(net)
+    return {"batch_timeout": batch["batch_timeout"], "endorsement_policy": policy,
+            "orderers": len(topo.orderers()), "peers": len(topo.peers()),
+            "tuning": {**tuning, "ordering": batch},
+            "sources": {"batch_timeout": batch_source, "endorsement_policy": policy_source,
+                        "orderers": TOPOLOGY_FILE, "peers": TOPOLOGY_FILE, "tuning.ordering": batch_source,
+                        **{f"tuning.{knobs}": TOPOLOGY_FILE for knobs in tuning if knobs != "ordering"}}}
 
 
 def workloads_named(chosen: tuple[str, ...]) -> list[str]:
@@ -159,6 +211,11 @@ def bench(workloads, mode, rate, concurrency, warmup, duration, clients, pool_si
     names = workloads_named(workloads)
     refuse_unrunnable(names, mode, concurrency, clients, max_in_flight)
     refuse_unlike_comparison(compare_node, names, clients, grpc_options)
+    if compare_node and any(WORKLOADS[name].node_counterpart for name in names):
+        try:                    # before the network is asked or anything runs: Node.js and the pinned packages
+            node_compare.install()
+        except node_compare.NodeClientError as error:
+            raise click.ClickException(f"--compare-node: {error}") from error
     net, statuses = running_network(topology_path, data_root)
     plan = Plan(mode, rate=rate if mode == RATE else None, concurrency=concurrency if mode == CONCURRENCY else None,
                 warmup=warmup, duration=duration, call_timeout=call_timeout, max_in_flight=max_in_flight)
@@ -166,7 +223,9 @@ def bench(workloads, mode, rate, concurrency, warmup, duration, clients, pool_si
     say("parties: registering the demo's parties if needed")
     codes = ensure_parties(data_root, say)
     processes = cpu.network_processes(statuses)
-    settings_in_effect = {**network_settings(net), "clients": clients, "grpc_options": [list(o) for o in grpc_options]}
+    # both clients run each step of a call under these deadlines (the Node client's report states them too)
+    both = {**network_settings(net), "step_deadlines_s": node_compare.step_deadlines(plan)}
+    settings_in_effect = {**both, "clients": clients, "grpc_options": [list(o) for o in grpc_options]}
     reports, summary = [], {"settings": settings_in_effect, "workloads": {}}
     for name in names:
         pool = pool_size if pool_size is not None else pool_size_for(name, mode, rate, concurrency, warmup + duration)
@@ -190,7 +249,7 @@ def bench(workloads, mode, rate, concurrency, warmup, duration, clients, pool_si
         elif compare_node:
             say(f"{name}: the same with the Node client (@hyperledger/fabric-gateway)")
             try:
-                theirs = node_compare.run(name, plan, pool, codes, data_root, network_settings(net))
+                theirs = node_compare.run(name, plan, pool, codes, data_root, both)
             except node_compare.NodeClientError as error:
                 raise click.ClickException(str(error)) from error
             write_json(theirs, output_dir / f"bench-{name}-node.json")

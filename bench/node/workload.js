@@ -8,6 +8,7 @@
 // the workload and the plan. The same transactions as bench/workloads.py are sent with
 // the same arguments, the same endorsing orgs named (a confirm: the debtor's and the
 // holder's, Workload.confirmEndorsers), and the same waits for the other org's block (Actor.waitForBlock);
+// each step (evaluate, endorse, submit, commit status) has the Python client's deadline (step_deadlines_s);
 // the samples and this process's CPU seconds in the measured window are printed on
 // stdout as one JSON document that bench/node_compare.py reads.
 
@@ -152,6 +153,14 @@ class Actor {
     }
 }
 
+// A step's deadline, as the Python client's (bench/network_session.py step_timeouts, config.step_deadlines_s):
+// the package's per-call option for that step, giving each call its deadline when it starts; a step with none
+// (null, or absent) gets no option and no deadline.
+function stepDeadline(seconds = {}, step) {
+    const limit = seconds[step];
+    return limit == null ? undefined : () => ({ deadline: Date.now() + limit * 1000 });
+}
+
 async function openActor(actor, config) {
     const tls = grpc.credentials.createSsl(fs.readFileSync(actor.tls_root_cert));
     const client = new grpc.Client(actor.address, tls, { 'grpc.ssl_target_name_override': actor.host_name_override });
@@ -159,6 +168,10 @@ async function openActor(actor, config) {
         client,
         identity: { mspId: actor.msp_id, credentials: fs.readFileSync(actor.cert) },
         signer: signers.newPrivateKeySigner(crypto.createPrivateKey(fs.readFileSync(actor.key))),
+        evaluateOptions: stepDeadline(config.step_deadlines_s, 'evaluate'),
+        endorseOptions: stepDeadline(config.step_deadlines_s, 'endorse'),
+        submitOptions: stepDeadline(config.step_deadlines_s, 'submit'),
+        commitStatusOptions: stepDeadline(config.step_deadlines_s, 'commit_status'),
     });
     return { actor: new Actor(gateway, config), close: () => { gateway.close(); client.close(); } };
 }

@@ -1,7 +1,8 @@
 """`recfin bench` without a running network, and its options."""
 import dataclasses
 import json
-from types import SimpleNamespace
+import tempfile
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -9,13 +10,24 @@ from click.testing import CliRunner
 from cli.bench_commands import bench, workloads_named
 
 
-def wire_to_a_recording_client(monkeypatch) -> list:
-    """The command with a healthy-looking network and a runner that drives the workload over a recording client
-    in this process, stating the client processes' shares as the runner does; the Settings it got, in order."""
+def a_network_without_fabric_tools(data_root=None):
+    """The default topology's Network where no Fabric tools are installed: its channel cannot be asked."""
+    from network import Network
+    from network.fabric_bin import FabricInstall
+    from network.topology import load as load_topology
+
+    missing = Path(tempfile.gettempdir()) / "recfin-bench-tests-no-fabric"      # never created
+    return Network(load_topology(None), data_root=data_root or missing / "network",
+                   fabric=FabricInstall.locate({"RECFIN_FABRIC_HOME": str(missing)}))
+
+
+def wire_to_a_recording_client(monkeypatch, network=None) -> list:
+    """The command with a healthy-looking network (``network``, default one whose channel cannot be asked) and a
+    runner that drives the workload over a recording client in this process, stating the client processes' shares
+    as the runner does; the Settings it got, in order."""
     from bench.runner import client_shares, execute
     from bench.workloads import WORKLOADS
     from cli import bench_commands
-    from network.topology import load as load_topology
 
     from .test_workloads import parties
 
@@ -28,8 +40,8 @@ def wire_to_a_recording_client(monkeypatch) -> list:
         measured = await execute(workload, settings.plan, [])
         return dataclasses.replace(measured, shares=client_shares(settings.shares()) if settings.clients > 1 else [])
 
-    monkeypatch.setattr(bench_commands, "running_network",
-                        lambda topology, root: (SimpleNamespace(topology=load_topology(None)), []))
+    network = network or a_network_without_fabric_tools()
+    monkeypatch.setattr(bench_commands, "running_network", lambda topology, root: (network, []))
     monkeypatch.setattr(bench_commands, "ensure_parties", lambda root, say: {})
     monkeypatch.setattr(bench_commands, "run_on_network", fake_run)
     return got
@@ -195,6 +207,7 @@ def wire_a_node_client(monkeypatch, latency: float) -> list:
         return node_compare.report_from({"samples": rows, "exhausted": False, "cpu_s": 0.1}, name, plan, pool, settings)
 
     monkeypatch.setattr(node_compare, "run", fake_node_run)
+    monkeypatch.setattr(node_compare, "install", lambda: None)      # the stand-in needs no Node.js
     return got
 
 

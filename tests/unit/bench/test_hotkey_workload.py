@@ -357,12 +357,12 @@ def test_recfin_bench_runs_hotkey_only_when_named_and_prints_the_verdict(tmp_pat
     """The command's wiring with the runner fed by the in-process peer: findings printed, in the report,
     and a verdict that does not hold makes the command fail."""
     import json
-    from types import SimpleNamespace
 
     from click.testing import CliRunner
 
     from cli import bench_commands
-    from network.topology import load as load_topology
+
+    from .test_bench_command import a_network_without_fabric_tools
 
     ran = []
 
@@ -375,7 +375,7 @@ def test_recfin_bench_runs_hotkey_only_when_named_and_prints_the_verdict(tmp_pat
         return fake_run
 
     monkeypatch.setattr(bench_commands, "running_network",
-                        lambda topology, root: (SimpleNamespace(topology=load_topology(None)), []))
+                        lambda topology, root: (a_network_without_fabric_tools(), []))
     monkeypatch.setattr(bench_commands, "ensure_parties", lambda root, say: {})
     args = ["--mode", "concurrency", "--concurrency", "3", "--warmup", "0", "--duration", "1"]
 
