@@ -30,6 +30,7 @@ from client.money import plain_yuan
 from client.receivables import InvoiceAttestation, InvoiceAttestationRequest
 
 from .model import Invoice
+from .register import ensure_reviewed
 from .sources import Attestation, SourceVerification, attestation, from_a_source
 
 
@@ -41,8 +42,12 @@ class LedgerAttestation:
     record: InvoiceAttestation
 
 
-def attestation_request(invoice: Invoice, evidence: Attestation) -> InvoiceAttestationRequest:
+def attestation_request(invoice: Invoice, evidence: Attestation, *, reviewed: bool = False
+                        ) -> InvoiceAttestationRequest:
     """The ``AttestInvoiceVerification`` request for an invoice's evidence document.
+
+    Raises NotReviewed for an invoice read from a scan with fields flagged (:attr:`Invoice.unreviewed`) unless
+    ``reviewed``: a person has checked them, since the ledger would record a verification of a misreading.
 
     Raises ValueError for a red-letter (negative) or zero invoice, whose total the ledger does not take; when
     the document is about another invoice, or verified other values than the
@@ -51,6 +56,7 @@ def attestation_request(invoice: Invoice, evidence: Attestation) -> InvoiceAttes
     nothing; when it names a source twice; and when it says ``pass`` although no source confirmed anything
     (a document written before that made a verification fail).
     """
+    ensure_reviewed(invoice, reviewed, "attest it")
     document = evidence.document
     if invoice.total_with_tax_fen <= 0:
         raise ValueError(f"total_with_tax: invoice {invoice.number} has a total with tax of "
@@ -86,13 +92,16 @@ def attestation_request(invoice: Invoice, evidence: Attestation) -> InvoiceAttes
 
 
 def attest_verification(receivables: Any, invoice: Invoice, verification: SourceVerification, *,
-                        attested_at: datetime | None = None, request_id: str | None = None) -> LedgerAttestation:
+                        attested_at: datetime | None = None, request_id: str | None = None,
+                        reviewed: bool = False) -> LedgerAttestation:
     """Attest ``verification`` of ``invoice`` on the ledger through ``receivables`` (a ReceivablesClient).
 
+    ``reviewed``: as :func:`attestation_request`.
     ``attested_at`` goes into the evidence document (default: now); the ledger
     records its own time, the transaction's. Pass the same ``request_id`` and
     ``attested_at`` on a retry so that it returns the first record.
     """
     evidence = attestation(verification, attested_at)
-    record = receivables.attest_invoice_verification(attestation_request(invoice, evidence), request_id=request_id)
+    record = receivables.attest_invoice_verification(attestation_request(invoice, evidence, reviewed=reviewed),
+                                                     request_id=request_id)
     return LedgerAttestation(evidence=evidence, record=record)

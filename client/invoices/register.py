@@ -52,6 +52,16 @@ class NotReviewed(InvoiceError):
     has said were reviewed."""
 
 
+def ensure_reviewed(invoice: Invoice, reviewed: bool, then: str) -> None:
+    """Raise :class:`NotReviewed` when the invoice carries flagged fields (:attr:`Invoice.unreviewed`) and the
+    caller has not said a person reviewed them; ``then`` says what to do once they are ("register it")."""
+    if invoice.unreviewed and not reviewed:
+        named = "; ".join(f"{u.field} ({u.reason})" for u in invoice.unreviewed)
+        raise NotReviewed(f"invoice {invoice.number} was read from a scan with {len(invoice.unreviewed)} field(s) "
+                          f"flagged and not yet reviewed: {named}; check them against the scan, correct the "
+                          f"invoice, then {then} with reviewed=True")
+
+
 class ChecksFailed(InvoiceError):
     """The invoice fails its own checks (:data:`REGISTRATION_CHECKS`); ``failed`` holds the findings."""
 
@@ -127,11 +137,7 @@ def registration_from_match(invoice: Invoice, po: PurchaseOrder, receipt: GoodsR
         raise InvoiceError(f"tolerance_fen {tolerance_fen}: a registration allows 0 to "
                            f"{MAX_REGISTRATION_TOLERANCE_FEN} fen per line (the tax-control device's rule); a "
                            "figure further off is wrong, not rounded: have the invoice corrected or reissued")
-    if invoice.unreviewed and not reviewed:
-        named = "; ".join(f"{u.field} ({u.reason})" for u in invoice.unreviewed)
-        raise NotReviewed(f"invoice {invoice.number} was read from a scan with {len(invoice.unreviewed)} field(s) "
-                          f"flagged and not yet reviewed: {named}; check them against the scan, correct the "
-                          "invoice, then register it with reviewed=True")
+    ensure_reviewed(invoice, reviewed, "register it")
     report = check_invoice(invoice, CheckOptions(tolerance_fen=tolerance_fen))
     failed = tuple(f for f in report.failed if f.check in REGISTRATION_CHECKS)
     if failed:

@@ -339,8 +339,8 @@ def _row_fields(rows: list[Row], values: dict[str, object], fields: dict[str, Fi
     return tuple(items)
 
 
-# a Chinese character beside Latin letters or digits, in either order
-_CJK_AMONG_LATIN = re.compile(r"[\u4e00-\u9fff][A-Za-z0-9]|[A-Za-z0-9][\u4e00-\u9fff]")
+# a Chinese character beside Latin letters or digits, in either order, white space between or not
+_CJK_AMONG_LATIN = re.compile(r"[\u4e00-\u9fff]\s*[A-Za-z0-9]|[A-Za-z0-9]\s*[\u4e00-\u9fff]")
 
 
 def _cell_problems(cells: dict[str, Found], figures: RowValues, scanned: bool = False) -> dict[str, str]:
@@ -355,7 +355,7 @@ def _cell_problems(cells: dict[str, Found], figures: RowValues, scanned: bool = 
     spec = cells.get("spec")
     if scanned and spec is not None and _CJK_AMONG_LATIN.search(spec.value):
         problems.setdefault("spec", "a Chinese character beside Latin letters or digits, as OCR reads a symbol "
-                                    "(Φ, ×, ±) it has no place for: check it against the scan")
+                                    "such as Φ it has no place for: check it against the scan")
     if amount_agrees(figures) is False:
         for column in ("quantity", "unit_price", "amount"):
             problems.setdefault(column, "quantity x unit price != amount: one of them is probably misread")

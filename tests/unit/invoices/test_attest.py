@@ -93,6 +93,23 @@ def test_the_contract_refuses_an_attestation_by_a_supplier_and_records_nothing()
     assert ledger.client("bank").invoice_attestations(invoice_fingerprint(inv)) == []
 
 
+def test_a_scan_reading_with_unreviewed_fields_is_attested_only_once_said_reviewed():
+    from client.invoices import NotReviewed, UnreviewedField
+
+    ledger = Ledger()
+    inv = read_invoice(INVOICE).model_copy(update={"unreviewed": (
+        UnreviewedField(field="buyer.tax_id", reason="low confidence 0.412 < 0.800"),)})
+    result = verify_with_sources(inv, *sources())
+    for attest in (lambda **kw: attestation_request(inv, attestation(result, AT), **kw),
+                   lambda **kw: attest_verification(ledger.client("bank"), inv, result, attested_at=AT, **kw)):
+        with pytest.raises(NotReviewed, match=r"buyer\.tax_id \(low confidence 0\.412 < 0\.800\).*attest it with "
+                                              r"reviewed=True"):
+            attest()
+    assert ledger.client("bank").invoice_attestations(result.fingerprint) == []
+    done = attest_verification(ledger.client("bank"), inv, result, attested_at=AT, reviewed=True)
+    assert done.record.fingerprint == result.fingerprint
+
+
 def test_evidence_of_another_invoice_is_not_attested_for_this_one():
     inv = read_invoice(INVOICE)
     other = invoice(number="26442000000000000001")

@@ -191,3 +191,12 @@ def test_a_scanned_spec_with_a_chinese_character_among_digits_is_flagged(tmp_pat
     assert spec.flagged and "a Chinese character beside Latin letters or digits" in spec.reason, spec
     assert "spec" in result.fields["lines[1]"].reason and not result.ok
     assert not result.fields["lines[0].spec"].flagged   # 0805 is Latin digits only
+
+
+def test_the_spec_rule_takes_white_space_between_and_leaves_ascii_misreads_to_the_docs():
+    from client.invoices.scan import _CJK_AMONG_LATIN
+
+    for read in ("中25", "中 25", "25 中", "M8中"):
+        assert _CJK_AMONG_LATIN.search(read), read
+    for read in ("M8x30", "+0.5", "0805", "不锈钢", "中 ", "- 中"):
+        assert not _CJK_AMONG_LATIN.search(read), read
