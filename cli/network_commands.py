@@ -518,7 +518,7 @@ def netns_cut(topology_path, prefix, subnet, folder, org, as_json):
       recfin network netns cut supplier
     """
     _, _, layout = netns_layout(topology_path, prefix, subnet, folder)
-    namespaces.cut(layout, org)
+    namespaces.cut(layout, org, namespaces.up_command(prefix, subnet, topology_path, folder))
     _one_org_state(layout, org, as_json)
 
 
@@ -535,7 +535,7 @@ def netns_restore(topology_path, prefix, subnet, folder, org, as_json):
       recfin network netns restore supplier
     """
     _, _, layout = netns_layout(topology_path, prefix, subnet, folder)
-    namespaces.restore(layout, org)
+    namespaces.restore(layout, org, namespaces.up_command(prefix, subnet, topology_path, folder))
     _one_org_state(layout, org, as_json)
 
 

@@ -221,11 +221,11 @@ def add_command(topology_path, name, role, enterprise, definition, address, sign
 
     The update adding its MSP, anchor peer and policies is checked against the channel's policies
     (MAJORITY of the org admins) before the org's crypto is made: what is missing is named, and
-    nothing is written or submitted. Then its peer starts and joins, and the receivables chaincode is
-    deployed again as a new sequence: its contract configuration gives the org's MSP the role (a bank's
-    officers may then register and offer), with the offer-terms collections that brings, and every
-    org's chaincode server restarts with it. Any other deployed chaincode is installed and approved for
-    the org at its committed sequence.
+    nothing of the org is written or submitted. Then its peer starts and joins, and the receivables
+    chaincode is deployed again as a new sequence: its contract configuration gives the org's MSP the
+    role (a bank's officers may then register and offer), with the offer-terms collections that
+    brings, and every org's chaincode server restarts with it. Any other deployed chaincode is
+    installed and approved for the org at its committed sequence.
 
     With --definition the org made its own keys on its own host (`recfin org keys`): the update is
     computed from the certificates in that file (refused unless each chains to the org's own CA) and

@@ -576,16 +576,19 @@ def _pinned_pair_refusal(tls: Path, channel: str, made: str) -> str:
 def _renamed_orderer_refusal(incomplete: list[tuple[Node, Path]], uncarried: list[str], data_root: Path,
                              channel: str, made: str) -> str:
     """Why orderers missing their TLS pair get none while consenter hostnames (uncarried) of configtx.yaml are
-    carried by no orderer of the topology: one of them looks renamed, and the channel pins the old name's pair."""
+    carried by no orderer of the topology: one of them may be a consenter renamed, the channel pinning the old
+    name's pair; or that consenter was dropped from the topology while the channel keeps it."""
     nodes = ", ".join(f"{node.name} ({node.hostname}, {node_dir / 'tls'})" for node, node_dir in incomplete)
     several, hosts = len(uncarried) > 1, ", ".join(uncarried)
     return (f"{nodes} {'have' if len(incomplete) > 1 else 'has'} no complete TLS pair, and the channel {channel} "
             f"exists ({made}), but the Raft consenter{'s' if several else ''} {hosts} of "
             f"{data_root / 'config' / 'configtx.yaml'} {'are' if several else 'is'} carried by no orderer of the "
-            f"topology: a consenter's hostname looks changed since the channel was made, and the channel pins the "
-            f"TLS certificate of the hostname it was made with, so no pair is issued. Give the orderer back its "
-            f"hostname ({hosts}) in the topology; or, if configtx.yaml was edited, restore it as the genesis block "
-            f"was made from it")
+            f"topology, so no pair is issued. Either a consenter's hostname was changed since the channel was made: "
+            f"the channel pins the TLS certificate of the hostname it was made with, so give the orderer back its "
+            f"hostname ({hosts}) in the topology. Or an orderer was removed from the topology while it is still a "
+            f"consenter of the channel, which recfin cannot remove from a running channel: put it back in the "
+            f"topology (a new orderer then gets its pair and joins as a follower). If configtx.yaml was edited, "
+            f"restore it as the genesis block was made from it")
 
 
 def generate(topology: Topology, data_root: Path, only: list[str] | None = None, adding: Iterable[str] = ()) -> None:
@@ -600,9 +603,11 @@ def generate(topology: Topology, data_root: Path, only: list[str] | None = None,
     channel never held), and so is a pinned orderer's TLS pair missing a half (its hostname among the consenters of
     config/configtx.yaml; without that file, material or a ledger of it here). An orderer outside the consenters
     is a follower (or new): followers are authenticated by the orderer org's TLS CA, not a pinned certificate, so
-    it is issued a pair, ledger here or not; unless a consenter hostname is carried by no orderer of the topology,
-    which is what a renamed consenter looks like (its ledger may be in a compose volume): then every orderer
-    missing its pair is refused. All before anything is written."""
+    it is issued a pair, ledger here or not; unless a consenter hostname is carried by no orderer of the topology
+    and the orderer has no node folder here, which is what a renamed consenter looks like (its ledger may be in a
+    compose volume), or a new orderer beside a consenter dropped from the topology: then it is refused (every
+    orderer missing its pair is, when that consenter has no node folder here either). All before anything is
+    written."""
     oo = topology.orderer_org
     groups = [(oo.name, oo.domain, oo.admin, [], [n for n in topology.orderers()])]
     groups += [(o.name, o.domain, o.admin, o.users, topology.peers(o.name)) for o in topology.orgs]
@@ -634,8 +639,15 @@ def generate(topology: Topology, data_root: Path, only: list[str] | None = None,
                     (data_root / "nodes" / node.name).exists()
             if known:
                 raise CaFilesError(_pinned_pair_refusal(tls, topology.channel, made))
-        if uncarried and incomplete:
-            raise CaFilesError(_renamed_orderer_refusal(incomplete, uncarried, data_root, topology.channel, made))
+        # A renamed consenter has no node folder here under its new hostname (nor has an orderer named since),
+        # while its old one is left: a follower with its own folder (a pair missing a half) is not it, and gets
+        # its pair. A consenter with no node folder here either (configtx.yaml edited, that material gone) says
+        # nothing of which orderer it was: then every orderer missing its pair is refused.
+        unmade = [(node, node_dir) for node, node_dir in incomplete if not node_dir.exists()]
+        unknown = [h for h in uncarried if Path(h).name != h or not orderer_paths.node_dir(h).is_dir()]
+        refused = incomplete if unknown else unmade
+        if uncarried and refused:
+            raise CaFilesError(_renamed_orderer_refusal(refused, uncarried, data_root, topology.channel, made))
     for org_name, domain, admin, users, nodes in groups:
         paths = org_crypto(data_root, org_name, domain)
         if paths.public_only:

@@ -30,6 +30,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import re
+import shlex
 import shutil
 import signal
 import subprocess
@@ -337,28 +338,45 @@ def down(prefix: str = DEFAULT_PREFIX, *, kill: bool = False) -> list[str]:
     return removed
 
 
-def _made_link(layout: Layout, org: str) -> OrgLink:
-    """The org's link, refused with what to run when `up` has not made it (rather than `ip`'s own error)."""
+def up_command(prefix: str = DEFAULT_PREFIX, subnet: str = DEFAULT_SUBNET, topology: Path | None = None,
+               folder: Path | None = None) -> str:
+    """The `recfin network netns up` that makes the namespaces of these options (those not left at their default)."""
+    words = ["recfin", "network", "netns", "up"]
+    if topology is not None:
+        words += ["--topology", str(topology)]
+    if folder is not None:
+        words += ["--folder", str(folder)]
+    if prefix != DEFAULT_PREFIX:
+        words += ["--prefix", prefix]
+    if str(subnet) != DEFAULT_SUBNET:
+        words += ["--subnet", str(subnet)]
+    return shlex.join(words)
+
+
+def _made_link(layout: Layout, org: str, up: str | None) -> OrgLink:
+    """The org's link, refused with what to run when `up` has not made it (rather than `ip`'s own error): up, the
+    command that makes it (default: up_command of the layout's prefix)."""
     link = layout.org(org)
     if _link_exists(link.host_link):
         return link
-    up_command = "recfin network netns up" + ("" if layout.prefix == DEFAULT_PREFIX else f" --prefix {layout.prefix}")
+    command = up or up_command(layout.prefix)
     if not _link_exists(layout.bridge):
         raise NamespaceError(f"no namespaces made under prefix {layout.prefix} (no bridge {layout.bridge}): "
-                             f"run `{up_command}` first")
+                             f"run `{command}` first")
     raise NamespaceError(f"{link.org}'s namespace {link.netns} has no link {link.host_link} on the bridge "
-                         f"{layout.bridge}: run `{up_command}` first, which makes every org's namespace and link")
+                         f"{layout.bridge}: run `{command}` first, which makes every org's namespace and link")
 
 
-def cut(layout: Layout, org: str) -> OrgLink:
-    """Disconnect an org: its veth end on the bridge goes down, so nothing reaches it and it reaches nothing."""
-    link = _made_link(layout, org)
+def cut(layout: Layout, org: str, up: str | None = None) -> OrgLink:
+    """Disconnect an org: its veth end on the bridge goes down, so nothing reaches it and it reaches nothing.
+    up: the `netns up` command the refusal of an org not made names (up_command of the options given)."""
+    link = _made_link(layout, org, up)
     ip("link", "set", link.host_link, "down")
     return link
 
 
-def restore(layout: Layout, org: str) -> OrgLink:
-    link = _made_link(layout, org)
+def restore(layout: Layout, org: str, up: str | None = None) -> OrgLink:
+    link = _made_link(layout, org, up)
     ip("link", "set", link.host_link, "up")
     return link
 

@@ -1,8 +1,9 @@
 """Onboarding and offboarding a peer org on the running channel: `recfin org add|remove`.
 
-add: the channel config fetched from the ordering service -> the policy check (the update
-computed on certificates made in a temporary folder, as a dry run does: a refused add writes
-nothing) -> the new org's crypto -> the ConfigUpdate adding its MSP, anchor peer and policies,
+add: the channel config fetched from the ordering service -> the channel's orgs' crypto
+completed (an admin's lost key issued again) -> the policy check (the update computed on
+certificates made in a temporary folder, as a dry run does: a refused add writes nothing of
+the new org) -> the new org's crypto -> the ConfigUpdate adding its MSP, anchor peer and policies,
 signed by the existing org admins -> the policy check again on it (nothing is sent unless the
 signatures satisfy every mod_policy the update touches) -> `peer channel update` -> its peer
 started and joined -> the topology's chaincode deployed again (a new sequence: the contract
@@ -62,8 +63,8 @@ from .crypto import org_crypto
 from .errors import ChaincodeError, NetworkError
 from .lifecycle import Definition, Lifecycle
 from .nodeconfig import orderer_tls_ca, peer_admin_env
-from .org_change import (CarriedOrg, OrgChange, OrgChangeError, carried_org, change_rows, parties_of, plan_add,
-                         plan_add_defined, plan_remove, removed_members)
+from .org_change import (CarriedOrg, OrgChange, OrgChangeError, admin_signers, carried_org, change_rows, parties_of,
+                         plan_add, plan_add_defined, plan_remove, removed_members)
 from .org_definition import PolicySyntaxError, decode_msp
 from .org_definition_file import OrgDefinition, write_msp_of
 from .ports import ensure_free
@@ -72,6 +73,10 @@ from .topology import PeerOrgSpec, Topology
 
 class PolicyNotSatisfiedError(OrgChangeError):
     """The collected signatures do not satisfy the update's policies; nothing was submitted."""
+
+
+class AdminKeyError(OrgChangeError):
+    """An org admin's MSP folder in the data folder cannot sign (its key missing, locked or another's)."""
 
 
 def updates_dir(data_root: Path) -> Path:
@@ -231,19 +236,40 @@ class OrgMembership:
         if throwaway_crypto:
             return self._plan_add_unwritten(spec, grown, current, sign_as)
         self._generate(spec, grown, current)
-        return plan_add(grown, self.root, current, spec.name, sign_as)
+        return self._plan_add(spec, grown, current, sign_as)
+
+    def _plan_add(self, spec: PeerOrgSpec, grown: Topology, current: configtx_pb2.Config,
+                  sign_as: list[str] | None, org_root: Path | None = None) -> OrgChange:
+        """org_change.plan_add, each signing admin's MSP folder read first: one that cannot sign is refused
+        (AdminKeyError naming it)."""
+        for msp_id in channel_config.application_orgs(current):
+            try:
+                admin_signers(grown, self.root, [msp_id], sign_as)
+            except ValueError as exc:
+                org = grown.org(msp_id)
+                folder = org_crypto(self.root, org.name, org.domain).user_msp(org.admin)
+                raise AdminKeyError(
+                    f"{msp_id}'s admin cannot sign the update from {folder}: {exc}. If that key is lost, move the "
+                    f"files of {folder / 'keystore'} (and {crypto.KEY_ELSEWHERE_FILE} or {crypto.HSM_SIGNER_FILE}, "
+                    f"if the folder has one) out of the data folder, then run `recfin org add` again: it issues the "
+                    f"admin a new certificate and key, the channel trusting {msp_id}'s CA rather than one admin "
+                    f"certificate") from None
+        return plan_add(grown, self.root, current, spec.name, sign_as, org_root=org_root)
 
     def _plan_add_unwritten(self, spec: PeerOrgSpec, grown: Topology, current: configtx_pb2.Config,
                             sign_as: list[str] | None) -> OrgChange:
-        """The signed update adding the org, the data folder left as it is: when the org has no crypto yet, its
-        certificates are made in a temporary folder. Its verdict is the real update's: the same elements change
-        and the same admins sign, whatever the new org's certificates are."""
+        """The signed update adding the org, the data folder left as it is: when the org has no complete verifying
+        MSP yet (none, or the CA folders alone an interrupted `org add` left), its certificates are made in a
+        temporary folder. Its verdict is the real update's: the same elements change and the same admins sign,
+        whatever the new org's certificates are."""
         self._is_new_org(spec, current)
-        if org_crypto(self.root, spec.name, spec.domain).ca_cert.is_file():
-            return plan_add(grown, self.root, current, spec.name, sign_as)   # an earlier `org add` made it
+        msp = org_crypto(self.root, spec.name, spec.domain).msp_dir
+        if any((msp / "cacerts").glob("*.pem")) and any((msp / "tlscacerts").glob("*.pem")) and \
+                (msp / "config.yaml").is_file():
+            return self._plan_add(spec, grown, current, sign_as)   # an earlier `org add` made it
         with tempfile.TemporaryDirectory() as tmp:
             crypto.generate(membership.with_orgs(grown, [spec]), Path(tmp))
-            return plan_add(grown, self.root, current, spec.name, sign_as, org_root=Path(tmp))
+            return self._plan_add(spec, grown, current, sign_as, org_root=Path(tmp))
 
     def _is_new_org(self, spec: PeerOrgSpec, current: configtx_pb2.Config) -> bool:
         """Whether the org is new: the channel (current, its config) does not hold its MSP ID and it never left
@@ -309,8 +335,12 @@ class OrgMembership:
         via = self._via()
         current = self.fetch_config(via)
         joined = spec.msp_id in channel_config.application_orgs(current)
+        # The channel's orgs' material completed first (an admin's lost key or folder issued again, as [1/6]
+        # does), so the early verdict counts the admins the real update is signed by; nothing of the new org.
+        channel_orgs = [o.name for o in self.topology.orgs if o.name != spec.name]
+        crypto.generate(self.topology, self.root, only=[self.topology.orderer_org.name, *channel_orgs])
         if not joined:
-            # the policy first: a refused add writes nothing, so the corrected command starts afresh
+            # the policy first: a refused add writes nothing of the org, so the corrected command starts afresh
             self._require_signatures(self._plan_add_unwritten(spec, grown, current, sign_as))
         say(f"[1/6] crypto material for {spec.name} ({spec.msp_id}) in {folder}")
         self._generate(spec, grown, current)
@@ -319,7 +349,7 @@ class OrgMembership:
             self._check_same_msp(current, spec)
             say(f"[2/6] {spec.msp_id} is already in {self.topology.channel}'s config: update skipped")
         else:
-            change = plan_add(grown, self.root, current, spec.name, sign_as)
+            change = self._plan_add(spec, grown, current, sign_as)
             changed = len(change.summary()["changes"])
             say(f"[2/6] config update: {changed} element(s) change; {change.verdict.describe()}")
             self._require_signatures(change)

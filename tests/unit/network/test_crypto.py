@@ -449,17 +449,30 @@ def test_an_orderer_whose_hostname_the_topology_changed_is_refused_a_pair_ledger
     assert renamed.orderers()[0].name == old.name
     _renamed_refused(topology, data_root, renamed, ledger,
                      rf"^{re.escape(old.name)} \(o0\.example\.net, .*\) has no complete TLS pair, .*but the Raft "
-                     rf"consenter {re.escape(old.hostname)} of .* is carried by no orderer of the topology.* Give the "
-                     rf"orderer back its hostname \({re.escape(old.hostname)}\) in the topology")
+                     rf"consenter {re.escape(old.hostname)} of .* is carried by no orderer of the topology.* give the "
+                     rf"orderer back its hostname \({re.escape(old.hostname)}\) in the topology\. Or an orderer was "
+                     rf"removed from the topology while it is still a consenter of the channel.*put it back in the "
+                     rf"topology")
     oo = renamed.orderer_org
     assert not org_crypto(data_root, oo.name, oo.domain).node_dir("o0.example.net").exists()
 
 
+def _without_last_consenter(tmp_path, grown):
+    """grown (the topology with orderer9) without the channel's last consenter: the topology dropped it, the
+    channel still has it (recfin takes no consenter out of a running channel)."""
+    data = yaml.safe_load((tmp_path / "grown.yaml").read_text())
+    del data["orderer_org"]["orderers"][-2]
+    (tmp_path / "dropped.yaml").write_text(yaml.safe_dump(data))
+    return load_topology(tmp_path / "dropped.yaml"), grown.orderers()[-2]
+
+
+@pytest.mark.parametrize("consenter", ["kept", "dropped"])
 @pytest.mark.parametrize("lost", [("server.key",), ("server.crt", "server.key")])
 def test_a_follower_orderer_with_a_ledger_missing_its_tls_pair_is_issued_a_new_one(data_root, topology, tmp_path,
-                                                                                   lost):
-    # joined after the channel was made, it is not among the consenters of configtx.yaml, which all the topology
-    # still carries: the consenters authenticate it by the orderer org's TLS CA, no certificate of it is pinned
+                                                                                   lost, consenter):
+    # joined after the channel was made, it is not among the consenters of configtx.yaml: the consenters
+    # authenticate it by the orderer org's TLS CA, no certificate of it is pinned. A consenter the topology dropped
+    # (carried by no orderer) changes nothing: the follower has its own node folder, so it is no renamed consenter
     from network import configtx
 
     configtx.write(topology, data_root)
@@ -472,10 +485,25 @@ def test_a_follower_orderer_with_a_ledger_missing_its_tls_pair_is_issued_a_new_o
     tls = org_crypto(data_root, oo.name, oo.domain).node_dir(follower.hostname) / "tls"
     for name in lost:
         (tls / name).unlink()
-    crypto.generate(grown, data_root)
+    crypto.generate(grown if consenter == "kept" else _without_last_consenter(tmp_path, grown)[0], data_root)
     cert = load_cert(tls / "server.crt")
     assert same_public_key(load_key(tls / "server.key"), cert)
     cert.verify_directly_issued_by(load_cert(org_crypto(data_root, oo.name, oo.domain).tlsca_cert))
+
+
+def test_a_new_orderer_beside_a_consenter_the_topology_dropped_is_refused_naming_both_causes(data_root, topology,
+                                                                                            tmp_path):
+    from network import configtx
+
+    configtx.write(topology, data_root)
+    dropped_topology, dropped = _without_last_consenter(tmp_path, _grown(topology, tmp_path))
+    new = dropped_topology.orderers()[-1]
+    _renamed_refused(topology, data_root, dropped_topology, False,
+                     rf"^{re.escape(new.name)} \({re.escape(new.hostname)}, .*\) has no complete TLS pair, .*the "
+                     rf"Raft consenter {re.escape(dropped.hostname)} of .* is carried by no orderer of the topology.* "
+                     rf"give the orderer back its hostname .* Or an orderer was removed from the topology while it "
+                     rf"is still a consenter of the channel, which recfin cannot remove from a running channel: put "
+                     rf"it back in the topology")
 
 
 def test_a_new_orderer_is_refused_a_pair_while_a_consenter_hostname_is_carried_by_no_orderer(data_root, topology,

@@ -18,7 +18,7 @@ from cryptography import x509
 from network import ccservers, crypto, namespaces, nodeconfig, probes
 from network.errors import NamespaceError, TopologyError
 from network.fabric_bin import REPO_ROOT
-from network.topology import load
+from network.topology import DEFAULT_TOPOLOGY, load
 from network.supervisor import ProcessSpec, Supervisor
 
 from .netns_fixtures import free_subnet, remove_leftovers_of_dead_runs, unique_prefix
@@ -262,8 +262,28 @@ def test_cut_and_restore_before_netns_up_are_refused_naming_the_command(tmp_path
         result = CliRunner().invoke(network, ["netns", step, "supplier", *where])
         assert result.exit_code == 1, result.output
         assert result.output == (f"Error: no namespaces made under prefix {prefix} (no bridge {prefix}-br): "
-                                 f"run `recfin network netns up --prefix {prefix}` first\n")
+                                 f"run `recfin network netns up --folder {tmp_path} --prefix {prefix} --subnet "
+                                 f"{subnet}` first\n")
     assert not namespaces.existing_links(prefix) and not namespaces.existing_namespaces(prefix)
+
+
+def test_the_netns_up_a_refused_cut_names_carries_every_option_given(tmp_path, monkeypatch):
+    # the command it names makes this topology's namespaces, in this folder, on this subnet
+    import shlex
+
+    from click.testing import CliRunner
+
+    from cli.network_commands import network
+
+    monkeypatch.setattr(namespaces, "_link_exists", lambda name, netns=None: False)
+    topology = tmp_path / "my topology.yaml"
+    topology.write_text(DEFAULT_TOPOLOGY.read_text())
+    where = ["--topology", str(topology), "--folder", str(tmp_path / "ns"), "--subnet", "10.213.9.0/24"]
+    for step in ("cut", "restore"):
+        result = CliRunner().invoke(network, ["netns", step, "supplier", *where])
+        assert result.exit_code == 1, result.output
+        assert result.output == (f"Error: no namespaces made under prefix recfin (no bridge recfin-br): run "
+                                 f"`recfin network netns up {shlex.join(where)}` first\n")
 
 
 def test_the_netns_commands_make_cut_restore_and_remove(tmp_path, subnet):

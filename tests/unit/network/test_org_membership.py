@@ -105,6 +105,91 @@ def test_an_add_refused_for_its_signatures_writes_nothing_and_the_corrected_one_
     assert crypto.cert_attrs(crypto.client_certificate(paths, "supplier1"))["recfin.enterprise"] == other
 
 
+def _lose_admin(topology, data_root, org, lost):
+    """The org admin's MSP folder gone ("admin folder"), or its keystore emptied ("admin key"); returns the folder."""
+    spec = topology.org(org)
+    msp = crypto.org_crypto(data_root, spec.name, spec.domain).user_msp(spec.admin)
+    if lost == "admin folder":
+        shutil.rmtree(msp.parent)
+    else:
+        for key in (msp / "keystore").iterdir():
+            key.unlink()
+    return msp
+
+
+@pytest.mark.parametrize("lost", ["admin folder", "admin key"])
+def test_an_add_issues_a_signing_admins_lost_key_again_before_its_policy_check(channel_peer, topology, data_root,
+                                                                               monkeypatch, lost):
+    # as [1/6] did before the policy came first: the early verdict counts the admin the real update is signed by
+    msp = _lose_admin(topology, data_root, "supplier", lost)
+    members = OrgMembership(Network(topology, data_root=data_root))
+    with pytest.raises(PolicyNotSatisfiedError, match=r"has 2 \(BankMSP, SupplierMSP\)"):
+        members.add("acme", "bank", CODE, sign_as=["bank", "supplier"])
+    assert not (data_root / "crypto" / "acme").exists() and not channel_peer.exists()
+    assert crypto.keystore_key(msp) is not None        # the channel's org completed, nothing of the new one
+    monkeypatch.setattr(members, "_wait_for_config", lambda *_args, **_kwargs: None)
+    monkeypatch.setattr(members, "_after_add", lambda spec, grown: None)
+    added = members.add("acme", "bank", CODE, sign_as=["bank", "supplier", "regulator"])
+    assert added.verdict.ok and "SupplierMSP" in added.signatures
+
+
+def test_an_add_keeps_the_refusals_of_the_channels_orgs_material_and_writes_nothing_of_the_new_org(
+        channel_peer, topology, data_root):
+    block = data_root / "channel" / f"{topology.channel}.block"
+    block.parent.mkdir(parents=True)
+    block.write_bytes(b"genesis block stand-in")
+    supplier = topology.org("supplier")
+    shutil.rmtree(crypto.org_crypto(data_root, supplier.name, supplier.domain).root)
+    members = OrgMembership(Network(topology, data_root=data_root))
+    with pytest.raises(crypto.CaFilesError, match=r"supplier is gone .*restore the folder from a backup"):
+        members.add("acme", "bank", CODE)
+    assert not (data_root / "crypto" / "acme").exists() and not channel_peer.exists()
+
+
+@pytest.mark.parametrize("step", ["dry run", "add"])
+def test_an_admin_folder_whose_key_cannot_sign_is_refused_naming_it(channel_peer, topology, data_root, step):
+    msp = _lose_admin(topology, data_root, "supplier", "admin key")
+    if step == "add":       # the dry run writes nothing, so its lost key stays lost; add issues that one again
+        bank = topology.org("bank")
+        bank_key = crypto.keystore_key(crypto.org_crypto(data_root, bank.name, bank.domain).user_msp(bank.admin))
+        shutil.copy(bank_key, msp / "keystore" / "other_sk")     # not the certificate's: kept, as a key always is
+    members = OrgMembership(Network(topology, data_root=data_root))
+    with pytest.raises(NetworkError, match=rf"^SupplierMSP's admin cannot sign the update from {re.escape(str(msp))}: "
+                                           rf".*no private key in .*keystore.* move the files of .*keystore"):
+        if step == "dry run":
+            members.plan_add("acme", "bank", CODE, throwaway_crypto=True)
+        else:
+            members.add("acme", "bank", CODE)
+    assert not (data_root / "crypto" / "acme").exists() and not channel_peer.exists()
+
+
+def test_an_add_interrupted_before_the_new_orgs_msp_is_completed_by_the_next(channel_peer, topology, data_root,
+                                                                             monkeypatch):
+    # the run stopped (Ctrl-C, a full disk) with the org's CAs written and no msp/ yet
+    spec = membership.new_org_spec(topology, "acme", "bank", CODE)
+    real = crypto._OrgIssuer.verifying_msp
+
+    def interrupted(self, msp):
+        if self.paths.root.name == "acme":
+            raise KeyboardInterrupt
+        return real(self, msp)
+    with monkeypatch.context() as m:
+        m.setattr(crypto._OrgIssuer, "verifying_msp", interrupted)
+        with pytest.raises(KeyboardInterrupt):
+            crypto.generate(membership.with_orgs(topology, [*topology.orgs, spec]), data_root)
+    paths = crypto.org_crypto(data_root, "acme", spec.domain)
+    left = _tree(paths.root)
+    assert paths.ca_cert.is_file() and not paths.msp_dir.exists()
+    members = OrgMembership(Network(topology, data_root=data_root))
+    assert members.plan_add("acme", "bank", CODE, throwaway_crypto=True).verdict.ok
+    assert _tree(paths.root) == left                  # the dry run left the half-made folder as it is
+    monkeypatch.setattr(members, "_wait_for_config", lambda *_args, **_kwargs: None)
+    monkeypatch.setattr(members, "_after_add", lambda spec, grown: None)
+    added = members.add("acme", "bank", CODE)
+    assert added.verdict.ok
+    assert (paths.msp_dir / "cacerts" / "ca.pem").read_bytes() == left["ca/ca.pem"]     # the CA it left, kept
+
+
 def test_remove_with_too_few_admins_sends_nothing_and_keeps_the_org(channel_peer, topology, data_root, tmp_path):
     membership.record_added(data_root, membership.new_org_spec(topology, "supplier2", "supplier", CODE))
     members = OrgMembership(Network(topology, data_root=data_root))
