@@ -488,7 +488,7 @@ def run_client_cpu(settings: Settings, say: Callable[[str], None] = lambda _: No
         try:
             install()
         except NodeClientError as error:
-            report["node_error"] = str(error)
+            report["node_error"] = f"{error}; or measure ours alone (--client python)"
             say(f"the Node client is left out: {error}")
             node = False
     cast = Cast.create()

@@ -35,7 +35,7 @@ SCRIPT = NODE_DIR / "workload.js"
 NODE_SETTINGS = {"clients": 1, "grpc_options": []}   # how the script runs: one process, grpc-js's defaults
 NODE_MAJOR = 20                                       # package.json engines: node >= 20.9 (fabric-gateway 1.11.0)
 GET_NODE = (f"install Node.js {NODE_MAJOR} or later with npm (https://nodejs.org/en/download, or the system's nodejs and npm "
-            "packages), or leave out --compare-node")
+            "packages)")
 
 
 class NodeClientError(RuntimeError):
@@ -70,8 +70,7 @@ def install(folder: Path = NODE_DIR) -> None:
     if done.returncode != 0:
         tail = (done.stderr or done.stdout).strip().splitlines()[-3:]
         raise NodeClientError(f"npm {command[1]} in {folder} failed ({' / '.join(tail)}): run `npm {command[1]}` "
-                              f"there to see why (the registry reachable, Node.js {NODE_MAJOR} or later), or leave "
-                              "out --compare-node")
+                              f"there to see why (the registry reachable, Node.js {NODE_MAJOR} or later)")
 
 
 def actor(org: str, user: str, data_root: Path | None) -> dict[str, str]:

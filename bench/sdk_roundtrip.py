@@ -43,7 +43,7 @@ from client.gateway import CommitError
 
 from . import cpu
 from .driver import CONCURRENCY, Operation, Plan
-from .network_session import open_client
+from .network_session import open_client, step_timeouts
 from .report import build, client_cpu_per_tx, lines
 from .runner import execute
 
@@ -165,7 +165,7 @@ async def _run_phases(org: str, user: str | None, data_root: Path, concurrencies
                       duration: float, call_timeout: float, processes: Sequence[cpu.Watched],
                       say: Callable[[str], None]) -> list[dict[str, Any]]:
     async with AsyncExitStack() as stack:
-        client = await open_client(stack, org, user, data_root)
+        client = await open_client(stack, org, user, data_root, timeouts=step_timeouts(call_timeout))
         contract = client.network.get_contract(FEATURE_CHAINCODE)
         return await measure_phases(contract, concurrencies, warmup=warmup, duration=duration,
                                     call_timeout=call_timeout, processes=processes, run_id=uuid.uuid4().hex[:8],

@@ -171,7 +171,9 @@ def refuse_unlike_comparison(compare_node: bool, names: list[str], clients: int,
               help="Receivables to prepare for confirm/transfer/mixed (split among --clients), transfers off the "
                    "hot family for hotkey (each client process has its own) (default: enough for the run).")
 @click.option("--call-timeout", type=FiniteFloatRange(min=0, min_open=True), default=120.0, show_default=True,
-              help="Seconds before one operation counts as a timeout.")
+              help="Seconds before one operation counts as a timeout; each step of a call (endorse, submit, "
+                   "commit status), the pool's preparation included, has this deadline in both clients, so keep "
+                   "it above the channel's batch timeout.")
 @click.option("--max-in-flight", type=click.IntRange(min=1), default=10_000, show_default=True,
               help="Cap on outstanding operations in rate mode, split among --clients (at most this many "
                    "processes; late sends still count from their due time).")
@@ -215,7 +217,7 @@ def bench(workloads, mode, rate, concurrency, warmup, duration, clients, pool_si
         try:                    # before the network is asked or anything runs: Node.js and the pinned packages
             node_compare.install()
         except node_compare.NodeClientError as error:
-            raise click.ClickException(f"--compare-node: {error}") from error
+            raise click.ClickException(f"--compare-node: {error}; or leave out --compare-node") from error
     net, statuses = running_network(topology_path, data_root)
     plan = Plan(mode, rate=rate if mode == RATE else None, concurrency=concurrency if mode == CONCURRENCY else None,
                 warmup=warmup, duration=duration, call_timeout=call_timeout, max_in_flight=max_in_flight)

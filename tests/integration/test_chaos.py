@@ -34,7 +34,7 @@ import pytest
 
 from bench.driver import RATE, Operation, Plan
 from bench.ledger_check import verify
-from bench.network_session import open_parties
+from bench.network_session import open_parties, step_timeouts
 from bench.outcomes import COMMITTED, ENDORSEMENT, TIMEOUT, classify
 from bench.runner import Measured, execute
 from bench.workloads import MixedWorkload
@@ -121,7 +121,9 @@ def under_load(network, party_codes, fault, *, rate: float, warmup: float,
 
     async def main():
         async with AsyncExitStack() as stack:
-            workload = WatchedMixedWorkload(await open_parties(stack, party_codes, network.data_root))
+            # each step bounded as `recfin bench` bounds it: a fault counts as a timeout at the call timeout only
+            workload = WatchedMixedWorkload(await open_parties(stack, party_codes, network.data_root,
+                                                               timeouts=step_timeouts(plan.call_timeout)))
             await workload.prepare(int(rate * (warmup + duration)), say=print)
 
             async def inject():

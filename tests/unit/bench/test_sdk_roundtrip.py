@@ -196,3 +196,25 @@ def test_the_command_prints_the_phases_and_the_demo_it_measured(monkeypatch, rep
     assert table.exit_code == 0, table.output
     assert "TX_PER_S" in table.stdout and "sequential" in table.stdout
     assert "demo on the warm network: median 9.5 s over 1 run(s), 27 transactions each" in table.stdout
+
+
+def test_the_client_takes_each_steps_deadline_from_the_call_timeout(monkeypatch, tmp_path):
+    import asyncio
+
+    from bench import sdk_roundtrip
+    from bench.network_session import step_timeouts
+
+    seen = {}
+
+    class Opened(Exception):
+        pass
+
+    async def recording_open_client(stack, org, user, data_root, grpc_options=(), timeouts=None):
+        seen["timeouts"] = timeouts
+        raise Opened
+
+    monkeypatch.setattr(sdk_roundtrip, "open_client", recording_open_client)
+    with pytest.raises(Opened):
+        asyncio.run(sdk_roundtrip._run_phases("supplier", None, tmp_path, [1], 0, 1, 42.0, [], print))
+    # a submit counts as a timeout at --call-timeout, not at the SDK's 5 s default for the step
+    assert seen["timeouts"] == step_timeouts(42.0) and seen["timeouts"].submit == 42.0
