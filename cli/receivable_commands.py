@@ -37,6 +37,7 @@ from client.receivables import (
     FinancingTerms,
     InvoiceInput,
     ReceivableRegistration,
+    RuleViolation,
     unless_refused_the_read,
 )
 
@@ -723,10 +724,18 @@ def get_financing(session, as_json, financing_id) -> None:
 
 def _with_expiry(session, o) -> dict:
     """The offer's public record, with the expiry of its private terms where the caller may read them (the
-    holder, the offering bank, the regulator); for anyone else none is shown."""
+    holder, the offering bank, the regulator); for anyone else none is shown. Terms this peer does not hold yet
+    (it missed them and has not reconciled) leave it out too, said on stderr: the financing was read."""
     row = o.to_json()
     if o.expires_on is None:
-        terms = unless_refused_the_read(lambda: session.client.get_offer_terms(o.id))
+        try:
+            terms = unless_refused_the_read(lambda: session.client.get_offer_terms(o.id))
+        except RuleViolation as refusal:
+            if refusal.rule != "not-found":
+                raise
+            click.echo(f"note: offer {o.id}'s expiry is in its private terms, which this peer does not hold yet "
+                       f"({refusal.detail}); `recfin finance terms {o.id}` reads them once it does", err=True)
+            terms = None
         if terms is not None:
             row["expires_on"] = terms.expires_on.isoformat()
     return row

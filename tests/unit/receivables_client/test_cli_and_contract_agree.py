@@ -514,3 +514,19 @@ def test_an_offers_private_expiry_is_shown_to_the_holder_and_its_bank_and_not_to
         offers = ok("finance", "get", financing, "--as", user)["offers"]
         assert [o.get("expires_on") for o in offers] == ["2026-04-30" if shown else None], user
     assert ok("finance", "accept", made["id"], "--as", "supplier/supplier1")["status"] == "ACCEPTED"
+
+
+def test_finance_get_shows_the_financing_when_this_peer_lacks_an_offers_terms(channel):
+    rid = confirmed()
+    financing = ok("finance", "request", rid, "--as", "supplier/supplier1")["id"]
+    made = ok("finance", "offer", financing, *OFFER, "--as", "bank/officer1")
+    # a peer that missed the terms' dissemination and has not reconciled yet: GetOfferTerms answers not-found
+    for entries in channel.ledger.private_state.values():
+        for key in [k for k in entries if made["id"] in k and "recfin.terms" in k]:
+            del entries[key]
+    res = recfin("finance", "get", financing, "--as", "supplier/supplier1", "--json")
+    assert res.exit_code == 0, res.output
+    assert [o["id"] for o in json.loads(res.stdout)["offers"]] == [made["id"]]
+    assert "expires_on" not in json.loads(res.stdout)["offers"][0]
+    assert f"note: offer {made['id']}'s expiry is in its private terms, which this peer does not hold yet" \
+        in res.stderr
