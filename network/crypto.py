@@ -573,6 +573,12 @@ def _pinned_pair_refusal(tls: Path, channel: str, made: str) -> str:
             f"orderer could not rejoin the channel with it")
 
 
+def _holds_node_material(node_dir: Path) -> bool:
+    """Whether a node's folder holds any of its own material (half a TLS pair, its MSP's certificate): an empty
+    folder (a `mkdir -p`, a bind mount Docker made) says nothing of which node it was."""
+    return any((node_dir / "tls").glob("server.*")) or any((node_dir / "msp" / "signcerts").glob("*"))
+
+
 def _renamed_orderer_refusal(incomplete: list[tuple[Node, Path]], uncarried: list[str], data_root: Path,
                              channel: str, made: str) -> str:
     """Why orderers missing their TLS pair get none while consenter hostnames (uncarried) of configtx.yaml are
@@ -604,9 +610,9 @@ def generate(topology: Topology, data_root: Path, only: list[str] | None = None,
     config/configtx.yaml; without that file, material or a ledger of it here). An orderer outside the consenters
     is a follower (or new): followers are authenticated by the orderer org's TLS CA, not a pinned certificate, so
     it is issued a pair, ledger here or not; unless a consenter hostname is carried by no orderer of the topology
-    and the orderer has no node folder here, which is what a renamed consenter looks like (its ledger may be in a
+    and the orderer has no material in its node folder here, which is what a renamed consenter looks like (its ledger may be in a
     compose volume), or a new orderer beside a consenter dropped from the topology: then it is refused (every
-    orderer missing its pair is, when that consenter has no node folder here either). All before anything is
+    orderer missing its pair is, when that consenter has no material here either). All before anything is
     written."""
     oo = topology.orderer_org
     groups = [(oo.name, oo.domain, oo.admin, [], [n for n in topology.orderers()])]
@@ -639,12 +645,12 @@ def generate(topology: Topology, data_root: Path, only: list[str] | None = None,
                     (data_root / "nodes" / node.name).exists()
             if known:
                 raise CaFilesError(_pinned_pair_refusal(tls, topology.channel, made))
-        # A renamed consenter has no node folder here under its new hostname (nor has an orderer named since),
+        # A renamed consenter has no material here under its new hostname (nor has an orderer named since),
         # while its old one is left: a follower with its own folder (a pair missing a half) is not it, and gets
-        # its pair. A consenter with no node folder here either (configtx.yaml edited, that material gone) says
+        # its pair. A consenter with no material here either (configtx.yaml edited, that material gone) says
         # nothing of which orderer it was: then every orderer missing its pair is refused.
-        unmade = [(node, node_dir) for node, node_dir in incomplete if not node_dir.exists()]
-        unknown = [h for h in uncarried if Path(h).name != h or not orderer_paths.node_dir(h).is_dir()]
+        unmade = [(node, node_dir) for node, node_dir in incomplete if not _holds_node_material(node_dir)]
+        unknown = [h for h in uncarried if Path(h).name != h or not _holds_node_material(orderer_paths.node_dir(h))]
         refused = incomplete if unknown else unmade
         if uncarried and refused:
             raise CaFilesError(_renamed_orderer_refusal(refused, uncarried, data_root, topology.channel, made))

@@ -79,6 +79,22 @@ class AdminKeyError(OrgChangeError):
     """An org admin's MSP folder in the data folder cannot sign (its key missing, locked or another's)."""
 
 
+def _admin_key_refusal(msp_id: str, folder: Path, problem: ValueError) -> str:
+    """What to do about an org admin's MSP folder that cannot sign. Only `org add` itself (not its dry run, which
+    writes nothing) issues a lost admin key again, before it signs; recfin reads no encrypted admin key."""
+    keystore = folder / "keystore"
+    if not any(p.is_file() for p in keystore.glob("*")):
+        return (f"{msp_id}'s admin has no key in {keystore}, so the dry run cannot sign for it: `recfin org add` "
+                f"without --dry-run issues the admin a new certificate and key before it signs (the channel trusts "
+                f"{msp_id}'s CA, not one admin certificate). To see the rest of the verdict first, leave "
+                f"{msp_id} out of --sign-as")
+    what = "is encrypted (recfin reads only unencrypted admin keys: decrypt it in place)" \
+        if "is encrypted" in str(problem) else "does not match the admin's certificate"
+    return (f"{msp_id}'s admin cannot sign the update: the key in {keystore} {what}. If that key is lost, move "
+            f"the files of {keystore} out of the data folder, then run `recfin org add` again: it issues the admin "
+            f"a new certificate and key (the channel trusts {msp_id}'s CA, not one admin certificate)")
+
+
 def updates_dir(data_root: Path) -> Path:
     return data_root / "channel" / "updates"
 
@@ -241,19 +257,14 @@ class OrgMembership:
     def _plan_add(self, spec: PeerOrgSpec, grown: Topology, current: configtx_pb2.Config,
                   sign_as: list[str] | None, org_root: Path | None = None) -> OrgChange:
         """org_change.plan_add, each signing admin's MSP folder read first: one that cannot sign is refused
-        (AdminKeyError naming it)."""
+        (AdminKeyError naming it and what to do)."""
         for msp_id in channel_config.application_orgs(current):
             try:
                 admin_signers(grown, self.root, [msp_id], sign_as)
             except ValueError as exc:
                 org = grown.org(msp_id)
-                folder = org_crypto(self.root, org.name, org.domain).user_msp(org.admin)
-                raise AdminKeyError(
-                    f"{msp_id}'s admin cannot sign the update from {folder}: {exc}. If that key is lost, move the "
-                    f"files of {folder / 'keystore'} (and {crypto.KEY_ELSEWHERE_FILE} or {crypto.HSM_SIGNER_FILE}, "
-                    f"if the folder has one) out of the data folder, then run `recfin org add` again: it issues the "
-                    f"admin a new certificate and key, the channel trusting {msp_id}'s CA rather than one admin "
-                    f"certificate") from None
+                raise AdminKeyError(_admin_key_refusal(
+                    msp_id, org_crypto(self.root, org.name, org.domain).user_msp(org.admin), exc)) from None
         return plan_add(grown, self.root, current, spec.name, sign_as, org_root=org_root)
 
     def _plan_add_unwritten(self, spec: PeerOrgSpec, grown: Topology, current: configtx_pb2.Config,

@@ -457,6 +457,24 @@ def test_an_orderer_whose_hostname_the_topology_changed_is_refused_a_pair_ledger
     assert not org_crypto(data_root, oo.name, oo.domain).node_dir("o0.example.net").exists()
 
 
+def test_an_empty_folder_under_a_renamed_consenters_new_hostname_does_not_make_it_a_follower(data_root, topology,
+                                                                                               tmp_path):
+    _configtx_edited(topology, data_root, None)
+    data = yaml.safe_load(DEFAULT_TOPOLOGY.read_text())
+    data["orderer_org"]["orderers"][0]["hostname"] = "o0.example.net"
+    (tmp_path / "renamed.yaml").write_text(yaml.safe_dump(data))
+    renamed = load_topology(tmp_path / "renamed.yaml")
+    with_channel(topology, data_root)
+    # a `mkdir -p`, or a bind mount Docker made for the new hostname: a folder, none of the orderer's material
+    oo = renamed.orderer_org
+    empty = org_crypto(data_root, oo.name, oo.domain).node_dir("o0.example.net")
+    (empty / "tls").mkdir(parents=True)
+    before = digest_tree(data_root / "crypto")
+    with pytest.raises(crypto.CaFilesError, match=r"o0\.example\.net.* has no complete TLS pair"):
+        crypto.generate(renamed, data_root)
+    assert digest_tree(data_root / "crypto") == before and not any((empty / "tls").iterdir())
+
+
 def _without_last_consenter(tmp_path, grown):
     """grown (the topology with orderer9) without the channel's last consenter: the topology dropped it, the
     channel still has it (recfin takes no consenter out of a running channel)."""
