@@ -53,7 +53,8 @@ class Invoice(_Frozen):
 
     ``unreviewed`` lists the fields of a scan's reading flagged for a person (:func:`~client.invoices.read_scan`
     sets it); it is empty on an invoice read from a file, since every reader refuses a file whose ``unreviewed``
-    list is not empty. A registration refuses an invoice that has any unless told they were reviewed."""
+    list is not empty. A registration or attestation refuses an invoice that has any unless told they were
+    reviewed."""
 
     number: str = Field(description="发票号码; 20 digits on a fully digitalised e-invoice, 8 on an older one")
     code: str = Field(default="", description="发票代码 (10 or 12 digits) of an invoice with an 8-digit number; "

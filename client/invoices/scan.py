@@ -22,8 +22,8 @@ derived from other fields instead of read (``_cross_checks``), or when it fails 
 check an honest reading passes (a tax id's check digit, figures that do not add
 up). A flagged field is never silently trusted: :attr:`ScanResult.ok` is false and
 the CLI exits 1 while any field is flagged; the invoice read carries the flagged fields
-(:attr:`Invoice.unreviewed`), and a registration refuses it, and every reader refuses a
-file written from it, until a person has checked them.
+(:attr:`Invoice.unreviewed`), and a registration or attestation refuses it, and every
+reader refuses a file written from it, until a person has checked them.
 
 A file is read as one invoice. One that holds several (``_scan_layout.invoices_in``: another invoice number or
 another seller in a later title block, or another number with item rows after it) is never read as one:
@@ -439,7 +439,7 @@ def read_scans(path: str | Path, min_confidence: float = DEFAULT_MIN_CONFIDENCE)
     printed, each read from its own lines alone (``pages`` says where). Raises as :func:`read_scan` does.
 
     A result's invoice carries its flagged fields as :attr:`Invoice.unreviewed` (where the field is, and why), so
-    that it goes nowhere as trusted: a registration refuses it unless told a person reviewed them, and
+    that it goes nowhere as trusted: a registration or attestation refuses it unless told a person reviewed them, and
     :func:`~client.invoices.invoice_to_json` writes them into the file, which every reader refuses until they are
     checked and the entry deleted."""
     return [_with_unreviewed(result) for result in _read_scans(path, min_confidence)]
