@@ -79,20 +79,34 @@ class AdminKeyError(OrgChangeError):
     """An org admin's MSP folder in the data folder cannot sign (its key missing, locked or another's)."""
 
 
-def _admin_key_refusal(msp_id: str, folder: Path, problem: ValueError) -> str:
-    """What to do about an org admin's MSP folder that cannot sign. Only `org add` itself (not its dry run, which
-    writes nothing) issues a lost admin key again, before it signs; recfin reads no encrypted admin key."""
+def _admin_key_refusal(msp_id: str, folder: Path, problem: ValueError, dry_run: bool, others: list[str]) -> str:
+    """What to do about an org admin's MSP folder that cannot sign (problem: why loading it failed). Only `org add`
+    itself (not its dry run, which writes nothing) issues a lost admin key again, before it signs; recfin signs an
+    update only with an unencrypted key in keystore/. others: the orgs that could sign without this one."""
     keystore = folder / "keystore"
-    if not any(p.is_file() for p in keystore.glob("*")):
+    elsewhere = [folder / name for name in (crypto.KEY_ELSEWHERE_FILE, crypto.HSM_SIGNER_FILE)
+                 if (folder / name).is_file()]
+    no_key = not {*keystore.glob("*_sk"), *keystore.glob("*.pem")}     # what load_msp_folder looks for
+    renew = (f"move {{}} out of the data folder, then run `recfin org add` again: it issues the admin a new "
+             f"certificate and key (the channel trusts {msp_id}'s CA, not one admin certificate)")
+    if no_key and elsewhere:
+        return (f"{msp_id}'s admin cannot sign the update: {elsewhere[0]} says its key is held elsewhere, and "
+                f"recfin signs a channel update only with a key in {keystore}. Sign it where the key is (`recfin "
+                f"org add --update-out`, docs/deployment.md), or {renew.format(elsewhere[0])}")
+    if no_key and dry_run:
         return (f"{msp_id}'s admin has no key in {keystore}, so the dry run cannot sign for it: `recfin org add` "
                 f"without --dry-run issues the admin a new certificate and key before it signs (the channel trusts "
-                f"{msp_id}'s CA, not one admin certificate). To see the rest of the verdict first, leave "
-                f"{msp_id} out of --sign-as")
-    what = "is encrypted (recfin reads only unencrypted admin keys: decrypt it in place)" \
-        if "is encrypted" in str(problem) else "does not match the admin's certificate"
-    return (f"{msp_id}'s admin cannot sign the update: the key in {keystore} {what}. If that key is lost, move "
-            f"the files of {keystore} out of the data folder, then run `recfin org add` again: it issues the admin "
-            f"a new certificate and key (the channel trusts {msp_id}'s CA, not one admin certificate)")
+                f"{msp_id}'s CA, not one admin certificate). To see the rest of the verdict first, name the other "
+                f"signers: {' '.join(f'--sign-as {o}' for o in others) or '--no-sign'}")
+    if "is encrypted" in str(problem):
+        return (f"{msp_id}'s admin cannot sign the update: the key in {keystore} is encrypted (recfin reads only "
+                f"unencrypted admin keys: decrypt it in place). If that key is lost, "
+                f"{renew.format(f'the files of {keystore}')}")
+    if "matches the certificate" in str(problem):
+        return (f"{msp_id}'s admin cannot sign the update: no key in {keystore} matches the admin's certificate. "
+                f"If that key is lost, {renew.format(f'the files of {keystore}')}")
+    return (f"{msp_id}'s admin cannot sign the update from {folder}: {str(problem).split(': ')[0]}; put the "
+            f"folder right (one certificate in signcerts/, its key in keystore/), then run `recfin org add` again")
 
 
 def updates_dir(data_root: Path) -> Path:
@@ -250,25 +264,29 @@ class OrgMembership:
         if current is None:
             current = self.fetch_config(self._via())
         if throwaway_crypto:
-            return self._plan_add_unwritten(spec, grown, current, sign_as)
+            return self._plan_add_unwritten(spec, grown, current, sign_as, dry_run=True)
         self._generate(spec, grown, current)
         return self._plan_add(spec, grown, current, sign_as)
 
     def _plan_add(self, spec: PeerOrgSpec, grown: Topology, current: configtx_pb2.Config,
-                  sign_as: list[str] | None, org_root: Path | None = None) -> OrgChange:
+                  sign_as: list[str] | None, org_root: Path | None = None, dry_run: bool = False) -> OrgChange:
         """org_change.plan_add, each signing admin's MSP folder read first: one that cannot sign is refused
-        (AdminKeyError naming it and what to do)."""
-        for msp_id in channel_config.application_orgs(current):
+        (AdminKeyError naming it and what to do; dry_run: for a dry run, which issues no lost key again)."""
+        members = channel_config.application_orgs(current)
+        for msp_id in members:
             try:
                 admin_signers(grown, self.root, [msp_id], sign_as)
             except ValueError as exc:
                 org = grown.org(msp_id)
+                others = [o.name for o in grown.orgs if o.msp_id in members and o.msp_id != msp_id
+                          and (sign_as is None or o.name in sign_as or o.msp_id in sign_as)]
                 raise AdminKeyError(_admin_key_refusal(
-                    msp_id, org_crypto(self.root, org.name, org.domain).user_msp(org.admin), exc)) from None
+                    msp_id, org_crypto(self.root, org.name, org.domain).user_msp(org.admin), exc, dry_run,
+                    others)) from None
         return plan_add(grown, self.root, current, spec.name, sign_as, org_root=org_root)
 
     def _plan_add_unwritten(self, spec: PeerOrgSpec, grown: Topology, current: configtx_pb2.Config,
-                            sign_as: list[str] | None) -> OrgChange:
+                            sign_as: list[str] | None, dry_run: bool = False) -> OrgChange:
         """The signed update adding the org, the data folder left as it is: when the org has no complete verifying
         MSP yet (none, or the CA folders alone an interrupted `org add` left), its certificates are made in a
         temporary folder. Its verdict is the real update's: the same elements change and the same admins sign,
@@ -277,10 +295,10 @@ class OrgMembership:
         msp = org_crypto(self.root, spec.name, spec.domain).msp_dir
         if any((msp / "cacerts").glob("*.pem")) and any((msp / "tlscacerts").glob("*.pem")) and \
                 (msp / "config.yaml").is_file():
-            return self._plan_add(spec, grown, current, sign_as)   # an earlier `org add` made it
+            return self._plan_add(spec, grown, current, sign_as, dry_run=dry_run)   # an earlier `org add` made it
         with tempfile.TemporaryDirectory() as tmp:
             crypto.generate(membership.with_orgs(grown, [spec]), Path(tmp))
-            return self._plan_add(spec, grown, current, sign_as, org_root=Path(tmp))
+            return self._plan_add(spec, grown, current, sign_as, org_root=Path(tmp), dry_run=dry_run)
 
     def _is_new_org(self, spec: PeerOrgSpec, current: configtx_pb2.Config) -> bool:
         """Whether the org is new: the channel (current, its config) does not hold its MSP ID and it never left

@@ -146,7 +146,8 @@ def test_an_add_keeps_the_refusals_of_the_channels_orgs_material_and_writes_noth
     assert not (data_root / "crypto" / "acme").exists() and not channel_peer.exists()
 
 
-@pytest.mark.parametrize("case", ["dry run, key lost", "another's key", "encrypted key"])
+@pytest.mark.parametrize("case", ["dry run, key lost", "another's key", "encrypted key", "key elsewhere",
+                                  "two certificates", "dry run, a README in the keystore"])
 def test_an_admin_folder_whose_key_cannot_sign_is_refused_saying_what_to_do(channel_peer, topology, data_root, case):
     from cryptography.hazmat.primitives import serialization
 
@@ -159,6 +160,13 @@ def test_an_admin_folder_whose_key_cannot_sign_is_refused_saying_what_to_do(chan
         bank = topology.org("bank")
         shutil.copy(crypto.keystore_key(crypto.org_crypto(data_root, bank.name, bank.domain).user_msp(bank.admin)),
                     msp / "keystore" / "other_sk")
+    elif case == "key elsewhere":
+        (msp / crypto.KEY_ELSEWHERE_FILE).write_text("the key is in the bank's HSM\n")
+    elif case == "two certificates":
+        (msp / "keystore" / "priv_sk").write_bytes(own.read_bytes() if own.exists() else b"")
+        shutil.copy(next((msp / "signcerts").glob("*.pem")), msp / "signcerts" / "second.pem")
+    elif case == "dry run, a README in the keystore":
+        (msp / "keystore" / "README").write_text("keys go here\n")
     elif case == "encrypted key":
         (msp / "keystore" / "priv_sk").write_bytes(key.private_bytes(
             serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
@@ -168,8 +176,15 @@ def test_an_admin_folder_whose_key_cannot_sign_is_refused_saying_what_to_do(chan
         # the dry run writes nothing, so a lost key stays lost there: only `org add` itself issues it again
         "dry run, key lost": rf"^SupplierMSP's admin has no key in {keystore}, so the dry run cannot sign for it: "
                              rf"`recfin org add` without --dry-run issues the admin a new certificate and key before "
-                             rf"it signs .* leave SupplierMSP out of --sign-as$",
-        "another's key": rf"^SupplierMSP's admin cannot sign the update: the key in {keystore} does not match the "
+                             rf"it signs .* name the other signers: --sign-as coreenterprise --sign-as bank "
+                             rf"--sign-as regulator$",
+        "dry run, a README in the keystore": rf"^SupplierMSP's admin has no key in {keystore}, so the dry run",
+        "key elsewhere": rf"^SupplierMSP's admin cannot sign the update: .*{crypto.KEY_ELSEWHERE_FILE} says its key "
+                         rf"is held elsewhere.*\(`recfin org add --update-out`.* or move .*{crypto.KEY_ELSEWHERE_FILE} "
+                         rf"out of the data folder",
+        "two certificates": rf"^SupplierMSP's admin cannot sign the update from .*: more than one certificate in "
+                            rf".*signcerts; put the folder right",
+        "another's key": rf"^SupplierMSP's admin cannot sign the update: no key in {keystore} matches the "
                          rf"admin's certificate\. If that key is lost, move the files of {keystore} out of the data "
                          rf"folder, then run `recfin org add` again",
         "encrypted key": rf"^SupplierMSP's admin cannot sign the update: the key in {keystore} is encrypted \(recfin "
