@@ -6,6 +6,7 @@ scripts/install; these tests pin down what the script says when it cannot.
 import shutil
 import stat
 import subprocess
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -23,7 +24,8 @@ def path_without_go(tmp_path: Path) -> str:
     tools = tmp_path / "tools"
     tools.mkdir()
     for tool in ("cat", "mkdir", "rm", "grep", "head", "mktemp", "cut", "sed", "dirname", "install", "python3"):
-        found = shutil.which(tool)
+        # python3 as this interpreter: a version manager's shim on PATH needs bash and more to find one
+        found = sys.executable if tool == "python3" else shutil.which(tool)
         if found:
             (tools / tool).symlink_to(found)
     return str(tools)
@@ -76,3 +78,26 @@ def test_second_run_is_a_no_op_when_the_pinned_build_is_present(tmp_path):
     result = run_script(home, path_without_go(tmp_path))
     assert result.returncode == 0, result.stderr
     assert "already installed" in result.stderr
+
+
+def test_a_sample_configuration_the_module_cache_cannot_give_is_a_recorded_failure(tmp_path):
+    tools = Path(path_without_go(tmp_path))
+    fake_go = tools / "go"
+    # the tools build, then `go mod download -json` answers as it does for a refused version: JSON with Error
+    fake_go.write_text(
+        "#!/bin/sh\n"
+        'case "$1" in\n'
+        "  env) echo fake ;;\n"
+        "  install) exit 0 ;;\n"
+        '  mod) echo \'{"Path": "github.com/hyperledger/fabric", "Error": "reading proxy: 403 Forbidden"}\'; exit 1 ;;\n'
+        "esac\n"
+    )
+    fake_go.chmod(fake_go.stat().st_mode | stat.S_IEXEC)
+    home = tmp_path / "fabric"
+    result = run_script(home, str(tools))
+    assert result.returncode == 3, result.stderr
+    assert "Traceback" not in result.stderr
+    recorded = (home / "install-error.txt").read_text()
+    assert "sample configuration could not be taken from the module cache" in recorded
+    assert "reading proxy: 403 Forbidden" in recorded
+    assert not (home / "installed-commit").exists()
