@@ -2,7 +2,8 @@
 
 The header row (项目名称 规格型号 单位 数量 单价 金额 税率 税额) gives each column's
 horizontal extent. Every row between the header and 合计 is cut where its ink has a
-wide blank gap, and each piece goes to the column it lies under. On a scan a cell
+wide blank gap, and each piece goes to the column it lies under (on a scan, one
+under two labels that no blank cuts is doubted, so flagged). On a scan a cell
 can then be read again on its own, in the mode its column needs, and a row whose
 words ran together on the page (a unit and a quantity read as one word) still comes
 apart. A text layer's row is cut the same way, its characters' boxes standing for
@@ -99,12 +100,24 @@ def cut_row(page, line: TextLine, columns: dict[str, tuple[int, int]],
     spans = dark_spans(ink)
     runs = solid_runs(ink, merge_spans(spans, round(_CELL_GAP * height)), band)
     cells = {}
-    for column, (left, right), chars in _cut(line, spans, runs, band / 4, columns):
+    for column, (left, right), chars, straddled in _cut(line, spans, runs, band / 4, columns):
         inside = [s for s in spans if left <= s[0] and s[1] <= right]
         text, doubt = _scan_text(line, chars, inside, word_gap)
+        if straddled:
+            doubt = "; ".join(filter(None, (_straddle_doubt(straddled, inside, band / 4), doubt)))
         confidence = min((line.conf[i] for i in chars), default=0.0)
         cells[column] = Cell(column, (left - pad, top - pad, right + pad, bottom + pad), text, confidence, doubt)
     return cells
+
+
+def _straddle_doubt(straddled: list[str], spans: list[tuple[int, int]], min_split: float) -> str:
+    """Why a cell whose ink lies under two column labels, with no blank to cut it at, is doubted: part of it may
+    be the next column's (a unit printed close after a spec as wide as its column, ``304不锈钢`` ``根``), and
+    no blank tells where one ends, so neither cell can be placed."""
+    widest = max((b[0] - a[1] for a, b in zip(spans, spans[1:])), default=0)
+    return (f"its ink runs from under {' to under '.join(_LABELS[c][-1] for c in straddled)} with no blank to cut "
+            f"it at (the widest is {widest} px, narrower than the {min_split:.0f} px a cut needs, as the blank between "
+            "two characters of one word is): part of it may be the next column's, check both against the scan")
 
 
 def cut_text_row(line: TextLine, columns: dict[str, tuple[int, int]]) -> dict[str, str] | None:
@@ -117,23 +130,36 @@ def cut_text_row(line: TextLine, columns: dict[str, tuple[int, int]]) -> dict[st
     height = box[3] - box[1]
     spans = merge_spans(sorted((b[0], b[2]) for b in line.boxes if b is not None), 0)
     runs = merge_spans(spans, round(_CELL_GAP * height))
-    return {column: _layer_text(line, chars) for column, _, chars in _cut(line, spans, runs, height / 4, columns)}
+    return {column: _layer_text(line, chars) for column, _, chars, _ in _cut(line, spans, runs, height / 4, columns)}
 
 
 def _cut(line: TextLine, spans: list[tuple[int, int]], runs: list[tuple[int, int]], min_split: float,
-         columns: dict[str, tuple[int, int]]) -> list[tuple[str, tuple[int, int], list[int]]]:
-    """Each column's cell: its extent, and the line's characters in it. ``spans`` are where the row's ink is,
-    ``runs`` the ink cut at cell gaps; a run under two labels is cut further (:func:`_split_across_columns`)."""
+         columns: dict[str, tuple[int, int]]) -> list[tuple[str, tuple[int, int], list[int], list[str]]]:
+    """Each column's cell: its extent, the line's characters in it, and the columns whose labels a piece of it
+    lies under when that is more than one (empty where each piece lies under one label or none). ``spans`` are
+    where the row's ink is, ``runs`` the ink cut at cell gaps; a run under two labels is cut further
+    (:func:`_split_across_columns`), and a piece that still is could not be cut: it goes to the label it lies
+    under most, and the caller is told."""
     pieces: dict[str, list[tuple[int, int]]] = {}
+    straddled: dict[str, list[str]] = {}
     for run in runs:
         for left, right in _split_across_columns(spans, run, min_split, columns):
-            pieces.setdefault(_column_of(left, right, columns), []).append((left, right))
+            column = _column_of(left, right, columns)
+            pieces.setdefault(column, []).append((left, right))
+            under = _under(left, right, columns)
+            if len(under) > 1:
+                straddled[column] = under
     out = []
     for column, found in pieces.items():
         left, right = min(r[0] for r in found), max(r[1] for r in found)
         chars = [i for i, b in enumerate(line.boxes) if b is not None and left <= (b[0] + b[2]) / 2 < right]
-        out.append((column, (left, right), chars))
+        out.append((column, (left, right), chars, straddled.get(column, [])))
     return out
+
+
+def _under(left: int, right: int, columns: dict[str, tuple[int, int]]) -> list[str]:
+    """The columns whose labels the ink from ``left`` to ``right`` lies under, left to right."""
+    return [c for c, (a, b) in columns.items() if min(right, b) - max(left, a) > 0]
 
 
 def _scan_text(line: TextLine, chars: list[int], spans: list[tuple[int, int]],
@@ -194,8 +220,7 @@ def _split_across_columns(spans: list[tuple[int, int]], run: tuple[int, int], mi
     within a cell gap of the rate beside it); a run with no gap ``min_split`` wide (a quarter of a text height)
     stays whole."""
     left, right = run
-    under = [c for c, (a, b) in columns.items() if min(right, b) - max(left, a) > 0]
-    if len(under) < 2:
+    if len(_under(left, right, columns)) < 2:
         return [run]
     inside = [s for s in spans if left <= s[0] and s[1] <= right]
     best, best_width = None, 0

@@ -41,6 +41,13 @@ ROW_PITCH = 56
 WRAP_PITCH = 40
 
 
+# Every cell is printed from its column's left edge. A spec wider than its column would run over the unit beside it,
+# which no invoice prints (invoicing software wraps a spec within its column, as it does a name, and this renderer
+# does not wrap one): :func:`placed_rows` refuses it, reckoned as :func:`wrap_name` reckons, so that a page drawn
+# with one is not taken for a page a reader must read.
+SPEC_WIDTH = COLUMNS[2] - COLUMNS[1]
+
+
 def wrap_name(name: str) -> list[str]:
     """The name as the lines it is printed on: broken between characters, wherever the column is full."""
     out = [""]
@@ -63,7 +70,8 @@ def placed_rows(inv: Invoice, words: str | None = None, *, side_by_side: bool = 
     when not the invoice's own. ``side_by_side``: buyer and seller blocks next to each other, as the printed
     fully digitalised invoice has them, rather than one above the other. ``printed``: a cell's text where it is
     not the value's (line index, column) -> text, e.g. ``{(1, "tax_rate"): "免税", (1, "tax"): "***"}``.
-    ``remark``: the 备注 printed below the totals."""
+    ``remark``: the 备注 printed below the totals. A spec wider than its column (:data:`SPEC_WIDTH`) is refused
+    with ``ValueError``."""
     printed = printed or {}
     out: list[tuple[int, list[tuple[int, str]]]] = []
     y = 40
@@ -77,6 +85,10 @@ def placed_rows(inv: Invoice, words: str | None = None, *, side_by_side: bool = 
     for cells in _header_rows(inv, side_by_side):
         put(cells)
     for i, l in enumerate(inv.lines):
+        if l.spec and _width(l.spec) > SPEC_WIDTH:
+            raise ValueError(f"line {i}: spec {l.spec!r} is {_width(l.spec)} units wide, wider than its column "
+                             f"({SPEC_WIDTH}; a Chinese character 28, any other 17): it would be printed over the "
+                             "unit, as no invoice prints it; use a shorter spec")
         first, *more = wrap_name(l.name)
         cells = [(COLUMNS[0], first)]
         if l.spec:
