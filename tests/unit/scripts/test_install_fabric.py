@@ -31,6 +31,17 @@ def path_without_go(tmp_path: Path) -> str:
     return str(tools)
 
 
+def run_with_fake_go(tmp_path: Path, answers: str) -> tuple[Path, subprocess.CompletedProcess]:
+    """The script run with a `go` that answers each subcommand as ``answers`` (shell case arms) says; returns the
+    Fabric home it installed into and the run."""
+    tools = Path(path_without_go(tmp_path))
+    fake_go = tools / "go"
+    fake_go.write_text(f'#!/bin/sh\ncase "$1" in\n  env) echo fake ;;\n{answers}esac\n')
+    fake_go.chmod(fake_go.stat().st_mode | stat.S_IEXEC)
+    home = tmp_path / "fabric"
+    return home, run_script(home, str(tools))
+
+
 def test_missing_go_is_reported_with_what_to_do(tmp_path):
     home = tmp_path / "fabric"
     result = run_script(home, path_without_go(tmp_path))
@@ -42,19 +53,8 @@ def test_missing_go_is_reported_with_what_to_do(tmp_path):
 
 
 def test_refused_download_names_the_commit_and_keeps_the_error(tmp_path):
-    tools = Path(path_without_go(tmp_path))
-    fake_go = tools / "go"
     # A go that answers like a module proxy refusing the version.
-    fake_go.write_text(
-        "#!/bin/sh\n"
-        'case "$1" in\n'
-        "  env) echo fake ;;\n"
-        "  install) echo 'go: example: 403 Forbidden' >&2; exit 1 ;;\n"
-        "esac\n"
-    )
-    fake_go.chmod(fake_go.stat().st_mode | stat.S_IEXEC)
-    home = tmp_path / "fabric"
-    result = run_script(home, str(tools))
+    home, result = run_with_fake_go(tmp_path, "  install) echo 'go: example: 403 Forbidden' >&2; exit 1 ;;\n")
     assert result.returncode == 3
     recorded = (home / "install-error.txt").read_text()
     assert PINNED_COMMIT in recorded
@@ -81,20 +81,9 @@ def test_second_run_is_a_no_op_when_the_pinned_build_is_present(tmp_path):
 
 
 def test_a_sample_configuration_the_module_cache_cannot_give_is_a_recorded_failure(tmp_path):
-    tools = Path(path_without_go(tmp_path))
-    fake_go = tools / "go"
     # the tools build, then `go mod download -json` answers as it does for a refused version: JSON with Error
-    fake_go.write_text(
-        "#!/bin/sh\n"
-        'case "$1" in\n'
-        "  env) echo fake ;;\n"
-        "  install) exit 0 ;;\n"
-        '  mod) echo \'{"Path": "github.com/hyperledger/fabric", "Error": "reading proxy: 403 Forbidden"}\'; exit 1 ;;\n'
-        "esac\n"
-    )
-    fake_go.chmod(fake_go.stat().st_mode | stat.S_IEXEC)
-    home = tmp_path / "fabric"
-    result = run_script(home, str(tools))
+    home, result = run_with_fake_go(tmp_path, "  install) exit 0 ;;\n  mod) echo '{\"Path\": \"x\", "
+                                              "\"Error\": \"reading proxy: 403 Forbidden\"}'; exit 1 ;;\n")
     assert result.returncode == 3, result.stderr
     assert "Traceback" not in result.stderr
     recorded = (home / "install-error.txt").read_text()
