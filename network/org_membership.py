@@ -82,22 +82,23 @@ class AdminKeyError(OrgChangeError):
 def _admin_key_refusal(msp_id: str, folder: Path, problem: ValueError, dry_run: bool, others: list[str]) -> str:
     """What to do about an org admin's MSP folder that cannot sign (problem: why loading it failed). Only `org add`
     itself (not its dry run, which writes nothing) issues a lost admin key again, before it signs; recfin signs an
-    update only with an unencrypted key in keystore/. others: the orgs that could sign without this one."""
+    update only with an unencrypted key in keystore/. others: the channel's other orgs, whose admins could sign."""
     keystore = folder / "keystore"
     elsewhere = [folder / name for name in (crypto.KEY_ELSEWHERE_FILE, crypto.HSM_SIGNER_FILE)
                  if (folder / name).is_file()]
     no_key = not {*keystore.glob("*_sk"), *keystore.glob("*.pem")}     # what load_msp_folder looks for
+    signers = " ".join(f"--sign-as {o}" for o in others)
     renew = (f"move {{}} out of the data folder, then run `recfin org add` again: it issues the admin a new "
              f"certificate and key (the channel trusts {msp_id}'s CA, not one admin certificate)")
+    if no_key and dry_run:
+        held = f"its key is held elsewhere ({elsewhere[0]})" if elsewhere else f"it has no key in {keystore}"
+        return (f"{msp_id}'s admin cannot sign for the dry run: {held}. To see the rest of the verdict, name the "
+                f"other signers: {signers}")
     if no_key and elsewhere:
         return (f"{msp_id}'s admin cannot sign the update: {elsewhere[0]} says its key is held elsewhere, and "
-                f"recfin signs a channel update only with a key in {keystore}. Sign it where the key is (`recfin "
-                f"org add --update-out`, docs/deployment.md), or {renew.format(elsewhere[0])}")
-    if no_key and dry_run:
-        return (f"{msp_id}'s admin has no key in {keystore}, so the dry run cannot sign for it: `recfin org add` "
-                f"without --dry-run issues the admin a new certificate and key before it signs (the channel trusts "
-                f"{msp_id}'s CA, not one admin certificate). To see the rest of the verdict first, name the other "
-                f"signers: {' '.join(f'--sign-as {o}' for o in others) or '--no-sign'}")
+                f"recfin signs a channel update only with a key in {keystore}. Write the update signed by the "
+                f"others (`recfin org add ... --update-out FILE {signers}`) and have {msp_id}'s admin sign it where "
+                f"the key is (`recfin org sign FILE`, docs/deployment.md), or {renew.format(elsewhere[0])}")
     if "is encrypted" in str(problem):
         return (f"{msp_id}'s admin cannot sign the update: the key in {keystore} is encrypted (recfin reads only "
                 f"unencrypted admin keys: decrypt it in place). If that key is lost, "
@@ -278,8 +279,7 @@ class OrgMembership:
                 admin_signers(grown, self.root, [msp_id], sign_as)
             except ValueError as exc:
                 org = grown.org(msp_id)
-                others = [o.name for o in grown.orgs if o.msp_id in members and o.msp_id != msp_id
-                          and (sign_as is None or o.name in sign_as or o.msp_id in sign_as)]
+                others = [o.name for o in grown.orgs if o.msp_id in members and o.msp_id != msp_id]
                 raise AdminKeyError(_admin_key_refusal(
                     msp_id, org_crypto(self.root, org.name, org.domain).user_msp(org.admin), exc, dry_run,
                     others)) from None

@@ -174,16 +174,17 @@ def test_an_admin_folder_whose_key_cannot_sign_is_refused_saying_what_to_do(chan
     keystore = re.escape(str(msp / "keystore"))
     expected = {
         # the dry run writes nothing, so a lost key stays lost there: only `org add` itself issues it again
-        "dry run, key lost": rf"^SupplierMSP's admin has no key in {keystore}, so the dry run cannot sign for it: "
-                             rf"`recfin org add` without --dry-run issues the admin a new certificate and key before "
-                             rf"it signs .* name the other signers: --sign-as coreenterprise --sign-as bank "
-                             rf"--sign-as regulator$",
-        "dry run, a README in the keystore": rf"^SupplierMSP's admin has no key in {keystore}, so the dry run",
+        "dry run, key lost": rf"^SupplierMSP's admin cannot sign for the dry run: it has no key in {keystore}\. To "
+                             rf"see the rest of the verdict, name the other signers: --sign-as coreenterprise "
+                             rf"--sign-as bank --sign-as regulator$",
+        "dry run, a README in the keystore": rf"^SupplierMSP's admin cannot sign for the dry run: it has no key in "
+                                             rf"{keystore}\.",
         "key elsewhere": rf"^SupplierMSP's admin cannot sign the update: .*{crypto.KEY_ELSEWHERE_FILE} says its key "
-                         rf"is held elsewhere.*\(`recfin org add --update-out`.* or move .*{crypto.KEY_ELSEWHERE_FILE} "
-                         rf"out of the data folder",
-        "two certificates": rf"^SupplierMSP's admin cannot sign the update from .*: more than one certificate in "
-                            rf".*signcerts; put the folder right",
+                         rf"is held elsewhere.*\(`recfin org add \.\.\. --update-out FILE --sign-as coreenterprise "
+                         rf"--sign-as bank --sign-as regulator`\) and have SupplierMSP's admin sign it where the key "
+                         rf"is \(`recfin org sign FILE`.* or move .*{crypto.KEY_ELSEWHERE_FILE} out of the data folder",
+        "two certificates": r"^SupplierMSP's admin cannot sign the update from .*: more than one certificate in "
+                            r".*signcerts; put the folder right",
         "another's key": rf"^SupplierMSP's admin cannot sign the update: no key in {keystore} matches the "
                          rf"admin's certificate\. If that key is lost, move the files of {keystore} out of the data "
                          rf"folder, then run `recfin org add` again",
@@ -681,3 +682,16 @@ def test_an_address_no_other_host_reaches_is_refused_before_anything_is_written(
         assert problem in str(refused.value)
     assert sorted(p.relative_to(data_root) for p in data_root.rglob("*")) == before
     assert not channel_peer.exists()
+
+
+def test_a_dry_run_refused_for_an_admin_without_a_key_goes_through_with_the_signers_it_names(channel_peer, topology,
+                                                                                             data_root):
+    _lose_admin(topology, data_root, "supplier", "admin key")
+    members = OrgMembership(Network(topology, data_root=data_root))
+    with pytest.raises(NetworkError, match=r"name the other signers: (.*)$") as refused:
+        members.plan_add("acme", "bank", CODE, sign_as=["supplier"], throwaway_crypto=True)
+    named = re.search(r"name the other signers: (.*)$", str(refused.value)).group(1).split()
+    assert named[::2] == ["--sign-as"] * 3
+    change = members.plan_add("acme", "bank", CODE, sign_as=named[1::2], throwaway_crypto=True)
+    assert change.verdict.ok and "SupplierMSP" not in change.signatures
+    assert not (data_root / "crypto" / "acme").exists()
