@@ -90,3 +90,10 @@ def test_a_sample_configuration_the_module_cache_cannot_give_is_a_recorded_failu
     assert "sample configuration could not be taken from the module cache" in recorded
     assert "reading proxy: 403 Forbidden" in recorded
     assert not (home / "installed-commit").exists()
+
+
+def test_a_go_that_fails_before_answering_in_json_has_its_own_words_recorded(tmp_path):
+    home, result = run_with_fake_go(tmp_path, "  install) exit 0 ;;\n  mod) echo 'go: go.mod requires go >= 1.99 "
+                                              "(running go 1.26.8)' >&2; exit 1 ;;\n")
+    assert result.returncode == 3, result.stderr
+    assert "go: go.mod requires go >= 1.99 (running go 1.26.8)" in (home / "install-error.txt").read_text()
