@@ -162,9 +162,19 @@ def removed_members(current: configtx_pb2.Config, update: configtx_pb2.ConfigUpd
     return out
 
 
+class AdminLoadError(ValueError):
+    """An org admin's MSP folder that cannot sign (its loader's ValueError, message unchanged), naming the org's
+    MSP ID and the folder so that a caller can say what to do about it."""
+
+    def __init__(self, msp_id: str, folder: Path, problem: ValueError) -> None:
+        super().__init__(str(problem))
+        self.msp_id, self.folder, self.problem = msp_id, folder, problem
+
+
 def admin_signers(topology: Topology, data_root: Path, msp_ids: list[str],
                   only: list[str] | None = None) -> dict[str, config_signing.AdminSigner]:
-    """The admins of these orgs whose keys are in the data folder (only: a subset, by org name or MSP ID)."""
+    """The admins of these orgs whose keys are in the data folder (only: a subset, by org name or MSP ID).
+    Raises AdminLoadError for a folder that cannot sign."""
     wanted = None if only is None else {topology.org(o).msp_id for o in only}
     out = {}
     for org in topology.orgs:
@@ -172,7 +182,10 @@ def admin_signers(topology: Topology, data_root: Path, msp_ids: list[str],
             continue
         msp_dir = org_crypto(data_root, org.name, org.domain).user_msp(org.admin)
         if (msp_dir / "signcerts").is_dir():
-            out[org.msp_id] = config_signing.load_admin(msp_dir, org.msp_id)
+            try:
+                out[org.msp_id] = config_signing.load_admin(msp_dir, org.msp_id)
+            except ValueError as exc:
+                raise AdminLoadError(org.msp_id, msp_dir, exc) from exc
     return out
 
 

@@ -63,7 +63,7 @@ from .crypto import org_crypto
 from .errors import ChaincodeError, NetworkError
 from .lifecycle import Definition, Lifecycle
 from .nodeconfig import orderer_tls_ca, peer_admin_env
-from .org_change import (CarriedOrg, OrgChange, OrgChangeError, admin_signers, carried_org, change_rows, parties_of,
+from .org_change import (AdminLoadError, CarriedOrg, OrgChange, OrgChangeError, carried_org, change_rows, parties_of,
                          plan_add, plan_add_defined, plan_remove, removed_members)
 from .org_definition import PolicySyntaxError, decode_msp
 from .org_definition_file import OrgDefinition, write_msp_of
@@ -271,19 +271,14 @@ class OrgMembership:
 
     def _plan_add(self, spec: PeerOrgSpec, grown: Topology, current: configtx_pb2.Config,
                   sign_as: list[str] | None, org_root: Path | None = None, dry_run: bool = False) -> OrgChange:
-        """org_change.plan_add, each signing admin's MSP folder read first: one that cannot sign is refused
-        (AdminKeyError naming it and what to do; dry_run: for a dry run, which issues no lost key again)."""
-        members = channel_config.application_orgs(current)
-        for msp_id in members:
-            try:
-                admin_signers(grown, self.root, [msp_id], sign_as)
-            except ValueError as exc:
-                org = grown.org(msp_id)
-                others = [o.name for o in grown.orgs if o.msp_id in members and o.msp_id != msp_id]
-                raise AdminKeyError(_admin_key_refusal(
-                    msp_id, org_crypto(self.root, org.name, org.domain).user_msp(org.admin), exc, dry_run,
-                    others)) from None
-        return plan_add(grown, self.root, current, spec.name, sign_as, org_root=org_root)
+        """org_change.plan_add; a signing admin's MSP folder that cannot sign is refused (AdminKeyError naming it
+        and what to do; dry_run: for a dry run, which issues no lost key again)."""
+        try:
+            return plan_add(grown, self.root, current, spec.name, sign_as, org_root=org_root)
+        except AdminLoadError as exc:
+            members = channel_config.application_orgs(current)
+            others = [o.name for o in grown.orgs if o.msp_id in members and o.msp_id != exc.msp_id]
+            raise AdminKeyError(_admin_key_refusal(exc.msp_id, exc.folder, exc.problem, dry_run, others)) from None
 
     def _plan_add_unwritten(self, spec: PeerOrgSpec, grown: Topology, current: configtx_pb2.Config,
                             sign_as: list[str] | None, dry_run: bool = False) -> OrgChange:
