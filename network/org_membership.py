@@ -315,9 +315,11 @@ class OrgMembership:
             raise crypto.CaFilesError(crypto.org_gone_refusal(paths, known, by))
         return False
 
-    def _generate(self, spec: PeerOrgSpec, grown: Topology, current: configtx_pb2.Config) -> None:
-        """The org's crypto material completed; its folder made new only for a new org (_is_new_org)."""
-        crypto.generate(grown, self.root, adding=[spec.name] if self._is_new_org(spec, current) else ())
+    def _generate(self, spec: PeerOrgSpec, grown: Topology, current: configtx_pb2.Config,
+                  only: list[str] | None = None) -> None:
+        """The crypto material of grown's orgs (only: these) completed; the org's folder made new only for a new
+        org (_is_new_org)."""
+        crypto.generate(grown, self.root, only=only, adding=[spec.name] if self._is_new_org(spec, current) else ())
 
     def plan_add_definition(self, definition: OrgDefinition, sign_as: list[str] | None = None,
                             current: configtx_pb2.Config | None = None, address: str | None = None) -> OrgChange:
@@ -367,7 +369,7 @@ class OrgMembership:
             # the policy first: a refused add writes nothing of the org, so the corrected command starts afresh
             self._require_signatures(self._plan_add_unwritten(spec, grown, current, sign_as))
         say(f"[1/6] crypto material for {spec.name} ({spec.msp_id}) in {folder}")
-        self._generate(spec, grown, current)
+        self._generate(spec, grown, current, only=[spec.name])     # the other orgs' were completed above
         change = None
         if joined:
             self._check_same_msp(current, spec)
