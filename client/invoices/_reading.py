@@ -73,7 +73,13 @@ class TaxRate:
 # periods: 17, 13, 11, 6 % until 2017-06-30; 17, 11, 6 % from 2017-07-01 (财税〔2017〕37号: 13 % folded into 11 %);
 # 16, 10, 6 % from 2018-05-01 (财税〔2018〕32号); 13, 9, 6 % from 2019-04-01 (财政部 税务总局 海关总署公告2019年
 # 第39号). So 13 % has two periods, and 9 % began on 2019-04-01: no line was taxed at 9 % before.
+# Two reduced levy rates are dated too. 3 % reduced to 1 % for small-scale taxpayers began on 2020-03-01 (财政部
+# 税务总局公告2020年第13号, extended to 2022-03-31); from 2022-04-01 to 2022-12-31 those sales were exempt instead
+# (公告2022年第15号: a special invoice then was at 3 %), and 1 % applied again from 2023-01-01 (公告2023年第1号,
+# extended to 2027-12-31 by 公告2023年第19号: left open here, as every earlier end was extended). 0.5 % for
+# second-hand car dealers began on 2020-05-01 (公告2020年第17号). The other levy rates are older than any claim.
 _2017_07_01, _2018_05_01, _2019_04_01 = date(2017, 7, 1), date(2018, 5, 1), date(2019, 4, 1)
+_2020_03_01, _2020_05_01, _2022_04_01, _2023_01_01 = date(2020, 3, 1), date(2020, 5, 1), date(2022, 4, 1), date(2023, 1, 1)
 STATUTORY_RATES = (
     TaxRate(Decimal("0.13"), "VAT rate (goods, processing, repairs, leasing of movables)", began=_2019_04_01),
     TaxRate(Decimal("0.09"), "VAT rate (transport, construction, real estate, basic telecoms, farm produce)",
@@ -83,10 +89,12 @@ STATUTORY_RATES = (
     TaxRate(Decimal("0.05"), "levy rate (sale and leasing of real estate, labour dispatch on the difference)",
             levy=True),
     TaxRate(Decimal("0.03"), "levy rate (small-scale taxpayers, the simplified method)", levy=True),
-    TaxRate(Decimal("0.01"), "levy rate 3% reduced to 1% (small-scale taxpayers)", levy=True),
+    TaxRate(Decimal("0.01"), "levy rate 3% reduced to 1% (small-scale taxpayers)", began=_2020_03_01,
+            ended=_2022_04_01, levy=True),
+    TaxRate(Decimal("0.01"), "levy rate 3% reduced to 1% (small-scale taxpayers)", began=_2023_01_01, levy=True),
     TaxRate(Decimal("0.02"), "levy rate 3% reduced to 2% (used fixed assets, second-hand goods)", levy=True),
     TaxRate(Decimal("0.015"), "levy rate 5% reduced to 1.5% (individuals renting out housing)", levy=True),
-    TaxRate(Decimal("0.005"), "levy rate 0.5% (second-hand car dealers)", levy=True),
+    TaxRate(Decimal("0.005"), "levy rate 0.5% (second-hand car dealers)", began=_2020_05_01, levy=True),
     TaxRate(Decimal("0.13"), "VAT rate until 2017-06-30 (farm produce, utilities, books and the like), 11% since",
             ended=_2017_07_01),
     TaxRate(Decimal("0.17"), "VAT rate until 2018-04-30, 16% since", ended=_2018_05_01),
@@ -130,8 +138,9 @@ def rate_problem(rate: Decimal, issued: date) -> str | None:
     past any financing term, and an old rate passing on a new invoice would let a wrong tax, and the face
     amount built on it, through: a person looks at it instead. A rate that replaced another passes only on an
     invoice issued since it began: no line was taxed at it before then, so a line at it is a wrong rate.
-    13 % did both: it ended on 2017-07-01 and began again on 2019-04-01. Each message names the rate, the
-    invoice's date and the VAT rates of that date."""
+    13 % did both: it ended on 2017-07-01 and began again on 2019-04-01, as did the levy rate 1 % (ended on
+    2022-04-01, again from 2023-01-01). Each message names the rate, the invoice's date and the VAT rates of that
+    date (the levy rates, for a levy rate)."""
     periods = [known for known in STATUTORY_RATES if known.rate == rate]
     if not periods:
         return (f"{percent(rate)} is no VAT rate or levy rate: on an invoice dated {issued} a line is taxed at a VAT "
@@ -139,7 +148,8 @@ def rate_problem(rate: Decimal, issued: date) -> str | None:
                 f"({_rates_on(issued, levy=True)}); check the line's rate against the invoice")
     if statutory_rate(rate, issued) is not None:
         return None
-    then = f"when the VAT rates were {_rates_on(issued, levy=False)}"
+    levy = periods[0].levy
+    then = f"when the {'levy' if levy else 'VAT'} rates were {_rates_on(issued, levy=levy)}"
     ended = [known for known in periods if known.ended is not None and known.ended <= issued]
     later = [known for known in periods if known.began is not None and issued < known.began]
     if ended:
@@ -149,7 +159,9 @@ def rate_problem(rate: Decimal, issued: date) -> str | None:
                 f"since {last.ended} at that rate is a late one for an earlier sale (补开), which is not checked "
                 "here; check it with the tax authority, or have it reissued at the current rate")
     first = min(later, key=lambda known: known.began)
-    period = f"was a {first.what}" if first.ended is not None else f"is a {first.what} since {first.began}"
+    # "was" only for a rate no longer applied (16 %); 1 % applies again, so it "is" one since it first began
+    current = any(known.ended is None for known in periods)
+    period = f"is a {first.what} since {first.began}" if current else f"was a {first.what}"
     return (f"{first.shown} {period}; the invoice is dated {issued}, before it applied, {then}: no line was taxed "
             f"at {first.shown} before {first.began}; check the line's rate against the invoice")
 

@@ -111,7 +111,7 @@ def test_a_rate_that_replaced_another_begins_the_day_one_ended():
 
     from client.invoices._reading import STATUTORY_RATES, rate_problem
 
-    began = {(known.rate, known.began) for known in STATUTORY_RATES if known.began is not None}
+    began = {(known.rate, known.began) for known in STATUTORY_RATES if known.began is not None and not known.levy}
     assert began == {(Decimal("0.16"), date(2018, 5, 1)), (Decimal("0.10"), date(2018, 5, 1)),
                      (Decimal("0.13"), date(2019, 4, 1)), (Decimal("0.09"), date(2019, 4, 1))}
     assert {day for _, day in began} <= {known.ended for known in STATUTORY_RATES if known.ended is not None}
@@ -119,6 +119,34 @@ def test_a_rate_that_replaced_another_begins_the_day_one_ended():
         assert rate_problem(rate, first_day) is None
         day_before = first_day - timedelta(days=1)
         assert f"the invoice is dated {day_before}" in rate_problem(rate, day_before)
+
+
+@pytest.mark.parametrize("issued, passes", [
+    (date(2020, 2, 29), False), (date(2020, 3, 1), True), (date(2022, 3, 31), True),
+    (date(2022, 4, 1), False), (date(2022, 12, 31), False), (date(2023, 1, 1), True), (date(2026, 11, 1), True)])
+def test_the_levy_rate_of_one_percent_applies_in_its_two_periods_only(issued, passes):
+    from client.invoices._reading import rate_problem
+
+    problem = rate_problem(Decimal("0.01"), issued)
+    if passes:
+        assert problem is None
+        return
+    # the message names the date and the levy rates of that date, not the VAT rates
+    assert f"the invoice is dated {issued}" in problem and "when the levy rates were 5%, 3%" in problem
+    assert "13%" not in problem
+    if issued < date(2020, 3, 1):
+        assert "1% is a levy rate 3% reduced to 1% (small-scale taxpayers) since 2020-03-01" in problem
+    else:
+        assert "is one again since 2023-01-01" in problem and "since 2022-04-01" in problem
+
+
+def test_the_levy_rate_for_second_hand_car_dealers_begins_on_2020_05_01():
+    from client.invoices._reading import rate_problem
+
+    assert rate_problem(Decimal("0.005"), date(2020, 5, 1)) is None
+    problem = rate_problem(Decimal("0.005"), date(2020, 4, 30))
+    assert "no line was taxed at 0.5% before 2020-05-01" in problem
+    assert "when the levy rates were 5%, 3%, 2%, 1.5%, 1%" in problem
 
 
 def test_a_rate_of_two_periods_passes_in_either_and_fails_between():
