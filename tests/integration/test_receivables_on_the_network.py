@@ -13,7 +13,9 @@ record (holders as tokens) and its own exposure, the regulator any bank's, and
 the holder lists the debtor's discount offers on its claim. An accepted financing
 the bank does not disburse is cancelled with the bank's org among the endorsers
 (without it the claim's key-level policy invalidates the cancellation), after
-which the debtor's and holder's orgs alone may change the claim again.
+which the debtor's and holder's orgs alone may change the claim again. An offer's
+expiry stays off the public record, the block and the event, and an acceptance
+without the offer's terms is refused and changes nothing.
 """
 from __future__ import annotations
 
@@ -29,15 +31,18 @@ from click.testing import CliRunner
 from cli.connection import open_session
 from cli.demo_commands import ACTORS, business_today, credit_code_of
 from cli.main import main
-from client.gateway import CommitError
+from client.gateway import CommitError, EndorseError
 from client.invoices.fingerprint import fingerprint_of
+from client.ledger.endorsements import committed_transaction
+from client.ledger.qscc import QSCC, transaction_by_id
 from client.pricing import bank_config_path
 from client.receivables import (
     CONTRACT_NAME, DiscountOfferRequest, FinancingTerms, InvoiceAttestationRequest, InvoiceInput,
-    ReceivableRegistration, RuleViolation,
+    ReceivableRegistration, ReceivablesEvent, RuleViolation,
 )
+from client.receivables.errors import rule_violation_from
 
-from .conftest import caught_up, peers_caught_up, register_claim
+from .conftest import EVENT_WAIT, caught_up, peers_caught_up, register_claim
 
 
 @pytest.fixture(scope="module")
@@ -288,3 +293,57 @@ def test_a_cancelled_financing_needs_the_banks_endorsement_and_then_frees_the_cl
         contract.submit("TransferReceivable", arguments=[claim.id, credit_code_of(tier2, ""), "3000000"],
                         endorsing_organizations=["CoreEnterpriseMSP", "SupplierMSP"])
         assert tier2.client.get_receivable(claim.id).holder == credit_code_of(tier2, "")
+
+
+def test_an_offers_expiry_stays_off_the_ledger_and_its_acceptance_needs_the_terms(demo_run, receivables_deployed):
+    root = receivables_deployed.data_root
+    with open_session("bank", "officer1", root) as bank, open_session("supplier", "supplier1", root) as tier1, \
+            open_session("coreenterprise", "treasurer", root) as core:
+        claim = _claim(tier1, core, "40000.00", 60)
+        financing = caught_up(tier1, core).request_financing(claim.id)
+        expiry = business_today() + timedelta(days=9)   # a day no public record of the claim carries (due in 60)
+        terms = FinancingTerms(advance_rate=Decimal("0.85"), discount_rate=Decimal("0.038"), recourse=True,
+                               expires_on=expiry)
+        offer = caught_up(bank, tier1).make_offer(financing.id, terms)
+        offered_in = bank.client.last_committed_block
+        hidden = expiry.isoformat().encode()
+        caught_up(tier1, bank)   # the holder reads, and submits, on its own peer the offer made on the bank's
+        network = tier1.gateway.get_network(tier1.profile.channel)
+        contract = network.get_contract(tier1.profile.chaincode, CONTRACT_NAME)
+
+        # the public financing record, read raw by the holder: the offer and its terms' hash, not its expiry
+        answer = contract.evaluate("GetFinancing", arguments=[financing.id])
+        public = {o["id"]: o for o in json.loads(answer)["offers"]}[offer.id]
+        assert public["terms_hash"] == offer.terms_hash and "expires_on" not in public
+        assert hidden not in answer
+
+        # the offer's transaction as the holder's peer committed it: its public writes hold the offer, its private
+        # ones only hashes, so no byte of it spells the expiry; nor does the FinancingOffered event
+        processed = transaction_by_id(network.get_contract(QSCC), tier1.profile.msp_id, tier1.profile.channel,
+                                      offer.tx_id)
+        committed = committed_transaction(processed)
+        assert committed.validation == "VALID"
+        assert any(w.value and offer.id.encode() in w.value for a in committed.actions for w in a.writes)
+        assert hidden not in processed.SerializeToString()
+        raw_event = network.chaincode_events(tier1.profile.chaincode, start_block=offered_in).first(
+            lambda e: e.transaction_id == offer.tx_id, timeout=EVENT_WAIT)
+        event = ReceivablesEvent.from_chaincode_event(raw_event)
+        assert (event.name, event.details["offer_id"]) == ("FinancingOffered", offer.id)
+        assert "expires_on" not in event.details and hidden not in raw_event.payload
+
+        # accepted without its terms (transient `terms`), the offer is refused and the request stays open
+        before = tier1.client.get_financing(financing.id)
+        with pytest.raises(EndorseError) as refused:
+            contract.submit("AcceptFinancingOffer", arguments=[offer.id])
+        violation = rule_violation_from(refused.value, "AcceptFinancingOffer")
+        assert violation is not None and violation.rule == "terms-missing", refused.value
+        after = tier1.client.get_financing(financing.id)
+        assert after == before and (after.status, after.accepted_offer_id) == ("REQUESTED", None)
+        assert [o.status for o in after.offers if o.id == offer.id] == ["OPEN"]
+
+        # the holder's peer has the terms, the expiry among them; the SDK reads them there and accepts
+        assert _when_reconciled(lambda: tier1.client.get_offer_terms(offer.id)).expires_on == expiry
+        accepted = tier1.client.accept_offer(offer.id)
+        assert (accepted.status, accepted.accepted_offer_id, accepted.financier) == \
+            ("ACCEPTED", offer.id, offer.financier)
+        assert [o.status for o in tier1.client.get_financing(financing.id).offers if o.id == offer.id] == ["ACCEPTED"]
