@@ -46,3 +46,11 @@ def test_this_process_is_measured_and_network_rows_become_watched_processes(tmp_
     rows = [NodeStatus("peer0.bank", "BankMSP", "peer", "127.0.0.1:9051", 11, True, 3, tmp_path),
             NodeStatus("orderer0.orderer", "OrdererMSP", "orderer", "127.0.0.1:7050", None, False, None, tmp_path)]
     assert network_processes(rows) == [Watched("peer0.bank", "peer", 11)]
+
+
+def test_the_chaincode_servers_are_watched_with_the_peers_and_orderers(tmp_path):
+    rows = [NodeStatus("peer0.bank", "BankMSP", "peer", "127.0.0.1:9051", 11, True, 3, tmp_path),
+            NodeStatus("orderer0.orderer", "OrdererMSP", "orderer", "127.0.0.1:7050", 12, True, None, tmp_path),
+            NodeStatus("receivables.bank", "BankMSP", "chaincode", "127.0.0.1:9052", 13, True, None, tmp_path)]
+    assert network_processes(rows) == [Watched("peer0.bank", "peer", 11), Watched("orderer0.orderer", "orderer", 12),
+                                       Watched("receivables.bank", "chaincode", 13)]

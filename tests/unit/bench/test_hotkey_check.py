@@ -16,6 +16,7 @@ import pytest
 
 from bench.exactly_once import Acknowledgement, check, ledger_transfers, lines, read_family, read_records
 from bench.workloads import merge_findings
+from client.money import yuan
 from client.receivables import Receivable, RequestRecord, RuleViolation
 from client.receivables.errors import RULE_PATTERN
 
@@ -52,6 +53,13 @@ class Family:
     def judge(self, requests: dict[str, int], acks: list[Acknowledgement] | None = None):
         return check(requests, self.acks if acks is None else acks, self.recorded(requests), self.records(), self.root)
 
+    def alter_face_amount(self, receivable_id: str, fen: int) -> None:
+        """Change a receivable's face amount on the ledger behind the contract's back."""
+        key = self.net._key("recfin.receivable", receivable_id)
+        doc = json.loads(self.net.ledger.state[key])
+        doc["face_amount"] += fen
+        self.net.ledger.state[key] = json.dumps(doc).encode()
+
     def records(self) -> list[Receivable]:
         out, level = [], [self.root]
         while level:
@@ -80,6 +88,17 @@ def five_requests() -> dict[str, int]:
     return {f"r{n}": n for n in range(1, 6)}
 
 
+def r3_resent_without_its_id() -> Family:
+    """The five requests, r3 sent again under a new request id after it (a client without request ids retrying
+    an answer it did not get), and that second answer taken as r3's."""
+    family = Family()
+    for request_id, amount in five_requests().items():
+        family.split(request_id, amount)
+        if request_id == "r3":
+            family.split("r3-resent-without-its-id", amount, answered_as="r3")
+    return family
+
+
 def test_every_acknowledged_transfer_is_found_once_and_the_parts_add_up():
     family = Family()
     for request_id, amount in five_requests().items():
@@ -95,16 +114,34 @@ def test_every_acknowledged_transfer_is_found_once_and_the_parts_add_up():
 
 def test_a_request_moved_twice_is_duplicated():
     """The retry of a client without request ids: r3's answer was lost, it sent r3 again under a new id."""
-    family = Family()
-    for request_id, amount in five_requests().items():
-        family.split(request_id, amount)
-        if request_id == "r3":
-            family.split("r3-resent-without-its-id", amount, answered_as="r3")
+    family = r3_resent_without_its_id()
     verdict = family.judge(five_requests())
     assert (verdict.acknowledged, verdict.found, verdict.duplicated, verdict.lost) == (5, 4, 1, 0)
     assert not verdict.holds and verdict.unaccounted == 0      # the second part is r3's: counted there, once
     assert [p for p in verdict.problems if p.startswith("duplicated: request r3 moved 2 parts")]
     assert verdict.amounts_add_up      # the ledger is consistent: the claim was split once too often
+
+
+def test_a_request_whose_one_answer_names_a_part_besides_its_recorded_one_is_duplicated():
+    """Only the resend's answer reached the client: one answer, yet r3's record names the first part, so r3
+    moved two parts, a duplicate, not a lost answer."""
+    family = r3_resent_without_its_id()
+    first = next(a for a in family.acks if a.request_id == "r3")
+    verdict = family.judge(five_requests(), [a for a in family.acks if a is not first])
+    assert (verdict.acknowledged, verdict.found, verdict.duplicated, verdict.lost, verdict.unaccounted) == (5, 4, 1, 0, 0)
+    assert [p.split(":")[0] for p in verdict.problems] == ["duplicated"]
+    assert verdict.problems[0].startswith(f"duplicated: request r3 moved 2 parts ({first.child_id}, ")
+
+
+def test_two_answers_naming_different_parts_are_duplicated_though_only_one_part_is_on_the_ledger():
+    """The client holds two answers for r2 that name different parts: it was told r2 moved twice."""
+    family = Family()
+    for request_id, amount in five_requests().items():
+        family.split(request_id, amount)
+    second_answer = Acknowledgement("r2", f"{family.remainder}.1", "ab" * 32)    # a part never split off
+    verdict = family.judge(five_requests(), family.acks + [second_answer])
+    assert (verdict.acknowledged, verdict.found, verdict.duplicated, verdict.lost) == (5, 4, 1, 0)
+    assert [p.split(":")[0] for p in verdict.problems] == ["duplicated"]
 
 
 def test_an_acknowledgement_without_its_transfer_is_lost():
@@ -121,6 +158,19 @@ def test_an_acknowledgement_without_its_transfer_is_lost():
     assert [p.split(":")[0] for p in verdict.problems] == ["lost", "lost"]
     assert any("r6" in p and "the ledger has no record of it" in p for p in verdict.problems)
     assert any("r2" in p and f"{family.root}.2.1" in p for p in verdict.problems)
+
+
+def test_a_request_recorded_as_moving_a_part_of_another_family_is_lost():
+    """r6 was applied to another receivable: its record names a part this family does not hold."""
+    family = Family()
+    for request_id, amount in five_requests().items():
+        family.split(request_id, amount)
+    other = asyncio.run(family.net.confirmed(family.tier1, family.net.actors["core"], FACE))["id"]
+    family.split("r6", 6, target=other)
+    verdict = family.judge({**five_requests(), "r6": 6})
+    assert (verdict.acknowledged, verdict.found, verdict.duplicated, verdict.lost, verdict.unaccounted) == (6, 5, 0, 1, 0)
+    assert verdict.problems == [f"lost: request r6 is recorded as moving {other}.1, no such part of the family is "
+                                "on the ledger"]
 
 
 def test_an_answered_split_whose_request_has_no_record_is_lost_and_not_also_unaccounted():
@@ -172,15 +222,28 @@ def test_parts_that_do_not_add_up_to_the_face_amount_are_reported():
     family = Family()
     for request_id, amount in five_requests().items():
         family.split(request_id, amount)
-    key = family.net._key("recfin.receivable", family.remainder)
-    doc = json.loads(family.net.ledger.state[key])
-    doc["face_amount"] += 1                                    # one fen appears from nowhere
-    family.net.ledger.state[key] = json.dumps(doc).encode()
+    family.alter_face_amount(family.remainder, 1)              # one fen appears from nowhere
     verdict = family.judge(five_requests())
     assert verdict.duplicated == verdict.lost == 0
     assert not verdict.amounts_add_up and not verdict.holds
     assert verdict.leaves_total == FACE + 1
     assert any(p.startswith("amounts: the parts add up to 1,130.01") for p in verdict.problems)
+
+
+def test_a_split_whose_two_parts_do_not_add_up_to_it_is_reported_though_the_leaves_do():
+    """A fen added to a part that was split again (not a leaf): the leaves still sum to the face amount, but
+    the part no longer equals its own two parts, nor its parent the sum of it and its sibling."""
+    family = Family()
+    for request_id, amount in five_requests().items():
+        family.split(request_id, amount)
+    altered = f"{family.root}.2"
+    family.alter_face_amount(altered, 1)
+    verdict = family.judge(five_requests())
+    assert verdict.leaves_total == verdict.face_amount == FACE
+    assert not verdict.amounts_add_up and not verdict.holds
+    face = {r.id: r.face_amount for r in family.records()}
+    assert verdict.problems == [f"amounts: the parts of {family.root} do not add up to its {yuan(FACE)}",
+                                f"amounts: the parts of {altered} do not add up to its {yuan(face[altered])}"]
 
 
 def test_requests_moving_the_same_amount_are_told_apart_by_request_id():
@@ -254,3 +317,15 @@ def test_the_verdict_prints_as_acknowledged_found_duplicated_lost_and_processes_
     assert merged["exactly_once"]["acknowledged"] == 10 and merged["exactly_once"]["lost"] == 1
     assert merged["exactly_once"]["holds"] is False and merged["exactly_once"]["amounts_add_up"] is True
     assert merge_findings([]) == {} and merge_findings([{}, {}]) == {}
+
+
+def test_exactly_once_broken_in_one_process_fails_the_merge_whichever_process_comes_first():
+    family = Family()
+    for request_id, amount in five_requests().items():
+        family.split(request_id, amount)
+    held = family.judge(five_requests()).to_json()
+    broken = family.judge({**five_requests(), "r5": 50}).to_json()     # r5 recorded with another amount: lost
+    assert held["holds"] and not broken["holds"]
+    for order in ([held, broken], [broken, held]):
+        merged = merge_findings([{"exactly_once": verdict} for verdict in order])["exactly_once"]
+        assert merged["holds"] is False and merged["lost"] == 1

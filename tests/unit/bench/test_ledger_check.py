@@ -1,5 +1,6 @@
 """The fault suite's replay: blocks built field by field from the Fabric protos, as a peer stores them."""
 import json
+from contextlib import contextmanager
 
 import pytest
 from fabric_protos.common import common_pb2
@@ -8,6 +9,7 @@ from fabric_protos.ledger.rwset.kvrwset import kv_rwset_pb2
 from fabric_protos.peer import proposal_pb2, proposal_response_pb2, transaction_pb2
 
 from bench.ledger_check import PeerLedger, Verdict, receivable_key, replay, valid_writes
+from client.gateway import GatewayError
 
 
 def envelope(writes, namespace="receivables", kind=common_pb2.ENDORSER_TRANSACTION):
@@ -66,11 +68,25 @@ def test_a_transaction_missing_or_invalid_on_any_peer_counts_as_lost_once():
     assert verdict.to_json()["peers"][0]["lost"] == ["tx-3"]
 
 
-class OneOrgsQscc:
-    """qscc and the contract as a peer of SupplierMSP answers them, recording the orgs each query named."""
+def test_a_transaction_every_peer_has_but_one_marked_invalid_counts_as_lost():
+    # the client was told it committed valid: a peer that invalidated it lost it, though no peer is missing it
+    verdict = Verdict(1, [PeerLedger("peer0.core", found=1),
+                          PeerLedger("peer0.bank", not_valid={"tx-1": "MVCC_READ_CONFLICT"})])
+    assert (verdict.found, verdict.lost) == (0, 1)
 
-    def __init__(self, state_value):
-        self.state_value = state_value
+
+def test_the_verdicts_json_counts_found_and_lost_as_the_verdict_does():
+    report = Verdict(3, [PeerLedger("peer0.bank", found=2, lost=["tx-3"])]).to_json()
+    assert (report["acknowledged"], report["found"], report["lost"]) == (3, 2, 1)
+
+
+class OneOrgsQscc:
+    """qscc and the contract as a peer of SupplierMSP answers them, recording the orgs each query named;
+    ``codes``: tx id -> the validation code the peer holds it with (VALID when not named), None for one it
+    does not have."""
+
+    def __init__(self, state_value, codes=None):
+        self.state_value, self.codes = state_value, codes or {}
         self.named = []
 
     def evaluate(self, function, *, arguments=(), endorsing_organizations=None):
@@ -78,7 +94,10 @@ class OneOrgsQscc:
 
         self.named.append((function, endorsing_organizations))
         if function == "GetTransactionByID":
-            return transaction_pb2.ProcessedTransaction(validationCode=transaction_pb2.VALID).SerializeToString()
+            if (code := self.codes.get(arguments[1], transaction_pb2.VALID)) is None:
+                raise GatewayError(f"evaluate call to endorser returned error: Failed to get transaction with id "
+                                   f"{arguments[1]}, error no such transaction ID [{arguments[1]}] in index")
+            return transaction_pb2.ProcessedTransaction(validationCode=code).SerializeToString()
         if function == "GetChainInfo":
             return ledger_pb2.BlockchainInfo(height=1).SerializeToString()
         if function == "GetBlockByNumber":
@@ -99,6 +118,24 @@ def test_every_query_of_a_peers_check_names_that_peers_own_org():
     assert [function for function, _ in qscc.named] == ["GetTransactionByID", "GetTransactionByID", "GetChainInfo",
                                                         "GetBlockByNumber"]
     assert {tuple(orgs) for _, orgs in qscc.named + reader.named} == {("SupplierMSP",)}
+
+
+def test_an_acknowledged_tx_the_peer_marked_invalid_is_named_with_its_code_and_not_found():
+    from bench.ledger_check import check_peer
+
+    qscc = OneOrgsQscc(b'{"id":"R-1"}', codes={"tx-2": transaction_pb2.MVCC_READ_CONFLICT})
+    ledger = check_peer("peer0.supplier", qscc, OneOrgsQscc(b'{"id":"R-1"}'), "receivables", "receivables",
+                        "SupplierMSP", ["tx-1", "tx-2"], [])
+    assert (ledger.found, ledger.lost, ledger.not_valid) == (1, [], {"tx-2": "MVCC_READ_CONFLICT"})
+
+
+def test_an_acknowledged_tx_the_peer_does_not_have_is_lost():
+    from bench.ledger_check import check_peer
+
+    qscc = OneOrgsQscc(b'{"id":"R-1"}', codes={"tx-2": None})
+    ledger = check_peer("peer0.supplier", qscc, OneOrgsQscc(b'{"id":"R-1"}'), "receivables", "receivables",
+                        "SupplierMSP", ["tx-1", "tx-2"], [])
+    assert (ledger.found, ledger.lost, ledger.not_valid) == (1, ["tx-2"], {})
 
 
 # ---------------------------------------------------------------- the peers compared with each other
@@ -320,24 +357,34 @@ def test_an_open_offer_no_holder_could_accept_that_day_is_counted_not_compared(s
                for line in _checked_against(story, expired).state_mismatches)
 
 
-def test_an_open_offer_left_out_is_held_to_the_expiry_of_its_private_terms(story):
+@contextmanager
+def _open_offer_expiring(story, day: str):
+    """The story's open offer with its private terms expiring on ``day`` (ISO) for the while; yields its open-offer
+    index key and its offer id."""
     from bench.ledger_check import split_key
 
-    # the blocks carry no expiry: for an offer the contract leaves out, the replay reads its terms' expiry
     key = _first_key(story.ledger.state, "recfin.open-offer")
     offer_id = split_key(key)[1][2]
     (collection, terms_key), = [(c, k) for c, v in story.ledger.private_state.items() for k in v
                                  if f"\x00{offer_id}\x00" in k and "recfin.terms" in k]
     terms = story.ledger.private_state[collection][terms_key]
-    replayed = dict(story.ledger.state)
-    story.ledger.private_state[collection][terms_key] = terms.replace(b'"2026-12-31"', b'"2026-03-01"')
+    story.ledger.private_state[collection][terms_key] = terms.replace(b'"2026-12-31"', f'"{day}"'.encode())
     try:
+        yield key, offer_id
+    finally:
+        story.ledger.private_state[collection][terms_key] = terms
+
+
+def test_an_open_offer_left_out_is_held_to_the_expiry_of_its_private_terms(story):
+    from bench.ledger_check import split_key
+
+    # the blocks carry no expiry: for an offer the contract leaves out, the replay reads its terms' expiry
+    replayed = dict(story.ledger.state)
+    with _open_offer_expiring(story, "2026-03-01") as (key, offer_id):
         # expired the day before: left out, and not named, though its entry is in the blocks
         ledger = _checked_against(story, replayed)
         assert ledger.state_mismatches == []
         assert ledger.not_read_back["recfin.open-offer"] == 1
-    finally:
-        story.ledger.private_state[collection][terms_key] = terms
     # the same terms not expired: the entry missing from the world state is named
     value = story.ledger.state.pop(key)
     try:
@@ -346,6 +393,17 @@ def test_an_open_offer_left_out_is_held_to_the_expiry_of_its_private_terms(story
             f"contract: {offer_id}"]
     finally:
         story.ledger.state[key] = value
+
+
+def test_an_open_offer_is_acceptable_on_the_day_its_terms_expire(story):
+    from client.business_dates import business_date
+
+    # the expiry is the last day the offer may be accepted: the contract lists it that day, so the replay must
+    # hold it to being listed, not leave it out of the comparison nor call its listing wrong
+    with _open_offer_expiring(story, business_date(story.now).isoformat()):
+        ledger = _checked_against(story, dict(story.ledger.state))
+    assert ledger.state_mismatches == []
+    assert ledger.not_read_back == {"recfin.offer-by-bank": 2}
 
 
 def test_an_open_offer_whose_claim_falls_due_while_the_query_is_sent_is_not_held_against_either_day(story):
@@ -432,6 +490,14 @@ def test_a_replayed_value_that_is_no_record_and_a_record_the_peer_cannot_read_ar
                                     "it (") and "not-found" in mismatches[1]
 
 
+def test_a_listing_longer_than_a_page_is_read_to_its_last_page(story, monkeypatch):
+    from bench import ledger_check
+
+    # at one record a page the story's indexes span several pages: an entry past the first is compared too
+    monkeypatch.setattr(ledger_check, "PAGE_SIZE", "1")
+    assert _checked_against(story, dict(story.ledger.state)).state_mismatches == []
+
+
 def test_a_receivable_the_run_wrote_must_be_in_the_replay(story):
     from bench.ledger_check import check_peer
     from tests.unit.ledger_contract import LedgerContract
@@ -455,9 +521,17 @@ def test_peers_whose_blocks_replay_any_key_differently_are_reported():
         'peer0.core has {"tx_id":"a"}; peer0.bank has {"tx_id":"b"}; peer0.supplier has none']
 
 
+def test_a_key_only_a_later_peer_replays_is_reported():
+    # the keys compared are every peer's, not the first one's: here the first lacks one the second has
+    same = {receivable_key("R-1"): b'{"id":"R-1"}'}
+    peers = [PeerLedger("peer0.core", replayed=same),
+             PeerLedger("peer0.bank", replayed={**same, receivable_key("R-2"): b'{"id":"R-2"}'})]
+    assert Verdict(0, peers).divergences == [
+        'receivable R-2: the peers\' blocks replay to different values: peer0.core has none; peer0.bank has {"id":"R-2"}']
+
+
 def test_a_peer_missing_private_data_is_asked_again_until_its_reconciler_has_it_then_the_refusal_stands():
     from bench.ledger_check import PRIVATE_DATA_POLL, LivePeer
-    from client.gateway import GatewayError
 
     class Reader:
         def __init__(self, refusals: list[str]):
@@ -488,3 +562,47 @@ def test_a_peer_missing_private_data_is_asked_again_until_its_reconciler_has_it_
         with pytest.raises(GatewayError, match=refusal.split(": ")[1]):
             LivePeer(other, "BankMSP", sleep=slept.append).ask_for_private_data("GetFinancierExposure", "D", "B")
         assert other.asked == 1 and len(slept) == 2
+
+
+# ---------------------------------------------------------------- every peer of the network
+
+def test_every_peer_of_every_org_is_checked_not_only_its_gateway_peer(tmp_path, monkeypatch):
+    from types import SimpleNamespace
+
+    from bench import ledger_check
+    from cli import connection
+    from network import profiles
+    from network.topology import Topology, load
+
+    layout = load().model_dump(mode="json", exclude_none=True)
+    bank = next(org for org in layout["orgs"] if org["name"] == "bank")
+    bank["peers"].append({"name": "peer1", "port": 9151, "chaincode_port": 9152, "operations_port": 9448})
+    topology = Topology.model_validate(layout)
+    profiles.write_all(topology, tmp_path)
+    chain = two_writes_of_r1(transaction_pb2.VALID)
+    peer = ChainPeer(chain, replay(chain, "receivables")[receivable_key("R-1")])
+    connected = []
+
+    @contextmanager
+    def open_session(org, user=None, data_root=None, **_):
+        yield SimpleNamespace(client=SimpleNamespace(contract=peer))
+
+    class Gateway:
+        """A Gateway to one peer, whose qscc answers with ``peer``'s chain."""
+
+        def __init__(self, org, endpoint, data_root):
+            connected.append(endpoint.host_name_override)
+
+        def get_network(self, channel):
+            return SimpleNamespace(get_contract=lambda name: peer)
+
+        def close(self):
+            pass
+
+    monkeypatch.setattr(connection, "open_session", open_session)
+    monkeypatch.setattr(ledger_check, "connect_peer", Gateway)
+    verdict = ledger_check.verify(["tx-1"], ["R-1"], topology, tmp_path)
+    every_peer = [node.hostname for org in topology.orgs for node in topology.peers(org.name)]
+    assert "peer1.bank.recfin.local" in every_peer
+    assert [p.peer for p in verdict.peers] == connected == every_peer
+    assert (verdict.found, verdict.lost, verdict.divergences) == (1, 0, [])

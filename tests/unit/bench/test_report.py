@@ -6,7 +6,8 @@ import pytest
 from bench import node_compare
 from bench.driver import RATE, Plan, Run, Sample
 from bench.plot import plot
-from bench.report import REQUIRED_KEYS, build, check_schema, comparison, lines, write_json
+from bench.outcomes import CAUSES, SUCCEEDED
+from bench.report import REQUIRED_KEYS, build, check_schema, client_cpu_per_tx, comparison, lines, write_json
 from bench.stats import percentile
 
 PLAN = Plan(RATE, rate=2, warmup=1, duration=4, call_timeout=None)
@@ -44,6 +45,21 @@ def test_counts_throughput_latency_and_cpu_per_committed_tx():
     assert "committed valid 8" in text and "mvcc_conflict 1" in text and "not measured" in text
 
 
+@pytest.mark.parametrize("cause", [c for c in CAUSES if c not in SUCCEEDED])
+def test_every_cause_of_failure_is_counted_and_printed(cause):
+    report = build(Run(PLAN, [sample(1.0, 0.2), sample(1.5, 0.3, cause)]), workload="register", client="python",
+                   cpu_usage={}, process_kinds={})
+    assert report["failed"] == {c: int(c == cause) for c in CAUSES if c not in SUCCEEDED}
+    assert f"committed valid 1  {cause} 1" in "\n".join(lines(report))
+
+
+def test_a_kinds_latency_is_of_its_operations_that_succeeded():
+    # a timeout's latency is how long the client waited, not how long a transaction took to commit
+    run = Run(PLAN, [sample(1.0, 0.2), sample(1.5, 0.3), sample(2.0, 90.0, "timeout")])
+    report = build(run, workload="register", client="python", cpu_usage={}, process_kinds={})
+    assert report["by_kind"]["register"]["latency_s"]["max"] == pytest.approx(0.3)
+
+
 def test_answered_queries_are_reported_apart_and_left_out_of_committed_throughput_and_cpu_per_tx():
     """The mixed workload's queries are evaluates: nothing is ordered or committed, so they count as answered."""
     run = a_run()
@@ -56,7 +72,8 @@ def test_answered_queries_are_reported_apart_and_left_out_of_committed_throughpu
     transactions = [s for s in run.samples if s.cause == "committed" and 1 <= s.finished < 5]
     assert report["throughput_tps"] == pytest.approx(len(transactions) / 4)
     assert report["cpu"]["client"]["cpu_s_per_tx"] == pytest.approx(1.6 / len(transactions))
-    assert report["latency_s"]["p50"] > 0.05                       # the transactions' latency, not the queries'
+    committed_latencies = [s.latency for s in run.samples if s.measured and s.committed]
+    assert report["latency_s"]["p50"] == pytest.approx(percentile(committed_latencies, 50))   # not the queries'
     assert report["by_kind"]["query"]["answered"] == 4 and report["by_kind"]["query"]["committed"] == 0
     assert report["by_kind"]["query"]["latency_s"]["p50"] == pytest.approx(0.05)
     assert sum(p["committed_tps"] for p in report["timeline"]) == 10
@@ -84,6 +101,25 @@ def test_the_node_scripts_rows_make_the_same_report_and_the_ratio_to_ours():
                                         "throughput_node_to_recfin": pytest.approx(1.0),
                                         "client_cpu_per_tx_node_to_recfin": pytest.approx(0.5)}
     assert theirs["client_processes"][0]["pool_size"] == 40 and theirs["settings"]["clients"] == 1
+
+
+def test_the_client_cpu_per_tx_adds_up_the_client_processes():
+    run = a_run()
+    report = build(run, workload="register", client="python",
+                   cpu_usage={"client-0": 0.6, "client-1": 1.0, "peer0.bank": 3.0},
+                   process_kinds={"client-0": "client", "client-1": "client", "peer0.bank": "peer"})
+    assert client_cpu_per_tx(report) == pytest.approx(1.6 / len(run.committed_in_window()))
+
+
+def test_the_throughput_ratio_is_the_node_clients_over_ours():
+    def committing(every):
+        """Sixteen transactions in the window, of which every ``every``-th is sent."""
+        return Run(PLAN, [sample(1.0 + i / 4, 0.1) for i in range(0, 16, every)])
+
+    ours = build(committing(1), workload="register", client="python", cpu_usage={}, process_kinds={})
+    theirs = build(committing(2), workload="register", client="node", cpu_usage={}, process_kinds={})
+    assert (ours["throughput_tps"], theirs["throughput_tps"]) == (4.0, 2.0)
+    assert comparison(ours, theirs)["throughput_node_to_recfin"] == pytest.approx(0.5)
 
 
 def test_on_the_same_rate_schedule_the_throughputs_match_and_the_latency_ratios_tell_the_clients_apart():
