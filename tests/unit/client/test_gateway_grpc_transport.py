@@ -160,16 +160,34 @@ def test_caller_owned_channel_stays_open_after_gateway_closes(credentials):
         server.stop(None)
 
 
+@pytest.fixture
+def opened(monkeypatch):
+    """The secure channels connect() opens, sync and async (none is really opened)."""
+    channels = []
+    monkeypatch.setattr(grpc, "secure_channel", lambda *args, **kwargs: channels.append(args))
+    monkeypatch.setattr(grpc.aio, "secure_channel", lambda *args, **kwargs: channels.append(args))
+    return channels
+
+
 @pytest.mark.parametrize("connect_to", [connect, connect_async], ids=["sync", "async"])
-def test_a_client_certificate_that_is_not_one_is_refused_before_a_channel_opens(credentials, monkeypatch, connect_to):
-    opened = []
-    monkeypatch.setattr(grpc, "secure_channel", lambda *args, **kwargs: opened.append(args))
-    monkeypatch.setattr(grpc.aio, "secure_channel", lambda *args, **kwargs: opened.append(args))
+def test_a_client_certificate_that_is_not_one_is_refused_before_a_channel_opens(credentials, opened, connect_to):
     _, identity = credentials
     client_key, _ = make_key_and_cert("client")
     with pytest.raises(ValueError, match=r"^client_certificate is not a PEM X.509 certificate .*its key goes in client_key"):
         # the key given for both: the mistake this guards against
         connect_to("127.0.0.1:7051", identity=identity, client_certificate=key_pem(client_key), client_key=key_pem(client_key))
+    assert opened == []
+
+
+@pytest.mark.parametrize("half", ["client_certificate", "client_key"], ids=["certificate without key", "key without certificate"])
+@pytest.mark.parametrize("connect_to", [connect, connect_async], ids=["sync", "async"])
+def test_mutual_tls_given_half_its_pair_is_refused_before_a_channel_opens(credentials, opened, connect_to, half):
+    # gRPC core aborts the whole process when a secure channel is opened with a certificate and no key.
+    _, identity = credentials
+    client_key, client_cert = make_key_and_cert("client")
+    pair = {"client_certificate": client_cert, "client_key": key_pem(client_key)}
+    with pytest.raises(ValueError, match=r"^mutual TLS needs both client_certificate and client_key$"):
+        connect_to("127.0.0.1:7051", identity=identity, tls_root_certificates=client_cert, **{half: pair[half]})
     assert opened == []
 
 

@@ -82,6 +82,41 @@ def test_every_key_type_signs_what_a_peer_verifies_with_the_default_hash(key):
     verify_like_a_peer(public_key, commit.signature, commit.request)
 
 
+def test_the_hash_chosen_at_connect_is_what_every_signature_is_made_over():
+    # An MSP set to SHA3 verifies over SHA3-256 of the signed bytes: the signer must get that digest,
+    # the one each object exposes as ``digest`` for offline signing.
+    digests = []
+
+    def recording_signer(digest):
+        digests.append(digest)
+        return SIGN(digest)
+
+    transport = FakeTransport()
+    gateway = connect(identity=Identity("Org1MSP", CERT), signer=recording_signer, hash=hashing.sha3_256, transport=transport)
+    contract = gateway.get_network("ch").get_contract("receivables")
+    query = contract.new_proposal("Get", arguments=["R-1"])
+    query.evaluate()
+    proposal = contract.new_proposal("Confirm", arguments=["R-1"])
+    transaction = proposal.endorse()
+    commit = transaction.submit()
+    commit.status()
+
+    (evaluate,) = transport.requests("evaluate")
+    (endorse,) = transport.requests("endorse")
+    (submit,) = transport.requests("submit")
+    (status,) = transport.requests("commit_status")
+    signed = [
+        (evaluate.proposed_transaction.proposal_bytes, evaluate.proposed_transaction.signature),
+        (endorse.proposed_transaction.proposal_bytes, endorse.proposed_transaction.signature),
+        (submit.prepared_transaction.payload, submit.prepared_transaction.signature),
+        (status.request, status.signature),
+    ]
+    expected = [hashlib.sha3_256(message).digest() for message, _ in signed]
+    for digest, (_, signature) in zip(expected, signed):
+        KEY.public_key().verify(signature, digest, ec.ECDSA(utils.Prehashed(hashes.SHA3_256())))
+    assert digests == expected == [query.digest, proposal.digest, transaction.digest, commit.digest]
+
+
 @pytest.mark.parametrize(
     "key, hash",
     [

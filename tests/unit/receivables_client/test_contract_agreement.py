@@ -16,6 +16,7 @@ from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
+from pydantic_core import to_jsonable_python
 
 import client.receivables as sdk
 from chaincode.receivables import ReceivablesContract
@@ -157,11 +158,29 @@ def test_document_models_have_the_published_fields(metadata):
             published = _enum_values(prop)
             if published:
                 assert published == _literal_values(info.annotation), f"{name}.{field}"
+        # An optional field the contract leaves out of a document holds the contract's default.
+        assert _defaults_that_differ(model, schema) == [], name
         checked.append(name)
     assert len(checked) == len(schemas), set(schemas) - set(checked)
     # requests with their own client-side names
     assert set(sdk.FinancingTerms.model_fields) == set(schemas["OfferTerms"]["properties"])
     assert set(sdk.ScaleTierIn.model_fields) == set(schemas["ScaleTier"]["properties"])
+    assert _defaults_that_differ(sdk.FinancingTerms, schemas["OfferTerms"]) == []
+    assert _defaults_that_differ(sdk.ScaleTierIn, schemas["ScaleTier"]) == []
+
+
+def _defaults_that_differ(model, schema: dict) -> list[str]:
+    """The fields of ``model`` whose default is not the one ``schema`` publishes, compared as JSON
+    (so that ``false`` is not ``0``), each as "Model.field: ours, the contract's"."""
+    differ = []
+    for field, prop in schema["properties"].items():
+        if "default" not in prop:
+            continue
+        info = model.model_fields[field]
+        ours = "required" if info.is_required() else json.dumps(to_jsonable_python(info.get_default(call_default_factory=True)))
+        if ours != json.dumps(prop["default"]):
+            differ.append(f"{model.__name__}.{field}: {ours}, the contract's {json.dumps(prop['default'])}")
+    return differ
 
 
 def _enum_values(prop: dict) -> set:
