@@ -73,6 +73,33 @@ def test_price_outside_tolerance_is_partial(docs):
     assert tight_total.status == "partial" and tight_total.problems
 
 
+def test_a_price_the_tolerance_away_matches_and_beyond_it_is_partial(docs):
+    po, gr = docs
+    lines = list(invoice().lines)
+    lines[1] = line("*金属制品*不锈钢螺栓", "1000", "0.81", "0.13", unit="个", spec="M6")   # 1.25% above 0.80
+    dearer = invoice(lines=tuple(lines))
+    # the total is 10.00 over: a total_fen of 1000 lets it pass, so only the price tolerance decides
+    at = match_invoice(dearer, po, gr, Tolerances(price_rel=Decimal("0.0125"), total_fen=1000))
+    beyond = match_invoice(dearer, po, gr, Tolerances(price_rel=Decimal("0.0124"), total_fen=1000))
+    assert (at.status, at.lines[1].status) == ("matched", "matched")
+    assert (beyond.status, beyond.lines[1].status) == ("partial", "partial")
+    assert "PO price 0.80" in beyond.lines[1].problems[0]
+
+
+def test_an_invoice_amount_total_fen_off_matches_and_a_fen_more_is_partial(docs):
+    po, gr = docs
+    # the service's price stays within the 0.5% price tolerance of 1000.00; the amount does not
+    kept = invoice().lines[:2]
+    at = invoice(lines=kept + (line("*信息技术服务*软件维护服务费", "1", "1001.00", "0.06"),))    # 100 fen over
+    over = invoice(lines=kept + (line("*信息技术服务*软件维护服务费", "1", "1001.01", "0.06"),))  # 101 fen over
+    assert match_invoice(at, po, gr).status == "matched"
+    result = match_invoice(over, po, gr)
+    assert [l.status for l in result.lines] == ["matched"] * 3
+    assert result.status == "partial" and result.problems == (
+        "invoice amount 2101.01 is not the PO value of the invoiced quantities less the invoice's discounts 2100.00 "
+        "(tolerance 1.00)",)
+
+
 def test_quantity_beyond_received_is_partial(tmp_path, docs):
     po, _ = docs
     gr = read_goods_receipt(write(tmp_path, "gr2.csv", GR_CSV.replace("B-M6,不锈钢螺栓,1000", "B-M6,不锈钢螺栓,900")))

@@ -5,7 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from client.invoices._cross_checks import Totals, restore_row, restore_totals, row_values
+from client.invoices._cross_checks import (Totals, amount_agrees, restore_row, restore_totals, row_values,
+                                          tax_agrees)
 from client.invoices._item_table import column_extents, cut_row
 from client.invoices._lines import TextLine
 from client.invoices._ocr import Reading, fitted, ink_runs
@@ -70,6 +71,17 @@ def _row(quantity="1", price="1000.00", amount="1000.00", rate="6%", tax="60.00"
     """Cells of a row read with confidence 0.9, or as ``sure`` says per column."""
     values = {"quantity": quantity, "unit_price": price, "amount": amount, "tax_rate": rate, "tax": tax}
     return {k: Found(v, (sure or {}).get(k, 0.9)) for k, v in values.items() if v is not None}
+
+
+def test_a_rows_tax_may_be_a_fen_off_amount_x_rate_but_not_two():
+    # within a fen: per-line rounding; two fen off is a misread figure
+    taxes = ("59.98", "59.99", "60.00", "60.01", "60.02")   # 1000.00 x 6% = 60.00
+    assert [tax_agrees(row_values(_row(tax=t))) for t in taxes] == [False, True, True, True, False]
+
+
+def test_a_rows_amount_is_quantity_x_price_to_the_fen():
+    amounts = ("999.99", "1000.00", "1000.01")   # 1 x 1000.00
+    assert [amount_agrees(row_values(_row(amount=a))) for a in amounts] == [False, True, False]
 
 
 def test_a_misread_quantity_is_derived_from_the_amount_when_the_tax_confirms_it():

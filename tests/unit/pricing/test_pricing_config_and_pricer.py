@@ -1,5 +1,5 @@
 """Bank configuration (validated, errors name the field) and the bank-side pricer."""
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_FLOOR, Decimal
 
 import pytest
@@ -120,6 +120,34 @@ def test_declines(config):
     assert quote(config, TERMS, grade="B", on=ON, exposure=10**12).declined == \
         f"no room under the debtor limit {money(quote(config, TERMS, grade='B', on=ON).debtor_limit)} " \
         "(exposure CNY 10,000,000,000.00)"
+
+
+def test_a_claim_due_max_days_off_is_priced_and_one_day_further_is_declined(config):
+    assert config.limits.max_days == 360
+    at = TERMS.model_copy(update={"due_date": ON + timedelta(days=360)})
+    past = TERMS.model_copy(update={"due_date": ON + timedelta(days=361)})
+    assert quote(config, at, grade="A", on=ON).offer is not None
+    assert quote(config, past, grade="A", on=ON).declined == "361 days to the due date; bank finances at most 360"
+
+
+def test_an_advance_of_min_advance_is_offered_and_one_fen_less_is_declined(config):
+    assert config.limits.min_advance == 1_000_000
+    # grade A advances 95%, half up: 1,052,632 x 0.95 = 1,000,000.4 -> 1,000,000; 1,052,631 x 0.95 = 999,999.45
+    at = TERMS.model_copy(update={"face_amount": 1_052_632})
+    below = TERMS.model_copy(update={"face_amount": 1_052_631})
+    assert quote(config, at, grade="A", on=ON).priced.advance == 1_000_000
+    assert quote(config, below, grade="A", on=ON).declined == \
+        "the advance CNY 9,999.99 is below the minimum CNY 10,000.00"
+
+
+def test_the_offer_carries_the_banks_recourse_setting(config, tmp_path):
+    # recourse says who bears the debtor's default; the holder reads it off the offer and its proposal
+    q = quote(config, TERMS, grade="A", on=ON)
+    assert config.recourse is True and q.offer.recourse is True and q.priced.recourse is True
+    data = example_data()
+    data["recourse"] = False
+    q = quote(load_bank_config(write(tmp_path, data)), TERMS, grade="A", on=ON)
+    assert q.offer.recourse is False and q.priced.recourse is False
 
 
 def test_the_limit_cut_keeps_the_contracts_ten_decimal_places(config):

@@ -47,6 +47,16 @@ def test_sliding_scale_uses_the_highest_tier_reached_or_is_ineligible():
     assert not late[0].eligible and "starts at 30 days" in late[0].why
 
 
+def test_a_scale_tier_applies_from_exactly_its_min_days_early():
+    # as the contract settles it (settlement.discount_rate_for): a tier is reached at min_days_early days early
+    scale = [ScaleTier(min_days_early=30, apr="0.03"), ScaleTier(min_days_early=90, apr="0.05")]
+    offer = EarlyPaymentOffer(offer_id="DD", debtor="core", scale=scale, day_count="ACT/360",
+                              expires_on=date(2027, 1, 1))
+    assert (offer.apr_for(89), offer.apr_for(90)) == (Decimal("0.03"), Decimal("0.05"))
+    [p] = rank_proposals(TERMS, ON, [], [offer])
+    assert (p.days, p.annual_rate, p.interest) == (90, Decimal("0.05"), 1_250_000)   # 100,000,000 x 0.05 x 90/360
+
+
 def test_every_early_payment_offer_is_ranked_and_one_offer_alone_is_refused():
     flat = EarlyPaymentOffer(offer_id="FLAT", debtor="core", apr="0.05", day_count="ACT/365", expires_on=date(2027, 1, 1))
     cheaper = EarlyPaymentOffer(offer_id="TIER", debtor="core", scale=[ScaleTier(min_days_early=60, apr="0.03")],
@@ -69,6 +79,15 @@ def test_ranks_by_cost_and_by_cash_differ_and_say_why():
     assert [p.offer_id for p in by_cash] == ["FULL", "CHEAP"]
 
 
+def test_offers_at_the_same_apr_rank_by_cost_with_more_cash_first():
+    # 4% ACT/360 for 90 days is 1% of any advance, so half an advance costs exactly the same APR; the offer ids
+    # alone would put HALF first
+    half, whole = bank("HALF", advance="0.5", basis="ACT/360"), bank("WHOLE", advance="1", basis="ACT/360")
+    ranked = rank_proposals(FINANCED, ON, [half, whole], by="cost")
+    assert ranked[0].exact_apr == ranked[1].exact_apr
+    assert [(p.offer_id, p.rank_by_cost) for p in ranked] == [("WHOLE", 1), ("HALF", 2)]
+
+
 def test_act_360_costs_more_than_act_365_at_the_same_quoted_rate():
     ranked = rank_proposals(TERMS, ON, [bank("360", basis="ACT/360"), bank("365", basis="ACT/365")])
     assert [p.offer_id for p in ranked] == ["365", "360"]
@@ -86,6 +105,19 @@ def test_expired_and_consuming_offers_are_listed_last_as_ineligible():
     assert [p.offer_id for p in ranked] == ["OK", "OLD", "GREEDY"]
     assert "expired" in ranked[1].why and ranked[1].rank_by_cost is None
     assert "consume" in ranked[2].why
+
+
+def test_a_bank_offer_can_be_taken_on_its_expiry_day():
+    # AcceptFinancingOffer refuses an offer only once its expiry is before today
+    [p] = rank_proposals(FINANCED, ON, [bank("A", expires=ON)])
+    assert (p.eligible, p.takeable_now, p.rank_by_cost) == (True, True, 1)
+
+
+def test_an_early_payment_offer_can_be_taken_on_its_expiry_day():
+    # AcceptDiscountOffer takes an offer while its expiry is today or later (queries.is_open)
+    offer = EarlyPaymentOffer(offer_id="DD", debtor="core", apr="0.05", expires_on=ON)
+    [p] = rank_proposals(TERMS, ON, [], [offer])
+    assert (p.eligible, p.takeable_now, p.rank_by_cost) == (True, True, 1)
 
 
 def test_duplicate_offer_ids_are_refused():

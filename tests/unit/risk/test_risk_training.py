@@ -137,21 +137,47 @@ def test_card_and_plot_say_synthetic(small_run, tmp_path):
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-def test_training_leaves_out_an_input_that_would_make_bad_news_look_safe(small_run):
-    """Rejections made to fall as lateness rises: their weight would come out negative, so it is left at 0."""
+def late_as_lateness_rises(shape) -> Examples:
+    """3000 examples of noise in which claims come out late as late_log_odds_90 rises; ``shape(row, label, rng)``
+    then sets the inputs a test makes follow the label."""
     rng = random.Random(3)
-    late, rejections = MODEL_FEATURES.index("late_log_odds_90"), MODEL_FEATURES.index("rejection_rate_90")
+    late = MODEL_FEATURES.index("late_log_odds_90")
     examples = Examples()
     for _ in range(3000):
         row = [rng.gauss(0, 1) for _ in MODEL_FEATURES]
         label = int(rng.random() < 1 / (1 + math.exp(1 - 2 * row[late])))
-        row[rejections] = 0.2 - 0.1 * label + rng.gauss(0, 0.02)
+        shape(row, label, rng)
         examples.inputs.append(row)
         examples.labels.append(label)
-    model = fit_logistic(examples, seed=1)
+    return examples
+
+
+def test_training_leaves_out_an_input_that_would_make_bad_news_look_safe(small_run):
+    """Rejections made to fall as lateness rises: their weight would come out negative, so it is left at 0."""
+    rejections = MODEL_FEATURES.index("rejection_rate_90")
+
+    def shape(row, label, rng):
+        row[rejections] = 0.2 - 0.1 * label + rng.gauss(0, 0.02)
+
+    model = fit_logistic(late_as_lateness_rises(shape), seed=1)
     coef = dict(zip(model.features, model.coef))
     assert coef["rejection_rate_90"] == 0.0 and coef["late_log_odds_90"] > 0.5
     assert re.search(r"comes out negative and refits \(here: [^)]*`rejection_rate_90`", model_card(model, small_run[1]))
+
+
+def test_training_leaves_out_the_most_negative_input_first_and_keeps_what_the_refit_makes_positive():
+    """Overdue counts carry some of the rejections' evidence: both weigh negatively in the first fit. Rejections, the
+    most negative, are left out; refitted without them, overdue counts weigh positively and are kept. Leaving out
+    the least negative first would lose both."""
+    rejections, overdue = MODEL_FEATURES.index("rejection_rate_90"), MODEL_FEATURES.index("log_overdue_count")
+
+    def shape(row, label, rng):
+        row[rejections] = -1.0 * label + rng.gauss(0, 0.5)
+        row[overdue] = -0.5 * row[rejections] - 0.2 * label + rng.gauss(0, 0.5)
+
+    model = fit_logistic(late_as_lateness_rises(shape), seed=1)
+    coef = dict(zip(model.features, model.coef))
+    assert coef["rejection_rate_90"] == 0.0 and coef["log_overdue_count"] > 0
 
 
 def test_a_claim_closed_by_a_split_is_not_labelled_its_parts_are():
