@@ -16,9 +16,10 @@ from fabric_protos.peer import chaincode_pb2, proposal_response_pb2
 
 from chaincode.feature_contract import FeatureContract
 from chaincode.shim import ChaincodeServer, PeerOptions
+from chaincode.shim import operations
 from chaincode.shim._handler import StreamHandler
-from chaincode.shim.operations import (DURATION_BUCKETS, MAX_CONNECTIONS, PREFIX, ChaincodeMetrics, OperationsServer,
-                                       OperationsTLS, parse_address, status_class)
+from chaincode.shim.operations import (DURATION_BUCKETS, MAX_CONNECTIONS, PREFIX, STOP_TIMEOUT_SECONDS, ChaincodeMetrics,
+                                       OperationsServer, OperationsTLS, parse_address, status_class)
 from network import ccservers, compose
 from network.topology import load as load_topology
 
@@ -550,18 +551,29 @@ async def test_with_client_auth_required_a_client_without_a_certificate_is_refus
         await server.stop(0)
 
 
-async def test_tls_clients_that_never_read_their_answer_are_let_go_without_an_error(pki, caplog):
+async def test_tls_clients_that_never_read_their_answer_are_let_go_without_an_error(pki, caplog, monkeypatch):
     """A client that sends its request and then neither reads nor closes holds its socket only as long as
-    the close notice is waited for (about STOP_TIMEOUT_SECONDS, not asyncio's 30 s), counts towards
+    the close notice is waited for (STOP_TIMEOUT_SECONDS, 1 s, not asyncio's 30 s), counts towards
     MAX_CONNECTIONS meanwhile, and costs no error in the log."""
     def open_files() -> int:
         return len(os.listdir("/proc/self/fd"))
 
+    listeners = []
+    real_start_server = asyncio.start_server
+
+    async def recording_start_server(*args, **options):
+        listeners.append(options)
+        return await real_start_server(*args, **options)
+
+    monkeypatch.setattr(operations.asyncio, "start_server", recording_start_server)
     server = await _tls_server(pki.tls())
     endpoint = server._operations
     silent = []
     before = open_files()
     try:
+        # how long the TLS listener waits for a client's close notice before it lets the socket go
+        assert [options["ssl_shutdown_timeout"] for options in listeners] == [STOP_TIMEOUT_SECONDS] == [1.0]
+
         def request_and_never_read() -> ssl.SSLSocket:
             # a blocking socket nobody reads: unlike an asyncio client, it never answers the close notice
             tls = pki.client().wrap_socket(socket.create_connection(("127.0.0.1", server.operations_port)),
@@ -571,7 +583,8 @@ async def test_tls_clients_that_never_read_their_answer_are_let_go_without_an_er
 
         for _ in range(5):
             silent.append(await asyncio.to_thread(request_and_never_read))
-        deadline = asyncio.get_running_loop().time() + 15     # asyncio's own default would hold them 30 s
+        # a bound on waiting only: the listener's close-notice wait is asserted above
+        deadline = asyncio.get_running_loop().time() + 15
         # this process holds both ends: the server's 5 sockets must go (the clients' may close with them)
         while (endpoint._connections or open_files() > before + 5) and asyncio.get_running_loop().time() < deadline:
             await asyncio.sleep(0.1)

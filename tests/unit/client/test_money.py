@@ -20,11 +20,16 @@ def test_decimal_yuan_must_be_exact_to_the_fen_unless_rounding_is_explicit():
     assert to_fen(Decimal("0.0299"), rounding=ROUND_DOWN) == 2
 
 
-@pytest.mark.parametrize("amount, error", [
-    (1.5, TypeError), (True, TypeError), ("100", TypeError), (Decimal("NaN"), ValueError), (Decimal("Infinity"), ValueError),
+@pytest.mark.parametrize("amount, error, message", [
+    (1.5, TypeError, r"^amount 1\.5 is a float: give int fen or Decimal yuan, never a float$"),
+    (True, TypeError, r"^amount True is a bool: give int fen or Decimal yuan, never a float$"),
+    ("100", TypeError, r"^amount '100' is a str: give int fen or Decimal yuan$"),
+    (Decimal("NaN"), ValueError, r"^amount NaN is not a finite number$"),
+    (Decimal("Infinity"), ValueError, r"^amount Infinity is not a finite number$"),
+    (Decimal("-Infinity"), ValueError, r"^amount -Infinity is not a finite number$"),
 ])
-def test_floats_booleans_text_and_non_finite_amounts_are_refused(amount, error):
-    with pytest.raises(error):
+def test_floats_booleans_text_and_non_finite_amounts_are_refused(amount, error, message):
+    with pytest.raises(error, match=message):
         to_fen(amount)
 
 
