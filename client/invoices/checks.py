@@ -10,7 +10,8 @@ totals.positive        价税合计 > 0 (a red-letter, negative invoice backs no
 line.amount            per line: quantity x unit price = amount, within tolerance
 line.rate              per line: the rate is a VAT or levy rate (13, 9, 6, 5, 3, 1, 2, 1.5, 0.5, 0 %, exempt) on an
                        invoice issued while it applied (13 % until 2017-06-30 and from 2019-04-01, 9 % from
-                       2019-04-01; 17, 11 % until 2018-04-30; 16, 10 % from 2018-05-01 until 2019-03-31)
+                       2019-04-01; 17, 11 % until 2018-04-30; 16, 10 % from 2018-05-01 until 2019-03-31;
+                       1 % from 2020-03-01 until 2022-03-31 and from 2023-01-01; 0.5 % from 2020-05-01)
 line.tax               per line: amount x rate = tax, within tolerance; (amount - deduction) x rate on a line
                        taxed on the difference (差额征税); skipped where such a line gives no deduction
                        and its tax is below amount x rate (a deduction only lowers it); fails a deduction
