@@ -149,6 +149,13 @@ async def types_with(position: int, value: str | bytes):
     return await call("Types", *args)
 
 
+@pytest.mark.parametrize(("text", "flag"), [("true", True), ("True", True), ("false", False), ("FALSE", False)])
+async def test_a_bool_argument_converts_from_true_or_false_in_any_case(text, flag):
+    result = await types_with(2, text)
+    assert result.status == 200, result.message
+    assert json.loads(result.payload)["flag"] is flag
+
+
 @pytest.mark.parametrize(
     ("position", "bad", "expected"),
     [

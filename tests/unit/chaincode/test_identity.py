@@ -62,8 +62,17 @@ def test_malformed_creators_are_rejected():
         )
 
 
-def test_id_uses_gos_attribute_order_and_escaping_whatever_the_certificate_order():
+def self_signed(subject: x509.Name, issuer: x509.Name) -> x509.Certificate:
+    """A certificate of ``subject`` naming ``issuer``, signed with its own new key."""
     key = ec.generate_private_key(ec.SECP256R1())
+    return (
+        x509.CertificateBuilder().subject_name(subject).issuer_name(issuer).public_key(key.public_key())
+        .serial_number(1).not_valid_before(datetime.datetime(2020, 1, 1))
+        .not_valid_after(datetime.datetime(2030, 1, 1)).sign(key, hashes.SHA256())
+    )
+
+
+def test_id_uses_gos_attribute_order_and_escaping_whatever_the_certificate_order():
     subject = x509.Name([
         x509.NameAttribute(NameOID.COMMON_NAME, "Smith, John+Co"),
         x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, "client"),
@@ -74,11 +83,7 @@ def test_id_uses_gos_attribute_order_and_escaping_whatever_the_certificate_order
         x509.NameAttribute(NameOID.STATE_OR_PROVINCE_NAME, "North Carolina"),
     ])
     issuer = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "ca.org1"), x509.NameAttribute(NameOID.COUNTRY_NAME, "US")])
-    cert = (
-        x509.CertificateBuilder().subject_name(subject).issuer_name(issuer).public_key(key.public_key())
-        .serial_number(1).not_valid_before(datetime.datetime(2020, 1, 1))
-        .not_valid_after(datetime.datetime(2030, 1, 1)).sign(key, hashes.SHA256())
-    )
+    cert = self_signed(subject, issuer)
     client = ClientIdentity("Org1MSP", cert)
     assert client.id == (
         "x509::CN=Smith\\, John\\+Co,OU=client+OU=department1,O=\\ Org1,ST=North Carolina,C=US"
@@ -93,15 +98,22 @@ def test_id_uses_gos_attribute_order_and_escaping_whatever_the_certificate_order
 def test_a_repeated_common_name_is_the_last_one_as_go_keeps_it():
     """Go's pkix.Name keeps the last CN (and serial number) it parses; an id from the first would bind a party to
     an identity no Go-formed id names."""
-    key = ec.generate_private_key(ec.SECP256R1())
     subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "first"),
                          x509.NameAttribute(NameOID.SERIAL_NUMBER, "41"),
                          x509.NameAttribute(NameOID.COMMON_NAME, "last"),
                          x509.NameAttribute(NameOID.SERIAL_NUMBER, "42")])
     issuer = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "ca")])
-    cert = (
-        x509.CertificateBuilder().subject_name(subject).issuer_name(issuer).public_key(key.public_key())
-        .serial_number(1).not_valid_before(datetime.datetime(2020, 1, 1))
-        .not_valid_after(datetime.datetime(2030, 1, 1)).sign(key, hashes.SHA256())
-    )
+    cert = self_signed(subject, issuer)
     assert ClientIdentity("Org1MSP", cert).id == client_id_of(cert) == "x509::SERIALNUMBER=42,CN=last::CN=ca"
+
+
+@pytest.mark.parametrize(("common_name", "written"), [
+    ("alice ", "alice\\ "),      # a trailing space is escaped, as Go's pkix.Name.String() writes it
+    (" bob", "\\ bob"),          # and a leading one
+    ("#1 carol", "\\#1 carol"),  # and a leading #
+    ("d a#n", "d a#n"),          # but not a space or # inside the value
+])
+def test_a_space_at_either_end_or_a_leading_hash_is_escaped_as_go_writes_it(common_name, written):
+    issuer = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "ca")])
+    cert = self_signed(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)]), issuer)
+    assert ClientIdentity("Org1MSP", cert).id == client_id_of(cert) == f"x509::CN={written}::CN=ca"

@@ -111,6 +111,15 @@ class Probe(Contract):
     async def PrivateRange(self, ctx: Context, collection: str) -> list:
         return kvs([kv async for kv in ctx.stub.get_private_data_by_range(collection, "", "")])
 
+    @transaction(evaluate=True)
+    async def GetManyPrivate(self, ctx: Context, collection: str, keys: list[str]) -> list:
+        return [v and v.decode() for v in await ctx.stub.get_multiple_private_data(collection, keys)]
+
+    @transaction(evaluate=True)
+    async def PrivateByPrefix(self, ctx: Context, collection: str, object_type: str) -> list:
+        rows = ctx.stub.get_private_data_by_partial_composite_key(collection, object_type, [])
+        return [[*ctx.stub.split_composite_key(kv.key), kv.value.decode()] async for kv in rows]
+
     @transaction
     async def Endorse(self, ctx: Context, key: str, orgs: list[str]) -> list:
         policy = KeyEndorsementPolicy(await ctx.stub.get_state_validation_parameter(key))
@@ -303,6 +312,21 @@ async def test_private_data_from_transient_with_hash_delete_and_purge(ledger):
     await ok(ledger, "DeletePrivate", "terms", "deal2", "true")
     assert ledger.private_state["terms"] == {}
     assert await ok(ledger, "GetPrivate", "terms", "deal1", submit=False) == {"value": None, "hash": None}
+
+
+async def test_multiple_private_values_are_read_from_the_collection_not_the_world_state(ledger):
+    # batched, one GET_STATE_MULTIPLE; unbatched, one GET_STATE a key: each must name the collection
+    ledger.state.update({"deal1": b"public", "deal2": b"public too"})
+    ledger.private_state["terms"] = {"deal1": b"private", "deal3": b"private 3"}
+    assert await ok(ledger, "GetManyPrivate", "terms", '["deal1", "deal2", "deal3"]', submit=False) == [
+        "private", None, "private 3"]
+
+
+async def test_a_private_partial_composite_key_query_reads_the_collection_only(ledger):
+    public = await ok(ledger, "Index", "offer", '["bank1"]', "public offer")
+    ledger.private_state["terms"] = {public["key"]: b"private offer", "plain": b"not composite"}
+    assert await ok(ledger, "PrivateByPrefix", "terms", "offer", submit=False) == [
+        ["offer", ["bank1"], "private offer"]]
 
 
 async def test_validation_parameters_are_stored_extended_and_dropped_with_the_key(ledger):

@@ -8,7 +8,9 @@ in-memory ledger and keeps every message the chaincode sent. The two conversatio
 message types, tx and channel ids, every decoded request, and each COMPLETED message's response and
 event. Only what must differ is normalised: tx ids are random per proposal (each message's id is
 checked against its transaction's, then left out), and a QUERY_STATE_CLOSE the Node shim sends for an
-iterator the peer has already released is dropped (see ``_released_iterator_closes``).
+iterator the peer has already released is dropped (see ``_released_iterator_closes``). The proposal
+binding, which differs with each proposal's random nonce, is asked for after the script and checked on
+each side against the proposal that side was sent.
 
 The peer offers no Fabric 3.1 write batching or multi-key reads in READY: fabric-shim 2.5.8 has
 neither, so with them on, recfin's shim would (rightly) send WRITE_BATCH_STATE where Node sends
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import json
 import shutil
 import socket
@@ -27,9 +30,9 @@ import threading
 from pathlib import Path
 
 import pytest
-from fabric_protos.common import policies_pb2
+from fabric_protos.common import common_pb2, policies_pb2
 from fabric_protos.msp import identities_pb2
-from fabric_protos.peer import chaincode_pb2, chaincode_shim_pb2 as shim_pb2, proposal_response_pb2
+from fabric_protos.peer import chaincode_pb2, chaincode_shim_pb2 as shim_pb2, proposal_pb2, proposal_response_pb2
 from google.protobuf.json_format import MessageToDict
 
 from bench.loopback_peer import CHANNEL, LoopbackPeer
@@ -186,6 +189,10 @@ class AgreementContract(Contract):
             "party": ctx.client_identity.get_attribute(CALLER_ATTRIBUTE),
         })
 
+    @transaction(evaluate=True)
+    async def GetBinding(self, ctx: Context) -> bytes:
+        return _json({"binding": ctx.stub.get_binding().hex()})
+
 
 # (function, arguments, transient data): run in this order on a fresh ledger by each chaincode.
 SCRIPT: list[tuple[str, list[str], dict[str, bytes] | None]] = [
@@ -231,6 +238,8 @@ SCRIPT: list[tuple[str, list[str], dict[str, bytes] | None]] = [
     ("EmitThenFail", ["ReceivableRegistered", "receivable r-2 is already financed"], None),
     ("WhoAmI", [], None),
 ]
+# Run after SCRIPT, outside the comparison: its answer differs with each proposal's nonce.
+BINDING_STEP: tuple[str, list[str], dict[str, bytes] | None] = ("GetBinding", [], None)
 
 # What the script must make each chaincode send, so that an equal pair of empty conversations cannot pass.
 EXPECTED_REQUEST_TYPES = {
@@ -328,7 +337,7 @@ async def run_script(port: int):
     ledger = MemoryLedger([AgreementContract()], query_batch_size=QUERY_BATCH_SIZE)
     async with LoopbackPeer(ledger, port, PeerOptions(), contract=CONTRACT) as peer:
         executed = [await peer.execute(CALLER, function, arguments, transient)
-                    for function, arguments, transient in SCRIPT]
+                    for function, arguments, transient in [*SCRIPT, BINDING_STEP]]
         return peer.register, executed
 
 
@@ -439,3 +448,14 @@ def test_a_failed_transaction_sends_no_event(conversations):
     assert not python.HasField("chaincode_event")
     # The difference the comparison leaves out: fabric-shim attaches the event anyway.
     assert node.chaincode_event.event_name == "ReceivableRegistered"
+
+
+def test_both_bind_the_proposal_they_were_sent_as_fabric_does(conversations):
+    # SHA-256 over nonce, creator and the epoch as 8 little-endian bytes (protoutil.ComputeProposalBinding)
+    for side, (_, executed) in conversations.items():
+        bound = executed[len(SCRIPT)]
+        header = common_pb2.Header.FromString(proposal_pb2.Proposal.FromString(bound.proposal.proposal_bytes).header)
+        signature_header = common_pb2.SignatureHeader.FromString(header.signature_header)
+        epoch = common_pb2.ChannelHeader.FromString(header.channel_header).epoch
+        binding = hashlib.sha256(signature_header.nonce + signature_header.creator + epoch.to_bytes(8, "little"))
+        assert (bound.status, json.loads(bound.payload)) == (200, {"binding": binding.hexdigest()}), side

@@ -2,8 +2,10 @@
 
 import asyncio
 import contextlib
+import hashlib
 import json
 import logging
+from collections.abc import Callable
 
 import pytest
 from fabric_protos.common import common_pb2, policies_pb2
@@ -58,6 +60,16 @@ class Wire(Contract):
         return {"keys": [kv.key for kv in rows], "count": meta.fetched_records_count, "bookmark": meta.bookmark}
 
     @transaction(evaluate=True)
+    async def RangeOf(self, ctx: Context, query: str, start: str, end: str) -> list:
+        """The keys from ``start`` to ``end`` by a ``query`` of "plain", "paged" or "private" (collection coll)."""
+        if query == "paged":
+            rows, _ = await ctx.stub.get_state_by_range_with_pagination(start, end, 10)
+            return [kv.key for kv in rows]
+        if query == "private":
+            return [kv.key async for kv in ctx.stub.get_private_data_by_range("coll", start, end)]
+        return [kv.key async for kv in ctx.stub.get_state_by_range(start, end)]
+
+    @transaction(evaluate=True)
     async def ReadAfterClose(self, ctx: Context, rows_before_close: int) -> list:
         """Reads ``rows_before_close`` rows of a range, closes it, then reads on: what comes is returned."""
         iterator = ctx.stub.get_state_by_range("a", "z")
@@ -87,6 +99,10 @@ class Wire(Contract):
     @transaction(evaluate=True)
     async def Hash(self, ctx: Context) -> str:
         return (await ctx.stub.get_private_data_hash("coll", "p")).hex()
+
+    @transaction(evaluate=True)
+    async def Binding(self, ctx: Context) -> str:
+        return ctx.stub.get_binding().hex()
 
     @transaction(evaluate=True)
     async def Time(self, ctx: Context) -> str:
@@ -324,6 +340,24 @@ async def test_pagination_sends_query_metadata_and_follows_has_more():
         assert result == {"keys": ["b", "c", "d"], "count": 3, "bookmark": "e"}
 
 
+@pytest.mark.parametrize("query", ["plain", "paged", "private"])
+async def test_a_range_key_starting_with_u0000_is_refused_and_nothing_is_sent(query):
+    # U+0000 opens every composite key: such a start or end would reach into them, which the Go shim refuses too
+    composite = "\x00owner\x00"
+    async with running_server([Wire()]) as port, PeerSide.connect(port) as peer:
+        for tx_id, start, end in (("start", composite, "z"), ("end", "a", composite)):
+            await peer.start(tx_id, "wire:RangeOf", query, start, end)
+            completed = await peer.next_message(tx_id)
+            assert Msg.Type.Name(completed.type) == "COMPLETED"   # no GET_STATE_BY_RANGE before it
+            response = response_of(completed)
+            assert (response.status, response.message) == (500, "ValueError: range key '\\x00owner\\x00' starts "
+                                                                "with U+0000, which is reserved for composite keys")
+        await peer.start("sound", "wire:RangeOf", query, "a", "z")   # keys that do not are queried as asked
+        request = shim_pb2.GetStateByRange.FromString((await peer.expect("sound", Msg.GET_STATE_BY_RANGE)).payload)
+        collection = "coll" if query == "private" else ""
+        assert (request.startKey, request.endKey, request.collection) == ("a", "z", collection)
+
+
 async def test_an_iterator_closed_before_its_first_read_sends_nothing_and_yields_nothing():
     async with running_server([Wire()]) as port, PeerSide.connect(port) as peer:
         await peer.start("tx1", "wire:ReadAfterClose", "0")
@@ -375,6 +409,15 @@ async def test_event_travels_in_completed():
         assert response_of(completed).status == 200
 
 
+async def test_an_empty_event_name_fails_the_transaction_and_sends_no_event():
+    async with running_server([Wire()]) as port, PeerSide.connect(port) as peer:
+        await peer.start("tx1", "wire:Emit", "")
+        completed = await peer.expect("tx1", Msg.COMPLETED)
+        assert not completed.HasField("chaincode_event")
+        response = response_of(completed)
+        assert (response.status, response.message) == (500, "ValueError: event name must not be an empty string")
+
+
 async def test_transient_data_and_creator_come_from_the_signed_proposal():
     async with running_server([Wire()]) as port, PeerSide.connect(port) as peer:
         await peer.start("tx1", "wire:Transient", "terms", transient={"terms": b"rate=3.6%"})
@@ -382,20 +425,46 @@ async def test_transient_data_and_creator_come_from_the_signed_proposal():
         assert result == {"value": "rate=3.6%", "msp": CALLER.msp_id, "party": "913100"}
 
 
-async def start_timestamped(peer: PeerSide, tx_id: str, function: str, seconds: int, nanos: int) -> None:
-    """Start ``function`` with a proposal whose timestamp the client set to ``seconds`` and ``nanos``, whatever
-    they are: a Timestamp's range is not checked on the wire, nor by the peer."""
+async def start_with_channel_header(peer: PeerSide, tx_id: str, function: str,
+                                    change: Callable[[common_pb2.ChannelHeader], None]) -> proposal_pb2.SignedProposal:
+    """Start ``function`` with a proposal whose channel header ``change`` set as its client chose; return it."""
     signed, _ = make_signed_proposal(channel_id=CHANNEL, chaincode_name="recfin", args=[function.encode()],
                                      creator=bytes(CALLER))
     proposal = proposal_pb2.Proposal.FromString(signed.proposal_bytes)
     header = common_pb2.Header.FromString(proposal.header)
     channel_header = common_pb2.ChannelHeader.FromString(header.channel_header)
-    channel_header.timestamp.seconds, channel_header.timestamp.nanos = seconds, nanos
+    change(channel_header)
     header.channel_header = channel_header.SerializeToString()
     proposal.header = header.SerializeToString()
     signed.proposal_bytes = proposal.SerializeToString()
     await peer.send(Msg(type=Msg.TRANSACTION, txid=tx_id, channel_id=CHANNEL, proposal=signed,
                         payload=chaincode_pb2.ChaincodeInput(args=[function.encode()]).SerializeToString()))
+    return signed
+
+
+async def start_timestamped(peer: PeerSide, tx_id: str, function: str, seconds: int, nanos: int) -> None:
+    """Start ``function`` with a proposal whose timestamp the client set to ``seconds`` and ``nanos``, whatever
+    they are: a Timestamp's range is not checked on the wire, nor by the peer."""
+    def set_timestamp(channel_header: common_pb2.ChannelHeader) -> None:
+        channel_header.timestamp.seconds, channel_header.timestamp.nanos = seconds, nanos
+
+    await start_with_channel_header(peer, tx_id, function, set_timestamp)
+
+
+async def test_the_binding_is_sha256_of_nonce_creator_and_the_epoch_as_8_little_endian_bytes():
+    epoch = 0x0102   # two bytes that differ: written big-endian, the epoch would give another hash
+
+    def set_epoch(channel_header: common_pb2.ChannelHeader) -> None:
+        channel_header.epoch = epoch
+
+    async with running_server([Wire()]) as port, PeerSide.connect(port) as peer:
+        signed = await start_with_channel_header(peer, "tx1", "wire:Binding", set_epoch)
+        response = response_of(await peer.expect("tx1", Msg.COMPLETED))
+    header = common_pb2.Header.FromString(proposal_pb2.Proposal.FromString(signed.proposal_bytes).header)
+    signature_header = common_pb2.SignatureHeader.FromString(header.signature_header)
+    assert signature_header.nonce and signature_header.creator
+    binding = hashlib.sha256(signature_header.nonce + signature_header.creator + epoch.to_bytes(8, "little"))
+    assert (response.status, response.payload) == (200, binding.hexdigest().encode())
 
 
 async def test_the_proposal_timestamp_converts_to_utc_at_microsecond_precision():

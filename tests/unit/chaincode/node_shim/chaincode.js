@@ -130,6 +130,9 @@ const operations = {
             party: identity.getAttributeValue(CALLER_ATTRIBUTE),
         };
     },
+    async GetBinding(stub) {
+        return {binding: stub.getBinding()};   // already hex: SHA-256 of nonce, creator and epoch
+    },
 };
 
 class AgreementChaincode {
