@@ -1,6 +1,8 @@
 """A config update as a file: written once, signed by each org admin in turn, checked before it is sent."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from fabric_protos.common import common_pb2, configtx_pb2
 
@@ -82,6 +84,22 @@ def test_a_file_that_is_no_config_update_is_refused(tmp_path):
     path = tmp_path / "block.pb"
     path.write_bytes(b"\x0a\x03abc")
     with pytest.raises(config_signing.UpdateFileError, match="not CONFIG_UPDATE|not a config update"):
+        config_signing.read_update_file(path)
+
+
+def test_a_file_whose_header_and_update_name_different_channels_is_refused_naming_both(
+        grown, data_root, current, tmp_path):
+    """The admins sign the ConfigUpdate's bytes, which name the channel it changes; the header around it is not
+    signed, so a file whose header says `receivables` while its update is for another channel was altered."""
+    change = plan_add(grown, data_root, current, "bank2", sign_as=["bank"])
+    elsewhere = configtx_pb2.ConfigUpdate()
+    elsewhere.CopyFrom(change.update)
+    elsewhere.channel_id = "other"
+    path = config_signing.write_update_file(tmp_path / "bank2.tx", "receivables",
+                                            config_signing.envelope(elsewhere, []))
+    with pytest.raises(config_signing.UpdateFileError,
+                       match=rf"^{re.escape(str(path))}: its update is for channel 'other' but its header names "
+                             r"'receivables': the file was tampered with; write it again$"):
         config_signing.read_update_file(path)
 
 

@@ -11,6 +11,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import Prehashed, decode_dss_signature, encode_dss_signature
 from cryptography.x509.oid import ExtensionOID
 from fabric_protos.common import common_pb2, configtx_pb2, policies_pb2
+from fabric_protos.msp import msp_config_pb2
 
 from client.gateway import Identity
 from client.gateway._signer import _CURVE_ORDERS, VERIFIED_CURVE_ORDERS, to_low_s
@@ -50,6 +51,38 @@ def high_s(signature: configtx_pb2.ConfigSignature, order: int) -> configtx_pb2.
                                         signature=encode_dss_signature(r, order - s))
 
 
+def bank_anchor_update(config: configtx_pb2.Config) -> configtx_pb2.ConfigUpdate:
+    """An update of BankMSP's AnchorPeers value: authorised by /Channel/Application/BankMSP/Admins."""
+    desired = configtx_pb2.Config()
+    desired.CopyFrom(config)
+    desired.channel_group.groups["Application"].groups["BankMSP"].values["AnchorPeers"].value = b""
+    return channel_config.compute_update("receivables", config, desired)
+
+
+def with_bank_admins(config: configtx_pb2.Config, rule: str) -> configtx_pb2.Config:
+    """A copy of the config whose BankMSP Admins policy is the signature policy rule."""
+    changed = configtx_pb2.Config()
+    changed.CopyFrom(config)
+    changed.channel_group.groups["Application"].groups["BankMSP"].policies["Admins"].policy.CopyFrom(
+        policies_pb2.Policy(type=policies_pb2.Policy.SIGNATURE, value=signature_policy(rule).SerializeToString()))
+    return changed
+
+
+def without_node_ous(config: configtx_pb2.Config, msp_id: str, admins: list[bytes]) -> configtx_pb2.Config:
+    """A copy of the config whose org msp_id has an MSP without NodeOUs, its admins the certificates listed."""
+    changed = configtx_pb2.Config()
+    changed.CopyFrom(config)
+    value = changed.channel_group.groups["Application"].groups[msp_id].values["MSP"]
+    outer = msp_config_pb2.MSPConfig.FromString(value.value)
+    conf = msp_config_pb2.FabricMSPConfig.FromString(outer.config)
+    conf.ClearField("fabric_node_ous")
+    del conf.admins[:]
+    conf.admins.extend(admins)
+    outer.config = conf.SerializeToString()
+    value.value = outer.SerializeToString()
+    return changed
+
+
 def test_every_admin_signing_meets_majority_admins(grown, data_root, current):
     change = plan_add(grown, data_root, current, "bank2")
     assert sorted(change.signatures) == ["BankMSP", "CoreEnterpriseMSP", "RegulatorMSP", "SupplierMSP"]
@@ -81,15 +114,21 @@ def test_a_client_signature_is_no_admin_signature(grown, data_root, current):
     assert verdict.checks[0].met == ["BankMSP", "SupplierMSP"]
 
 
-def test_a_certificate_claiming_another_msp_counts_for_nobody(grown, data_root, current):
-    change = plan_add(grown, data_root, current, "bank2", sign_as=["bank", "supplier"])
-    supplier_admin = user(grown, data_root, "supplier")
-    # The supplier admin's certificate presented as RegulatorMSP's: not issued by RegulatorMSP's CA.
-    impostor = config_signing.AdminSigner(Identity("RegulatorMSP", supplier_admin.identity.credentials),
-                                          supplier_admin.signer)
+@pytest.mark.parametrize("owner, claimed", [("supplier", "RegulatorMSP"), ("regulator", "CoreEnterpriseMSP")])
+def test_a_certificate_presented_under_another_orgs_msp_id_counts_for_neither(grown, data_root, current, owner,
+                                                                              claimed):
+    """Fabric deserializes a signer with the MSP its signature names: one whose CA did not issue the certificate, so
+    the signer is neither that org's admin nor (its own MSP not asked) its own org's."""
+    change = plan_add(grown, data_root, current, "bank2", sign_as=["bank"])
+    owners_admin = user(grown, data_root, owner)
+    impostor = config_signing.AdminSigner(Identity(claimed, owners_admin.identity.credentials), owners_admin.signer)
     signatures = [*change.signatures.values(), config_signing.sign(change.update, impostor)]
     verdict = config_policy.evaluate(current, config_signing.envelope(change.update, signatures))
-    assert not verdict.ok and "RegulatorMSP" not in verdict.checks[0].met
+    assert not verdict.ok and verdict.checks[0].met == ["BankMSP"]
+    # the same certificate under its own MSP ID is its org's admin
+    signatures[-1] = config_signing.sign(change.update, owners_admin)
+    verdict = config_policy.evaluate(current, config_signing.envelope(change.update, signatures))
+    assert verdict.checks[0].met == sorted(["BankMSP", owners_admin.msp_id])
 
 
 def test_a_signature_over_other_bytes_is_ignored(grown, data_root, current):
@@ -128,10 +167,7 @@ def test_the_submitters_signature_can_be_left_for_the_cli_to_add(grown, data_roo
 
 
 def test_an_org_value_change_needs_that_orgs_own_admin(topology, data_root, current):
-    desired = configtx_pb2.Config()
-    desired.CopyFrom(current)
-    desired.channel_group.groups["Application"].groups["BankMSP"].values["AnchorPeers"].value = b""
-    update = channel_config.compute_update("receivables", current, desired)
+    update = bank_anchor_update(current)
     supplier = config_signing.sign(update, user(topology, data_root, "supplier"))
     verdict = config_policy.evaluate(current, config_signing.envelope(update, [supplier]))
     [check] = verdict.checks
@@ -140,6 +176,36 @@ def test_an_org_value_change_needs_that_orgs_own_admin(topology, data_root, curr
     assert check.missing == ["BankMSP.admin"]
     bank = config_signing.sign(update, user(topology, data_root, "bank"))
     assert config_policy.evaluate(current, config_signing.envelope(update, [supplier, bank])).ok
+
+
+def test_without_node_ous_an_admin_listed_in_the_msp_is_its_admin_and_no_other_identity_is(
+        topology, data_root, current):
+    """An MSP without NodeOUs (one Fabric's older tools made) names its admins by certificate: the listed one
+    meets 'BankMSP.admin'; another identity of its CA does not, whatever OU its certificate carries."""
+    bank_admin = user(topology, data_root, "bank")
+    config = without_node_ous(current, "BankMSP", [bank_admin.identity.credentials])
+    update = bank_anchor_update(config)
+    officer = config_signing.sign(update, user(topology, data_root, "bank", "officer1"))
+    verdict = config_policy.evaluate(config, config_signing.envelope(update, [officer]))
+    assert not verdict.ok and verdict.checks[0].missing == ["BankMSP.admin"]
+    verdict = config_policy.evaluate(config, config_signing.envelope(update, [config_signing.sign(update, bank_admin)]))
+    assert verdict.ok and verdict.checks[0].met == ["BankMSP.admin"]
+    # listed no more: the same certificate, its OU admin, is no admin of an MSP without NodeOUs
+    unlisted = without_node_ous(current, "BankMSP", [])
+    assert not config_policy.evaluate(unlisted, config_signing.envelope(update, [config_signing.sign(update,
+                                                                                                     bank_admin)])).ok
+
+
+def test_a_failed_inner_rule_leaves_its_signers_for_the_next_as_fabric_does(topology, data_root, current):
+    """Fabric's NOutOf tries each sub-rule on a copy of the used signers and keeps it only when the sub-rule is met:
+    the bank admin, taken by the unmet AND, still meets the OR's second rule."""
+    config = with_bank_admins(current, "OR(AND('BankMSP.admin', 'SupplierMSP.admin'), 'BankMSP.admin')")
+    update = bank_anchor_update(config)
+    bank = config_signing.sign(update, user(topology, data_root, "bank"))
+    verdict = config_policy.evaluate(config, config_signing.envelope(update, [bank]))
+    assert verdict.ok and verdict.checks[0].met == ["BankMSP.admin"], verdict.describe()
+    supplier = config_signing.sign(update, user(topology, data_root, "supplier"))
+    assert not config_policy.evaluate(config, config_signing.envelope(update, [supplier])).ok
 
 
 @pytest.mark.parametrize("text, rendered", [
@@ -354,16 +420,8 @@ def test_an_org_is_not_added_with_a_crl_that_would_lock_it_out_of_its_own_group(
 
 def test_a_second_signature_of_one_identity_counts_once(topology, data_root, current):
     """Fabric drops an identity's further signatures once one verified, so one admin cannot meet two principals."""
-    desired = configtx_pb2.Config()
-    desired.CopyFrom(current)
-    bank = desired.channel_group.groups["Application"].groups["BankMSP"]
-    bank.values["AnchorPeers"].value = b""
-    update = channel_config.compute_update("receivables", current, desired)
-    two_principals = configtx_pb2.Config()
-    two_principals.CopyFrom(current)
-    two_principals.channel_group.groups["Application"].groups["BankMSP"].policies["Admins"].policy.CopyFrom(
-        policies_pb2.Policy(type=policies_pb2.Policy.SIGNATURE,
-                            value=signature_policy("AND('BankMSP.admin', 'BankMSP.member')").SerializeToString()))
+    update = bank_anchor_update(current)
+    two_principals = with_bank_admins(current, "AND('BankMSP.admin', 'BankMSP.member')")
     admin = user(topology, data_root, "bank")
     twice = [config_signing.sign(update, admin), config_signing.sign(update, admin)]
     verdict = config_policy.evaluate(two_principals, config_signing.envelope(update, twice))

@@ -1,6 +1,7 @@
 """Network orchestration up to the point where real Fabric binaries are needed."""
 import socket
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -187,6 +188,29 @@ def test_purge_refuses_an_unmarked_folder_holding_more_than_a_network(topology, 
                                            r"deleted: remove by hand what the network wrote there \(crypto\)$"):
         net.down(purge=True)
     assert (root / "thesis.tex").is_file() and (root / "crypto").is_dir()
+
+
+def test_purge_never_deletes_home_nor_a_folder_right_under_the_root_even_marked(topology, tmp_path, monkeypatch,
+                                                                                 fake_fabric):
+    """`up --data-root ~` on a new service account's empty home marks it as the network's: `down --purge` still
+    leaves $HOME, as it leaves a folder right under / (such as /srv) that holds no folder of its own."""
+    from network.control import DATA_ROOT_MARKER, data_root_removal_refused, mark_data_root, purge_refusal
+    home = tmp_path / "home"
+    monkeypatch.setenv("HOME", str(home))
+    mark_data_root(home)
+    assert (home / DATA_ROOT_MARKER).is_file()
+    refused = data_root_removal_refused(home)
+    assert refused is not None and "it is not a folder of its own. Nothing was deleted" in str(refused)
+    net, _ = make(topology, home)
+    with pytest.raises(NetworkError, match=r"refusing to delete .*home: it is not a folder of its own"):
+        net.down(purge=True)
+    assert (home / DATA_ROOT_MARKER).is_file()
+    # a marked folder whose path has two parts, as /srv has ("/", "srv"): named relative to the test's folder,
+    # since a test makes nothing at /
+    monkeypatch.chdir(tmp_path)
+    mark_data_root(tmp_path / "data" / "srv")
+    shallow = Path("data", "srv")
+    assert len(shallow.parts) == 2 and purge_refusal(shallow) == "it is not a folder of its own"
 
 
 def test_purge_removes_an_older_versions_data_folder_without_the_marker(topology, data_root, fake_fabric):

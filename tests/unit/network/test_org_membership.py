@@ -20,7 +20,7 @@ from network import channel_config as channel_config_module
 from network.channel_config import ConfigUpdateError
 from network.errors import NetworkError, TopologyError
 from network.org_change import OrgChangeError
-from network.org_definition import decode_msp
+from network.org_definition import decode_msp, msp_value
 from network.org_membership import OrgMembership, PolicyNotSatisfiedError
 from network.topology import address_refusal
 
@@ -604,6 +604,30 @@ def test_org_add_again_with_another_enterprise_is_refused_naming_the_certificate
     again = members.plan_add("bank2", "bank", CODE, sign_as=[])           # as the first attempt: planned
     assert org_change.parties_of(again.org)["enterprises"] == [CODE]
     assert not channel_peer.exists()
+
+
+def test_org_add_of_an_org_the_channel_has_under_another_ca_is_refused_and_starts_nothing(
+        channel_peer, topology, data_root, tmp_path, monkeypatch):
+    """An earlier `org add bank2 --update-out` made bank2's keys here, and meanwhile the channel got Bank2MSP from
+    another host's: the peer started from this folder would hold certificates the channel does not trust."""
+    members = OrgMembership(Network(topology, data_root=data_root))
+    members.plan_add("bank2", "bank", CODE, sign_as=[])
+    bank2 = membership.new_org_spec(topology, "bank2", "bank", CODE)
+    grown = membership.with_orgs(topology, [*topology.orgs, bank2])
+    elsewhere = tmp_path / "elsewhere"
+    crypto.generate(grown, elsewhere, only=["bank2"])
+    config = channel_config(grown, data_root)
+    config.channel_group.groups["Application"].groups["Bank2MSP"].values["MSP"].CopyFrom(
+        msp_value("Bank2MSP", crypto.org_crypto(elsewhere, "bank2", bank2.domain).msp_dir))
+    (tmp_path / "current.block").write_bytes(config_block(config, topology.channel).SerializeToString())
+    started = []
+    monkeypatch.setattr(members, "_start_peers", started.append)
+    before = membership.load_state(data_root)
+    ca = crypto.org_crypto(data_root, "bank2", bank2.domain).ca_cert
+    with pytest.raises(OrgChangeError, match=rf"^Bank2MSP is already in the channel with another CA than "
+                                             rf"{re.escape(str(ca))}: choose another org name$"):
+        members.add("bank2", "bank", CODE, sign_as=["bank", "supplier", "regulator"])
+    assert started == [] and membership.load_state(data_root) == before and not channel_peer.exists()
 
 
 def test_org_add_again_with_another_role_is_refused_naming_the_users_it_would_not_have(

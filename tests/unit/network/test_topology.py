@@ -76,6 +76,20 @@ def test_duplicate_ports_are_rejected_naming_both_owners():
     assert "orderer0.orderer admin_port" in message and "peer0.supplier operations_port" in message
 
 
+@pytest.mark.parametrize("field, value, problem", [
+    ("msp_id", "BankMSP", "MSP ID BankMSP is used by two orgs"),
+    ("msp_id", "OrdererMSP", "MSP ID OrdererMSP is used by two orgs"),
+    ("name", "bank", r"org names must be unique, got \[.*, 'supplier', 'bank', 'bank'\]"),
+    ("name", "orderer", r"org names must be unique, got \['orderer', .*, 'bank', 'orderer'\]"),
+], ids=["msp id of a peer org", "msp id of the orderer org", "name of a peer org", "name of the orderer org"])
+def test_two_orgs_with_one_msp_id_or_one_name_are_rejected(field, value, problem):
+    """Fabric tells orgs apart by MSP ID, and recfin's commands and crypto folders by name."""
+    data = raw()
+    data["orgs"][3][field] = value
+    with pytest.raises(TopologyError, match=rf"^topology\.yaml: {problem}$"):
+        parse(data)
+
+
 def test_a_chaincode_server_port_clashing_with_a_node_is_rejected():
     data = raw()
     data["orgs"][3]["chaincode_server_port"] = 7051
