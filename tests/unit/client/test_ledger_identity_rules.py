@@ -18,18 +18,21 @@ def _name(cn: str) -> x509.Name:
     return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)])
 
 
+def _certificate(cn: str, issuer_cn: str, key, issuer_key, serial: int, *, until: datetime, ca: bool = False):
+    """A certificate of ``cn`` for ``key``, issued by ``issuer_cn`` (signed with ``issuer_key``), valid from a day
+    before NOW to ``until``; a CA's carries its Subject Key Identifier."""
+    builder = (x509.CertificateBuilder().subject_name(_name(cn)).issuer_name(_name(issuer_cn))
+               .public_key(key.public_key()).serial_number(serial).not_valid_before(NOW - timedelta(days=1))
+               .not_valid_after(until).add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True))
+    if ca:
+        builder = builder.add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+    return builder.sign(issuer_key, hashes.SHA256())
+
+
 def _ca_and_user():
     ca_key, user_key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
-    ca = (x509.CertificateBuilder().subject_name(_name("ca")).issuer_name(_name("ca")).public_key(ca_key.public_key())
-          .serial_number(1).not_valid_before(NOW - timedelta(days=1)).not_valid_after(NOW + timedelta(days=365))
-          .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-          .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), critical=False)
-          .sign(ca_key, hashes.SHA256()))
-    user = (x509.CertificateBuilder().subject_name(_name("user1")).issuer_name(_name("ca"))
-            .public_key(user_key.public_key()).serial_number(7).not_valid_before(NOW - timedelta(days=1))
-            .not_valid_after(NOW + timedelta(days=365))
-            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-            .sign(ca_key, hashes.SHA256()))
+    ca = _certificate("ca", "ca", ca_key, ca_key, 1, until=NOW + timedelta(days=365), ca=True)
+    user = _certificate("user1", "ca", user_key, ca_key, 7, until=NOW + timedelta(days=365))
     return ca_key, ca, user
 
 
@@ -84,3 +87,29 @@ def test_a_crl_whose_authority_key_identifier_is_not_valid_der_counts_as_having_
     broken = builder.sign(ca_key, hashes.SHA256()).public_bytes(Encoding.PEM)
     problem = certificate_problem(user, ChannelMsp("BankMSP", (ca,), (), (broken,)), NOW)
     assert problem.startswith("CRL 1 of BankMSP's revocation list in the channel config has no readable Authority")
+
+
+def _intermediate_and_leaf(ca_key, *, intermediate_until: datetime):
+    """An intermediate CA "ica" the root "ca" (``ca_key``) issued, valid until ``intermediate_until``, and a peer
+    identity "peer0" it issued."""
+    inter_key, leaf_key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
+    inter = _certificate("ica", "ca", inter_key, ca_key, 42, until=intermediate_until, ca=True)
+    leaf = _certificate("peer0", "ica", leaf_key, inter_key, 8, until=NOW + timedelta(days=365))
+    return inter, leaf
+
+
+def test_an_identity_under_an_intermediate_ca_the_root_revoked_is_refused():
+    # the root's CRL lists the intermediate, not the identity: every link of the chain is looked up, not the first
+    ca_key, ca, _ = _ca_and_user()
+    inter, leaf = _intermediate_and_leaf(ca_key, intermediate_until=NOW + timedelta(days=365))
+    assert certificate_problem(leaf, ChannelMsp("BankMSP", (ca,), (inter,), ()), NOW) is None
+    revoking = _crl(ca_key, [inter.serial_number], aki_of=ca_key.public_key())
+    problem = certificate_problem(leaf, ChannelMsp("BankMSP", (ca,), (inter,), (revoking,)), NOW)
+    assert problem.startswith("the certificate of CN=ica (serial 2a) is on BankMSP's revocation list"), problem
+
+
+def test_an_identity_whose_intermediate_ca_had_expired_at_the_moment_is_refused():
+    ca_key, ca, _ = _ca_and_user()
+    inter, leaf = _intermediate_and_leaf(ca_key, intermediate_until=NOW + timedelta(days=1))
+    problem = certificate_problem(leaf, ChannelMsp("BankMSP", (ca,), (inter,), ()), NOW + timedelta(days=2))
+    assert problem.startswith("the certificate of CN=ica was not valid at"), problem

@@ -1,4 +1,6 @@
+import codecs
 import json
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -50,6 +52,26 @@ def test_gbk_xml_and_bom():
     xml = einvoice_xml(inv).replace('encoding="UTF-8"', 'encoding="GBK"')
     assert parse_invoice(xml.encode("gbk")).seller.name == inv.seller.name
     assert parse_invoice(b"\xef\xbb\xbf" + einvoice_xml(inv).encode()).number == inv.number
+
+
+def test_xml_in_utf16_with_its_bom_reads_as_in_utf8():
+    xml = einvoice_xml(invoice())
+    utf16 = codecs.BOM_UTF16_LE + xml.replace('encoding="UTF-8"', 'encoding="UTF-16"').encode("utf-16-le")
+    assert parse_invoice(utf16) == parse_invoice(xml.encode())
+
+
+def test_the_vat_label_is_the_kind_when_the_invoice_type_label_is_given_too():
+    # kind goes into the recfin JSON and the evidence hash: the VAT label is read first (docs/invoices.md)
+    type_label = "<EInvoiceType><LabelCode>81</LabelCode><LabelName>电子发票</LabelName></EInvoiceType>"
+    xml = einvoice_xml(invoice(), replace={"<InherentLabel>": "<InherentLabel>" + type_label})
+    assert parse_invoice(xml.encode()).kind == "增值税专用发票"
+
+
+@pytest.mark.parametrize("written", ["20260901", "2026/09/01", "2026年09月01日", "20260901101112"])
+def test_every_documented_date_form_reads_as_the_same_day(written):
+    # 2026-09-01: its day and month are told apart in every form (01 and 09 swapped would be a valid date too)
+    xml = einvoice_xml(invoice(), replace={"<IssueTime>2026-09-01</IssueTime>": f"<IssueTime>{written}</IssueTime>"})
+    assert parse_invoice(xml.encode()).issue_date == date(2026, 9, 1)
 
 
 def test_issue_date_falls_back_to_request_time():
@@ -126,6 +148,26 @@ def test_recfin_json_missing_fields_and_other_currency():
     with pytest.raises(MalformedInput) as err:
         parse_invoice(json.dumps(broken).encode())
     assert err.value.field == "lines[1]/amount"
+
+
+@pytest.mark.parametrize("tax_id", [None, "", "   "])
+def test_a_recfin_invoice_without_a_seller_tax_id_is_refused_naming_it(tax_id):
+    doc = invoice_to_json(invoice())
+    if tax_id is None:
+        del doc["seller"]["tax_id"]
+    else:
+        doc["seller"]["tax_id"] = tax_id
+    with pytest.raises(MalformedInput) as err:
+        parse_invoice(json.dumps(doc).encode())
+    assert err.value.field == "seller/tax_id"
+
+
+@pytest.mark.parametrize("written", ["2026-09-01 junk", "2026-13-01", "2026-09"])
+def test_a_recfin_invoice_with_a_malformed_issue_date_is_refused_naming_it(written):
+    doc = invoice_to_json(invoice())
+    with pytest.raises(MalformedInput) as err:
+        parse_invoice(json.dumps({**doc, "issue_date": written}).encode())
+    assert err.value.field == "issue_date"
 
 
 def test_read_invoice_missing_file(tmp_path):

@@ -28,6 +28,17 @@ def test_tax_rates_become_fractions(text, rate):
     assert to_rate(text) == rate
 
 
+def test_a_bare_rate_of_one_is_one_percent():
+    # a bare figure from 1 up is a percent ("6" is 6%); 1 itself is the lowest of them, the 1% levy rate
+    assert to_rate("1") == Decimal("0.01")
+
+
+@pytest.mark.parametrize("text", ["100%", "100"])
+def test_a_rate_of_a_hundred_percent_is_refused(text):
+    with pytest.raises(ValueProblem, match="not a tax rate"):
+        to_rate(text)
+
+
 def test_a_rate_reduced_to_one_no_lower_is_refused():
     with pytest.raises(ValueProblem, match="reduced to one no lower than itself"):
         to_rate("2%减按3%")

@@ -325,10 +325,41 @@ def _party_record_written_twice(ledger):
                                              ledger.peers(CORE, REGULATOR))
 
 
-def _expired_at_the_transactions_time(ledger):
+def _timestamped_before_the_certificate_was_valid(ledger):
     long_ago = moment() - dt.timedelta(days=400)
     ledger.transactions["t-confirm"] = endorsed("t-confirm", {receivable_key(R): ledger.receivable},
                                                 ledger.peers(CORE, SUPPLIER), when=long_ago)
+
+
+def _timestamped_after_the_certificate_expired(ledger):
+    later = moment() + crypto.VALIDITY + dt.timedelta(days=1)   # past the end of every certificate the tests issued
+    ledger.transactions["t-confirm"] = endorsed("t-confirm", {receivable_key(R): ledger.receivable},
+                                                ledger.peers(CORE, SUPPLIER), when=later)
+
+
+def _revoked_by_a_later_config_update(ledger):
+    # the channel's first config block lists no CRL; a config update (block 2) revokes the confirming peer, and the
+    # newest block names block 2 as the config in force: the one the audit must read the MSPs from
+    first = config_block(list(ledger.orgs.values()))
+    _revoked_certificate(ledger)
+    updated = config_block(list(ledger.orgs.values()), number=2)
+    ledger.qscc = lambda: ScriptedQscc([first, plain_block(1, 0), updated, plain_block(3, 2)], ledger.transactions)
+
+
+def _a_certificate_with_the_peer_and_the_client_ou_signs(ledger):
+    # Fabric refuses an identity carrying the OUs of two roles (validateIdentityOUsV142): it is no peer either
+    core, key = ledger.orgs[CORE], crypto.new_key()
+    now = moment()
+    subject = x509.Name([x509.NameAttribute(NameOID.ORGANIZATION_NAME, CORE),
+                         x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, "peer"),
+                         x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, "client"),
+                         x509.NameAttribute(NameOID.COMMON_NAME, "both1.core")])
+    cert = (x509.CertificateBuilder().subject_name(subject).issuer_name(core.ca_cert.subject)
+            .public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=30))
+            .sign(core.ca_key, hashes.SHA256()))
+    ledger.transactions["t-confirm"] = endorsed("t-confirm", {receivable_key(R): ledger.receivable},
+                                                [Signer(CORE, cert, key), *ledger.peers(SUPPLIER)])
 
 
 def _missing_on_the_own_peer(ledger):
@@ -350,6 +381,14 @@ def _party_record_squatted_under_another_org(ledger):
     ledger.parties[fakes.CORE] = [party_entry("t-squat", SUPPLIER)]
     ledger.transactions["t-squat"] = endorsed("t-squat", {party_key(fakes.CORE): fakes.party(uscc=fakes.CORE)},
                                               ledger.peers(SUPPLIER, BANK))
+
+
+def _party_record_created_by_two_other_orgs_then_written_by_its_own(ledger):
+    # the record's creation is what binds the USCC to the MSP: a later write by the party's org (BindPartyIdentity
+    # writes party records) does not make a creation two other orgs endorsed the party's
+    record = {party_key(fakes.CORE): fakes.party(uscc=fakes.CORE, msp_id=CORE)}
+    ledger.parties[fakes.CORE] = [party_entry("t-core-forged", CORE), party_entry("t-core", CORE)]
+    ledger.transactions["t-core-forged"] = endorsed("t-core-forged", record, ledger.peers(SUPPLIER, BANK))
 
 
 def _confirmed_as_changed(ledger, **changed) -> None:
@@ -463,10 +502,16 @@ FAILING = [
     (_an_admin_of_the_debtors_org_signs, "confirmation", f"carries {CORE}'s admin OU: it is no peer"),
     (_unreadable_certificate_claims_the_debtor, "confirmation", "cannot be read as an identity"),
     (_party_record_written_twice, "debtor party record", f"writes {fakes.CORE}'s key 2 times"),
-    (_expired_at_the_transactions_time, "confirmation", "was not valid at"),
+    (_timestamped_before_the_certificate_was_valid, "confirmation", "was not valid at"),
+    (_timestamped_after_the_certificate_expired, "confirmation", "was not valid at"),
+    (_revoked_by_a_later_config_update, "confirmation", f"is on {CORE}'s revocation list"),
+    (_a_certificate_with_the_peer_and_the_client_ou_signs, "confirmation",
+     f"carries the OUs of several roles (client, peer), which {CORE}'s MSP refuses"),
     (_missing_on_the_own_peer, "confirmation", f"{BANK}'s peer could not give the transaction"),
     (_never_confirmed, "confirmation", "was never confirmed (status REGISTERED)"),
     (_party_registered_without_its_org, "debtor party record", f"no verified endorsement by {CORE}"),
+    (_party_record_created_by_two_other_orgs_then_written_by_its_own, "debtor party record",
+     f"no verified endorsement by {CORE}: endorsed by {BANK}, {SUPPLIER}"),
     (_party_record_squatted_under_another_org, "debtor party record",
      f"naming {SUPPLIER}, while the claim names {CORE} for {fakes.CORE}"),
     (_holder_changed_before_confirmation_by_two_other_orgs, "changes before confirmation",
@@ -804,19 +849,41 @@ def test_without_node_ous_a_member_of_the_debtors_org_counts_and_the_reason_says
     assert "NodeOUs" not in checks_of(report)["holder party record"][1]   # the supplier's MSP tells roles
 
 
-def test_a_peer_certificate_under_another_chain_than_the_peer_node_ou_names_is_no_peer(ledger, monkeypatch):
-    other_ca = Org(REGULATOR).ca_cert   # the NodeOU names a CA certificate the debtor's peers are not issued under
+def edit_debtors_msp(monkeypatch, edit) -> None:
+    """The channel config carries the debtor's FabricMSPConfig as ``edit`` (called on it) leaves it."""
     config = Org.msp_config
 
     def msp_config(org):
         conf = config(org)
         if org.msp_id == CORE:
             fabric = msp_config_pb2.FabricMSPConfig.FromString(conf.config)
-            fabric.fabric_node_ous.peer_ou_identifier.certificate = pem(other_ca)
+            edit(fabric)
             conf.config = fabric.SerializeToString()
         return conf
 
     monkeypatch.setattr(Org, "msp_config", msp_config)
+
+
+def test_node_ous_written_but_not_enabled_tell_no_role_and_a_member_of_the_debtors_org_counts(ledger, monkeypatch):
+    # a config.yaml with Enable: false keeps its OU identifiers in the channel config; Fabric's MSP ignores them
+    def disable(fabric):
+        fabric.fabric_node_ous.enable = False
+
+    edit_debtors_msp(monkeypatch, disable)
+    _a_client_of_the_debtors_org_signs(ledger)
+    report, _ = ledger.audit()
+    confirmation = checks_of(report)["confirmation"]
+    assert report.passed and confirmation[0] is True
+    assert f"{CORE}'s MSP enables no NodeOUs, so whether a peer, a client or an admin" in confirmation[1]
+
+
+def test_a_peer_certificate_under_another_chain_than_the_peer_node_ou_names_is_no_peer(ledger, monkeypatch):
+    other_ca = Org(REGULATOR).ca_cert   # the NodeOU names a CA certificate the debtor's peers are not issued under
+
+    def name_other_ca(fabric):
+        fabric.fabric_node_ous.peer_ou_identifier.certificate = pem(other_ca)
+
+    edit_debtors_msp(monkeypatch, name_other_ca)
     confirmation = checks_of(ledger.audit()[0])["confirmation"]
     assert confirmation[0] is False and f"carries none of {CORE}'s NodeOU roles" in confirmation[1]
 
