@@ -18,25 +18,25 @@ Invoke = Callable[[ChaincodeStub], Awaitable[Response]]
 def is_transaction_failure(exc: BaseException) -> bool:
     """Whether ``exc``, raised while a transaction ran, is its failure, to be answered with status 500.
 
-    Every Exception is, and so are two exceptions that are not:
+    Every BaseException is, but two:
 
-    - SystemExit: libraries raise it on bad input (argparse, click), and out of a task asyncio
-      re-raises it from the event loop, which would end the server and every peer's stream with it.
-    - a CancelledError, unless the running task itself is being cancelled (the stream is closing
-      and the task must end): contract code that awaits a task it cancelled, or a future someone
-      else cancelled, would otherwise leave the peer without an answer until its execute timeout.
+    - a CancelledError while the running task itself is being cancelled: the stream is closing
+      and the task must end. A CancelledError otherwise (contract code that awaits a task it
+      cancelled, or a future someone else cancelled) is a failure, since letting it end the
+      transaction's task would leave the peer without an answer until its execute timeout.
+    - KeyboardInterrupt: the server turns SIGINT into a graceful stop, so it reaches a
+      transaction only where the runtime runs without that handler (a test run, a REPL, a
+      second Ctrl-C under ``asyncio.run``), where it is the operator asking the process to
+      stop now; answered as one transaction's 500 it would be lost.
 
-    The other BaseExceptions are not: they ask the process, not the transaction, to stop.
-    KeyboardInterrupt reaches a transaction only where the runtime runs without the server's
-    SIGINT handler (a test run, a REPL, a second Ctrl-C under ``asyncio.run``): the operator
-    asking the process to stop now, which answered as one transaction's 500 would be lost. So
-    would a test runner's timeout raised in a hung contract (pytest-timeout's), and
-    GeneratorExit must leave a coroutine that is being closed.
+    SystemExit is a failure like any other: libraries raise it on bad input (argparse, click),
+    and out of a task asyncio re-raises it from the event loop, which would end the server and
+    every peer's stream with it.
     """
     if isinstance(exc, asyncio.CancelledError):
         task = asyncio.current_task()
         return task is not None and task.cancelling() == 0
-    return isinstance(exc, (Exception, SystemExit))
+    return not isinstance(exc, KeyboardInterrupt)
 
 
 # What a SystemExit answered as a transaction's failure says after its code (failure_response, ExitInTask).
