@@ -21,7 +21,7 @@ def test_amounts_read_as_yuan_or_explicit_fen(text, fen):
     ("1.005", "fractions of a fen"), ("-3", "not negative"), ("12,34.5", "not an amount"),
     ("1,2345", "not an amount"), ("12.5fen", "not an amount"), ("1e3", "not an amount"), ("nan", "not an amount"),
     ("", "not an amount"), ("1.", "not an amount"), (".5", "not an amount"), ("USD 10", "in USD"),
-    ("12 345", "not an amount"),
+    ("12 345", "not an amount"), ("1234,567", "not an amount"),   # a group of 4 digits before the separator
 ])
 def test_bad_amounts_say_what_to_write(text, says):
     with pytest.raises(ValueError, match=says):

@@ -1,6 +1,6 @@
 """What the ledger commands print and refuse, over the real contract on MemoryLedger: the payment's own
-transaction, pages resumed from a bookmark, filters that are not empty, and sliding scales whose tiers each
-start at their own days.
+transaction, pages resumed from a bookmark, filters that are not empty and given one at a time, and sliding
+scales whose tiers each start at their own days.
 
 The commands, the SDK and the contract run for real; the connection is ``TopologySessions`` (the topology's orgs
 and users, each with its certificate).
@@ -127,6 +127,14 @@ def test_an_empty_holder_or_debtor_is_a_usage_error_not_the_callers_holdings(cha
     assert f"or leave {option} out to mean your own" in res.output
     assert "R-" not in res.output
     assert ok("receivable", "list", "--holder", TIER1, "--as", "supplier/supplier1")["records"]
+
+
+def test_two_filters_are_a_usage_error_not_a_listing_by_the_first(channel):
+    registered("24312000000012345678")        # held by Tier-1: a listing by --holder alone would show it
+    res = recfin("receivable", "list", "--holder", TIER1, "--debtor", TIER2, "--as", "supplier/supplier1")
+    assert res.exit_code == 2, res.output
+    assert "give at most one of --holder, --debtor, --status" in res.output
+    assert "R-" not in res.output
 
 
 @pytest.mark.parametrize("value", ["", "  "], ids=["empty", "blank"])

@@ -7,6 +7,8 @@ import pytest
 import yaml
 
 from cli.main import main
+from network import Network
+from network.control import NodeStatus
 from network.topology import DEFAULT_TOPOLOGY
 
 
@@ -46,6 +48,22 @@ def test_up_without_binaries_says_to_run_install_fabric(runner, tmp_path):
                                  f"{tmp_path / 'fabric' / 'bin'}")
     assert "run scripts/install-fabric" in res.output
     assert len(res.output.strip().splitlines()) == 1
+
+
+def test_up_with_json_prints_only_the_status_on_stdout_and_every_progress_line_on_stderr(runner, tmp_path,
+                                                                                         monkeypatch):
+    """`recfin network up --json | jq`: the network's step lines and the closing summary go to stderr."""
+    def up(net):
+        net.say("[1/7] crypto material in the data folder")
+        return [NodeStatus("peer0.bank", "BankMSP", "peer", "127.0.0.1:9051", 4242, True, 7, Path("node.log"))]
+
+    monkeypatch.setattr(Network, "up", up)
+    res = runner.invoke(main, ["network", "up", "--json"])
+    assert res.exit_code == 0, res.output
+    assert [(row["name"], row["healthy"]) for row in json.loads(res.stdout)] == [("peer0.bank", True)]
+    assert res.stderr.splitlines() == ["[1/7] crypto material in the data folder",
+                                       "network up: 1/1 nodes healthy on channel receivables; "
+                                       f"data in {tmp_path / 'home' / 'network'}"]
 
 
 def test_a_malformed_topology_is_reported_by_field(runner, tmp_path):

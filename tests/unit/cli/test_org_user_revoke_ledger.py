@@ -205,6 +205,20 @@ def test_the_partys_last_identity_stays_then_a_second_run_finishes_once_another_
     assert "nothing to do; ledger" not in again.output
 
 
+def test_after_a_revocation_the_org_acts_as_its_first_user_not_revoked_though_the_revoked_folder_is_kept(runner,
+                                                                                                          world):
+    root, _, ledger = world
+    registered(world, "supplier1", "supplier2")
+    assert revoke(runner, "supplier1").exit_code == 0
+    assert profiles.load("supplier", root).user("supplier1").revoked
+    assert (paths(root).user_msp("supplier1") / "signcerts" / "cert.pem").is_file()     # its folder stays
+
+    result = runner.invoke(main, ["party", "whoami", "--as", "supplier", "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["uscc"] == CODE
+    assert ledger.opened[-1][2] == paths(root).user_msp("supplier2")     # signed as supplier2, not supplier1
+
+
 def test_keep_binding_revokes_the_certificate_only_and_asks_no_ledger(runner, world):
     root, scripted, ledger = world
     registered(world, "supplier1", "supplier2")

@@ -234,6 +234,23 @@ def test_events_checkpoint_resumes_after_the_last_event_printed(ledger, tmp_path
     assert json.loads(checkpoint.read_text()) == {"blockNumber": 7, "transactionId": "t3"}
 
 
+def test_with_json_the_resume_and_stop_notes_go_to_stderr_and_stdout_holds_only_event_lines(ledger, tmp_path):
+    """`recfin events --checkpoint FILE --json >> events.jsonl`: the file gets the events and nothing else."""
+    checkpoint = tmp_path / "events.checkpoint"
+    checkpoint.write_text('{"blockNumber": 6, "transactionId": "t2"}')
+
+    def followed_until_ctrl_c():
+        yield chaincode_event(7, "t3")
+        yield chaincode_event(8, "t4")
+        raise KeyboardInterrupt
+
+    ledger.network = FakeNetwork(followed_until_ctrl_c())
+    res = invoke("events", "--checkpoint", str(checkpoint), "--json")
+    assert res.exit_code == 0, res.output
+    assert [json.loads(line)["tx_id"] for line in res.stdout.splitlines()] == ["t3", "t4"]
+    assert res.stderr.splitlines() == [f"resuming at block 6 after tx t2 ({checkpoint})", "stopped after 2 event(s)"]
+
+
 def test_a_ctrl_c_while_the_checkpoint_is_written_still_records_the_event_printed(ledger, tmp_path, monkeypatch):
     checkpoint = tmp_path / "events.checkpoint"
     ledger.network = FakeNetwork([chaincode_event(5, "t1"), chaincode_event(6, "t2"), chaincode_event(7, "t3")])

@@ -245,6 +245,15 @@ def test_the_json_document_has_the_documented_keys_and_amounts_in_fen(ledger):
     assert all(type(row["outstanding"]) is int for row in out["ledger"])
 
 
+def test_the_json_document_names_the_bank_whose_offer_was_taken(ledger):
+    res = run_demo("--skip-setup", "--json")
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.stdout)
+    (accepted,) = [s["what"] for s in out["steps"] if s["what"].startswith("accept ")]
+    (disbursed,) = [s["actor"] for s in out["steps"] if s["what"].startswith("disburse")]
+    assert out["chosen_bank"] == "bank2" == disbursed and accepted.startswith("accept bank2's offer")
+
+
 @pytest.mark.parametrize("skip_setup", [True, False])
 def test_another_topology_is_run_and_read_in_its_own_data_folder(ledger, monkeypatch, tmp_path, skip_setup):
     """`--topology X` (or RECFIN_TOPOLOGY): the network and every profile come from X's data folder."""
@@ -282,6 +291,15 @@ def test_people_get_steps_with_tx_ids_and_the_ledger_state(ledger):
     said = " ".join(res.output.split())
     assert "pays now, ahead of the due date" in said and "90 days before the due date" in said
     assert f"{DISPUTED} stays frozen under order DEMO-" in said and "CNY 22,600.00 unpaid" in said
+
+
+def test_the_closing_table_shows_the_disputed_claim_frozen_and_the_others_not(ledger):
+    res = run_demo("--skip-setup")
+    assert res.exit_code == 0, res.output
+    lines = res.stdout.splitlines()
+    header, *rows = lines[lines.index("Ledger state (read by the regulator):") + 1:][:5]
+    assert header.split() == ["ID", "HOLDER", "STATUS", "OUTSTANDING", "FROZEN"]
+    assert {row.split()[0]: row.split()[-1] for row in rows} == {R: "no", MOVED: "no", KEPT: "no", DISPUTED: "yes"}
 
 
 def test_a_ledger_where_officer2_acts_for_first_bank_still_tells_the_story(ledger):
