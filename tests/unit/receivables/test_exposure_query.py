@@ -327,3 +327,27 @@ async def test_every_financing_counts_past_the_peers_query_limit():
     net.ledger.total_query_limit = 2
     seen = await _exposure(net, "bank", "core")
     assert seen["exposure"] == {"CNY": 27_000} and len(seen["financings"]) == 3
+
+
+async def test_an_offer_counts_on_the_day_its_terms_expire_as_acceptance_still_takes_it():
+    net = await standard_net()
+    claim = await net.confirmed(net.actors["tier1"], net.actors["core"], 10_000, due_in=30)
+    _, offer = await _offer(net, "bank", claim, expires_on=net.day(5))
+    net.advance(days=5)                                                           # the expiry day itself
+    seen = await _exposure(net, "bank", "core")
+    assert [o["offer_id"] for o in seen["offers"]] == [offer["id"]] and seen["offered"] == {"CNY": 9_000}
+    assert seen["offers"][0]["expires_on"] == net.today
+    await net.ok(net.actors["tier1"], "AcceptFinancingOffer", offer["id"])
+
+
+async def test_an_offer_stops_counting_on_the_claims_due_date_as_acceptance_refuses_it():
+    net = await standard_net()
+    claim = await net.confirmed(net.actors["tier1"], net.actors["core"], 10_000, due_in=30)
+    _, offer = await _offer(net, "bank", claim)
+    net.advance(days=29)                                                          # the day before: still counts
+    assert [o["offer_id"] for o in (await _exposure(net, "bank", "core"))["offers"]] == [offer["id"]]
+    net.advance(days=1)                                                           # the due date
+    assert claim["due_date"] == net.today
+    seen = await _exposure(net, "bank", "core")
+    assert (seen["offers"], seen["offered"]) == ([], {})
+    await net.refused(net.actors["tier1"], "AcceptFinancingOffer", offer["id"], rule="past-maturity")

@@ -240,3 +240,22 @@ async def test_a_financing_that_ended_in_repayment_keeps_its_financed_date():
     record = next(r for r in (await _records(net, "regulator", core.uscc))["records"] if r["receivable_id"] == claim)
     assert (record["status"], record["financed_on"]) == ("SETTLED", financed_day)
     assert record["payments"] == [{"paid_on": net.today, "amount": 3000}]
+
+
+async def test_an_early_payment_through_a_discount_offer_shows_what_it_took_off_the_claim():
+    """The holder was paid the outstanding less the discount; the discount was forgiven with it, so the record's
+    amounts add up to the face and none of the claim reads as still owed."""
+    net = await standard_net()
+    core, tier1 = net.actors["core"], net.actors["tier1"]
+    claim = (await net.confirmed(tier1, core, 360_000, due_in=90))["id"]
+    await net.ok(core, "RecordPayment", claim, "60000")
+    offer = await net.ok(core, "PublishDiscountOffer", {"apr": "0.06", "expires_on": net.day(60),
+                                                        "receivable_ids": [claim]})
+    first_day = net.today
+    net.advance(30)  # 60 days early: 300,000 x 0.06 x 60 / 360 = 3,000 forgiven, 297,000 paid
+    await net.ok(tier1, "AcceptDiscountOffer", offer["id"], claim)
+    assert (net.doc(claim)["payments"][1]["amount"], net.doc(claim)["payments"][1]["discount"]) == (297_000, 3_000)
+    record = next(r for r in (await _records(net, "regulator", core.uscc))["records"] if r["receivable_id"] == claim)
+    assert record["payments"] == [{"paid_on": first_day, "amount": 60_000}, {"paid_on": net.today, "amount": 300_000}]
+    assert record["face_amount"] - sum(p["amount"] for p in record["payments"]) == record["outstanding"] == 0
+    assert (record["status"], record["settled_on"]) == ("SETTLED", net.today)

@@ -244,3 +244,34 @@ async def test_statistics_count_every_claim_past_the_peers_query_limit():
     stats = await net.ok(reg, "GetStatistics", evaluate=True)
     assert stats["total"]["CNY"]["exposure"] == 1500 and stats["total"]["CNY"]["receivables"] == 5
     assert stats["count_by_status"]["CONFIRMED"] == 5
+
+
+async def test_a_financed_claim_marked_overdue_still_counts_as_financed():
+    """RecordOverdue moves a disbursed claim from FINANCED to OVERDUE; the bank's money is still out on it."""
+    net = await standard_net()
+    core, tier1, bank, reg = (net.actors[k] for k in ("core", "tier1", "bank", "regulator"))
+    r = await net.confirmed(tier1, core, 3000, due_in=10)
+    f = await net.ok(tier1, "RequestFinancing", r["id"])
+    o = await net.ok(bank, "MakeFinancingOffer", f["id"], transient=transient_terms())
+    await net.ok(tier1, "AcceptFinancingOffer", o["id"])
+    await net.ok(bank, "RecordDisbursement", f["id"], transient=transient_terms())
+    net.advance(days=11)
+    await net.ok(tier1, "RecordOverdue", r["id"])
+    assert net.doc(r["id"])["status"] == "OVERDUE"
+    stats = await net.ok(reg, "GetStatistics", evaluate=True)
+    assert stats["total"] == {"CNY": {"exposure": 3000, "financed": 3000, "overdue": 3000, "receivables": 1,
+                                      "financed_share": "1.0000"}}
+    assert stats["count_by_status"]["OVERDUE"] == 1 and stats["count_by_status"]["FINANCED"] == 0
+
+
+async def test_a_split_claim_counts_once_as_split_and_its_parts_under_their_own_status():
+    net = await standard_net()
+    core, tier1, tier2, reg = (net.actors[k] for k in ("core", "tier1", "tier2", "regulator"))
+    r = await net.confirmed(tier1, core, 1000, due_in=30)
+    await net.ok(tier1, "TransferReceivable", r["id"], tier2.uscc, "400")
+    await net.ok(core, "RecordPayment", f"{r['id']}.1", "400")
+    stats = await net.ok(reg, "GetStatistics", evaluate=True)
+    counts = stats["count_by_status"]
+    assert (counts["SPLIT"], counts["SETTLED"], counts["CONFIRMED"]) == (1, 1, 1)
+    assert sum(counts.values()) == 3
+    assert stats["total"]["CNY"]["exposure"] == 600 and stats["total"]["CNY"]["receivables"] == 1
