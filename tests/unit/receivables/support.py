@@ -169,6 +169,17 @@ class Net:
         r = await self.registered(creditor, debtor, face, **kw)
         return await self.ok(debtor, "ConfirmReceivable", r["id"])
 
+    async def financed(self, holder: Actor, claim_id: str, bank: Actor | None = None, *, terms: dict | None = None,
+                       disburse: bool = True) -> dict:
+        """``claim_id`` financed for ``holder`` by ``bank`` (the bank actor unless given) on ``terms``
+        (:func:`transient_terms` unless given): requested, offered, accepted and, unless told not, disbursed. The
+        financing as the last step returned it."""
+        bank, terms = bank or self.actors["bank"], terms or transient_terms()
+        f = await self.ok(holder, "RequestFinancing", claim_id)
+        o = await self.ok(bank, "MakeFinancingOffer", f["id"], transient=terms)
+        accepted = await self.ok(holder, "AcceptFinancingOffer", o["id"])
+        return await self.ok(bank, "RecordDisbursement", f["id"], transient=terms) if disburse else accepted
+
     def doc(self, receivable_id: str) -> dict:
         from chaincode.receivables import keys
 

@@ -14,12 +14,8 @@ async def _financed(net: Net, bank: str, debtor: str, face: int, *, advance: str
     """A confirmed claim of tier1 on ``debtor`` financed by ``bank`` (accepted, and disbursed unless told not)."""
     tier1 = net.actors["tier1"]
     r = await net.confirmed(tier1, net.actors[debtor], face, due_in=due_in, currency=currency)
-    f = await net.ok(tier1, "RequestFinancing", r["id"])
-    terms = transient_terms(advance_rate=advance)
-    o = await net.ok(net.actors[bank], "MakeFinancingOffer", f["id"], transient=terms)
-    await net.ok(tier1, "AcceptFinancingOffer", o["id"])
-    if disburse:
-        await net.ok(net.actors[bank], "RecordDisbursement", f["id"], transient=terms)
+    f = await net.financed(tier1, r["id"], net.actors[bank], terms=transient_terms(advance_rate=advance),
+                           disburse=disburse)
     return r, f
 
 

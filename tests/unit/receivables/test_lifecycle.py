@@ -333,20 +333,11 @@ async def test_repayment_recorded_by_the_bank_settles_the_claim():
     assert doc["payments"][0]["amount"] == 10_000_00
 
 
-async def _disbursed(net, holder, claim_id: str) -> dict:
-    """``claim_id`` financed by the bank for ``holder`` and disbursed: the financing."""
-    bank = net.actors["bank"]
-    f = await net.ok(holder, "RequestFinancing", claim_id)
-    o = await net.ok(bank, "MakeFinancingOffer", f["id"], transient=transient_terms())
-    await net.ok(holder, "AcceptFinancingOffer", o["id"])
-    return await net.ok(bank, "RecordDisbursement", f["id"], transient=transient_terms())
-
-
 async def test_a_repayment_after_the_due_date_is_late_and_one_on_it_is_not():
     net = await standard_net()
     core, tier1, bank = (net.actors[k] for k in ("core", "tier1", "bank"))
     on_time, overdue = (await net.confirmed(tier1, core, 1000, due_in=30), await net.confirmed(tier1, core, 1000, due_in=30))
-    financings = {r["id"]: await _disbursed(net, tier1, r["id"]) for r in (on_time, overdue)}
+    financings = {r["id"]: await net.financed(tier1, r["id"]) for r in (on_time, overdue)}
     net.advance(days=30)                                   # the due date itself
     await net.ok(bank, "RecordRepayment", financings[on_time["id"]]["id"])
     net.advance(days=1)                                    # the day after
@@ -363,7 +354,7 @@ async def test_the_assignment_notice_names_the_holder_that_financed_as_assignor_
     core, tier1, tier2, bank = (net.actors[k] for k in ("core", "tier1", "tier2", "bank"))
     r = await net.confirmed(tier1, core, 1000, due_in=60)
     await net.ok(tier1, "TransferReceivable", r["id"], tier2.uscc, "1000")
-    f = await _disbursed(net, tier2, r["id"])
+    f = await net.financed(tier2, r["id"])
     notice = await net.ok(core, "GetAssignmentNotice", f["notice_id"], evaluate=True)
     assert net.doc(r["id"])["creditor"] == tier1.uscc
     assert (notice["assignor"], notice["debtor"], notice["financier"]) == (tier2.uscc, core.uscc, bank.uscc)

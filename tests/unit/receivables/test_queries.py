@@ -251,10 +251,7 @@ async def test_a_financed_claim_marked_overdue_still_counts_as_financed():
     net = await standard_net()
     core, tier1, bank, reg = (net.actors[k] for k in ("core", "tier1", "bank", "regulator"))
     r = await net.confirmed(tier1, core, 3000, due_in=10)
-    f = await net.ok(tier1, "RequestFinancing", r["id"])
-    o = await net.ok(bank, "MakeFinancingOffer", f["id"], transient=transient_terms())
-    await net.ok(tier1, "AcceptFinancingOffer", o["id"])
-    await net.ok(bank, "RecordDisbursement", f["id"], transient=transient_terms())
+    await net.financed(tier1, r["id"], bank)
     net.advance(days=11)
     await net.ok(tier1, "RecordOverdue", r["id"])
     assert net.doc(r["id"])["status"] == "OVERDUE"

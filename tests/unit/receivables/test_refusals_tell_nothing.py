@@ -10,10 +10,7 @@ async def _financed(net: Net, due_in: int = 30) -> tuple[dict, dict]:
     """tier1's claim on core, financed by bank: the claim and its accepted financing."""
     a = net.actors
     r = await net.confirmed(a["tier1"], a["core"], 100_000, due_in=due_in)
-    f = await net.ok(a["tier1"], "RequestFinancing", r["id"])
-    o = await net.ok(a["bank"], "MakeFinancingOffer", f["id"], transient=transient_terms())
-    await net.ok(a["tier1"], "AcceptFinancingOffer", o["id"])
-    return r, f
+    return r, await net.financed(a["tier1"], r["id"], disburse=False)
 
 
 async def test_record_overdue_refuses_whoever_is_not_party_to_the_claim_alike_in_every_state():
