@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Iterable
@@ -159,11 +159,21 @@ def rate_problem(rate: Decimal, issued: date) -> str | None:
                 f"since {last.ended} at that rate is a late one for an earlier sale (补开), which is not checked "
                 "here; check it with the tax authority, or have it reissued at the current rate")
     first = min(later, key=lambda known: known.began)
-    # "was" only for a rate no longer applied (16 %); 1 % applies again, so it "is" one since it first began
+    # "was" only for a rate no longer applied (16 %); one that applies today "is" one, over each of its periods
+    # (1 %: the months between exempted those sales, so "since 2020-03-01" alone would pass them over)
     current = any(known.ended is None for known in periods)
-    period = f"is a {first.what} since {first.began}" if current else f"was a {first.what}"
+    period = f"is a {first.what} {_periods_shown(periods)}" if current else f"was a {first.what}"
     return (f"{first.shown} {period}; the invoice is dated {issued}, before it applied, {then}: no line was taxed "
             f"at {first.shown} before {first.began}; check the line's rate against the invoice")
+
+
+def _periods_shown(periods: list[TaxRate]) -> str:
+    """When a rate that began on a known day applied: ``since 2019-04-01``, or for one with a break ``from
+    2020-03-01 until 2022-03-31 and again since 2023-01-01``."""
+    spans = sorted((known for known in periods if known.began is not None), key=lambda known: known.began)
+    shown = [f"since {known.began}" if known.ended is None
+             else f"from {known.began} until {known.ended - timedelta(days=1)}" for known in spans]
+    return " and again ".join(shown)
 
 
 class ValueProblem(ValueError):

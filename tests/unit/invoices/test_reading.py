@@ -146,7 +146,9 @@ def test_the_levy_rate_of_one_percent_applies_in_its_two_periods_only(issued, pa
     assert f"the invoice is dated {issued}" in problem and "when the levy rates were 5%, 3%" in problem
     assert "13%" not in problem
     if issued < date(2020, 3, 1):
-        assert "1% is a levy rate 3% reduced to 1% (small-scale taxpayers) since 2020-03-01" in problem
+        # both periods, so that a reader is not told 1 % applied through 2022
+        assert ("1% is a levy rate 3% reduced to 1% (small-scale taxpayers) from 2020-03-01 until 2022-03-31 and "
+                "again since 2023-01-01; ") in problem
     else:
         assert "is one again since 2023-01-01" in problem and "since 2022-04-01" in problem
 
