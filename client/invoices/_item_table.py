@@ -2,16 +2,19 @@
 
 The header row (项目名称 规格型号 单位 数量 单价 金额 税率 税额) gives each column's
 horizontal extent. Every row between the header and 合计 is cut where its ink has a
-wide blank gap, and each piece goes to the column it lies under (on a scan, one
-under two labels that no blank cuts is doubted, so flagged). On a scan a cell
-can then be read again on its own, in the mode its column needs, and a row whose
-words ran together on the page (a unit and a quantity read as one word) still comes
-apart. A text layer's row is cut the same way, its characters' boxes standing for
-the ink, so a name or spec with spaces inside it stays one cell.
+wide blank gap, and each piece goes to the column it lies under (one under two
+labels that no blank cuts is doubted, so flagged). On a scan a cell can then be
+read again on its own, in the mode its column needs, and a row whose words ran
+together on the page (a unit and a quantity read as one word) still comes apart.
+A text layer's row is cut the same way, its characters' boxes standing for the
+ink, so a name or spec with spaces inside it stays one cell; where the boxes touch,
+the one place inside a piece under two labels where the text layer begins a new
+piece of text cuts it as a blank would.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ._lines import TextLine
@@ -104,46 +107,67 @@ def cut_row(page, line: TextLine, columns: dict[str, tuple[int, int]],
         inside = [s for s in spans if left <= s[0] and s[1] <= right]
         text, doubt = _scan_text(line, chars, inside, word_gap)
         if straddled:
-            doubt = "; ".join(filter(None, (_straddle_doubt(straddled, inside, band / 4), doubt)))
+            doubt = "; ".join(filter(None, (_straddle_doubt(straddled, "ink", _narrow_blanks(inside, band / 4),
+                                                            "scan"), doubt)))
         confidence = min((line.conf[i] for i in chars), default=0.0)
         cells[column] = Cell(column, (left - pad, top - pad, right + pad, bottom + pad), text, confidence, doubt)
     return cells
 
 
-def _straddle_doubt(straddled: list[str], spans: list[tuple[int, int]], min_split: float) -> str:
-    """Why a cell whose ink lies under two column labels, with no blank to cut it at, is doubted: part of it may
-    be the next column's (a unit printed close after a spec as wide as its column, ``304不锈钢`` ``根``), and
-    no blank tells where one ends, so neither cell can be placed."""
+def _straddle_doubt(straddled: list[str], what: str, why: str, source: str) -> str:
+    """Why a cell whose ``what`` (a scan's ink, a text layer's text) lies under two column labels, with nothing to
+    cut it at, is doubted: part of it may be the next column's (a unit printed close after a spec as wide as its
+    column, ``304不锈钢`` ``根``), and nothing tells where one ends, so neither cell can be placed."""
+    return (f"its {what} runs from under {' to under '.join(_LABELS[c][-1] for c in straddled)} with no blank to "
+            f"cut it at ({why}): part of it may be the next column's, check both against the {source}")
+
+
+def _narrow_blanks(spans: list[tuple[int, int]], min_split: float) -> str:
+    """A scanned cell's widest blank, too narrow to cut it at."""
     widest = max((b[0] - a[1] for a, b in zip(spans, spans[1:])), default=0)
-    return (f"its ink runs from under {' to under '.join(_LABELS[c][-1] for c in straddled)} with no blank to cut "
-            f"it at (the widest is {widest} px, narrower than the {min_split:.0f} px a cut needs, as the blank between "
-            "two characters of one word is): part of it may be the next column's, check both against the scan")
+    return (f"the widest is {widest} px, narrower than the {min_split:.0f} px a cut needs, as the blank between two "
+            "characters of one word is")
 
 
-def cut_text_row(line: TextLine, columns: dict[str, tuple[int, int]]) -> dict[str, str] | None:
+# Why a text layer's cell under two labels was not cut: its characters stand as close as a word's, and the pieces of
+# text it is drawn in do not say where one column's text ends (one piece; or many, such as one a character)
+_ONE_PIECE = ("its characters stand as close as those of one word, and it is drawn as one piece of text, or as "
+              "several with no single place where the next column's could begin")
+
+
+def cut_text_row(line: TextLine, columns: dict[str, tuple[int, int]]) -> dict[str, Cell] | None:
     """A text layer's row cut into cells as :func:`cut_row` cuts a scan's, its characters' boxes standing for
-    ink; a cell keeps the spaces the text has inside it. ``None`` when a character has no box, so where it lies
-    is unknown."""
+    ink; a cell keeps the spaces the text has inside it. A piece under two labels is also cut where the text layer
+    begins a new piece of text (``TextLine.starts``), when that is the one place inside it where one begins: the
+    boxes of a unit drawn right after a spec that fills its column touch the spec's. One that still lies under
+    two labels is doubted, as on a scan. ``None`` when a character has no box, so where it lies is unknown."""
     box = line.box
     if box is None or any(b is None and not c.isspace() for c, b in zip(line.text, line.boxes)):
         return None
     height = box[3] - box[1]
     spans = merge_spans(sorted((b[0], b[2]) for b in line.boxes if b is not None), 0)
     runs = merge_spans(spans, round(_CELL_GAP * height))
-    return {column: _layer_text(line, chars) for column, _, chars, _ in _cut(line, spans, runs, height / 4, columns)}
+    begins = [b[0] for b, start in zip(line.boxes, line.starts) if start and b is not None]
+    cells = {}
+    for column, (left, right), chars, straddled in _cut(line, spans, runs, height / 4, columns, begins):
+        doubt = _straddle_doubt(straddled, "text", _ONE_PIECE, "page") if straddled else None
+        confidence = min((line.conf[i] for i in chars), default=0.0)
+        cells[column] = Cell(column, (left, box[1], right, box[3]), _layer_text(line, chars), confidence, doubt)
+    return cells
 
 
 def _cut(line: TextLine, spans: list[tuple[int, int]], runs: list[tuple[int, int]], min_split: float,
-         columns: dict[str, tuple[int, int]]) -> list[tuple[str, tuple[int, int], list[int], list[str]]]:
+         columns: dict[str, tuple[int, int]], begins: Sequence[int] = ()
+         ) -> list[tuple[str, tuple[int, int], list[int], list[str]]]:
     """Each column's cell: its extent, the line's characters in it, and the columns whose labels a piece of it
     lies under when that is more than one (empty where each piece lies under one label or none). ``spans`` are
-    where the row's ink is, ``runs`` the ink cut at cell gaps; a run under two labels is cut further
-    (:func:`_split_across_columns`), and a piece that still is could not be cut: it goes to the label it lies
-    under most, and the caller is told."""
+    where the row's ink is, ``runs`` the ink cut at cell gaps, ``begins`` where a text layer begins a new piece of
+    text; a run under two labels is cut further (:func:`_split_across_columns`), and a piece that still is could
+    not be cut: it goes to the label it lies under most, and the caller is told."""
     pieces: dict[str, list[tuple[int, int]]] = {}
     straddled: dict[str, list[str]] = {}
     for run in runs:
-        for left, right in _split_across_columns(spans, run, min_split, columns):
+        for left, right in _split_across_columns(spans, run, min_split, columns, begins):
             column = _column_of(left, right, columns)
             pieces.setdefault(column, []).append((left, right))
             under = _under(left, right, columns)
@@ -215,10 +239,12 @@ def _layer_text(line: TextLine, chars: list[int]) -> str:
 
 
 def _split_across_columns(spans: list[tuple[int, int]], run: tuple[int, int], min_split: float,
-                          columns: dict[str, tuple[int, int]]) -> list[tuple[int, int]]:
+                          columns: dict[str, tuple[int, int]], begins: Sequence[int] = ()) -> list[tuple[int, int]]:
     """A run of ink that lies under two column labels, cut at its widest blank gap (a long amount can come
     within a cell gap of the rate beside it); a run with no gap ``min_split`` wide (a quarter of a text height)
-    stays whole."""
+    is cut where a text layer begins a new piece of text inside it (``begins``), when there is one such place
+    only: a piece of text per character, which some PDFs draw, does not tell where a cell ends. Else it stays
+    whole."""
     left, right = run
     if len(_under(left, right, columns)) < 2:
         return [run]
@@ -228,9 +254,12 @@ def _split_across_columns(spans: list[tuple[int, int]], run: tuple[int, int], mi
         if b[0] - a[1] > best_width:
             best, best_width = (a[1], b[0]), b[0] - a[1]
     if best is None or best_width < min_split:
-        return [run]
-    return (_split_across_columns(spans, (left, best[0]), min_split, columns)
-            + _split_across_columns(spans, (best[1], right), min_split, columns))
+        new_piece = sorted({x for x in begins if left < x < right})
+        if len(new_piece) != 1:
+            return [run]
+        best = (new_piece[0], new_piece[0])
+    return (_split_across_columns(spans, (left, best[0]), min_split, columns, begins)
+            + _split_across_columns(spans, (best[1], right), min_split, columns, begins))
 
 
 def _column_of(left: int, right: int, columns: dict[str, tuple[int, int]]) -> str:

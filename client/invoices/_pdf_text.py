@@ -7,7 +7,9 @@ advanced by the widths of the characters before it. The text layer's glyph width
 are not passed on, so a CJK character counts one em and any other 0.6 em; the
 error is far smaller than a column of the item table, which is what the boxes are
 for: they cut each item row into its cells, spaces inside a name kept, and tell
-which column a wrapped item name's next line lies under. A page whose pieces do not
+which column a wrapped item name's next line lies under. Where a piece begins is
+kept too: a unit drawn right after a spec that fills its column has a box touching
+the spec's, and only the pieces tell the two apart. A page whose pieces do not
 make up its text, or whose text is turned, gives lines without boxes (its rows are
 then split by a row pattern, which takes a name as one word).
 
@@ -141,11 +143,14 @@ def _forms_entered(forms: int | None):
 
 def _placed_lines(pieces, page_height: int, offset: int) -> list[TextLine] | None:
     """The pieces as lines, split and spaced as :func:`text_lines` splits and spaces text; ``None`` when a piece
-    is drawn turned or slanted. Each character is a word of its own (``TextLine.starts``), as it was read one by
-    one; a line is made once its characters are all there, a few hundred thousand of them in a long file."""
+    is drawn turned or slanted. A word begins (``TextLine.starts``) where a piece does and after a space: where
+    the text layer says one piece of text ends, though the characters' boxes touch (a unit drawn right after a
+    spec that fills its column). A line is made once its characters are all there, a few hundred thousand of them
+    in a long file."""
     lines: list[TextLine] = []
     chars: list[str] = []  # the line's characters so far, one space where there is a gap
     boxes: list[tuple[int, int, int, int] | None] = []
+    starts: list[bool] = []
     gap = False
     for text, cm, tm, size in pieces:
         origin = _origin(cm, tm, size)
@@ -155,11 +160,12 @@ def _placed_lines(pieces, page_height: int, offset: int) -> list[TextLine] | Non
         top = offset + page_height - baseline - em
         top_px, bottom_px = round(top), round(top + em)  # the piece's characters stand on one line
         placed = True  # after a line break inside a piece, where its text lies is unknown
+        begins = True
         for i, char in enumerate(text):
             if char in _LINE_BREAKS:
                 if chars:
-                    lines.append(_line(chars, boxes))
-                chars, boxes, gap, placed = [], [], False, False
+                    lines.append(_line(chars, boxes, starts))
+                chars, boxes, starts, gap, placed, begins = [], [], [], False, False, True
             elif char.isspace():
                 gap = True
                 x += 0.3 * em if i else 0  # pypdf puts a space before a piece that follows another on its line
@@ -168,18 +174,19 @@ def _placed_lines(pieces, page_height: int, offset: int) -> list[TextLine] | Non
                 if gap and chars:
                     chars.append(" ")
                     boxes.append(None)
+                    starts.append(True)
                 chars.append(char)
                 boxes.append((round(x), top_px, round(x + width), bottom_px) if placed else None)
-                gap, x = False, x + width
+                starts.append(begins or gap)
+                gap, begins, x = False, False, x + width
     if chars:
-        lines.append(_line(chars, boxes))
+        lines.append(_line(chars, boxes, starts))
     return lines
 
 
-def _line(chars: list[str], boxes: list) -> TextLine:
-    """A text layer's line: every character sure (1.0) and a word of its own, as ``TextLine.add`` makes it added
-    one character at a time."""
-    return TextLine("".join(chars), [1.0] * len(chars), boxes, [True] * len(chars))
+def _line(chars: list[str], boxes: list, starts: list[bool]) -> TextLine:
+    """A text layer's line: every character sure (1.0), a space a word of its own as ``TextLine.add`` makes it."""
+    return TextLine("".join(chars), [1.0] * len(chars), boxes, starts)
 
 
 def _origin(cm: list[float], tm: list[float], size: float) -> tuple[float, float, float] | None:

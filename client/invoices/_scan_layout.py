@@ -336,9 +336,9 @@ def item_rows(lines: list[TextLine]) -> list[Row]:
             cells = {c.column: Found(c.page_text, c.page_confidence, c.box, line.page, doubt=c.doubt)
                      for c in _item_table.cut_row(line.page.image, line, columns, line.page.word_gap).values()}
         elif columns is not None:  # a text layer: by where its characters are, when it says where
-            texts = _item_table.cut_text_row(line, columns)
-            if texts is not None:
-                cells = {column: Found(text, confidence) for column, text in texts.items()}
+            placed = _item_table.cut_text_row(line, columns)
+            if placed is not None:
+                cells = {c.column: Found(c.page_text, confidence, doubt=c.doubt) for c in placed.values()}
         if last is not None and _continues_name(last, line, cells):
             last.lines.append(line)
             last.text += " " + line.text

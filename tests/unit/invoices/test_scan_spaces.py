@@ -128,11 +128,13 @@ def test_a_text_layer_row_is_cut_by_where_its_characters_are(tmp_path):
     _, lines = text_layer(PdfReader(_render.save_text_pdf(SPACED, tmp_path / "inv.pdf")).pages)
     columns = column_extents(next(l for l in lines if l.text.startswith("项目名称")))
     row = next(l for l in lines if l.text.startswith("*计算机"))
-    assert cut_text_row(row, columns) == {
+    cells = cut_text_row(row, columns)
+    assert {column: cell.page_text for column, cell in cells.items()} == {
         "name": "*计算机配套产品*固态硬盘 1TB", "spec": "M.2 2280", "unit": "块", "quantity": "10",
         "unit_price": "520.00", "amount": "5200.00", "tax_rate": "13%", "tax": "676.00"}
+    assert not any(cell.doubt for cell in cells.values())
     wrapped = next(l for l in lines if l.text == "0V X7R")
-    assert cut_text_row(wrapped, columns) == {"name": "0V X7R"}
+    assert {column: cell.page_text for column, cell in cut_text_row(wrapped, columns).items()} == {"name": "0V X7R"}
     unplaced = TextLine(row.text, row.conf, [None] + row.boxes[1:], row.starts)
     assert cut_text_row(unplaced, columns) is None  # where its first character lies is unknown
 
