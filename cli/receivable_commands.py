@@ -564,7 +564,7 @@ def list_receivables(session, as_json, holder, debtor, status, page_size, bookma
 @click.group()
 def finance() -> None:
     """Financing of a confirmed receivable (保理): request, offers, acceptance, disbursement, repayment,
-    cancellation; a bank's priced quote and every offer compared.
+    cancellation, recourse; a bank's priced quote and every offer compared.
 
     \b
     Example:
@@ -700,6 +700,26 @@ def cancel(session, financing_id, reason):
       recfin finance cancel F-0123456789abcdef --reason 'credit line withdrawn' --as bank/officer1 --json
     """
     return session.client.cancel_financing(financing_id, reason)
+
+
+@finance.command("recourse")
+@click.argument("financing_id")
+@click.option("--reason", required=True, help="Why the bank takes recourse (kept on the financing record).")
+@prints_document("bank", FINANCING_COLUMNS + ["recourse_on", "recourse_reason"])
+def recourse(session, financing_id, reason):
+    """The bank, unpaid by the debtor past the due date, gives the receivable back to its holder.
+
+    Only on terms with recourse, once the holder has paid the bank back as their agreement says: the
+    financing ends RECOURSED, the receivable is the holder's again (OVERDUE), the assignment notice is
+    RELEASED and the debtor pays the holder from then on. The accepted terms are read back from the
+    bank's peer; on terms without recourse the bank bears the default and the contract refuses.
+
+    \b
+    Example:
+      recfin finance recourse F-0123456789abcdef --reason 'unpaid at maturity; holder repaid the advance' --as bank/officer1
+      recfin finance recourse F-0123456789abcdef --reason 'unpaid at maturity' --as bank/officer1 --json
+    """
+    return session.client.exercise_recourse(financing_id, reason)
 
 
 @finance.command("get")

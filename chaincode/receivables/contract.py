@@ -969,6 +969,51 @@ class ReceivablesContract(Contract):
                reason=why, status=r.status)
         return f.to_json()
 
+    @transaction(transient={TERMS_TRANSIENT_KEY: OfferTerms})
+    @rules
+    async def ExerciseRecourse(self, ctx: Context, financing_id: str, reason: str) -> Financing:
+        """The bank of a disbursed financing with recourse, unpaid by the debtor past the due date, records that
+        the holder has taken the claim back (the accepted terms again as transient ``terms``, for their
+        ``recourse``).
+
+        The financing ends RECOURSED and the bank leaves the claim: it is the holder's again, OVERDUE, and the
+        debtor pays the holder from now on (its assignment notice is RELEASED). What the holder paid the bank
+        follows their agreement and stays off the ledger, as the disbursement's figures stay private. Terms
+        without recourse leave the debtor's default with the bank: refused (``without-recourse``).
+        """
+        s = self._session(ctx)
+        bank, f, r = await self._as_financier(s, financing_id)
+        lifecycle.ensure_not_frozen(r)
+        if f.status != "DISBURSED":
+            raise rule("invalid-state", f"financing {f.id} is {f.status}: recourse is exercised on a disbursed "
+                       "financing the debtor has not paid")
+        # the terms are private: the bank passes them, read from its own peer, and only their hash is checked
+        if not self._offered_terms(ctx, f.terms_hash).recourse:
+            raise rule("without-recourse", f"financing {f.id} was accepted on terms without recourse "
+                       "(recourse: false): the bank bears the debtor's default and cannot take the claim back to "
+                       "the holder; the debtor still owes it the claim")
+        if r.status == SETTLED:
+            raise rule("invalid-state", f"receivable {r.id} is paid in full: nothing is left to recourse; record "
+                       "the repayment (RecordRepayment)")
+        if s.today_iso <= r.due_date:
+            raise rule("not-yet-due", f"{r.id} is due {r.due_date}; today is {s.today}: recourse follows the "
+                       "debtor's failure to pay by the due date")
+        why = _require_text(reason, "reason")
+        act = s.action("ExerciseRecourse", bank.uscc)
+        notice = await s.store.notice(f.notice_id or "")
+        notice.status, notice.released_on, notice.last = "RELEASED", s.today_iso, act
+        before = r.model_copy()
+        # past due and unpaid: OVERDUE whether or not RecordOverdue marked it; the bank leaves the claim, and its
+        # index entry and its org in the key-level policy go with it (Store)
+        r.status, r.financing_id, r.financier, r.financier_msp, r.last = OVERDUE, None, None, None, act
+        f.status, f.recourse_on, f.recourse_reason, f.last = "RECOURSED", s.today_iso, why, act
+        await s.store.put_notice(notice)
+        await s.store.put_financing(f)
+        await s.store.put_receivable(r, before)
+        s.emit(events.RECOURSE_EXERCISED, r.id, financing_id=f.id, financier=bank.uscc, holder=r.holder,
+               notice_id=notice.id, outstanding=r.outstanding, currency=r.currency, reason=why)
+        return f.to_json()
+
     # ================================================================ dynamic discounting
 
     @transaction

@@ -363,7 +363,7 @@ class Financing(Doc):
     receivable_id: str
     holder: str
     holder_msp: str
-    status: Literal["REQUESTED", "ACCEPTED", "DISBURSED", "REPAID", "WITHDRAWN", "CANCELLED"]
+    status: Literal["REQUESTED", "ACCEPTED", "DISBURSED", "REPAID", "WITHDRAWN", "CANCELLED", "RECOURSED"]
     requested_on: str
     accepted_offer_id: str | None = None
     financier: str | None = None
@@ -376,6 +376,9 @@ class Financing(Doc):
     repaid_on: str | None = None
     cancelled_on: str | None = Field(default=None, description="an accepted financing ended before disbursement")
     cancellation_reason: str | None = None
+    recourse_on: str | None = Field(default=None, description="the bank, unpaid by the debtor, took the advance "
+                                    "back from the holder under recourse terms; the claim went back to the holder")
+    recourse_reason: str | None = None
     last: Action
 
     @model_validator(mode="before")
@@ -444,8 +447,10 @@ class AssignmentNotice(Doc):
     financier: str
     text: str
     issued_on: str
-    status: Literal["ISSUED", "ACKNOWLEDGED"]
+    status: Literal["ISSUED", "ACKNOWLEDGED", "RELEASED"]
     acknowledged_on: str | None = None
+    released_on: str | None = Field(default=None, description="the financier exercised recourse: the claim is the "
+                                    "holder's again, and the debtor pays the holder, not the financier")
     last: Action
 
 

@@ -259,7 +259,8 @@ def _payment_record(states: list[tuple[date, Receivable]], as_of: date, label: C
     ``financed_on`` is the day the financing live on ``as_of`` was accepted:
     a financing cancelled before disbursement returns the claim to CONFIRMED
     (or leaves it OVERDUE) with no financing, and counts no more, as in the
-    regulator's statistics. A financing that ended in settlement (repayment,
+    regulator's statistics; so does one the bank took back to the holder under
+    recourse (OVERDUE, no financing). A financing that ended in settlement (repayment,
     or the debtor paying the bank) stays on the record.
     """
     reached: dict[str, str] = {}
@@ -271,7 +272,7 @@ def _payment_record(states: list[tuple[date, Receivable]], as_of: date, label: C
         if doc.status == FINANCED and financed_on is None:
             financed_on = day.isoformat()
         elif doc.financing_id is None and doc.status != SETTLED:
-            financed_on = None  # the financing was cancelled (or withdrawn) without settling the claim
+            financed_on = None  # the financing was cancelled, withdrawn or recoursed without settling the claim
         if doc.frozen is not None and not was_frozen:
             freezes.append(day.isoformat())
         was_frozen = doc.frozen is not None

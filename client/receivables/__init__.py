@@ -47,6 +47,7 @@ from ._event_details import (
     ReceivableSplit,
     ReceivableTransferred,
     ReceivableUnfrozen,
+    RecourseExercised,
     WithdrawnRequest,
 )
 from ._events import EVENT_NAMES, AsyncReceivablesEvents, ReceivablesEvent, ReceivablesEvents
@@ -138,6 +139,7 @@ __all__ = [
     "AssignmentNoticeAcknowledged",
     "FinancingRepaid",
     "FinancingCancelled",
+    "RecourseExercised",
     "DiscountOfferPublished",
     "DiscountOfferAccepted",
     "DiscountOfferWithdrawn",

@@ -412,6 +412,13 @@ class _Operations:
         return self._submit("CancelFinancing", _text(financing_id, "financing_id"), _text(reason, "reason"),
                             endorsing_organizations=endorsing_organizations, model=Financing)
 
+    def _recourse(self, financing_id: str, reason: str, terms: FinancingTerms | None,
+                  endorsing_organizations: Sequence[str]):
+        # no terms only where none could be read back, as for a disbursement: the contract says why it refuses
+        return self._submit("ExerciseRecourse", _text(financing_id, "financing_id"), _text(reason, "reason"),
+                            transient=None if terms is None else terms.transient(),
+                            endorsing_organizations=endorsing_organizations, model=Financing)
+
     # ------------------------------------------------------------ discounting, settlement, overdue
 
     def publish_discount_offer(self, offer: DiscountOfferRequest, *, request_id: str | None = None) -> DiscountOffer:
@@ -686,6 +693,17 @@ peer a block behind) is raised, and nothing is sent.
 """
 
 
+RECOURSE_DOC = """The financing bank, unpaid by the debtor past the due date, takes the claim back to its holder.
+
+For a financing accepted on terms with recourse (``recourse: true``): the holder has paid the bank back as
+their agreement says, the financing ends RECOURSED, the claim is the holder's again (OVERDUE), its
+assignment notice is RELEASED and the debtor pays the holder from then on. Terms without recourse are
+refused (``without-recourse``), as is a claim not yet past its due date (``not-yet-due``). The accepted terms
+and the orgs that endorse are found as for :meth:`record_disbursement` (the claim's policy in force still
+names the bank's org).
+"""
+
+
 ACCEPT_OFFER_DOC = """The holder accepts one offer; the others lapse; the claim becomes FINANCED.
 
 The offer's terms (its expiry among them) are private: they are read from the caller's own peer
@@ -756,7 +774,7 @@ class ReceivablesClient(_Operations):
     docs/receivables.md). Submits leave the choice of endorsers to the Gateway, which
     plans it from the key-level policies of the keys the transaction writes; ``register_party``
     and ``confirm`` (the orgs an audit looks for), ``make_offer`` and ``record_disbursement``
-    (terms as transient data) and ``cancel_financing`` name their orgs: see "Who endorses" in
+    (terms as transient data), ``exercise_recourse`` and ``cancel_financing`` name their orgs: see "Who endorses" in
     docs/sdk-receivables.md.
     """
 
@@ -842,10 +860,12 @@ class ReceivablesClient(_Operations):
 
     accept_offer.__doc__ = ACCEPT_OFFER_DOC
 
-    def record_disbursement(self, financing_id: str, terms: FinancingTerms | None = None,
-                            endorsing_organizations: Sequence[str] | None = None) -> Financing:
+    def _accepted_terms_and_orgs(self, financing_id: str, terms: FinancingTerms | None,
+                                 endorsing_organizations: Sequence[str] | None, what: str):
+        """The accepted terms (read back from the bank's peer unless given) and the orgs that endorse (the
+        debtor's, holder's and bank's unless given) of a bank's action on an accepted financing."""
         if terms is not None:
-            _check_terms(terms, "record_disbursement", cap=LEDGER_MAX_FEN)
+            _check_terms(terms, what, cap=LEDGER_MAX_FEN)
         financing = None
         if terms is None or endorsing_organizations is None:
             financing = self._readable_financing(financing_id)
@@ -858,9 +878,21 @@ class ReceivablesClient(_Operations):
                 debtor_msp = self.get_receivable(financing.receivable_id).debtor_msp
                 endorsing_organizations = _unique([debtor_msp, financing.holder_msp,
                                                    financing.financier_msp or self.who_am_i().msp_id])
-        return self._disbursement(financing_id, terms, endorsing_organizations)
+        return terms, endorsing_organizations
+
+    def record_disbursement(self, financing_id: str, terms: FinancingTerms | None = None,
+                            endorsing_organizations: Sequence[str] | None = None) -> Financing:
+        terms, orgs = self._accepted_terms_and_orgs(financing_id, terms, endorsing_organizations, "record_disbursement")
+        return self._disbursement(financing_id, terms, orgs)
 
     record_disbursement.__doc__ = DISBURSEMENT_DOC
+
+    def exercise_recourse(self, financing_id: str, reason: str, terms: FinancingTerms | None = None,
+                          endorsing_organizations: Sequence[str] | None = None) -> Financing:
+        terms, orgs = self._accepted_terms_and_orgs(financing_id, terms, endorsing_organizations, "exercise_recourse")
+        return self._recourse(financing_id, reason, terms, orgs)
+
+    exercise_recourse.__doc__ = RECOURSE_DOC
 
     def cancel_financing(self, financing_id: str, reason: str,
                          endorsing_organizations: Sequence[str] | None = None) -> Financing:
@@ -980,10 +1012,11 @@ class AsyncReceivablesClient(_Operations):
 
     accept_offer.__doc__ = ACCEPT_OFFER_DOC
 
-    async def record_disbursement(self, financing_id: str, terms: FinancingTerms | None = None,
-                                  endorsing_organizations: Sequence[str] | None = None) -> Financing:
+    async def _accepted_terms_and_orgs(self, financing_id: str, terms: FinancingTerms | None,
+                                       endorsing_organizations: Sequence[str] | None, what: str):
+        """The async twin of :meth:`ReceivablesClient._accepted_terms_and_orgs`."""
         if terms is not None:
-            _check_terms(terms, "record_disbursement", cap=LEDGER_MAX_FEN)
+            _check_terms(terms, what, cap=LEDGER_MAX_FEN)
         financing = None
         if terms is None or endorsing_organizations is None:
             financing = await self._readable_financing(financing_id)
@@ -996,9 +1029,23 @@ class AsyncReceivablesClient(_Operations):
                 debtor_msp = (await self.get_receivable(financing.receivable_id)).debtor_msp
                 bank_msp = financing.financier_msp or (await self.who_am_i()).msp_id
                 endorsing_organizations = _unique([debtor_msp, financing.holder_msp, bank_msp])
-        return await self._disbursement(financing_id, terms, endorsing_organizations)
+        return terms, endorsing_organizations
+
+    async def record_disbursement(self, financing_id: str, terms: FinancingTerms | None = None,
+                                  endorsing_organizations: Sequence[str] | None = None) -> Financing:
+        terms, orgs = await self._accepted_terms_and_orgs(financing_id, terms, endorsing_organizations,
+                                                          "record_disbursement")
+        return await self._disbursement(financing_id, terms, orgs)
 
     record_disbursement.__doc__ = DISBURSEMENT_DOC
+
+    async def exercise_recourse(self, financing_id: str, reason: str, terms: FinancingTerms | None = None,
+                                endorsing_organizations: Sequence[str] | None = None) -> Financing:
+        terms, orgs = await self._accepted_terms_and_orgs(financing_id, terms, endorsing_organizations,
+                                                          "exercise_recourse")
+        return await self._recourse(financing_id, reason, terms, orgs)
+
+    exercise_recourse.__doc__ = RECOURSE_DOC
 
     async def cancel_financing(self, financing_id: str, reason: str,
                                endorsing_organizations: Sequence[str] | None = None) -> Financing:

@@ -142,6 +142,18 @@ class FinancingCancelled(EventDetails):
     status: Status
 
 
+class RecourseExercised(EventDetails):
+    """The bank took the claim back to ``holder`` under recourse terms: the debtor owes the holder ``outstanding``."""
+
+    financing_id: str
+    financier: str
+    holder: str
+    notice_id: str
+    outstanding: Fen
+    currency: str
+    reason: str
+
+
 class _DiscountOfferChange(EventDetails):
     offer_id: str
     debtor: str
@@ -218,7 +230,7 @@ EVENT_DETAILS: dict[str, type[EventDetails]] = {model.__name__: model for model 
     PartyRegistered, PartyIdentityBound, PartyIdentityUnbound, ReceivableRegistered, ReceivableConfirmed,
     ReceivableRejected, ReceivableTransferred, ReceivableSplit, FinancingRequested, FinancingWithdrawn,
     FinancingOffered, FinancingOfferAccepted, FinancingDisbursed, AssignmentNoticeAcknowledged,
-    FinancingRepaid, FinancingCancelled, DiscountOfferPublished, DiscountOfferAccepted,
+    FinancingRepaid, FinancingCancelled, RecourseExercised, DiscountOfferPublished, DiscountOfferAccepted,
     DiscountOfferWithdrawn, PaymentRecorded, ReceivableOverdue, ReceivableFrozen, ReceivableUnfrozen,
     InvoiceVerificationAttested, LedgerUpgraded,
 )}

@@ -327,7 +327,7 @@ class Financing(Document):
     receivable_id: str
     holder: str
     holder_msp: str
-    status: Literal["REQUESTED", "ACCEPTED", "DISBURSED", "REPAID", "WITHDRAWN", "CANCELLED"]
+    status: Literal["REQUESTED", "ACCEPTED", "DISBURSED", "REPAID", "WITHDRAWN", "CANCELLED", "RECOURSED"]
     requested_on: date
     accepted_offer_id: str | None = None
     financier: str | None = None
@@ -340,6 +340,8 @@ class Financing(Document):
     repaid_on: date | None = None
     cancelled_on: date | None = None
     cancellation_reason: str | None = None
+    recourse_on: date | None = None       # RECOURSED: the bank took the advance back from the holder
+    recourse_reason: str | None = None
     last: Action
 
     @property
@@ -391,8 +393,9 @@ class AssignmentNotice(Document):
     financier: str
     text: str
     issued_on: date
-    status: Literal["ISSUED", "ACKNOWLEDGED"]
+    status: Literal["ISSUED", "ACKNOWLEDGED", "RELEASED"]
     acknowledged_on: date | None = None
+    released_on: date | None = None       # RELEASED: recourse gave the claim back; the debtor pays the holder
     last: Action
 
     @property

@@ -15,7 +15,8 @@ What is measured (amounts in fen, windows ending on ``as_of`` inclusive):
   owed as for open, and how many days past due the oldest of them is;
 - financed share: face amount of the claims with a financing live on
   ``as_of`` (or ended in settlement) / confirmed face amount; a financing
-  cancelled before disbursement does not count;
+  cancelled before disbursement, or taken back to the holder under recourse,
+  does not count;
 - concentration: the largest holder's share of the open amount (outstanding
   fen), by the holder at the last event seen;
 - trend: late share of the receivables that fell due in the last 30, 90, 180

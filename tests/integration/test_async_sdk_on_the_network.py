@@ -209,6 +209,10 @@ def test_financing_from_request_to_repayment_and_a_cancelled_one(receivables_dep
                 assert page.holder_ids == "token" and page.debtor == debtor_code
                 record = [r async for r in bank.iter_payment_record(debtor_code) if r.receivable_id == claim.id]
                 assert [r.financed_on for r in record] == [business_today()]
+                # recourse on these terms comes once the claim is past due: before it, refused, nothing changed
+                with pytest.raises(RuleViolation) as refused:
+                    await bank.exercise_recourse(financing.id, "the debtor did not pay")
+                assert refused.value.rule == "not-yet-due"
                 assert (await bank.record_repayment(financing.id)).status == "REPAID"
 
                 # an accepted financing the bank does not disburse, ended by the holder

@@ -357,6 +357,24 @@ def test_an_accepted_financing_the_bank_does_not_disburse_is_cancelled_and_the_c
     assert moved["holder"] == codes["tier2"]
 
 
+def test_recourse_before_the_due_date_is_refused_by_rule_and_nothing_changes(recfin, codes):
+    """Recourse taken needs the claim past its due date, which today's network cannot reach in a run (the
+    contract's unit tests take it there); the command reads the accepted terms back and the peers refuse."""
+    claim = confirmed(recfin, codes)
+    financing = recfin.json("finance", "request", claim["id"], as_="supplier/supplier1")
+    expires = (business_today() + timedelta(days=14)).isoformat()
+    offer = recfin.json("finance", "offer", financing["id"], "--advance-rate", "0.8", "--discount-rate", "0.036",
+                        "--recourse", "--expires", expires, as_="bank/officer1")
+    recfin.json("finance", "accept", offer["id"], as_="supplier/supplier1")
+    disbursed = recfin.json("finance", "disburse", financing["id"], as_="bank/officer1")
+    before = settled_heights(recfin)
+    line = recfin.fails("finance", "recourse", financing["id"], "--reason", "unpaid", as_="bank/officer1",
+                        exit_code=1)
+    assert line.startswith("Error: ExerciseRecourse refused: RULE not-yet-due: ") and claim["due_date"] in line
+    assert recfin.json("finance", "get", financing["id"], as_="bank/officer1")["status"] == disbursed["status"]
+    assert peer_heights(recfin) == before
+
+
 def test_the_debtor_offers_early_payment_and_the_holder_takes_it(recfin, codes):
     claim = confirmed(recfin, codes)
     moved = recfin.json("receivable", "transfer", claim["id"], "--to", codes["tier2"], "--amount", FACE,

@@ -197,6 +197,19 @@ def _claim(tier1, core, face: str, days: int):
     return caught_up(core, tier1).confirm(claim.id)
 
 
+def _disbursed(bank, tier1, core, face: str, *, recourse: bool):
+    """A claim of ``face`` due in 90 days, confirmed, then financed by the bank at 80 % and disbursed: claim,
+    financing."""
+    claim = _claim(tier1, core, face, 90)
+    financing = caught_up(tier1, core).request_financing(claim.id)
+    terms = FinancingTerms(advance_rate=Decimal("0.8"), discount_rate=Decimal("0.04"), recourse=recourse,
+                           expires_on=business_today() + timedelta(days=5))
+    offer = caught_up(bank, tier1).make_offer(financing.id, terms)
+    caught_up(tier1, bank).accept_offer(offer.id)
+    caught_up(bank, tier1).record_disbursement(financing.id)
+    return claim, financing
+
+
 def _when_reconciled(read):
     """A read of private data on a peer that may not have received it yet (dissemination is best effort)."""
     for _ in range(30):
@@ -217,13 +230,7 @@ def test_the_reads_for_risk_and_pricing_across_the_orgs(demo_run, receivables_de
         before = bank.client.financier_exposure(debtor).exposure_in("CNY")
 
         # a claim the bank finances: its principal is the bank's exposure, read from private data
-        claim = _claim(tier1, core, "200000.00", 90)
-        financing = caught_up(tier1, core).request_financing(claim.id)
-        terms = FinancingTerms(advance_rate=Decimal("0.8"), discount_rate=Decimal("0.04"), recourse=True,
-                               expires_on=business_today() + timedelta(days=5))
-        offer = caught_up(bank, tier1).make_offer(financing.id, terms)
-        caught_up(tier1, bank).accept_offer(offer.id)
-        caught_up(bank, tier1).record_disbursement(financing.id)
+        claim, _ = _disbursed(bank, tier1, core, "200000.00", recourse=True)
         exposure = bank.client.financier_exposure(debtor)
         assert exposure.exposure_in("CNY") == before + 16_000_000
         assert claim.id in {f.receivable_id for f in exposure.financings}
@@ -293,6 +300,24 @@ def test_a_cancelled_financing_needs_the_banks_endorsement_and_then_frees_the_cl
         contract.submit("TransferReceivable", arguments=[claim.id, credit_code_of(tier2, ""), "3000000"],
                         endorsing_organizations=["CoreEnterpriseMSP", "SupplierMSP"])
         assert tier2.client.get_receivable(claim.id).holder == credit_code_of(tier2, "")
+
+
+def test_recourse_goes_to_the_peers_with_the_accepted_terms_and_comes_back_refused_by_rule(
+        demo_run, receivables_deployed):
+    """Recourse taken needs a claim past its due date, which a network on today's date cannot reach within a run
+    (tests/unit/receivables/test_recourse.py takes the contract there). Here the SDK reads the accepted terms back
+    from the bank's peer, the debtor's, holder's and bank's peers endorse, and each refusal comes back by its rule,
+    changing nothing."""
+    root = receivables_deployed.data_root
+    with open_session("bank", "officer1", root) as bank, open_session("supplier", "supplier1", root) as tier1, \
+            open_session("coreenterprise", "treasurer", root) as core:
+        for recourse, refused_by in ((True, "not-yet-due"), (False, "without-recourse")):
+            claim, financing = _disbursed(bank, tier1, core, "20000.00", recourse=recourse)
+            with pytest.raises(RuleViolation) as refused:
+                caught_up(bank, tier1).exercise_recourse(financing.id, "the debtor did not pay")
+            assert refused.value.rule == refused_by, refused.value
+            assert bank.client.get_financing(financing.id).status == "DISBURSED"
+            assert tier1.client.get_receivable(claim.id).financier == credit_code_of(bank, "")
 
 
 def test_an_offers_expiry_stays_off_the_ledger_and_its_acceptance_needs_the_terms(demo_run, receivables_deployed):

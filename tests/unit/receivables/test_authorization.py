@@ -159,6 +159,17 @@ async def s_cancel(net):
     return [(await _accepted(net))[1]["id"], "not disbursed"], {}
 
 
+async def s_recourse(net):
+    """A financing on recourse terms, disbursed, its claim unpaid the day after its due date."""
+    recourse = transient_terms(recourse=True)
+    r, f = await _requested(net)
+    o = await net.ok(net.actors["bank"], "MakeFinancingOffer", f["id"], transient=recourse)
+    await net.ok(net.actors["tier1"], "AcceptFinancingOffer", o["id"])
+    await net.ok(net.actors["bank"], "RecordDisbursement", f["id"], transient=recourse)
+    net.advance(days=31)
+    return [f["id"], "the debtor did not pay"], {"transient": recourse}
+
+
 async def s_publish(net):
     r = await _confirmed(net)
     return [{"apr": "0.05", "expires_on": net.day(10), "receivable_ids": [r["id"]]}], {}
@@ -293,6 +304,7 @@ MATRIX: list[tuple[str, Scenario, set[str], bool]] = [
     ("AcknowledgeAssignment", s_acknowledge, {"core"}, False),
     ("RecordRepayment", s_repay, {"bank"}, False),
     ("CancelFinancing", s_cancel, {"tier1", "bank"}, False),
+    ("ExerciseRecourse", s_recourse, {"bank"}, False),
     ("PublishDiscountOffer", s_publish, {"core"}, False),
     ("AcceptDiscountOffer", s_accept_discount, {"tier1"}, False),
     ("WithdrawDiscountOffer", s_withdraw_discount, {"core"}, False),

@@ -182,6 +182,11 @@ async def test_every_submit_transaction_emits_exactly_one_event_naming_the_recei
                     receivable=stuck, details={"financing_id": stuck_f["id"], "financier": bank2.uscc, "by": tier1.uscc,
                                                "reason": "not disbursed", "status": "CONFIRMED"})
 
+    # a financing on recourse terms whose debtor will not pay: the bank takes the claim back to its holder below
+    with_recourse = transient_terms(recourse=True, salt="r" * 16)
+    defaulted = (await net.confirmed(tier1, core, 2000, due_in=30))["id"]
+    defaulted_f = await net.financed(tier1, defaulted, bank2, terms=with_recourse)
+
     # the part sold: discounted early; a second claim frozen, unfrozen, part paid, then overdue
     d = await ev.change(core, "PublishDiscountOffer", {"apr": "0.05", "expires_on": net.day(10), "receivable_ids": [sold]},
                         "req-3", event="DiscountOfferPublished", receivable=None,
@@ -204,6 +209,11 @@ async def test_every_submit_transaction_emits_exactly_one_event_naming_the_recei
     net.advance(days=31)
     await ev.change(tier1, "RecordOverdue", other, event="ReceivableOverdue", receivable=other,
                     details={"outstanding": 900, "currency": "CNY", "due_date": other_due})
+    await ev.change(bank2, "ExerciseRecourse", defaulted_f["id"], "unpaid at maturity", transient=with_recourse,
+                    event="RecourseExercised", receivable=defaulted,
+                    details={"financing_id": defaulted_f["id"], "financier": bank2.uscc, "holder": tier1.uscc,
+                             "notice_id": defaulted_f["notice_id"], "outstanding": 2000, "currency": "CNY",
+                             "reason": "unpaid at maturity"})
     net.advance(days=30)
     # the financier repaid is the bank, not the claim's holder
     await ev.change(bank, "RecordRepayment", f["id"], event="FinancingRepaid", receivable=kept,
@@ -215,7 +225,8 @@ async def test_every_submit_transaction_emits_exactly_one_event_naming_the_recei
 
 # the events whose payloads carry an amount, as the lifecycle above emits them
 WITH_AMOUNTS = {"ReceivableRegistered", "ReceivableConfirmed", "ReceivableTransferred", "ReceivableSplit",
-                "FinancingRequested", "DiscountOfferAccepted", "PaymentRecorded", "ReceivableOverdue"}
+                "FinancingRequested", "DiscountOfferAccepted", "PaymentRecorded", "ReceivableOverdue",
+                "RecourseExercised"}
 
 
 def _amount_keys(value: Any) -> set[str]:

@@ -67,7 +67,10 @@ async def test_a_frozen_claim_accepts_no_change_at_any_stage_but_unfreeze():
         # the freeze order is for the claim's parties: to anyone else the refusal says only that it is not one
         message = await net.refused(tier2, "RecordOverdue", rid, rule="not-a-party-to-claim")
         assert f"order-{rid}" not in message
-    tried = {fn for _, fn, *_ in attempts} | {"RecordOverdue"}
+    # past the due date, unpaid: the freeze comes before the terms' recourse is looked at
+    await net.refused(bank, "ExerciseRecourse", f_disbursed["id"], "unpaid", rule="receivable-frozen",
+                      transient=transient_terms(recourse=True))
+    tried = {fn for _, fn, *_ in attempts} | {"RecordOverdue", "ExerciseRecourse"}
     assert tried | NOT_ON_A_CLAIM == SUBMITS, f"freeze not tried on {sorted(SUBMITS - tried - NOT_ON_A_CLAIM)}"
 
     # only the regulator's unfreeze passes; then the changes go through again

@@ -528,13 +528,13 @@ class ReceivablesMachine(RuleBasedStateMachine):
           expires_in=st.integers(0, 60), advance=st.sampled_from(("0.9", "1", "0.5")),
           rate=st.sampled_from(("0.036", "0", "0.9")), fees=st.sampled_from((0, 100, 10**12)),
           basis=st.sampled_from(("ACT/360", "ACT/365")))
-    def make_offer(self, caller, pick, kind, expires_in, advance, rate, fees, basis):
+    def make_offer(self, caller, pick, kind, expires_in, advance, rate, fees, basis, recourse=False):
         fid, f, c = self._financing(pick, "REQUESTED")
         caller = "bank" if caller == "right" else caller
         self.n += 1
         offered = terms(advance_rate="0" if kind == "zero-advance" else advance, discount_rate=rate, fees=fees,
                         day_count=basis, expires_on=self.net.day(-1 if kind == "expired" else expires_in),
-                        salt=f"salt-{self.n:012d}")
+                        salt=f"salt-{self.n:012d}", recourse=recourse)
         codes = self.caller(caller, "financier")
         codes |= {"terms-missing"} if kind == "missing" else set()
         codes |= {"rate-invalid"} if kind == "zero-advance" else set()
@@ -684,6 +684,30 @@ class ReceivablesMachine(RuleBasedStateMachine):
             if c.status == "FINANCED":           # an overdue claim stays overdue
                 c.status = "CONFIRMED"
             c.financing = c.financier = None
+            self.touch(c, done[1])
+
+    def exercise_recourse(self, caller, pick, kind):
+        """Not a rule of its own (one more would thin out every other rule's sequences): ``progress`` takes it,
+        the day after a disbursed claim's due date; wrong callers and states are the authorization matrix's and
+        test_recourse.py's."""
+        fid, f, c = self._financing(pick, "DISBURSED")
+        caller = (f.financier or "bank") if caller == "right" and f else ("bank" if caller == "right" else caller)
+        codes = self._as_financier(caller, f)
+        accepted = self.offers[f.accepted].terms if f and f.accepted else terms()
+        if f:
+            codes |= {"receivable-frozen"} if c.frozen else set()
+            codes |= {"invalid-state"} if f.status != "DISBURSED" else set()
+            if f.status == "DISBURSED":
+                codes |= {"terms-missing"} if kind == "missing" else set()
+                codes |= {"without-recourse"} if kind != "missing" and not accepted["recourse"] else set()
+                codes |= {"invalid-state"} if c.status == "SETTLED" else set()
+                codes |= {"not-yet-due"} if self.today <= c.due else set()
+        transient = {} if kind == "missing" else {"terms": json.dumps(accepted).encode()}
+        if done := self.attempt(caller, "ExerciseRecourse", fid, "unpaid at maturity", codes=codes,
+                                transient=transient, event=("RecourseExercised", c.id if c else None)):
+            # the claim is the holder's again, overdue; the debtor pays the holder from now on
+            f.status, c.status, c.financing, c.financier = "RECOURSED", "OVERDUE", None, None
+            self.notices[f.notice] = (c.id, "RELEASED")
             self.touch(c, done[1])
 
     # -------------------------------------------------------- dynamic discounting
@@ -932,7 +956,8 @@ class ReceivablesMachine(RuleBasedStateMachine):
                     *[discount] * (2 if discounts else 0)]
         # a claim with a live financing: besides the next step, a transfer, a payment or a discount it must refuse
         if f is not None and f.status == "REQUESTED":
-            return [*[lambda: self.make_offer(bank, f.id, "good", expires_in, "0.9", "0.036", 0, "ACT/360")] * 2,
+            return [*[lambda: self.make_offer(bank, f.id, "good", expires_in, "0.9", "0.036", 0, "ACT/360",
+                                              recourse=bool(self.n % 2))] * 2,
                     # the debtor pays at the due date (or, overdue, now), nobody having taken the request up: the
                     # payment ends it. Never back in time: an overdue claim's due date is behind today
                     lambda: (self.net.advance(days=max(0, (c.due - self.today).days)), pay()),
@@ -942,7 +967,11 @@ class ReceivablesMachine(RuleBasedStateMachine):
             return [lambda: self.disburse("right", f.id, "accepted")] * 4 + [
                 lambda: self.cancel_financing("right", f.id), transfer, pay, *[discount] * bool(discounts)]
         if f is not None and f.status == "DISBURSED":
+            # (choices reach the first six steps only)
             return [*[lambda: self.acknowledge("right", f.notice)] * (self.notices[f.notice][1] == "ISSUED"),
+                    # the debtor does not pay: the day after the due date, the bank takes recourse if its terms give it
+                    lambda: (self.net.advance(days=max(0, (c.due - self.today).days + 1)),
+                             self.exercise_recourse("right", f.id, "accepted")),
                     pay, pay, lambda: self.repay("right", f.id), lambda: self.cancel_financing("right", f.id), transfer]
         return [pay]
 

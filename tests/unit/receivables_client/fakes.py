@@ -44,7 +44,8 @@ def financing(**over: Any) -> dict:
         "accepted_offer_id": "O-00000000000000c1", "financier": BANK, "financier_msp": "BankMSP",
         "collection": "terms-SupplierMSP-BankMSP", "terms_hash": "e" * 64, "disbursed_on": None,
         "disbursement_hash": None, "notice_id": None, "repaid_on": None, "cancelled_on": None,
-        "cancellation_reason": None, "last": action("AcceptFinancingOffer"),
+        "cancellation_reason": None, "recourse_on": None, "recourse_reason": None,
+        "last": action("AcceptFinancingOffer"),
     }
     doc.update(over)
     return doc
@@ -84,7 +85,7 @@ def notice(**over: Any) -> dict:
     doc = {"doc_type": "notice", "id": "N-00000000000000d1", "receivable_id": "R-00000000000000a1",
            "financing_id": "F-00000000000000b1", "debtor": CORE, "assignor": TIER1, "financier": BANK,
            "text": "Pay the bank.", "issued_on": "2026-03-03", "status": "ISSUED", "acknowledged_on": None,
-           "last": action("RecordDisbursement", BANK, "BankMSP")}
+           "released_on": None, "last": action("RecordDisbursement", BANK, "BankMSP")}
     doc.update(over)
     return doc
 

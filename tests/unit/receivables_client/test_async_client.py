@@ -67,6 +67,17 @@ def test_async_accept_offer_passes_the_terms_it_reads_as_the_blocking_one_does()
     assert json.loads(async_contract.calls[-1].transient["terms"]) == fakes.terms()
 
 
+def test_async_recourse_sends_what_the_blocking_one_sends():
+    answers = {"GetFinancing": {**fakes.financing(status="DISBURSED"), "offers": [fakes.offer(status="ACCEPTED")]},
+               "GetOfferTerms": fakes.terms(recourse=True), "GetReceivable": fakes.receivable(status="OVERDUE"),
+               "ExerciseRecourse": fakes.financing(status="RECOURSED")}
+    sync_contract, async_contract = FakeContract(responses=answers), FakeAsyncContract(responses=answers)
+    expected = ReceivablesClient(sync_contract).exercise_recourse("F-1", "unpaid")
+    assert asyncio.run(AsyncReceivablesClient(async_contract).exercise_recourse("F-1", "unpaid")) == expected
+    assert async_contract.calls == sync_contract.calls
+    assert async_contract.calls[-1].endorsing_organizations == ["CoreEnterpriseMSP", "SupplierMSP", "BankMSP"]
+
+
 def test_async_cancel_financing_pins_the_same_orgs():
     contract = FakeAsyncContract(responses={
         "GetFinancing": {**fakes.financing(), "offers": []}, "GetReceivable": fakes.receivable(status="FINANCED"),

@@ -134,6 +134,26 @@ def test_financing_cancel_needs_a_reason_and_sends_nothing_without_one(ledger):
     assert ledger.calls == []
 
 
+def test_financing_recourse_is_the_banks_and_sends_the_accepted_terms_and_the_reason(ledger):
+    ledger.responses["GetFinancing"] = {**fakes.financing(status="DISBURSED"), "offers": [fakes.offer(status="ACCEPTED")]}
+    ledger.responses["GetOfferTerms"] = fakes.terms(recourse=True)
+    ledger.responses["GetReceivable"] = fakes.receivable(status="OVERDUE")
+    ledger.responses["ExerciseRecourse"] = fakes.financing(status="RECOURSED", recourse_on="2026-06-02",
+                                                           recourse_reason="unpaid at maturity")
+    res = invoke("finance", "recourse", "F-1", "--reason", "unpaid at maturity")
+    assert res.exit_code == 0, res.output
+    assert ledger.opened == [("bank", None, False)]   # the bank's command: its identity unless --as says otherwise
+    sent = ledger.calls[-1]
+    assert (sent.kind, sent.name, sent.arguments) == ("submit", "ExerciseRecourse", ["F-1", "unpaid at maturity"])
+    assert json.loads(sent.transient["terms"]) == fakes.terms(recourse=True)
+    assert sent.endorsing_organizations == ["CoreEnterpriseMSP", "SupplierMSP", "BankMSP"]
+    assert "status: RECOURSED" in res.output and "recourse_on: 2026-06-02" in res.output
+    as_json = invoke("finance", "recourse", "F-1", "--reason", "unpaid", "--json")
+    assert as_json.exit_code == 0 and json.loads(as_json.output)["recourse_reason"] == "unpaid at maturity"
+    calls = len(ledger.calls)
+    assert invoke("finance", "recourse", "F-1").exit_code == 2 and len(ledger.calls) == calls  # no reason, nothing sent
+
+
 def test_list_by_status_prints_the_next_bookmark_as_a_token_the_option_reads_back(ledger):
     composite = "\x00recfin.by-status\x00CONFIRMED\x00R-2\x00"
     ledger.responses["ListReceivablesByStatus"] = lambda args: fakes.page([fakes.receivable()],

@@ -221,6 +221,32 @@ def test_disbursement_with_terms_and_orgs_given_sends_them_as_is():
     assert sent.transient == TERMS.transient() and sent.endorsing_organizations == ["A", "B"]
 
 
+def test_recourse_reads_back_the_accepted_terms_and_pins_debtor_holder_and_bank():
+    contract = FakeContract(responses={
+        "GetFinancing": {**fakes.financing(status="DISBURSED"), "offers": [fakes.offer(status="ACCEPTED")]},
+        "GetOfferTerms": fakes.terms(recourse=True),
+        "GetReceivable": fakes.receivable(status="OVERDUE"),
+        "ExerciseRecourse": fakes.financing(status="RECOURSED", recourse_on="2026-06-02",
+                                            recourse_reason="debtor defaulted")})
+    result = ReceivablesClient(contract).exercise_recourse(F, "debtor defaulted")
+    assert [(c.kind, c.name, c.arguments) for c in contract.calls] == [
+        ("evaluate", "GetFinancing", [F]), ("evaluate", "GetOfferTerms", [O]), ("evaluate", "GetReceivable", [R]),
+        ("submit", "ExerciseRecourse", [F, "debtor defaulted"])]
+    sent = contract.calls[-1]
+    assert json.loads(sent.transient["terms"]) == fakes.terms(recourse=True)  # as accepted, so the hash matches
+    assert sent.endorsing_organizations == ["CoreEnterpriseMSP", "SupplierMSP", "BankMSP"]
+    assert (result.status, result.recourse_on, result.recourse_reason) == (
+        "RECOURSED", date(2026, 6, 2), "debtor defaulted")
+
+
+def test_recourse_with_terms_and_orgs_given_sends_them_as_is():
+    contract = FakeContract(responses={"ExerciseRecourse": fakes.financing(status="RECOURSED")})
+    ReceivablesClient(contract).exercise_recourse(F, "unpaid", TERMS, endorsing_organizations=["A", "B", "C"])
+    sent = contract.only()
+    assert (sent.name, sent.arguments, sent.transient, sent.endorsing_organizations) == (
+        "ExerciseRecourse", [F, "unpaid"], TERMS.transient(), ["A", "B", "C"])
+
+
 def test_cancel_financing_looks_up_and_pins_debtor_holder_and_bank():
     contract = FakeContract(responses={
         "GetFinancing": {**fakes.financing(), "offers": [fakes.offer(status="ACCEPTED")]},

@@ -47,7 +47,7 @@ METHODS = {
     "WithdrawFinancing": "withdraw_financing", "MakeFinancingOffer": "make_offer",
     "AcceptFinancingOffer": "accept_offer", "RecordDisbursement": "record_disbursement",
     "AcknowledgeAssignment": "acknowledge_assignment", "RecordRepayment": "record_repayment",
-    "CancelFinancing": "cancel_financing",
+    "CancelFinancing": "cancel_financing", "ExerciseRecourse": "exercise_recourse",
     "PublishDiscountOffer": "publish_discount_offer", "AcceptDiscountOffer": "accept_discount_offer",
     "WithdrawDiscountOffer": "withdraw_discount_offer",
     "RecordPayment": "record_payment", "RecordOverdue": "record_overdue", "FreezeReceivable": "freeze",
@@ -124,6 +124,7 @@ def test_what_the_client_sends_matches_the_metadata(metadata):
                                        "RecordDisbursement": fakes.financing(),
                                        "GetOfferTerms": fakes.terms(), "AcceptFinancingOffer": fakes.financing(),
                                        "CancelFinancing": fakes.financing(status="CANCELLED"),
+                                       "ExerciseRecourse": fakes.financing(status="RECOURSED"),
                                        "PublishDiscountOffer": fakes.discount_offer(),
                                        "GetReceivable": fakes.receivable(), "ConfirmReceivable": fakes.receivable()})
     client = ReceivablesClient(contract)
@@ -133,6 +134,7 @@ def test_what_the_client_sends_matches_the_metadata(metadata):
     client.accept_offer("O-1")
     client.record_disbursement("F-1", TERMS, endorsing_organizations=["SupplierMSP", "BankMSP"])
     client.cancel_financing("F-1", "not disbursed", endorsing_organizations=["SupplierMSP", "BankMSP"])
+    client.exercise_recourse("F-1", "unpaid", TERMS, endorsing_organizations=["SupplierMSP", "BankMSP"])
     client.publish_discount_offer(DiscountOfferRequest(apr="0.05", expires_on=date(2026, 4, 1)))
     sent += contract.calls
     assert {c.name for c in sent} == set(txs)
@@ -354,8 +356,23 @@ def test_documents_of_a_lifecycle_parse_into_the_models_without_loss(metadata):
     life.ok(bank, "GetFinancierExposure", core.uscc, "", evaluate=True)  # the accepted offer counts, in CNY
     cancelled = sdk.Financing.model_validate(life.ok(tier1, "CancelFinancing", stuck["id"], "not disbursed"))
     assert (cancelled.status, cancelled.cancellation_reason) == ("CANCELLED", "not disbursed")
+    # on recourse terms, disbursed, then unpaid past its due date: the bank gives the claim back to its holder
+    defaulted = life.ok(tier1, "RegisterReceivable", json.dumps(
+        life.registration(tier1, core, Decimal("400.00"), "24312000000066666666", 5).to_json()))
+    life.ok(core, "ConfirmReceivable", defaulted["id"])
+    with_recourse = terms.model_copy(update={"recourse": True})
+    backed = life.ok(tier1, "RequestFinancing", defaulted["id"])
+    backed_offer = life.ok(bank, "MakeFinancingOffer", backed["id"], transient=with_recourse.transient())
+    life.ok(tier1, "AcceptFinancingOffer", backed_offer["id"], transient=with_recourse.transient())
+    backed = life.ok(bank, "RecordDisbursement", backed["id"], transient=with_recourse.transient())
     life.now += timedelta(days=10)
     life.ok(tier1, "RecordOverdue", short["id"])
+    recoursed = sdk.Financing.model_validate(life.ok(bank, "ExerciseRecourse", backed["id"], "the debtor did not pay",
+                                                     transient=with_recourse.transient()))
+    assert (recoursed.status, recoursed.recourse_on) == ("RECOURSED", life.today())
+    released = sdk.AssignmentNotice.model_validate(
+        life.ok(core, "GetAssignmentNotice", backed["notice_id"], evaluate=True))
+    assert (released.status, released.released_on) == ("RELEASED", life.today())
 
     # queries: pages with bookmarks, statistics
     first = life.ok(tier1, "ListReceivablesByHolder", tier1.uscc, "1", "", evaluate=True)
