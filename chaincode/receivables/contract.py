@@ -12,7 +12,7 @@ import functools
 import json
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from chaincode.contract import Context, Contract, ContractError, transaction
@@ -26,7 +26,7 @@ from .fingerprint import VERSION as FINGERPRINT_VERSION
 from .fingerprint import is_fingerprint
 from .identity import is_org_admin, lists_identity
 from .model import (
-    CONFIRMED, FINANCED, OVERDUE, REGISTERED, REJECTED, SETTLED, SPLIT,
+    CONFIRMED, FINANCED, REGISTERED, REJECTED, SETTLED, SPLIT,
     Action, AssignmentNotice, DiscountOffer, DiscountOfferRequest, Financing, FreezeOrder, Invoice,
     InvoiceAttestation, InvoiceAttestationRequest, Offer, OfferTerms, Party, PartyRegistration, Payment, Receivable, ReceivableRegistration, parse_request, sha256_hex,
 )
@@ -974,7 +974,8 @@ class ReceivablesContract(Contract):
     async def ExerciseRecourse(self, ctx: Context, financing_id: str, reason: str) -> Financing:
         """The bank of a disbursed financing with recourse, unpaid by the debtor past the due date, records that
         the holder has taken the claim back (the accepted terms again as transient ``terms``, for their
-        ``recourse``).
+        ``recourse``): as RecordRepayment records the debtor's payment, the bank, which is paid, records it once
+        the holder has paid it back; it cannot be undone.
 
         The financing ends RECOURSED and the bank leaves the claim: it is the holder's again, OVERDUE, and the
         debtor pays the holder from now on (its assignment notice is RELEASED). What the holder paid the bank
@@ -1005,7 +1006,8 @@ class ReceivablesContract(Contract):
         before = r.model_copy()
         # past due and unpaid: OVERDUE whether or not RecordOverdue marked it; the bank leaves the claim, and its
         # index entry and its org in the key-level policy go with it (Store)
-        r.status, r.financing_id, r.financier, r.financier_msp, r.last = OVERDUE, None, None, None, act
+        lifecycle.mark_overdue(r)
+        r.financing_id, r.financier, r.financier_msp, r.last = None, None, None, act
         f.status, f.recourse_on, f.recourse_reason, f.last = "RECOURSED", s.today_iso, why, act
         await s.store.put_notice(notice)
         await s.store.put_financing(f)
@@ -1194,8 +1196,7 @@ class ReceivablesContract(Contract):
         if s.today_iso <= r.due_date:
             raise rule("not-yet-due", f"{r.id} is due {r.due_date}; today is {s.today}: it is not overdue")
         before = r.model_copy()
-        r.status = OVERDUE
-        r.overdue_since = (date.fromisoformat(r.due_date) + timedelta(days=1)).isoformat()
+        lifecycle.mark_overdue(r)
         r.last = s.action("RecordOverdue", party.uscc)
         await s.store.put_receivable(r, before)
         s.emit(events.RECEIVABLE_OVERDUE, r.id, outstanding=r.outstanding, currency=r.currency, due_date=r.due_date)
@@ -1444,7 +1445,8 @@ class ReceivablesContract(Contract):
         # first: an identity acting for no party learns no id exists
         party = await s.party((keys.FINANCING, financing_id))
         f = await s.store.financing(financing_id)
-        await self._readable(s, f.receivable_id)
+        if party.uscc != f.financier:  # the deal's bank reads it after leaving the claim (cancelled, recoursed)
+            await self._readable(s, f.receivable_id)
         offers = [o.to_json() for o in await s.store.offers_of(f.id)]
         if party.uscc != f.holder and party.role != cfg.REGULATOR:
             # an offer an earlier contract made wrote its expiry in clear: only its collection's members see it
@@ -1475,9 +1477,10 @@ class ReceivablesContract(Contract):
     async def GetAssignmentNotice(self, ctx: Context, notice_id: str) -> AssignmentNotice:
         """An assignment notice, for the parties to its receivable."""
         s = self._session(ctx)
-        await s.party((keys.NOTICE, notice_id))  # first: an identity acting for no party learns no id exists
+        party = await s.party((keys.NOTICE, notice_id))  # first: an identity acting for no party learns no id exists
         n = await s.store.notice(notice_id)
-        await self._readable(s, n.receivable_id)
+        if party.uscc != n.financier:  # the bank that issued it reads it after leaving the claim (recourse)
+            await self._readable(s, n.receivable_id)
         return n.to_json()
 
     @transaction(evaluate=True)

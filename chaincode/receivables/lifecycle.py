@@ -14,7 +14,7 @@ change until the regulator unfreezes it.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 
 from .errors import rule, shown
 from .money import amount_text
@@ -55,6 +55,13 @@ def is_overdue(r: Receivable, today: date) -> bool:
     RecordOverdue is bookkeeping any party to the claim may or may not have run: a claim that is not paid by
     its due date is in arrears either way, so no figure of what is overdue can hang on that call."""
     return r.status == OVERDUE or (r.status in PAYABLE and date.fromisoformat(r.due_date) < today)
+
+
+def mark_overdue(r: Receivable) -> None:
+    """``r``, unpaid past its due date, becomes OVERDUE, in arrears since the day after that date (whenever it is
+    marked, and by whichever transaction)."""
+    r.status = OVERDUE
+    r.overdue_since = (date.fromisoformat(r.due_date) + timedelta(days=1)).isoformat()
 
 
 def ensure_transferable(r: Receivable, today: date) -> None:

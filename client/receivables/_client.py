@@ -685,9 +685,10 @@ Without ``terms`` they are read back from the private data (``get_offer_terms`` 
 accepted offer). Endorsement is pinned to the debtor's, holder's and bank's orgs: the
 claim's key-level policy needs all three, and the gateway refuses to plan a proposal
 with transient data beyond the collection's members (the debtor's org is not one).
-A caller the contract does not let read the financing (not its bank), or a financing with no
-accepted offer (no terms to read back), is sent to the contract all the same (to the caller's
-own org, and without terms where there are none), so its own refusal comes back:
+A caller the contract does not let read the financing (not its bank) or its claim (a bank that
+has left it), or a financing with no accepted offer (no terms to read back), is sent to the
+contract all the same (to the caller's own org, and without terms where there are none), so its
+own refusal comes back:
 ``not-the-financier``, ``invalid-state``... Any other refusal of the read (``not-found`` from a
 peer a block behind) is raised, and nothing is sent.
 """
@@ -695,8 +696,8 @@ peer a block behind) is raised, and nothing is sent.
 
 RECOURSE_DOC = """The financing bank, unpaid by the debtor past the due date, takes the claim back to its holder.
 
-For a financing accepted on terms with recourse (``recourse: true``): the holder has paid the bank back as
-their agreement says, the financing ends RECOURSED, the claim is the holder's again (OVERDUE), its
+For a financing accepted on terms with recourse (``recourse: true``), once the holder has paid the bank back
+as their agreement says (it cannot be undone; a demand not yet met is not recorded): the financing ends RECOURSED, the claim is the holder's again (OVERDUE), its
 assignment notice is RELEASED and the debtor pays the holder from then on. Terms without recourse are
 refused (``without-recourse``), as is a claim not yet past its due date (``not-yet-due``). The accepted terms
 and the orgs that endorse are found as for :meth:`record_disbursement` (the claim's policy in force still
@@ -723,8 +724,9 @@ Endorsement is pinned to the debtor's, holder's and bank's orgs: the claim's key
 policy in force names all three until this transaction drops the bank (the gateway would
 plan the same orgs). They are looked up (``get_financing`` and ``get_receivable``) unless
 ``endorsing_organizations`` is given. A caller the contract does not let read the financing
-(neither its holder nor its bank) is sent to the contract all the same, to its own org, so its
-refusal comes back (``not-the-holder``, ``not-the-financier``...), not the read's. Any other
+(neither its holder nor its bank), or its claim (a bank that has left it), is sent to the contract all
+the same, to its own org, so its refusal comes back (``not-the-holder``, ``not-the-financier``,
+``invalid-state``...), not the read's. Any other
 refusal of the read (``not-found`` from a peer a block behind) is raised, and nothing is sent.
 """
 
@@ -738,9 +740,10 @@ A negative ``amount`` raises ValueError before anything is sent.
 """
 
 
-def _parties_orgs(financing: FinancingView, receivable: Receivable) -> list[str]:
-    """The orgs of the debtor, the holder and the bank of a financing: who endorses a change to a financed claim."""
-    return _unique([receivable.debtor_msp, financing.holder_msp, financing.financier_msp])
+def _parties_orgs(financing: FinancingView, receivable: Receivable, own_msp: Callable[[], str]) -> list[str]:
+    """The orgs of the debtor, the holder and the bank of a financing: who endorses a change to a financed claim
+    (the caller's own, ``own_msp()``, standing for a bank not yet named)."""
+    return _unique([receivable.debtor_msp, financing.holder_msp, financing.financier_msp or own_msp()])
 
 
 def _check_terms(terms: Any, what: str, *, cap: int | None = None) -> None:
@@ -872,13 +875,18 @@ class ReceivablesClient(_Operations):
         if terms is None and (offer_id := _accepted_offer(financing)) is not None:
             terms = self.get_offer_terms(offer_id).as_request()
         if endorsing_organizations is None:
-            if financing is None:
-                endorsing_organizations = [self.who_am_i().msp_id]
-            else:
-                debtor_msp = self.get_receivable(financing.receivable_id).debtor_msp
-                endorsing_organizations = _unique([debtor_msp, financing.holder_msp,
-                                                   financing.financier_msp or self.who_am_i().msp_id])
+            endorsing_organizations = self._orgs_of_financing(financing)
         return terms, endorsing_organizations
+
+    def _orgs_of_financing(self, financing: FinancingView | None) -> list[str]:
+        """Who endorses a change to the claim of ``financing``: its debtor's, holder's and bank's orgs. Where the
+        caller may not read the financing, or its claim (a bank that has left it), the caller's own org: the
+        change is sent all the same, for the contract to refuse it by its own rule, not the read's."""
+        claim = None if financing is None else unless_refused_the_read(
+            lambda: self.get_receivable(financing.receivable_id))
+        if claim is None:
+            return [self.who_am_i().msp_id]
+        return _parties_orgs(financing, claim, lambda: self.who_am_i().msp_id)
 
     def record_disbursement(self, financing_id: str, terms: FinancingTerms | None = None,
                             endorsing_organizations: Sequence[str] | None = None) -> Financing:
@@ -897,9 +905,7 @@ class ReceivablesClient(_Operations):
     def cancel_financing(self, financing_id: str, reason: str,
                          endorsing_organizations: Sequence[str] | None = None) -> Financing:
         if endorsing_organizations is None:
-            financing = self._readable_financing(financing_id)
-            endorsing_organizations = ([self.who_am_i().msp_id] if financing is None else
-                                       _parties_orgs(financing, self.get_receivable(financing.receivable_id)))
+            endorsing_organizations = self._orgs_of_financing(self._readable_financing(financing_id))
         return self._cancellation(financing_id, reason, endorsing_organizations)
 
     cancel_financing.__doc__ = CANCEL_DOC
@@ -1023,13 +1029,17 @@ class AsyncReceivablesClient(_Operations):
         if terms is None and (offer_id := _accepted_offer(financing)) is not None:
             terms = (await self.get_offer_terms(offer_id)).as_request()
         if endorsing_organizations is None:
-            if financing is None:
-                endorsing_organizations = [(await self.who_am_i()).msp_id]
-            else:
-                debtor_msp = (await self.get_receivable(financing.receivable_id)).debtor_msp
-                bank_msp = financing.financier_msp or (await self.who_am_i()).msp_id
-                endorsing_organizations = _unique([debtor_msp, financing.holder_msp, bank_msp])
+            endorsing_organizations = await self._orgs_of_financing(financing)
         return terms, endorsing_organizations
+
+    async def _orgs_of_financing(self, financing: FinancingView | None) -> list[str]:
+        """The async twin of :meth:`ReceivablesClient._orgs_of_financing`."""
+        claim = None if financing is None else await _unless_refused_the_async_read(
+            lambda: self.get_receivable(financing.receivable_id))
+        own_msp = (await self.who_am_i()).msp_id if claim is None or financing.financier_msp is None else ""
+        if claim is None:
+            return [own_msp]
+        return _parties_orgs(financing, claim, lambda: own_msp)
 
     async def record_disbursement(self, financing_id: str, terms: FinancingTerms | None = None,
                                   endorsing_organizations: Sequence[str] | None = None) -> Financing:
@@ -1050,12 +1060,7 @@ class AsyncReceivablesClient(_Operations):
     async def cancel_financing(self, financing_id: str, reason: str,
                                endorsing_organizations: Sequence[str] | None = None) -> Financing:
         if endorsing_organizations is None:
-            financing = await self._readable_financing(financing_id)
-            if financing is None:
-                endorsing_organizations = [(await self.who_am_i()).msp_id]
-            else:
-                receivable = await self.get_receivable(financing.receivable_id)
-                endorsing_organizations = _parties_orgs(financing, receivable)
+            endorsing_organizations = await self._orgs_of_financing(await self._readable_financing(financing_id))
         return await self._cancellation(financing_id, reason, endorsing_organizations)
 
     cancel_financing.__doc__ = CANCEL_DOC

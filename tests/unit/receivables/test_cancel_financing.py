@@ -80,6 +80,7 @@ async def test_the_bank_ends_it_before_maturity_and_the_claim_is_financed_again_
     # the bank is no party to the claim any more; its own offer's terms it still reads
     await net.refused(bank, "GetReceivable", r["id"], evaluate=True, rule="not-permitted-to-read")
     assert await net.ok(bank, "GetOfferTerms", o["id"], evaluate=True) == terms()
+    assert (await net.ok(bank, "GetFinancing", f["id"], evaluate=True))["status"] == "CANCELLED"
 
     # financed again, by another bank
     again = await net.ok(tier1, "RequestFinancing", r["id"])

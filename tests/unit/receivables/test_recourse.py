@@ -35,7 +35,7 @@ async def test_the_holder_takes_back_a_claim_the_debtor_did_not_pay_and_the_debt
     r, f = await _disbursed(net)
     paid = await net.ok(core, "RecordPayment", r["id"], "30000")   # before the due date: to the bank
     assert paid["payments"][0]["payee"] == bank.uscc
-    net.advance(days=31)
+    net.advance(days=35)   # due in 30 days: five days past due
 
     result = await net.call(bank, "ExerciseRecourse", f["id"], "  debtor defaulted; holder repaid the advance ",
                             transient=WITH_RECOURSE)
@@ -56,6 +56,9 @@ async def test_the_holder_takes_back_a_claim_the_debtor_did_not_pay_and_the_debt
     doc = net.doc(r["id"])
     assert (doc["status"], doc["holder"], doc["outstanding"], doc["financing_id"], doc["financier"],
             doc["financier_msp"]) == ("OVERDUE", tier1.uscc, 700_00, None, None, None)
+    # in arrears from the day after its due date, as RecordOverdue would have said; the change is the bank's
+    assert (doc["overdue_since"], doc["last"]["action"], doc["last"]["by"], doc["last"]["tx_id"]) == \
+        (net.day(-4), "ExerciseRecourse", bank.uscc, result.tx_id)
     assert _orgs(net, r["id"]) == [CORE, SUPPLIER]  # the bank's org no longer needed to change the claim
     assert net._key(keys.BY_FINANCIER, bank.uscc, core.uscc, r["id"]) not in net.ledger.state
     exposure = await net.ok(bank, "GetFinancierExposure", core.uscc, "", evaluate=True)
@@ -66,7 +69,13 @@ async def test_the_holder_takes_back_a_claim_the_debtor_did_not_pay_and_the_debt
 
     # the notice no longer binds the debtor: it pays the holder
     notice = await net.ok(core, "GetAssignmentNotice", f["notice_id"], evaluate=True)
-    assert (notice["status"], notice["released_on"]) == ("RELEASED", net.today)
+    assert (notice["status"], notice["released_on"], notice["last"]["action"]) == \
+        ("RELEASED", net.today, "ExerciseRecourse")
+    # the bank has left the claim, not its own deal: it reads the financing and the notice it issued
+    await net.refused(bank, "GetReceivable", r["id"], evaluate=True, rule="not-permitted-to-read")
+    assert (await net.ok(bank, "GetFinancing", f["id"], evaluate=True))["status"] == "RECOURSED"
+    assert (await net.ok(bank, "GetAssignmentNotice", f["notice_id"], evaluate=True))["status"] == "RELEASED"
+    await net.refused(net.actors["bank2"], "GetFinancing", f["id"], evaluate=True, rule="not-permitted-to-read")
     await net.refused(core, "AcknowledgeAssignment", f["notice_id"], rule="invalid-state")
     await net.refused(bank, "RecordRepayment", f["id"], rule="invalid-state")
     settled = await net.ok(core, "RecordPayment", r["id"], "70000")
@@ -75,14 +84,20 @@ async def test_the_holder_takes_back_a_claim_the_debtor_did_not_pay_and_the_debt
         [(300_00, bank.uscc, "financier", False), (700_00, tier1.uscc, "holder", True)]
 
 
-async def test_a_claim_already_marked_overdue_goes_back_to_its_holder_too():
+async def test_a_claim_already_marked_overdue_and_its_acknowledged_notice_go_back_to_the_holder_too():
     net = await standard_net()
-    tier1, bank = net.actors["tier1"], net.actors["bank"]
+    core, tier1, bank = net.actors["core"], net.actors["tier1"], net.actors["bank"]
     r, f = await _disbursed(net)
+    await net.ok(core, "AcknowledgeAssignment", f["notice_id"])
     net.advance(days=31)
-    assert (await net.ok(bank, "RecordOverdue", r["id"]))["status"] == "OVERDUE"
+    marked = await net.ok(bank, "RecordOverdue", r["id"])
     await net.ok(bank, "ExerciseRecourse", f["id"], "unpaid", transient=WITH_RECOURSE)
-    assert (net.doc(r["id"])["status"], net.doc(r["id"])["financier"]) == ("OVERDUE", None)
+    doc = net.doc(r["id"])
+    assert (doc["status"], doc["overdue_since"], doc["financier"]) == ("OVERDUE", marked["overdue_since"], None)
+    # acknowledged, the debtor had promised to pay the bank: released all the same
+    notice = await net.ok(core, "GetAssignmentNotice", f["notice_id"], evaluate=True)
+    assert (notice["status"], notice["acknowledged_on"], notice["released_on"]) == \
+        ("RELEASED", net.day(-31), net.today)
     # the bank left the claim: it no longer reads it, and the holder alone may offer it for financing again
     # no more (OVERDUE): payment is what is left
     await net.refused(bank, "GetReceivable", r["id"], evaluate=True, rule="not-permitted-to-read")
@@ -143,11 +158,14 @@ async def test_only_the_financier_of_a_disbursed_unpaid_unfrozen_claim_exercises
     await net.ok(bank, "RecordRepayment", f["id"])
     await net.refused(bank, "ExerciseRecourse", f["id"], "x", transient=WITH_RECOURSE, rule="invalid-state")
 
-    # accepted, not disbursed: the bank advanced nothing to take back (it cancels instead)
+    # accepted, not disbursed: the bank advanced nothing to take back (it cancels instead); frozen, the freeze
+    # is what the refusal names, as for every change to a frozen claim
     accepted_claim = await net.confirmed(tier1, core, 1000_00, due_in=30)
     accepted = await net.financed(tier1, accepted_claim["id"], terms=WITH_RECOURSE, disburse=False)
     net.advance(days=31)
     await net.refused(bank, "ExerciseRecourse", accepted["id"], "x", transient=WITH_RECOURSE, rule="invalid-state")
+    await net.ok(reg, "FreezeReceivable", accepted_claim["id"], "order-2")
+    await net.refused(bank, "ExerciseRecourse", accepted["id"], "x", transient=WITH_RECOURSE, rule="receivable-frozen")
 
 
 async def test_the_payment_record_keeps_the_default_and_drops_the_financing_the_bank_left():

@@ -913,7 +913,7 @@ class ReceivablesMachine(RuleBasedStateMachine):
     # -------------------------------------------------------- along the lifecycle
 
     @precondition(lambda self: self.claims)
-    @rule(pick=picks, choices=st.lists(st.integers(0, 5), min_size=1, max_size=4), permille=st.integers(0, 1000),
+    @rule(pick=picks, choices=st.lists(st.integers(0, 6), min_size=1, max_size=4), permille=st.integers(0, 1000),
           bank=st.sampled_from(("bank", "bank2")), to=st.sampled_from(SUPPLIERS), expires_in=st.integers(0, 60))
     def progress(self, pick, choices, permille, bank, to, expires_in):
         """The parties whose turn it is take the next steps of a live claim's lifecycle, one per choice. The
@@ -967,7 +967,7 @@ class ReceivablesMachine(RuleBasedStateMachine):
             return [lambda: self.disburse("right", f.id, "accepted")] * 4 + [
                 lambda: self.cancel_financing("right", f.id), transfer, pay, *[discount] * bool(discounts)]
         if f is not None and f.status == "DISBURSED":
-            # (choices reach the first six steps only)
+            # (choices reach the first seven steps only)
             return [*[lambda: self.acknowledge("right", f.notice)] * (self.notices[f.notice][1] == "ISSUED"),
                     # the debtor does not pay: the day after the due date, the bank takes recourse if its terms give it
                     lambda: (self.net.advance(days=max(0, (c.due - self.today).days + 1)),
@@ -1006,6 +1006,8 @@ class ReceivablesMachine(RuleBasedStateMachine):
             want = (c.status, self.uscc(c.holder), self.uscc(c.debtor), c.face, c.outstanding, c.due.isoformat(),
                     c.root, c.parent, c.children, c.frozen, c.financing, c.notice, c.fps, c.last_tx)
             assert got == want, f"{rid}: ledger {got}, model {want}"
+            if d["status"] == "OVERDUE":   # in arrears from the day after the due date, whichever change marked it
+                assert d["overdue_since"] == (c.due + timedelta(days=1)).isoformat(), rid
             assert len(self.net.ledger.history[self.net._key("recfin.receivable", rid)]) == len(c.history), rid
             if c.financing:
                 assert d["financier"] == self.uscc(c.financier), rid
