@@ -243,8 +243,9 @@ def _split_across_columns(spans: list[tuple[int, int]], run: tuple[int, int], mi
     """A run of ink that lies under two column labels, cut at its widest blank gap (a long amount can come
     within a cell gap of the rate beside it); a run with no gap ``min_split`` wide (a quarter of a text height)
     is cut where a text layer begins a new piece of text inside it (``begins``), when there is one such place
-    only: a piece of text per character, which some PDFs draw, does not tell where a cell ends. Else it stays
-    whole."""
+    only and it is where a column's label begins: a piece of text per character, which some PDFs draw, does not
+    tell where a cell ends, nor does a spec or name drawn as two pieces (a font change inside it), whose second
+    piece begins inside its own column. Else it stays whole."""
     left, right = run
     if len(_under(left, right, columns)) < 2:
         return [run]
@@ -255,7 +256,7 @@ def _split_across_columns(spans: list[tuple[int, int]], run: tuple[int, int], mi
             best, best_width = (a[1], b[0]), b[0] - a[1]
     if best is None or best_width < min_split:
         new_piece = sorted({x for x in begins if left < x < right})
-        if len(new_piece) != 1:
+        if len(new_piece) != 1 or not any(abs(new_piece[0] - start) <= min_split for start, _ in columns.values()):
             return [run]
         best = (new_piece[0], new_piece[0])
     return (_split_across_columns(spans, (left, best[0]), min_split, columns, begins)

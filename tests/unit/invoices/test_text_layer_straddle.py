@@ -53,6 +53,16 @@ def test_one_piece_of_text_per_character_does_not_say_where_the_spec_ends(tmp_pa
     _assert_flagged_not_merged(_read(tmp_path, [(SPEC + i * EM, char) for i, char in enumerate(text)]))
 
 
+def test_a_spec_drawn_as_two_pieces_is_not_cut_between_them_into_a_unit(tmp_path):
+    # a font change inside the spec (CJK, then Latin): its second piece begins inside the spec's own column,
+    # not where 单位 begins, so it says nothing of where the spec ends; the unit column has no piece of its own
+    result = _read(tmp_path, [(SPEC, "不锈钢焊接钢管外"), (SPEC + 8 * EM, "DN25")])
+    spec = result.fields["lines[0].spec"]
+    assert spec.value == "不锈钢焊接钢管外DN25" and "lines[0].unit" not in result.fields
+    assert spec.flagged and "its text runs from under 规格型号 to under 单位" in spec.reason, spec
+    assert not result.ok
+
+
 def test_a_unit_drawn_as_its_own_piece_right_after_a_full_spec_is_cut_there(tmp_path):
     result = _read(tmp_path, [(SPEC, FULL_SPEC), (UNIT, "根")])
     assert result.fields["lines[0].spec"].value == FULL_SPEC and result.fields["lines[0].unit"].value == "根"
