@@ -1475,7 +1475,7 @@ class ReceivablesContract(Contract):
     @transaction(evaluate=True)
     @rules
     async def GetAssignmentNotice(self, ctx: Context, notice_id: str) -> AssignmentNotice:
-        """An assignment notice, for the parties to its receivable."""
+        """An assignment notice, for the parties to its receivable and the bank that issued it."""
         s = self._session(ctx)
         party = await s.party((keys.NOTICE, notice_id))  # first: an identity acting for no party learns no id exists
         n = await s.store.notice(notice_id)

@@ -740,10 +740,10 @@ A negative ``amount`` raises ValueError before anything is sent.
 """
 
 
-def _parties_orgs(financing: FinancingView, receivable: Receivable, own_msp: Callable[[], str]) -> list[str]:
+def _parties_orgs(financing: FinancingView, receivable: Receivable, bank_msp: str | None) -> list[str]:
     """The orgs of the debtor, the holder and the bank of a financing: who endorses a change to a financed claim
-    (the caller's own, ``own_msp()``, standing for a bank not yet named)."""
-    return _unique([receivable.debtor_msp, financing.holder_msp, financing.financier_msp or own_msp()])
+    (``bank_msp`` standing for a bank the financing does not name yet; None: no one)."""
+    return _unique([receivable.debtor_msp, financing.holder_msp, financing.financier_msp or bank_msp])
 
 
 def _check_terms(terms: Any, what: str, *, cap: int | None = None) -> None:
@@ -875,18 +875,20 @@ class ReceivablesClient(_Operations):
         if terms is None and (offer_id := _accepted_offer(financing)) is not None:
             terms = self.get_offer_terms(offer_id).as_request()
         if endorsing_organizations is None:
-            endorsing_organizations = self._orgs_of_financing(financing)
+            endorsing_organizations = self._orgs_of_financing(financing, caller_as_bank=True)
         return terms, endorsing_organizations
 
-    def _orgs_of_financing(self, financing: FinancingView | None) -> list[str]:
-        """Who endorses a change to the claim of ``financing``: its debtor's, holder's and bank's orgs. Where the
-        caller may not read the financing, or its claim (a bank that has left it), the caller's own org: the
-        change is sent all the same, for the contract to refuse it by its own rule, not the read's."""
+    def _orgs_of_financing(self, financing: FinancingView | None, *, caller_as_bank: bool) -> list[str]:
+        """Who endorses a change to the claim of ``financing``: its debtor's, holder's and bank's orgs (with
+        ``caller_as_bank``, the caller's standing for a bank not named yet). Where the caller may not read the
+        financing, or its claim (a bank that has left it), the caller's own org: the change is sent all the
+        same, for the contract to refuse it by its own rule, not the read's."""
         claim = None if financing is None else unless_refused_the_read(
             lambda: self.get_receivable(financing.receivable_id))
         if claim is None:
             return [self.who_am_i().msp_id]
-        return _parties_orgs(financing, claim, lambda: self.who_am_i().msp_id)
+        caller = caller_as_bank and not financing.financier_msp
+        return _parties_orgs(financing, claim, self.who_am_i().msp_id if caller else None)
 
     def record_disbursement(self, financing_id: str, terms: FinancingTerms | None = None,
                             endorsing_organizations: Sequence[str] | None = None) -> Financing:
@@ -905,7 +907,8 @@ class ReceivablesClient(_Operations):
     def cancel_financing(self, financing_id: str, reason: str,
                          endorsing_organizations: Sequence[str] | None = None) -> Financing:
         if endorsing_organizations is None:
-            endorsing_organizations = self._orgs_of_financing(self._readable_financing(financing_id))
+            endorsing_organizations = self._orgs_of_financing(self._readable_financing(financing_id),
+                                                              caller_as_bank=False)
         return self._cancellation(financing_id, reason, endorsing_organizations)
 
     cancel_financing.__doc__ = CANCEL_DOC
@@ -1029,17 +1032,17 @@ class AsyncReceivablesClient(_Operations):
         if terms is None and (offer_id := _accepted_offer(financing)) is not None:
             terms = (await self.get_offer_terms(offer_id)).as_request()
         if endorsing_organizations is None:
-            endorsing_organizations = await self._orgs_of_financing(financing)
+            endorsing_organizations = await self._orgs_of_financing(financing, caller_as_bank=True)
         return terms, endorsing_organizations
 
-    async def _orgs_of_financing(self, financing: FinancingView | None) -> list[str]:
+    async def _orgs_of_financing(self, financing: FinancingView | None, *, caller_as_bank: bool) -> list[str]:
         """The async twin of :meth:`ReceivablesClient._orgs_of_financing`."""
         claim = None if financing is None else await _unless_refused_the_async_read(
             lambda: self.get_receivable(financing.receivable_id))
-        own_msp = (await self.who_am_i()).msp_id if claim is None or financing.financier_msp is None else ""
         if claim is None:
-            return [own_msp]
-        return _parties_orgs(financing, claim, lambda: own_msp)
+            return [(await self.who_am_i()).msp_id]
+        caller = caller_as_bank and not financing.financier_msp
+        return _parties_orgs(financing, claim, (await self.who_am_i()).msp_id if caller else None)
 
     async def record_disbursement(self, financing_id: str, terms: FinancingTerms | None = None,
                                   endorsing_organizations: Sequence[str] | None = None) -> Financing:
@@ -1060,7 +1063,8 @@ class AsyncReceivablesClient(_Operations):
     async def cancel_financing(self, financing_id: str, reason: str,
                                endorsing_organizations: Sequence[str] | None = None) -> Financing:
         if endorsing_organizations is None:
-            endorsing_organizations = await self._orgs_of_financing(await self._readable_financing(financing_id))
+            endorsing_organizations = await self._orgs_of_financing(await self._readable_financing(financing_id),
+                                                                    caller_as_bank=False)
         return await self._cancellation(financing_id, reason, endorsing_organizations)
 
     cancel_financing.__doc__ = CANCEL_DOC

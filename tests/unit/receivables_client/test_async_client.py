@@ -179,3 +179,43 @@ def test_a_payment_whose_record_cannot_be_read_back_is_returned_without_a_transa
     paid = client_class(contract).record_payment("R-00000000000000a1", 300)
     paid = asyncio.run(paid) if client_class is AsyncReceivablesClient else paid
     assert paid.allocations[0].amount == 300 and paid.tx_id is None
+
+
+def _refusal(rule: str) -> EndorseError:
+    return EndorseError("failed", transaction_id="t", code=grpc.StatusCode.ABORTED, details=[ErrorDetail(
+        "p", "BankMSP", f"chaincode response 500, RULE {rule}: no")])
+
+
+@pytest.mark.parametrize("call", [
+    lambda c: c.exercise_recourse("F-1", "unpaid"), lambda c: c.record_disbursement("F-1"),
+    lambda c: c.cancel_financing("F-1", "not disbursed")])
+def test_a_bank_that_left_the_claim_is_sent_to_its_own_org_for_the_contracts_own_refusal(call):
+    """The bank reads its financing (recoursed, cancelled) but no longer the claim: the claim read's refusal is not
+    raised, the call goes to the bank's org alone and the contract's own rule answers, by both clients alike."""
+    answers = {"GetFinancing": {**fakes.financing(status="RECOURSED"), "offers": [fakes.offer(status="ACCEPTED")]},
+               "GetOfferTerms": fakes.terms(recourse=True), "WhoAmI": fakes.party(msp_id="BankMSP", role="financier"),
+               "ExerciseRecourse": fakes.financing(status="RECOURSED"), "RecordDisbursement": fakes.financing(),
+               "CancelFinancing": fakes.financing(status="CANCELLED")}
+    errors = {"GetReceivable": _refusal("not-permitted-to-read")}
+    sync_contract = FakeContract(responses=answers, errors=errors)
+    async_contract = FakeAsyncContract(responses=answers, errors=errors)
+    call(ReceivablesClient(sync_contract))
+    asyncio.run(call(AsyncReceivablesClient(async_contract)))
+    assert async_contract.calls == sync_contract.calls
+    assert [c.name for c in sync_contract.calls if c.kind == "evaluate"][-2:] == ["GetReceivable", "WhoAmI"]
+    assert sync_contract.calls[-1].kind == "submit" and sync_contract.calls[-1].endorsing_organizations == ["BankMSP"]
+
+
+def test_a_claim_read_failing_otherwise_is_raised_and_nothing_is_sent():
+    # not-found (a peer a block behind): sent to the caller's org alone, the call would miss the claim's orgs
+    answers = {"GetFinancing": {**fakes.financing(status="DISBURSED"), "offers": [fakes.offer(status="ACCEPTED")]},
+               "GetOfferTerms": fakes.terms(recourse=True)}
+    errors = {"GetReceivable": _refusal("not-found")}
+    sync_contract = FakeContract(responses=answers, errors=errors)
+    async_contract = FakeAsyncContract(responses=answers, errors=errors)
+    with pytest.raises(RuleViolation) as raised:
+        ReceivablesClient(sync_contract).exercise_recourse("F-1", "unpaid")
+    assert raised.value.rule == "not-found"
+    with pytest.raises(RuleViolation):
+        asyncio.run(AsyncReceivablesClient(async_contract).exercise_recourse("F-1", "unpaid"))
+    assert async_contract.calls == sync_contract.calls and {c.kind for c in sync_contract.calls} == {"evaluate"}
