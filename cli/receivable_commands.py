@@ -737,7 +737,10 @@ def get_financing(session, as_json, financing_id) -> None:
     if as_json:
         emit({**f.to_json(), "offers": offers}, as_json=True)
         return
-    show(f, as_json, FINANCING_COLUMNS + ["disbursed_on", "repaid_on"])
+    # how a financing that ended other than by repayment ended, and why, where it did
+    ended = [field for field in ("cancelled_on", "cancellation_reason", "recourse_on", "recourse_reason")
+             if getattr(f, field) is not None]
+    show(f, as_json, FINANCING_COLUMNS + ["disbursed_on", "repaid_on"] + ended)
     if offers:
         emit(offers, as_json=False, columns=["id", "financier", "status", "expires_on"])
 

@@ -154,6 +154,18 @@ def test_financing_recourse_is_the_banks_and_sends_the_accepted_terms_and_the_re
     assert invoke("finance", "recourse", "F-1").exit_code == 2 and len(ledger.calls) == calls  # no reason, nothing sent
 
 
+def test_financing_get_shows_how_and_why_a_financing_ended_where_it_did(ledger):
+    ledger.responses["GetFinancing"] = {**fakes.financing(status="RECOURSED", recourse_on="2026-06-02",
+                                                          recourse_reason="unpaid at maturity"), "offers": []}
+    res = invoke("finance", "get", "F-1", "--as", "bank/officer1")
+    assert res.exit_code == 0, res.output
+    assert "recourse_on: 2026-06-02" in res.output and "recourse_reason: unpaid at maturity" in res.output
+    assert "cancelled_on" not in res.output   # what did not happen is not shown
+    ledger.responses["GetFinancing"] = {**fakes.financing(), "offers": []}
+    live = invoke("finance", "get", "F-1", "--as", "bank/officer1")
+    assert "status: ACCEPTED" in live.output and "recourse" not in live.output
+
+
 def test_list_by_status_prints_the_next_bookmark_as_a_token_the_option_reads_back(ledger):
     composite = "\x00recfin.by-status\x00CONFIRMED\x00R-2\x00"
     ledger.responses["ListReceivablesByStatus"] = lambda args: fakes.page([fakes.receivable()],
