@@ -186,6 +186,14 @@ class Net:
         key = self._key(keys.RECEIVABLE, receivable_id)
         return json.loads(self.ledger.state[key])
 
+    def claim_policy_orgs(self, receivable_id: str) -> list[str]:
+        """The orgs the receivable's key-level endorsement policy requires."""
+        from chaincode.receivables import keys
+        from chaincode.shim import KeyEndorsementPolicy
+
+        policy = self.ledger.validation_parameters[self._key(keys.RECEIVABLE, receivable_id)]
+        return sorted(KeyEndorsementPolicy(policy).list_orgs())
+
     def _key(self, object_type: str, *attrs: str) -> str:
         return "\x00" + object_type + "\x00" + "".join(a + "\x00" for a in attrs)
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 
 from chaincode.receivables import keys
-from chaincode.shim import KeyEndorsementPolicy
 
 from .support import BANK, CORE, SUPPLIER, Net, standard_net, terms, transient_terms
 
@@ -22,12 +21,6 @@ async def _accepted(net: Net, *, due_in: int = 30, bank: str = "bank") -> tuple[
     o = await net.ok(net.actors[bank], "MakeFinancingOffer", f["id"], transient=transient_terms())
     await net.ok(tier1, "AcceptFinancingOffer", o["id"])
     return r, f, o
-
-
-def _orgs(net: Net, receivable_id: str) -> list[str]:
-    """The orgs the receivable's key-level endorsement policy requires."""
-    return sorted(KeyEndorsementPolicy(net.ledger.validation_parameters[net._key(keys.RECEIVABLE, receivable_id)])
-                  .list_orgs())
 
 
 async def test_the_holder_ends_a_financing_stuck_past_maturity_and_the_claim_is_confirmed_again():
@@ -54,7 +47,7 @@ async def test_the_holder_ends_a_financing_stuck_past_maturity_and_the_claim_is_
     doc = net.doc(r["id"])
     assert (doc["status"], doc["financing_id"], doc["financier"], doc["financier_msp"], doc["notice_id"]) == \
         ("CONFIRMED", None, None, None, None)
-    assert _orgs(net, r["id"]) == [CORE, SUPPLIER]  # the bank's org is no longer needed to change the claim
+    assert net.claim_policy_orgs(r["id"]) == [CORE, SUPPLIER]  # the bank's org is no longer needed to change the claim
     assert net._key(keys.BY_FINANCIER, bank.uscc, core.uscc, r["id"]) not in net.ledger.state
     exposure = await net.ok(bank, "GetFinancierExposure", core.uscc, "", evaluate=True)
     assert (exposure["exposure"], exposure["financings"]) == ({}, [])
@@ -74,7 +67,7 @@ async def test_the_bank_ends_it_before_maturity_and_the_claim_is_financed_again_
     net = await standard_net()
     core, tier1, tier2, bank, bank2 = (net.actors[k] for k in ("core", "tier1", "tier2", "bank", "bank2"))
     r, f, o = await _accepted(net, due_in=60)
-    assert _orgs(net, r["id"]) == [BANK, CORE, SUPPLIER]
+    assert net.claim_policy_orgs(r["id"]) == [BANK, CORE, SUPPLIER]
     cancelled = await net.ok(bank, "CancelFinancing", f["id"], "credit line withdrawn")
     assert (cancelled["status"], cancelled["last"]["by"]) == ("CANCELLED", bank.uscc)
     # the bank is no party to the claim any more; its own offer's terms it still reads
@@ -88,7 +81,7 @@ async def test_the_bank_ends_it_before_maturity_and_the_claim_is_financed_again_
     o2 = await net.ok(bank2, "MakeFinancingOffer", again["id"], transient=transient_terms(salt="t" * 16))
     await net.ok(tier1, "AcceptFinancingOffer", o2["id"])
     assert (net.doc(r["id"])["status"], net.doc(r["id"])["financier"]) == ("FINANCED", bank2.uscc)
-    assert _orgs(net, r["id"]) == [BANK, CORE, SUPPLIER]
+    assert net.claim_policy_orgs(r["id"]) == [BANK, CORE, SUPPLIER]
     await net.refused(bank, "CancelFinancing", again["id"], "not mine", rule="not-the-financier")
 
     # or transferred, once that one is cancelled too
@@ -109,7 +102,7 @@ async def test_an_overdue_claim_stays_overdue_when_its_financing_is_cancelled():
     assert json.loads(result.event[1])["status"] == "OVERDUE"
     doc = net.doc(r["id"])
     assert (doc["status"], doc["financing_id"], doc["financier"]) == ("OVERDUE", None, None)
-    assert _orgs(net, r["id"]) == [CORE, SUPPLIER]
+    assert net.claim_policy_orgs(r["id"]) == [CORE, SUPPLIER]
     stats = await net.ok(net.actors["regulator"], "GetStatistics", evaluate=True)
     assert stats["per_debtor"][core.uscc]["CNY"]["financed"] == 0
     paid = await net.ok(core, "RecordPayment", r["id"], "1000")

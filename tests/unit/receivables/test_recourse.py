@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 
 from chaincode.receivables import keys
-from chaincode.shim import KeyEndorsementPolicy
 
 from .support import BANK, CORE, SUPPLIER, Net, standard_net, transient_terms
 
@@ -22,11 +21,6 @@ async def _disbursed(net: Net, *, terms: dict = WITH_RECOURSE, due_in: int = 30)
     tier1 = net.actors["tier1"]
     r = await net.confirmed(tier1, net.actors["core"], 1000_00, due_in=due_in)
     return r, await net.financed(tier1, r["id"], terms=terms)
-
-
-def _orgs(net: Net, receivable_id: str) -> list[str]:
-    return sorted(KeyEndorsementPolicy(net.ledger.validation_parameters[net._key(keys.RECEIVABLE, receivable_id)])
-                  .list_orgs())
 
 
 async def test_the_holder_takes_back_a_claim_the_debtor_did_not_pay_and_the_debtor_then_pays_the_holder():
@@ -59,7 +53,7 @@ async def test_the_holder_takes_back_a_claim_the_debtor_did_not_pay_and_the_debt
     # in arrears from the day after its due date, as RecordOverdue would have said; the change is the bank's
     assert (doc["overdue_since"], doc["last"]["action"], doc["last"]["by"], doc["last"]["tx_id"]) == \
         (net.day(-4), "ExerciseRecourse", bank.uscc, result.tx_id)
-    assert _orgs(net, r["id"]) == [CORE, SUPPLIER]  # the bank's org no longer needed to change the claim
+    assert net.claim_policy_orgs(r["id"]) == [CORE, SUPPLIER]  # the bank's org no longer needed to change the claim
     assert net._key(keys.BY_FINANCIER, bank.uscc, core.uscc, r["id"]) not in net.ledger.state
     exposure = await net.ok(bank, "GetFinancierExposure", core.uscc, "", evaluate=True)
     assert (exposure["exposure"], exposure["financings"]) == ({}, [])
