@@ -710,9 +710,10 @@ def recourse(session, financing_id, reason):
     """The bank, unpaid by the debtor past the due date, gives the receivable back to its holder.
 
     Only on terms with recourse, and only once the holder has paid the bank back as their agreement says
-    (it cannot be undone; a demand not yet met is not recorded): the financing ends RECOURSED, the receivable is the holder's again (OVERDUE), the assignment notice is
-    RELEASED and the debtor pays the holder from then on. The accepted terms are read back from the
-    bank's peer; on terms without recourse the bank bears the default and the contract refuses.
+    (it cannot be undone; a demand not yet met is not recorded): the financing ends RECOURSED, the
+    receivable is the holder's again (OVERDUE), the assignment notice is RELEASED and the debtor pays the
+    holder from then on. The accepted terms are read back from the bank's peer; on terms without
+    recourse the bank bears the default and the contract refuses.
 
     \b
     Example:

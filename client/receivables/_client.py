@@ -697,8 +697,9 @@ peer a block behind) is raised, and nothing is sent.
 RECOURSE_DOC = """The financing bank, unpaid by the debtor past the due date, takes the claim back to its holder.
 
 For a financing accepted on terms with recourse (``recourse: true``), once the holder has paid the bank back
-as their agreement says (it cannot be undone; a demand not yet met is not recorded): the financing ends RECOURSED, the claim is the holder's again (OVERDUE), its
-assignment notice is RELEASED and the debtor pays the holder from then on. Terms without recourse are
+as their agreement says (it cannot be undone; a demand not yet met is not recorded): the financing ends
+RECOURSED, the claim is the holder's again (OVERDUE), its assignment notice is RELEASED and the debtor pays
+the holder from then on. Terms without recourse are
 refused (``without-recourse``), as is a claim not yet past its due date (``not-yet-due``). The accepted terms
 and the orgs that endorse are found as for :meth:`record_disbursement` (the claim's policy in force still
 names the bank's org).
@@ -777,8 +778,8 @@ class ReceivablesClient(_Operations):
     docs/receivables.md). Submits leave the choice of endorsers to the Gateway, which
     plans it from the key-level policies of the keys the transaction writes; ``register_party``
     and ``confirm`` (the orgs an audit looks for), ``make_offer`` and ``record_disbursement``
-    (terms as transient data), ``exercise_recourse`` and ``cancel_financing`` name their orgs: see "Who endorses" in
-    docs/sdk-receivables.md.
+    (terms as transient data), ``exercise_recourse`` and ``cancel_financing`` name their orgs: see
+    "Who endorses" in docs/sdk-receivables.md.
     """
 
     def _call(self, kind, name, args, model, *, transient=None, endorsing_organizations=None):

@@ -135,7 +135,8 @@ def test_financing_cancel_needs_a_reason_and_sends_nothing_without_one(ledger):
 
 
 def test_financing_recourse_is_the_banks_and_sends_the_accepted_terms_and_the_reason(ledger):
-    ledger.responses["GetFinancing"] = {**fakes.financing(status="DISBURSED"), "offers": [fakes.offer(status="ACCEPTED")]}
+    ledger.responses["GetFinancing"] = {**fakes.financing(status="DISBURSED"),
+                                        "offers": [fakes.offer(status="ACCEPTED")]}
     ledger.responses["GetOfferTerms"] = fakes.terms(recourse=True)
     ledger.responses["GetReceivable"] = fakes.receivable(status="OVERDUE")
     ledger.responses["ExerciseRecourse"] = fakes.financing(status="RECOURSED", recourse_on="2026-06-02",
