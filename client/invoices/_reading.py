@@ -17,6 +17,8 @@ from typing import Iterable
 
 from client import money
 
+from .credit_code import check_tax_id, is_valid_resident_id
+
 # The words a rate column prints for a line that carries no tax at all, longest first (so that a pattern built from
 # them takes 免征增值税 whole). The one list every reader of a rate uses: the XML and JSON readers, and the scan's
 # row pattern and rate cells (_scan_fields.TAX_RATE).
@@ -106,6 +108,14 @@ STATUTORY_RATES = (
 )
 # Every rate a line was ever taxed at, each once, in the order of STATUTORY_RATES
 EVER_RATES = tuple(dict.fromkeys(known.rate for known in STATUTORY_RATES))
+# Where the levy rate 1 % began, Hubei's small-scale taxpayers were exempt instead: 公告2020年第13号 exempted (免征)
+# their sales at the levy rate 3 % from 2020-03-01, as those elsewhere were levied at 1 %; the exemption was extended
+# to 2021-03-31 (公告2020年第24号, 公告2021年第7号), and from 2021-04-01 Hubei was levied at 1 % like the rest (公告2021年
+# 第7号). So no Hubei seller charged 1 % in those months. A seller is taken to be in Hubei only where its tax id
+# shows it (:func:`division_code`): Hubei's administrative division codes (GB/T 2260) begin with 42.
+_ONE_PERCENT = Decimal("0.01")
+_HUBEI_DIVISION_PREFIX = "42"
+_HUBEI_EXEMPT_FROM, _HUBEI_EXEMPT_UNTIL = _2020_03_01, date(2021, 4, 1)
 
 
 def percent(rate: Decimal) -> str:
@@ -129,9 +139,44 @@ def _rates_on(issued: date, levy: bool) -> str:
     return ", ".join(percent(rate) for rate in sorted(rates, reverse=True))
 
 
-def rate_problem(rate: Decimal, issued: date) -> str | None:
+def division_code(tax_id: str | None) -> str | None:
+    """The administrative division code (GB/T 2260) of the authority a taxpayer registered with, as its tax id
+    shows it: characters 3-8 of a unified social credit code (GB 32100-2015), the first 6 digits of a 15-character
+    tax id. ``None`` where the id does not show one: no id, an id that fails its check digit, a 20-character one (an
+    identity number, whose first digits are a person's place of household registration, not a tax office), or 18
+    characters that are a valid resident identity number too (whose region is in characters 1-6, not 3-8)."""
+    value = (tax_id or "").strip()
+    checked = check_tax_id(value)
+    if not checked.valid:
+        return None
+    if checked.kind == "credit-code" and not is_valid_resident_id(value):
+        return value[2:8]
+    if checked.kind == "legacy-15":
+        return value[:6]
+    return None
+
+
+def _seller_region_problem(rate: Decimal, issued: date, seller_tax_id: str | None) -> str | None:
+    """Why a seller whose tax id shows it registered in Hubei could not charge ``rate`` on ``issued``: 1 % while
+    Hubei was exempt instead (above); ``None`` otherwise, and wherever the id shows no region."""
+    if rate != _ONE_PERCENT or not _HUBEI_EXEMPT_FROM <= issued < _HUBEI_EXEMPT_UNTIL:
+        return None
+    division = division_code(seller_tax_id)
+    if division is None or not division.startswith(_HUBEI_DIVISION_PREFIX):
+        return None
+    last_exempt_day = _HUBEI_EXEMPT_UNTIL - timedelta(days=1)
+    return (f"1% is no levy rate a seller in Hubei (湖北省) charged on an invoice dated {issued}: the seller's tax id "
+            f"{seller_tax_id.strip()} shows division code {division}, in Hubei, and from {_HUBEI_EXEMPT_FROM} until "
+            f"{last_exempt_day} the sales of Hubei's small-scale taxpayers at the levy rate 3% were exempt (免征, "
+            "公告2020年第13号) where those elsewhere were levied at 1%: such a line is exempt (免税), or at 3% where "
+            "the seller gave up the exemption (放弃免税); check the invoice with the tax authority and the seller, "
+            "and have it reissued at the rate the sale was taxed at")
+
+
+def rate_problem(rate: Decimal, issued: date, seller_tax_id: str | None = None) -> str | None:
     """Why a line of an invoice issued on ``issued`` cannot be taxed at ``rate``, or ``None`` where it can: where
-    a period of the rate (every entry of it in :data:`STATUTORY_RATES`) holds the date.
+    a period of the rate (every entry of it in :data:`STATUTORY_RATES`) holds the date, and the seller's region,
+    where its tax id ``seller_tax_id`` shows one, was taxed at it then (1 % was not, in Hubei, until 2021-03-31).
 
     A rate since replaced passes only on an invoice issued before it ended. An invoice issued later at the old
     rate is a late one for a sale made before the change (补开发票); a claim from such a sale is years old,
@@ -147,7 +192,7 @@ def rate_problem(rate: Decimal, issued: date) -> str | None:
                 f"rate ({_rates_on(issued, levy=False)}), 0% (exports) or is exempt (免税, 不征税), or at a levy rate "
                 f"({_rates_on(issued, levy=True)}); check the line's rate against the invoice")
     if statutory_rate(rate, issued) is not None:
-        return None
+        return _seller_region_problem(rate, issued, seller_tax_id)
     levy = periods[0].levy
     then = f"when the {'levy' if levy else 'VAT'} rates were {_rates_on(issued, levy=levy)}"
     ended = [known for known in periods if known.ended is not None and known.ended <= issued]

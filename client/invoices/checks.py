@@ -11,7 +11,8 @@ line.amount            per line: quantity x unit price = amount, within toleranc
 line.rate              per line: the rate is a VAT or levy rate (13, 9, 6, 5, 3, 1, 2, 1.5, 0.5, 0 %, exempt) on an
                        invoice issued while it applied (13 % until 2017-06-30 and from 2019-04-01, 9 % from
                        2019-04-01; 17, 11 % until 2018-04-30; 16, 10 % from 2018-05-01 until 2019-03-31;
-                       1 % from 2020-03-01 until 2022-03-31 and from 2023-01-01; 0.5 % from 2020-05-01)
+                       1 % from 2020-03-01 until 2022-03-31 and from 2023-01-01, not from a seller whose tax
+                       id shows Hubei until 2021-03-31, which was exempt instead; 0.5 % from 2020-05-01)
 line.tax               per line: amount x rate = tax, within tolerance; (amount - deduction) x rate on a line
                        taxed on the difference (差额征税); skipped where such a line gives no deduction
                        and its tax is below amount x rate (a deduction only lowers it); fails a deduction
@@ -191,9 +192,10 @@ def _lines(inv: Invoice, tolerance: int | None) -> list[Finding]:
 
 
 def _line_rate(inv: Invoice, i: int, line: InvoiceLine) -> Finding:
-    """The rate is one a line may be taxed at on the invoice's date: ``line.tax`` checks the tax against it, so a
+    """The rate is one a line may be taxed at on the invoice's date, by a seller of the region its tax id shows
+    (1 % not in Hubei until 2021-03-31): ``line.tax`` checks the tax against it, so a
     made-up rate (90%) would pass there with a tax to match, and the total with tax, the face amount, with it."""
-    problem = rate_problem(line.tax_rate, inv.issue_date)
+    problem = rate_problem(line.tax_rate, inv.issue_date, inv.seller.tax_id)
     if problem is not None:
         return Finding(check="line.rate", status="fail", message=f"line {i}: {problem}",
                        details={"line": i, "tax_rate": str(line.tax_rate)})

@@ -266,3 +266,27 @@ def test_an_exempt_line_read_from_xml_passes_line_rate():
     xml = einvoice_xml(invoice(lines=(exempt,))).replace("<TaxRate>0</TaxRate>", "<TaxRate>免税</TaxRate>")
     assert "<TaxRate>免税</TaxRate>" in xml
     assert check_invoice(parse_invoice(xml.encode())).finding("line.rate").status == "pass"
+
+
+@pytest.mark.parametrize("issued, status", [(date(2020, 2, 29), "fail"), (date(2020, 3, 1), "fail"),
+                                            (date(2021, 3, 31), "fail"), (date(2021, 4, 1), "pass")])
+def test_line_rate_refuses_1_percent_from_a_seller_whose_tax_id_shows_hubei_while_it_was_exempt(issued, status):
+    from client.invoices import Party
+
+    # a made-up individual business in Wuhan (division 420102): 公告2020年第13号 exempted Hubei's small-scale
+    # taxpayers from 2020-03-01 until 2021-03-31, where those elsewhere were levied at 1 %
+    hubei = Party(name="武汉市江岸区晴川商贸部", tax_id=code("92420102MA4K2B3C7"))
+
+    def finding(seller, rate="0.01"):
+        inv = invoice(issued=issued, seller=seller, lines=(line("*日用杂品*收纳箱", "10", "30.00", rate),))
+        return check_invoice(inv).finding("line.rate")
+
+    refused = finding(hubei)
+    assert refused.status == status, refused.message
+    assert refused.details == {"line": 1, "tax_rate": "0.01"}
+    if status == "fail" and issued >= date(2020, 3, 1):
+        assert refused.message.startswith("line 1: 1% is no levy rate a seller in Hubei (湖北省) charged")
+        assert f"the seller's tax id {hubei.tax_id} shows division code 420102, in Hubei" in refused.message
+    # the same line from the Shenzhen sample seller is judged by its date alone, and Hubei's 3 % and exempt pass
+    assert finding(SELLER).status == ("fail" if issued < date(2020, 3, 1) else "pass")
+    assert finding(hubei, "0.03").status == "pass" and finding(hubei, "0").status == "pass"

@@ -8,6 +8,8 @@ import pytest
 
 from client.invoices._reading import ValueProblem, to_decimal, to_fen, to_rate
 
+from ._samples import SELLER, code
+
 
 @pytest.mark.parametrize("text, fen", [("1272.00", 127_200), ("¥1,272.00", 127_200), ("￥1，272", 127_200), (12.5, 1_250)])
 def test_invoice_amounts_become_fen(text, fen):
@@ -151,6 +153,71 @@ def test_the_levy_rate_of_one_percent_applies_in_its_two_periods_only(issued, pa
                 "again since 2023-01-01; ") in problem
     else:
         assert "is one again since 2023-01-01" in problem and "since 2022-04-01" in problem
+
+
+# Sellers whose tax ids show a region, made up: a Hubei (湖北省) individual business (92: registered by the market
+# regulator as 个体工商户) in Wuhan's division 420102, the same region in a 15-character tax id (division + an
+# organization code), and the sample seller in Shenzhen (440300)
+HUBEI_CREDIT_CODE = code("92420102MA4K2B3C7")
+HUBEI_LEGACY_15 = "420102177886126"
+SHENZHEN_CREDIT_CODE = SELLER.tax_id
+# Ids whose characters 3-8 (or first 6) read 42..., but that do not show where a taxpayer registered: an identity
+# number that is a valid credit code too (its region is in characters 1-6), one that is not, a 20-character tax id
+# (an identity number + 2 digits: a person's household registration), a credit code whose check digit fails
+UNREADABLE_IDS = ("114201199001010938", "114201199001010006", "42010219900101001401", "92420102MA4K2B3C7M", "")
+
+
+def test_the_region_is_read_only_from_a_credit_code_or_a_15_character_tax_id_that_is_valid():
+    from client.invoices._reading import division_code
+    from client.invoices.credit_code import check_tax_id, is_valid_resident_id
+
+    assert check_tax_id(HUBEI_CREDIT_CODE).valid and check_tax_id(HUBEI_LEGACY_15).valid
+    assert check_tax_id(SHENZHEN_CREDIT_CODE).valid
+    assert division_code(HUBEI_CREDIT_CODE) == "420102" and division_code(f" {HUBEI_CREDIT_CODE} ") == "420102"
+    assert division_code(HUBEI_LEGACY_15) == "420102" and division_code(SHENZHEN_CREDIT_CODE) == "440300"
+    ambiguous, person, legacy_20, bad_check, none = UNREADABLE_IDS
+    assert check_tax_id(ambiguous).valid and is_valid_resident_id(ambiguous)
+    assert is_valid_resident_id(person) and not check_tax_id(person).valid
+    assert check_tax_id(legacy_20).kind == "legacy-20" and check_tax_id(legacy_20).valid
+    assert not check_tax_id(bad_check).valid
+    assert [division_code(tax_id) for tax_id in UNREADABLE_IDS + (None,)] == [None] * 6
+
+
+@pytest.mark.parametrize("issued, hubei_refused", [
+    (date(2020, 3, 1), True), (date(2020, 12, 31), True), (date(2021, 3, 31), True),
+    (date(2021, 4, 1), False), (date(2022, 3, 31), False), (date(2023, 1, 1), False), (date(2026, 9, 1), False)])
+@pytest.mark.parametrize("hubei", [HUBEI_CREDIT_CODE, HUBEI_LEGACY_15])
+def test_a_hubei_seller_charged_no_1_percent_until_2021_03_31_as_its_sales_were_exempt(hubei, issued, hubei_refused):
+    # 公告2020年第13号 exempted Hubei's small-scale taxpayers where the rest were levied at 1 %; from 2021-04-01
+    # Hubei was levied at 1 % too (公告2021年第7号)
+    from client.invoices._reading import rate_problem
+
+    one_percent = Decimal("0.01")
+    problem = rate_problem(one_percent, issued, hubei)
+    assert rate_problem(one_percent, issued, SHENZHEN_CREDIT_CODE) is None
+    assert rate_problem(one_percent, issued) is None
+    for tax_id in UNREADABLE_IDS:
+        assert rate_problem(one_percent, issued, tax_id) is None, tax_id
+    if not hubei_refused:
+        assert problem is None
+        return
+    # the region the id shows, the period, what the seller could charge instead, and what to do
+    assert problem.startswith(f"1% is no levy rate a seller in Hubei (湖北省) charged on an invoice dated {issued}: ")
+    assert f"the seller's tax id {hubei} shows division code 420102, in Hubei" in problem
+    assert "from 2020-03-01 until 2021-03-31" in problem and "公告2020年第13号" in problem
+    assert "such a line is exempt (免税), or at 3% where the seller gave up the exemption (放弃免税)" in problem
+    assert "check the invoice with the tax authority and the seller" in problem
+    # what it could charge passes: exempt (read as 0) and 3 %
+    assert rate_problem(Decimal("0"), issued, hubei) is None and rate_problem(Decimal("0.03"), issued, hubei) is None
+
+
+def test_before_1_percent_began_a_hubei_seller_is_told_what_everyone_is():
+    from client.invoices._reading import rate_problem
+
+    # 2020-02-29: no seller anywhere charged 1 %; the message is the one of the rate's dates, not of Hubei
+    problem = rate_problem(Decimal("0.01"), date(2020, 2, 29), HUBEI_CREDIT_CODE)
+    assert problem == rate_problem(Decimal("0.01"), date(2020, 2, 29))
+    assert "no line was taxed at 1% before 2020-03-01" in problem and "Hubei" not in problem
 
 
 def test_the_levy_rate_for_second_hand_car_dealers_begins_on_2020_05_01():
