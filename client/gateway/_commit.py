@@ -107,12 +107,12 @@ class AsyncSubmittedTransaction(_WithResult, AsyncCommit):
     """The async twin of :class:`SubmittedTransaction`."""
 
 
-def new_commit(context: Context, channel: str, transaction_id: str, *, result: bytes):
+def new_commit(context: Context, channel: str, transaction_id: str, *, result: bytes) -> SubmittedTransaction:
     """The SubmittedTransaction (sync or async) of a transaction just submitted, with its endorsed result."""
     return context.models.submitted(context, _commit_status_request(context, channel, transaction_id), result)
 
 
-def commit_for(context: Context, channel: str, transaction_id: str):
+def commit_for(context: Context, channel: str, transaction_id: str) -> Commit:
     """A Commit (sync or async) for any transaction ID of ``channel``, e.g. one whose submit failed.
 
     Raises TypeError/ValueError naming ``transaction_id`` when it is not Fabric's 64 hex digits: the
@@ -131,7 +131,9 @@ def commit_for(context: Context, channel: str, transaction_id: str):
     return context.models.commit(context, _commit_status_request(context, channel, transaction_id))
 
 
-def _commit_status_request(context: Context, channel: str, transaction_id: str):
+def _commit_status_request(
+    context: Context, channel: str, transaction_id: str
+) -> gateway_pb2.SignedCommitStatusRequest:
     """The unsigned ``SignedCommitStatusRequest`` for one transaction, as this Gateway's identity asks it."""
     request = gateway_pb2.CommitStatusRequest(
         transaction_id=transaction_id, channel_id=channel, identity=context.signing.creator

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
+from ._commit import SubmittedTransaction
 from ._context import Context
 from ._proposal import (
     Argument,
@@ -112,7 +113,7 @@ class _ContractBase:
         arguments: Iterable[Argument] = (),
         transient: Transient | None = None,
         endorsing_organizations: Iterable[str] | None = None,
-    ) -> Steps:
+    ) -> Steps[SubmittedTransaction]:
         """Endorse and send to the orderer without waiting for the commit.
 
         Returns at once with ``.result`` and ``.status()`` to wait for the

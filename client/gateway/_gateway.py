@@ -10,13 +10,16 @@ import grpc
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from . import hashing
+from ._commit import Commit
 from ._context import Context, SigningIdentity, Timeouts
+from ._events import BlockEventsRequest, ChaincodeEventsRequest
 from ._identity import Identity
 from ._models import ASYNC, SYNC, Models
 from ._network import Network
-from ._proposal import check_name
+from ._proposal import Proposal, check_name
 from ._retry import RetryPolicy
 from ._signer import Signer
+from ._transaction import Transaction
 from ._grpc_transport import AsyncGrpcTransport, GrpcTransport
 from ._transport import AsyncGatewayTransport, GatewayTransport, Metadata
 
@@ -168,37 +171,40 @@ class _GatewayBase:
         return self._models.network(self._context, channel, self._retry)
 
     # Offline signing: rebuild from bytes, with or without a signature. An unsigned
-    # object is signed by this Gateway's signer when sent, if it has one.
+    # object is signed by this Gateway's signer when sent, if it has one. Annotated with
+    # the sync classes, as get_network is: an AsyncGateway returns their async twins.
 
-    def new_proposal(self, proposal_bytes: bytes):
+    def new_proposal(self, proposal_bytes: bytes) -> Proposal:
         """A Proposal from ``Proposal.bytes``, unsigned (this Gateway's signer signs it, if it has one)."""
         return self._models.proposal._rebuild(self._context, proposal_bytes)
 
-    def new_signed_proposal(self, proposal_bytes: bytes, signature: bytes):
+    def new_signed_proposal(self, proposal_bytes: bytes, signature: bytes) -> Proposal:
         """A Proposal from ``Proposal.bytes`` and the signature of its ``digest``."""
         return self._models.proposal._rebuild(self._context, proposal_bytes, signature)
 
-    def new_transaction(self, transaction_bytes: bytes):
+    def new_transaction(self, transaction_bytes: bytes) -> Transaction:
         return self._models.transaction._rebuild(self._context, transaction_bytes)
 
-    def new_signed_transaction(self, transaction_bytes: bytes, signature: bytes):
+    def new_signed_transaction(self, transaction_bytes: bytes, signature: bytes) -> Transaction:
         """A Transaction from ``Transaction.bytes`` and the signature of its ``digest``."""
         return self._models.transaction._rebuild(self._context, transaction_bytes, signature)
 
-    def new_commit(self, commit_bytes: bytes):
+    def new_commit(self, commit_bytes: bytes) -> Commit:
         return self._models.commit._rebuild(self._context, commit_bytes)
 
-    def new_signed_commit(self, commit_bytes: bytes, signature: bytes):
+    def new_signed_commit(self, commit_bytes: bytes, signature: bytes) -> Commit:
         """A Commit from ``Commit.bytes`` and the signature of its ``digest``."""
         return self._models.commit._rebuild(self._context, commit_bytes, signature)
 
-    def new_chaincode_events_request(self, request_bytes: bytes):
+    def new_chaincode_events_request(self, request_bytes: bytes) -> ChaincodeEventsRequest:
         return self._models.chaincode_events_request._rebuild(self._context, request_bytes)
 
-    def new_signed_chaincode_events_request(self, request_bytes: bytes, signature: bytes):
+    def new_signed_chaincode_events_request(self, request_bytes: bytes, signature: bytes) -> ChaincodeEventsRequest:
         return self._models.chaincode_events_request._rebuild(self._context, request_bytes, signature)
 
-    def new_signed_block_events_request(self, request_bytes: bytes, signature: bytes, kind: str = "block"):
+    def new_signed_block_events_request(
+        self, request_bytes: bytes, signature: bytes, kind: str = "block"
+    ) -> BlockEventsRequest:
         return self._models.block_events_request._rebuild(self._context, request_bytes, signature, kind=kind)
 
     @property

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import grpc
-from fabric_protos.gateway import gateway_pb2_grpc
+from fabric_protos.common import common_pb2
+from fabric_protos.gateway import gateway_pb2, gateway_pb2_grpc
 from fabric_protos.peer import events_pb2_grpc
 
 from ._reraise import Reraise
 from ._status import details_from_metadata
-from ._transport import DELIVER_KINDS, Metadata, TransportError
+from ._transport import DELIVER_KINDS, EventStream, Metadata, TransportError
 
 
 def as_transport_error(error: grpc.RpcError) -> TransportError:
@@ -31,6 +32,9 @@ class _GrpcTransportBase:
     with the same TransportError in both families (so the same GatewayError reaches
     the caller), where gRPC would raise ValueError (sync) or UsageError (aio), or,
     on a channel the caller owns and keeps open, still make the call.
+
+    The calls are annotated as :class:`GatewayTransport` declares them: the async family's unary
+    calls give the same responses once awaited, and its streams are async iterators.
     """
 
     def __init__(self, channel, *, metadata: Metadata = (), owns_channel: bool = False) -> None:
@@ -41,23 +45,25 @@ class _GrpcTransportBase:
         self._gateway = gateway_pb2_grpc.GatewayStub(channel)
         self._deliver = events_pb2_grpc.DeliverStub(channel)
 
-    def evaluate(self, request, timeout):
+    def evaluate(self, request: gateway_pb2.EvaluateRequest, timeout: float | None) -> gateway_pb2.EvaluateResponse:
         return self._unary(self._gateway.Evaluate, request, timeout)
 
-    def endorse(self, request, timeout):
+    def endorse(self, request: gateway_pb2.EndorseRequest, timeout: float | None) -> gateway_pb2.EndorseResponse:
         return self._unary(self._gateway.Endorse, request, timeout)
 
-    def submit(self, request, timeout):
+    def submit(self, request: gateway_pb2.SubmitRequest, timeout: float | None) -> gateway_pb2.SubmitResponse:
         return self._unary(self._gateway.Submit, request, timeout)
 
-    def commit_status(self, request, timeout):
+    def commit_status(
+        self, request: gateway_pb2.SignedCommitStatusRequest, timeout: float | None
+    ) -> gateway_pb2.CommitStatusResponse:
         return self._unary(self._gateway.CommitStatus, request, timeout)
 
-    def chaincode_events(self, request):
+    def chaincode_events(self, request: gateway_pb2.SignedChaincodeEventsRequest) -> EventStream:
         self._check_open()
         return self._stream(self._gateway.ChaincodeEvents(request, metadata=self._call_metadata))
 
-    def deliver(self, envelope, kind):
+    def deliver(self, envelope: common_pb2.Envelope, kind: str) -> EventStream:
         self._check_open()
         method = getattr(self._deliver, DELIVER_KINDS[kind].method)
         # Deliver is bidirectional: send the one seek envelope, then read blocks.

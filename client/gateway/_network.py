@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ._checkpointer import Checkpoint
-from ._commit import commit_for
+from ._commit import Commit, commit_for
 from ._context import Context
 from ._contract import Contract
 from ._event_iterators import EventIterator
@@ -44,7 +44,7 @@ class _NetworkBase:
             check_name(contract_name, "the contract name", "Receivable")
         return self._context.models.contract(self._context, self.name, chaincode, contract_name, self._retry)
 
-    def new_commit(self, transaction_id: str):
+    def new_commit(self, transaction_id: str) -> Commit:
         """A Commit for the transaction ``transaction_id`` of this channel: ``status()`` waits for its block.
 
         For a transaction whose submit failed with ``SubmitError.may_have_been_ordered`` True, or

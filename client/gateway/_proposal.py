@@ -14,6 +14,7 @@ from google.protobuf import timestamp_pb2
 
 from ._context import Context
 from ._signable import Signable, channel_header_problem
+from ._transaction import Transaction
 from ._twins import Steps, awaiting, blocking
 from .errors import EndorseError, EvaluateError
 
@@ -222,7 +223,7 @@ class _ProposalBase(Signable):
         response = yield from self._context.call("evaluate", request, timeout, EvaluateError, self.transaction_id)
         return response.result.payload
 
-    def _endorse(self, *, timeout: float | None = None) -> Steps:
+    def _endorse(self, *, timeout: float | None = None) -> Steps[Transaction]:
         """Collect endorsements; the returned Transaction is ready to be signed and submitted."""
         request = self._request(gateway_pb2.EndorseRequest, "endorsing_organizations")
         response = yield from self._context.call("endorse", request, timeout, EndorseError, self.transaction_id)

@@ -6,7 +6,7 @@ from fabric_protos.common import common_pb2
 from fabric_protos.gateway import gateway_pb2
 from fabric_protos.peer import proposal_pb2, proposal_response_pb2, transaction_pb2
 
-from ._commit import new_commit
+from ._commit import SubmittedTransaction, new_commit
 from ._context import Context
 from ._signable import Signable, channel_header_problem
 from ._twins import Steps, awaiting, blocking
@@ -54,7 +54,7 @@ class _TransactionBase(Signable):
         """What the chaincode function returned, as endorsed."""
         return self._result
 
-    def _submit(self, *, timeout: float | None = None) -> Steps:
+    def _submit(self, *, timeout: float | None = None) -> Steps[SubmittedTransaction]:
         """Send the signed transaction to the orderer and return at once.
 
         The returned object is a Commit: call ``status()`` to wait for the
