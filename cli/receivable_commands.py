@@ -563,8 +563,8 @@ def list_receivables(session, as_json, holder, debtor, status, page_size, bookma
 
 @click.group()
 def finance() -> None:
-    """Financing of a confirmed receivable (保理): request, offers, acceptance, disbursement, repayment,
-    cancellation, recourse; a bank's priced quote and every offer compared.
+    """Financing of a confirmed receivable (保理): request, offers (made and withdrawn), acceptance,
+    disbursement, repayment, cancellation, recourse; a bank's priced quote and every offer compared.
 
     \b
     Example:
@@ -629,6 +629,26 @@ def offer(session, financing_id, advance_rate, discount_rate, fees, recourse, da
                            recourse=recourse, day_count=day_count, expires_on=expires_on.date())
     # the expiry is private on the ledger: the bank is shown its own terms'
     return session.client.make_offer(financing_id, terms).model_copy(update={"expires_on": terms.expires_on})
+
+
+@finance.command("withdraw-offer")
+@click.argument("offer_id")
+@click.option("--reason", required=True, help="Why the bank takes the offer back (on the public offer record).")
+@prints_document("bank", ["id", "financing_id", "receivable_id", "financier", "status", "withdrawn_on",
+                          "withdrawal_reason"])
+def withdraw_offer(session, offer_id, reason):
+    """The bank that made OFFER_ID takes it back while it is open: no holder can accept it afterwards.
+
+    It leaves the bank's open offers on the debtor (what a quote counts against the limit), and the bank
+    may offer on the same request again. An accepted offer is ended with `recfin finance cancel` before
+    disbursement instead.
+
+    \b
+    Example:
+      recfin finance withdraw-offer O-0123456789abcdef --reason 'limit on the debtor reached' --as bank/officer1
+      recfin finance withdraw-offer O-0123456789abcdef --reason 'rate out of date' --as bank/officer1 --json
+    """
+    return session.client.withdraw_offer(offer_id, reason)
 
 
 @finance.command("accept")
@@ -743,7 +763,9 @@ def get_financing(session, as_json, financing_id) -> None:
              if getattr(f, field) is not None]
     show(f, as_json, FINANCING_COLUMNS + ["disbursed_on", "repaid_on"] + ended)
     if offers:
-        emit(offers, as_json=False, columns=["id", "financier", "status", "expires_on"])
+        # when and why a bank took its offer back, where one did
+        withdrawn = ["withdrawn_on", "withdrawal_reason"] if any(o["status"] == "WITHDRAWN" for o in offers) else []
+        emit(offers, as_json=False, columns=["id", "financier", "status", "expires_on"] + withdrawn)
 
 
 def _with_expiry(session, o) -> dict:

@@ -783,6 +783,42 @@ class ReceivablesContract(Contract):
                terms_hash=o.terms_hash)
         return o.to_json()
 
+    @transaction
+    @rules
+    async def WithdrawFinancingOffer(self, ctx: Context, offer_id: str, reason: str) -> Offer:
+        """The bank that made an offer withdraws it while it is open: no holder can accept it afterwards.
+
+        A bank's terms or its room under its limit on the debtor change after it offered, and an open offer
+        is one acceptance away from being lent, without the bank being asked again. The offer is WITHDRAWN
+        (``withdrawn_on``, ``withdrawal_reason``) and leaves the bank's open offers on the debtor
+        (GetFinancierExposure); its private terms stay, for the record. The bank may then offer on the same
+        request again, on new terms. An accepted offer is ended by CancelFinancing before disbursement.
+        """
+        s = self._session(ctx)
+        # the role first: an identity acting for no bank learns nothing of the offer, not even that it exists
+        bank = await s.party_with_role(cfg.FINANCIER, prefetch=((keys.OFFER, offer_id),))
+        o = await s.store.offer(offer_id)
+        if o.financier != bank.uscc:
+            raise rule("not-the-financier", f"{bank.uscc} did not make offer {o.id}: only the bank that made an "
+                       "offer may withdraw it")
+        await s.store.prefetch((keys.FINANCING, o.financing_id), (keys.RECEIVABLE, o.receivable_id))
+        f = await s.store.financing(o.financing_id)
+        r = await s.store.receivable(o.receivable_id)
+        lifecycle.ensure_not_frozen(r)
+        if o.status != "OPEN":
+            hint = {"ACCEPTED": f": the holder accepted it; end financing {f.id} before disbursement with "
+                                "CancelFinancing",
+                    "LAPSED": ": the holder accepted another offer or the request ended, so it can no longer be "
+                              "accepted"}.get(o.status, "")
+            raise rule("invalid-state", f"offer {o.id} is {o.status}: only an open offer can be withdrawn{hint}")
+        why = _require_text(reason, "reason")
+        o.status, o.withdrawn_on, o.withdrawal_reason = "WITHDRAWN", s.today_iso, why
+        o.last = s.action("WithdrawFinancingOffer", bank.uscc)
+        await s.store.put_offer(o, r.debtor)
+        s.emit(events.FINANCING_OFFER_WITHDRAWN, r.id, financing_id=f.id, offer_id=o.id, financier=bank.uscc,
+               reason=why)
+        return o.to_json()
+
     def _offered_terms(self, ctx: Context, terms_hash: str | None) -> OfferTerms:
         """The transient terms, which must be those whose hash the offer recorded: an offer made before 9555fad
         hashed its rates as str(Decimal) wrote them ("0E-10" for "0.0000000000")."""

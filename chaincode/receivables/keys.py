@@ -14,7 +14,7 @@
 | ``recfin.by-debtor`` | debtor, receivable id | ``0x00`` |
 | ``recfin.by-status`` | status, receivable id | ``0x00`` |
 | ``recfin.by-financing`` | financing id, offer id | ``0x00`` |
-| ``recfin.offer-by-bank`` | financing id, bank credit code | offer id |
+| ``recfin.offer-by-bank`` | financing id, bank credit code | offer id (until the bank withdraws it) |
 | ``recfin.by-financier`` | bank credit code, debtor, receivable id | ``0x00`` (while the bank's financing is live) |
 | ``recfin.open-offer`` | bank credit code, debtor, offer id | ``0x00`` (while the offer is OPEN) |
 | ``recfin.discount-by-debtor`` | debtor, publication date, discount offer id | ``0x00`` |

@@ -399,8 +399,11 @@ class Offer(Doc):
     terms_hash: str
     expires_on: str | None = Field(default=None, description="written in clear only by a contract version before "
                                    "the expiry became private like the other terms; absent on offers made since")
-    status: Literal["OPEN", "ACCEPTED", "LAPSED"]
+    status: Literal["OPEN", "ACCEPTED", "LAPSED", "WITHDRAWN"]
     made_on: str
+    withdrawn_on: str | None = Field(default=None, description="the bank withdrew the offer while it was open: no "
+                                     "holder can accept it")
+    withdrawal_reason: str | None = None
     last: Action
 
     def to_json(self) -> dict:

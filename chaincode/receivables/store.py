@@ -317,7 +317,8 @@ class Store:
 
     async def put_offer(self, o: Offer, debtor: str, new: bool = False) -> None:
         """Write the offer (``debtor``: its claim's, which no change of the claim alters) and keep its
-        ``recfin.open-offer`` entry while it is OPEN, deleting it in the change that accepts or lapses it.
+        ``recfin.open-offer`` entry while it is OPEN, deleting it in the change that accepts, lapses or
+        withdraws it; a withdrawn offer's ``recfin.offer-by-bank`` entry goes too.
 
         No key of an offer carries a key-level policy: the holder's acceptance of another bank's offer lapses
         this one without the bank's endorsement, so the entry, like the offer, stays under the chaincode
@@ -331,6 +332,8 @@ class Store:
             await self.stub.put_state(entry, keys.INDEX_VALUE)
         else:
             await self.stub.del_state(entry)
+        if o.status == "WITHDRAWN":  # the bank may offer on the request again, on new terms
+            await self.stub.del_state(self.key(keys.OFFER_BY_BANK, o.financing_id, o.financier))
 
     async def restore_open_offer_entry(self, o: Offer, debtor: str) -> bool:
         """Write the ``recfin.open-offer`` entry of an OPEN offer made before the index existed, when it is

@@ -386,6 +386,17 @@ class _Operations:
         return self._submit("MakeFinancingOffer", _text(financing_id, "financing_id"), transient=terms.transient(),
                             endorsing_organizations=endorsing_organizations, model=Offer)
 
+    def withdraw_offer(self, offer_id: str, reason: str) -> Offer:
+        """The bank that made an open offer takes it back: no holder can accept it afterwards, and it leaves the
+        bank's open offers on the debtor (``financier_exposure``). The bank may then offer on the request again.
+
+        Refused for an offer accepted (``invalid-state``: ``cancel_financing`` ends its financing before
+        disbursement), lapsed or already withdrawn, on a frozen claim, and for any other caller. ``reason`` is
+        on the public record.
+        """
+        return self._submit("WithdrawFinancingOffer", _text(offer_id, "offer_id"), _text(reason, "reason"),
+                            model=Offer)
+
     def _acceptance(self, offer_id: str, terms: OfferTerms | None):
         # no terms only where the contract refuses the caller their read (not the claim's holder): the contract
         # then says why it refuses the acceptance

@@ -116,6 +116,15 @@ class FinancingOfferAccepted(EventDetails):
     financier: str
 
 
+class FinancingOfferWithdrawn(EventDetails):
+    """The bank took its open offer back: no holder can accept it."""
+
+    financing_id: str
+    offer_id: str
+    financier: str
+    reason: str
+
+
 class FinancingDisbursed(EventDetails):
     financing_id: str
     notice_id: str
@@ -229,7 +238,7 @@ class LedgerUpgraded(EventDetails, LedgerUpgrade):
 EVENT_DETAILS: dict[str, type[EventDetails]] = {model.__name__: model for model in (
     PartyRegistered, PartyIdentityBound, PartyIdentityUnbound, ReceivableRegistered, ReceivableConfirmed,
     ReceivableRejected, ReceivableTransferred, ReceivableSplit, FinancingRequested, FinancingWithdrawn,
-    FinancingOffered, FinancingOfferAccepted, FinancingDisbursed, AssignmentNoticeAcknowledged,
+    FinancingOffered, FinancingOfferAccepted, FinancingOfferWithdrawn, FinancingDisbursed, AssignmentNoticeAcknowledged,
     FinancingRepaid, FinancingCancelled, RecourseExercised, DiscountOfferPublished, DiscountOfferAccepted,
     DiscountOfferWithdrawn, PaymentRecorded, ReceivableOverdue, ReceivableFrozen, ReceivableUnfrozen,
     InvoiceVerificationAttested, LedgerUpgraded,

@@ -359,8 +359,10 @@ class Offer(Document):
     collection: str
     terms_hash: str
     expires_on: date | None = None   # private (get_offer_terms): only an offer an earlier contract made shows one
-    status: Literal["OPEN", "ACCEPTED", "LAPSED"]
+    status: Literal["OPEN", "ACCEPTED", "LAPSED", "WITHDRAWN"]
     made_on: date
+    withdrawn_on: date | None = None      # WITHDRAWN: the bank took it back while it was open
+    withdrawal_reason: str | None = None
     last: Action
 
     @model_serializer(mode="wrap")

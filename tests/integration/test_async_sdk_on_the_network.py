@@ -191,6 +191,11 @@ def test_financing_from_request_to_repayment_and_a_cancelled_one(receivables_dep
                 await everywhere()
                 financing = await tier1.request_financing(claim.id)
                 await everywhere()
+                # an offer the bank takes back, then makes again on the same request
+                withdrawn = await bank.make_offer(financing.id, terms())
+                await everywhere()
+                assert (await bank.withdraw_offer(withdrawn.id, "rate out of date")).status == "WITHDRAWN"
+                await everywhere()
                 offer = await bank.make_offer(financing.id, terms())
                 assert (await bank.get_offer_terms(offer.id)).advance_rate == Decimal("0.8")
                 await everywhere()

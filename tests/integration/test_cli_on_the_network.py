@@ -357,6 +357,26 @@ def test_an_accepted_financing_the_bank_does_not_disburse_is_cancelled_and_the_c
     assert moved["holder"] == codes["tier2"]
 
 
+def test_a_bank_withdraws_its_offer_the_holder_cannot_accept_it_and_the_bank_offers_again(recfin, codes):
+    claim = confirmed(recfin, codes)
+    financing = recfin.json("finance", "request", claim["id"], as_="supplier/supplier1")
+    expires = (business_today() + timedelta(days=14)).isoformat()
+    offer_args = ("finance", "offer", financing["id"], "--advance-rate", "0.9", "--discount-rate", "0.036",
+                  "--expires", expires)
+    offer = recfin.json(*offer_args, as_="bank/officer1")
+    withdrawn = recfin.json("finance", "withdraw-offer", offer["id"], "--reason", "limit reached",
+                            as_="bank/officer1")
+    assert (withdrawn["status"], withdrawn["withdrawal_reason"]) == ("WITHDRAWN", "limit reached")
+    before = settled_heights(recfin)
+    refusal = recfin.fails("finance", "accept", offer["id"], as_="supplier/supplier1", exit_code=1)
+    assert "AcceptFinancingOffer refused: RULE invalid-state" in refusal
+    assert peer_heights(recfin) == before
+    again = recfin.json(*offer_args, as_="bank/officer1")
+    shown = recfin.json("finance", "get", financing["id"], as_="supplier/supplier1")
+    assert {o["id"]: o["status"] for o in shown["offers"]} == {offer["id"]: "WITHDRAWN", again["id"]: "OPEN"}
+    assert recfin.json("finance", "accept", again["id"], as_="supplier/supplier1")["status"] == "ACCEPTED"
+
+
 def test_recourse_before_the_due_date_is_refused_by_rule_and_nothing_changes(recfin, codes):
     """Recourse taken needs the claim past its due date, which today's network cannot reach in a run (the
     contract's unit tests take it there); the command reads the accepted terms back and the peers refuse."""

@@ -302,6 +302,30 @@ def test_a_cancelled_financing_needs_the_banks_endorsement_and_then_frees_the_cl
         assert tier2.client.get_receivable(claim.id).holder == credit_code_of(tier2, "")
 
 
+def test_a_withdrawn_offer_leaves_the_banks_open_offers_and_the_bank_offers_again(demo_run, receivables_deployed):
+    """WithdrawFinancingOffer writes no private data and no key with a key-level policy: the Gateway's own plan
+    endorses it. The holder can no longer accept the offer, and it no longer counts against the bank's limit."""
+    root = receivables_deployed.data_root
+    with open_session("bank", "officer1", root) as bank, open_session("supplier", "supplier1", root) as tier1, \
+            open_session("coreenterprise", "treasurer", root) as core:
+        debtor = credit_code_of(core, "")
+        claim = _claim(tier1, core, "30000.00", 90)
+        financing = caught_up(tier1, core).request_financing(claim.id)
+        terms = FinancingTerms(advance_rate=Decimal("0.8"), discount_rate=Decimal("0.04"),
+                               expires_on=business_today() + timedelta(days=5))
+        offer = caught_up(bank, tier1).make_offer(financing.id, terms)
+        assert offer.id in {o.offer_id for o in bank.client.financier_exposure(debtor).offers}
+        withdrawn = bank.client.withdraw_offer(offer.id, "limit on the debtor reached")
+        assert (withdrawn.status, withdrawn.withdrawn_on, withdrawn.withdrawal_reason) == \
+            ("WITHDRAWN", business_today(), "limit on the debtor reached")
+        assert offer.id not in {o.offer_id for o in bank.client.financier_exposure(debtor).offers}
+        with pytest.raises(RuleViolation) as refused:
+            caught_up(tier1, bank).accept_offer(offer.id)
+        assert refused.value.rule == "invalid-state", refused.value
+        again = bank.client.make_offer(financing.id, terms)
+        assert caught_up(tier1, bank).accept_offer(again.id).accepted_offer_id == again.id
+
+
 def test_recourse_goes_to_the_peers_with_the_accepted_terms_and_comes_back_refused_by_rule(
         demo_run, receivables_deployed):
     """Recourse taken needs a claim past its due date, which a network on today's date cannot reach within a run

@@ -159,6 +159,10 @@ async def s_cancel(net):
     return [(await _accepted(net))[1]["id"], "not disbursed"], {}
 
 
+async def s_withdraw_offer(net):
+    return [(await _offered(net))[2]["id"], "limit reached"], {}
+
+
 async def s_recourse(net):
     """A financing on recourse terms, disbursed, its claim unpaid the day after its due date."""
     recourse = transient_terms(recourse=True)
@@ -304,6 +308,7 @@ MATRIX: list[tuple[str, Scenario, set[str], bool]] = [
     ("AcknowledgeAssignment", s_acknowledge, {"core"}, False),
     ("RecordRepayment", s_repay, {"bank"}, False),
     ("CancelFinancing", s_cancel, {"tier1", "bank"}, False),
+    ("WithdrawFinancingOffer", s_withdraw_offer, {"bank"}, False),
     ("ExerciseRecourse", s_recourse, {"bank"}, False),
     ("PublishDiscountOffer", s_publish, {"core"}, False),
     ("AcceptDiscountOffer", s_accept_discount, {"tier1"}, False),

@@ -155,8 +155,11 @@ async def test_every_submit_transaction_emits_exactly_one_event_naming_the_recei
     f = await ev.change(tier1, "RequestFinancing", kept, event="FinancingRequested", receivable=kept, details=requested)
     o = await ev.change(bank, "MakeFinancingOffer", f["id"], transient=transient_terms(), event="FinancingOffered",
                         receivable=kept, details=offered(f, bank.uscc))
-    await ev.change(bank2, "MakeFinancingOffer", f["id"], transient=transient_terms(salt="t" * 16),
-                    event="FinancingOffered", receivable=kept, details=offered(f, bank2.uscc, salt="t" * 16))
+    o2 = await ev.change(bank2, "MakeFinancingOffer", f["id"], transient=transient_terms(salt="t" * 16),
+                         event="FinancingOffered", receivable=kept, details=offered(f, bank2.uscc, salt="t" * 16))
+    await ev.change(bank2, "WithdrawFinancingOffer", o2["id"], "limit reached", event="FinancingOfferWithdrawn",
+                    receivable=kept, details={"financing_id": f["id"], "offer_id": o2["id"], "financier": bank2.uscc,
+                                              "reason": "limit reached"})
     await ev.change(tier1, "AcceptFinancingOffer", o["id"], event="FinancingOfferAccepted", receivable=kept,
                     details={"financing_id": f["id"], "offer_id": o["id"], "financier": bank.uscc})
     f = await ev.change(bank, "RecordDisbursement", f["id"], transient=transient_terms(), event="FinancingDisbursed",

@@ -54,6 +54,7 @@ async def test_a_frozen_claim_accepts_no_change_at_any_stage_but_unfreeze():
         (tier1, "TransferReceivable", confirmed, tier2.uscc, "100"), (tier1, "RequestFinancing", confirmed),
         (tier1, "AcceptDiscountOffer", discount, confirmed), (core, "RecordPayment", confirmed, "100"),
         (bank2, "MakeFinancingOffer", f_requested["id"]), (tier1, "AcceptFinancingOffer", o_requested["id"]),
+        (bank, "WithdrawFinancingOffer", o_requested["id"], "limit reached"),
         (tier1, "WithdrawFinancing", f_requested["id"]), (bank, "RecordDisbursement", f_accepted["id"]),
         (core, "AcknowledgeAssignment", f_disbursed["notice_id"]), (core, "RecordPayment", disbursed["id"], "100"),
         (bank, "RecordRepayment", f_disbursed["id"]), (tier1, "CancelFinancing", f_accepted["id"], "not disbursed"),

@@ -547,7 +547,8 @@ class ReceivablesMachine(RuleBasedStateMachine):
             # as acceptance would refuse it: an offer that could never be accepted is not made
             codes |= {"invalid-state"} if c.status != "CONFIRMED" else set()
             codes |= {"past-maturity"} if c.due <= self.today else set()
-            if any(o.financing == fid and o.bank == caller for o in self.offers.values()):
+            # one offer per bank and request, until the bank withdraws it
+            if any(o.financing == fid and o.bank == caller and o.status != "WITHDRAWN" for o in self.offers.values()):
                 codes.add("offer-already-made")
             if kind in ("good", "expired"):   # terms no disbursement could take (docs/receivables.md, Financing)
                 principal = half_up(Fraction(c.outstanding) * Fraction(Decimal(offered["advance_rate"])))
@@ -583,6 +584,25 @@ class ReceivablesMachine(RuleBasedStateMachine):
             f.status, f.accepted, f.financier = "ACCEPTED", oid, o.bank
             c.status, c.financier = "FINANCED", o.bank
             self.touch(c, done[1])
+
+    @precondition(lambda self: self.offers)
+    @rule(caller=who, pick=picks)
+    def withdraw_offer(self, caller, pick):
+        oid = self.pick(self.offers, pick, lambda o: o.status == "OPEN").replace("R-", "O-")
+        o = self.offers.get(oid)
+        f = self.financings[o.financing] if o else None
+        c = self.claims[f.claim] if f else None
+        caller = o.bank if caller == "right" and o else ("bank" if caller == "right" else caller)
+        codes = self.caller(caller, "financier")
+        if o is None:
+            codes.add("not-found")
+        elif not codes:
+            codes |= {"not-the-financier"} if caller != o.bank else set()
+            codes |= {"receivable-frozen"} if c.frozen else set()
+            codes |= {"invalid-state"} if o.status != "OPEN" else set()
+        if self.attempt(caller, "WithdrawFinancingOffer", oid, "terms out of date", codes=codes,
+                        event=("FinancingOfferWithdrawn", c.id if c else None)):
+            o.status = "WITHDRAWN"
 
     def _as_financier(self, caller: str, f: Financing | None) -> set[str]:
         codes = self.caller(caller, "financier")
@@ -961,6 +981,8 @@ class ReceivablesMachine(RuleBasedStateMachine):
                     # the debtor pays at the due date (or, overdue, now), nobody having taken the request up: the
                     # payment ends it. Never back in time: an overdue claim's due date is behind today
                     lambda: (self.net.advance(days=max(0, (c.due - self.today).days)), pay()),
+                    # the bank takes its newest offer back (and may then offer again on the request)
+                    *[lambda: self.withdraw_offer("right", offers[-1])] * bool(offers),
                     *[lambda: self.accept_offer("right", offers[0])] * (4 if offers else 0),
                     lambda: self.withdraw_financing("right", f.id), transfer, pay]
         if f is not None and f.status == "ACCEPTED":
@@ -1081,7 +1103,7 @@ class ReceivablesMachine(RuleBasedStateMachine):
     @invariant()
     def indexes_follow_the_records(self):
         index = {kind: set() for kind in ("recfin.by-holder", "recfin.by-debtor", "recfin.by-status",
-                                          "recfin.by-financier", "recfin.open-offer")}
+                                          "recfin.by-financier", "recfin.open-offer", "recfin.offer-by-bank")}
         for key in self.net.ledger.state:
             kind, attrs = split_key(key)
             if kind in index:
@@ -1097,6 +1119,8 @@ class ReceivablesMachine(RuleBasedStateMachine):
             if o.status == "OPEN":
                 debtor = self.claims[self.financings[o.financing].claim].debtor
                 want["recfin.open-offer"].add((self.uscc(o.bank), self.uscc(debtor), o.id))
+            if o.status != "WITHDRAWN":    # a bank's one offer on the request, until it withdraws it
+                want["recfin.offer-by-bank"].add((o.financing, self.uscc(o.bank)))
         assert index == want
 
     @invariant()

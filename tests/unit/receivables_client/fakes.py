@@ -55,7 +55,8 @@ def offer(**over: Any) -> dict:
     doc = {"doc_type": "offer", "id": "O-00000000000000c1", "financing_id": "F-00000000000000b1",
            "receivable_id": "R-00000000000000a1", "financier": BANK, "financier_msp": "BankMSP",
            "collection": "terms-SupplierMSP-BankMSP", "terms_hash": "e" * 64, "expires_on": "2026-04-30",
-           "status": "OPEN", "made_on": "2026-03-02", "last": action("MakeFinancingOffer", BANK, "BankMSP")}
+           "status": "OPEN", "made_on": "2026-03-02", "withdrawn_on": None, "withdrawal_reason": None,
+           "last": action("MakeFinancingOffer", BANK, "BankMSP")}
     doc.update(over)
     return doc
 

@@ -45,6 +45,7 @@ METHODS = {
     "WhoAmI": "who_am_i", "FindIdentityParty": "find_identity_party", "RegisterReceivable": "register_receivable", "ConfirmReceivable": "confirm",
     "RejectReceivable": "reject", "TransferReceivable": "transfer", "RequestFinancing": "request_financing",
     "WithdrawFinancing": "withdraw_financing", "MakeFinancingOffer": "make_offer",
+    "WithdrawFinancingOffer": "withdraw_offer",
     "AcceptFinancingOffer": "accept_offer", "RecordDisbursement": "record_disbursement",
     "AcknowledgeAssignment": "acknowledge_assignment", "RecordRepayment": "record_repayment",
     "CancelFinancing": "cancel_financing", "ExerciseRecourse": "exercise_recourse",
@@ -349,6 +350,11 @@ def test_documents_of_a_lifecycle_parse_into_the_models_without_loss(metadata):
     withdrawn = life.ok(tier1, "RequestFinancing", short["id"])
     life.ok(tier1, "WithdrawFinancing", withdrawn["id"])
     stuck = life.ok(tier1, "RequestFinancing", short["id"])
+    # an offer the bank takes back, then makes again
+    taken_back = life.ok(bank, "MakeFinancingOffer", stuck["id"], transient=terms.transient())
+    taken_back = sdk.Offer.model_validate(life.ok(bank, "WithdrawFinancingOffer", taken_back["id"], "rate out of date"))
+    assert (taken_back.status, taken_back.withdrawn_on, taken_back.withdrawal_reason) == \
+        ("WITHDRAWN", life.today(), "rate out of date")
     stuck_offer = life.ok(bank, "MakeFinancingOffer", stuck["id"], transient=terms.transient())
     open_offer = life.ok(bank, "GetFinancierExposure", core.uscc, "", evaluate=True)  # the open offer, in offered
     assert [row["offer_id"] for row in open_offer["offers"]] == [stuck_offer["id"]]
