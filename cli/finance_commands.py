@@ -26,7 +26,8 @@ lost, Ctrl-C) stays noted in the lock file, and the next quote asks for it
 before reading the exposure, counting its advance as taken while it is not
 known. Once its offer is on the ledger a quote reads the exposure again,
 and says so (exit 3) if an offer committed meanwhile elsewhere took the bank
-above its limit.
+above its limit; with ``--withdraw-over-limit`` it then withdraws the offer it
+made (WithdrawFinancingOffer) before its turn ends.
 """
 
 from __future__ import annotations
@@ -69,6 +70,7 @@ from .options import FiniteFloatRange
 from .output import as_typed, emit, one_line, read_json_file, table
 from .quote_turn import ask_pending, offer_in_turn, pending_offers
 from .receivable_commands import finance
+from .request_ids import may_have_committed
 from .risk_commands import (
     SYNTHETIC_NOTE,
     calendar_date,
@@ -175,11 +177,14 @@ def _print_quote(rows: dict, risk: DebtorRisk) -> None:
     emit(rows, as_json=False)
 
 
-EXIT_OVER_LIMIT = 3   # the offer was made, and the bank is above its limit on the debtor: not a refusal (exit 1)
+# the offer was made, and with it the bank is above its limit on the debtor (then withdrawn again, with
+# --withdraw-over-limit, or not): not a refusal (exit 1)
+EXIT_OVER_LIMIT = 3
 
 
 class OverLimit(click.ClickException):
-    """The offer is on the ledger, and with it the bank is above its limit on the debtor: exit 3."""
+    """The offer reached the ledger, and with it the bank is above its limit on the debtor: exit 3, whether the offer
+    stands or the quote withdrew it again."""
 
     exit_code = EXIT_OVER_LIMIT
 
@@ -238,6 +243,12 @@ def _config(config_path: Path | None, name: str):
               help="On the ledger, when an offer may be made: how long to wait while another quote of the same bank "
                    "on the same debtor on this host reads, prices and offers, before giving up with nothing offered "
                    "(0: do not wait) [default: as long as it takes].")
+@click.option("--withdraw-over-limit", is_flag=True,
+              help="On the ledger, once the offer is made: when the exposure read again shows the bank above its "
+                   "limit on the debtor with it (an offer of the bank committed meanwhile from another host, or by "
+                   "`recfin finance offer`), withdraw this offer again (WithdrawFinancingOffer; its public reason "
+                   "names no figures) and exit 3 with nothing offered [default: the offer stands, and the quote "
+                   "exits 3 naming the command that withdraws it].")
 @click.option("--data-root", type=click.Path(file_okay=False, path_type=Path),
               help="Network data folder holding profiles/ (default: the topology's).")
 @click.option("--json", "as_json", is_flag=True,
@@ -245,7 +256,7 @@ def _config(config_path: Path | None, name: str):
 def quote(receivable: str, as_: str, config_path: Path | None, face: Amount | None, due: datetime | None,
           grade: str | None, probability: str | None, history_file: Path | None, debtor: str | None,
           model_path: Path | None, exposure: Amount | None, on: date | None, yes: bool, lock_timeout: float | None,
-          data_root: Path | None, as_json: bool) -> None:
+          data_root: Path | None, as_json: bool, withdraw_over_limit: bool) -> None:
     """The offer a bank would make for RECEIVABLE: rate, advance, fees, net cash, APR, limit; then make it.
 
     On the ledger (the default) the bank reads the receivable and its live
@@ -285,8 +296,13 @@ def quote(receivable: str, as_: str, config_path: Path | None, face: Amount | No
     on the ledger the quote reads the exposure again: above the limit (an
     offer of the bank on the debtor committed meanwhile from another host, or
     by `recfin finance offer`), it says so, with both figures and the limit
-    (with --json, also as after_offer), and exits 3; the offer stands (the
-    contract lets no bank withdraw one) until it expires.
+    (with --json, also as after_offer), and exits 3. The offer stands, and the
+    message names the command that withdraws it (`recfin finance
+    withdraw-offer`); with --withdraw-over-limit the quote withdraws it itself,
+    says so and still exits 3 with nothing of its own offered (with --json, the
+    withdrawn offer as withdrawn_offer; a withdrawal that fails is said with
+    the command to retry it). Two such quotes on two hosts may both withdraw:
+    the limit holds, and the bank quotes again.
 
     \b
     Example:
@@ -298,6 +314,7 @@ def quote(receivable: str, as_: str, config_path: Path | None, face: Amount | No
         --history client/risk/samples/history.json --debtor SYN-DEBTOR-0007 --model client/risk/models/late_payment-v4.json
       recfin finance quote R-7f3a9c0d1e2b4a5c --as bank/officer1 --config my-pricing.yaml \\
         --yes --lock-timeout 30 --json
+      recfin finance quote R-7f3a9c0d1e2b4a5c --as bank/officer1 --yes --withdraw-over-limit
     """
     if face is not None or due is not None:
         if face is None or due is None:
@@ -308,6 +325,9 @@ def quote(receivable: str, as_: str, config_path: Path | None, face: Amount | No
         if lock_timeout is not None:
             raise click.UsageError("--lock-timeout bounds the wait for another quote's offer on the ledger; with "
                                    "--face and --due nothing is offered and nothing waits (drop --lock-timeout)")
+        if withdraw_over_limit:
+            raise click.UsageError("--withdraw-over-limit withdraws an offer the quote made on the ledger; with "
+                                   "--face and --due nothing is offered (drop --withdraw-over-limit)")
         if debtor is not None and history_file is None:
             raise click.UsageError("--debtor names the debtor in --history; without the ledger there is no "
                                    "receivable to check it against: drop --debtor, or give --history FILE")
@@ -329,13 +349,16 @@ def quote(receivable: str, as_: str, config_path: Path | None, face: Amount | No
     if lock_timeout is not None and as_json and not yes:
         raise click.UsageError("--lock-timeout bounds the wait for another quote's offer; with --json and without "
                                "--yes nothing is offered and nothing waits: add --yes, or drop --lock-timeout")
+    if withdraw_over_limit and as_json and not yes:
+        raise click.UsageError("--withdraw-over-limit withdraws an offer the quote made; with --json and without --yes "
+                               "nothing is offered: add --yes, or drop --withdraw-over-limit")
     _quote_on_the_ledger(receivable, as_, config_path, grade, probability, history_file, debtor, model_path, exposure,
-                         on, yes, lock_timeout, data_root, as_json)
+                         on, yes, lock_timeout, data_root, as_json, withdraw_over_limit)
 
 
 @connection.reports_ledger_errors
 def _quote_on_the_ledger(receivable, as_, config_path, grade, probability, history_file, debtor, model_path, exposure,
-                         on, yes, lock_timeout, data_root, as_json) -> None:
+                         on, yes, lock_timeout, data_root, as_json, withdraw_over_limit) -> None:
     org, user = connection.parse_as(as_)
     day = on or business_today()
     risk = _given_risk(grade, probability, history_file, debtor, day, model_path)
@@ -366,7 +389,7 @@ def _quote_on_the_ledger(receivable, as_, config_path, grade, probability, histo
                            f"later); the offer is priced for disbursement on {day}", err=True)
             risk = _score(model, history_from_ledger(session.client, r.debtor, known, currency=r.currency), known)
         given_exposure = exposure_fen
-        made = standing = unread = turn = None
+        made = standing = unread = turn = withdrawn = unwithdrawn = None
         pending: list[PendingOffer] = []
         with ExitStack() as held_turn:
             if yes or not as_json:   # an offer may be made (--yes, or the prompt): its read and offer take a turn
@@ -414,24 +437,39 @@ def _quote_on_the_ledger(receivable, as_, config_path, grade, probability, histo
                     standing = LimitStanding(
                         currency=r.currency, open_offers=after.offered_in(r.currency), debtor_limit=result.debtor_limit,
                         exposure=after.exposure_in(r.currency) if given_exposure is None else given_exposure)
+                    if withdraw_over_limit and standing.over_limit_by:
+                        # still in the turn: the next quote of the bank on the debtor on this host reads the room
+                        # this offer gave back
+                        try:
+                            withdrawn = session.client.withdraw_offer(made.id, _withdrawal_reason(standing))
+                        except (ReceivablesError, GatewayError) as exc:   # said, with the command to retry, below
+                            unwithdrawn = exc
         if as_json:
             emit({**result.model_dump(mode="json"), "synthetic": risk.synthetic, "debtor": r.debtor,
                   "financing_id": r.financing_id,
                   "pending_offers": [_pending_json(p) for p in pending],
                   "made_offer": None if made is None else made.model_dump(mode="json"),
-                  "after_offer": None if standing is None else standing.model_dump(mode="json")}, as_json=True)
+                  "after_offer": None if standing is None else standing.model_dump(mode="json"),
+                  "withdrawn_offer": None if withdrawn is None else withdrawn.model_dump(mode="json")}, as_json=True)
         elif made is not None:
             click.echo(f"offered {made.id} on {r.financing_id} (terms hash {made.terms_hash}, expires {made.expires_on})")
         elif result.offer is not None and refused is None:
             click.echo("no offer made")
         if unread is not None:
+            not_withdrawn = " (not withdrawn: --withdraw-over-limit withdraws only an offer found above the limit)" \
+                if withdraw_over_limit else ""
             raise click.ClickException(
                 f"{made.id} is offered on {r.financing_id}, but the bank's exposure to {r.debtor} could not be read "
                 f"again to check it against the limit {money(result.debtor_limit, r.currency)}: {unread}. The offer "
-                f"stands; before the next offer on the debtor, check that exposure and open offers (a quote shows "
-                f"both) stay within the limit")
+                f"stands{not_withdrawn}; before the next offer on the debtor, check that exposure and open offers (a "
+                f"quote shows both) stay within the limit")
         if standing is not None and standing.over_limit_by:
-            raise OverLimit(_over_limit(made, r, standing, session.profile.msp_id, as_))
+            over = _above_limit(made, r, standing, session.profile.msp_id, withdrawn is not None)
+            if withdrawn is not None:
+                raise OverLimit(_withdrawn_over_limit(over, withdrawn, r, standing, result.priced.advance, as_))
+            if unwithdrawn is not None:
+                raise OverLimit(_withdrawal_failed(over, made, r, unwithdrawn, as_))
+            raise OverLimit(f"{over}. {_standing_over_limit(made, r, as_)}")
 
 
 def _take_turn(turn: ExitStack, channel: str, bank: str, r, as_: str, timeout: float | None) -> QuoteTurn:
@@ -457,19 +495,68 @@ def _pending_json(p: PendingOffer) -> dict:
             "currency": p.currency, "expires_on": p.expires_on.isoformat()}
 
 
-def _over_limit(made, r, standing: LimitStanding, bank: str, as_: str) -> str:
-    """What an offer that took the bank above its limit on the debtor leaves, and what the bank can do about it."""
+def _limit_figures(standing: LimitStanding) -> str:
+    """Exposure + open offers against the debtor limit, as money, for a message and a withdrawal's reason."""
     def shown(fen: int) -> str:
         return money(fen, standing.currency)
-    return (f"{made.id} is offered on {r.financing_id}, and with it {bank} is above its limit on {r.debtor}: "
-            f"exposure {shown(standing.exposure)} + open offers {shown(standing.open_offers)} (this one's included) = "
+    return (f"exposure {shown(standing.exposure)} + open offers {shown(standing.open_offers)} (this one's included) = "
             f"{shown(standing.exposure + standing.open_offers)}, over the debtor limit {shown(standing.debtor_limit)} "
-            f"by {shown(standing.over_limit_by)}: another offer of the bank on the debtor committed while this one "
-            f"was priced (a quote on another host, or `recfin finance offer`). The contract lets no bank withdraw an "
-            f"offer: it stands until it expires on {made.expires_on}, unless the holder accepts another offer or "
-            f"withdraws its request (or, from the claim's due date on, the debtor's payment ends the request). If the holder accepts it, the bank can still end the financing before "
-            f"disbursing: recfin finance cancel {r.financing_id} --reason 'above the debtor limit' --as "
-            f"{as_typed(as_)}")
+            f"by {shown(standing.over_limit_by)}")
+
+
+CONCURRENT_OFFER = "another offer of the bank on the debtor committed while this one was priced"
+
+
+def _withdrawal_reason(standing: LimitStanding) -> str:
+    """The reason --withdraw-over-limit gives WithdrawFinancingOffer. It is on the offer's public record, which
+    other banks read while the request is open: it says why, never the bank's limit or exposure (the quote shows
+    those to the bank only)."""
+    return f"above the debtor limit: {CONCURRENT_OFFER}"
+
+
+def _above_limit(made, r, standing: LimitStanding, bank: str, withdrawn: bool) -> str:
+    """How the quote's offer took the bank above its limit on the debtor: the figures and what took the room."""
+    offered = "was offered" if withdrawn else "is offered"
+    return (f"{made.id} {offered} on {r.financing_id}, and with it {bank} is above its limit on {r.debtor}: "
+            f"{_limit_figures(standing)}: {CONCURRENT_OFFER} (a quote on another host, or `recfin finance offer`)")
+
+
+def _withdraw_command(made, as_: str) -> str:
+    return f"recfin finance withdraw-offer {made.id} --reason 'above the debtor limit' --as {as_typed(as_)}"
+
+
+def _cancel_advice(r, as_: str) -> str:
+    return (f"If the holder has accepted it, the bank can still end the financing before disbursing: recfin finance "
+            f"cancel {r.financing_id} --reason 'above the debtor limit' --as {as_typed(as_)}")
+
+
+def _standing_over_limit(made, r, as_: str) -> str:
+    """What the bank can do about its offer that stands above the limit (no --withdraw-over-limit)."""
+    return (f"The offer stands until it expires on {made.expires_on}, unless the holder accepts another offer or "
+            f"withdraws its request (or, from the claim's due date on, the debtor's payment ends the request), or "
+            f"the bank withdraws it: {_withdraw_command(made, as_)} (a quote with --withdraw-over-limit does so "
+            f"itself). {_cancel_advice(r, as_)}")
+
+
+def _withdrawn_over_limit(over: str, withdrawn, r, standing: LimitStanding, advance: int, as_: str) -> str:
+    """The quote's offer above the limit, withdrawn again (--withdraw-over-limit): nothing it offered stands."""
+    still_over = standing.over_limit_by - advance
+    without_it = (f"; without it the bank is still above its limit by {money(still_over, standing.currency)} (its "
+                  f"other offers and financings on the debtor)" if still_over > 0 else "")
+    return (f"{over}. Withdrawn again (--withdraw-over-limit): {withdrawn.id} is {withdrawn.status}, so nothing this "
+            f"quote offered on {r.financing_id} stands{without_it}. Quote again to price the room that is left: "
+            f"recfin finance quote {r.id} --as {as_typed(as_)}")
+
+
+def _withdrawal_failed(over: str, made, r, error: BaseException, as_: str) -> str:
+    """The quote's offer above the limit, whose withdrawal (--withdraw-over-limit) was refused or has no known
+    outcome: it stands, or may, and the same withdrawal can be sent again (a second one of a withdrawn offer is
+    refused, and changes nothing)."""
+    outcome = ("its outcome is not known: the offer may be withdrawn or stand" if may_have_committed(error) else
+               "it was not withdrawn")
+    return (f"{over}. Withdrawing {made.id} (--withdraw-over-limit) failed: {connection.describe(error)}; "
+            f"{outcome}. Retry: {_withdraw_command(made, as_)} (`recfin finance get {r.financing_id} --as "
+            f"{as_typed(as_)}` shows the offer's status). {_cancel_advice(r, as_)}")
 
 
 OffersFile = ProposalInputs  # the --offers file has the shape the ledger reader returns

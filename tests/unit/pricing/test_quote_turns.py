@@ -28,7 +28,7 @@ from cli.finance_commands import finance
 from client.pricing import QuoteLockTimeout, quote_lock
 from client.gateway.errors import GatewayError
 from client.pricing.quote_lock import quote_lock_path
-from client.receivables import FinancingTerms, ReceivablesClient
+from client.receivables import FinancingTerms, Offer, ReceivablesClient
 
 from .ledger_world import CHANNEL, CONFIG, LIMIT
 
@@ -230,14 +230,14 @@ def test_a_quote_that_gives_up_waiting_for_its_turn_offers_nothing(world, tmp_pa
     assert world.client("bank").financier_exposure(debtor).committed_in("CNY") == 0
 
 
-def test_an_offer_another_host_committed_meanwhile_is_reported_once_this_offer_is_on_the_ledger(
-        world, second_claim, small_limit, monkeypatch):
+def offer_meanwhile(world, second_claim: str, monkeypatch) -> list[Offer]:
+    """Between a quote's read and its offer, a quote of the same bank on another host (no turn shared) offers on the
+    debtor's other claim: 95% of 1,000,000.00, which with the quote's own 950,000.00 is above LIMIT. The list
+    gets that other offer once it is made."""
     real_make_offer = ReceivablesClient.make_offer
-    elsewhere = []
+    elsewhere: list[Offer] = []
 
     def make_offer(client, financing_id, terms, *args, **kwargs):
-        # between this quote's read and its offer, a quote on another host (no turn shared) offers on the
-        # debtor's other claim: 95% of 1,000,000.00
         other = world.client("tier2").get_receivable(second_claim).financing_id
         elsewhere.append(real_make_offer(world.client("bank"), other, FinancingTerms(
             advance_rate="0.95", discount_rate="0.04", fees=0, recourse=True, day_count="ACT/360",
@@ -245,22 +245,31 @@ def test_an_offer_another_host_committed_meanwhile_is_reported_once_this_offer_i
         return real_make_offer(client, financing_id, terms, *args, **kwargs)
 
     monkeypatch.setattr(ReceivablesClient, "make_offer", make_offer)
+    return elsewhere
+
+
+def test_an_offer_another_host_committed_meanwhile_is_reported_once_this_offer_is_on_the_ledger(
+        world, second_claim, small_limit, monkeypatch):
+    elsewhere = offer_meanwhile(world, second_claim, monkeypatch)
     result = CliRunner().invoke(finance, quote_args(world, world.receivable, small_limit, "--yes", "--json"))
     assert result.exit_code == 3, result.output
     data = json.loads(result.stdout)
     assert data["priced"]["advance"] == 95_000_000 and data["made_offer"] is not None   # priced on the whole room
     assert data["after_offer"] == {"currency": "CNY", "exposure": 0, "open_offers": 190_000_000,
                                    "debtor_limit": LIMIT, "over_limit_by": 40_000_000}
+    assert data["withdrawn_offer"] is None   # without --withdraw-over-limit the offer stands
     bank, debtor = world.net.actors["bank"].msp, world.uscc("core")
+    made = data["made_offer"]["id"]
     said = result.stderr
-    assert (f"{data['made_offer']['id']} is offered on {world.financing}, and with it {bank} is above its limit on "
+    assert (f"{made} is offered on {world.financing}, and with it {bank} is above its limit on "
             f"{debtor}: exposure CNY 0.00 + open offers CNY 1,900,000.00 (this one's included) = CNY 1,900,000.00, "
             f"over the debtor limit CNY 1,500,000.00 by CNY 400,000.00") in said
-    assert f"it stands until it expires on {data['made_offer']['expires_on']}" in said
+    assert f"The offer stands until it expires on {data['made_offer']['expires_on']}" in said
+    assert f"recfin finance withdraw-offer {made} --reason 'above the debtor limit' --as bank" in said
     assert f"recfin finance cancel {world.financing} --reason 'above the debtor limit' --as bank" in said
-    # both offers stand, as the message says: the contract has no transaction for a bank to withdraw one
+    # both offers stand, as the message says: the quote withdraws its own only with --withdraw-over-limit
     offers = world.client("bank").financier_exposure(debtor).offers
-    assert {o.offer_id for o in offers} == {elsewhere[0].id, data["made_offer"]["id"]}
+    assert {o.offer_id for o in offers} == {elsewhere[0].id, made}
 
 
 def test_an_offer_whose_second_read_of_the_exposure_fails_says_the_offer_stands(world, small_limit, monkeypatch):
