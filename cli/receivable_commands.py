@@ -540,21 +540,33 @@ _credit_code_given = credit_code_option("to mean your own")
 
 @receivable.command("list")
 @click.option("--holder", callback=_credit_code_given, help="Credit code of the holder.")
-@click.option("--debtor", callback=_credit_code_given, help="Credit code of the debtor.")
+@click.option("--debtor", callback=_credit_code_given,
+              help="Credit code of the debtor (with --financier: that debtor's claims of the bank only).")
 @click.option("--status", type=click.Choice(STATUSES), help="A status (the regulator; also `recfin regulator list`).")
+@click.option("--financier", callback=credit_code_option("to list by holder, debtor or status"),
+              help="Credit code of a bank: the claims it finances (the bank itself or the regulator).")
 @with_page_options
 @acting("supplier")
-def list_receivables(session, as_json, holder, debtor, status, page_size, bookmark, all_pages) -> None:
-    """A page of receivables by holder, debtor or status (default: the caller's holdings).
+def list_receivables(session, as_json, holder, debtor, status, financier, page_size, bookmark, all_pages) -> None:
+    """A page of receivables by holder, debtor, status or financier (default: the caller's holdings).
 
     \b
     Example:
       recfin receivable list --as supplier/supplier1 --all
       recfin receivable list --debtor 91310000MA1K000019 --as coreenterprise --json
+      recfin receivable list --financier 91310000MA1K00005M --debtor 91310000MA1K000019 --as bank/officer1 --all
     """
     given = [(k, v) for k, v in (("holder", holder), ("debtor", debtor), ("status", status)) if v is not None]
+    if financier is not None:
+        if holder is not None or status is not None:
+            raise click.UsageError("--financier lists a bank's claims and takes --debtor only (to narrow them to "
+                                   "one debtor), not --holder or --status: give one of them")
+        emit_listing(session, as_json, "financier", financier, page_size, bookmark, all_pages, RECEIVABLE_COLUMNS,
+                     debtor=debtor)
+        return
     if len(given) > 1:
-        raise click.UsageError("give at most one of --holder, --debtor, --status")
+        raise click.UsageError("give at most one of --holder, --debtor, --status (or --financier, which --debtor "
+                               "narrows to one debtor)")
     by, value = given[0] if given else ("holder", session.client.who_am_i().uscc)
     emit_listing(session, as_json, by, value, page_size, bookmark, all_pages, RECEIVABLE_COLUMNS)
 

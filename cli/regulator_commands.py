@@ -8,6 +8,7 @@ Every command acts as the regulator org by default (``--as regulator[/USER]``).
 from __future__ import annotations
 
 import base64
+import functools
 import re
 from collections.abc import Iterator
 from decimal import Decimal
@@ -129,18 +130,21 @@ class BookmarkTokenType(click.ParamType):
 
 
 def emit_listing(session, as_json: bool, by: str, value: str, page_size: int, bookmark: str, all_pages: bool,
-                 columns: list[str]) -> None:
+                 columns: list[str], *, debtor: str | None = None) -> None:
     """One page (with the next page's bookmark token) or, with ``all_pages``, every record of a listing from
-    that page on.
+    that page on; ``debtor`` narrows a listing by financier to that debtor's claims.
 
     ``bookmark`` is the contract's (decoded from ``--bookmark``; ``""``: the first page). A page's --json keeps
     the contract's ``bookmark`` and adds ``bookmark_token``, the same as ``--bookmark`` takes it.
     """
-    lister = {"holder": session.client.list_by_holder, "debtor": session.client.list_by_debtor,
-              "status": session.client.list_by_status}[by]
+    client = session.client
+    lister = {"holder": client.list_by_holder, "debtor": client.list_by_debtor, "status": client.list_by_status,
+              "financier": functools.partial(client.list_by_financier, debtor=debtor)}[by]
     if all_pages:
-        records = (_pages_from(lister, value, page_size, bookmark) if bookmark
-                   else session.client.iter_receivables(by, value, page_size=page_size))
+        # the SDK's iter_receivables walks a listing from its first page (a financier's: of every debtor): from a
+        # bookmark, or on one debtor's claims of a financier, the pages are followed here
+        records = (_pages_from(lister, value, page_size, bookmark) if bookmark or debtor
+                   else client.iter_receivables(by, value, page_size=page_size))
         plain = [r.to_json() for r in records]
         emit(plain if as_json else [with_money(r) for r in plain], as_json=as_json, columns=columns)
         return

@@ -1414,6 +1414,22 @@ class ReceivablesContract(Contract):
 
     @transaction(evaluate=True)
     @rules
+    async def ListReceivablesByFinancier(self, ctx: Context, financier: str, debtor: str, page_size: str,
+                                         bookmark: str) -> Page:
+        """A page of the claims a bank finances, from the acceptance of its offer until repayment, cancellation or
+        recourse, by debtor then id (the bank itself or the regulator): ``debtor`` empty for every debtor's, else
+        that debtor's only."""
+        s = self._session(ctx)
+        party = await s.party()
+        if not financier:
+            raise rule("argument-invalid", "financier is empty: name the bank whose financed claims to list (a bank "
+                       "names itself)")
+        if party.uscc != financier and party.role != cfg.REGULATOR:
+            raise rule("not-permitted-to-read", "a bank lists only the claims it finances")
+        return await queries.financed_page(s.store, financier, debtor, _page_size(page_size), bookmark)
+
+    @transaction(evaluate=True)
+    @rules
     async def ListReceivablesByStatus(self, ctx: Context, status: str, page_size: str, bookmark: str) -> Page:
         """A page of receivables in one status (the regulator)."""
         s = self._session(ctx)

@@ -22,10 +22,10 @@ from .model import (
     CONFIRMED, FINANCED, OVERDUE, SETTLED, STATUSES, DiscountOffer, Disbursement, OfferTerms, Party, Receivable,
     invoices_in_the_claims_currency,
 )
-from .store import Store
+from .store import Store, live_financier
 
 __all__ = ["STATUSES", "may_read", "leaves", "history", "party_history", "provenance", "page", "statistics", "invoice_use",
-           "may_read_payment_record", "payment_record_page", "may_read_discount_offers",
+           "financed_page", "may_read_payment_record", "payment_record_page", "may_read_discount_offers",
            "discount_offer_page", "discount_offer_as_seen_by", "discount_offers_as_seen_by", "financier_exposure",
            "may_read_request", "request_record"]
 
@@ -124,10 +124,32 @@ async def provenance(store: Store, r: Receivable) -> dict:
 
 
 async def page(store: Store, index: str, value: str, page_size: int, bookmark: str) -> dict:
-    kvs, meta = await store.index_page(index, value, page_size, bookmark)
-    ids = [store.stub.split_composite_key(kv.key)[1][1] for kv in kvs]
+    """One page of the receivables ``index`` lists under ``value`` (a holder, a debtor, a status), in id order."""
+    return await _receivables_page(store, index, [value], page_size, bookmark)
+
+
+async def financed_page(store: Store, financier: str, debtor: str, page_size: int, bookmark: str) -> dict:
+    """One page of the claims ``financier`` finances (``recfin.by-financier``: from the acceptance of its offer
+    until repayment, cancellation or recourse), by debtor then id; only ``debtor``'s unless it is empty.
+
+    ``Store.put_receivable`` keeps the entries in step with the claims; still, the claim decides, not its entry:
+    a claim is shown only while it names the bank as its live financier, so an entry out of step with its claim
+    never shows a bank a claim it may no longer read. Such an entry is scanned and left out (``fetched`` counts
+    it)."""
+    values = [financier, debtor] if debtor else [financier]
+    return await _receivables_page(store, keys.BY_FINANCIER, values, page_size, bookmark,
+                                   keep=lambda r: live_financier(r) == (financier, r.debtor))
+
+
+async def _receivables_page(store: Store, index: str, values: list[str], page_size: int, bookmark: str,
+                            keep: Callable[[Receivable], bool] | None = None) -> dict:
+    """The receivables of one page of an index whose last attribute is the receivable id, read in one round
+    trip; with ``keep``, only those it keeps."""
+    kvs, meta = await store.index_page(index, values, page_size, bookmark)
+    ids = [store.stub.split_composite_key(kv.key)[1][-1] for kv in kvs]
     docs = await store.stub.get_multiple_states([store.key(keys.RECEIVABLE, i) for i in ids]) if ids else []
-    return {"records": [invoices_in_the_claims_currency(json.loads(d)) for d in docs if d],
+    docs = [d for d in docs if d and (keep is None or keep(Receivable.model_validate_json(d)))]
+    return {"records": [invoices_in_the_claims_currency(json.loads(d)) for d in docs],
             "fetched": meta.fetched_records_count, "bookmark": meta.bookmark}
 
 
@@ -228,7 +250,7 @@ async def payment_record_page(store: Store, reader: Party, debtor: str, as_of: d
     page then holds fewer records than it scanned: ``fetched``).
     """
     holder_ids, label = _holder_label(reader, debtor)
-    kvs, meta = await store.index_page(keys.BY_DEBTOR, debtor, page_size, bookmark)
+    kvs, meta = await store.index_page(keys.BY_DEBTOR, [debtor], page_size, bookmark)
     records = []
     for kv in kvs:
         states = await _states_until(store, store.stub.split_composite_key(kv.key)[1][1], as_of)

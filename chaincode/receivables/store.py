@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from typing import Any, TypeVar
 
 from google.protobuf.message import DecodeError
@@ -71,20 +71,22 @@ class Store:
             raise rule("not-found", f"no {what} {shown(ident)} on this channel: check the id")
         return doc
 
-    async def index_page(self, index: str, value: str, page_size: int, bookmark: str) -> tuple[list[Any], Any]:
-        """One page of the entries of ``index`` under ``value``, from ``bookmark`` ("" for the first page),
-        and the page's metadata.
+    async def index_page(self, index: str, values: Sequence[str], page_size: int,
+                         bookmark: str) -> tuple[list[Any], Any]:
+        """One page of the entries of ``index`` under ``values`` (its leading attributes: a holder; a bank, or a
+        bank and a debtor), from ``bookmark`` ("" for the first page), and the page's metadata.
 
         The peer starts a page at the bookmark as given, without checking it lies in the range asked
         for, so a bookmark from below the range would page through other holders' or debtors' entries.
-        Only a key under ``value``, as the previous page of this list returned it, is accepted."""
+        Only a key under ``values``, as the previous page of this list returned it, is accepted."""
         # formed first, bookmark or not: a value with U+0000 or U+10FFFF is refused as argument-invalid here
         # rather than failing inside the stub's range query
-        prefix = self.key(index, value)
+        prefix = self.key(index, *values)
         if bookmark and not bookmark.startswith(prefix):
             raise rule("bookmark-invalid", f"{shown(bookmark)} is not a bookmark of this list: send \"\" for the "
                        "first page and then the bookmark the previous page returned")
-        return await self.stub.get_state_by_partial_composite_key_with_pagination(index, [value], page_size, bookmark)
+        return await self.stub.get_state_by_partial_composite_key_with_pagination(index, list(values), page_size,
+                                                                                  bookmark)
 
     # -- parties
     async def party(self, uscc: str) -> Party | None:
@@ -242,7 +244,7 @@ class Store:
     async def _index_financier(self, r: Receivable, before: Receivable | None) -> None:
         """Keep ``recfin.by-financier`` [bank, debtor, id] while a bank's financing of the claim is live
         (acceptance to repayment), so one bank's exposure to one debtor is a range scan of its own entries."""
-        new, old = _live_financier(r), _live_financier(before)
+        new, old = live_financier(r), live_financier(before)
         if new == old:
             return
         if old is not None:
@@ -253,7 +255,7 @@ class Store:
     async def restore_financier_entry(self, r: Receivable) -> bool:
         """Write ``r``'s ``recfin.by-financier`` entry when its financing is live and the entry is missing (a
         financing accepted before the index existed, 2617ce3, until a change moved it); whether it wrote one."""
-        live = _live_financier(r)
+        live = live_financier(r)
         if live is None:
             return False
         key = self.key(keys.BY_FINANCIER, *live, r.id)
@@ -417,7 +419,7 @@ class Store:
 
     async def discount_offers_page(self, debtor: str, page_size: int, bookmark: str) -> tuple[list[DiscountOffer], Any]:
         """One page of the debtor's discount offers, oldest publication first (then id), and the page's metadata."""
-        kvs, meta = await self.index_page(keys.DISCOUNT_BY_DEBTOR, debtor, page_size, bookmark)
+        kvs, meta = await self.index_page(keys.DISCOUNT_BY_DEBTOR, [debtor], page_size, bookmark)
         ids = [self.stub.split_composite_key(kv.key)[1][2] for kv in kvs]
         await self.prefetch(*((keys.DISCOUNT, i) for i in ids))   # the page's offers in one round trip
         return [await self.discount_offer(i) for i in ids], meta
@@ -463,7 +465,7 @@ def _org_policy(orgs: list[str]) -> bytes:
     return kep.policy()
 
 
-def _live_financier(r: Receivable | None) -> tuple[str, str] | None:
+def live_financier(r: Receivable | None) -> tuple[str, str] | None:
     """(bank, debtor) while the claim has a live financing with a bank (accepted, not yet repaid)."""
     if r is None or r.financing_id is None or r.financier is None:
         return None

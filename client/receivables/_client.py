@@ -543,10 +543,19 @@ class _Operations:
             raise ValueError(f"status {status!r} is not one of {', '.join(STATUSES)}")
         return self._page("ListReceivablesByStatus", status, page_size, bookmark)
 
+    def list_by_financier(self, financier: str, *, debtor: str | None = None, page_size: int = 20,
+                          bookmark: str = "") -> Page:
+        """A page of the claims a bank finances (from acceptance until repayment, cancellation or recourse), by
+        debtor then id: every debtor's, or ``debtor``'s only. The bank itself or the regulator."""
+        return self._evaluate("ListReceivablesByFinancier", _text(financier, "financier"),
+                              _text(debtor or "", "debtor"), _page_size(page_size), _text(bookmark, "bookmark"),
+                              model=Page)
+
     def _lister(self, by: str):
-        lister = {"holder": self.list_by_holder, "debtor": self.list_by_debtor, "status": self.list_by_status}.get(by)
+        lister = {"holder": self.list_by_holder, "debtor": self.list_by_debtor, "status": self.list_by_status,
+                  "financier": self.list_by_financier}.get(by)
         if lister is None:
-            raise ValueError(f"list by {by!r}: choose holder, debtor or status")
+            raise ValueError(f"list by {by!r}: choose holder, debtor, status or financier")
         return lister
 
     def _page(self, name: str, value: str, page_size: int, bookmark: str) -> Page:
@@ -937,7 +946,8 @@ class ReceivablesClient(_Operations):
             bookmark = page.bookmark
 
     def iter_receivables(self, by: str, value: str, *, page_size: int = 50) -> Iterator[Receivable]:
-        """Every receivable of a listing (``by`` = ``holder``, ``debtor`` or ``status``), page after page."""
+        """Every receivable of a listing (``by`` = ``holder``, ``debtor``, ``status`` or ``financier``: every
+        debtor's), page after page."""
         lister = self._lister(by)
         return self._walk(lambda bookmark: lister(value, page_size=page_size, bookmark=bookmark))
 

@@ -210,6 +210,12 @@ def test_financing_from_request_to_repayment_and_a_cancelled_one(receivables_dep
 
                 exposure = await bank.financier_exposure(debtor_code)
                 assert claim.id in {f.receivable_id for f in exposure.financings}
+                # the bank's portfolio: the claim, on every debtor's list and on its debtor's
+                bank_code = (await bank.who_am_i()).uscc
+                financed = await bank.list_by_financier(bank_code, debtor=debtor_code, page_size=5)
+                assert financed.records and {(r.financier, r.debtor) for r in financed.records} == \
+                    {(bank_code, debtor_code)}
+                assert claim.id in [r.id async for r in bank.iter_receivables("financier", bank_code, page_size=5)]
                 page = await bank.debtor_payment_record(debtor_code, page_size=5)
                 assert page.holder_ids == "token" and page.debtor == debtor_code
                 record = [r async for r in bank.iter_payment_record(debtor_code) if r.receivable_id == claim.id]
@@ -219,6 +225,8 @@ def test_financing_from_request_to_repayment_and_a_cancelled_one(receivables_dep
                     await bank.exercise_recourse(financing.id, "the debtor did not pay")
                 assert refused.value.rule == "not-yet-due"
                 assert (await bank.record_repayment(financing.id)).status == "REPAID"
+                await everywhere()
+                assert claim.id not in [r.id async for r in bank.iter_receivables("financier", bank_code)]
 
                 # an accepted financing the bank does not disburse, ended by the holder
                 stuck = await tier1.request_financing(unpaid.id)

@@ -241,6 +241,15 @@ def test_the_reads_for_risk_and_pricing_across_the_orgs(demo_run, receivables_de
             core.client.financier_exposure(debtor)
         assert refused.value.rule == "role-not-permitted"
 
+        # the bank's portfolio lists the claim, on every debtor's list and on its debtor's; for the bank and the
+        # regulator only
+        assert claim.id in [r.id for r in bank.client.iter_receivables("financier", bank_code)]
+        on_debtor = regulator.client.list_by_financier(bank_code, debtor=debtor, page_size=5)
+        assert on_debtor.records and {(r.financier, r.debtor) for r in on_debtor.records} == {(bank_code, debtor)}
+        with pytest.raises(RuleViolation) as refused:
+            tier1.client.list_by_financier(bank_code)
+        assert refused.value.rule == "not-permitted-to-read"
+
         # the debtor's payment record: the bank sees holders as tokens, the regulator as credit codes
         as_bank = {r.receivable_id: r for r in bank.client.iter_payment_record(debtor)}
         as_regulator = {r.receivable_id: r for r in regulator.client.iter_payment_record(debtor)}

@@ -230,6 +230,11 @@ async def s_by_status(net):
     return ["CONFIRMED", "10", ""], {}
 
 
+async def s_by_financier(net):
+    await _accepted(net)
+    return [net.actors["bank"].uscc, "", "10", ""], {}
+
+
 async def s_nothing(net):
     await _confirmed(net)
     return [], {}
@@ -324,6 +329,7 @@ MATRIX: list[tuple[str, Scenario, set[str], bool]] = [
     ("ListReceivablesByHolder", s_by_holder, {"tier1", "regulator"}, True),
     ("ListReceivablesByDebtor", s_by_debtor, {"core", "regulator"}, True),
     ("ListReceivablesByStatus", s_by_status, {"regulator"}, True),
+    ("ListReceivablesByFinancier", s_by_financier, {"bank", "regulator"}, True),
     ("GetStatistics", s_nothing, {"regulator"}, True),
     ("GetFinancing", s_requested, READERS | {"bank", "bank2"}, True),
     ("GetOfferTerms", s_offer_terms, {"tier1", "bank", "regulator"}, True),

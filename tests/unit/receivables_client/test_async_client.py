@@ -13,7 +13,7 @@ from client.gateway.errors import EndorseError, ErrorDetail
 from client.receivables import AsyncReceivablesClient, ReceivablesClient, RuleViolation
 
 from . import fakes
-from .fakes import TIER1, FakeContract
+from .fakes import BANK, TIER1, FakeContract
 from .test_client_calls import CASES, TERMS
 
 
@@ -96,6 +96,17 @@ def test_async_refusal_is_a_rule_violation():
     with pytest.raises(RuleViolation) as caught:
         asyncio.run(AsyncReceivablesClient(contract).confirm("R-1"))
     assert caught.value.rule == "past-maturity" and caught.value.__cause__ is error
+
+
+def test_async_iteration_over_a_banks_financed_claims():
+    pages = {"": fakes.page([fakes.receivable(id="R-1")], "b"), "b": fakes.page([fakes.receivable(id="R-2")], "")}
+    contract = FakeAsyncContract(responses={"ListReceivablesByFinancier": lambda args: pages[args[3]]})
+
+    async def main():
+        return [r.id async for r in AsyncReceivablesClient(contract).iter_receivables("financier", BANK, page_size=1)]
+
+    assert asyncio.run(main()) == ["R-1", "R-2"]
+    assert [c.arguments for c in contract.calls] == [[BANK, "", "1", ""], [BANK, "", "1", "b"]]
 
 
 def test_async_iteration_over_pages_and_events():

@@ -11,12 +11,13 @@ from click.testing import CliRunner
 
 from cli import connection
 from cli.receivable_commands import COMMANDS
+from cli.regulator_commands import bookmark_token
 from client.gateway.errors import EndorseError, ErrorDetail
 from client.receivables import ReceivablesClient
 from network.profiles import ConnectionProfile, Endpoint, UserIdentity
 
 from . import fakes
-from .fakes import CORE, TIER2, FakeContract
+from .fakes import BANK, CORE, TIER2, FakeContract
 
 recfin = click.Group("recfin", commands={c.name: c for c in COMMANDS})
 
@@ -209,6 +210,48 @@ def test_list_by_status_prints_the_next_bookmark_as_a_token_the_option_reads_bac
     assert (page["bookmark"], page["bookmark_token"]) == (composite, token)
     assert invoke("receivable", "list", "--status", "CONFIRMED", "--bookmark", token).exit_code == 0
     assert ledger.calls[-1].arguments == ["CONFIRMED", "20", composite]
+
+
+def test_list_by_financier_sends_the_bank_and_the_debtor_or_none_and_follows_its_pages(ledger):
+    composite = f"\x00recfin.by-financier\x00{BANK}\x00{CORE}\x00R-2\x00"
+    pages = {"": fakes.page([fakes.receivable(id="R-1")], composite),
+             composite: fakes.page([fakes.receivable(id="R-2")], "")}
+    ledger.responses["ListReceivablesByFinancier"] = lambda args: pages[args[3]]
+    res = invoke("receivable", "list", "--financier", BANK, "--page-size", "1", "--as", "bank/officer1")
+    assert res.exit_code == 0, res.output
+    assert ledger.only().arguments == [BANK, "", "1", ""]     # every debtor's
+    assert "R-1" in res.output and res.output.endswith(f"next page: --bookmark {bookmark_token(composite)}\n")
+
+    narrowed = invoke("receivable", "list", "--financier", BANK, "--debtor", CORE, "--page-size", "1", "--all",
+                      "--json", "--as", "bank/officer1")
+    assert narrowed.exit_code == 0, narrowed.output
+    assert [r["id"] for r in json.loads(narrowed.output)] == ["R-1", "R-2"]
+    assert [c.arguments for c in ledger.calls[-2:]] == [[BANK, CORE, "1", ""], [BANK, CORE, "1", composite]]
+
+    every = invoke("receivable", "list", "--financier", BANK, "--all", "--json", "--as", "bank/officer1")
+    assert [r["id"] for r in json.loads(every.output)] == ["R-1", "R-2"]
+    page = json.loads(invoke("receivable", "list", "--financier", BANK, "--bookmark", bookmark_token(composite),
+                             "--json").output)
+    assert ([r["id"] for r in page["records"]], page["bookmark_token"]) == (["R-2"], "")
+    assert ledger.calls[-1].arguments == [BANK, "", "20", composite]
+
+
+@pytest.mark.parametrize("options", [["--financier", BANK, "--holder", TIER2],
+                                     ["--financier", BANK, "--status", "FINANCED"]], ids=["holder", "status"])
+def test_financier_with_holder_or_status_is_a_usage_error_and_sends_nothing(ledger, options):
+    res = invoke("receivable", "list", *options, "--as", "bank/officer1")
+    assert res.exit_code == 2, res.output
+    assert "--financier lists a bank's claims and takes --debtor only" in res.output
+    assert ledger.calls == []
+
+
+def test_an_empty_financier_is_a_usage_error_and_debtor_alone_still_lists_by_debtor(ledger):
+    res = invoke("receivable", "list", "--financier", " ", "--as", "bank/officer1")
+    assert res.exit_code == 2 and "Invalid value for '--financier': empty" in res.output
+    assert ledger.calls == []
+    ledger.responses["ListReceivablesByDebtor"] = fakes.page([fakes.receivable()])
+    assert invoke("receivable", "list", "--debtor", CORE, "--as", "coreenterprise").exit_code == 0
+    assert (ledger.only().name, ledger.only().arguments) == ("ListReceivablesByDebtor", [CORE, "20", ""])
 
 
 @pytest.mark.parametrize("tier", ["30:0.04:9", "30", "x:0.04", "30:", ":0.04", "-30:0.04"])

@@ -116,6 +116,10 @@ CASES = [
      [CORE, "5", "bm"], fakes.page([fakes.receivable()])),
     (lambda c: c.list_by_status("FINANCED", page_size=100), "evaluate", "ListReceivablesByStatus",
      ["FINANCED", "100", ""], fakes.page([])),
+    (lambda c: c.list_by_financier(BANK), "evaluate", "ListReceivablesByFinancier", [BANK, "", "20", ""],
+     fakes.page([fakes.receivable(financier=BANK)])),
+    (lambda c: c.list_by_financier(BANK, debtor=CORE, page_size=5, bookmark="bm"), "evaluate",
+     "ListReceivablesByFinancier", [BANK, CORE, "5", "bm"], fakes.page([])),
     (lambda c: c.statistics(), "evaluate", "GetStatistics", [], fakes.statistics()),
     (lambda c: c.get_financing(F), "evaluate", "GetFinancing", [F], {**fakes.financing(), "offers": [fakes.offer()]}),
     (lambda c: c.get_offer_terms(O), "evaluate", "GetOfferTerms", [O], fakes.terms()),
@@ -294,6 +298,16 @@ def test_iter_receivables_follows_bookmarks_to_the_end():
     ids = [r.id for r in ReceivablesClient(contract).iter_receivables("holder", TIER1, page_size=1)]
     assert ids == ["R-1", "R-2"]
     assert [c.arguments for c in contract.calls] == [[TIER1, "1", ""], [TIER1, "1", "bm1"]]
+
+
+def test_iter_receivables_by_financier_walks_every_debtors_claims_of_the_bank():
+    pages = {"": fakes.page([fakes.receivable(id="R-1")], "bm1"), "bm1": fakes.page([fakes.receivable(id="R-2")], "")}
+    contract = FakeContract(responses={"ListReceivablesByFinancier": lambda args: pages[args[3]]})
+    ids = [r.id for r in ReceivablesClient(contract).iter_receivables("financier", BANK, page_size=1)]
+    assert ids == ["R-1", "R-2"]
+    assert [c.arguments for c in contract.calls] == [[BANK, "", "1", ""], [BANK, "", "1", "bm1"]]
+    with pytest.raises(ValueError, match="holder, debtor, status or financier"):
+        ReceivablesClient(contract).iter_receivables("bank", BANK)
 
 
 def test_iter_payment_record_follows_bookmarks_at_the_first_pages_date():

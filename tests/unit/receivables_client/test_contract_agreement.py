@@ -55,6 +55,7 @@ METHODS = {
     "UnfreezeReceivable": "unfreeze", "GetReceivable": "get_receivable", "GetReceivableHistory": "history",
     "GetProvenance": "provenance", "FindInvoice": "find_invoice", "ListReceivablesByHolder": "list_by_holder",
     "ListReceivablesByDebtor": "list_by_debtor", "ListReceivablesByStatus": "list_by_status",
+    "ListReceivablesByFinancier": "list_by_financier",
     "GetStatistics": "statistics", "GetFinancing": "get_financing", "GetOfferTerms": "get_offer_terms",
     "GetAssignmentNotice": "get_assignment_notice", "GetDiscountOffer": "get_discount_offer",
     "AttestInvoiceVerification": "attest_invoice_verification", "GetInvoiceAttestations": "invoice_attestations",
@@ -325,6 +326,8 @@ def test_documents_of_a_lifecycle_parse_into_the_models_without_loss(metadata):
     life.ok(core, "AcknowledgeAssignment", d["notice_id"])
     exposure = life.ok(regulator, "GetFinancierExposure", core.uscc, bank.uscc, evaluate=True)
     assert [row["receivable_id"] for row in exposure["financings"]] == [kept]
+    portfolio = life.ok(bank, "ListReceivablesByFinancier", bank.uscc, "", "10", "", evaluate=True)
+    assert [claim["id"] for claim in portfolio["records"]] == [kept]
 
     # dynamic discounting on a leaf of tier2's; a rejected claim; freeze and unfreeze
     disc = DiscountOfferRequest(apr=Decimal("0.05"), expires_on=life.today(20))
