@@ -267,7 +267,10 @@ def _outcome_asked_again(session, turn: QuoteTurn, exc, noted: list[str], note, 
             f"no offer made on {this_offer.financing_id}: its transaction {transaction_id} committed in block "
             f"{status.block_number} as invalid ({status.code_name}); nothing was offered. Run the quote again")
     bank = session.profile.msp_id
-    made = [o for o in session.client.get_financing(this_offer.financing_id).offers if o.financier_msp == bank]
+    # the bank's one offer on the request not withdrawn (the contract takes one per bank and request until the
+    # bank withdraws it): an offer it withdrew before offering again is not the one this transaction made
+    made = [o for o in session.client.get_financing(this_offer.financing_id).offers
+            if o.financier_msp == bank and o.status != "WITHDRAWN"]
     if not made:
         raise click.ClickException(
             f"the offer's transaction {transaction_id} committed in block {status.block_number}, but {bank}'s offer "

@@ -645,20 +645,22 @@ def offer(session, financing_id, advance_rate, discount_rate, fees, recourse, da
 
 @finance.command("withdraw-offer")
 @click.argument("offer_id")
-@click.option("--reason", required=True, help="Why the bank takes the offer back (on the public offer record).")
+@click.option("--reason", required=True,
+              help="Why the bank takes the offer back. Public: on the offer's record, which every bank reads while "
+                   "the request is open, and in its event; never name the bank's limit or exposure.")
 @prints_document("bank", ["id", "financing_id", "receivable_id", "financier", "status", "withdrawn_on",
                           "withdrawal_reason"])
 def withdraw_offer(session, offer_id, reason):
     """The bank that made OFFER_ID takes it back while it is open: no holder can accept it afterwards.
 
     It leaves the bank's open offers on the debtor (what a quote counts against the limit), and the bank
-    may offer on the same request again. An accepted offer is ended with `recfin finance cancel` before
-    disbursement instead.
+    may offer on the same request again; a freeze of the claim does not stop it. An accepted offer is
+    ended with `recfin finance cancel` before disbursement instead.
 
     \b
     Example:
-      recfin finance withdraw-offer O-0123456789abcdef --reason 'limit on the debtor reached' --as bank/officer1
-      recfin finance withdraw-offer O-0123456789abcdef --reason 'rate out of date' --as bank/officer1 --json
+      recfin finance withdraw-offer O-0123456789abcdef --reason 'terms revised' --as bank/officer1
+      recfin finance withdraw-offer O-0123456789abcdef --reason 'terms revised' --as bank/officer1 --json
     """
     return session.client.withdraw_offer(offer_id, reason)
 

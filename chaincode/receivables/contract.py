@@ -768,7 +768,8 @@ class ReceivablesContract(Contract):
             raise rule("offer-expired", f"the offer would expire on {terms.expires_on}, before today {s.today}")
         # a point read, not a range scan: concurrent offers of different banks do not conflict
         if (earlier := await s.store.offer_of_bank(f.id, bank.uscc)) is not None:
-            raise rule("offer-already-made", f"{bank.uscc} already made offer {earlier} on {f.id}: one offer per bank and request")
+            raise rule("offer-already-made", f"{bank.uscc} already made offer {earlier} on {f.id}: one offer per bank "
+                       "and request; to change its terms, withdraw it first (WithdrawFinancingOffer)")
         collection = colls.collection_name(f.holder_msp, bank.msp_id)
         if collection not in self.collection_names:
             raise rule("no-collection", f"no private data collection {collection} for {f.holder_msp} and {bank.msp_id}: "
@@ -793,6 +794,10 @@ class ReceivablesContract(Contract):
         (``withdrawn_on``, ``withdrawal_reason``) and leaves the bank's open offers on the debtor
         (GetFinancierExposure); its private terms stay, for the record. The bank may then offer on the same
         request again, on new terms. An accepted offer is ended by CancelFinancing before disbursement.
+
+        A frozen claim does not stop it: the withdrawal moves no part of the claim, it takes an encumbrance off it,
+        and the open offer would otherwise count against the bank's limit for as long as the freeze lasts and be
+        acceptable again the moment it is lifted.
         """
         s = self._session(ctx)
         # the role first: an identity acting for no bank learns nothing of the offer, not even that it exists
@@ -801,10 +806,10 @@ class ReceivablesContract(Contract):
         if o.financier != bank.uscc:
             raise rule("not-the-financier", f"{bank.uscc} did not make offer {o.id}: only the bank that made an "
                        "offer may withdraw it")
-        await s.store.prefetch((keys.FINANCING, o.financing_id), (keys.RECEIVABLE, o.receivable_id))
+        await s.store.prefetch((keys.FINANCING, o.financing_id), (keys.RECEIVABLE, o.receivable_id),
+                               (keys.OFFER_BY_BANK, o.financing_id, o.financier))
         f = await s.store.financing(o.financing_id)
         r = await s.store.receivable(o.receivable_id)
-        lifecycle.ensure_not_frozen(r)
         if o.status != "OPEN":
             hint = {"ACCEPTED": f": the holder accepted it; end financing {f.id} before disbursement with "
                                 "CancelFinancing",

@@ -320,7 +320,7 @@ class Store:
     async def put_offer(self, o: Offer, debtor: str, new: bool = False) -> None:
         """Write the offer (``debtor``: its claim's, which no change of the claim alters) and keep its
         ``recfin.open-offer`` entry while it is OPEN, deleting it in the change that accepts, lapses or
-        withdraws it; a withdrawn offer's ``recfin.offer-by-bank`` entry goes too.
+        withdraws it; a withdrawn offer's ``recfin.offer-by-bank`` entry goes too, where it is this offer's.
 
         No key of an offer carries a key-level policy: the holder's acceptance of another bank's offer lapses
         this one without the bank's endorsement, so the entry, like the offer, stays under the chaincode
@@ -334,7 +334,9 @@ class Store:
             await self.stub.put_state(entry, keys.INDEX_VALUE)
         else:
             await self.stub.del_state(entry)
-        if o.status == "WITHDRAWN":  # the bank may offer on the request again, on new terms
+        # withdrawn, the bank may offer on the request again, on new terms: its entry goes, if it is this offer's
+        # (rewritten after the bank offered again, an old withdrawn offer must not free the new one's place)
+        if o.status == "WITHDRAWN" and await self.offer_of_bank(o.financing_id, o.financier) == o.id:
             await self.stub.del_state(self.key(keys.OFFER_BY_BANK, o.financing_id, o.financier))
 
     async def restore_open_offer_entry(self, o: Offer, debtor: str) -> bool:

@@ -364,9 +364,9 @@ def test_a_bank_withdraws_its_offer_the_holder_cannot_accept_it_and_the_bank_off
     offer_args = ("finance", "offer", financing["id"], "--advance-rate", "0.9", "--discount-rate", "0.036",
                   "--expires", expires)
     offer = recfin.json(*offer_args, as_="bank/officer1")
-    withdrawn = recfin.json("finance", "withdraw-offer", offer["id"], "--reason", "limit reached",
+    withdrawn = recfin.json("finance", "withdraw-offer", offer["id"], "--reason", "terms revised",
                             as_="bank/officer1")
-    assert (withdrawn["status"], withdrawn["withdrawal_reason"]) == ("WITHDRAWN", "limit reached")
+    assert (withdrawn["status"], withdrawn["withdrawal_reason"]) == ("WITHDRAWN", "terms revised")
     before = settled_heights(recfin)
     refusal = recfin.fails("finance", "accept", offer["id"], as_="supplier/supplier1", exit_code=1)
     assert "AcceptFinancingOffer refused: RULE invalid-state" in refusal

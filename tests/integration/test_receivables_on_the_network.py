@@ -324,9 +324,9 @@ def test_a_withdrawn_offer_leaves_the_banks_open_offers_and_the_bank_offers_agai
                                expires_on=business_today() + timedelta(days=5))
         offer = caught_up(bank, tier1).make_offer(financing.id, terms)
         assert offer.id in {o.offer_id for o in bank.client.financier_exposure(debtor).offers}
-        withdrawn = bank.client.withdraw_offer(offer.id, "limit on the debtor reached")
+        withdrawn = bank.client.withdraw_offer(offer.id, "terms revised")
         assert (withdrawn.status, withdrawn.withdrawn_on, withdrawn.withdrawal_reason) == \
-            ("WITHDRAWN", business_today(), "limit on the debtor reached")
+            ("WITHDRAWN", business_today(), "terms revised")
         assert offer.id not in {o.offer_id for o in bank.client.financier_exposure(debtor).offers}
         with pytest.raises(RuleViolation) as refused:
             caught_up(tier1, bank).accept_offer(offer.id)

@@ -424,6 +424,24 @@ def test_an_offer_whose_commit_status_comes_when_asked_again_is_reported_as_made
     assert lock_file(world, tmp_path).read_text() == ""
 
 
+def test_the_offer_reported_as_made_is_the_one_its_transaction_made_not_one_the_bank_withdrew(
+        world, small_limit, tmp_path, one_ask):
+    from .test_finance_ledger import offer
+
+    # offers are listed by id, a hash: of the four of the bank, the first listed is this quote's 1 time in 4
+    earlier = []
+    for rate in ("0.05", "0.045", "0.04"):
+        earlier.append(offer(world, "bank", rate))
+        world.client("bank").withdraw_offer(earlier[-1], "terms revised")
+    sent = lose_the_next_offer(world, unknown_outcome, commit="before")
+    sent["path"] = lock_file(world, tmp_path)
+    result = CliRunner().invoke(finance, quote_args(world, world.receivable, small_limit, "--yes", "--json"))
+    assert result.exit_code == 0, result.output
+    offers = {o.id: o.status for o in world.client("tier1").get_financing(world.financing).offers}
+    (made,) = [i for i, status in offers.items() if status == "OPEN"]
+    assert [offers[o] for o in earlier] == ["WITHDRAWN"] * 3 and json.loads(result.stdout)["made_offer"]["id"] == made
+
+
 def test_an_offer_that_committed_invalid_when_asked_again_was_not_made(world, small_limit, tmp_path, one_ask):
     def lost(transaction_id):
         world.commits.answers[transaction_id] = Status(transaction_id, 14, transaction_pb2.MVCC_READ_CONFLICT)

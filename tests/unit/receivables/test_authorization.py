@@ -160,7 +160,7 @@ async def s_cancel(net):
 
 
 async def s_withdraw_offer(net):
-    return [(await _offered(net))[2]["id"], "limit reached"], {}
+    return [(await _offered(net))[2]["id"], "terms revised"], {}
 
 
 async def s_recourse(net):

@@ -157,9 +157,9 @@ async def test_every_submit_transaction_emits_exactly_one_event_naming_the_recei
                         receivable=kept, details=offered(f, bank.uscc))
     o2 = await ev.change(bank2, "MakeFinancingOffer", f["id"], transient=transient_terms(salt="t" * 16),
                          event="FinancingOffered", receivable=kept, details=offered(f, bank2.uscc, salt="t" * 16))
-    await ev.change(bank2, "WithdrawFinancingOffer", o2["id"], "limit reached", event="FinancingOfferWithdrawn",
+    await ev.change(bank2, "WithdrawFinancingOffer", o2["id"], "terms revised", event="FinancingOfferWithdrawn",
                     receivable=kept, details={"financing_id": f["id"], "offer_id": o2["id"], "financier": bank2.uscc,
-                                              "reason": "limit reached"})
+                                              "reason": "terms revised"})
     await ev.change(tier1, "AcceptFinancingOffer", o["id"], event="FinancingOfferAccepted", receivable=kept,
                     details={"financing_id": f["id"], "offer_id": o["id"], "financier": bank.uscc})
     f = await ev.change(bank, "RecordDisbursement", f["id"], transient=transient_terms(), event="FinancingDisbursed",

@@ -54,7 +54,6 @@ async def test_a_frozen_claim_accepts_no_change_at_any_stage_but_unfreeze():
         (tier1, "TransferReceivable", confirmed, tier2.uscc, "100"), (tier1, "RequestFinancing", confirmed),
         (tier1, "AcceptDiscountOffer", discount, confirmed), (core, "RecordPayment", confirmed, "100"),
         (bank2, "MakeFinancingOffer", f_requested["id"]), (tier1, "AcceptFinancingOffer", o_requested["id"]),
-        (bank, "WithdrawFinancingOffer", o_requested["id"], "limit reached"),
         (tier1, "WithdrawFinancing", f_requested["id"]), (bank, "RecordDisbursement", f_accepted["id"]),
         (core, "AcknowledgeAssignment", f_disbursed["notice_id"]), (core, "RecordPayment", disbursed["id"], "100"),
         (bank, "RecordRepayment", f_disbursed["id"]), (tier1, "CancelFinancing", f_accepted["id"], "not disbursed"),
@@ -71,7 +70,12 @@ async def test_a_frozen_claim_accepts_no_change_at_any_stage_but_unfreeze():
     # past the due date, unpaid: the freeze comes before the terms' recourse is looked at
     await net.refused(bank, "ExerciseRecourse", f_disbursed["id"], "unpaid", rule="receivable-frozen",
                       transient=transient_terms(recourse=True))
-    tried = {fn for _, fn, *_ in attempts} | {"RecordOverdue", "ExerciseRecourse"}
+    # the one change a freeze lets through besides its lifting: a bank takes its open offer off the claim (it moves
+    # nothing of the claim, and would otherwise count against the bank's limit until the freeze is lifted)
+    taken_back = await net.ok(bank, "WithdrawFinancingOffer", o_requested["id"], "terms revised")
+    assert (taken_back["status"], net.doc(requested["id"])["frozen"]["order_reference"]) == \
+        ("WITHDRAWN", f"order-{requested['id']}")
+    tried = {fn for _, fn, *_ in attempts} | {"RecordOverdue", "ExerciseRecourse", "WithdrawFinancingOffer"}
     assert tried | NOT_ON_A_CLAIM == SUBMITS, f"freeze not tried on {sorted(SUBMITS - tried - NOT_ON_A_CLAIM)}"
 
     # only the regulator's unfreeze passes; then the changes go through again

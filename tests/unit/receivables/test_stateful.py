@@ -598,8 +598,7 @@ class ReceivablesMachine(RuleBasedStateMachine):
             codes.add("not-found")
         elif not codes:
             codes |= {"not-the-financier"} if caller != o.bank else set()
-            codes |= {"receivable-frozen"} if c.frozen else set()
-            codes |= {"invalid-state"} if o.status != "OPEN" else set()
+            codes |= {"invalid-state"} if o.status != "OPEN" else set()     # a freeze does not stop it
         if self.attempt(caller, "WithdrawFinancingOffer", oid, "terms out of date", codes=codes,
                         event=("FinancingOfferWithdrawn", c.id if c else None)):
             o.status = "WITHDRAWN"
@@ -953,6 +952,10 @@ class ReceivablesMachine(RuleBasedStateMachine):
         c = self.claims[rid]
         f = self.financings.get(c.financing) if c.financing else None
         offers = [o.id for o in self.offers.values() if f and o.financing == f.id and o.status == "OPEN"]
+        # a bank that withdrew its offer on the request and has no other there: it may offer again
+        offered_again = sorted({o.bank for o in self.offers.values() if f and o.financing == f.id}
+                               - {o.bank for o in self.offers.values()
+                                  if f and o.financing == f.id and o.status != "WITHDRAWN"})
         discounts = [d.id for d in self.discounts.values() if d.status == "OPEN" and d.debtor == c.debtor
                      and (not d.claims or rid in d.claims)]
         recipient = to if to != c.holder else next(s for s in SUPPLIERS if s != c.holder)
@@ -976,13 +979,13 @@ class ReceivablesMachine(RuleBasedStateMachine):
                     *[discount] * (2 if discounts else 0)]
         # a claim with a live financing: besides the next step, a transfer, a payment or a discount it must refuse
         if f is not None and f.status == "REQUESTED":
-            return [*[lambda: self.make_offer(bank, f.id, "good", expires_in, "0.9", "0.036", 0, "ACT/360",
-                                              recourse=bool(self.n % 2))] * 2,
+            return [*[lambda: self.make_offer((offered_again or [bank])[0], f.id, "good", expires_in, "0.9",
+                                              "0.036", 0, "ACT/360", recourse=bool(self.n % 2))] * 2,
                     # the debtor pays at the due date (or, overdue, now), nobody having taken the request up: the
                     # payment ends it. Never back in time: an overdue claim's due date is behind today
                     lambda: (self.net.advance(days=max(0, (c.due - self.today).days)), pay()),
                     # the bank takes its newest offer back (and may then offer again on the request)
-                    *[lambda: self.withdraw_offer("right", offers[-1])] * bool(offers),
+                    *[lambda: self.withdraw_offer("right", offers[-1])] * (2 if offers else 0),
                     *[lambda: self.accept_offer("right", offers[0])] * (4 if offers else 0),
                     lambda: self.withdraw_financing("right", f.id), transfer, pay]
         if f is not None and f.status == "ACCEPTED":

@@ -170,29 +170,29 @@ def test_financing_get_shows_how_and_why_a_financing_ended_where_it_did(ledger):
 
 def test_withdraw_offer_is_the_banks_and_sends_the_offer_and_the_reason_to_the_gateways_plan(ledger):
     ledger.responses["WithdrawFinancingOffer"] = fakes.offer(status="WITHDRAWN", withdrawn_on="2026-03-05",
-                                                              withdrawal_reason="limit reached")
-    res = invoke("finance", "withdraw-offer", "O-1", "--reason", "limit reached")
+                                                              withdrawal_reason="terms revised")
+    res = invoke("finance", "withdraw-offer", "O-1", "--reason", "terms revised")
     assert res.exit_code == 0, res.output
     assert ledger.opened == [("bank", None, False)]   # the bank's command: its identity unless --as says otherwise
     sent = ledger.calls[-1]
-    assert (sent.kind, sent.name, sent.arguments) == ("submit", "WithdrawFinancingOffer", ["O-1", "limit reached"])
+    assert (sent.kind, sent.name, sent.arguments) == ("submit", "WithdrawFinancingOffer", ["O-1", "terms revised"])
     # no private data and no key-level policy written: the Gateway plans the endorsement
     assert (sent.transient, sent.endorsing_organizations) == (None, None)
-    assert "status: WITHDRAWN" in res.output and "withdrawal_reason: limit reached" in res.output
-    as_json = invoke("finance", "withdraw-offer", "O-1", "--reason", "limit reached", "--json")
+    assert "status: WITHDRAWN" in res.output and "withdrawal_reason: terms revised" in res.output
+    as_json = invoke("finance", "withdraw-offer", "O-1", "--reason", "terms revised", "--json")
     assert as_json.exit_code == 0 and json.loads(as_json.output)["withdrawn_on"] == "2026-03-05"
     calls = len(ledger.calls)
     assert invoke("finance", "withdraw-offer", "O-1").exit_code == 2 and len(ledger.calls) == calls  # no reason
 
 
 def test_financing_get_shows_when_and_why_an_offer_was_withdrawn_only_where_one_was(ledger):
-    withdrawn = fakes.offer(id="O-1", status="WITHDRAWN", withdrawn_on="2026-03-05", withdrawal_reason="limit reached")
+    withdrawn = fakes.offer(id="O-1", status="WITHDRAWN", withdrawn_on="2026-03-05", withdrawal_reason="terms revised")
     ledger.responses["GetFinancing"] = {**fakes.financing(status="REQUESTED"),
                                         "offers": [withdrawn, fakes.offer(id="O-2")]}
     ledger.responses["GetOfferTerms"] = fakes.terms()
     shown = invoke("finance", "get", "F-1")
     assert shown.exit_code == 0, shown.output
-    assert "WITHDRAWAL_REASON" in shown.output and "limit reached" in shown.output
+    assert "WITHDRAWAL_REASON" in shown.output and "terms revised" in shown.output
     ledger.responses["GetFinancing"] = {**fakes.financing(status="REQUESTED"), "offers": [fakes.offer(id="O-2")]}
     assert "WITHDRAWAL_REASON" not in invoke("finance", "get", "F-1").output
 
