@@ -540,7 +540,7 @@ _credit_code_given = credit_code_option("to mean your own")
 
 @receivable.command("list")
 @click.option("--holder", callback=_credit_code_given, help="Credit code of the holder.")
-@click.option("--debtor", callback=_credit_code_given,
+@click.option("--debtor", callback=credit_code_option("to mean your own (with --financier, every debtor's)"),
               help="Credit code of the debtor (with --financier: that debtor's claims of the bank only).")
 @click.option("--status", type=click.Choice(STATUSES), help="A status (the regulator; also `recfin regulator list`).")
 @click.option("--financier", callback=credit_code_option("to list by holder, debtor or status"),
@@ -554,7 +554,7 @@ def list_receivables(session, as_json, holder, debtor, status, financier, page_s
     Example:
       recfin receivable list --as supplier/supplier1 --all
       recfin receivable list --debtor 91310000MA1K000019 --as coreenterprise --json
-      recfin receivable list --financier 91310000MA1K00005M --debtor 91310000MA1K000019 --as bank/officer1 --all
+      recfin receivable list --financier 91110000MA1K00006B --debtor 91310000MA1K000019 --as bank/officer1 --all
     """
     given = [(k, v) for k, v in (("holder", holder), ("debtor", debtor), ("status", status)) if v is not None]
     if financier is not None:

@@ -1431,6 +1431,11 @@ class ReceivablesContract(Contract):
                        "names itself)")
         if party.uscc != financier and party.role != cfg.REGULATOR:
             raise rule("not-permitted-to-read", "a bank lists only the claims it finances")
+        # as GetFinancierExposure: a code that names no bank is said, not answered with an empty page that reads
+        # as "finances nothing" (only the bank itself and the regulator get this far)
+        bank = await s.store.require_party(financier)
+        if bank.role != cfg.FINANCIER:
+            raise rule("argument-invalid", f"{bank.uscc} is a {bank.role}, not a financier: name a bank")
         return await queries.financed_page(s.store, financier, debtor, _page_size(page_size), bookmark)
 
     @transaction(evaluate=True)

@@ -137,18 +137,22 @@ async def financed_page(store: Store, financier: str, debtor: str, page_size: in
     never shows a bank a claim it may no longer read. Such an entry is scanned and left out (``fetched`` counts
     it)."""
     values = [financier, debtor] if debtor else [financier]
+    # the entry's bank and debtor must be the claim's live financing's: one under another debtor, or left from
+    # a financing repaid (whose claim still names its bank), shows nothing
     return await _receivables_page(store, keys.BY_FINANCIER, values, page_size, bookmark,
-                                   keep=lambda r: live_financier(r) == (financier, r.debtor))
+                                   keep=lambda r, entry: live_financier(r) == tuple(entry[:2]))
 
 
 async def _receivables_page(store: Store, index: str, values: list[str], page_size: int, bookmark: str,
-                            keep: Callable[[Receivable], bool] | None = None) -> dict:
+                            keep: Callable[[Receivable, list[str]], bool] | None = None) -> dict:
     """The receivables of one page of an index whose last attribute is the receivable id, read in one round
-    trip; with ``keep``, only those it keeps."""
+    trip; with ``keep``, only those it keeps (given the claim and its entry's attributes)."""
     kvs, meta = await store.index_page(index, values, page_size, bookmark)
-    ids = [store.stub.split_composite_key(kv.key)[1][-1] for kv in kvs]
+    entries = [store.stub.split_composite_key(kv.key)[1] for kv in kvs]
+    ids = [entry[-1] for entry in entries]
     docs = await store.stub.get_multiple_states([store.key(keys.RECEIVABLE, i) for i in ids]) if ids else []
-    docs = [d for d in docs if d and (keep is None or keep(Receivable.model_validate_json(d)))]
+    docs = [d for d, entry in zip(docs, entries)
+            if d and (keep is None or keep(Receivable.model_validate_json(d), entry))]
     return {"records": [invoices_in_the_claims_currency(json.loads(d)) for d in docs],
             "fetched": meta.fetched_records_count, "bookmark": meta.bookmark}
 

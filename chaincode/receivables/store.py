@@ -79,6 +79,8 @@ class Store:
         The peer starts a page at the bookmark as given, without checking it lies in the range asked
         for, so a bookmark from below the range would page through other holders' or debtors' entries.
         Only a key under ``values``, as the previous page of this list returned it, is accepted."""
+        if isinstance(values, str):   # a str is a Sequence too: its characters would be taken for attributes
+            raise TypeError("index_page takes the index's leading attributes as a list, not one str")
         # formed first, bookmark or not: a value with U+0000 or U+10FFFF is refused as argument-invalid here
         # rather than failing inside the stub's range query
         prefix = self.key(index, *values)

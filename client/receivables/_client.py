@@ -1104,7 +1104,8 @@ class AsyncReceivablesClient(_Operations):
             bookmark = page.bookmark
 
     def iter_receivables(self, by: str, value: str, *, page_size: int = 50) -> AsyncIterator[Receivable]:
-        """Every receivable of a listing, page after page (``async for``)."""
+        """Every receivable of a listing (``by`` = ``holder``, ``debtor``, ``status`` or ``financier``: every
+        debtor's), page after page (``async for``)."""
         lister = self._lister(by)
         return self._walk(lambda bookmark: lister(value, page_size=page_size, bookmark=bookmark))
 

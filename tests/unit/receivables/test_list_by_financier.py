@@ -115,6 +115,36 @@ async def test_an_entry_out_of_step_with_its_claim_shows_nothing():
     assert await _listed(net, "regulator", bank.uscc) == [own["id"]]
 
 
+async def test_an_entry_under_another_debtor_or_left_from_a_repaid_financing_shows_nothing():
+    """The entry's bank and debtor must be the claim's live financing's: a claim the bank does finance, on core2,
+    is not listed again under core; a repaid claim still names its bank, but its financing is over."""
+    net = await standard_net()
+    bank, core, core2 = net.actors["bank"], net.actors["core"], net.actors["core2"]
+    on_core2, _ = await _financed(net, "core2")
+    repaid, f_repaid = await _financed(net, "core", due_in=30)
+    net.advance(days=31)
+    await net.ok(bank, "RecordRepayment", f_repaid["id"])
+    assert net.doc(repaid["id"])["financier"] == bank.uscc
+    for r, debtor in ((on_core2, core), (repaid, core)):
+        net.ledger.state[net._key(keys.BY_FINANCIER, bank.uscc, debtor.uscc, r["id"])] = keys.INDEX_VALUE
+    assert await _listed(net, "bank", bank.uscc, core.uscc) == []
+    assert await _listed(net, "bank", bank.uscc) == [on_core2["id"]]          # once, under its own debtor
+    assert await _listed(net, "regulator", bank.uscc, core2.uscc) == [on_core2["id"]]
+
+
+async def test_a_code_that_names_no_bank_is_said_not_answered_with_an_empty_page():
+    net = await standard_net()
+    reg, core = net.actors["regulator"], net.actors["core"]
+    message = await net.refused(reg, "ListReceivablesByFinancier", core.uscc, "", "10", "", evaluate=True,
+                                rule="argument-invalid")
+    assert f"{core.uscc} is a " in message and "not a financier: name a bank" in message
+    await net.refused(reg, "ListReceivablesByFinancier", "91310000MA1K0000X9", "", "10", "", evaluate=True,
+                      rule="party-not-registered")
+    # a party naming itself that is no bank: told so, as GetFinancierExposure tells it
+    await net.refused(core, "ListReceivablesByFinancier", core.uscc, "", "10", "", evaluate=True,
+                      rule="argument-invalid")
+
+
 async def test_only_the_bank_itself_and_the_regulator_list_and_refusals_change_nothing():
     net = await standard_net()
     bank, bank2, core = net.actors["bank"], net.actors["bank2"], net.actors["core"]

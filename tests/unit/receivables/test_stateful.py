@@ -1147,10 +1147,10 @@ class ReceivablesMachine(RuleBasedStateMachine):
         assert self.snapshot() == before, f"query {fn} changed the ledger"
         return json.loads(result.payload)
 
-    def listed(self, who: str, fn: str, value: str) -> set[str]:
+    def listed(self, who: str, fn: str, *values: str) -> set[str]:
         found, bookmark = set(), ""
         while True:
-            page = self.query(who, fn, value, "7", bookmark)
+            page = self.query(who, fn, *values, "7", bookmark)
             found |= {r["id"] for r in page["records"]}
             if not (bookmark := page["bookmark"]):
                 return found
@@ -1185,6 +1185,11 @@ class ReceivablesMachine(RuleBasedStateMachine):
         for bank in ("bank", "bank2"):
             for debtor in ("core", "core2"):
                 self.exposure_agrees(bank, debtor)
+            # a bank's portfolio: its live financings (accepted or disbursed, not yet over), every debtor's or one's
+            financed = {c.id: c.debtor for c in self.claims.values() if c.financing and c.financier == bank}
+            assert self.listed(bank, "ListReceivablesByFinancier", self.uscc(bank), "") == set(financed)
+            assert self.listed("regulator", "ListReceivablesByFinancier", self.uscc(bank), self.uscc("core")) == \
+                {i for i, debtor in financed.items() if debtor == "core"}
         oldest_first = sorted(self.discounts.values(), key=lambda d: (d.published, d.id))
         # GetReceivable's rule for a supplier: it holds the claim or created it (its root's first holder)
         tier1_reads = lambda rid: "tier1" in (self.claims[rid].holder,  # noqa: E731
