@@ -14,6 +14,8 @@ as JSON with the replayed value. A bank's exposure indexes (``recfin.by-financie
 ``recfin.open-offer``) are read back through ``GetFinancierExposure`` on the peers that
 hold the bank's private data, which the query also reads (``EXPOSURE_INDEXES``). What no
 query answers is counted, not compared (``NOT_READABLE`` and ``EXPOSURE_INDEXES`` say why).
+Each bank's portfolio is read too: the claims ``ListReceivablesByFinancier`` lists against those
+the replayed claims say the bank finances live (``compare_financed_lists``).
 
 Each peer agreeing with itself is not enough: two peers can each replay to their own
 world state and still differ (one marked a transaction valid that the other did not).
@@ -231,6 +233,7 @@ EXPOSURE_INDEXES = {
                      "that request, or due)",
 }
 REGULATOR_ROLE = "regulator"   # a party's role, as the contract spells it (client.receivables.Role)
+FINANCIER_ROLE = "financier"
 NOT_A_COMPOSITE_KEY = "(not a composite key)"
 PAGE_SIZE = "100"       # the contract's largest page
 
@@ -271,6 +274,7 @@ class LivePeer:
         self.reader, self.msp_id, self.today = reader, msp_id, today
         self.private_data_wait, self.sleep = private_data_wait, sleep
         self._financings: dict[str, dict] = {}
+        self._reader_party: dict | None = None
 
     def ask(self, function: str, *arguments: str):
         return json.loads(self.reader.evaluate(function, arguments=list(arguments),
@@ -290,6 +294,12 @@ class LivePeer:
                     raise
             self.sleep(PRIVATE_DATA_POLL)
             waited += PRIVATE_DATA_POLL
+
+    def reader_party(self) -> dict:
+        """The party the reader acts for (WhoAmI, asked once): what it may list depends on it."""
+        if self._reader_party is None:
+            self._reader_party = self.ask("WhoAmI")
+        return self._reader_party
 
     def financing(self, financing_id: str) -> dict:
         """GetFinancing, asked once per financing: it answers for the record, its offers and its offer index."""
@@ -411,16 +421,53 @@ def compare_with_live(state: dict[str, bytes], live: LivePeer) -> tuple[list[str
     exposure_mismatches, exposure_not_read = compare_exposures(state, exposure_entries, live)
     mismatches += exposure_mismatches
     not_read.update(exposure_not_read)
+    mismatches += compare_financed_lists(state, live)
     return mismatches, {kind: count for kind, count in sorted(not_read.items()) if count}
 
 
-def _one_side_only(name: str, replayed: set[str], listed: set[str]) -> list[str]:
+def _one_side_only(name: str, replayed: set[str], listed: set[str],
+                   replayed_as: str = "in the replayed blocks") -> list[str]:
     """A line for the entries of index ``name`` the replay holds and the contract does not list, and one for
-    those it lists and the replay does not hold."""
+    those it lists and the replay does not hold; ``replayed_as`` says how the replay holds them."""
     return [f"{name}: {what}: {', '.join(sorted(entries))}"
-            for what, entries in (("in the replayed blocks, not listed by the contract", replayed - listed),
-                                  ("listed by the contract, not in the replayed blocks", listed - replayed))
+            for what, entries in ((f"{replayed_as}, not listed by the contract", replayed - listed),
+                                  (f"listed by the contract, not {replayed_as}", listed - replayed))
             if entries]
+
+
+def compare_financed_lists(state: dict[str, bytes], live: LivePeer) -> list[str]:
+    """Each bank's portfolio: the claims ListReceivablesByFinancier lists for it (every debtor, every page)
+    against the replayed claims it finances live (a financing id, and the bank as financier: the contract's
+    ``live_financier``), for every bank the replayed parties or claims name that the reader may list (the
+    regulator any bank, a bank itself). The listing pages ``recfin.by-financier`` but shows a claim only while
+    its live financing is with that bank on that debtor, so this holds the claims' financings to the list, where
+    ``compare_exposures`` compares the entries alone: a live financing whose entry is gone is missing from the
+    list, and a claim listed that the replayed claims do not say the bank finances live is named."""
+    financed: dict[str, set[str]] = defaultdict(set)
+    for claim_id, claim in _records(state, RECEIVABLE_TYPE).items():
+        if claim.get("financing_id") is not None and isinstance(bank := claim.get("financier"), str):
+            financed[bank].add(claim_id)
+    banks = set(financed) | {code for code, party in _records(state, PARTY_TYPE).items()
+                             if party.get("role") == FINANCIER_ROLE}
+    if not banks:
+        return []
+    try:
+        reader = live.reader_party()
+    except GatewayError as error:
+        return [f"financed claims: the peer could not say which party the reader acts for, so no bank's were "
+                f"listed (WhoAmI: {error.message})"]
+    mismatches: list[str] = []
+    for bank in sorted(banks):
+        if reader.get("role") != REGULATOR_ROLE and reader.get("uscc") != bank:
+            continue            # the contract lists a bank's claims to the bank itself and the regulator only
+        name = f"financed by {bank}"
+        try:
+            listed = {claim["id"] for claim in live.listed("ListReceivablesByFinancier", bank, "")}
+        except GatewayError as error:
+            mismatches.append(f"{name}: the peer could not list them ({error.message})")
+            continue
+        mismatches += _one_side_only(name, financed[bank], listed, "financed live by the replayed claims")
+    return mismatches
 
 
 def compare_exposures(state: dict[str, bytes], entries: dict[tuple[str, str], dict[str, set[str]]],

@@ -266,9 +266,22 @@ def story():
     return _story()
 
 
-def _checked_against(net, replayed: dict, msp_id: str = "RegulatorMSP", clock=None):
+class Recorded:
+    """A reader that passes each query on, keeping its function and arguments in ``asked``."""
+
+    def __init__(self, reader, asked: list):
+        self.reader, self.asked = reader, asked
+
+    def evaluate(self, function, *, arguments=(), **options):
+        self.asked.append((function, *arguments))
+        return self.reader.evaluate(function, arguments=arguments, **options)
+
+
+def _checked_against(net, replayed: dict, msp_id: str = "RegulatorMSP", clock=None, reader: str = "regulator",
+                     asked: list | None = None):
     """check_peer on a peer of ``msp_id`` whose blocks replay to ``replayed`` and whose world state is ``net``'s
-    ledger, read through the real contract as the regulator, its queries dated by ``clock`` (the net's)."""
+    ledger, read through the real contract as the actor ``reader`` (the regulator), its queries dated by ``clock``
+    (the net's); each query kept in ``asked`` when given."""
     from bench.ledger_check import check_peer
     from client.business_dates import business_date
     from tests.unit.ledger_contract import LedgerContract
@@ -276,8 +289,9 @@ def _checked_against(net, replayed: dict, msp_id: str = "RegulatorMSP", clock=No
     clock = clock or (lambda: net.now)
     blocks = [block([envelope([(key, value)]) for key, value in replayed.items()],
                     [transaction_pb2.VALID] * len(replayed))]
-    reader = LedgerContract(net.ledger, net.actors["regulator"].identity, clock)
-    return check_peer(f"peer0.{msp_id}", ChainPeer(blocks, None), reader, "receivables", "receivables",
+    contract = LedgerContract(net.ledger, net.actors[reader].identity, clock)
+    return check_peer(f"peer0.{msp_id}", ChainPeer(blocks, None),
+                      contract if asked is None else Recorded(contract, asked), "receivables", "receivables",
                       msp_id, [], [], today=lambda: business_date(clock()))
 
 
@@ -322,11 +336,105 @@ def test_an_exposure_entry_on_one_side_only_is_named(story, object_type):
     assert _checked_against(story, replayed).state_mismatches == [
         f"{name}: listed by the contract, not in the replayed blocks: {member}"]
     value = world.pop(key)                  # the blocks have an entry the world state does not
+    # the bank's list of the claims it finances pages the by-financier entries: the claim is missing from it too
+    unlisted = [f"financed by {bank}: financed live by the replayed claims, not listed by the contract: {member}"]
     try:
         assert _checked_against(story, dict(story.ledger.state, **{key: value})).state_mismatches == [
-            f"{name}: in the replayed blocks, not listed by the contract: {member}"]
+            f"{name}: in the replayed blocks, not listed by the contract: {member}",
+            *(unlisted if object_type == "recfin.by-financier" else [])]
     finally:
         world[key] = value
+
+
+def _portfolio():
+    """Each bank's financed claims on MemoryLedger through the real contract: bank's live financings on core (one
+    accepted only, one disbursed) and on core2, one of its financings repaid (the claim still names it as its
+    financier, with no financing), and bank2's live financing on core."""
+    from tests.unit.receivables.support import standard_net
+
+    async def written():
+        net = await standard_net()
+        tier1, core, core2, bank, bank2 = (net.actors[k] for k in ("tier1", "core", "core2", "bank", "bank2"))
+        repaid = await net.confirmed(tier1, core, 10_000_00, due_in=30)
+        financing = await net.financed(tier1, repaid["id"])
+        net.advance(days=31)
+        await net.ok(bank, "RecordRepayment", financing["id"])
+        for debtor, financier, disburse in ((core, bank, False), (core, bank, True), (core2, bank, True),
+                                            (core, bank2, True)):
+            claim = await net.confirmed(tier1, debtor, 10_000_00)
+            await net.financed(tier1, claim["id"], financier, disburse=disburse)
+        return net
+
+    import asyncio
+    return asyncio.run(written())
+
+
+@pytest.fixture(scope="module")
+def portfolio():
+    return _portfolio()
+
+
+def _financed_by(net, bank: str) -> list[str]:
+    """The ids of the claims ``bank`` (an actor) finances live in ``net``'s world state, and the one it was repaid."""
+    from bench.ledger_check import RECEIVABLE_TYPE, split_key
+
+    claims = [json.loads(value) for key, value in net.ledger.state.items() if split_key(key)[0] == RECEIVABLE_TYPE]
+    return sorted(c["id"] for c in claims if c["financier"] == net.actors[bank].uscc and c["financing_id"])
+
+
+def test_each_banks_financed_claims_are_listed_on_every_debtor_and_every_page(portfolio, monkeypatch):
+    from bench import ledger_check
+
+    # at one claim a page, bank's three live financings on two debtors span pages: each must be read to match;
+    # the repaid claim names bank still, and is neither listed nor expected
+    assert len(_financed_by(portfolio, "bank")) == 3
+    monkeypatch.setattr(ledger_check, "PAGE_SIZE", "1")
+    asked: list = []
+    ledger = _checked_against(portfolio, dict(portfolio.ledger.state), asked=asked)
+    assert ledger.state_mismatches == []
+    assert {arguments[1] for arguments in asked if arguments[0] == "ListReceivablesByFinancier"} == {
+        portfolio.actors["bank"].uscc, portfolio.actors["bank2"].uscc}
+
+
+def test_a_banks_financed_claims_are_listed_only_where_the_reader_may_list_them(portfolio):
+    # the regulator lists every bank's, a bank its own, anyone else none (the contract refuses the rest)
+    for reader, banks in (("regulator", {"bank", "bank2"}), ("bank", {"bank"}), ("bank2", {"bank2"}),
+                          ("tier1", set())):
+        asked: list = []
+        ledger = _checked_against(portfolio, dict(portfolio.ledger.state), reader=reader, asked=asked)
+        assert {arguments[1] for arguments in asked if arguments[0] == "ListReceivablesByFinancier"} == {
+            portfolio.actors[bank].uscc for bank in banks}, reader
+        assert not [line for line in ledger.state_mismatches if line.startswith("financed by")], reader
+
+
+def test_a_claim_the_replay_says_a_bank_finances_and_its_list_leaves_out_is_named(portfolio):
+    from bench.ledger_check import split_key
+
+    # the claim's by-financier entry gone from the world state (and from the replay, so the exposure the entries
+    # add up agrees): the claim, financed live by the records of both, is missing from the bank's list
+    world, bank = portfolio.ledger.state, portfolio.actors["bank"].uscc
+    claim_id = _financed_by(portfolio, "bank")[0]
+    key = next(k for k in world if split_key(k)[0] == "recfin.by-financier" and split_key(k)[1][2] == claim_id)
+    value = world.pop(key)
+    try:
+        assert _checked_against(portfolio, dict(world)).state_mismatches == [
+            f"financed by {bank}: financed live by the replayed claims, not listed by the contract: {claim_id}"]
+    finally:
+        world[key] = value
+
+
+def test_a_claim_a_banks_list_shows_that_the_replay_says_it_does_not_finance_is_named(portfolio):
+    from bench.ledger_check import receivable_key
+
+    # the replayed claim has no live financing (as a repaid one reads), the world state's is bank's
+    bank = portfolio.actors["bank"].uscc
+    claim_id = _financed_by(portfolio, "bank")[0]
+    replayed = dict(portfolio.ledger.state)
+    replayed[receivable_key(claim_id)] = json.dumps({**json.loads(replayed[receivable_key(claim_id)]),
+                                                    "financing_id": None}).encode()
+    assert _checked_against(portfolio, replayed).state_mismatches == [
+        f"receivable {claim_id}: world state differs from the replayed blocks",
+        f"financed by {bank}: listed by the contract, not financed live by the replayed claims: {claim_id}"]
 
 
 def test_an_open_offer_no_holder_could_accept_that_day_is_counted_not_compared(story):
