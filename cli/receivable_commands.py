@@ -736,6 +736,27 @@ def cancel(session, financing_id, reason):
     return session.client.cancel_financing(financing_id, reason)
 
 
+@finance.command("demand-recourse")
+@click.argument("financing_id")
+@click.option("--reason", required=True,
+              help="Why the bank calls on the holder (public, kept on the financing record).")
+@prints_document("bank", FINANCING_COLUMNS + ["recourse_demanded_on", "recourse_demand_reason"])
+def demand_recourse(session, financing_id, reason):
+    """The bank, unpaid by the debtor past the due date, calls on the holder to take the receivable back.
+
+    Only on terms with recourse, and once per financing: the demand (回购通知) goes on the financing
+    record, where the holder and the regulator read it. Nothing else changes: the financing stays
+    DISBURSED, the debtor may still pay the bank, and once the holder has paid the bank back,
+    `recfin finance recourse` records it. The accepted terms are read back from the bank's peer.
+
+    \b
+    Example:
+      recfin finance demand-recourse F-0123456789abcdef --reason 'unpaid at maturity; repurchase within 10 days' --as bank/officer1
+      recfin finance demand-recourse F-0123456789abcdef --reason 'unpaid at maturity' --as bank/officer1 --json
+    """
+    return session.client.demand_recourse(financing_id, reason)
+
+
 @finance.command("recourse")
 @click.argument("financing_id")
 @click.option("--reason", required=True, help="Why the bank takes recourse (kept on the financing record).")
@@ -744,7 +765,7 @@ def recourse(session, financing_id, reason):
     """The bank, unpaid by the debtor past the due date, gives the receivable back to its holder.
 
     Only on terms with recourse, and only once the holder has paid the bank back as their agreement says
-    (it cannot be undone; a demand not yet met is not recorded): the financing ends RECOURSED, the
+    (it cannot be undone; `finance demand-recourse` may come first): the financing ends RECOURSED, the
     receivable is the holder's again (OVERDUE), the assignment notice is RELEASED and the debtor pays the
     holder from then on. The accepted terms are read back from the bank's peer; on terms without
     recourse the bank bears the default and the contract refuses.
@@ -772,8 +793,10 @@ def get_financing(session, as_json, financing_id) -> None:
     if as_json:
         emit({**f.to_json(), "offers": offers}, as_json=True)
         return
-    # how a financing that ended other than by repayment ended, and why, where it did
-    ended = [field for field in ("cancelled_on", "cancellation_reason", "recourse_on", "recourse_reason")
+    # how a financing that ended other than by repayment ended, and why, where it did; a bank's demand of
+    # recourse, where one was made, whether or not the financing has ended since
+    ended = [field for field in ("cancelled_on", "cancellation_reason", "recourse_demanded_on",
+                                 "recourse_demand_reason", "recourse_on", "recourse_reason")
              if getattr(f, field) is not None]
     show(f, as_json, FINANCING_COLUMNS + ["disbursed_on", "repaid_on"] + ended)
     if offers:

@@ -1010,6 +1010,57 @@ class ReceivablesContract(Contract):
                reason=why, status=r.status)
         return f.to_json()
 
+    async def _recourse_open(self, ctx: Context, s: Session, financing_id: str) -> tuple[Party, Financing, Receivable]:
+        """The calling bank, the financing and its claim, where the bank may call on the holder's recourse (demand
+        it, DemandRecourse, or record it met, ExerciseRecourse): the financing's bank, the claim not frozen, the
+        financing DISBURSED on terms with recourse (the accepted ones again, transient), the claim unpaid and past
+        its due date. Both transactions refuse by these rules in this order."""
+        bank, f, r = await self._as_financier(s, financing_id)
+        lifecycle.ensure_not_frozen(r)
+        if f.status != "DISBURSED":
+            raise rule("invalid-state", f"financing {f.id} is {f.status}: recourse is demanded or exercised "
+                       "only on a disbursed financing the debtor has not paid")
+        # the terms are private: the bank passes them, read from its own peer, and only their hash is checked
+        if not self._offered_terms(ctx, f.terms_hash).recourse:
+            raise rule("without-recourse", f"financing {f.id} was accepted on terms without recourse "
+                       "(recourse: false): the bank bears the debtor's default and cannot take the claim back to "
+                       "the holder; the debtor still owes it the claim")
+        if r.status == SETTLED:
+            raise rule("invalid-state", f"receivable {r.id} is paid in full: nothing is left to recourse; record "
+                       "the repayment (RecordRepayment)")
+        if s.today_iso <= r.due_date:
+            raise rule("not-yet-due", f"{r.id} is due {r.due_date}; today is {s.today}: recourse follows the "
+                       "debtor's failure to pay by the due date")
+        return bank, f, r
+
+    @transaction(transient={TERMS_TRANSIENT_KEY: OfferTerms})
+    @rules
+    async def DemandRecourse(self, ctx: Context, financing_id: str, reason: str) -> Financing:
+        """The bank of a disbursed financing with recourse, unpaid by the debtor past the due date, calls on the
+        holder to take the claim back (回购通知; the accepted terms again as transient ``terms``, for their
+        ``recourse``), once: the holder and the regulator see on the ledger that the bank has called on it.
+
+        A notice, not a change of hands: the financing stays DISBURSED with ``recourse_demanded_on`` and
+        ``recourse_demand_reason``, and the claim is unchanged. The debtor may still pay the bank (RecordPayment,
+        then RecordRepayment, end the matter), and ExerciseRecourse records the holder's repurchase with or without
+        a demand before it.
+        """
+        s = self._session(ctx)
+        bank, f, r = await self._recourse_open(ctx, s, financing_id)
+        if f.recourse_demanded_on is not None:
+            raise rule("recourse-already-demanded", f"financing {f.id}: {f.financier} demanded recourse on "
+                       f"{f.recourse_demanded_on} already (GetFinancing shows the demand); once the holder has paid, "
+                       "record it with ExerciseRecourse")
+        why = _require_text(reason, "reason")
+        # the financing record alone changes; its key carries no key-level policy (Store.put_financing), so the
+        # chaincode policy validates it, and the claim and its policy are left as they are
+        f.recourse_demanded_on, f.recourse_demand_reason = s.today_iso, why
+        f.last = s.action("DemandRecourse", bank.uscc)
+        await s.store.put_financing(f)
+        s.emit(events.RECOURSE_DEMANDED, r.id, financing_id=f.id, financier=bank.uscc, holder=r.holder,
+               outstanding=r.outstanding, currency=r.currency, reason=why)
+        return f.to_json()
+
     @transaction(transient={TERMS_TRANSIENT_KEY: OfferTerms})
     @rules
     async def ExerciseRecourse(self, ctx: Context, financing_id: str, reason: str) -> Financing:
@@ -1024,22 +1075,7 @@ class ReceivablesContract(Contract):
         without recourse leave the debtor's default with the bank: refused (``without-recourse``).
         """
         s = self._session(ctx)
-        bank, f, r = await self._as_financier(s, financing_id)
-        lifecycle.ensure_not_frozen(r)
-        if f.status != "DISBURSED":
-            raise rule("invalid-state", f"financing {f.id} is {f.status}: recourse is exercised on a disbursed "
-                       "financing the debtor has not paid")
-        # the terms are private: the bank passes them, read from its own peer, and only their hash is checked
-        if not self._offered_terms(ctx, f.terms_hash).recourse:
-            raise rule("without-recourse", f"financing {f.id} was accepted on terms without recourse "
-                       "(recourse: false): the bank bears the debtor's default and cannot take the claim back to "
-                       "the holder; the debtor still owes it the claim")
-        if r.status == SETTLED:
-            raise rule("invalid-state", f"receivable {r.id} is paid in full: nothing is left to recourse; record "
-                       "the repayment (RecordRepayment)")
-        if s.today_iso <= r.due_date:
-            raise rule("not-yet-due", f"{r.id} is due {r.due_date}; today is {s.today}: recourse follows the "
-                       "debtor's failure to pay by the due date")
+        bank, f, r = await self._recourse_open(ctx, s, financing_id)
         why = _require_text(reason, "reason")
         act = s.action("ExerciseRecourse", bank.uscc)
         notice = await s.store.notice(f.notice_id or "")

@@ -379,6 +379,10 @@ class Financing(Doc):
     recourse_on: str | None = Field(default=None, description="the bank, unpaid by the debtor, took the advance "
                                     "back from the holder under recourse terms; the claim went back to the holder")
     recourse_reason: str | None = None
+    recourse_demanded_on: str | None = Field(default=None, description="the bank, unpaid by the debtor past the "
+                                             "due date, called on the holder to take the claim back "
+                                             "(DemandRecourse); kept once recourse is exercised")
+    recourse_demand_reason: str | None = None
     last: Action
 
     @model_validator(mode="before")

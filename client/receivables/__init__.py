@@ -48,6 +48,7 @@ from ._event_details import (
     ReceivableSplit,
     ReceivableTransferred,
     ReceivableUnfrozen,
+    RecourseDemanded,
     RecourseExercised,
     WithdrawnRequest,
 )
@@ -141,6 +142,7 @@ __all__ = [
     "AssignmentNoticeAcknowledged",
     "FinancingRepaid",
     "FinancingCancelled",
+    "RecourseDemanded",
     "RecourseExercised",
     "DiscountOfferPublished",
     "DiscountOfferAccepted",

@@ -423,10 +423,11 @@ class _Operations:
         return self._submit("CancelFinancing", _text(financing_id, "financing_id"), _text(reason, "reason"),
                             endorsing_organizations=endorsing_organizations, model=Financing)
 
-    def _recourse(self, financing_id: str, reason: str, terms: FinancingTerms | None,
+    def _recourse(self, transaction: str, financing_id: str, reason: str, terms: FinancingTerms | None,
                   endorsing_organizations: Sequence[str]):
+        """DemandRecourse or ExerciseRecourse: the same arguments, terms and orgs."""
         # no terms only where none could be read back, as for a disbursement: the contract says why it refuses
-        return self._submit("ExerciseRecourse", _text(financing_id, "financing_id"), _text(reason, "reason"),
+        return self._submit(transaction, _text(financing_id, "financing_id"), _text(reason, "reason"),
                             transient=None if terms is None else terms.transient(),
                             endorsing_organizations=endorsing_organizations, model=Financing)
 
@@ -714,13 +715,25 @@ peer a block behind) is raised, and nothing is sent.
 """
 
 
+DEMAND_RECOURSE_DOC = """The financing bank, unpaid by the debtor past the due date, calls on the holder to take the
+claim back (回购通知), on the ledger.
+
+For a financing accepted on terms with recourse (``recourse: true``), once: the financing stays DISBURSED and
+gains ``recourse_demanded_on`` and ``recourse_demand_reason``; the claim is unchanged and the debtor may still pay
+the bank. Refused as :meth:`exercise_recourse` is (``without-recourse``, ``not-yet-due``...), and a second
+demand too (``recourse-already-demanded``). The accepted terms are read back as for :meth:`exercise_recourse`;
+the financing record it writes alone has no key-level policy (any two orgs validate it), so the holder's and the
+bank's orgs endorse, members of the terms' collection: the terms reach no other org's peer.
+"""
+
+
 RECOURSE_DOC = """The financing bank, unpaid by the debtor past the due date, takes the claim back to its holder.
 
 For a financing accepted on terms with recourse (``recourse: true``), once the holder has paid the bank back
-as their agreement says (it cannot be undone; a demand not yet met is not recorded): the financing ends
-RECOURSED, the claim is the holder's again (OVERDUE), its assignment notice is RELEASED and the debtor pays
-the holder from then on. Terms without recourse are
-refused (``without-recourse``), as is a claim not yet past its due date (``not-yet-due``). The accepted terms
+as their agreement says (it cannot be undone; a demand before it, :meth:`demand_recourse`, is not required): the
+financing ends RECOURSED, the claim is the holder's again (OVERDUE), its assignment notice is RELEASED and the
+debtor pays the holder from then on; the financing keeps a demand's fields. Terms without recourse are refused
+(``without-recourse``), as is a claim not yet past its due date (``not-yet-due``). The accepted terms
 and the orgs that endorse are found as for :meth:`record_disbursement` (the claim's policy in force still
 names the bank's org).
 """
@@ -767,6 +780,15 @@ def _parties_orgs(financing: FinancingView, receivable: Receivable, bank_msp: st
     return _unique([receivable.debtor_msp, financing.holder_msp, financing.financier_msp or bank_msp])
 
 
+def _deal_orgs(financing: FinancingView | None) -> list[str]:
+    """The holder's and the bank's orgs of an accepted financing, the members of its terms' collection: who
+    endorses a change to the financing record alone (the chaincode policy, any two orgs), so that the terms it
+    carries reach no other org's peer. None where the caller may not read the financing or it has no bank yet."""
+    if financing is None or not financing.financier_msp:
+        return []
+    return _unique([financing.holder_msp, financing.financier_msp])
+
+
 def _check_terms(terms: Any, what: str, *, cap: int | None = None) -> None:
     """``terms`` are FinancingTerms with fees within ``cap``: a new offer's within the cap on amounts sent (None), terms
     repeated at disbursement within the cap they may have been stored under (``OfferTerms.as_request()`` reads
@@ -798,7 +820,7 @@ class ReceivablesClient(_Operations):
     docs/receivables.md). Submits leave the choice of endorsers to the Gateway, which
     plans it from the key-level policies of the keys the transaction writes; ``register_party``
     and ``confirm`` (the orgs an audit looks for), ``make_offer`` and ``record_disbursement``
-    (terms as transient data), ``exercise_recourse`` and ``cancel_financing`` name their orgs: see
+    (terms as transient data), ``demand_recourse``, ``exercise_recourse`` and ``cancel_financing`` name their orgs: see
     "Who endorses" in docs/sdk-receivables.md.
     """
 
@@ -885,9 +907,11 @@ class ReceivablesClient(_Operations):
     accept_offer.__doc__ = ACCEPT_OFFER_DOC
 
     def _accepted_terms_and_orgs(self, financing_id: str, terms: FinancingTerms | None,
-                                 endorsing_organizations: Sequence[str] | None, what: str):
-        """The accepted terms (read back from the bank's peer unless given) and the orgs that endorse (the
-        debtor's, holder's and bank's unless given) of a bank's action on an accepted financing."""
+                                 endorsing_organizations: Sequence[str] | None, what: str, *,
+                                 claim_changes: bool = True):
+        """The accepted terms (read back from the bank's peer unless given) and the orgs that endorse (unless
+        given: the debtor's, holder's and bank's where the action changes the claim; where it changes the
+        financing record alone, the holder's and bank's) of a bank's action on an accepted financing."""
         if terms is not None:
             _check_terms(terms, what, cap=LEDGER_MAX_FEN)
         financing = None
@@ -896,7 +920,8 @@ class ReceivablesClient(_Operations):
         if terms is None and (offer_id := _accepted_offer(financing)) is not None:
             terms = self.get_offer_terms(offer_id).as_request()
         if endorsing_organizations is None:
-            endorsing_organizations = self._orgs_of_financing(financing, caller_as_bank=True)
+            endorsing_organizations = (self._orgs_of_financing(financing, caller_as_bank=True) if claim_changes
+                                       else _deal_orgs(financing) or [self.who_am_i().msp_id])
         return terms, endorsing_organizations
 
     def _orgs_of_financing(self, financing: FinancingView | None, *, caller_as_bank: bool) -> list[str]:
@@ -921,9 +946,17 @@ class ReceivablesClient(_Operations):
     def exercise_recourse(self, financing_id: str, reason: str, terms: FinancingTerms | None = None,
                           endorsing_organizations: Sequence[str] | None = None) -> Financing:
         terms, orgs = self._accepted_terms_and_orgs(financing_id, terms, endorsing_organizations, "exercise_recourse")
-        return self._recourse(financing_id, reason, terms, orgs)
+        return self._recourse("ExerciseRecourse", financing_id, reason, terms, orgs)
 
     exercise_recourse.__doc__ = RECOURSE_DOC
+
+    def demand_recourse(self, financing_id: str, reason: str, terms: FinancingTerms | None = None,
+                        endorsing_organizations: Sequence[str] | None = None) -> Financing:
+        terms, orgs = self._accepted_terms_and_orgs(financing_id, terms, endorsing_organizations, "demand_recourse",
+                                                    claim_changes=False)
+        return self._recourse("DemandRecourse", financing_id, reason, terms, orgs)
+
+    demand_recourse.__doc__ = DEMAND_RECOURSE_DOC
 
     def cancel_financing(self, financing_id: str, reason: str,
                          endorsing_organizations: Sequence[str] | None = None) -> Financing:
@@ -1044,7 +1077,8 @@ class AsyncReceivablesClient(_Operations):
     accept_offer.__doc__ = ACCEPT_OFFER_DOC
 
     async def _accepted_terms_and_orgs(self, financing_id: str, terms: FinancingTerms | None,
-                                       endorsing_organizations: Sequence[str] | None, what: str):
+                                       endorsing_organizations: Sequence[str] | None, what: str, *,
+                                       claim_changes: bool = True):
         """The async twin of :meth:`ReceivablesClient._accepted_terms_and_orgs`."""
         if terms is not None:
             _check_terms(terms, what, cap=LEDGER_MAX_FEN)
@@ -1054,7 +1088,8 @@ class AsyncReceivablesClient(_Operations):
         if terms is None and (offer_id := _accepted_offer(financing)) is not None:
             terms = (await self.get_offer_terms(offer_id)).as_request()
         if endorsing_organizations is None:
-            endorsing_organizations = await self._orgs_of_financing(financing, caller_as_bank=True)
+            endorsing_organizations = (await self._orgs_of_financing(financing, caller_as_bank=True) if claim_changes
+                                       else _deal_orgs(financing) or [(await self.who_am_i()).msp_id])
         return terms, endorsing_organizations
 
     async def _orgs_of_financing(self, financing: FinancingView | None, *, caller_as_bank: bool) -> list[str]:
@@ -1078,9 +1113,17 @@ class AsyncReceivablesClient(_Operations):
                                 endorsing_organizations: Sequence[str] | None = None) -> Financing:
         terms, orgs = await self._accepted_terms_and_orgs(financing_id, terms, endorsing_organizations,
                                                           "exercise_recourse")
-        return await self._recourse(financing_id, reason, terms, orgs)
+        return await self._recourse("ExerciseRecourse", financing_id, reason, terms, orgs)
 
     exercise_recourse.__doc__ = RECOURSE_DOC
+
+    async def demand_recourse(self, financing_id: str, reason: str, terms: FinancingTerms | None = None,
+                              endorsing_organizations: Sequence[str] | None = None) -> Financing:
+        terms, orgs = await self._accepted_terms_and_orgs(financing_id, terms, endorsing_organizations,
+                                                          "demand_recourse", claim_changes=False)
+        return await self._recourse("DemandRecourse", financing_id, reason, terms, orgs)
+
+    demand_recourse.__doc__ = DEMAND_RECOURSE_DOC
 
     async def cancel_financing(self, financing_id: str, reason: str,
                                endorsing_organizations: Sequence[str] | None = None) -> Financing:

@@ -151,6 +151,18 @@ class FinancingCancelled(EventDetails):
     status: Status
 
 
+class RecourseDemanded(EventDetails):
+    """The bank called on ``holder`` to take the claim back under recourse terms; the debtor still owes
+    ``outstanding``, and the financing is still the bank's."""
+
+    financing_id: str
+    financier: str
+    holder: str
+    outstanding: Fen
+    currency: str
+    reason: str
+
+
 class RecourseExercised(EventDetails):
     """The bank took the claim back to ``holder`` under recourse terms: the debtor owes the holder ``outstanding``."""
 
@@ -238,9 +250,9 @@ class LedgerUpgraded(EventDetails, LedgerUpgrade):
 EVENT_DETAILS: dict[str, type[EventDetails]] = {model.__name__: model for model in (
     PartyRegistered, PartyIdentityBound, PartyIdentityUnbound, ReceivableRegistered, ReceivableConfirmed,
     ReceivableRejected, ReceivableTransferred, ReceivableSplit, FinancingRequested, FinancingWithdrawn,
-    FinancingOffered, FinancingOfferAccepted, FinancingOfferWithdrawn, FinancingDisbursed, AssignmentNoticeAcknowledged,
-    FinancingRepaid, FinancingCancelled, RecourseExercised, DiscountOfferPublished, DiscountOfferAccepted,
-    DiscountOfferWithdrawn, PaymentRecorded, ReceivableOverdue, ReceivableFrozen, ReceivableUnfrozen,
+    FinancingOffered, FinancingOfferAccepted, FinancingOfferWithdrawn, FinancingDisbursed,
+    AssignmentNoticeAcknowledged, FinancingRepaid, FinancingCancelled, RecourseDemanded, RecourseExercised,
+    DiscountOfferPublished, DiscountOfferAccepted, DiscountOfferWithdrawn, PaymentRecorded, ReceivableOverdue, ReceivableFrozen, ReceivableUnfrozen,
     InvoiceVerificationAttested, LedgerUpgraded,
 )}
 """Each event name the contract emits, and the model of its details (named as the event is)."""

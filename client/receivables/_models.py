@@ -342,6 +342,8 @@ class Financing(Document):
     cancellation_reason: str | None = None
     recourse_on: date | None = None       # RECOURSED: the bank took the advance back from the holder
     recourse_reason: str | None = None
+    recourse_demanded_on: date | None = None   # the bank called on the holder to take the claim back (still DISBURSED)
+    recourse_demand_reason: str | None = None
     last: Action
 
     @property

@@ -391,7 +391,12 @@ def test_recourse_before_the_due_date_is_refused_by_rule_and_nothing_changes(rec
     line = recfin.fails("finance", "recourse", financing["id"], "--reason", "unpaid", as_="bank/officer1",
                         exit_code=1)
     assert line.startswith("Error: ExerciseRecourse refused: RULE not-yet-due: ") and claim["due_date"] in line
-    assert recfin.json("finance", "get", financing["id"], as_="bank/officer1")["status"] == disbursed["status"]
+    # the demand that comes before it is refused by the same rule
+    line = recfin.fails("finance", "demand-recourse", financing["id"], "--reason", "repurchase within 10 days",
+                        as_="bank/officer1", exit_code=1)
+    assert line.startswith("Error: DemandRecourse refused: RULE not-yet-due: ") and claim["due_date"] in line
+    shown = recfin.json("finance", "get", financing["id"], as_="bank/officer1")
+    assert (shown["status"], shown["recourse_demanded_on"]) == (disbursed["status"], None)
     assert peer_heights(recfin) == before
 
 

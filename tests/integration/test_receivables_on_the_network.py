@@ -349,7 +349,12 @@ def test_recourse_goes_to_the_peers_with_the_accepted_terms_and_comes_back_refus
             with pytest.raises(RuleViolation) as refused:
                 caught_up(bank, tier1).exercise_recourse(financing.id, "the debtor did not pay")
             assert refused.value.rule == refused_by, refused.value
-            assert bank.client.get_financing(financing.id).status == "DISBURSED"
+            # the demand that comes before it is refused by the same rule, in the same order
+            with pytest.raises(RuleViolation) as refused:
+                bank.client.demand_recourse(financing.id, "repurchase within 10 days")
+            assert refused.value.rule == refused_by, refused.value
+            shown = bank.client.get_financing(financing.id)
+            assert (shown.status, shown.recourse_demanded_on) == ("DISBURSED", None)
             assert tier1.client.get_receivable(claim.id).financier == credit_code_of(bank, "")
 
 

@@ -314,6 +314,7 @@ MATRIX: list[tuple[str, Scenario, set[str], bool]] = [
     ("RecordRepayment", s_repay, {"bank"}, False),
     ("CancelFinancing", s_cancel, {"tier1", "bank"}, False),
     ("WithdrawFinancingOffer", s_withdraw_offer, {"bank"}, False),
+    ("DemandRecourse", s_recourse, {"bank"}, False),
     ("ExerciseRecourse", s_recourse, {"bank"}, False),
     ("PublishDiscountOffer", s_publish, {"core"}, False),
     ("AcceptDiscountOffer", s_accept_discount, {"tier1"}, False),

@@ -212,6 +212,10 @@ async def test_every_submit_transaction_emits_exactly_one_event_naming_the_recei
     net.advance(days=31)
     await ev.change(tier1, "RecordOverdue", other, event="ReceivableOverdue", receivable=other,
                     details={"outstanding": 900, "currency": "CNY", "due_date": other_due})
+    await ev.change(bank2, "DemandRecourse", defaulted_f["id"], "unpaid at maturity", transient=with_recourse,
+                    event="RecourseDemanded", receivable=defaulted,
+                    details={"financing_id": defaulted_f["id"], "financier": bank2.uscc, "holder": tier1.uscc,
+                             "outstanding": 2000, "currency": "CNY", "reason": "unpaid at maturity"})
     await ev.change(bank2, "ExerciseRecourse", defaulted_f["id"], "unpaid at maturity", transient=with_recourse,
                     event="RecourseExercised", receivable=defaulted,
                     details={"financing_id": defaulted_f["id"], "financier": bank2.uscc, "holder": tier1.uscc,
@@ -229,7 +233,7 @@ async def test_every_submit_transaction_emits_exactly_one_event_naming_the_recei
 # the events whose payloads carry an amount, as the lifecycle above emits them
 WITH_AMOUNTS = {"ReceivableRegistered", "ReceivableConfirmed", "ReceivableTransferred", "ReceivableSplit",
                 "FinancingRequested", "DiscountOfferAccepted", "PaymentRecorded", "ReceivableOverdue",
-                "RecourseExercised"}
+                "RecourseDemanded", "RecourseExercised"}
 
 
 def _amount_keys(value: Any) -> set[str]:

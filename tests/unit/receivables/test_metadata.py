@@ -62,7 +62,7 @@ async def test_the_transient_terms_of_an_offer_and_a_disbursement_are_published_
     txs = {t["name"]: t for t in meta["contracts"]["receivables"]["transactions"]}
     with_transient = {name: tx["transient"] for name, tx in txs.items() if "transient" in tx}
     assert set(with_transient) == {"MakeFinancingOffer", "AcceptFinancingOffer", "RecordDisbursement",
-                                  "ExerciseRecourse"}
+                                  "DemandRecourse", "ExerciseRecourse"}
     for name, entries in with_transient.items():
         assert [(e["name"], e["required"], e["schema"]) for e in entries] == \
             [(TERMS_TRANSIENT_KEY, True, {"$ref": "#/components/schemas/OfferTerms"})], name

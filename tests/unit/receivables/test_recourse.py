@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from chaincode.receivables import keys
 
 from .support import BANK, CORE, SUPPLIER, Net, standard_net, transient_terms
@@ -131,35 +133,37 @@ async def test_recourse_waits_for_the_due_date_and_needs_the_accepted_terms():
     await net.refused(bank, "ExerciseRecourse", f["id"], "again", transient=WITH_RECOURSE, rule="invalid-state")
 
 
-async def test_only_the_financier_of_a_disbursed_unpaid_unfrozen_claim_exercises_recourse():
+@pytest.mark.parametrize("fn", ["ExerciseRecourse", "DemandRecourse"])
+async def test_only_the_financier_of_a_disbursed_unpaid_unfrozen_claim_exercises_or_demands_recourse(fn):
+    """DemandRecourse checks what ExerciseRecourse checks, by the same rules in the same order (one helper)."""
     net = await standard_net()
     core, tier1, bank, bank2, reg = (net.actors[k] for k in ("core", "tier1", "bank", "bank2", "regulator"))
     r, f = await _disbursed(net)
     net.advance(days=31)
     for who in (core, tier1, reg):
-        await net.refused(who, "ExerciseRecourse", f["id"], "x", transient=WITH_RECOURSE, rule="role-not-permitted")
-    await net.refused(bank2, "ExerciseRecourse", f["id"], "x", transient=WITH_RECOURSE, rule="not-the-financier")
-    await net.refused(bank, "ExerciseRecourse", "F-0000000000000000", "x", transient=WITH_RECOURSE, rule="not-found")
+        await net.refused(who, fn, f["id"], "x", transient=WITH_RECOURSE, rule="role-not-permitted")
+    await net.refused(bank2, fn, f["id"], "x", transient=WITH_RECOURSE, rule="not-the-financier")
+    await net.refused(bank, fn, "F-0000000000000000", "x", transient=WITH_RECOURSE, rule="not-found")
     await net.ok(reg, "FreezeReceivable", r["id"], "order-1")
-    await net.refused(bank, "ExerciseRecourse", f["id"], "x", transient=WITH_RECOURSE, rule="receivable-frozen")
+    await net.refused(bank, fn, f["id"], "x", transient=WITH_RECOURSE, rule="receivable-frozen")
     await net.ok(reg, "UnfreezeReceivable", r["id"], "lift-1")
 
     # paid in full to the bank, repayment not yet recorded: nothing to take back
     await net.ok(core, "RecordPayment", r["id"], "100000")
-    message = await net.refused(bank, "ExerciseRecourse", f["id"], "x", transient=WITH_RECOURSE,
+    message = await net.refused(bank, fn, f["id"], "x", transient=WITH_RECOURSE,
                                 rule="invalid-state")
     assert "RecordRepayment" in message
     await net.ok(bank, "RecordRepayment", f["id"])
-    await net.refused(bank, "ExerciseRecourse", f["id"], "x", transient=WITH_RECOURSE, rule="invalid-state")
+    await net.refused(bank, fn, f["id"], "x", transient=WITH_RECOURSE, rule="invalid-state")
 
     # accepted, not disbursed: the bank advanced nothing to take back (it cancels instead); frozen, the freeze
     # is what the refusal names, as for every change to a frozen claim
     accepted_claim = await net.confirmed(tier1, core, 1000_00, due_in=30)
     accepted = await net.financed(tier1, accepted_claim["id"], terms=WITH_RECOURSE, disburse=False)
     net.advance(days=31)
-    await net.refused(bank, "ExerciseRecourse", accepted["id"], "x", transient=WITH_RECOURSE, rule="invalid-state")
+    await net.refused(bank, fn, accepted["id"], "x", transient=WITH_RECOURSE, rule="invalid-state")
     await net.ok(reg, "FreezeReceivable", accepted_claim["id"], "order-2")
-    await net.refused(bank, "ExerciseRecourse", accepted["id"], "x", transient=WITH_RECOURSE, rule="receivable-frozen")
+    await net.refused(bank, fn, accepted["id"], "x", transient=WITH_RECOURSE, rule="receivable-frozen")
 
 
 async def test_the_payment_record_keeps_the_default_and_drops_the_financing_the_bank_left():

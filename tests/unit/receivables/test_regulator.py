@@ -68,14 +68,16 @@ async def test_a_frozen_claim_accepts_no_change_at_any_stage_but_unfreeze():
         message = await net.refused(tier2, "RecordOverdue", rid, rule="not-a-party-to-claim")
         assert f"order-{rid}" not in message
     # past the due date, unpaid: the freeze comes before the terms' recourse is looked at
-    await net.refused(bank, "ExerciseRecourse", f_disbursed["id"], "unpaid", rule="receivable-frozen",
-                      transient=transient_terms(recourse=True))
+    for fn in ("DemandRecourse", "ExerciseRecourse"):
+        await net.refused(bank, fn, f_disbursed["id"], "unpaid", rule="receivable-frozen",
+                          transient=transient_terms(recourse=True))
     # the one change a freeze lets through besides its lifting: a bank takes its open offer off the claim (it moves
     # nothing of the claim, and would otherwise count against the bank's limit until the freeze is lifted)
     taken_back = await net.ok(bank, "WithdrawFinancingOffer", o_requested["id"], "terms revised")
     assert (taken_back["status"], net.doc(requested["id"])["frozen"]["order_reference"]) == \
         ("WITHDRAWN", f"order-{requested['id']}")
-    tried = {fn for _, fn, *_ in attempts} | {"RecordOverdue", "ExerciseRecourse", "WithdrawFinancingOffer"}
+    tried = {fn for _, fn, *_ in attempts} | {"RecordOverdue", "DemandRecourse", "ExerciseRecourse",
+                                                     "WithdrawFinancingOffer"}
     assert tried | NOT_ON_A_CLAIM == SUBMITS, f"freeze not tried on {sorted(SUBMITS - tried - NOT_ON_A_CLAIM)}"
 
     # only the regulator's unfreeze passes; then the changes go through again

@@ -143,6 +143,7 @@ class Financing:
     accepted: str | None = None
     notice: str | None = None
     principal: int | None = None     # what the bank advanced, once disbursed
+    demanded: str | None = None      # the day the bank demanded recourse (DemandRecourse), once
 
 
 @dataclass
@@ -705,10 +706,9 @@ class ReceivablesMachine(RuleBasedStateMachine):
             c.financing = c.financier = None
             self.touch(c, done[1])
 
-    def exercise_recourse(self, caller, pick, kind):
-        """Not a rule of its own (one more would thin out every other rule's sequences): ``progress`` takes it,
-        the day after a disbursed claim's due date; wrong callers and states are the authorization matrix's and
-        test_recourse.py's."""
+    def _recourse(self, caller, pick, kind):
+        """The financing, its claim, the caller, the rules a call on the holder's recourse (DemandRecourse,
+        ExerciseRecourse) breaks, and the transient terms it sends."""
         fid, f, c = self._financing(pick, "DISBURSED")
         caller = (f.financier or "bank") if caller == "right" and f else ("bank" if caller == "right" else caller)
         codes = self._as_financier(caller, f)
@@ -722,6 +722,23 @@ class ReceivablesMachine(RuleBasedStateMachine):
                 codes |= {"invalid-state"} if c.status == "SETTLED" else set()
                 codes |= {"not-yet-due"} if self.today <= c.due else set()
         transient = {} if kind == "missing" else {"terms": json.dumps(accepted).encode()}
+        return fid, f, c, caller, codes, transient
+
+    def demand_recourse(self, caller, pick, kind):
+        """As ``exercise_recourse``, taken by ``progress`` the day after a disbursed claim's due date: the bank
+        demands recourse, once; the claim and the financing's status stay as they were."""
+        fid, f, c, caller, codes, transient = self._recourse(caller, pick, kind)
+        if f and f.demanded is not None and not codes:
+            codes.add("recourse-already-demanded")
+        if self.attempt(caller, "DemandRecourse", fid, "unpaid at maturity", codes=codes, transient=transient,
+                        event=("RecourseDemanded", c.id if c else None)):
+            f.demanded = self.net.today
+
+    def exercise_recourse(self, caller, pick, kind):
+        """Not a rule of its own (one more would thin out every other rule's sequences): ``progress`` takes it,
+        the day after a disbursed claim's due date, with or without a demand before it; wrong callers and states
+        are the authorization matrix's and test_recourse.py's."""
+        fid, f, c, caller, codes, transient = self._recourse(caller, pick, kind)
         if done := self.attempt(caller, "ExerciseRecourse", fid, "unpaid at maturity", codes=codes,
                                 transient=transient, event=("RecourseExercised", c.id if c else None)):
             # the claim is the holder's again, overdue; the debtor pays the holder from now on
@@ -995,9 +1012,14 @@ class ReceivablesMachine(RuleBasedStateMachine):
             # (choices reach the first seven steps only)
             return [*[lambda: self.acknowledge("right", f.notice)] * (self.notices[f.notice][1] == "ISSUED"),
                     # the debtor does not pay: the day after the due date, the bank takes recourse if its terms give it
+                    # (every other time demanding it first)
                     lambda: (self.net.advance(days=max(0, (c.due - self.today).days + 1)),
+                             self.n % 2 and self.demand_recourse("right", f.id, "accepted"),
                              self.exercise_recourse("right", f.id, "accepted")),
-                    pay, pay, lambda: self.repay("right", f.id), lambda: self.cancel_financing("right", f.id), transfer]
+                    # or only demands it: the debtor may still pay the bank, or the bank take recourse, next
+                    lambda: (self.net.advance(days=max(0, (c.due - self.today).days + 1)),
+                             self.demand_recourse("right", f.id, "accepted")),
+                    pay, lambda: self.repay("right", f.id), lambda: self.cancel_financing("right", f.id), transfer]
         return [pay]
 
     # -------------------------------------------------------- the clock

@@ -78,6 +78,21 @@ def test_async_recourse_sends_what_the_blocking_one_sends():
     assert async_contract.calls[-1].endorsing_organizations == ["CoreEnterpriseMSP", "SupplierMSP", "BankMSP"]
 
 
+def test_async_recourse_demand_sends_what_the_blocking_one_sends():
+    answers = {"GetFinancing": {**fakes.financing(status="DISBURSED"), "offers": [fakes.offer(status="ACCEPTED")]},
+               "GetOfferTerms": fakes.terms(recourse=True), "GetReceivable": fakes.receivable(status="FINANCED"),
+               "DemandRecourse": fakes.financing(status="DISBURSED", recourse_demanded_on="2026-06-02",
+                                                 recourse_demand_reason="unpaid")}
+    sync_contract, async_contract = FakeContract(responses=answers), FakeAsyncContract(responses=answers)
+    expected = ReceivablesClient(sync_contract).demand_recourse("F-1", "unpaid")
+    assert asyncio.run(AsyncReceivablesClient(async_contract).demand_recourse("F-1", "unpaid")) == expected
+    assert async_contract.calls == sync_contract.calls
+    # the financing record alone changes: the holder's and the bank's orgs, no read of the claim for the debtor's
+    assert [c.name for c in async_contract.calls] == ["GetFinancing", "GetOfferTerms", "DemandRecourse"]
+    assert json.loads(async_contract.calls[-1].transient["terms"]) == fakes.terms(recourse=True)
+    assert async_contract.calls[-1].endorsing_organizations == ["SupplierMSP", "BankMSP"]
+
+
 def test_async_cancel_financing_pins_the_same_orgs():
     contract = FakeAsyncContract(responses={
         "GetFinancing": {**fakes.financing(), "offers": []}, "GetReceivable": fakes.receivable(status="FINANCED"),
@@ -198,8 +213,8 @@ def _refusal(rule: str) -> EndorseError:
 
 
 @pytest.mark.parametrize("call", [
-    lambda c: c.exercise_recourse("F-1", "unpaid"), lambda c: c.record_disbursement("F-1"),
-    lambda c: c.cancel_financing("F-1", "not disbursed")])
+    lambda c: c.exercise_recourse("F-1", "unpaid"),
+    lambda c: c.record_disbursement("F-1"), lambda c: c.cancel_financing("F-1", "not disbursed")])
 def test_a_bank_that_left_the_claim_is_sent_to_its_own_org_for_the_contracts_own_refusal(call):
     """The bank reads its financing (recoursed, cancelled) but no longer the claim: the claim read's refusal is not
     raised, the call goes to the bank's org alone and the contract's own rule answers, by both clients alike."""

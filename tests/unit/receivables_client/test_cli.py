@@ -135,25 +135,50 @@ def test_financing_cancel_needs_a_reason_and_sends_nothing_without_one(ledger):
     assert ledger.calls == []
 
 
-def test_financing_recourse_is_the_banks_and_sends_the_accepted_terms_and_the_reason(ledger):
+# a command calling on the holder's recourse: its name, its transaction, the fields of the financing it returns
+RECOURSE_COMMANDS = [
+    ("recourse", "ExerciseRecourse",
+     {"status": "RECOURSED", "recourse_on": "2026-06-02", "recourse_reason": "unpaid at maturity"},
+     ["CoreEnterpriseMSP", "SupplierMSP", "BankMSP"]),
+    ("demand-recourse", "DemandRecourse",   # the financing record alone: the terms' collection's orgs
+     {"status": "DISBURSED", "recourse_demanded_on": "2026-06-02", "recourse_demand_reason": "unpaid at maturity"},
+     ["SupplierMSP", "BankMSP"]),
+]
+
+
+@pytest.mark.parametrize("command, transaction, answered, orgs", RECOURSE_COMMANDS,
+                         ids=[c[0] for c in RECOURSE_COMMANDS])
+def test_financing_recourse_is_the_banks_and_sends_the_accepted_terms_and_the_reason(ledger, command, transaction,
+                                                                                      answered, orgs):
     ledger.responses["GetFinancing"] = {**fakes.financing(status="DISBURSED"),
                                         "offers": [fakes.offer(status="ACCEPTED")]}
     ledger.responses["GetOfferTerms"] = fakes.terms(recourse=True)
     ledger.responses["GetReceivable"] = fakes.receivable(status="OVERDUE")
-    ledger.responses["ExerciseRecourse"] = fakes.financing(status="RECOURSED", recourse_on="2026-06-02",
-                                                           recourse_reason="unpaid at maturity")
-    res = invoke("finance", "recourse", "F-1", "--reason", "unpaid at maturity")
+    ledger.responses[transaction] = fakes.financing(**answered)
+    res = invoke("finance", command, "F-1", "--reason", "unpaid at maturity")
     assert res.exit_code == 0, res.output
     assert ledger.opened == [("bank", None, False)]   # the bank's command: its identity unless --as says otherwise
     sent = ledger.calls[-1]
-    assert (sent.kind, sent.name, sent.arguments) == ("submit", "ExerciseRecourse", ["F-1", "unpaid at maturity"])
+    assert (sent.kind, sent.name, sent.arguments) == ("submit", transaction, ["F-1", "unpaid at maturity"])
     assert json.loads(sent.transient["terms"]) == fakes.terms(recourse=True)
-    assert sent.endorsing_organizations == ["CoreEnterpriseMSP", "SupplierMSP", "BankMSP"]
-    assert "status: RECOURSED" in res.output and "recourse_on: 2026-06-02" in res.output
-    as_json = invoke("finance", "recourse", "F-1", "--reason", "unpaid", "--json")
-    assert as_json.exit_code == 0 and json.loads(as_json.output)["recourse_reason"] == "unpaid at maturity"
+    assert sent.endorsing_organizations == orgs
+    assert all(f"{field}: {value}" in res.output for field, value in answered.items()), res.output
+    as_json = invoke("finance", command, "F-1", "--reason", "unpaid", "--json")
+    assert as_json.exit_code == 0 and \
+        {field: json.loads(as_json.output)[field] for field in answered} == answered
     calls = len(ledger.calls)
-    assert invoke("finance", "recourse", "F-1").exit_code == 2 and len(ledger.calls) == calls  # no reason, nothing sent
+    assert invoke("finance", command, "F-1").exit_code == 2 and len(ledger.calls) == calls  # no reason, nothing sent
+
+
+def test_financing_get_shows_a_recourse_demand_where_one_was_made(ledger):
+    ledger.responses["GetFinancing"] = {**fakes.financing(status="DISBURSED", recourse_demanded_on="2026-06-02",
+                                                          recourse_demand_reason="repurchase within 10 days"),
+                                        "offers": []}
+    res = invoke("finance", "get", "F-1", "--as", "bank/officer1")
+    assert res.exit_code == 0, res.output
+    assert "recourse_demanded_on: 2026-06-02" in res.output
+    assert "recourse_demand_reason: repurchase within 10 days" in res.output
+    assert "recourse_on" not in res.output   # demanded, not exercised
 
 
 def test_financing_get_shows_how_and_why_a_financing_ended_where_it_did(ledger):

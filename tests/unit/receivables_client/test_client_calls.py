@@ -228,30 +228,44 @@ def test_disbursement_with_terms_and_orgs_given_sends_them_as_is():
     assert sent.transient == TERMS.transient() and sent.endorsing_organizations == ["A", "B"]
 
 
-def test_recourse_reads_back_the_accepted_terms_and_pins_debtor_holder_and_bank():
+# a call on the holder's recourse: the method, its transaction, the fields of the financing it returns, and the
+# orgs it pins: the claim's three where it changes the claim, the terms' collection's two where only the financing
+RECOURSE_CALLS = [
+    ("exercise_recourse", "ExerciseRecourse",
+     {"status": "RECOURSED", "recourse_on": "2026-06-02", "recourse_reason": "debtor defaulted"},
+     ["CoreEnterpriseMSP", "SupplierMSP", "BankMSP"]),
+    ("demand_recourse", "DemandRecourse",   # the financing stays the bank's: DISBURSED, the demand on it
+     {"status": "DISBURSED", "recourse_demanded_on": "2026-06-02", "recourse_demand_reason": "debtor defaulted"},
+     ["SupplierMSP", "BankMSP"]),
+]
+
+
+@pytest.mark.parametrize("method, transaction, answered, orgs", RECOURSE_CALLS, ids=[c[1] for c in RECOURSE_CALLS])
+def test_recourse_reads_back_the_accepted_terms_and_pins_the_orgs_it_needs(method, transaction, answered, orgs):
     contract = FakeContract(responses={
         "GetFinancing": {**fakes.financing(status="DISBURSED"), "offers": [fakes.offer(status="ACCEPTED")]},
         "GetOfferTerms": fakes.terms(recourse=True),
         "GetReceivable": fakes.receivable(status="OVERDUE"),
-        "ExerciseRecourse": fakes.financing(status="RECOURSED", recourse_on="2026-06-02",
-                                            recourse_reason="debtor defaulted")})
-    result = ReceivablesClient(contract).exercise_recourse(F, "debtor defaulted")
+        transaction: fakes.financing(**answered)})
+    result = getattr(ReceivablesClient(contract), method)(F, "debtor defaulted")
+    claim_read = [("evaluate", "GetReceivable", [R])] if "CoreEnterpriseMSP" in orgs else []  # for its debtor
     assert [(c.kind, c.name, c.arguments) for c in contract.calls] == [
-        ("evaluate", "GetFinancing", [F]), ("evaluate", "GetOfferTerms", [O]), ("evaluate", "GetReceivable", [R]),
-        ("submit", "ExerciseRecourse", [F, "debtor defaulted"])]
+        ("evaluate", "GetFinancing", [F]), ("evaluate", "GetOfferTerms", [O]), *claim_read,
+        ("submit", transaction, [F, "debtor defaulted"])]
     sent = contract.calls[-1]
     assert json.loads(sent.transient["terms"]) == fakes.terms(recourse=True)  # as accepted, so the hash matches
-    assert sent.endorsing_organizations == ["CoreEnterpriseMSP", "SupplierMSP", "BankMSP"]
-    assert (result.status, result.recourse_on, result.recourse_reason) == (
-        "RECOURSED", date(2026, 6, 2), "debtor defaulted")
+    assert sent.endorsing_organizations == orgs
+    assert {field: getattr(result, field) for field in answered} == \
+        {**answered, **{f: date(2026, 6, 2) for f in answered if f.endswith("_on")}}
 
 
-def test_recourse_with_terms_and_orgs_given_sends_them_as_is():
-    contract = FakeContract(responses={"ExerciseRecourse": fakes.financing(status="RECOURSED")})
-    ReceivablesClient(contract).exercise_recourse(F, "unpaid", TERMS, endorsing_organizations=["A", "B", "C"])
+@pytest.mark.parametrize("method, transaction, answered, orgs", RECOURSE_CALLS, ids=[c[1] for c in RECOURSE_CALLS])
+def test_recourse_with_terms_and_orgs_given_sends_them_as_is(method, transaction, answered, orgs):
+    contract = FakeContract(responses={transaction: fakes.financing(**answered)})
+    getattr(ReceivablesClient(contract), method)(F, "unpaid", TERMS, endorsing_organizations=["A", "B", "C"])
     sent = contract.only()
     assert (sent.name, sent.arguments, sent.transient, sent.endorsing_organizations) == (
-        "ExerciseRecourse", [F, "unpaid"], TERMS.transient(), ["A", "B", "C"])
+        transaction, [F, "unpaid"], TERMS.transient(), ["A", "B", "C"])
 
 
 def test_cancel_financing_looks_up_and_pins_debtor_holder_and_bank():

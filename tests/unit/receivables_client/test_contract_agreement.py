@@ -48,7 +48,8 @@ METHODS = {
     "WithdrawFinancingOffer": "withdraw_offer",
     "AcceptFinancingOffer": "accept_offer", "RecordDisbursement": "record_disbursement",
     "AcknowledgeAssignment": "acknowledge_assignment", "RecordRepayment": "record_repayment",
-    "CancelFinancing": "cancel_financing", "ExerciseRecourse": "exercise_recourse",
+    "CancelFinancing": "cancel_financing", "DemandRecourse": "demand_recourse",
+    "ExerciseRecourse": "exercise_recourse",
     "PublishDiscountOffer": "publish_discount_offer", "AcceptDiscountOffer": "accept_discount_offer",
     "WithdrawDiscountOffer": "withdraw_discount_offer",
     "RecordPayment": "record_payment", "RecordOverdue": "record_overdue", "FreezeReceivable": "freeze",
@@ -126,6 +127,7 @@ def test_what_the_client_sends_matches_the_metadata(metadata):
                                        "RecordDisbursement": fakes.financing(),
                                        "GetOfferTerms": fakes.terms(), "AcceptFinancingOffer": fakes.financing(),
                                        "CancelFinancing": fakes.financing(status="CANCELLED"),
+                                       "DemandRecourse": fakes.financing(status="DISBURSED"),
                                        "ExerciseRecourse": fakes.financing(status="RECOURSED"),
                                        "PublishDiscountOffer": fakes.discount_offer(),
                                        "GetReceivable": fakes.receivable(), "ConfirmReceivable": fakes.receivable()})
@@ -136,6 +138,7 @@ def test_what_the_client_sends_matches_the_metadata(metadata):
     client.accept_offer("O-1")
     client.record_disbursement("F-1", TERMS, endorsing_organizations=["SupplierMSP", "BankMSP"])
     client.cancel_financing("F-1", "not disbursed", endorsing_organizations=["SupplierMSP", "BankMSP"])
+    client.demand_recourse("F-1", "unpaid", TERMS, endorsing_organizations=["SupplierMSP", "BankMSP"])
     client.exercise_recourse("F-1", "unpaid", TERMS, endorsing_organizations=["SupplierMSP", "BankMSP"])
     client.publish_discount_offer(DiscountOfferRequest(apr="0.05", expires_on=date(2026, 4, 1)))
     sent += contract.calls
@@ -376,9 +379,15 @@ def test_documents_of_a_lifecycle_parse_into_the_models_without_loss(metadata):
     backed = life.ok(bank, "RecordDisbursement", backed["id"], transient=with_recourse.transient())
     life.now += timedelta(days=10)
     life.ok(tier1, "RecordOverdue", short["id"])
+    # the bank first calls on the holder, on the ledger; then records the holder's repurchase
+    demanded = sdk.Financing.model_validate(life.ok(bank, "DemandRecourse", backed["id"], "repurchase within 10 days",
+                                                    transient=with_recourse.transient()))
+    assert (demanded.status, demanded.recourse_demanded_on, demanded.recourse_demand_reason) == \
+        ("DISBURSED", life.today(), "repurchase within 10 days")
     recoursed = sdk.Financing.model_validate(life.ok(bank, "ExerciseRecourse", backed["id"], "the debtor did not pay",
                                                      transient=with_recourse.transient()))
-    assert (recoursed.status, recoursed.recourse_on) == ("RECOURSED", life.today())
+    assert (recoursed.status, recoursed.recourse_on, recoursed.recourse_demanded_on) == \
+        ("RECOURSED", life.today(), life.today())
     released = sdk.AssignmentNotice.model_validate(
         life.ok(core, "GetAssignmentNotice", backed["notice_id"], evaluate=True))
     assert (released.status, released.released_on) == ("RELEASED", life.today())

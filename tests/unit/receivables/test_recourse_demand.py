@@ -1,0 +1,139 @@
+"""DemandRecourse: the bank of a financing with recourse, unpaid by the debtor past the due date, calls on the holder
+to take the claim back (回购通知), and the ledger shows it.
+
+Before it, the demand stayed off the ledger: the holder and the regulator could not see that a bank had called on
+the holder's recourse until the bank recorded it met (ExerciseRecourse). A demand is notice: it changes the
+financing record alone, and payment by the debtor or recourse exercised later end the matter as before.
+"""
+
+from __future__ import annotations
+
+import json
+
+from chaincode.receivables import keys
+
+from .support import BANK, CORE, SUPPLIER, standard_net, transient_terms
+from .test_recourse import WITH_RECOURSE, _disbursed
+
+
+async def test_the_bank_demands_recourse_on_the_ledger_and_only_the_financing_record_changes():
+    net = await standard_net()
+    core, tier1, bank, bank2, reg = (net.actors[k] for k in ("core", "tier1", "bank", "bank2", "regulator"))
+    r, f = await _disbursed(net)
+    await net.ok(core, "RecordPayment", r["id"], "25000")   # before the due date: to the bank
+    net.advance(days=33)   # due in 30 days: three days past due
+    claim_before = net.doc(r["id"])
+    notice_before = await net.ok(core, "GetAssignmentNotice", f["notice_id"], evaluate=True)
+
+    result = await net.call(bank, "DemandRecourse", f["id"], "  unpaid at maturity; repurchase within 10 days ",
+                            transient=WITH_RECOURSE)
+    assert result.status == 200, result.message
+    demanded = json.loads(result.payload)
+    assert (demanded["status"], demanded["recourse_demanded_on"], demanded["recourse_demand_reason"]) == \
+        ("DISBURSED", net.today, "unpaid at maturity; repurchase within 10 days")
+    assert (demanded["last"]["action"], demanded["last"]["by"], demanded["last"]["tx_id"]) == \
+        ("DemandRecourse", bank.uscc, result.tx_id)
+    assert (demanded["recourse_on"], demanded["recourse_reason"]) == (None, None)
+    name, payload = result.event[0], json.loads(result.event[1])
+    assert name == "RecourseDemanded" and payload == {
+        "event": "RecourseDemanded", "receivable_id": r["id"], "tx_id": result.tx_id, "financing_id": f["id"],
+        "financier": bank.uscc, "holder": tier1.uscc, "outstanding": 750_00, "currency": "CNY",
+        "reason": "unpaid at maturity; repurchase within 10 days"}
+
+    # the financing record alone is written, and its key carries no key-level policy: the chaincode policy
+    # (any two orgs) validates the demand, the holder's and the bank's orgs among others
+    assert [key for key, _ in net.last_writes] == [net._key(keys.FINANCING, f["id"])]
+    assert [policy for _, policy in net.last_writes] == [None]
+    assert net.writes_not_endorsed(SUPPLIER, BANK) == []
+    # the claim, its policy and the notice are as they were: the debtor still pays the bank
+    assert net.doc(r["id"]) == claim_before
+    assert net.claim_policy_orgs(r["id"]) == [BANK, CORE, SUPPLIER]
+    assert await net.ok(core, "GetAssignmentNotice", f["notice_id"], evaluate=True) == notice_before
+
+    # whoever read the financing reads the demand: the holder, the bank, the debtor, the regulator
+    for reader in (tier1, bank, core, reg):
+        seen = await net.ok(reader, "GetFinancing", f["id"], evaluate=True)
+        assert (seen["recourse_demanded_on"], seen["recourse_demand_reason"]) == \
+            (net.today, "unpaid at maturity; repurchase within 10 days"), reader.name
+    await net.refused(bank2, "GetFinancing", f["id"], evaluate=True, rule="not-permitted-to-read")
+
+
+async def test_a_demand_is_refused_as_recourse_is_and_each_refusal_changes_nothing():
+    net = await standard_net()
+    bank = net.actors["bank"]
+    r, f = await _disbursed(net, due_in=30)
+    net.advance(days=30)   # the due date itself: the debtor may still pay today
+    message = await net.refused(bank, "DemandRecourse", f["id"], "unpaid", transient=WITH_RECOURSE,
+                                rule="not-yet-due")
+    assert r["due_date"] in message
+    net.advance(days=1)
+    # who may demand, a frozen or paid claim, a financing not disbursed: test_recourse.py, for both transactions
+    await net.refused(bank, "DemandRecourse", f["id"], "unpaid", rule="terms-missing")
+    await net.refused(bank, "DemandRecourse", f["id"], "unpaid", transient=transient_terms(), rule="terms-mismatch")
+    await net.refused(bank, "DemandRecourse", f["id"], "   ", transient=WITH_RECOURSE, rule="argument-invalid")
+    await net.refused(bank, "DemandRecourse", f["id"], "x" * 501, transient=WITH_RECOURSE, rule="argument-invalid")
+
+
+async def test_terms_without_recourse_leave_nothing_to_demand():
+    net = await standard_net()
+    bank = net.actors["bank"]
+    without = transient_terms()   # recourse: false
+    r, f = await _disbursed(net, terms=without, due_in=30)
+    net.advance(days=30)   # on the due date: the terms are looked at before the date, as for ExerciseRecourse
+    message = await net.refused(bank, "DemandRecourse", f["id"], "unpaid", transient=without,
+                                rule="without-recourse")
+    assert f["id"] in message and "recourse: false" in message
+    net.advance(days=1)
+    await net.refused(bank, "DemandRecourse", f["id"], "unpaid", transient=without, rule="without-recourse")
+    await net.refused(bank, "DemandRecourse", f["id"], "unpaid", transient=WITH_RECOURSE, rule="terms-mismatch")
+
+
+async def test_a_bank_demands_recourse_once():
+    net = await standard_net()
+    bank = net.actors["bank"]
+    r, f = await _disbursed(net)
+    net.advance(days=31)
+    first_day = net.today
+    await net.ok(bank, "DemandRecourse", f["id"], "x" * 500, transient=WITH_RECOURSE)
+    net.advance(days=5)
+    message = await net.refused(bank, "DemandRecourse", f["id"], "still unpaid", transient=WITH_RECOURSE,
+                                rule="recourse-already-demanded")
+    assert first_day in message and "ExerciseRecourse" in message
+    kept = await net.ok(bank, "GetFinancing", f["id"], evaluate=True)
+    assert (kept["recourse_demanded_on"], kept["recourse_demand_reason"]) == (first_day, "x" * 500)
+
+
+async def test_after_a_demand_the_debtor_may_still_pay_the_bank_and_end_the_financing():
+    net = await standard_net()
+    core, tier1, bank = net.actors["core"], net.actors["tier1"], net.actors["bank"]
+    r, f = await _disbursed(net)
+    net.advance(days=31)
+    await net.ok(bank, "DemandRecourse", f["id"], "unpaid at maturity", transient=WITH_RECOURSE)
+    paid = await net.ok(core, "RecordPayment", r["id"], "100000")
+    assert (paid["status"], paid["payments"][0]["payee"], paid["payments"][0]["late"]) == ("SETTLED", bank.uscc, True)
+    repaid = await net.ok(bank, "RecordRepayment", f["id"])
+    assert (repaid["status"], repaid["recourse_demanded_on"], repaid["recourse_demand_reason"]) == \
+        ("REPAID", net.today, "unpaid at maturity")
+    # repaid, the demand is over: nothing is left to take back
+    await net.refused(bank, "ExerciseRecourse", f["id"], "x", transient=WITH_RECOURSE, rule="invalid-state")
+    assert (await net.ok(tier1, "GetFinancing", f["id"], evaluate=True))["status"] == "REPAID"
+
+
+async def test_recourse_exercised_after_a_demand_keeps_the_demand_on_the_record():
+    net = await standard_net()
+    tier1, bank = net.actors["tier1"], net.actors["bank"]
+    r, f = await _disbursed(net)
+    net.advance(days=31)
+    demanded_on = net.today
+    await net.ok(bank, "DemandRecourse", f["id"], "repurchase within 10 days", transient=WITH_RECOURSE)
+    net.advance(days=9)
+    done = await net.ok(bank, "ExerciseRecourse", f["id"], "the holder repurchased", transient=WITH_RECOURSE)
+    assert (done["status"], done["recourse_on"], done["recourse_reason"]) == \
+        ("RECOURSED", net.today, "the holder repurchased")
+    assert (done["recourse_demanded_on"], done["recourse_demand_reason"]) == \
+        (demanded_on, "repurchase within 10 days")
+    assert (net.doc(r["id"])["status"], net.doc(r["id"])["financier"]) == ("OVERDUE", None)
+    seen = await net.ok(tier1, "GetFinancing", f["id"], evaluate=True)
+    assert (seen["recourse_demanded_on"], seen["recourse_on"]) == (demanded_on, net.today)
+    # over, the financing takes no demand
+    await net.refused(bank, "DemandRecourse", f["id"], "x", transient=WITH_RECOURSE, rule="invalid-state")
