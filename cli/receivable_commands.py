@@ -47,7 +47,7 @@ from .connection import acting
 from .documents import prints_document
 from .options import credit_code_option
 from .output import emit, show
-from .regulator_commands import emit_listing, with_page_options
+from .regulator_commands import emit_listing, emit_pages, with_page_options
 from .request_ids import REQUEST_ID, exactly_once, request_get_command, request_id_option
 
 T = TypeVar("T")
@@ -55,6 +55,7 @@ T = TypeVar("T")
 PARTY_COLUMNS = ["uscc", "name", "role", "msp_id", "client_ids"]
 RECEIVABLE_COLUMNS = ["id", "status", "holder", "debtor", "face_amount", "outstanding", "due_date", "financing_id"]
 FINANCING_COLUMNS = ["id", "receivable_id", "status", "holder", "financier", "accepted_offer_id", "notice_id"]
+OPEN_OFFER_COLUMNS = ["id", "financing_id", "receivable_id", "debtor", "status", "made_on"]
 DISCOUNT_COLUMNS = ["id", "debtor", "apr", "scale", "expires_on", "receivable_ids", "status"]
 HISTORY_COLUMNS = ["timestamp", "action", "by", "status", "holder", "outstanding", "tx_id"]
 REQUEST_COLUMNS = ["request_id", "party", "transaction", "tx_id", "at", "result"]
@@ -575,7 +576,7 @@ def list_receivables(session, as_json, holder, debtor, status, financier, page_s
 
 @click.group()
 def finance() -> None:
-    """Financing of a confirmed receivable (保理): request, offers (made and withdrawn), acceptance,
+    """Financing of a confirmed receivable (保理): request, offers (made, listed and withdrawn), acceptance,
     disbursement, repayment, cancellation, recourse; a bank's priced quote and every offer compared.
 
     \b
@@ -663,6 +664,35 @@ def withdraw_offer(session, offer_id, reason):
       recfin finance withdraw-offer O-0123456789abcdef --reason 'terms revised' --as bank/officer1 --json
     """
     return session.client.withdraw_offer(offer_id, reason)
+
+
+@finance.command("offers")
+@click.option("--financier", callback=credit_code_option("to list your own bank's"),
+              help="Credit code of the bank whose open offers to list (the regulator names any bank) "
+                   "[default: your own].")
+@click.option("--debtor", callback=credit_code_option("to list every debtor's"),
+              help="Credit code of a debtor: the offers on its claims only.")
+@with_page_options
+@acting("bank")
+def open_offers(session, as_json, financier, debtor, page_size, bookmark, all_pages) -> None:
+    """A bank's offers still open (made, not yet accepted, lapsed or withdrawn), by debtor then offer id: the
+    ones `recfin finance withdraw-offer` can take back.
+
+    Each is the offer's public record and its claim's debtor. An expired offer stays listed until something
+    ends it: its expiry is one of the private terms, which this list does not read (`recfin finance terms
+    OFFER_ID` shows them); `recfin finance quote` counts only the offers a holder could still accept today.
+
+    \b
+    Example:
+      recfin finance offers --as bank/officer1 --all
+      recfin finance offers --debtor 91310000MA1K000019 --as bank/officer1 --json
+      recfin finance offers --financier 91110000MA1K00006B --as regulator --all
+    """
+    client = session.client
+    bank = financier if financier is not None else client.who_am_i().uscc
+    emit_pages(functools.partial(client.list_offers_by_financier, bank, debtor=debtor), as_json, page_size,
+               bookmark, all_pages, OPEN_OFFER_COLUMNS,
+               walk=lambda: client.iter_offers_by_financier(bank, debtor, page_size=page_size))
 
 
 @finance.command("accept")

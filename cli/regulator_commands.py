@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -131,24 +131,32 @@ class BookmarkTokenType(click.ParamType):
 
 def emit_listing(session, as_json: bool, by: str, value: str, page_size: int, bookmark: str, all_pages: bool,
                  columns: list[str], *, debtor: str | None = None) -> None:
-    """One page (with the next page's bookmark token) or, with ``all_pages``, every record of a listing from
-    that page on; ``debtor`` narrows a listing by financier to that debtor's claims.
+    """One page (with the next page's bookmark token) or, with ``all_pages``, every record of a listing of
+    receivables from that page on; ``debtor`` narrows a listing by financier to that debtor's claims."""
+    client = session.client
+    lister = {"holder": client.list_by_holder, "debtor": client.list_by_debtor, "status": client.list_by_status,
+              "financier": functools.partial(client.list_by_financier, debtor=debtor)}[by]
+    # the SDK's iter_receivables walks a listing from its first page (a financier's: of every debtor); on one
+    # debtor's claims of a financier, the pages are followed here
+    walk = None if debtor else lambda: client.iter_receivables(by, value, page_size=page_size)
+    emit_pages(functools.partial(lister, value), as_json, page_size, bookmark, all_pages, columns, walk=walk)
+
+
+def emit_pages(list_page: Callable[..., Any], as_json: bool, page_size: int, bookmark: str, all_pages: bool,
+               columns: list[str], *, walk: Callable[[], Iterable[Any]] | None = None) -> None:
+    """One page of a listing (with the next page's bookmark token) or, with ``all_pages``, every record from that
+    page on. ``list_page(page_size=, bookmark=)`` asks for a page; ``walk()``, if given, is the SDK's walk of the
+    whole listing from its first page, taken when there is no bookmark to start from.
 
     ``bookmark`` is the contract's (decoded from ``--bookmark``; ``""``: the first page). A page's --json keeps
     the contract's ``bookmark`` and adds ``bookmark_token``, the same as ``--bookmark`` takes it.
     """
-    client = session.client
-    lister = {"holder": client.list_by_holder, "debtor": client.list_by_debtor, "status": client.list_by_status,
-              "financier": functools.partial(client.list_by_financier, debtor=debtor)}[by]
     if all_pages:
-        # the SDK's iter_receivables walks a listing from its first page (a financier's: of every debtor): from a
-        # bookmark, or on one debtor's claims of a financier, the pages are followed here
-        records = (_pages_from(lister, value, page_size, bookmark) if bookmark or debtor
-                   else client.iter_receivables(by, value, page_size=page_size))
+        records = walk() if walk is not None and not bookmark else _pages_from(list_page, page_size, bookmark)
         plain = [r.to_json() for r in records]
         emit(plain if as_json else [with_money(r) for r in plain], as_json=as_json, columns=columns)
         return
-    page = lister(value, page_size=page_size, bookmark=bookmark)
+    page = list_page(page_size=page_size, bookmark=bookmark)
     if as_json:
         emit({**page.to_json(), "bookmark_token": bookmark_token(page.bookmark)}, as_json=True)
         return
@@ -157,11 +165,11 @@ def emit_listing(session, as_json: bool, by: str, value: str, page_size: int, bo
         click.echo(f"next page: --bookmark {bookmark_token(page.bookmark)}")
 
 
-def _pages_from(lister, value: str, page_size: int, bookmark: str) -> Iterator[Any]:
-    """The records of the page at ``bookmark`` and of every page after it (the SDK's ``iter_receivables`` walks a
-    listing from its first page)."""
+def _pages_from(list_page: Callable[..., Any], page_size: int, bookmark: str) -> Iterator[Any]:
+    """The records of the page at ``bookmark`` and of every page after it (the SDK's walks start from the
+    first page)."""
     while True:
-        page = lister(value, page_size=page_size, bookmark=bookmark)
+        page = list_page(page_size=page_size, bookmark=bookmark)
         yield from page.records
         if not page.bookmark or page.bookmark == bookmark:
             return
@@ -199,5 +207,5 @@ def list_by_status(session, as_json, status, page_size, bookmark, all_pages) -> 
 
 COMMANDS = [regulator]
 
-__all__ = ["regulator", "freeze", "unfreeze", "statistics", "list_by_status", "emit_listing", "statistics_rows",
-           "bookmark_token", "BookmarkTokenType", "COMMANDS"]
+__all__ = ["regulator", "freeze", "unfreeze", "statistics", "list_by_status", "emit_listing", "emit_pages",
+           "statistics_rows", "bookmark_token", "BookmarkTokenType", "COMMANDS"]

@@ -32,7 +32,7 @@ from .model import (
 )
 from .schemas import (
     DiscountOfferPage, FinancierExposure, FinancingView, HistoryEntry, IdentityParty, InvoiceLookup, LedgerUpgrade,
-    Page,
+    OfferPage, Page,
     PartyHistoryEntry, PaymentRecordPage,
     PaymentResult, Provenance, RequestRecord, Statistics, TransferResult, json_argument,
 )
@@ -251,6 +251,22 @@ async def _refuse_binding_held_by_other_orgs(s: Session, msp_id: str, client_id:
                    "bound. "
                    "Issue the user a certificate with another name (recfin org user add): a new subject is a new "
                    "client id, and bind that instead")
+
+
+async def _bank_to_list(s: Session, financier: str, listed: str, own: str) -> None:
+    """Refuse a list of a bank's ``listed`` (its ``own``) unless the caller is that bank or the regulator and
+    ``financier`` names a bank."""
+    party = await s.party()
+    if not financier:
+        raise rule("argument-invalid", f"financier is empty: name the bank whose {listed} to list (a bank "
+                   "names itself)")
+    if party.uscc != financier and party.role != cfg.REGULATOR:
+        raise rule("not-permitted-to-read", f"a bank lists only {own}")
+    # as GetFinancierExposure: a code that names no bank is said, not answered with an empty page that reads
+    # as "has nothing" (only the bank itself and the regulator get this far)
+    bank = await s.store.require_party(financier)
+    if bank.role != cfg.FINANCIER:
+        raise rule("argument-invalid", f"{bank.uscc} is a {bank.role}, not a financier: name a bank")
 
 
 async def _may_find_identity_party(s: Session, msp_id: str, client_id: str) -> None:
@@ -1461,18 +1477,20 @@ class ReceivablesContract(Contract):
         recourse, by debtor then id (the bank itself or the regulator): ``debtor`` empty for every debtor's, else
         that debtor's only."""
         s = self._session(ctx)
-        party = await s.party()
-        if not financier:
-            raise rule("argument-invalid", "financier is empty: name the bank whose financed claims to list (a bank "
-                       "names itself)")
-        if party.uscc != financier and party.role != cfg.REGULATOR:
-            raise rule("not-permitted-to-read", "a bank lists only the claims it finances")
-        # as GetFinancierExposure: a code that names no bank is said, not answered with an empty page that reads
-        # as "finances nothing" (only the bank itself and the regulator get this far)
-        bank = await s.store.require_party(financier)
-        if bank.role != cfg.FINANCIER:
-            raise rule("argument-invalid", f"{bank.uscc} is a {bank.role}, not a financier: name a bank")
+        await _bank_to_list(s, financier, "financed claims", "the claims it finances")
         return await queries.financed_page(s.store, financier, debtor, _page_size(page_size), bookmark)
+
+    @transaction(evaluate=True)
+    @rules
+    async def ListOffersByFinancier(self, ctx: Context, financier: str, debtor: str, page_size: str,
+                                    bookmark: str) -> OfferPage:
+        """A page of a bank's offers still OPEN (made, not yet accepted, lapsed or withdrawn), by debtor then offer
+        id (the bank itself or the regulator): ``debtor`` empty for every debtor's, else that debtor's only. Each
+        is the offer's public record and its claim's debtor; expired ones are listed too, as the expiry is one of
+        the private terms this list does not read (GetOfferTerms reads them)."""
+        s = self._session(ctx)
+        await _bank_to_list(s, financier, "open offers", "its own open offers")
+        return await queries.open_offers_page(s.store, financier, debtor, _page_size(page_size), bookmark)
 
     @transaction(evaluate=True)
     @rules

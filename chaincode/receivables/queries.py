@@ -19,13 +19,14 @@ from . import financing as fin
 from .daycount import round_half_up
 from .errors import rule
 from .model import (
-    CONFIRMED, FINANCED, OVERDUE, SETTLED, STATUSES, DiscountOffer, Disbursement, OfferTerms, Party, Receivable,
+    CONFIRMED, FINANCED, OVERDUE, SETTLED, STATUSES, DiscountOffer, Disbursement, Offer, OfferTerms, Party,
+    Receivable,
     invoices_in_the_claims_currency,
 )
 from .store import Store, live_financier
 
 __all__ = ["STATUSES", "may_read", "leaves", "history", "party_history", "provenance", "page", "statistics", "invoice_use",
-           "financed_page", "may_read_payment_record", "payment_record_page", "may_read_discount_offers",
+           "financed_page", "open_offers_page", "may_read_payment_record", "payment_record_page", "may_read_discount_offers",
            "discount_offer_page", "discount_offer_as_seen_by", "discount_offers_as_seen_by", "financier_exposure",
            "may_read_request", "request_record"]
 
@@ -143,18 +144,55 @@ async def financed_page(store: Store, financier: str, debtor: str, page_size: in
                                    keep=lambda r, entry: live_financier(r) == tuple(entry[:2]))
 
 
+async def open_offers_page(store: Store, financier: str, debtor: str, page_size: int, bookmark: str) -> dict:
+    """One page of the offers ``financier`` has OPEN (``recfin.open-offer``: from ``MakeFinancingOffer`` until
+    the offer is accepted, lapses or is withdrawn), by debtor then offer id; only ``debtor``'s unless it is empty.
+    Each row is the offer's public record and its claim's debtor (``debtor``): never its private terms.
+
+    Expired offers still OPEN are listed: an expiry date passes without a transaction, and the expiry is one of the
+    private terms, which this list does not read (a public read, like the list of financed claims);
+    ``GetOfferTerms`` tells an offer's expiry, and ``GetFinancierExposure`` lists only the offers a holder could
+    accept today.
+
+    As with the financed claims, the offer and its claim decide, not the entry: a row shows only while the offer
+    is OPEN, made by the entry's bank, on a claim of the entry's debtor, so an entry out of step shows nothing
+    (it is scanned and left out: ``fetched`` counts it)."""
+    values = [financier, debtor] if debtor else [financier]
+    rows, meta = await _index_records(store, keys.OPEN_OFFER, values, page_size, bookmark, keys.OFFER)
+    offers = [(Offer.model_validate_json(d), entry) for entry, d in rows if d]
+    offers = [(o, entry) for o, entry in offers if o.status == "OPEN" and o.financier == entry[0]]
+    # the offer records no debtor: its claim's (which no change of the claim alters) must be the entry's, read for
+    # the page's offers in one round trip
+    claims = (await store.stub.get_multiple_states([store.key(keys.RECEIVABLE, o.receivable_id) for o, _ in offers])
+              if offers else [])
+    records = [{**o.to_json(), "debtor": entry[1]} for (o, entry), claim in zip(offers, claims)
+               if claim and Receivable.model_validate_json(claim).debtor == entry[1]]
+    return _page_of(records, meta)
+
+
 async def _receivables_page(store: Store, index: str, values: list[str], page_size: int, bookmark: str,
                             keep: Callable[[Receivable, list[str]], bool] | None = None) -> dict:
     """The receivables of one page of an index whose last attribute is the receivable id, read in one round
     trip; with ``keep``, only those it keeps (given the claim and its entry's attributes)."""
+    rows, meta = await _index_records(store, index, values, page_size, bookmark, keys.RECEIVABLE)
+    docs = [d for entry, d in rows if d and (keep is None or keep(Receivable.model_validate_json(d), entry))]
+    return _page_of([invoices_in_the_claims_currency(json.loads(d)) for d in docs], meta)
+
+
+async def _index_records(store: Store, index: str, values: list[str], page_size: int, bookmark: str,
+                         record_type: str) -> tuple[list[tuple[list[str], bytes | None]], Any]:
+    """One page of an index whose last attribute is the id of a ``record_type`` record: each entry's attributes
+    with that record (None when there is none), the records read in one round trip; and the page's metadata."""
     kvs, meta = await store.index_page(index, values, page_size, bookmark)
     entries = [store.stub.split_composite_key(kv.key)[1] for kv in kvs]
-    ids = [entry[-1] for entry in entries]
-    docs = await store.stub.get_multiple_states([store.key(keys.RECEIVABLE, i) for i in ids]) if ids else []
-    docs = [d for d, entry in zip(docs, entries)
-            if d and (keep is None or keep(Receivable.model_validate_json(d), entry))]
-    return {"records": [invoices_in_the_claims_currency(json.loads(d)) for d in docs],
-            "fetched": meta.fetched_records_count, "bookmark": meta.bookmark}
+    docs = (await store.stub.get_multiple_states([store.key(record_type, entry[-1]) for entry in entries])
+            if entries else [])
+    return list(zip(entries, docs)), meta
+
+
+def _page_of(records: list[dict], meta: Any) -> dict:
+    """A list's page: its records, how many entries the peer scanned for it, the next page's bookmark."""
+    return {"records": records, "fetched": meta.fetched_records_count, "bookmark": meta.bookmark}
 
 
 def _share(part: int, whole: int) -> str:
@@ -380,7 +418,7 @@ async def discount_offer_page(store: Store, reader: Party, debtor: str, receivab
     kept = [d for d in offers if (receivable is None or covers(d, receivable))
             and (open_on is None or is_open(d, open_on))]
     seen = [doc for doc in await discount_offers_as_seen_by(store, reader, kept) if doc is not None]
-    return {"records": seen, "fetched": meta.fetched_records_count, "bookmark": meta.bookmark}
+    return _page_of(seen, meta)
 
 
 # ---------------------------------------------------------------- a bank's exposure to a debtor

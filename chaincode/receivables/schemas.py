@@ -215,6 +215,22 @@ class PaymentRecordPage(Doc):
     bookmark: str
 
 
+class ListedOffer(Offer):
+    """An offer as its bank's list of open offers shows it: the public record (never its private terms, the expiry
+    among them: GetOfferTerms reads them) and its claim's debtor."""
+
+    debtor: str = Field(description="credit code of the debtor of the claim the offer is on (receivable_id)")
+
+
+class OfferPage(Doc):
+    """ListOffersByFinancier's answer: one page of a bank's offers still OPEN, by debtor then offer id; expired
+    ones included (their expiry is private)."""
+
+    records: list[ListedOffer]
+    fetched: int
+    bookmark: str
+
+
 class DiscountOfferPage(Doc):
     records: list[DiscountOffer]
     fetched: int

@@ -35,7 +35,9 @@ from ._models import (
     InvoiceAttestationRequest,
     InvoiceLookup,
     LedgerUpgrade,
+    ListedOffer,
     Offer,
+    OfferPage,
     OfferTerms,
     Page,
     Party,
@@ -552,6 +554,15 @@ class _Operations:
                               _text(debtor or "", "debtor"), _page_size(page_size), _text(bookmark, "bookmark"),
                               model=Page)
 
+    def list_offers_by_financier(self, financier: str, *, debtor: str | None = None, page_size: int = 20,
+                                 bookmark: str = "") -> OfferPage:
+        """A page of a bank's offers still OPEN (made, not yet accepted, lapsed or withdrawn), by debtor then offer
+        id: every debtor's, or ``debtor``'s only; each the offer's public record and its claim's ``debtor``. The
+        bank itself or the regulator. Expired offers are listed too (their expiry is private: ``get_offer_terms``);
+        ``withdraw_offer`` takes any of them back."""
+        return self._evaluate("ListOffersByFinancier", _text(financier, "financier"), _text(debtor or "", "debtor"),
+                              _page_size(page_size), _text(bookmark, "bookmark"), model=OfferPage)
+
     def _lister(self, by: str):
         lister = {"holder": self.list_by_holder, "debtor": self.list_by_debtor, "status": self.list_by_status,
                   "financier": self.list_by_financier}.get(by)
@@ -984,6 +995,12 @@ class ReceivablesClient(_Operations):
         lister = self._lister(by)
         return self._walk(lambda bookmark: lister(value, page_size=page_size, bookmark=bookmark))
 
+    def iter_offers_by_financier(self, financier: str, debtor: str | None = None, *,
+                                 page_size: int = 50) -> Iterator[ListedOffer]:
+        """Every offer of a bank's list of open offers (see :meth:`list_offers_by_financier`), page after page."""
+        return self._walk(lambda bookmark: self.list_offers_by_financier(
+            financier, debtor=debtor, page_size=page_size, bookmark=bookmark))
+
     def iter_payment_record(self, debtor: str, *, as_of: date | None = None,
                             page_size: int = 100) -> Iterator[PaymentRecord]:
         """Every claim of the debtor's payment record, page after page, all as of the first page's date."""
@@ -1151,6 +1168,12 @@ class AsyncReceivablesClient(_Operations):
         debtor's), page after page (``async for``)."""
         lister = self._lister(by)
         return self._walk(lambda bookmark: lister(value, page_size=page_size, bookmark=bookmark))
+
+    def iter_offers_by_financier(self, financier: str, debtor: str | None = None, *,
+                                 page_size: int = 50) -> AsyncIterator[ListedOffer]:
+        """Every offer of a bank's list of open offers (``async for``), page after page."""
+        return self._walk(lambda bookmark: self.list_offers_by_financier(
+            financier, debtor=debtor, page_size=page_size, bookmark=bookmark))
 
     def iter_payment_record(self, debtor: str, *, as_of: date | None = None,
                             page_size: int = 100) -> AsyncIterator[PaymentRecord]:

@@ -708,6 +708,26 @@ class DiscountOfferPage(Document):
         return bool(self.bookmark)
 
 
+class ListedOffer(Offer):
+    """An offer of a bank's list of open offers: its public record (no private term: the expiry too is read with
+    ``get_offer_terms``) and the debtor of the claim it is on."""
+
+    debtor: str
+
+
+class OfferPage(Document):
+    """One page of ``ListOffersByFinancier``: a bank's offers still OPEN, by debtor then offer id (expired ones
+    included: their expiry is private); pass ``bookmark`` for the next (``""`` when there is none)."""
+
+    records: list[ListedOffer]
+    fetched: StrictInt
+    bookmark: str
+
+    @property
+    def more(self) -> bool:
+        return bool(self.bookmark)
+
+
 class FinancedClaim(Document):
     """One live financing (accepted or disbursed) of a bank on a debtor's claim, and its principal still out."""
 

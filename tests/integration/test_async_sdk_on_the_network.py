@@ -194,8 +194,15 @@ def test_financing_from_request_to_repayment_and_a_cancelled_one(receivables_dep
                 # an offer the bank takes back, then makes again on the same request
                 withdrawn = await bank.make_offer(financing.id, terms())
                 await everywhere()
+                # found among the bank's open offers, on its debtor's list and on every debtor's, then gone
+                bank_code = (await bank.who_am_i()).uscc
+                listed = await bank.list_offers_by_financier(bank_code, debtor=debtor_code, page_size=5)
+                assert listed.records and {(o.financier, o.debtor, o.status) for o in listed.records} == \
+                    {(bank_code, debtor_code, "OPEN")}
+                assert withdrawn.id in [o.id async for o in bank.iter_offers_by_financier(bank_code, page_size=5)]
                 assert (await bank.withdraw_offer(withdrawn.id, "rate out of date")).status == "WITHDRAWN"
                 await everywhere()
+                assert withdrawn.id not in [o.id async for o in bank.iter_offers_by_financier(bank_code, debtor_code)]
                 offer = await bank.make_offer(financing.id, terms())
                 assert (await bank.get_offer_terms(offer.id)).advance_rate == Decimal("0.8")
                 await everywhere()
@@ -211,7 +218,6 @@ def test_financing_from_request_to_repayment_and_a_cancelled_one(receivables_dep
                 exposure = await bank.financier_exposure(debtor_code)
                 assert claim.id in {f.receivable_id for f in exposure.financings}
                 # the bank's portfolio: the claim, on every debtor's list and on its debtor's
-                bank_code = (await bank.who_am_i()).uscc
                 financed = await bank.list_by_financier(bank_code, debtor=debtor_code, page_size=5)
                 assert financed.records and {(r.financier, r.debtor) for r in financed.records} == \
                     {(bank_code, debtor_code)}

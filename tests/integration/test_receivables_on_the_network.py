@@ -324,10 +324,20 @@ def test_a_withdrawn_offer_leaves_the_banks_open_offers_and_the_bank_offers_agai
                                expires_on=business_today() + timedelta(days=5))
         offer = caught_up(bank, tier1).make_offer(financing.id, terms)
         assert offer.id in {o.offer_id for o in bank.client.financier_exposure(debtor).offers}
+        # the bank finds it among its open offers, every debtor's and its debtor's; the holder may not list them
+        bank_code = bank.client.who_am_i().uscc
+        assert offer.id in [o.id for o in bank.client.iter_offers_by_financier(bank_code, page_size=5)]
+        on_debtor = bank.client.list_offers_by_financier(bank_code, debtor=debtor, page_size=5)
+        assert on_debtor.records and {(o.financier, o.debtor, o.status) for o in on_debtor.records} == \
+            {(bank_code, debtor, "OPEN")}
+        with pytest.raises(RuleViolation) as refused:
+            tier1.client.list_offers_by_financier(bank_code)
+        assert refused.value.rule == "not-permitted-to-read"
         withdrawn = bank.client.withdraw_offer(offer.id, "terms revised")
         assert (withdrawn.status, withdrawn.withdrawn_on, withdrawn.withdrawal_reason) == \
             ("WITHDRAWN", business_today(), "terms revised")
         assert offer.id not in {o.offer_id for o in bank.client.financier_exposure(debtor).offers}
+        assert offer.id not in [o.id for o in bank.client.iter_offers_by_financier(bank_code, debtor)]
         with pytest.raises(RuleViolation) as refused:
             caught_up(tier1, bank).accept_offer(offer.id)
         assert refused.value.rule == "invalid-state", refused.value

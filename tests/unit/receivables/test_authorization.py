@@ -235,6 +235,11 @@ async def s_by_financier(net):
     return [net.actors["bank"].uscc, "", "10", ""], {}
 
 
+async def s_open_offers(net):
+    await _offered(net)
+    return [net.actors["bank"].uscc, "", "10", ""], {}
+
+
 async def s_nothing(net):
     await _confirmed(net)
     return [], {}
@@ -331,6 +336,7 @@ MATRIX: list[tuple[str, Scenario, set[str], bool]] = [
     ("ListReceivablesByDebtor", s_by_debtor, {"core", "regulator"}, True),
     ("ListReceivablesByStatus", s_by_status, {"regulator"}, True),
     ("ListReceivablesByFinancier", s_by_financier, {"bank", "regulator"}, True),
+    ("ListOffersByFinancier", s_open_offers, {"bank", "regulator"}, True),
     ("GetStatistics", s_nothing, {"regulator"}, True),
     ("GetFinancing", s_requested, READERS | {"bank", "bank2"}, True),
     ("GetOfferTerms", s_offer_terms, {"tier1", "bank", "regulator"}, True),

@@ -90,6 +90,8 @@ async def test_every_result_has_the_published_shape():
     o = await net.ok(bank, "MakeFinancingOffer", f["id"], transient=transient_terms())
     await net.ok(tier1, "GetOfferTerms", o["id"], evaluate=True)
     await net.ok(tier1, "GetFinancing", f["id"], evaluate=True)
+    listed = await net.ok(bank, "ListOffersByFinancier", bank.uscc, "", "5", "", evaluate=True)
+    assert [(row["id"], row["debtor"]) for row in listed["records"]] == [(o["id"], core.uscc)]
     await net.ok(tier1, "AcceptFinancingOffer", o["id"])
     d = await net.ok(bank, "RecordDisbursement", f["id"], transient=transient_terms())
     await net.ok(core, "GetAssignmentNotice", d["notice_id"], evaluate=True)

@@ -123,6 +123,7 @@ async def test_the_regulator_reads_everything_and_its_reads_change_nothing():
         "FindInvoice": [fingerprint], "ListReceivablesByHolder": [tier1.uscc, "10", ""],
         "ListReceivablesByDebtor": [core.uscc, "10", ""], "ListReceivablesByStatus": ["FINANCED", "10", ""],
         "ListReceivablesByFinancier": [bank.uscc, core.uscc, "10", ""],
+        "ListOffersByFinancier": [bank.uscc, core.uscc, "10", ""],
         "GetStatistics": [], "GetDebtorPaymentRecord": [core.uscc, "10", ""],
         "GetFinancierExposure": [core.uscc, bank.uscc], "GetFinancing": [f["id"]], "GetOfferTerms": [o["id"]],
         "GetAssignmentNotice": [f["notice_id"]], "ListDiscountOffers": [core.uscc, "", "10", ""],

@@ -13,8 +13,8 @@ from client.gateway.errors import EndorseError, ErrorDetail
 from client.receivables import AsyncReceivablesClient, ReceivablesClient, RuleViolation
 
 from . import fakes
-from .fakes import BANK, TIER1, FakeContract
-from .test_client_calls import CASES, TERMS
+from .fakes import BANK, CORE, TIER1, FakeContract
+from .test_client_calls import CASES, TERMS, listed_offer
 
 
 class FakeAsyncContract(FakeContract):
@@ -122,6 +122,20 @@ def test_async_iteration_over_a_banks_financed_claims():
 
     assert asyncio.run(main()) == ["R-1", "R-2"]
     assert [c.arguments for c in contract.calls] == [[BANK, "", "1", ""], [BANK, "", "1", "b"]]
+
+
+def test_async_iteration_over_a_banks_open_offers():
+    pages = {"": fakes.page([listed_offer(id="O-1")], "b"), "b": fakes.page([listed_offer(id="O-2")], "")}
+    contract = FakeAsyncContract(responses={"ListOffersByFinancier": lambda args: pages[args[3]]})
+
+    async def main():
+        client = AsyncReceivablesClient(contract)
+        first = await client.list_offers_by_financier(BANK, debtor=CORE, page_size=1)
+        return first, [o.id async for o in client.iter_offers_by_financier(BANK, page_size=1)]
+
+    first, ids = asyncio.run(main())
+    assert ([o.id for o in first.records], first.bookmark, ids) == (["O-1"], "b", ["O-1", "O-2"])
+    assert [c.arguments for c in contract.calls] == [[BANK, CORE, "1", ""], [BANK, "", "1", ""], [BANK, "", "1", "b"]]
 
 
 def test_async_iteration_over_pages_and_events():

@@ -279,6 +279,53 @@ def test_an_empty_financier_is_a_usage_error_and_debtor_alone_still_lists_by_deb
     assert (ledger.only().name, ledger.only().arguments) == ("ListReceivablesByDebtor", [CORE, "20", ""])
 
 
+def _open_offer(offer_id: str) -> dict:
+    doc = {**fakes.offer(id=offer_id, status="OPEN"), "debtor": CORE}
+    del doc["expires_on"]   # private: the list of open offers shows none
+    return doc
+
+
+def test_finance_offers_lists_the_callers_own_bank_by_default_and_follows_its_pages(ledger):
+    ledger.responses["WhoAmI"] = fakes.party(uscc=BANK, msp_id="BankMSP", role="financier")
+    composite = f"\x00recfin.open-offer\x00{BANK}\x00{CORE}\x00O-2\x00"
+    pages = {"": fakes.page([_open_offer("O-1")], composite), composite: fakes.page([_open_offer("O-2")], "")}
+    ledger.responses["ListOffersByFinancier"] = lambda args: pages[args[3]]
+    res = invoke("finance", "offers", "--page-size", "1")
+    assert res.exit_code == 0, res.output
+    assert ledger.opened == [("bank", None, False)]
+    assert [(c.name, c.arguments) for c in ledger.calls] == [("WhoAmI", []), ("ListOffersByFinancier",
+                                                                               [BANK, "", "1", ""])]
+    header = res.output.splitlines()[0].split()
+    assert header == ["ID", "FINANCING_ID", "RECEIVABLE_ID", "DEBTOR", "STATUS", "MADE_ON"]
+    assert "O-1" in res.output and CORE in res.output
+    assert res.output.endswith(f"next page: --bookmark {bookmark_token(composite)}\n")
+
+    every = invoke("finance", "offers", "--debtor", CORE, "--page-size", "1", "--all", "--json")
+    assert [(o["id"], o["debtor"]) for o in json.loads(every.output)] == [("O-1", CORE), ("O-2", CORE)]
+    assert [c.arguments for c in ledger.calls[-2:]] == [[BANK, CORE, "1", ""], [BANK, CORE, "1", composite]]
+    page = json.loads(invoke("finance", "offers", "--bookmark", bookmark_token(composite), "--json").output)
+    assert ([o["id"] for o in page["records"]], page["bookmark_token"]) == (["O-2"], "")
+
+
+def test_finance_offers_of_a_named_bank_asks_no_who_am_i_and_an_empty_code_is_a_usage_error(ledger):
+    ledger.responses["ListOffersByFinancier"] = fakes.page([_open_offer("O-1")])
+    res = invoke("finance", "offers", "--financier", BANK, "--as", "regulator", "--all")
+    assert res.exit_code == 0, res.output
+    assert (ledger.only().name, ledger.only().arguments) == ("ListOffersByFinancier", [BANK, "", "20", ""])
+    assert ledger.opened == [("regulator", None, False)] and "O-1" in res.output
+    for option in ("--financier", "--debtor"):
+        ledger.calls.clear()
+        refused = invoke("finance", "offers", option, " ", "--as", "bank/officer1")
+        assert refused.exit_code == 2 and f"Invalid value for '{option}': empty" in refused.output
+        assert ledger.calls == []
+
+
+def test_finance_offers_help_shows_an_example_and_the_withdrawal(ledger):
+    res = invoke("finance", "offers", "--help")
+    assert res.exit_code == 0
+    assert "Example:" in res.output and "recfin finance withdraw-offer" in res.output
+
+
 @pytest.mark.parametrize("tier", ["30:0.04:9", "30", "x:0.04", "30:", ":0.04", "-30:0.04"])
 def test_a_tier_that_is_not_exactly_days_and_apr_is_a_usage_error_and_sends_nothing(ledger, tier):
     res = invoke("discount", "publish", "--tier", "60:0.05", "--tier", tier, "--expires", "2026-04-30")

@@ -50,6 +50,15 @@ UPGRADE_PAGE = {"scanned": 20, "financier_entries": 1, "discount_offer_entries":
                                 "held_by_number": "0024312000000012345678", "live": True, "held_by_live": True}],
                 "without_current_spelling": [], "bookmark": "\x00recfin.receivable\x00R-1\x00", "done": False}
 
+
+def listed_offer(**over) -> dict:
+    """A row of ListOffersByFinancier as the contract answers it: an offer made since the expiry became private
+    (no expires_on key), with its claim's debtor."""
+    doc = {**fakes.offer(**over), "debtor": CORE}
+    del doc["expires_on"]
+    return doc
+
+
 # method call, submit/evaluate, transaction, arguments, canned answer
 CASES = [
     (lambda c: c.register_party(TIER1, "Tier-1 Parts", "supplier", "SupplierMSP", ["x509::CN=a::CN=ca"]),
@@ -120,6 +129,10 @@ CASES = [
      fakes.page([fakes.receivable(financier=BANK)])),
     (lambda c: c.list_by_financier(BANK, debtor=CORE, page_size=5, bookmark="bm"), "evaluate",
      "ListReceivablesByFinancier", [BANK, CORE, "5", "bm"], fakes.page([])),
+    (lambda c: c.list_offers_by_financier(BANK), "evaluate", "ListOffersByFinancier", [BANK, "", "20", ""],
+     fakes.page([listed_offer()])),
+    (lambda c: c.list_offers_by_financier(BANK, debtor=CORE, page_size=5, bookmark="bm"), "evaluate",
+     "ListOffersByFinancier", [BANK, CORE, "5", "bm"], fakes.page([])),
     (lambda c: c.statistics(), "evaluate", "GetStatistics", [], fakes.statistics()),
     (lambda c: c.get_financing(F), "evaluate", "GetFinancing", [F], {**fakes.financing(), "offers": [fakes.offer()]}),
     (lambda c: c.get_offer_terms(O), "evaluate", "GetOfferTerms", [O], fakes.terms()),
@@ -322,6 +335,16 @@ def test_iter_receivables_by_financier_walks_every_debtors_claims_of_the_bank():
     assert [c.arguments for c in contract.calls] == [[BANK, "", "1", ""], [BANK, "", "1", "bm1"]]
     with pytest.raises(ValueError, match="holder, debtor, status or financier"):
         ReceivablesClient(contract).iter_receivables("bank", BANK)
+
+
+def test_iter_offers_by_financier_follows_bookmarks_and_keeps_the_debtor_on_every_page():
+    pages = {"": fakes.page([listed_offer(id="O-1")], "bm1"), "bm1": fakes.page([listed_offer(id="O-2")], "")}
+    contract = FakeContract(responses={"ListOffersByFinancier": lambda args: pages[args[3]]})
+    offers = list(ReceivablesClient(contract).iter_offers_by_financier(BANK, CORE, page_size=1))
+    assert [(o.id, o.debtor) for o in offers] == [("O-1", CORE), ("O-2", CORE)]
+    assert [c.arguments for c in contract.calls] == [[BANK, CORE, "1", ""], [BANK, CORE, "1", "bm1"]]
+    first = ReceivablesClient(contract).list_offers_by_financier(BANK, page_size=1)
+    assert first.more and contract.calls[-1].arguments == [BANK, "", "1", ""]
 
 
 def test_iter_payment_record_follows_bookmarks_at_the_first_pages_date():

@@ -56,7 +56,7 @@ METHODS = {
     "UnfreezeReceivable": "unfreeze", "GetReceivable": "get_receivable", "GetReceivableHistory": "history",
     "GetProvenance": "provenance", "FindInvoice": "find_invoice", "ListReceivablesByHolder": "list_by_holder",
     "ListReceivablesByDebtor": "list_by_debtor", "ListReceivablesByStatus": "list_by_status",
-    "ListReceivablesByFinancier": "list_by_financier",
+    "ListReceivablesByFinancier": "list_by_financier", "ListOffersByFinancier": "list_offers_by_financier",
     "GetStatistics": "statistics", "GetFinancing": "get_financing", "GetOfferTerms": "get_offer_terms",
     "GetAssignmentNotice": "get_assignment_notice", "GetDiscountOffer": "get_discount_offer",
     "AttestInvoiceVerification": "attest_invoice_verification", "GetInvoiceAttestations": "invoice_attestations",
@@ -321,6 +321,8 @@ def test_documents_of_a_lifecycle_parse_into_the_models_without_loss(metadata):
     life.ok(bank, "GetFinancing", f["id"], evaluate=True)
     read_back = sdk.OfferTerms.model_validate(life.ok(bank, "GetOfferTerms", o["id"], evaluate=True))
     assert read_back.as_request() == terms  # the private terms come back as they were sent
+    open_offers = life.ok(bank, "ListOffersByFinancier", bank.uscc, core.uscc, "10", "", evaluate=True)
+    assert [(row["id"], row["debtor"]) for row in open_offers["records"]] == [(o["id"], core.uscc)]
     held = sdk.OfferTerms.model_validate(life.ok(tier1, "GetOfferTerms", o["id"], evaluate=True))
     life.ok(tier1, "AcceptFinancingOffer", o["id"], transient=held.as_request().transient())
     life.now += timedelta(days=1)
