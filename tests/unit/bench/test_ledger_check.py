@@ -565,6 +565,29 @@ def test_a_record_whose_replayed_value_differs_from_the_world_state_is_named(sto
         f"{describe_key(key)}: world state differs from the replayed blocks"]
 
 
+@pytest.mark.parametrize("object_type, field", [("recfin.financing", "recourse_demanded_on"),
+                                                ("recfin.offer", "withdrawn_on")])
+def test_a_record_an_earlier_version_wrote_without_a_field_added_since_reads_back_as_written(story, object_type,
+                                                                                            field):
+    """The contract answers a field added since with null: no difference; a field it has and the answer has
+    otherwise still is one."""
+    import json
+
+    from bench.ledger_check import describe_key
+
+    key = _first_key(story.ledger.state, object_type)
+    written = json.loads(story.ledger.state[key])
+    assert written[field] is None
+    del written[field]
+    story.ledger.state[key] = json.dumps(written).encode()     # the peer's world state, as the earlier version left it
+    replayed = dict(story.ledger.state)
+    assert _checked_against(story, replayed).state_mismatches == []
+    replayed[key] = json.dumps({**written, "made_on" if object_type == "recfin.offer" else "requested_on":
+                                "2000-01-01"}).encode()
+    assert _checked_against(story, replayed).state_mismatches == [
+        f"{describe_key(key)}: world state differs from the replayed blocks"]
+
+
 @pytest.mark.parametrize("object_type", ["recfin.by-holder", "recfin.by-debtor", "recfin.by-status",
                                          "recfin.by-financing", "recfin.discount-by-debtor"])
 def test_an_index_entry_on_one_side_only_is_named(story, object_type):
