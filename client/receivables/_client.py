@@ -734,7 +734,8 @@ gains ``recourse_demanded_on`` and ``recourse_demand_reason``; the claim is unch
 the bank. Refused as :meth:`exercise_recourse` is (``without-recourse``, ``not-yet-due``...), and a second
 demand too (``recourse-already-demanded``). The accepted terms are read back as for :meth:`exercise_recourse`;
 the financing record it writes alone has no key-level policy (any two orgs validate it), so the holder's and the
-bank's orgs endorse, members of the terms' collection: the terms reach no other org's peer.
+bank's orgs endorse, members of the terms' collection: the terms reach no org outside it (where one org both holds
+and finances, the debtor's is added, as two orgs must endorse).
 """
 
 
@@ -792,9 +793,11 @@ def _parties_orgs(financing: FinancingView, receivable: Receivable, bank_msp: st
 
 
 def _deal_orgs(financing: FinancingView | None) -> list[str]:
-    """The holder's and the bank's orgs of an accepted financing, the members of its terms' collection: who
-    endorses a change to the financing record alone (the chaincode policy, any two orgs), so that the terms it
-    carries reach no other org's peer. None where the caller may not read the financing or it has no bank yet."""
+    """The holder's and the bank's orgs of an accepted financing, the parties' orgs among the members of its terms'
+    collection (the regulator's is the other): who endorses a change to the financing record alone (the chaincode
+    policy, any two orgs), so that the terms it carries reach no org outside the collection. None where the caller
+    may not read the financing or it has no bank yet; one org where it both holds and finances (too few for the
+    policy: the caller adds the debtor's)."""
     if financing is None or not financing.financier_msp:
         return []
     return _unique([financing.holder_msp, financing.financier_msp])
@@ -931,8 +934,9 @@ class ReceivablesClient(_Operations):
         if terms is None and (offer_id := _accepted_offer(financing)) is not None:
             terms = self.get_offer_terms(offer_id).as_request()
         if endorsing_organizations is None:
-            endorsing_organizations = (self._orgs_of_financing(financing, caller_as_bank=True) if claim_changes
-                                       else _deal_orgs(financing) or [self.who_am_i().msp_id])
+            endorsing_organizations = _deal_orgs(financing) if not claim_changes else []
+            if len(endorsing_organizations) < 2:   # the claim changes, or one org holds and finances: the three
+                endorsing_organizations = self._orgs_of_financing(financing, caller_as_bank=True)
         return terms, endorsing_organizations
 
     def _orgs_of_financing(self, financing: FinancingView | None, *, caller_as_bank: bool) -> list[str]:
@@ -1105,8 +1109,9 @@ class AsyncReceivablesClient(_Operations):
         if terms is None and (offer_id := _accepted_offer(financing)) is not None:
             terms = (await self.get_offer_terms(offer_id)).as_request()
         if endorsing_organizations is None:
-            endorsing_organizations = (await self._orgs_of_financing(financing, caller_as_bank=True) if claim_changes
-                                       else _deal_orgs(financing) or [(await self.who_am_i()).msp_id])
+            endorsing_organizations = _deal_orgs(financing) if not claim_changes else []
+            if len(endorsing_organizations) < 2:   # the claim changes, or one org holds and finances: the three
+                endorsing_organizations = await self._orgs_of_financing(financing, caller_as_bank=True)
         return terms, endorsing_organizations
 
     async def _orgs_of_financing(self, financing: FinancingView | None, *, caller_as_bank: bool) -> list[str]:

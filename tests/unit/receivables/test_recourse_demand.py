@@ -99,6 +99,9 @@ async def test_a_bank_demands_recourse_once():
     message = await net.refused(bank, "DemandRecourse", f["id"], "still unpaid", transient=WITH_RECOURSE,
                                 rule="recourse-already-demanded")
     assert first_day in message and "ExerciseRecourse" in message
+    # the demand made is what a second one is refused for, whatever its reason
+    await net.refused(bank, "DemandRecourse", f["id"], "   ", transient=WITH_RECOURSE,
+                      rule="recourse-already-demanded")
     kept = await net.ok(bank, "GetFinancing", f["id"], evaluate=True)
     assert (kept["recourse_demanded_on"], kept["recourse_demand_reason"]) == (first_day, "x" * 500)
 
@@ -137,3 +140,15 @@ async def test_recourse_exercised_after_a_demand_keeps_the_demand_on_the_record(
     assert (seen["recourse_demanded_on"], seen["recourse_on"]) == (demanded_on, net.today)
     # over, the financing takes no demand
     await net.refused(bank, "DemandRecourse", f["id"], "x", transient=WITH_RECOURSE, rule="invalid-state")
+
+
+async def test_a_financing_not_disbursed_is_refused_by_its_state_before_its_terms_are_asked_for():
+    """The order the docs give: the state, then the terms; a call without terms on an accepted financing is told
+    it is not disbursed, not that terms are missing."""
+    net = await standard_net()
+    tier1, core, bank = net.actors["tier1"], net.actors["core"], net.actors["bank"]
+    claim = await net.confirmed(tier1, core, 1000_00, due_in=30)
+    accepted = await net.financed(tier1, claim["id"], terms=WITH_RECOURSE, disburse=False)
+    net.advance(days=31)
+    for fn in ("DemandRecourse", "ExerciseRecourse"):
+        await net.refused(bank, fn, accepted["id"], "unpaid", rule="invalid-state")

@@ -281,6 +281,31 @@ def test_recourse_with_terms_and_orgs_given_sends_them_as_is(method, transaction
         transaction, [F, "unpaid"], TERMS.transient(), ["A", "B", "C"])
 
 
+def _refusal_of_read() -> EndorseError:
+    return EndorseError("failed", transaction_id="t", code=grpc.StatusCode.ABORTED, details=[ErrorDetail(
+        "p", "BankMSP", "chaincode response 500, RULE not-permitted-to-read: not a party to it")])
+
+
+def test_a_demand_where_one_org_holds_and_finances_names_the_debtors_org_too():
+    """Two orgs must endorse (the chaincode policy): the holder's and bank's org alone is too few."""
+    group = {"holder_msp": "GroupMSP", "financier_msp": "GroupMSP"}
+    contract = FakeContract(responses={
+        "GetFinancing": {**fakes.financing(status="DISBURSED", **group), "offers": [fakes.offer(status="ACCEPTED")]},
+        "GetOfferTerms": fakes.terms(recourse=True), "GetReceivable": fakes.receivable(status="OVERDUE"),
+        "DemandRecourse": fakes.financing(status="DISBURSED", **group)})
+    ReceivablesClient(contract).demand_recourse(F, "unpaid")
+    assert contract.calls[-1].endorsing_organizations == ["CoreEnterpriseMSP", "GroupMSP"]
+
+
+def test_a_demand_on_a_financing_the_caller_may_not_read_goes_to_its_own_org_for_the_contracts_refusal():
+    contract = FakeContract(responses={"WhoAmI": fakes.party(msp_id="BankMSP", role="financier"),
+                                       "DemandRecourse": fakes.financing(status="DISBURSED")},
+                            errors={"GetFinancing": _refusal_of_read()})
+    ReceivablesClient(contract).demand_recourse(F, "unpaid")
+    sent = contract.calls[-1]
+    assert (sent.name, sent.transient, sent.endorsing_organizations) == ("DemandRecourse", None, ["BankMSP"])
+
+
 def test_cancel_financing_looks_up_and_pins_debtor_holder_and_bank():
     contract = FakeContract(responses={
         "GetFinancing": {**fakes.financing(), "offers": [fakes.offer(status="ACCEPTED")]},
