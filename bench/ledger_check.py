@@ -214,8 +214,8 @@ RECORD_TYPES = (PARTY_TYPE, CLIENT_TYPE, RECEIVABLE_TYPE, FINGERPRINT_TYPE, FINA
 
 # The kind the contract keeps that no query answers: compared between the peers, not with the world state.
 NOT_READABLE = {
-    "recfin.offer-by-bank": "only MakeFinancingOffer reads it (to refuse a bank's second offer on a financing); "
-                            "no query answers it",
+    "recfin.offer-by-bank": "only MakeFinancingOffer and WithdrawFinancingOffer read it (to refuse a bank's "
+                            "second offer on a financing; to free its place on withdrawal); no query answers it",
 }
 BY_FINANCIER_TYPE = "recfin.by-financier"   # bank, debtor, receivable id: the bank's live financings
 OPEN_OFFER_TYPE = "recfin.open-offer"       # bank, debtor, offer id: the bank's offers still OPEN

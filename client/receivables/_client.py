@@ -393,8 +393,8 @@ class _Operations:
         bank's open offers on the debtor (``financier_exposure``). The bank may then offer on the request again.
 
         Refused for an offer accepted (``invalid-state``: ``cancel_financing`` ends its financing before
-        disbursement), lapsed or already withdrawn, on a frozen claim, and for any other caller. ``reason`` is
-        on the public record.
+        disbursement), lapsed or already withdrawn, and for any other caller; a freeze of the claim does not stop
+        it. ``reason`` is on the public record: it should name no limit or exposure.
         """
         return self._submit("WithdrawFinancingOffer", _text(offer_id, "offer_id"), _text(reason, "reason"),
                             model=Offer)

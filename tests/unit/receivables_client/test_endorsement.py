@@ -155,6 +155,8 @@ STORY = [
     ("ConfirmReceivable", frozenset({CORE, SUPPLIER})),
     ("RequestFinancing", frozenset({CORE, SUPPLIER})),
     ("MakeFinancingOffer", frozenset({SUPPLIER, BANK})),
+    ("WithdrawFinancingOffer", ANY_TWO),                        # the offer and its entries: no policy of their own
+    ("MakeFinancingOffer", frozenset({SUPPLIER, BANK})),        # the bank offers again on the request
     ("AcceptFinancingOffer", frozenset({CORE, SUPPLIER})),
     ("CancelFinancing", frozenset({CORE, SUPPLIER, BANK})),     # the policy before: cancelling drops the bank
     ("PublishDiscountOffer", ANY_TWO),
@@ -167,10 +169,16 @@ STORY = [
     ("AttestInvoiceVerification", ANY_TWO),
     ("RegisterReceivable", ANY_TWO),
     ("ConfirmReceivable", frozenset({CORE, SUPPLIER})),
+    *[("RegisterReceivable", ANY_TWO), ("ConfirmReceivable", frozenset({CORE, SUPPLIER})),   # financed on recourse
+      ("RequestFinancing", frozenset({CORE, SUPPLIER})), ("MakeFinancingOffer", frozenset({SUPPLIER, BANK})),
+      ("AcceptFinancingOffer", frozenset({CORE, SUPPLIER})), ("RecordDisbursement", frozenset({CORE, SUPPLIER, BANK}))],
     ("RecordOverdue", frozenset({CORE, SUPPLIER})),
+    ("DemandRecourse", ANY_TWO),                                # the financing record alone
+    ("ExerciseRecourse", frozenset({CORE, SUPPLIER, BANK})),    # the policy before: recourse drops the bank
     *[("UpgradeLedger", ANY_TWO)] * 3,                          # claims, then discount and financing offers:
 ]                                                               # a policy on a key with none, then nothing
-NAMED_BY_THE_SDK = {"RegisterParty", "ConfirmReceivable", "MakeFinancingOffer", "RecordDisbursement", "CancelFinancing"}
+NAMED_BY_THE_SDK = {"RegisterParty", "ConfirmReceivable", "MakeFinancingOffer", "RecordDisbursement", "CancelFinancing",
+                    "DemandRecourse", "ExerciseRecourse"}
 # The calls that write only keys carrying a key-level policy: the chaincode's "any two orgs" does not
 # apply to them (every other call writes at least one key without a policy of its own).
 KEY_LEVEL_ONLY = {"UnbindPartyIdentity", "FreezeReceivable", "UnfreezeReceivable", "WithdrawDiscountOffer"}
@@ -208,6 +216,7 @@ def story_channel() -> Channel:
     # an accepted financing cancelled before disbursement, then the claim discounted
     cancelled = claim(channel, tier1, core, "24312000000000000003")
     financing = tier1.client.request_financing(cancelled).id
+    bank.client.withdraw_offer(bank.client.make_offer(financing, terms(channel)).id, "terms revised")
     tier1.client.accept_offer(bank.client.make_offer(financing, terms(channel)).id)
     tier1.client.cancel_financing(financing, "not disbursed")
     offer = core.client.publish_discount_offer(DiscountOfferRequest(apr=Decimal("0.05"), expires_on=channel.today(20)))
@@ -229,8 +238,16 @@ def story_channel() -> Channel:
         issue_date=channel.today(), total_with_tax=Decimal("113.00"), sources=["reference-tax"], outcome="fail",
         evidence_digest=hashlib.sha256(b"evidence").hexdigest()))
     late = claim(channel, tier1, core, "24312000000000000006", due_in=5)
+    defaulted = claim(channel, tier1, core, "24312000000000000007", due_in=5)
+    financing = tier1.client.request_financing(defaulted).id
+    with_recourse = terms(channel).model_copy(update={"recourse": True})
+    tier1.client.accept_offer(bank.client.make_offer(financing, with_recourse).id)
+    bank.client.record_disbursement(financing)
     channel.now += timedelta(days=10)
     tier1.client.record_overdue(late)
+    # the debtor of the claim financed with recourse did not pay either: the bank demands, then records, recourse
+    bank.client.demand_recourse(financing, "unpaid at maturity")
+    bank.client.exercise_recourse(financing, "the holder repaid the advance")
 
     # the ledger upgrade gives the rejected claim, as an earlier contract version left it, its policy back
     del channel.ledger.validation_parameters[create_composite_key(keys.RECEIVABLE, [rejected.id])]
@@ -251,7 +268,8 @@ def test_each_call_needs_the_key_level_policy_in_force_before_it(story):
         (transaction, orgs, transaction not in KEY_LEVEL_ONLY) for transaction, orgs in STORY]
 
 
-def test_the_sdk_names_endorsers_for_new_parties_confirmations_and_financing_and_leaves_the_rest_to_the_gateway(story):
+def test_the_sdk_names_endorsers_for_new_parties_confirmations_financing_and_recourse_and_leaves_the_rest_to_the_gateway(
+        story):
     assert {s.transaction for s in story if s.named is not None} == NAMED_BY_THE_SDK
 
 
@@ -267,7 +285,8 @@ def test_the_orgs_the_sdk_names_satisfy_what_validation_checks(story):
                           frozenset({BANK, CORE}), frozenset({REGULATOR, BANK})},
         "ConfirmReceivable": {frozenset({CORE, SUPPLIER})},        # the debtor's org and the holder's
         "MakeFinancingOffer": {frozenset({SUPPLIER, BANK})}, "RecordDisbursement": {frozenset({CORE, SUPPLIER, BANK})},
-        "CancelFinancing": {frozenset({CORE, SUPPLIER, BANK})}}
+        "CancelFinancing": {frozenset({CORE, SUPPLIER, BANK})}, "ExerciseRecourse": {frozenset({CORE, SUPPLIER, BANK})},
+        "DemandRecourse": {frozenset({SUPPLIER, BANK})}}      # the financing alone: the terms' parties, not the debtor
 
 
 def claims_in(snapshot: Snapshot, status: str) -> dict[str, dict]:
@@ -281,7 +300,7 @@ def claims_in(snapshot: Snapshot, status: str) -> dict[str, dict]:
 
 def test_a_registration_writes_the_claims_policy_and_is_checked_by_the_chaincode_policy_alone(story_channel):
     registrations = [s for s in story_channel.submits if s.transaction == "RegisterReceivable"]
-    assert len(registrations) == 5
+    assert len(registrations) == 6
     for s in registrations:
         (key, claim), = ((k, c) for k, c in claims_in(s.after, "REGISTERED").items() if k not in s.before.state)
         assert KeyEndorsementPolicy(s.after.policies[key]).list_orgs() == sorted({claim["debtor_msp"],
