@@ -1212,6 +1212,9 @@ class ReceivablesMachine(RuleBasedStateMachine):
             assert self.listed(bank, "ListReceivablesByFinancier", self.uscc(bank), "") == set(financed)
             assert self.listed("regulator", "ListReceivablesByFinancier", self.uscc(bank), self.uscc("core")) == \
                 {i for i, debtor in financed.items() if debtor == "core"}
+            # and its offers still open, expired ones too (the list reads no private terms)
+            assert self.listed(bank, "ListOffersByFinancier", self.uscc(bank), "") == \
+                {o.id for o in self.offers.values() if o.bank == bank and o.status == "OPEN"}
         oldest_first = sorted(self.discounts.values(), key=lambda d: (d.published, d.id))
         # GetReceivable's rule for a supplier: it holds the claim or created it (its root's first holder)
         tier1_reads = lambda rid: "tier1" in (self.claims[rid].holder,  # noqa: E731
