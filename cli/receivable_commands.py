@@ -689,7 +689,12 @@ def open_offers(session, as_json, financier, debtor, page_size, bookmark, all_pa
       recfin finance offers --financier 91110000MA1K00006B --as regulator --all
     """
     client = session.client
-    bank = financier if financier is not None else client.who_am_i().uscc
+    if financier is None:
+        caller = client.who_am_i()
+        if caller.role == "regulator":   # it has no offers of its own: said here, not by the contract's refusal
+            raise click.UsageError("--financier: name the bank whose open offers to list (the regulator may name "
+                                   "any bank)")
+    bank = financier if financier is not None else caller.uscc
     emit_pages(functools.partial(client.list_offers_by_financier, bank, debtor=debtor), as_json, page_size,
                bookmark, all_pages, OPEN_OFFER_COLUMNS,
                walk=lambda: client.iter_offers_by_financier(bank, debtor, page_size=page_size))

@@ -162,6 +162,8 @@ async def test_only_the_bank_itself_and_the_regulator_list_a_bank_and_refusals_c
         *[(who, (bank, "", "10", ""), "not-permitted-to-read", "a bank lists only its own open offers")
           for who in ("bank2", "core", "tier1")],
         ("bank", (bank2, core, "10", ""), "not-permitted-to-read", "a bank lists only its own open offers"),
+        # who asks comes before whether the code names anyone: another bank learns nothing of it
+        ("bank", (unregistered, "", "10", ""), "not-permitted-to-read", "a bank lists only its own open offers"),
         *[(who, ("", "", "10", ""), "argument-invalid", "financier is empty: name the bank whose open offers")
           for who in ("bank", "regulator")],
         ("regulator", (core, "", "10", ""), "argument-invalid", f"{core} is a "),

@@ -131,11 +131,12 @@ def test_async_iteration_over_a_banks_open_offers():
     async def main():
         client = AsyncReceivablesClient(contract)
         first = await client.list_offers_by_financier(BANK, debtor=CORE, page_size=1)
-        return first, [o.id async for o in client.iter_offers_by_financier(BANK, page_size=1)]
+        return first, [o.id async for o in client.iter_offers_by_financier(BANK, CORE, page_size=1)]
 
     first, ids = asyncio.run(main())
     assert ([o.id for o in first.records], first.bookmark, ids) == (["O-1"], "b", ["O-1", "O-2"])
-    assert [c.arguments for c in contract.calls] == [[BANK, CORE, "1", ""], [BANK, "", "1", ""], [BANK, "", "1", "b"]]
+    assert [c.arguments for c in contract.calls] == [[BANK, CORE, "1", ""], [BANK, CORE, "1", ""],
+                                                     [BANK, CORE, "1", "b"]]
 
 
 def test_async_iteration_over_pages_and_events():

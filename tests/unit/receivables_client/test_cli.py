@@ -305,6 +305,9 @@ def test_finance_offers_lists_the_callers_own_bank_by_default_and_follows_its_pa
     assert [c.arguments for c in ledger.calls[-2:]] == [[BANK, CORE, "1", ""], [BANK, CORE, "1", composite]]
     page = json.loads(invoke("finance", "offers", "--bookmark", bookmark_token(composite), "--json").output)
     assert ([o["id"] for o in page["records"]], page["bookmark_token"]) == (["O-2"], "")
+    # one debtor's first page, as the help's example asks for it: the debtor goes with the page too
+    one = invoke("finance", "offers", "--debtor", CORE, "--json")
+    assert one.exit_code == 0 and ledger.calls[-1].arguments == [BANK, CORE, "20", ""]
 
 
 def test_finance_offers_of_a_named_bank_asks_no_who_am_i_and_an_empty_code_is_a_usage_error(ledger):
@@ -313,6 +316,12 @@ def test_finance_offers_of_a_named_bank_asks_no_who_am_i_and_an_empty_code_is_a_
     assert res.exit_code == 0, res.output
     assert (ledger.only().name, ledger.only().arguments) == ("ListOffersByFinancier", [BANK, "", "20", ""])
     assert ledger.opened == [("regulator", None, False)] and "O-1" in res.output
+    # the regulator has no offers of its own: it names the bank, told so before anything is sent
+    ledger.calls.clear()
+    ledger.responses["WhoAmI"] = fakes.party(msp_id="RegulatorMSP", role="regulator")
+    refused = invoke("finance", "offers", "--as", "regulator")
+    assert refused.exit_code == 2 and "--financier" in refused.output and "name the bank" in refused.output
+    assert [c.name for c in ledger.calls] == ["WhoAmI"]
     for option in ("--financier", "--debtor"):
         ledger.calls.clear()
         refused = invoke("finance", "offers", option, " ", "--as", "bank/officer1")
