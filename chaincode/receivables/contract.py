@@ -891,7 +891,7 @@ class ReceivablesContract(Contract):
         before = r.model_copy()
         r.status, r.financier, r.financier_msp, r.last = FINANCED, o.financier, o.financier_msp, act
         await s.store.put_offer(o, r.debtor)
-        await s.store.put_financing(f)
+        await s.store.put_financing(f, accepted=True)    # the deal's record: its parties' orgs from now on
         await s.store.put_receivable(r, before)
         s.emit(events.FINANCING_OFFER_ACCEPTED, r.id, financing_id=f.id, offer_id=o.id, financier=o.financier)
         return f.to_json()
@@ -1068,8 +1068,8 @@ class ReceivablesContract(Contract):
                        f"{f.recourse_demanded_on} already (GetFinancing shows the demand); once the holder has paid, "
                        "record it with ExerciseRecourse")
         why = _require_text(reason, "reason")
-        # the financing record alone changes; its key carries no key-level policy (Store.put_financing), so the
-        # chaincode policy validates it, and the claim and its policy are left as they are
+        # the financing record alone changes, under the policy its acceptance gave it (the holder's and the bank's
+        # orgs, Store.put_financing); the claim and its policy are left as they are
         f.recourse_demanded_on, f.recourse_demand_reason = s.today_iso, why
         f.last = s.action("DemandRecourse", bank.uscc)
         await s.store.put_financing(f)

@@ -313,8 +313,18 @@ class Store:
         except RuleViolation:
             return None
 
-    async def put_financing(self, f: Financing) -> None:
-        await self._put(f, keys.FINANCING, f.id)
+    async def put_financing(self, f: Financing, *, accepted: bool = False) -> None:
+        """Write the financing; with ``accepted`` (the change that names its bank), give its key the key-level
+        policy of the holder's and the bank's orgs: from then on the deal's record (its disbursement, demand,
+        repayment, cancellation, recourse) changes only with both parties' peers endorsing, whatever two other
+        orgs run. A request has none before (the holder's withdrawal and the debtor's payment end it without any
+        bank). Written once: a policy written again fails a later change of the key in the same block. Where one
+        org both holds and finances, the chaincode policy (two orgs) is left to guard it: that org's alone would be
+        weaker."""
+        key = self.key(keys.FINANCING, f.id)
+        await self.stub.put_state(key, f.to_bytes())
+        if accepted and f.financier_msp and f.financier_msp != f.holder_msp:
+            await self._set_policy(key, sorted({f.holder_msp, f.financier_msp}))
 
     async def offer(self, offer_id: str) -> Offer:
         return await self._require(Offer, keys.OFFER, offer_id, "financing offer")

@@ -733,9 +733,9 @@ For a financing accepted on terms with recourse (``recourse: true``), once: the 
 gains ``recourse_demanded_on`` and ``recourse_demand_reason``; the claim is unchanged and the debtor may still pay
 the bank. Refused as :meth:`exercise_recourse` is (``without-recourse``, ``not-yet-due``...), and a second
 demand too (``recourse-already-demanded``). The accepted terms are read back as for :meth:`exercise_recourse`;
-the financing record it writes alone has no key-level policy (any two orgs validate it), so the holder's and the
-bank's orgs endorse, members of the terms' collection: the terms reach no org outside it (where one org both holds
-and finances, the debtor's is added, as two orgs must endorse).
+the financing record it writes alone carries the holder's and the bank's orgs' policy from acceptance, so those
+two endorse, members of the terms' collection: the terms reach no org outside it (where one org both holds and
+finances, the financing has no policy of its own and the debtor's is added, as the chaincode policy needs two).
 """
 
 

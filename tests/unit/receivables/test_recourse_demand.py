@@ -12,7 +12,7 @@ import json
 
 from chaincode.receivables import keys
 
-from .support import BANK, CORE, SUPPLIER, standard_net, transient_terms
+from .support import BANK, CORE, REGULATOR, SUPPLIER, standard_net, transient_terms
 from .test_recourse import WITH_RECOURSE, _disbursed
 
 
@@ -40,11 +40,11 @@ async def test_the_bank_demands_recourse_on_the_ledger_and_only_the_financing_re
         "financier": bank.uscc, "holder": tier1.uscc, "outstanding": 750_00, "currency": "CNY",
         "reason": "unpaid at maturity; repurchase within 10 days"}
 
-    # the financing record alone is written, and its key carries no key-level policy: the chaincode policy
-    # (any two orgs) validates the demand, the holder's and the bank's orgs among others
+    # the financing record alone is written, under the policy its acceptance gave its key: the holder's and the
+    # bank's orgs, and no two other orgs (the debtor's and the regulator's) can make or erase a demand
     assert [key for key, _ in net.last_writes] == [net._key(keys.FINANCING, f["id"])]
-    assert [policy for _, policy in net.last_writes] == [None]
     assert net.writes_not_endorsed(SUPPLIER, BANK) == []
+    assert net.writes_not_endorsed(CORE, REGULATOR) == [(net._key(keys.FINANCING, f["id"]), [BANK, SUPPLIER])]
     # the claim, its policy and the notice are as they were: the debtor still pays the bank
     assert net.doc(r["id"]) == claim_before
     assert net.claim_policy_orgs(r["id"]) == [BANK, CORE, SUPPLIER]

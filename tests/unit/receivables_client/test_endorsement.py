@@ -173,7 +173,7 @@ STORY = [
       ("RequestFinancing", frozenset({CORE, SUPPLIER})), ("MakeFinancingOffer", frozenset({SUPPLIER, BANK})),
       ("AcceptFinancingOffer", frozenset({CORE, SUPPLIER})), ("RecordDisbursement", frozenset({CORE, SUPPLIER, BANK}))],
     ("RecordOverdue", frozenset({CORE, SUPPLIER})),
-    ("DemandRecourse", ANY_TWO),                                # the financing record alone
+    ("DemandRecourse", frozenset({SUPPLIER, BANK})),            # the financing alone: its policy since acceptance
     ("ExerciseRecourse", frozenset({CORE, SUPPLIER, BANK})),    # the policy before: recourse drops the bank
     *[("UpgradeLedger", ANY_TWO)] * 3,                          # claims, then discount and financing offers:
 ]                                                               # a policy on a key with none, then nothing
@@ -181,7 +181,8 @@ NAMED_BY_THE_SDK = {"RegisterParty", "ConfirmReceivable", "MakeFinancingOffer", 
                     "DemandRecourse", "ExerciseRecourse"}
 # The calls that write only keys carrying a key-level policy: the chaincode's "any two orgs" does not
 # apply to them (every other call writes at least one key without a policy of its own).
-KEY_LEVEL_ONLY = {"UnbindPartyIdentity", "FreezeReceivable", "UnfreezeReceivable", "WithdrawDiscountOffer"}
+KEY_LEVEL_ONLY = {"UnbindPartyIdentity", "FreezeReceivable", "UnfreezeReceivable", "WithdrawDiscountOffer",
+                  "DemandRecourse"}
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,44 @@
+"""A financing's record is its parties' from acceptance on: its key carries the holder's and the bank's orgs.
+
+Without it the record of a deal (disbursed, demanded, repaid, cancelled, recoursed) fell under the chaincode's
+"any two orgs" alone: the debtor's and the regulator's orgs, running altered chaincode on their peers, could
+together forge or erase a recourse demand, a change that touches no claim.
+"""
+
+from __future__ import annotations
+
+from chaincode.receivables import keys
+from chaincode.shim import KeyEndorsementPolicy
+
+from .support import BANK, CORE, SUPPLIER, Net, standard_net, transient_terms
+
+
+def _policy_orgs(net: Net, financing_id: str) -> list[str] | None:
+    policy = net.ledger.validation_parameters.get(net._key(keys.FINANCING, financing_id))
+    return None if policy is None else sorted(KeyEndorsementPolicy(policy).list_orgs())
+
+
+async def test_acceptance_gives_the_financing_its_parties_orgs_and_a_request_before_has_none():
+    net = await standard_net()
+    tier1, core, bank = net.actors["tier1"], net.actors["core"], net.actors["bank"]
+    r = await net.confirmed(tier1, core, 1000_00, due_in=30)
+    f = await net.ok(tier1, "RequestFinancing", r["id"])
+    o = await net.ok(bank, "MakeFinancingOffer", f["id"], transient=transient_terms())
+    assert _policy_orgs(net, f["id"]) is None       # the holder's withdrawal or the debtor's payment ends it alone
+    await net.ok(tier1, "AcceptFinancingOffer", o["id"])
+    assert _policy_orgs(net, f["id"]) == [BANK, SUPPLIER]
+    # the disbursement writes the financing under that policy, with the claim's (debtor, holder, bank)
+    await net.ok(bank, "RecordDisbursement", f["id"], transient=transient_terms())
+    assert _policy_orgs(net, f["id"]) == [BANK, SUPPLIER]
+    assert net.writes_not_endorsed(CORE, SUPPLIER, BANK) == []
+    assert net._key(keys.FINANCING, f["id"]) in [key for key, _ in net.writes_not_endorsed(CORE, SUPPLIER)]
+
+
+async def test_a_request_withdrawn_before_acceptance_needs_no_bank():
+    net = await standard_net()
+    tier1, core, bank = net.actors["tier1"], net.actors["core"], net.actors["bank"]
+    r = await net.confirmed(tier1, core, 1000_00, due_in=30)
+    f = await net.ok(tier1, "RequestFinancing", r["id"])
+    await net.ok(bank, "MakeFinancingOffer", f["id"], transient=transient_terms())
+    await net.ok(tier1, "WithdrawFinancing", f["id"])
+    assert _policy_orgs(net, f["id"]) is None and net.writes_not_endorsed(CORE, SUPPLIER) == []
