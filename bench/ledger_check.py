@@ -318,12 +318,18 @@ class LivePeer:
             bookmark = page["bookmark"]
 
 
+# what the contract answers for a field a record lacks when that field's model default is all it has: null, or an
+# empty list (a list field defaults to one, so that its readers need no null check)
+_EMPTY_DEFAULTS = (None, [])
+
+
 def _as_written(replayed: object, answered: object) -> object:
-    """The contract's answer without the fields the replayed record does not have and the answer gives as null: a
-    record an earlier contract version wrote, before such a field was added (a financing before
-    ``recourse_demanded_on``, an offer before ``withdrawn_on``), reads back with it null, which is no difference."""
+    """The contract's answer without the fields the replayed record does not have and the answer gives as their
+    empty default: a record an earlier contract version wrote, before such a field was added (a financing before
+    ``recourse_demanded_on`` or ``recourse_demands``, an offer before ``withdrawn_on``), reads back with it null
+    or empty, which is no difference."""
     if isinstance(replayed, dict) and isinstance(answered, dict):
-        return {name: v for name, v in answered.items() if name in replayed or v is not None}
+        return {name: v for name, v in answered.items() if name in replayed or v not in _EMPTY_DEFAULTS}
     return answered
 
 

@@ -779,8 +779,10 @@ def cancel(session, financing_id, reason):
 def demand_recourse(session, financing_id, reason):
     """The bank, unpaid by the debtor past the due date, calls on the holder to take the receivable back.
 
-    Only on terms with recourse, and once per financing: the demand (回购通知) goes on the financing
-    record, where the holder and the regulator read it. Nothing else changes: the financing stays
+    Only on terms with recourse: the demand (回购通知) goes on the financing record, where the holder
+    and the regulator read it. A demand on a later day (a new deadline, after a partial payment) is
+    added to the earlier ones, each kept with what the debtor still owed then (`recfin finance get`
+    lists them); a second one the same day is refused. Nothing else changes: the financing stays
     DISBURSED, the debtor may still pay the bank, and once the holder has paid the bank back,
     `recfin finance recourse` records it. The accepted terms are read back from the bank's peer.
 
@@ -828,12 +830,16 @@ def get_financing(session, as_json, financing_id) -> None:
     if as_json:
         emit({**f.to_json(), "offers": offers}, as_json=True)
         return
-    # how a financing that ended other than by repayment ended, and why, where it did; a bank's demand of
-    # recourse, where one was made, whether or not the financing has ended since
-    ended = [field for field in ("cancelled_on", "cancellation_reason", "recourse_demanded_on",
-                                 "recourse_demand_reason", "recourse_on", "recourse_reason")
+    # how a financing that ended other than by repayment ended, and why, where it did
+    ended = [field for field in ("cancelled_on", "cancellation_reason", "recourse_on", "recourse_reason")
              if getattr(f, field) is not None]
-    show(f, as_json, FINANCING_COLUMNS + ["disbursed_on", "repaid_on"] + ended)
+    emit(with_money(f.to_json()), as_json=False, columns=FINANCING_COLUMNS + ["disbursed_on", "repaid_on"] + ended)
+    # each of the bank's demands of recourse, one line each, oldest first, whether or not the financing has ended
+    # since (recourse_demanded_on and recourse_demand_reason are the last line's)
+    for demand in f.recourse_demands:
+        click.echo(f"recourse_demand: {demand.on}, {money(demand.outstanding, demand.currency)} outstanding: "
+                   f"{demand.reason}")
+    click.echo(f"tx: {f.last.tx_id}")
     if offers:
         # when and why a bank took its offer back, where one did
         withdrawn = ["withdrawn_on", "withdrawal_reason"] if any(o["status"] == "WITHDRAWN" for o in offers) else []

@@ -28,7 +28,7 @@ from .identity import is_org_admin, lists_identity
 from .model import (
     CONFIRMED, FINANCED, REGISTERED, REJECTED, SETTLED, SPLIT,
     Action, AssignmentNotice, DiscountOffer, DiscountOfferRequest, Financing, FreezeOrder, Invoice,
-    InvoiceAttestation, InvoiceAttestationRequest, Offer, OfferTerms, Party, PartyRegistration, Payment, Receivable, ReceivableRegistration, parse_request, sha256_hex,
+    InvoiceAttestation, InvoiceAttestationRequest, Offer, OfferTerms, Party, PartyRegistration, Payment, Receivable, ReceivableRegistration, RecourseDemand, parse_request, sha256_hex,
 )
 from .schemas import (
     DiscountOfferPage, FinancierExposure, FinancingView, HistoryEntry, IdentityParty, InvoiceLookup, LedgerUpgrade,
@@ -1054,24 +1054,31 @@ class ReceivablesContract(Contract):
     async def DemandRecourse(self, ctx: Context, financing_id: str, reason: str) -> Financing:
         """The bank of a disbursed financing with recourse, unpaid by the debtor past the due date, calls on the
         holder to take the claim back (回购通知; the accepted terms again as transient ``terms``, for their
-        ``recourse``), once: the holder and the regulator see on the ledger that the bank has called on it.
+        ``recourse``): the holder and the regulator see on the ledger that the bank has called on it. A bank may
+        demand again on a later day (a new deadline, after a partial payment by the debtor, after an extension):
+        each demand is kept, at most one a day.
 
-        A notice, not a change of hands: the financing stays DISBURSED with ``recourse_demanded_on`` and
-        ``recourse_demand_reason``, and the claim is unchanged. The debtor may still pay the bank (RecordPayment,
-        then RecordRepayment, end the matter), and ExerciseRecourse records the holder's repurchase with or without
-        a demand before it.
+        A notice, not a change of hands: the financing stays DISBURSED, the demand is appended to
+        ``recourse_demands`` (with what the debtor still owed then) and ``recourse_demanded_on`` and
+        ``recourse_demand_reason`` name it, the latest; the claim is unchanged. The debtor may still pay the bank
+        (RecordPayment, then RecordRepayment, end the matter), and ExerciseRecourse records the holder's
+        repurchase with or without a demand before it.
         """
         s = self._session(ctx)
         bank, f, r = await self._recourse_open(ctx, s, financing_id)
-        if f.recourse_demanded_on is not None:
-            raise rule("recourse-already-demanded", f"financing {f.id}: {f.financier} demanded recourse on "
-                       f"{f.recourse_demanded_on} already (GetFinancing shows the demand); once the holder has paid, "
-                       "record it with ExerciseRecourse")
+        # one a day is enough, and it makes a resubmission (a retry after a lost answer) a refusal that says the
+        # demand is on the ledger rather than a second demand
+        if f.recourse_demanded_on == s.today_iso:
+            raise rule("recourse-already-demanded", f"financing {f.id}: {f.financier} demanded recourse today "
+                       f"({s.today_iso}) already (GetFinancing shows the demand); demand again on a later day, or, "
+                       "once the holder has paid, record it with ExerciseRecourse")
         why = _require_text(reason, "reason")
         # the financing record alone changes, under the policy its acceptance gave it (the holder's and the bank's
         # orgs, Store.put_financing); the claim and its policy are left as they are
-        f.recourse_demanded_on, f.recourse_demand_reason = s.today_iso, why
-        f.last = s.action("DemandRecourse", bank.uscc)
+        act = s.action("DemandRecourse", bank.uscc)
+        f.recourse_demands.append(RecourseDemand(on=s.today_iso, reason=why, outstanding=r.outstanding,
+                                                 currency=r.currency, tx_id=act.tx_id))
+        f.recourse_demanded_on, f.recourse_demand_reason, f.last = s.today_iso, why, act
         await s.store.put_financing(f)
         s.emit(events.RECOURSE_DEMANDED, r.id, financing_id=f.id, financier=bank.uscc, holder=r.holder,
                outstanding=r.outstanding, currency=r.currency, reason=why)

@@ -357,6 +357,17 @@ class OfferTerms(Doc):
         return cls.model_validate(doc)
 
 
+class RecourseDemand(Doc):
+    """One call of the bank on the holder to take the claim back (DemandRecourse, 回购通知), as the financing
+    keeps it."""
+
+    on: str = Field(description="the demand's transaction date")
+    reason: str
+    outstanding: int = Field(description="what the debtor still owed on the claim then, fen")
+    currency: str = Field(description="the claim's currency")
+    tx_id: str = Field(description="the demand's transaction")
+
+
 class Financing(Doc):
     doc_type: Literal["financing"] = "financing"
     id: str
@@ -379,10 +390,14 @@ class Financing(Doc):
     recourse_on: str | None = Field(default=None, description="the bank, unpaid by the debtor, took the advance "
                                     "back from the holder under recourse terms; the claim went back to the holder")
     recourse_reason: str | None = None
-    recourse_demanded_on: str | None = Field(default=None, description="the bank, unpaid by the debtor past the "
-                                             "due date, called on the holder to take the claim back "
-                                             "(DemandRecourse); kept once recourse is exercised")
-    recourse_demand_reason: str | None = None
+    recourse_demanded_on: str | None = Field(default=None, description="the day of the bank's latest demand "
+                                             "(DemandRecourse) that the holder take the claim back, the last of "
+                                             "recourse_demands; kept once recourse is exercised")
+    recourse_demand_reason: str | None = Field(default=None, description="the latest demand's reason, the last of "
+                                               "recourse_demands")
+    recourse_demands: list[RecourseDemand] = Field(default_factory=list, description="every demand of the bank "
+                                                   "that the holder take the claim back, in order, at most one a "
+                                                   "day; kept once the financing is repaid or recourse is exercised")
     last: Action
 
     @model_validator(mode="before")

@@ -729,13 +729,15 @@ peer a block behind) is raised, and nothing is sent.
 DEMAND_RECOURSE_DOC = """The financing bank, unpaid by the debtor past the due date, calls on the holder to take the
 claim back (回购通知), on the ledger.
 
-For a financing accepted on terms with recourse (``recourse: true``), once: the financing stays DISBURSED and
-gains ``recourse_demanded_on`` and ``recourse_demand_reason``; the claim is unchanged and the debtor may still pay
-the bank. Refused as :meth:`exercise_recourse` is (``without-recourse``, ``not-yet-due``...), and a second
-demand too (``recourse-already-demanded``). The accepted terms are read back as for :meth:`exercise_recourse`;
-the financing record it writes alone carries the holder's and the bank's orgs' policy from acceptance, so those
-two endorse, members of the terms' collection: the terms reach no org outside it (where one org both holds and
-finances, the financing has no policy of its own and the debtor's is added, as the chaincode policy needs two).
+For a financing accepted on terms with recourse (``recourse: true``): the financing stays DISBURSED, the demand
+is appended to ``recourse_demands`` (with what the debtor still owed then) and ``recourse_demanded_on`` and
+``recourse_demand_reason`` name it, the latest; the claim is unchanged and the debtor may still pay the bank. The
+bank may demand again on a later day; a second demand the same day is refused (``recourse-already-demanded``), as
+:meth:`exercise_recourse` is (``without-recourse``, ``not-yet-due``...). The accepted terms are read back as for
+:meth:`exercise_recourse`; the financing record it writes alone carries the holder's and the bank's orgs' policy
+from acceptance, so those two endorse, members of the terms' collection: the terms reach no org outside it (where
+one org both holds and finances, the financing has no policy of its own and the debtor's is added, as the
+chaincode policy needs two).
 """
 
 
@@ -744,7 +746,7 @@ RECOURSE_DOC = """The financing bank, unpaid by the debtor past the due date, ta
 For a financing accepted on terms with recourse (``recourse: true``), once the holder has paid the bank back
 as their agreement says (it cannot be undone; a demand before it, :meth:`demand_recourse`, is not required): the
 financing ends RECOURSED, the claim is the holder's again (OVERDUE), its assignment notice is RELEASED and the
-debtor pays the holder from then on; the financing keeps a demand's fields. Terms without recourse are refused
+debtor pays the holder from then on; the financing keeps its demands. Terms without recourse are refused
 (``without-recourse``), as is a claim not yet past its due date (``not-yet-due``). The accepted terms
 and the orgs that endorse are found as for :meth:`record_disbursement` (the claim's policy in force still
 names the bank's org).

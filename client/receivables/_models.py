@@ -321,6 +321,16 @@ class OfferTerms(Document):
         return FinancingTerms.model_validate(self.to_json(), context={AMOUNT_CAP: LEDGER_MAX_FEN})
 
 
+class RecourseDemand(Document):
+    """One demand of the bank that the holder take the claim back (``demand_recourse``), as the financing keeps it."""
+
+    on: date
+    reason: str
+    outstanding: Fen   # what the debtor still owed on the claim then
+    currency: str
+    tx_id: str
+
+
 class Financing(Document):
     doc_type: Literal["financing"] = "financing"
     id: str
@@ -342,10 +352,11 @@ class Financing(Document):
     cancellation_reason: str | None = None
     recourse_on: date | None = None       # RECOURSED: the bank took the advance back from the holder
     recourse_reason: str | None = None
+    # the latest demand, the last of recourse_demands
     recourse_demanded_on: date | None = None   # the bank called on the holder to take the claim back (still DISBURSED)
     recourse_demand_reason: str | None = None
+    recourse_demands: list[RecourseDemand] = Field(default_factory=list)   # every demand, in order, one a day at most
     last: Action
-
     @property
     def tx_id(self) -> str:
         return self.last.tx_id

@@ -3,7 +3,9 @@ to take the claim back (回购通知), and the ledger shows it.
 
 Before it, the demand stayed off the ledger: the holder and the regulator could not see that a bank had called on
 the holder's recourse until the bank recorded it met (ExerciseRecourse). A demand is notice: it changes the
-financing record alone, and payment by the debtor or recourse exercised later end the matter as before.
+financing record alone, and payment by the debtor or recourse exercised later end the matter as before. A bank
+may demand again on a later day (a new deadline, after a partial payment): each demand is kept, in order, with
+what the debtor still owed then (``recourse_demands``); one a day.
 """
 
 from __future__ import annotations
@@ -33,6 +35,9 @@ async def test_the_bank_demands_recourse_on_the_ledger_and_only_the_financing_re
         ("DISBURSED", net.today, "unpaid at maturity; repurchase within 10 days")
     assert (demanded["last"]["action"], demanded["last"]["by"], demanded["last"]["tx_id"]) == \
         ("DemandRecourse", bank.uscc, result.tx_id)
+    assert demanded["recourse_demands"] == [
+        {"on": net.today, "reason": "unpaid at maturity; repurchase within 10 days", "outstanding": 750_00,
+         "currency": "CNY", "tx_id": result.tx_id}]
     assert (demanded["recourse_on"], demanded["recourse_reason"]) == (None, None)
     name, payload = result.event[0], json.loads(result.event[1])
     assert name == "RecourseDemanded" and payload == {
@@ -53,8 +58,8 @@ async def test_the_bank_demands_recourse_on_the_ledger_and_only_the_financing_re
     # whoever read the financing reads the demand: the holder, the bank, the debtor, the regulator
     for reader in (tier1, bank, core, reg):
         seen = await net.ok(reader, "GetFinancing", f["id"], evaluate=True)
-        assert (seen["recourse_demanded_on"], seen["recourse_demand_reason"]) == \
-            (net.today, "unpaid at maturity; repurchase within 10 days"), reader.name
+        assert (seen["recourse_demanded_on"], seen["recourse_demand_reason"], seen["recourse_demands"]) == \
+            (net.today, "unpaid at maturity; repurchase within 10 days", demanded["recourse_demands"]), reader.name
     await net.refused(bank2, "GetFinancing", f["id"], evaluate=True, rule="not-permitted-to-read")
 
 
@@ -88,35 +93,65 @@ async def test_terms_without_recourse_leave_nothing_to_demand():
     await net.refused(bank, "DemandRecourse", f["id"], "unpaid", transient=WITH_RECOURSE, rule="terms-mismatch")
 
 
-async def test_a_bank_demands_recourse_once():
+async def test_a_bank_demands_again_on_a_later_day_and_each_demand_is_kept_with_what_the_debtor_owed_then():
     net = await standard_net()
-    bank = net.actors["bank"]
+    core, tier1, bank = net.actors["core"], net.actors["tier1"], net.actors["bank"]
     r, f = await _disbursed(net)
     net.advance(days=31)
     first_day = net.today
-    await net.ok(bank, "DemandRecourse", f["id"], "x" * 500, transient=WITH_RECOURSE)
-    net.advance(days=5)
+    first = await net.call(bank, "DemandRecourse", f["id"], "x" * 500, transient=WITH_RECOURSE)
+    assert first.status == 200, first.message
+    first_demand = {"on": first_day, "reason": "x" * 500, "outstanding": 1000_00, "currency": "CNY",
+                    "tx_id": first.tx_id}
+    # the same day, a second demand is refused, whatever its reason: a retry after a lost answer is told that the
+    # demand is on the ledger, and nothing is written
+    net.advance(hours=6)
     message = await net.refused(bank, "DemandRecourse", f["id"], "still unpaid", transient=WITH_RECOURSE,
                                 rule="recourse-already-demanded")
-    assert first_day in message and "ExerciseRecourse" in message
-    # the demand made is what a second one is refused for, whatever its reason
+    assert first_day in message and "GetFinancing" in message and "later day" in message
     await net.refused(bank, "DemandRecourse", f["id"], "   ", transient=WITH_RECOURSE,
                       rule="recourse-already-demanded")
-    kept = await net.ok(bank, "GetFinancing", f["id"], evaluate=True)
-    assert (kept["recourse_demanded_on"], kept["recourse_demand_reason"]) == (first_day, "x" * 500)
+
+    # the debtor pays part of the claim (to the bank, late), and the bank demands again days later: appended
+    await net.ok(core, "RecordPayment", r["id"], "40000")
+    net.advance(days=5)
+    second = await net.call(bank, "DemandRecourse", f["id"], "new deadline after a partial payment",
+                            transient=WITH_RECOURSE)
+    assert second.status == 200, second.message
+    again = json.loads(second.payload)
+    assert again["recourse_demands"] == [first_demand, {
+        "on": net.today, "reason": "new deadline after a partial payment", "outstanding": 600_00, "currency": "CNY",
+        "tx_id": second.tx_id}]
+    # the two fields of one demand name the latest
+    assert (again["status"], again["recourse_demanded_on"], again["recourse_demand_reason"]) == \
+        ("DISBURSED", net.today, "new deadline after a partial payment")
+    assert json.loads(second.event[1])["outstanding"] == 600_00
+    seen = await net.ok(tier1, "GetFinancing", f["id"], evaluate=True)   # the holder reads both
+    assert seen["recourse_demands"] == again["recourse_demands"]
+    await net.refused(bank, "DemandRecourse", f["id"], "again", transient=WITH_RECOURSE,
+                      rule="recourse-already-demanded")
+
+
+async def _demanded_past_due(net, reason: str) -> tuple[dict, dict, str]:
+    """A claim of 1,000.00 financed with recourse, disbursed and a day past due, and the bank's demand on it: the
+    claim, the financing and the day of the demand."""
+    r, f = await _disbursed(net)
+    net.advance(days=31)
+    await net.ok(net.actors["bank"], "DemandRecourse", f["id"], reason, transient=WITH_RECOURSE)
+    return r, f, net.today
 
 
 async def test_after_a_demand_the_debtor_may_still_pay_the_bank_and_end_the_financing():
     net = await standard_net()
     core, tier1, bank = net.actors["core"], net.actors["tier1"], net.actors["bank"]
-    r, f = await _disbursed(net)
-    net.advance(days=31)
-    await net.ok(bank, "DemandRecourse", f["id"], "unpaid at maturity", transient=WITH_RECOURSE)
+    r, f, _ = await _demanded_past_due(net, "unpaid at maturity")
     paid = await net.ok(core, "RecordPayment", r["id"], "100000")
     assert (paid["status"], paid["payments"][0]["payee"], paid["payments"][0]["late"]) == ("SETTLED", bank.uscc, True)
+    demanded = (await net.ok(bank, "GetFinancing", f["id"], evaluate=True))["recourse_demands"]
     repaid = await net.ok(bank, "RecordRepayment", f["id"])
     assert (repaid["status"], repaid["recourse_demanded_on"], repaid["recourse_demand_reason"]) == \
         ("REPAID", net.today, "unpaid at maturity")
+    assert len(demanded) == 1 and repaid["recourse_demands"] == demanded
     # repaid, the demand is over: nothing is left to take back
     await net.refused(bank, "ExerciseRecourse", f["id"], "x", transient=WITH_RECOURSE, rule="invalid-state")
     assert (await net.ok(tier1, "GetFinancing", f["id"], evaluate=True))["status"] == "REPAID"
@@ -125,19 +160,21 @@ async def test_after_a_demand_the_debtor_may_still_pay_the_bank_and_end_the_fina
 async def test_recourse_exercised_after_a_demand_keeps_the_demand_on_the_record():
     net = await standard_net()
     tier1, bank = net.actors["tier1"], net.actors["bank"]
-    r, f = await _disbursed(net)
-    net.advance(days=31)
-    demanded_on = net.today
-    await net.ok(bank, "DemandRecourse", f["id"], "repurchase within 10 days", transient=WITH_RECOURSE)
-    net.advance(days=9)
+    r, f, demanded_on = await _demanded_past_due(net, "repurchase within 10 days")
+    net.advance(days=5)
+    await net.ok(bank, "DemandRecourse", f["id"], "repurchase within 5 days", transient=WITH_RECOURSE)
+    demands = (await net.ok(bank, "GetFinancing", f["id"], evaluate=True))["recourse_demands"]
+    net.advance(days=4)
     done = await net.ok(bank, "ExerciseRecourse", f["id"], "the holder repurchased", transient=WITH_RECOURSE)
+    assert [d["on"] for d in done["recourse_demands"]] == [demanded_on, net.day(-4)]
+    assert done["recourse_demands"] == demands
     assert (done["status"], done["recourse_on"], done["recourse_reason"]) == \
         ("RECOURSED", net.today, "the holder repurchased")
     assert (done["recourse_demanded_on"], done["recourse_demand_reason"]) == \
-        (demanded_on, "repurchase within 10 days")
+        (net.day(-4), "repurchase within 5 days")
     assert (net.doc(r["id"])["status"], net.doc(r["id"])["financier"]) == ("OVERDUE", None)
     seen = await net.ok(tier1, "GetFinancing", f["id"], evaluate=True)
-    assert (seen["recourse_demanded_on"], seen["recourse_on"]) == (demanded_on, net.today)
+    assert (seen["recourse_demands"], seen["recourse_on"]) == (demands, net.today)
     # over, the financing takes no demand
     await net.refused(bank, "DemandRecourse", f["id"], "x", transient=WITH_RECOURSE, rule="invalid-state")
 

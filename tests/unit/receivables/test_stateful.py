@@ -143,7 +143,7 @@ class Financing:
     accepted: str | None = None
     notice: str | None = None
     principal: int | None = None     # what the bank advanced, once disbursed
-    demanded: str | None = None      # the day the bank demanded recourse (DemandRecourse), once
+    demanded: list[str] = field(default_factory=list)   # the days the bank demanded recourse, one a day at most
 
 
 @dataclass
@@ -726,13 +726,14 @@ class ReceivablesMachine(RuleBasedStateMachine):
 
     def demand_recourse(self, caller, pick, kind):
         """As ``exercise_recourse``, taken by ``progress`` the day after a disbursed claim's due date: the bank
-        demands recourse, once; the claim and the financing's status stay as they were."""
+        demands recourse, once a day at most (again on a later day: each demand kept); the claim and the
+        financing's status stay as they were."""
         fid, f, c, caller, codes, transient = self._recourse(caller, pick, kind)
-        if f and f.demanded is not None and not codes:
+        if f and f.demanded[-1:] == [self.net.today] and not codes:
             codes.add("recourse-already-demanded")
         if self.attempt(caller, "DemandRecourse", fid, "unpaid at maturity", codes=codes, transient=transient,
                         event=("RecourseDemanded", c.id if c else None)):
-            f.demanded = self.net.today
+            f.demanded.append(self.net.today)
 
     def exercise_recourse(self, caller, pick, kind):
         """Not a rule of its own (one more would thin out every other rule's sequences): ``progress`` takes it,
@@ -1102,9 +1103,10 @@ class ReceivablesMachine(RuleBasedStateMachine):
     @invariant()
     def financing_records_agree(self):
         fins, offers = self.docs("recfin.financing"), self.docs("recfin.offer")
-        assert {i: (f["status"], f["receivable_id"], f["financier"], f["accepted_offer_id"], f["notice_id"])
-                for i, f in fins.items()} == \
-            {i: (f.status, f.claim, self.uscc(f.financier), f.accepted, f.notice) for i, f in self.financings.items()}
+        assert {i: (f["status"], f["receivable_id"], f["financier"], f["accepted_offer_id"], f["notice_id"],
+                    [d["on"] for d in f["recourse_demands"]]) for i, f in fins.items()} == \
+            {i: (f.status, f.claim, self.uscc(f.financier), f.accepted, f.notice, f.demanded)
+             for i, f in self.financings.items()}
         # the expiry is private: no public offer record carries it
         assert {i: (o["status"], o["financing_id"], o["financier"], o.get("expires_on")) for i, o in offers.items()} == \
             {i: (o.status, o.financing, self.uscc(o.bank), None) for i, o in self.offers.items()}

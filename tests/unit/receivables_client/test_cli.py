@@ -170,15 +170,25 @@ def test_financing_recourse_is_the_banks_and_sends_the_accepted_terms_and_the_re
     assert invoke("finance", command, "F-1").exit_code == 2 and len(ledger.calls) == calls  # no reason, nothing sent
 
 
-def test_financing_get_shows_a_recourse_demand_where_one_was_made(ledger):
-    ledger.responses["GetFinancing"] = {**fakes.financing(status="DISBURSED", recourse_demanded_on="2026-06-02",
-                                                          recourse_demand_reason="repurchase within 10 days"),
+def test_financing_get_shows_each_recourse_demand_on_a_line_of_its_own(ledger):
+    demands = [{"on": "2026-06-02", "reason": "repurchase within 10 days", "outstanding": 750_00, "currency": "CNY",
+                "tx_id": "a" * 64},
+               {"on": "2026-06-15", "reason": "new deadline 2026-06-25", "outstanding": 500_00, "currency": "CNY",
+                "tx_id": "b" * 64}]
+    ledger.responses["GetFinancing"] = {**fakes.financing(status="DISBURSED", recourse_demanded_on="2026-06-15",
+                                                          recourse_demand_reason="new deadline 2026-06-25",
+                                                          recourse_demands=demands, last=fakes.action("DemandRecourse")),
                                         "offers": []}
     res = invoke("finance", "get", "F-1", "--as", "bank/officer1")
     assert res.exit_code == 0, res.output
-    assert "recourse_demanded_on: 2026-06-02" in res.output
-    assert "recourse_demand_reason: repurchase within 10 days" in res.output
+    lines = res.output.splitlines()
+    assert [line for line in lines if line.startswith("recourse_demand")] == [
+        "recourse_demand: 2026-06-02, CNY 750.00 outstanding: repurchase within 10 days",
+        "recourse_demand: 2026-06-15, CNY 500.00 outstanding: new deadline 2026-06-25"]
+    assert lines[-1] == f"tx: {fakes.action('DemandRecourse')['tx_id']}"
     assert "recourse_on" not in res.output   # demanded, not exercised
+    as_json = json.loads(invoke("finance", "get", "F-1", "--as", "bank/officer1", "--json").output)
+    assert as_json["recourse_demands"] == demands
 
 
 def test_financing_get_shows_how_and_why_a_financing_ended_where_it_did(ledger):

@@ -386,10 +386,13 @@ def test_documents_of_a_lifecycle_parse_into_the_models_without_loss(metadata):
                                                     transient=with_recourse.transient()))
     assert (demanded.status, demanded.recourse_demanded_on, demanded.recourse_demand_reason) == \
         ("DISBURSED", life.today(), "repurchase within 10 days")
+    assert [(d.on, d.reason, d.outstanding, d.currency, d.tx_id) for d in demanded.recourse_demands] == \
+        [(life.today(), "repurchase within 10 days", 400_00, "CNY", demanded.tx_id)]
     recoursed = sdk.Financing.model_validate(life.ok(bank, "ExerciseRecourse", backed["id"], "the debtor did not pay",
                                                      transient=with_recourse.transient()))
     assert (recoursed.status, recoursed.recourse_on, recoursed.recourse_demanded_on) == \
         ("RECOURSED", life.today(), life.today())
+    assert recoursed.recourse_demands == demanded.recourse_demands
     released = sdk.AssignmentNotice.model_validate(
         life.ok(core, "GetAssignmentNotice", backed["notice_id"], evaluate=True))
     assert (released.status, released.released_on) == ("RELEASED", life.today())
