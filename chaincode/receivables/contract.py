@@ -891,7 +891,8 @@ class ReceivablesContract(Contract):
         before = r.model_copy()
         r.status, r.financier, r.financier_msp, r.last = FINANCED, o.financier, o.financier_msp, act
         await s.store.put_offer(o, r.debtor)
-        await s.store.put_financing(f, accepted=True)    # the deal's record: its parties' orgs from now on
+        # the deal's record: its parties' orgs from now on, the claim's holder's and the offer's bank's
+        await s.store.put_financing(f, parties=(r.holder_msp, o.financier_msp))
         await s.store.put_receivable(r, before)
         s.emit(events.FINANCING_OFFER_ACCEPTED, r.id, financing_id=f.id, offer_id=o.id, financier=o.financier)
         return f.to_json()

@@ -313,9 +313,10 @@ class Store:
         except RuleViolation:
             return None
 
-    async def put_financing(self, f: Financing, *, accepted: bool = False) -> None:
-        """Write the financing; with ``accepted`` (the change that names its bank), give its key the key-level
-        policy of the holder's and the bank's orgs: from then on the deal's record (its disbursement, demand,
+    async def put_financing(self, f: Financing, *, parties: tuple[str, str] | None = None) -> None:
+        """Write the financing; with ``parties`` (the holder's and the bank's orgs, given by the change that names
+        its bank, from the claim and the accepted offer: not from the request's own record, which any two orgs
+        could have rewritten), give its key their key-level policy: from then on the deal's record (its disbursement, demand,
         repayment, cancellation, recourse) changes only with both parties' peers endorsing, whatever two other
         orgs run. A request has none before (the holder's withdrawal and the debtor's payment end it without any
         bank). Written once: a policy written again fails a later change of the key in the same block. Where one
@@ -323,8 +324,8 @@ class Store:
         weaker."""
         key = self.key(keys.FINANCING, f.id)
         await self.stub.put_state(key, f.to_bytes())
-        if accepted and f.financier_msp and f.financier_msp != f.holder_msp:
-            await self._set_policy(key, sorted({f.holder_msp, f.financier_msp}))
+        if parties is not None and len(set(parties)) == 2:
+            await self._set_policy(key, sorted(parties))
 
     async def offer(self, offer_id: str) -> Offer:
         return await self._require(Offer, keys.OFFER, offer_id, "financing offer")

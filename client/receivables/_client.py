@@ -796,10 +796,11 @@ def _parties_orgs(financing: FinancingView, receivable: Receivable, bank_msp: st
 
 def _deal_orgs(financing: FinancingView | None) -> list[str]:
     """The holder's and the bank's orgs of an accepted financing, the parties' orgs among the members of its terms'
-    collection (the regulator's is the other): who endorses a change to the financing record alone (the chaincode
-    policy, any two orgs), so that the terms it carries reach no org outside the collection. None where the caller
-    may not read the financing or it has no bank yet; one org where it both holds and finances (too few for the
-    policy: the caller adds the debtor's)."""
+    collection (the regulator's is the other): who endorses a change to the financing record alone (its key's
+    policy from acceptance; the chaincode's any two orgs for one an earlier contract version accepted), so that the
+    terms it carries reach no org outside the collection. None where the caller may not read the financing or it
+    has no bank yet; one org where it both holds and finances (too few for the chaincode policy, which guards such a
+    financing: the caller adds the debtor's)."""
     if financing is None or not financing.financier_msp:
         return []
     return _unique([financing.holder_msp, financing.financier_msp])

@@ -79,3 +79,20 @@ async def test_where_one_org_holds_and_finances_the_two_org_chaincode_policy_gua
     await net.ok(tier1, "AcceptFinancingOffer", o["id"])
     assert _policy_orgs(net, f["id"]) is None
     assert net.claim_policy_orgs(r["id"]) == [CORE, SUPPLIER]
+
+
+async def test_the_policy_names_the_claims_holder_not_what_the_request_record_says():
+    """A request is under the chaincode policy until acceptance, so two orgs could have rewritten its holder_msp:
+    the policy is taken from the claim (its holder's org) and the accepted offer (its bank's)."""
+    import json
+
+    net = await standard_net()
+    tier1, core, bank = net.actors["tier1"], net.actors["core"], net.actors["bank"]
+    r = await net.confirmed(tier1, core, 1000_00, due_in=30)
+    f = await net.ok(tier1, "RequestFinancing", r["id"])
+    o = await net.ok(bank, "MakeFinancingOffer", f["id"], transient=transient_terms())
+    key = net._key(keys.FINANCING, f["id"])
+    forged = {**json.loads(net.ledger.state[key]), "holder_msp": CORE}
+    net.ledger.state[key] = json.dumps(forged).encode()
+    await net.ok(tier1, "AcceptFinancingOffer", o["id"])
+    assert _policy_orgs(net, f["id"]) == [BANK, SUPPLIER]
