@@ -364,7 +364,7 @@ class RecourseDemand(Doc):
     on: str = Field(description="the demand's transaction date")
     reason: str
     outstanding: int = Field(description="what the debtor still owed on the claim then, fen")
-    currency: str = Field(description="the claim's currency")
+    currency: Currency = Field(description="the claim's currency")
     tx_id: str = Field(description="the demand's transaction")
 
 

@@ -189,3 +189,16 @@ async def test_a_financing_not_disbursed_is_refused_by_its_state_before_its_term
     net.advance(days=31)
     for fn in ("DemandRecourse", "ExerciseRecourse"):
         await net.refused(bank, fn, accepted["id"], "unpaid", rule="invalid-state")
+
+
+async def test_a_demand_on_a_claim_in_another_currency_names_that_currency():
+    net = await standard_net()
+    tier1, core, bank = net.actors["tier1"], net.actors["core"], net.actors["bank"]
+    r = await net.confirmed(tier1, core, 2_500_00, due_in=30, currency="USD")
+    f = await net.financed(tier1, r["id"], terms=WITH_RECOURSE)
+    net.advance(days=31)
+    result = await net.call(bank, "DemandRecourse", f["id"], "unpaid at maturity", transient=WITH_RECOURSE)
+    assert result.status == 200, result.message
+    (demand,) = json.loads(result.payload)["recourse_demands"]
+    assert (demand["outstanding"], demand["currency"]) == (2_500_00, "USD")
+    assert json.loads(result.event[1])["currency"] == "USD"

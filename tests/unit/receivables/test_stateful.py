@@ -1017,9 +1017,13 @@ class ReceivablesMachine(RuleBasedStateMachine):
                     lambda: (self.net.advance(days=max(0, (c.due - self.today).days + 1)),
                              self.n % 2 and self.demand_recourse("right", f.id, "accepted"),
                              self.exercise_recourse("right", f.id, "accepted")),
-                    # or only demands it: the debtor may still pay the bank, or the bank take recourse, next
-                    lambda: (self.net.advance(days=max(0, (c.due - self.today).days + 1)),
-                             self.demand_recourse("right", f.id, "accepted")),
+                    # or only demands it, again the same day (refused) and on a later day (kept): the debtor may
+                    # still pay the bank, or the bank take recourse, next
+                    *[lambda: (self.net.advance(days=max(0, (c.due - self.today).days + 1)),
+                               self.demand_recourse("right", f.id, "accepted"),
+                               self.demand_recourse("right", f.id, "accepted"),
+                               self.net.advance(days=1 + self.n % 3, hours=14 * (self.n % 2)),
+                               self.demand_recourse("right", f.id, "accepted"))] * 2,
                     pay, lambda: self.repay("right", f.id), lambda: self.cancel_financing("right", f.id), transfer]
         return [pay]
 
