@@ -822,12 +822,12 @@ class ReceivablesContract(Contract):
         if o.financier != bank.uscc:
             raise rule("not-the-financier", f"{bank.uscc} did not make offer {o.id}: only the bank that made an "
                        "offer may withdraw it")
-        await s.store.prefetch((keys.FINANCING, o.financing_id), (keys.RECEIVABLE, o.receivable_id),
-                               (keys.OFFER_BY_BANK, o.financing_id, o.financier))
-        f = await s.store.financing(o.financing_id)
+        # the offer names its financing and claim: the claim is read for its debtor (the offer's index entry), the
+        # financing is not read at all, so a withdrawal conflicts with no change of the request but the offer's own
+        await s.store.prefetch((keys.RECEIVABLE, o.receivable_id), (keys.OFFER_BY_BANK, o.financing_id, o.financier))
         r = await s.store.receivable(o.receivable_id)
         if o.status != "OPEN":
-            hint = {"ACCEPTED": f": the holder accepted it; end financing {f.id} before disbursement with "
+            hint = {"ACCEPTED": f": the holder accepted it; end financing {o.financing_id} before disbursement with "
                                 "CancelFinancing",
                     "LAPSED": ": the holder accepted another offer or the request ended, so it can no longer be "
                               "accepted"}.get(o.status, "")
@@ -836,8 +836,8 @@ class ReceivablesContract(Contract):
         o.status, o.withdrawn_on, o.withdrawal_reason = "WITHDRAWN", s.today_iso, why
         o.last = s.action("WithdrawFinancingOffer", bank.uscc)
         await s.store.put_offer(o, r.debtor)
-        s.emit(events.FINANCING_OFFER_WITHDRAWN, r.id, financing_id=f.id, offer_id=o.id, financier=bank.uscc,
-               reason=why)
+        s.emit(events.FINANCING_OFFER_WITHDRAWN, r.id, financing_id=o.financing_id, offer_id=o.id,
+               financier=bank.uscc, reason=why)
         return o.to_json()
 
     def _offered_terms(self, ctx: Context, terms_hash: str | None) -> OfferTerms:
