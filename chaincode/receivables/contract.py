@@ -262,11 +262,17 @@ async def _bank_to_list(s: Session, financier: str, listed: str, own: str) -> No
                    "names itself)")
     if party.uscc != financier and party.role != cfg.REGULATOR:
         raise rule("not-permitted-to-read", f"a bank lists only {own}")
-    # as GetFinancierExposure: a code that names no bank is said, not answered with an empty page that reads
-    # as "has nothing" (only the bank itself and the regulator get this far)
-    bank = await s.store.require_party(financier)
+    # a code that names no bank is said, not answered with an empty page that reads as "has nothing" (only the
+    # bank itself and the regulator get this far)
+    await _require_bank(s, financier)
+
+
+async def _require_bank(s: Session, code: str) -> Party:
+    """The registered bank ``code`` names; refused (``argument-invalid``) where it names a party of another role."""
+    bank = await s.store.require_party(code)
     if bank.role != cfg.FINANCIER:
         raise rule("argument-invalid", f"{bank.uscc} is a {bank.role}, not a financier: name a bank")
+    return bank
 
 
 async def _may_find_identity_party(s: Session, msp_id: str, client_id: str) -> None:
@@ -1554,9 +1560,7 @@ class ReceivablesContract(Contract):
                        f"{shown(financier)}")
         if party.role == cfg.REGULATOR and not financier:
             raise rule("argument-invalid", "financier is empty: the regulator names the bank whose exposure to read")
-        bank = await s.store.require_party(financier or party.uscc)
-        if bank.role != cfg.FINANCIER:
-            raise rule("argument-invalid", f"{bank.uscc} is a {bank.role}, not a financier: name a bank")
+        bank = await _require_bank(s, financier or party.uscc)
         await s.store.require_party(debtor)
         return await queries.financier_exposure(s.store, bank.uscc, debtor, s.today_iso)
 
