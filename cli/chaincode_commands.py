@@ -138,7 +138,7 @@ def config_command(topology_path, committed, as_json):
 
 
 UPGRADE_TOTALS = ("pages", "scanned", "financier_entries", "discount_offer_entries", "open_offer_entries",
-                  "fingerprint_entries", "claim_policies")
+                  "fingerprint_entries", "claim_policies", "financing_policies")
 COLLISION_COLUMNS = ("fingerprint", "receivable_id", "number", "code", "live", "held_by", "held_by_number",
                      "held_by_code", "held_by_live")
 PAGE_SENDS = 3
@@ -170,7 +170,8 @@ def upgrade_ledger(session, as_json, page_size) -> None:
     existed then count in a bank's exposure and in the offer lists, and an invoice registered under a spelling the contract now
     refuses is registered under its current spelling too, so it cannot back a second claim. A claim
     still REGISTERED or REJECTED gets the key-level policy earlier versions set only at confirmation:
-    every change of it then needs its debtor's and its holder's orgs. It writes only entries and
+    every change of it then needs its debtor's and its holder's orgs; a financing they accepted gets
+    its holder's and its bank's orgs. It writes only entries and
     policies derived from the records it reads, and only missing ones: running it again is harmless.
     An invoice that already backs two claims, or one claim twice (registered under two
     spellings), is reported as a collision and left to the regulator; each page's LedgerUpgraded

@@ -1392,7 +1392,8 @@ class ReceivablesContract(Contract):
     @rules
     async def UpgradeLedger(self, ctx: Context, page_size: str, bookmark: str) -> LedgerUpgrade:
         """Write, for one page of records, the index and registry entries records of earlier contract versions
-        lack, and the key-level policy of a claim they left REGISTERED or REJECTED without one (``upgrade``): an
+        lack, and the key-level policy of a claim they left REGISTERED or REJECTED or a financing they accepted
+        without one (``upgrade``): an
         admin of an org whose parties may be the regulator runs it, page after page from bookmark "", until done.
 
         It writes only entries and policies derived from the records it reads, and only missing ones, so they may

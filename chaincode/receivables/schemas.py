@@ -325,7 +325,7 @@ class LedgerUpgrade(Doc):
     """UpgradeLedger's answer for one page: the entries written, what it found, where the next page starts."""
 
     scanned: int = Field(description="records read on this page (receivables, then discount offers, then "
-                                     "financing offers)")
+                                     "financing offers, then financings)")
     financier_entries: int = Field(description="recfin.by-financier entries written: live financings a bank's "
                                                "exposure left out")
     discount_offer_entries: int = Field(description="recfin.discount-by-debtor entries written: offers "
@@ -335,6 +335,8 @@ class LedgerUpgrade(Doc):
     fingerprint_entries: int = Field(description="invoices registered under their current spelling's fingerprint")
     claim_policies: int = Field(description="key-level policies written (the debtor's and the holder's orgs): "
                                             "REGISTERED or REJECTED claims an earlier version left without one")
+    financing_policies: int = Field(description="key-level policies written (the holder's and the bank's orgs): "
+                                                "financings an earlier version accepted without one")
     collisions: list[FingerprintCollision]
     without_current_spelling: list[UnspelledInvoice]
     bookmark: str = Field(description="where the next page starts; empty when done")

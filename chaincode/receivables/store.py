@@ -327,6 +327,18 @@ class Store:
         if parties is not None and len(set(parties)) == 2:
             await self._set_policy(key, sorted(parties))
 
+    async def restore_financing_policy(self, f: Financing, parties: tuple[str, str]) -> bool:
+        """Give ``f``'s key the policy ``put_financing`` writes at acceptance (``parties``: the holder's and the
+        bank's orgs) when it has none: a financing an earlier contract version accepted, which set none. Not where
+        one org is both, as at acceptance; a key carrying any policy is left as it is. Whether it wrote one."""
+        if len(set(parties)) != 2:
+            return False
+        key = self.key(keys.FINANCING, f.id)
+        if await self.stub.get_state_validation_parameter(key) is not None:
+            return False
+        await self._set_policy(key, sorted(parties))
+        return True
+
     async def offer(self, offer_id: str) -> Offer:
         return await self._require(Offer, keys.OFFER, offer_id, "financing offer")
 

@@ -17,10 +17,16 @@ and nothing has changed since, goes without them:
   set only at confirmation: a claim they left REGISTERED could be rewritten by any two orgs (the chaincode-level
   policy) before its debtor confirmed it, and one they left REJECTED revived. The policy is written only on a key
   that has none, so under the chaincode-level policy that guards it until then: the upgrade lets no org do anything
-  any two could not already do, and from then on a change needs the claim's debtor's and holder's orgs.
+  any two could not already do, and from then on a change needs the claim's debtor's and holder's orgs;
+- a financing's key-level policy (the holder's and the bank's orgs), which earlier versions never set: the record
+  of a deal accepted before it (its disbursement, recourse demands, repayment, cancellation, recourse) could be
+  rewritten or erased by any two orgs, the debtor's and the regulator's among them. The orgs are the claim's
+  (its holder and its financier, under the claim's own key-level policy) while the financing is live, else the
+  financing's own record; as for claims, only a key without a policy gets one, and none where one org both holds
+  and finances (its policy alone would be weaker than the chaincode's two orgs).
 
 A transaction upgrades one page: ``page_size`` receivables, then, once they are done, discount offers, then
-financing offers, from a bookmark (the key the previous page stopped at). Every entry it writes is derived from
+financing offers, then financings, from a bookmark (the key the previous page stopped at). Every entry it writes is derived from
 records it reads in the same transaction, and only where the entry (or policy) is missing: it changes no record's
 value, so running it again writes nothing more, and the orderer's read-set check voids a page whose records
 changed meanwhile (run it again). A fingerprint already held by another claim is never taken from it: that
@@ -38,10 +44,11 @@ from __future__ import annotations
 from typing import Any
 
 from . import fingerprint, keys, queries
-from .model import REJECTED, DiscountOffer, Invoice, Offer, Receivable
+from .model import REJECTED, DiscountOffer, Financing, Invoice, Offer, Receivable
 from .store import Store
 
-SCANNED = (keys.RECEIVABLE, keys.DISCOUNT, keys.OFFER)  # in this order; a bookmark is a key of one of them
+# in this order; a bookmark is a key of one of them (a page of an earlier version's scan stops at none of the last)
+SCANNED = (keys.RECEIVABLE, keys.DISCOUNT, keys.OFFER, keys.FINANCING)
 
 
 async def upgrade_page(store: Store, page_size: int, bookmark: str) -> dict[str, Any]:
@@ -49,7 +56,7 @@ async def upgrade_page(store: Store, page_size: int, bookmark: str) -> dict[str,
     was written, the collisions found, and the bookmark of the next page (``done`` once there is none)."""
     scanning = next((t for t in SCANNED if bookmark.startswith(store.key(t))), SCANNED[0])
     report: dict[str, Any] = {"scanned": 0, "financier_entries": 0, "discount_offer_entries": 0,
-                              "open_offer_entries": 0, "fingerprint_entries": 0, "claim_policies": 0,
+                              "open_offer_entries": 0, "fingerprint_entries": 0, "claim_policies": 0, "financing_policies": 0,
                               "collisions": [], "without_current_spelling": []}
     records, next_key = [], ""
     iterator = store.records_from(scanning, bookmark)
@@ -68,9 +75,12 @@ async def upgrade_page(store: Store, page_size: int, bookmark: str) -> dict[str,
     elif scanning == keys.DISCOUNT:
         for raw in records:
             report["discount_offer_entries"] += await store.restore_discount_entry(DiscountOffer.model_validate_json(raw))
-    else:
+    elif scanning == keys.OFFER:
         report["open_offer_entries"] += await _restore_open_offers(store, [Offer.model_validate_json(raw)
                                                                             for raw in records])
+    else:
+        report["financing_policies"] += await _restore_financing_policies(
+            store, [Financing.model_validate_json(raw) for raw in records])
     report["scanned"] = len(records)
     if not next_key and scanning != SCANNED[-1]:
         next_key = store.key(SCANNED[SCANNED.index(scanning) + 1])  # the next kind of record, from its first
@@ -85,6 +95,26 @@ async def _restore_open_offers(store: Store, offers: list[Offer]) -> int:
     debtors = {o.id: (await store.receivable(o.receivable_id)).debtor for o in still_open}
     await store.prefetch(*((keys.OPEN_OFFER, o.financier, debtors[o.id], o.id) for o in still_open))
     return sum([await store.restore_open_offer_entry(o, debtors[o.id]) for o in still_open])
+
+
+async def _restore_financing_policies(store: Store, financings: list[Financing]) -> int:
+    """Give the key of each financing a bank accepted its holder's and its bank's orgs where it has no policy;
+    how many. A live one (the claim names it) takes them from its claim, whose key-level policy has guarded
+    them since its confirmation; an ended one from its own record: a transaction no longer changes it, and any
+    two orgs could have rewritten that record before as after, so the upgrade lets no org do what two could not."""
+    accepted = [f for f in financings if f.financier_msp is not None]
+    live = [f for f in accepted if f.status in ("ACCEPTED", "DISBURSED")]
+    await store.prefetch(*((keys.RECEIVABLE, f.receivable_id) for f in live))
+    claims = {f.id: await store.receivable(f.receivable_id) for f in live}
+    written = 0
+    for f in accepted:
+        claim = claims.get(f.id)
+        if claim is not None and claim.financing_id == f.id and claim.financier_msp is not None:
+            parties = (claim.holder_msp, claim.financier_msp)
+        else:
+            parties = (f.holder_msp, f.financier_msp)
+        written += await store.restore_financing_policy(f, parties)
+    return written
 
 
 def _spelt(r: Receivable) -> list[tuple[Invoice, str | None]]:

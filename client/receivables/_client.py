@@ -631,7 +631,8 @@ class _Operations:
         """One page of the ledger upgrade (an admin of the regulator's org; anyone else, the regulator itself too, is
         refused ``role-not-permitted``, since its pages name claim ids and the regulator changes only freeze state): writes the index and fingerprint entries records
         of earlier contract versions lack, and the key-level policy of a claim they left REGISTERED or REJECTED
-        without one (``claim_policies``), reports invoices registered twice under two spellings
+        without one (``claim_policies``) and of a financing they accepted without one (``financing_policies``),
+        reports invoices registered twice under two spellings
         (``collisions``). Start with bookmark "" and pass each page's ``bookmark`` until ``done``
         (``recfin chaincode upgrade-ledger`` does). Safe to run again: it writes only what is missing."""
         return self._submit("UpgradeLedger", _page_size(page_size), _text(bookmark, "bookmark"), model=LedgerUpgrade)
@@ -797,7 +798,8 @@ def _parties_orgs(financing: FinancingView, receivable: Receivable, bank_msp: st
 def _deal_orgs(financing: FinancingView | None) -> list[str]:
     """The holder's and the bank's orgs of an accepted financing, the parties' orgs among the members of its terms'
     collection (the regulator's is the other): who endorses a change to the financing record alone (its key's
-    policy from acceptance; the chaincode's any two orgs for one an earlier contract version accepted), so that the
+    policy from acceptance; the chaincode's any two orgs for one an earlier contract version accepted, until
+    UpgradeLedger gives it its policy), so that the
     terms it carries reach no org outside the collection. None where the caller may not read the financing or it
     has no bank yet; one org where it both holds and finances (too few for the chaincode policy, which guards such a
     financing: the caller adds the debtor's)."""

@@ -874,6 +874,8 @@ class LedgerUpgrade(Document):
     fingerprint_entries: StrictInt
     # 0 from a contract before REGISTERED claims carried a key-level policy (its pages wrote none), as above
     claim_policies: StrictInt = 0
+    # 0 from a contract before financings carried a key-level policy (its pages scanned none), as above
+    financing_policies: StrictInt = 0
     collisions: list[FingerprintCollision]
     without_current_spelling: list[UnspelledInvoice]
     bookmark: str
@@ -881,6 +883,6 @@ class LedgerUpgrade(Document):
 
     @property
     def written(self) -> int:
-        """Entries and claims' key-level policies written on this page, of every kind."""
+        """Entries and claims' and financings' key-level policies written on this page, of every kind."""
         return (self.financier_entries + self.discount_offer_entries + self.open_offer_entries
-                + self.fingerprint_entries + self.claim_policies)
+                + self.fingerprint_entries + self.claim_policies + self.financing_policies)

@@ -194,6 +194,24 @@ class Net:
         policy = self.ledger.validation_parameters[self._key(keys.RECEIVABLE, receivable_id)]
         return sorted(KeyEndorsementPolicy(policy).list_orgs())
 
+    async def upgrade_pages(self, page_size: str = "100") -> list[dict]:
+        """Every page of UpgradeLedger, from the first to done, run by the regulator's org admin."""
+        pages, bookmark = [], ""
+        while True:
+            page = await self.ok(self.admins["RegulatorMSP"], "UpgradeLedger", page_size, bookmark)
+            pages.append(page)
+            if page["done"]:
+                return pages
+            bookmark = page["bookmark"]
+
+    def financing_policy_orgs(self, financing_id: str) -> list[str] | None:
+        """The orgs the financing's key-level endorsement policy requires; None while its key has none."""
+        from chaincode.receivables import keys
+        from chaincode.shim import KeyEndorsementPolicy
+
+        policy = self.ledger.validation_parameters.get(self._key(keys.FINANCING, financing_id))
+        return None if policy is None else sorted(KeyEndorsementPolicy(policy).list_orgs())
+
     def _key(self, object_type: str, *attrs: str) -> str:
         return "\x00" + object_type + "\x00" + "".join(a + "\x00" for a in attrs)
 

@@ -10,12 +10,7 @@ from __future__ import annotations
 from chaincode.receivables import keys
 from chaincode.shim import KeyEndorsementPolicy
 
-from .support import BANK, CORE, SUPPLIER, Net, standard_net, transient_terms
-
-
-def _policy_orgs(net: Net, financing_id: str) -> list[str] | None:
-    policy = net.ledger.validation_parameters.get(net._key(keys.FINANCING, financing_id))
-    return None if policy is None else sorted(KeyEndorsementPolicy(policy).list_orgs())
+from .support import BANK, CORE, REGULATOR, SUPPLIER, Net, standard_net, transient_terms
 
 
 async def test_acceptance_gives_the_financing_its_parties_orgs_and_a_request_before_has_none():
@@ -24,12 +19,12 @@ async def test_acceptance_gives_the_financing_its_parties_orgs_and_a_request_bef
     r = await net.confirmed(tier1, core, 1000_00, due_in=30)
     f = await net.ok(tier1, "RequestFinancing", r["id"])
     o = await net.ok(bank, "MakeFinancingOffer", f["id"], transient=transient_terms())
-    assert _policy_orgs(net, f["id"]) is None       # the holder's withdrawal or the debtor's payment ends it alone
+    assert net.financing_policy_orgs(f["id"]) is None       # the holder's withdrawal or the debtor's payment ends it alone
     await net.ok(tier1, "AcceptFinancingOffer", o["id"])
-    assert _policy_orgs(net, f["id"]) == [BANK, SUPPLIER]
+    assert net.financing_policy_orgs(f["id"]) == [BANK, SUPPLIER]
     # the disbursement writes the financing under that policy, with the claim's (debtor, holder, bank)
     await net.ok(bank, "RecordDisbursement", f["id"], transient=transient_terms())
-    assert _policy_orgs(net, f["id"]) == [BANK, SUPPLIER]
+    assert net.financing_policy_orgs(f["id"]) == [BANK, SUPPLIER]
     assert net.writes_not_endorsed(CORE, SUPPLIER, BANK) == []
     assert net._key(keys.FINANCING, f["id"]) in [key for key, _ in net.writes_not_endorsed(CORE, SUPPLIER)]
 
@@ -41,7 +36,7 @@ async def test_a_request_withdrawn_before_acceptance_needs_no_bank():
     f = await net.ok(tier1, "RequestFinancing", r["id"])
     await net.ok(bank, "MakeFinancingOffer", f["id"], transient=transient_terms())
     await net.ok(tier1, "WithdrawFinancing", f["id"])
-    assert _policy_orgs(net, f["id"]) is None and net.writes_not_endorsed(CORE, SUPPLIER) == []
+    assert net.financing_policy_orgs(f["id"]) is None and net.writes_not_endorsed(CORE, SUPPLIER) == []
 
 
 async def test_the_policy_is_written_at_acceptance_only():
@@ -62,7 +57,7 @@ async def test_the_policy_is_written_at_acceptance_only():
     assert [k for k, _ in net.last_writes].count(key) == 1
     await net.ok(bank, "ExerciseRecourse", f["id"], "repurchased", transient=transient_terms(recourse=True))
     assert [k for k, _ in net.last_writes].count(key) == 1
-    assert _policy_orgs(net, f["id"]) == [BANK, SUPPLIER]
+    assert net.financing_policy_orgs(f["id"]) == [BANK, SUPPLIER]
 
 
 async def test_where_one_org_holds_and_finances_the_two_org_chaincode_policy_guards_the_financing():
@@ -77,7 +72,7 @@ async def test_where_one_org_holds_and_finances_the_two_org_chaincode_policy_gua
     f = await net.ok(tier1, "RequestFinancing", r["id"])
     o = await net.ok(group_bank, "MakeFinancingOffer", f["id"], transient=transient_terms())
     await net.ok(tier1, "AcceptFinancingOffer", o["id"])
-    assert _policy_orgs(net, f["id"]) is None
+    assert net.financing_policy_orgs(f["id"]) is None
     assert net.claim_policy_orgs(r["id"]) == [CORE, SUPPLIER]
 
 
@@ -95,4 +90,73 @@ async def test_the_policy_names_the_claims_holder_not_what_the_request_record_sa
     forged = {**json.loads(net.ledger.state[key]), "holder_msp": CORE}
     net.ledger.state[key] = json.dumps(forged).encode()
     await net.ok(tier1, "AcceptFinancingOffer", o["id"])
-    assert _policy_orgs(net, f["id"]) == [BANK, SUPPLIER]
+    assert net.financing_policy_orgs(f["id"]) == [BANK, SUPPLIER]
+
+
+# ---------------------------------------------------------------- financings an earlier version accepted
+
+async def _accepted(net: Net, bank_actor="bank") -> dict:
+    tier1, core = net.actors["tier1"], net.actors["core"]
+    r = await net.confirmed(tier1, core, 1000_00, due_in=30)
+    f = await net.ok(tier1, "RequestFinancing", r["id"])
+    o = await net.ok(net.actors[bank_actor], "MakeFinancingOffer", f["id"], transient=transient_terms())
+    await net.ok(tier1, "AcceptFinancingOffer", o["id"])
+    return f
+
+
+def _as_an_earlier_version_left_it(net: Net, financing_id: str) -> None:
+    """Drop the financing's key-level policy: no contract before this one wrote any."""
+    del net.ledger.validation_parameters[net._key(keys.FINANCING, financing_id)]
+
+
+async def test_the_upgrade_gives_financings_an_earlier_version_accepted_their_parties_orgs_once():
+    import json
+
+    net = await standard_net()
+    tier1, bank = net.actors["tier1"], net.actors["bank"]
+    live = await _accepted(net)
+    ended = await _accepted(net)
+    await net.ok(bank, "CancelFinancing", ended["id"], "terms out of date")
+    current = await _accepted(net)                       # accepted by this version: it has its policy
+    r = await net.confirmed(tier1, net.actors["core"], 1000_00, due_in=30)
+    requested = await net.ok(tier1, "RequestFinancing", r["id"])   # no bank: no policy
+    for f in (live, ended):
+        _as_an_earlier_version_left_it(net, f["id"])
+    # two other orgs rewrote the live financing's record while it had no policy: the claim still names its parties
+    key = net._key(keys.FINANCING, live["id"])
+    net.ledger.state[key] = json.dumps({**json.loads(net.ledger.state[key]), "financier_msp": REGULATOR}).encode()
+    state, policies = dict(net.ledger.state), dict(net.ledger.validation_parameters)
+
+    pages = await net.upgrade_pages("2")
+    assert sum(page["financing_policies"] for page in pages) == 2
+    assert net.financing_policy_orgs(live["id"]) == net.financing_policy_orgs(ended["id"]) == [BANK, SUPPLIER]
+    assert net.financing_policy_orgs(requested["id"]) is None
+    changed = {k for k, v in net.ledger.validation_parameters.items() if v != policies.get(k)}
+    assert changed == {net._key(keys.FINANCING, live["id"]), net._key(keys.FINANCING, ended["id"])}
+    assert net.ledger.state == state and net.financing_policy_orgs(current["id"]) == [BANK, SUPPLIER]
+    # written under the chaincode policy (the keys had none), so any two orgs endorse the page
+    assert net.writes_not_endorsed(CORE, REGULATOR) == []
+
+    again = await net.upgrade_pages("2")
+    assert sum(page["financing_policies"] for page in again) == 0
+    assert net.ledger.validation_parameters == {**policies, **{k: net.ledger.validation_parameters[k]
+                                                              for k in changed}}
+
+
+async def test_the_upgrade_leaves_a_financing_key_with_another_policy_and_one_org_holding_and_financing_alone():
+    from chaincode.receivables.config import DEFAULT_CONFIG, NetworkConfig
+
+    both = NetworkConfig(org_roles={**DEFAULT_CONFIG.org_roles, SUPPLIER: ("supplier", "financier")})
+    net = await standard_net(both)
+    await net.party("groupbank", SUPPLIER, "financier", "Group Finance Co")
+    in_group = await _accepted(net, "groupbank")
+    foreign_held = await _accepted(net)
+    _as_an_earlier_version_left_it(net, foreign_held["id"])
+    foreign = KeyEndorsementPolicy()
+    foreign.add_orgs("MEMBER", CORE, REGULATOR)
+    net.ledger.validation_parameters[net._key(keys.FINANCING, foreign_held["id"])] = foreign.policy()
+
+    pages = await net.upgrade_pages("2")
+    assert sum(page["financing_policies"] for page in pages) == 0
+    assert net.financing_policy_orgs(in_group["id"]) is None      # that org's alone would be weaker than any two
+    assert net.financing_policy_orgs(foreign_held["id"]) == [CORE, REGULATOR]

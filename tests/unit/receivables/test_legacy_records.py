@@ -38,17 +38,6 @@ def legacy_net() -> tuple[Net, dict]:
     return net, dump["ids"]
 
 
-async def upgrade(net: Net, page_size: str = "100") -> list[dict]:
-    """Every page of UpgradeLedger, from the first to done, run by the regulator's org admin."""
-    pages, bookmark = [], ""
-    while True:
-        page = await net.ok(net.admins["RegulatorMSP"], "UpgradeLedger", page_size, bookmark)
-        pages.append(page)
-        if page["done"]:
-            return pages
-        bookmark = page["bookmark"]
-
-
 def total(pages: list[dict], field: str) -> int:
     return sum(page[field] for page in pages)
 
@@ -127,7 +116,7 @@ async def test_terms_stored_with_an_exponent_rate_count_in_the_exposure_and_disb
     accepted = ids["accepted"]
     stored = net.ledger.private_state["terms-SupplierMSP-BankMSP"][net._key(keys.TERMS, accepted["offer"])]
     assert json.loads(stored)["discount_rate"] == "0E-10"
-    await upgrade(net)                                # the exposure lists the financing once it is indexed
+    await net.upgrade_pages()                                # the exposure lists the financing once it is indexed
     for who, financier in ((bank, ""), (regulator, bank.uscc)):
         exposure = await net.ok(who, "GetFinancierExposure", core.uscc, financier, evaluate=True)
         assert [(c["financing_id"], c["principal"]) for c in exposure["financings"]] == [
@@ -160,11 +149,15 @@ async def test_the_upgrade_indexes_financings_and_offers_an_earlier_version_left
     assert (before["financings"], before["offers"]) == ([], [])
     assert (await net.ok(tier1, "ListDiscountOffers", core.uscc, "", "10", "", evaluate=True))["records"] == []
 
-    pages = await upgrade(net, page_size="2")
+    pages = await net.upgrade_pages("2")
     assert total(pages, "financier_entries") == 1 and total(pages, "discount_offer_entries") == 1
     # the offer still OPEN is indexed; the accepted one is not
     assert total(pages, "open_offer_entries") == 1
-    kinds = (keys.RECEIVABLE, keys.DISCOUNT, keys.OFFER)
+    # the accepted financing gets its holder's and its bank's orgs; the request no bank accepted, none
+    assert total(pages, "financing_policies") == 1
+    assert net.financing_policy_orgs(ids["accepted"]["financing"]) == ["BankMSP", "SupplierMSP"]
+    assert net.financing_policy_orgs(ids["requested"]["financing"]) is None
+    kinds = (keys.RECEIVABLE, keys.DISCOUNT, keys.OFFER, keys.FINANCING)
     assert total(pages, "scanned") == len([k for k in net.ledger.state if k.startswith(tuple(map(net._key, kinds)))])
     exposure = await net.ok(bank, "GetFinancierExposure", core.uscc, "", evaluate=True)
     assert [c["receivable_id"] for c in exposure["financings"]] == [ids["accepted"]["receivable"]]
@@ -183,16 +176,16 @@ async def test_the_upgrade_indexes_financings_and_offers_an_earlier_version_left
     assert [policies[k] for k in restored] == [policies[published]]
 
     state = {k: v for k, v in net.ledger.state.items()}
-    again = await upgrade(net)
+    again = await net.upgrade_pages()
     assert sum(total(again, f) for f in ("financier_entries", "discount_offer_entries", "open_offer_entries",
-                                         "fingerprint_entries", "claim_policies")) == 0
+                                         "fingerprint_entries", "claim_policies", "financing_policies")) == 0
     assert net.ledger.state == state
 
 
 async def test_an_invoice_registered_under_a_refused_spelling_cannot_be_registered_again_in_the_current_one():
     net, ids = legacy_net()
     tier1 = net.actors["tier1"]
-    pages = await upgrade(net)
+    pages = await net.upgrade_pages()
     assert total(pages, "fingerprint_entries") == 2 and all(page["collisions"] == [] for page in pages)
     for req, holder in ((canonical_registration(net, "24312000000012345678"), ids["dashed"]),
                         (canonical_registration(net, PADDED_NUMBER, PADDED_CODE[2:]), ids["padded"])):
@@ -215,7 +208,7 @@ async def test_an_invoice_already_registered_twice_is_reported_with_an_event_and
     registry = net._key(keys.FINGERPRINT, canonical)
     claims = {rid: net.ledger.state[net._key(keys.RECEIVABLE, rid)] for rid in (ids["dashed"], second["id"])}
 
-    pages = await upgrade(net)
+    pages = await net.upgrade_pages()
     collisions = [c for page in pages for c in page["collisions"]]
     assert collisions == [{"fingerprint": canonical, "receivable_id": ids["dashed"], "code": "", "number": DASHED,
                            "held_by": second["id"], "held_by_code": "", "held_by_number": "24312000000012345678",
@@ -231,7 +224,7 @@ async def test_a_page_starts_only_at_a_bookmark_of_the_scan_and_only_the_regulat
     admin = net.admins["RegulatorMSP"]
     first = await net.ok(admin, "UpgradeLedger", "1", "")
     assert first["scanned"] == 1 and first["bookmark"].startswith(net._key(keys.RECEIVABLE)) and not first["done"]
-    past_the_end = [net._key(kind) + "\U0010ffff" + tail for kind in (keys.RECEIVABLE, keys.DISCOUNT)
+    past_the_end = [net._key(kind) + "\U0010ffff" + tail for kind in (keys.RECEIVABLE, keys.DISCOUNT, keys.FINANCING)
                     for tail in ("", "z")]   # the scanned range's end key and after: no key of it
     for bookmark in (net._key(keys.PARTY, "x"), "R-1", *past_the_end):
         await net.refused(admin, "UpgradeLedger", "1", bookmark, rule="bookmark-invalid")
@@ -282,7 +275,7 @@ async def test_a_claim_listing_one_invoice_twice_under_two_spellings_is_reported
         spellings, reported, held, written):
     net, _ = legacy_net()
     twice = await earlier_claim(net, *spellings)
-    pages = await upgrade(net)
+    pages = await net.upgrade_pages()
     assert total(pages, "fingerprint_entries") == 2 + written   # 2: the fixture's dashed and padded claims
     collisions = [c for page in pages for c in page["collisions"]]
     assert collisions == [{"fingerprint": fingerprint.invoice_fingerprint(net.actors["tier1"].uscc, "", NUMBER),
@@ -294,7 +287,7 @@ async def test_a_claim_listing_one_invoice_twice_under_two_spellings_is_reported
 async def test_a_collision_of_two_earlier_spellings_names_each_invoice_as_its_claim_stores_it():
     net, ids = legacy_net()
     zero_led = await earlier_claim(net, ("", "0024312000000012345678"))
-    (collision,) = [c for page in await upgrade(net) for c in page["collisions"]]
+    (collision,) = [c for page in await net.upgrade_pages() for c in page["collisions"]]
     # the claim scanned first (in id order) took the current spelling; the other is reported
     assert {(collision["receivable_id"], collision["code"], collision["number"]),
             (collision["held_by"], collision["held_by_code"], collision["held_by_number"])} == {
@@ -305,7 +298,7 @@ async def test_rejecting_an_upgraded_claim_releases_the_current_spelling_registe
     net, _ = legacy_net()
     core = net.actors["core"]
     rid = await earlier_claim(net, (PADDED_CODE, "00654321"))
-    await upgrade(net)
+    await net.upgrade_pages()
     assert await owner(net, PADDED_CODE[2:], "00654321") == await owner(net, PADDED_CODE, "00654321") == rid
 
     await net.ok(core, "RejectReceivable", rid, "not owed")
@@ -320,7 +313,7 @@ async def test_rejecting_one_claim_of_a_collision_leaves_the_others_entry_and_th
     tier1, core = net.actors["tier1"], net.actors["core"]
     earlier = await earlier_claim(net, ("", DASHED_NUMBER))
     current = (await net.ok(tier1, "RegisterReceivable", canonical_registration(net, NUMBER)))["id"]
-    (collision,) = [c for page in await upgrade(net) for c in page["collisions"]]
+    (collision,) = [c for page in await net.upgrade_pages() for c in page["collisions"]]
     assert (collision["receivable_id"], collision["held_by"]) == (earlier, current)
 
     await net.ok(core, "RejectReceivable", earlier if rejected == "earlier" else current, "not owed")
@@ -328,7 +321,7 @@ async def test_rejecting_one_claim_of_a_collision_leaves_the_others_entry_and_th
     # the current spelling is not the rejected claim's to release when the other holds it; when it was the
     # rejected claim's, the upgrade run again registers it for the claim left
     assert await owner(net, "", NUMBER) == (current if rejected == "earlier" else None)
-    pages = await upgrade(net)
+    pages = await net.upgrade_pages()
     assert total(pages, "fingerprint_entries") == (rejected == "current")
     assert await owner(net, "", NUMBER) == left
     await net.refused(tier1, "RegisterReceivable", canonical_registration(net, NUMBER), rule="invoice-already-financed")

@@ -115,16 +115,6 @@ async def test_writing_a_registered_claim_again_writes_no_policy_but_its_confirm
     assert written == [confirmed.tx_id]
 
 
-async def upgrade(net: Net) -> list[dict]:
-    pages, bookmark = [], ""
-    while True:
-        page = await net.ok(net.admins["RegulatorMSP"], "UpgradeLedger", "2", bookmark)
-        pages.append(page)
-        if page["done"]:
-            return pages
-        bookmark = page["bookmark"]
-
-
 async def test_the_upgrade_gives_registered_and_rejected_claims_of_earlier_versions_their_policy_once():
     net = await standard_net()
     tier1, core = net.actors["tier1"], net.actors["core"]
@@ -142,7 +132,7 @@ async def test_the_upgrade_gives_registered_and_rejected_claims_of_earlier_versi
     net.ledger.validation_parameters[claim_key(net, held)] = foreign.policy()
     state, policies = dict(net.ledger.state), dict(net.ledger.validation_parameters)
 
-    pages = await upgrade(net)
+    pages = await net.upgrade_pages("2")
     assert sum(page["claim_policies"] for page in pages) == 2
     assert policy_orgs(net, registered) == policy_orgs(net, rejected) == DEBTOR_AND_HOLDER
     assert net.ledger.validation_parameters[claim_key(net, held)] == foreign.policy()
@@ -151,5 +141,5 @@ async def test_the_upgrade_gives_registered_and_rejected_claims_of_earlier_versi
     assert changed == {claim_key(net, registered), claim_key(net, rejected)}
     assert net.ledger.state == state
 
-    again = await upgrade(net)
+    again = await net.upgrade_pages("2")
     assert sum(page["claim_policies"] for page in again) == 0

@@ -29,7 +29,7 @@ def pages(arguments: list[str]) -> dict:
     if bookmark == "k1":
         return {**UPGRADE_PAGE, "collisions": [], "without_current_spelling": [UNSPELLED], "bookmark": "k2"}
     return {**UPGRADE_PAGE, "scanned": 1, "financier_entries": 0, "fingerprint_entries": 0, "claim_policies": 0,
-            "discount_offer_entries": 1,
+            "discount_offer_entries": 1, "financing_policies": 3,
             "collisions": [], "bookmark": "", "done": True}
 
 
@@ -46,9 +46,9 @@ def test_it_follows_the_bookmarks_to_the_end_as_an_admin_and_sums_what_each_page
     assert ledger.opened == [("regulator", None, True)]
     report = json.loads(res.stdout)
     assert {k: report[k] for k in ("pages", "scanned", "financier_entries", "discount_offer_entries",
-                                   "fingerprint_entries", "claim_policies")} == {
+                                   "fingerprint_entries", "claim_policies", "financing_policies")} == {
         "pages": 3, "scanned": 41, "financier_entries": 2, "discount_offer_entries": 1, "fingerprint_entries": 4,
-        "claim_policies": 2}
+        "claim_policies": 2, "financing_policies": 5}
     assert report["collisions"] == UPGRADE_PAGE["collisions"] and report["without_current_spelling"] == [UNSPELLED]
 
 
@@ -61,7 +61,7 @@ def test_the_table_names_each_invoice_behind_two_claims_and_each_without_a_curre
     # both claims' spellings: neither need be the current one
     assert "2431-2000-0000-1234-5678" in res.output and "0024312000000012345678" in res.output
     assert "R-00000000000000a2" in res.output and "INV-2026-0001" in res.output
-    assert res.output.startswith("page 1: 20 records, 4 entries written, 1 collision(s)\n")
+    assert res.output.startswith("page 1: 20 records, 5 entries written, 1 collision(s)\n")
 
 
 def test_the_help_says_only_the_regulator_runs_it_and_shows_no_other_org_acting():

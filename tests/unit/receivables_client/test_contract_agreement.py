@@ -409,10 +409,12 @@ def test_documents_of_a_lifecycle_parse_into_the_models_without_loss(metadata):
     life.ok(core, "GetDebtorPaymentRecord", core.uscc, "100", "", START.date().isoformat(), evaluate=True)
     assert stats["total"]["CNY"]["overdue"] > 0
     life.ok(tier1, "GetReceivable", kept, evaluate=True)
-    upgraded = life.ok(regulator.admin, "UpgradeLedger", "100", "")     # receivables; discount offers, then offers next
+    # receivables; discount offers, then offers, then financings next
+    upgraded = life.ok(regulator.admin, "UpgradeLedger", "100", "")
     offers_next = life.ok(regulator.admin, "UpgradeLedger", "100", upgraded["bookmark"])
-    assert not upgraded["done"] and not offers_next["done"]
-    assert life.ok(regulator.admin, "UpgradeLedger", "100", offers_next["bookmark"])["done"]
+    financings_next = life.ok(regulator.admin, "UpgradeLedger", "100", offers_next["bookmark"])
+    assert not upgraded["done"] and not offers_next["done"] and not financings_next["done"]
+    assert life.ok(regulator.admin, "UpgradeLedger", "100", financings_next["bookmark"])["done"]
 
     txs = transactions(metadata)
     seen = set()

@@ -175,8 +175,9 @@ STORY = [
     ("RecordOverdue", frozenset({CORE, SUPPLIER})),
     ("DemandRecourse", frozenset({SUPPLIER, BANK})),            # the financing alone: its policy since acceptance
     ("ExerciseRecourse", frozenset({CORE, SUPPLIER, BANK})),    # the policy before: recourse drops the bank
-    *[("UpgradeLedger", ANY_TWO)] * 3,                          # claims, then discount and financing offers:
-]                                                               # a policy on a key with none, then nothing
+    *[("UpgradeLedger", ANY_TWO)] * 4,                          # claims, then discount and financing offers,
+]                                                               # then financings: a policy on a key with none, then
+                                                                # nothing (this version wrote every financing's)
 NAMED_BY_THE_SDK = {"RegisterParty", "ConfirmReceivable", "MakeFinancingOffer", "RecordDisbursement", "CancelFinancing",
                     "DemandRecourse", "ExerciseRecourse"}
 # The calls that write only keys carrying a key-level policy: the chaincode's "any two orgs" does not
