@@ -775,8 +775,8 @@ def cancel(session, financing_id, reason):
 @click.argument("financing_id")
 @click.option("--reason", required=True,
               help="Why the bank calls on the holder (public, kept on the financing record).")
-@prints_document("bank", FINANCING_COLUMNS + ["recourse_demanded_on", "recourse_demand_reason"])
-def demand_recourse(session, financing_id, reason):
+@acting("bank")
+def demand_recourse(session, as_json, financing_id, reason) -> None:
     """The bank, unpaid by the debtor past the due date, calls on the holder to take the receivable back.
 
     Only on terms with recourse: the demand (回购通知) goes on the financing record, where the holder
@@ -791,7 +791,13 @@ def demand_recourse(session, financing_id, reason):
       recfin finance demand-recourse F-0123456789abcdef --reason 'unpaid at maturity; repurchase within 10 days' --as bank/officer1
       recfin finance demand-recourse F-0123456789abcdef --reason 'unpaid at maturity' --as bank/officer1 --json
     """
-    return session.client.demand_recourse(financing_id, reason)
+    f = session.client.demand_recourse(financing_id, reason)
+    if as_json:
+        emit(f.to_json(), as_json=True)
+        return
+    emit(with_money(f.to_json()), as_json=False, columns=FINANCING_COLUMNS)
+    _echo_recourse_demands(f)
+    click.echo(f"tx: {f.last.tx_id}")
 
 
 @finance.command("recourse")
@@ -834,16 +840,20 @@ def get_financing(session, as_json, financing_id) -> None:
     ended = [field for field in ("cancelled_on", "cancellation_reason", "recourse_on", "recourse_reason")
              if getattr(f, field) is not None]
     emit(with_money(f.to_json()), as_json=False, columns=FINANCING_COLUMNS + ["disbursed_on", "repaid_on"] + ended)
-    # each of the bank's demands of recourse, one line each, oldest first, whether or not the financing has ended
-    # since (recourse_demanded_on and recourse_demand_reason are the last line's)
-    for demand in f.recourse_demands:
-        click.echo(f"recourse_demand: {demand.on}, {money(demand.outstanding, demand.currency)} outstanding: "
-                   f"{demand.reason}")
+    _echo_recourse_demands(f)
     click.echo(f"tx: {f.last.tx_id}")
     if offers:
         # when and why a bank took its offer back, where one did
         withdrawn = ["withdrawn_on", "withdrawal_reason"] if any(o["status"] == "WITHDRAWN" for o in offers) else []
         emit(offers, as_json=False, columns=["id", "financier", "status", "expires_on"] + withdrawn)
+
+
+def _echo_recourse_demands(f) -> None:
+    """Each of the bank's demands of recourse on ``f``, one line each, oldest first (the last is the latest),
+    whether or not the financing has ended since."""
+    for demand in f.recourse_demands:
+        click.echo(f"recourse_demand: {demand.on}, {money(demand.outstanding, demand.currency)} outstanding: "
+                   f"{demand.reason}")
 
 
 def _with_expiry(session, o) -> dict:

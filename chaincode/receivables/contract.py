@@ -1066,8 +1066,8 @@ class ReceivablesContract(Contract):
         each demand is kept, at most one a day.
 
         A notice, not a change of hands: the financing stays DISBURSED, the demand is appended to
-        ``recourse_demands`` (with what the debtor still owed then) and ``recourse_demanded_on`` and
-        ``recourse_demand_reason`` name it, the latest; the claim is unchanged. The debtor may still pay the bank
+        ``recourse_demands`` (with what the debtor still owed then), whose last entry is the latest; the claim
+        is unchanged. The debtor may still pay the bank
         (RecordPayment, then RecordRepayment, end the matter), and ExerciseRecourse records the holder's
         repurchase with or without a demand before it.
         """
@@ -1075,7 +1075,7 @@ class ReceivablesContract(Contract):
         bank, f, r = await self._recourse_open(ctx, s, financing_id)
         # one a day is enough, and it makes a resubmission (a retry after a lost answer) a refusal that says the
         # demand is on the ledger rather than a second demand
-        if f.recourse_demanded_on == s.today_iso:
+        if f.recourse_demands and f.recourse_demands[-1].on == s.today_iso:
             raise rule("recourse-already-demanded", f"financing {f.id}: {f.financier} demanded recourse today "
                        f"({s.today_iso}) already (GetFinancing shows the demand); demand again on a later day, or, "
                        "once the holder has paid, record it with ExerciseRecourse")
@@ -1085,7 +1085,7 @@ class ReceivablesContract(Contract):
         act = s.action("DemandRecourse", bank.uscc)
         f.recourse_demands.append(RecourseDemand(on=s.today_iso, reason=why, outstanding=r.outstanding,
                                                  currency=r.currency, tx_id=act.tx_id))
-        f.recourse_demanded_on, f.recourse_demand_reason, f.last = s.today_iso, why, act
+        f.last = act
         await s.store.put_financing(f)
         s.emit(events.RECOURSE_DEMANDED, r.id, financing_id=f.id, financier=bank.uscc, holder=r.holder,
                outstanding=r.outstanding, currency=r.currency, reason=why)

@@ -368,6 +368,13 @@ class RecourseDemand(Doc):
     tx_id: str = Field(description="the demand's transaction")
 
 
+# Fields earlier contracts wrote into a financing and this one no longer has. offer_ids: written (always empty)
+# until 3949550 dropped it; every financing requested before carries it. recourse_demanded_on and
+# recourse_demand_reason: the latest demand again, written beside recourse_demands by the first contract with
+# DemandRecourse; the list's last entry says the same, so dropping them loses nothing.
+RETIRED_FINANCING_FIELDS = ("offer_ids", "recourse_demanded_on", "recourse_demand_reason")
+
+
 class Financing(Doc):
     doc_type: Literal["financing"] = "financing"
     id: str
@@ -390,11 +397,6 @@ class Financing(Doc):
     recourse_on: str | None = Field(default=None, description="the bank, unpaid by the debtor, took the advance "
                                     "back from the holder under recourse terms; the claim went back to the holder")
     recourse_reason: str | None = None
-    recourse_demanded_on: str | None = Field(default=None, description="the day of the bank's latest demand "
-                                             "(DemandRecourse) that the holder take the claim back, the last of "
-                                             "recourse_demands; kept once recourse is exercised")
-    recourse_demand_reason: str | None = Field(default=None, description="the latest demand's reason, the last of "
-                                               "recourse_demands")
     recourse_demands: list[RecourseDemand] = Field(default_factory=list, description="every demand of the bank "
                                                    "that the holder take the claim back, in order, at most one a "
                                                    "day; kept once the financing is repaid or recourse is exercised")
@@ -403,8 +405,7 @@ class Financing(Doc):
     @model_validator(mode="before")
     @classmethod
     def _without_retired_fields(cls, data: Any) -> Any:
-        # offer_ids: written (always empty) until 3949550 dropped it; every financing requested before carries it
-        return without_retired_fields(data, ("offer_ids",))
+        return without_retired_fields(data, RETIRED_FINANCING_FIELDS)
 
 
 class Offer(Doc):

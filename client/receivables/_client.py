@@ -731,8 +731,8 @@ DEMAND_RECOURSE_DOC = """The financing bank, unpaid by the debtor past the due d
 claim back (回购通知), on the ledger.
 
 For a financing accepted on terms with recourse (``recourse: true``): the financing stays DISBURSED, the demand
-is appended to ``recourse_demands`` (with what the debtor still owed then) and ``recourse_demanded_on`` and
-``recourse_demand_reason`` name it, the latest; the claim is unchanged and the debtor may still pay the bank. The
+is appended to ``recourse_demands`` (with what the debtor still owed then; ``latest_recourse_demand`` is its
+last); the claim is unchanged and the debtor may still pay the bank. The
 bank may demand again on a later day; a second demand the same day is refused (``recourse-already-demanded``), as
 :meth:`exercise_recourse` is (``without-recourse``, ``not-yet-due``...). The accepted terms are read back as for
 :meth:`exercise_recourse`; the financing record it writes alone carries the holder's and the bank's orgs' policy

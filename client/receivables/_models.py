@@ -352,11 +352,14 @@ class Financing(Document):
     cancellation_reason: str | None = None
     recourse_on: date | None = None       # RECOURSED: the bank took the advance back from the holder
     recourse_reason: str | None = None
-    # the latest demand, the last of recourse_demands
-    recourse_demanded_on: date | None = None   # the bank called on the holder to take the claim back (still DISBURSED)
-    recourse_demand_reason: str | None = None
-    recourse_demands: list[RecourseDemand] = Field(default_factory=list)   # every demand, in order, one a day at most
+    # every demand that the holder take the claim back (the financing stays DISBURSED), in order, one a day at most
+    recourse_demands: list[RecourseDemand] = Field(default_factory=list)
     last: Action
+
+    @property
+    def latest_recourse_demand(self) -> RecourseDemand | None:
+        """The bank's latest demand of recourse (the last of ``recourse_demands``); None before the first."""
+        return self.recourse_demands[-1] if self.recourse_demands else None
     @property
     def tx_id(self) -> str:
         return self.last.tx_id

@@ -234,7 +234,7 @@ def test_financing_from_request_to_repayment_and_a_cancelled_one(receivables_dep
                 with pytest.raises(RuleViolation) as refused:
                     await bank.demand_recourse(financing.id, "repurchase within 10 days")
                 assert refused.value.rule == "not-yet-due"
-                assert (await bank.get_financing(financing.id)).recourse_demanded_on is None
+                assert (await bank.get_financing(financing.id)).recourse_demands == []
                 assert (await bank.record_repayment(financing.id)).status == "REPAID"
                 await everywhere()
                 assert claim.id not in [r.id async for r in bank.iter_receivables("financier", bank_code)]

@@ -396,7 +396,7 @@ def test_recourse_before_the_due_date_is_refused_by_rule_and_nothing_changes(rec
                         as_="bank/officer1", exit_code=1)
     assert line.startswith("Error: DemandRecourse refused: RULE not-yet-due: ") and claim["due_date"] in line
     shown = recfin.json("finance", "get", financing["id"], as_="bank/officer1")
-    assert (shown["status"], shown["recourse_demanded_on"]) == (disbursed["status"], None)
+    assert (shown["status"], shown["recourse_demands"]) == (disbursed["status"], [])
     assert peer_heights(recfin) == before
 
 

@@ -364,7 +364,7 @@ def test_recourse_goes_to_the_peers_with_the_accepted_terms_and_comes_back_refus
                 bank.client.demand_recourse(financing.id, "repurchase within 10 days")
             assert refused.value.rule == refused_by, refused.value
             shown = bank.client.get_financing(financing.id)
-            assert (shown.status, shown.recourse_demanded_on) == ("DISBURSED", None)
+            assert (shown.status, shown.recourse_demands) == ("DISBURSED", [])
             assert tier1.client.get_receivable(claim.id).financier == credit_code_of(bank, "")
 
 

@@ -31,8 +31,9 @@ async def test_the_bank_demands_recourse_on_the_ledger_and_only_the_financing_re
                             transient=WITH_RECOURSE)
     assert result.status == 200, result.message
     demanded = json.loads(result.payload)
-    assert (demanded["status"], demanded["recourse_demanded_on"], demanded["recourse_demand_reason"]) == \
-        ("DISBURSED", net.today, "unpaid at maturity; repurchase within 10 days")
+    assert demanded["status"] == "DISBURSED"
+    # the demands are the record's one account of them: no field beside the list repeats the latest
+    assert not {"recourse_demanded_on", "recourse_demand_reason"} & set(demanded)
     assert (demanded["last"]["action"], demanded["last"]["by"], demanded["last"]["tx_id"]) == \
         ("DemandRecourse", bank.uscc, result.tx_id)
     assert demanded["recourse_demands"] == [
@@ -58,8 +59,7 @@ async def test_the_bank_demands_recourse_on_the_ledger_and_only_the_financing_re
     # whoever read the financing reads the demand: the holder, the bank, the debtor, the regulator
     for reader in (tier1, bank, core, reg):
         seen = await net.ok(reader, "GetFinancing", f["id"], evaluate=True)
-        assert (seen["recourse_demanded_on"], seen["recourse_demand_reason"], seen["recourse_demands"]) == \
-            (net.today, "unpaid at maturity; repurchase within 10 days", demanded["recourse_demands"]), reader.name
+        assert seen["recourse_demands"] == demanded["recourse_demands"], reader.name
     await net.refused(bank2, "GetFinancing", f["id"], evaluate=True, rule="not-permitted-to-read")
 
 
@@ -122,9 +122,7 @@ async def test_a_bank_demands_again_on_a_later_day_and_each_demand_is_kept_with_
     assert again["recourse_demands"] == [first_demand, {
         "on": net.today, "reason": "new deadline after a partial payment", "outstanding": 600_00, "currency": "CNY",
         "tx_id": second.tx_id}]
-    # the two fields of one demand name the latest
-    assert (again["status"], again["recourse_demanded_on"], again["recourse_demand_reason"]) == \
-        ("DISBURSED", net.today, "new deadline after a partial payment")
+    assert again["status"] == "DISBURSED"
     assert json.loads(second.event[1])["outstanding"] == 600_00
     seen = await net.ok(tier1, "GetFinancing", f["id"], evaluate=True)   # the holder reads both
     assert seen["recourse_demands"] == again["recourse_demands"]
@@ -149,9 +147,9 @@ async def test_after_a_demand_the_debtor_may_still_pay_the_bank_and_end_the_fina
     assert (paid["status"], paid["payments"][0]["payee"], paid["payments"][0]["late"]) == ("SETTLED", bank.uscc, True)
     demanded = (await net.ok(bank, "GetFinancing", f["id"], evaluate=True))["recourse_demands"]
     repaid = await net.ok(bank, "RecordRepayment", f["id"])
-    assert (repaid["status"], repaid["recourse_demanded_on"], repaid["recourse_demand_reason"]) == \
-        ("REPAID", net.today, "unpaid at maturity")
-    assert len(demanded) == 1 and repaid["recourse_demands"] == demanded
+    assert repaid["status"] == "REPAID"
+    assert [(d["on"], d["reason"]) for d in demanded] == [(net.today, "unpaid at maturity")]
+    assert repaid["recourse_demands"] == demanded
     # repaid, the demand is over: nothing is left to take back
     await net.refused(bank, "ExerciseRecourse", f["id"], "x", transient=WITH_RECOURSE, rule="invalid-state")
     assert (await net.ok(tier1, "GetFinancing", f["id"], evaluate=True))["status"] == "REPAID"
@@ -170,8 +168,7 @@ async def test_recourse_exercised_after_a_demand_keeps_the_demand_on_the_record(
     assert done["recourse_demands"] == demands
     assert (done["status"], done["recourse_on"], done["recourse_reason"]) == \
         ("RECOURSED", net.today, "the holder repurchased")
-    assert (done["recourse_demanded_on"], done["recourse_demand_reason"]) == \
-        (net.day(-4), "repurchase within 5 days")
+    assert [d["reason"] for d in done["recourse_demands"]] == ["repurchase within 10 days", "repurchase within 5 days"]
     assert (net.doc(r["id"])["status"], net.doc(r["id"])["financier"]) == ("OVERDUE", None)
     seen = await net.ok(tier1, "GetFinancing", f["id"], evaluate=True)
     assert (seen["recourse_demands"], seen["recourse_on"]) == (demands, net.today)
@@ -202,3 +199,26 @@ async def test_a_demand_on_a_claim_in_another_currency_names_that_currency():
     (demand,) = json.loads(result.payload)["recourse_demands"]
     assert (demand["outstanding"], demand["currency"]) == (2_500_00, "USD")
     assert json.loads(result.event[1])["currency"] == "USD"
+
+
+async def test_a_financing_stored_with_the_latest_demand_beside_the_list_reads_and_takes_demands_as_any_other():
+    """The first contract with DemandRecourse also wrote the latest demand's day and reason beside
+    ``recourse_demands``, whose last entry says the same: such a record reads without them, and the day's check
+    reads the list."""
+    net = await standard_net()
+    bank, tier1 = net.actors["bank"], net.actors["tier1"]
+    r, f, day = await _demanded_past_due(net, "unpaid at maturity")
+    key = net._key(keys.FINANCING, f["id"])
+    stored = json.loads(net.ledger.state[key])
+    net.ledger.state[key] = json.dumps({**stored, "recourse_demanded_on": day,
+                                        "recourse_demand_reason": "unpaid at maturity"}).encode()
+    seen = await net.ok(tier1, "GetFinancing", f["id"], evaluate=True)
+    assert seen == await net.ok(bank, "GetFinancing", f["id"], evaluate=True)
+    assert not {"recourse_demanded_on", "recourse_demand_reason"} & set(seen)
+    assert seen["recourse_demands"] == stored["recourse_demands"]
+    await net.refused(bank, "DemandRecourse", f["id"], "again", transient=WITH_RECOURSE,
+                      rule="recourse-already-demanded")
+    net.advance(days=1)
+    again = await net.ok(bank, "DemandRecourse", f["id"], "repurchase within 5 days", transient=WITH_RECOURSE)
+    assert [d["on"] for d in again["recourse_demands"]] == [day, net.today]
+    assert not {"recourse_demanded_on", "recourse_demand_reason"} & set(json.loads(net.ledger.state[key]))

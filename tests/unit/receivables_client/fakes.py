@@ -44,8 +44,7 @@ def financing(**over: Any) -> dict:
         "accepted_offer_id": "O-00000000000000c1", "financier": BANK, "financier_msp": "BankMSP",
         "collection": "terms-SupplierMSP-BankMSP", "terms_hash": "e" * 64, "disbursed_on": None,
         "disbursement_hash": None, "notice_id": None, "repaid_on": None, "cancelled_on": None,
-        "cancellation_reason": None, "recourse_on": None, "recourse_reason": None, "recourse_demanded_on": None,
-        "recourse_demand_reason": None, "recourse_demands": [],
+        "cancellation_reason": None, "recourse_on": None, "recourse_reason": None, "recourse_demands": [],
         "last": action("AcceptFinancingOffer"),
     }
     doc.update(over)

@@ -81,8 +81,8 @@ def test_async_recourse_sends_what_the_blocking_one_sends():
 def test_async_recourse_demand_sends_what_the_blocking_one_sends():
     answers = {"GetFinancing": {**fakes.financing(status="DISBURSED"), "offers": [fakes.offer(status="ACCEPTED")]},
                "GetOfferTerms": fakes.terms(recourse=True), "GetReceivable": fakes.receivable(status="FINANCED"),
-               "DemandRecourse": fakes.financing(status="DISBURSED", recourse_demanded_on="2026-06-02",
-                                                 recourse_demand_reason="unpaid")}
+               "DemandRecourse": fakes.financing(status="DISBURSED", recourse_demands=[
+                   {"on": "2026-06-02", "reason": "unpaid", "outstanding": 750_00, "currency": "CNY", "tx_id": "a" * 64}])}
     sync_contract, async_contract = FakeContract(responses=answers), FakeAsyncContract(responses=answers)
     expected = ReceivablesClient(sync_contract).demand_recourse("F-1", "unpaid")
     assert asyncio.run(AsyncReceivablesClient(async_contract).demand_recourse("F-1", "unpaid")) == expected

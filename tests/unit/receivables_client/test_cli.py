@@ -135,21 +135,26 @@ def test_financing_cancel_needs_a_reason_and_sends_nothing_without_one(ledger):
     assert ledger.calls == []
 
 
-# a command calling on the holder's recourse: its name, its transaction, the fields of the financing it returns
+DEMAND = {"on": "2026-06-02", "reason": "unpaid at maturity", "outstanding": 750_00, "currency": "CNY",
+          "tx_id": "a" * 64}
+# a command calling on the holder's recourse: its name, its transaction, the fields of the financing it returns,
+# the lines that show them
 RECOURSE_COMMANDS = [
     ("recourse", "ExerciseRecourse",
      {"status": "RECOURSED", "recourse_on": "2026-06-02", "recourse_reason": "unpaid at maturity"},
-     ["CoreEnterpriseMSP", "SupplierMSP", "BankMSP"]),
+     ["CoreEnterpriseMSP", "SupplierMSP", "BankMSP"],
+     ["status: RECOURSED", "recourse_on: 2026-06-02", "recourse_reason: unpaid at maturity"]),
     ("demand-recourse", "DemandRecourse",   # the financing record alone: the terms' collection's orgs
-     {"status": "DISBURSED", "recourse_demanded_on": "2026-06-02", "recourse_demand_reason": "unpaid at maturity"},
-     ["SupplierMSP", "BankMSP"]),
+     {"status": "DISBURSED", "recourse_demands": [DEMAND]},
+     ["SupplierMSP", "BankMSP"],
+     ["status: DISBURSED", "recourse_demand: 2026-06-02, CNY 750.00 outstanding: unpaid at maturity"]),
 ]
 
 
-@pytest.mark.parametrize("command, transaction, answered, orgs", RECOURSE_COMMANDS,
+@pytest.mark.parametrize("command, transaction, answered, orgs, shown", RECOURSE_COMMANDS,
                          ids=[c[0] for c in RECOURSE_COMMANDS])
 def test_financing_recourse_is_the_banks_and_sends_the_accepted_terms_and_the_reason(ledger, command, transaction,
-                                                                                      answered, orgs):
+                                                                                      answered, orgs, shown):
     ledger.responses["GetFinancing"] = {**fakes.financing(status="DISBURSED"),
                                         "offers": [fakes.offer(status="ACCEPTED")]}
     ledger.responses["GetOfferTerms"] = fakes.terms(recourse=True)
@@ -162,7 +167,8 @@ def test_financing_recourse_is_the_banks_and_sends_the_accepted_terms_and_the_re
     assert (sent.kind, sent.name, sent.arguments) == ("submit", transaction, ["F-1", "unpaid at maturity"])
     assert json.loads(sent.transient["terms"]) == fakes.terms(recourse=True)
     assert sent.endorsing_organizations == orgs
-    assert all(f"{field}: {value}" in res.output for field, value in answered.items()), res.output
+    assert set(shown) <= set(res.output.splitlines()), res.output
+    assert res.output.splitlines()[-1] == f"tx: {fakes.financing()['last']['tx_id']}"
     as_json = invoke("finance", command, "F-1", "--reason", "unpaid", "--json")
     assert as_json.exit_code == 0 and \
         {field: json.loads(as_json.output)[field] for field in answered} == answered
@@ -175,9 +181,8 @@ def test_financing_get_shows_each_recourse_demand_on_a_line_of_its_own(ledger):
                 "tx_id": "a" * 64},
                {"on": "2026-06-15", "reason": "new deadline 2026-06-25", "outstanding": 500_00, "currency": "CNY",
                 "tx_id": "b" * 64}]
-    ledger.responses["GetFinancing"] = {**fakes.financing(status="DISBURSED", recourse_demanded_on="2026-06-15",
-                                                          recourse_demand_reason="new deadline 2026-06-25",
-                                                          recourse_demands=demands, last=fakes.action("DemandRecourse")),
+    ledger.responses["GetFinancing"] = {**fakes.financing(status="DISBURSED", recourse_demands=demands,
+                                                          last=fakes.action("DemandRecourse")),
                                         "offers": []}
     res = invoke("finance", "get", "F-1", "--as", "bank/officer1")
     assert res.exit_code == 0, res.output

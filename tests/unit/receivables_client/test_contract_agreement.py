@@ -384,13 +384,13 @@ def test_documents_of_a_lifecycle_parse_into_the_models_without_loss(metadata):
     # the bank first calls on the holder, on the ledger; then records the holder's repurchase
     demanded = sdk.Financing.model_validate(life.ok(bank, "DemandRecourse", backed["id"], "repurchase within 10 days",
                                                     transient=with_recourse.transient()))
-    assert (demanded.status, demanded.recourse_demanded_on, demanded.recourse_demand_reason) == \
-        ("DISBURSED", life.today(), "repurchase within 10 days")
+    assert demanded.status == "DISBURSED"
+    assert demanded.latest_recourse_demand == demanded.recourse_demands[-1]
     assert [(d.on, d.reason, d.outstanding, d.currency, d.tx_id) for d in demanded.recourse_demands] == \
         [(life.today(), "repurchase within 10 days", 400_00, "CNY", demanded.tx_id)]
     recoursed = sdk.Financing.model_validate(life.ok(bank, "ExerciseRecourse", backed["id"], "the debtor did not pay",
                                                      transient=with_recourse.transient()))
-    assert (recoursed.status, recoursed.recourse_on, recoursed.recourse_demanded_on) == \
+    assert (recoursed.status, recoursed.recourse_on, recoursed.latest_recourse_demand.on) == \
         ("RECOURSED", life.today(), life.today())
     assert recoursed.recourse_demands == demanded.recourse_demands
     released = sdk.AssignmentNotice.model_validate(
