@@ -12,7 +12,8 @@ through the query that answers it (``GetReceivable``, ``GetParty``, ``GetRequest
 each index through the listing that pages it (``ListReceivablesByHolder``...), compared
 as JSON with the replayed value. A bank's exposure indexes (``recfin.by-financier``,
 ``recfin.open-offer``) are read back through ``GetFinancierExposure`` on the peers that
-hold the bank's private data, which the query also reads (``EXPOSURE_INDEXES``). What no
+hold the bank's private data, which the query also reads (``EXPOSURE_INDEXES``), and so
+is the version of a bank's exposure on a debtor (``recfin.exposure-version``), the query's ``version``. What no
 query answers is counted, not compared (``NOT_READABLE`` and ``EXPOSURE_INDEXES`` say why).
 Each bank's portfolio is read too: the claims ``ListReceivablesByFinancier`` lists against those
 the replayed claims say the bank finances live (``compare_financed_lists``).
@@ -220,6 +221,7 @@ NOT_READABLE = {
 }
 BY_FINANCIER_TYPE = "recfin.by-financier"   # bank, debtor, receivable id: the bank's live financings
 OPEN_OFFER_TYPE = "recfin.open-offer"       # bank, debtor, offer id: the bank's offers still OPEN
+EXPOSURE_VERSION_TYPE = "recfin.exposure-version"     # bank, debtor: how many offers the bank has made on the debtor
 # Read back per bank and debtor through GetFinancierExposure(debtor, bank), whose ``financings`` list the
 # receivable of every by-financier entry and whose ``offers`` list the offer of every open-offer entry a holder
 # could accept on the day. The query also reads private data (each financing's terms or disbursement, each
@@ -232,6 +234,8 @@ EXPOSURE_INDEXES = {
                      "an org other than the bank's and the regulator's it cannot answer; and it leaves out the "
                      "offers no holder could accept on the day (expired, or on a claim no longer CONFIRMED under "
                      "that request, or due)",
+    EXPOSURE_VERSION_TYPE: "GetFinancierExposure, whose version it is, also reads the bank's private data: on a peer of an "
+                      "org other than the bank's and the regulator's it cannot answer",
 }
 REGULATOR_ROLE = "regulator"   # a party's role, as the contract spells it (client.receivables.Role)
 FINANCIER_ROLE = "financier"
@@ -416,6 +420,9 @@ def compare_with_live(state: dict[str, bytes], live: LivePeer) -> tuple[list[str
             bank, debtor, member = attributes
             exposure_entries[bank, debtor][object_type].add(member)
             continue
+        if object_type == EXPOSURE_VERSION_TYPE and len(attributes) == 2:     # its value, the version, is the member
+            exposure_entries[tuple(attributes)][object_type].add(value.decode("utf-8", "replace"))
+            continue
         if object_type not in RECORD_TYPES or not attributes:
             not_read[object_type] += 1
             continue
@@ -517,8 +524,10 @@ def compare_exposures(state: dict[str, bytes], entries: dict[tuple[str, str], di
     for bank, debtor in sorted(groups):
         financed = entries.get((bank, debtor), {}).get(BY_FINANCIER_TYPE, set())
         offered = entries.get((bank, debtor), {}).get(OPEN_OFFER_TYPE, set())
+        counted = entries.get((bank, debtor), {}).get(EXPOSURE_VERSION_TYPE, set())
         if live.msp_id not in regulators | {parties.get(bank, {}).get("msp_id")}:
-            not_read.update({BY_FINANCIER_TYPE: len(financed), OPEN_OFFER_TYPE: len(offered)})
+            not_read.update({BY_FINANCIER_TYPE: len(financed), OPEN_OFFER_TYPE: len(offered),
+                             EXPOSURE_VERSION_TYPE: len(counted)})
             continue
         first_day = live.today().isoformat()
         try:
@@ -528,6 +537,11 @@ def compare_exposures(state: dict[str, bytes], entries: dict[tuple[str, str], di
                               f"({error.message})")
             continue
         last_day = live.today().isoformat()
+        # the replayed value of the version against the query's; no entry: the version never moved, 0
+        replayed_version = next(iter(counted), "0")
+        if replayed_version != str(answer.get("version", 0)):
+            mismatches.append(f"exposure-version {bank}/{debtor}: {replayed_version} in the replayed blocks, "
+                              f"{answer.get('version', 0)} as GetFinancierExposure answers it")
         mismatches += _one_side_only(f"by-financier {bank}/{debtor}", financed,
                                      {row["receivable_id"] for row in answer["financings"]})
         listed = {row["offer_id"] for row in answer["offers"]}

@@ -24,10 +24,12 @@ from the exposure read until the offer has committed, or was not made, the next
 one waits. An offer whose outcome its quote could not learn (the commit status
 lost, Ctrl-C) stays noted in the lock file, and the next quote asks for it
 before reading the exposure, counting its advance as taken while it is not
-known. Once its offer is on the ledger a quote reads the exposure again,
-and says so (exit 3) if an offer committed meanwhile elsewhere took the bank
-above its limit; with ``--withdraw-over-limit`` it then withdraws the offer it
-made (WithdrawFinancingOffer) before its turn ends.
+known. The offer carries the version of the exposure it was priced on, so the
+contract refuses it if another offer of the bank on the debtor, or the acceptance
+of one, came since, from any host. Once its offer is on the ledger a quote reads the exposure again,
+and says so (exit 3) if the bank is above its limit all the same (an exposure
+given with ``--exposure``); with ``--withdraw-over-limit`` it then withdraws
+the offer it made (WithdrawFinancingOffer) before its turn ends.
 """
 
 from __future__ import annotations
@@ -59,7 +61,7 @@ from client.pricing import (
 from client.pricing.ledger import ProposalInputs, proposal_inputs_from_ledger
 from client.pricing.money import percent_of
 from client.pricing.quote_lock import PendingOffer, QuoteTurn
-from client.receivables import ReceivablesError
+from client.receivables import ReceivablesError, RuleViolation
 from client.risk import DEFAULT_MODEL, LatePaymentModel, grade_for, history_from_ledger, ledger_as_of, score_debtor
 from client.business_dates import business_today
 from network.fabric_bin import REPO_ROOT
@@ -245,10 +247,10 @@ def _config(config_path: Path | None, name: str):
                    "(0: do not wait) [default: as long as it takes].")
 @click.option("--withdraw-over-limit", is_flag=True,
               help="On the ledger, once the offer is made: when the exposure read again shows the bank above its "
-                   "limit on the debtor with it (an offer of the bank committed meanwhile from another host, or by "
-                   "`recfin finance offer`), withdraw this offer again (WithdrawFinancingOffer; its public reason "
-                   "names no figures) and exit 3 with nothing offered [default: the offer stands, and the quote "
-                   "exits 3 naming the command that withdraws it].")
+                   "limit on the debtor with it (a backstop: the contract refuses an offer priced on a read another "
+                   "offer of the bank on the debtor came after), withdraw this offer again (WithdrawFinancingOffer; "
+                   "its public reason names no figures) and exit 3 with nothing offered [default: the offer stands, "
+                   "and the quote exits 3 naming the command that withdraws it].")
 @click.option("--data-root", type=click.Path(file_okay=False, path_type=Path),
               help="Network data folder holding profiles/ (default: the topology's).")
 @click.option("--json", "as_json", is_flag=True,
@@ -292,17 +294,21 @@ def quote(receivable: str, as_: str, config_path: Path | None, face: Amount | No
     several on one request, the largest) until it is known, would have
     expired, or can no longer commit (its request closed, or one the ledger
     does not have). Ctrl-C before the offer was sent, or after it committed
-    as invalid, exits 130 saying nothing was offered. Once its offer is
-    on the ledger the quote reads the exposure again: above the limit (an
-    offer of the bank on the debtor committed meanwhile from another host, or
-    by `recfin finance offer`), it says so, with both figures and the limit
-    (with --json, also as after_offer), and exits 3. The offer stands, and the
-    message names the command that withdraws it (`recfin finance
-    withdraw-offer`); with --withdraw-over-limit the quote withdraws it itself,
-    says so and still exits 3 with nothing of its own offered (with --json, the
-    withdrawn offer as withdrawn_offer; a withdrawal that fails is said with
-    the command to retry it). Two such quotes on two hosts may both withdraw:
-    the limit holds, and the bank quotes again.
+    as invalid, exits 130 saying nothing was offered.
+
+    Across hosts the contract keeps the limit: the offer carries the version
+    of the exposure it was priced on, and is refused if another offer of the
+    bank on the debtor, or the acceptance of one, came since, from any host or
+    by `recfin finance offer`; the quote then says nothing was offered and to
+    quote again (exit 1). Once its offer is on the ledger the quote reads the exposure again,
+    a backstop: above the limit all the same (an --exposure below the
+    ledger's), it says so, with both figures and the limit (with --json, also
+    as after_offer), and exits 3. The offer stands, and the message names the
+    command that withdraws it (`recfin finance withdraw-offer`); with
+    --withdraw-over-limit the quote withdraws it itself, says so and still
+    exits 3 with nothing of its own offered (with --json, the withdrawn offer
+    as withdrawn_offer; a withdrawal that fails is said with the command to
+    retry it).
 
     \b
     Example:
@@ -354,6 +360,27 @@ def quote(receivable: str, as_: str, config_path: Path | None, face: Amount | No
                                "nothing is offered: add --yes, or drop --withdraw-over-limit")
     _quote_on_the_ledger(receivable, as_, config_path, grade, probability, history_file, debtor, model_path, exposure,
                          on, yes, lock_timeout, data_root, as_json, withdraw_over_limit)
+
+
+def _offer_priced_on(held, session, turn, r, result, as_: str):
+    """The quote's offer, sent with the version of the exposure read ``held`` it was priced on: refused by the
+    contract when another offer of the bank on the debtor, or the acceptance of one, came after that read, from
+    this host or another, or when an endorsing peer is behind the one read from; each said as such (nothing was
+    offered; a new quote prices on the new figures)."""
+    try:
+        return offer_in_turn(session, turn, r, result, as_, exposure_version=held.version)
+    except RuleViolation as exc:
+        if exc.rule == "exposure-changed":
+            raise click.ClickException(
+                f"no offer made on {r.financing_id}: another offer of the bank on {r.debtor}, or the acceptance of "
+                f"one, came after this quote read the bank's exposure (from this host or another), so its figures "
+                f"are out of date and the limit {money(result.debtor_limit, r.currency)} might not hold; run the "
+                f"quote again to price on the new figures ({exc.detail})") from None
+        if exc.rule == "exposure-version-ahead":
+            raise click.ClickException(
+                f"no offer made on {r.financing_id}: a peer that endorses the offer has not yet caught up with the "
+                f"one this quote read the exposure from; run the quote again shortly ({exc.detail})") from None
+        raise
 
 
 @connection.reports_ledger_errors
@@ -426,7 +453,7 @@ def _quote_on_the_ledger(receivable, as_, config_path, grade, probability, histo
                 click.echo(f"no offer made on {r.financing_id}: {refused}")
             if result.offer is not None and refused is None and (yes or (not as_json and click.confirm(
                     f"make this offer on {r.financing_id}?", default=False))):
-                made = offer_in_turn(session, turn, r, result, as_)
+                made = _offer_priced_on(held, session, turn, r, result, as_)
                 # read again with the offer on the ledger: more than this offer added means another offer of the bank
                 # on the debtor committed after the read above, where this host's turns do not reach
                 try:

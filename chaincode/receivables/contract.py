@@ -328,6 +328,17 @@ def _page_size(value: str) -> int:
     return int(value)
 
 
+_VERSION = re.compile(r"[0-9]{1,15}")
+
+
+def _version(value: str) -> int:
+    """An exposure version as sent (GetFinancierExposure's ``version``, in decimal digits)."""
+    if not _VERSION.fullmatch(value):
+        raise rule("argument-invalid", f"exposure version {shown(value)}: send the version GetFinancierExposure "
+                   "answered, in digits 0-9, or nothing to offer without the check")
+    return int(value)
+
+
 def _ensure_not_withdrawn(d: DiscountOffer) -> None:
     if d.status == "WITHDRAWN":
         raise rule("discount-offer-withdrawn", f"discount offer {d.id} was withdrawn by its debtor {d.debtor} on "
@@ -768,9 +779,17 @@ class ReceivablesContract(Contract):
 
     @transaction(transient={TERMS_TRANSIENT_KEY: OfferTerms})
     @rules
-    async def MakeFinancingOffer(self, ctx: Context, financing_id: str) -> Offer:
-        """A bank offers terms (transient ``terms``, expiry included): kept private, the public offer keeps their hash."""
+    async def MakeFinancingOffer(self, ctx: Context, financing_id: str, exposure_version: str = "") -> Offer:
+        """A bank offers terms (transient ``terms``, expiry included): kept private, the public offer keeps their hash.
+
+        ``exposure_version`` (optional): the ``version`` of the bank's exposure on the claim's debtor that the bank
+        priced the offer against (GetFinancierExposure). The offer is refused (``exposure-changed``) when the
+        version has moved since: another offer of the bank on the debtor, or an acceptance of one, the only
+        changes that can raise what the bank has out and on offer there (``Store.exposure_version``); so an offer
+        checked against the bank's limit on that read keeps the bank within it, whichever host made the other
+        change. Every offer moves the version, with or without one sent."""
         s = self._session(ctx)
+        priced_at = _version(exposure_version) if exposure_version else None
         await self._prefetch_financing(s, financing_id, callers_offer=True)
         bank = await s.party_with_role(cfg.FINANCIER)
         f = await s.store.financing(financing_id)
@@ -792,6 +811,16 @@ class ReceivablesContract(Contract):
         if (earlier := await s.store.offer_of_bank(f.id, bank.uscc)) is not None:
             raise rule("offer-already-made", f"{bank.uscc} already made offer {earlier} on {f.id}: one offer per bank "
                        "and request; to change its terms, withdraw it first (WithdrawFinancingOffer)")
+        version = await s.store.exposure_version(bank.uscc, r.debtor)
+        if priced_at is not None and priced_at > version:
+            raise rule("exposure-version-ahead", f"the exposure of {bank.uscc} on {r.debtor} is at version {version} "
+                       f"on this peer, behind the {priced_at} the offer was priced on: the peer that endorses has "
+                       "not yet caught up with the one the exposure was read from; send the offer again shortly")
+        if priced_at is not None and priced_at != version:
+            raise rule("exposure-changed", f"the exposure of {bank.uscc} on {r.debtor} is at version {version}, not "
+                       f"{priced_at} as when the offer was priced: another offer of the bank on the debtor, or the "
+                       "acceptance of one, came since; read the exposure again (GetFinancierExposure) and price the "
+                       "offer against it")
         collection = colls.collection_name(f.holder_msp, bank.msp_id)
         if collection not in self.collection_names:
             raise rule("no-collection", f"no private data collection {collection} for {f.holder_msp} and {bank.msp_id}: "
@@ -802,6 +831,7 @@ class ReceivablesContract(Contract):
                   last=s.action("MakeFinancingOffer", bank.uscc))
         await s.store.put_private(collection, terms, keys.TERMS, o.id)
         await s.store.put_offer(o, r.debtor, new=True)
+        await s.store.move_exposure_version(bank.uscc, r.debtor, version)
         s.emit(events.FINANCING_OFFERED, r.id, financing_id=f.id, offer_id=o.id, financier=bank.uscc,
                terms_hash=o.terms_hash)
         return o.to_json()
@@ -900,6 +930,11 @@ class ReceivablesContract(Contract):
         # the deal's record: its parties' orgs from now on, the claim's holder's and the offer's bank's
         await s.store.put_financing(f, parties=(r.holder_msp, o.financier_msp))
         await s.store.put_receivable(r, before)
+        # an acceptance moves the offer's advance from offered to exposure, which adds nothing, unless a read of
+        # the bank's exposure made after midnight left the offer out (expired, or its claim due, by the read's
+        # day) while this transaction's timestamp, which the client sets and peers take within their time
+        # window, is still of the day before: a quote priced on that read must see the acceptance
+        await s.store.move_exposure_version(o.financier, r.debtor, await s.store.exposure_version(o.financier, r.debtor))
         s.emit(events.FINANCING_OFFER_ACCEPTED, r.id, financing_id=f.id, offer_id=o.id, financier=o.financier)
         return f.to_json()
 

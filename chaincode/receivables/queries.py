@@ -441,6 +441,11 @@ async def financier_exposure(store: Store, financier: str, debtor: str, today: s
     ``exposure`` alone, every quote would see the whole limit free while earlier
     offers stand, and holders could accept them all.
 
+    ``version`` is the version of these figures (``Store.exposure_version``): an
+    offer sent with it (MakeFinancingOffer's ``exposure_version``) is refused if
+    another offer of the bank on the debtor, or the acceptance of one, came after
+    this read: the changes that can raise them.
+
     Private data is read from this peer: a peer of the bank's org or the
     regulator's holds it.
     """
@@ -453,7 +458,7 @@ async def financier_exposure(store: Store, financier: str, debtor: str, today: s
                        "currency": r.currency, "principal": principal, "collected": collected,
                        "outstanding_principal": max(0, principal - collected)})
     offers = await _open_offers(store, financier, debtor, today)
-    return {"financier": financier, "debtor": debtor,
+    return {"financier": financier, "debtor": debtor, "version": await store.exposure_version(financier, debtor),
             "exposure": _per_currency(claims, "outstanding_principal"), "financings": claims,
             "offered": _per_currency(offers, "advance"), "offers": offers}
 

@@ -364,6 +364,22 @@ class Store:
         if o.status == "WITHDRAWN" and await self.offer_of_bank(o.financing_id, o.financier) == o.id:
             await self.stub.del_state(self.key(keys.OFFER_BY_BANK, o.financing_id, o.financier))
 
+    async def exposure_version(self, bank: str, debtor: str) -> int:
+        """The version of ``bank``'s exposure on ``debtor`` (``recfin.exposure-version``; 0 before it first moves):
+        it moves with every change that can raise what the bank has out and on offer on the debtor
+        (``queries.financier_exposure``): an offer of the bank on the debtor's claims; an acceptance of one, which
+        may carry a timestamp of the day before a read that no longer counted its offer (expired, or its claim
+        due); an UpgradeLedger page restoring the bank's entries there. A limit checked against the figures read
+        with a version still holds while the version stands still."""
+        raw = await self.stub.get_state(self.key(keys.EXPOSURE_VERSION, bank, debtor))
+        return int(raw) if raw else 0
+
+    async def move_exposure_version(self, bank: str, debtor: str, read: int) -> None:
+        """Move the version of ``bank``'s exposure on ``debtor`` on (``read``: the version read in this transaction).
+        Read and written by each such change, so that two of them on one bank and debtor never commit in one
+        block: the second fails MVCC_READ_CONFLICT and, sent again, moves it after the first."""
+        await self.stub.put_state(self.key(keys.EXPOSURE_VERSION, bank, debtor), str(read + 1).encode())
+
     async def restore_open_offer_entry(self, o: Offer, debtor: str) -> bool:
         """Write the ``recfin.open-offer`` entry of an OPEN offer made before the index existed, when it is
         missing; whether it wrote one."""

@@ -25,6 +25,10 @@ and nothing has changed since, goes without them:
   financing's own record; as for claims, only a key without a policy gets one, and none where one org both holds
   and finances (its policy alone would be weaker than the chaincode's two orgs).
 
+A page that restores a ``recfin.by-financier`` or ``recfin.open-offer`` entry raises what that bank has out or on
+offer on the debtor (``queries.financier_exposure``), so it moves the version of the bank's exposure there
+(``Store.exposure_version``) once: an offer priced on a read before it is refused.
+
 A transaction upgrades one page: ``page_size`` receivables, then, once they are done, discount offers, then
 financing offers, then financings, from a bookmark (the key the previous page stopped at). Every entry it writes is derived from
 records it reads in the same transaction, and only where the entry (or policy) is missing: it changes no record's
@@ -56,8 +60,9 @@ async def upgrade_page(store: Store, page_size: int, bookmark: str) -> dict[str,
     was written, the collisions found, and the bookmark of the next page (``done`` once there is none)."""
     scanning = next((t for t in SCANNED if bookmark.startswith(store.key(t))), SCANNED[0])
     report: dict[str, Any] = {"scanned": 0, "financier_entries": 0, "discount_offer_entries": 0,
-                              "open_offer_entries": 0, "fingerprint_entries": 0, "claim_policies": 0, "financing_policies": 0,
-                              "collisions": [], "without_current_spelling": []}
+                              "open_offer_entries": 0, "fingerprint_entries": 0, "claim_policies": 0,
+                              "financing_policies": 0, "collisions": [], "without_current_spelling": []}
+    raised: set[tuple[str, str]] = set()   # (bank, debtor) whose exposure or offers an entry written adds to
     records, next_key = [], ""
     iterator = store.records_from(scanning, bookmark)
     async for kv in iterator:
@@ -71,30 +76,41 @@ async def upgrade_page(store: Store, page_size: int, bookmark: str) -> dict[str,
         await store.prefetch(*(entry for r in receivables for entry in _entries_read(r)))
         claimed: dict[str, str] = {}  # fingerprints written by this page: a transaction does not read its own writes
         for r in receivables:
-            await _upgrade_receivable(store, r, claimed, report)
+            await _upgrade_receivable(store, r, claimed, report, raised)
     elif scanning == keys.DISCOUNT:
         for raw in records:
             report["discount_offer_entries"] += await store.restore_discount_entry(DiscountOffer.model_validate_json(raw))
     elif scanning == keys.OFFER:
         report["open_offer_entries"] += await _restore_open_offers(store, [Offer.model_validate_json(raw)
-                                                                            for raw in records])
+                                                                            for raw in records], raised)
     else:
         report["financing_policies"] += await _restore_financing_policies(
             store, [Financing.model_validate_json(raw) for raw in records])
+    # an entry restored adds to what its bank has out or on offer on the debtor: a quote priced on a read before it
+    # must not pass (Store.exposure_version); each pair's version read once and moved once, as a transaction does
+    # not read its own writes
+    for bank, debtor in sorted(raised):
+        await store.move_exposure_version(bank, debtor, await store.exposure_version(bank, debtor))
     report["scanned"] = len(records)
     if not next_key and scanning != SCANNED[-1]:
         next_key = store.key(SCANNED[SCANNED.index(scanning) + 1])  # the next kind of record, from its first
     return {**report, "bookmark": next_key, "done": not next_key}
 
 
-async def _restore_open_offers(store: Store, offers: list[Offer]) -> int:
-    """Write the missing ``recfin.open-offer`` entries of the OPEN ``offers``; how many. The debtor is their
-    claims', read in one batch, and the entries are looked up in another."""
+async def _restore_open_offers(store: Store, offers: list[Offer], raised: set[tuple[str, str]]) -> int:
+    """Write the missing ``recfin.open-offer`` entries of the OPEN ``offers``; how many, each one's bank and debtor
+    added to ``raised``. The debtor is their claims', read in one batch, and the entries are looked up in
+    another."""
     still_open = [o for o in offers if o.status == "OPEN"]
     await store.prefetch(*((keys.RECEIVABLE, o.receivable_id) for o in still_open))
     debtors = {o.id: (await store.receivable(o.receivable_id)).debtor for o in still_open}
     await store.prefetch(*((keys.OPEN_OFFER, o.financier, debtors[o.id], o.id) for o in still_open))
-    return sum([await store.restore_open_offer_entry(o, debtors[o.id]) for o in still_open])
+    written = 0
+    for o in still_open:
+        if await store.restore_open_offer_entry(o, debtors[o.id]):
+            raised.add((o.financier, debtors[o.id]))
+            written += 1
+    return written
 
 
 async def _restore_financing_policies(store: Store, financings: list[Financing]) -> int:
@@ -133,8 +149,11 @@ def _entries_read(r: Receivable) -> list[tuple[str, ...]]:
     return live + spelt
 
 
-async def _upgrade_receivable(store: Store, r: Receivable, claimed: dict[str, str], report: dict[str, Any]) -> None:
-    report["financier_entries"] += await store.restore_financier_entry(r)
+async def _upgrade_receivable(store: Store, r: Receivable, claimed: dict[str, str], report: dict[str, Any],
+                              raised: set[tuple[str, str]]) -> None:
+    if await store.restore_financier_entry(r):
+        report["financier_entries"] += 1
+        raised.add((r.financier or "", r.debtor))
     report["claim_policies"] += await store.restore_receivable_policy(r)
     if r.status == REJECTED:  # its invoices were released: they back nothing
         return

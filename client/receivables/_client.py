@@ -384,9 +384,12 @@ class _Operations:
     def withdraw_financing(self, financing_id: str) -> Financing:
         return self._submit("WithdrawFinancing", _text(financing_id, "financing_id"), model=Financing)
 
-    def _offer(self, financing_id: str, terms: FinancingTerms, endorsing_organizations: Sequence[str]):
-        return self._submit("MakeFinancingOffer", _text(financing_id, "financing_id"), transient=terms.transient(),
-                            endorsing_organizations=endorsing_organizations, model=Offer)
+    def _offer(self, financing_id: str, terms: FinancingTerms, endorsing_organizations: Sequence[str],
+               exposure_version: int | None):
+        # sent only when given: a contract before the version takes the financing id alone
+        version = [] if exposure_version is None else [_exposure_version(exposure_version)]
+        return self._submit("MakeFinancingOffer", _text(financing_id, "financing_id"), *version,
+                            transient=terms.transient(), endorsing_organizations=endorsing_organizations, model=Offer)
 
     def withdraw_offer(self, offer_id: str, reason: str) -> Offer:
         """The bank that made an open offer takes it back: no holder can accept it afterwards, and it leaves the
@@ -710,6 +713,15 @@ orgs given are sent as they are. A caller the contract does not let read the fin
 offer on it either: the offer then goes to the caller's own org alone, and the contract's own
 refusal comes back (``role-not-permitted``, ``invalid-state``...), not the read's. Any other
 refusal of the read (``not-found`` from a peer a block behind) is raised, and nothing is sent.
+
+``exposure_version``: the ``version`` of the :meth:`financier_exposure` read the offer was priced on (the bank's
+exposure on the claim's debtor). The contract refuses the offer (``exposure-changed``) if the version has moved
+since (another offer of the bank on the debtor, or the acceptance of one: the changes that can raise the
+exposure), so an offer priced within the bank's limit on that read keeps the bank within it, whichever host made
+the other change; read the exposure again and price again. ``exposure-version-ahead``: the endorsing peer has not
+caught up with the one the exposure was read from yet; send it again shortly. Without a version the offer is made
+as before (and moves the version all the same); a contract before the version takes no second argument, and the
+SDK sends none then.
 """
 
 DISBURSEMENT_DOC = """The financing bank records the advance, passing the accepted terms again (transient ``terms``).
@@ -793,6 +805,14 @@ def _parties_orgs(financing: FinancingView, receivable: Receivable, bank_msp: st
     """The orgs of the debtor, the holder and the bank of a financing: who endorses a change to a financed claim
     (``bank_msp`` standing for a bank the financing does not name yet; None: no one)."""
     return _unique([receivable.debtor_msp, financing.holder_msp, financing.financier_msp or bank_msp])
+
+
+def _exposure_version(value: int) -> str:
+    """``make_offer``'s ``exposure_version`` as sent: a version ``financier_exposure`` answered (an int from 0)."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(f"exposure_version is {value!r}: give the version financier_exposure answered, an int "
+                         "from 0")
+    return str(value)
 
 
 def _deal_orgs(financing: FinancingView | None) -> list[str]:
@@ -889,12 +909,13 @@ class ReceivablesClient(_Operations):
     settle = record_payment
 
     def make_offer(self, financing_id: str, terms: FinancingTerms,
-                   endorsing_organizations: Sequence[str] | None = None) -> Offer:
+                   endorsing_organizations: Sequence[str] | None = None, *,
+                   exposure_version: int | None = None) -> Offer:
         _check_terms(terms, "make_offer")
         if endorsing_organizations is None:
             financing = self._readable_financing(financing_id)
             endorsing_organizations = _unique([financing.holder_msp if financing else None, self.who_am_i().msp_id])
-        return self._offer(financing_id, terms, endorsing_organizations)
+        return self._offer(financing_id, terms, endorsing_organizations, exposure_version)
 
     make_offer.__doc__ = MAKE_OFFER_DOC
 
@@ -1075,13 +1096,14 @@ class AsyncReceivablesClient(_Operations):
     settle = record_payment
 
     async def make_offer(self, financing_id: str, terms: FinancingTerms,
-                         endorsing_organizations: Sequence[str] | None = None) -> Offer:
+                         endorsing_organizations: Sequence[str] | None = None, *,
+                         exposure_version: int | None = None) -> Offer:
         _check_terms(terms, "make_offer")
         if endorsing_organizations is None:
             financing = await self._readable_financing(financing_id)
             holder_msp = financing.holder_msp if financing else None
             endorsing_organizations = _unique([holder_msp, (await self.who_am_i()).msp_id])
-        return await self._offer(financing_id, terms, endorsing_organizations)
+        return await self._offer(financing_id, terms, endorsing_organizations, exposure_version)
 
     make_offer.__doc__ = MAKE_OFFER_DOC
 

@@ -779,6 +779,10 @@ class FinancierExposure(Document):
 
     financier: str
     debtor: str
+    # the version of these figures, moved by each offer of the bank on the debtor and each acceptance of one:
+    # make_offer(..., exposure_version=) with an offer priced on them is refused if it has moved since (0 from a
+    # contract before the version, which sent none)
+    version: StrictInt = 0
     exposure: dict[str, Fen]
     financings: list[FinancedClaim]
     offered: dict[str, Fen]

@@ -93,7 +93,8 @@ READER_NAMES: dict[str, InstanceOf | TheObject | None] = {
     "DEFAULT_CONFIG": TheObject("chaincode.receivables.config.DEFAULT_CONFIG"),
     # The reader's own values and functions: their type is theirs, so nothing on them is checked.
     "ca": None, "pin": None, "remote_sign": None, "reply_to_user": None, "handle": None, "key": None,
-    "dt": None, "limit": None, "debtor": None, "registration": None,
+    "dt": None, "limit": None, "debtor": None, "registration": None, "financing_id": None,
+    "terms": InstanceOf("client.receivables.FinancingTerms"),   # a bank's terms (FinancingTerms, described further on)
 }
 
 

@@ -319,8 +319,24 @@ def test_the_exposure_indexes_are_read_back_where_the_banks_private_data_is(stor
     # GetFinancierExposure lists both; another org's peer holds none of their private data and is not asked
     ledger = _checked_against(story, dict(story.ledger.state), msp_id)
     assert ledger.state_mismatches == []
-    not_asked = {} if asked else {"recfin.by-financier": 1, "recfin.open-offer": 1}
+    not_asked = {} if asked else {"recfin.by-financier": 1, "recfin.open-offer": 1, "recfin.exposure-version": 1}
     assert ledger.not_read_back == {"recfin.offer-by-bank": 2, **not_asked}
+
+
+def test_an_exposure_version_the_replay_disagrees_with_is_named_and_a_missing_one_is_zero(story):
+    """The replayed value against GetFinancierExposure's ``version``, a key the blocks never wrote read as 0."""
+    from bench.ledger_check import split_key
+
+    key = _first_key(story.ledger.state, "recfin.exposure-version")
+    _, (bank, debtor) = split_key(key)
+    version = int(story.ledger.state[key])
+    assert version >= 2                      # the story's two offers of the bank on the debtor, and acceptances
+    replayed = dict(story.ledger.state, **{key: b"1"})
+    assert _checked_against(story, replayed).state_mismatches == [
+        f"exposure-version {bank}/{debtor}: 1 in the replayed blocks, {version} as GetFinancierExposure answers it"]
+    del replayed[key]
+    assert _checked_against(story, replayed).state_mismatches == [
+        f"exposure-version {bank}/{debtor}: 0 in the replayed blocks, {version} as GetFinancierExposure answers it"]
 
 
 @pytest.mark.parametrize("object_type", ["recfin.by-financier", "recfin.open-offer"])

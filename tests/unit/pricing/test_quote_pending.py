@@ -28,13 +28,13 @@ from fabric_protos.peer import transaction_pb2
 import cli.quote_turn as quote_turn
 from cli.finance_commands import finance
 from cli.quote_turn import _noting_offers
-from client.gateway import RetryPolicy, Status, SubmitError
+from client.gateway import EndorseError, RetryPolicy, Status, SubmitError
 from client.pricing import QuoteLockTimeout, quote_lock
 from client.pricing.quote_lock import PendingOffer, _file_name, ask_outcome, quote_lock_path
 from client.receivables import FinancingTerms
 
 from ..client.gateway_fakes import FakeTransport
-from .ledger_world import CHANNEL, LIMIT, unknown_outcome
+from .ledger_world import CHANNEL, unknown_outcome
 from .test_quote_turns import HANG_GUARD, quote_args
 
 REPO = Path(__file__).parents[3]
@@ -399,15 +399,18 @@ def test_an_offer_whose_outcome_stays_unknown_is_counted_by_the_next_quote_and_t
         second.stderr
     assert lock_file(world, tmp_path).read_text().startswith(f"pending {tx} ")   # still not known: still noted
 
-    sent["commit"]()   # the first offer commits after all
-    del world.commits.answers[tx]
+    # the first offer can no longer commit: it read the count of the bank's offers on the debtor before the
+    # second offer moved it (on the network, MVCC_READ_CONFLICT; run now, the contract refuses it)
+    with pytest.raises(EndorseError, match="exposure-changed"):
+        sent["commit"]()
+    world.commits.answers[tx] = Status(tx, 9, transaction_pb2.MVCC_READ_CONFLICT)
     debtor = world.uscc("core")
-    assert world.client("bank").financier_exposure(debtor).committed_in("CNY") == LIMIT   # not above it
-    # a quote that takes its turn (the prompt, answered no) asks again: committed, it is in the exposure read, and
-    # is not counted twice
+    assert world.client("bank").financier_exposure(debtor).committed_in("CNY") == 55_000_000   # within the limit
+    # a quote that takes its turn (the prompt, answered no) asks again: invalid, it is forgotten and no longer
+    # counted (the bank's own offer on this request is the one being quoted again)
     third = CliRunner().invoke(finance, quote_args(world, second_claim, small_limit), input="n\n")
     assert third.exit_code == 0, third.output
-    assert "open_offers: CNY 950,000.00" in third.stdout and "left by an earlier quote" not in third.stderr
+    assert "open_offers: CNY 0.00" in third.stdout and "left by an earlier quote" not in third.stderr
     assert lock_file(world, tmp_path).read_text() == ""
 
 
@@ -492,8 +495,11 @@ def test_ctrl_c_while_the_offer_waits_for_its_commit_leaves_it_noted_for_the_nex
     second = CliRunner().invoke(finance, quote_args(world, second_claim, small_limit, "--yes", "--json"))
     assert second.exit_code == 0, second.output
     assert json.loads(second.stdout)["priced"]["advance"] == 55_000_000   # what the first offer would leave
-    sent["commit"]()
-    assert world.client("bank").financier_exposure(world.uscc("core")).committed_in("CNY") == LIMIT
+    # the first, endorsed before the second moved the count of the bank's offers on the debtor, cannot commit after
+    # it (on the network, MVCC_READ_CONFLICT; run now, the contract refuses it): the bank stays within its limit
+    with pytest.raises(EndorseError, match="exposure-changed"):
+        sent["commit"]()
+    assert world.client("bank").financier_exposure(world.uscc("core")).committed_in("CNY") == 55_000_000
 
 
 @pytest.mark.parametrize("why", ["expired", "withdrawn", "offered on", "its own request"])

@@ -24,6 +24,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
+from chaincode.receivables import keys
 from cli.finance_commands import finance
 from client.pricing import QuoteLockTimeout, quote_lock
 from client.gateway.errors import GatewayError
@@ -230,27 +231,50 @@ def test_a_quote_that_gives_up_waiting_for_its_turn_offers_nothing(world, tmp_pa
     assert world.client("bank").financier_exposure(debtor).committed_in("CNY") == 0
 
 
-def offer_meanwhile(world, second_claim: str, monkeypatch) -> list[Offer]:
+def offer_meanwhile(world, second_claim: str, monkeypatch, *, counted: bool = True) -> list[Offer]:
     """Between a quote's read and its offer, a quote of the same bank on another host (no turn shared) offers on the
     debtor's other claim: 95% of 1,000,000.00, which with the quote's own 950,000.00 is above LIMIT. The list
-    gets that other offer once it is made."""
+    gets that other offer once it is made. ``counted=False``: the count of the bank's offers on the debtor is put
+    back as it was, as if the other offer had escaped it, to reach what the quote does should an offer ever do so
+    (the contract's version check would refuse the quote's offer otherwise)."""
     real_make_offer = ReceivablesClient.make_offer
     elsewhere: list[Offer] = []
 
     def make_offer(client, financing_id, terms, *args, **kwargs):
         other = world.client("tier2").get_receivable(second_claim).financing_id
+        count = world.net._key(keys.EXPOSURE_VERSION, world.uscc("bank"), world.uscc("core"))
+        before = world.net.ledger.state.get(count)
         elsewhere.append(real_make_offer(world.client("bank"), other, FinancingTerms(
             advance_rate="0.95", discount_rate="0.04", fees=0, recourse=True, day_count="ACT/360",
             expires_on=date.fromisoformat(world.today) + timedelta(days=7))))
+        if not counted:
+            world.net.ledger.state.pop(count) if before is None else world.net.ledger.state.update({count: before})
         return real_make_offer(client, financing_id, terms, *args, **kwargs)
 
     monkeypatch.setattr(ReceivablesClient, "make_offer", make_offer)
     return elsewhere
 
 
-def test_an_offer_another_host_committed_meanwhile_is_reported_once_this_offer_is_on_the_ledger(
-        world, second_claim, small_limit, monkeypatch):
+def test_an_offer_another_host_made_after_the_quotes_read_stops_the_quotes_offer(world, second_claim, small_limit,
+                                                                                monkeypatch):
+    """The quote's offer carries the version of the exposure it was priced on; the other host's offer moved it, so
+    the contract refuses the quote's, which would have taken the bank above its limit: nothing of it is offered."""
     elsewhere = offer_meanwhile(world, second_claim, monkeypatch)
+    result = CliRunner().invoke(finance, quote_args(world, world.receivable, small_limit, "--yes", "--json"))
+    assert result.exit_code == 1, result.output
+    assert result.stdout == ""
+    assert (f"Error: no offer made on {world.financing}: another offer of the bank on {world.uscc('core')}, or the "
+            "acceptance of one, came after this quote read the bank's exposure (from this host or another), so its "
+            "figures are out of date and the limit CNY 1,500,000.00 might not hold; run the quote again to price on "
+            "the new figures (the exposure of ") in result.stderr
+    debtor = world.uscc("core")
+    assert {o.offer_id for o in world.client("bank").financier_exposure(debtor).offers} == {elsewhere[0].id}
+    assert world.client("tier1").get_financing(world.financing).offers == []
+
+
+def test_an_offer_the_count_did_not_see_is_reported_once_this_offer_is_on_the_ledger(
+        world, second_claim, small_limit, monkeypatch):
+    elsewhere = offer_meanwhile(world, second_claim, monkeypatch, counted=False)
     result = CliRunner().invoke(finance, quote_args(world, world.receivable, small_limit, "--yes", "--json"))
     assert result.exit_code == 3, result.output
     data = json.loads(result.stdout)

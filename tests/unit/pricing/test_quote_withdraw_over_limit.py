@@ -39,7 +39,7 @@ def open_offers(world) -> set[str]:
 
 def test_an_offer_above_the_limit_is_withdrawn_and_the_quote_still_exits_3_with_nothing_of_its_own_offered(
         world, second_claim, small_limit, monkeypatch, withdrawals):
-    elsewhere = offer_meanwhile(world, second_claim, monkeypatch)
+    elsewhere = offer_meanwhile(world, second_claim, monkeypatch, counted=False)
     result = CliRunner().invoke(finance, quote_args(world, world.receivable, small_limit, "--yes", "--json",
                                                     "--withdraw-over-limit"))
     assert result.exit_code == 3, result.output
@@ -65,7 +65,7 @@ def test_an_offer_above_the_limit_is_withdrawn_and_the_quote_still_exits_3_with_
 
 def test_an_offer_above_the_limit_withdrawn_in_the_table_output_says_so(world, second_claim, small_limit,
                                                                            monkeypatch, withdrawals):
-    offer_meanwhile(world, second_claim, monkeypatch)
+    offer_meanwhile(world, second_claim, monkeypatch, counted=False)
     result = CliRunner().invoke(finance, quote_args(world, world.receivable, small_limit, "--yes",
                                                     "--withdraw-over-limit"))
     assert result.exit_code == 3, result.output
@@ -95,7 +95,7 @@ def quote_left_unwithdrawn(world, small_limit: str) -> tuple[str, str]:
 
 
 def test_a_refused_withdrawal_is_said_with_the_command_to_retry_it(world, second_claim, small_limit, monkeypatch):
-    offer_meanwhile(world, second_claim, monkeypatch)
+    offer_meanwhile(world, second_claim, monkeypatch, counted=False)
     real_withdraw = ReceivablesClient.withdraw_offer
 
     def withdraw_offer(client, offer_id, reason):   # the holder accepts the offer first: it is no longer open
@@ -113,7 +113,7 @@ def test_a_refused_withdrawal_is_said_with_the_command_to_retry_it(world, second
 
 def test_a_withdrawal_whose_outcome_is_lost_says_it_may_have_committed(world, second_claim, small_limit,
                                                                            monkeypatch):
-    offer_meanwhile(world, second_claim, monkeypatch)
+    offer_meanwhile(world, second_claim, monkeypatch, counted=False)
 
     def lost(transaction_id, commit):   # committed, but its commit status never came back
         commit()

@@ -139,7 +139,7 @@ def payment_record_page(records: list[dict], bookmark: str = "", as_of: str = "2
 
 
 def financier_exposure(**over: Any) -> dict:
-    doc = {"financier": BANK, "debtor": CORE, "exposure": {"CNY": 7000000}, "financings": [
+    doc = {"financier": BANK, "debtor": CORE, "version": 2, "exposure": {"CNY": 7000000}, "financings": [
         {"receivable_id": "R-00000000000000a1", "financing_id": "F-00000000000000b1", "status": "DISBURSED",
          "due_date": "2026-05-31", "currency": "CNY", "principal": 10170000, "collected": 3170000, "outstanding_principal": 7000000}],
         "offered": {"CNY": 4500000}, "offers": [

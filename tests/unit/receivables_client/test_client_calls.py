@@ -204,12 +204,28 @@ def test_make_offer_sends_terms_as_transient_and_pins_holder_and_bank_orgs():
     assert [(c.kind, c.name) for c in contract.calls] == [
         ("evaluate", "GetFinancing"), ("evaluate", "WhoAmI"), ("submit", "MakeFinancingOffer")]
     sent = contract.calls[-1]
-    assert sent.arguments == [F]
+    assert sent.arguments == [F]     # no exposure version: made without the check, as a contract before it takes
     assert sent.endorsing_organizations == ["SupplierMSP", "BankMSP"]
     assert json.loads(sent.transient["terms"]) == {
         "advance_rate": "0.9", "discount_rate": "0.036", "fees": 10000, "recourse": False, "day_count": "ACT/360",
         "expires_on": "2026-04-30", "salt": "0123456789abcdef"}
     assert offer.id == O
+
+
+def test_make_offer_priced_on_an_exposure_sends_its_version_and_refuses_one_that_is_not_a_version():
+    contract = FakeContract(responses={"MakeFinancingOffer": fakes.offer(),
+                                       "GetFinancierExposure": fakes.financier_exposure(version=7)})
+    client = ReceivablesClient(contract)
+    version = client.financier_exposure(CORE).version
+    client.make_offer(F, TERMS, endorsing_organizations=["SupplierMSP", "BankMSP"], exposure_version=version)
+    assert contract.calls[-1].arguments == [F, "7"]
+    client.make_offer(F, TERMS, endorsing_organizations=["SupplierMSP", "BankMSP"], exposure_version=0)
+    assert contract.calls[-1].arguments == [F, "0"]
+    for wrong in (-1, "7", 7.0, True):
+        calls = len(contract.calls)
+        with pytest.raises(ValueError, match="exposure_version"):
+            client.make_offer(F, TERMS, endorsing_organizations=["SupplierMSP", "BankMSP"], exposure_version=wrong)
+        assert len(contract.calls) == calls      # nothing sent
 
 
 def test_make_offer_with_explicit_orgs_does_no_lookup():
