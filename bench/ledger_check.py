@@ -41,7 +41,7 @@ from fabric_protos.ledger.rwset.kvrwset import kv_rwset_pb2
 from fabric_protos.peer import proposal_pb2, proposal_response_pb2, transaction_pb2
 
 from chaincode.receivables.model import RETIRED_FINANCING_FIELDS
-from client.business_dates import business_today
+from client.business_dates import business_today, offers_counted_on
 from client.gateway import GatewayError
 from client.ledger.qscc import QSCC, ask_own_org
 from client.receivables.ledger_keys import PARTY_TYPE, RECEIVABLE_TYPE, receivable_key
@@ -221,7 +221,7 @@ NOT_READABLE = {
 }
 BY_FINANCIER_TYPE = "recfin.by-financier"   # bank, debtor, receivable id: the bank's live financings
 OPEN_OFFER_TYPE = "recfin.open-offer"       # bank, debtor, offer id: the bank's offers still OPEN
-EXPOSURE_VERSION_TYPE = "recfin.exposure-version"     # bank, debtor: how many offers the bank has made on the debtor
+EXPOSURE_VERSION_TYPE = "recfin.exposure-version"   # bank, debtor: the version of the bank's figures there
 # Read back per bank and debtor through GetFinancierExposure(debtor, bank), whose ``financings`` list the
 # receivable of every by-financier entry and whose ``offers`` list the offer of every open-offer entry a holder
 # could accept on the day. The query also reads private data (each financing's terms or disbursement, each
@@ -275,8 +275,12 @@ class LivePeer:
     the proposal's timestamp, the client's clock)."""
 
     def __init__(self, reader, msp_id: str, today: Callable[[], date] = business_today, *,
-                 private_data_wait: float = PRIVATE_DATA_WAIT, sleep: Callable[[float], None] = time.sleep) -> None:
+                 private_data_wait: float = PRIVATE_DATA_WAIT, sleep: Callable[[float], None] = time.sleep,
+                 offers_day: Callable[[], date] | None = None) -> None:
         self.reader, self.msp_id, self.today = reader, msp_id, today
+        # the day GetFinancierExposure holds offers to (today less the peers' time window); a given today stands
+        # for both
+        self.offers_day = offers_day or (offers_counted_on if today is business_today else today)
         self.private_data_wait, self.sleep = private_data_wait, sleep
         self._financings: dict[str, dict] = {}
         self._reader_party: dict | None = None
@@ -509,7 +513,8 @@ def compare_exposures(state: dict[str, bytes], entries: dict[tuple[str, str], di
 
     Where the peer's org holds none of the bank's private data, the entries are counted, not compared. An
     open-offer entry is compared only when the replayed records say a holder could accept its offer on the day
-    the query carries, as the query decides; a query sent across midnight may carry either day, so an offer
+    the query holds offers to (its own date, less the peers' time window: ``LivePeer.offers_day``), as the query
+    decides; a query sent as that day turns may hold them to either day, so an offer
     acceptable on the first and not on the second may be listed or not. An offer's expiry is private, so the
     replay does not carry it: an offer the query left out is asked for its terms (GetOfferTerms), whose expiry
     decides; where this identity may not read them, the offer may be listed or not."""
@@ -529,14 +534,14 @@ def compare_exposures(state: dict[str, bytes], entries: dict[tuple[str, str], di
             not_read.update({BY_FINANCIER_TYPE: len(financed), OPEN_OFFER_TYPE: len(offered),
                              EXPOSURE_VERSION_TYPE: len(counted)})
             continue
-        first_day = live.today().isoformat()
+        first_day = live.offers_day().isoformat()
         try:
             answer = live.ask_for_private_data("GetFinancierExposure", debtor, bank)
         except GatewayError as error:
             mismatches.append(f"exposure of {bank} to {debtor}: the peer could not answer GetFinancierExposure "
                               f"({error.message})")
             continue
-        last_day = live.today().isoformat()
+        last_day = live.offers_day().isoformat()
         # the replayed value of the version against the query's; no entry: the version never moved, 0
         replayed_version = next(iter(counted), "0")
         if replayed_version != str(answer.get("version", 0)):

@@ -25,8 +25,8 @@ one waits. An offer whose outcome its quote could not learn (the commit status
 lost, Ctrl-C) stays noted in the lock file, and the next quote asks for it
 before reading the exposure, counting its advance as taken while it is not
 known. The offer carries the version of the exposure it was priced on, so the
-contract refuses it if another offer of the bank on the debtor, or the acceptance
-of one, came since, from any host. Once its offer is on the ledger a quote reads the exposure again,
+contract refuses it if another offer of the bank on the debtor came since, from
+any host. Once its offer is on the ledger a quote reads the exposure again,
 and says so (exit 3) if the bank is above its limit all the same (an exposure
 given with ``--exposure``); with ``--withdraw-over-limit`` it then withdraws
 the offer it made (WithdrawFinancingOffer) before its turn ends.
@@ -298,9 +298,8 @@ def quote(receivable: str, as_: str, config_path: Path | None, face: Amount | No
 
     Across hosts the contract keeps the limit: the offer carries the version
     of the exposure it was priced on, and is refused if another offer of the
-    bank on the debtor, or the acceptance of one, came since, from any host or
-    by `recfin finance offer`; the quote then says nothing was offered and to
-    quote again (exit 1). Once its offer is on the ledger the quote reads the exposure again,
+    bank on the debtor came since, from any host or by `recfin finance offer`;
+    the quote then says nothing was offered and to quote again (exit 1). Once its offer is on the ledger the quote reads the exposure again,
     a backstop: above the limit all the same (an --exposure below the
     ledger's), it says so, with both figures and the limit (with --json, also
     as after_offer), and exits 3. The offer stands, and the message names the
@@ -364,18 +363,17 @@ def quote(receivable: str, as_: str, config_path: Path | None, face: Amount | No
 
 def _offer_priced_on(held, session, turn, r, result, as_: str):
     """The quote's offer, sent with the version of the exposure read ``held`` it was priced on: refused by the
-    contract when another offer of the bank on the debtor, or the acceptance of one, came after that read, from
-    this host or another, or when an endorsing peer is behind the one read from; each said as such (nothing was
+    contract when another offer of the bank on the debtor came after that read, from this host or another, or when an endorsing peer is behind the one read from; each said as such (nothing was
     offered; a new quote prices on the new figures)."""
     try:
         return offer_in_turn(session, turn, r, result, as_, exposure_version=held.version)
     except RuleViolation as exc:
         if exc.rule == "exposure-changed":
             raise click.ClickException(
-                f"no offer made on {r.financing_id}: another offer of the bank on {r.debtor}, or the acceptance of "
-                f"one, came after this quote read the bank's exposure (from this host or another), so its figures "
-                f"are out of date and the limit {money(result.debtor_limit, r.currency)} might not hold; run the "
-                f"quote again to price on the new figures ({exc.detail})") from None
+                f"no offer made on {r.financing_id}: another offer of the bank on {r.debtor} came after this quote "
+                f"read the bank's exposure (from this host or another), so its figures are out of date and the "
+                f"limit {money(result.debtor_limit, r.currency)} might not hold; run the quote again to price on "
+                f"the new figures ({exc.detail})") from None
         if exc.rule == "exposure-version-ahead":
             raise click.ClickException(
                 f"no offer made on {r.financing_id}: a peer that endorses the offer has not yet caught up with the "

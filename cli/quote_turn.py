@@ -180,8 +180,7 @@ def _noting_offers(contract, note, attempt: OfferAttempt | None = None):
 
 def offer_in_turn(session, turn: QuoteTurn, r, result, as_: str, exposure_version: int | None = None) -> Offer:
     """MakeFinancingOffer with the priced terms (and ``exposure_version``, the version of the exposure read they were
-    priced on: the contract refuses the offer if another offer of the bank on the debtor, or the acceptance of one,
-    came since), its
+    priced on: the contract refuses the offer if another offer of the bank on the debtor came since), its
     transaction noted as pending in the turn's lock file before it
     is endorsed, and forgotten once its outcome is known. When the outcome is not known (the commit status lost, a
     submit that may have been ordered), the turn is kept while the commit status is asked again; still not known,

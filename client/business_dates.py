@@ -24,3 +24,15 @@ def business_date(timestamp: str | datetime) -> date:
 def business_today() -> date:
     """Today's business date: the date a transaction submitted now would carry."""
     return business_date(datetime.now(timezone.utc))
+
+
+# How far a proposal's timestamp may be from an endorsing peer's clock (Fabric's peer.authentication.timewindow,
+# whose default the network keeps): the contract counts a bank's offer in its exposure while an acceptance stamped
+# that much earlier may still commit (chaincode/receivables/dates.py, PEER_TIME_WINDOW).
+PEER_TIME_WINDOW = timedelta(minutes=15)
+
+
+def offers_counted_on() -> date:
+    """The day GetFinancierExposure, sent now, holds the bank's offers to: an offer counts (``offers``,
+    ``offered``) while a holder could accept it on that day, today's business date less the peers' time window."""
+    return business_date(datetime.now(timezone.utc) - PEER_TIME_WINDOW)

@@ -784,10 +784,10 @@ class ReceivablesContract(Contract):
 
         ``exposure_version`` (optional): the ``version`` of the bank's exposure on the claim's debtor that the bank
         priced the offer against (GetFinancierExposure). The offer is refused (``exposure-changed``) when the
-        version has moved since: another offer of the bank on the debtor, or an acceptance of one, the only
-        changes that can raise what the bank has out and on offer there (``Store.exposure_version``); so an offer
-        checked against the bank's limit on that read keeps the bank within it, whichever host made the other
-        change. Every offer moves the version, with or without one sent."""
+        version has moved since: another offer of the bank on the debtor came, the one change that can raise what
+        the bank has out and on offer there (``Store.exposure_version``); so an offer checked against the bank's
+        limit on that read keeps the bank within it, whichever host made the other offer. Every offer moves the
+        version, with or without one sent."""
         s = self._session(ctx)
         priced_at = _version(exposure_version) if exposure_version else None
         await self._prefetch_financing(s, financing_id, callers_offer=True)
@@ -818,9 +818,8 @@ class ReceivablesContract(Contract):
                        "not yet caught up with the one the exposure was read from; send the offer again shortly")
         if priced_at is not None and priced_at != version:
             raise rule("exposure-changed", f"the exposure of {bank.uscc} on {r.debtor} is at version {version}, not "
-                       f"{priced_at} as when the offer was priced: another offer of the bank on the debtor, or the "
-                       "acceptance of one, came since; read the exposure again (GetFinancierExposure) and price the "
-                       "offer against it")
+                       f"{priced_at} as when the offer was priced: another offer of the bank on the debtor came "
+                       "since; read the exposure again (GetFinancierExposure) and price the offer against it")
         collection = colls.collection_name(f.holder_msp, bank.msp_id)
         if collection not in self.collection_names:
             raise rule("no-collection", f"no private data collection {collection} for {f.holder_msp} and {bank.msp_id}: "
@@ -930,11 +929,6 @@ class ReceivablesContract(Contract):
         # the deal's record: its parties' orgs from now on, the claim's holder's and the offer's bank's
         await s.store.put_financing(f, parties=(r.holder_msp, o.financier_msp))
         await s.store.put_receivable(r, before)
-        # an acceptance moves the offer's advance from offered to exposure, which adds nothing, unless a read of
-        # the bank's exposure made after midnight left the offer out (expired, or its claim due, by the read's
-        # day) while this transaction's timestamp, which the client sets and peers take within their time
-        # window, is still of the day before: a quote priced on that read must see the acceptance
-        await s.store.move_exposure_version(o.financier, r.debtor, await s.store.exposure_version(o.financier, r.debtor))
         s.emit(events.FINANCING_OFFER_ACCEPTED, r.id, financing_id=f.id, offer_id=o.id, financier=o.financier)
         return f.to_json()
 
@@ -1598,7 +1592,9 @@ class ReceivablesContract(Contract):
             raise rule("argument-invalid", "financier is empty: the regulator names the bank whose exposure to read")
         bank = await _require_bank(s, financier or party.uscc)
         await s.store.require_party(debtor)
-        return await queries.financier_exposure(s.store, bank.uscc, debtor, s.today_iso)
+        # an offer counts while an acceptance may still commit, which one stamped before midnight may do after it
+        acceptable_on = dates.earliest_date_still_stamped(ctx.stub.get_tx_timestamp()).isoformat()
+        return await queries.financier_exposure(s.store, bank.uscc, debtor, acceptable_on)
 
     @transaction(evaluate=True)
     @rules

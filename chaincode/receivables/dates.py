@@ -14,6 +14,9 @@ from datetime import date, datetime, timedelta, timezone
 from .errors import rule, shown
 
 BUSINESS_TZ = timezone(timedelta(hours=8), "CST")
+# How far a proposal's timestamp may be from an endorsing peer's clock: Fabric's peer.authentication.timewindow, whose
+# default the network keeps. A transaction stamped before midnight may so commit after it, judged by its own date.
+PEER_TIME_WINDOW = timedelta(minutes=15)
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
@@ -21,6 +24,12 @@ def business_date(timestamp: datetime) -> date:
     if timestamp.tzinfo is None:
         timestamp = timestamp.replace(tzinfo=timezone.utc)
     return timestamp.astimezone(BUSINESS_TZ).date()
+
+
+def earliest_date_still_stamped(timestamp: datetime) -> date:
+    """The earliest business date a transaction committing from ``timestamp`` on may still carry: that of
+    ``timestamp`` less the peers' time window (the day before, in the first minutes after midnight)."""
+    return business_date((timestamp if timestamp.tzinfo else timestamp.replace(tzinfo=timezone.utc)) - PEER_TIME_WINDOW)
 
 
 def iso_timestamp(timestamp: datetime) -> str:

@@ -443,8 +443,11 @@ async def financier_exposure(store: Store, financier: str, debtor: str, today: s
 
     ``version`` is the version of these figures (``Store.exposure_version``): an
     offer sent with it (MakeFinancingOffer's ``exposure_version``) is refused if
-    another offer of the bank on the debtor, or the acceptance of one, came after
-    this read: the changes that can raise them.
+    another offer of the bank on the debtor came after this read, the change that
+    can raise them. ``today``: the day an offer must still be acceptable on to
+    count, which GetFinancierExposure takes from its timestamp less the peers'
+    time window, so that an acceptance stamped before midnight and committed
+    after the read finds its offer counted (``dates.earliest_date_still_stamped``).
 
     Private data is read from this peer: a peer of the bank's org or the
     regulator's holds it.

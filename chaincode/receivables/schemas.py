@@ -285,8 +285,8 @@ class FinancierExposure(Doc):
     financier: str
     debtor: str
     version: int = Field(description="the version of these figures, moved by each offer of the bank on the "
-                                     "debtor's claims and each acceptance of one: send it with an offer priced on "
-                                     "them (MakeFinancingOffer's exposure_version), refused if it has moved since")
+                                     "debtor's claims: send it with an offer priced on them (MakeFinancingOffer's "
+                                     "exposure_version), refused if it has moved since")
     exposure: dict[str, int] = Field(description="currency -> the sum of outstanding_principal in it, fen: "
                                                  "what is out")
     financings: list[FinancedClaim]

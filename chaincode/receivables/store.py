@@ -367,10 +367,11 @@ class Store:
     async def exposure_version(self, bank: str, debtor: str) -> int:
         """The version of ``bank``'s exposure on ``debtor`` (``recfin.exposure-version``; 0 before it first moves):
         it moves with every change that can raise what the bank has out and on offer on the debtor
-        (``queries.financier_exposure``): an offer of the bank on the debtor's claims; an acceptance of one, which
-        may carry a timestamp of the day before a read that no longer counted its offer (expired, or its claim
-        due); an UpgradeLedger page restoring the bank's entries there. A limit checked against the figures read
-        with a version still holds while the version stands still."""
+        (``queries.financier_exposure``): an offer of the bank on the debtor's claims, and an UpgradeLedger page
+        restoring the bank's entries there. An acceptance moves an advance from offered to out and adds nothing
+        (the exposure counts an offer while an acceptance of it may still commit), and everything else lowers
+        them. A limit checked against the figures read with a version still holds while the version stands
+        still."""
         raw = await self.stub.get_state(self.key(keys.EXPOSURE_VERSION, bank, debtor))
         return int(raw) if raw else 0
 

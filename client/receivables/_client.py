@@ -716,9 +716,8 @@ refusal of the read (``not-found`` from a peer a block behind) is raised, and no
 
 ``exposure_version``: the ``version`` of the :meth:`financier_exposure` read the offer was priced on (the bank's
 exposure on the claim's debtor). The contract refuses the offer (``exposure-changed``) if the version has moved
-since (another offer of the bank on the debtor, or the acceptance of one: the changes that can raise the
-exposure), so an offer priced within the bank's limit on that read keeps the bank within it, whichever host made
-the other change; read the exposure again and price again. ``exposure-version-ahead``: the endorsing peer has not
+since (another offer of the bank on the debtor: the change that can raise the exposure), so an offer priced
+within the bank's limit on that read keeps the bank within it, whichever host made the other offer; read the exposure again and price again. ``exposure-version-ahead``: the endorsing peer has not
 caught up with the one the exposure was read from yet; send it again shortly. Without a version the offer is made
 as before (and moves the version all the same); a contract before the version takes no second argument, and the
 SDK sends none then.

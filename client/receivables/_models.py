@@ -779,10 +779,10 @@ class FinancierExposure(Document):
 
     financier: str
     debtor: str
-    # the version of these figures, moved by each offer of the bank on the debtor and each acceptance of one:
-    # make_offer(..., exposure_version=) with an offer priced on them is refused if it has moved since (0 from a
-    # contract before the version, which sent none)
-    version: StrictInt = 0
+    # the version of these figures, moved by each offer of the bank on the debtor: make_offer(...,
+    # exposure_version=) with an offer priced on them is refused if it has moved since. None from a contract before
+    # the version, which takes none with an offer (make_offer then sends none)
+    version: StrictInt | None = None
     exposure: dict[str, Fen]
     financings: list[FinancedClaim]
     offered: dict[str, Fen]

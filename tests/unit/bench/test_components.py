@@ -89,12 +89,12 @@ def test_the_chaincode_server_asks_the_peer_once_per_dependent_read_and_once_to_
     # With Fabric 3.1's multi-key reads and write batching: the caller's binding with the records the
     # transaction reads next, then the caller's party with what it learnt from those (register: then
     # the debtor and the invoices' registry entries), then one WRITE_BATCH_STATE, private terms and
-    # disbursement included. Accepting an offer also scans the financing's offers; an offer and an
-    # acceptance read the version of the bank's exposure on the claim's debtor, which they learn from the
-    # claim. A new read that costs a round trip shows here.
+    # disbursement included. Accepting an offer also scans the financing's offers; an offer reads the
+    # version of the bank's exposure on the claim's debtor, which it learns from the claim. A new read that
+    # costs a round trip shows here.
     trips = {r["operation"]: r["peer_round_trips"] for r in report["rows"] if r["part"] == "chaincode"}
     assert trips == {"register": 4, "confirm": 3, "transfer": 3, "request_financing": 3, "make_offer": 4,
-                     "accept_offer": 5, "disburse": 3, "acknowledge": 3, "record_payment": 3, "repay": 3,
+                     "accept_offer": 4, "disburse": 3, "acknowledge": 3, "record_payment": 3, "repay": 3,
                      "freeze": 3, "unfreeze": 3, "publish_discount": 3, "accept_discount": 3}
 
 

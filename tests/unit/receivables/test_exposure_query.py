@@ -59,8 +59,8 @@ async def test_payments_to_the_bank_reduce_it_and_repayment_closes_it():
     seen = await _exposure(net, "bank", "core")
     assert seen["exposure"] == {"CNY": 0} and seen["financings"][0]["outstanding_principal"] == 0
     await net.ok(bank, "RecordRepayment", f["id"])
-    # nothing out and nothing on offer; the version its offer and the acceptance moved stays where they left it
-    assert await _exposure(net, "bank", "core") == {"financier": bank.uscc, "debtor": core.uscc, "version": 2,
+    # nothing out and nothing on offer; the version its offer moved stays where it left it
+    assert await _exposure(net, "bank", "core") == {"financier": bank.uscc, "debtor": core.uscc, "version": 1,
                                                     "exposure": {}, "financings": [], "offered": {}, "offers": []}
 
 

@@ -4,9 +4,11 @@
 Before, a pricer read the exposure in one call and offered in another, so two quotes of one bank on two hosts could
 both find room under its limit and together take it over, which the bank could only undo afterwards by withdrawing
 an offer. The version moves with every change that can raise what the bank has out and on offer on the debtor: an
-offer, an acceptance (stamped the day before a read that no longer counted its offer), an UpgradeLedger page
-restoring the bank's entries. Each reads and writes it, so two endorsed at once cannot both commit on the network
-(MVCC_READ_CONFLICT); the MemoryLedger commits one transaction at a time, and that conflict is the network's.
+offer, and an UpgradeLedger page restoring the bank's entries. An acceptance only moves an advance from offered to
+out, as the exposure counts an offer while an acceptance of it may still commit (stamped before midnight, within
+the peers' time window). Each change reads and writes the version, so two endorsed at once cannot both commit on
+the network (MVCC_READ_CONFLICT); the MemoryLedger commits one transaction at a time, and that conflict is the
+network's.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ async def _exposure(net: Net, bank: str = "bank", debtor: str = "core") -> dict:
     return await net.ok(net.actors[bank], "GetFinancierExposure", net.actors[debtor].uscc, "", evaluate=True)
 
 
-async def test_offers_and_acceptances_of_a_bank_on_a_debtor_move_its_version_and_nothing_else_does():
+async def test_offers_of_a_bank_on_a_debtor_move_its_version_and_nothing_else_does():
     net = await standard_net()
     tier1, core, bank = net.actors["tier1"], net.actors["core"], net.actors["bank"]
     assert (await _exposure(net))["version"] == 0
@@ -37,19 +39,18 @@ async def test_offers_and_acceptances_of_a_bank_on_a_debtor_move_its_version_and
     o = await net.ok(bank, "MakeFinancingOffer", f["id"], transient=transient_terms())
     assert (await _exposure(net))["version"] == 1
     assert net.ledger.state[net._key(keys.EXPOSURE_VERSION, bank.uscc, core.uscc)] == b"1"
+    # acceptance, disbursement, a payment, another bank's offer, an offer on another debtor, a withdrawal: it stands
     await net.ok(tier1, "AcceptFinancingOffer", o["id"])
-    assert (await _exposure(net))["version"] == 2
-    # disbursement, a payment, another bank's offer, an offer on another debtor, a withdrawal: it stands
     await net.ok(bank, "RecordDisbursement", f["id"], transient=transient_terms())
     await net.ok(core, "RecordPayment", f["receivable_id"], "10000")
     other = await _requested(net)
     await net.ok(net.actors["bank2"], "MakeFinancingOffer", other["id"], transient=transient_terms())
     await net.ok(bank, "MakeFinancingOffer", (await _requested(net, debtor="core2"))["id"], transient=transient_terms())
-    assert (await _exposure(net))["version"] == 2
+    assert (await _exposure(net))["version"] == 1
     assert (await _exposure(net, "bank2"))["version"] == (await _exposure(net, debtor="core2"))["version"] == 1
     held = await net.ok(bank, "MakeFinancingOffer", other["id"], transient=transient_terms())
     await net.ok(bank, "WithdrawFinancingOffer", held["id"], "terms revised")
-    assert (await _exposure(net))["version"] == 3    # the offer moved it; its withdrawal gives nothing back
+    assert (await _exposure(net))["version"] == 2    # the offer moved it; its withdrawal gives nothing back
 
 
 async def test_an_offer_priced_on_an_exposure_read_before_another_offer_is_refused_and_changes_nothing():
@@ -69,28 +70,43 @@ async def test_an_offer_priced_on_an_exposure_read_before_another_offer_is_refus
     assert (await _exposure(net))["version"] == 2
 
 
-async def test_an_acceptance_stamped_before_midnight_after_a_read_that_left_its_offer_out_stops_a_quote_on_it():
-    """The read after midnight no longer counts an offer that expired the day before; its acceptance, stamped
-    before midnight (peers take a timestamp within their time window), commits after the read and puts its
-    advance out: a quote priced on the read must not pass."""
+@pytest.mark.parametrize("lapse", ["expiry", "due date"])
+async def test_an_offer_counts_past_midnight_while_an_acceptance_stamped_before_it_may_still_commit(lapse):
+    """An offer that expires, or whose claim falls due, at midnight can still be accepted by a transaction stamped
+    just before it and committed just after (peers take a timestamp within their time window, 15 minutes): a read in
+    those minutes counts it, so that the acceptance adds nothing the read left out; after them, it counts no more,
+    and no acceptance of it can commit."""
     net = await standard_net()
     tier1, bank = net.actors["tier1"], net.actors["bank"]
-    f = await _requested(net)
-    o = await net.ok(bank, "MakeFinancingOffer", f["id"], transient=transient_terms(expires_on=net.day(0)))
-    second = await _requested(net)
-    expiry = net.day(0)
-    # midnight in China (UTC+8) at the end of the offer's last day
-    midnight = datetime.combine(date.fromisoformat(expiry) + timedelta(days=1), time(0), tzinfo=timezone.utc) \
-        - timedelta(hours=8)
-    net.now = midnight + timedelta(seconds=30)            # the read: the offer expired yesterday
+    last_day = net.day(1)                                   # the offer's last day to be accepted
+    expires_on = net.day(30) if lapse == "due date" else last_day
+    f = await _requested(net, due_in=2 if lapse == "due date" else 60)   # due the day after its last day, or later
+    o = await net.ok(bank, "MakeFinancingOffer", f["id"], transient=transient_terms(expires_on=expires_on))
+    midnight = datetime.combine(date.fromisoformat(last_day) + timedelta(days=1), time(0), tzinfo=timezone.utc) \
+        - timedelta(hours=8)                                # midnight in China (UTC+8) after the offer's last day
+    net.now = midnight + timedelta(minutes=14, seconds=59)
     read = await _exposure(net)
-    assert read["offered"] == {} and read["exposure"] == {}
-    net.now = midnight - timedelta(seconds=10)            # the acceptance's own timestamp, committed after the read
-    await net.ok(tier1, "AcceptFinancingOffer", o["id"], transient=transient_terms(expires_on=expiry))
-    net.now = midnight + timedelta(seconds=40)
-    assert (await _exposure(net))["exposure"] == {"CNY": 900_00}
-    await net.refused(bank, "MakeFinancingOffer", second["id"], str(read["version"]), transient=transient_terms(),
-                      rule="exposure-changed")
+    assert (read["offered"], [row["offer_id"] for row in read["offers"]]) == ({"CNY": 900_00}, [o["id"]])
+    net.now = midnight - timedelta(seconds=10)              # the acceptance's own timestamp, committed after the read
+    await net.ok(tier1, "AcceptFinancingOffer", o["id"], transient=transient_terms(expires_on=expires_on))
+    net.now = midnight + timedelta(minutes=15)
+    after = await _exposure(net)
+    assert (after["exposure"], after["offered"], after["version"]) == ({"CNY": 900_00}, {}, read["version"])
+
+
+async def test_an_offer_no_acceptance_can_reach_any_more_is_not_counted():
+    net = await standard_net()
+    tier1, bank = net.actors["tier1"], net.actors["bank"]
+    last_day = net.day(1)
+    f = await _requested(net)
+    o = await net.ok(bank, "MakeFinancingOffer", f["id"], transient=transient_terms(expires_on=last_day))
+    midnight = datetime.combine(date.fromisoformat(last_day) + timedelta(days=1), time(0), tzinfo=timezone.utc) \
+        - timedelta(hours=8)
+    net.now = midnight + timedelta(minutes=15)
+    assert (await _exposure(net))["offered"] == {}
+    net.now = midnight                                      # stamped after its last day: refused
+    await net.refused(tier1, "AcceptFinancingOffer", o["id"], transient=transient_terms(expires_on=last_day),
+                      rule="offer-expired")
 
 
 async def test_a_version_above_the_endorsing_peers_is_refused_as_a_peer_behind():
@@ -124,11 +140,11 @@ async def test_an_upgrade_page_that_restores_a_banks_entries_moves_its_version_o
                   net._key(keys.OPEN_OFFER, bank.uscc, core.uscc, o["id"])):
         del net.ledger.state[entry]                      # as a contract before the indexes left them
     read = await _exposure(net)
-    assert (read["exposure"], read["offered"], read["version"]) == ({}, {}, 3)
+    assert (read["exposure"], read["offered"], read["version"]) == ({}, {}, 2)
     pages = await net.upgrade_pages()                    # one page per kind of record: receivables, then offers
     assert sum(p["financier_entries"] + p["open_offer_entries"] for p in pages) == 2
     after = await _exposure(net)
-    assert (after["exposure"], after["offered"], after["version"]) == ({"CNY": 900_00}, {"CNY": 900_00}, 5)
+    assert (after["exposure"], after["offered"], after["version"]) == ({"CNY": 900_00}, {"CNY": 900_00}, 4)
     await net.refused(bank, "MakeFinancingOffer", third["id"], str(read["version"]), transient=transient_terms(),
                       rule="exposure-changed")
     state = dict(net.ledger.state)

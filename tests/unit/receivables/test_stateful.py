@@ -42,6 +42,7 @@ from hypothesis.stateful import (
     RuleBasedStateMachine, initialize, invariant, precondition, rule, run_state_machine_as_test,
 )
 
+from chaincode.receivables.dates import PEER_TIME_WINDOW, business_date
 from chaincode.shim import KeyEndorsementPolicy
 from chaincode.shim._stub import ChaincodeStub
 from .support import CORE, SUPPLIER, Actor, client_identity, credit_code, standard_net, terms
@@ -1277,13 +1278,15 @@ class ReceivablesMachine(RuleBasedStateMachine):
         got = self.query("regulator", "GetFinancierExposure", self.uscc(debtor), self.uscc(bank))
         assert [{k: e[k] for k in FINANCING_FIGURES} for e in got["financings"]] == want, f"{bank} on {debtor}"
         assert got["exposure"] == ({"CNY": sum(e["outstanding_principal"] for e in want)} if want else {})
-        # the bank's offers a holder could accept today (a frozen claim's too): the advance each would make
+        # the bank's offers a holder could accept today, or yesterday within the peers' time window past midnight (an
+        # acceptance stamped before it may still commit), a frozen claim's too: the advance each would make
+        day = business_date(self.net.now - PEER_TIME_WINDOW)
         offered = {}
         for o in self.offers.values():
             f = self.financings[o.financing]
             c = self.claims[f.claim]
             if (o.bank, c.debtor, o.status, f.status, c.status) == (bank, debtor, "OPEN", "REQUESTED", "CONFIRMED") \
-                    and o.expires >= self.net.today and c.due > self.today:
+                    and o.expires >= day.isoformat() and c.due > day:
                 offered[o.id] = half_up(Fraction(c.outstanding) * Fraction(Decimal(o.terms["advance_rate"])))
         assert {e["offer_id"]: e["advance"] for e in got["offers"]} == offered, f"{bank}'s offers on {debtor}"
         assert got["offered"] == ({"CNY": sum(offered.values())} if offered else {})
