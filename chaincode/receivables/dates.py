@@ -29,7 +29,7 @@ def business_date(timestamp: datetime) -> date:
 def earliest_date_still_stamped(timestamp: datetime) -> date:
     """The earliest business date a transaction committing from ``timestamp`` on may still carry: that of
     ``timestamp`` less the peers' time window (the day before, in the first minutes after midnight)."""
-    return business_date((timestamp if timestamp.tzinfo else timestamp.replace(tzinfo=timezone.utc)) - PEER_TIME_WINDOW)
+    return business_date(timestamp - PEER_TIME_WINDOW)
 
 
 def iso_timestamp(timestamp: datetime) -> str:
