@@ -27,9 +27,10 @@ before reading the exposure, counting its advance as taken while it is not
 known. The offer carries the version of the exposure it was priced on, so the
 contract refuses it if another offer of the bank on the debtor came since, from
 any host. Once its offer is on the ledger a quote reads the exposure again,
-and says so (exit 3) if the bank is above its limit all the same (an exposure
-given with ``--exposure``); with ``--withdraw-over-limit`` it then withdraws
-the offer it made (WithdrawFinancingOffer) before its turn ends.
+and says so (exit 3) if the bank is above its limit all the same (a contract
+before the version, which answers none, so the offer carries none); with
+``--withdraw-over-limit`` it then withdraws the offer it made
+(WithdrawFinancingOffer) before its turn ends.
 """
 
 from __future__ import annotations
@@ -299,10 +300,11 @@ def quote(receivable: str, as_: str, config_path: Path | None, face: Amount | No
     Across hosts the contract keeps the limit: the offer carries the version
     of the exposure it was priced on, and is refused if another offer of the
     bank on the debtor came since, from any host or by `recfin finance offer`;
-    the quote then says nothing was offered and to quote again (exit 1). Once its offer is on the ledger the quote reads the exposure again,
-    a backstop: above the limit all the same (an --exposure below the
-    ledger's), it says so, with both figures and the limit (with --json, also
-    as after_offer), and exits 3. The offer stands, and the message names the
+    the quote then says nothing was offered and to quote again (exit 1).
+    Once its offer is on the ledger the quote reads the exposure again, a
+    backstop: above the limit all the same (a chaincode before the version,
+    which answers none, so the offer carries none), it says so, with both
+    figures and the limit (with --json, also as after_offer), and exits 3. The offer stands, and the message names the
     command that withdraws it (`recfin finance withdraw-offer`); with
     --withdraw-over-limit the quote withdraws it itself, says so and still
     exits 3 with nothing of its own offered (with --json, the withdrawn offer
