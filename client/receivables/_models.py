@@ -22,7 +22,7 @@ import json
 import secrets
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, PrivateAttr, StrictBool,
                       StrictInt, SerializerFunctionWrapHandler, ValidationInfo, field_validator, model_serializer,
@@ -622,16 +622,24 @@ class Provenance(Document):
     tree: ProvenanceNode
 
 
-class Page(Document):
-    """One page of receivables; pass ``bookmark`` for the next page (``""`` when there is none)."""
+RecordT = TypeVar("RecordT")
 
-    records: list[Receivable]
+
+class Paged(Document, Generic[RecordT]):
+    """One page of a list the contract pages: its records, how many, and the ``bookmark`` of the next page (``""``
+    when there is none)."""
+
+    records: list[RecordT]
     fetched: StrictInt
     bookmark: str
 
     @property
     def more(self) -> bool:
         return bool(self.bookmark)
+
+
+class Page(Paged[Receivable]):
+    """One page of receivables; pass ``bookmark`` for the next page (``""`` when there is none)."""
 
 
 class Exposure(Document):
@@ -710,16 +718,8 @@ class PaymentRecordPage(Document):
         return bool(self.bookmark)
 
 
-class DiscountOfferPage(Document):
+class DiscountOfferPage(Paged[DiscountOffer]):
     """One page of ``ListDiscountOffers``, oldest publication first."""
-
-    records: list[DiscountOffer]
-    fetched: StrictInt
-    bookmark: str
-
-    @property
-    def more(self) -> bool:
-        return bool(self.bookmark)
 
 
 class ListedOffer(Offer):
@@ -729,17 +729,9 @@ class ListedOffer(Offer):
     debtor: str
 
 
-class OfferPage(Document):
+class OfferPage(Paged[ListedOffer]):
     """One page of ``ListOffersByFinancier``: a bank's offers still OPEN, by debtor then offer id (expired ones
     included: their expiry is private); pass ``bookmark`` for the next (``""`` when there is none)."""
-
-    records: list[ListedOffer]
-    fetched: StrictInt
-    bookmark: str
-
-    @property
-    def more(self) -> bool:
-        return bool(self.bookmark)
 
 
 class FinancedClaim(Document):
