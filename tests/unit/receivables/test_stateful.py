@@ -187,6 +187,7 @@ class ReceivablesMachine(RuleBasedStateMachine):
         self.registry: dict[str, str] = {}                     # fingerprint -> root claim
         self.invoices: list[tuple[str, str, str]] = []         # (seller, number, fingerprint) ever registered
         self.requests: dict[tuple[str, str], tuple[str, tuple[str, ...], Any]] = {}
+        self.versions: dict[tuple[str, str], int] = {}         # (bank, debtor) -> its exposure's version
         self.n = 0
 
     def teardown(self) -> None:
@@ -529,11 +530,17 @@ class ReceivablesMachine(RuleBasedStateMachine):
     @rule(caller=who, pick=picks, kind=st.sampled_from(("good", "good", "expired", "zero-advance", "missing")),
           expires_in=st.integers(0, 60), advance=st.sampled_from(("0.9", "1", "0.5")),
           rate=st.sampled_from(("0.036", "0", "0.9")), fees=st.sampled_from((0, 100, 10**12)),
-          basis=st.sampled_from(("ACT/360", "ACT/365")))
-    def make_offer(self, caller, pick, kind, expires_in, advance, rate, fees, basis, recourse=False):
+          basis=st.sampled_from(("ACT/360", "ACT/365")),
+          priced_on=st.sampled_from(("unsent", "unsent", "current", "current", "stale", "ahead", "malformed")))
+    def make_offer(self, caller, pick, kind, expires_in, advance, rate, fees, basis, recourse=False,
+                   priced_on="unsent"):
         fid, f, c = self._financing(pick, "REQUESTED")
         caller = "bank" if caller == "right" else caller
         self.n += 1
+        # the exposure version the offer says it was priced on (GetFinancierExposure's), if it sends one
+        version = self.versions.get((caller, c.debtor), 0) if c else 0
+        sent = {"unsent": (), "current": (str(version),), "stale": (str(version - 1),) if version else (),
+                "ahead": (str(version + 1),), "malformed": ("v1",)}[priced_on]
         offered = terms(advance_rate="0" if kind == "zero-advance" else advance, discount_rate=rate, fees=fees,
                         day_count=basis, expires_on=self.net.day(-1 if kind == "expired" else expires_in),
                         salt=f"salt-{self.n:012d}", recourse=recourse)
@@ -556,11 +563,19 @@ class ReceivablesMachine(RuleBasedStateMachine):
                 principal = half_up(Fraction(c.outstanding) * Fraction(Decimal(offered["advance_rate"])))
                 codes |= {"advance-rounds-to-zero"} if principal == 0 else set()
                 codes |= {"fees-not-below-advance"} if 0 < principal <= offered["fees"] else set()
+        if sent and priced_on == "stale":
+            codes.add("exposure-changed")
+        elif priced_on == "ahead":
+            codes.add("exposure-version-ahead")
+        elif priced_on == "malformed":
+            codes = {"argument-invalid"}   # read before anything else
         transient = {} if kind == "missing" else {"terms": json.dumps(offered).encode()}
-        if done := self.attempt(caller, "MakeFinancingOffer", fid, codes=codes, transient=transient,
+        if done := self.attempt(caller, "MakeFinancingOffer", fid, *sent, codes=codes, transient=transient,
                                 event=("FinancingOffered", c.id if c else None)):
             doc, _ = done
             self.offers[doc["id"]] = Offer(doc["id"], fid, caller, offered["expires_on"], offered)
+            # every offer moves its bank's version on the debtor, sent one or not
+            self.versions[caller, c.debtor] = version + 1
 
     @precondition(lambda self: self.offers)
     @rule(caller=who, pick=picks)
@@ -999,7 +1014,8 @@ class ReceivablesMachine(RuleBasedStateMachine):
         # a claim with a live financing: besides the next step, a transfer, a payment or a discount it must refuse
         if f is not None and f.status == "REQUESTED":
             return [*[lambda: self.make_offer((offered_again or [bank])[0], f.id, "good", expires_in, "0.9",
-                                              "0.036", 0, "ACT/360", recourse=bool(self.n % 2))] * 2,
+                                              "0.036", 0, "ACT/360", recourse=bool(self.n % 2),
+                                              priced_on=("current", "unsent", "stale")[self.n % 3])] * 2,
                     # the debtor pays at the due date (or, overdue, now), nobody having taken the request up: the
                     # payment ends it. Never back in time: an overdue claim's due date is behind today
                     lambda: (self.net.advance(days=max(0, (c.due - self.today).days)), pay()),
@@ -1290,6 +1306,7 @@ class ReceivablesMachine(RuleBasedStateMachine):
                 offered[o.id] = half_up(Fraction(c.outstanding) * Fraction(Decimal(o.terms["advance_rate"])))
         assert {e["offer_id"]: e["advance"] for e in got["offers"]} == offered, f"{bank}'s offers on {debtor}"
         assert got["offered"] == ({"CNY": sum(offered.values())} if offered else {})
+        assert got["version"] == self.versions.get((bank, debtor), 0), f"{bank}'s exposure version on {debtor}"
 
 
 # CI runs a fixed set of sequences; STATEFUL_EXAMPLES=1000 STATEFUL_STEPS=150 hunts deeper (still derandomized)
