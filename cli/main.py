@@ -58,3 +58,6 @@ main.add_command(regulator)
 main.add_command(events)
 main.add_command(bench)
 main.add_command(hsm)
+
+if __name__ == "__main__":   # ``python -m cli.main``: run, rather than define the commands and exit 0 silently
+    main(prog_name="recfin")

@@ -25,6 +25,17 @@ def test_console_script_entry_point_runs(tmp_path):
     assert res.returncode == 0 and "network" in res.stdout and "chaincode" in res.stdout
 
 
+@pytest.mark.parametrize("module", ["cli", "cli.main"])
+def test_the_cli_runs_as_a_python_module_too(tmp_path, module):
+    # a wrong file name exits 2 with the reason: run as a module, the commands run, not only their definitions
+    root = Path(__file__).resolve().parents[3]
+    res = subprocess.run([sys.executable, "-m", module, "invoice", "verify", str(tmp_path / "missing.xml")],
+                         capture_output=True, text=True, timeout=60, cwd=root)
+    assert res.returncode == 2 and "missing.xml" in res.stderr, (res.returncode, res.stdout, res.stderr)
+    assert "Usage: recfin" in subprocess.run([sys.executable, "-m", module, "--help"], capture_output=True,
+                                             text=True, timeout=60, cwd=root).stdout
+
+
 def test_status_table_of_a_stopped_network(runner):
     res = runner.invoke(main, ["network", "status"])
     assert res.exit_code == 0, res.output
