@@ -194,6 +194,17 @@ class Net:
         policy = self.ledger.validation_parameters[self._key(keys.RECEIVABLE, receivable_id)]
         return sorted(KeyEndorsementPolicy(policy).list_orgs())
 
+    async def every_page(self, actor: Actor, fn: str, *args: str, page_size: int = 100) -> list[dict]:
+        """Every page of the paged query ``fn(*args, page_size, bookmark)``, evaluated, following bookmarks from the
+        first page to the one with none; each page no larger than asked."""
+        pages, bookmark = [], ""
+        while True:
+            page = await self.ok(actor, fn, *args, str(page_size), bookmark, evaluate=True)
+            assert len(page["records"]) <= page_size, f"{fn} answered a page of {len(page['records'])} > {page_size}"
+            pages.append(page)
+            if not (bookmark := page["bookmark"]):
+                return pages
+
     async def upgrade_pages(self, page_size: str = "100") -> list[dict]:
         """Every page of UpgradeLedger, from the first to done, run by the regulator's org admin."""
         pages, bookmark = [], ""

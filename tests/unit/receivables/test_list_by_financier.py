@@ -19,15 +19,9 @@ async def _financed(net: Net, debtor: str, *, bank: str = "bank", disburse: bool
 
 
 async def _listed(net: Net, who: str, financier: str, debtor: str = "", page_size: int = 100) -> list[str]:
-    """The ids of every page of the listing, following bookmarks; each page no larger than asked."""
-    ids, bookmark = [], ""
-    while True:
-        page = await net.ok(net.actors[who], "ListReceivablesByFinancier", financier, debtor, str(page_size),
-                            bookmark, evaluate=True)
-        assert len(page["records"]) <= page_size
-        ids += [r["id"] for r in page["records"]]
-        if not (bookmark := page["bookmark"]):
-            return ids
+    """The ids of every page of the listing."""
+    pages = await net.every_page(net.actors[who], "ListReceivablesByFinancier", financier, debtor, page_size=page_size)
+    return [r["id"] for page in pages for r in page["records"]]
 
 
 async def test_a_bank_lists_the_claims_it_finances_on_every_debtor_by_debtor_then_id():

@@ -20,15 +20,9 @@ async def _offer(net: Net, debtor: str, *, bank: str = "bank", due_in: int = 60,
 
 
 async def _listed(net: Net, who: str, financier: str, debtor: str = "", page_size: int = 100) -> list[str]:
-    """The offer ids of every page of the listing, following bookmarks; each page no larger than asked."""
-    ids, bookmark = [], ""
-    while True:
-        page = await net.ok(net.actors[who], "ListOffersByFinancier", financier, debtor, str(page_size), bookmark,
-                            evaluate=True)
-        assert len(page["records"]) <= page_size
-        ids += [o["id"] for o in page["records"]]
-        if not (bookmark := page["bookmark"]):
-            return ids
+    """The offer ids of every page of the listing."""
+    pages = await net.every_page(net.actors[who], "ListOffersByFinancier", financier, debtor, page_size=page_size)
+    return [o["id"] for page in pages for o in page["records"]]
 
 
 async def test_a_bank_lists_its_open_offers_on_every_debtor_by_debtor_then_id_as_public_records():
