@@ -82,6 +82,14 @@ class Limits(BaseModel):
     max_days: int = Field(default=365, ge=1, le=3660, strict=True,
                           description="longest time to the due date the bank finances")
 
+    @model_validator(mode="after")
+    def _minimum_within_limit(self) -> "Limits":
+        # no advance passes per_debtor, so a larger minimum would decline every quote, each for another reason
+        if self.min_advance > self.per_debtor:
+            raise ValueError(f"min_advance {self.min_advance} fen is above per_debtor {self.per_debtor} fen: no "
+                             "advance could reach it; lower min_advance or raise per_debtor")
+        return self
+
 
 class BankPricing(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -120,17 +128,23 @@ class BankPricing(BaseModel):
             raise ValueError(f"grades: give exactly {', '.join(GRADE_NAMES)} "
                              f"(missing {missing or 'none'}, unknown {unknown or 'none'}); null declines a grade")
         previous: Grade | None = None
+        declined: str | None = None   # the safest grade declined: a riskier one financed would lend more on more risk
         for name in GRADE_NAMES:
             grade = self.grades[name]
             if grade is None:
+                declined = declined or name
                 continue
+            if declined is not None:
+                raise ValueError(f"grades.{name}: grade {declined} is declined (null), so every riskier grade must "
+                                 f"be null too: set {name} to null, or give {declined} terms")
             if self.base_rate + grade.spread > 1:   # the offer's discount rate, which the contract caps at 1
                 raise ValueError(f"grades.{name}.spread: base_rate {self.base_rate} + spread {grade.spread} = "
                                  f"{self.base_rate + grade.spread}, above 1: the discount rate offered is a fraction "
                                  f"of at most 1 (0.045 is 4.5%)")
-            if previous is not None and (grade.spread < previous.spread or grade.limit_factor > previous.limit_factor):
-                raise ValueError(f"grades.{name}: a riskier grade needs a spread at least and a limit factor at most "
-                                 f"those of the grade before it")
+            if previous is not None and (grade.spread < previous.spread or grade.limit_factor > previous.limit_factor
+                                         or grade.advance_rate > previous.advance_rate):
+                raise ValueError(f"grades.{name}: a riskier grade needs a spread at least, and a limit factor and an "
+                                 f"advance rate at most, those of the grade before it")
             previous = grade
         return self
 

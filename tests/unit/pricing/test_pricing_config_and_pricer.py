@@ -60,6 +60,36 @@ def test_riskier_grade_cannot_be_cheaper(tmp_path):
         load_bank_config(write(tmp_path, data))
 
 
+@pytest.mark.parametrize("declined, financed", [("A", "B"), ("D", "E"), ("B", "C")])
+def test_a_grade_declined_declines_every_riskier_one(tmp_path, declined, financed):
+    # otherwise the bank would turn its safest debtors away and lend to riskier ones, up to a larger limit
+    data = example_data()
+    data["grades"]["E"] = dict(data["grades"]["D"])   # E financed on D's terms: a valid configuration
+    load_bank_config(write(tmp_path, data))
+    data["grades"][declined] = None
+    with pytest.raises(PricingConfigError, match=rf"grades\.{financed}: grade {declined} is declined"):
+        load_bank_config(write(tmp_path, data))
+    for name in "ABCDE"[("ABCDE".index(declined)):]:
+        data["grades"][name] = None
+    assert load_bank_config(write(tmp_path, data)).grades[financed] is None
+
+
+def test_a_riskier_grade_cannot_advance_more(tmp_path):
+    data = example_data()
+    data["grades"]["C"]["advance_rate"] = "0.99"
+    with pytest.raises(PricingConfigError, match=r"grades\.C: .*advance rate at most"):
+        load_bank_config(write(tmp_path, data))
+
+
+def test_a_minimum_advance_above_the_limit_is_refused(tmp_path):
+    data = example_data()
+    data["limits"]["min_advance"] = data["limits"]["per_debtor"] + 1
+    with pytest.raises(PricingConfigError, match=r"limits.*min_advance .* above per_debtor"):
+        load_bank_config(write(tmp_path, data))
+    data["limits"]["min_advance"] = data["limits"]["per_debtor"]
+    assert load_bank_config(write(tmp_path, data)).limits.min_advance == data["limits"]["per_debtor"]
+
+
 def test_unreadable_file_is_reported(tmp_path):
     with pytest.raises(PricingConfigError, match="cannot read"):
         load_bank_config(tmp_path / "absent.yaml")
