@@ -69,9 +69,10 @@ class ContractSettings(BaseModel):
 
     max_payment_term_days: int | None = Field(
         default=None, ge=1,
-        description="longest allowed span from issue date to due date, in days; unset (null, the default): one "
+        description="longest allowed span to the due date, in days, from the issue date or from the claim's earliest "
+                    "invoice's date when that is earlier; unset (null, the default): one "
                     "calendar year, after the 2025 rules on supply-chain payment terms: the due date no later than "
-                    "the same day a year after issue (28 February for a claim issued on 29 February), so 365 or "
+                    "the same day a year after that day (28 February from a 29 February), so 365 or "
                     "366 days as the year has a 29 February or not",
     )
     attesting_roles: tuple[str, ...] = Field(
@@ -92,8 +93,9 @@ class ContractSettings(BaseModel):
     )
 
     def payment_term_exceeded(self, issue: date, due: date) -> date | None:
-        """None when a claim issued on ``issue`` may fall due on ``due``; otherwise the last due date the
-        maximum payment term allows it."""
+        """None when a claim whose term starts on ``issue`` may fall due on ``due``; otherwise the last due date
+        the maximum payment term allows it. RegisterReceivable starts the term on the claim's issue date, or on
+        its earliest invoice's date when that is earlier."""
         if self.max_payment_term_days is None:
             latest = dates.a_year_after(issue)
             return latest if due > latest else None

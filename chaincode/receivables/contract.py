@@ -28,7 +28,7 @@ from .identity import is_org_admin, lists_identity
 from .model import (
     CONFIRMED, FINANCED, REGISTERED, REJECTED, SETTLED, SPLIT,
     Action, AssignmentNotice, DiscountOffer, DiscountOfferRequest, Financing, FreezeOrder, Invoice,
-    InvoiceAttestation, InvoiceAttestationRequest, Offer, OfferTerms, Party, PartyRegistration, Payment, Receivable, ReceivableRegistration, RecourseDemand, parse_request, sha256_hex,
+    InvoiceAttestation, InvoiceAttestationRequest, Offer, OfferTerms, Party, PartyRegistration, Payment, Receivable, ReceivableRegistration, RecourseDemand, invoice_label, parse_request, sha256_hex,
 )
 from .schemas import (
     DiscountOfferPage, FinancierExposure, FinancingView, HistoryEntry, IdentityParty, InvoiceLookup, LedgerUpgrade,
@@ -296,6 +296,18 @@ def _fingerprint(value: str) -> str:
     return value
 
 
+def _payment_term_start(req: ReceivableRegistration) -> tuple[date, str]:
+    """The day a claim's payment term runs from, and how a refusal names that day: its issue date, or the date of
+    its earliest invoice when that is earlier. The supplier picks the issue date, while its invoices record when it
+    billed the debtor: a claim on old invoices dated today would otherwise start the term afresh."""
+    issue = date.fromisoformat(req.issue_date)
+    position, earliest = min(enumerate(req.invoices), key=lambda listed: listed[1].date)   # the first, on a tie
+    if (invoiced := date.fromisoformat(earliest.date)) < issue:
+        return invoiced, (f"the date of {invoice_label(position, earliest.number)}, {invoiced} (the term runs from "
+                          f"it, as it is earlier than the issue date {issue})")
+    return issue, f"the issue date {issue}"
+
+
 def _fingerprints(invoices) -> list[str]:
     """The fingerprints of well-formed invoice identities (for prefetching; the checks report the others)."""
     found = []
@@ -555,10 +567,13 @@ class ReceivablesContract(Contract):
             raise rule("issue-date-in-future", f"issue date {issue} is after today {s.today}")
         if due <= s.today:
             raise rule("due-date-passed", f"due date {due} is not after today {s.today}: register only claims not yet due")
-        if (latest := self.config.payment_term_exceeded(issue, due)) is not None:
-            raise rule("payment-term-too-long", f"due date {due} is {(due - issue).days} days after the issue date "
-                       f"{issue}, past the maximum payment term of {self.config.payment_term_text()}: give a due date "
-                       f"on or before {latest}")
+        start, started = _payment_term_start(req)
+        if (latest := self.config.payment_term_exceeded(start, due)) is not None:
+            advice = (f"give a due date on or before {latest}" if latest > s.today else
+                      f"that term ended on {latest}, so no due date after today is within it: the claim can no "
+                      "longer be registered")
+            raise rule("payment-term-too-long", f"due date {due} is {(due - start).days} days after {started}, past "
+                       f"the maximum payment term of {self.config.payment_term_text()}: {advice}")
         invoices: list[Invoice] = []
         for n, inv in enumerate(req.invoices, 1):
             if inv.seller_tax_id != creditor.uscc or inv.buyer_tax_id != debtor.uscc:
@@ -575,9 +590,13 @@ class ReceivablesContract(Contract):
             # identity only: issuer, code, number; a copy with another date or amount is the same invoice
             fp = fingerprint.invoice_fingerprint(inv.seller_tax_id, inv.code, inv.number)
             invoices.append(Invoice(**inv.model_dump(), fingerprint=fp))
+        first_listed: dict[str, int] = {}
+        for position, inv in enumerate(invoices):
+            if (first := first_listed.setdefault(inv.fingerprint, position)) != position:
+                raise rule("invoice-listed-twice", f"{invoice_label(position, inv.number)} is the same invoice as "
+                           f"{invoice_label(first, invoices[first].number)}: the same seller, code and number (another "
+                           "date or amount does not make it another invoice); list each invoice once")
         fps = [i.fingerprint for i in invoices]
-        if len(set(fps)) != len(fps):
-            raise rule("invoice-listed-twice", "the same invoice appears twice in this receivable")
         backing = sum(i.amount + i.tax for i in invoices)
         if req.face_amount > backing:
             raise rule("face-exceeds-invoices", f"face amount {money.amount_text(req.face_amount, req.currency)} "
@@ -1159,8 +1178,9 @@ class ReceivablesContract(Contract):
     async def PublishDiscountOffer(self, ctx: Context, offer: DiscountOfferArgument, request_id: str = "") -> DiscountOffer:
         """The debtor offers early payment on its confirmed payables: a flat APR or a sliding scale.
 
-        Each claim listed must be the debtor's, CONFIRMED and not yet due, as AcceptDiscountOffer requires; an
-        offer listing none covers every confirmed payable of the debtor, now and later.
+        Each claim listed must be the debtor's, CONFIRMED and not yet due, as AcceptDiscountOffer requires; it
+        stays covered when a transfer splits it, part by part (``lifecycle.discount_offer_covers``). An offer
+        listing none covers every confirmed payable of the debtor, now and later.
 
         With a ``request_id``, a retry of a publication that committed returns its offer and publishes no second one.
         """
@@ -1201,9 +1221,13 @@ class ReceivablesContract(Contract):
         holder, r = await self._as_holder(s, receivable_id)
         lifecycle.ensure_not_frozen(r)
         if r.financing_id is not None:
+            if (await s.store.financing(r.financing_id)).status == "REQUESTED":
+                # no bank has accepted: the holder is still the one paid, and may end the request itself
+                raise rule("receivable-financed", f"{r.id} has an open financing request {r.financing_id} that no "
+                           "bank has accepted yet: withdraw the request (WithdrawFinancing), then take the offer")
             raise rule("receivable-financed", f"{r.id} has live financing {r.financing_id}: the financier, not the holder, is paid")
         lifecycle.ensure_status(r, (CONFIRMED,), "discount")
-        if not queries.covers(d, r):
+        if not lifecycle.discount_offer_covers(d, r):
             raise rule("discount-offer-not-for-receivable", f"offer {d.id} of {d.debtor} does not cover {r.id}")
         _ensure_not_withdrawn(d)
         if not queries.is_open(d, s.today_iso):
@@ -1652,8 +1676,9 @@ class ReceivablesContract(Contract):
         Name the debtor, or a receivable (readable by the caller) to get only
         the offers that cover it. ``scope`` ``open`` (the default): offers not
         withdrawn and not expired today; ``all``: every one. A supplier sees
-        of an offer listing claims only those it holds or created, and no
-        offer listing none of them (``queries.discount_offer_as_seen_by``).
+        of an offer listing claims only those it holds or created (and those
+        the receivable given was split from), and no offer listing none of
+        them (``queries.discount_offers_as_seen_by``).
         """
         s = self._session(ctx)
         party = await s.party()

@@ -13,15 +13,18 @@ change until the regulator unfreezes it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Sequence
 from datetime import date, timedelta
 
 from .errors import rule, shown
 from .money import amount_text
-from .model import CONFIRMED, FINANCED, OVERDUE, REGISTERED, Receivable
+from .model import CONFIRMED, FINANCED, OVERDUE, REGISTERED, DiscountOffer, Receivable
 
-LIVE = frozenset({REGISTERED, CONFIRMED, FINANCED, OVERDUE})
-PAYABLE = frozenset({CONFIRMED, FINANCED, OVERDUE})
+# Tuples in the lifecycle's order, not sets: ensure_status names the allowed statuses in a refusal, and a set's
+# order follows the process's hash seed, so endorsing peers would return different text for one refusal.
+LIVE = (REGISTERED, CONFIRMED, FINANCED, OVERDUE)
+PAYABLE = (CONFIRMED, FINANCED, OVERDUE)
 
 # How many splits below its root a claim may lie. A split has two children, the part transferred and the part
 # kept, so each partial transfer of a kept part goes one level deeper: the bound caps the partial transfers
@@ -37,8 +40,9 @@ def ensure_not_frozen(r: Receivable) -> None:
                    "it accepts no change until the regulator unfreezes it")
 
 
-def ensure_status(r: Receivable, allowed: Iterable[str], action: str) -> None:
-    allowed = tuple(allowed)
+def ensure_status(r: Receivable, allowed: Sequence[str], action: str) -> None:
+    """Refused unless ``r`` is in one of the ``allowed`` statuses, named in the order given (never a set's:
+    the refusal text must be the same on every endorsing peer)."""
     if r.status not in allowed:
         raise rule("invalid-state", f"cannot {action} receivable {r.id} while it is {r.status}: "
                    f"only when {' or '.join(allowed)}")
@@ -78,6 +82,29 @@ def ensure_transferable(r: Receivable, today: date) -> None:
 def split_depth(r: Receivable) -> int:
     """How many splits below its root ``r`` lies: each split adds ``.1`` or ``.2`` to the id (``keys.child_id``)."""
     return r.id[len(r.root_id):].count(".")
+
+
+# What ``keys.child_id`` appends to a parent's id, once per split: ``.`` and the part's number.
+_SPLIT_STEPS = re.compile(r"(?:\.[0-9]+)+")
+
+
+def is_part_of(receivable_id: str, claim_id: str) -> bool:
+    """Whether ``receivable_id`` is the claim ``claim_id`` or a part split from it, at any depth. A part's id is
+    its parent's with ``.1`` or ``.2`` added (``keys.child_id``), so what follows the claim's id must be such
+    steps and nothing else: ``R-10`` is no part of ``R-1``, nor ``R-1.10`` of ``R-1.1``."""
+    return receivable_id == claim_id or (receivable_id.startswith(claim_id)
+                                         and _SPLIT_STEPS.fullmatch(receivable_id, len(claim_id)) is not None)
+
+
+def discount_offer_covers(offer: DiscountOffer, claim: Receivable) -> bool:
+    """Whether a holder may take the early-payment ``offer`` on ``claim`` (AcceptDiscountOffer): the claim's
+    debtor published it, and it lists no claims (every payable of the debtor) or lists the claim or one the claim
+    was split from. A split changes who holds each part, not the debt the debtor offered to pay early.
+
+    The SDK's records of an offer and a claim have the fields read here, so ``finance compare`` judges them by
+    this rule too (client/pricing/ledger.py)."""
+    return offer.debtor == claim.debtor and (not offer.receivable_ids
+                                             or any(is_part_of(claim.id, listed) for listed in offer.receivable_ids))
 
 
 def ensure_splittable(r: Receivable) -> None:

@@ -15,10 +15,10 @@ from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, ValidationError, ValidationInfo,
-                      model_validator)
+                      field_validator, model_validator)
 
 from . import config, dates, daycount, fingerprint, money, uscc
-from .errors import rule, shown
+from .errors import RuleViolation, rule, shown
 
 
 AMOUNT_CAP = "amount_cap"   # the validation context's key for the largest amount a model takes
@@ -203,6 +203,9 @@ class Party(Doc):
 
 # ---------------------------------------------------------------- receivables
 
+INVOICES_MAX = 100   # invoices one registration may list
+
+
 class InvoiceInput(Doc):
     number: InvoiceNumber
     code: Annotated[str, Field(max_length=12, pattern=r"^[0-9]*$",
@@ -226,10 +229,19 @@ class InvoiceInput(Doc):
         if (total := self.amount + self.tax) > cap:
             amount, tax, total_text, cap_text = (money.amount_text(fen, self.currency)
                                                  for fen in (self.amount, self.tax, total, cap))
-            raise rule("amount-too-large", f"invoice {shown(self.number)}: amount {amount} + tax {tax} = "
+            raise rule("amount-too-large", f"amount {amount} + tax {tax} = "
                        f"{total_text}, above the cap of {cap_text} on its total with tax (价税合计), which its "
                        "attestation carries: check the invoice's amounts")
         return self
+
+
+def invoice_label(position: int, number: Any) -> str:
+    """How a refusal names one invoice of a registration: its place in ``invoices``, counted from 0 as in the
+    request's own field paths (``invoices.1.date``), and its number, unless that is what is refused (the refusal
+    then quotes it)."""
+    if isinstance(number, str) and fingerprint.number_problem(number) is None:
+        return f"invoices[{position}] (number {number})"
+    return f"invoices[{position}]"
 
 
 class Invoice(InvoiceInput):
@@ -249,8 +261,28 @@ class ReceivableRegistration(Doc):
     currency: Currency = money.DEFAULT_CURRENCY
     issue_date: IsoDate
     due_date: IsoDate
-    invoices: list[InvoiceInput] = Field(min_length=1, max_length=100)
+    invoices: list[InvoiceInput] = Field(min_length=1, max_length=INVOICES_MAX)
     contract_hash: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$", description="SHA-256 hex of the trade contract")]
+
+    @field_validator("invoices", mode="before")
+    @classmethod
+    def _refusals_name_the_invoice(cls, invoices: Any, info: ValidationInfo) -> Any:
+        # A field's rule (amount-not-integer-fen, credit-code-invalid, ...) is raised by the field's validator,
+        # which knows the field's name but not which invoice of the list it is in: each invoice is validated here
+        # first, so that a refusal says which one (invoice_label).
+        if not isinstance(invoices, list):
+            return invoices     # the list's validation refuses it
+        checked: list[Any] = []
+        # no more than a registration may list: the list's validation refuses the rest as too many
+        for position, invoice in enumerate(invoices[:INVOICES_MAX]):
+            try:
+                checked.append(InvoiceInput.model_validate(invoice, context=info.context))
+            except RuleViolation as refused:
+                number = invoice.get("number") if isinstance(invoice, dict) else None
+                raise rule(refused.code, f"{invoice_label(position, number)}: {refused.detail}") from None
+            except ValidationError:
+                checked.append(invoice)     # a shape error: the list's validation reports it, with its path
+        return checked + invoices[INVOICES_MAX:]
 
 
 class Payment(Doc):

@@ -374,11 +374,6 @@ def is_open(d: DiscountOffer, today: str) -> bool:
     return d.status == "OPEN" and d.expires_on >= today
 
 
-def covers(d: DiscountOffer, r: Receivable) -> bool:
-    """The offer applies to the claim: same debtor, and it lists the claim or lists none (all payables)."""
-    return d.debtor == r.debtor and (not d.receivable_ids or r.id in d.receivable_ids)
-
-
 def _seen_whole(reader: Party, d: DiscountOffer) -> bool:
     return not d.receivable_ids or reader.uscc == d.debtor or reader.role == cfg.REGULATOR
 
@@ -391,14 +386,19 @@ async def discount_offer_as_seen_by(store: Store, reader: Party, d: DiscountOffe
     return (await discount_offers_as_seen_by(store, reader, [d]))[0]
 
 
-async def discount_offers_as_seen_by(store: Store, reader: Party, offers: list[DiscountOffer]) -> list[dict | None]:
+async def discount_offers_as_seen_by(store: Store, reader: Party, offers: list[DiscountOffer], *,
+                                     part: Receivable | None = None) -> list[dict | None]:
     """Each of ``offers`` as ``reader`` may see it (``discount_offer_as_seen_by``). The claims the offers list
     are read in one prefetch and each is decided once, however many offers list it: a page of offers costs one
-    round trip (the stub splits a long list into the peer's chunks), not one per offer."""
+    round trip (the stub splits a long list into the peer's chunks), not one per offer.
+
+    ``part``, a claim ``reader`` may read: the claims it was split from are shown too where an offer lists them.
+    Such an offer covers the part (``lifecycle.discount_offer_covers``), and the part's own id already names
+    them (``keys.child_id``), so its holder learns nothing from seeing them and can find the offer it may take."""
     listed = list(dict.fromkeys(i for d in offers if not _seen_whole(reader, d) for i in d.receivable_ids))
     await store.prefetch(*((keys.RECEIVABLE, i) for i in listed))
-    readable = {i for i in listed
-                if (r := await store.receivable_or_none(i)) is not None and await may_read(store, reader, r)}
+    readable = {i for i in listed if (part is not None and lifecycle.is_part_of(part.id, i))
+                or ((r := await store.receivable_or_none(i)) is not None and await may_read(store, reader, r))}
     seen: list[dict | None] = []
     for d in offers:
         if _seen_whole(reader, d):
@@ -415,9 +415,9 @@ async def discount_offer_page(store: Store, reader: Party, debtor: str, receivab
     (``discount_offer_as_seen_by``): those covering ``receivable`` when given, those open on ``open_on`` when
     given. ``fetched`` counts the offers scanned before filtering."""
     offers, meta = await store.discount_offers_page(debtor, page_size, bookmark)
-    kept = [d for d in offers if (receivable is None or covers(d, receivable))
+    kept = [d for d in offers if (receivable is None or lifecycle.discount_offer_covers(d, receivable))
             and (open_on is None or is_open(d, open_on))]
-    seen = [doc for doc in await discount_offers_as_seen_by(store, reader, kept) if doc is not None]
+    seen = [doc for doc in await discount_offers_as_seen_by(store, reader, kept, part=receivable) if doc is not None]
     return _page_of(seen, meta)
 
 

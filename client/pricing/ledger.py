@@ -27,6 +27,8 @@ from typing import Any, Protocol
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
+from chaincode.receivables.lifecycle import discount_offer_covers
+
 from .proposals import BankOffer, EarlyPaymentOffer, ReceivableTerms, ScaleTier
 
 
@@ -97,8 +99,7 @@ def proposal_inputs_from_ledger(receivables: OfferReader, receivable_id: str, *,
                                      day_count=t.day_count, expires_on=t.expires_on))
     if discount_offer_id:
         d = receivables.get_discount_offer(discount_offer_id)
-        covers = d.debtor == r.debtor and (not d.receivable_ids or receivable_id in d.receivable_ids)
-        covering = [d] if d.status == "OPEN" and covers else []
+        covering = [d] if d.status == "OPEN" and discount_offer_covers(d, r) else []
     else:
         covering = receivables.iter_discount_offers(receivable_id=receivable_id)  # open ones covering it
     return ProposalInputs(receivable=terms, bank_offers=bank_offers, early_payments=[_early(d) for d in covering])

@@ -230,6 +230,15 @@ class ReceivablesMachine(RuleBasedStateMachine):
         """A claim its holder may still transfer, finance or discount."""
         return c.status == "CONFIRMED" and not c.financing and not c.frozen and c.due > self.today
 
+    def covers(self, d: Discount, c: Claim) -> bool:
+        """The early-payment offer applies to the claim: its debtor's, listing none, or listing the claim or one
+        the claim was split from (followed up its parents, not read off its id)."""
+        lineage, up = [], c
+        while up is not None:
+            lineage.append(up.id)
+            up = self.claims[up.parent] if up.parent else None
+        return d.debtor == c.debtor and (not d.claims or any(listed in lineage for listed in d.claims))
+
     def leaves(self, cid: str) -> list[Claim]:
         c = self.claims[cid]
         if not c.children:
@@ -812,7 +821,7 @@ class ReceivablesMachine(RuleBasedStateMachine):
             codes |= {"invalid-state"} if c.status != "CONFIRMED" else set()
         paid = discount = early = None
         if c and d:
-            if d.debtor != c.debtor or (d.claims and rid not in d.claims):
+            if not self.covers(d, c):
                 codes.add("discount-offer-not-for-receivable")
             codes |= {"discount-offer-withdrawn"} if d.status == "WITHDRAWN" else set()
             codes |= {"offer-expired"} if d.expires < self.net.today else set()
@@ -990,8 +999,7 @@ class ReceivablesMachine(RuleBasedStateMachine):
         offered_again = sorted({o.bank for o in self.offers.values() if f and o.financing == f.id}
                                - {o.bank for o in self.offers.values()
                                   if f and o.financing == f.id and o.status != "WITHDRAWN"})
-        discounts = [d.id for d in self.discounts.values() if d.status == "OPEN" and d.debtor == c.debtor
-                     and (not d.claims or rid in d.claims)]
+        discounts = [d.id for d in self.discounts.values() if d.status == "OPEN" and self.covers(d, c)]
         recipient = to if to != c.holder else next(s for s in SUPPLIERS if s != c.holder)
         pay = lambda: self.pay("right", rid, "part", permille, "")  # noqa: E731
         transfer = lambda: self.transfer("right", rid, recipient, "part", permille, "")  # noqa: E731
