@@ -66,6 +66,9 @@ def connect(
 
     With ``grpc_channel`` or ``transport``, ``client_certificate`` may still
     be given: its hash is then bound into block-event requests (mutual TLS).
+    The options that only shape the channel the client opens (``tls_root_certificates``,
+    ``client_key``, ``server_name_override``, ``insecure``, ``grpc_options``) are then a
+    ValueError rather than silently unused, as is ``metadata`` with ``transport``.
 
     ``signer`` may be omitted to build requests that are signed elsewhere
     (see ``new_signed_proposal`` and friends). ``retry`` sets the default
@@ -116,9 +119,24 @@ def _transport(
 ):  # fmt: skip
     if sum(x is not None for x in (target, grpc_channel, transport)) != 1:
         raise ValueError("give exactly one of target, grpc_channel or transport")
+    channel_options = {
+        "tls_root_certificates": root is not None,
+        "client_key": key is not None,
+        "server_name_override": bool(server_name_override),  # as _open_channel reads it
+        "insecure": insecure,
+        "grpc_options": bool(grpc_options),
+    }
     if transport is not None:
+        _refuse_unused(
+            {**channel_options, "metadata": bool(metadata)}, "transport",
+            "your transport makes every call itself. Set {them} in your transport",
+        )  # fmt: skip
         return transport
     if grpc_channel is not None:
+        _refuse_unused(
+            channel_options, "grpc_channel",
+            "the channel you made has its own TLS and gRPC options. Set {them} when you make the channel",
+        )  # fmt: skip
         return transport_class(grpc_channel, metadata=metadata)
     channel = _open_channel(
         grpc_module,
@@ -131,6 +149,19 @@ def _transport(
         options=_channel_options(grpc_options),
     )
     return transport_class(channel, metadata=metadata, owns_channel=True)
+
+
+def _refuse_unused(given: dict[str, bool], instead_of: str, what_to_do: str) -> None:
+    """A ValueError naming the options given that ``instead_of`` makes useless: a caller who adds TLS roots
+    beside a plaintext channel of their own would otherwise believe the connection uses TLS."""
+    unused = [name for name, is_given in given.items() if is_given]
+    if unused:
+        one = len(unused) == 1
+        raise ValueError(
+            f"{', '.join(unused)} {'has' if one else 'have'} no effect with {instead_of}: "
+            f"{what_to_do.format(them='it' if one else 'them')} (client_certificate may stay, for mutual TLS), "
+            f"or give target instead of {instead_of}"
+        )
 
 
 def _channel_options(grpc_options: Sequence[tuple[str, object]]) -> dict[str, object]:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import threading
+import weakref
+from contextlib import contextmanager
+
 import grpc
 from fabric_protos.common import common_pb2
 from fabric_protos.gateway import gateway_pb2, gateway_pb2_grpc
@@ -23,6 +27,31 @@ def as_transport_error(error: grpc.RpcError) -> TransportError:
 _rpc_errors = Reraise(grpc.RpcError, as_transport_error)
 """Around every call and every read of a stream: gRPC failures leave the transport as TransportError."""
 
+_GATEWAY_CLOSED = "the gateway was closed; connect again to make calls"
+_CHANNEL_CLOSED = "the gateway's gRPC channel was closed; connect again with an open channel to make calls"
+
+
+def _refused_by_closed_channel(error: BaseException) -> bool:
+    """Whether gRPC refused a call because its channel was closed: ValueError from a sync channel ("Cannot
+    invoke RPC on closed channel!", "Cannot invoke RPC: Channel closed!"), UsageError ("Channel is closed.")
+    from a grpc.aio one. Told apart by the message, as gRPC gives these errors no code."""
+    text = str(error).lower()
+    return isinstance(error, (ValueError, grpc.aio.UsageError)) and "channel" in text and "closed" in text
+
+
+@contextmanager
+def _call_errors():
+    """Around making a call: gRPC failures as TransportError, and a call on a channel its owner closed as the
+    TransportError a call after ``close()`` gets (code CANCELLED), so it reaches the caller as a GatewayError
+    with the call's transaction ID, not as an error from outside that tree."""
+    try:
+        with _rpc_errors:
+            yield
+    except (ValueError, grpc.aio.UsageError) as error:
+        if not _refused_by_closed_channel(error):
+            raise
+        raise TransportError(grpc.StatusCode.CANCELLED, _CHANNEL_CLOSED) from error
+
 
 class _GrpcTransportBase:
     """What both families share: the stubs, the metadata, and which stub method each call uses.
@@ -31,7 +60,10 @@ class _GrpcTransportBase:
     (``_stream``) and how the channel is closed. After ``close()`` every call fails
     with the same TransportError in both families (so the same GatewayError reaches
     the caller), where gRPC would raise ValueError (sync) or UsageError (aio), or,
-    on a channel the caller owns and keeps open, still make the call.
+    on a channel the caller owns and keeps open, still make the call. ``close()`` also
+    cancels the streams still open, whose readers would otherwise go on reading from a
+    channel the caller keeps open. A call on a channel the caller closed fails with
+    code CANCELLED too, its message naming the channel.
 
     The calls are annotated as :class:`GatewayTransport` declares them: the async family's unary
     calls give the same responses once awaited, and its streams are async iterators.
@@ -42,6 +74,10 @@ class _GrpcTransportBase:
         self._metadata = tuple(metadata)
         self._owns_channel = owns_channel
         self._closed = False
+        # The streams opened and not yet garbage, for close() to cancel. Weak: a stream its reader
+        # dropped goes as it always did. The lock keeps close() from missing a stream opened meanwhile.
+        self._streams: weakref.WeakSet = weakref.WeakSet()
+        self._streams_lock = threading.Lock()
         self._gateway = gateway_pb2_grpc.GatewayStub(channel)
         self._deliver = events_pb2_grpc.DeliverStub(channel)
 
@@ -60,14 +96,31 @@ class _GrpcTransportBase:
         return self._unary(self._gateway.CommitStatus, request, timeout)
 
     def chaincode_events(self, request: gateway_pb2.SignedChaincodeEventsRequest) -> EventStream:
-        self._check_open()
-        return self._stream(self._gateway.ChaincodeEvents(request, metadata=self._call_metadata))
+        return self._open_stream(lambda: self._gateway.ChaincodeEvents(request, metadata=self._call_metadata))
 
     def deliver(self, envelope: common_pb2.Envelope, kind: str) -> EventStream:
-        self._check_open()
         method = getattr(self._deliver, DELIVER_KINDS[kind].method)
         # Deliver is bidirectional: send the one seek envelope, then read blocks.
-        return self._stream(method(iter([envelope]), metadata=self._call_metadata))
+        return self._open_stream(lambda: method(iter([envelope]), metadata=self._call_metadata))
+
+    def _open_stream(self, start_call):
+        self._check_open()
+        with _call_errors():
+            stream = self._stream(start_call())
+        with self._streams_lock:
+            self._streams.add(stream)
+            closed_meanwhile = self._closed
+        if closed_meanwhile:
+            stream.cancel()  # close() came while the call was made: the stream must not outlive the gateway
+        return stream
+
+    def _close_streams(self) -> None:
+        """Refuse calls from now on, and cancel the streams still open: their readers get CANCELLED."""
+        with self._streams_lock:
+            self._closed = True
+            streams = list(self._streams)
+        for stream in streams:
+            stream.cancel()
 
     @property
     def _call_metadata(self):
@@ -75,9 +128,7 @@ class _GrpcTransportBase:
 
     def _check_open(self) -> None:
         if self._closed:
-            raise TransportError(
-                grpc.StatusCode.CANCELLED, "the gateway was closed; connect again to make calls"
-            )
+            raise TransportError(grpc.StatusCode.CANCELLED, _GATEWAY_CLOSED)
 
 
 class GrpcTransport(_GrpcTransportBase):
@@ -89,30 +140,30 @@ class GrpcTransport(_GrpcTransportBase):
     """
 
     def close(self) -> None:
-        self._closed = True
+        self._close_streams()
         if self._owns_channel:
             self._channel.close()
 
     def _unary(self, method, request, timeout):
         self._check_open()
-        with _rpc_errors:
+        with _call_errors():
             return method(request, timeout=timeout, metadata=self._call_metadata)
 
     def _stream(self, call) -> "_GrpcStream":
-        return _GrpcStream(call)
+        return _GrpcStream(call, self._check_open)
 
 
 class AsyncGrpcTransport(_GrpcTransportBase):
     """The real async transport, over a ``grpc.aio`` channel; unary calls return awaitables."""
 
     async def close(self) -> None:
-        self._closed = True
+        self._close_streams()
         if self._owns_channel:
             await self._channel.close()
 
     async def _unary(self, method, request, timeout):
         self._check_open()
-        with _rpc_errors:
+        with _call_errors():
             return await method(request, timeout=timeout, metadata=self._call_metadata)
 
     def _stream(self, call) -> "_AsyncGrpcStream":
@@ -120,15 +171,22 @@ class AsyncGrpcTransport(_GrpcTransportBase):
 
 
 class _GrpcStream:
-    def __init__(self, call) -> None:
+    def __init__(self, call, check_open) -> None:
         self._call = call
+        self._check_open = check_open
 
     def __iter__(self):
         return self
 
     def __next__(self):
-        with _rpc_errors:
-            return next(self._call)
+        try:
+            with _rpc_errors:
+                return next(self._call)
+        except TransportError:
+            # Cancelled by the gateway's close(): say that, as a call after the close does, rather
+            # than gRPC's "Locally cancelled by application!".
+            self._check_open()
+            raise
 
     def cancel(self) -> None:
         self._call.cancel()

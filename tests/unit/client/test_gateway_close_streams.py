@@ -1,0 +1,193 @@
+"""Closing the gateway, or the caller's own channel under it: what readers and callers then get.
+
+Over a real in-process gRPC server, on channels the caller made (``grpc_channel=``): closing the gateway
+leaves such a channel open, so nothing but the gateway itself can end the streams it opened.
+"""
+
+import asyncio
+import re
+import threading
+
+import grpc
+import pytest
+from fabric_protos.common import common_pb2
+from fabric_protos.peer import events_pb2
+
+from client.gateway import EndorseError, EvaluateError, GatewayError, connect, connect_async, private_key_signer
+from .gateway_fakes import Servicer, events_response, start_server
+
+CHANNEL = "receivables-channel"
+STREAMS = {
+    "chaincode events": lambda network: network.chaincode_events("receivables"),
+    "blocks": lambda network: network.block_events(),
+}
+
+
+class OneEventThenQuiet(Servicer):
+    """Each stream sends one event, then nothing until it ends; ``ended[stream]`` is set when the server sees
+    it end (the client cancelled it), as a peer frees the stream's resources."""
+
+    def __init__(self):
+        super().__init__()
+        self.ended = {name: threading.Event() for name in STREAMS}
+
+    def _quiet_until_ended(self, stream, context):
+        context.add_callback(self.ended[stream].set)
+        yield
+        self.ended[stream].wait(30)  # server.stop() ends it too, should the client never cancel
+
+    def ChaincodeEvents(self, request, context):
+        quiet = self._quiet_until_ended("chaincode events", context)
+        next(quiet)
+        yield events_response(3, "tx3")
+        next(quiet, None)
+
+    def Deliver(self, request_iterator, context):
+        next(request_iterator)
+        quiet = self._quiet_until_ended("blocks", context)
+        next(quiet)
+        yield events_pb2.DeliverResponse(block=common_pb2.Block(header=common_pb2.BlockHeader(number=8)))
+        next(quiet, None)
+
+
+@pytest.fixture
+def served():
+    servicer = OneEventThenQuiet()
+    server, port = start_server(servicer)
+    yield servicer, f"127.0.0.1:{port}"
+    server.stop(None)
+
+
+def _is_the_closed_gateway(error) -> bool:
+    return type(error) is GatewayError and error.code == grpc.StatusCode.CANCELLED and "closed" in error.message
+
+
+@pytest.mark.parametrize("stream", STREAMS)
+def test_closing_the_gateway_ends_a_read_in_progress_on_a_channel_the_caller_keeps(credentials, served, stream):
+    servicer, address = served
+    key, identity = credentials
+    channel = grpc.insecure_channel(address)
+    try:
+        gateway = connect(grpc_channel=channel, identity=identity, signer=private_key_signer(key))
+        events = STREAMS[stream](gateway.get_network(CHANNEL))
+        next(events)
+        outcome = []
+
+        def read():
+            try:
+                outcome.append(next(events))
+            except Exception as error:
+                outcome.append(error)
+
+        reader = threading.Thread(target=read, daemon=True)
+        reader.start()  # waits for an event that never comes: only the cancelled stream ends its read
+        gateway.close()
+        reader.join(10)
+        assert not reader.is_alive(), "the reader still waits on a stream the closed gateway left open"
+        (error,) = outcome
+        assert _is_the_closed_gateway(error), error
+        assert error.message == "the gateway was closed; connect again to make calls"
+        assert servicer.ended[stream].wait(10), "the peer's stream did not end"
+        # the channel is still the caller's, open for a new gateway
+        with connect(grpc_channel=channel, identity=identity, signer=private_key_signer(key)) as again:
+            assert again.get_network(CHANNEL).get_contract("receivables").evaluate_transaction("Get") == b"42"
+    finally:
+        channel.close()
+
+
+@pytest.mark.parametrize("stream", STREAMS)
+def test_closing_the_async_gateway_ends_a_read_in_progress_on_a_channel_the_caller_keeps(credentials, served, stream):
+    servicer, address = served
+    key, identity = credentials
+
+    async def main():
+        channel = grpc.aio.insecure_channel(address)
+        try:
+            gateway = connect_async(grpc_channel=channel, identity=identity, signer=private_key_signer(key))
+            events = STREAMS[stream](gateway.get_network(CHANNEL))
+            await events.__anext__()
+            reader = asyncio.ensure_future(events.__anext__())  # waits for an event that never comes
+            await asyncio.sleep(0)  # the reader starts its read
+            await gateway.close()
+            with pytest.raises(GatewayError) as caught:
+                await asyncio.wait_for(reader, 10)  # a TimeoutError while the stream stays open
+            assert await asyncio.to_thread(servicer.ended[stream].wait, 10), "the peer's stream did not end"
+            async with connect_async(grpc_channel=channel, identity=identity, signer=private_key_signer(key)) as again:
+                assert await again.get_network(CHANNEL).get_contract("receivables").evaluate_transaction("Get") == b"42"
+            return caught.value
+        finally:
+            await channel.close()
+
+    error = asyncio.run(main())
+    assert _is_the_closed_gateway(error), error
+
+
+CALLS = {
+    "evaluate": lambda network: network.get_contract("receivables").evaluate_transaction("Get"),
+    "submit": lambda network: network.get_contract("receivables").submit_transaction("Confirm"),
+    "chaincode events": STREAMS["chaincode events"],
+    "blocks": STREAMS["blocks"],
+}
+EXPECTED = {  # the error type and whether it names the call's transaction
+    "evaluate": (EvaluateError, True),
+    "submit": (EndorseError, True),
+    "chaincode events": (GatewayError, False),
+    "blocks": (GatewayError, False),
+}
+CHANNEL_CLOSED = "the gateway's gRPC channel was closed; connect again with an open channel to make calls"
+
+
+def _outcome(error):
+    transaction_id = getattr(error, "transaction_id", None)
+    names_transaction = bool(transaction_id and re.fullmatch(r"[0-9a-f]{64}", transaction_id))
+    return type(error), names_transaction, error.code, error.message
+
+
+def _expected(message):
+    return {name: (kind, names, grpc.StatusCode.CANCELLED, message) for name, (kind, names) in EXPECTED.items()}
+
+
+def test_a_call_after_the_caller_closed_their_channel_fails_as_after_the_gateway_closed(credentials, served):
+    # gRPC would raise ValueError ("Cannot invoke RPC on closed channel!"), outside the GatewayError tree.
+    servicer, address = served
+    key, identity = credentials
+    outcomes = {}
+    for close in ("channel", "gateway"):
+        channel = grpc.insecure_channel(address)
+        gateway = connect(grpc_channel=channel, identity=identity, signer=private_key_signer(key))
+        if close == "channel":
+            channel.close()
+        else:
+            gateway.close()
+        found = outcomes[close] = {}
+        for name, call in CALLS.items():
+            with pytest.raises(GatewayError) as caught:
+                result = call(gateway.get_network(CHANNEL))
+                if name in STREAMS:
+                    next(result)
+            found[name] = _outcome(caught.value)
+        channel.close()
+    assert outcomes["channel"] == _expected(CHANNEL_CLOSED)
+    assert outcomes["gateway"] == _expected("the gateway was closed; connect again to make calls")
+    assert servicer.seen == []
+
+
+def test_an_async_call_after_the_caller_closed_their_channel_fails_as_after_the_gateway_closed(credentials, served):
+    # grpc.aio would raise UsageError ("Channel is closed."), outside the GatewayError tree.
+    servicer, address = served
+    key, identity = credentials
+
+    async def main():
+        channel = grpc.aio.insecure_channel(address)
+        gateway = connect_async(grpc_channel=channel, identity=identity, signer=private_key_signer(key))
+        await channel.close()
+        found = {}
+        for name, call in CALLS.items():
+            with pytest.raises(GatewayError) as caught:
+                result = call(gateway.get_network(CHANNEL))
+                await (result.__anext__() if name in STREAMS else result)  # a stream opens on its first read
+            found[name] = _outcome(caught.value)
+        return found
+
+    assert asyncio.run(main()) == _expected(CHANNEL_CLOSED)
+    assert servicer.seen == []
