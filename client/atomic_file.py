@@ -95,8 +95,9 @@ def write_atomically(path: str | Path, data: bytes | str, *, mode: int | None = 
                      staging_dir: str | Path | None = None, replace: bool = True) -> None:
     """Replace ``path`` with ``data`` (text is written as UTF-8) in one step; see :func:`staged_file`.
 
-    durable: flush the data to disk before the rename, for a file whose loss after a crash would
-    make its reader repeat or skip work (an event checkpoint).
+    durable: flush the data to disk before the rename, and the folder's new entry after it, for a file
+    whose loss after a crash would make its reader repeat or skip work (an event checkpoint). Without
+    the second flush a power loss can undo the rename and bring the old content back.
     """
     content = data.encode("utf-8") if isinstance(data, str) else data
     with staged_file(path, mode=mode, staging_dir=staging_dir, replace=replace) as temporary:
@@ -105,3 +106,29 @@ def write_atomically(path: str | Path, data: bytes | str, *, mode: int | None = 
             if durable:
                 handle.flush()
                 os.fsync(handle.fileno())
+    if durable:
+        _sync_folder(Path(path).parent)
+
+
+# What an OS or filesystem answers when it cannot flush a folder (Windows has no O_DIRECTORY at all, some network
+# and FUSE filesystems refuse fsync on one): the rename is then as durable as that filesystem makes it.
+_FOLDER_SYNC_REFUSED = {errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EACCES, errno.EPERM}
+
+
+def _sync_folder(folder: Path) -> None:
+    """Flush ``folder``'s entries to disk, so a rename or link made in it survives a power loss."""
+    if not hasattr(os, "O_DIRECTORY"):
+        return
+    try:
+        descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError as error:
+        if error.errno in _FOLDER_SYNC_REFUSED:
+            return
+        raise
+    try:
+        os.fsync(descriptor)
+    except OSError as error:
+        if error.errno not in _FOLDER_SYNC_REFUSED:
+            raise
+    finally:
+        os.close(descriptor)

@@ -1,6 +1,7 @@
 """Files rewritten while other processes read them: whole old content or whole new, nothing left behind."""
 from __future__ import annotations
 
+import errno
 import os
 import stat
 
@@ -78,16 +79,72 @@ def test_two_writers_of_one_file_never_share_a_temporary_file(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["checkpoint.json"]
 
 
-def test_a_durable_write_reaches_the_disk_before_the_rename(tmp_path, monkeypatch):
+def _record_fsyncs(monkeypatch, order, folder, target):
+    """os.fsync recorded as ("fsync file", its inode) or ("fsync folder", the target's content then)."""
+    def fsync(descriptor):
+        if stat.S_ISDIR(os.fstat(descriptor).st_mode):
+            assert os.path.samestat(os.fstat(descriptor), os.stat(folder))
+            order.append(("fsync folder", target.read_text() if target.exists() else None))
+        else:
+            order.append(("fsync file", os.fstat(descriptor).st_ino))
+
+    monkeypatch.setattr(atomic_file.os, "fsync", fsync)
+
+
+def test_a_durable_write_reaches_the_disk_before_the_rename_and_the_rename_after_it(tmp_path, monkeypatch):
+    # Without the folder's flush a power loss can undo the rename: an old checkpoint would come back.
     order = []
-    monkeypatch.setattr(atomic_file.os, "fsync", lambda fd: order.append("fsync"))
+    checkpoint = tmp_path / "state" / "checkpoint.json"
+    write_atomically(checkpoint, "old")
+    _record_fsyncs(monkeypatch, order, checkpoint.parent, checkpoint)
     real_replace = os.replace
-    monkeypatch.setattr(atomic_file.os, "replace", lambda a, b: (order.append("replace"), real_replace(a, b)))
-    write_atomically(tmp_path / "checkpoint.json", "{}", durable=True)
-    assert order == ["fsync", "replace"]
+    monkeypatch.setattr(atomic_file.os, "replace", lambda a, b: (order.append(("replace", None)), real_replace(a, b)))
+    write_atomically(checkpoint, "new", durable=True)
+    # the file flushed is the one renamed to the target
+    assert order == [("fsync file", checkpoint.stat().st_ino), ("replace", None), ("fsync folder", "new")]
     order.clear()
     write_atomically(tmp_path / "profile.json", "{}")
-    assert order == ["replace"]
+    assert order == [("replace", None)]
+
+
+def test_a_durable_new_file_made_without_replace_has_its_folder_flushed_after_the_link(tmp_path, monkeypatch):
+    order = []
+    target = tmp_path / "request.csr"
+    _record_fsyncs(monkeypatch, order, tmp_path, target)
+    write_atomically(target, "csr", durable=True, replace=False)
+    assert order == [("fsync file", target.stat().st_ino), ("fsync folder", "csr")]
+
+
+@pytest.mark.parametrize("refusal", [errno.EINVAL, errno.EOPNOTSUPP], ids=["EINVAL", "EOPNOTSUPP"])
+def test_a_folder_the_filesystem_will_not_flush_leaves_the_durable_write_done(tmp_path, monkeypatch, refusal):
+    real_fsync = os.fsync
+    refused = []
+
+    def fsync(descriptor):
+        if stat.S_ISDIR(os.fstat(descriptor).st_mode):
+            refused.append(descriptor)
+            raise OSError(refusal, os.strerror(refusal))
+        real_fsync(descriptor)
+
+    monkeypatch.setattr(atomic_file.os, "fsync", fsync)
+    write_atomically(tmp_path / "checkpoint.json", "new", durable=True)
+    assert len(refused) == 1 and (tmp_path / "checkpoint.json").read_text() == "new"
+    assert [p.name for p in tmp_path.iterdir()] == ["checkpoint.json"]
+
+
+def test_a_folder_flush_that_fails_otherwise_is_raised(tmp_path, monkeypatch):
+    # An I/O error is no refusal: the caller must not take the checkpoint as safe on disk.
+    real_fsync = os.fsync
+
+    def fsync(descriptor):
+        if stat.S_ISDIR(os.fstat(descriptor).st_mode):
+            raise OSError(errno.EIO, os.strerror(errno.EIO))
+        real_fsync(descriptor)
+
+    monkeypatch.setattr(atomic_file.os, "fsync", fsync)
+    with pytest.raises(OSError) as caught:
+        write_atomically(tmp_path / "checkpoint.json", "new", durable=True)
+    assert caught.value.errno == errno.EIO
 
 
 def test_a_folder_that_cannot_be_written_is_named_by_the_file_asked_for(tmp_path, monkeypatch):
@@ -152,3 +209,13 @@ def test_make_folders_claims_a_new_folder_and_refuses_one_already_there(tmp_path
     (tmp_path / "file").write_text("x")
     with pytest.raises(FileExistsError):
         atomic_file.make_folders(tmp_path / "file")             # a file in the way is not taken for a folder
+
+
+def test_each_checkpoint_of_a_file_checkpointer_has_its_folder_flushed_after_the_rename(tmp_path, monkeypatch):
+    from client.gateway import FileCheckpointer
+
+    order = []
+    path = tmp_path / "events.json"
+    _record_fsyncs(monkeypatch, order, tmp_path, path)
+    FileCheckpointer(path).checkpoint_transaction(7, "tx7")
+    assert order[-1] == ("fsync folder", '{"blockNumber": 7, "transactionId": "tx7"}')
