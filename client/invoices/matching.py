@@ -28,7 +28,8 @@ A line is
 - ``unmatched`` when no PO line has its item.
 The whole match is ``matched`` only when every line is and the invoice amount
 (without tax) equals the PO price x invoiced quantity summed, less the invoice's
-discount lines, within the total tolerance.
+discount lines, within the total tolerance, and no order or receipt gives a currency
+(a currency, 币种 or 货币 column) other than the invoice's.
 """
 
 from __future__ import annotations
@@ -70,15 +71,21 @@ class OrderLine(_Frozen):
     unit: str | None = Field(default=None, description="the unit the quantity is in (个, 箱, 千克), where given")
 
 
+_CURRENCY_FIELD = Field(default=None, description="the ISO 4217 code of its prices (CNY, USD) where the file gives "
+                                                  "one (a currency, 币种 or 货币 column or key); None where it does not")
+
+
 class PurchaseOrder(_Frozen):
     number: str
     lines: tuple[OrderLine, ...]
+    currency: str | None = _CURRENCY_FIELD
 
 
 class GoodsReceipt(_Frozen):
     number: str
     po_number: str | None = None
     lines: tuple[OrderLine, ...]
+    currency: str | None = _CURRENCY_FIELD
 
 
 def fraction_problem(value: Decimal) -> str | None:
@@ -164,23 +171,31 @@ _COLUMNS = {
     # tax (quantity x unit price = its amount without tax), so a column that says it is without tax comes first
     "unit_price": ("unit_price", "price", "单价"),
     "price_without_tax": ("无税单价", "不含税单价"),
+    # per row in a CSV; in JSON the document's own key, a line's, or both
+    "currency": ("currency", "币种", "货币"),
 }
+
+# names an ERP exports for a currency, by the ISO 4217 code they stand for; any other three letters are taken as
+# the code they are (USD, EUR, HKD)
+_CURRENCY_NAMES = {"人民币": "CNY", "RMB": "CNY", "美元": "USD"}
+_ISO_4217_CODE = re.compile(r"[A-Z]{3}")
 
 
 def read_purchase_order(path: str | Path) -> PurchaseOrder:
     """Read a purchase order exported as CSV (one row per line) or JSON. Raises MalformedInput."""
-    number, _, lines = _read_export(Path(path), "purchase order", "po_number", None, price_required=True)
-    return PurchaseOrder(number=number, lines=lines)
+    number, _, lines, currency = _read_export(Path(path), "purchase order", "po_number", None, price_required=True)
+    return PurchaseOrder(number=number, lines=lines, currency=currency)
 
 
 def read_goods_receipt(path: str | Path) -> GoodsReceipt:
     """Read a goods receipt exported as CSV or JSON. Raises MalformedInput."""
-    number, po, lines = _read_export(Path(path), "goods receipt", "receipt_number", "po_reference", price_required=False)
-    return GoodsReceipt(number=number, po_number=po or None, lines=lines)
+    number, po, lines, currency = _read_export(Path(path), "goods receipt", "receipt_number", "po_reference",
+                                               price_required=False)
+    return GoodsReceipt(number=number, po_number=po or None, lines=lines, currency=currency)
 
 
 def _read_export(p: Path, what: str, number_field: str, reference_field: str | None,
-                 price_required: bool) -> tuple[str, str, tuple[OrderLine, ...]]:
+                 price_required: bool) -> tuple[str, str, tuple[OrderLine, ...], str | None]:
     source = str(p)
     try:
         text = read_user_text(p)
@@ -200,6 +215,7 @@ def _read_export(p: Path, what: str, number_field: str, reference_field: str | N
             raise MalformedInput(source, "lines", "missing or not a list of objects")
         number = _cell(doc, number_field)
         reference = _cell(doc, reference_field) if reference_field else ""
+        holders = [("", doc)] + [(f"lines[{i}]", row) for i, row in enumerate(rows)]
     else:
         reader = csv.DictReader(io.StringIO(text))
         headers = [h.strip() for h in reader.fieldnames or []]
@@ -211,6 +227,8 @@ def _read_export(p: Path, what: str, number_field: str, reference_field: str | N
             raise MalformedInput(source, None, f"invalid CSV: {exc}") from None
         number = _one(rows, number_field, source)
         reference = _one(rows, reference_field, source) if reference_field else ""
+        holders = [(f"row {i + 2}", row) for i, row in enumerate(rows)]
+    currency = _currency(holders, what, source)
     lines = []
     for i, row in enumerate(rows):
         where = f"lines[{i}]" if is_json else f"row {i + 2}"
@@ -231,7 +249,7 @@ def _read_export(p: Path, what: str, number_field: str, reference_field: str | N
         raise MalformedInput(source, "lines", f"a {what} with no lines")
     if not number:
         raise MalformedInput(source, f"{number_field} (one of {', '.join(_COLUMNS[number_field])})", "missing")
-    return number, reference, tuple(lines)
+    return number, reference, tuple(lines), currency
 
 
 def _csv_row(row: dict[str | None, Any], line: int, columns: int, source: str) -> dict[str, Any]:
@@ -303,6 +321,38 @@ def _unit(row: dict[str, Any], source: str, where: str) -> str | None:
         raise MalformedInput(source, f"{where}: {', '.join(given)}", f"{shown}: units that differ; keep the column "
                                                                      "that holds the unit the quantity is in")
     return next(iter(given.values()), None)
+
+
+def currency_code(given: str) -> str | None:
+    """The ISO 4217 code a currency cell names (人民币, RMB and CNY are CNY; 美元 is USD; three letters, in any case
+    or width, are the code they spell), or ``None`` where it names none."""
+    text = unicodedata.normalize("NFKC", given).strip().upper()
+    code = _CURRENCY_NAMES.get(text, text)
+    return code if _ISO_4217_CODE.fullmatch(code) else None
+
+
+def _currency(holders: list[tuple[str, dict[str, Any]]], what: str, source: str) -> str | None:
+    """The one currency a document's prices are in, from every currency cell it has (``holders``: where each row,
+    line or the document itself is, and its cells); ``None`` where none gives one. A cell that names no currency
+    is refused, and so is a document in more than one: its prices could not be compared with one invoice's."""
+    found: dict[str, str] = {}   # code: where it is first given
+    for where, cells in holders:
+        for column in _COLUMNS["currency"]:
+            value = cells.get(column)
+            if value is None or not str(value).strip():
+                continue
+            field = f"{where}: {column}" if where else column
+            code = currency_code(value) if isinstance(value, str) else None
+            if code is None:
+                raise MalformedInput(source, field, f"{shown_value(value)} is no currency: give its ISO 4217 code "
+                                                    "(CNY, USD), or 人民币 / 美元")
+            found.setdefault(code, field)
+    if len(found) > 1:
+        shown = ", ".join(f"{code} ({field})" for code, field in found.items())
+        raise MalformedInput(source, "currency", (
+            f"{shown}: a {what} in more than one currency, whose prices cannot all be compared with one invoice's; "
+            "export the lines of the invoice's currency alone"))
+    return next(iter(found), None)
 
 
 def _not_negative(text: str, source: str, field: str) -> Decimal:
@@ -602,6 +652,7 @@ def match_invoice(invoice: Invoice, po: PurchaseOrder, receipt: GoodsReceipt,
     doc_problems: list[str] = []
     if receipt.po_number and receipt.po_number != po.number:
         doc_problems.append(f"the receipt {receipt.number} is for PO {receipt.po_number}, not {po.number}")
+    doc_problems.extend(_currency_problems(invoice, po, receipt))
     items = _fold_discounts(invoice.lines)
     ordered_of = _order_lines(po, items, tol)
     on_order = [item for item in items if ordered_of[item.number]]
@@ -655,6 +706,18 @@ def match_invoice(invoice: Invoice, po: PurchaseOrder, receipt: GoodsReceipt,
         lines=tuple(results), not_invoiced_po_lines=tuple(l.line for l in po.lines if id(l) not in on_invoice),
         expected_amount_fen=expected_fen, invoice_amount_fen=invoice.total_amount_fen, problems=tuple(doc_problems),
     )
+
+
+def _currency_problems(invoice: Invoice, po: PurchaseOrder, receipt: GoodsReceipt) -> list[str]:
+    """An order or a receipt that says it is in another currency than the invoice: its prices are of another
+    money, and 1.50 USD a piece matching 1.50 CNY a piece would back a receivable with an order it is not. A
+    document that says no currency is taken to be in the invoice's, as before currencies were read."""
+    invoiced = invoice.currency or "CNY"
+    return [f"currency: the {what} {number} is in {currency}, the invoice in {invoiced}: prices in two currencies "
+            f"do not compare; match the invoice against a {what} in {invoiced}"
+            for what, number, currency in (("purchase order", po.number, po.currency),
+                                           ("goods receipt", receipt.number, receipt.currency))
+            if currency is not None and currency != invoiced]
 
 
 def _order_price(ordered: tuple[OrderLine, ...], invoiced_price: Decimal) -> Fraction:
@@ -757,9 +820,11 @@ def evidence_hash(invoice: Invoice, po: PurchaseOrder, receipt: GoodsReceipt) ->
 
 
 def _as_evidence(document: PurchaseOrder | GoodsReceipt) -> dict[str, Any]:
-    """An order or a receipt as the evidence hash takes it: a line's unit only where it gives one, so that the
-    hash of every document without units is what it was before units were read."""
+    """An order or a receipt as the evidence hash takes it: its currency and a line's unit only where it gives
+    them, so that the hash of every document without them is what it was before they were read."""
     dumped = document.model_dump(mode="json")
+    if dumped["currency"] is None:
+        del dumped["currency"]
     for line in dumped["lines"]:
         if line["unit"] is None:
             del line["unit"]

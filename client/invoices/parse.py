@@ -288,11 +288,23 @@ def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
+class _Elements(dict):
+    """An XML element's child elements, by name: told apart from a JSON object only to name it so when it stands
+    where a value belongs."""
+
+
+class _MixedContent(_Elements):
+    """An XML element holding text beside its child elements (``<Quantity>200<b/></Quantity>``): its text is
+    no value of the field, and the elements are none either. Kept for :meth:`_Tree.shape` to name, so that the
+    field is refused rather than read as missing."""
+
+
 def _element_to_obj(el: ET.Element) -> Any:
     children = list(el)
     if not children:
         return (el.text or "").strip()
-    obj: dict[str, Any] = {}
+    has_text = bool((el.text or "").strip()) or any((child.tail or "").strip() for child in children)
+    obj: _Elements = _MixedContent() if has_text else _Elements()
     for child in children:
         key = _local(child.tag)
         value = _element_to_obj(child)
@@ -339,9 +351,11 @@ class _Tree:
         self.path = path
 
     def child(self, name: str) -> "_Tree | None":
-        """The one element of that name. One given several times (an XML element repeated, a JSON list) is read
-        when every copy is the same, and refused (:class:`_Repeated`) when they differ: which one the invoice
-        means cannot be told, and the first is no better a guess than the last."""
+        """The one element of that name; ``None`` where it is absent or empty (null, ``""``, ``{}``, ``[]``: an
+        empty element as XML-to-JSON converters variously write ``<Quantity/>``). One given several times (an XML
+        element repeated, a JSON list) is read when every copy is the same, and refused
+        (:class:`_Repeated`) when they differ: which one the invoice means cannot be told, and the first is no
+        better a guess than the last."""
         if isinstance(self.obj, dict) and name in self.obj and self.obj[name] not in (None, "", {}, []):
             value = self.obj[name]
             if isinstance(value, list):
@@ -365,10 +379,30 @@ class _Tree:
         return node
 
     def text(self) -> str | None:
-        if isinstance(self.obj, (str, int, Decimal)) and not isinstance(self.obj, bool):
+        """The value as text; ``None`` where it is blank or no plain value (:meth:`shape` says which)."""
+        if self.is_plain():
             text = str(self.obj).strip()
             return text or None
         return None
+
+    def is_plain(self) -> bool:
+        """Text or a number: what a field of an invoice holds."""
+        return isinstance(self.obj, (str, int, Decimal)) and not isinstance(self.obj, bool)
+
+    def shape(self) -> str:
+        """What a value that is no plain one is, for a message: mixed content, elements, an object, a list, a
+        boolean, with the value itself where it is short enough to show."""
+        if isinstance(self.obj, _MixedContent):
+            return f"mixed content (text beside the element(s) {', '.join(self.obj)} inside it)"
+        if isinstance(self.obj, _Elements):
+            return f"element(s) {', '.join(self.obj)} inside it"
+        kind = ("an object" if isinstance(self.obj, dict) else "a list" if isinstance(self.obj, list)
+                else "a boolean" if isinstance(self.obj, bool) else type(self.obj).__name__)
+        shown = json.dumps(self.obj, ensure_ascii=False, default=str)
+        described = f"{kind} ({shown})" if len(shown) <= 60 else kind
+        if isinstance(self.obj, dict) and any(key.startswith(("@", "#")) for key in self.obj):
+            described += ", as an XML-to-JSON converter writes an element with attributes"
+        return described
 
 
 class _Reader:
@@ -387,6 +421,11 @@ class _Reader:
             found = base.find(*path)
             if found is not None and found.text() is not None:
                 return found.text()
+            if found is not None and not found.is_plain():
+                # read as none, it would pass for a field left out, and a check that needs it would be skipped
+                # instead of failing (999 x 1.50 is not 300.00), as a NaN would (parse_json)
+                raise self.fail(_join(base.path, path), f"{found.shape()}, not a value (text or a number): write "
+                                                        "the value alone, or check the file against the invoice")
         if required:
             shown = " or ".join(_join(base.path, p) for p in paths)
             raise self.fail(shown, "missing or empty")
