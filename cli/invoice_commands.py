@@ -368,13 +368,15 @@ def match(invoice_file: Path, po_file: Path, receipt_file: Path, price_tolerance
             click.echo(f"  {line.status.upper():<9} {line.invoice_line}. {line.item} ({where})")
             for problem in line.problems:
                 click.echo(f"            - {problem}")
-        for problem in result.problems:
-            click.echo(f"  TOTAL     {problem}")
+        for problem in result.problems:   # of the documents as wholes: totals, currencies, which PO a receipt is for
+            click.echo(f"  DOCUMENT  {problem}")
         if result.not_invoiced_po_lines:
             click.echo(f"  PO lines not on this invoice: {', '.join(result.not_invoiced_po_lines)}")
         counts = {s: sum(1 for l in result.lines if l.status == s) for s in ("matched", "partial", "unmatched")}
+        documents = f", {len(result.problems)} document problem{'s' * (len(result.problems) > 1)}" \
+            if result.problems else ""
         click.echo(f"{result.status.upper()}: {counts['matched']} matched, {counts['partial']} partially matched, "
-                   f"{counts['unmatched']} unmatched")
+                   f"{counts['unmatched']} unmatched{documents}")
     raise SystemExit(EXIT_PASS if result.ok else EXIT_FAILED)
 
 
