@@ -8,8 +8,10 @@ refuses fractions of a fen), so no rounding rule lives here:
     CNY 12,345.67  USD 12,345.67      -> the currency code is kept and checked against the
                                          claim's currency (or --currency) before anything is sent
 
-Negative amounts, more than two decimals, misplaced thousands separators and
-anything else are refused with one line saying what to write.
+Negative amounts, more than two decimals, misplaced thousands separators, digits
+other than ASCII 0-9 (full-width ``１００``, Arabic-Indic ``٣٤``: Python reads them as
+numbers, a person may not see they are there) and anything else are refused with one
+line saying what to write.
 """
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ from typing import Any
 
 import click
 
-from client.money import LEDGER_MAX_FEN, MAX_FEN, AboveCap, above_cap, money, to_fen
+from client.money import LEDGER_MAX_FEN, MAX_FEN, AboveCap, above_cap, money, non_ascii_digit, to_fen
 
 __all__ = ["parse_amount", "read_amount", "fen_of_option", "Amount", "AmountType", "AMOUNT", "PART_OF_CLAIM", "money",
            "with_money", "MONEY_FIELDS", "AMOUNT_HELP"]
@@ -32,9 +34,10 @@ AMOUNT_HELP = "yuan, e.g. 12,345.67, or fen with the suffix fen, e.g. 1234567fen
 MONEY_FIELDS = ("face_amount", "outstanding", "amount", "tax", "fees", "exposure", "financed", "overdue", "discount",
                 "paid")
 
-_GROUPED = re.compile(r"^\d{1,3}(,\d{3})+$")
-_PLAIN = re.compile(r"^\d+$")
-_FEN = re.compile(r"^(?P<digits>[\d,]+)\s*fen$", re.IGNORECASE)
+# re.ASCII: without it \d is any script's digit, which Decimal would then read (read_amount names such a digit first)
+_GROUPED = re.compile(r"^\d{1,3}(,\d{3})+$", re.ASCII)
+_PLAIN = re.compile(r"^\d+$", re.ASCII)
+_FEN = re.compile(r"^(?P<digits>[\d,]+)\s*fen$", re.IGNORECASE | re.ASCII)
 _CURRENCY = re.compile(r"^(?P<code>[A-Z]{3})\s+(?P<rest>.+)$")
 
 
@@ -71,6 +74,9 @@ def read_amount(text: str, *, cap: int = MAX_FEN) -> Amount:
     Raises ``ValueError`` with a line a person can act on.
     """
     original = text
+    if (digit := non_ascii_digit(text)) is not None:
+        raise ValueError(f"{original!r} has the digit {digit}, which is not ASCII: write amounts in the digits 0-9, "
+                         f"e.g. 12,345.67")
     text = text.strip()
     code = None
     match = _CURRENCY.match(text)
@@ -115,7 +121,7 @@ def _unsigned_fen(text: str, original: str, cap: int) -> int:
     if fen:
         return _whole_fen(_integer_part(fen["digits"], original), repr(original), cap)
     whole, dot, fraction = text.partition(".")
-    if dot and not fraction.isdigit():
+    if dot and not (fraction.isascii() and fraction.isdigit()):
         raise ValueError(f"{original!r} is not an amount: write {AMOUNT_HELP}")
     digits = _integer_part(whole, original) + (dot + fraction if dot else "")
     try:

@@ -120,13 +120,17 @@ def reports_errors(fn: Callable) -> Callable:
 
 def show(doc: Any, as_json: bool, columns: Sequence[str]) -> None:
     """A contract document (a client.receivables model): its JSON, or its columns with amounts as money
-    (``CNY 12,345.67``) and the tx id that wrote it."""
+    (``CNY 12,345.67``) and the tx id that wrote it: its last change's, or for a party a write returned (whose
+    record keeps its registration only) that write's, which its JSON carries as ``tx_id``."""
     from .amounts import with_money
 
     data = doc.to_json()
+    write_tx = getattr(doc, "write_tx_id", None)
     if as_json:
-        emit(data, as_json=True)
+        emit(data if write_tx is None else {**data, "tx_id": write_tx}, as_json=True)
         return
     emit(with_money(data), as_json=False, columns=columns)
     if getattr(doc, "last", None) is not None:
         click.echo(f"tx: {doc.last.tx_id}")
+    elif write_tx is not None:
+        click.echo(f"tx: {write_tx}")

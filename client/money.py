@@ -20,15 +20,20 @@ The rules, stated once for every package in ``client`` (and the CLI on top):
 - Text: :func:`money` for people ("CNY 1,234.56"), :func:`yuan` where the
   currency is said once beside the amounts ("1,234.56"), :func:`plain_yuan`
   as invoices write amounts ("1234.56"), :func:`percent` for rates shown to
-  people ("5.1234%"), :func:`rate_text` for rates sent to the contract ("0.036").
+  people ("5.1234%"), :func:`rate_text` for rates sent to the contract ("0.036"),
+  :func:`canonical_rate_text` for a rate in a transaction's arguments (one spelling per value).
+- Numbers in text are written in ASCII digits: ``Decimal`` and ``int`` read any script's digits (full-width
+  ``１``, Arabic-Indic ``٣``) as 0-9, so a parser of text refuses them (:func:`non_ascii_digit`).
 """
 
 from __future__ import annotations
 
+import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from fractions import Fraction
 
-__all__ = ["Amount", "MAX_FEN", "LEDGER_MAX_FEN", "AboveCap", "above_cap", "to_fen", "to_yuan", "round_half_up", "money", "yuan", "plain_yuan", "rate_text", "percent"]
+__all__ = ["Amount", "MAX_FEN", "LEDGER_MAX_FEN", "AboveCap", "above_cap", "to_fen", "to_yuan", "round_half_up", "money",
+           "yuan", "plain_yuan", "rate_text", "canonical_rate_text", "non_ascii_digit", "percent"]
 
 Amount = int | Decimal
 # The receivables contract's cap on amounts sent to it (chaincode/receivables/money.py, MAX_AMOUNT): JavaScript's
@@ -127,11 +132,26 @@ def plain_yuan(fen: int) -> str:
     return format(to_yuan(fen), "f")
 
 
+def non_ascii_digit(text: str) -> str | None:
+    """The first digit of ``text`` that is not ASCII, named for a message (``'１' (U+FF11 FULLWIDTH DIGIT ONE)``);
+    None when every digit in it is 0-9.
+
+    ``Decimal``, ``int`` and ``str.isdigit`` read any script's digits as 0-9, so ``１００`` pasted from a document
+    would be read as 100 with nothing to show how: amounts and rates are written in ASCII digits, as dates are."""
+    for char in text:
+        if char.isdigit() and not char.isascii():
+            return f"{char!r} (U+{ord(char):04X} {unicodedata.name(char, 'DIGIT')})"
+    return None
+
+
 def rate_text(rate: Decimal | str) -> str:
-    """A rate as the contract takes it: a plain decimal string ("0.036"). Floats are refused."""
+    """A rate as the contract takes it: a plain decimal string ("0.036"), spelled as given ("0.0360" stays so).
+    Floats are refused, and so is a string with a digit outside ASCII."""
     if isinstance(rate, bool) or isinstance(rate, float):
         raise TypeError(f"rate {rate!r} is a {type(rate).__name__}: give a Decimal or a decimal string, never a float")
     if isinstance(rate, str):
+        if (digit := non_ascii_digit(rate)) is not None:
+            raise ValueError(f"rate {rate!r} has the digit {digit}, which is not ASCII (use the digits 0-9)")
         try:
             rate = Decimal(rate)
         except InvalidOperation:
@@ -141,6 +161,17 @@ def rate_text(rate: Decimal | str) -> str:
     if not rate.is_finite() or rate.is_signed():  # is_signed: "-0" is no rate either
         raise ValueError(f"rate {rate} must be a finite, non-negative fraction")
     return format(rate, "f")
+
+
+def canonical_rate_text(rate: Decimal | str) -> str:
+    """:func:`rate_text` in the one spelling of its value: no trailing zeros, no exponent, "0" for zero
+    ("0.05" for "0.050", "5E-2" and Decimal("0.0500")). The contract binds a request id to the text of the
+    arguments it came with, so a retry whose rate was rebuilt ("0.050" after a config reload) must send the text
+    the first attempt sent to get its result back rather than ``request-id-reused``. Every such spelling is one
+    the contract's rate rule reads (``[0-9]{1,3}(.[0-9]{1,10})?``, chaincode/receivables/daycount.py)."""
+    text = rate_text(rate)
+    # trimmed as text, not by Decimal.normalize(), which rounds to the context's 28 digits and writes exponents
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def percent(rate: Decimal, places: int = 4) -> str:

@@ -216,13 +216,20 @@ class _Operations:
         their clients are upgraded too; a client left behind fails its reads loudly, and its writes say what
         committed.
         """
+        transaction_id = getattr(payload, "transaction_id", None)   # a submit's SubmitResult names its transaction
         try:
             if isinstance(model, TypeAdapter):
-                return model.validate_json(payload)
-            return model.model_validate_json(payload)
+                answer = model.validate_json(payload)
+            else:
+                answer = model.model_validate_json(payload)
         except Exception as problem:  # whatever the reading met, the answer cannot be given as its model
             raise UnreadableAnswer(name, payload, _problem_in(problem), committed=kind == "submit",
-                                   transaction_id=getattr(payload, "transaction_id", None)) from problem
+                                   transaction_id=transaction_id) from problem
+        # a party record keeps no last change (only its registration), so a write's own transaction is known only
+        # from the submit: kept on the Party it returns, as Party.tx_id
+        if kind == "submit" and isinstance(answer, Party) and transaction_id is not None:
+            answer.written_in(transaction_id)
+        return answer
 
     @staticmethod
     def _refusal(error: GatewayError, name: str) -> Exception:

@@ -12,8 +12,8 @@ as silently lost data. ``model.to_json()`` gives back the contract's JSON.
 
 Requests (``PartyRegistration``, ``InvoiceInput``, ``ReceivableRegistration``,
 ``FinancingTerms``, ``DiscountOfferRequest``, ``ScaleTier``, ``InvoiceAttestationRequest``) take amounts as int
-fen or Decimal yuan and rates as Decimal or decimal strings; floats raise
-``TypeError``, negative amounts ``ValueError`` (the contract takes none).
+fen or Decimal yuan and rates as Decimal or decimal strings (a discount offer's sent in one spelling per value,
+``CanonicalRateIn``); floats raise ``TypeError``, negative amounts ``ValueError`` (the contract takes none).
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, PlainSerial
 
 from chaincode.receivables.model import invoices_in_the_claims_currency
 
-from ..money import LEDGER_MAX_FEN, MAX_FEN, rate_text, to_fen
+from ..money import LEDGER_MAX_FEN, MAX_FEN, canonical_rate_text, rate_text, to_fen
 
 Role = Literal["core_enterprise", "supplier", "financier", "regulator"]
 Status = Literal["REGISTERED", "CONFIRMED", "REJECTED", "SPLIT", "FINANCED", "OVERDUE", "SETTLED"]
@@ -75,7 +75,14 @@ AmountIn = Annotated[int, BeforeValidator(_amount_in)]
 validation context names another cap (``AMOUNT_CAP``); floats raise TypeError."""
 
 RateIn = Annotated[str, BeforeValidator(rate_text)]
-"""A rate in a request: Decimal or decimal string, sent as a plain decimal string."""
+"""A rate of financing terms: Decimal or decimal string, sent as a plain decimal string spelled as given. Terms
+travel as transient data under a hash of their spelling, which acceptance and disbursement must repeat exactly
+(``OfferTerms.as_request``), so no spelling is changed on the way."""
+
+CanonicalRateIn = Annotated[str, BeforeValidator(canonical_rate_text)]
+"""A rate in a transaction's arguments (a discount offer's): Decimal or decimal string, sent in the one spelling of
+its value (``canonical_rate_text``), so that a retry with the same request id sends the same text whichever way
+the rate was written."""
 
 
 class Document(BaseModel):
@@ -118,10 +125,25 @@ class Party(Document):
     msp_id: str
     client_ids: list[str]
     registered: Action
+    _write_tx_id: str | None = PrivateAttr(default=None)
 
     @property
     def tx_id(self) -> str:
-        return self.registered.tx_id
+        """The transaction that wrote this party: for the Party a write returns (``register_party``,
+        ``bind_party_identity``, ``unbind_party_identity``) that write's, :attr:`write_tx_id`; for one read
+        (``get_party``, ``who_am_i``, ``find_identity_party``) its registration's, ``registered.tx_id``: the record
+        keeps no later change (``party_history`` lists every write)."""
+        return self._write_tx_id or self.registered.tx_id
+
+    @property
+    def write_tx_id(self) -> str | None:
+        """The transaction of the write that returned this Party; None for a Party read from the ledger. (The
+        record keeps its registration only, so a bind or unbind returns ``registered`` unchanged.)"""
+        return self._write_tx_id
+
+    def written_in(self, tx_id: str) -> None:
+        """Note the transaction of the write that returned this Party, as the Gateway named it."""
+        self._write_tx_id = tx_id
 
 
 # ---------------------------------------------------------------- receivables
@@ -430,13 +452,13 @@ class ScaleTier(Document):
 
 class ScaleTierIn(Document):
     min_days_early: StrictInt
-    apr: RateIn
+    apr: CanonicalRateIn
 
 
 class DiscountOfferRequest(Document):
     """An early-payment offer: exactly one of ``apr`` (flat) or ``scale`` (tiers)."""
 
-    apr: RateIn | None = None
+    apr: CanonicalRateIn | None = None
     scale: list[ScaleTierIn] | None = None
     day_count: DayCount = "ACT/360"
     expires_on: date
