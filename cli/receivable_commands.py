@@ -28,6 +28,7 @@ import click
 
 from chaincode.receivables.daycount import parse_rate
 from chaincode.receivables.errors import RuleViolation as ContractRule
+from chaincode.receivables.fingerprint import identity_problem
 from chaincode.receivables.model import ScaleTier
 from chaincode.receivables.settlement import check_discount_terms
 from client.money import rate_text, yuan
@@ -198,6 +199,8 @@ def bind_party(session, uscc, client_user, client_id):
     hold a key-level policy on is refused too: issue the user a certificate with another name
     (recfin org user add) and bind that.
     --msp-dir signs as an admin whose MSP folder is kept outside the data folder.
+    The tx line (tx_id with --json) is the bind's transaction; the record's `registered`
+    stays its registration.
 
     \b
     Example:
@@ -219,6 +222,7 @@ def unbind_party(session, uscc, client_user, client_id):
     Any identity USCC's record lists is taken off it, whatever its binding says; the binding is
     deleted where it names USCC. The party's only identity stays until another is bound: `party
     bind` first. --msp-dir signs as an admin whose MSP folder is kept outside the data folder.
+    The tx line (tx_id with --json) is the unbind's transaction.
 
     \b
     Example:
@@ -293,9 +297,10 @@ def receivable() -> None:
 @click.option("--issue", "issue_date", type=click.DateTime(["%Y-%m-%d"]), required=True)
 @click.option("--due", "due_date", type=click.DateTime(["%Y-%m-%d"]), required=True)
 @click.option("--invoice", "invoices", multiple=True, required=True, metavar="NUMBER,DATE,AMOUNT,TAX[,CODE]",
+              callback=lambda ctx, param, texts: [(text, _invoice_parts(text)) for text in texts],
               help="An invoice from you to the debtor: number, date, amount excluding tax, tax (yuan, or "
-                   "NNNfen, in --currency; no thousands separators inside this list), and the invoice code of an "
-                   "older 8-digit-number invoice (repeatable).")
+                   "NNNfen, in --currency; no thousands separators inside this list: 1000.00, not 1,000.00), "
+                   "and the invoice code of an older 8-digit-number invoice (repeatable).")
 @click.option("--contract-file", type=click.Path(dir_okay=False, exists=True, path_type=Path),
               help="The trade contract; its SHA-256 is recorded.")
 @click.option("--contract-hash", help="SHA-256 hex of the trade contract.")
@@ -330,11 +335,7 @@ def register_receivable(session, debtor, face, issue_date, due_date, invoices, c
     digest = (contract_hash.lower() if contract_hash is not None
               else hashlib.sha256(contract_file.read_bytes()).hexdigest())
     lines = []
-    for text in invoices:  # read every invoice before asking the ledger anything
-        parts = [p.strip() for p in text.split(",")]
-        if len(parts) not in (4, 5):
-            raise click.BadParameter(f"{text!r}: write NUMBER,DATE,AMOUNT,TAX[,CODE]", param_hint="--invoice")
-        number, day, amount, tax, code = (parts + [""])[:5]
+    for text, (number, day, amount, tax, code) in invoices:  # every invoice read before the ledger is asked
         try:
             lines.append(dict(number=number, code=code, date=date.fromisoformat(day),
                               amount=parse_amount(amount, currency=currency), tax=parse_amount(tax, currency=currency)))
@@ -346,6 +347,34 @@ def register_receivable(session, debtor, face, issue_date, due_date, invoices, c
                                           issue_date=issue_date.date(), due_date=due_date.date(), invoices=parsed,
                                           contract_hash=digest)
     return exactly_once(request_id, lambda rid: session.client.register_receivable(registration, request_id=rid))
+
+
+# the two sides of a thousands separator once the list's commas have split an amount: "1" | "000.00" of "1,000.00"
+_BEFORE_A_SEPARATOR = re.compile(r"([A-Z]{3} +)?[0-9]{1,3}", re.ASCII)
+_AFTER_A_SEPARATOR = re.compile(r"[0-9]{3}(\.[0-9]*)?", re.ASCII)
+
+
+def _invoice_parts(text: str) -> list[str]:
+    """NUMBER, DATE, AMOUNT, TAX and CODE (``""`` when not given) of one ``--invoice``; a usage error (exit 2,
+    before the ledger is asked) when the parts cannot be one invoice: not four or five of them, or a fifth that
+    is not the code the number takes (the contract's own rule: only an 8-digit number has one, of 10 or 12
+    digits). A thousands separator ("1,000.00") splits an amount in two at its comma, shifting the parts after
+    it: the error then names the amount that looks so written, rather than the code the contract would blame."""
+    parts = [p.strip() for p in text.split(",")]
+    problem = None
+    if len(parts) not in (4, 5):
+        problem = "write NUMBER,DATE,AMOUNT,TAX[,CODE]"
+    elif len(parts) == 5:
+        problem = identity_problem(parts[4], parts[0])
+    if problem is None:
+        return (parts + [""])[:5]
+    amounts = parts[2:]
+    split = next((f"{before},{after}" for before, after in zip(amounts, amounts[1:])
+                  if _BEFORE_A_SEPARATOR.fullmatch(before) and _AFTER_A_SEPARATOR.fullmatch(after)), None)
+    if split is not None:
+        problem = (f"{split!r} looks like an amount written with a thousands separator, whose comma splits the "
+                   f"list: write it without one ({split.replace(',', '')})")
+    raise click.BadParameter(f"{text!r}: {problem}", param_hint="--invoice")
 
 
 @receivable.command("confirm")
@@ -388,11 +417,14 @@ def reject(session, receivable_id, reason):
               help=f"How much to pass on ({AMOUNT_HELP}; a currency code before it must be the claim's); "
                    "less than outstanding splits the claim.")
 @request_id_option("the first transfer's result (the same <id>.1 and <id>.2 of a split)")
-@prints_document("supplier", RECEIVABLE_COLUMNS + ["children"])
-def transfer(session, receivable_id, recipient, amount, request_id):
+@acting("supplier")
+def transfer(session, as_json, receivable_id, recipient, amount, request_id) -> None:
     """The holder transfers all or part (a split) of RECEIVABLE_ID.
 
     With --request-id, sending it again after a timeout moves nothing twice.
+    The table shows the claim, then what moved, as `recfin request get` does: who holds
+    the part transferred and the part kept of a split, and how much each is (--json:
+    children_records).
 
     \b
     Example:
@@ -402,7 +434,10 @@ def transfer(session, receivable_id, recipient, amount, request_id):
         --request-id order-7 --as supplier/supplier1 --json
     """
     fen = _in_claim_currency(session, receivable_id, amount)
-    return exactly_once(request_id, lambda rid: session.client.transfer(receivable_id, recipient, fen, request_id=rid))
+    moved = exactly_once(request_id, lambda rid: session.client.transfer(receivable_id, recipient, fen, request_id=rid))
+    show(moved, as_json, RECEIVABLE_COLUMNS + ["children"])
+    if not as_json:
+        _echo_applied("TransferReceivable", moved.to_json())
 
 
 @receivable.command("pay")
@@ -1058,10 +1093,7 @@ def get_request(session, as_json, request_id, party) -> None:
         emit(record.to_json(), as_json=True)
         return
     emit({**record.to_json(), "result": _result_line(record.result)}, as_json=False, columns=REQUEST_COLUMNS)
-    applied = _applied(record.transaction, record.result)
-    if applied:
-        click.echo("applied:")
-        emit(applied, as_json=False, columns=list(applied[0]))
+    _echo_applied(record.transaction, record.result)
 
 
 def _result_line(result: dict) -> str:
@@ -1070,6 +1102,15 @@ def _result_line(result: dict) -> str:
     if result.get("children"):
         parts.append(f"(parts {', '.join(result['children'])})")
     return " ".join(parts) or "-"
+
+
+def _echo_applied(transaction: str, result: dict) -> None:
+    """The table of what ``transaction`` applied (:func:`_applied`) under ``applied:``; nothing for a result
+    whose document says it all."""
+    applied = _applied(transaction, result)
+    if applied:
+        click.echo("applied:")
+        emit(applied, as_json=False, columns=list(applied[0]))
 
 
 def _applied(transaction: str, result: dict) -> list[dict]:
