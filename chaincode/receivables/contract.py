@@ -1727,20 +1727,38 @@ class ReceivablesContract(Contract):
 
     @transaction(evaluate=True)
     @rules
-    async def GetDiscountOffer(self, ctx: Context, offer_id: str) -> DiscountOffer:
-        """A debtor's early-payment offer, for the debtor, suppliers and the regulator."""
+    async def GetDiscountOffer(self, ctx: Context, offer_id: str, receivable_id: str = "") -> DiscountOffer:
+        """A debtor's early-payment offer, for the debtor, suppliers and the regulator.
+
+        ``receivable_id`` (optional): a receivable the caller may read that
+        the offer covers. The offer is then shown as ListDiscountOffers by
+        that receivable shows it: with the claims the receivable was split
+        from, where the offer lists them, so the holder of part ``R.1`` reads
+        the offer listing ``R``. An offer that does not cover it is refused
+        (``discount-offer-not-for-receivable``).
+        """
         s = self._session(ctx)
         party = await s.party()
         if party.role == cfg.FINANCIER:   # decided by the role alone, before the offer is read: no id is told apart
             raise rule("not-permitted-to-read", "discount offers are for a debtor's suppliers, the debtor itself and "
                        "the regulator")
+        if receivable_id:   # every answer but a refusal reads both
+            await s.store.prefetch((keys.DISCOUNT, offer_id), (keys.RECEIVABLE, receivable_id))
         d = await s.store.discount_offer(offer_id)
         if not queries.may_read_discount_offers(party, d.debtor):
             # another core enterprise: answered as an id that does not exist is, naming no debtor
             raise rule("not-found", f"no discount offer {shown(offer_id)} on this channel: check the id")
-        if (seen := await queries.discount_offer_as_seen_by(s.store, party, d)) is None:
+        part = None
+        if receivable_id:
+            _, part = await self._readable(s, receivable_id)
+            if not lifecycle.discount_offer_covers(d, part):
+                raise rule("discount-offer-not-for-receivable", f"discount offer {d.id} of {d.debtor} does not cover "
+                           f"{part.id}, owed by {part.debtor}: it covers its debtor's claims it lists and the parts "
+                           "split from them (all of them when it lists none); give a receivable it covers, or none")
+        if (seen := await queries.discount_offer_as_seen_by(s.store, party, d, part=part)) is None:
             raise rule("not-permitted-to-read", f"discount offer {d.id} covers no claim {party.uscc} holds or created: "
-                       "a supplier reads the offers on all its debtor's payables and those listing a claim of its own")
+                       "a supplier reads the offers on all its debtor's payables and those listing a claim of its own "
+                       "(and, giving the part it holds, one listing a claim that part was split from)")
         return seen
 
 

@@ -378,12 +378,16 @@ def _seen_whole(reader: Party, d: DiscountOffer) -> bool:
     return not d.receivable_ids or reader.uscc == d.debtor or reader.role == cfg.REGULATOR
 
 
-async def discount_offer_as_seen_by(store: Store, reader: Party, d: DiscountOffer) -> dict | None:
+async def discount_offer_as_seen_by(store: Store, reader: Party, d: DiscountOffer, *,
+                                    part: Receivable | None = None) -> dict | None:
     """``d`` as ``reader`` may see it. The debtor and the regulator see it whole, and so does anyone an offer on
     all the debtor's payables (no ``receivable_ids``). Of an offer listing claims, a supplier sees only the ids
     of those it may read (``may_read``: it holds or created them), and an offer listing none of those not at all
-    (None): its ids name other suppliers' claims, and an empty list would read as an offer on every payable."""
-    return (await discount_offers_as_seen_by(store, reader, [d]))[0]
+    (None): its ids name other suppliers' claims, and an empty list would read as an offer on every payable.
+
+    ``part``: a claim ``reader`` may read, shown as ``discount_offers_as_seen_by`` shows it (the claims it was
+    split from too), so one offer read by id reads as ListDiscountOffers by that claim lists it."""
+    return (await discount_offers_as_seen_by(store, reader, [d], part=part))[0]
 
 
 async def discount_offers_as_seen_by(store: Store, reader: Party, offers: list[DiscountOffer], *,

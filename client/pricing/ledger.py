@@ -12,9 +12,12 @@
   offering bank and the regulator, from a peer of the collection);
 - the debtor's early-payment offers that cover it and are open today
   (``iter_discount_offers``, the contract's ``ListDiscountOffers``), or the one
-  named by its id (``get_discount_offer``) if it is open, is the claim's debtor's
-  and covers it (the contract refuses another debtor's offer:
-  discount-offer-not-for-receivable).
+  named by its id if it is open, is the claim's debtor's and covers it. That one
+  is read as covering the receivable (``get_discount_offer(..., receivable_id=)``),
+  so the holder of a part reads an offer listing the claim it was split from,
+  which it may not read; an offer the contract says does not cover it (another
+  debtor's, or listing other claims: discount-offer-not-for-receivable, the rule
+  that would refuse taking it) is left out.
 
 ``receivables`` is ``client.receivables.ReceivablesClient`` connected as the
 holder (or anything with those methods).
@@ -28,6 +31,7 @@ from typing import Any, Protocol
 from pydantic import BaseModel, ConfigDict, model_validator
 
 from chaincode.receivables.lifecycle import discount_offer_covers
+from client.receivables.errors import RuleViolation
 
 from .proposals import BankOffer, EarlyPaymentOffer, ReceivableTerms, ScaleTier
 
@@ -73,7 +77,7 @@ class OfferReader(Protocol):
     def get_receivable(self, receivable_id: str) -> Any: ...
     def get_financing(self, financing_id: str) -> Any: ...
     def get_offer_terms(self, offer_id: str) -> Any: ...
-    def get_discount_offer(self, offer_id: str) -> Any: ...
+    def get_discount_offer(self, offer_id: str, *, receivable_id: str | None = None) -> Any: ...
     def iter_discount_offers(self, debtor: str | None = None, receivable_id: str | None = None, *,
                              scope: str = "open", page_size: int = 50) -> Iterable[Any]: ...
 
@@ -98,11 +102,22 @@ def proposal_inputs_from_ledger(receivables: OfferReader, receivable_id: str, *,
                                      discount_rate=t.discount_rate, fees=t.fees, recourse=t.recourse,
                                      day_count=t.day_count, expires_on=t.expires_on))
     if discount_offer_id:
-        d = receivables.get_discount_offer(discount_offer_id)
-        covering = [d] if d.status == "OPEN" and discount_offer_covers(d, r) else []
+        d = _discount_offer_covering(receivables, discount_offer_id, r)
+        covering = [d] if d is not None and d.status == "OPEN" and discount_offer_covers(d, r) else []
     else:
         covering = receivables.iter_discount_offers(receivable_id=receivable_id)  # open ones covering it
     return ProposalInputs(receivable=terms, bank_offers=bank_offers, early_payments=[_early(d) for d in covering])
+
+
+def _discount_offer_covering(receivables: OfferReader, offer_id: str, r: Any) -> Any | None:
+    """The offer as read for ``r`` (shown as the list by ``r`` shows it); None when the contract says it does not
+    cover ``r``, as acceptance on ``r`` would be refused by the same rule."""
+    try:
+        return receivables.get_discount_offer(offer_id, receivable_id=r.id)
+    except RuleViolation as refusal:
+        if refusal.rule != "discount-offer-not-for-receivable":
+            raise
+        return None
 
 
 def _nothing_outstanding(r: Any) -> str:

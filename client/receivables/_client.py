@@ -597,8 +597,18 @@ class _Operations:
     def get_assignment_notice(self, notice_id: str) -> AssignmentNotice:
         return self._evaluate("GetAssignmentNotice", _text(notice_id, "notice_id"), model=AssignmentNotice)
 
-    def get_discount_offer(self, offer_id: str) -> DiscountOffer:
-        return self._evaluate("GetDiscountOffer", _text(offer_id, "offer_id"), model=DiscountOffer)
+    def get_discount_offer(self, offer_id: str, *, receivable_id: str | None = None) -> DiscountOffer:
+        """A debtor's early-payment offer (the debtor, suppliers, the regulator).
+
+        ``receivable_id``: a receivable you may read that the offer covers; the offer is then shown as
+        :meth:`list_discount_offers` by that receivable shows it, so the holder of part ``R.1`` reads an offer
+        listing ``R`` (refused without it: ``not-permitted-to-read``). An offer not covering it is refused
+        (``discount-offer-not-for-receivable``).
+        """
+        # sent only when given: a contract before the argument takes the offer id alone
+        receivable = _text(receivable_id or "", "receivable_id")
+        return self._evaluate("GetDiscountOffer", _text(offer_id, "offer_id"), *([receivable] if receivable else []),
+                              model=DiscountOffer)
 
     def list_discount_offers(self, debtor: str | None = None, receivable_id: str | None = None, *, page_size: int = 20,
                              bookmark: str = "", scope: str = "open") -> DiscountOfferPage:

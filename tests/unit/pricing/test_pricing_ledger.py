@@ -27,7 +27,7 @@ class FakeReceivables:
     def __init__(self):
         self.listed = []
 
-    def get_discount_offer(self, did):
+    def get_discount_offer(self, did, *, receivable_id=None):
         return NS(id=did, debtor="core", status="OPEN", apr=None, receivable_ids=[],
                   scale=[NS(min_days_early=30, apr=Decimal("0.05"))], day_count="ACT/365", expires_on=date(2027, 1, 1))
 
@@ -70,14 +70,15 @@ def test_without_a_discount_offer_id_the_open_ones_covering_the_receivable_are_l
 
 def test_a_named_discount_offer_that_does_not_cover_the_receivable_is_left_out():
     source = FakeReceivables()
-    source.get_discount_offer = lambda did: NS(id=did, debtor="core", status="OPEN", receivable_ids=["RCV-9"])
+    source.get_discount_offer = lambda did, receivable_id=None: NS(id=did, debtor="core", status="OPEN",
+                                                                  receivable_ids=["RCV-9"])
     assert proposal_inputs_from_ledger(source, "RCV-1", discount_offer_id="DD-9").early_payments == []
 
 
 def test_a_named_discount_offer_of_another_debtor_is_left_out():
     source = FakeReceivables()
     own = source.get_discount_offer("DD-1")
-    source.get_discount_offer = lambda did: NS(**{**vars(own), "id": did, "debtor": "another-core"})
+    source.get_discount_offer = lambda did, receivable_id=None: NS(**{**vars(own), "id": did, "debtor": "another-core"})
     assert proposal_inputs_from_ledger(source, "RCV-1", discount_offer_id="DD-8").early_payments == []
 
 

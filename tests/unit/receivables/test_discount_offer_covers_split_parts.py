@@ -86,6 +86,6 @@ async def test_finance_compare_counts_the_offer_named_by_id_on_a_part_of_the_lis
                                                                      evaluate=True)))
     published = SdkDiscountOffer.model_validate_json(json.dumps(await net.ok(tier1, "GetDiscountOffer", offer,
                                                                              evaluate=True)))
-    ledger = NS(get_receivable=lambda rid: part, get_discount_offer=lambda did: published)
+    ledger = NS(get_receivable=lambda rid: part, get_discount_offer=lambda did, receivable_id=None: published)
     inputs = proposal_inputs_from_ledger(ledger, part.id, discount_offer_id=offer)
     assert [e.offer_id for e in inputs.early_payments] == [offer]

@@ -64,7 +64,7 @@ METHODS = {
     "ListDiscountOffers": "list_discount_offers", "GetRequest": "request", "UpgradeLedger": "upgrade_ledger",
 }
 # trailing optional arguments a method takes by keyword, after what it sends as transient data
-KEYWORD_ARGUMENTS = {"MakeFinancingOffer": ["exposure_version"]}
+KEYWORD_ARGUMENTS = {"MakeFinancingOffer": ["exposure_version"], "GetDiscountOffer": ["receivable_id"]}
 # transactions whose one argument is a JSON document: the request model the client sends
 JSON_ARGUMENTS = {"RegisterParty": PartyRegistration, "RegisterReceivable": ReceivableRegistration,
                   "PublishDiscountOffer": DiscountOfferRequest,
