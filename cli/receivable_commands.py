@@ -1045,15 +1045,19 @@ def withdraw_discount(session, offer_id):
 
 @discount.command("get")
 @click.argument("offer_id")
+@click.option("--receivable", "receivable_id", metavar="RECEIVABLE_ID",
+              help="Read the offer as it covers this receivable, one you may read: how the holder of a part split "
+                   "from a claim the offer lists reads it. Refused if the offer does not cover it.")
 @prints_document("supplier", DISCOUNT_COLUMNS)
-def get_discount(session, offer_id):
+def get_discount(session, offer_id, receivable_id):
     """A discount offer.
 
     \b
     Example:
       recfin discount get D-0123456789abcdef --as supplier/supplier2
+      recfin discount get D-0123456789abcdef --receivable R-0123456789abcdef.1 --as supplier/supplier2
     """
-    return session.client.get_discount_offer(offer_id)
+    return session.client.get_discount_offer(offer_id, receivable_id=receivable_id)
 
 
 # ------------------------------------------------------------------ business request ids

@@ -32,3 +32,15 @@ def test_a_scale_and_a_split_claims_parts_read_as_key_values(channel):
     assert lines("receivable", "get", rid, "--as", "supplier/supplier1")["children"] == f"[{rid}.1, {rid}.2]"
     assert ok("discount", "get", offer["id"], "--as", "coreenterprise")["scale"] == [
         {"min_days_early": 30, "apr": "0.04"}, {"min_days_early": 60, "apr": "0.05"}]
+
+
+def test_the_holder_of_a_part_reads_the_offer_on_its_parent_by_naming_the_part(channel):
+    rid = registered("24312000000012345679")
+    ok("receivable", "confirm", rid, "--as", "coreenterprise")
+    offer = ok("discount", "publish", "--apr", "0.05", "--expires", "2026-04-01", "--receivable", rid,
+               "--as", "coreenterprise")
+    ok("receivable", "transfer", rid, "--to", "91320500MA1K00003D", "--amount", "300.00", "--as", "supplier/supplier1")
+    refused = recfin("discount", "get", offer["id"], "--as", "supplier/supplier2")
+    assert refused.exit_code == 1, refused.output
+    shown = ok("discount", "get", offer["id"], "--receivable", f"{rid}.1", "--as", "supplier/supplier2")
+    assert (shown["id"], shown["receivable_ids"]) == (offer["id"], [rid])
