@@ -7,6 +7,11 @@ stream go through one lock, since interleaved writes from several tasks lose
 messages. Every transaction ends with a COMPLETED message, whatever happened,
 so the peer never waits out its execute timeout.
 
+When the server stops, ``drain`` refuses each new transaction with an ERROR
+(the peer fails its endorsement with the reason at once), lets the running ones
+finish, and then ends the stream: the peer never ends it by itself, and gRPC
+would otherwise cancel it, and the transactions on it, at the end of its grace.
+
 No message may exceed MAX_MESSAGE_BYTES: gRPC ends the whole Connect call on one
 that does, and with it every transaction the peer is running on the stream. A
 request that large fails its own transaction before it is sent, and an answer
@@ -37,6 +42,10 @@ logger = logging.getLogger(__name__)
 
 Msg = shim_pb2.ChaincodeMessage
 TxKey = tuple[str, str]  # (channel id, tx id); the handler itself stands for the stream
+# The ERROR payload refusing a transaction that arrives once the server has begun to stop. The peer
+# answers the client "transaction returned with failure: " and this, so the client can try another peer.
+STOPPING_REASON = "chaincode server is stopping"
+_DRAINED = object()   # what the next message is once a draining stream has no transaction left
 
 
 def _type_name(kind: int) -> str:
@@ -156,19 +165,30 @@ class StreamHandler:
         self._pending_replies: dict[TxKey, asyncio.Future] = {}
         self._running: dict[TxKey, asyncio.Task] = {}
         self._background: set[asyncio.Task] = set()  # keeps fire-and-forget sends alive
+        self._draining = False
+        # The task waiting in ``read`` for the next message, while it waits: the peer sends nothing more
+        # on an idle stream, so a drained stream is ended by interrupting that wait.
+        self._reading: asyncio.Task | None = None
+        self._read_interrupted = False
 
     async def _send(self, message: shim_pb2.ChaincodeMessage) -> None:
         async with self._write_lock:
             await self._write(message)
 
     async def run(self) -> None:
-        """Register, then handle messages until the peer closes the stream."""
+        """Register, then handle messages until the peer closes the stream, or, after ``drain``,
+        until no transaction runs on it."""
         register = Msg(type=Msg.REGISTER, payload=chaincode_pb2.ChaincodeID(name=self._package_id).SerializeToString())
         self.metrics.peer_streams += 1
         try:
             await self._send(register)
             while True:
-                message = await self._read()
+                message = await self._next_message()
+                if message is _DRAINED:
+                    # the refusals sent meanwhile go out before the stream ends, or the peer never sees them
+                    await asyncio.gather(*self._background, return_exceptions=True)
+                    logger.info("ended the chaincode stream: the server is stopping and no transaction runs on it")
+                    return
                 if not isinstance(message, shim_pb2.ChaincodeMessage):
                     logger.info("peer closed the chaincode stream")
                     return
@@ -176,6 +196,37 @@ class StreamHandler:
         finally:
             self.metrics.peer_streams -= 1
             await self._shut_down()
+
+    async def _next_message(self) -> object:
+        """The next message from the peer, or _DRAINED: at once when the stream is drained, or as soon
+        as it is while waiting for one."""
+        if self._draining and not self._running:
+            return _DRAINED
+        task = asyncio.current_task()
+        self._reading = task
+        try:
+            return await self._read()
+        except asyncio.CancelledError:
+            # uncancel() > 0: someone else cancelled the stream as well (gRPC ending the call), and that stands
+            if not self._read_interrupted or task.uncancel() > 0:
+                raise
+            return _DRAINED
+        finally:
+            self._reading = None
+
+    def drain(self) -> None:
+        """Stop taking transactions on this stream: refuse each new TRANSACTION and INIT with an ERROR
+        naming the reason, let the running ones finish, then end the stream (``run`` returns)."""
+        self._draining = True
+        self._end_stream_if_drained()
+
+    def _end_stream_if_drained(self) -> None:
+        """Interrupt the wait for the next message once draining and no transaction runs. The loop checks
+        the same before each read; this is for a loop already waiting, which the peer's silence would
+        otherwise leave there until gRPC cancels the call."""
+        if self._draining and not self._running and self._reading is not None and not self._read_interrupted:
+            self._read_interrupted = True
+            self._reading.cancel()
 
     async def _shut_down(self) -> None:
         for future in self._pending_replies.values():
@@ -216,6 +267,9 @@ class StreamHandler:
 
     def _start_transaction(self, message: shim_pb2.ChaincodeMessage) -> None:
         key = (message.channel_id, message.txid)
+        if self._draining:
+            self._reply_error(message, STOPPING_REASON)
+            return
         if self._state is not _State.READY:
             self._reply_error(message, f"chaincode is not ready (state {self._state.value})")
             return
@@ -224,7 +278,11 @@ class StreamHandler:
             return
         task = asyncio.create_task(self._run_transaction(message), name=f"tx-{message.txid[:8]}")
         self._running[key] = task
-        task.add_done_callback(lambda _: self._running.pop(key, None))
+        task.add_done_callback(lambda _: self._transaction_ended(key))
+
+    def _transaction_ended(self, key: TxKey) -> None:
+        self._running.pop(key, None)
+        self._end_stream_if_drained()
 
     def _reply_error(self, message: shim_pb2.ChaincodeMessage, text: str) -> None:
         logger.error("refusing tx %s: %s", message.txid, text)

@@ -9,7 +9,8 @@ it would otherwise serve plaintext). ``CHAINCODE_TLS_CLIENT_NAMES`` (comma-separ
 common names, e.g. ``peer-client.receivables.bank.recfin.local``) narrows the clients further:
 a stream from a certificate of any other CN is refused with PERMISSION_DENIED. Without it every
 certificate the client CA issued is accepted (a user's, another node's), and the server says so
-in a warning as it starts. SIGTERM and SIGINT stop it gracefully.
+in a warning as it starts. SIGTERM and SIGINT stop it gracefully: new transactions are refused,
+running ones finish, and each peer's stream ends once nothing runs on it (SHUTDOWN_GRACE_SECONDS at most).
 ``--operations-address HOST:PORT`` (or ``CHAINCODE_OPERATIONS_ADDRESS``) also serves
 ``/healthz`` and ``/metrics`` there, over HTTPS with ``--operations-tls-cert``, ``-key`` and
 ``-client-ca`` (chaincode.shim.operations).
@@ -30,7 +31,7 @@ import grpc
 from fabric_protos.peer import chaincode_shim_pb2_grpc
 
 from ._execution import exits_as_failure
-from ._handler import MAX_MESSAGE_BYTES, StreamHandler
+from ._handler import MAX_MESSAGE_BYTES, STOPPING_REASON, StreamHandler
 from .operations import ChaincodeMetrics, OperationsServer, OperationsTLS, parse_address, server_tls_context
 
 if TYPE_CHECKING:
@@ -84,6 +85,15 @@ class _ChaincodeService(chaincode_shim_pb2_grpc.ChaincodeServicer):
         self._package_id = package_id
         self._metrics = metrics
         self._client_names = client_names
+        self._streams: set[StreamHandler] = set()   # one per connected peer
+        self._stopping = False
+
+    def drain(self) -> None:
+        """Have every stream refuse new transactions and end once its running ones have finished,
+        and refuse new streams."""
+        self._stopping = True
+        for handler in list(self._streams):
+            handler.drain()
 
     async def Connect(self, request_iterator, context):  # noqa: N802 - the gRPC method name
         peer = context.peer()
@@ -94,9 +104,15 @@ class _ChaincodeService(chaincode_shim_pb2_grpc.ChaincodeServicer):
                                CLIENT_NAMES_ENV, ", ".join(sorted(self._client_names)))
                 await context.abort(grpc.StatusCode.PERMISSION_DENIED,
                                     f"client certificate CN {name!r} is not a client this chaincode server accepts")
+        if self._stopping:   # a call gRPC took in just before the server stopped taking them
+            await context.abort(grpc.StatusCode.UNAVAILABLE, STOPPING_REASON)
         logger.info("peer %s connected", peer)
         handler = StreamHandler(self._router.invoke, self._package_id, context.read, context.write, self._metrics)
-        await handler.run()
+        self._streams.add(handler)
+        try:
+            await handler.run()
+        finally:
+            self._streams.discard(handler)
         logger.info("peer %s disconnected", peer)
 
 
@@ -140,6 +156,7 @@ class ChaincodeServer:
         self._tls = (tls_cert, tls_key, client_ca)
         self.client_names = frozenset(client_names)
         self._server: grpc.aio.Server | None = None
+        self._service: _ChaincodeService | None = None
         self.metrics = ChaincodeMetrics({name.encode(): label
                                          for name, label in self.router.function_spellings().items()})
         if operations_tls is not None and not operations_address:
@@ -179,6 +196,7 @@ class ChaincodeServer:
                           f"port with CHAINCODE_SERVER_ADDRESS, or stop the server that holds it") from exc
         await server.start()
         self._server = server
+        self._service = service
         if client_ca and not self.client_names:
             logger.warning("%s is not set: this server accepts every client certificate its client CA "
                            "(CHAINCODE_TLS_CLIENT_CA) issued, a user's or another node's as well as its peer's; "
@@ -203,10 +221,18 @@ class ChaincodeServer:
         return port
 
     async def stop(self, grace: float | None = SHUTDOWN_GRACE_SECONDS) -> None:
-        """Stop gRPC (running transactions get ``grace`` seconds), then the operations endpoint."""
+        """Stop gRPC, then the operations endpoint.
+
+        Each peer's stream refuses new transactions with an ERROR ("chaincode server is stopping"),
+        lets the running ones finish, then ends; gRPC stops once every stream has ended, or at
+        ``grace`` seconds (None: no limit), when it cancels the streams and the transactions still
+        running on them.
+        """
         server, self._server = self._server, None   # /healthz answers 503 from here on, while draining
         if server is not None:
-            await server.stop(grace)
+            # before anything awaits: a transaction arriving from here on is refused, not started
+            self._service.drain()
+            await server.stop(grace)   # takes no new calls, and returns as soon as the streams have ended
         if self._operations is not None:
             await self._operations.stop()
         loop = asyncio.get_running_loop()

@@ -1,0 +1,108 @@
+"""Stopping the server while peers are connected: new transactions are refused, running ones finish,
+and each peer's stream ends once nothing runs on it, rather than being cancelled at the end of the grace."""
+
+import asyncio
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+
+import grpc
+import pytest
+from fabric_protos.peer import chaincode_pb2
+
+from chaincode.contract import Context, Contract, transaction
+from chaincode.shim import ChaincodeServer
+
+from .peer_double import CHANNEL, PACKAGE_ID, Msg, PeerSide
+from .test_server import REPO, connect_when_up, free_port
+from .test_stream_protocol import response_of
+
+# The peer answers its client "transaction returned with failure: " and this.
+STOPPING = b"chaincode server is stopping"
+
+
+class Lookup(Contract):
+    """A transaction that runs until the peer answers its read, as long as the test likes."""
+
+    name = "lookup"
+
+    @transaction(evaluate=True)
+    async def Read(self, ctx: Context, key: str) -> bytes:
+        return await ctx.stub.get_state(key)
+
+
+@contextlib.asynccontextmanager
+async def started_server():
+    """A server and its port; the test stops the server itself, or, should it fail first, this does."""
+    server = ChaincodeServer([Lookup()], "127.0.0.1:0", PACKAGE_ID)
+    port = await server.start()
+    try:
+        yield server, port
+    finally:
+        await server.stop(0)   # nothing left to do when the test stopped it
+
+
+async def stream_status(peer: PeerSide) -> grpc.StatusCode:
+    """How the chaincode ended the peer's stream: OK when it ended it itself, not when gRPC cancelled it."""
+    return await peer._call.code()
+
+
+async def test_stop_ends_an_idle_peer_stream_itself_instead_of_waiting_for_the_grace_to_cancel_it():
+    async with started_server() as (server, port), PeerSide.connect(port) as peer:
+        await server.stop()   # the default grace: at its end gRPC would cancel the stream, status UNAVAILABLE
+        assert await stream_status(peer) == grpc.StatusCode.OK
+
+
+def new_transaction_message(kind: int, tx_id: str):
+    return Msg(type=kind, txid=tx_id, channel_id=CHANNEL,
+               payload=chaincode_pb2.ChaincodeInput(args=[b"lookup:Read", b"k"]).SerializeToString())
+
+
+@pytest.mark.parametrize("kind", [Msg.TRANSACTION, Msg.INIT], ids=["TRANSACTION", "INIT"])
+async def test_once_stop_begins_a_new_transaction_is_refused_and_a_running_one_completes_before_the_stream_ends(kind):
+    async with started_server() as (server, port), PeerSide.connect(port) as peer:
+        await peer.start("running", "lookup:Read", "k")
+        await peer.expect("running", Msg.GET_STATE)
+        stopping = asyncio.create_task(server.stop())
+        await asyncio.sleep(0)   # stop() runs up to where it waits for the streams to end
+        assert server.failed_checks(), "stop() has not begun"
+
+        await peer.send(new_transaction_message(kind, "late"))
+        refusal = await peer.expect("late", Msg.ERROR)
+        assert refusal.payload == STOPPING
+
+        await peer.reply("running", b"value of k")   # the running transaction goes on with its read
+        assert response_of(await peer.expect("running", Msg.COMPLETED)).payload == b"value of k"
+        await stopping
+        assert await stream_status(peer) == grpc.StatusCode.OK
+    assert server.metrics.in_flight == 0
+
+
+async def test_sigterm_with_a_peer_connected_refuses_new_work_finishes_the_running_transaction_and_exits():
+    port = free_port()
+    env = dict(os.environ, CHAINCODE_ID=PACKAGE_ID, CHAINCODE_SERVER_ADDRESS=f"127.0.0.1:{port}")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "chaincode", "--contract", "chaincode.feature_contract:FeatureContract"],
+        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    try:
+        await connect_when_up(port)
+        async with PeerSide.connect(port) as peer:
+            await peer.start("running", "features:GetState", "k")
+            await peer.expect("running", Msg.GET_STATE)
+            process.send_signal(signal.SIGTERM)
+            # the server logs this as it begins to stop, and refuses transactions from the next step on
+            while "stopping chaincode server" not in (line := await asyncio.to_thread(process.stdout.readline)):
+                assert line, "the server exited without saying it was stopping"
+            await peer.start("late", "features:GetState", "k")
+            assert (await peer.expect("late", Msg.ERROR)).payload == STOPPING
+            await peer.reply("running", b"value of k")
+            assert response_of(await peer.expect("running", Msg.COMPLETED)).status == 200
+            assert await stream_status(peer) == grpc.StatusCode.OK
+        assert await asyncio.to_thread(process.wait, 15) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
