@@ -19,11 +19,14 @@ class QueryIterator(Generic[T]):
     """Yields decoded rows, asking the peer for the next batch (QUERY_STATE_NEXT) while it says has_more.
 
     The first request is sent on the first ``__anext__`` so that creating an
-    iterator costs nothing, and once: readers at the same time, or one after a
-    reader gave up waiting (cancelled), share its reply rather than opening a
-    second iterator on the peer that nothing would close. Only a query the peer
-    refused (``PeerError``: it opened nothing) is sent again by the next
-    ``__anext__``, rather than ending as if it had found no rows.
+    iterator costs nothing. Each request, the query and every QUERY_STATE_NEXT
+    after it, is sent once: readers at the same time, or one after a reader gave
+    up waiting (cancelled), share its reply, whose batch is taken once. A second
+    query would open a second iterator on the peer that nothing would close, and
+    a second QUERY_STATE_NEXT would replace a batch still being read, losing its
+    rows. Only a request the peer refused (``PeerError``) is sent again by the
+    next ``__anext__``: a refused query opened nothing, and must not end as if it
+    had found no rows.
     ``close()`` releases the peer's iterator early;
     after the last batch the peer has already released it. A closed iterator
     yields nothing more and sends nothing: closed before its first read, it
@@ -44,8 +47,8 @@ class QueryIterator(Generic[T]):
         self._decode = decode
         self._rows: list[bytes] = []
         self._position = 0
-        self._started = False
-        self._first: asyncio.Future[bytes] | None = None   # the first request's reply, shared
+        self._started = False   # the first batch is in
+        self._in_flight: asyncio.Future[bytes] | None = None   # the reply to the request sent, shared
         self._has_more = False
         self._iterator_id = ""
         self._closed = False
@@ -55,36 +58,42 @@ class QueryIterator(Generic[T]):
         return self
 
     async def __anext__(self) -> T:
-        if self._closed:
-            raise StopAsyncIteration
-        if not self._started:
-            await self._start()
-        while self._position >= len(self._rows):
-            if not self._has_more:
-                raise StopAsyncIteration
-            next_request = shim_pb2.QueryStateNext(id=self._iterator_id).SerializeToString()
-            self._accept(await self._transport.request(Msg.QUERY_STATE_NEXT, next_request))
-        row = self._rows[self._position]
-        self._position += 1
-        return self._decode(row)
+        # checked on each round: a reader waiting for a batch while another closed the iterator stops there
+        while not self._closed:
+            if self._position < len(self._rows):
+                row = self._rows[self._position]
+                self._position += 1
+                return self._decode(row)
+            if self._started and not self._has_more:
+                break
+            await self._fetch_batch()
+        raise StopAsyncIteration
 
-    async def _start(self) -> None:
-        if self._first is None:
-            self._first = asyncio.ensure_future(self._transport.request(self._message_type, self._request))
-        first = self._first
+    async def _fetch_batch(self) -> None:
+        """Send the query, or QUERY_STATE_NEXT once it has answered, unless a request is in flight
+        already; wait for the reply, and take its batch unless another reader sharing it has."""
+        if self._in_flight is None:
+            if self._started:
+                request = self._transport.request(
+                    Msg.QUERY_STATE_NEXT, shim_pb2.QueryStateNext(id=self._iterator_id).SerializeToString())
+            else:
+                request = self._transport.request(self._message_type, self._request)
+            self._in_flight = asyncio.ensure_future(request)
+        in_flight = self._in_flight
         try:
             # shielded: a reader cancelled while waiting leaves the request to finish for the next one
-            payload = await asyncio.shield(first)
+            payload = await asyncio.shield(in_flight)
         except PeerError:
-            if self._first is first:
-                self._first = None
+            if self._in_flight is in_flight:
+                self._in_flight = None
             raise
-        if not self._started:       # the first of the readers sharing the reply takes it
+        if self._in_flight is in_flight:   # the first of the readers sharing the reply takes the batch
+            self._in_flight = None
             self._accept(payload)
-            self._started = True
 
     def _accept(self, payload: bytes) -> None:
         response = shim_pb2.QueryResponse.FromString(payload)
+        self._started = True
         self._rows = [result.resultBytes for result in response.results]
         self._position = 0
         self._has_more = response.has_more

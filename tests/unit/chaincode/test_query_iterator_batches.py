@@ -1,0 +1,76 @@
+"""Readers of one query iterator past its first batch: each QUERY_STATE_NEXT is sent once, and its batch
+read to the end, however many readers wait for it and whether they keep waiting."""
+
+import asyncio
+import contextlib
+import json
+
+from fabric_protos.peer import chaincode_shim_pb2 as shim_pb2
+
+from chaincode.contract import Context, Contract, transaction
+
+from .peer_double import Msg, PeerSide, running_server
+from .test_stream_protocol import kv_row, response_of
+
+
+def batch(keys: list[str], has_more: bool) -> bytes:
+    return shim_pb2.QueryResponse(results=[kv_row(key) for key in keys], has_more=has_more,
+                                  id="iter-1").SerializeToString()
+
+
+class Scan(Contract):
+    name = "scan"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.give_up = asyncio.Event()
+        self.gave_up = asyncio.Event()
+
+    @transaction(evaluate=True)
+    async def TwoReadersAfterTheFirstRow(self, ctx: Context) -> list:
+        rows = ctx.stub.get_state_by_range("a", "z")
+        first = await anext(rows)
+        together = await asyncio.gather(anext(rows), anext(rows))
+        return [first.key, *(kv.key for kv in together), *[kv.key async for kv in rows]]
+
+    @transaction(evaluate=True)
+    async def GiveUpOnTheSecondBatch(self, ctx: Context) -> list:
+        """Reads the first row, starts reading the second (a new batch), gives up once ``give_up`` is set
+        (as asyncio.wait_for would), then reads on."""
+        rows = ctx.stub.get_state_by_range("a", "z")
+        first = await anext(rows)
+        reading = asyncio.create_task(anext(rows))
+        await self.give_up.wait()
+        reading.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await reading
+        self.gave_up.set()
+        return [first.key, *[kv.key async for kv in rows]]
+
+
+async def test_two_readers_at_once_past_the_first_batch_share_one_next_request_and_lose_no_row():
+    async with running_server([Scan()]) as port, PeerSide.connect(port) as peer:
+        await peer.start("tx1", "scan:TwoReadersAfterTheFirstRow")
+        await peer.expect("tx1", Msg.GET_STATE_BY_RANGE)
+        await peer.reply("tx1", batch(["a"], has_more=True))
+        await peer.expect("tx1", Msg.QUERY_STATE_NEXT)
+        await peer.reply("tx1", batch(["b", "c"], has_more=True))
+        # the second reader takes "c" from the batch the first is reading, rather than asking for the next
+        await peer.expect("tx1", Msg.QUERY_STATE_NEXT)
+        await peer.reply("tx1", batch(["d"], has_more=False))
+        completed = await peer.expect("tx1", Msg.COMPLETED)
+        assert json.loads(response_of(completed).payload) == ["a", "b", "c", "d"]
+
+
+async def test_a_reader_that_gave_up_on_a_next_batch_leaves_it_to_the_next_reader_not_dropped():
+    contract = Scan()
+    async with running_server([contract]) as port, PeerSide.connect(port) as peer:
+        await peer.start("tx1", "scan:GiveUpOnTheSecondBatch")
+        await peer.expect("tx1", Msg.GET_STATE_BY_RANGE)
+        await peer.reply("tx1", batch(["a"], has_more=True))
+        await peer.expect("tx1", Msg.QUERY_STATE_NEXT)
+        contract.give_up.set()
+        await contract.gave_up.wait()
+        await peer.reply("tx1", batch(["b", "c"], has_more=False))   # answered after its reader left
+        completed = await peer.expect("tx1", Msg.COMPLETED)   # no second QUERY_STATE_NEXT skipping b and c
+        assert json.loads(response_of(completed).payload) == ["a", "b", "c"]
