@@ -14,7 +14,10 @@ requests may move the same amount. Then, per request id:
   accounts for (a resend that was applied again instead of answered from the record);
 - **lost**: acknowledged, but the ledger has no record of it (``not-found``), or its
   record names a part the family does not hold, another part than the answer named,
-  or another amount than the request moved;
+  or another amount than the request moved; or its record names a part another
+  request's record names too (:func:`_owners`): one split cannot be two transfers, so
+  every claimant but one is lost, acknowledged or not (an unacknowledged one's record
+  says the ledger applied it, yet no part of its own is there);
 - **unaccounted**: a split of the family that no request record names and no answer
   claims: an effect without its request (the family is the run's own, so every split
   of it is one of the run's requests);
@@ -152,6 +155,7 @@ def check(requests: Mapping[str, int], acknowledgements: Iterable[Acknowledgemen
     transfers = {t.child_id: t for t in ledger_transfers(family)}
     recorded = {rid: recorded.get(rid) for rid in requests}
     claimed = {t.child_id for t in recorded.values() if t is not None}
+    owners = _owners(recorded, transfers)
     answered: dict[str, set[str]] = defaultdict(set)
     for ack in acknowledgements:
         answered[ack.request_id].add(ack.child_id)
@@ -168,8 +172,14 @@ def check(requests: Mapping[str, int], acknowledgements: Iterable[Acknowledgemen
             problems.append(f"duplicated: request {rid} moved {len(parts)} parts ({', '.join(parts)}); "
                             f"answers named {sorted(children)}")
             continue
-        why = _lost(rid, requests.get(rid), children, record, transfers)
+        why = _lost(rid, requests.get(rid), children, record, transfers) or _shared(rid, record, owners)
         if why:
+            lost.add(rid)
+            problems.append(why)
+    # a request whose answer never came but whose record names a part another request owns: the ledger says it
+    # was applied, and no part of its own shows it
+    for rid, record in sorted(recorded.items()):
+        if rid not in answered and (why := _shared(rid, record, owners)):
             lost.add(rid)
             problems.append(why)
     # a split an answer names is that request's, counted under it (found, duplicated, or lost when its record
@@ -182,7 +192,8 @@ def check(requests: Mapping[str, int], acknowledgements: Iterable[Acknowledgemen
     return Verdict(
         acknowledged=len(answered), found=len(set(answered) - duplicated - lost), duplicated=len(duplicated),
         lost=len(lost), committed_unacknowledged=sum(1 for rid, t in recorded.items()
-                                                     if rid not in answered and t is not None and t.child_id in transfers),
+                                                     if rid not in answered and rid not in lost
+                                                     and t is not None and t.child_id in transfers),
         unaccounted=len(unaccounted), face_amount=face, leaves_total=leaves_total,
         problems=problems + amount_problems)
 
@@ -200,6 +211,33 @@ def _lost(rid: str, amount: int | None, children: set[str], record: LedgerTransf
         return (f"lost: request {rid} asked for {amount} fen, the ledger moved "
                 f"{transfers[record.child_id].amount} fen as {record.child_id}")
     return None
+
+
+def _owners(recorded: Mapping[str, LedgerTransfer | None], transfers: Mapping[str, LedgerTransfer]) -> dict[str, str]:
+    """The request each part of the family belongs to, where more than one request's record names it (a dedupe
+    that answered one request from another's record): the one whose record names the transaction that made the
+    split, or, when the records do not tell them apart, the first by request id. Which of them keeps the part is
+    then a guess; that all the others are lost is not. Answers need no map of their own: an answer must name its
+    request's recorded part (``_lost``), so a part two answers name is two records' too, or a loss already."""
+    claimants: dict[str, list[str]] = defaultdict(list)
+    for rid, record in sorted(recorded.items()):
+        if record is not None and record.child_id in transfers:
+            claimants[record.child_id].append(rid)
+    owners = {}
+    for part, rids in claimants.items():
+        if len(rids) > 1:
+            made_it = [rid for rid in rids if recorded[rid].tx_id == transfers[part].tx_id]
+            owners[part] = made_it[0] if len(made_it) == 1 else rids[0]
+    return owners
+
+
+def _shared(rid: str, record: LedgerTransfer | None, owners: Mapping[str, str]) -> str | None:
+    """Why ``rid`` is lost because its record names a part another request owns (:func:`_owners`), or None."""
+    owner = owners.get(record.child_id) if record is not None else None
+    if owner is None or owner == rid:
+        return None
+    return (f"lost: request {rid} is recorded as moving {record.child_id}, which request {owner} also claims: "
+            "one split cannot be two transfers")
 
 
 async def read_family(client: Any, root_id: str, concurrency: int = 16) -> list[Any]:
@@ -224,8 +262,12 @@ def lines(findings: Mapping[str, Any]) -> list[str]:
     out = []
     hot = findings.get("hot_key")
     if hot:
+        resend_failures = hot.get("resend_failures") or {}
+        failed_sends = (f"; {sum(resend_failures.values())} of those sends failed while the other was acknowledged: "
+                        + ", ".join(f"{cause} {n}" for cause, n in sorted(resend_failures.items()))
+                        if resend_failures else "")
         out.append(f"  hot key {', '.join(hot['families'])}: {hot['requests']} transfers sent "
-                   f"({hot['duplicate_sends']} sent twice), {hot['conflicts']} MVCC conflicts, "
+                   f"({hot['duplicate_sends']} sent twice{failed_sends}), {hot['conflicts']} MVCC conflicts, "
                    f"{hot['retries']} SDK retries, {hot['retargets']} moved on to the new remainder")
     verdict = findings.get("exactly_once")
     if verdict:
