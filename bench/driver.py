@@ -15,7 +15,10 @@ sustains at that concurrency.
 Counts and latencies belong to the window their operation was due (or sent) in;
 throughput counts the committed operations that *finished* inside the measured
 window, divided by its length, so a backlog drained after the window does not
-inflate it. The clock is injected: tests drive the scheduling with a fake one.
+inflate it. A workload that runs out of operations (``Run.exhausted``) stops
+loading the network at its last send: its throughput is of the window up to that
+send (``Run.throughput_window``), not diluted by the idle rest. The clock is
+injected: tests drive the scheduling with a fake one.
 """
 from __future__ import annotations
 
@@ -138,20 +141,46 @@ class MonotonicClock:
         await asyncio.sleep(max(0.0, seconds))
 
 
+def last_send(samples: list[Sample]) -> float:
+    """When the last of ``samples`` was sent (seconds from the start; 0 for none)."""
+    return max((s.sent for s in samples), default=0.0)
+
+
 @dataclass
 class Run:
-    """The samples of one drive, the plan, and whether the workload ran out of operations early."""
+    """The samples of one drive, the plan, and whether the workload ran out of operations early.
+
+    ``ran_dry_at``: when a run that ran out sent its last operation (``last_send`` of its samples unless given;
+    of client processes, the earliest of theirs). Up to then every worker had an operation to send (closed loop),
+    or the schedule was kept (open loop): the load was full; after it, it fell away."""
 
     plan: Plan
     samples: list[Sample] = field(default_factory=list)
     exhausted: bool = False
+    ran_dry_at: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.exhausted and self.ran_dry_at is None:
+            self.ran_dry_at = last_send(self.samples)
 
     def measured(self) -> list[Sample]:
         return [s for s in self.samples if s.measured]
 
     def committed_in_window(self) -> list[Sample]:
-        """Committed operations that finished inside the measured window (the throughput's numerator)."""
-        return [s for s in self.samples if s.committed and self.plan.in_window(s.finished)]
+        """Committed operations that finished inside the measured window."""
+        return self.committed_between(self.plan.warmup, self.plan.end)
+
+    def throughput_window(self) -> tuple[float, float] | None:
+        """The stretch of the measured window under full load, (start, end) in seconds: the whole window, or up
+        to ``ran_dry_at`` when the workload ran out; None when it ran out before the window opened. Not up to the
+        last completion: in a closed loop the workers that find the pool empty stop, so the load falls away
+        before the last operations finish, and a slow one (a timeout) would stretch the idle end."""
+        end = self.plan.end if self.ran_dry_at is None else min(self.plan.end, self.ran_dry_at)
+        return (self.plan.warmup, end) if end > self.plan.warmup else None
+
+    def committed_between(self, start: float, end: float) -> list[Sample]:
+        """Committed operations that finished at ``start`` or later and before ``end``."""
+        return [s for s in self.samples if s.committed and start <= s.finished < end]
 
 
 WindowHook = Callable[[str], None]
@@ -170,6 +199,8 @@ async def drive(operations: Iterator[Operation], plan: Plan, *, clock: Clock | N
             await _open_loop(operations, plan, clock, origin, run)
         else:
             await _closed_loop(operations, plan, clock, origin, run)
+        if run.exhausted:
+            run.ran_dry_at = last_send(run.samples)
         await marks
     finally:
         marks.cancel()

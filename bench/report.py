@@ -4,7 +4,13 @@ as a dict (written as JSON), as text lines, and the ratios of the Node client's 
 Answered queries (``answered``: evaluates, never ordered) are counted apart from the committed
 transactions: they are not in ``committed``, in the throughput, in the top-level latency, in the
 timeline or in the divisor of CPU per transaction (the CPU they cost stays in the dividend); each
-kind's ``latency_s`` in ``by_kind`` is of its committed or answered operations."""
+kind's ``latency_s`` in ``by_kind`` is of its committed or answered operations.
+
+A run whose workload ran out of operations (``exhausted``) loaded the network only up to its last send
+(``ran_dry_at_s``): its throughput is of the window up to then (``throughput_window_s`` seconds; None when it
+ran out in the warm-up), and its CPU per tx is not given, since the CPU counters are read when the window
+opens and closes and would divide the idle end's CPU by the transactions of the loaded part. Node/recfin
+ratios of throughput and CPU are not given when either side ran out (``comparison_note`` says why)."""
 from __future__ import annotations
 
 import json
@@ -19,9 +25,11 @@ from .outcomes import ANSWERED, CAUSES, COMMITTED, SUCCEEDED
 from .stats import METHOD as LATENCY_METHOD
 from .stats import PERCENTILES, latency_summary, throughput
 
-SCHEMA = "recfin.bench/2"   # 2: answered queries apart, no longer in committed and throughput
-REQUIRED_KEYS = ("schema", "workload", "client", "plan", "exhausted", "submitted", "committed", "answered", "failed",
-                 "throughput_tps", "latency_s", "latency_method", "cpu", "by_kind", "timeline")
+SCHEMA = "recfin.bench/3"   # 2: answered queries apart, no longer in committed and throughput; 3: a run that ran
+                            # out of operations: throughput up to its last send, no CPU per tx
+REQUIRED_KEYS = ("schema", "workload", "client", "plan", "exhausted", "ran_dry_at_s", "submitted", "committed",
+                 "answered", "failed", "throughput_tps", "throughput_window_s", "latency_s", "latency_method", "cpu",
+                 "by_kind", "timeline")
 
 
 def _counts(samples: list[Sample]) -> dict[str, Any]:
@@ -56,8 +64,9 @@ def timeline(run: Run, bin_seconds: float = 1.0) -> list[dict[str, Any]]:
     return out
 
 
-def cpu_per_tx(usage: Mapping[str, float | None], kinds: Mapping[str, str], committed: int) -> dict[str, Any]:
-    """Each process's CPU seconds in the window and per committed transaction (None when not measurable)."""
+def cpu_per_tx(usage: Mapping[str, float | None], kinds: Mapping[str, str], committed: int | None) -> dict[str, Any]:
+    """Each process's CPU seconds in the window and per committed transaction (None when not measurable, or when
+    ``committed`` is None: the run ran out of operations, and the window's CPU is not all of its transactions')."""
     return {name: {"kind": kinds.get(name, "?"), "cpu_s": seconds,
                    "cpu_s_per_tx": (seconds / committed) if (seconds is not None and committed) else None}
             for name, seconds in usage.items()}
@@ -66,10 +75,11 @@ def cpu_per_tx(usage: Mapping[str, float | None], kinds: Mapping[str, str], comm
 def build(run: Run, *, workload: str, client: str, cpu_usage: Mapping[str, float | None],
           process_kinds: Mapping[str, str], extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """The report of one run. Counts and latencies are of the operations due in the measured window;
-    throughput is of the committed ones that finished in it."""
+    throughput is of the committed ones that finished in it while the load was full (``Run.throughput_window``)."""
     measured = run.measured()
     counts = _counts(measured)
-    committed_in_window = len(run.committed_in_window())
+    window = run.throughput_window()
+    committed_in_window = len(run.committed_between(*window)) if window else 0
     kinds = sorted({s.kind for s in measured})
     report = {
         "schema": SCHEMA,
@@ -78,11 +88,13 @@ def build(run: Run, *, workload: str, client: str, cpu_usage: Mapping[str, float
         "plan": {k: getattr(run.plan, k) for k in ("mode", "rate", "concurrency", "warmup", "duration",
                                                    "call_timeout", "max_in_flight")},
         "exhausted": run.exhausted,
+        "ran_dry_at_s": run.ran_dry_at,
         **counts,
-        "throughput_tps": throughput(committed_in_window, run.plan.duration),
+        "throughput_tps": throughput(committed_in_window, window[1] - window[0]) if window else None,
+        "throughput_window_s": window[1] - window[0] if window else None,
         "latency_s": latency_summary([s.latency for s in measured if s.committed]),
         "latency_method": LATENCY_METHOD,
-        "cpu": cpu_per_tx(cpu_usage, process_kinds, committed_in_window),
+        "cpu": cpu_per_tx(cpu_usage, process_kinds, None if run.exhausted else committed_in_window),
         "by_kind": {k: {**_counts([s for s in measured if s.kind == k]),
                         "latency_s": latency_summary([s.latency for s in measured if s.kind == k and s.succeeded])}
                     for k in kinds},
@@ -101,14 +113,33 @@ def client_cpu_per_tx(report: Mapping[str, Any]) -> float | None:
 def comparison(ours: Mapping[str, Any], node: Mapping[str, Any]) -> dict[str, float | None]:
     """The Node client's figures as a ratio to recfin's: latency p50 and p99 (above 1, Node's operations take
     longer), client CPU per tx (above 1, Node spends more), and throughput (above 1, Node commits more; in rate
-    mode both are sent the same schedule, so it is about 1 until a client falls behind: RATE_MODE_NOTE)."""
+    mode both are sent the same schedule, so it is about 1 until a client falls behind: RATE_MODE_NOTE).
+    Throughput and CPU are None when either side ran out of operations (``comparison_note``)."""
     def ratio(a: float | None, b: float | None) -> float | None:
         return None if a is None or not b else a / b
 
+    dry = ours["exhausted"] or node["exhausted"]
     return {"latency_p50_node_to_recfin": ratio(node["latency_s"].get("p50"), ours["latency_s"].get("p50")),
             "latency_p99_node_to_recfin": ratio(node["latency_s"].get("p99"), ours["latency_s"].get("p99")),
-            "client_cpu_per_tx_node_to_recfin": ratio(client_cpu_per_tx(node), client_cpu_per_tx(ours)),
-            "throughput_node_to_recfin": ratio(node["throughput_tps"], ours["throughput_tps"])}
+            "client_cpu_per_tx_node_to_recfin": None if dry else ratio(client_cpu_per_tx(node), client_cpu_per_tx(ours)),
+            "throughput_node_to_recfin": None if dry else ratio(node["throughput_tps"], ours["throughput_tps"])}
+
+
+def ran_dry(report: Mapping[str, Any]) -> str:
+    """Where a report's workload ran out of operations: "in the warm-up" or "<s> s into the window"."""
+    into = report["ran_dry_at_s"] - report["plan"]["warmup"]
+    return "in the warm-up" if into <= 0 else f"{into:.1f} s into the {report['plan']['duration']:g} s window"
+
+
+def comparison_note(ours: Mapping[str, Any], node: Mapping[str, Any]) -> str | None:
+    """Why the throughput and CPU ratios are not given (either side ran out of operations), or None. Both sides
+    get the same pool, and in concurrency mode the faster client uses more of it in the warm-up: over the whole
+    window it would show as the slower, and up to each side's own last send the two cover different stretches."""
+    dry = [f"the {r['client']} client ran out of operations {ran_dry(r)}" for r in (ours, node) if r["exhausted"]]
+    if not dry:
+        return None
+    return (f"{' and '.join(dry)}: no throughput or CPU per tx ratio (the clients loaded the network for different "
+            "stretches of the window); prepare a larger --pool to compare them")
 
 
 RATE_MODE_NOTE = ("rate mode sends both clients the same schedule, so their throughputs match until one falls "
@@ -122,13 +153,21 @@ def lines(report: Mapping[str, Any]) -> list[str]:
     plan = report["plan"]
     load = f"rate {plan['rate']}/s" if plan["mode"] == "rate" else f"concurrency {plan['concurrency']}"
     fmt = lambda v: "-" if v is None else f"{v * 1000:.1f} ms"
+    tps = report["throughput_tps"]
+    throughput_text = "-" if tps is None else f"{tps:.1f} tx/s" + (
+        f" (over the {report['throughput_window_s']:.1f} s before it ran out)" if report["exhausted"] else "")
     out = [f"{report['workload']} ({report['client']} client, {load}, warm-up {plan['warmup']} s, "
-           f"measured {plan['duration']} s)" + ("  [workload ran out of operations]" if report["exhausted"] else ""),
+           f"measured {plan['duration']} s)"
+           + (f"  [workload ran out of operations {ran_dry(report)}]" if report["exhausted"] else ""),
            f"  submitted {report['submitted']}  committed valid {report['committed']}  "
            + (f"answered (queries) {report['answered']}  " if report["answered"] else "")
            + "  ".join(f"{k} {v}" for k, v in report["failed"].items() if v),
-           f"  throughput {report['throughput_tps']:.1f} tx/s  latency "
+           f"  throughput {throughput_text}  latency "
            + "  ".join(f"p{p} {fmt(lat.get(f'p{p}'))}" for p in PERCENTILES)]
+    if report["exhausted"]:
+        out.append("  ran out of operations: no CPU per tx (the CPU counters span the whole window, its idle end "
+                   "included); a larger --pool avoids it where the workload takes one (the hot key's family takes "
+                   "a fixed number of transfers)")
     if (shares := report.get("client_processes", [])) and len(shares) > 1:
         each = ((lambda s: f"{s['rate']:g}/s from {s['phase_s'] * 1000:.1f} ms, at most {s['max_in_flight']} in flight")
                 if plan["mode"] == "rate"

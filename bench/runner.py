@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from . import cpu
-from .driver import CONCURRENCY, RATE, Clock, Plan, Run, Sample, drive
+from .driver import CONCURRENCY, RATE, Clock, Plan, Run, Sample, drive, last_send
 from .network_session import open_parties, step_timeouts
 from .workloads import WORKLOADS, Workload, merge_findings, mode_refusal
 
@@ -269,12 +269,17 @@ def _across_processes(settings: Settings, codes: dict[str, str], network_process
     usage = cpu.usage_between(snapshots.get("start", {}), snapshots.get("end", {}))
     kinds = {p.name: p.kind for p in network_processes}
     touched: set[str] = set()
+    ran_dry: list[float] = []
     for index, result in sorted(collected.items()):
-        merged.samples.extend(Sample(*row) for row in result["samples"])
-        merged.exhausted |= result["exhausted"]
+        samples = [Sample(*row) for row in result["samples"]]
+        merged.samples.extend(samples)
+        if result["exhausted"]:
+            ran_dry.append(last_send(samples))
         usage.update(result["cpu"])
         kinds.update({name: "client" for name in result["cpu"]})
         touched.update(result["touched"])
+    # the load was whole until the first process ran out: the others' later sends were a part of it
+    merged.exhausted, merged.ran_dry_at = bool(ran_dry), min(ran_dry, default=None)
     findings = merge_findings([result["findings"] for _, result in sorted(collected.items())])
     return Measured(merged, usage, kinds, touched, findings, client_shares(shares))
 

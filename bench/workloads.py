@@ -25,7 +25,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import secrets
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -48,6 +48,7 @@ from client.receivables import (
 
 from .driver import CONCURRENCY, MODES, RATE, Operation
 from .exactly_once import Acknowledgement, check, read_family, read_records
+from .outcomes import classify
 
 INVOICE_AMOUNT = Decimal("1000.00")
 INVOICE_TAX = Decimal("130.00")
@@ -290,7 +291,9 @@ HOT_SENDS = 60
 """Sends of one request (each a submit with the SDK's own retries) before it gives up."""
 CATCH_UP_PAUSE = 0.05
 CONFLICT_CODES = frozenset({transaction_pb2.MVCC_READ_CONFLICT, transaction_pb2.PHANTOM_READ_CONFLICT})
-SPLIT_SECONDS = 0.25
+DEFAULT_BATCH_TIMEOUT = 0.25
+"""The topology's default batch timeout in seconds (network/tuning.py, OrderingTuning)."""
+SPLIT_SECONDS = DEFAULT_BATCH_TIMEOUT
 """About one split of the hot receivable commits per block, cut at the 250 ms batch timeout under load."""
 
 
@@ -358,6 +361,8 @@ class HotKeyWorkload(Workload):
         self.requests: dict[str, HotRequest] = {}
         self.acknowledgements: list[Acknowledgement] = []
         self.duplicate_sends = self.retargets = self.unsettled = 0
+        self.resend_failures: Counter[str] = Counter()   # cause -> sends of a request sent twice that failed while
+                                                         # the other send was acknowledged
 
     async def prepare(self, pool_size: int, *, concurrency: int = 16, say: Callable[[str], None] = print) -> None:
         """Register and confirm the family's root; ``pool_size`` requests (at most MAX_HOT_TRANSFERS) follow."""
@@ -380,15 +385,21 @@ class HotKeyWorkload(Workload):
             yield Operation("transfer", functools.partial(self._perform, request, twice))
 
     async def _perform(self, request: HotRequest, twice: bool) -> str:
+        """Send the request (twice at once when ``twice``); the tx id of an acknowledged send. When one of two sends
+        was acknowledged, the request was: the other's failure is counted in ``resend_failures`` (the hot-key
+        figures), so the report counts it committed, as the exactly-once check counts it acknowledged."""
         if not twice:
             return await self._send(request, request.request_id)
         self.duplicate_sends += 1
         sent = await asyncio.gather(self._send(request, request.request_id),
                                     self._send(request, self._resend_id(request)), return_exceptions=True)
-        failure = next((s for s in sent if isinstance(s, BaseException)), None)
-        if failure is not None:
-            raise failure
-        return sent[0]
+        failures = [s for s in sent if isinstance(s, BaseException)]
+        acknowledged = [s for s in sent if not isinstance(s, BaseException)]
+        if not acknowledged or any(not isinstance(f, Exception) for f in failures):
+            raise failures[0]                               # nothing acknowledged, or a cancellation to pass on
+        for failure in failures:
+            self.resend_failures[classify(failure).cause] += 1
+        return acknowledged[0]
 
     def _resend_id(self, request: HotRequest) -> str:
         """The request id of the second send of a request: the same one, which is what makes it harmless."""
@@ -471,7 +482,7 @@ class HotKeyWorkload(Workload):
         return {"hot_key": {"families": [self.root], "requests": len(self.requests),
                             "duplicate_sends": self.duplicate_sends, "conflicts": self.policy.tally.conflicts,
                             "retries": self.policy.tally.retries, "retargets": self.retargets,
-                            "unsettled": self.unsettled},
+                            "unsettled": self.unsettled, "resend_failures": dict(self.resend_failures)},
                 "exactly_once": verdict.to_json()}
 
 
@@ -504,9 +515,13 @@ def mode_refusal(workload: str, mode: str) -> str:
 
 
 def pool_size_for(workload: str, mode: str, rate: float | None, concurrency: int | None, seconds: float,
-                  assumed_latency: float = 0.5) -> int:
+                  assumed_latency: float = DEFAULT_BATCH_TIMEOUT) -> int:
     """How many receivables to prepare so the run does not run dry: rate x time in fixed-rate mode; in
-    fixed-concurrency mode, concurrency x time / the shortest latency Fabric gives (about a block cut).
+    fixed-concurrency mode, concurrency x time / the shortest latency Fabric gives, ``assumed_latency``: the
+    channel's batch timeout (``recfin bench`` passes it). With fewer in flight than a block holds, each block is
+    cut at its timeout, and a worker sends its next operation only once the block holding its last one has
+    committed: about an operation per batch timeout per worker at most. A run that still runs dry (blocks filled
+    before their timeout, at a concurrency near the batch size) is reported as such (bench/report.py).
     The hot key's requests: one per block cut over the time, at most MAX_HOT_TRANSFERS (concurrency mode only)."""
     if mode not in WORKLOADS[workload].modes:
         raise ValueError(mode_refusal(workload, mode))

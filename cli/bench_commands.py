@@ -15,7 +15,7 @@ from bench import cpu, exactly_once, node_compare
 from bench.driver import CONCURRENCY, MODES, RATE, Plan
 from bench.network_session import ensure_parties
 from bench.plot import plot
-from bench.report import RATE_MODE_NOTE, build, comparison, lines, write_json
+from bench.report import RATE_MODE_NOTE, build, comparison, comparison_note, lines, write_json
 from bench.runner import ClientProcessError, Settings, run_on_network
 from bench.workloads import WORKLOADS, mode_refusal, pool_size_for
 from network import Network, contract_config
@@ -23,6 +23,7 @@ from network.batch_tuning import BatchTuner, batch_of
 from network.config_policy import render_signature_rule
 from network.errors import NetworkError
 from network.lifecycle import Lifecycle
+from network.tuning import duration_seconds
 
 from .connection import reports_ledger_errors
 from .network_commands import topology_option
@@ -229,8 +230,11 @@ def bench(workloads, mode, rate, concurrency, warmup, duration, clients, pool_si
     both = {**network_settings(net), "step_deadlines_s": node_compare.step_deadlines(plan)}
     settings_in_effect = {**both, "clients": clients, "grpc_options": [list(o) for o in grpc_options]}
     reports, summary = [], {"settings": settings_in_effect, "workloads": {}}
+    # in concurrency mode the pool is sized for an operation per batch timeout (a block cut) per worker
+    block_cut = duration_seconds(both["batch_timeout"])
     for name in names:
-        pool = pool_size if pool_size is not None else pool_size_for(name, mode, rate, concurrency, warmup + duration)
+        pool = pool_size if pool_size is not None else pool_size_for(name, mode, rate, concurrency, warmup + duration,
+                                                                     block_cut)
         say(f"{name}: preparing {pool} receivables, then {warmup:g} s warm-up and {duration:g} s measured")
         settings = Settings(name, plan, pool, data_root, clients, grpc_options)
         try:
@@ -262,9 +266,12 @@ def bench(workloads, mode, rate, concurrency, warmup, duration, clients, pool_si
                 say(line)
             say("  node / recfin: " + "  ".join(f"{k} {'-' if v is None else f'{v:.2f}'}"
                                                 for k, v in entry["node_to_recfin"].items()))
-            if mode == RATE:
-                entry["node_to_recfin_note"] = RATE_MODE_NOTE
-                say(f"  note: {RATE_MODE_NOTE}")
+            notes = [note for note in (comparison_note(ours, theirs), RATE_MODE_NOTE if mode == RATE else None)
+                     if note]
+            if notes:
+                entry["node_to_recfin_note"] = "; ".join(notes)
+            for note in notes:
+                say(f"  note: {note}")
         summary["workloads"][name] = entry
     write_json(summary, output_dir / "summary.json")
     written = ["summary.json", "bench-<workload>.json"]
