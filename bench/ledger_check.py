@@ -18,6 +18,11 @@ query answers is counted, not compared (``NOT_READABLE`` and ``EXPOSURE_INDEXES`
 Each bank's portfolio is read too: the claims ``ListReceivablesByFinancier`` lists against those
 the replayed claims say the bank finances live (``compare_financed_lists``).
 
+A query can name an org, not a peer: Fabric's Gateway passes it to whichever of the org's peers has the
+highest ledger height (the host peer only on a tie). With one peer per org, as the topology has, that is the
+peer checked; with more, a peer behind its org-mate would be answered for by the org-mate, so ``verify``
+refuses such a topology (``refuse_orgs_sharing_a_gateway``) rather than report peers it did not read.
+
 Each peer agreeing with itself is not enough: two peers can each replay to their own
 world state and still differ (one marked a transaction valid that the other did not).
 So the peers are also compared with each other: the same block header hash and the
@@ -652,11 +657,28 @@ def check_peer(peer_name: str, qscc, reader, channel: str, chaincode: str, msp_i
     return ledger
 
 
+def refuse_orgs_sharing_a_gateway(topology: Topology) -> None:
+    """ValueError naming each org of ``topology`` with more than one peer: a query names only the org, and the
+    Gateway picks the org's peer with the highest ledger height, so the check could not tell whose ledger
+    answered. Call it before the run (``verify`` does, before it connects)."""
+    shared = {org.name: [peer.name for peer in topology.peers(org.name)] for org in topology.orgs}
+    shared = {org: peers for org, peers in shared.items() if len(peers) > 1}
+    if shared:
+        raise ValueError(
+            "the ledger check reads each peer through queries that can name only its org, and Fabric's Gateway "
+            "passes them to the org's peer with the highest ledger height, so a peer behind its org-mate would "
+            "be answered for by the org-mate: "
+            + "; ".join(f"org {org} has {len(peers)} peers ({', '.join(peers)})" for org, peers in sorted(shared.items()))
+            + ". Run the fault suite on a topology with one peer per org (network/topology.yaml has one)")
+
+
 def verify(acknowledged: Iterable[str], receivable_ids: Iterable[str], topology: Topology, data_root: Path | None,
            reader_org: str = "regulator") -> Verdict:
-    """Check every peer of every org in the topology; the reader org's client reads the world state."""
+    """Check every peer of every org in the topology (one peer per org: ``refuse_orgs_sharing_a_gateway``); the
+    reader org's client reads the world state."""
     from cli.connection import open_session
 
+    refuse_orgs_sharing_a_gateway(topology)
     acknowledged, receivable_ids = sorted(set(acknowledged)), sorted(set(receivable_ids))
     peers: list[PeerLedger] = []
     with open_session(reader_org, None, data_root) as reading:
