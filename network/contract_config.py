@@ -14,9 +14,16 @@ the topology's `contract:` settings. From it come
   next to it as collections_config.json, for `approveformyorg --collections-config`;
 - the chaincode-level endorsement policy, when `endorsement_policy` is "derived".
 
-Fabric never lets a new definition drop a collection, so a collection once written for the
-chaincode stays in every later derivation (an org that left keeps its collection; with the org
-gone from the configuration nothing writes to it any more).
+Fabric never lets a new definition drop a collection, nor change its name or blockToLive, so a
+collection once written for the chaincode stays in every later derivation (an org that left keeps
+its collection; with the org gone from the configuration nothing writes to it any more). Its member
+policy, though, may name only orgs of the channel (Fabric refuses the approval otherwise: "collection
+member ... is not part of the channel"), so a kept collection loses the MSPs that left, from its
+member policy and from its endorsement policy, its other settings as they were (kept_collection). One
+whose members have all left gets the channel's regulator orgs, which every offer-terms collection has
+as members for their audit; with no regulator org either, it cannot stay valid and the derivation is
+refused, naming it. A fixed collections file is the operator's: `recfin org remove` refuses, before
+anything changes, while it names the leaving org (collections_naming).
 """
 from __future__ import annotations
 
@@ -24,11 +31,17 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from fabric_protos.common import policies_pb2
+from fabric_protos.msp import msp_principal_pb2
+
 from chaincode.receivables import collections as contract_collections
 from chaincode.receivables import config as contract
 from client.atomic_file import write_atomically
 
 from . import ccservers
+from .config_policy import msp_ids_in, render_signature_rule
+from .errors import ChaincodeError
+from .org_definition import PolicySyntaxError, signature_policy
 from .topology import DERIVED, Topology
 
 CONFIG_FILE = "network_config.json"
@@ -85,10 +98,104 @@ def _written_collections(path: Path) -> list[dict]:
 
 
 def derived_collections(topology: Topology, kept: list[dict] = ()) -> list[dict]:
-    """The collections for the topology's orgs, then each of `kept` whose name they lack, unchanged."""
-    derived = contract_collections.collections_config(network_config(topology))
+    """The collections for the topology's orgs, then each of `kept` whose name they lack, without the MSPs that are
+    not the topology's orgs' (kept_collection)."""
+    cfg = network_config(topology)
+    derived = contract_collections.collections_config(cfg)
     names = {c["name"] for c in derived}
-    return derived + [c for c in kept if c["name"] not in names]
+    return derived + [kept_collection(c, cfg) for c in kept if c["name"] not in names]
+
+
+def kept_collection(collection: dict, cfg: contract.NetworkConfig) -> dict:
+    """An earlier collection as the channel of cfg's orgs can still approve it: its member policy and its endorsement
+    signature policy without the MSPs that are not cfg's, every other setting (blockToLive included) as it was, and
+    the collection itself unchanged when it names none of them. Members all gone: the regulator orgs' (ChaincodeError
+    when there is none); an endorsement policy whose MSPs are all gone is left out, so the chaincode's own endorsement
+    policy governs a write to the collection."""
+    staying = set(cfg.msp_ids)
+    name = collection["name"]
+    members = _without_departed(collection.get("policy"), staying, name, "policy")
+    if members is None:
+        regulators = cfg.msps_with_role(contract.REGULATOR)
+        if not regulators:
+            raise ChaincodeError(
+                f"collection {name} would have no member left in the channel ({collection.get('policy')} names only "
+                f"orgs that are not in it): Fabric keeps every collection of a definition and needs a member of the "
+                f"channel in each, and no regulator org, which every offer-terms collection has as a member, is "
+                f"there to take it on. Add a regulator org first (`recfin org add NAME --role regulator`)")
+        members = f"OR({', '.join(_member(msp) for msp in regulators)})"
+    out = {**collection, "policy": members}
+    endorsement = collection.get("endorsementPolicy")
+    if isinstance(endorsement, dict) and "signaturePolicy" in endorsement:
+        signature = _without_departed(endorsement["signaturePolicy"], staying, name, "endorsementPolicy")
+        if signature is None:
+            del out["endorsementPolicy"]
+        else:
+            out["endorsementPolicy"] = {**endorsement, "signaturePolicy": signature}
+    return out
+
+
+def _member(msp_id: str) -> str:
+    return f"'{msp_id}.{contract_collections.ROLE}'"
+
+
+def _without_departed(policy: object, staying: set[str], collection: str, field: str) -> str | None:
+    """A collection's signature policy without the principals of MSPs not in staying: the text as it is when it
+    names none of them, None when none of its principals stays. A rule that needs more of its parts than stay
+    (AND, OutOf) needs all those that stay."""
+    repair = (f"repair it in the chaincode's {COLLECTIONS_FILE} in the data folder, keeping every collection with "
+              f"its name and blockToLive (Fabric refuses a definition that drops or changes them)")
+    if not isinstance(policy, str):
+        raise ChaincodeError(f"collection {collection}: {field} is {policy!r}, not a signature policy: {repair}")
+    try:
+        envelope = signature_policy(policy)
+    except PolicySyntaxError as exc:
+        raise ChaincodeError(f"collection {collection}: {field}: {exc}: {repair}") from None
+    msp_of = [msp_principal_pb2.MSPRole.FromString(identity.principal).msp_identifier
+              for identity in envelope.identities]
+    if set(msp_of) <= staying:
+        return policy
+
+    def kept(rule: policies_pb2.SignaturePolicy) -> policies_pb2.SignaturePolicy | None:
+        if rule.HasField("signed_by"):
+            return rule if msp_of[rule.signed_by] in staying else None
+        parts = [part for part in map(kept, rule.n_out_of.rules) if part is not None]
+        if not parts:
+            return None
+        return policies_pb2.SignaturePolicy(n_out_of=policies_pb2.SignaturePolicy.NOutOf(
+            n=min(rule.n_out_of.n, len(parts)), rules=parts))
+
+    rule = kept(envelope.rule)
+    if rule is None:
+        return None
+    return render_signature_rule(policies_pb2.SignaturePolicyEnvelope(rule=rule, identities=envelope.identities))
+
+
+def collections_naming(path: Path, msp_id: str) -> list[str]:
+    """The collections of the collections file at path whose member or endorsement policy names msp_id, each as
+    "<name> (<policy field>)": what the channel refuses (a member) or could never satisfy (an endorser) once the
+    org has left."""
+    try:
+        doc = json.loads(path.read_text())
+    except (OSError, ValueError) as exc:
+        raise ChaincodeError(f"cannot read the collections file {path}: {exc}") from None
+    named = []
+    for collection in doc if isinstance(doc, list) else []:
+        if not isinstance(collection, dict):
+            continue
+        endorsement = collection.get("endorsementPolicy")
+        policies = [("policy", collection.get("policy")),
+                    ("endorsementPolicy", endorsement.get("signaturePolicy") if isinstance(endorsement, dict) else None)]
+        for field, policy in policies:
+            if not isinstance(policy, str):
+                continue
+            try:
+                named_msps = msp_ids_in(policy)
+            except PolicySyntaxError as exc:
+                raise ChaincodeError(f"{path}: collection {collection.get('name')}: {field}: {exc}") from None
+            if msp_id in named_msps:
+                named.append(f"{collection.get('name')} ({field})")
+    return named
 
 
 def digest(topology: Topology) -> str:
@@ -109,14 +216,19 @@ def write_served_config(topology: Topology, data_root: Path) -> Path:
     return path
 
 
+def collections_for(topology: Topology, data_root: Path) -> list[dict]:
+    """The derived collections for the topology's orgs with every collection data_root's collections_config.json
+    held before (derived_collections), as write_collections writes them: to check them before anything changes."""
+    return derived_collections(topology, _written_collections(collections_path(data_root, topology.chaincode.name)))
+
+
 def write_collections(topology: Topology, data_root: Path) -> Path | None:
     """Write the derived collections_config.json, keeping every collection it held before;
     None when the topology does not derive its collections."""
     if not topology.chaincode.derives_collections:
         return None
     path = collections_path(data_root, topology.chaincode.name)
-    kept = _written_collections(path)
-    _replace(path, json.dumps(derived_collections(topology, kept), indent=2) + "\n")
+    _replace(path, json.dumps(collections_for(topology, data_root), indent=2) + "\n")
     return path
 
 

@@ -509,7 +509,9 @@ class OrgMembership:
     def check_policy_without(self, org: PeerOrgSpec, signature_policy: str | None = None) -> None:
         """Refused, before anything changes, when the chaincode definition deployed without the org would keep an
         endorsement policy naming it (one given at deploy, or a fixed one of topology.yaml): once it has left, no
-        transaction could be endorsed. signature_policy: the policy to deploy instead, which must not name it."""
+        transaction could be endorsed. signature_policy: the policy to deploy instead, which must not name it.
+        Its collections are checked too (check_collections_without)."""
+        self.check_collections_without(org)
         if signature_policy is not None:
             try:
                 named = config_policy.msp_ids_in(signature_policy)
@@ -538,6 +540,33 @@ class OrgMembership:
                                  f"which leaves the channel: kept, no transaction could be endorsed once it has gone. "
                                  f"Stopped before anything changed: run the command again with the policy the "
                                  f"chaincode is to have without {org.msp_id}, e.g. --signature-policy \"{staying}\"")
+
+    def check_collections_without(self, org: PeerOrgSpec) -> None:
+        """Refused, before anything changes, when the topology's chaincode, deployed again without the org, would carry
+        collections the channel refuses once it has left. Derived ones drop the MSPs that left (contract_config), but
+        one whose members would all be gone is refused there; a fixed collections file (topology.yaml's
+        chaincode.collections_config) is the operator's, so one naming the org is refused, naming its collections:
+        Fabric's approval fails on a member not in the channel, after the update is in and the org's peers stopped."""
+        chaincode = self.topology.chaincode
+        if ccservers.load_deployment(self.root, chaincode.name) is None or org not in self.topology.orgs:
+            return          # nothing is deployed again, or the org already left this data folder's record
+        stopped = "Stopped before anything changed"
+        if chaincode.derives_collections:
+            after = membership.with_orgs(self.topology, [o for o in self.topology.orgs if o.name != org.name])
+            try:
+                contract_config.collections_for(after, self.root)
+            except ChaincodeError as exc:
+                raise OrgChangeError(f"{exc}. {stopped}") from None
+            return
+        fixed = chaincode.resolved_collections_config()
+        if fixed is None or not (named := contract_config.collections_naming(fixed, org.msp_id)):
+            return
+        raise OrgChangeError(
+            f"the collections file {fixed} (topology.yaml's chaincode.collections_config) names {org.msp_id}, which "
+            f"leaves the channel, in {', '.join(named)}: Fabric refuses to approve a collection whose member is not "
+            f"in the channel, and one it must endorse could never be written. {stopped}: remove {org.msp_id} from "
+            f"those policies, keeping every collection with its name and blockToLive (Fabric refuses a definition "
+            f"that drops or changes them), then run this again")
 
     # ---- remove ----------------------------------------------------------------------------------
     def check_removable(self, name: str) -> PeerOrgSpec:
@@ -580,6 +609,7 @@ class OrgMembership:
     def plan_remove(self, name: str, sign_as: list[str] | None = None,
                     current: configtx_pb2.Config | None = None) -> OrgChange:
         org = self.topology.org(name)
+        self.check_collections_without(org)         # what --update-out hands on would fail once submitted
         if current is None:
             current = self.fetch_config(self._via(leaving=org.name))
         self.check_removable_now(org, current)
@@ -635,7 +665,8 @@ class OrgMembership:
         deployed = [d for d in ccservers.deployments(self.root) if d.name == net.topology.chaincode.name]
         for dep in deployed:
             # Fabric keeps every collection of a definition: the org's offer-terms collections stay
-            # in it, unused, since the contract configuration no longer names the org.
+            # in it, unused, since the contract configuration no longer names the org; their policies
+            # lose its MSP, which the channel refuses in a collection once it has left (contract_config).
             self._redeploy(dep, before, signature_policy)
         if not deployed:
             say("  no chaincode deployed")

@@ -1,0 +1,186 @@
+"""The collections of the chaincode deployed again after `recfin org remove`: every earlier collection stays (Fabric
+never lets a definition drop one or change its blockToLive), but none may still name the MSP that left, which the
+channel refuses at approval ("collection member ... is not part of the channel"). Derived collections drop it; a
+fixed collections file naming it is refused before anything changes."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from network import Network, ccservers, config_policy, contract_config, crypto, membership
+from network.errors import ChaincodeError, ToolError
+from network.fabric_bin import FabricInstall
+from network.org_change import OrgChangeError
+from network.org_membership import OrgMembership
+from network.topology import parse
+
+from .scripted_peer import ScriptedPeer
+from .test_deploy import RecordingSupervisor, verbs
+
+CODE = "91110000MA1K00007E"
+BANK2_PAIR = "terms-SupplierMSP-Bank2MSP"
+
+
+def with_bank2(topology):
+    return membership.with_orgs(topology, [*topology.orgs, membership.new_org_spec(topology, "bank2", "bank", CODE)])
+
+
+def by_name(collections: list[dict]) -> dict[str, dict]:
+    return {c["name"]: c for c in collections}
+
+
+def policy_msps(collections: list[dict]) -> set[str]:
+    """The MSP IDs the collections' member and endorsement policies name."""
+    policies = [c["policy"] for c in collections]
+    policies += [c["endorsementPolicy"]["signaturePolicy"] for c in collections
+                 if "signaturePolicy" in c.get("endorsementPolicy", {})]
+    return {msp for policy in policies for msp in config_policy.msp_ids_in(policy)}
+
+
+class FabricLikePeer(ScriptedPeer):
+    """The scripted peer CLI, refusing an approval as Fabric's lifecycle validates its collections: a member not in
+    the channel, and an earlier collection missing or with another blockToLive. Approvals count for one sequence,
+    as on a channel; each approval's collections are kept as they were approved."""
+
+    def __init__(self, topology):
+        super().__init__(topology)
+        self.committed_collections: dict[str, dict] = {}
+        self.approved_collections: list[list[dict]] = []
+
+    def _approveformyorg(self, msp, args, env):
+        collections = json.loads(open(args[args.index("--collections-config") + 1]).read())
+        for name, collection in by_name(collections).items():
+            for member in config_policy.msp_ids_in(collection["policy"]):
+                if member not in self.orgs:
+                    raise ToolError(f"Error: collection-name: {name} -- collection member '{member}' is not part "
+                                    f"of the channel", returncode=1)
+        for name, earlier in self.committed_collections.items():
+            if name not in by_name(collections):
+                raise ToolError(f"Error: existing collection [{name}] missing in the proposed collection "
+                                f"configuration", returncode=1)
+            if by_name(collections)[name]["blockToLive"] != earlier["blockToLive"]:
+                raise ToolError(f"Error: the BlockToLive in an existing collection [{name}] modified", returncode=1)
+        self.approved_collections.append(collections)
+        return super()._approveformyorg(msp, args, env)
+
+    def _commit(self, msp, args, env):
+        self.committed_collections = by_name(json.loads(open(args[args.index("--collections-config") + 1]).read()))
+        result = super()._commit(msp, args, env)
+        self.definition(args).approved = set()          # the next sequence needs every approval again
+        return result
+
+
+def network_with_bank2(topology, data_root, tools_class=FabricLikePeer):
+    """The chaincode deployed for the default orgs and bank2, as `org add bank2` leaves it."""
+    net = Network(topology, data_root=data_root, fabric=FabricInstall.locate(), supervisor_=RecordingSupervisor())
+    net.tools = tools_class(topology)
+    net.deploy_chaincode()
+    crypto.generate(with_bank2(topology), data_root)
+    spec = membership.new_org_spec(topology, "bank2", "bank", CODE)
+    membership.record_added(data_root, spec)
+    before, net.topology = net.topology, membership.effective(topology, data_root)
+    net.tools.orgs.append("Bank2MSP")
+    net.tools.installed["Bank2MSP"] = set()
+    members = OrgMembership(net)
+    members._join_chaincode(spec, before)
+    return net, members
+
+
+# ---- the derivation ---------------------------------------------------------------------------------------------
+def test_after_a_bank_leaves_its_collection_stays_without_its_msp(topology, tmp_path):
+    grown = with_bank2(topology)
+    contract_config.write_collections(grown, tmp_path)               # deployed with bank2
+    before = by_name(json.loads(contract_config.collections_path(tmp_path, "receivables").read_text()))
+    after_path = contract_config.write_collections(topology, tmp_path)      # what `org remove bank2` approves
+    after = by_name(json.loads(after_path.read_text()))
+
+    assert set(after) == set(before)                                  # every collection stays
+    assert policy_msps(list(after.values())) == {"BankMSP", "RegulatorMSP", "SupplierMSP"}
+    kept = after[BANK2_PAIR]
+    assert kept["policy"] == "OR('RegulatorMSP.member', 'SupplierMSP.member')"
+    assert kept["endorsementPolicy"] == {"signaturePolicy": "OR('SupplierMSP.member')"}
+    unchanged = ("requiredPeerCount", "maxPeerCount", "blockToLive", "memberOnlyRead", "memberOnlyWrite")
+    assert {k: kept[k] for k in unchanged} == {k: before[BANK2_PAIR][k] for k in unchanged}
+    assert after["terms-SupplierMSP-BankMSP"] == before["terms-SupplierMSP-BankMSP"]
+
+
+def test_a_collection_whose_members_all_left_is_taken_on_by_the_regulators(topology):
+    gone = {"name": "terms-OldSupplierMSP-OldBankMSP", "policy": "OR('OldBankMSP.member', 'OldSupplierMSP.member')",
+            "requiredPeerCount": 0, "maxPeerCount": 3, "blockToLive": 0, "memberOnlyRead": True,
+            "memberOnlyWrite": True,
+            "endorsementPolicy": {"signaturePolicy": "AND('OldSupplierMSP.member', 'OldBankMSP.member')"}}
+    staying = {"name": "terms-SupplierMSP-OldBankMSP", "policy": "OR( 'SupplierMSP.member','RegulatorMSP.member' )",
+               "requiredPeerCount": 0, "maxPeerCount": 3, "blockToLive": 7, "memberOnlyRead": True,
+               "memberOnlyWrite": True, "endorsementPolicy": {"channelConfigPolicy": "/Channel/Application/Writers"}}
+    *_, kept_staying, kept_gone = contract_config.derived_collections(topology, [staying, gone])
+    assert kept_gone == {**{k: v for k, v in gone.items() if k != "endorsementPolicy"},
+                         "policy": "OR('RegulatorMSP.member')"}
+    assert kept_staying == staying              # naming only orgs of the channel: as it was written
+
+
+def test_a_collection_with_no_member_left_and_no_regulator_is_refused_by_name(topology):
+    doc = topology.model_dump(mode="json", exclude_none=True)
+    doc["orgs"] = [o for o in doc["orgs"] if o["role"] != "regulator"]
+    gone = {"name": "terms-OldSupplierMSP-OldBankMSP", "policy": "OR('OldBankMSP.member')", "blockToLive": 0}
+    with pytest.raises(ChaincodeError, match=r"collection terms-OldSupplierMSP-OldBankMSP would have no member left "
+                                             r"in the channel .*recfin org add NAME --role regulator"):
+        contract_config.derived_collections(parse(doc), [gone])
+
+
+@pytest.mark.parametrize("written, kept", [
+    ("OutOf(2, 'BankMSP.member', 'SupplierMSP.member', 'OldMSP.member')", "AND('BankMSP.member', 'SupplierMSP.member')"),
+    ("OutOf(2, 'BankMSP.member', 'SupplierMSP.member', 'RegulatorMSP.member', 'OldMSP.member')",
+     "OutOf(2, 'BankMSP.member', 'SupplierMSP.member', 'RegulatorMSP.member')"),
+    ("OR(AND('BankMSP.member', 'OldMSP.member'), 'SupplierMSP.admin')", "OR(OR('BankMSP.member'), 'SupplierMSP.admin')"),
+])
+def test_a_rule_that_needs_more_parts_than_stay_needs_those_that_stay(topology, written, kept):
+    collection = {"name": "c", "policy": "OR('BankMSP.member')", "blockToLive": 0,
+                  "endorsementPolicy": {"signaturePolicy": written}}
+    derived = contract_config.derived_collections(topology, [collection])[-1]
+    assert derived["endorsementPolicy"] == {"signaturePolicy": kept}
+
+
+# ---- org remove ---------------------------------------------------------------------------------------------------
+def test_org_remove_deploys_collections_the_channel_approves_without_the_org(topology, data_root, fake_fabric):
+    net, members = network_with_bank2(topology, data_root)
+    peer = net.tools
+    peer.orgs.remove("Bank2MSP")              # the config update is in: the steps after it
+    members._after_remove(net.topology.org("bank2"))
+
+    approved = peer.approved_collections[-len(topology.orgs):]      # each staying org's, for sequence 3
+    assert [c[1] for c in verbs(peer, "approveformyorg")[-len(topology.orgs):]] == [o.msp_id for o in topology.orgs]
+    assert all(BANK2_PAIR in by_name(each) and "Bank2MSP" not in policy_msps(each) for each in approved)
+    assert peer.committed["sequence"] == 3
+    assert "Bank2MSP" not in peer.committed["approvals"]
+    assert [o.name for o in net.topology.orgs] == [o.name for o in topology.orgs]
+
+
+def with_fixed_collections(topology, path):
+    return topology.model_copy(update={"chaincode": topology.chaincode.model_copy(
+        update={"collections_config": path})})
+
+
+def test_org_remove_refuses_a_fixed_collections_file_naming_the_org_before_anything_changes(
+        topology, data_root, fake_fabric, tmp_path):
+    fixed = tmp_path / "collections.json"
+    fixed.write_text(json.dumps(contract_config.derived_collections(with_bank2(topology)), indent=2))
+    net, members = network_with_bank2(with_fixed_collections(topology, fixed), data_root, ScriptedPeer)
+    peer = net.tools
+    calls, stopped, state = len(peer.calls), len(net.supervisor.stopped), membership.load_state(data_root)
+    named = rf"names Bank2MSP, which leaves the channel, in {BANK2_PAIR} \(policy\), {BANK2_PAIR} \(endorsementPolicy\)"
+    with pytest.raises(OrgChangeError, match=named):
+        members.remove("bank2")
+    with pytest.raises(OrgChangeError, match=named):
+        members.plan_remove("bank2", current=object())     # --dry-run, --update-out: refused before the plan
+    peer.orgs.remove("Bank2MSP")                            # the update went in from another host
+    with pytest.raises(OrgChangeError, match=named):
+        members._after_remove(net.topology.org("bank2"))
+    assert len(peer.calls) == calls and len(net.supervisor.stopped) == stopped
+    assert membership.load_state(data_root) == state
+
+    # the file as the refusal says: every collection kept, Bank2MSP gone from its policies
+    fixed.write_text(json.dumps(contract_config.derived_collections(topology, json.loads(fixed.read_text()))))
+    members._after_remove(net.topology.org("bank2"))
+    assert "bank2" in membership.load_state(data_root)["removed"]
+    assert ccservers.load_deployment(data_root, "receivables").sequence == 3
