@@ -53,6 +53,12 @@ def operations_address(topology: Topology, org: PeerOrgSpec, port_offset: int = 
     return topology.chaincode_server_listen(org, port_offset + OPERATIONS_PORT_SHIFT)
 
 
+def server_ports(org: PeerOrgSpec, port_offset: int = 0) -> list[tuple[str, int]]:
+    """What the org's server of a chaincode at port_offset binds: its gRPC port and its operations endpoint's."""
+    port = org.chaincode_server_port + port_offset
+    return [("chaincode server", port), ("operations endpoint", port + OPERATIONS_PORT_SHIFT)]
+
+
 def server_tls_dir(topology: Topology, data_root: Path, org: PeerOrgSpec) -> Path:
     return org_crypto(data_root, org.name, org.domain).chaincode_server_tls(topology.chaincode_server_host(org))
 

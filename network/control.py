@@ -627,6 +627,35 @@ class Network:
         return lc.approve_as_committed(org, Definition(self.topology.channel, name, version, sequence, policy,
                                                        collections_config), package_id)
 
+    def _check_server_ports(self, name: str, offset: int) -> None:
+        """Refused (ChaincodeError) when a server of chaincode `name`, offset ports above each org's
+        chaincode_server_port (ccservers.port_offset_for), would take a port the topology's nodes use or one the
+        servers of another chaincode do, or one above 65535. Topology validation checks the first chaincode's
+        ports alone; a further one's are known only here, before its packages name them."""
+        topo = self.topology
+        taken = {port: f"{node.name}'s {key}" for node in topo.nodes() for key, port in node.ports.items()}
+        offsets = {d.name: d.port_offset for d in ccservers.deployments(self.data_root)} | {topo.chaincode.name: 0}
+        for other, other_offset in offsets.items():
+            if other == name:
+                continue
+            for org in topo.orgs:
+                for what, port in ccservers.server_ports(org, other_offset):
+                    taken.setdefault(port, f"the {what} of chaincode {other} for {org.name}")
+        for org in topo.orgs:
+            for what, port in ccservers.server_ports(org, offset):
+                where = (f"port {port} ({org.name}'s chaincode_server_port {org.chaincode_server_port}"
+                         + (f" + {offset}" if offset else "")
+                         + (f" + {OPERATIONS_PORT_SHIFT}" if what != "chaincode server" else "") + ")")
+                if port > 65535:
+                    raise ChaincodeError(f"chaincode {name}: its {what} for {org.name} would listen on {where}, "
+                                         f"above 65535: lower {org.name}'s chaincode_server_port in topology.yaml")
+                if port in taken:
+                    further = (f" (chaincode {name} listens {offset} ports above each org's chaincode_server_port: "
+                               f"each chaincode name after {topo.chaincode.name} takes the next 10)" if offset else "")
+                    raise ChaincodeError(f"chaincode {name}: its {what} for {org.name} would listen on {where}, "
+                                         f"which is {taken[port]}: move one of them in topology.yaml{further}. "
+                                         f"Nothing was deployed")
+
     @_holding_run_lock("recfin chaincode deploy")
     def deploy_chaincode(self, name: str | None = None, contract: str | None = None, version: str | None = None,
                          collections_config: Path | None = None, signature_policy: str | None = "topology") -> DeployResult:
@@ -653,6 +682,8 @@ class Network:
             # before anything is written: a folder given files here would no longer be one `up` takes as new
             raise ChaincodeError(f"no network in {root} (no crypto/ there): run `recfin network up` first, with "
                                  f"the same --data-root")
+        offset = ccservers.port_offset_for(root, name, topo.chaincode.name)
+        self._check_server_ports(name, offset)      # before anything is written: the files name the ports
         config_sha = None
         if name == topo.chaincode.name:
             config_sha = contract_config.digest(topo)
@@ -668,7 +699,6 @@ class Network:
             collections_sha = hashlib.sha256(collections_config.read_bytes()).hexdigest()
         first = topo.orgs[0].name
         lc = Lifecycle(self.tools, topo, root)
-        offset = ccservers.port_offset_for(root, name, topo.chaincode.name)
         label = f"{name}_{version}"
 
         self.say(f"[1/6] package {label} (one ccaas package per org: each names its own server, mutual TLS)")

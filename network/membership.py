@@ -55,7 +55,7 @@ from client.yaml_files import read_yaml_mapping
 
 from .errors import NetworkError, TopologyError
 from .topology import (OPERATIONS_PORT_SHIFT, OrgNamespace, PeerOrgSpec, Topology, UserSpec, address_refusal,
-                       format_validation_error)
+                       format_validation_error, org_identifier_clash)
 
 STATE_FILE = "membership.yaml"
 LOCK_FILE = "membership.lock"
@@ -350,6 +350,10 @@ def new_org_spec(topology: Topology, name: str, role: str, enterprise: str | Non
     if any(name.lower() == o.name.lower() for o in topology.orgs) or name == topology.orderer_org.name:
         raise NetworkError(f"an org named {name} is already in the network: choose another name")
     msp_id, domain = msp_id_for(name), f"{name}.{_parent_domain(topology)}"
+    # checked here, before any of its files is written, with what to do (topology validation refuses it too)
+    existing = [(o.name, o.msp_id) for o in [topology.orderer_org, *topology.orgs]]
+    if clash := org_identifier_clash([*existing, (name, msp_id)]):
+        raise NetworkError(f"an org named {name} (MSP ID {msp_id}) cannot join: {clash}. Choose another name")
     if clash := departed_clash(departed, name, msp_id, domain):
         raise NetworkError(f"{departed_clash_problem(clash, name, msp_id, domain)}. Add {clash.name} back under its "
                            f"own name (`{clash.add_command()}`), or choose another name")

@@ -313,7 +313,9 @@ def plan_add_defined(topology: Topology, data_root: Path, current: configtx_pb2.
     in a temporary folder from the definition's certificates, its anchor peers are the definition's, and
     nothing of it is written to data_root."""
     spec = definition.org
-    known = [o.name for o in topology.orgs if o.name.lower() == spec.name.lower() or o.msp_id == spec.msp_id]
+    # an org is found by its name or MSP ID in any case (Topology.org): neither may be another org's
+    given = {spec.name.lower(), spec.msp_id.lower()}
+    known = [o.name for o in [topology.orderer_org, *topology.orgs] if given & {o.name.lower(), o.msp_id.lower()}]
     if known:
         raise OrgChangeError(f"{spec.name} ({spec.msp_id}) is already an org of the network in {data_root} (as "
                              f"{known[0]}): the company chooses another name with `recfin org keys`")

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from ipaddress import IPv4Address, ip_address
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_serializer, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_serializer, model_validator
 
 from chaincode.receivables.config import ROLES, ContractSettings, Role
 from client.yaml_files import MAX_LISTED_PROBLEMS, more_problems, read_yaml_mapping
@@ -25,7 +26,13 @@ from .tuning import Tuning
 DEFAULT_TOPOLOGY = Path(__file__).resolve().parent / "topology.yaml"
 
 Port = Annotated[int, Field(ge=1, le=65535, strict=False)]
-Name = Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]*$")]
+NAME_PATTERN = r"^[a-z][a-z0-9-]*$"
+Name = Annotated[str, Field(pattern=NAME_PATTERN)]
+# An org's name names its folders and files (crypto/<org>, profiles/<org>.json, chaincode/<name>/<org>) and, on
+# separate hosts, its bundle and compose project: held to a DNS label's 63 characters (RFC 1035), which every file
+# system takes as a file name with room for the suffixes added to it.
+MAX_ORG_NAME = 63
+OrgName = Annotated[str, Field(pattern=NAME_PATTERN, max_length=MAX_ORG_NAME)]
 MspId = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9]*MSP$")]
 Domain = Annotated[str, Field(pattern=r"^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$")]
 # A chaincode name _lifecycle accepts that is also a DNS label (it names the chaincode servers' hosts).
@@ -35,6 +42,9 @@ ChaincodeName = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
 # name (ccservers.port_offset_for), so the two ranges meet only past a hundred names; validation
 # keeps the first operations port clear of every node's port.
 OPERATIONS_PORT_SHIFT = 1000
+# Fabric's rule for a channel name (common/configtx ValidateChannelID): [a-z][a-z0-9.-]*, shorter than 250 characters.
+MAX_CHANNEL_NAME = 249
+ChannelName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9.-]*$", max_length=MAX_CHANNEL_NAME)]
 # X.509 allows a common name of at most 64 characters (RFC 5280 ub-common-name); the generator names
 # certificates after the orgs' domains and names (network/crypto.py), so those are held to it here.
 MAX_COMMON_NAME = 64
@@ -77,6 +87,38 @@ def _address_problem(address: str) -> str | None:
     return None
 
 
+# A DNS name (RFC 1123): labels of letters, digits and inner hyphens, 63 characters at most, 253 in all; the last
+# label not all digits, which would make a mistyped IPv4 address ("10.0.0") a name.
+_DNS_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_DNS_NAME = re.compile(rf"^(?=.{{1,253}}$)(?:{_DNS_LABEL}\.)*(?=[0-9-]*[A-Za-z-])(?:{_DNS_LABEL})$")
+
+
+def listen_host_problem(host: str) -> str | None:
+    """Why `host` cannot be the native network's listen_host, None when it can. The native runtime binds every node
+    and chaincode server to listen_host and dials them at it too: it is what the anchor peers in the channel config,
+    the connection profiles and the nodes' TLS certificates name. So it must be an address a process can dial:
+    an IPv4 address of this host or a DNS name, never 0.0.0.0 (every interface, no host). IPv6 is refused: the
+    network writes its addresses host:port, without the brackets an IPv6 address needs there."""
+    try:
+        ip = ip_address(host)
+    except ValueError:
+        if _DNS_NAME.match(host):
+            return None
+        return ("is neither an IPv4 address nor a DNS name (labels of letters, digits and hyphens joined by dots, "
+                "no spaces or slashes)")
+    if ip.version == 6:
+        return ("is an IPv6 address: the network writes its addresses host:port without the brackets IPv6 needs "
+                "there; give an IPv4 address or a DNS name of this host")
+    if ip.is_unspecified:
+        return ("is no host's address: nodes listen on listen_host and are dialled at it too (anchor peers, "
+                "connection profiles, TLS certificates name it), so give the address they are reached at, e.g. "
+                "127.0.0.1 or this host's LAN address. Nodes that listen on every interface are those addressed by "
+                "their hostnames (compose, separate hosts), which bind 0.0.0.0 themselves")
+    if ip.is_multicast or str(ip) == "255.255.255.255":
+        return "is a multicast or broadcast address, which no TCP connection reaches: give this host's address"
+    return None
+
+
 def address_refusal(owner: str, address: str, given_as: str = "`address:`") -> str | None:
     """Why `address` of ``owner`` ("org bank2", "node peer0.bank") is refused, with what to give instead; None when
     it names a host. ``given_as``: where the address came from, to leave out (the topology key, or an option)."""
@@ -103,6 +145,22 @@ def _check_addresses(org_name: str, org_address: str | None, nodes: list["Ordere
         raise ValueError(f"{other}: address {str(other_ip)!r} is not {first}'s {str(first_ip)!r}: an org's peers "
                          f"run on its one host (its bundle's docker-compose.yaml starts them together), so give "
                          f"the host's address once, on the org")
+
+
+def org_identifier_clash(orgs: Iterable[tuple[str, str]]) -> str | None:
+    """Which org, of (name, MSP ID) pairs, has a name or MSP ID that another's name or MSP ID equals ignoring case;
+    None when none does. Commands find an org by either, in any case (Topology.org, `recfin org remove BankMSP`),
+    so such an org would be taken for the other; and Fabric tells MSP IDs apart by case, people do not."""
+    seen: dict[str, tuple[str, str, str]] = {}       # lowercased identifier -> (org name, "name"/"MSP ID", as given)
+    for name, msp_id in orgs:
+        for what, identifier in (("name", name), ("MSP ID", msp_id)):
+            other = seen.get(identifier.lower())
+            if other is not None and other[0] != name:
+                other_name, other_what, other_identifier = other
+                return (f"org {name}'s {what} {identifier} is, ignoring case, org {other_name}'s {other_what} "
+                        f"{other_identifier}, so either could be taken for the other")
+            seen.setdefault(identifier.lower(), (name, what, identifier))
+    return None
 
 
 class OrdererSpec(_Addressed):
@@ -157,7 +215,7 @@ def _role_attr_of(user: object) -> str | None:
 
 
 class OrdererOrgSpec(_Addressed):
-    name: Name
+    name: OrgName
     msp_id: MspId
     domain: Domain
     # The IP address of the host that runs its orderers, where an orderer gives none of its own.
@@ -172,7 +230,7 @@ class OrdererOrgSpec(_Addressed):
 
 
 class PeerOrgSpec(_Addressed):
-    name: Name
+    name: OrgName
     msp_id: MspId
     domain: Domain
     # The IP address of the company's host, which runs its peers (where a peer gives none of its own) and
@@ -316,7 +374,7 @@ class Topology(_Model):
     # binds 0.0.0.0). `on_hosts()` gives the "hostnames" view of a topology.
     addressing: Addressing = "listen_host"
     data_root: Path | None = None
-    channel: Annotated[str, Field(pattern=r"^[a-z][a-z0-9.-]*$")] = "receivables"
+    channel: ChannelName = "receivables"
     # The benchmark's knobs: ordering batch, peer limits and Gateway timeouts, chaincode runtime
     # parameters (network/tuning.py). Left out: what the network has always run with.
     tuning: Tuning = Field(default_factory=Tuning)
@@ -329,6 +387,13 @@ class Topology(_Model):
     # Org name -> its network namespace and address: every node and chaincode server of the org
     # runs in that namespace and is dialled at that address (empty: everything on listen_host).
     namespaces: dict[str, OrgNamespace] = Field(default_factory=dict)
+
+    @field_validator("listen_host")
+    @classmethod
+    def _listen_host_is_dialable(cls, host: str) -> str:
+        if (problem := listen_host_problem(host)) is not None:
+            raise ValueError(f"{host!r} {problem}")
+        return host
 
     @model_validator(mode="before")
     @classmethod
@@ -412,6 +477,8 @@ class Topology(_Model):
         names = [self.orderer_org.name, *(o.name for o in self.orgs)]
         if len(set(names)) != len(names):
             raise ValueError(f"org names must be unique, got {names}")
+        if clash := org_identifier_clash((o.name, o.msp_id) for o in [self.orderer_org, *self.orgs]):
+            raise ValueError(f"{clash}: give one of them another name or MSP ID")
         hosts: dict[str, str] = {}
         named = [(n.name, n.hostname) for n in self.nodes()]
         named += [(f"chaincode server of {o.name}", self.chaincode_server_host(o)) for o in self.orgs]

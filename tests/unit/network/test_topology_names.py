@@ -1,0 +1,106 @@
+"""What topology validation refuses of the names and addresses the network is built on: an org name or MSP ID that
+another org's name or MSP ID equals ignoring case (commands find an org by either, in any case), a listen_host that
+is not an address nodes can be dialled at, a channel name Fabric refuses, an org name too long for a DNS label."""
+from __future__ import annotations
+
+import copy
+
+import pytest
+import yaml
+
+from network import membership
+from network.errors import NetworkError, TopologyError
+from network.topology import DEFAULT_TOPOLOGY, parse
+
+RAW = yaml.safe_load(DEFAULT_TOPOLOGY.read_text())
+CODE = "91110000MA1K00007E"
+
+
+def raw():
+    return copy.deepcopy(RAW)
+
+
+# ---- org names and MSP IDs ------------------------------------------------------------------------------------
+def test_an_org_named_like_another_orgs_msp_id_is_refused():
+    data = raw()
+    data["orgs"][1]["name"] = "bankmsp"          # the supplier org, named like the bank's MSP ID BankMSP
+    with pytest.raises(TopologyError, match=r"^topology.yaml: org bank's MSP ID BankMSP is, ignoring case, org "
+                                            r"bankmsp's name bankmsp, so either could be taken for the other: give "
+                                            r"one of them another name or MSP ID$"):
+        parse(data)
+    data = raw()
+    data["orgs"][2]["name"] = "bankmsp"          # BankMSP is its own: org("BankMSP") still finds one org
+    assert parse(data).org("BankMSP").name == "bankmsp"
+
+
+@pytest.mark.parametrize("org, key, value, message", [
+    (1, "msp_id", "COREENTERPRISEMSP",
+     "org supplier's MSP ID COREENTERPRISEMSP is, ignoring case, org coreenterprise's MSP ID CoreEnterpriseMSP"),
+    (3, "name", "orderermsp", "org orderermsp's name orderermsp is, ignoring case, org orderer's MSP ID OrdererMSP"),
+], ids=["two MSP IDs differing in case", "named like the orderer org's MSP ID"])
+def test_an_identifier_another_org_has_ignoring_case_is_refused(org, key, value, message):
+    data = raw()
+    data["orgs"][org][key] = value
+    with pytest.raises(TopologyError, match=message):
+        parse(data)
+
+
+def test_a_new_org_named_like_an_msp_id_of_the_network_is_refused_by_its_spec(topology):
+    """`recfin org add` and `recfin org keys` make the spec first, before any of the org's files."""
+    with pytest.raises(NetworkError, match=r"^an org named bankmsp \(MSP ID BankmspMSP\) cannot join: org bankmsp's "
+                                           r"name bankmsp is, ignoring case, org bank's MSP ID BankMSP, so either "
+                                           r"could be taken for the other. Choose another name$"):
+        membership.new_org_spec(topology, "bankmsp", "bank", CODE)
+
+
+def test_a_new_org_whose_msp_id_differs_from_one_of_the_network_only_in_case_is_refused(topology):
+    with pytest.raises(NetworkError, match=r"^an org named sup-plier \(MSP ID SupPlierMSP\) cannot join: org "
+                                           r"sup-plier's MSP ID SupPlierMSP is, ignoring case, org supplier's MSP ID "
+                                           r"SupplierMSP"):
+        membership.new_org_spec(topology, "sup-plier", "supplier", CODE)
+
+
+# ---- listen_host --------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("host, problem", [
+    ("bad host", "is neither an IPv4 address nor a DNS name"),
+    ("not a host/../x", "is neither an IPv4 address nor a DNS name"),
+    ("under_score", "is neither an IPv4 address nor a DNS name"),
+    ("10.0.0", "is neither an IPv4 address nor a DNS name"),
+    ("", "is neither an IPv4 address nor a DNS name"),
+    ("0.0.0.0", "is no host's address: nodes listen on listen_host and are dialled at it too"),
+    ("::1", "is an IPv6 address"),
+    ("224.0.0.1", "is a multicast or broadcast address"),
+])
+def test_a_listen_host_nodes_cannot_be_dialled_at_is_refused(host, problem):
+    with pytest.raises(TopologyError) as err:
+        parse(raw() | {"listen_host": host})
+    assert str(err.value).startswith(f"topology.yaml: listen_host: {host!r} {problem}")
+    for dialable in ("127.0.0.1", "10.1.2.3", "localhost", "node-1.example.com", "Host.Example"):
+        assert parse(raw() | {"listen_host": dialable}).listen_host == dialable
+
+
+# ---- the channel name and org names: lengths ------------------------------------------------------------------------
+def test_a_channel_name_is_held_to_fabrics_249_characters():
+    assert parse(raw() | {"channel": "c" * 249}).channel == "c" * 249
+    with pytest.raises(TopologyError, match=r"^topology.yaml: channel: String should have at most 249 characters$"):
+        parse(raw() | {"channel": "c" * 250})
+
+
+def test_an_org_name_is_held_to_a_dns_labels_63_characters():
+    data = raw()
+    data["orgs"][0]["name"] = "a" * 64
+    data["orgs"][0]["domain"] = "core.local"
+    with pytest.raises(TopologyError, match=r"^topology.yaml: orgs\[0\].name: String should have at most 63 "
+                                            r"characters$"):
+        parse(data)
+    data["orgs"][0]["name"] = "a" * 63
+    assert parse(data).orgs[0].name == "a" * 63
+    data = raw()
+    data["orderer_org"]["name"] = "o" * 64
+    with pytest.raises(TopologyError, match=r"^topology.yaml: orderer_org.name: String should have at most 63"):
+        parse(data)
+
+
+def test_a_new_org_name_too_long_is_refused_naming_the_field(topology):
+    with pytest.raises(TopologyError, match=r"^org a{64}: name: String should have at most 63 characters"):
+        membership.new_org_spec(topology, "a" * 64, "regulator")
