@@ -569,9 +569,14 @@ class ReceivablesContract(Contract):
             raise rule("due-date-passed", f"due date {due} is not after today {s.today}: register only claims not yet due")
         start, started = _payment_term_start(req)
         if (latest := self.config.payment_term_exceeded(start, due)) is not None:
-            advice = (f"give a due date on or before {latest}" if latest > s.today else
-                      f"that term ended on {latest}, so no due date after today is within it: the claim can no "
-                      "longer be registered")
+            if latest > s.today:
+                advice = f"give a due date on or before {latest}"
+            elif start < issue:   # the invoices set the start, and no issue date moves it later
+                advice = (f"that term ended on {latest}, so no due date after today is within it: the claim can no "
+                          "longer be registered")
+            else:
+                advice = (f"that term ended on {latest}, so no due date after today is within it: check the issue "
+                          "date, which starts the term")
             raise rule("payment-term-too-long", f"due date {due} is {(due - start).days} days after {started}, past "
                        f"the maximum payment term of {self.config.payment_term_text()}: {advice}")
         invoices: list[Invoice] = []
@@ -1220,12 +1225,12 @@ class ReceivablesContract(Contract):
         d = await s.store.discount_offer(offer_id)
         holder, r = await self._as_holder(s, receivable_id)
         lifecycle.ensure_not_frozen(r)
+        open_request = None
         if r.financing_id is not None:
-            if (await s.store.financing(r.financing_id)).status == "REQUESTED":
-                # no bank has accepted: the holder is still the one paid, and may end the request itself
-                raise rule("receivable-financed", f"{r.id} has an open financing request {r.financing_id} that no "
-                           "bank has accepted yet: withdraw the request (WithdrawFinancing), then take the offer")
-            raise rule("receivable-financed", f"{r.id} has live financing {r.financing_id}: the financier, not the holder, is paid")
+            if (await s.store.financing(r.financing_id)).status != "REQUESTED":
+                raise rule("receivable-financed", f"{r.id} has live financing {r.financing_id}: the financier, not "
+                           "the holder, is paid")
+            open_request = r.financing_id   # refused below, once the offer is known to be one the holder could take
         lifecycle.ensure_status(r, (CONFIRMED,), "discount")
         if not lifecycle.discount_offer_covers(d, r):
             raise rule("discount-offer-not-for-receivable", f"offer {d.id} of {d.debtor} does not cover {r.id}")
@@ -1238,6 +1243,11 @@ class ReceivablesContract(Contract):
         apr = settlement.discount_rate_for(d, early)
         if apr is None:
             raise rule("discount-not-applicable", f"{early} days early reaches no tier of offer {d.id}")
+        if open_request is not None:
+            # no bank has accepted: the holder is still the one paid, and may end the request itself. Said only
+            # now: withdrawing the request lapses the banks' offers on it, for nothing if this offer were refused
+            raise rule("receivable-financed", f"{r.id} has an open financing request {open_request} that no bank "
+                       "has accepted yet: withdraw the request (WithdrawFinancing), then take the offer")
         paid, discount = settlement.early_payment(r.outstanding, apr, early, d.day_count, currency=r.currency)
         before = r.model_copy()
         r.payments.append(Payment(amount=paid, discount=discount, payee=holder.uscc, payee_role="holder",

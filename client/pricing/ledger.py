@@ -111,9 +111,11 @@ def proposal_inputs_from_ledger(receivables: OfferReader, receivable_id: str, *,
 
 def _discount_offer_covering(receivables: OfferReader, offer_id: str, r: Any) -> Any | None:
     """The offer as read for ``r`` (shown as the list by ``r`` shows it); None when the contract says it does not
-    cover ``r``, as acceptance on ``r`` would be refused by the same rule."""
+    cover ``r``, as acceptance on ``r`` would be refused by the same rule. The receivable is sent for a part of a
+    split claim only, whose holder may not read the claim the offer lists: a contract before GetDiscountOffer took
+    it refuses it, and on a claim never split it changes nothing."""
     try:
-        return receivables.get_discount_offer(offer_id, receivable_id=r.id)
+        return receivables.get_discount_offer(offer_id, receivable_id=r.id if r.parent_id else None)
     except RuleViolation as refusal:
         if refusal.rule != "discount-offer-not-for-receivable":
             raise

@@ -13,7 +13,7 @@ from client.pricing.ledger import proposal_inputs_from_ledger
 class FakeReceivables:
     def get_receivable(self, rid):
         return NS(id=rid, status="CONFIRMED", debtor="core", currency="CNY", outstanding=100_000_000,
-                  due_date=date(2027, 3, 1), financing_id="FIN-1", frozen=None, children=[])
+                  due_date=date(2027, 3, 1), financing_id="FIN-1", frozen=None, children=[], parent_id=None)
 
     def get_financing(self, fid):
         return NS(id=fid, status="REQUESTED", offers=[NS(id="OF-1", financier="bank-a", status="OPEN"),
@@ -28,6 +28,8 @@ class FakeReceivables:
         self.listed = []
 
     def get_discount_offer(self, did, *, receivable_id=None):
+        # as a contract before GetDiscountOffer took a receivable: a claim never split needs none
+        assert receivable_id is None, "the receivable is sent for a split part only"
         return NS(id=did, debtor="core", status="OPEN", apr=None, receivable_ids=[],
                   scale=[NS(min_days_early=30, apr=Decimal("0.05"))], day_count="ACT/365", expires_on=date(2027, 1, 1))
 
@@ -86,7 +88,7 @@ def test_the_receivables_currency_and_status_are_carried_and_a_registered_one_ta
     source = FakeReceivables()
     source.get_receivable = lambda rid: NS(id=rid, status="REGISTERED", debtor="core", currency="USD",
                                            outstanding=100_000_000, due_date=date(2027, 3, 1), financing_id=None,
-                                           frozen=None, children=[])
+                                           frozen=None, children=[], parent_id=None)
     inputs = proposal_inputs_from_ledger(source, "RCV-1", discount_offer_id="DD-1")
     assert (inputs.receivable.currency, inputs.receivable.status) == ("USD", "REGISTERED")
     [p] = rank_proposals(inputs.receivable, date(2026, 12, 1), inputs.bank_offers, inputs.early_payments)

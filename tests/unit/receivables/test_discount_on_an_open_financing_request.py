@@ -3,7 +3,9 @@ withdraw the request, then take the offer. Once a bank's offer is accepted, the 
 
 from __future__ import annotations
 
-from .support import standard_net
+import pytest
+
+from .support import standard_net, transient_terms
 
 
 async def test_an_open_request_is_named_as_one_the_holder_may_withdraw_before_taking_the_offer():
@@ -29,3 +31,34 @@ async def test_an_accepted_financing_pays_the_financier_and_the_refusal_says_so(
     offer = await net.ok(core, "PublishDiscountOffer", {"apr": "0.05", "expires_on": net.day(10)})
     message = await net.refused(tier1, "AcceptDiscountOffer", offer["id"], claim["id"], rule="receivable-financed")
     assert f"has live financing {financing['id']}: the financier, not the holder, is paid" in message
+
+
+@pytest.mark.parametrize("offer_kind, rule", [
+    ("for another claim", "discount-offer-not-for-receivable"),
+    ("another debtor's", "discount-offer-not-for-receivable"),
+    ("withdrawn", "discount-offer-withdrawn"),
+    ("a scale no tier of which is reached", "discount-not-applicable"),
+])
+async def test_an_offer_the_holder_could_not_take_is_refused_for_itself_not_for_the_open_request(offer_kind, rule):
+    # withdrawing the request lapses the banks' offers on it: the advice to withdraw comes only for an offer the
+    # holder could then take, or the holder would give up the bank's offer for nothing
+    net = await standard_net()
+    tier1, core, core2 = (net.actors[k] for k in ("tier1", "core", "core2"))
+    claim = await net.confirmed(tier1, core, 100_000, due_in=60)
+    request = await net.ok(tier1, "RequestFinancing", claim["id"])
+    await net.ok(net.actors["bank"], "MakeFinancingOffer", request["id"], transient=transient_terms())
+    other = await net.confirmed(tier1, core, 100_000, due_in=60)
+    publisher, offer = core, {"apr": "0.05", "expires_on": net.day(10)}
+    if offer_kind == "for another claim":
+        offer["receivable_ids"] = [other["id"]]
+    elif offer_kind == "another debtor's":
+        publisher = core2
+    elif offer_kind == "a scale no tier of which is reached":
+        offer = {"scale": [{"min_days_early": 90, "apr": "0.05"}], "expires_on": net.day(10)}
+    published = await net.ok(publisher, "PublishDiscountOffer", offer)
+    if offer_kind == "withdrawn":
+        await net.ok(core, "WithdrawDiscountOffer", published["id"])
+    message = await net.refused(tier1, "AcceptDiscountOffer", published["id"], claim["id"], rule=rule)
+    assert "WithdrawFinancing" not in message
+    # the request and the bank's offer on it stand
+    assert (await net.ok(tier1, "GetFinancing", request["id"], evaluate=True))["status"] == "REQUESTED"

@@ -54,3 +54,16 @@ async def test_a_claim_within_its_term_from_every_date_still_registers():
     req = net.registration(tier1, core, 5000, due_in=300)
     req["invoices"][0]["date"] = net.day(-60)                       # 360 days from the invoice to the due date
     assert (await net.ok(tier1, "RegisterReceivable", req))["status"] == "REGISTERED"
+
+
+async def test_a_stale_issue_date_is_named_as_what_to_check_not_as_a_claim_past_registering():
+    # the term runs from the issue date here (the invoice is later), so a later issue date would do
+    net = await standard_net()
+    tier1, core = net.actors["tier1"], net.actors["core"]
+    req = net.registration(tier1, core, 5000, due_in=30)
+    req["issue_date"] = net.day(-400)
+    message = await net.refused(tier1, "RegisterReceivable", req, rule="payment-term-too-long")
+    assert f"430 days after the issue date {net.day(-400)}" in message
+    assert "check the issue date, which starts the term" in message and "can no longer be registered" not in message
+    req["issue_date"] = net.today
+    assert (await net.ok(tier1, "RegisterReceivable", req))["status"] == "REGISTERED"
