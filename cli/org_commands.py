@@ -309,8 +309,8 @@ def remove_command(topology_path, name, sign_as, dry_run, update_out, no_sign, c
 
     Refused for the channel's last org of a role the receivables contract needs. The receivables
     chaincode is then deployed again without the org in its configuration (its offer-terms collections
-    stay in the definition, unused: Fabric never drops a collection; their policies lose the org, which
-    the channel no longer accepts as a member), with the endorsement policy it has (a derived one
+    stay in the definition, unused: Fabric never drops a collection; their member policies lose the org,
+    which the channel no longer accepts as a member), with the endorsement policy it has (a derived one
     without the org); refused before anything changes when that policy names the org, until
     --signature-policy gives one without it, and when a fixed collections file (topology.yaml's
     chaincode.collections_config) names it, until the file no longer does. The org's crypto and ledger

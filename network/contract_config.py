@@ -18,12 +18,16 @@ Fabric never lets a new definition drop a collection, nor change its name or blo
 collection once written for the chaincode stays in every later derivation (an org that left keeps
 its collection; with the org gone from the configuration nothing writes to it any more). Its member
 policy, though, may name only orgs of the channel (Fabric refuses the approval otherwise: "collection
-member ... is not part of the channel"), so a kept collection loses the MSPs that left, from its
-member policy and from its endorsement policy, its other settings as they were (kept_collection). One
-whose members have all left gets the channel's regulator orgs, which every offer-terms collection has
-as members for their audit; with no regulator org either, it cannot stay valid and the derivation is
-refused, naming it. A fixed collections file is the operator's: `recfin org remove` refuses, before
-anything changes, while it names the leaving org (collections_naming).
+member ... is not part of the channel"), so a kept collection loses the MSPs that left from its
+member policy, every other setting as it was (kept_collection). Its endorsement policy among them:
+Fabric checks no collection's endorsement policy against the channel, and that policy, not the
+chaincode's, governs a write to the collection, so one weakened to the orgs that stay would let them
+alone rewrite what the departed org agreed to; one whose orgs have all left lets nobody write, which
+keeps the departed pair's terms as they were for the regulator's audit. A collection whose members
+have all left gets the channel's regulator orgs, which every offer-terms collection has as members
+for their audit; with no regulator org either, it cannot stay valid and the derivation is refused,
+naming it. A fixed collections file is the operator's: `recfin org remove` refuses, before anything
+changes, while a member policy of it names the leaving org (collections_naming).
 """
 from __future__ import annotations
 
@@ -97,60 +101,61 @@ def _written_collections(path: Path) -> list[dict]:
     return [c for c in doc if isinstance(c, dict) and "name" in c] if isinstance(doc, list) else []
 
 
-def derived_collections(topology: Topology, kept: list[dict] = ()) -> list[dict]:
+def derived_collections(topology: Topology, kept: list[dict] = (), kept_in: Path | None = None) -> list[dict]:
     """The collections for the topology's orgs, then each of `kept` whose name they lack, without the MSPs that are
-    not the topology's orgs' (kept_collection)."""
+    not the topology's orgs' in its member policy (kept_collection). kept_in: the file `kept` was read from, which a
+    refusal names for its repair."""
     cfg = network_config(topology)
     derived = contract_collections.collections_config(cfg)
     names = {c["name"] for c in derived}
-    return derived + [kept_collection(c, cfg) for c in kept if c["name"] not in names]
+    return derived + [kept_collection(c, cfg, kept_in) for c in kept if c["name"] not in names]
 
 
-def kept_collection(collection: dict, cfg: contract.NetworkConfig) -> dict:
-    """An earlier collection as the channel of cfg's orgs can still approve it: its member policy and its endorsement
-    signature policy without the MSPs that are not cfg's, every other setting (blockToLive included) as it was, and
-    the collection itself unchanged when it names none of them. Members all gone: the regulator orgs' (ChaincodeError
-    when there is none); an endorsement policy whose MSPs are all gone is left out, so the chaincode's own endorsement
-    policy governs a write to the collection."""
-    staying = set(cfg.msp_ids)
+def kept_collection(collection: dict, cfg: contract.NetworkConfig, kept_in: Path | None = None) -> dict:
+    """An earlier collection as the channel of cfg's orgs can still approve it: its member policy without the MSPs
+    that are not cfg's, every other setting (blockToLive and the endorsement policy included) as it was, and the
+    collection itself unchanged when its member policy names none of them. Members all gone: the regulator orgs'
+    (ChaincodeError when there is none). The endorsement policy stays as written even when it names orgs that left
+    (Fabric checks only the member policy against the channel): it, not the chaincode's policy, governs a write to
+    the collection, and the departed org's part in it is what keeps the orgs that stay from rewriting alone what
+    the collection holds. kept_in: the file the collection was read from, named in a refusal."""
     name = collection["name"]
-    members = _without_departed(collection.get("policy"), staying, name, "policy")
+    members = _members_staying(collection.get("policy"), set(cfg.msp_ids), name, kept_in)
     if members is None:
-        regulators = cfg.msps_with_role(contract.REGULATOR)
-        if not regulators:
+        members = regulators_policy(cfg)
+        if members is None:
             raise ChaincodeError(
                 f"collection {name} would have no member left in the channel ({collection.get('policy')} names only "
                 f"orgs that are not in it): Fabric keeps every collection of a definition and needs a member of the "
                 f"channel in each, and no regulator org, which every offer-terms collection has as a member, is "
                 f"there to take it on. Add a regulator org first (`recfin org add NAME --role regulator`)")
-        members = f"OR({', '.join(_member(msp) for msp in regulators)})"
-    out = {**collection, "policy": members}
-    endorsement = collection.get("endorsementPolicy")
-    if isinstance(endorsement, dict) and "signaturePolicy" in endorsement:
-        signature = _without_departed(endorsement["signaturePolicy"], staying, name, "endorsementPolicy")
-        if signature is None:
-            del out["endorsementPolicy"]
-        else:
-            out["endorsementPolicy"] = {**endorsement, "signaturePolicy": signature}
-    return out
+    return {**collection, "policy": members}
+
+
+def regulators_policy(cfg: contract.NetworkConfig) -> str | None:
+    """The member policy of cfg's regulator orgs, which take on a collection whose members have all left; None when
+    cfg has none."""
+    regulators = cfg.msps_with_role(contract.REGULATOR)
+    return f"OR({', '.join(_member(msp) for msp in regulators)})" if regulators else None
 
 
 def _member(msp_id: str) -> str:
     return f"'{msp_id}.{contract_collections.ROLE}'"
 
 
-def _without_departed(policy: object, staying: set[str], collection: str, field: str) -> str | None:
-    """A collection's signature policy without the principals of MSPs not in staying: the text as it is when it
-    names none of them, None when none of its principals stays. A rule that needs more of its parts than stay
-    (AND, OutOf) needs all those that stay."""
-    repair = (f"repair it in the chaincode's {COLLECTIONS_FILE} in the data folder, keeping every collection with "
-              f"its name and blockToLive (Fabric refuses a definition that drops or changes them)")
+def _members_staying(policy: object, staying: set[str], collection: str, kept_in: Path | None) -> str | None:
+    """A collection's member policy without the principals of MSPs not in staying: the text as it is when it names
+    none of them, None when none of its principals stays. Fabric takes only an OR of principals as a member policy;
+    a rule that needs more of its parts than stay (AND, OutOf) would need all those that stay."""
+    where = kept_in or f"the chaincode's {COLLECTIONS_FILE} in the data folder"
+    repair = (f"repair it in {where}, keeping every collection with its name and blockToLive (Fabric refuses a "
+              f"definition that drops or changes them)")
     if not isinstance(policy, str):
-        raise ChaincodeError(f"collection {collection}: {field} is {policy!r}, not a signature policy: {repair}")
+        raise ChaincodeError(f"collection {collection}: policy is {policy!r}, not a signature policy: {repair}")
     try:
         envelope = signature_policy(policy)
     except PolicySyntaxError as exc:
-        raise ChaincodeError(f"collection {collection}: {field}: {exc}: {repair}") from None
+        raise ChaincodeError(f"collection {collection}: policy: {exc}: {repair}") from None
     msp_of = [msp_principal_pb2.MSPRole.FromString(identity.principal).msp_identifier
               for identity in envelope.identities]
     if set(msp_of) <= staying:
@@ -171,30 +176,31 @@ def _without_departed(policy: object, staying: set[str], collection: str, field:
     return render_signature_rule(policies_pb2.SignaturePolicyEnvelope(rule=rule, identities=envelope.identities))
 
 
-def collections_naming(path: Path, msp_id: str) -> list[str]:
-    """The collections of the collections file at path whose member or endorsement policy names msp_id, each as
-    "<name> (<policy field>)": what the channel refuses (a member) or could never satisfy (an endorser) once the
-    org has left."""
+@dataclass(frozen=True)
+class NamingCollection:
+    """A collection of a fixed collections file whose member policy names an org (collections_naming)."""
+    name: str
+    sole_member: bool           # the org is the only member it names: removing it would leave no member
+
+
+def collections_naming(path: Path, msp_id: str) -> list[NamingCollection]:
+    """The collections of the collections file at path whose member policy names msp_id: what the channel refuses to
+    approve once the org has left. Their endorsement policies are left alone, as Fabric leaves them
+    (kept_collection)."""
     try:
         doc = json.loads(path.read_text())
     except (OSError, ValueError) as exc:
         raise ChaincodeError(f"cannot read the collections file {path}: {exc}") from None
     named = []
     for collection in doc if isinstance(doc, list) else []:
-        if not isinstance(collection, dict):
+        if not isinstance(collection, dict) or not isinstance(policy := collection.get("policy"), str):
             continue
-        endorsement = collection.get("endorsementPolicy")
-        policies = [("policy", collection.get("policy")),
-                    ("endorsementPolicy", endorsement.get("signaturePolicy") if isinstance(endorsement, dict) else None)]
-        for field, policy in policies:
-            if not isinstance(policy, str):
-                continue
-            try:
-                named_msps = msp_ids_in(policy)
-            except PolicySyntaxError as exc:
-                raise ChaincodeError(f"{path}: collection {collection.get('name')}: {field}: {exc}") from None
-            if msp_id in named_msps:
-                named.append(f"{collection.get('name')} ({field})")
+        try:
+            members = msp_ids_in(policy)
+        except PolicySyntaxError as exc:
+            raise ChaincodeError(f"{path}: collection {collection.get('name')}: policy: {exc}") from None
+        if msp_id in members:
+            named.append(NamingCollection(str(collection.get("name")), members == [msp_id]))
     return named
 
 
@@ -219,7 +225,8 @@ def write_served_config(topology: Topology, data_root: Path) -> Path:
 def collections_for(topology: Topology, data_root: Path) -> list[dict]:
     """The derived collections for the topology's orgs with every collection data_root's collections_config.json
     held before (derived_collections), as write_collections writes them: to check them before anything changes."""
-    return derived_collections(topology, _written_collections(collections_path(data_root, topology.chaincode.name)))
+    path = collections_path(data_root, topology.chaincode.name)
+    return derived_collections(topology, _written_collections(path), path)
 
 
 def write_collections(topology: Topology, data_root: Path) -> Path | None:

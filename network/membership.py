@@ -159,8 +159,9 @@ def _save_state(data_root: Path, state: dict) -> None:
 
 
 def with_orgs(topology: Topology, orgs: list[PeerOrgSpec], placed: dict[str, OrgNamespace] | None = None) -> Topology:
-    """The topology with this org list, validated as topology.yaml is. In namespaces, placed gives
-    new orgs theirs (a topology without namespaces ignores it)."""
+    """The topology with this org list, validated as topology.yaml is, but for names or MSP IDs that differ only in
+    case (org_identifier_clash, refused where a name comes in: the channel may hold such orgs, added before, and
+    keeps an org's MSP ID). In namespaces, placed gives new orgs theirs (a topology without namespaces ignores it)."""
     doc = topology.model_dump(mode="python")
     doc["orgs"] = [o.model_dump(mode="python") for o in orgs]
     if doc.get("namespaces"):           # an org that left keeps no namespace; a new one must be given one
@@ -350,9 +351,10 @@ def new_org_spec(topology: Topology, name: str, role: str, enterprise: str | Non
     if any(name.lower() == o.name.lower() for o in topology.orgs) or name == topology.orderer_org.name:
         raise NetworkError(f"an org named {name} is already in the network: choose another name")
     msp_id, domain = msp_id_for(name), f"{name}.{_parent_domain(topology)}"
-    # checked here, before any of its files is written, with what to do (topology validation refuses it too)
+    # checked here, before any of its files is written: the orgs already in the channel may clash among themselves
+    # (one added before the check), which is theirs to keep, so only the new org's own clash is refused
     existing = [(o.name, o.msp_id) for o in [topology.orderer_org, *topology.orgs]]
-    if clash := org_identifier_clash([*existing, (name, msp_id)]):
+    if clash := org_identifier_clash(existing, joining=(name, msp_id)):
         raise NetworkError(f"an org named {name} (MSP ID {msp_id}) cannot join: {clash}. Choose another name")
     if clash := departed_clash(departed, name, msp_id, domain):
         raise NetworkError(f"{departed_clash_problem(clash, name, msp_id, domain)}. Add {clash.name} back under its "

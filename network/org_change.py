@@ -313,7 +313,8 @@ def plan_add_defined(topology: Topology, data_root: Path, current: configtx_pb2.
     in a temporary folder from the definition's certificates, its anchor peers are the definition's, and
     nothing of it is written to data_root."""
     spec = definition.org
-    # an org is found by its name or MSP ID in any case (Topology.org): neither may be another org's
+    # an org is found by its name or MSP ID, in any case when none has it exactly (Topology.org): a new one's may
+    # equal no other org's, ignoring case (orgs already in the channel that do are left as they are)
     given = {spec.name.lower(), spec.msp_id.lower()}
     known = [o.name for o in [topology.orderer_org, *topology.orgs] if given & {o.name.lower(), o.msp_id.lower()}]
     if known:

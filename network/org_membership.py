@@ -543,16 +543,18 @@ class OrgMembership:
 
     def check_collections_without(self, org: PeerOrgSpec) -> None:
         """Refused, before anything changes, when the topology's chaincode, deployed again without the org, would carry
-        collections the channel refuses once it has left. Derived ones drop the MSPs that left (contract_config), but
-        one whose members would all be gone is refused there; a fixed collections file (topology.yaml's
-        chaincode.collections_config) is the operator's, so one naming the org is refused, naming its collections:
-        Fabric's approval fails on a member not in the channel, after the update is in and the org's peers stopped."""
+        collections the channel refuses once it has left. Derived ones drop the MSPs that left from their member
+        policies (contract_config), but one whose members would all be gone is refused there; a fixed collections
+        file (topology.yaml's chaincode.collections_config) is the operator's, so one whose member policy names the
+        org is refused, naming its collections: Fabric's approval fails on a member not in the channel, after the
+        update is in and the org's peers stopped. An endorsement policy naming it is no matter: Fabric does not
+        check it against the channel, and it keeps the orgs that stay from rewriting the collection alone."""
         chaincode = self.topology.chaincode
         if ccservers.load_deployment(self.root, chaincode.name) is None or org not in self.topology.orgs:
             return          # nothing is deployed again, or the org already left this data folder's record
         stopped = "Stopped before anything changed"
+        after = membership.with_orgs(self.topology, [o for o in self.topology.orgs if o.name != org.name])
         if chaincode.derives_collections:
-            after = membership.with_orgs(self.topology, [o for o in self.topology.orgs if o.name != org.name])
             try:
                 contract_config.collections_for(after, self.root)
             except ChaincodeError as exc:
@@ -561,12 +563,24 @@ class OrgMembership:
         fixed = chaincode.resolved_collections_config()
         if fixed is None or not (named := contract_config.collections_naming(fixed, org.msp_id)):
             return
+        emptied = [c.name for c in named if c.sole_member]
+        if not emptied:
+            instead = ""
+        elif regulators := contract_config.regulators_policy(contract_config.network_config(after)):
+            instead = (f"; {', '.join(emptied)} would have no member left: give {'it' if len(emptied) == 1 else 'each'} "
+                       f"the member policy {regulators}, the regulator orgs, which take on a collection whose members "
+                       f"have all left, for their audit, as the derived collections do")
+        else:
+            instead = (f"; {', '.join(emptied)} would have no member left, and no regulator org, which takes on such a "
+                       f"collection, stays in the channel: add one first (`recfin org add NAME --role regulator`) "
+                       f"and make it their member")
         raise OrgChangeError(
             f"the collections file {fixed} (topology.yaml's chaincode.collections_config) names {org.msp_id}, which "
-            f"leaves the channel, in {', '.join(named)}: Fabric refuses to approve a collection whose member is not "
-            f"in the channel, and one it must endorse could never be written. {stopped}: remove {org.msp_id} from "
-            f"those policies, keeping every collection with its name and blockToLive (Fabric refuses a definition "
-            f"that drops or changes them), then run this again")
+            f"leaves the channel, in the member policy of {', '.join(c.name for c in named)}: Fabric refuses to "
+            f"approve a collection whose member is not in the channel. {stopped}: remove {org.msp_id} from those "
+            f"member policies{instead}, keeping every collection with its name, blockToLive and endorsement policy "
+            f"(Fabric refuses a definition that drops a collection or changes its blockToLive, and checks no "
+            f"endorsement policy against the channel), then run this again")
 
     # ---- remove ----------------------------------------------------------------------------------
     def check_removable(self, name: str) -> PeerOrgSpec:
@@ -665,8 +679,8 @@ class OrgMembership:
         deployed = [d for d in ccservers.deployments(self.root) if d.name == net.topology.chaincode.name]
         for dep in deployed:
             # Fabric keeps every collection of a definition: the org's offer-terms collections stay
-            # in it, unused, since the contract configuration no longer names the org; their policies
-            # lose its MSP, which the channel refuses in a collection once it has left (contract_config).
+            # in it, unused, since the contract configuration no longer names the org; their member
+            # policies lose its MSP, which the channel refuses in a collection once it has left (contract_config).
             self._redeploy(dep, before, signature_policy)
         if not deployed:
             say("  no chaincode deployed")

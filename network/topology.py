@@ -147,15 +147,20 @@ def _check_addresses(org_name: str, org_address: str | None, nodes: list["Ordere
                          f"the host's address once, on the org")
 
 
-def org_identifier_clash(orgs: Iterable[tuple[str, str]]) -> str | None:
+def org_identifier_clash(orgs: Iterable[tuple[str, str]], joining: tuple[str, str] | None = None) -> str | None:
     """Which org, of (name, MSP ID) pairs, has a name or MSP ID that another's name or MSP ID equals ignoring case;
-    None when none does. Commands find an org by either, in any case (Topology.org, `recfin org remove BankMSP`),
-    so such an org would be taken for the other; and Fabric tells MSP IDs apart by case, people do not."""
+    None when none does. Commands find an org by either, in any case when no org has it exactly (Topology.org), so
+    a lookup in another case would fit both; and Fabric tells MSP IDs apart by case, people do not.
+
+    Checked where a name comes in (load, membership.new_org_spec, org_change.plan_add_defined), not by Topology
+    validation, which also validates the channel's orgs as membership.yaml records them: those may hold an org
+    added before the check, whose MSP ID the channel keeps for good. joining: an org coming in beside orgs, which
+    are in the channel already; only its own clash is reported."""
     seen: dict[str, tuple[str, str, str]] = {}       # lowercased identifier -> (org name, "name"/"MSP ID", as given)
-    for name, msp_id in orgs:
+    for name, msp_id in [*orgs] if joining is None else [*orgs, joining]:
         for what, identifier in (("name", name), ("MSP ID", msp_id)):
             other = seen.get(identifier.lower())
-            if other is not None and other[0] != name:
+            if other is not None and other[0] != name and (joining is None or name == joining[0]):
                 other_name, other_what, other_identifier = other
                 return (f"org {name}'s {what} {identifier} is, ignoring case, org {other_name}'s {other_what} "
                         f"{other_identifier}, so either could be taken for the other")
@@ -477,8 +482,6 @@ class Topology(_Model):
         names = [self.orderer_org.name, *(o.name for o in self.orgs)]
         if len(set(names)) != len(names):
             raise ValueError(f"org names must be unique, got {names}")
-        if clash := org_identifier_clash((o.name, o.msp_id) for o in [self.orderer_org, *self.orgs]):
-            raise ValueError(f"{clash}: give one of them another name or MSP ID")
         hosts: dict[str, str] = {}
         named = [(n.name, n.hostname) for n in self.nodes()]
         named += [(f"chaincode server of {o.name}", self.chaincode_server_host(o)) for o in self.orgs]
@@ -593,10 +596,20 @@ class Topology(_Model):
         raise NodeNotFoundError(f"no node named {name!r}: choose one of {', '.join(n.name for n in self.nodes())}")
 
     def org(self, name: str) -> PeerOrgSpec:
-        """A peer org by name ("supplier") or MSP ID ("SupplierMSP"), case-insensitive."""
-        for o in self.orgs:
-            if name.lower() in (o.name.lower(), o.msp_id.lower()):
-                return o
+        """A peer org by name ("supplier") or MSP ID ("SupplierMSP"): the org whose name is name exactly, else the one
+        whose MSP ID is; else the org whose name or MSP ID is name ignoring case. The channel may hold two orgs that
+        differ only in case (`org add bankmsp` beside BankMSP, accepted before org_identifier_clash was checked):
+        each is found by its exact name or MSP ID, and a lookup that matches neither exactly but both ignoring case
+        is refused naming them, rather than acting on either."""
+        for exact in (o for key in ("name", "msp_id") for o in self.orgs if getattr(o, key) == name):
+            return exact
+        loose = [(o, what, identifier) for o in self.orgs
+                 for what, identifier in (("name", o.name), ("MSP ID", o.msp_id)) if identifier.lower() == name.lower()]
+        if len({o.name for o, _what, _identifier in loose}) > 1:
+            matches = " and ".join(f"org {o.name}'s {what} {identifier}" for o, what, identifier in loose)
+            raise NodeNotFoundError(f"{name!r} matches, ignoring case, {matches}: give the one meant in its exact case")
+        if loose:
+            return loose[0][0]
         raise NodeNotFoundError(f"no peer org named {name!r}: choose one of {', '.join(o.name for o in self.orgs)}")
 
     def resolved_data_root(self, env: dict[str, str] | None = None) -> Path:
@@ -645,9 +658,13 @@ def parse(data: object, source: str = "topology.yaml") -> Topology:
 
 
 def load(path: str | Path | None = None) -> Topology:
-    """Load and validate a topology file (default: the packaged network/topology.yaml)."""
+    """Load and validate a topology file (default: the packaged network/topology.yaml), refusing an org whose name or
+    MSP ID another's equals ignoring case (org_identifier_clash): the file is where its orgs' names come in."""
     path = Path(path) if path else DEFAULT_TOPOLOGY
     data = read_yaml_mapping(path, "a topology", lambda problem: TopologyError(f"{path.name}: {problem}"),
                              cannot_read=lambda exc: TopologyError(f"cannot read topology {path}: {exc.strerror}"),
                              hint="copy network/topology.yaml and edit that")
-    return parse(data, path.name)
+    topology = parse(data, path.name)
+    if clash := org_identifier_clash((o.name, o.msp_id) for o in [topology.orderer_org, *topology.orgs]):
+        raise TopologyError(f"{path.name}: {clash}: give one of them another name or MSP ID")
+    return topology

@@ -1,10 +1,12 @@
 """The collections of the chaincode deployed again after `recfin org remove`: every earlier collection stays (Fabric
-never lets a definition drop one or change its blockToLive), but none may still name the MSP that left, which the
-channel refuses at approval ("collection member ... is not part of the channel"). Derived collections drop it; a
-fixed collections file naming it is refused before anything changes."""
+never lets a definition drop one or change its blockToLive), but no member policy may still name the MSP that left,
+which the channel refuses at approval ("collection member ... is not part of the channel"). Derived collections drop
+it from their member policies and keep their endorsement policies as written (Fabric checks none against the
+channel); a fixed collections file whose member policy names it is refused before anything changes."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -30,12 +32,9 @@ def by_name(collections: list[dict]) -> dict[str, dict]:
     return {c["name"]: c for c in collections}
 
 
-def policy_msps(collections: list[dict]) -> set[str]:
-    """The MSP IDs the collections' member and endorsement policies name."""
-    policies = [c["policy"] for c in collections]
-    policies += [c["endorsementPolicy"]["signaturePolicy"] for c in collections
-                 if "signaturePolicy" in c.get("endorsementPolicy", {})]
-    return {msp for policy in policies for msp in config_policy.msp_ids_in(policy)}
+def member_msps(collections: list[dict]) -> set[str]:
+    """The MSP IDs the collections' member policies name."""
+    return {msp for c in collections for msp in config_policy.msp_ids_in(c["policy"])}
 
 
 class FabricLikePeer(ScriptedPeer):
@@ -96,11 +95,13 @@ def test_after_a_bank_leaves_its_collection_stays_without_its_msp(topology, tmp_
     after = by_name(json.loads(after_path.read_text()))
 
     assert set(after) == set(before)                                  # every collection stays
-    assert policy_msps(list(after.values())) == {"BankMSP", "RegulatorMSP", "SupplierMSP"}
+    assert member_msps(list(after.values())) == {"BankMSP", "RegulatorMSP", "SupplierMSP"}
     kept = after[BANK2_PAIR]
     assert kept["policy"] == "OR('RegulatorMSP.member', 'SupplierMSP.member')"
-    assert kept["endorsementPolicy"] == {"signaturePolicy": "OR('SupplierMSP.member')"}
-    unchanged = ("requiredPeerCount", "maxPeerCount", "blockToLive", "memberOnlyRead", "memberOnlyWrite")
+    # the pair's terms stay as both agreed them: the supplier alone can never write them again
+    assert kept["endorsementPolicy"] == {"signaturePolicy": "AND('SupplierMSP.member', 'Bank2MSP.member')"}
+    unchanged = ("requiredPeerCount", "maxPeerCount", "blockToLive", "memberOnlyRead", "memberOnlyWrite",
+                 "endorsementPolicy")
     assert {k: kept[k] for k in unchanged} == {k: before[BANK2_PAIR][k] for k in unchanged}
     assert after["terms-SupplierMSP-BankMSP"] == before["terms-SupplierMSP-BankMSP"]
 
@@ -114,8 +115,8 @@ def test_a_collection_whose_members_all_left_is_taken_on_by_the_regulators(topol
                "requiredPeerCount": 0, "maxPeerCount": 3, "blockToLive": 7, "memberOnlyRead": True,
                "memberOnlyWrite": True, "endorsementPolicy": {"channelConfigPolicy": "/Channel/Application/Writers"}}
     *_, kept_staying, kept_gone = contract_config.derived_collections(topology, [staying, gone])
-    assert kept_gone == {**{k: v for k, v in gone.items() if k != "endorsementPolicy"},
-                         "policy": "OR('RegulatorMSP.member')"}
+    # the endorsement policy naming only orgs that left stays: nobody can write the departed pair's record
+    assert kept_gone == {**gone, "policy": "OR('RegulatorMSP.member')"}
     assert kept_staying == staying              # naming only orgs of the channel: as it was written
 
 
@@ -128,17 +129,31 @@ def test_a_collection_with_no_member_left_and_no_regulator_is_refused_by_name(to
         contract_config.derived_collections(parse(doc), [gone])
 
 
-@pytest.mark.parametrize("written, kept", [
-    ("OutOf(2, 'BankMSP.member', 'SupplierMSP.member', 'OldMSP.member')", "AND('BankMSP.member', 'SupplierMSP.member')"),
-    ("OutOf(2, 'BankMSP.member', 'SupplierMSP.member', 'RegulatorMSP.member', 'OldMSP.member')",
-     "OutOf(2, 'BankMSP.member', 'SupplierMSP.member', 'RegulatorMSP.member')"),
-    ("OR(AND('BankMSP.member', 'OldMSP.member'), 'SupplierMSP.admin')", "OR(OR('BankMSP.member'), 'SupplierMSP.admin')"),
-])
-def test_a_rule_that_needs_more_parts_than_stay_needs_those_that_stay(topology, written, kept):
-    collection = {"name": "c", "policy": "OR('BankMSP.member')", "blockToLive": 0,
-                  "endorsementPolicy": {"signaturePolicy": written}}
-    derived = contract_config.derived_collections(topology, [collection])[-1]
-    assert derived["endorsementPolicy"] == {"signaturePolicy": kept}
+@pytest.mark.parametrize("endorsement", [
+    "AND('Supplier2MSP.member', 'BankMSP.member')",
+    "OutOf(2, 'BankMSP.member', 'SupplierMSP.member', 'Supplier2MSP.member')",
+    "OR(AND('BankMSP.member', 'Supplier2MSP.member'), 'SupplierMSP.admin')",
+    "AND('Supplier2MSP.member', 'Bank2MSP.member')",
+], ids=["the departed org's AND", "OutOf", "nested", "every org gone"])
+def test_a_kept_collection_keeps_its_endorsement_policy_as_written(topology, endorsement):
+    """Fabric checks a collection's member policy against the channel, never its endorsement policy, which governs
+    a write to the collection in place of the chaincode's: one without the departed org would let the orgs that stay
+    rewrite alone what it agreed to (the bank alone, the departed supplier's offer terms)."""
+    collection = {"name": "terms-Supplier2MSP-BankMSP",
+                  "policy": "OR('BankMSP.member', 'RegulatorMSP.member', 'Supplier2MSP.member')", "blockToLive": 0,
+                  "endorsementPolicy": {"signaturePolicy": endorsement}}
+    kept = contract_config.derived_collections(topology, [collection])[-1]
+    assert kept == {**collection, "policy": "OR('BankMSP.member', 'RegulatorMSP.member')"}
+
+
+def test_a_kept_collection_that_cannot_be_read_is_refused_naming_its_file(topology, tmp_path):
+    path = contract_config.collections_path(tmp_path, "receivables")
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps([{"name": "terms-OldMSP-BankMSP", "policy": "OR('OldMSP.member'", "blockToLive": 0}]))
+    with pytest.raises(ChaincodeError, match=rf"^collection terms-OldMSP-BankMSP: policy: .*: repair it in "
+                                             rf"{re.escape(str(path))}, keeping every collection with its name and "
+                                             rf"blockToLive"):
+        contract_config.collections_for(topology, tmp_path)
 
 
 # ---- org remove ---------------------------------------------------------------------------------------------------
@@ -150,7 +165,7 @@ def test_org_remove_deploys_collections_the_channel_approves_without_the_org(top
 
     approved = peer.approved_collections[-len(topology.orgs):]      # each staying org's, for sequence 3
     assert [c[1] for c in verbs(peer, "approveformyorg")[-len(topology.orgs):]] == [o.msp_id for o in topology.orgs]
-    assert all(BANK2_PAIR in by_name(each) and "Bank2MSP" not in policy_msps(each) for each in approved)
+    assert all(BANK2_PAIR in by_name(each) and "Bank2MSP" not in member_msps(each) for each in approved)
     assert peer.committed["sequence"] == 3
     assert "Bank2MSP" not in peer.committed["approvals"]
     assert [o.name for o in net.topology.orgs] == [o.name for o in topology.orgs]
@@ -161,14 +176,22 @@ def with_fixed_collections(topology, path):
         update={"collections_config": path})})
 
 
+SOLE = "notes-Bank2MSP"          # a collection of the operator's whose one member is bank2
+
+
 def test_org_remove_refuses_a_fixed_collections_file_naming_the_org_before_anything_changes(
         topology, data_root, fake_fabric, tmp_path):
     fixed = tmp_path / "collections.json"
-    fixed.write_text(json.dumps(contract_config.derived_collections(with_bank2(topology)), indent=2))
+    sole = {"name": SOLE, "policy": "OR('Bank2MSP.member')", "requiredPeerCount": 0, "maxPeerCount": 1,
+            "blockToLive": 0, "memberOnlyRead": True, "memberOnlyWrite": True}
+    fixed.write_text(json.dumps([*contract_config.derived_collections(with_bank2(topology)), sole], indent=2))
     net, members = network_with_bank2(with_fixed_collections(topology, fixed), data_root, ScriptedPeer)
     peer = net.tools
     calls, stopped, state = len(peer.calls), len(net.supervisor.stopped), membership.load_state(data_root)
-    named = rf"names Bank2MSP, which leaves the channel, in {BANK2_PAIR} \(policy\), {BANK2_PAIR} \(endorsementPolicy\)"
+    named = (rf"names Bank2MSP, which leaves the channel, in the member policy of {BANK2_PAIR}, {SOLE}: Fabric refuses "
+             rf"to approve a collection whose member is not in the channel. Stopped before anything changed: remove "
+             rf"Bank2MSP from those member policies; {SOLE} would have no member left: give it the member policy "
+             rf"OR\('RegulatorMSP.member'\), the regulator orgs")
     with pytest.raises(OrgChangeError, match=named):
         members.remove("bank2")
     with pytest.raises(OrgChangeError, match=named):
@@ -179,8 +202,13 @@ def test_org_remove_refuses_a_fixed_collections_file_naming_the_org_before_anyth
     assert len(peer.calls) == calls and len(net.supervisor.stopped) == stopped
     assert membership.load_state(data_root) == state
 
-    # the file as the refusal says: every collection kept, Bank2MSP gone from its policies
+    # the file as the refusal says: every collection kept, Bank2MSP gone from their member policies, the regulator
+    # the member of the one bank2 alone was; the pair's endorsement policy still names it, which Fabric approves
     fixed.write_text(json.dumps(contract_config.derived_collections(topology, json.loads(fixed.read_text()))))
+    repaired = by_name(json.loads(fixed.read_text()))
+    assert repaired[SOLE]["policy"] == "OR('RegulatorMSP.member')"
+    assert "Bank2MSP" in config_policy.msp_ids_in(repaired[BANK2_PAIR]["endorsementPolicy"]["signaturePolicy"])
+    assert contract_config.collections_naming(fixed, "Bank2MSP") == []
     members._after_remove(net.topology.org("bank2"))
     assert "bank2" in membership.load_state(data_root)["removed"]
     assert ccservers.load_deployment(data_root, "receivables").sequence == 3

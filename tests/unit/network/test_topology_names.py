@@ -1,16 +1,19 @@
 """What topology validation refuses of the names and addresses the network is built on: an org name or MSP ID that
-another org's name or MSP ID equals ignoring case (commands find an org by either, in any case), a listen_host that
-is not an address nodes can be dialled at, a channel name Fabric refuses, an org name too long for a DNS label."""
+another org's name or MSP ID equals ignoring case, where such a name comes in (commands find an org by either, in
+any case when none has it exactly), a listen_host that is not an address nodes can be dialled at, a channel name
+Fabric refuses, an org name too long for a DNS label."""
 from __future__ import annotations
 
 import copy
+from types import SimpleNamespace
 
 import pytest
 import yaml
 
-from network import membership
-from network.errors import NetworkError, TopologyError
-from network.topology import DEFAULT_TOPOLOGY, parse
+from network import bundle, membership
+from network.errors import NetworkError, NodeNotFoundError, TopologyError
+from network.org_change import OrgChangeError, plan_add_defined
+from network.topology import DEFAULT_TOPOLOGY, load, parse
 
 RAW = yaml.safe_load(DEFAULT_TOPOLOGY.read_text())
 CODE = "91110000MA1K00007E"
@@ -20,17 +23,24 @@ def raw():
     return copy.deepcopy(RAW)
 
 
-# ---- org names and MSP IDs ------------------------------------------------------------------------------------
-def test_an_org_named_like_another_orgs_msp_id_is_refused():
+def load_written(tmp_path, data):
+    """data loaded as the operator's topology.yaml is."""
+    path = tmp_path / "topology.yaml"
+    path.write_text(yaml.safe_dump(data))
+    return load(path)
+
+
+# ---- org names and MSP IDs: refused where they come in --------------------------------------------------------------
+def test_an_org_named_like_another_orgs_msp_id_is_refused(tmp_path):
     data = raw()
     data["orgs"][1]["name"] = "bankmsp"          # the supplier org, named like the bank's MSP ID BankMSP
     with pytest.raises(TopologyError, match=r"^topology.yaml: org bank's MSP ID BankMSP is, ignoring case, org "
                                             r"bankmsp's name bankmsp, so either could be taken for the other: give "
                                             r"one of them another name or MSP ID$"):
-        parse(data)
+        load_written(tmp_path, data)
     data = raw()
     data["orgs"][2]["name"] = "bankmsp"          # BankMSP is its own: org("BankMSP") still finds one org
-    assert parse(data).org("BankMSP").name == "bankmsp"
+    assert load_written(tmp_path, data).org("BankMSP").name == "bankmsp"
 
 
 @pytest.mark.parametrize("org, key, value, message", [
@@ -38,11 +48,11 @@ def test_an_org_named_like_another_orgs_msp_id_is_refused():
      "org supplier's MSP ID COREENTERPRISEMSP is, ignoring case, org coreenterprise's MSP ID CoreEnterpriseMSP"),
     (3, "name", "orderermsp", "org orderermsp's name orderermsp is, ignoring case, org orderer's MSP ID OrdererMSP"),
 ], ids=["two MSP IDs differing in case", "named like the orderer org's MSP ID"])
-def test_an_identifier_another_org_has_ignoring_case_is_refused(org, key, value, message):
+def test_an_identifier_another_org_has_ignoring_case_is_refused(tmp_path, org, key, value, message):
     data = raw()
     data["orgs"][org][key] = value
     with pytest.raises(TopologyError, match=message):
-        parse(data)
+        load_written(tmp_path, data)
 
 
 def test_a_new_org_named_like_an_msp_id_of_the_network_is_refused_by_its_spec(topology):
@@ -58,6 +68,54 @@ def test_a_new_org_whose_msp_id_differs_from_one_of_the_network_only_in_case_is_
                                            r"sup-plier's MSP ID SupPlierMSP is, ignoring case, org supplier's MSP ID "
                                            r"SupplierMSP"):
         membership.new_org_spec(topology, "sup-plier", "supplier", CODE)
+
+
+# ---- org names and MSP IDs: a channel that already holds such orgs --------------------------------------------------
+def added_before_the_check(topology, name, role):
+    """The spec `recfin org add NAME` recorded before names differing only in case were refused: new_org_spec as it
+    was, without that check (its ports, hostnames and exact MSP ID clear of the network's)."""
+    spec = membership.new_org_spec(topology, "stand-in", role, CODE)
+    return spec.model_copy(update={"name": name, "msp_id": membership.msp_id_for(name),
+                                   "domain": spec.domain.replace("stand-in", name)})
+
+
+@pytest.mark.parametrize("name, role", [("sup-plier", "supplier"), ("bankmsp", "bank")])
+def test_a_data_folder_whose_added_org_clashes_ignoring_case_still_loads(topology, tmp_path, name, role):
+    """An org in the channel keeps its MSP ID for good, and its name names its crypto folders: the channel's orgs as
+    membership.yaml records them load, and every command finds each by its exact name or MSP ID."""
+    added = added_before_the_check(topology, name, role)
+    membership.record_added(tmp_path, added)
+    channel = membership.effective(topology, tmp_path)
+
+    assert [o.name for o in channel.orgs][-1] == name
+    assert channel.org(name) == added and channel.org(added.msp_id) == added
+    assert channel.org("BankMSP").msp_id == "BankMSP" and channel.org("bank").msp_id == "BankMSP"
+    assert channel.org("SupplierMSP").name == "supplier" and channel.org("supplier").name == "supplier"
+    assert channel.org("regulatormsp").name == "regulator"     # one org fits ignoring case: found as before
+    # the channel's topology.yaml in a bundle of it, as its company's host reads it
+    assert parse(bundle.topology_document(channel)).org(added.msp_id).name == name
+    # a new org is checked against the channel's orgs, not they against each other
+    assert membership.new_org_spec(channel, "bank3", "bank", CODE).msp_id == "Bank3MSP"
+    with pytest.raises(NetworkError, match=r"^an org named suppliermsp \(MSP ID SuppliermspMSP\) cannot join: org "
+                                           r"suppliermsp's name suppliermsp is, ignoring case, org supplier's MSP ID "
+                                           r"SupplierMSP"):
+        membership.new_org_spec(channel, "suppliermsp", "supplier", CODE)
+
+
+def test_a_lookup_that_fits_two_orgs_only_ignoring_case_is_refused_naming_them(topology, tmp_path):
+    membership.record_added(tmp_path, added_before_the_check(topology, "bankmsp", "bank"))
+    channel = membership.effective(topology, tmp_path)
+    with pytest.raises(NodeNotFoundError, match=r"^'BANKMSP' matches, ignoring case, org bank's MSP ID BankMSP and "
+                                                r"org bankmsp's name bankmsp: give the one meant in its exact case$"):
+        channel.org("BANKMSP")
+
+
+def test_a_definition_whose_msp_id_differs_from_one_of_the_network_only_in_case_is_refused(topology, tmp_path):
+    """`recfin org add --definition`: checked before anything of it is laid out."""
+    spec = added_before_the_check(topology, "sup-plier", "supplier")
+    with pytest.raises(OrgChangeError, match=r"^sup-plier \(SupPlierMSP\) is already an org of the network .* \(as "
+                                             r"supplier\)"):
+        plan_add_defined(topology, tmp_path, None, SimpleNamespace(org=spec))
 
 
 # ---- listen_host --------------------------------------------------------------------------------------------------
