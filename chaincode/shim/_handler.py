@@ -166,10 +166,9 @@ class StreamHandler:
         self._running: dict[TxKey, asyncio.Task] = {}
         self._background: set[asyncio.Task] = set()  # keeps fire-and-forget sends alive
         self._draining = False
-        # The task waiting in ``read`` for the next message, while it waits: the peer sends nothing more
-        # on an idle stream, so a drained stream is ended by interrupting that wait.
-        self._reading: asyncio.Task | None = None
-        self._read_interrupted = False
+        # Resolved once the stream is drained, while the loop waits for the next message: the peer sends
+        # nothing more on an idle stream, so a drained stream ends by no longer waiting for one.
+        self._drained: asyncio.Future | None = None
 
     async def _send(self, message: shim_pb2.ChaincodeMessage) -> None:
         async with self._write_lock:
@@ -202,17 +201,22 @@ class StreamHandler:
         as it is while waiting for one."""
         if self._draining and not self._running:
             return _DRAINED
-        task = asyncio.current_task()
-        self._reading = task
+        # The read is a task of its own, never interrupted by the drain: gRPC hands over a message it has
+        # received only when its read resumes, so cancelling a read it had already completed would lose the
+        # message, a TRANSACTION then getting neither COMPLETED nor the ERROR refusing it.
+        reading = asyncio.ensure_future(self._read())
+        self._drained = asyncio.get_running_loop().create_future()
         try:
-            return await self._read()
-        except asyncio.CancelledError:
-            # uncancel() > 0: someone else cancelled the stream as well (gRPC ending the call), and that stands
-            if not self._read_interrupted or task.uncancel() > 0:
-                raise
-            return _DRAINED
+            await asyncio.wait((reading, self._drained), return_when=asyncio.FIRST_COMPLETED)
+        except BaseException:   # cancelled (gRPC ending the call): that stands, and the read goes with it
+            _abandon(reading)
+            raise
         finally:
-            self._reading = None
+            self._drained = None
+        if reading.done():   # also when drained meanwhile: a TRANSACTION read then is refused, not lost
+            return reading.result()
+        _abandon(reading)
+        return _DRAINED
 
     def drain(self) -> None:
         """Stop taking transactions on this stream: refuse each new TRANSACTION and INIT with an ERROR
@@ -221,12 +225,11 @@ class StreamHandler:
         self._end_stream_if_drained()
 
     def _end_stream_if_drained(self) -> None:
-        """Interrupt the wait for the next message once draining and no transaction runs. The loop checks
+        """Stop waiting for the next message once draining and no transaction runs. The loop checks
         the same before each read; this is for a loop already waiting, which the peer's silence would
         otherwise leave there until gRPC cancels the call."""
-        if self._draining and not self._running and self._reading is not None and not self._read_interrupted:
-            self._read_interrupted = True
-            self._reading.cancel()
+        if self._draining and not self._running and self._drained is not None and not self._drained.done():
+            self._drained.set_result(None)
 
     async def _shut_down(self) -> None:
         for future in self._pending_replies.values():
@@ -341,6 +344,12 @@ class StreamHandler:
                 logger.exception("could not send COMPLETED for tx %s", message.txid)
         finally:
             self.metrics.transaction_finished(function, status, started)
+
+
+def _abandon(reading: asyncio.Future) -> None:
+    """Cancel a read no longer waited for; its outcome, whatever it is, has nobody left to tell."""
+    reading.cancel()
+    reading.add_done_callback(lambda done: done.cancelled() or done.exception())
 
 
 def _completed_message(message: shim_pb2.ChaincodeMessage, response: Response,

@@ -87,6 +87,7 @@ class _ChaincodeService(chaincode_shim_pb2_grpc.ChaincodeServicer):
         self._client_names = client_names
         self._streams: set[StreamHandler] = set()   # one per connected peer
         self._stopping = False
+        self._all_streams_ended = asyncio.Event()   # set once stopping and no stream is left
 
     def drain(self) -> None:
         """Have every stream refuse new transactions and end once its running ones have finished,
@@ -94,6 +95,15 @@ class _ChaincodeService(chaincode_shim_pb2_grpc.ChaincodeServicer):
         self._stopping = True
         for handler in list(self._streams):
             handler.drain()
+        self._note_if_all_streams_ended()
+
+    async def wait_until_drained(self) -> None:
+        """Return once every stream has ended after ``drain``, however long its transactions run."""
+        await self._all_streams_ended.wait()
+
+    def _note_if_all_streams_ended(self) -> None:
+        if self._stopping and not self._streams:
+            self._all_streams_ended.set()
 
     async def Connect(self, request_iterator, context):  # noqa: N802 - the gRPC method name
         peer = context.peer()
@@ -113,6 +123,7 @@ class _ChaincodeService(chaincode_shim_pb2_grpc.ChaincodeServicer):
             await handler.run()
         finally:
             self._streams.discard(handler)
+            self._note_if_all_streams_ended()
         logger.info("peer %s disconnected", peer)
 
 
@@ -225,13 +236,23 @@ class ChaincodeServer:
 
         Each peer's stream refuses new transactions with an ERROR ("chaincode server is stopping"),
         lets the running ones finish, then ends; gRPC stops once every stream has ended, or at
-        ``grace`` seconds (None: no limit), when it cancels the streams and the transactions still
-        running on them.
+        ``grace`` seconds, when it cancels the streams and the transactions still running on them.
+        With ``grace=None`` there is no such limit: it waits for every stream to end, however long
+        its transactions run.
         """
         server, self._server = self._server, None   # /healthz answers 503 from here on, while draining
         if server is not None:
             # before anything awaits: a transaction arriving from here on is refused, not started
             self._service.drain()
+            if grace is None:
+                # gRPC's own stop(None) cancels every call at once; a peer dialling meanwhile is refused
+                # by Connect (UNAVAILABLE) until gRPC stops taking calls below
+                try:
+                    await self._service.wait_until_drained()
+                except BaseException:   # this stop() was cancelled: gRPC must not go on serving, unowned
+                    await server.stop(0)
+                    raise
+                grace = 0
             await server.stop(grace)   # takes no new calls, and returns as soon as the streams have ended
         if self._operations is not None:
             await self._operations.stop()

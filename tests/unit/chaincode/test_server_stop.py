@@ -12,10 +12,10 @@ import grpc
 import pytest
 from fabric_protos.peer import chaincode_pb2
 
-from chaincode.contract import Context, Contract, transaction
-from chaincode.shim import ChaincodeServer
+from chaincode.contract import Context, Contract, ContractRouter, transaction
+from chaincode.shim import ChaincodeServer, StreamHandler
 
-from .peer_double import CHANNEL, PACKAGE_ID, Msg, PeerSide
+from .peer_double import CHANNEL, PACKAGE_ID, TIMEOUT, Msg, PeerSide
 from .test_server import REPO, connect_when_up, free_port
 from .test_stream_protocol import response_of
 
@@ -78,6 +78,102 @@ async def test_once_stop_begins_a_new_transaction_is_refused_and_a_running_one_c
         await stopping
         assert await stream_status(peer) == grpc.StatusCode.OK
     assert server.metrics.in_flight == 0
+
+
+async def test_stop_without_a_grace_limit_lets_a_running_transaction_finish_however_long_it_takes():
+    async with started_server() as (server, port), PeerSide.connect(port) as peer:
+        await peer.start("running", "lookup:Read", "k")
+        await peer.expect("running", Msg.GET_STATE)
+        stopping = asyncio.create_task(server.stop(None))   # gRPC's own stop(None) cancels every call at once
+        await asyncio.sleep(0)   # stop() runs up to where it waits for the streams to end
+        assert server.failed_checks(), "stop() has not begun"
+
+        await peer.send(new_transaction_message(Msg.TRANSACTION, "late"))
+        assert (await peer.expect("late", Msg.ERROR)).payload == STOPPING
+        await peer.reply("running", b"value of k")
+        assert response_of(await peer.expect("running", Msg.COMPLETED)).payload == b"value of k"
+        await stopping
+        assert await stream_status(peer) == grpc.StatusCode.OK
+    assert server.metrics.in_flight == 0
+
+
+async def test_stop_without_a_grace_limit_cancelled_while_waiting_stops_grpc_at_once():
+    async with started_server() as (server, port):
+        with pytest.raises(grpc.aio.AioRpcError) as peer_stream_ended:
+            async with PeerSide.connect(port) as peer:
+                await peer.start("running", "lookup:Read", "k")
+                await peer.expect("running", Msg.GET_STATE)
+                # held here: gRPC's server, once nothing refers to it, stops itself as it is collected
+                grpc_server = server._server
+                stopping = asyncio.create_task(server.stop(None))
+                await asyncio.sleep(0)   # stop() waits for the running transaction
+                stopping.cancel()
+                with pytest.raises(asyncio.CancelledError):
+                    await stopping
+        # gRPC cancelled the stream rather than serving on with nothing left to stop it
+        assert peer_stream_ended.value.code() == grpc.StatusCode.UNAVAILABLE
+        del grpc_server
+
+
+async def test_stop_without_a_grace_limit_and_no_peer_connected_returns():
+    async with started_server() as (server, _):
+        await asyncio.wait_for(server.stop(None), TIMEOUT)   # nothing to wait for
+
+
+class ReadAsGrpcDoes:
+    """A stream's ``read`` as grpc.aio's behaves: a message gRPC has received reaches the reader only when its
+    awaiting read resumes, after whatever else the event loop had ready in the same pass."""
+
+    def __init__(self) -> None:
+        self._reads: asyncio.Queue[asyncio.Future] = asyncio.Queue()
+
+    async def __call__(self):
+        received = asyncio.get_running_loop().create_future()
+        await self._reads.put(received)
+        return await received
+
+    async def next_read(self) -> asyncio.Future:
+        """Once the stream reads: what completes that read, as gRPC does with a message once it is in."""
+        return await self._reads.get()
+
+    async def deliver(self, message) -> None:
+        (await self.next_read()).set_result(message)
+
+
+@contextlib.asynccontextmanager
+async def handler_on_stream(read: ReadAsGrpcDoes, sent: list):
+    """A stream handler, registered and READY, reading with ``read`` and sending into ``sent``; and its run task."""
+    async def write(message):
+        sent.append(message)
+
+    handler = StreamHandler(ContractRouter([Lookup()]).invoke, PACKAGE_ID, read, write)
+    running = asyncio.create_task(handler.run())
+    try:
+        await read.deliver(Msg(type=Msg.REGISTERED))
+        await read.deliver(Msg(type=Msg.READY))
+        yield handler, running
+    finally:
+        running.cancel()   # nothing left to do when the test awaited it
+
+
+async def test_a_transaction_grpc_had_received_when_the_drain_began_is_refused_rather_than_lost():
+    read, sent = ReadAsGrpcDoes(), []
+    async with handler_on_stream(read, sent) as (handler, running):
+        await read.deliver(new_transaction_message(Msg.TRANSACTION, "t1"))   # in, its read not yet resumed
+        handler.drain()   # stop() in the same pass of the event loop
+        await asyncio.wait_for(running, TIMEOUT)
+    # the peer would otherwise fail it only once the stream ends, with "chaincode stream terminated"
+    assert [(Msg.Type.Name(m.type), m.payload) for m in sent if m.txid == "t1"] == [("ERROR", STOPPING)]
+
+
+async def test_grpc_cancelling_the_stream_as_the_drain_ends_it_still_cancels_the_stream():
+    read, sent = ReadAsGrpcDoes(), []
+    async with handler_on_stream(read, sent) as (handler, running):
+        await read.next_read()   # the stream waits for the next message, which never comes
+        handler.drain()
+        running.cancel()   # the call ended (the peer went away) in the same pass
+        with pytest.raises(asyncio.CancelledError):
+            await running
 
 
 async def test_sigterm_with_a_peer_connected_refuses_new_work_finishes_the_running_transaction_and_exits():
