@@ -29,9 +29,10 @@ class QueryIterator(Generic[T]):
     had found no rows.
     ``close()`` releases the peer's iterator early;
     after the last batch the peer has already released it. A closed iterator
-    yields nothing more and sends nothing: closed before its first read, it
-    never asks the peer for the query at all, which would open an iterator on
-    the peer that nothing would close.
+    yields nothing more and sends no further query or QUERY_STATE_NEXT: closed
+    before its first read, it never asks the peer for the query at all, which
+    would open an iterator on the peer; closed while the query is out, it waits
+    for the reply and releases the iterator that reply opened.
     """
 
     def __init__(
@@ -106,6 +107,17 @@ class QueryIterator(Generic[T]):
         if self._closed:
             return
         self._closed = True
+        in_flight = self._in_flight
+        if not self._started and in_flight is not None:
+            # The query is out: a reply with more rows opens an iterator on the peer, which would hold it until
+            # the transaction ends. Shielded: a reader still waiting shares the reply.
+            try:
+                payload = await asyncio.shield(in_flight)
+            except Exception:   # refused or never sent: there is no iterator to release, the readers see why
+                return
+            if self._in_flight is in_flight:   # no reader took the batch: it is the reply that says what opened
+                self._in_flight = None
+                self._accept(payload)
         if self._started and self._has_more:
             close_request = shim_pb2.QueryStateClose(id=self._iterator_id).SerializeToString()
             await self._transport.request(Msg.QUERY_STATE_CLOSE, close_request)

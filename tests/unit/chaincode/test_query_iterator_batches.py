@@ -5,6 +5,7 @@ import asyncio
 import contextlib
 import json
 
+import pytest
 from fabric_protos.peer import chaincode_shim_pb2 as shim_pb2
 
 from chaincode.contract import Context, Contract, transaction
@@ -25,6 +26,8 @@ class Scan(Contract):
         super().__init__()
         self.give_up = asyncio.Event()
         self.gave_up = asyncio.Event()
+        self.close_now = asyncio.Event()
+        self.closing = asyncio.Event()
 
     @transaction(evaluate=True)
     async def TwoReadersAfterTheFirstRow(self, ctx: Context) -> list:
@@ -46,6 +49,20 @@ class Scan(Contract):
             await reading
         self.gave_up.set()
         return [first.key, *[kv.key async for kv in rows]]
+
+    @transaction(evaluate=True)
+    async def CloseWhileTheQueryIsOut(self, ctx: Context) -> str:
+        """Starts reading a range, closes it once ``close_now`` is set (the query sent, its reply not yet
+        in), and says what the reader got."""
+        rows = ctx.stub.get_state_by_range("a", "z")
+        reading = asyncio.create_task(anext(rows, None))
+        await self.close_now.wait()
+        self.closing.set()   # no await before close() waits for the reply: the test replies once this is set
+        await rows.close()
+        (read,) = await asyncio.gather(reading, return_exceptions=True)
+        if isinstance(read, Exception):
+            return f"error: {read}"
+        return "nothing" if read is None else f"row {read.key}"
 
 
 async def test_two_readers_at_once_past_the_first_batch_share_one_next_request_and_lose_no_row():
@@ -74,3 +91,35 @@ async def test_a_reader_that_gave_up_on_a_next_batch_leaves_it_to_the_next_reade
         await peer.reply("tx1", batch(["b", "c"], has_more=False))   # answered after its reader left
         completed = await peer.expect("tx1", Msg.COMPLETED)   # no second QUERY_STATE_NEXT skipping b and c
         assert json.loads(response_of(completed).payload) == ["a", "b", "c"]
+
+
+
+async def close_while_the_query_is_out(peer: PeerSide, contract: Scan) -> None:
+    """Run CloseWhileTheQueryIsOut up to where close() waits for the query's reply."""
+    await peer.start("tx1", "scan:CloseWhileTheQueryIsOut")
+    await peer.expect("tx1", Msg.GET_STATE_BY_RANGE)
+    contract.close_now.set()
+    await contract.closing.wait()
+
+
+@pytest.mark.parametrize("has_more", [True, False], ids=["more rows: iterator open", "last batch"])
+async def test_an_iterator_closed_while_its_query_is_out_releases_the_iterator_the_reply_opens(has_more):
+    contract = Scan()
+    async with running_server([contract]) as port, PeerSide.connect(port) as peer:
+        await close_while_the_query_is_out(peer, contract)
+        await peer.reply("tx1", batch(["a"], has_more=has_more))
+        if has_more:   # the peer would otherwise hold the iterator until the transaction ends
+            close = await peer.expect("tx1", Msg.QUERY_STATE_CLOSE)
+            assert shim_pb2.QueryStateClose.FromString(close.payload).id == "iter-1"
+            await peer.reply("tx1")
+        completed = await peer.expect("tx1", Msg.COMPLETED)
+        assert response_of(completed).payload == b"nothing"   # a closed iterator yields nothing more
+
+
+async def test_an_iterator_closed_while_its_query_is_out_sends_nothing_more_when_the_peer_refuses_the_query():
+    contract = Scan()
+    async with running_server([contract]) as port, PeerSide.connect(port) as peer:
+        await close_while_the_query_is_out(peer, contract)
+        await peer.reply("tx1", b"no such range", error=True)
+        completed = await peer.expect("tx1", Msg.COMPLETED)   # close() itself does not fail; the reader does
+        assert response_of(completed).payload == b"error: no such range"
