@@ -1,10 +1,12 @@
 """`recfin events`: follow the receivables contract's chaincode events, resumable with a checkpoint file.
 
-Uses the SDK's typed iterator (``ReceivablesClient.events``) over the Gateway's
+Uses the SDK's typed events (``ReceivablesClient.events``, read as ``ReceivablesEvent``) over the Gateway's
 chaincode event stream; ``--checkpoint FILE`` is a ``client.gateway.FileCheckpointer``,
 written after each event is printed, so a restarted follower continues after the
 last event it printed (never skipping one; a Ctrl-C between printing and recording still
-records, and only a process killed outright in between prints that one event again).
+records, and only a process killed outright in between prints that one event again: at least once).
+An event whose payload does not read as the contract's is reported, recorded and passed over: left before it,
+the checkpoint would stop every restart on the same event.
 """
 from __future__ import annotations
 
@@ -13,20 +15,44 @@ from pathlib import Path
 
 import click
 
-from client.gateway import FileCheckpointer, holds_position
+from client.gateway import ChaincodeEvent, FileCheckpointer, holds_position
+from client.receivables import ReceivablesEvent
 
 from .amounts import with_money
 from .connection import acting
-from .output import key_values
+from .output import as_typed, key_values
+
+# Line boundaries to Python's str.splitlines that JSON leaves as they are (it escapes only those below U+0020):
+# escaped too, so a reason holding one cannot split a JSON line for a reader that splits so.
+_JSON_LINE_BREAKS = {"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 
 
-def _line(event, as_json: bool) -> str:
+def _json_line(record: dict) -> str:
+    line = json.dumps(record, sort_keys=True, ensure_ascii=False)
+    for char, escaped in _JSON_LINE_BREAKS.items():
+        line = line.replace(char, escaped)
+    return line
+
+
+def _line(event: ReceivablesEvent, as_json: bool) -> str:
+    """One event on one line. Its block and transaction are the ledger's, never a payload field of that name; in
+    the text line every value that holds a character that does not print (a line break in a reason the contract
+    took before it refused them) is quoted with escapes, so it cannot pass for a line of its own."""
     if as_json:
-        return json.dumps({"block": event.block_number, **event.payload()}, sort_keys=True, ensure_ascii=False)
+        return _json_line({**event.payload(), "block": event.block_number, "tx_id": event.tx_id})
     # An event that names its currency shows it with each amount (nested ones too); one that does not is printed
     # without a code rather than as CNY on a USD claim.
     details = key_values(with_money(event.details, event.details.get("currency", "")))
-    return f"block {event.block_number}  {event.name}  {event.receivable_id or '-'}  tx {event.tx_id}  {details}".rstrip()
+    return (f"block {event.block_number}  {as_typed(event.name)}  {as_typed(event.receivable_id or '-')}  "
+            f"tx {as_typed(event.tx_id)}  {details}").rstrip()
+
+
+def _unreadable_line(raw: ChaincodeEvent, problem: ValueError, as_json: bool) -> str:
+    """The report of an event that does not read as the contract's: what the ledger says of it, and why."""
+    if as_json:
+        return _json_line({"block": raw.block_number, "tx_id": raw.transaction_id, "event": raw.event_name or None,
+                           "unreadable": str(problem)})
+    return f"skipped an unreadable event: {as_typed(str(problem))}"
 
 
 @click.command("events")
@@ -41,7 +67,8 @@ def events(session, as_json, start_block, checkpoint_file, limit) -> None:
 
     Any org may listen; by default the regulator does. Stop with Ctrl-C or --limit.
     Amounts show as money (integer fen with --json), nested ones too, with the event's
-    currency where the event names one.
+    currency where the event names one. An event that does not read as the contract's is
+    reported (on stderr; with --json as a line with "unreadable") and passed over.
 
     \b
     Example:
@@ -57,27 +84,38 @@ def events(session, as_json, start_block, checkpoint_file, limit) -> None:
     count = 0
     try:
         with session.client.events(start_block=None if resume else start_block, checkpoint=resume) as stream:
-            for event in stream:
-                line = _line(event, as_json)
+            # the gateway's events, each read here: one that does not read as the contract's is reported and
+            # recorded like a printed one, and the stream goes on, where raised it would end every restart there
+            for raw in stream.raw:
                 try:
-                    click.echo(line)
-                except KeyboardInterrupt:
-                    # the write had begun (a Ctrl-C while blocked on a full pipe, say): counted and recorded as
-                    # printed, since a resume printing it again would be the duplicate the checkpoint is for
-                    count += 1
-                    if checkpointer is not None:
-                        _record(checkpointer, stream.last_raw)
-                    raise
-                count += 1
-                if checkpointer is not None:
-                    _record(checkpointer, stream.last_raw)
+                    event = ReceivablesEvent.from_chaincode_event(raw)
+                except ValueError as problem:
+                    _print_and_record(_unreadable_line(raw, problem, as_json), raw, checkpointer, err=not as_json)
+                    continue
+                count += 1   # counted before it is written: a Ctrl-C during the write leaves it printed
+                _print_and_record(_line(event, as_json), raw, checkpointer)
                 if limit and count >= limit:
                     return
     except KeyboardInterrupt:
         click.echo(f"stopped after {count} event(s)", err=True)
 
 
-def _record(checkpointer: FileCheckpointer, raw) -> None:
+def _print_and_record(line: str, raw: ChaincodeEvent, checkpointer: FileCheckpointer | None, *,
+                      err: bool = False) -> None:
+    """Print an event's line, then record the checkpoint past the event. A Ctrl-C during the write (while blocked
+    on a full pipe, say) still records it: the write had begun, and a resume printing it again would be the
+    duplicate the checkpoint is for."""
+    try:
+        click.echo(line, err=err)
+    except KeyboardInterrupt:
+        if checkpointer is not None:
+            _record(checkpointer, raw)
+        raise
+    if checkpointer is not None:
+        _record(checkpointer, raw)
+
+
+def _record(checkpointer: FileCheckpointer, raw: ChaincodeEvent) -> None:
     """The checkpoint after an event just printed. A Ctrl-C during the write still records it (the write is a
     whole-file replace, safe to do again): left at the event before, a resume would print this one twice."""
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import reprlib
 from collections.abc import Iterator
 from typing import Any
 
@@ -32,6 +33,11 @@ class ReceivablesEvent(BaseModel):
 
     @classmethod
     def from_chaincode_event(cls, event: ChaincodeEvent) -> "ReceivablesEvent":
+        """The event a chaincode event of the contract carries; its block and transaction are the gateway's.
+
+        ValueError, naming the event, its block and transaction, for a payload that does not read as one of the
+        contract's events: not JSON, not naming the event, naming another transaction, or a receivable id that
+        is not text."""
         where = f"event {event.event_name!r} in block {event.block_number} tx {event.transaction_id}"
         try:
             payload = json.loads(event.payload)
@@ -40,9 +46,21 @@ class ReceivablesEvent(BaseModel):
                              "(is the chaincode name right?)") from None
         if not isinstance(payload, dict) or payload.get("event") != event.event_name:
             raise ValueError(f"{where} has a payload that does not name it")
+        # The transaction is the one the block holds; a payload naming another would pass one transaction's
+        # event for another's, so it is refused rather than trusted (one naming none is the block's, as before)
+        named_tx = payload.get("tx_id")
+        if named_tx not in (None, "", event.transaction_id):
+            raise ValueError(f"{where} has a payload naming transaction {reprlib.repr(named_tx)}, not the one "
+                             "that emitted it")   # reprlib: a payload's value quoted on one line, cut short
         details = {k: v for k, v in payload.items() if k not in ("event", "receivable_id", "tx_id")}
-        return cls(name=event.event_name, receivable_id=payload.get("receivable_id"),
-                   tx_id=payload.get("tx_id") or event.transaction_id, block_number=event.block_number, details=details)
+        try:
+            return cls(name=event.event_name, receivable_id=payload.get("receivable_id"),
+                       tx_id=event.transaction_id, block_number=event.block_number, details=details)
+        except ValidationError as problem:
+            from ._client import _problem_in   # imported when used: _client imports this module
+
+            raise ValueError(f"{where} has a payload that does not read as an event: {_problem_in(problem)}") \
+                from None
 
     def payload(self) -> dict[str, Any]:
         """The JSON payload as the contract emitted it."""
@@ -74,6 +92,10 @@ class ReceivablesEvents:
     ``raw`` is the gateway iterator: checkpoint with its ``ChaincodeEvent`` via
     ``last_raw`` (``checkpointer.checkpoint_chaincode_event(events.last_raw)``).
     Close it (or use ``with``) to stop the stream.
+
+    An event whose payload does not read as the contract's (``ReceivablesEvent.from_chaincode_event``) raises
+    ValueError from ``next``; ``last_raw`` is then that event, and the stream goes on after it, so a follower
+    can report it, checkpoint past it and read on.
     """
 
     def __init__(self, raw) -> None:

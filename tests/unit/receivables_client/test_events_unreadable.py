@@ -1,0 +1,123 @@
+"""An event whose payload does not read as the contract's: reported, recorded and passed over, by `recfin events`
+and by the SDK's iterator, so that no such event stops a follower for good; and the block and transaction of an
+event are always the ledger's, never a payload's."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from client.gateway import ChaincodeEvent
+from client.receivables import ReceivablesClient, ReceivablesEvent
+
+from . import test_cli_ledger_commands as ledger_commands
+from .fakes import FakeContract
+from .test_cli_ledger_commands import chaincode_event, invoke
+from .test_events import FakeStream
+
+ledger = ledger_commands.ledger   # the fixture: the recording contract, `recfin events` reading its network
+
+NOT_JSON = "has a payload that is not JSON"
+
+
+def not_json(block: int, tx: str) -> ChaincodeEvent:
+    return ChaincodeEvent(block_number=block, transaction_id=tx, chaincode_name="receivables",
+                          event_name="ReceivableConfirmed", payload=b"not json")
+
+
+def payload_event(block: int, tx: str, payload: dict) -> ChaincodeEvent:
+    return ChaincodeEvent(block_number=block, transaction_id=tx, chaincode_name="receivables",
+                          event_name="ReceivableConfirmed",
+                          payload=json.dumps({"event": "ReceivableConfirmed", **payload}).encode())
+
+
+class ResumingNetwork:
+    """The gateway's chaincode event service over a fixed ledger of events: from ``start_block``, or from a
+    checkpoint holding a position, after its transaction in its block, as the peer resumes one."""
+
+    def __init__(self, events: list[ChaincodeEvent]) -> None:
+        self.events = events
+        self.requests: list[tuple[int | None, tuple[int | None, str | None] | None]] = []
+
+    def chaincode_events(self, chaincode, *, start_block=None, checkpoint=None):
+        position = None if checkpoint is None else (checkpoint.block_number, checkpoint.transaction_id)
+        self.requests.append((start_block, position))
+        if position is not None:
+            block, tx = position
+            after = [e for e in self.events if e.block_number >= block]
+            handled = next((n for n, e in enumerate(after) if e.transaction_id == tx), -1)
+            return FakeStream(after[handled + 1:])
+        return FakeStream([e for e in self.events if start_block is None or e.block_number >= start_block])
+
+
+def test_an_unreadable_event_is_reported_recorded_and_passed_over_and_a_rerun_resumes_after_the_last(ledger,
+                                                                                                     tmp_path):
+    checkpoint = tmp_path / "events.checkpoint"
+    ledger.network = ResumingNetwork([chaincode_event(5, "t1"), not_json(6, "t2"), chaincode_event(7, "t3")])
+    first = invoke("events", "--start-block", "0", "--checkpoint", str(checkpoint))
+    assert first.exit_code == 0, first.output
+    assert [line.split("  ")[:2] for line in first.stdout.splitlines()] == [["block 5", "ReceivableConfirmed"],
+                                                                            ["block 7", "ReceivableConfirmed"]]
+    (report,) = first.stderr.splitlines()
+    assert report.startswith("skipped an unreadable event: event 'ReceivableConfirmed' in block 6 tx t2 ")
+    assert NOT_JSON in report
+    assert json.loads(checkpoint.read_text()) == {"blockNumber": 7, "transactionId": "t3"}
+
+    ledger.network.events.append(chaincode_event(8, "t4"))
+    again = invoke("events", "--start-block", "0", "--checkpoint", str(checkpoint))
+    assert again.exit_code == 0, again.output
+    assert ledger.network.requests[-1] == (None, (7, "t3"))   # the checkpoint wins over --start-block
+    assert [line.split("  ")[0] for line in again.stdout.splitlines()] == ["block 8"]
+    assert again.stderr.splitlines() == [f"resuming at block 7 after tx t3 ({checkpoint})"]   # block 6 not again
+
+
+def test_with_json_an_unreadable_event_is_a_json_line_naming_it_and_why(ledger, tmp_path):
+    checkpoint = tmp_path / "events.checkpoint"
+    ledger.network = ResumingNetwork([chaincode_event(5, "t1"), not_json(6, "t2"), chaincode_event(7, "t3")])
+    res = invoke("events", "--start-block", "0", "--checkpoint", str(checkpoint), "--json")
+    assert res.exit_code == 0, res.output
+    first, unreadable, last = (json.loads(line) for line in res.stdout.splitlines())
+    assert (first["block"], first["tx_id"], last["block"], last["tx_id"]) == (5, "t1", 7, "t3")
+    assert set(unreadable) == {"block", "tx_id", "event", "unreadable"}
+    assert (unreadable["block"], unreadable["tx_id"], unreadable["event"]) == (6, "t2", "ReceivableConfirmed")
+    assert NOT_JSON in unreadable["unreadable"]
+    assert json.loads(checkpoint.read_text()) == {"blockNumber": 7, "transactionId": "t3"}
+
+
+def test_a_payload_naming_another_transaction_is_unreadable_and_one_naming_a_block_does_not_move_it(ledger):
+    ledger.network = ResumingNetwork([
+        payload_event(5, "t1", {"receivable_id": "R-1", "tx_id": "t-forged"}),
+        payload_event(6, "t2", {"receivable_id": "R-2", "tx_id": "t2", "block": 99})])
+    res = invoke("events", "--start-block", "0", "--json")
+    assert res.exit_code == 0, res.output
+    unreadable, moved = (json.loads(line) for line in res.stdout.splitlines())
+    assert (unreadable["block"], unreadable["tx_id"]) == (5, "t1")
+    assert "naming transaction 't-forged', not the one that emitted it" in unreadable["unreadable"]
+    assert (moved["block"], moved["tx_id"], moved["receivable_id"]) == (6, "t2", "R-2")
+
+
+@pytest.mark.parametrize("payload, problem", [
+    ({"receivable_id": "R-1", "tx_id": "t-other"}, "naming transaction 't-other'"),
+    ({"receivable_id": 5, "tx_id": "t1"}, "does not read as an event: receivable_id"),
+])
+def test_the_sdk_refuses_a_payload_it_cannot_take_at_its_word_naming_the_event(payload, problem):
+    with pytest.raises(ValueError, match=problem) as refused:
+        ReceivablesEvent.from_chaincode_event(payload_event(5, "t1", payload))
+    assert "event 'ReceivableConfirmed' in block 5 tx t1" in str(refused.value)
+    assert "\n" not in str(refused.value)
+
+
+def test_a_payload_without_a_transaction_is_the_blocks():
+    event = ReceivablesEvent.from_chaincode_event(payload_event(5, "t1", {"receivable_id": "R-1"}))
+    assert (event.tx_id, event.block_number) == ("t1", 5)
+
+
+def test_the_sdk_iterator_goes_on_after_an_unreadable_event_with_last_raw_naming_it():
+    raw = [chaincode_event(5, "t1"), not_json(6, "t2"), chaincode_event(7, "t3")]
+    network = ResumingNetwork(raw)
+    with ReceivablesClient(FakeContract(), network).events(start_block=0) as events:
+        assert next(events).tx_id == "t1"
+        with pytest.raises(ValueError, match=NOT_JSON):
+            next(events)
+        assert events.last_raw is raw[1]     # what a follower checkpoints past
+        assert next(events).tx_id == "t3"
