@@ -28,17 +28,20 @@ def _plain(value: Any) -> Any:
 
 
 def key_values(record: dict) -> str:
-    """A record on one line: ``key=value`` pairs, comma-joined, each value as :func:`inline` writes it."""
-    return ", ".join(f"{k}={inline(v)}" for k, v in record.items())
+    """A record on one line: ``key=value`` pairs, comma-joined, each value as :func:`inline` writes it (and each
+    key as :func:`as_typed` does)."""
+    return ", ".join(f"{as_typed(str(k))}={inline(v)}" for k, v in record.items())
 
 
 def inline(value: Any) -> str:
-    """A value on one line: nested records as ``{key=value, ...}`` and lists as ``[a, b]``, not as Python reprs."""
+    """A value on one line: nested records as ``{key=value, ...}`` and lists as ``[a, b]``, not as Python reprs;
+    text holding a character that does not print (a line break, say) quoted with escapes, as :func:`as_typed`
+    writes it, since a ledger value may hold one and would otherwise start a line that reads as output of its own."""
     if isinstance(value, dict):
         return "{" + key_values(value) + "}"
     if isinstance(value, list):
         return "[" + ", ".join(inline(v) for v in value) + "]"
-    return str(value)
+    return as_typed(str(value))
 
 
 def _cell(value: Any) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -171,10 +172,23 @@ class Session:
         self.ctx.stub.set_event(name, events.payload(name, receivable_id, self.tx_id, **details))
 
 
-def _require_text(value: str, field: str, max_len: int = 500) -> str:
+def _require_text(value: str, field: str, max_len: int = 500, *, one_line: bool = True) -> str:
+    """``value`` trimmed, refused (``argument-invalid``) when empty or over ``max_len`` characters, or, with
+    ``one_line`` (text a party writes: a reason, an order reference), when it holds a control character or a line
+    or paragraph separator: on a record and in an event, it would start a line that reads as one of its own.
+    Records written before this was refused keep theirs, and clients print such characters escaped. An identity
+    (``one_line=False``) is what its certificate's subject spells, which the contract does not choose, so one
+    holding such a character must still be found, bound and unbound."""
     value = value.strip()
     if not value or len(value) > max_len:
         raise rule("argument-invalid", f"{field} must be 1 to {max_len} characters")
+    if one_line:
+        # Unicode's stability policy fixes category Cc (U+0000-001F, U+007F-009F): peers on any Python agree
+        breaking = next((c for c in value if unicodedata.category(c) == "Cc" or c in "\u2028\u2029"), None)
+        if breaking is not None:
+            raise rule("argument-invalid", f"{field} holds {shown(breaking)} (U+{ord(breaking):04X} "
+                       f"{unicodedata.name(breaking, 'CONTROL CHARACTER')}): write it on one line of printable "
+                       "text, a space in place of a line break or tab")
     return value
 
 
@@ -237,7 +251,7 @@ async def _admins_own_party(s: Session, uscc: str, client_id: str, action: str) 
     if party.msp_id != ci.msp_id:
         raise rule("admin-of-own-org-only", f"{party.uscc} belongs to {party.msp_id}: an admin of {shown(ci.msp_id)} "
                    "cannot change it")
-    return party, _require_text(client_id, "client_id", 1000)
+    return party, _require_text(client_id, "client_id", 1000, one_line=False)
 
 
 async def _refuse_binding_held_by_other_orgs(s: Session, msp_id: str, client_id: str) -> None:
@@ -533,7 +547,8 @@ class ReceivablesContract(Contract):
         caller can count, as UnbindPartyIdentity does, the identities left to act for a party.
         """
         s = self._session(ctx)
-        msp_id, client_id = _require_text(msp_id, "msp_id", 200), _require_text(client_id, "client_id", 1000)
+        msp_id = _require_text(msp_id, "msp_id", 200, one_line=False)
+        client_id = _require_text(client_id, "client_id", 1000, one_line=False)
         await _may_find_identity_party(s, msp_id, client_id)
         party = await s.store.party_acted_for(msp_id, client_id)
         return {"msp_id": msp_id, "client_id": client_id, "party": party.to_json() if party is not None else None,
