@@ -480,7 +480,9 @@ class ReceivableAudit:
 
     def _splits_into(self, creation: _Change, child_id: str) -> bool:
         """Whether the transaction that created ``child_id`` is a split of its parent: it writes, once, the
-        parent the child names, SPLIT and listing the child among its children."""
+        parent the child names, SPLIT and listing the child among its children (a list, as the contract writes
+        it: ``children`` of another type, a string holding the id or a number, splits nothing, as a malformed
+        ``parent_id`` does not)."""
         parent_id = (creation.value or {}).get("parent_id")
         if not isinstance(parent_id, str):
             return False
@@ -488,7 +490,8 @@ class ReceivableAudit:
         if len(writes) != 1 or writes[0][1].value is None:
             return False
         parent = _json_object(writes[0][1].value)
-        return parent is not None and parent.get("status") == "SPLIT" and child_id in (parent.get("children") or ())
+        return (parent is not None and parent.get("status") == "SPLIT" and isinstance(parent.get("children"), list)
+                and child_id in parent["children"])
 
     # ---------------------------------------------------------------- one transaction's endorsements
 
