@@ -217,8 +217,7 @@ class HSMSigner:
         digest = _checked(digest)
         _refuse_in_a_fork(self._pid, f"this HSM signer (token {self.token_label!r})")
         with self._lock:
-            if self._login is None:
-                raise HSMError(f"this HSM signer (token {self.token_label!r}) is closed; make a new one")
+            self._refuse_if_closed()
             raw = _guarded(self.library, self.token_label,
                            lambda: self._key.sign(digest, mechanism=pkcs11.Mechanism.ECDSA))
         if len(raw) != 2 * self._half:
@@ -234,6 +233,7 @@ class HSMSigner:
 
         _refuse_in_a_fork(self._pid, f"this HSM signer (token {self.token_label!r})")
         with self._lock:
+            self._refuse_if_closed()   # a search in the closed session would fail in the module's own words
             found = _guarded(self.library, self.token_label,
                              lambda: _objects(self._session, pkcs11.ObjectClass.PUBLIC_KEY, self.key_id))
             for public in found:
@@ -255,11 +255,15 @@ class HSMSigner:
                       "always_sensitive": pkcs11.Attribute.ALWAYS_SENSITIVE,
                       "extractable": pkcs11.Attribute.EXTRACTABLE, "sensitive": pkcs11.Attribute.SENSITIVE}
         with self._lock:
-            if self._login is None:
-                raise HSMError(f"this HSM signer (token {self.token_label!r}) is closed; make a new one")
+            self._refuse_if_closed()
             return {name: _guarded(self.library, self.token_label,
                                    lambda attribute=attribute: _attribute_or_none(self._key, attribute))
                     for name, attribute in attributes.items()}
+
+    def _refuse_if_closed(self) -> None:
+        """HSMError once closed; called under the lock, so a close cannot come between it and the token call."""
+        if self._login is None:
+            raise HSMError(f"this HSM signer (token {self.token_label!r}) is closed; make a new one")
 
     def close(self) -> None:
         if os.getpid() != self._pid:
