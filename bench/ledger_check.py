@@ -45,7 +45,7 @@ from fabric_protos.ledger.rwset import rwset_pb2
 from fabric_protos.ledger.rwset.kvrwset import kv_rwset_pb2
 from fabric_protos.peer import proposal_pb2, proposal_response_pb2, transaction_pb2
 
-from chaincode.receivables.model import RETIRED_FINANCING_FIELDS
+from chaincode.receivables.model import RETIRED_FINANCING_FIELDS, demand_before_the_list, without_retired_fields
 from client.business_dates import business_today, offers_counted_on
 from client.gateway import GatewayError
 from client.ledger.qscc import QSCC, ask_own_org
@@ -351,7 +351,7 @@ def _without_retired(object_type: str, replayed: object) -> object:
     """The replayed record without the fields the contract drops when it reads a record an earlier version wrote
     (a financing's ``offer_ids``, ...): the contract answers without them, which is no difference."""
     if object_type == FINANCING_TYPE and isinstance(replayed, dict):
-        return {name: v for name, v in replayed.items() if name not in RETIRED_FINANCING_FIELDS}
+        return without_retired_fields(demand_before_the_list(replayed), RETIRED_FINANCING_FIELDS)
     return replayed
 
 

@@ -395,16 +395,35 @@ class RecourseDemand(Doc):
 
     on: str = Field(description="the demand's transaction date")
     reason: str
-    outstanding: int = Field(description="what the debtor still owed on the claim then, fen")
-    currency: Currency = Field(description="the claim's currency")
-    tx_id: str = Field(description="the demand's transaction")
+    # None only on the demand of a financing recorded by dd690ce, which kept the day and the reason alone
+    # (demand_before_the_list)
+    outstanding: int | None = Field(default=None, description="what the debtor still owed on the claim then, fen "
+                                    "(null on a demand recorded before demands kept it)")
+    currency: Currency | None = Field(default=None, description="the claim's currency (null on a demand recorded "
+                                      "before demands kept it)")
+    tx_id: str | None = Field(default=None, description="the demand's transaction (null on a demand recorded "
+                              "before demands kept it)")
 
 
 # Fields earlier contracts wrote into a financing and this one no longer has. offer_ids: written (always empty)
 # until 3949550 dropped it; every financing requested before carries it. recourse_demanded_on and
-# recourse_demand_reason: the latest demand again, written beside recourse_demands by the first contract with
-# DemandRecourse; the list's last entry says the same, so dropping them loses nothing.
+# recourse_demand_reason: dd690ce, the first contract with DemandRecourse, kept its one demand in them alone;
+# 6a0e1d7 added recourse_demands and wrote them beside it as the list's last entry again, until 57f36f3. A record
+# that holds them without a list entry keeps its demand as the list's one entry (demand_before_the_list), so
+# dropping them loses nothing.
 RETIRED_FINANCING_FIELDS = ("offer_ids", "recourse_demanded_on", "recourse_demand_reason")
+
+
+def demand_before_the_list(data: Any) -> Any:
+    """A stored financing whose demand of recourse is in ``recourse_demands``. dd690ce kept a financing's one
+    demand as ``recourse_demanded_on`` and ``recourse_demand_reason`` only; read as the list's one entry, it still
+    counts (a second demand the same day is refused) and the next write keeps it. What that contract did not
+    record of a demand (what the debtor still owed then, the currency, the transaction) is None."""
+    if isinstance(data, dict) and data.get("recourse_demanded_on") is not None and not data.get("recourse_demands"):
+        demand = {"on": data["recourse_demanded_on"], "reason": data.get("recourse_demand_reason"),
+                  "outstanding": None, "currency": None, "tx_id": None}
+        return {**data, "recourse_demands": [demand]}
+    return data
 
 
 class Financing(Doc):
@@ -437,7 +456,7 @@ class Financing(Doc):
     @model_validator(mode="before")
     @classmethod
     def _without_retired_fields(cls, data: Any) -> Any:
-        return without_retired_fields(data, RETIRED_FINANCING_FIELDS)
+        return without_retired_fields(demand_before_the_list(data), RETIRED_FINANCING_FIELDS)
 
 
 class Offer(Doc):
@@ -488,6 +507,27 @@ class Disbursement(Doc):
     salt: str = Field(default="", description="the accepted terms' salt: the outstanding amount, dates and days are "
                       "public, so without it the likely rates could be hashed until the public disbursement_hash "
                       "matched (empty on a disbursement recorded before disbursements were salted)")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _outstanding_under_its_earlier_name(cls, data: Any) -> Any:
+        return outstanding_under_its_earlier_name(data)
+
+
+def outstanding_under_its_earlier_name(data: Any) -> Any:
+    """A stored disbursement with the amount advanced against as ``outstanding``. Contracts before fc0b0ee named
+    it ``face_amount`` but gave it the claim's outstanding amount all the same (RecordDisbursement passed
+    ``r.outstanding``): the same figure under its earlier name. No contract wrote both; a record holding both with
+    different figures is refused rather than read as either."""
+    if not isinstance(data, dict) or "face_amount" not in data:
+        return data
+    earlier = data["face_amount"]
+    if data.get("outstanding", earlier) != earlier:
+        raise ValueError(f"the disbursement record of financing {data.get('financing_id')} holds face_amount "
+                         f"{earlier!r} and outstanding {data['outstanding']!r}, which differ: no contract version "
+                         "wrote both, so the record was altered since: the record as written hashes to the "
+                         "financing's disbursement_hash")
+    return {**without_retired_fields(data, ("face_amount",)), "outstanding": earlier}
 
 
 class AssignmentNotice(Doc):

@@ -7,7 +7,6 @@ All of it runs on LevelDB: composite-key range scans, never CouchDB rich queries
 from __future__ import annotations
 
 import functools
-import json
 from collections.abc import Callable
 from datetime import date, datetime
 from fractions import Fraction
@@ -21,7 +20,6 @@ from .errors import rule
 from .model import (
     CONFIRMED, FINANCED, OVERDUE, SETTLED, STATUSES, DiscountOffer, Disbursement, Offer, OfferTerms, Party,
     Receivable,
-    invoices_in_the_claims_currency,
 )
 from .store import Store, live_financier
 
@@ -173,10 +171,12 @@ async def open_offers_page(store: Store, financier: str, debtor: str, page_size:
 async def _receivables_page(store: Store, index: str, values: list[str], page_size: int, bookmark: str,
                             keep: Callable[[Receivable, list[str]], bool] | None = None) -> dict:
     """The receivables of one page of an index whose last attribute is the receivable id, read in one round
-    trip; with ``keep``, only those it keeps (given the claim and its entry's attributes)."""
+    trip; with ``keep``, only those it keeps (given the claim and its entry's attributes). Each is answered as
+    GetReceivable answers it, through the model: a claim an earlier version stored reads with the fields added
+    since at their defaults (an invoice's ``code``, ``currency``), not as the bytes it was stored in."""
     rows, meta = await _index_records(store, index, values, page_size, bookmark, keys.RECEIVABLE)
-    docs = [d for entry, d in rows if d and (keep is None or keep(Receivable.model_validate_json(d), entry))]
-    return _page_of([invoices_in_the_claims_currency(json.loads(d)) for d in docs], meta)
+    claims = [(Receivable.model_validate_json(d), entry) for entry, d in rows if d]
+    return _page_of([r.to_json() for r, entry in claims if keep is None or keep(r, entry)], meta)
 
 
 async def _index_records(store: Store, index: str, values: list[str], page_size: int, bookmark: str,

@@ -348,9 +348,11 @@ class RecourseDemand(Document):
 
     on: date
     reason: str
-    outstanding: Fen   # what the debtor still owed on the claim then
-    currency: str
-    tx_id: str
+    # what the debtor still owed on the claim then, its currency, the demand's transaction: None only on a demand
+    # recorded by the first contract with DemandRecourse, which kept the day and the reason alone
+    outstanding: Fen | None = None
+    currency: str | None = None
+    tx_id: str | None = None
 
 
 class Financing(Document):

@@ -590,7 +590,9 @@ def test_a_financing_an_earlier_version_wrote_with_a_field_retired_since_reads_b
     from bench.ledger_check import describe_key
 
     key = _first_key(story.ledger.state, "recfin.financing")
-    written = {**json.loads(story.ledger.state[key]), retired: [] if retired == "offer_ids" else "2026-06-02"}
+    as_then = {"offer_ids": []} if retired == "offer_ids" else \
+        {"recourse_demanded_on": "2026-06-02", "recourse_demand_reason": "unpaid at maturity"}   # as dd690ce wrote
+    written = {**json.loads(story.ledger.state[key]), **as_then}
     story.ledger.state[key] = json.dumps(written).encode()     # the peer's world state, as the earlier version left it
     replayed = dict(story.ledger.state)
     assert _checked_against(story, replayed).state_mismatches == []
