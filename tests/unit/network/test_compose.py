@@ -10,7 +10,7 @@ import tarfile
 import tomllib
 import gzip
 from importlib import metadata
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import pytest
 import yaml
@@ -393,9 +393,17 @@ def _dockerfile_requirements() -> dict[str, Requirement]:
 def test_dockerfile_install_step_is_the_readmes_for_a_chaincode_server_host():
     # the rule: the image is installed as the README tells a person to install the same thing
     [image] = _pip_install_args(DOCKERFILE.read_text())
-    readme = _pip_install_args((REPO_ROOT / "README.md").read_text())
+    readme_text = (REPO_ROOT / "README.md").read_text()
+    readme = _pip_install_args(readme_text)
     assert image in readme, f"the Dockerfile runs pip install {' '.join(image)}; the README gives {readme}"
     assert "-r" in image and not [a for a in image if a.startswith(".")], "the image installs a requirements file"
+    # On a host (unlike the image's python:3.11-slim) the system Python may refuse a pip install (PEP 668, Debian
+    # 12): the README installs with the Python of a venv it makes, and runs the server on that Python.
+    [python] = [line.split()[0] for line in readme_text.splitlines() if re.search(r"-m pip install\b", line)]
+    venv = PurePosixPath(python).parent.parent
+    assert PurePosixPath(python) == venv / "bin" / "python", f"the README installs with {python}, no venv's Python"
+    assert f"-m venv {venv}\n" in readme_text, f"the README does not make the venv {venv}"
+    assert f"{python} -m chaincode " in readme_text, f"the README runs the server on another Python than {python}"
 
 
 def test_dockerfile_installs_at_the_versions_pyproject_allows():
