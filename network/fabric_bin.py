@@ -5,6 +5,11 @@
 `configtx.yaml` into `<repo>/.fabric/config`. Environment overrides, strongest first:
 `RECFIN_FABRIC_BIN` / `RECFIN_FABRIC_CFG` (each folder), then `RECFIN_FABRIC_HOME`
 (the `.fabric` folder, as the install script honours it).
+
+The script also writes `installed-commit` beside the bin folder: the Fabric commit its tools were built from.
+Tools under one that names another commit than :data:`FABRIC_COMMIT` (the pin moved, and the build of the new
+one has not run or failed) count as missing; tools with no such file (placed there by hand, or a folder
+`RECFIN_FABRIC_BIN` names) are taken as they are.
 """
 from __future__ import annotations
 
@@ -17,6 +22,9 @@ from .errors import MissingBinariesError
 REPO_ROOT = Path(__file__).resolve().parent.parent
 NETWORK_TOOLS = ("peer", "orderer", "configtxgen", "osnadmin")
 BASE_CONFIG_FILES = ("core.yaml", "orderer.yaml")
+# Fabric v3.1.5, the commit scripts/install-fabric builds (its FABRIC_COMMIT; a unit test keeps the two equal).
+FABRIC_COMMIT = "86c1172bec37e6590c6b1ae6f847833df48d65fc"
+INSTALLED_COMMIT_FILE = "installed-commit"
 
 
 def fabric_home(env: dict[str, str] | None = None) -> Path:
@@ -48,10 +56,19 @@ class FabricInstall:
     def tool(self, name: str) -> Path:
         return self.bin_dir / name
 
+    def installed_commit(self) -> str | None:
+        """The commit scripts/install-fabric recorded for the tools in bin_dir, or None when it recorded none."""
+        stamp = self.bin_dir.parent / INSTALLED_COMMIT_FILE
+        return stamp.read_text().strip() if stamp.is_file() else None
+
     def missing(self, tools: tuple[str, ...] = NETWORK_TOOLS) -> list[str]:
-        """The missing binaries and base config files, by name."""
+        """The missing binaries and base config files, by name; and which commit the tools were built from, when
+        scripts/install-fabric recorded another than the pinned one."""
         gone = [t for t in tools if not os.access(self.tool(t), os.X_OK)]
         gone += [f for f in BASE_CONFIG_FILES if not (self.config_dir / f).is_file()]
+        built = self.installed_commit()
+        if built is not None and built != FABRIC_COMMIT:
+            gone.append(f"{self.bin_dir} holds Fabric commit {built}, not the pinned {FABRIC_COMMIT}")
         return gone
 
     def require(self, tools: tuple[str, ...] = NETWORK_TOOLS) -> "FabricInstall":
@@ -59,13 +76,14 @@ class FabricInstall:
         gone = self.missing(tools)
         if not gone:
             return self
-        binaries = [g for g in gone if g not in BASE_CONFIG_FILES]
+        binaries = [g for g in gone if g in tools]
         configs = [g for g in gone if g in BASE_CONFIG_FILES]
         parts = []
         if binaries:
             parts.append(f"Fabric binar{'y' if len(binaries) == 1 else 'ies'} {', '.join(binaries)} not found in {self.bin_dir}")
         if configs:
             parts.append(f"base config {', '.join(configs)} not found in {self.config_dir}")
+        parts += [g for g in gone if g not in tools and g not in BASE_CONFIG_FILES]    # another commit's build
         error_file = self.bin_dir.parent / "install-error.txt"
         reason = f" (why the last install failed: {error_file})" if error_file.is_file() else ""
         raise MissingBinariesError("; ".join(parts) + f": run scripts/install-fabric{reason}")

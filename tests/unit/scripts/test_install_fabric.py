@@ -1,17 +1,24 @@
-"""scripts/install-fabric: the failure paths a new operator meets first.
+"""scripts/install-fabric: the failure paths a new operator meets first, and what a failed build leaves.
 
 The success path builds Fabric for real and is exercised by every run of
-scripts/install; these tests pin down what the script says when it cannot.
+scripts/install; these tests pin down what the script says when it cannot, with a
+scripted `go` first on PATH.
 """
+import re
 import shutil
 import stat
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from network.errors import MissingBinariesError
+from network.fabric_bin import FABRIC_COMMIT as PINNED_COMMIT, FabricInstall
+
 ROOT = Path(__file__).resolve().parents[3]
 SCRIPT = ROOT / "scripts" / "install-fabric"
-PINNED_COMMIT = "86c1172bec37e6590c6b1ae6f847833df48d65fc"
+TOOLS = ("peer", "orderer", "configtxgen", "osnadmin", "configtxlator")
 
 
 def run_script(fabric_home: Path, path: str) -> subprocess.CompletedProcess:
@@ -23,7 +30,8 @@ def path_without_go(tmp_path: Path) -> str:
     """A PATH with the tools the script needs but no `go`."""
     tools = tmp_path / "tools"
     tools.mkdir()
-    for tool in ("cat", "mkdir", "rm", "grep", "head", "mktemp", "cut", "sed", "dirname", "install", "python3"):
+    for tool in ("cat", "mkdir", "rm", "grep", "head", "mktemp", "cut", "sed", "dirname", "install", "mv", "chmod",
+                 "python3"):
         # python3 as this interpreter: a version manager's shim on PATH needs bash and more to find one
         found = sys.executable if tool == "python3" else shutil.which(tool)
         if found:
@@ -31,15 +39,37 @@ def path_without_go(tmp_path: Path) -> str:
     return str(tools)
 
 
-def run_with_fake_go(tmp_path: Path, answers: str) -> tuple[Path, subprocess.CompletedProcess]:
-    """The script run with a `go` that answers each subcommand as ``answers`` (shell case arms) says; returns the
-    Fabric home it installed into and the run."""
+def run_with_fake_go(tmp_path: Path, answers: str, version: str = "go1.26.4",
+                     toolchain: str = "local") -> tuple[Path, subprocess.CompletedProcess]:
+    """The script run with a `go` of ``version`` and GOTOOLCHAIN ``toolchain`` that answers each other subcommand
+    as ``answers`` (shell case arms) says, and logs its calls to go-calls.txt; returns the Fabric home it installed
+    into (``tmp_path``/fabric, which may hold an earlier install) and the run."""
     tools = Path(path_without_go(tmp_path))
     fake_go = tools / "go"
-    fake_go.write_text(f'#!/bin/sh\ncase "$1" in\n  env) echo fake ;;\n{answers}esac\n')
+    fake_go.write_text(f'#!/bin/sh\necho "$*" >> "{tmp_path}/go-calls.txt"\ncase "$1 $2" in\n'
+                       f'  "env GOVERSION") echo {version} ;;\n  "env GOTOOLCHAIN") echo {toolchain} ;;\n'
+                       f'  env*) echo fake ;;\nesac\ncase "$1" in\n{answers}esac\n')
     fake_go.chmod(fake_go.stat().st_mode | stat.S_IEXEC)
     home = tmp_path / "fabric"
     return home, run_script(home, str(tools))
+
+
+def earlier_install(home: Path, commit: str) -> None:
+    """Tools, base configuration and installed-commit as a successful build of ``commit`` leaves them."""
+    (home / "bin").mkdir(parents=True)
+    (home / "config").mkdir()
+    for tool in TOOLS:
+        binary = home / "bin" / tool
+        binary.write_text("#!/bin/sh\n")
+        binary.chmod(0o755)
+    for name in ("core.yaml", "orderer.yaml"):
+        (home / "config" / name).write_text("{}\n")
+    (home / "installed-commit").write_text(commit + "\n")
+
+
+# A `go install` that builds the named tools into GOBIN, as the real one does
+BUILDS = ('  install) for tool in ' + " ".join(TOOLS) + '; do printf "#!/bin/sh\\n" > "$GOBIN/$tool"; '
+          'chmod 755 "$GOBIN/$tool"; done ;;\n')
 
 
 def test_missing_go_is_reported_with_what_to_do(tmp_path):
@@ -65,15 +95,7 @@ def test_refused_download_names_the_commit_and_keeps_the_error(tmp_path):
 
 def test_second_run_is_a_no_op_when_the_pinned_build_is_present(tmp_path):
     home = tmp_path / "fabric"
-    (home / "bin").mkdir(parents=True)
-    (home / "config").mkdir()
-    for tool in ("peer", "orderer", "configtxgen", "osnadmin", "configtxlator"):
-        binary = home / "bin" / tool
-        binary.write_text("#!/bin/sh\n")
-        binary.chmod(0o755)
-    for name in ("core.yaml", "orderer.yaml"):
-        (home / "config" / name).write_text("{}\n")
-    (home / "installed-commit").write_text(PINNED_COMMIT + "\n")
+    earlier_install(home, PINNED_COMMIT)
     # No go on PATH: a no-op run must not need it.
     result = run_script(home, path_without_go(tmp_path))
     assert result.returncode == 0, result.stderr
@@ -97,3 +119,78 @@ def test_a_go_that_fails_before_answering_in_json_has_its_own_words_recorded(tmp
                                               "(running go 1.26.8)' >&2; exit 1 ;;\n")
     assert result.returncode == 3, result.stderr
     assert "go: go.mod requires go >= 1.99 (running go 1.26.8)" in (home / "install-error.txt").read_text()
+
+
+def test_a_failed_build_of_a_new_pin_leaves_no_tools_of_the_old_one(tmp_path):
+    # the pin moved since the last install, and the proxy refuses the new commit
+    earlier_install(tmp_path / "fabric", "0ldc0mmit")
+    home, result = run_with_fake_go(tmp_path, "  install) echo 'go: example: 403 Forbidden' >&2; exit 1 ;;\n")
+    assert result.returncode == 3, result.stderr
+    assert not [tool for tool in TOOLS if (home / "bin" / tool).exists()]
+    assert not (home / "installed-commit").exists()
+    assert not list(home.glob("build.*")), "the build folder is removed"
+    # so the test suite and `recfin network up` see Fabric as missing, with the recorded reason
+    assert "peer" in FabricInstall.locate({"RECFIN_FABRIC_HOME": str(home)}).missing()
+    assert "403 Forbidden" in (home / "install-error.txt").read_text()
+
+
+def test_tools_of_a_build_cut_short_are_not_moved_in(tmp_path):
+    # go install built peer, then failed on orderer: no half of a build is left in bin
+    home, result = run_with_fake_go(tmp_path, '  install) printf "#!/bin/sh\\n" > "$GOBIN/peer"; '
+                                              'chmod 755 "$GOBIN/peer"; echo "go: build failed" >&2; exit 1 ;;\n')
+    assert result.returncode == 3, result.stderr
+    assert not (home / "bin" / "peer").exists()
+    assert not list(home.glob("build.*"))
+
+
+def test_a_build_moves_its_tools_and_configuration_in_then_records_the_commit(tmp_path):
+    module = tmp_path / "module"
+    (module / "sampleconfig").mkdir(parents=True)
+    for name in ("core.yaml", "orderer.yaml", "configtx.yaml"):
+        (module / "sampleconfig" / name).write_text(f"# {name}\n")
+    home, result = run_with_fake_go(tmp_path, BUILDS + f"  mod) echo '{{\"Dir\": \"{module}\"}}' ;;\n")
+    assert result.returncode == 0, result.stderr
+    assert (home / "installed-commit").read_text().strip() == PINNED_COMMIT
+    assert all((home / "bin" / tool).is_file() for tool in TOOLS)
+    assert (home / "config" / "configtx.yaml").read_text() == "# configtx.yaml\n"
+    assert not list(home.glob("build.*"))
+    assert FabricInstall.locate({"RECFIN_FABRIC_HOME": str(home)}).missing() == []
+
+
+def test_a_go_older_than_fabric_asks_for_exits_2_naming_both_versions(tmp_path):
+    # Debian's golang packages set GOTOOLCHAIN=local: go cannot fetch the newer toolchain itself
+    home, result = run_with_fake_go(tmp_path, BUILDS, version="go1.22.2", toolchain="local")
+    assert result.returncode == 2, result.stderr
+    recorded = (home / "install-error.txt").read_text()
+    assert "go1.22.2" in recorded and "1.26.4" in recorded and "GOTOOLCHAIN=local" in recorded
+    calls = (tmp_path / "go-calls.txt").read_text().splitlines()
+    assert not [call for call in calls if call.startswith("install")]
+
+
+@pytest.mark.parametrize("toolchain", ["auto", "go1.22.2+auto", "path"])
+def test_an_older_go_that_may_fetch_the_newer_toolchain_goes_on_to_build(tmp_path, toolchain):
+    home, result = run_with_fake_go(tmp_path, "  install) echo 'go: example: 403 Forbidden' >&2; exit 1 ;;\n",
+                                    version="go1.22.2", toolchain=toolchain)
+    assert result.returncode == 3, result.stderr
+    calls = (tmp_path / "go-calls.txt").read_text().splitlines()
+    assert [call for call in calls if call.startswith("install")]
+
+
+def test_tools_recorded_as_another_commits_build_count_as_missing_naming_both_commits(tmp_path):
+    home = tmp_path / "fabric"
+    earlier_install(home, "0ldc0mmit")
+    fabric = FabricInstall.locate({"RECFIN_FABRIC_HOME": str(home)})
+    [entry] = fabric.missing()
+    assert "0ldc0mmit" in entry and PINNED_COMMIT in entry
+    with pytest.raises(MissingBinariesError, match="0ldc0mmit.*run scripts/install-fabric"):
+        fabric.require(("peer",))
+    (home / "installed-commit").write_text(PINNED_COMMIT + "\n")
+    assert fabric.missing() == []
+    (home / "installed-commit").unlink()     # tools put there by hand: taken as they are
+    assert fabric.missing() == []
+
+
+def test_the_pinned_commit_is_the_same_in_the_script_the_network_package_and_the_readme():
+    [in_script] = re.findall(r"^FABRIC_COMMIT=(\w+)$", SCRIPT.read_text(), re.MULTILINE)
+    assert in_script == PINNED_COMMIT
+    assert f"commit `{PINNED_COMMIT}`" in (ROOT / "README.md").read_text()
