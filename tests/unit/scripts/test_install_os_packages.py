@@ -1,7 +1,8 @@
-"""scripts/install-os-packages: one package apt cannot install must not stop the others or the install.
+"""scripts/install-os-packages: one package apt cannot install must not stop the others or the install, and
+what dpkg has installed is not installed again.
 
-apt-get and id are scripted stand-ins first on PATH; `tesseract` and `ip` are left off PATH so at least
-their packages count as missing whatever this machine has.
+apt-get, id and (where a test gives one) dpkg-query are scripted stand-ins first on PATH; without dpkg-query,
+`tesseract` and `ip` are left off PATH so at least their packages count as missing whatever this machine has.
 """
 import shutil
 import subprocess
@@ -52,3 +53,39 @@ def test_when_apt_installs_everything_nothing_is_retried(tmp_path):
     assert result.returncode == 0, result.stderr
     assert len((tmp_path / "apt-calls.txt").read_text().splitlines()) == 2  # update, one install
     assert "could not install" not in result.stderr
+
+
+def with_dpkg_query(tools: Path, installed: set[str]) -> None:
+    """A dpkg-query in ``tools`` that reports the ``installed`` packages as installed and knows no other, as dpkg
+    does for a package never installed."""
+    known = " | ".join(sorted(installed))
+    (tools / "dpkg-query").write_text(
+        "#!/bin/sh\n"
+        'for package; do :; done\n'     # the last argument: dpkg-query -W -f='${Status}' PACKAGE
+        f'case "$package" in\n  {known}) printf "install ok installed" ;;\n'
+        '  *) echo "dpkg-query: no packages found matching $package" >&2; exit 1 ;;\nesac\n')
+    (tools / "dpkg-query").chmod(0o755)
+
+
+ALL_PACKAGES = {"tesseract-ocr", "tesseract-ocr-chi-sim", "tesseract-ocr-eng", "fonts-wqy-zenhei", "iproute2",
+                "softhsm2"}
+
+
+def test_packages_dpkg_has_installed_are_not_installed_again(tmp_path):
+    # whatever the probes would find (no tesseract or ip on this PATH, tessdata under 4.00 or 5): dpkg decides
+    tools = scripted_path(tmp_path, refused="no-such-package")
+    with_dpkg_query(tools, ALL_PACKAGES)
+    result = subprocess.run([shutil.which("bash"), str(SCRIPT)], env={"PATH": str(tools)},
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert not (tmp_path / "apt-calls.txt").exists(), "no apt-get update or install"
+
+
+def test_only_the_packages_dpkg_does_not_have_are_installed(tmp_path):
+    tools = scripted_path(tmp_path, refused="no-such-package")
+    with_dpkg_query(tools, ALL_PACKAGES - {"tesseract-ocr-chi-sim"})
+    result = subprocess.run([shutil.which("bash"), str(SCRIPT)], env={"PATH": str(tools)},
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    calls = (tmp_path / "apt-calls.txt").read_text().splitlines()
+    assert calls == ["update -qq", "install -y -qq --no-install-recommends tesseract-ocr-chi-sim"]
