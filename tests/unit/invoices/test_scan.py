@@ -12,10 +12,8 @@ from client.invoices.scan import cell_accuracy, extract_fields, field_accuracy, 
 
 from . import _render
 from ._samples import BUYER, BUYER_2, SELLER, SELLER_2, in_words, invoice, line, money
+from ._tesseract import needs_tesseract
 
-HAVE_TESSERACT = shutil.which("tesseract") is not None
-needs_tesseract = pytest.mark.skipif(not HAVE_TESSERACT, reason="tesseract is not on PATH (Debian packages "
-                                                                 "tesseract-ocr and tesseract-ocr-chi-sim)")
 needs_font = pytest.mark.skipif(_render.cjk_font() is None, reason="no CJK font (OS package fonts-wqy-zenhei)")
 
 

@@ -10,7 +10,8 @@ from client.invoices._lines import TextLine
 
 from . import _render
 from ._samples import invoice, line
-from .test_scan import needs_font, needs_tesseract
+from ._tesseract import needs_tesseract
+from .test_scan import needs_font
 
 _COLUMNS = {"name": (0, 5), "spec": (20, 120), "unit": (140, 170), "amount": (191, 192), "tax_rate": (193, 194),
             "tax": (195, 196)}

@@ -1,7 +1,6 @@
 """Printed forms the PDF and scan reader meets on real invoices: buyer and seller side by side, a natural person
 buying (no tax id), a line that carries no tax printed 免税 / 不征税 / ***, and one taxed on the difference."""
 
-import shutil
 from decimal import Decimal
 
 import pytest
@@ -16,11 +15,10 @@ from client.invoices.scan import extract_fields, field_accuracy, pages_text
 
 from . import _render
 from ._samples import BUYER, SELLER, SELLER_2, invoice, line, money
+from ._tesseract import needs_tesseract
 from .test_einvoice_forms import difference_invoice, taxed_as_if, with_remark
 
 needs_font = pytest.mark.skipif(_render.cjk_font() is None, reason="no CJK font (OS package fonts-wqy-zenhei)")
-needs_tesseract = pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract is not on PATH (Debian "
-                                     "packages tesseract-ocr and tesseract-ocr-chi-sim)")
 
 PERSON = BUYER.model_copy(update={"name": "乌洪军", "tax_id": ""})
 

@@ -30,10 +30,11 @@ from client.invoices.scan import extract_fields
 
 from . import _render
 from ._samples import BUYER, SELLER, einvoice_xml, invoice, line
+from ._tesseract import needs_tesseract
 from .test_cli import run, write
 from .test_matching import GR_CSV, PO_CSV
 from .test_scan import lines_of
-from .test_scan_layouts import PERSON, needs_font, needs_tesseract
+from .test_scan_layouts import PERSON, needs_font
 
 DUE = date(2026, 12, 1)
 FLAGS = (UnreviewedField(field="lines[1].name", reason="low confidence 0.561 < 0.800"),)
