@@ -23,6 +23,7 @@ import asyncio
 import contextlib
 import hashlib
 import json
+import os
 import shutil
 import socket
 import subprocess
@@ -347,31 +348,66 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
+# How long the Node shim may take to say it listens, and to exit once terminated: far beyond what it needs
+# (about a second to start), so only a shim that hangs reaches them, and it is then killed, not left running.
+NODE_START_SECONDS = 60
+NODE_STOP_SECONDS = 10
+
+
 @contextlib.contextmanager
 def node_chaincode_server():
-    """node_shim/chaincode.js on a free loopback port; yields the port."""
+    """node_shim/chaincode.js on a free loopback port; yields the port. The shim is stopped on every way out,
+    a start that never says it listens included."""
     port = _free_port()
     env = {"PATH": str(Path(NODE).parent), "CHAINCODE_ID": PACKAGE_ID,
            "CHAINCODE_SERVER_ADDRESS": f"127.0.0.1:{port}", "CORE_CHAINCODE_LOGGING_LEVEL": "ERROR"}
     process = subprocess.Popen([NODE, "chaincode.js"], cwd=NODE_DIR, env=env, text=True,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    ready = f"listening 127.0.0.1:{port}"
     output: list[str] = []
-    for line in process.stdout:  # until it listens, or exits (end of output)
-        if line.strip() == f"listening 127.0.0.1:{port}":
-            break
-        output.append(line)
-    else:
-        process.wait()
-        raise RuntimeError(f"node_shim/chaincode.js did not start (exit status {process.returncode}): {''.join(output)}")
-    # Keep reading, so the shim's logging can never fill the pipe and stall it.
-    drain = threading.Thread(target=lambda: output.extend(process.stdout), daemon=True)
+    heard = threading.Event()   # the shim said it listens, or its output ended (it exited)
+
+    def read_all() -> None:
+        # Read to the end, also after the shim listens, so its logging can never fill the pipe and stall it.
+        for line in process.stdout:
+            output.append(line)
+            if line.strip() == ready:
+                heard.set()
+        heard.set()
+
+    drain = threading.Thread(target=read_all, daemon=True)
     drain.start()
     try:
+        if not heard.wait(NODE_START_SECONDS):
+            raise RuntimeError(f"node_shim/chaincode.js did not say '{ready}' within {NODE_START_SECONDS} s: "
+                               f"{''.join(output)}")
+        if ready not in (line.strip() for line in list(output)):   # its output ended: it exited
+            status = process.wait(timeout=NODE_STOP_SECONDS)
+            raise RuntimeError(f"node_shim/chaincode.js did not start (exit status {status}): {''.join(output)}")
         yield port
     finally:
         process.terminate()
-        process.wait()
+        try:
+            process.wait(timeout=NODE_STOP_SECONDS)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
         drain.join()
+
+
+def test_a_node_shim_that_never_listens_is_given_up_on_and_stopped(tmp_path, monkeypatch):
+    # a stand-in for node that says nothing and would run long: refused at the deadline, then killed or terminated
+    pid_file = tmp_path / "pid"
+    silent = tmp_path / "node"
+    silent.write_text(f"#!/bin/sh\necho $$ > {pid_file}\nexec {shutil.which('sleep')} 600\n")
+    silent.chmod(0o755)
+    monkeypatch.setitem(globals(), "NODE", str(silent))
+    monkeypatch.setitem(globals(), "NODE_START_SECONDS", 1)
+    with pytest.raises(RuntimeError, match="did not say 'listening 127.0.0.1:"):
+        with node_chaincode_server():
+            pass
+    with pytest.raises(ProcessLookupError):   # stopped and reaped: its pid names no process
+        os.kill(int(pid_file.read_text()), 0)
 
 
 @pytest.fixture(scope="module")

@@ -372,6 +372,17 @@ def test_an_empty_host_listens_on_every_address():
     assert parse_address("[::1]:9443") == ("::1", 9443)
 
 
+def stop(process: subprocess.Popen) -> None:
+    """Terminate a server started here, killing it when it has not exited 10 s later: a server that hangs on
+    SIGTERM must not stay up on its ports after the test."""
+    process.terminate()
+    try:
+        process.communicate(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
+
+
 async def test_python_m_chaincode_serves_healthz_at_the_address_from_the_environment():
     port, ops = free_port(), free_port()
     env = dict(os.environ, CHAINCODE_ID=PACKAGE_ID, CHAINCODE_SERVER_ADDRESS=f"127.0.0.1:{port}",
@@ -385,8 +396,7 @@ async def test_python_m_chaincode_serves_healthz_at_the_address_from_the_environ
         status, _, body = await http_get(ops, "/healthz")
         assert status == 200 and json.loads(body)["status"] == "OK"
     finally:
-        process.terminate()
-        process.communicate(timeout=10)
+        stop(process)
 
 
 def test_python_m_chaincode_refuses_a_malformed_operations_address():
@@ -667,5 +677,4 @@ async def test_python_m_chaincode_serves_https_operations_from_the_environment(p
         assert (await http_get(ops, "/metrics", tls=pki.client()))[0] == 401
         assert (await http_get(ops, "/metrics", tls=pki.client(pki.scraper)))[0] == 200
     finally:
-        process.terminate()
-        process.communicate(timeout=10)
+        stop(process)
