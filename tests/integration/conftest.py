@@ -107,7 +107,7 @@ def fabric_missing_reason() -> str | None:
         return None
     recorded = fabric_home() / "install-error.txt"
     why = recorded.read_text().strip() if recorded.is_file() else "scripts/install-fabric has not been run"
-    return f"Fabric binaries missing ({', '.join(missing)}): {why}"
+    return f"Fabric binaries missing or not the pinned build ({'; '.join(missing)}): {why}"
 
 
 @pytest.fixture(scope="session", autouse=True)
