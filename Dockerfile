@@ -5,8 +5,9 @@ FROM python:3.11-slim
 
 WORKDIR /opt/recfin
 
-# The chaincode server's own install step, as the README gives it for a host that runs only a
-# chaincode server (a unit test, tests/unit/network/test_compose.py, checks the two agree):
+# The chaincode server's own install step: the pip arguments the README gives for a host that runs
+# only a chaincode server, into the image's Python here (on a host, into a venv); a unit test,
+# tests/unit/network/test_compose.py, checks the two agree:
 # chaincode/requirements.txt names what the server imports, at the versions pyproject.toml allows.
 # The developer setup (scripts/install) adds the CLI's, the off-chain services' and the tests'
 # packages, none of which the server loads.

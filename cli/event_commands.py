@@ -60,8 +60,10 @@ def _unreadable_line(raw: ChaincodeEvent, problem: ValueError, as_json: bool) ->
               help="Replay from this block (default: only new events; a --checkpoint FILE with progress wins).")
 @click.option("--checkpoint", "checkpoint_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Resume after the last event recorded in FILE, and record each event printed there.")
-@click.option("--limit", type=click.IntRange(min=1), help="Stop after this many events (default: follow until Ctrl-C).")
-@acting("regulator", json_help="One JSON object per line: the contract's event payload and its block.")
+@click.option("--limit", type=click.IntRange(min=1),
+              help="Stop after this many events, unreadable ones not counted (default: follow until Ctrl-C).")
+@acting("regulator", json_help="One JSON object per line: the contract's event payload with the ledger's block and "
+                               "tx_id; an event that does not read, as a line with \"unreadable\" and why.")
 def events(session, as_json, start_block, checkpoint_file, limit) -> None:
     """Follow the receivables contract's events: one line per event, in ledger order.
 

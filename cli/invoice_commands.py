@@ -339,7 +339,9 @@ def match(invoice_file: Path, po_file: Path, receipt_file: Path, price_tolerance
     Lines pair by item name (else item code); quantities and prices compare
     per item, within the tolerances. Where the invoice, the order and the
     receipt give units (a unit, 单位 or 计量单位 column) that differ, the line
-    is partial, naming them.
+    is partial, naming them. Where the order or the receipt gives a currency
+    (a currency, 币种 or 货币 column) other than the invoice's, the match is
+    partial (exit 1), printed as a DOCUMENT problem.
 
     The example reads the shipped samples from the repository root.
 

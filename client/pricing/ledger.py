@@ -13,9 +13,10 @@
 - the debtor's early-payment offers that cover it and are open today
   (``iter_discount_offers``, the contract's ``ListDiscountOffers``), or the one
   named by its id if it is open, is the claim's debtor's and covers it. That one
-  is read as covering the receivable (``get_discount_offer(..., receivable_id=)``),
-  so the holder of a part reads an offer listing the claim it was split from,
-  which it may not read; an offer the contract says does not cover it (another
+  is read with the receivable when it is a part of a split claim
+  (``get_discount_offer(..., receivable_id=)``), so its holder reads an offer
+  listing the claim it was split from, which it may not read, and by id alone
+  otherwise (a contract before that argument still answers); an offer the contract says does not cover it (another
   debtor's, or listing other claims: discount-offer-not-for-receivable, the rule
   that would refuse taking it) is left out.
 

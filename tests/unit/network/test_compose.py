@@ -391,7 +391,7 @@ def _dockerfile_requirements() -> dict[str, Requirement]:
 
 
 def test_dockerfile_install_step_is_the_readmes_for_a_chaincode_server_host():
-    # the rule: the image is installed as the README tells a person to install the same thing
+    # the image is installed as the README tells a person to install the same thing
     [image] = _pip_install_args(DOCKERFILE.read_text())
     readme_text = (REPO_ROOT / "README.md").read_text()
     readme = _pip_install_args(readme_text)
