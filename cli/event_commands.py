@@ -20,7 +20,7 @@ from client.receivables import ReceivablesEvent
 
 from .amounts import with_money
 from .connection import acting
-from .output import as_typed, key_values
+from .output import as_typed, key_values, on_one_line
 
 # Line boundaries to Python's str.splitlines that JSON leaves as they are (it escapes only those below U+0020):
 # escaped too, so a reason holding one cannot split a JSON line for a reader that splits so.
@@ -43,8 +43,8 @@ def _line(event: ReceivablesEvent, as_json: bool) -> str:
     # An event that names its currency shows it with each amount (nested ones too); one that does not is printed
     # without a code rather than as CNY on a USD claim.
     details = key_values(with_money(event.details, event.details.get("currency", "")))
-    return (f"block {event.block_number}  {as_typed(event.name)}  {as_typed(event.receivable_id or '-')}  "
-            f"tx {as_typed(event.tx_id)}  {details}").rstrip()
+    return (f"block {event.block_number}  {on_one_line(event.name)}  {on_one_line(event.receivable_id or '-')}  "
+            f"tx {on_one_line(event.tx_id)}  {details}").rstrip()
 
 
 def _unreadable_line(raw: ChaincodeEvent, problem: ValueError, as_json: bool) -> str:

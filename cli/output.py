@@ -5,6 +5,7 @@ import dataclasses
 import functools
 import json
 import os
+import unicodedata
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -30,18 +31,30 @@ def _plain(value: Any) -> Any:
 def key_values(record: dict) -> str:
     """A record on one line: ``key=value`` pairs, comma-joined, each value as :func:`inline` writes it (and each
     key as :func:`as_typed` does)."""
-    return ", ".join(f"{as_typed(str(k))}={inline(v)}" for k, v in record.items())
+    return ", ".join(f"{on_one_line(k)}={inline(v)}" for k, v in record.items())
 
 
 def inline(value: Any) -> str:
     """A value on one line: nested records as ``{key=value, ...}`` and lists as ``[a, b]``, not as Python reprs;
-    text holding a character that does not print (a line break, say) quoted with escapes, as :func:`as_typed`
-    writes it, since a ledger value may hold one and would otherwise start a line that reads as output of its own."""
+    text that would break the line quoted with escapes (:func:`on_one_line`)."""
     if isinstance(value, dict):
         return "{" + key_values(value) + "}"
     if isinstance(value, list):
         return "[" + ", ".join(inline(v) for v in value) + "]"
-    return as_typed(str(value))
+    return on_one_line(value)
+
+
+# Control characters, and the line and paragraph separators: what can end a line or move the cursor. The
+# contract refuses them in free text by the same categories; a full-width space (U+3000) or a no-break space,
+# common in Chinese names and pasted text, is neither, and prints as it is.
+_LINE_BREAKING = frozenset({"Cc", "Zl", "Zp"})
+
+
+def on_one_line(value: object) -> str:
+    """``value`` as text, quoted with escapes when it holds a character that would break the line (a ledger value
+    may hold one, and would otherwise start a line that reads as output of its own), else as it is."""
+    text = str(value)
+    return repr(text) if any(unicodedata.category(c) in _LINE_BREAKING for c in text) else text
 
 
 def _cell(value: Any) -> str:

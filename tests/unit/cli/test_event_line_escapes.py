@@ -37,6 +37,16 @@ def test_printable_text_of_any_script_is_shown_as_it_is():
         "block 41  ReceivableRejected  R-1  tx t9  reason=发票金额不符 — amounts differ"
 
 
+def test_spaces_that_break_no_line_are_shown_as_they_are(capsys):
+    # a full-width space (common in Chinese names) and a no-break space are not "printable" to Python, yet
+    # break no line: quoting them would change every table and line holding such a name
+    name = "深圳市\u3000前海科技有限公司 ACME\u00a0Ltd"
+    assert _line(rejected(name), as_json=False) == f"block 41  ReceivableRejected  R-1  tx t9  reason={name}"
+    emit({"name": name}, as_json=False)
+    assert capsys.readouterr().out == f"name: {name}\n"
+    assert table([{"name": name}], ["name"]).splitlines()[1] == name
+
+
 def test_a_json_line_escapes_the_separators_json_leaves_raw_and_reads_back_as_sent():
     reason = "a\u2028b\u2029c\x85d\ne"
     line = _line(rejected(reason), as_json=True)
