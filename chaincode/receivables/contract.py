@@ -11,7 +11,6 @@ from __future__ import annotations
 import functools
 import json
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -29,7 +28,7 @@ from .identity import is_org_admin, lists_identity
 from .model import (
     CONFIRMED, FINANCED, REGISTERED, REJECTED, SETTLED, SPLIT,
     Action, AssignmentNotice, DiscountOffer, DiscountOfferRequest, Financing, FreezeOrder, Invoice,
-    InvoiceAttestation, InvoiceAttestationRequest, Offer, OfferTerms, Party, PartyRegistration, Payment, Receivable, ReceivableRegistration, RecourseDemand, invoice_label, parse_request, sha256_hex,
+    InvoiceAttestation, InvoiceAttestationRequest, Offer, OfferTerms, Party, PartyRegistration, Payment, Receivable, ReceivableRegistration, RecourseDemand, ensure_one_line, invoice_label, parse_request, sha256_hex,
 )
 from .schemas import (
     DiscountOfferPage, FinancierExposure, FinancingView, HistoryEntry, IdentityParty, InvoiceLookup, LedgerUpgrade,
@@ -183,12 +182,7 @@ def _require_text(value: str, field: str, max_len: int = 500, *, one_line: bool 
     if not value or len(value) > max_len:
         raise rule("argument-invalid", f"{field} must be 1 to {max_len} characters")
     if one_line:
-        # Unicode's stability policy fixes category Cc (U+0000-001F, U+007F-009F): peers on any Python agree
-        breaking = next((c for c in value if unicodedata.category(c) == "Cc" or c in "\u2028\u2029"), None)
-        if breaking is not None:
-            raise rule("argument-invalid", f"{field} holds {shown(breaking)} (U+{ord(breaking):04X} "
-                       f"{unicodedata.name(breaking, 'CONTROL CHARACTER')}): write it on one line of printable "
-                       "text, a space in place of a line break or tab")
+        ensure_one_line(value, field)
     return value
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import unicodedata
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, Literal, TypeVar
 
@@ -103,6 +104,18 @@ Basis = Annotated[str, BeforeValidator(_basis), Field(description="ACT/360 or AC
 Role = Literal["core_enterprise", "supplier", "financier", "regulator"]
 Text = Annotated[str, Field(min_length=1, max_length=200)]
 
+
+def ensure_one_line(value: str, field: str) -> None:
+    """Refused (``argument-invalid``) when ``value``, text a party writes (a reason, an order reference, a party's
+    name), holds a control character or a line or paragraph separator: on a record and in an event it would start
+    a line that reads as one of its own. For requests only: records written before keep theirs."""
+    # Unicode's stability policy fixes category Cc (U+0000-001F, U+007F-009F): peers on any Python agree
+    breaking = next((c for c in value if unicodedata.category(c) == "Cc" or c in "\u2028\u2029"), None)
+    if breaking is not None:
+        raise rule("argument-invalid", f"{field} holds {shown(breaking)} (U+{ord(breaking):04X} "
+                   f"{unicodedata.name(breaking, 'CONTROL CHARACTER')}): write it on one line of printable text, "
+                   "a space in place of a line break or tab")
+
 # receivable statuses
 REGISTERED, CONFIRMED, REJECTED, SPLIT, FINANCED, OVERDUE, SETTLED = (
     "REGISTERED", "CONFIRMED", "REJECTED", "SPLIT", "FINANCED", "OVERDUE", "SETTLED")
@@ -185,6 +198,12 @@ class PartyRegistration(Doc):
     name: Text
     role: Role
     msp_id: Text
+
+    @field_validator("name")
+    @classmethod
+    def _name_on_one_line(cls, name: str) -> str:
+        ensure_one_line(name, "name")   # a name is printed in records and events, as a reason is
+        return name
     # Trimmed as BindPartyIdentity trims: no certificate's client id has surrounding spaces, so a padded one
     # kept as sent would be a binding that acts for no one yet counts as one left to act (last-identity rule).
     client_ids: list[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]] = Field(

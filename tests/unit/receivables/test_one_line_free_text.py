@@ -67,3 +67,16 @@ async def test_an_identity_is_not_free_text_and_is_bound_and_unbound_as_its_cert
     assert odd in bound["client_ids"]
     unbound = await net.ok(net.admins[SUPPLIER], "UnbindPartyIdentity", tier1.uscc, odd)
     assert odd not in unbound["client_ids"]
+
+
+async def test_a_party_name_is_one_line_too():
+    from .support import standard_net
+
+    net = await standard_net()
+    admin = net.admins["SupplierMSP"]
+    request = {"uscc": "91310000MA1K00002C", "name": "Acme\nError: forged", "role": "supplier",
+               "msp_id": "SupplierMSP", "client_ids": ["x509::CN=acme::CN=ca"]}
+    message = await net.refused(admin, "RegisterParty", request, rule="argument-invalid")
+    assert "name holds '\\n'" in message
+    request["name"] = "深圳市\u3000前海科技有限公司"   # a full-width space breaks no line
+    assert (await net.ok(admin, "RegisterParty", request))["name"] == request["name"]
