@@ -11,9 +11,13 @@ from __future__ import annotations
 import functools
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any
+
+from pydantic import ValidationError
 
 from chaincode.contract import Context, Contract, ContractError, transaction
 
@@ -141,12 +145,15 @@ class Session:
     def action(self, name: str, by: str) -> Action:
         return Action(action=name, by=by, msp_id=self.ctx.client_identity.msp_id, at=self.now, tx_id=self.tx_id)
 
-    async def replay(self, party: Party, request_id: str, transaction: str, *args: str) -> Any | None:
+    async def replay(self, party: Party, request_id: str, transaction: str, *args: str,
+                     same_request: Callable[[Any], bool] | None = None) -> Any | None:
         """The recorded result of ``request_id`` (a retry), or None for a new request (or no request id).
 
         Called right after the caller is known and before any state-dependent
         guard: a retry of a committed transfer must be answered even though the
-        caller no longer holds the claim.
+        caller no longer holds the claim. ``same_request``: whether arguments
+        written otherwise than the recorded ones ask for the same as its result
+        shows (a rate spelled 0.050 or 0.05).
         """
         if not request_id:
             return None
@@ -154,7 +161,9 @@ class Session:
         record = await self.store.request(party.uscc, request_id)
         if record is None:
             return None
-        if record["transaction"] != transaction or record["arguments"] != keys.arguments_hash(transaction, args):
+        if record["transaction"] != transaction or (
+                record["arguments"] != keys.arguments_hash(transaction, args)
+                and not (same_request is not None and same_request(record["result"]))):
             raise rule("request-id-reused", f"request id {request_id} of {party.uscc} was used by transaction "
                        f"{record['tx_id']} for other arguments: send a new request id for a new request")
         return record["result"]
@@ -184,6 +193,26 @@ def _require_text(value: str, field: str, max_len: int = 500, *, one_line: bool 
     if one_line:
         ensure_one_line(value, field)
     return value
+
+
+def _discount_terms(req: DiscountOfferRequest) -> tuple:
+    """What a discount offer asks, with its rates as values: 0.05 and 0.050 are one rate."""
+    scale = tuple((t.min_days_early, Decimal(t.apr)) for t in req.scale) if req.scale is not None else None
+    return (Decimal(req.apr) if req.apr is not None else None, scale, req.day_count, req.expires_on,
+            tuple(req.receivable_ids))
+
+
+def _same_discount_offer(sent: Any, recorded: Any) -> bool:
+    """Whether the offer ``sent`` asks for what the ``recorded`` publication published. Clients send a rate in one
+    spelling per value now; one that sent "0.050" before and "0.05" on its retry asks for the same offer, and must
+    get it back rather than request-id-reused."""
+    try:
+        asked = parse_request(DiscountOfferRequest, sent, "offer")
+        published = DiscountOfferRequest.model_validate(
+            {name: recorded[name] for name in DiscountOfferRequest.model_fields if name in recorded})
+    except (RuleViolation, ValidationError, TypeError):
+        return False
+    return _discount_terms(asked) == _discount_terms(published)
 
 
 def _request_id(value: str) -> str:
@@ -1202,7 +1231,8 @@ class ReceivablesContract(Contract):
         debtor = await s.party_with_role(cfg.CORE_ENTERPRISE, prefetch=tuple(_listed_receivables(offer)),
                                          request_id=request_id)
         raw = json.dumps(offer, sort_keys=True, ensure_ascii=False)
-        if (done := await s.replay(debtor, request_id, "PublishDiscountOffer", raw)) is not None:
+        if (done := await s.replay(debtor, request_id, "PublishDiscountOffer", raw,
+                                   same_request=functools.partial(_same_discount_offer, offer))) is not None:
             return done
         req = parse_request(DiscountOfferRequest, offer, "offer")
         settlement.check_discount_terms(req.apr, req.scale)

@@ -105,6 +105,11 @@ async def test_a_discount_offer_replayed_publishes_no_second_offer():
     assert offers == [net._key(keys.DISCOUNT, done["id"])]
     # the same id for other terms is refused; a new id is a new offer
     await net.refused(core, "PublishDiscountOffer", {**offer, "apr": "0.06"}, "disc-1", rule="request-id-reused")
+    # the same terms written otherwise are the same request: a client that sent "0.050" before its SDK sent rates
+    # in one spelling retries with "0.05", and gets its offer back
+    assert await replayed(net, core, "PublishDiscountOffer", {**offer, "apr": "0.050"}, "disc-1") == done
+    await net.refused(core, "PublishDiscountOffer", {**offer, "apr": "0.05", "receivable_ids": []}, "disc-1",
+                      rule="request-id-reused")
     again = await net.ok(core, "PublishDiscountOffer", offer, "disc-2")
     assert again["id"] != done["id"]
     # without a request id, publishing twice gives two offers, as before
