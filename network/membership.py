@@ -55,7 +55,7 @@ from client.yaml_files import read_yaml_mapping
 
 from .errors import NetworkError, TopologyError
 from .topology import (OPERATIONS_PORT_SHIFT, OrgNamespace, PeerOrgSpec, Topology, UserSpec, address_refusal,
-                       format_validation_error, org_identifier_clash)
+                       format_validation_error, org_identifier_clash, org_name_too_long)
 
 STATE_FILE = "membership.yaml"
 LOCK_FILE = "membership.lock"
@@ -160,8 +160,9 @@ def _save_state(data_root: Path, state: dict) -> None:
 
 def with_orgs(topology: Topology, orgs: list[PeerOrgSpec], placed: dict[str, OrgNamespace] | None = None) -> Topology:
     """The topology with this org list, validated as topology.yaml is, but for names or MSP IDs that differ only in
-    case (org_identifier_clash, refused where a name comes in: the channel may hold such orgs, added before, and
-    keeps an org's MSP ID). In namespaces, placed gives new orgs theirs (a topology without namespaces ignores it)."""
+    case (org_identifier_clash) and org names over MAX_ORG_NAME (org_name_too_long): both are refused where a name
+    comes in, since the channel may hold such orgs, added before, and keeps an org's name and MSP ID. In namespaces,
+    placed gives new orgs theirs (a topology without namespaces ignores it)."""
     doc = topology.model_dump(mode="python")
     doc["orgs"] = [o.model_dump(mode="python") for o in orgs]
     if doc.get("namespaces"):           # an org that left keeps no namespace; a new one must be given one
@@ -352,7 +353,9 @@ def new_org_spec(topology: Topology, name: str, role: str, enterprise: str | Non
         raise NetworkError(f"an org named {name} is already in the network: choose another name")
     msp_id, domain = msp_id_for(name), f"{name}.{_parent_domain(topology)}"
     # checked here, before any of its files is written: the orgs already in the channel may clash among themselves
-    # (one added before the check), which is theirs to keep, so only the new org's own clash is refused
+    # or have longer names (added before the checks), which is theirs to keep, so only the new org's are refused
+    if problem := org_name_too_long(name):
+        raise NetworkError(f"an org named {name} cannot join: {problem}. Choose a shorter name")
     existing = [(o.name, o.msp_id) for o in [topology.orderer_org, *topology.orgs]]
     if clash := org_identifier_clash(existing, joining=(name, msp_id)):
         raise NetworkError(f"an org named {name} (MSP ID {msp_id}) cannot join: {clash}. Choose another name")

@@ -30,7 +30,7 @@ from .crypto import org_crypto
 from .errors import NetworkError, TopologyError
 from .org_definition import decode_anchor_peers, decode_msp, org_group
 from .org_definition_file import OrgDefinition, write_public_msp
-from .topology import PeerOrgSpec, Topology
+from .topology import PeerOrgSpec, Topology, org_name_too_long
 
 
 class OrgChangeError(NetworkError):
@@ -320,6 +320,9 @@ def plan_add_defined(topology: Topology, data_root: Path, current: configtx_pb2.
     if known:
         raise OrgChangeError(f"{spec.name} ({spec.msp_id}) is already an org of the network in {data_root} (as "
                              f"{known[0]}): the company chooses another name with `recfin org keys`")
+    if problem := org_name_too_long(spec.name):      # the channel's orgs may have longer names, added before
+        raise OrgChangeError(f"{spec.name} ({spec.msp_id}) cannot join: {problem}. The company chooses a shorter "
+                             f"name with `recfin org keys`")
     try:
         grown = membership.with_orgs(topology.model_copy(update={"namespaces": {}}), [*topology.orgs, spec])
     except TopologyError as exc:

@@ -30,9 +30,9 @@ NAME_PATTERN = r"^[a-z][a-z0-9-]*$"
 Name = Annotated[str, Field(pattern=NAME_PATTERN)]
 # An org's name names its folders and files (crypto/<org>, profiles/<org>.json, chaincode/<name>/<org>) and, on
 # separate hosts, its bundle and compose project: held to a DNS label's 63 characters (RFC 1035), which every file
-# system takes as a file name with room for the suffixes added to it.
+# system takes as a file name with room for the suffixes added to it. Checked where a name comes in
+# (org_name_too_long), not by the model, which also reads the orgs membership.yaml records.
 MAX_ORG_NAME = 63
-OrgName = Annotated[str, Field(pattern=NAME_PATTERN, max_length=MAX_ORG_NAME)]
 MspId = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9]*MSP$")]
 Domain = Annotated[str, Field(pattern=r"^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$")]
 # A chaincode name _lifecycle accepts that is also a DNS label (it names the chaincode servers' hosts).
@@ -168,6 +168,18 @@ def org_identifier_clash(orgs: Iterable[tuple[str, str]], joining: tuple[str, st
     return None
 
 
+def org_name_too_long(name: str) -> str | None:
+    """Why an org named name may not come in for its length (MAX_ORG_NAME), None when it may.
+
+    Checked where a name comes in (load, membership.new_org_spec, org_change.plan_add_defined), not by the model,
+    which also validates the channel's orgs as membership.yaml records them: those may hold an org added before the
+    limit, and an org in the channel keeps its name, which names its crypto folders and files."""
+    if len(name) <= MAX_ORG_NAME:
+        return None
+    return (f"{name} has {len(name)} characters, over the {MAX_ORG_NAME} of a DNS label an org's name is held to "
+            f"(it names the org's folders and files and, on separate hosts, its bundle)")
+
+
 class OrdererSpec(_Addressed):
     name: Name
     # The name other hosts dial and the certificates carry; default <name>.<org domain>.
@@ -220,7 +232,7 @@ def _role_attr_of(user: object) -> str | None:
 
 
 class OrdererOrgSpec(_Addressed):
-    name: OrgName
+    name: Name
     msp_id: MspId
     domain: Domain
     # The IP address of the host that runs its orderers, where an orderer gives none of its own.
@@ -235,7 +247,7 @@ class OrdererOrgSpec(_Addressed):
 
 
 class PeerOrgSpec(_Addressed):
-    name: OrgName
+    name: Name
     msp_id: MspId
     domain: Domain
     # The IP address of the company's host, which runs its peers (where a peer gives none of its own) and
@@ -659,7 +671,8 @@ def parse(data: object, source: str = "topology.yaml") -> Topology:
 
 def load(path: str | Path | None = None) -> Topology:
     """Load and validate a topology file (default: the packaged network/topology.yaml), refusing an org whose name or
-    MSP ID another's equals ignoring case (org_identifier_clash): the file is where its orgs' names come in."""
+    MSP ID another's equals ignoring case (org_identifier_clash) and one whose name is too long (org_name_too_long):
+    the file is where its orgs' names come in."""
     path = Path(path) if path else DEFAULT_TOPOLOGY
     data = read_yaml_mapping(path, "a topology", lambda problem: TopologyError(f"{path.name}: {problem}"),
                              cannot_read=lambda exc: TopologyError(f"cannot read topology {path}: {exc.strerror}"),
@@ -667,4 +680,8 @@ def load(path: str | Path | None = None) -> Topology:
     topology = parse(data, path.name)
     if clash := org_identifier_clash((o.name, o.msp_id) for o in [topology.orderer_org, *topology.orgs]):
         raise TopologyError(f"{path.name}: {clash}: give one of them another name or MSP ID")
+    named = [("orderer_org", topology.orderer_org), *((f"orgs[{i}]", o) for i, o in enumerate(topology.orgs))]
+    if too_long := [f"{path.name}: {where}.name: {problem}: give it a shorter name"
+                    for where, org in named if (problem := org_name_too_long(org.name))]:
+        raise TopologyError("\n".join(too_long))
     return topology

@@ -1,7 +1,7 @@
 """What topology validation refuses of the names and addresses the network is built on: an org name or MSP ID that
 another org's name or MSP ID equals ignoring case, where such a name comes in (commands find an org by either, in
 any case when none has it exactly), a listen_host that is not an address nodes can be dialled at, a channel name
-Fabric refuses, an org name too long for a DNS label."""
+Fabric refuses, an org name too long for a DNS label, where such a name comes in too."""
 from __future__ import annotations
 
 import copy
@@ -10,9 +10,10 @@ from types import SimpleNamespace
 import pytest
 import yaml
 
-from network import bundle, membership
+from network import Network, bundle, membership
 from network.errors import NetworkError, NodeNotFoundError, TopologyError
 from network.org_change import OrgChangeError, plan_add_defined
+from network.org_membership import OrgMembership
 from network.topology import DEFAULT_TOPOLOGY, load, parse
 
 RAW = yaml.safe_load(DEFAULT_TOPOLOGY.read_text())
@@ -144,21 +145,71 @@ def test_a_channel_name_is_held_to_fabrics_249_characters():
         parse(raw() | {"channel": "c" * 250})
 
 
-def test_an_org_name_is_held_to_a_dns_labels_63_characters():
+LONG = "a" * 64          # an org name one past a DNS label's 63 characters
+
+
+def test_an_org_name_is_held_to_a_dns_labels_63_characters_in_topology_yaml(tmp_path):
     data = raw()
-    data["orgs"][0]["name"] = "a" * 64
-    data["orgs"][0]["domain"] = "core.local"
-    with pytest.raises(TopologyError, match=r"^topology.yaml: orgs\[0\].name: String should have at most 63 "
-                                            r"characters$"):
-        parse(data)
+    data["orgs"][0]["name"] = LONG
+    data["orgs"][0]["domain"] = "core.local"          # its certificates' names fit: only the name is refused
+    with pytest.raises(TopologyError, match=rf"^topology.yaml: orgs\[0\].name: {LONG} has 64 characters, over the 63 "
+                                            rf"of a DNS label an org's name is held to \(it names the org's folders "
+                                            rf"and files and, on separate hosts, its bundle\): give it a shorter "
+                                            rf"name$"):
+        load_written(tmp_path, data)
     data["orgs"][0]["name"] = "a" * 63
-    assert parse(data).orgs[0].name == "a" * 63
+    assert load_written(tmp_path, data).orgs[0].name == "a" * 63
     data = raw()
     data["orderer_org"]["name"] = "o" * 64
-    with pytest.raises(TopologyError, match=r"^topology.yaml: orderer_org.name: String should have at most 63"):
-        parse(data)
+    with pytest.raises(TopologyError, match=r"^topology.yaml: orderer_org.name: o{64} has 64 characters, over the 63"):
+        load_written(tmp_path, data)
 
 
-def test_a_new_org_name_too_long_is_refused_naming_the_field(topology):
-    with pytest.raises(TopologyError, match=r"^org a{64}: name: String should have at most 63 characters"):
-        membership.new_org_spec(topology, "a" * 64, "regulator")
+def test_a_new_org_name_too_long_is_refused_by_its_spec(topology):
+    """`recfin org add` and `recfin org keys` make a new org's spec before any of its files is written."""
+    with pytest.raises(NetworkError, match=rf"^an org named {LONG} cannot join: {LONG} has 64 characters, over the 63 "
+                                           rf"of a DNS label an org's name is held to .*\. Choose a shorter name$"):
+        membership.new_org_spec(topology, LONG, "regulator")
+
+
+@pytest.mark.parametrize("step", ["add", "dry run"])
+def test_org_add_of_a_name_too_long_is_refused_before_any_file_is_written(topology, tmp_path, fake_fabric, step):
+    data_root = tmp_path / "network"
+    members = OrgMembership(Network(topology, data_root=data_root))
+    with pytest.raises(NetworkError, match=rf"^an org named {LONG} cannot join: {LONG} has 64 characters"):
+        if step == "add":
+            members.add(LONG, "regulator")
+        else:
+            members.plan_add(LONG, "regulator", throwaway_crypto=True)
+    assert not data_root.exists()
+
+
+def added_before_the_limit(topology):
+    """The spec of an org with a 64-character name that `recfin org add --definition` recorded before org names were
+    held to 63 characters (its domain short enough for its certificates' names, which were checked already)."""
+    spec = membership.new_org_spec(topology, "stand-in", "regulator")
+    return spec.model_copy(update={"name": LONG, "msp_id": membership.msp_id_for(LONG), "domain": "long.recfin.local"})
+
+
+def test_a_data_folder_holding_an_org_whose_name_is_too_long_still_loads(topology, tmp_path):
+    """An org in the channel keeps its name, which names its crypto folders and certificates: the channel's orgs as
+    membership.yaml records them load, and a new org is held to the limit beside it."""
+    added = added_before_the_limit(topology)
+    membership.record_added(tmp_path, added)
+    channel = membership.effective(topology, tmp_path)
+
+    assert channel.orgs[-1] == added and channel.org(LONG) == added
+    # the channel's topology.yaml in a bundle of it, as its company's host reads it
+    assert parse(bundle.topology_document(channel)).org(added.msp_id).name == LONG
+    assert membership.new_org_spec(channel, "bank3", "bank", CODE).msp_id == "Bank3MSP"
+    with pytest.raises(NetworkError, match=rf"^an org named b{LONG} cannot join: b{LONG} has 65 characters"):
+        membership.new_org_spec(channel, f"b{LONG}", "bank", CODE)
+
+
+def test_a_definition_whose_name_is_too_long_is_refused(topology, tmp_path):
+    """`recfin org add --definition`: checked before anything of it is laid out."""
+    spec = added_before_the_limit(topology)
+    with pytest.raises(OrgChangeError, match=rf"^{LONG} \({spec.msp_id}\) cannot join: {LONG} has 64 characters, "
+                                             rf"over the 63 .*\. The company chooses a shorter name with `recfin org "
+                                             rf"keys`$"):
+        plan_add_defined(topology, tmp_path, None, SimpleNamespace(org=spec))
