@@ -44,17 +44,20 @@ def inline(value: Any) -> str:
     return on_one_line(value)
 
 
-# Control characters, and the line and paragraph separators: what can end a line or move the cursor. The
-# contract refuses them in free text by the same categories; a full-width space (U+3000) or a no-break space,
-# common in Chinese names and pasted text, is neither, and prints as it is.
-_LINE_BREAKING = frozenset({"Cc", "Zl", "Zp"})
+def _shown_as_is(char: str) -> bool:
+    # Python's printable characters, and every space (Zs): a full-width space (U+3000) or a no-break space, common
+    # in Chinese names and pasted text, breaks no line. Everything else that does not print is escaped: control
+    # characters and line separators would start a line of their own; format characters (a right-to-left
+    # override, a zero-width space) would reorder the rest of the line or make two names look alike.
+    return char.isprintable() or unicodedata.category(char) == "Zs"
 
 
 def on_one_line(value: object) -> str:
-    """``value`` as text, quoted with escapes when it holds a character that would break the line (a ledger value
-    may hold one, and would otherwise start a line that reads as output of its own), else as it is."""
+    """``value`` as text, quoted with escapes when it holds a character that does not print as itself (a ledger
+    value may hold one, and would otherwise start a line that reads as output of its own, or read reversed),
+    else as it is."""
     text = str(value)
-    return repr(text) if any(unicodedata.category(c) in _LINE_BREAKING for c in text) else text
+    return text if all(_shown_as_is(c) for c in text) else repr(text)
 
 
 def _cell(value: Any) -> str:

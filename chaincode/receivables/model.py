@@ -105,16 +105,23 @@ Role = Literal["core_enterprise", "supplier", "financier", "regulator"]
 Text = Annotated[str, Field(min_length=1, max_length=200)]
 
 
+# U+2028 and U+2029 end a line; U+061C, U+200E-200F, U+202A-202E and U+2066-2069 are the bidirectional controls
+_NOT_ON_ONE_LINE = frozenset("\u2028\u2029\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
 def ensure_one_line(value: str, field: str) -> None:
     """Refused (``argument-invalid``) when ``value``, text a party writes (a reason, an order reference, a party's
-    name), holds a control character or a line or paragraph separator: on a record and in an event it would start
-    a line that reads as one of its own. For requests only: records written before keep theirs."""
-    # Unicode's stability policy fixes category Cc (U+0000-001F, U+007F-009F): peers on any Python agree
-    breaking = next((c for c in value if unicodedata.category(c) == "Cc" or c in "\u2028\u2029"), None)
+    name), holds a control character or a line or paragraph separator, which on a record and in an event would
+    start a line that reads as one of its own, or a bidirectional control, which would display the rest of the
+    line reversed. For requests only: records written before keep theirs."""
+    # Unicode's stability policy fixes category Cc (U+0000-001F, U+007F-009F), and the rest is a fixed list, so
+    # peers on any Python agree: the separators, and the bidirectional controls, which reorder what follows them
+    breaking = next((c for c in value if unicodedata.category(c) == "Cc" or c in _NOT_ON_ONE_LINE), None)
     if breaking is not None:
         raise rule("argument-invalid", f"{field} holds {shown(breaking)} (U+{ord(breaking):04X} "
                    f"{unicodedata.name(breaking, 'CONTROL CHARACTER')}): write it on one line of printable text, "
                    "a space in place of a line break or tab")
+
 
 # receivable statuses
 REGISTERED, CONFIRMED, REJECTED, SPLIT, FINANCED, OVERDUE, SETTLED = (

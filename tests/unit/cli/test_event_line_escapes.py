@@ -47,6 +47,12 @@ def test_spaces_that_break_no_line_are_shown_as_they_are(capsys):
     assert table([{"name": name}], ["name"]).splitlines()[1] == name
 
 
+def test_format_characters_that_reorder_or_hide_text_are_escaped():
+    # a right-to-left override would show the rest of the line reversed; a zero-width space makes two names alike
+    for odd in ("Acme\u202eTNUOMA", "Ac\u200bme", "a\u2066b", "a\ufeffb"):
+        assert _line(rejected(odd), as_json=False).endswith(f"reason={odd!r}"), odd
+
+
 def test_a_json_line_escapes_the_separators_json_leaves_raw_and_reads_back_as_sent():
     reason = "a\u2028b\u2029c\x85d\ne"
     line = _line(rejected(reason), as_json=True)

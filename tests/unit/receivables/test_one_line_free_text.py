@@ -80,3 +80,15 @@ async def test_a_party_name_is_one_line_too():
     assert "name holds '\\n'" in message
     request["name"] = "深圳市\u3000前海科技有限公司"   # a full-width space breaks no line
     assert (await net.ok(admin, "RegisterParty", request))["name"] == request["name"]
+
+
+async def test_a_bidirectional_control_is_refused_as_a_line_break_is():
+    from .support import standard_net
+
+    net = await standard_net()
+    tier1, core = net.actors["tier1"], net.actors["core"]
+    claim = await net.confirmed(tier1, core, 100_000)
+    for control in ("\u202e", "\u2066", "\u200f", "\u061c"):
+        message = await net.refused(net.actors["regulator"], "FreezeReceivable", claim["id"], f"ORDER{control}7",
+                                    rule="argument-invalid")
+        assert f"U+{ord(control):04X}" in message, message
