@@ -44,7 +44,10 @@ def _untyped_fields(model: type[BaseModel], path: str = "") -> list[str]:
 
 
 def as_streamed(payloads: list[tuple[str, bytes]]) -> list[ReceivablesEvent]:
-    return [ReceivablesEvent.from_chaincode_event(ChaincodeEvent(block, f"tx{block}", "receivables", name, payload))
+    """Each event as the ledger delivers it, one a block, from the transaction that emitted it (the one its payload
+    names: the SDK refuses a payload naming another)."""
+    return [ReceivablesEvent.from_chaincode_event(ChaincodeEvent(block, json.loads(payload)["tx_id"], "receivables",
+                                                                 name, payload))
             for block, (name, payload) in enumerate(payloads, start=1)]
 
 
