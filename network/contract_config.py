@@ -136,11 +136,7 @@ def regulators_policy(cfg: contract.NetworkConfig) -> str | None:
     """The member policy of cfg's regulator orgs, which take on a collection whose members have all left; None when
     cfg has none."""
     regulators = cfg.msps_with_role(contract.REGULATOR)
-    return f"OR({', '.join(_member(msp) for msp in regulators)})" if regulators else None
-
-
-def _member(msp_id: str) -> str:
-    return f"'{msp_id}.{contract_collections.ROLE}'"
+    return contract_collections.members_policy(regulators) if regulators else None
 
 
 def _members_staying(policy: object, staying: set[str], collection: str, kept_in: Path | None) -> str | None:

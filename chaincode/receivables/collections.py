@@ -45,6 +45,11 @@ def _member(msp: str, role: str = ROLE) -> str:
     return f"'{msp}.{role}'"
 
 
+def members_policy(msps: list[str]) -> str:
+    """A collection's member policy: any member of the orgs of ``msps``, in the order given."""
+    return f"OR({', '.join(_member(m) for m in msps)})"
+
+
 def collections_config(cfg: _config.NetworkConfig = _config.DEFAULT_CONFIG) -> list[dict]:
     regulators = cfg.msps_with_role(_config.REGULATOR)
     out = []
@@ -53,7 +58,7 @@ def collections_config(cfg: _config.NetworkConfig = _config.DEFAULT_CONFIG) -> l
             members = sorted({holder, bank, *regulators})
             out.append({
                 "name": collection_name(holder, bank),
-                "policy": f"OR({', '.join(_member(m) for m in members)})",
+                "policy": members_policy(members),
                 "requiredPeerCount": 0,
                 "maxPeerCount": 3,
                 "blockToLive": 0,
