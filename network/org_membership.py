@@ -68,7 +68,7 @@ from .org_change import (AdminLoadError, CarriedOrg, OrgChange, OrgChangeError, 
 from .org_definition import PolicySyntaxError, decode_msp
 from .org_definition_file import OrgDefinition, write_msp_of
 from .ports import ensure_free
-from .topology import PeerOrgSpec, Topology
+from .topology import PeerOrgSpec, Topology, org_name_too_long
 
 
 class PolicyNotSatisfiedError(OrgChangeError):
@@ -779,6 +779,8 @@ class OrgMembership:
             if checked.applied:
                 raise OrgChangeError(f"the channel config already has the update in {path} ({checked.msp_id} "
                                      f"{'added' if checked.action == 'add' else 'removed'}): nothing to sign")
+            if checked.org is not None:
+                self._check_name_fits(checked, checked.org)
             signed = config_signing.add_signature(checked.envelope, config_signing.load_admin(admin.msp_dir,
                                                                                                admin.org.msp_id))
             if not signed.valid:
@@ -813,6 +815,7 @@ class OrgMembership:
                                      f"not see it through: submit as an admin of an org that stays")
             submitter = self._file_submitter(update_envelope, checked.msp_id, None, None)
         org = self._org_of(checked)
+        self._check_name_fits(checked, org)
         keys_here = self._check_keys_here(checked, org, update, channel_only)
         if signature_policy is not None and (adding or channel_only):
             raise OrgChangeError("--signature-policy is for a removal whose chaincode is deployed again here "
@@ -893,6 +896,14 @@ class OrgMembership:
         raise OrgChangeError(f"no admin of an org staying in the channel has its MSP folder in {self.root}: "
                              f"submit as your org's admin with --as ORG (its MSP folder with --msp-dir), "
                              f"or from your bundle with --bundle")
+
+    @staticmethod
+    def _check_name_fits(checked: UpdateFileCheck, org: PeerOrgSpec) -> None:
+        """An org still to come in is held to MAX_ORG_NAME however its file was written (an older recfin did not
+        hold names to it); one the channel already has keeps its name."""
+        if checked.action == "add" and not checked.applied and (problem := org_name_too_long(org.name)):
+            raise OrgChangeError(f"{org.name} ({org.msp_id}) cannot join: {problem}: the company chooses a shorter "
+                                 f"name with `recfin org keys` and the update is written again")
 
     def _org_of(self, checked: UpdateFileCheck) -> PeerOrgSpec:
         """The spec of the org the update adds or removes: this network's own for an org it has, else the

@@ -284,3 +284,29 @@ def test_the_new_orgs_anchor_peer_is_addressed_as_the_channels_others_are(fake_f
         members = host(topology, data_root, ScriptedChannel(topology, channel_config(made_from, data_root)))
         summary = members.plan_add("bank2", "bank", CODE).summary()
         assert summary["anchor_peers"] == [f"{anchor}:11051"]
+
+
+def test_a_file_adding_an_org_whose_name_is_too_long_is_not_submitted(channel, written, topology, data_root, tmp_path):
+    """A file written before org names were held to a DNS label's 63 characters, signed by every admin: the org would
+    come in under a name its folders, files and bundle cannot carry, so it is refused before anything is sent."""
+    change, path = written
+    update = configtx_pb2.ConfigUpdate()
+    update.CopyFrom(change.update)
+    document = json.loads(update.isolated_data[ORG_SPEC_KEY])
+    document["org"]["name"] = "b" * 64
+    update.isolated_data[ORG_SPEC_KEY] = json.dumps(document).encode()
+    signers = admin_signers(topology, data_root, ["BankMSP", "SupplierMSP", "RegulatorMSP"])
+    older = config_signing.write_update_file(
+        tmp_path / "older.tx", topology.channel,
+        config_signing.envelope(update, [config_signing.sign(update, a) for a in signers.values()]))
+    supplier_root = admins_host(topology, data_root, tmp_path / "supplier-host", "supplier")
+    with pytest.raises(OrgChangeError, match=r"^b{64} \(Bank2MSP\) cannot join: b{64} has 64 characters, over the 63 "
+                                             r".*: the company chooses a shorter name with `recfin org keys` and the "
+                                             r"update is written again$"):
+        host(topology, supplier_root, channel).submit_update_file(older, channel_only=True)
+    assert channel.updates == []
+    assert membership.load_state(supplier_root)["added"] == []
+    before = older.read_bytes()
+    with pytest.raises(OrgChangeError, match=r"^b{64} \(Bank2MSP\) cannot join"):
+        host(topology, data_root, channel).sign_update_file(older, "coreenterprise")
+    assert older.read_bytes() == before                    # nobody signs what cannot be submitted
