@@ -31,7 +31,7 @@ from client.receivables import InvoiceAttestation, InvoiceAttestationRequest
 
 from .model import Invoice
 from .register import ensure_reviewed
-from .sources import Attestation, SourceVerification, attestation, from_a_source
+from .sources import TAX_FOUND, Attestation, SourceVerification, attestation, evidence_digest, from_a_source, passes
 
 
 @dataclass(frozen=True)
@@ -50,11 +50,14 @@ def attestation_request(invoice: Invoice, evidence: Attestation, *, reviewed: bo
     ``reviewed``: a person has checked them, since the ledger would record a verification of a misreading.
 
     Raises ValueError for a red-letter (negative) or zero invoice, whose total the ledger does not take; when
-    the document is about another invoice, or verified other values than the
+    ``evidence.digest`` is not the SHA-256 of the document's canonical JSON (the ledger would hold the digest of
+    no document anyone keeps); when the document is about another invoice, or verified other values than the
     invoice carries: the ledger would then record a verification of something this invoice is not; when it
     names no source, or no source it names answered (each one skipped), since such a verification verified
-    nothing; when it names a source twice; and when it says ``pass`` although no source confirmed anything
-    (a document written before that made a verification fail).
+    nothing; when it names a source twice; when the tax invoice verifier did not find the invoice and nothing
+    failed or disagreed either (the registry or the credit bureau alone asked): neither a pass nor a failure to
+    warn of; and when its outcome is not the one its findings give (:func:`~client.invoices.sources.passes`:
+    ``pass`` exactly when the tax invoice verifier found the invoice and no finding failed or disagreed).
     """
     ensure_reviewed(invoice, reviewed, "attest it")
     document = evidence.document
@@ -63,6 +66,12 @@ def attestation_request(invoice: Invoice, evidence: Attestation, *, reviewed: bo
                          f"{plain_yuan(invoice.total_with_tax_fen)}: a red-letter (negative) or zero invoice backs no "
                          "receivable, and the ledger attests only a total above 0; verify the invoice it reverses "
                          "instead (the tax source shows it red-flushed)")
+    digest = evidence_digest(document)
+    if evidence.digest != digest:
+        raise ValueError(f"digest: the evidence of invoice {invoice.number} gives the digest {evidence.digest!r}, but "
+                         f"its document's SHA-256 is {digest}: the document was changed after it was made, or the "
+                         "digest is another document's, and the ledger would hold the digest of no document anyone "
+                         "keeps; attest the evidence as attestation() makes it")
     sources = document.get("sources")
     if not sources:
         raise ValueError(f"the evidence of invoice {invoice.number} names no data source: a verification that asked "
@@ -73,14 +82,33 @@ def attestation_request(invoice: Invoice, evidence: Attestation, *, reviewed: bo
         raise ValueError(f"the evidence of invoice {invoice.number} names the source {', '.join(twice)} more than "
                          "once: each source asked is named once (the ledger refuses a repeated one); verify the "
                          "invoice again and attest that")
-    answers = [f for f in document.get("findings", []) if from_a_source(f.get("check", ""))]
-    if all(f.get("status") == "skipped" for f in answers):
+    statuses = [(f.get("check"), f.get("status")) for f in document.get("findings", [])]
+    answers = [status for check, status in statuses if from_a_source(check or "")]
+    if all(status == "skipped" for status in answers):
         raise ValueError(f"no source the evidence of invoice {invoice.number} names ({', '.join(sources)}) knew the "
                          "invoice or its parties (each answer skipped): nothing was verified, so there is nothing to "
                          "attest; verify the invoice against the tax invoice verifier and attest that")
-    if document.get("outcome") == "pass" and not any(f.get("status") == "pass" for f in answers):
-        raise ValueError(f"the evidence of invoice {invoice.number} says pass, but no source confirmed anything: a "
-                         "verification that confirmed nothing does not pass; verify the invoice again and attest that")
+    failed = [check for check, status in statuses if status == "fail"]
+    disagreed = [d.get("field") for d in document.get("disagreements", [])]
+    tax_found = (TAX_FOUND, "pass") in statuses
+    # the sources' answers only: the finding that the tax source was not asked (sources.confirmed) says nothing
+    # is wrong with the invoice, and a failure attested would warn the next bank of nothing
+    if not tax_found and not disagreed and "fail" not in answers:
+        raise ValueError(f"the evidence of invoice {invoice.number} has no answer of the tax invoice verifier that "
+                         f"it found the invoice ({TAX_FOUND}), and no source it names ({', '.join(sources)}) found "
+                         "anything wrong: the registry and the credit bureau know the parties, not the invoice, so "
+                         "there is neither a pass nor a failure to attest; verify the invoice against the tax invoice "
+                         "verifier and attest that")
+    outcome = "pass" if passes(statuses, bool(disagreed)) else "fail"
+    if document.get("outcome") != outcome:
+        why = ([f"{', '.join(failed)} failed"] if failed else []) + (
+            [f"the invoice and its sources disagree on {', '.join(disagreed)}"] if disagreed else []) + (
+            [f"the tax invoice verifier did not find the invoice ({TAX_FOUND} is not pass)"] if not tax_found else [])
+        raise ValueError(f"outcome: the evidence of invoice {invoice.number} says {document.get('outcome')!r}, but its "
+                         f"findings give {outcome}: "
+                         + ("; ".join(why) if why else "the tax invoice verifier found the invoice, and nothing failed "
+                                                       "or disagreed")
+                         + "; verify the invoice again and attest that")
     ours = {"invoice_number": invoice.number, "invoice_code": invoice.code, "seller_tax_id": invoice.seller.tax_id,
             "buyer_tax_id": invoice.buyer.tax_id, "issue_date": invoice.issue_date.isoformat(),
             "total_with_tax_fen": invoice.total_with_tax_fen}

@@ -16,7 +16,10 @@ real provider implements the same Protocol; nothing else changes.
 what each says; where sources (or the invoice) disagree on a field, it lists
 a :class:`Disagreement` with every source's value rather than choosing one.
 Each source must have its own ``source`` name, and none may be called
-``invoice`` (the invoice's own values are listed under that name).
+``invoice`` (the invoice's own values are listed under that name). A verification
+passes only when the tax invoice verifier found the invoice and agreed with it:
+the registry and the credit bureau know the parties, not the invoice, whose
+values an attestation records as verified.
 :func:`attestation` turns the result into the canonical document and digest
 that can later be attested on the ledger; the document names the invoice and
 the values verified (buyer, date, total with tax), which registration compares.
@@ -30,11 +33,21 @@ import io
 import json
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Literal, Protocol
+from typing import Annotated, Iterable, Literal, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictInt,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from chaincode.receivables import uscc
+from client.business_dates import business_today
 from client.money import plain_yuan
 from client.user_files import UnreadableFile, read_user_text
 
@@ -49,8 +62,10 @@ from .parse import parse_json
 REFERENCE_DATA = Path(__file__).with_name("reference_data")
 INVOICE_ITSELF = "invoice"  # the name the invoice's own values go by in a Disagreement; no source may take it
 NO_SOURCE = "sources.asked"  # the finding of a verification that asked no source, which fails
-NOTHING_CONFIRMED = "sources.confirmed"  # the finding of one whose sources confirmed nothing, which fails too
+# the finding of one that asked no tax invoice verifier, which fails too: nothing confirmed the invoice itself
+INVOICE_NOT_CONFIRMED = "sources.confirmed"
 SOURCE_CHECK = "source."  # what the name of each finding of a source's answer begins with
+TAX_FOUND = "source.tax.found"  # the tax invoice verifier's answer whether it knows the invoice
 ATTESTATION_KIND = "recfin.invoice-verification/2"
 
 
@@ -58,19 +73,39 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+def _not_blank(text: str) -> str:
+    if not text.strip():
+        raise ValueError("empty: write the value the source gives, since the record is reported as its answer (an "
+                         "empty name would read as the invoice disagreeing with the source, an empty rating as a "
+                         "rating given)")
+    return text
+
+
+# a name or rating a source gives: never empty
+SourceText = Annotated[str, AfterValidator(_not_blank)]
+
+
 class TaxInvoiceRecord(_Frozen):
     number: str
     code: str = Field(default="", description="发票代码; empty for a fully digitalised e-invoice")
     seller_tax_id: str
-    seller_name: str
+    seller_name: SourceText
     buyer_tax_id: str
-    buyer_name: str
+    buyer_name: SourceText
     issue_date: date
     total_with_tax_fen: StrictInt = Field(gt=0, description="价税合计 in fen: a JSON integer above 0, no decimal point")
     status: Literal["normal", "void", "red-flushed", "partially-red-flushed"]
     remaining_with_tax_fen: StrictInt | None = Field(
         default=None, description="of a partially red-flushed invoice (部分红冲), the total with tax that remains "
                                   "after its red-letter invoices, in fen; given exactly then")
+
+    @field_validator("buyer_tax_id")
+    @classmethod
+    def _buyer_tax_id_is_a_tax_id(cls, tax_id: str) -> str:
+        # held to the seller's rule: a misspelt buyer tax id would read as the invoice disagreeing with the source
+        if (why := _tax_id_problem(tax_id)) is not None:
+            raise ValueError(why)
+        return tax_id
 
     @model_validator(mode="after")
     def _remaining_with_partial_red_flush(self) -> "TaxInvoiceRecord":
@@ -90,16 +125,27 @@ class TaxInvoiceRecord(_Frozen):
 
 class RegistryRecord(_Frozen):
     credit_code: str
-    name: str
+    name: SourceText
     status: Literal["active", "deregistered", "revoked"]
     established: date | None = None
 
 
 class CreditRecord(_Frozen):
     credit_code: str
-    rating: str
+    rating: SourceText
     overdue_count: StrictInt = Field(ge=0, description="how many payments are overdue: 0 or more")
     as_of: date
+
+    @field_validator("as_of")
+    @classmethod
+    def _not_in_the_future(cls, as_of: date) -> date:
+        # a record of a day to come is a mistake, and would be shown as the debtor's standing now. "Today" is the
+        # business date (China Standard Time), the bureau's, so a record made today there is never refused here.
+        today = business_today()
+        if as_of > today:
+            raise ValueError(f"{as_of} is after today ({today}, China Standard Time): a credit record is as of a day "
+                             "that has come; write the day the bureau gave it")
+        return as_of
 
 
 class TaxInvoiceVerifier(Protocol):
@@ -209,7 +255,7 @@ def _credit_code_problem(field: str, code: str) -> tuple[str, str] | None:
 
 
 def _tax_id_problem(tax_id: str) -> str | None:
-    """Why ``tax_id`` is not a seller's tax id written exactly, or None. A seller may hold a legacy 15- or
+    """Why ``tax_id`` is not a party's tax id written exactly, or None. A party may hold a legacy 15- or
     20-character tax id rather than a credit code (``check_tax_id``, as ``invoice verify`` reads the invoice);
     ``check_tax_id`` forgives spaces around it and a lower-case x, so the spelling is asked first."""
     if tax_id != tax_id.strip() or not tax_id.isascii() or tax_id != tax_id.upper():
@@ -307,9 +353,19 @@ class SourceVerification(_Frozen):
 
     @property
     def ok(self) -> bool:
-        """No source failed or disagreed, and some source confirmed something: a verification in which none did
-        (none asked, or each one asked skipped) verified nothing, however little failed."""
-        return bool(self.confirmed) and not self.disagreements and all(f.status != "fail" for f in self.findings)
+        """Whether it passes (:func:`passes`): the tax invoice verifier found the invoice, and nothing failed or
+        disagreed."""
+        return passes(((f.check, f.status) for f in self.findings), bool(self.disagreements))
+
+
+def passes(findings: Iterable[tuple[str, str]], disagreed: bool) -> bool:
+    """Whether a verification whose findings are these ``(check, status)`` pairs passes: the tax invoice verifier
+    found the invoice (and so answered for its seller, number, buyer, date and total, which an attestation records
+    as verified), no finding failed and nothing disagreed. A registry or credit bureau alone vouches for the parties
+    only: an invoice made up between two real companies would pass on them."""
+    statuses = list(findings)
+    return (not disagreed and (TAX_FOUND, "pass") in statuses
+            and all(status != "fail" for _, status in statuses))
 
 
 def from_a_source(check: str) -> bool:
@@ -340,23 +396,27 @@ def verify_with_sources(invoice: Invoice, tax: TaxInvoiceVerifier | None = None,
         record = tax.lookup_invoice(invoice.number, invoice.seller.tax_id, invoice.code)
         if record is None:
             coded = f" with code {invoice.code}" if invoice.code else ""
-            findings.append(Finding(check="source.tax.found", status="fail",
+            findings.append(Finding(check=TAX_FOUND, status="fail",
                                     message=f"{tax.source}: no such invoice{coded} from seller {invoice.seller.tax_id}"))
         else:
-            findings.append(Finding(check="source.tax.found", status="pass", message=f"{tax.source}: invoice found"))
+            findings.append(Finding(check=TAX_FOUND, status="pass", message=f"{tax.source}: invoice found"))
             if invoice.code or record.code:
                 findings.append(_same_code(tax.source, invoice.code, record.code))
             findings.append(_tax_status(tax.source, record, invoice))
             said["seller.name"][tax.source] = record.seller_name
             said["buyer.name"][tax.source] = record.buyer_name
+            # the seller and number too: a provider answering by code and number alone (as the Protocol allows)
+            # returns the record of whoever issued that number, which an invoice naming another seller is not
             for field, ours, theirs in (
+                ("seller.tax_id", invoice.seller.tax_id, record.seller_tax_id),
+                ("number", invoice.number, record.number),
                 ("buyer.tax_id", invoice.buyer.tax_id, record.buyer_tax_id),
                 ("issue_date", invoice.issue_date.isoformat(), record.issue_date.isoformat()),
                 ("total_with_tax_fen", str(invoice.total_with_tax_fen), str(record.total_with_tax_fen)),
             ):
                 said.setdefault(field, {INVOICE_ITSELF: ours})[tax.source] = theirs
     else:
-        findings.append(Finding(check="source.tax.found", status="skipped", message="no tax invoice verifier given"))
+        findings.append(Finding(check=TAX_FOUND, status="skipped", message="no tax invoice verifier given"))
     if registry is not None:
         for side, party in (("seller", invoice.seller), ("buyer", invoice.buyer)):
             record = registry.lookup_enterprise(party.tax_id)
@@ -382,11 +442,15 @@ def verify_with_sources(invoice: Invoice, tax: TaxInvoiceVerifier | None = None,
                                     message=f"{bureau.source}: rating {record.rating}, "
                                             f"{record.overdue_count} overdue as of {record.as_of}",
                                     details=record.model_dump(mode="json")))
-    if used and all(f.status == "skipped" for f in findings if from_a_source(f.check)):
-        # no answer failed either: without this finding the outcome would fail with nothing saying why
-        findings.append(Finding(check=NOTHING_CONFIRMED, status="fail",
-                                message=f"no source asked ({', '.join(used)}) knew the invoice or its parties, so "
-                                        "nothing was verified: ask the tax invoice verifier, which knows the invoice"))
+    if used and tax is None:
+        # without the tax source the outcome fails (see passes), perhaps with no answer failing: this says why
+        if all(f.status == "skipped" for f in findings if from_a_source(f.check)):
+            why = f"no source asked ({', '.join(used)}) knew the invoice or its parties, so nothing was verified"
+        else:
+            why = (f"no tax invoice verifier was asked (only {', '.join(used)}), so nothing confirmed the invoice "
+                   "itself (its number, buyer, date and total with tax)")
+        findings.append(Finding(check=INVOICE_NOT_CONFIRMED, status="fail",
+                                message=f"{why}: ask the tax invoice verifier, which knows the invoice"))
     disagreements = []
     for field, values in said.items():
         distinct = {normalise_name(v) if field.endswith(".name") else v for v in values.values()}
@@ -481,6 +545,10 @@ def attestation(result: SourceVerification, attested_at: datetime | None = None)
         "disagreements": [d.model_dump() for d in result.disagreements],
         "attested_at": when.isoformat().replace("+00:00", "Z"),
     }
-    digest = hashlib.sha256(json.dumps(document, sort_keys=True, separators=(",", ":"),
-                                       ensure_ascii=False).encode("utf-8")).hexdigest()
-    return Attestation(document=document, digest=digest)
+    return Attestation(document=document, digest=evidence_digest(document))
+
+
+def evidence_digest(document: dict) -> str:
+    """The SHA-256 (hex) of an evidence document's canonical JSON: keys sorted, compact, UTF-8."""
+    return hashlib.sha256(json.dumps(document, sort_keys=True, separators=(",", ":"),
+                                     ensure_ascii=False).encode("utf-8")).hexdigest()
