@@ -82,12 +82,15 @@ def down(topology_path, purge, as_json):
     """Stop every process, and the compose network compose-up recorded; ledgers stay unless --purge.
 
     Native runtime: chaincode servers, then peers, then orderers: SIGTERM, and SIGKILL after a
-    grace period. Compose: where `recfin network compose-up` found the containers running, it
-    recorded their compose file and data folder (compose-run.json next to the native data
-    folder); `down` then runs `docker compose -f FILE down`: the containers go, the ledgers
-    stay in their named volumes and the data folder stays, so `docker compose up -d` resumes
-    on them. With --purge: `docker compose -f FILE down -v`, then the data folder and the
-    record go too. No record, no docker call.
+    grace period. Each one with a pid file in the data folder is stopped, so a node of an org
+    taken out of the topology since it started, or a server of a deploy stopped before its
+    commit, is too. A data folder that does not exist is said so (exit status 0).
+    Compose: where `recfin network compose-up` found the containers running, it recorded
+    their compose file and data folder (compose-run.json next to the native data folder);
+    `down` then runs `docker compose -f FILE down`: the containers go, the ledgers stay in
+    their named volumes and the data folder stays, so `docker compose up -d` resumes on them.
+    With --purge: `docker compose -f FILE down -v`, then the data folder and the record go
+    too. No record, no docker call.
 
     \b
     Example:
@@ -96,9 +99,13 @@ def down(topology_path, purge, as_json):
     """
     say = progress(as_json)
     net = open_network(topology_path, as_json)
+    nowhere = net.no_network_here()      # looked at before: a purge removes the folder
     stopped = net.down(purge=purge)
-    say(f"network down: {len(stopped)} process(es) stopped" + ("; all state removed" if purge else
-                                                             f"; ledgers kept in {net.data_root}"))
+    if nowhere:
+        say(f"{nowhere}; nothing stopped")
+    else:
+        say(f"network down: {len(stopped)} process(es) stopped" + ("; all state removed" if purge else
+                                                                 f"; ledgers kept in {net.data_root}"))
     composed = compose_down.stop_recorded(net.topology, purge=purge, say=say)
     if composed is not None:
         say(f"compose network down: {composed.compose_file}'s containers removed" + (
@@ -113,13 +120,28 @@ def down(topology_path, purge, as_json):
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 @reports_errors
 def status(topology_path, as_json):
-    """Each node's org, kind, pid, health and block height.
+    """Each node's org, kind, pid, health and block height, and each chaincode server's.
+
+    Chaincode servers are listed as `down` finds them: those of every deployment, and any other
+    still running (a deploy stopped before its commit).
+
+    Exit status: 0 when every orderer and peer runs and answers /healthz with OK, 1 otherwise
+    (chaincode servers are shown, not counted), and 1 when the data folder does not exist.
 
     \b
     Example:
       recfin network status --json
     """
-    emit(open_network(topology_path).status(), as_json=as_json, columns=STATUS_COLUMNS)
+    net = open_network(topology_path)
+    if nowhere := net.no_network_here():
+        raise NetworkError(nowhere)
+    statuses = net.status()
+    emit(statuses, as_json=as_json, columns=STATUS_COLUMNS)
+    nodes = [s for s in statuses if s.kind != "chaincode"]
+    unhealthy = [s.name for s in nodes if not s.healthy]
+    if unhealthy:
+        click.echo(f"{len(unhealthy)} of {len(nodes)} nodes not healthy: {', '.join(unhealthy)}", err=True)
+        raise SystemExit(1)
 
 
 @network.command()

@@ -37,10 +37,28 @@ def chaincode_dir(data_root: Path, name: str) -> Path:
 
 
 SERVER_PID_FILE = "server.pid"
+SERVER_LOG_FILE = "server.log"
+# The port offset a chaincode's servers take (port_offset_for), written before its packages name those ports, so
+# a deploy stopped before its commit (its servers running, no deployment.json) keeps its ports from the next name.
+PORT_OFFSET_FILE = "port_offset.json"
 
 
 def org_dir(data_root: Path, name: str, org: PeerOrgSpec) -> Path:
     return chaincode_dir(data_root, name) / org.name
+
+
+def server_pid_file(data_root: Path, name: str, org: PeerOrgSpec) -> Path:
+    return org_dir(data_root, name, org) / SERVER_PID_FILE
+
+
+def server_name(name: str, org_name: str) -> str:
+    """What a chaincode's server for an org is called (`recfin network status`, `logs`): receivables.bank."""
+    return f"{name}.{org_name}"
+
+
+def folder_server_name(folder: Path) -> str:
+    """The name of the server whose folder (<data_root>/chaincode/<name>/<org>) this is."""
+    return server_name(folder.parent.name, folder.name)
 
 
 def server_address(topology: Topology, org: PeerOrgSpec, port_offset: int = 0) -> str:
@@ -108,11 +126,11 @@ def server_spec(topology: Topology, data_root: Path, name: str, org: PeerOrgSpec
     if network_config is not None:
         env[NETWORK_CONFIG_ENV] = str(network_config)
     return ProcessSpec(
-        name=f"{name}.{org.name}",
+        name=server_name(name, org.name),
         argv=[sys.executable, "-m", "chaincode", "--contract", contract],
         env=env,
-        log=folder / "server.log",
-        pid_file=folder / SERVER_PID_FILE,
+        log=folder / SERVER_LOG_FILE,
+        pid_file=server_pid_file(data_root, name, org),
         cwd=REPO_ROOT,
         netns=topology.netns_of(org.name),
     )
@@ -180,6 +198,13 @@ def server_pid_files(data_root: Path) -> list[Path]:
     return sorted((data_root / "chaincode").glob(f"*/*/{SERVER_PID_FILE}"))
 
 
+def server_folders(data_root: Path) -> list[Path]:
+    """The folder of every chaincode server that ran under data_root (its pid file or its log is there), recorded
+    in a deployment or not: a deploy stopped before its commit started servers it never recorded."""
+    return sorted({path.parent for file in (SERVER_PID_FILE, SERVER_LOG_FILE)
+                   for path in (data_root / "chaincode").glob(f"*/*/{file}")})
+
+
 def deployments(data_root: Path) -> list[Deployment]:
     root = data_root / "chaincode"
     if not root.is_dir():
@@ -188,12 +213,48 @@ def deployments(data_root: Path) -> list[Deployment]:
     return [d for d in found if d is not None]
 
 
-def port_offset_for(data_root: Path, name: str, default_name: str) -> int:
-    """The topology's chaincode uses chaincode_server_port; each other name 10 ports further on."""
-    if name == default_name:
-        return 0
+def record_port_offset(data_root: Path, name: str, offset: int) -> None:
+    """Keep the port offset chaincode `name` takes, before anything names its ports (PORT_OFFSET_FILE)."""
+    if recorded_port_offset(data_root, name) != offset:
+        write_atomically(chaincode_dir(data_root, name) / PORT_OFFSET_FILE, json.dumps({"port_offset": offset}))
+
+
+def recorded_port_offset(data_root: Path, name: str) -> int | None:
+    """The port offset chaincode `name`'s servers take: its deployment's, else the one kept before its packages were
+    written; None when neither is there."""
     known = load_deployment(data_root, name)
     if known is not None:
         return known.port_offset
-    used = {d.port_offset for d in deployments(data_root)} | {0}
-    return max(used) + 10
+    try:
+        offset = json.loads((chaincode_dir(data_root, name) / PORT_OFFSET_FILE).read_text())["port_offset"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return offset if isinstance(offset, int) and not isinstance(offset, bool) else None
+
+
+def port_offsets(data_root: Path) -> dict[str, int | None]:
+    """Each chaincode whose servers hold (or held) ports under data_root: its recorded port offset, or None for one
+    an earlier version's deploy packaged or served without recording it (stopped before its commit)."""
+    root = data_root / "chaincode"
+    if not root.is_dir():
+        return {}
+    out = {}
+    for folder in sorted(p for p in root.iterdir() if p.is_dir()):
+        offset = recorded_port_offset(data_root, folder.name)
+        if offset is not None or any(folder.glob("*/*.tar.gz")) or any(folder.glob(f"*/{SERVER_PID_FILE}")):
+            out[folder.name] = offset
+    return out
+
+
+def port_offset_for(data_root: Path, name: str, default_name: str) -> int:
+    """The topology's chaincode uses chaincode_server_port; each other name 10 ports further on, past every name
+    here that was deployed, or packaged or served by a deploy that stopped before its commit (whose servers may
+    still run). A name an earlier version left unrecorded took the next 10 after the offsets recorded then: one
+    step past them each keeps clear of it."""
+    if name == default_name:
+        return 0
+    offsets = port_offsets(data_root) | {default_name: 0}
+    if offsets.get(name) is not None:
+        return offsets[name]
+    unrecorded = sum(1 for other, offset in offsets.items() if offset is None and other != name)
+    return max(offset for offset in offsets.values() if offset is not None) + 10 * (1 + unrecorded)

@@ -29,7 +29,7 @@ from .lifecycle import Definition, Lifecycle, check_name_and_version, next_seque
 from .ports import ensure_free
 from .supervisor import ProcessSpec, Supervisor
 from .tools import Tools, inherited_env
-from .topology import OPERATIONS_PORT_SHIFT, Node, Topology, load as load_topology
+from .topology import OPERATIONS_PORT_SHIFT, Node, PeerOrgSpec, Topology, load as load_topology
 
 
 @dataclass
@@ -101,9 +101,10 @@ _DATA_ROOT_LAYOUT: dict = {
                         contract_config.CONFIG_FILE: _STAGED, contract_config.COLLECTIONS_FILE: _STAGED,
                         contract_config.SERVED_CONFIG_FILE.format("*"): _STAGED,
                         f"{contract_config.CONFIG_FILE}.tmp": _FILE, f"{contract_config.COLLECTIONS_FILE}.tmp": _FILE,
+                        ccservers.PORT_OFFSET_FILE: _STAGED,
                         "*": {"*.tar.gz": _STAGED, compose.CHAINCODE_ENV: _STAGED,
-                              ccservers.SERVER_PID_FILE: _STAGED, "server.log": _FILE,
-                              "server.log.1": _FILE}}},
+                              ccservers.SERVER_PID_FILE: _STAGED, ccservers.SERVER_LOG_FILE: _FILE,
+                              f"{ccservers.SERVER_LOG_FILE}.1": _FILE}}},
     "builder": {"bin": {name: _FILE for name in builder.SCRIPTS}},
     "bundles": {"*": _bundle_folder},
 }
@@ -160,6 +161,15 @@ def _not_a_data_folder(foreign: list[str]) -> str:
     return f"it holds {first_few(foreign)}" if foreign else "it holds no crypto/"
 
 
+def _stopped_purge_hint(root: Path, foreign: list[str]) -> str:
+    """What a refusal adds for an unmarked folder holding nothing but entries under the names the network writes:
+    an earlier version's `down --purge` deleted the mark among the first, so stopped midway it left such a folder."""
+    if (root / DATA_ROOT_MARKER).exists() or not foreign or any("/" not in entry for entry in foreign):
+        return ""
+    return (f" (an earlier version's `recfin network down --purge` stopped midway leaves a folder like this: if that "
+            f"is what {root} is, delete it by hand)")
+
+
 def _marked(root: Path) -> bool:
     """Whether root carries this version's data-folder mark (mark_data_root)."""
     marker = root / DATA_ROOT_MARKER
@@ -186,7 +196,7 @@ def mark_data_root(data_root: Path) -> None:
             f"refusing to use {root} as the network's data folder: {_not_a_data_folder(foreign)}, which the network "
             f"did not write{earlier}, and `recfin network down --purge` deletes its data folder whole. Nothing was "
             f"written: point --data-root, the topology's data_root or RECFIN_HOME at a new or empty folder, or move "
-            f"those entries out")
+            f"those entries out{_stopped_purge_hint(root, foreign)}")
     make_folders(root)
     write_atomically(marker, MARKER_TEXT)
 
@@ -224,19 +234,54 @@ def data_root_removal_refused(data_root: Path) -> NetworkError | None:
     if not root.exists() or not (reason := purge_refusal(root)):
         return None
     written = sorted(name for name in DATA_ROOT_ENTRIES | {DATA_ROOT_MARKER} if (root / name).exists())
+    hint = _stopped_purge_hint(root, _unlike_the_networks(root, _DATA_ROOT_LAYOUT)) if root.is_dir() else ""
     return NetworkError(f"refusing to delete {root}: {reason}. Nothing was deleted" + (
-        f": remove by hand what the network wrote there ({', '.join(written)})" if written else ""))
+        f": remove by hand what the network wrote there ({', '.join(written)})" if written else "") + hint)
+
+
+def purge_aside(root: Path) -> Path:
+    """Where `down --purge` moves the data folder root (resolved) to delete it: beside it, hidden."""
+    return root.with_name(f".{root.name}.purging")
+
+
+def _delete_mark_last(folder: Path) -> None:
+    """Delete the marked folder and everything in it, its mark last: a deletion stopped midway leaves a folder
+    that still carries the mark, which `up` and `down --purge` take as the network's."""
+    for entry in folder.iterdir():
+        if entry.name == DATA_ROOT_MARKER:
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry)
+        else:
+            entry.unlink()
+    (folder / DATA_ROOT_MARKER).unlink(missing_ok=True)
+    folder.rmdir()
 
 
 def remove_data_root(data_root: Path, say: Callable[[str], None]) -> None:
     """Delete a network's data folder (`down --purge`): only one marked as such by `up` or `prepare` (or laid out as
-    an older version's), never one in the repository's source nor one holding it."""
+    an older version's), never one in the repository's source nor one holding it.
+
+    Marked first (an older version's folder is proven the network's by then), then moved aside in one rename, so
+    the data folder is gone at once: `up` starts anew whenever the deletion stops, and the next `down --purge`
+    finishes what is left aside (purge_aside), by its mark. Where it cannot be moved (a mount point), it is emptied
+    in place, its mark last, so what a stop leaves is still taken as the network's."""
     root = Path(data_root).resolve()
+    aside = purge_aside(root)
+    if aside.is_dir() and not aside.is_symlink() and (_marked(aside) or not any(aside.iterdir())):
+        _delete_mark_last(aside)
+        say(f"removed {aside}, left by a `down --purge` that stopped midway")
     if not root.exists():
         return
     if refused := data_root_removal_refused(root):
         raise refused
-    shutil.rmtree(root)
+    if not _marked(root):
+        write_atomically(root / DATA_ROOT_MARKER, MARKER_TEXT)
+    try:
+        os.rename(root, aside)
+    except OSError:
+        aside = root
+    _delete_mark_last(aside)
     say(f"removed {root}")
 
 
@@ -293,15 +338,18 @@ def _holding_run_lock(what: str):
     return wrap
 
 
-def _server_port(spec: ProcessSpec, variable: str = "CHAINCODE_SERVER_ADDRESS") -> int:
-    return int(spec.env[variable].rsplit(":", 1)[1])
+def _server_ports(name: str, org: PeerOrgSpec, offset: int) -> list[tuple[str, str, int]]:
+    """The ports chaincode name's server for org binds, as the port check names them (owner, what, port)."""
+    (_, port), (_, operations_port) = ccservers.server_ports(org, offset)
+    owner = ccservers.server_name(name, org.name)
+    return [(owner, "chaincode server", port),
+            (owner, f"chaincode operations endpoint (the org's chaincode_server_port + {OPERATIONS_PORT_SHIFT})",
+             operations_port)]
 
 
-def _server_ports(spec: ProcessSpec) -> list[tuple[str, str, int]]:
-    """The ports a chaincode server binds, as the port check names them (owner, what, port)."""
-    return [(spec.name, "chaincode server", _server_port(spec)),
-            (spec.name, f"chaincode operations endpoint (the org's chaincode_server_port + {OPERATIONS_PORT_SHIFT})",
-             _server_port(spec, "CHAINCODE_OPERATIONS_ADDRESS"))]
+def _node_pid_files(data_root: Path) -> list[Path]:
+    """Every node's pid file under data_root (nodeconfig.node_dirs' layout), the topology's nodes or not."""
+    return sorted(data_root.glob(str(nodeconfig.node_dirs(Path(), "*").pid)))
 
 
 class Network:
@@ -476,13 +524,18 @@ class Network:
         # stopped between starting its servers and its commit never recorded them.
         for pid_file in ccservers.server_pid_files(self.data_root):
             if self.supervisor.stop(pid_file):
-                name = f"{pid_file.parent.parent.name}.{pid_file.parent.name}"     # as server_spec names it
+                name = ccservers.folder_server_name(pid_file.parent)
                 stopped.append(name)
                 self.say(f"stopped {name}")
-        for node in reversed(self.topology.nodes()):
-            if self.supervisor.stop(nodeconfig.node_dirs(self.data_root, node.name).pid):
-                stopped.append(node.name)
-                self.say(f"stopped {node.name}")
+        # Every node with a pid file too: one of an org taken out of topology.yaml (or removed from the channel)
+        # since it started runs on, its ledger and ports still held. Those first, then peers, then orderers.
+        named = [nodeconfig.node_dirs(self.data_root, node.name).pid for node in reversed(self.topology.nodes())]
+        unnamed = [pid_file for pid_file in _node_pid_files(self.data_root) if pid_file not in named]
+        for pid_file in unnamed + named:
+            if self.supervisor.stop(pid_file):
+                name = pid_file.parent.name         # as node_dirs names its folder
+                stopped.append(name)
+                self.say(f"stopped {name}" + (" (a node the topology no longer names)" if pid_file in unnamed else ""))
         if purge:
             self._purge()
         return stopped
@@ -491,6 +544,13 @@ class Network:
         remove_data_root(self.data_root, self.say)
 
     # ---- status and logs -----------------------------------------------------------
+    def no_network_here(self) -> str | None:
+        """What `status` and `down` say when the data folder does not exist, None when it does. No network ever ran
+        there: the folder looked in is likely not the one meant (another topology, RECFIN_HOME unset)."""
+        if self.data_root.is_dir():
+            return None
+        return f"no network in {self.data_root}: check --topology / RECFIN_TOPOLOGY / RECFIN_HOME"
+
     def status(self) -> list[NodeStatus]:
         out = []
         tools = self.tools if not self.fabric.missing() else None
@@ -500,17 +560,40 @@ class Network:
             height = channel.node_height(tools, self.topology, self.data_root, node) if healthy else None
             out.append(NodeStatus(node.name, node.msp_id, node.kind, node.address, pid, healthy, height,
                                   nodeconfig.node_dirs(self.data_root, node.name).log))
+        listed = set()
         for dep in ccservers.deployments(self.data_root):
             for org in self.topology.orgs:
                 spec = self._server_spec(dep, org.name)
+                listed.add(spec.pid_file)
                 pid = self.supervisor.running_pid(spec.pid_file)
                 address = spec.env["CHAINCODE_SERVER_ADDRESS"]
                 healthy = pid is not None and probes.healthy(spec.env["CHAINCODE_OPERATIONS_ADDRESS"])
                 out.append(NodeStatus(spec.name, org.msp_id, "chaincode", address, pid, healthy, None, spec.log))
+        # Servers running with no deployment of theirs listed above, as `down` finds them (by their pid files): a
+        # deploy stopped before its commit started them, or their org is no longer the channel's.
+        for pid_file in ccservers.server_pid_files(self.data_root):
+            if pid_file not in listed and (pid := self.supervisor.running_pid(pid_file)) is not None:
+                out.append(self._unrecorded_server_status(pid_file.parent, pid))
         return out
 
+    def _unrecorded_server_status(self, folder: Path, pid: int) -> NodeStatus:
+        """The status row of a running server no deployment lists, from its folder (<chaincode>/<org>): its address
+        from the port offset its deploy recorded and its org as topology.yaml or the channel define it ("" and
+        unhealthy when either is unknown, as for an earlier version's deploy)."""
+        name, org_name = folder.parent.name, folder.name
+        org = next((o for topo in (self.topology, self.defined_topology) for o in topo.orgs if o.name == org_name),
+                   None)
+        offset = 0 if name == self.topology.chaincode.name else ccservers.recorded_port_offset(self.data_root, name)
+        address, healthy = "", False
+        if org is not None and offset is not None:
+            address = ccservers.server_address(self.topology, org, offset)
+            healthy = probes.healthy(ccservers.operations_address(self.topology, org, offset))
+        return NodeStatus(ccservers.folder_server_name(folder), org.msp_id if org else org_name, "chaincode", address,
+                          pid, healthy, None, folder / ccservers.SERVER_LOG_FILE)
+
     def log_path(self, name: str) -> Path:
-        """The log file of a node ("peer0.supplier") or chaincode server ("receivables.supplier")."""
+        """The log file of a node ("peer0.supplier") or chaincode server ("receivables.supplier"): a server of a
+        recorded deployment, or any other that ran here (a deploy stopped before its commit), as `down` finds them."""
         try:
             return nodeconfig.node_dirs(self.data_root, self.topology.node(name).name).log
         except NodeNotFoundError as exc:
@@ -519,6 +602,9 @@ class Network:
                     spec = self._server_spec(dep, org.name)
                     if spec.name == name:
                         return spec.log
+            for folder in ccservers.server_folders(self.data_root):
+                if ccservers.folder_server_name(folder) == name:
+                    return folder / ccservers.SERVER_LOG_FILE
             raise exc
 
     def logs(self, name: str, lines: int = 50) -> list[str]:
@@ -541,12 +627,18 @@ class Network:
                                      dep.package_ids.get(org.msp_id, ""), dep.port_offset, config)
 
     def _idle_server_ports(self) -> list[tuple[str, str, int]]:
+        """The ports of every recorded deployment's servers that do not run (_idle_ports_of)."""
+        return [owned for dep in ccservers.deployments(self.data_root)
+                for owned in self._idle_ports_of(dep.name, dep.port_offset)]
+
+    def _idle_ports_of(self, name: str, offset: int) -> list[tuple[str, str, int]]:
+        """The ports chaincode name's servers bind, of each org whose server does not run (by its pid file): those a
+        start needs free. An org in a network namespace of its own is left out, its ports being that namespace's."""
         out = []
-        for dep in ccservers.deployments(self.data_root):
-            for org in self.topology.orgs:
-                spec = self._server_spec(dep, org.name)
-                if self.supervisor.running_pid(spec.pid_file) is None:
-                    out += _server_ports(spec)
+        for org in self.topology.orgs:
+            if not self.topology.netns_of(org.name) and \
+                    self.supervisor.running_pid(ccservers.server_pid_file(self.data_root, name, org)) is None:
+                out += _server_ports(name, org, offset)
         return out
 
     def _start_server(self, spec: ProcessSpec) -> bool:
@@ -629,14 +721,15 @@ class Network:
 
     def _check_server_ports(self, name: str, offset: int) -> None:
         """Refused (ChaincodeError) when a server of chaincode `name`, offset ports above each org's
-        chaincode_server_port (ccservers.port_offset_for), would take a port the topology's nodes use or one the
-        servers of another chaincode do, or one above 65535. Topology validation checks the first chaincode's
-        ports alone; a further one's are known only here, before its packages name them."""
+        chaincode_server_port (ccservers.port_offset_for), would take a port the topology's nodes use, one the
+        servers of another chaincode take (deployed, or recorded by a deploy not committed yet), or one above
+        65535. Topology validation checks the first chaincode's ports alone; a further one's are known only here,
+        before its packages name them."""
         topo = self.topology
         taken = {port: f"{node.name}'s {key}" for node in topo.nodes() for key, port in node.ports.items()}
-        offsets = {d.name: d.port_offset for d in ccservers.deployments(self.data_root)} | {topo.chaincode.name: 0}
+        offsets = ccservers.port_offsets(self.data_root) | {topo.chaincode.name: 0}
         for other, other_offset in offsets.items():
-            if other == name:
+            if other == name or other_offset is None:
                 continue
             for org in topo.orgs:
                 for what, port in ccservers.server_ports(org, other_offset):
@@ -684,6 +777,12 @@ class Network:
                                  f"the same --data-root")
         offset = ccservers.port_offset_for(root, name, topo.chaincode.name)
         self._check_server_ports(name, offset)      # before anything is written: the files name the ports
+        # Before any ledger step: a port of a server to start that something holds (another chaincode's server a
+        # stopped deploy left running, say) is refused now, not after every org has installed and approved.
+        ensure_free(topo.listen_host, self._idle_ports_of(name, offset))
+        # Kept before the packages name the ports: if this deploy stops before its commit (its servers running),
+        # the next new chaincode name still takes other ports (ccservers.port_offset_for).
+        ccservers.record_port_offset(root, name, offset)
         config_sha = None
         if name == topo.chaincode.name:
             config_sha = contract_config.digest(topo)
@@ -772,7 +871,8 @@ class Network:
                 self.supervisor.stop(spec.pid_file)
                 self.say(f"  stopped old {spec.name} ({recorded.version})")
             if self.supervisor.running_pid(spec.pid_file) is None and not spec.netns:
-                ensure_free(topo.listen_host, _server_ports(spec))
+                # as before the install, where a server then running (an old one, stopped above) was passed over
+                ensure_free(topo.listen_host, _server_ports(name, org, offset))
             self._start_server(spec)
         self.say(f"[6/6] commit {name} {version} sequence {sequence}")
         lc.commit(first, definition)

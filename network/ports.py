@@ -5,20 +5,35 @@ import errno
 import socket
 from collections.abc import Iterable
 
-from .errors import PortInUseError
+from .errors import NetworkError, PortInUseError
 
 
 def port_in_use(host: str, port: int) -> bool:
-    """True when binding host:port fails because something already holds it."""
+    """True when binding host:port fails because something already holds it.
+
+    A host this machine cannot bind at all (a name that does not resolve, an address of no interface here) is no
+    answer about the port: NetworkError naming the host, as the topology's listen_host, and what to change."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind((host, port))
+        except socket.gaierror as exc:
+            raise _unbindable(host, port, f"the name {host} does not resolve to an IPv4 address ({exc.strerror})") \
+                from None
         except OSError as exc:
             if exc.errno in (errno.EADDRINUSE, errno.EACCES):
                 return True
+            if exc.errno == errno.EADDRNOTAVAIL:
+                raise _unbindable(host, port, f"{host} is not an address of this machine") from None
             raise
     return False
+
+
+def _unbindable(host: str, port: int, why: str) -> NetworkError:
+    return NetworkError(f"cannot listen on listen_host {host}, port {port}: {why}. "
+                        f"The native runtime binds every node and chaincode server on listen_host: set listen_host in "
+                        f"topology.yaml to an address of this machine (127.0.0.1, or one `ip -4 addr` lists) or a "
+                        f"name that resolves to one")
 
 
 def busy_ports(host: str, owned: Iterable[tuple[str, str, int]]) -> list[tuple[str, str, int]]:
@@ -27,7 +42,7 @@ def busy_ports(host: str, owned: Iterable[tuple[str, str, int]]) -> list[tuple[s
 
 
 def ensure_free(host: str, owned: Iterable[tuple[str, str, int]]) -> None:
-    """Raise PortInUseError naming each node and port already taken."""
+    """Raise PortInUseError naming each node and port already taken (NetworkError when host cannot be bound)."""
     busy = busy_ports(host, owned)
     if busy:
         listed = ", ".join(f"{owner} {key} {host}:{port}" for owner, key, port in busy)

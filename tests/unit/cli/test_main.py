@@ -36,18 +36,21 @@ def test_the_cli_runs_as_a_python_module_too(tmp_path, module):
                                              text=True, timeout=60, cwd=root).stdout
 
 
-def test_status_table_of_a_stopped_network(runner):
+def test_status_table_of_a_stopped_network(runner, tmp_path):
+    (tmp_path / "home" / "network").mkdir(parents=True)
     res = runner.invoke(main, ["network", "status"])
-    assert res.exit_code == 0, res.output
-    lines = res.output.splitlines()
+    assert res.exit_code == 1, res.output        # no node is healthy
+    assert res.stderr.startswith("7 of 7 nodes not healthy: orderer0.orderer, ")
+    lines = res.stdout.splitlines()
     assert lines[0].split() == ["NAME", "ORG", "KIND", "ADDRESS", "PID", "HEALTHY", "HEIGHT"]
     assert lines[1].split() == ["orderer0.orderer", "OrdererMSP", "orderer", "127.0.0.1:7050", "-", "no", "-"]
     assert len(lines) == 8
 
 
 def test_status_json(runner, tmp_path):
+    (tmp_path / "home" / "network").mkdir(parents=True)
     res = runner.invoke(main, ["network", "status", "--json"])
-    rows = json.loads(res.output)
+    rows = json.loads(res.stdout)
     assert [r["kind"] for r in rows].count("peer") == 4
     assert rows[3]["log"] == str(tmp_path / "home" / "network" / "nodes" / "peer0.coreenterprise" / "node.log")
 
@@ -114,7 +117,8 @@ def test_logs_before_up_says_so(runner):
     assert res.exit_code == 1 and "no log yet for orderer0.orderer" in res.output
 
 
-def test_down_with_nothing_running(runner):
+def test_down_with_nothing_running(runner, tmp_path):
+    (tmp_path / "home" / "network").mkdir(parents=True)
     res = runner.invoke(main, ["network", "down"])
     assert res.exit_code == 0 and "0 process(es) stopped; ledgers kept in" in res.output
 

@@ -6,6 +6,7 @@ processes), so the order, the per-org identities and the sequence arithmetic are
 """
 import json
 import socket
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -77,22 +78,30 @@ def test_first_deploy_installs_approves_each_org_and_commits_sequence_one(net, t
     assert ccservers.load_deployment(data_root, "receivables").sequence == 1
 
 
-def test_a_busy_operations_port_stops_the_deploy_before_its_server_starts(net, topology):
-    org = topology.orgs[0]
-    operations_port = org.chaincode_server_port + ccservers.OPERATIONS_PORT_SHIFT
+@contextmanager
+def holding(host: str, port: int):
+    """host:port held (listening) for the block, as another program would hold it; skipped when already taken."""
     sock = socket.socket()
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
-        sock.bind((topology.listen_host, operations_port))
+        sock.bind((host, port))
     except OSError:
-        pytest.skip(f"port {operations_port} is taken by something else on this machine")
+        sock.close()
+        pytest.skip(f"port {port} is taken by something else on this machine")
     sock.listen(1)
     try:
+        yield
+    finally:
+        sock.close()
+
+
+def test_a_busy_operations_port_stops_the_deploy_before_its_server_starts(net, topology):
+    org = topology.orgs[0]
+    operations_port = org.chaincode_server_port + ccservers.OPERATIONS_PORT_SHIFT
+    with holding(topology.listen_host, operations_port):
         with pytest.raises(PortInUseError, match=rf"chaincode operations endpoint \(the org's chaincode_server_port "
                                                  rf"\+ 1000\) {topology.listen_host}:{operations_port}"):
             net.deploy_chaincode()
-    finally:
-        sock.close()
     assert net.supervisor.started == []
 
 

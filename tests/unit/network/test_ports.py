@@ -2,7 +2,7 @@ import socket
 
 import pytest
 
-from network.errors import PortInUseError
+from network.errors import NetworkError, PortInUseError
 from network.ports import ensure_free, port_in_use
 
 
@@ -39,3 +39,22 @@ def test_ensure_free_names_the_node_and_port(held_port):
 
 def test_ensure_free_passes_when_all_are_free():
     ensure_free("127.0.0.1", [("orderer0.orderer", "port", free_port())])
+
+
+@pytest.mark.parametrize("host, why", [
+    ("192.0.2.10", r"192\.0\.2\.10 is not an address of this machine"),        # TEST-NET-1: no interface holds it
+    ("recfin-host.invalid", r"the name recfin-host\.invalid does not resolve"),  # .invalid never resolves
+])
+def test_a_listen_host_this_machine_cannot_bind_is_named_with_what_to_change(host, why):
+    with pytest.raises(NetworkError, match=rf"^cannot listen on listen_host {host.replace('.', '[.]')}, port 7050: "
+                                           rf"{why}.*set listen_host in topology\.yaml to an address of this machine"):
+        ensure_free(host, [("orderer0.orderer", "port", 7050)])
+
+
+def test_up_on_a_listen_host_of_another_machine_stops_before_anything(topology, tmp_path, fake_fabric):
+    from network.control import Network
+    from network.fabric_bin import FabricInstall
+    far = topology.model_copy(update={"listen_host": "192.0.2.10"})
+    with pytest.raises(NetworkError, match=r"cannot listen on listen_host 192\.0\.2\.10, port \d+"):
+        Network(far, data_root=tmp_path / "net", fabric=FabricInstall.locate()).up()
+    assert not (tmp_path / "net").exists()
