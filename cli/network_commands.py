@@ -6,7 +6,7 @@ from pathlib import Path
 import click
 
 from network import Network, compose, compose_down, crypto, membership, namespaces, profiles
-from network.batch_tuning import BatchTuner, batch_of
+from network.batch_tuning import BatchTuner, batch_of, checked_field
 from network.compose_status import compose_status
 from network.compose_up import ComposeUp, start_containers
 from network.control import mark_data_root, purge_refusal
@@ -399,9 +399,10 @@ def tune(topology_path, max_message_count, batch_timeout, absolute_max_bytes, pr
       recfin network tune --batch-size 500 --batch-timeout 1s
       recfin network tune --preferred-max-bytes "4 MB" --json
     """
-    tuner = BatchTuner(open_network(topology_path, as_json, timeout))
     changes = {"max_message_count": max_message_count, "batch_timeout": batch_timeout,
                "absolute_max_bytes": absolute_max_bytes, "preferred_max_bytes": preferred_max_bytes}
+    _check_batch_options(changes)
+    tuner = BatchTuner(open_network(topology_path, as_json, timeout))
     if all(value is None for value in changes.values()):
         emit(batch_of(tuner.fetch_config()).model_dump(mode="json"), as_json=as_json)
         return
@@ -412,6 +413,22 @@ def tune(topology_path, max_message_count, batch_timeout, absolute_max_bytes, pr
         return
     progress(as_json)(f"channel {change.channel}: batch updated ({change.verdict.describe()})")
     emit(change.summary() if as_json else change.after.model_dump(mode="json"), as_json=as_json)
+
+
+_BATCH_OPTIONS = {"max_message_count": "--batch-size", "batch_timeout": "--batch-timeout",
+                  "absolute_max_bytes": "--absolute-max-bytes", "preferred_max_bytes": "--preferred-max-bytes"}
+
+
+def _check_batch_options(changes: dict[str, object]) -> None:
+    """Each value given, checked as the channel update will check it, before the network is looked for: a value
+    out of range is the operator's to mend whether or not the network runs, and is named by its option."""
+    for name, value in changes.items():
+        if value is None:
+            continue
+        try:
+            checked_field(name, value)
+        except NetworkError as exc:
+            raise click.BadParameter(str(exc).removeprefix(f"batch: {name}: "), param_hint=f"'{_BATCH_OPTIONS[name]}'")
 
 
 # ---- network namespaces --------------------------------------------------------------------

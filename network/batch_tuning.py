@@ -60,7 +60,7 @@ def changed_batch(current: OrderingTuning, **changes: object) -> OrderingTuning:
     the fields left out keep the channel's values as they are, in recfin's ranges or not. The result must still
     have preferred_max_bytes within absolute_max_bytes (Fabric refuses a batch without it).
     A timeout equal to the current one in another spelling ("60s", Go's "1m0s") keeps the current text."""
-    given = {name: _checked_field(name, value) for name, value in changes.items() if value is not None}
+    given = {name: checked_field(name, value) for name, value in changes.items() if value is not None}
     after = current.model_copy(update=given)
     try:
         OrderingTuning._preferred_within_absolute(after)
@@ -71,7 +71,7 @@ def changed_batch(current: OrderingTuning, **changes: object) -> OrderingTuning:
     return after
 
 
-def _checked_field(name: str, value: object) -> object:
+def checked_field(name: str, value: object) -> object:
     """value as the topology's tuning.ordering.<name> takes it (NetworkError naming the field)."""
     field = OrderingTuning.model_fields.get(name)
     if field is None:

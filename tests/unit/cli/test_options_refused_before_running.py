@@ -112,3 +112,23 @@ def test_a_timeout_over_a_day_says_the_range():
     result = CliRunner().invoke(main, ["host", "join", "--timeout", "1e10"])
     assert result.exit_code == 2, result.output
     assert "Invalid value for '--timeout': 10000000000.0 is not in the range 0<x<=86400." in result.output
+
+
+# ------------------------------------------------------------------ network tune: the batch values
+
+@pytest.mark.parametrize("option, value, said", [
+    ("--batch-size", "0", "0 is out of range: allowed 1 to 100000"),
+    ("--batch-timeout", "1h", "1h is out of range: allowed 1ms to 60s"),
+    ("--absolute-max-bytes", "10 MiB", "'10 MiB' is not a size: give bytes, or '<n> KB' / '<n> MB'"),
+])
+def test_a_batch_value_out_of_range_is_named_by_its_option_before_the_network_is_looked_for(
+        monkeypatch, option, value, said):
+    """Before, the value was checked only once the channel config was fetched: offline the operator heard that
+    Fabric was missing, online the error named the config field (max_message_count), not the option."""
+    from cli import network_commands
+    looked = []
+    monkeypatch.setattr(network_commands, "open_network", lambda *args: looked.append(args))
+    result = CliRunner().invoke(main, ["network", "tune", option, value])
+    assert result.exit_code == 2, result.output
+    assert f"Invalid value for '{option}': {said}" in result.output
+    assert looked == []
