@@ -10,6 +10,11 @@ minutes by default), so it is the time the attester's client chose, trusted to
 within that window. The evidence itself stays off the ledger; anyone holding the document
 can hash it and compare.
 
+Because each attester's newest attestation decides what it says (below), its attestations of one invoice must
+stand in time in the order they commit: a new one is refused (``attestation-out-of-order``, see
+:func:`order_problem`) unless its time is after that of every earlier one by the same attester. Otherwise a
+failure sent from a client whose clock is behind would commit after a pass and yet read as older than it.
+
 Attestations are never changed or deleted: a later check (an invoice voided or
 red-flushed after it was first verified) is a new attestation. When
 ``NetworkConfig.require_attestation`` is on, registration asks
@@ -24,7 +29,10 @@ None that counts may fail, and one must pass, naming every source in
 ``attestation_sources`` and the values the registration gives the invoice
 (buyer, date, amount + tax, in CNY). The values an attester verified are those of
 its newest such pass (its older values never contradict its newer ones), and no
-other attester's may differ: attesters that disagree are named, not outvoted.
+other attester's may differ: attesters that disagree are named, not outvoted. A pass dated after the
+registration's own time does not count for it (a registering client whose clock is behind gives the
+registration an earlier time than evidence already on the ledger); a failure so dated still does, so that
+no clock set back lets a registration pass a failure already committed.
 
 What the contract can check of an attestation is what it carries: the invoice (its
 fingerprint computed again), the values verified, the sources named (each once, a
@@ -37,6 +45,8 @@ network that counts on a source having been asked names it in ``attestation_sour
 """
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from . import fingerprint, money
 from .config import NetworkConfig
@@ -73,15 +83,51 @@ def new_attestation(req: InvoiceAttestationRequest, attester: Party, attestation
                               attester_role=attester.role, attested=attested)
 
 
+def as_time(timestamp: str) -> datetime:
+    """A transaction timestamp as the contract writes it (ISO 8601, UTC, ``Z``), as a time to compare: as text, a
+    timestamp on a whole second ("...:00Z") sorts after one 0.4 s later ("...:00.400000Z")."""
+    return datetime.fromisoformat(timestamp.replace("Z", "+00:00"))
+
+
+def attested_time(a: InvoiceAttestation) -> datetime:
+    return as_time(a.attested.at)
+
+
+def order_problem(a: InvoiceAttestation, earlier: list[InvoiceAttestation]) -> RuleViolation | None:
+    """Why ``a`` may not be recorded after ``earlier`` (every attestation of its invoice on the ledger, oldest first),
+    or None when it may: its time must be after that of each earlier attestation by the same attester.
+
+    What an attester says now is its newest attestation, per source and across them (``_as_it_stands``,
+    ``_each_attesters_newest``), found by time. A transaction's time is the one its client chose, which the peers
+    accept within their time window; refusing one not after the attester's newest keeps its attestations' time order
+    the order they commit in, so a failure sent from a client whose clock is behind cannot read as older than the
+    pass it corrects. The range read of the invoice's attestations is re-checked at commit, so of two sent at once
+    one is invalidated, to be sent again. Ordered per attester: another attester's clock says nothing of this one's."""
+    own = [e for e in earlier if e.attester == a.attester]
+    if not own:
+        return None
+    newest = max(own, key=attested_time)
+    if attested_time(a) > attested_time(newest):
+        return None
+    return rule("attestation-out-of-order", f"invoice {a.number} (fingerprint {a.fingerprint[:12]}…): {a.attester} "
+                f"attested it last at {newest.attested.at} (transaction {newest.attested.tx_id}), and this "
+                f"transaction's time {a.attested.at} is not after that, so it would read as older than an attestation "
+                "that committed before it. The time is the one the submitting client gives: set that client's clock "
+                f"right and attest again at a time after {newest.attested.at}")
+
+
 # An attestation verifies a VAT invoice against the tax authority's records, and a VAT invoice is in CNY: what
 # an attestation says of the total, it says in CNY
 ATTESTED_CURRENCY = money.DEFAULT_CURRENCY
 
 
-def _why_not_counted(config: NetworkConfig, a: InvoiceAttestation, stake: dict[str, str]) -> str | None:
+def _why_not_counted(config: NetworkConfig, a: InvoiceAttestation, stake: dict[str, str],
+                     registered_at: str) -> str | None:
     """Why the network does not count what ``a``'s attester signed, or None when it counts: a new chaincode
     definition took the role off ``attesting_roles``, or took it from the attester's org in ``org_roles``; or
-    the attester's org is one of ``stake`` (MSP ID -> which side of the claim it is on)."""
+    the attester's org is one of ``stake`` (MSP ID -> which side of the claim it is on); or ``a`` is a pass dated
+    after the registration's time ``registered_at``, which it cannot have backed. A failure so dated still counts:
+    the registering client chooses that time, and setting its clock back must not hide a failure on the ledger."""
     if a.attester_role not in config.attesting_roles:
         return f"by a {a.attester_role}, a role this network no longer lets attest (attesting_roles)"
     if not config.may_hold(a.attested.msp_id, a.attester_role):
@@ -90,6 +136,9 @@ def _why_not_counted(config: NetworkConfig, a: InvoiceAttestation, stake: dict[s
     if a.attested.msp_id in stake:
         return (f"by a {a.attester_role} of {a.attested.msp_id}, the org of the claim's {stake[a.attested.msp_id]}, "
                 "which has a stake in the outcome")
+    if a.outcome == "pass" and attested_time(a) > as_time(registered_at):
+        return (f"passing, but dated after this registration's time {registered_at}, so not evidence it was made on "
+                "(the registering client gives that time: if its clock is behind, set it right and register again)")
     return None
 
 
@@ -113,13 +162,14 @@ def _as_it_stands(attestations: list[InvoiceAttestation]) -> list[InvoiceAttesta
     return standing_now
 
 
-def standing(config: NetworkConfig, attestations: list[InvoiceAttestation],
-             stake: dict[str, str]) -> tuple[list[InvoiceAttestation], list[InvoiceAttestation]]:
+def standing(config: NetworkConfig, attestations: list[InvoiceAttestation], stake: dict[str, str],
+             registered_at: str) -> tuple[list[InvoiceAttestation], list[InvoiceAttestation]]:
     """What the checkers say now of an invoice (``_as_it_stands``; the input is oldest first), split into the
     attestations that count and those the network does not count (``_why_not_counted``) for a claim whose
-    creditor's and debtor's orgs are ``stake``."""
+    creditor's and debtor's orgs are ``stake``, registered at ``registered_at``. What stands is decided first, over
+    every attestation: one dated after the registration still replaces its attester's earlier ones."""
     now = _as_it_stands(attestations)
-    why_not = [_why_not_counted(config, a, stake) for a in now]
+    why_not = [_why_not_counted(config, a, stake, registered_at) for a in now]
     counted = [a for a, why in zip(now, why_not) if why is None]
     ignored = [a for a, why in zip(now, why_not) if why is not None]
     return counted, ignored
@@ -165,10 +215,11 @@ def value_differences(a: InvoiceAttestation, invoice: Invoice) -> list[str]:
     return differ
 
 
-def _not_counted(config: NetworkConfig, ignored: list[InvoiceAttestation], stake: dict[str, str]) -> str:
+def _not_counted(config: NetworkConfig, ignored: list[InvoiceAttestation], stake: dict[str, str],
+                 registered_at: str) -> str:
     if not ignored:
         return ""
-    reasons = sorted({_why_not_counted(config, a, stake) for a in ignored})
+    reasons = sorted({_why_not_counted(config, a, stake, registered_at) for a in ignored})
     return f"; not counted: {len(ignored)} attestation(s) {'; '.join(reasons)}"
 
 
@@ -177,11 +228,12 @@ def _by(a: InvoiceAttestation) -> str:
 
 
 def registration_problem(config: NetworkConfig, invoice: Invoice, attestations: list[InvoiceAttestation], *,
-                         creditor_msp: str, debtor_msp: str) -> RuleViolation | None:
+                         creditor_msp: str, debtor_msp: str, registered_at: str) -> RuleViolation | None:
     """Why an invoice may not back a registration under ``require_attestation`` of a claim by a party of
-    ``creditor_msp`` on one of ``debtor_msp``, or None when it may."""
+    ``creditor_msp`` on one of ``debtor_msp``, at the transaction time ``registered_at``, or None when it may."""
     stake = {debtor_msp: "debtor", creditor_msp: "creditor"}
-    counted, ignored = standing(config, attestations, stake)
+    counted, ignored = standing(config, attestations, stake, registered_at)
+    not_counted = _not_counted(config, ignored, stake, registered_at)
     named = f"invoice {invoice.number} (fingerprint {invoice.fingerprint[:12]}…)"
     for a in counted:
         if a.outcome == "fail":
@@ -207,10 +259,10 @@ def registration_problem(config: NetworkConfig, invoice: Invoice, attestations: 
     if passing:
         differ = "; ".join(f"{_by(a)} verified {', '.join(d)}" for a, d in differences)
         return rule("invoice-attested-values-differ", f"{named} was attested as passing verification, but not with "
-                    f"the values this registration gives it: {differ}{_not_counted(config, ignored, stake)}. Register the "
+                    f"the values this registration gives it: {differ}{not_counted}. Register the "
                     "invoice as it was verified, or have it verified again "
                     f"{_sources_to_attest_again(config)} and the result attested (recfin invoice attest)")
     sources = f" naming the sources {', '.join(sorted(required))}" if required else ""
     return rule("invoice-not-attested", f"{named} has no passing verification attestation{sources}, and this network "
-                f"requires one{_not_counted(config, ignored, stake)}: ask a {' or '.join(config.attesting_roles)} to "
+                f"requires one{not_counted}: ask a {' or '.join(config.attesting_roles)} to "
                 "verify it and attest the result (recfin invoice attest), then register again")

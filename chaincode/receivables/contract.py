@@ -651,7 +651,8 @@ class ReceivablesContract(Contract):
         if self.config.require_attestation:  # only then: a range read is re-checked at commit (phantom reads)
             for inv in invoices:
                 why = attestation.registration_problem(self.config, inv, await s.store.attestations_of(inv.fingerprint),
-                                                       creditor_msp=creditor.msp_id, debtor_msp=debtor.msp_id)
+                                                       creditor_msp=creditor.msp_id, debtor_msp=debtor.msp_id,
+                                                       registered_at=s.now)
                 if why is not None:
                     raise why
         rid = keys.new_id("R", s.tx_id)
@@ -1422,7 +1423,9 @@ class ReceivablesContract(Contract):
         The record names the invoice (the fingerprint is computed again here),
         the values verified (buyer, date, amount + tax), the sources, the
         outcome and the evidence document's digest; the attester and the time
-        (the transaction timestamp) come from the transaction. With a
+        (the transaction timestamp) come from the transaction. That time must
+        be after the attester's earlier attestations of the invoice
+        (``attestation-out-of-order``), so the newest is the last committed. With a
         ``request_id``, a retry returns the first record.
         """
         s = self._session(ctx)
@@ -1436,6 +1439,9 @@ class ReceivablesContract(Contract):
         req = parse_request(InvoiceAttestationRequest, attestation_request, "attestation_request")
         a = attestation.new_attestation(req, attester, keys.new_id("A", s.tx_id),
                                         s.action("AttestInvoiceVerification", attester.uscc))
+        # after the replay: a retry of a recorded request is answered with its record, whatever its time
+        if (why := attestation.order_problem(a, await s.store.attestations_of(a.fingerprint))) is not None:
+            raise why
         await s.store.put_attestation(a)
         s.emit(events.INVOICE_VERIFICATION_ATTESTED, None, attestation_id=a.id, fingerprint=a.fingerprint,
                outcome=a.outcome, sources=a.sources, attester=a.attester)

@@ -9,7 +9,6 @@ endorse it change.
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from collections.abc import AsyncIterator, Sequence
 from typing import Any, TypeVar
 
@@ -18,7 +17,7 @@ from pydantic import BaseModel
 
 from chaincode.shim import KV, KeyEndorsementPolicy
 
-from . import keys, policy, uscc as credit_code
+from . import attestation, keys, policy, uscc as credit_code
 from .identity import lists_identity
 from .errors import RuleViolation, rule, shown
 from .model import (CONFIRMED, REGISTERED, AssignmentNotice, DiscountOffer, Financing, InvoiceAttestation, Offer,
@@ -473,13 +472,13 @@ class Store:
         await self._put(a, keys.ATTESTATION, a.fingerprint, a.id)
 
     async def attestations_of(self, fp: str) -> list[InvoiceAttestation]:
-        """Every attestation of an invoice, oldest first (by transaction timestamp, then transaction id)."""
+        """Every attestation of an invoice, oldest first (by transaction timestamp, then transaction id). One
+        attester's are so in the order they committed (``attestation.order_problem``); the tx id only orders
+        different attesters' attestations at the same time, which changes only the order they are listed in. A range read: in a submitted
+        transaction, Fabric checks at commit that no attestation of the invoice was added since."""
         found = [InvoiceAttestation.model_validate_json(kv.value)
                  async for kv in self.stub.get_state_by_partial_composite_key(keys.ATTESTATION, [fp])]
-        # by the time itself, not its text: a timestamp on a whole second is written without a fraction
-        # ("...:00Z"), which as text sorts after "...:00.400000Z" although it is earlier
-        return sorted(found, key=lambda a: (datetime.fromisoformat(a.attested.at.replace("Z", "+00:00")),
-                                            a.attested.tx_id))
+        return sorted(found, key=lambda a: (attestation.attested_time(a), a.attested.tx_id))
 
     # -- private data
     async def put_private(self, collection: str, doc: Any, object_type: str, ident: str) -> None:
