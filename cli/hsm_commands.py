@@ -28,6 +28,7 @@ from client.gateway.hsm import (
 )
 from client.gateway.hsm_msp import DEFAULT_PIN_ENV, HSM_SIGNER_FILE, open_hsm_key, tighten_folder
 from network.crypto import keystore_key, load_cert, load_key
+from network.topology import MAX_COMMON_NAME
 
 from .connection import (
     caller, default_user, describe, load_profile, reports_ledger_errors, who_acts_options, with_options,
@@ -272,17 +273,37 @@ def _one_line_origin(origin: dict) -> str:
     return ", ".join(f"{name} {'-' if value is None else 'yes' if value else 'no'}" for name, value in origin.items())
 
 
+def _common_name(_ctx, _param, common_name: str) -> str:
+    # X.509 holds a CN to 1..64 characters (RFC 5280 ub-common-name); refused as the option, before a key is made
+    if not 1 <= len(common_name) <= MAX_COMMON_NAME:
+        raise click.BadParameter(f"{len(common_name)} characters: a certificate request's common name has 1 to "
+                                 f"{MAX_COMMON_NAME} characters, e.g. supplier3@supplier")
+    return common_name
+
+
+def _refuse_an_existing_request(csr_file: Path) -> None:
+    """Before a key is made: a file at --csr may be the only request for a key pair an earlier run left in the token,
+    which a new request in its place would leave with none (and the token with a key no certificate is asked for)."""
+    if not csr_file.parent.is_dir():
+        raise click.BadParameter(f"{as_typed(csr_file.parent)} is not a folder", param_hint="--csr")
+    if os.path.lexists(csr_file):
+        raise click.BadParameter(
+            f"{as_typed(csr_file)} already exists: it may be the request for a key pair already in the token, which "
+            "`recfin org user add ORG USER --csr` would issue the user's certificate for. Nothing was generated: "
+            "give another --csr path for a new key pair", param_hint="--csr")
+
+
 @hsm.command("generate")
 @_library
 @_token
 @_pin_env
 @click.option("--curve", type=click.Choice(["P-256", "P-384"]), default="P-256", show_default=True)
 @click.option("--key-label", help="CKA_LABEL for the new key [default: its CKA_ID in hex, as Fabric's tools set it].")
-@click.option("--common-name", required=True,
-              help="CN written in the request, e.g. supplier3@supplier; informational: `recfin org user add --csr` "
-                   "gives the user the org's own subject and the client OU.")
+@click.option("--common-name", required=True, callback=_common_name,
+              help="CN written in the request (1 to 64 characters), e.g. supplier3@supplier; informational: "
+                   "`recfin org user add --csr` gives the user the org's own subject and the client OU.")
 @click.option("--csr", "csr_file", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="Where to write the PEM certificate request.")
+              help="Where to write the PEM certificate request: a new file (an existing one is refused).")
 @_json
 @reports_ledger_errors
 def generate(library, token_label, pin_env, curve, key_label, common_name, csr_file, as_json) -> None:
@@ -293,7 +314,9 @@ def generate(library, token_label, pin_env, curve, key_label, common_name, csr_f
     CA issues the user's certificate for the request (`recfin org user add ORG USER --csr FILE`,
     which takes the subject from the org, not from the request); then `recfin hsm link --as
     ORG/USER --token ...` has the user sign with this key. When the request cannot be made or
-    written, the new key pair is deleted from the token again.
+    written, the new key pair is deleted from the token again. A file already at --csr is refused
+    before any key is made: it may be the request of a key pair an earlier run made, which a new
+    request in its place would leave in the token with none.
 
     \b
     Example:
@@ -302,17 +325,21 @@ def generate(library, token_label, pin_env, curve, key_label, common_name, csr_f
         --common-name officer3@bank --csr officer3.csr --json
     """
     subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])   # refused before a key is made
-    if not csr_file.parent.is_dir():
-        raise click.BadParameter(f"{csr_file.parent} is not a folder", param_hint="--csr")
+    _refuse_an_existing_request(csr_file)
     with HSMSignerFactory(library) as factory:
         pin = _pin(pin_env, token_label)
         key_id, public_key = generate_private_key(library, token_label, pin, curve=curve, key_label=key_label)
         try:
             with factory.new_signer(HSMSignerOptions(token_label, pin, key_id=key_id)) as signer:
                 request = certificate_request(signer, public_key, subject)
-            write_atomically(csr_file, request, mode=0o644)   # a request is public
+            # a request is public; replace=False: a file that appeared there meanwhile is kept (and this key goes)
+            write_atomically(csr_file, request, mode=0o644, replace=False)
         except BaseException as failure:
             _forget_new_key(library, token_label, pin, key_id, failure)
+            if isinstance(failure, FileExistsError):    # named by the temporary file: say what happened to --csr
+                raise click.ClickException(
+                    f"{as_typed(csr_file)} was written by another process while the key pair was made: that file is "
+                    "kept and the new key pair was deleted from the token again; give another --csr path") from failure
             raise
     emit({"token": token_label, "key_id": key_id.hex(), "curve": curve, "csr": str(csr_file)}, as_json=as_json)
 

@@ -180,6 +180,28 @@ def _role_options(fn):
                         help="What the org's parties do on the channel.")(fn)
 
 
+def _new_name(whose: str):
+    """A click callback refusing a new org's or user's name that breaks the naming rule (exit 2), before anything
+    is read or made: one line with the rule, where the spec's own checks would name its MSP ID and domain too."""
+    def check(_ctx, _param, name: str) -> str:
+        if (refusal := membership.name_refusal(name, whose)) is not None:
+            raise click.BadParameter(refusal)
+        return name
+    return check
+
+
+def _check_stated_enterprise(role: str, enterprise: str | None, *, new_org: bool) -> None:
+    """--enterprise as the role needs it, before anything is read or made: refused for a regulator, whose users act
+    for no enterprise; required for any other role's new org (an org of topology.yaml that `org add` brings back
+    has its own, so there it may be left out)."""
+    if enterprise is None and not new_org:
+        return
+    if (refusal := membership.enterprise_refusal(role, enterprise)) is not None:
+        if enterprise is None:
+            raise click.UsageError(refusal)
+        raise click.BadParameter(refusal, param_hint="--enterprise")
+
+
 def _check_enterprise(enterprise: str | None, param_hint: str = "--enterprise") -> None:
     """param_hint: the option the code came in (`org user add` takes it as --attr recfin.enterprise=...)."""
     if enterprise and credit_code_problem(enterprise):
@@ -203,12 +225,12 @@ def _check_defined_as_stated(definition: Path, spec, role: str, enterprise: str 
 
 @org.command("add")
 @topology_option
-@click.argument("name")
+@click.argument("name", callback=_new_name("an org's"))
 @_role_options
 @click.option("--definition", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
-              help="The org's public definition from `recfin org keys` on its own host (instead of --role and "
-                   "--enterprise): the update is built from its certificates, no key of it is made or read "
-                   "here. With --update-out or --dry-run.")
+              help="The org's public definition from `recfin org keys` on its own host, with the --role and "
+                   "--enterprise agreed, which it must match: the update is built from its certificates, no key "
+                   "of it is made or read here. With --update-out or --dry-run.")
 @click.option("--address", default=None, metavar="IP",
               help="The IPv4 or IPv6 address other hosts reach the org's host at: recorded in its spec as a "
                    "topology `address:` is, so `recfin org bundle` writes it into the bundles' hosts lines and "
@@ -252,6 +274,7 @@ def add_command(topology_path, name, role, enterprise, definition, address, sign
     if role is None:
         raise click.UsageError("give --role: what the org's parties do on the channel (with --definition too, "
                                "so the admins say the role they sign for, not the file)")
+    _check_stated_enterprise(role, enterprise, new_org=False)
     if definition is not None and update_out is None and not dry_run:
         raise click.UsageError("--definition is for --update-out (or --dry-run): the org's keys are on its own host, "
                                "so its node starts there; the update goes on with `recfin org sign` and "
@@ -453,7 +476,7 @@ def submit_command(topology_path, update_file, timeout, data_root, msp_dir, bund
 
 @org.command("keys")
 @topology_option
-@click.argument("name")
+@click.argument("name", callback=_new_name("an org's"))
 @_role_options
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder for the keys and the definition (default: ./<NAME>-keys). Run again, the keys in it "
@@ -478,6 +501,7 @@ def keys_command(topology_path, name, role, enterprise, out, as_json):
     _check_enterprise(enterprise)
     if role is None:
         raise click.UsageError("give --role: what the org's parties do on the channel")
+    _check_stated_enterprise(role, enterprise, new_org=True)
     made = org_keys.make(load_topology(topology_path), name, role, enterprise, out or Path(f"{name}-keys"))
     org_spec, anchors = made.definition.org, made.definition.anchor_peers
     summary = {"org": org_spec.name, "msp_id": org_spec.msp_id, "keys": made.crypto,
@@ -562,7 +586,7 @@ def _attrs(pairs: tuple[str, ...]) -> dict[str, str]:
 @user.command("add")
 @topology_option
 @click.argument("org_name", metavar="ORG")
-@click.argument("name")
+@click.argument("name", callback=_new_name("a user's"))
 @click.option("--attr", "attr_pairs", multiple=True, metavar="KEY=VALUE",
               help="An attribute its certificate carries (repeatable): recfin.role or recfin.enterprise, no other. "
                    "recfin.role follows the org's role; recfin.enterprise is one the org's users act for, by "

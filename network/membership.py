@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import re
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
@@ -54,8 +55,8 @@ from client.atomic_file import make_folders, write_atomically
 from client.yaml_files import read_yaml_mapping
 
 from .errors import NetworkError, TopologyError
-from .topology import (OPERATIONS_PORT_SHIFT, OrgNamespace, PeerOrgSpec, Topology, UserSpec, address_refusal,
-                       format_validation_error, org_identifier_clash, org_name_too_long)
+from .topology import (NAME_PATTERN, OPERATIONS_PORT_SHIFT, OrgNamespace, PeerOrgSpec, Topology, UserSpec,
+                       address_refusal, format_validation_error, org_identifier_clash, org_name_too_long)
 
 STATE_FILE = "membership.yaml"
 LOCK_FILE = "membership.lock"
@@ -64,6 +65,8 @@ ROLE_ATTRS = {"core-enterprise": "debtor", "supplier": "creditor", "bank": "fina
 CONTRACT_ROLES = {"core-enterprise": "core_enterprise", "supplier": "supplier", "bank": "financier",
                   "regulator": "regulator"}
 USER_NAMES = {"core-enterprise": "treasurer", "supplier": "supplier", "bank": "officer", "regulator": "inspector"}
+# NAME_PATTERN in words, for a refusal the person who typed the name can act on.
+NAME_RULE = "lower-case letters, digits and '-', starting with a letter"
 
 
 def state_path(data_root: Path) -> Path:
@@ -297,6 +300,27 @@ def _check_role(role: str) -> None:
         raise NetworkError(f"role {role!r}: choose one of {', '.join(ROLE_ATTRS)}")
 
 
+def name_refusal(name: str, whose: str = "an org's") -> str | None:
+    """Why name cannot be a new org's (or, with whose="a user's", a new user's) name, None when it can. Said as the
+    rule it breaks: the MSP ID and domain derived from it would break their own patterns too, and naming those
+    would point at fields nobody typed."""
+    if re.fullmatch(NAME_PATTERN, name):
+        return None
+    return f"{name!r} cannot be {whose} name: use {NAME_RULE}"
+
+
+def enterprise_refusal(role: str, enterprise: str | None) -> str | None:
+    """Why a new org of role cannot have enterprise (None: none given) for its users' recfin.enterprise, None when
+    it can: the users of every role but the regulator act for an enterprise, the regulator's for none."""
+    if role == "regulator" and enterprise:
+        return ("a regulator org's users act for no enterprise (their certificates carry recfin.role=regulator "
+                "alone, as topology.yaml's regulator's do): leave --enterprise out")
+    if role != "regulator" and not enterprise:
+        return (f"a {role} org's users act for an enterprise: give its unified social credit code "
+                f"with --enterprise")
+    return None
+
+
 def _first_ports(topology: Topology) -> tuple[int, int, int]:
     """Where a new org's ports start, past the highest in use: its peer's (the chaincode port is one above),
     its peer's operations port, and its chaincode server's."""
@@ -349,6 +373,8 @@ def new_org_spec(topology: Topology, name: str, role: str, enterprise: str | Non
     """The spec of a new peer org in this topology's conventions (NetworkError on a clash or bad role). departed
     (departed_orgs): orgs not in the channel whose MSP ID and domain the new org may not take either."""
     _check_role(role)
+    if refusal := name_refusal(name):
+        raise NetworkError(refusal)
     if any(name.lower() == o.name.lower() for o in topology.orgs) or name == topology.orderer_org.name:
         raise NetworkError(f"an org named {name} is already in the network: choose another name")
     msp_id, domain = msp_id_for(name), f"{name}.{_parent_domain(topology)}"
@@ -362,9 +388,8 @@ def new_org_spec(topology: Topology, name: str, role: str, enterprise: str | Non
     if clash := departed_clash(departed, name, msp_id, domain):
         raise NetworkError(f"{departed_clash_problem(clash, name, msp_id, domain)}. Add {clash.name} back under its "
                            f"own name (`{clash.add_command()}`), or choose another name")
-    if role != "regulator" and not enterprise:
-        raise NetworkError(f"a {role} org's users act for an enterprise: give its unified social credit code "
-                           f"with --enterprise")
+    if refusal := enterprise_refusal(role, enterprise):
+        raise NetworkError(refusal)
     peer_port, operations_port, cc_server_port = _first_ports(topology)
     attrs = {"recfin.role": ROLE_ATTRS[role]} | ({"recfin.enterprise": enterprise} if enterprise else {})
     try:

@@ -269,6 +269,54 @@ def test_a_request_that_cannot_be_written_leaves_no_key_in_the_token_and_no_file
     assert private_key_ids(token) == before and list(tmp_path.iterdir()) == []
 
 
+def test_generate_refuses_an_existing_request_before_it_makes_a_key(runner, token, tmp_path):
+    csr_file = tmp_path / "supplier9.csr"
+    first = run(runner, token, "generate", "--token", token.token, "--common-name", "supplier9@supplier",
+                "--csr", str(csr_file), "--json")
+    assert first.exit_code == 0, first.output
+    request, keys = csr_file.read_bytes(), private_key_ids(token)
+
+    again = run(runner, token, "generate", "--token", token.token, "--common-name", "supplier9@supplier",
+                "--csr", str(csr_file))
+    assert again.exit_code == 2, again.output
+    assert f"{csr_file} already exists" in again.output and "give another --csr path" in again.output
+    # the first key's request is kept, and the token holds no second key with none
+    assert csr_file.read_bytes() == request and private_key_ids(token) == keys
+    assert [p.name for p in tmp_path.iterdir()] == ["supplier9.csr"]
+
+
+def test_a_request_that_appears_while_the_key_is_made_is_kept_and_the_new_key_goes(runner, token, tmp_path,
+                                                                                 monkeypatch):
+    csr_file = tmp_path / "supplier9.csr"
+    before = private_key_ids(token)
+    make_key = hsm_commands.generate_private_key
+
+    def another_run_writes_first(*args, **kwargs):
+        made = make_key(*args, **kwargs)
+        csr_file.write_text("another run's request\n")
+        return made
+
+    monkeypatch.setattr(hsm_commands, "generate_private_key", another_run_writes_first)
+    result = run(runner, token, "generate", "--token", token.token, "--common-name", "supplier9@supplier",
+                 "--csr", str(csr_file))
+    assert result.exit_code == 1, result.output
+    assert result.output == (f"Error: {csr_file} was written by another process while the key pair was made: that "
+                             "file is kept and the new key pair was deleted from the token again; give another "
+                             "--csr path\n")
+    assert csr_file.read_text() == "another run's request\n" and private_key_ids(token) == before
+
+
+@pytest.mark.parametrize("common_name", ["", "x" * 65])
+def test_a_common_name_a_certificate_cannot_hold_is_refused_before_a_key_is_made(runner, token, tmp_path,
+                                                                                 common_name):
+    before = private_key_ids(token)
+    result = run(runner, token, "generate", "--token", token.token, "--common-name", common_name,
+                 "--csr", str(tmp_path / "x.csr"))
+    assert result.exit_code == 2, result.output
+    assert "Invalid value for '--common-name'" in result.output and "1 to 64 characters" in result.output
+    assert private_key_ids(token) == before and list(tmp_path.iterdir()) == []
+
+
 def test_a_key_born_in_the_token_becomes_a_new_users_identity_and_never_touches_the_disk(runner, token, data_root,
                                                                                         tmp_path, monkeypatch):
     """The documented sequence: hsm generate -> org user add --csr -> hsm link -> commands --as the user."""

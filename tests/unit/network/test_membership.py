@@ -25,6 +25,11 @@ def test_a_new_bank_org_follows_the_topologys_conventions(topology):
     ("bank", "bank", "91110000MA1K00006B", "already in the network"),
     ("bank2", "lender", "91110000MA1K00006B", "choose one of"),
     ("bank2", "bank", None, "--enterprise"),
+    # the rule in one line, not the patterns of the MSP ID and domain derived from the name
+    ("Bank 2", "bank", "91110000MA1K00006B",
+     r"^'Bank 2' cannot be an org's name: use lower-case letters, digits and '-', starting with a letter$"),
+    # a regulator's users act for no enterprise: its certificates would carry recfin.enterprise
+    ("bank2", "regulator", "91110000MA1K00006B", "a regulator org's users act for no enterprise"),
 ])
 def test_a_bad_new_org_is_refused_with_the_reason(topology, name, role, enterprise, message):
     with pytest.raises(NetworkError, match=message):
