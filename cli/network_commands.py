@@ -351,10 +351,12 @@ def compose_status_command(topology_path, data_root, as_json):
     localhost on its published port, asked what `network status` asks (/healthz; the block
     height from the metrics, else `peer channel getinfo` as the org's admin; osnadmin for an
     orderer's membership). A node that does not answer, is behind or is outside the channel
-    gets a row saying so. Whether the containers run is `docker compose ps`'s to say.
-    Needs Fabric's `peer` and `osnadmin` (scripts/install-fabric).
+    gets a row saying so. Each chaincode server's row is its container's health as
+    `docker container inspect` gives it (its compose healthcheck asks its /healthz; unknown
+    where docker is not installed). Needs Fabric's `peer` and `osnadmin` (scripts/install-fabric).
 
-    Exit status: 0 when every orderer and peer answers /healthz with OK, 1 otherwise.
+    Exit status: 0 when every orderer and peer answers /healthz with OK and every chaincode
+    server's container runs healthy (or its health is unknown), 1 otherwise.
 
     \b
     Example:
@@ -365,12 +367,15 @@ def compose_status_command(topology_path, data_root, as_json):
     fabric = FabricInstall.locate().require(("peer", "osnadmin"))
     up = ComposeUp(topo, data_root or compose.hosts_data_root(topo), Tools(fabric))
     rows = compose_status(up)
-    healthy = sum(r.healthy for r in rows)
+    nodes = [r for r in rows if r.kind != "chaincode"]
+    servers = [r for r in rows if r.kind == "chaincode"]
+    unknown = sum(r.healthy is None for r in servers)
     leader = next((r.name for r in rows if r.raft_leader), None)
-    progress(as_json)(f"compose network on {up.topology.channel}: {healthy}/{len(rows)} nodes healthy, "
-                      f"Raft leader {leader or 'unknown'}")
+    progress(as_json)(f"compose network on {up.topology.channel}: {sum(r.healthy for r in nodes)}/{len(nodes)} nodes "
+                      f"healthy, {sum(r.healthy is True for r in servers)}/{len(servers)} chaincode servers healthy"
+                      + (f" ({unknown} unknown)" if unknown else "") + f", Raft leader {leader or 'unknown'}")
     emit(rows, as_json=as_json, columns=COMPOSE_STATUS_COLUMNS)
-    raise SystemExit(0 if healthy == len(rows) else 1)
+    raise SystemExit(1 if any(r.healthy is False for r in rows) else 0)
 
 
 @network.command()

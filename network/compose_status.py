@@ -1,21 +1,26 @@
-"""How the compose network's orderers and peers are doing, asked from the Docker machine.
+"""How the compose network's orderers, peers and chaincode servers are doing, asked from the Docker machine.
 
 The compose counterpart of `Network.status`: the nodes are reached as `ComposeUp` reaches them
 (localhost and the published ports) and asked the native status's questions with its code:
 /healthz (`probes.healthy`), the channel's block height (`channel.node_height`: the metrics, else
 `peer channel getinfo` as the org's admin or osnadmin's channel height), for orderers channel
-membership (`channel.orderer_channel_info`) and the Raft leader (`channel.raft_leader`). Whether
-the containers run is `docker compose ps`'s to say; a node that does not answer is a row that
-says so, never an exception.
+membership (`channel.orderer_channel_info`) and the Raft leader (`channel.raft_leader`). The
+chaincode servers publish no port: their rows are what Docker says of their containers, whose
+compose healthcheck asks their /healthz (`container_health`). A node that does not answer is a
+row that says so, never an exception.
 """
 from __future__ import annotations
 
+import re
+import shutil
+import subprocess
 from dataclasses import dataclass
 
-from . import channel, probes
+from . import ccservers, channel, probes
 from .bundle_host import prepare_peer_cli
 from .compose_up import ComposeUp
 from .errors import ToolError
+from .tools import last_error_line
 from .topology import Node
 
 
@@ -23,9 +28,9 @@ from .topology import Node
 class ComposeNodeStatus:
     name: str
     org: str                    # MSP ID
-    kind: str                   # orderer, peer
-    address: str                # as dialled from the Docker machine
-    healthy: bool               # /healthz answered OK
+    kind: str                   # orderer, peer, chaincode
+    address: str                # as dialled from the Docker machine; chaincode servers: by their peers, in compose
+    healthy: bool | None        # /healthz answered OK; chaincode servers: their container's, None when unknown
     height: int | None          # the channel's block height on this node
     member: bool | None         # orderers: in the channel (osnadmin); peers: None
     raft_leader: bool | None    # orderers: leads the channel's Raft cluster; None when no orderer says
@@ -33,7 +38,8 @@ class ComposeNodeStatus:
 
 
 def compose_status(up: ComposeUp) -> list[ComposeNodeStatus]:
-    """One row per orderer and peer of the compose network (unhealthy ones are asked nothing more)."""
+    """One row per orderer and peer of the compose network (unhealthy ones are asked nothing more), then one per
+    chaincode server."""
     topo, root, tools = up.topology, up.data_root, up.tools
     # the `peer` CLI's base config, where getinfo as the org's admin looks (no chaincode package is needed)
     prepare_peer_cli(tools.fabric, root, topo.peers())
@@ -55,7 +61,61 @@ def compose_status(up: ComposeUp) -> list[ComposeNodeStatus]:
             row.problem = (f"no block height for {topo.channel} (not joined yet?): "
                            f"`recfin network compose-up` joins it")
     _mark_behind(rows)
+    return rows + chaincode_rows(up)
+
+
+def chaincode_rows(up: ComposeUp) -> list[ComposeNodeStatus]:
+    """One row per org's chaincode server, from its container (named by its hostname, as compose.chaincode_service
+    names it): a peer whose server is down fails every invoke while its own /healthz answers OK."""
+    services = up.services          # the channel's orgs, on the hostnames the containers use
+    rows = []
+    for org in services.orgs:
+        container = services.chaincode_server_host(org)
+        healthy, problem = container_health(container)
+        rows.append(ComposeNodeStatus(ccservers.server_name(services.chaincode.name, org.name), org.msp_id,
+                                      "chaincode", services.chaincode_server_address(org), healthy, None, None, None,
+                                      problem))
     return rows
+
+
+# What `docker container inspect` says of a container: its state, the status of its healthcheck ("none" without one)
+# and how many times Docker restarted it.
+INSPECT_FORMAT = "{{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}} {{.RestartCount}}"
+NO_SUCH_CONTAINER = re.compile(r"No such (container|object)")
+DOCKER_TIMEOUT = 30.0       # seconds: a daemon that does not answer leaves the health unknown, not the command hung
+
+
+def container_health(container: str) -> tuple[bool | None, str | None]:
+    """(healthy, problem) of a container with a healthcheck: healthy only while it runs and its healthcheck passes.
+
+    A container restarting in a loop is rarely "unhealthy": Docker resets its health to "starting" at every
+    start, and one that exits within its start period never fails a check. So anything but running and healthy
+    counts as not healthy (False), a missing container too. None where Docker cannot say: docker is not
+    installed, its daemon does not answer, or the container has no healthcheck."""
+    unknown = "container health unknown"
+    if shutil.which("docker") is None:
+        return None, f"{unknown}: docker is not installed here; run compose-status on the Docker machine"
+    argv = ["docker", "container", "inspect", "--format", INSPECT_FORMAT, container]
+    try:
+        done = subprocess.run(argv, capture_output=True, text=True, timeout=DOCKER_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        return None, f"{unknown}: `docker container inspect {container}` did not answer within {DOCKER_TIMEOUT:g}s"
+    if done.returncode != 0:
+        said = last_error_line(done.stderr or done.stdout)
+        if NO_SUCH_CONTAINER.search(said):
+            return False, f"no container {container}: see `docker compose ps`; `docker compose up -d` starts it"
+        return None, f"{unknown}: docker container inspect {container} failed: {said}"
+    words = done.stdout.split()
+    if len(words) != 3:
+        return None, f"{unknown}: docker container inspect {container} answered {done.stdout.strip()!r}"
+    state, health, restarts = words
+    if state == "running" and health == "healthy":
+        return True, None
+    if state == "running" and health == "none":
+        return None, (f"{unknown}: {container} has no healthcheck; recreate it from the compose file "
+                      f"`recfin network compose` writes")
+    return False, (f"container {state}, health {health}, restart count {restarts}: see "
+                   f"`docker compose logs {container}`")
 
 
 def _orderer_membership(up: ComposeUp, node: Node) -> tuple[bool | None, str | None]:

@@ -82,13 +82,24 @@ def docker_compose(compose_file: Path, data_root: Path, args: list[str], say: Ca
     return subprocess.CompletedProcess(argv, done.returncode, done.stdout, done.stderr)
 
 
+# `up -d` with fresh anonymous volumes. The official Fabric images declare VOLUME /etc/hyperledger/fabric (and
+# /var/hyperledger), where the peers' core.yaml and the orderers' orderer.yaml are read: a container recreated for
+# a new image would otherwise keep the old release's files there. Nothing kept is lost: each node's ledger, Raft
+# WAL and snapshots are in its named volume (compose.node_mounts; CORE_PEER_FILESYSTEMPATH,
+# CORE_LEDGER_SNAPSHOTS_ROOTDIR, ORDERER_FILELEDGER_LOCATION and ORDERER_CONSENSUS_WALDIR/SNAPDIR point there), its
+# crypto and the channel block are mounted from the data folder, and the chaincode image declares no volume.
+UP_ARGS = ["up", "-d", "--renew-anon-volumes"]
+
+
 def start_containers(compose_file: Path, data_root: Path, say: Callable[[str], None],
                      run: Callable[..., subprocess.CompletedProcess] = subprocess.run) -> None:
-    """`docker compose -f FILE up -d`, with the compose file's data folder variable naming data_root."""
+    """`docker compose -f FILE up -d --renew-anon-volumes` (UP_ARGS), with the compose file's data folder
+    variable naming data_root."""
     if not compose_file.is_file():
         raise NetworkError(f"{compose_file} does not exist: write it with `recfin network compose --write`")
-    docker_compose(compose_file, data_root, ["up", "-d"], say, run=run,
-                   without_docker="run `docker compose up -d` on the Docker machine, then this command without --start")
+    docker_compose(compose_file, data_root, UP_ARGS, say, run=run,
+                   without_docker=f"run `docker compose {' '.join(UP_ARGS)}` on the Docker machine, then this command "
+                                  f"without --start")
 
 
 class ComposeUp:

@@ -22,8 +22,15 @@ from .errors import MissingBinariesError
 REPO_ROOT = Path(__file__).resolve().parent.parent
 NETWORK_TOOLS = ("peer", "orderer", "configtxgen", "osnadmin")
 BASE_CONFIG_FILES = ("core.yaml", "orderer.yaml")
-# Fabric v3.1.5, the commit scripts/install-fabric builds (its FABRIC_COMMIT; a unit test keeps the two equal).
+# The Fabric commit scripts/install-fabric builds (its FABRIC_COMMIT; a unit test keeps the two equal).
 FABRIC_COMMIT = "86c1172bec37e6590c6b1ae6f847833df48d65fc"
+# The release each pinned commit is tagged as: the compose network runs that release's official images
+# (network/compose.py), so its containers run the Fabric that the CLIs built here from FABRIC_COMMIT drive.
+FABRIC_RELEASES = {"86c1172bec37e6590c6b1ae6f847833df48d65fc": "3.1.5"}
+if FABRIC_COMMIT not in FABRIC_RELEASES:
+    raise ImportError(f"no Fabric release is recorded for the pinned commit {FABRIC_COMMIT}: add the release it is "
+                      f"tagged as to FABRIC_RELEASES in {__file__}")
+FABRIC_RELEASE = FABRIC_RELEASES[FABRIC_COMMIT]
 INSTALLED_COMMIT_FILE = "installed-commit"
 
 

@@ -17,6 +17,7 @@ from network import compose, crypto
 from network.fabric_bin import FabricInstall
 from network.topology import load
 from tests.unit.network.operations_stand_in import CHANNEL, OperationsStandIn, with_operations_ports
+from tests.unit.network.scripted_docker import ScriptedDocker
 from tests.unit.network.scripted_heights import OsnadminAt, PeerAt
 from tests.unit.network.scripted_osnadmin import ScriptedFabric
 
@@ -91,22 +92,33 @@ def test_a_missing_genesis_block_is_one_line_saying_what_to_run(runner, compose_
         f"--hostnames` for {tmp_path / 'hosts'} before `docker compose up -d`"]
 
 
-def test_compose_status_after_compose_up_lists_every_node_healthy_and_exits_0(runner, compose_parts):
+@pytest.fixture
+def docker(tmp_path, monkeypatch) -> ScriptedDocker:
+    """What Docker says of the chaincode servers' containers: by default each runs healthy."""
+    return ScriptedDocker(tmp_path, monkeypatch)
+
+
+def test_compose_status_after_compose_up_lists_every_node_healthy_and_exits_0(runner, compose_parts, docker):
+    docker.answer("container", "inspect", stdout="running healthy 0\n")
     up, _ = compose_parts
     assert runner.invoke(main, up).exit_code == 0
     status = ["network", "compose-status", *up[2:6]]
     result = runner.invoke(main, [*status, "--json"])
     assert result.exit_code == 0, result.output
     rows = {r["name"]: r for r in json.loads(result.stdout)}
-    assert len(rows) == 7 and all(r["healthy"] and r["height"] == 7 and r["problem"] is None for r in rows.values())
+    nodes = {name: r for name, r in rows.items() if r["kind"] != "chaincode"}
+    assert len(nodes) == 7 and all(r["healthy"] and r["height"] == 7 and r["problem"] is None for r in nodes.values())
     assert [rows[f"orderer{i}.orderer"]["raft_leader"] for i in range(3)] == [True, False, False]
+    assert [(r["name"], r["healthy"]) for r in rows.values() if r["kind"] == "chaincode"] == [
+        (f"receivables.{org}", True) for org in ("coreenterprise", "supplier", "bank", "regulator")]
     assert result.stderr.strip().splitlines()[-1] == ("compose network on receivables: 7/7 nodes healthy, "
-                                                      "Raft leader orderer0.orderer")
+                                                      "4/4 chaincode servers healthy, Raft leader orderer0.orderer")
     table = runner.invoke(main, status).stdout.splitlines()
     assert table[1].split()[0] == "NAME" and "RAFT_LEADER" in table[1] and "PROBLEM" in table[1]
 
 
-def test_compose_status_with_a_node_down_reports_it_and_exits_1(runner, compose_parts):
+def test_compose_status_with_a_node_down_reports_it_and_exits_1(runner, compose_parts, docker):
+    docker.answer("container", "inspect", stdout="running healthy 0\n")
     up, operations = compose_parts
     operations.unhealthy.add("peer0.supplier")
     result = runner.invoke(main, ["network", "compose-status", *up[2:6]])
@@ -114,3 +126,28 @@ def test_compose_status_with_a_node_down_reports_it_and_exits_1(runner, compose_
     assert "compose network on receivables: 6/7 nodes healthy" in result.stdout
     supplier = next(line for line in result.stdout.splitlines() if line.startswith("peer0.supplier"))
     assert " no " in supplier and "docker compose logs peer0.supplier.recfin.local" in supplier
+
+
+def test_compose_status_exits_1_while_a_chaincode_server_restarts_in_a_loop(runner, compose_parts, docker):
+    # every orderer and peer answers /healthz, but the bank's peer cannot reach its chaincode server
+    docker.answer("inspect", "receivables.bank.recfin.local", stdout="restarting starting 9\n")
+    docker.answer("container", "inspect", stdout="running healthy 0\n")
+    up, _ = compose_parts
+    result = runner.invoke(main, ["network", "compose-status", *up[2:6]])
+    assert result.exit_code == 1, result.output
+    assert "compose network on receivables: 7/7 nodes healthy, 3/4 chaincode servers healthy" in result.stdout
+    bank = next(line for line in result.stdout.splitlines() if line.startswith("receivables.bank"))
+    assert " chaincode " in bank and " no " in bank and "restart count 9" in bank
+
+
+def test_compose_status_without_docker_leaves_chaincode_health_unknown_and_exits_0(runner, compose_parts, tmp_path,
+                                                                                   monkeypatch):
+    (tmp_path / "no-docker").mkdir()
+    monkeypatch.setenv("PATH", str(tmp_path / "no-docker"))
+    up, _ = compose_parts
+    result = runner.invoke(main, ["network", "compose-status", *up[2:6], "--json"])
+    assert result.exit_code == 0, result.output
+    servers = [r for r in json.loads(result.stdout) if r["kind"] == "chaincode"]
+    assert len(servers) == 4 and {(r["healthy"], r["problem"].split(":")[0]) for r in servers} == {
+        (None, "container health unknown")}
+    assert "7/7 nodes healthy, 0/4 chaincode servers healthy (4 unknown)" in result.stderr

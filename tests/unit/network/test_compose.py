@@ -23,7 +23,7 @@ from cli.main import main
 from chaincode import entrypoint
 from chaincode.receivables import config as contract
 from network import compose, contract_config, crypto, membership, nodeconfig
-from network.fabric_bin import REPO_ROOT
+from network.fabric_bin import FABRIC_COMMIT, FABRIC_RELEASES, REPO_ROOT
 from network.topology import load, parse
 
 COMPOSE = REPO_ROOT / "docker-compose.yaml"
@@ -71,15 +71,39 @@ def test_committed_compose_file_is_what_the_generator_writes():
         "docker-compose.yaml is stale: run `recfin network compose --write`"
 
 
-def test_compose_cli_prints_and_writes_the_same_document(tmp_path):
-    runner = CliRunner()
-    printed = runner.invoke(main, ["network", "compose"])
+def test_compose_cli_prints_the_committed_document():
+    printed = CliRunner().invoke(main, ["network", "compose"])
     assert printed.exit_code == 0, printed.output
     assert printed.output == COMPOSE.read_text()
-    target = tmp_path / "compose.yaml"
-    written = runner.invoke(main, ["network", "compose", "--write", "--output", str(target)])
+
+
+def test_a_compose_file_written_elsewhere_builds_and_mounts_from_the_repository(tmp_path):
+    """Compose reads a relative build context and data folder from the file's own folder, not the repository."""
+    target = tmp_path / "deploy" / "docker-compose.yaml"
+    target.parent.mkdir()
+    written = CliRunner().invoke(main, ["network", "compose", "--write", "--output", str(target)])
     assert written.exit_code == 0, written.output
-    assert target.read_text() == COMPOSE.read_text()
+    doc = yaml.safe_load(target.read_text())
+    builds = [svc["build"] for svc in doc["services"].values() if "build" in svc]
+    assert len(builds) == 4
+    for build in builds:
+        context = target.parent / build["context"]
+        assert (context / build["dockerfile"]).read_text() == DOCKERFILE.read_text()
+        assert (context / ".dockerignore").read_text() == (REPO_ROOT / ".dockerignore").read_text()
+    # the data folder's fallback is the repository's .recfin/hosts, where `prepare --hostnames` writes
+    [fallback] = set(re.findall(r"\$\{" + compose.DATA_VARIABLE + r":-([^}]*)\}", target.read_text()))
+    assert (target.parent / fallback).resolve() == REPO_ROOT / ".recfin" / "hosts"
+    # nothing else differs from the committed file
+    repository = builds[0]["context"]
+    assert json.dumps(doc).replace(f'"context": "{repository}"', '"context": "."').replace(
+        f":-{repository}/", ":-./") == json.dumps(yaml.safe_load(COMPOSE.read_text()))
+
+
+def test_a_compose_file_in_the_repository_names_it_relatively():
+    assert compose.repository_from(REPO_ROOT) == "."
+    assert compose.repository_from(REPO_ROOT / "deploy" / "staging") == "../.."
+    assert compose.repository_from(REPO_ROOT.parent) == REPO_ROOT.as_posix()     # outside: by its absolute path
+    assert compose.data_folder("..") == "${" + compose.DATA_VARIABLE + ":-../.recfin/hosts}"
 
 
 def test_compose_file_parses_with_a_service_per_node_and_chaincode_server(doc, hosts):
@@ -91,10 +115,20 @@ def test_compose_file_parses_with_a_service_per_node_and_chaincode_server(doc, h
 
 
 # ---- every service agrees with the topology -------------------------------------------------
+def test_the_images_are_the_release_of_the_fabric_commit_the_clis_are_built_from():
+    release = FABRIC_RELEASES[FABRIC_COMMIT]
+    assert compose.IMAGES == {"peer": f"hyperledger/fabric-peer:{release}",
+                              "orderer": f"hyperledger/fabric-orderer:{release}"}
+    # the install script and the deployment guide name the same release
+    assert f"# Fabric v{release}. " in (REPO_ROOT / "scripts" / "install-fabric").read_text()
+    guide = (REPO_ROOT / "docs" / "deployment.md").read_text()
+    assert set(re.findall(r"hyperledger/fabric-(?:peer|orderer):([\w.]+)", guide)) == {release}
+
+
 def test_nodes_use_the_official_images_of_the_pinned_release(doc, hosts):
     for node in hosts.nodes():
         svc = doc["services"][node.hostname]
-        assert svc["image"] == f"hyperledger/fabric-{node.kind}:3.1.5"
+        assert svc["image"] == f"hyperledger/fabric-{node.kind}:{FABRIC_RELEASES[FABRIC_COMMIT]}"
         assert svc["hostname"] == svc["container_name"] == node.hostname
         assert svc["networks"] == [compose.NETWORK]
 
@@ -437,9 +471,60 @@ def test_dockerfile_is_python_311_slim_and_copies_the_chaincode_package_only():
                                                    "COPY chaincode ./chaincode"]
     assert re.search(r"^WORKDIR /opt/recfin$", text, re.M) and re.search(r"^ENV PYTHONPATH=/opt/recfin$", text, re.M)
     assert json.loads(re.search(r"^CMD (.*)$", text, re.M).group(1))[:3] == ["python", "-m", "chaincode"]
-    ignored = [line.strip() for line in (REPO_ROOT / ".dockerignore").read_text().splitlines()
-               if line.strip() and not line.startswith("#")]
-    assert ".venv" in ignored and ".recfin" in ignored
+
+
+def _dockerignore_pattern(pattern: str) -> re.Pattern:
+    """A .dockerignore pattern as Docker matches it (Go's filepath.Match, with ** for any number of folders)."""
+    out, i = "", 0
+    pattern = pattern.strip("/")
+    while i < len(pattern):
+        if pattern.startswith("**/", i):
+            out, i = out + "(?:.*/)?", i + 3
+        elif pattern.startswith("**", i):
+            out, i = out + ".*", i + 2
+        elif pattern[i] == "*":
+            out, i = out + "[^/]*", i + 1
+        elif pattern[i] == "?":
+            out, i = out + "[^/]", i + 1
+        else:
+            out, i = out + re.escape(pattern[i]), i + 1
+    return re.compile(out)
+
+
+def _sent_to_docker(path: str) -> bool:
+    """Whether `docker build` sends the repository's file at path: the last .dockerignore line that matches the
+    path or a folder above it decides, and one starting with ! sends it."""
+    lines = [line.strip() for line in (REPO_ROOT / ".dockerignore").read_text().splitlines()]
+    parts = path.split("/")
+    above = ["/".join(parts[:n]) for n in range(1, len(parts) + 1)]
+    sent = True
+    for line in lines:
+        if not line or line.startswith("#"):
+            continue
+        excluded = not line.startswith("!")
+        if any(_dockerignore_pattern(line.lstrip("!")).fullmatch(p) for p in above):
+            sent = not excluded
+    return sent
+
+
+def test_the_build_context_sends_what_the_dockerfile_copies_and_nothing_else():
+    """An operator's keys written anywhere in the repository must not go to a (possibly remote) Docker daemon."""
+    copied = [line.split()[1] for line in DOCKERFILE.read_text().splitlines() if line.startswith("COPY ")]
+    assert copied == ["chaincode/requirements.txt", "chaincode"]
+    sources = [p for p in (REPO_ROOT / "chaincode").rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+    assert len(sources) > 20
+    for path in sources:
+        assert _sent_to_docker(path.relative_to(REPO_ROOT).as_posix()), path
+    assert not _sent_to_docker("chaincode/receivables/__pycache__/contract.cpython-311.pyc")
+    # every other top-level entry, and whatever an operator writes there
+    for entry in REPO_ROOT.iterdir():
+        if entry.name != "chaincode":
+            assert not _sent_to_docker(f"{entry.name}/secret.key"), entry.name
+            assert not _sent_to_docker(entry.name), entry.name
+    for key in ("supplier-bundle/crypto/supplier/ca/ca.key",         # `org bundle supplier --out supplier-bundle`
+                "my-hosts/crypto/bank/nodes/peer0.bank.recfin.local/tls/server.key",   # a --data-root in the repo
+                ".recfin/hosts/crypto/orderer/ca/ca.key", "chaincode-keys/server.key"):
+        assert not _sent_to_docker(key), key
 
 
 def test_the_chaincode_image_starts_its_entry_point_as_root_which_drops_to_the_images_user(doc, hosts):
@@ -577,4 +662,5 @@ def test_compose_write_takes_a_data_folder_that_records_only_users(tmp_path, mon
     monkeypatch.setattr(compose, "COMPOSE_FILE", target)
     written = CliRunner().invoke(main, ["network", "compose", "--data-root", str(data), "--write"])
     assert written.exit_code == 0, written.output
-    assert target.read_text() == COMPOSE.read_text()
+    # topology.yaml's file, as written in that folder
+    assert target.read_text() == compose.write(load(), tmp_path / "from-topology.yaml").read_text()

@@ -297,7 +297,7 @@ def test_compose_up_start_records_the_network_it_started_even_when_a_later_step_
     result = CliRunner().invoke(main, ["network", "compose-up", "--data-root", str(hosts_data), "--start",
                                        "--compose-file", str(compose_file)])
     assert result.exit_code == 1 and f"{block} is missing" in result.stderr
-    assert docker.calls == [{"args": ["compose", "-f", str(compose_file), "up", "-d"],
+    assert docker.calls == [{"args": ["compose", "-f", str(compose_file), "up", "-d", "--renew-anon-volumes"],
                              compose.DATA_VARIABLE: str(hosts_data)}]
     assert compose_down.recorded(load()) == compose_down.ComposeRun(compose_file, hosts_data)
 
@@ -318,7 +318,8 @@ def test_compose_up_start_that_docker_refuses_records_nothing(home, docker, host
                                        "--compose-file", str(compose_file)])
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
-        "Error: docker compose up -d failed: Error response from daemon: pull access denied for recfin/chaincode"]
+        "Error: docker compose up -d --renew-anon-volumes failed: Error response from daemon: pull access denied for "
+        "recfin/chaincode"]
     assert not (home / "compose-run.json").exists()
 
 

@@ -13,14 +13,15 @@ from pathlib import Path
 import pytest
 import yaml
 
-from network import compose, contract_config
+from network import ccservers, compose, contract_config
 from network.compose_status import compose_status
 from network.compose_up import ComposeUp, start_containers
 from network.errors import NetworkError, NodeTimeoutError, ToolError
-from network.fabric_bin import FabricInstall
+from network.fabric_bin import REPO_ROOT, FabricInstall
 from network.topology import load, parse
 
 from .operations_stand_in import CHANNEL, OperationsStandIn, with_operations_ports
+from .scripted_docker import NO_DAEMON, ScriptedDocker
 from .scripted_heights import OsnadminAt, PeerAt
 from .scripted_osnadmin import ScriptedFabric, ScriptedOsnadmin
 from .scripted_peer import ScriptedPeer
@@ -298,18 +299,65 @@ def test_start_runs_docker_compose_with_the_data_folder(tmp_path):
         return subprocess.CompletedProcess(argv, 0, "", "")
 
     start_containers(compose.COMPOSE_FILE, tmp_path, lambda _: None, run)
-    assert calls == [(["docker", "compose", "-f", str(compose.COMPOSE_FILE), "up", "-d"], str(tmp_path))]
+    # fresh anonymous volumes: the images' /etc/hyperledger/fabric is the new image's, not the one it replaces
+    assert calls == [(["docker", "compose", "-f", str(compose.COMPOSE_FILE), "up", "-d", "--renew-anon-volumes"],
+                      str(tmp_path))]
+
+
+# Where each node keeps what it must not lose across a restart, as Fabric's settings name it.
+STATE_SETTINGS = {"peer": ("CORE_PEER_FILESYSTEMPATH", "CORE_LEDGER_SNAPSHOTS_ROOTDIR"),
+                  "orderer": ("ORDERER_FILELEDGER_LOCATION", "ORDERER_CONSENSUS_WALDIR", "ORDERER_CONSENSUS_SNAPDIR")}
+
+
+def test_renewing_the_anonymous_volumes_keeps_every_ledger_in_its_named_volume(hosts):
+    """Without these settings Fabric writes under /var/hyperledger, an anonymous volume of the official images that
+    `up -d --renew-anon-volumes` replaces by an empty one."""
+    document = yaml.safe_load(compose.COMPOSE_FILE.read_text())
+    for node in hosts.nodes():
+        service = document["services"][node.hostname]
+        [named] = [v.split(":") for v in service["volumes"] if v.split(":")[0] in document["volumes"]]
+        assert named[0] == compose.data_volume(node)
+        for setting in STATE_SETTINGS[node.kind]:
+            path = service["environment"][setting]
+            assert path == named[1] or path.startswith(named[1] + "/"), (node.name, setting, path)
+    # and the chaincode servers' image keeps nothing it could lose
+    assert not [line for line in (REPO_ROOT / "Dockerfile").read_text().splitlines()
+                if line.startswith("VOLUME")]
 
 
 def test_a_failed_docker_compose_up_gives_its_error_line(tmp_path):
     def run(argv, **kwargs):
         return subprocess.CompletedProcess(argv, 1, "", "pulling...\nError response from daemon: pull access denied\n")
 
-    with pytest.raises(NetworkError, match=r"^docker compose up -d failed: Error response from daemon: pull access denied$"):
+    with pytest.raises(NetworkError, match=r"^docker compose up -d --renew-anon-volumes failed: Error response from "
+                                           r"daemon: pull access denied$"):
         start_containers(compose.COMPOSE_FILE, tmp_path, lambda _: None, run)
 
 
 # ---- compose-status: the same nodes, asked how they are ----------------------------------------
+
+@pytest.fixture
+def docker(tmp_path, monkeypatch) -> ScriptedDocker:
+    """The `docker` compose-status asks about the chaincode servers' containers (`containers` scripts it)."""
+    return ScriptedDocker(tmp_path, monkeypatch)
+
+
+def containers(docker: ScriptedDocker, **states: str) -> None:
+    """`docker container inspect` says "state health restarts" of the named chaincode server's container (by its
+    row's name) and that every other one runs healthy, never restarted."""
+    for name, state in states.items():
+        docker.answer("inspect", server_containers()[name.replace("_", ".")], stdout=f"{state}\n")
+    docker.answer("container", "inspect", stdout="running healthy 0\n")
+
+
+def server_containers() -> dict[str, str]:
+    """Each chaincode server's row name -> its container, named by the server's hostname as compose names it."""
+    hosts = load().on_hosts()
+    return {ccservers.server_name(hosts.chaincode.name, org.name): hosts.chaincode_server_host(org) for org in hosts.orgs}
+
+
+SERVER_ROWS = ("receivables.coreenterprise", "receivables.supplier", "receivables.bank", "receivables.regulator")
+
 
 def running(*, heights=None, orderers=ORDERERS) -> ScriptedFabric:
     """The CLIs of a channel every peer and the given orderers have joined."""
@@ -323,29 +371,38 @@ def rows(topology, data_root, fabric) -> dict[str, tuple]:
             for r in compose_status(compose_up(topology, data_root, fabric))}
 
 
-def test_a_running_compose_network_reports_every_node_healthy_at_one_height(topology, data_root, fake_fabric):
+def test_a_running_compose_network_reports_every_node_healthy_at_one_height(topology, data_root, fake_fabric,
+                                                                              docker):
+    containers(docker)
     fabric = running()
     assert rows(topology, data_root, fabric) == {
         "orderer0.orderer": (True, 7, True, False, None), "orderer1.orderer": (True, 7, True, True, None),
         "orderer2.orderer": (True, 7, True, False, None),
         **{name: (True, 7, None, None, None)
-           for name in ("peer0.coreenterprise", "peer0.supplier", "peer0.bank", "peer0.regulator")}}
+           for name in ("peer0.coreenterprise", "peer0.supplier", "peer0.bank", "peer0.regulator")},
+        **{name: (True, None, None, None, None) for name in SERVER_ROWS}}
     # Orderers through their admin endpoints; peers as their org's admin, at the published ports.
     assert steps(fabric) == [*[("osnadmin", "channel list", a) for a in ORDERERS for _ in (1, 2)],
                              *[("peer", "channel getinfo", msp, a) for msp, a in PEERS]]
+    # chaincode servers publish no port: Docker is asked about their containers, one by one
+    assert [call["args"] for call in docker.calls] == [
+        ["container", "inspect", "--format", "{{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}"
+         "{{else}}none{{end}} {{.RestartCount}}", server_containers()[name]] for name in SERVER_ROWS]
 
 
-def test_status_needs_no_chaincode_package(topology, prepared_hosts, tmp_path, fake_fabric):
+def test_status_needs_no_chaincode_package(topology, prepared_hosts, tmp_path, fake_fabric, docker):
     # a folder `prepare --hostnames` left before any package was written: the nodes can still be asked
+    containers(docker)
     root = tmp_path / "hosts"
     shutil.copytree(prepared_hosts, root)
     fabric = running()
     assert {r.name: (r.healthy, r.height) for r in compose_status(compose_up(topology, root, fabric))} == {
-        name: (True, 7) for name in ("orderer0.orderer", "orderer1.orderer", "orderer2.orderer",
-                                     "peer0.coreenterprise", "peer0.supplier", "peer0.bank", "peer0.regulator")}
+        **{name: (True, 7) for name in ("orderer0.orderer", "orderer1.orderer", "orderer2.orderer",
+                                        "peer0.coreenterprise", "peer0.supplier", "peer0.bank", "peer0.regulator")},
+        **{name: (True, None) for name in SERVER_ROWS}}
 
 
-def test_a_node_not_answering_is_a_row_saying_where_to_look(topology, data_root, fake_fabric, operations):
+def test_a_node_not_answering_is_a_row_saying_where_to_look(topology, data_root, fake_fabric, operations, docker):
     operations.unhealthy.add("peer0.bank")
     operations.servers["orderer2.orderer"].shutdown()       # no listener at all: the container is gone
     operations.servers["orderer2.orderer"].server_close()
@@ -361,14 +418,14 @@ def test_a_node_not_answering_is_a_row_saying_where_to_look(topology, data_root,
     assert "localhost:9051" not in asked and "localhost:7253" not in asked      # nothing more asked of them
 
 
-def test_a_peer_behind_the_others_is_named_with_both_heights(topology, data_root, fake_fabric):
+def test_a_peer_behind_the_others_is_named_with_both_heights(topology, data_root, fake_fabric, docker):
     got = rows(topology, data_root, running(heights={"localhost:9051": 5}))
     assert got["peer0.bank"] == (True, 5, None, None, "behind: height 5, highest 7")
     assert got["peer0.supplier"] == (True, 7, None, None, None)
 
 
 def test_an_orderer_outside_the_channel_and_a_leaderless_cluster_are_told(topology, data_root, fake_fabric,
-                                                                          operations):
+                                                                          operations, docker):
     operations.leader = None
     got = rows(topology, data_root, running(orderers=ORDERERS[:2]))
     assert got["orderer2.orderer"] == (True, None, False, None,
@@ -376,8 +433,59 @@ def test_an_orderer_outside_the_channel_and_a_leaderless_cluster_are_told(topolo
     assert [got[f"orderer{i}.orderer"][3] for i in range(3)] == [None, None, None]    # no orderer says it leads
 
 
-def test_a_peer_not_joined_has_no_height_and_says_what_joins_it(topology, data_root, fake_fabric):
+def test_a_peer_not_joined_has_no_height_and_says_what_joins_it(topology, data_root, fake_fabric, docker):
     fabric = running()
     fabric.peer.joined.discard("localhost:8051")
     assert rows(topology, data_root, fabric)["peer0.supplier"] == (
         True, None, None, None, "no block height for receivables (not joined yet?): `recfin network compose-up` joins it")
+
+
+# ---- compose-status: the chaincode servers, as Docker sees their containers -----------------------
+
+def test_a_chaincode_server_restarting_in_a_loop_is_not_healthy(topology, data_root, fake_fabric, docker, hosts):
+    # Its entry point fails at once (a mounted file it cannot read): Docker restarts it, and every start resets its
+    # health to "starting", so it is never "unhealthy", while every invoke on the bank's peer fails.
+    containers(docker, receivables_bank="restarting starting 12")
+    statuses = {r.name: r for r in compose_status(compose_up(topology, data_root, running()))}
+    bank = statuses["receivables.bank"]
+    assert (bank.org, bank.kind, bank.address) == ("BankMSP", "chaincode",
+                                                   hosts.chaincode_server_address(hosts.org("bank")))
+    assert (bank.healthy, bank.problem) == (False, "container restarting, health starting, restart count 12: see "
+                                                   "`docker compose logs receivables.bank.recfin.local`")
+    assert statuses["peer0.bank"].healthy is True              # its peer answers /healthz all the same
+    assert [statuses[name].healthy for name in SERVER_ROWS] == [True, True, False, True]
+
+
+def test_an_unhealthy_and_a_missing_chaincode_container_are_named(topology, data_root, fake_fabric, docker):
+    supplier, regulator = server_containers()["receivables.supplier"], server_containers()["receivables.regulator"]
+    docker.fail("inspect", regulator, stderr=f"Error response from daemon: No such container: {regulator}\n")
+    containers(docker, receivables_supplier="running unhealthy 0")
+    got = rows(topology, data_root, running())
+    assert got["receivables.supplier"] == (False, None, None, None, (
+        f"container running, health unhealthy, restart count 0: see `docker compose logs {supplier}`"))
+    assert got["receivables.regulator"] == (False, None, None, None, (
+        f"no container {regulator}: see `docker compose ps`; `docker compose up -d` starts it"))
+    assert got["receivables.bank"] == (True, None, None, None, None)
+
+
+def test_chaincode_health_is_unknown_where_docker_is_not_installed(topology, data_root, fake_fabric, tmp_path,
+                                                                   monkeypatch):
+    (tmp_path / "no-docker").mkdir()
+    monkeypatch.setenv("PATH", str(tmp_path / "no-docker"))
+    got = rows(topology, data_root, running())
+    assert {got[name] for name in SERVER_ROWS} == {(None, None, None, None, (
+        "container health unknown: docker is not installed here; run compose-status on the Docker machine"))}
+    assert got["peer0.bank"] == (True, 7, None, None, None)
+
+
+def test_chaincode_health_is_unknown_when_docker_cannot_say(topology, data_root, fake_fabric, docker):
+    bank, supplier = server_containers()["receivables.bank"], server_containers()["receivables.supplier"]
+    docker.fail("inspect", bank, stderr=NO_DAEMON)
+    containers(docker, receivables_supplier="running none 0")        # a container with no healthcheck
+    got = rows(topology, data_root, running())
+    assert got["receivables.bank"] == (None, None, None, None, (
+        f"container health unknown: docker container inspect {bank} failed: Cannot connect to the Docker daemon at "
+        f"unix:///var/run/docker.sock. Is the docker daemon running?"))
+    assert got["receivables.supplier"] == (None, None, None, None, (
+        f"container health unknown: {supplier} has no healthcheck; recreate it from the compose file "
+        f"`recfin network compose` writes"))
