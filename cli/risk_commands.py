@@ -124,10 +124,17 @@ def load_history(path: Path, debtor: str) -> ReceivableHistory:
 
 
 def note_thin_record(score: DebtorScore) -> None:
-    """A debtor with no confirmed receivable by the date is scored from nothing: say so (stderr, beside --json)."""
-    if score.features.confirmed_count == 0:
-        click.echo(f"note: {score.debtor} has no confirmed receivable on record by {score.as_of}: grade "
-                   f"{score.grade} is the model's view of an unknown debtor, not of its payments", err=True)
+    """A debtor none of whose receivables had fallen due by the date is scored without a single payment to go by
+    (every late share is 0 of 0): say so (stderr, beside --json)."""
+    f = score.features
+    if f.settled_on_time_count + f.settled_late_count + f.overdue_count:
+        return
+    record = (f"has no confirmed receivable on record by {score.as_of}" if f.confirmed_count == 0 else
+              f"has 1 confirmed receivable on record by {score.as_of}, not yet settled or overdue"
+              if f.confirmed_count == 1 else
+              f"has {f.confirmed_count} confirmed receivables on record by {score.as_of}, none yet settled or overdue")
+    click.echo(f"note: {score.debtor} {record}: grade {score.grade} is the model's view of a debtor whose "
+               "payments are not yet known, not of its payments", err=True)
 
 
 def synthetic_history(debtor: str, seed: int, debtors: int) -> tuple[ReceivableHistory, date]:
@@ -300,7 +307,8 @@ def _print_report(report, seconds: float) -> None:
     click.echo(f"debtors: {report.training_debtors} training, {report.held_out_debtors} held out "
                f"(seed {report.seed}); examples: {report.training_examples} training, "
                f"{report.held_out_examples} held out; held-out late rate {report.held_out_late_rate:.3f}")
-    click.echo(f"label: receivable falling due in the {report.horizon_days} days after the as-of date not paid by its due date")
+    click.echo(f"label: receivable open on the as-of date and falling due in the {report.horizon_days} days after it "
+               "not paid by its due date (a split claim once)")
     click.echo("")
     click.echo(table(_metrics_rows(report), ["model", "auc", "brier"]))
     click.echo("")

@@ -1,12 +1,20 @@
 """Training examples: features as of a date, labels from after it.
 
 One example is one confirmed receivable of a debtor that falls due in the
-``horizon`` days after ``as_of``. Its inputs are the debtor's features as of
-``as_of`` (computed from the history cut at ``as_of``, so nothing after it can
-leak in); its label is 1 when the receivable was not paid by its due date
-(paid late, or still unpaid when the history ends), else 0. The model thus
-estimates: the probability that a receivable of this debtor falling due in
-the next ``horizon`` days is paid late.
+``horizon`` days after ``as_of`` and is still open on that date. Its inputs
+are the debtor's features as of ``as_of`` (computed from the history cut at
+``as_of``, so nothing after it can leak in); its label is 1 when the
+receivable was not paid by its due date (paid late, or still unpaid when the
+history ends), else 0. The model thus estimates: the probability that an open
+receivable of this debtor falling due in the next ``horizon`` days is paid
+late. A receivable is counted as the debtor confirmed it, however its holders
+split it (:class:`~client.risk.features.OriginalClaim`), as the features count it.
+
+Only what the history shows is labelled: the date it ends (``history_ends``:
+the date the ledger was read as of, the simulation's last day) is given, and a
+receivable due after it is left out, for whether it will be paid on time is
+not known yet. As-of dates (:func:`snapshot_dates`) are at least ``horizon``
+days apart, so no receivable is labelled at two of them.
 
 Debtors are split into training and held-out sets by a seeded shuffle of their
 ids, so no held-out debtor's history, at any date, is seen in training.
@@ -18,7 +26,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from .features import HORIZON_DAYS, DebtorFeatures, debtor_features
+from .features import HORIZON_DAYS, DebtorFeatures, OriginalClaim, claim_states, debtor_features, original_claims
 from .history import ReceivableHistory
 
 __all__ = ["HORIZON_DAYS", "Examples", "build_examples", "labelled_claims", "late_labels", "snapshot_dates",
@@ -38,44 +46,52 @@ class Examples:
         return len(self.labels)
 
 
-def labelled_claims(history: ReceivableHistory, as_of: date, horizon: int = HORIZON_DAYS) -> list[tuple[date, int]]:
-    """(due date, label) of the debtor's confirmed receivables due in (as_of, as_of + horizon], by receivable id;
-    label 1 = not paid by the due date.
+def labelled_claims(history: ReceivableHistory, as_of: date, horizon: int = HORIZON_DAYS, *,
+                    history_ends: date) -> list[tuple[date, int]]:
+    """(due date, label) of the debtor's confirmed receivables due in (as_of, as_of + horizon] and open at the end
+    of ``as_of``, one per original claim (parts of a split count as the claim they came from), by its id;
+    label 1 = not paid by the due date. This is the only function that reads events after ``as_of``.
 
-    A claim closed by a split is not labelled: it is never settled itself, its
-    parts are paid (and labelled) instead, as :func:`debtor_features` counts them.
-    This is the only function that reads events after ``as_of``.
+    ``history_ends`` is the last date the history covers: a receivable due after it is left out (unpaid then, it
+    may yet be paid on time), and events after it are not read. A receivable settled by ``as_of`` is left out as
+    well: a bank prices claims that are still open, and the features as of ``as_of`` already count that
+    settlement, so its label would be known on the day it is predicted for.
     """
-    last = as_of + timedelta(days=horizon)
-    confirmed: dict[str, date] = {}
-    settled: dict[str, date] = {}
-    split: set[str] = set()
-    for e in history.events:
-        if e.kind == "confirmed":
-            confirmed[e.receivable_id] = e.due_date
-        elif e.kind == "settled" and e.settled_date is not None:
-            settled[e.receivable_id] = e.settled_date
-        elif e.kind == "split":
-            split.add(e.receivable_id)
+    return _labels(original_claims(claim_states(history, history_ends)), as_of, horizon, history_ends)
+
+
+def _labels(claims: list[OriginalClaim], as_of: date, horizon: int, history_ends: date) -> list[tuple[date, int]]:
+    """:func:`labelled_claims` from the history's claims as they stood when it ends."""
+    if as_of > history_ends:
+        raise ValueError(f"as_of {as_of} is after {history_ends}, the date the history ends: as of then every "
+                         "claim open at its end would count as overdue; give an as-of date on or before it")
+    last = min(as_of + timedelta(days=horizon), history_ends)
     labels = []
-    for rid, due in sorted(confirmed.items()):
-        if as_of < due <= last and rid not in split:
-            paid = settled.get(rid)
-            labels.append((due, 0 if paid is not None and paid <= due else 1))
+    for claim in claims:
+        if not as_of < claim.due <= last:
+            continue
+        if claim.settled_on is not None and claim.settled_on <= as_of:
+            continue
+        on_time = claim.settled_on is not None and claim.days_late == 0
+        labels.append((claim.due, 0 if on_time else 1))
     return labels
 
 
-def late_labels(history: ReceivableHistory, as_of: date, horizon: int = HORIZON_DAYS) -> list[int]:
+def late_labels(history: ReceivableHistory, as_of: date, horizon: int = HORIZON_DAYS, *,
+                history_ends: date) -> list[int]:
     """The labels of :func:`labelled_claims`."""
-    return [label for _, label in labelled_claims(history, as_of, horizon)]
+    return [label for _, label in labelled_claims(history, as_of, horizon, history_ends=history_ends)]
 
 
-def build_examples(histories: list[ReceivableHistory], as_of_dates: list[date],
-                   horizon: int = HORIZON_DAYS) -> Examples:
+def build_examples(histories: list[ReceivableHistory], as_of_dates: list[date], horizon: int = HORIZON_DAYS, *,
+                   history_ends: date) -> Examples:
+    """One example per receivable :func:`labelled_claims` labels, for each history at each as-of date;
+    ``history_ends`` is the last date the histories cover."""
     out = Examples()
     for history in histories:
+        claims = original_claims(claim_states(history, history_ends))   # once per history, for every date
         for as_of in as_of_dates:
-            labelled = labelled_claims(history, as_of, horizon)
+            labelled = _labels(claims, as_of, horizon, history_ends)
             if not labelled:
                 continue
             feats = debtor_features(history.as_of(as_of), as_of)
@@ -99,7 +115,10 @@ def split_debtors(debtors: list[str], seed: int, held_out_share: float = 0.3) ->
 
 
 def snapshot_dates(start: date, days: int, horizon: int = HORIZON_DAYS, count: int = 8) -> list[date]:
-    """``count`` as-of dates, the first after a year of history, the last leaving room for the horizon."""
+    """Up to ``count`` as-of dates, evenly spread over a history of ``days`` days from ``start``: the first after a
+    year of history (400 days), the last leaving room for the horizon, and at least ``horizon`` days apart, so that
+    no receivable falls due in the horizon of two of them and is labelled twice (fewer dates when fewer fit)."""
     first, last = 400, days - horizon - 1
-    step = (last - first) // max(count - 1, 1)
-    return [start + timedelta(days=first + i * step) for i in range(count)]
+    step = max(horizon, (last - first) // max(count - 1, 1))
+    fit = max(0, (last - first) // step + 1)
+    return [start + timedelta(days=first + i * step) for i in range(min(count, fit))]

@@ -29,9 +29,13 @@ What is measured (amounts in fen, windows ending on ``as_of`` inclusive):
   the decisions of the last 90 days;
 - freezes: freeze orders recorded.
 
-A split closes its parent (neither settled nor overdue); the parts carry on
-as claims of their own for timeliness, but the confirmation is counted once,
-on the original claim.
+A split closes its parent (neither settled nor overdue) and the parts carry
+on, each owed to its own holder: open amounts and concentration are the
+parts'. Everything about timeliness (settled on time or late, days late,
+overdue now, the late shares) and the confirmation count once per original
+claim, however its holders split it (:class:`OriginalClaim`): it fell due
+once, it is late if any part was paid late or is overdue, and its days late
+are the most of any part's.
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 
@@ -172,9 +177,12 @@ class DebtorFeatures(BaseModel):
 
 @dataclass
 class _Claim:
+    """One receivable's state at the end of a date (a claim, or a part a split made of one)."""
+
     face: int
     due: date
     holder: str
+    parent_id: str | None = None   # the claim it was split from
     confirmed_on: date | None = None
     rejected_on: date | None = None
     financed: bool = False
@@ -183,24 +191,28 @@ class _Claim:
     overdue_marked: bool = False
     frozen: int = 0
     split: bool = False
-    child: bool = False
 
     @property
     def owed(self) -> int:
         """What is still owed in fen: the face less what was paid (a history without payments owes the face)."""
         return max(0, self.face - self.paid)
 
+    @property
+    def payable(self) -> bool:
+        """The debtor is to pay it: confirmed, and not closed by a split (its parts are paid instead)."""
+        return self.confirmed_on is not None and not self.split
 
-def debtor_features(history: ReceivableHistory, as_of: date) -> DebtorFeatures:
-    """The debtor's features at the end of ``as_of``; later events are ignored."""
+
+def claim_states(history: ReceivableHistory, as_of: date) -> dict[str, _Claim]:
+    """Each receivable of the history as it stood at the end of ``as_of``, by id; later events are ignored."""
     claims: dict[str, _Claim] = {}
-    for event in history.events:
+    for event in history.events:   # in ledger order (ReceivableHistory sorts them): first to last
         if event.event_date > as_of:
             continue
         claim = claims.get(event.receivable_id)
         if claim is None:
             claim = claims[event.receivable_id] = _Claim(face=event.face_amount, due=event.due_date, holder=event.holder,
-                                                         child=event.parent_id is not None)
+                                                         parent_id=event.parent_id)
         claim.holder = event.holder
         kind = event.kind
         if kind == "confirmed":
@@ -219,18 +231,84 @@ def debtor_features(history: ReceivableHistory, as_of: date) -> DebtorFeatures:
             claim.frozen += 1
         elif kind == "split":
             claim.split = True
+    return claims
 
+
+class OriginalClaim(NamedTuple):
+    """A claim as the debtor confirmed it, with the parts splits made of it: how the debtor paid it counts once.
+
+    A holder who passes on part of a claim splits it in two, and a part may be
+    split again; how the suppliers divided a claim says nothing about how the
+    debtor pays. So the claim falls due once (its parts keep its due date), is
+    settled once every part is (on the day the last one was), and is late when
+    any part was paid late or is overdue, by the most days any part was.
+    """
+
+    receivable_id: str
+    due: date
+    face: int
+    parts: tuple[_Claim, ...]   # the payable parts (the claim itself when it was never split)
+    settled_on: date | None     # once every part is settled: the last settlement
+    days_late: int              # the most days after the due date any part was paid; 0 when none was late
+
+    def overdue(self, as_of: date) -> bool:
+        """Some part is unpaid at the end of ``as_of`` and past its due date (or marked overdue)."""
+        return any(p.settled_on is None and (p.due < as_of or p.overdue_marked) for p in self.parts)
+
+    @property
+    def owed(self) -> int:
+        """What its unsettled parts still owe, in fen."""
+        return sum(p.owed for p in self.parts if p.settled_on is None)
+
+
+def original_id(receivable_id: str, claims: dict[str, _Claim]) -> str:
+    """The claim ``receivable_id`` descends from: its parent's parent ... up to one split from nothing (or a parent
+    the history does not hold, which still groups its parts)."""
+    seen = {receivable_id}
+    while (claim := claims.get(receivable_id)) is not None and claim.parent_id is not None \
+            and claim.parent_id not in seen:   # a parent loop in a hand-written file ends where it closes
+        receivable_id = claim.parent_id
+        seen.add(receivable_id)
+    return receivable_id
+
+
+def original_claims(claims: dict[str, _Claim]) -> list[OriginalClaim]:
+    """The payable claims and parts of :func:`claim_states`, one :class:`OriginalClaim` per original, by its id."""
+    parts: dict[str, list[_Claim]] = {}
+    for receivable_id, claim in claims.items():
+        if claim.payable:
+            original = receivable_id if claim.parent_id is None else original_id(receivable_id, claims)
+            parts.setdefault(original, []).append(claim)
+    originals = []
+    for receivable_id, group in sorted(parts.items()):
+        if len(group) == 1:   # never split, as most claims are: the claim itself (the general case, quicker)
+            claim, settled_on = group[0], group[0].settled_on
+            originals.append(OriginalClaim(receivable_id, claim.due, claim.face, (claim,), settled_on,
+                                           max(0, (settled_on - claim.due).days) if settled_on else 0))
+            continue
+        settled = [p for p in group if p.settled_on is not None]
+        originals.append(OriginalClaim(
+            receivable_id, min(p.due for p in group), sum(p.face for p in group), tuple(group),
+            max(p.settled_on for p in settled) if len(settled) == len(group) else None,
+            max(0, max((p.settled_on - p.due).days for p in settled)) if settled else 0))
+    return originals
+
+
+def debtor_features(history: ReceivableHistory, as_of: date) -> DebtorFeatures:
+    """The debtor's features at the end of ``as_of``; later events are ignored."""
+    claims = claim_states(history, as_of)
+    # timeliness counts once per original claim, however its holders split it (OriginalClaim)
+    originals = original_claims(claims)
     # confirmations count once: on the original claim, not again on the parts it was split into
-    confirmed = [c for c in claims.values() if c.confirmed_on is not None and not c.child]
-    # what is payable: confirmed claims and split parts, not the parents a split closed
-    payable = [c for c in claims.values() if c.confirmed_on is not None and not c.split]
-    on_time = [c for c in payable if c.settled_on is not None and c.settled_on <= c.due]
-    late = [c for c in payable if c.settled_on is not None and c.settled_on > c.due]
-    overdue = [c for c in payable if c.settled_on is None and (c.due < as_of or c.overdue_marked)]
-    open_ = [c for c in payable if c.settled_on is None]
+    confirmed = [c for c in claims.values() if c.confirmed_on is not None and c.parent_id is None]
+    on_time = [o for o in originals if o.settled_on is not None and not o.days_late]
+    late = [o for o in originals if o.settled_on is not None and o.days_late]
+    overdue = [o for o in originals if o.overdue(as_of)]
+    # amounts and holders are the parts': each part is owed to its own holder
+    open_ = [c for c in claims.values() if c.payable and c.settled_on is None]
     rejected = sum(1 for c in claims.values() if c.rejected_on is not None)
 
-    days_late = [(c.settled_on - c.due).days for c in late]  # type: ignore[operator]
+    days_late = [o.days_late for o in late]
     open_amount = sum(c.owed for c in open_)
     by_holder: dict[str, int] = {}
     for c in open_:
@@ -242,10 +320,10 @@ def debtor_features(history: ReceivableHistory, as_of: date) -> DebtorFeatures:
         start = end - timedelta(days=window)
         # the window's last day counts, except for a claim due today and not yet paid: it may still be paid today.
         # In a window that ended before today (the season a year ago) an unpaid claim due on its last day is late.
-        due = [c for c in payable if start < c.due <= end and (c.due < as_of or c.settled_on is not None)]
-        lates = [c for c in due if (c.settled_on is not None and c.settled_on > c.due) or
-                 (c.settled_on is None and c.due < as_of)]
-        return len(due), len(lates), [(c.settled_on - c.due).days for c in lates if c.settled_on is not None]
+        due = [o for o in originals if start < o.due <= end and (o.due < as_of or o.settled_on is not None)]
+        lates = [o for o in due if (o.settled_on is not None and o.days_late > 0) or
+                 (o.settled_on is None and o.due < as_of)]
+        return len(due), len(lates), [o.days_late for o in lates if o.settled_on is not None]
 
     windows = {w: fell_due(w) for w in (30, *WINDOWS)}
     # the 90 days that, a year ago, followed this date: the season ahead, as it went last time
@@ -258,14 +336,14 @@ def debtor_features(history: ReceivableHistory, as_of: date) -> DebtorFeatures:
         confirmed_count=len(confirmed),
         confirmed_amount=confirmed_amount,
         settled_on_time_count=len(on_time),
-        settled_on_time_amount=sum(c.face for c in on_time),
+        settled_on_time_amount=sum(o.face for o in on_time),
         settled_late_count=len(late),
-        settled_late_amount=sum(c.face for c in late),
+        settled_late_amount=sum(o.face for o in late),
         mean_days_late=sum(days_late) / len(days_late) if days_late else 0.0,
         max_days_late=max(days_late, default=0),
         overdue_count=len(overdue),
-        overdue_amount=sum(c.owed for c in overdue),
-        overdue_days_max=max((max(0, (as_of - c.due).days) for c in overdue), default=0),
+        overdue_amount=sum(o.owed for o in overdue),
+        overdue_days_max=max((max(0, (as_of - o.due).days) for o in overdue), default=0),
         open_amount=open_amount,
         financed_share=min(1.0, sum(c.face for c in claims.values() if c.financed) / confirmed_amount)
         if confirmed_amount else 0.0,

@@ -67,8 +67,21 @@ class LedgerEvent(BaseModel):
         return self
 
 
+def ledger_order(event: LedgerEvent) -> tuple:
+    """Where an event stands in a history: by date, then claim, then lifecycle step (EVENT_KINDS), then its other
+    fields, so that any order of the same events sorts alike."""
+    return (event.event_date, event.receivable_id, EVENT_KINDS.index(event.kind), event.holder, event.face_amount,
+            event.due_date, event.settled_date or date.min, event.amount or 0, event.parent_id or "")
+
+
 class ReceivableHistory(BaseModel):
-    """Every recorded event of one debtor's receivables, in ledger order."""
+    """Every recorded event of one debtor's receivables, in ledger order (:func:`ledger_order`).
+
+    The events are sorted into that order when the history is made or loaded:
+    the features take a claim's holder and settlement from its latest event and
+    its confirmation from its first, so a history file written in another order
+    gives the features the ledger would give.
+    """
 
     model_config = ConfigDict(extra="forbid")
 
@@ -77,10 +90,11 @@ class ReceivableHistory(BaseModel):
     synthetic: bool = Field(default=False, description="true when a simulator, not a ledger, produced it")
 
     @model_validator(mode="after")
-    def _one_debtor(self) -> "ReceivableHistory":
-        for i, event in enumerate(self.events):
+    def _one_debtor_in_ledger_order(self) -> "ReceivableHistory":
+        for i, event in enumerate(self.events):   # numbered as given, so an error points into the file
             if event.debtor != self.debtor:
                 raise ValueError(f"events.{i}.debtor: {event.debtor!r} is not the history's debtor {self.debtor!r}")
+        self.events = sorted(self.events, key=ledger_order)
         return self
 
     def as_of(self, as_of: date) -> "ReceivableHistory":
@@ -154,8 +168,7 @@ def history_from_ledger(receivables: PaymentRecordReader, debtor: str, as_of: da
     events = [event for record in receivables.iter_payment_record(debtor, as_of=as_of, page_size=page_size)
               if _field(record, "currency") == currency
               for event in events_from_payment_record(debtor, record)]
-    events.sort(key=lambda e: (e.event_date, e.receivable_id, EVENT_KINDS.index(e.kind)))
-    return ReceivableHistory(debtor=debtor, events=events).as_of(as_of)
+    return ReceivableHistory(debtor=debtor, events=events).as_of(as_of)   # which puts them in ledger order
 
 
 def ledger_as_of(receivables: PaymentRecordReader, debtor: str, as_of: date) -> date:

@@ -29,8 +29,10 @@ FORMAT = "recfin.late-payment.logistic/1"
 # bumped whenever the features change: an artefact fits only the code that computes its features
 # (v3: the season ahead counts a claim due on the last day of last year's window that is still unpaid;
 #  v4: the all-time rejection rate and the freeze count are no longer inputs, and no input that rises with bad
-#  news may carry a negative weight)
-VERSION = "v4"
+#  news may carry a negative weight;
+#  v5: timeliness counts once per original claim, not once per part of a split one; examples leave out claims
+#  settled by the as-of date and due after the history ends, and as-of dates are a horizon apart)
+VERSION = "v5"
 # A trained model's parameters are a few units at most (a logistic regression on standardised inputs). Bounds far
 # outside that keep every term of the log-odds finite, so a damaged artefact is refused when it is loaded instead
 # of scoring NaN.

@@ -1,8 +1,8 @@
 """Train and evaluate the late-payment model on SYNTHETIC histories.
 
 The pipeline: simulate debtors (seeded) -> split debtors into training and
-held-out sets -> build examples at eight as-of dates (features as of the date,
-labels from the 90 days after it) -> fit a standardised logistic regression
+held-out sets -> build examples at as-of dates at least 90 days apart (features
+as of the date, labels from the 90 days after it) -> fit a standardised logistic regression
 on the training debtors -> measure AUC, Brier score and a calibration table on
 the held-out debtors, next to the baseline (the debtor's late share over the
 last 365 days) and the ceiling (the simulator's own probability, which no
@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import time
 from contextlib import ExitStack
-from datetime import datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from importlib.metadata import version as _version
 from pathlib import Path
 from typing import Any, Callable
@@ -174,8 +174,9 @@ def run(seed: int = DEFAULT_SEED, debtors: int = DEFAULT_DEBTORS, *, compare: bo
     dates = snapshot_dates(cfg.start, cfg.days)
     say(f"building features: {len(train_ids)} training and {len(held_ids)} held-out debtors at {len(dates)} "
         "as-of dates")
-    train = build_examples([h for h in histories if h.debtor in train_ids], dates)
-    held = build_examples([h for h in histories if h.debtor in held_ids], dates)
+    ends = cfg.end - timedelta(days=1)   # the simulation's last day: it records nothing later
+    train = build_examples([h for h in histories if h.debtor in train_ids], dates, history_ends=ends)
+    held = build_examples([h for h in histories if h.debtor in held_ids], dates, history_ends=ends)
 
     say(f"fitting the logistic regression on {len(train)} training examples")
     t0 = time.perf_counter()
@@ -233,6 +234,16 @@ def _left_out(model: LatePaymentModel) -> str:
     return "here: " + ", ".join(dropped) if dropped else "here none did"
 
 
+def _spacing(model: LatePaymentModel) -> str:
+    """How far apart the as-of dates the model was trained at are, for the card ("" for a single date)."""
+    dates = [date.fromisoformat(d) for d in model.training.get("as_of_dates", [])]
+    gaps = sorted({(b - a).days for a, b in zip(dates, dates[1:])})
+    if not gaps:
+        return ""
+    apart = f"{gaps[0]} days" if len(gaps) == 1 else f"{gaps[0]} to {gaps[-1]} days"
+    return f", {apart} apart (at least the horizon)"
+
+
 def model_card(model: LatePaymentModel, report: EvaluationReport) -> str:
     """The short model card written next to the artefact."""
     cal = "\n".join(
@@ -261,9 +272,11 @@ def model_card(model: LatePaymentModel, report: EvaluationReport) -> str:
 simulated debtors (`client.risk.simulator`), not on any real enterprise.
 
 ## What it predicts
-The probability that a confirmed receivable of a debtor (core enterprise)
-falling due in the next {model.horizon_days} days is not paid by its due date,
-from the debtor's ledger history up to the scoring date (no later events).
+The probability that a confirmed receivable of a debtor (core enterprise),
+open on the scoring date and falling due in the next {model.horizon_days} days, is not
+paid by its due date, from the debtor's ledger history up to the scoring date
+(no later events). A claim its holders split counts once, as the debtor
+confirmed it, in the features and the labels: late if any part is paid late.
 Grades: A < 3%, B < 7%, C < 15%, D < 30%, E otherwise.
 
 ## Model and why
@@ -299,9 +312,11 @@ SYNTHETIC: {report.debtors} simulated debtors (seed {report.seed}): archetypes
 reliable, average, seasonal, deteriorating, improving, distressed; a Spring
 Festival squeeze; random shocks of 2-8 months; month-to-month wobble. Debtors
 split {report.training_debtors} training / {report.held_out_debtors} held out (no
-debtor in both). {len(model.training.get("as_of_dates", []))} as-of dates per debtor; {report.training_examples}
-training and {report.held_out_examples} held-out examples (one per receivable
-falling due in the horizon); held-out late rate {report.held_out_late_rate:.3f}.
+debtor in both). {len(model.training.get("as_of_dates", []))} as-of dates per debtor{_spacing(model)}, so
+no receivable is labelled at two of them; {report.training_examples} training and
+{report.held_out_examples} held-out examples, one per receivable still open on the as-of
+date and falling due in the horizon (one settled by then is left out: its
+label would already be known); held-out late rate {report.held_out_late_rate:.3f}.
 
 ## Held-out metrics
 | model | AUC | Brier |
@@ -331,7 +346,9 @@ without a build-up, so nothing in the history announces them.
 ## Limits
 - Trained on a simulator whose habits were chosen, not estimated: the figures
   say the pipeline works, not how the model will do on a real ledger. Re-train
-  on real ledger histories (through `history_from_ledger`) before relying on it.
+  on real ledger histories (through `history_from_ledger`) before relying on it,
+  giving `build_examples` the date they were read as of (`history_ends`): a
+  receivable due after it is left out, as its label is not known yet.
 - Debtor-level only: the receivable's own size and term are not inputs.
 - Examples of one debtor at one date share their features, so large debtors
   weigh more.

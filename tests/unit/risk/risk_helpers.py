@@ -6,9 +6,9 @@ from client.risk.history import LedgerEvent
 DEBTOR = "91310000MA1FL00000"
 
 
-def ev(rid, kind, on, due, *, face=100_000, holder="S1", settled=None, debtor=DEBTOR, amount=None):
+def ev(rid, kind, on, due, *, face=100_000, holder="S1", settled=None, debtor=DEBTOR, amount=None, parent=None):
     return LedgerEvent(receivable_id=rid, debtor=debtor, holder=holder, face_amount=face, kind=kind,
-                       event_date=on, due_date=due, settled_date=settled, amount=amount)
+                       event_date=on, due_date=due, settled_date=settled, amount=amount, parent_id=parent)
 
 
 def lifecycle(rid, confirmed_on, due, *, paid=None, face=100_000, holder="S1", financed=False):
@@ -17,11 +17,51 @@ def lifecycle(rid, confirmed_on, due, *, paid=None, face=100_000, holder="S1", f
            ev(rid, "confirmed", confirmed_on, due, face=face, holder=holder)]
     if financed:
         out.append(ev(rid, "financed", confirmed_on + timedelta(days=1), due, face=face, holder=holder))
-    if paid is not None:
-        if paid > due:
-            out.append(ev(rid, "overdue", due + timedelta(days=1), due, face=face, holder=holder))
-        out.append(ev(rid, "settled", paid, due, face=face, holder=holder, settled=paid))
-    return out
+    return out + settle(rid, due, paid, face=face, holder=holder)
 
 
 D = date
+DAY = timedelta(days=1)
+# the claim split_claim makes
+CONFIRMED, SPLIT_ON, DUE = date(2026, 1, 5), date(2026, 2, 1), date(2026, 3, 31)
+FACE = 800_000
+
+
+def settle(rid, due, paid, *, face, holder, parent=None):
+    """A settlement on ``paid`` (None: none), marked overdue the day after ``due`` first when late."""
+    if paid is None:
+        return []
+    marked = [ev(rid, "overdue", due + DAY, due, face=face, holder=holder, parent=parent)] if paid > due else []
+    return marked + [ev(rid, "settled", paid, due, face=face, holder=holder, settled=paid, parent=parent)]
+
+
+def split_claim(settlements, *, chained=True):
+    """Claim R (FACE fen, due DUE) confirmed on CONFIRMED and split on SPLIT_ON into one part per settlement date
+    (None: unpaid), each part with a holder of its own. ``chained``: as successive partial transfers split it on the
+    ledger (R into R.1 passed on and R.2 kept, R.2 into R.2.1 and R.2.2, ...); else straight into R.1 .. R.n."""
+    n = len(settlements)
+    faces = [FACE // n] * (n - 1) + [FACE - FACE // n * (n - 1)]
+    events = [ev("R", "registered", CONFIRMED - DAY, DUE, face=FACE, holder="S0"),
+              ev("R", "confirmed", CONFIRMED, DUE, face=FACE, holder="S0")]
+
+    def part(rid, parent, face, holder, paid):
+        return [ev(rid, "registered", SPLIT_ON, DUE, face=face, holder=holder, parent=parent),
+                ev(rid, "confirmed", SPLIT_ON, DUE, face=face, holder=holder, parent=parent),
+                *settle(rid, DUE, paid, face=face, holder=holder, parent=parent)]
+
+    if n == 1:
+        return events + settle("R", DUE, settlements[0], face=FACE, holder="S0")
+    if not chained:
+        events.append(ev("R", "split", SPLIT_ON, DUE, face=FACE, holder="S0"))
+        return events + [e for k, (face, paid) in enumerate(zip(faces, settlements), 1)
+                         for e in part(f"R.{k}", "R", face, f"S{k}", paid)]
+    rest, rest_face, rest_parent = "R", FACE, None
+    for k in range(n - 1):
+        events.append(ev(rest, "split", SPLIT_ON, DUE, face=rest_face, holder="S0", parent=rest_parent))
+        events += part(f"{rest}.1", rest, faces[k], f"S{k + 1}", settlements[k])
+        rest_face -= faces[k]
+        kept_paid = settlements[-1] if k == n - 2 else None   # the last part kept is paid as the last settlement
+        kept = part(f"{rest}.2", rest, rest_face, "S0", kept_paid)
+        events += kept if k == n - 2 else kept[:2]   # a part split again is never paid itself
+        rest, rest_parent = f"{rest}.2", rest
+    return events

@@ -5,6 +5,7 @@ from datetime import date
 from click.testing import CliRunner
 
 from cli.risk_commands import risk
+from client.risk import LedgerEvent, ReceivableHistory
 from client.risk.model import VERSION
 from client.risk.simulator import SimulationConfig, simulate
 
@@ -38,7 +39,7 @@ def test_score_refuses_a_history_of_someone_else(tmp_path):
 
 
 STAGES = ("simulating the histories of 40 SYNTHETIC debtors (seed 3)",
-          "building features: 28 training and 12 held-out debtors at 8 as-of dates",
+          "building features: 28 training and 12 held-out debtors at 7 as-of dates",
           "fitting the logistic regression on ", "evaluating on ", "timing the scorer on 12 held-out debtors")
 
 
@@ -123,3 +124,34 @@ def test_a_synthetic_debtor_is_scored_no_later_than_the_simulations_last_day():
     assert later.exit_code == 0, later.output
     assert json.loads(later.stdout)["as_of"] == last
     assert f"note: scored as of {last}, the simulation's last day, not 2999-12-31" in later.stderr
+
+
+def test_a_debtor_with_nothing_fallen_due_yet_is_scored_with_a_note(tmp_path):
+    """Confirmed claims none of which is settled or overdue give every late share 0 of 0: the grade rests on no
+    payment, as for a debtor with no claim at all, and the command says so."""
+    due = date(2025, 3, 1)
+
+    def event(rid, kind, on, **more):
+        return LedgerEvent(receivable_id=rid, debtor="D", holder="H", face_amount=100, kind=kind, event_date=on,
+                           due_date=due, **more)
+
+    confirmed = [event(f"R{n}", "confirmed", date(2025, 1, n)) for n in (1, 2)]
+    later = [event("R9", "registered", date(2025, 6, 29)), event("R9", "rejected", date(2025, 6, 30))]
+    settled = event("R1", "settled", date(2025, 2, 20), settled_date=date(2025, 2, 20))
+    path = tmp_path / "history.json"
+
+    def notes(events, as_of):
+        path.write_text(ReceivableHistory(debtor="D", events=events + later).model_dump_json())
+        result = CliRunner().invoke(risk, ["score", "D", "--history", str(path), "--as-of", as_of, "--json"])
+        assert result.exit_code == 0, result.output
+        return json.loads(result.stdout)["grade"], [line for line in result.stderr.splitlines()
+                                                    if "is the model's view" in line]
+
+    grade, said = notes(confirmed[:1], "2025-01-20")
+    assert said == [f"note: D has 1 confirmed receivable on record by 2025-01-20, not yet settled or overdue: grade "
+                    f"{grade} is the model's view of a debtor whose payments are not yet known, not of its payments"]
+    _, said = notes(confirmed, "2025-03-01")   # due today, unpaid: it may still be paid today
+    assert len(said) == 1 and "has 2 confirmed receivables on record by 2025-03-01, none yet settled or overdue" \
+        in said[0]
+    assert notes(confirmed + [settled], "2025-02-20")[1] == []   # one paid: a payment to go by
+    assert notes(confirmed, "2025-03-02")[1] == []               # both overdue

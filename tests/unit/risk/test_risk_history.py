@@ -69,7 +69,8 @@ def test_a_split_closes_the_parent_and_the_parts_carry_on_from_the_split():
     history = ReceivableHistory(debtor=DEBTOR, events=events)
     f = debtor_features(history, date(2026, 5, 1))
     assert (f.confirmed_count, f.confirmed_amount) == (1, 500_000)     # confirmed once
-    assert (f.overdue_count, f.overdue_amount) == (2, 500_000)         # the parts, not the parent as well
+    # the original claim, overdue once: not the parent as well, nor each part (amounts are the parts' owed)
+    assert (f.overdue_count, f.overdue_amount) == (1, 500_000)
     assert f.concentration == 300_000 / 500_000
     before = debtor_features(history, date(2026, 1, 31))               # before the split: the original alone
     assert (before.open_amount, before.confirmed_count) == (500_000, 1)

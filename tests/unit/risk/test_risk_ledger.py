@@ -184,3 +184,34 @@ def test_a_financing_cancelled_before_disbursement_is_not_in_the_financed_share(
     day_4, day_5 = start + timedelta(days=4), start + timedelta(days=5)
     assert debtor_features(history_from_ledger(regulator, debtor, day_4), day_4).financed_share == 0.5
     assert debtor_features(history_from_ledger(regulator, debtor, day_5), day_5).financed_share == 0.0
+
+
+def test_a_claim_split_by_partial_transfers_on_the_ledger_counts_once_in_timeliness():
+    """The real contract splits a claim at each partial transfer (R into R.1 and R.2, R.2 again ...): left unpaid,
+    it is one overdue claim, and paid, one payment, late by its latest part."""
+    w = World()
+    net = w.net
+    tier1, core = net.actors["tier1"], net.actors["core"]
+    claim = asyncio.run(net.confirmed(tier1, core, 10_000_000, due_in=30))
+    start = date.fromisoformat(net.today)
+    net.advance(5)
+    holder = w.client("tier1")
+    holder.transfer(claim["id"], w.uscc("tier2"), 4_000_000)             # R.1 to tier2, R.2 kept
+    holder.transfer(f"{claim['id']}.2", w.uscc("tier2"), 1_000_000)      # R.2 into R.2.1 and R.2.2
+    net.advance(35)   # 10 days past due
+    regulator, debtor, today = w.client("regulator"), w.uscc("core"), date.fromisoformat(net.today)
+    history = history_from_ledger(regulator, debtor, today)
+    assert len({e.receivable_id for e in history.events if e.kind == "confirmed" and e.parent_id}) == 4
+    f = debtor_features(history, today)
+    assert (f.confirmed_count, f.overdue_count, f.overdue_amount, f.overdue_days_max) == (1, 1, 10_000_000, 10)
+    assert (f.late_30, f.fell_due_30) == (1, 1)
+    parts = sorted({e.receivable_id for e in history.events if e.kind == "confirmed" and e.parent_id} -
+                   {e.receivable_id for e in history.events if e.kind == "split"})
+    client = w.client("core")
+    for part in parts:
+        client.record_payment(part, next(e.face_amount for e in history.events if e.receivable_id == part))
+        net.advance(2)
+    paid_on = date.fromisoformat(net.today)
+    f = debtor_features(history_from_ledger(regulator, debtor, paid_on), paid_on)
+    assert (f.settled_late_count, f.settled_late_amount, f.overdue_count) == (1, 10_000_000, 0)
+    assert f.max_days_late == (paid_on - timedelta(days=2) - (start + timedelta(days=30))).days   # the last part

@@ -20,6 +20,11 @@ from client.risk.training import (DEFAULT_DEBTORS, DEFAULT_SEED, calibration_tab
 SMALL = 60
 
 
+def last_day(cfg: SimulationConfig) -> date:
+    """The simulation's last day: its histories record nothing later."""
+    return cfg.end - timedelta(days=1)
+
+
 @pytest.fixture(scope="module")
 def default_run():
     return run(DEFAULT_SEED, DEFAULT_DEBTORS)
@@ -58,7 +63,7 @@ def test_examples_use_only_the_past_for_inputs():
     histories = simulate(SimulationConfig(debtors=10, seed=9))
     cfg = SimulationConfig(debtors=10, seed=9)
     as_of = snapshot_dates(cfg.start, cfg.days)[2]
-    original = build_examples(histories, [as_of])
+    original = build_examples(histories, [as_of], history_ends=last_day(cfg))
 
     # rewrite the future: every settlement after as_of becomes 30 days late
     def shifted(h: ReceivableHistory) -> ReceivableHistory:
@@ -70,14 +75,14 @@ def test_examples_use_only_the_past_for_inputs():
             events.append(e)
         return ReceivableHistory(debtor=h.debtor, events=events, synthetic=True)
 
-    rewritten = build_examples([shifted(h) for h in histories], [as_of])
+    rewritten = build_examples([shifted(h) for h in histories], [as_of], history_ends=last_day(cfg))
     assert rewritten.inputs == original.inputs
     # the labels, which do come from after as_of, see the rewrite
     assert all(new >= old for new, old in zip(rewritten.labels, original.labels))
     assert sum(rewritten.labels) > sum(original.labels)
     for h in histories[:3]:
         assert debtor_features(h, as_of) == debtor_features(h.as_of(as_of), as_of)
-        assert all(y in (0, 1) for y in late_labels(h, as_of))
+        assert all(y in (0, 1) for y in late_labels(h, as_of, history_ends=last_day(cfg)))
 
 
 def test_model_beats_the_baseline_on_held_out_debtors(default_run):
@@ -97,14 +102,14 @@ def test_model_stays_below_the_simulators_own_probability(default_run):
 def test_examples_carry_the_due_date_their_label_is_for():
     cfg = SimulationConfig(debtors=6, seed=9)
     as_of = snapshot_dates(cfg.start, cfg.days)[0]
-    examples = build_examples(simulate(cfg), [as_of])
+    examples = build_examples(simulate(cfg), [as_of], history_ends=last_day(cfg))
     assert len(examples.due_dates) == len(examples) > 0
     assert all(as_of < due <= as_of + timedelta(days=90) for due in examples.due_dates)
 
 
 def test_gradient_boosting_is_calibrated_on_folds_of_whole_debtors():
     cfg = SimulationConfig(debtors=12, seed=9)
-    examples = build_examples(simulate(cfg), snapshot_dates(cfg.start, cfg.days, count=2))
+    examples = build_examples(simulate(cfg), snapshot_dates(cfg.start, cfg.days, count=2), history_ends=last_day(cfg))
     folds = debtor_folds(examples)
     assert len(folds) == 3
     for fit, calibrate in folds:
@@ -180,15 +185,23 @@ def test_training_leaves_out_the_most_negative_input_first_and_keeps_what_the_re
     assert coef["rejection_rate_90"] == 0.0 and coef["log_overdue_count"] > 0
 
 
-def test_a_claim_closed_by_a_split_is_not_labelled_its_parts_are():
-    """The parent of a split is never settled itself: labelling it would call it late though its parts were paid."""
+def test_a_claim_closed_by_a_split_is_labelled_once_late_if_a_part_was():
+    """The parent of a split is never settled itself, and its parts are the one claim the debtor confirmed: one
+    label, 1 when any part was paid after the due date."""
     common = dict(face_amount=100_000_00, currency="CNY", due_date="2026-03-31", rejected_on=None, financed_on=None,
                   marked_overdue_on=None, freezes=[], confirmed_on="2026-01-05")
     parent = dict(receivable_id="R1", parent_id=None, holder="S1", registered_on="2026-01-02", split_on="2026-02-01",
                   settled_on=None, **common)
-    parts = [dict(receivable_id=f"R1.{n}", parent_id="R1", holder=holder, registered_on="2026-02-01", split_on=None,
-                  settled_on=paid, **{**common, "face_amount": 50_000_00})
-             for n, holder, paid in ((1, "S2", "2026-03-31"), (2, "S1", "2026-04-10"))]
-    history = ReceivableHistory(debtor="D", events=sorted(
-        (e for record in (parent, *parts) for e in events_from_payment_record("D", record)), key=lambda e: e.event_date))
-    assert labelled_claims(history, date(2026, 1, 10)) == [(date(2026, 3, 31), 0), (date(2026, 3, 31), 1)]
+
+    def history(*paid):
+        parts = [dict(receivable_id=f"R1.{n}", parent_id="R1", holder=holder, registered_on="2026-02-01",
+                      split_on=None, settled_on=on, **{**common, "face_amount": 50_000_00})
+                 for n, holder, on in ((1, "S2", paid[0]), (2, "S1", paid[1]))]
+        return ReceivableHistory(debtor="D", events=[e for record in (parent, *parts)
+                                                     for e in events_from_payment_record("D", record)])
+
+    ends = date(2026, 6, 30)
+    assert labelled_claims(history("2026-03-31", "2026-04-10"), date(2026, 1, 10), history_ends=ends) == \
+        [(date(2026, 3, 31), 1)]
+    assert labelled_claims(history("2026-03-31", "2026-03-30"), date(2026, 1, 10), history_ends=ends) == \
+        [(date(2026, 3, 31), 0)]

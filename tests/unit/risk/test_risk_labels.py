@@ -1,0 +1,70 @@
+"""Which receivables are labelled, at which as-of dates: only what the history shows, each once, none already known."""
+from datetime import date, timedelta
+
+import pytest
+
+from client.risk import ReceivableHistory
+from client.risk.dataset import HORIZON_DAYS, build_examples, labelled_claims, snapshot_dates
+from client.risk.simulator import SimulationConfig
+from .risk_helpers import DAY, DEBTOR, DUE, lifecycle, split_claim
+
+ENDS = date(2026, 3, 1)   # the date the ledger was read as of
+AS_OF = date(2026, 2, 1)
+
+
+def history(*events):
+    return ReceivableHistory(debtor=DEBTOR, events=[e for group in events for e in group])
+
+
+def test_a_claim_due_after_the_history_ends_is_not_labelled():
+    """Unpaid when the history ends, it is not known yet whether it will be paid on time: no label, not a late one."""
+    h = history(lifecycle("LATER", date(2026, 1, 3), date(2026, 4, 15)),           # due after ENDS
+                lifecycle("UNPAID", date(2026, 1, 3), date(2026, 2, 20)),          # due before ENDS, never paid
+                lifecycle("LAST-DAY", date(2026, 1, 3), ENDS),                     # due on ENDS, unpaid at its end
+                lifecycle("PAID", date(2026, 1, 3), date(2026, 2, 25), paid=date(2026, 2, 25)),
+                lifecycle("EARLY", date(2026, 1, 3), date(2026, 4, 20), paid=date(2026, 2, 10)))  # due after ENDS
+    assert labelled_claims(h, AS_OF, history_ends=ENDS) == [(ENDS, 1), (date(2026, 2, 25), 0),
+                                                            (date(2026, 2, 20), 1)]
+    assert build_examples([h], [AS_OF], history_ends=ENDS).labels == [1, 0, 1]
+
+
+def test_events_after_the_history_ends_are_not_read_and_an_as_of_date_after_it_is_refused():
+    h = history(lifecycle("R", date(2026, 1, 3), date(2026, 2, 20), paid=date(2026, 2, 20)))
+    assert labelled_claims(h, AS_OF, history_ends=date(2026, 2, 20)) == [(date(2026, 2, 20), 0)]
+    assert labelled_claims(h, AS_OF, history_ends=date(2026, 2, 19)) == []       # not due by then: not known
+    with pytest.raises(ValueError, match="as_of 2026-03-02 is after 2026-03-01, the date the history ends"):
+        labelled_claims(h, ENDS + DAY, history_ends=ENDS)
+    with pytest.raises(ValueError, match="the date the history ends"):
+        build_examples([h], [AS_OF, ENDS + DAY], history_ends=ENDS)
+
+
+def test_a_claim_settled_by_the_as_of_date_is_not_labelled():
+    """Its label would be known on the day it is predicted for, and the features already count its settlement."""
+    due = date(2026, 2, 20)
+    h = history(lifecycle("EARLY", date(2026, 1, 3), due, paid=AS_OF - 5 * DAY),
+                lifecycle("ON-THE-DAY", date(2026, 1, 3), due, paid=AS_OF),
+                lifecycle("NEXT-DAY", date(2026, 1, 3), due, paid=AS_OF + DAY),
+                lifecycle("OPEN", date(2026, 1, 3), due))
+    assert labelled_claims(h, AS_OF, history_ends=ENDS) == [(due, 0), (due, 1)]   # NEXT-DAY, OPEN
+    # a split claim with one part paid by then is still open: labelled, as its other part is paid
+    split = ReceivableHistory(debtor=DEBTOR, events=split_claim([DUE - 50 * DAY, DUE + 3 * DAY]))
+    assert labelled_claims(split, DUE - 30 * DAY, history_ends=DUE + 60 * DAY) == [(DUE, 1)]
+    paid = ReceivableHistory(debtor=DEBTOR, events=split_claim([DUE - 50 * DAY, DUE - 40 * DAY]))
+    assert labelled_claims(paid, DUE - 30 * DAY, history_ends=DUE + 60 * DAY) == []
+
+
+def test_a_claim_split_into_eight_parts_is_labelled_once():
+    unpaid = ReceivableHistory(debtor=DEBTOR, events=split_claim([None] * 8))
+    assert labelled_claims(unpaid, DUE - 30 * DAY, history_ends=DUE + 60 * DAY) == [(DUE, 1)]
+    on_time = ReceivableHistory(debtor=DEBTOR, events=split_claim([DUE - k * DAY for k in range(8)]))
+    assert labelled_claims(on_time, DUE - 30 * DAY, history_ends=DUE + 60 * DAY) == [(DUE, 0)]
+
+
+@pytest.mark.parametrize("days,count", [(SimulationConfig().days, 8), (3 * 365, 2), (5 * 365, 8), (3 * 365, 20)])
+def test_as_of_dates_are_a_horizon_apart_so_no_receivable_is_labelled_twice(days, count):
+    start = SimulationConfig().start
+    dates = snapshot_dates(start, days, count=count)
+    assert 2 <= len(dates) <= count
+    assert all(later - earlier >= timedelta(days=HORIZON_DAYS) for earlier, later in zip(dates, dates[1:]))
+    assert dates[0] - start >= timedelta(days=365)                                    # a year of history first
+    assert dates[-1] + timedelta(days=HORIZON_DAYS) < start + timedelta(days=days)    # labels all within it
