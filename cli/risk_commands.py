@@ -329,21 +329,32 @@ def _print_report(report, seconds: float) -> None:
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder for the artefact and card (default: client/risk/models).")
 @click.option("--compare", is_flag=True, help="Also measure a calibrated gradient-boosted model for the card.")
+@click.option("--replace", is_flag=True,
+              help="Write over the model of this version already in the folder (without --out: the one `risk score` "
+                   "and `finance quote` use by default).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON; the stage lines go to stderr.")
-def train(seed: int | None, debtors: int | None, out_dir: Path | None, compare: bool, as_json: bool) -> None:
+def train(seed: int | None, debtors: int | None, out_dir: Path | None, compare: bool, replace: bool,
+          as_json: bool) -> None:
     """Re-train the late-payment model on SYNTHETIC histories and write the artefact and its card.
 
     Says each stage as it begins (simulating, building features, fitting,
     evaluating, with --compare calibrating the compared model, timing the
     scorer, then writing): a run takes seconds, and minutes for thousands of
-    debtors.
+    debtors. A model of this version already in the folder is kept unless
+    --replace is given, so a trial run cannot change the model every quote uses.
 
     \b
     Example:
       recfin risk train --seed 20261128 --debtors 300 --out /tmp/model --json
+      recfin risk train --compare --replace     # re-train the shipped model
     """
-    from client.risk.model import MODELS_DIR   # where the model is written without --out
+    from client.risk.model import DEFAULT_MODEL, MODELS_DIR   # where the model is written without --out
     from client.risk.training import DEFAULT_DEBTORS, DEFAULT_SEED, summary, train_and_save
+    existing = (out_dir or MODELS_DIR) / DEFAULT_MODEL.name
+    if existing.exists() and not replace:
+        raise click.UsageError(f"{as_typed(existing)} exists"
+                               + ("" if out_dir else ", the model `risk score` and `finance quote` use by default")
+                               + ": give --out FOLDER for another one, or --replace to write over it")
     t0 = time.perf_counter()
     try:
         model, report, path = train_and_save(seed if seed is not None else DEFAULT_SEED,

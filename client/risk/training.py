@@ -264,7 +264,7 @@ def model_card(model: LatePaymentModel, report: EvaluationReport) -> str:
         gb = (f"| gradient boosting + isotonic calibration (not shipped) | {report.gradient_boosting.auc:.4f} | "
               f"{report.gradient_boosting.brier:.4f} |\n")
     model_gain = report.model.auc - report.baseline.auc
-    retrain = "recfin risk train --compare" if report.gradient_boosting else "recfin risk train"
+    retrain = "recfin risk train --compare --replace" if report.gradient_boosting else "recfin risk train --replace"
     room = report.ceiling.auc - report.baseline.auc
     return f"""# Model card: {model.name}-{model.version}
 

@@ -155,3 +155,26 @@ def test_a_debtor_with_nothing_fallen_due_yet_is_scored_with_a_note(tmp_path):
         in said[0]
     assert notes(confirmed + [settled], "2025-02-20")[1] == []   # one paid: a payment to go by
     assert notes(confirmed, "2025-03-02")[1] == []               # both overdue
+
+
+def test_train_keeps_a_model_of_its_version_unless_told_to_replace_it(tmp_path, monkeypatch):
+    """A trial run with another seed wrote over the shipped model every `risk score` and `finance quote` uses by
+    default; it now refuses before any work, and --replace writes over it."""
+    from client.risk import model as model_module
+    from client.risk import training
+    shipped = tmp_path / model_module.DEFAULT_MODEL.name
+    shipped.write_text("the model in use")
+    monkeypatch.setattr(model_module, "MODELS_DIR", tmp_path)
+    ran = []
+    monkeypatch.setattr(training, "run", lambda *args, **kwargs: ran.append(args) or (_ for _ in ()).throw(
+        RuntimeError("trained")))
+    refused = CliRunner().invoke(risk, ["train", "--seed", "1", "--debtors", "20"])
+    assert refused.exit_code == 2, refused.output
+    assert (f"{shipped} exists, the model `risk score` and `finance quote` use by default: give --out FOLDER for "
+            f"another one, or --replace to write over it") in refused.output
+    assert ran == [] and shipped.read_text() == "the model in use"
+    elsewhere = CliRunner().invoke(risk, ["train", "--seed", "1", "--debtors", "20", "--out", str(tmp_path)])
+    assert elsewhere.exit_code == 2 and "--replace to write over it" in elsewhere.output
+    assert "use by default" not in elsewhere.output and ran == []
+    replaced = CliRunner().invoke(risk, ["train", "--seed", "1", "--debtors", "20", "--replace"])
+    assert isinstance(replaced.exception, RuntimeError) and len(ran) == 1       # it went on to train
