@@ -419,8 +419,8 @@ class ReceivablesContract(Contract):
 
     def _session(self, ctx: Context) -> Session:
         ts = ctx.stub.get_tx_timestamp()
-        return Session(ctx, Store(ctx.stub), self.config, dates.business_date(ts), dates.iso_timestamp(ts),
-                       ctx.stub.tx_id)
+        store = Store(ctx.stub, regulators=self.config.msps_with_role(cfg.REGULATOR))
+        return Session(ctx, store, self.config, dates.business_date(ts), dates.iso_timestamp(ts), ctx.stub.tx_id)
 
     # ================================================================ parties
 
@@ -1461,7 +1461,10 @@ class ReceivablesContract(Contract):
     @transaction
     @rules
     async def FreezeReceivable(self, ctx: Context, receivable_id: str, order_reference: str) -> Receivable:
-        """The regulator freezes a claim under an order: nothing changes until it is unfrozen."""
+        """The regulator freezes a claim under an order: nothing changes until it is unfrozen. Validated against the
+        claim's key-level policy before it (the debtor's and the holder's orgs, the bank's while financed), the
+        freeze adds the regulator's org to it (``policy.endorsing_orgs``), so that the orgs it binds cannot lift it
+        between them: every later write of the claim, the unfreeze included, needs the regulator's peer too."""
         s = self._session(ctx)
         regulator = await s.party_with_role(cfg.REGULATOR, prefetch=((keys.RECEIVABLE, receivable_id),))
         order = _require_text(order_reference, "order_reference", 200)
@@ -1479,7 +1482,8 @@ class ReceivablesContract(Contract):
     @transaction
     @rules
     async def UnfreezeReceivable(self, ctx: Context, receivable_id: str, order_reference: str) -> Receivable:
-        """The regulator lifts a freeze, citing the order that lifts it."""
+        """The regulator lifts a freeze, citing the order that lifts it. Its org endorses it with the claim's others,
+        and the claim's policy drops it again; a claim an earlier contract version froze never had it."""
         s = self._session(ctx)
         regulator = await s.party_with_role(cfg.REGULATOR, prefetch=((keys.RECEIVABLE, receivable_id),))
         order = _require_text(order_reference, "order_reference", 200)

@@ -29,8 +29,12 @@ ENTRY_PAGE_SIZE = 1000   # rows per page where a query reads every one (``Store.
 
 
 class Store:
-    def __init__(self, stub: Any) -> None:
+    def __init__(self, stub: Any, regulators: Sequence[str] | None = None) -> None:
+        """regulators: the orgs whose parties may be the regulator under the configuration in force
+        (``NetworkConfig.msps_with_role``), which a claim's key-level policy names while it is frozen or where its
+        parties are one org (``policy.endorsing_orgs``); required to write a claim."""
         self.stub = stub
+        self.regulators = regulators
 
     def key(self, object_type: str, *attributes: str) -> str:
         try:
@@ -211,9 +215,15 @@ class Store:
         until then, unless UpgradeLedger gave it one. Writing the same policy again asks no other endorser of
         the confirmation (the key is written anyway); like any policy write, it makes a later transaction of
         the same block that writes the key fail as ENDORSEMENT_POLICY_FAILURE rather than as the read conflict
-        it is anyway, as the confirmation always did. A rejection, a freeze or an unfreeze of a REGISTERED
-        claim keeps the policy it had."""
+        it is anyway, as the confirmation always did. A rejection of a REGISTERED claim keeps the policy it had;
+        a freeze adds the regulator's org to it, and the unfreeze takes it off again. A claim whose parties are
+        one org (``policy.parties_orgs``), which an earlier contract version guarded by that org alone, gets its
+        policy at its next write, whatever changes. A write that would leave the key guarded by one org is
+        refused (``policy.one_org_refusal``)."""
         key = self.key(keys.RECEIVABLE, r.id)
+        orgs = self._claim_orgs(r)
+        if len(orgs) < 2:
+            raise policy.one_org_refusal(r, orgs)
         await self.stub.put_state(key, r.to_bytes())
         for index, attr in ((keys.BY_HOLDER, "holder"), (keys.BY_DEBTOR, "debtor"), (keys.BY_STATUS, "status")):
             new_value = getattr(r, attr)
@@ -224,22 +234,34 @@ class Store:
                 await self.stub.del_state(self.key(index, old_value, r.id))
             await self.stub.put_state(self.key(index, new_value, r.id), keys.INDEX_VALUE)
         await self._index_financier(r, before)
-        orgs = policy.endorsing_orgs(r)
         confirmed = before is not None and before.status == REGISTERED and r.status == CONFIRMED
-        if before is None or confirmed or policy.endorsing_orgs(before) != orgs:
+        # where the claim's parties are one org, the policy on the key may be an earlier contract version's, that
+        # org's alone, though the orgs computed do not change: the key says which it is
+        if (before is None or confirmed or self._claim_orgs(before) != orgs
+                or (len(policy.parties_orgs(before)) < 2
+                    and await self.stub.get_state_validation_parameter(key) != _org_policy(orgs))):
             await self._set_policy(key, orgs)
+
+    def _claim_orgs(self, r: Receivable) -> list[str]:
+        """``policy.endorsing_orgs`` of ``r`` under the configuration's regulator orgs."""
+        if self.regulators is None:
+            raise TypeError("a Store that writes a claim's key-level policy is given the configuration's regulator "
+                            "orgs (Store(stub, regulators=...))")
+        return policy.endorsing_orgs(r, self.regulators)
 
     async def restore_receivable_policy(self, r: Receivable) -> bool:
         """Give ``r``'s key the policy ``put_receivable`` would have written when it has none: a claim an earlier
         contract version left REGISTERED or REJECTED (``policy.WITHOUT_POLICY_BEFORE``), which set none before
         confirmation. A key carrying any policy is left as it is: Fabric would take a change of it only from
-        that policy's orgs. Whether it wrote one."""
+        that policy's orgs. So is one whose policy would name a single org (``policy.endorsing_orgs``): the
+        chaincode-level policy's two orgs guard it better. Whether it wrote one."""
         if r.status not in policy.WITHOUT_POLICY_BEFORE:
             return False
         key = self.key(keys.RECEIVABLE, r.id)
-        if await self.stub.get_state_validation_parameter(key) is not None:
+        orgs = self._claim_orgs(r)
+        if len(orgs) < 2 or await self.stub.get_state_validation_parameter(key) is not None:
             return False
-        await self._set_policy(key, policy.endorsing_orgs(r))
+        await self._set_policy(key, orgs)
         return True
 
     async def _index_financier(self, r: Receivable, before: Receivable | None) -> None:

@@ -83,7 +83,7 @@ RACE_RETRY = RetryPolicy(max_attempts=3, backoff=0.1, retry_on=frozenset({
 
 Another transaction committed first and changed either a key this one read (``MVCC_READ_CONFLICT``) or
 the key-level policy of a claim it writes (``ENDORSEMENT_POLICY_FAILURE``: confirmation, transfers
-across orgs, financing and repayment write it). Either way the invalidated transaction
+across orgs, financing, repayment, freezes and unfreezes write it). Either way the invalidated transaction
 wrote nothing, and endorsing it again reads the claim and its policy as they are now, so the second try
 is either valid or refused by a business rule that names what changed. Calls whose endorsing orgs are
 fixed before the first try (``register_party``, ``confirm``, ``make_offer``, ``record_disbursement``,
@@ -346,9 +346,9 @@ class _Operations:
                            details=[detail for error in unable for detail in error.details]) from unable[-1]
 
     def _confirm_steps(self, receivable_id: str, receivable: Receivable | None) -> Steps[Receivable]:
-        """The confirmation endorsed by the debtor's org and the holder's (the debtor's and another org of the
-        channel when they are one org, :meth:`_with_another_org`); left to the Gateway's plan when the caller may
-        not read the claim, so that the contract says why it refuses the confirmation as well."""
+        """The confirmation endorsed by the debtor's org and the holder's (every org of the channel when they are
+        one org, :meth:`_with_every_org`); left to the Gateway's plan when the caller may not read the claim, so
+        that the contract says why it refuses the confirmation as well."""
         def send(orgs: list[str] | None) -> Any:
             return self._confirmation(receivable_id, orgs)
 
@@ -356,7 +356,35 @@ class _Operations:
             return (yield send(None))
         if receivable.debtor_msp != receivable.holder_msp:
             return (yield send([receivable.debtor_msp, receivable.holder_msp]))
-        return (yield from self._with_another_org(receivable.debtor_msp, send))
+        return (yield from self._with_every_org(receivable.debtor_msp, send, f"confirming {receivable_id}"))
+
+    def _with_every_org(self, msp_id: str, send: Callable[[list[str] | None], Any], action: str) -> Steps[Any]:
+        """``send`` endorsed by ``msp_id`` and every other org of the channel: ``action`` is a change to a claim whose
+        debtor and holder are both parties of ``msp_id``'s org, whose key-level policy names that org and the
+        orgs whose parties may be the regulator (docs/receivables.md, "Key-level policies"). Which orgs those are
+        is the contract's configuration (``org_roles``), which neither the channel's config block nor any answer
+        of the contract tells, so every org is named: the only plan sure to include them. The org an audit looks for
+        (``msp_id``) is among them, whatever policy the key has (none, for a claim an earlier contract version
+        registered: then any two orgs). When the Gateway finds no peer of another org able to endorse, nothing
+        was ordered and nothing is tried without it (it may be the regulator's): the EndorseError says which org
+        and what to do. ``send(None)`` (the Gateway plans) when the channel's orgs cannot be read (no Network)
+        or it has no other org."""
+        orgs = yield from self._channel_orgs_of(msp_id)
+        others = [org for org in orgs or () if org != msp_id]
+        if not others:
+            return (yield send(None))
+        try:
+            return (yield send([msp_id, *others]))
+        except EndorseError as error:
+            unable = _orgs_without_endorser(error)
+            if not unable or msp_id in unable:
+                raise
+            raise EndorseError(
+                f"{action} needs {msp_id} and the org(s) whose parties may be the regulator, which the channel does "
+                f"not name, so every org of the channel was asked to endorse and {', '.join(unable)} could not "
+                f"({error.message}); start a peer of {', '.join(unable)} with the chaincode, or name {msp_id} and "
+                "the regulator's org(s) yourself (endorsing_organizations, `--endorsing-org MSP`)",
+                transaction_id=error.transaction_id, code=error.code, details=error.details) from error
 
     def _register_party_steps(self, request: PartyRegistration) -> Steps[Party]:
         """The registration endorsed by the party's org and another of the channel (:meth:`_with_another_org`)."""
@@ -713,9 +741,11 @@ earlier contract version registered has none until ``UpgradeLedger`` or this con
 the chaincode's "any two orgs" policy applies, which two orgs the debtor's org need not be among; a bank
 auditing the claim (``client.receivables.audit``) finances it only on the debtor's org's endorsement of the
 confirmation, and the creditor's of it and of every change before it. So the endorsers are named, whatever
-the claim's age: the debtor's org and the holder's, read from the claim (``get_receivable``); when they are one org,
-it and another org of the channel (as ``register_party`` picks one, the next when that org's peers cannot
-endorse). A caller the contract does not let read
+the claim's age: the debtor's org and the holder's, read from the claim (``get_receivable``). When they are one org,
+the claim's policy names that org and the orgs whose parties may be the regulator, which the channel's config
+block does not tell: that org and every other org of the channel are named then (read as ``register_party`` reads
+them), and when one of the others has no peer able to endorse, the EndorseError names it and nothing is ordered.
+A caller the contract does not let read
 the claim is sent to the Gateway's plan, for the contract to say why it refuses the confirmation. Pass
 ``endorsing_organizations`` (MSP IDs) to choose the orgs yourself (docs/sdk-receivables.md, "Who endorses").
 """
@@ -1247,13 +1277,18 @@ NO_ENDORSING_PEERS = "failed to find any endorsing peers for org(s):"
 
 
 def _no_endorser_of(error: EndorseError, org: str) -> bool:
-    """Whether ``error`` says that ``org``, and no other named org, could not endorse: the Gateway found none of
-    its peers (down, or without the chaincode), or each peer that failed was of ``org``. Nothing was sent to the
-    orderer, so the same proposal can go to another org instead."""
+    """Whether ``error`` says that ``org``, and no other named org, could not endorse (:func:`_orgs_without_endorser`).
+    Nothing was sent to the orderer, so the same proposal can go to another org instead."""
+    return _orgs_without_endorser(error) == [org]
+
+
+def _orgs_without_endorser(error: EndorseError) -> list[str]:
+    """The named orgs ``error`` says could not endorse: those the Gateway found no peer of (down, or without the
+    chaincode), else the orgs of the peers that failed, each once; empty when it names none."""
     message = error.message or ""
     if NO_ENDORSING_PEERS in message:
-        return [name.strip() for name in message.split(NO_ENDORSING_PEERS, 1)[1].split(",")] == [org]
-    return bool(error.details) and all(detail.msp_id == org for detail in error.details)
+        return [name.strip() for name in message.split(NO_ENDORSING_PEERS, 1)[1].split(",")]
+    return list(dict.fromkeys(detail.msp_id for detail in error.details))
 
 
 def _problem_in(error: Exception, shown: int = 3) -> str:

@@ -60,14 +60,17 @@ async def test_a_change_to_a_registered_claim_needs_both_the_debtors_and_the_hol
     assert net.writes_not_endorsed(CORE, SUPPLIER) == []
 
 
-async def test_unfreezing_a_registered_claim_needs_both_orgs_too_and_not_the_regulators():
+async def test_unfreezing_a_registered_claim_needs_both_orgs_too_and_the_regulators():
     net = await standard_net()
     reg = net.actors["regulator"]
     r = await net.registered(net.actors["tier1"], net.actors["core"], 1000)
     await net.ok(reg, "FreezeReceivable", r["id"], "ORDER-1")
     await net.ok(reg, "UnfreezeReceivable", r["id"], "ORDER-2")
-    assert net.writes_not_endorsed(REGULATOR, BANK) == [(claim_key(net, r["id"]), DEBTOR_AND_HOLDER)]
-    assert net.writes_not_endorsed(CORE, SUPPLIER) == []
+    frozen_policy = [(claim_key(net, r["id"]), [CORE, REGULATOR, SUPPLIER])]
+    assert net.writes_not_endorsed(REGULATOR, BANK) == frozen_policy
+    assert net.writes_not_endorsed(CORE, SUPPLIER) == frozen_policy    # the orgs a freeze binds cannot lift it
+    assert net.writes_not_endorsed(CORE, SUPPLIER, REGULATOR) == []
+    assert policy_orgs(net, r["id"]) == DEBTOR_AND_HOLDER
 
 
 async def test_a_rejected_claim_keeps_the_policy_it_had():
@@ -81,19 +84,16 @@ async def test_a_rejected_claim_keeps_the_policy_it_had():
 
 async def test_a_claim_an_earlier_version_left_without_a_policy_gets_it_at_its_confirmation():
     net = await standard_net()
-    core, reg = net.actors["core"], net.actors["regulator"]
+    core = net.actors["core"]
     r = await net.registered(net.actors["tier1"], core, 1000)
     as_an_earlier_version_left_it(net, r["id"])
-    # a freeze and an unfreeze keep the policy it had: none, until UpgradeLedger or its confirmation
-    await net.ok(reg, "FreezeReceivable", r["id"], "ORDER-1")
-    await net.ok(reg, "UnfreezeReceivable", r["id"], "ORDER-2")
-    assert policy_orgs(net, r["id"]) is None
+    # a rejection would keep the policy it had: none, until UpgradeLedger or its confirmation
     await net.ok(core, "ConfirmReceivable", r["id"])
     assert net.writes_not_endorsed(BANK, REGULATOR) == []    # the confirmation itself: the chaincode-level policy
     assert policy_orgs(net, r["id"]) == DEBTOR_AND_HOLDER    # every later change: the debtor's and the holder's
 
 
-async def test_writing_a_registered_claim_again_writes_no_policy_but_its_confirmations():
+async def test_writing_a_registered_claim_again_writes_a_policy_only_as_its_orgs_change_and_at_its_confirmation():
     net = await standard_net()
     core, reg = net.actors["core"], net.actors["regulator"]
     r = await net.registered(net.actors["tier1"], core, 1000)
@@ -111,8 +111,9 @@ async def test_writing_a_registered_claim_again_writes_no_policy_but_its_confirm
     unfrozen = await net.call(reg, "UnfreezeReceivable", r["id"], "ORDER-2")
     confirmed = await net.call(core, "ConfirmReceivable", r["id"])
     assert {frozen.status, unfrozen.status, confirmed.status} == {200}
-    # a policy write fails a later transaction of its block on the key as a policy failure, not a read conflict
-    assert written == [confirmed.tx_id]
+    # a policy write fails a later transaction of its block on the key as a policy failure, not a read conflict:
+    # only the changes of its orgs write one (the regulator's, while frozen), and the confirmation
+    assert written == [frozen.tx_id, unfrozen.tx_id, confirmed.tx_id]
 
 
 async def test_the_upgrade_gives_registered_and_rejected_claims_of_earlier_versions_their_policy_once():

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from chaincode.receivables import ReceivablesContract, keys
-from .support import attestation_request, standard_net, transient_terms
+from .support import BANK, CORE, REGULATOR, SUPPLIER, attestation_request, standard_net, transient_terms
 
 CONTRACT = ReceivablesContract()
 SUBMITS = {name for name, (mark, _) in CONTRACT.transactions().items() if not mark.evaluate}
@@ -95,12 +95,16 @@ async def test_freezing_and_unfreezing_change_the_freeze_order_and_nothing_else(
     reg = net.actors["regulator"]
     r, _, _ = await _financing(net, "disbursed")
     key = net._key(keys.RECEIVABLE, r["id"])
-    for fn, order in (("FreezeReceivable", "order-1"), ("UnfreezeReceivable", "lift-1")):
+    # and the claim's key-level policy: the regulator's org endorses every change of it while it is frozen
+    for fn, order, orgs in (("FreezeReceivable", "order-1", [BANK, CORE, REGULATOR, SUPPLIER]),
+                            ("UnfreezeReceivable", "lift-1", [BANK, CORE, SUPPLIER])):
         state, private, policies = net.snapshot()
         await net.ok(reg, fn, r["id"], order)
         after, after_private, after_policies = net.snapshot()
         assert {k for k in state.keys() | after.keys() if state.get(k) != after.get(k)} == {key}, fn
-        assert (after_private, after_policies) == (private, policies), fn
+        assert {k for k in policies.keys() | after_policies.keys() if policies.get(k) != after_policies.get(k)} \
+            == {key}, fn
+        assert after_private == private and net.claim_policy_orgs(r["id"]) == orgs, fn
         old, new = json.loads(state[key]), json.loads(after[key])
         assert {field for field in old if old[field] != new[field]} == {"frozen", "last"}, fn
 

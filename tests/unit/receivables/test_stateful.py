@@ -45,7 +45,7 @@ from hypothesis.stateful import (
 from chaincode.receivables.dates import PEER_TIME_WINDOW, business_date
 from chaincode.shim import KeyEndorsementPolicy
 from chaincode.shim._stub import ChaincodeStub
-from .support import CORE, SUPPLIER, Actor, client_identity, credit_code, standard_net, terms
+from .support import CORE, REGULATOR, SUPPLIER, Actor, client_identity, credit_code, standard_net, terms
 
 # ---------------------------------------------------------------- the documented lifecycle
 
@@ -1182,13 +1182,14 @@ class ReceivablesMachine(RuleBasedStateMachine):
     @invariant()
     def claims_are_endorsed_by_their_parties(self):
         """docs/receivables.md, "Key-level policies": from registration on (rejected too), the debtor's and the
-        holder's orgs, and the bank's while a financing with a financier is live."""
+        holder's orgs, the bank's while a financing with a financier is live, and the regulator's while frozen."""
         for c in self.claims.values():
             policy = self.net.ledger.validation_parameters.get(self.net._key("recfin.receivable", c.id))
             orgs = None if policy is None else KeyEndorsementPolicy(policy).list_orgs()
             want = sorted(
                 {self.actor(c.debtor).msp, self.actor(c.holder).msp} |
-                ({self.actor(c.financier).msp} if c.financing and c.financier else set()))
+                ({self.actor(c.financier).msp} if c.financing and c.financier else set()) |
+                ({REGULATOR} if c.frozen else set()))
             assert orgs == want, f"{c.id} ({c.status}) needs {orgs}, the model says {want}"
 
     # -------------------------------------------------------- the queries against the model

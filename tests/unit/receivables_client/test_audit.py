@@ -1011,12 +1011,13 @@ def test_a_confirmation_is_endorsed_by_the_debtors_org_and_the_holders_read_from
         ("GetReceivable", None), ("ConfirmReceivable", [CORE, SUPPLIER])]
 
 
-def test_a_claim_whose_debtor_and_holder_share_an_org_is_confirmed_with_the_first_other_org_of_the_channel():
+def test_a_claim_whose_debtor_and_holder_share_an_org_is_confirmed_with_every_org_of_the_channel():
+    # its policy names that org and the regulator's, which the channel's config block does not tell
     one_org = fakes.receivable(holder_msp=CORE)
     contract = FakeContract(responses={"GetReceivable": one_org, "ConfirmReceivable": one_org})
     network = ChannelNetwork(REGULATOR, CORE, BANK, SUPPLIER)
     ReceivablesClient(contract, network).confirm(R)
-    assert contract.calls[-1].endorsing_organizations == [CORE, BANK]
+    assert contract.calls[-1].endorsing_organizations == [CORE, BANK, REGULATOR, SUPPLIER]
     assert {tuple(orgs) for *_, orgs in network.qscc.asked} == {(CORE,)}   # the config read from the debtor's peer
 
 
@@ -1044,11 +1045,17 @@ class AsyncQscc(ScriptedQscc):
         return ScriptedQscc.evaluate(self, function, **options)
 
 
+def async_channel(*orgs: str) -> ChannelNetwork:
+    """A channel of ``orgs`` whose qscc the async client awaits."""
+    network = ChannelNetwork(*orgs)
+    network.qscc = AsyncQscc(network.qscc.blocks, {})
+    return network
+
+
 def confirm_then_register_async(contract, *channel_orgs: str) -> None:
     """A same-org claim's confirmation and the core enterprise's registration, through the async client on a
     channel of ``channel_orgs``."""
-    network = ChannelNetwork(*channel_orgs)
-    network.qscc = AsyncQscc(network.qscc.blocks, {})
+    network = async_channel(*channel_orgs)
     contract.responses.update({"GetReceivable": fakes.receivable(holder_msp=CORE),
                                "ConfirmReceivable": fakes.receivable(), "RegisterParty": fakes.party()})
     client = AsyncReceivablesClient(contract, network)
@@ -1090,18 +1097,20 @@ def test_a_party_registration_goes_to_the_next_other_org_when_the_first_has_no_p
     assert submitted_orgs(contract) == [[SUPPLIER, BANK], [SUPPLIER, CORE]]
 
 
-def test_a_same_org_confirmation_goes_to_the_next_other_org_and_gives_up_naming_what_to_do():
+def test_a_same_org_confirmation_is_not_sent_without_an_org_that_cannot_endorse_and_says_what_to_do():
+    # the org whose peers are down may be the regulator's, which the claim's policy names
     one_org = fakes.receivable(holder_msp=CORE)
-    contract = OrgsDown(BANK, responses={"GetReceivable": one_org, "ConfirmReceivable": one_org})
-    ReceivablesClient(contract, ChannelNetwork(SUPPLIER, BANK, CORE, REGULATOR)).confirm(R)
-    assert submitted_orgs(contract) == [[CORE, BANK], [CORE, REGULATOR]]
-
-    every_other_down = OrgsDown(BANK, REGULATOR, SUPPLIER, responses={"GetReceivable": one_org})
+    bank_down = OrgsDown(BANK, responses={"GetReceivable": one_org, "ConfirmReceivable": one_org})
     with pytest.raises(EndorseError) as caught:
-        ReceivablesClient(every_other_down, ChannelNetwork(SUPPLIER, BANK, CORE, REGULATOR)).confirm(R)
-    assert submitted_orgs(every_other_down) == [[CORE, BANK], [CORE, REGULATOR], [CORE, SUPPLIER]]
-    assert f"no other org of the channel could endorse with {CORE}: tried {BANK}, {REGULATOR}, {SUPPLIER}" \
-        in caught.value.message and "--endorsing-org MSP" in caught.value.message
+        ReceivablesClient(bank_down, ChannelNetwork(SUPPLIER, BANK, CORE, REGULATOR)).confirm(R)
+    assert submitted_orgs(bank_down) == [[CORE, BANK, REGULATOR, SUPPLIER]]
+    assert f"confirming {R} needs {CORE} and the org(s) whose parties may be the regulator" in caught.value.message
+    assert f"{BANK} could not" in caught.value.message and "--endorsing-org MSP" in caught.value.message
+
+    own_org_down = OrgsDown(CORE, BANK, responses={"GetReceivable": one_org})
+    with pytest.raises(EndorseError) as caught:
+        ReceivablesClient(own_org_down, ChannelNetwork(SUPPLIER, BANK, CORE, REGULATOR)).confirm(R)
+    assert caught.value.message == f"failed to find any endorsing peers for org(s): {CORE}, {BANK}"
 
 
 def test_no_other_org_is_tried_when_the_partys_own_org_cannot_endorse_or_the_contract_refuses():
@@ -1117,7 +1126,7 @@ def test_no_other_org_is_tried_when_the_partys_own_org_cannot_endorse_or_the_con
     assert submitted_orgs(refusing) == [[SUPPLIER, BANK]]
 
 
-def test_the_async_client_goes_to_the_next_other_org_too():
+def test_the_async_client_plans_as_the_blocking_one_when_an_org_cannot_endorse():
     class AsyncOrgsDown(FakeAsyncContract):
         async def submit(self, name, **options):   # type: ignore[override]
             if BANK in (options.get("endorsing_organizations") or ()):
@@ -1127,8 +1136,11 @@ def test_the_async_client_goes_to_the_next_other_org_too():
             return await super().submit(name, **options)
 
     contract = AsyncOrgsDown()
-    confirm_then_register_async(contract, BANK, CORE, SUPPLIER)
-    assert submitted_orgs(contract) == [[CORE, BANK], [CORE, SUPPLIER], [CORE, BANK], [CORE, SUPPLIER]]
+    with pytest.raises(EndorseError, match=f"{BANK} could not"):   # a same-org confirmation names every org
+        confirm_then_register_async(contract, BANK, CORE, SUPPLIER)
+    asyncio.run(AsyncReceivablesClient(contract, async_channel(BANK, CORE, SUPPLIER)).register_party(
+        fakes.CORE, "Core", "core_enterprise", CORE, ["x509::CN=b"]))
+    assert submitted_orgs(contract) == [[CORE, BANK, SUPPLIER], [CORE, BANK], [CORE, SUPPLIER]]
 
 
 @pytest.fixture
@@ -1159,4 +1171,5 @@ def test_the_commands_send_to_the_endorsing_orgs_given_and_else_to_the_ones_the_
     assert submitted_orgs(recording_session)[-1] == [CORE, REGULATOR]
     res = CliRunner().invoke(recfin, command)
     assert res.exit_code == 0, res.output
-    assert submitted_orgs(recording_session)[-1] == [CORE, BANK]
+    # the claim the fake returns is between two parties of one org: its confirmation names every org
+    assert submitted_orgs(recording_session)[-1] == ([CORE, BANK, SUPPLIER] if "confirm" in command else [CORE, BANK])

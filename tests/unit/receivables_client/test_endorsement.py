@@ -50,6 +50,7 @@ CORE, SUPPLIER, SUPPLIER2, BANK, REGULATOR = (
 # the default orgs plus a second supplier org, so a claim can pass to a party of another org
 CONFIG = NetworkConfig(org_roles={CORE: ("core_enterprise",), SUPPLIER: ("supplier",), SUPPLIER2: ("supplier",),
                                   BANK: ("financier",), REGULATOR: ("regulator",)})
+REGULATOR_ORGS = CONFIG.msps_with_role("regulator")   # a frozen claim's key names them too (docs/receivables.md)
 COLLECTION_ORGS = {c["name"]: frozenset(re.findall(r"'([^']+)\.member'", c["endorsementPolicy"]["signaturePolicy"]))
                    for c in collections_config(CONFIG)}
 
@@ -142,8 +143,8 @@ STORY = [
     ("AcceptFinancingOffer", frozenset({CORE, SUPPLIER})),      # the policy before: the bank joins it here
     ("RecordDisbursement", frozenset({CORE, SUPPLIER, BANK})),
     ("AcknowledgeAssignment", ANY_TWO),                         # writes the notice only
-    ("FreezeReceivable", frozenset({CORE, SUPPLIER, BANK})),    # not the regulator's own org
-    ("UnfreezeReceivable", frozenset({CORE, SUPPLIER, BANK})),
+    ("FreezeReceivable", frozenset({CORE, SUPPLIER, BANK})),    # the policy before: the freeze adds the regulator's org
+    ("UnfreezeReceivable", frozenset({CORE, SUPPLIER, BANK, REGULATOR})),   # which it drops again
     ("RecordPayment", frozenset({CORE, SUPPLIER, SUPPLIER2, BANK})),  # every leaf paid: both holders, the bank
     ("RecordRepayment", frozenset({CORE, SUPPLIER, BANK})),     # the policy before: repayment drops the bank
     ("RegisterReceivable", ANY_TWO),
@@ -164,7 +165,7 @@ STORY = [
     ("WithdrawDiscountOffer", frozenset({CORE})),               # the offer and its index entry: the debtor's org
     ("RegisterReceivable", ANY_TWO),
     ("FreezeReceivable", frozenset({CORE, SUPPLIER})),          # while REGISTERED too, not the regulator's org
-    ("UnfreezeReceivable", frozenset({CORE, SUPPLIER})),
+    ("UnfreezeReceivable", frozenset({CORE, SUPPLIER, REGULATOR})),
     ("RejectReceivable", frozenset({CORE, SUPPLIER})),          # and the rejected claim keeps that policy
     ("AttestInvoiceVerification", ANY_TWO),
     ("RegisterReceivable", ANY_TWO),
@@ -312,20 +313,25 @@ def test_a_registration_writes_the_claims_policy_and_is_checked_by_the_chaincode
 
 def test_no_change_to_a_registered_claim_validates_without_its_debtors_or_its_holders_org(story_channel):
     """Whatever other orgs endorse, all of them even: a REGISTERED claim rewritten by two colluding orgs (the
-    debtor's and a bank, a bank and the regulator) before its debtor confirms it fails validation."""
+    debtor's and a bank, a bank and the regulator) before its debtor confirms it fails validation; and while it is
+    frozen, a change the debtor's and the holder's orgs endorse without the regulator's fails too."""
     changes = {}
     for s in story_channel.submits:
         written = changed_keys(s.before.state, s.after.state) | changed_keys(s.before.policies, s.after.policies)
         for key in written & claims_in(s.before, "REGISTERED").keys():
             claim = json.loads(s.before.state[key])
             changes.setdefault(s.transaction, []).append(
-                (needed_between(s.before, s.after), claim["debtor_msp"], claim["holder_msp"]))
+                (needed_between(s.before, s.after), claim["debtor_msp"], claim["holder_msp"], claim["frozen"]))
     assert set(changes) == {"ConfirmReceivable", "FreezeReceivable", "UnfreezeReceivable", "RejectReceivable"}
     for transaction, needs in changes.items():
-        for needed, debtor_org, holder_org in needs:
+        for needed, debtor_org, holder_org, frozen in needs:
             for missing in (debtor_org, holder_org):
                 assert not needed.met_by([org for org in CONFIG.msp_ids if org != missing]), (transaction, missing)
-            assert needed.met_by([debtor_org, holder_org]), transaction
+            # the freeze added the regulator's org(s) to the claim's policy; the unfreeze is the change that needs it
+            guards = [debtor_org, holder_org, *(REGULATOR_ORGS if frozen else ())]
+            assert needed.met_by(guards), transaction
+            assert not frozen or not needed.met_by([debtor_org, holder_org]), transaction
+    assert [frozen is not None for *_, frozen in changes["UnfreezeReceivable"]] == [True]
 
 
 def test_the_upgrade_writes_the_missing_policy_of_a_rejected_claim_under_the_chaincode_policy(story_channel):
@@ -347,3 +353,21 @@ def test_orgs_a_caller_names_are_sent_as_given_and_are_its_responsibility():
     disbursed = submits_of(channel)[-1]
     # the Gateway would endorse on these two only; validation needs the debtor's org as well
     assert disbursed.named == [SUPPLIER, BANK] and not disbursed.needed.met_by(disbursed.named)
+
+
+def test_a_confirmation_whose_debtor_and_holder_are_one_org_is_named_to_orgs_its_policy_asks():
+    """A configuration may give one org two roles (tests/unit/receivables/test_authorization.py's does): a claim
+    between two of its parties is guarded by that org and the regulator's, which no other org stands in for."""
+    core_also_supplies = NetworkConfig(org_roles={CORE: ("core_enterprise", "supplier"), SUPPLIER: ("supplier",),
+                                                  BANK: ("financier",), REGULATOR: ("regulator",)})
+    channel = Channel(core_also_supplies)
+    core = register(channel, 1, CORE, "core_enterprise", "core")
+    core_supplier = register(channel, 2, CORE, "supplier", "core-supplier")
+    register(channel, 4, BANK, "financier", "bank")
+    register(channel, 5, REGULATOR, "regulator", "regulator")
+    claim(channel, core_supplier, core, "24312000000000000008")
+    confirmation = submits_of(channel)[-1]
+    assert confirmation.transaction == "ConfirmReceivable"
+    regulators = core_also_supplies.msps_with_role("regulator")
+    assert confirmation.needed.orgs == {CORE, *regulators}       # the policy its registration wrote
+    assert confirmation.needed.met_by(confirmation.named), confirmation.named
