@@ -866,8 +866,12 @@ class Network:
         for org in topo.orgs:
             spec = self._server_spec(dep, org.name)
             running = self.supervisor.running_pid(spec.pid_file)
-            if running is not None and recorded is not None and \
-                    recorded.package_ids.get(org.msp_id) != package_ids[org.msp_id]:
+            if running is not None and recorded is None:
+                # left by a deploy stopped before its commit: its package was never committed, and it may serve on
+                # other ports than this deploy's (an earlier version recorded no offset), so it makes way
+                self.supervisor.stop(spec.pid_file)
+                self.say(f"  stopped {spec.name}, left running by a deploy that did not commit")
+            elif running is not None and recorded.package_ids.get(org.msp_id) != package_ids[org.msp_id]:
                 self.supervisor.stop(spec.pid_file)
                 self.say(f"  stopped old {spec.name} ({recorded.version})")
             if self.supervisor.running_pid(spec.pid_file) is None and not spec.netns:

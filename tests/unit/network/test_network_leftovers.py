@@ -69,6 +69,29 @@ def test_a_new_chaincode_after_a_deploy_stopped_before_its_commit_takes_other_po
     assert ccservers.port_offset_for(data_root, "alpha", "receivables") == 10      # alpha again: its own ports
 
 
+def test_servers_a_deploy_left_uncommitted_make_way_when_that_chaincode_is_deployed_again(net, data_root):
+    """A deploy of an earlier version, stopped before its commit, recorded no port offset: once another chaincode
+    took the next offset, deploying it again chooses other ports than its running servers hold. Those servers
+    (never committed) are stopped and started on the new ports, not kept while the deploy waits on the new ones."""
+    net.deploy_chaincode()
+    deploy_stopped_before_its_commit(net, "alpha")
+    (data_root / "chaincode" / "alpha" / ccservers.PORT_OFFSET_FILE).unlink()      # as an earlier version left it
+    net.deploy_chaincode(name="beta", contract=FEATURES)
+    start = net.supervisor.start                    # as Supervisor.start: a server already running is kept
+    net.supervisor.start = lambda spec: (4242, False) if spec.pid_file in net.supervisor.running else start(spec)
+    started = len(net.supervisor.started)
+
+    net.deploy_chaincode(name="alpha", contract=FEATURES)
+
+    offset = ccservers.load_deployment(data_root, "alpha").port_offset
+    alpha = [spec for spec in net.supervisor.started[started:] if spec.name.startswith("alpha.")]
+    assert offset != 10 and len(alpha) == len(net.topology.orgs)          # each started again, on the new ports
+    assert {spec.pid_file for spec in alpha} <= set(net.supervisor.stopped)
+    bank = net.topology.org("bank")
+    assert {s.name: s.env["CHAINCODE_SERVER_ADDRESS"] for s in alpha}["alpha.bank"] == \
+        f"127.0.0.1:{bank.chaincode_server_port + offset}"
+
+
 @pytest.mark.parametrize("left", ["alpha_1.0.tar.gz", ccservers.SERVER_PID_FILE])
 def test_a_chaincode_an_earlier_version_packaged_or_served_unrecorded_keeps_its_ports(tmp_path, left):
     """An earlier version kept no offset before its commit: the folder's package or pid file still counts."""
